@@ -1,0 +1,45 @@
+"""The one error tree of tfreview.
+
+    TfreviewError
+     ├── InputError      bad input from the user: a file that is not a plan, an HCL syntax error
+     ├── ConfigError     a bad .tfreview.toml, an unknown rule id, a bad flag value
+     ├── UpstreamError   an external system failed (a git command, later GitHub or a model)
+     └── RuleError       a rule raised while checking one resource (becomes a diagnostic)
+
+Each error carries the data needed to act on it; `str(error)` is one line meant for a human.
+"""
+
+from __future__ import annotations
+
+
+class TfreviewError(Exception):
+    """Base of every error tfreview raises on purpose."""
+
+
+class InputError(TfreviewError):
+    """The input cannot be read as a plan or as Terraform source."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class ConfigError(TfreviewError):
+    """The configuration (file or flags) is invalid."""
+
+    def __init__(self, message: str, *, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class UpstreamError(TfreviewError):
+    """An external system tfreview depends on failed."""
+
+
+class RuleError(TfreviewError):
+    """A rule raised while checking a resource; the review goes on without it."""
+
+    def __init__(self, rule_id: str, address: str, cause: BaseException) -> None:
+        self.rule_id = rule_id
+        self.address = address
+        super().__init__(f"rule {rule_id} failed on {address}: {type(cause).__name__}: {cause}")

@@ -1,0 +1,130 @@
+"""Findings and the review they add up to."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from tfreview.core.plan import ChangeKind, Coverage, Location
+from tfreview.core.severity import Severity
+
+
+class Status(StrEnum):
+    """What the change does to a finding."""
+
+    INTRODUCED = "introduced"  # the change makes it worse
+    EXISTING = "existing"  # it was already there
+    RESOLVED = "resolved"  # the change fixes it
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    path: str  # attribute path, dotted
+    value: str | None  # the offending value, redacted and shortened; None when absent
+
+
+@dataclass(frozen=True, slots=True)
+class Suppressed:
+    """Why a finding is not counted."""
+
+    by: str  # "inline" | "config" | "baseline"
+    reason: str
+    source: str  # file:line of the comment, the config path, or the baseline path
+    expires: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    long_id: str
+    title: str
+    severity: Severity
+    provider: str
+    category: str
+    address: str
+    resource_type: str
+    message: str
+    remediation: str
+    evidence: Evidence
+    status: Status
+    change: ChangeKind
+    location: Location | None = None
+    references: tuple[str, ...] = ()
+    suppressed: Suppressed | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs: rule, resource and attribute, not line numbers or wording."""
+        return fingerprint(self.rule_id, self.address, self.evidence.path)
+
+
+def fingerprint(rule_id: str, address: str, path: str) -> str:
+    normalised = ".".join("*" if part.isdigit() else part for part in path.split("."))
+    return hashlib.sha256(f"{rule_id}|{address}|{normalised}".encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEntry:
+    """One resource that the change creates, updates, deletes, replaces or forgets."""
+
+    address: str
+    type: str
+    kind: ChangeKind
+    action_reason: str | None = None
+    replace_paths: tuple[str, ...] = ()
+    location: Location | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Concern:
+    """One thing the advisor worries about, tied to a resource in the change set."""
+
+    address: str
+    category: str
+    message: str
+    severity: Severity = Severity.MEDIUM
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """The advisor's review: it adds to the rules, it never removes or lowers a finding."""
+
+    summary: str
+    risk: Severity
+    concerns: tuple[Concern, ...] = ()
+    source: str = "builtin"  # which advisor wrote it
+    is_llm: bool = False
+    unavailable_reason: str | None = None
+
+
+@dataclass(slots=True)
+class Review:
+    findings: list[Finding]  # counted: not suppressed
+    suppressed: list[Finding]
+    changes: list[ChangeEntry]
+    drift: list[ChangeEntry]
+    coverage: Coverage
+    verdict: Verdict
+    fail_on: Severity
+    source: str = "plan"
+    label: str = ""
+    terraform_version: str | None = None
+    diagnostics: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    advice: Advice | None = None
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    def by_status(self, status: Status) -> list[Finding]:
+        return [f for f in self.findings if f.status is status]
+
+    @property
+    def destroys(self) -> list[ChangeEntry]:
+        return [c for c in self.changes if c.kind.destroys]

@@ -1,0 +1,146 @@
+"""The change set: what a plan or a pair of HCL trees says will change, in one shape.
+
+Every entry point turns its input into a `ChangeSet`; rules, the advisor and the renderers read
+nothing else. Values keep the shape of plan JSON (`before`/`after` objects, nested blocks as lists
+of objects) with the `after_unknown` and `*_sensitive` masks beside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class ChangeKind(StrEnum):
+    """What happens to one resource, folded from Terraform's list of actions."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    REPLACE = "replace"  # delete then create, or create then delete
+    READ = "read"
+    NOOP = "no-op"
+    FORGET = "forget"  # removed from state, the object is kept
+
+    @classmethod
+    def from_actions(cls, actions: tuple[str, ...]) -> ChangeKind:
+        if "delete" in actions and "create" in actions:
+            return cls.REPLACE
+        if "forget" in actions:
+            return cls.FORGET if "create" not in actions else cls.CREATE
+        if actions == ("no-op",) or not actions:
+            return cls.NOOP
+        for name in ("delete", "create", "update", "read"):
+            if name in actions:
+                return cls(name)
+        return cls.NOOP
+
+    @property
+    def destroys(self) -> bool:
+        return self in (ChangeKind.DELETE, ChangeKind.REPLACE)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a resource is written: a file relative to the scanned root and a 1-based line range."""
+
+    file: str
+    line: int
+    end_line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class InlineSuppression:
+    """A `# tfreview:ignore=ID reason` (or checkov/tfsec/trivy) comment in the source."""
+
+    rule: str  # an id, a long id, or a peer id (CKV_AWS_20, AVD-AWS-0086, aws-s3-...)
+    reason: str
+    location: Location
+    expires: str | None = None  # ISO date
+    attribute: str | None = None  # set when the comment sits on an attribute line
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceChange:
+    """One resource's change. `before`/`after` are None where the object does not exist."""
+
+    address: str
+    type: str
+    name: str
+    actions: tuple[str, ...]
+    before: Any = None
+    after: Any = None
+    after_unknown: Any = None
+    before_sensitive: Any = None
+    after_sensitive: Any = None
+    mode: str = "managed"
+    module_address: str | None = None
+    provider: str = ""
+    index: Any = None
+    action_reason: str | None = None
+    replace_paths: tuple[tuple[str | int, ...], ...] = ()
+    previous_address: str | None = None
+    location: Location | None = None
+    references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    prevent_destroy: bool | None = None  # None: the configuration does not say
+    suppressions: tuple[InlineSuppression, ...] = ()
+
+    @property
+    def kind(self) -> ChangeKind:
+        return ChangeKind.from_actions(self.actions)
+
+    @property
+    def config_address(self) -> str:
+        """The address without instance keys: `module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b`."""
+        return strip_index(self.address)
+
+
+def strip_index(address: str) -> str:
+    out: list[str] = []
+    depth = 0
+    quoted = False
+    for char in address:
+        if quoted:
+            if char == '"':
+                quoted = False
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif depth:
+            if char == '"':
+                quoted = True
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@dataclass(slots=True)
+class Coverage:
+    """What the review saw and what it did not — never a silent partial review."""
+
+    resources_total: int = 0
+    resources_reviewed: int = 0
+    files_parsed: list[str] = field(default_factory=list)
+    files_skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ChangeSet:
+    """Everything a review reads. `drift` is reported apart and never mixed into `changes`."""
+
+    changes: list[ResourceChange]
+    source: str = "plan"  # "plan" | "hcl"
+    drift: list[ResourceChange] = field(default_factory=list)
+    format_version: str | None = None
+    terraform_version: str | None = None
+    coverage: Coverage = field(default_factory=Coverage)
+    output_changes: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""  # the path or ref the change set came from, for display

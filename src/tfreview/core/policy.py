@@ -1,0 +1,77 @@
+"""Policy: which rules run, at what severity, what is suppressed, and when a review fails.
+
+Pure data and pure functions; reading `.tfreview.toml` happens in `tfreview.config`.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from tfreview.core.findings import Finding, Status, Verdict
+from tfreview.core.rules import Rule
+from tfreview.core.severity import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A suppression from the configuration file."""
+
+    rule: str  # any name of the rule, or `*`
+    reason: str
+    address: str = "*"  # glob over resource addresses
+    expires: date | None = None
+    source: str = ".tfreview.toml"
+
+    def matches(self, rule: Rule, address: str) -> bool:
+        rule_ok = self.rule == "*" or self.rule in rule.names()
+        return rule_ok and fnmatch.fnmatchcase(address, self.address)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    fail_on: Severity = Severity.HIGH
+    fail_on_existing: bool = False  # existing findings warn; only introduced ones fail by default
+    only_rules: frozenset[str] | None = None  # when set, only these rules (any of their names)
+    disabled_rules: frozenset[str] = frozenset()
+    only_providers: frozenset[str] | None = None
+    disabled_providers: frozenset[str] = frozenset()
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    suppressions: tuple[Suppression, ...] = ()
+    baseline: frozenset[str] = frozenset()  # finding fingerprints recorded earlier
+    baseline_source: str = ""
+    today: date = field(default_factory=date.today)
+
+    def selects(self, rule: Rule) -> bool:
+        names = rule.names()
+        if self.only_rules is not None and not names & self.only_rules:
+            return False
+        if names & self.disabled_rules:
+            return False
+        if self.only_providers is not None and rule.provider not in self.only_providers:
+            return False
+        return rule.provider not in self.disabled_providers
+
+    def select(self, rules: Iterable[Rule]) -> list[Rule]:
+        return [rule for rule in rules if self.selects(rule)]
+
+    def severity_of(self, rule: Rule) -> Severity:
+        for name in (rule.id, rule.long_id, *rule.references):
+            if name in self.severity_overrides:
+                return self.severity_overrides[name]
+        return rule.severity
+
+
+def verdict(findings: Iterable[Finding], policy: Policy) -> Verdict:
+    """Fail on a counted finding at or above the threshold; warn on any other counted finding."""
+    result = Verdict.PASS
+    for finding in findings:
+        if finding.status is Status.RESOLVED:
+            continue
+        counts_for_fail = finding.status is Status.INTRODUCED or policy.fail_on_existing
+        if counts_for_fail and finding.severity >= policy.fail_on:
+            return Verdict.FAIL
+        result = Verdict.WARN
+    return result

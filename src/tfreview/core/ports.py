@@ -1,0 +1,24 @@
+"""Ports the core depends on; adapters live outside the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from tfreview.core.findings import Advice, Finding
+from tfreview.core.plan import ChangeSet, Coverage
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceContext:
+    change_set: ChangeSet
+    findings: tuple[Finding, ...]
+    coverage: Coverage
+
+
+class Advisor(Protocol):
+    """Adds judgement to a review. It may add concerns; it can never remove or lower a finding."""
+
+    name: str
+
+    def advise(self, context: AdviceContext) -> Advice: ...

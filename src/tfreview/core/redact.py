@@ -1,0 +1,104 @@
+"""Redaction: no secret leaves tfreview through a finding, a comment, a log or a prompt.
+
+Two nets: values under a sensitive mask are never shown, and strings that look like a secret —
+by their name (`password`, `secret_key`…) or by their shape (AWS keys, private keys, tokens,
+JWTs, credentials in URLs, long high-entropy strings) — are replaced wherever they appear.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+
+from tfreview.core.values import UNKNOWN
+
+SENSITIVE: Final = "(sensitive value)"
+REDACTED: Final = "(redacted)"
+
+_SECRET_NAME = re.compile(
+    r"(pass(word|wd|phrase)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret"
+    r"|credential|auth[_-]?key|connection[_-]?string|sas[_-]?key|master[_-]?key|signing[_-]?key|pwd)$",
+    re.IGNORECASE,
+)
+# names that end like a secret name but hold no secret
+_NOT_SECRET_NAME = re.compile(
+    r"(_arn|_id|_ids|_name|_names|_length|_enabled|_type|_version|_rotation|_expiration|_policy|_path"
+    r"|_count|_ttl|_days|_prefix|_required|_reset|_reuse_prevention)$",
+    re.IGNORECASE,
+)
+
+_SECRET_SHAPES: Final = [
+    re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])"),
+    re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)"),
+    re.compile(r"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b"),
+    re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}\b"),
+    re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"),
+    re.compile(r"\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b"),
+    re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b"),
+    re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password@ in a URL
+    re.compile(r"(?i)\b(AccountKey|SharedAccessKey|sig|password|pwd)=[^;&\s\"']{6,}"),
+]
+_HIGH_ENTROPY_CANDIDATE = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
+_LOOKS_LIKE_ID = re.compile(r"^(arn:|[a-z]+-[0-9a-f]{8,17}$|[0-9a-f]{8}-[0-9a-f]{4}-)")
+
+
+def _entropy(text: str) -> float:
+    counts: dict[str, int] = {}
+    for char in text:
+        counts[char] = counts.get(char, 0) + 1
+    length = len(text)
+    return -sum(n / length * math.log2(n / length) for n in counts.values())
+
+
+def _high_entropy(token: str) -> bool:
+    if _LOOKS_LIKE_ID.match(token) or token.isdigit():
+        return False
+    classes = sum(
+        (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
+    )
+    return classes >= 3 and _entropy(token) >= 4.2
+
+
+def is_secret_name(name: str) -> bool:
+    leaf = name.rsplit(".", 1)[-1]
+    return bool(_SECRET_NAME.search(leaf)) and not _NOT_SECRET_NAME.search(leaf)
+
+
+def looks_secret(text: str) -> bool:
+    if any(pattern.search(text) for pattern in _SECRET_SHAPES):
+        return True
+    return any(_high_entropy(m.group(0)) for m in _HIGH_ENTROPY_CANDIDATE.finditer(text))
+
+
+def scrub_text(text: str) -> str:
+    """Replace every secret-shaped part of free text (a message, a log line, a prompt)."""
+    for pattern in _SECRET_SHAPES:
+        text = pattern.sub(REDACTED, text)
+    return _HIGH_ENTROPY_CANDIDATE.sub(lambda m: REDACTED if _high_entropy(m.group(0)) else m.group(0), text)
+
+
+def redact_value(value: Any, sensitive: Any = None, name: str = "") -> Any:
+    """A copy of `value` fit to show: sensitive leaves, secret-named and secret-shaped strings replaced.
+
+    `sensitive` is the mask at the same position (`true`, or an object/list of the same shape).
+    """
+    if sensitive is True:
+        return SENSITIVE
+    if value is UNKNOWN:
+        return "(known after apply)"
+    if isinstance(value, Mapping):
+        mask = sensitive if isinstance(sensitive, Mapping) else {}
+        return {key: redact_value(child, mask.get(key), str(key)) for key, child in value.items()}
+    if isinstance(value, list):
+        masks = sensitive if isinstance(sensitive, list) else []
+        return [
+            redact_value(child, masks[i] if i < len(masks) else None, name) for i, child in enumerate(value)
+        ]
+    if isinstance(value, str):
+        if value and name and is_secret_name(name) and not value.startswith("${"):
+            return REDACTED
+        return scrub_text(value)
+    return value

@@ -1,0 +1,301 @@
+"""The one use case: review a change set with rules under a policy, optionally with an advisor.
+
+Every entry point — the CLI, the service worker, tests — calls `review()` and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from tfreview.core.errors import RuleError
+from tfreview.core.findings import (
+    ChangeEntry,
+    Evidence,
+    Finding,
+    Review,
+    Status,
+    Suppressed,
+    Verdict,
+    fingerprint,
+)
+from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
+from tfreview.core.policy import Policy, verdict
+from tfreview.core.ports import AdviceContext, Advisor
+from tfreview.core.redact import REDACTED, redact_value, scrub_text
+from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.core.values import UNKNOWN, lookup, mask_at, split_path
+
+_EVIDENCE_MAX = 160
+_STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
+
+# (rule id, blamed address, normalised path) -> (hit, resource it was found on)
+_HitMap = dict[tuple[str, str, str], tuple[Hit, Resource]]
+
+
+def review(
+    change_set: ChangeSet,
+    rules: Sequence[Rule],
+    policy: Policy,
+    advisor: Advisor | None = None,
+) -> Review:
+    """Evaluate `rules` on both sides of `change_set` and say what the change introduces."""
+    selected = policy.select(rules)
+    state_rules = [r for r in selected if r.check is not None]
+    change_rules = [r for r in selected if r.check_change is not None]
+    diagnostics: list[str] = []
+
+    managed = [c for c in change_set.changes if c.mode == "managed"]
+    before_side = [_resource(c, "before") for c in managed if c.before is not None and c.kind is not ChangeKind.CREATE]
+    after_side = [_resource(c, "after") for c in managed if c.after is not None and c.kind is not ChangeKind.DELETE]
+    by_address = {c.address: c for c in managed}
+
+    after_hits = _run_state_rules(state_rules, after_side, diagnostics, check_unknown=True)
+    before_hits = _run_state_rules(state_rules, before_side, diagnostics, check_unknown=False)
+
+    rules_by_id = {r.id: r for r in selected}
+    findings: list[Finding] = []
+    for key, (hit, resource) in after_hits.items():
+        status = Status.EXISTING if key in before_hits else Status.INTRODUCED
+        findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, status, by_address, policy))
+    for key, (hit, resource) in before_hits.items():
+        if key not in after_hits:
+            findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, Status.RESOLVED, by_address,
+                                     policy))
+
+    findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy))
+
+    notices: list[str] = []
+    counted, suppressed = _apply_suppressions(findings, rules_by_id, by_address, policy, notices)
+    counted.sort(key=_sort_key)
+    suppressed.sort(key=_sort_key)
+
+    changes = [_entry(c) for c in change_set.changes if c.kind not in (ChangeKind.NOOP, ChangeKind.READ)]
+    drift = [_entry(c) for c in change_set.drift]
+    coverage = change_set.coverage
+    coverage.resources_total = len(change_set.changes)
+    coverage.resources_reviewed = len(managed)
+
+    result = Review(
+        findings=counted,
+        suppressed=suppressed,
+        changes=changes,
+        drift=drift,
+        coverage=coverage,
+        verdict=verdict(counted, policy),
+        fail_on=policy.fail_on,
+        source=change_set.source,
+        label=change_set.label,
+        terraform_version=change_set.terraform_version,
+        diagnostics=diagnostics,
+        notices=notices,
+        counts=_counts(counted, suppressed, change_set),
+    )
+    if advisor is not None:
+        result.advice = advisor.advise(AdviceContext(change_set, tuple(counted), coverage))
+    return result
+
+
+def _resource(change: ResourceChange, side: str) -> Resource:
+    if side == "after":
+        return Resource(change.address, change.type, change.name, change.after or {}, change.after_unknown,
+                        change.after_sensitive, change.location, change.references, change.module_address,
+                        change.provider)
+    return Resource(change.address, change.type, change.name, change.before or {}, None,
+                    change.before_sensitive, change.location, change.references, change.module_address,
+                    change.provider)
+
+
+def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
+    by_type: dict[str, list[Rule]] = {}
+    generic: list[Rule] = []
+    for rule in rules:
+        if not rule.resource_types:
+            generic.append(rule)
+        for type_name in rule.resource_types:
+            by_type.setdefault(type_name, []).append(rule)
+    return by_type, generic
+
+
+def _normalise(path: str) -> str:
+    return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
+
+
+def _run_state_rules(rules: list[Rule], resources: list[Resource], diagnostics: list[str],
+                     *, check_unknown: bool) -> _HitMap:
+    by_type, generic = _index(rules)
+    snapshot = Snapshot(resources)
+    hits: _HitMap = {}
+    for resource in resources:
+        applicable = by_type.get(resource.type)
+        if applicable is None and not generic:
+            continue
+        for rule in (applicable or []) + generic:
+            check = rule.check
+            assert check is not None  # state rules only
+            try:
+                for hit in check(resource, snapshot):
+                    if check_unknown and hit.path and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN:
+                        continue  # never fire on a value Terraform does not know yet
+                    key = (rule.id, hit.address or resource.address, _normalise(hit.path))
+                    hits.setdefault(key, (hit, resource))
+            except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
+                diagnostics.append(str(RuleError(rule.id, resource.address, exc)))
+    return hits
+
+
+def _run_change_rules(rules: list[Rule], changes: list[ResourceChange], change_set: ChangeSet,
+                      diagnostics: list[str], policy: Policy) -> list[Finding]:
+    by_type, generic = _index(rules)
+    findings: list[Finding] = []
+    by_address = {c.address: c for c in changes}
+    for change in changes:
+        if change.kind in (ChangeKind.NOOP, ChangeKind.READ):
+            continue
+        for rule in by_type.get(change.type, []) + generic:
+            check = rule.check_change
+            assert check is not None
+            try:
+                for hit in check(change, change_set):
+                    side = "before" if change.kind is ChangeKind.DELETE else "after"
+                    resource = _resource(change, side)
+                    address = hit.address or change.address
+                    findings.append(_finding(rule, address, hit, resource, Status.INTRODUCED, by_address, policy))
+            except Exception as exc:
+                diagnostics.append(str(RuleError(rule.id, change.address, exc)))
+    return findings
+
+
+def _evidence(hit: Hit, resource: Resource) -> Evidence:
+    if not hit.path and hit.value is None:
+        return Evidence("", None)
+    value: Any = hit.value
+    if value is None and hit.path:
+        value = resource.get(hit.path)
+    keys = split_path(hit.path)
+    sensitive = resource.sensitive is not None and mask_at(resource.sensitive, keys)
+    if value is None:
+        return Evidence(hit.path, None)
+    leaf = next((str(k) for k in reversed(keys) if isinstance(k, str)), "")
+    shown = redact_value(value, True if sensitive else None, leaf)
+    text = shown if isinstance(shown, str) else _compact(shown)
+    if len(text) > _EVIDENCE_MAX:
+        text = text[: _EVIDENCE_MAX - 1] + "…"
+    return Evidence(hit.path, text)
+
+
+def _compact(value: Any) -> str:
+    import json
+
+    try:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return REDACTED
+
+
+def _finding(rule: Rule, address: str, hit: Hit, resource: Resource, status: Status,
+             by_address: dict[str, ResourceChange], policy: Policy) -> Finding:
+    change = by_address.get(address)
+    kind = change.kind if change is not None else ChangeKind.NOOP
+    location = (change.location if change is not None else None) or resource.location
+    return Finding(
+        rule_id=rule.id,
+        long_id=rule.long_id,
+        title=rule.title,
+        severity=policy.severity_of(rule),
+        provider=rule.provider,
+        category=rule.category,
+        address=address,
+        resource_type=change.type if change is not None else resource.type,
+        message=scrub_text(hit.message or rule.title),
+        remediation=rule.remediation,
+        evidence=_evidence(hit, resource),
+        status=status,
+        change=kind,
+        location=location,
+        references=rule.references,
+    )
+
+
+def _apply_suppressions(findings: list[Finding], rules: dict[str, Rule], by_address: dict[str, ResourceChange],
+                        policy: Policy, notices: list[str]) -> tuple[list[Finding], list[Finding]]:
+    counted: list[Finding] = []
+    suppressed: list[Finding] = []
+    today = policy.today.isoformat()
+    expired_seen: set[str] = set()
+    for finding in findings:
+        rule = rules[finding.rule_id]
+        names = rule.names()
+        reason: Suppressed | None = None
+        change = by_address.get(finding.address)
+        for inline in change.suppressions if change is not None else ():
+            if inline.rule not in names:
+                continue
+            if inline.attribute and not finding.evidence.path.startswith(inline.attribute):
+                continue
+            if inline.expires and inline.expires < today:
+                _expired(notices, expired_seen, f"inline suppression of {inline.rule} at {inline.location} "
+                         f"expired on {inline.expires}; {finding.address} is reported again")
+                continue
+            reason = Suppressed("inline", inline.reason, str(inline.location), inline.expires)
+            break
+        if reason is None:
+            for entry in policy.suppressions:
+                if not entry.matches(rule, finding.address):
+                    continue
+                if entry.expires is not None and entry.expires < policy.today:
+                    _expired(notices, expired_seen, f"suppression of {entry.rule} for {entry.address} in "
+                             f"{entry.source} expired on {entry.expires.isoformat()}; it no longer applies")
+                    continue
+                reason = Suppressed("config", entry.reason, entry.source,
+                                    entry.expires.isoformat() if entry.expires else None)
+                break
+        if reason is None and policy.baseline and finding.fingerprint in policy.baseline:
+            reason = Suppressed("baseline", "recorded in the baseline", policy.baseline_source)
+        if reason is None:
+            counted.append(finding)
+        else:
+            suppressed.append(replace(finding, suppressed=reason))
+    return counted, suppressed
+
+
+def _expired(notices: list[str], seen: set[str], text: str) -> None:
+    if text not in seen:
+        seen.add(text)
+        notices.append(text)
+
+
+def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
+    return (_STATUS_ORDER[finding.status], -finding.severity.rank, finding.address, finding.rule_id)
+
+
+def _entry(change: ResourceChange) -> ChangeEntry:
+    paths = tuple(".".join(str(p) for p in path) for path in change.replace_paths)
+    return ChangeEntry(change.address, change.type, change.kind, change.action_reason, paths, change.location)
+
+
+def _counts(counted: list[Finding], suppressed: list[Finding], change_set: ChangeSet) -> dict[str, Any]:
+    by_status = {s.value: 0 for s in Status}
+    by_severity = {s.value: 0 for s in Severity}
+    for finding in counted:
+        by_status[finding.status.value] += 1
+        if finding.status is not Status.RESOLVED:
+            by_severity[finding.severity.value] += 1
+    by_kind: dict[str, int] = {}
+    for change in change_set.changes:
+        by_kind[change.kind.value] = by_kind.get(change.kind.value, 0) + 1
+    return {"findings": by_status, "severity": by_severity, "suppressed": len(suppressed), "changes": by_kind,
+            "drift": len(change_set.drift)}
+
+
+def exit_code(result: Review, *, soft_fail: bool = False) -> int:
+    """0 nothing at or above the threshold, 1 findings at or above it (documented in the CLI)."""
+    if soft_fail:
+        return 0
+    return 1 if result.verdict is Verdict.FAIL else 0
+
+
+def with_fingerprint(finding: Finding) -> str:
+    return fingerprint(finding.rule_id, finding.address, finding.evidence.path)

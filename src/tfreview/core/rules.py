@@ -1,0 +1,139 @@
+"""What a rule is, and the views of resources it checks.
+
+Two kinds of rule:
+
+* a **state rule** looks at one resource as it is on one side of the change (`check(resource,
+  snapshot)`); the engine runs it on `before` and on `after` and compares, which is how a finding
+  becomes *introduced*, *existing* or *resolved*;
+* a **change rule** looks at the change itself (`check_change(change, change_set)`): a destroyed
+  database, a widened security group. Its findings are always *introduced*.
+
+A rule yields `Hit`s. A hit whose attribute path is unknown at plan time is dropped by the engine,
+so a rule never fires on a value Terraform does not know yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tfreview.core.plan import ChangeSet, Location, ResourceChange, strip_index
+from tfreview.core.severity import Severity
+from tfreview.core.values import UNKNOWN, lookup
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One problem a rule found on a resource."""
+
+    path: str = ""  # attribute path, dotted: `ingress.0.cidr_blocks`
+    message: str | None = None  # overrides the rule's title when set
+    value: Any = None  # the offending value, redacted before it is shown
+    address: str | None = None  # for a rule on one resource that blames another
+
+
+@dataclass(slots=True)
+class Resource:
+    """A resource as it is on one side of a change."""
+
+    address: str
+    type: str
+    name: str
+    values: Mapping[str, Any]
+    unknown: Any = None
+    sensitive: Any = None
+    location: Location | None = None
+    references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    module_address: str | None = None
+    provider: str = ""
+
+    def get(self, path: str) -> Any:
+        """The value at `path`: UNKNOWN if known only after apply, None if absent."""
+        return lookup(self.values, self.unknown, path)
+
+    def known(self, path: str) -> bool:
+        return self.get(path) is not UNKNOWN
+
+    def refs(self, attribute: str) -> tuple[str, ...]:
+        """Addresses (without index) of resources the attribute's expression refers to."""
+        return self.references.get(attribute, ())
+
+    def blocks(self, path: str) -> list[Mapping[str, Any]]:
+        """Nested blocks at `path` as a list of objects (empty if absent or unknown)."""
+        value = self.get(path)
+        if isinstance(value, list):
+            return [item for item in value if isinstance(item, Mapping)]
+        if isinstance(value, Mapping):
+            return [value]
+        return []
+
+    @property
+    def config_address(self) -> str:
+        return strip_index(self.address)
+
+
+class Snapshot:
+    """All resources on one side of the change, for rules that look across resources."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self._by_type: dict[str, list[Resource]] = {}
+        for resource in resources:
+            self._by_type.setdefault(resource.type, []).append(resource)
+
+    def of_type(self, *types: str) -> Iterator[Resource]:
+        for type_name in types:
+            yield from self._by_type.get(type_name, ())
+
+    def linked(self, target: Resource, other_type: str, attribute: str,
+               target_attributes: tuple[str, ...] = ("id",)) -> list[Resource]:
+        """Resources of `other_type` whose `attribute` points at `target`.
+
+        They point at it by reference in the configuration (`bucket = aws_s3_bucket.b.id`) or by
+        an equal known value (the bucket's id, name or arn).
+        """
+        wanted = {target.get(name) for name in target_attributes}
+        wanted.discard(None)
+        wanted.discard(UNKNOWN)
+        target_config = target.config_address
+        found = []
+        for other in self.of_type(other_type):
+            refs = other.refs(attribute)
+            if target_config in refs:
+                found.append(other)
+                continue
+            value = other.get(attribute)
+            if value is not UNKNOWN and value is not None and value in wanted:
+                found.append(other)
+        return found
+
+
+StateCheck = Callable[[Resource, Snapshot], Iterable[Hit]]
+ChangeCheck = Callable[[ResourceChange, ChangeSet], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule's metadata and its check. One rule per module, exported as `RULE`."""
+
+    id: str  # stable, never reused: TFR-AWS-001
+    long_id: str  # readable and stable too: aws-s3-no-public-read-acl
+    title: str  # one sentence, what is wrong
+    severity: Severity
+    provider: str  # aws | azure | gcp | change
+    category: str  # encryption | networking | iam | logging | backup | secrets | general | change
+    resource_types: tuple[str, ...]  # empty: every type
+    remediation: str
+    description: str = ""
+    references: tuple[str, ...] = ()  # peer ids: CKV_AWS_20, AVD-AWS-0086, aws-s3-block-public-acls
+    check: StateCheck | None = None
+    check_change: ChangeCheck | None = None
+    examples_file: str | None = None  # set by the catalog: path of the sibling examples file
+
+    @property
+    def kind(self) -> str:
+        return "change" if self.check_change is not None else "state"
+
+    def names(self) -> frozenset[str]:
+        """Every name a suppression may use for this rule."""
+        return frozenset({self.id, self.long_id, *self.references})

@@ -1,0 +1,113 @@
+"""Reading attribute values that may be unknown at plan time or marked sensitive.
+
+A plan gives a resource's values (`before`/`after`) and, beside them, masks of the same shape:
+`after_unknown` (true where the value is known only after apply) and `*_sensitive` (true where the
+value is sensitive). `lookup` walks a value and its masks together, so a rule never mistakes an
+unknown value for a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, Final
+
+
+class _Unknown:
+    """The value of an attribute that is known only after apply."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "(known after apply)"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNKNOWN: Final = _Unknown()
+
+
+def is_unknown(value: object) -> bool:
+    return value is UNKNOWN
+
+
+def split_path(path: str) -> list[str | int]:
+    """`a.0.b` → ['a', 0, 'b']."""
+    parts: list[str | int] = []
+    for part in path.split("."):
+        if part.isdigit():
+            parts.append(int(part))
+        elif part:
+            parts.append(part)
+    return parts
+
+
+def _step(node: Any, key: str | int) -> Any:
+    if isinstance(key, int):
+        if isinstance(node, list) and key < len(node):
+            return node[key]
+        return None
+    if isinstance(node, Mapping):
+        return node.get(key)
+    if isinstance(node, list) and len(node) == 1 and isinstance(node[0], Mapping):
+        # a single nested block addressed without its index: `versioning.enabled`
+        return node[0].get(key)
+    return None
+
+
+def mask_at(mask: Any, path: list[str | int]) -> bool:
+    """True when the mask marks `path` or one of its parents (masks are `true` at leaves)."""
+    node = mask
+    for key in path:
+        if node is True:
+            return True
+        node = _step(node, key)
+        if node is None:
+            return False
+    return node is True
+
+
+def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
+    """The value at `path`, UNKNOWN when the plan says it is known after apply, None when absent."""
+    keys = split_path(path) if isinstance(path, str) else path
+    node = values
+    mask = unknown
+    for key in keys:
+        if mask is True:
+            return UNKNOWN
+        if node is UNKNOWN:
+            return UNKNOWN
+        node = _step(node, key)
+        mask = _step(mask, key) if mask is not None else None
+        if node is None:
+            return UNKNOWN if mask is True else None
+    if mask is True:
+        return UNKNOWN
+    return node
+
+
+def contains_unknown(value: Any) -> bool:
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def walk_strings(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every string leaf of `value` with its dotted path."""
+    if isinstance(value, str):
+        yield prefix, value
+    elif isinstance(value, Mapping):
+        for key, child in value.items():
+            yield from walk_strings(child, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from walk_strings(child, f"{prefix}.{index}" if prefix else str(index))

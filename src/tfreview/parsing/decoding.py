@@ -1,0 +1,27 @@
+"""Bytes to text: UTF-8 with or without BOM, UTF-16 with or without BOM (Windows PowerShell writes it)."""
+
+from __future__ import annotations
+
+import codecs
+
+from tfreview.core.errors import InputError
+
+
+def decode(data: bytes, path: str) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _decode(data, "utf-16", path)
+    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
+        return _decode(data, "utf-16-le", path)
+    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:
+        return _decode(data, "utf-16-be", path)
+    return _decode(data, "utf-8", path)
+
+
+def _decode(data: bytes, encoding: str, path: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid {encoding.upper()} text (byte {exc.start}); expected the JSON of "
+                         "`terraform show -json`", path=path) from None

@@ -1,0 +1,200 @@
+"""Plan JSON (`terraform show -json PLANFILE`, Terraform 0.12 … 1.x, OpenTofu) → ChangeSet.
+
+Accepts every minor of format 0.x and 1.x, ignores unknown fields, rejects an unknown major, and
+says precisely what a file is when it is not a plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from tfreview.core.errors import InputError
+from tfreview.core.plan import ChangeSet, ResourceChange, strip_index
+from tfreview.parsing.decoding import decode
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
+_KNOWN_MAJORS = ("0", "1")
+
+
+def load_plan(data: bytes, path: str = "plan.json") -> ChangeSet:
+    """Parse the bytes of a plan JSON file; raise InputError with one clear line when it is not one."""
+    document = parse_json(data, path)
+    return plan_from_document(document, path)
+
+
+def parse_json(data: bytes, path: str) -> Any:
+    if not data.strip():
+        raise InputError("the file is empty; expected the JSON of `terraform show -json PLANFILE`", path=path)
+    if data.startswith(_ZIP_MAGIC):
+        raise InputError("this is a binary plan file, not JSON; run `terraform show -json "
+                         f"{path} > plan.json` and scan plan.json", path=path)
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        pass
+    text = decode(data, path)
+    try:
+        return orjson.loads(text.lstrip("\ufeff"))
+    except orjson.JSONDecodeError as exc:
+        raise InputError(_json_problem(text, exc), path=path) from None
+
+
+def _json_problem(text: str, exc: orjson.JSONDecodeError) -> str:
+    stripped = text.rstrip()
+    if stripped[:1] not in ("{", "["):
+        start = stripped[:40].splitlines()[0] if stripped else ""
+        return f"not JSON (starts with {start!r}); expected the JSON of `terraform show -json PLANFILE`"
+    if exc.pos >= len(stripped) - 1 or "EOF" in exc.msg or "unexpected end" in exc.msg.lower():
+        return (f"the JSON ends early at line {exc.lineno}, column {exc.colno} — the file looks truncated; "
+                "write it again with `terraform show -json PLANFILE > plan.json`")
+    return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+
+
+def describe(document: Any) -> str:
+    """What a JSON document that is not a plan looks like, for the error message."""
+    if isinstance(document, list):
+        return f"a JSON array of {len(document)} items"
+    if not isinstance(document, Mapping):
+        return f"a JSON {type(document).__name__}"
+    if "lineage" in document and "serial" in document:
+        return "a Terraform state file (terraform.tfstate), not a plan"
+    if "values" in document and "format_version" in document and "resource_changes" not in document:
+        return "the JSON of a state (`terraform show -json` without a plan file), not a plan"
+    if "terraform" in document or "resource" in document and "format_version" not in document:
+        return "Terraform configuration written as JSON (.tf.json), not a plan"
+    keys = ", ".join(sorted(str(k) for k in document)[:6])
+    return f"a JSON object with keys {keys or '(none)'}"
+
+
+def plan_from_document(document: Any, path: str) -> ChangeSet:
+    is_plan = isinstance(document, Mapping) and "format_version" in document and (
+        "resource_changes" in document or "planned_values" in document
+    )
+    if not is_plan:
+        raise InputError(f"not a Terraform plan: this is {describe(document)}; expected the JSON of "
+                         "`terraform show -json PLANFILE`", path=path)
+    version = str(document.get("format_version"))
+    if version.split(".", 1)[0] not in _KNOWN_MAJORS:
+        raise InputError(f"plan format_version {version} is not supported (known: 0.x and 1.x)", path=path)
+    references = _configuration_references(document.get("configuration"))
+    changes = [_change(item, i, "resource_changes", references, path)
+               for i, item in enumerate(_list(document, "resource_changes", path))]
+    drift = [_change(item, i, "resource_drift", references, path)
+             for i, item in enumerate(_list(document, "resource_drift", path))]
+    outputs = document.get("output_changes") or {}
+    return ChangeSet(
+        changes=changes,
+        source="plan",
+        drift=drift,
+        format_version=version,
+        terraform_version=_str_or_none(document.get("terraform_version")),
+        output_changes=outputs if isinstance(outputs, Mapping) else {},
+        label=path,
+    )
+
+
+def _list(document: Mapping[str, Any], key: str, path: str) -> list[Any]:
+    value = document.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"`{key}` is a {type(value).__name__}, expected a list", path=path)
+    return value
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _change(item: Any, index: int, key: str, references: Mapping[str, Mapping[str, tuple[str, ...]]],
+            path: str) -> ResourceChange:
+    if not isinstance(item, Mapping) or not isinstance(item.get("address"), str):
+        raise InputError(f"{key}[{index}] has no address; the plan is malformed", path=path)
+    change = item.get("change")
+    if not isinstance(change, Mapping):
+        raise InputError(f"{key}[{index}] ({item['address']}) has no `change` object", path=path)
+    actions = change.get("actions")
+    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+        raise InputError(f"{key}[{index}] ({item['address']}) has no list of actions", path=path)
+    address: str = item["address"]
+    replace_paths = change.get("replace_paths") or ()
+    return ResourceChange(
+        address=address,
+        type=str(item.get("type", "")),
+        name=str(item.get("name", "")),
+        actions=tuple(actions),
+        before=change.get("before"),
+        after=change.get("after"),
+        after_unknown=change.get("after_unknown"),
+        before_sensitive=change.get("before_sensitive"),
+        after_sensitive=change.get("after_sensitive"),
+        mode=str(item.get("mode", "managed")),
+        module_address=_str_or_none(item.get("module_address")),
+        provider=str(item.get("provider_name", "")),
+        index=item.get("index"),
+        action_reason=_str_or_none(item.get("action_reason")),
+        replace_paths=tuple(tuple(p) for p in replace_paths if isinstance(p, list)),
+        previous_address=_str_or_none(item.get("previous_address")),
+        references=references.get(strip_index(address), {}),
+    )
+
+
+def _configuration_references(configuration: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Config address → attribute → addresses of the resources its expression refers to."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    if not isinstance(configuration, Mapping):
+        return out
+    stack: list[tuple[str, Any]] = [("", configuration.get("root_module"))]
+    while stack:
+        prefix, module = stack.pop()
+        if not isinstance(module, Mapping):
+            continue
+        for resource in module.get("resources") or ():
+            if not isinstance(resource, Mapping):
+                continue
+            expressions = resource.get("expressions")
+            if not isinstance(expressions, Mapping):
+                continue
+            refs = {}
+            for attribute, expression in expressions.items():
+                found = _refs(expression, prefix)
+                if found:
+                    refs[attribute] = tuple(dict.fromkeys(found))
+            if refs:
+                address = resource.get("address", "")
+                out[f"{prefix}{address}"] = refs
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, Mapping):
+                stack.append((f"{prefix}module.{name}.", call.get("module")))
+    return out
+
+
+def _refs(expression: Any, prefix: str) -> list[str]:
+    found: list[str] = []
+    if isinstance(expression, Mapping):
+        for ref in expression.get("references") or ():
+            if isinstance(ref, str):
+                address = reference_address(ref)
+                if address:
+                    found.append(prefix + address)
+        for key, value in expression.items():
+            if key not in ("references", "constant_value"):
+                found.extend(_refs(value, prefix))
+    elif isinstance(expression, list):
+        for value in expression:
+            found.extend(_refs(value, prefix))
+    return found
+
+
+def reference_address(reference: str) -> str | None:
+    """`aws_s3_bucket.b.id` → `aws_s3_bucket.b`; `data.x.y.z` → `data.x.y`; `var.x` → None."""
+    parts = strip_index(reference).split(".")
+    if parts[0] in _NOT_RESOURCES or len(parts) < 2:
+        return None
+    if parts[0] == "data":
+        return ".".join(parts[:3]) if len(parts) >= 3 else None
+    return ".".join(parts[:2])

@@ -1,0 +1,54 @@
+"""The rule library: one module per rule (exporting `RULE`) beside one examples file (`<module>.toml`).
+
+Rules are collected by walking the provider packages, never by import side effects: a module
+that exports `RULE` is a rule; other modules (shared helpers such as `network.py`) are not.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from tfreview.core.errors import ConfigError
+from tfreview.core.rules import Rule
+
+PROVIDER_PACKAGES = ("aws", "azure", "gcp", "changes")
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    base = Path(__file__).parent
+    for package in PROVIDER_PACKAGES:
+        folder = base / package
+        for info in sorted(pkgutil.iter_modules([str(folder)]), key=lambda i: i.name):
+            if info.ispkg or info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"tfreview.rules.{package}.{info.name}")
+            rule = getattr(module, "RULE", None)
+            if not isinstance(rule, Rule):
+                continue
+            for name in (rule.id, rule.long_id):
+                if name in seen:
+                    raise ConfigError(f"rule name {name} is used twice: {seen[name]} and {module.__name__}")
+                seen[name] = module.__name__
+            examples = folder / f"{info.name}.toml"
+            rules.append(replace(rule, examples_file=str(examples) if examples.exists() else None))
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def load_rules() -> list[Rule]:
+    """Every rule in the library, sorted by id."""
+    return list(_load())
+
+
+def find_rule(name: str) -> Rule | None:
+    """A rule by id, long id or peer id (the first rule that lists the peer id)."""
+    for rule in _load():
+        if name in rule.names():
+            return rule
+    return None

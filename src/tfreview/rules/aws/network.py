@@ -1,0 +1,97 @@
+"""Security-group helpers shared by the AWS network rules (not a rule: it exports no RULE).
+
+Ingress can be written three ways, and a plan shows them all: inline `ingress` blocks of
+`aws_security_group`, standalone `aws_security_group_rule` with `type = "ingress"`, and
+`aws_vpc_security_group_ingress_rule` (one CIDR per rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tfreview.core.rules import Resource
+from tfreview.core.values import UNKNOWN
+
+WORLD_V4 = "0.0.0.0/0"
+WORLD_V6 = "::/0"
+SG_TYPES = ("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+_ALL_PROTOCOLS = {"-1", "all", -1}
+
+
+@dataclass(frozen=True, slots=True)
+class Ingress:
+    path: str  # attribute path of the CIDR list (or single CIDR) that opens it
+    cidrs: tuple[str, ...]
+    protocol: Any
+    from_port: Any
+    to_port: Any
+
+    @property
+    def from_world(self) -> bool:
+        return any(c in (WORLD_V4, WORLD_V6) for c in self.cidrs)
+
+    def covers(self, port: int) -> bool:
+        if str(self.protocol).lower() in {str(p) for p in _ALL_PROTOCOLS}:
+            return True
+        if str(self.protocol).lower() not in ("tcp", "6", "udp", "17"):
+            return False
+        low, high = _port(self.from_port), _port(self.to_port)
+        if low is None or high is None:
+            return False
+        if low == 0 and high in (0, 65535):
+            return True
+        return low <= port <= high
+
+    @property
+    def all_traffic(self) -> bool:
+        if str(self.protocol).lower() in {str(p) for p in _ALL_PROTOCOLS}:
+            return True
+        low, high = _port(self.from_port), _port(self.to_port)
+        return low == 0 and high == 65535
+
+
+def _port(value: Any) -> int | None:
+    if isinstance(value, bool) or value is UNKNOWN or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _cidrs(block: Mapping[str, Any], *keys: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for key in keys:
+        value = block.get(key)
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(v for v in value if isinstance(v, str))
+    return tuple(out)
+
+
+def ingress_of(resource: Resource) -> Iterator[Ingress]:
+    """Every known ingress permission a security-group resource grants."""
+    if resource.type == "aws_security_group":
+        for index, block in enumerate(resource.blocks("ingress")):
+            for key in ("cidr_blocks", "ipv6_cidr_blocks"):
+                cidrs = _cidrs(block, key)
+                if cidrs:
+                    yield Ingress(f"ingress.{index}.{key}", cidrs, block.get("protocol"),
+                                  block.get("from_port"), block.get("to_port"))
+    elif resource.type == "aws_security_group_rule":
+        if resource.get("type") != "ingress":
+            return
+        for key in ("cidr_blocks", "ipv6_cidr_blocks"):
+            cidrs = _cidrs(resource.values, key)
+            if cidrs:
+                yield Ingress(key, cidrs, resource.get("protocol"), resource.get("from_port"),
+                              resource.get("to_port"))
+    elif resource.type == "aws_vpc_security_group_ingress_rule":
+        for key in ("cidr_ipv4", "cidr_ipv6"):
+            cidrs = _cidrs(resource.values, key)
+            if cidrs:
+                yield Ingress(key, cidrs, resource.get("ip_protocol"), resource.get("from_port"),
+                              resource.get("to_port"))

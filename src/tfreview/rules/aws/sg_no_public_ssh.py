@@ -1,0 +1,33 @@
+"""No security-group ingress from the whole internet to SSH (port 22)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.aws.network import SG_TYPES, ingress_of
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for ingress in ingress_of(resource):
+        if ingress.from_world and ingress.covers(22):
+            yield Hit(ingress.path, "SSH (port 22) is open to the whole internet", list(ingress.cidrs))
+
+
+RULE = Rule(
+    id="TFR-AWS-012",
+    long_id="aws-sg-no-public-ssh",
+    title="Security group allows SSH (port 22) from 0.0.0.0/0 or ::/0",
+    severity=Severity.HIGH,
+    provider="aws",
+    category="networking",
+    resource_types=SG_TYPES,
+    remediation="Restrict the source CIDR to known networks, or reach instances through SSM Session "
+    "Manager or a bastion instead of opening port 22.",
+    description="Port 22 open to the internet invites brute-force and exploit attempts within minutes. "
+    "Standalone `aws_security_group_rule` and `aws_vpc_security_group_ingress_rule` resources are "
+    "checked as well as inline `ingress` blocks.",
+    references=("CKV_AWS_24", "AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"),
+    check=check,
+)

@@ -1,0 +1,37 @@
+"""Every rule over every one of its examples: bad ones flag exactly the listed addresses, good ones stay silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.rule_examples import Example, change_set_of, examples_of
+from tfreview.core.findings import Status
+from tfreview.core.policy import Policy
+from tfreview.core.review import review
+from tfreview.rules import load_rules
+
+RULES = load_rules()
+EXAMPLES = [example for rule in RULES for example in examples_of(rule)]
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.test_id)
+def test_example(example: Example) -> None:
+    result = review(change_set_of(example), [example.rule], Policy())
+    assert not result.diagnostics, result.diagnostics
+    flagged = {f.address for f in result.findings if f.status is not Status.RESOLVED}
+    if example.kind == "bad":
+        assert flagged == example.flags, example.name
+    else:
+        assert flagged == set(), example.name
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_has_good_and_bad_examples(rule: object) -> None:
+    kinds = {e.kind for e in examples_of(rule)}  # type: ignore[arg-type]
+    assert kinds == {"bad", "good"}
+
+
+def test_library_size_and_unique_ids() -> None:
+    assert len(RULES) >= 60
+    assert len({r.id for r in RULES}) == len(RULES)
+    assert len({r.long_id for r in RULES}) == len(RULES)
