@@ -36,8 +36,18 @@ def examples_of(rule: Rule) -> list[Example]:
     out = []
     for kind in ("bad", "good"):
         for number, entry in enumerate(data.get(kind, []), start=1):
-            out.append(Example(rule, kind, number, entry.get("name", ""), frozenset(entry.get("flags", [])),
-                               entry.get("plan"), entry.get("hcl"), entry.get("base_hcl")))
+            out.append(
+                Example(
+                    rule,
+                    kind,
+                    number,
+                    entry.get("name", ""),
+                    frozenset(entry.get("flags", [])),
+                    entry.get("plan"),
+                    entry.get("hcl"),
+                    entry.get("base_hcl"),
+                )
+            )
     return out
 
 

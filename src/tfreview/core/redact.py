@@ -56,9 +56,7 @@ def _entropy(text: str) -> float:
 def _high_entropy(token: str) -> bool:
     if _LOOKS_LIKE_ID.match(token) or token.isdigit():
         return False
-    classes = sum(
-        (any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token))
-    )
+    classes = sum((any(c.islower() for c in token), any(c.isupper() for c in token), any(c.isdigit() for c in token)))
     return classes >= 3 and _entropy(token) >= 4.2
 
 
@@ -94,9 +92,7 @@ def redact_value(value: Any, sensitive: Any = None, name: str = "") -> Any:
         return {key: redact_value(child, mask.get(key), str(key)) for key, child in value.items()}
     if isinstance(value, list):
         masks = sensitive if isinstance(sensitive, list) else []
-        return [
-            redact_value(child, masks[i] if i < len(masks) else None, name) for i, child in enumerate(value)
-        ]
+        return [redact_value(child, masks[i] if i < len(masks) else None, name) for i, child in enumerate(value)]
     if isinstance(value, str):
         if value and name and is_secret_name(name) and not value.startswith("${"):
             return REDACTED

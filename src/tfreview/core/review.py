@@ -62,8 +62,7 @@ def review(
         findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, status, by_address, policy))
     for key, (hit, resource) in before_hits.items():
         if key not in after_hits:
-            findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, Status.RESOLVED, by_address,
-                                     policy))
+            findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, Status.RESOLVED, by_address, policy))
 
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy))
 
@@ -100,12 +99,30 @@ def review(
 
 def _resource(change: ResourceChange, side: str) -> Resource:
     if side == "after":
-        return Resource(change.address, change.type, change.name, change.after or {}, change.after_unknown,
-                        change.after_sensitive, change.location, change.references, change.module_address,
-                        change.provider)
-    return Resource(change.address, change.type, change.name, change.before or {}, None,
-                    change.before_sensitive, change.location, change.references, change.module_address,
-                    change.provider)
+        return Resource(
+            change.address,
+            change.type,
+            change.name,
+            change.after or {},
+            change.after_unknown,
+            change.after_sensitive,
+            change.location,
+            change.references,
+            change.module_address,
+            change.provider,
+        )
+    return Resource(
+        change.address,
+        change.type,
+        change.name,
+        change.before or {},
+        None,
+        change.before_sensitive,
+        change.location,
+        change.references,
+        change.module_address,
+        change.provider,
+    )
 
 
 def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
@@ -123,8 +140,9 @@ def _normalise(path: str) -> str:
     return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
 
 
-def _run_state_rules(rules: list[Rule], resources: list[Resource], diagnostics: list[str],
-                     *, check_unknown: bool) -> _HitMap:
+def _run_state_rules(
+    rules: list[Rule], resources: list[Resource], diagnostics: list[str], *, check_unknown: bool
+) -> _HitMap:
     by_type, generic = _index(rules)
     snapshot = Snapshot(resources)
     hits: _HitMap = {}
@@ -146,8 +164,9 @@ def _run_state_rules(rules: list[Rule], resources: list[Resource], diagnostics: 
     return hits
 
 
-def _run_change_rules(rules: list[Rule], changes: list[ResourceChange], change_set: ChangeSet,
-                      diagnostics: list[str], policy: Policy) -> list[Finding]:
+def _run_change_rules(
+    rules: list[Rule], changes: list[ResourceChange], change_set: ChangeSet, diagnostics: list[str], policy: Policy
+) -> list[Finding]:
     by_type, generic = _index(rules)
     findings: list[Finding] = []
     by_address = {c.address: c for c in changes}
@@ -195,8 +214,15 @@ def _compact(value: Any) -> str:
         return REDACTED
 
 
-def _finding(rule: Rule, address: str, hit: Hit, resource: Resource, status: Status,
-             by_address: dict[str, ResourceChange], policy: Policy) -> Finding:
+def _finding(
+    rule: Rule,
+    address: str,
+    hit: Hit,
+    resource: Resource,
+    status: Status,
+    by_address: dict[str, ResourceChange],
+    policy: Policy,
+) -> Finding:
     change = by_address.get(address)
     kind = change.kind if change is not None else ChangeKind.NOOP
     location = (change.location if change is not None else None) or resource.location
@@ -219,8 +245,13 @@ def _finding(rule: Rule, address: str, hit: Hit, resource: Resource, status: Sta
     )
 
 
-def _apply_suppressions(findings: list[Finding], rules: dict[str, Rule], by_address: dict[str, ResourceChange],
-                        policy: Policy, notices: list[str]) -> tuple[list[Finding], list[Finding]]:
+def _apply_suppressions(
+    findings: list[Finding],
+    rules: dict[str, Rule],
+    by_address: dict[str, ResourceChange],
+    policy: Policy,
+    notices: list[str],
+) -> tuple[list[Finding], list[Finding]]:
     counted: list[Finding] = []
     suppressed: list[Finding] = []
     today = policy.today.isoformat()
@@ -236,8 +267,12 @@ def _apply_suppressions(findings: list[Finding], rules: dict[str, Rule], by_addr
             if inline.attribute and not finding.evidence.path.startswith(inline.attribute):
                 continue
             if inline.expires and inline.expires < today:
-                _expired(notices, expired_seen, f"inline suppression of {inline.rule} at {inline.location} "
-                         f"expired on {inline.expires}; {finding.address} is reported again")
+                _expired(
+                    notices,
+                    expired_seen,
+                    f"inline suppression of {inline.rule} at {inline.location} "
+                    f"expired on {inline.expires}; {finding.address} is reported again",
+                )
                 continue
             reason = Suppressed("inline", inline.reason, str(inline.location), inline.expires)
             break
@@ -246,11 +281,16 @@ def _apply_suppressions(findings: list[Finding], rules: dict[str, Rule], by_addr
                 if not entry.matches(rule, finding.address):
                     continue
                 if entry.expires is not None and entry.expires < policy.today:
-                    _expired(notices, expired_seen, f"suppression of {entry.rule} for {entry.address} in "
-                             f"{entry.source} expired on {entry.expires.isoformat()}; it no longer applies")
+                    _expired(
+                        notices,
+                        expired_seen,
+                        f"suppression of {entry.rule} for {entry.address} in "
+                        f"{entry.source} expired on {entry.expires.isoformat()}; it no longer applies",
+                    )
                     continue
-                reason = Suppressed("config", entry.reason, entry.source,
-                                    entry.expires.isoformat() if entry.expires else None)
+                reason = Suppressed(
+                    "config", entry.reason, entry.source, entry.expires.isoformat() if entry.expires else None
+                )
                 break
         if reason is None and policy.baseline and finding.fingerprint in policy.baseline:
             reason = Suppressed("baseline", "recorded in the baseline", policy.baseline_source)
@@ -286,8 +326,13 @@ def _counts(counted: list[Finding], suppressed: list[Finding], change_set: Chang
     by_kind: dict[str, int] = {}
     for change in change_set.changes:
         by_kind[change.kind.value] = by_kind.get(change.kind.value, 0) + 1
-    return {"findings": by_status, "severity": by_severity, "suppressed": len(suppressed), "changes": by_kind,
-            "drift": len(change_set.drift)}
+    return {
+        "findings": by_status,
+        "severity": by_severity,
+        "suppressed": len(suppressed),
+        "changes": by_kind,
+        "drift": len(change_set.drift),
+    }
 
 
 def exit_code(result: Review, *, soft_fail: bool = False) -> int:

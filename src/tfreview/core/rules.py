@@ -85,8 +85,9 @@ class Snapshot:
         for type_name in types:
             yield from self._by_type.get(type_name, ())
 
-    def linked(self, target: Resource, other_type: str, attribute: str,
-               target_attributes: tuple[str, ...] = ("id",)) -> list[Resource]:
+    def linked(
+        self, target: Resource, other_type: str, attribute: str, target_attributes: tuple[str, ...] = ("id",)
+    ) -> list[Resource]:
         """Resources of `other_type` whose `attribute` points at `target`.
 
         They point at it by reference in the configuration (`bucket = aws_s3_bucket.b.id`) or by

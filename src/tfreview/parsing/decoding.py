@@ -9,7 +9,7 @@ from tfreview.core.errors import InputError
 
 def decode(data: bytes, path: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode(data, "utf-16", path)
     elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
@@ -23,5 +23,7 @@ def _decode(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError(f"not valid {encoding.upper()} text (byte {exc.start}); expected the JSON of "
-                         "`terraform show -json`", path=path) from None
+        raise InputError(
+            f"not valid {encoding.upper()} text (byte {exc.start}); expected the JSON of `terraform show -json`",
+            path=path,
+        ) from None

@@ -30,8 +30,10 @@ def parse_json(data: bytes, path: str) -> Any:
     if not data.strip():
         raise InputError("the file is empty; expected the JSON of `terraform show -json PLANFILE`", path=path)
     if data.startswith(_ZIP_MAGIC):
-        raise InputError("this is a binary plan file, not JSON; run `terraform show -json "
-                         f"{path} > plan.json` and scan plan.json", path=path)
+        raise InputError(
+            f"this is a binary plan file, not JSON; run `terraform show -json {path} > plan.json` and scan plan.json",
+            path=path,
+        )
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError:
@@ -49,8 +51,10 @@ def _json_problem(text: str, exc: orjson.JSONDecodeError) -> str:
         start = stripped[:40].splitlines()[0] if stripped else ""
         return f"not JSON (starts with {start!r}); expected the JSON of `terraform show -json PLANFILE`"
     if exc.pos >= len(stripped) - 1 or "EOF" in exc.msg or "unexpected end" in exc.msg.lower():
-        return (f"the JSON ends early at line {exc.lineno}, column {exc.colno} — the file looks truncated; "
-                "write it again with `terraform show -json PLANFILE > plan.json`")
+        return (
+            f"the JSON ends early at line {exc.lineno}, column {exc.colno} — the file looks truncated; "
+            "write it again with `terraform show -json PLANFILE > plan.json`"
+        )
     return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
 
 
@@ -64,27 +68,35 @@ def describe(document: Any) -> str:
         return "a Terraform state file (terraform.tfstate), not a plan"
     if "values" in document and "format_version" in document and "resource_changes" not in document:
         return "the JSON of a state (`terraform show -json` without a plan file), not a plan"
-    if "terraform" in document or "resource" in document and "format_version" not in document:
+    if "terraform" in document or ("resource" in document and "format_version" not in document):
         return "Terraform configuration written as JSON (.tf.json), not a plan"
     keys = ", ".join(sorted(str(k) for k in document)[:6])
     return f"a JSON object with keys {keys or '(none)'}"
 
 
 def plan_from_document(document: Any, path: str) -> ChangeSet:
-    is_plan = isinstance(document, Mapping) and "format_version" in document and (
-        "resource_changes" in document or "planned_values" in document
+    is_plan = (
+        isinstance(document, Mapping)
+        and "format_version" in document
+        and ("resource_changes" in document or "planned_values" in document)
     )
     if not is_plan:
-        raise InputError(f"not a Terraform plan: this is {describe(document)}; expected the JSON of "
-                         "`terraform show -json PLANFILE`", path=path)
+        raise InputError(
+            f"not a Terraform plan: this is {describe(document)}; expected the JSON of `terraform show -json PLANFILE`",
+            path=path,
+        )
     version = str(document.get("format_version"))
     if version.split(".", 1)[0] not in _KNOWN_MAJORS:
         raise InputError(f"plan format_version {version} is not supported (known: 0.x and 1.x)", path=path)
     references = _configuration_references(document.get("configuration"))
-    changes = [_change(item, i, "resource_changes", references, path)
-               for i, item in enumerate(_list(document, "resource_changes", path))]
-    drift = [_change(item, i, "resource_drift", references, path)
-             for i, item in enumerate(_list(document, "resource_drift", path))]
+    changes = [
+        _change(item, i, "resource_changes", references, path)
+        for i, item in enumerate(_list(document, "resource_changes", path))
+    ]
+    drift = [
+        _change(item, i, "resource_drift", references, path)
+        for i, item in enumerate(_list(document, "resource_drift", path))
+    ]
     outputs = document.get("output_changes") or {}
     return ChangeSet(
         changes=changes,
@@ -110,8 +122,9 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _change(item: Any, index: int, key: str, references: Mapping[str, Mapping[str, tuple[str, ...]]],
-            path: str) -> ResourceChange:
+def _change(
+    item: Any, index: int, key: str, references: Mapping[str, Mapping[str, tuple[str, ...]]], path: str
+) -> ResourceChange:
     if not isinstance(item, Mapping) or not isinstance(item.get("address"), str):
         raise InputError(f"{key}[{index}] has no address; the plan is malformed", path=path)
     change = item.get("change")

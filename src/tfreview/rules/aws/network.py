@@ -79,19 +79,24 @@ def ingress_of(resource: Resource) -> Iterator[Ingress]:
             for key in ("cidr_blocks", "ipv6_cidr_blocks"):
                 cidrs = _cidrs(block, key)
                 if cidrs:
-                    yield Ingress(f"ingress.{index}.{key}", cidrs, block.get("protocol"),
-                                  block.get("from_port"), block.get("to_port"))
+                    yield Ingress(
+                        f"ingress.{index}.{key}",
+                        cidrs,
+                        block.get("protocol"),
+                        block.get("from_port"),
+                        block.get("to_port"),
+                    )
     elif resource.type == "aws_security_group_rule":
         if resource.get("type") != "ingress":
             return
         for key in ("cidr_blocks", "ipv6_cidr_blocks"):
             cidrs = _cidrs(resource.values, key)
             if cidrs:
-                yield Ingress(key, cidrs, resource.get("protocol"), resource.get("from_port"),
-                              resource.get("to_port"))
+                yield Ingress(key, cidrs, resource.get("protocol"), resource.get("from_port"), resource.get("to_port"))
     elif resource.type == "aws_vpc_security_group_ingress_rule":
         for key in ("cidr_ipv4", "cidr_ipv6"):
             cidrs = _cidrs(resource.values, key)
             if cidrs:
-                yield Ingress(key, cidrs, resource.get("ip_protocol"), resource.get("from_port"),
-                              resource.get("to_port"))
+                yield Ingress(
+                    key, cidrs, resource.get("ip_protocol"), resource.get("from_port"), resource.get("to_port")
+                )

@@ -1,0 +1,103 @@
+"""IAM policy documents as rules see them (not a rule: it exports no RULE).
+
+A plan carries a policy as a JSON string (`policy`, `assume_role_policy`, `inline_policy.*.policy`);
+HCL carries it as `jsonencode({...})`, which the HCL reader turns into the same JSON string. A
+document whose text is unknown at plan time, or is not JSON, yields no statements.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tfreview.core.values import UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    index: int
+    effect: str  # "Allow" | "Deny"
+    actions: tuple[str, ...]  # lower-cased
+    not_actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    not_resources: tuple[str, ...]
+    principals: tuple[str, ...]  # "*" for anyone; otherwise ARNs, service names, account ids
+    has_condition: bool
+
+    @property
+    def allows(self) -> bool:
+        return self.effect.lower() == "allow"
+
+    @property
+    def any_action(self) -> bool:
+        return any(a in ("*", "*:*") for a in self.actions) or bool(self.not_actions)
+
+    @property
+    def any_resource(self) -> bool:
+        return "*" in self.resources or bool(self.not_resources)
+
+    @property
+    def any_principal(self) -> bool:
+        return "*" in self.principals
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def _principals(value: Any) -> tuple[str, ...]:
+    if value == "*":
+        return ("*",)
+    if isinstance(value, Mapping):
+        out: list[str] = []
+        for kind in value.values():
+            out.extend(_strings(kind))
+        return tuple(out)
+    return _strings(value)
+
+
+def parse_document(text: Any) -> Mapping[str, Any] | None:
+    """The document as an object, or None if unknown, absent or not JSON."""
+    if text is UNKNOWN or text is None:
+        return None
+    if isinstance(text, Mapping):
+        return text
+    if not isinstance(text, str) or not text.strip():
+        return None
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return None
+    return document if isinstance(document, Mapping) else None
+
+
+def statements(text: Any) -> list[Statement]:
+    """Every statement of a policy document given as JSON text (or an already parsed object)."""
+    document = parse_document(text)
+    if document is None:
+        return []
+    raw = document.get("Statement")
+    items = [raw] if isinstance(raw, Mapping) else raw if isinstance(raw, list) else []
+    out = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            continue
+        out.append(
+            Statement(
+                index=index,
+                effect=str(item.get("Effect", "Allow")),
+                actions=tuple(a.lower() for a in _strings(item.get("Action"))),
+                not_actions=tuple(a.lower() for a in _strings(item.get("NotAction"))),
+                resources=_strings(item.get("Resource")),
+                not_resources=_strings(item.get("NotResource")),
+                principals=_principals(item.get("Principal")),
+                has_condition=bool(item.get("Condition")),
+            )
+        )
+    return out
