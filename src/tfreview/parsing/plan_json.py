@@ -125,6 +125,8 @@ def _str_or_none(value: Any) -> str | None:
 def _change(
     item: Any, index: int, key: str, references: Mapping[str, Mapping[str, tuple[str, ...]]], path: str
 ) -> ResourceChange:
+    if isinstance(item, Mapping) and not isinstance(item.get("address"), str):
+        item = {**item, "address": _address_of(item)} if _address_of(item) else item
     if not isinstance(item, Mapping) or not isinstance(item.get("address"), str):
         raise InputError(f"{key}[{index}] has no address; the plan is malformed", path=path)
     change = item.get("change")
@@ -154,6 +156,21 @@ def _change(
         previous_address=_str_or_none(item.get("previous_address")),
         references=references.get(strip_index(address), {}),
     )
+
+
+def _address_of(item: Mapping[str, Any]) -> str | None:
+    """Terraform 1.0.0 wrote `resource_drift` entries without an address: rebuild it from its parts."""
+    kind, name = item.get("type"), item.get("name")
+    if not isinstance(kind, str) or not isinstance(name, str):
+        return None
+    address = f"{'data.' if item.get('mode') == 'data' else ''}{kind}.{name}"
+    index = item.get("index")
+    if isinstance(index, int):
+        address += f"[{index}]"
+    elif isinstance(index, str):
+        address += f'["{index}"]'
+    module = item.get("module_address")
+    return f"{module}.{address}" if isinstance(module, str) and module else address
 
 
 def _configuration_references(configuration: Any) -> dict[str, dict[str, tuple[str, ...]]]:

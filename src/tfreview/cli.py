@@ -1,0 +1,225 @@
+"""The `tfreview` command line.
+
+Exit codes (documented in docs/reference/cli.md):
+  0  no counted finding at or above the threshold (or --soft-fail)
+  1  findings at or above the threshold
+  2  usage, configuration or input error
+  3  internal error (rerun with --debug for the traceback)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from tfreview import __version__
+from tfreview.core.errors import ConfigError, InputError, TfreviewError
+
+if TYPE_CHECKING:
+    from tfreview.core.findings import Review
+    from tfreview.core.policy import Policy
+    from tfreview.core.rules import Rule
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+_PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"tfreview: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tfreview", description="Review Terraform and OpenTofu changes.")
+    parser.add_argument("--version", action="version", version=f"tfreview {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    scan = commands.add_parser("scan", help="review a plan JSON file or a directory of .tf files")
+    _add_input_arguments(scan)
+    scan.add_argument("-o", "--output", action="append", choices=FORMATS, metavar="FORMAT",
+                      help=f"output format, repeatable: {', '.join(FORMATS)} (default: text)")
+    scan.add_argument("--output-file", action="append", metavar="FILE",
+                      help="write the matching -o format to FILE (in the order given); '-' is stdout")
+    scan.add_argument("--fail-on", metavar="SEVERITY", help="threshold: critical, high, medium, low, info")
+    scan.add_argument("--soft-fail", action="store_true", help="always exit 0 when the review ran")
+    scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    scan.add_argument("--skip-rule", action="append", default=[], metavar="ID",
+                      help="do not run this rule (id, long id, Checkov or Trivy id); repeatable")
+    scan.add_argument("--rule", action="append", default=[], metavar="ID", help="run only these rules; repeatable")
+    scan.add_argument("--no-color", action="store_true", help="no ANSI colours (also: NO_COLOR=1)")
+
+    baseline = commands.add_parser("baseline", help="record today's findings")
+    baseline_commands = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=_Parser)
+    create = baseline_commands.add_parser("create", help="write a baseline of the current findings")
+    _add_input_arguments(create)
+    create.add_argument("-f", "--file", default=".tfreview-baseline.json", help="where to write it")
+
+    rules = commands.add_parser("rules", help="the rule library")
+    rule_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    listing = rule_commands.add_parser("list", help="list every rule")
+    listing.add_argument("-o", "--output", choices=("text", "json"), default="text")
+    listing.add_argument("--provider", help="only this provider: aws, azure, gcp, change")
+    show = rule_commands.add_parser("show", help="show one rule")
+    show.add_argument("id", help="rule id, long id, or a Checkov/Trivy id")
+    return parser
+
+
+def _add_input_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("path", help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory")
+    command.add_argument("--base", metavar="DIR_OR_GIT_REF",
+                         help="review PATH (a directory) as a change from this directory or git ref")
+    command.add_argument("--source", metavar="DIR", help="for a plan: the .tf files to read suppressions "
+                         "and file/line from")
+    command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "baseline":
+            return _baseline(args)
+        return _rules(args)
+    except (InputError, ConfigError) as exc:
+        print(f"tfreview: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except TfreviewError as exc:
+        print(f"tfreview: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        print("tfreview: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"tfreview: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _policy(args: argparse.Namespace) -> Policy:
+    from dataclasses import replace
+
+    from tfreview.config import find_config, load_policy
+    from tfreview.core.severity import Severity
+
+    config = Path(args.config) if args.config else find_config(Path(args.path) if args.path != "-" else Path.cwd())
+    policy = load_policy(config)
+    changes: dict[str, object] = {}
+    if getattr(args, "fail_on", None):
+        try:
+            changes["fail_on"] = Severity.parse(args.fail_on)
+        except ValueError as exc:
+            raise ConfigError(f"--fail-on: {exc}") from None
+    if getattr(args, "skip_rule", None):
+        changes["disabled_rules"] = policy.disabled_rules | frozenset(args.skip_rule)
+    if getattr(args, "rule", None):
+        changes["only_rules"] = frozenset(args.rule)
+    if getattr(args, "baseline", None):
+        from tfreview.baseline import load_baseline
+
+        changes["baseline"] = load_baseline(Path(args.baseline))
+        changes["baseline_source"] = args.baseline
+    return replace(policy, **changes) if changes else policy
+
+
+def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
+    from tfreview.core.review import review
+    from tfreview.parsing.inputs import load_change_set
+    from tfreview.rules import load_rules
+
+    policy = _policy(args)
+    rules = load_rules()
+    unknown = [name for name in (policy.only_rules or ()) if not any(name in r.names() for r in rules)]
+    if unknown:
+        raise ConfigError(f"unknown rule(s) {', '.join(sorted(unknown))}; see `tfreview rules list`")
+    if progress:
+        _progress(f"reading {args.path}")
+    change_set = load_change_set(args.path, base=args.base, source=args.source)
+    if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
+        _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
+    result = review(change_set, rules, policy)
+    if progress:
+        _progress("")
+    return result, rules
+
+
+def _progress(text: str) -> None:
+    sys.stderr.write(f"\r\033[K{text}…" if text else "\r\033[K")
+    sys.stderr.flush()
+
+
+def _scan(args: argparse.Namespace) -> int:
+    from tfreview.core.review import exit_code
+    from tfreview.render import render
+
+    formats: list[str] = args.output or ["text"]
+    files: list[str] = args.output_file or []
+    if len(files) > len(formats):
+        raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
+    interactive = sys.stderr.isatty()
+    result, rules = _review(args, progress=interactive)
+    by_id = {r.id: r for r in rules}
+    for index, fmt in enumerate(formats):
+        target = files[index] if index < len(files) else "-"
+        to_terminal = target == "-" and sys.stdout.isatty()
+        color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
+        text = render(fmt, result, by_id, color=color)
+        if target == "-":
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        else:
+            _write(Path(target), text)
+    sys.stdout.flush()
+    return exit_code(result, soft_fail=args.soft_fail)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write whole or not at all: a temporary file renamed into place."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
+
+
+def _baseline(args: argparse.Namespace) -> int:
+    from tfreview.baseline import baseline_document
+
+    result, _ = _review(args, progress=sys.stderr.isatty())
+    _write(Path(args.file), baseline_document(result))
+    count = sum(1 for f in result.findings if f.status.value != "resolved")
+    print(f"baseline of {count} finding(s) written to {args.file}")
+    return EXIT_OK
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from tfreview.render.rules import rule_text, rules_json, rules_text
+    from tfreview.rules import find_rule, load_rules
+
+    if args.rules_command == "show":
+        rule = find_rule(args.id)
+        if rule is None:
+            raise ConfigError(f"no rule named {args.id}; see `tfreview rules list`")
+        print(rule_text(rule))
+        return EXIT_OK
+    rules = load_rules()
+    if args.provider:
+        rules = [r for r in rules if r.provider == args.provider]
+    print(rules_json(rules) if args.output == "json" else rules_text(rules))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

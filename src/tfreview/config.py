@@ -1,0 +1,153 @@
+"""`.tfreview.toml`: found upward from the scanned path (or given with --config), turned into a Policy.
+
+```toml
+fail_on = "high"            # critical | high | medium | low | info
+fail_on_existing = false    # existing findings warn; set true to fail on them too
+
+[rules]
+disable = ["TFR-AWS-010", "CKV_AWS_21"]   # ids, long ids or Checkov/Trivy ids
+only = []                                 # when non-empty, run only these
+
+[providers]
+disable = ["azure"]                       # aws | azure | gcp | change
+
+[severity]
+"TFR-AWS-011" = "medium"
+
+[[suppress]]
+rule = "TFR-AWS-001"
+address = "aws_s3_bucket.site*"           # glob; default "*"
+reason = "public static website"
+expires = 2026-12-31                      # optional; an expired entry stops suppressing, and says so
+```
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tfreview.core.errors import ConfigError
+from tfreview.core.policy import Policy, Suppression
+from tfreview.core.severity import Severity
+
+CONFIG_NAME = ".tfreview.toml"
+_TOP_KEYS = {"fail_on", "fail_on_existing", "rules", "providers", "severity", "suppress", "advisor"}
+_PROVIDERS = {"aws", "azure", "gcp", "change"}
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `.tfreview.toml` at or above `start`, not going past the repository root."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder.resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+        if (candidate / ".git").exists():
+            return None
+    return None
+
+
+def load_policy(path: Path | None, *, today: date | None = None) -> Policy:
+    """The policy in `path` (defaults when None). Raises ConfigError with the file and the problem."""
+    policy = Policy(today=today or date.today())
+    if path is None:
+        return policy
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", path=str(path)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
+    return policy_from_mapping(data, source=str(path), base=policy)
+
+
+def policy_from_mapping(data: Mapping[str, Any], *, source: str, base: Policy) -> Policy:
+    unknown = set(data) - _TOP_KEYS
+    if unknown:
+        raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_TOP_KEYS))})",
+                          path=source)
+    changes: dict[str, Any] = {}
+    if "fail_on" in data:
+        changes["fail_on"] = _severity(data["fail_on"], "fail_on", source)
+    if "fail_on_existing" in data:
+        if not isinstance(data["fail_on_existing"], bool):
+            raise ConfigError("fail_on_existing must be true or false", path=source)
+        changes["fail_on_existing"] = data["fail_on_existing"]
+    rules = _table(data, "rules", source, {"disable", "only"})
+    if "disable" in rules:
+        changes["disabled_rules"] = frozenset(_names(rules["disable"], "rules.disable", source))
+    if rules.get("only"):
+        changes["only_rules"] = frozenset(_names(rules["only"], "rules.only", source))
+    providers = _table(data, "providers", source, {"disable", "only"})
+    for key, field in (("disable", "disabled_providers"), ("only", "only_providers")):
+        if key in providers:
+            names = set(_names(providers[key], f"providers.{key}", source))
+            if names - _PROVIDERS:
+                raise ConfigError(f"providers.{key}: unknown provider(s) {', '.join(sorted(names - _PROVIDERS))} "
+                                  f"(known: {', '.join(sorted(_PROVIDERS))})", path=source)
+            changes[field] = frozenset(names)
+    severity = data.get("severity", {})
+    if not isinstance(severity, Mapping):
+        raise ConfigError("[severity] must be a table of rule = \"level\"", path=source)
+    if severity:
+        changes["severity_overrides"] = {str(k): _severity(v, f"severity.{k}", source) for k, v in severity.items()}
+    entries = data.get("suppress", [])
+    if not isinstance(entries, list):
+        raise ConfigError("suppress must be an array of tables ([[suppress]])", path=source)
+    changes["suppressions"] = tuple(_suppression(e, i, source) for i, e in enumerate(entries))
+    return replace(base, **changes)
+
+
+def _table(data: Mapping[str, Any], key: str, source: str, allowed: set[str]) -> Mapping[str, Any]:
+    table = data.get(key, {})
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"[{key}] must be a table", path=source)
+    unknown = set(table) - allowed
+    if unknown:
+        raise ConfigError(f"[{key}]: unknown key(s) {', '.join(sorted(unknown))}", path=source)
+    return table
+
+
+def _names(value: Any, where: str, source: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where} must be a list of strings", path=source)
+    return list(value)
+
+
+def _severity(value: Any, where: str, source: str) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}", path=source) from None
+
+
+def _suppression(entry: Any, index: int, source: str) -> Suppression:
+    where = f"suppress[{index}]"
+    if not isinstance(entry, Mapping):
+        raise ConfigError(f"{where} must be a table", path=source)
+    unknown = set(entry) - {"rule", "address", "reason", "expires"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}", path=source)
+    rule, reason = entry.get("rule"), entry.get("reason")
+    if not isinstance(rule, str) or not rule:
+        raise ConfigError(f"{where}: `rule` is required", path=source)
+    if not isinstance(reason, str) or not reason.strip():
+        raise ConfigError(f"{where}: `reason` is required — say why {rule} does not apply", path=source)
+    expires = entry.get("expires")
+    if isinstance(expires, str):
+        try:
+            expires = date.fromisoformat(expires)
+        except ValueError:
+            raise ConfigError(f"{where}: expires must be a date like 2026-12-31", path=source) from None
+    if expires is not None and not isinstance(expires, date):
+        raise ConfigError(f"{where}: expires must be a date like 2026-12-31", path=source)
+    address = entry.get("address", "*")
+    if not isinstance(address, str):
+        raise ConfigError(f"{where}: address must be a string (a glob)", path=source)
+    return Suppression(rule=rule, reason=reason.strip(), address=address, expires=expires, source=source)

@@ -1,0 +1,120 @@
+"""Plan JSON in every shape the fixtures hold, and a precise error for everything that is not a plan."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+
+from tfreview.core.errors import InputError
+from tfreview.core.plan import ChangeKind
+from tfreview.core.policy import Policy
+from tfreview.core.review import review
+from tfreview.parsing.plan_json import load_plan
+from tfreview.rules import load_rules
+
+CORPUS = Path(__file__).parent.parent / "data" / "plans" / "corpus"
+PLANS = sorted(CORPUS.glob("*.json"))
+
+
+def test_corpus_covers_every_format_version() -> None:
+    versions = set()
+    for path in PLANS:
+        versions.add(load_plan(path.read_bytes(), str(path)).format_version)
+    assert {"0.1", "0.2", "1.0", "1.1", "1.2"} <= versions
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem[:70])
+def test_every_fixture_plan_loads_and_reviews(path: Path) -> None:
+    change_set = load_plan(path.read_bytes(), str(path))
+    result = review(change_set, load_rules(), Policy())
+    assert not result.diagnostics, result.diagnostics
+    assert result.coverage.resources_total == len(change_set.changes)
+
+
+def test_utf16_plan_loads() -> None:
+    path = CORPUS / "checkov__terraform__runner__resources__plan_with_lifecycle_check__tfplan.json"
+    data = path.read_bytes()
+    assert data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    assert load_plan(data, str(path)).changes[0].address == "aws_acm_certificate.acme"
+
+
+def test_utf8_bom_and_utf16_without_bom_load() -> None:
+    document = {"format_version": "1.2", "resource_changes": []}
+    text = json.dumps(document)
+    assert load_plan(codecs.BOM_UTF8 + text.encode(), "bom.json").format_version == "1.2"
+    assert load_plan(text.encode("utf-16-le"), "le.json").format_version == "1.2"
+
+
+@pytest.mark.parametrize(
+    ("actions", "kind"),
+    [
+        (["create"], ChangeKind.CREATE),
+        (["update"], ChangeKind.UPDATE),
+        (["delete"], ChangeKind.DELETE),
+        (["delete", "create"], ChangeKind.REPLACE),
+        (["create", "delete"], ChangeKind.REPLACE),
+        (["read"], ChangeKind.READ),
+        (["no-op"], ChangeKind.NOOP),
+        (["forget"], ChangeKind.FORGET),
+    ],
+)
+def test_every_action_is_folded(actions: list[str], kind: ChangeKind) -> None:
+    item = {"address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "name": "b", "change": {"actions": actions}}
+    document = {"format_version": "1.2", "resource_changes": [item]}
+    assert load_plan(json.dumps(document).encode(), "p.json").changes[0].kind is kind
+
+
+def test_real_plan_with_deletes_updates_and_drift() -> None:
+    change_set = load_plan((CORPUS / "tfcompliance__test_issue_522.json").read_bytes(), "522")
+    kinds = [c.kind for c in change_set.changes]
+    assert kinds.count(ChangeKind.DELETE) == 2
+    assert kinds.count(ChangeKind.UPDATE) == 1
+    assert len(change_set.drift) == 15  # Terraform 1.0.0 wrote drift without addresses; rebuilt
+    assert change_set.drift[0].address == "aws_cloudwatch_event_rule.metrics_schedule"
+
+
+def test_replace_with_reason() -> None:
+    change_set = load_plan((CORPUS / "tfjson__action_reason__plan.json").read_bytes(), "reason")
+    replaced = [c for c in change_set.changes if c.kind is ChangeKind.REPLACE]
+    assert replaced
+    assert replaced[0].action_reason == "replace_because_tainted"
+
+
+def test_drift_is_kept_apart() -> None:
+    change_set = load_plan((CORPUS / "tfcompliance__test_issue_522.json").read_bytes(), "522")
+    result = review(change_set, load_rules(), Policy())
+    assert len(result.drift) == 15
+    drift_only = {c.address for c in change_set.drift} - {c.address for c in change_set.changes}
+    assert not drift_only & {f.address for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n", "the file is empty"),
+        (b"PK\x03\x04\x14\x00binary-plan", "binary plan file"),
+        (b"resource \"aws_s3_bucket\" \"b\" {}", "not JSON"),
+        (b'{"format_version": "1.2", "resource_changes": [{"address": "a.b", ', "truncated"),
+        (b'{"version": 4, "serial": 3, "lineage": "x", "resources": []}', "Terraform state file"),
+        (b'{"format_version": "1.0", "values": {"root_module": {}}}', "state (`terraform show -json` without"),
+        (b'{"hello": "world"}', "keys hello"),
+        (b"[1, 2, 3]", "JSON array of 3 items"),
+        (b'"just a string"', "JSON str"),
+        (b'{"format_version": "2.0", "resource_changes": []}', "format_version 2.0 is not supported"),
+        (b'{"format_version": "1.2", "resource_changes": {}}', "expected a list"),
+        (b'{"format_version": "1.2", "resource_changes": [{"type": "x"}]}', "resource_changes[0] has no address"),
+        (b'{"format_version": "1.2", "resource_changes": [{"address": "a.b"}]}', "has no `change` object"),
+        (b"\xff\xfe\x00", "not valid UTF-16"),
+    ],
+)
+def test_bad_input_gets_one_clear_line(data: bytes, expected: str) -> None:
+    with pytest.raises(InputError) as caught:
+        load_plan(data, "input.json")
+    message = str(caught.value)
+    assert expected in message
+    assert "\n" not in message
+    assert message.startswith("input.json: ")
