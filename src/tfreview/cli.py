@@ -78,6 +78,8 @@ def _add_input_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--source", metavar="DIR", help="for a plan: the .tf files to read suppressions "
                          "and file/line from")
     command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
+    command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                         help="show tracebacks of internal errors")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

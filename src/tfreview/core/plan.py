@@ -26,6 +26,13 @@ class ChangeKind(StrEnum):
 
     @classmethod
     def from_actions(cls, actions: tuple[str, ...]) -> ChangeKind:
+        kind = _KINDS.get(actions)
+        if kind is None:
+            kind = _KINDS[actions] = cls._fold(actions)
+        return kind
+
+    @classmethod
+    def _fold(cls, actions: tuple[str, ...]) -> ChangeKind:
         if "delete" in actions and "create" in actions:
             return cls.REPLACE
         if "forget" in actions:
@@ -40,6 +47,9 @@ class ChangeKind(StrEnum):
     @property
     def destroys(self) -> bool:
         return self in (ChangeKind.DELETE, ChangeKind.REPLACE)
+
+
+_KINDS: dict[tuple[str, ...], ChangeKind] = {}
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ _SECRET_SHAPES: Final = [
     re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"),
     re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b"),
     re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"),  # user:password@ in a URL
-    re.compile(r"(?i)\b(AccountKey|SharedAccessKey|sig|password|pwd)=[^;&\s\"']{6,}"),
+    re.compile(r"(?i:\b(AccountKey|SharedAccessKey|sig|password|pwd)=[^;&\s\"']{6,})"),
 ]
 _HIGH_ENTROPY_CANDIDATE = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
 _LOOKS_LIKE_ID = re.compile(r"^(arn:|[a-z]+-[0-9a-f]{8,17}$|[0-9a-f]{8}-[0-9a-f]{4}-)")
@@ -71,8 +71,13 @@ def looks_secret(text: str) -> bool:
     return any(_high_entropy(m.group(0)) for m in _HIGH_ENTROPY_CANDIDATE.finditer(text))
 
 
+_ANY_SHAPE = re.compile("|".join(f"(?:{p.pattern})" for p in _SECRET_SHAPES))
+
+
 def scrub_text(text: str) -> str:
     """Replace every secret-shaped part of free text (a message, a log line, a prompt)."""
+    if len(text) < 12 or (not _ANY_SHAPE.search(text) and not _HIGH_ENTROPY_CANDIDATE.search(text)):
+        return text
     for pattern in _SECRET_SHAPES:
         text = pattern.sub(REDACTED, text)
     return _HIGH_ENTROPY_CANDIDATE.sub(lambda m: REDACTED if _high_entropy(m.group(0)) else m.group(0), text)

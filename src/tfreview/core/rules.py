@@ -73,11 +73,15 @@ class Resource:
         return strip_index(self.address)
 
 
+_LinkIndex = tuple[dict[str, list["Resource"]], dict[Any, list["Resource"]]]
+
+
 class Snapshot:
     """All resources on one side of the change, for rules that look across resources."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self._by_type: dict[str, list[Resource]] = {}
+        self._links: dict[tuple[str, str], _LinkIndex] = {}
         for resource in resources:
             self._by_type.setdefault(resource.type, []).append(resource)
 
@@ -93,20 +97,31 @@ class Snapshot:
         They point at it by reference in the configuration (`bucket = aws_s3_bucket.b.id`) or by
         an equal known value (the bucket's id, name or arn).
         """
-        wanted = {target.get(name) for name in target_attributes}
-        wanted.discard(None)
-        wanted.discard(UNKNOWN)
-        target_config = target.config_address
-        found = []
-        for other in self.of_type(other_type):
-            refs = other.refs(attribute)
-            if target_config in refs:
-                found.append(other)
+        by_ref, by_value = self._link_index(other_type, attribute)
+        found = list(by_ref.get(target.config_address, ()))
+        for name in target_attributes:
+            value = target.get(name)
+            if value is None or value is UNKNOWN or not isinstance(value, str | int):
                 continue
-            value = other.get(attribute)
-            if value is not UNKNOWN and value is not None and value in wanted:
-                found.append(other)
+            for other in by_value.get(value, ()):
+                if other not in found:
+                    found.append(other)
         return found
+
+    def _link_index(self, other_type: str, attribute: str) -> _LinkIndex:
+        key = (other_type, attribute)
+        index = self._links.get(key)
+        if index is None:
+            by_ref: dict[str, list[Resource]] = {}
+            by_value: dict[Any, list[Resource]] = {}
+            for other in self.of_type(other_type):
+                for ref in other.refs(attribute):
+                    by_ref.setdefault(ref, []).append(other)
+                value = other.get(attribute)
+                if isinstance(value, str | int) and value is not UNKNOWN:
+                    by_value.setdefault(value, []).append(other)
+            index = self._links[key] = (by_ref, by_value)
+        return index
 
 
 StateCheck = Callable[[Resource, Snapshot], Iterable[Hit]]

@@ -9,6 +9,7 @@ unknown value for a missing one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any, Final
 
 
@@ -36,18 +37,25 @@ def is_unknown(value: object) -> bool:
     return value is UNKNOWN
 
 
-def split_path(path: str) -> list[str | int]:
-    """`a.0.b` → ['a', 0, 'b']."""
+@lru_cache(maxsize=4096)
+def _split_cached(path: str) -> tuple[str | int, ...]:
     parts: list[str | int] = []
     for part in path.split("."):
         if part.isdigit():
             parts.append(int(part))
         elif part:
             parts.append(part)
-    return parts
+    return tuple(parts)
+
+
+def split_path(path: str) -> list[str | int]:
+    """`a.0.b` → ['a', 0, 'b']."""
+    return list(_split_cached(path))
 
 
 def _step(node: Any, key: str | int) -> Any:
+    if type(node) is dict:
+        return node.get(key) if type(key) is str else None
     if isinstance(key, int):
         if isinstance(node, list) and key < len(node):
             return node[key]
@@ -74,7 +82,9 @@ def mask_at(mask: Any, path: list[str | int]) -> bool:
 
 def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
     """The value at `path`, UNKNOWN when the plan says it is known after apply, None when absent."""
-    keys = split_path(path) if isinstance(path, str) else path
+    keys = _split_cached(path) if isinstance(path, str) else path
+    if not unknown and len(keys) == 1 and type(values) is dict:
+        return values.get(keys[0])  # the common case: a top-level attribute, nothing unknown
     node = values
     mask = unknown
     for key in keys:
