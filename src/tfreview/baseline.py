@@ -15,8 +15,11 @@ BASELINE_VERSION = 1
 
 def baseline_document(review: Review) -> str:
     entries = sorted(
-        ({"fingerprint": f.fingerprint, "rule_id": f.rule_id, "address": f.address, "path": f.evidence.path}
-         for f in review.findings if f.status is not Status.RESOLVED),
+        (
+            {"fingerprint": f.fingerprint, "rule_id": f.rule_id, "address": f.address, "path": f.evidence.path}
+            for f in review.findings
+            if f.status is not Status.RESOLVED
+        ),
         key=lambda e: (e["rule_id"], e["address"], e["path"]),
     )
     document = {
@@ -32,8 +35,9 @@ def load_baseline(path: Path) -> frozenset[str]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("baseline file not found (create it with `tfreview baseline create`)",
-                          path=str(path)) from None
+        raise ConfigError(
+            "baseline file not found (create it with `tfreview baseline create`)", path=str(path)
+        ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"baseline is not valid JSON: {exc}", path=str(path)) from None
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
@@ -43,15 +43,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="review a plan JSON file or a directory of .tf files")
     _add_input_arguments(scan)
-    scan.add_argument("-o", "--output", action="append", choices=FORMATS, metavar="FORMAT",
-                      help=f"output format, repeatable: {', '.join(FORMATS)} (default: text)")
-    scan.add_argument("--output-file", action="append", metavar="FILE",
-                      help="write the matching -o format to FILE (in the order given); '-' is stdout")
+    scan.add_argument(
+        "-o",
+        "--output",
+        action="append",
+        choices=FORMATS,
+        metavar="FORMAT",
+        help=f"output format, repeatable: {', '.join(FORMATS)} (default: text)",
+    )
+    scan.add_argument(
+        "--output-file",
+        action="append",
+        metavar="FILE",
+        help="write the matching -o format to FILE (in the order given); '-' is stdout",
+    )
     scan.add_argument("--fail-on", metavar="SEVERITY", help="threshold: critical, high, medium, low, info")
     scan.add_argument("--soft-fail", action="store_true", help="always exit 0 when the review ran")
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
-    scan.add_argument("--skip-rule", action="append", default=[], metavar="ID",
-                      help="do not run this rule (id, long id, Checkov or Trivy id); repeatable")
+    scan.add_argument(
+        "--skip-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="do not run this rule (id, long id, Checkov or Trivy id); repeatable",
+    )
     scan.add_argument("--rule", action="append", default=[], metavar="ID", help="run only these rules; repeatable")
     scan.add_argument("--no-color", action="store_true", help="no ANSI colours (also: NO_COLOR=1)")
 
@@ -73,13 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_input_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("path", help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory")
-    command.add_argument("--base", metavar="DIR_OR_GIT_REF",
-                         help="review PATH (a directory) as a change from this directory or git ref")
-    command.add_argument("--source", metavar="DIR", help="for a plan: the .tf files to read suppressions "
-                         "and file/line from")
+    command.add_argument(
+        "--base", metavar="DIR_OR_GIT_REF", help="review PATH (a directory) as a change from this directory or git ref"
+    )
+    command.add_argument(
+        "--source", metavar="DIR", help="for a plan: the .tf files to read suppressions and file/line from"
+    )
     command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
-    command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                         help="show tracebacks of internal errors")
+    command.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of internal errors"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -104,8 +122,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        print(f"tfreview: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
-              file=sys.stderr)
+        print(
+            f"tfreview: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr
+        )
         return EXIT_INTERNAL
 
 
@@ -117,7 +136,7 @@ def _policy(args: argparse.Namespace) -> Policy:
 
     config = Path(args.config) if args.config else find_config(Path(args.path) if args.path != "-" else Path.cwd())
     policy = load_policy(config)
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if getattr(args, "fail_on", None):
         try:
             changes["fail_on"] = Severity.parse(args.fail_on)

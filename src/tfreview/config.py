@@ -70,8 +70,9 @@ def load_policy(path: Path | None, *, today: date | None = None) -> Policy:
 def policy_from_mapping(data: Mapping[str, Any], *, source: str, base: Policy) -> Policy:
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise ConfigError(f"unknown setting(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_TOP_KEYS))})",
-                          path=source)
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_TOP_KEYS))})", path=source
+        )
     changes: dict[str, Any] = {}
     if "fail_on" in data:
         changes["fail_on"] = _severity(data["fail_on"], "fail_on", source)
@@ -89,12 +90,15 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str, base: Policy) -
         if key in providers:
             names = set(_names(providers[key], f"providers.{key}", source))
             if names - _PROVIDERS:
-                raise ConfigError(f"providers.{key}: unknown provider(s) {', '.join(sorted(names - _PROVIDERS))} "
-                                  f"(known: {', '.join(sorted(_PROVIDERS))})", path=source)
+                raise ConfigError(
+                    f"providers.{key}: unknown provider(s) {', '.join(sorted(names - _PROVIDERS))} "
+                    f"(known: {', '.join(sorted(_PROVIDERS))})",
+                    path=source,
+                )
             changes[field] = frozenset(names)
     severity = data.get("severity", {})
     if not isinstance(severity, Mapping):
-        raise ConfigError("[severity] must be a table of rule = \"level\"", path=source)
+        raise ConfigError('[severity] must be a table of rule = "level"', path=source)
     if severity:
         changes["severity_overrides"] = {str(k): _severity(v, f"severity.{k}", source) for k, v in severity.items()}
     entries = data.get("suppress", [])

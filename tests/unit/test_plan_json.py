@@ -97,7 +97,7 @@ def test_drift_is_kept_apart() -> None:
         (b"", "the file is empty"),
         (b"   \n", "the file is empty"),
         (b"PK\x03\x04\x14\x00binary-plan", "binary plan file"),
-        (b"resource \"aws_s3_bucket\" \"b\" {}", "not JSON"),
+        (b'resource "aws_s3_bucket" "b" {}', "not JSON"),
         (b'{"format_version": "1.2", "resource_changes": [{"address": "a.b", ', "truncated"),
         (b'{"version": 4, "serial": 3, "lineage": "x", "resources": []}', "Terraform state file"),
         (b'{"format_version": "1.0", "values": {"root_module": {}}}', "state (`terraform show -json` without"),

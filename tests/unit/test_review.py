@@ -27,19 +27,44 @@ def _boom(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     yield Hit()  # pragma: no cover
 
 
-PUBLIC = Rule(id="T-1", long_id="test-public", title="public bucket", severity=Severity.HIGH, provider="aws",
-              category="networking", resource_types=("aws_s3_bucket",), remediation="make it private",
-              references=("CKV_AWS_20",), check=_public)
-BOOM = Rule(id="T-2", long_id="test-boom", title="boom", severity=Severity.LOW, provider="aws", category="general",
-            resource_types=("aws_s3_bucket",), remediation="", check=_boom)
+PUBLIC = Rule(
+    id="T-1",
+    long_id="test-public",
+    title="public bucket",
+    severity=Severity.HIGH,
+    provider="aws",
+    category="networking",
+    resource_types=("aws_s3_bucket",),
+    remediation="make it private",
+    references=("CKV_AWS_20",),
+    check=_public,
+)
+BOOM = Rule(
+    id="T-2",
+    long_id="test-boom",
+    title="boom",
+    severity=Severity.LOW,
+    provider="aws",
+    category="general",
+    resource_types=("aws_s3_bucket",),
+    remediation="",
+    check=_boom,
+)
 
 
 def _plan(*changes: dict[str, Any], drift: list[dict[str, Any]] | None = None) -> ChangeSet:
     items = []
     for change in changes:
         address = change.pop("address")
-        items.append({"address": address, "type": address.split(".")[0], "name": address.split(".")[1],
-                      "mode": "managed", "change": change})
+        items.append(
+            {
+                "address": address,
+                "type": address.split(".")[0],
+                "name": address.split(".")[1],
+                "mode": "managed",
+                "change": change,
+            }
+        )
     document = {"format_version": "1.2", "resource_changes": items}
     if drift:
         document["resource_drift"] = drift
@@ -49,10 +74,18 @@ def _plan(*changes: dict[str, Any], drift: list[dict[str, Any]] | None = None) -
 def test_introduced_existing_resolved() -> None:
     change_set = _plan(
         {"address": "aws_s3_bucket.new", "actions": ["create"], "before": None, "after": {"acl": "public-read"}},
-        {"address": "aws_s3_bucket.old", "actions": ["update"], "before": {"acl": "public-read", "x": 1},
-         "after": {"acl": "public-read", "x": 2}},
-        {"address": "aws_s3_bucket.fixed", "actions": ["update"], "before": {"acl": "public-read"},
-         "after": {"acl": "private"}},
+        {
+            "address": "aws_s3_bucket.old",
+            "actions": ["update"],
+            "before": {"acl": "public-read", "x": 1},
+            "after": {"acl": "public-read", "x": 2},
+        },
+        {
+            "address": "aws_s3_bucket.fixed",
+            "actions": ["update"],
+            "before": {"acl": "public-read"},
+            "after": {"acl": "private"},
+        },
         {"address": "aws_s3_bucket.gone", "actions": ["delete"], "before": {"acl": "public-read"}, "after": None},
     )
     result = review(change_set, [PUBLIC], Policy())
@@ -70,21 +103,41 @@ def test_introduced_existing_resolved() -> None:
 
 
 def test_existing_only_warns_unless_policy_says_fail() -> None:
-    change_set = _plan({"address": "aws_s3_bucket.old", "actions": ["no-op"], "before": {"acl": "public-read"},
-                        "after": {"acl": "public-read"}})
+    change_set = _plan(
+        {
+            "address": "aws_s3_bucket.old",
+            "actions": ["no-op"],
+            "before": {"acl": "public-read"},
+            "after": {"acl": "public-read"},
+        }
+    )
     assert review(change_set, [PUBLIC], Policy()).verdict is Verdict.WARN
     assert review(change_set, [PUBLIC], Policy(fail_on_existing=True)).verdict is Verdict.FAIL
 
 
 def test_unknown_value_never_fires() -> None:
-    change_set = _plan({"address": "aws_s3_bucket.later", "actions": ["create"], "before": None,
-                        "after": {"acl": "public-read"}, "after_unknown": {"acl": True}})
+    change_set = _plan(
+        {
+            "address": "aws_s3_bucket.later",
+            "actions": ["create"],
+            "before": None,
+            "after": {"acl": "public-read"},
+            "after_unknown": {"acl": True},
+        }
+    )
     assert review(change_set, [PUBLIC], Policy()).findings == []
 
 
 def test_drift_is_reported_apart_and_never_reviewed() -> None:
-    drift = [{"address": "aws_s3_bucket.drifted", "type": "aws_s3_bucket", "name": "drifted", "mode": "managed",
-              "change": {"actions": ["update"], "before": {"acl": "private"}, "after": {"acl": "public-read"}}}]
+    drift = [
+        {
+            "address": "aws_s3_bucket.drifted",
+            "type": "aws_s3_bucket",
+            "name": "drifted",
+            "mode": "managed",
+            "change": {"actions": ["update"], "before": {"acl": "private"}, "after": {"acl": "public-read"}},
+        }
+    ]
     result = review(_plan(drift=drift), [PUBLIC], Policy())
     assert [d.address for d in result.drift] == ["aws_s3_bucket.drifted"]
     assert result.findings == []
@@ -92,16 +145,24 @@ def test_drift_is_reported_apart_and_never_reviewed() -> None:
 
 
 def test_failing_rule_becomes_a_diagnostic() -> None:
-    change_set = _plan({"address": "aws_s3_bucket.b", "actions": ["create"], "before": None,
-                        "after": {"acl": "public-read"}})
+    change_set = _plan(
+        {"address": "aws_s3_bucket.b", "actions": ["create"], "before": None, "after": {"acl": "public-read"}}
+    )
     result = review(change_set, [BOOM, PUBLIC], Policy())
     assert len(result.findings) == 1
     assert result.diagnostics == ["rule T-2 failed on aws_s3_bucket.b: RuntimeError: rule bug"]
 
 
 def _public_bucket(**extra: Any) -> ChangeSet:
-    change = ResourceChange(address="aws_s3_bucket.site", type="aws_s3_bucket", name="site", actions=("create",),
-                            after={"acl": "public-read"}, location=Location("main.tf", 3), **extra)
+    change = ResourceChange(
+        address="aws_s3_bucket.site",
+        type="aws_s3_bucket",
+        name="site",
+        actions=("create",),
+        after={"acl": "public-read"},
+        location=Location("main.tf", 3),
+        **extra,
+    )
     return ChangeSet(changes=[change])
 
 
@@ -153,11 +214,26 @@ def test_evidence_is_redacted() -> None:
         yield Hit("password", "password set")
         yield Hit("user_data", "user data")
 
-    leaky = Rule(id="T-3", long_id="test-leak", title="leak", severity=Severity.LOW, provider="aws",
-                 category="secrets", resource_types=("aws_db_instance",), remediation="", check=_leaky)
-    change_set = _plan({"address": "aws_db_instance.db", "actions": ["create"], "before": None,
-                        "after": {"password": "canary-Pa55word-1", "user_data": "export K=AKIAABCDEFGHIJKLMNOP"},
-                        "after_sensitive": {"password": True}})
+    leaky = Rule(
+        id="T-3",
+        long_id="test-leak",
+        title="leak",
+        severity=Severity.LOW,
+        provider="aws",
+        category="secrets",
+        resource_types=("aws_db_instance",),
+        remediation="",
+        check=_leaky,
+    )
+    change_set = _plan(
+        {
+            "address": "aws_db_instance.db",
+            "actions": ["create"],
+            "before": None,
+            "after": {"password": "canary-Pa55word-1", "user_data": "export K=AKIAABCDEFGHIJKLMNOP"},
+            "after_sensitive": {"password": True},
+        }
+    )
     result = review(change_set, [leaky], Policy())
     text = repr(result)
     assert "canary-Pa55word-1" not in text

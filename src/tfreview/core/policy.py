@@ -57,11 +57,12 @@ class Policy:
     def select(self, rules: Iterable[Rule]) -> list[Rule]:
         return [rule for rule in rules if self.selects(rule)]
 
-    def severity_of(self, rule: Rule) -> Severity:
+    def severity_of(self, rule: Rule, found: Severity | None = None) -> Severity:
+        """The configured override, else the severity the rule found (`found`), else the rule's."""
         for name in (rule.id, rule.long_id, *rule.references):
             if name in self.severity_overrides:
                 return self.severity_overrides[name]
-        return rule.severity
+        return found or rule.severity
 
 
 def verdict(findings: Iterable[Finding], policy: Policy) -> Verdict:

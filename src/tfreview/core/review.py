@@ -230,7 +230,7 @@ def _finding(
         rule_id=rule.id,
         long_id=rule.long_id,
         title=rule.title,
-        severity=policy.severity_of(rule),
+        severity=policy.severity_of(rule, hit.severity),
         provider=rule.provider,
         category=rule.category,
         address=address,
@@ -264,7 +264,7 @@ def _apply_suppressions(
         for inline in change.suppressions if change is not None else ():
             if inline.rule not in names:
                 continue
-            if inline.attribute and not finding.evidence.path.startswith(inline.attribute):
+            if inline.attribute and finding.evidence.path and not finding.evidence.path.startswith(inline.attribute):
                 continue
             if inline.expires and inline.expires < today:
                 _expired(

@@ -31,6 +31,7 @@ class Hit:
     message: str | None = None  # overrides the rule's title when set
     value: Any = None  # the offending value, redacted before it is shown
     address: str | None = None  # for a rule on one resource that blames another
+    severity: Severity | None = None  # overrides the rule's severity for this hit (a policy override wins)
 
 
 @dataclass(slots=True)
@@ -118,7 +119,7 @@ class Snapshot:
                 for ref in other.refs(attribute):
                     by_ref.setdefault(ref, []).append(other)
                 value = other.get(attribute)
-                if isinstance(value, str | int) and value is not UNKNOWN:
+                if isinstance(value, str | int):
                     by_value.setdefault(value, []).append(other)
             index = self._links[key] = (by_ref, by_value)
         return index

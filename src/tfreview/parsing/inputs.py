@@ -33,8 +33,9 @@ def load_change_set(path: str, *, base: str | None = None, source: str | None = 
 
         return load_change(base, target) if base is not None else load_directory(target)
     if base is not None:
-        raise InputError("--base compares two Terraform directories; PATH must be a directory, not a plan file",
-                         path=path)
+        raise InputError(
+            "--base compares two Terraform directories; PATH must be a directory, not a plan file", path=path
+        )
     from tfreview.parsing.plan_json import load_plan
 
     change_set = load_plan(read_bytes(path), "stdin" if path == "-" else path)

@@ -1,0 +1,67 @@
+"""Renderers: pure functions from a `Review` to text, one module per output format.
+
+Each is `render_<fmt>(review, rules=None, **options) -> str`; `rules` (by id) adds rule metadata
+where a format has room for it (SARIF rule help, JUnit passing checks). The CLI calls `render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from tfreview.core.errors import ConfigError
+from tfreview.core.findings import Review
+from tfreview.core.rules import Rule
+from tfreview.render.digest import rules_index
+from tfreview.render.github import render_github
+from tfreview.render.json_report import render_json, review_document
+from tfreview.render.junit import render_junit
+from tfreview.render.markdown import render_markdown
+from tfreview.render.rules import rule_text, rules_json, rules_text
+from tfreview.render.sarif import render_sarif
+from tfreview.render.text import render_text
+
+Renderer = Callable[..., str]
+
+RENDERERS: dict[str, Renderer] = {
+    "text": render_text,
+    "json": render_json,
+    "sarif": render_sarif,
+    "junit": render_junit,
+    "markdown": render_markdown,
+    "github": render_github,
+}
+
+
+def render(
+    fmt: str,
+    review: Review,
+    rules: Mapping[str, Rule] | Iterable[Rule] | None = None,
+    *,
+    color: bool = False,
+    **options: Any,
+) -> str:
+    """`review` in format `fmt`; `color` applies to `text` only."""
+    renderer = RENDERERS.get(fmt)
+    if renderer is None:
+        known = ", ".join(RENDERERS)
+        raise ConfigError(f"unknown output format {fmt!r} (expected one of {known})")
+    if fmt == "text":
+        options["color"] = color
+    return renderer(review, rules_index(rules), **options)
+
+
+__all__ = [
+    "RENDERERS",
+    "render",
+    "render_github",
+    "render_json",
+    "render_junit",
+    "render_markdown",
+    "render_sarif",
+    "render_text",
+    "review_document",
+    "rule_text",
+    "rules_json",
+    "rules_text",
+]

@@ -17,6 +17,9 @@ from tfreview.core.values import UNKNOWN
 WORLD_V4 = "0.0.0.0/0"
 WORLD_V6 = "::/0"
 SG_TYPES = ("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule")
+# SG_TYPES plus the VPC's default security group, whose inline `ingress` blocks read like a group's
+SG_TYPES_WITH_DEFAULT = (*SG_TYPES, "aws_default_security_group")
+_INLINE_TYPES = ("aws_security_group", "aws_default_security_group")
 _ALL_PROTOCOLS = {"-1", "all", -1}
 
 
@@ -74,7 +77,7 @@ def _cidrs(block: Mapping[str, Any], *keys: str) -> tuple[str, ...]:
 
 def ingress_of(resource: Resource) -> Iterator[Ingress]:
     """Every known ingress permission a security-group resource grants."""
-    if resource.type == "aws_security_group":
+    if resource.type in _INLINE_TYPES:
         for index, block in enumerate(resource.blocks("ingress")):
             for key in ("cidr_blocks", "ipv6_cidr_blocks"):
                 cidrs = _cidrs(block, key)

@@ -8,11 +8,50 @@ document whose text is unknown at plan time, or is not JSON, yields no statement
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
+from tfreview.core.rules import Resource
 from tfreview.core.values import UNKNOWN
+
+# resources that carry an identity (permissions) policy; `data.aws_iam_policy_document` is not one of them
+IDENTITY_POLICY_TYPES: Final = (
+    "aws_iam_policy",
+    "aws_iam_role_policy",
+    "aws_iam_user_policy",
+    "aws_iam_group_policy",
+    "aws_iam_role",
+)
+
+# Actions that support no resource-level permission (AWS Service Authorization Reference: no resource type),
+# so "*" is the only resource they can have. Deliberately small and exact, lower-cased: a wildcard action such
+# as `ec2:Describe*` is never in it, because a pattern usually reaches actions that can be restricted.
+UNRESTRICTABLE_ACTIONS: Final = frozenset(
+    {
+        "sts:getcalleridentity",
+        "s3:listallmybuckets",
+        "ecr:getauthorizationtoken",
+        "cloudwatch:putmetricdata",
+        "cloudwatch:getmetricdata",
+        "cloudwatch:listmetrics",
+        "xray:puttracesegments",
+        "xray:puttelemetryrecords",
+        "xray:getsamplingrules",
+        "xray:getsamplingtargets",
+        "kms:listkeys",
+        "kms:listaliases",
+        "sqs:listqueues",
+        "sns:listtopics",
+        "lambda:listfunctions",
+        "tag:getresources",
+        "ec2:describeregions",
+        "ec2:describeavailabilityzones",
+        "iam:listroles",
+        "iam:listpolicies",
+        "iam:getaccountsummary",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +140,16 @@ def statements(text: Any) -> list[Statement]:
             )
         )
     return out
+
+
+def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]]]:
+    """(path, statements) of each identity policy on `resource`: its `policy`, or a role's `inline_policy.N.policy`.
+
+    A role's trust policy (`assume_role_policy`) is not an identity policy and is not returned.
+    """
+    if resource.type == "aws_iam_role":
+        paths = [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
+    else:
+        paths = ["policy"]
+    for path in paths:
+        yield path, statements(resource.get(path))

@@ -1,0 +1,101 @@
+"""Terraform source (HCL) → ChangeSet, by comparing a base and a head configuration resource by resource.
+
+Only in head → create; only in base → delete; in both → update when the values differ, else no-op.
+Values are in plan JSON shape (see `hcl_values`), so the same rules read plans and source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from tfreview.core.errors import InputError
+from tfreview.core.plan import ChangeSet, Coverage, ResourceChange
+from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, read_configuration
+from tfreview.parsing.source_tree import (
+    DirectoryReader,
+    MappingReader,
+    SourceReader,
+    git_reader,
+    subdirectories_with_terraform,
+)
+
+
+def changeset_from_sources(
+    head: Mapping[str, str], base: Mapping[str, str] | None = None, label: str = ""
+) -> ChangeSet:
+    """Review texts keyed by relative path ("main.tf", "modules/db/main.tf"); without `base` everything is created."""
+    return _compare(
+        read_configuration(MappingReader(head)),
+        read_configuration(MappingReader(base)) if base is not None else None,
+        label,
+    )
+
+
+def load_directory(path: str | Path) -> ChangeSet:
+    """Every resource of the configuration in `path` (its own .tf files and the local modules they call), as creates."""
+    root = _directory(path)
+    return _compare(read_configuration(DirectoryReader(root)), None, str(path))
+
+
+def load_change(base: str | Path, head: str | Path) -> ChangeSet:
+    """The change from `base` (a directory, or a git revision of the repository holding `head`) to `head`."""
+    head_root = _directory(head)
+    base_path = Path(base)
+    reader: SourceReader = DirectoryReader(base_path) if base_path.is_dir() else git_reader(head_root, str(base))
+    return _compare(read_configuration(DirectoryReader(head_root)), read_configuration(reader), f"{base}..{head}")
+
+
+def _directory(path: str | Path) -> Path:
+    root = Path(path)
+    if not root.exists():
+        raise InputError("no such file or directory", path=str(path))
+    if not root.is_dir():
+        raise InputError("not a directory; give the directory holding the .tf files", path=str(path))
+    if not any(p.is_file() for p in root.glob("*.tf")):
+        below = subdirectories_with_terraform(root)
+        hint = f" (subdirectories with .tf files: {', '.join(below)}; scan one of them)" if below else ""
+        raise InputError(f"no .tf files in {path}{hint}")
+    return root
+
+
+def _compare(head: Configuration, base: Configuration | None, label: str) -> ChangeSet:
+    coverage = Coverage(files_parsed=list(head.files_parsed), files_skipped=list(head.files_skipped))
+    coverage.notes.extend(head.notes)
+    before = base.resources if base is not None else {}
+    if base is not None:
+        coverage.files_skipped.extend((path, f"in base: {reason}") for path, reason in base.files_skipped)
+        coverage.notes.extend(f"in base: {note}" for note in base.notes if note not in head.notes)
+        if base.files_skipped:
+            coverage.notes.append("base files that do not parse make their resources look created")
+    changes: list[ResourceChange] = []
+    for address in sorted(set(head.resources) | set(before)):
+        changes.append(_change(before.get(address), head.resources.get(address)))
+    return ChangeSet(changes=changes, source="hcl", coverage=coverage, label=label)
+
+
+def _change(old: ConfiguredResource | None, new: ConfiguredResource | None) -> ResourceChange:
+    config = new if new is not None else old
+    assert config is not None
+    if old is None:
+        actions: tuple[str, ...] = ("create",)
+    elif new is None:
+        actions = ("delete",)
+    elif (old.values, old.unknown, old.unknown_sources) == (new.values, new.unknown, new.unknown_sources):
+        actions = ("no-op",)
+    else:
+        actions = ("update",)
+    return ResourceChange(
+        address=config.address,
+        type=config.type,
+        name=config.name,
+        actions=actions,
+        before=old.values if old is not None else None,
+        after=new.values if new is not None else None,
+        after_unknown=new.unknown if new is not None else None,
+        module_address=config.module_address,
+        location=config.location,
+        references=config.references,
+        prevent_destroy=config.prevent_destroy,
+        suppressions=config.suppressions,
+    )

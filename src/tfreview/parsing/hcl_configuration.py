@@ -1,0 +1,226 @@
+"""A Terraform configuration read from source: the root module and the local modules it calls.
+
+Each managed resource becomes a `ConfiguredResource` with its values in plan JSON shape. `count` and
+`for_each` are not expanded: a resource is one object at its config address (`aws_s3_bucket.b`,
+`module.db.aws_db_instance.main`). Data sources are read for references only; they are not changes.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tfreview.core.plan import InlineSuppression, Location
+from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
+from tfreview.parsing.hcl_values import Evaluator, Input, Scope, split_unknown
+from tfreview.parsing.inline_suppressions import suppressions_in
+from tfreview.parsing.source_tree import SourceReader
+
+_MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+_MAX_MODULE_DEPTH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class ConfiguredResource:
+    address: str
+    type: str
+    name: str
+    module_address: str | None
+    values: dict[str, Any]
+    unknown: dict[str, Any]
+    references: dict[str, tuple[str, ...]]
+    location: Location
+    prevent_destroy: bool
+    suppressions: tuple[InlineSuppression, ...]
+    unknown_sources: tuple[tuple[str, str], ...]  # (item, source) of items whose value is unknown
+
+
+@dataclass(slots=True)
+class Configuration:
+    resources: dict[str, ConfiguredResource] = field(default_factory=dict)
+    files_parsed: list[str] = field(default_factory=list)
+    files_skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _File:
+    path: str
+    lines: list[str]
+    blocks: list[Block]
+
+
+def read_configuration(reader: SourceReader) -> Configuration:
+    """Parse the root module of `reader` and every local module it calls; skip files that do not parse."""
+    return _ConfigurationReader(reader).read()
+
+
+class _ConfigurationReader:
+    def __init__(self, reader: SourceReader) -> None:
+        self.reader = reader
+        self.configuration = Configuration()
+        self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
+
+    def read(self) -> Configuration:
+        self._module("", None, None, 0)
+        return self.configuration
+
+    def _files(self, reldir: str) -> tuple[list[_File], list[tuple[str, str]]]:
+        """Parsed .tf files and raw .tfvars texts of one directory, parsed once however often it is called."""
+        if reldir not in self.modules:
+            found = self.reader.read_dir(reldir)
+            self.configuration.files_skipped.extend(found.unreadable)
+            files: list[_File] = []
+            tfvars: list[tuple[str, str]] = []
+            for path, text in found.texts.items():
+                if not path.endswith(".tf"):
+                    tfvars.append((path, text))
+                    continue
+                try:
+                    files.append(_File(path, text.splitlines(), parse_blocks(text)))
+                except HclSyntaxError as exc:
+                    self.configuration.files_skipped.append((path, str(exc)))
+                    continue
+                self.configuration.files_parsed.append(path)
+            self.modules[reldir] = (files, tfvars)
+        return self.modules[reldir]
+
+    def _module(self, reldir: str, address: str | None, inputs: Mapping[str, Input] | None, depth: int) -> None:
+        files, tfvars = self._files(reldir)
+        blocks = [(file, block) for file in files for block in file.blocks]
+        given = dict(inputs) if inputs is not None else self._tfvars(tfvars)
+        variables: dict[str, Input] = {}
+        local_expressions: dict[str, Any] = {}
+        for _, block in blocks:
+            if block.kind == "variable" and block.labels:
+                name = block.labels[0]
+                variables[name] = given[name] if name in given else _default(block)
+            elif block.kind == "locals":
+                for item in body_items(block.body):
+                    if isinstance(item, Attribute):
+                        local_expressions[item.name] = item.expression
+        prefix = f"{address}." if address else ""
+        scope = Scope(variables, local_expressions, prefix)
+        for file, block in blocks:
+            if block.kind == "resource" and len(block.labels) == 2:
+                self._resource(file, block, scope, address)
+            elif block.kind == "module" and block.labels:
+                self._call(reldir, block, scope, prefix, depth)
+
+    def _tfvars(self, tfvars: list[tuple[str, str]]) -> dict[str, Input]:
+        """Root variables from terraform.tfvars, then *.auto.tfvars in name order, as Terraform loads them."""
+        out: dict[str, Input] = {}
+        ordered = sorted(tfvars, key=lambda item: (not item[0].endswith("terraform.tfvars"), item[0]))
+        for path, text in ordered:
+            try:
+                wrapped = parse_blocks("tfvars {\n" + text + "\n}\n")
+            except HclSyntaxError as exc:
+                line = f"line {exc.line - 1}: " if exc.line and exc.line > 1 else ""
+                self.configuration.files_skipped.append((path, line + exc.message))
+                continue
+            self.configuration.files_parsed.append(path)
+            evaluator = Evaluator(Scope())
+            for item in body_items(wrapped[0].body):
+                if isinstance(item, Attribute):
+                    out[item.name] = Input(evaluator.evaluate(item.expression))
+        return out
+
+    def _resource(self, file: _File, block: Block, scope: Scope, module_address: str | None) -> None:
+        type_name, name = block.labels
+        address = f"{scope.prefix}{type_name}.{name}"
+        if address in self.configuration.resources:
+            self.configuration.notes.append(
+                f"{address} is declared twice ({file.path}:{block.line}); the first is reviewed"
+            )
+            return
+        body = Evaluator(scope).body(block.body, top_level=True)
+        values, mask = split_unknown(body.values)
+        items = [
+            (item.name if isinstance(item, Attribute) else _block_key(item), item.line, item.end_line)
+            for item in body_items(block.body)
+        ]
+        self.configuration.resources[address] = ConfiguredResource(
+            address=address,
+            type=type_name,
+            name=name,
+            module_address=module_address,
+            values=values,
+            unknown=mask or {},
+            references=body.references,
+            location=Location(file.path, block.line, block.end_line),
+            prevent_destroy=_prevent_destroy(block),
+            suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
+            unknown_sources=_unknown_sources(block, body.values),
+        )
+
+    def _call(self, reldir: str, block: Block, scope: Scope, prefix: str, depth: int) -> None:
+        name = block.labels[0]
+        address = f"{prefix}module.{name}"
+        arguments = {item.name: item for item in body_items(block.body) if isinstance(item, Attribute)}
+        source_item = arguments.get("source")
+        source = Evaluator(Scope()).evaluate(source_item.expression) if source_item is not None else None
+        if not isinstance(source, str):
+            self.configuration.notes.append(f"{address}: the module source is not a literal string; not followed")
+            return
+        if not source.startswith(("./", "../")):
+            self.configuration.notes.append(f"{address}: remote module source {source!r} is not followed")
+            return
+        if depth >= _MAX_MODULE_DEPTH:
+            self.configuration.notes.append(f"{address}: modules nested deeper than {_MAX_MODULE_DEPTH}; not followed")
+            return
+        child = posixpath.normpath(posixpath.join(reldir, source))
+        child = "" if child == "." else child
+        files, _ = self._files(child)
+        if not files:
+            self.configuration.notes.append(f"{address}: no parsable .tf files in {source!r}; not followed")
+            return
+        inputs: dict[str, Input] = {}
+        for argument, item in arguments.items():
+            if argument in _MODULE_META_ARGUMENTS:
+                continue
+            evaluator = Evaluator(scope)
+            value = evaluator.evaluate(item.expression)
+            inputs[argument] = Input(value, tuple(dict.fromkeys(evaluator.references)))
+        self._module(child, address, inputs, depth + 1)
+
+
+def _default(block: Block) -> Input:
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name == "default":
+            return Input(Evaluator(Scope()).evaluate(item.expression))
+    return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
+
+
+def _block_key(block: Block) -> str:
+    return block.labels[0] if block.kind == "dynamic" and block.labels else block.kind
+
+
+def _prevent_destroy(block: Block) -> bool:
+    for item in body_items(block.body):
+        if isinstance(item, Block) and item.kind == "lifecycle":
+            for setting in body_items(item.body):
+                if isinstance(setting, Attribute) and setting.name == "prevent_destroy":
+                    return Evaluator(Scope()).evaluate(setting.expression) is True
+    return False
+
+
+def _unknown_sources(block: Block, values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The source text of each top-level item whose value is unknown, so base and head can be compared."""
+    out: list[tuple[str, str]] = []
+    for item in body_items(block.body):
+        key = item.name if isinstance(item, Attribute) else _block_key(item)
+        if key in values and contains_unknown(values[key]):
+            out.append((key, _source_text(item.node)))
+    return tuple(sorted(out))
+
+
+def _source_text(node: Any) -> str:
+    from hcl2.utils import SerializationOptions
+
+    try:
+        return repr(node.serialize(SerializationOptions(with_comments=False)))
+    except (RuntimeError, ValueError, TypeError, AttributeError):
+        return ""

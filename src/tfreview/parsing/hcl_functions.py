@@ -1,0 +1,122 @@
+"""The few Terraform functions worth evaluating statically; every other call is known only after apply.
+
+`jsonencode` matters most: IAM rules read policies as the JSON string Terraform would write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tfreview.core.values import UNKNOWN, contains_unknown
+
+
+def call(name: str, args: list[Any]) -> Any:
+    """The value of `name(args...)`, or UNKNOWN when the function is not evaluated or an argument is unknown."""
+    function = _FUNCTIONS.get(name)
+    if function is None or any(contains_unknown(arg) for arg in args):
+        return UNKNOWN
+    try:
+        return function(*args)
+    except (TypeError, ValueError, KeyError, IndexError):
+        return UNKNOWN
+
+
+def normalise_number(value: Any) -> Any:
+    """Terraform has one number type: 2.0 is 2."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def to_template_string(value: Any) -> Any:
+    """A value as `"${...}"` renders it, or UNKNOWN when Terraform would refuse (null, lists, objects)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return str(normalise_number(value))
+    return UNKNOWN
+
+
+def jsonencode(value: Any) -> str:
+    """Like Terraform: compact, object keys sorted, `<`, `>`, `&` escaped as Go's encoder does."""
+    text = json.dumps(_numbers(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _numbers(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    return normalise_number(value)
+
+
+def _tostring(value: Any) -> Any:
+    return None if value is None else to_template_string(value)
+
+
+def _tonumber(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise TypeError("bool")
+    if isinstance(value, str):
+        return normalise_number(float(value))
+    return value
+
+
+def _tobool(value: Any) -> Any:
+    if value in ("true", "false"):
+        return value == "true"
+    if not isinstance(value, bool | None):
+        raise TypeError("not a bool")
+    return value
+
+
+def _toset(value: Any) -> list[Any]:
+    items = list(dict.fromkeys(json.dumps(v, sort_keys=True) for v in value))
+    decoded = [json.loads(v) for v in items]
+    return sorted(decoded) if all(isinstance(v, str) for v in decoded) else decoded
+
+
+def _merge(*maps: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in maps:
+        if item is not None:
+            out.update(item)
+    return out
+
+
+def _concat(*lists: Any) -> list[Any]:
+    return [v for item in lists for v in item]
+
+
+def _join(separator: str, *lists: Any) -> str:
+    return separator.join(str(to_template_string(v)) for item in lists for v in item)
+
+
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if value is not None and value != "":
+            return value
+    raise ValueError("no non-null argument")
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "jsonencode": jsonencode,
+    "tostring": _tostring,
+    "tonumber": _tonumber,
+    "tobool": _tobool,
+    "tolist": list,
+    "toset": _toset,
+    "tomap": dict,
+    "merge": _merge,
+    "concat": _concat,
+    "join": _join,
+    "coalesce": _coalesce,
+    "lower": str.lower,
+    "upper": str.upper,
+    "trimspace": str.strip,
+}

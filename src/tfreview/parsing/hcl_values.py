@@ -1,0 +1,522 @@
+"""HCL expressions → values in plan JSON shape, with UNKNOWN wherever Terraform would know only after apply.
+
+What resolves: literals, `var.x` (module argument, tfvars or default), `local.x`, templates whose parts
+all resolve, conditionals and operators on known values, and the functions of `hcl_functions`.
+Everything else — other resources, data sources, `count.index`, `each.*`, splats, `for` — is UNKNOWN.
+While evaluating, the addresses of the resources an expression refers to are collected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_functions import call, normalise_number, to_template_string
+from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, token_text
+from tfreview.parsing.plan_json import reference_address
+
+RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
+RESOURCE_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """A variable's value as a module call (or tfvars) gives it, with the references it carries."""
+
+    value: Any
+    references: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Scope:
+    """What `var.*` and `local.*` mean inside one module instance."""
+
+    variables: Mapping[str, Input] = field(default_factory=dict)
+    local_expressions: Mapping[str, Any] = field(default_factory=dict)
+    prefix: str = ""  # "module.a." inside module a
+    _locals: dict[str, Input] = field(default_factory=dict)
+    _resolving: set[str] = field(default_factory=set)
+
+    def local(self, name: str) -> Input:
+        if name in self._locals:
+            return self._locals[name]
+        expression = self.local_expressions.get(name)
+        if expression is None or name in self._resolving:
+            return Input(UNKNOWN)
+        self._resolving.add(name)
+        evaluator = Evaluator(self)
+        value = evaluator.evaluate(expression)
+        self._resolving.discard(name)
+        self._locals[name] = Input(value, tuple(evaluator.references))
+        return self._locals[name]
+
+
+@dataclass(slots=True)
+class BodyValues:
+    """A block body in plan shape: values with UNKNOWN inside, and per top-level key the references."""
+
+    values: dict[str, Any]
+    references: dict[str, tuple[str, ...]]
+
+
+class Evaluator:
+    """Evaluates expressions of one scope; `references` collects what they refer to."""
+
+    def __init__(self, scope: Scope, bound: frozenset[str] = frozenset()) -> None:
+        self.scope = scope
+        self.references: list[str] = []
+        self.bound = bound  # names of `for` iterators and `dynamic` blocks, which are not resources
+
+    def evaluate(self, node: Any) -> Any:
+        kind = node.lark_name()
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            self.collect(node)
+            return UNKNOWN
+        return handler(self, node)
+
+    def collect(self, node: Any) -> None:
+        """Record the references of an expression that is not evaluated."""
+        if not hasattr(node, "children"):
+            return
+        if node.lark_name() in ("for_tuple_expr", "for_object_expr"):
+            saved = self.bound
+            self.bound = saved | _iterators(node)
+            for child in node.children:
+                if child is not None:
+                    self.collect(child)
+            self.bound = saved
+            return
+        if node.lark_name() in ("get_attr_expr_term", "index_expr_term") or _bare_identifier(node):
+            traversal = _traversal(node)
+            if traversal is not None:
+                self._resolve(*traversal)
+                return
+        for child in node.children:
+            if child is not None:
+                self.collect(child)
+
+    # -- traversals: var.x, local.y["k"], aws_s3_bucket.b.arn --------------------------------------
+
+    def _resolve(self, root: str, steps: list[tuple[str, Any]]) -> Any:
+        if root == "var" and steps and steps[0][0] == "attr":
+            given = self.scope.variables.get(steps[0][1], Input(UNKNOWN))
+            self.references.extend(given.references)
+            return self._walk(given.value, steps[1:])
+        if root == "local" and steps and steps[0][0] == "attr":
+            found = self.scope.local(steps[0][1])
+            self.references.extend(found.references)
+            return self._walk(found.value, steps[1:])
+        names = [root] + [str(value) for kind, value in steps if kind == "attr"]
+        address = reference_address(".".join(names))
+        if address is not None and root not in self.bound and ("_" in root or root == "data"):
+            self.references.append(self.scope.prefix + address)
+        for kind, value in steps:
+            if kind == "index":
+                self.collect(value)
+        return UNKNOWN
+
+    def _walk(self, value: Any, steps: list[tuple[str, Any]]) -> Any:
+        for kind, step in steps:
+            key = step if kind == "attr" else self.evaluate(step)
+            if value is UNKNOWN or key is UNKNOWN:
+                return UNKNOWN
+            value = _index(value, key)
+        return value
+
+    # -- literals ---------------------------------------------------------------------------------
+
+    def _expr_term(self, node: Any) -> Any:
+        inner = node.expression
+        if inner.lark_name() == "identifier":
+            return self._resolve(token_text(inner), [])
+        return self.evaluate(inner)
+
+    def _string(self, node: Any) -> Any:
+        parts: list[Any] = []
+        for part in node.string_parts:
+            content = part.content
+            kind = content.lark_name()
+            if kind == "STRING_CHARS":
+                parts.append(_unescape(str(content.value)))
+            elif kind == "ESCAPED_INTERPOLATION":
+                parts.append("${")
+            elif kind == "ESCAPED_DIRECTIVE":
+                parts.append("%{")
+            elif kind == "interpolation":
+                parts.append(to_template_string(self.evaluate(content.expression)))
+            else:  # %{ if } / %{ for } directives
+                self.collect(content)
+                parts.append(UNKNOWN)
+        if any(p is UNKNOWN for p in parts):
+            return UNKNOWN
+        return "".join(parts)
+
+    def _heredoc(self, node: Any) -> Any:
+        raw = str(node.children[0].value)
+        match = re.match(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)^[ \t]*\2[ \t]*\r?\n?\Z", raw, re.S | re.M)
+        if match is None:
+            return UNKNOWN
+        body = match.group(3)
+        if match.group(1):
+            body = _dedent(body)
+        return self._template(body)
+
+    def _template(self, text: str) -> Any:
+        """Interpolate `${...}` in heredoc text (which python-hcl2 leaves unparsed)."""
+        out: list[str] = []
+        position = 0
+        unknown = False
+        while True:
+            start = _next_template_start(text, position)
+            if start < 0:
+                out.append(text[position:])
+                break
+            out.append(text[position:start])
+            end = _closing_brace(text, start + 2)
+            if end < 0:
+                return UNKNOWN
+            if text[start] == "%":
+                unknown = True
+            else:
+                value = to_template_string(self._parse_and_evaluate(text[start + 2 : end]))
+                if value is UNKNOWN:
+                    unknown = True
+                else:
+                    out.append(value)
+            position = end + 1
+        if unknown:
+            return UNKNOWN
+        return "".join(out).replace("$${", "${").replace("%%{", "%{")
+
+    def _parse_and_evaluate(self, source: str) -> Any:
+        from tfreview.parsing.hcl_syntax import HclSyntaxError, parse_blocks
+
+        try:
+            blocks = parse_blocks(f"x {{\n  v = {source.strip()}\n}}\n")
+        except HclSyntaxError:
+            return UNKNOWN
+        for item in body_items(blocks[0].body):
+            if isinstance(item, Attribute):
+                return self.evaluate(item.expression)
+        return UNKNOWN
+
+    def _int(self, node: Any) -> Any:
+        return int(str(node.children[0].value))
+
+    def _float(self, node: Any) -> Any:
+        return normalise_number(float(str(node.children[0].value)))
+
+    def _literal(self, node: Any) -> Any:
+        return {"true": True, "false": False, "null": None}.get(str(node.children[0].value), UNKNOWN)
+
+    def _tuple(self, node: Any) -> Any:
+        return [self.evaluate(element) for element in node.elements]
+
+    def _object(self, node: Any) -> Any:
+        out: dict[str, Any] = {}
+        unknown = False
+        for element in node.elements:
+            key_node = element.key
+            if key_node.lark_name() == "object_elem_key":
+                inner = key_node.value
+                key: Any = self._string(inner) if inner.lark_name() == "string" else token_text(inner)
+            else:
+                key = self.evaluate(key_node.expression)
+                if isinstance(key, int | float) and not isinstance(key, bool):
+                    key = str(normalise_number(key))
+            value = self.evaluate(element.expression)
+            if not isinstance(key, str):
+                unknown = True
+                continue
+            out[key] = value
+        return UNKNOWN if unknown else out
+
+    # -- operations -------------------------------------------------------------------------------
+
+    def _function(self, node: Any) -> Any:
+        name = "::".join(token_text(identifier) for identifier in node.identifiers)
+        arguments = node.arguments
+        values = [self.evaluate(a) for a in arguments.arguments] if arguments is not None else []
+        if arguments is not None and arguments.has_ellipsis:
+            return UNKNOWN
+        return call(name, values)
+
+    def _conditional(self, node: Any) -> Any:
+        condition = self.evaluate(node.condition)
+        if_true = self.evaluate(node.if_true)
+        if_false = self.evaluate(node.if_false)
+        if condition is True:
+            return if_true
+        if condition is False:
+            return if_false
+        return UNKNOWN
+
+    def _unary(self, node: Any) -> Any:
+        operand = self.evaluate(node.expr_term)
+        operator = node.operator.strip()
+        if operator == "-" and isinstance(operand, int | float) and not isinstance(operand, bool):
+            return -operand
+        if operator == "!" and isinstance(operand, bool):
+            return not operand
+        return UNKNOWN
+
+    def _binary(self, node: Any) -> Any:
+        left = self.evaluate(node.expr_term)
+        operator = str(node.binary_term.binary_operator.token.value).strip()
+        right = self.evaluate(node.binary_term.expr_term)
+        if contains_unknown(left) or contains_unknown(right):
+            return UNKNOWN
+        return _operate(operator, left, right)
+
+    def _splat(self, node: Any) -> Any:
+        self.collect(node)
+        return UNKNOWN
+
+    # -- bodies -----------------------------------------------------------------------------------
+
+    def body(self, body: Any, *, top_level: bool = False) -> BodyValues:
+        """A block body as plan JSON shapes it: attributes as values, nested blocks as lists of objects."""
+        values: dict[str, Any] = {}
+        references: dict[str, list[str]] = {}
+        dynamic: list[str] = []
+        for item in body_items(body):
+            self.references = []
+            if isinstance(item, Attribute):
+                if top_level and item.name in RESOURCE_META_ARGUMENTS:
+                    continue
+                name = item.name
+                values[name] = self.evaluate(item.expression)
+            else:
+                if top_level and item.kind in RESOURCE_META_BLOCKS:
+                    continue
+                name = item.labels[0] if item.kind == "dynamic" and item.labels else item.kind
+                if item.kind == "dynamic":
+                    saved = self.bound
+                    self.bound = saved | {name, _iterator_name(item)}
+                    self.collect(item.body)
+                    self.bound = saved
+                    dynamic.append(name)
+                else:
+                    values.setdefault(name, []).append(self._block(item))
+            if self.references:
+                references.setdefault(name, []).extend(self.references)
+        for name in dynamic:
+            values[name] = UNKNOWN  # not expanded: its content depends on for_each
+        self.references = []
+        return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()})
+
+    def _block(self, block: Block) -> dict[str, Any]:
+        collected = self.references
+        nested = Evaluator(self.scope, self.bound)
+        result = nested.body(block.body)
+        for found in result.references.values():
+            collected.extend(found)
+        self.references = collected
+        return result.values
+
+
+def _iterators(node: Any) -> frozenset[str]:
+    names: set[str] = set()
+    for child in node.children:
+        if child is not None and hasattr(child, "lark_name") and child.lark_name() == "for_intro":
+            names.add(token_text(child.first_iterator))
+            if child.second_iterator is not None:
+                names.add(token_text(child.second_iterator))
+    return frozenset(names)
+
+
+def _iterator_name(block: Block) -> str:
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name == "iterator":
+            return token_text(item.expression)
+    return block.labels[0] if block.labels else block.kind
+
+
+def _bare_identifier(node: Any) -> bool:
+    return bool(node.lark_name() == "expr_term" and node.expression.lark_name() == "identifier")
+
+
+def _traversal(node: Any) -> tuple[str, list[tuple[str, Any]]] | None:
+    """`a.b[c].d` → ("a", [("attr", "b"), ("index", c-node), ("attr", "d")]); None when not rooted in a name."""
+    steps: list[tuple[str, Any]] = []
+    while True:
+        kind = node.lark_name()
+        if kind == "expr_term":
+            if node.parentheses:
+                return None
+            node = node.expression
+        elif kind == "get_attr_expr_term":
+            steps.append(("attr", token_text(node.get_attr.identifier)))
+            node = node.expr_term
+        elif kind == "index_expr_term":
+            index = node.children[1]
+            if index.lark_name() == "short_index":
+                steps.append(("index_literal", int(str(index.index.value))))
+            else:
+                steps.append(("index", index.index_expression))
+            node = node.children[0]
+        elif kind == "identifier":
+            steps.reverse()
+            return token_text(node), [(k if k != "index_literal" else "attr", v) for k, v in steps]
+        else:
+            return None
+
+
+def _traverse(evaluator: Evaluator, node: Any) -> Any:
+    traversal = _traversal(node)
+    if traversal is None:  # a traversal of a computed value: (expr).attr, [1, 2][0]
+        base = node.children[0]
+        value = evaluator.evaluate(base)
+        step = node.children[1]
+        if step.lark_name() == "get_attr":
+            return evaluator._walk(value, [("attr", token_text(step.identifier))])
+        if step.lark_name() == "short_index":
+            return evaluator._walk(value, [("attr", int(str(step.index.value)))])
+        return evaluator._walk(value, [("index", step.index_expression)])
+    return evaluator._resolve(*traversal)
+
+
+def _index(value: Any, key: Any) -> Any:
+    if isinstance(value, Mapping):
+        return value.get(str(key), UNKNOWN) if not isinstance(key, bool) else UNKNOWN
+    if isinstance(value, list) and isinstance(key, int | float) and not isinstance(key, bool):
+        position = int(key)
+        return value[position] if 0 <= position < len(value) else UNKNOWN
+    if isinstance(value, list) and isinstance(key, str) and key.isdigit():
+        return _index(value, int(key))
+    return UNKNOWN
+
+
+def _operate(operator: str, left: Any, right: Any) -> Any:
+    if operator == "==":
+        return bool(left == right)
+    if operator == "!=":
+        return bool(left != right)
+    if operator in ("&&", "||"):
+        if not isinstance(left, bool) or not isinstance(right, bool):
+            return UNKNOWN
+        return (left and right) if operator == "&&" else (left or right)
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
+    if not numbers:
+        return UNKNOWN
+    try:
+        result: Any = {
+            "+": lambda: left + right,
+            "-": lambda: left - right,
+            "*": lambda: left * right,
+            "/": lambda: left / right,
+            "%": lambda: left % right,
+            "<": lambda: left < right,
+            ">": lambda: left > right,
+            "<=": lambda: left <= right,
+            ">=": lambda: left >= right,
+        }[operator]()
+    except (KeyError, ZeroDivisionError):
+        return UNKNOWN
+    return normalise_number(result)
+
+
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        escape = match.group(0)
+        if escape[1] in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[escape[1]]
+        try:
+            return chr(int(escape[2:], 16))
+        except ValueError:
+            return escape
+
+    return re.sub(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", replace, text)
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines)
+
+
+def _next_template_start(text: str, position: int) -> int:
+    """Index of the next `${` or `%{` that is not escaped as `$${` / `%%{`, or -1."""
+    for match in re.finditer(r"[$%]{", text[position:]):
+        start = position + match.start()
+        if start > 0 and text[start - 1] == text[start]:
+            continue
+        return start
+    return -1
+
+
+def _closing_brace(text: str, position: int) -> int:
+    depth = 0
+    quoted = False
+    index = position
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index
+            depth -= 1
+        index += 1
+    return -1
+
+
+def split_unknown(value: Any) -> tuple[Any, Any]:
+    """(value without UNKNOWN, mask true where it was): plan JSON's `after` and `after_unknown`."""
+    if value is UNKNOWN:
+        return None, True
+    if isinstance(value, Mapping):
+        known: dict[str, Any] = {}
+        mask: dict[str, Any] = {}
+        for key, child in value.items():
+            child_value, child_mask = split_unknown(child)
+            if child_mask is True:
+                mask[key] = True
+                continue
+            known[key] = child_value
+            if child_mask:
+                mask[key] = child_mask
+        return known, mask or None
+    if isinstance(value, list):
+        pairs = [split_unknown(child) for child in value]
+        masks = [m for _, m in pairs]
+        return [v for v, _ in pairs], ([m or False for m in masks] if any(masks) else None)
+    return value, None
+
+
+_HANDLERS: dict[str, Any] = {
+    "expr_term": Evaluator._expr_term,
+    "string": Evaluator._string,
+    "heredoc_template": Evaluator._heredoc,
+    "heredoc_template_trim": Evaluator._heredoc,
+    "int_lit": Evaluator._int,
+    "float_lit": Evaluator._float,
+    "literal_value": Evaluator._literal,
+    "tuple": Evaluator._tuple,
+    "object": Evaluator._object,
+    "function_call": Evaluator._function,
+    "conditional": Evaluator._conditional,
+    "unary_op": Evaluator._unary,
+    "binary_op": Evaluator._binary,
+    "get_attr_expr_term": _traverse,
+    "index_expr_term": _traverse,
+    "attr_splat_expr_term": Evaluator._splat,
+    "full_splat_expr_term": Evaluator._splat,
+    "identifier": lambda evaluator, node: evaluator._resolve(token_text(node), []),
+}

@@ -1,0 +1,171 @@
+"""Where Terraform source comes from: a mapping of texts, a directory, or a git revision.
+
+A reader answers one question — the Terraform files directly in one directory — so only the root
+module and the module directories actually called are ever read. Paths are POSIX and relative to
+the scanned root; a module outside it reads as `../modules/x/main.tf`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from tfreview.core.errors import InputError, UpstreamError
+
+_GIT_TIMEOUT_SECONDS = 60
+
+
+def is_terraform_file(path: str) -> bool:
+    """`.tf` files and the variable files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`)."""
+    name = posixpath.basename(path)
+    return name.endswith((".tf", ".auto.tfvars")) or name == "terraform.tfvars"
+
+
+@dataclass(slots=True)
+class DirectoryFiles:
+    """The Terraform files directly in one directory, and those that could not be read as text."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+
+class SourceReader(Protocol):
+    def read_dir(self, reldir: str) -> DirectoryFiles:
+        """The Terraform files directly in `reldir` ("" is the root), keyed by path relative to the root."""
+        ...
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+@dataclass(slots=True)
+class MappingReader:
+    """Files given as a mapping of relative path → text (tests, rule examples, a PR's files)."""
+
+    files: Mapping[str, str]
+
+    def read_dir(self, reldir: str) -> DirectoryFiles:
+        out = DirectoryFiles()
+        for path in sorted(self.files):
+            clean = posixpath.normpath(path.replace("\\", "/"))
+            if posixpath.dirname(clean) == reldir and is_terraform_file(clean):
+                out.texts[clean] = self.files[path]
+        return out
+
+
+@dataclass(slots=True)
+class DirectoryReader:
+    """Files on disk under `root`."""
+
+    root: Path
+
+    def read_dir(self, reldir: str) -> DirectoryFiles:
+        out = DirectoryFiles()
+        directory = self.root / reldir if reldir else self.root
+        if not directory.is_dir():
+            return out
+        for path in sorted(directory.iterdir()):
+            if not path.is_file() or not is_terraform_file(path.name):
+                continue
+            relpath = posixpath.join(reldir, path.name) if reldir else path.name
+            text = _decode(path.read_bytes())
+            if text is None:
+                out.unreadable.append((relpath, "not UTF-8 text"))
+            else:
+                out.texts[relpath] = text
+        return out
+
+
+def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:
+    """A few subdirectories of `root` holding .tf files, for a helpful error message."""
+    found: list[str] = []
+    for path in sorted(root.rglob("*.tf")):
+        relative = path.parent.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        name = relative.as_posix()
+        if name not in found:
+            found.append(name)
+        if len(found) >= limit:
+            break
+    return found
+
+
+@dataclass(slots=True)
+class GitReader:
+    """Files of directory `reldir` of repository `repo` at revision `ref` (`git ls-tree` + `git show`)."""
+
+    repo: Path
+    ref: str
+    reldir: str  # the scanned root, relative to the repository root ("" for the root)
+    _listings: dict[str, list[str]] = field(default_factory=dict)
+
+    def read_dir(self, reldir: str) -> DirectoryFiles:
+        out = DirectoryFiles()
+        in_repo = posixpath.normpath(posixpath.join(self.reldir, reldir)) if (self.reldir or reldir) else ""
+        if in_repo == "." or not in_repo:
+            in_repo = ""
+        if in_repo.startswith(".."):
+            return out  # outside the repository
+        for repo_path in self._list(in_repo):
+            if posixpath.dirname(repo_path) != in_repo or not is_terraform_file(repo_path):
+                continue
+            relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
+            text = _decode(_git(self.repo, "show", f"{self.ref}:{repo_path}"))
+            if text is None:
+                out.unreadable.append((relpath, "not UTF-8 text"))
+            else:
+                out.texts[relpath] = text
+        return out
+
+    def _list(self, in_repo: str) -> list[str]:
+        if in_repo not in self._listings:
+            args = ["ls-tree", "-r", "--name-only", self.ref, "--"]
+            if in_repo:
+                args.append(in_repo)
+            listing = _git(self.repo, *args).decode("utf-8", "replace")
+            self._listings[in_repo] = [line for line in listing.splitlines() if line]
+        return self._listings[in_repo]
+
+
+def git_reader(head: Path, ref: str) -> GitReader:
+    """A reader of `head`'s directory at git revision `ref` of the repository holding `head`."""
+    if not ref or ref.startswith("-"):
+        raise InputError(f"unknown git ref {ref}")
+    try:
+        top = _git(head, "rev-parse", "--show-toplevel").decode().strip()
+    except UpstreamError:
+        raise InputError(f"{ref!r} is not a directory, and {head} is not in a git repository") from None
+    repo = Path(top)
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except UpstreamError:
+        raise InputError(f"unknown git ref {ref}") from None
+    reldir = head.resolve().relative_to(repo.resolve()).as_posix()
+    return GitReader(repo, ref, "" if reldir == "." else reldir)
+
+
+def _git(cwd: Path, *args: str) -> bytes:
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(cwd), *args],
+            capture_output=True,
+            check=False,
+            timeout=_GIT_TIMEOUT_SECONDS,
+        )
+    except FileNotFoundError as exc:
+        raise UpstreamError("git is not installed; give the base as a directory instead of a git ref") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise UpstreamError(f"git {args[0]} took more than {_GIT_TIMEOUT_SECONDS}s") from exc
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UpstreamError(f"git {args[0]} failed: {message[0] if message else completed.returncode}")
+    return completed.stdout

@@ -1,0 +1,156 @@
+"""What every renderer says the same way: counts, the headline, ordering and small text helpers.
+
+Counts are always computed from the review's own lists, so a clipped section never changes a
+number, and every format agrees with every other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from tfreview.core.findings import ChangeEntry, Finding, Review, Status
+from tfreview.core.plan import ChangeKind
+from tfreview.core.rules import Rule
+from tfreview.core.severity import Severity
+
+SEVERITIES_DESC: tuple[Severity, ...] = (
+    Severity.CRITICAL,
+    Severity.HIGH,
+    Severity.MEDIUM,
+    Severity.LOW,
+    Severity.INFO,
+)
+
+# C0 and C1 control characters: a value in a plan must not move a terminal's cursor or colour it
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The numbers of a review, exact whatever a renderer shows."""
+
+    introduced: int
+    existing: int
+    resolved: int
+    suppressed: int
+    destroys: int
+    deletes: int
+    replaces: int
+    drift: int
+    introduced_by_severity: Mapping[Severity, int]
+    open_by_severity: Mapping[Severity, int]  # introduced + existing
+    changes_by_kind: Mapping[str, int]
+
+
+def tally(review: Review) -> Tally:
+    status = Counter(f.status for f in review.findings)
+    introduced = Counter(f.severity for f in review.findings if f.status is Status.INTRODUCED)
+    open_ = Counter(f.severity for f in review.findings if f.status is not Status.RESOLVED)
+    kinds = Counter(c.kind.value for c in review.changes)
+    return Tally(
+        introduced=status[Status.INTRODUCED],
+        existing=status[Status.EXISTING],
+        resolved=status[Status.RESOLVED],
+        suppressed=len(review.suppressed),
+        destroys=kinds[ChangeKind.DELETE.value] + kinds[ChangeKind.REPLACE.value],
+        deletes=kinds[ChangeKind.DELETE.value],
+        replaces=kinds[ChangeKind.REPLACE.value],
+        drift=len(review.drift),
+        introduced_by_severity={s: introduced[s] for s in SEVERITIES_DESC},
+        open_by_severity={s: open_[s] for s in SEVERITIES_DESC},
+        changes_by_kind=dict(sorted(kinds.items())),
+    )
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def severity_breakdown(counts: Mapping[Severity, int]) -> str:
+    """`1 critical, 2 high` (severities with a zero count left out)."""
+    return ", ".join(f"{n:,} {s.value}" for s, n in counts.items() if n)
+
+
+def headline(review: Review) -> str:
+    """One line without markup: `3 introduced (1 critical), 2 existing, 2 destroys`."""
+    t = tally(review)
+    parts = []
+    breakdown = severity_breakdown(t.introduced_by_severity)
+    parts.append(f"{t.introduced:,} introduced" + (f" ({breakdown})" if breakdown else ""))
+    if t.existing:
+        parts.append(f"{t.existing:,} existing")
+    if t.resolved:
+        parts.append(f"{t.resolved:,} resolved")
+    if t.suppressed:
+        parts.append(f"{t.suppressed:,} suppressed")
+    if t.destroys:
+        parts.append(plural(t.destroys, "destroy"))
+    if t.drift:
+        parts.append(f"{t.drift:,} drifted")
+    return ", ".join(parts)
+
+
+def by_severity(findings: Iterable[Finding]) -> dict[Severity, list[Finding]]:
+    """Findings grouped by severity, critical first, groups without findings left out."""
+    groups: dict[Severity, list[Finding]] = {s: [] for s in SEVERITIES_DESC}
+    for finding in findings:
+        groups[finding.severity].append(finding)
+    return {s: items for s, items in groups.items() if items}
+
+
+def destroys(review: Review) -> list[ChangeEntry]:
+    """Deletes first, then replaces, each by address."""
+    order = {ChangeKind.DELETE: 0, ChangeKind.REPLACE: 1}
+    return sorted(review.destroys, key=lambda c: (order.get(c.kind, 2), c.address))
+
+
+def first_line(text: str) -> str:
+    for line in text.strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def one_line(text: str) -> str:
+    """Newlines folded into spaces and control characters removed."""
+    return _CONTROL.sub("", " ".join(text.split("\n"))).replace("\r", "").replace("\t", " ")
+
+
+def clean(text: str) -> str:
+    """Control characters removed (newlines kept): safe to print on a terminal."""
+    return _CONTROL.sub("", text.replace("\t", " "))
+
+
+def location_text(finding: Finding) -> str:
+    return str(finding.location) if finding.location is not None else ""
+
+
+def evidence_text(finding: Finding) -> str:
+    """`ingress.0.cidr_blocks = ["0.0.0.0/0"]`, or the path alone, or nothing."""
+    evidence = finding.evidence
+    if not evidence.path:
+        return evidence.value or ""
+    if evidence.value is None:
+        return evidence.path
+    return f"{evidence.path} = {evidence.value}"
+
+
+def rules_index(rules: Mapping[str, Rule] | Iterable[Rule] | None) -> dict[str, Rule]:
+    """Rules by id, from a mapping, any iterable of rules, or nothing."""
+    if rules is None:
+        return {}
+    if isinstance(rules, Mapping):
+        return dict(rules)
+    return {rule.id: rule for rule in rules}
+
+
+def change_reason(entry: ChangeEntry) -> str:
+    """Why a resource is destroyed or replaced, in words, with the attributes that force it."""
+    reason = (entry.action_reason or "").replace("_", " ")
+    if entry.replace_paths:
+        forced = ", ".join(entry.replace_paths)
+        reason = f"{reason}; forced by {forced}" if reason else f"forced by {forced}"
+    return reason

@@ -1,0 +1,68 @@
+"""GitHub Actions workflow commands: annotations on the run and, where the file is known, on the diff.
+
+`::error` for introduced findings at or above the threshold, `::warning` for other introduced
+findings, `::notice` for existing ones. Resolved and suppressed findings are not annotated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tfreview.core.findings import Finding, Review, Status
+from tfreview.core.rules import Rule
+from tfreview.render.digest import evidence_text, first_line
+
+
+def escape_data(text: str) -> str:
+    """The message part of a workflow command."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value (`file=`, `title=`) of a workflow command."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(name: str, message: str, **properties: str | int | None) -> str:
+    props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+
+
+def render_github(review: Review, rules: Mapping[str, Rule] | None = None, **options: Any) -> str:
+    """One workflow command per introduced or existing finding, then diagnostics and notices."""
+    lines = []
+    for finding in review.findings:
+        name = _command_name(finding, review)
+        if name is not None:
+            lines.append(_annotation(name, finding))
+    for text in review.diagnostics:
+        lines.append(command("warning", text, title="tfreview diagnostic"))
+    for text in review.notices:
+        lines.append(command("warning", text, title="tfreview notice"))
+    for file, reason in review.coverage.files_skipped:
+        lines.append(command("warning", f"not reviewed: {reason}", file=file, title="tfreview coverage"))
+    return "".join(line + "\n" for line in lines)
+
+
+def _command_name(finding: Finding, review: Review) -> str | None:
+    if finding.status is Status.INTRODUCED:
+        return "error" if finding.severity >= review.fail_on else "warning"
+    if finding.status is Status.EXISTING:
+        return "notice"
+    return None
+
+
+def _annotation(name: str, finding: Finding) -> str:
+    title = f"{finding.rule_id} ({finding.severity.value}, {finding.status.value}): {finding.title}"
+    message = f"{finding.address}: {finding.message}"
+    evidence = evidence_text(finding)
+    if evidence:
+        message += f"\n{evidence}"
+    fix = first_line(finding.remediation)
+    if fix:
+        message += f"\nFix: {fix}"
+    location = finding.location
+    if location is None:
+        return command(name, message, title=title)
+    return command(name, message, file=location.file, line=location.line, endLine=location.end_line, title=title)

@@ -1,0 +1,140 @@
+"""The JSON report: a documented, versioned schema (`schema/review-v1.json`, docs/reference/json-schema.md).
+
+Fields are append-only within a schema version; a field is removed or changes meaning only in a
+new `schema_version`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import orjson
+
+import tfreview
+from tfreview.core.findings import Advice, ChangeEntry, Finding, Review
+from tfreview.core.plan import Coverage, Location
+from tfreview.core.rules import Rule
+from tfreview.render.digest import tally
+
+SCHEMA_VERSION = "1"
+SCHEMA_RESOURCE = "review-v1.json"
+
+
+def render_json(review: Review, rules: Mapping[str, Rule] | None = None, *, indent: bool = True, **options: Any) -> str:
+    """The review as JSON following schema version 1."""
+    flags = orjson.OPT_INDENT_2 if indent else 0
+    return orjson.dumps(review_document(review), option=flags).decode() + "\n"
+
+
+def review_document(review: Review) -> dict[str, Any]:
+    """The review as plain data (what `render_json` serialises); the service stores this too."""
+    t = tally(review)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "tfreview", "version": tfreview.__version__},
+        "verdict": review.verdict.value,
+        "fail_on": review.fail_on.value,
+        "source": review.source,
+        "label": review.label,
+        "terraform_version": review.terraform_version,
+        "summary": {
+            "findings": {"introduced": t.introduced, "existing": t.existing, "resolved": t.resolved},
+            "severity": {s.value: n for s, n in t.open_by_severity.items()},
+            "introduced_severity": {s.value: n for s, n in t.introduced_by_severity.items()},
+            "suppressed": t.suppressed,
+            "changes": dict(t.changes_by_kind),
+            "destroys": t.destroys,
+            "drift": t.drift,
+        },
+        "findings": [finding_document(f) for f in review.findings],
+        "suppressed": [finding_document(f) for f in review.suppressed],
+        "changes": [_change(c) for c in review.changes],
+        "drift": [_change(c) for c in review.drift],
+        "coverage": _coverage(review.coverage),
+        "diagnostics": list(review.diagnostics),
+        "notices": list(review.notices),
+        "advice": _advice(review.advice),
+    }
+
+
+def finding_document(finding: Finding) -> dict[str, Any]:
+    why = finding.suppressed
+    return {
+        "rule_id": finding.rule_id,
+        "long_id": finding.long_id,
+        "title": finding.title,
+        "severity": finding.severity.value,
+        "status": finding.status.value,
+        "provider": finding.provider,
+        "category": finding.category,
+        "address": finding.address,
+        "resource_type": finding.resource_type,
+        "change": finding.change.value,
+        "message": finding.message,
+        "remediation": finding.remediation,
+        "evidence": {"path": finding.evidence.path, "value": finding.evidence.value},
+        "location": _location(finding.location),
+        "references": list(finding.references),
+        "fingerprint": finding.fingerprint,
+        "suppressed": None
+        if why is None
+        else {"by": why.by, "reason": why.reason, "source": why.source, "expires": why.expires},
+    }
+
+
+def _location(location: Location | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"file": location.file, "line": location.line, "end_line": location.end_line}
+
+
+def _change(entry: ChangeEntry) -> dict[str, Any]:
+    return {
+        "address": entry.address,
+        "type": entry.type,
+        "change": entry.kind.value,
+        "action_reason": entry.action_reason,
+        "replace_paths": list(entry.replace_paths),
+        "location": _location(entry.location),
+    }
+
+
+def _coverage(coverage: Coverage) -> dict[str, Any]:
+    return {
+        "resources_total": coverage.resources_total,
+        "resources_reviewed": coverage.resources_reviewed,
+        "files_parsed": list(coverage.files_parsed),
+        "files_skipped": [{"file": file, "reason": reason} for file, reason in coverage.files_skipped],
+        "notes": list(coverage.notes),
+    }
+
+
+def _advice(advice: Advice | None) -> dict[str, Any] | None:
+    if advice is None:
+        return None
+    return {
+        "summary": advice.summary,
+        "risk": advice.risk.value,
+        "source": advice.source,
+        "is_llm": advice.is_llm,
+        "unavailable_reason": advice.unavailable_reason,
+        "concerns": [
+            {"address": c.address, "category": c.category, "message": c.message, "severity": c.severity.value}
+            for c in advice.concerns
+        ],
+    }
+
+
+@lru_cache(maxsize=1)
+def _schema_text() -> str:
+    return resources.files("tfreview.render").joinpath("schema", SCHEMA_RESOURCE).read_text(encoding="utf-8")
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the report, as shipped in the package."""
+    schema: dict[str, Any] = json.loads(_schema_text())
+    return schema

@@ -1,0 +1,106 @@
+"""JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure Pipelines).
+
+One testsuite per provider. Each introduced or existing finding is a failing testcase; a resolved
+finding is a passing one; a suppressed finding is skipped with its reason. When the rules are
+given, each rule without a finding is a passing testcase, so the report shows what was checked.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from typing import Any
+
+from tfreview.core.findings import Finding, Review, Status
+from tfreview.core.rules import Rule
+from tfreview.render.digest import evidence_text, first_line, location_text, rules_index
+
+# characters XML 1.0 cannot carry at all, even escaped
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **options: Any) -> str:
+    """JUnit XML: one testsuite per provider, a failure per introduced or existing finding."""
+    known = rules_index(rules)
+    suites: dict[str, list[ET.Element]] = {}
+    flagged: set[str] = set()
+    for finding in [*review.findings, *review.suppressed]:
+        flagged.add(finding.rule_id)
+        suites.setdefault(finding.provider or "general", []).append(_case(finding))
+    for rule in sorted(known.values(), key=lambda r: r.id):
+        if rule.id not in flagged:
+            case = ET.Element("testcase", name=f"{rule.id} {rule.long_id}", classname=f"tfreview.{rule.provider}")
+            case.set("time", "0")
+            suites.setdefault(rule.provider or "general", []).append(case)
+
+    root = ET.Element("testsuites", name="tfreview")
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for provider in sorted(suites):
+        cases = suites[provider]
+        suite = ET.SubElement(root, "testsuite", name=f"tfreview.{provider}")
+        counts = {
+            "tests": len(cases),
+            "failures": sum(1 for c in cases if c.find("failure") is not None),
+            "skipped": sum(1 for c in cases if c.find("skipped") is not None),
+        }
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("errors", "0")
+        suite.set("time", "0")
+        suite.extend(cases)
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("errors", str(len(review.diagnostics)))
+    root.set("time", "0")
+    if review.diagnostics or review.notices or review.coverage.files_skipped:
+        lines = [*review.diagnostics, *review.notices]
+        lines += [f"{file}: not reviewed: {why}" for file, why in review.coverage.files_skipped]
+        out = ET.SubElement(root, "system-err")
+        out.text = _x("\n".join(lines))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _case(finding: Finding) -> ET.Element:
+    case = ET.Element(
+        "testcase",
+        name=_x(f"{finding.rule_id} {finding.address}"),
+        classname=_x(f"tfreview.{finding.provider or 'general'}.{finding.resource_type or 'resource'}"),
+    )
+    case.set("time", "0")
+    where = location_text(finding)
+    if where:
+        case.set("file", _x(finding.location.file if finding.location else ""))
+        case.set("line", str(finding.location.line if finding.location else 0))
+    body = [
+        f"{finding.severity.value} {finding.rule_id} ({finding.long_id}) {finding.status.value}",
+        f"resource: {finding.address}",
+        f"message: {finding.message}",
+    ]
+    evidence = evidence_text(finding)
+    if evidence:
+        body.append(f"evidence: {evidence}")
+    if where:
+        body.append(f"at: {where}")
+    fix = first_line(finding.remediation)
+    if fix:
+        body.append(f"fix: {fix}")
+    if finding.suppressed is not None:
+        why = finding.suppressed
+        skipped = ET.SubElement(case, "skipped", message=_x(f"suppressed ({why.by}): {why.reason}"))
+        skipped.text = _x("\n".join(body))
+    elif finding.status is Status.RESOLVED:
+        out = ET.SubElement(case, "system-out")
+        out.text = _x("resolved by this change\n" + "\n".join(body))
+    else:
+        failure = ET.SubElement(
+            case, "failure", message=_x(f"[{finding.status.value}] {finding.message}"), type=finding.severity.value
+        )
+        failure.text = _x("\n".join(body))
+    return case

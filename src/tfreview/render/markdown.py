@@ -1,0 +1,286 @@
+"""The pull-request comment (GitHub-flavoured Markdown).
+
+The first line is the verdict and the numbers; destroys come next, in a table that cannot be
+missed; then the introduced findings; everything else folds into `<details>`. A comment never
+exceeds GitHub's 65,536 characters: rows are clipped, and the comment says how many were left
+out. Text that comes from the plan or the source (addresses, messages, values) is escaped so it
+cannot inject markup, HTML, @mentions or #references.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tfreview.core.findings import ChangeEntry, Finding, Review, Status
+from tfreview.core.rules import Rule
+from tfreview.render.digest import (
+    change_reason,
+    destroys,
+    first_line,
+    headline,
+    location_text,
+    one_line,
+    plural,
+    tally,
+)
+
+MAX_CHARS = 65_536  # GitHub's limit on a comment body
+_RESERVE = 3_000  # room kept for section headers, closing tags and the clipping note (twice)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
+_FINDING_SECTIONS = ("introduced", "existing", "resolved", "suppressed")
+
+
+def escape(text: str) -> str:
+    """User-controlled text as inert Markdown: no markup, HTML, mention or issue reference."""
+    text = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")  # no autolink either
+    # a zero-width space after @ (as Renovate does) stops a mention; the text reads the same
+    return text.replace("@", "@&#8203;")
+
+
+def code(text: str) -> str:
+    """Text in a code span, safe inside a table cell: no markup, no mention, no broken cell."""
+    text = one_line(text).replace("|", "\\|")
+    if not text:
+        return ""
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+@dataclass
+class _Budget:
+    """Characters left for rows; counts the rows each section had to leave out."""
+
+    left: int
+    clipped: dict[str, int] = field(default_factory=dict)
+
+    def take(self, text: str) -> bool:
+        if len(text) + 1 > self.left:
+            return False
+        self.left -= len(text) + 1
+        return True
+
+    def rows(self, section: str, items: Sequence[Any], render: Callable[[Any], str], share: float = 1.0) -> list[str]:
+        """Rows while they fit in `share` of what is left; the rest counted as clipped."""
+        allowed = int(self.left * share)
+        out: list[str] = []
+        for position, item in enumerate(items):
+            row = render(item)
+            if len(row) + 1 > allowed:
+                self.clipped[section] = len(items) - position
+                break
+            allowed -= len(row) + 1
+            self.left -= len(row) + 1
+            out.append(row)
+        return out
+
+    def more(self, section: str) -> str:
+        """A line (after the table, never inside it) saying how many rows were left out."""
+        hidden = self.clipped.get(section)
+        return f"\n_… and {hidden:,} more not shown (comment size limit)._\n" if hidden else ""
+
+
+# sections are given room in this order (most important first) and shown in display order
+_PRIORITY = ("notices", "destroys", "coverage", "introduced", "existing", "suppressed", "drift", "resolved", "advice")
+_DISPLAY = ("notices", "destroys", "introduced", "existing", "resolved", "suppressed", "drift", "advice", "coverage")
+
+
+def render_markdown(
+    review: Review,
+    rules: Mapping[str, Rule] | None = None,
+    *,
+    max_chars: int = MAX_CHARS,
+    marker: str = "",
+    **options: Any,
+) -> str:
+    """The PR comment; `marker` (e.g. a hidden `<!-- tfreview -->`) is put first, inside the limit."""
+    t = tally(review)
+    head = [f"{marker}\n" if marker else ""]
+    # the headline is our own words and numbers: nothing in it comes from the plan
+    head.append(f"**tfreview: {review.verdict.value.upper()}** — {headline(review)}\n\n")
+    context = [code(review.label or review.source)]
+    if review.terraform_version:
+        context.append(f"Terraform {escape(review.terraform_version)}")
+    context.append(f"fails on introduced findings at or above **{review.fail_on.value}**")
+    head.append("<sub>" + " · ".join(context) + "</sub>\n")
+    fixed = "".join(head)
+    budget = _Budget(max_chars - len(fixed) - _RESERVE)
+
+    builders: dict[str, Callable[[], str]] = {
+        "notices": lambda: _notices(review.notices, budget),
+        "destroys": lambda: _destroys(destroys(review), budget),
+        "coverage": lambda: _coverage(review, budget),
+        "introduced": lambda: _findings_table(
+            f"Introduced by this change ({t.introduced:,})", review.by_status(Status.INTRODUCED), budget
+        ),
+        "existing": lambda: _details(
+            f"Already there (existing): {t.existing:,}", review.by_status(Status.EXISTING), budget, "existing"
+        ),
+        "resolved": lambda: _details(
+            f"Resolved by this change: {t.resolved:,}", review.by_status(Status.RESOLVED), budget, "resolved"
+        ),
+        "suppressed": lambda: _suppressed(review.suppressed, budget),
+        "drift": lambda: _drift(review.drift, budget),
+        "advice": lambda: _advice(review, budget),
+    }
+    parts = {name: builders[name]() for name in _PRIORITY}
+
+    clip_note = ""
+    if budget.clipped:
+        hidden = sum(n for section, n in budget.clipped.items() if section in _FINDING_SECTIONS)
+        hidden_rows = sum(budget.clipped.values())
+        lead = f"{hidden:,} findings not shown" if hidden else f"{hidden_rows:,} rows not shown"
+        where = ", ".join(f"{n:,} {section}" for section, n in budget.clipped.items())
+        clip_note = (
+            f"\n> **{lead} (comment size limit); see the full report.** Left out: {where}. Counts above are exact.\n"
+        )
+    parts["coverage"] = parts["coverage"].replace("\n<!--clip-->", "\n" + clip_note.strip() if clip_note else "")
+    text = fixed + clip_note + "".join(parts[name] for name in _DISPLAY)
+    return text[:max_chars] if len(text) > max_chars else text
+
+
+def _notices(notices: list[str], budget: _Budget) -> str:
+    if not notices:
+        return ""
+    rows = budget.rows("notices", notices, lambda n: f"- {escape(n)}", 0.2)
+    return "\n**Notices**\n\n" + "\n".join(rows) + "\n" + budget.more("notices")
+
+
+def _destroys(entries: list[ChangeEntry], budget: _Budget) -> str:
+    if not entries:
+        return ""
+    header = (
+        f"\n### Destroys and replaces ({len(entries):,})\n\n| Action | Resource | Type | Why |\n|---|---|---|---|\n"
+    )
+    budget.take(header)
+    rows = budget.rows("destroys and replaces", entries, _destroy_row, 0.4)
+    return header + "\n".join(rows) + "\n" + budget.more("destroys and replaces")
+
+
+def _findings_table(title: str, findings: list[Finding], budget: _Budget) -> str:
+    if not findings:
+        return f"\n### {title}\n\nThis change introduces no finding.\n"
+    header = f"\n### {title}\n\n| Severity | Rule | Resource | Finding | Location |\n|---|---|---|---|---|\n"
+    budget.take(header)
+    rows = budget.rows("introduced", findings, _finding_row, 0.85)
+    return header + "\n".join(rows) + "\n" + budget.more("introduced")
+
+
+def _finding_row(finding: Finding) -> str:
+    details = escape(finding.message)
+    if finding.evidence.path:
+        value = f" = {code(finding.evidence.value)}" if finding.evidence.value is not None else ""
+        details += f"<br>{code(finding.evidence.path)}{value}"
+    fix = first_line(finding.remediation)
+    if fix:
+        details += f"<br>*Fix:* {escape(fix)}"
+    where = code(location_text(finding)) if finding.location is not None else ""
+    return f"| {finding.severity.value} | {code(finding.rule_id)} | {code(finding.address)} | {details} | {where} |"
+
+
+def _short_row(finding: Finding) -> str:
+    where = code(location_text(finding)) if finding.location is not None else ""
+    return (
+        f"| {finding.severity.value} | {code(finding.rule_id)} | {code(finding.address)} "
+        f"| {escape(finding.message)} | {where} |"
+    )
+
+
+def _destroy_row(entry: ChangeEntry) -> str:
+    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {escape(change_reason(entry))} |"
+
+
+def _details(summary: str, findings: list[Finding], budget: _Budget, section: str) -> str:
+    if not findings:
+        return ""
+    header = "| Severity | Rule | Resource | Finding | Location |\n|---|---|---|---|---|\n"
+    budget.take(header)
+    rows = budget.rows(section, findings, _short_row, 0.5)
+    body = header + "\n".join(rows) + "\n" + budget.more(section)
+    return f"\n<details><summary>{summary}</summary>\n\n{body}\n</details>\n"
+
+
+def _suppressed(findings: list[Finding], budget: _Budget) -> str:
+    if not findings:
+        return ""
+
+    def row(finding: Finding) -> str:
+        why = finding.suppressed
+        by = why.by if why else ""
+        reason = escape(why.reason) if why else ""
+        until = f" (until {escape(why.expires)})" if why and why.expires else ""
+        source = code(why.source) if why else ""
+        return f"| {code(finding.rule_id)} | {code(finding.address)} | {by} | {reason}{until} | {source} |"
+
+    header = "| Rule | Resource | By | Reason | Where |\n|---|---|---|---|---|\n"
+    budget.take(header)
+    rows = budget.rows("suppressed", findings, row)
+    return (
+        f"\n<details><summary>Suppressed: {len(findings):,}</summary>\n\n{header}"
+        + "\n".join(rows)
+        + "\n\n</details>\n"
+    )
+
+
+def _drift(entries: list[ChangeEntry], budget: _Budget) -> str:
+    if not entries:
+        return ""
+    header = "Changed outside Terraform, not by this change.\n\n| Change | Resource |\n|---|---|\n"
+    budget.take(header)
+    rows = budget.rows("drift", entries, lambda e: f"| {e.kind.value} | {code(e.address)} |", 0.5)
+    summary = f"Drift (changed outside Terraform): {len(entries):,}"
+    body = header + "\n".join(rows) + "\n" + budget.more("drift")
+    return f"\n<details><summary>{summary}</summary>\n\n{body}\n</details>\n"
+
+
+def _advice(review: Review, budget: _Budget) -> str:
+    advice = review.advice
+    if advice is None:
+        return ""
+    kind = "LLM" if advice.is_llm else "not an LLM"
+    lines = [f"\n<details><summary>AI review ({escape(advice.source)}, {kind})</summary>\n"]
+    if advice.unavailable_reason:
+        lines.append(f"The AI review was unavailable ({escape(advice.unavailable_reason)}); this review is rules-only.")
+    else:
+        lines.append(f"Risk: **{advice.risk.value}**\n")
+        summary = " ".join(escape(line) for line in advice.summary.splitlines())
+        if budget.take(summary):
+            lines.append(summary + "\n")
+        lines += budget.rows(
+            "AI concerns",
+            list(advice.concerns),
+            lambda c: f"- {c.severity.value} {code(c.address)}: {escape(c.message)}",
+        )
+        lines.append(budget.more("AI concerns"))
+    lines.append("\n</details>\n")
+    return "\n".join(lines)
+
+
+def _coverage(review: Review, budget: _Budget) -> str:
+    coverage = review.coverage
+    lines = [
+        "\n<details><summary>Coverage</summary>\n",
+        f"Reviewed {coverage.resources_reviewed:,} of {coverage.resources_total:,} resources"
+        + (f" in {len(coverage.files_parsed):,} files." if coverage.files_parsed else "."),
+        "",
+        "<!--clip-->",
+    ]
+    if coverage.files_skipped:
+        lines.append(f"\n**Not reviewed: {plural(len(coverage.files_skipped), 'file')}**\n")
+        lines += budget.rows("skipped files", coverage.files_skipped, lambda s: f"- {code(s[0])}: {escape(s[1])}", 0.3)
+        lines.append(budget.more("skipped files"))
+    lines += _bullets("Notes", coverage.notes, budget, "coverage notes")
+    lines += _bullets("Diagnostics", review.diagnostics, budget, "diagnostics")
+    lines.append("\n</details>\n")
+    return "\n".join(lines)
+
+
+def _bullets(title: str, items: Iterable[str], budget: _Budget, section: str) -> list[str]:
+    items = list(items)
+    if not items:
+        return []
+    return [f"\n**{title}**\n", *budget.rows(section, items, lambda n: f"- {escape(n)}", 0.3), budget.more(section)]

@@ -1,0 +1,200 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+One run. Results are the introduced and existing findings (resolved ones are not results) and the
+suppressed findings, marked with `suppressions`. GitHub requires a location on every result: when
+a finding has no file (plan mode without source), the plan file stands in, at line 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import quote
+
+import orjson
+
+import tfreview
+from tfreview.core.findings import Finding, Review, Status
+from tfreview.core.rules import Rule
+from tfreview.core.severity import Severity
+from tfreview.render.digest import evidence_text, rules_index
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "tfreview/v1"
+
+# GitHub's scale: over 9.0 critical, 7.0 to 8.9 high, 4.0 to 6.9 medium, 0.1 to 3.9 low
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: 9.5,
+    Severity.HIGH: 8.0,
+    Severity.MEDIUM: 5.5,
+    Severity.LOW: 3.0,
+    Severity.INFO: 1.0,
+}
+_DEFAULT_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
+
+
+def render_sarif(
+    review: Review,
+    rules: Mapping[str, Rule] | None = None,
+    *,
+    plan_path: str | None = None,
+    **options: Any,
+) -> str:
+    """SARIF 2.1.0 log. `plan_path` (default: the review's label) locates findings without a file."""
+    known = rules_index(rules)
+    shown = [f for f in review.findings if f.status is not Status.RESOLVED] + list(review.suppressed)
+    rule_ids = sorted({f.rule_id for f in shown})
+    samples = {f.rule_id: f for f in shown}
+    descriptors = [_descriptor(known.get(rid), samples[rid]) for rid in rule_ids]
+    index = {rid: i for i, rid in enumerate(rule_ids)}
+    fallback = plan_path or review.label or "plan.json"
+    results = [_result(f, index[f.rule_id], review.fail_on, fallback) for f in shown]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "tfreview",
+                "version": tfreview.__version__,
+                "semanticVersion": tfreview.__version__,
+                "rules": descriptors,
+            }
+        },
+        "invocations": [_invocation(review)],
+        "results": results,
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "verdict": review.verdict.value,
+            "fail_on": review.fail_on.value,
+            "source": review.source,
+            "label": review.label,
+            "resolved": len(review.by_status(Status.RESOLVED)),
+        },
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return orjson.dumps(log, option=orjson.OPT_INDENT_2).decode() + "\n"
+
+
+def level_of(finding: Finding, fail_on: Severity) -> str:
+    """`error` at or above the threshold, `warning` from medium, `note` below."""
+    if finding.severity >= fail_on:
+        return "error"
+    return "warning" if finding.severity >= Severity.MEDIUM else "note"
+
+
+def _descriptor(rule: Rule | None, sample: Finding) -> dict[str, Any]:
+    title = rule.title if rule is not None else sample.title
+    description = (rule.description if rule is not None else "") or title
+    remediation = rule.remediation if rule is not None else sample.remediation
+    references = rule.references if rule is not None else sample.references
+    severity = rule.severity if rule is not None else sample.severity
+    provider = rule.provider if rule is not None else sample.provider
+    category = rule.category if rule is not None else sample.category
+    long_id = rule.long_id if rule is not None else sample.long_id
+    help_text = f"{description}\n\nRemediation: {remediation}"
+    help_md = f"{description}\n\n**Remediation:** {remediation}"
+    if references:
+        help_text += "\n\nSame check elsewhere: " + ", ".join(references)
+        help_md += "\n\n**Same check elsewhere:** " + ", ".join(f"`{r}`" for r in references)
+    level = _DEFAULT_LEVEL[severity]
+    tags = ["terraform", "security", provider, category]
+    return {
+        "id": sample.rule_id,
+        "name": long_id,
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": description},
+        "help": {"text": help_text, "markdown": help_md},
+        "defaultConfiguration": {"level": level},
+        "properties": {
+            "tags": list(dict.fromkeys(t for t in tags if t)),
+            "security-severity": f"{SECURITY_SEVERITY[severity]:.1f}",
+            "problem.severity": _PROBLEM_SEVERITY[level],
+            "precision": "high",
+            "severity": severity.value,
+            "provider": provider,
+            "category": category,
+            "references": list(references),
+        },
+    }
+
+
+def _result(finding: Finding, rule_index: int, fail_on: Severity, fallback: str) -> dict[str, Any]:
+    text = f"{finding.address}: {finding.message}"
+    evidence = evidence_text(finding)
+    if evidence:
+        text += f" ({evidence})"
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": rule_index,
+        "level": level_of(finding, fail_on),
+        "message": {"text": text},
+        "locations": [_location(finding, fallback)],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
+        "properties": {
+            "status": finding.status.value,
+            "severity": finding.severity.value,
+            "address": finding.address,
+            "resource_type": finding.resource_type,
+            "change": finding.change.value,
+            "evidence_path": finding.evidence.path,
+            "evidence_value": finding.evidence.value,
+        },
+    }
+    why = finding.suppressed
+    if why is not None:
+        result["suppressions"] = [
+            {
+                "kind": "inSource" if why.by == "inline" else "external",
+                "state": "accepted",
+                "justification": why.reason,
+                "properties": {"by": why.by, "source": why.source, "expires": why.expires},
+            }
+        ]
+    return result
+
+
+def _location(finding: Finding, fallback: str) -> dict[str, Any]:
+    if finding.location is not None:
+        artifact = _artifact(finding.location.file)
+        region: dict[str, Any] = {"startLine": max(finding.location.line, 1)}
+        end = finding.location.end_line
+        if end is not None and end >= region["startLine"]:
+            region["endLine"] = end
+    else:
+        artifact = _artifact(fallback)
+        region = {"startLine": 1}
+    return {
+        "physicalLocation": {"artifactLocation": artifact, "region": region},
+        "logicalLocations": [{"name": finding.address, "fullyQualifiedName": finding.address, "kind": "resource"}],
+    }
+
+
+def _artifact(path: str) -> dict[str, Any]:
+    """A relative path under %SRCROOT%; an absolute path as a file URI."""
+    posix = path.replace("\\", "/")
+    if PureWindowsPath(path).is_absolute() or PurePosixPath(posix).is_absolute():
+        absolute = posix if posix.startswith("/") else "/" + posix
+        return {"uri": "file://" + quote(absolute)}
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return {"uri": quote(posix), "uriBaseId": SRCROOT}
+
+
+def _invocation(review: Review) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    if review.diagnostics:
+        invocation["toolExecutionNotifications"] = [
+            {"level": "error", "message": {"text": text}} for text in review.diagnostics
+        ]
+    notes = list(review.notices) + [f"{file}: not reviewed: {why}" for file, why in review.coverage.files_skipped]
+    notes += list(review.coverage.notes)
+    if notes:
+        invocation["toolConfigurationNotifications"] = [{"level": "warning", "message": {"text": t}} for t in notes]
+    return invocation

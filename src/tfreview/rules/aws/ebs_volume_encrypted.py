@@ -1,0 +1,43 @@
+"""EBS volumes are encrypted at rest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.core.values import UNKNOWN
+
+
+def encrypted_by_default(snapshot: Snapshot) -> bool:
+    """The configuration turns on account-wide EBS encryption by default (then no volume can be unencrypted)."""
+    return any(r.get("enabled") in (True, None) for r in snapshot.of_type("aws_ebs_encryption_by_default"))
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    encrypted = resource.get("encrypted")
+    if encrypted is True or encrypted is UNKNOWN or encrypted_by_default(snapshot):
+        return
+    if encrypted is None and resource.get("snapshot_id") not in (None, ""):
+        return  # a volume restored from a snapshot inherits the snapshot's encryption
+    yield Hit("encrypted", "the volume is not encrypted" if encrypted is False else "`encrypted` is not set")
+
+
+RULE = Rule(
+    id="TFR-AWS-018",
+    long_id="aws-ebs-volume-encrypted",
+    title="EBS volume is not encrypted",
+    severity=Severity.HIGH,
+    provider="aws",
+    category="encryption",
+    resource_types=("aws_ebs_volume",),
+    remediation="Set `encrypted = true` (and `kms_key_id` for a customer-managed key), or turn on "
+    "`aws_ebs_encryption_by_default` for the account and region.",
+    description="An unencrypted volume leaves its data, and every snapshot taken from it, readable by anyone "
+    "who gets hold of a snapshot or the underlying storage; HIGH because a volume cannot be encrypted in "
+    "place later. An unset `encrypted` is flagged in HCL; in a plan it is known only after apply and is "
+    "not. Not flagged: a volume restored from `snapshot_id` without `encrypted` (it inherits the "
+    "snapshot's encryption) and any volume when the configuration enables `aws_ebs_encryption_by_default`.",
+    references=("CKV_AWS_3", "AVD-AWS-0026"),
+    check=check,
+)

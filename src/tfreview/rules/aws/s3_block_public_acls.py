@@ -1,0 +1,34 @@
+"""S3 public access blocks set `block_public_acls = true`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.aws.s3_buckets import PUBLIC_ACCESS_BLOCKS, access_block_flag
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    yield from access_block_flag(resource, "block_public_acls", "block new public ACLs")
+
+
+RULE = Rule(
+    id="TFR-AWS-003",
+    long_id="aws-s3-block-public-acls",
+    title="S3 public access block does not block public ACLs",
+    severity=Severity.MEDIUM,
+    provider="aws",
+    category="networking",
+    resource_types=PUBLIC_ACCESS_BLOCKS,
+    remediation="Set `block_public_acls = true` in the `aws_s3_bucket_public_access_block` (or account-wide in "
+    "`aws_s3_account_public_access_block`); keep it false only for a bucket meant to be public, with "
+    "a suppression that says why.",
+    description="Without it, a `PutBucketAcl` or `PutObject` call carrying a public ACL (`public-read`, an AllUsers "
+    "grant) succeeds, so one careless upload or console click makes data public. "
+    "Checked on bucket and account public access blocks; a setting left out defaults to false. MEDIUM: "
+    "the block is a safety net against a public ACL or policy, not an exposure by itself (those have "
+    "their own HIGH and CRITICAL rules).",
+    references=("CKV_AWS_53", "AVD-AWS-0086", "aws-s3-block-public-acls"),
+    check=check,
+)

@@ -1,0 +1,37 @@
+"""Every S3 bucket has its own public access block."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.aws.s3_buckets import BUCKET, configurations
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    if configurations(resource, snapshot, "aws_s3_bucket_public_access_block") == []:
+        yield Hit("", "no aws_s3_bucket_public_access_block refers to this bucket")
+
+
+RULE = Rule(
+    id="TFR-AWS-007",
+    long_id="aws-s3-bucket-has-public-access-block",
+    title="S3 bucket has no public access block",
+    severity=Severity.MEDIUM,
+    provider="aws",
+    category="networking",
+    resource_types=(BUCKET,),
+    remediation="Add an `aws_s3_bucket_public_access_block` with `bucket = aws_s3_bucket.<name>.id` and all "
+    "four settings true (`block_public_acls`, `block_public_policy`, `ignore_public_acls`, "
+    "`restrict_public_buckets`).",
+    description="The bucket's public access block overrides any ACL or policy that would make the bucket "
+    "public, so one resource keeps a later mistake from becoming a leak. A block is linked by a "
+    "reference to the bucket in its `bucket` argument or by the bucket's name or id. When some block's "
+    "`bucket` is known only after apply and comes through a module variable or a local, it may belong "
+    "to any bucket, and the rule stays silent rather than guess. An account-wide "
+    "`aws_s3_account_public_access_block` does not count, as for Checkov. MEDIUM: a missing safety net, "
+    "not an exposure by itself.",
+    references=("CKV2_AWS_6", "AVD-AWS-0094", "aws-s3-specify-public-access-block"),
+    check=check,
+)

@@ -1,0 +1,39 @@
+"""No S3 bucket policy that allows anyone (`Principal: "*"`) without a condition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.aws.policy_documents import statements
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for statement in statements(resource.get("policy")):
+        if statement.allows and statement.any_principal and not statement.has_condition:
+            actions = ", ".join(statement.actions or statement.not_actions) or "no action"
+            yield Hit("policy", f'statement {statement.index} allows {actions} to any principal ("*")')
+            return
+
+
+RULE = Rule(
+    id="TFR-AWS-008",
+    long_id="aws-s3-policy-no-public-principal",
+    title="S3 bucket policy allows any principal without a condition",
+    severity=Severity.HIGH,
+    provider="aws",
+    category="iam",
+    resource_types=("aws_s3_bucket_policy", "aws_s3_bucket"),
+    remediation="Name the principals that need access (account ids, role ARNs, service principals), or keep "
+    '`"*"` only together with a `Condition` that narrows it (`aws:SourceVpce`, `aws:PrincipalOrgID`, '
+    "`aws:SourceArn`); for a public website, serve it through CloudFront with origin access control.",
+    description='An `Allow` statement whose principal is `"*"` (or `{"AWS": "*"}`) grants its actions to '
+    "everyone, signed in or not, from any AWS account. HIGH, like a public ACL: it is the other way a "
+    "bucket becomes public. Checked on `aws_s3_bucket_policy.policy` and on the inline `policy` of "
+    "`aws_s3_bucket`; a statement with any `Condition` is taken as narrowed (Checkov also fails a few "
+    "conditions that do not narrow, such as `aws:PrincipalArn` equal to `arn:aws:iam::*`). A policy "
+    "known only after apply is not read.",
+    references=("CKV_AWS_70",),
+    check=check,
+)

@@ -1,0 +1,35 @@
+"""No security-group ingress from the whole internet on every port or every protocol."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.aws.network import SG_TYPES_WITH_DEFAULT, ingress_of
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for ingress in ingress_of(resource):
+        if ingress.from_world and ingress.all_traffic:
+            yield Hit(ingress.path, "every port is open to the whole internet", list(ingress.cidrs))
+
+
+RULE = Rule(
+    id="TFR-AWS-014",
+    long_id="aws-sg-no-public-all-ports",
+    title="Security group allows all ports or all protocols from 0.0.0.0/0 or ::/0",
+    severity=Severity.CRITICAL,
+    provider="aws",
+    category="networking",
+    resource_types=SG_TYPES_WITH_DEFAULT,
+    remediation="Open only the ports the service needs (usually 443), and only to the networks that need "
+    'them; never use `protocol = "-1"` or `0-65535` with a world CIDR.',
+    description="Protocol `-1` (all traffic) or the whole 0–65535 range from the internet exposes every "
+    "listening service, including databases, admin ports and debug endpoints nobody meant to publish; "
+    "CRITICAL because it subsumes every other exposure. Inline `ingress` blocks of `aws_security_group` "
+    "and `aws_default_security_group`, standalone `aws_security_group_rule` (type ingress) and "
+    "`aws_vpc_security_group_ingress_rule` are checked. Egress to the world is not flagged.",
+    references=("CKV_AWS_277",),
+    check=check,
+)

@@ -1,0 +1,198 @@
+"""The command line: exit codes, formats, bad input as one clear line, and no secret in any output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tfreview.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "examples" / "demo"
+BAD = ROOT / "tests" / "data" / "bad"
+CANARIES = ("hunter2-canary-not-shown",)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_demo_plan_fails_on_what_it_introduces(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "scan", str(DEMO / "plan.json"), "--source", str(DEMO))
+    assert code == 1, err
+    assert "aws_security_group_rule.bastion_ssh" in out
+    assert "aws_db_instance.orders" in out  # the replaced database is impossible to miss
+    assert out.index("ntroduced") < out.index("xisting") if "xisting" in out else True
+
+
+def test_soft_fail_and_threshold(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "scan", str(DEMO / "plan.json"), "--soft-fail")[0] == 0
+    assert run(capsys, "scan", str(DEMO / "plan.json"), "--rule", "TFR-AWS-051")[0] == 0
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown", "github"])
+def test_every_format_and_no_canary_leaks(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    code, out, _ = run(capsys, "scan", str(DEMO / "plan.json"), "--source", str(DEMO), "-o", fmt)
+    assert code == 1
+    assert out.strip()
+    for canary in CANARIES:
+        assert canary not in out
+
+
+def test_several_formats_to_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    sarif, report = tmp_path / "r.sarif", tmp_path / "r.json"
+    code, out, _ = run(
+        capsys,
+        "scan",
+        str(DEMO / "plan.json"),
+        "-o",
+        "sarif",
+        "--output-file",
+        str(sarif),
+        "-o",
+        "json",
+        "--output-file",
+        str(report),
+        "-o",
+        "text",
+    )
+    assert code == 1
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    document = json.loads(report.read_text())
+    assert document["verdict"] == "fail"
+    assert all("references" in f for f in document["findings"])
+    assert "aws_security_group_rule.bastion_ssh" in out
+
+
+def test_json_findings_carry_status_and_references(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "scan", str(DEMO / "plan.json"), "-o", "json")
+    findings = json.loads(out)["findings"]
+    ssh = [f for f in findings if f["address"] == "aws_security_group_rule.bastion_ssh"]
+    assert ssh
+    assert ssh[0]["status"] == "introduced"
+    assert "CKV_AWS_24" in ssh[0]["references"]
+
+
+def test_suppressions_from_source_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "scan", str(DEMO / "plan.json"), "--source", str(DEMO), "-o", "json")
+    suppressed = json.loads(out)["suppressed"]
+    assert any(s["address"] == "aws_s3_bucket.site" and s["rule_id"] == "TFR-AWS-010" for s in suppressed)
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (BAD / "tfplan", "binary plan file"),
+        (BAD / "truncated.json", "truncated"),
+        (BAD / "terraform.tfstate", "Terraform state file"),
+        (BAD / "missing.json", "no such file or directory"),
+        (ROOT / "README.md", "not JSON"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], path: Path, expected: str) -> None:
+    code, out, err = run(capsys, "scan", str(path))
+    assert code == 2
+    assert expected in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_bad_config_is_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / ".tfreview.toml"
+    config.write_text('fail_on = "severe"\n')
+    code, _, err = run(capsys, "scan", str(DEMO / "plan.json"), "--config", str(config))
+    assert code == 2
+    assert "fail_on: unknown severity 'severe'" in err
+    config.write_text("[[suppress]]\nrule = 'TFR-AWS-001'\n")
+    code, _, err = run(capsys, "scan", str(DEMO / "plan.json"), "--config", str(config))
+    assert code == 2
+    assert "`reason` is required" in err
+
+
+def test_config_found_upward_applies(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".tfreview.toml").write_text('fail_on = "critical"\n[rules]\ndisable = ["CKV_AWS_62"]\n')
+    nested = tmp_path / "env" / "prod"
+    nested.mkdir(parents=True)
+    shutil.copy(DEMO / "plan.json", nested / "plan.json")
+    _, out, _ = run(capsys, "scan", str(nested / "plan.json"), "-o", "json")
+    document = json.loads(out)
+    assert document["fail_on"] == "critical"
+    assert not any("CKV_AWS_62" in f["references"] for f in document["findings"])
+
+
+def test_unknown_rule_and_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "scan", str(DEMO / "plan.json"), "--rule", "NOPE-1")
+    assert code == 2
+    assert "unknown rule(s) NOPE-1" in err
+    with pytest.raises(SystemExit) as exited:
+        main(["scan", str(DEMO / "plan.json"), "-o", "yaml"])
+    assert exited.value.code == 2
+
+
+def test_baseline_round_trip(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    code, out, _ = run(capsys, "baseline", "create", str(DEMO / "plan.json"), "-f", str(baseline))
+    assert code == 0
+    assert "written to" in out
+    code, out, _ = run(capsys, "scan", str(DEMO / "plan.json"), "--baseline", str(baseline), "-o", "json")
+    document = json.loads(out)
+    assert [f for f in document["findings"] if f["status"] != "resolved"] == []
+    assert code == 0
+
+
+def test_rules_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "rules", "list", "-o", "json")
+    rules = json.loads(out)
+    assert code == 0
+    assert len(rules) >= 60
+    assert all("references" in r for r in rules)
+    code, out, _ = run(capsys, "rules", "show", "CKV_AWS_24")
+    assert code == 0
+    assert "TFR-AWS-012" in out
+    assert run(capsys, "rules", "show", "NOPE")[0] == 2
+
+
+def test_hcl_directory_with_a_syntax_error_reviews_the_rest(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "good.tf").write_text('resource "aws_ebs_volume" "v" {\n  size = 10\n  encrypted = false\n}\n')
+    (tmp_path / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
+    code, out, _ = run(capsys, "scan", str(tmp_path), "-o", "json")
+    document = json.loads(out)
+    assert code == 1
+    assert any(f["address"] == "aws_ebs_volume.v" for f in document["findings"])
+    skipped = document["coverage"]["files_skipped"]
+    assert skipped and "broken.tf" in json.dumps(skipped)
+
+
+def test_change_mode_against_a_git_ref(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    git = ["git", "-C", str(tmp_path), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (tmp_path / "main.tf").write_text('resource "aws_ebs_volume" "old" {\n  size = 10\n  encrypted = false\n}\n')
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_ebs_volume" "old" {\n  size = 20\n  encrypted = false\n}\n'
+        'resource "aws_ebs_volume" "new" {\n  size = 10\n  encrypted = false\n}\n'
+    )
+    code, out, _ = run(capsys, "scan", "--base", "HEAD", str(tmp_path), "-o", "json")
+    status = {f["address"]: f["status"] for f in json.loads(out)["findings"] if f["rule_id"] == "TFR-AWS-018"}
+    assert status == {"aws_ebs_volume.old": "existing", "aws_ebs_volume.new": "introduced"}
+    assert code == 1
+
+
+def test_no_traceback_from_a_real_process() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tfreview", "scan", str(BAD / "tfplan")], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("tfreview: error: ")
+    assert "terraform show -json" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,259 @@
+"""HCL source → ChangeSet: values in plan shape, unknowns masked, modules followed, base/head compared."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tfreview.core.errors import InputError
+from tfreview.core.plan import ChangeSet, Location, ResourceChange
+from tfreview.core.policy import Policy
+from tfreview.core.review import review
+from tfreview.core.values import UNKNOWN, lookup
+from tfreview.parsing.hcl import changeset_from_sources, load_directory
+from tfreview.rules import load_rules
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "hcl"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "hcl"
+FIXTURE_DIRS = sorted({p.parent for p in SHARED.rglob("*.tf")}) if SHARED.is_dir() else []
+
+
+def by_address(change_set: ChangeSet) -> dict[str, ResourceChange]:
+    return {change.address: change for change in change_set.changes}
+
+
+def after(change: ResourceChange, path: str) -> Any:
+    return lookup(change.after, change.after_unknown, path)
+
+
+@pytest.mark.skipif(not FIXTURE_DIRS, reason="the shared HCL fixtures are not beside the project")
+@pytest.mark.parametrize("directory", FIXTURE_DIRS, ids=lambda d: str(d.relative_to(SHARED)))
+def test_every_shared_fixture_parses_with_file_and_line(directory: Path) -> None:
+    change_set = load_directory(directory)
+    assert change_set.source == "hcl"
+    assert change_set.coverage.files_skipped == []
+    assert change_set.changes
+    for change in change_set.changes:
+        assert change.actions == ("create",)
+        assert change.location is not None
+        assert (directory / change.location.file).is_file()
+        assert 1 <= change.location.line <= (change.location.end_line or 0)
+
+
+def test_variables_tfvars_and_locals_resolve() -> None:
+    changes = by_address(load_directory(DATA / "values"))
+    bucket = changes["aws_s3_bucket.logs"]
+    assert bucket.after["bucket"] == "app-prod-logs"  # local built from a variable default
+    assert bucket.after["tags"] == {"Environment": "prod", "Team": "platform", "Name": "app-prod"}
+    assert bucket.after["force_destroy"] is False
+    assert "lifecycle" not in bucket.after
+    assert bucket.prevent_destroy is True
+    assert bucket.location == Location("main.tf", 10, 18)
+    versioning = changes["aws_s3_bucket_versioning.logs"]
+    assert versioning.after["versioning_configuration"] == [{"status": "Enabled"}]  # nested block, conditional
+    assert versioning.prevent_destroy is False
+    logs = changes["aws_cloudwatch_log_group.app"]
+    assert logs.after == {"retention_in_days": 90}  # terraform.tfvars beats the default; count/depends_on dropped
+
+
+def test_jsonencode_gives_the_json_terraform_writes() -> None:
+    policy = by_address(load_directory(DATA / "values"))["aws_iam_policy.read_logs"].after["policy"]
+    assert policy == (
+        '{"Statement":[{"Action":["s3:GetObject"],"Effect":"Allow","Resource":"arn:aws:s3:::app-prod-logs/*"}],'
+        '"Version":"2012-10-17"}'
+    )
+    text = 'resource "aws_iam_policy" "p" {\n  policy = jsonencode({ b = 2.0, a = "<&>" })\n}\n'
+    encoded = changeset_from_sources({"main.tf": text}).changes[0].after["policy"]
+    assert encoded == '{"a":"\\u003c\\u0026\\u003e","b":2}'
+    assert json.loads(encoded) == {"a": "<&>", "b": 2}
+
+
+def test_heredoc_policy_with_blanks_after_the_closing_marker() -> None:
+    """Checkov's KMS fixture closes heredocs with `POLICY  `; Terraform accepts it, so do we."""
+    changes = by_address(load_directory(DATA / "checkov_kms_wildcard_principal"))
+    document = json.loads(changes["aws_kms_key.fail_2"].after["policy"])
+    assert document["Statement"][0]["Principal"] == "*"
+
+
+def test_unknown_values_land_in_the_mask_and_rules_stay_silent() -> None:
+    changes = by_address(load_directory(DATA / "values"))
+    group = changes["aws_security_group.web"]
+    assert group.after_unknown["vpc_id"] is True  # a variable without default
+    assert "vpc_id" not in group.after
+    assert after(group, "egress") is UNKNOWN  # dynamic blocks are not expanded
+    logs = changes["aws_cloudwatch_log_group.app"]
+    assert after(logs, "kms_key_id") is UNKNOWN  # a data source
+    assert after(logs, "name") is UNKNOWN  # count.index
+    write = changes["aws_iam_policy.write_logs"]
+    assert after(write, "policy") is UNKNOWN  # jsonencode of an unknown ARN
+
+    text = """
+variable "admin_cidr" {}
+resource "aws_security_group_rule" "ssh" {
+  type              = "ingress"
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = [var.admin_cidr]
+  security_group_id = aws_security_group.web.id
+}
+"""
+    change = changeset_from_sources({"main.tf": text}).changes[0]
+    assert change.after["cidr_blocks"] == [None]
+    assert change.after_unknown["cidr_blocks"] == [True]
+    ssh = [rule for rule in load_rules() if rule.id == "TFR-AWS-012"]
+    assert review(changeset_from_sources({"main.tf": text}), ssh, Policy()).findings == []
+    opened = text.replace("[var.admin_cidr]", '["0.0.0.0/0"]')
+    assert len(review(changeset_from_sources({"main.tf": opened}), ssh, Policy()).findings) == 1
+
+
+def test_references_name_resources_and_data_sources() -> None:
+    changes = by_address(load_directory(DATA / "values"))
+    assert changes["aws_s3_bucket_versioning.logs"].references == {"bucket": ("aws_s3_bucket.logs",)}
+    assert changes["aws_iam_policy.write_logs"].references == {"policy": ("aws_s3_bucket.logs",)}
+    assert changes["aws_cloudwatch_log_group.app"].references == {"kms_key_id": ("data.aws_kms_key.logs",)}
+    assert changes["aws_security_group.web"].references == {}  # `egress.value` is the dynamic iterator
+    assert "data.aws_kms_key.logs" not in changes  # data sources are not changes
+
+
+def test_local_modules_are_followed_with_their_addresses() -> None:
+    change_set = load_directory(DATA / "modules")
+    changes = by_address(change_set)
+    assert set(changes) == {
+        "aws_s3_bucket.root",
+        "module.assets.aws_s3_bucket.this",
+        "module.assets.module.log.aws_s3_bucket_logging.this",
+    }
+    bucket = changes["module.assets.aws_s3_bucket.this"]
+    assert bucket.after == {"bucket": "assets-prod"}  # the module argument sets the variable
+    assert bucket.module_address == "module.assets"
+    assert bucket.location == Location("modules/bucket/main.tf", 5, 7)
+    logging = changes["module.assets.module.log.aws_s3_bucket_logging.this"]
+    assert logging.module_address == "module.assets.module.log"
+    assert logging.after_unknown == {"bucket": True}
+    assert logging.references == {"bucket": ("module.assets.aws_s3_bucket.this",)}  # carried through the argument
+    assert change_set.coverage.files_parsed == ["main.tf", "modules/bucket/main.tf", "modules/bucket/modules/log/main.tf"]
+    assert any("module.vpc" in note and "not followed" in note for note in change_set.coverage.notes)
+
+
+BASE = """
+resource "aws_s3_bucket" "kept" {
+  bucket = "kept"
+}
+resource "aws_s3_bucket" "changed" {
+  bucket = "changed"
+  acl    = "private"
+}
+resource "aws_s3_bucket" "gone" {
+  bucket = "gone"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+resource "aws_kms_key" "moved_key" {
+  policy = aws_iam_policy.a.policy
+}
+"""
+
+HEAD = """
+resource "aws_s3_bucket" "kept" {
+  # a new comment and new spacing change nothing
+  bucket    =    "kept"
+}
+resource "aws_s3_bucket" "changed" {
+  bucket = "changed"
+  acl    = "public-read"
+}
+resource "aws_s3_bucket" "new" {
+  bucket = "new"
+}
+resource "aws_kms_key" "moved_key" {
+  policy = aws_iam_policy.b.policy
+}
+"""
+
+
+def test_change_mode_compares_base_and_head() -> None:
+    change_set = changeset_from_sources({"main.tf": HEAD}, base={"main.tf": BASE}, label="pr-1")
+    assert change_set.label == "pr-1"
+    changes = by_address(change_set)
+    assert {address: c.actions for address, c in changes.items()} == {
+        "aws_s3_bucket.kept": ("no-op",),
+        "aws_s3_bucket.changed": ("update",),
+        "aws_s3_bucket.new": ("create",),
+        "aws_s3_bucket.gone": ("delete",),
+        "aws_kms_key.moved_key": ("update",),  # both unknown, but the expression changed
+    }
+    assert changes["aws_s3_bucket.changed"].before == {"bucket": "changed", "acl": "private"}
+    assert changes["aws_s3_bucket.changed"].after == {"bucket": "changed", "acl": "public-read"}
+    assert changes["aws_s3_bucket.new"].before is None
+    gone = changes["aws_s3_bucket.gone"]
+    assert gone.after is None
+    assert gone.before == {"bucket": "gone"}
+    assert gone.prevent_destroy is True  # what the removed configuration said
+
+
+def test_without_base_everything_is_created() -> None:
+    change_set = changeset_from_sources({"main.tf": BASE})
+    assert {c.actions for c in change_set.changes} == {("create",)}
+    assert all(c.before is None for c in change_set.changes)
+
+
+def test_a_syntax_error_skips_that_file_and_reviews_the_others() -> None:
+    change_set = load_directory(DATA / "broken")
+    assert [c.address for c in change_set.changes] == ["aws_ebs_volume.data"]
+    assert change_set.coverage.files_parsed == ["good.tf"]
+    [(path, reason)] = change_set.coverage.files_skipped
+    assert path == "bad.tf"
+    assert reason.startswith("line 3: ")
+
+
+def test_syntax_error_in_sources_names_the_line() -> None:
+    change_set = changeset_from_sources({"a.tf": 'resource "x_y" "z" {\n  a = "unterminated\n}\n', "b.tf": ""})
+    [(path, reason)] = change_set.coverage.files_skipped
+    assert path == "a.tf"
+    assert reason.startswith("line 2")
+    assert change_set.coverage.files_parsed == ["b.tf"]
+
+
+def test_bad_paths_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        load_directory(tmp_path / "missing")
+    with pytest.raises(InputError, match=f"no .tf files in {tmp_path}"):
+        load_directory(tmp_path)
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "main.tf").write_text('resource "aws_s3_bucket" "b" {}\n')
+    with pytest.raises(InputError, match="subdirectories with .tf files: stack"):
+        load_directory(tmp_path)
+
+
+def test_functions_and_operators_on_known_values() -> None:
+    text = """
+locals {
+  zones = ["a", "b"]
+}
+resource "aws_thing" "t" {
+  joined   = join(",", local.zones)
+  first    = local.zones[0]
+  count_ok = length(local.zones)
+  sum      = 2 * 3 + 1
+  upper    = upper("x")
+  escaped  = "$${literal} \\"q\\""
+  either   = var.missing == null ? "a" : "b"
+}
+"""
+    change = changeset_from_sources({"main.tf": text}).changes[0]
+    assert change.after == {"joined": "a,b", "first": "a", "sum": 7, "upper": "X", "escaped": '${literal} "q"'}
+    assert change.after_unknown == {"count_ok": True, "either": True}  # unsupported function; unknown condition
+
+
+def test_hcl2_is_not_imported_by_importing_the_package() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, tfreview.parsing.plan_json, tfreview.parsing.enrich; print('hcl2' in sys.modules, 'lark' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False False"
