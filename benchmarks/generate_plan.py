@@ -45,45 +45,89 @@ def _set(change: Resource, **values: Any) -> None:
 
 def _sg_rule(port: int) -> Injection:
     def inject(change: Resource) -> None:
-        _set(change, type="ingress", from_port=port, to_port=port, protocol="tcp", cidr_blocks=["0.0.0.0/0"],
-             ipv6_cidr_blocks=None, description=None, self=False, prefix_list_ids=None)
+        _set(
+            change,
+            type="ingress",
+            from_port=port,
+            to_port=port,
+            protocol="tcp",
+            cidr_blocks=["0.0.0.0/0"],
+            ipv6_cidr_blocks=None,
+            description=None,
+            self=False,
+            prefix_list_ids=None,
+        )
         change["change"]["after_unknown"]["security_group_id"] = True
 
     return inject
 
 
 def _sg_inline(change: Resource) -> None:
-    _set(change, ingress=[{"cidr_blocks": ["0.0.0.0/0"], "description": "ssh", "from_port": 22, "to_port": 22,
-                           "protocol": "tcp", "ipv6_cidr_blocks": [], "prefix_list_ids": [], "security_groups": [],
-                           "self": False}])
+    _set(
+        change,
+        ingress=[
+            {
+                "cidr_blocks": ["0.0.0.0/0"],
+                "description": "ssh",
+                "from_port": 22,
+                "to_port": 22,
+                "protocol": "tcp",
+                "ipv6_cidr_blocks": [],
+                "prefix_list_ids": [],
+                "security_groups": [],
+                "self": False,
+            }
+        ],
+    )
 
 
 def _instance_imds(change: Resource) -> None:
-    _set(change, metadata_options=[{"http_endpoint": "enabled", "http_tokens": "optional",
-                                    "http_put_response_hop_limit": 1}])
+    _set(
+        change,
+        metadata_options=[{"http_endpoint": "enabled", "http_tokens": "optional", "http_put_response_hop_limit": 1}],
+    )
 
 
 def _lambda_secret(change: Resource) -> None:
-    _set(change, environment=[{"variables": {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
-                                             "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}}])
+    _set(
+        change,
+        environment=[
+            {
+                "variables": {
+                    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+                    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+                }
+            }
+        ],
+    )
 
 
 def _iam_admin(change: Resource) -> None:
-    _set(change, policy=json.dumps({"Version": "2012-10-17",
-                                    "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    _set(
+        change,
+        policy=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+        ),
+    )
 
 
 # type -> (risk name, Checkov id, how to inject)
 INJECTIONS: dict[str, list[tuple[str, str, Injection]]] = {
     "aws_s3_bucket": [("s3 public-read acl", "CKV_AWS_20", lambda c: _set(c, acl="public-read"))],
     "aws_security_group": [("sg ssh from world (inline)", "CKV_AWS_24", _sg_inline)],
-    "aws_security_group_rule": [("sg rule ssh from world", "CKV_AWS_24", _sg_rule(22)),
-                                ("sg rule rdp from world", "CKV_AWS_25", _sg_rule(3389))],
+    "aws_security_group_rule": [
+        ("sg rule ssh from world", "CKV_AWS_24", _sg_rule(22)),
+        ("sg rule rdp from world", "CKV_AWS_25", _sg_rule(3389)),
+    ],
     "aws_ebs_volume": [("ebs unencrypted", "CKV_AWS_3", lambda c: _set(c, encrypted=False))],
-    "aws_db_instance": [("rds unencrypted", "CKV_AWS_16", lambda c: _set(c, storage_encrypted=False)),
-                        ("rds public", "CKV_AWS_17", lambda c: _set(c, publicly_accessible=True))],
-    "aws_instance": [("ec2 imdsv1", "CKV_AWS_79", _instance_imds),
-                     ("ec2 public ip", "CKV_AWS_88", lambda c: _set(c, associate_public_ip_address=True))],
+    "aws_db_instance": [
+        ("rds unencrypted", "CKV_AWS_16", lambda c: _set(c, storage_encrypted=False)),
+        ("rds public", "CKV_AWS_17", lambda c: _set(c, publicly_accessible=True)),
+    ],
+    "aws_instance": [
+        ("ec2 imdsv1", "CKV_AWS_79", _instance_imds),
+        ("ec2 public ip", "CKV_AWS_88", lambda c: _set(c, associate_public_ip_address=True)),
+    ],
     "aws_iam_policy": [("iam admin policy", "CKV_AWS_62", _iam_admin)],
     "aws_kms_key": [("kms no rotation", "CKV_AWS_7", lambda c: _set(c, enable_key_rotation=False))],
     "aws_lambda_function": [("lambda env secrets", "CKV_AWS_45", _lambda_secret)],
@@ -103,20 +147,25 @@ def template() -> list[Resource]:
     chosen: dict[str, Resource] = {}
     for path in sorted(CORPUS.glob("*.json")):
         for change in _load(path).get("resource_changes", []):
-            if (change.get("mode") == "managed" and str(change.get("type", "")).startswith("aws_")
-                    and change["change"].get("actions") == ["create"] and isinstance(change["change"].get("after"),
-                                                                                     dict)):
+            if (
+                change.get("mode") == "managed"
+                and str(change.get("type", "")).startswith("aws_")
+                and change["change"].get("actions") == ["create"]
+                and isinstance(change["change"].get("after"), dict)
+            ):
                 chosen.setdefault(change["type"], change)
     stack = []
     for type_name, change in sorted(chosen.items()):
-        stack.append({
-            "type": type_name,
-            "name": change["name"],
-            "provider_name": change.get("provider_name", "registry.terraform.io/hashicorp/aws"),
-            "after": change["change"]["after"],
-            "after_unknown": change["change"].get("after_unknown") or {},
-            "after_sensitive": change["change"].get("after_sensitive") or {},
-        })
+        stack.append(
+            {
+                "type": type_name,
+                "name": change["name"],
+                "provider_name": change.get("provider_name", "registry.terraform.io/hashicorp/aws"),
+                "after": change["change"]["after"],
+                "after_unknown": change["change"].get("after_unknown") or {},
+                "after_sensitive": change["change"].get("after_sensitive") or {},
+            }
+        )
     return stack
 
 
@@ -144,11 +193,20 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
             after = copy.deepcopy(spec["after"])
             _suffix(after, copy_index)
             change: Resource = {
-                "address": address, "module_address": module, "mode": "managed", "type": spec["type"],
-                "name": spec["name"], "provider_name": spec["provider_name"],
-                "change": {"actions": ["create"], "before": None, "after": after,
-                           "after_unknown": copy.deepcopy(spec["after_unknown"]),
-                           "before_sensitive": False, "after_sensitive": copy.deepcopy(spec["after_sensitive"])},
+                "address": address,
+                "module_address": module,
+                "mode": "managed",
+                "type": spec["type"],
+                "name": spec["name"],
+                "provider_name": spec["provider_name"],
+                "change": {
+                    "actions": ["create"],
+                    "before": None,
+                    "after": after,
+                    "after_unknown": copy.deepcopy(spec["after_unknown"]),
+                    "before_sensitive": False,
+                    "after_sensitive": copy.deepcopy(spec["after_sensitive"]),
+                },
             }
             if spec["type"] in targets:
                 risk, checkov_id, inject = rng.choice(INJECTIONS[spec["type"]])
@@ -157,19 +215,28 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
             else:
                 _vary_action(change, rng)
             if change["change"]["after"] is not None:
-                planned.setdefault(module, []).append({
-                    "address": address, "mode": "managed", "type": spec["type"], "name": spec["name"],
-                    "provider_name": spec["provider_name"], "schema_version": 0,
-                    "values": change["change"]["after"], "sensitive_values": {},
-                })
+                planned.setdefault(module, []).append(
+                    {
+                        "address": address,
+                        "mode": "managed",
+                        "type": spec["type"],
+                        "name": spec["name"],
+                        "provider_name": spec["provider_name"],
+                        "schema_version": 0,
+                        "values": change["change"]["after"],
+                        "sensitive_values": {},
+                    }
+                )
             changes.append(change)
         copy_index += 1
     document = {
         "format_version": "1.2",
         "terraform_version": "1.9.8",
-        "planned_values": {"root_module": {"child_modules": [
-            {"address": module, "resources": items} for module, items in planned.items()
-        ]}},
+        "planned_values": {
+            "root_module": {
+                "child_modules": [{"address": module, "resources": items} for module, items in planned.items()]
+            }
+        },
         "resource_changes": changes,
         "configuration": {"root_module": {}},
     }

@@ -67,8 +67,17 @@ def checkov_venv(path: Path) -> Path | None:
     print(f"installing checkov {CHECKOV_VERSION} into {path} (once)…", flush=True)
     try:
         subprocess.run([sys.executable, "-m", "venv", str(path)], check=True)
-        subprocess.run([str(path / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-                        f"checkov=={CHECKOV_VERSION}", "orjson"], check=True)
+        subprocess.run(
+            [
+                str(path / "bin" / "pip"),
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                f"checkov=={CHECKOV_VERSION}",
+                "orjson",
+            ],
+            check=True,
+        )
     except subprocess.CalledProcessError as exc:
         print(f"could not install checkov: {exc}; comparing without it", flush=True)
         shutil.rmtree(path, ignore_errors=True)
@@ -116,20 +125,48 @@ def main() -> None:
         plan.write_text(json.dumps(document))
         manifest_path.write_text(json.dumps(manifest, indent=1))
         mib = plan.stat().st_size / 2**20
-        floor = _median([measure([sys.executable, "-c", "import orjson,sys; orjson.loads(open(sys.argv[1],'rb')"
-                                  ".read())", str(plan)]) for _ in range(args.repeat)])
+        floor = _median(
+            [
+                measure(
+                    [sys.executable, "-c", "import orjson,sys; orjson.loads(open(sys.argv[1],'rb').read())", str(plan)]
+                )
+                for _ in range(args.repeat)
+            ]
+        )
         ours_report = OUT / f"tfreview-{size}.json"
-        ours = _median([measure([tfreview, "scan", str(plan), "-o", "json", "--output-file", str(ours_report),
-                                 "--soft-fail"]) for _ in range(args.repeat)])
+        ours = _median(
+            [
+                measure([tfreview, "scan", str(plan), "-o", "json", "--output-file", str(ours_report), "--soft-fail"])
+                for _ in range(args.repeat)
+            ]
+        )
         ours_found = tfreview_detected(ours_report, manifest)
         theirs: Run | None = None
         theirs_found: int | None = None
         if checkov is not None and size <= args.checkov_max:
             theirs_report = OUT / f"checkov-{size}.json"
             runs = 1 if size > 1000 else args.repeat
-            theirs = _median([measure([str(checkov), "-f", str(plan), "--framework", "terraform_plan", "-o", "json",
-                                       "--quiet", "--skip-download", "--soft-fail"], args.checkov_timeout,
-                                      theirs_report) for _ in range(runs)])
+            theirs = _median(
+                [
+                    measure(
+                        [
+                            str(checkov),
+                            "-f",
+                            str(plan),
+                            "--framework",
+                            "terraform_plan",
+                            "-o",
+                            "json",
+                            "--quiet",
+                            "--skip-download",
+                            "--soft-fail",
+                        ],
+                        args.checkov_timeout,
+                        theirs_report,
+                    )
+                    for _ in range(runs)
+                ]
+            )
             theirs_found = checkov_detected(theirs_report, manifest) if theirs.finished else None
         rows.append((size, mib, floor, ours, theirs, len(manifest), ours_found, theirs_found))
         _print_row(rows[-1])
@@ -144,8 +181,10 @@ def _median(runs: list[Run]) -> Run:
 
 
 def _print_row(row: tuple[object, ...]) -> None:
-    print(" | ".join(str(c) if not isinstance(c, Run) else f"{c.seconds:.2f}s/{c.peak_mib:.0f}MiB" for c in row),
-          flush=True)
+    print(
+        " | ".join(str(c) if not isinstance(c, Run) else f"{c.seconds:.2f}s/{c.peak_mib:.0f}MiB" for c in row),
+        flush=True,
+    )
 
 
 def _table(rows: list[tuple[int, float, Run, Run, Run | None, int, int, int | None]]) -> str:

@@ -10,7 +10,8 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "generate_cli_docs.py
 
 def test_cli_reference_is_up_to_date() -> None:
     spec = importlib.util.spec_from_file_location("generate_cli_docs", SCRIPT)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.TARGET.read_text(encoding="utf-8") == module.render(), "run: make docs"

@@ -96,7 +96,7 @@ def test_introduced_existing_resolved() -> None:
         "aws_s3_bucket.fixed": Status.RESOLVED,
         "aws_s3_bucket.gone": Status.RESOLVED,
     }
-    assert [f.status for f in result.findings][0] is Status.INTRODUCED  # introduced lead
+    assert next(f.status for f in result.findings) is Status.INTRODUCED  # introduced lead
     assert result.verdict is Verdict.FAIL
     assert exit_code(result) == 1
     assert exit_code(result, soft_fail=True) == 0

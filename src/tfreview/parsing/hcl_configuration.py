@@ -15,9 +15,10 @@ from typing import Any
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
-from tfreview.parsing.hcl_values import Evaluator, Input, Scope, split_unknown
+from tfreview.parsing.hcl_values import Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
 from tfreview.parsing.source_tree import SourceReader
+from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
@@ -136,6 +137,9 @@ class _ConfigurationReader:
                 f"{address} is declared twice ({file.path}:{block.line}); the first is reviewed"
             )
             return
+        if _has_no_instances(block, scope):
+            self.configuration.notes.append(f"{address}: count or for_each is empty, so there is nothing to review")
+            return
         body = Evaluator(scope).body(block.body, top_level=True)
         values, mask = split_unknown(body.values)
         items = [
@@ -192,6 +196,15 @@ def _default(block: Block) -> Input:
         if isinstance(item, Attribute) and item.name == "default":
             return Input(Evaluator(Scope()).evaluate(item.expression))
     return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
+
+
+def _has_no_instances(block: Block, scope: Scope) -> bool:
+    """`count = 0` or `for_each = {}` known from the source (`count = var.enabled ? 1 : 0` with enabled false)."""
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name in ("count", "for_each"):
+            value = Evaluator(scope).evaluate(item.expression)
+            return value == 0 if item.name == "count" else value in ({}, [])
+    return False
 
 
 def _block_key(block: Block) -> str:

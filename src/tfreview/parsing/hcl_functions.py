@@ -1,4 +1,4 @@
-"""The few Terraform functions worth evaluating statically; every other call is known only after apply.
+"""The Terraform functions and operators worth evaluating statically; any other call is known only after apply.
 
 `jsonencode` matters most: IAM rules read policies as the JSON string Terraform would write.
 """
@@ -120,3 +120,45 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "upper": str.upper,
     "trimspace": str.strip,
 }
+
+
+def index_value(value: Any, key: Any) -> Any:
+    """`value[key]` on known values; UNKNOWN when Terraform would fail or the key is absent."""
+    if isinstance(value, Mapping):
+        return value.get(str(key), UNKNOWN) if not isinstance(key, bool) else UNKNOWN
+    if isinstance(value, list) and isinstance(key, int | float) and not isinstance(key, bool):
+        position = int(key)
+        return value[position] if 0 <= position < len(value) else UNKNOWN
+    if isinstance(value, list) and isinstance(key, str) and key.isdigit():
+        return index_value(value, int(key))
+    return UNKNOWN
+
+
+def operate(operator: str, left: Any, right: Any) -> Any:
+    """A binary operator on two known values; UNKNOWN for anything Terraform would reject."""
+    if operator == "==":
+        return bool(left == right)
+    if operator == "!=":
+        return bool(left != right)
+    if operator in ("&&", "||"):
+        if not isinstance(left, bool) or not isinstance(right, bool):
+            return UNKNOWN
+        return (left and right) if operator == "&&" else (left or right)
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
+    if not numbers:
+        return UNKNOWN
+    try:
+        result: Any = {
+            "+": lambda: left + right,
+            "-": lambda: left - right,
+            "*": lambda: left * right,
+            "/": lambda: left / right,
+            "%": lambda: left % right,
+            "<": lambda: left < right,
+            ">": lambda: left > right,
+            "<=": lambda: left <= right,
+            ">=": lambda: left >= right,
+        }[operator]()
+    except (KeyError, ZeroDivisionError):
+        return UNKNOWN
+    return normalise_number(result)

@@ -8,19 +8,18 @@ While evaluating, the addresses of the resources an expression refers to are col
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tfreview.core.values import UNKNOWN, contains_unknown
-from tfreview.parsing.hcl_functions import call, normalise_number, to_template_string
+from tfreview.parsing.hcl_functions import call, index_value, normalise_number, operate, to_template_string
 from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, token_text
+from tfreview.parsing.hcl_templates import heredoc_body, template_pieces, unescape
 from tfreview.parsing.plan_json import reference_address
 
 RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
 RESOURCE_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
-_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +124,7 @@ class Evaluator:
             key = step if kind == "attr" else self.evaluate(step)
             if value is UNKNOWN or key is UNKNOWN:
                 return UNKNOWN
-            value = _index(value, key)
+            value = index_value(value, key)
         return value
 
     # -- literals ---------------------------------------------------------------------------------
@@ -142,11 +141,9 @@ class Evaluator:
             content = part.content
             kind = content.lark_name()
             if kind == "STRING_CHARS":
-                parts.append(_unescape(str(content.value)))
-            elif kind == "ESCAPED_INTERPOLATION":
-                parts.append("${")
-            elif kind == "ESCAPED_DIRECTIVE":
-                parts.append("%{")
+                parts.append(unescape(str(content.value)))
+            elif kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):  # `$${x}` is the text `${x}`
+                parts.append(unescape(str(content.value)[1:]))
             elif kind == "interpolation":
                 parts.append(to_template_string(self.evaluate(content.expression)))
             else:  # %{ if } / %{ for } directives
@@ -157,41 +154,23 @@ class Evaluator:
         return "".join(parts)
 
     def _heredoc(self, node: Any) -> Any:
-        raw = str(node.children[0].value)
-        match = re.match(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)^[ \t]*\2[ \t]*\r?\n?\Z", raw, re.S | re.M)
-        if match is None:
-            return UNKNOWN
-        body = match.group(3)
-        if match.group(1):
-            body = _dedent(body)
-        return self._template(body)
+        body = heredoc_body(str(node.children[0].value))
+        return UNKNOWN if body is None else self._template(body)
 
     def _template(self, text: str) -> Any:
-        """Interpolate `${...}` in heredoc text (which python-hcl2 leaves unparsed)."""
-        out: list[str] = []
-        position = 0
-        unknown = False
-        while True:
-            start = _next_template_start(text, position)
-            if start < 0:
-                out.append(text[position:])
-                break
-            out.append(text[position:start])
-            end = _closing_brace(text, start + 2)
-            if end < 0:
-                return UNKNOWN
-            if text[start] == "%":
-                unknown = True
-            else:
-                value = to_template_string(self._parse_and_evaluate(text[start + 2 : end]))
-                if value is UNKNOWN:
-                    unknown = True
-                else:
-                    out.append(value)
-            position = end + 1
-        if unknown:
+        """Interpolate `${...}` in heredoc text (which python-hcl2 leaves unparsed); directives are unknown."""
+        pieces = template_pieces(text)
+        if pieces is None:
             return UNKNOWN
-        return "".join(out).replace("$${", "${").replace("%%{", "%{")
+        out: list[Any] = []
+        for kind, piece in pieces:
+            if kind == "text":
+                out.append(piece)
+            elif kind == "interpolation":
+                out.append(to_template_string(self._parse_and_evaluate(piece)))
+            else:
+                out.append(UNKNOWN)
+        return UNKNOWN if any(part is UNKNOWN for part in out) else "".join(out)
 
     def _parse_and_evaluate(self, source: str) -> Any:
         from tfreview.parsing.hcl_syntax import HclSyntaxError, parse_blocks
@@ -271,7 +250,7 @@ class Evaluator:
         right = self.evaluate(node.binary_term.expr_term)
         if contains_unknown(left) or contains_unknown(right):
             return UNKNOWN
-        return _operate(operator, left, right)
+        return operate(operator, left, right)
 
     def _splat(self, node: Any) -> Any:
         self.collect(node)
@@ -379,125 +358,6 @@ def _traverse(evaluator: Evaluator, node: Any) -> Any:
             return evaluator._walk(value, [("attr", int(str(step.index.value)))])
         return evaluator._walk(value, [("index", step.index_expression)])
     return evaluator._resolve(*traversal)
-
-
-def _index(value: Any, key: Any) -> Any:
-    if isinstance(value, Mapping):
-        return value.get(str(key), UNKNOWN) if not isinstance(key, bool) else UNKNOWN
-    if isinstance(value, list) and isinstance(key, int | float) and not isinstance(key, bool):
-        position = int(key)
-        return value[position] if 0 <= position < len(value) else UNKNOWN
-    if isinstance(value, list) and isinstance(key, str) and key.isdigit():
-        return _index(value, int(key))
-    return UNKNOWN
-
-
-def _operate(operator: str, left: Any, right: Any) -> Any:
-    if operator == "==":
-        return bool(left == right)
-    if operator == "!=":
-        return bool(left != right)
-    if operator in ("&&", "||"):
-        if not isinstance(left, bool) or not isinstance(right, bool):
-            return UNKNOWN
-        return (left and right) if operator == "&&" else (left or right)
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
-    if not numbers:
-        return UNKNOWN
-    try:
-        result: Any = {
-            "+": lambda: left + right,
-            "-": lambda: left - right,
-            "*": lambda: left * right,
-            "/": lambda: left / right,
-            "%": lambda: left % right,
-            "<": lambda: left < right,
-            ">": lambda: left > right,
-            "<=": lambda: left <= right,
-            ">=": lambda: left >= right,
-        }[operator]()
-    except (KeyError, ZeroDivisionError):
-        return UNKNOWN
-    return normalise_number(result)
-
-
-def _unescape(text: str) -> str:
-    if "\\" not in text:
-        return text
-
-    def replace(match: re.Match[str]) -> str:
-        escape = match.group(0)
-        if escape[1] in _SIMPLE_ESCAPES:
-            return _SIMPLE_ESCAPES[escape[1]]
-        try:
-            return chr(int(escape[2:], 16))
-        except ValueError:
-            return escape
-
-    return re.sub(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", replace, text)
-
-
-def _dedent(text: str) -> str:
-    lines = text.split("\n")
-    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
-    cut = min(indents, default=0)
-    return "\n".join(line[cut:] for line in lines)
-
-
-def _next_template_start(text: str, position: int) -> int:
-    """Index of the next `${` or `%{` that is not escaped as `$${` / `%%{`, or -1."""
-    for match in re.finditer(r"[$%]{", text[position:]):
-        start = position + match.start()
-        if start > 0 and text[start - 1] == text[start]:
-            continue
-        return start
-    return -1
-
-
-def _closing_brace(text: str, position: int) -> int:
-    depth = 0
-    quoted = False
-    index = position
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0:
-                return index
-            depth -= 1
-        index += 1
-    return -1
-
-
-def split_unknown(value: Any) -> tuple[Any, Any]:
-    """(value without UNKNOWN, mask true where it was): plan JSON's `after` and `after_unknown`."""
-    if value is UNKNOWN:
-        return None, True
-    if isinstance(value, Mapping):
-        known: dict[str, Any] = {}
-        mask: dict[str, Any] = {}
-        for key, child in value.items():
-            child_value, child_mask = split_unknown(child)
-            if child_mask is True:
-                mask[key] = True
-                continue
-            known[key] = child_value
-            if child_mask:
-                mask[key] = child_mask
-        return known, mask or None
-    if isinstance(value, list):
-        pairs = [split_unknown(child) for child in value]
-        masks = [m for _, m in pairs]
-        return [v for v, _ in pairs], ([m or False for m in masks] if any(masks) else None)
-    return value, None
 
 
 _HANDLERS: dict[str, Any] = {

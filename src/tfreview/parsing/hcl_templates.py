@@ -1,0 +1,95 @@
+"""Template text: escapes in quoted strings, heredoc bodies, and the `${...}` / `%{...}` pieces of a heredoc."""
+
+from __future__ import annotations
+
+import re
+
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)^[ \t]*\2[ \t]*\r?\n?\Z", re.S | re.M)
+
+
+def heredoc_body(raw: str) -> str | None:
+    """The text of a `<<EOF` / `<<-EOF` token as Terraform reads it (final newline kept, `<<-` dedented)."""
+    match = _HEREDOC.match(raw)
+    if match is None:
+        return None
+    body = match.group(3)
+    return _dedent(body) if match.group(1) else body
+
+
+def template_pieces(text: str) -> list[tuple[str, str]] | None:
+    """("text" | "interpolation" | "directive", source) in order; None when a `${` is never closed."""
+    pieces: list[tuple[str, str]] = []
+    position = 0
+    while True:
+        start = _next_template_start(text, position)
+        if start < 0:
+            pieces.append(("text", _unescape_template(text[position:])))
+            return pieces
+        pieces.append(("text", _unescape_template(text[position:start])))
+        end = _closing_brace(text, start + 2)
+        if end < 0:
+            return None
+        pieces.append(("directive" if text[start] == "%" else "interpolation", text[start + 2 : end]))
+        position = end + 1
+
+
+def _unescape_template(text: str) -> str:
+    return text.replace("$${", "${").replace("%%{", "%{")
+
+
+def unescape(text: str) -> str:
+    """Resolve the escapes of a quoted HCL string (`\\n`, `\\"`, `\\u00e9`…)."""
+    if "\\" not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        escape = match.group(0)
+        if escape[1] in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[escape[1]]
+        try:
+            return chr(int(escape[2:], 16))
+        except ValueError:
+            return escape
+
+    return re.sub(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", replace, text)
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(line[cut:] for line in lines)
+
+
+def _next_template_start(text: str, position: int) -> int:
+    """Index of the next `${` or `%{` that is not escaped as `$${` / `%%{`, or -1."""
+    for match in re.finditer(r"[$%]{", text[position:]):
+        start = position + match.start()
+        if start > 0 and text[start - 1] == text[start]:
+            continue
+        return start
+    return -1
+
+
+def _closing_brace(text: str, position: int) -> int:
+    depth = 0
+    quoted = False
+    index = position
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            if depth == 0:
+                return index
+            depth -= 1
+        index += 1
+    return -1
