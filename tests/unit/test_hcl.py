@@ -286,3 +286,68 @@ resource "aws_s3_bucket" "on" {
     change_set = changeset_from_sources({"main.tf": text})
     assert [c.address for c in change_set.changes] == ["aws_s3_bucket.on"]
     assert any("aws_s3_bucket.off" in note for note in change_set.coverage.notes)
+
+
+@pytest.mark.parametrize(
+    ("directory", "rule_id", "must_flag"),
+    [
+        ("checkov_iam_star_resource", "TFR-AWS-032", "aws_iam_policy.fail"),  # jsonencode(...)
+        ("checkov_kms_wildcard_principal", "TFR-AWS-035", "aws_kms_key.fail_2"),  # heredoc JSON
+        ("checkov_s3_any_principal", "TFR-AWS-008", "aws_s3_bucket_policy.fail"),  # concat(jsondecode(data...))
+    ],
+)
+def test_checkov_fixtures_through_real_rules(directory: str, rule_id: str, must_flag: str) -> None:
+    rules = [rule for rule in load_rules() if rule.id == rule_id]
+    result = review(load_directory(DATA / directory), rules, Policy())
+    flagged = {f.address for f in result.findings}
+    assert result.diagnostics == []
+    assert must_flag in flagged
+    assert not {address for address in flagged if ".pass" in address}
+
+
+def test_expressions_that_resolve_and_those_that_stay_unknown() -> None:
+    text = """
+variable "m" {
+  default = { a = { b = "deep" }, "k-1" = 2 }
+}
+resource "aws_x" "y" {
+  a = var.m.a.b
+  b = var.m["k-1"]
+  c = aws_instance.web[*].id
+  e = "%{ if var.m.a.b == "deep" }yes%{ endif }"
+  f = <<-EOT
+    indented ${var.m.a.b}
+      more
+    EOT
+  g = { (var.m.a.b) = 1, "lit" = true }
+  o = [for s in aws_subnet.private : s.id]
+  r = module.vpc.vpc_id
+  s = <<EOF
+{"x": "$${escaped}", "y": "${var.m.a.b}"}
+EOF
+  dynamic "setting" {
+    for_each = var.m
+    iterator = it
+    content {
+      name  = it.value
+      other = aws_iam_role.r.arn
+    }
+  }
+}
+"""
+    change_set = changeset_from_sources({"main.tf": text})
+    assert change_set.coverage.notes == []
+    [change] = change_set.changes
+    assert change.after == {
+        "a": "deep",
+        "b": 2,
+        "f": "indented deep\n  more\n",
+        "g": {"deep": 1, "lit": True},
+        "s": '{"x": "${escaped}", "y": "deep"}\n',
+    }
+    assert change.after_unknown == {"c": True, "e": True, "o": True, "r": True, "setting": True}
+    assert change.references == {
+        "c": ("aws_instance.web",),
+        "o": ("aws_subnet.private",),  # not `s`, the for iterator
+        "setting": ("aws_iam_role.r",),  # not `it`, the dynamic iterator
+    }

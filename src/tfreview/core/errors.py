@@ -3,7 +3,11 @@
     TfreviewError
      ├── InputError      bad input from the user: a file that is not a plan, an HCL syntax error
      ├── ConfigError     a bad .tfreview.toml, an unknown rule id, a bad flag value
-     ├── UpstreamError   an external system failed (a git command, later GitHub or a model)
+     ├── UpstreamError   an external system failed (a git command, GitHub, a model)
+     │    └── StoreUnavailable   the database is down or locked (503, retry)
+     ├── AuthError       not authenticated (401) or not allowed (403)
+     ├── NotFound        absent, or another tenant's (404 either way)
+     ├── IntegrityError  stored data does not match its hash
      └── RuleError       a rule raised while checking one resource (becomes a diagnostic)
 
 Each error carries the data needed to act on it; `str(error)` is one line meant for a human.
@@ -43,3 +47,31 @@ class RuleError(TfreviewError):
         self.rule_id = rule_id
         self.address = address
         super().__init__(f"rule {rule_id} failed on {address}: {type(cause).__name__}: {cause}")
+
+
+class StoreUnavailable(UpstreamError):
+    """The database is down, read-only or locked past busy_timeout; the caller answers 503 and retries."""
+
+
+class IntegrityError(TfreviewError):
+    """Stored data does not match its content hash."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"integrity check failed: {what}")
+
+
+class AuthError(TfreviewError):
+    """A request could not be authenticated (401) or authorised (403)."""
+
+    def __init__(self, message: str, *, status: int = 401) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class NotFound(TfreviewError):
+    """The object does not exist — or belongs to another tenant (the same answer: 404)."""
+
+
+class KeysUnavailable(UpstreamError):
+    """No signing keys can be had from the identity provider (cold cache, JWKS down): answer 503."""

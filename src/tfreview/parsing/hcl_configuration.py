@@ -137,6 +137,14 @@ class _ConfigurationReader:
                 f"{address} is declared twice ({file.path}:{block.line}); the first is reviewed"
             )
             return
+        try:
+            self._add_resource(file, block, scope, module_address, address)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as exc:
+            reason = f"{type(exc).__name__}: {exc}"
+            self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
+
+    def _add_resource(self, file: _File, block: Block, scope: Scope, module_address: str | None, address: str) -> None:
+        type_name, name = block.labels
         if _has_no_instances(block, scope):
             self.configuration.notes.append(f"{address}: count or for_each is empty, so there is nothing to review")
             return

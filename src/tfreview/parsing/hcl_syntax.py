@@ -66,6 +66,8 @@ def parse_blocks(text: str) -> list[Block]:
         raise HclSyntaxError(str(exc).splitlines()[0], exc.line if exc.line > 0 else None) from None
     except (RuntimeError, ValueError) as exc:  # python-hcl2 raises these for malformed heredocs and literals
         raise HclSyntaxError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+    except Exception as exc:  # a bug in the parser on one file must not stop the review of the others
+        raise HclSyntaxError(f"the HCL parser failed: {type(exc).__name__}: {exc}") from None
     return [item for item in body_items(tree.body) if isinstance(item, Block)]
 
 
@@ -102,7 +104,7 @@ def lines(node: Any) -> tuple[int, int]:
 def token_text(node: Any) -> str:
     """The text of an identifier (or any rule wrapping one token)."""
     while hasattr(node, "children"):
-        node = node.children[0]
+        node = next(child for child in node.children if child is not None)
     return str(node.value)
 
 

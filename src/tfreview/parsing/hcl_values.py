@@ -14,7 +14,7 @@ from typing import Any
 
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_functions import call, index_value, normalise_number, operate, to_template_string
-from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, token_text
+from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks, token_text
 from tfreview.parsing.hcl_templates import heredoc_body, template_pieces, unescape
 from tfreview.parsing.plan_json import reference_address
 
@@ -173,8 +173,6 @@ class Evaluator:
         return UNKNOWN if any(part is UNKNOWN for part in out) else "".join(out)
 
     def _parse_and_evaluate(self, source: str) -> Any:
-        from tfreview.parsing.hcl_syntax import HclSyntaxError, parse_blocks
-
         try:
             blocks = parse_blocks(f"x {{\n  v = {source.strip()}\n}}\n")
         except HclSyntaxError:

@@ -1,0 +1,33 @@
+"""The container of the service's adapters. Built in ONE place (`tfreview.wiring`), passed to the
+web app and the workers; tests build it from fakes and in-memory adapters instead of monkeypatching."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tfreview.core.ports import (
+    Authenticator,
+    HealthCheck,
+    Intake,
+    JobQueue,
+    PlanStore,
+    Publisher,
+    ReviewStore,
+    Tenants,
+    Tokens,
+)
+from tfreview.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    intake: Intake
+    reviews: ReviewStore
+    queue: JobQueue
+    tokens: Tokens
+    tenants: Tenants
+    plans: PlanStore
+    publisher: Publisher
+    authenticator: Authenticator
+    health_checks: list[HealthCheck] = field(default_factory=list)

@@ -1,0 +1,91 @@
+"""One settings model for the service, read from the environment (`TFREVIEW_` prefix, `__` for nesting).
+
+Built once at start (`Settings()`), passed down; nothing reads the environment at import time.
+Examples: `TFREVIEW_DATABASE__URL=postgresql+psycopg://tfreview@db/tfreview`,
+`TFREVIEW_GITHUB__WEBHOOK_SECRETS='[{"value": "s3cret"}]'`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SecretVersion(BaseModel):
+    """One valid version of a shared secret; several may be valid at once during a rotation."""
+
+    value: SecretStr
+    not_after: datetime | None = None  # the end of this version's validity (UTC); None: no end
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite:///.tfreview-data/tfreview.db"
+    busy_timeout_ms: int = Field(default=5000, ge=5000)
+    pool_size: int = 5
+    connect_timeout_seconds: float = 5.0
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: str = ".tfreview-data"
+    public_url: str = "http://127.0.0.1:8080"
+
+
+class GitHubSettings(BaseModel):
+    webhook_secrets: list[SecretVersion] = []
+    review_drafts: bool = False
+    max_body_bytes: int = 26 * 1024 * 1024  # GitHub caps payloads at 25 MB
+
+
+class SpaceliftSettings(BaseModel):
+    webhook_secrets: list[SecretVersion] = []
+    max_body_bytes: int = 1024 * 1024
+    timestamp_tolerance_seconds: int = 300
+
+
+class ApiSettings(BaseModel):
+    max_upload_bytes: int = 256 * 1024 * 1024
+    page_size_max: int = 200
+
+
+class AuthSettings(BaseModel):
+    """OIDC (any issuer with a JWKS; Amazon Cognito included) and API tokens."""
+
+    oidc_issuer: str | None = None
+    oidc_jwks_url: str | None = None  # default: <issuer>/.well-known/jwks.json
+    oidc_audience: str | None = None  # ID tokens / generic access tokens: the `aud` claim
+    oidc_client_id: str | None = None  # Cognito access tokens: `client_id` claim and token_use=access
+    algorithms: list[str] = ["RS256"]
+    leeway_seconds: int = Field(default=60, le=60)
+    jwks_timeout_seconds: float = 5.0
+    jwks_refresh_min_interval_seconds: float = 60.0
+    jwks_max_stale_seconds: float = 3600.0
+    tenant_claim: str = "tfreview:tenant"
+    scope_claim: str = "scope"
+
+
+class WorkerSettings(BaseModel):
+    concurrency: int = 2
+    lease_seconds: float = 120.0
+    heartbeat_seconds: float = 30.0
+    poll_interval_seconds: float = 0.5
+    reaper_interval_seconds: float = 10.0
+    max_attempts: int = 5
+    backoff_base_seconds: float = 2.0
+    backoff_cap_seconds: float = 300.0
+    review_deadline_seconds: float = 900.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
+
+    database: DatabaseSettings = DatabaseSettings()
+    server: ServerSettings = ServerSettings()
+    github: GitHubSettings = GitHubSettings()
+    spacelift: SpaceliftSettings = SpaceliftSettings()
+    api: ApiSettings = ApiSettings()
+    auth: AuthSettings = AuthSettings()
+    worker: WorkerSettings = WorkerSettings()
