@@ -3,6 +3,7 @@ web app and the workers; tests build it from fakes and in-memory adapters instea
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tfreview.core.ports import (
@@ -10,6 +11,7 @@ from tfreview.core.ports import (
     HealthCheck,
     Intake,
     JobQueue,
+    PlanSource,
     PlanStore,
     Publisher,
     ReviewStore,
@@ -30,4 +32,5 @@ class Services:
     plans: PlanStore
     publisher: Publisher
     authenticator: Authenticator
+    sources: Mapping[str, PlanSource] = field(default_factory=dict)  # by SourceInfo.kind
     health_checks: list[HealthCheck] = field(default_factory=list)

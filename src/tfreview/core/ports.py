@@ -183,3 +183,13 @@ class HealthCheck(Protocol):
     name: str
 
     def check(self) -> tuple[bool, str]: ...
+
+
+class PlanSource(Protocol):
+    """Fetches the input of a review: an uploaded plan (the store), a pull request (GitHub), a run (Spacelift)."""
+
+    kind: str  # the SourceInfo.kind it serves: "api" | "github" | "spacelift"
+
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+        """The change set to review. Raises InputError (permanent) or UpstreamError (retriable)."""
+        ...
