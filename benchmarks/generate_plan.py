@@ -3,10 +3,13 @@
 The stack template is one `create` of every AWS resource type found in the fixture plans
 (tests/data/plans/corpus: real `terraform show -json` output from public projects), values and
 `after_unknown` masks as Terraform wrote them. Copy i of the stack lives in `module.stack_<i>`;
-names are suffixed so addresses and bucket names stay unique. The mix of actions is realistic
-(creates, updates, no-ops, a few deletes and replaces) and 30 % of the copies get risky settings
-injected into created or updated resources; the manifest lists each injected risk with the
-Checkov id that should flag it.
+names are suffixed so addresses and bucket names stay unique, and `planned_values` holds every
+resource that exists after the change under the same address (that is what Checkov reads).
+
+The mix of actions is realistic: about 60 % creates, 20 % in-place updates (tags change, every
+value known), 15 % no-ops, 3 % deletes and 2 % replaces. 30 % of the copies get risky settings
+injected into six of their resources (created, or updated from a safe `before`); the manifest
+lists each injected risk with its address and the Checkov id that should flag it.
 
     python benchmarks/generate_plan.py --resources 10000 --out plan.json --manifest manifest.json
 """
@@ -111,9 +114,16 @@ def _iam_admin(change: Resource) -> None:
     )
 
 
+def _es_unencrypted(change: Resource) -> None:
+    _set(change, encrypt_at_rest=[{"enabled": False, "kms_key_id": None}])
+
+
 # type -> (risk name, Checkov id, how to inject)
 INJECTIONS: dict[str, list[tuple[str, str, Injection]]] = {
-    "aws_s3_bucket": [("s3 public-read acl", "CKV_AWS_20", lambda c: _set(c, acl="public-read"))],
+    "aws_s3_bucket": [
+        ("s3 public-read acl", "CKV_AWS_20", lambda c: _set(c, acl="public-read")),
+        ("s3 public-read-write acl", "CKV_AWS_57", lambda c: _set(c, acl="public-read-write")),
+    ],
     "aws_security_group": [("sg ssh from world (inline)", "CKV_AWS_24", _sg_inline)],
     "aws_security_group_rule": [
         ("sg rule ssh from world", "CKV_AWS_24", _sg_rule(22)),
@@ -123,6 +133,7 @@ INJECTIONS: dict[str, list[tuple[str, str, Injection]]] = {
     "aws_db_instance": [
         ("rds unencrypted", "CKV_AWS_16", lambda c: _set(c, storage_encrypted=False)),
         ("rds public", "CKV_AWS_17", lambda c: _set(c, publicly_accessible=True)),
+        ("rds no deletion protection", "CKV_AWS_293", lambda c: _set(c, deletion_protection=False)),
     ],
     "aws_instance": [
         ("ec2 imdsv1", "CKV_AWS_79", _instance_imds),
@@ -132,7 +143,10 @@ INJECTIONS: dict[str, list[tuple[str, str, Injection]]] = {
     "aws_kms_key": [("kms no rotation", "CKV_AWS_7", lambda c: _set(c, enable_key_rotation=False))],
     "aws_lambda_function": [("lambda env secrets", "CKV_AWS_45", _lambda_secret)],
     "aws_ecr_repository": [("ecr mutable tags", "CKV_AWS_51", lambda c: _set(c, image_tag_mutability="MUTABLE"))],
+    "aws_elasticsearch_domain": [("es unencrypted at rest", "CKV_AWS_5", _es_unencrypted)],
 }
+INJECTED_PER_RISKY_COPY = 6
+AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -156,11 +170,13 @@ def template() -> list[Resource]:
                 chosen.setdefault(change["type"], change)
     stack = []
     for type_name, change in sorted(chosen.items()):
+        provider = str(change.get("provider_name") or AWS_PROVIDER)
         stack.append(
             {
                 "type": type_name,
                 "name": change["name"],
-                "provider_name": change.get("provider_name", "registry.terraform.io/hashicorp/aws"),
+                # old plans wrote the bare name ("aws"); a format 1.2 plan writes the source address
+                "provider_name": provider if "/" in provider else AWS_PROVIDER,
                 "after": change["change"]["after"],
                 "after_unknown": change["change"].get("after_unknown") or {},
                 "after_sensitive": change["change"].get("after_sensitive") or {},
@@ -175,9 +191,86 @@ def _suffix(values: dict[str, Any], copy_index: int) -> None:
             values[key] = f"{values[key]}-{copy_index}"
 
 
+def _known_values(after: dict[str, Any], unknown: Any) -> dict[str, Any]:
+    """The values once applied: every attribute unknown at plan time gets a plausible known value."""
+    values = copy.deepcopy(after)
+    if isinstance(unknown, dict):
+        for key, mask in unknown.items():
+            if mask is True and values.get(key) is None:
+                values[key] = f"known-{key}"
+    return values
+
+
+def _action(rng: random.Random, injected: bool) -> str:
+    """create 60 %, update 20 %, no-op 15 %, delete 3 %, replace 2 %; an injected risk is created or updated."""
+    roll = rng.random()
+    if injected:
+        return "create" if roll < 0.75 else "update"
+    for action, share in (("create", 0.60), ("update", 0.80), ("no-op", 0.95), ("delete", 0.98)):
+        if roll < share:
+            return action
+    return "replace"
+
+
+def _change(spec: Resource, module: str, copy_index: int, action: str) -> Resource:
+    after = copy.deepcopy(spec["after"])
+    _suffix(after, copy_index)
+    unknown = copy.deepcopy(spec["after_unknown"])
+    body: dict[str, Any] = {
+        "actions": ["create"],
+        "before": None,
+        "after": after,
+        "after_unknown": unknown,
+        "before_sensitive": False,
+        "after_sensitive": copy.deepcopy(spec["after_sensitive"]),
+    }
+    change: Resource = {
+        "address": f"{module}.{spec['type']}.{spec['name']}",
+        "module_address": module,
+        "mode": "managed",
+        "type": spec["type"],
+        "name": spec["name"],
+        "provider_name": spec["provider_name"],
+        "change": body,
+    }
+    if action == "create":
+        return change
+    before = _known_values(after, unknown)
+    body["before"] = before
+    body["before_sensitive"] = copy.deepcopy(spec["after_sensitive"])
+    if action == "update":
+        body["actions"] = ["update"]
+        body["after"] = copy.deepcopy(before)
+        body["after_unknown"] = {}
+        tags = before.get("tags")
+        if tags is None or isinstance(tags, dict):
+            body["after"]["tags"] = {**(tags or {}), "Revision": "2"}
+            if "tags_all" in before:
+                body["after"]["tags_all"] = dict(body["after"]["tags"])
+    elif action == "no-op":
+        body["actions"] = ["no-op"]
+        body["after"] = copy.deepcopy(before)
+        body["after_unknown"] = {}
+    elif action == "delete":
+        body["actions"] = ["delete"]
+        body["after"] = None
+        body["after_unknown"] = {}
+        body["after_sensitive"] = False
+        change["action_reason"] = "delete_because_no_resource_config"
+    else:  # replace: the name changes, which the provider cannot update in place
+        body["actions"] = ["delete", "create"]
+        if isinstance(after.get("name"), str):
+            after["name"] += "-v2"
+        body["replace_paths"] = [["name"]]
+        change["action_reason"] = "replace_because_cannot_update"
+    return change
+
+
 def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """A plan of `resources` resource changes and the manifest of the risks injected into it."""
     rng = random.Random(seed)
     stack = template()
+    present = sorted(t for t in INJECTIONS if any(spec["type"] == t for spec in stack))
     changes: list[Resource] = []
     planned: dict[str, list[Resource]] = {}
     manifest: list[dict[str, str]] = []
@@ -185,39 +278,28 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
     while len(changes) < resources:
         module = f"module.stack_{copy_index}"
         risky = rng.random() < risky_share
-        targets = set(rng.sample(sorted(INJECTIONS), k=5)) if risky else set()
+        targets = set(rng.sample(present, k=min(INJECTED_PER_RISKY_COPY, len(present)))) if risky else set()
         for spec in stack:
             if len(changes) >= resources:
                 break
-            address = f"{module}.{spec['type']}.{spec['name']}"
-            after = copy.deepcopy(spec["after"])
-            _suffix(after, copy_index)
-            change: Resource = {
-                "address": address,
-                "module_address": module,
-                "mode": "managed",
-                "type": spec["type"],
-                "name": spec["name"],
-                "provider_name": spec["provider_name"],
-                "change": {
-                    "actions": ["create"],
-                    "before": None,
-                    "after": after,
-                    "after_unknown": copy.deepcopy(spec["after_unknown"]),
-                    "before_sensitive": False,
-                    "after_sensitive": copy.deepcopy(spec["after_sensitive"]),
-                },
-            }
-            if spec["type"] in targets:
+            injected = spec["type"] in targets
+            change = _change(spec, module, copy_index, _action(rng, injected))
+            if injected:
                 risk, checkov_id, inject = rng.choice(INJECTIONS[spec["type"]])
                 inject(change)
-                manifest.append({"address": address, "risk": risk, "checkov_id": checkov_id})
-            else:
-                _vary_action(change, rng)
+                manifest.append(
+                    {
+                        "address": change["address"],
+                        "type": spec["type"],
+                        "action": change["change"]["actions"][0],
+                        "risk": risk,
+                        "checkov_id": checkov_id,
+                    }
+                )
             if change["change"]["after"] is not None:
                 planned.setdefault(module, []).append(
                     {
-                        "address": address,
+                        "address": change["address"],
                         "mode": "managed",
                         "type": spec["type"],
                         "name": spec["name"],
@@ -241,37 +323,6 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
         "configuration": {"root_module": {}},
     }
     return document, manifest
-
-
-def _vary_action(change: Resource, rng: random.Random) -> None:
-    """Most changes create; some update, stay unchanged, get deleted or replaced."""
-    body = change["change"]
-    roll = rng.random()
-    if roll < 0.60:
-        return
-    before = copy.deepcopy(body["after"])
-    for key in list(body["after_unknown"]):
-        before.setdefault(key, f"known-{key}")
-    body["before"] = before
-    body["before_sensitive"] = {}
-    if roll < 0.80:
-        body["actions"] = ["update"]
-        tags = body["after"].get("tags")
-        if tags is None or isinstance(tags, dict):
-            body["after"]["tags"] = {**(tags or {}), "Revision": "2"}
-    elif roll < 0.95:
-        body["actions"] = ["no-op"]
-        body["after"] = copy.deepcopy(before)
-        body["after_unknown"] = {}
-    elif roll < 0.98:
-        body["actions"] = ["delete"]
-        body["after"] = None
-        body["after_unknown"] = {}
-        change["action_reason"] = "delete_because_no_resource_config"
-    else:
-        body["actions"] = ["delete", "create"]
-        body["replace_paths"] = [["name"]]
-        change["action_reason"] = "replace_because_cannot_update"
 
 
 def main() -> None:

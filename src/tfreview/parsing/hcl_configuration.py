@@ -110,6 +110,8 @@ class _ConfigurationReader:
                 self._resource(file, block, scope, address)
             elif block.kind == "module" and block.labels:
                 self._call(reldir, block, scope, prefix, depth)
+            elif block.kind == "provider" and len(block.labels) == 1:
+                self._provider(file, block, scope, address)
 
     def _tfvars(self, tfvars: list[tuple[str, str]]) -> dict[str, Input]:
         """Root variables from terraform.tfvars, then *.auto.tfvars in name order, as Terraform loads them."""
@@ -143,8 +145,40 @@ class _ConfigurationReader:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
 
-    def _add_resource(self, file: _File, block: Block, scope: Scope, module_address: str | None, address: str) -> None:
-        type_name, name = block.labels
+    def _provider(self, file: _File, block: Block, scope: Scope, module_address: str | None) -> None:
+        """A provider block becomes the pseudo resource `provider.<name>[.<alias>]` of type `<name>_provider`,
+        so rules such as "no static credentials in the provider" read it like any resource."""
+        (label,) = block.labels
+        alias = next(
+            (
+                item.expression
+                for item in body_items(block.body)
+                if isinstance(item, Attribute) and item.name == "alias"
+            ),
+            None,
+        )
+        alias_value = Evaluator(scope).evaluate(alias) if alias is not None else None
+        name = alias_value if isinstance(alias_value, str) else label
+        address = f"{scope.prefix}provider.{label}" + (f".{alias_value}" if isinstance(alias_value, str) else "")
+        if address in self.configuration.resources:
+            return
+        try:
+            self._add_resource(file, block, scope, module_address, address, (f"{label}_provider", name))
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as exc:
+            self.configuration.notes.append(
+                f"{address} ({file.path}:{block.line}) could not be read: {type(exc).__name__}"
+            )
+
+    def _add_resource(
+        self,
+        file: _File,
+        block: Block,
+        scope: Scope,
+        module_address: str | None,
+        address: str,
+        labels: tuple[str, str] | None = None,
+    ) -> None:
+        type_name, name = labels or block.labels
         if _has_no_instances(block, scope):
             self.configuration.notes.append(f"{address}: count or for_each is empty, so there is nothing to review")
             return

@@ -93,6 +93,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         _change(item, i, "resource_changes", references, path)
         for i, item in enumerate(_list(document, "resource_changes", path))
     ]
+    changes.extend(provider_changes(document.get("configuration")))
     drift = [
         _change(item, i, "resource_drift", references, path)
         for i, item in enumerate(_list(document, "resource_drift", path))
@@ -228,3 +229,44 @@ def reference_address(reference: str) -> str | None:
     if parts[0] == "data":
         return ".".join(parts[:3]) if len(parts) >= 3 else None
     return ".".join(parts[:2])
+
+
+def provider_changes(configuration: Any) -> list[ResourceChange]:
+    """Provider blocks as pseudo resources `provider.<name>[.<alias>]` of type `<name>_provider`.
+
+    A plan says nothing about when a provider block was written, so they are no-op changes whose
+    values are the literal arguments (`constant_value`); an argument given by an expression is unknown.
+    """
+    if not isinstance(configuration, Mapping) or not isinstance(configuration.get("provider_config"), Mapping):
+        return []
+    out = []
+    for key, provider in configuration["provider_config"].items():
+        if not isinstance(provider, Mapping) or not isinstance(provider.get("name"), str):
+            continue
+        name: str = provider["name"].rsplit("/", 1)[-1]
+        alias = provider.get("alias")
+        module = provider.get("module_address")
+        address = f"provider.{name}" + (f".{alias}" if isinstance(alias, str) else "")
+        if isinstance(module, str) and module:
+            address = f"{module}.{address}"
+        values: dict[str, Any] = {}
+        unknown: dict[str, Any] = {}
+        for argument, expression in (provider.get("expressions") or {}).items():
+            if isinstance(expression, Mapping) and "constant_value" in expression:
+                values[argument] = expression["constant_value"]
+            else:
+                unknown[argument] = True
+        out.append(
+            ResourceChange(
+                address=address,
+                type=f"{name}_provider",
+                name=alias if isinstance(alias, str) else name,
+                actions=("no-op",),
+                before=values,
+                after=values,
+                after_unknown=unknown,
+                module_address=module if isinstance(module, str) else None,
+                provider=str(key),
+            )
+        )
+    return out

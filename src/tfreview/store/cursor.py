@@ -1,0 +1,39 @@
+"""Opaque pagination cursors: the keyset position of the last item of a page, base64url-encoded JSON."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from tfreview.core.errors import InputError
+
+CursorPart = str | int
+
+
+def encode_cursor(*parts: CursorPart) -> str:
+    raw = json.dumps(list(parts), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[CursorPart, ...]:
+    """The parts of a cursor made by `encode_cursor`; InputError when it is not one of this shape."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        parts = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InputError("invalid cursor: pass the next_cursor of a previous page unchanged") from None
+    valid = (
+        isinstance(parts, list)
+        and len(parts) == len(shape)
+        and all(isinstance(p, kind) and not isinstance(p, bool) for p, kind in zip(parts, shape, strict=True))
+    )
+    if not valid:
+        raise InputError("invalid cursor: pass the next_cursor of a previous page unchanged")
+    return tuple(parts)
+
+
+def check_limit(limit: int) -> int:
+    if limit < 1:
+        raise InputError(f"limit must be at least 1, got {limit}")
+    return limit
