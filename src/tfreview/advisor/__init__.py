@@ -1,0 +1,1 @@
+"""The AI reviewer behind the Advisor port: builtin (offline), Bedrock, OpenAI-compatible, Anthropic."""
