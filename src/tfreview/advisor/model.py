@@ -35,8 +35,16 @@ class ProviderError(UpstreamError):
     kind: "throttled" | "unavailable" | "timeout" | "auth" | "invalid_request" | "quota" | "malformed" | "other"
     """
 
-    def __init__(self, provider: str, kind: str, message: str, *, retriable: bool, status: int | None = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        provider: str,
+        kind: str,
+        message: str,
+        *,
+        retriable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         self.provider = provider
         self.kind = kind
         self.retriable = retriable
