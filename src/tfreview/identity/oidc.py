@@ -1,0 +1,208 @@
+"""OIDC bearer tokens (JWTs) verified against the issuer's JWKS, RFC 8725 style.
+
+Nothing in the token is trusted before its signature checks out: the header's `alg` must be on the
+allow-list AND fit the key the JWKS publishes under the header's `kid` (an RSA key verifies RS*/PS*
+only, an EC key the ES* of its curve, a key with its own `alg` only that one). Claims are then
+checked here, not by PyJWT, so the clock can be injected and every rejection has one short reason:
+`iss` exact, `exp`/`nbf`/`iat` with at most 60 s leeway, and either `aud` (generic OIDC, ID-token
+style audiences) or Amazon Cognito's access-token pair `client_id` + `token_use=access`. An ID token
+(`token_use=id`) never passes on the API. Every rejection is AuthError(401); its message never holds
+the token or any value taken from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jwt
+from jwt.exceptions import PyJWTError
+
+from tfreview.core.errors import AuthError, ConfigError
+from tfreview.core.records import Principal, Scope
+from tfreview.identity.jwks import JwksCache, SigningKey
+from tfreview.settings import AuthSettings
+
+logger = logging.getLogger("tfreview.identity")
+
+MAX_TOKEN_LENGTH = 16 * 1024
+MAX_TENANT_LENGTH = 200
+
+# Asymmetric algorithms only: the keys come from a public JWKS, so an HMAC "secret" would be public.
+_ALGORITHMS_BY_KEY: dict[tuple[str, str | None], frozenset[str]] = {
+    ("RSA", None): frozenset({"RS256", "RS384", "RS512", "PS256", "PS384", "PS512"}),
+    ("EC", "P-256"): frozenset({"ES256"}),
+    ("EC", "P-384"): frozenset({"ES384"}),
+    ("EC", "P-521"): frozenset({"ES512"}),
+    ("EC", "secp256k1"): frozenset({"ES256K"}),
+    ("OKP", "Ed25519"): frozenset({"EdDSA"}),
+}
+SUPPORTED_ALGORITHMS = frozenset().union(*_ALGORITHMS_BY_KEY.values())
+
+_SCOPE_NAMES: dict[str, Scope] = {}
+for _scope in Scope:
+    for _name in (_scope.value, f"tfreview:{_scope.value}", f"tfreview/{_scope.value}"):
+        _SCOPE_NAMES[_name] = _scope
+
+
+def key_allows(key: SigningKey, alg: str) -> bool:
+    """True when `alg` is an algorithm this key may verify (never decided by the token alone)."""
+    if key.declared_alg is not None and key.declared_alg != alg:
+        return False
+    curve = None if key.kty == "RSA" else key.curve
+    return alg in _ALGORITHMS_BY_KEY.get((key.kty, curve), frozenset())
+
+
+def scope_from_claim(value: object) -> Scope:
+    """The highest tfreview scope named in a space-separated string (or a list): read by default."""
+    if isinstance(value, str):
+        names = value.split()
+    elif isinstance(value, list):
+        names = [item for item in value if isinstance(item, str)]
+    else:
+        names = []
+    scopes = [_SCOPE_NAMES[name] for name in names if name in _SCOPE_NAMES]
+    granted = Scope.READ
+    for scope in scopes:
+        if scope.allows(granted):
+            granted = scope
+    return granted
+
+
+def _reject(reason: str) -> AuthError:
+    logger.info("bearer token rejected: %s", reason)
+    return AuthError(reason, status=401)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class OidcVerifier:
+    """Verifies OIDC access tokens (and audience-bound tokens) from one issuer."""
+
+    def __init__(self, settings: AuthSettings, jwks: JwksCache, *, clock: Callable[[], float] = time.time) -> None:
+        if not settings.oidc_issuer:
+            raise ConfigError("auth.oidc_issuer is required for OIDC")
+        if not settings.oidc_audience and not settings.oidc_client_id:
+            raise ConfigError("OIDC needs auth.oidc_audience or auth.oidc_client_id (Amazon Cognito access tokens)")
+        unsupported = sorted(set(settings.algorithms) - SUPPORTED_ALGORITHMS)
+        if unsupported:
+            raise ConfigError(
+                f"auth.algorithms: {', '.join(unsupported)} not allowed; "
+                f"use asymmetric algorithms ({', '.join(sorted(SUPPORTED_ALGORITHMS))})"
+            )
+        if not settings.algorithms:
+            raise ConfigError("auth.algorithms must name at least one algorithm")
+        if not 0 <= settings.leeway_seconds <= 60:
+            raise ConfigError("auth.leeway_seconds must be between 0 and 60")
+        self._settings = settings
+        self._issuer = settings.oidc_issuer
+        self._algorithms = frozenset(settings.algorithms)
+        self._jwks = jwks
+        self._clock = clock
+
+    def verify(self, token: str) -> Principal:
+        """The caller this token names. Raises AuthError(401), or KeysUnavailable when no keys can be had."""
+        claims = self._verified_claims(token)
+        self._check_claims(claims)
+        return self._principal(claims)
+
+    # --- signature --------------------------------------------------------------------------------
+
+    def _verified_claims(self, token: str) -> dict[str, Any]:
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise _reject("token too large")
+        try:
+            header = jwt.get_unverified_header(token)
+        except PyJWTError:
+            raise _reject("malformed token") from None
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg not in self._algorithms:
+            raise _reject("token algorithm not allowed")
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise _reject("token has no key id")
+        key = self._jwks.key_for(kid)  # KeysUnavailable propagates: 503, not 401
+        if key is None:
+            raise _reject("token signed by an unknown key")
+        if not key_allows(key, alg):
+            raise _reject("token algorithm does not match its key")
+        try:
+            claims = jwt.decode(
+                token,
+                key.jwk.key,
+                algorithms=[alg],
+                options={
+                    "verify_signature": True,
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                    "verify_sub": False,
+                    "verify_jti": False,
+                },
+            )
+        except jwt.InvalidSignatureError:
+            raise _reject("token signature is invalid") from None
+        except PyJWTError:
+            raise _reject("malformed token") from None
+        return claims
+
+    # --- claims -----------------------------------------------------------------------------------
+
+    def _check_claims(self, claims: Mapping[str, Any]) -> None:
+        for name in ("iss", "sub", "exp"):
+            if name not in claims:
+                raise _reject(f"token lacks the {name} claim")
+        if claims["iss"] != self._issuer:
+            raise _reject("token issuer is not trusted")
+        if not isinstance(claims["sub"], str) or not claims["sub"]:
+            raise _reject("token subject is invalid")
+        now = self._clock()
+        leeway = self._settings.leeway_seconds
+        exp = claims["exp"]
+        if not _is_number(exp):
+            raise _reject("token exp claim is not a number")
+        if exp <= now - leeway:
+            raise _reject("token expired")
+        nbf = claims.get("nbf")
+        if nbf is not None and (not _is_number(nbf) or nbf > now + leeway):
+            raise _reject("token not yet valid")
+        iat = claims.get("iat")
+        if iat is not None and (not _is_number(iat) or iat > now + leeway):
+            raise _reject("token issued in the future")
+        self._check_audience(claims)
+
+    def _check_audience(self, claims: Mapping[str, Any]) -> None:
+        token_use = claims.get("token_use")
+        if token_use == "id":
+            raise _reject("ID tokens are not accepted; send an access token")
+        if token_use is not None and token_use != "access":
+            raise _reject("token_use is not access")
+        audience = self._settings.oidc_audience
+        if audience is not None and "aud" in claims:
+            aud = claims["aud"]
+            audiences = [aud] if isinstance(aud, str) else aud if isinstance(aud, list) else []
+            if audience in audiences:
+                return
+        client_id = self._settings.oidc_client_id
+        if client_id is not None and token_use == "access" and claims.get("client_id") == client_id:
+            return
+        if token_use == "access" and "aud" not in claims:
+            raise _reject("token client_id does not match")
+        raise _reject("token audience does not match")
+
+    def _principal(self, claims: Mapping[str, Any]) -> Principal:
+        scope = scope_from_claim(claims.get(self._settings.scope_claim))
+        tenant = claims.get(self._settings.tenant_claim)
+        if tenant is None:
+            if scope is Scope.ADMIN:
+                return Principal(subject=claims["sub"], tenant_id=None, scope=scope, kind="oidc")
+            raise AuthError("token is not bound to a tenant", status=403)
+        if not isinstance(tenant, str) or not tenant or len(tenant) > MAX_TENANT_LENGTH:
+            raise _reject("token tenant claim is invalid")
+        return Principal(subject=claims["sub"], tenant_id=tenant, scope=scope, kind="oidc")

@@ -1,0 +1,114 @@
+"""`tfreview tokens create|list|revoke`: plain functions over the Tokens port (the CLI parses flags and prints).
+
+`create_token` is the only place a secret exists in clear (its return value): the CLI prints it once.
+`list_tokens` / `format_tokens` show ids, tenants, scopes and states only — no secret is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
+
+from tfreview.core.errors import InputError
+from tfreview.core.ports import Tokens
+from tfreview.core.records import ApiToken, Scope
+
+MAX_EXPIRY_DAYS = 3650
+MAX_NAME_LENGTH = 100
+MAX_TENANT_LENGTH = 200
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_token(
+    tokens: Tokens,
+    tenant_id: str,
+    scope: str | Scope,
+    name: str,
+    expires_at: datetime | None = None,
+    *,
+    expires_in_days: int | None = None,
+    out: TextIO | None = None,
+    now: Callable[[], datetime] = _utcnow,
+) -> tuple[ApiToken, str]:
+    """Create a token; (record, secret). The secret exists only in this return value (and on `out`,
+    when given): show it once. InputError on a bad tenant, name, scope or expiry."""
+    tenant_id = tenant_id.strip()
+    name = name.strip()
+    if not tenant_id or len(tenant_id) > MAX_TENANT_LENGTH or any(c.isspace() for c in tenant_id):
+        raise InputError(f"tenant must be 1–{MAX_TENANT_LENGTH} characters without spaces, e.g. github:123")
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise InputError(f"name must be 1–{MAX_NAME_LENGTH} characters")
+    try:
+        granted = Scope(scope)
+    except ValueError:
+        raise InputError(f"scope must be one of {', '.join(s.value for s in Scope)}") from None
+    if expires_in_days is not None:
+        if expires_at is not None:
+            raise InputError("give an expiry date or a number of days, not both")
+        if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
+            raise InputError(f"--expires-in-days must be between 1 and {MAX_EXPIRY_DAYS}")
+        expires_at = now() + timedelta(days=expires_in_days)
+    elif expires_at is not None and _aware(expires_at) <= now():
+        raise InputError("the expiry must be in the future")
+    token, secret = tokens.create(tenant_id, granted, name, expires_at)
+    if out is not None:
+        expiry = token.expires_at.isoformat(timespec="seconds") if token.expires_at else "never"
+        out.write(
+            f"created token {token.id} for {token.tenant_id} (scope {token.scope.value}, expires {expiry})\n"
+            f"{secret}\n"
+            "This secret is shown only once; store it now. Use it as `Authorization: Bearer <secret>`.\n"
+        )
+    return token, secret
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def token_state(token: ApiToken, now: datetime) -> str:
+    """The state shown in `tokens list`: revoked, expired or active."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and _aware(token.expires_at) <= now:
+        return "expired"
+    return "active"
+
+
+def list_tokens(tokens: Tokens, tenant_id: str | None = None) -> list[ApiToken]:
+    """Every token (of one tenant, when given), oldest first. There are no secrets to show: none is stored."""
+    return sorted(tokens.list(tenant_id), key=lambda token: (token.tenant_id, token.created_at, token.id))
+
+
+def format_tokens(found: list[ApiToken], now: datetime) -> str:
+    """The `tokens list` table: id, tenant, scope, state, expiry, last use, name."""
+    if not found:
+        return "no tokens\n"
+    rows = [("ID", "TENANT", "SCOPE", "STATE", "EXPIRES", "LAST USED", "NAME")]
+    for token in found:
+        rows.append(
+            (
+                token.id,
+                token.tenant_id,
+                token.scope.value,
+                token_state(token, now),
+                token.expires_at.isoformat(timespec="seconds") if token.expires_at else "never",
+                token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "-",
+                token.name,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def revoke_token(tokens: Tokens, token_id: str) -> bool:
+    """Revoke at once (the next request with it gets 401); False when there is no such token."""
+    token_id = token_id.strip()
+    return bool(token_id) and tokens.revoke(token_id)

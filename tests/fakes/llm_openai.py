@@ -1,0 +1,113 @@
+"""A fake OpenAI-compatible chat-completions server (OpenAI, Azure OpenAI deployments, vLLM, Ollama).
+
+`POST …/chat/completions` answers a `chat.completion` object with usage; the key is read from
+`Authorization: Bearer` or Azure's `api-key`. Error bodies are OpenAI's: `{"error": {"message",
+"type", "param", "code"}}`. The class methods build scripted failures.
+"""
+
+from __future__ import annotations
+
+import time
+
+from tests.fakes.llm_common import (
+    DEFAULT_ADVICE_TEXT,
+    SCHEMA_BREAKING_TEXT,
+    Behaviour,
+    FakeLLMServer,
+    RecordedRequest,
+    Reply,
+)
+
+
+class FakeOpenAI(FakeLLMServer):
+    def __init__(
+        self, reply_text: str = DEFAULT_ADVICE_TEXT, *, input_tokens: int = 812, output_tokens: int = 64
+    ) -> None:
+        super().__init__()
+        self.reply_text = reply_text
+        self.input_tokens = input_tokens
+        self.output_tokens = output_tokens
+
+    def key_of(self, request: RecordedRequest) -> str | None:
+        bearer = request.headers.get("authorization", "")
+        return bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else request.headers.get("api-key")
+
+    def default(self, request: RecordedRequest) -> Behaviour:
+        if request.method != "POST" or not request.path.endswith("/chat/completions"):
+            return self.error(404, "Unknown request URL", "invalid_request_error", "unknown_url")
+        if not self.key_accepted(request):
+            return self.unauthorized()
+        return self.ok(self.reply_text, model=request.json().get("model", "gpt-4o-mini"))
+
+    # --- answers ---------------------------------------------------------------------------------
+
+    def ok(self, text: str, *, model: str = "gpt-4o-mini-2024-07-18") -> Reply:
+        return Reply.of_json(
+            200,
+            {
+                "id": "chatcmpl-fake",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+                "usage": {
+                    "prompt_tokens": self.input_tokens,
+                    "completion_tokens": self.output_tokens,
+                    "total_tokens": self.input_tokens + self.output_tokens,
+                },
+            },
+        )
+
+    @staticmethod
+    def error(
+        status: int, message: str, type_: str, code: str | None, headers: tuple[tuple[str, str], ...] = ()
+    ) -> Reply:
+        return Reply.of_json(
+            status, {"error": {"message": message, "type": type_, "param": None, "code": code}}, headers
+        )
+
+    @classmethod
+    def rate_limited(cls, retry_after: str = "7") -> Reply:
+        return cls.error(
+            429,
+            "Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3.",
+            "requests",
+            "rate_limit_exceeded",
+            (("Retry-After", retry_after),),
+        )
+
+    @classmethod
+    def quota_exhausted(cls) -> Reply:
+        return cls.error(
+            429,
+            "You exceeded your current quota, please check your plan and billing details.",
+            "insufficient_quota",
+            "insufficient_quota",
+        )
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> Reply:
+        return cls.error(status, "The server had an error while processing your request.", "server_error", None)
+
+    @classmethod
+    def unauthorized(cls, shown_key: str = "sk-fake***") -> Reply:
+        # OpenAI echoes part of the key it was given; adapters must not pass it on
+        return cls.error(401, f"Incorrect API key provided: {shown_key}.", "invalid_request_error", "invalid_api_key")
+
+    @classmethod
+    def forbidden(cls) -> Reply:
+        return cls.error(403, "Country, region, or territory not supported", "request_forbidden", "unsupported_country")
+
+    @classmethod
+    def bad_request(cls, status: int = 400) -> Reply:
+        return cls.error(status, "Invalid value for 'max_tokens'.", "invalid_request_error", None)
+
+    def schema_breaking(self) -> Reply:
+        return self.ok(SCHEMA_BREAKING_TEXT)
+
+    def oversized(self, size: int = 2_000_000) -> Reply:
+        return self.ok("x" * size)
+
+    @staticmethod
+    def missing_fields() -> Reply:
+        return Reply.of_json(200, {"id": "chatcmpl-fake", "object": "chat.completion", "choices": []})

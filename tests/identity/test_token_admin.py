@@ -1,0 +1,96 @@
+"""`tfreview tokens create|list|revoke` behind the CLI: the secret shown once, never listed; revocation at once."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tfreview.core.errors import AuthError, InputError
+from tfreview.core.records import Scope
+from tfreview.identity import BearerAuthenticator
+from tfreview.identity.token_admin import create_token, format_tokens, list_tokens, revoke_token, token_state
+from tfreview.store.memory import MemoryTokens
+
+START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def tokens() -> MemoryTokens:
+    return MemoryTokens(clock=lambda: START)
+
+
+def test_create_prints_the_secret_once_and_list_never_shows_it(tokens: MemoryTokens) -> None:
+    out = io.StringIO()
+    token, secret = create_token(
+        tokens, "github:1", "write", "ci deploy", None, expires_in_days=30, out=out, now=lambda: START
+    )
+    assert out.getvalue().count(secret) == 1
+    assert token.scope is Scope.WRITE
+    assert token.expires_at == START + timedelta(days=30)
+    listed = list_tokens(tokens)
+    assert [t.id for t in listed] == [token.id]
+    table = format_tokens(listed, START)
+    assert secret not in table
+    assert token.id in table
+    assert "active" in table
+    assert "ci deploy" in table
+
+
+def test_create_without_out_prints_nothing(tokens: MemoryTokens, capsys: pytest.CaptureFixture[str]) -> None:
+    _, secret = create_token(tokens, "github:1", Scope.READ, "x")
+    assert secret.startswith("tfr_")
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("tenant", "scope", "name", "days", "message"),
+    [
+        ("", "read", "x", None, "tenant"),
+        ("github 1", "read", "x", None, "tenant"),
+        ("github:1", "owner", "x", None, "scope"),
+        ("github:1", "read", "", None, "name"),
+        ("github:1", "read", "x" * 101, None, "name"),
+        ("github:1", "read", "x", 0, "expires-in-days"),
+        ("github:1", "read", "x", 100_000, "expires-in-days"),
+    ],
+)
+def test_create_refuses_bad_values(
+    tokens: MemoryTokens, tenant: str, scope: str, name: str, days: int | None, message: str
+) -> None:
+    with pytest.raises(InputError, match=message):
+        create_token(tokens, tenant, scope, name, expires_in_days=days)
+    assert tokens.list() == []
+
+
+def test_create_refuses_an_expiry_in_the_past(tokens: MemoryTokens) -> None:
+    with pytest.raises(InputError, match="future"):
+        create_token(tokens, "github:1", "read", "x", START - timedelta(days=1), now=lambda: START)
+
+
+def test_list_filters_by_tenant_and_shows_states(tokens: MemoryTokens) -> None:
+    first, _ = create_token(
+        tokens, "github:1", "read", "a", START + timedelta(days=1), now=lambda: START - timedelta(days=1)
+    )
+    second, _ = create_token(tokens, "github:1", "admin", "b")
+    create_token(tokens, "spacelift:acme", "read", "c")
+    revoke_token(tokens, second.id)
+    later = START + timedelta(days=2)
+    mine = {t.id: t for t in list_tokens(tokens, "github:1")}
+    assert set(mine) == {first.id, second.id}
+    assert token_state(mine[first.id], later) == "expired"
+    assert token_state(mine[second.id], later) == "revoked"
+    assert token_state(mine[first.id], START) == "active"
+    assert format_tokens([], later) == "no tokens\n"
+
+
+def test_revoke_is_immediate_and_reports_unknown_ids(tokens: MemoryTokens) -> None:
+    authenticator = BearerAuthenticator(None, tokens)
+    token, secret = create_token(tokens, "github:1", "read", "x")
+    assert authenticator.authenticate(f"Bearer {secret}").tenant_id == "github:1"
+    assert revoke_token(tokens, token.id)
+    with pytest.raises(AuthError):
+        authenticator.authenticate(f"Bearer {secret}")
+    assert not revoke_token(tokens, "does-not-exist")
+    assert not revoke_token(tokens, "  ")
