@@ -1,0 +1,287 @@
+"""The LLM advisor: models tried in order, each behind retries, a circuit breaker and a budget.
+
+For one review: build the redacted context and the prompt within the token budget; stop at the
+tenant's daily token cap (D4); then, for each model of the fallback list whose breaker allows it,
+make up to `max_attempts` requests —
+
+- a retriable error (throttled, unavailable, timeout, a 5xx) waits with FULL jitter,
+  `uniform(0, min(cap, base·2^n))`, plus `Retry-After` when the provider sent one (L1, L2); a
+  Retry-After longer than `max_retry_after_seconds`, or past the review's deadline, moves on;
+- a permanent error (400, 403, spend cap, validation) moves straight to the next model (L5);
+- a 401 reloads the credential once and, only if it changed, tries once more (K3) — never a loop;
+- an answer that fails the schema is asked for once more, then the model counts as failed.
+
+When every model fails the advice says "AI review unavailable: …", carries the built-in
+reviewer's deterministic text, and `retry_later=True` so the worker re-runs the AI part (L7).
+The rule findings are never touched here: the advisor returns advice only.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from tfreview.advisor.breaker import BreakerBoard, CircuitBreaker
+from tfreview.advisor.builtin import BuiltinAdvisor
+from tfreview.advisor.context import ReviewContext, build_context
+from tfreview.advisor.model import Completion, ModelClient, ProviderError
+from tfreview.advisor.output import OutputError, ParsedAdvice, parse_output
+from tfreview.advisor.prompt import BuiltPrompt, build_prompt, load_template
+from tfreview.advisor.sanitize import sanitize
+from tfreview.advisor.settings import AdvisorSettings
+from tfreview.advisor.token_budget import TokenBudget
+from tfreview.advisor.usage import AdviceUsage, ModelAdvice
+from tfreview.core.findings import Advice
+from tfreview.core.ports import AdviceContext
+from tfreview.core.redact import scrub_text
+
+log = logging.getLogger("tfreview.advisor")
+
+UNAVAILABLE = "AI review unavailable"
+_CONCERN_CHARS = 600
+
+
+def breaker_key(client: ModelClient) -> str:
+    """`provider/model`: two OpenAI-compatible hosts (OpenAI and a local Ollama) must not share a breaker."""
+    return f"{client.provider}/{client.model}"
+
+
+@dataclass(slots=True)
+class _Tally:
+    attempts: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    parsed: ParsedAdvice
+    completion: Completion
+
+
+class LlmAdvisor:
+    """The Advisor port over an ordered list of models (the first is the primary)."""
+
+    def __init__(
+        self,
+        clients: Sequence[ModelClient],
+        settings: AdvisorSettings | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        budget_store: TokenBudget | None = None,
+        tenant_id: str = "default",
+        rng: random.Random | None = None,
+        breakers: BreakerBoard | None = None,
+        new_nonce: Callable[[], str] | None = None,
+    ) -> None:
+        self.settings = settings or AdvisorSettings()
+        self.clients = tuple(clients)
+        self.name = self.settings.name if self.settings.name != "builtin" else "chain"
+        self.tenant_id = tenant_id
+        self._clock = clock
+        self._sleep = sleep
+        self._budget = budget_store
+        self._rng = rng or random.Random()
+        self._new_nonce = new_nonce
+        s = self.settings
+        self._breakers = breakers or BreakerBoard(
+            clock=clock, failures=s.breaker_failures, window=s.breaker_window_seconds, open_for=s.breaker_open_seconds
+        )
+        self._template = load_template(s.prompt_version)
+
+    def for_tenant(self, tenant_id: str) -> LlmAdvisor:
+        """The same models, breakers and budget store, spending `tenant_id`'s budget."""
+        return LlmAdvisor(
+            self.clients,
+            self.settings,
+            clock=self._clock,
+            sleep=self._sleep,
+            budget_store=self._budget,
+            tenant_id=tenant_id,
+            rng=self._rng,
+            breakers=self._breakers,
+            new_nonce=self._new_nonce,
+        )
+
+    def breaker(self, client: ModelClient) -> CircuitBreaker:
+        return self._breakers.get(breaker_key(client))
+
+    def advise(self, context: AdviceContext, *, extras: Mapping[str, str] | None = None) -> Advice:
+        s = self.settings
+        view = build_context(context, extras)
+        options = {"new_nonce": self._new_nonce} if self._new_nonce else {}
+        built = build_prompt(
+            view,
+            max_input_tokens=s.max_input_tokens,
+            max_output_tokens=s.max_output_tokens,
+            template=self._template,
+            **options,
+        )
+        base = AdviceUsage(
+            prompt_version=built.version, prompt_tokens_estimate=built.estimated_tokens, omission=built.omission
+        )
+        if not self.clients:
+            return self._fallback(context, base, f"{UNAVAILABLE}: no model is configured", retry_later=False)
+        if self._budget is not None:
+            need = built.estimated_tokens + s.max_output_tokens
+            if self._budget.remaining(self.tenant_id) < need:
+                limit = self._budget.limit(self.tenant_id)
+                reason = f"{UNAVAILABLE}: the daily token budget ({limit:,} tokens) is spent; the rules ran as usual"
+                return self._fallback(context, base, reason, retry_later=False)
+        tally = _Tally()
+        start = self._clock()
+        deadline = start + s.review_deadline_seconds
+        failures: list[str] = []
+        tried: list[str] = []
+        for client in self.clients:
+            key = breaker_key(client)
+            breaker = self._breakers.get(key)
+            if not breaker.allow():
+                failures.append(f"{key}: circuit open")
+                tried.append(key)
+                continue
+            answer, why = self._ask(client, breaker, built, view, deadline, tally)
+            if answer is not None:
+                usage = replace(
+                    base,
+                    provider=client.provider,
+                    model=answer.completion.model or client.model,
+                    input_tokens=tally.input_tokens,
+                    output_tokens=tally.output_tokens,
+                    latency_seconds=round(self._clock() - start, 3),
+                    attempts=tally.attempts,
+                    fallbacks_used=tuple(tried),
+                    estimated_cost_usd=self._cost(client, tally),
+                    concerns_dropped=answer.parsed.dropped,
+                    failures=tuple(failures),
+                )
+                return self._advice(context, client, answer.parsed, usage)
+            failures.append(f"{key}: {why}")
+            tried.append(key)
+            log.warning("advisor model failed: %s: %s", key, why)
+        usage = replace(
+            base,
+            input_tokens=tally.input_tokens,
+            output_tokens=tally.output_tokens,
+            latency_seconds=round(self._clock() - start, 3),
+            attempts=tally.attempts,
+            fallbacks_used=tuple(tried),
+            failures=tuple(failures),
+        )
+        return self._fallback(context, usage, f"{UNAVAILABLE}: " + "; ".join(failures), retry_later=True)
+
+    # --- one model ----------------------------------------------------------------------------
+
+    def _ask(
+        self,
+        client: ModelClient,
+        breaker: CircuitBreaker,
+        built: BuiltPrompt,
+        view: ReviewContext,
+        deadline: float,
+        tally: _Tally,
+    ) -> tuple[_Answer | None, str]:
+        s = self.settings
+        attempts = 0
+        reloaded = False
+        asked_again = False
+        while True:
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                return None, f"review deadline reached ({attempts} attempts)"
+            if attempts and not breaker.allow():
+                return None, f"circuit opened ({attempts} attempts)"
+            attempts += 1
+            tally.attempts += 1
+            try:
+                completion = client.complete(built.prompt, timeout=min(s.call_timeout_seconds, remaining))
+            except ProviderError as error:
+                breaker.failure()
+                what = _describe(error)
+                if error.kind == "auth":
+                    if not reloaded and attempts < s.max_attempts and client.reload_credentials():
+                        reloaded = True
+                        continue  # one more request, with the new credential
+                    return None, f"{what} ({attempts} attempts)"
+                if not error.retriable or attempts >= s.max_attempts:
+                    return None, f"{what} ({attempts} attempts)"
+                delay = self._delay(attempts, error.retry_after)
+                if delay is None:
+                    return None, f"{what}, Retry-After {error.retry_after:g} s is too long ({attempts} attempts)"
+                if self._clock() + delay >= deadline:
+                    return None, f"{what}, no time left to retry ({attempts} attempts)"
+                self._sleep(delay)
+                continue
+            breaker.success()  # the provider answered; whether the answer is usable is another matter
+            tally.input_tokens += completion.input_tokens
+            tally.output_tokens += completion.output_tokens
+            if self._budget is not None:
+                self._budget.spend(self.tenant_id, completion.input_tokens + completion.output_tokens)
+            try:
+                return _Answer(parse_output(completion.text, view.addresses), completion), ""
+            except OutputError as error:
+                log.info("advisor answer failed validation: %s: %s", breaker_key(client), error)
+                if asked_again or attempts >= s.max_attempts:
+                    return None, f"malformed answer ({attempts} attempts)"
+                asked_again = True
+
+    def _delay(self, attempt: int, retry_after: float | None) -> float | None:
+        """Full jitter after the `attempt`-th request, on top of Retry-After; None: too long to wait."""
+        s = self.settings
+        jitter = self._rng.uniform(0.0, min(s.backoff_cap_seconds, s.backoff_base_seconds * 2 ** (attempt - 1)))
+        if retry_after is None:
+            return jitter
+        if retry_after > s.max_retry_after_seconds:
+            return None
+        return max(0.0, retry_after) + jitter
+
+    def _cost(self, client: ModelClient, tally: _Tally) -> float | None:
+        prices = self.settings.prices
+        price = prices.get(breaker_key(client)) or prices.get(client.model)
+        if price is None:
+            return None
+        cost = tally.input_tokens * price.input_per_million + tally.output_tokens * price.output_per_million
+        return round(cost / 1_000_000, 6)
+
+    # --- the advice ---------------------------------------------------------------------------
+
+    def _advice(self, context: AdviceContext, client: ModelClient, parsed: ParsedAdvice, usage: AdviceUsage) -> Advice:
+        s = self.settings
+        hosts = tuple(s.allowed_link_hosts)
+        floor = BuiltinAdvisor().advise(context).risk  # the model may raise the risk, never lower it
+        concerns = tuple(
+            replace(c, message=sanitize(c.message, allowed_hosts=hosts, max_chars=_CONCERN_CHARS))
+            for c in parsed.concerns
+        )
+        return ModelAdvice(
+            summary=sanitize(parsed.summary, allowed_hosts=hosts, max_chars=s.max_text_chars),
+            risk=max(parsed.risk, floor),
+            concerns=concerns,
+            source=f"{client.provider}/{usage.model or client.model}",
+            is_llm=True,
+            usage=usage,
+        )
+
+    def _fallback(self, context: AdviceContext, usage: AdviceUsage, reason: str, *, retry_later: bool) -> Advice:
+        """The built-in reviewer's text, marked with why the model did not write it."""
+        builtin = BuiltinAdvisor().advise(context)
+        return ModelAdvice(
+            summary=builtin.summary,
+            risk=builtin.risk,
+            concerns=builtin.concerns,
+            source=builtin.source,
+            is_llm=False,
+            unavailable_reason=scrub_text(reason),
+            usage=usage,
+            retry_later=retry_later,
+        )
+
+
+def _describe(error: ProviderError) -> str:
+    """The error in our words: kind and status, never the upstream body (it may echo the prompt)."""
+    status = f" (HTTP {error.status})" if error.status else ""
+    return f"{error.kind}{status}"

@@ -1,0 +1,63 @@
+"""Putting advice into a review: the model may only add.
+
+`apply_advice` returns a NEW review with `advice` set. The findings (counted and suppressed), the
+changes and the drift are the review's own, copied as they are: no advice can remove, lower or
+suppress one. The verdict never goes down; it goes up to FAIL only when the policy lets AI
+concerns fail a review (`ai_can_fail`, off by default) and a concern is at or above `fail_on`.
+What the model did not see (the token budget) becomes a coverage note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tfreview.advisor.usage import ModelAdvice
+from tfreview.core.findings import Advice, Review, Verdict
+from tfreview.core.plan import Coverage
+
+_ORDER = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
+
+
+def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = False) -> Review:
+    coverage = Coverage(
+        resources_total=review.coverage.resources_total,
+        resources_reviewed=review.coverage.resources_reviewed,
+        files_parsed=list(review.coverage.files_parsed),
+        files_skipped=list(review.coverage.files_skipped),
+        notes=list(review.coverage.notes),
+    )
+    note = coverage_note(advice)
+    if note and note not in coverage.notes:
+        coverage.notes.append(note)
+    verdict = review.verdict
+    allowed = ai_can_fail and advice is not None and advice.unavailable_reason is None
+    if allowed and advice is not None and any(c.severity >= review.fail_on for c in advice.concerns):
+        verdict = Verdict.FAIL
+    if _ORDER[verdict] < _ORDER[review.verdict]:  # pragma: no cover - unreachable by construction, kept as a lock
+        verdict = review.verdict
+    return replace(
+        review,
+        findings=list(review.findings),
+        suppressed=list(review.suppressed),
+        changes=list(review.changes),
+        drift=list(review.drift),
+        coverage=coverage,
+        verdict=verdict,
+        diagnostics=list(review.diagnostics),
+        notices=list(review.notices),
+        counts=dict(review.counts),
+        advice=advice,
+    )
+
+
+def coverage_note(advice: Advice | None) -> str | None:
+    """ "The AI reviewer did not see …", or None when it saw everything (or no model was asked)."""
+    if not isinstance(advice, ModelAdvice) or not advice.is_llm:
+        return None
+    omission = advice.usage.omission
+    if omission.empty:
+        return None
+    shown = ", ".join(omission.resources[:10])
+    more = f" and {len(omission.resources) - 10:,} more" if len(omission.resources) > 10 else ""
+    listed = f" Left out: {shown}{more}." if shown else ""
+    return f"The AI reviewer did not see {omission.summary()} (token budget).{listed}"

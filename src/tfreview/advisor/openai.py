@@ -1,0 +1,208 @@
+"""The OpenAI-compatible chat-completions adapter: OpenAI, Azure OpenAI, vLLM, Ollama, LM Studio.
+
+One `complete()` is one `POST {base_url}/chat/completions` (no retries: the chain above owns them).
+`api_style="chat"` sends `Authorization: Bearer KEY` (the key may be absent for a local server);
+`api_style="azure"` sends `api-key: KEY` and `?api-version=` to a deployment URL
+(`https://NAME.openai.azure.com/openai/deployments/DEPLOYMENT`). When the prompt carries a JSON
+schema, `response_format` asks for structured output (`json_schema`, or `json_object` for servers
+that only know JSON mode, or nothing). Every upstream error is classified in `classify_error`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, Literal
+
+import httpx
+
+from tfreview.advisor.credentials import SecretSource
+from tfreview.advisor.model import Completion, Prompt, ProviderError
+from tfreview.advisor.provider_http import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    Clock,
+    HttpReply,
+    WallClock,
+    decode_json_object,
+    default_http_client,
+    estimate_tokens,
+    parse_retry_after,
+    post_json,
+    shorten,
+    utc_now,
+)
+
+log = logging.getLogger(__name__)
+
+PROVIDER = "openai"
+AZURE_API_VERSION = "2024-10-21"
+# 429 codes that mean money ran out, not a rate: waiting does not help, so they are not retriable (L5)
+QUOTA_CODES = frozenset({"insufficient_quota", "billing_hard_limit_reached", "billing_not_active", "quota_exceeded"})
+
+ApiStyle = Literal["chat", "azure"]
+StructuredOutput = Literal["json_schema", "json_object", "none"]
+
+
+class OpenAIClient:
+    """One model behind an OpenAI-compatible chat-completions endpoint."""
+
+    provider = PROVIDER
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: SecretSource | None,
+        model: str,
+        *,
+        http: httpx.Client | None = None,
+        api_style: ApiStyle = "chat",
+        api_version: str = AZURE_API_VERSION,
+        structured_output: StructuredOutput = "json_schema",
+        temperature: float | None = 0.0,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Clock = time.monotonic,
+        now: WallClock = utc_now,
+    ) -> None:
+        if api_style == "azure" and api_key is None:
+            raise ValueError("Azure OpenAI needs an api key")
+        self.model = model
+        self._url = base_url.rstrip("/") + "/chat/completions"
+        self._api_key = api_key
+        self._api_style = api_style
+        self._api_version = api_version
+        self._structured_output = structured_output
+        self._temperature = temperature
+        self._max_response_bytes = max_response_bytes
+        self._clock = clock
+        self._now = now
+        self._owns_http = http is None
+        self._http = http if http is not None else default_http_client()
+
+    def __repr__(self) -> str:
+        return f"OpenAIClient(url={self._url!r}, model={self.model!r}, api_style={self._api_style!r})"
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> OpenAIClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def reload_credentials(self) -> bool:
+        return self._api_key.reload() if self._api_key is not None else False
+
+    def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
+        started = self._clock()
+        reply = post_json(
+            self._http,
+            PROVIDER,
+            self._url,
+            headers=self._headers(),
+            payload=self.request_body(prompt),
+            params={"api-version": self._api_version} if self._api_style == "azure" else None,
+            timeout=timeout,
+            max_bytes=self._max_response_bytes,
+            clock=self._clock,
+        )
+        log.debug("openai model=%s status=%d in %.3f s", self.model, reply.status, self._clock() - started)
+        if reply.status != 200:
+            raise classify_error(reply, scrub=self._scrub, now=self._now)
+        return self._completion(decode_json_object(PROVIDER, reply), prompt)
+
+    def request_body(self, prompt: Prompt) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "system", "content": prompt.system}, {"role": "user", "content": prompt.user}],
+            "max_tokens": prompt.max_output_tokens,
+        }
+        if self._temperature is not None:
+            body["temperature"] = self._temperature
+        if prompt.json_schema is not None and self._structured_output == "json_schema":
+            body["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "review_advice", "schema": prompt.json_schema, "strict": False},
+            }
+        elif prompt.json_schema is not None and self._structured_output == "json_object":
+            body["response_format"] = {"type": "json_object"}
+        return body
+
+    def _headers(self) -> dict[str, str]:
+        if self._api_key is None:
+            return {}
+        if self._api_style == "azure":
+            return {"api-key": self._api_key.value()}
+        return {"authorization": f"Bearer {self._api_key.value()}"}
+
+    def _scrub(self, text: str) -> str:
+        return self._api_key.scrub(text) if self._api_key is not None else text
+
+    def _completion(self, document: dict[str, Any], prompt: Prompt) -> Completion:
+        choices = document.get("choices")
+        first = choices[0] if isinstance(choices, list) and choices else None
+        message = first.get("message") if isinstance(first, dict) else None
+        content = message.get("content") if isinstance(message, dict) else None
+        if not isinstance(content, str):
+            refused = isinstance(message, dict) and message.get("refusal")
+            what = "the model refused" if refused else "no choices[0].message.content"
+            raise ProviderError(PROVIDER, "malformed", what, retriable=False, status=200)
+        usage = document.get("usage")
+        input_tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+        output_tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+        model = document.get("model")
+        prompt_size = estimate_tokens(prompt.system + prompt.user)
+        return Completion(
+            text=content,
+            model=model if isinstance(model, str) and model else self.model,
+            # some local servers leave usage out; an estimate keeps budgets honest
+            input_tokens=input_tokens if isinstance(input_tokens, int) else prompt_size,
+            output_tokens=output_tokens if isinstance(output_tokens, int) else estimate_tokens(content),
+        )
+
+
+def classify_error(
+    reply: HttpReply, *, scrub: Callable[[str], str] | None = None, now: WallClock = utc_now
+) -> ProviderError:
+    """The one place an OpenAI-compatible error answer becomes a classified ProviderError."""
+    status = reply.status
+    codes, message = _error_fields(reply.body)
+    text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {status}"
+    retry_after = parse_retry_after(reply.headers, now)
+
+    def error(kind: str, retriable: bool) -> ProviderError:
+        return ProviderError(PROVIDER, kind, text, retriable=retriable, status=status, retry_after=retry_after)
+
+    if status == 402 or (status == 429 and codes & QUOTA_CODES):
+        return error("quota", False)
+    if status == 429:
+        return error("throttled", True)
+    if status in (401, 403):
+        return error("auth", False)
+    if status == 408:
+        return error("timeout", True)
+    if status in (400, 404, 413, 422):
+        return error("invalid_request", False)
+    if status >= 500:
+        return error("unavailable", True)
+    return error("other", False)
+
+
+def _error_fields(body: bytes) -> tuple[frozenset[str], str]:
+    """({code, type}, message) from `{"error": {"code", "type", "message"}}` (OpenAI, Azure), `{"error": "…"}` (Ollama)
+    or `{"object": "error", "message": …}` (vLLM); empty when the body says nothing usable."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return frozenset(), ""
+    inner = document.get("error", document) if isinstance(document, dict) else None
+    if isinstance(inner, str):
+        return frozenset(), inner
+    if not isinstance(inner, dict):
+        return frozenset(), ""
+    codes = frozenset(str(inner[key]) for key in ("code", "type") if inner.get(key))
+    message = inner.get("message")
+    return codes, message if isinstance(message, str) else ""

@@ -1,0 +1,147 @@
+"""The HTTP plumbing the OpenAI-compatible and Anthropic adapters share: one POST, bounded in time and size.
+
+`post_json` sends exactly one request (the transport has `retries=0`, redirects are not followed),
+reads the answer as a stream so that a server which sends headers and then stalls, or sends far
+more than any review needs, is cut off, and turns transport failures into `ProviderError`s
+(timeout and connection errors are retriable). What an HTTP status *means* is each adapter's own
+`classify_error`: the vendors disagree (Anthropic's 529, OpenAI's `insufficient_quota` 429).
+
+Transport exceptions are not chained: an httpx exception holds the request, and the request holds
+the API key in a header. The message names the exception type instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from tfreview.advisor.model import ProviderError
+
+DEFAULT_MAX_RESPONSE_BYTES = 1_000_000  # a review's completion is a few kB; anything near this is a runaway
+MESSAGE_LIMIT = 300  # characters of an upstream error message kept in a ProviderError
+
+Clock = Callable[[], float]
+WallClock = Callable[[], datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class HttpReply:
+    """A complete HTTP answer: status, headers and the whole body."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+def default_http_client() -> httpx.Client:
+    """An httpx client that never retries and never follows a redirect: one call, one request (L3)."""
+    return httpx.Client(transport=httpx.HTTPTransport(retries=0), follow_redirects=False)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def post_json(
+    http: httpx.Client,
+    provider: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    payload: Mapping[str, Any],
+    timeout: float,
+    params: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    clock: Clock = time.monotonic,
+) -> HttpReply:
+    """POST `payload` as JSON; the whole exchange must finish within `timeout` seconds (checked per chunk)."""
+    deadline = clock() + timeout
+    content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    request_headers = {**headers, "content-type": "application/json", "accept": "application/json"}
+    try:
+        with http.stream(
+            "POST", url, params=params, headers=request_headers, content=content, timeout=httpx.Timeout(timeout)
+        ) as response:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise _oversized(provider, response.status_code, max_bytes)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise _oversized(provider, response.status_code, max_bytes)
+                if clock() > deadline:
+                    raise ProviderError(provider, "timeout", f"no complete answer within {timeout:g} s", retriable=True)
+                chunks.append(chunk)
+            return HttpReply(response.status_code, response.headers, b"".join(chunks))
+    except httpx.TimeoutException as error:
+        raise ProviderError(
+            provider, "timeout", f"{type(error).__name__} within {timeout:g} s", retriable=True
+        ) from None
+    except httpx.TransportError as error:
+        raise ProviderError(provider, "unavailable", f"{type(error).__name__}", retriable=True) from None
+
+
+def _oversized(provider: str, status: int, max_bytes: int) -> ProviderError:
+    return ProviderError(provider, "malformed", f"answer larger than {max_bytes} bytes", retriable=False, status=status)
+
+
+def decode_json_object(provider: str, reply: HttpReply) -> dict[str, Any]:
+    """The body as a JSON object, or a `malformed` ProviderError."""
+    try:
+        document = json.loads(reply.body)
+    except (UnicodeDecodeError, ValueError):
+        raise ProviderError(provider, "malformed", "answer is not JSON", retriable=False, status=reply.status) from None
+    if not isinstance(document, dict):
+        raise ProviderError(provider, "malformed", "answer is not a JSON object", retriable=False, status=reply.status)
+    return document
+
+
+def parse_retry_after(headers: Mapping[str, str], now: WallClock = utc_now) -> float | None:
+    """Seconds to wait from `retry-after-ms`, or `retry-after` as seconds or an HTTP date; None when absent."""
+    milliseconds = _number(headers.get("retry-after-ms"))
+    if milliseconds is not None:
+        return max(0.0, milliseconds / 1000)
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    seconds = _number(raw)
+    if seconds is not None:
+        return max(0.0, seconds)
+    try:
+        when = parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now()).total_seconds())
+
+
+def _number(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """One line of at most `limit` characters."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough count (4 characters a token) for servers that do not report usage."""
+    return (len(text) + 3) // 4

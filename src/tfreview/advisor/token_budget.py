@@ -1,0 +1,53 @@
+"""A per-tenant daily token budget (D4): at the cap no LLM call is made; the rules go on.
+
+`TokenBudget` is the port; `InMemoryTokenBudget` serves the CLI and the tests (the service can
+back it with its database behind the same three methods).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+
+class TokenBudget(Protocol):
+    def remaining(self, tenant_id: str) -> int:
+        """Tokens the tenant may still spend today."""
+        ...
+
+    def spend(self, tenant_id: str, tokens: int) -> None:
+        """Record tokens spent (input and output) by one request."""
+        ...
+
+    def limit(self, tenant_id: str) -> int: ...
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+class InMemoryTokenBudget:
+    def __init__(
+        self, daily_limit: int, *, per_tenant: dict[str, int] | None = None, today: Callable[[], date] = utc_today
+    ) -> None:
+        self._default = daily_limit
+        self._per_tenant = dict(per_tenant or {})
+        self._today = today
+        self._spent: dict[tuple[str, date], int] = {}
+        self._lock = threading.Lock()
+
+    def limit(self, tenant_id: str) -> int:
+        return self._per_tenant.get(tenant_id, self._default)
+
+    def remaining(self, tenant_id: str) -> int:
+        with self._lock:
+            return max(0, self.limit(tenant_id) - self._spent.get((tenant_id, self._today()), 0))
+
+    def spend(self, tenant_id: str, tokens: int) -> None:
+        with self._lock:
+            day = self._today()
+            for key in [k for k in self._spent if k[1] != day]:
+                del self._spent[key]  # yesterday is gone: the map stays one day long
+            self._spent[(tenant_id, day)] = self._spent.get((tenant_id, day), 0) + max(0, tokens)

@@ -1,0 +1,102 @@
+"""S2: no secret reaches a prompt, a log or an error message; the redaction placeholder does."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tfreview.advisor.chain import LlmAdvisor
+from tfreview.advisor.model import Prompt
+from tfreview.advisor.settings import AdvisorSettings
+from tfreview.advisor.usage import ModelAdvice
+from tfreview.core.plan import Coverage
+from tfreview.core.policy import Policy
+from tfreview.core.ports import AdviceContext
+from tfreview.core.redact import REDACTED, SENSITIVE
+from tfreview.core.review import review
+from tfreview.parsing.plan_json import plan_from_document
+from tfreview.rules import load_rules
+
+from .doubles import FakeTime, ScriptedClient, answer
+
+PASSWORD = "canary-Pw-7f3a9c2e51"
+DB_URL_SECRET = "canary-Url-0b8d4e6f"
+AWS_KEY = "AKIAZ7CANARY3XQ4LM2N"
+PRIVATE_KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEcanaryQ2hK9xZ\n-----END RSA PRIVATE KEY-----"
+CANARIES = (PASSWORD, DB_URL_SECRET, AWS_KEY, "MIIEcanaryQ2hK9xZ")
+
+
+def _plan() -> dict[str, object]:
+    def resource(address: str, after: dict[str, object], sensitive: dict[str, object]) -> dict[str, object]:
+        type_name, name = address.split(".")
+        return {
+            "address": address,
+            "mode": "managed",
+            "type": type_name,
+            "name": name,
+            "change": {
+                "actions": ["update"],
+                "before": {**after, "note": "old"},
+                "after": after,
+                "after_unknown": {},
+                "before_sensitive": sensitive,
+                "after_sensitive": sensitive,
+            },
+        }
+
+    return {
+        "format_version": "1.2",
+        "resource_changes": [
+            resource(
+                "aws_db_instance.main",
+                {"identifier": "main", "password": PASSWORD, "note": "new", "master_url": DB_URL_SECRET},
+                {"password": True, "master_url": True},
+            ),
+            # a derived, unmarked copy of a sensitive value, and secret-shaped strings in plain fields
+            resource(
+                "aws_ssm_parameter.copy",
+                {"name": "copy", "value_hint": f"postgres://app@db/{DB_URL_SECRET}", "description": PASSWORD},
+                {},
+            ),
+            resource("aws_instance.web", {"ami": "ami-1", "user_data": f"export KEY={AWS_KEY}\n{PRIVATE_KEY}"}, {}),
+            resource("aws_iam_access_key.ci", {"user": "ci", "tags": {"copied_from": AWS_KEY}}, {}),
+        ],
+    }
+
+
+class LeakyError(Exception):
+    pass
+
+
+@pytest.mark.parametrize("outcome", ["answer", "all-down"])
+def test_s2_no_canary_in_prompts_logs_or_errors(outcome: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    cs = plan_from_document(_plan(), "plan.json")
+    result = review(cs, load_rules(), Policy())
+    time = FakeTime()
+    if outcome == "answer":
+        client = ScriptedClient([answer()], time=time)
+    else:  # the provider's error message echoes a secret: it must not travel on
+        from tfreview.advisor.model import ProviderError
+
+        echo = ProviderError(
+            "openai", "unavailable", f"bad request near {PASSWORD} {AWS_KEY}", retriable=True, status=503
+        )
+        client = ScriptedClient([echo], time=time)
+    advisor = LlmAdvisor([client], AdvisorSettings(name="openai"), clock=time.clock, sleep=time.sleep)
+    advice = advisor.advise(
+        AdviceContext(cs, tuple(result.findings), Coverage()),
+        extras={"pr_body": f"rotating {AWS_KEY} today, password {PASSWORD}"},
+    )
+    assert isinstance(advice, ModelAdvice)
+
+    sent = "\n".join(p.system + "\n" + p.user + json.dumps(p.json_schema) for p in client.calls)
+    captured = sent + "\n" + caplog.text + "\n" + repr(advice) + json.dumps(advice.usage.as_dict())
+    for canary in CANARIES:
+        assert canary not in captured
+    prompts: list[Prompt] = client.calls
+    assert prompts
+    assert SENSITIVE in sent
+    assert REDACTED in sent

@@ -1,0 +1,275 @@
+"""The LLM chain with in-process fakes: L1–L7, D4, K3, validation retry and usage.
+
+Time is a FakeTime: `sleep` advances the clock, nothing waits. The HTTP-level versions of these
+rows (real requests to the fake provider servers) are in test_providers_*.py.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from tfreview.advisor.breaker import BreakerBoard
+from tfreview.advisor.chain import UNAVAILABLE, LlmAdvisor
+from tfreview.advisor.settings import AdvisorSettings, Price
+from tfreview.advisor.token_budget import InMemoryTokenBudget
+from tfreview.advisor.usage import ModelAdvice
+from tfreview.core.findings import Advice
+from tfreview.core.plan import Coverage
+from tfreview.core.ports import AdviceContext
+
+from .doubles import FakeTime, ScriptedClient, answer, change, change_set, failure
+
+CONTEXT = AdviceContext(change_set(change("aws_s3_bucket.a"), change("aws_iam_role.r", "create")), (), Coverage())
+
+
+def _advisor(clients: list[ScriptedClient], time: FakeTime, **options: object) -> LlmAdvisor:
+    settings = AdvisorSettings(name="openai", **options)  # type: ignore[arg-type]
+    return LlmAdvisor(clients, settings, clock=time.clock, sleep=time.sleep, rng=random.Random(7))
+
+
+def _model(advice: Advice) -> ModelAdvice:
+    assert isinstance(advice, ModelAdvice)
+    return advice
+
+
+def test_l1_retry_after_is_honoured_and_attempts_stay_within_three() -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure("throttled", status=429, retry_after=7)] * 2 + [answer()], time=time)
+    advice = _model(_advisor([client], time).advise(CONTEXT))
+    assert advice.is_llm
+    assert len(client.calls) == 3
+    assert client.call_times[1] - client.call_times[0] >= 7
+    assert client.call_times[2] - client.call_times[1] >= 7
+    assert all(s >= 7 for s in time.sleeps)
+    assert advice.usage.attempts == 3
+
+
+def test_l1_a_retry_after_longer_than_the_cap_moves_to_the_next_model() -> None:
+    time = FakeTime()
+    primary = ScriptedClient([failure("throttled", status=429, retry_after=3_600)], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advice = _model(_advisor([primary, fallback], time).advise(CONTEXT))
+    assert len(primary.calls) == 1
+    assert time.sleeps == []
+    assert advice.source == "anthropic/claude-test"
+
+
+def test_l2_full_jitter_spreads_100_simultaneous_retries() -> None:
+    rng = random.Random(2024)
+    delays: list[float] = []
+    for _ in range(100):  # 100 jobs hit a 503 at the same instant (each its own worker: its own breaker)
+        time = FakeTime()
+        client = ScriptedClient([failure("unavailable", status=503), answer()], time=time)
+        settings = AdvisorSettings(name="openai")
+        LlmAdvisor([client], settings, clock=time.clock, sleep=time.sleep, rng=rng).advise(CONTEXT)
+        delays.append(time.sleeps[0])
+    buckets = Counter(int(d * 10) for d in delays)  # 100 ms buckets
+    assert max(buckets.values()) <= 20
+    assert len(buckets) >= 8
+
+
+def test_l3_one_logical_call_makes_at_most_max_attempts_requests() -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure("unavailable", status=503)], time=time)
+    advice = _model(_advisor([client], time).advise(CONTEXT))
+    assert len(client.calls) == 3
+    assert advice.usage.attempts == 3
+    assert advice.unavailable_reason is not None
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [("throttled", 400), ("unavailable", 503), ("unavailable", 529), ("timeout", None), ("unavailable", 500)],
+)
+def test_l4_transient_errors_are_retried_and_the_answering_model_is_recorded(kind: str, status: int | None) -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure(kind, status=status), answer(model="gpt-test-2024")], time=time)
+    advice = _model(_advisor([client], time).advise(CONTEXT))
+    assert advice.source == "openai/gpt-test-2024"
+    assert advice.usage.model == "gpt-test-2024"
+    assert advice.usage.attempts == 2
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [("invalid_request", 400), ("invalid_request", 422), ("auth", 403), ("quota", 429), ("other", 424)],
+)
+def test_l5_permanent_errors_are_not_retried_and_fail_over_at_once(kind: str, status: int) -> None:
+    time = FakeTime()
+    primary = ScriptedClient([failure(kind, status=status, retriable=False)], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advice = _model(_advisor([primary, fallback], time).advise(CONTEXT))
+    assert len(primary.calls) == 1
+    assert time.sleeps == []
+    assert advice.source == "anthropic/claude-test"
+    assert advice.usage.fallbacks_used == ("openai/gpt-test",)
+    assert advice.usage.failures == (f"openai/gpt-test: {kind} (HTTP {status}) (1 attempts)",)
+
+
+def test_l6_the_breaker_opens_after_5_failures_stays_shut_then_probes_once() -> None:
+    time = FakeTime()
+    primary = ScriptedClient([failure("unavailable", status=503)], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advisor = _advisor([primary, fallback], time)
+    breaker = advisor.breaker(primary)
+
+    advisor.advise(CONTEXT)  # 3 failures
+    advisor.advise(CONTEXT)  # 2 more: 5 within 30 s → open
+    assert len(primary.calls) == 5
+    assert breaker.state == "open"
+    for _ in range(10):
+        advice = _model(advisor.advise(CONTEXT))
+        assert advice.source == "anthropic/claude-test"
+    assert len(primary.calls) == 5  # 0 calls while open
+
+    time.now += 30
+    assert breaker.state == "half-open"
+    advisor.advise(CONTEXT)
+    assert len(primary.calls) == 6  # exactly one probe; it failed: open again
+    assert breaker.state == "open"
+
+    time.now += 30
+    primary.script = [answer()]
+    advice = _model(advisor.advise(CONTEXT))
+    assert advice.source == "openai/gpt-test"
+    assert breaker.state == "closed"
+
+
+def test_l6_failures_spread_over_more_than_30_seconds_do_not_open_it() -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure("invalid_request", status=400, retriable=False)], time=time)
+    advisor = _advisor([client], time)
+    for _ in range(8):
+        advisor.advise(CONTEXT)
+        time.now += 10
+    assert advisor.breaker(client).state == "closed"
+    assert len(client.calls) == 8
+
+
+def test_l7_all_providers_down_gives_the_deterministic_review_marked_unavailable_and_a_rerun_flag() -> None:
+    time = FakeTime()
+    hung = ScriptedClient([failure("timeout", status=None)], time=time)
+    down = ScriptedClient([failure("unavailable", status=503)], provider="anthropic", model="claude-test", time=time)
+    settings = {"call_timeout_seconds": 30.0, "review_deadline_seconds": 120.0}
+    start = time.now
+    advice = _model(_advisor([hung, down], time, **settings).advise(CONTEXT))
+    assert advice.unavailable_reason is not None
+    assert advice.unavailable_reason.startswith(f"{UNAVAILABLE}: ")
+    assert "openai/gpt-test: timeout" in advice.unavailable_reason
+    assert advice.retry_later is True
+    assert advice.is_llm is False
+    assert advice.summary.startswith("Written by tfreview's built-in reviewer")
+    assert time.now - start <= 120.0  # the review ends within its deadline, hangs included
+    assert all(t <= 30.0 for t in hung.timeouts)
+
+
+def test_d4_the_daily_token_budget_stops_llm_calls_and_the_rules_go_on() -> None:
+    time = FakeTime()
+    today = [date(2026, 1, 1)]
+    budget = InMemoryTokenBudget(5_000, today=lambda: today[0])
+    client = ScriptedClient([answer(tokens=(900, 100))], time=time)
+    advisor = LlmAdvisor(
+        [client], AdvisorSettings(name="openai"), clock=time.clock, sleep=time.sleep, budget_store=budget
+    ).for_tenant("acme")
+    results = [_model(advisor.advise(CONTEXT)) for _ in range(20)]
+    made = len(client.calls)
+    assert made < 20
+    assert budget.remaining("acme") < 5_000
+    capped = results[-1]
+    assert capped.unavailable_reason is not None
+    assert "daily token budget (5,000 tokens) is spent" in capped.unavailable_reason
+    assert capped.retry_later is False
+    assert capped.summary.startswith("Written by tfreview's built-in reviewer")
+
+    other = advisor.for_tenant("globex")
+    assert _model(other.advise(CONTEXT)).is_llm  # another tenant has its own budget
+    today[0] = date(2026, 1, 2)
+    assert _model(advisor.advise(CONTEXT)).is_llm  # a new day, a new budget
+    assert len(client.calls) == made + 2
+
+
+def test_k3_a_401_reloads_the_credential_once_and_continues() -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure("auth", status=401, retriable=False), answer()], time=time, reload_result=True)
+    advice = _model(_advisor([client], time).advise(CONTEXT))
+    assert advice.is_llm
+    assert client.reloads == 1
+    assert len(client.calls) == 2
+    assert time.sleeps == []
+
+
+def test_k3_a_401_that_persists_is_never_retried_in_a_loop() -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure("auth", status=401, retriable=False)], time=time, reload_result=True)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advice = _model(_advisor([client, fallback], time).advise(CONTEXT))
+    assert client.reloads == 1
+    assert len(client.calls) == 2
+    assert advice.source == "anthropic/claude-test"
+
+
+def test_k3_an_unchanged_credential_fails_over_without_another_request() -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure("auth", status=401, retriable=False)], time=time, reload_result=False)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    _advisor([client, fallback], time).advise(CONTEXT)
+    assert client.reloads == 1
+    assert len(client.calls) == 1
+
+
+def test_an_answer_that_fails_validation_is_asked_for_once_more() -> None:
+    time = FakeTime()
+    bad = answer().__class__("not json", "gpt-test", 10, 5)
+    client = ScriptedClient([bad, answer()], time=time)
+    advice = _model(_advisor([client], time).advise(CONTEXT))
+    assert advice.is_llm
+    assert advice.usage.attempts == 2
+    assert advice.usage.input_tokens == 110
+
+
+def test_two_invalid_answers_are_an_advisor_failure_and_the_next_model_answers() -> None:
+    time = FakeTime()
+    bad = answer().__class__('{"summary": "approve"}', "gpt-test", 10, 5)
+    primary = ScriptedClient([bad], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advice = _model(_advisor([primary, fallback], time).advise(CONTEXT))
+    assert len(primary.calls) == 2
+    assert advice.source == "anthropic/claude-test"
+    assert advice.usage.failures == ("openai/gpt-test: malformed answer (2 attempts)",)
+
+
+def test_usage_is_recorded_with_an_estimated_cost() -> None:
+    time = FakeTime()
+    client = ScriptedClient([failure("unavailable", status=503), answer(tokens=(2_000, 500))], time=time)
+    prices = {"openai/gpt-test": Price(input_per_million=2.5, output_per_million=10.0)}
+    advice = _model(_advisor([client], time, prices=prices).advise(CONTEXT))
+    usage = advice.usage
+    assert (usage.provider, usage.model) == ("openai", "gpt-test")
+    assert (usage.input_tokens, usage.output_tokens, usage.attempts) == (2_000, 500, 2)
+    assert usage.estimated_cost_usd == pytest.approx(0.01)
+    assert usage.latency_seconds == pytest.approx(time.sleeps[0], abs=0.001)
+    assert usage.prompt_version == "review-v1"
+    assert 0 < usage.prompt_tokens_estimate <= 12_000
+    assert usage.as_dict()["omitted"]["resources"] == 0
+
+
+def test_the_model_may_raise_the_risk_but_never_lower_it() -> None:
+    time = FakeTime()
+    cs = change_set(change("aws_db_instance.main", "delete"))
+    client = ScriptedClient([answer(risk="low")], time=time)
+    advice = _advisor([client], time).advise(AdviceContext(cs, (), Coverage()))
+    assert advice.risk.value == "critical"  # the built-in floor: a database is destroyed
+
+
+def test_breakers_are_shared_across_tenants() -> None:
+    time = FakeTime()
+    board = BreakerBoard(clock=time.clock)
+    client = ScriptedClient([failure("unavailable", status=503)], time=time)
+    advisor = LlmAdvisor([client], AdvisorSettings(name="openai"), clock=time.clock, sleep=time.sleep, breakers=board)
+    advisor.for_tenant("a").advise(CONTEXT)
+    advisor.for_tenant("b").advise(CONTEXT)
+    assert board.get("openai/gpt-test").state == "open"

@@ -1,0 +1,118 @@
+"""What every provider adapter relies on: the secret source (K3, S2) and Retry-After parsing (L1)."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tfreview.advisor.credentials import SecretSource
+from tfreview.advisor.provider_http import parse_retry_after
+from tfreview.core.errors import ConfigError
+
+CANARY = "sk-CANARY-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+
+
+def test_a_file_source_is_read_lazily_stripped_and_re_read_only_when_changed(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    source = SecretSource.from_file(path)  # the file may appear after start-up
+    path.write_text("  first-key\n", encoding="utf-8")
+
+    assert source.value() == "first-key"
+    assert source.reload() is False
+    path.write_text("second-key\n", encoding="utf-8")
+    assert source.reload() is True
+    assert source.value() == "second-key"
+
+
+def test_an_env_source_reads_the_mapping_it_was_given() -> None:
+    environ = {"OPENAI_API_KEY": "one"}
+    source = SecretSource.from_env("OPENAI_API_KEY", environ=environ)
+
+    assert source.value() == "one"
+    environ["OPENAI_API_KEY"] = "two"
+    assert source.value() == "one"  # not re-read until asked
+    assert source.reload() is True
+    assert source.value() == "two"
+
+
+def test_an_unreadable_source_on_reload_keeps_the_last_good_value(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "key"
+    path.write_text(CANARY, encoding="utf-8")
+    source = SecretSource.from_file(path)
+    assert source.value() == CANARY
+    path.unlink()
+
+    assert source.reload() is False
+    assert source.value() == CANARY
+    assert "cannot be read" in caplog.text
+    assert CANARY not in caplog.text
+
+
+@pytest.mark.parametrize(("environ", "message"), [({}, "is not set"), ({"K": "  \n"}, "is empty")])
+def test_a_missing_or_empty_credential_names_its_source(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=f"credential env K {message}"):
+        SecretSource.from_env("K", environ=environ).value()
+
+
+def test_specs_from_settings() -> None:
+    assert repr(SecretSource.parse("env:ANTHROPIC_API_KEY")) == "SecretSource(env ANTHROPIC_API_KEY)"
+    assert repr(SecretSource.parse("file:/run/secrets/openai")) == "SecretSource(file /run/secrets/openai)"
+    with pytest.raises(ConfigError):
+        SecretSource.parse(CANARY)
+
+
+def test_s2_the_value_is_never_shown(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    path = tmp_path / "key"
+    path.write_text(CANARY, encoding="utf-8")
+    source = SecretSource.from_file(path)
+    source.value()
+    logging.getLogger("test").info("using %s and %r", source, source)
+
+    for text in (repr(source), str(source), f"{source}", caplog.text):
+        assert CANARY not in text
+    with pytest.raises(TypeError):
+        pickle.dumps(source)
+
+
+def test_scrub_removes_the_key_its_fragments_and_the_previous_key(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    path.write_text(CANARY, encoding="utf-8")
+    source = SecretSource.from_file(path)
+    source.value()
+    path.write_text("sk-NEW-0123456789abcdef0123456789abcdef", encoding="utf-8")
+    source.reload()
+
+    text = source.scrub(f"old {CANARY}, shown as {CANARY[:10]}***{CANARY[-6:]}; new {source.value()}")
+
+    assert CANARY[:10] not in text
+    assert CANARY[-6:] not in text
+    assert source.value() not in text
+    assert text.startswith("old (redacted), shown as ")
+
+
+NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"retry-after": "7"}, 7.0),
+        ({"retry-after": "1.5"}, 1.5),
+        ({"retry-after": "Sat, 01 Mar 2025 12:00:07 GMT"}, 7.0),
+        ({"retry-after": "Sat, 01 Mar 2025 11:59:00 GMT"}, 0.0),  # in the past: no wait
+        ({"retry-after": "-3"}, 0.0),
+        ({"retry-after-ms": "250", "retry-after": "9"}, 0.25),  # OpenAI's finer header wins
+        ({"retry-after": "soon"}, None),
+        ({"retry-after": "nan"}, None),
+        ({}, None),
+    ],
+)
+def test_retry_after_in_seconds_or_as_an_http_date(headers: dict[str, str], seconds: float | None) -> None:
+    assert parse_retry_after(headers, lambda: NOW) == seconds

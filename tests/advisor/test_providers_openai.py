@@ -1,0 +1,257 @@
+"""The OpenAI-compatible adapter against the fake chat-completions server (L3, L4, L5, K3, S2)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.fakes.llm_common import (
+    SCHEMA_BREAKING_TEXT,
+    Behaviour,
+    Hang,
+    Reply,
+    StallAfterHeaders,
+    malformed_json,
+    not_json,
+)
+from tests.fakes.llm_openai import FakeOpenAI
+from tfreview.advisor.credentials import SecretSource
+from tfreview.advisor.model import Prompt, ProviderError
+from tfreview.advisor.openai import OpenAIClient
+
+PROMPT = Prompt(system="You review Terraform changes.", user="aws_s3_bucket.logs: create", max_output_tokens=400)
+SCHEMA: dict[str, object] = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"]}
+CANARY_KEY = "sk-proj-CANARYc4n4ryK3yZ9q8w7e6r5t4y3u2i1o0pAbCdEf"
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    """One client for the module (building one loads the CA bundle: ~0.2 s); as the adapter builds it: no retries."""
+    with httpx.Client(transport=httpx.HTTPTransport(retries=0)) as shared:
+        yield shared
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / "openai.key"
+    path.write_text("sk-test-old-key-0001\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def client(fake: FakeOpenAI, key_file: Path, http: httpx.Client) -> Iterator[OpenAIClient]:
+    with OpenAIClient(f"{fake.url}/v1", SecretSource.from_file(key_file), "gpt-4o-mini", http=http) as model:
+        yield model
+
+
+def _fails(client: OpenAIClient, timeout: float = 5.0) -> ProviderError:
+    with pytest.raises(ProviderError) as caught:
+        client.complete(PROMPT, timeout=timeout)
+    return caught.value
+
+
+def test_success_returns_the_text_the_model_and_the_usage(fake: FakeOpenAI, client: OpenAIClient) -> None:
+    completion = client.complete(PROMPT, timeout=5)
+
+    assert completion.text == fake.reply_text
+    assert (completion.input_tokens, completion.output_tokens) == (812, 64)
+    assert completion.model == "gpt-4o-mini"
+    [request] = fake.requests
+    assert request.path == "/v1/chat/completions"
+    assert request.headers["authorization"] == "Bearer sk-test-old-key-0001"
+    body = request.json()
+    assert body["messages"] == [
+        {"role": "system", "content": PROMPT.system},
+        {"role": "user", "content": PROMPT.user},
+    ]
+    assert body["max_tokens"] == 400
+    assert "response_format" not in body
+
+
+def test_a_schema_asks_for_structured_output(fake: FakeOpenAI, client: OpenAIClient) -> None:
+    client.complete(Prompt(system="s", user="u", json_schema=SCHEMA), timeout=5)
+
+    response_format = fake.requests[0].json()["response_format"]
+    assert response_format["type"] == "json_schema"
+    assert response_format["json_schema"]["schema"] == SCHEMA
+
+
+def test_json_mode_for_servers_without_json_schema(fake: FakeOpenAI, key_file: Path, http: httpx.Client) -> None:
+    key = SecretSource.from_file(key_file)
+    with OpenAIClient(f"{fake.url}/v1", key, "llama3.1", structured_output="json_object", http=http) as model:
+        model.complete(Prompt(system="s", user="u", json_schema=SCHEMA), timeout=5)
+
+    assert fake.requests[0].json()["response_format"] == {"type": "json_object"}
+
+
+def test_azure_style_sends_api_key_and_api_version_to_the_deployment(
+    fake: FakeOpenAI, key_file: Path, http: httpx.Client
+) -> None:
+    deployment = f"{fake.url}/openai/deployments/review-gpt4o"
+    with OpenAIClient(deployment, SecretSource.from_file(key_file), "gpt-4o", api_style="azure", http=http) as model:
+        model.complete(PROMPT, timeout=5)
+
+    [request] = fake.requests
+    assert request.path == "/openai/deployments/review-gpt4o/chat/completions"
+    assert request.query == {"api-version": ["2024-10-21"]}
+    assert request.headers["api-key"] == "sk-test-old-key-0001"
+    assert "authorization" not in request.headers
+
+
+def test_a_local_server_needs_no_key(fake: FakeOpenAI, http: httpx.Client) -> None:
+    with OpenAIClient(f"{fake.url}/v1", None, "qwen2.5-coder", http=http) as model:
+        assert model.complete(PROMPT, timeout=5).text == fake.reply_text
+        assert model.reload_credentials() is False
+
+    assert "authorization" not in fake.requests[0].headers
+
+
+def test_missing_usage_is_estimated_not_zero(fake: FakeOpenAI, client: OpenAIClient) -> None:
+    fake.script(Reply.of_json(200, {"choices": [{"message": {"role": "assistant", "content": "x" * 400}}]}))
+
+    completion = client.complete(PROMPT, timeout=5)
+
+    assert completion.output_tokens == 100
+    assert completion.input_tokens > 0
+
+
+HTTP_DATE_NOW = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
+
+ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
+    ("429 Retry-After seconds", FakeOpenAI.rate_limited("7"), "throttled", True, 429, 7.0),
+    ("429 Retry-After date", FakeOpenAI.rate_limited("Wed, 21 Oct 2015 07:28:07 GMT"), "throttled", True, 429, 7.0),
+    ("429 insufficient_quota", FakeOpenAI.quota_exhausted(), "quota", False, 429, None),
+    ("500", FakeOpenAI.server_error(500), "unavailable", True, 500, None),
+    ("502 html", not_json(502), "unavailable", True, 502, None),
+    ("503", FakeOpenAI.server_error(503), "unavailable", True, 503, None),
+    ("400", FakeOpenAI.bad_request(400), "invalid_request", False, 400, None),
+    ("404", FakeOpenAI.bad_request(404), "invalid_request", False, 404, None),
+    ("422", FakeOpenAI.bad_request(422), "invalid_request", False, 422, None),
+    ("401", FakeOpenAI.unauthorized(), "auth", False, 401, None),
+    ("403", FakeOpenAI.forbidden(), "auth", False, 403, None),
+    ("malformed JSON", malformed_json(), "malformed", False, 200, None),
+    ("missing fields", FakeOpenAI.missing_fields(), "malformed", False, 200, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "kind", "retriable", "status", "retry_after"),
+    [case[1:] for case in ERRORS],
+    ids=[case[0] for case in ERRORS],
+)
+def test_errors_are_classified_and_cost_exactly_one_request(
+    fake: FakeOpenAI,
+    key_file: Path,
+    http: httpx.Client,
+    behaviour: Behaviour,
+    kind: str,
+    retriable: bool,
+    status: int | None,
+    retry_after: float | None,
+) -> None:
+    fake.script(behaviour)
+    key = SecretSource.from_file(key_file)
+    with OpenAIClient(f"{fake.url}/v1", key, "gpt-4o-mini", http=http, now=lambda: HTTP_DATE_NOW) as model:
+        error = _fails(model)
+
+    assert (error.provider, error.kind, error.retriable, error.status) == ("openai", kind, retriable, status)
+    assert error.retry_after == retry_after
+    assert fake.request_count == 1  # L3: no retry inside the adapter, whatever the error
+
+
+def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeOpenAI, client: OpenAIClient) -> None:
+    fake.script(fake.oversized(2_000_000))
+
+    error = _fails(client)
+
+    assert (error.kind, error.retriable) == ("malformed", False)
+    assert fake.request_count == 1
+
+
+def test_schema_breaking_output_is_returned_for_the_chain_to_validate(fake: FakeOpenAI, client: OpenAIClient) -> None:
+    fake.script(fake.schema_breaking())
+
+    assert client.complete(PROMPT, timeout=5).text == SCHEMA_BREAKING_TEXT
+
+
+@pytest.mark.parametrize("behaviour", [Hang(), StallAfterHeaders()], ids=["hang", "headers-then-stall"])
+def test_a_hanging_server_is_a_timeout_within_the_given_time(
+    fake: FakeOpenAI, client: OpenAIClient, behaviour: Behaviour
+) -> None:
+    fake.script(behaviour)
+    started = time.monotonic()
+
+    error = _fails(client, timeout=0.5)
+
+    elapsed = time.monotonic() - started
+    assert (error.kind, error.retriable) == ("timeout", True)
+    assert 0.45 <= elapsed < 1.5
+    assert fake.request_count == 1
+
+
+def test_a_refused_connection_is_retriable(key_file: Path, http: httpx.Client) -> None:
+    with FakeOpenAI() as gone:
+        url = f"{gone.url}/v1"
+    with OpenAIClient(url, SecretSource.from_file(key_file), "gpt-4o-mini", http=http) as model:
+        error = _fails(model, timeout=2)
+
+    assert (error.kind, error.retriable) == ("unavailable", True)
+
+
+def test_k3_a_rotated_key_is_reloaded_once_from_its_file(
+    fake: FakeOpenAI, client: OpenAIClient, key_file: Path
+) -> None:
+    fake.valid_keys = {"sk-test-new-key-0002"}
+
+    error = _fails(client)
+    assert (error.kind, error.retriable, error.status) == ("auth", False, 401)
+
+    key_file.write_text("sk-test-new-key-0002\n", encoding="utf-8")
+    assert client.reload_credentials() is True
+    assert client.complete(PROMPT, timeout=5).text == fake.reply_text
+    assert client.reload_credentials() is False  # unchanged: nothing to retry with
+    assert [r.headers["authorization"] for r in fake.requests] == [
+        "Bearer sk-test-old-key-0001",
+        "Bearer sk-test-new-key-0002",
+    ]
+
+
+def test_s2_the_api_key_never_appears_in_errors_logs_bodies_or_repr(
+    fake: FakeOpenAI, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    key_file = tmp_path / "canary.key"
+    key_file.write_text(CANARY_KEY, encoding="utf-8")
+    source = SecretSource.from_file(key_file)
+    # the provider echoes the key it was given, whole and in part
+    fake.script(
+        FakeOpenAI.unauthorized(shown_key=CANARY_KEY),
+        FakeOpenAI.unauthorized(shown_key=f"{CANARY_KEY[:12]}***{CANARY_KEY[-8:]}"),
+        FakeOpenAI.server_error(500),
+    )
+    errors: list[ProviderError] = []
+    with OpenAIClient(f"{fake.url}/v1", source, "gpt-4o-mini") as model:
+        for _ in range(3):
+            errors.append(_fails(model))
+        model.complete(PROMPT, timeout=5)
+        shown = [repr(model), str(model), repr(source), str(source)]
+
+    shown += [str(e) for e in errors] + [repr(e) for e in errors] + [caplog.text]
+    shown += [r.body.decode() for r in fake.requests]
+    for text in shown:
+        assert CANARY_KEY not in text
+        assert CANARY_KEY[:12] not in text
+        assert CANARY_KEY[-8:] not in text
+    assert all(e.__cause__ is None for e in errors)
