@@ -1,0 +1,115 @@
+"""The `api` PlanSource: a plan uploaded through `POST /api/v1/plans`, read back from the PlanStore.
+
+Two kinds of upload: the JSON of `terraform show -json PLANFILE`, or a tarball (optionally gzipped)
+of `.tf` files. The tarball is unpacked into a private temporary directory with hard limits: only
+regular files and directories, no absolute paths, no `..`, no links or devices, bounded count and size.
+"""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from tfreview.core.errors import InputError
+from tfreview.core.plan import ChangeSet
+from tfreview.core.ports import PlanStore
+from tfreview.core.records import StoredReview
+from tfreview.parsing.hcl import load_directory
+from tfreview.parsing.plan_json import load_plan
+
+PLAN_JSON_KINDS = frozenset({"plan", "plan_json", "json"})
+TARBALL_KINDS = frozenset({"tarball", "tar", "tar.gz", "tgz", "hcl", "hcl_tarball"})
+MAX_TAR_MEMBERS = 10_000
+MAX_TAR_BYTES = 256 * 1024 * 1024
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class UploadedPlanSource:
+    """Reads the (already redacted) upload named by the job payload's `plan_id` (or the review's)."""
+
+    kind = "api"
+
+    def __init__(self, plans: PlanStore) -> None:
+        self._plans = plans
+
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+        plan_id = payload.get("plan_id") or review.plan_id
+        if not isinstance(plan_id, str) or not plan_id:
+            raise InputError(f"review {review.id} names no uploaded plan")
+        stored = self._plans.get(plan_id)
+        if stored is None:
+            raise InputError(f"uploaded plan {plan_id} was not found (deleted or never stored)")
+        content, kind, _metadata = stored
+        if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
+            return change_set_from_tarball(content, label=f"upload {plan_id}")
+        return load_plan(content, path=f"upload {plan_id}")
+
+
+def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:
+    """Unpack a tarball of Terraform source safely and review every resource in it (as creates)."""
+    with tempfile.TemporaryDirectory(prefix="tfreview-upload-") as scratch:
+        root = Path(scratch)
+        _extract(content, root, label)
+        change_set = load_directory(_terraform_root(root, label))
+        change_set.label = label
+        return change_set
+
+
+def _looks_like_tar(content: bytes) -> bool:
+    if content.startswith(_GZIP_MAGIC):
+        return True
+    return len(content) > 262 and content[257:262] == b"ustar"
+
+
+def _extract(content: bytes, root: Path, label: str) -> None:
+    try:
+        with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as archive:
+            _extract_members(archive, root, label)
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise InputError(f"not a plan JSON nor a readable tarball of .tf files ({exc})", path=label) from None
+
+
+def _extract_members(archive: tarfile.TarFile, root: Path, label: str) -> None:
+    members = archive.getmembers()
+    if len(members) > MAX_TAR_MEMBERS:
+        raise InputError(f"the tarball has more than {MAX_TAR_MEMBERS} entries", path=label)
+    total = 0
+    for member in members:
+        relative = _safe_relative(member.name, label)
+        if relative is None:
+            continue
+        target = root.joinpath(*relative.parts)
+        if member.isdir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        if not member.isfile():
+            continue  # links, devices, fifos: never materialised
+        total += member.size
+        if total > MAX_TAR_BYTES:
+            raise InputError(f"the tarball unpacks to more than {MAX_TAR_BYTES} bytes", path=label)
+        source = archive.extractfile(member)
+        if source is None:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with source, open(target, "wb") as sink:
+            sink.write(source.read(member.size))
+
+
+def _safe_relative(name: str, label: str) -> PurePosixPath | None:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or "\\" in name:
+        raise InputError(f"the tarball entry {name!r} points outside the archive", path=label)
+    parts = [p for p in path.parts if p not in ("", ".")]
+    return PurePosixPath(*parts) if parts else None
+
+
+def _terraform_root(root: Path, label: str) -> Path:
+    """The directory holding the .tf files: the archive root, or its single top-level folder."""
+    if any(p.is_file() for p in root.glob("*.tf")):
+        return root
+    entries = list(root.iterdir())
+    if len(entries) == 1 and entries[0].is_dir() and any(p.is_file() for p in entries[0].glob("*.tf")):
+        return entries[0]
+    raise InputError("the tarball holds no .tf files at its top level (or in its single top folder)", path=label)

@@ -1,0 +1,53 @@
+"""The ONE place a worker decides whether a failure is worth retrying.
+
+    permanent   InputError, ConfigError, IntegrityError, NotFound   the job goes dead, the review FAILED with the reason
+    retriable   UpstreamError (StoreUnavailable, KeysUnavailable), AttemptTimedOut, TimeoutError, ConnectionError
+                                                                   backoff; the review stays queued with the reason
+    unexpected  anything else                                      retried up to max_attempts, then FAILED visibly
+
+The reason is one line for a human, scrubbed of anything that looks like a secret and bounded in length.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tfreview.core.errors import ConfigError, InputError, IntegrityError, NotFound, TfreviewError, UpstreamError
+from tfreview.core.redact import scrub_text
+
+REASON_MAX = 500
+PERMANENT = (InputError, ConfigError, IntegrityError, NotFound)
+RETRIABLE = (UpstreamError, TimeoutError, ConnectionError)
+
+
+class AttemptTimedOut(TimeoutError):
+    """The handler did not finish within the job timeout; the attempt is abandoned (its result discarded)."""
+
+    def __init__(self, job_id: int, seconds: float) -> None:
+        self.job_id = job_id
+        self.seconds = seconds
+        super().__init__(f"timed out after {seconds:g} s")
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    permanent: bool
+    reason: str
+
+
+def classify(error: BaseException) -> Failure:
+    """Permanent or retriable, with the reason to store on the job and the review."""
+    if isinstance(error, PERMANENT):
+        return Failure(True, reason_of(error))
+    if isinstance(error, RETRIABLE):
+        return Failure(False, reason_of(error))
+    return Failure(False, f"internal error: {reason_of(error)}")
+
+
+def reason_of(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    line = text[0] if text else ""
+    if not isinstance(error, (TfreviewError, AttemptTimedOut)):
+        line = f"{type(error).__name__}: {line}" if line else type(error).__name__
+    line = scrub_text(line)
+    return line if len(line) <= REASON_MAX else line[: REASON_MAX - 1] + "…"

@@ -1,0 +1,129 @@
+"""What each kind of job does. Handlers raise; `worker.errors.classify` decides what a failure means.
+
+review         fetch the input (PlanSource) → the same review() as the CLI → store it → enqueue its publish
+publish        hand the stored review to the Publisher (idempotent per review and content)
+spacelift_run  a run's plan comes from its after_plan upload (reviewed by that upload's job); note it, once
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Mapping
+
+from tfreview.core.errors import ConfigError, InputError, UpstreamError
+from tfreview.core.jobs import JobKind
+from tfreview.core.policy import Policy
+from tfreview.core.records import ReviewStatus, StoredReview
+from tfreview.core.review import review
+from tfreview.render.json_report import review_document
+from tfreview.rules import load_rules
+from tfreview.worker.attempt import Attempt
+from tfreview.worker.jobs import SPACELIFT_RUN, publish_job
+
+logger = logging.getLogger("tfreview.worker")
+
+Handler = Callable[[Attempt], None]
+FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
+UPLOADED = "api"  # the PlanSource kind of uploaded plans
+
+
+def handle_review(attempt: Attempt) -> None:
+    services, job = attempt.services, attempt.job
+    review_id = _text(job.payload, "review_id")
+    stored = services.reviews.get(review_id, job.tenant_id)
+    if stored is None:
+        raise InputError(f"review {review_id} does not exist")
+    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS)
+    # An uploaded plan is read from the store whatever its metadata says (a Spacelift after_plan upload too).
+    kind = UPLOADED if job.payload.get("plan_id") or stored.plan_id else stored.source.kind
+    source = services.sources.get(kind)
+    if source is None:
+        raise ConfigError(f"no plan source serves {kind!r} reviews")
+    change_set = source.fetch(stored, dict(job.payload))
+    # Policy: the defaults for now; a repository's .tfreview.toml is read once GitHub fetching exists.
+    result = review(change_set, load_rules(), Policy())
+    report = review_document(result)
+    attempt.check_lease()  # fencing: a lost or abandoned attempt writes nothing and publishes nothing
+    saved = services.reviews.save_result(
+        review_id, ReviewStatus.COMPLETED, report, result.verdict.value, dict(result.counts)
+    )
+    content_hash = saved.content_hash or _report_hash(report)
+    services.queue.enqueue(publish_job(saved, content_hash, max_attempts=services.settings.worker.max_attempts))
+
+
+def handle_publish(attempt: Attempt) -> None:
+    services, job = attempt.services, attempt.job
+    review_id = _text(job.payload, "review_id")
+    stored = services.reviews.get(review_id, job.tenant_id)
+    if stored is None:
+        raise InputError(f"review {review_id} does not exist; nothing to publish")
+    if stored.status not in FINISHED:
+        raise InputError(f"review {review_id} is {stored.status.value}; only a finished review is published")
+    wanted = job.payload.get("content_hash")
+    if wanted and stored.content_hash and wanted != stored.content_hash:
+        logger.info("review %s has newer content than this publish job; its own publish job shows it", review_id)
+        return
+    attempt.check_lease()
+    services.publisher.publish(stored)
+
+
+def handle_spacelift_run(attempt: Attempt) -> None:
+    """A run reached a reviewable state. Spacelift's API has no raw plan: the run is reviewed from the plan
+    its after_plan hook uploaded (`tfreview submit`), once — this run's review takes that upload's result
+    (published by the upload's own job), waits for it while it is being reviewed, or fails saying why."""
+    services, payload = attempt.services, attempt.job.payload
+    stack_id, run_id = _text(payload, "stack_id"), _text(payload, "run_id")
+    review_id = payload.get("review_id")
+    upload = next((r for r in _reviews_of_run(attempt, stack_id, run_id) if r.plan_id and r.id != review_id), None)
+    if not isinstance(review_id, str):
+        logger.info("spacelift run %s/%s: %s", stack_id, run_id, "uploaded" if upload else "no plan uploaded")
+        return
+    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS)
+    if upload is None:
+        raise UpstreamError(
+            f"no plan was uploaded for Spacelift run {stack_id}/{run_id} (yet); "
+            "the stack's after_plan hook must run `tfreview submit --spacelift-env`"
+        )
+    if upload.status is ReviewStatus.FAILED:
+        raise InputError(f"the review of this run's uploaded plan ({upload.id}) failed: {upload.status_reason}")
+    if upload.status not in FINISHED or upload.report is None:
+        raise UpstreamError(f"this run's uploaded plan is still being reviewed (review {upload.id})")
+    attempt.check_lease()
+    services.reviews.save_result(review_id, upload.status, upload.report, upload.verdict or "", dict(upload.counts))
+    logger.info(
+        "spacelift run %s/%s: review %s takes the result of upload review %s", stack_id, run_id, review_id, upload.id
+    )
+
+
+HANDLERS: Mapping[str, Handler] = {
+    JobKind.REVIEW.value: handle_review,
+    JobKind.PUBLISH.value: handle_publish,
+    SPACELIFT_RUN: handle_spacelift_run,
+}
+
+
+def _reviews_of_run(attempt: Attempt, stack_id: str, run_id: str) -> list[StoredReview]:
+    reviews = attempt.services.reviews
+    found: list[StoredReview] = []
+    cursor: str | None = None
+    for _ in range(20):  # bounded: a stack has few reviews per run
+        page = reviews.list(attempt.job.tenant_id, filters={"stack_id": stack_id}, limit=100, cursor=cursor)
+        found.extend(r for r in page.items if r.source.run_id == run_id)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return found
+
+
+def _text(payload: Mapping[str, object], name: str) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not value:
+        raise InputError(f"job payload lacks {name!r}")
+    return value
+
+
+def _report_hash(report: dict[str, object]) -> str:
+    canonical = json.dumps(report, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,105 @@
+"""How workers run: `tfreview worker` (its own process) and `tfreview serve` (threads inside the server).
+
+`python -m tfreview.worker.process` runs `run_worker_process(Settings())` — what the crash tests start.
+SIGTERM or SIGINT stops claiming; jobs in progress finish (bounded by the job timeout); a job left
+unfinished keeps its lease until it expires and is then claimed again, by this or another worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+from types import FrameType
+
+from tfreview.services import Services
+from tfreview.settings import Settings
+from tfreview.worker.reaper import Reaper
+from tfreview.worker.runner import Worker
+
+logger = logging.getLogger("tfreview.worker")
+
+
+class EmbeddedThreads(list[threading.Thread]):
+    """The started worker and reaper threads; `join(timeout)` waits for all of them within one budget."""
+
+    def join(self, timeout: float | None = None) -> bool:
+        """True when every thread stopped in time."""
+        import time
+
+        end = None if timeout is None else time.monotonic() + timeout
+        for thread in self:
+            thread.join(None if end is None else max(0.0, end - time.monotonic()))
+        return not any(thread.is_alive() for thread in self)
+
+
+def worker_id(suffix: str = "") -> str:
+    base = f"{socket.gethostname()}:{os.getpid()}"
+    return f"{base}:{suffix}" if suffix else base
+
+
+def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedThreads:
+    """Start settings.worker.concurrency worker threads and the reaper; they run until `stop_event` is set."""
+    worker = Worker(services, worker_id(), stop_event=stop_event)
+    reaper = Reaper(services, stop_event=stop_event)
+    threads = EmbeddedThreads(
+        threading.Thread(target=worker.loop, name=f"tfreview-worker-{n}", daemon=True)
+        for n in range(max(1, services.settings.worker.concurrency))
+    )
+    threads.append(threading.Thread(target=reaper.run, name="tfreview-reaper", daemon=True))
+    for thread in threads:
+        thread.start()
+    logger.info("worker %s: %s thread(s) and the reaper started", worker.worker_id, len(threads) - 1)
+    return threads
+
+
+def run_worker_process(settings: Settings, *, stop_event: threading.Event | None = None) -> int:
+    """`tfreview worker`: build the services, run workers and the reaper until SIGTERM/SIGINT; exit 0."""
+    from tfreview.wiring import build_services
+
+    stop = stop_event or threading.Event()
+    services = build_services(settings)
+    try:
+        previous = _stop_on_signals(stop)
+        try:
+            threads = start_embedded(services, stop)
+            while not stop.wait(1.0):
+                pass
+            logger.info("stopping: finishing the jobs in progress")
+            finished = threads.join(services.settings.worker.review_deadline_seconds)
+            if not finished:
+                logger.warning("stopping with jobs still running; their leases will expire and they run again")
+        finally:
+            _restore_signals(previous)
+    finally:
+        close = getattr(services, "close", None)
+        if callable(close):
+            close()
+    return 0
+
+
+def _stop_on_signals(stop: threading.Event) -> dict[int, object]:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    return {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def _restore_signals(previous: dict[int, object]) -> None:
+    for sig, handler in previous.items():
+        signal.signal(sig, handler)  # type: ignore[arg-type]  # exactly what signal.signal returned before
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
+    return run_worker_process(Settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""The reaper: returns expired leases to the queue, and the deadline watchdog: no review stays stuck.
+
+Every `reaper_interval_seconds`:
+1. `queue.reap()` re-queues jobs whose lease expired (a crashed or frozen worker), or dead-letters
+   them when out of attempts;
+2. a review still `queued`/`in_progress` past its deadline is re-queued ONCE (a fresh review job
+   keyed `review:<id>:deadline`; the queue's idempotency key is the memory of "once"); when it is
+   still not finished one more deadline later, it is marked FAILED with reason "deadline exceeded".
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tfreview.core.jobs import JobKind, NewJob
+from tfreview.core.records import ReviewStatus, StoredReview
+from tfreview.services import Services
+from tfreview.worker.errors import reason_of
+
+logger = logging.getLogger("tfreview.worker")
+
+Clock = Callable[[], datetime]
+DEADLINE_EXCEEDED = "deadline exceeded"
+_OPEN = (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS)
+_SCAN_PAGES = 50  # bounded per sweep (5,000 open reviews); the next sweep sees the rest
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    reaped: int = 0  # expired leases returned to the queue (or dead-lettered)
+    requeued: int = 0  # reviews past their deadline given one more job
+    failed: int = 0  # reviews past their deadline twice: FAILED, "deadline exceeded"
+
+
+class Reaper:
+    def __init__(
+        self, services: Services, *, clock: Clock | None = None, stop_event: threading.Event | None = None
+    ) -> None:
+        self.services = services
+        self.clock = clock or _utcnow
+        self.stop_event = stop_event or threading.Event()
+
+    def run(self) -> None:
+        """Sweep every reaper_interval_seconds until stop_event is set; a failing sweep is logged and retried."""
+        interval = self.services.settings.worker.reaper_interval_seconds
+        while not self.stop_event.is_set():
+            try:
+                self.run_once()
+            except Exception as exc:  # the store is down: try again next interval
+                logger.warning("reaper: sweep failed: %s", reason_of(exc))
+            self.stop_event.wait(interval)
+
+    def run_once(self) -> Sweep:
+        reaped = self.services.queue.reap()
+        if reaped:
+            logger.warning("reaper: %s job(s) had an expired lease; re-queued", reaped)
+        requeued = failed = 0
+        now = self.clock()
+        deadline = timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
+        for stored in list(self._open_reviews()):
+            due = _as_utc(stored.deadline_at) if stored.deadline_at else _as_utc(stored.created_at) + deadline
+            if now <= due:
+                continue
+            if now > due + deadline:
+                self._fail(stored)
+                failed += 1
+            elif self._requeue(stored):
+                requeued += 1
+        return Sweep(reaped, requeued, failed)
+
+    def _open_reviews(self) -> Iterator[StoredReview]:
+        for status in _OPEN:
+            cursor: str | None = None
+            for _ in range(_SCAN_PAGES):
+                page = self.services.reviews.list(None, filters={"status": status.value}, limit=100, cursor=cursor)
+                yield from page.items
+                cursor = page.next_cursor
+                if cursor is None:
+                    break
+
+    def _requeue(self, stored: StoredReview) -> bool:
+        payload: dict[str, object] = {"review_id": stored.id}
+        if stored.plan_id:
+            payload["plan_id"] = stored.plan_id
+        else:
+            payload.update(self._original_payload(stored))
+        job = NewJob(
+            JobKind.REVIEW.value,
+            stored.tenant_id,
+            f"review:{stored.id}:deadline",
+            payload,
+            self.services.settings.worker.max_attempts,
+        )
+        _, created = self.services.queue.enqueue(job)
+        if created:
+            logger.warning("review %s passed its deadline; re-queued once", stored.id)
+            self.services.reviews.set_status(stored.id, ReviewStatus.QUEUED, f"{DEADLINE_EXCEEDED}; re-queued once")
+        return created
+
+    def _original_payload(self, stored: StoredReview) -> dict[str, object]:
+        """The payload of the review's first job (it names the uploaded plan), when still listed."""
+        cursor: str | None = None
+        for _ in range(10):
+            page = self.services.queue.list(tenant_id=stored.tenant_id, limit=100, cursor=cursor)
+            for job in page.items:
+                if job.kind == JobKind.REVIEW.value and job.payload.get("review_id") == stored.id:
+                    return dict(job.payload)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        return {}
+
+    def _fail(self, stored: StoredReview) -> None:
+        logger.error("review %s is still %s past its deadline; marked failed", stored.id, stored.status.value)
+        self.services.reviews.set_status(stored.id, ReviewStatus.FAILED, DEADLINE_EXCEEDED)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,181 @@
+"""The worker loop: claim → run the handler under a lease (heartbeat, timeout) → complete or fail.
+
+Delivery is at-least-once: a job whose worker dies is re-claimed after its lease expires. Every write
+of a result is fenced by the attempt token (`Attempt.check_lease`, `queue.complete`), so a worker that
+lost its lease — a zombie after a pause, or an attempt abandoned at its timeout — writes nothing and
+publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from tfreview.core.errors import ConfigError
+from tfreview.core.jobs import Job, JobKind, JobState, StaleAttempt
+from tfreview.core.records import ReviewStatus
+from tfreview.services import Services
+from tfreview.worker.attempt import Attempt
+from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
+from tfreview.worker.handlers import HANDLERS, Handler
+from tfreview.worker.jobs import SPACELIFT_RUN
+
+logger = logging.getLogger("tfreview.worker")
+REVIEW_KINDS = (JobKind.REVIEW.value, SPACELIFT_RUN)  # jobs whose failure is shown on their review
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one claimed job (returned by `Worker.run_once`, for tests and metrics)."""
+
+    job: Job
+    result: str  # "succeeded" | "retrying" | "dead" | "discarded" (lease lost: nothing written)
+    reason: str | None = None
+
+
+class Worker:
+    def __init__(
+        self,
+        services: Services,
+        worker_id: str,
+        *,
+        stop_event: threading.Event | None = None,
+        handlers: Mapping[str, Handler] | None = None,
+        kinds: Sequence[str] | None = None,
+        job_timeout_seconds: float | None = None,
+    ) -> None:
+        self.services = services
+        self.worker_id = worker_id
+        self.stop_event = stop_event or threading.Event()
+        self.handlers = dict(handlers if handlers is not None else HANDLERS)
+        self.kinds = list(kinds) if kinds is not None else None
+        settings = services.settings.worker
+        # One attempt may not outlive the review deadline; the lease is kept alive by heartbeats meanwhile.
+        self.job_timeout_seconds = job_timeout_seconds or settings.review_deadline_seconds
+
+    # --- the loop ------------------------------------------------------------------------------
+
+    def run_once(self) -> Outcome | None:
+        """Claim one job and process it; None when nothing is runnable."""
+        job = self.services.queue.claim(self.worker_id, kinds=self.kinds or None)
+        if job is None:
+            return None
+        return self.process(job)
+
+    def run(self, concurrency: int | None = None) -> None:
+        """Process jobs on `concurrency` threads until `stop_event` is set; in-flight jobs finish first."""
+        count = concurrency or self.services.settings.worker.concurrency
+        threads = [threading.Thread(target=self.loop, name=f"{self.worker_id}/{n}", daemon=True) for n in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def loop(self) -> None:
+        poll = self.services.settings.worker.poll_interval_seconds
+        idle = poll
+        while not self.stop_event.is_set():
+            try:
+                outcome = self.run_once()
+            except Exception as exc:  # the store is down or locked: back off, never die
+                logger.warning("worker %s: cannot claim: %s", self.worker_id, reason_of(exc))
+                idle = min(idle * 2, 30.0)
+                self.stop_event.wait(idle)
+                continue
+            idle = poll
+            if outcome is None:
+                self.stop_event.wait(poll)
+
+    # --- one job -------------------------------------------------------------------------------
+
+    def process(self, job: Job) -> Outcome:
+        attempt = Attempt(self.services, job)
+        handler = self.handlers.get(job.kind)
+        error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(job)
+        if error is None:
+            try:
+                self.services.queue.complete(job.id, attempt.token)
+            except StaleAttempt:
+                logger.warning("job %s: lease lost before completion; result discarded", job.id)
+                return Outcome(job, "discarded", "lease lost")
+            return Outcome(job, "succeeded")
+        if isinstance(error, StaleAttempt):
+            logger.warning("job %s: lease lost during attempt %s; result discarded", job.id, job.attempts)
+            return Outcome(job, "discarded", "lease lost")
+        return self._fail(attempt, error)
+
+    def _run_handler(self, attempt: Attempt, handler: Handler) -> BaseException | None:
+        """Run the handler on its own thread, heartbeating meanwhile; abandon it at the job timeout."""
+        done = threading.Event()
+        errors: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                handler(attempt)
+            except BaseException as exc:  # handed to the runner, which classifies it
+                errors.append(exc)
+            finally:
+                done.set()
+
+        runner = threading.Thread(target=target, name=f"job-{attempt.job.id}", daemon=True)
+        beat = threading.Thread(
+            target=self._heartbeat, args=(attempt, done), name=f"beat-{attempt.job.id}", daemon=True
+        )
+        runner.start()
+        beat.start()
+        finished = done.wait(self.job_timeout_seconds)
+        if not finished:
+            attempt.abandon()  # the handler thread may still wake; check_lease() stops its writes
+            done.set()  # stops the heartbeat
+            beat.join()
+            return AttemptTimedOut(attempt.job.id, self.job_timeout_seconds)
+        beat.join()
+        return errors[0] if errors else None
+
+    def _heartbeat(self, attempt: Attempt, done: threading.Event) -> None:
+        interval = self.services.settings.worker.heartbeat_seconds
+        while not done.wait(interval):
+            try:
+                self.services.queue.heartbeat(attempt.job.id, attempt.token)
+            except StaleAttempt:
+                attempt.mark_lost()
+                logger.warning("job %s: heartbeat refused; the lease was lost", attempt.job.id)
+                return
+            except Exception as exc:  # the store blipped; try again at the next beat
+                logger.warning("job %s: heartbeat failed: %s", attempt.job.id, reason_of(exc))
+
+    def _fail(self, attempt: Attempt, error: BaseException) -> Outcome:
+        job = attempt.job
+        failure = classify(error)
+        logger.warning("job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, failure.reason)
+        try:
+            failed = self.services.queue.fail(job.id, attempt.token, failure.reason, permanent=failure.permanent)
+        except StaleAttempt:
+            return Outcome(job, "discarded", "lease lost")
+        dead = failed.state == JobState.DEAD
+        if dead:
+            logger.error("job %s (%s) is dead: %s", job.id, job.kind, failure.reason)
+        self._mark_review(job, failure.reason, dead=dead)
+        return Outcome(failed, "dead" if dead else "retrying", failure.reason)
+
+    def _mark_review(self, job: Job, reason: str, *, dead: bool) -> None:
+        review_id = job.payload.get("review_id")
+        if job.kind not in REVIEW_KINDS or not isinstance(review_id, str):
+            return
+        if dead:
+            status, text = ReviewStatus.FAILED, reason
+        else:
+            status, text = (
+                ReviewStatus.QUEUED,
+                f"attempt {job.attempts} of {job.max_attempts} failed: {reason}; retrying",
+            )
+        try:
+            self.services.reviews.set_status(review_id, status, text)
+        except Exception as exc:  # an absent review, a store blip: the job state already says it
+            logger.warning("review %s: cannot record %s: %s", review_id, status.value, reason_of(exc))
+
+
+def _unknown_kind(job: Job) -> BaseException:
+    return ConfigError(f"no handler for jobs of kind {job.kind!r}")

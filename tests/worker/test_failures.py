@@ -1,0 +1,171 @@
+"""Failure classification: permanent failures go dead at once, retriable ones back off, then fail visibly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tfreview.core.errors import (
+    ConfigError,
+    InputError,
+    IntegrityError,
+    KeysUnavailable,
+    NotFound,
+    StoreUnavailable,
+    UpstreamError,
+)
+from tfreview.core.jobs import JobState
+from tfreview.core.records import ReviewStatus, SourceInfo
+from tfreview.sources.uploaded import UploadedPlanSource
+from tfreview.worker.errors import AttemptTimedOut, classify
+from tfreview.worker.jobs import review_job
+from tfreview.worker.runner import Worker
+
+from .conftest import TENANT, Backend, upload
+from .sources import FailingSource
+
+CANARY = "AKIAZ7Q2CANARY9X4WLM"  # shaped like an AWS access key id: must never reach a stored reason
+
+
+@pytest.mark.parametrize(
+    ("error", "permanent"),
+    [
+        (InputError("not a plan"), True),
+        (ConfigError("bad .tfreview.toml"), True),
+        (IntegrityError("plan p1"), True),
+        (NotFound("review r1"), True),
+        (UpstreamError("GitHub 502"), False),
+        (StoreUnavailable("database is locked"), False),
+        (KeysUnavailable("JWKS down"), False),
+        (AttemptTimedOut(1, 3.0), False),
+        (TimeoutError("read timed out"), False),
+        (ConnectionResetError("reset by peer"), False),
+        (RuntimeError("a bug"), False),
+    ],
+)
+def test_classification(error: BaseException, permanent: bool) -> None:
+    assert classify(error).permanent is permanent
+
+
+def test_an_unexpected_error_is_named_and_its_secrets_scrubbed() -> None:
+    failure = classify(KeyError(f"token {CANARY}"))
+    assert failure.reason.startswith("internal error: KeyError")
+    assert CANARY not in failure.reason
+
+
+def test_a_missing_plan_fails_the_review_permanently(backend: Backend) -> None:
+    services = backend.services
+    review_id = "r-missing-plan"
+    from datetime import UTC, datetime
+
+    from tfreview.core.records import Delivery
+
+    delivery = Delivery("api", "k-missing", "plan_upload", TENANT, "", datetime.now(UTC))
+    services.intake.accept(
+        delivery, b"{}", review_job(TENANT, review_id, plan_id="no-such-plan"), review=(review_id, SourceInfo("api"))
+    )
+
+    outcome = Worker(services, "w1").run_once()
+
+    assert outcome is not None
+    assert outcome.result == "dead"
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason == "uploaded plan no-such-plan was not found (deleted or never stored)"
+    assert outcome.job.attempts == 1
+    assert backend.publisher.published == []
+
+
+def test_a_plan_that_is_not_json_fails_permanently_with_the_parser_message(backend: Backend) -> None:
+    services = backend.services
+    review_id, _ = upload(services)
+    services.sources = {"api": FailingSource(InputError("expected the JSON of `terraform show -json`", path="x"))}
+
+    outcome = Worker(services, "w1").run_once()
+
+    assert outcome is not None
+    assert outcome.result == "dead"
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason == "x: expected the JSON of `terraform show -json`"
+
+
+def test_github_reviews_fail_clearly_until_github_fetching_exists(backend: Backend) -> None:
+    services = backend.services
+    review_id = "r-github"
+    from datetime import UTC, datetime
+
+    from tfreview.core.records import Delivery
+
+    delivery = Delivery("github", "guid-1", "pull_request.opened", TENANT, "", datetime.now(UTC))
+    source = SourceInfo("github", repository="octo/infra", pull_request=7, commit_sha="abc")
+    services.intake.accept(delivery, b"{}", review_job(TENANT, review_id), review=(review_id, source))
+
+    outcome = Worker(services, "w1").run_once()
+
+    assert outcome is not None
+    assert outcome.result == "dead"
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason == "GitHub pull-request fetching is not configured yet"
+
+
+@pytest.mark.parametrize("error", [UpstreamError("GitHub answered 502"), RuntimeError(f"boom {CANARY}")])
+def test_retriable_failures_back_off_then_fail_visibly(backend: Backend, error: BaseException) -> None:
+    services = backend.services
+    review_id, _ = upload(services)
+    services.sources = {"api": FailingSource(error)}
+    worker = Worker(services, "w1")
+    max_attempts = services.settings.worker.max_attempts
+
+    for attempt in range(1, max_attempts):
+        outcome = worker.run_once()
+        assert outcome is not None
+        assert outcome.result == "retrying"
+        stored = services.reviews.get(review_id)
+        assert stored is not None
+        assert stored.status is ReviewStatus.QUEUED
+        assert stored.status_reason is not None
+        assert stored.status_reason.startswith(f"attempt {attempt} of {max_attempts} failed: ")
+        assert stored.status_reason.endswith("; retrying")
+        assert outcome.job.run_after >= backend.clock()  # backoff: not runnable before run_after
+        backend.clock.advance(services.settings.worker.backoff_cap_seconds + 1)
+
+    last = worker.run_once()
+    assert last is not None
+    assert last.result == "dead"
+    job = services.queue.get(last.job.id)
+    assert job is not None
+    assert job.state == JobState.DEAD
+    assert job.attempts == max_attempts
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason is not None
+    assert CANARY not in stored.status_reason
+    assert job.last_error is not None
+    assert CANARY not in job.last_error
+    assert backend.publisher.published == []
+
+
+def test_a_transient_failure_then_success_completes_the_review(backend: Backend) -> None:
+    services = backend.services
+    review_id, _ = upload(services)
+    services.sources = {
+        "api": FailingSource(StoreUnavailable("database is locked"), times=1, inner=UploadedPlanSource(services.plans))
+    }
+    worker = Worker(services, "w1")
+
+    first = worker.run_once()
+    assert first is not None
+    assert first.result == "retrying"
+    backend.clock.advance(10)
+    second = worker.run_once()
+    assert second is not None
+    assert second.result == "succeeded"
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.COMPLETED
+    assert stored.status_reason is None

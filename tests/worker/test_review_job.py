@@ -1,0 +1,162 @@
+"""A review job end to end: uploaded plan → worker → stored review → publish job → one publish."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+from datetime import UTC, datetime
+
+from tfreview.core.jobs import JobKind, JobState, NewJob
+from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.worker.jobs import SPACELIFT_RUN
+from tfreview.worker.runner import Outcome, Worker
+
+from .conftest import TENANT, Backend, upload
+
+
+def drain(worker: Worker, limit: int = 1000) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for _ in range(limit):
+        outcome = worker.run_once()
+        if outcome is None:
+            return outcomes
+        outcomes.append(outcome)
+    raise AssertionError("the queue never drained")
+
+
+def test_review_job_stores_the_review_and_publishes_it_once(backend: Backend) -> None:
+    services = backend.services
+    review_id, _ = upload(services)
+    worker = Worker(services, "w1")
+
+    first = worker.run_once()
+    assert first is not None
+    assert first.job.kind == JobKind.REVIEW
+    assert first.result == "succeeded"
+    stored = services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    assert stored.status is ReviewStatus.COMPLETED
+    assert stored.verdict == "fail"
+    assert stored.report is not None
+    assert len(stored.report["findings"]) == 9
+    assert stored.content_hash
+    assert len(stored.content_hash) == 64
+    assert stored.counts["findings"]["introduced"] == 9
+    assert backend.publisher.published == []  # publishing is its own job
+
+    second = worker.run_once()
+    assert second is not None
+    assert second.job.kind == JobKind.PUBLISH
+    assert second.result == "succeeded"
+    assert second.job.idempotency_key == f"publish:{review_id}:{stored.content_hash}"
+    assert backend.publisher.published == [review_id]
+    assert drain(worker) == []
+    assert services.queue.depth() == 0
+
+
+def test_a_tarball_of_terraform_sources_is_reviewed(backend: Backend) -> None:
+    main_tf = b'resource "aws_s3_bucket_acl" "logs" {\n  bucket = "logs"\n  acl    = "public-read"\n}\n'
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        info = tarfile.TarInfo("infra/main.tf")
+        info.size = len(main_tf)
+        archive.addfile(info, io.BytesIO(main_tf))
+    review_id, _ = upload(backend.services, buffer.getvalue(), kind="tarball")
+
+    outcomes = drain(Worker(backend.services, "w1"))
+
+    assert [o.result for o in outcomes] == ["succeeded", "succeeded"]
+    stored = backend.services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.COMPLETED
+    assert stored.report is not None
+    assert stored.report["source"] == "hcl"
+    assert {f["address"] for f in stored.report["findings"]} == {"aws_s3_bucket_acl.logs"}
+    assert backend.publisher.published == [review_id]
+
+
+def test_a_publisher_failure_is_retried_and_the_review_stays_completed(backend: Backend) -> None:
+    from tfreview.core.errors import UpstreamError
+
+    services = backend.services
+    review_id, _ = upload(services)
+    backend.publisher.fail_next(UpstreamError("GitHub answered 502"))
+    worker = Worker(services, "w1")
+
+    outcomes = drain(worker)
+    assert [o.result for o in outcomes] == ["succeeded", "retrying"]
+    backend.clock.advance(10)
+    outcomes = drain(worker)
+    assert [o.result for o in outcomes] == ["succeeded"]
+    assert backend.publisher.published == [review_id]
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.COMPLETED
+
+
+def test_a_repeated_review_publishes_the_same_content_once(backend: Backend) -> None:
+    """At-least-once execution: the review job runs twice (e.g. after a crash), the publish happens once."""
+    services = backend.services
+    review_id, plan_id = upload(services)
+    again = NewJob(
+        JobKind.REVIEW.value, TENANT, f"review:{review_id}:again", {"review_id": review_id, "plan_id": plan_id}
+    )
+    services.queue.enqueue(again)
+    outcomes = drain(Worker(services, "w1"))
+    assert sorted(o.job.kind for o in outcomes) == ["publish", "review", "review"]
+    assert backend.publisher.published == [review_id]
+
+
+def test_spacelift_run_job_finds_the_uploaded_review_or_does_nothing(backend: Backend) -> None:
+    from tfreview.worker.jobs import spacelift_run_job
+
+    services = backend.services
+    job, created = services.queue.enqueue(spacelift_run_job(TENANT, "stack-1", "run-1"))
+    assert created
+    outcome = Worker(services, "w1").run_once()
+    assert outcome is not None
+    assert outcome.result == "succeeded"
+    done = services.queue.get(job.id)
+    assert done is not None
+    assert done.state == JobState.SUCCEEDED
+    assert backend.publisher.published == []
+
+
+def test_a_spacelift_run_takes_the_result_of_its_uploaded_plan_published_once(backend: Backend) -> None:
+    services = backend.services
+    run = SourceInfo("spacelift", stack_id="stack-1", run_id="run-7", account="acme")
+    webhook_review = "r-webhook"
+    job = NewJob(
+        SPACELIFT_RUN,
+        TENANT,
+        "spacelift:stack-1:run-7",
+        {"stack_id": "stack-1", "run_id": "run-7", "review_id": webhook_review},
+    )
+    services.intake.accept(
+        Delivery("spacelift", "run-7:FINISHED:3", "run_state.FINISHED", TENANT, "", datetime.now(UTC)),
+        b"{}",
+        job,
+        review=(webhook_review, run),
+    )
+    worker = Worker(services, "w1")
+
+    waiting = worker.run_once()  # the webhook came first: no upload yet
+    assert waiting is not None
+    assert waiting.result == "retrying"
+    stored = services.reviews.get(webhook_review)
+    assert stored is not None
+    assert stored.status is ReviewStatus.QUEUED
+    assert "no plan was uploaded for Spacelift run stack-1/run-7" in (stored.status_reason or "")
+
+    upload_review, _ = upload(services, source=run)  # the after_plan hook's upload, with the run's metadata
+    backend.clock.advance(60)
+    drain(worker)
+
+    uploaded = services.reviews.get(upload_review)
+    taken = services.reviews.get(webhook_review)
+    assert uploaded is not None
+    assert taken is not None
+    assert uploaded.status is ReviewStatus.COMPLETED
+    assert taken.status is ReviewStatus.COMPLETED
+    assert taken.content_hash == uploaded.content_hash
+    assert backend.publisher.published == [upload_review]
