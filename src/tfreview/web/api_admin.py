@@ -1,0 +1,115 @@
+"""Admin routes: deliveries (list, requeue) and jobs (list, retry dead ones). Scope `admin` (else 403).
+
+A tenant admin sees only their tenant; an operator (admin without a tenant) sees every tenant.
+Another tenant's delivery or job is 404, like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from tfreview.core.errors import NotFound
+from tfreview.core.jobs import JobState
+from tfreview.core.records import Delivery
+from tfreview.services import Services
+from tfreview.web.context import Admin, ServicesDep
+from tfreview.web.models import DeliveryOut, DeliveryPage, JobOut, JobPage, ProblemOut
+from tfreview.web.problems import Conflict
+
+router = APIRouter(prefix="/api/v1", tags=["admin"])
+_ERRORS: dict[int | str, dict[str, object]] = {s: {"model": ProblemOut} for s in (401, 403, 404, 422, 503)}
+_CONFLICT: dict[int | str, dict[str, object]] = {409: {"model": ProblemOut, "description": "nothing to requeue"}}
+ObjectId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+Limit = Annotated[int, Query(ge=1, description="page size (clamped to api.page_size_max)")]
+Cursor = Annotated[str | None, Query(max_length=512)]
+_SCAN_PAGES = 1000  # bound on the delivery look-up by id (the Intake port has no get-by-id yet)
+
+
+@router.get("/deliveries", response_model=DeliveryPage, responses=_ERRORS, summary="List stored deliveries")
+def list_deliveries(
+    principal: Admin,
+    services: ServicesDep,
+    source: Annotated[Literal["github", "spacelift", "api"] | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> DeliveryPage:
+    page = services.intake.list(
+        tenant_id=principal.tenant_id,
+        source=source,
+        limit=min(limit, services.settings.api.page_size_max),
+        cursor=cursor,
+    )
+    return DeliveryPage(items=[DeliveryOut.of(d) for d in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/deliveries/{delivery_id}/requeue",
+    response_model=JobOut,
+    status_code=202,
+    responses={**_ERRORS, **_CONFLICT},
+    summary="Queue a delivery's dead job again",
+)
+def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut:
+    delivery = _find_delivery(services, delivery_id, principal.tenant_id)
+    if delivery.job_id is None:
+        raise Conflict(f"delivery {delivery_id} ({delivery.status}) created no job; there is nothing to requeue")
+    job = services.queue.get(delivery.job_id)
+    if job is None:
+        raise NotFound(f"delivery {delivery_id} not found")
+    if job.state is not JobState.DEAD:
+        raise Conflict(f"delivery {delivery_id}'s job {job.id} is {job.state.value}; only a dead job is requeued")
+    retried = services.queue.retry(job.id, principal.tenant_id)
+    if retried is None:
+        raise NotFound(f"delivery {delivery_id} not found")
+    return JobOut.of(retried)
+
+
+@router.get("/jobs", response_model=JobPage, responses=_ERRORS, summary="List jobs (e.g. state=dead)")
+def list_jobs(
+    principal: Admin,
+    services: ServicesDep,
+    state: Annotated[JobState | None, Query()] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> JobPage:
+    page = services.queue.list(
+        state=state.value if state is not None else None,
+        tenant_id=principal.tenant_id,
+        limit=min(limit, services.settings.api.page_size_max),
+        cursor=cursor,
+    )
+    return JobPage(items=[JobOut.of(j) for j in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/jobs/{job_id}/retry",
+    response_model=JobOut,
+    status_code=202,
+    responses={**_ERRORS, **_CONFLICT},
+    summary="Queue a dead job again",
+)
+def retry_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut:
+    job = services.queue.get(job_id)
+    if job is None or (principal.tenant_id is not None and job.tenant_id != principal.tenant_id):
+        raise NotFound(f"job {job_id} not found")
+    if job.state is not JobState.DEAD:
+        raise Conflict(f"job {job_id} is {job.state.value}; only a dead job is retried")
+    retried = services.queue.retry(job_id, principal.tenant_id)
+    if retried is None:
+        raise NotFound(f"job {job_id} not found")
+    return JobOut.of(retried)
+
+
+def _find_delivery(services: Services, delivery_id: int, tenant_id: str | None) -> Delivery:
+    cursor: str | None = None
+    for _ in range(_SCAN_PAGES):
+        page = services.intake.list(tenant_id=tenant_id, limit=200, cursor=cursor)
+        for delivery in page.items:
+            if delivery.id == delivery_id:
+                return delivery
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    raise NotFound(f"delivery {delivery_id} not found")

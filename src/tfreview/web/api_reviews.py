@@ -1,0 +1,106 @@
+"""/api/v1/reviews: list (filters, cursor pagination), one review with its report, retry a failed one.
+
+Every query is scoped to the caller's tenant: another tenant's review is 404, exactly like a
+missing one (no existence leak).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query
+
+from tfreview.core.errors import NotFound
+from tfreview.core.jobs import NewJob
+from tfreview.core.records import ReviewStatus, StoredReview
+from tfreview.services import Services
+from tfreview.web.context import Reader, ServicesDep, Writer
+from tfreview.web.models import ProblemOut, RetryAnswer, ReviewDetail, ReviewOut, ReviewPage
+from tfreview.web.problems import Conflict
+
+router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])
+_ERRORS: dict[int | str, dict[str, object]] = {s: {"model": ProblemOut} for s in (401, 403, 404, 422, 503)}
+ReviewId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")]
+Limit = Annotated[int, Query(ge=1, description="page size (clamped to api.page_size_max)")]
+Cursor = Annotated[str | None, Query(max_length=512, description="next_cursor of the previous page")]
+
+
+@router.get("", response_model=ReviewPage, responses=_ERRORS, summary="List reviews")
+def list_reviews(
+    principal: Reader,
+    services: ServicesDep,
+    source: Annotated[Literal["github", "spacelift", "api"] | None, Query()] = None,
+    repository: Annotated[str | None, Query(max_length=201)] = None,
+    stack_id: Annotated[str | None, Query(max_length=128)] = None,
+    status: Annotated[ReviewStatus | None, Query()] = None,
+    verdict: Annotated[Literal["pass", "warn", "fail"] | None, Query()] = None,
+    since: Annotated[datetime | None, Query(description="created at or after (ISO 8601)")] = None,
+    until: Annotated[datetime | None, Query(description="created before (ISO 8601)")] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ReviewPage:
+    filters: dict[str, str] = {}
+    for name, value in (("source", source), ("repository", repository), ("stack_id", stack_id), ("verdict", verdict)):
+        if value is not None:
+            filters[name] = value
+    if status is not None:
+        filters["status"] = status.value
+    if since is not None:
+        filters["since"] = _utc(since).isoformat()
+    if until is not None:
+        filters["until"] = _utc(until).isoformat()
+    page = services.reviews.list(
+        principal.tenant_id, filters=filters, limit=min(limit, services.settings.api.page_size_max), cursor=cursor
+    )
+    return ReviewPage(items=[ReviewOut.of(review) for review in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{review_id}", response_model=ReviewDetail, responses=_ERRORS, summary="One review with its report")
+def get_review(review_id: ReviewId, principal: Reader, services: ServicesDep) -> ReviewDetail:
+    return ReviewDetail.of(_review(services, review_id, principal.tenant_id))
+
+
+@router.post(
+    "/{review_id}/retry",
+    response_model=RetryAnswer,
+    status_code=202,
+    responses={**_ERRORS, 409: {"model": ProblemOut, "description": "the review has not failed"}},
+    summary="Queue a failed review again",
+)
+def retry_review(review_id: ReviewId, principal: Writer, services: ServicesDep) -> RetryAnswer:
+    review = _review(services, review_id, principal.tenant_id)
+    if review.status is not ReviewStatus.FAILED:
+        raise Conflict(f"review {review_id} is {review.status.value}; only a failed review can be retried")
+    # One retry per failure: a double click finds the same job (the key names the failure instant).
+    key = f"retry:{review.id}:{review.updated_at.isoformat()}"
+    payload: dict[str, object] = {"review_id": review.id, "retry": True, "source": review.source.kind}
+    for name in ("repository", "pull_request", "commit_sha", "stack_id", "run_id", "account"):
+        value = getattr(review.source, name)
+        if value is not None:
+            payload[name] = value
+    if review.plan_id is not None:
+        payload["plan_id"] = review.plan_id
+    kind = "spacelift_run" if review.source.kind == "spacelift" and review.plan_id is None else "review"
+    job, _created = services.queue.enqueue(
+        NewJob(
+            kind=kind,
+            tenant_id=review.tenant_id,
+            idempotency_key=key,
+            payload=payload,
+            max_attempts=services.settings.worker.max_attempts,
+        )
+    )
+    services.reviews.set_status(review.id, ReviewStatus.QUEUED, "retried by request")
+    return RetryAnswer(review=review.id, job=job.id, status=ReviewStatus.QUEUED.value)
+
+
+def _review(services: Services, review_id: str, tenant_id: str | None) -> StoredReview:
+    review = services.reviews.get(review_id, tenant_id)
+    if review is None:
+        raise NotFound(f"review {review_id} not found")
+    return review
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

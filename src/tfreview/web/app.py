@@ -1,0 +1,68 @@
+"""The app factory: `create_app(services)` → FastAPI. Nothing is read from the environment here."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import tfreview
+from tfreview.core.errors import TfreviewError
+from tfreview.services import Services
+from tfreview.web import api_admin, api_reviews, health, uploads, webhooks_github, webhooks_spacelift
+from tfreview.web.context import Clock, request_id_of
+from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
+from tfreview.web.request_log import RequestLog
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
+    """The HTTP app over `services`; `clock` (default: UTC now) decides secret validity and staleness."""
+    app = FastAPI(
+        title="tfreview",
+        version=getattr(tfreview, "__version__", "0"),
+        summary="Reviews Terraform and OpenTofu changes from GitHub, Spacelift and uploads",
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.services = services
+    app.state.clock = clock or _utc_now
+    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, health):
+        app.include_router(module.router)
+    app.add_exception_handler(TfreviewError, _on_error)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_middleware(RequestLog)
+    return app
+
+
+def _respond(found: Problem) -> JSONResponse:
+    return JSONResponse(found.body, status_code=found.status, headers=found.headers, media_type=PROBLEM_JSON)
+
+
+async def _on_error(request: Request, exc: Exception) -> JSONResponse:
+    return _respond(problem_for(exc, request.url.path, request_id_of(request)))
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # registered for this class only
+    parts = []
+    for error in exc.errors()[:10]:
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")  # never the offending input itself
+    detail = "; ".join(parts) or "the request is invalid"
+    return _respond(http_problem(422, detail, request.url.path, request_id_of(request)))
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)  # registered for this class only
+    detail = exc.detail if isinstance(exc.detail, str) else "the request cannot be served"
+    found = http_problem(exc.status_code, detail, request.url.path, request_id_of(request))
+    return JSONResponse(found.body, status_code=found.status, headers=dict(exc.headers or {}), media_type=PROBLEM_JSON)

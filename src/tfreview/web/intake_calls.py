@@ -1,0 +1,66 @@
+"""The store calls behind the webhook routes, run in a worker thread (the ports are synchronous).
+
+`accept` is the whole write of one delivery: ONE `intake.accept` (delivery row, raw payload, job
+row and review row in one transaction — the adapter's promise). Callers ensure the tenant first
+(idempotent: nothing is written when it exists).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tfreview.core.jobs import NewJob
+from tfreview.core.records import Delivery, SourceInfo, Tenant
+from tfreview.services import Services
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    delivery: Delivery
+    created: bool  # False: a duplicate; nothing was written
+    review_id: str | None
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def accept(
+    services: Services,
+    *,
+    source: str,
+    key: str,
+    event: str,
+    tenant: Tenant,
+    body: bytes,
+    received_at: datetime,
+    job: tuple[str, dict[str, Any], SourceInfo] | None,  # (idempotency key, payload, review source)
+    job_kind: str = "review",
+) -> Accepted:
+    delivery = Delivery(
+        source=source,
+        key=key,
+        event=event,
+        tenant_id=tenant.id,
+        payload_sha256=sha256_hex(body),
+        received_at=received_at,
+        status="accepted" if job is not None else "ignored",
+    )
+    if job is None:
+        stored, created = services.intake.accept(delivery, body, None)
+        return Accepted(stored, created, None)
+    idempotency_key, payload, review_source = job
+    review_id = str(uuid.uuid4())
+    new_job = NewJob(
+        kind=job_kind,
+        tenant_id=tenant.id,
+        idempotency_key=idempotency_key,
+        payload={**payload, "review_id": review_id},
+        max_attempts=services.settings.worker.max_attempts,
+    )
+    stored, created = services.intake.accept(delivery, body, new_job, review=(review_id, review_source))
+    return Accepted(stored, created, review_id if created else None)

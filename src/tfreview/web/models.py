@@ -1,0 +1,199 @@
+"""Response models (pydantic, at the edge only) so /openapi.json describes every answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from tfreview.core.jobs import Job
+from tfreview.core.records import Delivery, SourceInfo, StoredReview
+
+
+class ProblemOut(BaseModel):
+    """An RFC 9457 problem (served as application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    request_id: str | None = None
+    error_id: str | None = None
+
+
+class WebhookAnswer(BaseModel):
+    status: Literal["accepted", "ignored", "duplicate", "pong"]
+    delivery: int | None = None
+    review: str | None = None
+    detail: str | None = None
+
+
+class UploadAnswer(BaseModel):
+    review: str
+    url: str
+    status: Literal["accepted", "duplicate"]
+
+
+class SourceOut(BaseModel):
+    kind: str
+    repository: str | None = None
+    pull_request: int | None = None
+    commit_sha: str | None = None
+    stack_id: str | None = None
+    run_id: str | None = None
+    account: str | None = None
+
+    @classmethod
+    def of(cls, source: SourceInfo) -> SourceOut:
+        return cls(
+            kind=source.kind,
+            repository=source.repository,
+            pull_request=source.pull_request,
+            commit_sha=source.commit_sha,
+            stack_id=source.stack_id,
+            run_id=source.run_id,
+            account=source.account,
+        )
+
+
+class ReviewOut(BaseModel):
+    id: str
+    tenant_id: str
+    source: SourceOut
+    status: str
+    status_reason: str | None = None
+    verdict: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    plan_id: str | None = None
+    deadline_at: datetime | None = None
+    content_hash: str | None = None
+    counts: dict[str, Any] = Field(default_factory=dict)
+    url: str
+
+    @classmethod
+    def of(cls, review: StoredReview) -> ReviewOut:
+        return cls(**_review_fields(review))
+
+
+class ReviewDetail(ReviewOut):
+    report: dict[str, Any] | None = Field(default=None, description="The stored JSON report (render.review_document)")
+
+    @classmethod
+    def of(cls, review: StoredReview) -> ReviewDetail:
+        return cls(**_review_fields(review), report=review.report)
+
+
+def _review_fields(review: StoredReview) -> dict[str, Any]:
+    return {
+        "id": review.id,
+        "tenant_id": review.tenant_id,
+        "source": SourceOut.of(review.source),
+        "status": str(review.status),
+        "status_reason": review.status_reason,
+        "verdict": review.verdict,
+        "created_at": review.created_at,
+        "updated_at": review.updated_at,
+        "plan_id": review.plan_id,
+        "deadline_at": review.deadline_at,
+        "content_hash": review.content_hash,
+        "counts": dict(review.counts),
+        "url": f"/api/v1/reviews/{review.id}",
+    }
+
+
+class ReviewPage(BaseModel):
+    items: list[ReviewOut]
+    next_cursor: str | None = None
+
+
+class RetryAnswer(BaseModel):
+    review: str
+    job: int
+    status: str
+
+
+class DeliveryOut(BaseModel):
+    id: int | None
+    source: str
+    key: str
+    event: str
+    tenant_id: str
+    payload_sha256: str
+    received_at: datetime
+    job_id: int | None = None
+    status: str
+
+    @classmethod
+    def of(cls, delivery: Delivery) -> DeliveryOut:
+        return cls(
+            id=delivery.id,
+            source=delivery.source,
+            key=delivery.key,
+            event=delivery.event,
+            tenant_id=delivery.tenant_id,
+            payload_sha256=delivery.payload_sha256,
+            received_at=delivery.received_at,
+            job_id=delivery.job_id,
+            status=delivery.status,
+        )
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryOut]
+    next_cursor: str | None = None
+
+
+class JobOut(BaseModel):
+    """A job as operators see it (the attempt token, a worker's capability, is never shown)."""
+
+    id: int
+    kind: str
+    tenant_id: str
+    idempotency_key: str
+    state: str
+    attempts: int
+    max_attempts: int
+    run_after: datetime
+    lease_expires_at: datetime | None = None
+    last_error: str | None = None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            tenant_id=job.tenant_id,
+            idempotency_key=job.idempotency_key,
+            state=str(job.state),
+            attempts=job.attempts,
+            max_attempts=job.max_attempts,
+            run_after=job.run_after,
+            lease_expires_at=job.lease_expires_at,
+            last_error=job.last_error,
+            created_at=job.created_at,
+        )
+
+
+class JobPage(BaseModel):
+    items: list[JobOut]
+    next_cursor: str | None = None
+
+
+class Alive(BaseModel):
+    status: Literal["alive"]
+
+
+class CheckOut(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unready"]
+    checks: list[CheckOut]
+    queue_depth: int | None = None

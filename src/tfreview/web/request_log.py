@@ -1,0 +1,75 @@
+"""One log line per request (method, path, status, duration, request id) and the last line of defence.
+
+Pure ASGI so it never buffers a body. It never logs a body, a query string, a header value, a
+signature or a token. An exception that escapes every handler becomes a 500 problem with an error
+id (the traceback goes to the log only) — never a traceback in a response.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tfreview.web.problems import PROBLEM_JSON, problem_for
+
+_log = logging.getLogger("tfreview.web.requests")
+_INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestLog:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        status = 500
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                started = True
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("ascii"))]
+            await send(message)
+
+        begun = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:  # the last line of defence: anything unhandled becomes a logged 500
+            found = problem_for(exc, scope.get("path", ""), request_id)
+            status = found.status
+            if not started:
+                headers = [(b"content-type", PROBLEM_JSON.encode()), (b"x-request-id", request_id.encode("ascii"))]
+                headers += [(k.lower().encode(), v.encode()) for k, v in found.headers.items()]
+                await send({"type": "http.response.start", "status": found.status, "headers": headers})
+                await send({"type": "http.response.body", "body": orjson.dumps(found.body)})
+        finally:
+            _log.info(
+                "request_id=%s method=%s path=%s status=%d duration_ms=%.1f",
+                request_id,
+                scope.get("method", "-"),
+                scope.get("path", "-"),
+                status,
+                (time.perf_counter() - begun) * 1000,
+            )
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            try:
+                return str(value.decode("ascii"))
+            except UnicodeDecodeError:
+                return None
+    return None

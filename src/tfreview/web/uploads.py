@@ -1,0 +1,137 @@
+"""POST /api/v1/plans: upload a plan JSON (or a tarball of .tf files) for review.
+
+This is what a Spacelift `after_plan` hook (or any CI job) calls with `terraform show -json`
+output. The body is validated BEFORE anything is stored; the plan store redacts what it keeps.
+The upload is idempotent: the same bytes with the same metadata answer 200 with the same review.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from tfreview.core.errors import InputError, IntegrityError
+from tfreview.core.records import Principal, SourceInfo, Tenant
+from tfreview.parsing.plan_json import load_plan
+from tfreview.services import Services
+from tfreview.web.bodies import read_body, require_media_type
+from tfreview.web.context import Writer, clock_of, services_of
+from tfreview.web.intake_calls import accept, sha256_hex
+from tfreview.web.models import ProblemOut, UploadAnswer
+from tfreview.web.tarballs import check_tarball
+
+router = APIRouter(tags=["plans"])
+
+PLAN_TYPES = ("application/json",)
+TARBALL_TYPES = ("application/gzip", "application/x-gzip", "application/x-tar")
+_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"
+
+
+@router.post(
+    "/api/v1/plans",
+    response_model=UploadAnswer,
+    status_code=202,
+    responses={
+        200: {"model": UploadAnswer, "description": "the same upload was accepted before"},
+        **{s: {"model": ProblemOut} for s in (400, 401, 403, 413, 415, 422, 503)},
+    },
+    summary="Upload a plan JSON or a tarball of .tf files for review",
+)
+async def upload_plan(
+    request: Request,
+    principal: Writer,
+    source: Annotated[Literal["api", "spacelift"], Query()] = "api",
+    repository: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")] = None,
+    commit_sha: Annotated[str | None, Query(pattern=r"^[0-9a-f]{7,64}$")] = None,
+    pull_request: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+    stack_id: Annotated[str | None, Query(pattern=_ID)] = None,
+    run_id: Annotated[str | None, Query(pattern=_ID)] = None,
+    account: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")] = None,
+) -> JSONResponse:
+    services = services_of(request)
+    limit = services.settings.api.max_upload_bytes
+    media = require_media_type(request, PLAN_TYPES + TARBALL_TYPES)
+    tenant_id = _tenant_of(principal)
+    body = await read_body(request, limit)
+    kind = "plan" if media in PLAN_TYPES else "tarball"
+    if kind == "plan":
+        await run_in_threadpool(load_plan, body, "upload")
+    else:
+        await run_in_threadpool(check_tarball, body, limit)
+    metadata: dict[str, Any] = {
+        key: value
+        for key, value in {
+            "source": source,
+            "repository": repository,
+            "commit_sha": commit_sha,
+            "pull_request": pull_request,
+            "stack_id": stack_id,
+            "run_id": run_id,
+            "account": account,
+        }.items()
+        if value is not None
+    }
+    info = SourceInfo(
+        kind=source,
+        repository=repository,
+        pull_request=pull_request,
+        commit_sha=commit_sha,
+        stack_id=stack_id,
+        run_id=run_id,
+        account=account,
+    )
+    review_id, created = await run_in_threadpool(
+        _store, services, tenant_id, body, kind, metadata, info, clock_of(request)()
+    )
+    answer = UploadAnswer(
+        review=review_id, url=f"/api/v1/reviews/{review_id}", status="accepted" if created else "duplicate"
+    )
+    return JSONResponse(answer.model_dump(), status_code=202 if created else 200)
+
+
+def _tenant_of(principal: Principal) -> str:
+    if principal.tenant_id is None:
+        raise InputError("an upload needs a credential bound to a tenant; an operator credential spans every tenant")
+    return principal.tenant_id
+
+
+def _store(
+    services: Services,
+    tenant_id: str,
+    body: bytes,
+    kind: str,
+    metadata: dict[str, Any],
+    info: SourceInfo,
+    received_at: Any,
+) -> tuple[str, bool]:
+    key = sha256_hex(
+        body + b"\n" + orjson.dumps({"tenant": tenant_id, "kind": kind, **metadata}, option=orjson.OPT_SORT_KEYS)
+    )
+    tenant_kind = tenant_id.split(":", 1)[0] if ":" in tenant_id else "api"
+    services.tenants.ensure(Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id))
+    plan_id = services.plans.put(tenant_id, body, kind, metadata)
+    result = accept(
+        services,
+        source="api",
+        key=key,
+        event="plan_upload",
+        tenant=Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id),
+        body=body,
+        received_at=received_at,
+        job=(f"api:{key}", {"source": info.kind, "plan_id": plan_id, "plan_kind": kind}, info),
+    )
+    if result.created and result.review_id is not None:
+        return result.review_id, True
+    return _existing_review(services, result.delivery.job_id, tenant_id), False
+
+
+def _existing_review(services: Services, job_id: int | None, tenant_id: str) -> str:
+    job = services.queue.get(job_id) if job_id is not None else None
+    review_id = job.payload.get("review_id") if job is not None and job.tenant_id == tenant_id else None
+    if not isinstance(review_id, str):
+        raise IntegrityError(f"upload delivery has no job with a review (job {job_id})")
+    return review_id

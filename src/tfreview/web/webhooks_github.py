@@ -1,0 +1,88 @@
+"""POST /webhooks/github: verify, dedupe on X-GitHub-Delivery, store, answer fast (GitHub wants 2xx in 10 s)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from tfreview.core.errors import AuthError
+from tfreview.web import github_events
+from tfreview.web.bodies import read_body, require_media_type
+from tfreview.web.context import clock_of, request_id_of, services_of
+from tfreview.web.github_events import Outcome
+from tfreview.web.intake_calls import accept
+from tfreview.web.models import ProblemOut, WebhookAnswer
+from tfreview.web.problems import BadRequest
+from tfreview.web.signatures import verify
+
+router = APIRouter(tags=["webhooks"])
+_log = logging.getLogger("tfreview.web.github")
+
+_PROBLEMS: dict[int | str, dict[str, object]] = {
+    status: {"model": ProblemOut, "description": text}
+    for status, text in {
+        400: "missing GitHub headers",
+        401: "bad or missing signature",
+        413: "body too large",
+        415: "not application/json",
+        422: "not the event it claims to be",
+        503: "storage unavailable (Retry-After)",
+    }.items()
+}
+
+
+@router.post(
+    "/webhooks/github",
+    response_model=WebhookAnswer,
+    status_code=202,
+    responses={200: {"model": WebhookAnswer, "description": "ping, ignored event or duplicate delivery"}, **_PROBLEMS},
+    summary="Receive a GitHub webhook delivery",
+)
+async def github_webhook(request: Request) -> JSONResponse:
+    services = services_of(request)
+    settings = services.settings.github
+    require_media_type(request, ("application/json",))
+    body = await read_body(request, settings.max_body_bytes)
+    now = clock_of(request)()
+    if not verify(request.headers.get("x-hub-signature-256"), body, settings.webhook_secrets, now):
+        _log.warning("request_id=%s github signature rejected", request_id_of(request))
+        raise AuthError("the X-Hub-Signature-256 header is missing or does not match the body")
+    event_name = request.headers.get("x-github-event")
+    delivery_id = request.headers.get("x-github-delivery")
+    if not event_name:
+        raise BadRequest("the X-GitHub-Event header is missing")
+    if not delivery_id or github_events.DELIVERY_ID.fullmatch(delivery_id) is None:
+        raise BadRequest("the X-GitHub-Delivery header is missing or not a delivery id")
+    event = github_events.normalise(event_name, body, review_drafts=settings.review_drafts)
+    if event.outcome is Outcome.PING:
+        return _answer(200, WebhookAnswer(status="pong"))
+    if event.outcome is Outcome.UNHANDLED or event.tenant is None:
+        return _answer(200, WebhookAnswer(status="ignored", detail=event.reason))
+    job = None
+    if event.outcome is Outcome.REVIEW and event.source is not None and event.idempotency_key is not None:
+        job = (event.idempotency_key, {**event.job_payload, "delivery": delivery_id}, event.source)
+    tenant = event.tenant
+    await run_in_threadpool(services.tenants.ensure, tenant)
+    result = await run_in_threadpool(
+        accept,
+        services,
+        source="github",
+        key=delivery_id,
+        event=event.event,
+        tenant=tenant,
+        body=body,
+        received_at=now,
+        job=job,
+    )
+    if not result.created:
+        return _answer(200, WebhookAnswer(status="duplicate", delivery=result.delivery.id))
+    if event.outcome is Outcome.IGNORED:
+        return _answer(200, WebhookAnswer(status="ignored", delivery=result.delivery.id, detail=event.reason))
+    return _answer(202, WebhookAnswer(status="accepted", delivery=result.delivery.id, review=result.review_id))
+
+
+def _answer(status: int, answer: WebhookAnswer) -> JSONResponse:
+    return JSONResponse(answer.model_dump(exclude_none=True), status_code=status)

@@ -1,0 +1,107 @@
+"""POST /webhooks/spacelift: run-state notifications from a notification policy's webhook rule.
+
+Spacelift retries (at most 3 times) only on 5xx and disables a webhook after 10 failures in a row,
+so the status classes are a contract: our own faults (storage down, a bug) answer 5xx so the
+delivery comes again; the sender's faults (bad signature, body, staleness) answer 4xx.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from tfreview.core.errors import AuthError
+from tfreview.services import Services
+from tfreview.web import spacelift_events
+from tfreview.web.bodies import read_body, require_media_type
+from tfreview.web.context import clock_of, request_id_of, services_of
+from tfreview.web.intake_calls import Accepted, accept
+from tfreview.web.models import ProblemOut, WebhookAnswer
+from tfreview.web.problems import BadRequest
+from tfreview.web.signatures import verify
+from tfreview.web.spacelift_events import SpaceliftEvent
+
+router = APIRouter(tags=["webhooks"])
+_log = logging.getLogger("tfreview.web.spacelift")
+JOB_KIND = "spacelift_run"
+_MAX_STAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last instant datetime can show
+
+_PROBLEMS: dict[int | str, dict[str, object]] = {
+    status: {"model": ProblemOut, "description": text}
+    for status, text in {
+        400: "stale or future timestamp",
+        401: "bad or missing signature",
+        413: "body too large",
+        415: "not application/json",
+        422: "not a run-state notification",
+        500: "our fault: Spacelift retries",
+        503: "storage unavailable (Retry-After): Spacelift retries",
+    }.items()
+}
+
+
+@router.post(
+    "/webhooks/spacelift",
+    response_model=WebhookAnswer,
+    status_code=202,
+    responses={200: {"model": WebhookAnswer, "description": "duplicate or ignored notification"}, **_PROBLEMS},
+    summary="Receive a Spacelift notification-policy webhook",
+)
+async def spacelift_webhook(request: Request) -> JSONResponse:
+    services = services_of(request)
+    settings = services.settings.spacelift
+    require_media_type(request, ("application/json",))
+    body = await read_body(request, settings.max_body_bytes)
+    now = clock_of(request)()
+    if not verify(request.headers.get("x-signature-256"), body, settings.webhook_secrets, now):
+        _log.warning("request_id=%s spacelift signature rejected", request_id_of(request))
+        raise AuthError("the X-Signature-256 header is missing or does not match the body")
+    event = spacelift_events.normalise(body)
+    if event.timestamp is not None:
+        moment = now if now.tzinfo else now.replace(tzinfo=UTC)
+        skew = abs(moment.timestamp() - event.timestamp)
+        if skew > settings.timestamp_tolerance_seconds:
+            stamp = (
+                datetime.fromtimestamp(event.timestamp, UTC).isoformat()
+                if event.timestamp < _MAX_STAMP
+                else "far future"
+            )
+            raise BadRequest(
+                f"the notification's timestamp ({stamp}) is more than "
+                f"{settings.timestamp_tolerance_seconds} s from now; refusing a stale or replayed delivery"
+            )
+    result = await run_in_threadpool(_store, services, event, body, now)
+    if not result.created:
+        return _answer(200, WebhookAnswer(status="duplicate", delivery=result.delivery.id))
+    if not event.reviewable:
+        detail = f"state {event.state} has no plan to review" if event.state else "internal error notification stored"
+        return _answer(200, WebhookAnswer(status="ignored", delivery=result.delivery.id, detail=detail))
+    return _answer(202, WebhookAnswer(status="accepted", delivery=result.delivery.id, review=result.review_id))
+
+
+def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime) -> Accepted:
+    tenant = event.tenant
+    services.tenants.ensure(tenant)
+    if event.run_id is not None and event.state is not None and event.state_version is not None:
+        # keeps the highest stateVersion; an equal or older one writes nothing (idempotent on redelivery)
+        services.intake.spacelift_state(tenant.id, event.run_id, event.state, event.state_version)
+    job = (event.idempotency_key, event.job_payload(), event.source) if event.reviewable else None
+    return accept(
+        services,
+        source="spacelift",
+        key=event.dedupe_key,
+        event=event.event,
+        tenant=tenant,
+        body=body,
+        received_at=now,
+        job=job,
+        job_kind=JOB_KIND,
+    )
+
+
+def _answer(status: int, answer: WebhookAnswer) -> JSONResponse:
+    return JSONResponse(answer.model_dump(exclude_none=True), status_code=status)
