@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import datetime
 
 from tfreview.core.errors import InputError
+from tfreview.store.clock import as_utc
 
 CursorPart = str | int
 
@@ -37,3 +39,16 @@ def check_limit(limit: int) -> int:
     if limit < 1:
         raise InputError(f"limit must be at least 1, got {limit}")
     return limit
+
+
+def encode_time_cursor(at: datetime, item_id: str) -> str:
+    """A cursor over (a timestamp, an id), for listings newest first."""
+    return encode_cursor(at.isoformat(timespec="microseconds"), item_id)
+
+
+def decode_time_cursor(cursor: str) -> tuple[datetime, str]:
+    at, item_id = decode_cursor(cursor, (str, str))
+    try:
+        return as_utc(datetime.fromisoformat(str(at))), str(item_id)
+    except ValueError:
+        raise InputError("invalid cursor: pass the next_cursor of a previous page unchanged") from None

@@ -1,0 +1,201 @@
+"""The database the store runs on: one Engine for SQLite (embedded) or PostgreSQL (scaled).
+
+SQLite connections get `journal_mode=WAL`, `synchronous=FULL`, `busy_timeout` and `foreign_keys=ON`
+as they open, and SQLAlchemy — not the sqlite3 module — emits BEGIN: `BEGIN IMMEDIATE` for a write
+transaction (it takes the write lock up front, waiting up to busy_timeout, instead of failing when a
+read lock cannot be upgraded) and a plain BEGIN for a read. Driver errors that mean "the database is
+not there right now" become StoreUnavailable here, at the boundary (`translate_errors`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Engine, create_engine, event, exc, make_url, text
+from sqlalchemy.engine import URL, Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from tfreview.core.errors import ConfigError, StoreUnavailable
+from tfreview.core.redact import scrub_text
+
+MIN_BUSY_TIMEOUT_MS: Final = 5000
+_BEGIN_OPTION: Final = "tfreview_begin"
+_UNAVAILABLE_HINTS: Final = (
+    "database is locked",
+    "database table is locked",
+    "readonly database",
+    "read-only",
+    "disk i/o error",
+    "unable to open database",
+    "disk is full",
+    "connection refused",
+    "connection reset",
+    "server closed the connection",
+    "terminating connection",
+    "could not connect",
+    "connection is closed",
+    "timeout",
+    "the database system is",
+    "too many clients",
+    "no route to host",
+)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn a driver error meaning "the database is unavailable" into StoreUnavailable (chained)."""
+    try:
+        yield
+    except exc.TimeoutError as error:  # the pool had no connection to give within pool_timeout
+        raise StoreUnavailable("database unavailable: no free connection in the pool") from error
+    except exc.DBAPIError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
+        unavailable = (
+            error.connection_invalidated
+            or isinstance(error, exc.InterfaceError)
+            or any(hint in reason.lower() for hint in _UNAVAILABLE_HINTS)
+            or (isinstance(error, exc.OperationalError) and type(error.orig).__module__.startswith("psycopg"))
+        )
+        if unavailable:
+            raise StoreUnavailable(f"database unavailable: {scrub_text(reason)[:200]}") from error
+        raise
+
+
+class Database:
+    """Owns the Engine; repositories open their transactions through `transaction()`."""
+
+    def __init__(
+        self,
+        url: str,
+        busy_timeout_ms: int = MIN_BUSY_TIMEOUT_MS,
+        *,
+        pool_size: int = 5,
+        connect_timeout_seconds: float = 5.0,
+    ) -> None:
+        self.url = normalise_url(url)
+        self.busy_timeout_ms = busy_timeout_ms
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            self.engine = _sqlite_engine(self.url, busy_timeout_ms, pool_size)
+        else:
+            self.engine = create_engine(
+                self.url,
+                pool_size=pool_size,
+                max_overflow=pool_size * 2,
+                pool_pre_ping=True,
+                pool_timeout=connect_timeout_seconds,
+                connect_args={"connect_timeout": max(1, round(connect_timeout_seconds))},
+            )
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock = threading.RLock()
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, fit for logs and errors."""
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """A session in one transaction, committed at the end (rolled back on error); errors translated.
+
+        On SQLite a write transaction starts with `BEGIN IMMEDIATE`."""
+        with self._writer_slot(write), translate_errors(), self._sessions() as session:
+            session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE" if write else "DEFERRED"})
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def _writer_slot(self, write: bool) -> Iterator[None]:
+        """SQLite: threads of this process queue for the write lock here, in order, instead of polling
+        SQLite's busy handler (which lets a waiter starve past busy_timeout under contention). Other
+        processes still meet at SQLite's lock, bounded by busy_timeout."""
+        if not (write and self.is_sqlite):
+            yield
+            return
+        if not self._write_lock.acquire(timeout=self.busy_timeout_ms / 1000):
+            raise StoreUnavailable(f"database unavailable: database is locked (waited {self.busy_timeout_ms} ms)")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
+    def check_durability(self) -> None:
+        """Refuse to run on a SQLite database that is not WAL, synchronous=FULL, busy_timeout ≥ 5 s (Q5)."""
+        if not self.is_sqlite:
+            return
+        with translate_errors(), self.engine.connect() as conn:
+            journal = str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower()
+            synchronous = int(conn.exec_driver_sql("PRAGMA synchronous").scalar() or 0)
+            busy = int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0)
+        problems = []
+        if journal != "wal":
+            problems.append(f"journal_mode is {journal!r}, must be 'wal'")
+        if synchronous != 2:
+            problems.append(f"synchronous is {synchronous}, must be 2 (FULL)")
+        if busy < MIN_BUSY_TIMEOUT_MS:
+            problems.append(f"busy_timeout is {busy} ms, must be at least {MIN_BUSY_TIMEOUT_MS} ms")
+        if problems:
+            raise ConfigError(f"SQLite database {self.safe_url} is not durable: " + "; ".join(problems))
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the database answers a trivial query."""
+        with translate_errors(), self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def normalise_url(url: str) -> URL:
+    """A SQLAlchemy URL for `sqlite:///path` or PostgreSQL (any `postgresql://` spelling → psycopg 3)."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        raise ConfigError("database URL is not a URL (expected sqlite:///PATH or postgresql://…)") from None
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend != "sqlite":
+        raise ConfigError(f"database URL scheme {parsed.drivername!r} is not supported (use sqlite or postgresql)")
+    if not parsed.database or parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        raise ConfigError("a SQLite database must be a file path: sqlite:///PATH/tfreview.db")
+    return parsed.set(drivername="sqlite+pysqlite")
+
+
+def _sqlite_engine(url: URL, busy_timeout_ms: int, pool_size: int) -> Engine:
+    database = url.database or ""
+    Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_timeout=max(30.0, busy_timeout_ms / 1000 * 2),
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (on_begin)
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+    return engine

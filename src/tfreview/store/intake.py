@@ -1,0 +1,149 @@
+"""Where accepted webhooks and uploads land: delivery row + job row (+ queued review) in ONE transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import exc, select
+
+from tfreview.core.errors import IntegrityError
+from tfreview.core.jobs import NewJob
+from tfreview.core.records import Delivery, Page, SourceInfo
+from tfreview.store.clock import Clock, utcnow
+from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.store.database import Database
+from tfreview.store.hashing import sha256_hex
+from tfreview.store.jobs import enqueue_in
+from tfreview.store.reviews import new_review_row
+from tfreview.store.tables import DeliveryRow, ReviewRow, SpaceliftRunRow
+
+_RACE_RETRIES = 3
+
+
+def delivery_record(row: DeliveryRow) -> Delivery:
+    return Delivery(
+        source=row.source,
+        key=row.key,
+        event=row.event,
+        tenant_id=row.tenant_id,
+        payload_sha256=row.payload_sha256,
+        received_at=row.received_at,
+        id=row.id,
+        job_id=row.job_id,
+        status=row.status,
+    )
+
+
+class SqlIntake:
+    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+        self.database = database
+        self.clock = clock
+
+    def accept(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> tuple[Delivery, bool]:
+        for attempt in range(_RACE_RETRIES):
+            try:
+                return self._accept_once(delivery, payload, job, review)
+            except exc.IntegrityError:
+                # a concurrent accept committed the same (source, key) — or the same job key — first
+                existing = self._find(delivery.source, delivery.key)
+                if existing is not None:
+                    return existing, False
+                if attempt == _RACE_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _accept_once(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
+    ) -> tuple[Delivery, bool]:
+        with self.database.transaction() as session:
+            existing = session.scalars(
+                select(DeliveryRow).where(DeliveryRow.source == delivery.source, DeliveryRow.key == delivery.key)
+            ).first()
+            if existing is not None:
+                return delivery_record(existing), False
+            now = self.clock()
+            queued = enqueue_in(session, job, now)[0] if job is not None else None
+            if review is not None and session.get(ReviewRow, review[0]) is None:
+                plan_id = job.payload.get("plan_id") if job is not None else None
+                session.add(
+                    new_review_row(
+                        review[0],
+                        delivery.tenant_id,
+                        review[1],
+                        now,
+                        plan_id=plan_id if isinstance(plan_id, str) else None,
+                    )
+                )
+            row = DeliveryRow(
+                source=delivery.source,
+                key=delivery.key,
+                event=delivery.event,
+                tenant_id=delivery.tenant_id,
+                payload=bytes(payload),
+                payload_sha256=sha256_hex(payload),
+                status=delivery.status,
+                job_id=queued.id if queued is not None else None,
+                received_at=delivery.received_at,
+            )
+            session.add(row)
+            session.flush()
+            return delivery_record(row), True
+
+    def _find(self, source: str, key: str) -> Delivery | None:
+        with self.database.transaction(write=False) as session:
+            row = session.scalars(
+                select(DeliveryRow).where(DeliveryRow.source == source, DeliveryRow.key == key)
+            ).first()
+            return None if row is None else delivery_record(row)
+
+    def spacelift_state(self, tenant_id: str, run_id: str, state: str, state_version: int) -> bool:
+        for attempt in range(_RACE_RETRIES):
+            try:
+                with self.database.transaction() as session:
+                    row = session.get(SpaceliftRunRow, (tenant_id, run_id), with_for_update=not self.database.is_sqlite)
+                    if row is None:
+                        session.add(
+                            SpaceliftRunRow(
+                                tenant_id=tenant_id,
+                                run_id=run_id,
+                                state=state,
+                                state_version=state_version,
+                                updated_at=self.clock(),
+                            )
+                        )
+                        session.flush()
+                        return True
+                    if row.state_version >= state_version:
+                        return False
+                    row.state, row.state_version, row.updated_at = state, state_version, self.clock()
+                    return True
+            except exc.IntegrityError:
+                if attempt == _RACE_RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def list(
+        self, *, tenant_id: str | None = None, source: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Delivery]:
+        check_limit(limit)
+        query = select(DeliveryRow).order_by(DeliveryRow.id.desc()).limit(limit + 1)
+        if tenant_id is not None:
+            query = query.where(DeliveryRow.tenant_id == tenant_id)
+        if source is not None:
+            query = query.where(DeliveryRow.source == source)
+        if cursor:
+            query = query.where(DeliveryRow.id < int(decode_cursor(cursor, (int,))[0]))
+        with self.database.transaction(write=False) as session:
+            rows = list(session.scalars(query))
+            items = [delivery_record(r) for r in rows[:limit]]
+        return Page(items, encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
+
+    def payload(self, delivery_id: int, tenant_id: str | None = None) -> bytes | None:
+        with self.database.transaction(write=False) as session:
+            row = session.get(DeliveryRow, delivery_id)
+            if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
+                return None
+            data, expected = bytes(row.payload), row.payload_sha256
+        if sha256_hex(data) != expected:
+            raise IntegrityError(f"delivery {delivery_id}: payload does not match its SHA-256")
+        return data

@@ -1,0 +1,317 @@
+"""The durable job queue on the jobs table (see docs/explanation/queue.md).
+
+Claiming takes the write lock up front on SQLite (`BEGIN IMMEDIATE`) and skips rows other workers
+hold on PostgreSQL (`FOR UPDATE SKIP LOCKED`). Every claim starts a new attempt with a fresh token;
+heartbeat, complete and fail present it and are refused (StaleAttempt) once the job moved on.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, bindparam, exc, func, select, update
+from sqlalchemy.orm import Session
+
+from tfreview.core.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.core.records import Page
+from tfreview.core.redact import scrub_text
+from tfreview.settings import WorkerSettings
+from tfreview.store.clock import Clock, utcnow
+from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.store.database import Database
+from tfreview.store.memory_queue import LEASE_EXPIRED
+from tfreview.store.tables import JobRow
+
+MAX_ERROR_CHARS = 4000
+
+
+_JOBS = cast(Table, JobRow.__table__)
+_RUNNING = JobState.RUNNING.value
+
+
+def job_record(row: JobRow) -> Job:
+    return job_record_from({column.key: getattr(row, column.key) for column in _JOBS.columns})
+
+
+def job_record_from(values: Mapping[str, Any]) -> Job:
+    return Job(
+        id=values["id"],
+        kind=values["kind"],
+        tenant_id=values["tenant_id"],
+        idempotency_key=values["idempotency_key"],
+        payload=json.loads(values["payload"]),
+        state=JobState(values["state"]),
+        attempts=values["attempts"],
+        max_attempts=values["max_attempts"],
+        run_after=values["run_after"],
+        attempt_token=values["attempt_token"],
+        lease_expires_at=values["lease_expires_at"],
+        last_error=values["last_error"],
+        created_at=values["created_at"],
+    )
+
+
+@dataclass(frozen=True)
+class _ClaimStatements:
+    """Built once: claiming is the hot path, and building SQL expressions costs more than running them."""
+
+    fairest_tenant: Select[Any]
+    next_of_tenant: Select[Any]
+    next_of_any: Select[Any]
+
+
+def _claim_statements(with_kinds: bool) -> _ClaimStatements:
+    runnable = [_JOBS.c.state == JobState.QUEUED.value, _JOBS.c.run_after <= bindparam("now")]
+    if with_kinds:
+        runnable.append(_JOBS.c.kind.in_(bindparam("kinds", expanding=True)))
+    running = (
+        select(_JOBS.c.tenant_id, func.count().label("n"))
+        .where(_JOBS.c.state == _RUNNING)
+        .group_by(_JOBS.c.tenant_id)
+        .subquery("running")
+    )
+    waiting = (
+        select(_JOBS.c.tenant_id, func.min(_JOBS.c.run_after).label("oldest"))
+        .where(*runnable)
+        .group_by(_JOBS.c.tenant_id)
+        .subquery("waiting")
+    )
+    # fair share: the tenant with the fewest running jobs first, then the one waiting longest
+    fairest = (
+        select(waiting.c.tenant_id)
+        .outerjoin(running, running.c.tenant_id == waiting.c.tenant_id)
+        .order_by(func.coalesce(running.c.n, 0), waiting.c.oldest, waiting.c.tenant_id)
+        .limit(1)
+    )
+    oldest = select(_JOBS).order_by(_JOBS.c.run_after, _JOBS.c.id).limit(1).with_for_update(skip_locked=True)
+    return _ClaimStatements(
+        fairest_tenant=fairest,
+        next_of_tenant=oldest.where(*runnable, _JOBS.c.tenant_id == bindparam("tenant")),
+        next_of_any=oldest.where(*runnable),
+    )
+
+
+_CLAIM_ANY_KIND = _claim_statements(with_kinds=False)
+_CLAIM_WITH_KINDS = _claim_statements(with_kinds=True)
+_CURRENT_ATTEMPT = (
+    _JOBS.c.id == bindparam("job_id"),
+    _JOBS.c.state == _RUNNING,
+    _JOBS.c.attempt_token == bindparam("token"),
+)
+_HEARTBEAT = (
+    update(_JOBS).where(*_CURRENT_ATTEMPT).values(lease_expires_at=bindparam("lease"), updated_at=bindparam("now"))
+)
+_COMPLETE = (
+    update(_JOBS)
+    .where(*_CURRENT_ATTEMPT)
+    .values(
+        state=JobState.SUCCEEDED.value,
+        attempt_token=None,
+        lease_owner=None,
+        lease_expires_at=None,
+        updated_at=bindparam("now"),
+        finished_at=bindparam("now"),
+    )
+)
+
+
+def new_job_values(job: NewJob, now: datetime, run_after: datetime | None = None) -> dict[str, Any]:
+    return {
+        "kind": job.kind,
+        "tenant_id": job.tenant_id,
+        "idempotency_key": job.idempotency_key,
+        "payload": json.dumps(job.payload, sort_keys=True),
+        "state": JobState.QUEUED.value,
+        "attempts": 0,
+        "max_attempts": job.max_attempts,
+        "run_after": run_after or now,
+        "lease_owner": None,
+        "lease_expires_at": None,
+        "attempt_token": None,
+        "last_error": None,
+        "created_at": now,
+        "updated_at": now,
+        "finished_at": None,
+    }
+
+
+_BY_KEY = select(_JOBS).where(_JOBS.c.idempotency_key == bindparam("key"))
+_INSERT = _JOBS.insert().returning(_JOBS.c.id)
+
+
+def enqueue_in(session: Session, job: NewJob, now: datetime, run_after: datetime | None = None) -> tuple[Job, bool]:
+    """Within an open transaction: the job for this idempotency key, inserted when new.
+
+    A concurrent insert of the same key surfaces as sqlalchemy's IntegrityError."""
+    conn = session.connection()
+    existing = conn.execute(_BY_KEY, {"key": job.idempotency_key}).first()
+    if existing is not None:
+        return job_record_from(dict(existing._mapping)), False
+    values = new_job_values(job, now, run_after)
+    job_id = conn.execute(_INSERT, values).scalar_one()
+    return job_record_from({**values, "id": job_id}), True
+
+
+class SqlJobQueue:
+    def __init__(
+        self,
+        database: Database,
+        settings: WorkerSettings | None = None,
+        *,
+        clock: Clock = utcnow,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.database = database
+        self.settings = settings or WorkerSettings()
+        self.policy = RetryPolicy(self.settings.backoff_base_seconds, self.settings.backoff_cap_seconds)
+        self.clock = clock
+        self._rng = rng
+
+    @property
+    def _lease(self) -> timedelta:
+        return timedelta(seconds=self.settings.lease_seconds)
+
+    def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
+        try:
+            with self.database.transaction() as session:
+                return enqueue_in(session, job, self.clock(), run_after)
+        except exc.IntegrityError:
+            # another process inserted the same key between our look-up and our insert
+            with self.database.transaction(write=False) as session:
+                found = session.scalars(select(JobRow).where(JobRow.idempotency_key == job.idempotency_key)).one()
+                return job_record(found), False
+
+    def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
+        with self.database.transaction() as session:
+            conn = session.connection()
+            now = self.clock()
+            params: dict[str, object] = {"now": now}
+            if kinds is not None:
+                params["kinds"] = list(kinds)
+            statements = _CLAIM_WITH_KINDS if kinds is not None else _CLAIM_ANY_KIND
+            tenant = conn.execute(statements.fairest_tenant, params).scalar()
+            if tenant is None:
+                return None
+            row = conn.execute(statements.next_of_tenant, {**params, "tenant": tenant}).first()
+            if row is None and not self.database.is_sqlite:
+                # every runnable job of that tenant is being claimed by another worker right now
+                row = conn.execute(statements.next_of_any, params).first()
+            if row is None:
+                return None
+            claimed = {
+                "state": JobState.RUNNING.value,
+                "attempts": row.attempts + 1,
+                "attempt_token": uuid.uuid4().hex,
+                "lease_owner": worker_id[:200],
+                "lease_expires_at": now + self._lease,
+                "updated_at": now,
+            }
+            conn.execute(update(_JOBS).where(_JOBS.c.id == row.id).values(**claimed))
+            return job_record_from({**row._mapping, **claimed})
+
+    def heartbeat(self, job_id: int, attempt_token: str) -> None:
+        now = self.clock()
+        values = {"job_id": job_id, "token": attempt_token, "lease": now + self._lease, "now": now}
+        with self.database.transaction() as session:
+            if session.connection().execute(_HEARTBEAT, values).rowcount != 1:
+                raise StaleAttempt(job_id)
+
+    def complete(self, job_id: int, attempt_token: str) -> None:
+        values = {"job_id": job_id, "token": attempt_token, "now": self.clock()}
+        with self.database.transaction() as session:
+            if session.connection().execute(_COMPLETE, values).rowcount != 1:
+                raise StaleAttempt(job_id)
+
+    def _current(self, session: Session, job_id: int, attempt_token: str) -> JobRow:
+        query = select(JobRow).where(JobRow.id == job_id)
+        if not self.database.is_sqlite:
+            query = query.with_for_update()
+        row = session.scalars(query).first()
+        if row is None or row.state != _RUNNING or row.attempt_token != attempt_token:
+            raise StaleAttempt(job_id)
+        return row
+
+    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+        with self.database.transaction() as session:
+            now = self.clock()
+            row = self._current(session, job_id, attempt_token)
+            row.last_error = scrub_text(error)[:MAX_ERROR_CHARS]
+            row.attempt_token = None
+            row.lease_owner = None
+            row.lease_expires_at = None
+            row.updated_at = now
+            if permanent or row.attempts >= row.max_attempts:
+                row.state = JobState.DEAD.value
+                row.finished_at = now
+            else:
+                row.state = JobState.QUEUED.value
+                row.run_after = now + timedelta(seconds=self.policy.delay(row.attempts, self._rng))
+            session.flush()
+            return job_record(row)
+
+    def reap(self) -> int:
+        with self.database.transaction() as session:
+            now = self.clock()
+            expired = [
+                JobRow.state == JobState.RUNNING.value,
+                JobRow.lease_expires_at < now,
+            ]
+            cleared = {"attempt_token": None, "lease_owner": None, "lease_expires_at": None, "updated_at": now}
+            dead = session.execute(
+                update(JobRow)
+                .where(*expired, JobRow.attempts >= JobRow.max_attempts)
+                .values(state=JobState.DEAD.value, last_error=LEASE_EXPIRED, finished_at=now, **cleared)
+            )
+            requeued = session.execute(
+                update(JobRow)
+                .where(*expired)
+                .values(state=JobState.QUEUED.value, last_error=LEASE_EXPIRED, run_after=now, **cleared)
+            )
+            return int(dead.rowcount + requeued.rowcount)  # type: ignore[attr-defined]  # CursorResult
+
+    def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
+        with self.database.transaction() as session:
+            row = session.get(JobRow, job_id)
+            if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
+                return None
+            if row.state == JobState.DEAD.value:
+                now = self.clock()
+                row.state = JobState.QUEUED.value
+                row.attempts = 0
+                row.run_after = now
+                row.updated_at = now
+                row.finished_at = None
+                session.flush()
+            return job_record(row)
+
+    def get(self, job_id: int) -> Job | None:
+        with self.database.transaction(write=False) as session:
+            row = session.get(JobRow, job_id)
+            return None if row is None else job_record(row)
+
+    def list(
+        self, *, state: str | None = None, tenant_id: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Job]:
+        check_limit(limit)
+        query = select(JobRow).order_by(JobRow.id.desc()).limit(limit + 1)
+        if state is not None:
+            query = query.where(JobRow.state == state)
+        if tenant_id is not None:
+            query = query.where(JobRow.tenant_id == tenant_id)
+        if cursor:
+            query = query.where(JobRow.id < int(decode_cursor(cursor, (int,))[0]))
+        with self.database.transaction(write=False) as session:
+            rows = list(session.scalars(query))
+        items = [job_record(r) for r in rows[:limit]]
+        return Page(items, encode_cursor(items[-1].id) if len(rows) > limit else None)
+
+    def depth(self) -> int:
+        with self.database.transaction(write=False) as session:
+            query = select(func.count()).where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]))
+            return int(session.scalar(query) or 0)

@@ -1,0 +1,306 @@
+"""In-memory implementations of every store port, with the semantics of the SQL ones.
+
+Used by unit tests of the web layer and the workers, and run through the same contract suite as
+SQLite and PostgreSQL (tests/contract). Each class is thread-safe behind one lock; MemoryIntake
+writes into the MemoryJobQueue and MemoryReviewStore it is given, holding their locks, so an
+accepted delivery, its job and its review appear together or not at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import threading
+import uuid
+from datetime import datetime, timedelta
+
+from tfreview.core.errors import IntegrityError, NotFound
+from tfreview.core.jobs import NewJob
+from tfreview.core.records import (
+    ApiToken,
+    Delivery,
+    Page,
+    ReviewStatus,
+    Scope,
+    SourceInfo,
+    StoredReview,
+    Tenant,
+)
+from tfreview.core.redact import redact_value
+from tfreview.store.clock import Clock, utcnow
+from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor, encode_cursor, encode_time_cursor
+from tfreview.store.hashing import report_hash, sha256_hex
+from tfreview.store.memory_queue import MemoryJobQueue
+from tfreview.store.plan_redaction import plan_kind, redact_upload
+from tfreview.store.review_filters import parse_review_filters
+from tfreview.store.token_secrets import hash_matches, new_secret, secret_hash, token_id_of
+
+__all__ = [
+    "MemoryIntake",
+    "MemoryJobQueue",
+    "MemoryPlanStore",
+    "MemoryReviewStore",
+    "MemoryTenants",
+    "MemoryTokens",
+]
+
+LAST_USED_RESOLUTION = timedelta(seconds=60)
+
+
+class MemoryReviewStore:
+    def __init__(self, *, clock: Clock = utcnow) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._reviews: dict[str, StoredReview] = {}
+
+    def create(
+        self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
+    ) -> StoredReview:
+        return self.insert(str(uuid.uuid4()), tenant_id, source, plan_id=plan_id, deadline_at=deadline_at)
+
+    def insert(
+        self,
+        review_id: str,
+        tenant_id: str,
+        source: SourceInfo,
+        *,
+        plan_id: str | None = None,
+        deadline_at: datetime | None = None,
+    ) -> StoredReview:
+        """Not part of the port: a queued review with a chosen id (what Intake.accept writes)."""
+        with self.lock:
+            if review_id in self._reviews:
+                return self._reviews[review_id]
+            now = self.clock()
+            review = StoredReview(
+                id=review_id,
+                tenant_id=tenant_id,
+                source=source,
+                status=ReviewStatus.QUEUED,
+                created_at=now,
+                updated_at=now,
+                plan_id=plan_id,
+                deadline_at=deadline_at,
+            )
+            self._reviews[review_id] = review
+            return review
+
+    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
+        with self.lock:
+            review = self._reviews.get(review_id)
+        if review is None or (tenant_id is not None and review.tenant_id != tenant_id):
+            return None
+        return review
+
+    def _require(self, review_id: str) -> StoredReview:
+        review = self._reviews.get(review_id)
+        if review is None:
+            raise NotFound(f"review {review_id} not found")
+        return review
+
+    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
+        with self.lock:
+            review = self._require(review_id)
+            self._reviews[review_id] = dataclasses.replace(
+                review, status=status, status_reason=reason, updated_at=self.clock()
+            )
+
+    def save_result(
+        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+    ) -> StoredReview:
+        with self.lock:
+            review = self._require(review_id)
+            saved = dataclasses.replace(
+                review,
+                status=status,
+                status_reason=None,
+                verdict=verdict,
+                report=dict(report),
+                counts=dict(counts),
+                content_hash=report_hash(dict(report)),
+                updated_at=self.clock(),
+            )
+            self._reviews[review_id] = saved
+            return saved
+
+    def list(
+        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
+    ) -> Page[StoredReview]:
+        check_limit(limit)
+        wanted = parse_review_filters(filters)
+        after = decode_time_cursor(cursor) if cursor else None
+        with self.lock:
+            reviews = [
+                r
+                for r in self._reviews.values()
+                if (tenant_id is None or r.tenant_id == tenant_id)
+                and wanted.matches(r)
+                and (after is None or (r.created_at, r.id) < after)
+            ]
+        reviews.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        items = reviews[:limit]
+        more = len(reviews) > limit
+        return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
+
+
+class MemoryIntake:
+    def __init__(self, queue: MemoryJobQueue, reviews: MemoryReviewStore, *, clock: Clock = utcnow) -> None:
+        self.queue = queue
+        self.reviews = reviews
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._deliveries: dict[int, Delivery] = {}
+        self._payloads: dict[int, bytes] = {}
+        self._by_key: dict[tuple[str, str], int] = {}
+        self._runs: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def accept(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> tuple[Delivery, bool]:
+        with self.lock, self.queue.lock, self.reviews.lock:
+            existing = self._by_key.get((delivery.source, delivery.key))
+            if existing is not None:
+                return self._deliveries[existing], False
+            job_id = self.queue.enqueue(job)[0].id if job is not None else None
+            if review is not None:
+                review_id, source = review
+                plan_id = job.payload.get("plan_id") if job is not None else None
+                self.reviews.insert(
+                    review_id, delivery.tenant_id, source, plan_id=plan_id if isinstance(plan_id, str) else None
+                )
+            delivery_id = len(self._deliveries) + 1
+            stored = dataclasses.replace(delivery, id=delivery_id, job_id=job_id, payload_sha256=sha256_hex(payload))
+            self._deliveries[delivery_id] = stored
+            self._payloads[delivery_id] = bytes(payload)
+            self._by_key[(delivery.source, delivery.key)] = delivery_id
+            return stored, True
+
+    def spacelift_state(self, tenant_id: str, run_id: str, state: str, state_version: int) -> bool:
+        with self.lock:
+            seen = self._runs.get((tenant_id, run_id))
+            if seen is not None and seen[1] >= state_version:
+                return False
+            self._runs[(tenant_id, run_id)] = (state, state_version)
+            return True
+
+    def list(
+        self, *, tenant_id: str | None = None, source: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Delivery]:
+        check_limit(limit)
+        before = int(decode_cursor(cursor, (int,))[0]) if cursor else None
+        with self.lock:
+            found = sorted(
+                (
+                    d
+                    for d in self._deliveries.values()
+                    if (tenant_id is None or d.tenant_id == tenant_id)
+                    and (source is None or d.source == source)
+                    and (before is None or (d.id or 0) < before)
+                ),
+                key=lambda d: d.id or 0,
+                reverse=True,
+            )
+        items = found[:limit]
+        return Page(items, encode_cursor(items[-1].id or 0) if len(found) > limit else None)
+
+    def payload(self, delivery_id: int, tenant_id: str | None = None) -> bytes | None:
+        with self.lock:
+            delivery = self._deliveries.get(delivery_id)
+            data = self._payloads.get(delivery_id)
+        if delivery is None or data is None or (tenant_id is not None and delivery.tenant_id != tenant_id):
+            return None
+        if sha256_hex(data) != delivery.payload_sha256:
+            raise IntegrityError(f"delivery {delivery_id}: payload does not match its SHA-256")
+        return data
+
+    def corrupt_payload_for_test(self, delivery_id: int, data: bytes) -> None:
+        """Not part of the port: replace a stored payload behind the hash (integrity scenarios)."""
+        with self.lock:
+            self._payloads[delivery_id] = data
+
+
+class MemoryTokens:
+    def __init__(self, *, clock: Clock = utcnow) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._tokens: dict[str, ApiToken] = {}
+        self._hashes: dict[str, str] = {}
+
+    def create(self, tenant_id: str, scope: Scope, name: str, expires_at: datetime | None) -> tuple[ApiToken, str]:
+        token_id, secret = new_secret()
+        token = ApiToken(token_id, tenant_id, Scope(scope), name, self.clock(), expires_at)
+        with self.lock:
+            self._tokens[token_id] = token
+            self._hashes[token_id] = secret_hash(secret)
+        return token, secret
+
+    def verify(self, secret: str) -> ApiToken | None:
+        token_id = token_id_of(secret)
+        if token_id is None:
+            return None
+        with self.lock:
+            token = self._tokens.get(token_id)
+            stored_hash = self._hashes.get(token_id)
+            if token is None or stored_hash is None or not hash_matches(secret, stored_hash):
+                return None
+            now = self.clock()
+            if token.revoked_at is not None or (token.expires_at is not None and token.expires_at <= now):
+                return None
+            if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+                token = dataclasses.replace(token, last_used_at=now)
+                self._tokens[token_id] = token
+            return token
+
+    def revoke(self, token_id: str) -> bool:
+        with self.lock:
+            token = self._tokens.get(token_id)
+            if token is None or token.revoked_at is not None:
+                return False
+            self._tokens[token_id] = dataclasses.replace(token, revoked_at=self.clock())
+            return True
+
+    def list(self, tenant_id: str | None = None) -> list[ApiToken]:
+        with self.lock:
+            tokens = [t for t in self._tokens.values() if tenant_id is None or t.tenant_id == tenant_id]
+        return sorted(tokens, key=lambda t: (t.created_at, t.id))
+
+
+class MemoryTenants:
+    def __init__(self, *, clock: Clock = utcnow) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._tenants: dict[str, Tenant] = {}
+
+    def ensure(self, tenant: Tenant) -> Tenant:
+        with self.lock:
+            stored = self._tenants.get(tenant.id)
+            if stored is None or stored != tenant:
+                self._tenants[tenant.id] = tenant
+            return tenant
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        with self.lock:
+            return self._tenants.get(tenant_id)
+
+
+class MemoryPlanStore:
+    def __init__(self, *, clock: Clock = utcnow) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._plans: dict[str, tuple[str, bytes, str, dict[str, object]]] = {}
+
+    def put(self, tenant_id: str, content: bytes, kind: str, metadata: dict[str, object]) -> str:
+        canonical = plan_kind(kind)
+        stored = gzip.compress(redact_upload(content, canonical))
+        plan_id = uuid.uuid4().hex
+        with self.lock:
+            self._plans[plan_id] = (tenant_id, stored, canonical, redact_value(dict(metadata)))
+        return plan_id
+
+    def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None:
+        with self.lock:
+            found = self._plans.get(plan_id)
+        if found is None:
+            return None
+        _, stored, kind, metadata = found
+        return gzip.decompress(stored), kind, dict(metadata)

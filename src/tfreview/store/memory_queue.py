@@ -1,0 +1,181 @@
+"""The in-memory JobQueue: the same semantics as the jobs table (contract-tested side by side)."""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import threading
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from tfreview.core.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.core.records import Page
+from tfreview.core.redact import scrub_text
+from tfreview.settings import WorkerSettings
+from tfreview.store.clock import Clock, utcnow
+from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+
+LEASE_EXPIRED = "lease expired (worker crashed or stalled)"
+
+
+class MemoryJobQueue:
+    def __init__(
+        self, settings: WorkerSettings | None = None, *, clock: Clock = utcnow, rng: random.Random | None = None
+    ) -> None:
+        self.settings = settings or WorkerSettings()
+        self.policy = RetryPolicy(self.settings.backoff_base_seconds, self.settings.backoff_cap_seconds)
+        self.clock = clock
+        self.lock = threading.RLock()
+        self._rng = rng
+        self._jobs: dict[int, Job] = {}
+        self._by_key: dict[str, int] = {}
+
+    def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
+        with self.lock:
+            existing = self._by_key.get(job.idempotency_key)
+            if existing is not None:
+                return self._jobs[existing], False
+            now = self.clock()
+            stored = Job(
+                id=len(self._jobs) + 1,
+                kind=job.kind,
+                tenant_id=job.tenant_id,
+                idempotency_key=job.idempotency_key,
+                payload=dict(job.payload),
+                state=JobState.QUEUED,
+                attempts=0,
+                max_attempts=job.max_attempts,
+                run_after=run_after or now,
+                attempt_token=None,
+                lease_expires_at=None,
+                last_error=None,
+                created_at=now,
+            )
+            self._jobs[stored.id] = stored
+            self._by_key[job.idempotency_key] = stored.id
+            return stored, True
+
+    def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
+        with self.lock:
+            now = self.clock()
+            running: dict[str, int] = {}
+            for job in self._jobs.values():
+                if job.state == JobState.RUNNING:
+                    running[job.tenant_id] = running.get(job.tenant_id, 0) + 1
+            candidates = [
+                job
+                for job in self._jobs.values()
+                if job.state == JobState.QUEUED and job.run_after <= now and (kinds is None or job.kind in kinds)
+            ]
+            if not candidates:
+                return None
+            chosen = min(candidates, key=lambda j: (running.get(j.tenant_id, 0), j.run_after, j.id))
+            claimed = dataclasses.replace(
+                chosen,
+                state=JobState.RUNNING,
+                attempts=chosen.attempts + 1,
+                attempt_token=uuid.uuid4().hex,
+                lease_expires_at=now + timedelta(seconds=self.settings.lease_seconds),
+            )
+            self._jobs[claimed.id] = claimed
+            return claimed
+
+    def _current(self, job_id: int, attempt_token: str) -> Job:
+        job = self._jobs.get(job_id)
+        if job is None or job.state != JobState.RUNNING or job.attempt_token != attempt_token:
+            raise StaleAttempt(job_id)
+        return job
+
+    def heartbeat(self, job_id: int, attempt_token: str) -> None:
+        with self.lock:
+            job = self._current(job_id, attempt_token)
+            lease = self.clock() + timedelta(seconds=self.settings.lease_seconds)
+            self._jobs[job_id] = dataclasses.replace(job, lease_expires_at=lease)
+
+    def complete(self, job_id: int, attempt_token: str) -> None:
+        with self.lock:
+            job = self._current(job_id, attempt_token)
+            self._jobs[job_id] = dataclasses.replace(
+                job, state=JobState.SUCCEEDED, attempt_token=None, lease_expires_at=None
+            )
+
+    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+        with self.lock:
+            job = self._current(job_id, attempt_token)
+            error = scrub_text(error)[:4000]
+            if permanent or job.attempts >= job.max_attempts:
+                failed = dataclasses.replace(
+                    job, state=JobState.DEAD, attempt_token=None, lease_expires_at=None, last_error=error
+                )
+            else:
+                delay = timedelta(seconds=self.policy.delay(job.attempts, self._rng))
+                failed = dataclasses.replace(
+                    job,
+                    state=JobState.QUEUED,
+                    attempt_token=None,
+                    lease_expires_at=None,
+                    last_error=error,
+                    run_after=self.clock() + delay,
+                )
+            self._jobs[job_id] = failed
+            return failed
+
+    def reap(self) -> int:
+        with self.lock:
+            now = self.clock()
+            expired = [
+                job
+                for job in self._jobs.values()
+                if job.state == JobState.RUNNING and job.lease_expires_at is not None and job.lease_expires_at < now
+            ]
+            for job in expired:
+                dead = job.attempts >= job.max_attempts
+                self._jobs[job.id] = dataclasses.replace(
+                    job,
+                    state=JobState.DEAD if dead else JobState.QUEUED,
+                    attempt_token=None,
+                    lease_expires_at=None,
+                    run_after=job.run_after if dead else now,
+                    last_error=LEASE_EXPIRED,
+                )
+            return len(expired)
+
+    def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
+        with self.lock:
+            job = self._jobs.get(job_id)
+            if job is None or (tenant_id is not None and job.tenant_id != tenant_id):
+                return None
+            if job.state != JobState.DEAD:
+                return job
+            requeued = dataclasses.replace(job, state=JobState.QUEUED, attempts=0, run_after=self.clock())
+            self._jobs[job_id] = requeued
+            return requeued
+
+    def get(self, job_id: int) -> Job | None:
+        with self.lock:
+            return self._jobs.get(job_id)
+
+    def list(
+        self, *, state: str | None = None, tenant_id: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Job]:
+        check_limit(limit)
+        before = int(decode_cursor(cursor, (int,))[0]) if cursor else None
+        with self.lock:
+            jobs = sorted(
+                (
+                    job
+                    for job in self._jobs.values()
+                    if (state is None or job.state == state)
+                    and (tenant_id is None or job.tenant_id == tenant_id)
+                    and (before is None or job.id < before)
+                ),
+                key=lambda j: j.id,
+                reverse=True,
+            )
+        items = jobs[:limit]
+        return Page(items, encode_cursor(items[-1].id) if len(jobs) > limit else None)
+
+    def depth(self) -> int:
+        with self.lock:
+            return sum(1 for job in self._jobs.values() if job.state in (JobState.QUEUED, JobState.RUNNING))

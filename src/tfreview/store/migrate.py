@@ -1,0 +1,48 @@
+"""`tfreview db upgrade`: bring a database to the newest schema (Alembic, no alembic.ini needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from tfreview.store.database import Database, translate_errors
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+# any constant: serialises `db upgrade` of several processes starting at once on PostgreSQL
+_PG_MIGRATION_LOCK = 0x7466726576696577
+
+
+def alembic_config(database: Database) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", database.url.render_as_string(hide_password=False).replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head", *, busy_timeout_ms: int = 5000) -> None:
+    """Apply every migration up to `revision` in one transaction."""
+    database = Database(database_url, busy_timeout_ms)
+    try:
+        upgrade_database(database, revision)
+    finally:
+        database.close()
+
+
+def upgrade_database(database: Database, revision: str = "head") -> None:
+    config = alembic_config(database)
+    with translate_errors(), database.engine.begin() as connection:
+        if not database.is_sqlite:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def current_revision(database: Database) -> str | None:
+    """The revision the database is at (None before the first upgrade)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with translate_errors(), database.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()

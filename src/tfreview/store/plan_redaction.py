@@ -1,0 +1,175 @@
+"""What an uploaded plan is turned into BEFORE it is stored: nothing secret reaches the database.
+
+Plan JSON: variable values, `prior_state` and `planned_values` are dropped (a review needs none of
+them); every leaf under a `*_sensitive` mask becomes "(sensitive value)"; secret-named and
+secret-shaped strings anywhere in changes, drift, outputs and configuration become "(redacted)".
+A tarball of Terraform sources: every text member is scrubbed of secret-shaped strings and of
+values assigned to secret-named attributes; links, devices and binary members are dropped.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import tarfile
+from collections.abc import Mapping
+from typing import Any, Final
+
+import orjson
+
+from tfreview.core.errors import InputError
+from tfreview.core.redact import REDACTED, SENSITIVE, is_secret_name, redact_value, scrub_text
+
+PLAN_JSON: Final = "plan_json"
+SOURCE_TARBALL: Final = "tarball"
+_KIND_ALIASES: Final = {
+    "plan_json": PLAN_JSON,
+    "plan": PLAN_JSON,
+    "json": PLAN_JSON,
+    "tarball": SOURCE_TARBALL,
+    "tar": SOURCE_TARBALL,
+    "tar.gz": SOURCE_TARBALL,
+    "tgz": SOURCE_TARBALL,
+}
+_DROPPED_KEYS: Final = ("prior_state", "planned_values")
+_CHANGE_LISTS: Final = ("resource_changes", "resource_drift")
+_MAX_MEMBER_BYTES: Final = 16 * 1024 * 1024
+# `password = "…"` / `"password": "…"` in HCL, tfvars or JSON sources
+_ASSIGNMENT = re.compile(r'(?P<name>[A-Za-z_][A-Za-z0-9_-]*)(?P<quote>"?)(?P<op>\s*[=:]\s*)"(?P<value>[^"\n]*)"')
+
+
+def plan_kind(kind: str) -> str:
+    """The canonical kind (`plan_json` or `tarball`) for a kind name, or InputError."""
+    try:
+        return _KIND_ALIASES[kind]
+    except KeyError:
+        raise InputError(f"unknown plan kind {kind!r}; expected {PLAN_JSON!r} or {SOURCE_TARBALL!r}") from None
+
+
+def redact_upload(content: bytes, kind: str) -> bytes:
+    """The content of an upload as it may be stored."""
+    if plan_kind(kind) == PLAN_JSON:
+        return redact_plan_json(content)
+    return redact_tarball(content)
+
+
+def redact_plan_json(content: bytes) -> bytes:
+    try:
+        document = orjson.loads(content)
+    except orjson.JSONDecodeError as exc:
+        raise InputError(f"the plan is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    if not isinstance(document, dict):
+        raise InputError("the plan is not a JSON object; expected the JSON of `terraform show -json PLANFILE`")
+    return orjson.dumps(redact_plan_document(document))
+
+
+def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in _DROPPED_KEYS:
+            continue
+        if key == "variables" and isinstance(value, Mapping):
+            result[key] = {name: {} for name in value}
+        elif key in _CHANGE_LISTS and isinstance(value, list):
+            result[key] = [_redact_change_holder(item) for item in value]
+        elif key == "output_changes" and isinstance(value, Mapping):
+            result[key] = {name: _redact_change(change, name) for name, change in value.items()}
+        elif key == "configuration":
+            result[key] = _redact_configuration(value, "")
+        else:
+            result[key] = redact_value(value)
+    if "resource_changes" not in result and "planned_values" in document:
+        result["resource_changes"] = []  # still recognisable as a plan once planned_values is gone
+    return result
+
+
+def _redact_change_holder(item: Any) -> Any:
+    if not isinstance(item, Mapping):
+        return redact_value(item)
+    return {key: _redact_change(value, "") if key == "change" else redact_value(value) for key, value in item.items()}
+
+
+def _redact_change(change: Any, name: str) -> Any:
+    if not isinstance(change, Mapping):
+        return redact_value(change, name=name)
+    masked = dict(change)
+    for side in ("before", "after"):
+        if side in masked:
+            masked[side] = mask_leaves(masked[side], change.get(f"{side}_sensitive"))
+    return {key: redact_value(value, name=name if key in ("before", "after") else key) for key, value in masked.items()}
+
+
+def mask_leaves(value: Any, mask: Any) -> Any:
+    """`value` with every non-null leaf under a true mask replaced by "(sensitive value)"; shape kept."""
+    if mask is True:
+        if isinstance(value, Mapping):
+            return {key: mask_leaves(child, True) for key, child in value.items()}
+        if isinstance(value, list):
+            return [mask_leaves(child, True) for child in value]
+        return None if value is None else SENSITIVE
+    if isinstance(value, Mapping) and isinstance(mask, Mapping):
+        return {key: mask_leaves(child, mask.get(key)) for key, child in value.items()}
+    if isinstance(value, list) and isinstance(mask, list):
+        return [mask_leaves(child, mask[i] if i < len(mask) else None) for i, child in enumerate(value)]
+    return value
+
+
+def _redact_configuration(value: Any, name: str) -> Any:
+    """Configuration expressions: `{"password": {"constant_value": "…"}}` is secret by its attribute name."""
+    if isinstance(value, Mapping):
+        if "constant_value" in value and name and is_secret_name(name) and value["constant_value"] is not None:
+            return {**redact_value(dict(value)), "constant_value": REDACTED}
+        return {key: _redact_configuration(child, str(key)) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_redact_configuration(child, name) for child in value]
+    return redact_value(value, name=name)
+
+
+def scrub_source(text: str) -> str:
+    """Terraform source text with secret-named assignments and secret-shaped strings redacted."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group("value")
+        if not value or value.startswith("${") or not is_secret_name(match.group("name")):
+            return match.group(0)
+        return f'{match.group("name")}{match.group("quote")}{match.group("op")}"{REDACTED}"'
+
+    return scrub_text(_ASSIGNMENT.sub(replace, text))
+
+
+def redact_tarball(content: bytes) -> bytes:
+    out = io.BytesIO()
+    try:
+        with (
+            tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as source,
+            tarfile.open(fileobj=out, mode="w:gz") as target,
+        ):
+            for member in source:
+                if member.isdir():
+                    target.addfile(_clean_info(member))
+                    continue
+                if not member.isfile() or member.size > _MAX_MEMBER_BYTES:
+                    continue
+                stream = source.extractfile(member)
+                if stream is None:
+                    continue
+                try:
+                    text = stream.read().decode("utf-8")
+                except UnicodeDecodeError:
+                    continue  # not a text file: not something a review reads
+                data = scrub_source(text).encode()
+                info = _clean_info(member)
+                info.size = len(data)
+                target.addfile(info, io.BytesIO(data))
+    except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
+        raise InputError(f"the upload is not a readable tar archive: {exc}") from None
+    return out.getvalue()
+
+
+def _clean_info(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(member.name)
+    info.type = member.type
+    info.mode = member.mode & 0o755
+    info.mtime = member.mtime
+    return info

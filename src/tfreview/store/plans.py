@@ -1,0 +1,50 @@
+"""Uploaded plans and source tarballs: redacted, then gzip-compressed, then stored with their SHA-256."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+
+from tfreview.core.errors import IntegrityError
+from tfreview.core.redact import redact_value
+from tfreview.store.clock import Clock, utcnow
+from tfreview.store.database import Database
+from tfreview.store.hashing import sha256_hex
+from tfreview.store.plan_redaction import plan_kind, redact_upload
+from tfreview.store.tables import PlanRow
+
+
+class SqlPlanStore:
+    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+        self.database = database
+        self.clock = clock
+
+    def put(self, tenant_id: str, content: bytes, kind: str, metadata: dict[str, object]) -> str:
+        """Redact (InputError when the content is not a plan JSON / tarball of that kind), then store."""
+        canonical = plan_kind(kind)
+        redacted = redact_upload(content, canonical)
+        plan_id = uuid.uuid4().hex
+        row = PlanRow(
+            id=plan_id,
+            tenant_id=tenant_id,
+            kind=canonical,
+            content=gzip.compress(redacted, mtime=0),
+            sha256=sha256_hex(redacted),
+            plan_metadata=json.dumps(redact_value(dict(metadata)), sort_keys=True, default=str),
+            created_at=self.clock(),
+        )
+        with self.database.transaction() as session:
+            session.add(row)
+        return plan_id
+
+    def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None:
+        with self.database.transaction(write=False) as session:
+            row = session.get(PlanRow, plan_id)
+            if row is None:
+                return None
+            stored, kind, expected, metadata = bytes(row.content), row.kind, row.sha256, row.plan_metadata
+        content = gzip.decompress(stored)
+        if sha256_hex(content) != expected:
+            raise IntegrityError(f"plan {plan_id}: content does not match its SHA-256")
+        return content, kind, json.loads(metadata)

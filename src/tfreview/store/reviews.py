@@ -1,0 +1,180 @@
+"""Stored reviews: the queued row, its status, and the finished report with one row per finding."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.orm import Session
+
+from tfreview.core.errors import NotFound
+from tfreview.core.records import Page, ReviewStatus, SourceInfo, StoredReview
+from tfreview.store.clock import Clock, utcnow
+from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
+from tfreview.store.database import Database
+from tfreview.store.hashing import canonical_json, sha256_hex
+from tfreview.store.review_filters import parse_review_filters
+from tfreview.store.tables import FindingRow, ReviewRow
+
+
+def review_record(row: ReviewRow) -> StoredReview:
+    return StoredReview(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        source=SourceInfo(
+            kind=row.source_kind,
+            repository=row.repository,
+            pull_request=row.pull_request,
+            commit_sha=row.commit_sha,
+            stack_id=row.stack_id,
+            run_id=row.run_id,
+            account=row.account,
+        ),
+        status=ReviewStatus(row.status),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        status_reason=row.status_reason,
+        verdict=row.verdict,
+        report=json.loads(row.report) if row.report is not None else None,
+        content_hash=row.content_hash,
+        plan_id=row.plan_id,
+        deadline_at=row.deadline_at,
+        counts=json.loads(row.counts),
+    )
+
+
+def new_review_row(
+    review_id: str,
+    tenant_id: str,
+    source: SourceInfo,
+    now: datetime,
+    *,
+    plan_id: str | None = None,
+    deadline_at: datetime | None = None,
+) -> ReviewRow:
+    return ReviewRow(
+        id=review_id,
+        tenant_id=tenant_id,
+        source_kind=source.kind,
+        repository=source.repository,
+        pull_request=source.pull_request,
+        commit_sha=source.commit_sha,
+        stack_id=source.stack_id,
+        run_id=source.run_id,
+        account=source.account,
+        status=ReviewStatus.QUEUED.value,
+        counts="{}",
+        plan_id=plan_id,
+        deadline_at=deadline_at,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:
+    findings = report.get("findings")
+    if not isinstance(findings, list):
+        return []
+    return [
+        FindingRow(
+            review_id=review_id,
+            rule_id=str(f.get("rule_id", ""))[:100],
+            severity=str(f.get("severity", ""))[:16],
+            status=str(f.get("status", ""))[:16],
+            address=str(f.get("address", "")),
+            fingerprint=str(f["fingerprint"])[:128] if f.get("fingerprint") else None,
+        )
+        for f in findings
+        if isinstance(f, dict)
+    ]
+
+
+class SqlReviewStore:
+    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+        self.database = database
+        self.clock = clock
+
+    def create(
+        self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
+    ) -> StoredReview:
+        row = new_review_row(
+            str(uuid.uuid4()), tenant_id, source, self.clock(), plan_id=plan_id, deadline_at=deadline_at
+        )
+        with self.database.transaction() as session:
+            session.add(row)
+            session.flush()
+            return review_record(row)
+
+    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
+        with self.database.transaction(write=False) as session:
+            row = session.get(ReviewRow, review_id)
+            if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
+                return None
+            return review_record(row)
+
+    @staticmethod
+    def _require(session: Session, review_id: str) -> ReviewRow:
+        row = session.get(ReviewRow, review_id)
+        if row is None:
+            raise NotFound(f"review {review_id} not found")
+        return row
+
+    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
+        with self.database.transaction() as session:
+            row = self._require(session, review_id)
+            row.status = ReviewStatus(status).value
+            row.status_reason = reason
+            row.updated_at = self.clock()
+
+    def save_result(
+        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+    ) -> StoredReview:
+        text = canonical_json(report)
+        with self.database.transaction() as session:
+            row = self._require(session, review_id)
+            row.status = ReviewStatus(status).value
+            row.status_reason = None
+            row.verdict = verdict
+            row.report = text
+            row.content_hash = sha256_hex(text.encode())
+            row.counts = canonical_json(counts)
+            row.updated_at = self.clock()
+            session.execute(delete(FindingRow).where(FindingRow.review_id == review_id))
+            session.add_all(finding_rows(review_id, json.loads(text)))
+            session.flush()
+            return review_record(row)
+
+    def list(
+        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
+    ) -> Page[StoredReview]:
+        check_limit(limit)
+        wanted = parse_review_filters(filters)
+        query = select(ReviewRow).order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc()).limit(limit + 1)
+        conditions = {
+            ReviewRow.tenant_id: tenant_id,
+            ReviewRow.source_kind: wanted.source,
+            ReviewRow.repository: wanted.repository,
+            ReviewRow.stack_id: wanted.stack_id,
+            ReviewRow.status: wanted.status.value if wanted.status else None,
+            ReviewRow.verdict: wanted.verdict,
+        }
+        for column, value in conditions.items():
+            if value is not None:
+                query = query.where(column == value)
+        if wanted.since is not None:
+            query = query.where(ReviewRow.created_at >= wanted.since)
+        if wanted.until is not None:
+            query = query.where(ReviewRow.created_at < wanted.until)
+        if cursor:
+            at, last_id = decode_time_cursor(cursor)
+            query = query.where(
+                or_(ReviewRow.created_at < at, and_(ReviewRow.created_at == at, ReviewRow.id < last_id))
+            )
+        with self.database.transaction(write=False) as session:
+            rows = list(session.scalars(query))
+            items = [review_record(r) for r in rows[:limit]]
+        more = len(rows) > limit
+        return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)

@@ -1,0 +1,38 @@
+"""Tenants: a GitHub installation or organisation, or a Spacelift account."""
+
+from __future__ import annotations
+
+from sqlalchemy import exc
+
+from tfreview.core.records import Tenant
+from tfreview.store.clock import Clock, utcnow
+from tfreview.store.database import Database
+from tfreview.store.tables import TenantRow
+
+
+class SqlTenants:
+    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+        self.database = database
+        self.clock = clock
+
+    def ensure(self, tenant: Tenant) -> Tenant:
+        """Create the tenant, or update its kind and name; returns what is stored."""
+        try:
+            return self._ensure_once(tenant)
+        except exc.IntegrityError:  # created by a concurrent ensure: now it exists
+            return self._ensure_once(tenant)
+
+    def _ensure_once(self, tenant: Tenant) -> Tenant:
+        with self.database.transaction() as session:
+            row = session.get(TenantRow, tenant.id)
+            if row is None:
+                session.add(TenantRow(id=tenant.id, kind=tenant.kind, name=tenant.name, created_at=self.clock()))
+                session.flush()
+            elif (row.kind, row.name) != (tenant.kind, tenant.name):
+                row.kind, row.name = tenant.kind, tenant.name
+            return tenant
+
+    def get(self, tenant_id: str) -> Tenant | None:
+        with self.database.transaction(write=False) as session:
+            row = session.get(TenantRow, tenant_id)
+            return None if row is None else Tenant(row.id, row.kind, row.name)

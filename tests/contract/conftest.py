@@ -1,0 +1,187 @@
+"""The contract suite: the same scenarios against the in-memory, SQLite and PostgreSQL stores.
+
+PostgreSQL runs when TFREVIEW_TEST_POSTGRES_URL is set (CI: postgresql://postgres@127.0.0.1:5432/test):
+each xdist worker creates its own database `tfreview_<random>` and drops it at the end; tables are
+emptied before each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from tfreview.core.ports import Intake, JobQueue, PlanStore, ReviewStore, Tenants, Tokens
+from tfreview.settings import WorkerSettings
+from tfreview.store.database import Database
+from tfreview.store.intake import SqlIntake
+from tfreview.store.jobs import SqlJobQueue
+from tfreview.store.memory import (
+    MemoryIntake,
+    MemoryJobQueue,
+    MemoryPlanStore,
+    MemoryReviewStore,
+    MemoryTenants,
+    MemoryTokens,
+)
+from tfreview.store.migrate import upgrade_database
+from tfreview.store.plans import SqlPlanStore
+from tfreview.store.reviews import SqlReviewStore
+from tfreview.store.tables import Base
+from tfreview.store.tenants import SqlTenants
+from tfreview.store.tokens import SqlTokens
+
+POSTGRES_ENV = "TFREVIEW_TEST_POSTGRES_URL"
+START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+LEASE_SECONDS = 60.0
+
+
+class ManualClock:
+    """A clock tests move by hand: no sleeping, no timing thresholds."""
+
+    def __init__(self, start: datetime = START) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Stores:
+    backend: str
+    clock: ManualClock
+    queue: JobQueue
+    intake: Intake
+    reviews: ReviewStore
+    tokens: Tokens
+    tenants: Tenants
+    plans: PlanStore
+    database: Database | None = None
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def worker_settings() -> WorkerSettings:
+    return WorkerSettings(lease_seconds=LEASE_SECONDS, backoff_base_seconds=2.0, backoff_cap_seconds=30.0)
+
+
+def memory_stores(clock: ManualClock) -> Stores:
+    queue = MemoryJobQueue(worker_settings(), clock=clock)
+    reviews = MemoryReviewStore(clock=clock)
+    return Stores(
+        backend="memory",
+        clock=clock,
+        queue=queue,
+        intake=MemoryIntake(queue, reviews, clock=clock),
+        reviews=reviews,
+        tokens=MemoryTokens(clock=clock),
+        tenants=MemoryTenants(clock=clock),
+        plans=MemoryPlanStore(clock=clock),
+    )
+
+
+def sql_stores(backend: str, database: Database, clock: ManualClock) -> Stores:
+    return Stores(
+        backend=backend,
+        clock=clock,
+        queue=SqlJobQueue(database, worker_settings(), clock=clock),
+        intake=SqlIntake(database, clock=clock),
+        reviews=SqlReviewStore(database, clock=clock),
+        tokens=SqlTokens(database, clock=clock),
+        tenants=SqlTenants(database, clock=clock),
+        plans=SqlPlanStore(database, clock=clock),
+        database=database,
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test process, migrated to head; dropped at the end."""
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to test against")
+    name = f"tfreview_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            # commits need not wait for the WAL flush here: the suite checks semantics, not the disk
+            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+        url = make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(False)
+        database = Database(url)
+        try:
+            upgrade_database(database)
+        finally:
+            database.close()
+        yield url
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_dir(tmp_path: Path) -> Iterator[Path]:
+    """Where the contract suite's SQLite files live: RAM (/dev/shm) when there is one, so that 6,000
+    fsyncs of Q3 do not dominate the run — the scenarios check semantics, not the disk."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)):
+        yield tmp_path
+        return
+    path = Path(tempfile.mkdtemp(prefix="tfreview-contract-", dir=shm))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def fresh_sqlite(tmp_path: Path) -> Database:
+    database = Database(f"sqlite:///{tmp_path / 'store' / 'tfreview.db'}")
+    upgrade_database(database)
+    return database
+
+
+def empty_postgres(url: str) -> Database:
+    database = Database(url, pool_size=10)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return database
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def stores(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Stores]:
+    clock = ManualClock()
+    if request.param == "memory":
+        yield memory_stores(clock)
+        return
+    if request.param == "sqlite":
+        database = fresh_sqlite(sqlite_dir)
+    else:
+        database = empty_postgres(request.getfixturevalue("postgres_url"))
+    try:
+        yield sql_stores(request.param, database, clock)
+    finally:
+        database.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def sql_database(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        database = fresh_sqlite(sqlite_dir)
+    else:
+        database = empty_postgres(request.getfixturevalue("postgres_url"))
+    try:
+        yield database
+    finally:
+        database.close()

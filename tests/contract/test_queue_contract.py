@@ -1,0 +1,247 @@
+"""JobQueue scenarios, run on the in-memory queue, SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import pytest
+
+from tests.contract.conftest import LEASE_SECONDS, Stores
+from tfreview.core.jobs import JobState, NewJob, StaleAttempt
+
+
+def new_job(key: str, tenant: str = "github:1", *, max_attempts: int = 3, kind: str = "review") -> NewJob:
+    return NewJob(kind=kind, tenant_id=tenant, idempotency_key=key, payload={"key": key}, max_attempts=max_attempts)
+
+
+def test_enqueue_is_idempotent_on_its_key(stores: Stores) -> None:
+    first, created = stores.queue.enqueue(new_job("k1"))
+    again, created_again = stores.queue.enqueue(new_job("k1"))
+    assert created
+    assert not created_again
+    assert again.id == first.id
+    assert again.payload == {"key": "k1"}
+    assert first.state == JobState.QUEUED
+    assert first.attempts == 0
+    assert first.run_after == stores.clock()
+    assert stores.queue.depth() == 1
+
+
+def test_claim_then_complete(stores: Stores) -> None:
+    job, _ = stores.queue.enqueue(new_job("k1"))
+    claimed = stores.queue.claim("w1")
+    assert claimed is not None
+    assert claimed.id == job.id
+    assert claimed.state == JobState.RUNNING
+    assert claimed.attempts == 1
+    assert claimed.attempt_token
+    assert len(claimed.attempt_token) == 32
+    assert claimed.lease_expires_at is not None
+    assert (claimed.lease_expires_at - stores.clock()).total_seconds() == LEASE_SECONDS
+    assert stores.queue.claim("w2") is None  # nothing else runnable
+    stores.queue.heartbeat(job.id, claimed.attempt_token)
+    stores.queue.complete(job.id, claimed.attempt_token)
+    done = stores.queue.get(job.id)
+    assert done is not None
+    assert done.state == JobState.SUCCEEDED
+    assert stores.queue.depth() == 0
+    with pytest.raises(StaleAttempt):
+        stores.queue.complete(job.id, claimed.attempt_token)  # not running any more
+
+
+def test_claim_respects_kinds_and_run_after(stores: Stores) -> None:
+    stores.queue.enqueue(new_job("later"), run_after=stores.clock.now.replace(hour=13))
+    stores.queue.enqueue(new_job("publish", kind="publish"))
+    assert stores.queue.claim("w", kinds=["review"]) is None
+    claimed = stores.queue.claim("w", kinds=["publish"])
+    assert claimed is not None
+    assert claimed.idempotency_key == "publish"
+    stores.clock.advance(3600)
+    later = stores.queue.claim("w")
+    assert later is not None
+    assert later.idempotency_key == "later"
+
+
+def test_fail_backs_off_then_dead_letters_after_max_attempts(stores: Stores) -> None:
+    job, _ = stores.queue.enqueue(new_job("k1", max_attempts=3))
+    for attempt in (1, 2):
+        claimed = stores.queue.claim("w")
+        assert claimed is not None
+        assert claimed.attempts == attempt
+        failed = stores.queue.fail(job.id, claimed.attempt_token or "", f"boom {attempt}")
+        assert failed.state == JobState.QUEUED
+        assert failed.attempt_token is None
+        assert failed.last_error == f"boom {attempt}"
+        ceiling = min(30.0, 2.0 * 2 ** (attempt - 1))
+        assert 0 <= (failed.run_after - stores.clock()).total_seconds() <= ceiling
+        stores.clock.advance(ceiling + 1)
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    assert claimed.attempts == 3
+    dead = stores.queue.fail(job.id, claimed.attempt_token or "", "boom 3")
+    assert dead.state == JobState.DEAD
+    assert dead.last_error == "boom 3"
+    stores.clock.advance(3600)
+    assert stores.queue.claim("w") is None
+    assert [j.id for j in stores.queue.list(state="dead").items] == [job.id]
+
+
+def test_permanent_failure_dead_letters_at_once_and_retry_requeues(stores: Stores) -> None:
+    job, _ = stores.queue.enqueue(new_job("k1", tenant="github:1"))
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    secret = "AKIAIOSFODNN7EXAMPLE"
+    dead = stores.queue.fail(job.id, claimed.attempt_token or "", f"bad input near {secret}", permanent=True)
+    assert dead.state == JobState.DEAD
+    assert secret not in (dead.last_error or "")
+    assert stores.queue.retry(job.id, tenant_id="github:2") is None  # another tenant's job
+    retried = stores.queue.retry(job.id, tenant_id="github:1")
+    assert retried is not None
+    assert retried.state == JobState.QUEUED
+    assert retried.attempts == 0
+    assert stores.queue.retry(999_999) is None
+    again = stores.queue.claim("w")
+    assert again is not None
+    assert again.id == job.id
+    assert again.attempts == 1
+
+
+def test_stale_token_is_rejected_after_reap_q4(stores: Stores) -> None:
+    job, _ = stores.queue.enqueue(new_job("k1"))
+    zombie = stores.queue.claim("zombie")
+    assert zombie is not None
+    assert zombie.attempt_token
+    stores.clock.advance(LEASE_SECONDS + 1)  # the zombie is frozen past its lease
+    assert stores.queue.reap() == 1
+    with pytest.raises(StaleAttempt):
+        stores.queue.heartbeat(job.id, zombie.attempt_token)
+    fresh = stores.queue.claim("healthy")
+    assert fresh is not None
+    assert fresh.attempt_token != zombie.attempt_token
+    assert fresh.attempts == 2
+    for late_write in (
+        lambda: stores.queue.complete(job.id, zombie.attempt_token or ""),
+        lambda: stores.queue.fail(job.id, zombie.attempt_token or "", "late"),
+        lambda: stores.queue.heartbeat(job.id, zombie.attempt_token or ""),
+    ):
+        with pytest.raises(StaleAttempt):
+            late_write()
+    stores.queue.complete(job.id, fresh.attempt_token or "")
+    done = stores.queue.get(job.id)
+    assert done is not None
+    assert done.state == JobState.SUCCEEDED
+
+
+def test_reap_dead_letters_a_job_out_of_attempts(stores: Stores) -> None:
+    job, _ = stores.queue.enqueue(new_job("k1", max_attempts=1))
+    assert stores.queue.claim("w") is not None
+    stores.clock.advance(LEASE_SECONDS + 1)
+    assert stores.queue.reap() == 1
+    reaped = stores.queue.get(job.id)
+    assert reaped is not None
+    assert reaped.state == JobState.DEAD
+    assert reaped.attempt_token is None
+    assert stores.queue.reap() == 0
+
+
+def test_heartbeat_keeps_a_lease_alive(stores: Stores) -> None:
+    job, _ = stores.queue.enqueue(new_job("k1"))
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    for _ in range(3):
+        stores.clock.advance(LEASE_SECONDS / 2)
+        stores.queue.heartbeat(job.id, claimed.attempt_token or "")
+        assert stores.queue.reap() == 0
+
+
+def test_q8_one_reap_requeues_100_expired_leases_and_all_finish(stores: Stores) -> None:
+    for i in range(100):
+        stores.queue.enqueue(new_job(f"k{i}", tenant=f"github:{i % 4}"))
+    claimed = [stores.queue.claim(f"crashed-{i}") for i in range(100)]
+    assert all(c is not None for c in claimed)
+    stores.clock.advance(LEASE_SECONDS + 1)  # every worker died
+    assert stores.queue.reap() == 100
+    finished = set()
+    while (job := stores.queue.claim("survivor")) is not None:
+        stores.queue.complete(job.id, job.attempt_token or "")
+        finished.add(job.id)
+    assert len(finished) == 100
+    assert stores.queue.depth() == 0
+
+
+def test_fair_share_lets_a_small_tenant_through_a_noisy_one(stores: Stores) -> None:
+    for i in range(500):
+        stores.queue.enqueue(new_job(f"a{i}", tenant="github:A"))
+    stores.clock.advance(1)
+    for i in range(5):
+        stores.queue.enqueue(new_job(f"b{i}", tenant="github:B"))
+    # two workers, each finishing its job before taking the next
+    running: list[tuple[int, str]] = []
+    order: list[str] = []
+    for _ in range(12):
+        if len(running) == 2:
+            job_id, token = running.pop(0)
+            stores.queue.complete(job_id, token)
+        job = stores.queue.claim("w")
+        assert job is not None
+        running.append((job.id, job.attempt_token or ""))
+        order.append(job.tenant_id)
+    assert order.count("github:B") == 5, order
+    assert order.index("github:B") <= 2
+    assert max(i for i, tenant in enumerate(order) if tenant == "github:B") < 11
+
+
+def test_list_pages_with_cursor_and_filters(stores: Stores) -> None:
+    for i in range(7):
+        stores.queue.enqueue(new_job(f"k{i}", tenant="github:1" if i % 2 else "github:2"))
+    seen: list[int] = []
+    cursor = None
+    while True:
+        page = stores.queue.list(limit=3, cursor=cursor)
+        seen += [job.id for job in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == sorted(seen, reverse=True)
+    assert len(seen) == 7
+    assert {j.tenant_id for j in stores.queue.list(tenant_id="github:1").items} == {"github:1"}
+    assert len(stores.queue.list(tenant_id="github:1").items) == 3
+    assert stores.queue.list(state="running").items == []
+
+
+def test_q3_scaled_8_threads_2000_jobs_each_exactly_once_10000_in_make_bench(stores: Stores) -> None:
+    """Q3 at CI scale; the catalogue's 10,000 jobs run in `make bench` / the chaos suite."""
+    total = 2000 if stores.backend != "memory" else 500
+    for i in range(total):
+        stores.queue.enqueue(new_job(f"q3-{i}", tenant=f"github:{i % 3}"))
+    executed: Counter[int] = Counter()
+    live: set[int] = set()
+    overlaps: list[int] = []
+    errors: list[BaseException] = []
+    guard = threading.Lock()
+
+    def worker(name: str) -> None:
+        try:
+            while (job := stores.queue.claim(name)) is not None:
+                with guard:
+                    if job.id in live:
+                        overlaps.append(job.id)
+                    live.add(job.id)
+                    executed[job.id] += 1
+                with guard:
+                    live.discard(job.id)
+                stores.queue.complete(job.id, job.attempt_token or "")
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert not errors, errors[:3]
+    assert overlaps == []
+    assert len(executed) == total
+    assert set(executed.values()) == {1}
+    assert stores.queue.depth() == 0
