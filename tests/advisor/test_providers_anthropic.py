@@ -205,3 +205,14 @@ def test_s2_the_api_key_never_appears_in_errors_logs_bodies_or_repr(
         assert CANARY_KEY not in text
         assert CANARY_KEY[:14] not in text
         assert CANARY_KEY[-6:] not in text
+
+
+def test_a_missing_key_fails_this_model_as_auth_without_a_request(
+    fake: FakeAnthropic, tmp_path: Path, http: httpx.Client
+) -> None:
+    with AnthropicClient(fake.url, SecretSource.from_file(tmp_path / "absent.key"), "claude", http=http) as model:
+        error = _fails(model)
+
+    assert (error.kind, error.retriable) == ("auth", False)
+    assert "cannot be read" in str(error)
+    assert fake.request_count == 0

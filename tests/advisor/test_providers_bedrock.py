@@ -230,3 +230,14 @@ def test_s2_the_secret_key_never_appears_in_errors_logs_traffic_or_repr(
     for text in shown:
         assert CANARY_SECRET not in text
         assert CANARY_SECRET[:10] not in text
+
+
+def test_a_missing_credential_fails_this_model_as_auth_without_a_request(fake: FakeBedrock, tmp_path: Path) -> None:
+    credentials = AwsCredentials(
+        SecretSource.from_env("TFREVIEW_TEST_UNSET", environ={}), SecretSource.from_env("X", environ={})
+    )
+    with BedrockClient("eu-west-1", MODEL_ID, endpoint_url=fake.url, credentials=credentials) as model:
+        error = _fails(model)
+
+    assert (error.kind, error.retriable) == ("auth", False)
+    assert fake.request_count == 0

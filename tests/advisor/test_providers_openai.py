@@ -255,3 +255,13 @@ def test_s2_the_api_key_never_appears_in_errors_logs_bodies_or_repr(
         assert CANARY_KEY[:12] not in text
         assert CANARY_KEY[-8:] not in text
     assert all(e.__cause__ is None for e in errors)
+
+
+def test_a_missing_key_fails_this_model_as_auth_without_a_request(fake: FakeOpenAI, http: httpx.Client) -> None:
+    source = SecretSource.from_env("TFREVIEW_TEST_UNSET_KEY", environ={})
+    with OpenAIClient(f"{fake.url}/v1", source, "gpt-4o-mini", http=http) as model:
+        error = _fails(model)
+
+    assert (error.kind, error.retriable) == ("auth", False)
+    assert "env TFREVIEW_TEST_UNSET_KEY is not set" in str(error)
+    assert fake.request_count == 0

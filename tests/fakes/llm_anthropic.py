@@ -38,7 +38,7 @@ class FakeAnthropic(FakeLLMServer):
             return self.error(400, "invalid_request_error", "anthropic-version: header is required")
         if not self.key_accepted(request):
             return self.error(401, "authentication_error", "invalid x-api-key")
-        return self.ok(self.reply_text, model=request.json().get("model", "claude-sonnet-4-5"))
+        return self.ok(self.reply_text, model=_requested_model(request, "claude-sonnet-4-5"))
 
     # --- answers ---------------------------------------------------------------------------------
 
@@ -126,3 +126,11 @@ class FakeAnthropic(FakeLLMServer):
     @staticmethod
     def missing_fields() -> Reply:
         return Reply.of_json(200, {"id": "msg_fake", "type": "message", "content": []})
+
+
+def _requested_model(request: RecordedRequest, default: str) -> str:
+    try:
+        model = request.json().get("model")
+    except (ValueError, AttributeError):
+        return default
+    return model if isinstance(model, str) else default

@@ -37,7 +37,7 @@ class FakeOpenAI(FakeLLMServer):
             return self.error(404, "Unknown request URL", "invalid_request_error", "unknown_url")
         if not self.key_accepted(request):
             return self.unauthorized()
-        return self.ok(self.reply_text, model=request.json().get("model", "gpt-4o-mini"))
+        return self.ok(self.reply_text, model=_requested_model(request, "gpt-4o-mini"))
 
     # --- answers ---------------------------------------------------------------------------------
 
@@ -111,3 +111,11 @@ class FakeOpenAI(FakeLLMServer):
     @staticmethod
     def missing_fields() -> Reply:
         return Reply.of_json(200, {"id": "chatcmpl-fake", "object": "chat.completion", "choices": []})
+
+
+def _requested_model(request: RecordedRequest, default: str) -> str:
+    try:
+        model = request.json().get("model")
+    except (ValueError, AttributeError):
+        return default
+    return model if isinstance(model, str) else default

@@ -31,6 +31,7 @@ from tfreview.advisor.provider_http import (
     shorten,
     utc_now,
 )
+from tfreview.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ class AnthropicClient:
             self._http,
             PROVIDER,
             self._url,
-            headers={"x-api-key": self._api_key.value(), "anthropic-version": API_VERSION},
+            headers={"x-api-key": self._key(), "anthropic-version": API_VERSION},
             payload=self.request_body(prompt),
             timeout=timeout,
             max_bytes=self._max_response_bytes,
@@ -101,6 +102,12 @@ class AnthropicClient:
         if reply.status != 200:
             raise classify_error(reply, scrub=self._api_key.scrub, now=self._now)
         return self._completion(decode_json_object(PROVIDER, reply))
+
+    def _key(self) -> str:
+        try:
+            return self._api_key.value()
+        except ConfigError as error:  # a missing key is this model's failure, not the review's
+            raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
 
     def request_body(self, prompt: Prompt) -> dict[str, Any]:
         body: dict[str, Any] = {

@@ -23,6 +23,7 @@ from typing import Any
 from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import Clock, parse_retry_after, shorten
+from tfreview.core.errors import ConfigError
 from tfreview.core.redact import scrub_text
 
 log = logging.getLogger(__name__)
@@ -120,13 +121,18 @@ class BedrockClient:
             changed = [part.reload() for part in self._credentials.parts()]
             if not any(changed):
                 return False
+        from botocore.exceptions import BotoCoreError
+
         with self._lock:
             old_fingerprint = self._fingerprint
-            self._session = None
-            clients, self._clients = list(self._clients.values()), {}
-            self._new_session()
+            try:
+                self._new_session()
+            except (ConfigError, BotoCoreError) as error:
+                log.warning("bedrock credential reload failed: %s", type(error).__name__)
+                return False
             fresh = self._fingerprint
-        for client in clients:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:  # the next call builds a client on the new session
             client.close()
         return fresh != old_fingerprint
 
@@ -137,6 +143,8 @@ class BedrockClient:
         try:
             client = self._client(timeout)
             response = client.converse(**self.request(prompt))
+        except ConfigError as error:  # a credential source that cannot be read: this model fails, not the review
+            raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
         except (ClientError, BotoCoreError) as error:
             raise classify_error(error, scrub=self._scrub) from None
         log.debug("bedrock model=%s in %.3f s", self.model, self._clock() - started)

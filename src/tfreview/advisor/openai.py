@@ -33,6 +33,7 @@ from tfreview.advisor.provider_http import (
     shorten,
     utc_now,
 )
+from tfreview.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -134,9 +135,11 @@ class OpenAIClient:
     def _headers(self) -> dict[str, str]:
         if self._api_key is None:
             return {}
-        if self._api_style == "azure":
-            return {"api-key": self._api_key.value()}
-        return {"authorization": f"Bearer {self._api_key.value()}"}
+        try:
+            key = self._api_key.value()
+        except ConfigError as error:  # a missing key is this model's failure, not the review's
+            raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
+        return {"api-key": key} if self._api_style == "azure" else {"authorization": f"Bearer {key}"}
 
     def _scrub(self, text: str) -> str:
         return self._api_key.scrub(text) if self._api_key is not None else text

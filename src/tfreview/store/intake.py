@@ -62,8 +62,9 @@ class SqlIntake:
             if existing is not None:
                 return delivery_record(existing), False
             now = self.clock()
-            queued = enqueue_in(session, job, now)[0] if job is not None else None
-            if review is not None and session.get(ReviewRow, review[0]) is None:
+            queued, new_job = enqueue_in(session, job, now) if job is not None else (None, False)
+            # a job that already existed (same idempotency key) keeps its own review: no orphan review row
+            if review is not None and (job is None or new_job) and session.get(ReviewRow, review[0]) is None:
                 plan_id = job.payload.get("plan_id") if job is not None else None
                 session.add(
                     new_review_row(

@@ -161,8 +161,10 @@ class MemoryIntake:
             existing = self._by_key.get((delivery.source, delivery.key))
             if existing is not None:
                 return self._deliveries[existing], False
-            job_id = self.queue.enqueue(job)[0].id if job is not None else None
-            if review is not None:
+            enqueued = self.queue.enqueue(job) if job is not None else None
+            job_id = enqueued[0].id if enqueued is not None else None
+            # a job that already existed (same idempotency key) keeps its own review: no orphan review row
+            if review is not None and (enqueued is None or enqueued[1]):
                 review_id, source = review
                 plan_id = job.payload.get("plan_id") if job is not None else None
                 self.reviews.insert(

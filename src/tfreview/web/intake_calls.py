@@ -63,4 +63,10 @@ def accept(
         max_attempts=services.settings.worker.max_attempts,
     )
     stored, created = services.intake.accept(delivery, body, new_job, review=(review_id, review_source))
-    return Accepted(stored, created, review_id if created else None)
+    if not created:
+        return Accepted(stored, created, None)
+    existing = services.queue.get(stored.job_id) if stored.job_id is not None else None
+    if existing is not None and existing.payload.get("review_id") not in (None, review_id):
+        # the job existed already (same PR head, same run): the delivery joins that job's review
+        return Accepted(stored, created, str(existing.payload["review_id"]))
+    return Accepted(stored, created, review_id)
