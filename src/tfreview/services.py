@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tfreview.core.ports import (
+    Advisor,
     Authenticator,
     HealthCheck,
     Intake,
@@ -34,3 +35,4 @@ class Services:
     authenticator: Authenticator
     sources: Mapping[str, PlanSource] = field(default_factory=dict)  # by SourceInfo.kind
     health_checks: list[HealthCheck] = field(default_factory=list)
+    advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)

@@ -12,6 +12,8 @@ from datetime import datetime
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from tfreview.advisor.settings import AdvisorSettings
+
 
 class SecretVersion(BaseModel):
     """One valid version of a shared secret; several may be valid at once during a rotation."""
@@ -89,3 +91,4 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     auth: AuthSettings = AuthSettings()
     worker: WorkerSettings = WorkerSettings()
+    advisor: AdvisorSettings = AdvisorSettings()

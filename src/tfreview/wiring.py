@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tfreview.core.errors import ConfigError, TfreviewError
-from tfreview.core.ports import HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
+from tfreview.core.ports import Advisor, HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
 from tfreview.services import Services
 from tfreview.settings import Settings
@@ -130,6 +130,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             sources=build_sources(plans),
             health_checks=health,
             closers=closers,
+            advisor=build_review_advisor(settings),
         )
     except BaseException:
         for closer in reversed(closers):
@@ -173,7 +174,15 @@ def build_memory_services(
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
         health_checks=[QueueCheck(queue)],
+        advisor=build_review_advisor(settings),
     )
+
+
+def build_review_advisor(settings: Settings) -> Advisor:
+    """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain)."""
+    from tfreview.advisor.factory import build_advisor
+
+    return build_advisor(settings.advisor.name, settings.advisor)
 
 
 def build_sources(plans: PlanStore, environ: Mapping[str, str] | None = None) -> dict[str, PlanSource]:

@@ -11,12 +11,20 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 
+from tfreview.advisor.merge import apply_advice
+from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
-from tfreview.core.jobs import JobKind
+from tfreview.core.findings import Advice, Review
+from tfreview.core.jobs import JobKind, NewJob
+from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
+from tfreview.core.ports import AdviceContext, Advisor
 from tfreview.core.records import ReviewStatus, StoredReview
+from tfreview.core.redact import scrub_text
 from tfreview.core.review import review
+from tfreview.core.severity import Severity
 from tfreview.render.json_report import review_document
 from tfreview.rules import load_rules
 from tfreview.worker.attempt import Attempt
@@ -44,13 +52,60 @@ def handle_review(attempt: Attempt) -> None:
     change_set = source.fetch(stored, dict(job.payload))
     # Policy: the defaults for now; a repository's .tfreview.toml is read once GitHub fetching exists.
     result = review(change_set, load_rules(), Policy())
+    status = ReviewStatus.COMPLETED
+    advice = _advise(services.advisor, job.tenant_id, change_set, result)
+    if advice is not None:
+        result = apply_advice(result, advice, ai_can_fail=services.settings.advisor.ai_can_fail)
+        if advice.unavailable_reason is not None:
+            status = ReviewStatus.COMPLETED_WITHOUT_AI
     report = review_document(result)
     attempt.check_lease()  # fencing: a lost or abandoned attempt writes nothing and publishes nothing
-    saved = services.reviews.save_result(
-        review_id, ReviewStatus.COMPLETED, report, result.verdict.value, dict(result.counts)
-    )
+    saved = services.reviews.save_result(review_id, status, report, result.verdict.value, dict(result.counts))
     content_hash = saved.content_hash or _report_hash(report)
     services.queue.enqueue(publish_job(saved, content_hash, max_attempts=services.settings.worker.max_attempts))
+    if isinstance(advice, ModelAdvice) and advice.retry_later:
+        _rerun_ai_later(attempt, review_id)
+
+
+_AI_RERUNS = 3  # times the AI part is tried again after every provider failed
+_AI_RERUN_DELAY = timedelta(minutes=5)
+
+
+def _advise(advisor: Advisor | None, tenant_id: str, change_set: ChangeSet, result: Review) -> Advice | None:
+    """The advice for this review, never an exception: an advisor that breaks leaves the rules' review whole."""
+    if advisor is None:
+        return None
+    per_tenant = getattr(advisor, "for_tenant", None)
+    chosen: Advisor = per_tenant(tenant_id) if callable(per_tenant) else advisor
+    try:
+        return chosen.advise(AdviceContext(change_set, tuple(result.findings), result.coverage))
+    except Exception as exc:  # the AI part must never fail the review (issue 5)
+        logger.warning("advisor %s failed: %s", getattr(chosen, "name", "?"), scrub_text(str(exc)))
+        return Advice(
+            summary="",
+            risk=Severity.INFO,
+            source=getattr(chosen, "name", "advisor"),
+            is_llm=True,
+            unavailable_reason=f"AI review unavailable: {type(exc).__name__}",
+        )
+
+
+def _rerun_ai_later(attempt: Attempt, review_id: str) -> None:
+    """Every provider failed: review again later so the AI part is added when a provider recovers."""
+    payload = dict(attempt.job.payload)
+    rerun = int(payload.get("ai_rerun", 0)) + 1
+    if rerun > _AI_RERUNS:
+        return
+    payload["ai_rerun"] = rerun
+    job = NewJob(
+        kind=JobKind.REVIEW.value,
+        tenant_id=attempt.job.tenant_id,
+        idempotency_key=f"review:{review_id}:ai-rerun:{rerun}",
+        payload=payload,
+        max_attempts=attempt.services.settings.worker.max_attempts,
+    )
+    now = datetime.now(UTC)
+    attempt.services.queue.enqueue(job, run_after=now + _AI_RERUN_DELAY * rerun)
 
 
 def handle_publish(attempt: Attempt) -> None:

@@ -1,0 +1,80 @@
+"""The worker adds the advisor's review: builtin by default; every model down → completed_without_ai, rules intact."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from threading import Event
+
+from tfreview.advisor.chain import LlmAdvisor
+from tfreview.advisor.model import Completion, Prompt, ProviderError
+from tfreview.advisor.settings import AdvisorSettings
+from tfreview.core.jobs import NewJob
+from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.publish.recording import RecordingPublisher
+from tfreview.store.clock import utcnow
+from tfreview.wiring import build_memory_services
+from tfreview.worker.runner import Worker
+
+DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo" / "plan.json"
+
+
+class _DownModel:
+    provider = "openai"
+    model = "down-1"
+
+    def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
+        raise ProviderError("openai", "unavailable", "503 from upstream", retriable=False, status=503)
+
+    def reload_credentials(self) -> bool:
+        return False
+
+
+def _submit(services: object) -> str:
+    from tfreview.services import Services
+
+    assert isinstance(services, Services)
+    data = DEMO.read_bytes()
+    plan_id = services.plans.put("api:t1", data, "plan_json", {})
+    delivery = Delivery("api", "upload-1", "plan_upload", "api:t1", "x", utcnow())
+    job = NewJob("review", "api:t1", "review:upload-1", {"plan_id": plan_id, "review_id": "r-1"})
+    services.intake.accept(delivery, data, job, review=("r-1", SourceInfo(kind="api")))
+    return "r-1"
+
+
+def _run_until_idle(worker: Worker) -> None:
+    while worker.run_once() is not None:
+        pass
+
+
+def test_builtin_advice_is_stored_with_the_review() -> None:
+    services = build_memory_services(publisher=RecordingPublisher())
+    review_id = _submit(services)
+    _run_until_idle(Worker(services, "w1", stop_event=Event()))
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.COMPLETED
+    assert stored.report is not None
+    assert stored.report["advice"]["source"] == "builtin"
+    assert "not a language model" in json.dumps(stored.report["advice"])
+
+
+def test_all_models_down_completes_without_ai_and_keeps_every_finding() -> None:
+    services = build_memory_services(publisher=RecordingPublisher())
+    baseline = build_memory_services(publisher=RecordingPublisher())
+    services.advisor = LlmAdvisor([_DownModel()], AdvisorSettings(name="openai"), sleep=lambda _: None)
+    review_id = _submit(services)
+    _submit(baseline)
+    _run_until_idle(Worker(services, "w1", stop_event=Event()))
+    _run_until_idle(Worker(baseline, "w2", stop_event=Event()))
+    degraded, normal = services.reviews.get(review_id), baseline.reviews.get(review_id)
+    assert degraded is not None
+    assert normal is not None
+    assert degraded.status is ReviewStatus.COMPLETED_WITHOUT_AI
+    assert degraded.verdict == normal.verdict
+    assert degraded.report is not None
+    assert normal.report is not None
+    assert degraded.report["findings"] == normal.report["findings"]
+    assert "AI review unavailable" in str(degraded.report["advice"]["unavailable_reason"])
+    rerun = services.queue.list(state="queued").items
+    assert any("ai-rerun" in job.idempotency_key for job in rerun)
