@@ -1,0 +1,202 @@
+"""The service's commands (`serve`, `worker`, `db upgrade`, `tokens`, `submit`), run by `tfreview.cli`.
+
+Imported only when one of them runs, so `tfreview scan` never pays for FastAPI, SQLAlchemy or httpx.
+Errors follow the CLI's exit codes: 2 for usage, configuration and input errors (one line),
+3 for internal errors and an unreachable service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tfreview.core.errors import ConfigError, InputError
+from tfreview.settings import Settings
+
+EXIT_OK = 0
+DEFAULT_DATA_DIR = ".tfreview-data"
+DATABASE_FILE = "tfreview.db"
+
+
+def run_service_command(args: argparse.Namespace) -> int:
+    if args.command == "submit":
+        return _submit(args)
+    settings = load_settings(data_dir=getattr(args, "data_dir", None))
+    if args.command == "serve":
+        from tfreview.serving import serve
+
+        return serve(settings, host=args.host, port=args.port, worker=not args.no_worker)
+    if args.command == "worker":
+        from tfreview.worker.process import run_worker_process
+
+        if is_sqlite(settings.database.url):
+            prepare_database(settings)  # a worker beside `serve` on the same machine: same file, same checks
+        return run_worker_process(settings)
+    if args.command == "db":
+        prepare_database(settings)
+        print(f"database schema is up to date ({redacted_url(settings.database.url)})")
+        return EXIT_OK
+    return _tokens(args, settings)
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+
+def load_settings(*, data_dir: str | None = None) -> Settings:
+    """Settings from the environment; `--data-dir` overrides the data directory, and the SQLite
+    database lives inside it unless TFREVIEW_DATABASE__URL names another database."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise ConfigError(settings_problem(exc)) from None
+    except SettingsError as exc:  # a value that is not valid JSON where a list or object is expected
+        field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else "?"
+        raise ConfigError(
+            f"invalid settings: a TFREVIEW_{field.upper()}__* variable is not valid JSON (lists and objects are JSON)"
+        ) from None
+    directory = data_dir or settings.server.data_dir or DEFAULT_DATA_DIR
+    server = settings.server.model_copy(update={"data_dir": directory})
+    database = settings.database
+    if "url" not in database.model_fields_set:
+        path = Path(directory).expanduser().resolve() / DATABASE_FILE
+        database = database.model_copy(update={"url": f"sqlite:///{path}"})
+    return settings.model_copy(update={"server": server, "database": database})
+
+
+def settings_problem(exc: object) -> str:
+    """One line naming each bad setting as its environment variable, without its value (it may be a secret)."""
+    errors = exc.errors(include_input=False, include_url=False)  # type: ignore[attr-defined]
+    parts = []
+    for error in errors[:5]:
+        path = "__".join(str(part) for part in error["loc"] if not isinstance(part, int))
+        parts.append(f"TFREVIEW_{path.upper()}: {error['msg']}")
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    return "invalid settings: " + "; ".join(parts) + more
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def redacted_url(url: str) -> str:
+    """The database URL without its password, fit for a log line."""
+    from tfreview.core.redact import scrub_text
+
+    return scrub_text(url)
+
+
+def prepare_database(settings: Settings, *, check_durability: bool = True) -> None:
+    """Embedded start: check SQLite's durability settings on the file itself (Q5), then migrate the schema.
+
+    A database SQLite cannot open durably (not WAL, read-only, on a filesystem without WAL support)
+    stops the start with one line (exit 2), before any schema change."""
+    from tfreview.core.errors import StoreUnavailable
+
+    url = settings.database.url
+    if is_sqlite(url):
+        database_path = _sqlite_path(url)
+        if database_path is not None:
+            try:
+                database_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot create the data directory: {exc.strerror}", path=str(database_path.parent)
+                ) from None
+        if check_durability:
+            try:
+                check_sqlite_durability(settings)
+            except StoreUnavailable as exc:
+                raise ConfigError(f"refusing to start: SQLite database {redacted_url(url)} is unusable: {exc}") from exc
+    from tfreview.store.migrate import upgrade  # alembic: only once the database is known to be usable
+
+    upgrade(url, busy_timeout_ms=settings.database.busy_timeout_ms)
+
+
+def check_sqlite_durability(settings: Settings) -> None:
+    """Q5: ConfigError unless journal_mode=wal, synchronous=FULL and busy_timeout >= 5000 ms."""
+    from tfreview.store.database import Database
+
+    database = Database(settings.database.url, settings.database.busy_timeout_ms, pool_size=1)
+    try:
+        database.check_durability()
+    finally:
+        database.close()
+
+
+def _sqlite_path(url: str) -> Path | None:
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    path = path.split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return Path(path)
+
+
+# --- tokens --------------------------------------------------------------------------------------
+
+
+def _tokens(args: argparse.Namespace, settings: Settings) -> int:
+    from tfreview.identity import token_admin
+    from tfreview.wiring import build_services
+
+    if args.tokens_command == "create" and args.expires_in_days is not None and args.expires_in_days < 1:
+        raise ConfigError("--expires-in-days must be at least 1")  # before the database is touched
+    if is_sqlite(settings.database.url):
+        prepare_database(settings)
+    services = build_services(settings)
+    try:
+        tokens = services.tokens
+        if args.tokens_command == "create":
+            token, secret = token_admin.create_token(
+                tokens, args.tenant, args.scope, args.name, expires_in_days=args.expires_in_days
+            )
+            expiry = token.expires_at.isoformat(timespec="seconds") if token.expires_at else "never"
+            print(
+                f"created token {token.id} for {token.tenant_id} (scope {token.scope.value}, expires {expiry}); "
+                "the secret below is shown only once — store it now (e.g. as TFREVIEW_TOKEN):",
+                file=sys.stderr,
+            )
+            print(secret, flush=True)
+            return EXIT_OK
+        if args.tokens_command == "list":
+            found = token_admin.list_tokens(tokens, args.tenant)
+            sys.stdout.write(token_admin.format_tokens(found, datetime.now(UTC)))
+            return EXIT_OK
+        if not token_admin.revoke_token(tokens, args.id):
+            raise InputError(f"no token {args.id}; see `tfreview tokens list`")
+        print(f"revoked token {args.id}; requests with it are refused from now on")
+        return EXIT_OK
+    finally:
+        services.close()
+
+
+# --- submit --------------------------------------------------------------------------------------
+
+
+def _submit(args: argparse.Namespace) -> int:
+    from tfreview.submit import read_plan, read_token, spacelift_metadata, submit_plan
+
+    environ = dict(os.environ)
+    url = args.url or environ.get("TFREVIEW_URL", "")
+    if not url:
+        raise ConfigError("no service URL: pass --url or set TFREVIEW_URL")
+    token = read_token(environ, args.token_env)
+    plan = read_plan(args.plan, stdin=sys.stdin.buffer.read)
+    metadata: dict[str, str] = spacelift_metadata(environ) if args.spacelift_env else {"source": "api"}
+    if args.repository:
+        metadata["repository"] = args.repository
+    if args.commit:
+        metadata["commit_sha"] = args.commit
+    if args.pull_request is not None:
+        if args.pull_request <= 0:
+            raise ConfigError("--pull-request must be a positive number")
+        metadata["pull_request"] = str(args.pull_request)
+    result = submit_plan(url, plan, token, metadata)
+    what = "already submitted" if result.duplicate else "accepted for review"
+    print(f"plan {what}: {result.review_url or '(the service returned no review id)'}")
+    return EXIT_OK

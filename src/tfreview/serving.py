@@ -1,0 +1,155 @@
+"""`tfreview serve`: the web app under uvicorn, plus (embedded mode) the worker pool and scheduler.
+
+Order at start: migrate and check the database (SQLite), bind the socket, build the services, start
+the workers, serve; the URL is printed once the server accepts connections. SIGINT and SIGTERM stop
+the server gracefully (in-flight requests finish), then the workers (a review in progress either
+finishes or is left to its lease, to be claimed again), and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Generator
+from types import FrameType
+from typing import Any
+
+from tfreview.core.errors import ConfigError
+from tfreview.settings import Settings
+
+GRACEFUL_SHUTDOWN_SECONDS = 10
+WORKER_STOP_SECONDS = 30.0
+
+
+def serve(settings: Settings, *, host: str | None = None, port: int | None = None, worker: bool = True) -> int:
+    from tfreview.service_commands import is_sqlite, prepare_database
+
+    host = host or settings.server.host
+    port = settings.server.port if port is None else port
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port must be between 0 and 65535, got {port}")
+    if is_sqlite(settings.database.url):
+        prepare_database(settings)  # embedded: migrate, then refuse to run without durable SQLite settings
+    listener = bind(host, port)
+    try:
+        settings = _listening_settings(settings, host, listener.getsockname()[1])
+        return _run(settings, listener, worker=worker)
+    finally:
+        listener.close()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket; ConfigError with one clear line when the address cannot be used."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    listener = socket.socket(family, kind, proto)
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(address)
+        listener.listen(2048)
+    except OSError as exc:
+        listener.close()
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    listener.set_inheritable(True)
+    return listener
+
+
+def _listening_settings(settings: Settings, host: str, port: int) -> Settings:
+    update: dict[str, Any] = {"host": host, "port": port}
+    if "public_url" not in settings.server.model_fields_set:
+        shown = f"[{host}]" if ":" in host else host
+        update["public_url"] = f"http://{shown}:{port}"
+    return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
+
+
+def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
+    import uvicorn
+
+    from tfreview.web.app import create_app
+    from tfreview.wiring import build_services
+    from tfreview.worker.process import start_embedded
+
+    services = build_services(settings)
+    stop = threading.Event()
+    try:
+        app = create_app(services)
+        mode = "API, webhooks, worker pool and scheduler" if worker else "API and webhooks only"
+        server = _Server(
+            uvicorn.Config(
+                app,
+                log_level="warning",
+                access_log=False,
+                timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+                server_header=False,
+            ),
+            on_started=lambda: _announce(settings.server.public_url, mode),
+        )
+        with _stop_on_signals(server, stop):
+            embedded = start_embedded(services, stop) if worker else None
+            try:
+                server.run(sockets=[listener])
+            finally:
+                stop.set()
+                if embedded is not None:
+                    embedded.join(WORKER_STOP_SECONDS)
+    finally:
+        stop.set()
+        services.close()
+    print("tfreview: stopped", file=sys.stderr)
+    return 0
+
+
+def _announce(url: str, mode: str) -> None:
+    print(f"tfreview serving on {url} ({mode}); Ctrl-C to stop", flush=True)
+
+
+class _Server:
+    """uvicorn's Server, with our own signal handling (uvicorn re-raises SIGTERM after shutdown, which would
+    kill the process before the workers stop) and a callback once it listens."""
+
+    def __init__(self, config: Any, on_started: Callable[[], None]) -> None:
+        import uvicorn
+
+        on_started_callback = on_started
+
+        class Server(uvicorn.Server):
+            @contextlib.contextmanager
+            def capture_signals(self) -> Generator[None, None, None]:
+                yield
+
+            async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+                await super().startup(sockets=sockets)
+                if self.started and not self.should_exit:
+                    on_started_callback()
+
+        self._server = Server(config)
+
+    def run(self, sockets: list[socket.socket]) -> None:
+        self._server.run(sockets=sockets)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+
+
+@contextlib.contextmanager
+def _stop_on_signals(server: _Server, stop: threading.Event) -> Generator[None, None, None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+        server.stop()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

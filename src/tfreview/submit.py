@@ -1,0 +1,244 @@
+"""`tfreview submit`: send a plan JSON to a tfreview service for review (the Spacelift `after_plan` hook).
+
+    terraform show -json spacelift.plan > plan.json && tfreview submit plan.json --spacelift-env
+
+The plan goes to `POST <url>/api/v1/plans` with `Authorization: Bearer <token>`; the source metadata
+(stack, run, repository, commit, pull request) goes in query parameters. Connection errors, 5xx and
+429 are retried (3 tries in all, exponential backoff with jitter, `Retry-After` honoured up to a cap).
+A retry is safe: the service keys an upload on its bytes and metadata, so a retry after a lost answer
+gets the same review back (200, "duplicate") instead of a second one.
+The token is read from an environment variable and never printed, logged or put in an error message.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from tfreview.core.errors import ConfigError, InputError, UpstreamError
+
+PLANS_PATH = "/api/v1/plans"
+ATTEMPTS = 3
+BACKOFF_BASE_SECONDS = 1.0
+RETRY_AFTER_CAP_SECONDS = 30.0
+RETRIABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+
+# Spacelift's "Spacelift environment" computed variables, injected into every run
+# (https://docs.spacelift.io/concepts/configuration/environment#spacelift-environment), mapped to our query parameters.
+SPACELIFT_ENVIRONMENT: Mapping[str, str] = {
+    "account": "TF_VAR_spacelift_account_name",
+    "stack_id": "TF_VAR_spacelift_stack_id",
+    "run_id": "TF_VAR_spacelift_run_id",
+    "repository": "TF_VAR_spacelift_repository",
+    "commit_sha": "TF_VAR_spacelift_commit_sha",
+}
+_SPACELIFT_HOST_SUFFIX = ".app.spacelift.io"  # the docs show the account name as `<ACCOUNT_NAME>.app.spacelift.io`
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What the service answered for an accepted plan."""
+
+    status: int
+    review_id: str | None
+    review_url: str | None
+    duplicate: bool
+
+
+def spacelift_metadata(environ: Mapping[str, str]) -> dict[str, str]:
+    """The source metadata of the current Spacelift run, from its environment; ConfigError outside a run."""
+    found = {
+        name: environ[variable].strip() for name, variable in SPACELIFT_ENVIRONMENT.items() if environ.get(variable)
+    }
+    missing = [SPACELIFT_ENVIRONMENT[name] for name in ("stack_id", "run_id") if not found.get(name)]
+    if missing:
+        raise ConfigError(f"--spacelift-env: {', '.join(missing)} not set; is this running inside a Spacelift run?")
+    account = found.get("account", "")
+    account = account.removeprefix("https://").removeprefix("http://").split("/", 1)[0]
+    if account.endswith(_SPACELIFT_HOST_SUFFIX):
+        account = account.removesuffix(_SPACELIFT_HOST_SUFFIX)
+    if account:
+        found["account"] = account
+    else:
+        found.pop("account", None)
+    found["source"] = "spacelift"
+    return found
+
+
+def read_plan(path: str, stdin: Callable[[], bytes] | None = None) -> bytes:
+    """The plan JSON as bytes, checked to be a `terraform show -json` document (not a binary plan file)."""
+    try:
+        if path == "-":
+            if stdin is None:
+                raise InputError("no standard input to read")
+            content = stdin()
+        else:
+            with open(path, "rb") as handle:
+                content = handle.read()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    if not content.strip():
+        raise InputError("empty file; expected the output of `terraform show -json PLANFILE`", path=path)
+    try:
+        document = orjson.loads(content)
+    except orjson.JSONDecodeError:
+        raise InputError(
+            "not JSON; a binary plan must go through `terraform show -json PLANFILE > plan.json` first", path=path
+        ) from None
+    if not isinstance(document, dict) or not (
+        {"resource_changes", "planned_values", "format_version"} & document.keys()
+    ):
+        raise InputError("not a Terraform plan JSON (no format_version, planned_values or resource_changes)", path=path)
+    return content
+
+
+def read_token(environ: Mapping[str, str], variable: str) -> str:
+    token = environ.get(variable, "").strip()
+    if not token:
+        raise ConfigError(
+            f"the API token is read from ${variable}, which is not set (create one: tfreview tokens create)"
+        )
+    if any(c.isspace() for c in token) or not token.isprintable():
+        raise ConfigError(f"${variable} does not look like an API token (it contains whitespace or control characters)")
+    return token
+
+
+def submit_plan(
+    base_url: str,
+    plan: bytes,
+    token: str,
+    metadata: Mapping[str, str],
+    *,
+    transport: httpx.BaseTransport | None = None,
+    attempts: int = ATTEMPTS,
+    sleep: Callable[[float], None] = time.sleep,
+    timeout: httpx.Timeout | None = None,
+) -> Submitted:
+    """POST the plan; retry what may succeed later. InputError on a 4xx (our request is wrong),
+    UpstreamError when every try failed (the service is down or failing)."""
+    url = _plans_url(base_url)
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": "application/json",
+        "Accept": "application/json, application/problem+json",
+        "User-Agent": "tfreview-submit",
+    }
+    params = {key: value for key, value in metadata.items() if value}
+    last_problem = "no attempt made"
+    with httpx.Client(
+        transport=transport, timeout=timeout or httpx.Timeout(120.0, connect=10.0), follow_redirects=False
+    ) as client:
+        for attempt in range(1, attempts + 1):
+            retry_after: float | None = None
+            try:
+                response = client.post(url, content=plan, headers=headers, params=params)
+            except httpx.TransportError as exc:
+                last_problem = f"cannot reach {_origin(url)}: {_transport_problem(exc)}"
+            else:
+                if 200 <= response.status_code < 300:
+                    return _submitted(response, base_url)
+                problem = _problem(response)
+                if response.status_code not in RETRIABLE_STATUS:
+                    raise InputError(f"{_origin(url)} refused the plan: {problem}")
+                last_problem = f"{_origin(url)} answered {problem}"
+                retry_after = _retry_after(response)
+            if attempt < attempts:
+                delay = retry_after if retry_after is not None else _backoff(attempt)
+                sleep(delay)
+    raise UpstreamError(f"{last_problem} (gave up after {attempts} tries)")
+
+
+def _plans_url(base_url: str) -> str:
+    base = base_url.strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"--url must start with http:// or https://, got {base_url!r}")
+    return base + PLANS_PATH
+
+
+def _origin(url: str) -> str:
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.netloc.decode('ascii', 'replace')}"
+
+
+def _transport_problem(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+def _backoff(attempt: int) -> float:
+    ceiling: float = BACKOFF_BASE_SECONDS * 2.0 ** (attempt - 1)
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # jitter, not cryptography
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value.isdigit():
+        return None
+    return min(float(value), RETRY_AFTER_CAP_SECONDS)
+
+
+def _problem(response: httpx.Response) -> str:
+    """`<status> <reason>: <title> — <detail>` from a problem+json body, or the first line of any other body."""
+    head = f"{response.status_code} {response.reason_phrase}".strip()
+    body: Any = None
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
+        return f"{head}: {text}" if text else head
+    if isinstance(body, dict):
+        parts = [str(body[key]) for key in ("title", "detail") if isinstance(body.get(key), str | int) and body[key]]
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors:
+            parts.append("; ".join(_error_text(e) for e in errors[:5]))
+        if parts:
+            return f"{head}: {' — '.join(parts)}"
+    return head
+
+
+def _error_text(error: object) -> str:
+    if isinstance(error, dict):
+        where = error.get("loc") or error.get("pointer") or error.get("field")
+        message = error.get("msg") or error.get("message") or error.get("detail") or ""
+        return f"{where}: {message}" if where else str(message)
+    return str(error)
+
+
+def _submitted(response: httpx.Response, base_url: str) -> Submitted:
+    """From the answer `{"review": "<id>", "url": "/api/v1/reviews/<id>", "status": "accepted" | "duplicate"}`."""
+    body: Any
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    review = body.get("review")
+    review_id = _first_string(review, body.get("review_id"), body.get("id"))
+    review_url = _first_string(body.get("url"), response.headers.get("Location"))
+    base = base_url.strip().rstrip("/")
+    if review_url and review_url.startswith("/"):
+        review_url = base + review_url
+    if review_url is None and review_id is not None:
+        review_url = f"{base}/api/v1/reviews/{review_id}"
+    return Submitted(
+        status=response.status_code,
+        review_id=review_id,
+        review_url=review_url,
+        duplicate=body.get("status") == "duplicate",
+    )
+
+
+def _first_string(*values: object) -> str | None:
+    for value in values:
+        if isinstance(value, str) and value:
+            return value
+    return None

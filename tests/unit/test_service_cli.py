@@ -1,0 +1,76 @@
+"""The service commands' refusals: bad flags and bad settings are one line and exit 2, before anything starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tfreview.cli import main
+
+
+@pytest.mark.parametrize("port", ["-1", "70000", "http"])
+def test_serve_rejects_a_bad_port(capsys: pytest.CaptureFixture[str], tmp_path: Path, port: str) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", port, "--data-dir", str(tmp_path / "data")])
+    assert exited.value.code == 2
+    assert "--port" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
+
+
+def test_serve_refuses_a_busy_timeout_below_five_seconds(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TFREVIEW_DATABASE__BUSY_TIMEOUT_MS", "1000")
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path / "data")]) == 2
+    err = capsys.readouterr().err
+    assert "TFREVIEW_DATABASE__BUSY_TIMEOUT_MS" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "data").exists()
+
+
+def test_bad_settings_never_echo_their_value(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("TFREVIEW_GITHUB__WEBHOOK_SECRETS", "whsec-canary-not-json")
+    assert main(["db", "upgrade", "--data-dir", str(tmp_path / "data")]) == 2
+    err = capsys.readouterr().err
+    assert "TFREVIEW_GITHUB__" in err
+    assert "whsec-canary-not-json" not in err
+
+
+def test_db_upgrade_creates_the_data_directory_and_database(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TFREVIEW_DATABASE__URL", raising=False)
+    data = tmp_path / "nested" / "data"
+    assert main(["db", "upgrade", "--data-dir", str(data)]) == 0
+    assert "up to date" in capsys.readouterr().out
+    assert (data / "tfreview.db").exists()
+    assert main(["db", "upgrade", "--data-dir", str(data)]) == 0  # idempotent
+
+
+def test_tokens_create_rejects_bad_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TFREVIEW_DATABASE__URL", raising=False)
+    data = str(tmp_path / "data")
+    argv = ["tokens", "create", "--tenant", "github:1", "--scope", "read", "--name", "x", "--data-dir", data]
+    assert main([*argv, "--expires-in-days", "0"]) == 2
+    assert "--expires-in-days" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:
+        main(["tokens", "create", "--tenant", "github:1", "--scope", "root", "--name", "x", "--data-dir", data])
+    assert exited.value.code == 2
+
+
+def test_the_cli_imports_no_service_library_until_a_service_command_runs() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tfreview.cli as c; c.build_parser().parse_args(['scan', 'x']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'fastapi', 'starlette', 'uvicorn', 'sqlalchemy', 'alembic', 'httpx', 'pydantic', 'psycopg'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert result.stdout.strip() == "[]"
