@@ -20,6 +20,7 @@ import argparse
 import copy
 import json
 import random
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,8 @@ def _sg_rule(port: int) -> Injection:
             self=False,
             prefix_list_ids=None,
         )
-        change["change"]["after_unknown"]["security_group_id"] = True
+        if _after(change).get("security_group_id") is None:  # created: the group's id is known after apply
+            change["change"]["after_unknown"]["security_group_id"] = True
 
     return inject
 
@@ -147,6 +149,7 @@ INJECTIONS: dict[str, list[tuple[str, str, Injection]]] = {
 }
 INJECTED_PER_RISKY_COPY = 6
 AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
+_IDENTIFIERS = ("id", "arn", "_name", "endpoint", "address")
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -191,13 +194,16 @@ def _suffix(values: dict[str, Any], copy_index: int) -> None:
             values[key] = f"{values[key]}-{copy_index}"
 
 
-def _known_values(after: dict[str, Any], unknown: Any) -> dict[str, Any]:
-    """The values once applied: every attribute unknown at plan time gets a plausible known value."""
+def _known_values(after: dict[str, Any], unknown: Any, address: str) -> dict[str, Any]:
+    """The values once applied: identifiers unknown at plan time get a plausible known value.
+
+    Other computed attributes stay null rather than get a made-up value a rule could misread.
+    """
     values = copy.deepcopy(after)
     if isinstance(unknown, dict):
         for key, mask in unknown.items():
-            if mask is True and values.get(key) is None:
-                values[key] = f"known-{key}"
+            if mask is True and values.get(key) is None and key.endswith(_IDENTIFIERS):
+                values[key] = f"{key}-{zlib.crc32(address.encode()):08x}"
     return values
 
 
@@ -235,7 +241,7 @@ def _change(spec: Resource, module: str, copy_index: int, action: str) -> Resour
     }
     if action == "create":
         return change
-    before = _known_values(after, unknown)
+    before = _known_values(after, unknown, change["address"])
     body["before"] = before
     body["before_sensitive"] = copy.deepcopy(spec["after_sensitive"])
     if action == "update":

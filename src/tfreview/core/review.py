@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from tfreview.core.errors import RuleError
 from tfreview.core.findings import (
@@ -22,14 +23,17 @@ from tfreview.core.findings import (
 )
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.ports import AdviceContext, Advisor
 from tfreview.core.redact import REDACTED, redact_value, scrub_text
 from tfreview.core.rules import Hit, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN, lookup, mask_at, split_path
 
+if TYPE_CHECKING:  # the ports (and the service records they name) are imported only with an advisor
+    from tfreview.core.ports import Advisor
+
 _EVIDENCE_MAX = 160
 _STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
+_NOT_CHANGES = frozenset({ChangeKind.NOOP, ChangeKind.READ})
 
 # (rule id, blamed address, normalised path) -> (hit, resource it was found on)
 _HitMap = dict[tuple[str, str, str], tuple[Hit, Resource]]
@@ -47,9 +51,18 @@ def review(
     change_rules = [r for r in selected if r.check_change is not None]
     diagnostics: list[str] = []
 
-    managed = [c for c in change_set.changes if c.mode == "managed"]
-    before_side = [_resource(c, "before") for c in managed if c.before is not None and c.kind is not ChangeKind.CREATE]
-    after_side = [_resource(c, "after") for c in managed if c.after is not None and c.kind is not ChangeKind.DELETE]
+    managed: list[ResourceChange] = []
+    before_side: list[Resource] = []
+    after_side: list[Resource] = []
+    for c in change_set.changes:
+        if c.mode != "managed":
+            continue
+        managed.append(c)
+        kind = c.kind
+        if c.before is not None and kind is not ChangeKind.CREATE:
+            before_side.append(_resource(c, "before"))
+        if c.after is not None and kind is not ChangeKind.DELETE:
+            after_side.append(_resource(c, "after"))
     by_address = {c.address: c for c in managed}
 
     after_hits = _run_state_rules(state_rules, after_side, diagnostics, check_unknown=True)
@@ -71,7 +84,7 @@ def review(
     counted.sort(key=_sort_key)
     suppressed.sort(key=_sort_key)
 
-    changes = [_entry(c) for c in change_set.changes if c.kind not in (ChangeKind.NOOP, ChangeKind.READ)]
+    changes = [_entry(c) for c in change_set.changes if c.kind not in _NOT_CHANGES]
     drift = [_entry(c) for c in change_set.drift]
     coverage = change_set.coverage
     coverage.resources_total = len(change_set.changes)
@@ -93,6 +106,8 @@ def review(
         counts=_counts(counted, suppressed, change_set),
     )
     if advisor is not None:
+        from tfreview.core.ports import AdviceContext
+
         result.advice = advisor.advise(AdviceContext(change_set, tuple(counted), coverage))
     return result
 
@@ -136,21 +151,33 @@ def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
     return by_type, generic
 
 
+@lru_cache(maxsize=8192)
 def _normalise(path: str) -> str:
     return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
+
+
+# Messages and evidence values repeat across thousands of findings: scrub and redact each text once.
+_scrub = lru_cache(maxsize=8192)(scrub_text)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _redact_scalar(value: str | int | float | bool, sensitive: bool | None, leaf: str) -> Any:
+    return redact_value(value, sensitive, leaf)
 
 
 def _run_state_rules(
     rules: list[Rule], resources: list[Resource], diagnostics: list[str], *, check_unknown: bool
 ) -> _HitMap:
     by_type, generic = _index(rules)
+    # the rules for each type, generic ones after (as the engine always ran them), built once per type
+    for_type = {type_name: applicable + generic for type_name, applicable in by_type.items()}
     snapshot = Snapshot(resources)
     hits: _HitMap = {}
     for resource in resources:
-        applicable = by_type.get(resource.type)
-        if applicable is None and not generic:
+        applicable = for_type.get(resource.type, generic)
+        if not applicable:
             continue
-        for rule in (applicable or []) + generic:
+        for rule in applicable:
             check = rule.check
             assert check is not None  # state rules only
             try:
@@ -158,7 +185,8 @@ def _run_state_rules(
                     if check_unknown and hit.path and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN:
                         continue  # never fire on a value Terraform does not know yet
                     key = (rule.id, hit.address or resource.address, _normalise(hit.path))
-                    hits.setdefault(key, (hit, resource))
+                    if key not in hits:
+                        hits[key] = (hit, resource)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule.id, resource.address, exc)))
     return hits
@@ -170,15 +198,17 @@ def _run_change_rules(
     by_type, generic = _index(rules)
     findings: list[Finding] = []
     by_address = {c.address: c for c in changes}
+    for_type = {type_name: applicable + generic for type_name, applicable in by_type.items()}
     for change in changes:
-        if change.kind in (ChangeKind.NOOP, ChangeKind.READ):
+        kind = change.kind
+        if kind is ChangeKind.NOOP or kind is ChangeKind.READ:
             continue
-        for rule in by_type.get(change.type, []) + generic:
+        for rule in for_type.get(change.type, generic):
             check = rule.check_change
             assert check is not None
             try:
                 for hit in check(change, change_set):
-                    side = "before" if change.kind is ChangeKind.DELETE else "after"
+                    side = "before" if kind is ChangeKind.DELETE else "after"
                     resource = _resource(change, side)
                     address = hit.address or change.address
                     findings.append(_finding(rule, address, hit, resource, Status.INTRODUCED, by_address, policy))
@@ -198,7 +228,10 @@ def _evidence(hit: Hit, resource: Resource) -> Evidence:
     if value is None:
         return Evidence(hit.path, None)
     leaf = next((str(k) for k in reversed(keys) if isinstance(k, str)), "")
-    shown = redact_value(value, True if sensitive else None, leaf)
+    if isinstance(value, str | int | float | bool):
+        shown = _redact_scalar(value, True if sensitive else None, leaf)
+    else:
+        shown = redact_value(value, True if sensitive else None, leaf)
     text = shown if isinstance(shown, str) else _compact(shown)
     if len(text) > _EVIDENCE_MAX:
         text = text[: _EVIDENCE_MAX - 1] + "…"
@@ -235,7 +268,7 @@ def _finding(
         category=rule.category,
         address=address,
         resource_type=change.type if change is not None else resource.type,
-        message=scrub_text(hit.message or rule.title),
+        message=_scrub(hit.message or rule.title),
         remediation=rule.remediation,
         evidence=_evidence(hit, resource),
         status=status,
@@ -312,7 +345,7 @@ def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
 
 
 def _entry(change: ResourceChange) -> ChangeEntry:
-    paths = tuple(".".join(str(p) for p in path) for path in change.replace_paths)
+    paths = tuple(".".join(str(p) for p in path) for path in change.replace_paths) if change.replace_paths else ()
     return ChangeEntry(change.address, change.type, change.kind, change.action_reason, paths, change.location)
 
 

@@ -83,8 +83,12 @@ def mask_at(mask: Any, path: list[str | int]) -> bool:
 def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
     """The value at `path`, UNKNOWN when the plan says it is known after apply, None when absent."""
     keys = _split_cached(path) if isinstance(path, str) else path
-    if not unknown and len(keys) == 1 and type(values) is dict:
-        return values.get(keys[0])  # the common case: a top-level attribute, nothing unknown
+    if len(keys) == 1 and type(values) is dict:  # the common case: a top-level attribute
+        if not unknown:
+            return values.get(keys[0])
+        key = keys[0]
+        if type(unknown) is dict and type(key) is str:
+            return UNKNOWN if unknown.get(key) is True else values.get(key)
     node = values
     mask = unknown
     for key in keys:

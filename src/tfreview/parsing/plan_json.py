@@ -153,10 +153,14 @@ def _change(
         provider=str(item.get("provider_name", "")),
         index=item.get("index"),
         action_reason=_str_or_none(item.get("action_reason")),
-        replace_paths=tuple(tuple(p) for p in replace_paths if isinstance(p, list)),
+        replace_paths=tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
         previous_address=_str_or_none(item.get("previous_address")),
-        references=references.get(strip_index(address), {}),
+        references=references.get(_config_address(address), {}) if references else {},
     )
+
+
+def _config_address(address: str) -> str:
+    return strip_index(address) if "[" in address else address
 
 
 def _address_of(item: Mapping[str, Any]) -> str | None:

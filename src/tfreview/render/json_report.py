@@ -6,10 +6,8 @@ new `schema_version`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import orjson
@@ -131,10 +129,14 @@ def _advice(advice: Advice | None) -> dict[str, Any] | None:
 
 @lru_cache(maxsize=1)
 def _schema_text() -> str:
+    from importlib import resources  # only for the schema, never on the scan path
+
     return resources.files("tfreview.render").joinpath("schema", SCHEMA_RESOURCE).read_text(encoding="utf-8")
 
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the report, as shipped in the package."""
+    import json
+
     schema: dict[str, Any] = json.loads(_schema_text())
     return schema
