@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
 
-.PHONY: run test lint typecheck unit bench lock docs clean
+.PHONY: run demo test lint typecheck unit bench lock docs clean
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ $(VENV)/.dev-installed: $(VENV)/bin/uv pyproject.toml requirements/dev.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
-## run: install and review the bundled example plan with the embedded defaults
+## run: install, then start the service on the embedded defaults (SQLite in $(DATA), builtin reviewer)
 run: $(VENV)/.run-installed
+	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
+	$(VENV)/bin/tfreview serve --data-dir $(DATA)
+
+## demo: review the bundled example plan once and exit
+demo: $(VENV)/.run-installed
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 
 ## test: install, lint, type-check and run the whole suite
@@ -41,6 +46,8 @@ unit: $(VENV)/.dev-installed
 ## bench: tfreview vs Checkov on scaled plans (installs Checkov into its own venv; slow)
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/prompt_size.py
+	$(PY) benchmarks/intake.py
 
 ## docs: regenerate the rule reference pages
 docs: $(VENV)/.dev-installed

@@ -21,12 +21,15 @@ from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
 
 if TYPE_CHECKING:
+    from tfreview.advisor.settings import AdvisorSettings
     from tfreview.core.findings import Review
+    from tfreview.core.plan import ChangeSet
     from tfreview.core.policy import Policy
     from tfreview.core.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
+ADVISOR_CHOICES = ("none", "builtin", "openai", "anthropic", "bedrock", "chain")
 _PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
 
 
@@ -70,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--rule", action="append", default=[], metavar="ID", help="run only these rules; repeatable")
     scan.add_argument("--no-color", action="store_true", help="no ANSI colours (also: NO_COLOR=1)")
+    scan.add_argument(
+        "--advisor",
+        metavar="NAME",
+        choices=ADVISOR_CHOICES,
+        help="add an AI review: builtin (offline), openai, anthropic, bedrock, chain, or none "
+        "(default: [advisor] name in .tfreview.toml, else TFREVIEW_ADVISOR__NAME, else none)",
+    )
 
     baseline = commands.add_parser("baseline", help="record today's findings")
     baseline_commands = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=_Parser)
@@ -215,14 +225,19 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_INTERNAL
 
 
+def _config_path(args: argparse.Namespace) -> Path | None:
+    from tfreview.config import find_config
+
+    return Path(args.config) if args.config else find_config(Path(args.path) if args.path != "-" else Path.cwd())
+
+
 def _policy(args: argparse.Namespace) -> Policy:
     from dataclasses import replace
 
-    from tfreview.config import find_config, load_policy
+    from tfreview.config import load_policy
     from tfreview.core.severity import Severity
 
-    config = Path(args.config) if args.config else find_config(Path(args.path) if args.path != "-" else Path.cwd())
-    policy = load_policy(config)
+    policy = load_policy(_config_path(args))
     changes: dict[str, Any] = {}
     if getattr(args, "fail_on", None):
         try:
@@ -257,9 +272,48 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
     result = review(change_set, rules, policy)
+    advisor_name = _advisor_name(args)
+    if advisor_name != "none":
+        result = _with_advice(advisor_name, args, change_set, result)
     if progress:
         _progress("")
     return result, rules
+
+
+def _advisor_name(args: argparse.Namespace) -> str:
+    """--advisor, else `[advisor] name` in .tfreview.toml, else TFREVIEW_ADVISOR__NAME, else none (rules only)."""
+    if getattr(args, "advisor", None):
+        return str(args.advisor)
+    from tfreview.config import load_advisor_overrides
+
+    name = load_advisor_overrides(_config_path(args)).get("name") or os.environ.get("TFREVIEW_ADVISOR__NAME")
+    return str(name or "none").lower()
+
+
+def _with_advice(name: str, args: argparse.Namespace, change_set: ChangeSet, result: Review) -> Review:
+    from tfreview.advisor.factory import build_advisor
+    from tfreview.advisor.merge import apply_advice
+    from tfreview.config import load_advisor_overrides
+    from tfreview.core.ports import AdviceContext
+
+    settings = _advisor_settings(load_advisor_overrides(_config_path(args)))
+    advisor = build_advisor(name, settings)
+    advice = advisor.advise(AdviceContext(change_set, tuple(result.findings), result.coverage))
+    return apply_advice(result, advice, ai_can_fail=settings.ai_can_fail)
+
+
+def _advisor_settings(overrides: dict[str, Any]) -> AdvisorSettings:
+    """The environment's advisor settings (TFREVIEW_ADVISOR__…) with the repository's overrides on top."""
+    from pydantic import ValidationError
+
+    from tfreview.settings import Settings
+
+    try:
+        base = Settings().advisor
+        return base.model_validate({**base.model_dump(), **overrides})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"advisor settings: {problems}") from None
 
 
 def _progress(text: str) -> None:

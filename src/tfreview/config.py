@@ -14,6 +14,10 @@ disable = ["azure"]                       # aws | azure | gcp | change
 [severity]
 "TFR-AWS-011" = "medium"
 
+[advisor]                                 # this repository's AI review (`tfreview scan`)
+name = "builtin"                          # none | builtin | openai | anthropic | bedrock | chain
+ai_can_fail = false                       # may AI concerns fail the review? (off by default)
+
 [[suppress]]
 rule = "TFR-AWS-001"
 address = "aws_s3_bucket.site*"           # glob; default "*"
@@ -155,3 +159,27 @@ def _suppression(entry: Any, index: int, source: str) -> Suppression:
     if not isinstance(address, str):
         raise ConfigError(f"{where}: address must be a string (a glob)", path=source)
     return Suppression(rule=rule, reason=reason.strip(), address=address, expires=expires, source=source)
+
+
+_ADVISOR_KEYS = {"name", "ai_can_fail", "max_input_tokens", "max_output_tokens", "prompt_version"}
+
+
+def load_advisor_overrides(path: Path | None) -> dict[str, Any]:
+    """The `[advisor]` table of a `.tfreview.toml` (a repository may choose its advisor; keys live elsewhere)."""
+    if path is None:
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+    table = data.get("advisor", {})
+    if not isinstance(table, Mapping):
+        raise ConfigError("[advisor] must be a table", path=str(path))
+    unknown = set(table) - _ADVISOR_KEYS
+    if unknown:
+        raise ConfigError(
+            f"[advisor]: unknown key(s) {', '.join(sorted(unknown))} (provider keys and models are "
+            "service settings, not repository settings)",
+            path=str(path),
+        )
+    return dict(table)

@@ -99,11 +99,6 @@ def test_submitted_plan_is_reviewed_stored_and_published_once(
     assert token not in live.stored_text()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="secret leak: POST /api/v1/plans hands the raw upload to intake.accept, so the deliveries table keeps "
-    "the unredacted plan (the plan store's copy is redacted); remove this mark once fixed",
-)
 def test_no_secret_of_an_uploaded_plan_reaches_the_database(
     live: LiveService, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -197,3 +197,30 @@ def test_no_traceback_from_a_real_process() -> None:
     assert result.stderr.startswith("tfreview: error: ")
     assert "terraform show -json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_builtin_advisor_adds_a_labelled_summary_and_changes_no_finding(capsys: pytest.CaptureFixture[str]) -> None:
+    _, plain, _ = run(capsys, "scan", str(DEMO / "plan.json"), "-o", "json")
+    code, advised, _ = run(capsys, "scan", str(DEMO / "plan.json"), "-o", "json", "--advisor", "builtin")
+    assert code == 1
+    with_advice, without = json.loads(advised), json.loads(plain)
+    assert with_advice["findings"] == without["findings"]
+    assert with_advice["verdict"] == without["verdict"]
+    assert with_advice["advice"]["source"] == "builtin"
+    assert "not a language model" in with_advice["advice"]["summary"]
+    assert without["advice"] is None
+
+
+def test_advisor_from_the_repository_config_and_its_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    config = tmp_path / ".tfreview.toml"
+    config.write_text('[advisor]\nname = "builtin"\n')
+    _, out, _ = run(capsys, "scan", str(DEMO / "plan.json"), "-o", "json", "--config", str(config))
+    assert json.loads(out)["advice"]["source"] == "builtin"
+    config.write_text('[advisor]\napi_key = "sk-should-not-live-here"\n')
+    code, _, err = run(capsys, "scan", str(DEMO / "plan.json"), "--config", str(config))
+    assert code == 2
+    assert "unknown key(s) api_key" in err
+    assert "sk-should-not-live-here" not in err
+    code, _, err = run(capsys, "scan", str(DEMO / "plan.json"), "--advisor", "anthropic")
+    assert code == 2
+    assert "no anthropic model is configured" in err

@@ -114,13 +114,19 @@ def _store(
     tenant_kind = tenant_id.split(":", 1)[0] if ":" in tenant_id else "api"
     services.tenants.ensure(Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id))
     plan_id = services.plans.put(tenant_id, body, kind, metadata)
+    # The delivery log keeps a receipt, not the upload: the raw plan may hold secrets; the plan store
+    # keeps the redacted copy the review reads.
+    receipt = orjson.dumps(
+        {"plan_id": plan_id, "kind": kind, "upload_sha256": sha256_hex(body), "bytes": len(body)},
+        option=orjson.OPT_SORT_KEYS,
+    )
     result = accept(
         services,
         source="api",
         key=key,
         event="plan_upload",
         tenant=Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id),
-        body=body,
+        body=receipt,
         received_at=received_at,
         job=(f"api:{key}", {"source": info.kind, "plan_id": plan_id, "plan_kind": kind}, info),
     )

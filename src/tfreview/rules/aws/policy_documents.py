@@ -8,6 +8,7 @@ document whose text is unknown at plan time, or is not JSON, yields no statement
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -118,6 +119,17 @@ def parse_document(text: Any) -> Mapping[str, Any] | None:
 
 def statements(text: Any) -> list[Statement]:
     """Every statement of a policy document given as JSON text (or an already parsed object)."""
+    if isinstance(text, str):
+        return list(_statements_of_text(text))  # several rules read the same document: parse it once
+    return _statements_of(text)
+
+
+@lru_cache(maxsize=8192)
+def _statements_of_text(text: str) -> tuple[Statement, ...]:
+    return tuple(_statements_of(text))
+
+
+def _statements_of(text: Any) -> list[Statement]:
     document = parse_document(text)
     if document is None:
         return []
