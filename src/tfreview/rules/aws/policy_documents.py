@@ -8,9 +8,9 @@ document whose text is unknown at plan time, or is not JSON, yields no statement
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from tfreview.core.rules import Resource
