@@ -100,9 +100,10 @@ class ResourceChange:
     prevent_destroy: bool | None = None  # None: the configuration does not say
     suppressions: tuple[InlineSuppression, ...] = ()
 
-    @property
-    def kind(self) -> ChangeKind:
-        return ChangeKind.from_actions(self.actions)
+    kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", ChangeKind.from_actions(self.actions))
 
     @property
     def config_address(self) -> str:

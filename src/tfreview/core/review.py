@@ -289,12 +289,17 @@ def _apply_suppressions(
     suppressed: list[Finding] = []
     today = policy.today.isoformat()
     expired_seen: set[str] = set()
+    names_of = {rule_id: rule.names() for rule_id, rule in rules.items()}
     for finding in findings:
-        rule = rules[finding.rule_id]
-        names = rule.names()
-        reason: Suppressed | None = None
         change = by_address.get(finding.address)
-        for inline in change.suppressions if change is not None else ():
+        inline_here = change.suppressions if change is not None else ()
+        if not inline_here and not policy.suppressions and not policy.baseline:
+            counted.append(finding)  # the common case: nothing could suppress it
+            continue
+        rule = rules[finding.rule_id]
+        names = names_of[finding.rule_id]
+        reason: Suppressed | None = None
+        for inline in inline_here:
             if inline.rule not in names:
                 continue
             if inline.attribute and finding.evidence.path and not finding.evidence.path.startswith(inline.attribute):
