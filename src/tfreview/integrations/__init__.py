@@ -1,0 +1,1 @@
+"""Adapters to the systems tfreview reviews for: GitHub (`integrations.github`) and Spacelift."""

@@ -1,0 +1,90 @@
+"""Cross-check an uploaded plan against what Spacelift says the run changes (`changesV3`).
+
+The plan of a Spacelift run reaches tfreview from the run's after_plan hook; nothing proves it is this
+run's plan but the stack and run ids it was sent with. So before such a plan is reviewed, its changed
+addresses are compared with Spacelift's own list for the run. A difference becomes a coverage note on
+the review (never a silent trust); so does a cross-check that could not be made (the review goes on).
+
+`changesV3` entries have an address, a previous address (moves) and a type in every public source;
+no public source shows an action field, so the comparison is by address.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from tfreview.core.errors import TfreviewError
+from tfreview.core.plan import ChangeKind, ChangeSet
+from tfreview.core.ports import PlanSource
+from tfreview.core.records import StoredReview
+from tfreview.core.redact import scrub_text
+from tfreview.integrations.spacelift.client import SpaceliftClient
+from tfreview.integrations.spacelift.models import PlannedChange
+
+logger = logging.getLogger("tfreview.integrations.spacelift")
+
+MISMATCH_NOTE = "The uploaded plan does not match Spacelift's changes for run"
+UNCHECKED_NOTE = "Not cross-checked with Spacelift"
+_SHOWN = 5  # addresses named in a note; the rest counted
+_QUIET = (ChangeKind.NOOP, ChangeKind.READ)
+
+
+def cross_check_notes(change_set: ChangeSet, planned: list[PlannedChange], run_label: str) -> list[str]:
+    """One coverage note: the addresses agree, or which differ (and how many)."""
+    in_plan: set[str] = set()
+    changed: set[str] = set()
+    for change in change_set.changes:
+        names = {change.address, *([change.previous_address] if change.previous_address else [])}
+        in_plan |= names
+        if change.kind not in _QUIET:
+            changed.add(change.address)
+    in_spacelift = {p.address for p in planned} | {p.previous_address for p in planned if p.previous_address}
+    only_spacelift = sorted({p.address for p in planned} - in_plan)
+    only_upload = sorted(changed - in_spacelift)
+    if not only_spacelift and not only_upload:
+        return [f"Cross-checked with Spacelift run {run_label}: its {len(changed)} changed addresses agree."]
+    parts = []
+    if only_spacelift:
+        parts.append(f"{len(only_spacelift)} only in Spacelift's ({_names(only_spacelift)})")
+    if only_upload:
+        parts.append(f"{len(only_upload)} only in the upload ({_names(only_upload)})")
+    return [
+        f"{MISMATCH_NOTE} {run_label}: {'; '.join(parts)}. "
+        "The upload may come from another run or commit: review this run in Spacelift."
+    ]
+
+
+class SpaceliftCheckedPlanSource:
+    """Wraps the `api` PlanSource: a review with a Spacelift stack and run id gets the cross-check note."""
+
+    kind = "api"
+
+    def __init__(self, inner: PlanSource, client: SpaceliftClient) -> None:
+        self._inner = inner
+        self._client = client
+
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+        change_set = self._inner.fetch(review, payload)
+        stack_id, run_id = review.source.stack_id, review.source.run_id
+        if not stack_id or not run_id:
+            return change_set
+        label = f"{stack_id}/{run_id}"
+        try:
+            planned = self._client.changes(stack_id, run_id)
+        except TfreviewError as exc:  # the review goes on; the note says what was not checked
+            reason = scrub_text(str(exc))[:200]
+            logger.warning("spacelift cross-check of %s failed: %s", label, reason)
+            change_set.coverage.notes.append(f"{UNCHECKED_NOTE} (run {label}): {reason}")
+            return change_set
+        notes = cross_check_notes(change_set, planned, label)
+        if any(note.startswith(MISMATCH_NOTE) for note in notes):
+            logger.warning("spacelift run %s: the uploaded plan does not match changesV3", label)
+        change_set.coverage.notes.extend(notes)
+        return change_set
+
+
+def _names(addresses: Iterable[str]) -> str:
+    items = list(addresses)
+    shown = ", ".join(items[:_SHOWN])
+    return shown + (f", and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")

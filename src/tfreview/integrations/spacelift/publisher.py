@@ -1,0 +1,157 @@
+"""SpaceliftPublisher: a finished review of a Spacelift run becomes a run comment (and, optionally, a review).
+
+Spacelift run comments cannot be edited, so "edited in place" becomes: post a new comment ONLY when the
+verdict or the set of findings changed for that run. Each comment carries a hidden marker with the
+content fingerprint and an HMAC of (stack, run, fingerprint) keyed from the API key secret, so a marker
+copied by someone else into their own comment is not ours (I4). Before posting, the run's comments are
+read (`run { comments }`): when our latest marked comment already has this fingerprint nothing is
+posted. That covers a crash after the comment was created (I1), a lost response to a successful
+`runComment` (I2), and — with a per-run lock in the process and the queue's unique publish-job key
+`publish:{review_id}:{content_hash}` across processes — two jobs racing (I3).
+
+With `review_runs`, the verdict also drives `runReview`: pass → APPROVE, fail → REJECT, warn → none
+(a human decides); only in states an approval policy evaluates (QUEUED, UNCONFIRMED, PENDING_REVIEW).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tfreview.core.errors import InputError
+from tfreview.core.records import StoredReview
+from tfreview.integrations.spacelift.client import SpaceliftClient
+from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
+from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
+from tfreview.integrations.spacelift.report import review_from_report
+from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.render.markdown import render_markdown
+
+logger = logging.getLogger("tfreview.integrations.spacelift")
+
+MAX_COMMENT_CHARS = 65_536  # Spacelift documents no limit; the PR comment's bound keeps a comment readable
+_MARKER = re.compile(r"<!-- tfreview:spacelift-run fp=([0-9a-f]{16}) sig=([0-9a-f]{32}) -->")
+_DECISIONS = {"pass": "APPROVE", "fail": "REJECT"}
+
+
+def content_fingerprint(report: Mapping[str, Any], verdict: str | None = None) -> str:
+    """What a new comment depends on: the verdict, the findings (fingerprint, status, severity), a plan mismatch."""
+    findings = sorted(
+        f"{f.get('fingerprint')}|{f.get('status')}|{f.get('severity')}" for f in _dicts(report.get("findings"))
+    )
+    coverage = report.get("coverage")
+    notes = coverage.get("notes") if isinstance(coverage, Mapping) else None
+    mismatch = any(isinstance(n, str) and n.startswith(MISMATCH_NOTE) for n in notes or [])
+    canonical = json.dumps(
+        {"verdict": verdict or report.get("verdict"), "findings": findings, "mismatch": mismatch},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+class SpaceliftPublisher:
+    """Implements core.ports.Publisher for reviews of a Spacelift run (source kind "spacelift", or any
+    review carrying a stack id and a run id, e.g. an API upload); other reviews are left alone."""
+
+    def __init__(self, client: SpaceliftClient, settings: SpaceliftApiSettings, *, marker_key: bytes | None = None):
+        self._client = client
+        self._settings = settings
+        self._marker_key = marker_key
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._posted: dict[tuple[str, str], str] = {}  # (stack, run) → fingerprint of our latest comment
+        self._reviewed: dict[tuple[str, str], str] = {}  # (stack, run) → decision sent
+        self.comments_posted = 0
+
+    @staticmethod
+    def handles(review: StoredReview) -> bool:
+        return bool(review.source.stack_id and review.source.run_id) and review.source.kind in ("spacelift", "api")
+
+    def publish(self, review: StoredReview) -> None:
+        if not self.handles(review):
+            return
+        if review.report is None:
+            raise InputError(f"review {review.id} has no report to publish")
+        stack_id, run_id = review.source.stack_id or "", review.source.run_id or ""
+        key = (stack_id, run_id)
+        fingerprint = content_fingerprint(review.report, review.verdict)
+        with self._lock_for(key):
+            if self._posted.get(key) != fingerprint:
+                run = self._client.run(stack_id, run_id)
+                if self.latest_fingerprint(stack_id, run_id, run.comments) == fingerprint:
+                    logger.info("spacelift run %s/%s: our comment for this content is there already", *key)
+                else:
+                    body = self.comment_body(review, fingerprint)
+                    self._client.run_comment(stack_id, run_id, body)
+                    self.comments_posted += 1
+                    logger.info("spacelift run %s/%s: review %s commented", stack_id, run_id, review.id)
+                self._posted[key] = fingerprint
+            if self._settings.review_runs:
+                self._review(review, key)
+
+    # --- the comment -----------------------------------------------------------------------------
+
+    def comment_body(self, review: StoredReview, fingerprint: str) -> str:
+        assert review.report is not None
+        rendered = review_from_report(review.report)
+        mismatch = [n for n in rendered.coverage.notes if n.startswith(MISMATCH_NOTE)]
+        rendered.notices = [*mismatch, *rendered.notices]  # a plan that may not be this run's is said up front
+        marker = self.marker(review.source.stack_id or "", review.source.run_id or "", fingerprint)
+        return render_markdown(rendered, max_chars=MAX_COMMENT_CHARS, marker=marker)
+
+    def marker(self, stack_id: str, run_id: str, fingerprint: str) -> str:
+        return f"<!-- tfreview:spacelift-run fp={fingerprint} sig={self._signature(stack_id, run_id, fingerprint)} -->"
+
+    def latest_fingerprint(self, stack_id: str, run_id: str, comments: Iterable[RunComment]) -> str | None:
+        """The fingerprint in OUR latest comment on the run (a marker whose signature checks), or None."""
+        latest: tuple[int, int, str] | None = None
+        for position, comment in enumerate(comments):
+            for found in _MARKER.finditer(comment.body):
+                fingerprint, signature = found.group(1), found.group(2)
+                if not hmac.compare_digest(signature, self._signature(stack_id, run_id, fingerprint)):
+                    continue  # someone else's copy of a marker: not ours
+                candidate = (comment.created_at, position, fingerprint)
+                if latest is None or candidate[:2] >= latest[:2]:
+                    latest = candidate
+        return latest[2] if latest else None
+
+    def _signature(self, stack_id: str, run_id: str, fingerprint: str) -> str:
+        message = f"{stack_id}\n{run_id}\n{fingerprint}".encode()
+        return hmac.new(self._key(), message, hashlib.sha256).hexdigest()[:32]
+
+    def _key(self) -> bytes:
+        if self._marker_key is None:
+            self._marker_key = self._client.derived_key("tfreview spacelift run-comment marker v1")
+        return self._marker_key
+
+    # --- the run review --------------------------------------------------------------------------
+
+    def _review(self, review: StoredReview, key: tuple[str, str]) -> None:
+        decision = _DECISIONS.get(review.verdict or "")
+        if decision is None or self._reviewed.get(key) == decision:
+            return
+        run = self._client.run(*key)
+        if run.state not in APPROVABLE_STATES:
+            logger.info("spacelift run %s/%s is %s: no run review (approval policies do not see it)", *key, run.state)
+            return
+        counts = review.report.get("summary", {}).get("findings", {}) if review.report else {}
+        introduced = counts.get("introduced", 0) if isinstance(counts, Mapping) else 0
+        note = f"tfreview: {review.verdict} — {introduced} introduced finding(s); review {review.id}"
+        self._client.run_review(key[0], key[1], decision, note)
+        self._reviewed[key] = decision
+        logger.info("spacelift run %s/%s: %s sent (review %s)", key[0], key[1], decision, review.id)
+
+    def _lock_for(self, key: tuple[str, str]) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+
+def _dicts(value: Any) -> list[Mapping[str, Any]]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []

@@ -1,0 +1,170 @@
+"""SpaceliftReconciler: runs whose webhook never came are found through GraphQL and reviewed once.
+
+Spacelift disables a webhook after 10 failures in a row and keeps no delivery API, so a run can reach a
+reviewable state without tfreview hearing of it. Every `reconcile_seconds` (and in `tfreview reconcile`)
+the reconciler lists the configured stacks' runs created since its last scan (with an overlap), and for
+each run in a reviewable state:
+
+    a review of the run without an uploaded plan exists      the webhook (or an earlier scan) recorded it: nothing
+    only the run's after_plan upload exists                  record the run as the webhook would: ONE intake write
+                                                             (delivery + `spacelift_run` job + review row), job key
+                                                             `spacelift:{stack}:{run}` — the webhook's key, so a
+                                                             webhook arriving later adds no job and no review
+    nothing uploaded yet                                     wait: the run is looked at again on the next scans
+
+The `spacelift_run` job then takes the upload's result (worker/handlers.py), as it does for a webhook.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from tfreview.core.errors import TfreviewError
+from tfreview.core.jobs import NewJob
+from tfreview.core.records import Delivery, SourceInfo, StoredReview, Tenant
+from tfreview.core.redact import scrub_text
+from tfreview.integrations.spacelift.client import SpaceliftClient
+from tfreview.integrations.spacelift.models import SpaceliftRun
+from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.services import Services
+from tfreview.store.clock import Clock, utcnow
+
+logger = logging.getLogger("tfreview.integrations.spacelift")
+
+JOB_KIND = "spacelift_run"  # worker.jobs.SPACELIFT_RUN, web.webhooks_spacelift.JOB_KIND
+_MIN_OVERLAP = timedelta(hours=1)
+_MAX_REVIEW_PAGES = 20
+
+
+@dataclass
+class ReconcileResult:
+    enqueued: list[str] = field(default_factory=list)  # "stack/run" recorded by this scan
+    waiting: list[str] = field(default_factory=list)  # reviewable, no plan uploaded yet
+    errors: list[str] = field(default_factory=list)  # stacks that could not be scanned (scrubbed reasons)
+
+
+class SpaceliftReconciler:
+    def __init__(
+        self,
+        client: SpaceliftClient,
+        services: Services,
+        settings: SpaceliftApiSettings,
+        *,
+        clock: Clock | None = None,
+    ) -> None:
+        self._client = client
+        self._services = services
+        self._settings = settings
+        self._clock = clock or utcnow
+        self._last_scan: datetime | None = None
+        self._pending: dict[tuple[str, str], SpaceliftRun] = {}  # waiting for their upload
+
+    @property
+    def tenant(self) -> Tenant:
+        account = self._settings.account or ""
+        return Tenant(id=self._settings.tenant_id, kind="spacelift", name=account)
+
+    def run_once(self) -> ReconcileResult:
+        result = ReconcileResult()
+        now = self._clock()
+        lookback = timedelta(seconds=self._settings.reconcile_lookback_seconds)
+        overlap = max(_MIN_OVERLAP, timedelta(seconds=2 * self._settings.reconcile_seconds))
+        since = max(self._last_scan - overlap, now - lookback) if self._last_scan else now - lookback
+        self._services.tenants.ensure(self.tenant)
+        for stack_id in self._settings.stacks:
+            try:
+                runs = self._client.runs(stack_id, since)
+            except TfreviewError as exc:
+                reason = scrub_text(str(exc))[:300]
+                logger.warning("spacelift reconcile: stack %s not scanned: %s", stack_id, reason)
+                result.errors.append(f"{stack_id}: {reason}")
+                continue
+            candidates = {(stack_id, run.id): run for run in runs if run.reviewable}
+            candidates |= {key: run for key, run in self._pending.items() if key[0] == stack_id}
+            self._reconcile_stack(stack_id, candidates, now - lookback, result)
+        self._last_scan = now
+        if result.enqueued:
+            logger.info("spacelift reconcile: %d run(s) recorded: %s", len(result.enqueued), ", ".join(result.enqueued))
+        return result
+
+    def _reconcile_stack(
+        self, stack_id: str, candidates: dict[tuple[str, str], SpaceliftRun], oldest: datetime, result: ReconcileResult
+    ) -> None:
+        if not candidates:
+            return
+        by_run = self._reviews_by_run(stack_id)
+        for key, run in candidates.items():
+            self._pending.pop(key, None)
+            reviews = by_run.get(run.id, [])
+            if any(r.plan_id is None for r in reviews):
+                continue  # recorded already (webhook or earlier scan)
+            label = f"{stack_id}/{run.id}"
+            if not any(r.plan_id for r in reviews):
+                if run.created_at is None or run.created_at >= oldest.timestamp():
+                    self._pending[key] = run
+                    result.waiting.append(label)
+                continue
+            if self._record(run):
+                result.enqueued.append(label)
+
+    def _record(self, run: SpaceliftRun) -> bool:
+        """One intake write, exactly what the webhook would have written; False when it was there already."""
+        tenant = self.tenant
+        now = self._clock()
+        payload = {
+            "source": "spacelift",
+            "stack_id": run.stack_id,
+            "run_id": run.id,
+            "account": self._settings.account,
+            "state": run.state,
+            "state_version": None,
+            "run_type": run.type,
+            "commit_sha": run.commit_sha,
+            "found_by": "reconciler",
+        }
+        body = json.dumps(payload, sort_keys=True).encode()
+        review_id = str(uuid.uuid4())
+        job = NewJob(
+            kind=JOB_KIND,
+            tenant_id=tenant.id,
+            idempotency_key=f"spacelift:{run.stack_id}:{run.id}",
+            payload={**payload, "review_id": review_id},
+            max_attempts=self._services.settings.worker.max_attempts,
+        )
+        delivery = Delivery(
+            source="spacelift",
+            key=f"reconcile:{run.stack_id}:{run.id}",
+            event=f"reconcile.run_state.{run.state}",
+            tenant_id=tenant.id,
+            payload_sha256="",  # the intake computes it from the payload
+            received_at=now,
+        )
+        source = SourceInfo(
+            kind="spacelift",
+            stack_id=run.stack_id,
+            run_id=run.id,
+            account=self._settings.account,
+            commit_sha=run.commit_sha,
+        )
+        stored, created = self._services.intake.accept(delivery, body, job, review=(review_id, source))
+        if not created or stored.job_id is None:
+            return False
+        queued = self._services.queue.get(stored.job_id)
+        return queued is not None and queued.payload.get("review_id") == review_id  # False: the webhook's job won
+
+    def _reviews_by_run(self, stack_id: str) -> dict[str, list[StoredReview]]:
+        found: dict[str, list[StoredReview]] = {}
+        cursor: str | None = None
+        for _ in range(_MAX_REVIEW_PAGES):
+            page = self._services.reviews.list(self.tenant.id, filters={"stack_id": stack_id}, limit=100, cursor=cursor)
+            for review in page.items:
+                if review.source.run_id:
+                    found.setdefault(review.source.run_id, []).append(review)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        return found

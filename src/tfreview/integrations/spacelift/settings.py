@@ -1,0 +1,92 @@
+"""Settings of the Spacelift GraphQL integration (mounted by the lead as `Settings.spacelift_api`).
+
+The webhook side keeps its own `Settings.spacelift` (webhook secrets); this model is the outbound
+side: which account, which API key, whether runs get an APPROVE/REJECT review, which stacks the
+reconciler watches. The key secret is never a value here, only where to read it (`env:NAME` or
+`file:PATH`, the same form as the model providers' credentials).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, Field, field_validator
+
+from tfreview.advisor.credentials import SecretSource
+
+_ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
+_STACK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+_REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
+
+
+class SpaceliftApiSettings(BaseModel):
+    """`TFREVIEW_SPACELIFT_API__ACCOUNT=acme`, `TFREVIEW_SPACELIFT_API__API_KEY_SECRET=env:SPACELIFT_KEY_SECRET`."""
+
+    account: str | None = None  # the account subdomain: "acme" for acme.app.spacelift.io; None: integration off
+    api_url: str | None = None  # default https://<account>.app.spacelift.io/graphql
+    api_key_id: str | None = None  # the API key id (a 26-character ULID)
+    api_key_secret: str | None = None  # where the secret is: env:NAME or file:PATH — never the secret itself
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    token_margin_seconds: float = Field(default=60.0, ge=0, le=3600)  # refresh the JWT this long before validUntil
+    review_runs: bool = False  # runReview APPROVE (pass) / REJECT (fail) driven by the verdict
+    stacks: list[str] = []  # stacks the reconciler watches
+    reconcile_seconds: float = Field(default=600.0, ge=5)
+    reconcile_lookback_seconds: float = Field(default=3 * 86400.0, gt=0)  # how far back the first scan looks
+    pull_request_repositories: list[str] = []  # owner/repo whose PRs get a proposed run's review; empty: none
+
+    @field_validator("account")
+    @classmethod
+    def _account(cls, value: str | None) -> str | None:
+        if value is not None and not _ACCOUNT.match(value):
+            raise ValueError("account is the subdomain of <account>.app.spacelift.io (letters, digits, '-')")
+        return value
+
+    @field_validator("api_key_secret")
+    @classmethod
+    def _secret_spec(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        kind, _, where = value.partition(":")
+        if kind not in ("env", "file") or not where:
+            # never echo the value: it may be the secret pasted by mistake
+            raise ValueError("api_key_secret is written env:NAME or file:PATH (the secret itself never goes here)")
+        return value
+
+    @field_validator("stacks")
+    @classmethod
+    def _stacks(cls, value: list[str]) -> list[str]:
+        bad = [stack for stack in value if not _STACK.match(stack)]
+        if bad:
+            raise ValueError(f"not a stack id: {bad[0]!r}")
+        return value
+
+    @field_validator("pull_request_repositories")
+    @classmethod
+    def _repositories(cls, value: list[str]) -> list[str]:
+        bad = [repo for repo in value if not _REPOSITORY.match(repo)]
+        if bad:
+            raise ValueError(f"not owner/repo: {bad[0]!r}")
+        return [repo.lower() for repo in value]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.account and self.api_key_id and self.api_key_secret)
+
+    @property
+    def endpoint(self) -> str:
+        """The GraphQL endpoint: `api_url`, or the account's SaaS endpoint."""
+        if self.api_url:
+            return self.api_url
+        if not self.account:
+            raise ValueError("spacelift_api.account (or api_url) is not set")
+        return f"https://{self.account}.app.spacelift.io/graphql"
+
+    @property
+    def tenant_id(self) -> str:
+        """The tenant the account's webhooks and uploads land in (see web/spacelift_events.py)."""
+        return f"spacelift:{(self.account or '').lower()}"
+
+    def secret_source(self) -> SecretSource:
+        if self.api_key_secret is None:
+            raise ValueError("spacelift_api.api_key_secret is not set")
+        return SecretSource.parse(self.api_key_secret)

@@ -1,0 +1,1 @@
+"""Tests of the Spacelift integration against tests/fakes/spacelift.py."""

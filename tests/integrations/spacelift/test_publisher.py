@@ -1,0 +1,177 @@
+"""SpaceliftPublisher: one run comment per (run, content) — I6 (I1–I3 against the Spacelift fake)."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+
+import pytest
+
+from tests.fakes.spacelift import FakeSpacelift
+from tfreview.core.errors import InputError, UpstreamError
+from tfreview.integrations.spacelift.client import SpaceliftClient
+from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
+from tfreview.integrations.spacelift.publisher import SpaceliftPublisher, content_fingerprint
+from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+
+from .conftest import STACK, ClientFactory, plan_report, stored_review
+
+
+def publisher_for(client: SpaceliftClient, **settings: object) -> SpaceliftPublisher:
+    return SpaceliftPublisher(client, SpaceliftApiSettings(account="acme", **settings))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def run(spacelift: FakeSpacelift) -> str:
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", type="TRACKED")
+    return "01RUN"
+
+
+def test_a_review_becomes_one_run_comment_with_the_markdown_review(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    publisher = publisher_for(client)
+    publisher.publish(stored_review())
+    comments = spacelift.comments(STACK, run)
+    assert len(comments) == 1
+    body = comments[0]["body"]
+    assert body.startswith("<!-- tfreview:spacelift-run fp=")
+    assert "**tfreview: FAIL**" in body
+    assert len(body) <= 65_536
+
+
+def test_the_same_content_is_not_posted_again_even_after_a_restart(
+    spacelift: FakeSpacelift, make_client: ClientFactory, run: str
+) -> None:
+    publisher_for(make_client()).publish(stored_review())
+    publisher_for(make_client()).publish(stored_review(review_id="r-2"))  # a new worker, a new review, same content
+    assert len(spacelift.comments(STACK, run)) == 1
+
+
+def test_a_new_comment_only_when_the_verdict_or_findings_change(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    publisher = publisher_for(client)
+    first, fewer = plan_report(), plan_report(drop_findings=2)
+    publisher.publish(stored_review(first))
+    publisher.publish(stored_review(first, review_id="r-again"))
+    assert len(spacelift.comments(STACK, run)) == 1
+    publisher.publish(stored_review(fewer, review_id="r-2"))  # two findings fewer
+    assert len(spacelift.comments(STACK, run)) == 2
+    publisher.publish(stored_review(fewer, review_id="r-2", verdict="warn"))  # the verdict changed
+    assert len(spacelift.comments(STACK, run)) == 3
+    assert content_fingerprint(first) != content_fingerprint(fewer)
+    # wording, line numbers or the tool version do not count: only verdict, findings and a plan mismatch
+    reworded = plan_report()
+    reworded["findings"][0]["message"] = "other words"
+    reworded["tool"]["version"] = "9.9.9"
+    assert content_fingerprint(reworded) == content_fingerprint(first)
+    assert content_fingerprint(plan_report(notes=[f"{MISMATCH_NOTE} x: 1 only"])) != content_fingerprint(first)
+
+
+def test_i1_a_crash_after_the_comment_was_created(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
+    spacelift.comment_fault("fail_after_create")  # created, then Spacelift (or we) fail before the job is done
+    publisher = publisher_for(client)
+    with pytest.raises(UpstreamError):
+        publisher.publish(stored_review())
+    publisher.publish(stored_review())  # the job's retry
+    publisher_for(client).publish(stored_review())  # and a retry on another worker
+    assert len(spacelift.comments(STACK, run)) == 1
+
+
+def test_i2_a_lost_response_to_a_successful_run_comment(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    spacelift.comment_fault("lost_response")  # the comment is created; the connection drops before the answer
+    publisher = publisher_for(client)
+    with pytest.raises(UpstreamError):
+        publisher.publish(stored_review())
+    publisher.publish(stored_review())
+    assert len(spacelift.comments(STACK, run)) == 1
+
+
+def test_i3_two_jobs_racing_for_the_same_run_post_once_in_100_of_100(
+    spacelift: FakeSpacelift, client: SpaceliftClient
+) -> None:
+    publisher = publisher_for(client)
+    for repetition in range(100):
+        run_id = f"RACE{repetition:03d}"
+        spacelift.add_run(STACK, run_id, state="UNCONFIRMED")
+        start = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def job(
+            review_id: str, run_id: str = run_id, start: threading.Barrier = start, errors: list[BaseException] = errors
+        ) -> None:
+            try:
+                start.wait()
+                publisher.publish(stored_review(review_id=review_id, run_id=run_id))
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=job, args=(f"r-{n}",)) for n in ("opened", "synchronize")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert len(spacelift.comments(STACK, run_id)) == 1, repetition
+
+
+def test_i4_a_copied_or_forged_marker_is_not_ours(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
+    publisher = publisher_for(client)
+    review = stored_review()
+    fingerprint = content_fingerprint(review.report or {})
+    forged = f"<!-- tfreview:spacelift-run fp={fingerprint} sig={'0' * 32} -->\nlooks fine"
+    client.run_comment(STACK, run, forged)
+    publisher.publish(review)
+    comments = spacelift.comments(STACK, run)
+    assert len(comments) == 2  # the forged marker did not stop our comment
+    assert publisher.latest_fingerprint(STACK, run, client.run(STACK, run).comments) == fingerprint
+    other_run = publisher.marker("other-stack", run, fingerprint)
+    assert other_run != publisher.marker(STACK, run, fingerprint)  # a marker is bound to its stack and run
+
+
+@pytest.mark.parametrize(
+    ("verdict", "state", "expected"),
+    [
+        ("fail", "UNCONFIRMED", ["REJECT"]),
+        ("pass", "PENDING_REVIEW", ["APPROVE"]),
+        ("warn", "UNCONFIRMED", []),  # a human decides
+        ("fail", "FINISHED", []),  # no approval policy looks at a finished run
+    ],
+)
+def test_run_review_follows_the_verdict_when_enabled(
+    spacelift: FakeSpacelift, client: SpaceliftClient, verdict: str, state: str, expected: list[str]
+) -> None:
+    spacelift.add_run(STACK, "01RUN", state=state)
+    publisher = publisher_for(client, review_runs=True)
+    publisher.publish(stored_review(verdict=verdict))
+    publisher.publish(stored_review(verdict=verdict))
+    assert [r["decision"] for r in spacelift.reviews(STACK, "01RUN")] == expected
+
+
+def test_run_review_is_off_by_default(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
+    publisher_for(client).publish(stored_review())
+    assert spacelift.reviews(STACK, run) == []
+
+
+def test_reviews_of_other_sources_are_left_alone(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
+    publisher = publisher_for(client)
+    publisher.publish(stored_review(kind="github", stack_id=None))
+    assert spacelift.requests == []
+    with pytest.raises(InputError):
+        publisher.publish(dataclasses.replace(stored_review(), report=None))
+
+
+def test_canary_the_comment_and_logs_hold_no_secret(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    publisher_for(client, review_runs=True).publish(stored_review())
+    body = spacelift.comments(STACK, run)[0]["body"]
+    jwts = {r.headers["authorization"][7:] for r in spacelift.requests if "authorization" in r.headers}
+    for text in (body, caplog.text):
+        assert spacelift.key_secret not in text
+        assert all(jwt not in text for jwt in jwts)
