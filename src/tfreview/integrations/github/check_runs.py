@@ -1,0 +1,139 @@
+"""The check run of one head SHA: conclusion from the verdict, a short summary, annotations in batches of 50.
+
+GitHub takes at most 50 annotations per request and APPENDS the annotations of every update, so a
+retried batch would show twice. Progress therefore travels with the annotations: every request sets
+the run's `external_id` to `tfreview:<annotation digest>:<batches sent>/<batches>` in the same call
+that carries the batch, and a retry reads it back and sends only what is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create/update request
+SUMMARY_LIMIT = 65_535  # output.summary / output.text, characters (behaves like bytes for non-ASCII)
+_SUMMARY_BUDGET = 60_000  # bytes, well under the limit
+_TITLE_LIMIT = 255
+_MESSAGE_LIMIT = 4_000
+_ANNOTATED_SUFFIXES = (".tf",)
+_EXTERNAL_ID = re.compile(
+    r"^tfreview:(?P<digest>[0-9a-f]{16}):(?P<done>\d{1,6})/(?P<total>\d{1,6}):(?P<result>[0-9a-f]{16})$"
+)
+
+CONCLUSIONS = {"fail": "failure", "warn": "neutral", "pass": "success"}
+
+
+def conclusion(verdict: str | None) -> str:
+    """fail → failure, warn → neutral, pass → success; anything else (no verdict) → neutral."""
+    return CONCLUSIONS.get(verdict or "", "neutral")
+
+
+def annotations_of(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One annotation per introduced or existing finding located on a `.tf` line (ordered, deterministic)."""
+    fail_on = _rank(str(report.get("fail_on") or "high"))
+    out: list[dict[str, Any]] = []
+    for finding in report.get("findings") or []:
+        location = finding.get("location") or {}
+        path, line = location.get("file"), location.get("line")
+        if not isinstance(path, str) or not path.endswith(_ANNOTATED_SUFFIXES) or not isinstance(line, int):
+            continue
+        if path.startswith(("/", "../")) or line < 1:
+            continue  # not a path inside the repository: GitHub cannot place it
+        status = finding.get("status")
+        if status == "introduced":
+            level = "failure" if _rank(str(finding.get("severity"))) >= fail_on else "warning"
+        elif status == "existing":
+            level = "notice"
+        else:
+            continue
+        end = location.get("end_line")
+        end_line = end if isinstance(end, int) and end >= line else line
+        title = f"{finding.get('rule_id')} ({finding.get('severity')}, {status}): {finding.get('title') or ''}"
+        message = f"{finding.get('address')}: {finding.get('message') or ''}"
+        fix = str(finding.get("remediation") or "").strip().splitlines()
+        if fix:
+            message += f"\nFix: {fix[0]}"
+        out.append(
+            {
+                "path": path,
+                "start_line": line,
+                "end_line": end_line,
+                "annotation_level": level,
+                "title": _clip(title, _TITLE_LIMIT),
+                "message": _clip(message, _MESSAGE_LIMIT),
+            }
+        )
+    return out
+
+
+def batches(items: Sequence[dict[str, Any]], size: int = ANNOTATIONS_PER_REQUEST) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def digest(items: object) -> str:
+    canonical = json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How many annotation batches of which annotation set a check run already holds, and which result
+    (conclusion + output) it shows: `tfreview:<annotations digest>:<done>/<total>:<result digest>`."""
+
+    digest: str
+    done: int
+    total: int
+    result: str
+
+    @property
+    def complete(self) -> bool:
+        return self.done >= self.total
+
+    def external_id(self) -> str:
+        return f"tfreview:{self.digest}:{self.done}/{self.total}:{self.result}"
+
+    @classmethod
+    def read(cls, external_id: object) -> Progress | None:
+        match = _EXTERNAL_ID.match(external_id) if isinstance(external_id, str) else None
+        if match is None:
+            return None
+        return cls(match["digest"], int(match["done"]), int(match["total"]), match["result"])
+
+
+def output(report: Mapping[str, Any], *, without_ai: bool, title: str = "tfreview") -> dict[str, str]:
+    """The check run's `output` (title and summary; annotations are added per request)."""
+    summary = report.get("summary") or {}
+    findings = summary.get("findings") or {}
+    verdict = str(report.get("verdict") or "none").upper()
+    lines = [
+        f"**{verdict}** — {findings.get('introduced', 0)} introduced, {findings.get('existing', 0)} existing, "
+        f"{findings.get('resolved', 0)} resolved findings; {summary.get('destroys', 0)} destroys or replaces.",
+        "",
+        f"Fails on introduced findings at or above **{report.get('fail_on', 'high')}**.",
+    ]
+    if without_ai:
+        lines += ["", "Completed without AI: the AI review was unavailable, this review is rules-only."]
+    coverage = report.get("coverage") or {}
+    lines += [
+        "",
+        f"Reviewed {coverage.get('resources_reviewed', 0)} of {coverage.get('resources_total', 0)} resources.",
+    ]
+    text = "\n".join(lines)
+    while len(text.encode()) > _SUMMARY_BUDGET:  # our own numbers only: cannot really happen, but never 422
+        text = text[: len(text) // 2]
+    return {"title": _clip(f"{title}: {verdict}", _TITLE_LIMIT), "summary": text}
+
+
+def _rank(severity: str) -> int:
+    order = ("info", "low", "medium", "high", "critical")
+    return order.index(severity) if severity in order else len(order)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,528 @@
+"""The GitHub REST client: typed methods over one injectable `httpx.Client`.
+
+Every URL is built from the configured `api_url` plus ids and names that are validated here
+(`owner/name`, numbers, hex SHAs); a URL found in an answer is never requested — the one exception
+is a `Link: rel="next"` page, followed only when it points at the configured API host and path (S4).
+
+Failures become the error tree of `errors.py` (see there). Per request:
+- 401 → the auth drops the installation token (or the app key) and the request is sent ONCE more;
+- 403/429 that is a rate limit → the limiter waits, then the SAME request is sent again (a refused
+  write was not performed), at most `MAX_RATE_LIMIT_RETRIES` times;
+- 5xx / transport errors → `GitHubUnavailable`; a GET is retried once after a second, a write never
+  (it may have happened: the caller searches before it creates again — I2);
+- writes go through the limiter's pacing (≤ writes_per_minute per installation).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import httpx
+
+from tfreview.core.errors import AuthError, ConfigError
+from tfreview.integrations.github.auth import API_VERSION, USER_AGENT, GitHubAuth
+from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected, GitHubUnavailable, RateLimited
+from tfreview.integrations.github.models import (
+    App,
+    ChangedFile,
+    CheckRun,
+    DeliveryPage,
+    HookDelivery,
+    Installation,
+    IssueComment,
+    PullRequest,
+    Repository,
+    Review,
+    ReviewComment,
+)
+from tfreview.integrations.github.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+JSON = "application/vnd.github+json"
+DIFF = "application/vnd.github.diff"
+RAW = "application/vnd.github.raw"
+MAX_ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit for check run annotations in one request
+MAX_RATE_LIMIT_RETRIES = 5
+MAX_PAGES = 100
+READ_RETRY_DELAY_SECONDS = 1.0
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_SHA_OR_REF = re.compile(r"^[A-Za-z0-9_./-]+$")
+_WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+
+class GitHubClient:
+    """GitHub REST for one installation (or a plain token). Cheap to copy with `for_installation`."""
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        api_url: str,
+        auth: GitHubAuth,
+        *,
+        installation_id: int | None = None,
+        limiter: RateLimiter | None = None,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        parts = urlsplit(api_url)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ConfigError("the GitHub api_url must be an http(s) URL")
+        self._http = http
+        self._api_url = api_url.rstrip("/")
+        self._base = urlsplit(self._api_url)
+        self._auth = auth
+        self.installation_id = installation_id
+        self._clock = clock
+        self._sleep = sleep
+        self.limiter = limiter if limiter is not None else RateLimiter(clock=clock, sleep=sleep)
+
+    def for_installation(self, installation_id: int) -> GitHubClient:
+        """The same client (HTTP pool, auth, limiter) acting as another installation."""
+        return GitHubClient(
+            self._http,
+            self._api_url,
+            self._auth,
+            installation_id=installation_id,
+            limiter=self.limiter,
+            clock=self._clock,
+            sleep=self._sleep,
+        )
+
+    @property
+    def api_url(self) -> str:
+        return self._api_url
+
+    # --- the App -----------------------------------------------------------------------------------
+
+    def get_app(self) -> App:
+        return App.from_json(self._json("GET", "/app", app=True))
+
+    def list_installations(self) -> list[Installation]:
+        return [Installation.from_json(doc) for doc in self._pages("/app/installations", app=True)]
+
+    def get_installation(self, installation_id: int) -> Installation:
+        return Installation.from_json(self._json("GET", f"/app/installations/{_int(installation_id)}", app=True))
+
+    def installation_repositories(self, installation_id: int | None = None) -> list[Repository]:
+        client = (
+            self if installation_id in (None, self.installation_id) else self.for_installation(_int(installation_id))
+        )
+        return [Repository.from_json(doc) for doc in client._pages("/installation/repositories", key="repositories")]
+
+    def list_hook_deliveries(self, per_page: int = 100, cursor: str | None = None) -> DeliveryPage:
+        """One page of the App's webhook deliveries, newest first; `next_cursor` names the next page."""
+        params: dict[str, str | int] = {"per_page": max(1, min(per_page, 100))}
+        if cursor:
+            params["cursor"] = cursor
+        response = self._request("GET", "/app/hook/deliveries", params=params, app=True)
+        documents = _json_list(response, "/app/hook/deliveries")
+        next_url = _next_link(response)
+        next_cursor = None
+        if next_url is not None and self._on_api_host(next_url):
+            cursors = parse_qs(urlsplit(next_url).query).get("cursor") or []
+            next_cursor = cursors[0] if cursors else None
+        return DeliveryPage([HookDelivery.from_json(doc) for doc in documents], next_cursor)
+
+    def redeliver(self, delivery_id: int) -> None:
+        """Ask GitHub to send a delivery again (202; a new attempt with the same guid)."""
+        self._request("POST", f"/app/hook/deliveries/{_int(delivery_id)}/attempts", app=True, write=False)
+
+    # --- pull requests -----------------------------------------------------------------------------
+
+    def get_pull_request(self, repo: str, number: int) -> PullRequest:
+        return PullRequest.from_json(self._json("GET", f"/repos/{_repo(repo)}/pulls/{_int(number)}"), repo)
+
+    def list_open_pull_requests(self, repo: str) -> list[PullRequest]:
+        path = f"/repos/{_repo(repo)}/pulls"
+        return [PullRequest.from_json(doc, repo) for doc in self._pages(path, params={"state": "open"})]
+
+    def list_pull_request_files(self, repo: str, number: int) -> list[ChangedFile]:
+        path = f"/repos/{_repo(repo)}/pulls/{_int(number)}/files"
+        return [ChangedFile.from_json(doc) for doc in self._pages(path)]
+
+    def get_pull_request_diff(self, repo: str, number: int) -> str:
+        return self._request("GET", f"/repos/{_repo(repo)}/pulls/{_int(number)}", accept=DIFF).text
+
+    # --- repository contents -----------------------------------------------------------------------
+
+    def get_file(self, repo: str, path: str, ref: str) -> str | None:
+        """The text of `path` at `ref`; None when it does not exist there (or is not a file)."""
+        api_path = f"/repos/{_repo(repo)}/contents/{_content_path(path)}"
+        try:
+            response = self._request("GET", api_path, params={"ref": _ref(ref)})
+        except GitHubNotFound:
+            return None
+        document = response.json()
+        if not isinstance(document, dict) or document.get("type") != "file":
+            return None  # a directory (a list), a symlink or a submodule
+        if document.get("encoding") == "base64" and isinstance(document.get("content"), str):
+            try:
+                return base64.b64decode(document["content"]).decode("utf-8", errors="replace")
+            except (binascii.Error, ValueError):
+                raise GitHubUnavailable(f"GitHub GET {api_path}: content is not base64") from None
+        # over 1 MB the contents API answers encoding "none": ask for the raw file (up to 100 MB)
+        try:
+            return self._request("GET", api_path, params={"ref": _ref(ref)}, accept=RAW).text
+        except GitHubNotFound:
+            return None
+
+    def get_tree(self, repo: str, ref: str, suffixes: Sequence[str] = TERRAFORM_SUFFIXES) -> list[str]:
+        """Paths of the files at `ref` whose names end in one of `suffixes` (recursive git tree)."""
+        path = f"/repos/{_repo(repo)}/git/trees/{quote(_ref(ref), safe='')}"
+        document = self._json("GET", path, params={"recursive": "1"})
+        if document.get("truncated"):
+            log.warning("GitHub tree of %s at %s is truncated: some files are not listed", repo, ref)
+        paths = [
+            str(entry["path"])
+            for entry in document.get("tree") or []
+            if isinstance(entry, Mapping) and entry.get("type") == "blob" and isinstance(entry.get("path"), str)
+        ]
+        return sorted(p for p in paths if p.endswith(tuple(suffixes)))
+
+    # --- comments ----------------------------------------------------------------------------------
+
+    def list_issue_comments(self, repo: str, number: int) -> list[IssueComment]:
+        path = f"/repos/{_repo(repo)}/issues/{_int(number)}/comments"
+        return [IssueComment.from_json(doc) for doc in self._pages(path)]
+
+    def create_issue_comment(self, repo: str, number: int, body: str) -> IssueComment:
+        path = f"/repos/{_repo(repo)}/issues/{_int(number)}/comments"
+        return IssueComment.from_json(self._json("POST", path, body={"body": body}))
+
+    def update_issue_comment(self, repo: str, comment_id: int, body: str) -> IssueComment:
+        path = f"/repos/{_repo(repo)}/issues/comments/{_int(comment_id)}"
+        return IssueComment.from_json(self._json("PATCH", path, body={"body": body}))
+
+    # --- check runs --------------------------------------------------------------------------------
+
+    def list_check_runs(self, repo: str, head_sha: str, name: str | None = None) -> list[CheckRun]:
+        path = f"/repos/{_repo(repo)}/commits/{_sha(head_sha)}/check-runs"
+        params: dict[str, str] = {"filter": "all"}
+        if name:
+            params["check_name"] = name
+        return [CheckRun.from_json(doc) for doc in self._pages(path, params=params, key="check_runs")]
+
+    def create_check_run(
+        self,
+        repo: str,
+        *,
+        name: str,
+        head_sha: str,
+        status: str = "in_progress",
+        conclusion: str | None = None,
+        external_id: str | None = None,
+        details_url: str | None = None,
+        output: Mapping[str, Any] | None = None,
+    ) -> CheckRun:
+        """Create a check run. More than 50 `output.annotations` are sent 50 per request: the first
+        50 with the create, the rest in updates (GitHub appends annotations on update)."""
+        first, rest = _split_annotations(output)
+        document: dict[str, Any] = {"name": name, "head_sha": _sha(head_sha), "status": status}
+        if conclusion is not None:
+            document["conclusion"] = conclusion
+            document["status"] = "completed"
+        if external_id is not None:
+            document["external_id"] = external_id
+        if details_url is not None:
+            document["details_url"] = details_url
+        if first is not None:
+            document["output"] = first
+        run = CheckRun.from_json(self._json("POST", f"/repos/{_repo(repo)}/check-runs", body=document))
+        return self._append_annotations(repo, run, output, rest)
+
+    def update_check_run(
+        self,
+        repo: str,
+        check_run_id: int,
+        *,
+        status: str | None = None,
+        conclusion: str | None = None,
+        output: Mapping[str, Any] | None = None,
+        external_id: str | None = None,
+    ) -> CheckRun:
+        """Update a check run; annotations beyond 50 follow in further updates (appended by GitHub)."""
+        first, rest = _split_annotations(output)
+        document: dict[str, Any] = {}
+        if status is not None:
+            document["status"] = status
+        if conclusion is not None:
+            document["conclusion"] = conclusion
+            document["status"] = "completed"
+        if external_id is not None:
+            document["external_id"] = external_id
+        if first is not None:
+            document["output"] = first
+        path = f"/repos/{_repo(repo)}/check-runs/{_int(check_run_id)}"
+        run = CheckRun.from_json(self._json("PATCH", path, body=document))
+        return self._append_annotations(repo, run, output, rest)
+
+    def _append_annotations(
+        self, repo: str, run: CheckRun, output: Mapping[str, Any] | None, rest: list[Any]
+    ) -> CheckRun:
+        path = f"/repos/{_repo(repo)}/check-runs/{_int(run.id)}"
+        for start in range(0, len(rest), MAX_ANNOTATIONS_PER_REQUEST):
+            assert output is not None  # rest is empty without an output
+            chunk = {
+                "title": output.get("title", ""),
+                "summary": output.get("summary", ""),
+                "annotations": rest[start : start + MAX_ANNOTATIONS_PER_REQUEST],
+            }
+            run = CheckRun.from_json(self._json("PATCH", path, body={"output": chunk}))
+        return run
+
+    # --- reviews -----------------------------------------------------------------------------------
+
+    def create_review(
+        self,
+        repo: str,
+        number: int,
+        commit_id: str,
+        body: str,
+        event: str = "COMMENT",
+        comments: Sequence[ReviewComment] = (),
+    ) -> Review:
+        """One review with inline comments. Every comment must be on a line inside the diff: one
+        outside makes GitHub reject the whole review (422, `GitHubRejected`)."""
+        if event not in ("COMMENT", "APPROVE", "REQUEST_CHANGES"):
+            raise ConfigError(f"a review event is COMMENT, APPROVE or REQUEST_CHANGES, not {event!r}")
+        document: dict[str, Any] = {"commit_id": _sha(commit_id), "body": body, "event": event}
+        if comments:
+            document["comments"] = [comment.to_json() for comment in comments]
+        path = f"/repos/{_repo(repo)}/pulls/{_int(number)}/reviews"
+        return Review.from_json(self._json("POST", path, body=document))
+
+    # --- the request loop --------------------------------------------------------------------------
+
+    def _json(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: Mapping[str, Any] | None = None,
+        app: bool = False,
+    ) -> dict[str, Any]:
+        response = self._request(method, path, params=params, body=body, app=app)
+        try:
+            document = response.json()
+        except ValueError:
+            raise GitHubUnavailable(
+                f"GitHub {method} {path}: the answer is not JSON", status=response.status_code
+            ) from None
+        if not isinstance(document, dict):
+            raise GitHubUnavailable(f"GitHub {method} {path}: the answer is not a JSON object")
+        return document
+
+    def _pages(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        key: str | None = None,
+        app: bool = False,
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a paginated list (`per_page=100`), following `Link: rel="next"` on our API host."""
+        query: dict[str, str | int] | None = {"per_page": 100, **(params or {})}
+        url: str | None = None
+        for _page in range(MAX_PAGES):
+            response = self._request("GET", path, params=query, app=app, url=url)
+            if key is None:
+                documents = _json_list(response, path)
+            else:
+                wrapper = response.json()
+                items = wrapper.get(key) if isinstance(wrapper, dict) else None
+                documents = [item for item in items or [] if isinstance(item, dict)]
+            yield from documents
+            next_url = _next_link(response)
+            if next_url is None:
+                return
+            if not self._on_api_host(next_url):
+                log.warning("GitHub pagination link of %s leaves the configured API URL: not followed", path)
+                return
+            url, query = next_url, None
+        log.warning("GitHub list %s: stopped after %d pages", path, MAX_PAGES)
+
+    def _on_api_host(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return (
+            parts.scheme == self._base.scheme
+            and parts.netloc == self._base.netloc
+            and (parts.path + "/").startswith(self._base.path.rstrip("/") + "/")
+            and not parts.username
+        )
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        body: Mapping[str, Any] | None = None,
+        accept: str = JSON,
+        app: bool = False,
+        write: bool | None = None,
+        url: str | None = None,
+    ) -> httpx.Response:
+        is_write = method in _WRITE_METHODS if write is None else write
+        key = "app" if app else (str(self.installation_id) if self.installation_id is not None else self._auth.kind)
+        refreshed = read_retried = False
+        rate_limited = 0
+        while True:
+            slot = self.limiter.before_request(key, write=is_write)
+            headers = {
+                "Authorization": self._auth.app_authorization()
+                if app
+                else self._auth.installation_authorization(self.installation_id),
+                "Accept": accept,
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": USER_AGENT,
+            }
+            try:
+                response = self._http.request(
+                    method, url or f"{self._api_url}{path}", params=params, json=body, headers=headers
+                )
+            except httpx.TransportError as error:
+                self.limiter.write_done(slot)
+                failure = f"GitHub {method} {path}: {type(error).__name__}"
+                if method == "GET" and not read_retried:
+                    read_retried = True
+                    log.warning("%s; retrying once", failure)
+                    self._sleep(READ_RETRY_DELAY_SECONDS)
+                    continue
+                raise GitHubUnavailable(failure, ambiguous=method != "GET") from None
+            self.limiter.write_done(slot)
+            status = response.status_code
+            message = _message(response) if status >= 400 else ""
+            wait = self.limiter.after_response(key, status, response.headers, message)
+            if status < 300:
+                return response
+            if status == 401 and not refreshed:
+                refreshed = True
+                if app:
+                    self._auth.reject_app_key()
+                else:
+                    self._auth.invalidate(self.installation_id)
+                continue
+            if wait is not None:
+                rate_limited += 1
+                if rate_limited > MAX_RATE_LIMIT_RETRIES:
+                    raise RateLimited(
+                        f"GitHub {method} {path}: still rate limited after {MAX_RATE_LIMIT_RETRIES} waits",
+                        wait_seconds=wait,
+                        kind="secondary",
+                    )
+                continue  # before_request waits until the limiter lets the key go again
+            if status >= 500 and method == "GET" and not read_retried:
+                read_retried = True
+                self._sleep(READ_RETRY_DELAY_SECONDS)
+                continue
+            raise self._error(method, path, status, message, response)
+
+    def _error(self, method: str, path: str, status: int, message: str, response: httpx.Response) -> Exception:
+        text = self._auth.scrub(f"GitHub {method} {path}: {status} {message}".rstrip())
+        if status == 404:
+            return GitHubNotFound(text)
+        if status in (401, 403):
+            return AuthError(text, status=status)
+        if status >= 500:
+            return GitHubUnavailable(text, status=status, ambiguous=method != "GET")
+        if 400 <= status < 500:
+            errors = [self._auth.scrub(error) for error in _errors(response)]
+            detail = f" ({'; '.join(errors)})" if errors else ""
+            return GitHubRejected(f"{text}{detail}"[:1000], status=status, errors=errors)
+        return GitHubUnavailable(text, status=status)
+
+
+def _repo(repo: str) -> str:
+    if not _REPO.match(repo) or any(part in (".", "..") for part in repo.split("/")):
+        raise ConfigError(f"not a GitHub repository name (owner/name): {repo[:100]!r}")
+    return repo
+
+
+def _int(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"not a GitHub id or number: {value!r}")
+    return value
+
+
+def _sha(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{7,64}", value):
+        raise ConfigError(f"not a commit SHA: {value[:80]!r}")
+    return value
+
+
+def _ref(value: str) -> str:
+    if not value or not _SHA_OR_REF.match(value) or ".." in value:
+        raise ConfigError(f"not a git ref: {value[:100]!r}")
+    return value
+
+
+def _content_path(path: str) -> str:
+    parts = path.strip("/").split("/")
+    if not path.strip("/") or any(part in ("", ".", "..") for part in parts):
+        raise ConfigError(f"not a repository file path: {path[:200]!r}")
+    return quote(path.strip("/"), safe="/")
+
+
+def _split_annotations(output: Mapping[str, Any] | None) -> tuple[dict[str, Any] | None, list[Any]]:
+    """The output to send first (≤ 50 annotations) and the annotations left for later updates."""
+    if output is None:
+        return None, []
+    annotations = list(output.get("annotations") or [])
+    first = {key: value for key, value in output.items() if key != "annotations"}
+    if annotations:
+        first["annotations"] = annotations[:MAX_ANNOTATIONS_PER_REQUEST]
+    return first, annotations[MAX_ANNOTATIONS_PER_REQUEST:]
+
+
+def _next_link(response: httpx.Response) -> str | None:
+    link = response.links.get("next")
+    return link.get("url") if link else None
+
+
+def _json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
+    try:
+        document = response.json()
+    except ValueError:
+        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not JSON") from None
+    if not isinstance(document, list):
+        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not a JSON list")
+    return [item for item in document if isinstance(item, dict)]
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        document = response.json()
+    except ValueError:
+        return response.reason_phrase
+    if isinstance(document, dict) and isinstance(document.get("message"), str):
+        return str(document["message"])[:300]
+    return response.reason_phrase
+
+
+def _errors(response: httpx.Response) -> list[str]:
+    try:
+        document = response.json()
+    except ValueError:
+        return []
+    errors = document.get("errors") if isinstance(document, dict) else None
+    found: list[str] = []
+    for error in errors if isinstance(errors, list) else []:
+        if isinstance(error, str):
+            found.append(error[:300])
+        elif isinstance(error, dict):
+            text = error.get("message") or " ".join(
+                str(error.get(k)) for k in ("resource", "field", "code") if error.get(k)
+            )
+            found.append(str(text)[:300])
+    return found[:10]

@@ -1,0 +1,326 @@
+"""The GitHub Publisher: ONE comment per pull request, one check run per head SHA, optional inline comments.
+
+Idempotent by construction, so a retried publish job changes nothing that is already right:
+
+- the comment is found by our marker (`marker.find_ours`: our author AND our HMAC) BEFORE anything is
+  created, and edited in place; a create whose answer was lost (502, dropped connection: I2) is
+  followed at once by a second search, and the job's retry searches again anyway (I1);
+- the check run of a head SHA is listed by SHA and name before one is created; annotation batches
+  record their progress in the run's `external_id` in the same request (see `check_runs`);
+- two publishes of one pull request in this process take turns (a lock per repo#number: I3); across
+  processes the unique publish-job key and the search-before-create do it;
+- a review of a commit that is no longer the PR's head does not overwrite the newer comment;
+- inline comments, when enabled, are sent at most once per head SHA (with the check run's creation)
+  and only on lines inside the diff (`diff_lines`): one outside would fail the whole review (422).
+
+Reviews of other sources (`spacelift`, `api`) are not ours: ignored (the routing publisher composes).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.records import ReviewStatus, StoredReview
+from tfreview.core.rules import Rule
+from tfreview.integrations.github import check_runs
+from tfreview.integrations.github.comment import comment_body
+from tfreview.integrations.github.diff_lines import diff_lines_from_files
+from tfreview.integrations.github.errors import GitHubRejected, GitHubUnavailable
+from tfreview.integrations.github.inline import inline_comments
+from tfreview.integrations.github.marker import AppIdentity, find_ours, make_marker
+from tfreview.integrations.github.models import (
+    App,
+    ChangedFile,
+    CheckRun,
+    IssueComment,
+    PullRequest,
+    Review,
+    ReviewComment,
+)
+from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.integrations.github.source import PullRequestTarget, target_of
+
+logger = logging.getLogger("tfreview.github.publish")
+
+FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
+
+
+class PublishingClient(Protocol):
+    """What the publisher needs of `GitHubClient`."""
+
+    def get_app(self) -> App: ...
+
+    def get_pull_request(self, repo: str, number: int) -> PullRequest: ...
+
+    def list_pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...
+
+    def list_issue_comments(self, repo: str, number: int) -> list[IssueComment]: ...
+
+    def create_issue_comment(self, repo: str, number: int, body: str) -> IssueComment: ...
+
+    def update_issue_comment(self, repo: str, comment_id: int, body: str) -> IssueComment: ...
+
+    def list_check_runs(self, repo: str, head_sha: str, name: str | None = None) -> list[CheckRun]: ...
+
+    def create_check_run(
+        self,
+        repo: str,
+        *,
+        name: str,
+        head_sha: str,
+        status: str = "in_progress",
+        conclusion: str | None = None,
+        external_id: str | None = None,
+        details_url: str | None = None,
+        output: Mapping[str, Any] | None = None,
+    ) -> CheckRun: ...
+
+    def update_check_run(
+        self,
+        repo: str,
+        check_run_id: int,
+        *,
+        status: str | None = None,
+        conclusion: str | None = None,
+        output: Mapping[str, Any] | None = None,
+        external_id: str | None = None,
+    ) -> CheckRun: ...
+
+    def create_review(
+        self,
+        repo: str,
+        number: int,
+        commit_id: str,
+        body: str,
+        event: str = "COMMENT",
+        comments: Sequence[ReviewComment] = (),
+    ) -> Review: ...
+
+
+PublishingClients = Callable[[int | None], PublishingClient]
+
+
+class KeyedLocks:
+    """One lock per key, dropped when nobody holds or waits for it (the map does not grow without bound)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+
+    @contextmanager
+    def hold(self, key: str) -> Iterator[None]:
+        with self._guard:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._guard:
+                lock, users = self._locks[key]
+                if users <= 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        with self._guard:
+            return len(self._locks)
+
+
+class GitHubPublisher:
+    """Publisher for `github` reviews. `clients(installation_id)` gives a client (None: plain-token setup).
+
+    `identity` is who we are on GitHub; by default the App (`get_app()`: id and slug, asked once). A
+    plain-token setup must give `AppIdentity(login=<the token's user>)`. `marker_secret` defaults to
+    `settings.marker_secret` (required: without it a marker could be forged)."""
+
+    def __init__(
+        self,
+        clients: PublishingClients,
+        settings: GitHubAppSettings,
+        rules: Mapping[str, Rule] | None = None,
+        *,
+        identity: AppIdentity | None = None,
+        marker_secret: str | None = None,
+    ) -> None:
+        self._clients = clients
+        self._settings = settings
+        self._rules = rules  # reserved: the renderer reads titles from the stored report itself
+        self._identity = identity
+        self._identity_lock = threading.Lock()
+        if marker_secret is None:
+            source = settings.marker_secret_source()
+            if source is None:
+                raise ConfigError("github_app.marker_secret is not set: the PR comment marker needs an HMAC key")
+            marker_secret = source.value()
+        if len(marker_secret) < 16:
+            raise ConfigError("github_app.marker_secret is too short (at least 16 characters)")
+        self._secret = marker_secret
+        self._locks = KeyedLocks()
+
+    def publish(self, review: StoredReview) -> None:
+        if review.source.kind != "github":
+            return
+        if review.status not in FINISHED or review.report is None:
+            raise InputError(f"review {review.id} is {review.status.value}: only a finished review is published")
+        target = target_of(review, {})
+        head = target.head_sha
+        client = self._clients(target.installation_id)
+        identity = self.identity(client)
+        report: Mapping[str, Any] = review.report
+        without_ai = review.status is ReviewStatus.COMPLETED_WITHOUT_AI
+        with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
+            current = client.get_pull_request(target.repository, target.number).head_sha
+            stale = bool(head and current and head != current)
+            if stale:
+                logger.info(
+                    "review %s is of %s, no longer the head of %s#%d: comment left to the newer review",
+                    review.id,
+                    (head or "")[:12],
+                    target.repository,
+                    target.number,
+                )
+            else:
+                self._comment(client, target, identity, report, without_ai)
+            if head:
+                created = self._check_run(client, target.repository, head, report, without_ai, identity)
+                if created and self._settings.inline_comments and not stale:
+                    self._inline(client, target, head, report)
+
+    def identity(self, client: PublishingClient) -> AppIdentity:
+        """Who we are: given, or the App's id and slug (asked once)."""
+        with self._identity_lock:
+            if self._identity is None:
+                if self._settings.mode != "app":
+                    raise ConfigError(
+                        "a plain-token GitHub setup must name the token's user: identity=AppIdentity(login=…)"
+                    )
+                app = client.get_app()
+                self._identity = AppIdentity(app_id=app.id, slug=app.slug)
+            return self._identity
+
+    # --- the one comment -----------------------------------------------------------------------------
+
+    def _comment(
+        self,
+        client: PublishingClient,
+        target: PullRequestTarget,
+        identity: AppIdentity,
+        report: Mapping[str, Any],
+        without_ai: bool,
+    ) -> None:
+        repo, number = target.repository, target.number
+        marker = make_marker(repo, number, identity, self._secret)
+        body = comment_body(report, marker, commit_sha=target.head_sha, without_ai=without_ai)
+        ours = self._find_comment(client, target, identity)
+        if ours is None:
+            try:
+                client.create_issue_comment(repo, number, body)
+                return
+            except GitHubUnavailable:
+                # created or not? (I2) look again before anyone creates a second one
+                ours = self._find_comment(client, target, identity)
+                if ours is None:
+                    raise
+        if ours.body != body:
+            client.update_issue_comment(repo, ours.id, body)
+
+    def _find_comment(
+        self, client: PublishingClient, target: PullRequestTarget, identity: AppIdentity
+    ) -> IssueComment | None:
+        comments = client.list_issue_comments(target.repository, target.number)
+        return find_ours(comments, identity, self._secret, repository=target.repository, number=target.number)
+
+    # --- the check run of the head SHA ---------------------------------------------------------------
+
+    def _check_run(
+        self,
+        client: PublishingClient,
+        repo: str,
+        head: str,
+        report: Mapping[str, Any],
+        without_ai: bool,
+        identity: AppIdentity,
+    ) -> bool:
+        """Find or create the run, send the annotation batches it lacks, set the result. True when created."""
+        name = self._settings.check_name
+        annotations = check_runs.annotations_of(report)
+        batches = list(check_runs.batches(annotations))
+        output = check_runs.output(report, without_ai=without_ai, title=name)
+        conclusion = check_runs.conclusion(str(report.get("verdict") or ""))
+        digest = check_runs.digest(annotations)
+        result = check_runs.digest([conclusion, output])
+        created = False
+        run = self._find_check_run(client, repo, head, identity)
+        if run is None:
+            first = batches[0] if batches else []
+            progress = check_runs.Progress(digest, 1 if batches else 0, len(batches), result)
+            try:
+                run = client.create_check_run(
+                    repo,
+                    name=name,
+                    head_sha=head,
+                    status="in_progress",
+                    conclusion=conclusion if progress.complete else None,
+                    external_id=progress.external_id(),
+                    output={**output, "annotations": first} if first else output,
+                )
+                created = True
+            except GitHubUnavailable:
+                run = self._find_check_run(client, repo, head, identity)  # created after all? (I2)
+                if run is None:
+                    raise
+                created = True  # this publish made it: inline comments are still this publish's to send
+        shown = check_runs.Progress.read(run.external_id)
+        done = shown.done if shown is not None and shown.digest == digest else 0
+        for index in range(done, len(batches)):
+            progress = check_runs.Progress(digest, index + 1, len(batches), result)
+            run = client.update_check_run(
+                repo,
+                run.id,
+                conclusion=conclusion if progress.complete else None,
+                external_id=progress.external_id(),
+                output={**output, "annotations": batches[index]},
+            )
+            shown = progress
+        final = check_runs.Progress(digest, len(batches), len(batches), result)
+        if run.status != "completed" or run.conclusion != conclusion or shown is None or shown != final:
+            client.update_check_run(repo, run.id, conclusion=conclusion, external_id=final.external_id(), output=output)
+        return created
+
+    def _find_check_run(self, client: PublishingClient, repo: str, head: str, identity: AppIdentity) -> CheckRun | None:
+        name = self._settings.check_name
+        runs = [
+            run
+            for run in client.list_check_runs(repo, head, name)
+            if run.name == name
+            and run.head_sha in (head, "")
+            and (identity.app_id is None or run.app_id in (None, identity.app_id))
+        ]
+        return min(runs, key=lambda run: run.id) if runs else None
+
+    # --- inline review comments ----------------------------------------------------------------------
+
+    def _inline(
+        self, client: PublishingClient, target: PullRequestTarget, head: str, report: Mapping[str, Any]
+    ) -> None:
+        files = client.list_pull_request_files(target.repository, target.number)
+        diff = diff_lines_from_files((f.filename, f.patch) for f in files)
+        plan = inline_comments(report, diff)
+        if plan.dropped:
+            logger.info(
+                "%s#%d: %d inline comment(s) outside the diff not sent", target.repository, target.number, plan.dropped
+            )
+        if not plan.comments:
+            return
+        body = f"tfreview: {len(plan.comments)} finding(s) on changed lines; the summary comment has the full review."
+        try:
+            client.create_review(target.repository, target.number, head, body, "COMMENT", plan.comments)
+        except GitHubRejected as exc:  # the diff moved under us: the comment and check run still stand
+            logger.warning("%s#%d: inline review refused: %s", target.repository, target.number, str(exc)[:300])

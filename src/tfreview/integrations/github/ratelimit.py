@@ -1,0 +1,150 @@
+"""GitHub's rate limits, honoured before GitHub has to enforce them.
+
+Three things, per key (an installation id, `app` for app-JWT calls, `token` for a plain token):
+
+- **primary** — every answer carries `x-ratelimit-remaining` and `x-ratelimit-reset` (epoch seconds);
+  once `remaining` is 0, the next request waits until `reset`;
+- **secondary** — 403/429 with `retry-after` (or a "secondary rate limit" message without one: a
+  minute, as GitHub documents): the key waits at least that long, then the same request is sent
+  again — a refused write was not performed, so resending it loses nothing and duplicates nothing;
+- **write pacing** — content-creating requests (POST/PATCH/PUT/DELETE) are held to
+  `writes_per_minute` in ANY 60-second window and `writes_per_hour` in any hour (GitHub: 80/min,
+  500/h). A sliding-window log, not a refilling bucket: a bucket of 80 that refills at 80/min lets
+  ~160 writes through in the first minute, which is exactly what GitHub punishes.
+
+A wait longer than `max_wait_seconds` is not slept: `RateLimited` is raised with the wait, so a
+worker gives the job back to the queue instead of holding a thread for an hour. Clock and sleep
+are injected; tests read the recorded sleeps instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from tfreview.integrations.github.errors import RateLimited
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], None]
+
+SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait for at least one minute" when no retry-after is given
+_MINUTE = 60.0
+_HOUR = 3600.0
+
+
+@dataclass
+class _KeyState:
+    blocked_until: float = 0.0
+    blocked_kind: str = "primary"
+    writes: deque[list[float]] = field(default_factory=deque)  # [time] per write of the last hour: its start,
+    # then its end once answered — GitHub counts a write somewhere in between, so the later time is kept
+
+
+class RateLimiter:
+    """Shared by every client of one process; thread-safe."""
+
+    def __init__(
+        self,
+        *,
+        writes_per_minute: int = 80,
+        writes_per_hour: int = 500,
+        max_wait_seconds: float = 900.0,
+        clock: Clock = time.time,
+        sleep: Sleep = time.sleep,
+    ) -> None:
+        self.writes_per_minute = writes_per_minute
+        self.writes_per_hour = writes_per_hour
+        self.max_wait_seconds = max_wait_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._keys: dict[str, _KeyState] = {}
+
+    def before_request(self, key: str, *, write: bool) -> list[float] | None:
+        """Wait (sleep) until `key` may send a request. A write takes a slot in the write windows and
+        gets it back: pass it to `write_done` once the answer (or the failure) is in."""
+        while True:
+            with self._lock:
+                state = self._keys.setdefault(key, _KeyState())
+                now = self._clock()
+                wait, kind = self._wait(state, now, write=write)
+                if wait <= 0:
+                    if not write:
+                        return None
+                    slot = [now]
+                    state.writes.append(slot)
+                    return slot
+            self._pause(key, wait, kind)
+
+    def write_done(self, slot: list[float] | None) -> None:
+        """The write of `slot` is answered: it counts from now on (GitHub saw it no later than this)."""
+        if slot is not None:
+            with self._lock:
+                slot[0] = max(slot[0], self._clock())
+
+    def after_response(self, key: str, status: int, headers: Mapping[str, str], message: str = "") -> float | None:
+        """Record the limits an answer reports. Returns the wait before retrying when the answer is a
+        rate-limit refusal (403/429), else None."""
+        now = self._clock()
+        remaining = _number(headers.get("x-ratelimit-remaining"))
+        reset = _number(headers.get("x-ratelimit-reset"))
+        retry_after = _number(headers.get("retry-after"))
+        refused: float | None = None
+        with self._lock:
+            state = self._keys.setdefault(key, _KeyState())
+            if remaining is not None and remaining <= 0 and reset is not None:
+                self._block(state, reset, "primary")
+                if status in (403, 429):
+                    refused = max(reset - now, 1.0)
+            if status in (403, 429) and refused is None:
+                if retry_after is not None:
+                    refused = max(retry_after, 0.0)
+                elif "secondary rate limit" in message.lower() or status == 429:
+                    refused = SECONDARY_DEFAULT_WAIT
+                if refused is not None:
+                    self._block(state, now + refused, "secondary")
+        if refused is not None:
+            log.warning("GitHub rate limit for %s: waiting %.0f s before the next request", key, refused)
+        return refused
+
+    def _wait(self, state: _KeyState, now: float, *, write: bool) -> tuple[float, str]:
+        if state.blocked_until > now:
+            return state.blocked_until - now, state.blocked_kind
+        if not write:
+            return 0.0, ""
+        state.writes = deque(slot for slot in state.writes if slot[0] > now - _HOUR)
+        for window, limit in ((_HOUR, self.writes_per_hour), (_MINUTE, self.writes_per_minute)):
+            times = sorted(slot[0] for slot in state.writes if slot[0] > now - window)
+            if len(times) >= limit:
+                # wait until enough of them leave the window that one more fits
+                return max(times[len(times) - limit] + window - now, 1e-3), "pacing"
+        return 0.0, ""
+
+    @staticmethod
+    def _block(state: _KeyState, until: float, kind: str) -> None:
+        if until > state.blocked_until:
+            state.blocked_until, state.blocked_kind = until, kind
+
+    def _pause(self, key: str, wait: float, kind: str) -> None:
+        if wait > self.max_wait_seconds:
+            raise RateLimited(
+                f"GitHub {kind} rate limit for {key}: {wait:.0f} s to wait, more than {self.max_wait_seconds:.0f} s",
+                wait_seconds=wait,
+                kind=kind,
+            )
+        self._sleep(wait)
+
+
+def _number(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        return float(raw.strip())
+    except ValueError:
+        return None

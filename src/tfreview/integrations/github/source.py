@@ -1,0 +1,343 @@
+"""The `github` PlanSource: a pull request's Terraform change, read through the GitHub API.
+
+    the job (repository, number, head/base SHA, installation) → the PR's changed files (paginated)
+    → the directories holding changed `.tf`/`.tfvars` files → each one read at head and at base, with
+    the local modules it calls (the parser asks for exactly the directories it follows, inside the
+    repository; remote sources are noted in coverage) → `changeset_from_sources(head, base)` per root
+    → one ChangeSet, every location repository-relative (so check-run annotations land on the lines).
+
+A directory that is itself a module of another touched directory is reviewed once, as that module.
+The repository's `.tfreview.toml` at head becomes the review's Policy: `policy_for(review)`.
+Nothing but the configured GitHub API is contacted (the client builds every URL; none is taken from a
+payload). Limits bound what one pull request may make us read; what is left out is said in coverage.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Protocol
+
+from tfreview.config import CONFIG_NAME
+from tfreview.core.errors import InputError, NotFound
+from tfreview.core.plan import ChangeSet, Coverage, Location, ResourceChange
+from tfreview.core.policy import Policy
+from tfreview.core.records import StoredReview
+from tfreview.integrations.github.models import ChangedFile, PullRequest
+from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
+from tfreview.parsing.hcl import changeset_from_sources
+from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
+
+logger = logging.getLogger("tfreview.github")
+
+_REPOSITORY = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_TENANT = re.compile(r"github:(\d{1,20})")
+_TREE_SUFFIXES = (".tf", ".tfvars", CONFIG_NAME)  # Terraform files and the repository's .tfreview.toml
+GITHUB_FILES_CAP = 3000  # GitHub lists at most 3,000 files of a pull request
+
+
+class PullRequestReader(Protocol):
+    """What this source needs of `GitHubClient`."""
+
+    def get_pull_request(self, repo: str, number: int) -> PullRequest | None: ...
+
+    def list_pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...
+
+    def get_tree(self, repo: str, ref: str, suffixes: Sequence[str] = ...) -> list[str]: ...
+
+    def get_file(self, repo: str, path: str, ref: str) -> str | None: ...
+
+
+ClientFactory = Callable[[int | None], PullRequestReader]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLimits:
+    max_roots: int = 50  # directories reviewed per pull request
+    max_files: int = 2_000  # files fetched per pull request (head and base together)
+    max_file_chars: int = 1_000_000
+    max_total_chars: int = 32_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PullRequestTarget:
+    repository: str
+    number: int
+    head_sha: str | None
+    base_sha: str | None
+    installation_id: int | None
+
+
+def target_of(review: StoredReview, payload: Mapping[str, object]) -> PullRequestTarget:
+    """Where the review's pull request is: the job payload first, else the stored review's source and tenant."""
+    repository = payload.get("repository") or review.source.repository
+    number = payload.get("pull_request") or review.source.pull_request
+    if not isinstance(repository, str) or _REPOSITORY.fullmatch(repository) is None:
+        raise InputError(f"review {review.id} names no GitHub repository (owner/name)")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+        raise InputError(f"review {review.id} names no pull request number")
+    head = payload.get("head_sha") or review.source.commit_sha
+    base = payload.get("base_sha")
+    return PullRequestTarget(
+        repository=repository,
+        number=number,
+        head_sha=head if isinstance(head, str) and _SHA.fullmatch(head) else None,
+        base_sha=base if isinstance(base, str) and _SHA.fullmatch(base) else None,
+        installation_id=installation_of(review.tenant_id, payload),
+    )
+
+
+def installation_of(tenant_id: str, payload: Mapping[str, object] | None = None) -> int | None:
+    """The App installation: the payload's `installation_id`, else the tenant id `github:<installation>`."""
+    value = (payload or {}).get("installation_id")
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _TENANT.fullmatch(tenant_id)
+    return int(match[1]) if match else None
+
+
+def terraform_directories(files: list[ChangedFile]) -> list[str]:
+    """Directories (repository-relative, "" = root) holding a changed Terraform file, before or after a rename."""
+    dirs: set[str] = set()
+    for changed in files:
+        for path in (changed.filename, changed.previous_filename):
+            if path and (is_terraform_file(path) or path.endswith(".tfvars")):
+                directory = posixpath.dirname(path)
+                dirs.add("" if directory == "." else directory)
+    return sorted(dirs)
+
+
+class _Budget:
+    def __init__(self, limits: SourceLimits) -> None:
+        self.limits = limits
+        self.files = 0
+        self.chars = 0
+        self.exhausted = False
+
+
+@dataclass
+class _RepoReader:
+    """A SourceReader over one commit of the repository, rooted at `root`; records what it read."""
+
+    client: PullRequestReader
+    repository: str
+    ref: str
+    tree: frozenset[str]
+    root: str
+    cache: dict[tuple[str, str], str | None]
+    budget: _Budget
+    texts: dict[str, str] = field(default_factory=dict)  # path relative to root → text
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    directories: set[str] = field(default_factory=set)  # repository-relative directories read
+
+    def read_dir(self, reldir: str) -> DirectoryFiles:
+        out = DirectoryFiles()
+        in_repo = posixpath.normpath(posixpath.join(self.root, reldir)) if (self.root or reldir) else ""
+        in_repo = "" if in_repo == "." else in_repo
+        if in_repo.startswith(("..", "/")):
+            return out  # outside the repository: never requested (the parser notes the module as not followed)
+        self.directories.add(in_repo)
+        for path in sorted(self.tree):
+            if posixpath.dirname(path) != in_repo or not is_terraform_file(path):
+                continue
+            relpath = posixpath.join(reldir, posixpath.basename(path)) if reldir else posixpath.basename(path)
+            text = self._fetch(path)
+            if text is None:
+                out.unreadable.append((relpath, self._why_not(path)))
+                continue
+            out.texts[relpath] = text
+            self.texts[relpath] = text
+        self.unreadable.extend(out.unreadable)
+        return out
+
+    def _fetch(self, path: str) -> str | None:
+        key = (self.ref, path)
+        if key not in self.cache:
+            if self.budget.files >= self.budget.limits.max_files:
+                self.budget.exhausted = True
+                return None
+            self.budget.files += 1
+            text = self.client.get_file(self.repository, path, self.ref)
+            if text is not None and len(text) > self.budget.limits.max_file_chars:
+                text = None
+                self.cache[(self.ref, path + "\0too-large")] = ""
+            elif text is not None:
+                if self.budget.chars + len(text) > self.budget.limits.max_total_chars:
+                    self.budget.exhausted = True
+                    return None
+                self.budget.chars += len(text)
+            self.cache[key] = text
+        return self.cache[key]
+
+    def _why_not(self, path: str) -> str:
+        if (self.ref, path + "\0too-large") in self.cache:
+            return f"larger than {self.budget.limits.max_file_chars:,} characters"
+        if (self.ref, path) not in self.cache:
+            return "not read: the pull request's read limits were reached"
+        return "could not be read (not UTF-8 text, or gone)"
+
+
+class GitHubPlanSource:
+    """PlanSource for `github` reviews. `clients(installation_id)` gives a client for that installation
+    (None: the plain-token setup). `policy_for(review)` is the Policy read from the repository."""
+
+    kind = "github"
+
+    def __init__(
+        self,
+        clients: ClientFactory,
+        *,
+        limits: SourceLimits | None = None,
+        today: Callable[[], date] = date.today,
+        remembered: int = 256,
+    ) -> None:
+        self._clients = clients
+        self._limits = limits or SourceLimits()
+        self._today = today
+        self._remembered = remembered
+        self._policies: OrderedDict[str, RepoPolicy] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+        target = target_of(review, payload)
+        client = self._clients(target.installation_id)
+        pull = self._pull_request(client, target)
+        head = target.head_sha or pull.head_sha
+        base = target.base_sha or pull.base_sha
+        if not head or not base:
+            raise InputError(f"{target.repository}#{target.number}: the pull request's head or base commit is unknown")
+        label = f"{target.repository}#{target.number} @ {head[:12]}"
+        files = client.list_pull_request_files(target.repository, target.number)
+        directories = terraform_directories(files)
+        notes: list[str] = []
+        if len(files) >= GITHUB_FILES_CAP:
+            notes.append(f"GitHub lists only the first {GITHUB_FILES_CAP:,} changed files; later files not reviewed")
+        if not directories:
+            notes.insert(0, "this pull request changes no Terraform file (.tf, .tfvars): nothing to review")
+            return ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=notes), label=label)
+        head_tree = frozenset(client.get_tree(target.repository, head, _TREE_SUFFIXES))
+        base_tree = frozenset(client.get_tree(target.repository, base, _TREE_SUFFIXES))
+
+        def read_at_head(path: str) -> str | None:
+            return client.get_file(target.repository, path, head) if path in head_tree else None
+
+        policy = repo_policy(directories, read_at_head, today=self._today())
+        self._remember(review.id, policy)
+        notes.extend(policy.notes)
+        change_set = self._read(client, target.repository, (head, head_tree), (base, base_tree), directories, notes)
+        change_set.label = label
+        return change_set
+
+    def policy_for(self, review: StoredReview) -> Policy:
+        """The Policy of the repository's `.tfreview.toml`, as read by `fetch` for this review (defaults if none)."""
+        with self._lock:
+            found = self._policies.pop(review.id, None)
+        return found.policy if found is not None else Policy(today=self._today())
+
+    def _remember(self, review_id: str, policy: RepoPolicy) -> None:
+        with self._lock:
+            self._policies[review_id] = policy
+            while len(self._policies) > self._remembered:
+                self._policies.popitem(last=False)
+
+    def _pull_request(self, client: PullRequestReader, target: PullRequestTarget) -> PullRequest:
+        try:
+            pull = client.get_pull_request(target.repository, target.number)
+        except NotFound:
+            pull = None
+        if pull is None:
+            raise InputError(f"pull request {target.repository}#{target.number} was not found (or is not visible)")
+        return pull
+
+    def _read(
+        self,
+        client: PullRequestReader,
+        repository: str,
+        head_commit: tuple[str, frozenset[str]],
+        base_commit: tuple[str, frozenset[str]],
+        directories: list[str],
+        notes: list[str],
+    ) -> ChangeSet:
+        (head, head_tree), (base, base_tree) = head_commit, base_commit
+        cache: dict[tuple[str, str], str | None] = {}
+        budget = _Budget(self._limits)
+        roots = directories[: self._limits.max_roots]
+        if len(directories) > len(roots):
+            notes.append(
+                f"{len(directories) - len(roots):,} more changed directories not reviewed (limit {len(roots)})"
+            )
+        readers: dict[str, tuple[_RepoReader, _RepoReader]] = {}
+        for root in roots:
+            pair = (
+                _RepoReader(client, repository, head, head_tree, root, cache, budget),
+                _RepoReader(client, repository, base, base_tree, root, cache, budget),
+            )
+            for reader in pair:
+                read_configuration(reader)  # reads exactly the directories the parser follows
+            readers[root] = pair
+        merged = ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=notes))
+        for root, (head_reader, base_reader) in readers.items():
+            caller = _called_by(root, readers)
+            if caller is not None:
+                merged.coverage.notes.append(f"{_shown(root)} is reviewed as a module called from {_shown(caller)}")
+                continue
+            part = changeset_from_sources(head_reader.texts, base_reader.texts)
+            unreadable = head_reader.unreadable + [(f, f"in base: {why}") for f, why in base_reader.unreadable]
+            _merge(merged, part, root, unreadable)
+        if budget.exhausted:
+            merged.coverage.notes.append(
+                f"read limits reached ({self._limits.max_files:,} files, {self._limits.max_total_chars:,} characters): "
+                "some files were not reviewed"
+            )
+        return merged
+
+
+def _called_by(root: str, readers: Mapping[str, tuple[_RepoReader, _RepoReader]]) -> str | None:
+    """Another touched root whose configuration reads `root` as a local module (at head), if any."""
+    for other, (head_reader, _) in readers.items():
+        if other != root and root in head_reader.directories and other not in readers[root][0].directories:
+            return other
+    return None
+
+
+def _shown(directory: str) -> str:
+    return directory or "the repository root"
+
+
+def _in_repo(root: str, path: str) -> str:
+    joined = posixpath.normpath(posixpath.join(root, path)) if root else posixpath.normpath(path)
+    return "" if joined == "." else joined
+
+
+def _relocate(location: Location | None, root: str) -> Location | None:
+    if location is None or not root:
+        return location
+    return replace(location, file=_in_repo(root, location.file))
+
+
+def _relocated(change: ResourceChange, root: str) -> ResourceChange:
+    if not root:
+        return change
+    suppressions = tuple(replace(s, location=_relocate(s.location, root) or s.location) for s in change.suppressions)
+    return replace(change, location=_relocate(change.location, root), suppressions=suppressions)
+
+
+def _merge(into: ChangeSet, part: ChangeSet, root: str, unreadable: list[tuple[str, str]]) -> None:
+    into.changes.extend(_relocated(c, root) for c in part.changes)
+    coverage = into.coverage
+    for parsed in (_in_repo(root, f) for f in part.coverage.files_parsed):
+        if parsed not in coverage.files_parsed:
+            coverage.files_parsed.append(parsed)
+    skipped = {(_in_repo(root, f), why) for f, why in part.coverage.files_skipped}
+    skipped |= {(_in_repo(root, f), why) for f, why in unreadable}
+    coverage.files_skipped.extend(sorted(s for s in skipped if s not in coverage.files_skipped))
+    prefix = f"{root}: " if root else ""
+    coverage.notes.extend(f"{prefix}{note}" for note in part.coverage.notes if f"{prefix}{note}" not in coverage.notes)

@@ -1,0 +1,258 @@
+"""GitHubPlanSource against the fake GitHub: a pull request's Terraform, at head and base, modules followed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.github import FakeGitHub
+from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.core.severity import Severity
+from tfreview.integrations.github import GitHubClient, build_github_client, default_http_client
+from tfreview.integrations.github.source import GitHubPlanSource, SourceLimits
+
+REPO = "octo/infra"
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+
+BUCKET_MODULE = """
+variable "name" {}
+resource "aws_s3_bucket" "this" {
+  bucket = var.name
+}
+"""
+PROD_BASE = """
+module "logs" {
+  source = "../../modules/bucket"
+  name   = "logs"
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  size              = 40
+  encrypted         = true
+}
+"""
+PROD_HEAD = """
+module "logs" {
+  source = "../../modules/bucket"
+  name   = "logs-v2"
+}
+module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  size              = 80
+}
+"""
+
+
+@pytest.fixture
+def github() -> Iterator[FakeGitHub]:
+    with FakeGitHub() as fake:
+        fake.add_installation(42, "octo", repos=[REPO])
+        yield fake
+
+
+@pytest.fixture
+def client(github: FakeGitHub, tmp_path: Path) -> Iterator[GitHubClient]:
+    settings = github.app_settings(tmp_path)
+    with default_http_client(settings) as http:
+        yield build_github_client(settings, http, installation_id=42, sleep=lambda _s: None)
+
+
+def source_for(client: GitHubClient, **kwargs: object) -> GitHubPlanSource:
+    return GitHubPlanSource(lambda _installation: client, **kwargs)  # type: ignore[arg-type]
+
+
+def stored(number: int, head: str, tenant: str = "github:42") -> StoredReview:
+    return StoredReview(
+        id=f"rev-{number}-{head[:6]}",
+        tenant_id=tenant,
+        source=SourceInfo(kind="github", repository=REPO, pull_request=number, commit_sha=head),
+        status=ReviewStatus.IN_PROGRESS,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+
+
+def payload(github: FakeGitHub, number: int) -> dict[str, object]:
+    pull = github.pull_request(REPO, number)
+    return {
+        "source": "github",
+        "repository": REPO,
+        "pull_request": number,
+        "head_sha": pull.head_sha,
+        "base_sha": pull.base_sha,
+        "installation_id": 42,
+    }
+
+
+def open_pr(github: FakeGitHub, base_files: dict[str, str | None], head_files: dict[str, str | None]) -> int:
+    github.add_commit(REPO, "main", base_files)
+    github.add_commit(REPO, "feature", head_files, base="main")
+    return github.open_pull_request(REPO, head="feature", base="main")
+
+
+def test_changed_directory_read_at_head_and_base_with_its_local_modules(
+    github: FakeGitHub, client: GitHubClient
+) -> None:
+    number = open_pr(
+        github,
+        {"envs/prod/main.tf": PROD_BASE, "modules/bucket/main.tf": BUCKET_MODULE, "README.md": "hi"},
+        {"envs/prod/main.tf": PROD_HEAD},
+    )
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+
+    kinds = {c.address: c.actions for c in change_set.changes}
+    assert kinds == {"aws_ebs_volume.data": ("update",), "module.logs.aws_s3_bucket.this": ("update",)}
+    locations = {c.address: c.location for c in change_set.changes}
+    assert locations["aws_ebs_volume.data"] is not None
+    assert locations["aws_ebs_volume.data"].file == "envs/prod/main.tf"  # repository-relative
+    module_location = locations["module.logs.aws_s3_bucket.this"]
+    assert module_location is not None
+    assert module_location.file == "modules/bucket/main.tf"
+    assert "envs/prod/main.tf" in change_set.coverage.files_parsed
+    assert "modules/bucket/main.tf" in change_set.coverage.files_parsed
+    assert any("terraform-aws-modules/vpc/aws" in note for note in change_set.coverage.notes)  # remote: noted
+    assert change_set.label == f"{REPO}#{number} @ {head[:12]}"
+    assert change_set.source == "hcl"
+
+
+def test_pull_request_without_terraform_is_an_empty_change_set_with_a_note(
+    github: FakeGitHub, client: GitHubClient
+) -> None:
+    number = open_pr(github, {"main.tf": PROD_BASE, "README.md": "a"}, {"README.md": "b"})
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert change_set.changes == []
+    assert "changes no Terraform file" in change_set.coverage.notes[0]
+    assert not github.requests_to("GET", r"/contents/")  # nothing read
+
+
+def test_changed_files_are_read_across_pages(github: FakeGitHub, client: GitHubClient) -> None:
+    many: dict[str, str | None] = {f"docs/page{i:03}.md": f"text {i}" for i in range(150)}
+    number = open_pr(
+        github, {"README.md": "a"}, {**many, "zz/main.tf": 'resource "aws_ebs_volume" "v" {\n  size = 1\n}\n'}
+    )
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert [c.address for c in change_set.changes] == ["aws_ebs_volume.v"]
+    assert len(github.requests_to("GET", r"/pulls/\d+/files$")) >= 2
+
+
+def test_deleted_directory_is_all_deletes(github: FakeGitHub, client: GitHubClient) -> None:
+    number = open_pr(
+        github, {"old/main.tf": 'resource "aws_ebs_volume" "gone" {\n  size = 1\n}\n'}, {"old/main.tf": None}
+    )
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert [(c.address, c.actions) for c in change_set.changes] == [("aws_ebs_volume.gone", ("delete",))]
+
+
+def test_module_directory_touched_with_its_caller_is_reviewed_once(github: FakeGitHub, client: GitHubClient) -> None:
+    number = open_pr(
+        github,
+        {"envs/prod/main.tf": PROD_BASE, "modules/bucket/main.tf": BUCKET_MODULE},
+        {"envs/prod/main.tf": PROD_HEAD, "modules/bucket/main.tf": BUCKET_MODULE + "\n# touched\n"},
+    )
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    addresses = [c.address for c in change_set.changes]
+    assert addresses.count("module.logs.aws_s3_bucket.this") == 1
+    assert "aws_s3_bucket.this" not in addresses
+    assert any("reviewed as a module called from envs/prod" in n for n in change_set.coverage.notes)
+
+
+def test_module_source_leaving_the_repository_is_never_requested(github: FakeGitHub, client: GitHubClient) -> None:
+    escaping = 'module "x" {\n  source = "../../../../etc"\n}\nresource "aws_ebs_volume" "v" {\n  size = 1\n}\n'
+    number = open_pr(github, {"README.md": "a"}, {"main.tf": escaping})
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert [c.address for c in change_set.changes] == ["aws_ebs_volume.v"]
+    assert all(".." not in r.path and "etc" not in r.path for r in github.requests)
+    assert any("module.x" in note for note in change_set.coverage.notes)
+
+
+def test_repository_policy_is_the_nearest_tfreview_toml_at_head(github: FakeGitHub, client: GitHubClient) -> None:
+    number = open_pr(
+        github,
+        {
+            ".tfreview.toml": 'fail_on = "critical"\n',
+            "envs/prod/main.tf": PROD_BASE,
+            "modules/bucket/main.tf": BUCKET_MODULE,
+        },
+        {
+            "envs/.tfreview.toml": 'fail_on = "medium"\n[rules]\ndisable = ["TFR-AWS-018"]\n',
+            "envs/prod/main.tf": PROD_HEAD,
+        },
+    )
+    head = github.pull_request(REPO, number).head_sha
+    source = source_for(client)
+    review = stored(number, head)
+    source.fetch(review, payload(github, number))
+    policy = source.policy_for(review)
+    assert policy.fail_on is Severity.MEDIUM
+    assert "TFR-AWS-018" in policy.disabled_rules
+    assert source.policy_for(review).fail_on is Severity.HIGH  # taken once: then the defaults
+
+
+def test_bad_repository_policy_is_a_config_error_naming_the_file(github: FakeGitHub, client: GitHubClient) -> None:
+    number = open_pr(github, {"main.tf": PROD_BASE}, {".tfreview.toml": "fail_on = [", "main.tf": PROD_HEAD})
+    head = github.pull_request(REPO, number).head_sha
+    with pytest.raises(ConfigError, match=r"\.tfreview\.toml"):
+        source_for(client).fetch(stored(number, head), payload(github, number))
+
+
+def test_target_comes_from_the_stored_review_and_its_tenant_without_a_payload(
+    github: FakeGitHub, client: GitHubClient
+) -> None:
+    number = open_pr(github, {"main.tf": PROD_BASE, "modules/bucket/main.tf": BUCKET_MODULE}, {"main.tf": PROD_HEAD})
+    seen: list[int | None] = []
+
+    def clients(installation: int | None) -> GitHubClient:
+        seen.append(installation)
+        return client
+
+    head = github.pull_request(REPO, number).head_sha
+    change_set = GitHubPlanSource(clients).fetch(stored(number, head), {})  # type: ignore[arg-type]
+    assert seen == [42]  # from the tenant id github:42
+    assert change_set.changes
+
+
+def test_unknown_pull_request_is_a_permanent_error(github: FakeGitHub, client: GitHubClient) -> None:
+    github.add_commit(REPO, "main", {"main.tf": PROD_BASE})
+    with pytest.raises(InputError, match="not found"):
+        source_for(client).fetch(
+            stored(99, "a" * 40), {"repository": REPO, "pull_request": 99, "head_sha": "a" * 40, "base_sha": "b" * 40}
+        )
+
+
+def test_review_without_repository_is_refused(client: GitHubClient) -> None:
+    review = StoredReview(
+        id="r",
+        tenant_id="github:42",
+        source=SourceInfo(kind="github"),
+        status=ReviewStatus.QUEUED,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    with pytest.raises(InputError, match="repository"):
+        source_for(client).fetch(review, {"repository": "https://evil.example/x"})
+
+
+def test_read_limits_are_said_in_coverage(github: FakeGitHub, client: GitHubClient) -> None:
+    files: dict[str, str | None] = {
+        f"d{i}/main.tf": f'resource "aws_ebs_volume" "v{i}" {{\n  size = 1\n}}\n' for i in range(5)
+    }
+    number = open_pr(github, {"README.md": "a"}, files)
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client, limits=SourceLimits(max_roots=3)).fetch(
+        stored(number, head), payload(github, number)
+    )
+    assert len(change_set.changes) == 3
+    assert any("2 more changed directories not reviewed" in n for n in change_set.coverage.notes)
