@@ -50,8 +50,9 @@ def handle_review(attempt: Attempt) -> None:
     if source is None:
         raise ConfigError(f"no plan source serves {kind!r} reviews")
     change_set = source.fetch(stored, dict(job.payload))
-    # Policy: the defaults for now; a repository's .tfreview.toml is read once GitHub fetching exists.
-    result = review(change_set, load_rules(), Policy())
+    policy_for = getattr(source, "policy_for", None)  # GitHub: the repository's .tfreview.toml at head
+    policy = policy_for(stored) if callable(policy_for) else Policy()
+    result = review(change_set, load_rules(), policy)
     status = ReviewStatus.COMPLETED
     advice = _advise(services.advisor, job.tenant_id, change_set, result)
     if advice is not None:
