@@ -136,6 +136,28 @@ def _add_service_commands(commands: Any) -> None:
             "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
         )
 
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="catch up once on what webhooks missed (failed GitHub deliveries, unreviewed PRs, Spacelift runs)",
+        description="Runs the reconcilers that `serve` and `worker` run on a schedule, once, in the foreground. "
+        "Without a flag every configured reconciler runs. Exit 0 when every reconciler ran, 2 when one asked "
+        "for is not configured, 3 when one failed (GitHub or Spacelift unreachable).",
+    )
+    reconcile.add_argument(
+        "--github-deliveries", action="store_true", help="redeliver failed GitHub App webhook deliveries (≤ 3 days)"
+    )
+    reconcile.add_argument(
+        "--github-pull-requests",
+        action="store_true",
+        help="enqueue a review for every open pull request whose head commit has none",
+    )
+    reconcile.add_argument(
+        "--spacelift", action="store_true", help="enqueue the Spacelift runs of the configured stacks never reviewed"
+    )
+    reconcile.add_argument(
+        "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
+    )
+
     submit = commands.add_parser(
         "submit",
         help="send a plan JSON to a tfreview service for review (the Spacelift after_plan hook)",

@@ -1,4 +1,4 @@
-"""The service's commands (`serve`, `worker`, `db upgrade`, `tokens`, `submit`), run by `tfreview.cli`.
+"""The service's commands (`serve`, `worker`, `db upgrade`, `tokens`, `reconcile`, `submit`), run by `tfreview.cli`.
 
 Imported only when one of them runs, so `tfreview scan` never pays for FastAPI, SQLAlchemy or httpx.
 Errors follow the CLI's exit codes: 2 for usage, configuration and input errors (one line),
@@ -17,6 +17,7 @@ from tfreview.core.errors import ConfigError, InputError
 from tfreview.settings import Settings
 
 EXIT_OK = 0
+EXIT_INTERNAL = 3
 DEFAULT_DATA_DIR = ".tfreview-data"
 DATABASE_FILE = "tfreview.db"
 
@@ -39,6 +40,8 @@ def run_service_command(args: argparse.Namespace) -> int:
         prepare_database(settings)
         print(f"database schema is up to date ({redacted_url(settings.database.url)})")
         return EXIT_OK
+    if args.command == "reconcile":
+        return _reconcile(args, settings)
     return _tokens(args, settings)
 
 
@@ -171,6 +174,48 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
             raise InputError(f"no token {args.id}; see `tfreview tokens list`")
         print(f"revoked token {args.id}; requests with it are refused from now on")
         return EXIT_OK
+    finally:
+        services.close()
+
+
+# --- reconcile ----------------------------------------------------------------------------------
+
+RECONCILE_FLAGS = {
+    "github_deliveries": "github-deliveries",
+    "github_pull_requests": "github-pull-requests",
+    "spacelift": "spacelift-runs",
+}
+
+
+def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the chosen reconcilers once (all configured ones without a flag); one summary line each."""
+    from tfreview.wiring import build_services
+    from tfreview.worker.scheduler import run_reconciler
+
+    wanted = [name for flag, name in RECONCILE_FLAGS.items() if getattr(args, flag, False)]
+    if is_sqlite(settings.database.url):
+        prepare_database(settings)
+    services = build_services(settings)
+    try:
+        names = set(RECONCILE_FLAGS.values())
+        available = {r.name: r for r in services.reconcilers if r.name in names}
+        missing = [name for name in wanted if name not in available]
+        if missing:
+            github = missing[0].startswith("github")
+            prefix, doc = ("GITHUB_APP", "github-app.md") if github else ("SPACELIFT_API", "spacelift.md")
+            raise ConfigError(f"reconciler {missing[0]} is not configured: set TFREVIEW_{prefix}__* (docs/howto/{doc})")
+        chosen = [available[name] for name in wanted] if wanted else list(available.values())
+        if not chosen:
+            raise ConfigError("no reconciler is configured: set up the GitHub App or the Spacelift API first")
+        failed = 0
+        for reconciler in chosen:
+            result = run_reconciler(reconciler)
+            if result.catch_up is None:
+                failed += 1
+                print(f"{result.name}: failed: {result.error}", file=sys.stderr)
+            else:
+                print(f"{result.name}: {result.catch_up.summary()}", flush=True)
+        return EXIT_INTERNAL if failed else EXIT_OK
     finally:
         services.close()
 

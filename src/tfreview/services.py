@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from tfreview.core.ports import (
     Advisor,
@@ -22,6 +23,29 @@ from tfreview.core.ports import (
 from tfreview.settings import Settings
 
 
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What one run of a reconciler found and did (for logs, `tfreview reconcile` and tests)."""
+
+    name: str
+    examined: int = 0  # deliveries, pull requests or runs looked at
+    acted: int = 0  # redelivered or enqueued
+    skipped: int = 0  # already processed or already reviewed: nothing to do
+    errors: int = 0  # items that failed this time (tried again next period)
+
+    def summary(self) -> str:
+        return f"{self.examined} examined, {self.acted} caught up, {self.skipped} already done, {self.errors} failed"
+
+
+class Reconciler(Protocol):
+    """Catches up on what webhooks missed; idempotent, run every `interval_seconds` by the scheduler."""
+
+    name: str
+    interval_seconds: float
+
+    def run_once(self) -> CatchUp: ...
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -36,3 +60,4 @@ class Services:
     sources: Mapping[str, PlanSource] = field(default_factory=dict)  # by SourceInfo.kind
     health_checks: list[HealthCheck] = field(default_factory=list)
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
+    reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`

@@ -2,7 +2,12 @@
 
 Built once at start (`Settings()`), passed down; nothing reads the environment at import time.
 Examples: `TFREVIEW_DATABASE__URL=postgresql+psycopg://tfreview@db/tfreview`,
-`TFREVIEW_GITHUB__WEBHOOK_SECRETS='[{"value": "s3cret"}]'`.
+`TFREVIEW_GITHUB__WEBHOOK_SECRETS='[{"value": "s3cret"}]'`, `TFREVIEW_GITHUB_APP__APP_ID=123456`,
+`TFREVIEW_SPACELIFT_API__ACCOUNT=acme`.
+
+`github` and `spacelift` are the inbound side (webhook secrets); `github_app` and `spacelift_api` the
+outbound side (the API credentials, publishing, the reconcilers' intervals). An integration whose
+outbound side is not configured keeps its "not configured" plan source and publishes to the log only.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
+from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 
 
 class SecretVersion(BaseModel):
@@ -92,3 +99,5 @@ class Settings(BaseSettings):
     auth: AuthSettings = AuthSettings()
     worker: WorkerSettings = WorkerSettings()
     advisor: AdvisorSettings = AdvisorSettings()
+    github_app: GitHubAppSettings = GitHubAppSettings()
+    spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()

@@ -1,11 +1,22 @@
 """The ONLY place adapters are chosen. `tfreview serve`, `tfreview worker` and the tests build services here.
 
     build_services(settings)          the real thing: SQLite or PostgreSQL (Sql* adapters), OIDC when
-                                      configured plus API tokens, the LogPublisher, the `api` upload source
+                                      configured plus API tokens, the `api` upload source, and the
+                                      integrations below
     build_memory_services(...)        the same container on the in-memory adapters, for tests
 
-GitHub and Spacelift sources are wired as honest refusals until their integrations exist: a review from
-them fails permanently with "… is not configured yet" instead of pretending to succeed.
+Integrations (`wire_integrations`, docs/adr/0033-catching-up.md):
+
+    settings.github_app configured    sources["github"] = GitHubPlanSource; the GitHub publisher for `github`
+    (App id + keys, or a token)       reviews; App only: the delivery and pull-request reconcilers and the
+                                      S6 permission check (logged at start, then daily)
+    settings.spacelift_api configured the Spacelift publisher (run comments) for reviews of a run; the
+                                      changesV3 cross-check on uploaded plans of a run; the run reconciler;
+                                      with GitHub too: a proposed run's review combined into its PR comment
+    neither                           honest refusals: a GitHub or Spacelift review fails permanently with
+                                      "… is not configured yet"; reviews are published to the log only
+
+Every review is also published to the log (`LogPublisher`), whatever else publishes it.
 
 TEST ONLY: the environment variable TFREVIEW_TEST_SLOW_SOURCE_SECONDS wraps every source in a delay so
 crash tests can kill a worker mid-review (see `tfreview.sources.slow`). Never set it in production.
@@ -15,18 +26,27 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, TfreviewError
 from tfreview.core.ports import Advisor, HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
-from tfreview.services import Services
+from tfreview.services import CatchUp, Services
 from tfreview.settings import Settings
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.clock import Clock, utcnow
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tfreview.integrations.github.client import GitHubClient
+    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
+    from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -117,7 +137,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         authenticator, jwks = build_authenticator(settings.auth, tokens, http)
         if jwks is not None:
             health.append(jwks)
-        return WiredServices(
+        services = WiredServices(
             settings=settings,
             intake=SqlIntake(db, clock=now),
             reviews=reviews,
@@ -132,6 +152,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             closers=closers,
             advisor=build_review_advisor(settings),
         )
+        wire_integrations(services)
+        return services
     except BaseException:
         for closer in reversed(closers):
             closer()
@@ -162,7 +184,7 @@ def build_memory_services(
     reviews = MemoryReviewStore(clock=now)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
-    return WiredServices(
+    services = WiredServices(
         settings=settings,
         intake=MemoryIntake(queue, reviews, clock=now),
         reviews=reviews,
@@ -176,6 +198,9 @@ def build_memory_services(
         health_checks=[QueueCheck(queue)],
         advisor=build_review_advisor(settings),
     )
+    # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
+    wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
+    return services
 
 
 def build_review_advisor(settings: Settings) -> Advisor:
@@ -210,3 +235,177 @@ def _test_slow_source_seconds(environ: Mapping[str, str]) -> float:
     if not 0 <= seconds <= 3600:
         raise ConfigError(f"{SLOW_SOURCE_ENV} must be between 0 and 3600 seconds")
     return seconds
+
+
+# --- GitHub and Spacelift -------------------------------------------------------------------------
+
+
+def wire_integrations(
+    services: WiredServices,
+    *,
+    keep_publisher: bool = False,
+    keep_sources: bool = False,
+    http: httpx.Client | None = None,
+) -> None:
+    """Mount the configured integrations into `services`: plan sources, the routing publisher and the
+    reconcilers (see the module docstring). Nothing changes when neither integration is configured.
+    `http` (tests) replaces the outbound HTTP clients; otherwise each integration gets its own, closed
+    with the services."""
+    settings = services.settings
+    github = settings.github_app
+    spacelift = settings.spacelift_api
+    if github.mode == "off" and not spacelift.enabled:
+        return
+    from tfreview.integrations.publishers import RoutingPublisher
+
+    routes: dict[str, list[Publisher]] = {}
+    sources = dict(services.sources)
+    github_publisher: Publisher | None = None
+    if github.mode != "off":
+        github_publisher = _wire_github(services, sources, http)
+        routes["github"] = [github_publisher]
+    if spacelift.enabled:
+        _wire_spacelift(services, sources, routes, github_publisher, http)
+    if not keep_sources:
+        services.sources = sources
+    if not keep_publisher:
+        services.publisher = RoutingPublisher(routes, always=[LogPublisher()])
+    logger.info(
+        "integrations: %s; publishing %s",
+        ", ".join(f"{kind} source {type(source).__name__}" for kind, source in sorted(services.sources.items())),
+        ", ".join(f"{kind} → {'+'.join(type(p).__name__ for p in ps)}" for kind, ps in sorted(routes.items())) or "-",
+    )
+
+
+def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float) -> httpx.Client:
+    if http is not None:
+        return http
+    import httpx
+
+    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=httpx.HTTPTransport(retries=0))
+    services.closers.append(client.close)
+    return client
+
+
+def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: httpx.Client | None) -> Publisher:
+    from tfreview.integrations.github.auth import AppAuth, GitHubAuth, TokenAuth
+    from tfreview.integrations.github.client import GitHubClient
+    from tfreview.integrations.github.publisher import GitHubPublisher
+    from tfreview.integrations.github.ratelimit import RateLimiter
+    from tfreview.integrations.github.reconcile import DeliveryReconciler, PermissionCheck, PullRequestReconciler
+    from tfreview.integrations.github.source import GitHubPlanSource
+
+    settings = services.settings.github_app
+    client_http = _outbound_http(services, http, settings.request_timeout_seconds)
+    auth: GitHubAuth
+    app_auth: AppAuth | None = None
+    if settings.mode == "app":
+        auth = app_auth = AppAuth(settings, client_http)
+    else:
+        token = settings.token_source()
+        if token is None:  # mode "token" means a token source is set
+            raise ConfigError("github_app.token is not set")
+        auth = TokenAuth(token)
+    limiter = RateLimiter(
+        writes_per_minute=settings.writes_per_minute,
+        writes_per_hour=settings.writes_per_hour,
+        max_wait_seconds=settings.max_rate_limit_wait_seconds,
+    )
+    app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
+    clients = GitHubClients(app_client, app=app_auth is not None)
+    sources["github"] = GitHubPlanSource(clients)
+    publisher = GitHubPublisher(clients, settings)
+    if app_auth is not None:
+        services.reconcilers.extend(
+            [
+                PermissionCheck(app_client, app_auth),
+                DeliveryReconciler(app_client, services),
+                PullRequestReconciler(app_client, services),
+            ]
+        )
+    else:
+        logger.warning(
+            "GitHub: a plain token is configured: no delivery or pull-request reconciler (they need a GitHub App)"
+        )
+    logger.info("GitHub: %s at %s", f"App {settings.app_id}" if app_auth else "a plain token", settings.api_url)
+    return publisher
+
+
+def _wire_spacelift(
+    services: WiredServices,
+    sources: dict[str, PlanSource],
+    routes: dict[str, list[Publisher]],
+    github_publisher: Publisher | None,
+    http: httpx.Client | None,
+) -> None:
+    from tfreview.integrations.spacelift.client import SpaceliftClient
+    from tfreview.integrations.spacelift.combined import PullRequestCombiner
+    from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
+    from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
+    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
+
+    settings = services.settings.spacelift_api
+    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds), settings)
+    if "api" in sources:
+        sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
+    run_publisher = SpaceliftPublisher(client, settings)
+    spacelift_route: list[Publisher] = [run_publisher]
+    if github_publisher is not None:
+        # one PR comment: a PR's HCL review and its proposed run's plan review, combined (whichever ends last)
+        combiner = PullRequestCombiner(github_publisher, services.reviews, client, settings)
+        routes["github"] = [combiner]
+        spacelift_route.append(combiner)
+    routes["spacelift"] = spacelift_route
+    routes["api"] = [run_publisher]  # an upload naming a stack and a run (it ignores the others)
+    services.reconcilers.append(SpaceliftRunReconciler(SpaceliftReconciler(client, services, settings), settings))
+    logger.info("Spacelift: account %s, %d stack(s) reconciled", settings.account, len(settings.stacks))
+
+
+class GitHubClients:
+    """`clients(installation_id)`: the client acting as that installation (one per installation, shared
+    HTTP pool, auth and rate limiter). None — a review whose tenant is not an installation, e.g. a
+    Spacelift run combined into a PR — is the App's only installation, or refused when there are several;
+    with a plain token every call is the token's."""
+
+    def __init__(self, client: GitHubClient, *, app: bool) -> None:
+        self._client = client
+        self._app = app
+        self._lock = threading.Lock()
+        self._by_installation: dict[int, GitHubClient] = {}
+
+    def __call__(self, installation_id: int | None) -> GitHubClient:
+        if not self._app:
+            return self._client
+        if installation_id is None:
+            installations = [i for i in self._client.list_installations() if not i.suspended]
+            if len(installations) != 1:
+                raise ConfigError(
+                    f"this review names no GitHub App installation and the App has {len(installations)}: "
+                    "cannot tell which one to use"
+                )
+            installation_id = installations[0].id
+        with self._lock:
+            found = self._by_installation.get(installation_id)
+            if found is None:
+                found = self._by_installation[installation_id] = self._client.for_installation(installation_id)
+            return found
+
+
+class SpaceliftRunReconciler:
+    """`SpaceliftReconciler` under the scheduler's Reconciler protocol."""
+
+    name = "spacelift-runs"
+
+    def __init__(self, reconciler: SpaceliftReconciler, settings: SpaceliftApiSettings) -> None:
+        self.reconciler = reconciler
+        self.interval_seconds = settings.reconcile_seconds
+
+    def run_once(self) -> CatchUp:
+        result = self.reconciler.run_once()
+        return CatchUp(
+            self.name,
+            examined=len(result.enqueued) + len(result.waiting),
+            acted=len(result.enqueued),
+            skipped=len(result.waiting),
+            errors=len(result.errors),
+        )

@@ -162,7 +162,6 @@ def test_w10_failed_deliveries_are_redelivered_once_and_processed_within_one_per
             response = signed_post(stack, "pull_request", payload, str(delivery["guid"]))
             assert response.status_code in (200, 202), response.text
 
-    started = time.monotonic()
     stack = start(
         github,
         tmp_path,
@@ -172,7 +171,8 @@ def test_w10_failed_deliveries_are_redelivered_once_and_processed_within_one_per
     )
     stacks.append(stack)
     wait_for(lambda: set(failed_never_received) <= stack.delivery_keys(), "the redelivered deliveries", timeout=15)
-    assert time.monotonic() - started <= 5.0 + 2.0, "processed within one reconciler period"
+    listings = github.requests_to("GET", r"^/app/hook/deliveries$")
+    assert len(listings) <= 6, "all redelivered by the first pass (≤ 6 pages of 100): within one period"
     requested = set(github.redelivery_requests)
     assert requested == set(failed_never_received.values()), "exactly the failed deliveries we never got"
     wait_for(lambda: len(stack.finished_reviews(kind="github")) == 10, "the 10 redelivered PRs to be reviewed")
@@ -193,9 +193,9 @@ def test_w11_pull_requests_never_announced_are_reviewed_within_two_scans_and_lat
     stack = start(github, tmp_path, reconcile_pull_requests_seconds=5.0, reconcilers=("github-pull-requests",))
     stacks.append(stack)  # webhooks disabled: nothing is sent
 
-    started = time.monotonic()
     wait_for(lambda: len(stack.finished_reviews(kind="github")) == 20, "20 reviews", timeout=30)
-    assert time.monotonic() - started <= 2 * 5.0 + 10.0, "reviewed within 2 scan periods (plus review time)"
+    scans = github.requests_to("GET", rf"^/repos/{REPO}/pulls$")
+    assert 1 <= len(scans) <= 2, "every PR found within 2 scan periods"
     for number in pulls:
         wait_for(partial(has_one_comment, github, number), f"the comment on #{number}")
 

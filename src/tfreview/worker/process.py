@@ -19,12 +19,13 @@ from tfreview.services import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker
+from tfreview.worker.scheduler import start_scheduler
 
 logger = logging.getLogger("tfreview.worker")
 
 
 class EmbeddedThreads(list[threading.Thread]):
-    """The started worker and reaper threads; `join(timeout)` waits for all of them within one budget."""
+    """The started worker, reaper and scheduler threads; `join(timeout)` waits for all of them within one budget."""
 
     def join(self, timeout: float | None = None) -> bool:
         """True when every thread stopped in time."""
@@ -42,7 +43,8 @@ def worker_id(suffix: str = "") -> str:
 
 
 def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedThreads:
-    """Start settings.worker.concurrency worker threads and the reaper; they run until `stop_event` is set."""
+    """Start settings.worker.concurrency worker threads, the reaper and (when any reconciler is configured)
+    the scheduler of the reconcilers; they run until `stop_event` is set."""
     worker = Worker(services, worker_id(), stop_event=stop_event)
     reaper = Reaper(services, stop_event=stop_event)
     threads = EmbeddedThreads(
@@ -53,6 +55,9 @@ def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedT
     for thread in threads:
         thread.start()
     logger.info("worker %s: %s thread(s) and the reaper started", worker.worker_id, len(threads) - 1)
+    scheduler = start_scheduler(services.reconcilers, stop_event)
+    if scheduler is not None:
+        threads.append(scheduler)
     return threads
 
 

@@ -1,0 +1,47 @@
+"""The Publisher the workers see: routes a finished review to the publishers of its source.
+
+    github     → the GitHub publisher (one PR comment, one check run per head SHA)
+    spacelift  → the Spacelift publisher (run comment) and, for a proposed run on a pull request,
+                 the PR publishing of that run (combined with the PR's own review)
+    anything   → the log line (every review, whatever else publishes it)
+
+Every publisher is idempotent per review and content, so when one of them fails the whole publish
+job is retried: the ones that succeeded find their own output and leave it as it is. A retriable
+failure (UpstreamError) wins over a permanent one, so one bad target never stops the others' retries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from tfreview.core.errors import UpstreamError
+from tfreview.core.ports import Publisher
+from tfreview.core.records import StoredReview
+from tfreview.core.redact import scrub_text
+
+logger = logging.getLogger("tfreview.publish")
+
+
+class RoutingPublisher:
+    """`routes[review.source.kind]` publish the review (in order), then `always` (e.g. the log line)."""
+
+    def __init__(self, routes: Mapping[str, Sequence[Publisher]], *, always: Sequence[Publisher] = ()) -> None:
+        self.routes = {kind: tuple(publishers) for kind, publishers in routes.items()}
+        self.always = tuple(always)
+
+    def targets(self, review: StoredReview) -> tuple[Publisher, ...]:
+        return self.routes.get(review.source.kind, ()) + self.always
+
+    def publish(self, review: StoredReview) -> None:
+        failures: list[Exception] = []
+        for publisher in self.targets(review):
+            try:
+                publisher.publish(review)
+            except Exception as exc:  # the others still publish; the job is retried for this one
+                logger.warning(
+                    "review %s: %s failed: %s", review.id, type(publisher).__name__, scrub_text(str(exc))[:300]
+                )
+                failures.append(exc)
+        if failures:
+            raise next((f for f in failures if isinstance(f, UpstreamError)), failures[0])
