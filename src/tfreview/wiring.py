@@ -290,6 +290,7 @@ def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: 
 def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: httpx.Client | None) -> Publisher:
     from tfreview.integrations.github.auth import AppAuth, GitHubAuth, TokenAuth
     from tfreview.integrations.github.client import GitHubClient
+    from tfreview.integrations.github.marker import AppIdentity
     from tfreview.integrations.github.publisher import GitHubPublisher
     from tfreview.integrations.github.ratelimit import RateLimiter
     from tfreview.integrations.github.reconcile import DeliveryReconciler, PermissionCheck, PullRequestReconciler
@@ -314,7 +315,15 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
     app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
     clients = GitHubClients(app_client, app=app_auth is not None)
     sources["github"] = GitHubPlanSource(clients)
-    publisher = GitHubPublisher(clients, settings)
+    identity = None
+    if settings.mode == "token":
+        if not settings.token_login:
+            raise ConfigError(
+                "github_app.token_login is required with a plain token: tfreview finds its own "
+                "comment by its author's login (TFREVIEW_GITHUB_APP__TOKEN_LOGIN)"
+            )
+        identity = AppIdentity(login=settings.token_login)
+    publisher = GitHubPublisher(clients, settings, identity=identity)
     if app_auth is not None:
         services.reconcilers.extend(
             [

@@ -399,3 +399,33 @@ def test_reconcile_command_exits_3_when_github_is_unreachable(
 def test_unconfigured_reconcile_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reconcile", "--data-dir", str(tmp_path / "data")]) == 2
     assert "no reconciler is configured" in capsys.readouterr().err
+
+
+def test_a_plain_token_setup_must_name_its_user(tmp_path: Path) -> None:
+    """Our comment is found by its author: with a plain token the service refuses to start without the login."""
+    from tfreview.core.errors import ConfigError
+    from tfreview.settings import Settings
+    from tfreview.wiring import build_memory_services
+
+    token = tmp_path / "token"
+    token.write_text("ghp_" + "a" * 36)
+    settings = Settings.model_validate(
+        {"github_app": {"token": f"file:{token}", "marker_secret": f"file:{token}", "api_url": "http://127.0.0.1:9"}}
+    )
+    with pytest.raises(ConfigError, match="token_login is required"):
+        build_memory_services(settings)
+    named = Settings.model_validate(
+        {
+            "github_app": {
+                "token": f"file:{token}",
+                "marker_secret": f"file:{token}",
+                "api_url": "http://127.0.0.1:9",
+                "token_login": "ci-bot",
+            }
+        }
+    )
+    services = build_memory_services(named)
+    try:
+        assert "github" in services.sources
+    finally:
+        services.close()

@@ -31,6 +31,7 @@ class GitHubAppSettings(BaseModel):
     private_keys: list[str] = []  # `env:NAME` / `file:PATH`, PEM; several during a rotation
     token: str | None = None  # `env:NAME` / `file:PATH`: a plain token, instead of an App (one repository)
     marker_secret: str | None = None  # `env:NAME` / `file:PATH`: the HMAC key of the comment marker
+    token_login: str | None = None  # with a plain `token`: the login of its user (our comments are found by author)
     writes_per_minute: int = Field(default=80, ge=1, le=80)  # GitHub's content-creation cap is 80/min
     writes_per_hour: int = Field(default=500, ge=1, le=500)  # ... and 500/h
     max_rate_limit_wait_seconds: float = Field(default=900.0, ge=0)  # longer: raise RateLimited, retry the job
