@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import exc
 
 from tfreview.core.records import Tenant
@@ -14,13 +16,22 @@ class SqlTenants:
     def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
         self.database = database
         self.clock = clock
+        self._known: set[Tenant] = set()  # stored as they are: ensure() needs no transaction (the hot intake path)
+        self._lock = threading.Lock()
 
     def ensure(self, tenant: Tenant) -> Tenant:
         """Create the tenant, or update its kind and name; returns what is stored."""
+        if tenant in self._known:
+            return tenant
         try:
-            return self._ensure_once(tenant)
+            stored = self._ensure_once(tenant)
         except exc.IntegrityError:  # created by a concurrent ensure: now it exists
-            return self._ensure_once(tenant)
+            stored = self._ensure_once(tenant)
+        with self._lock:
+            if len(self._known) > 100_000:
+                self._known.clear()
+            self._known.add(stored)
+        return stored
 
     def _ensure_once(self, tenant: Tenant) -> Tenant:
         with self.database.transaction() as session:
