@@ -11,7 +11,9 @@ Idempotent by construction, so a retried publish job changes nothing that is alr
   processes the unique publish-job key and the search-before-create do it;
 - a review of a commit that is no longer the PR's head does not overwrite the newer comment;
 - inline comments, when enabled, are sent at most once per head SHA (with the check run's creation)
-  and only on lines inside the diff (`diff_lines`): one outside would fail the whole review (422).
+  and only on lines inside the diff (`diff_lines`): one outside would fail the whole review (422);
+- with a plain token (no App) there is no check run at all: GitHub lets only Apps write check runs
+  (a token's POST is refused 403), so inline comments go with the comment's first edit for a head.
 
 Reviews of other sources (`spacelift`, `api`) are not ours: ignored (the routing publisher composes).
 """
@@ -175,6 +177,7 @@ class GitHubPublisher:
         identity = self.identity(client)
         report: Mapping[str, Any] = review.report
         without_ai = review.status is ReviewStatus.COMPLETED_WITHOUT_AI
+        commented = False
         with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
             current = client.get_pull_request(target.repository, target.number).head_sha
             stale = bool(head and current and head != current)
@@ -187,8 +190,12 @@ class GitHubPublisher:
                     target.number,
                 )
             else:
-                self._comment(client, target, identity, report, without_ai)
-            if head:
+                commented = self._comment(client, target, identity, report, without_ai)
+            if head and self._settings.mode == "token":
+                # only GitHub Apps may write check runs: a token's POST would be refused (403) on every publish
+                if self._settings.inline_comments and not stale and commented:
+                    self._inline(client, target, head, report)
+            elif head:
                 created = self._check_run(client, target.repository, head, report, without_ai, identity)
                 if created and self._settings.inline_comments and not stale:
                     self._inline(client, target, head, report)
@@ -214,7 +221,8 @@ class GitHubPublisher:
         identity: AppIdentity,
         report: Mapping[str, Any],
         without_ai: bool,
-    ) -> None:
+    ) -> bool:
+        """Create or edit our one comment; True when this call wrote it (created, or its body changed)."""
         repo, number = target.repository, target.number
         marker = make_marker(repo, number, identity, self._secret)
         body = comment_body(report, marker, commit_sha=target.head_sha, without_ai=without_ai)
@@ -222,14 +230,17 @@ class GitHubPublisher:
         if ours is None:
             try:
                 client.create_issue_comment(repo, number, body)
-                return
+                return True
             except GitHubUnavailable:
                 # created or not? (I2) look again before anyone creates a second one
                 ours = self._find_comment(client, target, identity)
                 if ours is None:
                     raise
+                return True  # this publish made it: inline comments are still this publish's to send
         if ours.body != body:
             client.update_issue_comment(repo, ours.id, body)
+            return True
+        return False
 
     def _find_comment(
         self, client: PublishingClient, target: PullRequestTarget, identity: AppIdentity

@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from tfreview.core.errors import TfreviewError
+from tfreview.core.errors import TfreviewError, UpstreamError
 from tfreview.core.jobs import NewJob
 from tfreview.core.records import Delivery, SourceInfo, StoredReview, Tenant
 from tfreview.core.redact import scrub_text
@@ -75,6 +75,7 @@ class SpaceliftReconciler:
         overlap = max(_MIN_OVERLAP, timedelta(seconds=2 * self._settings.reconcile_seconds))
         since = max(self._last_scan - overlap, now - lookback) if self._last_scan else now - lookback
         self._services.tenants.ensure(self.tenant)
+        outage: TfreviewError | None = None
         for stack_id in self._settings.stacks:
             try:
                 runs = self._client.runs(stack_id, since)
@@ -82,10 +83,15 @@ class SpaceliftReconciler:
                 reason = scrub_text(str(exc))[:300]
                 logger.warning("spacelift reconcile: stack %s not scanned: %s", stack_id, reason)
                 result.errors.append(f"{stack_id}: {reason}")
+                outage = exc
                 continue
             candidates = {(stack_id, run.id): run for run in runs if run.reviewable}
             candidates |= {key: run for key, run in self._pending.items() if key[0] == stack_id}
             self._reconcile_stack(stack_id, candidates, now - lookback, result)
+        if outage is not None and len(result.errors) == len(self._settings.stacks):
+            # not one stack could be scanned (Spacelift unreachable, the key refused): the pass failed —
+            # `tfreview reconcile` exits 3 and the next period starts from the same point
+            raise UpstreamError(f"Spacelift: no stack could be scanned: {result.errors[0]}") from outage
         self._last_scan = now
         if result.enqueued:
             logger.info("spacelift reconcile: %d run(s) recorded: %s", len(result.enqueued), ", ".join(result.enqueued))
