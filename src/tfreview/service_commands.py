@@ -215,6 +215,7 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"{result.name}: failed: {result.error}", file=sys.stderr)
             else:
                 print(f"{result.name}: {result.catch_up.summary()}", flush=True)
+                failed += 1 if result.catch_up.errors else 0  # a partial failure is still a failure (exit 3)
         return EXIT_INTERNAL if failed else EXIT_OK
     finally:
         services.close()
