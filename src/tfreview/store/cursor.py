@@ -11,6 +11,7 @@ from tfreview.core.errors import InputError
 from tfreview.store.clock import as_utc
 
 CursorPart = str | int
+_INT64 = (-(2**63), 2**63 - 1)  # a larger id cannot be bound as a SQL parameter (OverflowError → 500)
 
 
 def encode_cursor(*parts: CursorPart) -> str:
@@ -29,6 +30,7 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[CursorPart, ...
         isinstance(parts, list)
         and len(parts) == len(shape)
         and all(isinstance(p, kind) and not isinstance(p, bool) for p, kind in zip(parts, shape, strict=True))
+        and all(_INT64[0] <= p <= _INT64[1] for p in parts if isinstance(p, int))
     )
     if not valid:
         raise InputError("invalid cursor: pass the next_cursor of a previous page unchanged")
@@ -50,5 +52,5 @@ def decode_time_cursor(cursor: str) -> tuple[datetime, str]:
     at, item_id = decode_cursor(cursor, (str, str))
     try:
         return as_utc(datetime.fromisoformat(str(at))), str(item_id)
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an offset pushes the instant past year 1 or 9999
         raise InputError("invalid cursor: pass the next_cursor of a previous page unchanged") from None

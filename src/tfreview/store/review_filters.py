@@ -59,5 +59,5 @@ def _instant(filters: dict[str, str], name: str) -> datetime | None:
         return None
     try:
         return as_utc(datetime.fromisoformat(text))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: an offset pushes the instant past year 1 or 9999
         raise InputError(f"{name}: {text!r} is not an ISO 8601 date-time (e.g. 2025-01-31T12:00:00Z)") from None

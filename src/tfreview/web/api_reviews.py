@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 
-from tfreview.core.errors import NotFound
+from tfreview.core.errors import InputError, NotFound
 from tfreview.core.jobs import NewJob
 from tfreview.core.records import ReviewStatus, StoredReview
 from tfreview.services import Services
@@ -47,9 +47,9 @@ def list_reviews(
     if status is not None:
         filters["status"] = status.value
     if since is not None:
-        filters["since"] = _utc(since).isoformat()
+        filters["since"] = _utc(since, "since").isoformat()
     if until is not None:
-        filters["until"] = _utc(until).isoformat()
+        filters["until"] = _utc(until, "until").isoformat()
     page = services.reviews.list(
         principal.tenant_id, filters=filters, limit=min(limit, services.settings.api.page_size_max), cursor=cursor
     )
@@ -102,5 +102,8 @@ def _review(services: Services, review_id: str, tenant_id: str | None) -> Stored
     return review
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+def _utc(moment: datetime, name: str) -> datetime:
+    try:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is past the last instant a datetime can hold in UTC
+        raise InputError(f"{name}: the instant is out of range once converted to UTC") from None

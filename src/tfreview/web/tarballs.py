@@ -1,9 +1,10 @@
 """Checks on an uploaded tarball of Terraform files, before anything is stored.
 
 Nothing is extracted to disk here; the archive is read in memory with hard limits: the gzip
-stream may not expand past the upload limit (no decompression bombs), members must be regular
-files or directories with relative paths and no `..`, there is a cap on their number, and at least
-one `.tf` / `.tf.json` file must be present.
+stream may not expand past the upload limit (no decompression bombs) nor be followed by a second
+gzip member (which the plan store's reader would inflate unchecked), members must be regular files
+or directories with relative paths and no `..`, there is a cap on their number, and at least one
+`.tf` / `.tf.json` file must be present.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ def gunzip_bounded(data: bytes, limit: int) -> bytes:
         raise InputError(f"the archive expands past {limit} bytes")
     if not inflater.eof:
         raise InputError("the gzip stream ends early; the upload looks truncated")
+    if inflater.unused_data.strip(b"\0"):
+        # A second gzip member would be skipped here but inflated, unbounded, by the plan store's reader.
+        raise InputError("the upload holds data after the end of its gzip stream; send one .tar.gz")
     return out
 
 
