@@ -68,6 +68,22 @@ def _listening_settings(settings: Settings, host: str, port: int) -> Settings:
     return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
 
 
+def _configure_logging() -> None:
+    """One line per request and per worker event on stderr (TFREVIEW_LOG_LEVEL, default INFO); an
+    operator's own logging configuration, when there is one, is left alone."""
+    import logging
+    import os
+
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    level = os.environ.get("TFREVIEW_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(
+        level=level if level in logging.getLevelNamesMapping() else "INFO",
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
 def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
     import uvicorn
 
@@ -75,6 +91,7 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
     from tfreview.wiring import build_services
     from tfreview.worker.process import start_embedded
 
+    _configure_logging()
     services = build_services(settings)
     stop = threading.Event()
     try:
