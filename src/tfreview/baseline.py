@@ -40,6 +40,8 @@ def load_baseline(path: Path) -> frozenset[str]:
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"baseline is not valid JSON: {exc}", path=str(path)) from None
+    except OSError as exc:  # a directory, no permission
+        raise ConfigError(f"cannot read the baseline: {exc.strerror}", path=str(path)) from None
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:
         raise ConfigError(f"not a tfreview baseline (expected version {BASELINE_VERSION})", path=str(path))
     findings = document.get("findings")

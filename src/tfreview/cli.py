@@ -91,7 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     rule_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     listing = rule_commands.add_parser("list", help="list every rule")
     listing.add_argument("-o", "--output", choices=("text", "json"), default="text")
-    listing.add_argument("--provider", help="only this provider: aws, azure, gcp, change")
+    listing.add_argument(
+        "--provider",
+        choices=("aws", "azure", "gcp", "change"),
+        metavar="PROVIDER",
+        help="only this provider: aws, azure, gcp, change",
+    )
     show = rule_commands.add_parser("show", help="show one rule")
     show.add_argument("id", help="rule id, long id, or a Checkov/Trivy id")
     _add_service_commands(commands)
@@ -390,13 +395,15 @@ def _baseline(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace) -> int:
     from tfreview.render.rules import rule_text, rules_json, rules_text
-    from tfreview.rules import find_rule, load_rules
+    from tfreview.rules import find_rules, load_rules
 
     if args.rules_command == "show":
-        rule = find_rule(args.id)
-        if rule is None:
+        found = find_rules(args.id)
+        if not found:
             raise ConfigError(f"no rule named {args.id}; see `tfreview rules list`")
-        print(rule_text(rule))
+        if len(found) > 1:  # a peer id several of our rules cover: show them all, not the first
+            print(f"{args.id} is covered by {len(found)} rules: {', '.join(r.id for r in found)}\n")
+        print("\n\n".join(rule_text(rule) for rule in found))
         return EXIT_OK
     rules = load_rules()
     if args.provider:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,8 @@ def load_policy(path: Path | None, *, today: date | None = None) -> Policy:
         raise ConfigError("configuration file not found", path=str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
+    except OSError as exc:  # a directory, no permission
+        raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
     return policy_from_mapping(data, source=str(path), base=policy)
 
 
@@ -153,7 +155,8 @@ def _suppression(entry: Any, index: int, source: str) -> Suppression:
             expires = date.fromisoformat(expires)
         except ValueError:
             raise ConfigError(f"{where}: expires must be a date like 2026-12-31", path=source) from None
-    if expires is not None and not isinstance(expires, date):
+    # TOML date-times load as datetime, a subclass of date that cannot be compared with one
+    if expires is not None and (not isinstance(expires, date) or isinstance(expires, datetime)):
         raise ConfigError(f"{where}: expires must be a date like 2026-12-31", path=source)
     address = entry.get("address", "*")
     if not isinstance(address, str):

@@ -103,3 +103,37 @@ def redact_value(value: Any, sensitive: Any = None, name: str = "") -> Any:
             return REDACTED
         return scrub_text(value)
     return value
+
+
+_SHORTEST_MASKED = 3  # shorter sensitive strings ("on", "1") would blot out ordinary words of a message
+
+
+def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
+    """The string leaves of `value` under the sensitive mask `sensitive` (walking only what it marks)."""
+    found: set[str] = set()
+    stack: list[tuple[Any, Any]] = [(value, sensitive)]
+    while stack:
+        node, mask = stack.pop()
+        if not mask:
+            continue
+        if mask is True:
+            if isinstance(node, str):
+                if len(node) >= _SHORTEST_MASKED:
+                    found.add(node)
+            elif isinstance(node, Mapping):
+                stack.extend((child, True) for child in node.values())
+            elif isinstance(node, list):
+                stack.extend((child, True) for child in node)
+        elif isinstance(mask, Mapping) and isinstance(node, Mapping):
+            stack.extend((node.get(key), child) for key, child in mask.items() if key in node)
+        elif isinstance(mask, list) and isinstance(node, list):
+            stack.extend(zip(node, mask, strict=False))
+    return found
+
+
+def mask_text(text: str, secrets: set[str]) -> str:
+    """`text` with every occurrence of a sensitive value replaced, longest first."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, SENSITIVE)
+    return text

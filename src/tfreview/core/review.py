@@ -5,7 +5,7 @@ Every entry point — the CLI, the service worker, tests — calls `review()` an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from tfreview.core.findings import (
 )
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.redact import REDACTED, redact_value, scrub_text
+from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
 from tfreview.core.rules import Hit, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN, lookup, mask_at, split_path
@@ -73,9 +73,14 @@ def review(
     for key, (hit, resource) in after_hits.items():
         status = Status.EXISTING if key in before_hits else Status.INTRODUCED
         findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, status, by_address, policy))
+    after_by_address = {r.address: r for r in after_side}
     for key, (hit, resource) in before_hits.items():
-        if key not in after_hits:
-            findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, Status.RESOLVED, by_address, policy))
+        if key in after_hits:
+            continue
+        after = after_by_address.get(resource.address)
+        if after is not None and _unknown_after(after, hit.path):
+            continue  # known only after apply: the change may keep the problem, so it is not "resolved"
+        findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, Status.RESOLVED, by_address, policy))
 
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy))
 
@@ -138,6 +143,13 @@ def _resource(change: ResourceChange, side: str) -> Resource:
         change.module_address,
         change.provider,
     )
+
+
+def _unknown_after(after: Resource, path: str) -> bool:
+    """True when the value a before-side hit points at is unknown on the after side."""
+    if after.unknown is True:
+        return True
+    return bool(path) and after.unknown is not None and lookup(after.values, after.unknown, path) is UNKNOWN
 
 
 def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
@@ -231,11 +243,39 @@ def _evidence(hit: Hit, resource: Resource) -> Evidence:
     if isinstance(value, str | int | float | bool):
         shown = _redact_scalar(value, True if sensitive else None, leaf)
     else:
-        shown = redact_value(value, True if sensitive else None, leaf)
+        # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
+        shown = redact_value(value, True if sensitive else _mask_under(resource.sensitive, keys), leaf)
     text = shown if isinstance(shown, str) else _compact(shown)
     if len(text) > _EVIDENCE_MAX:
         text = text[: _EVIDENCE_MAX - 1] + "…"
     return Evidence(hit.path, text)
+
+
+def _mask_under(mask: Any, keys: list[str | int]) -> Any:
+    """The part of a sensitive mask at `keys` (None when the mask says nothing there)."""
+    node = mask
+    for key in keys:
+        if isinstance(node, Mapping) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
+
+
+def _message(text: str, resource: Resource, change: ResourceChange | None) -> str:
+    """A rule's message, scrubbed, with no value the plan marks sensitive (a rule may quote a value)."""
+    text = _scrub(text)
+    secrets: set[str] = set()
+    if resource.sensitive:
+        secrets |= sensitive_strings(resource.values, resource.sensitive)
+    if change is not None:  # change rules may quote either side
+        if change.before_sensitive:
+            secrets |= sensitive_strings(change.before, change.before_sensitive)
+        if change.after_sensitive:
+            secrets |= sensitive_strings(change.after, change.after_sensitive)
+    return mask_text(text, secrets) if secrets else text
 
 
 def _compact(value: Any) -> str:
@@ -268,7 +308,7 @@ def _finding(
         category=rule.category,
         address=address,
         resource_type=change.type if change is not None else resource.type,
-        message=_scrub(hit.message or rule.title),
+        message=_message(hit.message or rule.title, resource, change),
         remediation=rule.remediation,
         evidence=_evidence(hit, resource),
         status=status,
@@ -302,7 +342,7 @@ def _apply_suppressions(
         for inline in inline_here:
             if inline.rule not in names:
                 continue
-            if inline.attribute and finding.evidence.path and not finding.evidence.path.startswith(inline.attribute):
+            if inline.attribute and finding.evidence.path and not _under(finding.evidence.path, inline.attribute):
                 continue
             if inline.expires and inline.expires < today:
                 _expired(
@@ -337,6 +377,11 @@ def _apply_suppressions(
         else:
             suppressed.append(replace(finding, suppressed=reason))
     return counted, suppressed
+
+
+def _under(path: str, attribute: str) -> bool:
+    """`ingress.0.cidr_blocks` is under `ingress`; `tags_all` is not under `tags`."""
+    return path == attribute or path.startswith(f"{attribute}.")
 
 
 def _expired(notices: list[str], seen: set[str], text: str) -> None:

@@ -18,6 +18,14 @@ from tfreview.parsing.decoding import decode
 _ZIP_MAGIC = b"PK\x03\x04"
 _NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
 _KNOWN_MAJORS = ("0", "1")
+# a resource's values are an object (or null where it does not exist); masks are an object or a boolean
+_CHANGE_FIELDS: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
+    ("before", Mapping, "an object or null"),
+    ("after", Mapping, "an object or null"),
+    ("after_unknown", (Mapping, bool), "an object or a boolean"),
+    ("before_sensitive", (Mapping, bool), "an object or a boolean"),
+    ("after_sensitive", (Mapping, bool), "an object or a boolean"),
+)
 
 
 def load_plan(data: bytes, path: str = "plan.json") -> ChangeSet:
@@ -115,8 +123,29 @@ def _list(document: Mapping[str, Any], key: str, path: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InputError(f"`{key}` is a {type(value).__name__}, expected a list", path=path)
+        raise InputError(f"`{key}` is {_json_kind(value)}, expected a list", path=path)
     return value
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words: `an object`, `a string`…"""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object" if isinstance(value, Mapping) else "null"
+
+
+def _list_or_empty(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _mapping_or_empty(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _str_or_none(value: Any) -> str | None:
@@ -137,6 +166,14 @@ def _change(
     if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
         raise InputError(f"{key}[{index}] ({item['address']}) has no list of actions", path=path)
     address: str = item["address"]
+    for field, allowed, expected in _CHANGE_FIELDS:
+        value = change.get(field)
+        if value is not None and not isinstance(value, allowed):
+            raise InputError(
+                f"{key}[{index}] ({address}): `change.{field}` is {_json_kind(value)}, expected {expected}; "
+                "the plan is malformed",
+                path=path,
+            )
     replace_paths = change.get("replace_paths") or ()
     return ResourceChange(
         address=address,
@@ -188,7 +225,7 @@ def _configuration_references(configuration: Any) -> dict[str, dict[str, tuple[s
         prefix, module = stack.pop()
         if not isinstance(module, Mapping):
             continue
-        for resource in module.get("resources") or ():
+        for resource in _list_or_empty(module.get("resources")):
             if not isinstance(resource, Mapping):
                 continue
             expressions = resource.get("expressions")
@@ -199,29 +236,30 @@ def _configuration_references(configuration: Any) -> dict[str, dict[str, tuple[s
                 found = _refs(expression, prefix)
                 if found:
                     refs[attribute] = tuple(dict.fromkeys(found))
-            if refs:
-                address = resource.get("address", "")
+            address = resource.get("address")
+            if refs and isinstance(address, str):
                 out[f"{prefix}{address}"] = refs
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in _mapping_or_empty(module.get("module_calls")).items():
             if isinstance(call, Mapping):
                 stack.append((f"{prefix}module.{name}.", call.get("module")))
     return out
 
 
 def _refs(expression: Any, prefix: str) -> list[str]:
+    """Every resource address an expression refers to, depth first; a loop, as a plan may nest ~1,000 levels."""
     found: list[str] = []
-    if isinstance(expression, Mapping):
-        for ref in expression.get("references") or ():
-            if isinstance(ref, str):
-                address = reference_address(ref)
-                if address:
-                    found.append(prefix + address)
-        for key, value in expression.items():
-            if key not in ("references", "constant_value"):
-                found.extend(_refs(value, prefix))
-    elif isinstance(expression, list):
-        for value in expression:
-            found.extend(_refs(value, prefix))
+    stack: list[Any] = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for ref in _list_or_empty(node.get("references")):
+                if isinstance(ref, str):
+                    address = reference_address(ref)
+                    if address:
+                        found.append(prefix + address)
+            stack.extend(reversed([v for k, v in node.items() if k not in ("references", "constant_value")]))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
     return found
 
 
@@ -255,7 +293,7 @@ def provider_changes(configuration: Any) -> list[ResourceChange]:
             address = f"{module}.{address}"
         values: dict[str, Any] = {}
         unknown: dict[str, Any] = {}
-        for argument, expression in (provider.get("expressions") or {}).items():
+        for argument, expression in _mapping_or_empty(provider.get("expressions")).items():
             if isinstance(expression, Mapping) and "constant_value" in expression:
                 values[argument] = expression["constant_value"]
             else:

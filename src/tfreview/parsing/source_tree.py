@@ -88,6 +88,8 @@ def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:
     """A few subdirectories of `root` holding .tf files, for a helpful error message."""
     found: list[str] = []
     for path in sorted(root.rglob("*.tf")):
+        if not path.is_file():  # a directory named `x.tf` is not Terraform
+            continue
         relative = path.parent.relative_to(root)
         if any(part.startswith(".") for part in relative.parts):
             continue

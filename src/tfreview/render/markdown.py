@@ -28,6 +28,8 @@ from tfreview.render.digest import (
 )
 
 MAX_CHARS = 65_536  # GitHub's limit on a comment body
+_MAX_LABEL = 200  # the scanned path or ref, in the header
+_MAX_VERSION = 40  # `terraform_version`, in the header
 _RESERVE = 3_000  # room kept for section headers, closing tags and the clipping note (twice)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
 _FINDING_SECTIONS = ("introduced", "existing", "resolved", "suppressed")
@@ -102,9 +104,9 @@ def render_markdown(
     head = [f"{marker}\n" if marker else ""]
     # the headline is our own words and numbers: nothing in it comes from the plan
     head.append(f"**tfreview: {review.verdict.value.upper()}** — {headline(review)}\n\n")
-    context = [code(review.label or review.source)]
-    if review.terraform_version:
-        context.append(f"Terraform {escape(review.terraform_version)}")
+    context = [code(_clip(review.label or review.source, _MAX_LABEL))]
+    if review.terraform_version:  # the plan's own words: a version is short, anything longer is clipped
+        context.append(f"Terraform {escape(_clip(review.terraform_version, _MAX_VERSION))}")
     context.append(f"fails on introduced findings at or above **{review.fail_on.value}**")
     head.append("<sub>" + " · ".join(context) + "</sub>\n")
     fixed = "".join(head)
@@ -140,7 +142,13 @@ def render_markdown(
         )
     parts["coverage"] = parts["coverage"].replace("\n<!--clip-->", "\n" + clip_note.strip() if clip_note else "")
     text = fixed + clip_note + "".join(parts[name] for name in _DISPLAY)
-    return text[:max_chars] if len(text) > max_chars else text
+    if len(text) > max_chars:  # the last resort; it still ends with a newline, inside the limit
+        text = text[: max_chars - 1] + "\n"
+    return text
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _notices(notices: list[str], budget: _Budget) -> str:

@@ -52,3 +52,13 @@ def find_rule(name: str) -> Rule | None:
         if name in rule.names():
             return rule
     return None
+
+
+def find_rules(name: str) -> list[Rule]:
+    """Every rule answering to `name`: one for an id or long id, several for a peer id two rules share
+    (Trivy's AVD-AWS-0057 is three of ours). Exact names first, else the same name in any case."""
+    exact = [rule for rule in _load() if name in rule.names()]
+    if exact:
+        return exact
+    folded = name.casefold()
+    return [rule for rule in _load() if any(folded == n.casefold() for n in rule.names())]
