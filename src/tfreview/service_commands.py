@@ -74,7 +74,7 @@ def load_settings(*, data_dir: str | None = None) -> Settings:
 
 def settings_problem(exc: object) -> str:
     """One line naming each bad setting as its environment variable, without its value (it may be a secret)."""
-    errors = exc.errors(include_input=False, include_url=False)  # type: ignore[attr-defined]
+    errors = exc.errors(include_input=False, include_url=False)  # type: ignore[attr-defined]  # a pydantic ValidationError, imported lazily
     parts = []
     for error in errors[:5]:
         path = "__".join(str(part) for part in error["loc"] if not isinstance(part, int))

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from tfreview.core.findings import Advice, Finding
+from tfreview.core.jobs import Job, NewJob
 from tfreview.core.plan import ChangeSet, Coverage
+from tfreview.core.records import (
+    ApiToken,
+    Delivery,
+    Page,
+    Principal,
+    ReviewStatus,
+    Scope,
+    SourceInfo,
+    StoredReview,
+    Tenant,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,22 +41,6 @@ class Advisor(Protocol):
 # --- the service's ports -------------------------------------------------------------------------
 # Adapters: tfreview.store (SQLite, PostgreSQL) and tfreview.store.memory (tests, contract suite).
 # Every method is synchronous and short; the web layer calls them from a thread pool.
-
-from collections.abc import Sequence  # noqa: E402  (grouped with the service ports below)
-from datetime import datetime  # noqa: E402
-
-from tfreview.core.jobs import Job, NewJob  # noqa: E402
-from tfreview.core.records import (  # noqa: E402
-    ApiToken,
-    Delivery,
-    Page,
-    Principal,
-    ReviewStatus,
-    Scope,
-    SourceInfo,
-    StoredReview,
-    Tenant,
-)
 
 
 class JobQueue(Protocol):

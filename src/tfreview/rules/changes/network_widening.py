@@ -54,7 +54,7 @@ def _source_covers(wide: str, narrow: str) -> bool:
         outer, inner = ipaddress.ip_network(wide, strict=False), ipaddress.ip_network(narrow, strict=False)
     except ValueError:
         return False
-    return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]
+    return outer.version == inner.version and inner.subnet_of(outer)  # type: ignore[arg-type]  # versions checked first
 
 
 def _int(value: Any) -> int | None:
