@@ -30,62 +30,62 @@ class SecretVersion(BaseModel):
 
 
 class DatabaseSettings(BaseModel):
-    url: str = "sqlite:///.tfreview-data/tfreview.db"
-    busy_timeout_ms: int = Field(default=5000, ge=5000)
-    pool_size: int = 5
-    connect_timeout_seconds: float = 5.0
+    url: str = "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db (scaled mode)
+    busy_timeout_ms: int = Field(default=5000, ge=5000)  # SQLite: wait for the writer lock; the service refuses less
+    pool_size: int = 5  # PostgreSQL connections per process
+    connect_timeout_seconds: float = 5.0  # PostgreSQL connect timeout
 
 
 class ServerSettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = 8080
-    data_dir: str = ".tfreview-data"
-    public_url: str = "http://127.0.0.1:8080"
+    host: str = "127.0.0.1"  # address `tfreview serve` listens on
+    port: int = 8080  # port `tfreview serve` listens on
+    data_dir: str = ".tfreview-data"  # embedded mode: where the SQLite file lives
+    public_url: str = "http://127.0.0.1:8080"  # how others reach the service (links in comments)
 
 
 class GitHubSettings(BaseModel):
-    webhook_secrets: list[SecretVersion] = []
-    review_drafts: bool = False
+    webhook_secrets: list[SecretVersion] = []  # JSON list of {value, not_after}; every valid version is accepted
+    review_drafts: bool = False  # review draft pull requests too
     max_body_bytes: int = 26 * 1024 * 1024  # GitHub caps payloads at 25 MB
 
 
 class SpaceliftSettings(BaseModel):
-    webhook_secrets: list[SecretVersion] = []
-    max_body_bytes: int = 1024 * 1024
-    timestamp_tolerance_seconds: int = 300
+    webhook_secrets: list[SecretVersion] = []  # JSON list of {value, not_after}; every valid version is accepted
+    max_body_bytes: int = 1024 * 1024  # larger notifications are refused with 413
+    timestamp_tolerance_seconds: int = 300  # older or future notifications are refused (replay)
 
 
 class ApiSettings(BaseModel):
-    max_upload_bytes: int = 256 * 1024 * 1024
-    page_size_max: int = 200
+    max_upload_bytes: int = 256 * 1024 * 1024  # POST /api/v1/plans body limit
+    page_size_max: int = 200  # largest `limit` of a list endpoint
 
 
 class AuthSettings(BaseModel):
     """OIDC (any issuer with a JWKS; Amazon Cognito included) and API tokens."""
 
-    oidc_issuer: str | None = None
+    oidc_issuer: str | None = None  # e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>; unset: API tokens only
     oidc_jwks_url: str | None = None  # default: <issuer>/.well-known/jwks.json
     oidc_audience: str | None = None  # ID tokens / generic access tokens: the `aud` claim
     oidc_client_id: str | None = None  # Cognito access tokens: `client_id` claim and token_use=access
-    algorithms: list[str] = ["RS256"]
-    leeway_seconds: int = Field(default=60, le=60)
-    jwks_timeout_seconds: float = 5.0
-    jwks_refresh_min_interval_seconds: float = 60.0
-    jwks_max_stale_seconds: float = 3600.0
-    tenant_claim: str = "tfreview:tenant"
-    scope_claim: str = "scope"
+    algorithms: list[str] = ["RS256"]  # allow-list; `none` and HS* are never accepted
+    leeway_seconds: int = Field(default=60, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
+    jwks_timeout_seconds: float = 5.0  # no keys within this time on a cold cache: 503
+    jwks_refresh_min_interval_seconds: float = 60.0  # unknown `kid`: at most one JWKS fetch per interval
+    jwks_max_stale_seconds: float = 3600.0  # keep using cached keys this long while the issuer is down
+    tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant
+    scope_claim: str = "scope"  # space-separated: read, write, admin (or tfreview:… forms)
 
 
 class WorkerSettings(BaseModel):
-    concurrency: int = 2
-    lease_seconds: float = 120.0
-    heartbeat_seconds: float = 30.0
-    poll_interval_seconds: float = 0.5
-    reaper_interval_seconds: float = 10.0
-    max_attempts: int = 5
-    backoff_base_seconds: float = 2.0
-    backoff_cap_seconds: float = 300.0
-    review_deadline_seconds: float = 900.0
+    concurrency: int = 2  # jobs run at once per worker process
+    lease_seconds: float = 120.0  # a claimed job returns to the queue when not heartbeaten this long
+    heartbeat_seconds: float = 30.0  # lease extension interval while a job runs
+    poll_interval_seconds: float = 0.5  # idle wait between claims
+    reaper_interval_seconds: float = 10.0  # expired leases and overdue reviews are swept this often
+    max_attempts: int = 5  # then the job is dead-lettered and its review failed visibly
+    backoff_base_seconds: float = 2.0  # exponential backoff with full jitter
+    backoff_cap_seconds: float = 300.0  # longest wait between attempts
+    review_deadline_seconds: float = 900.0  # a review not finished by then is re-queued once, then failed
 
 
 class Settings(BaseSettings):
