@@ -1,54 +1,18 @@
-"""The PR comment from a STORED review: its JSON report (render.json_report) read back into a Review,
-rendered by the one markdown renderer, with our marker first and a footer naming the commit.
-
-`review_from_report` is the inverse of `review_document` for everything the renderers read; a report
-of another schema version is refused (InputError: permanent, never a half-rendered comment).
-"""
+"""The PR comment from a STORED review: the report rendered by the one markdown renderer
+(render.stored_report), with our marker first and a footer naming the commit."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from tfreview.core.errors import InputError
-from tfreview.core.findings import Advice, ChangeEntry, Concern, Evidence, Finding, Review, Status, Suppressed, Verdict
-from tfreview.core.plan import ChangeKind, Coverage, Location
-from tfreview.core.severity import Severity
-from tfreview.render.json_report import SCHEMA_VERSION
-from tfreview.render.markdown import MAX_CHARS, render_markdown
+from tfreview.render.markdown import MAX_CHARS
+from tfreview.render.stored_report import report_markdown, review_from_report
+
+__all__ = ["COMMENT_LIMIT", "comment_body", "report_markdown", "review_from_report"]
 
 COMMENT_LIMIT = MAX_CHARS  # GitHub refuses a longer body with 422
 _SAFETY = 512  # characters kept free below GitHub's limit (its count is disputed for non-ASCII text)
-
-
-def review_from_report(report: Mapping[str, Any]) -> Review:
-    """The Review a stored JSON report describes (schema version 1)."""
-    version = str(report.get("schema_version", ""))
-    if version != SCHEMA_VERSION:
-        raise InputError(f"stored report has schema version {version!r}; this publisher reads {SCHEMA_VERSION!r}")
-    try:
-        return Review(
-            findings=[_finding(f) for f in report.get("findings") or []],
-            suppressed=[_finding(f) for f in report.get("suppressed") or []],
-            changes=[_change(c) for c in report.get("changes") or []],
-            drift=[_change(c) for c in report.get("drift") or []],
-            coverage=_coverage(report.get("coverage") or {}),
-            verdict=Verdict(report["verdict"]),
-            fail_on=Severity(report["fail_on"]),
-            source=str(report.get("source") or "plan"),
-            label=str(report.get("label") or ""),
-            terraform_version=report.get("terraform_version"),
-            diagnostics=[str(d) for d in report.get("diagnostics") or []],
-            notices=[str(n) for n in report.get("notices") or []],
-            advice=_advice(report.get("advice")),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"stored report is not a valid review document ({type(exc).__name__}: {exc})") from None
-
-
-def report_markdown(report: Mapping[str, Any], *, marker: str = "", max_chars: int = COMMENT_LIMIT) -> str:
-    """The markdown PR comment of a stored report (the renderer's output, ≤ max_chars)."""
-    return render_markdown(review_from_report(report), max_chars=max_chars, marker=marker)
 
 
 def comment_body(
@@ -69,83 +33,3 @@ def comment_body(
 
 def _is_hex(text: str) -> bool:
     return all(c in "0123456789abcdef" for c in text)
-
-
-def _location(data: Any) -> Location | None:
-    if not isinstance(data, Mapping) or not data.get("file") or data.get("line") is None:
-        return None
-    end = data.get("end_line")
-    return Location(file=str(data["file"]), line=int(data["line"]), end_line=int(end) if end is not None else None)
-
-
-def _finding(data: Mapping[str, Any]) -> Finding:
-    evidence = data.get("evidence") or {}
-    why = data.get("suppressed")
-    value = evidence.get("value")
-    return Finding(
-        rule_id=str(data["rule_id"]),
-        long_id=str(data.get("long_id") or ""),
-        title=str(data.get("title") or ""),
-        severity=Severity(data["severity"]),
-        provider=str(data.get("provider") or ""),
-        category=str(data.get("category") or ""),
-        address=str(data.get("address") or ""),
-        resource_type=str(data.get("resource_type") or ""),
-        message=str(data.get("message") or ""),
-        remediation=str(data.get("remediation") or ""),
-        evidence=Evidence(path=str(evidence.get("path") or ""), value=None if value is None else str(value)),
-        status=Status(data["status"]),
-        change=ChangeKind(data.get("change") or "no-op"),
-        location=_location(data.get("location")),
-        references=tuple(str(r) for r in data.get("references") or ()),
-        suppressed=None
-        if not isinstance(why, Mapping)
-        else Suppressed(
-            by=str(why.get("by") or ""),
-            reason=str(why.get("reason") or ""),
-            source=str(why.get("source") or ""),
-            expires=why.get("expires"),
-        ),
-    )
-
-
-def _change(data: Mapping[str, Any]) -> ChangeEntry:
-    return ChangeEntry(
-        address=str(data["address"]),
-        type=str(data.get("type") or ""),
-        kind=ChangeKind(data["change"]),
-        action_reason=data.get("action_reason"),
-        replace_paths=tuple(str(p) for p in data.get("replace_paths") or ()),
-        location=_location(data.get("location")),
-    )
-
-
-def _coverage(data: Mapping[str, Any]) -> Coverage:
-    return Coverage(
-        resources_total=int(data.get("resources_total") or 0),
-        resources_reviewed=int(data.get("resources_reviewed") or 0),
-        files_parsed=[str(f) for f in data.get("files_parsed") or []],
-        files_skipped=[(str(s["file"]), str(s["reason"])) for s in data.get("files_skipped") or []],
-        notes=[str(n) for n in data.get("notes") or []],
-    )
-
-
-def _advice(data: Any) -> Advice | None:
-    if not isinstance(data, Mapping):
-        return None
-    return Advice(
-        summary=str(data.get("summary") or ""),
-        risk=Severity(data.get("risk") or "info"),
-        concerns=tuple(
-            Concern(
-                address=str(c.get("address") or ""),
-                category=str(c.get("category") or ""),
-                message=str(c.get("message") or ""),
-                severity=Severity(c.get("severity") or "medium"),
-            )
-            for c in data.get("concerns") or []
-        ),
-        source=str(data.get("source") or "advisor"),
-        is_llm=bool(data.get("is_llm")),
-        unavailable_reason=data.get("unavailable_reason"),
-    )

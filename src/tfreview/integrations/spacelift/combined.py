@@ -27,9 +27,9 @@ from tfreview.core.ports import Publisher, ReviewStore
 from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
-from tfreview.integrations.spacelift.report import review_from_report
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.render.json_report import review_document
+from tfreview.render.stored_report import review_from_report
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 

@@ -29,9 +29,9 @@ from tfreview.core.records import StoredReview
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
-from tfreview.integrations.spacelift.report import review_from_report
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.render.markdown import render_markdown
+from tfreview.render.stored_report import review_from_report
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
