@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exc, select
+from collections.abc import Mapping
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, exc, select
 
 from tfreview.core.errors import IntegrityError
 from tfreview.core.jobs import NewJob
@@ -16,6 +19,29 @@ from tfreview.store.reviews import new_review_row
 from tfreview.store.tables import DeliveryRow, ReviewRow, SpaceliftRunRow
 
 _RACE_RETRIES = 3
+_DELIVERIES = cast(Table, DeliveryRow.__table__)
+_REVIEWS = cast(Table, ReviewRow.__table__)
+_REVIEW_COLUMNS = [(prop.key, prop.columns[0].name) for prop in ReviewRow.__mapper__.column_attrs]
+_DELIVERY_BY_KEY = select(_DELIVERIES).where(
+    _DELIVERIES.c.source == bindparam("source"), _DELIVERIES.c.key == bindparam("key")
+)
+_REVIEW_EXISTS = select(_REVIEWS.c.id).where(_REVIEWS.c.id == bindparam("id"))
+_INSERT_DELIVERY = _DELIVERIES.insert().returning(_DELIVERIES.c.id)
+_INSERT_REVIEW = _REVIEWS.insert()
+
+
+def _delivery_from(row: Mapping[str, Any]) -> Delivery:
+    return Delivery(
+        source=row["source"],
+        key=row["key"],
+        event=row["event"],
+        tenant_id=row["tenant_id"],
+        payload_sha256=row["payload_sha256"],
+        received_at=row["received_at"],
+        id=row["id"],
+        job_id=row["job_id"],
+        status=row["status"],
+    )
 
 
 def delivery_record(row: DeliveryRow) -> Delivery:
@@ -55,40 +81,35 @@ class SqlIntake:
     def _accept_once(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
     ) -> tuple[Delivery, bool]:
+        # The hot path of every webhook: prebuilt Core statements, no ORM unit of work (see the intake benchmark).
         with self.database.transaction() as session:
-            existing = session.scalars(
-                select(DeliveryRow).where(DeliveryRow.source == delivery.source, DeliveryRow.key == delivery.key)
-            ).first()
+            conn = session.connection()
+            existing = conn.execute(_DELIVERY_BY_KEY, {"source": delivery.source, "key": delivery.key}).first()
             if existing is not None:
-                return delivery_record(existing), False
+                return _delivery_from(dict(existing._mapping)), False
             now = self.clock()
             queued, new_job = enqueue_in(session, job, now) if job is not None else (None, False)
             # a job that already existed (same idempotency key) keeps its own review: no orphan review row
-            if review is not None and (job is None or new_job) and session.get(ReviewRow, review[0]) is None:
+            wanted = review is not None and (job is None or new_job)
+            if wanted and review is not None and conn.execute(_REVIEW_EXISTS, {"id": review[0]}).first() is None:
                 plan_id = job.payload.get("plan_id") if job is not None else None
-                session.add(
-                    new_review_row(
-                        review[0],
-                        delivery.tenant_id,
-                        review[1],
-                        now,
-                        plan_id=plan_id if isinstance(plan_id, str) else None,
-                    )
+                row = new_review_row(
+                    review[0], delivery.tenant_id, review[1], now, plan_id=plan_id if isinstance(plan_id, str) else None
                 )
-            row = DeliveryRow(
-                source=delivery.source,
-                key=delivery.key,
-                event=delivery.event,
-                tenant_id=delivery.tenant_id,
-                payload=bytes(payload),
-                payload_sha256=sha256_hex(payload),
-                status=delivery.status,
-                job_id=queued.id if queued is not None else None,
-                received_at=delivery.received_at,
-            )
-            session.add(row)
-            session.flush()
-            return delivery_record(row), True
+                conn.execute(_INSERT_REVIEW, {column: getattr(row, key) for key, column in _REVIEW_COLUMNS})
+            values = {
+                "source": delivery.source,
+                "key": delivery.key,
+                "event": delivery.event,
+                "tenant_id": delivery.tenant_id,
+                "payload": bytes(payload),
+                "payload_sha256": sha256_hex(payload),
+                "status": delivery.status,
+                "job_id": queued.id if queued is not None else None,
+                "received_at": delivery.received_at,
+            }
+            delivery_id = conn.execute(_INSERT_DELIVERY, values).scalar_one()
+            return _delivery_from({**values, "id": delivery_id}), True
 
     def _find(self, source: str, key: str) -> Delivery | None:
         with self.database.transaction(write=False) as session:
