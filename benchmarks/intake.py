@@ -120,12 +120,15 @@ def serve_bare() -> None:
 
 @contextlib.contextmanager
 def started(argv: list[str], env: dict[str, str]) -> Iterator[str]:
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # The server's log goes to a file: an undrained pipe would fill up and stall the server mid-run.
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed in the finally below)
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         if "serving on " not in line:
-            raise SystemExit(f"server did not start: {line}{process.stderr.read() if process.stderr else ''}")
+            log.seek(0)
+            raise SystemExit(f"server did not start: {line}{log.read()}")
         yield line.split("serving on ", 1)[1].split()[0]
     finally:
         process.send_signal(signal.SIGTERM)
@@ -134,6 +137,7 @@ def started(argv: list[str], env: dict[str, str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log.close()
 
 
 def tfreview_server(data_dir: Path, database_url: str | None) -> contextlib.AbstractContextManager[str]:
