@@ -46,7 +46,7 @@ def serving(data_dir: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str]
     """`tfreview serve --port 0`; yields the process and the URL it printed; SIGTERM at the end (this PID only)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", str(data_dir), *extra],
-        env=tfreview_env(TFREVIEW_WORKER__POLL_INTERVAL_SECONDS="0.05"),
+        env=tfreview_env(TFREVIEW_WORKER__POLL_INTERVAL_SECONDS="0.05", TFREVIEW_LOG_LEVEL="WARNING"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
