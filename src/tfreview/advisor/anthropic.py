@@ -23,9 +23,9 @@ from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
+    OwnedHttp,
     WallClock,
     decode_json_object,
-    default_http_client,
     parse_retry_after,
     post_json,
     shorten,
@@ -43,7 +43,7 @@ QUOTA_CODES = frozenset({"enforced_spend_limit_reached", "billing_error"})
 QUOTA_PHRASES = ("credit balance", "spend limit", "usage limit")
 
 
-class AnthropicClient:
+class AnthropicClient(OwnedHttp):
     """One Claude model behind the Anthropic Messages API (or a gateway that speaks it)."""
 
     provider = PROVIDER
@@ -67,21 +67,10 @@ class AnthropicClient:
         self._max_response_bytes = max_response_bytes
         self._clock = clock
         self._now = now
-        self._owns_http = http is None
-        self._http = http if http is not None else default_http_client()
+        self._use_http(http)
 
     def __repr__(self) -> str:
         return f"AnthropicClient(url={self._url!r}, model={self.model!r})"
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> AnthropicClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def reload_credentials(self) -> bool:
         return self._api_key.reload()

@@ -24,9 +24,9 @@ from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
+    OwnedHttp,
     WallClock,
     decode_json_object,
-    default_http_client,
     estimate_tokens,
     parse_retry_after,
     post_json,
@@ -46,7 +46,7 @@ ApiStyle = Literal["chat", "azure"]
 StructuredOutput = Literal["json_schema", "json_object", "none"]
 
 
-class OpenAIClient:
+class OpenAIClient(OwnedHttp):
     """One model behind an OpenAI-compatible chat-completions endpoint."""
 
     provider = PROVIDER
@@ -78,21 +78,10 @@ class OpenAIClient:
         self._max_response_bytes = max_response_bytes
         self._clock = clock
         self._now = now
-        self._owns_http = http is None
-        self._http = http if http is not None else default_http_client()
+        self._use_http(http)
 
     def __repr__(self) -> str:
         return f"OpenAIClient(url={self._url!r}, model={self.model!r}, api_style={self._api_style!r})"
-
-    def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
-
-    def __enter__(self) -> OpenAIClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def reload_credentials(self) -> bool:
         return self._api_key.reload() if self._api_key is not None else False

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -39,6 +39,27 @@ class HttpReply:
     status: int
     headers: httpx.Headers
     body: bytes
+
+
+class OwnedHttp:
+    """The HTTP client an adapter was given, or one it made itself (and closes): the adapters' shared lifecycle."""
+
+    _http: httpx.Client
+    _owns_http: bool
+
+    def _use_http(self, http: httpx.Client | None) -> None:
+        self._owns_http = http is None
+        self._http = http if http is not None else default_http_client()
+
+    def close(self) -> None:
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def default_http_client() -> httpx.Client:

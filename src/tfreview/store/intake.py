@@ -11,10 +11,10 @@ from tfreview.core.errors import IntegrityError
 from tfreview.core.jobs import NewJob
 from tfreview.core.records import Delivery, Page, SourceInfo
 from tfreview.store.clock import Clock, utcnow
-from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.database import Database
 from tfreview.store.hashing import sha256_hex
 from tfreview.store.jobs import enqueue_in
+from tfreview.store.paging import newest_first
 from tfreview.store.reviews import new_review_row
 from tfreview.store.tables import DeliveryRow, ReviewRow, SpaceliftRunRow
 
@@ -30,32 +30,15 @@ _INSERT_DELIVERY = _DELIVERIES.insert().returning(_DELIVERIES.c.id)
 _INSERT_REVIEW = _REVIEWS.insert()
 
 
-def _delivery_from(row: Mapping[str, Any]) -> Delivery:
-    return Delivery(
-        source=row["source"],
-        key=row["key"],
-        event=row["event"],
-        tenant_id=row["tenant_id"],
-        payload_sha256=row["payload_sha256"],
-        received_at=row["received_at"],
-        id=row["id"],
-        job_id=row["job_id"],
-        status=row["status"],
-    )
+_DELIVERY_FIELDS = ("source", "key", "event", "tenant_id", "payload_sha256", "received_at", "id", "job_id", "status")
 
 
 def delivery_record(row: DeliveryRow) -> Delivery:
-    return Delivery(
-        source=row.source,
-        key=row.key,
-        event=row.event,
-        tenant_id=row.tenant_id,
-        payload_sha256=row.payload_sha256,
-        received_at=row.received_at,
-        id=row.id,
-        job_id=row.job_id,
-        status=row.status,
-    )
+    return _delivery_from({name: getattr(row, name) for name in _DELIVERY_FIELDS})
+
+
+def _delivery_from(row: Mapping[str, Any]) -> Delivery:
+    return Delivery(**{name: row[name] for name in _DELIVERY_FIELDS})
 
 
 class SqlIntake:
@@ -147,18 +130,10 @@ class SqlIntake:
     def list(
         self, *, tenant_id: str | None = None, source: str | None = None, limit: int = 50, cursor: str | None = None
     ) -> Page[Delivery]:
-        check_limit(limit)
-        query = select(DeliveryRow).order_by(DeliveryRow.id.desc()).limit(limit + 1)
-        if tenant_id is not None:
-            query = query.where(DeliveryRow.tenant_id == tenant_id)
+        filters = [DeliveryRow.tenant_id == tenant_id] if tenant_id is not None else []
         if source is not None:
-            query = query.where(DeliveryRow.source == source)
-        if cursor:
-            query = query.where(DeliveryRow.id < int(decode_cursor(cursor, (int,))[0]))
-        with self.database.transaction(write=False) as session:
-            rows = list(session.scalars(query))
-            items = [delivery_record(r) for r in rows[:limit]]
-        return Page(items, encode_cursor(rows[limit - 1].id) if len(rows) > limit else None)
+            filters.append(DeliveryRow.source == source)
+        return newest_first(self.database, DeliveryRow, filters, limit=limit, cursor=cursor, record=delivery_record)
 
     def payload(self, delivery_id: int, tenant_id: str | None = None) -> bytes | None:
         with self.database.transaction(write=False) as session:

@@ -23,9 +23,9 @@ from tfreview.core.records import Page
 from tfreview.core.redact import scrub_text
 from tfreview.settings import WorkerSettings
 from tfreview.store.clock import Clock, utcnow
-from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.database import Database
 from tfreview.store.memory_queue import LEASE_EXPIRED
+from tfreview.store.paging import newest_first
 from tfreview.store.tables import JobRow
 
 MAX_ERROR_CHARS = 4000
@@ -298,18 +298,10 @@ class SqlJobQueue:
     def list(
         self, *, state: str | None = None, tenant_id: str | None = None, limit: int = 50, cursor: str | None = None
     ) -> Page[Job]:
-        check_limit(limit)
-        query = select(JobRow).order_by(JobRow.id.desc()).limit(limit + 1)
-        if state is not None:
-            query = query.where(JobRow.state == state)
+        filters = [JobRow.state == state] if state is not None else []
         if tenant_id is not None:
-            query = query.where(JobRow.tenant_id == tenant_id)
-        if cursor:
-            query = query.where(JobRow.id < int(decode_cursor(cursor, (int,))[0]))
-        with self.database.transaction(write=False) as session:
-            rows = list(session.scalars(query))
-        items = [job_record(r) for r in rows[:limit]]
-        return Page(items, encode_cursor(items[-1].id) if len(rows) > limit else None)
+            filters.append(JobRow.tenant_id == tenant_id)
+        return newest_first(self.database, JobRow, filters, limit=limit, cursor=cursor, record=job_record)
 
     def depth(self) -> int:
         with self.database.transaction(write=False) as session:
