@@ -48,7 +48,10 @@ def rule_page(rule: Rule) -> str:
         ("Kind", kind),
         ("Resource types", ", ".join(f"`{t}`" for t in rule.resource_types) or "every type"),
         ("Same check as", ", ".join(f"`{r}`" for r in rule.references) or "none known"),
+        ("Written as", "declarative rule file" if rule.declarative else "Python module"),
     ]
+    if rule.defaults:
+        rows.append(("Provider defaults relied on", "; ".join(f"`{path}`: {text}" for path, text in rule.defaults)))
     lines += ["| | |", "|---|---|", *(f"| {name} | {value} |" for name, value in rows), ""]
     if rule.description:
         lines += ["## Why it matters", "", rule.description.strip(), ""]

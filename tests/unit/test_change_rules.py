@@ -19,7 +19,7 @@ from tfreview.rules.changes import (
     prevent_destroy_missing,
     replace_stateful,
 )
-from tfreview.rules.changes.stateful import stateful, stateful_types
+from tfreview.rules.support.stateful import stateful, stateful_types
 
 HCL = ChangeSet(changes=[], source="hcl")
 PLAN = ChangeSet(changes=[])

@@ -24,7 +24,7 @@ from tfreview.core.findings import (
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.policy import Policy, verdict
 from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN, lookup, mask_at, split_path
 
@@ -130,6 +130,7 @@ def _resource(change: ResourceChange, side: str) -> Resource:
             change.references,
             change.module_address,
             change.provider,
+            change.configured,
         )
     return Resource(
         change.address,
@@ -194,8 +195,13 @@ def _run_state_rules(
             assert check is not None  # state rules only
             try:
                 for hit in check(resource, snapshot):
-                    if check_unknown and hit.path and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN:
-                        continue  # never fire on a value Terraform does not know yet
+                    if (
+                        check_unknown
+                        and hit.path
+                        and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN
+                        and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
+                    ):
+                        continue  # never fire on an expression Terraform does not know yet
                     key = (rule.id, hit.address or resource.address, _normalise(hit.path))
                     if key not in hits:
                         hits[key] = (hit, resource)

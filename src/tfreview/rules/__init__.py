@@ -1,7 +1,9 @@
-"""The rule library: one module per rule (exporting `RULE`) beside one examples file (`<module>.toml`).
+"""The rule library: one module per rule (exporting `RULE`) beside one examples file (`<module>.toml`),
+or one declarative rule file (`<name>.toml` with `[rule]` and `[check]`, no module beside it).
 
 Rules are collected by walking the provider packages, never by import side effects: a module
-that exports `RULE` is a rule; other modules (shared helpers such as `network.py`) are not.
+that exports `RULE` is a rule; other modules (shared helpers such as `network.py`) are not; a
+`.toml` file without a module of the same name is a declarative rule (`rules.declarative`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from pathlib import Path
 
 from tfreview.core.errors import ConfigError
 from tfreview.core.rules import Rule
+from tfreview.rules.declarative import load_rule_file
 
 PROVIDER_PACKAGES = ("aws", "azure", "gcp", "changes")
+_PROVIDERS = {"changes": "change"}  # the package of change rules; its rules say provider "change"
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +42,16 @@ def _load() -> tuple[Rule, ...]:
                 seen[name] = module.__name__
             examples = folder / f"{info.name}.toml"
             rules.append(replace(rule, examples_file=str(examples) if examples.exists() else None))
+        modules = {info.name for info in pkgutil.iter_modules([str(folder)])}
+        for path in sorted(folder.glob("*.toml")):
+            if path.stem in modules:
+                continue  # the examples of a Python rule
+            rule = load_rule_file(path, _PROVIDERS.get(package, package))
+            for name in (rule.id, rule.long_id):
+                if name in seen:
+                    raise ConfigError(f"rule name {name} is used twice: {seen[name]} and {path.name}")
+                seen[name] = str(path)
+            rules.append(rule)
     return tuple(sorted(rules, key=lambda r: r.id))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.rules import Hit, Rule
 from tfreview.core.severity import Severity
-from tfreview.rules.changes.stateful import reason_text, stateful, stateful_type_names
+from tfreview.rules.support.stateful import reason_text, stateful, stateful_type_names
 
 
 def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]:
@@ -38,6 +38,6 @@ RULE = Rule(
     description="A plan that deletes a database, bucket, volume, key, DNS zone or queue loses data that no "
     "re-apply brings back. The message says what is at risk and why Terraform destroys it (`action_reason`: "
     "removed from the configuration, a `count` or `for_each` key gone, a module removed). The table of "
-    "stateful types is data (`rules/changes/stateful_types.toml`); keys and databases are the worst case.",
+    "stateful types is data (`rules/support/stateful_types.toml`); keys and databases are the worst case.",
     check_change=check_change,
 )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.rules import Hit, Rule
 from tfreview.core.severity import Severity
-from tfreview.rules.changes.stateful import creates_first, reason_text, render_path, stateful, stateful_type_names
+from tfreview.rules.support.stateful import creates_first, reason_text, render_path, stateful, stateful_type_names
 
 
 def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]:
