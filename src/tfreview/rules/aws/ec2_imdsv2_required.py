@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 
-
 ENDPOINT = "metadata_options.0.http_endpoint"
 TOKENS = "metadata_options.0.http_tokens"
 
