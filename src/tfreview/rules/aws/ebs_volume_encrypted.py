@@ -37,7 +37,8 @@ RULE = Rule(
     "who gets hold of a snapshot or the underlying storage; HIGH because a volume cannot be encrypted in "
     "place later. An unset `encrypted` means unencrypted (the EC2 API default without account-wide "
     "encryption) and is flagged in HCL and in a plan whose `configuration` shows it was not written; an "
-    "expression known only after apply is not. Not flagged: a volume restored from `snapshot_id` without `encrypted` (it inherits the "
+    "expression known only after apply is not. Not flagged: a volume restored from `snapshot_id` without "
+    "`encrypted` (it inherits the "
     "snapshot's encryption) and any volume when the configuration enables `aws_ebs_encryption_by_default`.",
     references=("CKV_AWS_3", "AVD-AWS-0026"),
     check=check,
