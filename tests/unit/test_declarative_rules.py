@@ -227,7 +227,9 @@ def _load(tmp_path: Path, text: str, name: str = "sample_rule.toml") -> Any:
 def test_a_valid_file_loads(tmp_path: Path) -> None:
     rule = _load(tmp_path, RULE_HEAD + GOOD_CHECK + EXAMPLES)
     assert rule.long_id == "aws-sample-rule"
-    assert rule.references == ("CKV_AWS_1", "AVD-AWS-0001", "aws-sample-long-id")
+    assert rule.references.checkov == ("CKV_AWS_1",)
+    assert rule.references.trivy == ("AVD-AWS-0001", "aws-sample-long-id")
+    assert tuple(rule.references) == ("CKV_AWS_1", "AVD-AWS-0001", "aws-sample-long-id")
     assert rule.defaults == (("on", "false"),)
 
 

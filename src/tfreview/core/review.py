@@ -320,7 +320,7 @@ def _finding(
         status=status,
         change=kind,
         location=location,
-        references=rule.references,
+        references=tuple(rule.references),
     )
 
 

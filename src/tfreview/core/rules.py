@@ -151,6 +151,26 @@ class Snapshot:
         return index
 
 
+@dataclass(frozen=True, slots=True)
+class References:
+    """A rule's names in other tools, by kind, so suppressions written for them keep working.
+
+    Iterating gives every id (Checkov, then Trivy, then aliases), as suppressions match any of them.
+    """
+
+    checkov: tuple[str, ...] = ()  # CKV_AWS_20, CKV2_AWS_6
+    trivy: tuple[str, ...] = ()  # AVD-AWS-0086 and Trivy/tfsec long ids (aws-s3-block-public-acls)
+    aliases: tuple[str, ...] = ()  # former names of this rule (a renamed long id)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.checkov
+        yield from self.trivy
+        yield from self.aliases
+
+    def __len__(self) -> int:
+        return len(self.checkov) + len(self.trivy) + len(self.aliases)
+
+
 StateCheck = Callable[[Resource, Snapshot], Iterable[Hit]]
 ChangeCheck = Callable[[ResourceChange, ChangeSet], Iterable[Hit]]
 
@@ -168,7 +188,7 @@ class Rule:
     resource_types: tuple[str, ...]  # empty: every type
     remediation: str
     description: str = ""
-    references: tuple[str, ...] = ()  # peer ids: CKV_AWS_20, AVD-AWS-0086, aws-s3-block-public-acls
+    references: References = References()  # peer ids by kind: Checkov, Trivy, aliases
     check: StateCheck | None = None
     check_change: ChangeCheck | None = None
     examples_file: str | None = None  # set by the catalog: path of the sibling examples file

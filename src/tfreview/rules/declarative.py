@@ -21,7 +21,7 @@ from typing import Any
 
 from tfreview.core.conditions import ConditionError, check_of, parse_condition
 from tfreview.core.errors import ConfigError
-from tfreview.core.rules import Rule
+from tfreview.core.rules import References, Rule
 from tfreview.core.severity import Severity
 
 CATEGORIES = ("encryption", "networking", "iam", "logging", "backup", "secrets", "general")
@@ -142,10 +142,10 @@ def _text(meta: Mapping[str, Any], key: str) -> str:
     return value.strip()
 
 
-def _references(value: Any) -> tuple[str, ...]:
+def _references(value: Any) -> References:
     if not isinstance(value, Mapping):
         raise _fail("rule.references", "expected a table with checkov, trivy and aliases lists")
-    out: list[str] = []
+    out: dict[str, tuple[str, ...]] = {}
     for kind, ids in value.items():
         pattern = _REFERENCE_KINDS.get(kind)
         if pattern is None:
@@ -155,8 +155,8 @@ def _references(value: Any) -> tuple[str, ...]:
         for index, ref in enumerate(ids):
             if not isinstance(ref, str) or not pattern.fullmatch(ref):
                 raise _fail(f"rule.references.{kind}[{index}]", f"{ref!r} is not a {kind} id")
-            out.append(ref)
-    return tuple(out)
+        out[kind] = tuple(ids)
+    return References(**out)
 
 
 def _examples(data: Mapping[str, Any]) -> None:

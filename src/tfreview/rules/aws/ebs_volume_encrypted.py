@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-
-
-def encrypted_by_default(snapshot: Snapshot) -> bool:
-    """The configuration turns on account-wide EBS encryption by default (then no volume can be unencrypted)."""
-    return any(r.get("enabled") in (True, None) for r in snapshot.of_type("aws_ebs_encryption_by_default"))
+from tfreview.rules.support.ebs import encrypted_by_default
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -40,7 +36,7 @@ RULE = Rule(
     "expression known only after apply is not. Not flagged: a volume restored from `snapshot_id` without "
     "`encrypted` (it inherits the "
     "snapshot's encryption) and any volume when the configuration enables `aws_ebs_encryption_by_default`.",
-    references=("CKV_AWS_3", "AVD-AWS-0026"),
+    references=References(checkov=("CKV_AWS_3",), trivy=("AVD-AWS-0026",)),
     check=check,
     defaults=(("encrypted", "false"),),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 
 ENDPOINT = "metadata_options.0.http_endpoint"
@@ -49,7 +49,9 @@ RULE = Rule(
     "`configuration` shows it was not written; a value given by an expression known only after apply "
     "is not. Nothing unset is flagged when the configuration sets `aws_ec2_instance_metadata_defaults` "
     'to `http_tokens = "required"`.',
-    references=("CKV_AWS_79", "AVD-AWS-0028", "AVD-AWS-0130", "aws-ec2-enforce-http-token-imds"),
+    references=References(
+        checkov=("CKV_AWS_79",), trivy=("AVD-AWS-0028", "AVD-AWS-0130", "aws-ec2-enforce-http-token-imds")
+    ),
     check=check,
     defaults=(("metadata_options.http_tokens", '"optional"'), ("metadata_options.http_endpoint", '"enabled"')),
 )

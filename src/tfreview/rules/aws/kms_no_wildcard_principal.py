@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.policy_documents import statements
+from tfreview.rules.support.policy_documents import statements
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -29,6 +29,6 @@ RULE = Rule(
     "AWS account, so anyone may decrypt data encrypted under it (or use it for grants, depending on the "
     "actions). HIGH: the data the key protects is only as private as the key. Statements with a `Condition` are "
     "accepted, as Checkov does, and Deny statements are ignored.",
-    references=("CKV_AWS_33",),
+    references=References(checkov=("CKV_AWS_33",)),
     check=check,
 )

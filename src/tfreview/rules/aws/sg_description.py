@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 PROVIDER_DEFAULT = "Managed by Terraform"  # what the AWS provider writes when `description` is omitted
@@ -48,6 +48,8 @@ RULE = Rule(
     f"`{PROVIDER_DEFAULT}` counts as missing, so an omitted description is flagged the same way in HCL "
     "(absent) and in a plan (the default filled in); Trivy does the same, whereas Checkov's CKV_AWS_23 "
     "passes any non-empty group description and then ignores the rules inside.",
-    references=("CKV_AWS_23", "AVD-AWS-0099", "AVD-AWS-0124", "aws-ec2-add-description-to-security-group"),
+    references=References(
+        checkov=("CKV_AWS_23",), trivy=("AVD-AWS-0099", "AVD-AWS-0124", "aws-ec2-add-description-to-security-group")
+    ),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -36,6 +36,6 @@ RULE = Rule(
     "always encrypted), and clusters replicating from another cluster or joining a global cluster, whose "
     "encryption follows the source. An unset `storage_encrypted` is flagged in HCL and in plans of older "
     "providers (null); newer providers mark it known only after apply, and it is not flagged then.",
-    references=("CKV_AWS_96", "AVD-AWS-0079"),
+    references=References(checkov=("CKV_AWS_96",), trivy=("AVD-AWS-0079",)),
     check=check,
 )

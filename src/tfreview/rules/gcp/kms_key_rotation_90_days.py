@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 MAX_SECONDS = 90 * 24 * 60 * 60
@@ -40,6 +40,6 @@ RULE = Rule(
     "stays useful. Medium: rotation limits the damage of a compromise but does not prevent one. Keys with no "
     "`rotation_period`, or a period over 90 days, are flagged; asymmetric (`ASYMMETRIC_SIGN`, "
     "`ASYMMETRIC_DECRYPT`), MAC and import-only keys, which cannot rotate automatically, are not.",
-    references=("CKV_GCP_43", "AVD-GCP-0065"),
+    references=References(checkov=("CKV_GCP_43",), trivy=("AVD-GCP-0065",)),
     check=check,
 )

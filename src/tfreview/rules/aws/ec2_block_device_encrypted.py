@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
-from tfreview.rules.aws.ebs_volume_encrypted import encrypted_by_default
+from tfreview.rules.support.ebs import encrypted_by_default
 
 
 def _devices(resource: Resource) -> Iterator[str]:
@@ -53,6 +53,9 @@ RULE = Rule(
     "device does not come from a snapshot. A device not declared at all is not flagged: its encryption "
     "comes from the AMI, which the configuration does not show. Nothing is flagged when the configuration "
     "enables `aws_ebs_encryption_by_default`.",
-    references=("CKV_AWS_8", "AVD-AWS-0131", "AVD-AWS-0008", "aws-ec2-enable-launch-config-at-rest-encryption"),
+    references=References(
+        checkov=("CKV_AWS_8",),
+        trivy=("AVD-AWS-0131", "AVD-AWS-0008", "aws-ec2-enable-launch-config-at-rest-encryption"),
+    ),
     check=check,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from tfreview.core.redact import REDACTED, is_secret_name, looks_secret
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import mask_at, split_path
 
@@ -44,6 +44,6 @@ RULE = Rule(
     "when its value has the shape of a secret (AWS access key, private key, token, high-entropy string). Values "
     "Terraform marks sensitive come from a sensitive input, not from the source, and are not flagged; values "
     "known only after apply never are.",
-    references=("CKV_AWS_45",),
+    references=References(checkov=("CKV_AWS_45",)),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -32,6 +32,6 @@ RULE = Rule(
     "itself since late 2022) new queues get SSE-SQS by default, so this rule fires only when "
     "`sqs_managed_sse_enabled` is explicitly false and no `kms_master_key_id` is set. Unlike Checkov, a queue "
     "that sets neither is not flagged; a plan that leaves the setting to be computed is not flagged either.",
-    references=("CKV_AWS_27", "AVD-AWS-0096", "aws-sqs-enable-queue-encryption"),
+    references=References(checkov=("CKV_AWS_27",), trivy=("AVD-AWS-0096", "aws-sqs-enable-queue-encryption")),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -35,6 +35,6 @@ RULE = Rule(
     "team or leaves (CIS AWS 1.15). LOW: it is an access-management hygiene problem, not an exposure by itself. "
     "Flags `aws_iam_user_policy`, `aws_iam_user_policy_attachment`, and `aws_iam_policy_attachment` with a "
     "non-empty `users` list.",
-    references=("CKV_AWS_40", "AVD-AWS-0143"),
+    references=References(checkov=("CKV_AWS_40",), trivy=("AVD-AWS-0143",)),
     check=check,
 )

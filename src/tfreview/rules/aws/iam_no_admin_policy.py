@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.policy_documents import IDENTITY_POLICY_TYPES, identity_policies
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, identity_policies
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -32,6 +32,6 @@ RULE = Rule(
     "its tracks: CRITICAL. Checked on `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, "
     "`aws_iam_group_policy` and the `inline_policy` blocks of `aws_iam_role`; a statement without `Effect` "
     "counts as Allow. A policy whose text is known only after apply is not judged.",
-    references=("CKV_AWS_62", "AVD-AWS-0057"),
+    references=References(checkov=("CKV_AWS_62",), trivy=("AVD-AWS-0057",)),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -28,6 +28,8 @@ RULE = Rule(
     "(`kms:Decrypt`) between anyone with read access to the bucket and the account's audit trail, plus its "
     "own audit record (CIS AWS 3.7). LOW, because the logs are already encrypted and the bucket policy is "
     "the first line of defence.",
-    references=("CKV_AWS_35", "AVD-AWS-0015", "aws-cloudtrail-encryption-customer-managed-key"),
+    references=References(
+        checkov=("CKV_AWS_35",), trivy=("AVD-AWS-0015", "aws-cloudtrail-encryption-customer-managed-key")
+    ),
     check=check,
 )

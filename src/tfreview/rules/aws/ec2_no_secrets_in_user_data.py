@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from tfreview.core.redact import REDACTED
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 _SHAPES = (
@@ -55,6 +55,6 @@ RULE = Rule(
     "keys are usable at once. Looks for AWS access key ids, literal `aws_secret_access_key` values and "
     "private keys, in the text and in its base64 (optionally gzip) decoding, so `user_data_base64` and "
     "launch templates are covered. Plans show an instance's `user_data` only as a hash (HCL review sees it).",
-    references=("CKV_AWS_46", "AVD-AWS-0029", "AVD-AWS-0129"),
+    references=References(checkov=("CKV_AWS_46",), trivy=("AVD-AWS-0029", "AVD-AWS-0129")),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 _OUTDATED = ("TLS1_0", "TLS1_1")
@@ -29,6 +29,6 @@ RULE = Rule(
     "Medium: the traffic is still encrypted, and exploiting old TLS needs a network position between client "
     "and service. Only an explicit TLS1_0 or TLS1_1 is flagged; an unset attribute takes the TLS1_2 default of "
     "azurerm v3 and v4.",
-    references=("CKV_AZURE_44", "AVD-AZU-0011"),
+    references=References(checkov=("CKV_AZURE_44",), trivy=("AVD-AZU-0011",)),
     check=check,
 )

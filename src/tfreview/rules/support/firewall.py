@@ -12,7 +12,7 @@ from typing import Any
 
 from tfreview.core.rules import Resource
 from tfreview.core.values import UNKNOWN
-from tfreview.rules.port_ranges import range_covers
+from tfreview.rules.support.port_ranges import range_covers
 
 FIREWALL_TYPES = ("google_compute_firewall",)
 WORLD = ("0.0.0.0/0", "::/0")

@@ -11,7 +11,7 @@ from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.rules import Hit, Resource, Rule
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
-from tfreview.rules.aws.network import SG_TYPES, ingress_of
+from tfreview.rules.support.network import SG_TYPES, ingress_of
 
 _PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 _WORLD = {"0.0.0.0/0", "::/0", "*", "internet", "any"}

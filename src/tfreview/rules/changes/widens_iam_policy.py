@@ -10,7 +10,7 @@ from typing import Any
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.rules import Hit, Resource, Rule
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.policy_documents import Statement, statements
+from tfreview.rules.support.policy_documents import Statement, statements
 
 # type -> attributes holding a policy document; `inline_policy` is a list of blocks with a `policy` each
 POLICY_ATTRIBUTES: dict[str, tuple[str, ...]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfreview.core.redact import REDACTED
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 # The parsers present each `provider "aws"` block as a pseudo resource: address `provider.aws` (or
@@ -36,6 +36,6 @@ RULE = Rule(
     "and CI log that prints the configuration; a leaked access key gives whatever the key's user may do, hence "
     "CRITICAL. Only values the configuration spells out are flagged: an argument whose value cannot be "
     "resolved (a variable without a default, an environment lookup) reads as unknown and never is.",
-    references=("CKV_AWS_41", "aws-misc-no-exposing-plaintext-credentials"),
+    references=References(checkov=("CKV_AWS_41",), trivy=("aws-misc-no-exposing-plaintext-credentials",)),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -26,6 +26,6 @@ RULE = Rule(
     description="MEDIUM: every instance launched in the subnet becomes reachable from the internet, guarded only by "
     "its security groups, including instances nobody meant to expose. Security groups and NACLs still filter "
     "the traffic, hence not HIGH. Only an explicit `true` is flagged.",
-    references=("CKV_AWS_130", "AVD-AWS-0164", "aws-ec2-no-public-ip-subnet"),
+    references=References(checkov=("CKV_AWS_130",), trivy=("AVD-AWS-0164", "aws-ec2-no-public-ip-subnet")),
     check=check,
 )

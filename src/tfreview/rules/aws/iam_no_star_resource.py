@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.policy_documents import IDENTITY_POLICY_TYPES, UNRESTRICTABLE_ACTIONS, identity_policies
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, UNRESTRICTABLE_ACTIONS, identity_policies
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -36,6 +36,6 @@ RULE = Rule(
     "(a short table of exact names: `sts:GetCallerIdentity`, `s3:ListAllMyBuckets`, "
     "`ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, X-Ray writes, account-wide List calls) are not "
     "flagged; wildcard action patterns always count as restrictable.",
-    references=("CKV_AWS_355", "AVD-AWS-0057"),
+    references=References(checkov=("CKV_AWS_355",), trivy=("AVD-AWS-0057",)),
     check=check,
 )

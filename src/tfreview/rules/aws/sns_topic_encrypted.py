@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -26,6 +26,6 @@ RULE = Rule(
     description="MEDIUM: SNS server-side encryption is opt-in; without it, messages waiting for delivery are kept "
     "without KMS encryption, and notifications often carry alerts, order data or personal data. It is not rated "
     "higher because reading the stored messages still requires access inside AWS.",
-    references=("CKV_AWS_26", "AVD-AWS-0095", "aws-sns-enable-topic-encryption"),
+    references=References(checkov=("CKV_AWS_26",), trivy=("AVD-AWS-0095", "aws-sns-enable-topic-encryption")),
     check=check,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.policy_documents import IDENTITY_POLICY_TYPES, identity_policies
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, identity_policies
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -31,6 +31,6 @@ RULE = Rule(
     "and every one AWS adds later, on whatever resources the statement names: HIGH, because even a narrow "
     "resource list usually includes IAM or KMS permissions that escalate. The full `*` on `*` case is "
     "TFR-AWS-030 (CRITICAL) and is reported by both rules, as Checkov does.",
-    references=("CKV_AWS_63", "AVD-AWS-0057"),
+    references=References(checkov=("CKV_AWS_63",), trivy=("AVD-AWS-0057",)),
     check=check,
 )

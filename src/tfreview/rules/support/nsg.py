@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tfreview.core.rules import Resource
-from tfreview.rules.port_ranges import range_covers
+from tfreview.rules.support.port_ranges import range_covers
 
 NSG_TYPES = ("azurerm_network_security_group", "azurerm_network_security_rule")
 # Azure's service tag and wildcards for "anywhere"; any `/0` prefix counts too.
