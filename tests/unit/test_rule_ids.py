@@ -62,3 +62,28 @@ def test_aliases_do_not_name_another_rule() -> None:
     for rule in load_rules():
         for alias in rule.references.aliases:
             assert alias not in everyone - own[rule.id], f"{rule.id}: alias {alias} names another rule"
+
+
+def test_the_cheap_type_index_matches_the_rules() -> None:
+    """`load_rules_for` picks rules by the types read from their text; it must agree with the rules."""
+    from tfreview.rules import _entries, _rule
+
+    for entry in _entries():
+        rule = _rule(entry)
+        assert rule is not None
+        if entry.declarative:
+            assert entry.types is not None, f"{entry.stem}: write resource_types as one literal list"
+        if entry.types is not None:
+            assert entry.types == rule.resource_types, f"{entry.package}/{entry.stem}"
+
+
+def test_load_rules_for_gives_every_rule_that_concerns_the_types_and_only_those() -> None:
+    from tfreview.rules import load_rules_for
+
+    every = load_rules()
+    for types in ({"aws_ebs_volume"}, {"aws_s3_bucket", "google_storage_bucket"}, {"azurerm_key_vault"}, set()):
+        chosen = {rule.id for rule in load_rules_for(types)}
+        wanted = {rule.id for rule in every if not rule.resource_types or set(rule.resource_types) & types}
+        assert wanted <= chosen, types
+        assert all(rule.declarative is False for rule in every if rule.id in chosen - wanted)  # only unindexed extras
+    assert len(load_rules_for({"aws_ebs_volume"})) < len(every)
