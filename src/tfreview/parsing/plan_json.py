@@ -288,6 +288,23 @@ def reference_address(reference: str) -> str | None:
     return ".".join(parts[:2])
 
 
+def _constant_body(expressions: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A block's literal arguments (`constant_value`) and nested blocks, with a mask of the rest (unknown)."""
+    values: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for argument, expression in expressions.items():
+        if isinstance(expression, Mapping) and "constant_value" in expression:
+            values[argument] = expression["constant_value"]
+        elif isinstance(expression, list) and expression and all(isinstance(b, Mapping) for b in expression):
+            pairs = [_constant_body(block) for block in expression]  # nested blocks (`endpoints { … }`)
+            values[argument] = [block for block, _ in pairs]
+            if any(mask for _, mask in pairs):
+                unknown[argument] = [mask or False for _, mask in pairs]
+        else:
+            unknown[argument] = True
+    return values, unknown
+
+
 def provider_changes(configuration: Any) -> list[ResourceChange]:
     """Provider blocks as pseudo resources `provider.<name>[.<alias>]` of type `<name>_provider`.
 
@@ -306,13 +323,7 @@ def provider_changes(configuration: Any) -> list[ResourceChange]:
         address = f"provider.{name}" + (f".{alias}" if isinstance(alias, str) else "")
         if isinstance(module, str) and module:
             address = f"{module}.{address}"
-        values: dict[str, Any] = {}
-        unknown: dict[str, Any] = {}
-        for argument, expression in _mapping_or_empty(provider.get("expressions")).items():
-            if isinstance(expression, Mapping) and "constant_value" in expression:
-                values[argument] = expression["constant_value"]
-            else:
-                unknown[argument] = True
+        values, unknown = _constant_body(_mapping_or_empty(provider.get("expressions")))
         out.append(
             ResourceChange(
                 address=address,
