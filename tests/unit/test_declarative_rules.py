@@ -45,6 +45,10 @@ def test_setting_tells_set_unset_and_unknown_apart() -> None:
     assert resource.setting("written") is Setting.UNKNOWN  # an expression known after apply
     assert resource.setting("computed") is Setting.UNSET  # computed by the provider: nobody wrote it
     assert resource.setting("block.0.inner") is Setting.SET
+    dynamic = Resource(  # a `dynamic "block"` is missing from a plan's configuration: never "unset"
+        "aws_thing.a", "aws_thing", "a", {"block": [{"x": 1}]}, {"block": [{"inner": True}]}, configured={}
+    )
+    assert dynamic.setting("block.0.inner") is Setting.UNKNOWN
     without_configuration = Resource("aws_thing.a", "aws_thing", "a", {}, {"computed": True})
     assert without_configuration.setting("computed") is Setting.UNKNOWN  # no configuration: never guess
 

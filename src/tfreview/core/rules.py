@@ -23,7 +23,7 @@ from typing import Any
 
 from tfreview.core.plan import ChangeSet, Location, ResourceChange, strip_index
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN, lookup, written
+from tfreview.core.values import UNKNOWN, lookup, split_path, written
 
 
 class Setting(StrEnum):
@@ -75,12 +75,22 @@ class Resource:
         """Set by the user, unset (the provider default applies), or an expression unknown until apply."""
         value = self.get(path)
         if value is UNKNOWN:
-            if self.configured is None or written(self.configured, path):
+            if self.configured is None or written(self.configured, path) or self._dynamic(path):
                 return Setting.UNKNOWN
             return Setting.UNSET
         if value is None or value in ([], {}):
             return Setting.UNSET  # absent, `null` (Terraform's "not set") or an absent block
         return Setting.SET
+
+    def _dynamic(self, path: str) -> bool:
+        """A block the plan has but the configuration does not show: written by a `dynamic` block, which a
+        plan's `configuration` leaves out (hashicorp/terraform#28346). Never take its contents for unset."""
+        keys = split_path(path)
+        for end in range(1, len(keys)):
+            if not written(self.configured, keys[:end]):
+                block = lookup(self.values, None, keys[:end])
+                return isinstance(block, list | Mapping) and bool(block)
+        return False
 
     def refs(self, attribute: str) -> tuple[str, ...]:
         """Addresses (without index) of resources the attribute's expression refers to."""
