@@ -29,6 +29,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, TfreviewError
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
     from tfreview.integrations.github.client import GitHubClient
     from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
     from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+    from tfreview.ops.metrics import PrometheusRecorder
+    from tfreview.ops.signals import QueueSignals
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -117,11 +120,13 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     from tfreview.store.tenants import SqlTenants
     from tfreview.store.tokens import SqlTokens
 
+    prometheus = build_prometheus(settings)
     db = Database(
         settings.database.url,
         settings.database.busy_timeout_ms,
         pool_size=settings.database.pool_size,
         connect_timeout_seconds=settings.database.connect_timeout_seconds,
+        metrics=prometheus,
     )
     closers: list[Callable[[], None]] = [db.close]
     try:
@@ -152,6 +157,11 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             closers=closers,
             advisor=build_review_advisor(settings),
         )
+        if prometheus is not None:
+            from tfreview.store.queue_signals import SqlQueueSignals
+
+            deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+            _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
         wire_integrations(services)
         return services
     except BaseException:
@@ -198,9 +208,37 @@ def build_memory_services(
         health_checks=[QueueCheck(queue)],
         advisor=build_review_advisor(settings),
     )
+    prometheus = build_prometheus(settings)
+    if prometheus is not None:
+        from tfreview.ops.signals import memory_queue_signals
+
+        deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+        _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
     return services
+
+
+def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
+    """The metrics recorder (tfreview.ops.metrics) unless `metrics.enabled` is false (then services keep
+    the NullRecorder and /metrics answers 404)."""
+    if not settings.metrics.enabled:
+        return None
+    from tfreview.ops.metrics import PrometheusRecorder
+
+    return PrometheusRecorder()
+
+
+def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Callable[[], QueueSignals]) -> None:
+    """Mount the recorder on the services: what they count, the DB-derived gauges and the /metrics text."""
+    from tfreview.ops.metrics import QueueCollector
+
+    def on_error(exc: Exception) -> None:
+        logger.warning("metrics: the queue signals could not be read: %s", type(exc).__name__)
+
+    recorder.add_collector(QueueCollector(signals, on_error))
+    services.metrics = recorder
+    services.exposition = recorder.exposition
 
 
 def build_review_advisor(settings: Settings) -> Advisor:
