@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, TfreviewError
 from tfreview.core.ports import Advisor, HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
+from tfreview.ops.recorder import Recorder
 from tfreview.publish.log import LogPublisher
 from tfreview.services import CatchUp, Services
 from tfreview.settings import Settings
@@ -139,7 +140,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         health: list[HealthCheck] = [DatabaseCheck(db.ping), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
-        authenticator, jwks = build_authenticator(settings.auth, tokens, http)
+        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
         if jwks is not None:
             health.append(jwks)
         services = WiredServices(
@@ -155,7 +156,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             sources=build_sources(plans),
             health_checks=health,
             closers=closers,
-            advisor=build_review_advisor(settings),
+            advisor=build_review_advisor(settings, prometheus),
         )
         if prometheus is not None:
             from tfreview.store.queue_signals import SqlQueueSignals
@@ -194,6 +195,7 @@ def build_memory_services(
     reviews = MemoryReviewStore(clock=now)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
+    prometheus = build_prometheus(settings)
     services = WiredServices(
         settings=settings,
         intake=MemoryIntake(queue, reviews, clock=now),
@@ -206,9 +208,8 @@ def build_memory_services(
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
         health_checks=[QueueCheck(queue)],
-        advisor=build_review_advisor(settings),
+        advisor=build_review_advisor(settings, prometheus),
     )
-    prometheus = build_prometheus(settings)
     if prometheus is not None:
         from tfreview.ops.signals import memory_queue_signals
 
@@ -239,13 +240,21 @@ def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Call
     recorder.add_collector(QueueCollector(signals, on_error))
     services.metrics = recorder
     services.exposition = recorder.exposition
+    services.closers.append(recorder.process_exited)  # multiprocess: this process's live gauges go
 
 
-def build_review_advisor(settings: Settings) -> Advisor:
+def announce_process(services: Services, role: str) -> None:
+    """`tfreview_build_info{version, role} 1` while this process runs (`serve`, `worker`)."""
+    import tfreview
+
+    services.metrics.set("tfreview_build_info", 1, version=getattr(tfreview, "__version__", "0"), role=role)
+
+
+def build_review_advisor(settings: Settings, metrics: Recorder | None = None) -> Advisor:
     """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain)."""
     from tfreview.advisor.factory import build_advisor
 
-    return build_advisor(settings.advisor.name, settings.advisor)
+    return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics)
 
 
 def build_sources(plans: PlanStore, environ: Mapping[str, str] | None = None) -> dict[str, PlanSource]:
@@ -315,12 +324,15 @@ def wire_integrations(
     )
 
 
-def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float) -> httpx.Client:
+def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float, upstream: str) -> httpx.Client:
     if http is not None:
         return http
     import httpx
 
-    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=httpx.HTTPTransport(retries=0))
+    from tfreview.ops.upstream import CountingTransport
+
+    transport = CountingTransport(httpx.HTTPTransport(retries=0), services.metrics, upstream)
+    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
     services.closers.append(client.close)
     return client
 
@@ -335,7 +347,7 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
     from tfreview.integrations.github.source import GitHubPlanSource
 
     settings = services.settings.github_app
-    client_http = _outbound_http(services, http, settings.request_timeout_seconds)
+    client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
     auth: GitHubAuth
     app_auth: AppAuth | None = None
     if settings.mode == "app":
@@ -392,7 +404,7 @@ def _wire_spacelift(
     from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
 
     settings = services.settings.spacelift_api
-    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds), settings)
+    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds, "spacelift"), settings)
     if "api" in sources:
         sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
     run_publisher = SpaceliftPublisher(client, settings)

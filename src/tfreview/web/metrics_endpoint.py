@@ -1,8 +1,9 @@
 """GET /metrics: the Prometheus text format, for a scraper holding `metrics.token` (bearer).
 
-Not in the OpenAPI document (it is the Prometheus text format, not part of the JSON API). Unset token (or metrics disabled): 404, so an unconfigured service exposes nothing. A wrong or missing
-token: 401 with `WWW-Authenticate: Bearer`. The comparison is constant-time; the token never reaches
-a log or a response.
+Not in the OpenAPI document (it is the Prometheus text format, not part of the JSON API). Unset token
+(or metrics disabled): 404, so an unconfigured service exposes nothing. A wrong or missing token: 401
+with `WWW-Authenticate: Bearer`. The comparison is constant-time; the token never reaches a log or a
+response.
 """
 
 from __future__ import annotations
