@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean
+.PHONY: run demo test lint typecheck unit bench lock docs clean tools
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ demo: $(VENV)/.run-installed
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 
 ## test: install, lint, type-check and run the whole suite
-test: $(VENV)/.dev-installed lint typecheck unit
+test: $(VENV)/.dev-installed tools lint typecheck unit
+
+## tools: system tools the tests use: promtool (from Debian's prometheus package) into $(VENV)/bin
+tools: $(VENV)/bin/uv
+	bash scripts/install_promtool.sh $(VENV)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests benchmarks scripts

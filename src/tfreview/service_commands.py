@@ -42,6 +42,10 @@ def run_service_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "reconcile":
         return _reconcile(args, settings)
+    if args.command in ("alerts", "slo"):
+        from tfreview.ops.commands import run_ops_command
+
+        return run_ops_command(args, settings)
     return _tokens(args, settings)
 
 
