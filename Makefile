@@ -53,11 +53,12 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/prompt_size.py
 	$(PY) benchmarks/intake.py
 
-## docs: regenerate the generated references (rules, CLI, settings)
+## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed
 	$(PY) scripts/generate_rule_docs.py
 	$(PY) scripts/generate_cli_docs.py
 	$(PY) scripts/generate_settings_docs.py
+	$(PY) scripts/generate_ops_docs.py
 
 ## lock: re-resolve the pinned dependency sets from pyproject.toml
 lock: $(VENV)/bin/uv
