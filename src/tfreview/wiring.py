@@ -109,7 +109,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     `clock` is for tests that move time by hand; every store adapter shares it."""
     import httpx
 
-    from tfreview.identity import build_authenticator
+    from tfreview.identity.factory import build_authenticator
     from tfreview.store.database import Database
     from tfreview.store.intake import SqlIntake
     from tfreview.store.jobs import SqlJobQueue
@@ -169,7 +169,7 @@ def build_memory_services(
     sources: Mapping[str, PlanSource] | None = None,
 ) -> WiredServices:
     """The same container on the in-memory adapters (one shared clock), for tests of every part."""
-    from tfreview.identity import BearerAuthenticator
+    from tfreview.identity.authenticator import BearerAuthenticator
     from tfreview.store.memory import (
         MemoryIntake,
         MemoryJobQueue,
