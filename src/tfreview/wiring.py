@@ -181,8 +181,8 @@ def build_memory_services(
 
     settings = settings or Settings()
     now = clock or utcnow
-    queue = MemoryJobQueue(settings.worker, clock=now)
     reviews = MemoryReviewStore(clock=now)
+    queue = MemoryJobQueue(settings.worker, clock=now, reviews=reviews)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
     services = WiredServices(
