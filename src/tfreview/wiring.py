@@ -281,9 +281,9 @@ def wire_integrations(
 def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float) -> httpx.Client:
     if http is not None:
         return http
-    import httpx
+    from tfreview.plumbing.http import outbound_client
 
-    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=httpx.HTTPTransport(retries=0))
+    client = outbound_client(timeout=timeout)
     services.closers.append(client.close)
     return client
 
