@@ -40,6 +40,7 @@ tools: $(VENV)/bin/uv
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy

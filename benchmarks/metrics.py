@@ -25,10 +25,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from intake import deliveries, flat_out, tfreview_server  # noqa: E402  (the sibling benchmark's load)
-from tfreview.core.records import SourceInfo, Tenant  # noqa: E402
-from tfreview.service_commands import prepare_database  # noqa: E402
+from tfreview.ports.job_types import PullRequestHead, ReviewJob  # noqa: E402
+from tfreview.ports.records import SourceInfo, Tenant  # noqa: E402
+from tfreview.service.intake import accept_delivery  # noqa: E402
 from tfreview.settings import MetricsSettings, Settings  # noqa: E402
-from tfreview.web.intake_calls import accept  # noqa: E402
+from tfreview.store.setup import prepare_database  # noqa: E402
 from tfreview.wiring import build_services  # noqa: E402
 
 TOKEN = "bench-metrics-token"
@@ -42,7 +43,8 @@ def fill(settings: Settings, count: int) -> None:
         now = datetime.now(UTC)
         for n in range(count):
             source = SourceInfo(kind="github", repository="acme/infra", pull_request=n + 1, commit_sha=f"{n:040x}")
-            accept(
+            pull = PullRequestHead("acme/infra", n + 1, f"{n:040x}")
+            accept_delivery(
                 services,
                 source="github",
                 key=f"bench-{n}",
@@ -50,7 +52,8 @@ def fill(settings: Settings, count: int) -> None:
                 tenant=tenant,
                 body=b"{}",
                 received_at=now,
-                job=(f"github:acme/infra:{n}", {"pull_request": n + 1}, source),
+                job=ReviewJob.for_pull_request(tenant.id, pull),
+                review_source=source,
             )
     finally:
         services.close()
@@ -76,7 +79,7 @@ def scrape_time(reviews: int, repeat: int) -> None:
         settings = settings.model_copy(
             update={"database": settings.database.model_copy(update={"url": f"sqlite:///{data}/tfreview.db"})}
         )
-        prepare_database(settings)
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         begun = time.perf_counter()
         fill(settings, reviews)
         print(f"stored {reviews} deliveries/reviews/jobs in {time.perf_counter() - begun:.1f} s")

@@ -26,29 +26,27 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from tfreview.core.errors import ConfigError, TfreviewError
-from tfreview.core.ports import Advisor, HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
+from tfreview.core.errors import ConfigError
+from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import Recorder
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
-from tfreview.services import CatchUp, Services
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
 from tfreview.sources.uploaded import UploadedPlanSource
-from tfreview.store.clock import Clock, utcnow
+from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
     import httpx
 
-    from tfreview.integrations.github.client import GitHubClient
-    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
-    from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
     from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.signals import QueueSignals
 
@@ -70,41 +68,6 @@ class WiredServices(Services):
                 logger.warning("closing a service failed: %s", type(exc).__name__)
 
 
-class DatabaseCheck:
-    """Readiness: the database answers a trivial query."""
-
-    name = "database"
-
-    def __init__(self, ping: Callable[[], None]) -> None:
-        self._ping = ping
-
-    def check(self) -> tuple[bool, str]:
-        try:
-            self._ping()
-        except TfreviewError as exc:
-            return False, str(exc)
-        except Exception as exc:  # any driver failure means "not ready"; the detail stays in the logs
-            return False, f"database unavailable ({type(exc).__name__})"
-        return True, "ok"
-
-
-class QueueCheck:
-    """Readiness detail: how many jobs are queued or running (healthy while the queue answers)."""
-
-    name = "queue"
-
-    def __init__(self, queue: JobQueue) -> None:
-        self._queue = queue
-
-    def check(self) -> tuple[bool, str]:
-        try:
-            return True, f"{self._queue.depth()} job(s) queued or running"
-        except TfreviewError as exc:
-            return False, str(exc)
-        except Exception as exc:  # any failure means "not ready"
-            return False, f"queue unavailable ({type(exc).__name__})"
-
-
 def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredServices:
     """Adapters for `settings`: the database at settings.database.url (refusing a non-durable SQLite).
 
@@ -112,7 +75,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     `clock` is for tests that move time by hand; every store adapter shares it."""
     import httpx
 
-    from tfreview.identity import build_authenticator
+    from tfreview.identity.factory import build_authenticator
     from tfreview.store.database import Database
     from tfreview.store.intake import SqlIntake
     from tfreview.store.jobs import SqlJobQueue
@@ -179,7 +142,7 @@ def build_memory_services(
     sources: Mapping[str, PlanSource] | None = None,
 ) -> WiredServices:
     """The same container on the in-memory adapters (one shared clock), for tests of every part."""
-    from tfreview.identity import BearerAuthenticator
+    from tfreview.identity.authenticator import BearerAuthenticator
     from tfreview.store.memory import (
         MemoryIntake,
         MemoryJobQueue,
@@ -191,8 +154,8 @@ def build_memory_services(
 
     settings = settings or Settings()
     now = clock or utcnow
-    queue = MemoryJobQueue(settings.worker, clock=now)
     reviews = MemoryReviewStore(clock=now)
+    queue = MemoryJobQueue(settings.worker, clock=now, reviews=reviews)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
     prometheus = build_prometheus(settings)
@@ -330,9 +293,10 @@ def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: 
     import httpx
 
     from tfreview.ops.upstream import CountingTransport
+    from tfreview.plumbing.http import outbound_client
 
     transport = CountingTransport(httpx.HTTPTransport(retries=0), services.metrics, upstream)
-    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
+    client = outbound_client(timeout=timeout, transport=transport)
     services.closers.append(client.close)
     return client
 
@@ -343,8 +307,8 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
     from tfreview.integrations.github.marker import AppIdentity
     from tfreview.integrations.github.publisher import GitHubPublisher
     from tfreview.integrations.github.ratelimit import RateLimiter
-    from tfreview.integrations.github.reconcile import DeliveryReconciler, PermissionCheck, PullRequestReconciler
     from tfreview.integrations.github.source import GitHubPlanSource
+    from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
 
     settings = services.settings.github_app
     client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
@@ -363,6 +327,8 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
     )
     app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
+    from tfreview.integrations.github.clients import GitHubClients
+
     clients = GitHubClients(app_client, app=app_auth is not None)
     sources["github"] = GitHubPlanSource(clients)
     identity = None
@@ -401,7 +367,7 @@ def _wire_spacelift(
     from tfreview.integrations.spacelift.combined import PullRequestCombiner
     from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
     from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
-    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
+    from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
 
     settings = services.settings.spacelift_api
     client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds, "spacelift"), settings)
@@ -418,53 +384,3 @@ def _wire_spacelift(
     routes["api"] = [run_publisher]  # an upload naming a stack and a run (it ignores the others)
     services.reconcilers.append(SpaceliftRunReconciler(SpaceliftReconciler(client, services, settings), settings))
     logger.info("Spacelift: account %s, %d stack(s) reconciled", settings.account, len(settings.stacks))
-
-
-class GitHubClients:
-    """`clients(installation_id)`: the client acting as that installation (one per installation, shared
-    HTTP pool, auth and rate limiter). None — a review whose tenant is not an installation, e.g. a
-    Spacelift run combined into a PR — is the App's only installation, or refused when there are several;
-    with a plain token every call is the token's."""
-
-    def __init__(self, client: GitHubClient, *, app: bool) -> None:
-        self._client = client
-        self._app = app
-        self._lock = threading.Lock()
-        self._by_installation: dict[int, GitHubClient] = {}
-
-    def __call__(self, installation_id: int | None) -> GitHubClient:
-        if not self._app:
-            return self._client
-        if installation_id is None:
-            installations = [i for i in self._client.list_installations() if not i.suspended]
-            if len(installations) != 1:
-                raise ConfigError(
-                    f"this review names no GitHub App installation and the App has {len(installations)}: "
-                    "cannot tell which one to use"
-                )
-            installation_id = installations[0].id
-        with self._lock:
-            found = self._by_installation.get(installation_id)
-            if found is None:
-                found = self._by_installation[installation_id] = self._client.for_installation(installation_id)
-            return found
-
-
-class SpaceliftRunReconciler:
-    """`SpaceliftReconciler` under the scheduler's Reconciler protocol."""
-
-    name = "spacelift-runs"
-
-    def __init__(self, reconciler: SpaceliftReconciler, settings: SpaceliftApiSettings) -> None:
-        self.reconciler = reconciler
-        self.interval_seconds = settings.reconcile_seconds
-
-    def run_once(self) -> CatchUp:
-        result = self.reconciler.run_once()
-        return CatchUp(
-            self.name,
-            examined=len(result.enqueued) + len(result.waiting),
-            acted=len(result.enqueued),
-            skipped=len(result.waiting),
-            errors=len(result.errors),
-        )

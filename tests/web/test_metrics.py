@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from tests.web import deliveries
 from tests.web.conftest import TENANT_A, Web, make_web, web_settings
-from tfreview.core.records import Scope
+from tfreview.ports.records import Scope
 from tfreview.settings import GitHubSettings, MetricsSettings, SecretVersion
 from tfreview.worker.runner import Worker
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tfreview.core.jobs import JobState
-from tfreview.core.ports import JobQueue, ReviewStore
-from tfreview.core.records import ReviewStatus
+from tfreview.ports.jobs import JobState
+from tfreview.ports.records import ReviewStatus
+from tfreview.ports.service import JobQueue, ReviewStore
 
 OPEN_REVIEW_STATES = (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS)
 

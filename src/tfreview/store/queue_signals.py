@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
-from tfreview.core.jobs import JobState
 from tfreview.ops.signals import OPEN_REVIEW_STATES, QueueSignals
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.jobs import JobState
 from tfreview.store.database import Database
 from tfreview.store.tables import JobRow, ReviewRow
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from tfreview.core.records import ReviewStatus
+from tfreview.ports.records import ReviewStatus
 from tfreview.store.database import Database
 from tfreview.store.tables import ReviewRow
 

@@ -11,7 +11,7 @@ import hmac
 import secrets
 from datetime import datetime
 
-from tfreview.core.records import ApiToken
+from tfreview.ports.records import ApiToken
 
 PREFIX = "tfr_"
 _ID_LENGTH = 16

@@ -16,7 +16,7 @@ import threading
 from types import FrameType
 
 from tfreview.ops.log_format import apply_log_format
-from tfreview.services import Services
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from tfreview.core.redact import scrub_text
 from tfreview.ops.recorder import NullRecorder, Recorder
-from tfreview.services import CatchUp, Reconciler
+from tfreview.service.container import CatchUp, Reconciler
 
 logger = logging.getLogger("tfreview.scheduler")
 

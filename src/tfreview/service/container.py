@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tfreview.core.ports import (
-    Advisor,
+from tfreview.core.ports import Advisor
+from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.ports.service import (
     Authenticator,
     HealthCheck,
     Intake,
@@ -20,7 +21,6 @@ from tfreview.core.ports import (
     Tenants,
     Tokens,
 )
-from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.settings import Settings
 
 
