@@ -52,8 +52,8 @@ class JobQueue(Protocol):
         ...
 
     def reap(self) -> int:
-        """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's open
-        review is marked failed in the same transaction."""
+        """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's
+        `in_progress` review goes back to `queued` in the same transaction (the deadline handles it next)."""
         ...
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
