@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError
+from tfreview.log_lines import configure_logging
 from tfreview.settings import Settings
 
 EXIT_OK = 0
@@ -26,6 +27,7 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
+    configure_logging(settings.log_level)
     if args.command == "serve":
         from tfreview.serving import serve
 

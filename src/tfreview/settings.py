@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.log_lines import level_name
 
 
 class SecretVersion(BaseModel):
@@ -41,6 +42,8 @@ class ServerSettings(BaseModel):
     port: int = 8080  # port `tfreview serve` listens on
     data_dir: str = ".tfreview-data"  # embedded mode: where the SQLite file lives
     public_url: str = "http://127.0.0.1:8080"  # how others reach the service (links in comments)
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line + headers; larger heads: 431
+    max_header_count: int = Field(default=100, ge=20)  # header fields per request; more: 431
 
 
 class GitHubSettings(BaseModel):
@@ -101,3 +104,9 @@ class Settings(BaseSettings):
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
+    log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR or CRITICAL: the lowest level every process logs
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        return level_name(value)

@@ -14,6 +14,7 @@ from tfreview.core.errors import TfreviewError
 from tfreview.services import Services
 from tfreview.web import api_admin, api_reviews, health, uploads, webhooks_github, webhooks_spacelift
 from tfreview.web.context import Clock, request_id_of
+from tfreview.web.head_limits import HeadLimits
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
 from tfreview.web.request_log import RequestLog
@@ -41,7 +42,10 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(RequestLog)  # added last: the outermost, so it also logs what HeadAsGet answers
+    server = services.settings.server
+    limits = HeadLimits(server.max_header_bytes, server.max_header_count)
+    # added last: the outermost, so it also logs what HeadAsGet answers
+    app.add_middleware(RequestLog, head_limits=limits)
     return app
 
 

@@ -55,6 +55,13 @@ class BadRequest(WebProblem):
         super().__init__(400, message)
 
 
+class ClientClosed(WebProblem):
+    """The client hung up before its body was read; nobody reads the answer, the request log records 499."""
+
+    def __init__(self) -> None:
+        super().__init__(499, "the client closed the connection before sending the whole body")
+
+
 class Conflict(WebProblem):
     def __init__(self, message: str) -> None:
         super().__init__(409, message)
@@ -94,6 +101,8 @@ _WEB_TITLES: Mapping[int, tuple[str, str]] = {
     413: ("payload-too-large", "Payload too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("invalid-input", "Invalid input"),
+    431: ("request-header-fields-too-large", "Request header fields too large"),
+    499: ("client-closed-request", "Client closed the request"),
 }
 _INTERNAL = ProblemKind(500, "internal-error", "Internal error", expose_detail=False)
 _GENERIC_DETAIL = {
@@ -177,3 +186,9 @@ def http_problem(status: int, detail: str, instance: str, request_id: str) -> Pr
     """A problem for a plain HTTP status (unknown route, wrong method, validation)."""
     slug, title = _WEB_TITLES.get(status, ("error", "Error"))
     return Problem(status, problem(status, slug, title, detail, instance, extra={"request_id": request_id}), {})
+
+
+def web_problem(status: int, detail: str, instance: str) -> dict[str, Any]:
+    """The body of a plain HTTP refusal made before the app has the request (no request id yet)."""
+    slug, title = _WEB_TITLES.get(status, ("error", "Error"))
+    return problem(status, slug, title, detail, instance)

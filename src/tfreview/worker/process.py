@@ -15,6 +15,7 @@ import sys
 import threading
 from types import FrameType
 
+from tfreview.log_lines import configure_logging
 from tfreview.services import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
@@ -102,8 +103,9 @@ def _restore_signals(previous: dict[int, object]) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
-    return run_worker_process(Settings())
+    settings = Settings()
+    configure_logging(settings.log_level)
+    return run_worker_process(settings)
 
 
 if __name__ == "__main__":
