@@ -42,8 +42,9 @@ LIMITS = ServerSettings()  # max_header_bytes, max_header_count: the documented 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("hostile") / "data"
+    argv = [*TFREVIEW, "tokens", "create", "--tenant", "github:7", "--scope", "write"]
     created = subprocess.run(
-        [*TFREVIEW, "tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "h", "--data-dir", str(data)],
+        [*argv, "--name", "hostile", "--data-dir", str(data)],
         env=child_env(),
         capture_output=True,
         text=True,
