@@ -67,7 +67,7 @@ class WiredServices(Services):
 
 
 class DatabaseCheck:
-    """Readiness: the database answers a trivial query."""
+    """Readiness: the database commits a write (a read-only database answers queries, and is not ready)."""
 
     name = "database"
 
@@ -131,7 +131,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         reviews = SqlReviewStore(db, clock=now)
         tokens = SqlTokens(db, clock=now)
         plans = SqlPlanStore(db, clock=now)
-        health: list[HealthCheck] = [DatabaseCheck(db.ping), QueueCheck(queue)]
+        health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
         authenticator, jwks = build_authenticator(settings.auth, tokens, http)

@@ -123,3 +123,27 @@ def test_upgrade_records_the_head_revision(tmp_path: Path) -> None:
         assert current_revision(database) == "0001"
     finally:
         database.close()
+
+
+def test_9_6_readiness_writes_a_database_that_answers_reads_but_refuses_writes_is_not_ready(tmp_path: Path) -> None:
+    """A running service whose SQLite file became read-only: SELECT still works, so a read probe said "ready"
+    while every write failed. The readiness check wired for the database commits a write."""
+    from tfreview.settings import DatabaseSettings, Settings
+    from tfreview.wiring import build_services
+
+    path = tmp_path / "tfreview.db"
+    upgrade_database(writable := Database(f"sqlite:///{path}"))
+    writable.close()
+    services = build_services(Settings(database=DatabaseSettings(url=f"sqlite:///{path}")))
+    try:
+        check = next(c for c in services.health_checks if c.name == "database")
+        assert check.check() == (True, "ok")
+        services.close()  # every connection closed, WAL checkpointed: the file alone holds the data
+        header = bytearray(path.read_bytes())
+        header[18] = 3  # SQLite now opens the file read-only (as it does a file without write permission)
+        path.write_bytes(bytes(header))
+        ok, detail = check.check()
+        assert not ok
+        assert "readonly" in detail or "read-only" in detail, detail
+    finally:
+        services.close()

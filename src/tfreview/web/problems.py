@@ -170,10 +170,11 @@ def problem_for(error: BaseException, instance: str, request_id: str) -> Problem
     if kind.retry_after:
         headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         _log.warning(
-            "request_id=%s error_id=%s %s on %s: answering %d",
+            "request_id=%s error_id=%s %s (%s) on %s: answering %d",
             request_id,
             extra.get("error_id"),
             type(error).__name__,
+            str(error)[:300],  # these errors' texts are written to be logged: no DSN password, no payload
             instance,
             kind.status,
         )
