@@ -18,9 +18,11 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
+from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.log_lines import level_name
+from tfreview.plumbing.log_lines import level_name
+from tfreview.store.queue_settings import WorkerSettings
 
 
 class SecretVersion(BaseModel):
@@ -61,34 +63,6 @@ class SpaceliftSettings(BaseModel):
 class ApiSettings(BaseModel):
     max_upload_bytes: int = 256 * 1024 * 1024  # POST /api/v1/plans body limit
     page_size_max: int = 200  # largest `limit` of a list endpoint
-
-
-class AuthSettings(BaseModel):
-    """OIDC (any issuer with a JWKS; Amazon Cognito included) and API tokens."""
-
-    oidc_issuer: str | None = None  # e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>; unset: API tokens only
-    oidc_jwks_url: str | None = None  # default: <issuer>/.well-known/jwks.json
-    oidc_audience: str | None = None  # ID tokens / generic access tokens: the `aud` claim
-    oidc_client_id: str | None = None  # Cognito access tokens: `client_id` claim and token_use=access
-    algorithms: list[str] = ["RS256"]  # allow-list; `none` and HS* are never accepted
-    leeway_seconds: int = Field(default=60, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
-    jwks_timeout_seconds: float = 5.0  # no keys within this time on a cold cache: 503
-    jwks_refresh_min_interval_seconds: float = 60.0  # unknown `kid`: at most one JWKS fetch per interval
-    jwks_max_stale_seconds: float = 3600.0  # keep using cached keys this long while the issuer is down
-    tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant
-    scope_claim: str = "scope"  # space-separated: read, write, admin (or tfreview:… forms)
-
-
-class WorkerSettings(BaseModel):
-    concurrency: int = 2  # jobs run at once per worker process
-    lease_seconds: float = 120.0  # a claimed job returns to the queue when not heartbeaten this long
-    heartbeat_seconds: float = 30.0  # lease extension interval while a job runs
-    poll_interval_seconds: float = 0.5  # idle wait between claims
-    reaper_interval_seconds: float = 10.0  # expired leases and overdue reviews are swept this often
-    max_attempts: int = 5  # then the job is dead-lettered and its review failed visibly
-    backoff_base_seconds: float = 2.0  # exponential backoff with full jitter
-    backoff_cap_seconds: float = 300.0  # longest wait between attempts
-    review_deadline_seconds: float = 900.0  # a review not finished by then is re-queued once, then failed
 
 
 class Settings(BaseSettings):

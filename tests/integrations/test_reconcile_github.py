@@ -25,25 +25,25 @@ from tests.integrations.live_stack import (
 )
 from tfreview.cli import main
 from tfreview.core.errors import InputError, UpstreamError
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.integrations.github import GitHubClient, build_github_client
 from tfreview.integrations.github.auth import AppAuth
 from tfreview.integrations.github.publisher import GitHubPublisher
-from tfreview.integrations.github.reconcile import (
+from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.integrations.github.source import GitHubPlanSource
+from tfreview.integrations.publishers import RoutingPublisher
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.publish.log import LogPublisher
+from tfreview.publish.recording import RecordingPublisher
+from tfreview.service.container import CatchUp
+from tfreview.service.github_reconcilers import (
     MAX_REDELIVERIES,
     DeliveryReconciler,
     PermissionCheck,
     PullRequestReconciler,
 )
-from tfreview.integrations.github.settings import GitHubAppSettings
-from tfreview.integrations.github.source import GitHubPlanSource
-from tfreview.integrations.publishers import RoutingPublisher
-from tfreview.publish.log import LogPublisher
-from tfreview.publish.recording import RecordingPublisher
-from tfreview.services import CatchUp
+from tfreview.service.intake import accept
 from tfreview.settings import Settings
 from tfreview.web import github_events
-from tfreview.web.intake_calls import accept
 from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.scheduler import Scheduler
 

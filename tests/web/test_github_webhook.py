@@ -9,7 +9,7 @@ import pytest
 
 from tests.web import deliveries
 from tests.web.conftest import Web
-from tfreview.core.jobs import JobState
+from tfreview.ports.jobs import JobState
 
 
 def post(web: Web, signed: deliveries.Signed) -> httpx.Response:

@@ -14,7 +14,7 @@ import pytest
 from tests.web import deliveries
 from tests.web.conftest import Web, make_web
 from tfreview.core.errors import StoreUnavailable
-from tfreview.services import Services
+from tfreview.service.container import Services
 from tfreview.store.memory import MemoryIntake
 
 RUN = "01EF9PFPNFFM2MQXTJKHK1B869"

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from tfreview.core.records import Delivery, SourceInfo
+from tfreview.ports.records import Delivery, SourceInfo
 from tfreview.publish.recording import RecordingPublisher
-from tfreview.settings import Settings, WorkerSettings
+from tfreview.settings import Settings
+from tfreview.store.queue_settings import WorkerSettings
 from tfreview.wiring import WiredServices, build_memory_services, build_services
 from tfreview.worker.jobs import review_job
 

@@ -6,8 +6,8 @@ import io
 import tarfile
 from datetime import UTC, datetime
 
-from tfreview.core.jobs import JobKind, JobState, NewJob
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.ports.jobs import JobKind, JobState, NewJob
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.worker.jobs import SPACELIFT_RUN
 from tfreview.worker.runner import Outcome, Worker
 

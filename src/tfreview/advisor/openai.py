@@ -18,7 +18,6 @@ from typing import Any, Literal
 
 import httpx
 
-from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -34,6 +33,7 @@ from tfreview.advisor.provider_http import (
     utc_now,
 )
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
 

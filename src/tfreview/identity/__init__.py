@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import httpx
 
-from tfreview.core.ports import Tokens
 from tfreview.identity.authenticator import BearerAuthenticator, bearer_credential, require, visible_tenant
 from tfreview.identity.jwks import JwksCache, SigningKey
 from tfreview.identity.oidc import OidcVerifier, scope_from_claim
-from tfreview.settings import AuthSettings
+from tfreview.identity.settings import AuthSettings
+from tfreview.ports.service import Tokens
 
 __all__ = [
     "BearerAuthenticator",

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from tfreview.core.errors import InputError
-from tfreview.core.ports import Tokens
-from tfreview.core.records import ApiToken, Scope
+from tfreview.ports.records import ApiToken, Scope
+from tfreview.ports.service import Tokens
 
 MAX_EXPIRY_DAYS = 3650
 MAX_NAME_LENGTH = 100

@@ -8,11 +8,11 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, exc, select
 
 from tfreview.core.errors import IntegrityError
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import Delivery, Page, SourceInfo
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import sha256_hex
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import Delivery, Page, SourceInfo
 from tfreview.store.database import Database
-from tfreview.store.hashing import sha256_hex
 from tfreview.store.jobs import enqueue_in
 from tfreview.store.paging import newest_first
 from tfreview.store.reviews import new_review_row

@@ -18,14 +18,14 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, bindparam, exc, func, select, update
 from sqlalchemy.orm import Session
 
-from tfreview.core.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
-from tfreview.core.records import Page
 from tfreview.core.redact import scrub_text
-from tfreview.settings import WorkerSettings
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.records import Page
 from tfreview.store.database import Database
 from tfreview.store.memory_queue import LEASE_EXPIRED
 from tfreview.store.paging import newest_first
+from tfreview.store.queue_settings import WorkerSettings
 from tfreview.store.tables import JobRow
 
 MAX_ERROR_CHARS = 4000

@@ -15,8 +15,11 @@ import uuid
 from datetime import datetime, timedelta
 
 from tfreview.core.errors import IntegrityError, NotFound
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import (
+from tfreview.core.redact import redact_value
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import report_hash, sha256_hex
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import (
     ApiToken,
     Delivery,
     Page,
@@ -26,10 +29,7 @@ from tfreview.core.records import (
     StoredReview,
     Tenant,
 )
-from tfreview.core.redact import redact_value
-from tfreview.store.clock import Clock, utcnow
 from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor, encode_cursor, encode_time_cursor
-from tfreview.store.hashing import report_hash, sha256_hex
 from tfreview.store.memory_queue import MemoryJobQueue
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.review_filters import parse_review_filters

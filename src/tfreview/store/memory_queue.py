@@ -9,12 +9,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from tfreview.core.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
-from tfreview.core.records import Page
 from tfreview.core.redact import scrub_text
-from tfreview.settings import WorkerSettings
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.records import Page
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.store.queue_settings import WorkerSettings
 
 LEASE_EXPIRED = "lease expired (worker crashed or stalled)"
 

@@ -8,9 +8,9 @@ import uuid
 
 from tfreview.core.errors import IntegrityError
 from tfreview.core.redact import redact_value
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import sha256_hex
 from tfreview.store.database import Database
-from tfreview.store.hashing import sha256_hex
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.tables import PlanRow
 

@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from tfreview.core.errors import InputError, NotFound
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import ReviewStatus, StoredReview
-from tfreview.services import Services
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.service.container import Services
 from tfreview.web.context import Reader, ServicesDep, Writer
 from tfreview.web.models import ProblemOut, RetryAnswer, ReviewDetail, ReviewOut, ReviewPage
 from tfreview.web.problems import Conflict

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import tfreview
 from tfreview.core.errors import TfreviewError
-from tfreview.services import Services
+from tfreview.service.container import Services
 from tfreview.web import api_admin, api_reviews, health, uploads, webhooks_github, webhooks_spacelift
 from tfreview.web.context import Clock, request_id_of
 from tfreview.web.head_limits import HeadLimits

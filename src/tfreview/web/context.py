@@ -10,8 +10,8 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBearer
 
 from tfreview.core.errors import AuthError
-from tfreview.core.records import Principal, Scope
-from tfreview.services import Services
+from tfreview.ports.records import Principal, Scope
+from tfreview.service.container import Services
 
 Clock = Callable[[], datetime]
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import SourceInfo, Tenant
+from tfreview.ports.records import SourceInfo, Tenant
 from tfreview.web.payloads import flag, integer, obj, opt_obj, opt_text, parse_object, text
 
 REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})

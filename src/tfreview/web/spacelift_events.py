@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import SourceInfo, Tenant
+from tfreview.ports.records import SourceInfo, Tenant
 from tfreview.web.payloads import integer, obj, opt_integer, opt_obj, opt_text, parse_object, text
 
 REVIEWABLE_STATES = frozenset({"UNCONFIRMED", "PENDING_REVIEW", "APPLYING", "FINISHED"})

@@ -15,12 +15,12 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import InputError, IntegrityError
-from tfreview.core.records import Principal, SourceInfo, Tenant
 from tfreview.parsing.plan_json import load_plan
-from tfreview.services import Services
+from tfreview.ports.records import Principal, SourceInfo, Tenant
+from tfreview.service.container import Services
+from tfreview.service.intake import accept, sha256_hex
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import Writer, clock_of, services_of
-from tfreview.web.intake_calls import accept, sha256_hex
 from tfreview.web.models import ProblemOut, UploadAnswer
 from tfreview.web.tarballs import check_tarball
 

@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import AuthError
+from tfreview.service.intake import accept
 from tfreview.web import github_events
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, request_id_of, services_of
 from tfreview.web.github_events import Outcome
-from tfreview.web.intake_calls import accept
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signatures import verify

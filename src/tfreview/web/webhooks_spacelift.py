@@ -15,11 +15,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import AuthError
-from tfreview.services import Services
+from tfreview.service.container import Services
+from tfreview.service.intake import Accepted, accept
 from tfreview.web import spacelift_events
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, request_id_of, services_of
-from tfreview.web.intake_calls import Accepted, accept
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signatures import verify

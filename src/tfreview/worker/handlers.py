@@ -17,14 +17,14 @@ from tfreview.advisor.merge import apply_advice
 from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.core.findings import Advice, Review
-from tfreview.core.jobs import JobKind, NewJob
 from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
 from tfreview.core.ports import AdviceContext, Advisor
-from tfreview.core.records import ReviewStatus, StoredReview
 from tfreview.core.redact import scrub_text
 from tfreview.core.review import review
 from tfreview.core.severity import Severity
+from tfreview.ports.jobs import JobKind, NewJob
+from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.render.json_report import review_document
 from tfreview.rules import load_rules
 from tfreview.worker.attempt import Attempt

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tfreview.core.jobs import JobKind, NewJob
-from tfreview.core.records import StoredReview
+from tfreview.ports.jobs import JobKind, NewJob
+from tfreview.ports.records import StoredReview
 
 SPACELIFT_RUN = "spacelift_run"
 

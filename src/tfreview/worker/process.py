@@ -15,8 +15,8 @@ import sys
 import threading
 from types import FrameType
 
-from tfreview.log_lines import configure_logging
-from tfreview.services import Services
+from tfreview.plumbing.log_lines import configure_logging
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker

@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tfreview.core.jobs import JobKind, NewJob
-from tfreview.core.records import ReviewStatus, StoredReview
-from tfreview.services import Services
+from tfreview.ports.jobs import JobKind, NewJob
+from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.service.container import Services
 from tfreview.worker.errors import reason_of
 
 logger = logging.getLogger("tfreview.worker")

@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.errors import ConfigError
-from tfreview.core.jobs import Job, JobKind, JobState, StaleAttempt
-from tfreview.core.records import ReviewStatus
-from tfreview.services import Services
+from tfreview.ports.jobs import Job, JobKind, JobState, StaleAttempt
+from tfreview.ports.records import ReviewStatus
+from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
 from tfreview.worker.handlers import HANDLERS, Handler

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 
 from tests.fakes.spacelift import FakeSpacelift
 from tests.worker.conftest import PLAN_WITH_FINDINGS, ManualClock, worker_settings
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.integrations.spacelift.client import SpaceliftClient
-from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.services import Services
-from tfreview.web.intake_calls import accept
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.service.container import Services
+from tfreview.service.intake import accept
+from tfreview.service.spacelift_reconciler import SpaceliftReconciler
 from tfreview.web.spacelift_events import normalise
 from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.jobs import review_job

@@ -23,11 +23,11 @@ from typing import Any
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.findings import Finding, Review, Verdict
-from tfreview.core.ports import Publisher, ReviewStore
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.ports.service import Publisher, ReviewStore
 from tfreview.render.json_report import review_document
 from tfreview.render.stored_report import review_from_report
 

@@ -25,11 +25,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import StoredReview
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.records import StoredReview
 from tfreview.render.markdown import render_markdown
 from tfreview.render.stored_report import review_from_report
 

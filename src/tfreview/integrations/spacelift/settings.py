@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel, Field, field_validator
 
-from tfreview.advisor.credentials import SecretSource
+from tfreview.plumbing.secret_references import SecretSource
 
 _ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 _STACK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")

@@ -24,14 +24,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tfreview.core.errors import TfreviewError, UpstreamError
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import Delivery, SourceInfo, StoredReview, Tenant
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.models import SpaceliftRun
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.services import Services
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import Delivery, SourceInfo, StoredReview, Tenant
+from tfreview.service.container import Services
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 

@@ -26,12 +26,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from tfreview.core.errors import TfreviewError
-from tfreview.core.records import SourceInfo, StoredReview, Tenant
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.github.models import DeliveryPage, HookDelivery, Installation, PullRequest, Repository
-from tfreview.services import CatchUp, Services
-from tfreview.store.clock import Clock, as_utc, utcnow
-from tfreview.web.intake_calls import accept
+from tfreview.plumbing.clock import Clock, as_utc, utcnow
+from tfreview.ports.records import SourceInfo, StoredReview, Tenant
+from tfreview.service.container import CatchUp, Services
+from tfreview.service.intake import accept
 
 logger = logging.getLogger("tfreview.reconcile")
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import Delivery, SourceInfo, Tenant
-from tfreview.services import Services
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import Delivery, SourceInfo, Tenant
+from tfreview.service.container import Services
 
 
 @dataclass(frozen=True, slots=True)
