@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,7 +42,7 @@ from tfreview.service.github_reconcilers import (
     PermissionCheck,
     PullRequestReconciler,
 )
-from tfreview.service.intake import accept
+from tfreview.service.intake import accept_delivery
 from tfreview.settings import Settings
 from tfreview.web import github_events
 from tfreview.wiring import WiredServices, build_memory_services
@@ -98,10 +99,9 @@ def store_delivery(services: WiredServices, guid: str, payload: dict[str, object
     normalised = github_events.normalise(event, _json(payload), review_drafts=False)
     assert normalised.tenant is not None
     job = None
-    if normalised.source is not None and normalised.idempotency_key is not None:
-        job = (normalised.idempotency_key, {**normalised.job_payload, "delivery": guid}, normalised.source)
-    services.tenants.ensure(normalised.tenant)
-    accept(
+    if normalised.job is not None and normalised.job.pull is not None:
+        job = replace(normalised.job, pull=replace(normalised.job.pull, delivery=guid))
+    accept_delivery(
         services,
         source="github",
         key=guid,
@@ -110,6 +110,7 @@ def store_delivery(services: WiredServices, guid: str, payload: dict[str, object
         body=_json(payload),
         received_at=datetime.now(UTC),
         job=job,
+        review_source=normalised.source,
     )
 
 
@@ -202,7 +203,7 @@ def test_an_unreviewed_head_is_enqueued_once_with_the_webhooks_own_key_and_a_lat
 
     assert (first.acted, again.acted, again.skipped) == (1, 0, 1)
     jobs = services.queue.list(limit=50).items
-    assert [j.idempotency_key for j in jobs] == [f"github:{REPO}:{number}:{head}"]
+    assert [j.idempotency_key for j in jobs] == [f"github:github:{INSTALLATION}:{REPO}:{number}:{head}"]
     assert jobs[0].tenant_id == f"github:{INSTALLATION}"
     assert jobs[0].payload["installation_id"] == INSTALLATION
     reviews = services.reviews.list(None, filters={}).items
@@ -213,7 +214,7 @@ def test_an_unreviewed_head_is_enqueued_once_with_the_webhooks_own_key_and_a_lat
     new_head = github.push(REPO, number, {"main.tf": MAIN_TF})
     assert reconciler.run_once().acted == 1
     keys = {j.idempotency_key for j in services.queue.list(limit=50).items}
-    assert f"github:{REPO}:{number}:{new_head}" in keys
+    assert f"github:github:{INSTALLATION}:{REPO}:{number}:{new_head}" in keys
 
 
 def test_the_pull_request_scan_goes_on_when_one_repository_fails(

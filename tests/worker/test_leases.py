@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from tfreview.ports.jobs import JobKind, JobState, StaleAttempt
+from tfreview.ports.job_types import JobKind
+from tfreview.ports.jobs import JobState, StaleAttempt
 from tfreview.ports.records import ReviewStatus
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.worker.reaper import DEADLINE_EXCEEDED, Reaper

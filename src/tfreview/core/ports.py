@@ -14,6 +14,7 @@ class AdviceContext:
     change_set: ChangeSet
     findings: tuple[Finding, ...]
     coverage: Coverage
+    tenant_id: str | None = None  # whose budget and limits apply (the service's tenant; None in the CLI)
 
 
 class Advisor(Protocol):

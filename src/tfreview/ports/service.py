@@ -129,6 +129,10 @@ class Intake(Protocol):
         Raises StoreUnavailable when the database is down or locked past busy_timeout."""
         ...
 
+    def find(self, source: str, key: str) -> Delivery | None:
+        """The delivery stored under (source, key), or None — a read, for dedupe before costly writes."""
+        ...
+
     def spacelift_state(self, tenant_id: str, run_id: str, state: str, state_version: int) -> bool:
         """Record a run's state if `state_version` is the highest seen; False when stale or equal."""
         ...
@@ -148,6 +152,10 @@ class PlanStore(Protocol):
     def put(self, tenant_id: str, content: bytes, kind: str, metadata: dict[str, object]) -> str: ...
 
     def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None: ...
+
+    def delete(self, plan_id: str) -> None:
+        """Remove a plan no review refers to (a duplicate upload that lost a race); absent: nothing happens."""
+        ...
 
 
 class Authenticator(Protocol):

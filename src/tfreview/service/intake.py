@@ -1,19 +1,19 @@
-"""The store calls behind the webhook routes, run in a worker thread (the ports are synchronous).
+"""Intake: a verified delivery (webhook, upload, reconciler find) becomes a stored delivery, its job and its review.
 
-`accept` is the whole write of one delivery: ONE `intake.accept` (delivery row, raw payload, job
-row and review row in one transaction — the adapter's promise). Callers ensure the tenant first
-(idempotent: nothing is written when it exists).
+`accept_delivery` is the whole write of one delivery: the tenant (`Tenants.ensure`, cached: no write once
+known), then ONE `Intake.accept` — delivery row, raw payload, job row and review row in one transaction
+(the adapter's promise); the answer names the review of the job, new or joined, without another read.
+Run from a worker thread by the web routes (the ports are synchronous), directly by the reconcilers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from tfreview.ports.jobs import NewJob
+from tfreview.plumbing.hashing import sha256_hex
+from tfreview.ports.job_types import ReviewJob, SpaceliftRunJob
 from tfreview.ports.records import Delivery, SourceInfo, Tenant
 from tfreview.service.container import Services
 
@@ -23,13 +23,10 @@ class Accepted:
     delivery: Delivery
     created: bool  # False: a duplicate; nothing was written
     review_id: str | None
+    joined: bool = False  # the job existed already (same PR head, same run): the delivery joined its review
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def accept(
+def accept_delivery(
     services: Services,
     *,
     source: str,
@@ -38,9 +35,10 @@ def accept(
     tenant: Tenant,
     body: bytes,
     received_at: datetime,
-    job: tuple[str, dict[str, Any], SourceInfo] | None,  # (idempotency key, payload, review source)
-    job_kind: str = "review",
+    job: ReviewJob | SpaceliftRunJob | None = None,
+    review_source: SourceInfo | None = None,
 ) -> Accepted:
+    """Store one delivery; with `job` (and the `review_source` of its review) also its job and queued review."""
     delivery = Delivery(
         source=source,
         key=key,
@@ -50,23 +48,14 @@ def accept(
         received_at=received_at,
         status="accepted" if job is not None else "ignored",
     )
-    if job is None:
+    services.tenants.ensure(tenant)
+    if job is None or review_source is None:
         stored, created = services.intake.accept(delivery, body, None)
         return Accepted(stored, created, None)
-    idempotency_key, payload, review_source = job
     review_id = str(uuid.uuid4())
-    new_job = NewJob(
-        kind=job_kind,
-        tenant_id=tenant.id,
-        idempotency_key=idempotency_key,
-        payload={**payload, "review_id": review_id},
-        max_attempts=services.settings.worker.max_attempts,
-    )
+    new_job = job.with_review(review_id).encode(max_attempts=services.settings.worker.max_attempts)
     stored, created = services.intake.accept(delivery, body, new_job, review=(review_id, review_source))
+    # the job may have existed already (same PR head, same run): the delivery then joins that job's review
     if not created:
         return Accepted(stored, created, None)
-    existing = services.queue.get(stored.job_id) if stored.job_id is not None else None
-    if existing is not None and existing.payload.get("review_id") not in (None, review_id):
-        # the job existed already (same PR head, same run): the delivery joins that job's review
-        return Accepted(stored, created, str(existing.payload["review_id"]))
-    return Accepted(stored, created, review_id)
+    return Accepted(stored, created, stored.review_id, joined=stored.review_id != review_id)

@@ -6,6 +6,8 @@ import gzip
 import json
 import uuid
 
+from sqlalchemy import delete
+
 from tfreview.core.errors import IntegrityError
 from tfreview.core.redact import redact_value
 from tfreview.plumbing.clock import Clock, utcnow
@@ -37,6 +39,10 @@ class SqlPlanStore:
         with self.database.transaction() as session:
             session.add(row)
         return plan_id
+
+    def delete(self, plan_id: str) -> None:
+        with self.database.transaction() as session:
+            session.execute(delete(PlanRow).where(PlanRow.id == plan_id))
 
     def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None:
         with self.database.transaction(write=False) as session:

@@ -14,16 +14,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.errors import ConfigError
-from tfreview.ports.jobs import Job, JobKind, JobState, StaleAttempt
+from tfreview.ports.job_types import REVIEW_KINDS, review_id_of
+from tfreview.ports.jobs import Job, JobState, StaleAttempt
 from tfreview.ports.records import ReviewStatus
 from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
 from tfreview.worker.handlers import HANDLERS, Handler
-from tfreview.worker.jobs import SPACELIFT_RUN
 
 logger = logging.getLogger("tfreview.worker")
-REVIEW_KINDS = (JobKind.REVIEW.value, SPACELIFT_RUN)  # jobs whose failure is shown on their review
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +160,8 @@ class Worker:
         return Outcome(failed, "dead" if dead else "retrying", failure.reason)
 
     def _mark_review(self, job: Job, reason: str, *, dead: bool) -> None:
-        review_id = job.payload.get("review_id")
-        if job.kind not in REVIEW_KINDS or not isinstance(review_id, str):
+        review_id = review_id_of(job)
+        if job.kind not in REVIEW_KINDS or review_id is None:
             return
         if dead:
             status, text = ReviewStatus.FAILED, reason
