@@ -140,6 +140,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             health.append(jwks)
         services = WiredServices(
             settings=settings,
+            clock=now,
             intake=SqlIntake(db, clock=now),
             reviews=reviews,
             queue=queue,
@@ -186,6 +187,7 @@ def build_memory_services(
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
     services = WiredServices(
+        clock=now,
         settings=settings,
         intake=MemoryIntake(queue, reviews, clock=now),
         reviews=reviews,

@@ -50,6 +50,11 @@ class JobQueue(Protocol):
         """Retry later with backoff, or dead-letter when permanent or out of attempts."""
         ...
 
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        """Back to the queue until `run_after`, the attempt not counted (it waited, it did not fail); raises
+        StaleAttempt if the token is no longer current."""
+        ...
+
     def reap(self) -> int:
         """Re-queue (or dead-letter) jobs whose lease expired; returns how many."""
         ...

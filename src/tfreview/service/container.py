@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tfreview.core.ports import Advisor
+from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.service import (
     Authenticator,
     HealthCheck,
@@ -61,3 +62,4 @@ class Services:
     health_checks: list[HealthCheck] = field(default_factory=list)
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand

@@ -255,6 +255,20 @@ class SqlJobQueue:
             session.flush()
             return job_record(row)
 
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        with self.database.transaction() as session:
+            row = self._current(session, job_id, attempt_token)
+            row.last_error = scrub_text(reason)[:MAX_ERROR_CHARS]
+            row.attempt_token = None
+            row.lease_owner = None
+            row.lease_expires_at = None
+            row.updated_at = self.clock()
+            row.state = JobState.QUEUED.value
+            row.attempts = max(0, row.attempts - 1)
+            row.run_after = run_after
+            session.flush()
+            return job_record(row)
+
     def reap(self) -> int:
         with self.database.transaction() as session:
             now = self.clock()

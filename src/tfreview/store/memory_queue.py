@@ -121,6 +121,21 @@ class MemoryJobQueue:
             self._jobs[job_id] = failed
             return failed
 
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        with self.lock:
+            job = self._current(job_id, attempt_token)
+            deferred = dataclasses.replace(
+                job,
+                state=JobState.QUEUED,
+                attempts=max(0, job.attempts - 1),
+                attempt_token=None,
+                lease_expires_at=None,
+                last_error=scrub_text(reason)[:4000],
+                run_after=run_after,
+            )
+            self._jobs[job_id] = deferred
+            return deferred
+
     def reap(self) -> int:
         with self.lock:
             now = self.clock()
