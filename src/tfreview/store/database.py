@@ -29,6 +29,10 @@ from tfreview.core.errors import ConfigError, StoreUnavailable
 from tfreview.core.redact import scrub_text
 
 MIN_BUSY_TIMEOUT_MS: Final = 5000
+POSTGRES_DRIVER_MISSING: Final = (
+    "the database URL is PostgreSQL but its driver (psycopg 3) is not installed: install the `postgres` extra — "
+    "from a checkout: pip install -e '.[postgres]' (or `make run EXTRAS=postgres`)"
+)
 _BEGIN_OPTION: Final = "tfreview_begin"
 _BUSY_OPTION: Final = "tfreview_busy_ms"  # what is left of the write's busy_timeout budget for SQLite's own wait
 _UNAVAILABLE_HINTS: Final = (
@@ -89,14 +93,17 @@ class Database:
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, busy_timeout_ms, pool_size)
         else:
-            self.engine = create_engine(
-                self.url,
-                pool_size=pool_size,
-                max_overflow=pool_size * 2,
-                pool_pre_ping=True,
-                pool_timeout=connect_timeout_seconds,
-                connect_args={"connect_timeout": max(1, round(connect_timeout_seconds))},
-            )
+            try:
+                self.engine = create_engine(
+                    self.url,
+                    pool_size=pool_size,
+                    max_overflow=pool_size * 2,
+                    pool_pre_ping=True,
+                    pool_timeout=connect_timeout_seconds,
+                    connect_args={"connect_timeout": max(1, round(connect_timeout_seconds))},
+                )
+            except ImportError as error:  # the driver is an optional extra
+                raise ConfigError(POSTGRES_DRIVER_MISSING) from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
 
