@@ -114,6 +114,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     from tfreview.store.intake import SqlIntake
     from tfreview.store.jobs import SqlJobQueue
     from tfreview.store.plans import SqlPlanStore
+    from tfreview.store.publish_locks import SqlPublishLocks
     from tfreview.store.reviews import SqlReviewStore
     from tfreview.store.tenants import SqlTenants
     from tfreview.store.tokens import SqlTokens
@@ -141,6 +142,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         services = WiredServices(
             settings=settings,
             clock=now,
+            publish_locks=SqlPublishLocks(db, clock=now),
             intake=SqlIntake(db, clock=now),
             reviews=reviews,
             queue=queue,
@@ -179,6 +181,7 @@ def build_memory_services(
         MemoryTenants,
         MemoryTokens,
     )
+    from tfreview.store.publish_locks import MemoryPublishLocks
 
     settings = settings or Settings()
     now = clock or utcnow
@@ -188,6 +191,7 @@ def build_memory_services(
     plans = MemoryPlanStore(clock=now)
     services = WiredServices(
         clock=now,
+        publish_locks=MemoryPublishLocks(clock=now),
         settings=settings,
         intake=MemoryIntake(queue, reviews, clock=now),
         reviews=reviews,
@@ -314,6 +318,7 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
         writes_per_minute=settings.writes_per_minute,
         writes_per_hour=settings.writes_per_hour,
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
+        restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
     )
     app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
     clients = GitHubClients(app_client, app=app_auth is not None)

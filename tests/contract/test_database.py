@@ -15,7 +15,7 @@ from tfreview.plumbing.clock import utcnow
 from tfreview.ports.records import Delivery
 from tfreview.store.database import Database, normalise_url
 from tfreview.store.intake import SqlIntake
-from tfreview.store.migrate import current_revision, upgrade_database
+from tfreview.store.migrate import current_revision, head_revision, upgrade_database
 
 
 def test_a_fresh_sqlite_database_is_durable_and_its_directory_is_created(tmp_path: Path) -> None:
@@ -120,7 +120,7 @@ def test_upgrade_records_the_head_revision(tmp_path: Path) -> None:
         assert current_revision(database) is None
         upgrade_database(database)
         upgrade_database(database)  # idempotent
-        assert current_revision(database) == "0001"
+        assert current_revision(database) == head_revision()
     finally:
         database.close()
 

@@ -74,6 +74,18 @@ class JobQueue(Protocol):
         ...
 
 
+class PublishLocks(Protocol):
+    """A lease per publish target (a pull request, a Spacelift run) that holds across processes (issue 9.11)."""
+
+    def acquire(self, key: str, holder: str, ttl_seconds: float) -> bool:
+        """Take (or renew) the lease; False while another holder's lease runs."""
+        ...
+
+    def release(self, key: str, holder: str) -> None:
+        """Give the lease back (a no-op unless `holder` holds it)."""
+        ...
+
+
 class ReviewStore(Protocol):
     def create(
         self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None

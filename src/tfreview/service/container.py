@@ -17,6 +17,7 @@ from tfreview.ports.service import (
     PlanSource,
     PlanStore,
     Publisher,
+    PublishLocks,
     ReviewStore,
     Tenants,
     Tokens,
@@ -62,4 +63,5 @@ class Services:
     health_checks: list[HealthCheck] = field(default_factory=list)
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    publish_locks: PublishLocks | None = None  # the per-target publish lease (None: no other process publishes)
     clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand

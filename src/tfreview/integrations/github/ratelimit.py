@@ -15,6 +15,12 @@ Three things, per key (an installation id, `app` for app-JWT calls, `token` for 
 A wait longer than `max_wait_seconds` is not slept: `RateLimited` is raised with the wait, so a
 worker gives the job back to the queue instead of holding a thread for an hour. Clock and sleep
 are injected; tests read the recorded sleeps instead of sleeping.
+
+With `restart_writes` (the service: issue 9.11) a WRITE is never sent after a wait, nor resent after a
+refusal: `RateLimited` is raised instead (the key stays blocked for the wait), and the publish job
+restarts from the top after the wait — re-reading the head, searching its comment again, under the
+per-PR publish lock — since another process may have published a newer review meanwhile. Reads
+still wait and are sent (they change nothing).
 """
 
 from __future__ import annotations
@@ -57,7 +63,9 @@ class RateLimiter:
         max_wait_seconds: float = 900.0,
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
+        restart_writes: bool = False,
     ) -> None:
+        self.restart_writes = restart_writes
         self.writes_per_minute = writes_per_minute
         self.writes_per_hour = writes_per_hour
         self.max_wait_seconds = max_wait_seconds
@@ -80,6 +88,12 @@ class RateLimiter:
                     slot = [now]
                     state.writes.append(slot)
                     return slot
+            if write and self.restart_writes:
+                raise RateLimited(
+                    f"GitHub {kind} rate limit for {key}: a write would wait {wait:.0f} s; restart after it",
+                    wait_seconds=wait,
+                    kind=kind,
+                )
             self._pause(key, wait, kind)
 
     def write_done(self, slot: list[float] | None) -> None:
