@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError
 from tfreview.plumbing.log_lines import configure_logging
+from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
 from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
 
@@ -68,6 +69,7 @@ def load_settings(*, data_dir: str | None = None) -> Settings:
         raise ConfigError(
             f"invalid settings: a TFREVIEW_{field.upper()}__* variable is not valid JSON (lists and objects are JSON)"
         ) from None
+    check_resolvable(settings.secret_references())
     directory = data_dir or settings.server.data_dir or DEFAULT_DATA_DIR
     server = settings.server.model_copy(update={"data_dir": directory})
     database = settings.database

@@ -18,18 +18,34 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
+from tfreview.core.errors import ConfigError
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.log_lines import level_name
+from tfreview.plumbing.secret_references import SecretSource, looks_like_reference, resolve_secret
 from tfreview.store.queue_settings import WorkerSettings
 
 
 class SecretVersion(BaseModel):
-    """One valid version of a shared secret; several may be valid at once during a rotation."""
+    """One valid version of a shared secret; several may be valid at once during a rotation.
+
+    `value` is the secret, or where it lives (`env:NAME`, `file:PATH`), read once when the settings are
+    built; a reference that does not resolve is a settings error (the service refuses to start)."""
 
     value: SecretStr
     not_after: datetime | None = None  # the end of this version's validity (UTC); None: no end
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _resolved(cls, value: object) -> object:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(text, str) or not looks_like_reference(text):
+            return value
+        try:
+            return SecretStr(resolve_secret(text))
+        except ConfigError as error:
+            raise ValueError(str(error)) from None
 
 
 class DatabaseSettings(BaseModel):
@@ -84,3 +100,18 @@ class Settings(BaseSettings):
     @classmethod
     def _known_level(cls, value: str) -> str:
         return level_name(value)
+
+    def secret_references(self) -> list[tuple[str, SecretSource]]:
+        """Every configured secret reference of the integrations, by its environment variable (checked at start).
+
+        The webhook secrets are resolved when the settings are built (`SecretVersion`); the model providers'
+        keys are read when first used and re-read on a 401 — a missing one makes the AI part unavailable."""
+        found: list[tuple[str, SecretSource]] = []
+        app = self.github_app
+        found += [("TFREVIEW_GITHUB_APP__PRIVATE_KEYS", source) for source in app.private_key_sources()]
+        for name, source in (("TOKEN", app.token_source()), ("MARKER_SECRET", app.marker_secret_source())):
+            if source is not None:
+                found.append((f"TFREVIEW_GITHUB_APP__{name}", source))
+        if self.spacelift_api.api_key_secret is not None:
+            found.append(("TFREVIEW_SPACELIFT_API__API_KEY_SECRET", self.spacelift_api.secret_source()))
+        return found

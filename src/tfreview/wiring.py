@@ -26,28 +26,25 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from tfreview.core.errors import ConfigError, TfreviewError
+from tfreview.core.errors import ConfigError
 from tfreview.core.ports import Advisor
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.service import HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
+from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
-from tfreview.service.container import CatchUp, Services
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
 from tfreview.sources.uploaded import UploadedPlanSource
+from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
     import httpx
 
-    from tfreview.integrations.github.client import GitHubClient
-    from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-    from tfreview.service.spacelift_reconciler import SpaceliftReconciler
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -67,41 +64,6 @@ class WiredServices(Services):
                 logger.warning("closing a service failed: %s", type(exc).__name__)
 
 
-class DatabaseCheck:
-    """Readiness: the database commits a write (a read-only database answers queries, and is not ready)."""
-
-    name = "database"
-
-    def __init__(self, ping: Callable[[], None]) -> None:
-        self._ping = ping
-
-    def check(self) -> tuple[bool, str]:
-        try:
-            self._ping()
-        except TfreviewError as exc:
-            return False, str(exc)
-        except Exception as exc:  # any driver failure means "not ready"; the detail stays in the logs
-            return False, f"database unavailable ({type(exc).__name__})"
-        return True, "ok"
-
-
-class QueueCheck:
-    """Readiness detail: how many jobs are queued or running (healthy while the queue answers)."""
-
-    name = "queue"
-
-    def __init__(self, queue: JobQueue) -> None:
-        self._queue = queue
-
-    def check(self) -> tuple[bool, str]:
-        try:
-            return True, f"{self._queue.depth()} job(s) queued or running"
-        except TfreviewError as exc:
-            return False, str(exc)
-        except Exception as exc:  # any failure means "not ready"
-            return False, f"queue unavailable ({type(exc).__name__})"
-
-
 def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredServices:
     """Adapters for `settings`: the database at settings.database.url (refusing a non-durable SQLite).
 
@@ -109,7 +71,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     `clock` is for tests that move time by hand; every store adapter shares it."""
     import httpx
 
-    from tfreview.identity import build_authenticator
+    from tfreview.identity.factory import build_authenticator
     from tfreview.store.database import Database
     from tfreview.store.intake import SqlIntake
     from tfreview.store.jobs import SqlJobQueue
@@ -172,7 +134,7 @@ def build_memory_services(
     sources: Mapping[str, PlanSource] | None = None,
 ) -> WiredServices:
     """The same container on the in-memory adapters (one shared clock), for tests of every part."""
-    from tfreview.identity import BearerAuthenticator
+    from tfreview.identity.authenticator import BearerAuthenticator
     from tfreview.store.memory import (
         MemoryIntake,
         MemoryJobQueue,
@@ -185,8 +147,8 @@ def build_memory_services(
 
     settings = settings or Settings()
     now = clock or utcnow
-    queue = MemoryJobQueue(settings.worker, clock=now)
     reviews = MemoryReviewStore(clock=now)
+    queue = MemoryJobQueue(settings.worker, clock=now, reviews=reviews)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
     services = WiredServices(
@@ -287,9 +249,9 @@ def wire_integrations(
 def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float) -> httpx.Client:
     if http is not None:
         return http
-    import httpx
+    from tfreview.plumbing.http import outbound_client
 
-    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=httpx.HTTPTransport(retries=0))
+    client = outbound_client(timeout=timeout)
     services.closers.append(client.close)
     return client
 
@@ -321,6 +283,8 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
         restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
     )
     app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
+    from tfreview.integrations.github.clients import GitHubClients
+
     clients = GitHubClients(app_client, app=app_auth is not None)
     sources["github"] = GitHubPlanSource(clients)
     identity = None
@@ -359,7 +323,7 @@ def _wire_spacelift(
     from tfreview.integrations.spacelift.combined import PullRequestCombiner
     from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
     from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
-    from tfreview.service.spacelift_reconciler import SpaceliftReconciler
+    from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
 
     settings = services.settings.spacelift_api
     client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds), settings)
@@ -376,53 +340,3 @@ def _wire_spacelift(
     routes["api"] = [run_publisher]  # an upload naming a stack and a run (it ignores the others)
     services.reconcilers.append(SpaceliftRunReconciler(SpaceliftReconciler(client, services, settings), settings))
     logger.info("Spacelift: account %s, %d stack(s) reconciled", settings.account, len(settings.stacks))
-
-
-class GitHubClients:
-    """`clients(installation_id)`: the client acting as that installation (one per installation, shared
-    HTTP pool, auth and rate limiter). None — a review whose tenant is not an installation, e.g. a
-    Spacelift run combined into a PR — is the App's only installation, or refused when there are several;
-    with a plain token every call is the token's."""
-
-    def __init__(self, client: GitHubClient, *, app: bool) -> None:
-        self._client = client
-        self._app = app
-        self._lock = threading.Lock()
-        self._by_installation: dict[int, GitHubClient] = {}
-
-    def __call__(self, installation_id: int | None) -> GitHubClient:
-        if not self._app:
-            return self._client
-        if installation_id is None:
-            installations = [i for i in self._client.list_installations() if not i.suspended]
-            if len(installations) != 1:
-                raise ConfigError(
-                    f"this review names no GitHub App installation and the App has {len(installations)}: "
-                    "cannot tell which one to use"
-                )
-            installation_id = installations[0].id
-        with self._lock:
-            found = self._by_installation.get(installation_id)
-            if found is None:
-                found = self._by_installation[installation_id] = self._client.for_installation(installation_id)
-            return found
-
-
-class SpaceliftRunReconciler:
-    """`SpaceliftReconciler` under the scheduler's Reconciler protocol."""
-
-    name = "spacelift-runs"
-
-    def __init__(self, reconciler: SpaceliftReconciler, settings: SpaceliftApiSettings) -> None:
-        self.reconciler = reconciler
-        self.interval_seconds = settings.reconcile_seconds
-
-    def run_once(self) -> CatchUp:
-        result = self.reconciler.run_once()
-        return CatchUp(
-            self.name,
-            examined=len(result.enqueued) + len(result.waiting),
-            acted=len(result.enqueued),
-            skipped=len(result.waiting),
-            errors=len(result.errors),
-        )

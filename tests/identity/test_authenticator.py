@@ -11,7 +11,8 @@ import pytest
 from tests.fakes.oidc import FakeOidcIssuer, hmac_token, unsigned_token
 from tests.identity.conftest import FakeClock
 from tfreview.core.errors import AuthError, KeysUnavailable
-from tfreview.identity import BearerAuthenticator, build_authenticator, jwks_url, require, visible_tenant
+from tfreview.identity.authenticator import BearerAuthenticator, require, visible_tenant
+from tfreview.identity.factory import build_authenticator, jwks_url
 from tfreview.identity.oidc import OidcVerifier
 from tfreview.identity.settings import AuthSettings
 from tfreview.ports.records import Principal, Scope

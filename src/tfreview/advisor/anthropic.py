@@ -23,14 +23,14 @@ from tfreview.advisor.provider_http import (
     Clock,
     HttpReply,
     OwnedHttp,
-    WallClock,
     decode_json_object,
-    parse_retry_after,
     post_json,
     shorten,
-    utc_now,
 )
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.clock import Clock as WallClock
+from tfreview.plumbing.clock import utcnow as utc_now
+from tfreview.plumbing.http import parse_retry_after
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.ports.jobs import Job, NewJob
+from tfreview.ports.jobs import Job, JobState, NewJob
+from tfreview.ports.records import ReviewStatus
 
 
 class SourceKind(StrEnum):
@@ -316,3 +317,31 @@ def _run_payload(run: RunState) -> dict[str, Any]:
 def pull_request_fields(payload: Mapping[str, object]) -> PullRequestHead | None:
     """The pull request named by a review job's payload (the GitHub plan source reads it through this)."""
     return _pull_from(dict(payload))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewOutcome:
+    """What a settled job means for the review it carries, written with the job in ONE transaction (issue 9.10)."""
+
+    review_id: str
+    status: ReviewStatus
+    reason: str
+
+
+def review_after_failure(job: Job, reason: str) -> ReviewOutcome | None:
+    """The review's status once `job` (as it is after its failure: queued again, or dead) has failed."""
+    review_id = review_id_of(job)
+    if review_id is None:
+        return None
+    if job.state is JobState.DEAD:
+        return ReviewOutcome(review_id, ReviewStatus.FAILED, reason)
+    text = f"attempt {job.attempts} of {job.max_attempts} failed: {reason}; retrying"
+    return ReviewOutcome(review_id, ReviewStatus.QUEUED, text)
+
+
+def review_while_waiting(job: Job, reason: str) -> ReviewOutcome | None:
+    """The review's status while `job` waits for a dependency (not a failure: no attempt is counted)."""
+    review_id = review_id_of(job)
+    if review_id is None:
+        return None
+    return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"waiting: {reason}")

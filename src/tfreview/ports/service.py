@@ -47,7 +47,8 @@ class JobQueue(Protocol):
         ...
 
     def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
-        """Retry later with backoff, or dead-letter when permanent or out of attempts."""
+        """Retry later with backoff, or dead-letter when permanent or out of attempts. The review the job
+        carries (`job_types.review_after_failure`) is marked queued-for-retry or failed in the same transaction."""
         ...
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
@@ -56,7 +57,8 @@ class JobQueue(Protocol):
         ...
 
     def reap(self) -> int:
-        """Re-queue (or dead-letter) jobs whose lease expired; returns how many."""
+        """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's open
+        review is marked failed in the same transaction."""
         ...
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from tfreview.plumbing.clock import Clock, as_utc, utcnow
 from tfreview.ports.job_types import JobKind, ReviewJob, review_id_of
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.service.container import Services
@@ -23,7 +24,6 @@ from tfreview.worker.errors import reason_of
 
 logger = logging.getLogger("tfreview.worker")
 
-Clock = Callable[[], datetime]
 DEADLINE_EXCEEDED = "deadline exceeded"
 _OPEN = (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS)
 _SCAN_PAGES = 50  # bounded per sweep (5,000 open reviews); the next sweep sees the rest
@@ -41,7 +41,7 @@ class Reaper:
         self, services: Services, *, clock: Clock | None = None, stop_event: threading.Event | None = None
     ) -> None:
         self.services = services
-        self.clock = clock or _utcnow
+        self.clock = clock or utcnow
         self.stop_event = stop_event or threading.Event()
 
     def run(self) -> None:
@@ -62,7 +62,7 @@ class Reaper:
         now = self.clock()
         deadline = timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
         for stored in list(self._open_reviews()):
-            due = _as_utc(stored.deadline_at) if stored.deadline_at else _as_utc(stored.created_at) + deadline
+            due = as_utc(stored.deadline_at) if stored.deadline_at else as_utc(stored.created_at) + deadline
             if now <= due:
                 continue
             if now > due + deadline:
@@ -109,11 +109,3 @@ class Reaper:
     def _fail(self, stored: StoredReview) -> None:
         logger.error("review %s is still %s past its deadline; marked failed", stored.id, stored.status.value)
         self.services.reviews.set_status(stored.id, ReviewStatus.FAILED, DEADLINE_EXCEEDED)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -3,7 +3,8 @@
 Delivery is at-least-once: a job whose worker dies is re-claimed after its lease expires. Every write
 of a result is fenced by the attempt token (`Attempt.check_lease`, `queue.complete`), so a worker that
 lost its lease — a zombie after a pause, or an attempt abandoned at its timeout — writes nothing and
-publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once.
+publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once. A failed
+job's review says so in the queue's own transaction (`JobQueue.fail`, `reap`): never `in_progress` after it.
 """
 
 from __future__ import annotations
@@ -15,9 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from tfreview.core.errors import ConfigError, DependencyPending
-from tfreview.ports.job_types import REVIEW_KINDS, review_id_of
 from tfreview.ports.jobs import Job, JobState, StaleAttempt
-from tfreview.ports.records import ReviewStatus
 from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
@@ -122,13 +121,7 @@ class Worker:
             waiting = self.services.queue.defer(job.id, attempt.token, reason, run_after)
         except StaleAttempt:
             return Outcome(job, "discarded", "lease lost")
-        logger.info("job %s (%s) waits: %s", job.id, job.kind, reason)
-        review_id = review_id_of(job)
-        if job.kind in REVIEW_KINDS and review_id is not None:
-            try:
-                self.services.reviews.set_status(review_id, ReviewStatus.QUEUED, f"waiting: {reason}")
-            except Exception as exc:  # an absent review, a store blip: the job state already says it
-                logger.warning("review %s: cannot record waiting: %s", review_id, reason_of(exc))
+        logger.info("job %s (%s) waits: %s", job.id, job.kind, reason)  # its review says so (same transaction)
         return Outcome(waiting, "waiting", reason)
 
     def _run_handler(self, attempt: Attempt, handler: Handler) -> BaseException | None:
@@ -182,24 +175,7 @@ class Worker:
         dead = failed.state == JobState.DEAD
         if dead:
             logger.error("job %s (%s) is dead: %s", job.id, job.kind, failure.reason)
-        self._mark_review(job, failure.reason, dead=dead)
         return Outcome(failed, "dead" if dead else "retrying", failure.reason)
-
-    def _mark_review(self, job: Job, reason: str, *, dead: bool) -> None:
-        review_id = review_id_of(job)
-        if job.kind not in REVIEW_KINDS or review_id is None:
-            return
-        if dead:
-            status, text = ReviewStatus.FAILED, reason
-        else:
-            status, text = (
-                ReviewStatus.QUEUED,
-                f"attempt {job.attempts} of {job.max_attempts} failed: {reason}; retrying",
-            )
-        try:
-            self.services.reviews.set_status(review_id, status, text)
-        except Exception as exc:  # an absent review, a store blip: the job state already says it
-            logger.warning("review %s: cannot record %s: %s", review_id, status.value, reason_of(exc))
 
 
 def _unknown_kind(job: Job) -> BaseException:
