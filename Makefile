@@ -21,8 +21,10 @@ $(VENV)/.dev-installed: $(VENV)/bin/uv pyproject.toml requirements/dev.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
-## run: install, then start the service on the embedded defaults (SQLite in $(DATA), builtin reviewer)
+## run: install, then start the service on the embedded defaults (SQLite in $(DATA), builtin reviewer);
+##      EXTRAS=postgres,bedrock also installs those optional parts (versions pinned by requirements/dev.lock)
 run: $(VENV)/.run-installed
+	$(if $(EXTRAS),$(UV) pip install --quiet --python $(PY) -c requirements/dev.lock -e '.[$(EXTRAS)]')
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 	$(VENV)/bin/tfreview serve --data-dir $(DATA)
 

@@ -47,10 +47,16 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
 
     reconcile = commands.add_parser(
         "reconcile",
-        help="catch up once on what webhooks missed (failed GitHub deliveries, unreviewed PRs, Spacelift runs)",
+        help="catch up once on what webhooks missed (failed GitHub deliveries, unreviewed PRs, Spacelift runs) "
+        "and check the GitHub App's permissions",
         description="Runs the reconcilers that `serve` and `worker` run on a schedule, once, in the foreground. "
         "Without a flag every configured reconciler runs. Exit 0 when every reconciler ran, 2 when one asked "
         "for is not configured, 3 when one failed (GitHub or Spacelift unreachable).",
+    )
+    reconcile.add_argument(
+        "--github-permissions",
+        action="store_true",
+        help="check every installation's App permissions (a missing one or an extra write one is a warning)",
     )
     reconcile.add_argument(
         "--github-deliveries", action="store_true", help="redeliver failed GitHub App webhook deliveries (≤ 3 days)"

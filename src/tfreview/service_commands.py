@@ -15,10 +15,12 @@ from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError
 from tfreview.ops.log_format import apply_log_format
+from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
 from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
 
+TOKEN_SECRET_PREFIX = "tfr_"  # what every API token secret starts with (store/token_secrets.py)
 EXIT_OK = 0
 EXIT_INTERNAL = 3
 DEFAULT_DATA_DIR = ".tfreview-data"
@@ -29,7 +31,8 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
-    apply_log_format(settings.log_format, os.environ.get("TFREVIEW_LOG_LEVEL", "INFO").upper())
+    configure_logging(settings.log_level)
+    apply_log_format(settings.log_format, settings.log_level)
     if args.command == "serve":
         from tfreview.serving import serve
 
@@ -102,6 +105,8 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.tokens_command == "create" and args.expires_in_days is not None and args.expires_in_days < 1:
         raise ConfigError("--expires-in-days must be at least 1")  # before the database is touched
+    if args.tokens_command == "revoke" and args.id.startswith(TOKEN_SECRET_PREFIX):  # never echoed back: a secret
+        raise ConfigError("`tokens revoke` takes the token's id (first column of `tokens list`), not its secret")
     if is_sqlite(settings.database.url):
         prepare_database(settings.database.url, settings.database.busy_timeout_ms)
     services = build_services(settings)
@@ -134,6 +139,7 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 # --- reconcile ----------------------------------------------------------------------------------
 
 RECONCILE_FLAGS = {
+    "github_permissions": "github-permissions",
     "github_deliveries": "github-deliveries",
     "github_pull_requests": "github-pull-requests",
     "spacelift": "spacelift-runs",

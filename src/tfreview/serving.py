@@ -69,30 +69,15 @@ def _listening_settings(settings: Settings, host: str, port: int) -> Settings:
     return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
 
 
-def _configure_logging() -> None:
-    """One line per request and per worker event on stderr (TFREVIEW_LOG_LEVEL, default INFO); an
-    operator's own logging configuration, when there is one, is left alone."""
-    import logging
-    import os
-
-    root = logging.getLogger()
-    if root.handlers:
-        return
-    level = os.environ.get("TFREVIEW_LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(
-        level=level if level in logging.getLevelNamesMapping() else "INFO",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
     import uvicorn
 
     from tfreview.web.app import create_app
+    from tfreview.web.head_limits import HeadLimits
+    from tfreview.web.protocol import protocol_class
     from tfreview.wiring import announce_process, build_services
     from tfreview.worker.process import start_embedded
 
-    _configure_logging()
     services = build_services(settings)
     announce_process(services, "serve")
     stop = threading.Event()
@@ -103,6 +88,9 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
             uvicorn.Config(
                 app,
                 log_level="warning",
+                log_config=None,  # uvicorn's records go through our handler and format (log_lines)
+                http=protocol_class(HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count)),
+                h11_max_incomplete_event_size=settings.server.max_header_bytes,
                 access_log=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
                 server_header=False,

@@ -23,6 +23,7 @@ from tfreview.core.errors import ConfigError
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.plumbing.log_lines import level_name
 from tfreview.plumbing.secret_references import SecretSource, looks_like_reference, resolve_secret
 from tfreview.store.queue_settings import WorkerSettings
 
@@ -60,6 +61,8 @@ class ServerSettings(BaseModel):
     port: int = 8080  # port `tfreview serve` listens on
     data_dir: str = ".tfreview-data"  # embedded mode: where the SQLite file lives
     public_url: str = "http://127.0.0.1:8080"  # how others reach the service (links in comments)
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line + headers; larger heads: 431
+    max_header_count: int = Field(default=100, ge=20)  # header fields per request; more: 431
 
 
 class GitHubSettings(BaseModel):
@@ -113,6 +116,12 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json", "logfmt"] = "text"  # log lines: classic text, or JSON / logfmt with ids
     metrics: MetricsSettings = MetricsSettings()
     slo: SloSettings = SloSettings()
+    log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR or CRITICAL: the lowest level every process logs
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        return level_name(value)
 
     def secret_references(self) -> list[tuple[str, SecretSource]]:
         """Every configured secret reference of the integrations, by its environment variable (checked at start).

@@ -80,6 +80,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     from tfreview.store.intake import SqlIntake
     from tfreview.store.jobs import SqlJobQueue
     from tfreview.store.plans import SqlPlanStore
+    from tfreview.store.publish_locks import SqlPublishLocks
     from tfreview.store.reviews import SqlReviewStore
     from tfreview.store.tenants import SqlTenants
     from tfreview.store.tokens import SqlTokens
@@ -100,7 +101,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         reviews = SqlReviewStore(db, clock=now)
         tokens = SqlTokens(db, clock=now)
         plans = SqlPlanStore(db, clock=now)
-        health: list[HealthCheck] = [DatabaseCheck(db.ping), QueueCheck(queue)]
+        health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
         authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
@@ -108,6 +109,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             health.append(jwks)
         services = WiredServices(
             settings=settings,
+            clock=now,
+            publish_locks=SqlPublishLocks(db, clock=now),
             intake=SqlIntake(db, clock=now),
             reviews=reviews,
             queue=queue,
@@ -151,6 +154,7 @@ def build_memory_services(
         MemoryTenants,
         MemoryTokens,
     )
+    from tfreview.store.publish_locks import MemoryPublishLocks
 
     settings = settings or Settings()
     now = clock or utcnow
@@ -160,6 +164,8 @@ def build_memory_services(
     plans = MemoryPlanStore(clock=now)
     prometheus = build_prometheus(settings)
     services = WiredServices(
+        clock=now,
+        publish_locks=MemoryPublishLocks(clock=now),
         settings=settings,
         intake=MemoryIntake(queue, reviews, clock=now),
         reviews=reviews,
@@ -325,6 +331,7 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
         writes_per_minute=settings.writes_per_minute,
         writes_per_hour=settings.writes_per_hour,
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
+        restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
     )
     app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
     from tfreview.integrations.github.clients import GitHubClients

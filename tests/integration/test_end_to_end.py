@@ -192,6 +192,8 @@ def test_token_created_used_and_revoked_with_the_cli(
 
     assert main(["tokens", "list", "--tenant", "spacelift:cli"]) == 0
     assert "revoked" in capsys.readouterr().out
-    assert main(["tokens", "revoke", "tfr_nope"]) == 2
-    assert "no token tfr_nope" in capsys.readouterr().err
+    assert main(["tokens", "revoke", "0000nope"]) == 2
+    assert "no token 0000nope" in capsys.readouterr().err
+    assert main(["tokens", "revoke", "tfr_nope"]) == 2  # a secret, not an id: refused, never echoed
+    assert "tfr_nope" not in capsys.readouterr().err
     assert secret not in json.dumps(live.stored_text())

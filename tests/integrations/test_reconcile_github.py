@@ -376,12 +376,16 @@ def test_reconcile_command_runs_the_reconcilers_once(
 
     assert main(["reconcile", "--data-dir", data]) == 0
     out = capsys.readouterr().out
+    assert "github-permissions: 1 examined, 0 caught up, 1 already done, 0 failed" in out  # issue 9.20: every one
     assert "github-deliveries: 1 examined, 1 caught up" in out
     assert "github-pull-requests: 1 examined, 1 caught up" in out
     assert len(github.redelivery_requests) == 1
 
     assert main(["reconcile", "--github-pull-requests", "--data-dir", data]) == 0
     assert "github-pull-requests: 1 examined, 0 caught up, 1 already done" in capsys.readouterr().out
+
+    assert main(["reconcile", "--github-permissions", "--data-dir", data]) == 0
+    assert capsys.readouterr().out.startswith("github-permissions: 1 examined")
 
 
 def test_reconcile_command_exits_3_when_github_is_unreachable(
@@ -430,3 +434,22 @@ def test_a_plain_token_setup_must_name_its_user(tmp_path: Path) -> None:
         assert "github" in services.sources
     finally:
         services.close()
+
+
+def test_9_20_an_empty_database_catch_up_is_rated_per_pass(
+    github: FakeGitHub, client: GitHubClient, services: WiredServices, clock: Clock
+) -> None:
+    """Three open PRs and no review at all (a fresh or restored database): one pass enqueues at most
+    `reconcile_pull_requests_per_pass` of them, the next pass the rest — never a second review of one."""
+    for branch in ("one", "two", "three"):
+        open_terraform_pull_request(github, REPO, branch)
+    rated = services.settings.github_app.model_copy(update={"reconcile_pull_requests_per_pass": 2})
+    services.settings = services.settings.model_copy(update={"github_app": rated})
+    reconciler = PullRequestReconciler(client, services, clock.utc)
+    first = reconciler.run_once()
+    assert (first.examined, first.acted, first.skipped) == (3, 2, 1)
+    second = reconciler.run_once()
+    assert (second.examined, second.acted, second.skipped) == (3, 1, 2)
+    third = reconciler.run_once()
+    assert (third.acted, third.skipped) == (0, 3)
+    assert len(services.queue.list(limit=50).items) == 3

@@ -159,3 +159,56 @@ def test_a_spacelift_run_takes_the_result_of_its_uploaded_plan_published_once(ba
     assert taken.status is ReviewStatus.COMPLETED
     assert taken.content_hash == uploaded.content_hash
     assert backend.publisher.published == [upload_review]
+
+
+def test_9_8_a_run_waiting_for_its_upload_in_review_is_not_failing_even_after_a_worker_crash(backend: Backend) -> None:
+    """The upload's review job is claimed by a worker that dies (its lease runs out, then it is claimed again);
+    meanwhile the run's review waits — many more times than max_attempts — without one attempt counted, and
+    then takes the upload's result."""
+    services = backend.services
+    run = SourceInfo("spacelift", stack_id="stack-1", run_id="run-8", account="acme")
+    upload_review, _ = upload(services, source=run)
+    crashed = services.queue.claim("crashed-worker", kinds=[JobKind.REVIEW.value])  # and never heard of again
+    assert crashed is not None
+    webhook_review = "r-webhook-8"
+    job = NewJob(
+        JobKind.SPACELIFT_RUN.value,
+        TENANT,
+        "spacelift:stack-1:run-8",
+        {"stack_id": "stack-1", "run_id": "run-8", "review_id": webhook_review},
+        max_attempts=services.settings.worker.max_attempts,
+    )
+    services.intake.accept(
+        Delivery("spacelift", "run-8:FINISHED:3", "run_state.FINISHED", TENANT, "", datetime.now(UTC)),
+        b"{}",
+        job,
+        review=(webhook_review, run),
+    )
+    runs = Worker(services, "w-runs", kinds=[JobKind.SPACELIFT_RUN.value])
+    waits = 0
+    lease = services.settings.worker.lease_seconds
+    for _ in range(3 * services.settings.worker.max_attempts):  # well past max_attempts, and past the lease
+        outcome = runs.run_once()
+        assert outcome is not None
+        assert outcome.result == "waiting", outcome
+        assert outcome.job.attempts == 0
+        waits += 1
+        waiting = services.reviews.get(webhook_review)
+        assert waiting is not None
+        assert waiting.status is ReviewStatus.QUEUED
+        assert "still being reviewed" in (waiting.status_reason or "")
+        backend.clock.advance(lease / services.settings.worker.max_attempts)
+    assert waits > services.settings.worker.max_attempts
+    services.queue.reap()  # the crashed worker's lease is long gone: its job goes back to the queue
+    for _ in range(3):  # the run may wait once more if it is claimed before the upload's review ends
+        drain(Worker(services, "w-all"))
+        backend.clock.advance(10)
+    uploaded = services.reviews.get(upload_review)
+    taken = services.reviews.get(webhook_review)
+    assert uploaded is not None
+    assert taken is not None
+    assert uploaded.status is ReviewStatus.COMPLETED
+    assert taken.status is ReviewStatus.COMPLETED
+    assert taken.content_hash == uploaded.content_hash
+    finished = [j for j in services.queue.list(limit=50).items if j.kind == JobKind.SPACELIFT_RUN.value]
+    assert [(j.state, j.attempts) for j in finished] == [(JobState.SUCCEEDED, 1)]

@@ -5,6 +5,7 @@
      ├── ConfigError     a bad .tfreview.toml, an unknown rule id, a bad flag value
      ├── UpstreamError   an external system failed (a git command, GitHub, a model)
      │    └── StoreUnavailable   the database is down or locked (503, retry)
+     ├── DependencyPending  a job waits for another one (not a failure: it runs again later, uncounted)
      ├── AuthError       not authenticated (401) or not allowed (403)
      ├── NotFound        absent, or another tenant's (404 either way)
      ├── IntegrityError  stored data does not match its hash
@@ -51,6 +52,15 @@ class RuleError(TfreviewError):
 
 class StoreUnavailable(UpstreamError):
     """The database is down, read-only or locked past busy_timeout; the caller answers 503 and retries."""
+
+
+class DependencyPending(TfreviewError):
+    """What a job needs is still being produced (a Spacelift run waits for its uploaded plan's review): the job
+    runs again after `retry_after_seconds`, and the attempt does not count against its max_attempts."""
+
+    def __init__(self, message: str, *, retry_after_seconds: float = 5.0) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(message)
 
 
 class IntegrityError(TfreviewError):

@@ -346,3 +346,11 @@ def review_after_lost_worker(job: Job, reason: str) -> ReviewOutcome | None:
     if review_id is None:
         return None
     return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"{reason}; out of attempts, re-queued once at its deadline")
+
+
+def review_while_waiting(job: Job, reason: str) -> ReviewOutcome | None:
+    """The review's status while `job` waits for a dependency (not a failure: no attempt is counted)."""
+    review_id = review_id_of(job)
+    if review_id is None:
+        return None
+    return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"waiting: {reason}")

@@ -51,6 +51,11 @@ class JobQueue(Protocol):
         carries (`job_types.review_after_failure`) is marked queued-for-retry or failed in the same transaction."""
         ...
 
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        """Back to the queue until `run_after`, the attempt not counted (it waited, it did not fail); raises
+        StaleAttempt if the token is no longer current."""
+        ...
+
     def reap(self) -> int:
         """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's
         `in_progress` review goes back to `queued` in the same transaction (the deadline handles it next)."""
@@ -68,6 +73,18 @@ class JobQueue(Protocol):
 
     def depth(self) -> int:
         """Jobs queued or running (for readiness and metrics)."""
+        ...
+
+
+class PublishLocks(Protocol):
+    """A lease per publish target (a pull request, a Spacelift run) that holds across processes (issue 9.11)."""
+
+    def acquire(self, key: str, holder: str, ttl_seconds: float) -> bool:
+        """Take (or renew) the lease; False while another holder's lease runs."""
+        ...
+
+    def release(self, key: str, holder: str) -> None:
+        """Give the lease back (a no-op unless `holder` holds it)."""
         ...
 
 

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.service import (
     Authenticator,
     HealthCheck,
@@ -17,6 +18,7 @@ from tfreview.ports.service import (
     PlanSource,
     PlanStore,
     Publisher,
+    PublishLocks,
     ReviewStore,
     Tenants,
     Tokens,
@@ -64,3 +66,5 @@ class Services:
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
     metrics: Recorder = field(default_factory=NullRecorder)  # tfreview.ops.recorder; Prometheus when enabled
     exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off
+    publish_locks: PublishLocks | None = None  # the per-target publish lease (None: no other process publishes)
+    clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand

@@ -240,7 +240,7 @@ class PullRequestReconciler:
         clock: Clock = utcnow,
         *,
         interval_seconds: float | None = None,
-        max_per_pass: int = 500,
+        max_per_pass: int | None = None,
     ) -> None:
         self.app = app
         self.services = services
@@ -249,7 +249,7 @@ class PullRequestReconciler:
         self.interval_seconds = (
             interval_seconds if interval_seconds is not None else settings.reconcile_pull_requests_seconds
         )
-        self.max_per_pass = max_per_pass
+        self.max_per_pass = max_per_pass if max_per_pass is not None else settings.reconcile_pull_requests_per_pass
 
     def run_once(self) -> CatchUp:
         tally = _Tally()

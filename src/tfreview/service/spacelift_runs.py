@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from tfreview.core.errors import InputError, UpstreamError
+from tfreview.core.errors import DependencyPending, InputError, UpstreamError
 from tfreview.ports.job_types import SpaceliftRunJob
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.service.container import Services
@@ -39,7 +39,8 @@ def review_run(services: Services, job: SpaceliftRunJob, fence: Callable[[], Non
     if upload.status is ReviewStatus.FAILED:
         raise InputError(f"the review of this run's uploaded plan ({upload.id}) failed: {upload.status_reason}")
     if upload.status not in FINISHED or upload.report is None:
-        raise UpstreamError(f"this run's uploaded plan is still being reviewed (review {upload.id})")
+        # waiting for a dependency is not a failure (issue 9.8): not counted, however long the upload's review takes
+        raise DependencyPending(f"this run's uploaded plan is still being reviewed (review {upload.id})")
     fence()
     services.reviews.save_result(review_id, upload.status, upload.report, upload.verdict or "", dict(upload.counts))
     logger.info(

@@ -9,7 +9,7 @@ from tfreview.ports.service import JobQueue
 
 
 class DatabaseCheck:
-    """Readiness: the database answers a trivial query."""
+    """Readiness: the database commits a write (a read-only database answers queries, and is not ready)."""
 
     name = "database"
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.database import Database
@@ -258,6 +258,22 @@ class SqlJobQueue:
             # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
             _settle_review(session, review_after_failure(failed, row.last_error), now, only_open=False)
             return failed
+
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        with self.database.transaction() as session:
+            row = self._current(session, job_id, attempt_token)
+            row.last_error = scrub_text(reason)[:MAX_ERROR_CHARS]
+            row.attempt_token = None
+            row.lease_owner = None
+            row.lease_expires_at = None
+            row.updated_at = self.clock()
+            row.state = JobState.QUEUED.value
+            row.attempts = max(0, row.attempts - 1)
+            row.run_after = run_after
+            session.flush()
+            deferred = job_record(row)
+            _settle_review(session, review_while_waiting(deferred, row.last_error), self.clock(), only_open=False)
+            return deferred
 
     def reap(self) -> int:
         with self.database.transaction() as session:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.ports.service import ReviewStore
@@ -131,6 +131,22 @@ class MemoryJobQueue:
             self._jobs[job_id] = failed
             self._settle(review_after_failure(failed, error), only_open=False)
             return failed
+
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        with self.lock:
+            job = self._current(job_id, attempt_token)
+            deferred = dataclasses.replace(
+                job,
+                state=JobState.QUEUED,
+                attempts=max(0, job.attempts - 1),
+                attempt_token=None,
+                lease_expires_at=None,
+                last_error=scrub_text(reason)[:4000],
+                run_after=run_after,
+            )
+            self._jobs[job_id] = deferred
+            self._settle(review_while_waiting(deferred, deferred.last_error or reason), only_open=False)
+            return deferred
 
     def reap(self) -> int:
         with self.lock:

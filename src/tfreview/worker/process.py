@@ -16,6 +16,7 @@ import threading
 from types import FrameType
 
 from tfreview.ops.log_format import apply_log_format
+from tfreview.plumbing.log_lines import configure_logging
 from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
@@ -104,9 +105,9 @@ def _restore_signals(previous: dict[int, object]) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
     settings = Settings()
-    apply_log_format(settings.log_format)
+    configure_logging(settings.log_level)
+    apply_log_format(settings.log_format, settings.log_level)
     return run_worker_process(settings)
 
 

@@ -15,8 +15,9 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from tfreview.core.errors import ConfigError
+from tfreview.core.errors import ConfigError, DependencyPending
 from tfreview.ops.log_context import bound
 from tfreview.ports.job_types import review_id_of
 from tfreview.ports.jobs import Job, JobState, StaleAttempt
@@ -33,7 +34,7 @@ class Outcome:
     """What happened to one claimed job (returned by `Worker.run_once`, for tests and metrics)."""
 
     job: Job
-    result: str  # "succeeded" | "retrying" | "dead" | "discarded" (lease lost: nothing written)
+    result: str  # "succeeded" | "retrying" | "waiting" (not counted) | "dead" | "discarded" (lease lost)
     reason: str | None = None
     permanent: bool = False  # the failure was not retriable (dead at once, not out of attempts)
 
@@ -124,7 +125,26 @@ class Worker:
         if isinstance(error, StaleAttempt):
             logger.warning("job %s: lease lost during attempt %s; result discarded", job.id, job.attempts)
             return Outcome(job, "discarded", "lease lost")
+        if isinstance(error, DependencyPending) and self._may_wait(job):
+            return self._wait(attempt, error)
         return self._fail(attempt, error)
+
+    def _may_wait(self, job: Job) -> bool:
+        """Waiting is not failing — within a bound: a job older than twice the review deadline (what it waits for
+        has had every chance to finish, a crash and a re-claim included) counts its attempts again."""
+        limit = timedelta(seconds=2 * self.services.settings.worker.review_deadline_seconds)
+        return self.services.clock() - job.created_at <= limit
+
+    def _wait(self, attempt: Attempt, pending: DependencyPending) -> Outcome:
+        job = attempt.job
+        reason = reason_of(pending)
+        run_after = self.services.clock() + timedelta(seconds=pending.retry_after_seconds)
+        try:
+            waiting = self.services.queue.defer(job.id, attempt.token, reason, run_after)
+        except StaleAttempt:
+            return Outcome(job, "discarded", "lease lost")
+        logger.info("job %s (%s) waits: %s", job.id, job.kind, reason)  # its review says so (same transaction)
+        return Outcome(waiting, "waiting", reason)
 
     def _run_handler(self, attempt: Attempt, handler: Handler) -> BaseException | None:
         """Run the handler on its own thread, heartbeating meanwhile; abandon it at the job timeout."""

@@ -7,7 +7,8 @@ is a `Link: rel="next"` page, followed only when it points at the configured API
 Failures become the error tree of `errors.py` (see there). Per request:
 - 401 → the auth drops the installation token (or the app key) and the request is sent ONCE more;
 - 403/429 that is a rate limit → the limiter waits, then the SAME request is sent again (a refused
-  write was not performed), at most `MAX_RATE_LIMIT_RETRIES` times;
+  write was not performed), at most `MAX_RATE_LIMIT_RETRIES` times — except a write when the limiter
+  has `restart_writes` (the service): `RateLimited` is raised, and the caller starts over after the wait;
 - 5xx / transport errors → `GitHubUnavailable`; a GET is retried once after a second, a write never
   (it may have happened: the caller searches before it creates again — I2);
 - writes go through the limiter's pacing (≤ writes_per_minute per installation).
@@ -333,6 +334,10 @@ class GitHubClient(ChecksAndReviews):
                     self._auth.invalidate(self.installation_id)
                 continue
             if wait is not None:
+                if is_write and self.limiter.restart_writes:  # never resent as is: the publish restarts (9.11)
+                    raise RateLimited(
+                        f"GitHub {method} {path}: refused by a rate limit", wait_seconds=wait, kind="secondary"
+                    )
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
                     raise RateLimited(
