@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from tfreview.store.database import Database
-from tfreview.store.migrate import current_revision
+from tfreview.store.migrate import alembic_config, current_revision
 from tfreview.store.tables import Base
 
 
 def test_migrations_match_the_models(sql_database: Database) -> None:
     # the fixture has upgraded a fresh database to head
-    assert current_revision(sql_database) == "0001"
+    head = ScriptDirectory.from_config(alembic_config(sql_database)).get_current_head()
+    assert current_revision(sql_database) == head
     with sql_database.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)

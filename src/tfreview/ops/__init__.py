@@ -1,0 +1,1 @@
+"""Operating through failure: metrics, the alert table, the watchdog, incidents and notifiers."""
