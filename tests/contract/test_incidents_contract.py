@@ -57,11 +57,16 @@ def test_one_active_incident_per_group(ops: OpsStores) -> None:
     first, created = ops.incidents.open(new_incident(), {"value": 0.4})
     again, created_again = ops.incidents.open(new_incident(), {"value": 0.5})
     other, _ = ops.incidents.open(new_incident("jwks-fetch-failures"), {})
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.id == first.id != other.id
-    assert first.status is IncidentStatus.OPEN and first.level == 2 and first.channels == ("page",)
-    assert first.opened_at == START and first.action == "shed-load"
-    assert first.escalate_at is not None and (first.escalate_at - START).total_seconds() == 600
+    assert first.status is IncidentStatus.OPEN
+    assert first.level == 2
+    assert first.channels == ("page",)
+    assert first.opened_at == START
+    assert first.action == "shed-load"
+    assert first.escalate_at is not None
+    assert (first.escalate_at - START).total_seconds() == 600
     assert [e.kind for e in ops.incidents.events(first.id)] == [EventKind.OPENED]
     assert ops.incidents.events(first.id)[0].detail == {"value": 0.4}
     assert [i.id for i in ops.incidents.active()] == [first.id, other.id]
@@ -72,10 +77,14 @@ def test_a_resolved_group_opens_a_new_incident(ops: OpsStores) -> None:
     first, _ = ops.incidents.open(new_incident(), {})
     ops.clock.advance(60)
     resolved = ops.incidents.resolve(first.id, "watchdog")
-    assert resolved is not None and resolved.status is IncidentStatus.RESOLVED
-    assert resolved.resolved_by == "watchdog" and resolved.resolved_at == ops.clock() and resolved.escalate_at is None
+    assert resolved is not None
+    assert resolved.status is IncidentStatus.RESOLVED
+    assert resolved.resolved_by == "watchdog"
+    assert resolved.resolved_at == ops.clock()
+    assert resolved.escalate_at is None
     second, created = ops.incidents.open(new_incident(), {})
-    assert created and second.id != first.id
+    assert created
+    assert second.id != first.id
     assert ops.incidents.resolve(first.id, "someone else") == resolved  # unchanged, no second event
     assert [e.kind for e in ops.incidents.events(first.id)] == [EventKind.OPENED, EventKind.RESOLVED]
 
@@ -84,8 +93,11 @@ def test_acknowledge_stops_escalation_and_is_idempotent(ops: OpsStores) -> None:
     incident, _ = ops.incidents.open(new_incident(), {})
     ops.clock.advance(30)
     acked = ops.incidents.acknowledge(incident.id, "token:abc")
-    assert acked is not None and acked.status is IncidentStatus.ACKNOWLEDGED and acked.escalate_at is None
-    assert acked.acknowledged_by == "token:abc" and acked.acknowledged_at == ops.clock()
+    assert acked is not None
+    assert acked.status is IncidentStatus.ACKNOWLEDGED
+    assert acked.escalate_at is None
+    assert acked.acknowledged_by == "token:abc"
+    assert acked.acknowledged_at == ops.clock()
     assert ops.incidents.acknowledge(incident.id, "token:def") == acked
     assert ops.incidents.escalate(incident.id, 3, ("page", "email"), None) == acked  # no longer open
     assert ops.incidents.acknowledge(999, "x") is None
@@ -100,7 +112,9 @@ def test_escalation_raises_the_level_and_records_it(ops: OpsStores) -> None:
     ops.clock.advance(600)
     later = ops.clock() + (ops.clock() - START)
     escalated = ops.incidents.escalate(incident.id, 3, ("page", "email"), later)
-    assert escalated.level == 3 and escalated.channels == ("page", "email") and escalated.escalate_at == later
+    assert escalated.level == 3
+    assert escalated.channels == ("page", "email")
+    assert escalated.escalate_at == later
     with pytest.raises(InputError):
         ops.incidents.escalate(incident.id, 3, ("page",), None)  # not above its own level
     with pytest.raises(InputError):
@@ -123,9 +137,11 @@ def test_timeline_and_listing(ops: OpsStores) -> None:
     with pytest.raises(NotFound):
         ops.incidents.record(999, EventKind.NOTE, {})
     page = ops.incidents.list(limit=2)
-    assert [i.id for i in page.items] == ids[::-1][:2] and page.next_cursor
+    assert [i.id for i in page.items] == ids[::-1][:2]
+    assert page.next_cursor
     rest = ops.incidents.list(limit=10, cursor=page.next_cursor)
-    assert [i.id for i in rest.items] == ids[::-1][2:] and rest.next_cursor is None
+    assert [i.id for i in rest.items] == ids[::-1][2:]
+    assert rest.next_cursor is None
     assert [i.id for i in ops.incidents.list(status="resolved").items] == [ids[1]]
     with pytest.raises(InputError):
         ops.incidents.list(status="bogus")
@@ -150,14 +166,17 @@ def test_a_lease_has_one_holder_until_it_expires(ops: OpsStores) -> None:
     ops.clock.advance(20)
     assert ops.leases.acquire("watchdog", "a", 30)  # renewal = heartbeat
     held = ops.leases.holder("watchdog")
-    assert held is not None and held.owner == "a" and held.heartbeat_at == ops.clock()
+    assert held is not None
+    assert held.owner == "a"
+    assert held.heartbeat_at == ops.clock()
     ops.clock.advance(29)
     assert not ops.leases.acquire("watchdog", "b", 30)
     ops.clock.advance(2)
     assert ops.leases.acquire("watchdog", "b", 30)  # a's lease expired
     ops.leases.release("watchdog", "a")  # not a's any more: no effect
     held = ops.leases.holder("watchdog")
-    assert held is not None and held.owner == "b"
+    assert held is not None
+    assert held.owner == "b"
     ops.leases.release("watchdog", "b")
     assert ops.leases.holder("watchdog") is None
     assert ops.leases.acquire("watchdog", "a", 30)

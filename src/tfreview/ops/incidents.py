@@ -14,6 +14,7 @@ timeline is the list of `IncidentEvent`s, oldest first, which the post-incident 
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -112,7 +113,7 @@ class Incidents(Protocol):
 
     def get(self, incident_id: int) -> Incident | None: ...
 
-    def active(self, group_key: str | None = None) -> list[Incident]:
+    def active(self, group_key: str | None = None) -> builtins.list[Incident]:
         """Open or acknowledged incidents (of one group), oldest first."""
         ...
 
@@ -136,7 +137,7 @@ class Incidents(Protocol):
 
     def record(self, incident_id: int, kind: EventKind, detail: dict[str, Any]) -> IncidentEvent: ...
 
-    def events(self, incident_id: int) -> list[IncidentEvent]:
+    def events(self, incident_id: int) -> builtins.list[IncidentEvent]:
         """Its timeline, oldest first."""
         ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from datetime import datetime, timedelta
 from typing import Any
@@ -167,7 +168,7 @@ class SqlIncidents:
             session.flush()
             return _event_record(row)
 
-    def events(self, incident_id: int) -> list[IncidentEvent]:
+    def events(self, incident_id: int) -> builtins.list[IncidentEvent]:
         query = (
             select(IncidentEventRow).where(IncidentEventRow.incident_id == incident_id).order_by(IncidentEventRow.id)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import threading
 from datetime import datetime, timedelta
@@ -129,7 +130,7 @@ class MemoryIncidents:
                 raise NotFound(f"incident {incident_id} not found")
             return self._append(incident_id, kind, detail)
 
-    def events(self, incident_id: int) -> list[IncidentEvent]:
+    def events(self, incident_id: int) -> builtins.list[IncidentEvent]:
         with self._lock:
             return [e for e in self._events if e.incident_id == incident_id]
 
