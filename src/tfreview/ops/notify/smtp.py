@@ -15,7 +15,7 @@ from tfreview.ops.notify.message import Notification, NotifyFailure
 
 
 class SmtpNotifier:
-    name = "smtp"
+    name = "email"  # the notifier label of tfreview_notifier_failures_total
 
     def __init__(
         self,
