@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tfreview.core.ports import (
     Advisor,
@@ -21,6 +21,9 @@ from tfreview.core.ports import (
     Tokens,
 )
 from tfreview.settings import Settings
+
+if TYPE_CHECKING:
+    from tfreview.ops.services import OpsServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +64,4 @@ class Services:
     health_checks: list[HealthCheck] = field(default_factory=list)
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from tfreview.advisor.settings import AdvisorSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ops.settings import NotifySettings, WatchdogSettings
 
 
 class SecretVersion(BaseModel):
@@ -101,3 +102,5 @@ class Settings(BaseSettings):
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
+    watchdog: WatchdogSettings = WatchdogSettings()
+    notify: NotifySettings = NotifySettings()

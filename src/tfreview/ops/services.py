@@ -1,0 +1,56 @@
+"""What operating the service needs at run time, built in `wiring.py` and carried in `Services.ops`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from tfreview.ops.incidents import Incidents, Leases
+from tfreview.ops.notify.dispatcher import Dispatcher
+from tfreview.ops.watchdog import LEASE_NAME, Watchdog
+from tfreview.store.clock import Clock, utcnow
+
+
+@dataclass
+class OpsServices:
+    incidents: Incidents
+    leases: Leases
+    dispatcher: Dispatcher
+    watchdog: Watchdog | None = None  # None: TFREVIEW_WATCHDOG__ENABLED=false
+    heartbeat_stale_seconds: float = 180.0
+
+    def start_watchdog(self, stop: threading.Event) -> threading.Thread | None:
+        """The watchdog's thread in `serve` and `worker` (None when it is disabled)."""
+        if self.watchdog is None:
+            return None
+        thread = threading.Thread(target=self.watchdog.run, args=(stop,), name="tfreview-watchdog", daemon=True)
+        thread.start()
+        return thread
+
+
+class WatchdogCheck:
+    """Readiness detail: who evaluates the alert table and how fresh its heartbeat is. Unready when the
+    heartbeat is older than `stale_seconds` (the dead-man's switch that `tfreview probe` reads)."""
+
+    name = "watchdog"
+
+    def __init__(self, leases: Leases, stale_seconds: float, *, clock: Clock = utcnow) -> None:
+        self._leases = leases
+        self._stale = stale_seconds
+        self._clock = clock
+        self._started = clock()
+
+    def check(self) -> tuple[bool, str]:
+        now = self._clock()
+        try:
+            held = self._leases.holder(LEASE_NAME)
+        except Exception as exc:  # the database check reports the database itself
+            return False, f"watchdog unknown ({type(exc).__name__})"
+        if held is None:
+            if (now - self._started).total_seconds() < self._stale:
+                return True, "watchdog starting"
+            return False, "no watchdog has evaluated the alert table"
+        age = (now - held.heartbeat_at).total_seconds()
+        if age > self._stale:
+            return False, f"watchdog heartbeat is {age:.0f} s old (stale after {self._stale:g} s)"
+        return True, f"watchdog heartbeat {age:.0f} s ago"
