@@ -25,6 +25,10 @@ DATABASE_FILE = "tfreview.db"
 def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
+    if args.command == "probe":
+        from tfreview.ops.commands import run_probe
+
+        return run_probe(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
     if args.command == "serve":
         from tfreview.serving import serve
@@ -42,6 +46,10 @@ def run_service_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "reconcile":
         return _reconcile(args, settings)
+    if args.command == "incidents":
+        from tfreview.ops.commands import run_incidents
+
+        return run_incidents(args, settings)
     return _tokens(args, settings)
 
 

@@ -29,8 +29,11 @@ class OpsServices:
 
 
 class WatchdogCheck:
-    """Readiness detail: who evaluates the alert table and how fresh its heartbeat is. Unready when the
-    heartbeat is older than `stale_seconds` (the dead-man's switch that `tfreview probe` reads)."""
+    """A readiness detail: who evaluates the alert table and how fresh its heartbeat is.
+
+    Always `ok`: a stale watchdog must not take the API out of a load balancer (webhooks would be lost for
+    a monitoring fault). The detail starts with `stale:` when the heartbeat is older than `stale_seconds`
+    — the dead-man's switch that `tfreview probe` reads from /readyz (exit 1)."""
 
     name = "watchdog"
 
@@ -45,12 +48,12 @@ class WatchdogCheck:
         try:
             held = self._leases.holder(LEASE_NAME)
         except Exception as exc:  # the database check reports the database itself
-            return False, f"watchdog unknown ({type(exc).__name__})"
+            return True, f"unknown: lease unreadable ({type(exc).__name__})"
         if held is None:
             if (now - self._started).total_seconds() < self._stale:
-                return True, "watchdog starting"
-            return False, "no watchdog has evaluated the alert table"
+                return True, "starting: no evaluation yet"
+            return True, f"stale: no watchdog has evaluated the alert table for {self._stale:g} s"
         age = (now - held.heartbeat_at).total_seconds()
         if age > self._stale:
-            return False, f"watchdog heartbeat is {age:.0f} s old (stale after {self._stale:g} s)"
-        return True, f"watchdog heartbeat {age:.0f} s ago"
+            return True, f"stale: heartbeat {age:.0f} s old (by {held.owner})"
+        return True, f"ok: heartbeat {age:.0f} s ago (by {held.owner})"

@@ -12,7 +12,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import tfreview
 from tfreview.core.errors import TfreviewError
 from tfreview.services import Services
-from tfreview.web import api_admin, api_reviews, health, uploads, webhooks_github, webhooks_spacelift
+from tfreview.web import (
+    api_admin,
+    api_incidents,
+    api_reviews,
+    health,
+    uploads,
+    webhooks_github,
+    webhooks_spacelift,
+)
 from tfreview.web.context import Clock, request_id_of
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
@@ -35,7 +43,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
-    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, health):
+    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, api_incidents, health):
         app.include_router(module.router)
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
