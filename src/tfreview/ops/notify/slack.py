@@ -8,6 +8,7 @@ import httpx
 
 from tfreview.ops.incidents import LEVEL_NAMES
 from tfreview.ops.notify.http_post import post
+from tfreview.ops.notify.log_redaction import redact_in_http_logs
 from tfreview.ops.notify.message import Notification
 
 _EMOJI = {"trigger": ":rotating_light:", "acknowledge": ":eyes:", "resolve": ":white_check_mark:"}
@@ -38,6 +39,8 @@ class SlackNotifier:
     ) -> None:
         self._client = client
         self._url = webhook_url
+        redact_in_http_logs(webhook_url.rsplit("/", 1)[-1])  # the last path part is the webhook's secret
+        redact_in_http_logs(webhook_url)
         self.channels = channels
         self.levels = levels
 

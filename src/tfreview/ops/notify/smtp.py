@@ -62,7 +62,7 @@ class SmtpNotifier:
                 if self._security == "starttls":
                     server.starttls(context=ssl.create_default_context())
                 if self._username and self._password is not None:
-                    server.login(self._username, self._password)
+                    _login(server, self._username, self._password)
                 refused = server.send_message(message, from_addr=self._sender, to_addrs=list(self._recipients))
         except smtplib.SMTPAuthenticationError as exc:
             raise NotifyFailure(f"smtp: authentication refused ({exc.smtp_code})", retriable=False) from None
@@ -83,3 +83,14 @@ class SmtpNotifier:
         if self._security == "tls":
             return smtplib.SMTP_SSL(self._host, self._port, timeout=self._timeout, context=ssl.create_default_context())
         return smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+
+
+def _login(server: smtplib.SMTP, username: str, password: str) -> None:
+    """AUTH PLAIN when offered (one round trip, one clear failure), else smtplib's own choice."""
+    server.ehlo_or_helo_if_needed()
+    offered = server.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" in offered:
+        server.user, server.password = username, password
+        server.auth("PLAIN", server.auth_plain)
+    else:
+        server.login(username, password)
