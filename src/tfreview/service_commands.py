@@ -217,7 +217,7 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError("no reconciler is configured: set up the GitHub App or the Spacelift API first")
         failed = 0
         for reconciler in chosen:
-            result = run_reconciler(reconciler)
+            result = run_reconciler(reconciler, services.metrics)
             if result.catch_up is None:
                 failed += 1
                 print(f"{result.name}: failed: {result.error}", file=sys.stderr)

@@ -3,7 +3,7 @@ web app and the workers; tests build it from fakes and in-memory adapters instea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -20,6 +20,7 @@ from tfreview.core.ports import (
     Tenants,
     Tokens,
 )
+from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.settings import Settings
 
 if TYPE_CHECKING:
@@ -64,4 +65,6 @@ class Services:
     health_checks: list[HealthCheck] = field(default_factory=list)
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    metrics: Recorder = field(default_factory=NullRecorder)  # tfreview.ops.recorder; Prometheus when enabled
+    exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off
     ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)

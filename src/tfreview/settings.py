@@ -89,6 +89,13 @@ class WorkerSettings(BaseModel):
     review_deadline_seconds: float = 900.0  # a review not finished by then is re-queued once, then failed
 
 
+class MetricsSettings(BaseModel):
+    """Prometheus metrics (docs/reference/metrics.md); several processes: set PROMETHEUS_MULTIPROC_DIR."""
+
+    enabled: bool = True  # count metrics in this process (off: nothing is counted and /metrics answers 404)
+    token: SecretStr | None = None  # bearer token a scraper sends to GET /metrics; unset: /metrics answers 404
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
 
@@ -102,5 +109,6 @@ class Settings(BaseSettings):
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
+    metrics: MetricsSettings = MetricsSettings()
     watchdog: WatchdogSettings = WatchdogSettings()
     notify: NotifySettings = NotifySettings()

@@ -34,10 +34,12 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, TfreviewError
 from tfreview.core.ports import Advisor, HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
+from tfreview.ops.recorder import Recorder
 from tfreview.publish.log import LogPublisher
 from tfreview.services import CatchUp, Services
 from tfreview.settings import Settings
@@ -53,8 +55,10 @@ if TYPE_CHECKING:
     from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
     from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
     from tfreview.ops.incidents import Incidents, Leases
+    from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.notify.message import Notifier
     from tfreview.ops.services import OpsServices
+    from tfreview.ops.signals import QueueSignals
     from tfreview.ops.watchdog import SampleSource
 
 logger = logging.getLogger("tfreview.wiring")
@@ -126,11 +130,13 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     from tfreview.store.tenants import SqlTenants
     from tfreview.store.tokens import SqlTokens
 
+    prometheus = build_prometheus(settings)
     db = Database(
         settings.database.url,
         settings.database.busy_timeout_ms,
         pool_size=settings.database.pool_size,
         connect_timeout_seconds=settings.database.connect_timeout_seconds,
+        metrics=prometheus,
     )
     closers: list[Callable[[], None]] = [db.close]
     try:
@@ -143,7 +149,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         health: list[HealthCheck] = [DatabaseCheck(db.ping), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
-        authenticator, jwks = build_authenticator(settings.auth, tokens, http)
+        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
         if jwks is not None:
             health.append(jwks)
         services = WiredServices(
@@ -159,8 +165,13 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             sources=build_sources(plans),
             health_checks=health,
             closers=closers,
-            advisor=build_review_advisor(settings),
+            advisor=build_review_advisor(settings, prometheus),
         )
+        if prometheus is not None:
+            from tfreview.store.queue_signals import SqlQueueSignals
+
+            deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+            _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
         wire_integrations(services)
         from tfreview.store.incidents import SqlIncidents, SqlLeases
 
@@ -196,6 +207,7 @@ def build_memory_services(
     reviews = MemoryReviewStore(clock=now)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
+    prometheus = build_prometheus(settings)
     services = WiredServices(
         settings=settings,
         intake=MemoryIntake(queue, reviews, clock=now),
@@ -208,8 +220,13 @@ def build_memory_services(
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
         health_checks=[QueueCheck(queue)],
-        advisor=build_review_advisor(settings),
+        advisor=build_review_advisor(settings, prometheus),
     )
+    if prometheus is not None:
+        from tfreview.ops.signals import memory_queue_signals
+
+        deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+        _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
@@ -218,11 +235,41 @@ def build_memory_services(
     return services
 
 
-def build_review_advisor(settings: Settings) -> Advisor:
+def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
+    """The metrics recorder (tfreview.ops.metrics) unless `metrics.enabled` is false (then services keep
+    the NullRecorder and /metrics answers 404)."""
+    if not settings.metrics.enabled:
+        return None
+    from tfreview.ops.metrics import PrometheusRecorder
+
+    return PrometheusRecorder()
+
+
+def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Callable[[], QueueSignals]) -> None:
+    """Mount the recorder on the services: what they count, the DB-derived gauges and the /metrics text."""
+    from tfreview.ops.metrics import QueueCollector
+
+    def on_error(exc: Exception) -> None:
+        logger.warning("metrics: the queue signals could not be read: %s", type(exc).__name__)
+
+    recorder.add_collector(QueueCollector(signals, on_error))
+    services.metrics = recorder
+    services.exposition = recorder.exposition
+    services.closers.append(recorder.process_exited)  # multiprocess: this process's live gauges go
+
+
+def announce_process(services: Services, role: str) -> None:
+    """`tfreview_build_info{version, role} 1` while this process runs (`serve`, `worker`)."""
+    import tfreview
+
+    services.metrics.set("tfreview_build_info", 1, version=getattr(tfreview, "__version__", "0"), role=role)
+
+
+def build_review_advisor(settings: Settings, metrics: Recorder | None = None) -> Advisor:
     """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain)."""
     from tfreview.advisor.factory import build_advisor
 
-    return build_advisor(settings.advisor.name, settings.advisor)
+    return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics)
 
 
 def build_sources(plans: PlanStore, environ: Mapping[str, str] | None = None) -> dict[str, PlanSource]:
@@ -292,12 +339,15 @@ def wire_integrations(
     )
 
 
-def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float) -> httpx.Client:
+def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float, upstream: str) -> httpx.Client:
     if http is not None:
         return http
     import httpx
 
-    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=httpx.HTTPTransport(retries=0))
+    from tfreview.ops.upstream import CountingTransport
+
+    transport = CountingTransport(httpx.HTTPTransport(retries=0), services.metrics, upstream)
+    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
     services.closers.append(client.close)
     return client
 
@@ -312,7 +362,7 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
     from tfreview.integrations.github.source import GitHubPlanSource
 
     settings = services.settings.github_app
-    client_http = _outbound_http(services, http, settings.request_timeout_seconds)
+    client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
     auth: GitHubAuth
     app_auth: AppAuth | None = None
     if settings.mode == "app":
@@ -369,7 +419,7 @@ def _wire_spacelift(
     from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
 
     settings = services.settings.spacelift_api
-    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds), settings)
+    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds, "spacelift"), settings)
     if "api" in sources:
         sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
     run_publisher = SpaceliftPublisher(client, settings)
@@ -463,11 +513,18 @@ def wire_ops(
 
     settings = services.settings
     notify = settings.notify
-    client = _outbound_http(services, http, notify.timeout_seconds)
-    recorder = getattr(services, "metrics", None)
+    client = http
+    if client is None:  # notifier outcomes are counted by the dispatcher (tfreview_notifier_failures_total)
+        import httpx
+
+        client = httpx.Client(
+            timeout=notify.timeout_seconds, follow_redirects=False, transport=httpx.HTTPTransport(retries=0)
+        )
+        services.closers.append(client.close)
+    recorder = services.metrics
 
     def on_outcome(notifier: str, event: str, ok: bool) -> None:
-        if not ok and recorder is not None:
+        if not ok:
             recorder.count("tfreview_notifier_failures_total", notifier=notifier)
 
     dispatcher = Dispatcher(
@@ -502,9 +559,7 @@ def wire_ops(
                 escalation_channels={k: tuple(v) for k, v in watchdog_settings.escalation_channels.items()},
             ),
             clock=clock,
-            on_heartbeat=(lambda at: recorder.set("tfreview_watchdog_heartbeat_timestamp_seconds", at))
-            if recorder is not None
-            else None,
+            on_heartbeat=lambda at: recorder.set("tfreview_watchdog_heartbeat_timestamp_seconds", at),
         )
         services.health_checks.append(WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock))
     services.ops = ops
@@ -512,15 +567,13 @@ def wire_ops(
 
 
 def _metric_source(services: WiredServices) -> SampleSource:
-    """The scrape of this host's metrics when metrics are on; else nothing (the watchdog then sees only
-    its own heartbeat, and says so)."""
+    """The scrape of this host's metrics (the /metrics text) when metrics are on; else nothing (the watchdog
+    then sees only its own heartbeat, and says so)."""
     from tfreview.ops.samples import exposition_samples
 
-    recorder = getattr(services, "metrics", None)
-    exposition = getattr(recorder, "exposition", None)
-    if callable(exposition):
-        return exposition_samples(exposition)
-    logger.warning("watchdog: metrics are off; only the database-derived alerts can fire")
+    if services.exposition is not None:
+        return exposition_samples(services.exposition)
+    logger.warning("watchdog: metrics are off (TFREVIEW_METRICS__ENABLED=false): no alert of the table can fire")
     return list
 
 

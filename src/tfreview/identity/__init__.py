@@ -11,6 +11,7 @@ from tfreview.core.ports import Tokens
 from tfreview.identity.authenticator import BearerAuthenticator, bearer_credential, require, visible_tenant
 from tfreview.identity.jwks import JwksCache, SigningKey
 from tfreview.identity.oidc import OidcVerifier, scope_from_claim
+from tfreview.ops.recorder import Recorder
 from tfreview.settings import AuthSettings
 
 __all__ = [
@@ -37,7 +38,7 @@ def jwks_url(settings: AuthSettings) -> str | None:
 
 
 def build_authenticator(
-    settings: AuthSettings, tokens: Tokens, http: httpx.Client
+    settings: AuthSettings, tokens: Tokens, http: httpx.Client, metrics: Recorder | None = None
 ) -> tuple[BearerAuthenticator, JwksCache | None]:
     """The authenticator, and the JWKS cache to register as a health check (None without OIDC)."""
     url = jwks_url(settings)
@@ -49,5 +50,6 @@ def build_authenticator(
         timeout=settings.jwks_timeout_seconds,
         refresh_min_interval=settings.jwks_refresh_min_interval_seconds,
         max_stale=settings.jwks_max_stale_seconds,
+        metrics=metrics,
     )
     return BearerAuthenticator(OidcVerifier(settings, jwks), tokens), jwks

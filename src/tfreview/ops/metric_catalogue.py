@@ -49,6 +49,7 @@ class MetricSpec:
 ROUTES = ("webhook", "upload", "api", "admin", "health", "metrics", "other")
 SOURCES = ("github", "spacelift")
 UPSTREAMS = ("github", "spacelift", "jwks", "model")
+REVIEW_STATES = ("completed", "completed_without_ai", "failed")
 UPSTREAM_OUTCOMES = ("ok", "client_error", "server_error", "rate_limited", "connect_error", "timeout")
 
 CATALOGUE: tuple[MetricSpec, ...] = (
@@ -179,8 +180,9 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec(
         "tfreview_jobs_total",
         "counter",
-        "Finished job attempts by kind and outcome (succeeded, retried, failed, dead_lettered)",
-        labels=(("kind", ()), ("outcome", ("succeeded", "retried", "failed", "dead_lettered"))),
+        "Finished job attempts by kind and outcome: succeeded, retried, failed (permanent error: dead at once),"
+        " dead_lettered (out of attempts), lease_lost (result discarded)",
+        labels=(("kind", ()), ("outcome", ("succeeded", "retried", "failed", "dead_lettered", "lease_lost"))),
     ),
     MetricSpec(
         "tfreview_job_duration_seconds",
@@ -199,14 +201,14 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec(
         "tfreview_reviews_finished_total",
         "counter",
-        "Reviews that reached a final state, by state and AI part (ai: yes, none, degraded)",
-        labels=(("state", ("completed", "failed")), ("ai", ("yes", "none", "degraded"))),
+        "Reviews that reached a final state, by status (completed_without_ai: an advisor is set but gave nothing)",
+        labels=(("status", REVIEW_STATES),),
     ),
     MetricSpec(
         "tfreview_review_latency_seconds",
         "histogram",
         "Time from the delivery's arrival to the review's final state (time to review)",
-        labels=(("ai", ("yes", "none", "degraded")),),
+        labels=(("status", REVIEW_STATES),),
         buckets=REVIEW_BUCKETS,
         unit="seconds",
     ),

@@ -17,6 +17,7 @@ from tfreview.web import (
     api_incidents,
     api_reviews,
     health,
+    metrics_endpoint,
     uploads,
     webhooks_github,
     webhooks_spacelift,
@@ -43,13 +44,23 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
-    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, api_incidents, health):
+    for module in (
+        webhooks_github,
+        webhooks_spacelift,
+        uploads,
+        api_reviews,
+        api_admin,
+        api_incidents,
+        health,
+        metrics_endpoint,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(RequestLog)  # added last: the outermost, so it also logs what HeadAsGet answers
+    # added last: the outermost, so it also logs (and counts) what HeadAsGet answers
+    app.add_middleware(RequestLog, metrics=services.metrics)
     return app
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,8 @@ from typing import Any
 from tfreview.core.jobs import NewJob
 from tfreview.core.records import Delivery, SourceInfo, Tenant
 from tfreview.services import Services
+from tfreview.settings import SecretVersion
+from tfreview.web.signatures import expired_secret_matches
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ def accept(
     )
     if job is None:
         stored, created = services.intake.accept(delivery, body, None)
+        _count(services, source, "ignored" if created else "duplicate")
         return Accepted(stored, created, None)
     idempotency_key, payload, review_source = job
     review_id = str(uuid.uuid4())
@@ -63,6 +67,7 @@ def accept(
         max_attempts=services.settings.worker.max_attempts,
     )
     stored, created = services.intake.accept(delivery, body, new_job, review=(review_id, review_source))
+    _count(services, source, "accepted" if created else "duplicate")
     if not created:
         return Accepted(stored, created, None)
     existing = services.queue.get(stored.job_id) if stored.job_id is not None else None
@@ -70,3 +75,21 @@ def accept(
         # the job existed already (same PR head, same run): the delivery joins that job's review
         return Accepted(stored, created, str(existing.payload["review_id"]))
     return Accepted(stored, created, review_id)
+
+
+def _count(services: Services, source: str, outcome: str) -> None:
+    services.metrics.count("tfreview_intake_deliveries_total", source=source, outcome=outcome)
+
+
+def signed_delivery(services: Services, source: str, now: datetime) -> None:
+    """A delivery's signature verified: the source is alive (the silence alerts read this timestamp)."""
+    services.metrics.set("tfreview_webhook_last_delivery_timestamp_seconds", now.timestamp(), source=source)
+
+
+def signature_refused(
+    services: Services, source: str, header: str | None, body: bytes, versions: Sequence[SecretVersion], now: datetime
+) -> None:
+    """Count a refused signature, and separately one made with a secret version past its not_after."""
+    services.metrics.count("tfreview_webhook_signature_failures_total", source=source)
+    if expired_secret_matches(header, body, versions, now):
+        services.metrics.count("tfreview_webhook_expired_secret_used_total", source=source)

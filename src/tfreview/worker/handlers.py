@@ -62,6 +62,10 @@ def handle_review(attempt: Attempt) -> None:
     report = review_document(result)
     attempt.check_lease()  # fencing: a lost or abandoned attempt writes nothing and publishes nothing
     saved = services.reviews.save_result(review_id, status, report, result.verdict.value, dict(result.counts))
+    if "ai_rerun" not in job.payload:  # a re-run for the AI part is the same review finishing again
+        took = (datetime.now(UTC) - _utc(stored.created_at)).total_seconds()
+        services.metrics.count("tfreview_reviews_finished_total", status=status.value)
+        services.metrics.observe("tfreview_review_latency_seconds", max(0.0, took), status=status.value)
     content_hash = saved.content_hash or _report_hash(report)
     services.queue.enqueue(publish_job(saved, content_hash, max_attempts=services.settings.worker.max_attempts))
     if isinstance(advice, ModelAdvice) and advice.retry_later:
@@ -122,7 +126,12 @@ def handle_publish(attempt: Attempt) -> None:
         logger.info("review %s has newer content than this publish job; its own publish job shows it", review_id)
         return
     attempt.check_lease()
-    services.publisher.publish(stored)
+    try:
+        services.publisher.publish(stored)
+    except Exception:
+        target = stored.source.kind if stored.source.kind in ("github", "spacelift") else "log"
+        services.metrics.count("tfreview_publish_failures_total", target=target)
+        raise
 
 
 def handle_spacelift_run(attempt: Attempt) -> None:
@@ -183,3 +192,7 @@ def _text(payload: Mapping[str, object], name: str) -> str:
 def _report_hash(report: dict[str, object]) -> str:
     canonical = json.dumps(report, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,14 @@ class Outcome:
     job: Job
     result: str  # "succeeded" | "retrying" | "dead" | "discarded" (lease lost: nothing written)
     reason: str | None = None
+    permanent: bool = False  # the failure was not retriable (dead at once, not out of attempts)
+
+    @property
+    def label(self) -> str:
+        """The `outcome` label of tfreview_jobs_total."""
+        if self.result == "dead":
+            return "failed" if self.permanent else "dead_lettered"
+        return {"retrying": "retried", "discarded": "lease_lost"}.get(self.result, self.result)
 
 
 class Worker:
@@ -91,6 +100,14 @@ class Worker:
     # --- one job -------------------------------------------------------------------------------
 
     def process(self, job: Job) -> Outcome:
+        begun = time.perf_counter()
+        outcome = self._process(job)
+        metrics = self.services.metrics
+        metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=job.kind)
+        metrics.count("tfreview_jobs_total", kind=job.kind, outcome=outcome.label)
+        return outcome
+
+    def _process(self, job: Job) -> Outcome:
         attempt = Attempt(self.services, job)
         handler = self.handlers.get(job.kind)
         error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(job)
@@ -158,7 +175,7 @@ class Worker:
         if dead:
             logger.error("job %s (%s) is dead: %s", job.id, job.kind, failure.reason)
         self._mark_review(job, failure.reason, dead=dead)
-        return Outcome(failed, "dead" if dead else "retrying", failure.reason)
+        return Outcome(failed, "dead" if dead else "retrying", failure.reason, permanent=failure.permanent)
 
     def _mark_review(self, job: Job, reason: str, *, dead: bool) -> None:
         review_id = job.payload.get("review_id")
@@ -175,6 +192,9 @@ class Worker:
             self.services.reviews.set_status(review_id, status, text)
         except Exception as exc:  # an absent review, a store blip: the job state already says it
             logger.warning("review %s: cannot record %s: %s", review_id, status.value, reason_of(exc))
+            return
+        if dead:
+            self.services.metrics.count("tfreview_reviews_finished_total", status=ReviewStatus.FAILED.value)
 
 
 def _unknown_kind(job: Job) -> BaseException:
