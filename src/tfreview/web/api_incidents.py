@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel
 
 from tfreview.core.errors import AuthError, NotFound
@@ -114,16 +113,22 @@ def resolve_incident(incident_id: IncidentId, principal: Admin, services: Servic
     return IncidentOut(**incident_admin.incident_document(incident))
 
 
+class IncidentReport(BaseModel):
+    incident_id: int
+    markdown: str  # the same text as `tfreview incidents report ID`
+
+
 @router.get(
     "/{incident_id}/report",
-    response_class=PlainTextResponse,
-    responses={**_ERRORS, 200: {"content": {"text/markdown": {}}}},
-    summary="The post-incident report (Markdown)",
+    response_model=IncidentReport,
+    responses=_ERRORS,
+    summary="The post-incident report (Markdown, in JSON)",
 )
-def incident_report(incident_id: IncidentId, principal: Admin, services: ServicesDep) -> PlainTextResponse:
+def incident_report(incident_id: IncidentId, principal: Admin, services: ServicesDep) -> IncidentReport:
     ops = _ops(principal, services)
     incident = incident_admin.get_incident(ops, incident_id)
     now = datetime.now(UTC)
     impact = incident_admin.read_impact(services.intake, services.reviews, incident, now)
-    text = render_report(incident, ops.incidents.events(incident_id), impact, now)
-    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+    return IncidentReport(
+        incident_id=incident_id, markdown=render_report(incident, ops.incidents.events(incident_id), impact, now)
+    )
