@@ -27,7 +27,9 @@ class SqlQueueSignals:
                     select(JobRow.state, func.count())
                     .where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value, JobState.DEAD.value]))
                     .group_by(JobRow.state)
-                ).tuples()
+                )
+                .tuples()
+                .all()  # a Result has keys(): dict() would take it for a mapping
             )
             oldest: datetime | None = session.scalar(
                 select(func.min(JobRow.run_after)).where(JobRow.state == JobState.QUEUED.value, JobRow.run_after <= now)
