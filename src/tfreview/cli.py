@@ -181,9 +181,11 @@ def _add_service_commands(commands: Any) -> None:
     submit.add_argument("--commit", metavar="SHA", help="the commit the plan was made from")
     submit.add_argument("--pull-request", type=int, metavar="N", help="the pull request number")
 
-    from tfreview.ops.commands import add_commands as add_ops_commands
+    from tfreview.ops.commands import add_ops_commands
+    from tfreview.ops.incident_commands import add_commands as add_incident_commands
 
-    add_ops_commands(commands, _Parser)
+    add_ops_commands(commands)
+    add_incident_commands(commands, _Parser)
 
 
 def _port(text: str) -> int:

@@ -26,7 +26,7 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
     if args.command == "probe":
-        from tfreview.ops.commands import run_probe
+        from tfreview.ops.incident_commands import run_probe
 
         return run_probe(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
@@ -46,8 +46,12 @@ def run_service_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "reconcile":
         return _reconcile(args, settings)
+    if args.command in ("alerts", "slo"):
+        from tfreview.ops.commands import run_ops_command
+
+        return run_ops_command(args, settings)
     if args.command == "incidents":
-        from tfreview.ops.commands import run_incidents
+        from tfreview.ops.incident_commands import run_incidents
 
         return run_incidents(args, settings)
     return _tokens(args, settings)

@@ -96,6 +96,17 @@ class MetricsSettings(BaseModel):
     token: SecretStr | None = None  # bearer token a scraper sends to GET /metrics; unset: /metrics answers 404
 
 
+class SloSettings(BaseModel):
+    """Service level objectives (`tfreview slo`; burn-rate alerts in `tfreview alerts export`)."""
+
+    window_days: int = Field(default=30, ge=1, le=90)  # the error budget's period
+    webhook_availability: float = Field(default=0.999, gt=0, lt=1)  # webhook deliveries answered without a 5xx
+    time_to_review_seconds: float = 600.0  # delivery → final review state; a bucket of the latency histogram
+    time_to_review_objective: float = Field(default=0.95, gt=0, lt=1)  # share of reviews within that time
+    rules_latency_seconds: float = 10.0  # the rules part of one review; a bucket of its histogram
+    rules_latency_objective: float = Field(default=0.99, gt=0, lt=1)  # share of reviews within that time
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
 
@@ -110,5 +121,6 @@ class Settings(BaseSettings):
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
     metrics: MetricsSettings = MetricsSettings()
+    slo: SloSettings = SloSettings()
     watchdog: WatchdogSettings = WatchdogSettings()
     notify: NotifySettings = NotifySettings()

@@ -213,6 +213,13 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         unit="seconds",
     ),
     MetricSpec(
+        "tfreview_review_rules_duration_seconds",
+        "histogram",
+        "Time the rules part of one review took (parsing excluded, AI excluded): the rules-only latency SLO",
+        buckets=LATENCY_BUCKETS,
+        unit="seconds",
+    ),
+    MetricSpec(
         "tfreview_queue_jobs",
         "collected",
         "Jobs in the queue by state (queued, running, dead), read from the database at scrape time",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -52,7 +53,9 @@ def handle_review(attempt: Attempt) -> None:
     change_set = source.fetch(stored, dict(job.payload))
     policy_for = getattr(source, "policy_for", None)  # GitHub: the repository's .tfreview.toml at head
     policy = policy_for(stored) if callable(policy_for) else Policy()
+    begun = time.perf_counter()
     result = review(change_set, load_rules(), policy)
+    services.metrics.observe("tfreview_review_rules_duration_seconds", time.perf_counter() - begun)
     status = ReviewStatus.COMPLETED
     advice = _advise(services.advisor, job.tenant_id, change_set, result)
     if advice is not None:
