@@ -4,7 +4,8 @@
     rate      sum(rate(metric{sel}[w]))                     Prometheus' extrapolated rate
     increase  sum(increase(metric{sel}[w]))                 the same, times w
     ratio     sum(rate(num[w])) / sum(rate(den[w]))         no value when either side has none or den is 0
-    age       now − max(metric{sel})                        no value when no series exists
+    age       now − max(metric{sel} > 0)                    no value when no series holds a timestamp yet
+              (prometheus-client exports an unlabelled gauge at 0 before its first set: 0 means "never")
     absent    1 when no series matches, else 0              (the table's absent rows compare == 1)
 
 `extrapolated_increase` follows Prometheus 2.x's `extrapolatedRate` line by line (counter resets, the
@@ -24,12 +25,12 @@ def evaluate(condition: Condition, buffer: SeriesBuffer, now: float) -> float | 
     """The condition's number at `now` (the time of the newest snapshot), or None when it has none."""
     kind = condition.kind
     if kind == "value":
-        return _sum(_latest(condition.selector, buffer))
+        return _sum(_latest(condition.selector, buffer, condition.metric))
     if kind == "age":
-        values = _latest(condition.selector, buffer)
+        values = [v for v in _latest(condition.selector, buffer, condition.metric) if v > 0]
         return now - max(values) if values else None
     if kind == "absent":
-        return 0.0 if _latest(condition.selector, buffer) else 1.0
+        return 0.0 if _latest(condition.selector, buffer, condition.metric) else 1.0
     window = float(condition.window_seconds)
     if kind == "increase":
         return _sum(_increases(condition.selector, buffer, now, window))
@@ -47,7 +48,7 @@ def evaluate(condition: Condition, buffer: SeriesBuffer, now: float) -> float | 
 def selected_values(selector: Selector, buffer: SeriesBuffer, limit: int = 20) -> dict[str, float]:
     """The selected series' newest values, by `name{labels}` (a metric snapshot for the incident)."""
     found: dict[str, float] = {}
-    for (name, labels), value in buffer.latest():
+    for (name, labels), value in buffer.latest(selector.metric):
         if selector.selects(name, dict(labels)):
             shown = ",".join(f'{k}="{v}"' for k, v in labels)
             found[f"{name}{{{shown}}}"] = value
@@ -84,14 +85,14 @@ def extrapolated_increase(points: Sequence[tuple[float, float]], start: float, e
     return result * (interval / sampled)
 
 
-def _latest(selector: Selector, buffer: SeriesBuffer) -> list[float]:
-    return [value for (name, labels), value in buffer.latest() if selector.selects(name, dict(labels))]
+def _latest(selector: Selector, buffer: SeriesBuffer, name: str) -> list[float]:
+    return [value for (_, labels), value in buffer.latest(name) if selector.selects(name, dict(labels))]
 
 
 def _increases(selector: Selector, buffer: SeriesBuffer, now: float, window: float) -> list[float]:
     start = now - window
     found = []
-    for (name, labels), points in buffer.points(start, now):
+    for (name, labels), points in buffer.points(start, now, selector.metric):
         if selector.selects(name, dict(labels)):
             increase = extrapolated_increase(points, start, now)
             if increase is not None:

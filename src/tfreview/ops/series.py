@@ -41,6 +41,7 @@ class SeriesBuffer:
     def __init__(self, horizon_seconds: float) -> None:
         self.horizon = horizon_seconds
         self._points: dict[SeriesKey, deque[tuple[float, float]]] = {}
+        self._by_name: dict[str, set[SeriesKey]] = {}
         self._times: deque[float] = deque()
 
     @property
@@ -56,25 +57,34 @@ class SeriesBuffer:
             points = self._points.get(key)
             if points is None:
                 points = self._points[key] = deque()
+                self._by_name.setdefault(sample.name, set()).add(key)
                 if previous is not None and is_counter(sample.name):
                     points.append((previous, 0.0))
             points.append((at, sample.value))
         self._times.append(at)
         self._trim(at)
 
-    def latest(self) -> Iterator[tuple[SeriesKey, float]]:
-        """Series present in the newest snapshot, with their values."""
+    def latest(self, name: str | None = None) -> Iterator[tuple[SeriesKey, float]]:
+        """Series (of metric `name`) present in the newest snapshot, with their values."""
         at = self.latest_time
-        for key, points in self._points.items():
+        for key in self._keys(name):
+            points = self._points[key]
             if points and points[-1][0] == at:
                 yield key, points[-1][1]
 
-    def points(self, start: float, end: float) -> Iterator[tuple[SeriesKey, list[tuple[float, float]]]]:
-        """Every series' points with start <= t <= end (Prometheus 2's closed range)."""
-        for key, points in self._points.items():
-            inside = [p for p in points if start <= p[0] <= end]
+    def points(
+        self, start: float, end: float, name: str | None = None
+    ) -> Iterator[tuple[SeriesKey, list[tuple[float, float]]]]:
+        """Every series' (of metric `name`) points with start <= t <= end (Prometheus 2's closed range)."""
+        for key in self._keys(name):
+            inside = [p for p in self._points[key] if start <= p[0] <= end]
             if inside:
                 yield key, inside
+
+    def _keys(self, name: str | None) -> list[SeriesKey]:
+        if name is None:
+            return list(self._points)
+        return [key for key in self._by_name.get(name, ()) if key in self._points]
 
     def _trim(self, now: float) -> None:
         cutoff = now - self.horizon
@@ -86,3 +96,4 @@ class SeriesBuffer:
                 points.popleft()
             if points and points[-1][0] < cutoff:
                 del self._points[key]
+                self._by_name.get(key[0], set()).discard(key)
