@@ -22,15 +22,14 @@ class SqlQueueSignals:
     def __call__(self) -> QueueSignals:
         now = self.clock()
         with self.database.transaction(write=False) as session:
-            counts = dict(
-                session.execute(
+            counts: dict[str, int] = {
+                str(state): int(number)
+                for state, number in session.execute(
                     select(JobRow.state, func.count())
                     .where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value, JobState.DEAD.value]))
                     .group_by(JobRow.state)
                 )
-                .tuples()
-                .all()  # a Result has keys(): dict() would take it for a mapping
-            )
+            }
             oldest: datetime | None = session.scalar(
                 select(func.min(JobRow.run_after)).where(JobRow.state == JobState.QUEUED.value, JobRow.run_after <= now)
             )
