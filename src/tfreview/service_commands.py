@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError
+from tfreview.ops.log_format import apply_log_format
 from tfreview.settings import Settings
 
 EXIT_OK = 0
@@ -30,6 +31,7 @@ def run_service_command(args: argparse.Namespace) -> int:
 
         return run_probe(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
+    apply_log_format(settings.log_format, os.environ.get("TFREVIEW_LOG_LEVEL", "INFO").upper())
     if args.command == "serve":
         from tfreview.serving import serve
 

@@ -13,6 +13,7 @@ outbound side is not configured keeps its "not configured" plan source and publi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -120,6 +121,7 @@ class Settings(BaseSettings):
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
+    log_format: Literal["text", "json", "logfmt"] = "text"  # log lines: classic text, or JSON / logfmt with ids
     metrics: MetricsSettings = MetricsSettings()
     slo: SloSettings = SloSettings()
     watchdog: WatchdogSettings = WatchdogSettings()

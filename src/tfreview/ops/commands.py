@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tfreview.settings import Settings
 
-DEFAULT_RUNBOOK_BASE = "https://github.com/tfreview/tfreview/blob/main/docs/runbooks"
+DEFAULT_RUNBOOK_BASE = "docs/runbooks"  # the repository path; pass --runbook-base with where you publish them
 EXIT_OK = 0
 
 
@@ -27,7 +27,7 @@ def add_ops_commands(commands: Any) -> None:
         "--runbook-base",
         metavar="URL",
         default=DEFAULT_RUNBOOK_BASE,
-        help="where the runbooks are published; runbook_url = URL/<alert id>.md",
+        help="where the runbooks are published (default: the repository path docs/runbooks); runbook_url = URL/<id>.md",
     )
     export.add_argument("--no-tests", action="store_true", help="do not write the promtool test file")
     alert_commands.add_parser("list", help="one line per alert: id, scenario, severity, level, channels, summary")

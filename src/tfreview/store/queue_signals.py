@@ -22,14 +22,12 @@ class SqlQueueSignals:
     def __call__(self) -> QueueSignals:
         now = self.clock()
         with self.database.transaction(write=False) as session:
-            counts: dict[str, int] = {
-                str(state): int(number)
-                for state, number in session.execute(
-                    select(JobRow.state, func.count())
-                    .where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value, JobState.DEAD.value]))
-                    .group_by(JobRow.state)
-                )
-            }
+            rows = session.execute(
+                select(JobRow.state, func.count())
+                .where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value, JobState.DEAD.value]))
+                .group_by(JobRow.state)
+            )
+            counts = {str(state): int(number) for state, number in rows}
             oldest: datetime | None = session.scalar(
                 select(func.min(JobRow.run_after)).where(JobRow.state == JobState.QUEUED.value, JobRow.run_after <= now)
             )

@@ -15,6 +15,7 @@ import uuid
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tfreview.ops.log_context import bound
 from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.web.problems import PROBLEM_JSON, problem_for
 
@@ -48,30 +49,31 @@ class RequestLog:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("ascii"))]
             await send(message)
 
-        begun = time.perf_counter()
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception as exc:  # the last line of defence: anything unhandled becomes a logged 500
-            found = problem_for(exc, scope.get("path", ""), request_id)
-            status = found.status
-            if not started:
-                headers = [(b"content-type", PROBLEM_JSON.encode()), (b"x-request-id", request_id.encode("ascii"))]
-                headers += [(k.lower().encode(), v.encode()) for k, v in found.headers.items()]
-                await send({"type": "http.response.start", "status": found.status, "headers": headers})
-                await send({"type": "http.response.body", "body": orjson.dumps(found.body)})
-        finally:
-            elapsed = time.perf_counter() - begun
-            route = route_group(scope.get("method", ""), scope.get("path", ""))
-            self.metrics.count("tfreview_http_responses_total", route=route, status=str(status))
-            self.metrics.observe("tfreview_http_request_duration_seconds", elapsed, route=route)
-            _log.info(
-                "request_id=%s method=%s path=%s status=%d duration_ms=%.1f",
-                request_id,
-                scope.get("method", "-"),
-                scope.get("path", "-"),
-                status,
-                elapsed * 1000,
-            )
+        with bound(request_id=request_id):  # every line logged while serving it carries the id
+            begun = time.perf_counter()
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception as exc:  # the last line of defence: anything unhandled becomes a logged 500
+                found = problem_for(exc, scope.get("path", ""), request_id)
+                status = found.status
+                if not started:
+                    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"x-request-id", request_id.encode("ascii"))]
+                    headers += [(k.lower().encode(), v.encode()) for k, v in found.headers.items()]
+                    await send({"type": "http.response.start", "status": found.status, "headers": headers})
+                    await send({"type": "http.response.body", "body": orjson.dumps(found.body)})
+            finally:
+                elapsed = time.perf_counter() - begun
+                route = route_group(scope.get("method", ""), scope.get("path", ""))
+                self.metrics.count("tfreview_http_responses_total", route=route, status=str(status))
+                self.metrics.observe("tfreview_http_request_duration_seconds", elapsed, route=route)
+                _log.info(
+                    "request_id=%s method=%s path=%s status=%d duration_ms=%.1f",
+                    request_id,
+                    scope.get("method", "-"),
+                    scope.get("path", "-"),
+                    status,
+                    elapsed * 1000,
+                )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -15,6 +15,7 @@ import sys
 import threading
 from types import FrameType
 
+from tfreview.ops.log_format import apply_log_format
 from tfreview.services import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
@@ -107,7 +108,9 @@ def _restore_signals(previous: dict[int, object]) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
-    return run_worker_process(Settings())
+    settings = Settings()
+    apply_log_format(settings.log_format)
+    return run_worker_process(settings)
 
 
 if __name__ == "__main__":

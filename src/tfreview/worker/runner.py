@@ -8,6 +8,7 @@ publishes nothing; publish jobs are keyed by review and content, so a repeat run
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 import time
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from tfreview.core.errors import ConfigError
 from tfreview.core.jobs import Job, JobKind, JobState, StaleAttempt
 from tfreview.core.records import ReviewStatus
+from tfreview.ops.log_context import bound
 from tfreview.services import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
@@ -101,7 +103,9 @@ class Worker:
 
     def process(self, job: Job) -> Outcome:
         begun = time.perf_counter()
-        outcome = self._process(job)
+        payload = job.payload
+        with bound(job_id=job.id, review_id=payload.get("review_id"), delivery_id=payload.get("delivery")):
+            outcome = self._process(job)
         metrics = self.services.metrics
         metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=job.kind)
         metrics.count("tfreview_jobs_total", kind=job.kind, outcome=outcome.label)
@@ -136,7 +140,8 @@ class Worker:
             finally:
                 done.set()
 
-        runner = threading.Thread(target=target, name=f"job-{attempt.job.id}", daemon=True)
+        context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
+        runner = threading.Thread(target=context.run, args=(target,), name=f"job-{attempt.job.id}", daemon=True)
         beat = threading.Thread(
             target=self._heartbeat, args=(attempt, done), name=f"beat-{attempt.job.id}", daemon=True
         )
