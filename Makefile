@@ -56,6 +56,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/prompt_size.py
 	$(PY) benchmarks/intake.py
 	$(PY) benchmarks/metrics.py
+	$(PY) benchmarks/watchdog.py
 
 ## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed

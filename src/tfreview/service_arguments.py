@@ -92,8 +92,10 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     submit.add_argument("--pull-request", type=int, metavar="N", help="the pull request number")
 
     from tfreview.ops.commands import add_ops_commands
+    from tfreview.ops.incident_commands import add_commands as add_incident_commands
 
     add_ops_commands(commands)
+    add_incident_commands(commands, parser_class)
 
 
 def _port(text: str) -> int:

@@ -30,6 +30,10 @@ DATABASE_FILE = "tfreview.db"
 def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
+    if args.command == "probe":
+        from tfreview.ops.incident_commands import run_probe
+
+        return run_probe(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
     configure_logging(settings.log_level)
     apply_log_format(settings.log_format, settings.log_level)
@@ -54,6 +58,10 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.ops.commands import run_ops_command
 
         return run_ops_command(args, settings)
+    if args.command == "incidents":
+        from tfreview.ops.incident_commands import run_incidents
+
+        return run_incidents(args, settings)
     return _tokens(args, settings)
 
 

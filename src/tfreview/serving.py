@@ -99,12 +99,15 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
         )
         with _stop_on_signals(server, stop):
             embedded = start_embedded(services, stop) if worker else None
+            watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
             try:
                 server.run(sockets=[listener])
             finally:
                 stop.set()
                 if embedded is not None:
                     embedded.join(WORKER_STOP_SECONDS)
+                if watchdog is not None:
+                    watchdog.join(WORKER_STOP_SECONDS)
     finally:
         stop.set()
         services.close()

@@ -23,6 +23,7 @@ from tfreview.core.errors import ConfigError
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ops.settings import NotifySettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
 from tfreview.plumbing.secret_references import SecretSource, looks_like_reference, resolve_secret
 from tfreview.store.queue_settings import WorkerSettings
@@ -137,3 +138,6 @@ class Settings(BaseSettings):
         if self.spacelift_api.api_key_secret is not None:
             found.append(("TFREVIEW_SPACELIFT_API__API_KEY_SECRET", self.spacelift_api.secret_source()))
         return found
+
+    watchdog: WatchdogSettings = WatchdogSettings()
+    notify: NotifySettings = NotifySettings()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import NullRecorder, Recorder
@@ -24,6 +24,9 @@ from tfreview.ports.service import (
     Tokens,
 )
 from tfreview.settings import Settings
+
+if TYPE_CHECKING:
+    from tfreview.ops.services import OpsServices
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +71,4 @@ class Services:
     exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off
     publish_locks: PublishLocks | None = None  # the per-target publish lease (None: no other process publishes)
     clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand
+    ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)

@@ -15,6 +15,7 @@ from tfreview.plumbing.clock import Clock
 from tfreview.service.container import Services
 from tfreview.web import (
     api_admin,
+    api_incidents,
     api_reviews,
     health,
     metrics_endpoint,
@@ -45,7 +46,16 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
-    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, health, metrics_endpoint):
+    for module in (
+        webhooks_github,
+        webhooks_spacelift,
+        uploads,
+        api_reviews,
+        api_admin,
+        api_incidents,
+        health,
+        metrics_endpoint,
+    ):
         app.include_router(module.router)
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)

@@ -74,6 +74,9 @@ def run_worker_process(settings: Settings, *, stop_event: threading.Event | None
         previous = _stop_on_signals(stop)
         try:
             threads = start_embedded(services, stop)
+            watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
+            if watchdog is not None:
+                threads.append(watchdog)
             while not stop.wait(1.0):
                 pass
             logger.info("stopping: finishing the jobs in progress")

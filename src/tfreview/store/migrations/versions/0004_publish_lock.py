@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_publish_lock"
-down_revision = "0001"
+down_revision = "0003_incidents"
 branch_labels = None
 depends_on = None
 

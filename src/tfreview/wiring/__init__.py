@@ -18,6 +18,10 @@ Integrations (`wire_integrations`, docs/adr/0033-catching-up.md):
 
 Every review is also published to the log (`LogPublisher`), whatever else publishes it.
 
+Operations (`tfreview.wiring.ops`, docs/adr/0065-incidents-and-notifiers.md): the incident store and
+the watchdog's lease on the same database; one notifier per configured destination; the watchdog over
+the packaged alert table unless settings.watchdog.enabled is false.
+
 TEST ONLY: the environment variable TFREVIEW_TEST_SLOW_SOURCE_SECONDS wraps every source in a delay so
 crash tests can kill a worker mid-review (see `tfreview.sources.slow`). Never set it in production.
 """
@@ -130,6 +134,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
             _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
         wire_integrations(services)
+        from tfreview.store.incidents import SqlIncidents, SqlLeases
+        from tfreview.wiring.ops import wire_ops
+
+        wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now)
         return services
     except BaseException:
         for closer in reversed(closers):
@@ -186,6 +194,10 @@ def build_memory_services(
         _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
+    from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
+    from tfreview.wiring.ops import wire_ops
+
+    wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now)
     return services
 
 
