@@ -24,6 +24,10 @@ def _shell(name: str) -> str:
     return found
 
 
+def _run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, check=False, capture_output=True, text=True, timeout=60)
+
+
 def _script(tmp_path: Path, shell: str) -> Path:
     path = tmp_path / f"tfreview.{shell}"
     path.write_text(completion_script(shell, build_parser()), encoding="utf-8")
@@ -57,7 +61,7 @@ def test_an_unknown_shell_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -
 @pytest.mark.parametrize(("shell", "check"), [("bash", ["-n"]), ("zsh", ["-n"]), ("fish", ["--no-execute"])])
 def test_each_shell_parses_its_script(tmp_path: Path, shell: str, check: list[str]) -> None:
     binary = _shell(shell)
-    result = subprocess.run([binary, *check, str(_script(tmp_path, shell))], capture_output=True, text=True, timeout=60)
+    result = _run(binary, *check, str(_script(tmp_path, shell)))
     assert result.returncode == 0, result.stderr
 
 
@@ -76,8 +80,11 @@ BASH_CASES = [
 def test_bash_completes(tmp_path: Path, words: list[str], expected: list[str]) -> None:
     script = _script(tmp_path, "bash")
     array = " ".join(f"'{w}'" for w in words)
-    program = f'source {script}; COMP_WORDS=({array}); COMP_CWORD={len(words) - 1}; _tfreview; printf "%s\\n" "${{COMPREPLY[@]}}"'
-    result = subprocess.run([_shell("bash"), "-c", program], capture_output=True, text=True, timeout=60)
+    program = (
+        f"source {script}; COMP_WORDS=({array}); COMP_CWORD={len(words) - 1}; "
+        '_tfreview; printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    result = _run(_shell("bash"), "-c", program)
     assert result.returncode == 0, result.stderr
     assert sorted(result.stdout.split()) == sorted(expected)
 
@@ -85,8 +92,9 @@ def test_bash_completes(tmp_path: Path, words: list[str], expected: list[str]) -
 def test_bash_completes_files_where_a_path_goes(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text("{}", encoding="utf-8")
     script = _script(tmp_path, "bash")
-    program = f"cd {tmp_path}; source {script}; COMP_WORDS=(tfreview scan pl); COMP_CWORD=2; _tfreview; echo ${{COMPREPLY[@]}}"
-    result = subprocess.run([_shell("bash"), "-c", program], capture_output=True, text=True, timeout=60)
+    program = f"cd {tmp_path}; source {script}; COMP_WORDS=(tfreview scan pl); COMP_CWORD=2; _tfreview; "
+    program += "echo ${COMPREPLY[@]}"
+    result = _run(_shell("bash"), "-c", program)
     assert result.stdout.split() == ["plan.json"]
 
 
@@ -99,7 +107,7 @@ def test_zsh_completes(tmp_path: Path) -> None:
         "words=(tfreview rules ''); CURRENT=3; _tfreview; "
         "words=(tfreview scan --output ''); CURRENT=4; _tfreview"
     )
-    result = subprocess.run([_shell("zsh"), "-f", "-c", program], capture_output=True, text=True, timeout=60)
+    result = _run(_shell("zsh"), "-f", "-c", program)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["-- list show", "-- text json sarif junit markdown github"]
 
@@ -107,7 +115,7 @@ def test_zsh_completes(tmp_path: Path) -> None:
 def test_fish_completes_with_descriptions(tmp_path: Path) -> None:
     script = _script(tmp_path, "fish")
     program = f'source {script}; complete -C"tfreview rules "; echo ---; complete -C"tfreview scan --output j"'
-    result = subprocess.run([_shell("fish"), "--no-config", "-c", program], capture_output=True, text=True, timeout=60)
+    result = _run(_shell("fish"), "--no-config", "-c", program)
     assert result.returncode == 0, result.stderr
     listed, _, values = result.stdout.partition("---\n")
     assert listed.splitlines() == ["list\tlist every rule", "show\tshow one rule"]
