@@ -1,0 +1,135 @@
+"""The pre-commit hook: `pre-commit try-repo` this checkout in a fresh git repository with staged changes.
+
+pre-commit itself builds the hook's environment (a virtualenv with tfreview installed from this
+repository), so the test covers `.pre-commit-hooks.yaml`, the package build and the hook together.
+`changed_roots` and the HEAD-less case are also tested in-process, where they are cheap.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tfreview.precommit import changed_roots, main
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_TF = (ROOT / "examples" / "demo" / "main.tf").read_text(encoding="utf-8")
+OPEN_RDP = """
+resource "aws_security_group_rule" "rdp" {
+  type              = "ingress"
+  description       = "RDP from anywhere"
+  from_port         = 3389
+  to_port           = 3389
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.bastion.id
+}
+"""
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, timeout=60)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository with two root modules committed: infra/ (the demo stack) and other/."""
+    repo = tmp_path / "repo"
+    (repo / "infra").mkdir(parents=True)
+    (repo / "other").mkdir()
+    (repo / "infra" / "main.tf").write_text(DEMO_TF, encoding="utf-8")
+    (repo / "other" / "main.tf").write_text('resource "terraform_data" "marker" {}\n', encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "config", "user.email", "dev@example.com")
+    _git(repo, "config", "user.name", "dev")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "base")
+    return repo
+
+
+def test_changed_roots_are_the_directories_of_terraform_files_once_each() -> None:
+    files = ["infra/main.tf", "infra/vars.tfvars", "README.md", "modules/vpc/main.tf.json", "main.tofu", "infra/x.tf"]
+    assert changed_roots(files) == ["infra", "modules/vpc", "."]
+
+
+def test_only_changed_roots_are_reviewed_and_existing_findings_do_not_block(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    (repo / "other" / "main.tf").write_text('resource "terraform_data" "marker" {\n  input = "v2"\n}\n')
+    assert main(["other/main.tf"]) == 0  # the demo stack's existing findings are not this commit's
+    out = capsys.readouterr().out
+    assert "tfreview: other (the change from HEAD)" in out
+    assert "infra" not in out
+
+
+def test_without_a_commit_the_directories_are_reviewed_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "main.tf").write_text(DEMO_TF, encoding="utf-8")
+    _git(tmp_path, "init", "-q")
+    monkeypatch.chdir(tmp_path)
+    assert main(["main.tf"]) == 1  # every finding is new to a repository without a commit
+    out = capsys.readouterr().out
+    assert "tfreview: .\n" in out
+    assert "the change from" not in out
+
+
+@pytest.fixture(scope="module")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One PRE_COMMIT_HOME for the module: the hook's environment is built once."""
+    yield tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _try_repo(repo: Path, home: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed (a dev dependency)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TFREVIEW_", "VIRTUAL_ENV"))}
+    env["PRE_COMMIT_HOME"] = str(home)
+    return subprocess.run(
+        [pre_commit, "try-repo", str(ROOT), "tfreview", "--verbose", *extra],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+
+
+@pytest.mark.packaging
+def test_pre_commit_try_repo_blocks_what_the_commit_introduces(repo: Path, pre_commit_home: Path) -> None:
+    with (repo / "infra" / "main.tf").open("a", encoding="utf-8") as handle:
+        handle.write(OPEN_RDP)
+    _git(repo, "add", "infra/main.tf")
+
+    blocked = _try_repo(repo, pre_commit_home)
+
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode == 1, output
+    assert "tfreview: infra (the change from HEAD)" in output
+    assert "TFR-AWS-013 aws_security_group_rule.rdp" in output
+    assert "tfreview: other" not in output  # only the changed root
+
+    # .tfreview.toml is honoured: with the threshold at critical, the same commit passes
+    (repo / ".tfreview.toml").write_text('fail_on = "critical"\n', encoding="utf-8")
+    _git(repo, "add", ".tfreview.toml")
+    allowed = _try_repo(repo, pre_commit_home)
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert "Verdict: WARN" in allowed.stdout
+
+
+@pytest.mark.packaging
+def test_pre_commit_skips_a_commit_without_terraform_files(repo: Path, pre_commit_home: Path) -> None:
+    (repo / "README.md").write_text("docs\n", encoding="utf-8")
+    _git(repo, "add", "README.md")
+    result = _try_repo(repo, pre_commit_home)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "(no files to check)Skipped" in result.stdout
