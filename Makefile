@@ -5,7 +5,12 @@ PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean
+.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools run-extras
+
+# the extras the configured service needs: [postgres] for a PostgreSQL database, [bedrock] for Bedrock
+comma := ,
+EXTRAS := $(strip $(if $(filter postgresql%,$(TFREVIEW_DATABASE__URL)),postgres) \
+                  $(if $(filter bedrock chain,$(TFREVIEW_ADVISOR__NAME)),bedrock))
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +26,16 @@ $(VENV)/.dev-installed: $(VENV)/bin/uv pyproject.toml requirements/dev.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
-## run: install, then start the service on the embedded defaults (SQLite in $(DATA), builtin reviewer)
-run: $(VENV)/.run-installed
+# the extras, pinned by requirements/extras.lock (nothing to do on the embedded defaults)
+run-extras: $(VENV)/.run-installed
+	@if [ -n "$(EXTRAS)" ]; then \
+	  echo "installing tfreview[$(subst $() ,$(comma),$(EXTRAS))] for the configured service"; \
+	  $(UV) pip install --quiet --python $(PY) -c requirements/extras.lock -e ".[$(subst $() ,$(comma),$(EXTRAS))]"; \
+	fi
+
+## run: install (with the extras TFREVIEW_DATABASE__URL / TFREVIEW_ADVISOR__NAME need), then start the service
+##      (default: SQLite in $(DATA), builtin reviewer)
+run: run-extras
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 	$(VENV)/bin/tfreview serve --data-dir $(DATA)
 
@@ -40,8 +53,23 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.dev-installed
+unit: $(VENV)/.dev-installed tools
 	$(PY) -m pytest -n 2 -q
+
+## tools: zsh and fish for the completion tests, from apt when missing and run as root (else those tests skip)
+tools:
+	@missing=""; for shell in zsh fish; do command -v $$shell >/dev/null 2>&1 || missing="$$missing $$shell"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing from apt (shell completion tests)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } \
+	      >/dev/null 2>&1 || echo "could not install$$missing: their completion tests will be skipped"; \
+	  else echo "$$missing not installed (needs root and apt): their completion tests will be skipped"; fi; \
+	fi
+
+## dist: build the wheel and the sdist into dist/ (install a release with: pipx install ./dist/tfreview-*.whl)
+dist: $(VENV)/.dev-installed
+	$(PY) -m build --installer uv --outdir dist .
 
 ## bench: tfreview vs Checkov on scaled plans (installs Checkov into its own venv; slow)
 bench: $(VENV)/.dev-installed
@@ -59,6 +87,7 @@ docs: $(VENV)/.dev-installed
 lock: $(VENV)/bin/uv
 	$(UV) pip compile pyproject.toml --extra dev -o requirements/dev.lock --python-version 3.11 -q
 	$(UV) pip compile pyproject.toml -o requirements/run.lock --python-version 3.11 -q
+	$(UV) pip compile pyproject.toml --extra postgres --extra bedrock -o requirements/extras.lock --python-version 3.11 -q
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out dist

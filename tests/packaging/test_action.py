@@ -19,8 +19,10 @@ from typing import Any
 
 import pytest
 
+import tfreview
 from tests.fakes.github import FakeGitHub
 from tests.packaging.action_runner import ActionResult, run_action
+from tests.packaging.conftest import Distributions
 from tfreview.integrations.github.marker import marker_verifies
 from tfreview.integrations.github.workflow import ACTIONS_APP_ID, ACTIONS_LOGIN, PUBLIC_MARKER_KEY, identity_for
 
@@ -84,45 +86,56 @@ def _event(tmp_path: Path, github: FakeGitHub, number: int | None) -> Path:
     return path
 
 
-def _run(
-    tmp_path: Path,
-    runner_temp: Path,
-    tools: Path,
-    github: FakeGitHub,
-    workspace: Path,
-    *,
-    token: str,
-    number: int | None,
-    name: str = "run",
-    **inputs: str,
-) -> ActionResult:
-    environment = {
-        "GITHUB_API_URL": github.api_url,
-        "GITHUB_REPOSITORY": REPO,
-        "GITHUB_EVENT_NAME": "pull_request" if number else "push",
-        "GITHUB_EVENT_PATH": str(_event(tmp_path, github, number)),
-        "GITHUB_RUN_ID": "4242",
-        "GITHUB_TOKEN": token,
-    }
-    defaults = {"python-version": "", "github-token": token}
-    return run_action(
-        ROOT / "action.yml",
-        inputs={**defaults, **inputs},
-        workspace=workspace,
-        temp=runner_temp,
-        files=tmp_path / name,
-        github=environment,
-        extra_env={"PATH": f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"},
-    )
+class ActionRuns:
+    """Runs of the Action in one test: same fake GitHub, RUNNER_TEMP shared by the module (one venv)."""
+
+    def __init__(self, tmp_path: Path, runner_temp: Path, tools: Path, github: FakeGitHub, wheel: Path) -> None:
+        self.tmp_path, self.runner_temp, self.tools, self.github, self.wheel = (
+            tmp_path,
+            runner_temp,
+            tools,
+            github,
+            wheel,
+        )
+        self.count = 0
+
+    def __call__(self, workspace: Path, *, token: str, number: int | None, **inputs: str) -> ActionResult:
+        self.count += 1
+        environment = {
+            "GITHUB_API_URL": self.github.api_url,
+            "GITHUB_REPOSITORY": REPO,
+            "GITHUB_EVENT_NAME": "pull_request" if number else "push",
+            "GITHUB_EVENT_PATH": str(_event(self.tmp_path, self.github, number)),
+            "GITHUB_RUN_ID": "4242",
+            "GITHUB_TOKEN": token,
+        }
+        # the built wheel, as a pinned release would be (the checkout install is tried with the plan file)
+        defaults = {"python-version": "", "github-token": token, "version": str(self.wheel)}
+        return run_action(
+            ROOT / "action.yml",
+            inputs={**defaults, **inputs},
+            workspace=workspace,
+            temp=self.runner_temp,
+            files=self.tmp_path / f"run-{self.count}",
+            github=environment,
+            extra_env={"PATH": f"{self.tools}{os.pathsep}{os.environ.get('PATH', '')}"},
+        )
+
+
+@pytest.fixture
+def action(
+    tmp_path: Path, runner_temp: Path, tools: Path, github: FakeGitHub, distributions: Distributions
+) -> ActionRuns:
+    return ActionRuns(tmp_path, runner_temp, tools, github, distributions.wheel)
 
 
 def test_a_pull_request_gets_one_comment_outputs_summary_and_sarif(
-    tmp_path: Path, runner_temp: Path, tools: Path, github: FakeGitHub, workspace: Path
+    action: ActionRuns, github: FakeGitHub, workspace: Path
 ) -> None:
     number = _pull_request(github)
     token = github.add_personal_token(ACTIONS_LOGIN)  # the workflow's GITHUB_TOKEN writes as github-actions[bot]
 
-    first = _run(tmp_path, runner_temp, tools, github, workspace, token=token, number=number, path="plan.json")
+    first = action(workspace, token=token, number=number, path="plan.json")
 
     assert first.returncode == 1, first.log  # findings at or above the threshold fail the step
     assert first.skipped == []  # python-version "" skips setup-python by its condition
@@ -149,15 +162,10 @@ def test_a_pull_request_gets_one_comment_outputs_summary_and_sarif(
     # someone's comment with a copy of our marker is not ours (wrong author): left alone
     github.push(REPO, number, {"main.tf": "# fixed\n"})
     forged = github.add_comment(REPO, number, comment["body"] + "\nforged", login="mallory")
-    second = _run(
-        tmp_path,
-        runner_temp,
-        tools,
-        github,
+    second = action(
         workspace,
         token=token,
         number=number,
-        name="second",
         path="plan.json",
         **{"soft-fail": "true", "fail-on": "critical"},
     )
@@ -173,13 +181,9 @@ def test_a_pull_request_gets_one_comment_outputs_summary_and_sarif(
         assert token not in text
 
 
-def test_a_push_has_no_pull_request_only_the_summary(
-    tmp_path: Path, runner_temp: Path, tools: Path, github: FakeGitHub, workspace: Path
-) -> None:
+def test_a_push_has_no_pull_request_only_the_summary(action: ActionRuns, github: FakeGitHub, workspace: Path) -> None:
     token = github.add_personal_token(ACTIONS_LOGIN)
-    result = _run(
-        tmp_path, runner_temp, tools, github, workspace, token=token, number=None, path=".", **{"soft-fail": "true"}
-    )
+    result = action(workspace, token=token, number=None, path=".", **{"soft-fail": "true"})
     assert result.returncode == 0, result.log
     assert "no pull request in this push: no comment" in result.log
     assert "aws_security_group_rule.bastion_ssh" in result.summary  # the HCL directory was reviewed
@@ -187,17 +191,13 @@ def test_a_push_has_no_pull_request_only_the_summary(
 
 
 def test_a_refused_comment_is_a_warning_not_a_lost_review(
-    tmp_path: Path, runner_temp: Path, tools: Path, github: FakeGitHub, workspace: Path
+    action: ActionRuns, github: FakeGitHub, workspace: Path
 ) -> None:
     number = _pull_request(github)
     token = github.add_personal_token(ACTIONS_LOGIN)
     github.fail_next(403, method="POST", path_contains="/comments")  # a fork's read-only token
 
-    result = _run(
-        tmp_path,
-        runner_temp,
-        tools,
-        github,
+    result = action(
         workspace,
         token=token,
         number=number,
@@ -213,10 +213,10 @@ def test_a_refused_comment_is_a_warning_not_a_lost_review(
 
 
 def test_unreadable_input_fails_the_step_with_one_error_and_no_outputs(
-    tmp_path: Path, runner_temp: Path, tools: Path, github: FakeGitHub, workspace: Path
+    action: ActionRuns, github: FakeGitHub, workspace: Path
 ) -> None:
     token = github.add_personal_token(ACTIONS_LOGIN)
-    result = _run(tmp_path, runner_temp, tools, github, workspace, token=token, number=None, path="missing.json")
+    result = action(workspace, token=token, number=None, path="missing.json")
     assert result.returncode == 2
     assert "::error::tfreview could not review missing.json (exit 2)" in result.log
     assert "Traceback" not in result.log
@@ -224,9 +224,7 @@ def test_unreadable_input_fails_the_step_with_one_error_and_no_outputs(
 
 
 @pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
-def test_a_plan_file_goes_through_terraform_show(
-    tmp_path: Path, runner_temp: Path, tools: Path, github: FakeGitHub
-) -> None:
+def test_a_plan_file_goes_through_terraform_show(tmp_path: Path, action: ActionRuns, github: FakeGitHub) -> None:
     workspace = tmp_path / "stack"
     (workspace / "infra").mkdir(parents=True)
     (workspace / "infra" / "main.tf").write_text('resource "terraform_data" "marker" {\n  input = "v1"\n}\n')
@@ -240,18 +238,15 @@ def test_a_plan_file_goes_through_terraform_show(
         )
     token = github.add_personal_token(ACTIONS_LOGIN)
 
-    result = _run(
-        tmp_path,
-        runner_temp,
-        tools,
-        github,
+    result = action(
         workspace,
         token=token,
         number=None,
-        **{"working-directory": "infra", "plan-file": "tfplan"},
+        **{"working-directory": "infra", "plan-file": "tfplan", "version": ""},  # "": install this checkout
     )
 
     assert result.returncode == 0, result.log
+    assert f"tfreview {tfreview.__version__}" in result.log  # the install step's check of the installed command
     assert result.outputs["verdict"] == "pass"
     report = json.loads(Path(result.outputs["report-file"]).read_text(encoding="utf-8"))
     assert report["source"] == "plan"

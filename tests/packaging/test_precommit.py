@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -81,20 +80,36 @@ def test_without_a_commit_the_directories_are_reviewed_whole(
     assert "the change from" not in out
 
 
-@pytest.fixture(scope="module")
-def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One PRE_COMMIT_HOME for the module: the hook's environment is built once."""
-    yield tmp_path_factory.mktemp("pre-commit-home")
+def test_the_repositorys_tfreview_toml_is_honoured(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(repo)
+    with (repo / "infra" / "main.tf").open("a", encoding="utf-8") as handle:
+        handle.write(OPEN_RDP)
+    assert main(["infra/main.tf"]) == 1
+    (repo / ".tfreview.toml").write_text('fail_on = "critical"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["infra/main.tf"]) == 0
+    assert "Verdict: WARN" in capsys.readouterr().out
 
 
-def _try_repo(repo: Path, home: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+@pytest.mark.packaging
+def test_pre_commit_try_repo_blocks_what_the_commit_introduces(repo: Path, tmp_path: Path) -> None:
     pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
     if pre_commit is None:
         pytest.skip("pre-commit is not installed (a dev dependency)")
+    with (repo / "infra" / "main.tf").open("a", encoding="utf-8") as handle:
+        handle.write(OPEN_RDP)
+    (repo / "README.md").write_text("not Terraform\n", encoding="utf-8")
+    _git(repo, "add", "infra/main.tf", "README.md")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TFREVIEW_", "VIRTUAL_ENV"))}
-    env["PRE_COMMIT_HOME"] = str(home)
-    return subprocess.run(
-        [pre_commit, "try-repo", str(ROOT), "tfreview", "--verbose", *extra],
+    env["PRE_COMMIT_HOME"] = str(tmp_path / "pre-commit-home")
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # uv, for pre-commit-uv
+
+    # pre-commit clones this checkout (uncommitted changes included), builds the hook's virtualenv from it,
+    # and runs the hook on the staged files
+    blocked = subprocess.run(
+        [pre_commit, "try-repo", str(ROOT), "tfreview", "--verbose"],
         cwd=repo,
         env=env,
         capture_output=True,
@@ -103,33 +118,9 @@ def _try_repo(repo: Path, home: Path, *extra: str) -> subprocess.CompletedProces
         check=False,
     )
 
-
-@pytest.mark.packaging
-def test_pre_commit_try_repo_blocks_what_the_commit_introduces(repo: Path, pre_commit_home: Path) -> None:
-    with (repo / "infra" / "main.tf").open("a", encoding="utf-8") as handle:
-        handle.write(OPEN_RDP)
-    _git(repo, "add", "infra/main.tf")
-
-    blocked = _try_repo(repo, pre_commit_home)
-
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode == 1, output
     assert "tfreview: infra (the change from HEAD)" in output
     assert "TFR-AWS-013 aws_security_group_rule.rdp" in output
+    assert "Introduced by this change (1)" in output  # the demo stack's own findings are listed as existing
     assert "tfreview: other" not in output  # only the changed root
-
-    # .tfreview.toml is honoured: with the threshold at critical, the same commit passes
-    (repo / ".tfreview.toml").write_text('fail_on = "critical"\n', encoding="utf-8")
-    _git(repo, "add", ".tfreview.toml")
-    allowed = _try_repo(repo, pre_commit_home)
-    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
-    assert "Verdict: WARN" in allowed.stdout
-
-
-@pytest.mark.packaging
-def test_pre_commit_skips_a_commit_without_terraform_files(repo: Path, pre_commit_home: Path) -> None:
-    (repo / "README.md").write_text("docs\n", encoding="utf-8")
-    _git(repo, "add", "README.md")
-    result = _try_repo(repo, pre_commit_home)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "(no files to check)Skipped" in result.stdout
