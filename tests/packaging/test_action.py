@@ -32,6 +32,17 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
 REPO = "octo/infra"
 BIN = Path(sys.executable).parent
+OPEN_RDP = """
+resource "aws_security_group_rule" "rdp" {
+  type              = "ingress"
+  description       = "RDP from anywhere"
+  from_port         = 3389
+  to_port           = 3389
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.bastion.id
+}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -105,6 +116,7 @@ class ActionRuns:
             "GITHUB_API_URL": self.github.api_url,
             "GITHUB_REPOSITORY": REPO,
             "GITHUB_EVENT_NAME": "pull_request" if number else "push",
+            "GITHUB_BASE_REF": "main" if number else "",
             "GITHUB_EVENT_PATH": str(_event(self.tmp_path, self.github, number)),
             "GITHUB_RUN_ID": "4242",
             "GITHUB_TOKEN": token,
@@ -190,22 +202,27 @@ def test_a_push_has_no_pull_request_only_the_summary(action: ActionRuns, github:
     assert github.requests_to("POST", "/comments") == []
 
 
-def test_a_refused_comment_is_a_warning_not_a_lost_review(
+def test_a_pull_requests_directory_is_reviewed_from_its_base_and_a_refused_comment_is_a_warning(
     action: ActionRuns, github: FakeGitHub, workspace: Path
 ) -> None:
     number = _pull_request(github)
     token = github.add_personal_token(ACTIONS_LOGIN)
     github.fail_next(403, method="POST", path_contains="/comments")  # a fork's read-only token
+    # the checkout: origin/main (fetch-depth: 0) holds the demo stack, the pull request opens RDP to the world
+    for command in (["init", "-q", "-b", "feature"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *command], cwd=workspace, check=True
+        )
+    subprocess.run(["git", "update-ref", "refs/remotes/origin/main", "HEAD"], cwd=workspace, check=True)
+    with (workspace / "main.tf").open("a", encoding="utf-8") as handle:
+        handle.write(OPEN_RDP)
 
-    result = action(
-        workspace,
-        token=token,
-        number=number,
-        path="plan.json",
-        **{"soft-fail": "true"},
-    )
+    result = action(workspace, token=token, number=number, path=".", **{"soft-fail": "true"})
 
     assert result.returncode == 0, result.log
+    report = json.loads(Path(result.outputs["report-file"]).read_text(encoding="utf-8"))
+    assert report["label"].startswith("origin/main..")
+    assert report["summary"]["findings"]["introduced"] == 1  # the RDP rule; the demo's own are existing
     assert "::warning::tfreview: the pull-request comment was not written" in result.log
     assert result.outputs["verdict"] == "fail"
     assert github.comments(REPO, number) == []
