@@ -68,8 +68,8 @@ tools:
 	fi
 
 ## dist: build the wheel and the sdist into dist/ (install a release with: pipx install ./dist/tfreview-*.whl)
-dist: $(VENV)/.dev-installed
-	$(PY) -m build --installer uv --outdir dist .
+dist: $(VENV)/bin/uv
+	$(UV) build --quiet --out-dir dist .
 
 ## bench: tfreview vs Checkov on scaled plans (installs Checkov into its own venv; slow)
 bench: $(VENV)/.dev-installed
