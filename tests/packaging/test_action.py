@@ -23,6 +23,7 @@ import tfreview
 from tests.fakes.github import FakeGitHub
 from tests.packaging.action_runner import ActionResult, run_action
 from tests.packaging.conftest import Distributions
+from tests.packaging.stacks import OPEN_RDP
 from tfreview.integrations.github.marker import marker_verifies
 from tfreview.integrations.github.workflow import ACTIONS_APP_ID, ACTIONS_LOGIN, PUBLIC_MARKER_KEY, identity_for
 
@@ -32,17 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
 REPO = "octo/infra"
 BIN = Path(sys.executable).parent
-OPEN_RDP = """
-resource "aws_security_group_rule" "rdp" {
-  type              = "ingress"
-  description       = "RDP from anywhere"
-  from_port         = 3389
-  to_port           = 3389
-  protocol          = "tcp"
-  cidr_blocks       = ["0.0.0.0/0"]
-  security_group_id = aws_security_group.bastion.id
-}
-"""
 
 
 @pytest.fixture(scope="module")

@@ -19,22 +19,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.packaging.stacks import DEMO_TF, LOCAL_STACK, OPEN_RDP
+
 ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "docs" / "howto" / "ci"
 PAGE = ROOT / "docs" / "howto" / "ci.md"
-DEMO_TF = (ROOT / "examples" / "demo" / "main.tf").read_text(encoding="utf-8")
-OPEN_RDP = """
-resource "aws_security_group_rule" "rdp" {
-  type              = "ingress"
-  description       = "RDP from anywhere"
-  from_port         = 3389
-  to_port           = 3389
-  protocol          = "tcp"
-  cidr_blocks       = ["0.0.0.0/0"]
-  security_group_id = aws_security_group.bastion.id
-}
-"""
-LOCAL_STACK = 'resource "terraform_data" "release" {\n  input = "v1"\n}\n'  # plans without any provider download
 
 needs_terraform = pytest.mark.skipif(shutil.which("terraform") is None, reason="terraform is not installed")
 

@@ -15,21 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.packaging.stacks import DEMO_TF, OPEN_RDP
 from tfreview.precommit import changed_roots, main
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_TF = (ROOT / "examples" / "demo" / "main.tf").read_text(encoding="utf-8")
-OPEN_RDP = """
-resource "aws_security_group_rule" "rdp" {
-  type              = "ingress"
-  description       = "RDP from anywhere"
-  from_port         = 3389
-  to_port           = 3389
-  protocol          = "tcp"
-  cidr_blocks       = ["0.0.0.0/0"]
-  security_group_id = aws_security_group.bastion.id
-}
-"""
 
 
 def _git(repo: Path, *args: str) -> None:
