@@ -5,7 +5,12 @@ PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean tools
+.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras
+
+# the extras the configured service needs: [postgres] for a PostgreSQL database, [bedrock] for Bedrock
+comma := ,
+EXTRAS := $(strip $(if $(filter postgresql%,$(TFREVIEW_DATABASE__URL)),postgres) \
+                  $(if $(filter bedrock chain,$(TFREVIEW_ADVISOR__NAME)),bedrock))
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +26,17 @@ $(VENV)/.dev-installed: $(VENV)/bin/uv pyproject.toml requirements/dev.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
-## run: install, then start the service on the embedded defaults (SQLite in $(DATA), builtin reviewer);
-##      EXTRAS=postgres,bedrock also installs those optional parts (versions pinned by requirements/dev.lock)
-run: $(VENV)/.run-installed
-	$(if $(EXTRAS),$(UV) pip install --quiet --python $(PY) -c requirements/dev.lock -e '.[$(EXTRAS)]')
+# the extras, pinned by requirements/extras.lock (nothing to do on the embedded defaults)
+# EXTRAS=postgres,bedrock on the command line overrides the guess
+run-extras: $(VENV)/.run-installed
+	@if [ -n "$(EXTRAS)" ]; then \
+	  echo "installing tfreview[$(subst $() ,$(comma),$(EXTRAS))] for the configured service"; \
+	  $(UV) pip install --quiet --python $(PY) -c requirements/extras.lock -e ".[$(subst $() ,$(comma),$(EXTRAS))]"; \
+	fi
+
+## run: install (with the extras TFREVIEW_DATABASE__URL / TFREVIEW_ADVISOR__NAME need), then start the service
+##      (default: SQLite in $(DATA), builtin reviewer)
+run: run-extras
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 	$(VENV)/bin/tfreview serve --data-dir $(DATA)
 
@@ -35,8 +47,8 @@ demo: $(VENV)/.run-installed
 ## test: install, lint, type-check and run the whole suite
 test: $(VENV)/.dev-installed tools lint typecheck unit
 
-## tools: system tools the tests use: promtool (from Debian's prometheus package) into $(VENV)/bin
-tools: $(VENV)/bin/uv
+## tools: system tools the tests use: promtool (from Debian's prometheus package) into $(VENV)/bin, and the shells
+tools: $(VENV)/bin/uv shells
 	bash scripts/install_promtool.sh $(VENV)
 
 lint: $(VENV)/.dev-installed
@@ -47,8 +59,23 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.dev-installed
+unit: $(VENV)/.dev-installed tools
 	$(PY) -m pytest -n 2 -q
+
+## shells: zsh and fish for the completion tests, from apt when missing and run as root (else those tests skip)
+shells:
+	@missing=""; for shell in zsh fish; do command -v $$shell >/dev/null 2>&1 || missing="$$missing $$shell"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing from apt (shell completion tests)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } \
+	      >/dev/null 2>&1 || echo "could not install$$missing: their completion tests will be skipped"; \
+	  else echo "$$missing not installed (needs root and apt): their completion tests will be skipped"; fi; \
+	fi
+
+## dist: build the wheel and the sdist into dist/ (install a release with: pipx install ./dist/tfreview-*.whl)
+dist: $(VENV)/bin/uv
+	$(UV) build --quiet --out-dir dist .
 
 ## bench: tfreview vs Checkov on scaled plans (installs Checkov into its own venv; slow)
 bench: $(VENV)/.dev-installed
@@ -69,6 +96,7 @@ docs: $(VENV)/.dev-installed
 lock: $(VENV)/bin/uv
 	$(UV) pip compile pyproject.toml --extra dev -o requirements/dev.lock --python-version 3.11 -q
 	$(UV) pip compile pyproject.toml -o requirements/run.lock --python-version 3.11 -q
+	$(UV) pip compile pyproject.toml --extra postgres --extra bedrock -o requirements/extras.lock --python-version 3.11 -q
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out dist

@@ -101,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = rule_commands.add_parser("show", help="show one rule")
     show.add_argument("id", help="rule id, long id, or a Checkov/Trivy id")
     add_service_commands(commands, _Parser)
+    completion = commands.add_parser("completion", help="print the shell completion script (bash, zsh, fish)")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
     return parser
 
 
@@ -141,6 +143,11 @@ def _run(args: argparse.Namespace) -> int:
             return _baseline(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "completion":
+            from tfreview.completion import completion_script
+
+            sys.stdout.write(completion_script(args.shell, build_parser()))
+            return EXIT_OK
         from tfreview.service_commands import run_service_command
 
         return run_service_command(args)
