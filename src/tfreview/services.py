@@ -17,6 +17,7 @@ from tfreview.core.ports import (
     PlanStore,
     Publisher,
     ReviewStore,
+    SignInProvider,
     Tenants,
     Tokens,
 )
@@ -61,3 +62,4 @@ class Services:
     health_checks: list[HealthCheck] = field(default_factory=list)
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    sign_in: SignInProvider | None = None  # the dashboard's OIDC sign-in; None: API-token sign-in only

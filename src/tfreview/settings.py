@@ -74,6 +74,22 @@ class AuthSettings(BaseModel):
     jwks_max_stale_seconds: float = 3600.0  # keep using cached keys this long while the issuer is down
     tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant
     scope_claim: str = "scope"  # space-separated: read, write, admin (or tfreview:… forms)
+    # dashboard sign-in (authorization code + PKCE); the endpoints come from the issuer's discovery document
+    oidc_client_secret: SecretStr | None = None  # a confidential app client (Cognito with a secret); unset: public
+    oidc_sign_in_scopes: str = "openid"  # asked for at sign-in; the access token must carry the tenant claim
+    oidc_authorization_endpoint: str | None = None  # override of discovery's authorization_endpoint
+    oidc_token_endpoint: str | None = None  # override of discovery's token_endpoint
+
+
+class DashboardSettings(BaseModel):
+    """The pages people read at the service's URL (docs/howto/sign-in.md)."""
+
+    enabled: bool = True  # serve the dashboard at / (the API and webhooks are served either way)
+    session_secret: SecretStr | None = None  # signs session cookies; unset: a random key per process
+    csrf_secret: SecretStr | None = None  # derives each form's CSRF token; unset: a random key per process
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)  # then sign in again
+    cookie_secure: bool = True  # Secure cookies (browsers keep them on https and on http://127.0.0.1/localhost)
+    api_docs: bool = True  # serve the interactive OpenAPI docs at /docs (the document itself stays at /openapi.json)
 
 
 class WorkerSettings(BaseModel):
@@ -98,6 +114,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     auth: AuthSettings = AuthSettings()
     worker: WorkerSettings = WorkerSettings()
+    dashboard: DashboardSettings = DashboardSettings()
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()

@@ -137,6 +137,11 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         authenticator, jwks = build_authenticator(settings.auth, tokens, http)
         if jwks is not None:
             health.append(jwks)
+        sign_in = None
+        if settings.auth.oidc_issuer and settings.auth.oidc_client_id:
+            from tfreview.identity.sign_in import OidcSignIn
+
+            sign_in = OidcSignIn(settings.auth, http)
         services = WiredServices(
             settings=settings,
             intake=SqlIntake(db, clock=now),
@@ -151,6 +156,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             health_checks=health,
             closers=closers,
             advisor=build_review_advisor(settings),
+            sign_in=sign_in,
         )
         wire_integrations(services)
         return services

@@ -107,6 +107,11 @@ class LlmAdvisor:
             new_nonce=self._new_nonce,
         )
 
+    @property
+    def budget(self) -> TokenBudget | None:
+        """The daily token budget this advisor spends (shared by every tenant's advisor)."""
+        return self._budget
+
     def breaker(self, client: ModelClient) -> CircuitBreaker:
         return self._breakers.get(breaker_key(client))
 

@@ -175,6 +175,16 @@ class Authenticator(Protocol):
     def authenticate(self, authorization: str | None) -> Principal: ...
 
 
+class SignInProvider(Protocol):
+    """A browser sign-in at an OIDC issuer (authorization code + PKCE); see tfreview.identity.sign_in."""
+
+    def authorization_url(self, *, redirect_uri: str, state: str, challenge: str) -> str: ...
+
+    def exchange(self, *, code: str, verifier: str, redirect_uri: str) -> str:
+        """The access token for `code` (then verified like any bearer token)."""
+        ...
+
+
 class HealthCheck(Protocol):
     """One readiness probe: a name, whether it is healthy, and a short detail (no secrets)."""
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from tfreview.core.errors import NotFound
@@ -16,7 +16,7 @@ from tfreview.store.clock import Clock, utcnow
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.database import Database
 from tfreview.store.hashing import canonical_json, sha256_hex
-from tfreview.store.review_filters import parse_review_filters
+from tfreview.store.review_filters import ReviewFilters, parse_review_filters
 from tfreview.store.tables import FindingRow, ReviewRow
 
 
@@ -168,6 +168,8 @@ class SqlReviewStore:
             query = query.where(ReviewRow.created_at >= wanted.since)
         if wanted.until is not None:
             query = query.where(ReviewRow.created_at < wanted.until)
+        if wanted.on_findings:
+            query = query.where(_has_finding(wanted))
         if cursor:
             at, last_id = decode_time_cursor(cursor)
             query = query.where(
@@ -178,3 +180,19 @@ class SqlReviewStore:
             items = [review_record(r) for r in rows[:limit]]
         more = len(rows) > limit
         return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
+
+
+def _has_finding(wanted: ReviewFilters) -> ColumnElement[bool]:
+    """EXISTS a finding row of the review matching the `finding` and `severity` filters."""
+    condition = and_(FindingRow.review_id == ReviewRow.id, FindingRow.severity.in_(wanted.severities))
+    if wanted.finding is not None:
+        needle = wanted.finding.lower()
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        condition = and_(
+            condition,
+            or_(
+                func.lower(FindingRow.rule_id) == needle,
+                func.lower(FindingRow.address).like(f"%{escaped}%", escape="\\"),
+            ),
+        )
+    return exists().where(condition)

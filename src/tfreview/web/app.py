@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import tfreview
 from tfreview.core.errors import TfreviewError
 from tfreview.services import Services
-from tfreview.web import api_admin, api_reviews, health, uploads, webhooks_github, webhooks_spacelift
+from tfreview.web import api_admin, api_reviews, dashboard, health, uploads, webhooks_github, webhooks_spacelift
 from tfreview.web.context import Clock, request_id_of
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
@@ -30,13 +30,14 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         version=getattr(tfreview, "__version__", "0"),
         summary="Reviews Terraform and OpenTofu changes from GitHub, Spacelift and uploads",
         openapi_url="/openapi.json",
-        docs_url=None,
+        docs_url="/docs" if services.settings.dashboard.api_docs else None,
         redoc_url=None,
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
     for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, health):
         app.include_router(module.router)
+    dashboard.install(app, services)
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import InputError, IntegrityError
+from tfreview.core.links import review_api_path, review_page_path
 from tfreview.core.records import Principal, SourceInfo, Tenant
 from tfreview.parsing.plan_json import load_plan
 from tfreview.services import Services
@@ -58,10 +59,7 @@ async def upload_plan(
     tenant_id = _tenant_of(principal)
     body = await read_body(request, limit)
     kind = "plan" if media in PLAN_TYPES else "tarball"
-    if kind == "plan":
-        await run_in_threadpool(load_plan, body, "upload")
-    else:
-        await run_in_threadpool(check_tarball, body, limit)
+    await run_in_threadpool(check_upload, body, kind, limit)
     metadata: dict[str, Any] = {
         key: value
         for key, value in {
@@ -85,10 +83,13 @@ async def upload_plan(
         account=account,
     )
     review_id, created = await run_in_threadpool(
-        _store, services, tenant_id, body, kind, metadata, info, clock_of(request)()
+        store_upload, services, tenant_id, body, kind, metadata, info, clock_of(request)()
     )
     answer = UploadAnswer(
-        review=review_id, url=f"/api/v1/reviews/{review_id}", status="accepted" if created else "duplicate"
+        review=review_id,
+        url=review_api_path(review_id),
+        page_url=review_page_path(review_id),
+        status="accepted" if created else "duplicate",
     )
     return JSONResponse(answer.model_dump(), status_code=202 if created else 200)
 
@@ -99,7 +100,15 @@ def _tenant_of(principal: Principal) -> str:
     return principal.tenant_id
 
 
-def _store(
+def check_upload(body: bytes, kind: str, limit: int) -> None:
+    """InputError unless `body` is a plan JSON (`kind` "plan") or a tarball of .tf files ("tarball")."""
+    if kind == "plan":
+        load_plan(body, "upload")
+    else:
+        check_tarball(body, limit)
+
+
+def store_upload(
     services: Services,
     tenant_id: str,
     body: bytes,
@@ -108,6 +117,7 @@ def _store(
     info: SourceInfo,
     received_at: Any,
 ) -> tuple[str, bool]:
+    """Store a checked upload and queue its review (idempotent): (review id, created)."""
     key = sha256_hex(
         body + b"\n" + orjson.dumps({"tenant": tenant_id, "kind": kind, **metadata}, option=orjson.OPT_SORT_KEYS)
     )
