@@ -166,8 +166,10 @@ def _add_service_commands(commands: Any) -> None:
     submit = commands.add_parser(
         "submit",
         help="send a plan JSON to a tfreview service for review (the Spacelift after_plan hook)",
-        description="POST the plan to <url>/api/v1/plans. Exit 0 when accepted (the review URL is printed), "
-        "2 when refused (4xx: the problem is printed), 3 when the service cannot be reached after 3 tries.",
+        description="POST the plan to <url>/api/v1/plans. Exit 0 when accepted (the review's page URL is printed), "
+        "2 when refused (4xx: the problem is printed), 3 when the service cannot be reached after 3 tries. "
+        "With --wait: wait for the review, print its verdict, and exit like `scan` (0 pass or warn, 1 fail, "
+        "3 when the review failed or did not finish within --timeout).",
     )
     submit.add_argument("plan", help="plan JSON (`terraform show -json PLANFILE`), '-' for stdin")
     submit.add_argument("--url", help="the service's base URL (default: $TFREVIEW_URL)")
@@ -180,6 +182,10 @@ def _add_service_commands(commands: Any) -> None:
     submit.add_argument("--repository", metavar="OWNER/REPO", help="the repository the plan was made from")
     submit.add_argument("--commit", metavar="SHA", help="the commit the plan was made from")
     submit.add_argument("--pull-request", type=int, metavar="N", help="the pull request number")
+    submit.add_argument("--wait", action="store_true", help="wait for the review and exit with its verdict")
+    submit.add_argument(
+        "--timeout", type=float, default=900.0, metavar="S", help="with --wait: give up after S seconds (default 900)"
+    )
 
 
 def _port(text: str) -> int:
@@ -301,6 +307,8 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     result = review(change_set, rules, policy)
     advisor_name = _advisor_name(args)
     if advisor_name != "none":
+        if progress:
+            _progress(f"asking the {advisor_name} AI reviewer")
         result = _with_advice(advisor_name, args, change_set, result)
     if progress:
         _progress("")

@@ -246,6 +246,14 @@ def _test_slow_source_seconds(environ: Mapping[str, str]) -> float:
 # --- GitHub and Spacelift -------------------------------------------------------------------------
 
 
+def _review_links(services: WiredServices) -> Callable[[str], str]:
+    """Review id → the review's dashboard page at `server.public_url` (what PR and run comments link)."""
+    from tfreview.core.links import review_page_url
+
+    public_url = services.settings.server.public_url
+    return lambda review_id: review_page_url(public_url, review_id)
+
+
 def wire_integrations(
     services: WiredServices,
     *,
@@ -329,7 +337,7 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
                 "comment by its author's login (TFREVIEW_GITHUB_APP__TOKEN_LOGIN)"
             )
         identity = AppIdentity(login=settings.token_login)
-    publisher = GitHubPublisher(clients, settings, identity=identity)
+    publisher = GitHubPublisher(clients, settings, identity=identity, review_links=_review_links(services))
     if app_auth is not None:
         services.reconcilers.extend(
             [
@@ -363,7 +371,7 @@ def _wire_spacelift(
     client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds), settings)
     if "api" in sources:
         sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
-    run_publisher = SpaceliftPublisher(client, settings)
+    run_publisher = SpaceliftPublisher(client, settings, review_links=_review_links(services))
     spacelift_route: list[Publisher] = [run_publisher]
     if github_publisher is not None:
         # one PR comment: a PR's HCL review and its proposed run's plan review, combined (whichever ends last)
