@@ -31,9 +31,10 @@ class ReviewFilters:
         """The severity names at or above `severity` (all of them when it is None)."""
         return tuple(s.value for s in Severity if self.severity is None or s >= self.severity)
 
-    def finding_matches(self, rule_id: str, address: str, severity: str) -> bool:
-        """Whether one finding row satisfies the `finding` and `severity` filters."""
-        if severity not in self.severities:
+    def finding_matches(self, rule_id: str, address: str, severity: str, status: str) -> bool:
+        """Whether one finding row satisfies the `finding` and `severity` filters (a resolved finding is
+        found by address or rule, but is not open: the severity filter skips it)."""
+        if self.severity is not None and (severity not in self.severities or status == "resolved"):
             return False
         if self.finding is None:
             return True
@@ -60,7 +61,10 @@ class ReviewFilters:
         if not isinstance(finding, dict):
             return False
         return self.finding_matches(
-            str(finding.get("rule_id", "")), str(finding.get("address", "")), str(finding.get("severity", ""))
+            str(finding.get("rule_id", "")),
+            str(finding.get("address", "")),
+            str(finding.get("severity", "")),
+            str(finding.get("status", "")),
         )
 
 

@@ -184,7 +184,9 @@ class SqlReviewStore:
 
 def _has_finding(wanted: ReviewFilters) -> ColumnElement[bool]:
     """EXISTS a finding row of the review matching the `finding` and `severity` filters."""
-    condition = and_(FindingRow.review_id == ReviewRow.id, FindingRow.severity.in_(wanted.severities))
+    condition: ColumnElement[bool] = FindingRow.review_id == ReviewRow.id
+    if wanted.severity is not None:
+        condition = and_(condition, FindingRow.severity.in_(wanted.severities), FindingRow.status != "resolved")
     if wanted.finding is not None:
         needle = wanted.finding.lower()
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
