@@ -250,8 +250,7 @@ def _review_links(services: WiredServices) -> Callable[[str], str]:
     """Review id → the review's dashboard page at `server.public_url` (what PR and run comments link)."""
     from tfreview.core.links import review_page_url
 
-    public_url = services.settings.server.public_url
-    return lambda review_id: review_page_url(public_url, review_id)
+    return lambda review_id: review_page_url(services.settings.server.public_url, review_id)
 
 
 def wire_integrations(
