@@ -216,7 +216,7 @@ def test_submit_wait_gives_up_after_its_timeout(
     _, token = create_token(live_without_workers.services.tokens, "github:1001", Scope.WRITE, "ci wait")
     monkeypatch.setenv("TFREVIEW_TOKEN", token)
     code = main(["submit", str(PLAN), "--url", live_without_workers.url, "--wait", "--timeout", "1.5"])
-    out, err = capsys.readouterr()
+    _out, err = capsys.readouterr()
     assert code == 3
     assert "still queued after 1.5 s" in err
     assert main(["submit", str(PLAN), "--url", live_without_workers.url, "--wait", "--timeout", "0"]) == 2
