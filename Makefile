@@ -69,6 +69,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prompt_size.py
 	$(PY) benchmarks/intake.py
+	$(PY) benchmarks/dashboard.py
 
 ## docs: regenerate the generated references (rules, CLI, settings)
 docs: $(VENV)/.dev-installed

@@ -103,8 +103,16 @@ class ReviewStore(Protocol):
         ...
 
     def list(
-        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
-    ) -> Page[StoredReview]: ...
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
+    ) -> Page[StoredReview]:
+        """Newest first; `with_report=False` leaves `report` None (a listing page reads no report)."""
+        ...
 
 
 class Tokens(Protocol):

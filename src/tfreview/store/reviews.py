@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from tfreview.core.errors import NotFound
 from tfreview.core.records import Page, ReviewStatus, SourceInfo, StoredReview
@@ -20,7 +20,7 @@ from tfreview.store.review_filters import ReviewFilters, parse_review_filters
 from tfreview.store.tables import FindingRow, ReviewRow
 
 
-def review_record(row: ReviewRow) -> StoredReview:
+def review_record(row: ReviewRow, *, with_report: bool = True) -> StoredReview:
     return StoredReview(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -38,7 +38,7 @@ def review_record(row: ReviewRow) -> StoredReview:
         updated_at=row.updated_at,
         status_reason=row.status_reason,
         verdict=row.verdict,
-        report=json.loads(row.report) if row.report is not None else None,
+        report=json.loads(row.report) if with_report and row.report is not None else None,
         content_hash=row.content_hash,
         plan_id=row.plan_id,
         deadline_at=row.deadline_at,
@@ -148,11 +148,19 @@ class SqlReviewStore:
             return review_record(row)
 
     def list(
-        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
     ) -> Page[StoredReview]:
         check_limit(limit)
         wanted = parse_review_filters(filters)
         query = select(ReviewRow).order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc()).limit(limit + 1)
+        if not with_report:
+            query = query.options(defer(ReviewRow.report))
         conditions = {
             ReviewRow.tenant_id: tenant_id,
             ReviewRow.source_kind: wanted.source,
@@ -177,7 +185,7 @@ class SqlReviewStore:
             )
         with self.database.transaction(write=False) as session:
             rows = list(session.scalars(query))
-            items = [review_record(r) for r in rows[:limit]]
+            items = [review_record(r, with_report=with_report) for r in rows[:limit]]
         more = len(rows) > limit
         return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
 

@@ -65,7 +65,11 @@ def list_reviews(
     if until is not None:
         filters["until"] = _utc(until, "until").isoformat()
     page = services.reviews.list(
-        principal.tenant_id, filters=filters, limit=min(limit, services.settings.api.page_size_max), cursor=cursor
+        principal.tenant_id,
+        filters=filters,
+        limit=min(limit, services.settings.api.page_size_max),
+        cursor=cursor,
+        with_report=False,
     )
     return ReviewPage(items=[ReviewOut.of(review) for review in page.items], next_cursor=page.next_cursor)
 

@@ -22,7 +22,7 @@ from tfreview.render.markdown import render_markdown
 from tfreview.render.sarif import render_sarif
 from tfreview.render.stored_report import review_from_report
 from tfreview.web.dashboard.pages import PageError, dashboard_of, finish, render, signed_in
-from tfreview.web.dashboard.review_view import github_web_url, review_view, source_label
+from tfreview.web.dashboard.review_view import SECTION_LIMIT, github_web_url, review_view, source_label
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -68,7 +68,11 @@ def reviews_page(
     next_cursor = None
     try:
         page = services.reviews.list(
-            visible_tenant(principal), filters=review_filters(form), limit=PAGE_SIZE, cursor=cursor or None
+            visible_tenant(principal),
+            filters=review_filters(form),
+            limit=PAGE_SIZE,
+            cursor=cursor or None,
+            with_report=False,
         )
         items, next_cursor = page.items, page.next_cursor
     except InputError as exc:
@@ -123,11 +127,13 @@ def _day(text: str, name: str) -> date:
 
 
 @router.get("/reviews/{review_id}")
-def review_page(request: Request, review_id: str) -> Response:
+def review_page(request: Request, review_id: str, all: bool = False) -> Response:
     principal = signed_in(request)
     stored = _review(request, principal, review_id)
     settings = dashboard_of(request).services.settings
-    view = review_view(stored, github_web=github_web_url(settings.github_app.api_url))
+    view = review_view(
+        stored, github_web=github_web_url(settings.github_app.api_url), limit=None if all else SECTION_LIMIT
+    )
     return render(request, "review.html", title=f"Review {stored.id}", view=view, refresh=view.waiting)
 
 

@@ -14,6 +14,7 @@ from tfreview.render.digest import change_reason, headline, tally
 from tfreview.render.stored_report import review_from_report
 
 FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
+SECTION_LIMIT = 250  # findings shown per section (most severe first) unless the reader asks for all
 UNFINISHED = (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS)
 _SEVERITY_ORDER = {s: -s.rank for s in Severity}
 
@@ -43,7 +44,8 @@ class ReviewView:
     introduced: list[Finding] = field(default_factory=list)
     existing: list[Finding] = field(default_factory=list)
     resolved: list[Finding] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # the whole review's, whatever is shown
+    clipped: bool = False  # some section shows only its first SECTION_LIMIT findings
     usage: dict[str, Any] = field(default_factory=dict)  # the AI's tokens and cost, when the report carries them
     links: list[Link] = field(default_factory=list)
     unreadable: str | None = None  # why the stored report could not be read back
@@ -57,7 +59,9 @@ class ReviewView:
         return self.stored.status in UNFINISHED
 
 
-def review_view(stored: StoredReview, *, github_web: str = "https://github.com") -> ReviewView:
+def review_view(
+    stored: StoredReview, *, github_web: str = "https://github.com", limit: int | None = SECTION_LIMIT
+) -> ReviewView:
     view = ReviewView(stored=stored, links=source_links(stored.source, github_web))
     if stored.report is None:
         return view
@@ -70,9 +74,9 @@ def review_view(stored: StoredReview, *, github_web: str = "https://github.com")
     view.headline = headline(review)
     t = tally(review)
     view.counts = {"introduced": t.introduced, "existing": t.existing, "resolved": t.resolved, "destroys": t.destroys}
-    view.introduced = _ordered(review.by_status(Status.INTRODUCED))
-    view.existing = _ordered(review.by_status(Status.EXISTING))
-    view.resolved = _ordered(review.by_status(Status.RESOLVED))
+    sections = [_ordered(review.by_status(s)) for s in (Status.INTRODUCED, Status.EXISTING, Status.RESOLVED)]
+    view.clipped = limit is not None and any(len(found) > limit for found in sections)
+    view.introduced, view.existing, view.resolved = (found[:limit] for found in sections)
     view.destroys = destroys_first(review)
     advice = stored.report.get("advice")
     if isinstance(advice, dict) and isinstance(advice.get("usage"), dict):
