@@ -281,3 +281,20 @@ def test_the_api_answers_carry_the_page_link(web: Web) -> None:
     answer = web.client.get(f"/api/v1/reviews/{stored.id}", headers=web.token(TENANT_A, Scope.READ))
     assert answer.json()["page_url"] == f"/reviews/{stored.id}"
     assert json.loads(answer.text)["url"] == f"/api/v1/reviews/{stored.id}"
+
+
+def test_a_big_review_shows_the_most_severe_findings_first_and_all_on_request(web: Web, client: TestClient) -> None:
+    stored = stored_review(web.services, TENANT_A)
+    assert stored.report is not None
+    template = [f for f in stored.report["findings"] if f["status"] == "introduced"]
+    many = [{**template[i % len(template)], "address": f"aws_s3_bucket.b{i}"} for i in range(600)]
+    report = {**stored.report, "findings": many}
+    big = web.services.reviews.save_result(stored.id, stored.status, report, "fail", {})
+    sign_in(client, web.services, TENANT_A, Scope.READ)
+    page = client.get(f"/reviews/{big.id}").text
+    assert "Show every finding" in page
+    assert "Introduced by this change (600)" in page
+    assert page.count("aws_s3_bucket.b") == 250
+    everything = client.get(f"/reviews/{big.id}", params={"all": "true"}).text
+    assert everything.count("aws_s3_bucket.b") == 600
+    assert "Show every finding" not in everything
