@@ -145,7 +145,8 @@ def main() -> int:
         try:
             started = time.perf_counter()
             big_id, needle = fill(services, args.reviews, args.findings)
-            print(f"stored {args.reviews:,} reviews + 1 of {args.findings:,} findings in {time.perf_counter() - started:.1f} s")
+            took = time.perf_counter() - started
+            print(f"stored {args.reviews:,} reviews + 1 of {args.findings:,} findings in {took:.1f} s")
             _, secret = services.tokens.create(TENANT, Scope.READ, "bench", None)
             with TestClient(create_app(services), base_url="https://bench") as client:
                 page = client.get("/signin").text
