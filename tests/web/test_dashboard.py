@@ -298,3 +298,14 @@ def test_a_big_review_shows_the_most_severe_findings_first_and_all_on_request(we
     everything = client.get(f"/reviews/{big.id}", params={"all": "true"}).text
     assert everything.count("aws_s3_bucket.b") == 600
     assert "Show every finding" not in everything
+
+
+def test_no_credential_reaches_the_logs(web: Web, client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    secret = sign_in(client, web.services, TENANT_A, Scope.READ)
+    page = client.get("/signin?next=/reviews")
+    client.post("/signin/token", data={"token": secret + "x", "csrf": csrf_of(page.text)})  # a failed attempt too
+    client.get("/reviews")
+    assert caplog.records, "the requests were logged"
+    assert secret not in caplog.text
+    assert secret[4:24] not in caplog.text
