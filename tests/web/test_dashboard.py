@@ -309,3 +309,26 @@ def test_no_credential_reaches_the_logs(web: Web, client: TestClient, caplog: py
     assert caplog.records, "the requests were logged"
     assert secret not in caplog.text
     assert secret[4:24] not in caplog.text
+
+
+def test_a_tarball_of_tf_files_uploads_and_the_plan_page_lists_it(web: Web, client: TestClient) -> None:
+    from tests.web.test_uploads import _file, _tar
+
+    tarball = _tar([(_file("main.tf"), b'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n')])
+    sign_in(client, web.services, TENANT_A, Scope.WRITE)
+    form = client.get("/upload")
+    answer = client.post(
+        "/upload",
+        data={"csrf": csrf_of(form.text)},
+        files={"plan": ("infra.tar.gz", tarball, "application/gzip")},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    listing = client.get(answer.headers["location"] + "/plan")
+    assert listing.status_code == 200
+    assert "main.tf" in listing.text
+    evil = _tar([(_file("../../etc/cron.d/x"), b"x")])
+    refused = client.post(
+        "/upload", data={"csrf": csrf_of(form.text)}, files={"plan": ("evil.tar.gz", evil, "application/gzip")}
+    )
+    assert refused.status_code == 422
