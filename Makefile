@@ -38,6 +38,7 @@ test: $(VENV)/.dev-installed lint typecheck unit
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy

@@ -30,13 +30,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from tfreview.core.policy import Policy  # noqa: E402 - after the path set-up above
-from tfreview.core.records import Scope  # noqa: E402
 from tfreview.core.review import review  # noqa: E402
 from tfreview.parsing.inputs import load_change_set  # noqa: E402
+from tfreview.plumbing.hashing import canonical_json, sha256_hex  # noqa: E402
+from tfreview.ports.records import Scope  # noqa: E402
 from tfreview.render.json_report import review_document  # noqa: E402
 from tfreview.rules import load_rules  # noqa: E402
 from tfreview.settings import DatabaseSettings, Settings  # noqa: E402
-from tfreview.store.hashing import canonical_json, sha256_hex  # noqa: E402
 from tfreview.store.migrate import upgrade  # noqa: E402
 from tfreview.store.tables import FindingRow, ReviewRow  # noqa: E402
 from tfreview.web.app import create_app  # noqa: E402

@@ -290,7 +290,6 @@ def _policy(args: argparse.Namespace) -> Policy:
 
 
 def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
-    from tfreview.core.review import review
     from tfreview.parsing.inputs import load_change_set
     from tfreview.rules import load_rules
 
@@ -304,12 +303,9 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     change_set = load_change_set(args.path, base=args.base, source=args.source)
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
-    result = review(change_set, rules, policy)
-    advisor_name = _advisor_name(args)
-    if advisor_name != "none":
-        if progress:
-            _progress(f"asking the {advisor_name} AI reviewer")
-        result = _with_advice(advisor_name, args, change_set, result)
+    if progress and (advisor_name := _advisor_name(args)) != "none":
+        _progress(f"reviewing with {len(rules)} rules, then asking the {advisor_name} AI reviewer")
+    result = _assess(args, change_set, rules, policy)
     if progress:
         _progress("")
     return result, rules
@@ -325,16 +321,19 @@ def _advisor_name(args: argparse.Namespace) -> str:
     return str(name or "none").lower()
 
 
-def _with_advice(name: str, args: argparse.Namespace, change_set: ChangeSet, result: Review) -> Review:
+def _assess(args: argparse.Namespace, change_set: ChangeSet, rules: list[Rule], policy: Policy) -> Review:
+    """The rules, then the advisor named by --advisor / .tfreview.toml / the environment: the service's own path."""
+    from tfreview.service.assessment import assess
+
+    name = _advisor_name(args)
+    if name == "none":
+        return assess(change_set, rules, policy, None).review
     from tfreview.advisor.factory import build_advisor
-    from tfreview.advisor.merge import apply_advice
     from tfreview.config import load_advisor_overrides
-    from tfreview.core.ports import AdviceContext
 
     settings = _advisor_settings(load_advisor_overrides(_config_path(args)))
     advisor = build_advisor(name, settings)
-    advice = advisor.advise(AdviceContext(change_set, tuple(result.findings), result.coverage))
-    return apply_advice(result, advice, ai_can_fail=settings.ai_can_fail)
+    return assess(change_set, rules, policy, advisor, ai_can_fail=settings.ai_can_fail, strict_config=True).review
 
 
 def _advisor_settings(overrides: dict[str, Any]) -> AdvisorSettings:

@@ -25,14 +25,15 @@ WORKER_STOP_SECONDS = 30.0
 
 
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None, worker: bool = True) -> int:
-    from tfreview.service_commands import is_sqlite, prepare_database
+    from tfreview.store.setup import is_sqlite, prepare_database
 
     host = host or settings.server.host
     port = settings.server.port if port is None else port
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {port}")
     if is_sqlite(settings.database.url):
-        prepare_database(settings)  # embedded: migrate, then refuse to run without durable SQLite settings
+        # embedded: migrate, then refuse to run without durable SQLite settings
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
     listener = bind(host, port)
     try:
         settings = _listening_settings(settings, host, listener.getsockname()[1])

@@ -14,19 +14,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
+from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.plumbing.secret_references import SecretSource, resolved_secret_field
+from tfreview.store.queue_settings import WorkerSettings
 
 
 class SecretVersion(BaseModel):
-    """One valid version of a shared secret; several may be valid at once during a rotation."""
+    """One valid version of a shared secret; several may be valid at once during a rotation.
+
+    `value` is the secret, or where it lives (`env:NAME`, `file:PATH`), read once when the settings are
+    built; a reference that does not resolve is a settings error (the service refuses to start)."""
 
     value: SecretStr
     not_after: datetime | None = None  # the end of this version's validity (UTC); None: no end
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _resolved(cls, value: object) -> object:
+        return resolved_secret_field(value)
 
 
 class DatabaseSettings(BaseModel):
@@ -60,27 +71,6 @@ class ApiSettings(BaseModel):
     page_size_max: int = 200  # largest `limit` of a list endpoint
 
 
-class AuthSettings(BaseModel):
-    """OIDC (any issuer with a JWKS; Amazon Cognito included) and API tokens."""
-
-    oidc_issuer: str | None = None  # e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>; unset: API tokens only
-    oidc_jwks_url: str | None = None  # default: <issuer>/.well-known/jwks.json
-    oidc_audience: str | None = None  # ID tokens / generic access tokens: the `aud` claim
-    oidc_client_id: str | None = None  # Cognito access tokens: `client_id` claim and token_use=access
-    algorithms: list[str] = ["RS256"]  # allow-list; `none` and HS* are never accepted
-    leeway_seconds: int = Field(default=60, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
-    jwks_timeout_seconds: float = 5.0  # no keys within this time on a cold cache: 503
-    jwks_refresh_min_interval_seconds: float = 60.0  # unknown `kid`: at most one JWKS fetch per interval
-    jwks_max_stale_seconds: float = 3600.0  # keep using cached keys this long while the issuer is down
-    tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant
-    scope_claim: str = "scope"  # space-separated: read, write, admin (or tfreview:… forms)
-    # dashboard sign-in (authorization code + PKCE); the endpoints come from the issuer's discovery document
-    oidc_client_secret: SecretStr | None = None  # a confidential app client (Cognito with a secret); unset: public
-    oidc_sign_in_scopes: str = "openid"  # asked for at sign-in; the access token must carry the tenant claim
-    oidc_authorization_endpoint: str | None = None  # override of discovery's authorization_endpoint
-    oidc_token_endpoint: str | None = None  # override of discovery's token_endpoint
-
-
 class DashboardSettings(BaseModel):
     """The pages people read at the service's URL (docs/howto/sign-in.md)."""
 
@@ -91,17 +81,10 @@ class DashboardSettings(BaseModel):
     cookie_secure: bool = True  # Secure cookies (browsers keep them on https and on http://127.0.0.1/localhost)
     api_docs: bool = True  # serve the interactive OpenAPI docs at /docs (the document itself stays at /openapi.json)
 
-
-class WorkerSettings(BaseModel):
-    concurrency: int = 2  # jobs run at once per worker process
-    lease_seconds: float = 120.0  # a claimed job returns to the queue when not heartbeaten this long
-    heartbeat_seconds: float = 30.0  # lease extension interval while a job runs
-    poll_interval_seconds: float = 0.5  # idle wait between claims
-    reaper_interval_seconds: float = 10.0  # expired leases and overdue reviews are swept this often
-    max_attempts: int = 5  # then the job is dead-lettered and its review failed visibly
-    backoff_base_seconds: float = 2.0  # exponential backoff with full jitter
-    backoff_cap_seconds: float = 300.0  # longest wait between attempts
-    review_deadline_seconds: float = 900.0  # a review not finished by then is re-queued once, then failed
+    @field_validator("session_secret", "csrf_secret", mode="before")
+    @classmethod
+    def _resolved(cls, value: object) -> object:
+        return resolved_secret_field(value)
 
 
 class Settings(BaseSettings):
@@ -118,3 +101,18 @@ class Settings(BaseSettings):
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
+
+    def secret_references(self) -> list[tuple[str, SecretSource]]:
+        """Every configured secret reference of the integrations, by its environment variable (checked at start).
+
+        The webhook secrets are resolved when the settings are built (`SecretVersion`); the model providers'
+        keys are read when first used and re-read on a 401 — a missing one makes the AI part unavailable."""
+        found: list[tuple[str, SecretSource]] = []
+        app = self.github_app
+        found += [("TFREVIEW_GITHUB_APP__PRIVATE_KEYS", source) for source in app.private_key_sources()]
+        for name, source in (("TOKEN", app.token_source()), ("MARKER_SECRET", app.marker_secret_source())):
+            if source is not None:
+                found.append((f"TFREVIEW_GITHUB_APP__{name}", source))
+        if self.spacelift_api.api_key_secret is not None:
+            found.append(("TFREVIEW_SPACELIFT_API__API_KEY_SECRET", self.spacelift_api.secret_source()))
+        return found

@@ -32,21 +32,22 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, TfreviewError
-from tfreview.core.ports import Advisor, HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
+from tfreview.core.ports import Advisor
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.service import HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
-from tfreview.services import CatchUp, Services
+from tfreview.service.container import CatchUp, Services
 from tfreview.settings import Settings
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
 from tfreview.sources.uploaded import UploadedPlanSource
-from tfreview.store.clock import Clock, utcnow
 
 if TYPE_CHECKING:
     import httpx
 
     from tfreview.integrations.github.client import GitHubClient
-    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
     from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+    from tfreview.service.spacelift_reconciler import SpaceliftReconciler
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -108,7 +109,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     `clock` is for tests that move time by hand; every store adapter shares it."""
     import httpx
 
-    from tfreview.identity import build_authenticator
+    from tfreview.identity.factory import build_authenticator
     from tfreview.store.database import Database
     from tfreview.store.intake import SqlIntake
     from tfreview.store.jobs import SqlJobQueue
@@ -174,7 +175,7 @@ def build_memory_services(
     sources: Mapping[str, PlanSource] | None = None,
 ) -> WiredServices:
     """The same container on the in-memory adapters (one shared clock), for tests of every part."""
-    from tfreview.identity import BearerAuthenticator
+    from tfreview.identity.authenticator import BearerAuthenticator
     from tfreview.store.memory import (
         MemoryIntake,
         MemoryJobQueue,
@@ -186,8 +187,8 @@ def build_memory_services(
 
     settings = settings or Settings()
     now = clock or utcnow
-    queue = MemoryJobQueue(settings.worker, clock=now)
     reviews = MemoryReviewStore(clock=now)
+    queue = MemoryJobQueue(settings.worker, clock=now, reviews=reviews)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
     services = WiredServices(
@@ -293,9 +294,9 @@ def wire_integrations(
 def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float) -> httpx.Client:
     if http is not None:
         return http
-    import httpx
+    from tfreview.plumbing.http import outbound_client
 
-    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=httpx.HTTPTransport(retries=0))
+    client = outbound_client(timeout=timeout)
     services.closers.append(client.close)
     return client
 
@@ -306,8 +307,8 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
     from tfreview.integrations.github.marker import AppIdentity
     from tfreview.integrations.github.publisher import GitHubPublisher
     from tfreview.integrations.github.ratelimit import RateLimiter
-    from tfreview.integrations.github.reconcile import DeliveryReconciler, PermissionCheck, PullRequestReconciler
     from tfreview.integrations.github.source import GitHubPlanSource
+    from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
 
     settings = services.settings.github_app
     client_http = _outbound_http(services, http, settings.request_timeout_seconds)
@@ -364,7 +365,7 @@ def _wire_spacelift(
     from tfreview.integrations.spacelift.combined import PullRequestCombiner
     from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
     from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
-    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
+    from tfreview.service.spacelift_reconciler import SpaceliftReconciler
 
     settings = services.settings.spacelift_api
     client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds), settings)

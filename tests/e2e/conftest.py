@@ -25,8 +25,8 @@ from tests.integrations.live_stack import (
     live_stack,
     stack_settings,
 )
-from tfreview.core.records import Scope
-from tfreview.settings import WorkerSettings
+from tfreview.ports.records import Scope
+from tfreview.store.queue_settings import WorkerSettings
 
 TENANT = f"github:{INSTALLATION}"
 

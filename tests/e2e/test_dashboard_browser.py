@@ -15,8 +15,8 @@ from tests.e2e.conftest import TENANT, Site
 from tests.integration.live import wait_for
 from tests.integrations.live_stack import REPO, open_terraform_pull_request, pull_request_event, send_webhook
 from tests.web.dashboard_helpers import DEMO_PLAN, stored_review
-from tfreview.core.jobs import JobState, NewJob
-from tfreview.core.records import ReviewStatus, Scope, SourceInfo
+from tfreview.ports.jobs import JobState, NewJob
+from tfreview.ports.records import ReviewStatus, Scope, SourceInfo
 
 _LINK = re.compile(r"\[open the full review\]\((http://127\.0\.0\.1:\d+/reviews/[0-9a-f-]+)\)")
 

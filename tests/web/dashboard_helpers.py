@@ -7,12 +7,12 @@ from pathlib import Path
 
 from tests.web.asgi_client import TestClient
 from tfreview.core.policy import Policy
-from tfreview.core.records import ReviewStatus, Scope, SourceInfo, StoredReview
 from tfreview.core.review import review
 from tfreview.parsing.inputs import load_change_set
+from tfreview.ports.records import ReviewStatus, Scope, SourceInfo, StoredReview
 from tfreview.render.json_report import review_document
 from tfreview.rules import load_rules
-from tfreview.services import Services
+from tfreview.service.container import Services
 
 DEMO_PLAN = Path(__file__).resolve().parents[2] / "examples" / "demo" / "plan.json"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')

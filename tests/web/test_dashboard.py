@@ -13,10 +13,10 @@ from tests.fakes.oidc import FakeOidcIssuer
 from tests.web.asgi_client import TestClient
 from tests.web.conftest import TENANT_A, TENANT_B, Web
 from tests.web.dashboard_helpers import DEMO_PLAN, browser, csrf_of, sign_in, stored_review
-from tfreview.core.jobs import JobState, NewJob
-from tfreview.core.records import Scope, SourceInfo
-from tfreview.identity import build_authenticator
+from tfreview.identity.factory import build_authenticator
 from tfreview.identity.sign_in import OidcSignIn
+from tfreview.ports.jobs import JobState, NewJob
+from tfreview.ports.records import Scope, SourceInfo
 from tfreview.settings import ServerSettings
 from tfreview.web.dashboard.sessions import SESSION_COOKIE
 
@@ -332,3 +332,17 @@ def test_a_tarball_of_tf_files_uploads_and_the_plan_page_lists_it(web: Web, clie
         "/upload", data={"csrf": csrf_of(form.text)}, files={"plan": ("evil.tar.gz", evil, "application/gzip")}
     )
     assert refused.status_code == 422
+
+
+def test_the_signing_keys_are_secret_references_like_every_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from tfreview.settings import DashboardSettings
+
+    monkeypatch.setenv("TFR_TEST_SESSION_KEY", "k" * 32)
+    settings = DashboardSettings(session_secret="env:TFR_TEST_SESSION_KEY", csrf_secret="c" * 32)  # type: ignore[arg-type]
+    assert settings.session_secret is not None
+    assert settings.session_secret.get_secret_value() == "k" * 32
+    assert "k" * 32 not in repr(settings)
+    with pytest.raises(ValidationError):
+        DashboardSettings(session_secret="env:TFR_TEST_NO_SUCH_VARIABLE")  # type: ignore[arg-type]

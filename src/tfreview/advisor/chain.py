@@ -116,6 +116,8 @@ class LlmAdvisor:
         return self._breakers.get(breaker_key(client))
 
     def advise(self, context: AdviceContext, *, extras: Mapping[str, str] | None = None) -> Advice:
+        if context.tenant_id is not None and context.tenant_id != self.tenant_id:  # spend the caller's tenant budget
+            return self.for_tenant(context.tenant_id).advise(context, extras=extras)
         s = self.settings
         view = build_context(context, extras)
         options = {"new_nonce": self._new_nonce} if self._new_nonce else {}

@@ -64,7 +64,7 @@ def build_advisor(
 
 def build_client(spec: ProviderSettings) -> ModelClient:
     """One adapter for one configured model (imported lazily)."""
-    from tfreview.advisor.credentials import SecretSource
+    from tfreview.plumbing.secret_references import SecretSource
 
     key = SecretSource.parse(spec.api_key) if spec.api_key else None
     if spec.provider == "openai":

@@ -12,9 +12,9 @@ import logging
 import re
 
 from tfreview.core.errors import AuthError
-from tfreview.core.ports import Tokens
-from tfreview.core.records import Principal, Scope
 from tfreview.identity.oidc import OidcVerifier
+from tfreview.ports.records import Principal, Scope
+from tfreview.ports.service import Tokens
 
 logger = logging.getLogger("tfreview.identity")
 

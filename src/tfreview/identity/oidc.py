@@ -21,9 +21,9 @@ import jwt
 from jwt.exceptions import PyJWTError
 
 from tfreview.core.errors import AuthError, ConfigError
-from tfreview.core.records import Principal, Scope
 from tfreview.identity.jwks import JwksCache, SigningKey
-from tfreview.settings import AuthSettings
+from tfreview.identity.settings import AuthSettings
+from tfreview.ports.records import Principal, Scope
 
 logger = logging.getLogger("tfreview.identity")
 

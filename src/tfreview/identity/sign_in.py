@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 import httpx
 
 from tfreview.core.errors import AuthError, ConfigError, UpstreamError
-from tfreview.settings import AuthSettings
+from tfreview.identity.settings import AuthSettings
 
 logger = logging.getLogger("tfreview.identity.sign_in")
 _MAX_ANSWER_BYTES = 256 * 1024

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from tfreview.core.records import ApiToken, Scope
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.records import ApiToken, Scope
 from tfreview.store.database import Database
 from tfreview.store.tables import ApiTokenRow
 from tfreview.store.token_secrets import hash_matches, new_secret, secret_hash, token_id_of

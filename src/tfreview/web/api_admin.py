@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from tfreview.core.errors import NotFound
-from tfreview.core.jobs import JobState
-from tfreview.core.records import Delivery
-from tfreview.services import Services
+from tfreview.ports.jobs import JobState
+from tfreview.ports.records import Delivery
+from tfreview.service.container import Services
 from tfreview.web.context import Admin, ServicesDep
 from tfreview.web.models import DeliveryOut, DeliveryPage, JobOut, JobPage, ProblemOut
 from tfreview.web.problems import Conflict

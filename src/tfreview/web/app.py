@@ -11,9 +11,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import tfreview
 from tfreview.core.errors import TfreviewError
-from tfreview.services import Services
+from tfreview.plumbing.clock import Clock
+from tfreview.service.container import Services
 from tfreview.web import api_admin, api_reviews, dashboard, health, uploads, webhooks_github, webhooks_spacelift
-from tfreview.web.context import Clock, request_id_of
+from tfreview.web.context import request_id_of
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
 from tfreview.web.request_log import RequestLog

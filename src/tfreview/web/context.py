@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBearer
 
 from tfreview.core.errors import AuthError
-from tfreview.core.records import Principal, Scope
-from tfreview.services import Services
-
-Clock = Callable[[], datetime]
+from tfreview.plumbing.clock import Clock
+from tfreview.ports.records import Principal, Scope
+from tfreview.service.container import Services
 
 # Declares the scheme in the OpenAPI document; the header itself goes to services.authenticator as is.
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access/ID token or a tfreview API token")

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tfreview.core.jobs import Job
 from tfreview.core.links import review_api_path, review_page_path
-from tfreview.core.records import Delivery, SourceInfo, StoredReview
+from tfreview.ports.jobs import Job
+from tfreview.ports.records import Delivery, SourceInfo, StoredReview
 
 
 class ProblemOut(BaseModel):

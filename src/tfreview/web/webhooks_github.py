@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import AuthError
+from tfreview.service.intake import accept_delivery
 from tfreview.web import github_events
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, request_id_of, services_of
 from tfreview.web.github_events import Outcome
-from tfreview.web.intake_calls import accept
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signatures import verify
@@ -62,20 +63,19 @@ async def github_webhook(request: Request) -> JSONResponse:
     if event.outcome is Outcome.UNHANDLED or event.tenant is None:
         return _answer(200, WebhookAnswer(status="ignored", detail=event.reason))
     job = None
-    if event.outcome is Outcome.REVIEW and event.source is not None and event.idempotency_key is not None:
-        job = (event.idempotency_key, {**event.job_payload, "delivery": delivery_id}, event.source)
-    tenant = event.tenant
-    await run_in_threadpool(services.tenants.ensure, tenant)
+    if event.outcome is Outcome.REVIEW and event.job is not None and event.job.pull is not None:
+        job = replace(event.job, pull=replace(event.job.pull, delivery=delivery_id))
     result = await run_in_threadpool(
-        accept,
+        accept_delivery,
         services,
         source="github",
         key=delivery_id,
         event=event.event,
-        tenant=tenant,
+        tenant=event.tenant,
         body=body,
         received_at=now,
         job=job,
+        review_source=event.source,
     )
     if not result.created:
         return _answer(200, WebhookAnswer(status="duplicate", delivery=result.delivery.id))

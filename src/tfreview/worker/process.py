@@ -15,7 +15,7 @@ import sys
 import threading
 from types import FrameType
 
-from tfreview.services import Services
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker

@@ -3,7 +3,8 @@
 Delivery is at-least-once: a job whose worker dies is re-claimed after its lease expires. Every write
 of a result is fenced by the attempt token (`Attempt.check_lease`, `queue.complete`), so a worker that
 lost its lease — a zombie after a pause, or an attempt abandoned at its timeout — writes nothing and
-publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once.
+publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once. A failed
+job's review says so in the queue's own transaction (`JobQueue.fail`, `reap`): never `in_progress` after it.
 """
 
 from __future__ import annotations
@@ -14,16 +15,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.errors import ConfigError
-from tfreview.core.jobs import Job, JobKind, JobState, StaleAttempt
-from tfreview.core.records import ReviewStatus
-from tfreview.services import Services
+from tfreview.ports.jobs import Job, JobState, StaleAttempt
+from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
 from tfreview.worker.handlers import HANDLERS, Handler
-from tfreview.worker.jobs import SPACELIFT_RUN
 
 logger = logging.getLogger("tfreview.worker")
-REVIEW_KINDS = (JobKind.REVIEW.value, SPACELIFT_RUN)  # jobs whose failure is shown on their review
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,24 +155,7 @@ class Worker:
         dead = failed.state == JobState.DEAD
         if dead:
             logger.error("job %s (%s) is dead: %s", job.id, job.kind, failure.reason)
-        self._mark_review(job, failure.reason, dead=dead)
         return Outcome(failed, "dead" if dead else "retrying", failure.reason)
-
-    def _mark_review(self, job: Job, reason: str, *, dead: bool) -> None:
-        review_id = job.payload.get("review_id")
-        if job.kind not in REVIEW_KINDS or not isinstance(review_id, str):
-            return
-        if dead:
-            status, text = ReviewStatus.FAILED, reason
-        else:
-            status, text = (
-                ReviewStatus.QUEUED,
-                f"attempt {job.attempts} of {job.max_attempts} failed: {reason}; retrying",
-            )
-        try:
-            self.services.reviews.set_status(review_id, status, text)
-        except Exception as exc:  # an absent review, a store blip: the job state already says it
-            logger.warning("review %s: cannot record %s: %s", review_id, status.value, reason_of(exc))
 
 
 def _unknown_kind(job: Job) -> BaseException:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.redact import scrub_text
-from tfreview.services import CatchUp, Reconciler
+from tfreview.service.container import CatchUp, Reconciler
 
 logger = logging.getLogger("tfreview.scheduler")
 

@@ -35,6 +35,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
+from tfreview.plumbing.http import outbound_client
 
 __all__ = [
     "MAX_ANNOTATIONS_PER_REQUEST",
@@ -68,11 +69,7 @@ __all__ = [
 
 def default_http_client(settings: GitHubAppSettings) -> httpx.Client:
     """No redirects (a redirect could leave the API host), no transport retries (the client counts them)."""
-    return httpx.Client(
-        timeout=settings.request_timeout_seconds,
-        follow_redirects=False,
-        transport=httpx.HTTPTransport(retries=0),
-    )
+    return outbound_client(timeout=settings.request_timeout_seconds)
 
 
 def build_github_client(

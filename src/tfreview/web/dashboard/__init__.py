@@ -12,7 +12,7 @@ import secrets
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from tfreview.services import Services
+from tfreview.service.container import Services
 from tfreview.web.dashboard import ops_pages, review_pages, sign_in_pages, upload_pages
 from tfreview.web.dashboard.pages import (
     STATIC,

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 
 from tfreview.core.errors import InputError, TfreviewError
-from tfreview.core.jobs import Job, JobState
-from tfreview.core.records import Scope
+from tfreview.ports.jobs import Job, JobState
+from tfreview.ports.records import Scope
 from tfreview.web.api_admin import requeue_delivery, retry_job
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
 from tfreview.web.health import run_check

@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from tfreview.core.errors import AuthError
-from tfreview.core.records import Principal, Scope
-from tfreview.services import Services
+from tfreview.ports.records import Principal, Scope
+from tfreview.service.container import Services
 from tfreview.web.dashboard.sessions import SESSION_COOKIE, Session, SessionSigner
 
 logger = logging.getLogger("tfreview.web.dashboard")

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import Principal, ReviewStatus, StoredReview
 from tfreview.core.severity import Severity
 from tfreview.identity.authenticator import visible_tenant
+from tfreview.ports.records import Principal, ReviewStatus, StoredReview
 from tfreview.render.markdown import render_markdown
 from tfreview.render.sarif import render_sarif
 from tfreview.render.stored_report import review_from_report

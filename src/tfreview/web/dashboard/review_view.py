@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.core.severity import Severity
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.render.digest import change_reason, headline, tally
 from tfreview.render.stored_report import review_from_report
 

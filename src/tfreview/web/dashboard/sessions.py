@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from tfreview.core.records import Principal, Scope
+from tfreview.ports.records import Principal, Scope
 
 SESSION_COOKIE = "tfr_session"
 SIGN_IN_COOKIE = "tfr_sign_in"  # the OIDC round trip in flight: state, PKCE verifier, where to go next

@@ -12,9 +12,10 @@ from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import InputError
 from tfreview.core.links import review_page_path
-from tfreview.core.records import Scope, SourceInfo
+from tfreview.ports.records import Scope, SourceInfo
+from tfreview.service.uploads import accept_upload
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
-from tfreview.web.uploads import check_upload, store_upload
+from tfreview.web.uploads import check_upload
 
 router = APIRouter(include_in_schema=False)
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields around the file
@@ -50,7 +51,7 @@ async def upload(
     try:
         await run_in_threadpool(check_upload, body, kind, limit)
         review_id, _created = await run_in_threadpool(
-            store_upload,
+            accept_upload,
             services,
             principal.tenant_id,
             body,

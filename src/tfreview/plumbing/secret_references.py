@@ -1,4 +1,9 @@
-"""A model provider's credential, read from where the operator keeps it, and kept out of sight.
+"""Secret references: every secret setting names where its value lives, and the value is kept out of sight.
+
+A reference is `env:NAME` or `file:PATH` (REFERENCE_KINDS; the one place a new kind such as `aws-sm:ARN`
+is added). `resolve_secret` turns a setting's text into its value (a reference is read; anything else is
+the value itself), `check_resolvable` refuses to start with one line naming the first setting whose
+reference does not resolve — never its value (issue 9 item 2).
 
 `SecretSource` reads an API key from an environment variable or a file (a mounted Kubernetes or
 Docker secret, a file a sidecar rotates). It is read lazily, re-read on `reload()` — which answers
@@ -13,13 +18,55 @@ import hashlib
 import hmac
 import logging
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from tfreview.core.errors import ConfigError
 from tfreview.core.redact import REDACTED, scrub_text
 
 log = logging.getLogger(__name__)
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+REFERENCE_KINDS = ("env", "file")
+
+
+def looks_like_reference(text: str) -> bool:
+    """`env:…` or `file:…`: the text names where a secret lives (and must resolve), it is not the secret."""
+    kind, separator, _ = text.partition(":")
+    return bool(separator) and kind in REFERENCE_KINDS
+
+
+def resolve_secret(text: str) -> str:
+    """The secret a setting holds: a reference read now (ConfigError naming the source when it cannot be),
+    or the text itself when it is not a reference."""
+    return SecretSource.parse(text).value() if looks_like_reference(text) else text
+
+
+def resolved_secret_field(value: object) -> object:
+    """A pydantic `mode="before"` validator body for a SecretStr setting: a reference (`env:NAME`,
+    `file:PATH`) becomes its value when the settings are built; one that does not resolve is a ValueError
+    (a settings error: the service refuses to start)."""
+    from pydantic import SecretStr
+
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not isinstance(text, str) or not looks_like_reference(text):
+        return value
+    try:
+        return SecretStr(resolve_secret(text))
+    except ConfigError as error:
+        raise ValueError(str(error)) from None
+
+
+def check_resolvable(sources: Iterable[tuple[str, SecretSource]]) -> None:
+    """Refuse to start (ConfigError, one line) when a configured secret reference cannot be read."""
+    for setting, source in sources:
+        try:
+            source.value()
+        except ConfigError as error:
+            raise ConfigError(f"refusing to start: {setting}: {error}") from None
+
 
 # fragments of a key this long or longer are removed from upstream messages ("Incorrect API key provided: sk-pr***3xYz")
 _MIN_FRAGMENT = 6
@@ -54,7 +101,7 @@ class SecretSource:
     def parse(cls, spec: str) -> SecretSource:
         """`env:NAME` or `file:/run/secrets/key` — the form used in settings and `.tfreview.toml`."""
         kind, _, where = spec.partition(":")
-        if kind == "env" and where:
+        if kind == "env" and _ENV_NAME.fullmatch(where):
             return cls(env=where)
         if kind == "file" and where:
             return cls(path=where)

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from tfreview.core.ports import (
-    Advisor,
+from tfreview.core.ports import Advisor
+from tfreview.ports.service import (
     Authenticator,
     HealthCheck,
     Intake,

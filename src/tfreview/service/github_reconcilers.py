@@ -12,7 +12,7 @@ The redelivery goes through the webhook route like any delivery: signed, verifie
 
 `PullRequestReconciler`: for every installation and repository, every open pull request whose head
 commit has no review yet gets the review job the `pull_request` webhook would have created — the
-same idempotency key `github:{repo}:{number}:{head_sha}`, the same tenant, the same payload — so a
+same idempotency key (`ReviewJob.for_pull_request`: tenant, repository, number, head), the same payload — so a
 webhook copy arriving later joins that job instead of creating another (W11: 0 duplicates).
 """
 
@@ -23,15 +23,16 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from tfreview.core.errors import TfreviewError
-from tfreview.core.records import SourceInfo, StoredReview, Tenant
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.github.models import DeliveryPage, HookDelivery, Installation, PullRequest, Repository
-from tfreview.services import CatchUp, Services
-from tfreview.store.clock import Clock, as_utc, utcnow
-from tfreview.web.intake_calls import accept
+from tfreview.plumbing.clock import Clock, as_utc, utcnow
+from tfreview.ports.job_types import PullRequestHead, ReviewJob
+from tfreview.ports.records import SourceInfo, StoredReview, Tenant
+from tfreview.service.container import CatchUp, Services
+from tfreview.service.intake import accept_delivery
 
 logger = logging.getLogger("tfreview.reconcile")
 
@@ -309,30 +310,29 @@ class PullRequestReconciler:
 
     def _enqueue(self, tenant: Tenant, installation_id: int, pull: PullRequest) -> bool:
         """The webhook's own job (same key, tenant and payload), through the same intake call."""
-        key = f"github:{pull.repo}:{pull.number}:{pull.head_sha}"
-        payload: dict[str, Any] = {
-            "source": "github",
-            "repository": pull.repo,
-            "pull_request": pull.number,
-            "head_sha": pull.head_sha,
-            "base_sha": pull.base_sha or None,
-            "head_ref": pull.head_ref or None,
-            "base_ref": pull.base_ref or None,
-            "installation_id": installation_id,
-            "action": "reconcile",
-        }
+        head = PullRequestHead(
+            repository=pull.repo,
+            number=pull.number,
+            head_sha=pull.head_sha,
+            base_sha=pull.base_sha or None,
+            head_ref=pull.head_ref or None,
+            base_ref=pull.base_ref or None,
+            installation_id=installation_id,
+            action="reconcile",
+        )
+        job = ReviewJob.for_pull_request(tenant.id, head)
         source = SourceInfo(kind="github", repository=pull.repo, pull_request=pull.number, commit_sha=pull.head_sha)
-        self.services.tenants.ensure(tenant)
-        body = json.dumps({"reconciled": payload}, sort_keys=True).encode()
-        result = accept(
+        body = json.dumps({"reconciled": job.encode().payload}, sort_keys=True).encode()
+        result = accept_delivery(
             self.services,
             source="github",
-            key=f"{RECONCILE_DELIVERY_PREFIX}{pull.repo}:{pull.number}:{pull.head_sha}",
+            key=f"{RECONCILE_DELIVERY_PREFIX}{tenant.id}:{pull.repo}:{pull.number}:{pull.head_sha}",
             event="pull_request.reconciled",
             tenant=tenant,
             body=body,
             received_at=self.clock(),
-            job=(key, payload, source),
+            job=job,
+            review_source=source,
         )
         return result.created and result.review_id is not None
 

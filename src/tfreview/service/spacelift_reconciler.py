@@ -19,23 +19,22 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tfreview.core.errors import TfreviewError, UpstreamError
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import Delivery, SourceInfo, StoredReview, Tenant
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.models import SpaceliftRun
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.services import Services
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.job_types import RunState, SpaceliftRunJob
+from tfreview.ports.records import SourceInfo, StoredReview, Tenant
+from tfreview.service.container import Services
+from tfreview.service.intake import accept_delivery
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
-JOB_KIND = "spacelift_run"  # worker.jobs.SPACELIFT_RUN, web.webhooks_spacelift.JOB_KIND
 _MIN_OVERLAP = timedelta(hours=1)
 _MAX_REVIEW_PAGES = 20
 
@@ -120,35 +119,17 @@ class SpaceliftReconciler:
     def _record(self, run: SpaceliftRun) -> bool:
         """One intake write, exactly what the webhook would have written; False when it was there already."""
         tenant = self.tenant
-        now = self._clock()
-        payload = {
-            "source": "spacelift",
-            "stack_id": run.stack_id,
-            "run_id": run.id,
-            "account": self._settings.account,
-            "state": run.state,
-            "state_version": None,
-            "run_type": run.type,
-            "commit_sha": run.commit_sha,
-            "found_by": "reconciler",
-        }
-        body = json.dumps(payload, sort_keys=True).encode()
-        review_id = str(uuid.uuid4())
-        job = NewJob(
-            kind=JOB_KIND,
-            tenant_id=tenant.id,
-            idempotency_key=f"spacelift:{run.stack_id}:{run.id}",
-            payload={**payload, "review_id": review_id},
-            max_attempts=self._services.settings.worker.max_attempts,
+        state = RunState(
+            stack_id=run.stack_id,
+            run_id=run.id,
+            account=self._settings.account,
+            state=run.state,
+            run_type=run.type,
+            commit_sha=run.commit_sha,
+            found_by="reconciler",
         )
-        delivery = Delivery(
-            source="spacelift",
-            key=f"reconcile:{run.stack_id}:{run.id}",
-            event=f"reconcile.run_state.{run.state}",
-            tenant_id=tenant.id,
-            payload_sha256="",  # the intake computes it from the payload
-            received_at=now,
-        )
+        job = SpaceliftRunJob(tenant.id, state)
+        body = json.dumps(job.encode().payload, sort_keys=True).encode()
         source = SourceInfo(
             kind="spacelift",
             stack_id=run.stack_id,
@@ -156,11 +137,19 @@ class SpaceliftReconciler:
             account=self._settings.account,
             commit_sha=run.commit_sha,
         )
-        stored, created = self._services.intake.accept(delivery, body, job, review=(review_id, source))
-        if not created or stored.job_id is None:
-            return False
-        queued = self._services.queue.get(stored.job_id)
-        return queued is not None and queued.payload.get("review_id") == review_id  # False: the webhook's job won
+        accepted = accept_delivery(
+            self._services,
+            source="spacelift",
+            key=f"{tenant.id}:reconcile:{run.stack_id}:{run.id}",
+            event=f"reconcile.run_state.{run.state}",
+            tenant=tenant,
+            body=body,
+            received_at=self._clock(),
+            job=job,
+            review_source=source,
+        )
+        # False when the delivery was there already, or when the webhook's job won (it has its own review)
+        return accepted.created and not accepted.joined
 
     def _reviews_by_run(self, stack_id: str) -> dict[str, list[StoredReview]]:
         found: dict[str, list[StoredReview]] = {}

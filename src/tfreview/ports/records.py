@@ -46,6 +46,7 @@ class Delivery:
     id: int | None = None
     job_id: int | None = None
     status: str = "accepted"  # accepted | ignored
+    review_id: str | None = None  # the review of its job, new or joined (returned by Intake.accept; lists: None)
 
 
 @dataclass(frozen=True, slots=True)

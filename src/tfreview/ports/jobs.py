@@ -1,4 +1,5 @@
-"""Jobs of the durable queue, as the core sees them (the queue itself is an adapter)."""
+"""Jobs of the durable queue as the queue port sees them (payload: an open JSON object; its typed kinds
+and their codecs are in `tfreview.ports.job_types`)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,6 @@ class JobState(StrEnum):
     RUNNING = "running"  # claimed, lease held
     SUCCEEDED = "succeeded"
     DEAD = "dead"  # failed permanently or out of attempts; kept for inspection and manual retry
-
-
-class JobKind(StrEnum):
-    REVIEW = "review"
-    PUBLISH = "publish"
 
 
 @dataclass(frozen=True, slots=True)
