@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
+from tfreview.ops.log_format import apply_log_format
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
 from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
@@ -29,6 +30,7 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
+    apply_log_format(settings.log_format, os.environ.get("TFREVIEW_LOG_LEVEL", "INFO").upper())
     if args.command == "serve":
         from tfreview.serving import serve
 
@@ -46,6 +48,10 @@ def run_service_command(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "reconcile":
         return _reconcile(args, settings)
+    if args.command in ("alerts", "slo"):
+        from tfreview.ops.commands import run_ops_command
+
+        return run_ops_command(args, settings)
     return _tokens(args, settings)
 
 
@@ -157,7 +163,7 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError("no reconciler is configured: set up the GitHub App or the Spacelift API first")
         failed = 0
         for reconciler in chosen:
-            result = run_reconciler(reconciler)
+            result = run_reconciler(reconciler, services.metrics)
             if result.catch_up is None:
                 failed += 1
                 print(f"{result.name}: failed: {result.error}", file=sys.stderr)

@@ -89,11 +89,12 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
     import uvicorn
 
     from tfreview.web.app import create_app
-    from tfreview.wiring import build_services
+    from tfreview.wiring import announce_process, build_services
     from tfreview.worker.process import start_embedded
 
     _configure_logging()
     services = build_services(settings)
+    announce_process(services, "serve")
     stop = threading.Event()
     try:
         app = create_app(services)

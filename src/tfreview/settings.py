@@ -13,6 +13,7 @@ outbound side is not configured keeps its "not configured" plan source and publi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -87,6 +88,24 @@ class DashboardSettings(BaseModel):
         return resolved_secret_field(value)
 
 
+class MetricsSettings(BaseModel):
+    """Prometheus metrics (docs/reference/metrics.md); several processes: set PROMETHEUS_MULTIPROC_DIR."""
+
+    enabled: bool = True  # count metrics in this process (off: nothing is counted and /metrics answers 404)
+    token: SecretStr | None = None  # bearer token a scraper sends to GET /metrics; unset: /metrics answers 404
+
+
+class SloSettings(BaseModel):
+    """Service level objectives (`tfreview slo`; burn-rate alerts in `tfreview alerts export`)."""
+
+    window_days: int = Field(default=30, ge=1, le=90)  # the error budget's period
+    webhook_availability: float = Field(default=0.999, gt=0, lt=1)  # webhook deliveries answered without a 5xx
+    time_to_review_seconds: float = 600.0  # delivery → final review state; a bucket of the latency histogram
+    time_to_review_objective: float = Field(default=0.95, gt=0, lt=1)  # share of reviews within that time
+    rules_latency_seconds: float = 10.0  # the rules part of one review; a bucket of its histogram
+    rules_latency_objective: float = Field(default=0.99, gt=0, lt=1)  # share of reviews within that time
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
 
@@ -101,6 +120,9 @@ class Settings(BaseSettings):
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
+    log_format: Literal["text", "json", "logfmt"] = "text"  # log lines: classic text, or JSON / logfmt with ids
+    metrics: MetricsSettings = MetricsSettings()
+    slo: SloSettings = SloSettings()
 
     def secret_references(self) -> list[tuple[str, SecretSource]]:
         """Every configured secret reference of the integrations, by its environment variable (checked at start).

@@ -8,6 +8,7 @@ from tfreview.identity.authenticator import BearerAuthenticator
 from tfreview.identity.jwks import JwksCache
 from tfreview.identity.oidc import OidcVerifier
 from tfreview.identity.settings import AuthSettings
+from tfreview.ops.recorder import Recorder
 from tfreview.ports.service import Tokens
 
 
@@ -21,7 +22,7 @@ def jwks_url(settings: AuthSettings) -> str | None:
 
 
 def build_authenticator(
-    settings: AuthSettings, tokens: Tokens, http: httpx.Client
+    settings: AuthSettings, tokens: Tokens, http: httpx.Client, metrics: Recorder | None = None
 ) -> tuple[BearerAuthenticator, JwksCache | None]:
     """The authenticator, and the JWKS cache to register as a health check (None without OIDC)."""
     url = jwks_url(settings)
@@ -33,5 +34,6 @@ def build_authenticator(
         timeout=settings.jwks_timeout_seconds,
         refresh_min_interval=settings.jwks_refresh_min_interval_seconds,
         max_stale=settings.jwks_max_stale_seconds,
+        metrics=metrics,
     )
     return BearerAuthenticator(OidcVerifier(settings, jwks), tokens), jwks

@@ -337,3 +337,12 @@ def review_after_failure(job: Job, reason: str) -> ReviewOutcome | None:
         return ReviewOutcome(review_id, ReviewStatus.FAILED, reason)
     text = f"attempt {job.attempts} of {job.max_attempts} failed: {reason}; retrying"
     return ReviewOutcome(review_id, ReviewStatus.QUEUED, text)
+
+
+def review_after_lost_worker(job: Job, reason: str) -> ReviewOutcome | None:
+    """The review's status once the reaper dead-letters `job` (its last worker died): no longer `in_progress`;
+    queued for the review deadline, where the reaper re-queues it once, then fails it."""
+    review_id = review_id_of(job)
+    if review_id is None:
+        return None
+    return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"{reason}; out of attempts, re-queued once at its deadline")

@@ -52,8 +52,8 @@ class JobQueue(Protocol):
         ...
 
     def reap(self) -> int:
-        """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's open
-        review is marked failed in the same transaction."""
+        """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's
+        `in_progress` review goes back to `queued` in the same transaction (the deadline handles it next)."""
         ...
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
@@ -108,6 +108,10 @@ class Tokens(Protocol):
 
     def verify(self, secret: str) -> ApiToken | None:
         """The live token for this secret, or None (unknown, expired, revoked)."""
+        ...
+
+    def rejection(self, secret: str) -> str:
+        """Why `verify` refuses this secret: "revoked", "expired" or "invalid" (unknown or wrong secret)."""
         ...
 
     def revoke(self, token_id: str) -> bool: ...

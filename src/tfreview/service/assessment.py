@@ -11,6 +11,7 @@ Imports no SQL, web or HTTP library: `tfreview scan` stays fast.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +34,7 @@ logger = logging.getLogger("tfreview.review")
 class Assessment:
     review: Review
     advice: Advice | None  # None: no advisor
+    rules_seconds: float = 0.0  # the rules part alone (the rules-only latency SLO)
 
     @property
     def ai_unavailable(self) -> bool:
@@ -55,12 +57,14 @@ def assess(
     strict_config: bool = False,
     tenant_id: str | None = None,
 ) -> Assessment:
+    begun = time.perf_counter()
     result = review(change_set, list(rules), policy)
+    took = time.perf_counter() - begun
     if advisor is None:
-        return Assessment(result, None)
+        return Assessment(result, None, took)
     context = AdviceContext(change_set, tuple(result.findings), result.coverage, tenant_id)
     advice = _advise(advisor, context, strict_config=strict_config)
-    return Assessment(apply_advice(result, advice, ai_can_fail=ai_can_fail), advice)
+    return Assessment(apply_advice(result, advice, ai_can_fail=ai_can_fail), advice, took)
 
 
 def _advise(advisor: Advisor, context: AdviceContext, *, strict_config: bool) -> Advice:

@@ -3,11 +3,12 @@ web app and the workers; tests build it from fakes and in-memory adapters instea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from tfreview.core.ports import Advisor
+from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.ports.service import (
     Authenticator,
     HealthCheck,
@@ -63,3 +64,5 @@ class Services:
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
     sign_in: SignInProvider | None = None  # the dashboard's OIDC sign-in; None: API-token sign-in only
+    metrics: Recorder = field(default_factory=NullRecorder)  # tfreview.ops.recorder; Prometheus when enabled
+    exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off

@@ -51,11 +51,17 @@ def accept_delivery(
     services.tenants.ensure(tenant)
     if job is None or review_source is None:
         stored, created = services.intake.accept(delivery, body, None)
+        _count(services, source, "ignored" if created else "duplicate")
         return Accepted(stored, created, None)
     review_id = str(uuid.uuid4())
     new_job = job.with_review(review_id).encode(max_attempts=services.settings.worker.max_attempts)
     stored, created = services.intake.accept(delivery, body, new_job, review=(review_id, review_source))
+    _count(services, source, "accepted" if created else "duplicate")
     # the job may have existed already (same PR head, same run): the delivery then joins that job's review
     if not created:
         return Accepted(stored, created, None)
     return Accepted(stored, created, stored.review_id, joined=stored.review_id != review_id)
+
+
+def _count(services: Services, source: str, outcome: str) -> None:
+    services.metrics.count("tfreview_intake_deliveries_total", source=source, outcome=outcome)

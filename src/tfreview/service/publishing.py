@@ -25,4 +25,9 @@ def run_publish(services: Services, job: PublishJob, fence: Callable[[], None]) 
         logger.info("review %s has newer content than this publish job; its own publish job shows it", job.review_id)
         return
     fence()
-    services.publisher.publish(stored)
+    try:
+        services.publisher.publish(stored)
+    except Exception:
+        target = stored.source.kind if stored.source.kind in ("github", "spacelift") else "log"
+        services.metrics.count("tfreview_publish_failures_total", target=target)
+        raise

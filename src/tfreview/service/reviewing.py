@@ -54,6 +54,12 @@ def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
     report = review_document(result)
     fence()
     saved = services.reviews.save_result(review_id, status, report, result.verdict.value, dict(result.counts))
+    services.metrics.observe("tfreview_review_rules_duration_seconds", assessment.rules_seconds)
+    if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
+        created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=UTC)
+        took = max(0.0, (datetime.now(UTC) - created).total_seconds())
+        services.metrics.count("tfreview_reviews_finished_total", status=status.value)
+        services.metrics.observe("tfreview_review_latency_seconds", took, status=status.value)
     content_hash = saved.content_hash or report_hash(report)
     publish = PublishJob(saved.tenant_id, saved.id, content_hash)
     services.queue.enqueue(publish.encode(max_attempts=services.settings.worker.max_attempts))

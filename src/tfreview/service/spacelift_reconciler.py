@@ -30,7 +30,7 @@ from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.job_types import RunState, SpaceliftRunJob
 from tfreview.ports.records import SourceInfo, StoredReview, Tenant
-from tfreview.service.container import Services
+from tfreview.service.container import CatchUp, Services
 from tfreview.service.intake import accept_delivery
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
@@ -163,3 +163,23 @@ class SpaceliftReconciler:
             if cursor is None:
                 break
         return found
+
+
+class SpaceliftRunReconciler:
+    """`SpaceliftReconciler` under the scheduler's Reconciler protocol."""
+
+    name = "spacelift-runs"
+
+    def __init__(self, reconciler: SpaceliftReconciler, settings: SpaceliftApiSettings) -> None:
+        self.reconciler = reconciler
+        self.interval_seconds = settings.reconcile_seconds
+
+    def run_once(self) -> CatchUp:
+        result = self.reconciler.run_once()
+        return CatchUp(
+            self.name,
+            examined=len(result.enqueued) + len(result.waiting),
+            acted=len(result.enqueued),
+            skipped=len(result.waiting),
+            errors=len(result.errors),
+        )

@@ -11,7 +11,7 @@ import json
 import random
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.job_types import ReviewOutcome, review_after_failure
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.database import Database
@@ -269,8 +269,7 @@ class SqlJobQueue:
             cleared = {"attempt_token": None, "lease_owner": None, "lease_expires_at": None, "updated_at": now}
             dying = select(JobRow).where(*expired, JobRow.attempts >= JobRow.max_attempts)
             for row in session.scalars(dying if self.database.is_sqlite else dying.with_for_update()).all():
-                gone = replace(job_record(row), state=JobState.DEAD)
-                _settle_review(session, review_after_failure(gone, LEASE_EXPIRED), now, only_open=True)
+                _settle_review(session, review_after_lost_worker(job_record(row), LEASE_EXPIRED), now, only_open=True)
             dead = session.execute(
                 update(JobRow)
                 .where(*expired, JobRow.attempts >= JobRow.max_attempts)
@@ -317,7 +316,7 @@ class SqlJobQueue:
             return int(session.scalar(query) or 0)
 
 
-_OPEN_REVIEWS = (ReviewStatus.QUEUED.value, ReviewStatus.IN_PROGRESS.value)
+_OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS.value,)  # a lost worker's review: only an `in_progress` one moves
 
 
 def _settle_review(session: Session, outcome: ReviewOutcome | None, now: datetime, *, only_open: bool) -> None:

@@ -34,7 +34,7 @@ from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor
 from tfreview.store.memory_queue import MemoryJobQueue
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.review_filters import parse_review_filters
-from tfreview.store.token_secrets import hash_matches, new_secret, secret_hash, token_id_of
+from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
 
 __all__ = [
     "MemoryIntake",
@@ -248,6 +248,15 @@ class MemoryTokens:
             self._tokens[token_id] = token
             self._hashes[token_id] = secret_hash(secret)
         return token, secret
+
+    def rejection(self, secret: str) -> str:
+        token_id = token_id_of(secret)
+        with self.lock:
+            token = self._tokens.get(token_id) if token_id is not None else None
+            stored_hash = self._hashes.get(token_id) if token_id is not None else None
+            if token is None or stored_hash is None or not hash_matches(secret, stored_hash):
+                return "invalid"
+            return rejection_of(token, self.clock())
 
     def verify(self, secret: str) -> ApiToken | None:
         token_id = token_id_of(secret)

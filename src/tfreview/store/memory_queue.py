@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.job_types import ReviewOutcome, review_after_failure
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.ports.service import ReviewStore
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.queue_settings import WorkerSettings
 
-_OPEN_REVIEWS = (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS)
+_OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS,)  # a lost worker's review: only an `in_progress` one moves
 
 LEASE_EXPIRED = "lease expired (worker crashed or stalled)"
 
@@ -151,7 +151,7 @@ class MemoryJobQueue:
                     last_error=LEASE_EXPIRED,
                 )
                 if dead:
-                    self._settle(review_after_failure(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
+                    self._settle(review_after_lost_worker(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
             return len(expired)
 
     def _settle(self, outcome: ReviewOutcome | None, *, only_open: bool) -> None:

@@ -63,6 +63,7 @@ def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: Services
     retried = services.queue.retry(job.id, principal.tenant_id)
     if retried is None:
         raise NotFound(f"delivery {delivery_id} not found")
+    services.metrics.count("tfreview_admin_actions_total", action="delivery_requeue")
     return JobOut.of(retried)
 
 
@@ -99,6 +100,7 @@ def retry_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobO
     retried = services.queue.retry(job_id, principal.tenant_id)
     if retried is None:
         raise NotFound(f"job {job_id} not found")
+    services.metrics.count("tfreview_admin_actions_total", action="job_retry")
     return JobOut.of(retried)
 
 

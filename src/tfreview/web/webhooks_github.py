@@ -17,6 +17,7 @@ from tfreview.web.context import clock_of, request_id_of, services_of
 from tfreview.web.github_events import Outcome
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
+from tfreview.web.signature_metrics import signature_refused, signed_delivery
 from tfreview.web.signatures import verify
 
 router = APIRouter(tags=["webhooks"])
@@ -48,9 +49,12 @@ async def github_webhook(request: Request) -> JSONResponse:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    if not verify(request.headers.get("x-hub-signature-256"), body, settings.webhook_secrets, now):
+    signature = request.headers.get("x-hub-signature-256")
+    if not verify(signature, body, settings.webhook_secrets, now):
+        signature_refused(services, "github", signature, body, settings.webhook_secrets, now)
         _log.warning("request_id=%s github signature rejected", request_id_of(request))
         raise AuthError("the X-Hub-Signature-256 header is missing or does not match the body")
+    signed_delivery(services, "github", now)
     event_name = request.headers.get("x-github-event")
     delivery_id = request.headers.get("x-github-delivery")
     if not event_name:

@@ -22,6 +22,7 @@ from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, request_id_of, services_of
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
+from tfreview.web.signature_metrics import signature_refused, signed_delivery
 from tfreview.web.signatures import verify
 from tfreview.web.spacelift_events import SpaceliftEvent
 
@@ -56,9 +57,12 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    if not verify(request.headers.get("x-signature-256"), body, settings.webhook_secrets, now):
+    signature = request.headers.get("x-signature-256")
+    if not verify(signature, body, settings.webhook_secrets, now):
+        signature_refused(services, "spacelift", signature, body, settings.webhook_secrets, now)
         _log.warning("request_id=%s spacelift signature rejected", request_id_of(request))
         raise AuthError("the X-Signature-256 header is missing or does not match the body")
+    signed_delivery(services, "spacelift", now)
     event = spacelift_events.normalise(body)
     if event.timestamp is not None:
         moment = now if now.tzinfo else now.replace(tzinfo=UTC)

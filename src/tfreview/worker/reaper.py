@@ -56,8 +56,10 @@ class Reaper:
 
     def run_once(self) -> Sweep:
         reaped = self.services.queue.reap()
+        metrics = self.services.metrics
         if reaped:
             logger.warning("reaper: %s job(s) had an expired lease; re-queued", reaped)
+            metrics.count("tfreview_reaper_actions_total", reaped, action="lease_expired")
         requeued = failed = 0
         now = self.clock()
         deadline = timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
@@ -70,6 +72,11 @@ class Reaper:
                 failed += 1
             elif self._requeue(stored):
                 requeued += 1
+        if requeued:
+            metrics.count("tfreview_reaper_actions_total", requeued, action="review_requeued")
+        if failed:
+            metrics.count("tfreview_reaper_actions_total", failed, action="review_failed")
+            metrics.count("tfreview_reviews_finished_total", failed, status="failed")
         return Sweep(reaped, requeued, failed)
 
     def _open_reviews(self) -> Iterator[StoredReview]:

@@ -9,12 +9,16 @@ job's review says so in the queue's own transaction (`JobQueue.fail`, `reap`): n
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.errors import ConfigError
+from tfreview.ops.log_context import bound
+from tfreview.ports.job_types import review_id_of
 from tfreview.ports.jobs import Job, JobState, StaleAttempt
 from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
@@ -31,6 +35,14 @@ class Outcome:
     job: Job
     result: str  # "succeeded" | "retrying" | "dead" | "discarded" (lease lost: nothing written)
     reason: str | None = None
+    permanent: bool = False  # the failure was not retriable (dead at once, not out of attempts)
+
+    @property
+    def label(self) -> str:
+        """The `outcome` label of tfreview_jobs_total."""
+        if self.result == "dead":
+            return "failed" if self.permanent else "dead_lettered"
+        return {"retrying": "retried", "discarded": "lease_lost"}.get(self.result, self.result)
 
 
 class Worker:
@@ -89,6 +101,16 @@ class Worker:
     # --- one job -------------------------------------------------------------------------------
 
     def process(self, job: Job) -> Outcome:
+        begun = time.perf_counter()
+        payload = job.payload
+        with bound(job_id=job.id, review_id=payload.get("review_id"), delivery_id=payload.get("delivery")):
+            outcome = self._process(job)
+        metrics = self.services.metrics
+        metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=job.kind)
+        metrics.count("tfreview_jobs_total", kind=job.kind, outcome=outcome.label)
+        return outcome
+
+    def _process(self, job: Job) -> Outcome:
         attempt = Attempt(self.services, job)
         handler = self.handlers.get(job.kind)
         error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(job)
@@ -117,7 +139,8 @@ class Worker:
             finally:
                 done.set()
 
-        runner = threading.Thread(target=target, name=f"job-{attempt.job.id}", daemon=True)
+        context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
+        runner = threading.Thread(target=context.run, args=(target,), name=f"job-{attempt.job.id}", daemon=True)
         beat = threading.Thread(
             target=self._heartbeat, args=(attempt, done), name=f"beat-{attempt.job.id}", daemon=True
         )
@@ -155,7 +178,9 @@ class Worker:
         dead = failed.state == JobState.DEAD
         if dead:
             logger.error("job %s (%s) is dead: %s", job.id, job.kind, failure.reason)
-        return Outcome(failed, "dead" if dead else "retrying", failure.reason)
+        if dead and review_id_of(job) is not None:  # the queue marked its review failed
+            self.services.metrics.count("tfreview_reviews_finished_total", status="failed")
+        return Outcome(failed, "dead" if dead else "retrying", failure.reason, permanent=failure.permanent)
 
 
 def _unknown_kind(job: Job) -> BaseException:

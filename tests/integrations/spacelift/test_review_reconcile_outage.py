@@ -13,8 +13,7 @@ from tfreview.core.errors import UpstreamError
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.secret_references import SecretSource
-from tfreview.service.spacelift_reconciler import SpaceliftReconciler
-from tfreview.wiring import SpaceliftRunReconciler
+from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
 from tfreview.worker.scheduler import run_reconciler
 
 from .conftest import STACK, UnixClock
