@@ -4,8 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
+E2E_CACHE   ?= $(HOME)/.cache/tfreview-e2e
+AXE_VERSION := 4.14.1
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras
+.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras e2e-tools
 
 # the extras the configured service needs: [postgres] for a PostgreSQL database, [bedrock] for Bedrock
 comma := ,
@@ -59,8 +61,27 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.dev-installed tools
-	$(PY) -m pytest -n 2 -q
+unit: $(VENV)/.dev-installed tools e2e-tools
+	TFREVIEW_E2E_CACHE=$(E2E_CACHE) $(PY) -m pytest -n 2 -q
+
+## e2e-tools: what tests/e2e drive: Debian's chromium (apt, as root) and axe-core (npm) in $(E2E_CACHE).
+## Idempotent; where either cannot be installed the browser tests skip and say why. Never a browser download.
+e2e-tools:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "e2e-tools: installing Debian's chromium"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	    echo "e2e-tools: chromium could not be installed: the browser tests will skip"; \
+	  else echo "e2e-tools: no /usr/bin/chromium and not root: the browser tests will skip"; fi; \
+	fi
+	@if [ ! -f $(E2E_CACHE)/node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then \
+	    echo "e2e-tools: installing axe-core $(AXE_VERSION) into $(E2E_CACHE)"; \
+	    mkdir -p $(E2E_CACHE) && npm install --silent --no-audit --no-fund --prefix $(E2E_CACHE) axe-core@$(AXE_VERSION) \
+	      >/dev/null 2>&1 || echo "e2e-tools: axe-core could not be installed: the accessibility checks will skip"; \
+	  else echo "e2e-tools: npm is missing: the accessibility checks will skip"; fi; \
+	fi
 
 ## shells: zsh and fish for the completion tests, from apt when missing and run as root (else those tests skip)
 shells:
@@ -82,6 +103,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prompt_size.py
 	$(PY) benchmarks/intake.py
+	$(PY) benchmarks/dashboard.py
 	$(PY) benchmarks/metrics.py
 	$(PY) benchmarks/watchdog.py
 

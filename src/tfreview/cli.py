@@ -216,6 +216,8 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     change_set = load_change_set(args.path, base=args.base, source=args.source)
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
+    if progress and (advisor_name := _advisor_name(args)) != "none":
+        _progress(f"reviewing with {len(rules)} rules, then asking the {advisor_name} AI reviewer")
     result = _assess(args, change_set, rules, policy)
     if progress:
         _progress("")

@@ -76,8 +76,10 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     submit = commands.add_parser(
         "submit",
         help="send a plan JSON to a tfreview service for review (the Spacelift after_plan hook)",
-        description="POST the plan to <url>/api/v1/plans. Exit 0 when accepted (the review URL is printed), "
-        "2 when refused (4xx: the problem is printed), 3 when the service cannot be reached after 3 tries.",
+        description="POST the plan to <url>/api/v1/plans. Exit 0 when accepted (the review's page URL is printed), "
+        "2 when refused (4xx: the problem is printed), 3 when the service cannot be reached after 3 tries. "
+        "With --wait: wait for the review, print its verdict, and exit like `scan` (0 pass or warn, 1 fail, "
+        "3 when the review failed or did not finish within --timeout).",
     )
     submit.add_argument("plan", help="plan JSON (`terraform show -json PLANFILE`), '-' for stdin")
     submit.add_argument("--url", help="the service's base URL (default: $TFREVIEW_URL)")
@@ -90,6 +92,10 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     submit.add_argument("--repository", metavar="OWNER/REPO", help="the repository the plan was made from")
     submit.add_argument("--commit", metavar="SHA", help="the commit the plan was made from")
     submit.add_argument("--pull-request", type=int, metavar="N", help="the pull request number")
+    submit.add_argument("--wait", action="store_true", help="wait for the review and exit with its verdict")
+    submit.add_argument(
+        "--timeout", type=float, default=900.0, metavar="S", help="with --wait: give up after S seconds (default 900)"
+    )
 
     from tfreview.ops.commands import add_ops_commands
     from tfreview.ops.incident_commands import add_commands as add_incident_commands

@@ -13,7 +13,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.ops.log_format import apply_log_format
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
@@ -22,6 +22,7 @@ from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
 
 TOKEN_SECRET_PREFIX = "tfr_"  # what every API token secret starts with (store/token_secrets.py)
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_INTERNAL = 3
 DEFAULT_DATA_DIR = ".tfreview-data"
 DATABASE_FILE = "tfreview.db"
@@ -209,7 +210,36 @@ def _submit(args: argparse.Namespace) -> int:
         if args.pull_request <= 0:
             raise ConfigError("--pull-request must be a positive number")
         metadata["pull_request"] = str(args.pull_request)
+    if args.wait and not 0 < args.timeout <= 86_400:
+        raise ConfigError("--timeout must be between 0 and 86400 seconds")
     result = submit_plan(url, plan, token, metadata)
     what = "already submitted" if result.duplicate else "accepted for review"
-    print(f"plan {what}: {result.review_url or '(the service returned no review id)'}")
-    return EXIT_OK
+    print(f"plan {what}: {result.review_url or '(the service returned no review id)'}", flush=True)
+    if not args.wait:
+        return EXIT_OK
+    if result.review_id is None:
+        raise UpstreamError("the service returned no review id to wait for")
+    return _wait(url, result.review_id, token, args.timeout)
+
+
+def _wait(url: str, review_id: str, token: str, timeout: float) -> int:
+    from tfreview.submit import wait_for_review
+
+    terminal = sys.stderr.isatty()
+
+    def show(status: str, waited: float) -> None:
+        if terminal:  # a progress line on a terminal only: piped output stays clean
+            sys.stderr.write(f"\r\033[Kreview {status.replace('_', ' ')} ({waited:.0f} s)…")
+            sys.stderr.flush()
+
+    outcome = wait_for_review(url, review_id, token, timeout=timeout, on_status=show)
+    if terminal:
+        sys.stderr.write("\r\033[K")
+    if not outcome.finished:
+        print(f"review {review_id}: {outcome.summary}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if outcome.status == "failed":
+        print(f"review {review_id} failed: {outcome.summary}", file=sys.stderr)
+        return EXIT_INTERNAL
+    print(f"verdict: {(outcome.verdict or 'unknown').upper()} — {outcome.summary}")
+    return EXIT_FINDINGS if outcome.verdict == "fail" else EXIT_OK

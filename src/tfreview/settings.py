@@ -19,13 +19,15 @@ from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
-from tfreview.core.errors import ConfigError
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ops.settings import NotifySettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
-from tfreview.plumbing.secret_references import SecretSource, looks_like_reference, resolve_secret
+from tfreview.plumbing.secret_references import (
+    SecretSource,
+    resolved_secret_field,
+)
 from tfreview.store.queue_settings import WorkerSettings
 
 
@@ -41,13 +43,7 @@ class SecretVersion(BaseModel):
     @field_validator("value", mode="before")
     @classmethod
     def _resolved(cls, value: object) -> object:
-        text = value.get_secret_value() if isinstance(value, SecretStr) else value
-        if not isinstance(text, str) or not looks_like_reference(text):
-            return value
-        try:
-            return SecretStr(resolve_secret(text))
-        except ConfigError as error:
-            raise ValueError(str(error)) from None
+        return resolved_secret_field(value)
 
 
 class DatabaseSettings(BaseModel):
@@ -83,6 +79,22 @@ class ApiSettings(BaseModel):
     page_size_max: int = 200  # largest `limit` of a list endpoint
 
 
+class DashboardSettings(BaseModel):
+    """The pages people read at the service's URL (docs/howto/sign-in.md)."""
+
+    enabled: bool = True  # serve the dashboard at / (the API and webhooks are served either way)
+    session_secret: SecretStr | None = None  # signs session cookies; unset: a random key per process
+    csrf_secret: SecretStr | None = None  # derives each form's CSRF token; unset: a random key per process
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)  # then sign in again
+    cookie_secure: bool = True  # Secure cookies (browsers keep them on https and on http://127.0.0.1/localhost)
+    api_docs: bool = True  # serve the interactive OpenAPI docs at /docs (the document itself stays at /openapi.json)
+
+    @field_validator("session_secret", "csrf_secret", mode="before")
+    @classmethod
+    def _resolved(cls, value: object) -> object:
+        return resolved_secret_field(value)
+
+
 class MetricsSettings(BaseModel):
     """Prometheus metrics (docs/reference/metrics.md); several processes: set PROMETHEUS_MULTIPROC_DIR."""
 
@@ -111,6 +123,7 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     auth: AuthSettings = AuthSettings()
     worker: WorkerSettings = WorkerSettings()
+    dashboard: DashboardSettings = DashboardSettings()
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()

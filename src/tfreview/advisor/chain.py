@@ -111,6 +111,11 @@ class LlmAdvisor:
             metrics=self.metrics,
         )
 
+    @property
+    def budget(self) -> TokenBudget | None:
+        """The daily token budget this advisor spends (shared by every tenant's advisor)."""
+        return self._budget
+
     def breaker(self, client: ModelClient) -> CircuitBreaker:
         return self._breakers.get(breaker_key(client))
 

@@ -44,6 +44,21 @@ def resolve_secret(text: str) -> str:
     return SecretSource.parse(text).value() if looks_like_reference(text) else text
 
 
+def resolved_secret_field(value: object) -> object:
+    """A pydantic `mode="before"` validator body for a SecretStr setting: a reference (`env:NAME`,
+    `file:PATH`) becomes its value when the settings are built; one that does not resolve is a ValueError
+    (a settings error: the service refuses to start)."""
+    from pydantic import SecretStr
+
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not isinstance(text, str) or not looks_like_reference(text):
+        return value
+    try:
+        return SecretStr(resolve_secret(text))
+    except ConfigError as error:
+        raise ValueError(str(error)) from None
+
+
 def check_resolvable(sources: Iterable[tuple[str, SecretSource]]) -> None:
     """Refuse to start (ConfigError, one line) when a configured secret reference cannot be read."""
     for setting, source in sources:

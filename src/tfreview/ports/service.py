@@ -106,8 +106,16 @@ class ReviewStore(Protocol):
         ...
 
     def list(
-        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
-    ) -> Page[StoredReview]: ...
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
+    ) -> Page[StoredReview]:
+        """Newest first; `with_report=False` leaves `report` None (a listing page reads no report)."""
+        ...
 
 
 class Tokens(Protocol):
@@ -188,6 +196,16 @@ class Authenticator(Protocol):
     and KeysUnavailable when no signing keys can be had (the API answers 503, not 401)."""
 
     def authenticate(self, authorization: str | None) -> Principal: ...
+
+
+class SignInProvider(Protocol):
+    """A browser sign-in at an OIDC issuer (authorization code + PKCE); see tfreview.identity.sign_in."""
+
+    def authorization_url(self, *, redirect_uri: str, state: str, challenge: str) -> str: ...
+
+    def exchange(self, *, code: str, verifier: str, redirect_uri: str) -> str:
+        """The access token for `code` (then verified like any bearer token)."""
+        ...
 
 
 class HealthCheck(Protocol):

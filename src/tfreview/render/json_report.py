@@ -114,7 +114,7 @@ def _coverage(coverage: Coverage) -> dict[str, Any]:
 def _advice(advice: Advice | None) -> dict[str, Any] | None:
     if advice is None:
         return None
-    return {
+    document: dict[str, Any] = {
         "summary": advice.summary,
         "risk": advice.risk.value,
         "source": advice.source,
@@ -125,6 +125,17 @@ def _advice(advice: Advice | None) -> dict[str, Any] | None:
             for c in advice.concerns
         ],
     }
+    usage = getattr(advice, "usage", None)  # a model's advice (advisor.usage.ModelAdvice) says what it cost
+    attempts = getattr(usage, "attempts", None)
+    if usage is not None and isinstance(attempts, int) and attempts > 0:
+        document["usage"] = {
+            "provider": usage.provider,
+            "model": usage.model,
+            "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens,
+            "estimated_cost_usd": usage.estimated_cost_usd,
+        }
+    return document
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from tfreview.ports.service import (
     Publisher,
     PublishLocks,
     ReviewStore,
+    SignInProvider,
     Tenants,
     Tokens,
 )
@@ -67,6 +68,7 @@ class Services:
     health_checks: list[HealthCheck] = field(default_factory=list)
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    sign_in: SignInProvider | None = None  # the dashboard's OIDC sign-in; None: API-token sign-in only
     metrics: Recorder = field(default_factory=NullRecorder)  # tfreview.ops.recorder; Prometheus when enabled
     exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off
     publish_locks: PublishLocks | None = None  # the per-target publish lease (None: no other process publishes)

@@ -125,7 +125,13 @@ class MemoryReviewStore:
             return saved
 
     def list(
-        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
     ) -> Page[StoredReview]:
         check_limit(limit)
         wanted = parse_review_filters(filters)
@@ -139,7 +145,7 @@ class MemoryReviewStore:
                 and (after is None or (r.created_at, r.id) < after)
             ]
         reviews.sort(key=lambda r: (r.created_at, r.id), reverse=True)
-        items = reviews[:limit]
+        items = reviews[:limit] if with_report else [dataclasses.replace(r, report=None) for r in reviews[:limit]]
         more = len(reviews) > limit
         return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
 

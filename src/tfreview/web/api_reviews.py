@@ -37,11 +37,25 @@ def list_reviews(
     verdict: Annotated[Literal["pass", "warn", "fail"] | None, Query()] = None,
     since: Annotated[datetime | None, Query(description="created at or after (ISO 8601)")] = None,
     until: Annotated[datetime | None, Query(description="created before (ISO 8601)")] = None,
+    finding: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="a rule id, or a part of a resource address")
+    ] = None,
+    severity: Annotated[
+        Literal["critical", "high", "medium", "low", "info"] | None,
+        Query(description="has an open finding at or above this severity"),
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ReviewPage:
     filters: dict[str, str] = {}
-    for name, value in (("source", source), ("repository", repository), ("stack_id", stack_id), ("verdict", verdict)):
+    for name, value in (
+        ("source", source),
+        ("repository", repository),
+        ("stack_id", stack_id),
+        ("verdict", verdict),
+        ("finding", finding),
+        ("severity", severity),
+    ):
         if value is not None:
             filters[name] = value
     if status is not None:
@@ -51,7 +65,11 @@ def list_reviews(
     if until is not None:
         filters["until"] = _utc(until, "until").isoformat()
     page = services.reviews.list(
-        principal.tenant_id, filters=filters, limit=min(limit, services.settings.api.page_size_max), cursor=cursor
+        principal.tenant_id,
+        filters=filters,
+        limit=min(limit, services.settings.api.page_size_max),
+        cursor=cursor,
+        with_report=False,
     )
     return ReviewPage(items=[ReviewOut.of(review) for review in page.items], next_cursor=page.next_cursor)
 

@@ -17,6 +17,7 @@ from tfreview.web import (
     api_admin,
     api_incidents,
     api_reviews,
+    dashboard,
     health,
     metrics_endpoint,
     uploads,
@@ -41,7 +42,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         version=getattr(tfreview, "__version__", "0"),
         summary="Reviews Terraform and OpenTofu changes from GitHub, Spacelift and uploads",
         openapi_url="/openapi.json",
-        docs_url=None,
+        docs_url="/docs" if services.settings.dashboard.api_docs else None,
         redoc_url=None,
     )
     app.state.services = services
@@ -57,6 +58,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         metrics_endpoint,
     ):
         app.include_router(module.router)
+    dashboard.install(app, services)
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)

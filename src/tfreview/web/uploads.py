@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import InputError
+from tfreview.core.links import review_api_path, review_page_path
 from tfreview.parsing.plan_json import load_plan
 from tfreview.ports.records import Principal, SourceInfo
 from tfreview.service.uploads import accept_upload
@@ -56,10 +57,7 @@ async def upload_plan(
     tenant_id = _tenant_of(principal)
     body = await read_body(request, limit)
     kind = "plan" if media in PLAN_TYPES else "tarball"
-    if kind == "plan":
-        await run_in_threadpool(load_plan, body, "upload")
-    else:
-        await run_in_threadpool(check_tarball, body, limit)
+    await run_in_threadpool(check_upload, body, kind, limit)
     metadata: dict[str, Any] = {
         key: value
         for key, value in {
@@ -86,7 +84,10 @@ async def upload_plan(
         accept_upload, services, tenant_id, body, kind, metadata, info, clock_of(request)()
     )
     answer = UploadAnswer(
-        review=review_id, url=f"/api/v1/reviews/{review_id}", status="accepted" if created else "duplicate"
+        review=review_id,
+        url=review_api_path(review_id),
+        page_url=review_page_path(review_id),
+        status="accepted" if created else "duplicate",
     )
     return JSONResponse(answer.model_dump(), status_code=202 if created else 200)
 
@@ -95,3 +96,11 @@ def _tenant_of(principal: Principal) -> str:
     if principal.tenant_id is None:
         raise InputError("an upload needs a credential bound to a tenant; an operator credential spans every tenant")
     return principal.tenant_id
+
+
+def check_upload(body: bytes, kind: str, limit: int) -> None:
+    """InputError unless `body` is a plan JSON (`kind` "plan") or a tarball of .tf files ("tarball")."""
+    if kind == "plan":
+        load_plan(body, "upload")
+    else:
+        check_tarball(body, limit)

@@ -111,6 +111,11 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
         if jwks is not None:
             health.append(jwks)
+        sign_in = None
+        if settings.auth.oidc_issuer and settings.auth.oidc_client_id:
+            from tfreview.identity.sign_in import OidcSignIn
+
+            sign_in = OidcSignIn(settings.auth, http)
         services = WiredServices(
             settings=settings,
             clock=now,
@@ -127,6 +132,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             health_checks=health,
             closers=closers,
             advisor=build_review_advisor(settings, prometheus),
+            sign_in=sign_in,
         )
         if prometheus is not None:
             from tfreview.store.queue_signals import SqlQueueSignals
@@ -268,6 +274,13 @@ def _test_slow_source_seconds(environ: Mapping[str, str]) -> float:
 # --- GitHub and Spacelift -------------------------------------------------------------------------
 
 
+def _review_links(services: WiredServices) -> Callable[[str], str]:
+    """Review id → the review's dashboard page at `server.public_url` (what PR and run comments link)."""
+    from tfreview.core.links import review_page_url
+
+    return lambda review_id: review_page_url(services.settings.server.public_url, review_id)
+
+
 def wire_integrations(
     services: WiredServices,
     *,
@@ -358,7 +371,7 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
                 "comment by its author's login (TFREVIEW_GITHUB_APP__TOKEN_LOGIN)"
             )
         identity = AppIdentity(login=settings.token_login)
-    publisher = GitHubPublisher(clients, settings, identity=identity)
+    publisher = GitHubPublisher(clients, settings, identity=identity, review_links=_review_links(services))
     if app_auth is not None:
         services.reconcilers.extend(
             [
@@ -392,7 +405,7 @@ def _wire_spacelift(
     client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds, "spacelift"), settings)
     if "api" in sources:
         sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
-    run_publisher = SpaceliftPublisher(client, settings)
+    run_publisher = SpaceliftPublisher(client, settings, review_links=_review_links(services))
     spacelift_route: list[Publisher] = [run_publisher]
     if github_publisher is not None:
         # one PR comment: a PR's HCL review and its proposed run's plan review, combined (whichever ends last)

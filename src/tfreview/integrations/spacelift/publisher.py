@@ -20,7 +20,7 @@ import hmac
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from tfreview.core.errors import InputError
@@ -55,8 +55,16 @@ class SpaceliftPublisher:
     """Implements core.ports.Publisher for reviews of a Spacelift run (source kind "spacelift", or any
     review carrying a stack id and a run id, e.g. an API upload); other reviews are left alone."""
 
-    def __init__(self, client: SpaceliftClient, settings: SpaceliftApiSettings, *, marker_key: bytes | None = None):
+    def __init__(
+        self,
+        client: SpaceliftClient,
+        settings: SpaceliftApiSettings,
+        *,
+        marker_key: bytes | None = None,
+        review_links: Callable[[str], str] | None = None,
+    ):
         self._client = client
+        self._review_links = review_links  # review id → its dashboard page (core.links), linked from the comment
         self._settings = settings
         self._marker_key = marker_key
         self._guard = threading.Lock()
@@ -99,7 +107,8 @@ class SpaceliftPublisher:
         mismatch = [n for n in rendered.coverage.notes if n.startswith(MISMATCH_NOTE)]
         rendered.notices = [*mismatch, *rendered.notices]  # a plan that may not be this run's is said up front
         marker = self.marker(review.source.stack_id or "", review.source.run_id or "", fingerprint)
-        return render_markdown(rendered, max_chars=MAX_COMMENT_CHARS, marker=marker)
+        footer = f"\n[Open the full review]({self._review_links(review.id)})\n" if self._review_links else ""
+        return render_markdown(rendered, max_chars=MAX_COMMENT_CHARS - len(footer), marker=marker) + footer
 
     def marker(self, stack_id: str, run_id: str, fingerprint: str) -> str:
         return f"<!-- tfreview:spacelift-run fp={fingerprint} sig={self._signature(stack_id, run_id, fingerprint)} -->"
