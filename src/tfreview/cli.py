@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the matching -o format to FILE (in the order given); '-' is stdout",
     )
+    scan.add_argument(
+        "--path-prefix",
+        metavar="PATH",
+        help="the scanned folder's path in the repository, for file paths in sarif, github and junit output "
+        "(default: found from the git root, else the current directory)",
+    )
     scan.add_argument("--fail-on", metavar="SEVERITY", help="threshold: critical, high, medium, low, info")
     scan.add_argument("--soft-fail", action="store_true", help="always exit 0 when the review ran")
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
@@ -358,18 +364,39 @@ def _scan(args: argparse.Namespace) -> int:
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
     interactive = sys.stderr.isatty()
     result, rules = _review(args, progress=interactive)
+    result, plan_path = _in_repository(args, result)
     by_id = {r.id: r for r in rules}
     for index, fmt in enumerate(formats):
         target = files[index] if index < len(files) else "-"
         to_terminal = target == "-" and sys.stdout.isatty()
         color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
-        text = render(fmt, result, by_id, color=color)
+        text = render(fmt, result, by_id, color=color, plan_path=plan_path)
         if target == "-":
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         else:
             _write(Path(target), text)
     sys.stdout.flush()
     return exit_code(result, soft_fail=args.soft_fail)
+
+
+def _in_repository(args: argparse.Namespace, result: Review) -> tuple[Review, str | None]:
+    """`result` with file paths from the repository root, and the plan file's own path there (or None)."""
+    from tfreview.core.locations import join, relocated
+    from tfreview.parsing.repository_paths import file_path, folder_prefix
+
+    target = None if args.path == "-" else Path(args.path)
+    is_folder = target is not None and target.is_dir()
+    scanned = target if is_folder else (Path(args.source) if args.source else None)
+    if args.path_prefix is not None:
+        prefix = args.path_prefix
+    else:
+        prefix = folder_prefix(scanned) if scanned is not None else ""
+    result = relocated(result, prefix)
+    if target is None or is_folder:
+        return result, None
+    if args.path_prefix is not None:
+        return result, join(args.path_prefix, target.name)
+    return result, file_path(target)
 
 
 def _write(path: Path, text: str) -> None:

@@ -94,7 +94,8 @@ def _change(old: ConfiguredResource | None, new: ConfiguredResource | None) -> R
         after=new.values if new is not None else None,
         after_unknown=new.unknown if new is not None else None,
         module_address=config.module_address,
-        location=config.location,
+        # a deleted resource's lines are in the base only: never point at them in the new files
+        location=new.location if new is not None else None,
         references=config.references,
         prevent_destroy=config.prevent_destroy,
         suppressions=config.suppressions,
