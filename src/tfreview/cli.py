@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--fail-on", metavar="SEVERITY", help="threshold: critical, high, medium, low, info")
     scan.add_argument("--soft-fail", action="store_true", help="always exit 0 when the review ran")
+    scan.add_argument(
+        "--fail-on-uncovered",
+        action="store_true",
+        help="fail when a reviewed resource is of a type no rule checks (also: fail_on_uncovered in .tfreview.toml)",
+    )
+
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     scan.add_argument(
         "--skip-rule",
@@ -206,6 +212,11 @@ def _add_input_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--source", metavar="DIR", help="for a plan: the .tf files to read suppressions and file/line from"
     )
+    command.add_argument(
+        "--allow-parse-errors",
+        action="store_true",
+        help="review what parses when a .tf file does not (default: exit 2, since an unread file would pass)",
+    )
     command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
     command.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of internal errors"
@@ -261,7 +272,13 @@ def _run(args: argparse.Namespace) -> int:
 def _config_path(args: argparse.Namespace) -> Path | None:
     from tfreview.config import find_config
 
-    return Path(args.config) if args.config else find_config(Path(args.path) if args.path != "-" else Path.cwd())
+    if args.config:
+        return Path(args.config)
+    if getattr(args, "source", None):  # a plan's source folder holds the repository's settings
+        found = find_config(Path(args.source))
+        if found is not None:
+            return found
+    return find_config(Path(args.path) if args.path != "-" else Path.cwd())
 
 
 def _policy(args: argparse.Namespace) -> Policy:
@@ -270,23 +287,43 @@ def _policy(args: argparse.Namespace) -> Policy:
     from tfreview.config import load_policy
     from tfreview.core.severity import Severity
 
-    policy = load_policy(_config_path(args))
+    config = _config_path(args)
+    policy = load_policy(config)
+    _refuse_unknown_rules(policy, f"{config}: " if config else "")
     changes: dict[str, Any] = {}
     if getattr(args, "fail_on", None):
         try:
             changes["fail_on"] = Severity.parse(args.fail_on)
         except ValueError as exc:
             raise ConfigError(f"--fail-on: {exc}") from None
+    if getattr(args, "fail_on_uncovered", False):
+        changes["fail_on_uncovered"] = True
     if getattr(args, "skip_rule", None):
         changes["disabled_rules"] = policy.disabled_rules | frozenset(args.skip_rule)
     if getattr(args, "rule", None):
         changes["only_rules"] = frozenset(args.rule)
+    from tfreview.core.policy import Policy
+
+    skip, only = getattr(args, "skip_rule", None) or (), getattr(args, "rule", None) or ()
+    flags = Policy(disabled_rules=frozenset(skip), only_rules=frozenset(only) or None)
+    _refuse_unknown_rules(flags, "", {"rules.disable": "--skip-rule", "rules.only": "--rule"})
     if getattr(args, "baseline", None):
         from tfreview.baseline import load_baseline
 
         changes["baseline"] = load_baseline(Path(args.baseline))
         changes["baseline_source"] = args.baseline
     return replace(policy, **changes) if changes else policy
+
+
+def _refuse_unknown_rules(policy: Policy, where: str, names: dict[str, str] | None = None) -> None:
+    """A rule id that names no rule is a typo that silently disables nothing: refuse it, saying where."""
+    from tfreview.core.policy import unknown_rule_names
+    from tfreview.rules import load_rules
+
+    unknown = unknown_rule_names(policy, load_rules())
+    for setting, ids in unknown.items():
+        label = (names or {}).get(setting, setting)
+        raise ConfigError(f"{where}{label}: unknown rule(s) {', '.join(ids)}; see `tfreview rules list`")
 
 
 def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
@@ -296,21 +333,28 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
 
     policy = _policy(args)
     rules = load_rules()
-    unknown = [name for name in (policy.only_rules or ()) if not any(name in r.names() for r in rules)]
-    if unknown:
-        raise ConfigError(f"unknown rule(s) {', '.join(sorted(unknown))}; see `tfreview rules list`")
     if progress:
         _progress(f"reading {args.path}")
     change_set = load_change_set(args.path, base=args.base, source=args.source)
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
     result = review(change_set, rules, policy)
+    _refuse_unparsed(args, result)
     advisor_name = _advisor_name(args)
     if advisor_name != "none":
         result = _with_advice(advisor_name, args, change_set, result)
     if progress:
         _progress("")
     return result, rules
+
+
+def _refuse_unparsed(args: argparse.Namespace, result: Review) -> None:
+    """Nothing is written when a file could not be read: a partial review must not read as a pass."""
+    from tfreview.render.digest import unparsed_text
+
+    unparsed = unparsed_text(result)
+    if unparsed and not args.allow_parse_errors:
+        raise InputError(f"{unparsed}; fix it, or pass --allow-parse-errors to review the rest")
 
 
 def _advisor_name(args: argparse.Namespace) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
-from tfreview.render.digest import evidence_text, first_line
+from tfreview.render.digest import evidence_text, first_line, uncovered_text
 
 
 def escape_data(text: str) -> str:
@@ -40,6 +40,9 @@ def render_github(review: Review, rules: Mapping[str, Rule] | None = None, **opt
         lines.append(command("warning", text, title="tfreview diagnostic"))
     for text in review.notices:
         lines.append(command("warning", text, title="tfreview notice"))
+    uncovered = uncovered_text(review, limit=100)
+    if uncovered:
+        lines.append(command("warning", f"{uncovered}; a pass says nothing about them", title="tfreview coverage"))
     for file, reason in review.coverage.files_skipped:
         lines.append(command("warning", f"not reviewed: {reason}", file=file, title="tfreview coverage"))
     return "".join(line + "\n" for line in lines)

@@ -105,6 +105,8 @@ def _coverage(coverage: Coverage) -> dict[str, Any]:
     return {
         "resources_total": coverage.resources_total,
         "resources_reviewed": coverage.resources_reviewed,
+        "resources_covered": coverage.resources_covered,
+        "uncovered_types": list(coverage.uncovered_types),
         "files_parsed": list(coverage.files_parsed),
         "files_skipped": [{"file": file, "reason": reason} for file, reason in coverage.files_skipped],
         "notes": list(coverage.notes),

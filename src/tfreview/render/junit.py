@@ -38,6 +38,12 @@ def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **opti
             case.set("time", "0")
             suites.setdefault(rule.provider or "general", []).append(case)
 
+    for resource_type in review.coverage.uncovered_types:
+        case = ET.Element("testcase", name=_x(f"no rule checks {resource_type}"), classname="tfreview.coverage")
+        case.set("time", "0")
+        ET.SubElement(case, "skipped", message="no tfreview rule covers this resource type; a pass says nothing")
+        suites.setdefault("coverage", []).append(case)
+
     root = ET.Element("testsuites", name="tfreview")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for provider in sorted(suites):

@@ -25,6 +25,7 @@ from tfreview.render.digest import (
     one_line,
     plural,
     tally,
+    unparsed_text,
 )
 
 MAX_CHARS = 65_536  # GitHub's limit on a comment body
@@ -109,6 +110,13 @@ def render_markdown(
         context.append(f"Terraform {escape(_clip(review.terraform_version, _MAX_VERSION))}")
     context.append(f"fails on introduced findings at or above **{review.fail_on.value}**")
     head.append("<sub>" + " · ".join(context) + "</sub>\n")
+    unparsed = unparsed_text(review)
+    if unparsed:  # a file nobody reviewed is said first, never only inside the folded coverage
+        head.append(f"\n> [!CAUTION]\n> **Not reviewed:** {escape(unparsed)}\n")
+    uncovered = review.coverage.uncovered_types
+    if uncovered:
+        types = ", ".join(code(t) for t in uncovered[:20]) + (" …" if len(uncovered) > 20 else "")
+        head.append(f"\n> [!NOTE]\n> No rule checks {plural(len(uncovered), 'resource type')}: {types}\n")
     fixed = "".join(head)
     budget = _Budget(max_chars - len(fixed) - _RESERVE)
 
@@ -272,7 +280,8 @@ def _coverage(review: Review, budget: _Budget) -> str:
     coverage = review.coverage
     lines = [
         "\n<details><summary>Coverage</summary>\n",
-        f"Reviewed {coverage.resources_reviewed:,} of {coverage.resources_total:,} resources"
+        f"Reviewed {coverage.resources_reviewed:,} of {coverage.resources_total:,} resources "
+        f"({coverage.resources_covered:,} checked by a rule)"
         + (f" in {len(coverage.files_parsed):,} files." if coverage.files_parsed else "."),
         "",
         "<!--clip-->",

@@ -18,7 +18,7 @@ import tfreview
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
-from tfreview.render.digest import evidence_text, rules_index
+from tfreview.render.digest import evidence_text, rules_index, uncovered_text
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -76,6 +76,9 @@ def render_sarif(
             "source": review.source,
             "label": plan_path or review.label,
             "resolved": len(review.by_status(Status.RESOLVED)),
+            "resources_reviewed": review.coverage.resources_reviewed,
+            "resources_covered": review.coverage.resources_covered,
+            "uncovered_types": list(review.coverage.uncovered_types),
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -196,6 +199,9 @@ def _invocation(review: Review) -> dict[str, Any]:
         ]
     notes = list(review.notices) + [f"{file}: not reviewed: {why}" for file, why in review.coverage.files_skipped]
     notes += list(review.coverage.notes)
+    uncovered = uncovered_text(review, limit=100)
+    if uncovered:
+        notes.append(f"{uncovered} (a pass says nothing about them)")
     if notes:
         invocation["toolConfigurationNotifications"] = [{"level": "warning", "message": {"text": t}} for t in notes]
     return invocation

@@ -99,9 +99,13 @@ def _change(data: Mapping[str, Any]) -> ChangeEntry:
 
 
 def _coverage(data: Mapping[str, Any]) -> Coverage:
+    reviewed = int(data.get("resources_reviewed") or 0)
     return Coverage(
         resources_total=int(data.get("resources_total") or 0),
-        resources_reviewed=int(data.get("resources_reviewed") or 0),
+        resources_reviewed=reviewed,
+        # a report stored before coverage was counted claims nothing about it
+        resources_covered=int(data.get("resources_covered", reviewed) or 0),
+        uncovered_types=[str(t) for t in data.get("uncovered_types") or []],
         files_parsed=[str(f) for f in data.get("files_parsed") or []],
         files_skipped=[(str(s["file"]), str(s["reason"])) for s in data.get("files_skipped") or []],
         notes=[str(n) for n in data.get("notes") or []],
