@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from tfreview.core.findings import Finding, Status, Verdict
+from tfreview.core.findings import Finding, Status, Verdict, counts_for_fail
 from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
 
@@ -87,8 +87,7 @@ def verdict(findings: Iterable[Finding], policy: Policy) -> Verdict:
     for finding in findings:
         if finding.status is Status.RESOLVED:
             continue
-        counts_for_fail = finding.status is Status.INTRODUCED or policy.fail_on_existing
-        if counts_for_fail and finding.severity >= policy.fail_on:
+        if counts_for_fail(finding, policy.fail_on, fail_on_existing=policy.fail_on_existing):
             return Verdict.FAIL
         result = Verdict.WARN
     return result

@@ -111,6 +111,7 @@ def review(
         diagnostics=diagnostics,
         notices=notices,
         counts=_counts(counted, suppressed, change_set),
+        fail_on_existing=policy.fail_on_existing,
     )
     if advisor is not None:
         from tfreview.core.ports import AdviceContext

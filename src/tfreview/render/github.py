@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: annotations on the run and, where the file is known, on the diff.
 
-`::error` for introduced findings at or above the threshold, `::warning` for other introduced
-findings, `::notice` for existing ones. Resolved and suppressed findings are not annotated.
+`::error` exactly for the findings that fail the verdict (introduced at or above the threshold;
+existing ones too with `fail_on_existing`), `::warning` for other introduced findings, `::notice`
+for other existing ones. Resolved and suppressed findings are not annotated.
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ def render_github(review: Review, rules: Mapping[str, Rule] | None = None, **opt
 
 
 def _command_name(finding: Finding, review: Review) -> str | None:
-    if finding.status is Status.INTRODUCED:
-        return "error" if finding.severity >= review.fail_on else "warning"
-    if finding.status is Status.EXISTING:
-        return "notice"
-    return None
+    """`error` exactly for what fails the verdict; the rest warns (introduced) or notes (existing)."""
+    if finding.status is Status.RESOLVED:
+        return None
+    if review.fails(finding):
+        return "error"
+    return "warning" if finding.status is Status.INTRODUCED else "notice"
 
 
 def _annotation(name: str, finding: Finding) -> str:

@@ -36,6 +36,7 @@ def review_document(review: Review) -> dict[str, Any]:
         "tool": {"name": "tfreview", "version": tfreview.__version__},
         "verdict": review.verdict.value,
         "fail_on": review.fail_on.value,
+        "fail_on_existing": review.fail_on_existing,
         "source": review.source,
         "label": review.label,
         "terraform_version": review.terraform_version,

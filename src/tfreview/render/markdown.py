@@ -44,6 +44,15 @@ def escape(text: str) -> str:
     return text.replace("@", "@&#8203;")
 
 
+def prose(text: str) -> str:
+    """One line of text whose `backtick` spans are code (rule remediation, messages, reasons): the spans
+    become code spans, the rest is escaped like any text. An unpaired backtick stays literal."""
+    parts = one_line(text).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: no span can be trusted to close
+        return escape(text)
+    return "".join(escape(part) if index % 2 == 0 else code(part) for index, part in enumerate(parts))
+
+
 def code(text: str) -> str:
     """Text in a code span, safe inside a table cell: no markup, no mention, no broken cell."""
     text = one_line(text).replace("|", "\\|")
@@ -187,13 +196,13 @@ def _findings_table(title: str, findings: list[Finding], budget: _Budget) -> str
 
 
 def _finding_row(finding: Finding) -> str:
-    details = escape(finding.message)
+    details = prose(finding.message)
     if finding.evidence.path:
         value = f" = {code(finding.evidence.value)}" if finding.evidence.value is not None else ""
         details += f"<br>{code(finding.evidence.path)}{value}"
     fix = first_line(finding.remediation)
     if fix:
-        details += f"<br>*Fix:* {escape(fix)}"
+        details += f"<br>*Fix:* {prose(fix)}"
     where = code(location_text(finding)) if finding.location is not None else ""
     return f"| {finding.severity.value} | {code(finding.rule_id)} | {code(finding.address)} | {details} | {where} |"
 
@@ -202,12 +211,12 @@ def _short_row(finding: Finding) -> str:
     where = code(location_text(finding)) if finding.location is not None else ""
     return (
         f"| {finding.severity.value} | {code(finding.rule_id)} | {code(finding.address)} "
-        f"| {escape(finding.message)} | {where} |"
+        f"| {prose(finding.message)} | {where} |"
     )
 
 
 def _destroy_row(entry: ChangeEntry) -> str:
-    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {escape(change_reason(entry))} |"
+    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {prose(change_reason(entry))} |"
 
 
 def _details(summary: str, findings: list[Finding], budget: _Budget, section: str) -> str:
@@ -258,12 +267,17 @@ def _advice(review: Review, budget: _Budget) -> str:
     if advice is None:
         return ""
     kind = "LLM" if advice.is_llm else "not an LLM"
-    lines = [f"\n<details><summary>AI review ({escape(advice.source)}, {kind})</summary>\n"]
+    lines = [f"\n<details><summary>AI review ({escape(advice.source)}, {kind}) — advice only</summary>\n"]
     if advice.unavailable_reason:
         lines.append(f"The AI review was unavailable ({escape(advice.unavailable_reason)}); this review is rules-only.")
     else:
+        # whatever the summary says ("APPROVED", "PASS"), the verdict above is the rules' and stands
+        lines.append(
+            f"> **Advice only: it cannot change the verdict ({review.verdict.value.upper()}).** "
+            "The verdict comes from the rules above.\n"
+        )
         lines.append(f"Risk: **{advice.risk.value}**\n")
-        summary = " ".join(escape(line) for line in advice.summary.splitlines())
+        summary = summary_markdown(advice.summary)
         if budget.take(summary):
             lines.append(summary + "\n")
         lines += budget.rows(
@@ -274,6 +288,24 @@ def _advice(review: Review, budget: _Budget) -> str:
         lines.append(budget.more("AI concerns"))
     lines.append("\n</details>\n")
     return "\n".join(lines)
+
+
+def summary_markdown(summary: str) -> str:
+    """The advisor's summary, escaped line by line: its paragraphs and `- ` bullet lists keep their shape."""
+    out: list[str] = []
+    for raw in summary.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        bullet = stripped[:2] in ("- ", "* ", "• ")
+        if bullet and out and out[-1] != "" and not out[-1].startswith("- "):
+            out.append("")  # a list needs a blank line after a paragraph
+        elif not bullet and out and out[-1].startswith("- "):
+            out.append("")
+        out.append(f"- {escape(stripped[2:])}" if bullet else escape(stripped))
+    return "\n".join(out).strip()
 
 
 def _coverage(review: Review, budget: _Budget) -> str:

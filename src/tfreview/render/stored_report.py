@@ -33,6 +33,7 @@ def review_from_report(report: Mapping[str, Any]) -> Review:
             coverage=_coverage(report.get("coverage") or {}),
             verdict=Verdict(report["verdict"]),
             fail_on=Severity(report["fail_on"]),
+            fail_on_existing=bool(report.get("fail_on_existing", False)),
             source=str(report.get("source") or "plan"),
             label=str(report.get("label") or ""),
             terraform_version=report.get("terraform_version"),

@@ -203,6 +203,8 @@ def _advice(out: list[str], review: Review, paint: _Paint, limit: int) -> None:
         return
     kind = "an LLM" if advice.is_llm else "not an LLM"
     out.append(paint(f"AI review ({clean(one_line(advice.source))}, {kind})", "bold"))
+    if not advice.unavailable_reason:
+        out.append(f"  advice only: it cannot change the verdict ({review.verdict.value.upper()})")
     if advice.unavailable_reason:
         out.append(f"  unavailable: {clean(one_line(advice.unavailable_reason))}; the review is rules-only")
     else:
