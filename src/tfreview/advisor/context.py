@@ -148,7 +148,7 @@ class Redactor:
 
     @classmethod
     def for_change_set(cls, change_set: ChangeSet) -> Redactor:
-        known: set[str] = set()
+        known: set[str] = set(change_set.sensitive_values)
         for change in (*change_set.changes, *change_set.drift):
             _secrets(change.before, change.before_sensitive, known)
             _secrets(change.after, change.after_sensitive, known)

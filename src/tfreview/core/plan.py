@@ -167,3 +167,5 @@ class ChangeSet:
     coverage: Coverage = field(default_factory=Coverage)
     output_changes: Mapping[str, Any] = field(default_factory=dict)
     label: str = ""  # the path or ref the change set came from, for display
+    # values the source calls sensitive (HCL `sensitive = true` variables and outputs): hidden wherever they occur
+    sensitive_values: frozenset[str] = frozenset()
