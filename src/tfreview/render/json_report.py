@@ -127,7 +127,18 @@ def _advice(advice: Advice | None) -> dict[str, Any] | None:
             {"address": c.address, "category": c.category, "message": c.message, "severity": c.severity.value}
             for c in advice.concerns
         ],
+        "usage": _usage(advice),
     }
+
+
+def _usage(advice: Advice) -> dict[str, Any] | None:
+    """What the AI review cost (provider, model, tokens, latency, attempts, estimated USD), when a model was asked.
+
+    The advisor's `ModelAdvice` carries it; the core's `Advice` (builtin reviewer) has none."""
+    usage = getattr(advice, "usage", None)
+    as_dict = getattr(usage, "as_dict", None)
+    data = as_dict() if callable(as_dict) else None
+    return dict(data) if isinstance(data, Mapping) else None
 
 
 @lru_cache(maxsize=1)

@@ -69,7 +69,6 @@ def handle_review(attempt: Attempt) -> None:
 
 
 _AI_RERUNS = 3  # times the AI part is tried again after every provider failed
-_AI_RERUN_DELAY = timedelta(minutes=5)
 
 
 def _advise(advisor: Advisor | None, tenant_id: str, change_set: ChangeSet, result: Review) -> Advice | None:
@@ -106,7 +105,8 @@ def _rerun_ai_later(attempt: Attempt, review_id: str) -> None:
         max_attempts=attempt.services.settings.worker.max_attempts,
     )
     now = datetime.now(UTC)
-    attempt.services.queue.enqueue(job, run_after=now + _AI_RERUN_DELAY * rerun)
+    delay = timedelta(seconds=attempt.services.settings.advisor.rerun_delay_seconds)
+    attempt.services.queue.enqueue(job, run_after=now + delay * rerun)
 
 
 def handle_publish(attempt: Attempt) -> None:
