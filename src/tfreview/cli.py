@@ -431,10 +431,7 @@ def _in_repository(args: argparse.Namespace, result: Review) -> tuple[Review, st
     target = None if args.path == "-" else Path(args.path)
     is_folder = target is not None and target.is_dir()
     scanned = target if is_folder else (Path(args.source) if args.source else None)
-    if args.path_prefix is not None:
-        prefix = args.path_prefix
-    else:
-        prefix = folder_prefix(scanned) if scanned is not None else ""
+    prefix = args.path_prefix if args.path_prefix is not None else folder_prefix(scanned) if scanned is not None else ""
     result = relocated(result, prefix)
     if target is None or is_folder:
         return result, None

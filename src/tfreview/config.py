@@ -41,7 +41,16 @@ from tfreview.core.policy import Policy, Suppression
 from tfreview.core.severity import Severity
 
 CONFIG_NAME = ".tfreview.toml"
-_TOP_KEYS = {"fail_on", "fail_on_existing", "fail_on_uncovered", "rules", "providers", "severity", "suppress", "advisor"}
+_TOP_KEYS = {
+    "fail_on",
+    "fail_on_existing",
+    "fail_on_uncovered",
+    "rules",
+    "providers",
+    "severity",
+    "suppress",
+    "advisor",
+}
 _PROVIDERS = {"aws", "azure", "gcp", "change"}
 
 

@@ -9,6 +9,7 @@ from tests.github_code_scanning import SCHEMA, upload_problems
 from tests.unit.test_render import RULES_BY_ID, located, sample_review
 from tfreview.render.sarif import FINGERPRINT_KEY, render_sarif
 
+
 def _valid(text: str) -> dict[str, Any]:
     problems = upload_problems(text)
     assert not problems, "\n".join(problems[:10])
@@ -21,7 +22,12 @@ def test_the_stored_schema_is_the_official_one() -> None:
     assert schema["id"] == "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     assert schema["$schema"] == "http://json-schema.org/draft-04/schema#"
     assert list(schema["definitions"]["suppression"]["properties"]) == [
-        "guid", "kind", "status", "justification", "location", "properties"
+        "guid",
+        "kind",
+        "status",
+        "justification",
+        "location",
+        "properties",
     ]
     assert (SCHEMA.parent / "PROVENANCE.md").exists()
 

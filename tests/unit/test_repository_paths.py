@@ -109,7 +109,7 @@ def test_a_deleted_resource_is_not_annotated_at_a_line_that_is_gone(
     _git(repository, "add", ".")
     _git(repository, "commit", "-qm", "base")
     main_tf.write_text("# the database moved elsewhere\n")
-    code, github = _scan(capsys, str(repository / "infra"), "--base", "HEAD", "-o", "github")
+    _code, github = _scan(capsys, str(repository / "infra"), "--base", "HEAD", "-o", "github")
     deleted = [line for line in github.splitlines() if "aws_db_instance.orders" in line]
     assert deleted, github
     assert all("line=41" not in line and "line=" not in line for line in deleted)

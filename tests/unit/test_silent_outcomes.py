@@ -56,7 +56,8 @@ def test_every_format_says_how_many_resources_had_rules_and_lists_uncovered_type
     code, text, _ = _run(capsys, "scan", str(uncovered))
     assert code == 0
     assert "rules covered 1 of 3 resources" in text
-    assert "alicloud_oss_bucket" in text and "datadog_monitor" in text
+    assert "alicloud_oss_bucket" in text
+    assert "datadog_monitor" in text
     assert "of 4 resources" not in text, "a provider configuration is not a resource"
     document = json.loads(_run(capsys, "scan", str(uncovered), "-o", "json")[1])
     coverage = document["coverage"]
@@ -76,7 +77,8 @@ def test_every_format_says_how_many_resources_had_rules_and_lists_uncovered_type
     skipped = [c.get("name") for c in junit.iter("testcase") if c.find("skipped") is not None]
     assert "no rule checks alicloud_oss_bucket" in skipped
     github = _run(capsys, "scan", str(uncovered), "-o", "github")[1]
-    assert "alicloud_oss_bucket" in github and "datadog_monitor" in github
+    assert "alicloud_oss_bucket" in github
+    assert "datadog_monitor" in github
 
 
 def test_fail_on_uncovered_fails_strict_teams(capsys: pytest.CaptureFixture[str], uncovered: Path) -> None:
@@ -96,8 +98,10 @@ def test_a_syntax_error_exits_2_and_says_so_first(tmp_path: Path) -> None:
     )
     assert done.returncode == 2, done.stdout
     assert done.stderr.startswith("tfreview: error: 1 file could not be parsed")
-    assert "broken.tf" in done.stderr and "--allow-parse-errors" in done.stderr
-    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "broken.tf" in done.stderr
+    assert "--allow-parse-errors" in done.stderr
+    assert done.stderr.count("\n") == 1
+    assert "Traceback" not in done.stderr
     allowed = subprocess.run(
         [sys.executable, "-m", "tfreview", "scan", str(tmp_path), "--allow-parse-errors"],
         capture_output=True,
@@ -118,11 +122,16 @@ def test_unknown_rule_ids_are_refused_wherever_they_are_named(
     assert "--skip-rule: unknown rule(s) TFR-AWS-9999" in err
     config = tmp_path / ".tfreview.toml"
     for body, where in (
-        '[rules]\ndisable = ["CKV_AWS_NOPE"]\n',
-        "rules.disable",
-    ), ('[rules]\nonly = ["NOPE-2"]\n', "rules.only"), ('[severity]\n"NOPE-3" = "low"\n', "severity"), (
-        '[[suppress]]\nrule = "NOPE-4"\nreason = "x"\n',
-        "suppress",
+        (
+            '[rules]\ndisable = ["CKV_AWS_NOPE"]\n',
+            "rules.disable",
+        ),
+        ('[rules]\nonly = ["NOPE-2"]\n', "rules.only"),
+        ('[severity]\n"NOPE-3" = "low"\n', "severity"),
+        (
+            '[[suppress]]\nrule = "NOPE-4"\nreason = "x"\n',
+            "suppress",
+        ),
     ):
         config.write_text(body)
         code, _, err = _run(capsys, "scan", str(DEMO / "plan.json"), "--config", str(config))
@@ -131,9 +140,7 @@ def test_unknown_rule_ids_are_refused_wherever_they_are_named(
         assert err.count("\n") == 1
 
 
-def test_a_plan_with_source_uses_the_source_folders_config(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_a_plan_with_source_uses_the_source_folders_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "infra"
     source.mkdir()
     (source / ".git").mkdir()

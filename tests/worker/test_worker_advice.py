@@ -103,7 +103,8 @@ def test_the_report_and_the_api_carry_what_the_ai_review_cost() -> None:
     review_id = _submit(services)
     _run_until_idle(Worker(services, "w1", stop_event=Event()))
     stored = services.reviews.get(review_id)
-    assert stored is not None and stored.report is not None
+    assert stored is not None
+    assert stored.report is not None
     usage = stored.report["advice"]["usage"]
     assert (usage["provider"], usage["model"]) == ("openai", "gpt-test")
     assert (usage["input_tokens"], usage["output_tokens"]) == (1_200, 80)

@@ -44,7 +44,10 @@ _INVISIBLE = re.compile(
 )
 # a run of angle brackets or of their look-alikes (fullwidth, small, guillemets, much-less-than, CJK
 # and mathematical angle brackets, modifier arrows, Canadian syllabics) could pass for a data fence
-_ANGLES = "<>\uff1c\uff1e\ufe64\ufe65\u2039\u203a\u00ab\u00bb\u226a\u226b\u22d8\u22d9\u300a\u300b\u3008\u3009\u2329\u232a\u27e8\u27e9\u27ea\u27eb\u02c2\u02c3\u1438\u1433"
+_ANGLES = (
+    "<>\uff1c\uff1e\ufe64\ufe65\u2039\u203a\u00ab\u00bb\u226a\u226b\u22d8\u22d9\u300a"
+    "\u300b\u3008\u3009\u2329\u232a\u27e8\u27e9\u27ea\u27eb\u02c2\u02c3\u1438\u1433"
+)
 _FENCE_LOOKALIKE = re.compile(f"<{{3,}}|>{{3,}}|[<>]*[{_ANGLES[2:]}][{_ANGLES}]*")
 _FENCE_WORD = re.compile(r"DATA-")  # our marker's word, as written (`data-lake` is left alone)
 _SKIPPED: Final = (ChangeKind.NOOP, ChangeKind.READ)

@@ -92,7 +92,9 @@ def headline(review: Review) -> str:
         parts.append(f"{t.drift:,} drifted")
     coverage = review.coverage
     if coverage.resources_covered < coverage.resources_reviewed:
-        parts.append(f"rules covered {coverage.resources_covered:,} of {plural(coverage.resources_reviewed, 'resource')}")
+        parts.append(
+            f"rules covered {coverage.resources_covered:,} of {plural(coverage.resources_reviewed, 'resource')}"
+        )
     return ", ".join(parts)
 
 
@@ -112,7 +114,8 @@ def unparsed_text(review: Review, limit: int = 3) -> str:
         return ""
     shown = "; ".join(f"{file} ({one_line(reason)})" for file, reason in skipped[:limit])
     more = f"; and {len(skipped) - limit:,} more" if len(skipped) > limit else ""
-    return f"{plural(len(skipped), 'file')} could not be parsed and {'were' if len(skipped) > 1 else 'was'} not reviewed: {shown}{more}"
+    were = "were" if len(skipped) > 1 else "was"
+    return f"{plural(len(skipped), 'file')} could not be parsed and {were} not reviewed: {shown}{more}"
 
 
 def by_severity(findings: Iterable[Finding]) -> dict[Severity, list[Finding]]:

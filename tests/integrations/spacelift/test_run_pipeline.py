@@ -98,5 +98,6 @@ def test_the_run_comment_names_the_stack_and_the_run_not_the_upload(
     assert f"Spacelift stack {STACK} run 01RUN" in body
     assert "upload " not in body.split("\n\n")[0] + body.split("\n\n")[1]
     stored = services.reviews.get(review_id)
-    assert stored is not None and stored.report is not None
+    assert stored is not None
+    assert stored.report is not None
     assert stored.report["label"] == f"Spacelift stack {STACK} run 01RUN"
