@@ -74,3 +74,22 @@ def test_an_approving_summary_beside_a_failing_verdict_is_framed_as_advice(capsy
     assert "cannot change the verdict" in section
     text = _scan(capsys, "--advisor", "builtin")
     assert "advice only: it cannot change the verdict (FAIL)" in text
+
+
+@pytest.mark.parametrize("existing_too", [False, True], ids=["default", "fail_on_existing"])
+def test_check_run_failure_annotations_follow_the_verdict_too(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, existing_too: bool
+) -> None:
+    """The same defect in the GitHub check run: its `failure` annotations must be what fails the verdict."""
+    from tfreview.integrations.github.check_runs import annotations_of
+
+    config = tmp_path / ".tfreview.toml"
+    config.write_text(f'fail_on = "low"\nfail_on_existing = {"true" if existing_too else "false"}\n')
+    document = json.loads(_scan(capsys, "-o", "json", "--config", str(config)))
+    located = {
+        **document,
+        "findings": [f for f in document["findings"] if f["location"]],
+    }
+    failures = [a for a in annotations_of(located) if a["annotation_level"] == "failure"]
+    assert len(failures) == _failing(located, existing_too=existing_too)
+    assert _failing(located, existing_too=True) > _failing(located, existing_too=False), "existing ones count"
