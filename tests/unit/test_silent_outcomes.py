@@ -151,3 +151,12 @@ def test_a_plan_with_source_uses_the_source_folders_config(capsys: pytest.Captur
     (plans / "plan.json").write_bytes((DEMO / "plan.json").read_bytes())
     _, out, _ = _run(capsys, "scan", str(plans / "plan.json"), "--source", str(source), "-o", "json")
     assert json.loads(out)["fail_on"] == "critical"
+
+
+def test_the_service_notes_unknown_rule_ids_of_a_repository_config() -> None:
+    """The service cannot exit 2: the review says which ids of the repository's config match nothing."""
+    from tfreview.integrations.github.repo_policy import repo_policy
+
+    files = {".tfreview.toml": '[rules]\ndisable = ["TFR-AWS-9999", "TFR-AWS-001"]\n'}
+    found = repo_policy([""], files.get)
+    assert any("rules.disable: unknown rule(s) TFR-AWS-9999" in note for note in found.notes)
