@@ -432,6 +432,8 @@ def _in_repository(args: argparse.Namespace, result: Review) -> tuple[Review, st
     is_folder = target is not None and target.is_dir()
     scanned = target if is_folder else (Path(args.source) if args.source else None)
     prefix = args.path_prefix if args.path_prefix is not None else folder_prefix(scanned) if scanned is not None else ""
+    if ".." in prefix.replace("\\", "/").split("/"):
+        raise ConfigError(f"--path-prefix {prefix!r}: give a path inside the repository, without '..'")
     result = relocated(result, prefix)
     if target is None or is_folder:
         return result, None

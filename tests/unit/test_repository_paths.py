@@ -90,6 +90,8 @@ def test_path_prefix_overrides_the_git_root(capsys: pytest.CaptureFixture[str], 
     assert _sarif_uris(sarif) == {"live/prod/admin.tf"}
     _, github = _scan(capsys, str(repository / "infra"), "-o", "github", "--path-prefix", "live/prod")
     assert "file=live/prod/admin.tf" in github
+    assert main(["scan", str(repository / "infra"), "--path-prefix", "../outside"]) == 2
+    assert "--path-prefix '../outside'" in capsys.readouterr().err
 
 
 def test_a_plan_given_by_absolute_path_gets_no_file_uri(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
