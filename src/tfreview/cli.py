@@ -286,10 +286,11 @@ def _policy(args: argparse.Namespace) -> Policy:
 
     from tfreview.config import load_policy
     from tfreview.core.severity import Severity
+    from tfreview.scan_guards import refuse_unknown_rules
 
     config = _config_path(args)
     policy = load_policy(config)
-    _refuse_unknown_rules(policy, f"{config}: " if config else "")
+    refuse_unknown_rules(policy, f"{config}: " if config else "")
     changes: dict[str, Any] = {}
     if getattr(args, "fail_on", None):
         try:
@@ -306,7 +307,7 @@ def _policy(args: argparse.Namespace) -> Policy:
 
     skip, only = getattr(args, "skip_rule", None) or (), getattr(args, "rule", None) or ()
     flags = Policy(disabled_rules=frozenset(skip), only_rules=frozenset(only) or None)
-    _refuse_unknown_rules(flags, "", {"rules.disable": "--skip-rule", "rules.only": "--rule"})
+    refuse_unknown_rules(flags, "", {"rules.disable": "--skip-rule", "rules.only": "--rule"})
     if getattr(args, "baseline", None):
         from tfreview.baseline import load_baseline
 
@@ -315,21 +316,11 @@ def _policy(args: argparse.Namespace) -> Policy:
     return replace(policy, **changes) if changes else policy
 
 
-def _refuse_unknown_rules(policy: Policy, where: str, names: dict[str, str] | None = None) -> None:
-    """A rule id that names no rule is a typo that silently disables nothing: refuse it, saying where."""
-    from tfreview.core.policy import unknown_rule_names
-    from tfreview.rules import load_rules
-
-    unknown = unknown_rule_names(policy, load_rules())
-    for setting, ids in unknown.items():
-        label = (names or {}).get(setting, setting)
-        raise ConfigError(f"{where}{label}: unknown rule(s) {', '.join(ids)}; see `tfreview rules list`")
-
-
 def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
     from tfreview.core.review import review
     from tfreview.parsing.inputs import load_change_set
     from tfreview.rules import load_rules
+    from tfreview.scan_guards import refuse_unparsed
 
     policy = _policy(args)
     rules = load_rules()
@@ -339,22 +330,13 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
     result = review(change_set, rules, policy)
-    _refuse_unparsed(args, result)
+    refuse_unparsed(result, allowed=args.allow_parse_errors)
     advisor_name = _advisor_name(args)
     if advisor_name != "none":
         result = _with_advice(advisor_name, args, change_set, result)
     if progress:
         _progress("")
     return result, rules
-
-
-def _refuse_unparsed(args: argparse.Namespace, result: Review) -> None:
-    """Nothing is written when a file could not be read: a partial review must not read as a pass."""
-    from tfreview.render.digest import unparsed_text
-
-    unparsed = unparsed_text(result)
-    if unparsed and not args.allow_parse_errors:
-        raise InputError(f"{unparsed}; fix it, or pass --allow-parse-errors to review the rest")
 
 
 def _advisor_name(args: argparse.Namespace) -> str:
@@ -401,6 +383,7 @@ def _progress(text: str) -> None:
 def _scan(args: argparse.Namespace) -> int:
     from tfreview.core.review import exit_code
     from tfreview.render import render
+    from tfreview.scan_guards import in_repository
 
     formats: list[str] = args.output or ["text"]
     files: list[str] = args.output_file or []
@@ -408,7 +391,7 @@ def _scan(args: argparse.Namespace) -> int:
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
     interactive = sys.stderr.isatty()
     result, rules = _review(args, progress=interactive)
-    result, plan_path = _in_repository(args, result)
+    result, plan_path = in_repository(result, args.path, args.source, args.path_prefix)
     by_id = {r.id: r for r in rules}
     for index, fmt in enumerate(formats):
         target = files[index] if index < len(files) else "-"
@@ -421,25 +404,6 @@ def _scan(args: argparse.Namespace) -> int:
             _write(Path(target), text)
     sys.stdout.flush()
     return exit_code(result, soft_fail=args.soft_fail)
-
-
-def _in_repository(args: argparse.Namespace, result: Review) -> tuple[Review, str | None]:
-    """`result` with file paths from the repository root, and the plan file's own path there (or None)."""
-    from tfreview.core.locations import join, relocated
-    from tfreview.parsing.repository_paths import file_path, folder_prefix
-
-    target = None if args.path == "-" else Path(args.path)
-    is_folder = target is not None and target.is_dir()
-    scanned = target if is_folder else (Path(args.source) if args.source else None)
-    prefix = args.path_prefix if args.path_prefix is not None else folder_prefix(scanned) if scanned is not None else ""
-    if ".." in prefix.replace("\\", "/").split("/"):
-        raise ConfigError(f"--path-prefix {prefix!r}: give a path inside the repository, without '..'")
-    result = relocated(result, prefix)
-    if target is None or is_folder:
-        return result, None
-    if args.path_prefix is not None:
-        return result, join(args.path_prefix, target.name)
-    return result, file_path(target)
 
 
 def _write(path: Path, text: str) -> None:
