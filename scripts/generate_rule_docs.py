@@ -47,8 +47,11 @@ def rule_page(rule: Rule) -> str:
         ("Category", rule.category),
         ("Kind", kind),
         ("Resource types", ", ".join(f"`{t}`" for t in rule.resource_types) or "every type"),
-        ("Same check as", ", ".join(f"`{r}`" for r in rule.references) or "none known"),
+        ("Same check as", _peer_ids(rule) or "none known"),
+        ("Written as", "declarative rule file" if rule.declarative else "Python module"),
     ]
+    if rule.defaults:
+        rows.append(("Provider defaults relied on", "; ".join(f"`{path}`: {text}" for path, text in rule.defaults)))
     lines += ["| | |", "|---|---|", *(f"| {name} | {value} |" for name, value in rows), ""]
     if rule.description:
         lines += ["## Why it matters", "", rule.description.strip(), ""]
@@ -67,6 +70,15 @@ def rule_page(rule: Rule) -> str:
         "",
     ]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _peer_ids(rule: Rule) -> str:
+    kinds = (
+        ("Checkov", rule.references.checkov),
+        ("Trivy", rule.references.trivy),
+        ("former name", rule.references.aliases),
+    )
+    return "; ".join(f"{label} " + ", ".join(f"`{i}`" for i in ids) for label, ids in kinds if ids)
 
 
 def _examples(rule: Rule) -> list[str]:

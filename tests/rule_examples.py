@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,3 +74,81 @@ def change_set_of(example: Example) -> ChangeSet:
     assert example.hcl is not None, f"{example.test_id}: an example needs `plan` or `hcl`"
     base = {"main.tf": example.base_hcl} if example.base_hcl is not None else None
     return changeset_from_sources({"main.tf": example.hcl}, base=base, label=example.test_id)
+
+
+def _expressions(values: Any, unknown: Any, references: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The `configuration` expressions Terraform would write for a resource body given in HCL."""
+    out: dict[str, Any] = {}
+    keys = set(values) | (set(unknown) if isinstance(unknown, dict) else set())
+    for key in sorted(keys):
+        value = values.get(key)
+        mask = unknown.get(key) if isinstance(unknown, dict) else None
+        if key in references and mask is True:
+            out[key] = {"references": [f"{address}.id" for address in references[key]]}
+        elif mask is True:
+            out[key] = {"references": [f"var.{key}"]}
+        elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            masks = mask if isinstance(mask, list) else [None] * len(value)
+            out[key] = [_expressions(item, item_mask, {}) for item, item_mask in zip(value, masks, strict=False)]
+        elif value is not None:
+            out[key] = {"constant_value": value}
+    return out
+
+
+def plan_of_hcl(example: Example) -> ChangeSet:
+    """An HCL example as `terraform show -json` would give it: values, masks and the `configuration`
+    section; every top-level attribute a declarative rule reads and the user did not write is shown
+    as computed by the provider (`after_unknown: true`), the hardest case for plan mode."""
+    hcl = change_set_of(example)
+    read = {
+        path.split(".")[0].split(" ")[0]
+        for path, _ in example.rule.defaults
+        for path in (path.split(", "),)
+        for path in path
+    }
+    changes: list[dict[str, Any]] = []
+    resources: list[dict[str, Any]] = []
+    providers: dict[str, Any] = {}
+    for change in hcl.changes:
+        if change.address.startswith("provider.") and change.after is not None:
+            name = change.type.removesuffix("_provider")
+            expressions = _expressions(change.after, change.after_unknown, change.references)
+            key = change.address.removeprefix("provider.")
+            alias = {"alias": key.split(".", 1)[1]} if "." in key else {}
+            providers[key] = {"name": name, **alias, "expressions": expressions}
+            continue
+        if change.mode != "managed":
+            continue
+        after = change.after
+        unknown = dict(change.after_unknown or {}) if after is not None else None
+        if after is not None and unknown is not None:
+            for key in read:
+                if key not in after and key not in unknown:
+                    unknown[key] = True
+        changes.append(
+            {
+                "address": change.address,
+                "type": change.type,
+                "name": change.name,
+                "mode": "managed",
+                "change": {
+                    "actions": list(change.actions),
+                    "before": change.before,
+                    "after": after,
+                    "after_unknown": unknown or {},
+                },
+            }
+        )
+        if after is not None:
+            expressions = _expressions(after, change.after_unknown, change.references)
+            for key, addresses in change.references.items():  # references made inside blocks
+                blocks = expressions.get(key)
+                if isinstance(blocks, list) and blocks:
+                    blocks[0]["__reference"] = {"references": [f"{address}.id" for address in addresses]}
+            resources.append({"address": change.address, "expressions": expressions})
+    document = {
+        "format_version": "1.2",
+        "resource_changes": changes,
+        "configuration": {"root_module": {"resources": resources}, "provider_config": providers},
+    }
+    return plan_from_document(json.loads(json.dumps(document)), f"{example.test_id}-as-plan.json")

@@ -12,14 +12,14 @@ from tfreview.core.plan import ChangeSet, ResourceChange
 from tfreview.core.rules import Hit
 from tfreview.core.severity import Severity
 from tfreview.rules.changes import (
-    destroy_stateful,
-    forget,
-    iam_widening,
-    network_widening,
-    prevent_destroy_missing,
-    replace_stateful,
+    destroys_stateful_resource,
+    forgets_resource,
+    replaces_stateful_resource,
+    stateful_without_prevent_destroy,
+    widens_iam_policy,
+    widens_network_ingress,
 )
-from tfreview.rules.changes.stateful import stateful, stateful_types
+from tfreview.rules.support.stateful import stateful, stateful_types
 
 HCL = ChangeSet(changes=[], source="hcl")
 PLAN = ChangeSet(changes=[])
@@ -61,7 +61,7 @@ def test_table_loads_with_kinds_and_severities() -> None:
 )
 def test_prevent_destroy(prevent_destroy: bool | None, actions: tuple[str, ...], expected: int) -> None:
     change = _change("aws_rds_cluster", actions, before={"cluster_identifier": "c"}, prevent_destroy=prevent_destroy)
-    hits = _hits(prevent_destroy_missing, change, HCL)
+    hits = _hits(stateful_without_prevent_destroy, change, HCL)
     assert len(hits) == expected
     if hits:
         assert "prevent_destroy" in (hits[0].message or "")
@@ -69,10 +69,10 @@ def test_prevent_destroy(prevent_destroy: bool | None, actions: tuple[str, ...],
 
 def test_destroy_in_hcl_mode_and_without_reason() -> None:
     change = _change("aws_s3_bucket", ("delete",), before={"bucket": "b"})
-    assert "gone from the configuration" in (_hits(destroy_stateful, change, HCL)[0].message or "")
-    assert "no reason" in (_hits(destroy_stateful, change)[0].message or "")
+    assert "gone from the configuration" in (_hits(destroys_stateful_resource, change, HCL)[0].message or "")
+    assert "no reason" in (_hits(destroys_stateful_resource, change)[0].message or "")
     odd = replace(change, action_reason="delete_because_something_new")
-    assert "delete_because_something_new" in (_hits(destroy_stateful, odd)[0].message or "")
+    assert "delete_because_something_new" in (_hits(destroys_stateful_resource, odd)[0].message or "")
 
 
 def test_replace_names_nested_paths() -> None:
@@ -84,15 +84,15 @@ def test_replace_names_nested_paths() -> None:
         replace_paths=(("settings", 0, "tier"), ("region",)),
         action_reason="replace_by_triggers",
     )
-    hit = _hits(replace_stateful, change)[0]
+    hit = _hits(replaces_stateful_resource, change)[0]
     assert "`settings.0.tier`, `region`" in (hit.message or "")
     assert "replace_triggered_by" in (hit.message or "")
     assert hit.value == ["settings.0.tier", "region"]
 
 
 def test_forget_with_create_is_not_a_forget() -> None:
-    assert _hits(forget, _change("aws_s3_bucket", ("create", "forget"), after={"bucket": "b"})) == []
-    assert len(_hits(forget, _change("aws_s3_bucket", ("forget",), before={"bucket": "b"}))) == 1
+    assert _hits(forgets_resource, _change("aws_s3_bucket", ("create", "forget"), after={"bucket": "b"})) == []
+    assert len(_hits(forgets_resource, _change("aws_s3_bucket", ("forget",), before={"bucket": "b"}))) == 1
 
 
 def test_network_unknown_ports_never_widen() -> None:
@@ -103,11 +103,11 @@ def test_network_unknown_ports_never_widen() -> None:
     after = {"name": "sg", "ingress": [{"cidr_blocks": ["0.0.0.0/0"], "protocol": "tcp"}]}
     unknown = {"ingress": [{"from_port": True, "to_port": True}]}
     change = _change("aws_security_group", ("update",), before=before, after=after, after_unknown=unknown)
-    assert _hits(network_widening, change) == []
+    assert _hits(widens_network_ingress, change) == []
     whole = _change(
         "aws_security_group", ("update",), before=before, after={"name": "sg"}, after_unknown={"ingress": True}
     )
-    assert _hits(network_widening, whole) == []
+    assert _hits(widens_network_ingress, whole) == []
 
 
 def test_network_supernet_and_all_protocols() -> None:
@@ -115,15 +115,15 @@ def test_network_supernet_and_all_protocols() -> None:
     before = {**rule, "cidr_blocks": ["10.0.0.0/8"], "protocol": "-1", "from_port": 0, "to_port": 0}
     narrower = {**rule, "cidr_blocks": ["10.1.0.0/16"], "protocol": "tcp", "from_port": 22, "to_port": 22}
     change = _change("aws_security_group_rule", ("update",), before=before, after=narrower, after_unknown={})
-    assert _hits(network_widening, change) == []
+    assert _hits(widens_network_ingress, change) == []
     wider = {**rule, "cidr_blocks": ["10.0.0.0/7"], "protocol": "tcp", "from_port": 22, "to_port": 22}
     change = _change("aws_security_group_rule", ("update",), before=before, after=wider, after_unknown={})
-    assert [h.value for h in _hits(network_widening, change)] == [["10.0.0.0/7"]]
+    assert [h.value for h in _hits(widens_network_ingress, change)] == [["10.0.0.0/7"]]
 
 
 def test_network_created_rule_is_not_a_widening() -> None:
     after = {"type": "ingress", "cidr_blocks": ["0.0.0.0/0"], "protocol": "tcp", "from_port": 22, "to_port": 22}
-    assert _hits(network_widening, _change("aws_security_group_rule", ("create",), after=after)) == []
+    assert _hits(widens_network_ingress, _change("aws_security_group_rule", ("create",), after=after)) == []
 
 
 def _doc(*statements: dict[str, Any]) -> str:
@@ -134,10 +134,10 @@ def test_iam_wildcard_covers_named_actions_and_arns() -> None:
     before = {"policy": _doc({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::b/*"})}
     after = {"policy": _doc({"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::b/x/*"})}
     change = _change("aws_iam_policy", ("update",), before=before, after=after, after_unknown={})
-    assert _hits(iam_widening, change) == []
+    assert _hits(widens_iam_policy, change) == []
     wider = {"policy": _doc({"Effect": "Allow", "Action": ["s3:GetObject", "iam:PassRole"], "Resource": "*"})}
     change = _change("aws_iam_policy", ("update",), before=before, after=wider, after_unknown={})
-    [hit] = _hits(iam_widening, change)
+    [hit] = _hits(widens_iam_policy, change)
     assert "new actions iam:passrole" in (hit.message or "")
     assert "new resources * (wildcard)" in (hit.message or "")
 
@@ -146,7 +146,7 @@ def test_iam_not_action_is_read_as_every_action() -> None:
     before = {"policy": _doc({"Effect": "Allow", "Action": "ec2:Describe*", "Resource": "*"})}
     after = {"policy": _doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})}
     change = _change("aws_iam_user_policy", ("update",), before=before, after=after, after_unknown={})
-    assert len(_hits(iam_widening, change)) == 1
+    assert len(_hits(widens_iam_policy, change)) == 1
 
 
 def test_iam_inline_policy_unknown_and_managed_arns() -> None:
@@ -155,6 +155,6 @@ def test_iam_inline_policy_unknown_and_managed_arns() -> None:
     after = {"inline_policy": [{"name": "a"}], "managed_policy_arns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}
     unknown = {"inline_policy": [{"policy": True}]}
     change = _change("aws_iam_role", ("update",), before=before, after=after, after_unknown=unknown)
-    hits = _hits(iam_widening, change)
+    hits = _hits(widens_iam_policy, change)
     assert [h.path for h in hits] == ["managed_policy_arns"]
     assert hits[0].value == ["arn:aws:iam::aws:policy/AdministratorAccess"]

@@ -17,7 +17,7 @@ from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.plan import ChangeSet, Location, ResourceChange
 from tfreview.core.policy import Policy, Suppression
 from tfreview.core.review import review
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.parsing.plan_json import plan_from_document
 from tfreview.render import RENDERERS, render, render_text
@@ -70,7 +70,7 @@ def _rule(id: str, severity: Severity, types: tuple[str, ...], **kwargs: Any) ->
         "category": "general",
         "remediation": f"Do the right thing for rule {number}.\nSecond line of the remediation.",
         "description": f"Why rule {number} matters.",
-        "references": (f"CKV_AWS_{number}",),
+        "references": References(checkov=(f"CKV_AWS_{number}",)),
     }
     defaults.update(kwargs)
     return Rule(id=id, severity=severity, resource_types=types, **defaults)
@@ -89,7 +89,7 @@ RULES = [
         provider="change",
         category="change",
         check_change=_destroyed,
-        references=(),
+        references=References(),
     ),
     _rule("TFR-TEST-009", Severity.INFO, ("aws_lambda_function",), check=_versioning),  # never fires
 ]

@@ -14,7 +14,7 @@ def test_rules_json_lists_every_field() -> None:
     assert len(documents) == len(load_rules())
     keys = {
         "id", "long_id", "title", "severity", "provider", "category", "kind",
-        "resource_types", "references", "remediation", "description",
+        "resource_types", "references", "references_by_kind", "provider_defaults", "remediation", "description",
     }  # fmt: skip
     assert all(set(d) == keys for d in documents)
     assert [d["id"] for d in documents] == sorted(d["id"] for d in documents)

@@ -12,7 +12,7 @@ from tfreview.core.findings import Status, Verdict
 from tfreview.core.plan import ChangeSet, InlineSuppression, Location, ResourceChange
 from tfreview.core.policy import Policy, Suppression
 from tfreview.core.review import exit_code, review
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.parsing.plan_json import plan_from_document
 
@@ -36,7 +36,7 @@ PUBLIC = Rule(
     category="networking",
     resource_types=("aws_s3_bucket",),
     remediation="make it private",
-    references=("CKV_AWS_20",),
+    references=References(checkov=("CKV_AWS_20",)),
     check=_public,
 )
 BOOM = Rule(

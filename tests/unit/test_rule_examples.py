@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rule_examples import Example, change_set_of, examples_of
+from tests.rule_examples import Example, change_set_of, examples_of, plan_of_hcl
 from tfreview.core.findings import Status
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
@@ -23,6 +23,19 @@ def test_example(example: Example) -> None:
         assert flagged == example.flags, example.name
     else:
         assert flagged == set(), example.name
+
+
+HCL_EXAMPLES = [e for e in EXAMPLES if e.plan is None and e.base_hcl is None and e.rule.kind == "state"]
+
+
+@pytest.mark.parametrize("example", HCL_EXAMPLES, ids=lambda e: f"{e.test_id}-as-plan")
+def test_plan_mode_agrees_with_hcl_mode(example: Example) -> None:
+    """The same configuration as a plan (with its `configuration` section, unset attributes computed
+    by the provider) gives the same verdict as the HCL."""
+    result = review(plan_of_hcl(example), [example.rule], Policy())
+    assert not result.diagnostics, result.diagnostics
+    flagged = {f.address for f in result.findings if f.status is not Status.RESOLVED}
+    assert flagged == (example.flags if example.kind == "bad" else set()), example.name
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)

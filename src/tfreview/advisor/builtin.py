@@ -16,7 +16,7 @@ from tfreview.core.findings import Advice, Concern, Finding, Status
 from tfreview.core.plan import ChangeKind, ResourceChange
 from tfreview.core.ports import AdviceContext
 from tfreview.core.severity import Severity
-from tfreview.rules.changes.stateful import reason_text, render_path, stateful
+from tfreview.rules.support.stateful import reason_text, render_path, stateful
 
 LABEL = "Written by tfreview's built-in reviewer, not a language model."
 _LIST_MAX = 10  # names listed per group; the rest are counted

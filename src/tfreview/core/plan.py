@@ -100,6 +100,9 @@ class ResourceChange:
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     prevent_destroy: bool | None = None  # None: the configuration does not say
     suppressions: tuple[InlineSuppression, ...] = ()
+    # what the user wrote: the plan `configuration` expressions of this resource (None when the plan
+    # has no configuration section; HCL mode leaves it None, an unwritten attribute is absent there)
+    configured: Any = None
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 

@@ -5,33 +5,30 @@ Every entry point — the CLI, the service worker, tests — calls `review()` an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tfreview.core.errors import RuleError
+from tfreview.core.evidence import evidence_of, message_of
 from tfreview.core.findings import (
     ChangeEntry,
-    Evidence,
     Finding,
     Review,
     Status,
-    Suppressed,
     Verdict,
     fingerprint,
 )
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN, lookup, mask_at, split_path
+from tfreview.core.suppressing import apply_suppressions
+from tfreview.core.values import UNKNOWN, lookup
 
 if TYPE_CHECKING:  # the ports (and the service records they name) are imported only with an advisor
     from tfreview.core.ports import Advisor
 
-_EVIDENCE_MAX = 160
 _STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
 _NOT_CHANGES = frozenset({ChangeKind.NOOP, ChangeKind.READ})
 
@@ -85,7 +82,7 @@ def review(
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy))
 
     notices: list[str] = []
-    counted, suppressed = _apply_suppressions(findings, rules_by_id, by_address, policy, notices)
+    counted, suppressed = apply_suppressions(findings, rules_by_id, by_address, policy, notices)
     counted.sort(key=_sort_key)
     suppressed.sort(key=_sort_key)
 
@@ -144,6 +141,7 @@ def _resource(change: ResourceChange, side: str) -> Resource:
             change.references,
             change.module_address,
             change.provider,
+            change.configured,
         )
     return Resource(
         change.address,
@@ -182,15 +180,6 @@ def _normalise(path: str) -> str:
     return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
 
 
-# Messages and evidence values repeat across thousands of findings: scrub and redact each text once.
-_scrub = lru_cache(maxsize=8192)(scrub_text)
-
-
-@lru_cache(maxsize=8192, typed=True)
-def _redact_scalar(value: str | int | float | bool, sensitive: bool | None, leaf: str) -> Any:
-    return redact_value(value, sensitive, leaf)
-
-
 def _run_state_rules(
     rules: list[Rule], resources: list[Resource], diagnostics: list[str], *, check_unknown: bool
 ) -> _HitMap:
@@ -208,8 +197,13 @@ def _run_state_rules(
             assert check is not None  # state rules only
             try:
                 for hit in check(resource, snapshot):
-                    if check_unknown and hit.path and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN:
-                        continue  # never fire on a value Terraform does not know yet
+                    if (
+                        check_unknown
+                        and hit.path
+                        and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN
+                        and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
+                    ):
+                        continue  # never fire on an expression Terraform does not know yet
                     key = (rule.id, hit.address or resource.address, _normalise(hit.path))
                     if key not in hits:
                         hits[key] = (hit, resource)
@@ -243,64 +237,6 @@ def _run_change_rules(
     return findings
 
 
-def _evidence(hit: Hit, resource: Resource) -> Evidence:
-    if not hit.path and hit.value is None:
-        return Evidence("", None)
-    value: Any = hit.value
-    if value is None and hit.path:
-        value = resource.get(hit.path)
-    keys = split_path(hit.path)
-    sensitive = resource.sensitive is not None and mask_at(resource.sensitive, keys)
-    if value is None:
-        return Evidence(hit.path, None)
-    leaf = next((str(k) for k in reversed(keys) if isinstance(k, str)), "")
-    if isinstance(value, str | int | float | bool):
-        shown = _redact_scalar(value, True if sensitive else None, leaf)
-    else:
-        # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
-        shown = redact_value(value, True if sensitive else _mask_under(resource.sensitive, keys), leaf)
-    text = shown if isinstance(shown, str) else _compact(shown)
-    if len(text) > _EVIDENCE_MAX:
-        text = text[: _EVIDENCE_MAX - 1] + "…"
-    return Evidence(hit.path, text)
-
-
-def _mask_under(mask: Any, keys: list[str | int]) -> Any:
-    """The part of a sensitive mask at `keys` (None when the mask says nothing there)."""
-    node = mask
-    for key in keys:
-        if isinstance(node, Mapping) and isinstance(key, str):
-            node = node.get(key)
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            node = node[key]
-        else:
-            return None
-    return node
-
-
-def _message(text: str, resource: Resource, change: ResourceChange | None) -> str:
-    """A rule's message, scrubbed, with no value the plan marks sensitive (a rule may quote a value)."""
-    text = _scrub(text)
-    secrets: set[str] = set()
-    if resource.sensitive:
-        secrets |= sensitive_strings(resource.values, resource.sensitive)
-    if change is not None:  # change rules may quote either side
-        if change.before_sensitive:
-            secrets |= sensitive_strings(change.before, change.before_sensitive)
-        if change.after_sensitive:
-            secrets |= sensitive_strings(change.after, change.after_sensitive)
-    return mask_text(text, secrets) if secrets else text
-
-
-def _compact(value: Any) -> str:
-    import json
-
-    try:
-        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        return REDACTED
-
-
 def _finding(
     rule: Rule,
     address: str,
@@ -322,86 +258,14 @@ def _finding(
         category=rule.category,
         address=address,
         resource_type=change.type if change is not None else resource.type,
-        message=_message(hit.message or rule.title, resource, change),
+        message=message_of(hit.message or rule.title, resource, change),
         remediation=rule.remediation,
-        evidence=_evidence(hit, resource),
+        evidence=evidence_of(hit, resource),
         status=status,
         change=kind,
         location=location,
-        references=rule.references,
+        references=tuple(rule.references),
     )
-
-
-def _apply_suppressions(
-    findings: list[Finding],
-    rules: dict[str, Rule],
-    by_address: dict[str, ResourceChange],
-    policy: Policy,
-    notices: list[str],
-) -> tuple[list[Finding], list[Finding]]:
-    counted: list[Finding] = []
-    suppressed: list[Finding] = []
-    today = policy.today.isoformat()
-    expired_seen: set[str] = set()
-    names_of = {rule_id: rule.names() for rule_id, rule in rules.items()}
-    for finding in findings:
-        change = by_address.get(finding.address)
-        inline_here = change.suppressions if change is not None else ()
-        if not inline_here and not policy.suppressions and not policy.baseline:
-            counted.append(finding)  # the common case: nothing could suppress it
-            continue
-        rule = rules[finding.rule_id]
-        names = names_of[finding.rule_id]
-        reason: Suppressed | None = None
-        for inline in inline_here:
-            if inline.rule not in names:
-                continue
-            if inline.attribute and finding.evidence.path and not _under(finding.evidence.path, inline.attribute):
-                continue
-            if inline.expires and inline.expires < today:
-                _expired(
-                    notices,
-                    expired_seen,
-                    f"inline suppression of {inline.rule} at {inline.location} "
-                    f"expired on {inline.expires}; {finding.address} is reported again",
-                )
-                continue
-            reason = Suppressed("inline", inline.reason, str(inline.location), inline.expires)
-            break
-        if reason is None:
-            for entry in policy.suppressions:
-                if not entry.matches(rule, finding.address):
-                    continue
-                if entry.expires is not None and entry.expires < policy.today:
-                    _expired(
-                        notices,
-                        expired_seen,
-                        f"suppression of {entry.rule} for {entry.address} in "
-                        f"{entry.source} expired on {entry.expires.isoformat()}; it no longer applies",
-                    )
-                    continue
-                reason = Suppressed(
-                    "config", entry.reason, entry.source, entry.expires.isoformat() if entry.expires else None
-                )
-                break
-        if reason is None and policy.baseline and finding.fingerprint in policy.baseline:
-            reason = Suppressed("baseline", "recorded in the baseline", policy.baseline_source)
-        if reason is None:
-            counted.append(finding)
-        else:
-            suppressed.append(replace(finding, suppressed=reason))
-    return counted, suppressed
-
-
-def _under(path: str, attribute: str) -> bool:
-    """`ingress.0.cidr_blocks` is under `ingress`; `tags_all` is not under `tags`."""
-    return path == attribute or path.startswith(f"{attribute}.")
-
-
-def _expired(notices: list[str], seen: set[str], text: str) -> None:
-    if text not in seen:
-        seen.add(text)
-        notices.append(text)
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:

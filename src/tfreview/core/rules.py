@@ -9,18 +9,29 @@ Two kinds of rule:
   database, a widened security group. Its findings are always *introduced*.
 
 A rule yields `Hit`s. A hit whose attribute path is unknown at plan time is dropped by the engine,
-so a rule never fires on a value Terraform does not know yet.
+so a rule never fires on a value Terraform does not know yet — unless the hit says `unset=True` and the
+configuration shows the user did not write the attribute at all: then the provider's default applies
+and the rule judged that default (`Resource.setting` tells the three cases apart).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from tfreview.core.plan import ChangeSet, Location, ResourceChange, strip_index
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN, lookup
+from tfreview.core.values import UNKNOWN, lookup, split_path, written
+
+
+class Setting(StrEnum):
+    """How an attribute got its value on one side of a change."""
+
+    SET = "set"  # the user wrote a value that is known
+    UNSET = "unset"  # the user did not write it: the provider's default applies
+    UNKNOWN = "unknown"  # the user wrote an expression known only after apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +43,7 @@ class Hit:
     value: Any = None  # the offending value, redacted before it is shown
     address: str | None = None  # for a rule on one resource that blames another
     severity: Severity | None = None  # overrides the rule's severity for this hit (a policy override wins)
+    unset: bool = False  # the hit judges the provider default of an attribute the user did not write
 
 
 @dataclass(slots=True)
@@ -48,6 +60,9 @@ class Resource:
     references: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     module_address: str | None = None
     provider: str = ""
+    # what the user wrote (plan JSON `configuration` expressions); None: unknown, so every unknown
+    # value is taken for an expression (HCL mode needs none: an unwritten attribute is simply absent)
+    configured: Any = None
 
     def get(self, path: str) -> Any:
         """The value at `path`: UNKNOWN if known only after apply, None if absent."""
@@ -55,6 +70,27 @@ class Resource:
 
     def known(self, path: str) -> bool:
         return self.get(path) is not UNKNOWN
+
+    def setting(self, path: str) -> Setting:
+        """Set by the user, unset (the provider default applies), or an expression unknown until apply."""
+        value = self.get(path)
+        if value is UNKNOWN:
+            if self.configured is None or written(self.configured, path) or self._dynamic(path):
+                return Setting.UNKNOWN
+            return Setting.UNSET
+        if value is None or value in ([], {}):
+            return Setting.UNSET  # absent, `null` (Terraform's "not set") or an absent block
+        return Setting.SET
+
+    def _dynamic(self, path: str) -> bool:
+        """A block the plan has but the configuration does not show: written by a `dynamic` block, which a
+        plan's `configuration` leaves out (hashicorp/terraform#28346). Never take its contents for unset."""
+        keys = split_path(path)
+        for end in range(1, len(keys)):
+            if not written(self.configured, keys[:end]):
+                block = lookup(self.values, None, keys[:end])
+                return isinstance(block, list | Mapping) and bool(block)
+        return False
 
     def refs(self, attribute: str) -> tuple[str, ...]:
         """Addresses (without index) of resources the attribute's expression refers to."""
@@ -125,6 +161,26 @@ class Snapshot:
         return index
 
 
+@dataclass(frozen=True, slots=True)
+class References:
+    """A rule's names in other tools, by kind, so suppressions written for them keep working.
+
+    Iterating gives every id (Checkov, then Trivy, then aliases), as suppressions match any of them.
+    """
+
+    checkov: tuple[str, ...] = ()  # CKV_AWS_20, CKV2_AWS_6
+    trivy: tuple[str, ...] = ()  # AVD-AWS-0086 and Trivy/tfsec long ids (aws-s3-block-public-acls)
+    aliases: tuple[str, ...] = ()  # former names of this rule (a renamed long id)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.checkov
+        yield from self.trivy
+        yield from self.aliases
+
+    def __len__(self) -> int:
+        return len(self.checkov) + len(self.trivy) + len(self.aliases)
+
+
 StateCheck = Callable[[Resource, Snapshot], Iterable[Hit]]
 ChangeCheck = Callable[[ResourceChange, ChangeSet], Iterable[Hit]]
 
@@ -142,10 +198,13 @@ class Rule:
     resource_types: tuple[str, ...]  # empty: every type
     remediation: str
     description: str = ""
-    references: tuple[str, ...] = ()  # peer ids: CKV_AWS_20, AVD-AWS-0086, aws-s3-block-public-acls
+    references: References = References()  # peer ids by kind: Checkov, Trivy, aliases
     check: StateCheck | None = None
     check_change: ChangeCheck | None = None
     examples_file: str | None = None  # set by the catalog: path of the sibling examples file
+    # the provider defaults the check relies on, as (attribute path, default in HCL words)
+    defaults: tuple[tuple[str, str], ...] = ()
+    declarative: bool = False  # written as a TOML rule file rather than a Python module
 
     @property
     def kind(self) -> str:

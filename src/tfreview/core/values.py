@@ -105,6 +105,44 @@ def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
     return node
 
 
+def _is_expression(node: Any) -> bool:
+    """A plan `configuration` expression: `{"constant_value": …}`, `{"references": […]}` or `{}`."""
+    return isinstance(node, Mapping) and set(node) <= {"constant_value", "references"}
+
+
+def written(configured: Any, path: str | list[str | int]) -> bool:
+    """True when the plan's `configuration` expressions show the user wrote `path` (or a parent of it).
+
+    `configured` is a block body: attribute → expression, nested block → list of block bodies (or one
+    body). Reaching an expression before the end of the path means the user wrote the whole value
+    (`tags = {…}`), so everything below it is written too. Where the shapes cannot tell (more blocks in
+    the value than in the configuration, as `dynamic` blocks give), the answer is True: never guess "unset".
+    """
+    keys = _split_cached(path) if isinstance(path, str) else path
+    node: Any = configured
+    for key in keys:
+        if isinstance(node, list):
+            if isinstance(key, int):
+                if key >= len(node):
+                    return True
+                node = node[key]
+                continue
+            if not node:
+                return False
+            node = node[0]
+        if not isinstance(node, Mapping):
+            return False
+        if isinstance(key, int):
+            continue  # a single block (an object) addressed with its index
+        child = node.get(key)
+        if child is None:
+            return False
+        if _is_expression(child):
+            return True
+        node = child
+    return True
+
+
 def contains_unknown(value: Any) -> bool:
     if value is UNKNOWN:
         return True

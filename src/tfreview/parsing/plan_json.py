@@ -6,7 +6,7 @@ says precisely what a file is when it is not a plan.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -97,8 +97,9 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
     if version.split(".", 1)[0] not in _KNOWN_MAJORS:
         raise InputError(f"plan format_version {version} is not supported (known: 0.x and 1.x)", path=path)
     references = _configuration_references(document.get("configuration"))
+    configured = configuration_expressions(document.get("configuration"))
     changes = [
-        _change(item, i, "resource_changes", references, path)
+        _change(item, i, "resource_changes", references, path, configured)
         for i, item in enumerate(_list(document, "resource_changes", path))
     ]
     changes.extend(provider_changes(document.get("configuration")))
@@ -153,7 +154,12 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def _change(
-    item: Any, index: int, key: str, references: Mapping[str, Mapping[str, tuple[str, ...]]], path: str
+    item: Any,
+    index: int,
+    key: str,
+    references: Mapping[str, Mapping[str, tuple[str, ...]]],
+    path: str,
+    configured: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> ResourceChange:
     if isinstance(item, Mapping) and not isinstance(item.get("address"), str):
         item = {**item, "address": _address_of(item)} if _address_of(item) else item
@@ -193,6 +199,7 @@ def _change(
         replace_paths=tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
         previous_address=_str_or_none(item.get("previous_address")),
         references=references.get(_config_address(address), {}) if references else {},
+        configured=configured.get(_config_address(address)) if configured else None,
     )
 
 
@@ -215,34 +222,42 @@ def _address_of(item: Mapping[str, Any]) -> str | None:
     return f"{module}.{address}" if isinstance(module, str) and module else address
 
 
-def _configuration_references(configuration: Any) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Config address → attribute → addresses of the resources its expression refers to."""
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
+def _configured_resources(configuration: Any) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(module prefix, config address, expressions) of every resource in the plan's `configuration`."""
     if not isinstance(configuration, Mapping):
-        return out
+        return
     stack: list[tuple[str, Any]] = [("", configuration.get("root_module"))]
     while stack:
         prefix, module = stack.pop()
         if not isinstance(module, Mapping):
             continue
         for resource in _list_or_empty(module.get("resources")):
-            if not isinstance(resource, Mapping):
+            if not isinstance(resource, Mapping) or not isinstance(resource.get("address"), str):
                 continue
             expressions = resource.get("expressions")
-            if not isinstance(expressions, Mapping):
-                continue
-            refs = {}
-            for attribute, expression in expressions.items():
-                found = _refs(expression, prefix)
-                if found:
-                    refs[attribute] = tuple(dict.fromkeys(found))
-            address = resource.get("address")
-            if refs and isinstance(address, str):
-                out[f"{prefix}{address}"] = refs
+            yield prefix, f"{prefix}{resource['address']}", expressions if isinstance(expressions, Mapping) else {}
         for name, call in _mapping_or_empty(module.get("module_calls")).items():
             if isinstance(call, Mapping):
                 stack.append((f"{prefix}module.{name}.", call.get("module")))
+
+
+def _configuration_references(configuration: Any) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Config address → attribute → addresses of the resources its expression refers to."""
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for prefix, address, expressions in _configured_resources(configuration):
+        refs = {}
+        for attribute, expression in expressions.items():
+            found = _refs(expression, prefix)
+            if found:
+                refs[attribute] = tuple(dict.fromkeys(found))
+        if refs:
+            out[address] = refs
     return out
+
+
+def configuration_expressions(configuration: Any) -> dict[str, Mapping[str, Any]]:
+    """Config address → the expressions the user wrote for it: what tells "unset" from "unknown"."""
+    return {address: expressions for _, address, expressions in _configured_resources(configuration)}
 
 
 def _refs(expression: Any, prefix: str) -> list[str]:
@@ -273,6 +288,23 @@ def reference_address(reference: str) -> str | None:
     return ".".join(parts[:2])
 
 
+def _constant_body(expressions: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A block's literal arguments (`constant_value`) and nested blocks, with a mask of the rest (unknown)."""
+    values: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for argument, expression in expressions.items():
+        if isinstance(expression, Mapping) and "constant_value" in expression:
+            values[argument] = expression["constant_value"]
+        elif isinstance(expression, list) and expression and all(isinstance(b, Mapping) for b in expression):
+            pairs = [_constant_body(block) for block in expression]  # nested blocks (`endpoints { … }`)
+            values[argument] = [block for block, _ in pairs]
+            if any(mask for _, mask in pairs):
+                unknown[argument] = [mask or False for _, mask in pairs]
+        else:
+            unknown[argument] = True
+    return values, unknown
+
+
 def provider_changes(configuration: Any) -> list[ResourceChange]:
     """Provider blocks as pseudo resources `provider.<name>[.<alias>]` of type `<name>_provider`.
 
@@ -291,13 +323,7 @@ def provider_changes(configuration: Any) -> list[ResourceChange]:
         address = f"provider.{name}" + (f".{alias}" if isinstance(alias, str) else "")
         if isinstance(module, str) and module:
             address = f"{module}.{address}"
-        values: dict[str, Any] = {}
-        unknown: dict[str, Any] = {}
-        for argument, expression in _mapping_or_empty(provider.get("expressions")).items():
-            if isinstance(expression, Mapping) and "constant_value" in expression:
-                values[argument] = expression["constant_value"]
-            else:
-                unknown[argument] = True
+        values, unknown = _constant_body(_mapping_or_empty(provider.get("expressions")))
         out.append(
             ResourceChange(
                 address=address,

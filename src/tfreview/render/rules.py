@@ -24,9 +24,21 @@ def rule_document(rule: Rule) -> dict[str, Any]:
         "kind": rule.kind,
         "resource_types": list(rule.resource_types),
         "references": list(rule.references),
+        "references_by_kind": {
+            "checkov": list(rule.references.checkov),
+            "trivy": list(rule.references.trivy),
+            "aliases": list(rule.references.aliases),
+        },
+        "provider_defaults": [{"attribute": path, "default": text} for path, text in rule.defaults],
         "remediation": rule.remediation,
         "description": rule.description,
     }
+
+
+def peer_ids(rule: Rule) -> str:
+    """`Checkov CKV_AWS_3; Trivy AVD-AWS-0026, aws-ebs-encryption`: a rule's names elsewhere, by kind."""
+    kinds = (("Checkov", rule.references.checkov), ("Trivy", rule.references.trivy), ("alias", rule.references.aliases))
+    return "; ".join(f"{label} {', '.join(ids)}" for label, ids in kinds if ids)
 
 
 def rules_json(rules: Iterable[Rule]) -> str:
@@ -62,8 +74,10 @@ def rule_text(rule: Rule) -> str:
         f"category:       {rule.category}",
         f"kind:           {rule.kind} rule",
         f"resource types: {', '.join(rule.resource_types) or '(every type)'}",
-        f"same check as:  {', '.join(rule.references) or '(none known)'}",
+        f"same check as:  {peer_ids(rule) or '(none known)'}",
     ]
+    if rule.defaults:
+        lines.append(f"defaults:       {'; '.join(f'{path} = {text}' for path, text in rule.defaults)}")
     if rule.description:
         lines += ["", rule.description]
     lines += ["", "Remediation:", rule.remediation]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -27,6 +27,6 @@ RULE = Rule(
     "data with a service-owned key anyway, so anyone with `logs:GetLogEvents` can read it; a customer-managed "
     "key adds a second, auditable gate (the key policy) and lets you revoke access by disabling the key. "
     "Trivy rates this LOW because the data is never stored in clear.",
-    references=("CKV_AWS_158", "AVD-AWS-0017", "aws-cloudwatch-log-group-customer-key"),
+    references=References(checkov=("CKV_AWS_158",), trivy=("AVD-AWS-0017", "aws-cloudwatch-log-group-customer-key")),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -31,6 +31,6 @@ RULE = Rule(
     "ingress from 0.0.0.0/0 on it is also reported by TFR-AWS-012..015. Only a default security group "
     "managed by this configuration is checked: unlike Checkov's CKV2_AWS_12, a VPC whose default group is "
     "not under Terraform is not flagged, since the plan cannot say what that group allows.",
-    references=("CKV2_AWS_12", "AVD-AWS-0173"),
+    references=References(checkov=("CKV2_AWS_12",), trivy=("AVD-AWS-0173",)),
     check=check,
 )

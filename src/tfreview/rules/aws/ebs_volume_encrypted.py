@@ -4,23 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
-
-
-def encrypted_by_default(snapshot: Snapshot) -> bool:
-    """The configuration turns on account-wide EBS encryption by default (then no volume can be unencrypted)."""
-    return any(r.get("enabled") in (True, None) for r in snapshot.of_type("aws_ebs_encryption_by_default"))
+from tfreview.rules.support.ebs import encrypted_by_default
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    encrypted = resource.get("encrypted")
-    if encrypted is True or encrypted is UNKNOWN or encrypted_by_default(snapshot):
+    setting = resource.setting("encrypted")
+    if setting is Setting.UNKNOWN or resource.get("encrypted") is True or encrypted_by_default(snapshot):
         return
-    if encrypted is None and resource.get("snapshot_id") not in (None, ""):
-        return  # a volume restored from a snapshot inherits the snapshot's encryption
-    yield Hit("encrypted", "the volume is not encrypted" if encrypted is False else "`encrypted` is not set")
+    if setting is Setting.SET:
+        yield Hit("encrypted", "the volume is not encrypted")
+    elif resource.setting("snapshot_id") is Setting.UNSET:  # restored from a snapshot: it inherits its encryption
+        yield Hit("encrypted", "`encrypted` not set: the provider default is false (unencrypted)", unset=True)
 
 
 RULE = Rule(
@@ -35,9 +31,12 @@ RULE = Rule(
     "`aws_ebs_encryption_by_default` for the account and region.",
     description="An unencrypted volume leaves its data, and every snapshot taken from it, readable by anyone "
     "who gets hold of a snapshot or the underlying storage; HIGH because a volume cannot be encrypted in "
-    "place later. An unset `encrypted` is flagged in HCL; in a plan it is known only after apply and is "
-    "not. Not flagged: a volume restored from `snapshot_id` without `encrypted` (it inherits the "
+    "place later. An unset `encrypted` means unencrypted (the EC2 API default without account-wide "
+    "encryption) and is flagged in HCL and in a plan whose `configuration` shows it was not written; an "
+    "expression known only after apply is not. Not flagged: a volume restored from `snapshot_id` without "
+    "`encrypted` (it inherits the "
     "snapshot's encryption) and any volume when the configuration enables `aws_ebs_encryption_by_default`.",
-    references=("CKV_AWS_3", "AVD-AWS-0026"),
+    references=References(checkov=("CKV_AWS_3",), trivy=("AVD-AWS-0026",)),
     check=check,
+    defaults=(("encrypted", "false"),),
 )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+
+ENDPOINT = "metadata_options.0.http_endpoint"
+TOKENS = "metadata_options.0.http_tokens"
 
 
 def _account_requires_tokens(snapshot: Snapshot) -> bool:
@@ -14,14 +16,19 @@ def _account_requires_tokens(snapshot: Snapshot) -> bool:
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    endpoint = resource.get("metadata_options.0.http_endpoint")
-    if endpoint == "disabled" or endpoint is UNKNOWN:
-        return  # no metadata service at all (or not known yet)
-    tokens = resource.get("metadata_options.0.http_tokens")
-    if tokens == "required" or (tokens in (None, "") and _account_requires_tokens(snapshot)):
+    endpoint = resource.setting(ENDPOINT)
+    if endpoint is Setting.UNKNOWN or (endpoint is Setting.SET and resource.get(ENDPOINT) == "disabled"):
+        return  # no metadata service at all (or not known yet); unset means the default, enabled
+    tokens = resource.setting(TOKENS)
+    if tokens is Setting.UNKNOWN:
         return
-    shown = "is not set" if tokens in (None, "") else f'is "{tokens}"'
-    yield Hit("metadata_options.0.http_tokens", f"IMDSv1 stays enabled: `http_tokens` {shown}")
+    if tokens is Setting.SET:
+        value = resource.get(TOKENS)
+        if value != "required":
+            yield Hit(TOKENS, f'IMDSv1 stays enabled: `http_tokens` is "{value}"')
+        return
+    if not _account_requires_tokens(snapshot):
+        yield Hit(TOKENS, 'IMDSv1 stays enabled: `http_tokens` not set: the provider default is "optional"', unset=True)
 
 
 RULE = Rule(
@@ -37,10 +44,14 @@ RULE = Rule(
     '`http_tokens = "required"` for the account and region.',
     description="IMDSv1 answers plain GET requests, so one server-side request forgery in an application on "
     "the instance hands out the instance role's credentials; IMDSv2's session token stops that. HIGH "
-    "because it turns a web bug into cloud credentials. An instance that does not say is flagged in HCL; "
-    "in a plan `http_tokens` is then known only after apply (the AMI or account default decides) and is "
-    "not. Nothing unset is flagged when the configuration sets `aws_ec2_instance_metadata_defaults` "
+    "because it turns a web bug into cloud credentials. An unset `http_tokens` takes the EC2 API default, "
+    '"optional" (EC2 InstanceMetadataOptionsRequest), and is flagged in HCL and in a plan whose '
+    "`configuration` shows it was not written; a value given by an expression known only after apply "
+    "is not. Nothing unset is flagged when the configuration sets `aws_ec2_instance_metadata_defaults` "
     'to `http_tokens = "required"`.',
-    references=("CKV_AWS_79", "AVD-AWS-0028", "AVD-AWS-0130", "aws-ec2-enforce-http-token-imds"),
+    references=References(
+        checkov=("CKV_AWS_79",), trivy=("AVD-AWS-0028", "AVD-AWS-0130", "aws-ec2-enforce-http-token-imds")
+    ),
     check=check,
+    defaults=(("metadata_options.http_tokens", '"optional"'), ("metadata_options.http_endpoint", '"enabled"')),
 )

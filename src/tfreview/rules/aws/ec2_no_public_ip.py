@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -37,6 +37,6 @@ RULE = Rule(
     "group as the only barrier. MEDIUM: the address alone opens no port (the public-ingress rules "
     "TFR-AWS-012..015 catch those). Only an explicit true is flagged; when unset, the subnet's "
     "`map_public_ip_on_launch` decides, which this rule does not follow.",
-    references=("CKV_AWS_88", "AVD-AWS-0009"),
+    references=References(checkov=("CKV_AWS_88",), trivy=("AVD-AWS-0009",)),
     check=check,
 )

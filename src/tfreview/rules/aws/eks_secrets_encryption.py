@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -30,6 +30,6 @@ RULE = Rule(
     "encryption AWS applies; with a KMS key, reading them also needs `kms:Decrypt`, and every use is logged. "
     "MEDIUM: etcd is not reachable by tenants, so this is defence in depth for the most sensitive objects in "
     "the cluster.",
-    references=("CKV_AWS_58", "AVD-AWS-0039", "aws-eks-encrypt-secrets"),
+    references=References(checkov=("CKV_AWS_58",), trivy=("AVD-AWS-0039", "aws-eks-encrypt-secrets")),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -28,6 +28,6 @@ RULE = Rule(
     description="LOW: access logs do not prevent an attack, but without them there is no record of who called "
     "the load balancer, which hampers incident response and forensics. Unlike `aws_lb`, the classic ELB's "
     "`access_logs.enabled` defaults to true, so only a missing block or an explicit `enabled = false` is flagged.",
-    references=("CKV_AWS_92",),
+    references=References(checkov=("CKV_AWS_92",)),
     check=check,
 )

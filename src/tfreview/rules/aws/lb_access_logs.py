@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -31,6 +31,6 @@ RULE = Rule(
     "the load balancer, which hampers incident response and forensics. The provider leaves logging off unless "
     "`enabled = true`, even when `bucket` is set. Gateway load balancers cannot log and are skipped; a load "
     "balancer with no `load_balancer_type` is an application load balancer.",
-    references=("CKV_AWS_91",),
+    references=References(checkov=("CKV_AWS_91",)),
     check=check,
 )

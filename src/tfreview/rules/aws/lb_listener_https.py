@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -51,6 +51,6 @@ RULE = Rule(
     "HTTPS. TLS, TCP, UDP, TCP_UDP and GENEVE listeners (network and gateway load balancers) are not flagged, "
     "as in Checkov. A listener without `protocol` is flagged only when its load balancer, in the same "
     "configuration, is an application load balancer (the provider then defaults to HTTP).",
-    references=("CKV_AWS_2", "AVD-AWS-0054", "aws-elb-http-not-used"),
+    references=References(checkov=("CKV_AWS_2",), trivy=("AVD-AWS-0054", "aws-elb-http-not-used")),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -27,6 +27,6 @@ RULE = Rule(
     "gateway, so anything placed in it is exposed by default. Managing it is not itself an exposure (the "
     "resources put in it are), hence LOW. `aws_default_vpc` adopts the default VPC and recreates it when "
     "missing.",
-    references=("CKV_AWS_148", "AVD-AWS-0101", "aws-ec2-no-default-vpc"),
+    references=References(checkov=("CKV_AWS_148",), trivy=("AVD-AWS-0101", "aws-ec2-no-default-vpc")),
     check=check,
 )

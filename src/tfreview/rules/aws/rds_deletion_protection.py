@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -35,6 +35,6 @@ RULE = Rule(
     "MEDIUM: it guards against accidents, not attackers. The provider default is false, so an unset "
     "argument is flagged. `aws_db_instance` members of an Aurora cluster are skipped: the cluster holds "
     "the data and its own `deletion_protection` is checked.",
-    references=("CKV_AWS_293", "CKV_AWS_139", "AVD-AWS-0177", "AVD-AWS-0343"),
+    references=References(checkov=("CKV_AWS_293", "CKV_AWS_139"), trivy=("AVD-AWS-0177", "AVD-AWS-0343")),
     check=check,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 
@@ -27,6 +27,6 @@ RULE = Rule(
     "group stands between the database and the internet; HIGH because databases hold the data an attacker "
     "wants and their ports are scanned constantly. Aurora cluster members (`aws_rds_cluster_instance`) are "
     "checked as well. Only an explicit `true` is flagged: the provider default is false.",
-    references=("CKV_AWS_17", "AVD-AWS-0180"),
+    references=References(checkov=("CKV_AWS_17",), trivy=("AVD-AWS-0180",)),
     check=check,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.s3_buckets import PUBLIC_ACCESS_BLOCKS, access_block_flag
+from tfreview.rules.support.s3_buckets import PUBLIC_ACCESS_BLOCKS, access_block_flag
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -29,6 +29,6 @@ RULE = Rule(
     "Checked on bucket and account public access blocks; a setting left out defaults to false. MEDIUM: "
     "the block is a safety net against a public ACL or policy, not an exposure by itself (those have "
     "their own HIGH and CRITICAL rules).",
-    references=("CKV_AWS_53", "AVD-AWS-0086", "aws-s3-block-public-acls"),
+    references=References(checkov=("CKV_AWS_53",), trivy=("AVD-AWS-0086", "aws-s3-block-public-acls")),
     check=check,
 )

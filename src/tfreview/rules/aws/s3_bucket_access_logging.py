@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.s3_buckets import BUCKET, configurations, inline, is_log_target
+from tfreview.rules.support.s3_buckets import BUCKET, configurations, inline, is_log_target
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -33,6 +33,6 @@ RULE = Rule(
     "receives access logs (ACL `log-delivery-write`, or named as `target_bucket` of a logging "
     "configuration) is exempt, as in Trivy; Checkov flags it. A logging resource whose `bucket` may be "
     "this one but is known only after apply keeps the rule silent.",
-    references=("CKV_AWS_18", "AVD-AWS-0089", "aws-s3-enable-bucket-logging"),
+    references=References(checkov=("CKV_AWS_18",), trivy=("AVD-AWS-0089", "aws-s3-enable-bucket-logging")),
     check=check,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.s3_buckets import BUCKET, configurations
+from tfreview.rules.support.s3_buckets import BUCKET, configurations
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -32,6 +32,6 @@ RULE = Rule(
     "to any bucket, and the rule stays silent rather than guess. An account-wide "
     "`aws_s3_account_public_access_block` does not count, as for Checkov. MEDIUM: a missing safety net, "
     "not an exposure by itself.",
-    references=("CKV2_AWS_6", "AVD-AWS-0094", "aws-s3-specify-public-access-block"),
+    references=References(checkov=("CKV2_AWS_6",), trivy=("AVD-AWS-0094", "aws-s3-specify-public-access-block")),
     check=check,
 )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
-from tfreview.rules.aws.s3_buckets import BUCKET, buckets_of, configurations, inline, is_log_target
+from tfreview.rules.support.s3_buckets import BUCKET, buckets_of, configurations, inline, is_log_target
 
 SSE = "aws_s3_bucket_server_side_encryption_configuration"
 SSE_BLOCK = "server_side_encryption_configuration"
@@ -53,6 +53,8 @@ RULE = Rule(
     "(checked itself) or an inline `server_side_encryption_configuration` using `aws:kms` or "
     "`aws:kms:dsse`. Buckets that receive server access logs are exempt: log delivery does not support "
     "SSE-KMS. Trivy's AVD-AWS-0132 further asks for a customer managed key id.",
-    references=("CKV_AWS_145", "CKV_AWS_19", "AVD-AWS-0132", "aws-s3-encryption-customer-key"),
+    references=References(
+        checkov=("CKV_AWS_145", "CKV_AWS_19"), trivy=("AVD-AWS-0132", "aws-s3-encryption-customer-key")
+    ),
     check=check,
 )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
-from tfreview.rules.aws.s3_buckets import BUCKET, configurations, inline
+from tfreview.rules.support.s3_buckets import BUCKET, configurations, inline
 
 VERSIONING = "aws_s3_bucket_versioning"
 STATUS = "versioning_configuration.0.status"
@@ -46,6 +46,6 @@ RULE = Rule(
     "(the provider reads back the AWS default, no versioning), so it counts as left out; a status or "
     "`enabled` known only after apply, or a versioning resource whose `bucket` may be this one but is "
     "known only after apply, keeps the rule silent.",
-    references=("CKV_AWS_21", "AVD-AWS-0090", "aws-s3-enable-versioning"),
+    references=References(checkov=("CKV_AWS_21",), trivy=("AVD-AWS-0090", "aws-s3-enable-versioning")),
     check=check,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.s3_buckets import public_grants
+from tfreview.rules.support.s3_buckets import public_grants
 
 PUBLIC_READ_ACLS = ("public-read", "public-read-write", "authenticated-read")
 
@@ -36,6 +36,6 @@ RULE = Rule(
     "`aws_s3_bucket` (AWS provider < 4) and on `aws_s3_bucket_acl` (`acl` and "
     "`access_control_policy`). A public access block that ignores public ACLs neutralises this "
     "finding in AWS but is reported by its own rules.",
-    references=("CKV_AWS_20", "AVD-AWS-0092", "aws-s3-no-public-access-with-acl"),
+    references=References(checkov=("CKV_AWS_20",), trivy=("AVD-AWS-0092", "aws-s3-no-public-access-with-acl")),
     check=check,
 )

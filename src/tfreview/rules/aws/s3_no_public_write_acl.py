@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.s3_buckets import public_grants
+from tfreview.rules.support.s3_buckets import public_grants
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -32,6 +32,6 @@ RULE = Rule(
     "the bucket can host malware, be wiped, or run up the owner's bill. CRITICAL, one step above public "
     "read, because it loses integrity as well as confidentiality. Checked on `aws_s3_bucket` (AWS "
     "provider < 4: `acl`, `grant`) and `aws_s3_bucket_acl` (`acl`, `access_control_policy`).",
-    references=("CKV_AWS_57", "AVD-AWS-0092", "aws-s3-no-public-access-with-acl"),
+    references=References(checkov=("CKV_AWS_57",), trivy=("AVD-AWS-0092", "aws-s3-no-public-access-with-acl")),
     check=check,
 )

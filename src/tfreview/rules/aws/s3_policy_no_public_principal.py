@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.policy_documents import statements
+from tfreview.rules.support.policy_documents import statements
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -34,6 +34,6 @@ RULE = Rule(
     "`aws_s3_bucket`; a statement with any `Condition` is taken as narrowed (Checkov also fails a few "
     "conditions that do not narrow, such as `aws:PrincipalArn` equal to `arn:aws:iam::*`). A policy "
     "known only after apply is not read.",
-    references=("CKV_AWS_70",),
+    references=References(checkov=("CKV_AWS_70",)),
     check=check,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.network import SG_TYPES_WITH_DEFAULT, ingress_of
+from tfreview.rules.support.network import SG_TYPES_WITH_DEFAULT, ingress_of
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -30,6 +30,6 @@ RULE = Rule(
     "access. Inline `ingress` blocks of `aws_security_group` and `aws_default_security_group`, "
     "standalone `aws_security_group_rule` (type ingress) and `aws_vpc_security_group_ingress_rule` "
     "are checked; a range or an all-protocols rule that includes 80 counts.",
-    references=("CKV_AWS_260",),
+    references=References(checkov=("CKV_AWS_260",)),
     check=check,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.network import SG_TYPES_WITH_DEFAULT, ingress_of
+from tfreview.rules.support.network import SG_TYPES_WITH_DEFAULT, ingress_of
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -30,6 +30,6 @@ RULE = Rule(
     "`aws_security_group` and `aws_default_security_group`, standalone `aws_security_group_rule` "
     "(type ingress) and `aws_vpc_security_group_ingress_rule` are checked; a port range or an "
     "all-protocols rule that includes 3389 counts, TCP or UDP.",
-    references=("CKV_AWS_25", "AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"),
+    references=References(checkov=("CKV_AWS_25",), trivy=("AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr")),
     check=check,
 )

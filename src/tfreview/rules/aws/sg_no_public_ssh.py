@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.aws.network import SG_TYPES, ingress_of
+from tfreview.rules.support.network import SG_TYPES, ingress_of
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -28,6 +28,6 @@ RULE = Rule(
     description="Port 22 open to the internet invites brute-force and exploit attempts within minutes. "
     "Standalone `aws_security_group_rule` and `aws_vpc_security_group_ingress_rule` resources are "
     "checked as well as inline `ingress` blocks.",
-    references=("CKV_AWS_24", "AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr"),
+    references=References(checkov=("CKV_AWS_24",), trivy=("AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr")),
     check=check,
 )

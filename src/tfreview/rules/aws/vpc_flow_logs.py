@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -37,6 +37,6 @@ RULE = Rule(
     "exposure. A flow log counts when its `vpc_id` refers to the VPC in the configuration or equals its id. "
     "Flow logs attached to subnets or interfaces only do not count. When some flow log's `vpc_id` is known only "
     "after apply and names no resource (a module input, say), the rule stays silent rather than guess.",
-    references=("CKV2_AWS_11", "AVD-AWS-0178"),
+    references=References(checkov=("CKV2_AWS_11",), trivy=("AVD-AWS-0178",)),
     check=check,
 )

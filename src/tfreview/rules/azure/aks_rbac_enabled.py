@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 # azurerm >= 2.99 (v3, v4) and the older nested block
@@ -32,6 +32,6 @@ RULE = Rule(
     "one leaked kubeconfig or compromised pod token gives control of every workload and secret. High. RBAC is "
     "on by default, so only an explicit false is flagged (`role_based_access_control_enabled` in azurerm v3/v4, "
     "`role_based_access_control { enabled }` before).",
-    references=("CKV_AZURE_5", "AVD-AZU-0042"),
+    references=References(checkov=("CKV_AZURE_5",), trivy=("AVD-AZU-0042",)),
     check=check,
 )

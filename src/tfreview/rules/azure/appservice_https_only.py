@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 _TYPES = tuple(
@@ -40,6 +40,6 @@ RULE = Rule(
     "travel unencrypted and be intercepted or modified. Medium: it needs a network position on the path. "
     "azurerm defaults `https_only` to false, so an unset attribute is flagged. Web apps, function apps "
     "(classic, Linux and Windows) and their deployment slots are all checked.",
-    references=("CKV_AZURE_14", "CKV_AZURE_70", "AVD-AZU-0004"),
+    references=References(checkov=("CKV_AZURE_14", "CKV_AZURE_70"), trivy=("AVD-AZU-0004",)),
     check=check,
 )

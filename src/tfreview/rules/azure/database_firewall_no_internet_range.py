@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 _MAX_ADDRESSES = 2**24  # a /8; anything wider is treated as "the internet"
@@ -49,6 +49,6 @@ RULE = Rule(
     "every scanner, so only the password stands between the data and an attacker: High. A range wider than a "
     '/8 (more than 16,777,216 addresses) is flagged. The special rule 0.0.0.0-0.0.0.0, which means "allow '
     'Azure services", is not flagged here.',
-    references=("CKV_AZURE_11", "AVD-AZU-0029"),
+    references=References(checkov=("CKV_AZURE_11",), trivy=("AVD-AZU-0029",)),
     check=check,
 )

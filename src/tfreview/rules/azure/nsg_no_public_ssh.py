@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.azure.nsg import NSG_TYPES, inbound_allows
+from tfreview.rules.support.nsg import NSG_TYPES, inbound_allows
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -30,6 +30,6 @@ RULE = Rule(
     "the AWS equivalent. Sources `*`, `Internet`, `Any`, `0.0.0.0` and any `/0` count as the internet; "
     "destination ports `22`, ranges such as `20-30` and `*` count; protocol `Tcp` or `*`. Standalone "
     "`azurerm_network_security_rule` resources and inline `security_rule` blocks are both checked.",
-    references=("CKV_AZURE_10", "AVD-AZU-0050"),
+    references=References(checkov=("CKV_AZURE_10",), trivy=("AVD-AZU-0050",)),
     check=check,
 )

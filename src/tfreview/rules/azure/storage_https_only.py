@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.azure.renamed import first_set
+from tfreview.rules.support.renamed import first_set
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -30,6 +30,6 @@ RULE = Rule(
     "High because the exposure is of the data itself and the fix costs nothing. Both the azurerm v3 name "
     "(`enable_https_traffic_only`) and the v4 name (`https_traffic_only_enabled`) are read; an unset attribute "
     "takes the secure default and is not flagged.",
-    references=("CKV_AZURE_3", "AVD-AZU-0008", "azure-storage-enforce-https"),
+    references=References(checkov=("CKV_AZURE_3",), trivy=("AVD-AZU-0008", "azure-storage-enforce-https")),
     check=check,
 )

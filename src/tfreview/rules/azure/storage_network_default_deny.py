@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -43,6 +43,6 @@ RULE = Rule(
     "leaked key or SAS token is usable from anywhere. Medium: requests still need credentials; the network "
     "layer is defence in depth. Accounts with public network access disabled are not flagged, nor accounts "
     "whose rules live in a linked `azurerm_storage_account_network_rules` (that resource is checked itself).",
-    references=("CKV_AZURE_35", "AVD-AZU-0012"),
+    references=References(checkov=("CKV_AZURE_35",), trivy=("AVD-AZU-0012",)),
     check=check,
 )

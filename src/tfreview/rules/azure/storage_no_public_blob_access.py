@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.azure.renamed import first_set
+from tfreview.rules.support.renamed import first_set
 
 _ACCOUNT_FLAGS = ("allow_blob_public_access", "allow_nested_items_to_be_public")  # azurerm v2, v3/v4
 
@@ -49,6 +49,6 @@ RULE = Rule(
     "(`allow_nested_items_to_be_public`, `allow_blob_public_access` before azurerm v3) defaults to true, so an "
     "account that does not set it is flagged. A public container is flagged unless its account, in the same "
     "change, turns public access off.",
-    references=("CKV_AZURE_190", "CKV_AZURE_34", "AVD-AZU-0007"),
+    references=References(checkov=("CKV_AZURE_190", "CKV_AZURE_34"), trivy=("AVD-AZU-0007",)),
     check=check,
 )

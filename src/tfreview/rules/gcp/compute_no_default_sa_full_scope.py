@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 DEFAULT_ACCOUNT = re.compile(r"^(default|\d+-compute@developer\.gserviceaccount\.com)$")
@@ -38,6 +38,6 @@ RULE = Rule(
     "removed; with the cloud-platform scope, any process on the VM (or an SSRF to the metadata server) can use it "
     "to change almost anything in the project: High. The email is read as written; in a plan an email left "
     "unset is known only after apply, so this rule fires there only when the default account is named.",
-    references=("CKV_GCP_31", "AVD-GCP-0044", "google-compute-no-default-service-account"),
+    references=References(checkov=("CKV_GCP_31",), trivy=("AVD-GCP-0044", "google-compute-no-default-service-account")),
     check=check,
 )

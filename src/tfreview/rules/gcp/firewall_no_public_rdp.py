@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.gcp.firewall import FIREWALL_TYPES, allows_tcp, world_sources
+from tfreview.rules.support.firewall import FIREWALL_TYPES, allows_tcp, world_sources
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -31,6 +31,6 @@ RULE = Rule(
     "hence High. `0.0.0.0/0` or `::/0` in `source_ranges` counts, and so does an ingress rule with no source at "
     "all (GCP then applies 0.0.0.0/0). Protocol `tcp` or `all` with no `ports`, `3389` or a range containing it "
     "is flagged; disabled and EGRESS rules are not.",
-    references=("CKV_GCP_3", "AVD-GCP-0027", "google-compute-no-public-ingress"),
+    references=References(checkov=("CKV_GCP_3",), trivy=("AVD-GCP-0027", "google-compute-no-public-ingress")),
     check=check,
 )

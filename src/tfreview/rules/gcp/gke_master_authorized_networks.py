@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -39,6 +39,6 @@ RULE = Rule(
     "exposing it to credential attacks and to any API-server vulnerability before a patch lands. Medium: "
     "requests still need valid credentials. Clusters with a private endpoint are not flagged; an authorized "
     "block of `0.0.0.0/0` is flagged like a missing configuration.",
-    references=("CKV_GCP_20", "AVD-GCP-0061"),
+    references=References(checkov=("CKV_GCP_20",), trivy=("AVD-GCP-0061",)),
     check=check,
 )

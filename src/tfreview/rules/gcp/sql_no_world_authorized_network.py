@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 IP_CONFIG = "settings.0.ip_configuration.0"
@@ -33,6 +33,6 @@ RULE = Rule(
     description="An authorized network ending in `/0` opens the database port on the public IP to every scanner on "
     "the internet, leaving only the database password between an attacker and the data: High. Instances with "
     "`ipv4_enabled = false` are not flagged, since authorized networks then have no effect.",
-    references=("CKV_GCP_11", "AVD-GCP-0017"),
+    references=References(checkov=("CKV_GCP_11",), trivy=("AVD-GCP-0017",)),
     check=check,
 )

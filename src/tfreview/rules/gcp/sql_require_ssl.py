@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -40,6 +40,6 @@ RULE = Rule(
     "regardless, so the exposure is limited to direct connections. Cloud SQL's default allows unencrypted "
     "connections, so an instance that sets neither `ssl_mode` nor `require_ssl` is flagged; an `ssl_mode` "
     "known only after apply is not.",
-    references=("CKV_GCP_6", "AVD-GCP-0015"),
+    references=References(checkov=("CKV_GCP_6",), trivy=("AVD-GCP-0015",)),
     check=check,
 )

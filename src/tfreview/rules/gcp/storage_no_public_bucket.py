@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 PUBLIC = ("allUsers", "allAuthenticatedUsers")
@@ -54,6 +54,6 @@ RULE = Rule(
     description="`allUsers` is anyone on the internet and `allAuthenticatedUsers` is anyone with any Google "
     "account, so either one exposes the bucket's data to the world: High. Bucket IAM members, bindings and "
     "policies, bucket and default-object ACL entries, and public predefined ACLs are all checked.",
-    references=("CKV_GCP_28", "AVD-GCP-0001"),
+    references=References(checkov=("CKV_GCP_28",), trivy=("AVD-GCP-0001",)),
     check=check,
 )

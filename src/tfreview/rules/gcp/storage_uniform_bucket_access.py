@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -31,6 +31,6 @@ RULE = Rule(
     "exposes it regardless of the bucket's IAM policy, and audits must inspect every object. Medium: it "
     "enables exposure rather than causing it. The provider defaults the attribute to false, so an unset "
     "attribute is flagged; the legacy `bucket_policy_only = true` is accepted.",
-    references=("CKV_GCP_29", "AVD-GCP-0002"),
+    references=References(checkov=("CKV_GCP_29",), trivy=("AVD-GCP-0002",)),
     check=check,
 )

@@ -1,0 +1,534 @@
+"""Declarative checks: the conditions a compliant resource satisfies, read from a rule file's `[check]`.
+
+A condition is one of
+
+* a **test** on an attribute: `{attribute = "encrypted", equals = true, default = false}`;
+* `all = [conditions]` (every one holds) or `any = [conditions]` (at least one holds);
+* `each = "ingress"` with `require = condition` (and optionally `where = condition`): every element
+  of a list of blocks (that matches `where`) satisfies `require`, paths relative to the element.
+
+Any condition may carry `when = condition` (it only applies when `when` holds) and `message`.
+A test's attribute is dotted (`metadata_options.http_tokens`), `*` stands for every element of a
+list (`ingress.*.cidr_blocks`); `attribute` may instead be a table of paths by resource type.
+
+The three states of an attribute (`Setting`) decide what a test sees: a value the user set is tested
+as it is; an attribute the user did not set is tested with the provider `default` the test declares
+(or as null when it declares none, or passes/fails outright with `unset = "pass" | "fail"`); an
+expression unknown until apply always satisfies the test — a rule never fires on it.
+
+`parse_condition` turns the TOML data into conditions and names the exact key of any mistake.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from tfreview.core.rules import Hit, Resource, Setting
+from tfreview.core.values import UNKNOWN, contains_unknown
+
+
+class ConditionError(ValueError):
+    """A malformed condition; `key` is the dotted TOML key at fault (`check.all[1].gte`)."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(f"`{key}`: {message}")
+
+
+_NO_DEFAULT: Final = object()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _compare(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]:
+    def apply(value: Any, operand: Any) -> bool:
+        number = _number(value)
+        return number is not None and test(number, float(operand))
+
+    return apply
+
+
+def _same(value: Any, operand: Any) -> bool:
+    if isinstance(operand, bool):
+        if isinstance(value, str):  # HCL converts "true" to true for a bool argument
+            return value.strip().lower() == ("true" if operand else "false")
+        return isinstance(value, bool) and value is operand
+    if isinstance(value, bool):
+        return False
+    if isinstance(operand, int | float) and isinstance(value, str):
+        return _number(value) == float(operand)  # plans write some numbers as strings
+    return bool(value == operand)
+
+
+def _within(value: Any, operand: Any) -> bool:
+    return any(_same(value, item) for item in operand)
+
+
+def _contains(value: Any, operand: Any) -> bool:
+    return isinstance(value, list) and any(_same(item, operand) for item in value)
+
+
+def _matches(value: Any, operand: re.Pattern[str]) -> bool:
+    return isinstance(value, str) and operand.search(value) is not None
+
+
+def _present(value: Any, operand: Any) -> bool:
+    there = value is not None and value not in ("", [], {})
+    return there is bool(operand)
+
+
+# operator → (test on the value, what the operand must be, the words of a failure)
+_OPERATORS: dict[str, tuple[Callable[[Any, Any], bool], str]] = {
+    "equals": (_same, "any"),
+    "not_equals": (lambda v, o: not _same(v, o), "any"),
+    "in": (_within, "list"),
+    "not_in": (lambda v, o: not _within(v, o), "list"),
+    "matches": (_matches, "regex"),
+    "not_matches": (lambda v, o: not _matches(v, o), "regex"),
+    "gt": (_compare(lambda a, b: a > b), "number"),
+    "gte": (_compare(lambda a, b: a >= b), "number"),
+    "lt": (_compare(lambda a, b: a < b), "number"),
+    "lte": (_compare(lambda a, b: a <= b), "number"),
+    "contains": (_contains, "any"),
+    "not_contains": (lambda v, o: not _contains(v, o), "any"),
+    "present": (_present, "bool"),
+}
+OPERATORS: Final = tuple(_OPERATORS)
+_TEST_KEYS = frozenset({"attribute", "default", "unset", "quantifier", "message", "when", *_OPERATORS})
+_ALL_KEYS = frozenset({"all", "message", "when"})
+_ANY_KEYS = frozenset({"any", "message", "when"})
+_EACH_KEYS = frozenset({"each", "where", "require", "message", "when"})
+
+
+def literal(value: Any) -> str:
+    """A value as the user would write it in HCL: `false`, `"optional"`, `0`, `["a"]`."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    return json.dumps(value, separators=(", ", ": "))
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    path: str
+    message: str | None
+    unset: bool  # about an attribute the user did not write
+
+
+class Condition:
+    """Base of the condition tree."""
+
+    message: str | None
+    when: Condition | None
+
+    def failures(self, resource: Resource, base: str) -> Iterator[Failure]:
+        """Why the resource (or the block at `base`) does not satisfy the condition; nothing when it does."""
+        if self.when is not None and self.when.holds(resource, base) is not True:
+            return  # does not apply (or cannot be told before apply)
+        yield from self._failures(resource, base)
+
+    def holds(self, resource: Resource, base: str) -> bool | None:
+        """As a guard (`when`, `where`): True, False, or None when it depends on a value unknown until apply."""
+        if self.when is not None:
+            applies = self.when.holds(resource, base)
+            if applies is not True:
+                return True if applies is False else None
+        return self._holds(resource, base)
+
+    def _failures(self, resource: Resource, base: str) -> Iterator[Failure]:
+        raise NotImplementedError
+
+    def _holds(self, resource: Resource, base: str) -> bool | None:
+        raise NotImplementedError
+
+    def attributes(self) -> Iterator[Test]:
+        """Every test below this condition (for the docs: the defaults a rule relies on)."""
+        raise NotImplementedError
+
+
+def _join(base: str, path: str) -> str:
+    return f"{base}.{path}" if base and path else base or path
+
+
+def _expand(resource: Resource, path: str) -> list[str] | None:
+    """Concrete paths for a path with `*`; None when a list on the way is unknown until apply."""
+    if "*" not in path.split("."):
+        return [path]
+    head, _, tail = path.partition(".*")
+    tail = tail.lstrip(".")
+    items = resource.get(head)
+    if items is UNKNOWN:
+        return None
+    if not isinstance(items, list):
+        return []  # absent (or a single object): nothing to quantify over
+    out: list[str] = []
+    for index in range(len(items)):
+        found = _expand(resource, _join(f"{head}.{index}", tail))
+        if found is None:
+            return None
+        out.extend(found)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Test(Condition):
+    attribute: str | Mapping[str, str]  # a path, or a path per resource type
+    operator: str
+    operand: Any
+    default: Any = _NO_DEFAULT
+    unset: str | None = None  # "pass" | "fail": skip the default, decide outright
+    quantifier: str = "all"  # over the elements a `*` stands for
+    message: str | None = None
+    when: Condition | None = None
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not _NO_DEFAULT
+
+    def path_for(self, resource_type: str) -> str | None:
+        if isinstance(self.attribute, str):
+            return self.attribute
+        return self.attribute.get(resource_type)
+
+    def default_text(self) -> str:
+        """How an unset attribute is judged, in words: `false`, `not set (null)`, `passes`."""
+        if self.unset is not None:
+            return "unset passes" if self.unset == "pass" else "unset fails"
+        return literal(self.default) if self.has_default else "none (absent)"
+
+    def _failures(self, resource: Resource, base: str) -> Iterator[Failure]:
+        relative = self.path_for(resource.type)
+        if relative is None:
+            return  # the test does not concern this resource type
+        pattern = _join(base, relative)
+        paths = _expand(resource, pattern)
+        if paths is None:
+            return  # the list itself is unknown until apply
+        results = [(path, self._judge(resource, path)) for path in paths]
+        if self.quantifier == "any":
+            if not paths:
+                list_path = pattern.split(".*", 1)[0]
+                yield Failure(list_path, self._words(list_path, True, None), True)
+            elif all(failure is not None for _, failure in results):
+                yield next(failure for _, failure in results if failure is not None)
+            return
+        for _, failure in results:
+            if failure is not None:
+                yield failure
+
+    def _holds(self, resource: Resource, base: str) -> bool | None:
+        relative = self.path_for(resource.type)
+        if relative is None:
+            return True
+        paths = _expand(resource, _join(base, relative))
+        if paths is None:
+            return None
+        verdicts = [self._verdict(resource, path) for path in paths]
+        return _any(verdicts) if self.quantifier == "any" else _all(verdicts)
+
+    def _verdict(self, resource: Resource, path: str) -> bool | None:
+        setting = resource.setting(path)
+        if setting is Setting.UNKNOWN:
+            return None
+        if setting is Setting.UNSET:
+            if self.unset is not None:
+                return self.unset == "pass"
+            return bool(_OPERATORS[self.operator][0](self.default if self.has_default else None, self.operand))
+        value = resource.get(path)
+        if contains_unknown(value):
+            return None
+        return bool(_OPERATORS[self.operator][0](value, self.operand))
+
+    def _judge(self, resource: Resource, path: str) -> Failure | None:
+        if self._verdict(resource, path) is not False:
+            return None
+        if resource.setting(path) is Setting.UNSET:
+            return Failure(path, self._words(path, True, self.default if self.has_default else None), True)
+        return Failure(path, self.message, False)
+
+    def _words(self, path: str, unset: bool, value: Any) -> str | None:
+        if not unset:
+            return self.message
+        if self.has_default and self.unset is None:
+            note = f"`{path}` not set: the provider default is {literal(value)}"
+        else:
+            note = f"`{path}` not set"
+        return f"{self.message} ({note})" if self.message else note
+
+    def attributes(self) -> Iterator[Test]:
+        yield self
+
+
+@dataclass(frozen=True, slots=True)
+class AllOf(Condition):
+    conditions: tuple[Condition, ...]
+    message: str | None = None
+    when: Condition | None = None
+
+    def _failures(self, resource: Resource, base: str) -> Iterator[Failure]:
+        for condition in self.conditions:
+            for failure in condition.failures(resource, base):
+                yield Failure(failure.path, failure.message or self.message, failure.unset)
+
+    def _holds(self, resource: Resource, base: str) -> bool | None:
+        return _all([condition.holds(resource, base) for condition in self.conditions])
+
+    def attributes(self) -> Iterator[Test]:
+        for condition in self.conditions:
+            yield from condition.attributes()
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf(Condition):
+    conditions: tuple[Condition, ...]
+    message: str | None = None
+    when: Condition | None = None
+
+    def _failures(self, resource: Resource, base: str) -> Iterator[Failure]:
+        first: Failure | None = None
+        for condition in self.conditions:
+            found = list(condition.failures(resource, base))
+            if not found:
+                return
+            first = first or found[0]
+        if first is not None:
+            yield Failure(first.path, self.message or first.message, first.unset)
+
+    def _holds(self, resource: Resource, base: str) -> bool | None:
+        return _any([condition.holds(resource, base) for condition in self.conditions])
+
+    def attributes(self) -> Iterator[Test]:
+        for condition in self.conditions:
+            yield from condition.attributes()
+
+
+@dataclass(frozen=True, slots=True)
+class Each(Condition):
+    each: str  # a list of blocks
+    require: Condition
+    where: Condition | None = None
+    message: str | None = None
+    when: Condition | None = None
+
+    def _failures(self, resource: Resource, base: str) -> Iterator[Failure]:
+        path = _join(base, self.each)
+        items = resource.get(path)
+        if not isinstance(items, list):
+            return  # absent, a single object, or unknown until apply
+        for index in range(len(items)):
+            element = f"{path}.{index}"
+            if self.where is not None and self.where.holds(resource, element) is not True:
+                continue  # not an element the rule is about (or cannot be told before apply)
+            for failure in self.require.failures(resource, element):
+                yield Failure(failure.path, failure.message or self.message, failure.unset)
+
+    def _holds(self, resource: Resource, base: str) -> bool | None:
+        path = _join(base, self.each)
+        items = resource.get(path)
+        if items is UNKNOWN:
+            return None
+        if not isinstance(items, list):
+            return True
+        verdicts: list[bool | None] = []
+        for index in range(len(items)):
+            element = f"{path}.{index}"
+            selected = self.where.holds(resource, element) if self.where is not None else True
+            if selected is False:
+                continue
+            verdicts.append(None if selected is None else self.require.holds(resource, element))
+        return _all(verdicts)
+
+    def attributes(self) -> Iterator[Test]:
+        if self.where is not None:
+            yield from self.where.attributes()
+        yield from self.require.attributes()
+
+
+def _all(verdicts: list[bool | None]) -> bool | None:
+    if any(v is False for v in verdicts):
+        return False
+    return None if any(v is None for v in verdicts) else True
+
+
+def _any(verdicts: list[bool | None]) -> bool | None:
+    if any(v is True for v in verdicts):
+        return True
+    return None if any(v is None for v in verdicts) else False
+
+
+def check_of(condition: Condition, fallback_message: str | None = None) -> Callable[[Resource, Any], Iterator[Hit]]:
+    """A rule's `check` function from its declared condition."""
+
+    def check(resource: Resource, snapshot: Any) -> Iterator[Hit]:
+        for failure in condition.failures(resource, ""):
+            yield Hit(failure.path, failure.message or fallback_message, unset=failure.unset)
+
+    return check
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+
+def parse_condition(data: Any, key: str, resource_types: tuple[str, ...] = ()) -> Condition:
+    """The condition at TOML key `key`; raise ConditionError naming the faulty key."""
+    if not isinstance(data, Mapping):
+        raise ConditionError(key, f"expected a table, got {_kind(data)}")
+    if "all" in data:
+        return _combined(data, key, "all", _ALL_KEYS, resource_types)
+    if "any" in data:
+        return _combined(data, key, "any", _ANY_KEYS, resource_types)
+    if "each" in data:
+        return _each(data, key, resource_types)
+    if "attribute" in data:
+        return _test(data, key, resource_types)
+    raise ConditionError(key, "expected one of `attribute`, `all`, `any` or `each`")
+
+
+def _unknown_keys(data: Mapping[str, Any], allowed: frozenset[str], key: str) -> None:
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise ConditionError(f"{key}.{extra[0]}", f"unknown key (allowed here: {', '.join(sorted(allowed))})")
+
+
+def _message(data: Mapping[str, Any], key: str) -> str | None:
+    message = data.get("message")
+    if message is not None and (not isinstance(message, str) or not message.strip()):
+        raise ConditionError(f"{key}.message", "expected a non-empty string")
+    return message
+
+
+def _when(data: Mapping[str, Any], key: str, resource_types: tuple[str, ...]) -> Condition | None:
+    return parse_condition(data["when"], f"{key}.when", resource_types) if "when" in data else None
+
+
+def _combined(
+    data: Mapping[str, Any], key: str, word: str, allowed: frozenset[str], resource_types: tuple[str, ...]
+) -> Condition:
+    _unknown_keys(data, allowed, key)
+    items = data[word]
+    if not isinstance(items, list) or not items:
+        raise ConditionError(f"{key}.{word}", "expected a non-empty list of conditions")
+    parsed = tuple(parse_condition(item, f"{key}.{word}[{i}]", resource_types) for i, item in enumerate(items))
+    cls = AllOf if word == "all" else AnyOf
+    return cls(parsed, _message(data, key), _when(data, key, resource_types))
+
+
+def _each(data: Mapping[str, Any], key: str, resource_types: tuple[str, ...]) -> Condition:
+    _unknown_keys(data, _EACH_KEYS, key)
+    path = data["each"]
+    _check_path(path, f"{key}.each", allow_star=False)
+    if "require" not in data:
+        raise ConditionError(f"{key}.require", "missing: the condition every element must satisfy")
+    where = parse_condition(data["where"], f"{key}.where", resource_types) if "where" in data else None
+    require = parse_condition(data["require"], f"{key}.require", resource_types)
+    return Each(path, require, where, _message(data, key), _when(data, key, resource_types))
+
+
+def _check_path(path: Any, key: str, *, allow_star: bool = True) -> None:
+    if not isinstance(path, str) or not path.strip():
+        raise ConditionError(key, f"expected a dotted attribute path, got {_kind(path)}")
+    parts = path.split(".")
+    if any(not part for part in parts):
+        raise ConditionError(key, f"{path!r} has an empty part")
+    bad = next((part for part in parts if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*|[0-9]+|\*", part)), None)
+    if bad is not None:
+        raise ConditionError(key, f"{path!r}: {bad!r} is not an attribute name, an index or `*`")
+    if not allow_star and "*" in parts:
+        raise ConditionError(key, f"{path!r}: `*` is not allowed here")
+
+
+def _test(data: Mapping[str, Any], key: str, resource_types: tuple[str, ...]) -> Condition:
+    _unknown_keys(data, _TEST_KEYS, key)
+    attribute = data["attribute"]
+    if isinstance(attribute, Mapping):
+        if not attribute:
+            raise ConditionError(f"{key}.attribute", "the table of paths by resource type is empty")
+        for type_name, path in attribute.items():
+            if resource_types and type_name not in resource_types:
+                raise ConditionError(
+                    f"{key}.attribute.{type_name}",
+                    f"not one of the rule's resource_types ({', '.join(resource_types)})",
+                )
+            _check_path(path, f"{key}.attribute.{type_name}")
+        attribute = dict(attribute)
+    else:
+        _check_path(attribute, f"{key}.attribute")
+    operators = [name for name in _OPERATORS if name in data]
+    if len(operators) != 1:
+        found = ", ".join(operators) or "none"
+        raise ConditionError(key, f"expected exactly one operator ({', '.join(_OPERATORS)}); found {found}")
+    operator = operators[0]
+    operand = _operand(data[operator], operator, f"{key}.{operator}")
+    unset = data.get("unset")
+    if unset is not None and unset not in ("pass", "fail"):
+        raise ConditionError(f"{key}.unset", f'expected "pass" or "fail", got {unset!r}')
+    if unset is not None and "default" in data:
+        raise ConditionError(f"{key}.unset", "give either `default` or `unset`, not both")
+    quantifier = data.get("quantifier", "all")
+    if quantifier not in ("all", "any"):
+        raise ConditionError(f"{key}.quantifier", f'expected "all" or "any", got {quantifier!r}')
+    paths = attribute.values() if isinstance(attribute, dict) else (attribute,)
+    if "quantifier" in data and not any("*" in p.split(".") for p in paths):
+        raise ConditionError(f"{key}.quantifier", "only meaningful with a `*` in the attribute path")
+    return Test(
+        attribute,
+        operator,
+        operand,
+        data.get("default", _NO_DEFAULT),
+        unset,
+        quantifier,
+        _message(data, key),
+        _when(data, key, resource_types),
+    )
+
+
+def _operand(value: Any, operator: str, key: str) -> Any:
+    expected = _OPERATORS[operator][1]
+    if expected == "list":
+        if not isinstance(value, list) or not value:
+            raise ConditionError(key, f"expected a non-empty list of values, got {_kind(value)}")
+        return tuple(value)
+    if expected == "number":
+        if _number(value) is None or isinstance(value, str):
+            raise ConditionError(key, f"expected a number, got {_kind(value)}")
+        return value
+    if expected == "bool":
+        if not isinstance(value, bool):
+            raise ConditionError(key, f"expected true or false, got {_kind(value)}")
+        return value
+    if expected == "regex":
+        if not isinstance(value, str):
+            raise ConditionError(key, f"expected a regular expression string, got {_kind(value)}")
+        try:
+            return re.compile(value)
+        except re.error as exc:
+            raise ConditionError(key, f"invalid regular expression: {exc}") from None
+    return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__

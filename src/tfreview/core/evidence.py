@@ -1,0 +1,84 @@
+"""A finding's evidence and message: the offending value and the rule's words, redacted and scrubbed.
+
+Values the plan marks sensitive never reach a message or an evidence value; long values are cut.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from tfreview.core.findings import Evidence
+from tfreview.core.plan import ResourceChange
+from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
+from tfreview.core.rules import Hit, Resource
+from tfreview.core.values import mask_at, split_path
+
+_EVIDENCE_MAX = 160
+
+# Messages and evidence values repeat across thousands of findings: scrub and redact each text once.
+_scrub = lru_cache(maxsize=8192)(scrub_text)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _redact_scalar(value: str | int | float | bool, sensitive: bool | None, leaf: str) -> Any:
+    return redact_value(value, sensitive, leaf)
+
+
+def evidence_of(hit: Hit, resource: Resource) -> Evidence:
+    """The attribute path and the offending value as it may be shown."""
+    if not hit.path and hit.value is None:
+        return Evidence("", None)
+    value: Any = hit.value
+    if value is None and hit.path:
+        value = resource.get(hit.path)
+    keys = split_path(hit.path)
+    sensitive = resource.sensitive is not None and mask_at(resource.sensitive, keys)
+    if value is None:
+        return Evidence(hit.path, None)
+    leaf = next((str(k) for k in reversed(keys) if isinstance(k, str)), "")
+    if isinstance(value, str | int | float | bool):
+        shown = _redact_scalar(value, True if sensitive else None, leaf)
+    else:
+        # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
+        shown = redact_value(value, True if sensitive else _mask_under(resource.sensitive, keys), leaf)
+    text = shown if isinstance(shown, str) else _compact(shown)
+    if len(text) > _EVIDENCE_MAX:
+        text = text[: _EVIDENCE_MAX - 1] + "…"
+    return Evidence(hit.path, text)
+
+
+def _mask_under(mask: Any, keys: list[str | int]) -> Any:
+    """The part of a sensitive mask at `keys` (None when the mask says nothing there)."""
+    node = mask
+    for key in keys:
+        if isinstance(node, Mapping) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
+
+
+def message_of(text: str, resource: Resource, change: ResourceChange | None) -> str:
+    """A rule's message, scrubbed, with no value the plan marks sensitive (a rule may quote a value)."""
+    text = _scrub(text)
+    secrets: set[str] = set()
+    if resource.sensitive:
+        secrets |= sensitive_strings(resource.values, resource.sensitive)
+    if change is not None:  # change rules may quote either side
+        if change.before_sensitive:
+            secrets |= sensitive_strings(change.before, change.before_sensitive)
+        if change.after_sensitive:
+            secrets |= sensitive_strings(change.after, change.after_sensitive)
+    return mask_text(text, secrets) if secrets else text
+
+
+def _compact(value: Any) -> str:
+    try:
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        return REDACTED

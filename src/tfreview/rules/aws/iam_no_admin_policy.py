@@ -1,0 +1,37 @@
+"""No IAM policy that allows every action on every resource (administrator access)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, identity_policies
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for path, found in identity_policies(resource):
+        for statement in found:
+            if statement.allows and statement.any_action and statement.any_resource:
+                yield Hit(path, f'statement {statement.index} allows every action ("*") on every resource ("*")')
+
+
+RULE = Rule(
+    id="TFR-AWS-030",
+    long_id="aws-iam-no-admin-policy",
+    title='IAM policy grants full administrator access ("*" actions on "*" resources)',
+    severity=Severity.CRITICAL,
+    provider="aws",
+    category="iam",
+    resource_types=IDENTITY_POLICY_TYPES,
+    remediation="List the actions and resource ARNs the workload needs. If an administrator role is really "
+    "wanted, attach the AWS managed `AdministratorAccess` policy to a role guarded by MFA and a narrow trust "
+    "policy instead of writing an inline `*:*` policy.",
+    description='An Allow statement with `"Action": "*"` (or `NotAction`) on `"Resource": "*"` (or '
+    "`NotResource`) lets its holder do anything in the account, including granting itself more and erasing "
+    "its tracks: CRITICAL. Checked on `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, "
+    "`aws_iam_group_policy` and the `inline_policy` blocks of `aws_iam_role`; a statement without `Effect` "
+    "counts as Allow. A policy whose text is known only after apply is not judged.",
+    references=References(checkov=("CKV_AWS_62",), trivy=("AVD-AWS-0057",)),
+    check=check,
+)

@@ -1,0 +1,41 @@
+"""No IAM policy that allows restrictable actions on "*" resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, UNRESTRICTABLE_ACTIONS, identity_policies
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for path, found in identity_policies(resource):
+        for statement in found:
+            if not (statement.allows and statement.any_resource):
+                continue
+            restrictable = [a for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
+            if statement.not_actions:
+                restrictable.append("every action but those in NotAction")
+            if restrictable:
+                yield Hit(path, f'statement {statement.index} allows {", ".join(restrictable[:3])} on "*"')
+
+
+RULE = Rule(
+    id="TFR-AWS-032",
+    long_id="aws-iam-no-star-resource",
+    title='IAM policy allows actions that can be restricted on "*" resources',
+    severity=Severity.MEDIUM,
+    provider="aws",
+    category="iam",
+    resource_types=IDENTITY_POLICY_TYPES,
+    remediation='Replace `"Resource": "*"` with the ARNs the actions apply to (`arn:aws:s3:::my-bucket/*`); keep '
+    '"*" only for actions that accept nothing else, in a statement of their own.',
+    description='`"Resource": "*"` extends the statement to every current and future resource in the account. '
+    'MEDIUM: the actions are already named, so the damage is bounded by them. Actions that accept only "*" '
+    "(a short table of exact names: `sts:GetCallerIdentity`, `s3:ListAllMyBuckets`, "
+    "`ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, X-Ray writes, account-wide List calls) are not "
+    "flagged; wildcard action patterns always count as restrictable.",
+    references=References(checkov=("CKV_AWS_355",), trivy=("AVD-AWS-0057",)),
+    check=check,
+)

@@ -1,0 +1,55 @@
+"""Every security group and security-group rule says what it is for."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+
+PROVIDER_DEFAULT = "Managed by Terraform"  # what the AWS provider writes when `description` is omitted
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() in ("", PROVIDER_DEFAULT))
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    if _missing(resource.get("description")):
+        what = "security group" if resource.type == "aws_security_group" else "security group rule"
+        yield Hit("description", f"the {what} has no description of its own")
+    if resource.type != "aws_security_group":
+        return
+    for direction in ("ingress", "egress"):
+        for index, _ in enumerate(resource.blocks(direction)):
+            path = f"{direction}.{index}.description"
+            if _missing(resource.get(path)):
+                yield Hit(path, f"{direction} rule #{index + 1} has no description")
+
+
+RULE = Rule(
+    id="TFR-AWS-017",
+    long_id="aws-sg-description",
+    title="Security group or security group rule has no description",
+    severity=Severity.LOW,
+    provider="aws",
+    category="networking",
+    resource_types=(
+        "aws_security_group",
+        "aws_security_group_rule",
+        "aws_vpc_security_group_ingress_rule",
+        "aws_vpc_security_group_egress_rule",
+    ),
+    remediation="Set `description` on the security group and on every `ingress`/`egress` block or rule "
+    "resource: who needs this access and why.",
+    description="Descriptions make security groups auditable: a reviewer can tell a deliberate opening "
+    "from a leftover. LOW: hygiene, no exposure by itself. The provider's default group description "
+    f"`{PROVIDER_DEFAULT}` counts as missing, so an omitted description is flagged the same way in HCL "
+    "(absent) and in a plan (the default filled in); Trivy does the same, whereas Checkov's CKV_AWS_23 "
+    "passes any non-empty group description and then ignores the rules inside.",
+    references=References(
+        checkov=("CKV_AWS_23",), trivy=("AVD-AWS-0099", "AVD-AWS-0124", "aws-ec2-add-description-to-security-group")
+    ),
+    check=check,
+)

@@ -1,0 +1,34 @@
+"""Storage accounts must not accept TLS 1.0 or 1.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+
+_OUTDATED = ("TLS1_0", "TLS1_1")
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    version = resource.get("min_tls_version")
+    if isinstance(version, str) and version.upper() in _OUTDATED:
+        yield Hit("min_tls_version", f"min_tls_version = {version} lets clients connect with an outdated TLS", version)
+
+
+RULE = Rule(
+    id="TFR-AZU-002",
+    long_id="azure-storage-min-tls-1-2",
+    title="Storage account accepts TLS versions older than 1.2",
+    severity=Severity.MEDIUM,
+    provider="azure",
+    category="encryption",
+    resource_types=("azurerm_storage_account",),
+    remediation='Set `min_tls_version = "TLS1_2"` (or remove it: TLS1_2 is the default since azurerm v3).',
+    description="TLS 1.0 and 1.1 have known weaknesses (BEAST, POODLE-style downgrades) and Azure is retiring them. "
+    "Medium: the traffic is still encrypted, and exploiting old TLS needs a network position between client "
+    "and service. Only an explicit TLS1_0 or TLS1_1 is flagged; an unset attribute takes the TLS1_2 default of "
+    "azurerm v3 and v4.",
+    references=References(checkov=("CKV_AZURE_44",), trivy=("AVD-AZU-0011",)),
+    check=check,
+)
