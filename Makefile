@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean
+.PHONY: run demo test lint typecheck unit bench lock docs clean tools
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,16 @@ demo: $(VENV)/.run-installed
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 
 ## test: install, lint, type-check and run the whole suite
-test: $(VENV)/.dev-installed lint typecheck unit
+test: $(VENV)/.dev-installed tools lint typecheck unit
+
+## tools: system tools the tests use: promtool (from Debian's prometheus package) into $(VENV)/bin
+tools: $(VENV)/bin/uv
+	bash scripts/install_promtool.sh $(VENV)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
@@ -48,12 +53,14 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prompt_size.py
 	$(PY) benchmarks/intake.py
+	$(PY) benchmarks/metrics.py
 
-## docs: regenerate the generated references (rules, CLI, settings)
+## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed
 	$(PY) scripts/generate_rule_docs.py
 	$(PY) scripts/generate_cli_docs.py
 	$(PY) scripts/generate_settings_docs.py
+	$(PY) scripts/generate_ops_docs.py
 
 ## lock: re-resolve the pinned dependency sets from pyproject.toml
 lock: $(VENV)/bin/uv

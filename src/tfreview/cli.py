@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
+from tfreview.service_arguments import add_service_commands
 
 if TYPE_CHECKING:
     from tfreview.advisor.settings import AdvisorSettings
@@ -111,97 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show = rule_commands.add_parser("show", help="show one rule")
     show.add_argument("id", help="rule id, long id, or a Checkov/Trivy id")
-    _add_service_commands(commands)
+    add_service_commands(commands, _Parser)
     return parser
-
-
-def _add_service_commands(commands: Any) -> None:
-    """The service's commands; their code is imported only when one of them runs (`scan` stays fast)."""
-    serve = commands.add_parser(
-        "serve",
-        help="run the service: API and webhooks, plus the worker pool and scheduler unless --no-worker",
-        description="Settings come from TFREVIEW_* environment variables (docs/howto/run-the-service.md). "
-        "On SQLite (the default, inside --data-dir) the schema is upgraded first and the durability "
-        "settings are checked; the service refuses to start without them.",
-    )
-    serve.add_argument("--host", help="address to listen on (default: TFREVIEW_SERVER__HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=_port, help="port to listen on, 0 for any free port (default: 8080)")
-    serve.add_argument("--no-worker", action="store_true", help="API and webhooks only (scaled mode)")
-    serve.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
-
-    worker = commands.add_parser("worker", help="run a worker pool only, no API (scaled mode, shared PostgreSQL)")
-    worker.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
-
-    db = commands.add_parser("db", help="the service's database")
-    db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
-    upgrade = db_commands.add_parser("upgrade", help="create or migrate the schema to the latest version (Alembic)")
-    upgrade.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
-
-    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke")
-    token_commands = tokens.add_subparsers(dest="tokens_command", required=True, parser_class=_Parser)
-    create = token_commands.add_parser("create", help="create a token and print its secret (shown once)")
-    create.add_argument("--tenant", required=True, help="the tenant it is bound to, e.g. github:123 or spacelift:acme")
-    create.add_argument("--scope", required=True, choices=("read", "write", "admin"), help="what it may do")
-    create.add_argument("--name", required=True, help="a label to recognise it by")
-    create.add_argument("--expires-in-days", type=int, metavar="D", help="expire after D days (default: never)")
-    listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
-    listing.add_argument("--tenant", help="only this tenant's tokens")
-    revoke = token_commands.add_parser("revoke", help="revoke a token; it stops working at once")
-    revoke.add_argument("id", help="the token id (from `tokens list`)")
-    for command in (create, listing, revoke):
-        command.add_argument(
-            "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
-        )
-
-    reconcile = commands.add_parser(
-        "reconcile",
-        help="catch up once on what webhooks missed (failed GitHub deliveries, unreviewed PRs, Spacelift runs)",
-        description="Runs the reconcilers that `serve` and `worker` run on a schedule, once, in the foreground. "
-        "Without a flag every configured reconciler runs. Exit 0 when every reconciler ran, 2 when one asked "
-        "for is not configured, 3 when one failed (GitHub or Spacelift unreachable).",
-    )
-    reconcile.add_argument(
-        "--github-deliveries", action="store_true", help="redeliver failed GitHub App webhook deliveries (≤ 3 days)"
-    )
-    reconcile.add_argument(
-        "--github-pull-requests",
-        action="store_true",
-        help="enqueue a review for every open pull request whose head commit has none",
-    )
-    reconcile.add_argument(
-        "--spacelift", action="store_true", help="enqueue the Spacelift runs of the configured stacks never reviewed"
-    )
-    reconcile.add_argument(
-        "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
-    )
-
-    submit = commands.add_parser(
-        "submit",
-        help="send a plan JSON to a tfreview service for review (the Spacelift after_plan hook)",
-        description="POST the plan to <url>/api/v1/plans. Exit 0 when accepted (the review URL is printed), "
-        "2 when refused (4xx: the problem is printed), 3 when the service cannot be reached after 3 tries.",
-    )
-    submit.add_argument("plan", help="plan JSON (`terraform show -json PLANFILE`), '-' for stdin")
-    submit.add_argument("--url", help="the service's base URL (default: $TFREVIEW_URL)")
-    submit.add_argument(
-        "--token-env", default="TFREVIEW_TOKEN", metavar="VAR", help="environment variable holding the API token"
-    )
-    submit.add_argument(
-        "--spacelift-env", action="store_true", help="read stack, run, commit and repository from Spacelift's run"
-    )
-    submit.add_argument("--repository", metavar="OWNER/REPO", help="the repository the plan was made from")
-    submit.add_argument("--commit", metavar="SHA", help="the commit the plan was made from")
-    submit.add_argument("--pull-request", type=int, metavar="N", help="the pull request number")
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 65535, got {port}")
-    return port
 
 
 def _add_input_arguments(command: argparse.ArgumentParser) -> None:
@@ -317,7 +229,6 @@ def _policy(args: argparse.Namespace) -> Policy:
 
 
 def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
-    from tfreview.core.review import review
     from tfreview.parsing.inputs import load_change_set
     from tfreview.rules import load_rules
     from tfreview.scan_guards import refuse_unparsed
@@ -327,13 +238,10 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     if progress:
         _progress(f"reading {args.path}")
     change_set = load_change_set(args.path, base=args.base, source=args.source)
+    refuse_unparsed(change_set.coverage.files_skipped, allowed=args.allow_parse_errors)  # before any AI call
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
-    result = review(change_set, rules, policy)
-    refuse_unparsed(result, allowed=args.allow_parse_errors)
-    advisor_name = _advisor_name(args)
-    if advisor_name != "none":
-        result = _with_advice(advisor_name, args, change_set, result)
+    result = _assess(args, change_set, rules, policy)
     if progress:
         _progress("")
     return result, rules
@@ -349,16 +257,19 @@ def _advisor_name(args: argparse.Namespace) -> str:
     return str(name or "none").lower()
 
 
-def _with_advice(name: str, args: argparse.Namespace, change_set: ChangeSet, result: Review) -> Review:
+def _assess(args: argparse.Namespace, change_set: ChangeSet, rules: list[Rule], policy: Policy) -> Review:
+    """The rules, then the advisor named by --advisor / .tfreview.toml / the environment: the service's own path."""
+    from tfreview.service.assessment import assess
+
+    name = _advisor_name(args)
+    if name == "none":
+        return assess(change_set, rules, policy, None).review
     from tfreview.advisor.factory import build_advisor
-    from tfreview.advisor.merge import apply_advice
     from tfreview.config import load_advisor_overrides
-    from tfreview.core.ports import AdviceContext
 
     settings = _advisor_settings(load_advisor_overrides(_config_path(args)))
     advisor = build_advisor(name, settings)
-    advice = advisor.advise(AdviceContext(change_set, tuple(result.findings), result.coverage))
-    return apply_advice(result, advice, ai_can_fail=settings.ai_can_fail)
+    return assess(change_set, rules, policy, advisor, ai_can_fail=settings.ai_can_fail, strict_config=True).review
 
 
 def _advisor_settings(overrides: dict[str, Any]) -> AdvisorSettings:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError
@@ -15,7 +16,7 @@ from tfreview.core.findings import Review
 from tfreview.core.locations import join, relocated
 from tfreview.core.policy import Policy, unknown_rule_names
 from tfreview.parsing.repository_paths import file_path, folder_prefix
-from tfreview.render.digest import unparsed_text
+from tfreview.render.digest import unparsed_files_text
 
 
 def refuse_unknown_rules(policy: Policy, where: str, names: dict[str, str] | None = None) -> None:
@@ -27,9 +28,9 @@ def refuse_unknown_rules(policy: Policy, where: str, names: dict[str, str] | Non
         raise ConfigError(f"{where}{label}: unknown rule(s) {', '.join(ids)}; see `tfreview rules list`")
 
 
-def refuse_unparsed(review: Review, *, allowed: bool) -> None:
-    """InputError when a file could not be read, unless `allowed`; nothing has been written yet."""
-    unparsed = unparsed_text(review)
+def refuse_unparsed(skipped: Sequence[tuple[str, str]], *, allowed: bool) -> None:
+    """InputError when a file could not be read (`skipped`: file, reason), unless `allowed`; nothing is written."""
+    unparsed = unparsed_files_text(skipped)
     if unparsed and not allowed:
         raise InputError(f"{unparsed}; fix it, or pass --allow-parse-errors to review the rest")
 

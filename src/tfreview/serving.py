@@ -25,14 +25,15 @@ WORKER_STOP_SECONDS = 30.0
 
 
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None, worker: bool = True) -> int:
-    from tfreview.service_commands import is_sqlite, prepare_database
+    from tfreview.store.setup import is_sqlite, prepare_database
 
     host = host or settings.server.host
     port = settings.server.port if port is None else port
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {port}")
     if is_sqlite(settings.database.url):
-        prepare_database(settings)  # embedded: migrate, then refuse to run without durable SQLite settings
+        # embedded: migrate, then refuse to run without durable SQLite settings
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
     listener = bind(host, port)
     try:
         settings = _listening_settings(settings, host, listener.getsockname()[1])
@@ -88,11 +89,12 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
     import uvicorn
 
     from tfreview.web.app import create_app
-    from tfreview.wiring import build_services
+    from tfreview.wiring import announce_process, build_services
     from tfreview.worker.process import start_embedded
 
     _configure_logging()
     services = build_services(settings)
+    announce_process(services, "serve")
     stop = threading.Event()
     try:
         app = create_app(services)

@@ -22,6 +22,7 @@ import httpx
 import orjson
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
+from tfreview.plumbing.http import parse_retry_after
 
 PLANS_PATH = "/api/v1/plans"
 ATTEMPTS = 3
@@ -179,10 +180,8 @@ def _backoff(attempt: int) -> float:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    if not value.isdigit():
-        return None
-    return min(float(value), RETRY_AFTER_CAP_SECONDS)
+    wait = parse_retry_after(response.headers)
+    return None if wait is None else min(wait, RETRY_AFTER_CAP_SECONDS)
 
 
 def _problem(response: httpx.Response) -> str:

@@ -26,27 +26,29 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from tfreview.core.errors import ConfigError, TfreviewError
-from tfreview.core.ports import Advisor, HealthCheck, JobQueue, PlanSource, PlanStore, Publisher
+from tfreview.core.errors import ConfigError
+from tfreview.core.ports import Advisor
+from tfreview.ops.recorder import Recorder
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
-from tfreview.services import CatchUp, Services
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
 from tfreview.sources.uploaded import UploadedPlanSource
-from tfreview.store.clock import Clock, utcnow
+from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
     import httpx
 
-    from tfreview.integrations.github.client import GitHubClient
-    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
-    from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+    from tfreview.ops.metrics import PrometheusRecorder
+    from tfreview.ops.signals import QueueSignals
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -66,41 +68,6 @@ class WiredServices(Services):
                 logger.warning("closing a service failed: %s", type(exc).__name__)
 
 
-class DatabaseCheck:
-    """Readiness: the database answers a trivial query."""
-
-    name = "database"
-
-    def __init__(self, ping: Callable[[], None]) -> None:
-        self._ping = ping
-
-    def check(self) -> tuple[bool, str]:
-        try:
-            self._ping()
-        except TfreviewError as exc:
-            return False, str(exc)
-        except Exception as exc:  # any driver failure means "not ready"; the detail stays in the logs
-            return False, f"database unavailable ({type(exc).__name__})"
-        return True, "ok"
-
-
-class QueueCheck:
-    """Readiness detail: how many jobs are queued or running (healthy while the queue answers)."""
-
-    name = "queue"
-
-    def __init__(self, queue: JobQueue) -> None:
-        self._queue = queue
-
-    def check(self) -> tuple[bool, str]:
-        try:
-            return True, f"{self._queue.depth()} job(s) queued or running"
-        except TfreviewError as exc:
-            return False, str(exc)
-        except Exception as exc:  # any failure means "not ready"
-            return False, f"queue unavailable ({type(exc).__name__})"
-
-
 def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredServices:
     """Adapters for `settings`: the database at settings.database.url (refusing a non-durable SQLite).
 
@@ -108,7 +75,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     `clock` is for tests that move time by hand; every store adapter shares it."""
     import httpx
 
-    from tfreview.identity import build_authenticator
+    from tfreview.identity.factory import build_authenticator
     from tfreview.store.database import Database
     from tfreview.store.intake import SqlIntake
     from tfreview.store.jobs import SqlJobQueue
@@ -117,11 +84,13 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     from tfreview.store.tenants import SqlTenants
     from tfreview.store.tokens import SqlTokens
 
+    prometheus = build_prometheus(settings)
     db = Database(
         settings.database.url,
         settings.database.busy_timeout_ms,
         pool_size=settings.database.pool_size,
         connect_timeout_seconds=settings.database.connect_timeout_seconds,
+        metrics=prometheus,
     )
     closers: list[Callable[[], None]] = [db.close]
     try:
@@ -134,7 +103,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         health: list[HealthCheck] = [DatabaseCheck(db.ping), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
-        authenticator, jwks = build_authenticator(settings.auth, tokens, http)
+        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
         if jwks is not None:
             health.append(jwks)
         services = WiredServices(
@@ -150,8 +119,13 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             sources=build_sources(plans),
             health_checks=health,
             closers=closers,
-            advisor=build_review_advisor(settings),
+            advisor=build_review_advisor(settings, prometheus),
         )
+        if prometheus is not None:
+            from tfreview.store.queue_signals import SqlQueueSignals
+
+            deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+            _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
         wire_integrations(services)
         return services
     except BaseException:
@@ -168,7 +142,7 @@ def build_memory_services(
     sources: Mapping[str, PlanSource] | None = None,
 ) -> WiredServices:
     """The same container on the in-memory adapters (one shared clock), for tests of every part."""
-    from tfreview.identity import BearerAuthenticator
+    from tfreview.identity.authenticator import BearerAuthenticator
     from tfreview.store.memory import (
         MemoryIntake,
         MemoryJobQueue,
@@ -180,10 +154,11 @@ def build_memory_services(
 
     settings = settings or Settings()
     now = clock or utcnow
-    queue = MemoryJobQueue(settings.worker, clock=now)
     reviews = MemoryReviewStore(clock=now)
+    queue = MemoryJobQueue(settings.worker, clock=now, reviews=reviews)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
+    prometheus = build_prometheus(settings)
     services = WiredServices(
         settings=settings,
         intake=MemoryIntake(queue, reviews, clock=now),
@@ -196,18 +171,53 @@ def build_memory_services(
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
         health_checks=[QueueCheck(queue)],
-        advisor=build_review_advisor(settings),
+        advisor=build_review_advisor(settings, prometheus),
     )
+    if prometheus is not None:
+        from tfreview.ops.signals import memory_queue_signals
+
+        deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+        _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
     return services
 
 
-def build_review_advisor(settings: Settings) -> Advisor:
+def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
+    """The metrics recorder (tfreview.ops.metrics) unless `metrics.enabled` is false (then services keep
+    the NullRecorder and /metrics answers 404)."""
+    if not settings.metrics.enabled:
+        return None
+    from tfreview.ops.metrics import PrometheusRecorder
+
+    return PrometheusRecorder()
+
+
+def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Callable[[], QueueSignals]) -> None:
+    """Mount the recorder on the services: what they count, the DB-derived gauges and the /metrics text."""
+    from tfreview.ops.metrics import QueueCollector
+
+    def on_error(exc: Exception) -> None:
+        logger.warning("metrics: the queue signals could not be read: %s", type(exc).__name__)
+
+    recorder.add_collector(QueueCollector(signals, on_error))
+    services.metrics = recorder
+    services.exposition = recorder.exposition
+    services.closers.append(recorder.process_exited)  # multiprocess: this process's live gauges go
+
+
+def announce_process(services: Services, role: str) -> None:
+    """`tfreview_build_info{version, role} 1` while this process runs (`serve`, `worker`)."""
+    import tfreview
+
+    services.metrics.set("tfreview_build_info", 1, version=getattr(tfreview, "__version__", "0"), role=role)
+
+
+def build_review_advisor(settings: Settings, metrics: Recorder | None = None) -> Advisor:
     """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain)."""
     from tfreview.advisor.factory import build_advisor
 
-    return build_advisor(settings.advisor.name, settings.advisor)
+    return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics)
 
 
 def build_sources(plans: PlanStore, environ: Mapping[str, str] | None = None) -> dict[str, PlanSource]:
@@ -277,12 +287,16 @@ def wire_integrations(
     )
 
 
-def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float) -> httpx.Client:
+def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float, upstream: str) -> httpx.Client:
     if http is not None:
         return http
     import httpx
 
-    client = httpx.Client(timeout=timeout, follow_redirects=False, transport=httpx.HTTPTransport(retries=0))
+    from tfreview.ops.upstream import CountingTransport
+    from tfreview.plumbing.http import outbound_client
+
+    transport = CountingTransport(httpx.HTTPTransport(retries=0), services.metrics, upstream)
+    client = outbound_client(timeout=timeout, transport=transport)
     services.closers.append(client.close)
     return client
 
@@ -293,11 +307,11 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
     from tfreview.integrations.github.marker import AppIdentity
     from tfreview.integrations.github.publisher import GitHubPublisher
     from tfreview.integrations.github.ratelimit import RateLimiter
-    from tfreview.integrations.github.reconcile import DeliveryReconciler, PermissionCheck, PullRequestReconciler
     from tfreview.integrations.github.source import GitHubPlanSource
+    from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
 
     settings = services.settings.github_app
-    client_http = _outbound_http(services, http, settings.request_timeout_seconds)
+    client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
     auth: GitHubAuth
     app_auth: AppAuth | None = None
     if settings.mode == "app":
@@ -313,6 +327,8 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
     )
     app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
+    from tfreview.integrations.github.clients import GitHubClients
+
     clients = GitHubClients(app_client, app=app_auth is not None)
     sources["github"] = GitHubPlanSource(clients)
     identity = None
@@ -351,10 +367,10 @@ def _wire_spacelift(
     from tfreview.integrations.spacelift.combined import PullRequestCombiner
     from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
     from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
-    from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
+    from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
 
     settings = services.settings.spacelift_api
-    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds), settings)
+    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds, "spacelift"), settings)
     if "api" in sources:
         sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
     run_publisher = SpaceliftPublisher(client, settings)
@@ -368,53 +384,3 @@ def _wire_spacelift(
     routes["api"] = [run_publisher]  # an upload naming a stack and a run (it ignores the others)
     services.reconcilers.append(SpaceliftRunReconciler(SpaceliftReconciler(client, services, settings), settings))
     logger.info("Spacelift: account %s, %d stack(s) reconciled", settings.account, len(settings.stacks))
-
-
-class GitHubClients:
-    """`clients(installation_id)`: the client acting as that installation (one per installation, shared
-    HTTP pool, auth and rate limiter). None — a review whose tenant is not an installation, e.g. a
-    Spacelift run combined into a PR — is the App's only installation, or refused when there are several;
-    with a plain token every call is the token's."""
-
-    def __init__(self, client: GitHubClient, *, app: bool) -> None:
-        self._client = client
-        self._app = app
-        self._lock = threading.Lock()
-        self._by_installation: dict[int, GitHubClient] = {}
-
-    def __call__(self, installation_id: int | None) -> GitHubClient:
-        if not self._app:
-            return self._client
-        if installation_id is None:
-            installations = [i for i in self._client.list_installations() if not i.suspended]
-            if len(installations) != 1:
-                raise ConfigError(
-                    f"this review names no GitHub App installation and the App has {len(installations)}: "
-                    "cannot tell which one to use"
-                )
-            installation_id = installations[0].id
-        with self._lock:
-            found = self._by_installation.get(installation_id)
-            if found is None:
-                found = self._by_installation[installation_id] = self._client.for_installation(installation_id)
-            return found
-
-
-class SpaceliftRunReconciler:
-    """`SpaceliftReconciler` under the scheduler's Reconciler protocol."""
-
-    name = "spacelift-runs"
-
-    def __init__(self, reconciler: SpaceliftReconciler, settings: SpaceliftApiSettings) -> None:
-        self.reconciler = reconciler
-        self.interval_seconds = settings.reconcile_seconds
-
-    def run_once(self) -> CatchUp:
-        result = self.reconciler.run_once()
-        return CatchUp(
-            self.name,
-            examined=len(result.enqueued) + len(result.waiting),
-            acted=len(result.enqueued),
-            skipped=len(result.waiting),
-            errors=len(result.errors),
-        )

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from tfreview.core.errors import ConfigError, StoreUnavailable
-from tfreview.core.records import Delivery
-from tfreview.store.clock import utcnow
+from tfreview.plumbing.clock import utcnow
+from tfreview.ports.records import Delivery
 from tfreview.store.database import Database, normalise_url
 from tfreview.store.intake import SqlIntake
 from tfreview.store.migrate import current_revision, upgrade_database

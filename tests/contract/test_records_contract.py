@@ -12,8 +12,8 @@ import pytest
 
 from tests.contract.conftest import Stores
 from tfreview.core.errors import InputError, NotFound
-from tfreview.core.records import ReviewStatus, Scope, SourceInfo, Tenant
-from tfreview.store.hashing import report_hash
+from tfreview.plumbing.hashing import report_hash
+from tfreview.ports.records import ReviewStatus, Scope, SourceInfo, Tenant
 
 GITHUB = SourceInfo(kind="github", repository="acme/infra", pull_request=3)
 SPACELIFT = SourceInfo(kind="spacelift", stack_id="networking", run_id="01H")

@@ -34,7 +34,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from tfreview.settings import AuthSettings
+from tfreview.identity.settings import AuthSettings
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 

@@ -17,9 +17,10 @@ import pytest
 
 from tests.integration.live import LiveService, response_json, wait_for
 from tfreview.cli import main
-from tfreview.core.jobs import JobKind, JobState
-from tfreview.core.records import Scope
 from tfreview.identity.token_admin import create_token
+from tfreview.ports.job_types import JobKind
+from tfreview.ports.jobs import JobState
+from tfreview.ports.records import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "examples" / "demo" / "plan.json"

@@ -35,7 +35,7 @@ from tests.integrations.live_stack import (
     signed_post,
     stack_settings,
 )
-from tfreview.core.jobs import JobState
+from tfreview.ports.jobs import JobState
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,25 +26,25 @@ from tests.integrations.live_stack import (
 )
 from tfreview.cli import main
 from tfreview.core.errors import InputError, UpstreamError
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.integrations.github import GitHubClient, build_github_client
 from tfreview.integrations.github.auth import AppAuth
 from tfreview.integrations.github.publisher import GitHubPublisher
-from tfreview.integrations.github.reconcile import (
+from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.integrations.github.source import GitHubPlanSource
+from tfreview.integrations.publishers import RoutingPublisher
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.publish.log import LogPublisher
+from tfreview.publish.recording import RecordingPublisher
+from tfreview.service.container import CatchUp
+from tfreview.service.github_reconcilers import (
     MAX_REDELIVERIES,
     DeliveryReconciler,
     PermissionCheck,
     PullRequestReconciler,
 )
-from tfreview.integrations.github.settings import GitHubAppSettings
-from tfreview.integrations.github.source import GitHubPlanSource
-from tfreview.integrations.publishers import RoutingPublisher
-from tfreview.publish.log import LogPublisher
-from tfreview.publish.recording import RecordingPublisher
-from tfreview.services import CatchUp
+from tfreview.service.intake import accept_delivery
 from tfreview.settings import Settings
 from tfreview.web import github_events
-from tfreview.web.intake_calls import accept
 from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.scheduler import Scheduler
 
@@ -98,10 +99,9 @@ def store_delivery(services: WiredServices, guid: str, payload: dict[str, object
     normalised = github_events.normalise(event, _json(payload), review_drafts=False)
     assert normalised.tenant is not None
     job = None
-    if normalised.source is not None and normalised.idempotency_key is not None:
-        job = (normalised.idempotency_key, {**normalised.job_payload, "delivery": guid}, normalised.source)
-    services.tenants.ensure(normalised.tenant)
-    accept(
+    if normalised.job is not None and normalised.job.pull is not None:
+        job = replace(normalised.job, pull=replace(normalised.job.pull, delivery=guid))
+    accept_delivery(
         services,
         source="github",
         key=guid,
@@ -110,6 +110,7 @@ def store_delivery(services: WiredServices, guid: str, payload: dict[str, object
         body=_json(payload),
         received_at=datetime.now(UTC),
         job=job,
+        review_source=normalised.source,
     )
 
 
@@ -202,7 +203,7 @@ def test_an_unreviewed_head_is_enqueued_once_with_the_webhooks_own_key_and_a_lat
 
     assert (first.acted, again.acted, again.skipped) == (1, 0, 1)
     jobs = services.queue.list(limit=50).items
-    assert [j.idempotency_key for j in jobs] == [f"github:{REPO}:{number}:{head}"]
+    assert [j.idempotency_key for j in jobs] == [f"github:github:{INSTALLATION}:{REPO}:{number}:{head}"]
     assert jobs[0].tenant_id == f"github:{INSTALLATION}"
     assert jobs[0].payload["installation_id"] == INSTALLATION
     reviews = services.reviews.list(None, filters={}).items
@@ -213,7 +214,7 @@ def test_an_unreviewed_head_is_enqueued_once_with_the_webhooks_own_key_and_a_lat
     new_head = github.push(REPO, number, {"main.tf": MAIN_TF})
     assert reconciler.run_once().acted == 1
     keys = {j.idempotency_key for j in services.queue.list(limit=50).items}
-    assert f"github:{REPO}:{number}:{new_head}" in keys
+    assert f"github:github:{INSTALLATION}:{REPO}:{number}:{new_head}" in keys
 
 
 def test_the_pull_request_scan_goes_on_when_one_repository_fails(

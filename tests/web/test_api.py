@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from tests.web import deliveries
 from tests.web.conftest import TENANT_A, TENANT_B, Web
-from tfreview.core.jobs import JobState, NewJob
-from tfreview.core.ports import Authenticator
-from tfreview.core.records import Principal, ReviewStatus, Scope, SourceInfo
+from tfreview.ports.jobs import JobState, NewJob
+from tfreview.ports.records import Principal, ReviewStatus, Scope, SourceInfo
+from tfreview.ports.service import Authenticator
 
 
 class WithOperator:

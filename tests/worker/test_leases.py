@@ -7,8 +7,9 @@ import threading
 
 import pytest
 
-from tfreview.core.jobs import JobKind, JobState, StaleAttempt
-from tfreview.core.records import ReviewStatus
+from tfreview.ports.job_types import JobKind
+from tfreview.ports.jobs import JobState, StaleAttempt
+from tfreview.ports.records import ReviewStatus
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.worker.reaper import DEADLINE_EXCEEDED, Reaper
 from tfreview.worker.runner import Outcome, Worker

@@ -6,9 +6,9 @@ import io
 import tarfile
 from datetime import UTC, datetime
 
-from tfreview.core.jobs import JobKind, JobState, NewJob
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
-from tfreview.worker.jobs import SPACELIFT_RUN
+from tfreview.ports.job_types import JobKind, RunState, SpaceliftRunJob
+from tfreview.ports.jobs import JobState, NewJob
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.worker.runner import Outcome, Worker
 
 from .conftest import TENANT, Backend, upload
@@ -48,7 +48,7 @@ def test_review_job_stores_the_review_and_publishes_it_once(backend: Backend) ->
     assert second is not None
     assert second.job.kind == JobKind.PUBLISH
     assert second.result == "succeeded"
-    assert second.job.idempotency_key == f"publish:{review_id}:{stored.content_hash}"
+    assert second.job.idempotency_key == f"publish:{TENANT}:{review_id}:{stored.content_hash}"
     assert backend.publisher.published == [review_id]
     assert drain(worker) == []
     assert services.queue.depth() == 0
@@ -108,10 +108,9 @@ def test_a_repeated_review_publishes_the_same_content_once(backend: Backend) -> 
 
 
 def test_spacelift_run_job_finds_the_uploaded_review_or_does_nothing(backend: Backend) -> None:
-    from tfreview.worker.jobs import spacelift_run_job
 
     services = backend.services
-    job, created = services.queue.enqueue(spacelift_run_job(TENANT, "stack-1", "run-1"))
+    job, created = services.queue.enqueue(SpaceliftRunJob(TENANT, RunState("stack-1", "run-1")).encode())
     assert created
     outcome = Worker(services, "w1").run_once()
     assert outcome is not None
@@ -127,7 +126,7 @@ def test_a_spacelift_run_takes_the_result_of_its_uploaded_plan_published_once(ba
     run = SourceInfo("spacelift", stack_id="stack-1", run_id="run-7", account="acme")
     webhook_review = "r-webhook"
     job = NewJob(
-        SPACELIFT_RUN,
+        JobKind.SPACELIFT_RUN.value,
         TENANT,
         "spacelift:stack-1:run-7",
         {"stack_id": "stack-1", "run_id": "run-7", "review_id": webhook_review},

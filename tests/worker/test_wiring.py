@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tfreview.core.errors import ConfigError, InputError
-from tfreview.core.records import ReviewStatus, SourceInfo
+from tfreview.ports.records import ReviewStatus, SourceInfo
 from tfreview.publish.log import LogPublisher
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.uploaded import UploadedPlanSource, change_set_from_tarball

@@ -9,10 +9,10 @@ from threading import Event
 from tfreview.advisor.chain import LlmAdvisor
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.settings import AdvisorSettings
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.plumbing.clock import utcnow
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.publish.recording import RecordingPublisher
-from tfreview.store.clock import utcnow
 from tfreview.wiring import build_memory_services
 from tfreview.worker.runner import Worker
 
@@ -31,7 +31,7 @@ class _DownModel:
 
 
 def _submit(services: object) -> str:
-    from tfreview.services import Services
+    from tfreview.service.container import Services
 
     assert isinstance(services, Services)
     data = DEMO.read_bytes()

@@ -64,8 +64,10 @@ class IntegrityError(TfreviewError):
 class AuthError(TfreviewError):
     """A request could not be authenticated (401) or authorised (403)."""
 
-    def __init__(self, message: str, *, status: int = 401) -> None:
+    def __init__(self, message: str, *, status: int = 401, reason: str | None = None) -> None:
         self.status = status
+        # for metrics and alerts: missing | invalid | expired | revoked | forbidden (never the credential)
+        self.reason = reason or ("forbidden" if status == 403 else "invalid")
         super().__init__(message)
 
 

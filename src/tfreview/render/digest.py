@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
@@ -109,7 +109,10 @@ def uncovered_text(review: Review, limit: int = 20) -> str:
 
 def unparsed_text(review: Review, limit: int = 3) -> str:
     """`2 files could not be parsed: a.tf (line 2: …), b.tf (…)` — empty when every file was read."""
-    skipped = review.coverage.files_skipped
+    return unparsed_files_text(review.coverage.files_skipped, limit)
+
+
+def unparsed_files_text(skipped: Sequence[tuple[str, str]], limit: int = 3) -> str:
     if not skipped:
         return ""
     shown = "; ".join(f"{file} ({one_line(reason)})" for file, reason in skipped[:limit])

@@ -14,10 +14,10 @@ from pathlib import Path, PurePosixPath
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
-from tfreview.core.ports import PlanStore
-from tfreview.core.records import StoredReview
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.plan_json import load_plan
+from tfreview.ports.records import StoredReview
+from tfreview.ports.service import PlanStore
 
 PLAN_JSON_KINDS = frozenset({"plan", "plan_json", "json"})
 TARBALL_KINDS = frozenset({"tarball", "tar", "tar.gz", "tgz", "hcl", "hcl_tarball"})

@@ -10,6 +10,7 @@ not there right now" become StoreUnavailable here, at the boundary (`translate_e
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tfreview.core.errors import ConfigError, StoreUnavailable
 from tfreview.core.redact import scrub_text
+from tfreview.ops.recorder import NullRecorder, Recorder
 
 MIN_BUSY_TIMEOUT_MS: Final = 5000
 _BEGIN_OPTION: Final = "tfreview_begin"
@@ -65,6 +67,19 @@ def translate_errors() -> Iterator[None]:
         raise
 
 
+_CONNECT_HINTS: Final = ("connect", "connection", "no route", "too many clients", "the database system")
+
+
+def error_kind(message: str) -> str:
+    """The `kind` label of tfreview_db_errors_total for a StoreUnavailable message: locked, connect, other."""
+    lowered = message.lower()
+    if "locked" in lowered:
+        return "locked"
+    if any(hint in lowered for hint in _CONNECT_HINTS):
+        return "connect"
+    return "other"
+
+
 class Database:
     """Owns the Engine; repositories open their transactions through `transaction()`."""
 
@@ -75,8 +90,10 @@ class Database:
         *,
         pool_size: int = 5,
         connect_timeout_seconds: float = 5.0,
+        metrics: Recorder | None = None,
     ) -> None:
         self.url = normalise_url(url)
+        self.metrics: Recorder = metrics or NullRecorder()  # db errors by kind, write commit latency
         self.busy_timeout_ms = busy_timeout_ms
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
@@ -103,14 +120,23 @@ class Database:
         """A session in one transaction, committed at the end (rolled back on error); errors translated.
 
         On SQLite a write transaction starts with `BEGIN IMMEDIATE`."""
-        with self._writer_slot(write), translate_errors(), self._sessions() as session:
-            session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE" if write else "DEFERRED"})
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        try:
+            with self._writer_slot(write), translate_errors(), self._sessions() as session:
+                session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE" if write else "DEFERRED"})
+                try:
+                    yield session
+                    if write:
+                        begun = time.perf_counter()
+                        session.commit()
+                        self.metrics.observe("tfreview_db_commit_duration_seconds", time.perf_counter() - begun)
+                    else:
+                        session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except StoreUnavailable as error:
+            self.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
+            raise
 
     @contextmanager
     def _writer_slot(self, write: bool) -> Iterator[None]:
@@ -147,8 +173,12 @@ class Database:
 
     def ping(self) -> None:
         """Raise StoreUnavailable unless the database answers a trivial query."""
-        with translate_errors(), self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        try:
+            with translate_errors(), self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except StoreUnavailable as error:
+            self.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
+            raise
 
     def close(self) -> None:
         self.engine.dispose()

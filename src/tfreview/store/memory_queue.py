@@ -9,21 +9,31 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from tfreview.core.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
-from tfreview.core.records import Page
 from tfreview.core.redact import scrub_text
-from tfreview.settings import WorkerSettings
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.records import Page, ReviewStatus
+from tfreview.ports.service import ReviewStore
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.store.queue_settings import WorkerSettings
+
+_OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS,)  # a lost worker's review: only an `in_progress` one moves
 
 LEASE_EXPIRED = "lease expired (worker crashed or stalled)"
 
 
 class MemoryJobQueue:
     def __init__(
-        self, settings: WorkerSettings | None = None, *, clock: Clock = utcnow, rng: random.Random | None = None
+        self,
+        settings: WorkerSettings | None = None,
+        *,
+        clock: Clock = utcnow,
+        rng: random.Random | None = None,
+        reviews: ReviewStore | None = None,
     ) -> None:
         self.settings = settings or WorkerSettings()
+        self.reviews = reviews  # the reviews its jobs carry: settled under the queue's lock, with the job
         self.policy = RetryPolicy(self.settings.backoff_base_seconds, self.settings.backoff_cap_seconds)
         self.clock = clock
         self.lock = threading.RLock()
@@ -119,6 +129,7 @@ class MemoryJobQueue:
                     run_after=self.clock() + delay,
                 )
             self._jobs[job_id] = failed
+            self._settle(review_after_failure(failed, error), only_open=False)
             return failed
 
     def reap(self) -> int:
@@ -139,7 +150,17 @@ class MemoryJobQueue:
                     run_after=job.run_after if dead else now,
                     last_error=LEASE_EXPIRED,
                 )
+                if dead:
+                    self._settle(review_after_lost_worker(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
             return len(expired)
+
+    def _settle(self, outcome: ReviewOutcome | None, *, only_open: bool) -> None:
+        if outcome is None or self.reviews is None:
+            return
+        review = self.reviews.get(outcome.review_id)
+        if review is None or (only_open and review.status not in _OPEN_REVIEWS):
+            return
+        self.reviews.set_status(outcome.review_id, outcome.status, outcome.reason)
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         with self.lock:

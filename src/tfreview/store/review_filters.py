@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import ReviewStatus, StoredReview
-from tfreview.store.clock import as_utc
+from tfreview.plumbing.clock import as_utc
+from tfreview.ports.records import ReviewStatus, StoredReview
 
 FILTER_NAMES = ("source", "repository", "stack_id", "status", "verdict", "since", "until")
 

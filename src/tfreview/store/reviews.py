@@ -11,11 +11,11 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from tfreview.core.errors import NotFound
-from tfreview.core.records import Page, ReviewStatus, SourceInfo, StoredReview
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import canonical_json, sha256_hex
+from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.database import Database
-from tfreview.store.hashing import canonical_json, sha256_hex
 from tfreview.store.review_filters import parse_review_filters
 from tfreview.store.tables import FindingRow, ReviewRow
 

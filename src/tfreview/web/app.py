@@ -11,9 +11,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import tfreview
 from tfreview.core.errors import TfreviewError
-from tfreview.services import Services
-from tfreview.web import api_admin, api_reviews, health, uploads, webhooks_github, webhooks_spacelift
-from tfreview.web.context import Clock, request_id_of
+from tfreview.plumbing.clock import Clock
+from tfreview.service.container import Services
+from tfreview.web import (
+    api_admin,
+    api_reviews,
+    health,
+    metrics_endpoint,
+    uploads,
+    webhooks_github,
+    webhooks_spacelift,
+)
+from tfreview.web.context import request_id_of
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
 from tfreview.web.request_log import RequestLog
@@ -35,13 +44,14 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
-    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, health):
+    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, health, metrics_endpoint):
         app.include_router(module.router)
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(RequestLog)  # added last: the outermost, so it also logs what HeadAsGet answers
+    # added last: the outermost, so it also logs (and counts) what HeadAsGet answers
+    app.add_middleware(RequestLog, metrics=services.metrics)
     return app
 
 

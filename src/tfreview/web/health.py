@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from tfreview.core.ports import HealthCheck
+from tfreview.ports.service import HealthCheck
 from tfreview.web.context import ServicesDep
 from tfreview.web.models import Alive, CheckOut, Readiness
 

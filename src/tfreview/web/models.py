@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tfreview.core.jobs import Job
-from tfreview.core.records import Delivery, SourceInfo, StoredReview
+from tfreview.ports.jobs import Job
+from tfreview.ports.records import Delivery, SourceInfo, StoredReview
 
 
 class ProblemOut(BaseModel):

@@ -15,6 +15,8 @@ import uuid
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tfreview.ops.log_context import bound
+from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.web.problems import PROBLEM_JSON, problem_for
 
 _log = logging.getLogger("tfreview.web.requests")
@@ -22,8 +24,12 @@ _INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestLog:
-    def __init__(self, app: ASGIApp) -> None:
+    """Also the HTTP metrics: `tfreview_http_responses_total` and `tfreview_http_request_duration_seconds`
+    by route group (`route_group`), counted where every response passes, errors included."""
+
+    def __init__(self, app: ASGIApp, metrics: Recorder | None = None) -> None:
         self.app = app
+        self.metrics = metrics or NullRecorder()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,26 +49,31 @@ class RequestLog:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("ascii"))]
             await send(message)
 
-        begun = time.perf_counter()
-        try:
-            await self.app(scope, receive, send_with_id)
-        except Exception as exc:  # the last line of defence: anything unhandled becomes a logged 500
-            found = problem_for(exc, scope.get("path", ""), request_id)
-            status = found.status
-            if not started:
-                headers = [(b"content-type", PROBLEM_JSON.encode()), (b"x-request-id", request_id.encode("ascii"))]
-                headers += [(k.lower().encode(), v.encode()) for k, v in found.headers.items()]
-                await send({"type": "http.response.start", "status": found.status, "headers": headers})
-                await send({"type": "http.response.body", "body": orjson.dumps(found.body)})
-        finally:
-            _log.info(
-                "request_id=%s method=%s path=%s status=%d duration_ms=%.1f",
-                request_id,
-                scope.get("method", "-"),
-                scope.get("path", "-"),
-                status,
-                (time.perf_counter() - begun) * 1000,
-            )
+        with bound(request_id=request_id):  # every line logged while serving it carries the id
+            begun = time.perf_counter()
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception as exc:  # the last line of defence: anything unhandled becomes a logged 500
+                found = problem_for(exc, scope.get("path", ""), request_id)
+                status = found.status
+                if not started:
+                    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"x-request-id", request_id.encode("ascii"))]
+                    headers += [(k.lower().encode(), v.encode()) for k, v in found.headers.items()]
+                    await send({"type": "http.response.start", "status": found.status, "headers": headers})
+                    await send({"type": "http.response.body", "body": orjson.dumps(found.body)})
+            finally:
+                elapsed = time.perf_counter() - begun
+                route = route_group(scope.get("method", ""), scope.get("path", ""))
+                self.metrics.count("tfreview_http_responses_total", route=route, status=str(status))
+                self.metrics.observe("tfreview_http_request_duration_seconds", elapsed, route=route)
+                _log.info(
+                    "request_id=%s method=%s path=%s status=%d duration_ms=%.1f",
+                    request_id,
+                    scope.get("method", "-"),
+                    scope.get("path", "-"),
+                    status,
+                    elapsed * 1000,
+                )
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -73,3 +84,20 @@ def _header(scope: Scope, name: bytes) -> str | None:
             except UnicodeDecodeError:
                 return None
     return None
+
+
+def route_group(method: str, path: str) -> str:
+    """The `route` label: a handful of groups, never the raw path (bounded cardinality, no ids)."""
+    if path.startswith("/webhooks/"):
+        return "webhook"
+    if path == "/api/v1/plans" and method == "POST":
+        return "upload"
+    if path.startswith(("/api/v1/deliveries", "/api/v1/jobs")):
+        return "admin"
+    if path.startswith("/api/"):
+        return "api"
+    if path in ("/healthz", "/readyz"):
+        return "health"
+    if path == "/metrics":
+        return "metrics"
+    return "other"

@@ -15,7 +15,8 @@ import sys
 import threading
 from types import FrameType
 
-from tfreview.services import Services
+from tfreview.ops.log_format import apply_log_format
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker
@@ -55,7 +56,7 @@ def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedT
     for thread in threads:
         thread.start()
     logger.info("worker %s: %s thread(s) and the reaper started", worker.worker_id, len(threads) - 1)
-    scheduler = start_scheduler(services.reconcilers, stop_event)
+    scheduler = start_scheduler(services.reconcilers, stop_event, services.metrics)
     if scheduler is not None:
         threads.append(scheduler)
     return threads
@@ -63,10 +64,11 @@ def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedT
 
 def run_worker_process(settings: Settings, *, stop_event: threading.Event | None = None) -> int:
     """`tfreview worker`: build the services, run workers and the reaper until SIGTERM/SIGINT; exit 0."""
-    from tfreview.wiring import build_services
+    from tfreview.wiring import announce_process, build_services
 
     stop = stop_event or threading.Event()
     services = build_services(settings)
+    announce_process(services, "worker")
     try:
         previous = _stop_on_signals(stop)
         try:
@@ -103,7 +105,9 @@ def _restore_signals(previous: dict[int, object]) -> None:
 
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
-    return run_worker_process(Settings())
+    settings = Settings()
+    apply_log_format(settings.log_format)
+    return run_worker_process(settings)
 
 
 if __name__ == "__main__":

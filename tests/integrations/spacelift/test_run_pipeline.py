@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from tests.fakes.spacelift import FakeSpacelift
 from tests.worker.conftest import ManualClock, upload, worker_settings
-from tfreview.core.records import SourceInfo
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE, UNCHECKED_NOTE, SpaceliftCheckedPlanSource
 from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.records import SourceInfo
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.runner import Worker

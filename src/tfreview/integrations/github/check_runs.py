@@ -8,12 +8,12 @@ that carries the batch, and a retry reads it back and sends only what is missing
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from tfreview.plumbing.hashing import short_digest
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create/update request
 SUMMARY_LIMIT = 65_535  # output.summary / output.text, characters (behaves like bytes for non-ASCII)
@@ -79,8 +79,7 @@ def batches(items: Sequence[dict[str, Any]], size: int = ANNOTATIONS_PER_REQUEST
 
 
 def digest(items: object) -> str:
-    canonical = json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return short_digest(items)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from tfreview.core.errors import ConfigError, InputError
-from tfreview.core.records import ReviewStatus, StoredReview
 from tfreview.core.rules import Rule
 from tfreview.integrations.github import check_runs
 from tfreview.integrations.github.comment import comment_body
@@ -46,6 +45,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.github.source import PullRequestTarget, target_of
+from tfreview.ports.records import ReviewStatus, StoredReview
 
 logger = logging.getLogger("tfreview.github.publish")
 

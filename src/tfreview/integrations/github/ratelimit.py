@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tfreview.integrations.github.errors import RateLimited
+from tfreview.plumbing.http import header_number, parse_retry_after
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,9 @@ class RateLimiter:
         """Record the limits an answer reports. Returns the wait before retrying when the answer is a
         rate-limit refusal (403/429), else None."""
         now = self._clock()
-        remaining = _number(headers.get("x-ratelimit-remaining"))
-        reset = _number(headers.get("x-ratelimit-reset"))
-        retry_after = _number(headers.get("retry-after"))
+        remaining = header_number(headers.get("x-ratelimit-remaining"))
+        reset = header_number(headers.get("x-ratelimit-reset"))
+        retry_after = parse_retry_after(headers)
         refused: float | None = None
         with self._lock:
             state = self._keys.setdefault(key, _KeyState())
@@ -139,12 +140,3 @@ class RateLimiter:
                 kind=kind,
             )
         self._sleep(wait)
-
-
-def _number(raw: str | None) -> float | None:
-    if raw is None:
-        return None
-    try:
-        return float(raw.strip())
-    except ValueError:
-        return None

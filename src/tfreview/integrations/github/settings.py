@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
-from tfreview.advisor.credentials import SecretSource
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.secret_references import SecretSource
 
 Permission = Literal["read", "write", "admin"]
 

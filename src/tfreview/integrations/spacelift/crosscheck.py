@@ -16,11 +16,11 @@ from collections.abc import Iterable
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.plan import ChangeKind, ChangeSet
-from tfreview.core.ports import PlanSource
-from tfreview.core.records import StoredReview
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.models import PlannedChange
+from tfreview.ports.records import StoredReview
+from tfreview.ports.service import PlanSource
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 

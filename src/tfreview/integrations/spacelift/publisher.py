@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import threading
@@ -25,11 +24,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import StoredReview
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.plumbing.hashing import short_digest
+from tfreview.ports.records import StoredReview
 from tfreview.render.markdown import render_markdown
 from tfreview.render.stored_report import review_from_report
 
@@ -48,12 +48,7 @@ def content_fingerprint(report: Mapping[str, Any], verdict: str | None = None) -
     coverage = report.get("coverage")
     notes = coverage.get("notes") if isinstance(coverage, Mapping) else None
     mismatch = any(isinstance(n, str) and n.startswith(MISMATCH_NOTE) for n in notes or [])
-    canonical = json.dumps(
-        {"verdict": verdict or report.get("verdict"), "findings": findings, "mismatch": mismatch},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return short_digest({"verdict": verdict or report.get("verdict"), "findings": findings, "mismatch": mismatch})
 
 
 class SpaceliftPublisher:
