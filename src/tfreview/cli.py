@@ -62,8 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the matching -o format to FILE (in the order given); '-' is stdout",
     )
+    scan.add_argument(
+        "--path-prefix",
+        metavar="PATH",
+        help="the scanned folder's path in the repository, for file paths in sarif, github and junit output "
+        "(default: found from the git root, else the current directory)",
+    )
     scan.add_argument("--fail-on", metavar="SEVERITY", help="threshold: critical, high, medium, low, info")
     scan.add_argument("--soft-fail", action="store_true", help="always exit 0 when the review ran")
+    scan.add_argument(
+        "--fail-on-uncovered",
+        action="store_true",
+        help="fail when a reviewed resource is of a type no rule checks (also: fail_on_uncovered in .tfreview.toml)",
+    )
+
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     scan.add_argument(
         "--skip-rule",
@@ -113,6 +125,11 @@ def _add_input_arguments(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--source", metavar="DIR", help="for a plan: the .tf files to read suppressions and file/line from"
+    )
+    command.add_argument(
+        "--allow-parse-errors",
+        action="store_true",
+        help="review what parses when a .tf file does not (default: exit 2, since an unread file would pass)",
     )
     command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
     command.add_argument(
@@ -174,7 +191,13 @@ def _run(args: argparse.Namespace) -> int:
 def _config_path(args: argparse.Namespace) -> Path | None:
     from tfreview.config import find_config
 
-    return Path(args.config) if args.config else find_config(Path(args.path) if args.path != "-" else Path.cwd())
+    if args.config:
+        return Path(args.config)
+    if getattr(args, "source", None):  # a plan's source folder holds the repository's settings
+        found = find_config(Path(args.source))
+        if found is not None:
+            return found
+    return find_config(Path(args.path) if args.path != "-" else Path.cwd())
 
 
 def _policy(args: argparse.Namespace) -> Policy:
@@ -182,18 +205,28 @@ def _policy(args: argparse.Namespace) -> Policy:
 
     from tfreview.config import load_policy
     from tfreview.core.severity import Severity
+    from tfreview.scan_guards import refuse_unknown_rules
 
-    policy = load_policy(_config_path(args))
+    config = _config_path(args)
+    policy = load_policy(config)
+    refuse_unknown_rules(policy, f"{config}: " if config else "")
     changes: dict[str, Any] = {}
     if getattr(args, "fail_on", None):
         try:
             changes["fail_on"] = Severity.parse(args.fail_on)
         except ValueError as exc:
             raise ConfigError(f"--fail-on: {exc}") from None
+    if getattr(args, "fail_on_uncovered", False):
+        changes["fail_on_uncovered"] = True
     if getattr(args, "skip_rule", None):
         changes["disabled_rules"] = policy.disabled_rules | frozenset(args.skip_rule)
     if getattr(args, "rule", None):
         changes["only_rules"] = frozenset(args.rule)
+    from tfreview.core.policy import Policy
+
+    skip, only = getattr(args, "skip_rule", None) or (), getattr(args, "rule", None) or ()
+    flags = Policy(disabled_rules=frozenset(skip), only_rules=frozenset(only) or None)
+    refuse_unknown_rules(flags, "", {"rules.disable": "--skip-rule", "rules.only": "--rule"})
     if getattr(args, "baseline", None):
         from tfreview.baseline import load_baseline
 
@@ -205,15 +238,14 @@ def _policy(args: argparse.Namespace) -> Policy:
 def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
     from tfreview.parsing.inputs import load_change_set
     from tfreview.rules import load_rules
+    from tfreview.scan_guards import refuse_unparsed
 
     policy = _policy(args)
     rules = load_rules()
-    unknown = [name for name in (policy.only_rules or ()) if not any(name in r.names() for r in rules)]
-    if unknown:
-        raise ConfigError(f"unknown rule(s) {', '.join(sorted(unknown))}; see `tfreview rules list`")
     if progress:
         _progress(f"reading {args.path}")
     change_set = load_change_set(args.path, base=args.base, source=args.source)
+    refuse_unparsed(change_set.coverage.files_skipped, allowed=args.allow_parse_errors)  # before any AI call
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
     if progress and (advisor_name := _advisor_name(args)) != "none":
@@ -271,6 +303,7 @@ def _progress(text: str) -> None:
 def _scan(args: argparse.Namespace) -> int:
     from tfreview.core.review import exit_code
     from tfreview.render import render
+    from tfreview.scan_guards import in_repository
 
     formats: list[str] = args.output or ["text"]
     files: list[str] = args.output_file or []
@@ -278,12 +311,13 @@ def _scan(args: argparse.Namespace) -> int:
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
     interactive = sys.stderr.isatty()
     result, rules = _review(args, progress=interactive)
+    result, plan_path = in_repository(result, args.path, args.source, args.path_prefix)
     by_id = {r.id: r for r in rules}
     for index, fmt in enumerate(formats):
         target = files[index] if index < len(files) else "-"
         to_terminal = target == "-" and sys.stdout.isatty()
         color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
-        text = render(fmt, result, by_id, color=color)
+        text = render(fmt, result, by_id, color=color, plan_path=plan_path)
         if target == "-":
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         else:

@@ -61,6 +61,15 @@ class SourceInfo:
     run_id: str | None = None
     account: str | None = None
 
+    def label(self, fallback: str) -> str:
+        """How a person names this input: the Spacelift stack and run, else the repository and commit."""
+        if self.stack_id and self.run_id:
+            return f"Spacelift stack {self.stack_id} run {self.run_id}"
+        if self.repository:
+            where = f"{self.repository}#{self.pull_request}" if self.pull_request else self.repository
+            return f"{where} @ {self.commit_sha[:12]}" if self.commit_sha else where
+        return fallback
+
 
 @dataclass(frozen=True, slots=True)
 class StoredReview:

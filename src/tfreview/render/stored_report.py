@@ -33,6 +33,7 @@ def review_from_report(report: Mapping[str, Any]) -> Review:
             coverage=_coverage(report.get("coverage") or {}),
             verdict=Verdict(report["verdict"]),
             fail_on=Severity(report["fail_on"]),
+            fail_on_existing=bool(report.get("fail_on_existing", False)),
             source=str(report.get("source") or "plan"),
             label=str(report.get("label") or ""),
             terraform_version=report.get("terraform_version"),
@@ -105,9 +106,13 @@ def _change(data: Mapping[str, Any]) -> ChangeEntry:
 
 
 def _coverage(data: Mapping[str, Any]) -> Coverage:
+    reviewed = int(data.get("resources_reviewed") or 0)
     return Coverage(
         resources_total=int(data.get("resources_total") or 0),
-        resources_reviewed=int(data.get("resources_reviewed") or 0),
+        resources_reviewed=reviewed,
+        # a report stored before coverage was counted claims nothing about it
+        resources_covered=int(data.get("resources_covered", reviewed) or 0),
+        uncovered_types=[str(t) for t in data.get("uncovered_types") or []],
         files_parsed=[str(f) for f in data.get("files_parsed") or []],
         files_skipped=[(str(s["file"]), str(s["reason"])) for s in data.get("files_skipped") or []],
         notes=[str(n) for n in data.get("notes") or []],

@@ -22,7 +22,6 @@ from tfreview.service.container import Services
 Fence = Callable[[], None]
 
 AI_RERUNS = 3  # times the AI part is tried again after every provider failed
-AI_RERUN_DELAY = timedelta(minutes=5)
 
 
 def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
@@ -74,4 +73,5 @@ def _rerun_ai_later(services: Services, job: ReviewJob) -> None:
         return
     now = datetime.now(UTC)
     new_job = rerun.encode(max_attempts=services.settings.worker.max_attempts)
-    services.queue.enqueue(new_job, run_after=now + AI_RERUN_DELAY * rerun.ai_rerun)
+    delay = timedelta(seconds=services.settings.advisor.rerun_delay_seconds)  # advisor.rerun_delay_seconds
+    services.queue.enqueue(new_job, run_after=now + delay * rerun.ai_rerun)

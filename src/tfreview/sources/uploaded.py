@@ -42,9 +42,12 @@ class UploadedPlanSource:
         if stored is None:
             raise InputError(f"uploaded plan {plan_id} was not found (deleted or never stored)")
         content, kind, _metadata = stored
+        label = review.source.label(f"upload {plan_id}")  # the stack and run a Spacelift user knows
         if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
-            return change_set_from_tarball(content, label=f"upload {plan_id}")
-        return load_plan(content, path=f"upload {plan_id}")
+            return change_set_from_tarball(content, label=label)
+        change_set = load_plan(content, path=f"upload {plan_id}")
+        change_set.label = label
+        return change_set
 
 
 def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:

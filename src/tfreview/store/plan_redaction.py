@@ -7,8 +7,9 @@ changes, drift, outputs and configuration become "(redacted)". Redaction is done
 original, knowing every sensitive value of the plan (issue 9.22): a value masked in one resource and
 copied into another, unmasked, resource (a tag, a name, an output) is "(sensitive value)" there too —
 in the stored plan, so in everything built from it (the prompt, the report).
-A tarball of Terraform sources: every text member is scrubbed of secret-shaped strings and of
-values assigned to secret-named attributes; links, devices and binary members are dropped.
+A tarball of Terraform sources: every text member is scrubbed of secret-shaped strings, of values
+assigned to secret-named attributes and of the values its Terraform calls sensitive (`sensitive =
+true` variables and outputs); links, devices and binary members are dropped.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from tfreview.core.redact import (
     sensitive_strings,
 )
 from tfreview.parsing.decoding import decode
+from tfreview.parsing.hcl import sensitive_values_of_sources
 
 PLAN_JSON: Final = "plan_json"
 SOURCE_TARBALL: Final = "tarball"
@@ -199,15 +201,14 @@ def scrub_source(text: str) -> str:
 
 
 def redact_tarball(content: bytes) -> bytes:
-    out = io.BytesIO()
+    """The tarball as it may be stored: text members scrubbed, and every value its Terraform calls
+    sensitive (`sensitive = true` variables and outputs, from defaults and tfvars) masked in every member."""
+    members: list[tuple[tarfile.TarInfo, str | None]] = []
     try:
-        with (
-            tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as source,
-            tarfile.open(fileobj=out, mode="w:gz") as target,
-        ):
+        with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as source:
             for member in source:
                 if member.isdir():
-                    target.addfile(_clean_info(member))
+                    members.append((member, None))
                     continue
                 if not member.isfile() or member.size > _MAX_MEMBER_BYTES:
                     continue
@@ -215,15 +216,22 @@ def redact_tarball(content: bytes) -> bytes:
                 if stream is None:
                     continue
                 try:
-                    text = stream.read().decode("utf-8")
+                    members.append((member, stream.read().decode("utf-8")))
                 except UnicodeDecodeError:
                     continue  # not a text file: not something a review reads
-                data = scrub_source(text).encode()
-                info = _clean_info(member)
-                info.size = len(data)
-                target.addfile(info, io.BytesIO(data))
     except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
         raise InputError(f"the upload is not a readable tar archive: {exc}") from None
+    secrets = sensitive_values_of_sources({m.name: text for m, text in members if text is not None})
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as target:
+        for member, text in members:
+            info = _clean_info(member)
+            if text is None:
+                target.addfile(info)
+                continue
+            data = scrub_source(mask_text(text, secrets)).encode()
+            info.size = len(data)
+            target.addfile(info, io.BytesIO(data))
     return out.getvalue()
 
 

@@ -134,3 +134,20 @@ def test_9_13_a_real_mismatch_names_spacelift_addresses_redacted(
     assert "1 only in Spacelift's (aws_iam_user.u[" in note
     assert key not in note
     assert key not in spacelift.comments(STACK, "01RUN")[0]["body"]
+
+
+def test_the_run_comment_names_the_stack_and_the_run_not_the_upload(
+    spacelift: FakeSpacelift, client: SpaceliftClient
+) -> None:
+    """Issue 9, item 18: `upload <id>` means nothing to a Spacelift user."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=PLAN_ADDRESSES)
+    services = services_for(client)
+    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    run_all(services)
+    body = spacelift.comments(STACK, "01RUN")[0]["body"]
+    assert f"Spacelift stack {STACK} run 01RUN" in body
+    assert "upload " not in body.split("\n\n")[0] + body.split("\n\n")[1]
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.report is not None
+    assert stored.report["label"] == f"Spacelift stack {STACK} run 01RUN"

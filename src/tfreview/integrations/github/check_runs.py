@@ -45,12 +45,14 @@ def annotations_of(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         if path.startswith(("/", "../")) or line < 1:
             continue  # not a path inside the repository: GitHub cannot place it
         status = finding.get("status")
-        if status == "introduced":
-            level = "failure" if _rank(str(finding.get("severity"))) >= fail_on else "warning"
-        elif status == "existing":
-            level = "notice"
-        else:
+        if status not in ("introduced", "existing"):
             continue
+        # `failure` exactly for what fails the verdict: existing findings too only with fail_on_existing
+        counted = status == "introduced" or report.get("fail_on_existing") is True
+        if counted and _rank(str(finding.get("severity"))) >= fail_on:
+            level = "failure"
+        else:
+            level = "warning" if status == "introduced" else "notice"
         end = location.get("end_line")
         end_line = end if isinstance(end, int) and end >= line else line
         title = f"{finding.get('rule_id')} ({finding.get('severity')}, {status}): {finding.get('title') or ''}"
