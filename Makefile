@@ -4,8 +4,15 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
+E2E_CACHE   ?= $(HOME)/.cache/tfreview-e2e
+AXE_VERSION := 4.14.1
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean
+.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras e2e-tools
+
+# the extras the configured service needs: [postgres] for a PostgreSQL database, [bedrock] for Bedrock
+comma := ,
+EXTRAS := $(strip $(if $(filter postgresql%,$(TFREVIEW_DATABASE__URL)),postgres) \
+                  $(if $(filter bedrock chain,$(TFREVIEW_ADVISOR__NAME)),bedrock))
 
 $(VENV)/bin/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +28,17 @@ $(VENV)/.dev-installed: $(VENV)/bin/uv pyproject.toml requirements/dev.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $@ $(VENV)/.run-installed
 
-## run: install, then start the service on the embedded defaults (SQLite in $(DATA), builtin reviewer)
-run: $(VENV)/.run-installed
+# the extras, pinned by requirements/extras.lock (nothing to do on the embedded defaults)
+# EXTRAS=postgres,bedrock on the command line overrides the guess
+run-extras: $(VENV)/.run-installed
+	@if [ -n "$(EXTRAS)" ]; then \
+	  echo "installing tfreview[$(subst $() ,$(comma),$(EXTRAS))] for the configured service"; \
+	  $(UV) pip install --quiet --python $(PY) -c requirements/extras.lock -e ".[$(subst $() ,$(comma),$(EXTRAS))]"; \
+	fi
+
+## run: install (with the extras TFREVIEW_DATABASE__URL / TFREVIEW_ADVISOR__NAME need), then start the service
+##      (default: SQLite in $(DATA), builtin reviewer)
+run: run-extras
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 	$(VENV)/bin/tfreview serve --data-dir $(DATA)
 
@@ -31,34 +47,78 @@ demo: $(VENV)/.run-installed
 	$(VENV)/bin/tfreview scan examples/demo/plan.json --source examples/demo --soft-fail
 
 ## test: install, lint, type-check and run the whole suite
-test: $(VENV)/.dev-installed lint typecheck unit
+test: $(VENV)/.dev-installed tools lint typecheck unit
+
+## tools: system tools the tests use: promtool (from Debian's prometheus package) into $(VENV)/bin, and the shells
+tools: $(VENV)/bin/uv shells
+	bash scripts/install_promtool.sh $(VENV)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
-unit: $(VENV)/.dev-installed
-	$(PY) -m pytest -n 2 -q
+unit: $(VENV)/.dev-installed tools e2e-tools
+	TFREVIEW_E2E_CACHE=$(E2E_CACHE) $(PY) -m pytest -n 2 -q
+
+## e2e-tools: what tests/e2e drive: Debian's chromium (apt, as root) and axe-core (npm) in $(E2E_CACHE).
+## Idempotent; where either cannot be installed the browser tests skip and say why. Never a browser download.
+e2e-tools:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "e2e-tools: installing Debian's chromium"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1 || \
+	    { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null 2>&1; } || \
+	    echo "e2e-tools: chromium could not be installed: the browser tests will skip"; \
+	  else echo "e2e-tools: no /usr/bin/chromium and not root: the browser tests will skip"; fi; \
+	fi
+	@if [ ! -f $(E2E_CACHE)/node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null; then \
+	    echo "e2e-tools: installing axe-core $(AXE_VERSION) into $(E2E_CACHE)"; \
+	    mkdir -p $(E2E_CACHE) && npm install --silent --no-audit --no-fund --prefix $(E2E_CACHE) axe-core@$(AXE_VERSION) \
+	      >/dev/null 2>&1 || echo "e2e-tools: axe-core could not be installed: the accessibility checks will skip"; \
+	  else echo "e2e-tools: npm is missing: the accessibility checks will skip"; fi; \
+	fi
+
+## shells: zsh and fish for the completion tests, from apt when missing and run as root (else those tests skip)
+shells:
+	@missing=""; for shell in zsh fish; do command -v $$shell >/dev/null 2>&1 || missing="$$missing $$shell"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing$$missing from apt (shell completion tests)"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; } \
+	      >/dev/null 2>&1 || echo "could not install$$missing: their completion tests will be skipped"; \
+	  else echo "$$missing not installed (needs root and apt): their completion tests will be skipped"; fi; \
+	fi
+
+## dist: build the wheel and the sdist into dist/ (install a release with: pipx install ./dist/tfreview-*.whl)
+dist: $(VENV)/bin/uv
+	$(UV) build --quiet --out-dir dist .
 
 ## bench: tfreview vs Checkov on scaled plans (installs Checkov into its own venv; slow)
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prompt_size.py
 	$(PY) benchmarks/intake.py
+	$(PY) benchmarks/dashboard.py
+	$(PY) benchmarks/metrics.py
+	$(PY) benchmarks/watchdog.py
 
-## docs: regenerate the generated references (rules, CLI, settings)
+## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed
 	$(PY) scripts/generate_rule_docs.py
 	$(PY) scripts/generate_cli_docs.py
 	$(PY) scripts/generate_settings_docs.py
+	$(PY) scripts/generate_ops_docs.py
 
 ## lock: re-resolve the pinned dependency sets from pyproject.toml
 lock: $(VENV)/bin/uv
 	$(UV) pip compile pyproject.toml --extra dev -o requirements/dev.lock --python-version 3.11 -q
 	$(UV) pip compile pyproject.toml -o requirements/run.lock --python-version 3.11 -q
+	$(UV) pip compile pyproject.toml --extra postgres --extra bedrock -o requirements/extras.lock --python-version 3.11 -q
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out dist

@@ -140,9 +140,12 @@ def started(argv: list[str], env: dict[str, str]) -> Iterator[str]:
         log.close()
 
 
-def tfreview_server(data_dir: Path, database_url: str | None) -> contextlib.AbstractContextManager[str]:
+def tfreview_server(
+    data_dir: Path, database_url: str | None, extra_env: dict[str, str] | None = None
+) -> contextlib.AbstractContextManager[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TFREVIEW_")}
     env["TFREVIEW_GITHUB__WEBHOOK_SECRETS"] = json.dumps([{"value": SECRET}])
+    env.update(extra_env or {})
     if database_url:
         env["TFREVIEW_DATABASE__URL"] = database_url
         subprocess.run([sys.executable, "-m", "tfreview", "db", "upgrade"], env=env, check=True, capture_output=True)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
+from tfreview.service_arguments import add_service_commands
 
 if TYPE_CHECKING:
     from tfreview.advisor.settings import AdvisorSettings
@@ -61,8 +62,20 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the matching -o format to FILE (in the order given); '-' is stdout",
     )
+    scan.add_argument(
+        "--path-prefix",
+        metavar="PATH",
+        help="the scanned folder's path in the repository, for file paths in sarif, github and junit output "
+        "(default: found from the git root, else the current directory)",
+    )
     scan.add_argument("--fail-on", metavar="SEVERITY", help="threshold: critical, high, medium, low, info")
     scan.add_argument("--soft-fail", action="store_true", help="always exit 0 when the review ran")
+    scan.add_argument(
+        "--fail-on-uncovered",
+        action="store_true",
+        help="fail when a reviewed resource is of a type no rule checks (also: fail_on_uncovered in .tfreview.toml)",
+    )
+
     scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
     scan.add_argument(
         "--skip-rule",
@@ -99,97 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show = rule_commands.add_parser("show", help="show one rule")
     show.add_argument("id", help="rule id, long id, or a Checkov/Trivy id")
-    _add_service_commands(commands)
+    add_service_commands(commands, _Parser)
+    completion = commands.add_parser("completion", help="print the shell completion script (bash, zsh, fish)")
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell to complete in")
     return parser
-
-
-def _add_service_commands(commands: Any) -> None:
-    """The service's commands; their code is imported only when one of them runs (`scan` stays fast)."""
-    serve = commands.add_parser(
-        "serve",
-        help="run the service: API and webhooks, plus the worker pool and scheduler unless --no-worker",
-        description="Settings come from TFREVIEW_* environment variables (docs/howto/run-the-service.md). "
-        "On SQLite (the default, inside --data-dir) the schema is upgraded first and the durability "
-        "settings are checked; the service refuses to start without them.",
-    )
-    serve.add_argument("--host", help="address to listen on (default: TFREVIEW_SERVER__HOST or 127.0.0.1)")
-    serve.add_argument("--port", type=_port, help="port to listen on, 0 for any free port (default: 8080)")
-    serve.add_argument("--no-worker", action="store_true", help="API and webhooks only (scaled mode)")
-    serve.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
-
-    worker = commands.add_parser("worker", help="run a worker pool only, no API (scaled mode, shared PostgreSQL)")
-    worker.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
-
-    db = commands.add_parser("db", help="the service's database")
-    db_commands = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
-    upgrade = db_commands.add_parser("upgrade", help="create or migrate the schema to the latest version (Alembic)")
-    upgrade.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
-
-    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke")
-    token_commands = tokens.add_subparsers(dest="tokens_command", required=True, parser_class=_Parser)
-    create = token_commands.add_parser("create", help="create a token and print its secret (shown once)")
-    create.add_argument("--tenant", required=True, help="the tenant it is bound to, e.g. github:123 or spacelift:acme")
-    create.add_argument("--scope", required=True, choices=("read", "write", "admin"), help="what it may do")
-    create.add_argument("--name", required=True, help="a label to recognise it by")
-    create.add_argument("--expires-in-days", type=int, metavar="D", help="expire after D days (default: never)")
-    listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
-    listing.add_argument("--tenant", help="only this tenant's tokens")
-    revoke = token_commands.add_parser("revoke", help="revoke a token; it stops working at once")
-    revoke.add_argument("id", help="the token id (from `tokens list`)")
-    for command in (create, listing, revoke):
-        command.add_argument(
-            "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
-        )
-
-    reconcile = commands.add_parser(
-        "reconcile",
-        help="catch up once on what webhooks missed (failed GitHub deliveries, unreviewed PRs, Spacelift runs)",
-        description="Runs the reconcilers that `serve` and `worker` run on a schedule, once, in the foreground. "
-        "Without a flag every configured reconciler runs. Exit 0 when every reconciler ran, 2 when one asked "
-        "for is not configured, 3 when one failed (GitHub or Spacelift unreachable).",
-    )
-    reconcile.add_argument(
-        "--github-deliveries", action="store_true", help="redeliver failed GitHub App webhook deliveries (≤ 3 days)"
-    )
-    reconcile.add_argument(
-        "--github-pull-requests",
-        action="store_true",
-        help="enqueue a review for every open pull request whose head commit has none",
-    )
-    reconcile.add_argument(
-        "--spacelift", action="store_true", help="enqueue the Spacelift runs of the configured stacks never reviewed"
-    )
-    reconcile.add_argument(
-        "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
-    )
-
-    submit = commands.add_parser(
-        "submit",
-        help="send a plan JSON to a tfreview service for review (the Spacelift after_plan hook)",
-        description="POST the plan to <url>/api/v1/plans. Exit 0 when accepted (the review URL is printed), "
-        "2 when refused (4xx: the problem is printed), 3 when the service cannot be reached after 3 tries.",
-    )
-    submit.add_argument("plan", help="plan JSON (`terraform show -json PLANFILE`), '-' for stdin")
-    submit.add_argument("--url", help="the service's base URL (default: $TFREVIEW_URL)")
-    submit.add_argument(
-        "--token-env", default="TFREVIEW_TOKEN", metavar="VAR", help="environment variable holding the API token"
-    )
-    submit.add_argument(
-        "--spacelift-env", action="store_true", help="read stack, run, commit and repository from Spacelift's run"
-    )
-    submit.add_argument("--repository", metavar="OWNER/REPO", help="the repository the plan was made from")
-    submit.add_argument("--commit", metavar="SHA", help="the commit the plan was made from")
-    submit.add_argument("--pull-request", type=int, metavar="N", help="the pull request number")
-
-
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 65535, got {port}")
-    return port
 
 
 def _add_input_arguments(command: argparse.ArgumentParser) -> None:
@@ -199,6 +125,11 @@ def _add_input_arguments(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--source", metavar="DIR", help="for a plan: the .tf files to read suppressions and file/line from"
+    )
+    command.add_argument(
+        "--allow-parse-errors",
+        action="store_true",
+        help="review what parses when a .tf file does not (default: exit 2, since an unread file would pass)",
     )
     command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
     command.add_argument(
@@ -229,6 +160,11 @@ def _run(args: argparse.Namespace) -> int:
             return _baseline(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "completion":
+            from tfreview.completion import completion_script
+
+            sys.stdout.write(completion_script(args.shell, build_parser()))
+            return EXIT_OK
         from tfreview.service_commands import run_service_command
 
         return run_service_command(args)
@@ -255,7 +191,13 @@ def _run(args: argparse.Namespace) -> int:
 def _config_path(args: argparse.Namespace) -> Path | None:
     from tfreview.config import find_config
 
-    return Path(args.config) if args.config else find_config(Path(args.path) if args.path != "-" else Path.cwd())
+    if args.config:
+        return Path(args.config)
+    if getattr(args, "source", None):  # a plan's source folder holds the repository's settings
+        found = find_config(Path(args.source))
+        if found is not None:
+            return found
+    return find_config(Path(args.path) if args.path != "-" else Path.cwd())
 
 
 def _policy(args: argparse.Namespace) -> Policy:
@@ -263,18 +205,28 @@ def _policy(args: argparse.Namespace) -> Policy:
 
     from tfreview.config import load_policy
     from tfreview.core.severity import Severity
+    from tfreview.scan_guards import refuse_unknown_rules
 
-    policy = load_policy(_config_path(args))
+    config = _config_path(args)
+    policy = load_policy(config)
+    refuse_unknown_rules(policy, f"{config}: " if config else "")
     changes: dict[str, Any] = {}
     if getattr(args, "fail_on", None):
         try:
             changes["fail_on"] = Severity.parse(args.fail_on)
         except ValueError as exc:
             raise ConfigError(f"--fail-on: {exc}") from None
+    if getattr(args, "fail_on_uncovered", False):
+        changes["fail_on_uncovered"] = True
     if getattr(args, "skip_rule", None):
         changes["disabled_rules"] = policy.disabled_rules | frozenset(args.skip_rule)
     if getattr(args, "rule", None):
         changes["only_rules"] = frozenset(args.rule)
+    from tfreview.core.policy import Policy
+
+    skip, only = getattr(args, "skip_rule", None) or (), getattr(args, "rule", None) or ()
+    flags = Policy(disabled_rules=frozenset(skip), only_rules=frozenset(only) or None)
+    refuse_unknown_rules(flags, "", {"rules.disable": "--skip-rule", "rules.only": "--rule"})
     if getattr(args, "baseline", None):
         from tfreview.baseline import load_baseline
 
@@ -284,24 +236,21 @@ def _policy(args: argparse.Namespace) -> Policy:
 
 
 def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
-    from tfreview.core.review import review
     from tfreview.parsing.inputs import load_change_set
     from tfreview.rules import load_rules
+    from tfreview.scan_guards import refuse_unparsed
 
     policy = _policy(args)
     rules = load_rules()
-    unknown = [name for name in (policy.only_rules or ()) if not any(name in r.names() for r in rules)]
-    if unknown:
-        raise ConfigError(f"unknown rule(s) {', '.join(sorted(unknown))}; see `tfreview rules list`")
     if progress:
         _progress(f"reading {args.path}")
     change_set = load_change_set(args.path, base=args.base, source=args.source)
+    refuse_unparsed(change_set.coverage.files_skipped, allowed=args.allow_parse_errors)  # before any AI call
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
-    result = review(change_set, rules, policy)
-    advisor_name = _advisor_name(args)
-    if advisor_name != "none":
-        result = _with_advice(advisor_name, args, change_set, result)
+    if progress and (advisor_name := _advisor_name(args)) != "none":
+        _progress(f"reviewing with {len(rules)} rules, then asking the {advisor_name} AI reviewer")
+    result = _assess(args, change_set, rules, policy)
     if progress:
         _progress("")
     return result, rules
@@ -317,16 +266,19 @@ def _advisor_name(args: argparse.Namespace) -> str:
     return str(name or "none").lower()
 
 
-def _with_advice(name: str, args: argparse.Namespace, change_set: ChangeSet, result: Review) -> Review:
+def _assess(args: argparse.Namespace, change_set: ChangeSet, rules: list[Rule], policy: Policy) -> Review:
+    """The rules, then the advisor named by --advisor / .tfreview.toml / the environment: the service's own path."""
+    from tfreview.service.assessment import assess
+
+    name = _advisor_name(args)
+    if name == "none":
+        return assess(change_set, rules, policy, None).review
     from tfreview.advisor.factory import build_advisor
-    from tfreview.advisor.merge import apply_advice
     from tfreview.config import load_advisor_overrides
-    from tfreview.core.ports import AdviceContext
 
     settings = _advisor_settings(load_advisor_overrides(_config_path(args)))
     advisor = build_advisor(name, settings)
-    advice = advisor.advise(AdviceContext(change_set, tuple(result.findings), result.coverage))
-    return apply_advice(result, advice, ai_can_fail=settings.ai_can_fail)
+    return assess(change_set, rules, policy, advisor, ai_can_fail=settings.ai_can_fail, strict_config=True).review
 
 
 def _advisor_settings(overrides: dict[str, Any]) -> AdvisorSettings:
@@ -351,6 +303,7 @@ def _progress(text: str) -> None:
 def _scan(args: argparse.Namespace) -> int:
     from tfreview.core.review import exit_code
     from tfreview.render import render
+    from tfreview.scan_guards import in_repository
 
     formats: list[str] = args.output or ["text"]
     files: list[str] = args.output_file or []
@@ -358,12 +311,13 @@ def _scan(args: argparse.Namespace) -> int:
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
     interactive = sys.stderr.isatty()
     result, rules = _review(args, progress=interactive)
+    result, plan_path = in_repository(result, args.path, args.source, args.path_prefix)
     by_id = {r.id: r for r in rules}
     for index, fmt in enumerate(formats):
         target = files[index] if index < len(files) else "-"
         to_terminal = target == "-" and sys.stdout.isatty()
         color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
-        text = render(fmt, result, by_id, color=color)
+        text = render(fmt, result, by_id, color=color, plan_path=plan_path)
         if target == "-":
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
         else:

@@ -3,6 +3,7 @@
 ```toml
 fail_on = "high"            # critical | high | medium | low | info
 fail_on_existing = false    # existing findings warn; set true to fail on them too
+fail_on_uncovered = false   # fail when a resource's type is checked by no rule
 
 [rules]
 disable = ["TFR-AWS-010", "CKV_AWS_21"]   # ids, long ids or Checkov/Trivy ids
@@ -40,7 +41,16 @@ from tfreview.core.policy import Policy, Suppression
 from tfreview.core.severity import Severity
 
 CONFIG_NAME = ".tfreview.toml"
-_TOP_KEYS = {"fail_on", "fail_on_existing", "rules", "providers", "severity", "suppress", "advisor"}
+_TOP_KEYS = {
+    "fail_on",
+    "fail_on_existing",
+    "fail_on_uncovered",
+    "rules",
+    "providers",
+    "severity",
+    "suppress",
+    "advisor",
+}
 _PROVIDERS = {"aws", "azure", "gcp", "change"}
 
 
@@ -82,10 +92,11 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str, base: Policy) -
     changes: dict[str, Any] = {}
     if "fail_on" in data:
         changes["fail_on"] = _severity(data["fail_on"], "fail_on", source)
-    if "fail_on_existing" in data:
-        if not isinstance(data["fail_on_existing"], bool):
-            raise ConfigError("fail_on_existing must be true or false", path=source)
-        changes["fail_on_existing"] = data["fail_on_existing"]
+    for flag in ("fail_on_existing", "fail_on_uncovered"):
+        if flag in data:
+            if not isinstance(data[flag], bool):
+                raise ConfigError(f"{flag} must be true or false", path=source)
+            changes[flag] = data[flag]
     rules = _table(data, "rules", source, {"disable", "only"})
     if "disable" in rules:
         changes["disabled_rules"] = frozenset(_names(rules["disable"], "rules.disable", source))

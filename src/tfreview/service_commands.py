@@ -13,10 +13,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.errors import ConfigError, InputError, UpstreamError
+from tfreview.ops.log_format import apply_log_format
+from tfreview.plumbing.log_lines import configure_logging
+from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
+from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
 
+TOKEN_SECRET_PREFIX = "tfr_"  # what every API token secret starts with (store/token_secrets.py)
 EXIT_OK = 0
+EXIT_FINDINGS = 1
 EXIT_INTERNAL = 3
 DEFAULT_DATA_DIR = ".tfreview-data"
 DATABASE_FILE = "tfreview.db"
@@ -25,7 +31,13 @@ DATABASE_FILE = "tfreview.db"
 def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
+    if args.command == "probe":
+        from tfreview.ops.incident_commands import run_probe
+
+        return run_probe(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
+    configure_logging(settings.log_level)
+    apply_log_format(settings.log_format, settings.log_level)
     if args.command == "serve":
         from tfreview.serving import serve
 
@@ -34,14 +46,23 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.worker.process import run_worker_process
 
         if is_sqlite(settings.database.url):
-            prepare_database(settings)  # a worker beside `serve` on the same machine: same file, same checks
+            # a worker beside `serve` on the same machine: same file, same checks
+            prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         return run_worker_process(settings)
     if args.command == "db":
-        prepare_database(settings)
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         print(f"database schema is up to date ({redacted_url(settings.database.url)})")
         return EXIT_OK
     if args.command == "reconcile":
         return _reconcile(args, settings)
+    if args.command in ("alerts", "slo"):
+        from tfreview.ops.commands import run_ops_command
+
+        return run_ops_command(args, settings)
+    if args.command == "incidents":
+        from tfreview.ops.incident_commands import run_incidents
+
+        return run_incidents(args, settings)
     return _tokens(args, settings)
 
 
@@ -63,6 +84,7 @@ def load_settings(*, data_dir: str | None = None) -> Settings:
         raise ConfigError(
             f"invalid settings: a TFREVIEW_{field.upper()}__* variable is not valid JSON (lists and objects are JSON)"
         ) from None
+    check_resolvable(settings.secret_references())
     directory = data_dir or settings.server.data_dir or DEFAULT_DATA_DIR
     server = settings.server.model_copy(update={"data_dir": directory})
     database = settings.database
@@ -83,63 +105,6 @@ def settings_problem(exc: object) -> str:
     return "invalid settings: " + "; ".join(parts) + more
 
 
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
-
-
-def redacted_url(url: str) -> str:
-    """The database URL without its password, fit for a log line."""
-    from tfreview.core.redact import scrub_text
-
-    return scrub_text(url)
-
-
-def prepare_database(settings: Settings, *, check_durability: bool = True) -> None:
-    """Embedded start: check SQLite's durability settings on the file itself (Q5), then migrate the schema.
-
-    A database SQLite cannot open durably (not WAL, read-only, on a filesystem without WAL support)
-    stops the start with one line (exit 2), before any schema change."""
-    from tfreview.core.errors import StoreUnavailable
-
-    url = settings.database.url
-    if is_sqlite(url):
-        database_path = _sqlite_path(url)
-        if database_path is not None:
-            try:
-                database_path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise ConfigError(
-                    f"cannot create the data directory: {exc.strerror}", path=str(database_path.parent)
-                ) from None
-        if check_durability:
-            try:
-                check_sqlite_durability(settings)
-            except StoreUnavailable as exc:
-                raise ConfigError(f"refusing to start: SQLite database {redacted_url(url)} is unusable: {exc}") from exc
-    from tfreview.store.migrate import upgrade  # alembic: only once the database is known to be usable
-
-    upgrade(url, busy_timeout_ms=settings.database.busy_timeout_ms)
-
-
-def check_sqlite_durability(settings: Settings) -> None:
-    """Q5: ConfigError unless journal_mode=wal, synchronous=FULL and busy_timeout >= 5000 ms."""
-    from tfreview.store.database import Database
-
-    database = Database(settings.database.url, settings.database.busy_timeout_ms, pool_size=1)
-    try:
-        database.check_durability()
-    finally:
-        database.close()
-
-
-def _sqlite_path(url: str) -> Path | None:
-    path = url.split(":///", 1)[1] if ":///" in url else ""
-    path = path.split("?", 1)[0]
-    if not path or path == ":memory:":
-        return None
-    return Path(path)
-
-
 # --- tokens --------------------------------------------------------------------------------------
 
 
@@ -149,8 +114,10 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.tokens_command == "create" and args.expires_in_days is not None and args.expires_in_days < 1:
         raise ConfigError("--expires-in-days must be at least 1")  # before the database is touched
+    if args.tokens_command == "revoke" and args.id.startswith(TOKEN_SECRET_PREFIX):  # never echoed back: a secret
+        raise ConfigError("`tokens revoke` takes the token's id (first column of `tokens list`), not its secret")
     if is_sqlite(settings.database.url):
-        prepare_database(settings)
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
     services = build_services(settings)
     try:
         tokens = services.tokens
@@ -181,6 +148,7 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 # --- reconcile ----------------------------------------------------------------------------------
 
 RECONCILE_FLAGS = {
+    "github_permissions": "github-permissions",
     "github_deliveries": "github-deliveries",
     "github_pull_requests": "github-pull-requests",
     "spacelift": "spacelift-runs",
@@ -194,7 +162,7 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
 
     wanted = [name for flag, name in RECONCILE_FLAGS.items() if getattr(args, flag, False)]
     if is_sqlite(settings.database.url):
-        prepare_database(settings)
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
     services = build_services(settings)
     try:
         names = set(RECONCILE_FLAGS.values())
@@ -209,7 +177,7 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError("no reconciler is configured: set up the GitHub App or the Spacelift API first")
         failed = 0
         for reconciler in chosen:
-            result = run_reconciler(reconciler)
+            result = run_reconciler(reconciler, services.metrics)
             if result.catch_up is None:
                 failed += 1
                 print(f"{result.name}: failed: {result.error}", file=sys.stderr)
@@ -242,7 +210,36 @@ def _submit(args: argparse.Namespace) -> int:
         if args.pull_request <= 0:
             raise ConfigError("--pull-request must be a positive number")
         metadata["pull_request"] = str(args.pull_request)
+    if args.wait and not 0 < args.timeout <= 86_400:
+        raise ConfigError("--timeout must be between 0 and 86400 seconds")
     result = submit_plan(url, plan, token, metadata)
     what = "already submitted" if result.duplicate else "accepted for review"
-    print(f"plan {what}: {result.review_url or '(the service returned no review id)'}")
-    return EXIT_OK
+    print(f"plan {what}: {result.review_url or '(the service returned no review id)'}", flush=True)
+    if not args.wait:
+        return EXIT_OK
+    if result.review_id is None:
+        raise UpstreamError("the service returned no review id to wait for")
+    return _wait(url, result.review_id, token, args.timeout)
+
+
+def _wait(url: str, review_id: str, token: str, timeout: float) -> int:
+    from tfreview.submit import wait_for_review
+
+    terminal = sys.stderr.isatty()
+
+    def show(status: str, waited: float) -> None:
+        if terminal:  # a progress line on a terminal only: piped output stays clean
+            sys.stderr.write(f"\r\033[Kreview {status.replace('_', ' ')} ({waited:.0f} s)…")
+            sys.stderr.flush()
+
+    outcome = wait_for_review(url, review_id, token, timeout=timeout, on_status=show)
+    if terminal:
+        sys.stderr.write("\r\033[K")
+    if not outcome.finished:
+        print(f"review {review_id}: {outcome.summary}", file=sys.stderr)
+        return EXIT_INTERNAL
+    if outcome.status == "failed":
+        print(f"review {review_id} failed: {outcome.summary}", file=sys.stderr)
+        return EXIT_INTERNAL
+    print(f"verdict: {(outcome.verdict or 'unknown').upper()} — {outcome.summary}")
+    return EXIT_FINDINGS if outcome.verdict == "fail" else EXIT_OK

@@ -25,14 +25,15 @@ WORKER_STOP_SECONDS = 30.0
 
 
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None, worker: bool = True) -> int:
-    from tfreview.service_commands import is_sqlite, prepare_database
+    from tfreview.store.setup import is_sqlite, prepare_database
 
     host = host or settings.server.host
     port = settings.server.port if port is None else port
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {port}")
     if is_sqlite(settings.database.url):
-        prepare_database(settings)  # embedded: migrate, then refuse to run without durable SQLite settings
+        # embedded: migrate, then refuse to run without durable SQLite settings
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
     listener = bind(host, port)
     try:
         settings = _listening_settings(settings, host, listener.getsockname()[1])
@@ -68,31 +69,17 @@ def _listening_settings(settings: Settings, host: str, port: int) -> Settings:
     return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
 
 
-def _configure_logging() -> None:
-    """One line per request and per worker event on stderr (TFREVIEW_LOG_LEVEL, default INFO); an
-    operator's own logging configuration, when there is one, is left alone."""
-    import logging
-    import os
-
-    root = logging.getLogger()
-    if root.handlers:
-        return
-    level = os.environ.get("TFREVIEW_LOG_LEVEL", "INFO").upper()
-    logging.basicConfig(
-        level=level if level in logging.getLevelNamesMapping() else "INFO",
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-
-
 def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
     import uvicorn
 
     from tfreview.web.app import create_app
-    from tfreview.wiring import build_services
+    from tfreview.web.head_limits import HeadLimits
+    from tfreview.web.protocol import protocol_class
+    from tfreview.wiring import announce_process, build_services
     from tfreview.worker.process import start_embedded
 
-    _configure_logging()
     services = build_services(settings)
+    announce_process(services, "serve")
     stop = threading.Event()
     try:
         app = create_app(services)
@@ -101,6 +88,9 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
             uvicorn.Config(
                 app,
                 log_level="warning",
+                log_config=None,  # uvicorn's records go through our handler and format (log_lines)
+                http=protocol_class(HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count)),
+                h11_max_incomplete_event_size=settings.server.max_header_bytes,
                 access_log=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
                 server_header=False,
@@ -109,12 +99,15 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
         )
         with _stop_on_signals(server, stop):
             embedded = start_embedded(services, stop) if worker else None
+            watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
             try:
                 server.run(sockets=[listener])
             finally:
                 stop.set()
                 if embedded is not None:
                     embedded.join(WORKER_STOP_SECONDS)
+                if watchdog is not None:
+                    watchdog.join(WORKER_STOP_SECONDS)
     finally:
         stop.set()
         services.close()

@@ -13,19 +13,31 @@ outbound side is not configured keeps its "not configured" plan source and publi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
+from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ops.settings import NotifySettings, WatchdogSettings
+from tfreview.plumbing.log_lines import level_name
+from tfreview.plumbing.secret_references import (
+    SecretSource,
+)
+from tfreview.plumbing.secret_setting import SecretSetting
+from tfreview.store.queue_settings import WorkerSettings
 
 
 class SecretVersion(BaseModel):
-    """One valid version of a shared secret; several may be valid at once during a rotation."""
+    """One valid version of a shared secret; several may be valid at once during a rotation.
 
-    value: SecretStr
+    `value` is the secret, or where it lives (`env:NAME`, `file:PATH`), read once when the settings are
+    built; a reference that does not resolve is a settings error (the service refuses to start)."""
+
+    value: SecretSetting
     not_after: datetime | None = None  # the end of this version's validity (UTC); None: no end
 
 
@@ -41,6 +53,8 @@ class ServerSettings(BaseModel):
     port: int = 8080  # port `tfreview serve` listens on
     data_dir: str = ".tfreview-data"  # embedded mode: where the SQLite file lives
     public_url: str = "http://127.0.0.1:8080"  # how others reach the service (links in comments)
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line + headers; larger heads: 431
+    max_header_count: int = Field(default=100, ge=20)  # header fields per request; more: 431
 
 
 class GitHubSettings(BaseModel):
@@ -60,32 +74,33 @@ class ApiSettings(BaseModel):
     page_size_max: int = 200  # largest `limit` of a list endpoint
 
 
-class AuthSettings(BaseModel):
-    """OIDC (any issuer with a JWKS; Amazon Cognito included) and API tokens."""
+class DashboardSettings(BaseModel):
+    """The pages people read at the service's URL (docs/howto/sign-in.md)."""
 
-    oidc_issuer: str | None = None  # e.g. https://cognito-idp.<region>.amazonaws.com/<pool id>; unset: API tokens only
-    oidc_jwks_url: str | None = None  # default: <issuer>/.well-known/jwks.json
-    oidc_audience: str | None = None  # ID tokens / generic access tokens: the `aud` claim
-    oidc_client_id: str | None = None  # Cognito access tokens: `client_id` claim and token_use=access
-    algorithms: list[str] = ["RS256"]  # allow-list; `none` and HS* are never accepted
-    leeway_seconds: int = Field(default=60, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
-    jwks_timeout_seconds: float = 5.0  # no keys within this time on a cold cache: 503
-    jwks_refresh_min_interval_seconds: float = 60.0  # unknown `kid`: at most one JWKS fetch per interval
-    jwks_max_stale_seconds: float = 3600.0  # keep using cached keys this long while the issuer is down
-    tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant
-    scope_claim: str = "scope"  # space-separated: read, write, admin (or tfreview:… forms)
+    enabled: bool = True  # serve the dashboard at / (the API and webhooks are served either way)
+    session_secret: SecretSetting | None = None  # signs session cookies; unset: a random key per process
+    csrf_secret: SecretSetting | None = None  # derives each form's CSRF token; unset: a random key per process
+    session_max_age_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)  # then sign in again
+    cookie_secure: bool = True  # Secure cookies (browsers keep them on https and on http://127.0.0.1/localhost)
+    api_docs: bool = True  # serve the interactive OpenAPI docs at /docs (the document itself stays at /openapi.json)
 
 
-class WorkerSettings(BaseModel):
-    concurrency: int = 2  # jobs run at once per worker process
-    lease_seconds: float = 120.0  # a claimed job returns to the queue when not heartbeaten this long
-    heartbeat_seconds: float = 30.0  # lease extension interval while a job runs
-    poll_interval_seconds: float = 0.5  # idle wait between claims
-    reaper_interval_seconds: float = 10.0  # expired leases and overdue reviews are swept this often
-    max_attempts: int = 5  # then the job is dead-lettered and its review failed visibly
-    backoff_base_seconds: float = 2.0  # exponential backoff with full jitter
-    backoff_cap_seconds: float = 300.0  # longest wait between attempts
-    review_deadline_seconds: float = 900.0  # a review not finished by then is re-queued once, then failed
+class MetricsSettings(BaseModel):
+    """Prometheus metrics (docs/reference/metrics.md); several processes: set PROMETHEUS_MULTIPROC_DIR."""
+
+    enabled: bool = True  # count metrics in this process (off: nothing is counted and /metrics answers 404)
+    token: SecretSetting | None = None  # bearer token a scraper sends to GET /metrics; unset: /metrics answers 404
+
+
+class SloSettings(BaseModel):
+    """Service level objectives (`tfreview slo`; burn-rate alerts in `tfreview alerts export`)."""
+
+    window_days: int = Field(default=30, ge=1, le=90)  # the error budget's period
+    webhook_availability: float = Field(default=0.999, gt=0, lt=1)  # webhook deliveries answered without a 5xx
+    time_to_review_seconds: float = 600.0  # delivery → final review state; a bucket of the latency histogram
+    time_to_review_objective: float = Field(default=0.95, gt=0, lt=1)  # share of reviews within that time
+    rules_latency_seconds: float = 10.0  # the rules part of one review; a bucket of its histogram
+    rules_latency_objective: float = Field(default=0.99, gt=0, lt=1)  # share of reviews within that time
 
 
 class Settings(BaseSettings):
@@ -98,6 +113,34 @@ class Settings(BaseSettings):
     api: ApiSettings = ApiSettings()
     auth: AuthSettings = AuthSettings()
     worker: WorkerSettings = WorkerSettings()
+    dashboard: DashboardSettings = DashboardSettings()
     advisor: AdvisorSettings = AdvisorSettings()
     github_app: GitHubAppSettings = GitHubAppSettings()
     spacelift_api: SpaceliftApiSettings = SpaceliftApiSettings()
+    log_format: Literal["text", "json", "logfmt"] = "text"  # log lines: classic text, or JSON / logfmt with ids
+    metrics: MetricsSettings = MetricsSettings()
+    slo: SloSettings = SloSettings()
+    log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR or CRITICAL: the lowest level every process logs
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        return level_name(value)
+
+    def secret_references(self) -> list[tuple[str, SecretSource]]:
+        """Every configured secret reference of the integrations, by its environment variable (checked at start).
+
+        The webhook secrets are resolved when the settings are built (`SecretVersion`); the model providers'
+        keys are read when first used and re-read on a 401 — a missing one makes the AI part unavailable."""
+        found: list[tuple[str, SecretSource]] = []
+        app = self.github_app
+        found += [("TFREVIEW_GITHUB_APP__PRIVATE_KEYS", source) for source in app.private_key_sources()]
+        for name, source in (("TOKEN", app.token_source()), ("MARKER_SECRET", app.marker_secret_source())):
+            if source is not None:
+                found.append((f"TFREVIEW_GITHUB_APP__{name}", source))
+        if self.spacelift_api.api_key_secret is not None:
+            found.append(("TFREVIEW_SPACELIFT_API__API_KEY_SECRET", self.spacelift_api.secret_source()))
+        return found
+
+    watchdog: WatchdogSettings = WatchdogSettings()
+    notify: NotifySettings = NotifySettings()

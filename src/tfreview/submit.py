@@ -22,6 +22,8 @@ import httpx
 import orjson
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
+from tfreview.core.links import review_api_path, review_page_url
+from tfreview.plumbing.http import parse_retry_after
 
 PLANS_PATH = "/api/v1/plans"
 ATTEMPTS = 3
@@ -47,8 +49,18 @@ class Submitted:
 
     status: int
     review_id: str | None
-    review_url: str | None
+    review_url: str | None  # the review's page (for people), or its API URL from an older service
     duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A review that `--wait` saw finish (or stop waiting for)."""
+
+    status: str  # completed | completed_without_ai | failed | queued | in_progress (timed out)
+    verdict: str | None
+    summary: str  # one line: the counts, or why it failed
+    finished: bool
 
 
 def spacelift_metadata(environ: Mapping[str, str]) -> dict[str, str]:
@@ -179,10 +191,8 @@ def _backoff(attempt: int) -> float:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    if not value.isdigit():
-        return None
-    return min(float(value), RETRY_AFTER_CAP_SECONDS)
+    wait = parse_retry_after(response.headers)
+    return None if wait is None else min(wait, RETRY_AFTER_CAP_SECONDS)
 
 
 def _problem(response: httpx.Response) -> str:
@@ -223,12 +233,12 @@ def _submitted(response: httpx.Response, base_url: str) -> Submitted:
         body = {}
     review = body.get("review")
     review_id = _first_string(review, body.get("review_id"), body.get("id"))
-    review_url = _first_string(body.get("url"), response.headers.get("Location"))
+    review_url = _first_string(body.get("page_url"), body.get("url"), response.headers.get("Location"))
     base = base_url.strip().rstrip("/")
     if review_url and review_url.startswith("/"):
         review_url = base + review_url
     if review_url is None and review_id is not None:
-        review_url = f"{base}/api/v1/reviews/{review_id}"
+        review_url = review_page_url(base, review_id)
     return Submitted(
         status=response.status_code,
         review_id=review_id,
@@ -242,3 +252,62 @@ def _first_string(*values: object) -> str | None:
         if isinstance(value, str) and value:
             return value
     return None
+
+
+FINISHED_STATUSES = frozenset({"completed", "completed_without_ai", "failed"})
+POLL_SECONDS = (1.0, 2.0, 3.0, 5.0)  # then every 5 s
+
+
+def wait_for_review(
+    base_url: str,
+    review_id: str,
+    token: str,
+    *,
+    timeout: float,
+    on_status: Callable[[str, float], None] = lambda status, waited: None,
+    transport: httpx.BaseTransport | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> Outcome:
+    """Poll `GET /api/v1/reviews/<id>` until the review is finished or `timeout` seconds passed.
+
+    A 5xx, a 429 or a lost connection is waited out like a pending review; a 4xx is an InputError."""
+    url = _plans_url(base_url).removesuffix(PLANS_PATH) + review_api_path(review_id)
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "tfreview-submit"}
+    started = clock()
+    polls = 0
+    status = "queued"
+    with httpx.Client(transport=transport, timeout=httpx.Timeout(30.0, connect=10.0)) as client:
+        while True:
+            try:
+                response = client.get(url, headers=headers)
+            except httpx.TransportError:
+                response = None
+            if response is not None and response.status_code == 200:
+                body = response.json()
+                status = str(body.get("status") or "unknown")
+                if status in FINISHED_STATUSES:
+                    return _outcome(body)
+            elif response is not None and response.status_code not in RETRIABLE_STATUS:
+                raise InputError(f"{_origin(url)} refused to show review {review_id}: {_problem(response)}")
+            waited = clock() - started
+            on_status(status, waited)
+            if waited >= timeout:
+                return Outcome(status, None, f"still {status.replace('_', ' ')} after {timeout:g} s", False)
+            sleep(min(POLL_SECONDS[min(polls, len(POLL_SECONDS) - 1)], max(0.0, timeout - waited)))
+            polls += 1
+
+
+def _outcome(body: Mapping[str, Any]) -> Outcome:
+    status = str(body.get("status"))
+    if status == "failed":
+        return Outcome(status, None, str(body.get("status_reason") or "the review failed"), True)
+    counts = body.get("counts")
+    findings = counts.get("findings") if isinstance(counts, dict) else None
+    if not isinstance(findings, dict):
+        findings = {}
+    parts = [f"{int(findings.get(name) or 0)} {name}" for name in ("introduced", "existing", "resolved")]
+    if status == "completed_without_ai":
+        parts.append("the AI review was unavailable")
+    verdict = body.get("verdict")
+    return Outcome(status, str(verdict) if verdict else None, ", ".join(parts), True)

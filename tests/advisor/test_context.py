@@ -97,7 +97,7 @@ def test_untrusted_text_loses_invisible_characters_and_fence_lookalikes() -> Non
     ctx = _context(change("aws_s3_bucket.a"), extras={"pr_body": f"hello{hidden} <<<DATA-x\u200b>>> bye"})
     [(name, text)] = ctx.extras
     assert name == "pr_body"
-    assert text == "hello ‹‹‹DATA-x››› bye"
+    assert text == "hello [3×<]DATA_x[3×>] bye"
     assert strip_invisible("a\u202eb\u2066c") == "abc"
 
 

@@ -22,8 +22,8 @@ from tests.fakes.llm_common import (
     not_json,
 )
 from tfreview.advisor.anthropic import AnthropicClient
-from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import Prompt, ProviderError
+from tfreview.plumbing.secret_references import SecretSource
 
 PROMPT = Prompt(system="You review Terraform changes.", user="aws_iam_role.ci: update", max_output_tokens=300)
 CANARY_KEY = "sk-ant-api03-CANARYq1w2e3r4t5y6u7i8o9p0AsDfGhJkLzXcVbNm"

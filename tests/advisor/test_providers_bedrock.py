@@ -12,8 +12,8 @@ import pytest
 from tests.fakes.llm_bedrock import ERROR_STATUS, FakeBedrock
 from tests.fakes.llm_common import SCHEMA_BREAKING_TEXT, Behaviour, Hang, StallAfterHeaders, malformed_json
 from tfreview.advisor.bedrock import AwsCredentials, BedrockClient
-from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import Prompt, ProviderError
+from tfreview.plumbing.secret_references import SecretSource
 
 MODEL_ID = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 PROMPT = Prompt(system="You review Terraform changes.", user="aws_db_instance.main: replace", max_output_tokens=500)

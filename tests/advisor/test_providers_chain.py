@@ -19,13 +19,13 @@ from tests.fakes.llm_openai import FakeOpenAI
 from tfreview.advisor.anthropic import AnthropicClient
 from tfreview.advisor.bedrock import AwsCredentials, BedrockClient
 from tfreview.advisor.chain import LlmAdvisor
-from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import ModelClient
 from tfreview.advisor.openai import OpenAIClient
 from tfreview.advisor.settings import AdvisorSettings
 from tfreview.core.findings import Advice
 from tfreview.core.plan import ChangeSet, Coverage, ResourceChange
 from tfreview.core.ports import AdviceContext
+from tfreview.plumbing.secret_references import SecretSource
 
 CONTEXT = AdviceContext(
     ChangeSet(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tfreview.advisor.credentials import SecretSource
-from tfreview.advisor.provider_http import parse_retry_after
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.http import parse_retry_after
+from tfreview.plumbing.secret_references import SecretSource
 
 CANARY = "sk-CANARY-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 

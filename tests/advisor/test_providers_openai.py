@@ -21,9 +21,9 @@ from tests.fakes.llm_common import (
     not_json,
 )
 from tests.fakes.llm_openai import FakeOpenAI
-from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import Prompt, ProviderError
 from tfreview.advisor.openai import OpenAIClient
+from tfreview.plumbing.secret_references import SecretSource
 
 PROMPT = Prompt(system="You review Terraform changes.", user="aws_s3_bucket.logs: create", max_output_tokens=400)
 SCHEMA: dict[str, object] = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"]}

@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from tfreview.core.ports import Intake, JobQueue, PlanStore, ReviewStore, Tenants, Tokens
-from tfreview.settings import WorkerSettings
+from tfreview.ports.service import Intake, JobQueue, PlanStore, ReviewStore, Tenants, Tokens
 from tfreview.store.database import Database
 from tfreview.store.intake import SqlIntake
 from tfreview.store.jobs import SqlJobQueue
@@ -34,6 +33,7 @@ from tfreview.store.memory import (
 )
 from tfreview.store.migrate import upgrade_database
 from tfreview.store.plans import SqlPlanStore
+from tfreview.store.queue_settings import WorkerSettings
 from tfreview.store.reviews import SqlReviewStore
 from tfreview.store.tables import Base
 from tfreview.store.tenants import SqlTenants

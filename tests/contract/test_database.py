@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import event
 
 from tfreview.core.errors import ConfigError, StoreUnavailable
-from tfreview.core.records import Delivery
-from tfreview.store.clock import utcnow
+from tfreview.plumbing.clock import utcnow
+from tfreview.ports.records import Delivery
 from tfreview.store.database import Database, normalise_url
 from tfreview.store.intake import SqlIntake
-from tfreview.store.migrate import current_revision, upgrade_database
+from tfreview.store.migrate import current_revision, head_revision, upgrade_database
 
 
 def test_a_fresh_sqlite_database_is_durable_and_its_directory_is_created(tmp_path: Path) -> None:
@@ -120,6 +120,30 @@ def test_upgrade_records_the_head_revision(tmp_path: Path) -> None:
         assert current_revision(database) is None
         upgrade_database(database)
         upgrade_database(database)  # idempotent
-        assert current_revision(database) == "0001"
+        assert current_revision(database) == head_revision()
     finally:
         database.close()
+
+
+def test_9_6_readiness_writes_a_database_that_answers_reads_but_refuses_writes_is_not_ready(tmp_path: Path) -> None:
+    """A running service whose SQLite file became read-only: SELECT still works, so a read probe said "ready"
+    while every write failed. The readiness check wired for the database commits a write."""
+    from tfreview.settings import DatabaseSettings, Settings
+    from tfreview.wiring import build_services
+
+    path = tmp_path / "tfreview.db"
+    upgrade_database(writable := Database(f"sqlite:///{path}"))
+    writable.close()
+    services = build_services(Settings(database=DatabaseSettings(url=f"sqlite:///{path}")))
+    try:
+        check = next(c for c in services.health_checks if c.name == "database")
+        assert check.check() == (True, "ok")
+        services.close()  # every connection closed, WAL checkpointed: the file alone holds the data
+        header = bytearray(path.read_bytes())
+        header[18] = 3  # SQLite now opens the file read-only (as it does a file without write permission)
+        path.write_bytes(bytes(header))
+        ok, detail = check.check()
+        assert not ok
+        assert "readonly" in detail or "read-only" in detail, detail
+    finally:
+        services.close()

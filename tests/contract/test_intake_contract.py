@@ -8,9 +8,9 @@ import pytest
 
 from tests.contract.conftest import Stores
 from tfreview.core.errors import IntegrityError
-from tfreview.core.jobs import JobState, NewJob
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
-from tfreview.store.hashing import sha256_hex
+from tfreview.plumbing.hashing import sha256_hex
+from tfreview.ports.jobs import JobState, NewJob
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 
 
 def delivery(stores: Stores, key: str, tenant: str = "github:1", source: str = "github") -> Delivery:

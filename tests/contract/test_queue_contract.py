@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.contract.conftest import LEASE_SECONDS, Stores
-from tfreview.core.jobs import JobState, NewJob, StaleAttempt
+from tfreview.ports.jobs import JobState, NewJob, StaleAttempt
 
 
 def new_job(key: str, tenant: str = "github:1", *, max_attempts: int = 3, kind: str = "review") -> NewJob:

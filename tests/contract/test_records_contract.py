@@ -12,8 +12,8 @@ import pytest
 
 from tests.contract.conftest import Stores
 from tfreview.core.errors import InputError, NotFound
-from tfreview.core.records import ReviewStatus, Scope, SourceInfo, Tenant
-from tfreview.store.hashing import report_hash
+from tfreview.plumbing.hashing import report_hash
+from tfreview.ports.records import ReviewStatus, Scope, SourceInfo, Tenant
 
 GITHUB = SourceInfo(kind="github", repository="acme/infra", pull_request=3)
 SPACELIFT = SourceInfo(kind="spacelift", stack_id="networking", run_id="01H")
@@ -242,3 +242,47 @@ def test_plan_uploads_that_are_not_plans_are_refused(stores: Stores) -> None:
         stores.plans.put("github:1", b"not a tarball", "tarball", {})
     with pytest.raises(InputError):
         stores.plans.put("github:1", b"{}", "zip", {})
+
+
+def test_reviews_found_by_a_finding_address_or_rule_and_by_open_severity(stores: Stores) -> None:
+    def finding(rule: str, severity: str, status: str, address: str) -> dict[str, str]:
+        return {"rule_id": rule, "severity": severity, "status": status, "address": address}
+
+    bucket = stores.reviews.create("github:1", GITHUB)
+    stores.reviews.save_result(
+        bucket.id,
+        ReviewStatus.COMPLETED,
+        {"findings": [finding("TFR-AWS-001", "high", "introduced", "module.logs.aws_s3_bucket.Audit_Trail")]},
+        "fail",
+        {},
+    )
+    role = stores.reviews.create("github:1", GITHUB)
+    stores.reviews.save_result(
+        role.id,
+        ReviewStatus.COMPLETED,
+        {"findings": [finding("TFR-AWS-020", "critical", "resolved", "aws_iam_role.deploy")]},
+        "pass",
+        {},
+    )
+    other_tenant = stores.reviews.create("github:2", GITHUB)
+    stores.reviews.save_result(
+        other_tenant.id,
+        ReviewStatus.COMPLETED,
+        {"findings": [finding("TFR-AWS-001", "high", "introduced", "aws_s3_bucket.audit_trail")]},
+        "fail",
+        {},
+    )
+
+    def ids(**filters: str) -> list[str]:
+        return [r.id for r in stores.reviews.list("github:1", filters=filters).items]
+
+    assert ids(finding="s3_bucket.audit") == [bucket.id]  # a part of the address, any case
+    assert ids(finding="tfr-aws-020") == [role.id]  # a rule id, any case (resolved findings are found too)
+    assert ids(finding="TFR-AWS") == []  # a rule id matches whole, not in part
+    assert ids(finding="100%_") == []  # LIKE wildcards are literal
+    assert ids(severity="high") == [bucket.id]  # the critical one is resolved: not open
+    assert ids(severity="critical") == []
+    assert ids(severity="high", finding="deploy") == []
+    for bad in ({"severity": "urgent"}, {"finding": " "}, {"finding": "x" * 201}):
+        with pytest.raises(InputError):
+            ids(**bad)

@@ -6,9 +6,15 @@
         issuer.fail_with(500) / issuer.hang() / issuer.malformed() / issuer.heal()
         issuer.jwks_fetches                          # how many times /.well-known/jwks.json was asked
 
-Endpoints: `GET /.well-known/openid-configuration`, `GET /.well-known/jwks.json`, and
-`POST /token` (form fields `sub`, `tenant`, `scope`, `token_use`; answers an OAuth token response —
-what `make run`'s docs use to get a token). Keys are made with `cryptography` (RSA 2048 for RS*,
+Endpoints: `GET /.well-known/openid-configuration`, `GET /.well-known/jwks.json`, `POST /token`
+(form fields `sub`, `tenant`, `scope`, `token_use`; answers an OAuth token response — what `make run`'s
+docs use to get a token), and a browser sign-in speaking the authorization code flow with PKCE the
+way Amazon Cognito's hosted UI does: `GET /authorize` (checks client_id, redirect_uri, S256 challenge;
+answers a sign-in form), `POST /authorize` (redirects to `redirect_uri?code=…&state=…`), and
+`POST /token` with `grant_type=authorization_code` (one-time code, same redirect_uri, the verifier
+must hash to the challenge) answering a Cognito-shaped access token (`token_use=access`, `client_id`,
+no `aud`) and an ID token. `redirect_uris` lists the callbacks it accepts (any 127.0.0.1 one when empty).
+Keys are made with `cryptography` (RSA 2048 for RS*,
 P-256 for ES256); an issuer's first keys are shared across the test process (RSA generation is slow),
 keys added with `add_key` are always fresh. `python -m tests.fakes.oidc [PORT]` serves one in the foreground.
 """
@@ -19,6 +25,7 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import html
 import json
 import threading
 import time
@@ -28,13 +35,13 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, ClassVar
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
-from tfreview.settings import AuthSettings
+from tfreview.identity.settings import AuthSettings
 
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
@@ -110,7 +117,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         route = self.routes.get(self.path.split("?", 1)[0])
         issuer = self.server.issuer
-        if route == "discovery":
+        if self.path.split("?", 1)[0] == "/authorize":
+            query = {key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()}
+            status, body = issuer.authorize_page(query)
+            self._send(status, body.encode(), "text/html; charset=utf-8")
+        elif route == "discovery":
             self._json(200, issuer.discovery_document())
         elif route == "jwks":
             issuer._serve_jwks(self)
@@ -118,12 +129,27 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(404, {"error": "not_found"})
 
     def do_POST(self) -> None:
-        if self.path.split("?", 1)[0] != "/token":
+        path = self.path.split("?", 1)[0]
+        if path not in ("/token", "/authorize"):
             self._json(404, {"error": "not_found"})
             return
         length = int(self.headers.get("Content-Length") or 0)
         form = {key: values[0] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
         issuer = self.server.issuer
+        if path == "/authorize":
+            status, location = issuer.approve(form)
+            if status == 302:
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self._send(status, location.encode(), "text/plain; charset=utf-8")
+            return
+        if form.get("grant_type") == "authorization_code":
+            status, answer = issuer.redeem(form, self.headers.get("Authorization"))
+            self._json(status, answer)
+            return
         claims: dict[str, Any] = {
             "sub": form.get("sub", "fake-user"),
             issuer.tenant_claim: form.get("tenant", DEFAULT_TENANT),
@@ -186,6 +212,9 @@ class FakeOidcIssuer:
         self._hang_seconds = 30.0
         self._release = threading.Event()  # set: hanging requests return (heal() or close())
         self._jwks_fetches = 0
+        self.redirect_uris: list[str] = []
+        self._codes: dict[str, dict[str, Any]] = {}
+        self.codes_redeemed = 0
         for alg in algs:
             self._publish(IssuerKey(kid=self._new_kid(alg), alg=alg, private=shared_private_key(alg)), signing=True)
         self._server = _IssuerServer(("127.0.0.1", port), _Handler)
@@ -231,7 +260,9 @@ class FakeOidcIssuer:
             "issuer": self.issuer,
             "jwks_uri": self.jwks_url,
             "token_endpoint": f"{self.issuer}/token",
-            "response_types_supported": ["token"],
+            "authorization_endpoint": f"{self.issuer}/authorize",
+            "response_types_supported": ["code", "token"],
+            "code_challenge_methods_supported": ["S256"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": sorted({key.alg for key in self._keys.values()}),
         }
@@ -327,6 +358,89 @@ class FakeOidcIssuer:
         if known is None:
             raise KeyError(f"no key {kid!r} in this issuer (pass key=… to sign with a foreign key)")
         return known
+
+    # --- browser sign-in: authorization code + PKCE ---------------------------------------------------
+
+    def _redirect_ok(self, uri: str) -> bool:
+        if self.redirect_uris:
+            return uri in self.redirect_uris
+        return uri.startswith("http://127.0.0.1:")
+
+    def authorize_page(self, query: Mapping[str, str]) -> tuple[int, str]:
+        """The sign-in form for a valid authorization request; 400 with the reason otherwise."""
+        problem = self._request_problem(query)
+        if problem:
+            return 400, f"<!doctype html><title>error</title><p>{html.escape(problem)}</p>"
+        hidden = "".join(
+            f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">'
+            for k, v in query.items()
+            if k in ("client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "scope")
+        )
+        return 200, (
+            '<!doctype html><html lang="en"><title>Fake issuer sign-in</title><main><h1>Sign in</h1>'
+            f'<form method="post" action="/authorize">{hidden}'
+            '<label for="username">User</label><input id="username" name="username" value="user-1">'
+            f'<label for="tenant">Tenant</label><input id="tenant" name="tenant" value="{DEFAULT_TENANT}">'
+            '<label for="scope">Scope</label><input id="scope" name="grant_scope" value="read">'
+            '<button type="submit">Sign in</button></form></main></html>'
+        )
+
+    def _request_problem(self, query: Mapping[str, str]) -> str | None:
+        if query.get("response_type", "code") != "code":
+            return "unsupported_response_type"
+        if query.get("client_id") != self.client_id:
+            return "invalid client_id"
+        if not self._redirect_ok(query.get("redirect_uri", "")):
+            return "redirect_mismatch"
+        if query.get("code_challenge_method") != "S256" or not query.get("code_challenge"):
+            return "PKCE with S256 is required"
+        return None
+
+    def approve(self, form: Mapping[str, str]) -> tuple[int, str]:
+        """The user pressed Sign in: (302, redirect_uri?code&state) or (400, reason)."""
+        problem = self._request_problem(form)
+        if problem:
+            return 400, problem
+        code = uuid.uuid4().hex
+        with self._lock:
+            self._codes[code] = {
+                "client_id": form["client_id"],
+                "redirect_uri": form["redirect_uri"],
+                "challenge": form["code_challenge"],
+                "sub": form.get("username") or "user-1",
+                "tenant": form.get("tenant") or None,
+                "scope": form.get("grant_scope") or "read",
+                "at": time.time(),
+            }
+        return 302, f"{form['redirect_uri']}?{urlencode({'code': code, 'state': form.get('state', '')})}"
+
+    def redeem(self, form: Mapping[str, str], authorization: str | None) -> tuple[int, dict[str, Any]]:
+        """The token request of the code flow, checked like Cognito's token endpoint."""
+        with self._lock:
+            grant = self._codes.pop(form.get("code", ""), None)  # one use only, whatever happens next
+        if grant is None or time.time() - grant["at"] > 300:
+            return 400, {"error": "invalid_grant"}
+        if form.get("client_id", grant["client_id"]) != grant["client_id"]:
+            return 400, {"error": "invalid_client"}
+        if form.get("redirect_uri") != grant["redirect_uri"]:
+            return 400, {"error": "invalid_grant", "error_description": "redirect_uri mismatch"}
+        verifier = form.get("code_verifier", "")
+        computed = _b64(hashlib.sha256(verifier.encode()).digest())
+        if not verifier or not hmac.compare_digest(computed, grant["challenge"]):
+            return 400, {"error": "invalid_grant", "error_description": "PKCE verification failed"}
+        self.codes_redeemed += 1
+        claims: dict[str, Any] = {
+            "sub": grant["sub"],
+            "aud": None,
+            "client_id": grant["client_id"],
+            "token_use": "access",
+            "username": grant["sub"],
+            "scope": grant["scope"],
+            self.tenant_claim: grant["tenant"],
+        }
+        access = self.mint(claims)
+        id_token = self.mint({"sub": grant["sub"], "aud": grant["client_id"], "token_use": "id"})
+        return 200, {"access_token": access, "id_token": id_token, "token_type": "Bearer", "expires_in": self.lifetime}
 
     # --- failure modes --------------------------------------------------------------------------------
 

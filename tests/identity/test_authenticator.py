@@ -11,10 +11,11 @@ import pytest
 from tests.fakes.oidc import FakeOidcIssuer, hmac_token, unsigned_token
 from tests.identity.conftest import FakeClock
 from tfreview.core.errors import AuthError, KeysUnavailable
-from tfreview.core.records import Principal, Scope
-from tfreview.identity import BearerAuthenticator, build_authenticator, jwks_url, require, visible_tenant
+from tfreview.identity.authenticator import BearerAuthenticator, require, visible_tenant
+from tfreview.identity.factory import build_authenticator, jwks_url
 from tfreview.identity.oidc import OidcVerifier
-from tfreview.settings import AuthSettings
+from tfreview.identity.settings import AuthSettings
+from tfreview.ports.records import Principal, Scope
 from tfreview.store.memory import MemoryTokens
 
 START = datetime(2025, 1, 1, tzinfo=UTC)

@@ -11,9 +11,9 @@ from cryptography.hazmat.primitives import serialization
 from tests.fakes.oidc import FakeOidcIssuer, hmac_token, new_private_key, unsigned_token
 from tests.identity.conftest import FakeClock
 from tfreview.core.errors import AuthError, ConfigError
-from tfreview.core.records import Scope
 from tfreview.identity.jwks import JwksCache, SigningKey
 from tfreview.identity.oidc import OidcVerifier, key_allows, scope_from_claim
+from tfreview.ports.records import Scope
 
 NOW = 1_700_000_000.0
 

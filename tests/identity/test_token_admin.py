@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tfreview.core.errors import AuthError, InputError
-from tfreview.core.records import Scope
-from tfreview.identity import BearerAuthenticator
+from tfreview.identity.authenticator import BearerAuthenticator
 from tfreview.identity.token_admin import create_token, format_tokens, list_tokens, revoke_token, token_state
+from tfreview.ports.records import Scope
 from tfreview.store.memory import MemoryTokens
 
 START = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)

@@ -20,8 +20,9 @@ import uvicorn
 from pydantic import SecretStr
 
 from tfreview.publish.recording import RecordingPublisher
-from tfreview.settings import DatabaseSettings, GitHubSettings, SecretVersion, Settings, WorkerSettings
+from tfreview.settings import DatabaseSettings, GitHubSettings, SecretVersion, Settings
 from tfreview.store.migrate import upgrade
+from tfreview.store.queue_settings import WorkerSettings
 from tfreview.web.app import create_app
 from tfreview.wiring import WiredServices, build_services
 from tfreview.worker.process import EmbeddedThreads, start_embedded

@@ -17,9 +17,10 @@ import pytest
 
 from tests.integration.live import LiveService, response_json, wait_for
 from tfreview.cli import main
-from tfreview.core.jobs import JobKind, JobState
-from tfreview.core.records import Scope
 from tfreview.identity.token_admin import create_token
+from tfreview.ports.job_types import JobKind
+from tfreview.ports.jobs import JobState
+from tfreview.ports.records import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "examples" / "demo" / "plan.json"
@@ -50,7 +51,7 @@ def submit(
     assert code == 0, err
     assert token not in out + err
     review_url = out.strip().rsplit(" ", 1)[-1]
-    assert review_url.startswith(f"{live.url}/api/v1/reviews/")
+    assert review_url.startswith(f"{live.url}/reviews/")  # the review page (the link people open)
     return review_url.rsplit("/", 1)[-1]
 
 
@@ -191,6 +192,34 @@ def test_token_created_used_and_revoked_with_the_cli(
 
     assert main(["tokens", "list", "--tenant", "spacelift:cli"]) == 0
     assert "revoked" in capsys.readouterr().out
-    assert main(["tokens", "revoke", "tfr_nope"]) == 2
-    assert "no token tfr_nope" in capsys.readouterr().err
+    assert main(["tokens", "revoke", "0000nope"]) == 2
+    assert "no token 0000nope" in capsys.readouterr().err
+    assert main(["tokens", "revoke", "tfr_nope"]) == 2  # a secret, not an id: refused, never echoed
+    assert "tfr_nope" not in capsys.readouterr().err
     assert secret not in json.dumps(live.stored_text())
+
+
+def test_submit_wait_prints_the_verdict_and_page_and_exits_like_scan(
+    live: LiveService, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, token = create_token(live.services.tokens, "github:1001", Scope.WRITE, "ci wait")
+    monkeypatch.setenv("TFREVIEW_TOKEN", token)
+    code = main(["submit", str(PLAN), "--url", live.url, "--repository", "acme/waiting", "--wait", "--timeout", "60"])
+    out, err = capsys.readouterr()
+    assert code == 1, err  # the demo plan fails: exit 1, like `tfreview scan`
+    assert f"{live.url}/reviews/" in out
+    assert "verdict: FAIL" in out
+    assert "\r" not in out + err  # not a terminal: no progress line
+    assert token not in out + err
+
+
+def test_submit_wait_gives_up_after_its_timeout(
+    live_without_workers: LiveService, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, token = create_token(live_without_workers.services.tokens, "github:1001", Scope.WRITE, "ci wait")
+    monkeypatch.setenv("TFREVIEW_TOKEN", token)
+    code = main(["submit", str(PLAN), "--url", live_without_workers.url, "--wait", "--timeout", "1.5"])
+    _out, err = capsys.readouterr()
+    assert code == 3
+    assert "still queued after 1.5 s" in err
+    assert main(["submit", str(PLAN), "--url", live_without_workers.url, "--wait", "--timeout", "0"]) == 2

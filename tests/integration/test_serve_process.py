@@ -125,7 +125,9 @@ def test_serve_process_reviews_a_submitted_plan_and_stops_on_sigterm(
         assert main(["submit", str(PLAN), "--url", url, "--repository", "acme/infra"]) == 0
         out, err = capsys.readouterr()
         assert token not in out + err
-        review_url = out.strip().rsplit(" ", 1)[-1]
+        page_url = out.strip().rsplit(" ", 1)[-1]
+        assert page_url.startswith(f"{url}/reviews/")  # the review's page, for people
+        review_url = f"{url}/api/v1/reviews/{page_url.rsplit('/', 1)[-1]}"  # the same review as JSON
         headers = {"Authorization": f"Bearer {token}"}
 
         def completed() -> bool:

@@ -22,9 +22,9 @@ from pydantic import SecretStr
 
 from tests.fakes.github import FakeGitHub
 from tests.integration.live import WAIT_SECONDS, wait_for
-from tfreview.core.records import ReviewStatus, StoredReview
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.settings import (
     DatabaseSettings,
     GitHubSettings,

@@ -32,8 +32,8 @@ from tests.integrations.live_stack import (
     stack_settings,
 )
 from tfreview.cli import main
-from tfreview.core.records import Scope
 from tfreview.identity.token_admin import create_token
+from tfreview.ports.records import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "examples" / "demo" / "plan.json"

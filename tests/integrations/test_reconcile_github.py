@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,25 +26,25 @@ from tests.integrations.live_stack import (
 )
 from tfreview.cli import main
 from tfreview.core.errors import InputError, UpstreamError
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.integrations.github import GitHubClient, build_github_client
 from tfreview.integrations.github.auth import AppAuth
 from tfreview.integrations.github.publisher import GitHubPublisher
-from tfreview.integrations.github.reconcile import (
+from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.integrations.github.source import GitHubPlanSource
+from tfreview.integrations.publishers import RoutingPublisher
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.publish.log import LogPublisher
+from tfreview.publish.recording import RecordingPublisher
+from tfreview.service.container import CatchUp
+from tfreview.service.github_reconcilers import (
     MAX_REDELIVERIES,
     DeliveryReconciler,
     PermissionCheck,
     PullRequestReconciler,
 )
-from tfreview.integrations.github.settings import GitHubAppSettings
-from tfreview.integrations.github.source import GitHubPlanSource
-from tfreview.integrations.publishers import RoutingPublisher
-from tfreview.publish.log import LogPublisher
-from tfreview.publish.recording import RecordingPublisher
-from tfreview.services import CatchUp
+from tfreview.service.intake import accept_delivery
 from tfreview.settings import Settings
 from tfreview.web import github_events
-from tfreview.web.intake_calls import accept
 from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.scheduler import Scheduler
 
@@ -98,10 +99,9 @@ def store_delivery(services: WiredServices, guid: str, payload: dict[str, object
     normalised = github_events.normalise(event, _json(payload), review_drafts=False)
     assert normalised.tenant is not None
     job = None
-    if normalised.source is not None and normalised.idempotency_key is not None:
-        job = (normalised.idempotency_key, {**normalised.job_payload, "delivery": guid}, normalised.source)
-    services.tenants.ensure(normalised.tenant)
-    accept(
+    if normalised.job is not None and normalised.job.pull is not None:
+        job = replace(normalised.job, pull=replace(normalised.job.pull, delivery=guid))
+    accept_delivery(
         services,
         source="github",
         key=guid,
@@ -110,6 +110,7 @@ def store_delivery(services: WiredServices, guid: str, payload: dict[str, object
         body=_json(payload),
         received_at=datetime.now(UTC),
         job=job,
+        review_source=normalised.source,
     )
 
 
@@ -202,7 +203,7 @@ def test_an_unreviewed_head_is_enqueued_once_with_the_webhooks_own_key_and_a_lat
 
     assert (first.acted, again.acted, again.skipped) == (1, 0, 1)
     jobs = services.queue.list(limit=50).items
-    assert [j.idempotency_key for j in jobs] == [f"github:{REPO}:{number}:{head}"]
+    assert [j.idempotency_key for j in jobs] == [f"github:github:{INSTALLATION}:{REPO}:{number}:{head}"]
     assert jobs[0].tenant_id == f"github:{INSTALLATION}"
     assert jobs[0].payload["installation_id"] == INSTALLATION
     reviews = services.reviews.list(None, filters={}).items
@@ -213,7 +214,7 @@ def test_an_unreviewed_head_is_enqueued_once_with_the_webhooks_own_key_and_a_lat
     new_head = github.push(REPO, number, {"main.tf": MAIN_TF})
     assert reconciler.run_once().acted == 1
     keys = {j.idempotency_key for j in services.queue.list(limit=50).items}
-    assert f"github:{REPO}:{number}:{new_head}" in keys
+    assert f"github:github:{INSTALLATION}:{REPO}:{number}:{new_head}" in keys
 
 
 def test_the_pull_request_scan_goes_on_when_one_repository_fails(
@@ -375,12 +376,16 @@ def test_reconcile_command_runs_the_reconcilers_once(
 
     assert main(["reconcile", "--data-dir", data]) == 0
     out = capsys.readouterr().out
+    assert "github-permissions: 1 examined, 0 caught up, 1 already done, 0 failed" in out  # issue 9.20: every one
     assert "github-deliveries: 1 examined, 1 caught up" in out
     assert "github-pull-requests: 1 examined, 1 caught up" in out
     assert len(github.redelivery_requests) == 1
 
     assert main(["reconcile", "--github-pull-requests", "--data-dir", data]) == 0
     assert "github-pull-requests: 1 examined, 0 caught up, 1 already done" in capsys.readouterr().out
+
+    assert main(["reconcile", "--github-permissions", "--data-dir", data]) == 0
+    assert capsys.readouterr().out.startswith("github-permissions: 1 examined")
 
 
 def test_reconcile_command_exits_3_when_github_is_unreachable(
@@ -429,3 +434,22 @@ def test_a_plain_token_setup_must_name_its_user(tmp_path: Path) -> None:
         assert "github" in services.sources
     finally:
         services.close()
+
+
+def test_9_20_an_empty_database_catch_up_is_rated_per_pass(
+    github: FakeGitHub, client: GitHubClient, services: WiredServices, clock: Clock
+) -> None:
+    """Three open PRs and no review at all (a fresh or restored database): one pass enqueues at most
+    `reconcile_pull_requests_per_pass` of them, the next pass the rest — never a second review of one."""
+    for branch in ("one", "two", "three"):
+        open_terraform_pull_request(github, REPO, branch)
+    rated = services.settings.github_app.model_copy(update={"reconcile_pull_requests_per_pass": 2})
+    services.settings = services.settings.model_copy(update={"github_app": rated})
+    reconciler = PullRequestReconciler(client, services, clock.utc)
+    first = reconciler.run_once()
+    assert (first.examined, first.acted, first.skipped) == (3, 2, 1)
+    second = reconciler.run_once()
+    assert (second.examined, second.acted, second.skipped) == (3, 1, 2)
+    third = reconciler.run_once()
+    assert (third.acted, third.skipped) == (0, 3)
+    assert len(services.queue.list(limit=50).items) == 3

@@ -164,7 +164,8 @@ def test_rules_list_and_show(capsys: pytest.CaptureFixture[str]) -> None:
 def test_hcl_directory_with_a_syntax_error_reviews_the_rest(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "good.tf").write_text('resource "aws_ebs_volume" "v" {\n  size = 10\n  encrypted = false\n}\n')
     (tmp_path / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
-    code, out, _ = run(capsys, "scan", str(tmp_path), "-o", "json")
+    assert run(capsys, "scan", str(tmp_path), "-o", "json")[0] == 2  # an unread file is not a pass
+    code, out, _ = run(capsys, "scan", str(tmp_path), "-o", "json", "--allow-parse-errors")
     document = json.loads(out)
     assert code == 1
     assert any(f["address"] == "aws_ebs_volume.v" for f in document["findings"])

@@ -1,4 +1,4 @@
-"""JUnit XML: well-formed, one testsuite per provider, failures for open findings."""
+"""JUnit XML: well-formed, one testsuite per provider, failures for what fails the verdict."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from tfreview.render.junit import render_junit
 
 
 def test_parses_back_with_consistent_counts() -> None:
-    root = ET.fromstring(render_junit(sample_review(), RULES_BY_ID))
+    result = sample_review()
+    root = ET.fromstring(render_junit(result, RULES_BY_ID))
     assert root.tag == "testsuites"
     suites = {s.get("name"): s for s in root.findall("testsuite")}
     assert set(suites) == {"tfreview.aws", "tfreview.change"}
@@ -19,8 +20,9 @@ def test_parses_back_with_consistent_counts() -> None:
         assert int(suite.get("tests", "")) == len(cases)
         assert int(suite.get("failures", "")) == sum(1 for c in cases if c.find("failure") is not None)
         assert int(suite.get("skipped", "")) == sum(1 for c in cases if c.find("skipped") is not None)
-    assert root.get("failures") == "7"  # 5 introduced + 2 existing
-    assert root.get("skipped") == "1"
+    failing = [f for f in result.findings if result.fails(f)]
+    assert root.get("failures") == str(len(failing)) == "4"  # introduced at or above high; existing are skipped
+    assert root.get("skipped") == "3"  # the suppressed finding and the 2 existing ones
     assert root.get("errors") == "1"  # the rule that raised
 
 

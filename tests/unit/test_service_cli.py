@@ -74,3 +74,31 @@ def test_the_cli_imports_no_service_library_until_a_service_command_runs() -> No
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert result.stdout.strip() == "[]"
+
+
+def test_9_20_a_missing_postgresql_driver_names_the_extra_exit_2(tmp_path: Path) -> None:
+    """Without psycopg installed (blocked in a child process), a PostgreSQL URL is one line naming the extra."""
+    import subprocess
+    import sys
+
+    code = "import sys; sys.modules['psycopg'] = None; from tfreview.cli import main; sys.exit(main(['db', 'upgrade']))"
+    env = {"PATH": "/usr/bin:/bin", "TFREVIEW_DATABASE__URL": "postgresql://tfreview:pw-canary@127.0.0.1:9/tfreview"}
+    argv = [sys.executable, "-c", code]
+    result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "postgres" in lines[0]
+    assert "extra" in lines[0]
+    assert "pw-canary" not in result.stderr
+
+
+def test_9_20_tokens_revoke_with_a_secret_is_refused_without_echoing_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    secret = "tfr_canary0123456789abcdefghij"
+    assert main(["tokens", "revoke", secret, "--data-dir", str(tmp_path / "data")]) == 2
+    err = capsys.readouterr().err
+    assert "token's id" in err
+    assert secret not in err
+    assert not (tmp_path / "data").exists()

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
 from tfreview.cli import main
@@ -227,3 +228,51 @@ def test_cli_submit_without_token_exits_2(capsys: pytest.CaptureFixture[str], mo
     code = main(["submit", str(PLAN), "--url", "http://127.0.0.1:9"])
     assert code == 2
     assert "TFREVIEW_TOKEN" in capsys.readouterr().err
+
+
+def test_wait_polls_until_the_review_is_finished_and_reports_progress() -> None:
+    from tfreview.submit import wait_for_review
+
+    answers = iter(
+        [
+            httpx.Response(503),
+            httpx.Response(200, json={"status": "queued"}),
+            httpx.Response(200, json={"status": "in_progress"}),
+            httpx.Response(
+                200,
+                json={
+                    "status": "completed",
+                    "verdict": "warn",
+                    "counts": {"findings": {"introduced": 2, "existing": 1}},
+                },
+            ),
+        ]
+    )
+    seen: list[str] = []
+    outcome = wait_for_review(
+        "http://tfreview.test",
+        "abc-123",
+        "tfr_secret",
+        timeout=60,
+        on_status=lambda status, waited: seen.append(status),
+        transport=httpx.MockTransport(lambda request: next(answers)),
+        sleep=lambda seconds: None,
+    )
+    assert outcome.finished
+    assert outcome.verdict == "warn"
+    assert outcome.summary == "2 introduced, 1 existing, 0 resolved"
+    assert seen == ["queued", "queued", "in_progress"]
+
+
+def test_wait_refuses_a_review_it_may_not_see() -> None:
+    from tfreview.submit import wait_for_review
+
+    with pytest.raises(InputError, match="refused to show review"):
+        wait_for_review(
+            "http://tfreview.test",
+            "abc",
+            "tfr_secret",
+            timeout=5,
+            transport=httpx.MockTransport(lambda request: httpx.Response(404, json={"title": "Not found"})),
+            sleep=lambda seconds: None,
+        )

@@ -11,8 +11,8 @@ from pydantic import SecretStr
 
 from tests.web.asgi_client import TestClient
 from tests.web.deliveries import GITHUB_SECRET, NOW, SPACELIFT_SECRET
-from tfreview.core.records import Scope
-from tfreview.services import Services
+from tfreview.ports.records import Scope
+from tfreview.service.container import Services
 from tfreview.settings import GitHubSettings, SecretVersion, Settings, SpaceliftSettings
 from tfreview.web.app import create_app
 from tfreview.wiring import build_memory_services

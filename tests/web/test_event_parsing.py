@@ -124,9 +124,9 @@ def test_github_messages_name_the_problem(body: bytes, message: str) -> None:
 
 def test_spacelift_default_and_policy_input_shapes_agree() -> None:
     default = spacelift_events.normalise(deliveries.fixture_bytes("spacelift.run-finished-tracked.json"))
-    assert default.dedupe_key == "01EF9PFPNFFM2MQXTJKHK1B869:FINISHED:4"
+    assert default.dedupe_key == "spacelift-io:01EF9PFPNFFM2MQXTJKHK1B869:FINISHED:4"  # the tenant is part of it
     assert default.tenant.id == "spacelift:spacelift-io"
-    assert default.idempotency_key == "spacelift:spacelift-demo:01EF9PFPNFFM2MQXTJKHK1B869"
+    assert default.job().key == "spacelift_run:spacelift:spacelift-io:spacelift-demo:01EF9PFPNFFM2MQXTJKHK1B869"
     assert default.reviewable
     custom = spacelift_events.normalise(json.dumps(deliveries.policy_input("UNCONFIRMED", 5 * 10**18)).encode())
     assert custom.state == "UNCONFIRMED"

@@ -9,7 +9,7 @@ import pytest
 
 from tests.web import deliveries
 from tests.web.conftest import Web
-from tfreview.core.jobs import JobState
+from tfreview.ports.jobs import JobState
 
 
 def post(web: Web, signed: deliveries.Signed) -> httpx.Response:
@@ -42,7 +42,9 @@ def test_opened_pull_request_queues_one_review_job(web: Web) -> None:
     assert job is not None
     assert job.kind == "review"
     assert job.state is JobState.QUEUED
-    assert job.idempotency_key == "github:Codertocat/Hello-World:2:ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+    assert job.idempotency_key == (  # the tenant is part of the key (issue 9 item 1)
+        "github:github:1:Codertocat/Hello-World:2:ec26c3e57ca3a959ca5aad62de7213c562f8c821"
+    )
     assert job.payload["review_id"] == body["review"]
     assert job.payload["repository"] == "Codertocat/Hello-World"
     assert web.services.tenants.get("github:1") is not None

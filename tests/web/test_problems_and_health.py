@@ -19,7 +19,7 @@ from tfreview.core.errors import (
     NotFound,
     StoreUnavailable,
 )
-from tfreview.core.records import Scope
+from tfreview.ports.records import Scope
 from tfreview.web.problems import PayloadTooLarge, kind_for, problem_for
 
 

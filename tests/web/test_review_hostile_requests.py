@@ -11,7 +11,7 @@ import tarfile
 import pytest
 
 from tests.web.conftest import TENANT_A, Web
-from tfreview.core.records import Scope
+from tfreview.ports.records import Scope
 
 MAIN_TF = b'resource "null_resource" "x" {}\n'
 

@@ -14,7 +14,7 @@ import pytest
 from tests.web import deliveries
 from tests.web.conftest import Web, make_web
 from tfreview.core.errors import StoreUnavailable
-from tfreview.services import Services
+from tfreview.service.container import Services
 from tfreview.store.memory import MemoryIntake
 
 RUN = "01EF9PFPNFFM2MQXTJKHK1B869"
@@ -29,13 +29,13 @@ def test_default_payload_of_a_finished_run_queues_one_job(web: Web) -> None:
     answer = post(web, deliveries.fixture_bytes("spacelift.run-finished-tracked.json"))
     assert answer.status_code == 202, answer.text
     [delivery] = web.services.intake.list().items
-    assert delivery.key == f"{RUN}:FINISHED:4"
+    assert delivery.key == f"spacelift-io:{RUN}:FINISHED:4"
     assert delivery.tenant_id == "spacelift:spacelift-io"
     assert delivery.event == "run_state.FINISHED"
     job = web.services.queue.get(delivery.job_id or 0)
     assert job is not None
     assert job.kind == "spacelift_run"
-    assert job.idempotency_key == f"spacelift:spacelift-demo:{RUN}"
+    assert job.idempotency_key == f"spacelift_run:spacelift:spacelift-io:spacelift-demo:{RUN}"
     assert {k: job.payload[k] for k in ("stack_id", "run_id", "account", "state")} == {
         "stack_id": "spacelift-demo",
         "run_id": RUN,

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, make_url, text
 from tests.web import deliveries
 from tests.web.conftest import TENANT_A, Web, make_web, web_settings
 from tests.web.test_github_webhook import _post_concurrently, post
-from tfreview.core.records import Scope
+from tfreview.ports.records import Scope
 from tfreview.settings import DatabaseSettings, Settings
 from tfreview.store.migrate import upgrade
 from tfreview.wiring import build_services

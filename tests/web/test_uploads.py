@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.conftest import TENANT_A, Web
-from tfreview.core.records import Scope
+from tfreview.ports.records import Scope
 
 PLAN = (Path(__file__).parents[1] / "data" / "plans" / "tfjson__actions__plan.json").read_bytes()
 

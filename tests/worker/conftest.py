@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from tfreview.core.records import Delivery, SourceInfo
+from tfreview.ports.job_types import ReviewJob
+from tfreview.ports.records import Delivery, SourceInfo
 from tfreview.publish.recording import RecordingPublisher
-from tfreview.settings import Settings, WorkerSettings
+from tfreview.settings import Settings
+from tfreview.store.queue_settings import WorkerSettings
 from tfreview.wiring import WiredServices, build_memory_services, build_services
-from tfreview.worker.jobs import review_job
 
 POSTGRES_ENV = "TFREVIEW_TEST_POSTGRES_URL"
 DATA = Path(__file__).parent / "data"
@@ -147,6 +148,8 @@ def upload(
         payload_sha256="",
         received_at=datetime.now(UTC),
     )
-    job = review_job(TENANT, review_id, plan_id=plan_id, max_attempts=services.settings.worker.max_attempts)
+    job = ReviewJob.for_review(TENANT, review_id, plan_id=plan_id).encode(
+        max_attempts=services.settings.worker.max_attempts
+    )
     services.intake.accept(delivery, data, job, review=(review_id, source or SourceInfo(kind="api")))
     return review_id, plan_id

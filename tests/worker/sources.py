@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 from tfreview.core.plan import ChangeSet
-from tfreview.core.ports import PlanSource
-from tfreview.core.records import StoredReview
+from tfreview.ports.records import StoredReview
+from tfreview.ports.service import PlanSource
 
 
 class FailingSource:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tfreview.core.jobs import JobState
-from tfreview.core.records import ReviewStatus
+from tfreview.ports.jobs import JobState
+from tfreview.ports.records import ReviewStatus
 from tfreview.sources.slow import SLOW_SOURCE_ENV
 from tfreview.wiring import build_services
 

@@ -13,11 +13,11 @@ from tfreview.core.errors import (
     StoreUnavailable,
     UpstreamError,
 )
-from tfreview.core.jobs import JobState
-from tfreview.core.records import ReviewStatus, SourceInfo
+from tfreview.ports.job_types import ReviewJob
+from tfreview.ports.jobs import JobState
+from tfreview.ports.records import ReviewStatus, SourceInfo
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.worker.errors import AttemptTimedOut, classify
-from tfreview.worker.jobs import review_job
 from tfreview.worker.runner import Worker
 
 from .conftest import TENANT, Backend, upload
@@ -57,11 +57,14 @@ def test_a_missing_plan_fails_the_review_permanently(backend: Backend) -> None:
     review_id = "r-missing-plan"
     from datetime import UTC, datetime
 
-    from tfreview.core.records import Delivery
+    from tfreview.ports.records import Delivery
 
     delivery = Delivery("api", "k-missing", "plan_upload", TENANT, "", datetime.now(UTC))
     services.intake.accept(
-        delivery, b"{}", review_job(TENANT, review_id, plan_id="no-such-plan"), review=(review_id, SourceInfo("api"))
+        delivery,
+        b"{}",
+        ReviewJob.for_review(TENANT, review_id, plan_id="no-such-plan").encode(),
+        review=(review_id, SourceInfo("api")),
     )
 
     outcome = Worker(services, "w1").run_once()
@@ -96,11 +99,13 @@ def test_github_reviews_fail_clearly_until_github_fetching_exists(backend: Backe
     review_id = "r-github"
     from datetime import UTC, datetime
 
-    from tfreview.core.records import Delivery
+    from tfreview.ports.records import Delivery
 
     delivery = Delivery("github", "guid-1", "pull_request.opened", TENANT, "", datetime.now(UTC))
     source = SourceInfo("github", repository="octo/infra", pull_request=7, commit_sha="abc")
-    services.intake.accept(delivery, b"{}", review_job(TENANT, review_id), review=(review_id, source))
+    services.intake.accept(
+        delivery, b"{}", ReviewJob.for_review(TENANT, review_id).encode(), review=(review_id, source)
+    )
 
     outcome = Worker(services, "w1").run_once()
 

@@ -6,9 +6,9 @@ import io
 import tarfile
 from datetime import UTC, datetime
 
-from tfreview.core.jobs import JobKind, JobState, NewJob
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
-from tfreview.worker.jobs import SPACELIFT_RUN
+from tfreview.ports.job_types import JobKind, RunState, SpaceliftRunJob
+from tfreview.ports.jobs import JobState, NewJob
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.worker.runner import Outcome, Worker
 
 from .conftest import TENANT, Backend, upload
@@ -48,7 +48,7 @@ def test_review_job_stores_the_review_and_publishes_it_once(backend: Backend) ->
     assert second is not None
     assert second.job.kind == JobKind.PUBLISH
     assert second.result == "succeeded"
-    assert second.job.idempotency_key == f"publish:{review_id}:{stored.content_hash}"
+    assert second.job.idempotency_key == f"publish:{TENANT}:{review_id}:{stored.content_hash}"
     assert backend.publisher.published == [review_id]
     assert drain(worker) == []
     assert services.queue.depth() == 0
@@ -108,10 +108,9 @@ def test_a_repeated_review_publishes_the_same_content_once(backend: Backend) -> 
 
 
 def test_spacelift_run_job_finds_the_uploaded_review_or_does_nothing(backend: Backend) -> None:
-    from tfreview.worker.jobs import spacelift_run_job
 
     services = backend.services
-    job, created = services.queue.enqueue(spacelift_run_job(TENANT, "stack-1", "run-1"))
+    job, created = services.queue.enqueue(SpaceliftRunJob(TENANT, RunState("stack-1", "run-1")).encode())
     assert created
     outcome = Worker(services, "w1").run_once()
     assert outcome is not None
@@ -127,7 +126,7 @@ def test_a_spacelift_run_takes_the_result_of_its_uploaded_plan_published_once(ba
     run = SourceInfo("spacelift", stack_id="stack-1", run_id="run-7", account="acme")
     webhook_review = "r-webhook"
     job = NewJob(
-        SPACELIFT_RUN,
+        JobKind.SPACELIFT_RUN.value,
         TENANT,
         "spacelift:stack-1:run-7",
         {"stack_id": "stack-1", "run_id": "run-7", "review_id": webhook_review},
@@ -160,3 +159,56 @@ def test_a_spacelift_run_takes_the_result_of_its_uploaded_plan_published_once(ba
     assert taken.status is ReviewStatus.COMPLETED
     assert taken.content_hash == uploaded.content_hash
     assert backend.publisher.published == [upload_review]
+
+
+def test_9_8_a_run_waiting_for_its_upload_in_review_is_not_failing_even_after_a_worker_crash(backend: Backend) -> None:
+    """The upload's review job is claimed by a worker that dies (its lease runs out, then it is claimed again);
+    meanwhile the run's review waits — many more times than max_attempts — without one attempt counted, and
+    then takes the upload's result."""
+    services = backend.services
+    run = SourceInfo("spacelift", stack_id="stack-1", run_id="run-8", account="acme")
+    upload_review, _ = upload(services, source=run)
+    crashed = services.queue.claim("crashed-worker", kinds=[JobKind.REVIEW.value])  # and never heard of again
+    assert crashed is not None
+    webhook_review = "r-webhook-8"
+    job = NewJob(
+        JobKind.SPACELIFT_RUN.value,
+        TENANT,
+        "spacelift:stack-1:run-8",
+        {"stack_id": "stack-1", "run_id": "run-8", "review_id": webhook_review},
+        max_attempts=services.settings.worker.max_attempts,
+    )
+    services.intake.accept(
+        Delivery("spacelift", "run-8:FINISHED:3", "run_state.FINISHED", TENANT, "", datetime.now(UTC)),
+        b"{}",
+        job,
+        review=(webhook_review, run),
+    )
+    runs = Worker(services, "w-runs", kinds=[JobKind.SPACELIFT_RUN.value])
+    waits = 0
+    lease = services.settings.worker.lease_seconds
+    for _ in range(3 * services.settings.worker.max_attempts):  # well past max_attempts, and past the lease
+        outcome = runs.run_once()
+        assert outcome is not None
+        assert outcome.result == "waiting", outcome
+        assert outcome.job.attempts == 0
+        waits += 1
+        waiting = services.reviews.get(webhook_review)
+        assert waiting is not None
+        assert waiting.status is ReviewStatus.QUEUED
+        assert "still being reviewed" in (waiting.status_reason or "")
+        backend.clock.advance(lease / services.settings.worker.max_attempts)
+    assert waits > services.settings.worker.max_attempts
+    services.queue.reap()  # the crashed worker's lease is long gone: its job goes back to the queue
+    for _ in range(3):  # the run may wait once more if it is claimed before the upload's review ends
+        drain(Worker(services, "w-all"))
+        backend.clock.advance(10)
+    uploaded = services.reviews.get(upload_review)
+    taken = services.reviews.get(webhook_review)
+    assert uploaded is not None
+    assert taken is not None
+    assert uploaded.status is ReviewStatus.COMPLETED
+    assert taken.status is ReviewStatus.COMPLETED
+    assert taken.content_hash == uploaded.content_hash
+    finished = [j for j in services.queue.list(limit=50).items if j.kind == JobKind.SPACELIFT_RUN.value]
+    assert [(j.state, j.attempts) for j in finished] == [(JobState.SUCCEEDED, 1)]

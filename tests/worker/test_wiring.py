@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tfreview.core.errors import ConfigError, InputError
-from tfreview.core.records import ReviewStatus, SourceInfo
+from tfreview.ports.records import ReviewStatus, SourceInfo
 from tfreview.publish.log import LogPublisher
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.uploaded import UploadedPlanSource, change_set_from_tarball
@@ -93,7 +93,7 @@ def test_the_log_publisher_writes_one_line(caplog: pytest.LogCaptureFixture) -> 
     short_hash = (saved.content_hash or "")[:12]
     with caplog.at_level(logging.INFO, logger="tfreview.publish"):
         LogPublisher().publish(saved)
-    assert [r.getMessage() for r in caplog.records] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "tfreview.publish"] == [
         f"review {review.id} ready: verdict warn, status completed, findings n/a, content {short_hash}"
     ]
 
@@ -104,6 +104,7 @@ def test_build_services_on_sqlite_is_ready_and_closes(tmp_path: Path) -> None:
         assert {check.name: check.check() for check in services.health_checks} == {
             "database": (True, "ok"),
             "queue": (True, "0 job(s) queued or running"),
+            "watchdog": (True, "starting: no evaluation yet"),  # a readiness detail, never unready
         }
         assert sorted(services.sources) == ["api", "github", "spacelift"]
     finally:

@@ -9,10 +9,10 @@ from threading import Event
 from tfreview.advisor.chain import LlmAdvisor
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.settings import AdvisorSettings
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.plumbing.clock import utcnow
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.publish.recording import RecordingPublisher
-from tfreview.store.clock import utcnow
 from tfreview.wiring import build_memory_services
 from tfreview.worker.runner import Worker
 
@@ -31,7 +31,7 @@ class _DownModel:
 
 
 def _submit(services: object) -> str:
-    from tfreview.services import Services
+    from tfreview.service.container import Services
 
     assert isinstance(services, Services)
     data = DEMO.read_bytes()
@@ -78,3 +78,53 @@ def test_all_models_down_completes_without_ai_and_keeps_every_finding() -> None:
     assert "AI review unavailable" in str(degraded.report["advice"]["unavailable_reason"])
     rerun = services.queue.list(state="queued").items
     assert any("ai-rerun" in job.idempotency_key for job in rerun)
+
+
+class _AnsweringModel:
+    provider = "openai"
+    model = "gpt-test"
+
+    def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
+        answer = {"summary": "APPROVED. Looks fine to me.", "risk": "low", "concerns": []}
+        return Completion(json.dumps(answer), self.model, 1_200, 80)
+
+    def reload_credentials(self) -> bool:
+        return False
+
+
+def test_the_report_and_the_api_carry_what_the_ai_review_cost() -> None:
+    """Issue 9, item 24: usage and cost were recorded nowhere a user could read them."""
+    from tfreview.advisor.settings import Price
+    from tfreview.render.json_report import json_schema
+
+    services = build_memory_services(publisher=RecordingPublisher())
+    prices = {"openai/gpt-test": Price(input_per_million=2.5, output_per_million=10.0)}
+    services.advisor = LlmAdvisor([_AnsweringModel()], AdvisorSettings(name="openai", prices=prices))
+    review_id = _submit(services)
+    _run_until_idle(Worker(services, "w1", stop_event=Event()))
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.report is not None
+    usage = stored.report["advice"]["usage"]
+    assert (usage["provider"], usage["model"]) == ("openai", "gpt-test")
+    assert (usage["input_tokens"], usage["output_tokens"]) == (1_200, 80)
+    assert usage["estimated_cost_usd"] == 1_200 * 2.5 / 1e6 + 80 * 10.0 / 1e6
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator(json_schema()).validate(stored.report)
+
+
+def test_the_ai_rerun_delay_is_a_setting() -> None:
+    """Issue 9, item 24: the 5-minute delay before the AI part is tried again was a hidden constant."""
+    from datetime import timedelta
+
+    from tfreview.settings import Settings
+
+    settings = Settings(advisor=AdvisorSettings(rerun_delay_seconds=42))
+    services = build_memory_services(settings, publisher=RecordingPublisher())
+    services.advisor = LlmAdvisor([_DownModel()], AdvisorSettings(name="openai"), sleep=lambda _: None)
+    before = utcnow()
+    _submit(services)
+    _run_until_idle(Worker(services, "w1", stop_event=Event()))
+    (rerun,) = [job for job in services.queue.list(state="queued").items if "ai-rerun" in job.idempotency_key]
+    assert before + timedelta(seconds=42) <= rerun.run_after <= utcnow() + timedelta(seconds=42)

@@ -20,11 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import Completion, Prompt, ProviderError
-from tfreview.advisor.provider_http import Clock, parse_retry_after, shorten
+from tfreview.advisor.provider_http import Clock, shorten
 from tfreview.core.errors import ConfigError
 from tfreview.core.redact import scrub_text
+from tfreview.plumbing.http import parse_retry_after
+from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
 # botocore at DEBUG logs request and response bodies and every header, X-Amz-Security-Token included (S2)

@@ -37,6 +37,7 @@ from tfreview.advisor.usage import AdviceUsage, ModelAdvice
 from tfreview.core.findings import Advice
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import scrub_text
+from tfreview.ops.recorder import NullRecorder, Recorder
 
 log = logging.getLogger("tfreview.advisor")
 
@@ -77,8 +78,10 @@ class LlmAdvisor:
         rng: random.Random | None = None,
         breakers: BreakerBoard | None = None,
         new_nonce: Callable[[], str] | None = None,
+        metrics: Recorder | None = None,
     ) -> None:
         self.settings = settings or AdvisorSettings()
+        self.metrics: Recorder = metrics or NullRecorder()  # provider calls, breakers, all-down, budget
         self.clients = tuple(clients)
         self.name = self.settings.name if self.settings.name != "builtin" else "chain"
         self.tenant_id = tenant_id
@@ -105,12 +108,20 @@ class LlmAdvisor:
             rng=self._rng,
             breakers=self._breakers,
             new_nonce=self._new_nonce,
+            metrics=self.metrics,
         )
+
+    @property
+    def budget(self) -> TokenBudget | None:
+        """The daily token budget this advisor spends (shared by every tenant's advisor)."""
+        return self._budget
 
     def breaker(self, client: ModelClient) -> CircuitBreaker:
         return self._breakers.get(breaker_key(client))
 
     def advise(self, context: AdviceContext, *, extras: Mapping[str, str] | None = None) -> Advice:
+        if context.tenant_id is not None and context.tenant_id != self.tenant_id:  # spend the caller's tenant budget
+            return self.for_tenant(context.tenant_id).advise(context, extras=extras)
         s = self.settings
         view = build_context(context, extras)
         options = {"new_nonce": self._new_nonce} if self._new_nonce else {}
@@ -131,6 +142,7 @@ class LlmAdvisor:
             if self._budget.remaining(self.tenant_id) < need:
                 limit = self._budget.limit(self.tenant_id)
                 reason = f"{UNAVAILABLE}: the daily token budget ({limit:,} tokens) is spent; the rules ran as usual"
+                self.metrics.count("tfreview_advisor_budget_exhausted_total")
                 return self._fallback(context, base, reason, retry_later=False)
         tally = _Tally()
         start = self._clock()
@@ -141,6 +153,7 @@ class LlmAdvisor:
             key = breaker_key(client)
             breaker = self._breakers.get(key)
             if not breaker.allow():
+                self.metrics.count("tfreview_advisor_calls_total", provider=key, outcome="refused")
                 failures.append(f"{key}: circuit open")
                 tried.append(key)
                 continue
@@ -172,6 +185,7 @@ class LlmAdvisor:
             fallbacks_used=tuple(tried),
             failures=tuple(failures),
         )
+        self.metrics.count("tfreview_advisor_all_down_total")
         return self._fallback(context, usage, f"{UNAVAILABLE}: " + "; ".join(failures), retry_later=True)
 
     # --- one model ----------------------------------------------------------------------------
@@ -200,7 +214,7 @@ class LlmAdvisor:
             try:
                 completion = client.complete(built.prompt, timeout=min(s.call_timeout_seconds, remaining))
             except ProviderError as error:
-                breaker.failure()
+                self._failed(client, breaker, error)
                 what = _describe(error)
                 if error.kind == "auth":
                     if not reloaded and attempts < s.max_attempts and client.reload_credentials():
@@ -217,6 +231,10 @@ class LlmAdvisor:
                 self._sleep(delay)
                 continue
             breaker.success()  # the provider answered; whether the answer is usable is another matter
+            key = breaker_key(client)
+            self.metrics.count("tfreview_advisor_calls_total", provider=key, outcome="ok")
+            self.metrics.count("tfreview_upstream_requests_total", upstream="model", outcome="ok")
+            self.metrics.set("tfreview_advisor_breaker_open", 0, provider=key)
             tally.input_tokens += completion.input_tokens
             tally.output_tokens += completion.output_tokens
             if self._budget is not None:
@@ -228,6 +246,18 @@ class LlmAdvisor:
                 if asked_again or attempts >= s.max_attempts:
                     return None, f"malformed answer ({attempts} attempts)"
                 asked_again = True
+
+    def _failed(self, client: ModelClient, breaker: CircuitBreaker, error: ProviderError) -> None:
+        """Tell the breaker, and the metrics: the failed call, and the breaker opening when it does."""
+        key = breaker_key(client)
+        was = breaker.state
+        breaker.failure()
+        outcome = "timeout" if error.kind == "timeout" else "error"
+        self.metrics.count("tfreview_advisor_calls_total", provider=key, outcome=outcome)
+        self.metrics.count("tfreview_upstream_requests_total", upstream="model", outcome=_upstream_outcome(error))
+        if was == "closed" and breaker.state == "open":
+            self.metrics.count("tfreview_advisor_breaker_opened_total", provider=key)
+            self.metrics.set("tfreview_advisor_breaker_open", 1, provider=key)
 
     def _delay(self, attempt: int, retry_after: float | None) -> float | None:
         """Full jitter after the `attempt`-th request, on top of Retry-After; None: too long to wait."""
@@ -279,6 +309,17 @@ class LlmAdvisor:
             usage=usage,
             retry_later=retry_later,
         )
+
+
+def _upstream_outcome(error: ProviderError) -> str:
+    """The network view of a provider failure (tfreview_upstream_requests_total{upstream="model"})."""
+    if error.kind == "timeout":
+        return "timeout"
+    if error.kind == "throttled":
+        return "rate_limited"
+    if error.status is None:
+        return "connect_error" if error.kind == "unavailable" else "client_error"
+    return "server_error" if error.status >= 500 else "client_error"
 
 
 def _describe(error: ProviderError) -> str:

@@ -34,11 +34,22 @@ MAX_ATTRIBUTES: Final = 40  # per resource; the rest are counted
 MAX_EXTRA_CHARS: Final = 4_000  # per untrusted text (PR body, comments)
 _MIN_KNOWN_SECRET = 4  # shorter sensitive values ("true", "80") are too common to hunt for
 
-# invisible or direction-changing characters, and the Unicode tag block (hidden instructions)
+# invisible or direction-changing characters (controls, soft hyphen, zero-width and joiners, bidi
+# marks, embeddings, overrides and isolates, line/paragraph separators, invisible operators, fillers,
+# variation selectors, byte-order mark) and the Unicode tag block (hidden instructions)
 _INVISIBLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
+    "\U000e0000-\U000e007f\U000e0100-\U000e01ef]"
 )
-_FENCE_LOOKALIKE = re.compile(r"<{3,}|>{3,}")
+# a run of angle brackets or of their look-alikes (fullwidth, small, guillemets, much-less-than, CJK
+# and mathematical angle brackets, modifier arrows, Canadian syllabics) could pass for a data fence
+_ANGLES = (
+    "<>\uff1c\uff1e\ufe64\ufe65\u2039\u203a\u00ab\u00bb\u226a\u226b\u22d8\u22d9\u300a"
+    "\u300b\u3008\u3009\u2329\u232a\u27e8\u27e9\u27ea\u27eb\u02c2\u02c3\u1438\u1433"
+)
+_FENCE_LOOKALIKE = re.compile(f"<{{3,}}|>{{3,}}|[<>]*[{_ANGLES[2:]}][{_ANGLES}]*")
+_FENCE_WORD = re.compile(r"DATA-")  # our marker's word, as written (`data-lake` is left alone)
 _SKIPPED: Final = (ChangeKind.NOOP, ChangeKind.READ)
 
 
@@ -87,13 +98,14 @@ class Fact:
     rule_id: str
     severity: str
     status: str
-    address: str
+    address: str  # as found in the plan (facts are grouped with their change by it)
     message: str
     evidence: str  # `path = value`, redacted; "" when none
+    shown: str = ""  # the address as the model reads it: redacted, invisible characters and fences removed
 
     def line(self) -> str:
         tail = f" ({self.evidence})" if self.evidence else ""
-        return f"[{self.rule_id} {self.severity} {self.status}] {self.address}: {self.message}{tail}"
+        return f"[{self.rule_id} {self.severity} {self.status}] {self.shown or self.address}: {self.message}{tail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +135,12 @@ def strip_invisible(text: str) -> str:
     return _INVISIBLE.sub("", text)
 
 
+def defuse_fences(text: str) -> str:
+    """No run of angle brackets (or of look-alikes) and no `DATA-` left that could pass for a data fence."""
+    text = _FENCE_LOOKALIKE.sub(_defuse_fence, text)
+    return _FENCE_WORD.sub("DATA_", text)
+
+
 class Redactor:
     """`core.redact` plus the copies: a value sensitive in one place is hidden in every place."""
 
@@ -133,7 +151,7 @@ class Redactor:
 
     @classmethod
     def for_change_set(cls, change_set: ChangeSet) -> Redactor:
-        known: set[str] = set()
+        known: set[str] = set(change_set.sensitive_values)
         for change in (*change_set.changes, *change_set.drift):
             _secrets(change.before, change.before_sensitive, known)
             _secrets(change.after, change.after_sensitive, known)
@@ -145,15 +163,24 @@ class Redactor:
         if self._known is not None:
             text = self._known.sub(REDACTED, text)
         text = scrub_text(text)
-        return _FENCE_LOOKALIKE.sub(_defuse_fence, text)
+        return defuse_fences(strip_invisible(text))
 
     def value(self, value: Any, sensitive: Any, name: str = "") -> Any:
         return redact_value(value, sensitive, name)
 
 
 def _defuse_fence(match: re.Match[str]) -> str:
+    """`[3×<]`: what was there, said in words no model takes for a fence marker."""
     run = match.group(0)
-    return ("‹" if run[0] == "<" else "›") * len(run)
+    opening = sum(1 for c in run if _opens(c))
+    parts = [f"{opening}×<"] if opening else []
+    if len(run) - opening:
+        parts.append(f"{len(run) - opening}×>")
+    return f"[{' '.join(parts)}]"
+
+
+def _opens(char: str) -> bool:
+    return _ANGLES.index(char) % 2 == 0
 
 
 @lru_cache(maxsize=8192)
@@ -238,6 +265,7 @@ def _fact(finding: Finding, redactor: Redactor) -> Fact:
         finding.address,
         _clip(redactor.text(finding.message), 300),
         _clip(redactor.text(evidence), MAX_VALUE_CHARS),
+        redactor.text(finding.address),
     )
 
 
@@ -267,10 +295,10 @@ def _view(ref: ChangeRef, redactor: Redactor) -> ChangeView:
     shown = tuple(diffs[:MAX_ATTRIBUTES])
     return ChangeView(
         redactor.text(ref.address),
-        change.type,
+        redactor.text(change.type),
         change.kind,
         ref.rank,
-        change.action_reason,
+        redactor.text(change.action_reason) if change.action_reason else None,
         tuple(redactor.text(p) for p in paths),
         shown,
         len(diffs) - len(shown),

@@ -19,6 +19,7 @@ from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
 from tfreview.advisor.token_budget import InMemoryTokenBudget, TokenBudget
 from tfreview.core.errors import ConfigError
 from tfreview.core.ports import Advisor
+from tfreview.ops.recorder import Recorder
 
 ADVISORS = ("builtin", "openai", "anthropic", "bedrock", "chain")
 OPENAI_URL = "https://api.openai.com/v1"
@@ -45,6 +46,7 @@ def build_advisor(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
+    metrics: Recorder | None = None,
 ) -> Advisor:
     settings = advisor_settings(settings_like)
     name = (name or settings.name).strip().lower()
@@ -59,12 +61,12 @@ def build_advisor(
     clients = [build_client(p) for p in ordered]
     store = budget_store or InMemoryTokenBudget(settings.daily_tokens_per_tenant)
     chosen = settings.model_copy(update={"name": name})
-    return LlmAdvisor(clients, chosen, clock=clock, sleep=sleep, budget_store=store, rng=rng)
+    return LlmAdvisor(clients, chosen, clock=clock, sleep=sleep, budget_store=store, rng=rng, metrics=metrics)
 
 
 def build_client(spec: ProviderSettings) -> ModelClient:
     """One adapter for one configured model (imported lazily)."""
-    from tfreview.advisor.credentials import SecretSource
+    from tfreview.plumbing.secret_references import SecretSource
 
     key = SecretSource.parse(spec.api_key) if spec.api_key else None
     if spec.provider == "openai":

@@ -13,18 +13,17 @@ from dataclasses import replace
 
 from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.findings import Advice, Review, Verdict
-from tfreview.core.plan import Coverage
 
 _ORDER = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
 
 
 def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = False) -> Review:
-    coverage = Coverage(
-        resources_total=review.coverage.resources_total,
-        resources_reviewed=review.coverage.resources_reviewed,
+    coverage = replace(  # a copy: every field carried, the lists not shared
+        review.coverage,
         files_parsed=list(review.coverage.files_parsed),
         files_skipped=list(review.coverage.files_skipped),
         notes=list(review.coverage.notes),
+        uncovered_types=list(review.coverage.uncovered_types),
     )
     note = coverage_note(advice)
     if note and note not in coverage.notes:

@@ -18,22 +18,22 @@ from typing import Any, Literal
 
 import httpx
 
-from tfreview.advisor.credentials import SecretSource
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
     OwnedHttp,
-    WallClock,
     decode_json_object,
     estimate_tokens,
-    parse_retry_after,
     post_json,
     shorten,
-    utc_now,
 )
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.clock import Clock as WallClock
+from tfreview.plumbing.clock import utcnow as utc_now
+from tfreview.plumbing.http import parse_retry_after
+from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
 

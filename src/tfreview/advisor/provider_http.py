@@ -13,23 +13,20 @@ the API key in a header. The message names the exception type instead.
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, Self
 
 import httpx
 
 from tfreview.advisor.model import ProviderError
+from tfreview.plumbing.http import ResponseTooLarge, ResponseTooSlow, outbound_client, read_bounded
 
 DEFAULT_MAX_RESPONSE_BYTES = 1_000_000  # a review's completion is a few kB; anything near this is a runaway
 MESSAGE_LIMIT = 300  # characters of an upstream error message kept in a ProviderError
 
 Clock = Callable[[], float]
-WallClock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +61,7 @@ class OwnedHttp:
 
 def default_http_client() -> httpx.Client:
     """An httpx client that never retries and never follows a redirect: one call, one request (L3)."""
-    return httpx.Client(transport=httpx.HTTPTransport(retries=0), follow_redirects=False)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return outbound_client()
 
 
 def post_json(
@@ -91,19 +84,15 @@ def post_json(
         with http.stream(
             "POST", url, params=params, headers=request_headers, content=content, timeout=httpx.Timeout(timeout)
         ) as response:
-            declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
-                raise _oversized(provider, response.status_code, max_bytes)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise _oversized(provider, response.status_code, max_bytes)
-                if clock() > deadline:
-                    raise ProviderError(provider, "timeout", f"no complete answer within {timeout:g} s", retriable=True)
-                chunks.append(chunk)
-            return HttpReply(response.status_code, response.headers, b"".join(chunks))
+            try:
+                body = read_bounded(response, max_bytes, deadline=deadline, clock=clock)
+            except ResponseTooLarge:
+                raise _oversized(provider, response.status_code, max_bytes) from None
+            except ResponseTooSlow:
+                raise ProviderError(
+                    provider, "timeout", f"no complete answer within {timeout:g} s", retriable=True
+                ) from None
+            return HttpReply(response.status_code, response.headers, body)
     except httpx.TimeoutException as error:
         raise ProviderError(
             provider, "timeout", f"{type(error).__name__} within {timeout:g} s", retriable=True
@@ -125,36 +114,6 @@ def decode_json_object(provider: str, reply: HttpReply) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ProviderError(provider, "malformed", "answer is not a JSON object", retriable=False, status=reply.status)
     return document
-
-
-def parse_retry_after(headers: Mapping[str, str], now: WallClock = utc_now) -> float | None:
-    """Seconds to wait from `retry-after-ms`, or `retry-after` as seconds or an HTTP date; None when absent."""
-    milliseconds = _number(headers.get("retry-after-ms"))
-    if milliseconds is not None:
-        return max(0.0, milliseconds / 1000)
-    raw = headers.get("retry-after")
-    if raw is None:
-        return None
-    seconds = _number(raw)
-    if seconds is not None:
-        return max(0.0, seconds)
-    try:
-        when = parsedate_to_datetime(raw.strip())
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now()).total_seconds())
-
-
-def _number(raw: str | None) -> float | None:
-    if raw is None:
-        return None
-    try:
-        value = float(raw.strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:

@@ -5,6 +5,7 @@
      ├── ConfigError     a bad .tfreview.toml, an unknown rule id, a bad flag value
      ├── UpstreamError   an external system failed (a git command, GitHub, a model)
      │    └── StoreUnavailable   the database is down or locked (503, retry)
+     ├── DependencyPending  a job waits for another one (not a failure: it runs again later, uncounted)
      ├── AuthError       not authenticated (401) or not allowed (403)
      ├── NotFound        absent, or another tenant's (404 either way)
      ├── IntegrityError  stored data does not match its hash
@@ -53,6 +54,15 @@ class StoreUnavailable(UpstreamError):
     """The database is down, read-only or locked past busy_timeout; the caller answers 503 and retries."""
 
 
+class DependencyPending(TfreviewError):
+    """What a job needs is still being produced (a Spacelift run waits for its uploaded plan's review): the job
+    runs again after `retry_after_seconds`, and the attempt does not count against its max_attempts."""
+
+    def __init__(self, message: str, *, retry_after_seconds: float = 5.0) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(message)
+
+
 class IntegrityError(TfreviewError):
     """Stored data does not match its content hash."""
 
@@ -64,8 +74,10 @@ class IntegrityError(TfreviewError):
 class AuthError(TfreviewError):
     """A request could not be authenticated (401) or authorised (403)."""
 
-    def __init__(self, message: str, *, status: int = 401) -> None:
+    def __init__(self, message: str, *, status: int = 401, reason: str | None = None) -> None:
         self.status = status
+        # for metrics and alerts: missing | invalid | expired | revoked | forbidden (never the credential)
+        self.reason = reason or ("forbidden" if status == 403 else "invalid")
         super().__init__(message)
 
 

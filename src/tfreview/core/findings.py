@@ -71,6 +71,15 @@ def fingerprint(rule_id: str, address: str, path: str) -> str:
     return hashlib.sha256(f"{rule_id}|{address}|{normalised}".encode()).hexdigest()[:20]
 
 
+def counts_for_fail(finding: Finding, fail_on: Severity, *, fail_on_existing: bool) -> bool:
+    """Introduced at or above the threshold fails; existing only with `fail_on_existing`; never a resolved or
+    suppressed finding."""
+    if finding.suppressed is not None or finding.status is Status.RESOLVED:
+        return False
+    counted = finding.status is Status.INTRODUCED or fail_on_existing
+    return counted and finding.severity >= fail_on
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeEntry:
     """One resource that the change creates, updates, deletes, replaces or forgets."""
@@ -121,9 +130,14 @@ class Review:
     notices: list[str] = field(default_factory=list)
     advice: Advice | None = None
     counts: dict[str, Any] = field(default_factory=dict)
+    fail_on_existing: bool = False
 
     def by_status(self, status: Status) -> list[Finding]:
         return [f for f in self.findings if f.status is status]
+
+    def fails(self, finding: Finding) -> bool:
+        """Does this finding fail the verdict? Every format (JUnit failures, error annotations) asks this."""
+        return counts_for_fail(finding, self.fail_on, fail_on_existing=self.fail_on_existing)
 
     @property
     def destroys(self) -> list[ChangeEntry]:

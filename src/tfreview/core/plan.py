@@ -7,6 +7,7 @@ of objects) with the `after_unknown` and `*_sensitive` masks beside them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -114,6 +115,15 @@ class ResourceChange:
         return strip_index(self.address)
 
 
+def is_provider_configuration(change: ResourceChange) -> bool:
+    """A `provider` block read as the pseudo resource `[module.].provider.<name>[.<alias>]` of type
+    `<name>_provider` (plan and HCL mode): rules read it, but it is not a resource of the change."""
+    if not change.type.endswith("_provider"):
+        return False
+    name = re.escape(change.type.removesuffix("_provider"))
+    return re.search(rf"(^|\.)provider\.{name}(\.[^.]+)?$", strip_index(change.address)) is not None
+
+
 def strip_index(address: str) -> str:
     out: list[str] = []
     depth = 0
@@ -139,8 +149,10 @@ def strip_index(address: str) -> str:
 class Coverage:
     """What the review saw and what it did not — never a silent partial review."""
 
-    resources_total: int = 0
-    resources_reviewed: int = 0
+    resources_total: int = 0  # resources and data sources; provider configurations are not resources
+    resources_reviewed: int = 0  # managed resources the rules ran on
+    resources_covered: int = 0  # of those, the ones of a type at least one selected rule checks
+    uncovered_types: list[str] = field(default_factory=list)  # managed types no selected rule checks
     files_parsed: list[str] = field(default_factory=list)
     files_skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     notes: list[str] = field(default_factory=list)
@@ -158,3 +170,5 @@ class ChangeSet:
     coverage: Coverage = field(default_factory=Coverage)
     output_changes: Mapping[str, Any] = field(default_factory=dict)
     label: str = ""  # the path or ref the change set came from, for display
+    # values the source calls sensitive (HCL `sensitive = true` variables and outputs): hidden wherever they occur
+    sensitive_values: frozenset[str] = frozenset()

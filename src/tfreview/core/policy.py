@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from tfreview.core.findings import Finding, Status, Verdict
+from tfreview.core.findings import Finding, Status, Verdict, counts_for_fail
 from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
 
@@ -34,6 +34,7 @@ class Suppression:
 class Policy:
     fail_on: Severity = Severity.HIGH
     fail_on_existing: bool = False  # existing findings warn; only introduced ones fail by default
+    fail_on_uncovered: bool = False  # fail when a changed resource is of a type no selected rule checks
     only_rules: frozenset[str] | None = None  # when set, only these rules (any of their names)
     disabled_rules: frozenset[str] = frozenset()
     only_providers: frozenset[str] | None = None
@@ -65,14 +66,28 @@ class Policy:
         return found or rule.severity
 
 
+def unknown_rule_names(policy: Policy, rules: Iterable[Rule]) -> dict[str, list[str]]:
+    """The rule names each setting uses that no rule answers to (`rules.disable`, `rules.only`, `severity`,
+    `suppress`): a typo there must be refused, not silently match nothing."""
+    known: set[str] = set()
+    for rule in rules:
+        known |= rule.names()
+    named = {
+        "rules.disable": set(policy.disabled_rules),
+        "rules.only": set(policy.only_rules or ()),
+        "severity": set(policy.severity_overrides),
+        "suppress": {s.rule for s in policy.suppressions if s.rule != "*"},
+    }
+    return {where: sorted(names - known) for where, names in named.items() if names - known}
+
+
 def verdict(findings: Iterable[Finding], policy: Policy) -> Verdict:
     """Fail on a counted finding at or above the threshold; warn on any other counted finding."""
     result = Verdict.PASS
     for finding in findings:
         if finding.status is Status.RESOLVED:
             continue
-        counts_for_fail = finding.status is Status.INTRODUCED or policy.fail_on_existing
-        if counts_for_fail and finding.severity >= policy.fail_on:
+        if counts_for_fail(finding, policy.fail_on, fail_on_existing=policy.fail_on_existing):
             return Verdict.FAIL
         result = Verdict.WARN
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, Final
 
 from tfreview.core.values import UNKNOWN
@@ -131,7 +132,23 @@ def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
     return found
 
 
-def mask_text(text: str, secrets: set[str]) -> str:
+def mask_of(value: Any, secrets: AbstractSet[str]) -> Any:
+    """A plan-style sensitive mask for `value`: True on every string leaf holding one of `secrets` (whole or in
+    part, as an interpolation leaves it), nested objects and lists alike; None when nothing is sensitive."""
+    if not secrets:
+        return None
+    if isinstance(value, str):
+        return True if any(secret in value for secret in secrets) else None
+    if isinstance(value, Mapping):
+        marks = {key: mark for key, child in value.items() if (mark := mask_of(child, secrets))}
+        return marks or None
+    if isinstance(value, list):
+        items = [mask_of(child, secrets) or False for child in value]
+        return items if any(items) else None
+    return None
+
+
+def mask_text(text: str, secrets: AbstractSet[str]) -> str:
     """`text` with every occurrence of a sensitive value replaced, longest first."""
     for secret in sorted(secrets, key=len, reverse=True):
         if secret in text:

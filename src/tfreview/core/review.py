@@ -19,7 +19,7 @@ from tfreview.core.findings import (
     Verdict,
     fingerprint,
 )
-from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
+from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
@@ -48,7 +48,7 @@ def review(
     change_rules = [r for r in selected if r.check_change is not None]
     diagnostics: list[str] = []
 
-    managed: list[ResourceChange] = []
+    managed: list[ResourceChange] = []  # provider configurations included: rules read their credentials
     before_side: list[Resource] = []
     after_side: list[Resource] = []
     for c in change_set.changes:
@@ -89,8 +89,10 @@ def review(
     changes = [_entry(c) for c in change_set.changes if c.kind not in _NOT_CHANGES]
     drift = [_entry(c) for c in change_set.drift]
     coverage = change_set.coverage
-    coverage.resources_total = len(change_set.changes)
-    coverage.resources_reviewed = len(managed)
+    _cover(coverage, change_set, managed, selected)
+    outcome = verdict(counted, policy)
+    if policy.fail_on_uncovered and coverage.uncovered_types:
+        outcome = Verdict.FAIL
 
     result = Review(
         findings=counted,
@@ -98,7 +100,7 @@ def review(
         changes=changes,
         drift=drift,
         coverage=coverage,
-        verdict=verdict(counted, policy),
+        verdict=outcome,
         fail_on=policy.fail_on,
         source=change_set.source,
         label=change_set.label,
@@ -106,12 +108,24 @@ def review(
         diagnostics=diagnostics,
         notices=notices,
         counts=_counts(counted, suppressed, change_set),
+        fail_on_existing=policy.fail_on_existing,
     )
     if advisor is not None:
         from tfreview.core.ports import AdviceContext
 
         result.advice = advisor.advise(AdviceContext(change_set, tuple(counted), coverage))
     return result
+
+
+def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChange], rules: list[Rule]) -> None:
+    """How many resources the rules saw, and how many of them some rule checks: a PASS on types no rule
+    knows says nothing, so their types are listed. Provider configurations are not resources."""
+    checked = {t for rule in rules for t in rule.resource_types}
+    resources = [c for c in managed if not is_provider_configuration(c)]
+    coverage.resources_total = sum(1 for c in change_set.changes if not is_provider_configuration(c))
+    coverage.resources_reviewed = len(resources)
+    coverage.resources_covered = sum(1 for c in resources if c.type in checked)
+    coverage.uncovered_types = sorted({c.type for c in resources if c.type not in checked})
 
 
 def _resource(change: ResourceChange, side: str) -> Resource:

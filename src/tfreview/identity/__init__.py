@@ -1,53 +1,6 @@
 """Who is calling: OIDC JWTs verified through a fail-soft JWKS cache, and API tokens (docs/adr/0011-identity.md).
 
-`build_authenticator` is what `tfreview.wiring` calls; the rest is importable for tests and the CLI.
+`identity.factory.build_authenticator` is what `tfreview.wiring` calls; `identity.authenticator` holds the
+port's adapter and `require` / `visible_tenant`; `identity.settings` the `TFREVIEW_AUTH__*` section (importing
+it costs no HTTP or JWT library).
 """
-
-from __future__ import annotations
-
-import httpx
-
-from tfreview.core.ports import Tokens
-from tfreview.identity.authenticator import BearerAuthenticator, bearer_credential, require, visible_tenant
-from tfreview.identity.jwks import JwksCache, SigningKey
-from tfreview.identity.oidc import OidcVerifier, scope_from_claim
-from tfreview.settings import AuthSettings
-
-__all__ = [
-    "BearerAuthenticator",
-    "JwksCache",
-    "OidcVerifier",
-    "SigningKey",
-    "bearer_credential",
-    "build_authenticator",
-    "jwks_url",
-    "require",
-    "scope_from_claim",
-    "visible_tenant",
-]
-
-
-def jwks_url(settings: AuthSettings) -> str | None:
-    """The JWKS URL: configured, or `<issuer>/.well-known/jwks.json` (Amazon Cognito's layout too)."""
-    if settings.oidc_jwks_url:
-        return settings.oidc_jwks_url
-    if settings.oidc_issuer:
-        return settings.oidc_issuer.rstrip("/") + "/.well-known/jwks.json"
-    return None
-
-
-def build_authenticator(
-    settings: AuthSettings, tokens: Tokens, http: httpx.Client
-) -> tuple[BearerAuthenticator, JwksCache | None]:
-    """The authenticator, and the JWKS cache to register as a health check (None without OIDC)."""
-    url = jwks_url(settings)
-    if url is None:
-        return BearerAuthenticator(None, tokens), None
-    jwks = JwksCache(
-        url,
-        http,
-        timeout=settings.jwks_timeout_seconds,
-        refresh_min_interval=settings.jwks_refresh_min_interval_seconds,
-        max_stale=settings.jwks_max_stale_seconds,
-    )
-    return BearerAuthenticator(OidcVerifier(settings, jwks), tokens), jwks

@@ -12,9 +12,9 @@ import logging
 import re
 
 from tfreview.core.errors import AuthError
-from tfreview.core.ports import Tokens
-from tfreview.core.records import Principal, Scope
 from tfreview.identity.oidc import OidcVerifier
+from tfreview.ports.records import Principal, Scope
+from tfreview.ports.service import Tokens
 
 logger = logging.getLogger("tfreview.identity")
 
@@ -41,20 +41,21 @@ class BearerAuthenticator:
     def _api_token(self, secret: str) -> Principal:
         token = self._tokens.verify(secret)  # None when unknown, expired (by the store's clock) or revoked
         if token is None or token.revoked_at is not None:
-            raise _reject("invalid, expired or revoked API token")
+            # the same answer whatever the cause; the cause only goes to the metrics (a revoked token in use)
+            raise _reject("invalid, expired or revoked API token", kind=self._tokens.rejection(secret))
         return Principal(subject=f"token:{token.id}", tenant_id=token.tenant_id, scope=token.scope, kind="token")
 
 
 def bearer_credential(authorization: str | None) -> str:
     """The credential of an `Authorization: Bearer <credential>` header; AuthError(401) otherwise."""
     if authorization is None or not authorization.strip():
-        raise _reject("missing Authorization header")
+        raise _reject("missing Authorization header", kind="missing")
     scheme, _, credential = authorization.strip().partition(" ")
     if scheme.lower() != "bearer":
         raise _reject("Authorization header must use the Bearer scheme")
     credential = credential.strip()
     if not credential:
-        raise _reject("missing bearer credential")
+        raise _reject("missing bearer credential", kind="missing")
     if len(credential) > MAX_CREDENTIAL_LENGTH or not _TOKEN68.fullmatch(credential):
         raise _reject("malformed bearer credential")
     return credential
@@ -74,6 +75,6 @@ def visible_tenant(principal: Principal) -> str | None:
     return principal.tenant_id
 
 
-def _reject(reason: str) -> AuthError:
+def _reject(reason: str, *, kind: str = "invalid") -> AuthError:
     logger.info("authentication failed: %s", reason)
-    return AuthError(reason, status=401)
+    return AuthError(reason, status=401, reason=kind)

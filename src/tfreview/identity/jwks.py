@@ -26,6 +26,8 @@ from jwt import PyJWK
 from jwt.exceptions import PyJWTError
 
 from tfreview.core.errors import KeysUnavailable
+from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.ops.upstream import upstream_outcome
 
 logger = logging.getLogger("tfreview.identity")
 
@@ -54,6 +56,10 @@ class _KeySet:
 class JwksFetchError(Exception):
     """One JWKS fetch failed (internal: callers see stale keys or KeysUnavailable)."""
 
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        self.status = status  # the HTTP status, when the issuer answered
+        super().__init__(message)
+
 
 class JwksCache:
     """Signing keys by `kid`, fetched from `url` with `http`. Thread-safe; implements HealthCheck ("jwks").
@@ -73,6 +79,7 @@ class JwksCache:
         *,
         max_age: float = 300.0,
         cold_retry_interval: float = 5.0,
+        metrics: Recorder | None = None,
     ) -> None:
         self.url = url
         self._http = http
@@ -88,6 +95,7 @@ class JwksCache:
         self.consecutive_failures = 0
         self.last_success_at: float | None = None  # clock() of the last successful fetch
         self.fetches = 0  # attempts, successful or not (for metrics)
+        self.metrics: Recorder = metrics or NullRecorder()
 
     # --- the one question callers ask -----------------------------------------------------------------
 
@@ -213,11 +221,19 @@ class JwksCache:
             self.consecutive_failures += 1
             log = logger.error if self.consecutive_failures >= REFRESH_FAILURES_ALERT else logger.warning
             log("JWKS fetch failed (%s); %d failures in a row", exc, self.consecutive_failures)
+            outcome = upstream_outcome(exc.__cause__, exc.status)
+            self.metrics.count("tfreview_jwks_fetches_total", outcome="timeout" if outcome == "timeout" else "error")
+            self.metrics.count("tfreview_upstream_requests_total", upstream="jwks", outcome=outcome)
+            self.metrics.set("tfreview_jwks_consecutive_failures", self.consecutive_failures)
             raise
         keyset = _KeySet(keys=keys, fetched_at=now)
         self._keyset = keyset
         self.consecutive_failures = 0
         self.last_success_at = now
+        self.metrics.count("tfreview_jwks_fetches_total", outcome="ok")
+        self.metrics.count("tfreview_upstream_requests_total", upstream="jwks", outcome="ok")
+        self.metrics.set("tfreview_jwks_consecutive_failures", 0)
+        self.metrics.set("tfreview_jwks_last_success_timestamp_seconds", time.time())
         logger.info("JWKS fetched: %d signing keys", len(keys))
         return keyset
 
@@ -229,7 +245,7 @@ class JwksCache:
         except httpx.HTTPError as exc:
             raise JwksFetchError(type(exc).__name__) from exc
         if response.status_code != 200:
-            raise JwksFetchError(f"HTTP {response.status_code}")
+            raise JwksFetchError(f"HTTP {response.status_code}", status=response.status_code)
         if len(response.content) > MAX_JWKS_BYTES:
             raise JwksFetchError("response too large")
         try:

@@ -21,9 +21,9 @@ import jwt
 from jwt.exceptions import PyJWTError
 
 from tfreview.core.errors import AuthError, ConfigError
-from tfreview.core.records import Principal, Scope
 from tfreview.identity.jwks import JwksCache, SigningKey
-from tfreview.settings import AuthSettings
+from tfreview.identity.settings import AuthSettings
+from tfreview.ports.records import Principal, Scope
 
 logger = logging.getLogger("tfreview.identity")
 
@@ -71,9 +71,9 @@ def scope_from_claim(value: object) -> Scope:
     return granted
 
 
-def _reject(reason: str) -> AuthError:
+def _reject(reason: str, *, kind: str = "invalid") -> AuthError:
     logger.info("bearer token rejected: %s", reason)
-    return AuthError(reason, status=401)
+    return AuthError(reason, status=401, reason=kind)
 
 
 def _is_number(value: object) -> bool:
@@ -168,7 +168,7 @@ class OidcVerifier:
         if not _is_number(exp):
             raise _reject("token exp claim is not a number")
         if exp <= now - leeway:
-            raise _reject("token expired")
+            raise _reject("token expired", kind="expired")
         nbf = claims.get("nbf")
         if nbf is not None and (not _is_number(nbf) or nbf > now + leeway):
             raise _reject("token not yet valid")

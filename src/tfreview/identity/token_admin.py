@@ -11,16 +11,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from tfreview.core.errors import InputError
-from tfreview.core.ports import Tokens
-from tfreview.core.records import ApiToken, Scope
+from tfreview.plumbing.clock import utcnow
+from tfreview.ports.records import ApiToken, Scope
+from tfreview.ports.service import Tokens
 
 MAX_EXPIRY_DAYS = 3650
 MAX_NAME_LENGTH = 100
 MAX_TENANT_LENGTH = 200
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def create_token(
@@ -32,7 +29,7 @@ def create_token(
     *,
     expires_in_days: int | None = None,
     out: TextIO | None = None,
-    now: Callable[[], datetime] = _utcnow,
+    now: Callable[[], datetime] = utcnow,
 ) -> tuple[ApiToken, str]:
     """Create a token; (record, secret). The secret exists only in this return value (and on `out`,
     when given): show it once. InputError on a bad tenant, name, scope or expiry."""

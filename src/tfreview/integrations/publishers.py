@@ -16,9 +16,9 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from tfreview.core.errors import UpstreamError
-from tfreview.core.ports import Publisher
-from tfreview.core.records import StoredReview
 from tfreview.core.redact import scrub_text
+from tfreview.ports.records import StoredReview
+from tfreview.ports.service import Publisher
 
 logger = logging.getLogger("tfreview.publish")
 

@@ -6,11 +6,13 @@ Values are in plan JSON shape (see `hcl_values`), so the same rules read plans a
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Mapping
 from pathlib import Path
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, Coverage, ResourceChange
+from tfreview.core.redact import mask_of
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, read_configuration
 from tfreview.parsing.source_tree import (
     DirectoryReader,
@@ -68,13 +70,28 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
         coverage.notes.extend(f"in base: {note}" for note in base.notes if note not in head.notes)
         if base.files_skipped:
             coverage.notes.append("base files that do not parse make their resources look created")
+    secrets = frozenset(head.sensitive_values | (base.sensitive_values if base is not None else set()))
     changes: list[ResourceChange] = []
     for address in sorted(set(head.resources) | set(before)):
-        changes.append(_change(before.get(address), head.resources.get(address)))
-    return ChangeSet(changes=changes, source="hcl", coverage=coverage, label=label)
+        changes.append(_change(before.get(address), head.resources.get(address), secrets))
+    return ChangeSet(changes=changes, source="hcl", coverage=coverage, label=label, sensitive_values=secrets)
 
 
-def _change(old: ConfiguredResource | None, new: ConfiguredResource | None) -> ResourceChange:
+def sensitive_values_of_sources(texts: Mapping[str, str]) -> frozenset[str]:
+    """The values every Terraform root among `texts` (relative path → text) calls sensitive: what an
+    uploaded tarball must never keep in clear. Each folder holding .tf files is read as a root."""
+    folders = {posixpath.dirname(path.replace("\\", "/")) for path in texts if path.endswith(".tf")}
+    found: set[str] = set()
+    for folder in folders:
+        prefix = f"{folder}/" if folder else ""
+        inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
+        found |= read_configuration(MappingReader(inside)).sensitive_values
+    return frozenset(found)
+
+
+def _change(
+    old: ConfiguredResource | None, new: ConfiguredResource | None, secrets: frozenset[str] = frozenset()
+) -> ResourceChange:
     config = new if new is not None else old
     assert config is not None
     if old is None:
@@ -92,9 +109,13 @@ def _change(old: ConfiguredResource | None, new: ConfiguredResource | None) -> R
         actions=actions,
         before=old.values if old is not None else None,
         after=new.values if new is not None else None,
+        # what a sensitive variable or output flows into is sensitive, as Terraform marks it in a plan
+        before_sensitive=mask_of(old.values, secrets) if old is not None else None,
+        after_sensitive=mask_of(new.values, secrets) if new is not None else None,
         after_unknown=new.unknown if new is not None else None,
         module_address=config.module_address,
-        location=config.location,
+        # a deleted resource's lines are in the base only: never point at them in the new files
+        location=new.location if new is not None else None,
         references=config.references,
         prevent_destroy=config.prevent_destroy,
         suppressions=config.suppressions,

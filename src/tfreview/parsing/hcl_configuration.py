@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tfreview.core.plan import InlineSuppression, Location
+from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
@@ -45,6 +46,7 @@ class Configuration:
     files_parsed: list[str] = field(default_factory=list)
     files_skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    sensitive_values: set[str] = field(default_factory=set)  # of `sensitive = true` variables and outputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,7 @@ class _ConfigurationReader:
                         local_expressions[item.name] = item.expression
         prefix = f"{address}." if address else ""
         scope = Scope(variables, local_expressions, prefix)
+        self._sensitive(blocks, scope)
         for file, block in blocks:
             if block.kind == "resource" and len(block.labels) == 2:
                 self._resource(file, block, scope, address)
@@ -112,6 +115,24 @@ class _ConfigurationReader:
                 self._call(reldir, block, scope, prefix, depth)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
+
+    def _sensitive(self, blocks: list[tuple[_File, Block]], scope: Scope) -> None:
+        """The values of `sensitive = true` variables and outputs: they are masked wherever they occur."""
+        for _, block in blocks:
+            if block.kind not in ("variable", "output") or not block.labels or not _is_sensitive(block, scope):
+                continue
+            if block.kind == "variable":
+                value = scope.variables[block.labels[0]].value if block.labels[0] in scope.variables else None
+            else:
+                value = next(
+                    (
+                        Evaluator(scope).evaluate(item.expression)
+                        for item in body_items(block.body)
+                        if isinstance(item, Attribute) and item.name == "value"
+                    ),
+                    None,
+                )
+            self.configuration.sensitive_values |= sensitive_strings(value, True)
 
     def _tfvars(self, tfvars: list[tuple[str, str]]) -> dict[str, Input]:
         """Root variables from terraform.tfvars, then *.auto.tfvars in name order, as Terraform loads them."""
@@ -231,6 +252,13 @@ class _ConfigurationReader:
             value = evaluator.evaluate(item.expression)
             inputs[argument] = Input(value, tuple(dict.fromkeys(evaluator.references)))
         self._module(child, address, inputs, depth + 1)
+
+
+def _is_sensitive(block: Block, scope: Scope) -> bool:
+    return any(
+        isinstance(item, Attribute) and item.name == "sensitive" and Evaluator(scope).evaluate(item.expression) is True
+        for item in body_items(block.body)
+    )
 
 
 def _default(block: Block) -> Input:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from tfreview.core.records import StoredReview
+from tfreview.ports.records import StoredReview
 
 
 class RecordingPublisher:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
@@ -90,7 +90,35 @@ def headline(review: Review) -> str:
         parts.append(plural(t.destroys, "destroy"))
     if t.drift:
         parts.append(f"{t.drift:,} drifted")
+    coverage = review.coverage
+    if coverage.resources_covered < coverage.resources_reviewed:
+        parts.append(
+            f"rules covered {coverage.resources_covered:,} of {plural(coverage.resources_reviewed, 'resource')}"
+        )
     return ", ".join(parts)
+
+
+def uncovered_text(review: Review, limit: int = 20) -> str:
+    """`no rule checks 2 resource types: a, b` — empty when every reviewed resource had a rule."""
+    types = review.coverage.uncovered_types
+    if not types:
+        return ""
+    shown = ", ".join(types[:limit]) + (f" and {len(types) - limit:,} more" if len(types) > limit else "")
+    return f"no rule checks {plural(len(types), 'resource type')}: {shown}"
+
+
+def unparsed_text(review: Review, limit: int = 3) -> str:
+    """`2 files could not be parsed: a.tf (line 2: …), b.tf (…)` — empty when every file was read."""
+    return unparsed_files_text(review.coverage.files_skipped, limit)
+
+
+def unparsed_files_text(skipped: Sequence[tuple[str, str]], limit: int = 3) -> str:
+    if not skipped:
+        return ""
+    shown = "; ".join(f"{file} ({one_line(reason)})" for file, reason in skipped[:limit])
+    more = f"; and {len(skipped) - limit:,} more" if len(skipped) > limit else ""
+    were = "were" if len(skipped) > 1 else "was"
+    return f"{plural(len(skipped), 'file')} could not be parsed and {were} not reviewed: {shown}{more}"
 
 
 def by_severity(findings: Iterable[Finding]) -> dict[Severity, list[Finding]]:

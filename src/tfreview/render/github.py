@@ -1,7 +1,8 @@
 """GitHub Actions workflow commands: annotations on the run and, where the file is known, on the diff.
 
-`::error` for introduced findings at or above the threshold, `::warning` for other introduced
-findings, `::notice` for existing ones. Resolved and suppressed findings are not annotated.
+`::error` exactly for the findings that fail the verdict (introduced at or above the threshold;
+existing ones too with `fail_on_existing`), `::warning` for other introduced findings, `::notice`
+for other existing ones. Resolved and suppressed findings are not annotated.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
-from tfreview.render.digest import evidence_text, first_line
+from tfreview.render.digest import evidence_text, first_line, uncovered_text
 
 
 def escape_data(text: str) -> str:
@@ -40,17 +41,21 @@ def render_github(review: Review, rules: Mapping[str, Rule] | None = None, **opt
         lines.append(command("warning", text, title="tfreview diagnostic"))
     for text in review.notices:
         lines.append(command("warning", text, title="tfreview notice"))
+    uncovered = uncovered_text(review, limit=100)
+    if uncovered:
+        lines.append(command("warning", f"{uncovered}; a pass says nothing about them", title="tfreview coverage"))
     for file, reason in review.coverage.files_skipped:
         lines.append(command("warning", f"not reviewed: {reason}", file=file, title="tfreview coverage"))
     return "".join(line + "\n" for line in lines)
 
 
 def _command_name(finding: Finding, review: Review) -> str | None:
-    if finding.status is Status.INTRODUCED:
-        return "error" if finding.severity >= review.fail_on else "warning"
-    if finding.status is Status.EXISTING:
-        return "notice"
-    return None
+    """`error` exactly for what fails the verdict; the rest warns (introduced) or notes (existing)."""
+    if finding.status is Status.RESOLVED:
+        return None
+    if review.fails(finding):
+        return "error"
+    return "warning" if finding.status is Status.INTRODUCED else "notice"
 
 
 def _annotation(name: str, finding: Finding) -> str:

@@ -36,6 +36,7 @@ def review_document(review: Review) -> dict[str, Any]:
         "tool": {"name": "tfreview", "version": tfreview.__version__},
         "verdict": review.verdict.value,
         "fail_on": review.fail_on.value,
+        "fail_on_existing": review.fail_on_existing,
         "source": review.source,
         "label": review.label,
         "terraform_version": review.terraform_version,
@@ -105,6 +106,8 @@ def _coverage(coverage: Coverage) -> dict[str, Any]:
     return {
         "resources_total": coverage.resources_total,
         "resources_reviewed": coverage.resources_reviewed,
+        "resources_covered": coverage.resources_covered,
+        "uncovered_types": list(coverage.uncovered_types),
         "files_parsed": list(coverage.files_parsed),
         "files_skipped": [{"file": file, "reason": reason} for file, reason in coverage.files_skipped],
         "notes": list(coverage.notes),
@@ -114,7 +117,7 @@ def _coverage(coverage: Coverage) -> dict[str, Any]:
 def _advice(advice: Advice | None) -> dict[str, Any] | None:
     if advice is None:
         return None
-    return {
+    document: dict[str, Any] = {
         "summary": advice.summary,
         "risk": advice.risk.value,
         "source": advice.source,
@@ -124,7 +127,29 @@ def _advice(advice: Advice | None) -> dict[str, Any] | None:
             {"address": c.address, "category": c.category, "message": c.message, "severity": c.severity.value}
             for c in advice.concerns
         ],
+        "usage": _usage(advice),
     }
+    usage = getattr(advice, "usage", None)  # a model's advice (advisor.usage.ModelAdvice) says what it cost
+    attempts = getattr(usage, "attempts", None)
+    if usage is not None and isinstance(attempts, int) and attempts > 0:
+        document["usage"] = {
+            "provider": usage.provider,
+            "model": usage.model,
+            "input_tokens": usage.input_tokens,
+            "output_tokens": usage.output_tokens,
+            "estimated_cost_usd": usage.estimated_cost_usd,
+        }
+    return document
+
+
+def _usage(advice: Advice) -> dict[str, Any] | None:
+    """What the AI review cost (provider, model, tokens, latency, attempts, estimated USD), when a model was asked.
+
+    The advisor's `ModelAdvice` carries it; the core's `Advice` (builtin reviewer) has none."""
+    usage = getattr(advice, "usage", None)
+    as_dict = getattr(usage, "as_dict", None)
+    data = as_dict() if callable(as_dict) else None
+    return dict(data) if isinstance(data, Mapping) else None
 
 
 @lru_cache(maxsize=1)

@@ -1,8 +1,12 @@
 """JUnit XML for CI systems that show test reports (GitLab, Jenkins, Azure Pipelines).
 
-One testsuite per provider. Each introduced or existing finding is a failing testcase; a resolved
-finding is a passing one; a suppressed finding is skipped with its reason. When the rules are
-given, each rule without a finding is a passing testcase, so the report shows what was checked.
+One testsuite per provider. A finding that fails the verdict (introduced at or above the threshold;
+existing too with `fail_on_existing`) is a failing testcase, so the report fails exactly when the
+verdict does. Another existing finding is skipped (already there before this change), another
+introduced one passes with its details and a `below-threshold` property, a resolved one passes, a
+suppressed one is skipped with its reason. When the rules are given, each rule without a finding is
+a passing testcase, so the report shows what was checked; each resource type no rule checks is a
+skipped testcase of the `coverage` suite.
 """
 
 from __future__ import annotations
@@ -31,12 +35,18 @@ def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **opti
     flagged: set[str] = set()
     for finding in [*review.findings, *review.suppressed]:
         flagged.add(finding.rule_id)
-        suites.setdefault(finding.provider or "general", []).append(_case(finding))
+        suites.setdefault(finding.provider or "general", []).append(_case(finding, review))
     for rule in sorted(known.values(), key=lambda r: r.id):
         if rule.id not in flagged:
             case = ET.Element("testcase", name=f"{rule.id} {rule.long_id}", classname=f"tfreview.{rule.provider}")
             case.set("time", "0")
             suites.setdefault(rule.provider or "general", []).append(case)
+
+    for resource_type in review.coverage.uncovered_types:
+        case = ET.Element("testcase", name=_x(f"no rule checks {resource_type}"), classname="tfreview.coverage")
+        case.set("time", "0")
+        ET.SubElement(case, "skipped", message="no tfreview rule covers this resource type; a pass says nothing")
+        suites.setdefault("coverage", []).append(case)
 
     root = ET.Element("testsuites", name="tfreview")
     totals = {"tests": 0, "failures": 0, "skipped": 0}
@@ -67,7 +77,7 @@ def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **opti
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _case(finding: Finding) -> ET.Element:
+def _case(finding: Finding, review: Review) -> ET.Element:
     case = ET.Element(
         "testcase",
         name=_x(f"{finding.rule_id} {finding.address}"),
@@ -98,9 +108,19 @@ def _case(finding: Finding) -> ET.Element:
     elif finding.status is Status.RESOLVED:
         out = ET.SubElement(case, "system-out")
         out.text = _x("resolved by this change\n" + "\n".join(body))
-    else:
+    elif review.fails(finding):
         failure = ET.SubElement(
             case, "failure", message=_x(f"[{finding.status.value}] {finding.message}"), type=finding.severity.value
         )
         failure.text = _x("\n".join(body))
+    elif finding.status is Status.EXISTING:
+        skipped = ET.SubElement(
+            case, "skipped", message="existing: already there before this change (fail_on_existing is off)"
+        )
+        skipped.text = _x("\n".join(body))
+    else:
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="below-threshold", value=review.fail_on.value)
+        out = ET.SubElement(case, "system-out")
+        out.text = _x(f"introduced, below the {review.fail_on.value} threshold\n" + "\n".join(body))
     return case

@@ -25,6 +25,7 @@ from tfreview.render.digest import (
     one_line,
     plural,
     tally,
+    unparsed_text,
 )
 
 MAX_CHARS = 65_536  # GitHub's limit on a comment body
@@ -41,6 +42,15 @@ def escape(text: str) -> str:
     text = _MD_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")  # no autolink either
     # a zero-width space after @ (as Renovate does) stops a mention; the text reads the same
     return text.replace("@", "@&#8203;")
+
+
+def prose(text: str) -> str:
+    """One line of text whose `backtick` spans are code (rule remediation, messages, reasons): the spans
+    become code spans, the rest is escaped like any text. An unpaired backtick stays literal."""
+    parts = one_line(text).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: no span can be trusted to close
+        return escape(text)
+    return "".join(escape(part) if index % 2 == 0 else code(part) for index, part in enumerate(parts))
 
 
 def code(text: str) -> str:
@@ -109,6 +119,13 @@ def render_markdown(
         context.append(f"Terraform {escape(_clip(review.terraform_version, _MAX_VERSION))}")
     context.append(f"fails on introduced findings at or above **{review.fail_on.value}**")
     head.append("<sub>" + " · ".join(context) + "</sub>\n")
+    unparsed = unparsed_text(review)
+    if unparsed:  # a file nobody reviewed is said first, never only inside the folded coverage
+        head.append(f"\n> [!CAUTION]\n> **Not reviewed:** {escape(unparsed)}\n")
+    uncovered = review.coverage.uncovered_types
+    if uncovered:
+        types = ", ".join(code(t) for t in uncovered[:20]) + (" …" if len(uncovered) > 20 else "")
+        head.append(f"\n> [!NOTE]\n> No rule checks {plural(len(uncovered), 'resource type')}: {types}\n")
     fixed = "".join(head)
     budget = _Budget(max_chars - len(fixed) - _RESERVE)
 
@@ -179,13 +196,13 @@ def _findings_table(title: str, findings: list[Finding], budget: _Budget) -> str
 
 
 def _finding_row(finding: Finding) -> str:
-    details = escape(finding.message)
+    details = prose(finding.message)
     if finding.evidence.path:
         value = f" = {code(finding.evidence.value)}" if finding.evidence.value is not None else ""
         details += f"<br>{code(finding.evidence.path)}{value}"
     fix = first_line(finding.remediation)
     if fix:
-        details += f"<br>*Fix:* {escape(fix)}"
+        details += f"<br>*Fix:* {prose(fix)}"
     where = code(location_text(finding)) if finding.location is not None else ""
     return f"| {finding.severity.value} | {code(finding.rule_id)} | {code(finding.address)} | {details} | {where} |"
 
@@ -194,12 +211,12 @@ def _short_row(finding: Finding) -> str:
     where = code(location_text(finding)) if finding.location is not None else ""
     return (
         f"| {finding.severity.value} | {code(finding.rule_id)} | {code(finding.address)} "
-        f"| {escape(finding.message)} | {where} |"
+        f"| {prose(finding.message)} | {where} |"
     )
 
 
 def _destroy_row(entry: ChangeEntry) -> str:
-    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {escape(change_reason(entry))} |"
+    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {prose(change_reason(entry))} |"
 
 
 def _details(summary: str, findings: list[Finding], budget: _Budget, section: str) -> str:
@@ -250,12 +267,17 @@ def _advice(review: Review, budget: _Budget) -> str:
     if advice is None:
         return ""
     kind = "LLM" if advice.is_llm else "not an LLM"
-    lines = [f"\n<details><summary>AI review ({escape(advice.source)}, {kind})</summary>\n"]
+    lines = [f"\n<details><summary>AI review ({escape(advice.source)}, {kind}) — advice only</summary>\n"]
     if advice.unavailable_reason:
         lines.append(f"The AI review was unavailable ({escape(advice.unavailable_reason)}); this review is rules-only.")
     else:
+        # whatever the summary says ("APPROVED", "PASS"), the verdict above is the rules' and stands
+        lines.append(
+            f"> **Advice only: it cannot change the verdict ({review.verdict.value.upper()}).** "
+            "The verdict comes from the rules above.\n"
+        )
         lines.append(f"Risk: **{advice.risk.value}**\n")
-        summary = " ".join(escape(line) for line in advice.summary.splitlines())
+        summary = summary_markdown(advice.summary)
         if budget.take(summary):
             lines.append(summary + "\n")
         lines += budget.rows(
@@ -268,11 +290,30 @@ def _advice(review: Review, budget: _Budget) -> str:
     return "\n".join(lines)
 
 
+def summary_markdown(summary: str) -> str:
+    """The advisor's summary, escaped line by line: its paragraphs and `- ` bullet lists keep their shape."""
+    out: list[str] = []
+    for raw in summary.splitlines():
+        stripped = raw.strip()
+        if not stripped:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        bullet = stripped[:2] in ("- ", "* ", "• ")
+        if bullet and out and out[-1] != "" and not out[-1].startswith("- "):
+            out.append("")  # a list needs a blank line after a paragraph
+        elif not bullet and out and out[-1].startswith("- "):
+            out.append("")
+        out.append(f"- {escape(stripped[2:])}" if bullet else escape(stripped))
+    return "\n".join(out).strip()
+
+
 def _coverage(review: Review, budget: _Budget) -> str:
     coverage = review.coverage
     lines = [
         "\n<details><summary>Coverage</summary>\n",
-        f"Reviewed {coverage.resources_reviewed:,} of {coverage.resources_total:,} resources"
+        f"Reviewed {coverage.resources_reviewed:,} of {coverage.resources_total:,} resources "
+        f"({coverage.resources_covered:,} checked by a rule)"
         + (f" in {len(coverage.files_parsed):,} files." if coverage.files_parsed else "."),
         "",
         "<!--clip-->",

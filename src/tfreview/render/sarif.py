@@ -18,9 +18,9 @@ import tfreview
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
-from tfreview.render.digest import evidence_text, rules_index
+from tfreview.render.digest import evidence_text, rules_index, uncovered_text
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "tfreview/v1"
 
@@ -74,8 +74,11 @@ def render_sarif(
             "verdict": review.verdict.value,
             "fail_on": review.fail_on.value,
             "source": review.source,
-            "label": review.label,
+            "label": plan_path or review.label,
             "resolved": len(review.by_status(Status.RESOLVED)),
+            "resources_reviewed": review.coverage.resources_reviewed,
+            "resources_covered": review.coverage.resources_covered,
+            "uncovered_types": list(review.coverage.uncovered_types),
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -152,7 +155,7 @@ def _result(finding: Finding, rule_index: int, fail_on: Severity, fallback: str)
         result["suppressions"] = [
             {
                 "kind": "inSource" if why.by == "inline" else "external",
-                "state": "accepted",
+                "status": "accepted",
                 "justification": why.reason,
                 "properties": {"by": why.by, "source": why.source, "expires": why.expires},
             }
@@ -177,11 +180,12 @@ def _location(finding: Finding, fallback: str) -> dict[str, Any]:
 
 
 def _artifact(path: str) -> dict[str, Any]:
-    """A relative path under %SRCROOT%; an absolute path as a file URI."""
+    """A path relative to %SRCROOT% (the repository root). An absolute path keeps only its file name: a
+    `file://` URI of the machine that ran the scan matches no file of the repository, and names its
+    folders."""
     posix = path.replace("\\", "/")
     if PureWindowsPath(path).is_absolute() or PurePosixPath(posix).is_absolute():
-        absolute = posix if posix.startswith("/") else "/" + posix
-        return {"uri": "file://" + quote(absolute)}
+        posix = PurePosixPath(posix).name or "plan.json"
     while posix.startswith("./"):
         posix = posix[2:]
     return {"uri": quote(posix), "uriBaseId": SRCROOT}
@@ -195,6 +199,9 @@ def _invocation(review: Review) -> dict[str, Any]:
         ]
     notes = list(review.notices) + [f"{file}: not reviewed: {why}" for file, why in review.coverage.files_skipped]
     notes += list(review.coverage.notes)
+    uncovered = uncovered_text(review, limit=100)
+    if uncovered:
+        notes.append(f"{uncovered} (a pass says nothing about them)")
     if notes:
         invocation["toolConfigurationNotifications"] = [{"level": "warning", "message": {"text": t}} for t in notes]
     return invocation

@@ -19,6 +19,8 @@ from tfreview.render.digest import (
     location_text,
     one_line,
     plural,
+    uncovered_text,
+    unparsed_text,
 )
 
 DEFAULT_LIMIT = 50  # items shown per section; counts stay exact
@@ -84,6 +86,12 @@ def _header(out: list[str], review: Review, paint: _Paint) -> None:
     verdict = paint(review.verdict.value.upper(), _VERDICT_STYLE[review.verdict])
     out.append(f"Verdict: {verdict} (fails on introduced findings at or above {review.fail_on.value})")
     out.append(f"Summary: {headline(review)}")
+    unparsed = unparsed_text(review)
+    if unparsed:
+        out.append(paint(f"NOT REVIEWED: {clean(unparsed)}", "bold-red"))
+    uncovered = uncovered_text(review)
+    if uncovered:
+        out.append(paint(f"Not covered: {clean(uncovered)}", "yellow"))
     out.append("")
 
 
@@ -195,6 +203,8 @@ def _advice(out: list[str], review: Review, paint: _Paint, limit: int) -> None:
         return
     kind = "an LLM" if advice.is_llm else "not an LLM"
     out.append(paint(f"AI review ({clean(one_line(advice.source))}, {kind})", "bold"))
+    if not advice.unavailable_reason:
+        out.append(f"  advice only: it cannot change the verdict ({review.verdict.value.upper()})")
     if advice.unavailable_reason:
         out.append(f"  unavailable: {clean(one_line(advice.unavailable_reason))}; the review is rules-only")
     else:
@@ -213,6 +223,7 @@ def _coverage(out: list[str], review: Review, paint: _Paint, limit: int) -> None
     coverage = review.coverage
     out.append(paint("Coverage", "bold"))
     line = f"  reviewed {coverage.resources_reviewed:,} of {plural(coverage.resources_total, 'resource')}"
+    line += f", {coverage.resources_covered:,} of them checked by a rule"
     if coverage.files_parsed:
         line += f"; {plural(len(coverage.files_parsed), 'file')} parsed"
     out.append(line)

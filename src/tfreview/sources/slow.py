@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 
 from tfreview.core.plan import ChangeSet
-from tfreview.core.ports import PlanSource
-from tfreview.core.records import StoredReview
+from tfreview.ports.records import StoredReview
+from tfreview.ports.service import PlanSource
 
 SLOW_SOURCE_ENV = "TFREVIEW_TEST_SLOW_SOURCE_SECONDS"
 

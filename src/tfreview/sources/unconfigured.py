@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
-from tfreview.core.records import StoredReview
+from tfreview.ports.records import StoredReview
 
 
 class UnconfiguredPlanSource:

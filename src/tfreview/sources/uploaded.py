@@ -14,10 +14,10 @@ from pathlib import Path, PurePosixPath
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
-from tfreview.core.ports import PlanStore
-from tfreview.core.records import StoredReview
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.plan_json import load_plan
+from tfreview.ports.records import StoredReview
+from tfreview.ports.service import PlanStore
 
 PLAN_JSON_KINDS = frozenset({"plan", "plan_json", "json"})
 TARBALL_KINDS = frozenset({"tarball", "tar", "tar.gz", "tgz", "hcl", "hcl_tarball"})
@@ -42,9 +42,12 @@ class UploadedPlanSource:
         if stored is None:
             raise InputError(f"uploaded plan {plan_id} was not found (deleted or never stored)")
         content, kind, _metadata = stored
+        label = review.source.label(f"upload {plan_id}")  # the stack and run a Spacelift user knows
         if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
-            return change_set_from_tarball(content, label=f"upload {plan_id}")
-        return load_plan(content, path=f"upload {plan_id}")
+            return change_set_from_tarball(content, label=label)
+        change_set = load_plan(content, path=f"upload {plan_id}")
+        change_set.label = label
+        return change_set
 
 
 def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:

@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 
 from tfreview.core.errors import InputError
-from tfreview.store.clock import as_utc
+from tfreview.plumbing.clock import as_utc
 
 CursorPart = str | int
 _INT64 = (-(2**63), 2**63 - 1)  # a larger id cannot be bound as a SQL parameter (OverflowError → 500)

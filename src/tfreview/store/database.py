@@ -5,11 +5,17 @@ as they open, and SQLAlchemy — not the sqlite3 module — emits BEGIN: `BEGIN 
 transaction (it takes the write lock up front, waiting up to busy_timeout, instead of failing when a
 read lock cannot be upgraded) and a plain BEGIN for a read. Driver errors that mean "the database is
 not there right now" become StoreUnavailable here, at the boundary (`translate_errors`).
+
+A writer's whole wait for the lock — first its turn among this process's threads, then SQLite's busy
+handler against other processes — is ONE budget of busy_timeout (issue 9.7): SQLite gets what the
+in-process wait left, so a locked database answers 503 after busy_timeout (plus a few milliseconds of
+work), never twice that.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,9 +27,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tfreview.core.errors import ConfigError, StoreUnavailable
 from tfreview.core.redact import scrub_text
+from tfreview.ops.recorder import NullRecorder, Recorder
 
 MIN_BUSY_TIMEOUT_MS: Final = 5000
+POSTGRES_DRIVER_MISSING: Final = (
+    "the database URL is PostgreSQL but its driver (psycopg 3) is not installed: install the `postgres` extra — "
+    "from a checkout: pip install -e '.[postgres]' (or `make run EXTRAS=postgres`)"
+)
 _BEGIN_OPTION: Final = "tfreview_begin"
+_BUSY_OPTION: Final = "tfreview_busy_ms"  # what is left of the write's busy_timeout budget for SQLite's own wait
 _UNAVAILABLE_HINTS: Final = (
     "database is locked",
     "database table is locked",
@@ -65,6 +77,19 @@ def translate_errors() -> Iterator[None]:
         raise
 
 
+_CONNECT_HINTS: Final = ("connect", "connection", "no route", "too many clients", "the database system")
+
+
+def error_kind(message: str) -> str:
+    """The `kind` label of tfreview_db_errors_total for a StoreUnavailable message: locked, connect, other."""
+    lowered = message.lower()
+    if "locked" in lowered:
+        return "locked"
+    if any(hint in lowered for hint in _CONNECT_HINTS):
+        return "connect"
+    return "other"
+
+
 class Database:
     """Owns the Engine; repositories open their transactions through `transaction()`."""
 
@@ -75,21 +100,26 @@ class Database:
         *,
         pool_size: int = 5,
         connect_timeout_seconds: float = 5.0,
+        metrics: Recorder | None = None,
     ) -> None:
         self.url = normalise_url(url)
+        self.metrics: Recorder = metrics or NullRecorder()  # db errors by kind, write commit latency
         self.busy_timeout_ms = busy_timeout_ms
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, busy_timeout_ms, pool_size)
         else:
-            self.engine = create_engine(
-                self.url,
-                pool_size=pool_size,
-                max_overflow=pool_size * 2,
-                pool_pre_ping=True,
-                pool_timeout=connect_timeout_seconds,
-                connect_args={"connect_timeout": max(1, round(connect_timeout_seconds))},
-            )
+            try:
+                self.engine = create_engine(
+                    self.url,
+                    pool_size=pool_size,
+                    max_overflow=pool_size * 2,
+                    pool_pre_ping=True,
+                    pool_timeout=connect_timeout_seconds,
+                    connect_args={"connect_timeout": max(1, round(connect_timeout_seconds))},
+                )
+            except ImportError as error:  # the driver is an optional extra
+                raise ConfigError(POSTGRES_DRIVER_MISSING) from error
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
 
@@ -102,33 +132,69 @@ class Database:
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """A session in one transaction, committed at the end (rolled back on error); errors translated.
 
-        On SQLite a write transaction starts with `BEGIN IMMEDIATE`."""
-        with self._writer_slot(write), translate_errors(), self._sessions() as session:
-            session.connection(execution_options={_BEGIN_OPTION: "IMMEDIATE" if write else "DEFERRED"})
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        On SQLite a write transaction starts with `BEGIN IMMEDIATE`, within what is left of busy_timeout."""
+        begun = time.monotonic()
+        try:
+            with self._writer_slot(write, begun) as left_ms, translate_errors(), self._sessions() as session:
+                options = {_BEGIN_OPTION: "IMMEDIATE" if write else "DEFERRED", _BUSY_OPTION: left_ms}
+                try:
+                    session.connection(execution_options=options)
+                except exc.OperationalError as error:
+                    if "locked" not in str(error.orig).lower():
+                        raise
+                    raise self._locked(begun) from error
+                try:
+                    yield session
+                    if write:
+                        committing = time.perf_counter()
+                        session.commit()
+                        self.metrics.observe("tfreview_db_commit_duration_seconds", time.perf_counter() - committing)
+                    else:
+                        session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except StoreUnavailable as error:
+            self.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
+            raise
+
+    def _locked(self, begun: float) -> StoreUnavailable:
+        waited = round((time.monotonic() - begun) * 1000)
+        return StoreUnavailable(
+            f"database unavailable: database is locked (waited {waited} ms; busy_timeout {self.busy_timeout_ms} ms)"
+        )
 
     @contextmanager
-    def _writer_slot(self, write: bool) -> Iterator[None]:
+    def _writer_slot(self, write: bool, begun: float) -> Iterator[int]:
         """SQLite: threads of this process queue for the write lock here, in order, instead of polling
         SQLite's busy handler (which lets a waiter starve past busy_timeout under contention). Other
-        processes still meet at SQLite's lock, bounded by busy_timeout."""
+        processes still meet at SQLite's lock, within what this wait left of busy_timeout (yielded, in ms)."""
         if not (write and self.is_sqlite):
-            yield
+            yield self.busy_timeout_ms
             return
         if not self._write_lock.acquire(timeout=self.busy_timeout_ms / 1000):
-            raise StoreUnavailable(f"database unavailable: database is locked (waited {self.busy_timeout_ms} ms)")
+            raise self._locked(begun)
         try:
-            yield
+            yield max(0, self.busy_timeout_ms - round((time.monotonic() - begun) * 1000))
         finally:
             self._write_lock.release()
 
+    def probe_write(self) -> None:
+        """Raise StoreUnavailable unless a write transaction commits: a read-only file, directory or replica,
+        a full disk, a lost write permission fail here (issue 9.6) — where a SELECT would still succeed.
+
+        SQLite rewrites its `user_version` header field with its own value; PostgreSQL updates the migration
+        row in place. Neither changes any data."""
+        with self.transaction() as session:
+            if self.is_sqlite:
+                version = int(session.execute(text("PRAGMA user_version")).scalar() or 0)
+                session.execute(text(f"PRAGMA user_version = {version}"))
+            else:
+                session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+
     def check_durability(self) -> None:
-        """Refuse to run on a SQLite database that is not WAL, synchronous=FULL, busy_timeout ≥ 5 s (Q5)."""
+        """Refuse to run on a SQLite database that is not WAL, synchronous=FULL, busy_timeout ≥ 5 s (Q5), or that
+        cannot be written (StoreUnavailable from `probe_write`)."""
         if not self.is_sqlite:
             return
         with translate_errors(), self.engine.connect() as conn:
@@ -144,11 +210,16 @@ class Database:
             problems.append(f"busy_timeout is {busy} ms, must be at least {MIN_BUSY_TIMEOUT_MS} ms")
         if problems:
             raise ConfigError(f"SQLite database {self.safe_url} is not durable: " + "; ".join(problems))
+        self.probe_write()  # durable only if it can be written at all
 
     def ping(self) -> None:
         """Raise StoreUnavailable unless the database answers a trivial query."""
-        with translate_errors(), self.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        try:
+            with translate_errors(), self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except StoreUnavailable as error:
+            self.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -195,7 +266,17 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int, pool_size: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def on_begin(conn: Connection) -> None:
-        mode = conn.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(_BEGIN_OPTION, "IMMEDIATE") != "IMMEDIATE":
+            conn.exec_driver_sql("BEGIN")
+            return
+        left_ms = int(options.get(_BUSY_OPTION, busy_timeout_ms))
+        if left_ms != busy_timeout_ms:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {left_ms}")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            if left_ms != busy_timeout_ms:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
 
     return engine

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, exc, select
 
 from tfreview.core.errors import IntegrityError
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import Delivery, Page, SourceInfo
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import sha256_hex
+from tfreview.ports.job_types import plan_id_of, review_id_of
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import Delivery, Page, SourceInfo
 from tfreview.store.database import Database
-from tfreview.store.hashing import sha256_hex
 from tfreview.store.jobs import enqueue_in
 from tfreview.store.paging import newest_first
 from tfreview.store.reviews import new_review_row
@@ -54,7 +56,7 @@ class SqlIntake:
                 return self._accept_once(delivery, payload, job, review)
             except exc.IntegrityError:
                 # a concurrent accept committed the same (source, key) — or the same job key — first
-                existing = self._find(delivery.source, delivery.key)
+                existing = self.find(delivery.source, delivery.key)
                 if existing is not None:
                     return existing, False
                 if attempt == _RACE_RETRIES - 1:
@@ -75,10 +77,8 @@ class SqlIntake:
             # a job that already existed (same idempotency key) keeps its own review: no orphan review row
             wanted = review is not None and (job is None or new_job)
             if wanted and review is not None and conn.execute(_REVIEW_EXISTS, {"id": review[0]}).first() is None:
-                plan_id = job.payload.get("plan_id") if job is not None else None
-                row = new_review_row(
-                    review[0], delivery.tenant_id, review[1], now, plan_id=plan_id if isinstance(plan_id, str) else None
-                )
+                plan_id = plan_id_of(job) if job is not None else None
+                row = new_review_row(review[0], delivery.tenant_id, review[1], now, plan_id=plan_id)
                 conn.execute(_INSERT_REVIEW, {column: getattr(row, key) for key, column in _REVIEW_COLUMNS})
             values = {
                 "source": delivery.source,
@@ -92,9 +92,11 @@ class SqlIntake:
                 "received_at": delivery.received_at,
             }
             delivery_id = conn.execute(_INSERT_DELIVERY, values).scalar_one()
-            return _delivery_from({**values, "id": delivery_id}), True
+            joined = review_id_of(queued) if queued is not None else None
+            stored = _delivery_from({**values, "id": delivery_id})
+            return replace(stored, review_id=joined or (review[0] if review is not None else None)), True
 
-    def _find(self, source: str, key: str) -> Delivery | None:
+    def find(self, source: str, key: str) -> Delivery | None:
         with self.database.transaction(write=False) as session:
             row = session.scalars(
                 select(DeliveryRow).where(DeliveryRow.source == source, DeliveryRow.key == key)

@@ -18,15 +18,16 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, bindparam, exc, func, select, update
 from sqlalchemy.orm import Session
 
-from tfreview.core.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
-from tfreview.core.records import Page
 from tfreview.core.redact import scrub_text
-from tfreview.settings import WorkerSettings
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.database import Database
 from tfreview.store.memory_queue import LEASE_EXPIRED
 from tfreview.store.paging import newest_first
-from tfreview.store.tables import JobRow
+from tfreview.store.queue_settings import WorkerSettings
+from tfreview.store.tables import JobRow, ReviewRow
 
 MAX_ERROR_CHARS = 4000
 
@@ -253,7 +254,26 @@ class SqlJobQueue:
                 row.state = JobState.QUEUED.value
                 row.run_after = now + timedelta(seconds=self.policy.delay(row.attempts, self._rng))
             session.flush()
-            return job_record(row)
+            failed = job_record(row)
+            # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
+            _settle_review(session, review_after_failure(failed, row.last_error), now, only_open=False)
+            return failed
+
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        with self.database.transaction() as session:
+            row = self._current(session, job_id, attempt_token)
+            row.last_error = scrub_text(reason)[:MAX_ERROR_CHARS]
+            row.attempt_token = None
+            row.lease_owner = None
+            row.lease_expires_at = None
+            row.updated_at = self.clock()
+            row.state = JobState.QUEUED.value
+            row.attempts = max(0, row.attempts - 1)
+            row.run_after = run_after
+            session.flush()
+            deferred = job_record(row)
+            _settle_review(session, review_while_waiting(deferred, row.last_error), self.clock(), only_open=False)
+            return deferred
 
     def reap(self) -> int:
         with self.database.transaction() as session:
@@ -263,6 +283,9 @@ class SqlJobQueue:
                 JobRow.lease_expires_at < now,
             ]
             cleared = {"attempt_token": None, "lease_owner": None, "lease_expires_at": None, "updated_at": now}
+            dying = select(JobRow).where(*expired, JobRow.attempts >= JobRow.max_attempts)
+            for row in session.scalars(dying if self.database.is_sqlite else dying.with_for_update()).all():
+                _settle_review(session, review_after_lost_worker(job_record(row), LEASE_EXPIRED), now, only_open=True)
             dead = session.execute(
                 update(JobRow)
                 .where(*expired, JobRow.attempts >= JobRow.max_attempts)
@@ -307,3 +330,16 @@ class SqlJobQueue:
         with self.database.transaction(write=False) as session:
             query = select(func.count()).where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]))
             return int(session.scalar(query) or 0)
+
+
+_OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS.value,)  # a lost worker's review: only an `in_progress` one moves
+
+
+def _settle_review(session: Session, outcome: ReviewOutcome | None, now: datetime, *, only_open: bool) -> None:
+    if outcome is None:
+        return
+    where = [ReviewRow.id == outcome.review_id]
+    if only_open:
+        where.append(ReviewRow.status.in_(_OPEN_REVIEWS))
+    values = {"status": outcome.status.value, "status_reason": outcome.reason, "updated_at": now}
+    session.execute(update(ReviewRow).where(*where).values(**values))

@@ -15,8 +15,12 @@ import uuid
 from datetime import datetime, timedelta
 
 from tfreview.core.errors import IntegrityError, NotFound
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import (
+from tfreview.core.redact import redact_value
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import report_hash, sha256_hex
+from tfreview.ports.job_types import plan_id_of, review_id_of
+from tfreview.ports.jobs import NewJob
+from tfreview.ports.records import (
     ApiToken,
     Delivery,
     Page,
@@ -26,14 +30,11 @@ from tfreview.core.records import (
     StoredReview,
     Tenant,
 )
-from tfreview.core.redact import redact_value
-from tfreview.store.clock import Clock, utcnow
 from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor, encode_cursor, encode_time_cursor
-from tfreview.store.hashing import report_hash, sha256_hex
 from tfreview.store.memory_queue import MemoryJobQueue
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.review_filters import parse_review_filters
-from tfreview.store.token_secrets import hash_matches, new_secret, secret_hash, token_id_of
+from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
 
 __all__ = [
     "MemoryIntake",
@@ -124,7 +125,13 @@ class MemoryReviewStore:
             return saved
 
     def list(
-        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
     ) -> Page[StoredReview]:
         check_limit(limit)
         wanted = parse_review_filters(filters)
@@ -138,7 +145,7 @@ class MemoryReviewStore:
                 and (after is None or (r.created_at, r.id) < after)
             ]
         reviews.sort(key=lambda r: (r.created_at, r.id), reverse=True)
-        items = reviews[:limit]
+        items = reviews[:limit] if with_report else [dataclasses.replace(r, report=None) for r in reviews[:limit]]
         more = len(reviews) > limit
         return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
 
@@ -166,16 +173,22 @@ class MemoryIntake:
             # a job that already existed (same idempotency key) keeps its own review: no orphan review row
             if review is not None and (enqueued is None or enqueued[1]):
                 review_id, source = review
-                plan_id = job.payload.get("plan_id") if job is not None else None
                 self.reviews.insert(
-                    review_id, delivery.tenant_id, source, plan_id=plan_id if isinstance(plan_id, str) else None
+                    review_id, delivery.tenant_id, source, plan_id=plan_id_of(job) if job is not None else None
                 )
             delivery_id = len(self._deliveries) + 1
+            joined = review_id_of(enqueued[0]) if enqueued is not None else None
             stored = dataclasses.replace(delivery, id=delivery_id, job_id=job_id, payload_sha256=sha256_hex(payload))
+            stored = dataclasses.replace(stored, review_id=joined or (review[0] if review is not None else None))
             self._deliveries[delivery_id] = stored
             self._payloads[delivery_id] = bytes(payload)
             self._by_key[(delivery.source, delivery.key)] = delivery_id
             return stored, True
+
+    def find(self, source: str, key: str) -> Delivery | None:
+        with self.lock:
+            found = self._by_key.get((source, key))
+            return self._deliveries[found] if found is not None else None
 
     def spacelift_state(self, tenant_id: str, run_id: str, state: str, state_version: int) -> bool:
         with self.lock:
@@ -235,6 +248,15 @@ class MemoryTokens:
             self._tokens[token_id] = token
             self._hashes[token_id] = secret_hash(secret)
         return token, secret
+
+    def rejection(self, secret: str) -> str:
+        token_id = token_id_of(secret)
+        with self.lock:
+            token = self._tokens.get(token_id) if token_id is not None else None
+            stored_hash = self._hashes.get(token_id) if token_id is not None else None
+            if token is None or stored_hash is None or not hash_matches(secret, stored_hash):
+                return "invalid"
+            return rejection_of(token, self.clock())
 
     def verify(self, secret: str) -> ApiToken | None:
         token_id = token_id_of(secret)
@@ -298,6 +320,10 @@ class MemoryPlanStore:
         with self.lock:
             self._plans[plan_id] = (tenant_id, stored, canonical, redact_value(dict(metadata)))
         return plan_id
+
+    def delete(self, plan_id: str) -> None:
+        with self.lock:
+            self._plans.pop(plan_id, None)
 
     def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None:
         with self.lock:

@@ -9,21 +9,31 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from tfreview.core.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
-from tfreview.core.records import Page
 from tfreview.core.redact import scrub_text
-from tfreview.settings import WorkerSettings
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.records import Page, ReviewStatus
+from tfreview.ports.service import ReviewStore
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.store.queue_settings import WorkerSettings
+
+_OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS,)  # a lost worker's review: only an `in_progress` one moves
 
 LEASE_EXPIRED = "lease expired (worker crashed or stalled)"
 
 
 class MemoryJobQueue:
     def __init__(
-        self, settings: WorkerSettings | None = None, *, clock: Clock = utcnow, rng: random.Random | None = None
+        self,
+        settings: WorkerSettings | None = None,
+        *,
+        clock: Clock = utcnow,
+        rng: random.Random | None = None,
+        reviews: ReviewStore | None = None,
     ) -> None:
         self.settings = settings or WorkerSettings()
+        self.reviews = reviews  # the reviews its jobs carry: settled under the queue's lock, with the job
         self.policy = RetryPolicy(self.settings.backoff_base_seconds, self.settings.backoff_cap_seconds)
         self.clock = clock
         self.lock = threading.RLock()
@@ -119,7 +129,24 @@ class MemoryJobQueue:
                     run_after=self.clock() + delay,
                 )
             self._jobs[job_id] = failed
+            self._settle(review_after_failure(failed, error), only_open=False)
             return failed
+
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        with self.lock:
+            job = self._current(job_id, attempt_token)
+            deferred = dataclasses.replace(
+                job,
+                state=JobState.QUEUED,
+                attempts=max(0, job.attempts - 1),
+                attempt_token=None,
+                lease_expires_at=None,
+                last_error=scrub_text(reason)[:4000],
+                run_after=run_after,
+            )
+            self._jobs[job_id] = deferred
+            self._settle(review_while_waiting(deferred, deferred.last_error or reason), only_open=False)
+            return deferred
 
     def reap(self) -> int:
         with self.lock:
@@ -139,7 +166,17 @@ class MemoryJobQueue:
                     run_after=job.run_after if dead else now,
                     last_error=LEASE_EXPIRED,
                 )
+                if dead:
+                    self._settle(review_after_lost_worker(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
             return len(expired)
+
+    def _settle(self, outcome: ReviewOutcome | None, *, only_open: bool) -> None:
+        if outcome is None or self.reviews is None:
+            return
+        review = self.reviews.get(outcome.review_id)
+        if review is None or (only_open and review.status not in _OPEN_REVIEWS):
+            return
+        self.reviews.set_status(outcome.review_id, outcome.status, outcome.reason)
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         with self.lock:

@@ -40,6 +40,15 @@ def upgrade_database(database: Database, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def head_revision() -> str | None:
+    """The newest revision of the migrations this version carries."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def current_revision(database: Database) -> str | None:
     """The revision the database is at (None before the first upgrade)."""
     from alembic.runtime.migration import MigrationContext

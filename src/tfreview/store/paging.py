@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, select
 
-from tfreview.core.records import Page
+from tfreview.ports.records import Page
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.database import Database
 

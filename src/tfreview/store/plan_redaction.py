@@ -1,10 +1,15 @@
 """What an uploaded plan is turned into BEFORE it is stored: nothing secret reaches the database.
 
-Plan JSON: variable values, `prior_state` and `planned_values` are dropped (a review needs none of
-them); every leaf under a `*_sensitive` mask becomes "(sensitive value)"; secret-named and
-secret-shaped strings anywhere in changes, drift, outputs and configuration become "(redacted)".
-A tarball of Terraform sources: every text member is scrubbed of secret-shaped strings and of
-values assigned to secret-named attributes; links, devices and binary members are dropped.
+Plan JSON (read as the CLI reads it: UTF-8 or UTF-16, with or without BOM): variable values,
+`prior_state` and `planned_values` are dropped (a review needs none of them); every leaf under a
+`*_sensitive` mask becomes "(sensitive value)"; secret-named and secret-shaped strings anywhere in
+changes, drift, outputs and configuration become "(redacted)". Redaction is done once, from the
+original, knowing every sensitive value of the plan (issue 9.22): a value masked in one resource and
+copied into another, unmasked, resource (a tag, a name, an output) is "(sensitive value)" there too —
+in the stored plan, so in everything built from it (the prompt, the report).
+A tarball of Terraform sources: every text member is scrubbed of secret-shaped strings, of values
+assigned to secret-named attributes and of the values its Terraform calls sensitive (`sensitive =
+true` variables and outputs); links, devices and binary members are dropped.
 """
 
 from __future__ import annotations
@@ -19,7 +24,17 @@ from typing import Any, Final
 import orjson
 
 from tfreview.core.errors import InputError
-from tfreview.core.redact import REDACTED, SENSITIVE, is_secret_name, redact_value, scrub_text
+from tfreview.core.redact import (
+    REDACTED,
+    SENSITIVE,
+    is_secret_name,
+    mask_text,
+    redact_value,
+    scrub_text,
+    sensitive_strings,
+)
+from tfreview.parsing.decoding import decode
+from tfreview.parsing.hcl import sensitive_values_of_sources
 
 PLAN_JSON: Final = "plan_json"
 SOURCE_TARBALL: Final = "tarball"
@@ -56,7 +71,7 @@ def redact_upload(content: bytes, kind: str) -> bytes:
 
 def redact_plan_json(content: bytes) -> bytes:
     try:
-        document = orjson.loads(content)
+        document = orjson.loads(decode(content, "upload"))
     except orjson.JSONDecodeError as exc:
         raise InputError(f"the plan is not valid JSON: {exc.msg} at line {exc.lineno}") from None
     if not isinstance(document, dict):
@@ -65,6 +80,53 @@ def redact_plan_json(content: bytes) -> bytes:
 
 
 def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    secrets = plan_secrets(document)
+    redacted = _redact_document(document)
+    if not secrets:
+        return redacted
+    for key in _CHANGE_LISTS:  # values only: addresses, types and keys are structure, never masked
+        for item in redacted.get(key) or []:
+            if isinstance(item, dict) and isinstance(item.get("change"), dict):
+                _mask_sides(item["change"], secrets)
+    for change in (redacted.get("output_changes") or {}).values():
+        if isinstance(change, dict):
+            _mask_sides(change, secrets)
+    return redacted
+
+
+def _mask_sides(change: dict[str, Any], secrets: set[str]) -> None:
+    for side in ("before", "after"):
+        if side in change:
+            change[side] = _masked(change[side], secrets)
+
+
+def plan_secrets(document: Mapping[str, Any]) -> set[str]:
+    """Every string value the plan marks sensitive, wherever it is (changes, drift, outputs)."""
+    found: set[str] = set()
+    holders = [
+        item.get("change") for key in _CHANGE_LISTS for item in (document.get(key) or []) if isinstance(item, Mapping)
+    ]
+    outputs = document.get("output_changes")
+    if isinstance(outputs, Mapping):
+        holders.extend(outputs.values())
+    for change in holders:
+        if isinstance(change, Mapping):
+            for side in ("before", "after"):
+                found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"))
+    return found
+
+
+def _masked(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, str):
+        return mask_text(value, secrets)
+    if isinstance(value, Mapping):
+        return {key: _masked(child, secrets) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_masked(child, secrets) for child in value]
+    return value
+
+
+def _redact_document(document: Mapping[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in document.items():
         if key in _DROPPED_KEYS:
@@ -139,15 +201,14 @@ def scrub_source(text: str) -> str:
 
 
 def redact_tarball(content: bytes) -> bytes:
-    out = io.BytesIO()
+    """The tarball as it may be stored: text members scrubbed, and every value its Terraform calls
+    sensitive (`sensitive = true` variables and outputs, from defaults and tfvars) masked in every member."""
+    members: list[tuple[tarfile.TarInfo, str | None]] = []
     try:
-        with (
-            tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as source,
-            tarfile.open(fileobj=out, mode="w:gz") as target,
-        ):
+        with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as source:
             for member in source:
                 if member.isdir():
-                    target.addfile(_clean_info(member))
+                    members.append((member, None))
                     continue
                 if not member.isfile() or member.size > _MAX_MEMBER_BYTES:
                     continue
@@ -155,15 +216,22 @@ def redact_tarball(content: bytes) -> bytes:
                 if stream is None:
                     continue
                 try:
-                    text = stream.read().decode("utf-8")
+                    members.append((member, stream.read().decode("utf-8")))
                 except UnicodeDecodeError:
                     continue  # not a text file: not something a review reads
-                data = scrub_source(text).encode()
-                info = _clean_info(member)
-                info.size = len(data)
-                target.addfile(info, io.BytesIO(data))
     except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
         raise InputError(f"the upload is not a readable tar archive: {exc}") from None
+    secrets = sensitive_values_of_sources({m.name: text for m, text in members if text is not None})
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as target:
+        for member, text in members:
+            info = _clean_info(member)
+            if text is None:
+                target.addfile(info)
+                continue
+            data = scrub_source(mask_text(text, secrets)).encode()
+            info.size = len(data)
+            target.addfile(info, io.BytesIO(data))
     return out.getvalue()
 
 

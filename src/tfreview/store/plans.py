@@ -6,11 +6,13 @@ import gzip
 import json
 import uuid
 
+from sqlalchemy import delete
+
 from tfreview.core.errors import IntegrityError
 from tfreview.core.redact import redact_value
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import sha256_hex
 from tfreview.store.database import Database
-from tfreview.store.hashing import sha256_hex
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.tables import PlanRow
 
@@ -37,6 +39,10 @@ class SqlPlanStore:
         with self.database.transaction() as session:
             session.add(row)
         return plan_id
+
+    def delete(self, plan_id: str) -> None:
+        with self.database.transaction() as session:
+            session.execute(delete(PlanRow).where(PlanRow.id == plan_id))
 
     def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None:
         with self.database.transaction(write=False) as session:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import ReviewStatus, StoredReview
-from tfreview.store.clock import as_utc
+from tfreview.core.severity import Severity
+from tfreview.plumbing.clock import as_utc
+from tfreview.ports.records import ReviewStatus, StoredReview
 
-FILTER_NAMES = ("source", "repository", "stack_id", "status", "verdict", "since", "until")
+FILTER_NAMES = ("source", "repository", "stack_id", "status", "verdict", "since", "until", "finding", "severity")
+MAX_FINDING_QUERY = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,27 @@ class ReviewFilters:
     verdict: str | None = None
     since: datetime | None = None  # created_at >= since
     until: datetime | None = None  # created_at < until
+    finding: str | None = None  # a finding's rule id (exact) or a part of its address, any case
+    severity: Severity | None = None  # has an open finding at or above this severity
+
+    @property
+    def severities(self) -> tuple[str, ...]:
+        """The severity names at or above `severity` (all of them when it is None)."""
+        return tuple(s.value for s in Severity if self.severity is None or s >= self.severity)
+
+    def finding_matches(self, rule_id: str, address: str, severity: str, status: str) -> bool:
+        """Whether one finding row satisfies the `finding` and `severity` filters (a resolved finding is
+        found by address or rule, but is not open: the severity filter skips it)."""
+        if self.severity is not None and (severity not in self.severities or status == "resolved"):
+            return False
+        if self.finding is None:
+            return True
+        needle = self.finding.lower()
+        return rule_id.lower() == needle or needle in address.lower()
+
+    @property
+    def on_findings(self) -> bool:
+        return self.finding is not None or self.severity is not None
 
     def matches(self, review: StoredReview) -> bool:
         return (
@@ -31,7 +54,23 @@ class ReviewFilters:
             and (self.verdict is None or review.verdict == self.verdict)
             and (self.since is None or review.created_at >= self.since)
             and (self.until is None or review.created_at < self.until)
+            and (not self.on_findings or any(self._row_matches(f) for f in _findings_of(review)))
         )
+
+    def _row_matches(self, finding: object) -> bool:
+        if not isinstance(finding, dict):
+            return False
+        return self.finding_matches(
+            str(finding.get("rule_id", "")),
+            str(finding.get("address", "")),
+            str(finding.get("severity", "")),
+            str(finding.get("status", "")),
+        )
+
+
+def _findings_of(review: StoredReview) -> list[object]:
+    found = (review.report or {}).get("findings")
+    return found if isinstance(found, list) else []
 
 
 def parse_review_filters(filters: dict[str, str]) -> ReviewFilters:
@@ -42,6 +81,12 @@ def parse_review_filters(filters: dict[str, str]) -> ReviewFilters:
     status = filters.get("status")
     if status is not None and status not in {s.value for s in ReviewStatus}:
         raise InputError(f"unknown status {status!r}; known: {', '.join(s.value for s in ReviewStatus)}")
+    finding = filters.get("finding")
+    if finding is not None and not 1 <= len(finding.strip()) <= MAX_FINDING_QUERY:
+        raise InputError(f"finding: give 1 to {MAX_FINDING_QUERY} characters of an address or a rule id")
+    severity = filters.get("severity")
+    if severity is not None and severity not in {s.value for s in Severity}:
+        raise InputError(f"unknown severity {severity!r}; known: {', '.join(s.value for s in Severity)}")
     return ReviewFilters(
         source=filters.get("source"),
         repository=filters.get("repository"),
@@ -50,6 +95,8 @@ def parse_review_filters(filters: dict[str, str]) -> ReviewFilters:
         verdict=filters.get("verdict"),
         since=_instant(filters, "since"),
         until=_instant(filters, "until"),
+        finding=finding.strip() if finding is not None else None,
+        severity=Severity(severity) if severity is not None else None,
     )
 
 

@@ -7,20 +7,20 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from tfreview.core.errors import NotFound
-from tfreview.core.records import Page, ReviewStatus, SourceInfo, StoredReview
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import canonical_json, sha256_hex
+from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.database import Database
-from tfreview.store.hashing import canonical_json, sha256_hex
-from tfreview.store.review_filters import parse_review_filters
+from tfreview.store.review_filters import ReviewFilters, parse_review_filters
 from tfreview.store.tables import FindingRow, ReviewRow
 
 
-def review_record(row: ReviewRow) -> StoredReview:
+def review_record(row: ReviewRow, *, with_report: bool = True) -> StoredReview:
     return StoredReview(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -38,7 +38,7 @@ def review_record(row: ReviewRow) -> StoredReview:
         updated_at=row.updated_at,
         status_reason=row.status_reason,
         verdict=row.verdict,
-        report=json.loads(row.report) if row.report is not None else None,
+        report=json.loads(row.report) if with_report and row.report is not None else None,
         content_hash=row.content_hash,
         plan_id=row.plan_id,
         deadline_at=row.deadline_at,
@@ -148,11 +148,19 @@ class SqlReviewStore:
             return review_record(row)
 
     def list(
-        self, tenant_id: str | None, *, filters: dict[str, str], limit: int = 50, cursor: str | None = None
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
     ) -> Page[StoredReview]:
         check_limit(limit)
         wanted = parse_review_filters(filters)
         query = select(ReviewRow).order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc()).limit(limit + 1)
+        if not with_report:
+            query = query.options(defer(ReviewRow.report))
         conditions = {
             ReviewRow.tenant_id: tenant_id,
             ReviewRow.source_kind: wanted.source,
@@ -168,6 +176,8 @@ class SqlReviewStore:
             query = query.where(ReviewRow.created_at >= wanted.since)
         if wanted.until is not None:
             query = query.where(ReviewRow.created_at < wanted.until)
+        if wanted.on_findings:
+            query = query.where(_has_finding(wanted))
         if cursor:
             at, last_id = decode_time_cursor(cursor)
             query = query.where(
@@ -175,6 +185,24 @@ class SqlReviewStore:
             )
         with self.database.transaction(write=False) as session:
             rows = list(session.scalars(query))
-            items = [review_record(r) for r in rows[:limit]]
+            items = [review_record(r, with_report=with_report) for r in rows[:limit]]
         more = len(rows) > limit
         return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
+
+
+def _has_finding(wanted: ReviewFilters) -> ColumnElement[bool]:
+    """EXISTS a finding row of the review matching the `finding` and `severity` filters."""
+    condition: ColumnElement[bool] = FindingRow.review_id == ReviewRow.id
+    if wanted.severity is not None:
+        condition = and_(condition, FindingRow.severity.in_(wanted.severities), FindingRow.status != "resolved")
+    if wanted.finding is not None:
+        needle = wanted.finding.lower()
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        condition = and_(
+            condition,
+            or_(
+                func.lower(FindingRow.rule_id) == needle,
+                func.lower(FindingRow.address).like(f"%{escaped}%", escape="\\"),
+            ),
+        )
+    return exists().where(condition)

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from tfreview.store.clock import as_utc
+from tfreview.plumbing.clock import as_utc
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -193,3 +193,63 @@ class ApiTokenRow(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class PublishLockRow(Base):
+    """A lease on publishing to one target (a pull request, a Spacelift run), held across processes (issue 9.11)."""
+
+    __tablename__ = "publish_locks"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class IncidentRow(Base):
+    """One incident (tfreview.ops.incidents). `open_key` is the group key while the incident is active and
+    NULL once resolved: its unique constraint allows one active incident per alert group on every database."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index(None, "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    group_key: Mapped[str] = mapped_column(String(200))
+    open_key: Mapped[str | None] = mapped_column(String(200), nullable=True, unique=True)
+    alert_id: Mapped[str] = mapped_column(String(200))
+    scenario: Mapped[str] = mapped_column(String(64))
+    severity: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text())
+    status: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(Integer())
+    response_minutes: Mapped[int] = mapped_column(Integer())
+    channels: Mapped[str] = mapped_column(Text())  # JSON list
+    action: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    escalate_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class IncidentEventRow(Base):
+    """One entry of an incident's timeline; `detail` is a JSON object."""
+
+    __tablename__ = "incident_events"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(Id, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[str] = mapped_column(Text())
+
+
+class LeaseRow(Base):
+    """A named lease (the watchdog's: one evaluator across every process); `heartbeat_at` is its last renewal."""
+
+    __tablename__ = "ops_leases"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy import exc
 
-from tfreview.core.records import Tenant
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.records import Tenant
 from tfreview.store.database import Database
 from tfreview.store.tables import TenantRow
 

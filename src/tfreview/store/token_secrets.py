@@ -9,6 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
+
+from tfreview.ports.records import ApiToken
 
 PREFIX = "tfr_"
 _ID_LENGTH = 16
@@ -36,3 +39,12 @@ def secret_hash(secret: str) -> str:
 
 def hash_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(secret_hash(secret), stored_hash)
+
+
+def rejection_of(token: ApiToken, now: datetime) -> str:
+    """Why a token whose secret matched is refused: "revoked", "expired", else "invalid" (should not happen)."""
+    if token.revoked_at is not None:
+        return "revoked"
+    if token.expires_at is not None and token.expires_at <= now:
+        return "expired"
+    return "invalid"

@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from tfreview.core.records import ApiToken, Scope
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.records import ApiToken, Scope
 from tfreview.store.database import Database
 from tfreview.store.tables import ApiTokenRow
-from tfreview.store.token_secrets import hash_matches, new_secret, secret_hash, token_id_of
+from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
 
 # last_used_at is written at most once a minute per token: verifying is on every API request
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -49,6 +49,17 @@ class SqlTokens:
             session.add(row)
             session.flush()
             return token_record(row), secret
+
+    def rejection(self, secret: str) -> str:
+        token_id = token_id_of(secret)
+        if token_id is None:
+            return "invalid"
+        with self.database.transaction(write=False) as session:
+            row = session.get(ApiTokenRow, token_id)
+            if row is None or not hash_matches(secret, row.secret_hash):
+                return "invalid"
+            token = token_record(row)
+        return rejection_of(token, self.clock())
 
     def verify(self, secret: str) -> ApiToken | None:
         token_id = token_id_of(secret)

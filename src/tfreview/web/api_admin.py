@@ -11,9 +11,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from tfreview.core.errors import NotFound
-from tfreview.core.jobs import JobState
-from tfreview.core.records import Delivery
-from tfreview.services import Services
+from tfreview.ports.jobs import JobState
+from tfreview.ports.records import Delivery
+from tfreview.service.container import Services
 from tfreview.web.context import Admin, ServicesDep
 from tfreview.web.models import DeliveryOut, DeliveryPage, JobOut, JobPage, ProblemOut
 from tfreview.web.problems import Conflict
@@ -63,6 +63,7 @@ def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: Services
     retried = services.queue.retry(job.id, principal.tenant_id)
     if retried is None:
         raise NotFound(f"delivery {delivery_id} not found")
+    services.metrics.count("tfreview_admin_actions_total", action="delivery_requeue")
     return JobOut.of(retried)
 
 
@@ -99,6 +100,7 @@ def retry_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobO
     retried = services.queue.retry(job_id, principal.tenant_id)
     if retried is None:
         raise NotFound(f"job {job_id} not found")
+    services.metrics.count("tfreview_admin_actions_total", action="job_retry")
     return JobOut.of(retried)
 
 

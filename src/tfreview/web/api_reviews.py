@@ -12,9 +12,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query
 
 from tfreview.core.errors import InputError, NotFound
-from tfreview.core.jobs import NewJob
-from tfreview.core.records import ReviewStatus, StoredReview
-from tfreview.services import Services
+from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.service.container import Services
+from tfreview.service.retries import retry_review as retry_review_job
 from tfreview.web.context import Reader, ServicesDep, Writer
 from tfreview.web.models import ProblemOut, RetryAnswer, ReviewDetail, ReviewOut, ReviewPage
 from tfreview.web.problems import Conflict
@@ -37,11 +37,25 @@ def list_reviews(
     verdict: Annotated[Literal["pass", "warn", "fail"] | None, Query()] = None,
     since: Annotated[datetime | None, Query(description="created at or after (ISO 8601)")] = None,
     until: Annotated[datetime | None, Query(description="created before (ISO 8601)")] = None,
+    finding: Annotated[
+        str | None, Query(min_length=1, max_length=200, description="a rule id, or a part of a resource address")
+    ] = None,
+    severity: Annotated[
+        Literal["critical", "high", "medium", "low", "info"] | None,
+        Query(description="has an open finding at or above this severity"),
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ReviewPage:
     filters: dict[str, str] = {}
-    for name, value in (("source", source), ("repository", repository), ("stack_id", stack_id), ("verdict", verdict)):
+    for name, value in (
+        ("source", source),
+        ("repository", repository),
+        ("stack_id", stack_id),
+        ("verdict", verdict),
+        ("finding", finding),
+        ("severity", severity),
+    ):
         if value is not None:
             filters[name] = value
     if status is not None:
@@ -51,7 +65,11 @@ def list_reviews(
     if until is not None:
         filters["until"] = _utc(until, "until").isoformat()
     page = services.reviews.list(
-        principal.tenant_id, filters=filters, limit=min(limit, services.settings.api.page_size_max), cursor=cursor
+        principal.tenant_id,
+        filters=filters,
+        limit=min(limit, services.settings.api.page_size_max),
+        cursor=cursor,
+        with_report=False,
     )
     return ReviewPage(items=[ReviewOut.of(review) for review in page.items], next_cursor=page.next_cursor)
 
@@ -72,26 +90,7 @@ def retry_review(review_id: ReviewId, principal: Writer, services: ServicesDep) 
     review = _review(services, review_id, principal.tenant_id)
     if review.status is not ReviewStatus.FAILED:
         raise Conflict(f"review {review_id} is {review.status.value}; only a failed review can be retried")
-    # One retry per failure: a double click finds the same job (the key names the failure instant).
-    key = f"retry:{review.id}:{review.updated_at.isoformat()}"
-    payload: dict[str, object] = {"review_id": review.id, "retry": True, "source": review.source.kind}
-    for name in ("repository", "pull_request", "commit_sha", "stack_id", "run_id", "account"):
-        value = getattr(review.source, name)
-        if value is not None:
-            payload[name] = value
-    if review.plan_id is not None:
-        payload["plan_id"] = review.plan_id
-    kind = "spacelift_run" if review.source.kind == "spacelift" and review.plan_id is None else "review"
-    job, _created = services.queue.enqueue(
-        NewJob(
-            kind=kind,
-            tenant_id=review.tenant_id,
-            idempotency_key=key,
-            payload=payload,
-            max_attempts=services.settings.worker.max_attempts,
-        )
-    )
-    services.reviews.set_status(review.id, ReviewStatus.QUEUED, "retried by request")
+    job = retry_review_job(services, review)
     return RetryAnswer(review=review.id, job=job.id, status=ReviewStatus.QUEUED.value)
 
 

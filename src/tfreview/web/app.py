@@ -11,9 +11,21 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import tfreview
 from tfreview.core.errors import TfreviewError
-from tfreview.services import Services
-from tfreview.web import api_admin, api_reviews, health, uploads, webhooks_github, webhooks_spacelift
-from tfreview.web.context import Clock, request_id_of
+from tfreview.plumbing.clock import Clock
+from tfreview.service.container import Services
+from tfreview.web import (
+    api_admin,
+    api_incidents,
+    api_reviews,
+    dashboard,
+    health,
+    metrics_endpoint,
+    uploads,
+    webhooks_github,
+    webhooks_spacelift,
+)
+from tfreview.web.context import request_id_of
+from tfreview.web.head_limits import HeadLimits
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
 from tfreview.web.request_log import RequestLog
@@ -30,18 +42,31 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         version=getattr(tfreview, "__version__", "0"),
         summary="Reviews Terraform and OpenTofu changes from GitHub, Spacelift and uploads",
         openapi_url="/openapi.json",
-        docs_url=None,
+        docs_url="/docs" if services.settings.dashboard.api_docs else None,
         redoc_url=None,
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
-    for module in (webhooks_github, webhooks_spacelift, uploads, api_reviews, api_admin, health):
+    for module in (
+        webhooks_github,
+        webhooks_spacelift,
+        uploads,
+        api_reviews,
+        api_admin,
+        api_incidents,
+        health,
+        metrics_endpoint,
+    ):
         app.include_router(module.router)
+    dashboard.install(app, services)
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_middleware(HeadAsGet)
-    app.add_middleware(RequestLog)  # added last: the outermost, so it also logs what HeadAsGet answers
+    server = services.settings.server
+    limits = HeadLimits(server.max_header_bytes, server.max_header_count)
+    # added last: the outermost, so it also logs (and counts) what HeadAsGet answers
+    app.add_middleware(RequestLog, head_limits=limits, metrics=services.metrics)
     return app
 
 

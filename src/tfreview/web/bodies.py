@@ -7,9 +7,9 @@ answer is 413 and nothing past the limit is read, so memory never grows by the s
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
-from tfreview.web.problems import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from tfreview.web.problems import BadRequest, ClientClosed, PayloadTooLarge, UnsupportedMediaType
 
 
 def declared_length(request: Request) -> int | None:
@@ -22,18 +22,23 @@ def declared_length(request: Request) -> int | None:
 
 
 async def read_body(request: Request, limit: int) -> bytes:
-    """The raw body, at most `limit` bytes; raises PayloadTooLarge (413) without reading further."""
+    """The raw body, at most `limit` bytes; raises PayloadTooLarge (413) without reading further, and
+    ClientClosed (499, one log line) when the client hangs up — or sent a body the server could not parse —
+    before the end."""
     declared = declared_length(request)
     if declared is not None and declared > limit:
         raise PayloadTooLarge(limit)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(limit)
-        if chunk:
-            chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLarge(limit)
+            if chunk:
+                chunks.append(chunk)
+    except ClientDisconnect:
+        raise ClientClosed() from None
     return b"".join(chunks)
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPBearer
 
-from tfreview.core.errors import AuthError
-from tfreview.core.records import Principal, Scope
-from tfreview.services import Services
-
-Clock = Callable[[], datetime]
+from tfreview.core.errors import AuthError, KeysUnavailable
+from tfreview.identity.authenticator import API_TOKEN_PREFIX
+from tfreview.plumbing.clock import Clock
+from tfreview.ports.records import Principal, Scope
+from tfreview.service.container import Services
 
 # Declares the scheme in the OpenAPI document; the header itself goes to services.authenticator as is.
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access/ID token or a tfreview API token")
@@ -36,11 +35,22 @@ def request_id_of(request: Request) -> str:
 def _needs(scope: Scope) -> Callable[..., Principal]:
     def principal(request: Request, _scheme: Annotated[Any, Security(_bearer)] = None) -> Principal:
         services = services_of(request)
-        who = services.authenticator.authenticate(request.headers.get("authorization"))
+        authorization = request.headers.get("authorization")
+        method = credential_method(authorization)
+        try:
+            who = services.authenticator.authenticate(authorization)
+        except AuthError as exc:
+            services.metrics.count("tfreview_auth_attempts_total", method=method, outcome=exc.reason)
+            raise
+        except KeysUnavailable:
+            services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="unavailable")
+            raise
         if not who.scope.allows(scope):
+            services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="forbidden")
             raise AuthError(
                 f"this operation needs the {scope.value!r} scope; the credential has {who.scope.value!r}", status=403
             )
+        services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="ok")
         request.state.subject = who.subject
         return who
 
@@ -51,3 +61,13 @@ Reader = Annotated[Principal, Depends(_needs(Scope.READ))]
 Writer = Annotated[Principal, Depends(_needs(Scope.WRITE))]
 Admin = Annotated[Principal, Depends(_needs(Scope.ADMIN))]
 ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+def credential_method(authorization: str | None) -> str:
+    """The `method` label: "token" (an API token), "oidc" (any other bearer credential) or "none"."""
+    if authorization is None or not authorization.strip():
+        return "none"
+    credential = authorization.strip().partition(" ")[2].strip()
+    if not credential:
+        return "none"
+    return "token" if credential.startswith(API_TOKEN_PREFIX) else "oidc"

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import SourceInfo, Tenant
+from tfreview.ports.job_types import PullRequestHead, ReviewJob
+from tfreview.ports.records import SourceInfo, Tenant
 from tfreview.web.payloads import flag, integer, obj, opt_obj, opt_text, parse_object, text
 
 REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
@@ -41,8 +42,7 @@ class GitHubEvent:
     event: str  # "pull_request.opened"
     tenant: Tenant | None = None
     source: SourceInfo | None = None
-    idempotency_key: str | None = None
-    job_payload: dict[str, Any] = field(default_factory=dict)
+    job: ReviewJob | None = None  # the review job of a pull request head (key: tenant, repository, number, head)
     reason: str | None = None
 
 
@@ -95,22 +95,14 @@ def _pull_request(document: Mapping[str, Any], event: str, action: str | None, *
         return GitHubEvent(Outcome.IGNORED, event, tenant, source, reason=f"action {action!r} is not reviewed")
     if draft and not review_drafts:
         return GitHubEvent(Outcome.IGNORED, event, tenant, source, reason="draft pull requests are not reviewed")
-    payload: dict[str, Any] = {
-        "source": "github",
-        "repository": full_name,
-        "pull_request": number,
-        "head_sha": head_sha,
-        "base_sha": base_sha,
-        "head_ref": opt_text(head, "ref", "pull_request.head", _REF),
-        "base_ref": opt_text(base, "ref", "pull_request.base", _REF),
-        "installation_id": installation_id,
-        "action": action,
-    }
-    return GitHubEvent(
-        Outcome.REVIEW,
-        event,
-        tenant,
-        source,
-        idempotency_key=f"github:{full_name}:{number}:{head_sha}",
-        job_payload=payload,
+    head_of = PullRequestHead(
+        repository=full_name,
+        number=number,
+        head_sha=head_sha,
+        base_sha=base_sha,
+        head_ref=opt_text(head, "ref", "pull_request.head", _REF),
+        base_ref=opt_text(base, "ref", "pull_request.base", _REF),
+        installation_id=installation_id,
+        action=action,
     )
+    return GitHubEvent(Outcome.REVIEW, event, tenant, source, job=ReviewJob.for_pull_request(tenant.id, head_of))

@@ -7,7 +7,7 @@ import logging
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from tfreview.core.ports import HealthCheck
+from tfreview.ports.service import HealthCheck
 from tfreview.web.context import ServicesDep
 from tfreview.web.models import Alive, CheckOut, Readiness
 
@@ -27,7 +27,7 @@ def healthz() -> Alive:
     summary="Readiness: every health check and the queue depth",
 )
 def readyz(services: ServicesDep) -> JSONResponse:
-    checks = [_run(check) for check in services.health_checks]
+    checks = [run_check(check) for check in services.health_checks]
     depth: int | None
     try:
         depth = services.queue.depth()
@@ -41,7 +41,7 @@ def readyz(services: ServicesDep) -> JSONResponse:
     return JSONResponse(answer.model_dump(), status_code=200 if ready else 503)
 
 
-def _run(check: HealthCheck) -> CheckOut:
+def run_check(check: HealthCheck) -> CheckOut:
     name = str(getattr(check, "name", type(check).__name__))
     try:
         ok, detail = check.check()

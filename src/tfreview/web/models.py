@@ -7,8 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from tfreview.core.jobs import Job
-from tfreview.core.records import Delivery, SourceInfo, StoredReview
+from tfreview.core.links import review_api_path, review_page_path
+from tfreview.ports.jobs import Job
+from tfreview.ports.records import Delivery, SourceInfo, StoredReview
 
 
 class ProblemOut(BaseModel):
@@ -32,7 +33,8 @@ class WebhookAnswer(BaseModel):
 
 class UploadAnswer(BaseModel):
     review: str
-    url: str
+    url: str = Field(description="the review as JSON (API)")
+    page_url: str = Field(description="the review's page on the dashboard (for people)")
     status: Literal["accepted", "duplicate"]
 
 
@@ -72,6 +74,7 @@ class ReviewOut(BaseModel):
     content_hash: str | None = None
     counts: dict[str, Any] = Field(default_factory=dict)
     url: str
+    page_url: str = Field(description="the review's page on the dashboard")
 
     @classmethod
     def of(cls, review: StoredReview) -> ReviewOut:
@@ -100,7 +103,8 @@ def _review_fields(review: StoredReview) -> dict[str, Any]:
         "deadline_at": review.deadline_at,
         "content_hash": review.content_hash,
         "counts": dict(review.counts),
-        "url": f"/api/v1/reviews/{review.id}",
+        "url": review_api_path(review.id),
+        "page_url": review_page_path(review.id),
     }
 
 

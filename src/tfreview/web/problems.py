@@ -55,6 +55,13 @@ class BadRequest(WebProblem):
         super().__init__(400, message)
 
 
+class ClientClosed(WebProblem):
+    """The client hung up before its body was read; nobody reads the answer, the request log records 499."""
+
+    def __init__(self) -> None:
+        super().__init__(499, "the client closed the connection before sending the whole body")
+
+
 class Conflict(WebProblem):
     def __init__(self, message: str) -> None:
         super().__init__(409, message)
@@ -94,6 +101,8 @@ _WEB_TITLES: Mapping[int, tuple[str, str]] = {
     413: ("payload-too-large", "Payload too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("invalid-input", "Invalid input"),
+    431: ("request-header-fields-too-large", "Request header fields too large"),
+    499: ("client-closed-request", "Client closed the request"),
 }
 _INTERNAL = ProblemKind(500, "internal-error", "Internal error", expose_detail=False)
 _GENERIC_DETAIL = {
@@ -161,10 +170,11 @@ def problem_for(error: BaseException, instance: str, request_id: str) -> Problem
     if kind.retry_after:
         headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         _log.warning(
-            "request_id=%s error_id=%s %s on %s: answering %d",
+            "request_id=%s error_id=%s %s (%s) on %s: answering %d",
             request_id,
             extra.get("error_id"),
             type(error).__name__,
+            str(error)[:300],  # these errors' texts are written to be logged: no DSN password, no payload
             instance,
             kind.status,
         )
@@ -177,3 +187,9 @@ def http_problem(status: int, detail: str, instance: str, request_id: str) -> Pr
     """A problem for a plain HTTP status (unknown route, wrong method, validation)."""
     slug, title = _WEB_TITLES.get(status, ("error", "Error"))
     return Problem(status, problem(status, slug, title, detail, instance, extra={"request_id": request_id}), {})
+
+
+def web_problem(status: int, detail: str, instance: str) -> dict[str, Any]:
+    """The body of a plain HTTP refusal made before the app has the request (no request id yet)."""
+    slug, title = _WEB_TITLES.get(status, ("error", "Error"))
+    return problem(status, slug, title, detail, instance)

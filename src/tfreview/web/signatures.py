@@ -49,3 +49,18 @@ def verify(header: str | None, body: bytes, versions: Sequence[SecretVersion], n
         # every valid version is tried (no early exit), so the time taken does not say which one matched
         matched |= hmac.compare_digest(signature_header(secret, body).encode("ascii"), given)
     return matched
+
+
+def expired_secret_matches(header: str | None, body: bytes, versions: Sequence[SecretVersion], now: datetime) -> bool:
+    """True when `header` was made with a version whose not_after has passed (a refused delivery signed by a
+    retired — possibly leaked — secret). Only asked after `verify` refused, for the metric."""
+    if header is None or _HEADER.fullmatch(header) is None:
+        return False
+    valid = set(valid_secrets(versions, now))
+    given = header.encode("ascii")
+    for version in versions:
+        secret = version.value.get_secret_value().encode("utf-8")
+        retired = bool(secret) and secret not in valid
+        if retired and hmac.compare_digest(signature_header(secret, body).encode("ascii"), given):
+            return True
+    return False

@@ -27,7 +27,8 @@ from enum import StrEnum
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import SourceInfo, Tenant
+from tfreview.ports.job_types import RunState, SpaceliftRunJob
+from tfreview.ports.records import SourceInfo, Tenant
 from tfreview.web.payloads import integer, obj, opt_integer, opt_obj, opt_text, parse_object, text
 
 REVIEWABLE_STATES = frozenset({"UNCONFIRMED", "PENDING_REVIEW", "APPLYING", "FINISHED"})
@@ -48,7 +49,7 @@ class Kind(StrEnum):
 class SpaceliftEvent:
     kind: Kind
     account: str
-    dedupe_key: str  # "<run>:<state>:<stateVersion>", or "internal_error:<sha256 prefix>"
+    dedupe_key: str  # "<account>:<run>:<state>:<stateVersion>", or "<account>:internal_error:<sha256 prefix>"
     event: str  # "run_state.FINISHED" | "internal_error"
     run_id: str | None = None
     stack_id: str | None = None
@@ -67,10 +68,6 @@ class SpaceliftEvent:
         return self.kind is Kind.RUN and self.state in REVIEWABLE_STATES
 
     @property
-    def idempotency_key(self) -> str:
-        return f"spacelift:{self.stack_id}:{self.run_id}"
-
-    @property
     def source(self) -> SourceInfo:
         return SourceInfo(
             kind="spacelift",
@@ -80,17 +77,18 @@ class SpaceliftEvent:
             commit_sha=self.commit_sha,
         )
 
-    def job_payload(self) -> dict[str, Any]:
-        return {
-            "source": "spacelift",
-            "stack_id": self.stack_id,
-            "run_id": self.run_id,
-            "account": self.account,
-            "state": self.state,
-            "state_version": self.state_version,
-            "run_type": self.run_type,
-            "commit_sha": self.commit_sha,
-        }
+    def job(self) -> SpaceliftRunJob:
+        """The run's job (key: tenant, stack, run — the webhook and the reconciler meet in it)."""
+        run = RunState(
+            stack_id=self.stack_id or "",
+            run_id=self.run_id or "",
+            account=self.account,
+            state=self.state,
+            state_version=self.state_version,
+            run_type=self.run_type,
+            commit_sha=self.commit_sha,
+        )
+        return SpaceliftRunJob(self.tenant.id, run)
 
 
 def normalise(body: bytes) -> SpaceliftEvent:
@@ -115,7 +113,7 @@ def _default(document: Mapping[str, Any]) -> SpaceliftEvent:
     return SpaceliftEvent(
         Kind.RUN,
         account,
-        f"{run_id}:{state}:{version}",
+        f"{account.lower()}:{run_id}:{state}:{version}",
         f"run_state.{state}",
         run_id=run_id,
         stack_id=text(stack, "id", "stack", _ID),
@@ -143,7 +141,7 @@ def _policy_input(document: Mapping[str, Any], body: bytes) -> SpaceliftEvent:
     return SpaceliftEvent(
         Kind.RUN,
         account,
-        f"{run_id}:{state}:{updated_at}",
+        f"{account.lower()}:{run_id}:{state}:{updated_at}",
         f"run_state.{state}",
         run_id=run_id,
         stack_id=text(stack, "id", "run_updated.stack", _ID),
@@ -157,4 +155,4 @@ def _policy_input(document: Mapping[str, Any], body: bytes) -> SpaceliftEvent:
 
 def _internal_error(account: str, body: bytes) -> SpaceliftEvent:
     digest = hashlib.sha256(body).hexdigest()[:32]
-    return SpaceliftEvent(Kind.INTERNAL_ERROR, account, f"internal_error:{digest}", "internal_error")
+    return SpaceliftEvent(Kind.INTERNAL_ERROR, account, f"{account.lower()}:internal_error:{digest}", "internal_error")

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from tfreview.core.errors import InputError, IntegrityError
-from tfreview.core.records import Principal, SourceInfo, Tenant
+from tfreview.core.errors import InputError
+from tfreview.core.links import review_api_path, review_page_path
 from tfreview.parsing.plan_json import load_plan
-from tfreview.services import Services
+from tfreview.ports.records import Principal, SourceInfo
+from tfreview.service.uploads import accept_upload
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import Writer, clock_of, services_of
-from tfreview.web.intake_calls import accept, sha256_hex
 from tfreview.web.models import ProblemOut, UploadAnswer
 from tfreview.web.tarballs import check_tarball
 
@@ -58,10 +57,7 @@ async def upload_plan(
     tenant_id = _tenant_of(principal)
     body = await read_body(request, limit)
     kind = "plan" if media in PLAN_TYPES else "tarball"
-    if kind == "plan":
-        await run_in_threadpool(load_plan, body, "upload")
-    else:
-        await run_in_threadpool(check_tarball, body, limit)
+    await run_in_threadpool(check_upload, body, kind, limit)
     metadata: dict[str, Any] = {
         key: value
         for key, value in {
@@ -85,10 +81,13 @@ async def upload_plan(
         account=account,
     )
     review_id, created = await run_in_threadpool(
-        _store, services, tenant_id, body, kind, metadata, info, clock_of(request)()
+        accept_upload, services, tenant_id, body, kind, metadata, info, clock_of(request)()
     )
     answer = UploadAnswer(
-        review=review_id, url=f"/api/v1/reviews/{review_id}", status="accepted" if created else "duplicate"
+        review=review_id,
+        url=review_api_path(review_id),
+        page_url=review_page_path(review_id),
+        status="accepted" if created else "duplicate",
     )
     return JSONResponse(answer.model_dump(), status_code=202 if created else 200)
 
@@ -99,45 +98,9 @@ def _tenant_of(principal: Principal) -> str:
     return principal.tenant_id
 
 
-def _store(
-    services: Services,
-    tenant_id: str,
-    body: bytes,
-    kind: str,
-    metadata: dict[str, Any],
-    info: SourceInfo,
-    received_at: Any,
-) -> tuple[str, bool]:
-    key = sha256_hex(
-        body + b"\n" + orjson.dumps({"tenant": tenant_id, "kind": kind, **metadata}, option=orjson.OPT_SORT_KEYS)
-    )
-    tenant_kind = tenant_id.split(":", 1)[0] if ":" in tenant_id else "api"
-    services.tenants.ensure(Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id))
-    plan_id = services.plans.put(tenant_id, body, kind, metadata)
-    # The delivery log keeps a receipt, not the upload: the raw plan may hold secrets; the plan store
-    # keeps the redacted copy the review reads.
-    receipt = orjson.dumps(
-        {"plan_id": plan_id, "kind": kind, "upload_sha256": sha256_hex(body), "bytes": len(body)},
-        option=orjson.OPT_SORT_KEYS,
-    )
-    result = accept(
-        services,
-        source="api",
-        key=key,
-        event="plan_upload",
-        tenant=Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id),
-        body=receipt,
-        received_at=received_at,
-        job=(f"api:{key}", {"source": info.kind, "plan_id": plan_id, "plan_kind": kind}, info),
-    )
-    if result.created and result.review_id is not None:
-        return result.review_id, True
-    return _existing_review(services, result.delivery.job_id, tenant_id), False
-
-
-def _existing_review(services: Services, job_id: int | None, tenant_id: str) -> str:
-    job = services.queue.get(job_id) if job_id is not None else None
-    review_id = job.payload.get("review_id") if job is not None and job.tenant_id == tenant_id else None
-    if not isinstance(review_id, str):
-        raise IntegrityError(f"upload delivery has no job with a review (job {job_id})")
-    return review_id
+def check_upload(body: bytes, kind: str, limit: int) -> None:
+    """InputError unless `body` is a plan JSON (`kind` "plan") or a tarball of .tf files ("tarball")."""
+    if kind == "plan":
+        load_plan(body, "upload")
+    else:
+        check_tarball(body, limit)

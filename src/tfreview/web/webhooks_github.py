@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import AuthError
+from tfreview.service.intake import accept_delivery
 from tfreview.web import github_events
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, request_id_of, services_of
 from tfreview.web.github_events import Outcome
-from tfreview.web.intake_calls import accept
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
+from tfreview.web.signature_metrics import signature_refused, signed_delivery
 from tfreview.web.signatures import verify
 
 router = APIRouter(tags=["webhooks"])
@@ -47,9 +49,12 @@ async def github_webhook(request: Request) -> JSONResponse:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    if not verify(request.headers.get("x-hub-signature-256"), body, settings.webhook_secrets, now):
+    signature = request.headers.get("x-hub-signature-256")
+    if not verify(signature, body, settings.webhook_secrets, now):
+        signature_refused(services, "github", signature, body, settings.webhook_secrets, now)
         _log.warning("request_id=%s github signature rejected", request_id_of(request))
         raise AuthError("the X-Hub-Signature-256 header is missing or does not match the body")
+    signed_delivery(services, "github", now)
     event_name = request.headers.get("x-github-event")
     delivery_id = request.headers.get("x-github-delivery")
     if not event_name:
@@ -62,20 +67,19 @@ async def github_webhook(request: Request) -> JSONResponse:
     if event.outcome is Outcome.UNHANDLED or event.tenant is None:
         return _answer(200, WebhookAnswer(status="ignored", detail=event.reason))
     job = None
-    if event.outcome is Outcome.REVIEW and event.source is not None and event.idempotency_key is not None:
-        job = (event.idempotency_key, {**event.job_payload, "delivery": delivery_id}, event.source)
-    tenant = event.tenant
-    await run_in_threadpool(services.tenants.ensure, tenant)
+    if event.outcome is Outcome.REVIEW and event.job is not None and event.job.pull is not None:
+        job = replace(event.job, pull=replace(event.job.pull, delivery=delivery_id))
     result = await run_in_threadpool(
-        accept,
+        accept_delivery,
         services,
         source="github",
         key=delivery_id,
         event=event.event,
-        tenant=tenant,
+        tenant=event.tenant,
         body=body,
         received_at=now,
         job=job,
+        review_source=event.source,
     )
     if not result.created:
         return _answer(200, WebhookAnswer(status="duplicate", delivery=result.delivery.id))

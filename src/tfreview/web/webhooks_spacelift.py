@@ -15,19 +15,19 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import AuthError
-from tfreview.services import Services
+from tfreview.service.container import Services
+from tfreview.service.intake import Accepted, accept_delivery
 from tfreview.web import spacelift_events
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, request_id_of, services_of
-from tfreview.web.intake_calls import Accepted, accept
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
+from tfreview.web.signature_metrics import signature_refused, signed_delivery
 from tfreview.web.signatures import verify
 from tfreview.web.spacelift_events import SpaceliftEvent
 
 router = APIRouter(tags=["webhooks"])
 _log = logging.getLogger("tfreview.web.spacelift")
-JOB_KIND = "spacelift_run"
 _MAX_STAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last instant datetime can show
 
 _PROBLEMS: dict[int | str, dict[str, object]] = {
@@ -57,9 +57,12 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    if not verify(request.headers.get("x-signature-256"), body, settings.webhook_secrets, now):
+    signature = request.headers.get("x-signature-256")
+    if not verify(signature, body, settings.webhook_secrets, now):
+        signature_refused(services, "spacelift", signature, body, settings.webhook_secrets, now)
         _log.warning("request_id=%s spacelift signature rejected", request_id_of(request))
         raise AuthError("the X-Signature-256 header is missing or does not match the body")
+    signed_delivery(services, "spacelift", now)
     event = spacelift_events.normalise(body)
     if event.timestamp is not None:
         moment = now if now.tzinfo else now.replace(tzinfo=UTC)
@@ -85,12 +88,12 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
 
 def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime) -> Accepted:
     tenant = event.tenant
-    services.tenants.ensure(tenant)
+    services.tenants.ensure(tenant)  # before the run state: its row belongs to the tenant
     if event.run_id is not None and event.state is not None and event.state_version is not None:
         # keeps the highest stateVersion; an equal or older one writes nothing (idempotent on redelivery)
         services.intake.spacelift_state(tenant.id, event.run_id, event.state, event.state_version)
-    job = (event.idempotency_key, event.job_payload(), event.source) if event.reviewable else None
-    return accept(
+    job = event.job() if event.reviewable else None
+    return accept_delivery(
         services,
         source="spacelift",
         key=event.dedupe_key,
@@ -99,7 +102,7 @@ def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime
         body=body,
         received_at=now,
         job=job,
-        job_kind=JOB_KIND,
+        review_source=event.source,
     )
 
 

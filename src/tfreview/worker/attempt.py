@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from tfreview.core.jobs import Job, StaleAttempt
-from tfreview.services import Services
+from tfreview.ports.jobs import Job, StaleAttempt
+from tfreview.service.container import Services
 
 
 @dataclass

@@ -4,6 +4,8 @@
     retriable   UpstreamError (StoreUnavailable, KeysUnavailable), AttemptTimedOut, TimeoutError, ConnectionError
                                                                    backoff; the review stays queued with the reason
     unexpected  anything else                                      retried up to max_attempts, then FAILED visibly
+    waiting     DependencyPending (not a failure)                  the runner defers the job, the attempt uncounted,
+                                                                   while the job is younger than 2 × review deadline
 
 The reason is one line for a human, scrubbed of anything that looks like a secret and bounded in length.
 """

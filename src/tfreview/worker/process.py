@@ -15,7 +15,9 @@ import sys
 import threading
 from types import FrameType
 
-from tfreview.services import Services
+from tfreview.ops.log_format import apply_log_format
+from tfreview.plumbing.log_lines import configure_logging
+from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker
@@ -55,7 +57,7 @@ def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedT
     for thread in threads:
         thread.start()
     logger.info("worker %s: %s thread(s) and the reaper started", worker.worker_id, len(threads) - 1)
-    scheduler = start_scheduler(services.reconcilers, stop_event)
+    scheduler = start_scheduler(services.reconcilers, stop_event, services.metrics)
     if scheduler is not None:
         threads.append(scheduler)
     return threads
@@ -63,14 +65,18 @@ def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedT
 
 def run_worker_process(settings: Settings, *, stop_event: threading.Event | None = None) -> int:
     """`tfreview worker`: build the services, run workers and the reaper until SIGTERM/SIGINT; exit 0."""
-    from tfreview.wiring import build_services
+    from tfreview.wiring import announce_process, build_services
 
     stop = stop_event or threading.Event()
     services = build_services(settings)
+    announce_process(services, "worker")
     try:
         previous = _stop_on_signals(stop)
         try:
             threads = start_embedded(services, stop)
+            watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
+            if watchdog is not None:
+                threads.append(watchdog)
             while not stop.wait(1.0):
                 pass
             logger.info("stopping: finishing the jobs in progress")
@@ -102,8 +108,10 @@ def _restore_signals(previous: dict[int, object]) -> None:
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr)
-    return run_worker_process(Settings())
+    settings = Settings()
+    configure_logging(settings.log_level)
+    apply_log_format(settings.log_format, settings.log_level)
+    return run_worker_process(settings)
 
 
 if __name__ == "__main__":

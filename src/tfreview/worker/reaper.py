@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
-from tfreview.core.jobs import JobKind, NewJob
-from tfreview.core.records import ReviewStatus, StoredReview
-from tfreview.services import Services
+from tfreview.plumbing.clock import Clock, as_utc, utcnow
+from tfreview.ports.job_types import JobKind, ReviewJob, review_id_of
+from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.service.container import Services
 from tfreview.worker.errors import reason_of
 
 logger = logging.getLogger("tfreview.worker")
 
-Clock = Callable[[], datetime]
 DEADLINE_EXCEEDED = "deadline exceeded"
 _OPEN = (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS)
 _SCAN_PAGES = 50  # bounded per sweep (5,000 open reviews); the next sweep sees the rest
@@ -41,7 +41,7 @@ class Reaper:
         self, services: Services, *, clock: Clock | None = None, stop_event: threading.Event | None = None
     ) -> None:
         self.services = services
-        self.clock = clock or _utcnow
+        self.clock = clock or utcnow
         self.stop_event = stop_event or threading.Event()
 
     def run(self) -> None:
@@ -56,13 +56,15 @@ class Reaper:
 
     def run_once(self) -> Sweep:
         reaped = self.services.queue.reap()
+        metrics = self.services.metrics
         if reaped:
             logger.warning("reaper: %s job(s) had an expired lease; re-queued", reaped)
+            metrics.count("tfreview_reaper_actions_total", reaped, action="lease_expired")
         requeued = failed = 0
         now = self.clock()
         deadline = timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
         for stored in list(self._open_reviews()):
-            due = _as_utc(stored.deadline_at) if stored.deadline_at else _as_utc(stored.created_at) + deadline
+            due = as_utc(stored.deadline_at) if stored.deadline_at else as_utc(stored.created_at) + deadline
             if now <= due:
                 continue
             if now > due + deadline:
@@ -70,6 +72,11 @@ class Reaper:
                 failed += 1
             elif self._requeue(stored):
                 requeued += 1
+        if requeued:
+            metrics.count("tfreview_reaper_actions_total", requeued, action="review_requeued")
+        if failed:
+            metrics.count("tfreview_reaper_actions_total", failed, action="review_failed")
+            metrics.count("tfreview_reviews_finished_total", failed, status="failed")
         return Sweep(reaped, requeued, failed)
 
     def _open_reviews(self) -> Iterator[StoredReview]:
@@ -83,45 +90,29 @@ class Reaper:
                     break
 
     def _requeue(self, stored: StoredReview) -> bool:
-        payload: dict[str, object] = {"review_id": stored.id}
-        if stored.plan_id:
-            payload["plan_id"] = stored.plan_id
-        else:
-            payload.update(self._original_payload(stored))
-        job = NewJob(
-            JobKind.REVIEW.value,
-            stored.tenant_id,
-            f"review:{stored.id}:deadline",
-            payload,
-            self.services.settings.worker.max_attempts,
-        )
-        _, created = self.services.queue.enqueue(job)
+        again = ReviewJob.for_review(stored.tenant_id, stored.id, plan_id=stored.plan_id, reason="deadline")
+        first = None if stored.plan_id else self._first_job(stored)
+        if first is not None:  # the same input as the first job (the pull request it named)
+            again = replace(first, key=again.key, review_id=stored.id, ai_rerun=0)
+        _, created = self.services.queue.enqueue(again.encode(max_attempts=self.services.settings.worker.max_attempts))
         if created:
             logger.warning("review %s passed its deadline; re-queued once", stored.id)
             self.services.reviews.set_status(stored.id, ReviewStatus.QUEUED, f"{DEADLINE_EXCEEDED}; re-queued once")
         return created
 
-    def _original_payload(self, stored: StoredReview) -> dict[str, object]:
-        """The payload of the review's first job (it names the uploaded plan), when still listed."""
+    def _first_job(self, stored: StoredReview) -> ReviewJob | None:
+        """The review's first job (it names the pull request or uploaded plan), when still listed."""
         cursor: str | None = None
         for _ in range(10):
             page = self.services.queue.list(tenant_id=stored.tenant_id, limit=100, cursor=cursor)
             for job in page.items:
-                if job.kind == JobKind.REVIEW.value and job.payload.get("review_id") == stored.id:
-                    return dict(job.payload)
+                if job.kind == JobKind.REVIEW.value and review_id_of(job) == stored.id:
+                    return ReviewJob.decode(job)
             cursor = page.next_cursor
             if cursor is None:
                 break
-        return {}
+        return None
 
     def _fail(self, stored: StoredReview) -> None:
         logger.error("review %s is still %s past its deadline; marked failed", stored.id, stored.status.value)
         self.services.reviews.set_status(stored.id, ReviewStatus.FAILED, DEADLINE_EXCEEDED)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -3,27 +3,30 @@
 Delivery is at-least-once: a job whose worker dies is re-claimed after its lease expires. Every write
 of a result is fenced by the attempt token (`Attempt.check_lease`, `queue.complete`), so a worker that
 lost its lease — a zombie after a pause, or an attempt abandoned at its timeout — writes nothing and
-publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once.
+publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once. A failed
+job's review says so in the queue's own transaction (`JobQueue.fail`, `reap`): never `in_progress` after it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
-from tfreview.core.errors import ConfigError
-from tfreview.core.jobs import Job, JobKind, JobState, StaleAttempt
-from tfreview.core.records import ReviewStatus
-from tfreview.services import Services
+from tfreview.core.errors import ConfigError, DependencyPending
+from tfreview.ops.log_context import bound
+from tfreview.ports.job_types import review_id_of
+from tfreview.ports.jobs import Job, JobState, StaleAttempt
+from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
 from tfreview.worker.handlers import HANDLERS, Handler
-from tfreview.worker.jobs import SPACELIFT_RUN
 
 logger = logging.getLogger("tfreview.worker")
-REVIEW_KINDS = (JobKind.REVIEW.value, SPACELIFT_RUN)  # jobs whose failure is shown on their review
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +34,16 @@ class Outcome:
     """What happened to one claimed job (returned by `Worker.run_once`, for tests and metrics)."""
 
     job: Job
-    result: str  # "succeeded" | "retrying" | "dead" | "discarded" (lease lost: nothing written)
+    result: str  # "succeeded" | "retrying" | "waiting" (not counted) | "dead" | "discarded" (lease lost)
     reason: str | None = None
+    permanent: bool = False  # the failure was not retriable (dead at once, not out of attempts)
+
+    @property
+    def label(self) -> str:
+        """The `outcome` label of tfreview_jobs_total."""
+        if self.result == "dead":
+            return "failed" if self.permanent else "dead_lettered"
+        return {"retrying": "retried", "discarded": "lease_lost"}.get(self.result, self.result)
 
 
 class Worker:
@@ -91,6 +102,16 @@ class Worker:
     # --- one job -------------------------------------------------------------------------------
 
     def process(self, job: Job) -> Outcome:
+        begun = time.perf_counter()
+        payload = job.payload
+        with bound(job_id=job.id, review_id=payload.get("review_id"), delivery_id=payload.get("delivery")):
+            outcome = self._process(job)
+        metrics = self.services.metrics
+        metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=job.kind)
+        metrics.count("tfreview_jobs_total", kind=job.kind, outcome=outcome.label)
+        return outcome
+
+    def _process(self, job: Job) -> Outcome:
         attempt = Attempt(self.services, job)
         handler = self.handlers.get(job.kind)
         error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(job)
@@ -104,7 +125,26 @@ class Worker:
         if isinstance(error, StaleAttempt):
             logger.warning("job %s: lease lost during attempt %s; result discarded", job.id, job.attempts)
             return Outcome(job, "discarded", "lease lost")
+        if isinstance(error, DependencyPending) and self._may_wait(job):
+            return self._wait(attempt, error)
         return self._fail(attempt, error)
+
+    def _may_wait(self, job: Job) -> bool:
+        """Waiting is not failing — within a bound: a job older than twice the review deadline (what it waits for
+        has had every chance to finish, a crash and a re-claim included) counts its attempts again."""
+        limit = timedelta(seconds=2 * self.services.settings.worker.review_deadline_seconds)
+        return self.services.clock() - job.created_at <= limit
+
+    def _wait(self, attempt: Attempt, pending: DependencyPending) -> Outcome:
+        job = attempt.job
+        reason = reason_of(pending)
+        run_after = self.services.clock() + timedelta(seconds=pending.retry_after_seconds)
+        try:
+            waiting = self.services.queue.defer(job.id, attempt.token, reason, run_after)
+        except StaleAttempt:
+            return Outcome(job, "discarded", "lease lost")
+        logger.info("job %s (%s) waits: %s", job.id, job.kind, reason)  # its review says so (same transaction)
+        return Outcome(waiting, "waiting", reason)
 
     def _run_handler(self, attempt: Attempt, handler: Handler) -> BaseException | None:
         """Run the handler on its own thread, heartbeating meanwhile; abandon it at the job timeout."""
@@ -119,7 +159,8 @@ class Worker:
             finally:
                 done.set()
 
-        runner = threading.Thread(target=target, name=f"job-{attempt.job.id}", daemon=True)
+        context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
+        runner = threading.Thread(target=context.run, args=(target,), name=f"job-{attempt.job.id}", daemon=True)
         beat = threading.Thread(
             target=self._heartbeat, args=(attempt, done), name=f"beat-{attempt.job.id}", daemon=True
         )
@@ -157,24 +198,9 @@ class Worker:
         dead = failed.state == JobState.DEAD
         if dead:
             logger.error("job %s (%s) is dead: %s", job.id, job.kind, failure.reason)
-        self._mark_review(job, failure.reason, dead=dead)
-        return Outcome(failed, "dead" if dead else "retrying", failure.reason)
-
-    def _mark_review(self, job: Job, reason: str, *, dead: bool) -> None:
-        review_id = job.payload.get("review_id")
-        if job.kind not in REVIEW_KINDS or not isinstance(review_id, str):
-            return
-        if dead:
-            status, text = ReviewStatus.FAILED, reason
-        else:
-            status, text = (
-                ReviewStatus.QUEUED,
-                f"attempt {job.attempts} of {job.max_attempts} failed: {reason}; retrying",
-            )
-        try:
-            self.services.reviews.set_status(review_id, status, text)
-        except Exception as exc:  # an absent review, a store blip: the job state already says it
-            logger.warning("review %s: cannot record %s: %s", review_id, status.value, reason_of(exc))
+        if dead and review_id_of(job) is not None:  # the queue marked its review failed
+            self.services.metrics.count("tfreview_reviews_finished_total", status="failed")
+        return Outcome(failed, "dead" if dead else "retrying", failure.reason, permanent=failure.permanent)
 
 
 def _unknown_kind(job: Job) -> BaseException:

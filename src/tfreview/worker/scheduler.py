@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tfreview.core.redact import scrub_text
-from tfreview.services import CatchUp, Reconciler
+from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.service.container import CatchUp, Reconciler
 
 logger = logging.getLogger("tfreview.scheduler")
 
@@ -33,14 +34,19 @@ class RunResult:
     error: str | None = None
 
 
-def run_reconciler(reconciler: Reconciler) -> RunResult:
-    """Run once; never raises (a failure is logged and returned)."""
+def run_reconciler(reconciler: Reconciler, metrics: Recorder | None = None) -> RunResult:
+    """Run once; never raises (a failure is logged and returned, and counted)."""
+    metrics = metrics or NullRecorder()
     try:
         result = reconciler.run_once()
     except Exception as exc:  # an upstream outage, the store down: the next period tries again
         reason = scrub_text(f"{type(exc).__name__}: {exc}".splitlines()[0])
         logger.warning("reconciler %s failed: %s", reconciler.name, reason)
+        metrics.count("tfreview_reconciler_runs_total", reconciler=reconciler.name, outcome="error")
         return RunResult(reconciler.name, None, reason)
+    metrics.count("tfreview_reconciler_runs_total", reconciler=reconciler.name, outcome="ok")
+    if result.acted:
+        metrics.count("tfreview_reconciler_caught_up_total", result.acted, reconciler=reconciler.name)
     if result.acted or result.errors:
         logger.info("reconciler %s: %s", reconciler.name, result.summary())
     else:
@@ -57,8 +63,10 @@ class Scheduler:
         *,
         stop_event: threading.Event | None = None,
         monotonic: Monotonic = time.monotonic,
+        metrics: Recorder | None = None,
     ) -> None:
         self.reconcilers = list(reconcilers)
+        self.metrics = metrics
         self.stop_event = stop_event or threading.Event()
         self.monotonic = monotonic
         self._due = [0.0 for _ in self.reconcilers]  # 0: due at once
@@ -77,7 +85,7 @@ class Scheduler:
                 break
             if self.monotonic() < self._due[index]:
                 continue
-            results.append(run_reconciler(reconciler))
+            results.append(run_reconciler(reconciler, self.metrics))
             self._due[index] = self.monotonic() + max(MIN_INTERVAL_SECONDS, reconciler.interval_seconds)
         return results
 
@@ -87,12 +95,14 @@ class Scheduler:
         return max(0.0, min(self._due) - self.monotonic())
 
 
-def start_scheduler(reconcilers: Sequence[Reconciler], stop_event: threading.Event) -> threading.Thread | None:
+def start_scheduler(
+    reconcilers: Sequence[Reconciler], stop_event: threading.Event, metrics: Recorder | None = None
+) -> threading.Thread | None:
     """Start the scheduler thread; None (no thread) when there is nothing to schedule."""
     if not reconcilers:
         logger.info("scheduler: no reconciler configured (GitHub App / Spacelift API not set)")
         return None
-    scheduler = Scheduler(reconcilers, stop_event=stop_event)
+    scheduler = Scheduler(reconcilers, stop_event=stop_event, metrics=metrics)
     thread = threading.Thread(target=scheduler.run, name="tfreview-scheduler", daemon=True)
     thread.start()
     names = ", ".join(f"{r.name} every {r.interval_seconds:g} s" for r in reconcilers)

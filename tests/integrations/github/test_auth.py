@@ -14,9 +14,9 @@ import jwt
 import pytest
 
 from tests.fakes.github import FakeClock, FakeGitHub
-from tfreview.advisor.credentials import SecretSource
 from tfreview.core.errors import AuthError, ConfigError
 from tfreview.integrations.github import AppAuth, GitHubClient, TokenAuth, build_github_client, permission_warnings
+from tfreview.plumbing.secret_references import SecretSource
 
 REPO = "octo/infra"
 

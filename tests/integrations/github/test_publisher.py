@@ -12,13 +12,13 @@ import pytest
 
 from tests.fakes.github import FakeGitHub
 from tfreview.core.errors import ConfigError
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.core.review import review as run_review
 from tfreview.integrations.github import GitHubAppSettings, GitHubClient, build_github_client, default_http_client
 from tfreview.integrations.github.errors import GitHubUnavailable
 from tfreview.integrations.github.marker import AppIdentity, make_marker
 from tfreview.integrations.github.publisher import GitHubPublisher
 from tfreview.integrations.github.source import GitHubPlanSource
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.render.json_report import review_document
 from tfreview.rules import load_rules
 

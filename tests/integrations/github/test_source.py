@@ -10,10 +10,10 @@ import pytest
 
 from tests.fakes.github import FakeGitHub
 from tfreview.core.errors import ConfigError, InputError
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.core.severity import Severity
 from tfreview.integrations.github import GitHubClient, build_github_client, default_http_client
 from tfreview.integrations.github.source import GitHubPlanSource, SourceLimits
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 
 REPO = "octo/infra"
 NOW = datetime(2025, 1, 1, tzinfo=UTC)

@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from tests.fakes.spacelift import FakeSpacelift
-from tfreview.advisor.credentials import SecretSource
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.plumbing.secret_references import SecretSource
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 
 SECRET_ENV = "TEST_SPACELIFT_KEY_SECRET"
 STACK = "network-prod"

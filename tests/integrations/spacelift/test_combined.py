@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from tests.fakes.spacelift import FakeSpacelift
-from tfreview.core.records import ReviewStatus, StoredReview
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.combined import PullRequestCombiner, combined_review
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.publish.recording import RecordingPublisher
 from tfreview.store.memory import MemoryReviewStore
 

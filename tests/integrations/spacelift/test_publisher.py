@@ -175,3 +175,18 @@ def test_canary_the_comment_and_logs_hold_no_secret(
     for text in (body, caplog.text):
         assert spacelift.key_secret not in text
         assert all(jwt not in text for jwt in jwts)
+
+
+def test_the_run_comment_links_the_review_page(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
+    from tfreview.core.links import review_page_url
+
+    publisher = SpaceliftPublisher(
+        client,
+        SpaceliftApiSettings(account="acme"),
+        review_links=lambda review_id: review_page_url("https://tfreview.example.com/", review_id),
+    )
+    review = stored_review()
+    publisher.publish(review)
+    body = spacelift.comments(STACK, run)[0]["body"]
+    assert body.rstrip().endswith(f"[Open the full review](https://tfreview.example.com/reviews/{review.id})")
+    assert len(body) <= 65_536

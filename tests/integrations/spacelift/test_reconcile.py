@@ -9,15 +9,15 @@ from datetime import UTC, datetime
 
 from tests.fakes.spacelift import FakeSpacelift
 from tests.worker.conftest import PLAN_WITH_FINDINGS, ManualClock, worker_settings
-from tfreview.core.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.integrations.spacelift.client import SpaceliftClient
-from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.services import Services
-from tfreview.web.intake_calls import accept
+from tfreview.ports.job_types import ReviewJob
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.service.container import Services
+from tfreview.service.intake import accept_delivery
+from tfreview.service.spacelift_reconciler import SpaceliftReconciler
 from tfreview.web.spacelift_events import normalise
 from tfreview.wiring import WiredServices, build_memory_services
-from tfreview.worker.jobs import review_job
 from tfreview.worker.runner import Worker
 
 from .conftest import STACK, UnixClock
@@ -37,7 +37,7 @@ def upload_for(services: Services, run_id: str) -> str:
     plan_id = services.plans.put(TENANT, data, "plan_json", {"source": "spacelift"})
     review_id = str(uuid.uuid4())
     delivery = Delivery("api", f"upload-{review_id}", "plan_upload", TENANT, "", datetime.now(UTC))
-    job = review_job(TENANT, review_id, plan_id=plan_id)
+    job = ReviewJob.for_review(TENANT, review_id, plan_id=plan_id).encode()
     source = SourceInfo("spacelift", stack_id=STACK, run_id=run_id, account="acme")
     services.intake.accept(delivery, data, job, review=(review_id, source))
     return review_id
@@ -64,13 +64,13 @@ def test_a_run_without_webhook_is_recorded_once_its_plan_is_uploaded(
     clock.advance(5)
     second = reconciler.run_once()
     assert second.enqueued == [f"{STACK}/MISSED"]
-    assert spacelift_jobs(services) == [f"spacelift:{STACK}:MISSED"]
+    assert spacelift_jobs(services) == [f"spacelift_run:{TENANT}:{STACK}:MISSED"]
 
     clock.advance(5)
     third = reconciler.run_once()  # and again: nothing new
     assert third.enqueued == []
     assert third.waiting == []
-    assert spacelift_jobs(services) == [f"spacelift:{STACK}:MISSED"]
+    assert spacelift_jobs(services) == [f"spacelift_run:{TENANT}:{STACK}:MISSED"]
     recorded = [r for r in services.reviews.list(TENANT, filters={"stack_id": STACK}).items if r.plan_id is None]
     assert len(recorded) == 1
 
@@ -86,8 +86,7 @@ def test_a_run_without_webhook_is_recorded_once_its_plan_is_uploaded(
         }
     ).encode()
     event = normalise(body)
-    services.tenants.ensure(event.tenant)
-    accepted = accept(
+    accepted = accept_delivery(
         services,
         source="spacelift",
         key=event.dedupe_key,
@@ -95,12 +94,12 @@ def test_a_run_without_webhook_is_recorded_once_its_plan_is_uploaded(
         tenant=event.tenant,
         body=body,
         received_at=datetime.now(UTC),
-        job=(event.idempotency_key, event.job_payload(), event.source),
-        job_kind="spacelift_run",
+        job=event.job(),
+        review_source=event.source,
     )
     assert accepted.created
     assert accepted.review_id == recorded[0].id  # the delivery joins the reconciler's review
-    assert spacelift_jobs(services) == [f"spacelift:{STACK}:MISSED"]
+    assert spacelift_jobs(services) == [f"spacelift_run:{TENANT}:{STACK}:MISSED"]
     assert len([r for r in services.reviews.list(TENANT, filters={"stack_id": STACK}).items if r.plan_id is None]) == 1
 
 

@@ -9,12 +9,11 @@ import httpx
 import pytest
 
 from tests.fakes.spacelift import FakeSpacelift
-from tfreview.advisor.credentials import SecretSource
 from tfreview.core.errors import UpstreamError
 from tfreview.integrations.spacelift.client import SpaceliftClient
-from tfreview.integrations.spacelift.reconcile import SpaceliftReconciler
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.wiring import SpaceliftRunReconciler
+from tfreview.plumbing.secret_references import SecretSource
+from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
 from tfreview.worker.scheduler import run_reconciler
 
 from .conftest import STACK, UnixClock

@@ -3,13 +3,15 @@ changesV3) → publish job → one run comment; a plan that does not match the r
 
 from __future__ import annotations
 
+import json
+
 from tests.fakes.spacelift import FakeSpacelift
-from tests.worker.conftest import ManualClock, upload, worker_settings
-from tfreview.core.records import SourceInfo
+from tests.worker.conftest import PLAN_WITH_FINDINGS, ManualClock, upload, worker_settings
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE, UNCHECKED_NOTE, SpaceliftCheckedPlanSource
 from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.records import SourceInfo
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.runner import Worker
@@ -84,3 +86,68 @@ def test_when_spacelift_is_down_the_review_goes_on_and_says_it_was_not_cross_che
     assert stored.report is not None
     assert any(n.startswith(UNCHECKED_NOTE) for n in stored.report["coverage"]["notes"])
     assert stored.verdict == "fail"
+
+
+def test_9_13_a_secret_shaped_for_each_key_is_no_mismatch_and_is_never_shown(
+    spacelift: FakeSpacelift, client: SpaceliftClient
+) -> None:
+    """The stored upload's addresses are redacted, Spacelift's are not: both sides are compared the same way,
+    and the note renders addresses redacted."""
+    key = "AKIAIOSFODNN7EXAMPLE"  # a for_each key shaped like an AWS access key id
+    plan = json.loads(PLAN_WITH_FINDINGS.read_bytes())
+    for change in plan["resource_changes"]:
+        if change["address"] == "aws_vpc.fail":
+            change["address"], change["index"] = f'aws_vpc.fail["{key}"]', key
+    addresses = [*PLAN_ADDRESSES[:-1], f'aws_vpc.fail["{key}"]']
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=addresses)
+    services = services_for(client)
+    review_id, _ = upload(
+        services,
+        json.dumps(plan).encode(),
+        source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"),
+    )
+    run_all(services)
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.report is not None
+    notes = stored.report["coverage"]["notes"]
+    assert not [n for n in notes if n.startswith(MISMATCH_NOTE)], notes
+    assert f"Cross-checked with Spacelift run {STACK}/01RUN: its 4 changed addresses agree." in notes
+    body = spacelift.comments(STACK, "01RUN")[0]["body"]
+    assert MISMATCH_NOTE not in body
+    assert key not in body
+    assert key not in json.dumps(stored.report)
+
+
+def test_9_13_a_real_mismatch_names_spacelift_addresses_redacted(
+    spacelift: FakeSpacelift, client: SpaceliftClient
+) -> None:
+    key = "AKIAIOSFODNN7EXAMPLE"
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=[*PLAN_ADDRESSES, f'aws_iam_user.u["{key}"]'])
+    services = services_for(client)
+    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    run_all(services)
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.report is not None
+    [note] = [n for n in stored.report["coverage"]["notes"] if n.startswith(MISMATCH_NOTE)]
+    assert "1 only in Spacelift's (aws_iam_user.u[" in note
+    assert key not in note
+    assert key not in spacelift.comments(STACK, "01RUN")[0]["body"]
+
+
+def test_the_run_comment_names_the_stack_and_the_run_not_the_upload(
+    spacelift: FakeSpacelift, client: SpaceliftClient
+) -> None:
+    """Issue 9, item 18: `upload <id>` means nothing to a Spacelift user."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=PLAN_ADDRESSES)
+    services = services_for(client)
+    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    run_all(services)
+    body = spacelift.comments(STACK, "01RUN")[0]["body"]
+    assert f"Spacelift stack {STACK} run 01RUN" in body
+    assert "upload " not in body.split("\n\n")[0] + body.split("\n\n")[1]
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.report is not None
+    assert stored.report["label"] == f"Spacelift stack {STACK} run 01RUN"

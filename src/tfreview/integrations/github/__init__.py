@@ -18,7 +18,7 @@ import httpx
 
 from tfreview.core.errors import ConfigError
 from tfreview.integrations.github.auth import AppAuth, GitHubAuth, TokenAuth, permission_warnings
-from tfreview.integrations.github.client import MAX_ANNOTATIONS_PER_REQUEST, GitHubClient
+from tfreview.integrations.github.client import GitHubClient
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected, GitHubUnavailable, RateLimited
 from tfreview.integrations.github.models import (
     App,
@@ -35,6 +35,8 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
+from tfreview.integrations.github.writes import MAX_ANNOTATIONS_PER_REQUEST
+from tfreview.plumbing.http import outbound_client
 
 __all__ = [
     "MAX_ANNOTATIONS_PER_REQUEST",
@@ -68,11 +70,7 @@ __all__ = [
 
 def default_http_client(settings: GitHubAppSettings) -> httpx.Client:
     """No redirects (a redirect could leave the API host), no transport retries (the client counts them)."""
-    return httpx.Client(
-        timeout=settings.request_timeout_seconds,
-        follow_redirects=False,
-        transport=httpx.HTTPTransport(retries=0),
-    )
+    return outbound_client(timeout=settings.request_timeout_seconds)
 
 
 def build_github_client(

@@ -28,11 +28,11 @@ from typing import Any, Protocol
 import httpx
 import jwt
 
-from tfreview.advisor.credentials import SecretSource
 from tfreview.core.errors import AuthError, ConfigError
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailable
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
+from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ that carries the batch, and a retry reads it back and sends only what is missing
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from tfreview.plumbing.hashing import short_digest
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create/update request
 SUMMARY_LIMIT = 65_535  # output.summary / output.text, characters (behaves like bytes for non-ASCII)
@@ -45,12 +45,14 @@ def annotations_of(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         if path.startswith(("/", "../")) or line < 1:
             continue  # not a path inside the repository: GitHub cannot place it
         status = finding.get("status")
-        if status == "introduced":
-            level = "failure" if _rank(str(finding.get("severity"))) >= fail_on else "warning"
-        elif status == "existing":
-            level = "notice"
-        else:
+        if status not in ("introduced", "existing"):
             continue
+        # `failure` exactly for what fails the verdict: existing findings too only with fail_on_existing
+        counted = status == "introduced" or report.get("fail_on_existing") is True
+        if counted and _rank(str(finding.get("severity"))) >= fail_on:
+            level = "failure"
+        else:
+            level = "warning" if status == "introduced" else "notice"
         end = location.get("end_line")
         end_line = end if isinstance(end, int) and end >= line else line
         title = f"{finding.get('rule_id')} ({finding.get('severity')}, {status}): {finding.get('title') or ''}"
@@ -77,8 +79,7 @@ def batches(items: Sequence[dict[str, Any]], size: int = ANNOTATIONS_PER_REQUEST
 
 
 def digest(items: object) -> str:
-    canonical = json.dumps(items, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return short_digest(items)
 
 
 @dataclass(frozen=True, slots=True)

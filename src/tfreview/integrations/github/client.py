@@ -7,7 +7,8 @@ is a `Link: rel="next"` page, followed only when it points at the configured API
 Failures become the error tree of `errors.py` (see there). Per request:
 - 401 → the auth drops the installation token (or the app key) and the request is sent ONCE more;
 - 403/429 that is a rate limit → the limiter waits, then the SAME request is sent again (a refused
-  write was not performed), at most `MAX_RATE_LIMIT_RETRIES` times;
+  write was not performed), at most `MAX_RATE_LIMIT_RETRIES` times — except a write when the limiter
+  has `restart_writes` (the service): `RateLimited` is raised, and the caller starts over after the wait;
 - 5xx / transport errors → `GitHubUnavailable`; a GET is retried once after a second, a write never
   (it may have happened: the caller searches before it creates again — I2);
 - writes go through the limiter's pacing (≤ writes_per_minute per installation).
@@ -18,7 +19,6 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -27,6 +27,17 @@ from urllib.parse import parse_qs, quote, urlsplit
 import httpx
 
 from tfreview.core.errors import AuthError, ConfigError
+from tfreview.integrations.github.api_values import (
+    commit_sha,
+    content_path,
+    errors_of,
+    git_ref,
+    id_number,
+    json_list,
+    message_of,
+    next_link,
+    repo_name,
+)
 from tfreview.integrations.github.auth import API_VERSION, USER_AGENT, GitHubAuth
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected, GitHubUnavailable, RateLimited
 from tfreview.integrations.github.models import (
@@ -39,28 +50,24 @@ from tfreview.integrations.github.models import (
     IssueComment,
     PullRequest,
     Repository,
-    Review,
-    ReviewComment,
 )
 from tfreview.integrations.github.ratelimit import RateLimiter
+from tfreview.integrations.github.writes import ChecksAndReviews
 
 log = logging.getLogger(__name__)
 
 JSON = "application/vnd.github+json"
 DIFF = "application/vnd.github.diff"
 RAW = "application/vnd.github.raw"
-MAX_ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit for check run annotations in one request
 MAX_RATE_LIMIT_RETRIES = 5
 MAX_PAGES = 100
 READ_RETRY_DELAY_SECONDS = 1.0
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-_SHA_OR_REF = re.compile(r"^[A-Za-z0-9_./-]+$")
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
-class GitHubClient:
+class GitHubClient(ChecksAndReviews):
     """GitHub REST for one installation (or a plain token). Cheap to copy with `for_installation`."""
 
     def __init__(
@@ -111,11 +118,13 @@ class GitHubClient:
         return [Installation.from_json(doc) for doc in self._pages("/app/installations", app=True)]
 
     def get_installation(self, installation_id: int) -> Installation:
-        return Installation.from_json(self._json("GET", f"/app/installations/{_int(installation_id)}", app=True))
+        return Installation.from_json(self._json("GET", f"/app/installations/{id_number(installation_id)}", app=True))
 
     def installation_repositories(self, installation_id: int | None = None) -> list[Repository]:
         client = (
-            self if installation_id in (None, self.installation_id) else self.for_installation(_int(installation_id))
+            self
+            if installation_id in (None, self.installation_id)
+            else self.for_installation(id_number(installation_id))
         )
         return [Repository.from_json(doc) for doc in client._pages("/installation/repositories", key="repositories")]
 
@@ -125,8 +134,8 @@ class GitHubClient:
         if cursor:
             params["cursor"] = cursor
         response = self._request("GET", "/app/hook/deliveries", params=params, app=True)
-        documents = _json_list(response, "/app/hook/deliveries")
-        next_url = _next_link(response)
+        documents = json_list(response, "/app/hook/deliveries")
+        next_url = next_link(response)
         next_cursor = None
         if next_url is not None and self._on_api_host(next_url):
             cursors = parse_qs(urlsplit(next_url).query).get("cursor") or []
@@ -135,31 +144,31 @@ class GitHubClient:
 
     def redeliver(self, delivery_id: int) -> None:
         """Ask GitHub to send a delivery again (202; a new attempt with the same guid)."""
-        self._request("POST", f"/app/hook/deliveries/{_int(delivery_id)}/attempts", app=True, write=False)
+        self._request("POST", f"/app/hook/deliveries/{id_number(delivery_id)}/attempts", app=True, write=False)
 
     # --- pull requests -----------------------------------------------------------------------------
 
     def get_pull_request(self, repo: str, number: int) -> PullRequest:
-        return PullRequest.from_json(self._json("GET", f"/repos/{_repo(repo)}/pulls/{_int(number)}"), repo)
+        return PullRequest.from_json(self._json("GET", f"/repos/{repo_name(repo)}/pulls/{id_number(number)}"), repo)
 
     def list_open_pull_requests(self, repo: str) -> list[PullRequest]:
-        path = f"/repos/{_repo(repo)}/pulls"
+        path = f"/repos/{repo_name(repo)}/pulls"
         return [PullRequest.from_json(doc, repo) for doc in self._pages(path, params={"state": "open"})]
 
     def list_pull_request_files(self, repo: str, number: int) -> list[ChangedFile]:
-        path = f"/repos/{_repo(repo)}/pulls/{_int(number)}/files"
+        path = f"/repos/{repo_name(repo)}/pulls/{id_number(number)}/files"
         return [ChangedFile.from_json(doc) for doc in self._pages(path)]
 
     def get_pull_request_diff(self, repo: str, number: int) -> str:
-        return self._request("GET", f"/repos/{_repo(repo)}/pulls/{_int(number)}", accept=DIFF).text
+        return self._request("GET", f"/repos/{repo_name(repo)}/pulls/{id_number(number)}", accept=DIFF).text
 
     # --- repository contents -----------------------------------------------------------------------
 
     def get_file(self, repo: str, path: str, ref: str) -> str | None:
         """The text of `path` at `ref`; None when it does not exist there (or is not a file)."""
-        api_path = f"/repos/{_repo(repo)}/contents/{_content_path(path)}"
+        api_path = f"/repos/{repo_name(repo)}/contents/{content_path(path)}"
         try:
-            response = self._request("GET", api_path, params={"ref": _ref(ref)})
+            response = self._request("GET", api_path, params={"ref": git_ref(ref)})
         except GitHubNotFound:
             return None
         document = response.json()
@@ -172,13 +181,13 @@ class GitHubClient:
                 raise GitHubUnavailable(f"GitHub GET {api_path}: content is not base64") from None
         # over 1 MB the contents API answers encoding "none": ask for the raw file (up to 100 MB)
         try:
-            return self._request("GET", api_path, params={"ref": _ref(ref)}, accept=RAW).text
+            return self._request("GET", api_path, params={"ref": git_ref(ref)}, accept=RAW).text
         except GitHubNotFound:
             return None
 
     def get_tree(self, repo: str, ref: str, suffixes: Sequence[str] = TERRAFORM_SUFFIXES) -> list[str]:
         """Paths of the files at `ref` whose names end in one of `suffixes` (recursive git tree)."""
-        path = f"/repos/{_repo(repo)}/git/trees/{quote(_ref(ref), safe='')}"
+        path = f"/repos/{repo_name(repo)}/git/trees/{quote(git_ref(ref), safe='')}"
         document = self._json("GET", path, params={"recursive": "1"})
         if document.get("truncated"):
             log.warning("GitHub tree of %s at %s is truncated: some files are not listed", repo, ref)
@@ -192,114 +201,25 @@ class GitHubClient:
     # --- comments ----------------------------------------------------------------------------------
 
     def list_issue_comments(self, repo: str, number: int) -> list[IssueComment]:
-        path = f"/repos/{_repo(repo)}/issues/{_int(number)}/comments"
+        path = f"/repos/{repo_name(repo)}/issues/{id_number(number)}/comments"
         return [IssueComment.from_json(doc) for doc in self._pages(path)]
 
     def create_issue_comment(self, repo: str, number: int, body: str) -> IssueComment:
-        path = f"/repos/{_repo(repo)}/issues/{_int(number)}/comments"
+        path = f"/repos/{repo_name(repo)}/issues/{id_number(number)}/comments"
         return IssueComment.from_json(self._json("POST", path, body={"body": body}))
 
     def update_issue_comment(self, repo: str, comment_id: int, body: str) -> IssueComment:
-        path = f"/repos/{_repo(repo)}/issues/comments/{_int(comment_id)}"
+        path = f"/repos/{repo_name(repo)}/issues/comments/{id_number(comment_id)}"
         return IssueComment.from_json(self._json("PATCH", path, body={"body": body}))
 
     # --- check runs --------------------------------------------------------------------------------
 
     def list_check_runs(self, repo: str, head_sha: str, name: str | None = None) -> list[CheckRun]:
-        path = f"/repos/{_repo(repo)}/commits/{_sha(head_sha)}/check-runs"
+        path = f"/repos/{repo_name(repo)}/commits/{commit_sha(head_sha)}/check-runs"
         params: dict[str, str] = {"filter": "all"}
         if name:
             params["check_name"] = name
         return [CheckRun.from_json(doc) for doc in self._pages(path, params=params, key="check_runs")]
-
-    def create_check_run(
-        self,
-        repo: str,
-        *,
-        name: str,
-        head_sha: str,
-        status: str = "in_progress",
-        conclusion: str | None = None,
-        external_id: str | None = None,
-        details_url: str | None = None,
-        output: Mapping[str, Any] | None = None,
-    ) -> CheckRun:
-        """Create a check run. More than 50 `output.annotations` are sent 50 per request: the first
-        50 with the create, the rest in updates (GitHub appends annotations on update)."""
-        first, rest = _split_annotations(output)
-        document: dict[str, Any] = {"name": name, "head_sha": _sha(head_sha), "status": status}
-        if conclusion is not None:
-            document["conclusion"] = conclusion
-            document["status"] = "completed"
-        if external_id is not None:
-            document["external_id"] = external_id
-        if details_url is not None:
-            document["details_url"] = details_url
-        if first is not None:
-            document["output"] = first
-        run = CheckRun.from_json(self._json("POST", f"/repos/{_repo(repo)}/check-runs", body=document))
-        return self._append_annotations(repo, run, output, rest)
-
-    def update_check_run(
-        self,
-        repo: str,
-        check_run_id: int,
-        *,
-        status: str | None = None,
-        conclusion: str | None = None,
-        output: Mapping[str, Any] | None = None,
-        external_id: str | None = None,
-    ) -> CheckRun:
-        """Update a check run; annotations beyond 50 follow in further updates (appended by GitHub)."""
-        first, rest = _split_annotations(output)
-        document: dict[str, Any] = {}
-        if status is not None:
-            document["status"] = status
-        if conclusion is not None:
-            document["conclusion"] = conclusion
-            document["status"] = "completed"
-        if external_id is not None:
-            document["external_id"] = external_id
-        if first is not None:
-            document["output"] = first
-        path = f"/repos/{_repo(repo)}/check-runs/{_int(check_run_id)}"
-        run = CheckRun.from_json(self._json("PATCH", path, body=document))
-        return self._append_annotations(repo, run, output, rest)
-
-    def _append_annotations(
-        self, repo: str, run: CheckRun, output: Mapping[str, Any] | None, rest: list[Any]
-    ) -> CheckRun:
-        path = f"/repos/{_repo(repo)}/check-runs/{_int(run.id)}"
-        for start in range(0, len(rest), MAX_ANNOTATIONS_PER_REQUEST):
-            assert output is not None  # rest is empty without an output
-            chunk = {
-                "title": output.get("title", ""),
-                "summary": output.get("summary", ""),
-                "annotations": rest[start : start + MAX_ANNOTATIONS_PER_REQUEST],
-            }
-            run = CheckRun.from_json(self._json("PATCH", path, body={"output": chunk}))
-        return run
-
-    # --- reviews -----------------------------------------------------------------------------------
-
-    def create_review(
-        self,
-        repo: str,
-        number: int,
-        commit_id: str,
-        body: str,
-        event: str = "COMMENT",
-        comments: Sequence[ReviewComment] = (),
-    ) -> Review:
-        """One review with inline comments. Every comment must be on a line inside the diff: one
-        outside makes GitHub reject the whole review (422, `GitHubRejected`)."""
-        if event not in ("COMMENT", "APPROVE", "REQUEST_CHANGES"):
-            raise ConfigError(f"a review event is COMMENT, APPROVE or REQUEST_CHANGES, not {event!r}")
-        document: dict[str, Any] = {"commit_id": _sha(commit_id), "body": body, "event": event}
-        if comments:
-            document["comments"] = [comment.to_json() for comment in comments]
-        path = f"/repos/{_repo(repo)}/pulls/{_int(number)}/reviews"
-        return Review.from_json(self._json("POST", path, body=document))
 
     # --- the request loop --------------------------------------------------------------------------
 
@@ -337,13 +257,13 @@ class GitHubClient:
         for _page in range(MAX_PAGES):
             response = self._request("GET", path, params=query, app=app, url=url)
             if key is None:
-                documents = _json_list(response, path)
+                documents = json_list(response, path)
             else:
                 wrapper = response.json()
                 items = wrapper.get(key) if isinstance(wrapper, dict) else None
                 documents = [item for item in items or [] if isinstance(item, dict)]
             yield from documents
-            next_url = _next_link(response)
+            next_url = next_link(response)
             if next_url is None:
                 return
             if not self._on_api_host(next_url):
@@ -402,7 +322,7 @@ class GitHubClient:
                 raise GitHubUnavailable(failure, ambiguous=method != "GET") from None
             self.limiter.write_done(slot)
             status = response.status_code
-            message = _message(response) if status >= 400 else ""
+            message = message_of(response) if status >= 400 else ""
             wait = self.limiter.after_response(key, status, response.headers, message)
             if status < 300:
                 return response
@@ -414,6 +334,10 @@ class GitHubClient:
                     self._auth.invalidate(self.installation_id)
                 continue
             if wait is not None:
+                if is_write and self.limiter.restart_writes:  # never resent as is: the publish restarts (9.11)
+                    raise RateLimited(
+                        f"GitHub {method} {path}: refused by a rate limit", wait_seconds=wait, kind="secondary"
+                    )
                 rate_limited += 1
                 if rate_limited > MAX_RATE_LIMIT_RETRIES:
                     raise RateLimited(
@@ -437,92 +361,7 @@ class GitHubClient:
         if status >= 500:
             return GitHubUnavailable(text, status=status, ambiguous=method != "GET")
         if 400 <= status < 500:
-            errors = [self._auth.scrub(error) for error in _errors(response)]
+            errors = [self._auth.scrub(error) for error in errors_of(response)]
             detail = f" ({'; '.join(errors)})" if errors else ""
             return GitHubRejected(f"{text}{detail}"[:1000], status=status, errors=errors)
         return GitHubUnavailable(text, status=status)
-
-
-def _repo(repo: str) -> str:
-    if not _REPO.match(repo) or any(part in (".", "..") for part in repo.split("/")):
-        raise ConfigError(f"not a GitHub repository name (owner/name): {repo[:100]!r}")
-    return repo
-
-
-def _int(value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"not a GitHub id or number: {value!r}")
-    return value
-
-
-def _sha(value: str) -> str:
-    if not re.fullmatch(r"[0-9a-fA-F]{7,64}", value):
-        raise ConfigError(f"not a commit SHA: {value[:80]!r}")
-    return value
-
-
-def _ref(value: str) -> str:
-    if not value or not _SHA_OR_REF.match(value) or ".." in value:
-        raise ConfigError(f"not a git ref: {value[:100]!r}")
-    return value
-
-
-def _content_path(path: str) -> str:
-    parts = path.strip("/").split("/")
-    if not path.strip("/") or any(part in ("", ".", "..") for part in parts):
-        raise ConfigError(f"not a repository file path: {path[:200]!r}")
-    return quote(path.strip("/"), safe="/")
-
-
-def _split_annotations(output: Mapping[str, Any] | None) -> tuple[dict[str, Any] | None, list[Any]]:
-    """The output to send first (≤ 50 annotations) and the annotations left for later updates."""
-    if output is None:
-        return None, []
-    annotations = list(output.get("annotations") or [])
-    first = {key: value for key, value in output.items() if key != "annotations"}
-    if annotations:
-        first["annotations"] = annotations[:MAX_ANNOTATIONS_PER_REQUEST]
-    return first, annotations[MAX_ANNOTATIONS_PER_REQUEST:]
-
-
-def _next_link(response: httpx.Response) -> str | None:
-    link = response.links.get("next")
-    return link.get("url") if link else None
-
-
-def _json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
-    try:
-        document = response.json()
-    except ValueError:
-        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not JSON") from None
-    if not isinstance(document, list):
-        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not a JSON list")
-    return [item for item in document if isinstance(item, dict)]
-
-
-def _message(response: httpx.Response) -> str:
-    try:
-        document = response.json()
-    except ValueError:
-        return response.reason_phrase
-    if isinstance(document, dict) and isinstance(document.get("message"), str):
-        return str(document["message"])[:300]
-    return response.reason_phrase
-
-
-def _errors(response: httpx.Response) -> list[str]:
-    try:
-        document = response.json()
-    except ValueError:
-        return []
-    errors = document.get("errors") if isinstance(document, dict) else None
-    found: list[str] = []
-    for error in errors if isinstance(errors, list) else []:
-        if isinstance(error, str):
-            found.append(error[:300])
-        elif isinstance(error, dict):
-            text = error.get("message") or " ".join(
-                str(error.get(k)) for k in ("resource", "field", "code") if error.get(k)
-            )
-            found.append(str(text)[:300])
-    return found[:10]

@@ -16,10 +16,17 @@ _SAFETY = 512  # characters kept free below GitHub's limit (its count is dispute
 
 
 def comment_body(
-    report: Mapping[str, Any], marker: str, *, commit_sha: str | None, without_ai: bool, limit: int = COMMENT_LIMIT
+    report: Mapping[str, Any],
+    marker: str,
+    *,
+    commit_sha: str | None,
+    without_ai: bool,
+    limit: int = COMMENT_LIMIT,
+    page_url: str | None = None,
 ) -> str:
-    """Marker first (exactly one), the review, then a footer with the commit: never longer than `limit`."""
-    footer_parts = []
+    """Marker first (exactly one), the review, then a footer with the review's page link and the commit:
+    never longer than `limit`."""
+    footer_parts = [f"[open the full review]({page_url})"] if page_url else []
     if commit_sha:
         footer_parts.append(f"reviewed commit `{commit_sha[:12]}`" if _is_hex(commit_sha) else "reviewed commit")
     if without_ai:

@@ -27,7 +27,6 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from tfreview.core.errors import ConfigError, InputError
-from tfreview.core.records import ReviewStatus, StoredReview
 from tfreview.core.rules import Rule
 from tfreview.integrations.github import check_runs
 from tfreview.integrations.github.comment import comment_body
@@ -46,6 +45,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.github.source import PullRequestTarget, target_of
+from tfreview.ports.records import ReviewStatus, StoredReview
 
 logger = logging.getLogger("tfreview.github.publish")
 
@@ -150,8 +150,10 @@ class GitHubPublisher:
         *,
         identity: AppIdentity | None = None,
         marker_secret: str | None = None,
+        review_links: Callable[[str], str] | None = None,
     ) -> None:
         self._clients = clients
+        self._review_links = review_links  # review id → its dashboard page (core.links), linked from the comment
         self._settings = settings
         self._rules = rules  # reserved: the renderer reads titles from the stored report itself
         self._identity = identity
@@ -190,7 +192,7 @@ class GitHubPublisher:
                     target.number,
                 )
             else:
-                commented = self._comment(client, target, identity, report, without_ai)
+                commented = self._comment(client, target, identity, report, without_ai, review.id)
             if head and self._settings.mode == "token":
                 # only GitHub Apps may write check runs: a token's POST would be refused (403) on every publish
                 if self._settings.inline_comments and not stale and commented:
@@ -221,11 +223,13 @@ class GitHubPublisher:
         identity: AppIdentity,
         report: Mapping[str, Any],
         without_ai: bool,
+        review_id: str,
     ) -> bool:
         """Create or edit our one comment; True when this call wrote it (created, or its body changed)."""
         repo, number = target.repository, target.number
         marker = make_marker(repo, number, identity, self._secret)
-        body = comment_body(report, marker, commit_sha=target.head_sha, without_ai=without_ai)
+        page_url = self._review_links(review_id) if self._review_links is not None else None
+        body = comment_body(report, marker, commit_sha=target.head_sha, without_ai=without_ai, page_url=page_url)
         ours = self._find_comment(client, target, identity)
         if ours is None:
             try:

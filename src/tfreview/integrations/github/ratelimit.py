@@ -15,6 +15,13 @@ Three things, per key (an installation id, `app` for app-JWT calls, `token` for 
 A wait longer than `max_wait_seconds` is not slept: `RateLimited` is raised with the wait, so a
 worker gives the job back to the queue instead of holding a thread for an hour. Clock and sleep
 are injected; tests read the recorded sleeps instead of sleeping.
+
+With `restart_writes` (the service: issue 9.11) a WRITE is never sent after a rate-limit wait, nor resent
+after a refusal: `RateLimited` is raised instead (the key stays blocked for the wait), and the publish
+job restarts from the top after the wait — re-reading the head, searching its comment again, under
+the per-PR publish lease — since another process may have published a newer review meanwhile. Our own
+write pacing may still delay a write up to `RESTART_PACING_SECONDS` (nothing was refused, and the
+lease outlasts it). Reads still wait and are sent (they change nothing).
 """
 
 from __future__ import annotations
@@ -27,12 +34,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tfreview.integrations.github.errors import RateLimited
+from tfreview.plumbing.http import header_number, parse_retry_after
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
+RESTART_PACING_SECONDS = 30.0  # restart_writes: our own pacing may delay a write this long (well within a lease)
 SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait for at least one minute" when no retry-after is given
 _MINUTE = 60.0
 _HOUR = 3600.0
@@ -57,7 +66,9 @@ class RateLimiter:
         max_wait_seconds: float = 900.0,
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
+        restart_writes: bool = False,
     ) -> None:
+        self.restart_writes = restart_writes
         self.writes_per_minute = writes_per_minute
         self.writes_per_hour = writes_per_hour
         self.max_wait_seconds = max_wait_seconds
@@ -80,6 +91,12 @@ class RateLimiter:
                     slot = [now]
                     state.writes.append(slot)
                     return slot
+            if write and self.restart_writes and (kind != "pacing" or wait > RESTART_PACING_SECONDS):
+                raise RateLimited(
+                    f"GitHub {kind} rate limit for {key}: a write would wait {wait:.0f} s; restart after it",
+                    wait_seconds=wait,
+                    kind=kind,
+                )
             self._pause(key, wait, kind)
 
     def write_done(self, slot: list[float] | None) -> None:
@@ -92,9 +109,9 @@ class RateLimiter:
         """Record the limits an answer reports. Returns the wait before retrying when the answer is a
         rate-limit refusal (403/429), else None."""
         now = self._clock()
-        remaining = _number(headers.get("x-ratelimit-remaining"))
-        reset = _number(headers.get("x-ratelimit-reset"))
-        retry_after = _number(headers.get("retry-after"))
+        remaining = header_number(headers.get("x-ratelimit-remaining"))
+        reset = header_number(headers.get("x-ratelimit-reset"))
+        retry_after = parse_retry_after(headers)
         refused: float | None = None
         with self._lock:
             state = self._keys.setdefault(key, _KeyState())
@@ -139,12 +156,3 @@ class RateLimiter:
                 kind=kind,
             )
         self._sleep(wait)
-
-
-def _number(raw: str | None) -> float | None:
-    if raw is None:
-        return None
-    try:
-        return float(raw.strip())
-    except ValueError:
-        return None

@@ -16,7 +16,8 @@ from datetime import date
 
 from tfreview.config import CONFIG_NAME, policy_from_mapping
 from tfreview.core.errors import ConfigError
-from tfreview.core.policy import Policy
+from tfreview.core.policy import Policy, unknown_rule_names
+from tfreview.rules import load_rules
 
 ReadFile = Callable[[str], str | None]  # repository path → text at head, None when absent
 
@@ -83,7 +84,10 @@ def repo_policy(directories: Iterable[str], read: ReadFile, *, today: date | Non
     if chosen is None:
         return RepoPolicy(base, None, notes)
     path, text = chosen
-    return RepoPolicy(policy_from_text(text, path, base), path, notes)
+    policy = policy_from_text(text, path, base)
+    for setting, ids in unknown_rule_names(policy, load_rules()).items():  # the CLI refuses these (exit 2)
+        notes.append(f"{path}: {setting}: unknown rule(s) {', '.join(ids)}; they match no rule")
+    return RepoPolicy(policy, path, notes)
 
 
 def policy_from_text(text: str, path: str, base: Policy) -> Policy:

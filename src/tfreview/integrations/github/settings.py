@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
-from tfreview.advisor.credentials import SecretSource
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.secret_references import SecretSource
 
 Permission = Literal["read", "write", "admin"]
 
@@ -40,6 +40,8 @@ class GitHubAppSettings(BaseModel):
     inline_comments: bool = False
     reconcile_deliveries_seconds: float = Field(default=900.0, gt=0)
     reconcile_pull_requests_seconds: float = Field(default=1800.0, gt=0)
+    # at most this many open PRs enqueued per pass (an empty or restored database re-reviews every open PR)
+    reconcile_pull_requests_per_pass: int = Field(default=500, ge=1)
     required_permissions: dict[str, Permission] = dict(REQUIRED_PERMISSIONS)
 
     @field_validator("api_url")

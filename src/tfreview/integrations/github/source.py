@@ -28,12 +28,12 @@ from tfreview.config import CONFIG_NAME
 from tfreview.core.errors import InputError, NotFound
 from tfreview.core.plan import ChangeSet, Coverage, Location, ResourceChange
 from tfreview.core.policy import Policy
-from tfreview.core.records import StoredReview
 from tfreview.integrations.github.models import ChangedFile, PullRequest
 from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
+from tfreview.ports.records import StoredReview
 
 logger = logging.getLogger("tfreview.github")
 

@@ -23,13 +23,13 @@ from typing import Any
 
 import httpx
 
-from tfreview.advisor.credentials import SecretSource
 from tfreview.core.errors import ConfigError, InputError, NotFound, UpstreamError
 from tfreview.integrations.spacelift import documents
 from tfreview.integrations.spacelift.models import PlannedChange, RunComment, RunPage, RunReview, SpaceliftRun
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.integrations.spacelift.transport import AuthRejected, GraphQLTransport
-from tfreview.store.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.secret_references import SecretSource
 
 DECISIONS = frozenset({"APPROVE", "REJECT"})
 MAX_RUN_PAGES = 50  # a reconciler scan never walks a stack's whole history

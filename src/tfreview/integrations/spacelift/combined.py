@@ -15,19 +15,18 @@ PR only when the operator says so).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from dataclasses import replace
 from typing import Any
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.findings import Finding, Review, Verdict
-from tfreview.core.ports import Publisher, ReviewStore
-from tfreview.core.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.plumbing.hashing import report_hash
+from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.ports.service import Publisher, ReviewStore
 from tfreview.render.json_report import review_document
 from tfreview.render.stored_report import review_from_report
 
@@ -182,5 +181,4 @@ def _new(findings: list[Finding], seen: set[str]) -> list[Finding]:
 
 
 def _hash(report: dict[str, Any]) -> str:
-    canonical = json.dumps(report, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return report_hash(report)

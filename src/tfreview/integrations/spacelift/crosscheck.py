@@ -7,6 +7,11 @@ the review (never a silent trust); so does a cross-check that could not be made 
 
 `changesV3` entries have an address, a previous address (moves) and a type in every public source;
 no public source shows an action field, so the comparison is by address.
+
+Both sides are compared the same way (issue 9.13): the stored upload's addresses went through the
+store's redaction (a `for_each` key shaped like a secret became "(redacted)") and Spacelift's did not,
+so Spacelift's addresses get the same treatment (`comparable`) before the comparison — and the note
+only ever names addresses in that form.
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from collections.abc import Iterable
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.plan import ChangeKind, ChangeSet
-from tfreview.core.ports import PlanSource
-from tfreview.core.records import StoredReview
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.models import PlannedChange
+from tfreview.ports.records import StoredReview
+from tfreview.ports.service import PlanSource
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
@@ -30,17 +35,23 @@ _SHOWN = 5  # addresses named in a note; the rest counted
 _QUIET = (ChangeKind.NOOP, ChangeKind.READ)
 
 
+def comparable(address: str) -> str:
+    """An address as the plan store keeps it, and as it may be shown: secret-shaped parts redacted."""
+    return scrub_text(address)
+
+
 def cross_check_notes(change_set: ChangeSet, planned: list[PlannedChange], run_label: str) -> list[str]:
     """One coverage note: the addresses agree, or which differ (and how many)."""
     in_plan: set[str] = set()
     changed: set[str] = set()
     for change in change_set.changes:
         names = {change.address, *([change.previous_address] if change.previous_address else [])}
-        in_plan |= names
+        in_plan |= {comparable(name) for name in names}
         if change.kind not in _QUIET:
-            changed.add(change.address)
-    in_spacelift = {p.address for p in planned} | {p.previous_address for p in planned if p.previous_address}
-    only_spacelift = sorted({p.address for p in planned} - in_plan)
+            changed.add(comparable(change.address))
+    addresses = {comparable(p.address) for p in planned}
+    in_spacelift = addresses | {comparable(p.previous_address) for p in planned if p.previous_address}
+    only_spacelift = sorted(addresses - in_plan)
     only_upload = sorted(changed - in_spacelift)
     if not only_spacelift and not only_upload:
         return [f"Cross-checked with Spacelift run {run_label}: its {len(changed)} changed addresses agree."]

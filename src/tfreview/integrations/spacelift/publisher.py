@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from tfreview.core.errors import InputError
-from tfreview.core.records import StoredReview
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.plumbing.hashing import short_digest
+from tfreview.ports.records import StoredReview
 from tfreview.render.markdown import render_markdown
 from tfreview.render.stored_report import review_from_report
 
@@ -48,20 +48,23 @@ def content_fingerprint(report: Mapping[str, Any], verdict: str | None = None) -
     coverage = report.get("coverage")
     notes = coverage.get("notes") if isinstance(coverage, Mapping) else None
     mismatch = any(isinstance(n, str) and n.startswith(MISMATCH_NOTE) for n in notes or [])
-    canonical = json.dumps(
-        {"verdict": verdict or report.get("verdict"), "findings": findings, "mismatch": mismatch},
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return short_digest({"verdict": verdict or report.get("verdict"), "findings": findings, "mismatch": mismatch})
 
 
 class SpaceliftPublisher:
     """Implements core.ports.Publisher for reviews of a Spacelift run (source kind "spacelift", or any
     review carrying a stack id and a run id, e.g. an API upload); other reviews are left alone."""
 
-    def __init__(self, client: SpaceliftClient, settings: SpaceliftApiSettings, *, marker_key: bytes | None = None):
+    def __init__(
+        self,
+        client: SpaceliftClient,
+        settings: SpaceliftApiSettings,
+        *,
+        marker_key: bytes | None = None,
+        review_links: Callable[[str], str] | None = None,
+    ):
         self._client = client
+        self._review_links = review_links  # review id → its dashboard page (core.links), linked from the comment
         self._settings = settings
         self._marker_key = marker_key
         self._guard = threading.Lock()
@@ -104,7 +107,8 @@ class SpaceliftPublisher:
         mismatch = [n for n in rendered.coverage.notes if n.startswith(MISMATCH_NOTE)]
         rendered.notices = [*mismatch, *rendered.notices]  # a plan that may not be this run's is said up front
         marker = self.marker(review.source.stack_id or "", review.source.run_id or "", fingerprint)
-        return render_markdown(rendered, max_chars=MAX_COMMENT_CHARS, marker=marker)
+        footer = f"\n[Open the full review]({self._review_links(review.id)})\n" if self._review_links else ""
+        return render_markdown(rendered, max_chars=MAX_COMMENT_CHARS - len(footer), marker=marker) + footer
 
     def marker(self, stack_id: str, run_id: str, fingerprint: str) -> str:
         return f"<!-- tfreview:spacelift-run fp={fingerprint} sig={self._signature(stack_id, run_id, fingerprint)} -->"

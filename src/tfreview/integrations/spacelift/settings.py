@@ -12,7 +12,8 @@ import re
 
 from pydantic import BaseModel, Field, field_validator
 
-from tfreview.advisor.credentials import SecretSource
+from tfreview.core.errors import ConfigError
+from tfreview.plumbing.secret_references import SecretSource, looks_like_reference
 
 _ACCOUNT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
 _STACK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
@@ -46,10 +47,13 @@ class SpaceliftApiSettings(BaseModel):
     def _secret_spec(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        kind, _, where = value.partition(":")
-        if kind not in ("env", "file") or not where:
+        if not looks_like_reference(value):
             # never echo the value: it may be the secret pasted by mistake
             raise ValueError("api_key_secret is written env:NAME or file:PATH (the secret itself never goes here)")
+        try:
+            SecretSource.parse(value)
+        except ConfigError as error:
+            raise ValueError(str(error)) from None
         return value
 
     @field_validator("stacks")

@@ -1,0 +1,140 @@
+"""Metrics costs (issue 10), `make bench`:
+
+1. `/metrics` scrape time with 10,000 reviews stored: a SQLite data directory filled through the real
+   intake (10,000 deliveries → 10,000 reviews and jobs), then the scrape (`services.exposition()`, which
+   includes the database-derived queue gauges) and a real `GET /metrics` over HTTP through the app, each
+   timed N times. Aim: < 50 ms.
+2. Intake throughput with metrics on vs off: `tfreview serve` as a process (SQLite, workers running),
+   the flat-out load of benchmarks/intake.py, alternating on/off runs; prints the cost in %. Aim: ≤ 5 %.
+
+The machine may be shared and loaded: figures are noisy, run it more than once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from intake import deliveries, flat_out, tfreview_server  # noqa: E402  (the sibling benchmark's load)
+from tfreview.ports.job_types import PullRequestHead, ReviewJob  # noqa: E402
+from tfreview.ports.records import SourceInfo, Tenant  # noqa: E402
+from tfreview.service.intake import accept_delivery  # noqa: E402
+from tfreview.settings import MetricsSettings, Settings  # noqa: E402
+from tfreview.store.setup import prepare_database  # noqa: E402
+from tfreview.wiring import build_services  # noqa: E402
+
+TOKEN = "bench-metrics-token"
+
+
+def fill(settings: Settings, count: int) -> None:
+    services = build_services(settings)
+    tenant = Tenant(id="github:1", kind="github", name="bench")
+    try:
+        services.tenants.ensure(tenant)
+        now = datetime.now(UTC)
+        for n in range(count):
+            source = SourceInfo(kind="github", repository="acme/infra", pull_request=n + 1, commit_sha=f"{n:040x}")
+            pull = PullRequestHead("acme/infra", n + 1, f"{n:040x}")
+            accept_delivery(
+                services,
+                source="github",
+                key=f"bench-{n}",
+                event="pull_request",
+                tenant=tenant,
+                body=b"{}",
+                received_at=now,
+                job=ReviewJob.for_pull_request(tenant.id, pull),
+                review_source=source,
+            )
+    finally:
+        services.close()
+
+
+def timed(call: object, repeat: int) -> list[float]:
+    assert callable(call)
+    found = []
+    for _ in range(repeat):
+        begun = time.perf_counter()
+        call()
+        found.append((time.perf_counter() - begun) * 1000)
+    return found
+
+
+def scrape_time(reviews: int, repeat: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from tfreview.web.app import create_app
+
+    with tempfile.TemporaryDirectory(prefix="tfreview-bench-metrics-") as data:
+        settings = Settings(metrics=MetricsSettings(token=TOKEN))  # type: ignore[arg-type]  # pydantic coerces
+        settings = settings.model_copy(
+            update={"database": settings.database.model_copy(update={"url": f"sqlite:///{data}/tfreview.db"})}
+        )
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+        begun = time.perf_counter()
+        fill(settings, reviews)
+        print(f"stored {reviews} deliveries/reviews/jobs in {time.perf_counter() - begun:.1f} s")
+        services = build_services(settings)
+        try:
+            assert services.exposition is not None
+            size = len(services.exposition())
+            in_process = timed(services.exposition, repeat)
+            with TestClient(create_app(services)) as client:
+                headers = {"Authorization": f"Bearer {TOKEN}"}
+                assert client.get("/metrics", headers=headers).status_code == 200
+                over_http = timed(lambda: client.get("/metrics", headers=headers), repeat)
+        finally:
+            services.close()
+    for name, found in (("exposition()", in_process), ("GET /metrics", over_http)):
+        p95 = statistics.quantiles(found, n=20)[-1]
+        verdict = "met" if p95 < 50 else "MISSED"
+        print(
+            f"/metrics with {reviews} reviews, {name}: p50 {statistics.median(found):.1f} ms, p95 {p95:.1f} ms "
+            f"({size} bytes) — aim < 50 ms: {verdict}"
+        )
+
+
+def intake_cost(count: int, concurrency: int, rounds: int) -> None:
+    rates: dict[str, list[float]] = {"on": [], "off": []}
+    for round_ in range(rounds):
+        for mode in ("on", "off") if round_ % 2 == 0 else ("off", "on"):
+            extra = {"TFREVIEW_METRICS__ENABLED": "true" if mode == "on" else "false"}
+            with (
+                tempfile.TemporaryDirectory(prefix="tfreview-bench-") as data,
+                tfreview_server(Path(data), None, extra) as url,
+            ):
+                result = asyncio.run(flat_out(url, deliveries(count), concurrency, f"metrics-{mode}"))
+            rates[mode].append(result.throughput)
+            failed = result.sent - result.ok
+            refused = f", {failed} not 2xx (503: the machine is loaded)" if failed else ""
+            print(f"round {round_ + 1}, metrics {mode}: {result.throughput:.0f} deliveries/s{refused}")
+    on, off = statistics.mean(rates["on"]), statistics.mean(rates["off"])
+    cost = (off - on) / off * 100
+    verdict = "met" if cost <= 5 else "MISSED"
+    print(f"intake flat out ×{concurrency}: metrics on {on:.0f}/s, off {off:.0f}/s: cost {cost:+.1f} %")
+    print(f"aim ≤ 5 %: {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--reviews", type=int, default=10_000, help="reviews stored before the scrape is timed")
+    parser.add_argument("--repeat", type=int, default=50, help="scrapes timed")
+    parser.add_argument("--deliveries", type=int, default=2000, help="deliveries per intake run")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight in the intake runs")
+    parser.add_argument("--rounds", type=int, default=2, help="on/off pairs of intake runs")
+    args = parser.parse_args()
+    scrape_time(args.reviews, args.repeat)
+    intake_cost(args.deliveries, args.concurrency, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

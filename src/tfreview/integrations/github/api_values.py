@@ -1,0 +1,90 @@
+"""What goes into a GitHub API path (checked before it is sent: no path traversal, no other host) and what
+comes out of an answer (pages, JSON lists, error messages) — the GitHub client's small parsers."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from tfreview.core.errors import ConfigError
+from tfreview.integrations.github.errors import GitHubUnavailable
+
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_SHA_OR_REF = re.compile(r"^[A-Za-z0-9_./-]+$")
+
+
+def repo_name(repo: str) -> str:
+    if not _REPO.match(repo) or any(part in (".", "..") for part in repo.split("/")):
+        raise ConfigError(f"not a GitHub repository name (owner/name): {repo[:100]!r}")
+    return repo
+
+
+def id_number(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"not a GitHub id or number: {value!r}")
+    return value
+
+
+def commit_sha(value: str) -> str:
+    if not re.fullmatch(r"[0-9a-fA-F]{7,64}", value):
+        raise ConfigError(f"not a commit SHA: {value[:80]!r}")
+    return value
+
+
+def git_ref(value: str) -> str:
+    if not value or not _SHA_OR_REF.match(value) or ".." in value:
+        raise ConfigError(f"not a git ref: {value[:100]!r}")
+    return value
+
+
+def content_path(path: str) -> str:
+    parts = path.strip("/").split("/")
+    if not path.strip("/") or any(part in ("", ".", "..") for part in parts):
+        raise ConfigError(f"not a repository file path: {path[:200]!r}")
+    return quote(path.strip("/"), safe="/")
+
+
+def next_link(response: httpx.Response) -> str | None:
+    link = response.links.get("next")
+    return link.get("url") if link else None
+
+
+def json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
+    try:
+        document = response.json()
+    except ValueError:
+        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not JSON") from None
+    if not isinstance(document, list):
+        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not a JSON list")
+    return [item for item in document if isinstance(item, dict)]
+
+
+def message_of(response: httpx.Response) -> str:
+    try:
+        document = response.json()
+    except ValueError:
+        return response.reason_phrase
+    if isinstance(document, dict) and isinstance(document.get("message"), str):
+        return str(document["message"])[:300]
+    return response.reason_phrase
+
+
+def errors_of(response: httpx.Response) -> list[str]:
+    try:
+        document = response.json()
+    except ValueError:
+        return []
+    errors = document.get("errors") if isinstance(document, dict) else None
+    found: list[str] = []
+    for error in errors if isinstance(errors, list) else []:
+        if isinstance(error, str):
+            found.append(error[:300])
+        elif isinstance(error, dict):
+            text = error.get("message") or " ".join(
+                str(error.get(k)) for k in ("resource", "field", "code") if error.get(k)
+            )
+            found.append(str(text)[:300])
+    return found[:10]

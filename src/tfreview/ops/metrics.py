@@ -1,0 +1,158 @@
+"""The Prometheus side of the recorder: the catalogue registered with prometheus-client, and the scrape.
+
+One `PrometheusRecorder` per process (built in `wiring.py`). Multiprocess-correct: when the environment
+variable PROMETHEUS_MULTIPROC_DIR names a directory shared by every tfreview process of a host (`serve`
+and its `worker` processes; prometheus-client reads it when first imported), each process writes its
+values there and the scrape (`exposition()`) sums counters and histograms across processes and combines
+gauges by their catalogue mode. Without it, the scrape is this process's own values.
+
+"Collected" metrics (queue depth and age, reviews past deadline) are read from the database at scrape
+time by `QueueCollector`, so every process agrees on them and none keeps them in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from prometheus_client.registry import Collector
+
+from tfreview.ops.metric_catalogue import CATALOGUE, MetricSpec
+from tfreview.ops.signals import QueueSignals
+
+logger = logging.getLogger("tfreview.ops.metrics")
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+_FREE_VALUE = re.compile(r"[A-Za-z0-9_.:/@+-]{1,100}")  # a label value from settings or status codes
+
+_Instrument = Counter | Gauge | Histogram
+
+
+def multiprocess_dir() -> str | None:
+    """The shared directory when multiprocess mode is on (the variable set to an existing directory)."""
+    found = os.environ.get(MULTIPROC_ENV, "").strip()
+    return found or None
+
+
+class PrometheusRecorder:
+    """The `Recorder` over prometheus-client. `collectors` add scrape-time families (the queue's)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._instruments: dict[str, tuple[MetricSpec, _Instrument]] = {}
+        self._scrape_collectors: list[Collector] = []
+        self.multiprocess = multiprocess_dir()
+        for spec in CATALOGUE:
+            instrument = _instrument(spec, self.registry)
+            if instrument is not None:
+                self._instruments[spec.name] = (spec, instrument)
+
+    def count(self, name: str, amount: float = 1.0, /, **labels: str) -> None:
+        spec, instrument = self._lookup(name, "counter")
+        assert isinstance(instrument, Counter)
+        _labelled(instrument, spec, labels).inc(amount)
+
+    def observe(self, name: str, value: float, /, **labels: str) -> None:
+        spec, instrument = self._lookup(name, "histogram")
+        assert isinstance(instrument, Histogram)
+        _labelled(instrument, spec, labels).observe(value)
+
+    def set(self, name: str, value: float, /, **labels: str) -> None:
+        spec, instrument = self._lookup(name, "gauge")
+        assert isinstance(instrument, Gauge)
+        _labelled(instrument, spec, labels).set(value)
+
+    def add_collector(self, collector: Collector) -> None:
+        """A scrape-time collector (e.g. `QueueCollector`), read only by the process answering /metrics."""
+        self._scrape_collectors.append(collector)
+        if self.multiprocess is None:
+            self.registry.register(collector)
+
+    def exposition(self) -> bytes:
+        """The Prometheus text format of every metric (all processes in multiprocess mode)."""
+        if self.multiprocess is None:
+            return bytes(generate_latest(self.registry))
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry, path=self.multiprocess)  # type: ignore[no-untyped-call]  # untyped upstream
+        for collector in self._scrape_collectors:
+            registry.register(collector)
+        return bytes(generate_latest(registry))
+
+    def process_exited(self, pid: int | None = None) -> None:
+        """Multiprocess mode: drop the live gauges of an exited process (call at clean shutdown)."""
+        if self.multiprocess is not None:
+            mark_process_dead(os.getpid() if pid is None else pid, self.multiprocess)  # type: ignore[no-untyped-call]  # untyped upstream
+
+    def _lookup(self, name: str, kind: str) -> tuple[MetricSpec, _Instrument]:
+        found = self._instruments.get(name)
+        if found is None or found[0].kind != kind:
+            raise ValueError(f"{name} is not a {kind} of the metric catalogue")
+        return found
+
+
+class QueueCollector(Collector):
+    """The "collected" gauges: queue jobs by state, the oldest waiting job's age, reviews past deadline."""
+
+    def __init__(self, signals: Callable[[], QueueSignals], on_error: Callable[[Exception], None]) -> None:
+        self._signals = signals
+        self._on_error = on_error
+
+    def describe(self) -> Iterator[Metric]:
+        return iter(())  # nothing at registration time: reading the database then is not wanted
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            found = self._signals()
+        except Exception as exc:  # the database is down: the scrape still answers, without these families
+            self._on_error(exc)
+            return
+        jobs = GaugeMetricFamily("tfreview_queue_jobs", _help("tfreview_queue_jobs"), labels=["state"])
+        for state, number in (("queued", found.queued), ("running", found.running), ("dead", found.dead)):
+            jobs.add_metric([state], number)
+        yield jobs
+        yield GaugeMetricFamily(
+            "tfreview_queue_oldest_age_seconds",
+            _help("tfreview_queue_oldest_age_seconds"),
+            value=found.oldest_queued_age_seconds,
+        )
+        yield GaugeMetricFamily(
+            "tfreview_reviews_past_deadline", _help("tfreview_reviews_past_deadline"), value=found.reviews_past_deadline
+        )
+
+
+def _help(name: str) -> str:
+    return next(spec.help for spec in CATALOGUE if spec.name == name)
+
+
+def _instrument(spec: MetricSpec, registry: CollectorRegistry) -> _Instrument | None:
+    labels = list(spec.label_names)
+    if spec.kind == "counter":
+        return Counter(spec.name.removesuffix("_total"), spec.help, labels, registry=registry)
+    if spec.kind == "histogram":
+        return Histogram(spec.name, spec.help, labels, registry=registry, buckets=spec.buckets)
+    if spec.kind == "gauge":
+        return Gauge(spec.name, spec.help, labels, registry=registry, multiprocess_mode=spec.multiprocess)
+    return None  # "collected": QueueCollector
+
+
+def _labelled(instrument: Any, spec: MetricSpec, labels: dict[str, str]) -> Any:
+    if not spec.labels:
+        if labels:
+            raise ValueError(f"{spec.name} takes no labels")
+        return instrument
+    if set(labels) != set(spec.label_names):
+        raise ValueError(f"{spec.name} takes labels {', '.join(spec.label_names)}, got {', '.join(sorted(labels))}")
+    for label, allowed in spec.labels:
+        value = labels[label]
+        if allowed and value not in allowed:
+            raise ValueError(f"{spec.name}: {label}={value!r} is not one of {', '.join(allowed)}")
+        if not allowed and not _FREE_VALUE.fullmatch(value):
+            raise ValueError(f"{spec.name}: {label} value is not a bounded name")
+    return instrument.labels(**labels)

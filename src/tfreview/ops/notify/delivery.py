@@ -1,0 +1,56 @@
+"""Bounded retries of one send: exponential backoff with full jitter, the server's Retry-After honoured.
+
+A Retry-After longer than `max_retry_after_seconds` is not waited for: the delivery fails at once
+(visible in the incident) rather than holding the notifier thread for minutes.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tfreview.core.redact import scrub_text
+from tfreview.ops.notify.message import NotifyFailure
+
+Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 4
+    backoff_base_seconds: float = 1.0
+    backoff_cap_seconds: float = 30.0
+    max_retry_after_seconds: float = 120.0
+
+    def wait(self, attempt: int, retry_after: float | None, jitter: Callable[[], float] = random.random) -> float:
+        """Seconds before attempt `attempt + 1`; the server's Retry-After when it gave one."""
+        if retry_after is not None:
+            return retry_after
+        return float(jitter() * min(self.backoff_cap_seconds, self.backoff_base_seconds * 2.0 ** (attempt - 1)))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ok: bool
+    attempts: int
+    error: str | None = None  # one scrubbed line, never a URL or a key
+
+
+def deliver(send: Callable[[], None], policy: RetryPolicy, *, sleep: Sleep = time.sleep) -> Outcome:
+    """Call `send` until it succeeds, fails permanently or runs out of attempts; never raises NotifyFailure."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            send()
+        except NotifyFailure as failure:
+            reason = scrub_text(failure.reason.splitlines()[0] if failure.reason else "failed")
+            if not failure.retriable or attempt >= policy.attempts:
+                return Outcome(False, attempt, reason)
+            if failure.retry_after is not None and failure.retry_after > policy.max_retry_after_seconds:
+                return Outcome(False, attempt, f"{reason} (Retry-After {failure.retry_after:g} s is too long)")
+            sleep(policy.wait(attempt, failure.retry_after))
+            continue
+        return Outcome(True, attempt)

@@ -1,0 +1,48 @@
+"""Slack incoming webhook: one message per event (the webhook URL is the secret)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from tfreview.ops.incidents import LEVEL_NAMES
+from tfreview.ops.notify.http_post import post
+from tfreview.ops.notify.log_redaction import redact_in_http_logs
+from tfreview.ops.notify.message import Notification
+
+_EMOJI = {"trigger": ":rotating_light:", "acknowledge": ":eyes:", "resolve": ":white_check_mark:"}
+
+
+def slack_message(notification: Notification) -> dict[str, object]:
+    """Slack's message payload: `text` (the notification fallback) and a section block with the facts."""
+    n = notification
+    facts = (
+        f"*alert* `{n.alert_id}` ({n.scenario}) · *level* {n.level} ({LEVEL_NAMES.get(n.level, '?')})\n"
+        f"<{n.incident_url}|incident #{n.incident_id}> · runbook `{n.runbook_url}` · "
+        f"ack: `tfreview incidents ack {n.incident_id}`"
+    )
+    return {
+        "text": f"{_EMOJI[n.event.value]} {n.title}",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"{_EMOJI[n.event.value]} *{n.title}*"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": facts}},
+        ],
+    }
+
+
+class SlackNotifier:
+    name = "slack"
+
+    def __init__(
+        self, client: httpx.Client, webhook_url: str, *, channels: frozenset[str], levels: frozenset[int]
+    ) -> None:
+        self._client = client
+        self._url = webhook_url
+        redact_in_http_logs(webhook_url.rsplit("/", 1)[-1])  # the last path part is the webhook's secret
+        redact_in_http_logs(webhook_url)
+        self.channels = channels
+        self.levels = levels
+
+    def send(self, notification: Notification) -> None:
+        post(self._client, self.name, self._url, json.dumps(slack_message(notification)).encode(), {})

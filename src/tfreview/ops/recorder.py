@@ -1,0 +1,36 @@
+"""The recorder: the one small object through which every part of tfreview reports a metric.
+
+Built in `wiring.py` (`PrometheusRecorder` when metrics are on, `NullRecorder` when off) and handed to
+what needs it (`services.metrics`, the advisor chain, the JWKS cache); no module keeps a global metric.
+Names and labels are those of `tfreview.ops.metric_catalogue`; a recorder refuses any other (a typo is a
+test failure, not a silently missing series). Recording never raises into the caller's work for any
+other reason: a metric must not break a review.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Recorder(Protocol):
+    def count(self, name: str, amount: float = 1.0, /, **labels: str) -> None:
+        """Add `amount` to the counter `name` (its catalogue name, `_total` included)."""
+
+    def observe(self, name: str, value: float, /, **labels: str) -> None:
+        """Record one observation of the histogram `name` (seconds)."""
+
+    def set(self, name: str, value: float, /, **labels: str) -> None:
+        """Set the gauge `name` to `value`."""
+
+
+class NullRecorder:
+    """Metrics off: every call is a no-op (the intake benchmark's baseline)."""
+
+    def count(self, name: str, amount: float = 1.0, /, **labels: str) -> None:
+        return None
+
+    def observe(self, name: str, value: float, /, **labels: str) -> None:
+        return None
+
+    def set(self, name: str, value: float, /, **labels: str) -> None:
+        return None

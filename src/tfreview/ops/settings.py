@@ -1,0 +1,84 @@
+"""Settings of the watchdog and the notifiers, mounted as `Settings.watchdog` and `Settings.notify`
+(env: `TFREVIEW_WATCHDOG__…`, `TFREVIEW_NOTIFY__SLACK__WEBHOOK_URL`, …).
+
+A notifier is on when its destination is set. `channels` says which alert channels it serves (page,
+chat, email, ticket) and `levels` which escalation levels (1 automated, 2 on-call, 3 senior,
+4 management): e.g. a PagerDuty service for on-call pages and a second Slack webhook for managers.
+Secrets (the PagerDuty routing key, the Slack webhook URL, the webhook secret, the SMTP password) are
+secret-typed (`SecretSetting`: the value, `env:NAME` or `file:PATH`): never printed, logged or stored.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from tfreview.plumbing.secret_setting import SecretSetting
+
+Channel = Literal["page", "chat", "email", "ticket"]
+ALL_LEVELS = [1, 2, 3, 4]
+
+
+class SlackSettings(BaseModel):
+    webhook_url: SecretSetting | None = None  # https://hooks.slack.com/services/… (a secret: whoever has it can post)
+    channels: list[Channel] = ["chat"]
+    levels: list[int] = ALL_LEVELS
+
+
+class PagerDutySettings(BaseModel):
+    routing_key: SecretSetting | None = None  # the integration key of an Events API v2 integration
+    events_url: str = "https://events.pagerduty.com/v2/enqueue"
+    channels: list[Channel] = ["page"]
+    levels: list[int] = ALL_LEVELS
+
+
+class SnsSettings(BaseModel):
+    topic_arn: str | None = None  # arn:aws:sns:<region>:<account>:<topic>; credentials: the default AWS chain
+    region: str | None = None  # default: the topic's region
+    endpoint_url: str | None = None  # a VPC endpoint (or a local AWS endpoint in tests)
+    channels: list[Channel] = ["page", "email"]
+    levels: list[int] = ALL_LEVELS
+
+
+class SmtpSettings(BaseModel):
+    host: str | None = None  # the SMTP server; unset: no e-mail
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"  # `none` only towards a relay on localhost
+    username: str | None = None
+    password: SecretSetting | None = None
+    sender: str = "tfreview@localhost"
+    recipients: list[str] = []
+    channels: list[Channel] = ["email", "ticket"]
+    levels: list[int] = ALL_LEVELS
+
+
+class WebhookSettings(BaseModel):
+    url: str | None = None  # receives the notification as JSON, signed (docs/howto/alerts.md)
+    secret: SecretSetting | None = None  # HMAC-SHA256 key of X-Tfreview-Signature-256; required with a url
+    channels: list[Channel] = ["ticket"]
+    levels: list[int] = ALL_LEVELS
+
+
+class NotifySettings(BaseModel):
+    slack: SlackSettings = SlackSettings()
+    pagerduty: PagerDutySettings = PagerDutySettings()
+    sns: SnsSettings = SnsSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    webhook: WebhookSettings = WebhookSettings()
+    attempts: int = Field(default=4, ge=1, le=10)  # sends per notification before it is recorded as failed
+    backoff_base_seconds: float = Field(default=1.0, gt=0)
+    backoff_cap_seconds: float = Field(default=30.0, gt=0)
+    max_retry_after_seconds: float = Field(default=120.0, ge=0)  # a longer Retry-After fails at once, visibly
+    timeout_seconds: float = Field(default=10.0, gt=0)  # per request
+
+
+class WatchdogSettings(BaseModel):
+    enabled: bool = True  # evaluate the alert table inside `serve` and `worker` (one evaluator: a DB lease)
+    interval_seconds: float = Field(default=15.0, ge=1)
+    lease_seconds: float = Field(default=60.0, ge=5)  # another process takes over this long after a holder dies
+    keep_firing_seconds: float = Field(default=120.0, ge=0)  # an alert resolves after its condition stopped this long
+    skip: list[str] = ["service-unreachable"]  # alerts a process cannot see about itself (Prometheus and probe do)
+    # channels an incident is escalated to at each level when not acknowledged within its response time
+    escalation_channels: dict[int, list[Channel]] = {2: ["page"], 3: ["page", "email"], 4: ["email"]}
+    heartbeat_stale_seconds: float = Field(default=180.0, ge=10)  # /readyz reports the watchdog stale after this

@@ -1,0 +1,89 @@
+"""Outbound HTTP, the same way for every adapter (GitHub, Spacelift, model providers, JWKS, `tfreview submit`).
+
+- `outbound_client`: an httpx client that never follows a redirect (a redirect could leave the API host)
+  and never retries at the transport (callers count their own attempts: one call, one request);
+- `parse_retry_after`: `retry-after-ms`, or `retry-after` as seconds or an HTTP date, as seconds to wait;
+- `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from tfreview.plumbing.clock import Clock, utcnow
+
+
+def outbound_client(
+    *, timeout: float | httpx.Timeout | None = None, transport: httpx.BaseTransport | None = None
+) -> httpx.Client:
+    return httpx.Client(
+        timeout=timeout if timeout is not None else httpx.Timeout(5.0),
+        follow_redirects=False,
+        transport=transport if transport is not None else httpx.HTTPTransport(retries=0),
+    )
+
+
+class ResponseTooLarge(Exception):
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        super().__init__(f"answer larger than {max_bytes} bytes")
+
+
+class ResponseTooSlow(Exception):
+    """The body did not arrive completely before the deadline."""
+
+
+def read_bounded(
+    response: httpx.Response, max_bytes: int, *, deadline: float | None = None, clock: Callable[[], float] | None = None
+) -> bytes:
+    """The body of a streamed response; ResponseTooLarge past `max_bytes` (declared or read), ResponseTooSlow
+    when `clock()` passes `deadline` between chunks."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise ResponseTooLarge(max_bytes)
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ResponseTooLarge(max_bytes)
+        if deadline is not None and clock is not None and clock() > deadline:
+            raise ResponseTooSlow
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_retry_after(headers: Mapping[str, str], now: Clock = utcnow) -> float | None:
+    """Seconds to wait from `retry-after-ms`, or `retry-after` as seconds or an HTTP date; None when absent."""
+    milliseconds = header_number(headers.get("retry-after-ms"))
+    if milliseconds is not None:
+        return max(0.0, milliseconds / 1000)
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    seconds = header_number(raw)
+    if seconds is not None:
+        return max(0.0, seconds)
+    try:
+        when = parsedate_to_datetime(raw.strip())
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now()).total_seconds())
+
+
+def header_number(raw: str | None) -> float | None:
+    """A header's value as a finite number, or None."""
+    if raw is None:
+        return None
+    try:
+        value = float(raw.strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None

@@ -1,0 +1,187 @@
+"""Secret references: every secret setting names where its value lives, and the value is kept out of sight.
+
+A reference is `env:NAME` or `file:PATH` (REFERENCE_KINDS; the one place a new kind such as `aws-sm:ARN`
+is added). `resolve_secret` turns a setting's text into its value (a reference is read; anything else is
+the value itself), `check_resolvable` refuses to start with one line naming the first setting whose
+reference does not resolve — never its value (issue 9 item 2).
+
+`SecretSource` reads an API key from an environment variable or a file (a mounted Kubernetes or
+Docker secret, a file a sidecar rotates). It is read lazily, re-read on `reload()` — which answers
+whether the value changed, so a 401 can be followed by exactly one reload and one more try (K3) —
+and it never shows its value: not in `repr`, not in `str`, not in an error message. Adapters pass
+every upstream error text through `SecretSource.scrub` before it becomes part of an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from tfreview.core.errors import ConfigError
+from tfreview.core.redact import REDACTED, scrub_text
+
+log = logging.getLogger(__name__)
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+REFERENCE_KINDS = ("env", "file")
+
+
+def looks_like_reference(text: str) -> bool:
+    """`env:…` or `file:…`: the text names where a secret lives (and must resolve), it is not the secret."""
+    kind, separator, _ = text.partition(":")
+    return bool(separator) and kind in REFERENCE_KINDS
+
+
+def resolve_secret(text: str) -> str:
+    """The secret a setting holds: a reference read now (ConfigError naming the source when it cannot be),
+    or the text itself when it is not a reference."""
+    return SecretSource.parse(text).value() if looks_like_reference(text) else text
+
+
+def resolved_secret_field(value: object) -> object:
+    """A pydantic `mode="before"` validator body for a SecretStr setting: a reference (`env:NAME`,
+    `file:PATH`) becomes its value when the settings are built; one that does not resolve is a ValueError
+    (a settings error: the service refuses to start)."""
+    from pydantic import SecretStr
+
+    text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if not isinstance(text, str) or not looks_like_reference(text):
+        return value
+    try:
+        return SecretStr(resolve_secret(text))
+    except ConfigError as error:
+        raise ValueError(str(error)) from None
+
+
+def check_resolvable(sources: Iterable[tuple[str, SecretSource]]) -> None:
+    """Refuse to start (ConfigError, one line) when a configured secret reference cannot be read."""
+    for setting, source in sources:
+        try:
+            source.value()
+        except ConfigError as error:
+            raise ConfigError(f"refusing to start: {setting}: {error}") from None
+
+
+# fragments of a key this long or longer are removed from upstream messages ("Incorrect API key provided: sk-pr***3xYz")
+_MIN_FRAGMENT = 6
+
+
+class SecretSource:
+    """One credential: `env` names an environment variable, `path` a file holding the value (stripped)."""
+
+    __slots__ = ("_env", "_environ", "_fingerprint", "_path", "_previous", "_value")
+
+    def __init__(
+        self, *, env: str | None = None, path: str | Path | None = None, environ: Mapping[str, str] | None = None
+    ) -> None:
+        if (env is None) == (path is None):
+            raise ConfigError("a credential comes from exactly one of: an environment variable, a file")
+        self._env = env
+        self._path = Path(path) if path is not None else None
+        self._environ: Mapping[str, str] = os.environ if environ is None else environ
+        self._value: str | None = None
+        self._previous: str | None = None
+        self._fingerprint = b""
+
+    @classmethod
+    def from_env(cls, name: str, *, environ: Mapping[str, str] | None = None) -> SecretSource:
+        return cls(env=name, environ=environ)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> SecretSource:
+        return cls(path=path)
+
+    @classmethod
+    def parse(cls, spec: str) -> SecretSource:
+        """`env:NAME` or `file:/run/secrets/key` — the form used in settings and `.tfreview.toml`."""
+        kind, _, where = spec.partition(":")
+        if kind == "env" and _ENV_NAME.fullmatch(where):
+            return cls(env=where)
+        if kind == "file" and where:
+            return cls(path=where)
+        raise ConfigError("a credential source is written env:NAME or file:PATH")
+
+    @property
+    def origin(self) -> str:
+        """Where the value comes from, fit for a message: `env OPENAI_API_KEY`, `file /run/secrets/key`."""
+        return f"env {self._env}" if self._env is not None else f"file {self._path}"
+
+    def __repr__(self) -> str:
+        return f"SecretSource({self.origin})"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> tuple[object, ...]:
+        raise TypeError("a SecretSource is not serialisable")
+
+    def value(self) -> str:
+        """The credential itself; read on first use. Raises ConfigError (naming the source, never the value)."""
+        if self._value is None:
+            self._store(self._read())
+        assert self._value is not None  # set by _store just above
+        return self._value
+
+    def reload(self) -> bool:
+        """Re-read the source; True when the value changed. An unreadable source keeps the old value."""
+        try:
+            fresh = self._read()
+        except ConfigError as error:
+            log.warning("credential reload failed: %s", error)
+            return False
+        changed = self._value is None or not hmac.compare_digest(self._fingerprint, _fingerprint(fresh))
+        if changed:
+            self._store(fresh)
+        return changed
+
+    def scrub(self, text: str) -> str:
+        """`text` without this credential (current or previous value, or any long fragment of one) or secret shapes."""
+        for secret in (self._value, self._previous):
+            if secret:
+                text = _remove_fragments(text, secret)
+        return scrub_text(text)
+
+    def _store(self, value: str) -> None:
+        if self._value is not None:
+            self._previous = self._value
+        self._value = value
+        self._fingerprint = _fingerprint(value)
+
+    def _read(self) -> str:
+        if self._env is not None:
+            raw = self._environ.get(self._env)
+            if raw is None:
+                raise ConfigError(f"credential {self.origin} is not set")
+        else:
+            assert self._path is not None  # the constructor guarantees one of env and path
+            try:
+                raw = self._path.read_text(encoding="utf-8")
+            except OSError as error:
+                raise ConfigError(f"credential {self.origin} cannot be read: {error.strerror}") from None
+        value = raw.strip()
+        if not value:
+            raise ConfigError(f"credential {self.origin} is empty")
+        return value
+
+
+def _fingerprint(value: str) -> bytes:
+    return hashlib.sha256(value.encode("utf-8")).digest()
+
+
+def _remove_fragments(text: str, secret: str) -> str:
+    """Replace `secret` and every substring of it of `_MIN_FRAGMENT` characters or more found in `text`."""
+    if secret in text:
+        text = text.replace(secret, REDACTED)
+    if len(secret) < _MIN_FRAGMENT:
+        return text
+    for length in range(len(secret) - 1, _MIN_FRAGMENT - 1, -1):
+        for start in range(len(secret) - length + 1):
+            fragment = secret[start : start + length]
+            if fragment in text:
+                text = text.replace(fragment, REDACTED)
+    return text

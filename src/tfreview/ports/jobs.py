@@ -1,0 +1,63 @@
+"""Jobs of the durable queue as the queue port sees them (payload: an open JSON object; its typed kinds
+and their codecs are in `tfreview.ports.job_types`)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"  # waiting for run_after
+    RUNNING = "running"  # claimed, lease held
+    SUCCEEDED = "succeeded"
+    DEAD = "dead"  # failed permanently or out of attempts; kept for inspection and manual retry
+
+
+@dataclass(frozen=True, slots=True)
+class NewJob:
+    kind: str
+    tenant_id: str
+    idempotency_key: str  # unique: enqueueing the same key twice creates one job
+    payload: dict[str, Any] = field(default_factory=dict)
+    max_attempts: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    kind: str
+    tenant_id: str
+    idempotency_key: str
+    payload: dict[str, Any]
+    state: JobState
+    attempts: int  # attempts started so far (the current one included when RUNNING)
+    max_attempts: int
+    run_after: datetime
+    attempt_token: str | None  # set at claim; complete/fail/heartbeat must present it
+    lease_expires_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter: delay = random(0, min(cap, base * 2**(attempt-1)))."""
+
+    base_seconds: float = 2.0
+    cap_seconds: float = 300.0
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        ceiling = min(self.cap_seconds, self.base_seconds * (2 ** max(0, attempt - 1)))
+        return (rng or random).uniform(0, ceiling)
+
+
+class StaleAttempt(Exception):
+    """A worker presented an attempt token that is no longer current (its lease expired and the job moved on)."""
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        super().__init__(f"job {job_id}: attempt token is stale; the result is discarded")

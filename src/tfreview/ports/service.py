@@ -1,0 +1,226 @@
+"""The service's ports: what the use cases in `tfreview.service` need from storage, queues, identity and
+the outside world. Adapters: tfreview.store (SQLite, PostgreSQL), tfreview.store.memory (tests, contract suite),
+tfreview.integrations (GitHub, Spacelift), tfreview.identity, tfreview.sources, tfreview.publish."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from tfreview.core.plan import ChangeSet
+from tfreview.ports.jobs import Job, NewJob
+from tfreview.ports.records import (
+    ApiToken,
+    Delivery,
+    Page,
+    Principal,
+    ReviewStatus,
+    Scope,
+    SourceInfo,
+    StoredReview,
+    Tenant,
+)
+
+# --- the service's ports -------------------------------------------------------------------------
+# Adapters: tfreview.store (SQLite, PostgreSQL) and tfreview.store.memory (tests, contract suite).
+# Every method is synchronous and short; the web layer calls them from a thread pool.
+
+
+class JobQueue(Protocol):
+    """A durable queue of jobs with leases (see docs/explanation/queue.md)."""
+
+    def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
+        """Add a job; (existing job, False) when its idempotency key is already queued or done."""
+        ...
+
+    def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
+        """Take the next runnable job (fair share across tenants), lease it, start a new attempt."""
+        ...
+
+    def heartbeat(self, job_id: int, attempt_token: str) -> None:
+        """Extend the lease; raises StaleAttempt if the token is no longer current."""
+        ...
+
+    def complete(self, job_id: int, attempt_token: str) -> None:
+        """Mark done; raises StaleAttempt if the token is no longer current."""
+        ...
+
+    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+        """Retry later with backoff, or dead-letter when permanent or out of attempts. The review the job
+        carries (`job_types.review_after_failure`) is marked queued-for-retry or failed in the same transaction."""
+        ...
+
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        """Back to the queue until `run_after`, the attempt not counted (it waited, it did not fail); raises
+        StaleAttempt if the token is no longer current."""
+        ...
+
+    def reap(self) -> int:
+        """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's
+        `in_progress` review goes back to `queued` in the same transaction (the deadline handles it next)."""
+        ...
+
+    def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
+        """Put a dead job back in the queue (admin); None when not found (or another tenant's)."""
+        ...
+
+    def get(self, job_id: int) -> Job | None: ...
+
+    def list(
+        self, *, state: str | None = None, tenant_id: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Job]: ...
+
+    def depth(self) -> int:
+        """Jobs queued or running (for readiness and metrics)."""
+        ...
+
+
+class PublishLocks(Protocol):
+    """A lease per publish target (a pull request, a Spacelift run) that holds across processes (issue 9.11)."""
+
+    def acquire(self, key: str, holder: str, ttl_seconds: float) -> bool:
+        """Take (or renew) the lease; False while another holder's lease runs."""
+        ...
+
+    def release(self, key: str, holder: str) -> None:
+        """Give the lease back (a no-op unless `holder` holds it)."""
+        ...
+
+
+class ReviewStore(Protocol):
+    def create(
+        self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
+    ) -> StoredReview: ...
+
+    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
+        """None when absent or another tenant's (callers answer 404 either way)."""
+        ...
+
+    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None: ...
+
+    def save_result(
+        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+    ) -> StoredReview:
+        """Store the finished review (report + findings rows + content hash) in one transaction."""
+        ...
+
+    def list(
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
+    ) -> Page[StoredReview]:
+        """Newest first; `with_report=False` leaves `report` None (a listing page reads no report)."""
+        ...
+
+
+class Tokens(Protocol):
+    def create(self, tenant_id: str, scope: Scope, name: str, expires_at: datetime | None) -> tuple[ApiToken, str]:
+        """The token record and its secret (shown once, stored only as a hash)."""
+        ...
+
+    def verify(self, secret: str) -> ApiToken | None:
+        """The live token for this secret, or None (unknown, expired, revoked)."""
+        ...
+
+    def rejection(self, secret: str) -> str:
+        """Why `verify` refuses this secret: "revoked", "expired" or "invalid" (unknown or wrong secret)."""
+        ...
+
+    def revoke(self, token_id: str) -> bool: ...
+
+    def list(self, tenant_id: str | None = None) -> list[ApiToken]: ...
+
+
+class Tenants(Protocol):
+    def ensure(self, tenant: Tenant) -> Tenant: ...
+
+    def get(self, tenant_id: str) -> Tenant | None: ...
+
+
+class Publisher(Protocol):
+    """Publishes a finished review where its author looks (GitHub, Spacelift); idempotent per review."""
+
+    def publish(self, review: StoredReview) -> None: ...
+
+
+class Intake(Protocol):
+    """Where accepted webhooks and uploads land. The one rule: delivery row and job row in ONE transaction."""
+
+    def accept(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> tuple[Delivery, bool]:
+        """Store the delivery with its raw payload, its job and (optionally) a queued review row
+        `(review_id, source)` — all or nothing. Returns (stored delivery, True), or the existing
+        delivery and False when (source, key) was seen before (nothing is written then).
+        Raises StoreUnavailable when the database is down or locked past busy_timeout."""
+        ...
+
+    def find(self, source: str, key: str) -> Delivery | None:
+        """The delivery stored under (source, key), or None — a read, for dedupe before costly writes."""
+        ...
+
+    def spacelift_state(self, tenant_id: str, run_id: str, state: str, state_version: int) -> bool:
+        """Record a run's state if `state_version` is the highest seen; False when stale or equal."""
+        ...
+
+    def list(
+        self, *, tenant_id: str | None = None, source: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Delivery]: ...
+
+    def payload(self, delivery_id: int, tenant_id: str | None = None) -> bytes | None:
+        """The raw payload, verified against its stored SHA-256 (raises IntegrityError on mismatch)."""
+        ...
+
+
+class PlanStore(Protocol):
+    """Uploaded plans (redacted before they are stored: no secret reaches the database)."""
+
+    def put(self, tenant_id: str, content: bytes, kind: str, metadata: dict[str, object]) -> str: ...
+
+    def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None: ...
+
+    def delete(self, plan_id: str) -> None:
+        """Remove a plan no review refers to (a duplicate upload that lost a race); absent: nothing happens."""
+        ...
+
+
+class Authenticator(Protocol):
+    """Turns an `Authorization` header into a Principal.
+
+    Raises AuthError(status=401) for a missing, malformed, expired, revoked or badly signed credential,
+    and KeysUnavailable when no signing keys can be had (the API answers 503, not 401)."""
+
+    def authenticate(self, authorization: str | None) -> Principal: ...
+
+
+class SignInProvider(Protocol):
+    """A browser sign-in at an OIDC issuer (authorization code + PKCE); see tfreview.identity.sign_in."""
+
+    def authorization_url(self, *, redirect_uri: str, state: str, challenge: str) -> str: ...
+
+    def exchange(self, *, code: str, verifier: str, redirect_uri: str) -> str:
+        """The access token for `code` (then verified like any bearer token)."""
+        ...
+
+
+class HealthCheck(Protocol):
+    """One readiness probe: a name, whether it is healthy, and a short detail (no secrets)."""
+
+    name: str
+
+    def check(self) -> tuple[bool, str]: ...
+
+
+class PlanSource(Protocol):
+    """Fetches the input of a review: an uploaded plan (the store), a pull request (GitHub), a run (Spacelift)."""
+
+    kind: str  # the SourceInfo.kind it serves: "api" | "github" | "spacelift"
+
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+        """The change set to review. Raises InputError (permanent) or UpstreamError (retriable)."""
+        ...

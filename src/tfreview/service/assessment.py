@@ -1,0 +1,91 @@
+"""Rules, then advice, merged — the one path from a change set to a finished `Review`, for the CLI and the service.
+
+`assess` runs the deterministic rules (`core.review.review`), asks the advisor (when there is one) and
+merges its advice (`advisor.merge.apply_advice`: it may add, never remove or lower). An advisor that
+raises degrades to "AI review unavailable" instead of failing the review (issue 5) — except a
+ConfigError when the caller asks for it (`strict_config`: the CLI's exit 2 on a missing credential).
+
+Imports no SQL, web or HTTP library: `tfreview scan` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tfreview.advisor.merge import apply_advice
+from tfreview.advisor.usage import ModelAdvice
+from tfreview.core.errors import ConfigError
+from tfreview.core.findings import Advice, Review
+from tfreview.core.plan import ChangeSet
+from tfreview.core.policy import Policy
+from tfreview.core.ports import AdviceContext, Advisor
+from tfreview.core.redact import scrub_text
+from tfreview.core.review import review
+from tfreview.core.rules import Rule
+from tfreview.core.severity import Severity
+
+logger = logging.getLogger("tfreview.review")
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    review: Review
+    advice: Advice | None  # None: no advisor
+    rules_seconds: float = 0.0  # the rules part alone (the rules-only latency SLO)
+
+    @property
+    def ai_unavailable(self) -> bool:
+        """An advisor was asked and could not answer (the review is then `completed_without_ai`)."""
+        return self.advice is not None and self.advice.unavailable_reason is not None
+
+    @property
+    def retry_ai_later(self) -> bool:
+        """Every provider failed: the AI part is worth running again once one recovers."""
+        return isinstance(self.advice, ModelAdvice) and self.advice.retry_later
+
+
+def assess(
+    change_set: ChangeSet,
+    rules: Sequence[Rule],
+    policy: Policy,
+    advisor: Advisor | None,
+    *,
+    ai_can_fail: bool = False,
+    strict_config: bool = False,
+    tenant_id: str | None = None,
+) -> Assessment:
+    begun = time.perf_counter()
+    result = review(change_set, list(rules), policy)
+    took = time.perf_counter() - begun
+    if advisor is None:
+        return Assessment(result, None, took)
+    context = AdviceContext(change_set, tuple(result.findings), result.coverage, tenant_id)
+    advice = _advise(advisor, context, strict_config=strict_config)
+    return Assessment(apply_advice(result, advice, ai_can_fail=ai_can_fail), advice, took)
+
+
+def _advise(advisor: Advisor, context: AdviceContext, *, strict_config: bool) -> Advice:
+    """The advice for this review, never an exception: an advisor that breaks leaves the rules' review whole."""
+    try:
+        return advisor.advise(context)
+    except ConfigError as exc:
+        if strict_config:
+            raise
+        logger.warning("advisor %s failed: %s", advisor.name, scrub_text(str(exc)))
+        return _unavailable(advisor, "ConfigError")
+    except Exception as exc:  # the AI part must never fail the review (issue 5)
+        logger.warning("advisor %s failed: %s", advisor.name, scrub_text(str(exc)))
+        return _unavailable(advisor, type(exc).__name__)
+
+
+def _unavailable(advisor: Advisor, error: str) -> Advice:
+    return Advice(
+        summary="",
+        risk=Severity.INFO,
+        source=advisor.name,
+        is_llm=True,
+        unavailable_reason=f"AI review unavailable: {error}",
+    )

@@ -1,0 +1,76 @@
+"""The container of the service's adapters. Built in ONE place (`tfreview.wiring`), passed to the
+web app and the workers; tests build it from fakes and in-memory adapters instead of monkeypatching."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from tfreview.core.ports import Advisor
+from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.service import (
+    Authenticator,
+    HealthCheck,
+    Intake,
+    JobQueue,
+    PlanSource,
+    PlanStore,
+    Publisher,
+    PublishLocks,
+    ReviewStore,
+    SignInProvider,
+    Tenants,
+    Tokens,
+)
+from tfreview.settings import Settings
+
+if TYPE_CHECKING:
+    from tfreview.ops.services import OpsServices
+
+
+@dataclass(frozen=True, slots=True)
+class CatchUp:
+    """What one run of a reconciler found and did (for logs, `tfreview reconcile` and tests)."""
+
+    name: str
+    examined: int = 0  # deliveries, pull requests or runs looked at
+    acted: int = 0  # redelivered or enqueued
+    skipped: int = 0  # already processed or already reviewed: nothing to do
+    errors: int = 0  # items that failed this time (tried again next period)
+
+    def summary(self) -> str:
+        return f"{self.examined} examined, {self.acted} caught up, {self.skipped} already done, {self.errors} failed"
+
+
+class Reconciler(Protocol):
+    """Catches up on what webhooks missed; idempotent, run every `interval_seconds` by the scheduler."""
+
+    name: str
+    interval_seconds: float
+
+    def run_once(self) -> CatchUp: ...
+
+
+@dataclass
+class Services:
+    settings: Settings
+    intake: Intake
+    reviews: ReviewStore
+    queue: JobQueue
+    tokens: Tokens
+    tenants: Tenants
+    plans: PlanStore
+    publisher: Publisher
+    authenticator: Authenticator
+    sources: Mapping[str, PlanSource] = field(default_factory=dict)  # by SourceInfo.kind
+    health_checks: list[HealthCheck] = field(default_factory=list)
+    advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
+    reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    sign_in: SignInProvider | None = None  # the dashboard's OIDC sign-in; None: API-token sign-in only
+    metrics: Recorder = field(default_factory=NullRecorder)  # tfreview.ops.recorder; Prometheus when enabled
+    exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off
+    publish_locks: PublishLocks | None = None  # the per-target publish lease (None: no other process publishes)
+    clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand
+    ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)

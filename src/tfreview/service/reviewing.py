@@ -1,0 +1,77 @@
+"""The review job: fetch the input (PlanSource) → `assess` (the CLI's own path) → store → enqueue its publish.
+
+`run_review` is what the worker calls for a claimed `ReviewJob`; `fence` is the attempt's lease check —
+a lost or abandoned attempt writes nothing and publishes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.policy import Policy
+from tfreview.plumbing.hashing import report_hash
+from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
+from tfreview.ports.records import ReviewStatus
+from tfreview.render.json_report import review_document
+from tfreview.rules import load_rules
+from tfreview.service.assessment import assess
+from tfreview.service.container import Services
+
+Fence = Callable[[], None]
+
+AI_RERUNS = 3  # times the AI part is tried again after every provider failed
+
+
+def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
+    review_id = job.review_id
+    if not review_id:
+        raise InputError("job payload lacks 'review_id'")
+    stored = services.reviews.get(review_id, job.tenant_id)
+    if stored is None:
+        raise InputError(f"review {review_id} does not exist")
+    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS)
+    # An uploaded plan is read from the store whatever its metadata says (a Spacelift after_plan upload too).
+    kind = SourceKind.API.value if job.plan_id or stored.plan_id else stored.source.kind
+    source = services.sources.get(kind)
+    if source is None:
+        raise ConfigError(f"no plan source serves {kind!r} reviews")
+    change_set = source.fetch(stored, dict(job.encode().payload))
+    policy_for = getattr(source, "policy_for", None)  # GitHub: the repository's .tfreview.toml at head
+    policy = policy_for(stored) if callable(policy_for) else Policy()
+    assessment = assess(
+        change_set,
+        load_rules(),
+        policy,
+        services.advisor,
+        ai_can_fail=services.settings.advisor.ai_can_fail,
+        tenant_id=job.tenant_id,
+    )
+    result = assessment.review
+    status = ReviewStatus.COMPLETED_WITHOUT_AI if assessment.ai_unavailable else ReviewStatus.COMPLETED
+    report = review_document(result)
+    fence()
+    saved = services.reviews.save_result(review_id, status, report, result.verdict.value, dict(result.counts))
+    services.metrics.observe("tfreview_review_rules_duration_seconds", assessment.rules_seconds)
+    if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
+        created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=UTC)
+        took = max(0.0, (datetime.now(UTC) - created).total_seconds())
+        services.metrics.count("tfreview_reviews_finished_total", status=status.value)
+        services.metrics.observe("tfreview_review_latency_seconds", took, status=status.value)
+    content_hash = saved.content_hash or report_hash(report)
+    publish = PublishJob(saved.tenant_id, saved.id, content_hash)
+    services.queue.enqueue(publish.encode(max_attempts=services.settings.worker.max_attempts))
+    if assessment.retry_ai_later:
+        _rerun_ai_later(services, job)
+
+
+def _rerun_ai_later(services: Services, job: ReviewJob) -> None:
+    """Every provider failed: review again later so the AI part is added when a provider recovers."""
+    rerun = job.ai_rerun_job()
+    if rerun.ai_rerun > AI_RERUNS:
+        return
+    now = datetime.now(UTC)
+    new_job = rerun.encode(max_attempts=services.settings.worker.max_attempts)
+    delay = timedelta(seconds=services.settings.advisor.rerun_delay_seconds)  # advisor.rerun_delay_seconds
+    services.queue.enqueue(new_job, run_after=now + delay * rerun.ai_rerun)

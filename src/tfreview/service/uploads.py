@@ -1,0 +1,78 @@
+"""An uploaded plan (or tarball) for review: deduplicated BEFORE its content is stored (issue 9 item 9).
+
+The same bytes with the same metadata from the same tenant are one upload: the first stores the (redacted)
+plan, a delivery receipt, the review job and the queued review; every repeat answers the first review and
+writes nothing. Two identical uploads racing both pass the first check: the loser's plan row is deleted
+when the intake tells it the delivery existed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from tfreview.core.errors import IntegrityError
+from tfreview.plumbing.hashing import sha256_hex
+from tfreview.ports.job_types import ReviewJob, review_id_of
+from tfreview.ports.records import Delivery, SourceInfo, Tenant
+from tfreview.service.container import Services
+from tfreview.service.intake import accept_delivery
+
+SOURCE = "api"  # the delivery log's source of uploads
+
+
+def upload_key(tenant_id: str, body: bytes, kind: str, metadata: dict[str, Any]) -> str:
+    """The dedupe key of an upload: its content, kind and metadata, and the tenant."""
+    labels = orjson.dumps({"tenant": tenant_id, "kind": kind, **metadata}, option=orjson.OPT_SORT_KEYS)
+    return sha256_hex(body + b"\n" + labels)
+
+
+def accept_upload(
+    services: Services,
+    tenant_id: str,
+    body: bytes,
+    kind: str,
+    metadata: dict[str, Any],
+    info: SourceInfo,
+    received_at: datetime,
+) -> tuple[str, bool]:
+    """(review id, True) for a new upload; (the first upload's review id, False) for a repeat."""
+    key = upload_key(tenant_id, body, kind, metadata)
+    seen = services.intake.find(SOURCE, key)
+    if seen is not None:
+        return _review_of(services, seen, tenant_id), False
+    tenant_kind = tenant_id.split(":", 1)[0] if ":" in tenant_id else SOURCE
+    tenant = Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id)
+    services.tenants.ensure(tenant)  # the plan row belongs to the tenant
+    plan_id = services.plans.put(tenant_id, body, kind, metadata)
+    # The delivery log keeps a receipt, not the upload: the raw plan may hold secrets; the plan store
+    # keeps the redacted copy the review reads.
+    receipt = orjson.dumps(
+        {"plan_id": plan_id, "kind": kind, "upload_sha256": sha256_hex(body), "bytes": len(body)},
+        option=orjson.OPT_SORT_KEYS,
+    )
+    result = accept_delivery(
+        services,
+        source=SOURCE,
+        key=key,
+        event="plan_upload",
+        tenant=tenant,
+        body=receipt,
+        received_at=received_at,
+        job=ReviewJob.for_upload(tenant_id, key, info.kind, plan_id, kind),
+        review_source=info,
+    )
+    if result.created and result.review_id is not None:
+        return result.review_id, True
+    services.plans.delete(plan_id)  # lost a race with the same upload: keep one copy
+    return _review_of(services, result.delivery, tenant_id), False
+
+
+def _review_of(services: Services, delivery: Delivery, tenant_id: str) -> str:
+    job = services.queue.get(delivery.job_id) if delivery.job_id is not None else None
+    review_id = review_id_of(job) if job is not None and job.tenant_id == tenant_id else None
+    if review_id is None:
+        raise IntegrityError(f"upload delivery has no job with a review (job {delivery.job_id})")
+    return review_id

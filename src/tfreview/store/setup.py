@@ -1,0 +1,66 @@
+"""Database setup before a process serves: create the data directory, check SQLite's durability, migrate.
+
+Called by the drivers (`tfreview serve`, `tfreview worker`, `tfreview db upgrade`, `tokens`, `reconcile`)
+before they build the services; errors are one-line ConfigErrors (exit 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tfreview.core.errors import ConfigError
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def redacted_url(url: str) -> str:
+    """The database URL without its password, fit for a log line."""
+    from tfreview.core.redact import scrub_text
+
+    return scrub_text(url)
+
+
+def prepare_database(url: str, busy_timeout_ms: int, *, check_durability: bool = True) -> None:
+    """Embedded start: check SQLite's durability settings on the file itself (Q5), then migrate the schema.
+
+    A database SQLite cannot open durably (not WAL, read-only, on a filesystem without WAL support)
+    stops the start with one line (exit 2), before any schema change."""
+    from tfreview.core.errors import StoreUnavailable
+
+    if is_sqlite(url):
+        database_path = _sqlite_path(url)
+        if database_path is not None:
+            try:
+                database_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"cannot create the data directory: {exc.strerror}", path=str(database_path.parent)
+                ) from None
+        if check_durability:
+            try:
+                check_sqlite_durability(url, busy_timeout_ms)
+            except StoreUnavailable as exc:
+                raise ConfigError(f"refusing to start: SQLite database {redacted_url(url)} is unusable: {exc}") from exc
+    from tfreview.store.migrate import upgrade  # alembic: only once the database is known to be usable
+
+    upgrade(url, busy_timeout_ms=busy_timeout_ms)
+
+
+def check_sqlite_durability(url: str, busy_timeout_ms: int) -> None:
+    """Q5: ConfigError unless journal_mode=wal, synchronous=FULL and busy_timeout >= 5000 ms."""
+    from tfreview.store.database import Database
+
+    database = Database(url, busy_timeout_ms, pool_size=1)
+    try:
+        database.check_durability()
+    finally:
+        database.close()
+
+
+def _sqlite_path(url: str) -> Path | None:
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    path = path.split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return Path(path)

@@ -1,0 +1,163 @@
+"""Operations (scope `admin`): health and readiness, queue depth and age, deliveries (requeue), jobs
+(dead letters with their errors, retry), AI provider breakers and token budgets.
+
+A tenant admin sees their tenant; an operator (admin without a tenant) sees every tenant. The actions
+are the API's (`POST /api/v1/jobs/{id}/retry`, `…/deliveries/{id}/requeue`) behind a CSRF-checked form.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import Response
+
+from tfreview.core.errors import InputError, TfreviewError
+from tfreview.ports.jobs import Job, JobState
+from tfreview.ports.records import Scope
+from tfreview.web.api_admin import requeue_delivery, retry_job
+from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
+from tfreview.web.health import run_check
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+Cursor = Annotated[str, Query(max_length=512)]
+
+
+@router.get("/ops")
+def operations_page(request: Request) -> Response:
+    principal = signed_in(request, Scope.ADMIN)
+    services = dashboard_of(request).services
+    checks = [run_check(check) for check in services.health_checks]
+    try:
+        depth: int | None = services.queue.depth()
+    except Exception:  # an operations page reports a failing store, it does not fail with it
+        depth = None
+    oldest = _oldest_queued(services.queue.list(state=JobState.QUEUED.value, tenant_id=principal.tenant_id, limit=200))
+    dead = services.queue.list(state=JobState.DEAD.value, tenant_id=principal.tenant_id, limit=200)
+    return render(
+        request,
+        "ops.html",
+        title="Operations",
+        checks=checks,
+        ready=all(c.ok for c in checks),
+        depth=depth,
+        oldest_age=oldest,
+        dead_count=f"{len(dead.items)}{'+' if dead.next_cursor else ''}",
+        breakers=breaker_states(services.advisor),
+        budgets=budget_states(services.advisor, principal.tenant_id),
+    )
+
+
+@router.get("/ops/jobs")
+def jobs_page(request: Request, state: Annotated[str, Query(max_length=16)] = "dead", cursor: Cursor = "") -> Response:
+    principal = signed_in(request, Scope.ADMIN)
+    if state not in {s.value for s in JobState} | {"all"}:
+        raise PageError(400, f"Unknown job state {state!r}.")
+    services = dashboard_of(request).services
+    try:
+        page = services.queue.list(
+            state=None if state == "all" else state,
+            tenant_id=principal.tenant_id,
+            limit=PAGE_SIZE,
+            cursor=cursor or None,
+        )
+    except InputError as exc:
+        raise PageError(400, str(exc)) from None
+    return render(
+        request,
+        "jobs.html",
+        title="Jobs",
+        state=state,
+        states=["all", *(s.value for s in JobState)],
+        jobs=page.items,
+        next_url=f"/ops/jobs?{urlencode({'state': state, 'cursor': page.next_cursor})}" if page.next_cursor else None,
+        notice=request.query_params.get("done"),
+    )
+
+
+@router.post("/ops/jobs/{job_id}/retry")
+def retry_dead_job(request: Request, job_id: int, csrf: Annotated[str, Form(max_length=256)] = "") -> Response:
+    principal = signed_in(request, Scope.ADMIN)
+    check_csrf(request, csrf)
+    _act(lambda: retry_job(job_id, principal, dashboard_of(request).services))
+    return redirect(request, f"/ops/jobs?{urlencode({'state': 'dead', 'done': f'Job {job_id} is queued again.'})}")
+
+
+@router.get("/ops/deliveries")
+def deliveries_page(
+    request: Request, source: Annotated[str, Query(max_length=16)] = "", cursor: Cursor = ""
+) -> Response:
+    principal = signed_in(request, Scope.ADMIN)
+    if source not in ("", "github", "spacelift", "api"):
+        raise PageError(400, f"Unknown source {source!r}.")
+    services = dashboard_of(request).services
+    try:
+        page = services.intake.list(
+            tenant_id=principal.tenant_id, source=source or None, limit=PAGE_SIZE, cursor=cursor or None
+        )
+    except InputError as exc:
+        raise PageError(400, str(exc)) from None
+    jobs = {d.job_id: services.queue.get(d.job_id) for d in page.items if d.job_id is not None}
+    query = {"source": source} if source else {}
+    return render(
+        request,
+        "deliveries.html",
+        title="Deliveries",
+        source=source,
+        rows=[(d, jobs.get(d.job_id) if d.job_id is not None else None) for d in page.items],
+        next_url=f"/ops/deliveries?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else None,
+        notice=request.query_params.get("done"),
+    )
+
+
+@router.post("/ops/deliveries/{delivery_id}/requeue")
+def requeue(request: Request, delivery_id: int, csrf: Annotated[str, Form(max_length=256)] = "") -> Response:
+    principal = signed_in(request, Scope.ADMIN)
+    check_csrf(request, csrf)
+    _act(lambda: requeue_delivery(delivery_id, principal, dashboard_of(request).services))
+    done = f"Delivery {delivery_id}'s job is queued again."
+    return redirect(request, f"/ops/deliveries?{urlencode({'done': done})}")
+
+
+def _act(action: Any) -> None:
+    """Run an admin action of the API; its refusals (404, 409) become error pages."""
+    from tfreview.web.problems import problem_for
+
+    try:
+        action()
+    except TfreviewError as exc:
+        found = problem_for(exc, "", "-")
+        raise PageError(found.status, str(found.body.get("detail") or found.body.get("title"))) from None
+
+
+def _oldest_queued(page: Any) -> str | None:
+    jobs: list[Job] = list(page.items)
+    if not jobs:
+        return None
+    oldest = min(job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=UTC) for job in jobs)
+    seconds = max(0, int((datetime.now(UTC) - oldest).total_seconds()))
+    return f"{seconds // 3600}h {seconds % 3600 // 60}m {seconds % 60}s"
+
+
+def breaker_states(advisor: object) -> list[tuple[str, str]]:
+    """(provider/model, closed | open | half-open) of a model chain's breakers; none for other advisors."""
+    clients = getattr(advisor, "clients", ())
+    breaker = getattr(advisor, "breaker", None)
+    if breaker is None:
+        return []
+    states = []
+    for client in clients:
+        name = f"{getattr(client, 'provider', '?')}/{getattr(client, 'model', '?')}"
+        states.append((name, str(breaker(client).state)))
+    return states
+
+
+def budget_states(advisor: object, tenant_id: str | None) -> list[tuple[str, int, int]]:
+    """(tenant, tokens left today, daily limit) of a model chain's token budget."""
+    budget = getattr(advisor, "budget", None)
+    if budget is None or tenant_id is None:
+        return []
+    return [(tenant_id, int(budget.remaining(tenant_id)), int(budget.limit(tenant_id)))]

@@ -1,0 +1,39 @@
+"""The documented limits of a request head (issue 9.4): above them the answer is 431, never 200.
+
+`TFREVIEW_SERVER__MAX_HEADER_BYTES` (default 32 KiB: the request line and every header line, as nginx's
+four 8 KiB buffers) and `TFREVIEW_SERVER__MAX_HEADER_COUNT` (default 100 fields, as Apache's
+LimitRequestFields). `tfreview serve` enforces them in its HTTP protocol (`web/protocol.py`), before a
+request reaches the app — a head that is still incomplete past the byte limit is refused too, so
+neither memory nor CPU is spent on it; `RequestLog` checks the same limits again for any other ASGI
+server the app runs under.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+PROTOCOL_ERROR: Final = "tfreview.protocol_error"  # scope["state"] key: (status, reason) the server answered
+
+
+@dataclass(frozen=True, slots=True)
+class HeadLimits:
+    max_bytes: int
+    max_count: int
+
+    def problem(self, target_bytes: int, headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+        """Why a head of a request-target of `target_bytes` and these headers is refused, or None."""
+        count = 0
+        size = target_bytes + len("POST  HTTP/1.1\r\n")
+        for name, value in headers:
+            count += 1
+            size += len(name) + len(value) + 4  # "name: value\r\n"
+        if count > self.max_count:
+            return f"too many header fields ({count}; the limit is {self.max_count})"
+        if size > self.max_bytes:
+            return f"the request head is larger than {self.max_bytes} bytes"
+        return None
+
+    def refusal(self) -> str:
+        return f"the request head exceeds this server's limits ({self.max_count} fields, {self.max_bytes} bytes)"

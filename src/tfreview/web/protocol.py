@@ -1,0 +1,119 @@
+"""uvicorn's h11 protocol with our limits on request heads and one log line per malformed request.
+
+- a head above `HeadLimits` (complete, or still incomplete past the byte limit) is answered 431;
+- a malformed request (bad request line, bad chunk size mid-body…) is answered 400;
+- either way: `application/problem+json`, `Connection: close`, and ONE escaped log line — by the request
+  log when the app already has the request (it is told the status through the scope), by this module
+  otherwise — never uvicorn's "Invalid HTTP request received." on top, never a traceback.
+
+After such an answer the connection closes in a "lingering" way (as nginx does): our side is shut for
+writing, and what the client still sends is read and dropped for at most `LINGER_SECONDS` /
+`LINGER_BYTES` — closing at once, with unread bytes in the socket, would make the kernel send a reset
+that destroys the answer before the client reads it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http
+import logging
+from typing import Any, Final
+
+import h11
+import orjson
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits
+from tfreview.web.problems import PROBLEM_JSON, web_problem
+
+_UVICORN_LINE: Final = "Invalid HTTP request received."
+LINGER_SECONDS: Final = 2.0
+LINGER_BYTES: Final = 4 * 1024 * 1024
+_log = logging.getLogger("tfreview.web.requests")
+
+
+class _Refusals(logging.Filter):
+    """Drops uvicorn's own line for a request this protocol already logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != _UVICORN_LINE
+
+
+class _LimitedConnection(h11.Connection):
+    """h11's connection; a complete head above the limits becomes a RemoteProtocolError (hint 431)."""
+
+    def __init__(self, limits: HeadLimits) -> None:
+        super().__init__(h11.SERVER, max_incomplete_event_size=limits.max_bytes)
+        self.limits = limits
+        self.refused: tuple[int, str] | None = None
+
+    def next_event(self) -> Any:
+        try:
+            event = super().next_event()
+        except h11.RemoteProtocolError as exc:
+            status = 431 if exc.error_status_hint == 431 else 400
+            self.refused = (status, self.limits.refusal() if status == 431 else f"malformed request: {exc}")
+            raise
+        if isinstance(event, h11.Request):
+            found = self.limits.problem(len(event.target), event.headers)
+            if found is not None:
+                self.refused = (431, found)
+                raise h11.RemoteProtocolError(found, error_status_hint=431)
+        return event
+
+
+def _phrase(status: int) -> bytes:
+    return http.HTTPStatus(status).phrase.encode("ascii")
+
+
+def protocol_class(limits: HeadLimits) -> type[H11Protocol]:
+    """The protocol class to give uvicorn (`Config(http=...)`), enforcing `limits`."""
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _Refusals) for f in uvicorn_log.filters):
+        uvicorn_log.addFilter(_Refusals())
+
+    class LimitedH11Protocol(H11Protocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.conn = _LimitedConnection(limits)
+            self.lingering: int | None = None  # bytes dropped since the refusal; None: not refused
+
+        def data_received(self, data: bytes) -> None:
+            if self.lingering is None:
+                super().data_received(data)
+                return
+            self.lingering += len(data)
+            if self.lingering > LINGER_BYTES:
+                self.transport.close()
+
+        def send_400_response(self, msg: str) -> None:
+            conn = self.conn
+            status, reason = conn.refused if isinstance(conn, _LimitedConnection) and conn.refused else (400, msg)
+            cycle = self.cycle
+            if cycle is not None and not cycle.response_complete and not cycle.response_started:
+                cycle.scope["state"][PROTOCOL_ERROR] = (status, reason)  # the request log writes the one line
+            else:
+                _log.info("request_id=- method=- path=- status=%d reason=%s", status, reason)
+            body = orjson.dumps(web_problem(status, reason, "-"))
+            headers = [
+                (b"content-type", PROBLEM_JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ]
+            with contextlib.suppress(h11.LocalProtocolError):  # a response already under way: just close
+                head = h11.Response(status_code=status, headers=headers, reason=_phrase(status))
+                self.transport.write(self.conn.send(head) or b"")
+                self.transport.write(self.conn.send(h11.Data(data=body)) or b"")
+                self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
+            self._linger()
+
+        def _linger(self) -> None:
+            if not self.transport.can_write_eof() or self.transport.is_closing():
+                self.transport.close()
+                return
+            self.lingering = 0
+            self.transport.write_eof()
+            self.transport.resume_reading()
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
+
+    return LimitedH11Protocol

@@ -1,0 +1,273 @@
+"""The ONLY place adapters are chosen. `tfreview serve`, `tfreview worker` and the tests build services here.
+
+    build_services(settings)          the real thing: SQLite or PostgreSQL (Sql* adapters), OIDC when
+                                      configured plus API tokens, the `api` upload source, and the
+                                      integrations below
+    build_memory_services(...)        the same container on the in-memory adapters, for tests
+
+Integrations (`tfreview.wiring.integrations`, docs/adr/0033-catching-up.md):
+
+    settings.github_app configured    sources["github"] = GitHubPlanSource; the GitHub publisher for `github`
+    (App id + keys, or a token)       reviews; App only: the delivery and pull-request reconcilers and the
+                                      S6 permission check (logged at start, then daily)
+    settings.spacelift_api configured the Spacelift publisher (run comments) for reviews of a run; the
+                                      changesV3 cross-check on uploaded plans of a run; the run reconciler;
+                                      with GitHub too: a proposed run's review combined into its PR comment
+    neither                           honest refusals: a GitHub or Spacelift review fails permanently with
+                                      "… is not configured yet"; reviews are published to the log only
+
+Every review is also published to the log (`LogPublisher`), whatever else publishes it.
+
+Operations (`tfreview.wiring.ops`, docs/adr/0065-incidents-and-notifiers.md): the incident store and
+the watchdog's lease on the same database; one notifier per configured destination; the watchdog over
+the packaged alert table unless settings.watchdog.enabled is false.
+
+TEST ONLY: the environment variable TFREVIEW_TEST_SLOW_SOURCE_SECONDS wraps every source in a delay so
+crash tests can kill a worker mid-review (see `tfreview.sources.slow`). Never set it in production.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from tfreview.core.errors import ConfigError
+from tfreview.core.ports import Advisor
+from tfreview.ops.recorder import Recorder
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
+from tfreview.publish.log import LogPublisher
+from tfreview.service.container import Services
+from tfreview.settings import Settings
+from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
+from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
+from tfreview.sources.uploaded import UploadedPlanSource
+from tfreview.store.health import DatabaseCheck, QueueCheck
+
+if TYPE_CHECKING:
+    from tfreview.ops.metrics import PrometheusRecorder
+    from tfreview.ops.signals import QueueSignals
+
+logger = logging.getLogger("tfreview.wiring")
+
+
+@dataclass
+class WiredServices(Services):
+    """Services plus what must be released at shutdown (`close()`: the database pool, HTTP clients)."""
+
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        while self.closers:
+            closer = self.closers.pop()
+            try:
+                closer()
+            except Exception as exc:  # shutting down: report and go on releasing the rest
+                logger.warning("closing a service failed: %s", type(exc).__name__)
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredServices:
+    """Adapters for `settings`: the database at settings.database.url (refusing a non-durable SQLite).
+
+    The schema must be migrated already (`tfreview db upgrade`; `serve` does it at start on SQLite).
+    `clock` is for tests that move time by hand; every store adapter shares it."""
+    import httpx
+
+    from tfreview.identity.factory import build_authenticator
+    from tfreview.store.database import Database
+    from tfreview.store.intake import SqlIntake
+    from tfreview.store.jobs import SqlJobQueue
+    from tfreview.store.plans import SqlPlanStore
+    from tfreview.store.publish_locks import SqlPublishLocks
+    from tfreview.store.reviews import SqlReviewStore
+    from tfreview.store.tenants import SqlTenants
+    from tfreview.store.tokens import SqlTokens
+
+    prometheus = build_prometheus(settings)
+    db = Database(
+        settings.database.url,
+        settings.database.busy_timeout_ms,
+        pool_size=settings.database.pool_size,
+        connect_timeout_seconds=settings.database.connect_timeout_seconds,
+        metrics=prometheus,
+    )
+    closers: list[Callable[[], None]] = [db.close]
+    try:
+        db.check_durability()
+        now = clock or utcnow
+        queue = SqlJobQueue(db, settings.worker, clock=now)
+        reviews = SqlReviewStore(db, clock=now)
+        tokens = SqlTokens(db, clock=now)
+        plans = SqlPlanStore(db, clock=now)
+        health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
+        http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
+        closers.append(http.close)
+        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
+        if jwks is not None:
+            health.append(jwks)
+        sign_in = None
+        if settings.auth.oidc_issuer and settings.auth.oidc_client_id:
+            from tfreview.identity.sign_in import OidcSignIn
+
+            sign_in = OidcSignIn(settings.auth, http)
+        services = WiredServices(
+            settings=settings,
+            clock=now,
+            publish_locks=SqlPublishLocks(db, clock=now),
+            intake=SqlIntake(db, clock=now),
+            reviews=reviews,
+            queue=queue,
+            tokens=tokens,
+            tenants=SqlTenants(db, clock=now),
+            plans=plans,
+            publisher=LogPublisher(),
+            authenticator=authenticator,
+            sources=build_sources(plans),
+            health_checks=health,
+            closers=closers,
+            advisor=build_review_advisor(settings, prometheus),
+            sign_in=sign_in,
+        )
+        if prometheus is not None:
+            from tfreview.store.queue_signals import SqlQueueSignals
+
+            deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+            _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
+        from tfreview.wiring.integrations import wire_integrations
+
+        wire_integrations(services)
+        from tfreview.store.incidents import SqlIncidents, SqlLeases
+        from tfreview.wiring.ops import wire_ops
+
+        wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now)
+        return services
+    except BaseException:
+        for closer in reversed(closers):
+            closer()
+        raise
+
+
+def build_memory_services(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    publisher: Publisher | None = None,
+    sources: Mapping[str, PlanSource] | None = None,
+) -> WiredServices:
+    """The same container on the in-memory adapters (one shared clock), for tests of every part."""
+    from tfreview.identity.authenticator import BearerAuthenticator
+    from tfreview.store.memory import (
+        MemoryIntake,
+        MemoryJobQueue,
+        MemoryPlanStore,
+        MemoryReviewStore,
+        MemoryTenants,
+        MemoryTokens,
+    )
+    from tfreview.store.publish_locks import MemoryPublishLocks
+
+    settings = settings or Settings()
+    now = clock or utcnow
+    reviews = MemoryReviewStore(clock=now)
+    queue = MemoryJobQueue(settings.worker, clock=now, reviews=reviews)
+    tokens = MemoryTokens(clock=now)
+    plans = MemoryPlanStore(clock=now)
+    prometheus = build_prometheus(settings)
+    services = WiredServices(
+        clock=now,
+        publish_locks=MemoryPublishLocks(clock=now),
+        settings=settings,
+        intake=MemoryIntake(queue, reviews, clock=now),
+        reviews=reviews,
+        queue=queue,
+        tokens=tokens,
+        tenants=MemoryTenants(clock=now),
+        plans=plans,
+        publisher=publisher if publisher is not None else LogPublisher(),
+        authenticator=BearerAuthenticator(None, tokens),
+        sources=dict(sources) if sources is not None else build_sources(plans),
+        health_checks=[QueueCheck(queue)],
+        advisor=build_review_advisor(settings, prometheus),
+    )
+    if prometheus is not None:
+        from tfreview.ops.signals import memory_queue_signals
+
+        deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+        _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
+    # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
+    from tfreview.wiring.integrations import wire_integrations
+
+    wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
+    from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
+    from tfreview.wiring.ops import wire_ops
+
+    wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now)
+    return services
+
+
+def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
+    """The metrics recorder (tfreview.ops.metrics) unless `metrics.enabled` is false (then services keep
+    the NullRecorder and /metrics answers 404)."""
+    if not settings.metrics.enabled:
+        return None
+    from tfreview.ops.metrics import PrometheusRecorder
+
+    return PrometheusRecorder()
+
+
+def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Callable[[], QueueSignals]) -> None:
+    """Mount the recorder on the services: what they count, the DB-derived gauges and the /metrics text."""
+    from tfreview.ops.metrics import QueueCollector
+
+    def on_error(exc: Exception) -> None:
+        logger.warning("metrics: the queue signals could not be read: %s", type(exc).__name__)
+
+    recorder.add_collector(QueueCollector(signals, on_error))
+    services.metrics = recorder
+    services.exposition = recorder.exposition
+    services.closers.append(recorder.process_exited)  # multiprocess: this process's live gauges go
+
+
+def announce_process(services: Services, role: str) -> None:
+    """`tfreview_build_info{version, role} 1` while this process runs (`serve`, `worker`)."""
+    import tfreview
+
+    services.metrics.set("tfreview_build_info", 1, version=getattr(tfreview, "__version__", "0"), role=role)
+
+
+def build_review_advisor(settings: Settings, metrics: Recorder | None = None) -> Advisor:
+    """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain)."""
+    from tfreview.advisor.factory import build_advisor
+
+    return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics)
+
+
+def build_sources(plans: PlanStore, environ: Mapping[str, str] | None = None) -> dict[str, PlanSource]:
+    """Plan sources by SourceInfo.kind. GitHub and Spacelift refuse clearly until their integrations exist."""
+    sources: dict[str, PlanSource] = {
+        "api": UploadedPlanSource(plans),
+        "github": github_not_configured(),
+        "spacelift": spacelift_not_configured(),
+    }
+    delay = _test_slow_source_seconds(os.environ if environ is None else environ)
+    if delay:
+        logger.warning("%s is set: every plan source sleeps %g s first (tests only)", SLOW_SOURCE_ENV, delay)
+        sources = {kind: SlowPlanSource(source, delay) for kind, source in sources.items()}
+    return sources
+
+
+def _test_slow_source_seconds(environ: Mapping[str, str]) -> float:
+    text = environ.get(SLOW_SOURCE_ENV, "").strip()
+    if not text:
+        return 0.0
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise ConfigError(f"{SLOW_SOURCE_ENV} must be a number of seconds, got {text!r}") from None
+    if not 0 <= seconds <= 3600:
+        raise ConfigError(f"{SLOW_SOURCE_ENV} must be between 0 and 3600 seconds")
+    return seconds

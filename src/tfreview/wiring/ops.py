@@ -1,0 +1,202 @@
+"""Operations wiring (docs/adr/0065-incidents-and-notifiers.md): the incident store and the watchdog's lease
+on the same database; one notifier per configured destination (settings.notify: Slack, PagerDuty, SNS,
+SMTP, the signed webhook); the watchdog over the packaged alert table unless settings.watchdog.enabled is
+false. Called by `build_services` and `build_memory_services` (tfreview.wiring)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from tfreview.core.errors import ConfigError
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tfreview.ops.incidents import Incidents, Leases
+    from tfreview.ops.notify.message import Notifier
+    from tfreview.ops.services import OpsServices
+    from tfreview.ops.watchdog import SampleSource
+    from tfreview.wiring import WiredServices
+
+logger = logging.getLogger("tfreview.wiring")
+
+
+def wire_ops(
+    services: WiredServices,
+    incidents: Incidents,
+    leases: Leases,
+    *,
+    clock: Clock = utcnow,
+    http: httpx.Client | None = None,
+    source: SampleSource | None = None,
+    sleep: Callable[[float], None] | None = None,
+    sns_client: object | None = None,
+) -> OpsServices:
+    """`services.ops`: the incident store, the dispatcher over the configured notifiers and (unless
+    disabled) the watchdog. `http`, `source`, `sleep` and `sns_client` are for tests."""
+    import socket
+    import time
+
+    from tfreview.ops.actions import Actions
+    from tfreview.ops.alert_table import load_alert_table
+    from tfreview.ops.notify.delivery import RetryPolicy
+    from tfreview.ops.notify.dispatcher import Dispatcher
+    from tfreview.ops.services import OpsServices, WatchdogCheck
+    from tfreview.ops.watchdog import Watchdog, WatchdogConfig
+
+    settings = services.settings
+    notify = settings.notify
+    client = http
+    if client is None:  # notifier outcomes are counted by the dispatcher (tfreview_notifier_failures_total)
+        import httpx
+
+        client = httpx.Client(
+            timeout=notify.timeout_seconds, follow_redirects=False, transport=httpx.HTTPTransport(retries=0)
+        )
+        services.closers.append(client.close)
+    recorder = services.metrics
+
+    def on_outcome(notifier: str, event: str, ok: bool) -> None:
+        if not ok:
+            recorder.count("tfreview_notifier_failures_total", notifier=notifier)
+
+    dispatcher = Dispatcher(
+        build_notifiers(settings, client, sns_client=sns_client),
+        incidents,
+        public_url=settings.server.public_url,
+        policy=RetryPolicy(
+            notify.attempts, notify.backoff_base_seconds, notify.backoff_cap_seconds, notify.max_retry_after_seconds
+        ),
+        sleep=sleep or time.sleep,
+        on_outcome=on_outcome,
+    )
+    services.closers.append(dispatcher.close)
+    ops = OpsServices(incidents, leases, dispatcher, heartbeat_stale_seconds=settings.watchdog.heartbeat_stale_seconds)
+    watchdog_settings = settings.watchdog
+    if watchdog_settings.enabled:
+        if source is None:
+            source = _metric_source(services)
+        ops.watchdog = Watchdog(
+            load_alert_table(),
+            source,
+            incidents,
+            leases,
+            dispatcher,
+            Actions(),
+            owner=f"{socket.gethostname()}:{os.getpid()}:{id(services):x}",
+            config=WatchdogConfig(
+                interval_seconds=watchdog_settings.interval_seconds,
+                lease_seconds=watchdog_settings.lease_seconds,
+                keep_firing_seconds=watchdog_settings.keep_firing_seconds,
+                skip=frozenset(watchdog_settings.skip),
+                escalation_channels={k: tuple(v) for k, v in watchdog_settings.escalation_channels.items()},
+            ),
+            clock=clock,
+            on_heartbeat=lambda at: recorder.set("tfreview_watchdog_heartbeat_timestamp_seconds", at),
+        )
+        services.health_checks.append(WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock))
+    services.ops = ops
+    return ops
+
+
+def _metric_source(services: WiredServices) -> SampleSource:
+    """The scrape of this host's metrics (the /metrics text) when metrics are on; else nothing (the watchdog
+    then sees only its own heartbeat, and says so)."""
+    from tfreview.ops.samples import exposition_samples
+
+    if services.exposition is not None:
+        return exposition_samples(services.exposition)
+    logger.warning("watchdog: metrics are off (TFREVIEW_METRICS__ENABLED=false): no alert of the table can fire")
+    return list
+
+
+def build_notifiers(settings: Settings, http: httpx.Client, *, sns_client: object | None = None) -> list[Notifier]:
+    """One notifier per configured destination (settings.notify); ConfigError on half a configuration."""
+    from tfreview.ops.notify.pagerduty import PagerDutyNotifier
+    from tfreview.ops.notify.slack import SlackNotifier
+    from tfreview.ops.notify.smtp import SmtpNotifier
+    from tfreview.ops.notify.sns import SnsNotifier
+    from tfreview.ops.notify.webhook import WebhookNotifier
+
+    notify = settings.notify
+    found: list[Notifier] = []
+
+    if notify.slack.webhook_url is not None:
+        found.append(
+            SlackNotifier(
+                http,
+                notify.slack.webhook_url.get_secret_value(),
+                channels=frozenset(notify.slack.channels),
+                levels=frozenset(notify.slack.levels),
+            )
+        )
+    if notify.pagerduty.routing_key is not None:
+        found.append(
+            PagerDutyNotifier(
+                http,
+                notify.pagerduty.routing_key.get_secret_value(),
+                source=settings.server.public_url,
+                events_url=notify.pagerduty.events_url,
+                channels=frozenset(notify.pagerduty.channels),
+                levels=frozenset(notify.pagerduty.levels),
+            )
+        )
+    if notify.sns.topic_arn:
+        found.append(
+            SnsNotifier(
+                notify.sns.topic_arn,
+                region=notify.sns.region or _arn_region(notify.sns.topic_arn),
+                endpoint_url=notify.sns.endpoint_url,
+                timeout_seconds=notify.timeout_seconds,
+                client=sns_client,
+                channels=frozenset(notify.sns.channels),
+                levels=frozenset(notify.sns.levels),
+            )
+        )
+    smtp = notify.smtp
+    if smtp.host:
+        if not smtp.recipients:
+            raise ConfigError(
+                "notify.smtp.host is set but notify.smtp.recipients is empty (TFREVIEW_NOTIFY__SMTP__RECIPIENTS)"
+            )
+        found.append(
+            SmtpNotifier(
+                smtp.host,
+                smtp.port,
+                sender=smtp.sender,
+                recipients=tuple(smtp.recipients),
+                security=smtp.security,
+                username=smtp.username,
+                password=smtp.password.get_secret_value() if smtp.password is not None else None,
+                timeout_seconds=notify.timeout_seconds,
+                channels=frozenset(smtp.channels),
+                levels=frozenset(smtp.levels),
+            )
+        )
+    if notify.webhook.url:
+        if notify.webhook.secret is None:
+            raise ConfigError("notify.webhook.url is set without notify.webhook.secret: receivers could not verify it")
+        found.append(
+            WebhookNotifier(
+                http,
+                notify.webhook.url,
+                notify.webhook.secret.get_secret_value(),
+                channels=frozenset(notify.webhook.channels),
+                levels=frozenset(notify.webhook.levels),
+            )
+        )
+    if found:
+        logger.info("notifiers: %s", ", ".join(f"{n.name} ({'+'.join(sorted(n.channels))})" for n in found))
+    else:
+        logger.warning("no notifier configured: incidents are recorded but nobody is told (docs/howto/alerts.md)")
+    return found
+
+
+def _arn_region(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 and parts[3] else None

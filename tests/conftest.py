@@ -1,0 +1,26 @@
+"""Suite-wide hooks: list the screenshots the browser tests wrote (tests/e2e/browser.py) at the end of the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+_SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e-artifacts" / "screenshots"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller cleans up once
+        return
+    for manifest in _SCREENSHOTS.glob("manifest-*.txt"):
+        manifest.unlink()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    paths: list[str] = []
+    for manifest in sorted(_SCREENSHOTS.glob("manifest-*.txt")):
+        paths.extend(line for line in manifest.read_text(encoding="utf-8").splitlines() if line)
+    if paths:
+        terminalreporter.section("dashboard screenshots (laptop and phone width)")
+        for path in sorted(set(paths)):
+            terminalreporter.write_line(path)

@@ -1,0 +1,182 @@
+"""The incident store and the named leases: the same scenarios on memory, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite
+from tfreview.core.errors import InputError, NotFound
+from tfreview.ops.incidents import EventKind, Incidents, IncidentStatus, Leases, NewIncident
+from tfreview.store.incidents import SqlIncidents, SqlLeases
+from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
+
+
+@dataclass
+class OpsStores:
+    clock: ManualClock
+    incidents: Incidents
+    leases: Leases
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def ops(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[OpsStores]:
+    clock = ManualClock()
+    if request.param == "memory":
+        yield OpsStores(clock, MemoryIncidents(clock=clock), MemoryLeases(clock=clock))
+        return
+    database = (
+        fresh_sqlite(sqlite_dir)
+        if request.param == "sqlite"
+        else empty_postgres(request.getfixturevalue("postgres_url"))
+    )
+    try:
+        yield OpsStores(clock, SqlIncidents(database, clock=clock), SqlLeases(database, clock=clock))
+    finally:
+        database.close()
+
+
+def new_incident(group: str = "intake-db-errors", level: int = 2, minutes: int = 10) -> NewIncident:
+    return NewIncident(
+        group_key=group,
+        alert_id=group,
+        scenario="database-disruption",
+        severity="critical",
+        summary="Intake answers 503",
+        level=level,
+        response_minutes=minutes,
+        channels=("page",),
+        action="shed-load",
+    )
+
+
+def test_one_active_incident_per_group(ops: OpsStores) -> None:
+    first, created = ops.incidents.open(new_incident(), {"value": 0.4})
+    again, created_again = ops.incidents.open(new_incident(), {"value": 0.5})
+    other, _ = ops.incidents.open(new_incident("jwks-fetch-failures"), {})
+    assert created
+    assert not created_again
+    assert again.id == first.id != other.id
+    assert first.status is IncidentStatus.OPEN
+    assert first.level == 2
+    assert first.channels == ("page",)
+    assert first.opened_at == START
+    assert first.action == "shed-load"
+    assert first.escalate_at is not None
+    assert (first.escalate_at - START).total_seconds() == 600
+    assert [e.kind for e in ops.incidents.events(first.id)] == [EventKind.OPENED]
+    assert ops.incidents.events(first.id)[0].detail == {"value": 0.4}
+    assert [i.id for i in ops.incidents.active()] == [first.id, other.id]
+    assert [i.id for i in ops.incidents.active("jwks-fetch-failures")] == [other.id]
+
+
+def test_a_resolved_group_opens_a_new_incident(ops: OpsStores) -> None:
+    first, _ = ops.incidents.open(new_incident(), {})
+    ops.clock.advance(60)
+    resolved = ops.incidents.resolve(first.id, "watchdog")
+    assert resolved is not None
+    assert resolved.status is IncidentStatus.RESOLVED
+    assert resolved.resolved_by == "watchdog"
+    assert resolved.resolved_at == ops.clock()
+    assert resolved.escalate_at is None
+    second, created = ops.incidents.open(new_incident(), {})
+    assert created
+    assert second.id != first.id
+    assert ops.incidents.resolve(first.id, "someone else") == resolved  # unchanged, no second event
+    assert [e.kind for e in ops.incidents.events(first.id)] == [EventKind.OPENED, EventKind.RESOLVED]
+
+
+def test_acknowledge_stops_escalation_and_is_idempotent(ops: OpsStores) -> None:
+    incident, _ = ops.incidents.open(new_incident(), {})
+    ops.clock.advance(30)
+    acked = ops.incidents.acknowledge(incident.id, "token:abc")
+    assert acked is not None
+    assert acked.status is IncidentStatus.ACKNOWLEDGED
+    assert acked.escalate_at is None
+    assert acked.acknowledged_by == "token:abc"
+    assert acked.acknowledged_at == ops.clock()
+    assert ops.incidents.acknowledge(incident.id, "token:def") == acked
+    assert ops.incidents.escalate(incident.id, 3, ("page", "email"), None) == acked  # no longer open
+    assert ops.incidents.acknowledge(999, "x") is None
+    assert ops.incidents.resolve(999, "x") is None
+    assert ops.incidents.get(999) is None
+    kinds = [e.kind for e in ops.incidents.events(incident.id)]
+    assert kinds == [EventKind.OPENED, EventKind.ACKNOWLEDGED]
+
+
+def test_escalation_raises_the_level_and_records_it(ops: OpsStores) -> None:
+    incident, _ = ops.incidents.open(new_incident(level=2), {})
+    ops.clock.advance(600)
+    later = ops.clock() + (ops.clock() - START)
+    escalated = ops.incidents.escalate(incident.id, 3, ("page", "email"), later)
+    assert escalated.level == 3
+    assert escalated.channels == ("page", "email")
+    assert escalated.escalate_at == later
+    with pytest.raises(InputError):
+        ops.incidents.escalate(incident.id, 3, ("page",), None)  # not above its own level
+    with pytest.raises(InputError):
+        ops.incidents.escalate(incident.id, 5, ("page",), None)
+    with pytest.raises(NotFound):
+        ops.incidents.escalate(999, 3, ("page",), None)
+    events = ops.incidents.events(incident.id)
+    assert events[-1].kind is EventKind.ESCALATED
+    assert events[-1].detail == {"from": 2, "to": 3, "channels": ["page", "email"]}
+
+
+def test_timeline_and_listing(ops: OpsStores) -> None:
+    ids = []
+    for n in range(5):
+        incident, _ = ops.incidents.open(new_incident(f"alert-{n}"), {})
+        ids.append(incident.id)
+        ops.clock.advance(1)
+    ops.incidents.record(ids[0], EventKind.NOTIFIED, {"notifier": "slack", "attempts": 2})
+    ops.incidents.resolve(ids[1], "me")
+    with pytest.raises(NotFound):
+        ops.incidents.record(999, EventKind.NOTE, {})
+    page = ops.incidents.list(limit=2)
+    assert [i.id for i in page.items] == ids[::-1][:2]
+    assert page.next_cursor
+    rest = ops.incidents.list(limit=10, cursor=page.next_cursor)
+    assert [i.id for i in rest.items] == ids[::-1][2:]
+    assert rest.next_cursor is None
+    assert [i.id for i in ops.incidents.list(status="resolved").items] == [ids[1]]
+    with pytest.raises(InputError):
+        ops.incidents.list(status="bogus")
+    timeline = ops.incidents.events(ids[0])
+    assert [e.kind for e in timeline] == [EventKind.OPENED, EventKind.NOTIFIED]
+    assert timeline[1].detail == {"notifier": "slack", "attempts": 2}
+
+
+def test_bad_incidents_are_refused(ops: OpsStores) -> None:
+    with pytest.raises(InputError):
+        ops.incidents.open(new_incident(level=5), {})
+    with pytest.raises(InputError):
+        ops.incidents.open(new_incident(minutes=0), {})
+    with pytest.raises(InputError):
+        ops.incidents.open(new_incident(group=""), {})
+
+
+def test_a_lease_has_one_holder_until_it_expires(ops: OpsStores) -> None:
+    assert ops.leases.holder("watchdog") is None
+    assert ops.leases.acquire("watchdog", "a", 30)
+    assert not ops.leases.acquire("watchdog", "b", 30)
+    ops.clock.advance(20)
+    assert ops.leases.acquire("watchdog", "a", 30)  # renewal = heartbeat
+    held = ops.leases.holder("watchdog")
+    assert held is not None
+    assert held.owner == "a"
+    assert held.heartbeat_at == ops.clock()
+    ops.clock.advance(29)
+    assert not ops.leases.acquire("watchdog", "b", 30)
+    ops.clock.advance(2)
+    assert ops.leases.acquire("watchdog", "b", 30)  # a's lease expired
+    ops.leases.release("watchdog", "a")  # not a's any more: no effect
+    held = ops.leases.holder("watchdog")
+    assert held is not None
+    assert held.owner == "b"
+    ops.leases.release("watchdog", "b")
+    assert ops.leases.holder("watchdog") is None
+    assert ops.leases.acquire("watchdog", "a", 30)
