@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
@@ -26,8 +26,8 @@ from tfreview.ops.settings import NotifySettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
 from tfreview.plumbing.secret_references import (
     SecretSource,
-    resolved_secret_field,
 )
+from tfreview.plumbing.secret_setting import SecretSetting
 from tfreview.store.queue_settings import WorkerSettings
 
 
@@ -37,13 +37,8 @@ class SecretVersion(BaseModel):
     `value` is the secret, or where it lives (`env:NAME`, `file:PATH`), read once when the settings are
     built; a reference that does not resolve is a settings error (the service refuses to start)."""
 
-    value: SecretStr
+    value: SecretSetting
     not_after: datetime | None = None  # the end of this version's validity (UTC); None: no end
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _resolved(cls, value: object) -> object:
-        return resolved_secret_field(value)
 
 
 class DatabaseSettings(BaseModel):
@@ -83,23 +78,18 @@ class DashboardSettings(BaseModel):
     """The pages people read at the service's URL (docs/howto/sign-in.md)."""
 
     enabled: bool = True  # serve the dashboard at / (the API and webhooks are served either way)
-    session_secret: SecretStr | None = None  # signs session cookies; unset: a random key per process
-    csrf_secret: SecretStr | None = None  # derives each form's CSRF token; unset: a random key per process
+    session_secret: SecretSetting | None = None  # signs session cookies; unset: a random key per process
+    csrf_secret: SecretSetting | None = None  # derives each form's CSRF token; unset: a random key per process
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)  # then sign in again
     cookie_secure: bool = True  # Secure cookies (browsers keep them on https and on http://127.0.0.1/localhost)
     api_docs: bool = True  # serve the interactive OpenAPI docs at /docs (the document itself stays at /openapi.json)
-
-    @field_validator("session_secret", "csrf_secret", mode="before")
-    @classmethod
-    def _resolved(cls, value: object) -> object:
-        return resolved_secret_field(value)
 
 
 class MetricsSettings(BaseModel):
     """Prometheus metrics (docs/reference/metrics.md); several processes: set PROMETHEUS_MULTIPROC_DIR."""
 
     enabled: bool = True  # count metrics in this process (off: nothing is counted and /metrics answers 404)
-    token: SecretStr | None = None  # bearer token a scraper sends to GET /metrics; unset: /metrics answers 404
+    token: SecretSetting | None = None  # bearer token a scraper sends to GET /metrics; unset: /metrics answers 404
 
 
 class SloSettings(BaseModel):

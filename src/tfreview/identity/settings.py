@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field
 
-from tfreview.plumbing.secret_references import resolved_secret_field
+from tfreview.plumbing.secret_setting import SecretSetting
 
 
 class AuthSettings(BaseModel):
@@ -22,12 +22,7 @@ class AuthSettings(BaseModel):
     tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant
     scope_claim: str = "scope"  # space-separated: read, write, admin (or tfreview:… forms)
     # dashboard sign-in (authorization code + PKCE); the endpoints come from the issuer's discovery document
-    oidc_client_secret: SecretStr | None = None  # a confidential app client (Cognito with a secret); unset: public
+    oidc_client_secret: SecretSetting | None = None  # a confidential app client (Cognito with a secret); unset: public
     oidc_sign_in_scopes: str = "openid"  # asked for at sign-in; the access token must carry the tenant claim
     oidc_authorization_endpoint: str | None = None  # override of discovery's authorization_endpoint
     oidc_token_endpoint: str | None = None  # override of discovery's token_endpoint
-
-    @field_validator("oidc_client_secret", mode="before")
-    @classmethod
-    def _resolved(cls, value: object) -> object:
-        return resolved_secret_field(value)

@@ -5,27 +5,29 @@ A notifier is on when its destination is set. `channels` says which alert channe
 chat, email, ticket) and `levels` which escalation levels (1 automated, 2 on-call, 3 senior,
 4 management): e.g. a PagerDuty service for on-call pages and a second Slack webhook for managers.
 Secrets (the PagerDuty routing key, the Slack webhook URL, the webhook secret, the SMTP password) are
-secret-typed: never printed, logged or stored.
+secret-typed (`SecretSetting`: the value, `env:NAME` or `file:PATH`): never printed, logged or stored.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field
+
+from tfreview.plumbing.secret_setting import SecretSetting
 
 Channel = Literal["page", "chat", "email", "ticket"]
 ALL_LEVELS = [1, 2, 3, 4]
 
 
 class SlackSettings(BaseModel):
-    webhook_url: SecretStr | None = None  # https://hooks.slack.com/services/… (a secret: whoever has it can post)
+    webhook_url: SecretSetting | None = None  # https://hooks.slack.com/services/… (a secret: whoever has it can post)
     channels: list[Channel] = ["chat"]
     levels: list[int] = ALL_LEVELS
 
 
 class PagerDutySettings(BaseModel):
-    routing_key: SecretStr | None = None  # the integration key of an Events API v2 integration
+    routing_key: SecretSetting | None = None  # the integration key of an Events API v2 integration
     events_url: str = "https://events.pagerduty.com/v2/enqueue"
     channels: list[Channel] = ["page"]
     levels: list[int] = ALL_LEVELS
@@ -44,7 +46,7 @@ class SmtpSettings(BaseModel):
     port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "tls", "none"] = "starttls"  # `none` only towards a relay on localhost
     username: str | None = None
-    password: SecretStr | None = None
+    password: SecretSetting | None = None
     sender: str = "tfreview@localhost"
     recipients: list[str] = []
     channels: list[Channel] = ["email", "ticket"]
@@ -53,7 +55,7 @@ class SmtpSettings(BaseModel):
 
 class WebhookSettings(BaseModel):
     url: str | None = None  # receives the notification as JSON, signed (docs/howto/alerts.md)
-    secret: SecretStr | None = None  # HMAC-SHA256 key of X-Tfreview-Signature-256; required with a url
+    secret: SecretSetting | None = None  # HMAC-SHA256 key of X-Tfreview-Signature-256; required with a url
     channels: list[Channel] = ["ticket"]
     levels: list[int] = ALL_LEVELS
 

@@ -5,7 +5,7 @@
                                       integrations below
     build_memory_services(...)        the same container on the in-memory adapters, for tests
 
-Integrations (`wire_integrations`, docs/adr/0033-catching-up.md):
+Integrations (`tfreview.wiring.integrations`, docs/adr/0033-catching-up.md):
 
     settings.github_app configured    sources["github"] = GitHubPlanSource; the GitHub publisher for `github`
     (App id + keys, or a token)       reviews; App only: the delivery and pull-request reconcilers and the
@@ -49,8 +49,6 @@ from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
-    import httpx
-
     from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.signals import QueueSignals
 
@@ -139,6 +137,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
 
             deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
             _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
+        from tfreview.wiring.integrations import wire_integrations
+
         wire_integrations(services)
         from tfreview.store.incidents import SqlIncidents, SqlLeases
         from tfreview.wiring.ops import wire_ops
@@ -199,6 +199,8 @@ def build_memory_services(
         deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
         _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
+    from tfreview.wiring.integrations import wire_integrations
+
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
     from tfreview.wiring.ops import wire_ops
@@ -269,150 +271,3 @@ def _test_slow_source_seconds(environ: Mapping[str, str]) -> float:
     if not 0 <= seconds <= 3600:
         raise ConfigError(f"{SLOW_SOURCE_ENV} must be between 0 and 3600 seconds")
     return seconds
-
-
-# --- GitHub and Spacelift -------------------------------------------------------------------------
-
-
-def _review_links(services: WiredServices) -> Callable[[str], str]:
-    """Review id → the review's dashboard page at `server.public_url` (what PR and run comments link)."""
-    from tfreview.core.links import review_page_url
-
-    return lambda review_id: review_page_url(services.settings.server.public_url, review_id)
-
-
-def wire_integrations(
-    services: WiredServices,
-    *,
-    keep_publisher: bool = False,
-    keep_sources: bool = False,
-    http: httpx.Client | None = None,
-) -> None:
-    """Mount the configured integrations into `services`: plan sources, the routing publisher and the
-    reconcilers (see the module docstring). Nothing changes when neither integration is configured.
-    `http` (tests) replaces the outbound HTTP clients; otherwise each integration gets its own, closed
-    with the services."""
-    settings = services.settings
-    github = settings.github_app
-    spacelift = settings.spacelift_api
-    if github.mode == "off" and not spacelift.enabled:
-        return
-    from tfreview.integrations.publishers import RoutingPublisher
-
-    routes: dict[str, list[Publisher]] = {}
-    sources = dict(services.sources)
-    github_publisher: Publisher | None = None
-    if github.mode != "off":
-        github_publisher = _wire_github(services, sources, http)
-        routes["github"] = [github_publisher]
-    if spacelift.enabled:
-        _wire_spacelift(services, sources, routes, github_publisher, http)
-    if not keep_sources:
-        services.sources = sources
-    if not keep_publisher:
-        services.publisher = RoutingPublisher(routes, always=[LogPublisher()])
-    logger.info(
-        "integrations: %s; publishing %s",
-        ", ".join(f"{kind} source {type(source).__name__}" for kind, source in sorted(services.sources.items())),
-        ", ".join(f"{kind} → {'+'.join(type(p).__name__ for p in ps)}" for kind, ps in sorted(routes.items())) or "-",
-    )
-
-
-def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float, upstream: str) -> httpx.Client:
-    if http is not None:
-        return http
-    import httpx
-
-    from tfreview.ops.upstream import CountingTransport
-    from tfreview.plumbing.http import outbound_client
-
-    transport = CountingTransport(httpx.HTTPTransport(retries=0), services.metrics, upstream)
-    client = outbound_client(timeout=timeout, transport=transport)
-    services.closers.append(client.close)
-    return client
-
-
-def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: httpx.Client | None) -> Publisher:
-    from tfreview.integrations.github.auth import AppAuth, GitHubAuth, TokenAuth
-    from tfreview.integrations.github.client import GitHubClient
-    from tfreview.integrations.github.marker import AppIdentity
-    from tfreview.integrations.github.publisher import GitHubPublisher
-    from tfreview.integrations.github.ratelimit import RateLimiter
-    from tfreview.integrations.github.source import GitHubPlanSource
-    from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
-
-    settings = services.settings.github_app
-    client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
-    auth: GitHubAuth
-    app_auth: AppAuth | None = None
-    if settings.mode == "app":
-        auth = app_auth = AppAuth(settings, client_http)
-    else:
-        token = settings.token_source()
-        if token is None:  # mode "token" means a token source is set
-            raise ConfigError("github_app.token is not set")
-        auth = TokenAuth(token)
-    limiter = RateLimiter(
-        writes_per_minute=settings.writes_per_minute,
-        writes_per_hour=settings.writes_per_hour,
-        max_wait_seconds=settings.max_rate_limit_wait_seconds,
-        restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
-    )
-    app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
-    from tfreview.integrations.github.clients import GitHubClients
-
-    clients = GitHubClients(app_client, app=app_auth is not None)
-    sources["github"] = GitHubPlanSource(clients)
-    identity = None
-    if settings.mode == "token":
-        if not settings.token_login:
-            raise ConfigError(
-                "github_app.token_login is required with a plain token: tfreview finds its own "
-                "comment by its author's login (TFREVIEW_GITHUB_APP__TOKEN_LOGIN)"
-            )
-        identity = AppIdentity(login=settings.token_login)
-    publisher = GitHubPublisher(clients, settings, identity=identity, review_links=_review_links(services))
-    if app_auth is not None:
-        services.reconcilers.extend(
-            [
-                PermissionCheck(app_client, app_auth),
-                DeliveryReconciler(app_client, services),
-                PullRequestReconciler(app_client, services),
-            ]
-        )
-    else:
-        logger.warning(
-            "GitHub: a plain token is configured: no delivery or pull-request reconciler (they need a GitHub App)"
-        )
-    logger.info("GitHub: %s at %s", f"App {settings.app_id}" if app_auth else "a plain token", settings.api_url)
-    return publisher
-
-
-def _wire_spacelift(
-    services: WiredServices,
-    sources: dict[str, PlanSource],
-    routes: dict[str, list[Publisher]],
-    github_publisher: Publisher | None,
-    http: httpx.Client | None,
-) -> None:
-    from tfreview.integrations.spacelift.client import SpaceliftClient
-    from tfreview.integrations.spacelift.combined import PullRequestCombiner
-    from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
-    from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
-    from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
-
-    settings = services.settings.spacelift_api
-    client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds, "spacelift"), settings)
-    if "api" in sources:
-        sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
-    run_publisher = SpaceliftPublisher(client, settings, review_links=_review_links(services))
-    spacelift_route: list[Publisher] = [run_publisher]
-    if github_publisher is not None:
-        # one PR comment: a PR's HCL review and its proposed run's plan review, combined (whichever ends last)
-        combiner = PullRequestCombiner(github_publisher, services.reviews, client, settings)
-        routes["github"] = [combiner]
-        spacelift_route.append(combiner)
-    routes["spacelift"] = spacelift_route
-    routes["api"] = [run_publisher]  # an upload naming a stack and a run (it ignores the others)
-    services.reconcilers.append(SpaceliftRunReconciler(SpaceliftReconciler(client, services, settings), settings))
-    logger.info("Spacelift: account %s, %d stack(s) reconciled", settings.account, len(settings.stacks))

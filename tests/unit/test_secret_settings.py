@@ -1,0 +1,67 @@
+"""Every secret-valued setting resolves `env:NAME` and `file:PATH` references (issue 9 item 2, the class):
+the test walks the whole settings model, so a secret setting added later without `SecretSetting` fails here."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel, SecretStr
+
+from tfreview.settings import Settings
+
+
+def _secret_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """(path, resolves) of every SecretStr field reachable through nested models (lists of models excluded:
+    SecretVersion lists are checked through their own model)."""
+    hints = typing.get_type_hints(model, include_extras=True)
+    for name in model.model_fields:
+        hint = hints[name]
+        if typing.get_origin(hint) is list:
+            continue
+        for arm in typing.get_args(hint) or (hint,):
+            base = typing.get_args(arm)[0] if typing.get_origin(arm) is typing.Annotated else arm
+            if base is SecretStr:
+                metadata = typing.get_args(arm)[1:] if typing.get_origin(arm) is typing.Annotated else ()
+                yield (*prefix, name), any(getattr(m, "func", None) is not None for m in metadata)
+            elif isinstance(base, type) and issubclass(base, BaseModel):
+                yield from _secret_paths(base, (*prefix, name))
+
+
+SECRET_PATHS = [path for path, _ in _secret_paths(Settings)]
+
+
+def test_the_walk_finds_the_secret_settings() -> None:
+    assert ("metrics", "token") in SECRET_PATHS
+    assert ("notify", "slack", "webhook_url") in SECRET_PATHS
+    assert ("dashboard", "session_secret") in SECRET_PATHS
+
+
+def test_every_secret_setting_is_a_secret_setting() -> None:
+    plain = [".".join(path) for path, resolves in _secret_paths(Settings) if not resolves]
+    assert not plain, f"SecretStr settings that take a reference literally (type them SecretSetting): {plain}"
+
+
+@pytest.mark.parametrize("path", SECRET_PATHS, ids=".".join)
+def test_a_reference_is_read_not_taken_literally(
+    path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    canary = "canary-value-7f3a9c"
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(canary + "\n", encoding="utf-8")
+    monkeypatch.setenv("TFREVIEW_" + "__".join(part.upper() for part in path), f"file:{secret_file}")
+    value: object = Settings()
+    for part in path:
+        value = getattr(value, part)
+    assert isinstance(value, SecretStr)
+    assert value.get_secret_value() == canary
+
+
+@pytest.mark.parametrize("path", SECRET_PATHS, ids=".".join)
+def test_a_reference_that_does_not_resolve_is_refused(path: tuple[str, ...], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TFREVIEW_TEST_NO_SUCH_SECRET", raising=False)
+    monkeypatch.setenv("TFREVIEW_" + "__".join(part.upper() for part in path), "env:TFREVIEW_TEST_NO_SUCH_SECRET")
+    with pytest.raises(ValueError, match="TFREVIEW_TEST_NO_SUCH_SECRET"):
+        Settings()
