@@ -20,8 +20,8 @@ import pytest
 from tfreview.cli import main
 from tfreview.core.errors import InputError
 from tfreview.ports.records import ReviewStatus, SourceInfo
-from tfreview.service.uploads import accept_upload
 from tfreview.rules import load_rules
+from tfreview.service.uploads import accept_upload
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.wiring import build_memory_services
 from tfreview.worker.runner import Worker
@@ -128,7 +128,8 @@ def _resource(address: str, after: dict[str, Any]) -> dict[str, Any]:
 def _lambda_env(plan: dict[str, Any]) -> None:
     """An access key id under an innocuous variable name in a Lambda environment."""
     env = {"variables": {"UPSTREAM": KEY_ID, "UPSTREAM_KEY": SECRET_KEY}}
-    plan["resource_changes"].append(_resource("aws_lambda_function.api", {"function_name": "api", "environment": [env]}))
+    after = {"function_name": "api", "environment": [env]}
+    plan["resource_changes"].append(_resource("aws_lambda_function.api", after))
 
 
 def _ec2_user_data(plan: dict[str, Any]) -> None:
@@ -153,7 +154,11 @@ def _provider_credentials(plan: dict[str, Any]) -> None:
     }
 
 
-SECRET_SHAPED = {"lambda_env": _lambda_env, "ec2_user_data": _ec2_user_data, "provider_credentials": _provider_credentials}
+SECRET_SHAPED = {
+    "lambda_env": _lambda_env,
+    "ec2_user_data": _ec2_user_data,
+    "provider_credentials": _provider_credentials,
+}
 
 
 def secret_shaped_plan(case: str) -> bytes:
@@ -178,7 +183,8 @@ def test_9_12_a_secret_shaped_value_is_found_by_the_service_as_by_scan(case: str
     )
     assert created
     queued = services.reviews.get(review_id)
-    assert queued is not None and queued.plan_id is not None
+    assert queued is not None
+    assert queued.plan_id is not None
     plan_id = queued.plan_id
     stored_plan = services.plans.get(plan_id)
     assert stored_plan is not None
