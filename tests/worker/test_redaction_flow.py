@@ -23,7 +23,7 @@ from tfreview.ports.records import ReviewStatus, SourceInfo
 from tfreview.rules import load_rules
 from tfreview.service.uploads import accept_upload
 from tfreview.sources.uploaded import UploadedPlanSource
-from tfreview.wiring import build_memory_services
+from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.runner import Worker
 
 from .conftest import PLAN_WITH_FINDINGS, TENANT, ManualClock, upload, worker_settings
@@ -49,6 +49,19 @@ def scanned(plan: Path, tmp_path: Path) -> list[tuple[str, str]] | None:
     return findings_of(json.loads(out.read_text()))
 
 
+def uploaded(services: WiredServices, body: bytes) -> tuple[str, str]:
+    """(review id, plan id) of `body` uploaded as `POST /api/v1/plans` does (service.uploads.accept_upload)."""
+    metadata = {"source": "test"}
+    review_id, created = accept_upload(
+        services, TENANT, body, "plan_json", metadata, SourceInfo(kind="api"), datetime.now(UTC)
+    )
+    assert created
+    queued = services.reviews.get(review_id)
+    assert queued is not None
+    assert queued.plan_id is not None
+    return review_id, queued.plan_id
+
+
 def test_9_12_the_service_and_scan_find_the_same_on_every_real_plan(tmp_path: Path) -> None:
     assert len(PLANS) >= 100
     services = build_memory_services(worker_settings(), clock=ManualClock())
@@ -57,7 +70,7 @@ def test_9_12_the_service_and_scan_find_the_same_on_every_real_plan(tmp_path: Pa
     for plan in PLANS:
         expected = scanned(plan, tmp_path)
         try:
-            review_id, _ = upload(services, plan.read_bytes())
+            review_id, _ = uploaded(services, plan.read_bytes())
         except InputError as exc:
             if expected is not None:
                 differ[plan.name] = (expected, f"upload refused: {exc}")
@@ -178,14 +191,7 @@ def test_9_12_a_secret_shaped_value_is_found_by_the_service_as_by_scan(case: str
     secrets_rules = {rule.id for rule in load_rules() if rule.category == "secrets"}
     assert {rule for rule, _ in expected} & secrets_rules, "the case must exercise a secrets rule"
     services = build_memory_services(worker_settings(), clock=ManualClock())
-    review_id, created = accept_upload(
-        services, TENANT, path.read_bytes(), "plan_json", {"source": "test"}, SourceInfo(kind="api"), datetime.now(UTC)
-    )
-    assert created
-    queued = services.reviews.get(review_id)
-    assert queued is not None
-    assert queued.plan_id is not None
-    plan_id = queued.plan_id
+    review_id, plan_id = uploaded(services, path.read_bytes())
     stored_plan = services.plans.get(plan_id)
     assert stored_plan is not None
     for canary in (KEY_ID, SECRET_KEY):
