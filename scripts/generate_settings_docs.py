@@ -10,6 +10,7 @@ import inspect
 import json
 import re
 import sys
+import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,14 @@ Secrets are never values here: a setting that names a secret takes `env:NAME` or
 
 
 def _type_name(annotation: Any) -> str:
+    if typing.get_origin(annotation) is typing.Annotated:  # SecretSetting and the like: the type, not its validators
+        return (
+            "SecretSetting"
+            if typing.get_args(annotation)[0].__name__ == "SecretStr"
+            else _type_name(typing.get_args(annotation)[0])
+        )
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return " | ".join(_type_name(arm) for arm in typing.get_args(annotation))
     generic = typing.get_origin(annotation) is not None
     text = str(annotation) if generic else getattr(annotation, "__name__", None) or str(annotation)
     text = re.sub(r"\b[a-z_]+(\.[a-z_]+)*\.([A-Z]\w*)", r"\2", text)  # module paths off class names

@@ -14,6 +14,7 @@ from tests.contract.conftest import Stores
 from tfreview.core.errors import InputError, NotFound
 from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.records import ReviewStatus, Scope, SourceInfo, Tenant
+from tfreview.service.uploads import secret_findings
 
 GITHUB = SourceInfo(kind="github", repository="acme/infra", pull_request=3)
 SPACELIFT = SourceInfo(kind="spacelift", stack_id="networking", run_id="01H")
@@ -205,6 +206,46 @@ def test_plan_canary_never_reaches_the_store(stores: Stores) -> None:
         assert CANARY.encode() not in raw
         assert AWS_KEY.encode() not in raw
     assert stores.plans.get("missing") is None
+
+
+LIVE_KEY_ID = "AKIAQ3EGRDJ7XK4PZ2LM"  # key-id shaped (not the documentation's example, which rules skip)
+
+
+def test_findings_kept_with_a_plan_round_trip_and_hold_no_secret(stores: Stores) -> None:
+    """Issue 9.12: the findings of the secrets rules on the original are kept with the redacted plan."""
+    plan = json.loads(canary_plan())
+    plan["resource_changes"].append(
+        {
+            "address": "aws_lambda_function.api",
+            "mode": "managed",
+            "type": "aws_lambda_function",
+            "name": "api",
+            "change": {
+                "actions": ["create"],
+                "before": None,
+                "after": {"environment": [{"variables": {"UPSTREAM": LIVE_KEY_ID, "DB": CANARY}}]},
+                "after_unknown": {},
+                "after_sensitive": {},
+            },
+        }
+    )
+    body = json.dumps(plan).encode()
+    findings = secret_findings(body, "plan_json")
+    assert "aws_lambda_function.api" in {f["address"] for f in findings}
+    assert LIVE_KEY_ID not in json.dumps(findings)
+    plan_id = stores.plans.put("github:1", body, "plan_json", {}, findings=findings)
+    assert stores.plans.findings(plan_id) == findings
+    bare = stores.plans.put("github:1", canary_plan(), "plan_json", {})
+    assert stores.plans.findings(bare) is None
+    if stores.database is not None:
+        with stores.database.engine.connect() as conn:
+            kept = conn.exec_driver_sql("SELECT findings FROM plans WHERE findings IS NOT NULL").scalars().all()
+        assert len(kept) == 1
+        assert LIVE_KEY_ID not in kept[0]
+        assert CANARY not in kept[0]
+        assert LIVE_KEY_ID.encode() not in raw_plan_rows(stores)
+    stores.plans.delete(plan_id)
+    assert stores.plans.findings(plan_id) is None
 
 
 def test_tarball_sources_are_scrubbed(stores: Stores) -> None:

@@ -68,8 +68,9 @@ def test_json_logs_of_a_serve_process_are_one_object_per_line_without_secrets(tm
     assert len(requests) >= 6
     assert all(r.get("request_id") and r["msg"].startswith(f"request_id={r['request_id']}") for r in requests)
     [nope] = [r for r in requests if "/nope" in r["msg"]]
-    assert "\n" in nope["msg"]  # the decoded newline is inside the message, escaped on the wire
-    assert "\u2028" in nope["msg"]
+    # the client's newline, NUL and line separator stay inside this one message, escaped (plumbing.log_lines)
+    assert "/nope\\n2026-01-01 INFO forged line\\x00\\u2028x" in nope["msg"]
+    assert not [r for r in records if r["msg"].startswith("2026-01-01 INFO forged line")]
     assert any(r["logger"] == "tfreview.web.webhooks" or "signature rejected" in r["msg"] for r in records)
     assert WEBHOOK_SECRET not in stderr
     assert METRICS_TOKEN not in stderr

@@ -120,7 +120,7 @@ def test_atlantis_run_steps_review_the_plan(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
     assert result.stdout.startswith("**tfreview: PASS**")
-    assert "Reviewed 2 of 2 resources" in result.stdout  # the plan's resource, with --source's file
+    assert "Reviewed 1 of 1 resources" in result.stdout  # the plan's one resource (the provider block is not one)
 
 
 @needs_terraform

@@ -181,8 +181,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         "tfreview_jobs_total",
         "counter",
         "Finished job attempts by kind and outcome: succeeded, retried, failed (permanent error: dead at once),"
-        " dead_lettered (out of attempts), lease_lost (result discarded)",
-        labels=(("kind", ()), ("outcome", ("succeeded", "retried", "failed", "dead_lettered", "lease_lost"))),
+        " dead_lettered (out of attempts), lease_lost (result discarded), waiting (back in the queue for a"
+        " dependency: not counted as an attempt)",
+        labels=(
+            ("kind", ()),
+            ("outcome", ("succeeded", "retried", "failed", "dead_lettered", "lease_lost", "waiting")),
+        ),
     ),
     MetricSpec(
         "tfreview_job_duration_seconds",

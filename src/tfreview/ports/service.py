@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from tfreview.core.plan import ChangeSet
 from tfreview.ports.jobs import Job, NewJob
@@ -180,9 +180,23 @@ class Intake(Protocol):
 class PlanStore(Protocol):
     """Uploaded plans (redacted before they are stored: no secret reaches the database)."""
 
-    def put(self, tenant_id: str, content: bytes, kind: str, metadata: dict[str, object]) -> str: ...
+    def put(
+        self,
+        tenant_id: str,
+        content: bytes,
+        kind: str,
+        metadata: dict[str, object],
+        *,
+        findings: list[dict[str, Any]] | None = None,
+    ) -> str:
+        """Redact and store; `findings`: those found on the original (issue 9.12), kept with the plan."""
+        ...
 
     def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None: ...
+
+    def findings(self, plan_id: str) -> list[dict[str, Any]] | None:
+        """The findings kept with the plan at upload (finding documents, evidence redacted); None: none kept."""
+        ...
 
     def delete(self, plan_id: str) -> None:
         """Remove a plan no review refers to (a duplicate upload that lost a race); absent: nothing happens."""

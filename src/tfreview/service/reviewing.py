@@ -2,19 +2,27 @@
 
 `run_review` is what the worker calls for a claimed `ReviewJob`; `fence` is the attempt's lease check —
 a lost or abandoned attempt writes nothing and publishes nothing.
+
+An uploaded plan is stored redacted, so a finding resting on a secret's own shape is gone from it: the
+findings kept with the plan at upload (found on the original, `service.uploads.secret_findings`) that the
+review of the redacted copy lacks are merged in (issue 9 item 12), with the verdict and counts they change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from tfreview.core.errors import ConfigError, InputError
-from tfreview.core.policy import Policy
+from tfreview.core.findings import Finding, Review, Status, Verdict
+from tfreview.core.policy import Policy, verdict
 from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.records import ReviewStatus
-from tfreview.render.json_report import review_document
+from tfreview.render.json_report import SCHEMA_VERSION, review_document
+from tfreview.render.stored_report import review_from_report
 from tfreview.rules import load_rules
 from tfreview.service.assessment import assess
 from tfreview.service.container import Services
@@ -48,7 +56,9 @@ def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
         ai_can_fail=services.settings.advisor.ai_can_fail,
         tenant_id=job.tenant_id,
     )
-    result = assessment.review
+    plan_id = job.plan_id or stored.plan_id
+    kept = services.plans.findings(plan_id) if kind == SourceKind.API.value and plan_id else None
+    result = with_kept_findings(assessment.review, kept or [], policy)
     status = ReviewStatus.COMPLETED_WITHOUT_AI if assessment.ai_unavailable else ReviewStatus.COMPLETED
     report = review_document(result)
     fence()
@@ -64,6 +74,42 @@ def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
     services.queue.enqueue(publish.encode(max_attempts=services.settings.worker.max_attempts))
     if assessment.retry_ai_later:
         _rerun_ai_later(services, job)
+
+
+def with_kept_findings(result: Review, kept: Sequence[Mapping[str, Any]], policy: Policy) -> Review:
+    """`result` plus the kept findings it lacks (same rule, address and attribute path: no duplicates)."""
+    if not kept:
+        return result
+    seen = {f.fingerprint for f in (*result.findings, *result.suppressed)}
+    carried = [f for f in _findings_of(kept) if f.fingerprint not in seen and f.suppressed is None]
+    if not carried:
+        return result
+    findings = sorted((*result.findings, *carried), key=_order)
+    counts = {key: dict(value) if isinstance(value, dict) else value for key, value in result.counts.items()}
+    for finding in carried:
+        by_status = counts.setdefault("findings", {})
+        by_status[finding.status.value] = by_status.get(finding.status.value, 0) + 1
+        if finding.status is not Status.RESOLVED:
+            by_severity = counts.setdefault("severity", {})
+            by_severity[finding.severity.value] = by_severity.get(finding.severity.value, 0) + 1
+    outcome = verdict(findings, policy)
+    if result.verdict is Verdict.FAIL:  # e.g. fail_on_uncovered: the merge never lowers the verdict
+        outcome = Verdict.FAIL
+    return dataclasses.replace(result, findings=findings, counts=counts, verdict=outcome)
+
+
+def _findings_of(kept: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    """The kept finding documents as Findings (read as a stored report's findings are)."""
+    report = {"schema_version": SCHEMA_VERSION, "findings": list(kept), "verdict": "pass", "fail_on": "high"}
+    return review_from_report(report).findings
+
+
+_STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
+
+
+def _order(finding: Finding) -> tuple[int, int, str, str]:
+    """The engine's order of findings (core.review): status, severity (highest first), address, rule."""
+    return (_STATUS_ORDER[finding.status], -finding.severity.rank, finding.address, finding.rule_id)
 
 
 def _rerun_ai_later(services: Services, job: ReviewJob) -> None:

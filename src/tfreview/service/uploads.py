@@ -4,6 +4,11 @@ The same bytes with the same metadata from the same tenant are one upload: the f
 plan, a delivery receipt, the review job and the queued review; every repeat answers the first review and
 writes nothing. Two identical uploads racing both pass the first check: the loser's plan row is deleted
 when the intake tells it the delivery existed.
+
+Issue 9 item 12: only the redacted copy is stored, and a finding that rests on a secret's own shape (an access
+key id in a Lambda environment) cannot be found on it. So the `secrets` rules run here, on the ORIGINAL in
+memory, and their findings (whose evidence the engine has already redacted) are kept with the stored plan;
+the worker adds those its review of the redacted copy can no longer show.
 """
 
 from __future__ import annotations
@@ -13,14 +18,22 @@ from typing import Any
 
 import orjson
 
-from tfreview.core.errors import IntegrityError
+from tfreview.core.errors import InputError, IntegrityError
+from tfreview.core.plan import ChangeSet
+from tfreview.core.policy import Policy
+from tfreview.core.review import review
+from tfreview.parsing.plan_json import load_plan
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import ReviewJob, review_id_of
 from tfreview.ports.records import Delivery, SourceInfo, Tenant
+from tfreview.render.json_report import finding_document
+from tfreview.rules import load_rules
 from tfreview.service.container import Services
 from tfreview.service.intake import accept_delivery
+from tfreview.sources.uploaded import PLAN_JSON_KINDS, TARBALL_KINDS, change_set_from_tarball
 
 SOURCE = "api"  # the delivery log's source of uploads
+SECRET_CATEGORY = "secrets"  # the rules whose findings may rest on a value redaction removes
 
 
 def upload_key(tenant_id: str, body: bytes, kind: str, metadata: dict[str, Any]) -> str:
@@ -46,7 +59,7 @@ def accept_upload(
     tenant_kind = tenant_id.split(":", 1)[0] if ":" in tenant_id else SOURCE
     tenant = Tenant(id=tenant_id, kind=tenant_kind, name=tenant_id)
     services.tenants.ensure(tenant)  # the plan row belongs to the tenant
-    plan_id = services.plans.put(tenant_id, body, kind, metadata)
+    plan_id = services.plans.put(tenant_id, body, kind, metadata, findings=secret_findings(body, kind))
     # The delivery log keeps a receipt, not the upload: the raw plan may hold secrets; the plan store
     # keeps the redacted copy the review reads.
     receipt = orjson.dumps(
@@ -68,6 +81,28 @@ def accept_upload(
         return result.review_id, True
     services.plans.delete(plan_id)  # lost a race with the same upload: keep one copy
     return _review_of(services, result.delivery, tenant_id), False
+
+
+def secret_findings(body: bytes, kind: str) -> list[dict[str, Any]]:
+    """The findings of the `secrets` rules on the original upload (finding documents: evidence redacted).
+
+    The plan store validates the upload (InputError) before anything is stored; this runs first only to
+    see the original, so an unreadable upload yields no findings here and is refused by the store."""
+    try:
+        change_set = _change_set(body, kind)
+    except InputError:
+        return []  # the store refuses it with its own one-line error
+    rules = [rule for rule in load_rules() if rule.category == SECRET_CATEGORY]
+    result = review(change_set, rules, Policy())
+    return [finding_document(finding) for finding in result.findings]
+
+
+def _change_set(body: bytes, kind: str) -> ChangeSet:
+    if kind in PLAN_JSON_KINDS:
+        return load_plan(body, path="upload")
+    if kind in TARBALL_KINDS:
+        return change_set_from_tarball(body, label="upload")
+    raise InputError(f"unknown plan kind {kind!r}")
 
 
 def _review_of(services: Services, delivery: Delivery, tenant_id: str) -> str:

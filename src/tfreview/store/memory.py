@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import json
 import threading
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from tfreview.core.errors import IntegrityError, NotFound
 from tfreview.core.redact import redact_value
@@ -312,18 +314,35 @@ class MemoryPlanStore:
         self.clock = clock
         self.lock = threading.RLock()
         self._plans: dict[str, tuple[str, bytes, str, dict[str, object]]] = {}
+        self._findings: dict[str, str] = {}  # plan id -> JSON of the findings kept at upload (as the SQL row)
 
-    def put(self, tenant_id: str, content: bytes, kind: str, metadata: dict[str, object]) -> str:
+    def put(
+        self,
+        tenant_id: str,
+        content: bytes,
+        kind: str,
+        metadata: dict[str, object],
+        *,
+        findings: list[dict[str, Any]] | None = None,
+    ) -> str:
         canonical = plan_kind(kind)
         stored = gzip.compress(redact_upload(content, canonical))
         plan_id = uuid.uuid4().hex
         with self.lock:
             self._plans[plan_id] = (tenant_id, stored, canonical, redact_value(dict(metadata)))
+            if findings is not None:
+                self._findings[plan_id] = json.dumps(redact_value(findings), sort_keys=True)
         return plan_id
 
     def delete(self, plan_id: str) -> None:
         with self.lock:
             self._plans.pop(plan_id, None)
+            self._findings.pop(plan_id, None)
+
+    def findings(self, plan_id: str) -> list[dict[str, Any]] | None:
+        with self.lock:
+            stored = self._findings.get(plan_id)
+        return None if stored is None else list(json.loads(stored))
 
     def get(self, plan_id: str) -> tuple[bytes, str, dict[str, object]] | None:
         with self.lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import uuid
+from typing import Any
 
 from sqlalchemy import delete
 
@@ -22,7 +23,15 @@ class SqlPlanStore:
         self.database = database
         self.clock = clock
 
-    def put(self, tenant_id: str, content: bytes, kind: str, metadata: dict[str, object]) -> str:
+    def put(
+        self,
+        tenant_id: str,
+        content: bytes,
+        kind: str,
+        metadata: dict[str, object],
+        *,
+        findings: list[dict[str, Any]] | None = None,
+    ) -> str:
         """Redact (InputError when the content is not a plan JSON / tarball of that kind), then store."""
         canonical = plan_kind(kind)
         redacted = redact_upload(content, canonical)
@@ -35,6 +44,7 @@ class SqlPlanStore:
             sha256=sha256_hex(redacted),
             plan_metadata=json.dumps(redact_value(dict(metadata)), sort_keys=True, default=str),
             created_at=self.clock(),
+            findings=None if findings is None else json.dumps(redact_value(findings), sort_keys=True),
         )
         with self.database.transaction() as session:
             session.add(row)
@@ -54,3 +64,9 @@ class SqlPlanStore:
         if sha256_hex(content) != expected:
             raise IntegrityError(f"plan {plan_id}: content does not match its SHA-256")
         return content, kind, json.loads(metadata)
+
+    def findings(self, plan_id: str) -> list[dict[str, Any]] | None:
+        with self.database.transaction(write=False) as session:
+            row = session.get(PlanRow, plan_id)
+            stored = None if row is None else row.findings
+        return None if stored is None else list(json.loads(stored))

@@ -179,6 +179,8 @@ class PlanRow(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     plan_metadata: Mapped[str] = mapped_column("metadata", Text())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # JSON list of finding documents found on the original upload (issue 9.12); NULL: none were kept
+    findings: Mapped[str | None] = mapped_column(Text(), nullable=True)
 
 
 class ApiTokenRow(Base):
