@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tfreview.core.blast import BlastRadius
 from tfreview.core.plan import ChangeKind, Coverage, Location
 from tfreview.core.severity import Severity
 
@@ -90,6 +91,7 @@ class ChangeEntry:
     action_reason: str | None = None
     replace_paths: tuple[str, ...] = ()
     location: Location | None = None
+    blast: BlastRadius | None = None  # destroys and replaces: what depends on the resource that goes
 
 
 @dataclass(frozen=True, slots=True)
