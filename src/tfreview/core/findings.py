@@ -25,6 +25,18 @@ class Verdict(StrEnum):
     WARN = "warn"
     FAIL = "fail"
 
+    @property
+    def rank(self) -> int:
+        """pass 0 < warn 1 < fail 2: the one order of verdicts (merging, combining, comparing)."""
+        return _VERDICT_RANK[self]
+
+
+_VERDICT_RANK = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
+
+
+def worst_verdict(*verdicts: Verdict) -> Verdict:
+    return max(verdicts, key=lambda v: v.rank)
+
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
