@@ -23,6 +23,7 @@ from tfreview.service_arguments import add_service_commands
 
 if TYPE_CHECKING:
     from tfreview.advisor.settings import AdvisorSettings
+    from tfreview.config import RepositoryConfig
     from tfreview.core.findings import Review
     from tfreview.core.plan import ChangeSet
     from tfreview.core.policy import Policy
@@ -200,15 +201,20 @@ def _config_path(args: argparse.Namespace) -> Path | None:
     return find_config(Path(args.path) if args.path != "-" else Path.cwd())
 
 
-def _policy(args: argparse.Namespace) -> Policy:
+def _repository_config(args: argparse.Namespace) -> RepositoryConfig:
+    """The `.tfreview.toml` of this run, found and read once (policy and advisor overrides)."""
+    from tfreview.config import load_repository_config
+
+    return load_repository_config(_config_path(args))
+
+
+def _policy(args: argparse.Namespace, repository: RepositoryConfig) -> Policy:
     from dataclasses import replace
 
-    from tfreview.config import load_policy
     from tfreview.core.severity import Severity
     from tfreview.scan_guards import refuse_unknown_rules
 
-    config = _config_path(args)
-    policy = load_policy(config)
+    config, policy = repository.path, repository.policy
     refuse_unknown_rules(policy, f"{config}: " if config else "")
     changes: dict[str, Any] = {}
     if getattr(args, "fail_on", None):
@@ -240,7 +246,8 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     from tfreview.rules import load_rules
     from tfreview.scan_guards import refuse_unparsed
 
-    policy = _policy(args)
+    repository = _repository_config(args)
+    policy = _policy(args, repository)
     rules = load_rules()
     if progress:
         _progress(f"reading {args.path}")
@@ -248,35 +255,34 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     refuse_unparsed(change_set.coverage.files_skipped, allowed=args.allow_parse_errors)  # before any AI call
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
-    if progress and (advisor_name := _advisor_name(args)) != "none":
+    if progress and (advisor_name := _advisor_name(args, repository)) != "none":
         _progress(f"reviewing with {len(rules)} rules, then asking the {advisor_name} AI reviewer")
-    result = _assess(args, change_set, rules, policy)
+    result = _assess(args, change_set, rules, policy, repository)
     if progress:
         _progress("")
     return result, rules
 
 
-def _advisor_name(args: argparse.Namespace) -> str:
+def _advisor_name(args: argparse.Namespace, repository: RepositoryConfig) -> str:
     """--advisor, else `[advisor] name` in .tfreview.toml, else TFREVIEW_ADVISOR__NAME, else none (rules only)."""
     if getattr(args, "advisor", None):
         return str(args.advisor)
-    from tfreview.config import load_advisor_overrides
-
-    name = load_advisor_overrides(_config_path(args)).get("name") or os.environ.get("TFREVIEW_ADVISOR__NAME")
+    name = repository.advisor.get("name") or os.environ.get("TFREVIEW_ADVISOR__NAME")
     return str(name or "none").lower()
 
 
-def _assess(args: argparse.Namespace, change_set: ChangeSet, rules: list[Rule], policy: Policy) -> Review:
+def _assess(
+    args: argparse.Namespace, change_set: ChangeSet, rules: list[Rule], policy: Policy, repository: RepositoryConfig
+) -> Review:
     """The rules, then the advisor named by --advisor / .tfreview.toml / the environment: the service's own path."""
     from tfreview.service.assessment import assess
 
-    name = _advisor_name(args)
+    name = _advisor_name(args, repository)
     if name == "none":
         return assess(change_set, rules, policy, None).review
     from tfreview.advisor.factory import build_advisor
-    from tfreview.config import load_advisor_overrides
 
-    settings = _advisor_settings(load_advisor_overrides(_config_path(args)))
+    settings = _advisor_settings(dict(repository.advisor))
     advisor = build_advisor(name, settings)
     return assess(change_set, rules, policy, advisor, ai_can_fail=settings.ai_can_fail, strict_config=True).review
 

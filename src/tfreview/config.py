@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -67,20 +67,38 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class RepositoryConfig:
+    """A `.tfreview.toml` read once: the policy and the `[advisor]` overrides (a scan reads both)."""
+
+    path: Path | None
+    policy: Policy
+    advisor: Mapping[str, Any]
+
+
+def load_repository_config(path: Path | None, *, today: date | None = None) -> RepositoryConfig:
+    """Read and check `path` once (defaults when None). Raises ConfigError with the file and the problem."""
+    data = _read_toml(path) if path is not None else {}
+    policy = Policy(today=today or date.today())
+    if path is not None:
+        policy = policy_from_mapping(data, source=str(path), base=policy)
+    return RepositoryConfig(path, policy, _advisor_table(data, path))
+
+
 def load_policy(path: Path | None, *, today: date | None = None) -> Policy:
     """The policy in `path` (defaults when None). Raises ConfigError with the file and the problem."""
-    policy = Policy(today=today or date.today())
-    if path is None:
-        return policy
+    return load_repository_config(path, today=today).policy
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError("configuration file not found", path=str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
     except OSError as exc:  # a directory, no permission
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    return policy_from_mapping(data, source=str(path), base=policy)
 
 
 def policy_from_mapping(data: Mapping[str, Any], *, source: str, base: Policy) -> Policy:
@@ -182,10 +200,10 @@ def load_advisor_overrides(path: Path | None) -> dict[str, Any]:
     """The `[advisor]` table of a `.tfreview.toml` (a repository may choose its advisor; keys live elsewhere)."""
     if path is None:
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+    return dict(_advisor_table(_read_toml(path), path))
+
+
+def _advisor_table(data: Mapping[str, Any], path: Path | None) -> dict[str, Any]:
     table = data.get("advisor", {})
     if not isinstance(table, Mapping):
         raise ConfigError("[advisor] must be a table", path=str(path))

@@ -14,8 +14,6 @@ from dataclasses import replace
 from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.findings import Advice, Review, Verdict
 
-_ORDER = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
-
 
 def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = False) -> Review:
     coverage = replace(  # a copy: every field carried, the lists not shared
@@ -32,7 +30,7 @@ def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = F
     allowed = ai_can_fail and advice is not None and advice.unavailable_reason is None
     if allowed and advice is not None and any(c.severity >= review.fail_on for c in advice.concerns):
         verdict = Verdict.FAIL
-    if _ORDER[verdict] < _ORDER[review.verdict]:  # pragma: no cover - unreachable by construction, kept as a lock
+    if verdict.rank < review.verdict.rank:  # pragma: no cover - unreachable by construction, kept as a lock
         verdict = review.verdict
     return replace(
         review,

@@ -21,6 +21,7 @@ from tfreview.advisor.model import Prompt
 from tfreview.advisor.output import OUTPUT_SCHEMA
 from tfreview.advisor.risk import Rank
 from tfreview.core.errors import ConfigError
+from tfreview.core.severity import Severity
 
 _SECTIONS = ("facts", "changes", "drift", "extras")
 _OMITTED_RESERVE = 400  # bytes kept for the "left out" note
@@ -126,7 +127,7 @@ def pieces_of(context: ReviewContext) -> Iterable[Piece]:
     for ref in context.changes:
         changed.add(ref.address)
         facts = by_address.get(ref.address, [])
-        worst = max((_SEVERITY_RANK.get(f.severity, 0) for f in facts), default=0)
+        worst = max((_severity_rank(f.severity) for f in facts), default=0)
         yield Piece(
             ref.rank,
             (-worst, ref.address),
@@ -141,7 +142,7 @@ def pieces_of(context: ReviewContext) -> Iterable[Piece]:
         if address in changed:
             continue
         for fact in facts:
-            rank = -_SEVERITY_RANK.get(fact.severity, 0)
+            rank = -_severity_rank(fact.severity)
             line = fact.line()
             yield Piece(
                 Rank.UNCHANGED_FACTS, (rank, address), "fact", address, parts=(("facts", line),), floor=len(line)
@@ -158,9 +159,6 @@ def _change_parts(context: ReviewContext, ref: ChangeRef, facts: tuple[Fact, ...
     return (("changes", _change_text(context.view(ref))), *(("facts", f.line()) for f in facts))
 
 
-_SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
-
-
 def _change_text(view: ChangeView) -> str:
     head = f"- {view.address}: {view.kind.value}"
     why = [view.reason.replace("_", " ")] if view.reason else []
@@ -172,3 +170,11 @@ def _change_text(view: ChangeView) -> str:
     if view.more_attributes:
         lines.append(f"    (+{view.more_attributes} more changed attributes)")
     return "\n".join(lines)
+
+
+def _severity_rank(name: str) -> int:
+    """The rank of a severity as a fact names it (core/severity.py's order); 0 for a name it does not know."""
+    try:
+        return Severity(name).rank
+    except ValueError:
+        return 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tfreview.core.blast import BlastRadius
 from tfreview.core.plan import ChangeKind, Coverage, Location
 from tfreview.core.severity import Severity
 
@@ -23,6 +24,18 @@ class Verdict(StrEnum):
     PASS = "pass"
     WARN = "warn"
     FAIL = "fail"
+
+    @property
+    def rank(self) -> int:
+        """pass 0 < warn 1 < fail 2: the one order of verdicts (merging, combining, comparing)."""
+        return _VERDICT_RANK[self]
+
+
+_VERDICT_RANK = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
+
+
+def worst_verdict(*verdicts: Verdict) -> Verdict:
+    return max(verdicts, key=lambda v: v.rank)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +103,7 @@ class ChangeEntry:
     action_reason: str | None = None
     replace_paths: tuple[str, ...] = ()
     location: Location | None = None
+    blast: BlastRadius | None = None  # destroys and replaces: what depends on the resource that goes
 
 
 @dataclass(frozen=True, slots=True)

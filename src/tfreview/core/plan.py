@@ -172,3 +172,6 @@ class ChangeSet:
     label: str = ""  # the path or ref the change set came from, for display
     # values the source calls sensitive (HCL `sensitive = true` variables and outputs): hidden wherever they occur
     sensitive_values: frozenset[str] = frozenset()
+    # node → the nodes its configuration refers to (resources, data sources, outputs, module inputs by
+    # configuration address): what the blast radius of a destroy is computed from (core/blast.py)
+    dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

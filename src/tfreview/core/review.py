@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from tfreview.core.blast import BlastRadius, blast_radius
 from tfreview.core.errors import RuleError
 from tfreview.core.evidence import evidence_of, message_of
 from tfreview.core.findings import (
@@ -86,7 +87,8 @@ def review(
     counted.sort(key=_sort_key)
     suppressed.sort(key=_sort_key)
 
-    changes = [_entry(c) for c in change_set.changes if c.kind not in _NOT_CHANGES]
+    radius = blast_radius(change_set)
+    changes = [_entry(c, radius.get(c.address)) for c in change_set.changes if c.kind not in _NOT_CHANGES]
     drift = [_entry(c) for c in change_set.drift]
     coverage = change_set.coverage
     _cover(coverage, change_set, managed, selected)
@@ -272,9 +274,9 @@ def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
     return (_STATUS_ORDER[finding.status], -finding.severity.rank, finding.address, finding.rule_id)
 
 
-def _entry(change: ResourceChange) -> ChangeEntry:
+def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEntry:
     paths = tuple(".".join(str(p) for p in path) for path in change.replace_paths) if change.replace_paths else ()
-    return ChangeEntry(change.address, change.type, change.kind, change.action_reason, paths, change.location)
+    return ChangeEntry(change.address, change.type, change.kind, change.action_reason, paths, change.location, blast)
 
 
 def _counts(counted: list[Finding], suppressed: list[Finding], change_set: ChangeSet) -> dict[str, Any]:

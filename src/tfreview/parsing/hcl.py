@@ -74,7 +74,27 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
     changes: list[ResourceChange] = []
     for address in sorted(set(head.resources) | set(before)):
         changes.append(_change(before.get(address), head.resources.get(address), secrets))
-    return ChangeSet(changes=changes, source="hcl", coverage=coverage, label=label, sensitive_values=secrets)
+    return ChangeSet(
+        changes=changes,
+        source="hcl",
+        coverage=coverage,
+        label=label,
+        sensitive_values=secrets,
+        dependencies=_dependencies(head, base),
+    )
+
+
+def _dependencies(*configurations: Configuration | None) -> dict[str, tuple[str, ...]]:
+    """Resource → what it refers to, in the head and the base: a resource deleted by the change keeps the
+    dependents it had in the base (references already followed through module variables)."""
+    graph: dict[str, dict[str, None]] = {}
+    for configuration in configurations:
+        if configuration is None:
+            continue
+        for address, resource in configuration.resources.items():
+            for targets in resource.references.values():
+                graph.setdefault(address, {}).update(dict.fromkeys(targets))
+    return {address: tuple(targets) for address, targets in graph.items()}
 
 
 def sensitive_values_of_sources(texts: Mapping[str, str]) -> frozenset[str]:

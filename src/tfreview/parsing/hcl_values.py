@@ -16,7 +16,7 @@ from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_functions import call, index_value, normalise_number, operate, to_template_string
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks, token_text
 from tfreview.parsing.hcl_templates import heredoc_body, template_pieces, unescape
-from tfreview.parsing.plan_json import reference_address
+from tfreview.parsing.plan_configuration import reference_address
 
 RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
 RESOURCE_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})

@@ -6,7 +6,7 @@ says precisely what a file is when it is not a plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -14,9 +14,9 @@ import orjson
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, ResourceChange, strip_index
 from tfreview.parsing.decoding import decode
+from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
 
 _ZIP_MAGIC = b"PK\x03\x04"
-_NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
 _KNOWN_MAJORS = ("0", "1")
 # a resource's values are an object (or null where it does not exist); masks are an object or a boolean
 _CHANGE_FIELDS: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
@@ -96,8 +96,9 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
     version = str(document.get("format_version"))
     if version.split(".", 1)[0] not in _KNOWN_MAJORS:
         raise InputError(f"plan format_version {version} is not supported (known: 0.x and 1.x)", path=path)
-    references = _configuration_references(document.get("configuration"))
-    configured = configuration_expressions(document.get("configuration"))
+    configuration = read_configuration(document.get("configuration"))
+    add_state_dependencies(configuration, document.get("prior_state"))
+    references, configured = configuration.references, configuration.expressions
     changes = [
         _change(item, i, "resource_changes", references, path, configured)
         for i, item in enumerate(_list(document, "resource_changes", path))
@@ -116,6 +117,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         terraform_version=_str_or_none(document.get("terraform_version")),
         output_changes=outputs if isinstance(outputs, Mapping) else {},
         label=path,
+        dependencies=configuration.dependencies,
     )
 
 
@@ -220,72 +222,6 @@ def _address_of(item: Mapping[str, Any]) -> str | None:
         address += f'["{index}"]'
     module = item.get("module_address")
     return f"{module}.{address}" if isinstance(module, str) and module else address
-
-
-def _configured_resources(configuration: Any) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
-    """(module prefix, config address, expressions) of every resource in the plan's `configuration`."""
-    if not isinstance(configuration, Mapping):
-        return
-    stack: list[tuple[str, Any]] = [("", configuration.get("root_module"))]
-    while stack:
-        prefix, module = stack.pop()
-        if not isinstance(module, Mapping):
-            continue
-        for resource in _list_or_empty(module.get("resources")):
-            if not isinstance(resource, Mapping) or not isinstance(resource.get("address"), str):
-                continue
-            expressions = resource.get("expressions")
-            yield prefix, f"{prefix}{resource['address']}", expressions if isinstance(expressions, Mapping) else {}
-        for name, call in _mapping_or_empty(module.get("module_calls")).items():
-            if isinstance(call, Mapping):
-                stack.append((f"{prefix}module.{name}.", call.get("module")))
-
-
-def _configuration_references(configuration: Any) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Config address → attribute → addresses of the resources its expression refers to."""
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for prefix, address, expressions in _configured_resources(configuration):
-        refs = {}
-        for attribute, expression in expressions.items():
-            found = _refs(expression, prefix)
-            if found:
-                refs[attribute] = tuple(dict.fromkeys(found))
-        if refs:
-            out[address] = refs
-    return out
-
-
-def configuration_expressions(configuration: Any) -> dict[str, Mapping[str, Any]]:
-    """Config address → the expressions the user wrote for it: what tells "unset" from "unknown"."""
-    return {address: expressions for _, address, expressions in _configured_resources(configuration)}
-
-
-def _refs(expression: Any, prefix: str) -> list[str]:
-    """Every resource address an expression refers to, depth first; a loop, as a plan may nest ~1,000 levels."""
-    found: list[str] = []
-    stack: list[Any] = [expression]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mapping):
-            for ref in _list_or_empty(node.get("references")):
-                if isinstance(ref, str):
-                    address = reference_address(ref)
-                    if address:
-                        found.append(prefix + address)
-            stack.extend(reversed([v for k, v in node.items() if k not in ("references", "constant_value")]))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-    return found
-
-
-def reference_address(reference: str) -> str | None:
-    """`aws_s3_bucket.b.id` → `aws_s3_bucket.b`; `data.x.y.z` → `data.x.y`; `var.x` → None."""
-    parts = strip_index(reference).split(".")
-    if parts[0] in _NOT_RESOURCES or len(parts) < 2:
-        return None
-    if parts[0] == "data":
-        return ".".join(parts[:3]) if len(parts) >= 3 else None
-    return ".".join(parts[:2])
 
 
 def _constant_body(expressions: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -87,7 +87,8 @@ def headline(review: Review) -> str:
     if t.suppressed:
         parts.append(f"{t.suppressed:,} suppressed")
     if t.destroys:
-        parts.append(plural(t.destroys, "destroy"))
+        touched = sum(c.blast.total for c in review.destroys if c.blast is not None)
+        parts.append(plural(t.destroys, "destroy") + (f" (touching {plural(touched, 'resource')})" if touched else ""))
     if t.drift:
         parts.append(f"{t.drift:,} drifted")
     coverage = review.coverage
@@ -129,10 +130,50 @@ def by_severity(findings: Iterable[Finding]) -> dict[Severity, list[Finding]]:
     return {s: items for s, items in groups.items() if items}
 
 
+DATA_LOSS_RULES = frozenset({"TFR-CHG-001", "TFR-CHG-002"})  # destroys / replaces a resource holding data
+
+
 def destroys(review: Review) -> list[ChangeEntry]:
-    """Deletes first, then replaces, each by address."""
+    """Data loss first (a destroyed or replaced resource that holds data), then the widest blast radius,
+    deletes before replaces, each by address."""
     order = {ChangeKind.DELETE: 0, ChangeKind.REPLACE: 1}
-    return sorted(review.destroys, key=lambda c: (order.get(c.kind, 2), c.address))
+    losing = data_loss_addresses(review)
+    return sorted(
+        review.destroys,
+        key=lambda c: (c.address not in losing, -(c.blast.total if c.blast else 0), order.get(c.kind, 2), c.address),
+    )
+
+
+def data_loss_addresses(review: Review) -> set[str]:
+    """Addresses a data-loss rule flags (suppressed ones included: the data goes all the same)."""
+    return {f.address for f in (*review.findings, *review.suppressed) if f.rule_id in DATA_LOSS_RULES}
+
+
+def blast_parts(entry: ChangeEntry, named: int = 3) -> tuple[str, list[str], int, list[str]] | None:
+    """(verb, first dependents, how many more, exposers) for "replacing X also touches N resources: a, b, c
+    and 9 more; exposed by output.url" — None when the entry has no blast radius."""
+    blast = entry.blast
+    if blast is None or not blast:
+        return None
+    verb = "replacing" if entry.kind is ChangeKind.REPLACE else "deleting"
+    first = list(blast.dependents[:named])
+    return verb, first, blast.total - len(first), list(blast.exposed_by[:named])
+
+
+def blast_text(entry: ChangeEntry, named: int = 3) -> str:
+    """The blast radius in plain words (terminal, logs), or ""."""
+    parts = blast_parts(entry, named)
+    if parts is None:
+        return ""
+    verb, first, more, exposers = parts
+    text = ""
+    if first:
+        total = len(first) + more
+        text = f"{verb} it also touches {total} resource{'s' if total != 1 else ''}: {', '.join(first)}"
+        text += f" and {more} more" if more else ""
+    if exposers:
+        text += ("; " if text else "") + f"exposed by {', '.join(exposers)}"
+    return text
 
 
 def first_line(text: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import orjson
 
 import tfreview
+from tfreview.core.blast import BlastRadius
 from tfreview.core.findings import Advice, ChangeEntry, Finding, Review
 from tfreview.core.plan import Coverage, Location
 from tfreview.core.rules import Rule
@@ -48,6 +49,7 @@ def review_document(review: Review) -> dict[str, Any]:
             "changes": dict(t.changes_by_kind),
             "destroys": t.destroys,
             "drift": t.drift,
+            "blast_radius": sum(c.blast.total for c in review.destroys if c.blast is not None),
         },
         "findings": [finding_document(f) for f in review.findings],
         "suppressed": [finding_document(f) for f in review.suppressed],
@@ -99,6 +101,18 @@ def _change(entry: ChangeEntry) -> dict[str, Any]:
         "action_reason": entry.action_reason,
         "replace_paths": list(entry.replace_paths),
         "location": _location(entry.location),
+        "blast_radius": _blast(entry.blast),
+    }
+
+
+def _blast(blast: BlastRadius | None) -> dict[str, Any] | None:
+    if blast is None:
+        return None
+    return {
+        "dependents": list(blast.dependents),
+        "total": blast.total,
+        "direct": blast.direct,
+        "exposed_by": list(blast.exposed_by),
     }
 
 

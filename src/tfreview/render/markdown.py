@@ -17,6 +17,7 @@ from typing import Any
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
 from tfreview.core.rules import Rule
 from tfreview.render.digest import (
+    blast_parts,
     change_reason,
     destroys,
     first_line,
@@ -216,7 +217,27 @@ def _short_row(finding: Finding) -> str:
 
 
 def _destroy_row(entry: ChangeEntry) -> str:
-    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {prose(change_reason(entry))} |"
+    why = prose(change_reason(entry))
+    blast = _blast(entry)
+    if blast:
+        why = f"{why}<br>{blast}" if why else blast
+    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {why} |"
+
+
+def _blast(entry: ChangeEntry) -> str:
+    """ "replacing it also touches 12 resources: `a`, `b`, `c` and 9 more; exposed by `output.url`"."""
+    parts = blast_parts(entry)
+    if parts is None:
+        return ""
+    verb, first, more, exposers = parts
+    text = ""
+    if first:
+        total = len(first) + more
+        text = f"{verb} it also touches **{total}** resource{'s' if total != 1 else ''}: "
+        text += ", ".join(code(a) for a in first) + (f" and {more} more" if more else "")
+    if exposers:
+        text += ("; " if text else "") + "exposed by " + ", ".join(code(a) for a in exposers)
+    return text
 
 
 def _details(summary: str, findings: list[Finding], budget: _Budget, section: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from tfreview.core.blast import BlastRadius
 from tfreview.core.errors import InputError
 from tfreview.core.findings import Advice, ChangeEntry, Concern, Evidence, Finding, Review, Status, Suppressed, Verdict
 from tfreview.core.plan import ChangeKind, Coverage, Location
@@ -102,6 +103,19 @@ def _change(data: Mapping[str, Any]) -> ChangeEntry:
         action_reason=data.get("action_reason"),
         replace_paths=tuple(str(p) for p in data.get("replace_paths") or ()),
         location=_location(data.get("location")),
+        blast=_blast(data.get("blast_radius")),
+    )
+
+
+def _blast(data: Any) -> BlastRadius | None:
+    """Reports stored before the blast radius have none."""
+    if not isinstance(data, Mapping):
+        return None
+    return BlastRadius(
+        dependents=tuple(str(a) for a in data.get("dependents") or ()),
+        total=int(data.get("total") or 0),
+        direct=int(data.get("direct") or 0),
+        exposed_by=tuple(str(a) for a in data.get("exposed_by") or ()),
     )
 
 

@@ -9,6 +9,7 @@ from tfreview.core.findings import ChangeEntry, Finding, Review, Status, Verdict
 from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
 from tfreview.render.digest import (
+    blast_text,
     by_severity,
     change_reason,
     clean,
@@ -151,6 +152,9 @@ def _destroys(out: list[str], entries: list[ChangeEntry], paint: _Paint, limit: 
         where = f" at {entry.location}" if entry.location is not None else ""
         line = f"  !! {entry.kind.value.upper():<8} {clean(one_line(entry.address))}{clean(where)}"
         out.append(paint(line, "red") + (f"  ({clean(one_line(reason))})" if reason else ""))
+        blast = blast_text(entry)
+        if blast:
+            out.append(f"       {clean(one_line(blast))}")
     _more(out, min(limit, len(entries)), len(entries))
     out.append("")
 

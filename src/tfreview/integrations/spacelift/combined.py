@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from tfreview.core.errors import TfreviewError
-from tfreview.core.findings import Finding, Review, Verdict
+from tfreview.core.findings import Finding, Review, worst_verdict
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
@@ -33,7 +33,6 @@ from tfreview.render.stored_report import review_from_report
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
 FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
-_ORDER = {Verdict.PASS: 0, Verdict.WARN: 1, Verdict.FAIL: 2}
 _MAX_PAGES = 10
 
 
@@ -60,7 +59,7 @@ def merge_reviews(plan: Review, hcl: Review, *, run_label: str) -> Review:
         changes=list(plan.changes),
         drift=list(plan.drift),
         coverage=coverage,
-        verdict=max(plan.verdict, hcl.verdict, key=lambda v: _ORDER[v]),
+        verdict=worst_verdict(plan.verdict, hcl.verdict),
         fail_on=plan.fail_on,
         source="plan+hcl",
         label=plan.label or hcl.label,

@@ -10,7 +10,7 @@ from typing import Any
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
 from tfreview.core.severity import Severity
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
-from tfreview.render.digest import change_reason, headline, tally
+from tfreview.render.digest import change_reason, destroys, headline, tally
 from tfreview.render.stored_report import review_from_report
 
 FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
@@ -91,7 +91,7 @@ def destroys_first(review: Review) -> list[Destroy]:
         if finding.status is not Status.RESOLVED:
             open_findings.setdefault(finding.address, []).append(finding)
     modules = Counter(module_of(c.address) for c in review.changes)
-    ordered = sorted(review.destroys, key=lambda c: (c.kind.value != "replace", c.address))
+    ordered = destroys(review)  # data loss first, then the widest blast radius
     return [
         Destroy(
             entry=entry,

@@ -1,0 +1,150 @@
+"""A plan's `configuration` section read once: what each resource's expressions are, what they refer to,
+and the dependency graph the blast radius of a destroy is walked on (core/blast.py).
+
+One walk over every module's resources, module calls and outputs, and over each expression once: the
+references a rule reads (config address → attribute → resource addresses), the expressions that tell
+"unset" from "unknown", and the graph (node → nodes it refers to) whose nodes are resources, data
+sources, outputs (`module.db.output.endpoint`) and module inputs (`module.app.var.db_host`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tfreview.core.plan import strip_index
+
+_NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
+_META_EXPRESSIONS = ("count_expression", "for_each_expression")
+
+
+@dataclass(slots=True)
+class ConfigurationIndex:
+    references: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    expressions: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def read_configuration(configuration: Any) -> ConfigurationIndex:
+    index = ConfigurationIndex()
+    if not isinstance(configuration, Mapping):
+        return index
+    for prefix, module in _modules(configuration.get("root_module")):
+        for resource in _list(module.get("resources")):
+            if not isinstance(resource, Mapping) or not isinstance(resource.get("address"), str):
+                continue
+            address = f"{prefix}{resource['address']}"
+            expressions = _mapping(resource.get("expressions"))
+            index.expressions[address] = expressions
+            refs: dict[str, tuple[str, ...]] = {}
+            nodes: list[str] = []
+            for attribute, expression in expressions.items():
+                raw = _raw_references(expression)
+                found = [a for a in (reference_address(r) for r in raw) if a]
+                if found:
+                    refs[attribute] = tuple(dict.fromkeys(prefix + a for a in found))
+                nodes.extend(_nodes(raw, prefix))
+            for meta in _META_EXPRESSIONS:
+                nodes.extend(_nodes(_raw_references(resource.get(meta)), prefix))
+            nodes.extend(_nodes([d for d in _list(resource.get("depends_on")) if isinstance(d, str)], prefix))
+            if refs:
+                index.references[address] = refs
+            _add(index.dependencies, address, nodes)
+        for name, call in _mapping(module.get("module_calls")).items():
+            if not isinstance(call, Mapping):
+                continue
+            for argument, expression in _mapping(call.get("expressions")).items():
+                node = f"{prefix}module.{name}.var.{argument}"
+                _add(index.dependencies, node, _nodes(_raw_references(expression), prefix))
+        for name, output in _mapping(module.get("outputs")).items():
+            if isinstance(output, Mapping):
+                targets = _nodes(_raw_references(output.get("expression")), prefix)
+                _add(index.dependencies, f"{prefix}output.{name}", targets)
+    return index
+
+
+def add_state_dependencies(index: ConfigurationIndex, prior_state: Any) -> None:
+    """The `depends_on` Terraform records in the prior state (absolute addresses) on resources that are gone
+    from the configuration: what a deleted resource was depended on by, which the configuration no longer
+    says. Only those: the state's lists are transitive, the configuration says what refers to what."""
+    graph = index.dependencies
+    values = _mapping(prior_state).get("values")
+    stack: list[Any] = [_mapping(values).get("root_module")]
+    while stack:
+        module = stack.pop()
+        if not isinstance(module, Mapping):
+            continue
+        for resource in _list(module.get("resources")):
+            if isinstance(resource, Mapping) and isinstance(resource.get("address"), str):
+                targets = [strip_index(d) for d in _list(resource.get("depends_on")) if isinstance(d, str)]
+                gone = [t for t in targets if t not in index.expressions]
+                _add(graph, strip_index(resource["address"]), gone)
+        stack.extend(_list(module.get("child_modules")))
+
+
+def reference_address(reference: str) -> str | None:
+    """`aws_s3_bucket.b.id` → `aws_s3_bucket.b`; `data.x.y.z` → `data.x.y`; `var.x` → None."""
+    parts = strip_index(reference).split(".")
+    if parts[0] in _NOT_RESOURCES or len(parts) < 2:
+        return None
+    if parts[0] == "data":
+        return ".".join(parts[:3]) if len(parts) >= 3 else None
+    return ".".join(parts[:2])
+
+
+def _node(reference: str, prefix: str) -> str | None:
+    """A reference as a graph node: resources and data sources as above, `var.x` as this module's input,
+    `module.m.out` as that module's output; locals, `each`, `count`, `path`, `self` are not nodes."""
+    parts = strip_index(reference).split(".")
+    if parts[0] == "var" and len(parts) >= 2:
+        return f"{prefix}var.{parts[1]}"
+    if parts[0] == "module":
+        return f"{prefix}module.{parts[1]}.output.{parts[2]}" if len(parts) >= 3 else None
+    address = reference_address(reference)
+    return prefix + address if address else None
+
+
+def _nodes(references: list[str], prefix: str) -> list[str]:
+    return [n for n in (_node(r, prefix) for r in references) if n]
+
+
+def _add(graph: dict[str, tuple[str, ...]], node: str, targets: list[str]) -> None:
+    if targets:
+        graph[node] = tuple(dict.fromkeys(graph.get(node, ()) + tuple(targets)))
+
+
+def _raw_references(expression: Any) -> list[str]:
+    """Every `references` string of an expression, depth first; a loop, as a plan may nest ~1,000 levels."""
+    found: list[str] = []
+    stack: list[Any] = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Mapping):
+            for ref in _list(node.get("references")):
+                if isinstance(ref, str):
+                    found.append(ref)
+            stack.extend(reversed([v for k, v in node.items() if k not in ("references", "constant_value")]))
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
+    return found
+
+
+def _modules(root: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    stack: list[tuple[str, Any]] = [("", root)]
+    while stack:
+        prefix, module = stack.pop()
+        if not isinstance(module, Mapping):
+            continue
+        yield prefix, module
+        for name, call in _mapping(module.get("module_calls")).items():
+            if isinstance(call, Mapping):
+                stack.append((f"{prefix}module.{name}.", call.get("module")))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
