@@ -107,8 +107,11 @@ def wire_ops(
 def _metric_source(services: WiredServices) -> SampleSource:
     """The scrape of this host's metrics (the /metrics text) when metrics are on; else nothing (the watchdog
     then sees only its own heartbeat, and says so)."""
-    from tfreview.ops.samples import exposition_samples
+    from tfreview.ops.metrics import PrometheusRecorder
+    from tfreview.ops.samples import exposition_samples, registry_samples
 
+    if isinstance(services.metrics, PrometheusRecorder):
+        return registry_samples(services.metrics.samples)
     if services.exposition is not None:
         return exposition_samples(services.exposition)
     logger.warning("watchdog: metrics are off (TFREVIEW_METRICS__ENABLED=false): no alert of the table can fire")
