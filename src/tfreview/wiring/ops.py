@@ -94,6 +94,7 @@ def wire_ops(
                 lease_seconds=watchdog_settings.lease_seconds,
                 keep_firing_seconds=watchdog_settings.keep_firing_seconds,
                 skip=frozenset(watchdog_settings.skip),
+                heartbeat_stale_seconds=watchdog_settings.heartbeat_stale_seconds,
                 escalation_channels={k: tuple(v) for k, v in watchdog_settings.escalation_channels.items()},
             ),
             clock=clock,
