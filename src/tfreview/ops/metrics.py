@@ -102,6 +102,7 @@ class PrometheusRecorder:
     def _reject(self, name: str, reason: str) -> None:
         metric = name if name in self._instruments else "unknown"
         _, counter = self._instruments[REJECTIONS]
+        assert isinstance(counter, Counter)
         counter.labels(metric=metric).inc()
         key = (metric, reason)
         if key not in self._rejected and len(self._rejected) < 1000:

@@ -81,7 +81,7 @@ class Watchdog:
         config: WatchdogConfig | None = None,
         clock: Clock = utcnow,
         on_heartbeat: Callable[[float], None] | None = None,
-        on_resolved: Callable[[Incident], None] | None = None,
+        on_resolved: Callable[[Incident], object] | None = None,
     ) -> None:
         self.table = table
         self.rules = [rule for rule in table if rule.id not in (config or WatchdogConfig()).skip]
@@ -272,7 +272,12 @@ class Watchdog:
 
     def _escalate(self, now: datetime, active: list[Incident], result: TickResult) -> None:
         for incident in active:
-            if incident.id in result.resolved or incident.escalate_at is None or incident.escalate_at > now or incident.level >= MAX_LEVEL:
+            if (
+                incident.id in result.resolved
+                or incident.escalate_at is None
+                or incident.escalate_at > now
+                or incident.level >= MAX_LEVEL
+            ):
                 continue
             escalated = self._next_level(incident, now)
             if escalated.level != incident.level:

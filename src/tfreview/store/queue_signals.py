@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ScalarSelect, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ScalarSelect, and_, bindparam, func, or_, select
 
 from tfreview.ops.signals import OPEN_REVIEW_STATES, QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
@@ -14,8 +14,8 @@ from tfreview.ports.jobs import JobState
 from tfreview.store.database import Database, translate_errors
 from tfreview.store.tables import JobRow, ReviewRow
 
-_NOW = bindparam("now")
-_CUTOFF = bindparam("cutoff")
+_NOW: BindParameter[datetime] = bindparam("now")
+_CUTOFF: BindParameter[datetime] = bindparam("cutoff")
 
 
 def _jobs(state: JobState) -> ScalarSelect[int]:

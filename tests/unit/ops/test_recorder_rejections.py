@@ -25,7 +25,11 @@ def test_production_recorder_counts_and_logs_once_instead_of_raising(caplog: pyt
             recorder.count("tfreview_notifier_failures_total", notifier="carrier-pigeon")
         recorder.observe("tfreview_no_such_metric_seconds", 1.0)
         recorder.set("tfreview_build_info", 1, version="1", role="serve", extra="x")
-    assert _rejections(recorder) == {"tfreview_notifier_failures_total": 3.0, "unknown": 1.0, "tfreview_build_info": 1.0}
+    assert _rejections(recorder) == {
+        "tfreview_notifier_failures_total": 3.0,
+        "unknown": 1.0,
+        "tfreview_build_info": 1.0,
+    }
     dropped = [r for r in caplog.records if "dropped" in r.getMessage()]
     assert len(dropped) == 3  # once per metric and reason, not once per call
     assert "carrier-pigeon" in dropped[0].getMessage()
