@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -61,7 +60,8 @@ def run_ai(args: argparse.Namespace, settings: Settings) -> int:
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
     services = build_services(settings)
     try:
-        assert services.ops is not None and services.ops.controls is not None  # build_services wires both
+        assert services.ops is not None
+        assert services.ops.controls is not None  # build_services wires both
         controls = services.ops.controls.controls
         now = services.clock()
         if command == "pause":

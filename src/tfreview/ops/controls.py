@@ -65,7 +65,7 @@ class Controls(Protocol):
         ...
 
     def lift_incident(self, incident_id: int) -> list[str]:
-        """Remove the controls set by that incident; their names."""
+        """Remove the controls set by that incident; the names of those that still held."""
         ...
 
     def current(self) -> list[Control]:
@@ -92,11 +92,12 @@ class MemoryControls:
             return self._rows.pop(name, None) is not None
 
     def lift_incident(self, incident_id: int) -> list[str]:
+        now = self.clock()
         with self._lock:
-            names = [n for n, c in self._rows.items() if c.incident_id == incident_id]
-            for name in names:
-                del self._rows[name]
-            return names
+            mine = [c for c in self._rows.values() if c.incident_id == incident_id]
+            for found in mine:
+                del self._rows[found.name]
+            return [c.name for c in mine if c.holds(now)]
 
     def current(self) -> list[Control]:
         now = self.clock()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from tfreview.ops.controls import Control
-from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.clock import Clock, as_utc, utcnow
 from tfreview.store.database import Database
 from tfreview.store.tables import ControlRow
 
@@ -40,11 +40,14 @@ class SqlControls:
             return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE
 
     def lift_incident(self, incident_id: int) -> list[str]:
+        now = self.clock()
         with self.database.transaction() as session:
-            names = list(session.scalars(select(ControlRow.name).where(ControlRow.incident_id == incident_id)))
-            if names:
+            mine = list(
+                session.execute(select(ControlRow.name, ControlRow.until).where(ControlRow.incident_id == incident_id))
+            )
+            if mine:
                 session.execute(delete(ControlRow).where(ControlRow.incident_id == incident_id))
-            return names
+            return [name for name, until in mine if as_utc(until) > now]
 
     def current(self) -> list[Control]:
         now = self.clock()
