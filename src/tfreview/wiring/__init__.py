@@ -32,7 +32,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError
@@ -234,9 +234,31 @@ def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Call
         logger.warning("metrics: the queue signals could not be read: %s", type(exc).__name__)
 
     recorder.add_collector(QueueCollector(signals, on_error))
+    publish_secret_expiry(recorder, services.settings)
     services.metrics = recorder
     services.exposition = recorder.exposition
     services.closers.append(recorder.process_exited)  # multiprocess: this process's live gauges go
+
+
+def publish_secret_expiry(recorder: Recorder, settings: Settings) -> list[str]:
+    """`tfreview_secret_expiry_timestamp_seconds{secret}` for each configured secret whose versions all carry a
+    `not_after` (the newest one's end: after it, no version is valid); a version without an end never expires,
+    and a secret without versions is not configured — neither is published. The kinds published.
+
+    Only the webhook secrets have versions with a `not_after` in the settings today; API tokens' expiry is
+    per token (stored), model keys and the GitHub App key have none to read."""
+    published = []
+    for kind, versions in (
+        ("github_webhook", settings.github.webhook_secrets),
+        ("spacelift_webhook", settings.spacelift.webhook_secrets),
+    ):
+        ends = [v.not_after for v in versions]
+        if not ends or any(end is None for end in ends):
+            continue
+        newest = max(end if end.tzinfo else end.replace(tzinfo=UTC) for end in ends if end is not None)
+        recorder.set("tfreview_secret_expiry_timestamp_seconds", newest.timestamp(), secret=kind)
+        published.append(kind)
+    return published
 
 
 def announce_process(services: Services, role: str) -> None:

@@ -1,5 +1,7 @@
-"""Shared operating controls (AI paused, provider breakers held open: the level-1 actions that act) and
-the notification outbox (notifications that survive a process death).
+"""Shared operating controls (AI paused, provider breakers held open: the level-1 actions that act).
+
+(The revision id is the one reserved for this work, which also planned a notification outbox; the outbox
+is not in this revision.)
 
 Revision ID: 0013_ops_outbox
 Revises: 0005_plan_findings
