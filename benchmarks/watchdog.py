@@ -134,7 +134,7 @@ def main() -> int:
         f"   max {max(ticks) * ms:6.2f} ms   (aim: < 5 ms)"
     )
     print(f"  lease renew  p50 {statistics.median(leases) * ms:6.2f} ms   (one durable SQLite write)")
-    print(f"  scrape       p50 {statistics.median(scrapes) * ms:6.2f} ms   (/metrics text + queue queries)")
+    print(f"  scrape       p50 {statistics.median(scrapes) * ms:6.2f} ms   (registry samples + the one queue query)")
     print(f"  evaluation   p50 {statistics.median(evaluations) * ms:6.2f} ms   (every row over the buffer)")
     print(f"  firing at the end: {', '.join(fired) or 'none'}")
     return 0

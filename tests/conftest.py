@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# a metric outside the catalogue raises in tests (production counts and logs it: tfreview.ops.metrics);
+# set before any test builds a recorder, and inherited by the service processes the tests start
+os.environ.setdefault("TFREVIEW_TEST_STRICT_METRICS", "1")
 
 _SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e-artifacts" / "screenshots"
 

@@ -63,6 +63,10 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.ops.incident_commands import run_incidents
 
         return run_incidents(args, settings)
+    if args.command == "ai":
+        from tfreview.ops.ai_commands import run_ai
+
+        return run_ai(args, settings)
     return _tokens(args, settings)
 
 

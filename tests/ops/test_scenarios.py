@@ -21,19 +21,25 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from tests.fakes.oidc import FakeOidcIssuer
 from tests.ops.stack import INTERVAL_SECONDS, ScenarioStack, scenario_stack
+from tests.web import deliveries
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.incidents import EventKind, IncidentStatus
-from tfreview.settings import AuthSettings
+from tfreview.settings import AuthSettings, GitHubSettings, SecretVersion
+from tfreview.wiring import publish_secret_expiry
 from tfreview.worker.runner import Worker
 
 TABLE = load_alert_table()
+GITHUB_SECRET = deliveries.GITHUB_SECRET
+NEW_SECRET = "rotated-webhook-secret-2027"
 
 
 def closed_port() -> int:
@@ -174,6 +180,39 @@ def oidc_settings() -> dict[str, Any]:
     }
 
 
+def near_expiry_settings() -> dict[str, Any]:
+    """The only GitHub webhook secret version ends in 3 days: `secret-near-expiry` (7 days) fires."""
+    ends = datetime.now(UTC) + timedelta(days=3)
+    return {"github": GitHubSettings(webhook_secrets=[SecretVersion(value=SecretStr(GITHUB_SECRET), not_after=ends)])}
+
+
+def secret_rotated(stack: ScenarioStack) -> None:
+    """The operator adds a new version ending in a year and restarts: the process publishes the new end."""
+    later = stack.clock() + timedelta(days=365)
+    versions = [*stack.settings.github.webhook_secrets, SecretVersion(value=SecretStr(NEW_SECRET), not_after=later)]
+    rotated = stack.settings.model_copy(
+        update={"github": stack.settings.github.model_copy(update={"webhook_secrets": versions})}
+    )
+    assert publish_secret_expiry(stack.services.metrics, rotated) == ["github_webhook"]
+
+
+def expired_version_settings() -> dict[str, Any]:
+    """A rotation done: the current secret has no end, the retired one ended yesterday."""
+    ended = datetime.now(UTC) - timedelta(days=1)
+    return {
+        "github": GitHubSettings(
+            webhook_secrets=[
+                SecretVersion(value=SecretStr(NEW_SECRET)),
+                SecretVersion(value=SecretStr(GITHUB_SECRET), not_after=ended),
+            ]
+        )
+    }
+
+
+def signed_with_retired_secret(stack: ScenarioStack) -> None:
+    assert stack.github_delivery(secret=GITHUB_SECRET).status_code == 401
+
+
 def drain_queue(stack: ScenarioStack) -> None:
     """The worker comes back: the stuck job runs (and fails visibly: GitHub is not configured here)."""
     worker = Worker(stack.services, "recovered-worker")
@@ -228,6 +267,22 @@ ROWS = [
         step=900.0,
     ),
     Row("data-corruption", "audit-mismatch", audit_mismatch, "webhook", every_ticks=24, step=1800.0),
+    Row(
+        "secrets-compromise",
+        "secret-near-expiry",
+        lambda s: None,
+        "smtp",
+        step=1800.0,
+        settings=near_expiry_settings,
+        recover=secret_rotated,
+    ),
+    Row(
+        "secrets-compromise",
+        "expired-secret-used",
+        signed_with_retired_secret,
+        "pagerduty",
+        settings=expired_version_settings,
+    ),
 ]
 
 
@@ -261,7 +316,7 @@ def run_row(row: Row, rule: Any, tmp_path: Path) -> None:
 
         # the alert fires within its `for` window, plus the time the failure needs to show in its condition
         window = rule.condition.window_seconds
-        waits = rule.condition.threshold if rule.condition.kind == "age" else 0  # silence must last that long
+        waits = max(0.0, rule.condition.threshold) if rule.condition.kind == "age" else 0  # silence lasts that long
         took = stack.run_until(
             lambda: stack.incident(row.scenario),
             rule.for_seconds + window + waits + 30 * 60,
@@ -278,7 +333,10 @@ def run_row(row: Row, rule: Any, tmp_path: Path) -> None:
         if rule.action is not None:
             action = next(e for e in stack.ops.incidents.events(incident.id) if e.kind is EventKind.ACTION)
             assert action.detail["action"] == rule.action
-            assert action.detail["state"] == "requested"
+            watchdog = stack.ops.watchdog
+            assert watchdog is not None
+            acts = rule.action in getattr(watchdog.actions, "handlers", {})  # registered in wiring: it acts
+            assert action.detail["state"] == ("done" if acts else "requested"), action.detail
 
         # unacknowledged past its response time: escalated one level, to that level's channels
         stack.run_until(

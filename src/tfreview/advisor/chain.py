@@ -37,6 +37,7 @@ from tfreview.advisor.usage import AdviceUsage, ModelAdvice
 from tfreview.core.findings import Advice
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import scrub_text
+from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls
 from tfreview.ops.recorder import NullRecorder, Recorder
 
 log = logging.getLogger("tfreview.advisor")
@@ -79,8 +80,10 @@ class LlmAdvisor:
         breakers: BreakerBoard | None = None,
         new_nonce: Callable[[], str] | None = None,
         metrics: Recorder | None = None,
+        controls: CachedControls | None = None,
     ) -> None:
         self.settings = settings or AdvisorSettings()
+        self.controls = controls  # shared pause / held-open breakers (tfreview.ops.controls), read before a call
         self.metrics: Recorder = metrics or NullRecorder()  # provider calls, breakers, all-down, budget
         self.clients = tuple(clients)
         self.name = self.settings.name if self.settings.name != "builtin" else "chain"
@@ -109,6 +112,7 @@ class LlmAdvisor:
             breakers=self._breakers,
             new_nonce=self._new_nonce,
             metrics=self.metrics,
+            controls=self.controls,
         )
 
     @property
@@ -137,6 +141,12 @@ class LlmAdvisor:
         )
         if not self.clients:
             return self._fallback(context, base, f"{UNAVAILABLE}: no model is configured", retry_later=False)
+        paused = self.controls.active(AI_PAUSED) if self.controls is not None else None
+        if paused is not None:  # an operator's or an incident's decision not to call models: no re-run after
+            until = paused.until.isoformat(timespec="seconds")
+            reason = f"{UNAVAILABLE}: AI review paused until {until} by {paused.set_by}; the rules ran as usual"
+            return self._fallback(context, base, reason, retry_later=False)
+        held = self.controls.active(AI_BREAKER_OPEN) if self.controls is not None else None
         if self._budget is not None:
             need = built.estimated_tokens + s.max_output_tokens
             if self._budget.remaining(self.tenant_id) < need:
@@ -152,6 +162,11 @@ class LlmAdvisor:
         for client in self.clients:
             key = breaker_key(client)
             breaker = self._breakers.get(key)
+            if held is not None:  # every breaker held open by an incident: no call, the AI part runs later
+                self.metrics.count("tfreview_advisor_calls_total", provider=key, outcome="refused")
+                failures.append(f"{key}: circuit held open ({held.reason})")
+                tried.append(key)
+                continue
             if not breaker.allow():
                 self.metrics.count("tfreview_advisor_calls_total", provider=key, outcome="refused")
                 failures.append(f"{key}: circuit open")
@@ -185,7 +200,8 @@ class LlmAdvisor:
             fallbacks_used=tuple(tried),
             failures=tuple(failures),
         )
-        self.metrics.count("tfreview_advisor_all_down_total")
+        if held is None:  # a held-open breaker is the action taken on a known outage, not a new one
+            self.metrics.count("tfreview_advisor_all_down_total")
         return self._fallback(context, usage, f"{UNAVAILABLE}: " + "; ".join(failures), retry_later=True)
 
     # --- one model ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
 from tfreview.advisor.token_budget import InMemoryTokenBudget, TokenBudget
 from tfreview.core.errors import ConfigError
 from tfreview.core.ports import Advisor
+from tfreview.ops.controls import CachedControls
 from tfreview.ops.recorder import Recorder
 
 ADVISORS = ("builtin", "openai", "anthropic", "bedrock", "chain")
@@ -47,6 +48,7 @@ def build_advisor(
     sleep: Callable[[float], None] = time.sleep,
     rng: random.Random | None = None,
     metrics: Recorder | None = None,
+    controls: CachedControls | None = None,
 ) -> Advisor:
     settings = advisor_settings(settings_like)
     name = (name or settings.name).strip().lower()
@@ -61,7 +63,9 @@ def build_advisor(
     clients = [build_client(p) for p in ordered]
     store = budget_store or InMemoryTokenBudget(settings.daily_tokens_per_tenant)
     chosen = settings.model_copy(update={"name": name})
-    return LlmAdvisor(clients, chosen, clock=clock, sleep=sleep, budget_store=store, rng=rng, metrics=metrics)
+    return LlmAdvisor(
+        clients, chosen, clock=clock, sleep=sleep, budget_store=store, rng=rng, metrics=metrics, controls=controls
+    )
 
 
 def build_client(spec: ProviderSettings) -> ModelClient:

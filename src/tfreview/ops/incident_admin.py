@@ -45,6 +45,7 @@ def resolve(ops: OpsServices, incident_id: int, by: str) -> Incident:
     if after is None:
         raise NotFound(f"incident {incident_id} not found")
     if before.active:
+        ops.lift_actions(incident_id)
         ops.dispatcher.notify(after, NotifyEvent.RESOLVE, {"resolved_by": after.resolved_by})
     return after
 

@@ -304,6 +304,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         multiprocess="max",
     ),
     MetricSpec(
+        "tfreview_metric_label_rejections_total",
+        "counter",
+        "Metric calls dropped because their name or a label value is not in the catalogue (a bug; logged once)",
+        labels=(("metric", ()),),
+    ),
+    MetricSpec(
         "tfreview_secret_expiry_timestamp_seconds",
         "gauge",
         "Unix time at which the newest version of a secret expires (not_after), by kind",

@@ -29,6 +29,8 @@ from tfreview.ops.signals import QueueSignals
 logger = logging.getLogger("tfreview.ops.metrics")
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+STRICT_ENV = "TFREVIEW_TEST_STRICT_METRICS"  # "1": an uncatalogued name or label raises (the test suite sets it)
+REJECTIONS = "tfreview_metric_label_rejections_total"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _FREE_VALUE = re.compile(r"[A-Za-z0-9_.:/@+-]{1,100}")  # a label value from settings or status codes
 
@@ -42,9 +44,16 @@ def multiprocess_dir() -> str | None:
 
 
 class PrometheusRecorder:
-    """The `Recorder` over prometheus-client. `collectors` add scrape-time families (the queue's)."""
+    """The `Recorder` over prometheus-client. `collectors` add scrape-time families (the queue's).
 
-    def __init__(self) -> None:
+    A call outside the catalogue (an unknown name, a label value not in its list) is a bug of the caller.
+    In production it must not break the request or job that recorded it: the call is dropped, counted in
+    `tfreview_metric_label_rejections_total{metric}` and logged once per metric and reason. With `strict`
+    (the test suite: TFREVIEW_TEST_STRICT_METRICS=1) it raises ValueError, so a typo fails a test."""
+
+    def __init__(self, *, strict: bool | None = None) -> None:
+        self.strict = os.environ.get(STRICT_ENV, "").strip() == "1" if strict is None else strict
+        self._rejected: set[tuple[str, str]] = set()
         self.registry = CollectorRegistry(auto_describe=True)
         self._instruments: dict[str, tuple[MetricSpec, _Instrument]] = {}
         self._scrape_collectors: list[Collector] = []
@@ -55,19 +64,50 @@ class PrometheusRecorder:
                 self._instruments[spec.name] = (spec, instrument)
 
     def count(self, name: str, amount: float = 1.0, /, **labels: str) -> None:
-        spec, instrument = self._lookup(name, "counter")
-        assert isinstance(instrument, Counter)
-        _labelled(instrument, spec, labels).inc(amount)
+        child = self._child(name, "counter", labels)
+        if child is not None:
+            child.inc(amount)
 
     def observe(self, name: str, value: float, /, **labels: str) -> None:
-        spec, instrument = self._lookup(name, "histogram")
-        assert isinstance(instrument, Histogram)
-        _labelled(instrument, spec, labels).observe(value)
+        child = self._child(name, "histogram", labels)
+        if child is not None:
+            child.observe(value)
 
     def set(self, name: str, value: float, /, **labels: str) -> None:
-        spec, instrument = self._lookup(name, "gauge")
-        assert isinstance(instrument, Gauge)
-        _labelled(instrument, spec, labels).set(value)
+        child = self._child(name, "gauge", labels)
+        if child is not None:
+            child.set(value)
+
+    def samples(self) -> list[tuple[str, dict[str, str], float]]:
+        """Every sample of this host's metrics as the scrape would show them (all processes in multiprocess
+        mode, the scrape-time collectors included), read from the registry without rendering any text —
+        the watchdog's source. `_created` series are left out (they are not values)."""
+        found: list[tuple[str, dict[str, str], float]] = []
+        for family in self._scrape_registry().collect():
+            for sample in family.samples:
+                if not sample.name.endswith("_created"):
+                    found.append((sample.name, sample.labels, sample.value))
+        return found
+
+    def _child(self, name: str, kind: str, labels: dict[str, str]) -> Any:
+        try:
+            spec, instrument = self._lookup(name, kind)
+            return _labelled(instrument, spec, labels)
+        except ValueError as exc:
+            if self.strict:
+                raise
+            self._reject(name, str(exc))
+            return None
+
+    def _reject(self, name: str, reason: str) -> None:
+        metric = name if name in self._instruments else "unknown"
+        _, counter = self._instruments[REJECTIONS]
+        assert isinstance(counter, Counter)
+        counter.labels(metric=metric).inc()
+        key = (metric, reason)
+        if key not in self._rejected and len(self._rejected) < 1000:
+            self._rejected.add(key)
+            logger.error("metrics: a value was dropped (a bug; logged once): %s", reason)
 
     def add_collector(self, collector: Collector) -> None:
         """A scrape-time collector (e.g. `QueueCollector`), read only by the process answering /metrics."""
@@ -77,13 +117,16 @@ class PrometheusRecorder:
 
     def exposition(self) -> bytes:
         """The Prometheus text format of every metric (all processes in multiprocess mode)."""
+        return bytes(generate_latest(self._scrape_registry()))
+
+    def _scrape_registry(self) -> CollectorRegistry:
         if self.multiprocess is None:
-            return bytes(generate_latest(self.registry))
+            return self.registry
         registry = CollectorRegistry()
         MultiProcessCollector(registry, path=self.multiprocess)  # type: ignore[no-untyped-call]  # untyped upstream
         for collector in self._scrape_collectors:
             registry.register(collector)
-        return bytes(generate_latest(registry))
+        return registry
 
     def process_exited(self, pid: int | None = None) -> None:
         """Multiprocess mode: drop the live gauges of an exited process (call at clean shutdown)."""

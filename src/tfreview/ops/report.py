@@ -148,7 +148,7 @@ def _action_items(incident: Incident, events: Sequence[IncidentEvent]) -> list[s
     for e in events:
         if e.kind is EventKind.NOTIFY_FAILED:
             items.append(f"- [ ] Fix the `{e.detail.get('notifier')}` notifier: {e.detail.get('error')}")
-        if e.kind is EventKind.ACTION and e.detail.get("state") != "done":
+        if e.kind is EventKind.ACTION and e.detail.get("state") not in ("done", "lifted"):
             items.append(f"- [ ] Automate `{e.detail.get('action')}` (it was {e.detail.get('state')}, done by hand)")
     if any(e.kind is EventKind.ESCALATED for e in events):
         items.append(

@@ -1,8 +1,10 @@
-"""Where the watchdog's samples come from: the same Prometheus text the /metrics scrape answers.
+"""Where the watchdog's samples come from: the same collectors the /metrics scrape renders.
 
-Reading the exposition (not the registry objects) means the watchdog sees exactly what Prometheus sees:
-every process of the host in multiprocess mode, the database-derived gauges, the histogram buckets
-with their `le` labels as Prometheus spells them. `_created` series are left out (they are not values).
+`registry_samples` reads the registry's collectors directly (no text rendered, none parsed: the tick's
+cost, benchmarks/watchdog.py), which is exactly what Prometheus sees: every process of the host in
+multiprocess mode, the database-derived gauges, the histogram buckets with their `le` labels as
+Prometheus spells them (a test compares it with the parsed scrape). `_created` series are left out.
+`exposition_samples` parses a scrape's text (tests and tools that only have the text).
 """
 
 from __future__ import annotations
@@ -10,6 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from tfreview.ops.series import Sample
+
+
+def registry_samples(read: Callable[[], Iterable[tuple[str, dict[str, str], float]]]) -> Callable[[], list[Sample]]:
+    def source() -> list[Sample]:
+        return [Sample.of(name, labels, value) for name, labels, value in read()]
+
+    return source
 
 
 def exposition_samples(exposition: Callable[[], bytes]) -> Callable[[], Iterable[Sample]]:

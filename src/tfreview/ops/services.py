@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
-from tfreview.ops.incidents import Incidents, Leases
+from tfreview.ops.controls import ACTION_CONTROLS, ActionControls
+from tfreview.ops.incidents import EventKind, Incidents, Leases
 from tfreview.ops.notify.dispatcher import Dispatcher
 from tfreview.ops.watchdog import LEASE_NAME, Watchdog
 from tfreview.plumbing.clock import Clock, utcnow
+
+logger = logging.getLogger("tfreview.watchdog")
 
 
 @dataclass
@@ -18,6 +22,25 @@ class OpsServices:
     dispatcher: Dispatcher
     watchdog: Watchdog | None = None  # None: TFREVIEW_WATCHDOG__ENABLED=false
     heartbeat_stale_seconds: float = 180.0
+    controls: ActionControls | None = None  # the shared controls the level-1 actions set (pause-ai, open-breaker)
+
+    def lift_actions(self, incident_id: int) -> list[str]:
+        """The incident is resolved: lift the controls its actions set, and say so in its timeline.
+        Never raises (the controls also expire by themselves)."""
+        if self.controls is None:
+            return []
+        try:
+            lifted = self.controls.lift_for(incident_id)
+            for name in lifted:
+                action = next((a for a, c in ACTION_CONTROLS.items() if c == name), name)
+                note = f"{name} lifted: the incident is resolved"
+                self.incidents.record(
+                    incident_id, EventKind.ACTION, {"action": action, "state": "lifted", "note": note}
+                )
+        except Exception as exc:  # the database is down: the hold expires by itself
+            logger.warning("incident %s: its actions could not be lifted (%s)", incident_id, type(exc).__name__)
+            return []
+        return lifted
 
     def start_watchdog(self, stop: threading.Event) -> threading.Thread | None:
         """The watchdog's thread in `serve` and `worker` (None when it is disabled)."""

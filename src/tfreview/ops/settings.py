@@ -82,3 +82,6 @@ class WatchdogSettings(BaseModel):
     # channels an incident is escalated to at each level when not acknowledged within its response time
     escalation_channels: dict[int, list[Channel]] = {2: ["page"], 3: ["page", "email"], 4: ["email"]}
     heartbeat_stale_seconds: float = Field(default=180.0, ge=10)  # /readyz reports the watchdog stale after this
+    # pause-ai / open-breaker hold this long at most (lifted earlier when their incident resolves)
+    action_hold_minutes: int = Field(default=30, ge=1, le=1440)
+    controls_cache_seconds: float = Field(default=5.0, ge=0, le=60)  # workers re-read the shared controls this often

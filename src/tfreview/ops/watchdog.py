@@ -48,6 +48,7 @@ class WatchdogConfig:
     lease_seconds: float = 60.0
     keep_firing_seconds: float = 120.0
     skip: frozenset[str] = frozenset({"service-unreachable"})
+    heartbeat_stale_seconds: float = 180.0  # /readyz calls the heartbeat stale after this: renew well before
     escalation_channels: dict[int, tuple[str, ...]] = field(
         default_factory=lambda: {2: ("page",), 3: ("page", "email"), 4: ("email",)}
     )
@@ -80,6 +81,7 @@ class Watchdog:
         config: WatchdogConfig | None = None,
         clock: Clock = utcnow,
         on_heartbeat: Callable[[float], None] | None = None,
+        on_resolved: Callable[[Incident], object] | None = None,
     ) -> None:
         self.table = table
         self.rules = [rule for rule in table if rule.id not in (config or WatchdogConfig()).skip]
@@ -92,11 +94,13 @@ class Watchdog:
         self.config = config or WatchdogConfig()
         self.clock = clock
         self.on_heartbeat = on_heartbeat
+        self.on_resolved = on_resolved  # recovery closed it: lift its level-1 action (tfreview.ops.controls)
         horizon = max((rule.condition.window_seconds for rule in self.rules), default=0)
         self.buffer = SeriesBuffer(horizon + 2 * self.config.interval_seconds)
         self.states: dict[str, AlertState] = {}
         self._unrecorded: set[str] = set()  # fired, but the incident could not be written yet (store down)
         self._holding_since: float | None = None
+        self._renewed_at: float | None = None  # when this process last wrote its lease (clock time)
 
     # --- the loop ---------------------------------------------------------------------------------
 
@@ -117,11 +121,12 @@ class Watchdog:
         now = self.clock()
         at = now.timestamp()
         try:
-            if not self.leases.acquire(LEASE_NAME, self.owner, self.config.lease_seconds):
+            if not self._hold_lease(at):
                 self._holding_since = None
                 return result
         except Exception as exc:  # the database is down: nobody can evaluate safely
             self._holding_since = None
+            self._renewed_at = None
             result.errors.append(f"lease: {type(exc).__name__}")
             logger.warning(
                 "watchdog: cannot take its lease (%s); next try in %g s",
@@ -143,9 +148,26 @@ class Watchdog:
         self._snapshot(at, result)
         for rule in self.rules:
             self._evaluate(rule, at, result)
-        self._step("recovery", lambda: self._recover(at, result), result)
-        self._step("escalation", lambda: self._escalate(now, result), result)
+        active: list[Incident] = []
+        self._step("incidents", lambda: active.extend(self.incidents.active()), result)
+        self._step("recovery", lambda: self._recover(at, active, result), result)
+        self._step("escalation", lambda: self._escalate(now, active, result), result)
         return result
+
+    def _hold_lease(self, at: float) -> bool:
+        """Take or renew the lease — but not at every tick: while at least two thirds of the lease renewed by
+        this process are left, nobody else can hold it, so the durable write (the tick's dearest part) is
+        skipped. The heartbeat is then at most a third of `lease_seconds` (or of `heartbeat_stale_seconds`)
+        old: 20 s by default."""
+        lease = self.config.lease_seconds
+        every = min(lease, self.config.heartbeat_stale_seconds) / 3
+        if self._renewed_at is not None and 0 <= at - self._renewed_at < every:
+            return True
+        if not self.leases.acquire(LEASE_NAME, self.owner, lease):
+            self._renewed_at = None
+            return False
+        self._renewed_at = at
+        return True
 
     # --- the steps --------------------------------------------------------------------------------
 
@@ -231,24 +253,31 @@ class Watchdog:
         for incident in self.incidents.active(rule.scenario):
             self.incidents.record(incident.id, EventKind.ALERT_RESOLVED, {"alert": rule.id, "value": value})
 
-    def _recover(self, at: float, result: TickResult) -> None:
+    def _recover(self, at: float, active: list[Incident], result: TickResult) -> None:
         """Resolve every active incident whose group has no firing alert — once this process has evaluated
         long enough to know (a new lease holder first rebuilds the alerts' state)."""
         if self._holding_since is None or at - self._holding_since < self.config.keep_firing_seconds:
             return
         firing = {rule.scenario for rule in self.rules if self.states.get(rule.id, AlertState()).phase is Phase.FIRING}
-        for incident in self.incidents.active():
+        for incident in active:
             if incident.group_key in firing:
                 continue
             resolved = self.incidents.resolve(incident.id, "watchdog")
             if resolved is not None:
+                if self.on_resolved is not None:
+                    self.on_resolved(resolved)
                 result.resolved.append(incident.id)
                 logger.info("incident %s resolved: its alerts stopped firing", incident.id)
                 self.dispatcher.notify(resolved, NotifyEvent.RESOLVE)
 
-    def _escalate(self, now: datetime, result: TickResult) -> None:
-        for incident in self.incidents.active():
-            if incident.escalate_at is None or incident.escalate_at > now or incident.level >= MAX_LEVEL:
+    def _escalate(self, now: datetime, active: list[Incident], result: TickResult) -> None:
+        for incident in active:
+            if (
+                incident.id in result.resolved
+                or incident.escalate_at is None
+                or incident.escalate_at > now
+                or incident.level >= MAX_LEVEL
+            ):
                 continue
             escalated = self._next_level(incident, now)
             if escalated.level != incident.level:

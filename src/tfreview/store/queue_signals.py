@@ -1,16 +1,42 @@
-"""`QueueSignals` from the jobs and reviews tables: three aggregate queries, read-only, index-backed."""
+"""`QueueSignals` from the jobs and reviews tables: ONE read-only statement (five index-backed scalar
+subqueries) on a plain connection — no ORM session, no transaction bookkeeping — because the /metrics
+scrape and every watchdog tick run it (benchmarks/metrics.py, benchmarks/watchdog.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BindParameter, ScalarSelect, and_, bindparam, func, or_, select
 
 from tfreview.ops.signals import OPEN_REVIEW_STATES, QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.jobs import JobState
-from tfreview.store.database import Database
+from tfreview.store.database import Database, translate_errors
 from tfreview.store.tables import JobRow, ReviewRow
+
+_NOW: BindParameter[datetime] = bindparam("now")
+_CUTOFF: BindParameter[datetime] = bindparam("cutoff")
+
+
+def _jobs(state: JobState) -> ScalarSelect[int]:
+    return select(func.count()).select_from(JobRow).where(JobRow.state == state.value).scalar_subquery()
+
+
+_STATEMENT = select(
+    _jobs(JobState.QUEUED),
+    _jobs(JobState.RUNNING),
+    _jobs(JobState.DEAD),
+    select(func.min(JobRow.run_after))
+    .where(JobRow.state == JobState.QUEUED.value, JobRow.run_after <= _NOW)
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(ReviewRow)
+    .where(
+        ReviewRow.status.in_([s.value for s in OPEN_REVIEW_STATES]),
+        or_(ReviewRow.deadline_at < _NOW, and_(ReviewRow.deadline_at.is_(None), ReviewRow.created_at < _CUTOFF)),
+    )
+    .scalar_subquery(),
+)
 
 
 class SqlQueueSignals:
@@ -21,35 +47,20 @@ class SqlQueueSignals:
 
     def __call__(self) -> QueueSignals:
         now = self.clock()
-        with self.database.transaction(write=False) as session:
-            rows = session.execute(
-                select(JobRow.state, func.count())
-                .where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value, JobState.DEAD.value]))
-                .group_by(JobRow.state)
-            )
-            counts = {str(state): int(number) for state, number in rows}
-            oldest: datetime | None = session.scalar(
-                select(func.min(JobRow.run_after)).where(JobRow.state == JobState.QUEUED.value, JobRow.run_after <= now)
-            )
-            past = session.scalar(
-                select(func.count()).where(
-                    ReviewRow.status.in_([s.value for s in OPEN_REVIEW_STATES]),
-                    or_(
-                        ReviewRow.deadline_at < now,
-                        and_(ReviewRow.deadline_at.is_(None), ReviewRow.created_at < now - self.review_deadline),
-                    ),
-                )
-            )
+        with translate_errors(), self.database.engine.connect() as conn:
+            row = conn.execute(_STATEMENT, {"now": now, "cutoff": now - self.review_deadline}).one()
+        queued, running, dead, oldest, past = row
         age = 0.0
         if oldest is not None:
-            age = max(0.0, (now - _as_utc(oldest, now)).total_seconds())
-        return QueueSignals(
-            int(counts.get(JobState.QUEUED.value, 0)),
-            int(counts.get(JobState.RUNNING.value, 0)),
-            int(counts.get(JobState.DEAD.value, 0)),
-            age,
-            int(past or 0),
-        )
+            age = max(0.0, (now - _as_utc(_as_datetime(oldest), now)).total_seconds())
+        return QueueSignals(int(queued or 0), int(running or 0), int(dead or 0), age, int(past or 0))
+
+
+def _as_datetime(value: object) -> datetime:
+    """A scalar subquery's min() loses the column type on SQLite (an ISO string comes back)."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
 
 
 def _as_utc(value: datetime, like: datetime) -> datetime:

@@ -255,3 +255,16 @@ class LeaseRow(Base):
     owner: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ControlRow(Base):
+    """A shared operating control while it holds (tfreview.ops.controls): AI paused, provider breakers held open."""
+
+    __tablename__ = "ops_controls"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    until: Mapped[datetime] = mapped_column(UtcDateTime())
+    set_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text())
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    incident_id: Mapped[int | None] = mapped_column(Id, nullable=True)

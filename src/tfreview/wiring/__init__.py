@@ -32,7 +32,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError
@@ -49,6 +49,7 @@ from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
+    from tfreview.ops.controls import CachedControls, Controls
     from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.signals import QueueSignals
 
@@ -103,6 +104,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         reviews = SqlReviewStore(db, clock=now)
         tokens = SqlTokens(db, clock=now)
         plans = SqlPlanStore(db, clock=now)
+        from tfreview.store.controls import SqlControls
+
+        controls = SqlControls(db, clock=now)
         health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
@@ -129,7 +133,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             sources=build_sources(plans),
             health_checks=health,
             closers=closers,
-            advisor=build_review_advisor(settings, prometheus),
+            advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
             sign_in=sign_in,
         )
         if prometheus is not None:
@@ -143,7 +147,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         from tfreview.store.incidents import SqlIncidents, SqlLeases
         from tfreview.wiring.ops import wire_ops
 
-        wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now)
+        wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now, controls=controls)
         return services
     except BaseException:
         for closer in reversed(closers):
@@ -177,6 +181,9 @@ def build_memory_services(
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
     prometheus = build_prometheus(settings)
+    from tfreview.ops.controls import MemoryControls
+
+    controls = MemoryControls(clock=now)
     services = WiredServices(
         clock=now,
         publish_locks=MemoryPublishLocks(clock=now),
@@ -191,7 +198,7 @@ def build_memory_services(
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
         health_checks=[QueueCheck(queue)],
-        advisor=build_review_advisor(settings, prometheus),
+        advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
     )
     if prometheus is not None:
         from tfreview.ops.signals import memory_queue_signals
@@ -205,7 +212,7 @@ def build_memory_services(
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
     from tfreview.wiring.ops import wire_ops
 
-    wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now)
+    wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now, controls=controls)
     return services
 
 
@@ -227,9 +234,31 @@ def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Call
         logger.warning("metrics: the queue signals could not be read: %s", type(exc).__name__)
 
     recorder.add_collector(QueueCollector(signals, on_error))
+    publish_secret_expiry(recorder, services.settings)
     services.metrics = recorder
     services.exposition = recorder.exposition
     services.closers.append(recorder.process_exited)  # multiprocess: this process's live gauges go
+
+
+def publish_secret_expiry(recorder: Recorder, settings: Settings) -> list[str]:
+    """`tfreview_secret_expiry_timestamp_seconds{secret}` for each configured secret whose versions all carry a
+    `not_after` (the newest one's end: after it, no version is valid); a version without an end never expires,
+    and a secret without versions is not configured — neither is published. The kinds published.
+
+    Only the webhook secrets have versions with a `not_after` in the settings today; API tokens' expiry is
+    per token (stored), model keys and the GitHub App key have none to read."""
+    published = []
+    for kind, versions in (
+        ("github_webhook", settings.github.webhook_secrets),
+        ("spacelift_webhook", settings.spacelift.webhook_secrets),
+    ):
+        ends = [v.not_after for v in versions]
+        if not ends or any(end is None for end in ends):
+            continue
+        newest = max(end if end.tzinfo else end.replace(tzinfo=UTC) for end in ends if end is not None)
+        recorder.set("tfreview_secret_expiry_timestamp_seconds", newest.timestamp(), secret=kind)
+        published.append(kind)
+    return published
 
 
 def announce_process(services: Services, role: str) -> None:
@@ -239,11 +268,20 @@ def announce_process(services: Services, role: str) -> None:
     services.metrics.set("tfreview_build_info", 1, version=getattr(tfreview, "__version__", "0"), role=role)
 
 
-def build_review_advisor(settings: Settings, metrics: Recorder | None = None) -> Advisor:
-    """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain)."""
+def build_review_advisor(
+    settings: Settings, metrics: Recorder | None = None, controls: CachedControls | None = None
+) -> Advisor:
+    """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain),
+    consulting the shared controls (AI paused, breakers held open) when given."""
     from tfreview.advisor.factory import build_advisor
 
-    return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics)
+    return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics, controls=controls)
+
+
+def _cached(settings: Settings, controls: Controls, clock: Clock) -> CachedControls:
+    from tfreview.ops.controls import CachedControls
+
+    return CachedControls(controls, ttl_seconds=settings.watchdog.controls_cache_seconds, clock=clock)
 
 
 def build_sources(plans: PlanStore, environ: Mapping[str, str] | None = None) -> dict[str, PlanSource]:

@@ -17,6 +17,7 @@ from tfreview.settings import Settings
 if TYPE_CHECKING:
     import httpx
 
+    from tfreview.ops.controls import Controls
     from tfreview.ops.incidents import Incidents, Leases
     from tfreview.ops.notify.message import Notifier
     from tfreview.ops.services import OpsServices
@@ -36,14 +37,17 @@ def wire_ops(
     source: SampleSource | None = None,
     sleep: Callable[[float], None] | None = None,
     sns_client: object | None = None,
+    controls: Controls | None = None,
 ) -> OpsServices:
     """`services.ops`: the incident store, the dispatcher over the configured notifiers and (unless
     disabled) the watchdog. `http`, `source`, `sleep` and `sns_client` are for tests."""
     import socket
     import time
+    from datetime import timedelta
 
     from tfreview.ops.actions import Actions
     from tfreview.ops.alert_table import load_alert_table
+    from tfreview.ops.controls import ACTION_CONTROLS, ActionControls, MemoryControls
     from tfreview.ops.notify.delivery import RetryPolicy
     from tfreview.ops.notify.dispatcher import Dispatcher
     from tfreview.ops.services import OpsServices, WatchdogCheck
@@ -76,8 +80,19 @@ def wire_ops(
         on_outcome=on_outcome,
     )
     services.closers.append(dispatcher.close)
-    ops = OpsServices(incidents, leases, dispatcher, heartbeat_stale_seconds=settings.watchdog.heartbeat_stale_seconds)
     watchdog_settings = settings.watchdog
+    acting = ActionControls(
+        controls if controls is not None else MemoryControls(clock=clock),
+        timedelta(minutes=watchdog_settings.action_hold_minutes),
+        clock=clock,
+    )
+    ops = OpsServices(
+        incidents,
+        leases,
+        dispatcher,
+        heartbeat_stale_seconds=watchdog_settings.heartbeat_stale_seconds,
+        controls=acting,
+    )
     if watchdog_settings.enabled:
         if source is None:
             source = _metric_source(services)
@@ -87,17 +102,20 @@ def wire_ops(
             incidents,
             leases,
             dispatcher,
-            Actions(),
+            # the level-1 actions this build performs (others' handlers are registered the same way)
+            Actions({action: acting.handler(action) for action in ACTION_CONTROLS}),
             owner=f"{socket.gethostname()}:{os.getpid()}:{id(services):x}",
             config=WatchdogConfig(
                 interval_seconds=watchdog_settings.interval_seconds,
                 lease_seconds=watchdog_settings.lease_seconds,
                 keep_firing_seconds=watchdog_settings.keep_firing_seconds,
                 skip=frozenset(watchdog_settings.skip),
+                heartbeat_stale_seconds=watchdog_settings.heartbeat_stale_seconds,
                 escalation_channels={k: tuple(v) for k, v in watchdog_settings.escalation_channels.items()},
             ),
             clock=clock,
             on_heartbeat=lambda at: recorder.set("tfreview_watchdog_heartbeat_timestamp_seconds", at),
+            on_resolved=lambda incident: ops.lift_actions(incident.id),
         )
         services.health_checks.append(WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock))
     services.ops = ops
@@ -107,8 +125,11 @@ def wire_ops(
 def _metric_source(services: WiredServices) -> SampleSource:
     """The scrape of this host's metrics (the /metrics text) when metrics are on; else nothing (the watchdog
     then sees only its own heartbeat, and says so)."""
-    from tfreview.ops.samples import exposition_samples
+    from tfreview.ops.metrics import PrometheusRecorder
+    from tfreview.ops.samples import exposition_samples, registry_samples
 
+    if isinstance(services.metrics, PrometheusRecorder):
+        return registry_samples(services.metrics.samples)
     if services.exposition is not None:
         return exposition_samples(services.exposition)
     logger.warning("watchdog: metrics are off (TFREVIEW_METRICS__ENABLED=false): no alert of the table can fire")

@@ -1,0 +1,67 @@
+"""`Controls` (tfreview.ops.controls) in the shared database: one `ops_controls` row per holding control."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from tfreview.ops.controls import Control
+from tfreview.plumbing.clock import Clock, as_utc, utcnow
+from tfreview.store.database import Database
+from tfreview.store.tables import ControlRow
+
+
+class SqlControls:
+    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+        self.database = database
+        self.clock = clock
+
+    def hold(self, control: Control) -> Control:
+        now = self.clock()
+        with self.database.transaction() as session:
+            session.execute(delete(ControlRow).where(ControlRow.until <= now))  # expired ones go
+            row = session.get(ControlRow, control.name)
+            if row is None:
+                session.add(_row(control))
+                return control
+            if row.until > control.until:
+                control = Control(
+                    control.name, row.until, control.set_by, control.reason, control.set_at, control.incident_id
+                )
+            row.until = control.until
+            row.set_by = control.set_by
+            row.reason = control.reason
+            row.set_at = control.set_at
+            row.incident_id = control.incident_id
+            return control
+
+    def lift(self, name: str) -> bool:
+        with self.database.transaction() as session:
+            result = session.execute(delete(ControlRow).where(ControlRow.name == name))
+            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of a DELETE
+
+    def lift_incident(self, incident_id: int) -> list[str]:
+        now = self.clock()
+        with self.database.transaction() as session:
+            mine = list(
+                session.execute(select(ControlRow.name, ControlRow.until).where(ControlRow.incident_id == incident_id))
+            )
+            if mine:
+                session.execute(delete(ControlRow).where(ControlRow.incident_id == incident_id))
+            return [name for name, until in mine if as_utc(until) > now]
+
+    def current(self) -> list[Control]:
+        now = self.clock()
+        with self.database.transaction(write=False) as session:
+            rows = session.scalars(select(ControlRow).where(ControlRow.until > now))
+            return [Control(row.name, row.until, row.set_by, row.reason, row.set_at, row.incident_id) for row in rows]
+
+
+def _row(control: Control) -> ControlRow:
+    return ControlRow(
+        name=control.name,
+        until=control.until,
+        set_by=control.set_by,
+        reason=control.reason,
+        set_at=control.set_at,
+        incident_id=control.incident_id,
+    )
