@@ -47,7 +47,9 @@ def _secret(aws: MotoAws, name: str, value: str) -> str:
     return str(created["ARN"])
 
 
-def test_a_secret_is_read_from_secrets_manager_and_reloaded_after_a_new_version(aws: MotoAws, aws_env: dict[str, str]) -> None:
+def test_a_secret_is_read_from_secrets_manager_and_reloaded_after_a_new_version(
+    aws: MotoAws, aws_env: dict[str, str]
+) -> None:
     arn = _secret(aws, "tfreview/unit-reload", CANARY)
     source = SecretSource.parse(f"aws-sm:{arn}")
     assert source.value() == CANARY
@@ -86,7 +88,9 @@ def test_serve_verifies_webhooks_with_a_secret_from_secrets_manager(
 ) -> None:
     arn = _secret(aws, "tfreview/github-webhook", CANARY)
     env = tfreview_env(
-        TFREVIEW_LOG_LEVEL="WARNING", TFREVIEW_GITHUB__WEBHOOK_SECRETS=json.dumps([{"value": f"aws-sm:{arn}"}]), **aws_env
+        TFREVIEW_LOG_LEVEL="WARNING",
+        TFREVIEW_GITHUB__WEBHOOK_SECRETS=json.dumps([{"value": f"aws-sm:{arn}"}]),
+        **aws_env,
     )
     process, url = _serve(tmp_path / "data", env)
     try:

@@ -1,7 +1,8 @@
 """Secret references: every secret setting names where its value lives, and the value is kept out of sight.
 
 A reference is `env:NAME`, `file:PATH` or `aws-sm:ARN` (AWS Secrets Manager, `aws_secrets`;
-REFERENCE_KINDS is the one place a new kind is added). `resolve_secret` turns a setting's text into its value (a reference is read; anything else is
+REFERENCE_KINDS is the one place a new kind is added).
+`resolve_secret` turns a setting's text into its value (a reference is read; anything else is
 the value itself), `check_resolvable` refuses to start with one line naming the first setting whose
 reference does not resolve — never its value (issue 9 item 2).
 
@@ -88,7 +89,9 @@ class SecretSource:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         if sum(where is not None for where in (env, path, arn)) != 1:
-            raise ConfigError("a credential comes from exactly one of: an environment variable, a file, AWS Secrets Manager")
+            raise ConfigError(
+                "a credential comes from exactly one of: an environment variable, a file, AWS Secrets Manager"
+            )
         if arn is not None:
             aws_secrets.parse_arn(arn)
         self._env = env
@@ -109,7 +112,7 @@ class SecretSource:
 
     @classmethod
     def parse(cls, spec: str) -> SecretSource:
-        """`env:NAME`, `file:/run/secrets/key` or `aws-sm:ARN[#field]` — the form used in settings and `.tfreview.toml`."""
+        """`env:NAME`, `file:/run/secrets/key` or `aws-sm:ARN[#field]`: the form of settings and `.tfreview.toml`."""
         kind, _, where = spec.partition(":")
         if kind == "env" and _ENV_NAME.fullmatch(where):
             return cls(env=where)
