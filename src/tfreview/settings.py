@@ -39,6 +39,10 @@ class SecretVersion(BaseModel):
 
     value: SecretSetting
     not_after: datetime | None = None  # the end of this version's validity (UTC); None: no end
+    # Spacelift only: the account whose notifications this version may sign (ADR 0121); None: the
+    # `spacelift_api.account` when set, else any account (a single-account installation)
+    account: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
+    name: str | None = Field(default=None, max_length=64)  # a label for `secrets status` (default: v1, v2, ...)
 
 
 class DatabaseSettings(BaseModel):
