@@ -29,7 +29,7 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     upgrade = db_commands.add_parser("upgrade", help="create or migrate the schema to the latest version (Alembic)")
     upgrade.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
 
-    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke")
+    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke, revoke-all")
     token_commands = tokens.add_subparsers(dest="tokens_command", required=True, parser_class=parser_class)
     create = token_commands.add_parser("create", help="create a token and print its secret (shown once)")
     create.add_argument("--tenant", required=True, help="the tenant it is bound to, e.g. github:123 or spacelift:acme")
@@ -40,7 +40,12 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     listing.add_argument("--tenant", help="only this tenant's tokens")
     revoke = token_commands.add_parser("revoke", help="revoke a token; it stops working at once")
     revoke.add_argument("id", help="the token id (from `tokens list`)")
-    for command in (create, listing, revoke):
+    revoke_all = token_commands.add_parser(
+        "revoke-all", help="revoke every token of a tenant (of one scope with --scope): a compromise response"
+    )
+    revoke_all.add_argument("--tenant", required=True, help="the tenant, e.g. github:123 or spacelift:acme")
+    revoke_all.add_argument("--scope", choices=("read", "write", "admin"), help="only the tokens of this scope")
+    for command in (create, listing, revoke, revoke_all):
         command.add_argument(
             "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
         )

@@ -137,6 +137,14 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
             found = token_admin.list_tokens(tokens, args.tenant)
             sys.stdout.write(token_admin.format_tokens(found, datetime.now(UTC)))
             return EXIT_OK
+        if args.tokens_command == "revoke-all":
+            revoked = token_admin.revoke_all_tokens(tokens, args.tenant, args.scope)
+            which = f"{args.scope} tokens" if args.scope else "tokens"
+            ids = ", ".join(revoked) if revoked else "none were live"
+            print(
+                f"revoked {len(revoked)} {which} of {args.tenant} ({ids}); requests with them are refused from now on"
+            )
+            return EXIT_OK
         if not token_admin.revoke_token(tokens, args.id):
             raise InputError(f"no token {args.id}; see `tfreview tokens list`")
         print(f"revoked token {args.id}; requests with it are refused from now on")
