@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,14 +42,16 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from tfreview.serving import serve
 
-        return serve(settings, host=args.host, port=args.port, worker=not args.no_worker)
+        return serve(
+            settings, host=args.host, port=args.port, worker=not args.no_worker, reload_settings=_reloader(args)
+        )
     if args.command == "worker":
         from tfreview.worker.process import run_worker_process
 
         if is_sqlite(settings.database.url):
             # a worker beside `serve` on the same machine: same file, same checks
             prepare_database(settings.database.url, settings.database.busy_timeout_ms)
-        return run_worker_process(settings)
+        return run_worker_process(settings, reload_settings=_reloader(args))
     if args.command == "db":
         prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         print(f"database schema is up to date ({redacted_url(settings.database.url)})")
@@ -67,6 +70,12 @@ def run_service_command(args: argparse.Namespace) -> int:
 
 
 # --- settings ------------------------------------------------------------------------------------
+
+
+def _reloader(args: argparse.Namespace) -> Callable[[], Settings]:
+    """How a long-running command builds its settings again when secrets are reloaded (SIGHUP, interval)."""
+    data_dir = getattr(args, "data_dir", None)
+    return lambda: load_settings(data_dir=data_dir)
 
 
 def load_settings(*, data_dir: str | None = None) -> Settings:
