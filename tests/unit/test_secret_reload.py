@@ -16,8 +16,8 @@ from pydantic import SecretStr
 
 from tfreview.core.errors import ConfigError
 from tfreview.ops.metrics import PrometheusRecorder
-from tfreview.service_commands import load_settings
 from tfreview.service.secret_reload import SecretReloader, expiry_of
+from tfreview.service_commands import load_settings
 from tfreview.settings import SecretVersion, Settings
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -92,10 +92,10 @@ def test_a_failed_reload_keeps_the_old_secrets_and_names_no_value(
 
 def test_an_unreadable_versions_document_refuses_to_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TFREVIEW_SPACELIFT__WEBHOOK_SECRETS_FROM", f"file:{tmp_path / 'absent.json'}")
-    with pytest.raises(ValueError, match="absent.json"):
+    with pytest.raises(ValueError, match=r"absent\.json"):
         Settings()
     monkeypatch.setenv("TFREVIEW_SPACELIFT__WEBHOOK_SECRETS_FROM", "s3cret-pasted-by-mistake")
-    with pytest.raises(ConfigError, match="TFREVIEW_SPACELIFT__WEBHOOK_SECRETS_FROM: .*written file:PATH") as error:
+    with pytest.raises(ConfigError, match=r"TFREVIEW_SPACELIFT__WEBHOOK_SECRETS_FROM: .*written file:PATH") as error:
         load_settings(data_dir=str(tmp_path))  # what `serve` and a reload build with: one line, no input value
     assert "s3cret-pasted-by-mistake" not in str(error.value)
 
