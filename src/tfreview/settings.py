@@ -66,16 +66,15 @@ def versions_from(spec: str) -> list[SecretVersion]:
     try:
         text = SecretSource.parse(spec).value()
     except ConfigError as error:
-        raise ValueError(str(error)) from None
+        raise ValueError(f"webhook_secrets_from: {error}") from None
     try:
         return _VERSION_LIST.validate_json(text)
     except ValidationError as error:
         where = "; ".join(
-            ".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in error.errors(include_input=False)[:3]
+            ".".join(str(p) for p in e["loc"]) + (": " if e["loc"] else "") + e["msg"]
+            for e in error.errors(include_input=False)[:3]
         )
-        raise ValueError(
-            f"{spec.partition(':')[0]} reference is not a JSON list of secret versions ({where})"
-        ) from None
+        raise ValueError(f"webhook_secrets_from: not a JSON list of secret versions ({where})") from None
 
 
 _VERSION_LIST = TypeAdapter(list[SecretVersion])

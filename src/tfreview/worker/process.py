@@ -81,9 +81,12 @@ def run_worker_process(
     try:
         previous = _stop_on_signals(stop)
         try:
+            reloading = (
+                start_reloading(services.settings, reload_settings, services.metrics, stop) if reload_settings else None
+            )
             threads = start_embedded(services, stop)
-            if reload_settings is not None:
-                threads.append(start_reloading(services.settings, reload_settings, services.metrics, stop)[1])
+            if reloading is not None:
+                threads.append(reloading[1])
             watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
             if watchdog is not None:
                 threads.append(watchdog)
