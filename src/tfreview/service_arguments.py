@@ -50,6 +50,8 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
             "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
         )
 
+    _add_secret_commands(commands, parser_class)
+
     reconcile = commands.add_parser(
         "reconcile",
         help="catch up once on what webhooks missed (failed GitHub deliveries, unreviewed PRs, Spacelift runs) "
@@ -107,6 +109,22 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
 
     add_ops_commands(commands)
     add_incident_commands(commands, parser_class)
+
+
+def _add_secret_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    secrets = commands.add_parser("secrets", help="the service's secrets: status (never values), rotate")
+    secret_commands = secrets.add_subparsers(dest="secrets_command", required=True, parser_class=parser_class)
+    status = secret_commands.add_parser("status", help="kinds, versions, sources, ages, expiries, last use")
+    rotate = secret_commands.add_parser("rotate", help="walk a rotation and verify it (docs/howto/rotate-secrets.md)")
+    rotate.add_argument(
+        "kind", choices=("github-webhook", "spacelift-webhook", "api-token", "github-app-key", "model-key")
+    )
+    rotate.add_argument("--overlap-hours", type=float, default=24.0, help="how long the old version stays valid")
+    rotate.add_argument("--token", metavar="ID", help="api-token: the id of the token to rotate")
+    for command in (status, rotate):
+        command.add_argument(
+            "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
+        )
 
 
 def _port(text: str) -> int:

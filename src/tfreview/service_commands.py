@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.ops.log_format import apply_log_format
@@ -20,6 +21,9 @@ from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
 from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
+
+if TYPE_CHECKING:
+    from tfreview.service.secret_rotation import Rotation
 
 TOKEN_SECRET_PREFIX = "tfr_"  # what every API token secret starts with (store/token_secrets.py)
 EXIT_OK = 0
@@ -66,6 +70,8 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.ops.incident_commands import run_incidents
 
         return run_incidents(args, settings)
+    if args.command == "secrets":
+        return _secrets(args, settings)
     return _tokens(args, settings)
 
 
@@ -160,6 +166,52 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     finally:
         services.close()
+
+
+# --- secrets -------------------------------------------------------------------------------------
+
+
+def _secrets(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from tfreview.service import secret_rotation
+    from tfreview.service.secret_status import format_rows, secret_rows
+    from tfreview.wiring import build_services
+
+    now = datetime.now(UTC)
+    if args.secrets_command == "rotate" and args.kind in secret_rotation.WEBHOOK_KINDS:
+        if not 0 < args.overlap_hours <= 24 * 90:
+            raise ConfigError("--overlap-hours must be more than 0 and at most 2160 (90 days)")
+        overlap = timedelta(hours=args.overlap_hours)
+        rotation = secret_rotation.rotate_webhook(args.kind, settings, _reloader(args), now, overlap)
+        return _print_rotation(rotation)
+    if args.secrets_command == "rotate" and args.kind in secret_rotation.MANUAL_KINDS:
+        return _print_rotation(secret_rotation.rotate_by_hand(args.kind, settings))
+    if args.secrets_command == "rotate" and not args.token:
+        raise ConfigError("`secrets rotate api-token` needs --token ID (the first column of `tokens list`)")
+    if args.secrets_command == "rotate" and args.token.startswith(TOKEN_SECRET_PREFIX):
+        raise ConfigError("--token takes the token's id (first column of `tokens list`), not its secret")
+    if is_sqlite(settings.database.url):
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    services = build_services(settings)
+    try:
+        if args.secrets_command == "status":
+            sys.stdout.write(format_rows(secret_rows(settings, services.tokens.list(), now)))
+            return EXIT_OK
+        return _print_rotation(secret_rotation.rotate_api_token(services.tokens, args.token, now))
+    finally:
+        services.close()
+
+
+def _print_rotation(rotation: Rotation) -> int:
+    for check in rotation.checks:
+        print(f"verified: {check}", file=sys.stderr)
+    if rotation.new_secret is not None:
+        print(f"new {rotation.kind} secret below, shown only once — store it now:", file=sys.stderr)
+        print(rotation.new_secret, flush=True)
+    for number, step in enumerate(rotation.steps, 1):
+        print(f"step {number}: {step}", file=sys.stderr)
+    return EXIT_OK
 
 
 # --- reconcile ----------------------------------------------------------------------------------
