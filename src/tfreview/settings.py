@@ -84,9 +84,15 @@ class _WebhookSecrets(BaseModel):
     """The shared webhook-secret settings: versions given inline and, optionally, a document of versions that
     `SIGHUP` and the reload interval re-read (ADR 0120; rotated with `tfreview secrets rotate`)."""
 
-    webhook_secrets: list[SecretVersion] = []  # JSON list of {value, not_after}; every valid version is accepted
-    # file:PATH or aws-sm:ARN of a JSON list of versions, added to webhook_secrets and re-read on reload
-    webhook_secrets_from: str | None = None
+    webhook_secrets: list[SecretVersion] = Field(
+        default=[],
+        description="JSON list of {value, not_after, account, name}; every valid version is accepted",
+    )
+    webhook_secrets_from: str | None = Field(
+        default=None,
+        description="file:PATH or aws-sm:ARN of a JSON list of versions, added to webhook_secrets and re-read on "
+        "SIGHUP and every secrets.reload_seconds (rotated by `tfreview secrets rotate`)",
+    )
 
     @field_validator("webhook_secrets_from")
     @classmethod
