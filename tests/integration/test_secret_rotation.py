@@ -84,6 +84,10 @@ def test_rotate_the_github_webhook_secret_against_a_running_service(tmp_path: Pa
         assert any(line.startswith("metrics_token") and "set" in line for line in table.splitlines())
     finally:
         _stop(process)
+    stored = b"".join(path.read_bytes() for path in (tmp_path / "data").glob("tfreview.db*"))
+    assert stored  # the deliveries were stored ...
+    for secret in (OLD, new, SPACELIFT, METRICS_TOKEN):
+        assert secret.encode() not in stored  # ... and no secret with them
 
 
 def test_rotate_an_api_token_and_see_it_in_the_status(tmp_path: Path, env: dict[str, str]) -> None:
