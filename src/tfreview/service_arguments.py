@@ -121,6 +121,7 @@ def _add_secret_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     )
     rotate.add_argument("--overlap-hours", type=float, default=24.0, help="how long the old version stays valid")
     rotate.add_argument("--token", metavar="ID", help="api-token: the id of the token to rotate")
+    rotate.add_argument("--account", help="spacelift-webhook: the account whose secret is rotated")
     for command in (status, rotate):
         command.add_argument(
             "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"

@@ -183,7 +183,7 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
         if not 0 < args.overlap_hours <= 24 * 90:
             raise ConfigError("--overlap-hours must be more than 0 and at most 2160 (90 days)")
         overlap = timedelta(hours=args.overlap_hours)
-        rotation = secret_rotation.rotate_webhook(args.kind, settings, _reloader(args), now, overlap)
+        rotation = secret_rotation.rotate_webhook(args.kind, settings, _reloader(args), now, overlap, args.account)
         return _print_rotation(rotation)
     if args.secrets_command == "rotate" and args.kind in secret_rotation.MANUAL_KINDS:
         return _print_rotation(secret_rotation.rotate_by_hand(args.kind, settings))

@@ -50,8 +50,15 @@ class Rotation:
 
 
 def rotate_webhook(
-    kind: str, settings: Settings, build: Callable[[], Settings], now: datetime, overlap: timedelta
+    kind: str,
+    settings: Settings,
+    build: Callable[[], Settings],
+    now: datetime,
+    overlap: timedelta,
+    account: str | None = None,
 ) -> Rotation:
+    """Add a new version to the versions document; end the current ones (of `account` only, for a Spacelift
+    document that serves several accounts) after `overlap`; verify; the new secret in the answer."""
     section = getattr(settings, WEBHOOK_KINDS[kind])
     spec = section.webhook_secrets_from
     if spec is None or not spec.startswith("file:"):
@@ -67,10 +74,13 @@ def rotate_webhook(
         raise ConfigError(f"{kind}: the versions document {path} cannot be read as JSON") from None
     if not isinstance(current, list):
         raise ConfigError(f"{kind}: the versions document {path} is not a JSON list")
+    if kind == "spacelift-webhook":
+        account = _account_for(current, account)
+    elif account is not None:
+        raise ConfigError("--account is for spacelift-webhook (a GitHub webhook secret serves every installation)")
     ends = (now + overlap).isoformat()
-    kept = [{**v, "not_after": v.get("not_after") or ends} if isinstance(v, dict) else v for v in current]
+    kept = [_ending(v, ends, account) for v in current]
     new_secret = secrets.token_urlsafe(32)
-    account = _account_of(current) if kind == "spacelift-webhook" else None
     new_version: dict[str, object] = {"value": new_secret, "name": now.strftime("%Y-%m-%dT%H%MZ")}
     if account is not None:
         new_version["account"] = account
@@ -148,9 +158,23 @@ def rotate_by_hand(kind: str, settings: Settings) -> Rotation:
     return Rotation(kind, steps=steps, checks=[f"{len(found)} configured reference(s) resolve"])
 
 
-def _account_of(versions: list[object]) -> str | None:
-    accounts = {v.get("account") for v in versions if isinstance(v, dict)}
-    return accounts.pop() if len(accounts) == 1 else None
+def _account_for(versions: list[object], asked: str | None) -> str | None:
+    """The account the new Spacelift version serves: the one asked, else the document's only one."""
+    accounts = {str(v["account"]).lower() for v in versions if isinstance(v, dict) and v.get("account")}
+    if asked is not None:
+        return asked.lower()
+    if len(accounts) > 1:
+        raise ConfigError(f"the versions document serves {len(accounts)} accounts: name one with --account")
+    return accounts.pop() if accounts else None
+
+
+def _ending(version: object, ends: str, account: str | None) -> object:
+    """`version` with `not_after = ends` when it has no end and serves `account` (every version when None)."""
+    if not isinstance(version, dict) or version.get("not_after"):
+        return version
+    if account is not None and str(version.get("account") or "").lower() not in ("", account):
+        return version  # another account's secret is not part of this rotation
+    return {**version, "not_after": ends}
 
 
 def _write_atomically(path: Path, document: list[object]) -> None:

@@ -12,7 +12,6 @@ The last use of a webhook secret version is not recorded (see docs/howto/rotate-
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,7 +133,7 @@ def _age_of(source: SecretSource, now: datetime) -> str:
         modified = Path(origin.removeprefix("file ")).stat().st_mtime
     except OSError:
         return NEVER
-    return _duration(max(0.0, now.timestamp() - modified)) if now.tzinfo else _duration(time.time() - modified)
+    return _duration(max(0.0, now.timestamp() - modified))
 
 
 def _when(end: datetime | None, now: datetime) -> str:
