@@ -52,14 +52,12 @@ def secret_rows(settings: Settings, tokens: list[ApiToken], now: datetime) -> li
             spec = getattr(provider, field)
             if spec:
                 rows.append(_reference_row("model_key", f"{provider.provider}/{field}", SecretSource.parse(spec)))
-    for kind, setting in (
-        ("metrics_token", settings.metrics.token),
-        ("dashboard_session", settings.dashboard.session_secret),
-        ("dashboard_csrf", settings.dashboard.csrf_secret),
+    for kind, setting, unset in (
+        ("metrics_token", settings.metrics.token, "unset (/metrics answers 404)"),
+        ("dashboard_session", settings.dashboard.session_secret, "unset (random per process)"),
+        ("dashboard_csrf", settings.dashboard.csrf_secret, "unset (random per process)"),
     ):
-        rows.append(
-            SecretRow(kind, "current", "setting", "set" if setting is not None else "unset (random per process)")
-        )
+        rows.append(SecretRow(kind, "current", "setting", "set" if setting is not None else unset))
     rows += _token_rows(tokens, now)
     return rows
 
