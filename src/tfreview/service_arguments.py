@@ -29,7 +29,7 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     upgrade = db_commands.add_parser("upgrade", help="create or migrate the schema to the latest version (Alembic)")
     upgrade.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
 
-    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke")
+    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke, revoke-all")
     token_commands = tokens.add_subparsers(dest="tokens_command", required=True, parser_class=parser_class)
     create = token_commands.add_parser("create", help="create a token and print its secret (shown once)")
     create.add_argument("--tenant", required=True, help="the tenant it is bound to, e.g. github:123 or spacelift:acme")
@@ -40,10 +40,17 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     listing.add_argument("--tenant", help="only this tenant's tokens")
     revoke = token_commands.add_parser("revoke", help="revoke a token; it stops working at once")
     revoke.add_argument("id", help="the token id (from `tokens list`)")
-    for command in (create, listing, revoke):
+    revoke_all = token_commands.add_parser(
+        "revoke-all", help="revoke every token of a tenant (of one scope with --scope): a compromise response"
+    )
+    revoke_all.add_argument("--tenant", required=True, help="the tenant, e.g. github:123 or spacelift:acme")
+    revoke_all.add_argument("--scope", choices=("read", "write", "admin"), help="only the tokens of this scope")
+    for command in (create, listing, revoke, revoke_all):
         command.add_argument(
             "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
         )
+
+    _add_secret_commands(commands, parser_class)
 
     reconcile = commands.add_parser(
         "reconcile",
@@ -104,6 +111,23 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     add_ops_commands(commands)
     add_incident_commands(commands, parser_class)
     add_ai_commands(commands, parser_class)
+
+
+def _add_secret_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    secrets = commands.add_parser("secrets", help="the service's secrets: status (never values), rotate")
+    secret_commands = secrets.add_subparsers(dest="secrets_command", required=True, parser_class=parser_class)
+    status = secret_commands.add_parser("status", help="kinds, versions, sources, ages, expiries, last use")
+    rotate = secret_commands.add_parser("rotate", help="walk a rotation and verify it (docs/howto/rotate-secrets.md)")
+    rotate.add_argument(
+        "kind", choices=("github-webhook", "spacelift-webhook", "api-token", "github-app-key", "model-key")
+    )
+    rotate.add_argument("--overlap-hours", type=float, default=24.0, help="how long the old version stays valid")
+    rotate.add_argument("--token", metavar="ID", help="api-token: the id of the token to rotate")
+    rotate.add_argument("--account", help="spacelift-webhook: the account whose secret is rotated")
+    for command in (status, rotate):
+        command.add_argument(
+            "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
+        )
 
 
 def _port(text: str) -> int:

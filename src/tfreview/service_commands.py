@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.ops.log_format import apply_log_format
@@ -19,6 +21,9 @@ from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
 from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
+
+if TYPE_CHECKING:
+    from tfreview.service.secret_rotation import Rotation
 
 TOKEN_SECRET_PREFIX = "tfr_"  # what every API token secret starts with (store/token_secrets.py)
 EXIT_OK = 0
@@ -41,14 +46,16 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from tfreview.serving import serve
 
-        return serve(settings, host=args.host, port=args.port, worker=not args.no_worker)
+        return serve(
+            settings, host=args.host, port=args.port, worker=not args.no_worker, reload_settings=_reloader(args)
+        )
     if args.command == "worker":
         from tfreview.worker.process import run_worker_process
 
         if is_sqlite(settings.database.url):
             # a worker beside `serve` on the same machine: same file, same checks
             prepare_database(settings.database.url, settings.database.busy_timeout_ms)
-        return run_worker_process(settings)
+        return run_worker_process(settings, reload_settings=_reloader(args))
     if args.command == "db":
         prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         print(f"database schema is up to date ({redacted_url(settings.database.url)})")
@@ -67,10 +74,18 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.ops.ai_commands import run_ai
 
         return run_ai(args, settings)
+    if args.command == "secrets":
+        return _secrets(args, settings)
     return _tokens(args, settings)
 
 
 # --- settings ------------------------------------------------------------------------------------
+
+
+def _reloader(args: argparse.Namespace) -> Callable[[], Settings]:
+    """How a long-running command builds its settings again when secrets are reloaded (SIGHUP, interval)."""
+    data_dir = getattr(args, "data_dir", None)
+    return lambda: load_settings(data_dir=data_dir)
 
 
 def load_settings(*, data_dir: str | None = None) -> Settings:
@@ -141,12 +156,66 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
             found = token_admin.list_tokens(tokens, args.tenant)
             sys.stdout.write(token_admin.format_tokens(found, datetime.now(UTC)))
             return EXIT_OK
+        if args.tokens_command == "revoke-all":
+            revoked = token_admin.revoke_all_tokens(tokens, args.tenant, args.scope)
+            which = f"{args.scope} tokens" if args.scope else "tokens"
+            ids = ", ".join(revoked) if revoked else "none were live"
+            print(
+                f"revoked {len(revoked)} {which} of {args.tenant} ({ids}); requests with them are refused from now on"
+            )
+            return EXIT_OK
         if not token_admin.revoke_token(tokens, args.id):
             raise InputError(f"no token {args.id}; see `tfreview tokens list`")
         print(f"revoked token {args.id}; requests with it are refused from now on")
         return EXIT_OK
     finally:
         services.close()
+
+
+# --- secrets -------------------------------------------------------------------------------------
+
+
+def _secrets(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from tfreview.service import secret_rotation
+    from tfreview.service.secret_status import format_rows, secret_rows
+    from tfreview.wiring import build_services
+
+    now = datetime.now(UTC)
+    if args.secrets_command == "rotate" and args.kind in secret_rotation.WEBHOOK_KINDS:
+        if not 0 < args.overlap_hours <= 24 * 90:
+            raise ConfigError("--overlap-hours must be more than 0 and at most 2160 (90 days)")
+        overlap = timedelta(hours=args.overlap_hours)
+        rotation = secret_rotation.rotate_webhook(args.kind, settings, _reloader(args), now, overlap, args.account)
+        return _print_rotation(rotation)
+    if args.secrets_command == "rotate" and args.kind in secret_rotation.MANUAL_KINDS:
+        return _print_rotation(secret_rotation.rotate_by_hand(args.kind, settings))
+    if args.secrets_command == "rotate" and not args.token:
+        raise ConfigError("`secrets rotate api-token` needs --token ID (the first column of `tokens list`)")
+    if args.secrets_command == "rotate" and args.token.startswith(TOKEN_SECRET_PREFIX):
+        raise ConfigError("--token takes the token's id (first column of `tokens list`), not its secret")
+    if is_sqlite(settings.database.url):
+        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    services = build_services(settings)
+    try:
+        if args.secrets_command == "status":
+            sys.stdout.write(format_rows(secret_rows(settings, services.tokens.list(), now)))
+            return EXIT_OK
+        return _print_rotation(secret_rotation.rotate_api_token(services.tokens, args.token, now))
+    finally:
+        services.close()
+
+
+def _print_rotation(rotation: Rotation) -> int:
+    for check in rotation.checks:
+        print(f"verified: {check}", file=sys.stderr)
+    if rotation.new_secret is not None:
+        print(f"new {rotation.kind} secret below, shown only once — store it now:", file=sys.stderr)
+        print(rotation.new_secret, flush=True)
+    for number, step in enumerate(rotation.steps, 1):
+        print(f"step {number}: {step}", file=sys.stderr)
+    return EXIT_OK
 
 
 # --- reconcile ----------------------------------------------------------------------------------

@@ -24,7 +24,16 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 WORKER_STOP_SECONDS = 30.0
 
 
-def serve(settings: Settings, *, host: str | None = None, port: int | None = None, worker: bool = True) -> int:
+def serve(
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    worker: bool = True,
+    reload_settings: Callable[[], Settings] | None = None,
+) -> int:
+    """Run the API (and the embedded workers); `reload_settings` builds the settings again for a secret reload
+    (SIGHUP and `secrets.reload_seconds`; None: secrets are read once)."""
     from tfreview.store.setup import is_sqlite, prepare_database
 
     host = host or settings.server.host
@@ -37,7 +46,7 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     listener = bind(host, port)
     try:
         settings = _listening_settings(settings, host, listener.getsockname()[1])
-        return _run(settings, listener, worker=worker)
+        return _run(settings, listener, worker=worker, reload_settings=reload_settings)
     finally:
         listener.close()
 
@@ -69,9 +78,12 @@ def _listening_settings(settings: Settings, host: str, port: int) -> Settings:
     return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
 
 
-def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
+def _run(
+    settings: Settings, listener: socket.socket, *, worker: bool, reload_settings: Callable[[], Settings] | None
+) -> int:
     import uvicorn
 
+    from tfreview.service.secret_reload import start_reloading
     from tfreview.web.app import create_app
     from tfreview.web.head_limits import HeadLimits
     from tfreview.web.protocol import protocol_class
@@ -98,6 +110,8 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
             on_started=lambda: _announce(settings.server.public_url, mode),
         )
         with _stop_on_signals(server, stop):
+            if reload_settings is not None:
+                start_reloading(services.settings, reload_settings, services.metrics, stop)
             embedded = start_embedded(services, stop) if worker else None
             watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
             try:

@@ -13,20 +13,19 @@ outbound side is not configured keeps its "not configured" plan source and publi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
+from tfreview.core.errors import ConfigError
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ops.settings import NotifySettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
-from tfreview.plumbing.secret_references import (
-    SecretSource,
-)
+from tfreview.plumbing.secret_references import SecretSource, looks_like_reference
 from tfreview.plumbing.secret_setting import SecretSetting
 from tfreview.store.queue_settings import WorkerSettings
 
@@ -39,6 +38,10 @@ class SecretVersion(BaseModel):
 
     value: SecretSetting
     not_after: datetime | None = None  # the end of this version's validity (UTC); None: no end
+    # Spacelift only: the account whose notifications this version may sign (ADR 0121); None: the
+    # `spacelift_api.account` when set, else any account (a single-account installation)
+    account: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
+    name: str | None = Field(default=None, max_length=64)  # a label for `secrets status` (default: v1, v2, ...)
 
 
 class DatabaseSettings(BaseModel):
@@ -57,14 +60,60 @@ class ServerSettings(BaseModel):
     max_header_count: int = Field(default=100, ge=20)  # header fields per request; more: 431
 
 
-class GitHubSettings(BaseModel):
-    webhook_secrets: list[SecretVersion] = []  # JSON list of {value, not_after}; every valid version is accepted
+def versions_from(spec: str) -> list[SecretVersion]:
+    """The secret versions a `webhook_secrets_from` reference holds: a JSON list of {value, not_after, account,
+    name}, read now (ValueError naming the reference, never a value, when it cannot be read or parsed)."""
+    try:
+        text = SecretSource.parse(spec).value()
+    except ConfigError as error:
+        raise ValueError(f"webhook_secrets_from: {error}") from None
+    try:
+        return _VERSION_LIST.validate_json(text)
+    except ValidationError as error:
+        where = "; ".join(
+            ".".join(str(p) for p in e["loc"]) + (": " if e["loc"] else "") + e["msg"]
+            for e in error.errors(include_input=False)[:3]
+        )
+        raise ValueError(f"webhook_secrets_from: not a JSON list of secret versions ({where})") from None
+
+
+_VERSION_LIST = TypeAdapter(list[SecretVersion])
+
+
+class _WebhookSecrets(BaseModel):
+    """The shared webhook-secret settings: versions given inline and, optionally, a document of versions that
+    `SIGHUP` and the reload interval re-read (ADR 0120; rotated with `tfreview secrets rotate`)."""
+
+    webhook_secrets: list[SecretVersion] = Field(
+        default=[],
+        description="JSON list of {value, not_after, account, name}; every valid version is accepted",
+    )
+    webhook_secrets_from: str | None = Field(
+        default=None,
+        description="file:PATH or aws-sm:ARN of a JSON list of versions, added to webhook_secrets and re-read on "
+        "SIGHUP and every secrets.reload_seconds (rotated by `tfreview secrets rotate`)",
+    )
+
+    @field_validator("webhook_secrets_from")
+    @classmethod
+    def _reference(cls, value: str | None) -> str | None:
+        if value is not None and not looks_like_reference(value):
+            raise ValueError("webhook_secrets_from is written file:PATH, aws-sm:ARN or env:NAME")
+        return value
+
+    @model_validator(mode="after")
+    def _add_referenced_versions(self) -> Self:
+        if self.webhook_secrets_from is not None:
+            self.webhook_secrets = [*self.webhook_secrets, *versions_from(self.webhook_secrets_from)]
+        return self
+
+
+class GitHubSettings(_WebhookSecrets):
     review_drafts: bool = False  # review draft pull requests too
     max_body_bytes: int = 26 * 1024 * 1024  # GitHub caps payloads at 25 MB
 
 
-class SpaceliftSettings(BaseModel):
-    webhook_secrets: list[SecretVersion] = []  # JSON list of {value, not_after}; every valid version is accepted
+class SpaceliftSettings(_WebhookSecrets):
     max_body_bytes: int = 1024 * 1024  # larger notifications are refused with 413
     timestamp_tolerance_seconds: int = 300  # older or future notifications are refused (replay)
 
@@ -103,6 +152,12 @@ class SloSettings(BaseModel):
     rules_latency_objective: float = Field(default=0.99, gt=0, lt=1)  # share of reviews within that time
 
 
+class SecretsSettings(BaseModel):
+    """Reloading secrets without a restart (docs/howto/rotate-secrets.md)."""
+
+    reload_seconds: float = Field(default=300.0, ge=0)  # re-read secret references this often; 0: only on SIGHUP
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
 
@@ -121,6 +176,7 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = MetricsSettings()
     slo: SloSettings = SloSettings()
     log_level: str = "INFO"  # DEBUG, INFO, WARNING, ERROR or CRITICAL: the lowest level every process logs
+    secrets: SecretsSettings = SecretsSettings()
 
     @field_validator("log_level")
     @classmethod

@@ -1,4 +1,4 @@
-"""`tfreview tokens create|list|revoke`: plain functions over the Tokens port (the CLI parses flags and prints).
+"""`tfreview tokens create|list|revoke|revoke-all`: functions over the Tokens port (the CLI parses and prints).
 
 `create_token` is the only place a secret exists in clear (its return value): the CLI prints it once.
 `list_tokens` / `format_tokens` show ids, tenants, scopes and states only — no secret is stored.
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-from tfreview.core.errors import InputError
+from tfreview.core.errors import ConfigError, InputError
 from tfreview.plumbing.clock import utcnow
 from tfreview.ports.records import ApiToken, Scope
 from tfreview.ports.service import Tokens
@@ -103,6 +103,19 @@ def format_tokens(found: list[ApiToken], now: datetime) -> str:
         for row in rows
     ]
     return "\n".join(lines) + "\n"
+
+
+def revoke_all_tokens(tokens: Tokens, tenant_id: str, scope: str | None = None) -> list[str]:
+    """Revoke every live token of a tenant (of one scope when given): the ids revoked. ConfigError on a bad
+    tenant or scope (before anything is written)."""
+    tenant_id = tenant_id.strip()
+    if not tenant_id:
+        raise ConfigError("--tenant names the tenant whose tokens are revoked, e.g. github:123 or spacelift:acme")
+    try:
+        chosen = Scope(scope) if scope is not None else None
+    except ValueError:
+        raise ConfigError(f"unknown scope {scope!r}; one of: read, write, admin") from None
+    return tokens.revoke_all(tenant_id, chosen)
 
 
 def revoke_token(tokens: Tokens, token_id: str) -> bool:

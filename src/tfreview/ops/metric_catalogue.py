@@ -317,6 +317,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         multiprocess="min",
         unit="seconds",
     ),
+    MetricSpec(
+        "tfreview_secret_reloads_total",
+        "counter",
+        "Secret reloads (SIGHUP or the interval) by outcome: unchanged, changed, or error (the old values are kept)",
+        labels=(("outcome", ("unchanged", "changed", "error")),),
+    ),
 )
 
 BY_NAME: dict[str, MetricSpec] = {spec.name: spec for spec in CATALOGUE}

@@ -1,7 +1,8 @@
 """Secret references: every secret setting names where its value lives, and the value is kept out of sight.
 
-A reference is `env:NAME` or `file:PATH` (REFERENCE_KINDS; the one place a new kind such as `aws-sm:ARN`
-is added). `resolve_secret` turns a setting's text into its value (a reference is read; anything else is
+A reference is `env:NAME`, `file:PATH` or `aws-sm:ARN` (AWS Secrets Manager, `aws_secrets`;
+REFERENCE_KINDS is the one place a new kind is added).
+`resolve_secret` turns a setting's text into its value (a reference is read; anything else is
 the value itself), `check_resolvable` refuses to start with one line naming the first setting whose
 reference does not resolve — never its value (issue 9 item 2).
 
@@ -24,16 +25,17 @@ from pathlib import Path
 
 from tfreview.core.errors import ConfigError
 from tfreview.core.redact import REDACTED, scrub_text
+from tfreview.plumbing import aws_secrets
 
 log = logging.getLogger(__name__)
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-REFERENCE_KINDS = ("env", "file")
+REFERENCE_KINDS = ("env", "file", "aws-sm")
 
 
 def looks_like_reference(text: str) -> bool:
-    """`env:…` or `file:…`: the text names where a secret lives (and must resolve), it is not the secret."""
+    """`env:…`, `file:…` or `aws-sm:…`: the text names where a secret lives (and must resolve), it is not the secret."""
     kind, separator, _ = text.partition(":")
     return bool(separator) and kind in REFERENCE_KINDS
 
@@ -46,7 +48,7 @@ def resolve_secret(text: str) -> str:
 
 def resolved_secret_field(value: object) -> object:
     """A pydantic `mode="before"` validator body for a SecretStr setting: a reference (`env:NAME`,
-    `file:PATH`) becomes its value when the settings are built; one that does not resolve is a ValueError
+    `file:PATH`, `aws-sm:ARN`) becomes its value when the settings are built; one that does not resolve is a ValueError
     (a settings error: the service refuses to start)."""
     from pydantic import SecretStr
 
@@ -73,16 +75,27 @@ _MIN_FRAGMENT = 6
 
 
 class SecretSource:
-    """One credential: `env` names an environment variable, `path` a file holding the value (stripped)."""
+    """One credential: `env` names an environment variable, `path` a file holding the value (stripped),
+    `arn` an AWS Secrets Manager secret (`ARN` or `ARN#field`)."""
 
-    __slots__ = ("_env", "_environ", "_fingerprint", "_path", "_previous", "_value")
+    __slots__ = ("_arn", "_env", "_environ", "_fingerprint", "_path", "_previous", "_value")
 
     def __init__(
-        self, *, env: str | None = None, path: str | Path | None = None, environ: Mapping[str, str] | None = None
+        self,
+        *,
+        env: str | None = None,
+        path: str | Path | None = None,
+        arn: str | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
-        if (env is None) == (path is None):
-            raise ConfigError("a credential comes from exactly one of: an environment variable, a file")
+        if sum(where is not None for where in (env, path, arn)) != 1:
+            raise ConfigError(
+                "a credential comes from exactly one of: an environment variable, a file, AWS Secrets Manager"
+            )
+        if arn is not None:
+            aws_secrets.parse_arn(arn)
         self._env = env
+        self._arn = arn
         self._path = Path(path) if path is not None else None
         self._environ: Mapping[str, str] = os.environ if environ is None else environ
         self._value: str | None = None
@@ -99,18 +112,27 @@ class SecretSource:
 
     @classmethod
     def parse(cls, spec: str) -> SecretSource:
-        """`env:NAME` or `file:/run/secrets/key` — the form used in settings and `.tfreview.toml`."""
+        """`env:NAME`, `file:/run/secrets/key` or `aws-sm:ARN[#field]`: the form of settings and `.tfreview.toml`."""
         kind, _, where = spec.partition(":")
         if kind == "env" and _ENV_NAME.fullmatch(where):
             return cls(env=where)
         if kind == "file" and where:
             return cls(path=where)
-        raise ConfigError("a credential source is written env:NAME or file:PATH")
+        if kind == "aws-sm":
+            return cls(arn=where)
+        raise ConfigError("a credential source is written env:NAME, file:PATH or aws-sm:ARN")
+
+    @property
+    def kind(self) -> str:
+        """`env`, `file` or `aws-sm`: the kind of reference (for `secrets status`)."""
+        return "env" if self._env is not None else "file" if self._path is not None else "aws-sm"
 
     @property
     def origin(self) -> str:
         """Where the value comes from, fit for a message: `env OPENAI_API_KEY`, `file /run/secrets/key`."""
-        return f"env {self._env}" if self._env is not None else f"file {self._path}"
+        if self._env is not None:
+            return f"env {self._env}"
+        return f"file {self._path}" if self._path is not None else f"aws-sm {self._arn}"
 
     def __repr__(self) -> str:
         return f"SecretSource({self.origin})"
@@ -157,6 +179,8 @@ class SecretSource:
             raw = self._environ.get(self._env)
             if raw is None:
                 raise ConfigError(f"credential {self.origin} is not set")
+        elif self._arn is not None:
+            raw = aws_secrets.read_secret(*aws_secrets.parse_arn(self._arn))
         else:
             assert self._path is not None  # the constructor guarantees one of env and path
             try:

@@ -133,6 +133,11 @@ class Tokens(Protocol):
 
     def revoke(self, token_id: str) -> bool: ...
 
+    def revoke_all(self, tenant_id: str, scope: Scope | None = None) -> list[str]:
+        """Revoke every live token of `tenant_id` (only those of `scope` when given) in one transaction;
+        the ids revoked (a compromise response: `tfreview tokens revoke-all`)."""
+        ...
+
     def list(self, tenant_id: str | None = None) -> list[ApiToken]: ...
 
 

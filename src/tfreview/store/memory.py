@@ -285,6 +285,18 @@ class MemoryTokens:
             self._tokens[token_id] = dataclasses.replace(token, revoked_at=self.clock())
             return True
 
+    def revoke_all(self, tenant_id: str, scope: Scope | None = None) -> list[str]:
+        with self.lock:
+            now = self.clock()
+            ids = sorted(
+                token.id
+                for token in self._tokens.values()
+                if token.tenant_id == tenant_id and token.revoked_at is None and scope in (None, token.scope)
+            )
+            for token_id in ids:
+                self._tokens[token_id] = dataclasses.replace(self._tokens[token_id], revoked_at=now)
+            return ids
+
     def list(self, tenant_id: str | None = None) -> list[ApiToken]:
         with self.lock:
             tokens = [t for t in self._tokens.values() if tenant_id is None or t.tenant_id == tenant_id]

@@ -90,6 +90,15 @@ class SqlTokens:
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of an UPDATE
 
+    def revoke_all(self, tenant_id: str, scope: Scope | None = None) -> list[str]:
+        live = (ApiTokenRow.tenant_id == tenant_id, ApiTokenRow.revoked_at.is_(None))
+        where = (*live, ApiTokenRow.scope == scope.value) if scope is not None else live
+        with self.database.transaction() as session:
+            ids = sorted(session.scalars(select(ApiTokenRow.id).where(*where)))
+            if ids:
+                session.execute(update(ApiTokenRow).where(ApiTokenRow.id.in_(ids)).values(revoked_at=self.clock()))
+            return ids
+
     def list(self, tenant_id: str | None = None) -> list[ApiToken]:
         query = select(ApiTokenRow).order_by(ApiTokenRow.created_at, ApiTokenRow.id)
         if tenant_id is not None:

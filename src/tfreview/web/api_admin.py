@@ -1,4 +1,5 @@
-"""Admin routes: deliveries (list, requeue) and jobs (list, retry dead ones). Scope `admin` (else 403).
+"""Admin routes: deliveries (list, requeue), jobs (list, retry dead ones) and revoking every token of a
+tenant (a compromise response). Scope `admin` (else 403).
 
 A tenant admin sees only their tenant; an operator (admin without a tenant) sees every tenant.
 Another tenant's delivery or job is 404, like a missing one.
@@ -6,6 +7,7 @@ Another tenant's delivery or job is 404, like a missing one.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
@@ -15,10 +17,11 @@ from tfreview.ports.jobs import JobState
 from tfreview.ports.records import Delivery
 from tfreview.service.container import Services
 from tfreview.web.context import Admin, ServicesDep
-from tfreview.web.models import DeliveryOut, DeliveryPage, JobOut, JobPage, ProblemOut
+from tfreview.web.models import DeliveryOut, DeliveryPage, JobOut, JobPage, ProblemOut, RevokeAll, RevokedTokens
 from tfreview.web.problems import Conflict
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
+_log = logging.getLogger("tfreview.web.admin")
 _ERRORS: dict[int | str, dict[str, object]] = {s: {"model": ProblemOut} for s in (401, 403, 404, 422, 503)}
 _CONFLICT: dict[int | str, dict[str, object]] = {409: {"model": ProblemOut, "description": "nothing to requeue"}}
 ObjectId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -65,6 +68,21 @@ def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: Services
         raise NotFound(f"delivery {delivery_id} not found")
     services.metrics.count("tfreview_admin_actions_total", action="delivery_requeue")
     return JobOut.of(retried)
+
+
+@router.post(
+    "/admin/tokens/revoke-all",
+    response_model=RevokedTokens,
+    responses=_ERRORS,
+    summary="Revoke every token of a tenant (of one scope): a compromise response",
+)
+def revoke_all_tokens(body: RevokeAll, principal: Admin, services: ServicesDep) -> RevokedTokens:
+    if principal.tenant_id is not None and body.tenant != principal.tenant_id:
+        raise NotFound(f"tenant {body.tenant} not found")  # another tenant's, like a missing one
+    revoked = services.tokens.revoke_all(body.tenant, body.scope)
+    services.metrics.count("tfreview_admin_actions_total", action="tokens_revoke_all")
+    _log.warning("%s revoked %d tokens of %s (scope %s)", principal.subject, len(revoked), body.tenant, body.scope)
+    return RevokedTokens(tenant=body.tenant, scope=body.scope, revoked=revoked)
 
 
 @router.get("/jobs", response_model=JobPage, responses=_ERRORS, summary="List jobs (e.g. state=dead)")

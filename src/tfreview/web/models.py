@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from tfreview.core.links import review_api_path, review_page_path
 from tfreview.ports.jobs import Job
-from tfreview.ports.records import Delivery, SourceInfo, StoredReview
+from tfreview.ports.records import Delivery, Scope, SourceInfo, StoredReview
 
 
 class ProblemOut(BaseModel):
@@ -201,3 +201,16 @@ class Readiness(BaseModel):
     status: Literal["ready", "unready"]
     checks: list[CheckOut]
     queue_depth: int | None = None
+
+
+class RevokeAll(BaseModel):
+    """POST /api/v1/admin/tokens/revoke-all: whose tokens (and which scope; none: every scope)."""
+
+    tenant: str = Field(min_length=1, max_length=200, examples=["github:123"])
+    scope: Scope | None = None
+
+
+class RevokedTokens(BaseModel):
+    tenant: str
+    scope: Scope | None
+    revoked: list[str]  # the ids of the tokens revoked now (those already revoked are not listed)

@@ -23,7 +23,7 @@ from tfreview.web.context import clock_of, request_id_of, services_of
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
-from tfreview.web.signatures import verify
+from tfreview.web.signatures import bound_to, matching_versions
 from tfreview.web.spacelift_events import SpaceliftEvent
 
 router = APIRouter(tags=["webhooks"])
@@ -35,6 +35,7 @@ _PROBLEMS: dict[int | str, dict[str, object]] = {
     for status, text in {
         400: "stale or future timestamp",
         401: "bad or missing signature",
+        403: "signed with a secret bound to another Spacelift account",
         413: "body too large",
         415: "not application/json",
         422: "not a run-state notification",
@@ -58,12 +59,19 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
     signature = request.headers.get("x-signature-256")
-    if not verify(signature, body, settings.webhook_secrets, now):
-        signature_refused(services, "spacelift", signature, body, settings.webhook_secrets, now)
+    versions = settings.webhook_secrets
+    matched = matching_versions(signature, body, versions, now)
+    if not matched:
+        signature_refused(services, "spacelift", signature, body, versions, now)
         _log.warning("request_id=%s spacelift signature rejected", request_id_of(request))
         raise AuthError("the X-Signature-256 header is missing or does not match the body")
-    signed_delivery(services, "spacelift", now)
     event = spacelift_events.normalise(body)
+    if not bound_to(matched, event.account, services.settings.spacelift_api.account):
+        # a valid secret of another account: its holder may not write into this account's tenant (ADR 0121)
+        services.metrics.count("tfreview_webhook_signature_failures_total", source="spacelift")
+        _log.warning("request_id=%s spacelift secret not bound to account %s", request_id_of(request), event.account)
+        raise AuthError(f"the secret that signed this notification does not serve account {event.account}", status=403)
+    signed_delivery(services, "spacelift", now)
     if event.timestamp is not None:
         moment = now if now.tzinfo else now.replace(tzinfo=UTC)
         skew = abs(moment.timestamp() - event.timestamp)

@@ -13,11 +13,13 @@ import signal
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
 
 from tfreview.ops.log_format import apply_log_format
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.service.container import Services
+from tfreview.service.secret_reload import start_reloading
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker
@@ -63,8 +65,14 @@ def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedT
     return threads
 
 
-def run_worker_process(settings: Settings, *, stop_event: threading.Event | None = None) -> int:
-    """`tfreview worker`: build the services, run workers and the reaper until SIGTERM/SIGINT; exit 0."""
+def run_worker_process(
+    settings: Settings,
+    *,
+    stop_event: threading.Event | None = None,
+    reload_settings: Callable[[], Settings] | None = None,
+) -> int:
+    """`tfreview worker`: build the services, run workers and the reaper until SIGTERM/SIGINT; exit 0.
+    `reload_settings` builds the settings again for a secret reload (SIGHUP and the interval)."""
     from tfreview.wiring import announce_process, build_services
 
     stop = stop_event or threading.Event()
@@ -73,7 +81,12 @@ def run_worker_process(settings: Settings, *, stop_event: threading.Event | None
     try:
         previous = _stop_on_signals(stop)
         try:
+            reloading = (
+                start_reloading(services.settings, reload_settings, services.metrics, stop) if reload_settings else None
+            )
             threads = start_embedded(services, stop)
+            if reloading is not None:
+                threads.append(reloading[1])
             watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
             if watchdog is not None:
                 threads.append(watchdog)
@@ -111,7 +124,7 @@ def main() -> int:
     settings = Settings()
     configure_logging(settings.log_level)
     apply_log_format(settings.log_format, settings.log_level)
-    return run_worker_process(settings)
+    return run_worker_process(settings, reload_settings=Settings)
 
 
 if __name__ == "__main__":

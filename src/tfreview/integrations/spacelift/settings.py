@@ -49,7 +49,9 @@ class SpaceliftApiSettings(BaseModel):
             return None
         if not looks_like_reference(value):
             # never echo the value: it may be the secret pasted by mistake
-            raise ValueError("api_key_secret is written env:NAME or file:PATH (the secret itself never goes here)")
+            raise ValueError(
+                "api_key_secret is written env:NAME, file:PATH or aws-sm:ARN (the secret itself never goes here)"
+            )
         try:
             SecretSource.parse(value)
         except ConfigError as error:
