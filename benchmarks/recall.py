@@ -28,7 +28,7 @@ import os
 import re
 import subprocess
 import sys
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,10 +113,7 @@ def checkov_failures(target: Target, reports: Iterable[dict[str, Any]]) -> Itera
     for report in reports:
         for failed in report["results"].get("failed_checks", []):
             resource = str(failed.get("resource") or "")
-            if hcl:
-                file = os.path.realpath(str(failed.get("file_abs_path") or ""))
-            else:
-                file = os.path.realpath(target.path)
+            file = os.path.realpath(str(failed.get("file_abs_path") or "") if hcl else target.path)
             yield str(failed["check_id"]), str(failed.get("check_name") or ""), file, address_key(resource, hcl=hcl)
 
 
@@ -183,7 +180,7 @@ def summarise(tally: Tally, rules: list[Any]) -> dict[str, Any]:
     for rule in rules:
         for check in rule.references.checkov:
             covering[check].append(rule.id)
-    checks = []
+    checks: list[dict[str, Any]] = []
     for check, resources in tally.checkov.items():
         found = sum(1 for file, key in resources if (file, key, check) in tally.tfreview)
         checks.append(
@@ -235,7 +232,8 @@ def report(summary: dict[str, Any], tally: Tally, top: int, material: list[Targe
         lines.append(f"covered checks with misses (top {top}):")
     for count, check in missed[:top]:
         example = ", ".join(f"{Path(f).name}:{k}" for f, k in misses(tally, check["check"])[:3])
-        lines.append(f"  {check['check']:<14} {count:>4} missed of {check['failed']:<4} {check['rules']}  e.g. {example}")
+        rules = ",".join(check["rules"])
+        lines.append(f"  {check['check']:<14} {count:>4} missed of {check['failed']:<4} {rules}  e.g. {example}")
     uncovered = [c for c in summary["checks"] if not c["rules"]]
     if uncovered:
         lines.append(f"most frequent uncovered checks (top {top}):")
@@ -244,6 +242,11 @@ def report(summary: dict[str, Any], tally: Tally, top: int, material: list[Targe
     if tally.errors:
         lines.append(f"tfreview refused {len(tally.errors)} root(s): " + "; ".join(tally.errors[:5]))
     return "\n".join(lines)
+
+
+def _cached(target: Target) -> bool:
+    path = OUT / f"{target.name}.json"
+    return path.is_file() and path.stat().st_size > 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -260,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 
     material = targets(args.fixtures)
     if args.cached_only:
-        material = [t for t in material if (OUT / f"{t.name}.json").is_file() and (OUT / f"{t.name}.json").stat().st_size]
+        material = [t for t in material if _cached(t)]
     tally = measure(material, args.checkov)
     summary = summarise(tally, load_rules())
     print(report(summary, tally, args.top, material))

@@ -37,6 +37,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if world and resource.get(path) in _ALL:
         yield Hit(path, f"the rule allows all traffic to {', '.join(world)}")
 
+
 RULE = Rule(
     id="TFR-AWS-248",
     long_id="aws-sg-no-unrestricted-egress",
