@@ -175,7 +175,7 @@ def measure(material: list[Target], checkov: str | None) -> Tally:
     return tally
 
 
-def summarise(tally: Tally, rules: list[Any]) -> dict[str, Any]:
+def summarise(tally: Tally, rules: list[Any], material: list[Target]) -> dict[str, Any]:
     covering: dict[str, list[str]] = defaultdict(list)
     for rule in rules:
         for check in rule.references.checkov:
@@ -197,8 +197,12 @@ def summarise(tally: Tally, rules: list[Any]) -> dict[str, Any]:
     pairs_covered = sum(c["failed"] for c in covered)
     found_covered = sum(c["found"] for c in covered)
     pairs_all = sum(c["failed"] for c in checks)
+    extra = sum(1 for file, key, check in tally.tfreview if (file, key) not in tally.checkov.get(check, ()))
+    trees = sum(1 for t in material if t.kind == "hcl")
     return {
         "checkov_version": CHECKOV_VERSION,
+        "material": {"hcl_trees": trees, "plans": len(material) - trees},
+        "pairs_found_not_failed_by_checkov": extra,
         "checks_failing": len(checks),
         "checks_failing_covered": len(covered),
         "checkov_ids_referenced": len(covering),
@@ -225,6 +229,7 @@ def report(summary: dict[str, Any], tally: Tally, top: int, material: list[Targe
         f"Checkov ids referenced by tfreview rules: {summary['checkov_ids_referenced']} (goal >= 300)",
         f"recall on covered checks: {summary['pairs_found_on_covered']}/{summary['pairs_failed_on_covered']} = "
         f"{summary['recall_on_covered']} (goal >= 0.95); of every failed pair: {summary['recall_overall']}",
+        f"pairs tfreview reports that Checkov does not fail: {summary['pairs_found_not_failed_by_checkov']}",
     ]
     missed = [(c["failed"] - c["found"], c) for c in summary["checks"] if c["rules"] and c["found"] < c["failed"]]
     missed.sort(key=lambda m: (-m[0], m[1]["check"]))
@@ -265,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cached_only:
         material = [t for t in material if _cached(t)]
     tally = measure(material, args.checkov)
-    summary = summarise(tally, load_rules())
+    summary = summarise(tally, load_rules(), material)
     print(report(summary, tally, args.top, material))
     if args.misses:
         for file, key in misses(tally, args.misses):

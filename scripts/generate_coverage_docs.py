@@ -30,10 +30,12 @@ def _percent(value: Any) -> str:
 
 
 def render(data: dict[str, Any]) -> str:
+    material = data["material"]
     lines = [HEADER.format(version=data["checkov_version"]), "## Totals", ""]
     lines += [
         "| measure | value |",
         "|---|---|",
+        f"| material measured | {material['hcl_trees']} HCL trees, {material['plans']} plans |",
         f"| Checkov checks failing on the material | {data['checks_failing']} |",
         f"| … of which covered by a tfreview rule | {data['checks_failing_covered']} |",
         f"| Checkov ids named by tfreview rules | {data['checkov_ids_referenced']} |",
@@ -42,6 +44,7 @@ def render(data: dict[str, Any]) -> str:
         f"| … found by tfreview | {data['pairs_found_on_covered']} |",
         f"| recall on covered checks | {_percent(data['recall_on_covered'])} |",
         f"| recall on every failed pair | {_percent(data['recall_overall'])} |",
+        f"| pairs tfreview reports that Checkov does not fail | {data['pairs_found_not_failed_by_checkov']} |",
         "",
         "## Failing checks by frequency",
         "",
