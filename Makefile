@@ -106,6 +106,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/dashboard.py
 	$(PY) benchmarks/metrics.py
 	$(PY) benchmarks/watchdog.py
+	$(PY) benchmarks/recall.py --checkov benchmarks/out/checkov-venv/bin/checkov
 
 ## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed
@@ -113,6 +114,7 @@ docs: $(VENV)/.dev-installed
 	$(PY) scripts/generate_cli_docs.py
 	$(PY) scripts/generate_settings_docs.py
 	$(PY) scripts/generate_ops_docs.py
+	$(PY) scripts/generate_coverage_docs.py
 
 ## lock: re-resolve the pinned dependency sets from pyproject.toml
 lock: $(VENV)/bin/uv
