@@ -48,9 +48,10 @@ from tfreview.sources.unconfigured import github_not_configured, spacelift_not_c
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.health import DatabaseCheck, QueueCheck
 
+from tfreview.ops.signals import QueueSignals
+
 if TYPE_CHECKING:
     from tfreview.ops.metrics import PrometheusRecorder
-    from tfreview.ops.signals import QueueSignals
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -132,18 +133,22 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             advisor=build_review_advisor(settings, prometheus),
             sign_in=sign_in,
         )
-        if prometheus is not None:
-            from tfreview.store.queue_signals import SqlQueueSignals
+        from tfreview.store.queue_signals import SqlQueueSignals
 
-            deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
-            _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
+        signals = SqlQueueSignals(db, timedelta(seconds=settings.worker.review_deadline_seconds), clock=now)
+        if prometheus is not None:
+            _expose(services, prometheus, signals)
         from tfreview.wiring.integrations import wire_integrations
 
         wire_integrations(services)
+        from tfreview.store.blocks import SqlBlocks
         from tfreview.store.incidents import SqlIncidents, SqlLeases
+        from tfreview.wiring.door import build_door
         from tfreview.wiring.ops import wire_ops
 
-        wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now)
+        leases = SqlLeases(db, clock=now)
+        services.door = build_door(services, SqlBlocks(db), signals, leases)
+        wire_ops(services, SqlIncidents(db, clock=now), leases, clock=now)
         return services
     except BaseException:
         for closer in reversed(closers):
@@ -193,19 +198,27 @@ def build_memory_services(
         health_checks=[QueueCheck(queue)],
         advisor=build_review_advisor(settings, prometheus),
     )
-    if prometheus is not None:
-        from tfreview.ops.signals import memory_queue_signals
+    from tfreview.ops.signals import memory_queue_signals
 
-        deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
-        _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
+    deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+
+    def signals() -> QueueSignals:
+        return memory_queue_signals(queue, reviews, now(), deadline)
+
+    if prometheus is not None:
+        _expose(services, prometheus, signals)
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     from tfreview.wiring.integrations import wire_integrations
 
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
+    from tfreview.store.blocks import MemoryBlocks
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
+    from tfreview.wiring.door import build_door
     from tfreview.wiring.ops import wire_ops
 
-    wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now)
+    leases = MemoryLeases(clock=now)
+    services.door = build_door(services, MemoryBlocks(), signals, leases)
+    wire_ops(services, MemoryIncidents(clock=now), leases, clock=now)
     return services
 
 

@@ -48,6 +48,7 @@ def wire_ops(
     from tfreview.ops.notify.dispatcher import Dispatcher
     from tfreview.ops.services import OpsServices, WatchdogCheck
     from tfreview.ops.watchdog import Watchdog, WatchdogConfig
+    from tfreview.wiring.door import door_actions
 
     settings = services.settings
     notify = settings.notify
@@ -87,7 +88,7 @@ def wire_ops(
             incidents,
             leases,
             dispatcher,
-            Actions(),
+            Actions(door_actions(services)),
             owner=f"{socket.gethostname()}:{os.getpid()}:{id(services):x}",
             config=WatchdogConfig(
                 interval_seconds=watchdog_settings.interval_seconds,
