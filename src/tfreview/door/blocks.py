@@ -107,12 +107,12 @@ class Guard:
         now = self.clock()
         previous = self.store.get(source)
         strikes = (previous.strikes if previous is not None else 0) + 1
-        length = seconds if seconds is not None else block_seconds(
-            strikes, self.settings.block_seconds, self.settings.block_max_seconds
+        length = (
+            seconds
+            if seconds is not None
+            else block_seconds(strikes, self.settings.block_seconds, self.settings.block_max_seconds)
         )
-        block = self.store.put(
-            Block(source, kind, reason, by, now, now + timedelta(seconds=length), strikes)
-        )
+        block = self.store.put(Block(source, kind, reason, by, now, now + timedelta(seconds=length), strikes))
         self.metrics.count("tfreview_source_blocks_total", kind=kind, by=_by_label(by))
         logger.warning("blocked %s for %.0f s (strike %d): %s", source, length, strikes, reason)
         self.refresh()

@@ -60,7 +60,11 @@ class Limiter:
 def build_storage(url: str | None, key_prefix: str) -> Storage:
     """memory:// when `url` is None, else the storage the URL names (redis://, rediss://, redis+sentinel://)."""
     if url is None:
-        return storage_from_string("memory://")
-    if url.startswith(("redis://", "rediss://", "redis+sentinel://")):
-        return storage_from_string(url, key_prefix=key_prefix, socket_timeout=1.0, socket_connect_timeout=1.0)
-    return storage_from_string(url)
+        found = storage_from_string("memory://")
+    elif url.startswith(("redis://", "rediss://", "redis+sentinel://")):
+        found = storage_from_string(url, key_prefix=key_prefix, socket_timeout=1.0, socket_connect_timeout=1.0)
+    else:
+        raise ValueError("only memory (no URL) and Redis storages are supported")
+    if not isinstance(found, Storage):
+        raise ValueError("an asynchronous storage cannot be used here")
+    return found

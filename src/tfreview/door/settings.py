@@ -24,12 +24,12 @@ class DoorSettings(BaseModel):
     """Rate limits, load shedding, slow clients and automatic blocks."""
 
     rate_limits: bool = True  # refuse callers over their limit with 429 (signed webhooks are never refused)
-    storage_url: SecretSetting | None = None  # unset: counts in this process's memory; redis://[:password@]host:port/db shares them
+    storage_url: SecretSetting | None = None  # unset: counts in process memory; redis://[:pw@]host:port/db: shared
     key_prefix: str = Field(default="tfreview", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")  # Redis key prefix of the counts
     per_ip: str = "600/minute"  # requests per client address (webhooks, health and metrics excluded)
     per_token: str = "1200/minute"  # requests per API token (its hash)
-    per_tenant: str = "3000/minute"  # webhook deliveries per GitHub installation / Spacelift account: counted, never refused
-    trusted_proxies: list[str] = []  # networks whose X-Forwarded-For is believed (e.g. ["10.0.0.0/8"]); else the peer address
+    per_tenant: str = "3000/minute"  # signed deliveries per installation/account: counted, never refused
+    trusted_proxies: list[str] = []  # networks whose X-Forwarded-For is believed, e.g. ["10.0.0.0/8"]
     shed_queue_depth: int = Field(default=5000, ge=1)  # queued jobs above which API reads and uploads get 503
     shed_oldest_age_seconds: float = Field(default=900.0, gt=0)  # oldest waiting job's age above which they get 503
     shed_retry_after_seconds: int = Field(default=30, ge=1)  # Retry-After of a 503 (shed) answer

@@ -74,7 +74,8 @@ class Shedder:
         if found.queued > settings.shed_queue_depth:
             return f"{found.queued} jobs queued (limit {settings.shed_queue_depth})"
         if found.oldest_queued_age_seconds > settings.shed_oldest_age_seconds:
-            return f"the oldest job waited {found.oldest_queued_age_seconds:.0f} s (limit {settings.shed_oldest_age_seconds:g} s)"
+            age, limit = found.oldest_queued_age_seconds, settings.shed_oldest_age_seconds
+            return f"the oldest job waited {age:.0f} s (limit {limit:g} s)"
         if self.leases is not None:
             try:
                 held = self.leases.holder(SHED_LEASE)

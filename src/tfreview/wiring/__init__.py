@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from tfreview.core.errors import ConfigError
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import Recorder
+from tfreview.ops.signals import QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
@@ -47,8 +48,6 @@ from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.health import DatabaseCheck, QueueCheck
-
-from tfreview.ops.signals import QueueSignals
 
 if TYPE_CHECKING:
     from tfreview.ops.metrics import PrometheusRecorder

@@ -32,12 +32,16 @@ def build_door(services: Services, blocks: Blocks, signals: Callable[[], QueueSi
         storage = build_storage(url, settings.key_prefix)
     except (ConfigurationError, ValueError) as exc:
         scheme = (url or "").partition(":")[0]  # never the URL itself: it may carry a password
-        raise ConfigError(f"TFREVIEW_DOOR__STORAGE_URL: cannot use a {scheme!r} storage ({type(exc).__name__})") from None
+        raise ConfigError(
+            f"TFREVIEW_DOOR__STORAGE_URL: cannot use a {scheme!r} storage ({type(exc).__name__})"
+        ) from None
     window = f"{settings.block_failures}/{settings.block_window_seconds} second"
     limiter = Limiter(
         storage, {IP: settings.per_ip, TOKEN: settings.per_token, TENANT: settings.per_tenant, FAILURES: window}
     )
-    guard = Guard(blocks, limiter, settings, networks(settings.allow_list), clock=services.clock, metrics=services.metrics)
+    guard = Guard(
+        blocks, limiter, settings, networks(settings.allow_list), clock=services.clock, metrics=services.metrics
+    )
     shedder = Shedder(signals, settings, leases, clock=services.clock)
     return Door(settings, limiter, guard, shedder, networks(settings.trusted_proxies), services.metrics)
 
