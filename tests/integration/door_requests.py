@@ -37,7 +37,13 @@ def parse(raw: bytes) -> Answer:
 
 
 def request(
-    port: int, method: str, path: str, *, client: str | None = None, body: bytes = b"", headers: dict[str, str] | None = None
+    port: int,
+    method: str,
+    path: str,
+    *,
+    client: str | None = None,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
 ) -> Answer:
     """One request with `Connection: close`; `client` is sent as X-Forwarded-For (the server trusts loopback)."""
     head = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close", f"Content-Length: {len(body)}"]

@@ -94,12 +94,13 @@ def bearer(scope: Scope) -> str | None:
 async def _refuse(
     send: Send, status: int, detail: str, path: str, scope: Scope, retry_after: int | None = None
 ) -> None:
-    headers = [(b"content-type", PROBLEM_JSON.encode())]
+    found = http_problem(status, detail, path, str(scope["state"].get("request_id", "-")))
+    body = orjson.dumps(found.body)
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    found = http_problem(status, detail, path, str(scope["state"].get("request_id", "-")))
-    await send({"type": "http.response.body", "body": orjson.dumps(found.body)})
+    await send({"type": "http.response.body", "body": body})
 
 
 def note_failure(request: Request, what: str) -> None:
