@@ -6,7 +6,7 @@ In order, each answer `application/problem+json` and counted by the request log 
    state (`client_ip`) for the routes that count failures;
 2. a blocked address or API token: 403 with the block's end, before any body is read;
 3. over the per-address or per-token rate: 429 with Retry-After — never for webhooks (a signed delivery is
-   always accepted; an unsigned one counts toward a block instead), health checks or /metrics;
+   always accepted; an unsigned one counts toward a block instead), health checks, /metrics or /static;
 4. API reads and uploads while the queue is too deep or too old: 503 with Retry-After.
 """
 
@@ -61,7 +61,8 @@ class DoorKeeper:
                     await _refuse(send, 403, detail, path, scope)
                     return
         route = route_group(scope.get("method", ""), scope.get("path", ""))
-        if route not in _UNLIMITED and not allowed:
+        static = scope.get("path", "").startswith("/static/")  # the dashboard's assets: cheap, many per page
+        if route not in _UNLIMITED and not allowed and not static:
             for scope_name, identity in ((IP, address), (TOKEN, token)):
                 if identity is None:
                     continue
