@@ -118,10 +118,11 @@ class Guard:
         self.refresh()
         return block
 
-    def unblock(self, source: str) -> bool:
+    def unblock(self, source: str, *, by: str) -> bool:
+        """Lift `source`'s block and forget its strikes; `by` is who did it (for the log and the audit trail)."""
         removed = self.store.remove(source)
         if removed:
-            logger.warning("unblocked %s", source)
+            logger.warning("unblocked %s (by %s)", source, by)
         self.refresh()
         return removed
 

@@ -68,7 +68,7 @@ def run_blocks(args: argparse.Namespace, settings: Settings) -> int:
             ends = block.expires_at.isoformat(timespec="seconds")
             print(f"blocked {block.source} until {ends} (strike {block.strikes})")
             return EXIT_OK
-        if not door.guard.unblock(args.source):
+        if not door.guard.unblock(args.source, by=f"admin {_operator()}"):
             raise InputError(f"{args.source} is not blocked; see `tfreview block list`")
         print(f"unblocked {args.source}")
         return EXIT_OK

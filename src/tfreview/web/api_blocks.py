@@ -87,7 +87,7 @@ def add_block(body: BlockIn, principal: Admin, services: ServicesDep) -> BlockOu
 
 @router.delete("/blocks/{source}", status_code=204, responses=_ERRORS, summary="Lift a block")
 def remove_block(source: Source, principal: Admin, services: ServicesDep) -> Response:
-    if not _door(principal, services).guard.unblock(source):
+    if not _door(principal, services).guard.unblock(source, by=f"admin {principal.subject}"):
         raise NotFound(f"{source} is not blocked")
     services.metrics.count("tfreview_admin_actions_total", action="block_remove")
     return Response(status_code=204)

@@ -89,7 +89,7 @@ def test_failures_past_the_threshold_block_until_expiry_and_the_next_block_is_lo
     assert again is not None
     assert again.strikes == 2
     assert again.expires_at - again.blocked_at == timedelta(seconds=20)
-    assert guard.unblock(source)
+    assert guard.unblock(source, by="admin x")
     assert guard.blocked_until(source) is None
 
 
