@@ -7,6 +7,7 @@ past the proxies by sending its own header: what it wrote stands left of what th
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ def networks(texts: Iterable[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(text, strict=False) for text in texts)
 
 
+@functools.lru_cache(maxsize=8192)  # the same clients come back: parsing is the hot path's main cost
 def parse_address(text: str) -> Address | None:
     try:
         return ipaddress.ip_address(text.strip().strip("[]"))
@@ -32,10 +34,14 @@ def within(address: Address | None, nets: Sequence[Network]) -> bool:
 
 def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[Network]) -> str:
     """The client's address as text ("unknown" when the peer has none, e.g. a Unix socket)."""
-    address = parse_address(peer) if peer else None
+    if not peer:
+        return "unknown"
+    if not trusted:  # the socket's peer: already an address in its canonical form
+        return peer
+    address = parse_address(peer)
     if address is None:
         return "unknown"
-    if not trusted or not within(address, trusted):
+    if not within(address, trusted):
         return str(address)
     hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
     for hop in reversed(hops):

@@ -53,13 +53,20 @@ class Guard:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._cached: dict[str, datetime] = {}
+        self._allowed: dict[str, bool] = {}  # allow-list answers by source (bounded)
         self._recent: dict[str, deque[float]] = {}  # failures per source seen by this process (the action reads them)
         self._loaded_at: float | None = None
 
     def allowed(self, source: str) -> bool:
         """True for an address of the allow-list (never blocked)."""
-        kind, _, value = source.partition(":")
-        return kind == "ip" and within(parse_address(value), self.allow)
+        found = self._allowed.get(source)
+        if found is None:
+            kind, _, value = source.partition(":")
+            found = kind == "ip" and within(parse_address(value), self.allow)
+            if len(self._allowed) >= _MAX_TRACKED:
+                self._allowed.clear()
+            self._allowed[source] = found
+        return found
 
     def blocked_until(self, source: str) -> datetime | None:
         """When the source's block ends, or None (not blocked); from the cache."""
