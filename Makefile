@@ -106,6 +106,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/dashboard.py
 	$(PY) benchmarks/metrics.py
 	$(PY) benchmarks/watchdog.py
+	$(PY) benchmarks/door.py
 
 ## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed
