@@ -156,6 +156,13 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
 
         def _too_slow(self, what: str, seconds: float) -> None:
             self.read_timer, self.waiting_for = None, ""
+            try:
+                self._cut(what, seconds)
+            except Exception as exc:  # a timer callback: never a traceback in the log; close and say why once
+                _log.info("request_id=- method=- path=- status=408 reason=slow client cut (%s)", type(exc).__name__)
+                self.transport.close()
+
+        def _cut(self, what: str, seconds: float) -> None:
             if self.transport.is_closing() or self.lingering is not None:
                 return
             idle = what == "head" and not self.conn.trailing_data[0] and self.conn.their_state is h11.IDLE
