@@ -107,6 +107,7 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/metrics.py
 	$(PY) benchmarks/watchdog.py
 	$(PY) benchmarks/recall.py --checkov benchmarks/out/checkov-venv/bin/checkov
+	$(PY) benchmarks/door.py
 
 ## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed

@@ -66,6 +66,10 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.ops.commands import run_ops_command
 
         return run_ops_command(args, settings)
+    if args.command == "block":
+        from tfreview.ops.block_commands import run_blocks
+
+        return run_blocks(args, settings)
     if args.command == "incidents":
         from tfreview.ops.incident_commands import run_incidents
 

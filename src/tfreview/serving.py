@@ -86,12 +86,13 @@ def _run(
     from tfreview.service.secret_reload import start_reloading
     from tfreview.web.app import create_app
     from tfreview.web.head_limits import HeadLimits
-    from tfreview.web.protocol import protocol_class
+    from tfreview.web.protocol import Timeouts, protocol_class
     from tfreview.wiring import announce_process, build_services
     from tfreview.worker.process import start_embedded
 
     services = build_services(settings)
     announce_process(services, "serve")
+    door = settings.door
     stop = threading.Event()
     try:
         app = create_app(services)
@@ -101,7 +102,11 @@ def _run(
                 app,
                 log_level="warning",
                 log_config=None,  # uvicorn's records go through our handler and format (log_lines)
-                http=protocol_class(HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count)),
+                http=protocol_class(
+                    HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count),
+                    Timeouts(door.header_timeout_seconds, door.body_timeout_seconds),
+                ),
+                limit_concurrency=door.max_connections,  # past it: 503 (uvicorn counts connections and tasks)
                 h11_max_incomplete_event_size=settings.server.max_header_bytes,
                 access_log=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,

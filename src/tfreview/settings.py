@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
 from tfreview.core.errors import ConfigError
+from tfreview.door.settings import DoorSettings
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
@@ -200,3 +201,4 @@ class Settings(BaseSettings):
 
     watchdog: WatchdogSettings = WatchdogSettings()
     notify: NotifySettings = NotifySettings()
+    door: DoorSettings = DoorSettings()  # rate limits, load shedding, slow clients, blocks (docs/howto/abuse-limits.md)

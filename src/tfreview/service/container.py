@@ -27,6 +27,7 @@ from tfreview.ports.service import (
 from tfreview.settings import Settings
 
 if TYPE_CHECKING:
+    from tfreview.door.door import Door
     from tfreview.ops.services import OpsServices
 
 
@@ -74,3 +75,4 @@ class Services:
     publish_locks: PublishLocks | None = None  # the per-target publish lease (None: no other process publishes)
     clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand
     ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)
+    door: Door | None = None  # rate limits, load shedding, blocks (tfreview.door; wired in wiring/door.py)

@@ -268,3 +268,18 @@ class ControlRow(Base):
     reason: Mapped[str] = mapped_column(Text())
     set_at: Mapped[datetime] = mapped_column(UtcDateTime())
     incident_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+
+
+class BlockRow(Base):
+    """A blocked source (an address or a token's hash), kept after expiry so the next block lasts longer."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(400))
+    created_by: Mapped[str] = mapped_column(String(200))
+    blocked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    strikes: Mapped[int] = mapped_column(Integer())

@@ -15,6 +15,7 @@ from tfreview.plumbing.clock import Clock
 from tfreview.service.container import Services
 from tfreview.web import (
     api_admin,
+    api_blocks,
     api_incidents,
     api_reviews,
     dashboard,
@@ -25,6 +26,7 @@ from tfreview.web import (
     webhooks_spacelift,
 )
 from tfreview.web.context import request_id_of
+from tfreview.web.door_keeper import DoorKeeper
 from tfreview.web.head_limits import HeadLimits
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
@@ -53,6 +55,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         uploads,
         api_reviews,
         api_admin,
+        api_blocks,
         api_incidents,
         health,
         metrics_endpoint,
@@ -63,6 +66,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(DoorKeeper, door=services.door)  # blocks, rate limits, shedding: before any route
     server = services.settings.server
     limits = HeadLimits(server.max_header_bytes, server.max_header_count)
     # added last: the outermost, so it also logs (and counts) what HeadAsGet answers

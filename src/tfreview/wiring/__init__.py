@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from tfreview.core.errors import ConfigError
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import Recorder
+from tfreview.ops.signals import QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
@@ -51,7 +52,6 @@ from tfreview.store.health import DatabaseCheck, QueueCheck
 if TYPE_CHECKING:
     from tfreview.ops.controls import CachedControls, Controls
     from tfreview.ops.metrics import PrometheusRecorder
-    from tfreview.ops.signals import QueueSignals
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -136,18 +136,22 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
             sign_in=sign_in,
         )
-        if prometheus is not None:
-            from tfreview.store.queue_signals import SqlQueueSignals
+        from tfreview.store.queue_signals import SqlQueueSignals
 
-            deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
-            _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
+        signals = SqlQueueSignals(db, timedelta(seconds=settings.worker.review_deadline_seconds), clock=now)
+        if prometheus is not None:
+            _expose(services, prometheus, signals)
         from tfreview.wiring.integrations import wire_integrations
 
         wire_integrations(services)
+        from tfreview.store.blocks import SqlBlocks
         from tfreview.store.incidents import SqlIncidents, SqlLeases
+        from tfreview.wiring.door import build_door
         from tfreview.wiring.ops import wire_ops
 
-        wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now, controls=controls)
+        leases = SqlLeases(db, clock=now)
+        services.door = build_door(services, SqlBlocks(db), signals, leases)
+        wire_ops(services, SqlIncidents(db, clock=now), leases, clock=now, controls=controls)
         return services
     except BaseException:
         for closer in reversed(closers):
@@ -200,19 +204,27 @@ def build_memory_services(
         health_checks=[QueueCheck(queue)],
         advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
     )
-    if prometheus is not None:
-        from tfreview.ops.signals import memory_queue_signals
+    from tfreview.ops.signals import memory_queue_signals
 
-        deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
-        _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
+    deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+
+    def signals() -> QueueSignals:
+        return memory_queue_signals(queue, reviews, now(), deadline)
+
+    if prometheus is not None:
+        _expose(services, prometheus, signals)
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     from tfreview.wiring.integrations import wire_integrations
 
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
+    from tfreview.store.blocks import MemoryBlocks
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
+    from tfreview.wiring.door import build_door
     from tfreview.wiring.ops import wire_ops
 
-    wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now, controls=controls)
+    leases = MemoryLeases(clock=now)
+    services.door = build_door(services, MemoryBlocks(), signals, leases)
+    wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
     return services
 
 
