@@ -126,6 +126,12 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
                 tokens, args.tenant, args.scope, args.name, expires_in_days=args.expires_in_days
             )
             expiry = token.expires_at.isoformat(timespec="seconds") if token.expires_at else "never"
+            services.audit.record(
+                "token.create",
+                actor=cli_actor(),
+                target=f"token:{token.id}",
+                detail={"tenant": token.tenant_id, "scope": token.scope.value, "name": token.name},
+            )
             print(
                 f"created token {token.id} for {token.tenant_id} (scope {token.scope.value}, expires {expiry}); "
                 "the secret below is shown only once — store it now (e.g. as TFREVIEW_TOKEN):",
@@ -139,10 +145,16 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         if not token_admin.revoke_token(tokens, args.id):
             raise InputError(f"no token {args.id}; see `tfreview tokens list`")
+        services.audit.record("token.revoke", actor=cli_actor(), target=f"token:{args.id}")
         print(f"revoked token {args.id}; requests with it are refused from now on")
         return EXIT_OK
     finally:
         services.close()
+
+
+def cli_actor() -> str:
+    """Who acts from the command line, for the audit log: `cli:$USER`."""
+    return f"cli:{os.environ.get('USER') or os.environ.get('LOGNAME') or 'unknown'}"
 
 
 # --- reconcile ----------------------------------------------------------------------------------

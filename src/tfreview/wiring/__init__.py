@@ -49,6 +49,7 @@ from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
+    from tfreview.store.database import Database
     from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.signals import QueueSignals
 
@@ -60,6 +61,7 @@ class WiredServices(Services):
     """Services plus what must be released at shutdown (`close()`: the database pool, HTTP clients)."""
 
     closers: list[Callable[[], None]] = field(default_factory=list)
+    database: Database | None = None  # the SQL database (backups, audits, drills); None on the memory adapters
 
     def close(self) -> None:
         while self.closers:
@@ -144,6 +146,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         from tfreview.wiring.ops import wire_ops
 
         wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now)
+        from tfreview.store.audit_log import SqlAuditTrail
+
+        services.audit = SqlAuditTrail(db, clock=now)
+        services.database = db
         return services
     except BaseException:
         for closer in reversed(closers):
@@ -206,6 +212,9 @@ def build_memory_services(
     from tfreview.wiring.ops import wire_ops
 
     wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now)
+    from tfreview.store.audit_log import MemoryAuditTrail
+
+    services.audit = MemoryAuditTrail(clock=now)
     return services
 
 
