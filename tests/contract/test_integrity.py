@@ -23,10 +23,17 @@ PLAN = json.dumps({"format_version": "1.2", "resource_changes": []}).encode()
 def _populate(stores: Stores) -> tuple[int, str]:
     plan_id = stores.plans.put("github:1", PLAN, "plan_json", {"stack": "net"})
     source = SourceInfo(kind="github", repository="acme/infra", pull_request=7, commit_sha="abc")
-    job = NewJob(kind="review", tenant_id="github:1", idempotency_key="review:d-1", payload={"plan_id": plan_id, "review_id": REVIEW_ID})
+    job = NewJob(
+        kind="review",
+        tenant_id="github:1",
+        idempotency_key="review:d-1",
+        payload={"plan_id": plan_id, "review_id": REVIEW_ID},
+    )
     delivery = Delivery("github", "d-1", "pull_request.opened", "github:1", "", stores.clock())
     stored, _ = stores.intake.accept(delivery, b'{"action": "opened"}', job, review=(REVIEW_ID, source))
-    report = {"findings": [{"rule_id": "TFR-AWS-001", "severity": "high", "status": "new", "address": "aws_s3_bucket.a"}]}
+    report = {
+        "findings": [{"rule_id": "TFR-AWS-001", "severity": "high", "status": "new", "address": "aws_s3_bucket.a"}]
+    }
     stores.reviews.save_result(REVIEW_ID, ReviewStatus.COMPLETED, report, "fail", {"high": 1})
     assert stored.id is not None
     return stored.id, plan_id
@@ -85,7 +92,8 @@ def test_broken_references_are_reported(sql_database: Database) -> None:
     with sql_database.engine.begin() as conn:
         conn.execute(text("DELETE FROM plans"))
         conn.execute(
-            text("UPDATE jobs SET payload = :payload"), {"payload": json.dumps({"review_id": "gone", "plan_id": plan_id})}
+            text("UPDATE jobs SET payload = :payload"),
+            {"payload": json.dumps({"review_id": "gone", "plan_id": plan_id})},
         )
     problems = sorted(m.problem for m in audit_database(sql_database).mismatches)
     assert problems == ["job's review gone does not exist", f"review's plan {plan_id} does not exist"]

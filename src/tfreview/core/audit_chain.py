@@ -64,7 +64,9 @@ def verify_chain(entries: Iterable[AuditEntry]) -> ChainCheck:
     checked = 0
     for entry in entries:
         if entry.prev_hash != previous:
-            return ChainCheck(checked, entry.id, "its previous-hash link does not match (an entry before it was removed or changed)")
+            return ChainCheck(
+                checked, entry.id, "its previous-hash link does not match (an entry before it was removed or changed)"
+            )
         expected = entry_hash(entry.prev_hash, entry.at, entry.actor, entry.action, entry.target, entry.detail)
         if entry.row_hash != expected:
             return ChainCheck(checked, entry.id, "its content does not match its hash (the entry was edited)")

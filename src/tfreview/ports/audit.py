@@ -17,7 +17,9 @@ from tfreview.ports.records import Page
 
 
 class AuditTrail(Protocol):
-    def record(self, action: str, *, actor: str, target: str = "", detail: Mapping[str, object] | None = None) -> AuditEntry:
+    def record(
+        self, action: str, *, actor: str, target: str = "", detail: Mapping[str, object] | None = None
+    ) -> AuditEntry:
         """Append one entry (chained to the previous one) and return it."""
         ...
 

@@ -40,7 +40,9 @@ def _entry(row: AuditLogRow) -> AuditEntry:
     )
 
 
-def _clean(action: str, actor: str, target: str, detail: Mapping[str, object] | None) -> tuple[str, str, str, dict[str, object]]:
+def _clean(
+    action: str, actor: str, target: str, detail: Mapping[str, object] | None
+) -> tuple[str, str, str, dict[str, object]]:
     document = json.loads(canonical_json(dict(detail or {})))  # JSON-able, as it will read back
     if len(canonical_json(document)) > MAX_DETAIL_CHARS:
         document = {"truncated": True}

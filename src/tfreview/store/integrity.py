@@ -159,9 +159,7 @@ def _audit_table(database: Database, table: _Table, report: AuditReport, clock: 
                         .values(integrity_hash=digest)
                     )
                 if quarantine:
-                    session.execute(
-                        update(table.row).where(table.key.in_(quarantine)).values(quarantined_at=clock())
-                    )
+                    session.execute(update(table.row).where(table.key.in_(quarantine)).values(quarantined_at=clock()))
         sealed += len(seal)
     report.checked[table.name] = checked
     report.sealed[table.name] = sealed
@@ -182,7 +180,9 @@ def _references(database: Database) -> list[Mismatch]:
             .outerjoin(JobRow, JobRow.id == DeliveryRow.job_id)
             .where(DeliveryRow.job_id.is_not(None), JobRow.id.is_(None))
         ).all()
-        found.extend(Mismatch("references", str(did), f"delivery's job {jid} does not exist") for did, jid in missing_jobs)
+        found.extend(
+            Mismatch("references", str(did), f"delivery's job {jid} does not exist") for did, jid in missing_jobs
+        )
         review_ids = set(session.scalars(select(ReviewRow.id)))
         after = 0
         while True:

@@ -39,7 +39,8 @@ PLAN_COLUMNS: Final = ("id", "tenant_id", "kind", "content", "sha256", "plan_met
 _DELIVERY_HASHED: Final = DELIVERY_COLUMNS[1:]
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A JSON-able spelling of a column value: bytes by their SHA-256, datetimes as UTC ISO text."""
     if isinstance(value, bytes | bytearray | memoryview):
         return "sha256:" + sha256_hex(bytes(value))
     if isinstance(value, datetime):
@@ -48,7 +49,7 @@ def _plain(value: Any) -> Any:
 
 
 def _hash(values: Mapping[str, Any], columns: tuple[str, ...]) -> str:
-    return sha256_hex(canonical_json({name: _plain(values.get(name)) for name in columns}).encode())
+    return sha256_hex(canonical_json({name: plain_value(values.get(name)) for name in columns}).encode())
 
 
 def delivery_hash(values: Mapping[str, Any]) -> str:
