@@ -98,10 +98,12 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     )
 
     from tfreview.ops.commands import add_ops_commands
+    from tfreview.ops.data_commands import add_commands as add_data_commands
     from tfreview.ops.incident_commands import add_commands as add_incident_commands
 
     add_ops_commands(commands)
     add_incident_commands(commands, parser_class)
+    add_data_commands(commands, parser_class)
 
 
 def _port(text: str) -> int:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
+from tfreview.ops.data_commands import cli_actor
 from tfreview.ops.log_format import apply_log_format
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
@@ -59,6 +60,10 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.ops.commands import run_ops_command
 
         return run_ops_command(args, settings)
+    if args.command in ("backup", "audit", "audit-log", "drill"):
+        from tfreview.ops.data_commands import run_data_command
+
+        return run_data_command(args, settings)
     if args.command == "incidents":
         from tfreview.ops.incident_commands import run_incidents
 
@@ -150,11 +155,6 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     finally:
         services.close()
-
-
-def cli_actor() -> str:
-    """Who acts from the command line, for the audit log: `cli:$USER`."""
-    return f"cli:{os.environ.get('USER') or os.environ.get('LOGNAME') or 'unknown'}"
 
 
 # --- reconcile ----------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ def _listening_settings(settings: Settings, host: str, port: int) -> Settings:
 def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
     import uvicorn
 
+    from tfreview.service.data_safety import start_data_safety
     from tfreview.web.app import create_app
     from tfreview.web.head_limits import HeadLimits
     from tfreview.web.protocol import protocol_class
@@ -100,6 +101,7 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
         with _stop_on_signals(server, stop):
             embedded = start_embedded(services, stop) if worker else None
             watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
+            data_safety = start_data_safety(settings, services.database, services.metrics, services.audit, stop)
             try:
                 server.run(sockets=[listener])
             finally:
@@ -108,6 +110,8 @@ def _run(settings: Settings, listener: socket.socket, *, worker: bool) -> int:
                     embedded.join(WORKER_STOP_SECONDS)
                 if watchdog is not None:
                     watchdog.join(WORKER_STOP_SECONDS)
+                if data_safety is not None:
+                    data_safety.join(WORKER_STOP_SECONDS)
     finally:
         stop.set()
         services.close()

@@ -22,7 +22,7 @@ from tfreview.advisor.settings import AdvisorSettings
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.ops.settings import NotifySettings, WatchdogSettings
+from tfreview.ops.settings import BackupSettings, NotifySettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
 from tfreview.plumbing.secret_references import (
     SecretSource,
@@ -144,3 +144,4 @@ class Settings(BaseSettings):
 
     watchdog: WatchdogSettings = WatchdogSettings()
     notify: NotifySettings = NotifySettings()
+    backup: BackupSettings = BackupSettings()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
 from tests.contract.conftest import ManualClock, sql_stores
 from tests.contract.test_integrity import _populate
 from tfreview.core.errors import InputError

@@ -82,3 +82,13 @@ class WatchdogSettings(BaseModel):
     # channels an incident is escalated to at each level when not acknowledged within its response time
     escalation_channels: dict[int, list[Channel]] = {2: ["page"], 3: ["page", "email"], 4: ["email"]}
     heartbeat_stale_seconds: float = Field(default=180.0, ge=10)  # /readyz reports the watchdog stale after this
+
+
+class BackupSettings(BaseModel):
+    """Scheduled backups and integrity audits inside `serve` (docs/howto/backups-and-restore.md)."""
+
+    directory: str = ""  # where backups are written; empty: `backups/` inside the data directory
+    interval_seconds: float = Field(default=86400.0, ge=0)  # a verified backup this often; 0: no scheduled backup
+    keep: int = Field(default=7, ge=1)  # the newest this many backups are kept
+    max_age_days: float = Field(default=30.0, gt=0)  # older backups are deleted (never the newest one)
+    audit_interval_seconds: float = Field(default=3600.0, ge=0)  # integrity audit of every stored row; 0: none

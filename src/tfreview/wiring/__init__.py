@@ -49,9 +49,9 @@ from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
-    from tfreview.store.database import Database
     from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.signals import QueueSignals
+    from tfreview.store.database import Database
 
 logger = logging.getLogger("tfreview.wiring")
 

@@ -114,8 +114,9 @@ async def oidc_callback(
         raise auth_page_error(exc) from None
     except UpstreamError as exc:
         raise PageError(503, f"The identity provider cannot be reached now ({exc}). Try again shortly.") from None
+    audit = dashboard.services.audit
     await run_in_threadpool(
-        dashboard.services.audit.record, "sign_in", actor=principal.subject, target="dashboard", detail={"method": "oidc"}
+        audit.record, "sign_in", actor=principal.subject, target="dashboard", detail={"method": "oidc"}
     )
     replace_session(request, dashboard.signer.signed_in(principal, until=_expiry(token)))
     response = redirect(request, safe_next(str(flight.get("next") or "")))
