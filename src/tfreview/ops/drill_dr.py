@@ -202,6 +202,8 @@ def _serve(settings: Settings, data_dir: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
         log.close()
 
 
