@@ -87,12 +87,14 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     from tfreview.ops.ai_commands import add_ai_commands
     from tfreview.ops.block_commands import add_commands as add_block_commands
     from tfreview.ops.commands import add_ops_commands
+    from tfreview.ops.data_commands import add_commands as add_data_commands
     from tfreview.ops.incident_commands import add_commands as add_incident_commands
 
     add_ops_commands(commands)
     add_incident_commands(commands, parser_class)
     add_ai_commands(commands, parser_class)
     add_block_commands(commands, parser_class)
+    add_data_commands(commands, parser_class)
 
 
 def _add_token_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:

@@ -83,6 +83,7 @@ def _run(
 ) -> int:
     import uvicorn
 
+    from tfreview.service.data_safety import start_data_safety
     from tfreview.service.secret_reload import start_reloading
     from tfreview.web.app import create_app
     from tfreview.web.head_limits import HeadLimits
@@ -119,6 +120,7 @@ def _run(
                 start_reloading(services.settings, reload_settings, services.metrics, stop)
             embedded = start_embedded(services, stop) if worker else None
             watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
+            data_safety = start_data_safety(settings, services.database, services.metrics, services.audit, stop)
             try:
                 server.run(sockets=[listener])
             finally:
@@ -127,6 +129,8 @@ def _run(
                     embedded.join(WORKER_STOP_SECONDS)
                 if watchdog is not None:
                     watchdog.join(WORKER_STOP_SECONDS)
+                if data_safety is not None:
+                    data_safety.join(WORKER_STOP_SECONDS)
     finally:
         stop.set()
         services.close()

@@ -61,6 +61,11 @@ class JobQueue(Protocol):
         `in_progress` review goes back to `queued` in the same transaction (the deadline handles it next)."""
         ...
 
+    def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
+        """Reviews `in_progress` since before `older_than` that no RUNNING job carries go back to `queued`
+        (crash consistency, issue 11); returns (review id, whether a queued job still carries it)."""
+        ...
+
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         """Put a dead job back in the queue (admin); None when not found (or another tenant's)."""
         ...

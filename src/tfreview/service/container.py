@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.audit import AuditTrail
 from tfreview.ports.service import (
     Authenticator,
     HealthCheck,
@@ -25,6 +26,7 @@ from tfreview.ports.service import (
     Tokens,
 )
 from tfreview.settings import Settings
+from tfreview.store.audit_log import MemoryAuditTrail
 
 if TYPE_CHECKING:
     from tfreview.door.door import Door
@@ -76,3 +78,4 @@ class Services:
     clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand
     ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)
     door: Door | None = None  # rate limits, load shedding, blocks (tfreview.door; wired in wiring/door.py)
+    audit: AuditTrail = field(default_factory=MemoryAuditTrail)  # the audit log (ports/audit.py); SQL in wiring

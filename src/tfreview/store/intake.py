@@ -18,6 +18,7 @@ from tfreview.store.database import Database
 from tfreview.store.jobs import enqueue_in
 from tfreview.store.paging import newest_first
 from tfreview.store.reviews import new_review_row
+from tfreview.store.row_hashes import delivery_hash
 from tfreview.store.tables import DeliveryRow, ReviewRow, SpaceliftRunRow
 
 _RACE_RETRIES = 3
@@ -91,6 +92,7 @@ class SqlIntake:
                 "job_id": queued.id if queued is not None else None,
                 "received_at": delivery.received_at,
             }
+            values["integrity_hash"] = delivery_hash(values)
             delivery_id = conn.execute(_INSERT_DELIVERY, values).scalar_one()
             joined = review_id_of(queued) if queued is not None else None
             stored = _delivery_from({**values, "id": delivery_id})
@@ -142,6 +144,8 @@ class SqlIntake:
             row = session.get(DeliveryRow, delivery_id)
             if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
                 return None
+            if row.quarantined_at is not None:
+                raise IntegrityError(f"delivery {delivery_id} is quarantined (its stored content failed an audit)")
             data, expected = bytes(row.payload), row.payload_sha256
         if sha256_hex(data) != expected:
             raise IntegrityError(f"delivery {delivery_id}: payload does not match its SHA-256")

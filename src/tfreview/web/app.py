@@ -15,6 +15,7 @@ from tfreview.plumbing.clock import Clock
 from tfreview.service.container import Services
 from tfreview.web import (
     api_admin,
+    api_audit,
     api_blocks,
     api_incidents,
     api_reviews,
@@ -57,6 +58,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         api_admin,
         api_blocks,
         api_incidents,
+        api_audit,
         health,
         metrics_endpoint,
     ):

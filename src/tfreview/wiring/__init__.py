@@ -52,6 +52,8 @@ from tfreview.store.health import DatabaseCheck, QueueCheck
 if TYPE_CHECKING:
     from tfreview.ops.controls import CachedControls, Controls
     from tfreview.ops.metrics import PrometheusRecorder
+    from tfreview.ops.signals import QueueSignals
+    from tfreview.store.database import Database
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -61,6 +63,7 @@ class WiredServices(Services):
     """Services plus what must be released at shutdown (`close()`: the database pool, HTTP clients)."""
 
     closers: list[Callable[[], None]] = field(default_factory=list)
+    database: Database | None = None  # the SQL database (backups, audits, drills); None on the memory adapters
 
     def close(self) -> None:
         while self.closers:
@@ -141,22 +144,31 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         signals = SqlQueueSignals(db, timedelta(seconds=settings.worker.review_deadline_seconds), clock=now)
         if prometheus is not None:
             _expose(services, prometheus, signals)
-        from tfreview.wiring.integrations import wire_integrations
-
-        wire_integrations(services)
-        from tfreview.store.blocks import SqlBlocks
-        from tfreview.store.incidents import SqlIncidents, SqlLeases
-        from tfreview.wiring.door import build_door
-        from tfreview.wiring.ops import wire_ops
-
-        leases = SqlLeases(db, clock=now)
-        services.door = build_door(services, SqlBlocks(db), signals, leases)
-        wire_ops(services, SqlIncidents(db, clock=now), leases, clock=now, controls=controls)
+        _wire_sql_operations(services, db, signals, controls, now)
         return services
     except BaseException:
         for closer in reversed(closers):
             closer()
         raise
+
+
+def _wire_sql_operations(
+    services: WiredServices, db: Database, signals: Callable[[], QueueSignals], controls: Controls, now: Clock
+) -> None:
+    """The integrations, the audit log, the door and the operations (watchdog, incidents) on the database."""
+    from tfreview.store.audit_log import SqlAuditTrail
+    from tfreview.store.blocks import SqlBlocks
+    from tfreview.store.incidents import SqlIncidents, SqlLeases
+    from tfreview.wiring.door import build_door
+    from tfreview.wiring.integrations import wire_integrations
+    from tfreview.wiring.ops import wire_ops
+
+    wire_integrations(services)
+    services.audit = SqlAuditTrail(db, clock=now)
+    services.database = db
+    leases = SqlLeases(db, clock=now)
+    services.door = build_door(services, SqlBlocks(db), signals, leases)
+    wire_ops(services, SqlIncidents(db, clock=now), leases, clock=now, controls=controls)
 
 
 def build_memory_services(
@@ -225,6 +237,9 @@ def build_memory_services(
     leases = MemoryLeases(clock=now)
     services.door = build_door(services, MemoryBlocks(), signals, leases)
     wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
+    from tfreview.store.audit_log import MemoryAuditTrail
+
+    services.audit = MemoryAuditTrail(clock=now)
     return services
 
 
