@@ -205,6 +205,9 @@ class Rule:
     # the provider defaults the check relies on, as (attribute path, default in HCL words)
     defaults: tuple[tuple[str, str], ...] = ()
     declarative: bool = False  # written as a TOML rule file rather than a Python module
+    # ids of rules whose hits on the same item this rule's hit includes (one cause, one finding):
+    # they stay silent there and their messages become facets of this one (core/folding.py)
+    subsumes: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
