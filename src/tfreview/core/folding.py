@@ -70,4 +70,6 @@ def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
                         kept.append(other)
                 found[other_id] = kept
             if facets:
-                hits[index] = replace(hit, message=f"{hit.message or rules[rule_id].title} — also {'; '.join(dict.fromkeys(facets))}")
+                hits[index] = replace(
+                    hit, message=f"{hit.message or rules[rule_id].title} — also {'; '.join(dict.fromkeys(facets))}"
+                )

@@ -19,9 +19,9 @@ from tfreview.core.findings import (
     Verdict,
     fingerprint,
 )
+from tfreview.core.folding import Folded, subsume
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.folding import Folded, subsume
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.suppressing import apply_suppressions
