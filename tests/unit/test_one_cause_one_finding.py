@@ -129,3 +129,27 @@ def test_every_offending_item_is_named_in_one_finding() -> None:
     message = described[0].message
     assert "2 in all: `ingress.0.description`, `ingress.2.description`" in message
     assert "ingress.1" not in message
+
+
+IAM = """
+resource "aws_iam_policy" "app" {
+  name   = "app"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["s3:GetObject", "sqs:SendMessage", "dynamodb:PutItem", "s3:Put*", "kms:Decrypt", "sns:Publish", "ec2:*"]
+      Resource = "*"
+    }]
+  })
+}
+"""
+
+
+def test_iam_messages_keep_the_users_spelling_and_lead_with_wildcards() -> None:
+    findings, _ = _findings(IAM)
+    star = next(f for f in findings if f.rule_id == "TFR-AWS-032")
+    assert 'statement 0 allows s3:Put*, ec2:*, s3:GetObject, sqs:SendMessage, dynamodb:PutItem and 2 more on "*"' in (
+        star.message
+    )
+    assert "s3:getobject" not in star.message
