@@ -138,7 +138,9 @@ resource "aws_iam_policy" "app" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = ["s3:GetObject", "sqs:SendMessage", "dynamodb:PutItem", "s3:Put*", "kms:Decrypt", "sns:Publish", "ec2:*"]
+      Action = [
+        "s3:GetObject", "sqs:SendMessage", "dynamodb:PutItem", "s3:Put*", "kms:Decrypt", "sns:Publish", "ec2:*"
+      ]
       Resource = "*"
     }]
   })
