@@ -155,3 +155,10 @@ def test_iam_messages_keep_the_users_spelling_and_lead_with_wildcards() -> None:
         star.message
     )
     assert "s3:getobject" not in star.message
+
+
+def test_every_subsumed_id_is_a_rule_of_the_library() -> None:
+    rules = load_rules()
+    ids = {rule.id for rule in rules}
+    for rule in rules:
+        assert set(rule.subsumes) <= ids - {rule.id}, rule.id
