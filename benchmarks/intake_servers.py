@@ -25,15 +25,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
 HERE = Path(__file__).resolve().parent
 START_SECONDS = 60.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def bare_app() -> Any:
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse
-
     app = FastAPI()
 
     @app.post("/webhooks/github")
@@ -43,15 +43,12 @@ def bare_app() -> Any:
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "alive"})
 
     return app
 
 
 def naive_app(secret: bytes, database: Path) -> Any:
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse
-
     connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
@@ -75,7 +72,7 @@ def naive_app(secret: bytes, database: Path) -> Any:
 
     @app.get("/healthz")
     async def healthz() -> JSONResponse:
-        return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "alive"})
 
     return app
 
