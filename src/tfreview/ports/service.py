@@ -5,6 +5,7 @@ tfreview.integrations (GitHub, Spacelift), tfreview.identity, tfreview.sources, 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -139,6 +140,11 @@ class Tokens(Protocol):
 class Tenants(Protocol):
     def ensure(self, tenant: Tenant) -> Tenant: ...
 
+    def known(self, tenant: Tenant) -> bool:
+        """True when `ensure(tenant)` would do no I/O (stored as it is, and remembered): a cheap check for
+        callers on an event loop."""
+        ...
+
     def get(self, tenant_id: str) -> Tenant | None: ...
 
 
@@ -158,6 +164,13 @@ class Intake(Protocol):
         `(review_id, source)` — all or nothing. Returns (stored delivery, True), or the existing
         delivery and False when (source, key) was seen before (nothing is written then).
         Raises StoreUnavailable when the database is down or locked past busy_timeout."""
+        ...
+
+    def submit(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> Future[tuple[Delivery, bool]]:
+        """`accept` without waiting: the Future resolves to what `accept` returns once the rows are committed
+        (or fails as `accept` would). For callers on an event loop, which must not block on the write."""
         ...
 
     def find(self, source: str, key: str) -> Delivery | None:

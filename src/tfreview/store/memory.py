@@ -13,6 +13,7 @@ import gzip
 import json
 import threading
 import uuid
+from concurrent.futures import Future
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -187,6 +188,16 @@ class MemoryIntake:
             self._by_key[(delivery.source, delivery.key)] = delivery_id
             return stored, True
 
+    def submit(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> Future[tuple[Delivery, bool]]:
+        future: Future[tuple[Delivery, bool]] = Future()
+        try:
+            future.set_result(self.accept(delivery, payload, job, review=review))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
     def find(self, source: str, key: str) -> Delivery | None:
         with self.lock:
             found = self._by_key.get((source, key))
@@ -296,6 +307,10 @@ class MemoryTenants:
         self.clock = clock
         self.lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
+
+    def known(self, tenant: Tenant) -> bool:
+        with self.lock:
+            return self._tenants.get(tenant.id) == tenant
 
     def ensure(self, tenant: Tenant) -> Tenant:
         with self.lock:

@@ -55,23 +55,40 @@ def new_review_row(
     plan_id: str | None = None,
     deadline_at: datetime | None = None,
 ) -> ReviewRow:
-    return ReviewRow(
-        id=review_id,
-        tenant_id=tenant_id,
-        source_kind=source.kind,
-        repository=source.repository,
-        pull_request=source.pull_request,
-        commit_sha=source.commit_sha,
-        stack_id=source.stack_id,
-        run_id=source.run_id,
-        account=source.account,
-        status=ReviewStatus.QUEUED.value,
-        counts="{}",
-        plan_id=plan_id,
-        deadline_at=deadline_at,
-        created_at=now,
-        updated_at=now,
-    )
+    return ReviewRow(**new_review_values(review_id, tenant_id, source, now, plan_id=plan_id, deadline_at=deadline_at))
+
+
+def new_review_values(
+    review_id: str,
+    tenant_id: str,
+    source: SourceInfo,
+    now: datetime,
+    *,
+    plan_id: str | None = None,
+    deadline_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Every column of a queued review (the intake writes it without building an ORM instance)."""
+    return {
+        "id": review_id,
+        "tenant_id": tenant_id,
+        "source_kind": source.kind,
+        "repository": source.repository,
+        "pull_request": source.pull_request,
+        "commit_sha": source.commit_sha,
+        "stack_id": source.stack_id,
+        "run_id": source.run_id,
+        "account": source.account,
+        "status": ReviewStatus.QUEUED.value,
+        "status_reason": None,
+        "verdict": None,
+        "counts": "{}",
+        "report": None,
+        "content_hash": None,
+        "plan_id": plan_id,
+        "deadline_at": deadline_at,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:
