@@ -5,7 +5,6 @@ tfreview.integrations (GitHub, Spacelift), tfreview.identity, tfreview.sources, 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Future
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -166,11 +165,11 @@ class Intake(Protocol):
         Raises StoreUnavailable when the database is down or locked past busy_timeout."""
         ...
 
-    def submit(
+    async def accept_async(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
-    ) -> Future[tuple[Delivery, bool]]:
-        """`accept` without waiting: the Future resolves to what `accept` returns once the rows are committed
-        (or fails as `accept` would). For callers on an event loop, which must not block on the write."""
+    ) -> tuple[Delivery, bool]:
+        """`accept` for a coroutine on an event loop: the same rows and answer, awaited — never blocking the
+        loop on the write (the SQL adapter hands it to its group-commit writer)."""
         ...
 
     def find(self, source: str, key: str) -> Delivery | None:

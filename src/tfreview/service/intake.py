@@ -5,7 +5,7 @@ known), then ONE `Intake.accept` — delivery row, raw payload, job row and revi
 (the adapter's promise; on SQL, grouped with the other deliveries queued at that moment and answered after
 the COMMIT); the answer names the review of the job, new or joined, without another read.
 Run directly by the reconcilers and uploads (the ports are synchronous); the webhook routes, on the event
-loop, await `accept_delivery_async`, which hands the write over without a thread hop (`Intake.submit`) and
+loop, await `accept_delivery_async`, which hands the write over without a thread hop (`accept_async`) and
 leaves the loop only for a tenant seen for the first time.
 """
 
@@ -112,8 +112,7 @@ async def accept_delivery_async(
     planned = _plan(services, source, key, event, tenant, body, received_at, job, review_source)
     if not services.tenants.known(tenant):  # the first delivery of a tenant (or a renamed one): one write
         await asyncio.to_thread(services.tenants.ensure, tenant)
-    submitted = services.intake.submit(planned.delivery, body, planned.job, review=planned.review)
-    stored, created = await asyncio.wrap_future(submitted)
+    stored, created = await services.intake.accept_async(planned.delivery, body, planned.job, review=planned.review)
     return _answer(services, planned, stored, created)
 
 

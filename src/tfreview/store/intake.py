@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import Future
 from typing import Any
 
 from sqlalchemy import exc, select
@@ -42,10 +41,10 @@ class SqlIntake:
         self.clock = clock
         self.writer = IntakeWriter(database, clock=clock)
 
-    def submit(
+    async def accept_async(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
-    ) -> Future[tuple[Delivery, bool]]:
-        return self.writer.submit(delivery, payload, job, review)
+    ) -> tuple[Delivery, bool]:
+        return await self.writer.accept(delivery, payload, job, review)
 
     def accept(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None

@@ -18,6 +18,7 @@ lock (PASSIVE never blocks writers).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -55,7 +56,18 @@ class _Item:
     payload: bytes
     job: NewJob | None
     review: tuple[str, SourceInfo] | None
-    future: Future[Result]
+    future: Future[Result] | asyncio.Future[Result]  # a caller's thread, or a caller on an event loop
+    loop: asyncio.AbstractEventLoop | None = None  # the loop of an asyncio future: settled there, once per batch
+
+
+def _settle(outcomes: list[tuple[asyncio.Future[Result], Result | BaseException]]) -> None:
+    for future, outcome in outcomes:
+        if future.done():  # the request was cancelled (client gone): its rows are stored all the same
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 class _Sql:
@@ -126,13 +138,26 @@ class IntakeWriter:
     def submit(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
     ) -> Future[Result]:
+        """For a thread: a Future resolved after the COMMIT of the batch that holds this delivery."""
         future: Future[Result] = Future()
         if self._closed:
-            future.set_exception(StoreUnavailable("database unavailable: the intake writer is stopped"))
+            future.set_exception(_stopped())
             return future
         self._ensure_started()
         self._queue.put(_Item(delivery, bytes(payload), job, review, future))
         return future
+
+    async def accept(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
+    ) -> Result:
+        """For a coroutine: the same, awaited; every waiter of a batch is woken with ONE loop callback."""
+        if self._closed:
+            raise _stopped()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Result] = loop.create_future()
+        self._ensure_started()
+        self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop))
+        return await waiter
 
     def close(self) -> None:
         self._closed = True
@@ -200,16 +225,28 @@ class IntakeWriter:
         except BaseException as error:  # the batch is not stored: every caller hears it
             self._abandon(error)
             failure = self._failure(error)
-            for item in batch:
-                if not item.future.done():
-                    item.future.set_exception(failure)
+            self._answer([(item, failure) for item in batch])
             return
-        for item, outcome in results:
-            if isinstance(outcome, BaseException):
-                item.future.set_exception(outcome)
-            else:
-                item.future.set_result(outcome)
+        self._answer(results)
         self._checkpoint_when_large(len(batch))
+
+    def _answer(self, results: Sequence[tuple[_Item, Result | BaseException]]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Result], Result | BaseException]]] = {}
+        for item, outcome in results:
+            if item.loop is not None:
+                assert isinstance(item.future, asyncio.Future)
+                by_loop.setdefault(item.loop, []).append((item.future, outcome))
+            else:
+                assert isinstance(item.future, Future)
+                if isinstance(outcome, BaseException):
+                    item.future.set_exception(outcome)
+                else:
+                    item.future.set_result(outcome)
+        for loop, outcomes in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle, outcomes)
+            except RuntimeError:  # the loop is closed (shutting down): nobody waits any more
+                _log.warning("%d intake answers had no event loop left to go to", len(outcomes))
 
     def _write_one(self, cursor: Any, item: _Item, now: datetime, n: int) -> Result | BaseException:
         cursor.execute(f"SAVEPOINT intake_{n}")
@@ -363,6 +400,10 @@ class IntakeWriter:
                     _log.warning("WAL checkpoint failed: %s", type(error).__name__)
         finally:
             pooled.close()
+
+
+def _stopped() -> StoreUnavailable:
+    return StoreUnavailable("database unavailable: the intake writer is stopped")
 
 
 class _Duplicate(Exception):

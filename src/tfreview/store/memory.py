@@ -13,7 +13,6 @@ import gzip
 import json
 import threading
 import uuid
-from concurrent.futures import Future
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -188,15 +187,10 @@ class MemoryIntake:
             self._by_key[(delivery.source, delivery.key)] = delivery_id
             return stored, True
 
-    def submit(
+    async def accept_async(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
-    ) -> Future[tuple[Delivery, bool]]:
-        future: Future[tuple[Delivery, bool]] = Future()
-        try:
-            future.set_result(self.accept(delivery, payload, job, review=review))
-        except Exception as error:
-            future.set_exception(error)
-        return future
+    ) -> tuple[Delivery, bool]:
+        return self.accept(delivery, payload, job, review=review)  # a few dict writes: no need to leave the loop
 
     def find(self, source: str, key: str) -> Delivery | None:
         with self.lock:
