@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake_load import Load, paced, read_deliveries, saturate, wrk_available, write_deliveries
+from intake_load import Load, paced, read_deliveries, saturate, write_deliveries, wrk_available
 from intake_servers import Running, simple_server, tfreview_server, tree_cpu_seconds
 
 SECRET = "bench-" + uuid.uuid4().hex

@@ -53,7 +53,8 @@ def naive_app(secret: bytes, database: Path) -> Any:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute(
-        "CREATE TABLE IF NOT EXISTS deliveries (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, payload BLOB NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS deliveries"
+        " (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, payload BLOB NOT NULL)"
     )
     lock = threading.Lock()
     app = FastAPI()
@@ -125,7 +126,7 @@ def started(argv: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
 
 def sqlite_rows(path: Path, table: str = "deliveries") -> int:
     with contextlib.closing(sqlite3.connect(path)) as connection:
-        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 @contextlib.contextmanager
@@ -145,7 +146,8 @@ def tfreview_server(secret: str, *, worker: bool, postgres: str | None) -> Itera
     with tempfile.TemporaryDirectory(prefix="tfreview-bench-") as data, _database(postgres) as url:
         if url is not None:
             env["TFREVIEW_DATABASE__URL"] = url
-            subprocess.run([sys.executable, "-m", "tfreview", "db", "upgrade"], env=env, check=True, capture_output=True)
+            upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade"]
+            subprocess.run(upgrade, env=env, check=True, capture_output=True)
         argv = [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", data]
         if not worker:
             argv.append("--no-worker")
