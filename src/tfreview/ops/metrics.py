@@ -33,6 +33,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _FREE_VALUE = re.compile(r"[A-Za-z0-9_.:/@+-]{1,100}")  # a label value from settings or status codes
 
 _Instrument = Counter | Gauge | Histogram
+_MAX_CHILDREN = 10_000
 
 
 def multiprocess_dir() -> str | None:
@@ -47,6 +48,7 @@ class PrometheusRecorder:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self._instruments: dict[str, tuple[MetricSpec, _Instrument]] = {}
+        self._children: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
         self._scrape_collectors: list[Collector] = []
         self.multiprocess = multiprocess_dir()
         for spec in CATALOGUE:
@@ -55,19 +57,26 @@ class PrometheusRecorder:
                 self._instruments[spec.name] = (spec, instrument)
 
     def count(self, name: str, amount: float = 1.0, /, **labels: str) -> None:
-        spec, instrument = self._lookup(name, "counter")
-        assert isinstance(instrument, Counter)
-        _labelled(instrument, spec, labels).inc(amount)
+        self._child(name, "counter", labels).inc(amount)
 
     def observe(self, name: str, value: float, /, **labels: str) -> None:
-        spec, instrument = self._lookup(name, "histogram")
-        assert isinstance(instrument, Histogram)
-        _labelled(instrument, spec, labels).observe(value)
+        self._child(name, "histogram", labels).observe(value)
 
     def set(self, name: str, value: float, /, **labels: str) -> None:
-        spec, instrument = self._lookup(name, "gauge")
-        assert isinstance(instrument, Gauge)
-        _labelled(instrument, spec, labels).set(value)
+        self._child(name, "gauge", labels).set(value)
+
+    def _child(self, name: str, kind: str, labels: dict[str, str]) -> Any:
+        """The labelled instrument, validated once per label set and then remembered: the webhook path
+        records several metrics per request, and validating the labels each time cost more than recording."""
+        key = (name, kind, tuple(labels.items()))
+        found = self._children.get(key)
+        if found is None:
+            spec, instrument = self._lookup(name, kind)
+            found = _labelled(instrument, spec, labels)
+            if len(self._children) >= _MAX_CHILDREN:  # label values are bounded; this is a guard, not a policy
+                self._children.clear()
+            self._children[key] = found
+        return found
 
     def add_collector(self, collector: Collector) -> None:
         """A scrape-time collector (e.g. `QueueCollector`), read only by the process answering /metrics."""
