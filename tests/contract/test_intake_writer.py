@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from concurrent.futures import Future
 
 import pytest
@@ -191,3 +192,15 @@ def test_threads_accepting_at_once_all_get_their_own_answer(sql_database: Databa
         assert len(set(answers.values())) == 24
     finally:
         intake.close()
+
+
+def test_busy_while_deliveries_wait_for_the_writer(writer: IntakeWriter) -> None:
+    assert not writer.busy()
+    with writer.database.write_slot(0.0):
+        future = writer.submit(_delivery(ManualClock(), "b-1"), b"{}", None, None)
+        assert writer.busy()  # queued, or being written behind the held turn
+    future.result(30)
+    deadline = time.monotonic() + 30
+    while writer.busy() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not writer.busy()

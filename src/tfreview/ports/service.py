@@ -172,6 +172,11 @@ class Intake(Protocol):
         loop on the write (the SQL adapter hands it to its group-commit writer)."""
         ...
 
+    def busy(self) -> bool:
+        """True while a burst of deliveries is being written: background writers (the workers' claims) should
+        make way — on SQLite they take the same single writer."""
+        ...
+
     def find(self, source: str, key: str) -> Delivery | None:
         """The delivery stored under (source, key), or None — a read, for dedupe before costly writes."""
         ...

@@ -51,6 +51,9 @@ class SqlIntake:
     ) -> tuple[Delivery, bool]:
         return self.writer.submit(delivery, payload, job, review).result()
 
+    def busy(self) -> bool:
+        return self.writer.busy()
+
     def close(self) -> None:
         self.writer.close()
 

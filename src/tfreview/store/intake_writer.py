@@ -133,6 +133,7 @@ class IntakeWriter:
         self._connection: Any = None  # the pooled DBAPI connection the writer keeps for its life
         self._since_checkpoint = 0
         self.batches = 0  # committed transactions (tests read it: grouping is observable)
+        self._writing = False
         self._checkpoint_due = threading.Event()
         self._checkpointer: threading.Thread | None = None
 
@@ -159,6 +160,10 @@ class IntakeWriter:
         self._ensure_started()
         self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop))
         return await waiter
+
+    def busy(self) -> bool:
+        """True while deliveries wait for the writer or a batch is being written (a burst is on)."""
+        return self._writing or not self._queue.empty()
 
     def close(self) -> None:
         self._closed = True
@@ -195,7 +200,11 @@ class IntakeWriter:
                     stop = True
                     break
                 batch.append(more)
-            self._write(batch)
+            self._writing = True
+            try:
+                self._write(batch)
+            finally:
+                self._writing = False
             if stop:
                 break
         self._drop_connection()

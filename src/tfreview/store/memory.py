@@ -187,6 +187,9 @@ class MemoryIntake:
             self._by_key[(delivery.source, delivery.key)] = delivery_id
             return stored, True
 
+    def busy(self) -> bool:
+        return False  # accept is a few dict writes: nothing to make way for
+
     async def accept_async(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
     ) -> tuple[Delivery, bool]:
