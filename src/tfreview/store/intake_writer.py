@@ -377,6 +377,7 @@ class IntakeWriter:
     def _failure(self, error: BaseException) -> BaseException:
         translated = unavailable_driver_error(error) if isinstance(error, Exception) else None
         if translated is not None:
+            translated.__cause__ = error  # chained from the driver error, as translate_errors does
             self.database.metrics.count("tfreview_db_errors_total", kind=error_kind(str(translated)))
             return translated
         if isinstance(error, StoreUnavailable):
