@@ -145,6 +145,20 @@ def main() -> None:
     wanted = [t for t in TARGETS if t in servers and (not args.only or t in args.only.split(","))]
     load_before = os.getloadavg()
     rounds: list[Round] = []
+    try:
+        _run(args, servers, wanted, rounds)
+    except KeyboardInterrupt:  # Ctrl-C: still report what was measured
+        _interrupted(rounds, load_before)
+        return
+    report(rounds, load_before, os.getloadavg())
+
+
+def _run(
+    args: argparse.Namespace,
+    servers: dict[str, Callable[[], contextlib.AbstractContextManager[Running]]],
+    wanted: list[str],
+    rounds: list[Round],
+) -> None:
     with _request_files(args) as (flat_file, fixed):
         for repeat in range(args.repeats):
             for target in wanted:  # interleaved: each repeat sees every server under similar load
@@ -153,9 +167,15 @@ def main() -> None:
                 rounds.append(found)
                 print(
                     f"round {repeat + 1} {target}: {found.flat.per_second:.0f}/s, {found.cpu_ms:.2f} CPU ms, "
-                    f"p99 {found.fixed.p99_ms:.1f} ms at {args.rate:g}/s, rows {found.rows}",
+                    f"p99 {found.fixed.p99_ms:.1f} ms at {args.rate:g}/s, "
+                    f"202s {found.flat.accepted + found.fixed.accepted}, rows {found.rows}, "
+                    f"failed {found.flat.failed + found.fixed.failed}, load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
+
+
+def _interrupted(rounds: list[Round], load_before: tuple[float, ...]) -> None:
+    print("\ninterrupted: the rounds completed so far", file=sys.stderr)
     report(rounds, load_before, os.getloadavg())
 
 
