@@ -102,6 +102,8 @@ dist: $(VENV)/bin/uv
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prompt_size.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || \
+	  echo "bench: wrk is missing (apt-get install wrk, as root): the intake benchmark will say so"
 	$(PY) benchmarks/intake.py
 	$(PY) benchmarks/dashboard.py
 	$(PY) benchmarks/metrics.py

@@ -56,25 +56,43 @@ def new_review_row(
     plan_id: str | None = None,
     deadline_at: datetime | None = None,
 ) -> ReviewRow:
-    row = ReviewRow(
-        id=review_id,
-        tenant_id=tenant_id,
-        source_kind=source.kind,
-        repository=source.repository,
-        pull_request=source.pull_request,
-        commit_sha=source.commit_sha,
-        stack_id=source.stack_id,
-        run_id=source.run_id,
-        account=source.account,
-        status=ReviewStatus.QUEUED.value,
-        counts="{}",
-        plan_id=plan_id,
-        deadline_at=deadline_at,
-        created_at=now,
-        updated_at=now,
-    )
-    row.integrity_hash = review_hash(attributes(row, REVIEW_COLUMNS))
-    return row
+    return ReviewRow(**new_review_values(review_id, tenant_id, source, now, plan_id=plan_id, deadline_at=deadline_at))
+
+
+def new_review_values(
+    review_id: str,
+    tenant_id: str,
+    source: SourceInfo,
+    now: datetime,
+    *,
+    plan_id: str | None = None,
+    deadline_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Every column of a queued review (the intake writes it without building an ORM instance)."""
+    values: dict[str, Any] = {
+        "id": review_id,
+        "tenant_id": tenant_id,
+        "source_kind": source.kind,
+        "repository": source.repository,
+        "pull_request": source.pull_request,
+        "commit_sha": source.commit_sha,
+        "stack_id": source.stack_id,
+        "run_id": source.run_id,
+        "account": source.account,
+        "status": ReviewStatus.QUEUED.value,
+        "status_reason": None,
+        "verdict": None,
+        "counts": "{}",
+        "report": None,
+        "content_hash": None,
+        "plan_id": plan_id,
+        "deadline_at": deadline_at,
+        "created_at": now,
+        "updated_at": now,
+        "quarantined_at": None,
+    }
+    values["integrity_hash"] = review_hash(values)
+    return values
 
 
 def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:

@@ -27,6 +27,7 @@ from tfreview.web import (
     webhooks_spacelift,
 )
 from tfreview.web.context import request_id_of
+from tfreview.web.direct_routes import DirectRoutes
 from tfreview.web.door_keeper import DoorKeeper
 from tfreview.web.head_limits import HeadLimits
 from tfreview.web.head_requests import HeadAsGet
@@ -47,6 +48,9 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs" if services.settings.dashboard.api_docs else None,
         redoc_url=None,
+        # FastAPI's own OpenTelemetry hooks, unused here (tfreview exports Prometheus metrics): off, so no
+        # request pays for asking whether they are configured (an environment look-up per request)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
@@ -67,6 +71,10 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    # innermost: POST /webhooks/github skips the router (direct_routes.py); the middlewares below see it as before
+    app.add_middleware(
+        DirectRoutes, routes={("POST", "/webhooks/github"): webhooks_github.github_webhook}, on_error=_on_error
+    )
     app.add_middleware(HeadAsGet)
     app.add_middleware(DoorKeeper, door=services.door)  # blocks, rate limits, shedding: before any route
     server = services.settings.server

@@ -110,6 +110,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         from tfreview.store.controls import SqlControls
 
         controls = SqlControls(db, clock=now)
+        intake = SqlIntake(db, clock=now)
+        closers.append(intake.close)  # its writer thread drains and stops before the database closes
         health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
@@ -125,7 +127,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             settings=settings,
             clock=now,
             publish_locks=SqlPublishLocks(db, clock=now),
-            intake=SqlIntake(db, clock=now),
+            intake=intake,
             reviews=reviews,
             queue=queue,
             tokens=tokens,
