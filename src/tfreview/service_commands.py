@@ -8,6 +8,7 @@ Errors follow the CLI's exit codes: 2 for usage, configuration and input errors 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -173,6 +174,12 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         if args.tokens_command == "revoke-all":
             revoked = token_admin.revoke_all_tokens(tokens, args.tenant, args.scope)
+            services.audit.record(
+                "token.revoke_all",
+                actor=cli_actor(),
+                target=f"tenant:{args.tenant}",
+                detail={"scope": args.scope or "all", "revoked": list(revoked)},
+            )
             which = f"{args.scope} tokens" if args.scope else "tokens"
             ids = ", ".join(revoked) if revoked else "none were live"
             print(
@@ -191,6 +198,22 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 # --- secrets -------------------------------------------------------------------------------------
 
 
+def _audit_best_effort(settings: Settings, action: str, target: str, detail: dict[str, object]) -> None:
+    """An audit entry for a command that does not otherwise touch the database (a webhook secret's rotation
+    lives in a file): recorded when the database is there, else one line says it is missing."""
+    from tfreview.wiring import build_services
+
+    try:
+        services = build_services(settings)
+    except Exception as exc:  # the rotation is done; only its audit entry is missing
+        logging.getLogger("tfreview.audit").warning("audit log: %s not recorded (%s)", action, type(exc).__name__)
+        return
+    try:
+        services.audit.record(action, actor=cli_actor(), target=target, detail=detail)
+    finally:
+        services.close()
+
+
 def _secrets(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import timedelta
 
@@ -204,6 +227,7 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
             raise ConfigError("--overlap-hours must be more than 0 and at most 2160 (90 days)")
         overlap = timedelta(hours=args.overlap_hours)
         rotation = secret_rotation.rotate_webhook(args.kind, settings, _reloader(args), now, overlap, args.account)
+        _audit_best_effort(settings, "secret.rotate", args.kind, {"account": args.account or ""})
         return _print_rotation(rotation)
     if args.secrets_command == "rotate" and args.kind in secret_rotation.MANUAL_KINDS:
         return _print_rotation(secret_rotation.rotate_by_hand(args.kind, settings))
@@ -218,7 +242,11 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
         if args.secrets_command == "status":
             sys.stdout.write(format_rows(secret_rows(settings, services.tokens.list(), now)))
             return EXIT_OK
-        return _print_rotation(secret_rotation.rotate_api_token(services.tokens, args.token, now))
+        rotation = secret_rotation.rotate_api_token(services.tokens, args.token, now)
+        services.audit.record(
+            "secret.rotate", actor=cli_actor(), target=f"token:{args.token}", detail={"kind": args.kind}
+        )
+        return _print_rotation(rotation)
     finally:
         services.close()
 

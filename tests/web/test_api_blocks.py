@@ -25,6 +25,14 @@ def test_an_operator_adds_lists_and_lifts_a_block(web: Web) -> None:
     missing = web.client.delete("/api/v1/blocks/ip:203.0.113.9", headers=OPERATOR)
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+    # both went to the audit log, newest first, with who did it (issue 11: blocks are audited)
+    entries = web.services.audit.list(limit=10).items
+    assert [(e.action, e.target) for e in entries[:2]] == [
+        ("block.remove", "ip:203.0.113.9"),
+        ("block.add", "ip:203.0.113.9"),
+    ]
+    assert entries[1].actor == "admin operator"
+    assert web.services.audit.verify().intact
 
 
 def test_blocks_refuse_tenant_admins_and_bad_sources(web: Web) -> None:

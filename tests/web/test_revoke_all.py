@@ -52,6 +52,11 @@ def test_revoke_all_of_a_tenant_then_a_revoked_token_is_401_and_counted(web: Web
     assert web.client.get("/api/v1/reviews", headers=writer).status_code == 401
     assert web.client.post(REVOKE_ALL, json={"tenant": TENANT_A}, headers=admin).status_code == 401
     assert web.client.get("/api/v1/reviews", headers=other).status_code == 200  # another tenant: untouched
+    # both revocations are in the audit log, with the ids revoked and never a secret
+    entries = [e for e in web.services.audit.list(limit=20).items if e.action == "token.revoke_all"]
+    assert [len(e.detail["revoked"]) for e in entries] == [2, 1]  # type: ignore[arg-type]  # detail is JSON
+    assert all(e.target == f"tenant:{TENANT_A}" for e in entries)
+    assert admin["Authorization"].split()[1] not in repr(entries)
 
 
 def test_a_tenant_admin_cannot_revoke_another_tenants_tokens(web: Web) -> None:

@@ -30,6 +30,9 @@ def block_seconds(strikes: int, base: float, cap: float) -> float:
     return float(min(cap, base * 2 ** max(0, strikes - 1)))
 
 
+AuditHook = Callable[[str, str, str, dict[str, object]], object]  # (action, actor, target, detail)
+
+
 class Guard:
     """Is a source blocked (cached)? Count its failures; block it past the threshold; add and remove blocks."""
 
@@ -43,8 +46,10 @@ class Guard:
         clock: Clock = utcnow,
         metrics: Recorder | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        audit: AuditHook | None = None,
     ) -> None:
         self.store = store
+        self.audit = audit
         self.limiter = limiter
         self.settings = settings
         self.allow = tuple(allow)
@@ -122,6 +127,9 @@ class Guard:
         block = self.store.put(Block(source, kind, reason, by, now, now + timedelta(seconds=length), strikes))
         self.metrics.count("tfreview_source_blocks_total", kind=kind, by=_by_label(by))
         logger.warning("blocked %s for %.0f s (strike %d): %s", source, length, strikes, reason)
+        self._audit(
+            "block.add", by, source, {"reason": reason, "strikes": strikes, "until": block.expires_at.isoformat()}
+        )
         self.refresh()
         return block
 
@@ -130,8 +138,18 @@ class Guard:
         removed = self.store.remove(source)
         if removed:
             logger.warning("unblocked %s (by %s)", source, by)
+            self._audit("block.remove", by, source, {})
         self.refresh()
         return removed
+
+    def _audit(self, action: str, by: str, source: str, detail: dict[str, object]) -> None:
+        """Every block and lift goes to the audit log; a failing audit write never stops the door."""
+        if self.audit is None:
+            return
+        try:
+            self.audit(action, by, source, detail)
+        except Exception as exc:  # the block stands; the log line says the audit entry is missing
+            logger.error("audit log: could not record %s of %s (%s)", action, source, type(exc).__name__)
 
     def active(self) -> list[Block]:
         return self.store.active(self.clock())

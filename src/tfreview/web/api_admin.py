@@ -84,6 +84,12 @@ def revoke_all_tokens(body: RevokeAll, principal: Admin, services: ServicesDep) 
         raise NotFound(f"tenant {body.tenant} not found")  # another tenant's, like a missing one
     revoked = services.tokens.revoke_all(body.tenant, body.scope)
     services.metrics.count("tfreview_admin_actions_total", action="tokens_revoke_all")
+    services.audit.record(
+        "token.revoke_all",
+        actor=principal.subject,
+        target=f"tenant:{body.tenant}",
+        detail={"scope": body.scope or "all", "revoked": list(revoked)},
+    )
     _log.warning("%s revoked %d tokens of %s (scope %s)", principal.subject, len(revoked), body.tenant, body.scope)
     return RevokedTokens(tenant=body.tenant, scope=body.scope, revoked=revoked)
 

@@ -39,8 +39,18 @@ def build_door(services: Services, blocks: Blocks, signals: Callable[[], QueueSi
     limiter = Limiter(
         storage, {IP: settings.per_ip, TOKEN: settings.per_token, TENANT: settings.per_tenant, FAILURES: window}
     )
+
+    def audit(action: str, actor: str, target: str, detail: dict[str, object]) -> object:
+        return services.audit.record(action, actor=actor, target=target, detail=detail)  # read when it happens
+
     guard = Guard(
-        blocks, limiter, settings, networks(settings.allow_list), clock=services.clock, metrics=services.metrics
+        blocks,
+        limiter,
+        settings,
+        networks(settings.allow_list),
+        clock=services.clock,
+        metrics=services.metrics,
+        audit=audit,
     )
     shedder = Shedder(signals, settings, leases, clock=services.clock)
     return Door(settings, limiter, guard, shedder, networks(settings.trusted_proxies), services.metrics)
