@@ -175,3 +175,7 @@ class ChangeSet:
     # node → the nodes its configuration refers to (resources, data sources, outputs, module inputs by
     # configuration address): what the blast radius of a destroy is computed from (core/blast.py)
     dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def resource_types(self) -> frozenset[str]:
+        """The resource types of the changes and the drift: the rules a review needs are theirs."""
+        return frozenset(c.type for c in self.changes) | frozenset(c.type for c in self.drift)
