@@ -275,12 +275,13 @@ def _assess(
     args: argparse.Namespace, change_set: ChangeSet, rules: list[Rule], policy: Policy, repository: RepositoryConfig
 ) -> Review:
     """The rules, then the advisor named by --advisor / .tfreview.toml / the environment: the service's own path."""
-    from tfreview.service.assessment import assess
-
     name = _advisor_name(args, repository)
-    if name == "none":
-        return assess(change_set, rules, policy, None).review
+    if name == "none":  # rules only: what `assess` runs without an advisor, without importing the service
+        from tfreview.core.review import review
+
+        return review(change_set, rules, policy)
     from tfreview.advisor.factory import build_advisor
+    from tfreview.service.assessment import assess
 
     settings = _advisor_settings(dict(repository.advisor))
     advisor = build_advisor(name, settings)
