@@ -217,9 +217,8 @@ def template() -> list[Resource]:
                 and isinstance(change["change"].get("after"), dict)
             ):
                 chosen.setdefault(change["type"], change)
-    stack = [
-        {**extra, "provider_name": AWS_PROVIDER, "after_sensitive": {}} for extra in EXTRA if extra["type"] not in chosen
-    ]
+    stack = [{**extra, "provider_name": AWS_PROVIDER, "after_sensitive": {}} for extra in EXTRA]
+    stack = [spec for spec in stack if spec["type"] not in chosen]
     for type_name, change in sorted(chosen.items()):
         provider = str(change.get("provider_name") or AWS_PROVIDER)
         stack.append(

@@ -82,7 +82,7 @@ def mask_at(mask: Any, path: list[str | int]) -> bool:
 
 def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
     """The value at `path`, UNKNOWN when the plan says it is known after apply, None when absent."""
-    keys = _split_cached(path) if type(path) is str else path  # type: ignore[arg-type]
+    keys = _split_cached(path) if type(path) is str else path
     if type(values) is dict and len(keys) == 1:  # the common case: a top-level attribute
         key = keys[0]
         if not unknown:
@@ -95,10 +95,7 @@ def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
         if mask is True or node is UNKNOWN:
             return UNKNOWN
         # the two common shapes inline (an object by name, a list by index); _step handles the rest
-        if type(node) is dict and type(key) is str:
-            node = node.get(key)
-        else:
-            node = _step(node, key)
+        node = node.get(key) if type(node) is dict and type(key) is str else _step(node, key)
         if mask is not None:
             mask = mask.get(key) if type(mask) is dict and type(key) is str else _step(mask, key)
         if node is None:

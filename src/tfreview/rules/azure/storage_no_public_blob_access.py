@@ -17,7 +17,7 @@ def _account_forbids(container: Resource, snapshot: Snapshot) -> bool:
     accounts += snapshot.targets(container, "azurerm_storage_account", "storage_account_id", ("id",))
     if not accounts:
         return False
-    first = min(accounts, key=lambda account: snapshot.position(account))
+    first = min(accounts, key=snapshot.position)
     return first_set(first, *_ACCOUNT_FLAGS)[1] is False
 
 
