@@ -125,6 +125,9 @@ def is_provider_configuration(change: ResourceChange) -> bool:
 
 
 def strip_index(address: str) -> str:
+    """`module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b` (a key may hold dots and brackets)."""
+    if "[" not in address:
+        return address  # the common case, on every reference of a plan's configuration: no copy, no loop
     out: list[str] = []
     depth = 0
     quoted = False
