@@ -148,6 +148,52 @@ INJECTIONS: dict[str, list[tuple[str, str, Injection]]] = {
     "aws_elasticsearch_domain": [("es unencrypted at rest", "CKV_AWS_5", _es_unencrypted)],
 }
 INJECTED_PER_RISKY_COPY = 6
+
+# Resources the corpus lacks but that link others (written from the provider documentation's shapes).
+EXTRA: list[Resource] = [
+    {
+        "type": "aws_flow_log",
+        "name": "vpc",
+        "after": {"traffic_type": "ALL", "log_destination_type": "cloud-watch-logs", "max_aggregation_interval": 600},
+        "after_unknown": {"id": True, "arn": True, "vpc_id": True, "iam_role_arn": True, "log_destination": True},
+    },
+    {
+        "type": "aws_s3_bucket_logging",
+        "name": "b1",
+        "after": {"target_prefix": "access/"},
+        "after_unknown": {"id": True, "bucket": True, "target_bucket": True},
+    },
+    {
+        "type": "aws_s3_bucket_versioning",
+        "name": "b1",
+        "after": {"versioning_configuration": [{"status": "Enabled", "mfa_delete": None}]},
+        "after_unknown": {"id": True, "bucket": True},
+    },
+]
+# (type, attribute, target type, target attribute): references inside one copy of the stack, as
+# `vpc_id = aws_vpc.web_vpc.id` writes them (flow logs, bucket policies and logging, SG rules, LB listeners…)
+LINKS: list[tuple[str, str, str, str]] = [
+    ("aws_flow_log", "vpc_id", "aws_vpc", "id"),
+    ("aws_subnet", "vpc_id", "aws_vpc", "id"),
+    ("aws_route_table", "vpc_id", "aws_vpc", "id"),
+    ("aws_internet_gateway", "vpc_id", "aws_vpc", "id"),
+    ("aws_security_group", "vpc_id", "aws_vpc", "id"),
+    ("aws_security_group_rule", "security_group_id", "aws_security_group", "id"),
+    ("aws_route_table_association", "subnet_id", "aws_subnet", "id"),
+    ("aws_route_table_association", "route_table_id", "aws_route_table", "id"),
+    ("aws_s3_bucket_policy", "bucket", "aws_s3_bucket", "id"),
+    ("aws_s3_bucket_acl", "bucket", "aws_s3_bucket", "id"),
+    ("aws_s3_bucket_public_access_block", "bucket", "aws_s3_bucket", "id"),
+    ("aws_s3_bucket_logging", "bucket", "aws_s3_bucket", "id"),
+    ("aws_s3_bucket_logging", "target_bucket", "aws_s3_bucket", "id"),
+    ("aws_s3_bucket_versioning", "bucket", "aws_s3_bucket", "id"),
+    ("aws_lb_listener", "load_balancer_arn", "aws_lb", "arn"),
+    ("aws_sns_topic_policy", "arn", "aws_sns_topic", "arn"),
+    ("aws_eks_node_group", "cluster_name", "aws_eks_cluster", "name"),
+    ("aws_route53_record", "zone_id", "aws_route53_zone", "zone_id"),
+    ("aws_iam_role_policy", "role", "aws_iam_role", "name"),
+]
+LINKED_SHARE = 0.7  # the other copies leave these resources unlinked (a VPC without its flow log, …)
 AWS_PROVIDER = "registry.terraform.io/hashicorp/aws"
 _IDENTIFIERS = ("id", "arn", "_name", "endpoint", "address")
 
@@ -171,7 +217,8 @@ def template() -> list[Resource]:
                 and isinstance(change["change"].get("after"), dict)
             ):
                 chosen.setdefault(change["type"], change)
-    stack = []
+    stack = [{**extra, "provider_name": AWS_PROVIDER, "after_sensitive": {}} for extra in EXTRA]
+    stack = [spec for spec in stack if spec["type"] not in chosen]
     for type_name, change in sorted(chosen.items()):
         provider = str(change.get("provider_name") or AWS_PROVIDER)
         stack.append(
@@ -185,7 +232,59 @@ def template() -> list[Resource]:
                 "after_sensitive": change["change"].get("after_sensitive") or {},
             }
         )
-    return stack
+    return sorted(stack, key=lambda spec: str(spec["type"]))
+
+
+def _link(stack: list[Resource], changes: list[Resource], module: str) -> None:
+    """Point each linking attribute of this copy at its target, as Terraform plans it: unknown on create
+    (the target's id is known after apply), else the target's known value."""
+    by_type = {change["type"]: change for change in changes}
+    for type_name, attribute, target_type, target_attribute in LINKS:
+        source, target = by_type.get(type_name), by_type.get(target_type)
+        if source is None or target is None:
+            continue
+        body = source["change"]
+        if body["after"] is None:
+            continue
+        target_after = target["change"]["after"] or target["change"]["before"] or {}
+        value = target_after.get(target_attribute)
+        if body["actions"] == ["create"] or not isinstance(value, str):
+            body["after"][attribute] = None
+            body["after_unknown"][attribute] = True
+        else:
+            body["after"][attribute] = value
+            body["after_unknown"].pop(attribute, None)
+            if isinstance(body["before"], dict):
+                body["before"][attribute] = value
+
+
+def configuration(stack: list[Resource], linked: bool) -> dict[str, Any]:
+    """One copy's module configuration: what the user wrote (the known values of the template's create)
+    and, when `linked`, the references of LINKS, module-relative as Terraform writes them."""
+    present = {spec["type"]: spec["name"] for spec in stack}
+    resources = []
+    for spec in stack:
+        expressions: dict[str, Any] = {
+            key: {"constant_value": value}
+            for key, value in spec["after"].items()
+            if value is not None and not isinstance(value, list | dict) and spec["after_unknown"].get(key) is not True
+        }
+        for type_name, attribute, target_type, target_attribute in LINKS if linked else ():
+            if type_name == spec["type"] and target_type in present:
+                target = f"{target_type}.{present[target_type]}"
+                expressions[attribute] = {"references": [f"{target}.{target_attribute}", target]}
+        resources.append(
+            {
+                "address": f"{spec['type']}.{spec['name']}",
+                "mode": "managed",
+                "type": spec["type"],
+                "name": spec["name"],
+                "provider_config_key": "aws",
+                "expressions": expressions,
+                "schema_version": 0,
+            }
+        )
+    return {"resources": resources}
 
 
 def _suffix(values: dict[str, Any], copy_index: int) -> None:
@@ -281,10 +380,15 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
     planned: dict[str, list[Resource]] = {}
     manifest: list[dict[str, str]] = []
     copy_index = 0
+    module_configurations = {flag: configuration(stack, flag) for flag in (True, False)}
+    calls: dict[str, Any] = {}
     while len(changes) < resources:
         module = f"module.stack_{copy_index}"
         risky = rng.random() < risky_share
+        linked = rng.random() < LINKED_SHARE
         targets = set(rng.sample(present, k=min(INJECTED_PER_RISKY_COPY, len(present)))) if risky else set()
+        calls[f"stack_{copy_index}"] = {"source": "./modules/stack", "module": module_configurations[linked]}
+        first = len(changes)
         for spec in stack:
             if len(changes) >= resources:
                 break
@@ -316,6 +420,8 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
                     }
                 )
             changes.append(change)
+        if linked:
+            _link(stack, changes[first:], module)
         copy_index += 1
     document = {
         "format_version": "1.2",
@@ -326,7 +432,7 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
             }
         },
         "resource_changes": changes,
-        "configuration": {"root_module": {}},
+        "configuration": {"provider_config": {"aws": {"name": "aws"}}, "root_module": {"module_calls": calls}},
     }
     return document, manifest
 

@@ -243,16 +243,16 @@ def _policy(args: argparse.Namespace, repository: RepositoryConfig) -> Policy:
 
 def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[Rule]]:
     from tfreview.parsing.inputs import load_change_set
-    from tfreview.rules import load_rules
+    from tfreview.rules import load_rules_for
     from tfreview.scan_guards import refuse_unparsed
 
     repository = _repository_config(args)
     policy = _policy(args, repository)
-    rules = load_rules()
     if progress:
         _progress(f"reading {args.path}")
     change_set = load_change_set(args.path, base=args.base, source=args.source)
     refuse_unparsed(change_set.coverage.files_skipped, allowed=args.allow_parse_errors)  # before any AI call
+    rules = load_rules_for(change_set.resource_types())  # only the rules of the types the change holds
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
         _progress(f"reviewing {len(change_set.changes):,} resource changes with {len(rules)} rules")
     if progress and (advisor_name := _advisor_name(args, repository)) != "none":
@@ -275,12 +275,13 @@ def _assess(
     args: argparse.Namespace, change_set: ChangeSet, rules: list[Rule], policy: Policy, repository: RepositoryConfig
 ) -> Review:
     """The rules, then the advisor named by --advisor / .tfreview.toml / the environment: the service's own path."""
-    from tfreview.service.assessment import assess
-
     name = _advisor_name(args, repository)
-    if name == "none":
-        return assess(change_set, rules, policy, None).review
+    if name == "none":  # rules only: what `assess` runs without an advisor, without importing the service
+        from tfreview.core.review import review
+
+        return review(change_set, rules, policy)
     from tfreview.advisor.factory import build_advisor
+    from tfreview.service.assessment import assess
 
     settings = _advisor_settings(dict(repository.advisor))
     advisor = build_advisor(name, settings)

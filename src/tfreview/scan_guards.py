@@ -21,6 +21,8 @@ from tfreview.render.digest import unparsed_files_text
 
 def refuse_unknown_rules(policy: Policy, where: str, names: dict[str, str] | None = None) -> None:
     """ConfigError naming the first setting (renamed by `names`, e.g. `--skip-rule`) that names no rule."""
+    if not unknown_rule_names(policy, ()):
+        return  # the policy names no rule: nothing to check, and no need to load the whole library
     from tfreview.rules import load_rules
 
     for setting, ids in unknown_rule_names(policy, load_rules()).items():

@@ -39,6 +39,73 @@ def test_scanning_a_plan_imports_no_hcl_parser_and_no_service_stack(tmp_path: Pa
     service = [
         m
         for m in probe["modules"]
-        if m.startswith(("tfreview.store", "tfreview.web", "tfreview.worker", "tfreview.identity"))
+        if m.startswith(
+            (
+                "tfreview.store",
+                "tfreview.web",
+                "tfreview.worker",
+                "tfreview.identity",
+                "tfreview.service.",
+                "tfreview.advisor",
+            )
+        )
+        or m == "tfreview.service"
     ]
     assert service == []
+
+
+def test_scanning_a_plan_loads_only_the_rules_of_its_resource_types(tmp_path: Path) -> None:
+    """Issue 13: only rules whose resource types occur are imported (Python) or parsed (declarative)."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(_one_bucket_plan()), encoding="utf-8")
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, "scan", str(plan), "-o", "json", "--output-file", str(report), "--soft-fail"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    probe = json.loads(done.stderr.strip().splitlines()[-1])
+    assert probe["code"] == 0, done.stderr
+    findings = json.loads(report.read_text())["findings"]
+    assert {f["rule_id"] for f in findings} >= {"TFR-AWS-001"}  # the public-read bucket is still flagged
+    rule_modules = {m for m in probe["modules"] if m.startswith("tfreview.rules.") and m.count(".") == 3}
+    assert "tfreview.rules.aws.vpc_flow_logs" not in rule_modules  # no aws_vpc in the plan
+    assert "tfreview.rules.azure.storage_no_public_blob_access" not in rule_modules
+    assert not any(m.startswith("tfreview.rules.gcp.") for m in rule_modules)
+
+
+def _one_bucket_plan() -> dict[str, object]:
+    after = {"bucket": "logs", "acl": "public-read", "tags": None}
+    change = {
+        "address": "aws_s3_bucket.logs",
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": "logs",
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {"actions": ["create"], "before": None, "after": after, "after_unknown": {"id": True}},
+    }
+    return {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [change]}
+
+
+def test_each_provider_package_declares_only_its_own_resource_types() -> None:
+    """`load_rules_for` skips a provider package's rules it cannot read the types of when no type of that
+    provider occurs: that is right only while every rule there names types with the package's prefixes."""
+    from tfreview.rules import PROVIDER_PACKAGES, TYPE_PREFIXES, load_rules, load_rules_for
+
+    packages = {"change": "changes"}
+    for rule in load_rules():
+        prefixes = TYPE_PREFIXES.get(packages.get(rule.provider, rule.provider))
+        if prefixes is None:
+            assert packages.get(rule.provider, rule.provider) in PROVIDER_PACKAGES
+            continue
+        stray = [t for t in rule.resource_types if not t.startswith(prefixes)]
+        assert stray == [], f"{rule.id} ({rule.provider}) names {stray}"
+    # and for a set of types, the subset holds every rule that concerns them and none of another provider
+    for types in ({"aws_s3_bucket"}, {"google_compute_firewall", "aws_vpc"}, {"azurerm_storage_container"}, set()):
+        needed = {r.id for r in load_rules() if not r.resource_types or set(r.resource_types) & types}
+        loaded = load_rules_for(types)
+        assert needed <= {r.id for r in loaded}, types
+        providers = {t.split("_")[0].replace("azurerm", "azure").replace("google", "gcp") for t in types}
+        assert {r.provider for r in loaded} <= providers | {"change"}, types

@@ -125,6 +125,9 @@ def is_provider_configuration(change: ResourceChange) -> bool:
 
 
 def strip_index(address: str) -> str:
+    """`module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b` (a key may hold dots and brackets)."""
+    if "[" not in address:
+        return address  # the common case, on every reference of a plan's configuration: no copy, no loop
     out: list[str] = []
     depth = 0
     quoted = False
@@ -175,3 +178,7 @@ class ChangeSet:
     # node → the nodes its configuration refers to (resources, data sources, outputs, module inputs by
     # configuration address): what the blast radius of a destroy is computed from (core/blast.py)
     dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def resource_types(self) -> frozenset[str]:
+        """The resource types of the changes and the drift: the rules a review needs are theirs."""
+        return frozenset(c.type for c in self.changes) | frozenset(c.type for c in self.drift)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tfreview.core.plan import ChangeSet, Location, ResourceChange, strip_index
 from tfreview.core.severity import Severity
@@ -111,6 +111,8 @@ class Resource:
 
 
 _LinkIndex = tuple[dict[str, list["Resource"]], dict[Any, list["Resource"]]]
+_TargetIndex = tuple[dict[str, list["Resource"]], dict[Any, list["Resource"]], dict[int, int]]
+_T = TypeVar("_T")
 
 
 class Snapshot:
@@ -119,6 +121,8 @@ class Snapshot:
     def __init__(self, resources: Iterable[Resource]) -> None:
         self._by_type: dict[str, list[Resource]] = {}
         self._links: dict[tuple[str, str], _LinkIndex] = {}
+        self._targets: dict[tuple[str, tuple[str, ...]], _TargetIndex] = {}
+        self._memo: dict[tuple[str, ...], object] = {}
         for resource in resources:
             self._by_type.setdefault(resource.type, []).append(resource)
 
@@ -144,6 +148,52 @@ class Snapshot:
                 if other not in found:
                     found.append(other)
         return found
+
+    def targets(
+        self, source: Resource, target_type: str, attribute: str, target_attributes: tuple[str, ...] = ("id",)
+    ) -> list[Resource]:
+        """The reverse of `linked`: resources of `target_type` that `source`'s `attribute` points at, in
+        snapshot order. `t in targets(s, T, a, names)` exactly when `s in linked(t, s.type, a, names)`;
+        one index per (type, names) built once, so a rule run on every resource stays linear."""
+        by_address, by_value, order = self._target_index(target_type, target_attributes)
+        found: dict[int, Resource] = {}
+        for ref in source.refs(attribute):
+            for target in by_address.get(ref, ()):
+                found[id(target)] = target
+        value = source.get(attribute)
+        if isinstance(value, str | int):
+            for target in by_value.get(value, ()):
+                found[id(target)] = target
+        return sorted(found.values(), key=lambda target: order[id(target)])
+
+    def _target_index(self, target_type: str, names: tuple[str, ...]) -> _TargetIndex:
+        key = (target_type, names)
+        index = self._targets.get(key)
+        if index is None:
+            by_address: dict[str, list[Resource]] = {}
+            by_value: dict[Any, list[Resource]] = {}
+            order: dict[int, int] = {}
+            for position, target in enumerate(self.of_type(target_type)):
+                order[id(target)] = position
+                by_address.setdefault(target.config_address, []).append(target)
+                for name in names:
+                    value = target.get(name)
+                    if value is not None and value is not UNKNOWN and isinstance(value, str | int):
+                        bucket = by_value.setdefault(value, [])
+                        if not bucket or bucket[-1] is not target:
+                            bucket.append(target)
+            index = self._targets[key] = (by_address, by_value, order)
+        return index
+
+    def position(self, resource: Resource) -> int:
+        """Where `resource` stands among the snapshot's resources of its type (the order `of_type` gives)."""
+        return self._target_index(resource.type, ())[2][id(resource)]
+
+    def memo(self, key: tuple[str, ...], compute: Callable[[], _T]) -> _T:
+        """A result computed once per snapshot (a check run on every resource must not rescan them all)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(_T, self._memo[key])
 
     def _link_index(self, other_type: str, attribute: str) -> _LinkIndex:
         key = (other_type, attribute)

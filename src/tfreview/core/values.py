@@ -82,22 +82,22 @@ def mask_at(mask: Any, path: list[str | int]) -> bool:
 
 def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
     """The value at `path`, UNKNOWN when the plan says it is known after apply, None when absent."""
-    keys = _split_cached(path) if isinstance(path, str) else path
-    if len(keys) == 1 and type(values) is dict:  # the common case: a top-level attribute
-        if not unknown:
-            return values.get(keys[0])
+    keys = _split_cached(path) if type(path) is str else path
+    if type(values) is dict and len(keys) == 1:  # the common case: a top-level attribute
         key = keys[0]
+        if not unknown:
+            return values.get(key)
         if type(unknown) is dict and type(key) is str:
             return UNKNOWN if unknown.get(key) is True else values.get(key)
     node = values
     mask = unknown
     for key in keys:
-        if mask is True:
+        if mask is True or node is UNKNOWN:
             return UNKNOWN
-        if node is UNKNOWN:
-            return UNKNOWN
-        node = _step(node, key)
-        mask = _step(mask, key) if mask is not None else None
+        # the two common shapes inline (an object by name, a list by index); _step handles the rest
+        node = node.get(key) if type(node) is dict and type(key) is str else _step(node, key)
+        if mask is not None:
+            mask = mask.get(key) if type(mask) is dict and type(key) is str else _step(mask, key)
         if node is None:
             return UNKNOWN if mask is True else None
     if mask is True:

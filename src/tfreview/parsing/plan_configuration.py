@@ -120,7 +120,9 @@ def _raw_references(expression: Any) -> list[str]:
     stack: list[Any] = [expression]
     while stack:
         node = stack.pop()
-        if isinstance(node, Mapping):
+        if type(node) is dict or isinstance(node, Mapping):
+            if len(node) == 1 and "constant_value" in node:
+                continue  # a literal (most expressions): nothing below it refers to anything
             for ref in _list(node.get("references")):
                 if isinstance(ref, str):
                     found.append(ref)

@@ -34,7 +34,14 @@ class _Entry:
     types: tuple[str, ...] | None  # () every type; None: cannot tell without loading the rule
 
     def concerns(self, types: frozenset[str]) -> bool:
-        return self.types is None or not self.types or not types.isdisjoint(self.types)
+        if self.types is None:  # unknown until loaded, but a provider package's rules name only its types
+            prefixes = TYPE_PREFIXES.get(self.package)
+            return prefixes is None or any(t.startswith(prefixes) for t in types)
+        return not self.types or not types.isdisjoint(self.types)
+
+
+# the resource-type prefixes of each provider package: its rules concern no other type (a test holds it)
+TYPE_PREFIXES: dict[str, tuple[str, ...]] = {"aws": ("aws_",), "azure": ("azurerm_", "azuread_"), "gcp": ("google_",)}
 
 
 _TYPES_IN_TOML = re.compile(r"^resource_types\s*=\s*\[([^\]]*)\]", re.MULTILINE)

@@ -23,7 +23,7 @@ from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.records import ReviewStatus
 from tfreview.render.json_report import SCHEMA_VERSION, review_document
 from tfreview.render.stored_report import review_from_report
-from tfreview.rules import load_rules
+from tfreview.rules import load_rules_for
 from tfreview.service.assessment import assess
 from tfreview.service.container import Services
 
@@ -50,7 +50,7 @@ def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
     policy = policy_for(stored) if callable(policy_for) else Policy()
     assessment = assess(
         change_set,
-        load_rules(),
+        load_rules_for(change_set.resource_types()),
         policy,
         services.advisor,
         ai_can_fail=services.settings.advisor.ai_can_fail,

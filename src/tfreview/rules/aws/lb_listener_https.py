@@ -11,9 +11,8 @@ from tfreview.core.values import UNKNOWN
 
 def _on_application_lb(listener: Resource, snapshot: Snapshot) -> bool:
     """True when the listener's load balancer is in the snapshot and is an application LB."""
-    for lb in snapshot.of_type("aws_lb", "aws_alb"):
-        linked = snapshot.linked(lb, listener.type, "load_balancer_arn", ("arn", "id"))
-        if any(other.address == listener.address for other in linked):
+    for lb_type in ("aws_lb", "aws_alb"):
+        for lb in snapshot.targets(listener, lb_type, "load_balancer_arn", ("arn", "id")):
             return lb.get("load_balancer_type") in (None, "application")
     return False
 

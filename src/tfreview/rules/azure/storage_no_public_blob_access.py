@@ -13,12 +13,12 @@ _ACCOUNT_FLAGS = ("allow_blob_public_access", "allow_nested_items_to_be_public")
 
 def _account_forbids(container: Resource, snapshot: Snapshot) -> bool:
     """True when the container's storage account (in this change) explicitly disallows public access."""
-    for account in snapshot.of_type("azurerm_storage_account"):
-        linked = snapshot.linked(account, container.type, "storage_account_name", ("name",))
-        linked += snapshot.linked(account, container.type, "storage_account_id", ("id",))
-        if any(other.address == container.address for other in linked):
-            return first_set(account, *_ACCOUNT_FLAGS)[1] is False
-    return False
+    accounts = snapshot.targets(container, "azurerm_storage_account", "storage_account_name", ("name",))
+    accounts += snapshot.targets(container, "azurerm_storage_account", "storage_account_id", ("id",))
+    if not accounts:
+        return False
+    first = min(accounts, key=snapshot.position)
+    return first_set(first, *_ACCOUNT_FLAGS)[1] is False
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:

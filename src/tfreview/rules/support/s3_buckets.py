@@ -104,11 +104,7 @@ def access_block_flag(resource: Resource, flag: str, effect: str) -> Iterator[Hi
 
 def buckets_of(config: Resource, snapshot: Snapshot) -> list[Resource]:
     """The buckets a configuration resource (`aws_s3_bucket_versioning`, ...) is linked to."""
-    return [
-        bucket
-        for bucket in snapshot.of_type(BUCKET)
-        if any(other is config for other in snapshot.linked(bucket, config.type, "bucket", ("id", "bucket")))
-    ]
+    return snapshot.targets(config, BUCKET, "bucket", ("id", "bucket"))
 
 
 def is_log_target(bucket: Resource, snapshot: Snapshot) -> bool:
