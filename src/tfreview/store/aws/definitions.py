@@ -42,6 +42,11 @@ MESSAGE_RETENTION_SECONDS: Final = 14 * 24 * 3600  # SQS's maximum
 MAX_RECEIVE_COUNT: Final = 50
 
 
+def index_name(index: str) -> str:
+    """The GSI's name ("g1-index"); its key attributes are `g1pk` and `g1sk`."""
+    return f"{index}-index"
+
+
 def table_definition(name: str) -> dict[str, Any]:
     """The `CreateTable` request of the store's table (what deploy/aws/ must create: the same keys and GSIs)."""
     attributes = [PARTITION_KEY, SORT_KEY] + [f"{index}{part}" for index in INDEXES for part in ("pk", "sk")]
@@ -55,7 +60,7 @@ def table_definition(name: str) -> dict[str, Any]:
         ],
         "GlobalSecondaryIndexes": [
             {
-                "IndexName": index,
+                "IndexName": index_name(index),
                 "KeySchema": [
                     {"AttributeName": f"{index}pk", "KeyType": "HASH"},
                     {"AttributeName": f"{index}sk", "KeyType": "RANGE"},

@@ -59,15 +59,15 @@ class SqsJobQueue:
     # --- enqueue -------------------------------------------------------------------------------------
     def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
         while True:
-            existing = self.by_key(job.idempotency_key)
-            if existing is not None:
-                return existing, False
             now = self.clock()
             items = new_job_items(self.table.next_id("job"), job, run_after or now, now)
             try:
                 self.table.transact([self.table.put_request(i, condition="attribute_not_exists(pk)") for i in items])
             except TransactionConflict:
-                continue  # another writer created the key first: answer its job
+                existing = self.by_key(job.idempotency_key)  # the key was there (or a writer created it first)
+                if existing is not None:
+                    return existing, False
+                continue
             created = job_of(items[1])
             self.announce(created)
             return created, True
@@ -86,8 +86,11 @@ class SqsJobQueue:
         received = self.messages.receive(self.settings.lease_seconds)
         candidates: list[tuple[Job, str]] = []
         later: list[tuple[str, float]] = []
+        keys = [(job_pk(m.job_id), JOB_SK) for m in received if m.job_id is not None and m.job_id > 0]
+        items = self.table.get_many(keys) if keys else {}
         for message in received:
-            job = self.get(message.job_id) if message.job_id is not None else None
+            item = items.get((job_pk(message.job_id), JOB_SK)) if message.job_id is not None else None
+            job = job_of(item) if item is not None else None
             if job is None or job.state in (JobState.SUCCEEDED, JobState.DEAD):
                 self.messages.delete(message.receipt)
             elif kinds is not None and job.kind not in kinds:

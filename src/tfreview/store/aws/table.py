@@ -8,6 +8,7 @@ a None attribute is simply left out (`clean`).
 from __future__ import annotations
 
 import gzip
+import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ from typing import Any, Final
 from tfreview.core.errors import InputError
 from tfreview.plumbing.clock import as_utc
 from tfreview.store.aws.connection import AwsClients, call, error_code
+from tfreview.store.aws.definitions import index_name
 
 CHUNK_BYTES: Final = 300_000  # an item is at most 400 KB; a blob larger than this goes to CHUNK#n items
 MAX_BLOB_BYTES: Final = 3_000_000  # one transaction carries at most 4 MB: larger (compressed) blobs are refused
@@ -75,6 +77,21 @@ class Table:
         raw = answer.get("Item")
         return self.decode(raw) if raw else None
 
+    def get_many(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+        """Items by key (consistent reads), up to 100 per call; absent keys are absent from the answer."""
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        pending = [self.key(pk, sk) for pk, sk in dict.fromkeys(keys)]
+        while pending:
+            batch, pending = pending[:100], pending[100:]
+            request = {self.name: {"Keys": batch, "ConsistentRead": True}}
+            while request:
+                answer = call(lambda r=request: self._client.batch_get_item(RequestItems=r), "get items")
+                for raw in answer.get("Responses", {}).get(self.name, []):
+                    item = self.decode(raw)
+                    found[(str(item["pk"]), str(item["sk"]))] = item
+                request = answer.get("UnprocessedKeys") or {}
+        return found
+
     def put(self, item: dict[str, Any], *, condition: str | None = None) -> bool:
         """Write an item; False when `condition` (e.g. "attribute_not_exists(pk)") does not hold."""
         request: dict[str, Any] = {"TableName": self.name, "Item": self.encode(item)}
@@ -132,7 +149,8 @@ class Table:
         if condition:
             request["ConditionExpression"] = condition
             names.update({f"#{n}": n for n in _names_in(condition)})
-            encoded.update({name: self._to.serialize(value) for name, value in (values or {}).items()})
+            used = {name: value for name, value in (values or {}).items() if re.search(rf"{name}\b", condition)}
+            encoded.update({name: self._to.serialize(value) for name, value in used.items()})
         if names:
             request["ExpressionAttributeNames"] = names
         if encoded:
@@ -205,7 +223,7 @@ class Table:
             "Limit": page_size,
         }
         if index:
-            request["IndexName"] = index
+            request["IndexName"] = index_name(index)
         elif consistent:
             request["ConsistentRead"] = True
         while True:
@@ -220,7 +238,7 @@ class Table:
     def count(self, index: str, pk: str) -> int:
         request: dict[str, Any] = {
             "TableName": self.name,
-            "IndexName": index,
+            "IndexName": index_name(index),
             "KeyConditionExpression": "#pk = :pk",
             "ExpressionAttributeNames": {"#pk": f"{index}pk"},
             "ExpressionAttributeValues": {":pk": {"S": pk}},
@@ -290,6 +308,4 @@ def _plain(value: Any) -> Any:
 
 
 def _names_in(condition: str) -> list[str]:
-    import re
-
     return re.findall(r"#([A-Za-z_][A-Za-z0-9_]*)", condition)
