@@ -219,3 +219,26 @@ def sql_database(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[D
         yield database
     finally:
         database.close()
+
+
+def raw_dynamodb(stores: Stores) -> bytes:
+    """Everything the DynamoDB table holds, as bytes (compressed blobs decompressed, twice for a .tar.gz):
+    what a person with read access to the table would see."""
+    import gzip
+
+    from tfreview.store.aws.stores import AwsStores
+
+    aws = stores.extras["aws"]
+    assert isinstance(aws, AwsStores)
+    table = aws.table
+    client = table.clients.dynamodb
+    found = b""
+    for page in client.get_paginator("scan").paginate(TableName=table.name):
+        for raw in page["Items"]:
+            for value in table.decode(raw).values():
+                if isinstance(value, bytes):
+                    inner = gzip.decompress(value)
+                    found += gzip.decompress(inner) if inner[:2] == b"\x1f\x8b" else inner
+                else:
+                    found += repr(value).encode()
+    return found

@@ -65,7 +65,9 @@ def test_a_killed_worker_s_message_comes_back_after_the_lease_and_the_job_comple
     assert worker.returncode == -signal.SIGKILL
     assert held["id"] == job.id
     running = queue.get(job.id)
-    assert running is not None and running.state is JobState.RUNNING and running.attempts == 1
+    assert running is not None
+    assert running.state is JobState.RUNNING
+    assert running.attempts == 1
 
     deadline = time.monotonic() + WAIT_BOUND_SECONDS
     while (taken := queue.claim("survivor")) is None:
@@ -78,7 +80,9 @@ def test_a_killed_worker_s_message_comes_back_after_the_lease_and_the_job_comple
         queue.complete(job.id, held["token"])  # the dead worker's token, were it to come back
     queue.complete(job.id, taken.attempt_token or "")
     done = queue.get(job.id)
-    assert done is not None and done.state is JobState.SUCCEEDED and done.attempts == 2
+    assert done is not None
+    assert done.state is JobState.SUCCEEDED
+    assert done.attempts == 2
 
     time.sleep(LEASE_SECONDS + 1)  # past any visibility the message could still have: nothing comes back
     assert queue.claim("late") is None

@@ -4,19 +4,19 @@ module (deploy/aws/) mirrors them (a test compares the two once the module exist
 One table, keys `pk`/`sk` (strings), four generic sparse GSIs (`g1`..`g4`, each `gNpk`/`gNsk`, all attributes
 projected), TTL on `expires_at` (epoch seconds), on-demand billing, point-in-time recovery in the module.
 
-| item            | pk                        | sk       | g1 (by tenant)        | g2 (by state/source)  | g3 (all)       | g4 (due)          |
-|-----------------|---------------------------|----------|-----------------------|-----------------------|----------------|-------------------|
-| counter         | COUNTER#<name>            | COUNTER  |                       |                       |                |                   |
-| job             | JOB#<id>                  | JOB      | JOB#T#<tenant>, id    | JOB#S#<state>, id     | JOB, id        | JOB#DUE, run_after#id (queued only) |
-| job key         | JOBKEY#<idempotency key>  | JOBKEY   |                       |                       |                |                   |
-| delivery        | DEL#<id>                  | DEL      | DEL#T#<tenant>, id    | DEL#S#<source>, id    | DEL, id        |                   |
-| delivery key    | DELKEY#<source>#<key>     | DELKEY   |                       |                       |                |                   |
-| review          | REV#<id>                  | REV      | REV#T#<tenant>, created#id |                  | REV, created#id |                  |
-| token           | TOK#<id>                  | TOK      | TOK#T#<tenant>, created#id |                  | TOK, created#id |                  |
-| tenant          | TEN#<id>                  | TEN      |                       |                       |                |                   |
-| plan            | PLAN#<id>                 | PLAN     |                       |                       |                |                   |
-| Spacelift run   | RUN#<tenant>#<run>        | RUN      |                       |                       |                |                   |
-| blob chunk      | <owner's pk>              | CHUNK#<n>|                       |                       |                |                   |
+Items (pk / sk; then the GSIs each sets: g1 by tenant, g2 by state or source, g3 all, g4 due jobs):
+- counter       COUNTER#<name> / COUNTER
+- job           JOB#<id> / JOB;  g1 JOB#T#<tenant>, id;  g2 JOB#S#<state>, id;  g3 JOB, id;
+                g4 JOB#DUE, <run_after>#<id> (only while queued: a sparse index)
+- job key       JOBKEY#<idempotency key> / JOBKEY   (the dedupe item, written with the job)
+- delivery      DEL#<id> / DEL;  g1 DEL#T#<tenant>, id;  g2 DEL#S#<source>, id;  g3 DEL, id
+- delivery key  DELKEY#<source>#<key> / DELKEY
+- review        REV#<id> / REV;  g1 REV#T#<tenant>, <created>#<id>;  g3 REV, <created>#<id>
+- token         TOK#<id> / TOK;  g1 TOK#T#<tenant>, <created>#<id>;  g3 TOK, <created>#<id>
+- tenant        TEN#<id> / TEN
+- plan          PLAN#<id> / PLAN
+- Spacelift run RUN#<tenant>#<run> / RUN
+- blob chunk    <its owner's pk> / CHUNK#<n>   (payloads, reports, plans over 300 KB compressed)
 
 Ids and instants inside sort keys are fixed width (`id` zero-padded to 20 digits, instants as
 `YYYY-MM-DDTHH:MM:SS.ffffff+00:00`), so string order is numeric and chronological order.

@@ -64,20 +64,25 @@ class DynamoIntake:
             new_job = job_of(items[1])
         queued = joined or new_job
         # a job that already existed (same idempotency key) keeps its own review: no orphan review item
-        if review is not None and (job is None or new_job is not None):
-            if self.table.get(review_pk(review[0]), REVIEW_SK) is None:
-                plan_id = plan_id_of(job) if job is not None else None
-                item = new_review_item(review[0], delivery.tenant_id, review[1], now, plan_id=plan_id)
-                actions.append(self.table.put_request(item, condition=_NEW))
+        wanted = review is not None and (job is None or new_job is not None)
+        if wanted and review is not None and self.table.get(review_pk(review[0]), REVIEW_SK) is None:
+            plan_id = plan_id_of(job) if job is not None else None
+            item = new_review_item(review[0], delivery.tenant_id, review[1], now, plan_id=plan_id)
+            actions.append(self.table.put_request(item, condition=_NEW))
         delivery_id = self.table.next_id("delivery")
         pk = delivery_pk(delivery_id)
         blob, chunks = self.table.blob_items(pk, payload)
         stored = replace(
-            delivery, id=delivery_id, job_id=queued.id if queued is not None else None, payload_sha256=sha256_hex(payload)
+            delivery,
+            id=delivery_id,
+            job_id=queued.id if queued is not None else None,
+            payload_sha256=sha256_hex(payload),
         )
         actions.append(
-            self.table.put_request({"pk": delivery_key_pk(delivery.source, delivery.key), "sk": "DELKEY",
-                                    "delivery_id": delivery_id}, condition=_NEW)  # fmt: skip
+            self.table.put_request(
+                {"pk": delivery_key_pk(delivery.source, delivery.key), "sk": "DELKEY", "delivery_id": delivery_id},
+                condition=_NEW,
+            )
         )
         actions.append(self.table.put_request({**_delivery_item(pk, stored), **blob}))
         actions += [self.table.put_request(c) for c in chunks]

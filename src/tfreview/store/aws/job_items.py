@@ -63,7 +63,8 @@ def new_job_items(job_id: int, job: NewJob, run_after: datetime, now: datetime) 
 def job_of(item: dict[str, Any]) -> Job:
     run_after = parse_instant(item["run_after"])
     created = parse_instant(item["created_at"])
-    assert run_after is not None and created is not None  # written by new_job_items
+    assert run_after is not None
+    assert created is not None
     return Job(
         id=int(item["id"]),
         kind=str(item["kind"]),

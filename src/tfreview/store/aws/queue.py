@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -197,7 +197,11 @@ class SqsJobQueue:
         actions: list[dict[str, Any]] = [{"Update": update}]
         if outcome is not None:
             only_if = ReviewStatus.IN_PROGRESS.value if only_open else None
-            actions.append(status_update(self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if))
+            actions.append(
+                status_update(
+                    self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if
+                )
+            )
         try:
             self.table.transact(actions)
         except TransactionConflict as conflict:
@@ -306,7 +310,11 @@ class SqsJobQueue:
         item = self.table.update(
             job_pk(job_id),
             JOB_SK,
-            set_={**state_indexes(job_id, job.tenant_id, JobState.QUEUED, now), "attempts": 0, "run_after": instant(now)},
+            set_={
+                **state_indexes(job_id, job.tenant_id, JobState.QUEUED, now),
+                "attempts": 0,
+                "run_after": instant(now),
+            },
             condition="#state = :dead",
             values={":dead": JobState.DEAD.value},
         )

@@ -77,7 +77,9 @@ class DynamoReviewStore:
     def create(
         self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
     ) -> StoredReview:
-        item = new_review_item(str(uuid.uuid4()), tenant_id, source, self.clock(), plan_id=plan_id, deadline_at=deadline_at)
+        item = new_review_item(
+            str(uuid.uuid4()), tenant_id, source, self.clock(), plan_id=plan_id, deadline_at=deadline_at
+        )
         self.table.put(item, condition="attribute_not_exists(pk)")
         return self._record(item, with_report=False)
 
@@ -153,7 +155,8 @@ class DynamoReviewStore:
     def _record(self, item: dict[str, Any], *, with_report: bool) -> StoredReview:
         report_bytes = self.table.blob(item) if with_report else None
         created, updated = parse_instant(item["created_at"]), parse_instant(item["updated_at"])
-        assert created is not None and updated is not None
+        assert created is not None
+        assert updated is not None
         return StoredReview(
             id=str(item["id"]),
             tenant_id=str(item["tenant_id"]),

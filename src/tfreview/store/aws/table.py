@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any, Final
 
 from tfreview.core.errors import InputError
@@ -83,9 +84,9 @@ class Table:
         pending = [self.key(pk, sk) for pk, sk in dict.fromkeys(keys)]
         while pending:
             batch, pending = pending[:100], pending[100:]
-            request = {self.name: {"Keys": batch, "ConsistentRead": True}}
+            request: dict[str, Any] = {self.name: {"Keys": batch, "ConsistentRead": True}}
             while request:
-                answer = call(lambda r=request: self._client.batch_get_item(RequestItems=r), "get items")
+                answer: dict[str, Any] = call(partial(self._client.batch_get_item, RequestItems=request), "get items")
                 for raw in answer.get("Responses", {}).get(self.name, []):
                     item = self.decode(raw)
                     found[(str(item["pk"]), str(item["sk"]))] = item
@@ -253,7 +254,9 @@ class Table:
             request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     # --- blobs ---------------------------------------------------------------------------------------
-    def blob_items(self, pk: str, data: bytes, *, expires_at: int | None = None) -> tuple[dict[str, Any], list[dict]]:
+    def blob_items(
+        self, pk: str, data: bytes, *, expires_at: int | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """(attributes for the owner item, chunk items): small blobs inline (gzip), large ones in CHUNK#n items."""
         packed = gzip.compress(data)
         if len(packed) > MAX_BLOB_BYTES:
@@ -262,7 +265,8 @@ class Table:
             return {"blob": packed}, []
         chunks = [packed[i : i + CHUNK_BYTES] for i in range(0, len(packed), CHUNK_BYTES)]
         items = [
-            {"pk": pk, "sk": f"CHUNK#{n:04d}", "data": chunk, "expires_at": expires_at} for n, chunk in enumerate(chunks)
+            {"pk": pk, "sk": f"CHUNK#{n:04d}", "data": chunk, "expires_at": expires_at}
+            for n, chunk in enumerate(chunks)
         ]
         return {"chunks": len(chunks)}, items
 
