@@ -62,6 +62,8 @@ def test_a_killed_worker_s_message_comes_back_after_the_lease_and_the_job_comple
     finally:
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
+        if worker.stdout is not None:
+            worker.stdout.close()
     assert worker.returncode == -signal.SIGKILL
     assert held["id"] == job.id
     running = queue.get(job.id)
