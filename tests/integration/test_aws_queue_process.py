@@ -22,7 +22,7 @@ import pytest
 from tests.fakes.aws_store import DUMMY_CREDENTIALS, SerialMoto
 from tfreview.core.errors import ConfigError
 from tfreview.ports.jobs import JobState, NewJob, StaleAttempt
-from tfreview.store.aws.connection import AwsClients, AwsTarget, require_loopback
+from tfreview.store.aws.connection import AwsClients, AwsTarget, require_loopback, target_from_urls
 from tfreview.store.aws.stores import aws_stores
 from tfreview.store.queue_settings import WorkerSettings
 
@@ -93,6 +93,23 @@ def test_a_killed_worker_s_message_comes_back_after_the_lease_and_the_job_comple
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
     assert counts == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
+
+
+def test_a_queue_named_by_its_name_is_found(moto: SerialMoto) -> None:
+    target = moto.fresh_target()
+    assert target.queue_url is not None
+    named = target_from_urls(
+        f"dynamodb://{target.table}?region={target.region}&endpoint={moto.endpoint_url}",
+        f"sqs://{target.queue_url.rsplit('/', 1)[1]}",
+    )
+    queue = aws_stores(named).queue
+    assert queue.messages.url == target.queue_url
+    assert queue.messages.dead_url == target.dead_letter_url
+    job, created = queue.enqueue(NewJob("review", "github:1", "by-name", {}))
+    assert created
+    claimed = queue.claim("w")
+    assert claimed is not None
+    assert claimed.id == job.id
 
 
 def test_only_loopback_endpoints_are_accepted_in_tests(moto: SerialMoto) -> None:

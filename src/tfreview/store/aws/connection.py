@@ -42,6 +42,7 @@ class AwsTarget:
     queue_url: str | None = None
     dead_letter_url: str | None = None
     endpoint_url: str | None = None
+    queue_name: str | None = None  # instead of queue_url: resolved with GetQueueUrl (its DLQ: "<name>-dlq")
     loopback_only: bool = False  # the tests: refuse any endpoint that is not on this machine
 
     def __post_init__(self) -> None:
@@ -108,3 +109,35 @@ def call(action: Callable[[], T], what: str) -> T:
         raise
     except BotoCoreError as error:  # connection refused, timeouts, no credentials resolvable
         raise StoreUnavailable(f"{what}: AWS unavailable ({type(error).__name__})") from error
+
+
+def target_from_urls(database_url: str, queue_url: str | None) -> AwsTarget:
+    """The target named by `dynamodb://<table>?region=<region>[&endpoint=<url>]` and `sqs://<queue url or name>`
+    (docs/adr/0150). ConfigError with the reason for anything else; no secret is ever part of these URLs."""
+    from urllib.parse import parse_qs
+
+    parts = urlsplit(database_url)
+    if parts.scheme != "dynamodb" or not parts.netloc or parts.path not in ("", "/"):
+        raise ConfigError("the DynamoDB store URL must look like dynamodb://<table>?region=<region>")
+    query = parse_qs(parts.query)
+    unknown = sorted(set(query) - {"region", "endpoint"})
+    if unknown:
+        raise ConfigError(f"dynamodb:// URL: unknown parameter {unknown[0]!r} (known: region, endpoint)")
+    region = (query.get("region") or [""])[0]
+    if not region:
+        raise ConfigError("dynamodb:// URL: the region is missing (?region=eu-west-1)")
+    endpoint = query["endpoint"][0] if query.get("endpoint") else None
+    queue: str | None = None
+    if queue_url is not None:
+        if not queue_url.startswith("sqs://") or len(queue_url) <= len("sqs://"):
+            raise ConfigError("the queue URL must look like sqs://<queue name> or sqs://https://<queue url>")
+        queue = queue_url[len("sqs://") :]
+    by_url = queue is not None and "://" in queue
+    return AwsTarget(
+        table=parts.netloc,
+        region=region,
+        queue_url=queue if by_url else None,
+        dead_letter_url=f"{queue}-dlq" if by_url else None,
+        queue_name=None if by_url else queue,
+        endpoint_url=endpoint,
+    )

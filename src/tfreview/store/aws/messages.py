@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Final
 
+from tfreview.core.errors import ConfigError
 from tfreview.store.aws.connection import AwsClients, call
 
 MAX_VISIBILITY: Final = 43_200  # SQS's longest visibility timeout (12 hours)
@@ -31,11 +32,18 @@ def seconds(value: float, ceiling: int = MAX_VISIBILITY) -> int:
 class JobMessages:
     def __init__(self, clients: AwsClients) -> None:
         target = clients.target
-        if target.queue_url is None:
-            raise ValueError("no queue url")  # wiring checks the settings first; a bug if reached
-        self.url: str = target.queue_url
-        self.dead_url = target.dead_letter_url
         self._sqs: Any = clients.sqs
+        if target.queue_url is not None:
+            self.url: str = target.queue_url
+            self.dead_url = target.dead_letter_url
+        elif target.queue_name is not None:
+            self.url = self._resolve(target.queue_name)
+            self.dead_url = self._resolve(f"{target.queue_name}-dlq")
+        else:
+            raise ConfigError("the SQS job queue is not named (sqs://<queue name>)")
+
+    def _resolve(self, name: str) -> str:
+        return str(call(lambda: self._sqs.get_queue_url(QueueName=name), "find the queue")["QueueUrl"])
 
     def send(self, job_id: int, delay_seconds: float = 0.0) -> None:
         body = json.dumps({"job_id": job_id})
