@@ -16,6 +16,7 @@ Items (pk / sk; then the GSIs each sets: g1 by tenant, g2 by state or source, g3
 - tenant        TEN#<id> / TEN
 - plan          PLAN#<id> / PLAN
 - Spacelift run RUN#<tenant>#<run> / RUN
+- publish lock  LOCK#<target> / LOCK   (carries the TTL attribute: DynamoDB removes crashed holders' locks)
 - blob chunk    <its owner's pk> / CHUNK#<n>   (payloads, reports, plans over 300 KB compressed)
 
 Ids and instants inside sort keys are fixed width (`id` zero-padded to 20 digits, instants as

@@ -8,6 +8,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.store.aws.connection import AwsClients, AwsTarget
 from tfreview.store.aws.intake import DynamoIntake
 from tfreview.store.aws.messages import JobMessages
+from tfreview.store.aws.publish_locks import DynamoPublishLocks
 from tfreview.store.aws.queue import SqsJobQueue
 from tfreview.store.aws.records import DynamoPlanStore, DynamoTenants, DynamoTokens
 from tfreview.store.aws.reviews import DynamoReviewStore
@@ -24,6 +25,7 @@ class AwsStores:
     tokens: DynamoTokens
     tenants: DynamoTenants
     plans: DynamoPlanStore
+    publish_locks: DynamoPublishLocks
 
 
 def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clock: Clock = utcnow) -> AwsStores:
@@ -37,4 +39,5 @@ def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clo
         tokens=DynamoTokens(table, clock=clock),
         tenants=DynamoTenants(table, clock=clock),
         plans=DynamoPlanStore(table, clock=clock),
+        publish_locks=DynamoPublishLocks(table, clock=clock),
     )
