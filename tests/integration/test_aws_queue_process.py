@@ -15,13 +15,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.aws_store import DUMMY_CREDENTIALS, SerialMoto
-from tfreview.core.errors import ConfigError
+from tfreview.core.errors import ConfigError, InputError
 from tfreview.ports.jobs import JobState, NewJob, StaleAttempt
+from tfreview.ports.records import Delivery
 from tfreview.store.aws.connection import AwsClients, AwsTarget, require_loopback, target_from_urls
 from tfreview.store.aws.stores import aws_stores
 from tfreview.store.queue_settings import WorkerSettings
@@ -110,6 +112,21 @@ def test_a_queue_named_by_its_name_is_found(moto: SerialMoto) -> None:
     claimed = queue.claim("w")
     assert claimed is not None
     assert claimed.id == job.id
+
+
+def test_payloads_larger_than_an_item_are_chunked_and_too_large_ones_refused(moto: SerialMoto) -> None:
+    stores = aws_stores(moto.fresh_target())
+    big = os.urandom(700_000)  # incompressible: three CHUNK items
+    received = datetime.now(UTC)
+    delivery = Delivery("github", "big-1", "pull_request.opened", "github:1", "", received)
+    stored, created = stores.intake.accept(delivery, big, None)
+    assert created
+    assert stored.id is not None
+    assert stores.intake.payload(stored.id) == big
+    huge = Delivery("github", "huge-1", "pull_request.opened", "github:1", "", received)
+    with pytest.raises(InputError, match="too large to store"):
+        stores.intake.accept(huge, os.urandom(3_100_000), None)
+    assert stores.intake.find("github", "huge-1") is None  # nothing half-written
 
 
 def test_only_loopback_endpoints_are_accepted_in_tests(moto: SerialMoto) -> None:

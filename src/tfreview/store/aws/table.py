@@ -277,7 +277,8 @@ class Table:
         count = item.get("chunks")
         if not isinstance(count, int):
             return None
-        parts = [c["data"] for c in self.query(None, item["pk"], after="CHUNK#", newest_first=False, consistent=True)]
+        found = self.query(None, item["pk"], after="CHUNK#", newest_first=False, consistent=True)
+        parts = [c["data"] for c in found if str(c["sk"]).startswith("CHUNK#")]  # the owner's sk may sort after
         if len(parts) != count:
             return None
         return gzip.decompress(b"".join(parts))
