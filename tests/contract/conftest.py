@@ -19,7 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from tests.fakes.aws_store import DUMMY_CREDENTIALS, SerialMoto
 from tfreview.ports.service import Intake, JobQueue, PlanStore, ReviewStore, Tenants, Tokens
+from tfreview.store.aws.connection import AwsTarget
+from tfreview.store.aws.stores import aws_stores
 from tfreview.store.database import Database
 from tfreview.store.intake import SqlIntake
 from tfreview.store.jobs import SqlJobQueue
@@ -159,11 +162,42 @@ def empty_postgres(url: str) -> Database:
     return database
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[SerialMoto]:
+    """A local AWS endpoint (moto, server mode) on a loopback port, for this test process."""
+    for name, value in DUMMY_CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    server = SerialMoto()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def dynamodb_stores(target: AwsTarget, clock: ManualClock) -> Stores:
+    aws = aws_stores(target, worker_settings(), clock=clock)
+    return Stores(
+        backend="dynamodb",
+        clock=clock,
+        queue=aws.queue,
+        intake=aws.intake,
+        reviews=aws.reviews,
+        tokens=aws.tokens,
+        tenants=aws.tenants,
+        plans=aws.plans,
+        extras={"aws": aws, "target": target},
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres", "dynamodb"])
 def stores(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Stores]:
     clock = ManualClock()
     if request.param == "memory":
         yield memory_stores(clock)
+        return
+    if request.param == "dynamodb":
+        yield dynamodb_stores(request.getfixturevalue("moto_server").fresh_target(), clock)
         return
     if request.param == "sqlite":
         database = fresh_sqlite(sqlite_dir)
@@ -187,3 +221,26 @@ def sql_database(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[D
         yield database
     finally:
         database.close()
+
+
+def raw_dynamodb(stores: Stores) -> bytes:
+    """Everything the DynamoDB table holds, as bytes (compressed blobs decompressed, twice for a .tar.gz):
+    what a person with read access to the table would see."""
+    import gzip
+
+    from tfreview.store.aws.stores import AwsStores
+
+    aws = stores.extras["aws"]
+    assert isinstance(aws, AwsStores)
+    table = aws.table
+    client = table.clients.dynamodb
+    found = b""
+    for page in client.get_paginator("scan").paginate(TableName=table.name):
+        for raw in page["Items"]:
+            for value in table.decode(raw).values():
+                if isinstance(value, bytes):
+                    inner = gzip.decompress(value)
+                    found += gzip.decompress(inner) if inner[:2] == b"\x1f\x8b" else inner
+                else:
+                    found += repr(value).encode()
+    return found

@@ -137,6 +137,14 @@ def tamper(stores: Stores, delivery_id: int, data: bytes) -> None:
     if isinstance(stores.intake, MemoryIntake):
         stores.intake.corrupt_payload_for_test(delivery_id, data)
         return
+    if stores.backend == "dynamodb":
+        import gzip
+
+        from tfreview.store.aws.intake import DynamoIntake, delivery_pk
+
+        assert isinstance(stores.intake, DynamoIntake)
+        stores.intake.table.update(delivery_pk(delivery_id), "DEL", set_={"blob": gzip.compress(data)})
+        return
     from sqlalchemy import update
 
     from tfreview.store.tables import DeliveryRow

@@ -156,21 +156,24 @@ def test_heartbeat_keeps_a_lease_alive(stores: Stores) -> None:
 
 
 def test_q8_one_reap_requeues_100_expired_leases_and_all_finish(stores: Stores) -> None:
-    for i in range(100):
+    count = 20 if stores.backend == "dynamodb" else 100  # moto answers in tens of ms: the same scenario, smaller
+    for i in range(count):
         stores.queue.enqueue(new_job(f"k{i}", tenant=f"github:{i % 4}"))
-    claimed = [stores.queue.claim(f"crashed-{i}") for i in range(100)]
+    claimed = [stores.queue.claim(f"crashed-{i}") for i in range(count)]
     assert all(c is not None for c in claimed)
     stores.clock.advance(LEASE_SECONDS + 1)  # every worker died
-    assert stores.queue.reap() == 100
+    assert stores.queue.reap() == count
     finished = set()
     while (job := stores.queue.claim("survivor")) is not None:
         stores.queue.complete(job.id, job.attempt_token or "")
         finished.add(job.id)
-    assert len(finished) == 100
+    assert len(finished) == count
     assert stores.queue.depth() == 0
 
 
 def test_fair_share_lets_a_small_tenant_through_a_noisy_one(stores: Stores) -> None:
+    if stores.backend == "dynamodb":
+        pytest.skip("fair share across the whole queue is not this backend's (docs/adr/0151): see the next test")
     for i in range(500):
         stores.queue.enqueue(new_job(f"a{i}", tenant="github:A"))
     stores.clock.advance(1)
@@ -190,6 +193,21 @@ def test_fair_share_lets_a_small_tenant_through_a_noisy_one(stores: Stores) -> N
     assert order.count("github:B") == 5, order
     assert order.index("github:B") <= 2
     assert max(i for i, tenant in enumerate(order) if tenant == "github:B") < 11
+
+
+def test_fair_share_within_a_receive_batch(stores: Stores) -> None:
+    """Every backend: among the jobs a claim can see at once (SQS: one receive batch of up to 10), the tenant
+    with the fewest running jobs goes first."""
+    for i in range(6):
+        stores.queue.enqueue(new_job(f"a{i}", tenant="github:A"))
+    stores.clock.advance(1)
+    for i in range(2):
+        stores.queue.enqueue(new_job(f"b{i}", tenant="github:B"))
+    first = stores.queue.claim("w1")
+    second = stores.queue.claim("w2")
+    assert first is not None
+    assert second is not None
+    assert (first.tenant_id, second.tenant_id) == ("github:A", "github:B")  # B waited less, but A is running
 
 
 def test_list_pages_with_cursor_and_filters(stores: Stores) -> None:
@@ -212,7 +230,7 @@ def test_list_pages_with_cursor_and_filters(stores: Stores) -> None:
 
 def test_q3_scaled_8_threads_2000_jobs_each_exactly_once_10000_in_make_bench(stores: Stores) -> None:
     """Q3 at CI scale; the catalogue's 10,000 jobs run in `make bench` / the chaos suite."""
-    total = 2000 if stores.backend != "memory" else 500
+    total = {"memory": 500, "dynamodb": 40}.get(stores.backend, 2000)  # moto answers in tens of ms: smaller
     for i in range(total):
         stores.queue.enqueue(new_job(f"q3-{i}", tenant=f"github:{i % 3}"))
     executed: Counter[int] = Counter()

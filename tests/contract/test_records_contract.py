@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.contract.conftest import Stores
+from tests.contract.conftest import Stores, raw_dynamodb
 from tfreview.core.errors import InputError, NotFound
 from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.records import ReviewStatus, Scope, SourceInfo, Tenant
@@ -128,6 +128,11 @@ def test_tokens_create_verify_revoke_and_expire(stores: Stores) -> None:
 
 def test_tokens_store_only_a_hash(stores: Stores) -> None:
     _, secret = stores.tokens.create("github:1", Scope.READ, "ci", None)
+    if stores.backend == "dynamodb":
+        raw = raw_dynamodb(stores)
+        assert secret.encode() not in raw
+        assert secret.split("_", 2)[2].encode() not in raw
+        return
     if stores.database is None:
         pytest.skip("the in-memory store has no table to inspect")
     with stores.database.engine.connect() as conn:
@@ -205,6 +210,10 @@ def test_plan_canary_never_reaches_the_store(stores: Stores) -> None:
         raw = raw_plan_rows(stores)
         assert CANARY.encode() not in raw
         assert AWS_KEY.encode() not in raw
+    if stores.backend == "dynamodb":
+        raw = raw_dynamodb(stores)
+        assert CANARY.encode() not in raw
+        assert AWS_KEY.encode() not in raw
     assert stores.plans.get("missing") is None
 
 
@@ -244,6 +253,10 @@ def test_findings_kept_with_a_plan_round_trip_and_hold_no_secret(stores: Stores)
         assert LIVE_KEY_ID not in kept[0]
         assert CANARY not in kept[0]
         assert LIVE_KEY_ID.encode() not in raw_plan_rows(stores)
+    if stores.backend == "dynamodb":
+        raw = raw_dynamodb(stores)
+        assert LIVE_KEY_ID.encode() not in raw
+        assert CANARY.encode() not in raw
     stores.plans.delete(plan_id)
     assert stores.plans.findings(plan_id) is None
 
@@ -274,6 +287,10 @@ def test_tarball_sources_are_scrubbed(stores: Stores) -> None:
         members = gzip.decompress(gzip.decompress(bytes(stored)))  # the store's gzip around a .tar.gz
         assert CANARY.encode() not in members
         assert AWS_KEY.encode() not in members
+    if stores.backend == "dynamodb":
+        raw = raw_dynamodb(stores)
+        assert CANARY.encode() not in raw
+        assert AWS_KEY.encode() not in raw
 
 
 def test_plan_uploads_that_are_not_plans_are_refused(stores: Stores) -> None:

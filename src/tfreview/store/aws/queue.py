@@ -1,0 +1,371 @@
+"""The JobQueue on SQS + DynamoDB (docs/adr/0151-sqs-job-queue.md).
+
+- The job item in DynamoDB is the truth; a standard SQS queue delivers job ids. Claiming receives a batch,
+  reads the jobs, takes the fairest due one (fewest running jobs of its tenant) with a conditional update
+  that writes a fresh attempt token, and releases the rest. The receive's visibility timeout IS the lease:
+  `heartbeat` extends the DynamoDB lease and the message's visibility together; a worker killed while holding
+  a message lets it come back after the lease, and the next claim takes the job over (a new attempt, a new
+  token: the old worker's late writes raise StaleAttempt, every write being conditional on the token).
+- When SQS hands out nothing due (messages in flight elsewhere, delayed, or lost between the DynamoDB write and
+  SendMessage), the claim sweeps the `g4` index of due jobs: no job waits on a lost message.
+- Dedupe of job keys: a conditional JOBKEY item written with the job in one transaction (standard queue, not
+  FIFO: FIFO dedupe lasts five minutes, the port's idempotency lasts as long as the job).
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from tfreview.core.redact import scrub_text
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.records import Page, ReviewStatus
+from tfreview.store.aws.job_items import JOB_SK, job_key_pk, job_of, job_pk, new_job_items, state_indexes
+from tfreview.store.aws.messages import JobMessages, Message
+from tfreview.store.aws.reviews import status_update
+from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant
+from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.store.memory_queue import LEASE_EXPIRED
+from tfreview.store.queue_settings import WorkerSettings
+
+MAX_ERROR_CHARS = 4000
+SWEEP_SIZE = 50
+_RUNNING_OR_QUEUED = f"#state = :{JobState.RUNNING.value} OR #state = :{JobState.QUEUED.value}"
+
+
+class SqsJobQueue:
+    def __init__(
+        self,
+        table: Table,
+        messages: JobMessages,
+        settings: WorkerSettings | None = None,
+        *,
+        clock: Clock = utcnow,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.table = table
+        self.messages = messages
+        self.settings = settings or WorkerSettings()
+        self.policy = RetryPolicy(self.settings.backoff_base_seconds, self.settings.backoff_cap_seconds)
+        self.clock = clock
+        self._rng = rng
+
+    # --- enqueue -------------------------------------------------------------------------------------
+    def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
+        while True:
+            now = self.clock()
+            items = new_job_items(self.table.next_id("job"), job, run_after or now, now)
+            try:
+                self.table.transact([self.table.put_request(i, condition="attribute_not_exists(pk)") for i in items])
+            except TransactionConflict:
+                existing = self.by_key(job.idempotency_key)  # the key was there (or a writer created it first)
+                if existing is not None:
+                    return existing, False
+                continue
+            created = job_of(items[1])
+            self.announce(created)
+            return created, True
+
+    def announce(self, job: Job) -> None:
+        """Send the job's message (after its item is written; a lost send is covered by the claim's sweep)."""
+        self.messages.send(job.id, (job.run_after - self.clock()).total_seconds())
+
+    def by_key(self, idempotency_key: str) -> Job | None:
+        key = self.table.get(job_key_pk(idempotency_key), "JOBKEY")
+        return self.get(int(key["job_id"])) if key is not None else None
+
+    # --- claim ---------------------------------------------------------------------------------------
+    def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
+        now = self.clock()
+        received = self.messages.receive(self.settings.lease_seconds)
+        candidates: list[tuple[Job, str]] = []
+        later: list[tuple[str, float]] = []
+        keys = [(job_pk(m.job_id), JOB_SK) for m in received if m.job_id is not None and m.job_id > 0]
+        items = self.table.get_many(keys) if keys else {}
+        for message in received:
+            item = items.get((job_pk(message.job_id), JOB_SK)) if message.job_id is not None else None
+            job = job_of(item) if item is not None else None
+            if job is None or job.state in (JobState.SUCCEEDED, JobState.DEAD):
+                self.messages.delete(message.receipt)
+            elif kinds is not None and job.kind not in kinds:
+                later.append((message.receipt, 0))
+            elif self._runnable(job, now, takeover=True):
+                candidates.append((job, message.receipt))
+            elif job.state is JobState.QUEUED:
+                later.append((message.receipt, (job.run_after - now).total_seconds()))
+            else:  # running on a live lease: a duplicate message; back when the lease would end
+                later.append((message.receipt, ((job.lease_expires_at or now) - now).total_seconds()))
+        claimed = self._take_fairest(candidates, worker_id, now, later)
+        self.messages.release(later)
+        if claimed is not None:
+            return claimed
+        for _ in range(3):  # the sweep: due jobs whose message is not at hand
+            due = [
+                job
+                for job in (job_of(i) for i in self._due(now))
+                if (kinds is None or job.kind in kinds) and self._runnable(job, now, takeover=False)
+            ]
+            if not due:
+                return None
+            swept = self._take_fairest([(job, "") for job in due], worker_id, now, [])
+            if swept is not None:
+                return swept
+        return None
+
+    def _runnable(self, job: Job, now: datetime, *, takeover: bool) -> bool:
+        if job.state is JobState.QUEUED:
+            return job.run_after <= now
+        lease = job.lease_expires_at
+        return takeover and job.state is JobState.RUNNING and lease is not None and lease < now
+
+    def _due(self, now: datetime) -> list[dict[str, Any]]:
+        found = []
+        for item in self.table.query("g4", "JOB#DUE", at_most=f"{instant(now)}#~", newest_first=False):
+            found.append(item)
+            if len(found) >= SWEEP_SIZE:
+                break
+        return found
+
+    def _take_fairest(
+        self, candidates: list[tuple[Job, str]], worker_id: str, now: datetime, later: list[tuple[str, float]]
+    ) -> Job | None:
+        if len({job.tenant_id for job, _ in candidates}) > 1:
+            running = self.running_by_tenant()
+            candidates.sort(key=lambda c: (running.get(c[0].tenant_id, 0), c[0].run_after, c[0].id))
+        claimed: Job | None = None
+        for job, receipt in candidates:
+            if claimed is None:
+                claimed = self._claim_one(job, receipt or None, worker_id, now)
+                if claimed is not None:
+                    continue
+            if receipt:
+                later.append((receipt, 0))
+        return claimed
+
+    def _claim_one(self, job: Job, receipt: str | None, worker_id: str, now: datetime) -> Job | None:
+        if job.state is JobState.RUNNING and job.attempts >= job.max_attempts:
+            self._expire(job, now, receipt)  # its last attempt's worker died: dead-letter, do not run again
+            return None
+        lease = now + timedelta(seconds=self.settings.lease_seconds)
+        condition = "(#state = :q AND #run_after <= :now)" + (
+            " OR (#state = :r AND #lease_expires_at < :now)" if receipt else ""
+        )
+        item = self.table.update(
+            job_pk(job.id),
+            JOB_SK,
+            set_={
+                **state_indexes(job.id, job.tenant_id, JobState.RUNNING, job.run_after),
+                "attempt_token": uuid.uuid4().hex,
+                "lease_expires_at": instant(lease),
+                "receipt": receipt,
+                "worker": worker_id[:200],
+            },
+            add={"attempts": 1},
+            condition=condition,
+            values={":q": JobState.QUEUED.value, ":r": JobState.RUNNING.value, ":now": instant(now)},
+        )
+        return job_of(item) if item is not None else None
+
+    def running_by_tenant(self) -> dict[str, int]:
+        running: dict[str, int] = {}
+        for item in self.table.query("g2", f"JOB#S#{JobState.RUNNING.value}"):
+            running[str(item["tenant_id"])] = running.get(str(item["tenant_id"]), 0) + 1
+        return running
+
+    # --- the attempt's writes (fenced by its token) ----------------------------------------------------
+    def _current(self, job_id: int, attempt_token: str) -> tuple[Job, str | None]:
+        item = self.table.get(job_pk(job_id), JOB_SK)
+        if item is None or item.get("state") != JobState.RUNNING.value or item.get("attempt_token") != attempt_token:
+            raise StaleAttempt(job_id)
+        return job_of(item), item.get("receipt")
+
+    def _fenced(self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None, *, only_open: bool) -> None:
+        """Write the job's new state if `job.attempt_token` is still current, with its review's outcome."""
+        update = self.table.update_request(
+            job_pk(job.id),
+            JOB_SK,
+            set_=set_,
+            condition="#state = :r AND #attempt_token = :token",
+            values={":r": JobState.RUNNING.value, ":token": job.attempt_token},
+        )
+        actions: list[dict[str, Any]] = [{"Update": update}]
+        if outcome is not None:
+            only_if = ReviewStatus.IN_PROGRESS.value if only_open else None
+            actions.append(
+                status_update(
+                    self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if
+                )
+            )
+        try:
+            self.table.transact(actions)
+        except TransactionConflict as conflict:
+            if 0 in conflict.failed or -1 in conflict.failed or len(actions) == 1:
+                raise StaleAttempt(job.id) from None
+            self.table.transact(actions[:1])  # the review is gone or already settled: the job alone
+            # (a conflict here is a stale token again)
+
+    def heartbeat(self, job_id: int, attempt_token: str) -> None:
+        job, receipt = self._current(job_id, attempt_token)
+        lease = self.clock() + timedelta(seconds=self.settings.lease_seconds)
+        try:
+            self._fenced(job, {"lease_expires_at": instant(lease)}, None, only_open=False)
+        except TransactionConflict:
+            raise StaleAttempt(job_id) from None
+        self.messages.extend(receipt, self.settings.lease_seconds)
+
+    def complete(self, job_id: int, attempt_token: str) -> None:
+        job, receipt = self._current(job_id, attempt_token)
+        done = {**state_indexes(job.id, job.tenant_id, JobState.SUCCEEDED, job.run_after)}
+        done.update(attempt_token=None, lease_expires_at=None, receipt=None)
+        self._settle_fenced(job, done, None)
+        self.messages.delete(receipt)
+
+    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+        job, receipt = self._current(job_id, attempt_token)
+        error = scrub_text(error)[:MAX_ERROR_CHARS]
+        now = self.clock()
+        dead = permanent or job.attempts >= job.max_attempts
+        run_after = job.run_after if dead else now + timedelta(seconds=self.policy.delay(job.attempts, self._rng))
+        state = JobState.DEAD if dead else JobState.QUEUED
+        failed = replace(
+            job, state=state, attempt_token=None, lease_expires_at=None, last_error=error, run_after=run_after
+        )
+        self._settle_fenced(job, _state_fields(failed), review_after_failure(failed, error))
+        self._after_settle(failed, receipt, now)
+        return failed
+
+    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        job, receipt = self._current(job_id, attempt_token)
+        reason = scrub_text(reason)[:MAX_ERROR_CHARS]
+        deferred = replace(
+            job,
+            state=JobState.QUEUED,
+            attempts=max(0, job.attempts - 1),
+            attempt_token=None,
+            lease_expires_at=None,
+            last_error=reason,
+            run_after=run_after,
+        )
+        self._settle_fenced(job, _state_fields(deferred), review_while_waiting(deferred, reason))
+        self._after_settle(deferred, receipt, self.clock())
+        return deferred
+
+    def _settle_fenced(self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None) -> None:
+        self._fenced(job, set_, outcome, only_open=False)
+
+    def _after_settle(self, job: Job, receipt: str | None, now: datetime) -> None:
+        """The message follows the job: deleted when it is over, hidden until run_after when it waits."""
+        if job.state is not JobState.QUEUED:
+            self.messages.delete(receipt)
+        elif not self.messages.extend(receipt, (job.run_after - now).total_seconds()):
+            self.announce(job)
+
+    # --- the reaper, the DLQ, the operator -------------------------------------------------------------
+    def reap(self) -> int:
+        from tfreview.store.aws.queue_admin import drain_dead_letters
+
+        now = self.clock()
+        expired = 0
+        for item in list(self.table.query("g2", f"JOB#S#{JobState.RUNNING.value}")):
+            job = job_of(item)
+            if job.lease_expires_at is not None and job.lease_expires_at < now:
+                expired += self._expire(job, now, item.get("receipt"))
+        drain_dead_letters(self)
+        return expired
+
+    def _expire(self, job: Job, now: datetime, receipt: str | None) -> int:
+        dead = job.attempts >= job.max_attempts
+        moved = replace(
+            job,
+            state=JobState.DEAD if dead else JobState.QUEUED,
+            attempt_token=None,
+            lease_expires_at=None,
+            last_error=LEASE_EXPIRED,
+            run_after=job.run_after if dead else now,
+        )
+        outcome = review_after_lost_worker(moved, LEASE_EXPIRED) if dead else None
+        try:
+            self._fenced(job, _state_fields(moved), outcome, only_open=True)
+        except StaleAttempt:
+            return 0  # a heartbeat, a completion or another reaper got there first
+        if dead:
+            self.messages.delete(receipt)
+        elif not self.messages.extend(receipt, 0):
+            self.announce(moved)
+        return 1
+
+    def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
+        job = self.get(job_id)
+        if job is None or (tenant_id is not None and job.tenant_id != tenant_id):
+            return None
+        if job.state is not JobState.DEAD:
+            return job
+        now = self.clock()
+        item = self.table.update(
+            job_pk(job_id),
+            JOB_SK,
+            set_={
+                **state_indexes(job_id, job.tenant_id, JobState.QUEUED, now),
+                "attempts": 0,
+                "run_after": instant(now),
+            },
+            condition="#state = :dead",
+            values={":dead": JobState.DEAD.value},
+        )
+        if item is None:
+            return self.get(job_id)
+        requeued = job_of(item)
+        self.announce(requeued)
+        return requeued
+
+    def get(self, job_id: int | None) -> Job | None:
+        if job_id is None or job_id < 1:
+            return None
+        item = self.table.get(job_pk(job_id), JOB_SK)
+        return job_of(item) if item is not None else None
+
+    def list(
+        self, *, state: str | None = None, tenant_id: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> Page[Job]:
+        check_limit(limit)
+        before = fixed_id(int(decode_cursor(cursor, (int,))[0])) if cursor else None
+        if tenant_id is not None:
+            index, pk = "g1", f"JOB#T#{tenant_id}"
+        elif state is not None:
+            index, pk = "g2", f"JOB#S#{state}"
+        else:
+            index, pk = "g3", "JOB"
+        found: list[Job] = []
+        for item in self.table.query(index, pk, before=before, page_size=max(limit + 1, 25)):
+            if state is not None and item.get("state") != state:
+                continue
+            found.append(job_of(item))
+            if len(found) > limit:
+                break
+        items = found[:limit]
+        return Page(items, encode_cursor(items[-1].id) if len(found) > limit else None)
+
+    def depth(self) -> int:
+        return sum(self.table.count("g2", f"JOB#S#{s.value}") for s in (JobState.QUEUED, JobState.RUNNING))
+
+
+def _state_fields(job: Job) -> dict[str, Any]:
+    """The attributes a settled attempt writes (None: removed)."""
+    return {
+        **state_indexes(job.id, job.tenant_id, job.state, job.run_after),
+        "attempts": job.attempts,
+        "attempt_token": None,
+        "lease_expires_at": None,
+        "receipt": None,
+        "last_error": job.last_error,
+        "run_after": instant(job.run_after),
+    }
+
+
+__all__ = ["Message", "SqsJobQueue"]

@@ -1,0 +1,174 @@
+"""Stored reviews in DynamoDB: one item per review (the report inline or in chunks), listed newest first
+through g1 (a tenant's) and g3 (every tenant's) with keyset paging on (created_at, id)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from datetime import datetime
+from typing import Any
+
+from tfreview.core.errors import NotFound
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.hashing import canonical_json, sha256_hex
+from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
+from tfreview.store.aws.table import Table, instant, parse_instant
+from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
+from tfreview.store.review_filters import parse_review_filters
+
+REVIEW_SK = "REV"
+
+
+def review_pk(review_id: str) -> str:
+    return f"REV#{review_id}"
+
+
+def new_review_item(
+    review_id: str,
+    tenant_id: str,
+    source: SourceInfo,
+    now: datetime,
+    *,
+    plan_id: str | None = None,
+    deadline_at: datetime | None = None,
+) -> dict[str, Any]:
+    order = f"{instant(now)}#{review_id}"
+    return {
+        "pk": review_pk(review_id),
+        "sk": REVIEW_SK,
+        "id": review_id,
+        "tenant_id": tenant_id,
+        "source": json.dumps(dataclasses.asdict(source), sort_keys=True),
+        "status": ReviewStatus.QUEUED.value,
+        "plan_id": plan_id,
+        "deadline_at": instant(deadline_at) if deadline_at is not None else None,
+        "counts": "{}",
+        "created_at": instant(now),
+        "updated_at": instant(now),
+        "g1pk": f"REV#T#{tenant_id}",
+        "g1sk": order,
+        "g3pk": "REV",
+        "g3sk": order,
+    }
+
+
+def status_update(
+    table: Table, review_id: str, status: ReviewStatus, reason: str | None, now: datetime, *, only_if: str | None = None
+) -> dict[str, Any]:
+    """The transaction action that sets a review's status (conditional on it existing, and on `only_if`)."""
+    condition = "attribute_exists(#pk)" + (" AND #status = :only" if only_if else "")
+    request = table.update_request(
+        review_pk(review_id),
+        REVIEW_SK,
+        set_={"status": status.value, "status_reason": reason, "updated_at": instant(now)},
+        condition=condition,
+        values={":only": only_if} if only_if else None,
+    )
+    request.pop("ReturnValues", None)
+    return {"Update": request}
+
+
+class DynamoReviewStore:
+    def __init__(self, table: Table, *, clock: Clock = utcnow) -> None:
+        self.table = table
+        self.clock = clock
+
+    def create(
+        self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
+    ) -> StoredReview:
+        item = new_review_item(
+            str(uuid.uuid4()), tenant_id, source, self.clock(), plan_id=plan_id, deadline_at=deadline_at
+        )
+        self.table.put(item, condition="attribute_not_exists(pk)")
+        return self._record(item, with_report=False)
+
+    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
+        item = self.table.get(review_pk(review_id), REVIEW_SK)
+        if item is None or (tenant_id is not None and item["tenant_id"] != tenant_id):
+            return None
+        return self._record(item, with_report=True)
+
+    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
+        from tfreview.store.aws.table import TransactionConflict
+
+        try:
+            self.table.transact([status_update(self.table, review_id, status, reason, self.clock())])
+        except TransactionConflict:
+            raise NotFound(f"review {review_id} not found") from None
+
+    def save_result(
+        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+    ) -> StoredReview:
+        pk = review_pk(review_id)
+        old = self.table.get(pk, REVIEW_SK)
+        if old is None:
+            raise NotFound(f"review {review_id} not found")
+        text = canonical_json(dict(report))
+        blob, chunks = self.table.blob_items(pk, text.encode())
+        fields: dict[str, Any] = {
+            "status": status.value,
+            "status_reason": None,
+            "verdict": verdict,
+            "counts": json.dumps(counts, sort_keys=True),
+            "content_hash": sha256_hex(text.encode()),
+            "updated_at": instant(self.clock()),
+            "blob": blob.get("blob"),
+            "chunks": blob.get("chunks"),
+        }
+        update = self.table.update_request(pk, REVIEW_SK, set_=fields, condition="attribute_exists(#pk)")
+        self.table.transact([{"Update": update}] + [self.table.put_request(c) for c in chunks])
+        for n in range(len(chunks), int(old.get("chunks") or 0)):  # chunks of a longer report saved before
+            self.table.delete(pk, f"CHUNK#{n:04d}")
+        saved = self.get(review_id)
+        assert saved is not None
+        return saved
+
+    def list(
+        self,
+        tenant_id: str | None,
+        *,
+        filters: dict[str, str],
+        limit: int = 50,
+        cursor: str | None = None,
+        with_report: bool = True,
+    ) -> Page[StoredReview]:
+        check_limit(limit)
+        wanted = parse_review_filters(filters)
+        before = None
+        if cursor:
+            at, last_id = decode_time_cursor(cursor)
+            before = f"{instant(at)}#{last_id}"
+        index, pk = ("g1", f"REV#T#{tenant_id}") if tenant_id is not None else ("g3", "REV")
+        found: list[StoredReview] = []
+        for item in self.table.query(index, pk, before=before, page_size=max(limit + 1, 25)):
+            review = self._record(item, with_report=with_report or wanted.on_findings)
+            if not wanted.matches(review):
+                continue
+            found.append(review if with_report else dataclasses.replace(review, report=None))
+            if len(found) > limit:
+                break
+        items = found[:limit]
+        more = len(found) > limit
+        return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
+
+    def _record(self, item: dict[str, Any], *, with_report: bool) -> StoredReview:
+        report_bytes = self.table.blob(item) if with_report else None
+        created, updated = parse_instant(item["created_at"]), parse_instant(item["updated_at"])
+        assert created is not None
+        assert updated is not None
+        return StoredReview(
+            id=str(item["id"]),
+            tenant_id=str(item["tenant_id"]),
+            source=SourceInfo(**json.loads(item["source"])),
+            status=ReviewStatus(item["status"]),
+            created_at=created,
+            updated_at=updated,
+            status_reason=item.get("status_reason"),
+            verdict=item.get("verdict"),
+            report=json.loads(report_bytes) if report_bytes is not None else None,
+            content_hash=item.get("content_hash"),
+            plan_id=item.get("plan_id"),
+            deadline_at=parse_instant(item.get("deadline_at")),
+            counts=json.loads(item.get("counts") or "{}"),
+        )

@@ -1,0 +1,43 @@
+"""Every store port on one DynamoDB table and one SQS queue, built from an AwsTarget (wiring's entry point)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.store.aws.connection import AwsClients, AwsTarget
+from tfreview.store.aws.intake import DynamoIntake
+from tfreview.store.aws.messages import JobMessages
+from tfreview.store.aws.publish_locks import DynamoPublishLocks
+from tfreview.store.aws.queue import SqsJobQueue
+from tfreview.store.aws.records import DynamoPlanStore, DynamoTenants, DynamoTokens
+from tfreview.store.aws.reviews import DynamoReviewStore
+from tfreview.store.aws.table import Table
+from tfreview.store.queue_settings import WorkerSettings
+
+
+@dataclass(frozen=True, slots=True)
+class AwsStores:
+    table: Table
+    queue: SqsJobQueue
+    intake: DynamoIntake
+    reviews: DynamoReviewStore
+    tokens: DynamoTokens
+    tenants: DynamoTenants
+    plans: DynamoPlanStore
+    publish_locks: DynamoPublishLocks
+
+
+def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clock: Clock = utcnow) -> AwsStores:
+    table = Table(AwsClients(target))
+    queue = SqsJobQueue(table, JobMessages(table.clients), settings, clock=clock)
+    return AwsStores(
+        table=table,
+        queue=queue,
+        intake=DynamoIntake(table, queue, clock=clock),
+        reviews=DynamoReviewStore(table, clock=clock),
+        tokens=DynamoTokens(table, clock=clock),
+        tenants=DynamoTenants(table, clock=clock),
+        plans=DynamoPlanStore(table, clock=clock),
+        publish_locks=DynamoPublishLocks(table, clock=clock),
+    )
