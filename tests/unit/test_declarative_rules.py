@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tfreview.core.conditions import parse_condition
+from tfreview.core.condition_parsing import parse_condition
 from tfreview.core.errors import ConfigError
 from tfreview.core.policy import Policy
 from tfreview.core.review import review

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from tfreview.core.plan import ChangeSet
 from tfreview.ports.records import StoredReview
-from tfreview.ports.service import PlanSource
+from tfreview.ports.service import Fetched, PlanSource
 
 
 class FailingSource:
@@ -20,7 +19,7 @@ class FailingSource:
         self.inner = inner
         self.calls = 0
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         self.calls += 1
         if self.calls <= self.times or self.inner is None:
             raise self.error
@@ -41,7 +40,7 @@ class GateSource:
         self._lock = threading.Lock()
         self._calls = 0
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         with self._lock:
             self._calls += 1
             wait = self._calls <= self.blocked

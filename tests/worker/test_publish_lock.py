@@ -70,7 +70,7 @@ def finished_review(services: WiredServices, github: FakeGitHub) -> str:
     head = github.pull_request(REPO, 1).head_sha
     source = SourceInfo("github", repository=REPO, pull_request=1, commit_sha=head)
     stored = services.reviews.create(TENANT, source)
-    change_set = services.sources["github"].fetch(stored, {})
+    change_set = services.sources["github"].fetch(stored, {}).change_set
     report = review_document(run_rules(change_set, load_rules(), Policy()))
     saved = services.reviews.save_result(stored.id, ReviewStatus.COMPLETED, report, str(report["verdict"]), {})
     services.queue.enqueue(PublishJob(TENANT, saved.id, saved.content_hash or "").encode())

@@ -105,7 +105,8 @@ def test_9_22_a_copied_sensitive_value_is_redacted_everywhere_the_service_keeps_
     assert "mirror of (sensitive value)" in stored_plan[0].decode()
     review = services.reviews.get(review_id)
     assert review is not None
-    change_set = UploadedPlanSource(services.plans).fetch(review, {"plan_id": plan_id})  # what the prompt is built of
+    fetched = UploadedPlanSource(services.plans).fetch(review, {"plan_id": plan_id})  # what the prompt is built of
+    change_set = fetched.change_set
     assert CANARY not in repr(change_set)
     while Worker(services, "w1").run_once() is not None:
         pass

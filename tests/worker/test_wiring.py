@@ -64,7 +64,8 @@ def test_the_upload_source_reads_a_stored_tarball_and_needs_a_plan_id() -> None:
     assert stored is not None
     source = UploadedPlanSource(services.plans)
     review = services.reviews.create(TENANT, SourceInfo("api"))
-    assert [c.address for c in source.fetch(review, {"plan_id": plan_id}).changes] == ["aws_s3_bucket_acl.logs"]
+    fetched = source.fetch(review, {"plan_id": plan_id})
+    assert [c.address for c in fetched.change_set.changes] == ["aws_s3_bucket_acl.logs"]
     with pytest.raises(InputError, match="names no uploaded plan"):
         source.fetch(review, {})
 

@@ -1,8 +1,8 @@
 """What one AI review cost and how it went, carried on the advice it produced.
 
-`ModelAdvice` is an `Advice` (the core's type, so every renderer reads it unchanged) with two
-more fields: `usage` and `retry_later` — True when every provider was down, so the worker can run
-the AI part again once one recovers (L7).
+`ModelAdvice` is an `Advice` (the core's type, so every renderer reads it unchanged) with one
+more field: `usage`. The core's `Advice.retry_later` says when every provider was down, so the worker
+can run the AI part again once one recovers (L7).
 """
 
 from __future__ import annotations
@@ -50,4 +50,3 @@ class AdviceUsage:
 @dataclass(frozen=True, slots=True)
 class ModelAdvice(Advice):
     usage: AdviceUsage = field(default_factory=AdviceUsage)
-    retry_later: bool = False  # every provider failed: run the AI part again when one recovers

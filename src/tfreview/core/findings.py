@@ -126,6 +126,7 @@ class Advice:
     source: str = "builtin"  # which advisor wrote it
     is_llm: bool = False
     unavailable_reason: str | None = None
+    retry_later: bool = False  # every provider failed: run the AI part again when one recovers
 
 
 @dataclass(slots=True)

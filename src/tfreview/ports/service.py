@@ -5,10 +5,12 @@ tfreview.integrations (GitHub, Spacelift), tfreview.identity, tfreview.sources, 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from tfreview.core.plan import ChangeSet
+from tfreview.core.policy import Policy
 from tfreview.ports.jobs import Job, NewJob
 from tfreview.ports.records import (
     ApiToken,
@@ -257,11 +259,20 @@ class HealthCheck(Protocol):
     def check(self) -> tuple[bool, str]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """What a PlanSource fetched: the change set and the Policy it is reviewed under (GitHub: the
+    repository's `.tfreview.toml` at head; an uploaded plan: the defaults)."""
+
+    change_set: ChangeSet
+    policy: Policy = field(default_factory=Policy)
+
+
 class PlanSource(Protocol):
     """Fetches the input of a review: an uploaded plan (the store), a pull request (GitHub), a run (Spacelift)."""
 
     kind: str  # the SourceInfo.kind it serves: "api" | "github" | "spacelift"
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
-        """The change set to review. Raises InputError (permanent) or UpstreamError (retriable)."""
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
+        """The change set to review and its policy. Raises InputError (permanent) or UpstreamError (retriable)."""
         ...

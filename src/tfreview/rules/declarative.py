@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from tfreview.core.conditions import ConditionError, check_of, parse_condition
+from tfreview.core.condition_parsing import parse_condition
+from tfreview.core.conditions import ConditionError, check_of
 from tfreview.core.errors import ConfigError
 from tfreview.core.rules import References, Rule
 from tfreview.core.severity import Severity

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tfreview.advisor.merge import apply_advice
-from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.errors import ConfigError
 from tfreview.core.findings import Advice, Review
 from tfreview.core.plan import ChangeSet
@@ -44,7 +43,7 @@ class Assessment:
     @property
     def retry_ai_later(self) -> bool:
         """Every provider failed: the AI part is worth running again once one recovers."""
-        return isinstance(self.advice, ModelAdvice) and self.advice.retry_later
+        return self.advice is not None and self.advice.retry_later
 
 
 def assess(

@@ -45,9 +45,8 @@ def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
     source = services.sources.get(kind)
     if source is None:
         raise ConfigError(f"no plan source serves {kind!r} reviews")
-    change_set = source.fetch(stored, dict(job.encode().payload))
-    policy_for = getattr(source, "policy_for", None)  # GitHub: the repository's .tfreview.toml at head
-    policy = policy_for(stored) if callable(policy_for) else Policy()
+    fetched = source.fetch(stored, dict(job.encode().payload))  # GitHub: policy of the .tfreview.toml at head
+    change_set, policy = fetched.change_set, fetched.policy
     assessment = assess(
         change_set,
         load_rules_for(change_set.resource_types()),

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import time
 
-from tfreview.core.plan import ChangeSet
 from tfreview.ports.records import StoredReview
-from tfreview.ports.service import PlanSource
+from tfreview.ports.service import Fetched, PlanSource
 
 SLOW_SOURCE_ENV = "TFREVIEW_TEST_SLOW_SOURCE_SECONDS"
 
@@ -21,6 +20,6 @@ class SlowPlanSource:
         self._inner = inner
         self._seconds = seconds
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         time.sleep(self._seconds)
         return self._inner.fetch(review, payload)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeSet
 from tfreview.ports.records import StoredReview
+from tfreview.ports.service import Fetched
 
 
 class UnconfiguredPlanSource:
@@ -14,7 +14,7 @@ class UnconfiguredPlanSource:
         self.kind = kind
         self._message = message
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         raise InputError(self._message)
 
 

@@ -17,7 +17,7 @@ from tfreview.core.plan import ChangeSet
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.plan_json import load_plan
 from tfreview.ports.records import StoredReview
-from tfreview.ports.service import PlanStore
+from tfreview.ports.service import Fetched, PlanStore
 
 PLAN_JSON_KINDS = frozenset({"plan", "plan_json", "json"})
 TARBALL_KINDS = frozenset({"tarball", "tar", "tar.gz", "tgz", "hcl", "hcl_tarball"})
@@ -34,7 +34,7 @@ class UploadedPlanSource:
     def __init__(self, plans: PlanStore) -> None:
         self._plans = plans
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         plan_id = payload.get("plan_id") or review.plan_id
         if not isinstance(plan_id, str) or not plan_id:
             raise InputError(f"review {review.id} names no uploaded plan")
@@ -44,10 +44,10 @@ class UploadedPlanSource:
         content, kind, _metadata = stored
         label = review.source.label(f"upload {plan_id}")  # the stack and run a Spacelift user knows
         if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
-            return change_set_from_tarball(content, label=label)
+            return Fetched(change_set_from_tarball(content, label=label))
         change_set = load_plan(content, path=f"upload {plan_id}")
         change_set.label = label
-        return change_set
+        return Fetched(change_set)
 
 
 def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:

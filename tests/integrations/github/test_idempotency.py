@@ -116,7 +116,8 @@ def stored_review(github: FakeGitHub, number: int, report: dict[str, Any], revie
 def report_of(client: GitHubClient, github: FakeGitHub, number: int) -> dict[str, Any]:
     probe = stored_review(github, number, {"verdict": "pass"}, "probe")
     source = GitHubPlanSource(lambda _installation: client)  # type: ignore[arg-type,return-value]
-    result = run_review(source.fetch(probe, {}), load_rules(), source.policy_for(probe))
+    fetched = source.fetch(probe, {})
+    result = run_review(fetched.change_set, load_rules(), fetched.policy)
     return review_document(result)
 
 

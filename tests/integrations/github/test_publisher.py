@@ -74,8 +74,8 @@ def reviewed(client: GitHubClient, github: FakeGitHub, number: int, review_id: s
         updated_at=NOW,
     )
     source = GitHubPlanSource(lambda _installation: client)  # type: ignore[arg-type,return-value]
-    change_set = source.fetch(stored, {})
-    result = run_review(change_set, load_rules(), source.policy_for(stored))
+    fetched = source.fetch(stored, {})
+    result = run_review(fetched.change_set, load_rules(), fetched.policy)
     return replace(stored, status=ReviewStatus.COMPLETED, report=review_document(result), verdict=result.verdict.value)
 
 

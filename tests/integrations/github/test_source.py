@@ -106,7 +106,7 @@ def test_changed_directory_read_at_head_and_base_with_its_local_modules(
         {"envs/prod/main.tf": PROD_HEAD},
     )
     head = github.pull_request(REPO, number).head_sha
-    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
 
     kinds = {c.address: c.actions for c in change_set.changes}
     assert kinds == {"aws_ebs_volume.data": ("update",), "module.logs.aws_s3_bucket.this": ("update",)}
@@ -128,7 +128,7 @@ def test_pull_request_without_terraform_is_an_empty_change_set_with_a_note(
 ) -> None:
     number = open_pr(github, {"main.tf": PROD_BASE, "README.md": "a"}, {"README.md": "b"})
     head = github.pull_request(REPO, number).head_sha
-    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
     assert change_set.changes == []
     assert "changes no Terraform file" in change_set.coverage.notes[0]
     assert not github.requests_to("GET", r"/contents/")  # nothing read
@@ -140,7 +140,7 @@ def test_changed_files_are_read_across_pages(github: FakeGitHub, client: GitHubC
         github, {"README.md": "a"}, {**many, "zz/main.tf": 'resource "aws_ebs_volume" "v" {\n  size = 1\n}\n'}
     )
     head = github.pull_request(REPO, number).head_sha
-    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
     assert [c.address for c in change_set.changes] == ["aws_ebs_volume.v"]
     assert len(github.requests_to("GET", r"/pulls/\d+/files$")) >= 2
 
@@ -150,7 +150,7 @@ def test_deleted_directory_is_all_deletes(github: FakeGitHub, client: GitHubClie
         github, {"old/main.tf": 'resource "aws_ebs_volume" "gone" {\n  size = 1\n}\n'}, {"old/main.tf": None}
     )
     head = github.pull_request(REPO, number).head_sha
-    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
     assert [(c.address, c.actions) for c in change_set.changes] == [("aws_ebs_volume.gone", ("delete",))]
 
 
@@ -161,7 +161,7 @@ def test_module_directory_touched_with_its_caller_is_reviewed_once(github: FakeG
         {"envs/prod/main.tf": PROD_HEAD, "modules/bucket/main.tf": BUCKET_MODULE + "\n# touched\n"},
     )
     head = github.pull_request(REPO, number).head_sha
-    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
     addresses = [c.address for c in change_set.changes]
     assert addresses.count("module.logs.aws_s3_bucket.this") == 1
     assert "aws_s3_bucket.this" not in addresses
@@ -172,7 +172,7 @@ def test_module_source_leaving_the_repository_is_never_requested(github: FakeGit
     escaping = 'module "x" {\n  source = "../../../../etc"\n}\nresource "aws_ebs_volume" "v" {\n  size = 1\n}\n'
     number = open_pr(github, {"README.md": "a"}, {"main.tf": escaping})
     head = github.pull_request(REPO, number).head_sha
-    change_set = source_for(client).fetch(stored(number, head), payload(github, number))
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
     assert [c.address for c in change_set.changes] == ["aws_ebs_volume.v"]
     assert all(".." not in r.path and "etc" not in r.path for r in github.requests)
     assert any("module.x" in note for note in change_set.coverage.notes)
@@ -194,11 +194,9 @@ def test_repository_policy_is_the_nearest_tfreview_toml_at_head(github: FakeGitH
     head = github.pull_request(REPO, number).head_sha
     source = source_for(client)
     review = stored(number, head)
-    source.fetch(review, payload(github, number))
-    policy = source.policy_for(review)
+    policy = source.fetch(review, payload(github, number)).policy
     assert policy.fail_on is Severity.MEDIUM
     assert "TFR-AWS-018" in policy.disabled_rules
-    assert source.policy_for(review).fail_on is Severity.HIGH  # taken once: then the defaults
 
 
 def test_bad_repository_policy_is_a_config_error_naming_the_file(github: FakeGitHub, client: GitHubClient) -> None:
@@ -219,7 +217,7 @@ def test_target_comes_from_the_stored_review_and_its_tenant_without_a_payload(
         return client
 
     head = github.pull_request(REPO, number).head_sha
-    change_set = GitHubPlanSource(clients).fetch(stored(number, head), {})  # type: ignore[arg-type]
+    change_set = GitHubPlanSource(clients).fetch(stored(number, head), {}).change_set  # type: ignore[arg-type]
     assert seen == [42]  # from the tenant id github:42
     assert change_set.changes
 
@@ -251,8 +249,10 @@ def test_read_limits_are_said_in_coverage(github: FakeGitHub, client: GitHubClie
     }
     number = open_pr(github, {"README.md": "a"}, files)
     head = github.pull_request(REPO, number).head_sha
-    change_set = source_for(client, limits=SourceLimits(max_roots=3)).fetch(
-        stored(number, head), payload(github, number)
+    change_set = (
+        source_for(client, limits=SourceLimits(max_roots=3))
+        .fetch(stored(number, head), payload(github, number))
+        .change_set
     )
     assert len(change_set.changes) == 3
     assert any("2 more changed directories not reviewed" in n for n in change_set.coverage.notes)

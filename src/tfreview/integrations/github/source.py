@@ -7,7 +7,7 @@
     → one ChangeSet, every location repository-relative (so check-run annotations land on the lines).
 
 A directory that is itself a module of another touched directory is reviewed once, as that module.
-The repository's `.tfreview.toml` at head becomes the review's Policy: `policy_for(review)`.
+The repository's `.tfreview.toml` at head becomes the review's Policy, returned with the change set (`Fetched`).
 Nothing but the configured GitHub API is contacted (the client builds every URL; none is taken from a
 payload). Limits bound what one pull request may make us read; what is left out is said in coverage.
 """
@@ -17,8 +17,6 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -29,11 +27,12 @@ from tfreview.core.errors import InputError, NotFound
 from tfreview.core.plan import ChangeSet, Coverage, Location, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.integrations.github.models import ChangedFile, PullRequest
-from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
+from tfreview.integrations.github.repo_policy import repo_policy
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
 from tfreview.ports.records import StoredReview
+from tfreview.ports.service import Fetched
 
 logger = logging.getLogger("tfreview.github")
 
@@ -187,7 +186,7 @@ class _RepoReader:
 
 class GitHubPlanSource:
     """PlanSource for `github` reviews. `clients(installation_id)` gives a client for that installation
-    (None: the plain-token setup). `policy_for(review)` is the Policy read from the repository."""
+    (None: the plain-token setup). `fetch` returns the change set with the Policy read from the repository."""
 
     kind = "github"
 
@@ -197,16 +196,12 @@ class GitHubPlanSource:
         *,
         limits: SourceLimits | None = None,
         today: Callable[[], date] = date.today,
-        remembered: int = 256,
     ) -> None:
         self._clients = clients
         self._limits = limits or SourceLimits()
         self._today = today
-        self._remembered = remembered
-        self._policies: OrderedDict[str, RepoPolicy] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         target = target_of(review, payload)
         client = self._clients(target.installation_id)
         pull = self._pull_request(client, target)
@@ -222,7 +217,8 @@ class GitHubPlanSource:
             notes.append(f"GitHub lists only the first {GITHUB_FILES_CAP:,} changed files; later files not reviewed")
         if not directories:
             notes.insert(0, "this pull request changes no Terraform file (.tf, .tfvars): nothing to review")
-            return ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=notes), label=label)
+            nothing = ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=notes), label=label)
+            return Fetched(nothing, self._defaults())
         head_tree = frozenset(client.get_tree(target.repository, head, _TREE_SUFFIXES))
         base_tree = frozenset(client.get_tree(target.repository, base, _TREE_SUFFIXES))
 
@@ -230,23 +226,14 @@ class GitHubPlanSource:
             return client.get_file(target.repository, path, head) if path in head_tree else None
 
         policy = repo_policy(directories, read_at_head, today=self._today())
-        self._remember(review.id, policy)
         notes.extend(policy.notes)
         change_set = self._read(client, target.repository, (head, head_tree), (base, base_tree), directories, notes)
         change_set.label = label
-        return change_set
+        return Fetched(change_set, policy.policy)
 
-    def policy_for(self, review: StoredReview) -> Policy:
-        """The Policy of the repository's `.tfreview.toml`, as read by `fetch` for this review (defaults if none)."""
-        with self._lock:
-            found = self._policies.pop(review.id, None)
-        return found.policy if found is not None else Policy(today=self._today())
-
-    def _remember(self, review_id: str, policy: RepoPolicy) -> None:
-        with self._lock:
-            self._policies[review_id] = policy
-            while len(self._policies) > self._remembered:
-                self._policies.popitem(last=False)
+    def _defaults(self) -> Policy:
+        """The Policy of a repository without `.tfreview.toml`."""
+        return Policy(today=self._today())
 
     def _pull_request(self, client: PullRequestReader, target: PullRequestTarget) -> PullRequest:
         try:

@@ -25,7 +25,7 @@ from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.models import PlannedChange
 from tfreview.ports.records import StoredReview
-from tfreview.ports.service import PlanSource
+from tfreview.ports.service import Fetched, PlanSource
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
@@ -75,11 +75,12 @@ class SpaceliftCheckedPlanSource:
         self._inner = inner
         self._client = client
 
-    def fetch(self, review: StoredReview, payload: dict[str, object]) -> ChangeSet:
-        change_set = self._inner.fetch(review, payload)
+    def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
+        fetched = self._inner.fetch(review, payload)
+        change_set = fetched.change_set
         stack_id, run_id = review.source.stack_id, review.source.run_id
         if not stack_id or not run_id:
-            return change_set
+            return fetched
         label = f"{stack_id}/{run_id}"
         try:
             planned = self._client.changes(stack_id, run_id)
@@ -87,12 +88,12 @@ class SpaceliftCheckedPlanSource:
             reason = scrub_text(str(exc))[:200]
             logger.warning("spacelift cross-check of %s failed: %s", label, reason)
             change_set.coverage.notes.append(f"{UNCHECKED_NOTE} (run {label}): {reason}")
-            return change_set
+            return fetched
         notes = cross_check_notes(change_set, planned, label)
         if any(note.startswith(MISMATCH_NOTE) for note in notes):
             logger.warning("spacelift run %s: the uploaded plan does not match changesV3", label)
         change_set.coverage.notes.extend(notes)
-        return change_set
+        return fetched
 
 
 def _names(addresses: Iterable[str]) -> str:
