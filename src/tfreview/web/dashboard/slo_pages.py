@@ -20,7 +20,7 @@ from tfreview.ops.slo import BURN_WINDOWS, service_levels
 from tfreview.web.dashboard.charts import Chart, line_chart
 from tfreview.web.dashboard.incident_pages import operator_ops
 from tfreview.web.dashboard.pages import dashboard_of, render
-from tfreview.web.dashboard.slo_panels import HOURS, hourly, recent_reviews, sampled
+from tfreview.web.dashboard.slo_panels import HOURS, aware, hourly, recent_reviews, sampled
 
 router = APIRouter(include_in_schema=False)
 RECENT_INCIDENTS = 20
@@ -33,7 +33,7 @@ def slo_page(request: Request) -> Response:
     services = dashboard_of(request).services
     settings = services.settings.slo
     slos = service_levels(settings)
-    since = datetime.now(UTC) - timedelta(hours=HOURS)
+    since = aware(services.clock()) - timedelta(hours=HOURS)
     reviews, truncated = recent_reviews(services.reviews, since)
     found = hourly(reviews, settings.time_to_review_seconds, settings.time_to_review_objective)
     fast = BURN_WINDOWS[0].factor

@@ -33,7 +33,7 @@ class HourlyReviews:
     truncated: bool
 
 
-def _aware(moment: datetime) -> datetime:
+def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
@@ -44,7 +44,7 @@ def recent_reviews(store: ReviewStore, since: datetime) -> tuple[list[StoredRevi
     while True:
         page = store.list(None, filters={}, limit=200, cursor=cursor, with_report=False)
         for item in page.items:
-            if _aware(item.created_at) < since:
+            if aware(item.created_at) < since:
                 return found, False
             found.append(item)
             if len(found) >= MAX_REVIEWS:
@@ -61,9 +61,9 @@ def hourly(reviews: Iterable[StoredReview], target_seconds: float, objective: fl
     for item in reviews:
         if item.status not in FINISHED:
             continue
-        created = _aware(item.created_at)
+        created = aware(item.created_at)
         hour = math.floor(created.timestamp() / 3600) * 3600.0
-        seconds = max(0.0, (_aware(item.updated_at) - created).total_seconds())
+        seconds = max(0.0, (aware(item.updated_at) - created).total_seconds())
         durations[hour].append(seconds)
         if item.status is ReviewStatus.FAILED or seconds > target_seconds:
             bad_by_hour[hour] += 1
