@@ -22,7 +22,7 @@ def test_a_chart_is_an_accessible_svg_with_its_values_and_threshold() -> None:
     assert 'class="threshold"' in svg
     assert "10:00" in svg
     assert "11:00 UTC" in svg
-    points = svg.split('points="')[1].split('"')[0].split()
+    points = svg.split('points="')[1].split('"', maxsplit=1)[0].split()
     assert len(points) == 2
     assert float(points[1].split(",")[1]) < float(points[0].split(",")[1])  # higher value, higher on the chart
 
@@ -49,7 +49,7 @@ def test_burn_rate_and_p95_per_hour() -> None:
     reviews.append(_review(T0 + timedelta(hours=1), 1.0, ReviewStatus.IN_PROGRESS))  # unfinished: not counted
     found = hourly(reviews, target_seconds=150.0, objective=0.9)
     assert found.total == 21
-    # first hour: 5 of 20 later than 150 s -> 25 % bad against a 10 % budget = 2.5×; second: 1 of 1 -> 10×
+    # first hour: 5 of 20 later than 150 s -> 25 % bad against a 10 % budget = 2.5 times; second: 1 of 1 -> 10 times
     assert [round(b, 6) for _, b in found.burn] == [2.5, 10.0]
     assert found.p95[0] == (T0.timestamp(), 190.0)
     assert found.bad == 6
