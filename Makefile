@@ -102,10 +102,14 @@ dist: $(VENV)/bin/uv
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/prompt_size.py
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || \
+	  echo "bench: wrk is missing (apt-get install wrk, as root): the intake benchmark will say so"
 	$(PY) benchmarks/intake.py
 	$(PY) benchmarks/dashboard.py
 	$(PY) benchmarks/metrics.py
 	$(PY) benchmarks/watchdog.py
+	$(PY) benchmarks/recall.py --checkov benchmarks/out/checkov-venv/bin/checkov
+	$(PY) benchmarks/door.py
 
 ## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed
@@ -113,6 +117,7 @@ docs: $(VENV)/.dev-installed
 	$(PY) scripts/generate_cli_docs.py
 	$(PY) scripts/generate_settings_docs.py
 	$(PY) scripts/generate_ops_docs.py
+	$(PY) scripts/generate_coverage_docs.py
 
 ## lock: re-resolve the pinned dependency sets from pyproject.toml
 lock: $(VENV)/bin/uv

@@ -10,7 +10,7 @@ disable = ["TFR-AWS-010", "CKV_AWS_21"]   # ids, long ids or Checkov/Trivy ids
 only = []                                 # when non-empty, run only these
 
 [providers]
-disable = ["azure"]                       # aws | azure | gcp | change
+disable = ["azure"]                       # aws | azure | gcp | kubernetes | change
 
 [severity]
 "TFR-AWS-011" = "medium"
@@ -51,7 +51,7 @@ _TOP_KEYS = {
     "suppress",
     "advisor",
 }
-_PROVIDERS = {"aws", "azure", "gcp", "change"}
+_PROVIDERS = {"aws", "azure", "gcp", "kubernetes", "change"}
 
 
 def find_config(start: Path) -> Path | None:

@@ -29,27 +29,7 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     upgrade = db_commands.add_parser("upgrade", help="create or migrate the schema to the latest version (Alembic)")
     upgrade.add_argument("--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)")
 
-    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke, revoke-all")
-    token_commands = tokens.add_subparsers(dest="tokens_command", required=True, parser_class=parser_class)
-    create = token_commands.add_parser("create", help="create a token and print its secret (shown once)")
-    create.add_argument("--tenant", required=True, help="the tenant it is bound to, e.g. github:123 or spacelift:acme")
-    create.add_argument("--scope", required=True, choices=("read", "write", "admin"), help="what it may do")
-    create.add_argument("--name", required=True, help="a label to recognise it by")
-    create.add_argument("--expires-in-days", type=int, metavar="D", help="expire after D days (default: never)")
-    listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
-    listing.add_argument("--tenant", help="only this tenant's tokens")
-    revoke = token_commands.add_parser("revoke", help="revoke a token; it stops working at once")
-    revoke.add_argument("id", help="the token id (from `tokens list`)")
-    revoke_all = token_commands.add_parser(
-        "revoke-all", help="revoke every token of a tenant (of one scope with --scope): a compromise response"
-    )
-    revoke_all.add_argument("--tenant", required=True, help="the tenant, e.g. github:123 or spacelift:acme")
-    revoke_all.add_argument("--scope", choices=("read", "write", "admin"), help="only the tokens of this scope")
-    for command in (create, listing, revoke, revoke_all):
-        command.add_argument(
-            "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
-        )
-
+    _add_token_commands(commands, parser_class)
     _add_secret_commands(commands, parser_class)
 
     reconcile = commands.add_parser(
@@ -105,12 +85,39 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
     )
 
     from tfreview.ops.ai_commands import add_ai_commands
+    from tfreview.ops.block_commands import add_commands as add_block_commands
     from tfreview.ops.commands import add_ops_commands
+    from tfreview.ops.data_commands import add_commands as add_data_commands
     from tfreview.ops.incident_commands import add_commands as add_incident_commands
 
     add_ops_commands(commands)
     add_incident_commands(commands, parser_class)
     add_ai_commands(commands, parser_class)
+    add_block_commands(commands, parser_class)
+    add_data_commands(commands, parser_class)
+
+
+def _add_token_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke, revoke-all")
+    token_commands = tokens.add_subparsers(dest="tokens_command", required=True, parser_class=parser_class)
+    create = token_commands.add_parser("create", help="create a token and print its secret (shown once)")
+    create.add_argument("--tenant", required=True, help="the tenant it is bound to, e.g. github:123 or spacelift:acme")
+    create.add_argument("--scope", required=True, choices=("read", "write", "admin"), help="what it may do")
+    create.add_argument("--name", required=True, help="a label to recognise it by")
+    create.add_argument("--expires-in-days", type=int, metavar="D", help="expire after D days (default: never)")
+    listing = token_commands.add_parser("list", help="list tokens (never their secrets)")
+    listing.add_argument("--tenant", help="only this tenant's tokens")
+    revoke = token_commands.add_parser("revoke", help="revoke a token; it stops working at once")
+    revoke.add_argument("id", help="the token id (from `tokens list`)")
+    revoke_all = token_commands.add_parser(
+        "revoke-all", help="revoke every token of a tenant (of one scope with --scope): a compromise response"
+    )
+    revoke_all.add_argument("--tenant", required=True, help="the tenant, e.g. github:123 or spacelift:acme")
+    revoke_all.add_argument("--scope", choices=("read", "write", "admin"), help="only the tokens of this scope")
+    for command in (create, listing, revoke, revoke_all):
+        command.add_argument(
+            "--data-dir", metavar="DIR", help="where the SQLite database lives (default: .tfreview-data)"
+        )
 
 
 def _add_secret_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:

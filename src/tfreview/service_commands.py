@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
+from tfreview.ops.data_commands import cli_actor
 from tfreview.ops.log_format import apply_log_format
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
@@ -66,6 +67,14 @@ def run_service_command(args: argparse.Namespace) -> int:
         from tfreview.ops.commands import run_ops_command
 
         return run_ops_command(args, settings)
+    if args.command == "block":
+        from tfreview.ops.block_commands import run_blocks
+
+        return run_blocks(args, settings)
+    if args.command in ("backup", "audit", "audit-log", "drill"):
+        from tfreview.ops.data_commands import run_data_command
+
+        return run_data_command(args, settings)
     if args.command == "incidents":
         from tfreview.ops.incident_commands import run_incidents
 
@@ -145,6 +154,12 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
                 tokens, args.tenant, args.scope, args.name, expires_in_days=args.expires_in_days
             )
             expiry = token.expires_at.isoformat(timespec="seconds") if token.expires_at else "never"
+            services.audit.record(
+                "token.create",
+                actor=cli_actor(),
+                target=f"token:{token.id}",
+                detail={"tenant": token.tenant_id, "scope": token.scope.value, "name": token.name},
+            )
             print(
                 f"created token {token.id} for {token.tenant_id} (scope {token.scope.value}, expires {expiry}); "
                 "the secret below is shown only once — store it now (e.g. as TFREVIEW_TOKEN):",
@@ -166,6 +181,7 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         if not token_admin.revoke_token(tokens, args.id):
             raise InputError(f"no token {args.id}; see `tfreview tokens list`")
+        services.audit.record("token.revoke", actor=cli_actor(), target=f"token:{args.id}")
         print(f"revoked token {args.id}; requests with it are refused from now on")
         return EXIT_OK
     finally:

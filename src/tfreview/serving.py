@@ -83,15 +83,17 @@ def _run(
 ) -> int:
     import uvicorn
 
+    from tfreview.service.data_safety import start_data_safety
     from tfreview.service.secret_reload import start_reloading
     from tfreview.web.app import create_app
     from tfreview.web.head_limits import HeadLimits
-    from tfreview.web.protocol import protocol_class
+    from tfreview.web.protocol import Timeouts, protocol_class
     from tfreview.wiring import announce_process, build_services
     from tfreview.worker.process import start_embedded
 
     services = build_services(settings)
     announce_process(services, "serve")
+    door = settings.door
     stop = threading.Event()
     try:
         app = create_app(services)
@@ -101,7 +103,11 @@ def _run(
                 app,
                 log_level="warning",
                 log_config=None,  # uvicorn's records go through our handler and format (log_lines)
-                http=protocol_class(HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count)),
+                http=protocol_class(
+                    HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count),
+                    Timeouts(door.header_timeout_seconds, door.body_timeout_seconds),
+                ),
+                limit_concurrency=door.max_connections,  # past it: 503 (uvicorn counts connections and tasks)
                 h11_max_incomplete_event_size=settings.server.max_header_bytes,
                 access_log=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
@@ -114,6 +120,7 @@ def _run(
                 start_reloading(services.settings, reload_settings, services.metrics, stop)
             embedded = start_embedded(services, stop) if worker else None
             watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
+            data_safety = start_data_safety(settings, services.database, services.metrics, services.audit, stop)
             try:
                 server.run(sockets=[listener])
             finally:
@@ -122,6 +129,8 @@ def _run(
                     embedded.join(WORKER_STOP_SECONDS)
                 if watchdog is not None:
                     watchdog.join(WORKER_STOP_SECONDS)
+                if data_safety is not None:
+                    data_safety.join(WORKER_STOP_SECONDS)
     finally:
         stop.set()
         services.close()

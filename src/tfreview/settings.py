@@ -20,10 +20,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
 from tfreview.core.errors import ConfigError
+from tfreview.door.settings import DoorSettings
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.ops.settings import NotifySettings, WatchdogSettings
+from tfreview.ops.settings import BackupSettings, NotifySettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
 from tfreview.plumbing.secret_references import SecretSource, looks_like_reference
 from tfreview.plumbing.secret_setting import SecretSetting
@@ -200,3 +201,5 @@ class Settings(BaseSettings):
 
     watchdog: WatchdogSettings = WatchdogSettings()
     notify: NotifySettings = NotifySettings()
+    door: DoorSettings = DoorSettings()  # rate limits, load shedding, slow clients, blocks (docs/howto/abuse-limits.md)
+    backup: BackupSettings = BackupSettings()

@@ -169,9 +169,11 @@ def stores(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Stores]
         database = fresh_sqlite(sqlite_dir)
     else:
         database = empty_postgres(request.getfixturevalue("postgres_url"))
+    made = sql_stores(request.param, database, clock)
     try:
-        yield sql_stores(request.param, database, clock)
+        yield made
     finally:
+        made.intake.close()  # type: ignore[attr-defined]  (SqlIntake: its writer thread stops first)
         database.close()
 
 

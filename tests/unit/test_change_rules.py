@@ -138,7 +138,7 @@ def test_iam_wildcard_covers_named_actions_and_arns() -> None:
     wider = {"policy": _doc({"Effect": "Allow", "Action": ["s3:GetObject", "iam:PassRole"], "Resource": "*"})}
     change = _change("aws_iam_policy", ("update",), before=before, after=wider, after_unknown={})
     [hit] = _hits(widens_iam_policy, change)
-    assert "new actions iam:passrole" in (hit.message or "")
+    assert "new actions iam:PassRole" in (hit.message or "")  # as the user spelled it
     assert "new resources * (wildcard)" in (hit.message or "")
 
 

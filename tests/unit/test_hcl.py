@@ -247,6 +247,7 @@ resource "aws_thing" "t" {
   joined   = join(",", local.zones)
   first    = local.zones[0]
   count_ok = length(local.zones)
+  subnet   = cidrsubnet("10.0.0.0/16", 8, 1)
   sum      = 2 * 3 + 1
   upper    = upper("x")
   escaped  = "$${literal} \\"q\\""
@@ -254,8 +255,54 @@ resource "aws_thing" "t" {
 }
 """
     change = changeset_from_sources({"main.tf": text}).changes[0]
-    assert change.after == {"joined": "a,b", "first": "a", "sum": 7, "upper": "X", "escaped": '${literal} "q"'}
-    assert change.after_unknown == {"count_ok": True, "either": True}  # unsupported function; unknown condition
+    assert change.after == {
+        "joined": "a,b",
+        "first": "a",
+        "count_ok": 2,
+        "sum": 7,
+        "upper": "X",
+        "escaped": '${literal} "q"',
+    }
+    assert change.after_unknown == {"subnet": True, "either": True}  # unsupported function; unknown condition
+
+
+def test_collection_functions_on_known_values() -> None:
+    text = """
+variable "versioning" {
+  default = {}
+}
+locals {
+  tags = { team = "core", env = "prod" }
+}
+resource "aws_thing" "t" {
+  keys      = keys(local.tags)
+  values    = values(local.tags)
+  size      = length("abc")
+  team      = lookup(local.tags, "team", "none")
+  owner     = lookup(local.tags, "owner", "none")
+  missing   = lookup(local.tags, "owner")
+  has_prod  = contains(values(local.tags), "prod")
+  bad_keys  = keys("not a map")
+  of_var    = length(var.unknown_list)
+}
+resource "aws_s3_bucket_versioning" "off" {
+  count  = length(keys(var.versioning)) > 0 ? 1 : 0
+  bucket = "b"
+}
+"""
+    change_set = changeset_from_sources({"main.tf": text})
+    assert [c.address for c in change_set.changes] == ["aws_thing.t"]  # count of an empty map's keys is 0
+    change = change_set.changes[0]
+    assert change.after == {
+        "keys": ["env", "team"],
+        "values": ["prod", "core"],
+        "size": 3,
+        "team": "core",
+        "owner": "none",
+        "has_prod": True,
+    }
+    # a key that is absent without a default, a wrong argument, an unknown argument: known only after apply
+    assert change.after_unknown == {"missing": True, "bad_keys": True, "of_var": True}
 
 
 def test_hcl2_is_not_imported_by_importing_the_package() -> None:

@@ -19,7 +19,7 @@ SENSITIVE: Final = "(sensitive value)"
 REDACTED: Final = "(redacted)"
 
 _SECRET_NAME = re.compile(
-    r"(pass(word|wd|phrase)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret"
+    r"(pass(word|wd|phrase)?|secret|secret[_-]?key|token|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?secret"
     r"|credential|auth[_-]?key|connection[_-]?string|sas[_-]?key|master[_-]?key|signing[_-]?key|pwd)$",
     re.IGNORECASE,
 )

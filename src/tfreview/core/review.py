@@ -20,6 +20,7 @@ from tfreview.core.findings import (
     Verdict,
     fingerprint,
 )
+from tfreview.core.folding import Folded, subsume
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
@@ -34,7 +35,7 @@ _STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
 _NOT_CHANGES = frozenset({ChangeKind.NOOP, ChangeKind.READ})
 
 # (rule id, blamed address, normalised path) -> (hit, resource it was found on)
-_HitMap = dict[tuple[str, str, str], tuple[Hit, Resource]]
+_HitMap = dict[tuple[str, str, str], Folded]
 
 
 def review(
@@ -68,17 +69,22 @@ def review(
 
     rules_by_id = {r.id: r for r in selected}
     findings: list[Finding] = []
-    for key, (hit, resource) in after_hits.items():
+    for key, folded in after_hits.items():
         status = Status.EXISTING if key in before_hits else Status.INTRODUCED
-        findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, status, by_address, policy))
+        rule = rules_by_id[key[0]]
+        findings.append(
+            _finding(rule, key[1], folded.final_hit(rule.title), folded.resource, status, by_address, policy)
+        )
     after_by_address = {r.address: r for r in after_side}
-    for key, (hit, resource) in before_hits.items():
+    for key, folded in before_hits.items():
         if key in after_hits:
             continue
-        after = after_by_address.get(resource.address)
-        if after is not None and _unknown_after(after, hit.path):
+        after = after_by_address.get(folded.resource.address)
+        if after is not None and _unknown_after(after, folded.hit.path):
             continue  # known only after apply: the change may keep the problem, so it is not "resolved"
-        findings.append(_finding(rules_by_id[key[0]], key[1], hit, resource, Status.RESOLVED, by_address, policy))
+        rule = rules_by_id[key[0]]
+        hit = folded.final_hit(rule.title)
+        findings.append(_finding(rule, key[1], hit, folded.resource, Status.RESOLVED, by_address, policy))
 
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy))
 
@@ -189,11 +195,13 @@ def _run_state_rules(
     # the rules for each type, generic ones after (as the engine always ran them), built once per type
     for_type = {type_name: applicable + generic for type_name, applicable in by_type.items()}
     snapshot = Snapshot(resources)
+    by_id = {rule.id: rule for rule in rules}
     hits: _HitMap = {}
     for resource in resources:
         applicable = for_type.get(resource.type, generic)
         if not applicable:
             continue
+        found: dict[str, list[Hit]] = {}
         for rule in applicable:
             check = rule.check
             assert check is not None  # state rules only
@@ -206,11 +214,19 @@ def _run_state_rules(
                         and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
                     ):
                         continue  # never fire on an expression Terraform does not know yet
-                    key = (rule.id, hit.address or resource.address, _normalise(hit.path))
-                    if key not in hits:
-                        hits[key] = (hit, resource)
+                    found.setdefault(rule.id, []).append(hit)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule.id, resource.address, exc)))
+        if len(found) > 1 and any(by_id[rule_id].subsumes for rule_id in found):
+            subsume(found, by_id)
+        for rule_id, rule_hits in found.items():
+            for hit in rule_hits:
+                key = (rule_id, hit.address or resource.address, _normalise(hit.path))
+                folded = hits.get(key)
+                if folded is None:
+                    hits[key] = Folded(hit, resource, [hit.path])
+                else:
+                    folded.paths.append(hit.path)
     return hits
 
 

@@ -193,7 +193,7 @@ class Rule:
     long_id: str  # readable and stable too: aws-s3-no-public-read-acl
     title: str  # one sentence, what is wrong
     severity: Severity
-    provider: str  # aws | azure | gcp | change
+    provider: str  # aws | azure | gcp | kubernetes | change
     category: str  # encryption | networking | iam | logging | backup | secrets | general | change
     resource_types: tuple[str, ...]  # empty: every type
     remediation: str
@@ -205,6 +205,9 @@ class Rule:
     # the provider defaults the check relies on, as (attribute path, default in HCL words)
     defaults: tuple[tuple[str, str], ...] = ()
     declarative: bool = False  # written as a TOML rule file rather than a Python module
+    # ids of rules whose hits on the same item this rule's hit includes (one cause, one finding):
+    # they stay silent there and their messages become facets of this one (core/folding.py)
+    subsumes: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:

@@ -99,6 +99,7 @@ def run_incidents(args: argparse.Namespace, settings: Settings) -> int:
             by = f"cli:{args.by or _user()}"
             act = incident_admin.acknowledge if command == "ack" else incident_admin.resolve
             incident = act(ops, args.id, by)
+            services.audit.record(f"incident.{command}", actor=by, target=f"incident:{incident.id}")
             sent = ops.dispatcher.drain(services.settings.notify.timeout_seconds * services.settings.notify.attempts)
             print(
                 f"incident {incident.id} is {incident.status.value}"

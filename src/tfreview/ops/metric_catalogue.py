@@ -310,6 +310,18 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         labels=(("metric", ()),),
     ),
     MetricSpec(
+        "tfreview_rate_limited_total",
+        "counter",
+        "Requests over a rate limit, by scope (ip and token: answered 429; tenant: signed deliveries, still accepted)",
+        labels=(("scope", ("ip", "token", "tenant")),),
+    ),
+    MetricSpec(
+        "tfreview_source_blocks_total",
+        "counter",
+        "Blocks placed on a source, by kind (ip, token) and by whom (auto: repeated failures, action, admin)",
+        labels=(("kind", ("ip", "token")), ("by", ("auto", "action", "admin"))),
+    ),
+    MetricSpec(
         "tfreview_secret_expiry_timestamp_seconds",
         "gauge",
         "Unix time at which the newest version of a secret expires (not_after), by kind",

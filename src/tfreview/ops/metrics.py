@@ -35,6 +35,7 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _FREE_VALUE = re.compile(r"[A-Za-z0-9_.:/@+-]{1,100}")  # a label value from settings or status codes
 
 _Instrument = Counter | Gauge | Histogram
+_MAX_CHILDREN = 10_000
 
 
 def multiprocess_dir() -> str | None:
@@ -56,6 +57,7 @@ class PrometheusRecorder:
         self._rejected: set[tuple[str, str]] = set()
         self.registry = CollectorRegistry(auto_describe=True)
         self._instruments: dict[str, tuple[MetricSpec, _Instrument]] = {}
+        self._children: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
         self._scrape_collectors: list[Collector] = []
         self.multiprocess = multiprocess_dir()
         for spec in CATALOGUE:
@@ -90,14 +92,24 @@ class PrometheusRecorder:
         return found
 
     def _child(self, name: str, kind: str, labels: dict[str, str]) -> Any:
-        try:
-            spec, instrument = self._lookup(name, kind)
-            return _labelled(instrument, spec, labels)
-        except ValueError as exc:
-            if self.strict:
-                raise
-            self._reject(name, str(exc))
-            return None
+        """The labelled instrument, validated once per label set and then remembered: the webhook path
+        records several metrics per request, and validating the labels each time cost more than recording.
+        An uncatalogued name or label value is dropped and counted (raised only when strict, in tests)."""
+        key = (name, kind, tuple(labels.items()))
+        found = self._children.get(key)
+        if found is None:
+            try:
+                spec, instrument = self._lookup(name, kind)
+                found = _labelled(instrument, spec, labels)
+            except ValueError as exc:
+                if self.strict:
+                    raise
+                self._reject(name, str(exc))
+                return None
+            if len(self._children) >= _MAX_CHILDREN:  # label values are bounded; this is a guard, not a policy
+                self._children.clear()
+            self._children[key] = found
+        return found
 
     def _reject(self, name: str, reason: str) -> None:
         metric = name if name in self._instruments else "unknown"

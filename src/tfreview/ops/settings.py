@@ -85,3 +85,13 @@ class WatchdogSettings(BaseModel):
     # pause-ai / open-breaker hold this long at most (lifted earlier when their incident resolves)
     action_hold_minutes: int = Field(default=30, ge=1, le=1440)
     controls_cache_seconds: float = Field(default=5.0, ge=0, le=60)  # workers re-read the shared controls this often
+
+
+class BackupSettings(BaseModel):
+    """Scheduled backups and integrity audits inside `serve` (docs/howto/backups-and-restore.md)."""
+
+    directory: str = ""  # where backups are written; empty: `backups/` inside the data directory
+    interval_seconds: float = Field(default=86400.0, ge=0)  # a verified backup this often; 0: no scheduled backup
+    keep: int = Field(default=7, ge=1)  # the newest this many backups are kept
+    max_age_days: float = Field(default=30.0, gt=0)  # older backups are deleted (never the newest one)
+    audit_interval_seconds: float = Field(default=3600.0, ge=0)  # integrity audit of every stored row; 0: none

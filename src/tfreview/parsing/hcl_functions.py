@@ -104,7 +104,46 @@ def _coalesce(*values: Any) -> Any:
     raise ValueError("no non-null argument")
 
 
+def _length(value: Any) -> int:
+    if isinstance(value, str | list | Mapping):
+        return len(value)
+    raise TypeError("length of a value that is not a string, a collection or an object")
+
+
+def _keys(value: Any) -> list[str]:
+    if not isinstance(value, Mapping):
+        raise TypeError("keys of a value that is not a map or an object")
+    return sorted(str(k) for k in value)
+
+
+def _values(value: Any) -> list[Any]:
+    if not isinstance(value, Mapping):
+        raise TypeError("values of a value that is not a map or an object")
+    return [value[k] for k in sorted(value, key=str)]  # in the order of the keys, as Terraform gives them
+
+
+def _lookup(value: Any, key: Any, *default: Any) -> Any:
+    if not isinstance(value, Mapping) or len(default) > 1:
+        raise TypeError("lookup takes a map, a key and an optional default")
+    if key in value:
+        return value[key]
+    if default:
+        return default[0]
+    raise KeyError(key)
+
+
+def _contains(collection: Any, value: Any) -> bool:
+    if not isinstance(collection, list):
+        raise TypeError("contains of a value that is not a list or a set")
+    return value in collection
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "length": _length,
+    "keys": _keys,
+    "values": _values,
+    "lookup": _lookup,
+    "contains": _contains,
     "jsonencode": jsonencode,
     "tostring": _tostring,
     "tonumber": _tonumber,

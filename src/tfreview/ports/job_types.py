@@ -348,6 +348,20 @@ def review_after_lost_worker(job: Job, reason: str) -> ReviewOutcome | None:
     return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"{reason}; out of attempts, re-queued once at its deadline")
 
 
+def review_after_expired_lease(job: Job, reason: str) -> ReviewOutcome | None:
+    """The review's status once the reaper re-queues `job` (its worker died mid-attempt): back to `queued`
+    at once — not `in_progress` until the review deadline (issue 11: crash consistency)."""
+    review_id = review_id_of(job)
+    if review_id is None:
+        return None
+    return ReviewOutcome(
+        review_id, ReviewStatus.QUEUED, f"{reason}; re-queued (attempt {job.attempts} of {job.max_attempts})"
+    )
+
+
+ORPHANED = "its job is no longer running (worker lost)"
+
+
 def review_while_waiting(job: Job, reason: str) -> ReviewOutcome | None:
     """The review's status while `job` waits for a dependency (not a failure: no attempt is counted)."""
     review_id = review_id_of(job)

@@ -61,6 +61,11 @@ class JobQueue(Protocol):
         `in_progress` review goes back to `queued` in the same transaction (the deadline handles it next)."""
         ...
 
+    def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
+        """Reviews `in_progress` since before `older_than` that no RUNNING job carries go back to `queued`
+        (crash consistency, issue 11); returns (review id, whether a queued job still carries it)."""
+        ...
+
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         """Put a dead job back in the queue (admin); None when not found (or another tenant's)."""
         ...
@@ -144,6 +149,11 @@ class Tokens(Protocol):
 class Tenants(Protocol):
     def ensure(self, tenant: Tenant) -> Tenant: ...
 
+    def known(self, tenant: Tenant) -> bool:
+        """True when `ensure(tenant)` would do no I/O (stored as it is, and remembered): a cheap check for
+        callers on an event loop."""
+        ...
+
     def get(self, tenant_id: str) -> Tenant | None: ...
 
 
@@ -163,6 +173,18 @@ class Intake(Protocol):
         `(review_id, source)` — all or nothing. Returns (stored delivery, True), or the existing
         delivery and False when (source, key) was seen before (nothing is written then).
         Raises StoreUnavailable when the database is down or locked past busy_timeout."""
+        ...
+
+    async def accept_async(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> tuple[Delivery, bool]:
+        """`accept` for a coroutine on an event loop: the same rows and answer, awaited — never blocking the
+        loop on the write (the SQL adapter hands it to its group-commit writer)."""
+        ...
+
+    def busy(self) -> bool:
+        """True while a burst of deliveries is being written: background writers (the workers' claims) should
+        make way — on SQLite they take the same single writer."""
         ...
 
     def find(self, source: str, key: str) -> Delivery | None:

@@ -20,7 +20,7 @@ from tfreview.core.errors import ConfigError
 from tfreview.core.rules import Rule
 from tfreview.rules.declarative import load_rule_file
 
-PROVIDER_PACKAGES = ("aws", "azure", "gcp", "changes")
+PROVIDER_PACKAGES = ("aws", "azure", "gcp", "kubernetes", "changes")
 _PROVIDERS = {"changes": "change"}  # the package of change rules; its rules say provider "change"
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.audit import AuditTrail
 from tfreview.ports.service import (
     Authenticator,
     HealthCheck,
@@ -25,8 +26,10 @@ from tfreview.ports.service import (
     Tokens,
 )
 from tfreview.settings import Settings
+from tfreview.store.audit_log import MemoryAuditTrail
 
 if TYPE_CHECKING:
+    from tfreview.door.door import Door
     from tfreview.ops.services import OpsServices
 
 
@@ -74,3 +77,5 @@ class Services:
     publish_locks: PublishLocks | None = None  # the per-target publish lease (None: no other process publishes)
     clock: Clock = utcnow  # the stores' clock (jobs' created_at, run_after): tests move it by hand
     ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)
+    door: Door | None = None  # rate limits, load shedding, blocks (tfreview.door; wired in wiring/door.py)
+    audit: AuditTrail = field(default_factory=MemoryAuditTrail)  # the audit log (ports/audit.py); SQL in wiring

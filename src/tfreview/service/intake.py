@@ -2,18 +2,23 @@
 
 `accept_delivery` is the whole write of one delivery: the tenant (`Tenants.ensure`, cached: no write once
 known), then ONE `Intake.accept` — delivery row, raw payload, job row and review row in one transaction
-(the adapter's promise); the answer names the review of the job, new or joined, without another read.
-Run from a worker thread by the web routes (the ports are synchronous), directly by the reconcilers.
+(the adapter's promise; on SQL, grouped with the other deliveries queued at that moment and answered after
+the COMMIT); the answer names the review of the job, new or joined, without another read.
+Run directly by the reconcilers and uploads (the ports are synchronous); the webhook routes, on the event
+loop, await `accept_delivery_async`, which hands the write over without a thread hop (`accept_async`) and
+leaves the loop only for a tenant seen for the first time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import ReviewJob, SpaceliftRunJob
+from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, SourceInfo, Tenant
 from tfreview.service.container import Services
 
@@ -24,6 +29,52 @@ class Accepted:
     created: bool  # False: a duplicate; nothing was written
     review_id: str | None
     joined: bool = False  # the job existed already (same PR head, same run): the delivery joined its review
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    delivery: Delivery
+    job: NewJob | None
+    review: tuple[str, SourceInfo] | None
+
+
+def _plan(
+    services: Services,
+    source: str,
+    key: str,
+    event: str,
+    tenant: Tenant,
+    body: bytes,
+    received_at: datetime,
+    job: ReviewJob | SpaceliftRunJob | None,
+    review_source: SourceInfo | None,
+) -> _Planned:
+    reviewed = job is not None and review_source is not None
+    delivery = Delivery(
+        source=source,
+        key=key,
+        event=event,
+        tenant_id=tenant.id,
+        payload_sha256=sha256_hex(body),
+        received_at=received_at,
+        status="accepted" if job is not None else "ignored",
+    )
+    if not reviewed or job is None or review_source is None:
+        return _Planned(delivery, None, None)
+    review_id = str(uuid.uuid4())
+    new_job = job.with_review(review_id).encode(max_attempts=services.settings.worker.max_attempts)
+    return _Planned(delivery, new_job, (review_id, review_source))
+
+
+def _answer(services: Services, planned: _Planned, stored: Delivery, created: bool) -> Accepted:
+    if planned.job is None:
+        _count(services, stored.source, "ignored" if created else "duplicate")
+        return Accepted(stored, created, None)
+    _count(services, stored.source, "accepted" if created else "duplicate")
+    # the job may have existed already (same PR head, same run): the delivery then joins that job's review
+    if not created or planned.review is None:
+        return Accepted(stored, created, None)
+    return Accepted(stored, created, stored.review_id, joined=stored.review_id != planned.review[0])
 
 
 def accept_delivery(
@@ -39,28 +90,30 @@ def accept_delivery(
     review_source: SourceInfo | None = None,
 ) -> Accepted:
     """Store one delivery; with `job` (and the `review_source` of its review) also its job and queued review."""
-    delivery = Delivery(
-        source=source,
-        key=key,
-        event=event,
-        tenant_id=tenant.id,
-        payload_sha256=sha256_hex(body),
-        received_at=received_at,
-        status="accepted" if job is not None else "ignored",
-    )
+    planned = _plan(services, source, key, event, tenant, body, received_at, job, review_source)
     services.tenants.ensure(tenant)
-    if job is None or review_source is None:
-        stored, created = services.intake.accept(delivery, body, None)
-        _count(services, source, "ignored" if created else "duplicate")
-        return Accepted(stored, created, None)
-    review_id = str(uuid.uuid4())
-    new_job = job.with_review(review_id).encode(max_attempts=services.settings.worker.max_attempts)
-    stored, created = services.intake.accept(delivery, body, new_job, review=(review_id, review_source))
-    _count(services, source, "accepted" if created else "duplicate")
-    # the job may have existed already (same PR head, same run): the delivery then joins that job's review
-    if not created:
-        return Accepted(stored, created, None)
-    return Accepted(stored, created, stored.review_id, joined=stored.review_id != review_id)
+    stored, created = services.intake.accept(planned.delivery, body, planned.job, review=planned.review)
+    return _answer(services, planned, stored, created)
+
+
+async def accept_delivery_async(
+    services: Services,
+    *,
+    source: str,
+    key: str,
+    event: str,
+    tenant: Tenant,
+    body: bytes,
+    received_at: datetime,
+    job: ReviewJob | SpaceliftRunJob | None = None,
+    review_source: SourceInfo | None = None,
+) -> Accepted:
+    """`accept_delivery` for the event loop: the same rows and answer, awaited instead of blocked on."""
+    planned = _plan(services, source, key, event, tenant, body, received_at, job, review_source)
+    if not services.tenants.known(tenant):  # the first delivery of a tenant (or a renamed one): one write
+        await asyncio.to_thread(services.tenants.ensure, tenant)
+    stored, created = await services.intake.accept_async(planned.delivery, body, planned.job, review=planned.review)
+    return _answer(services, planned, stored, created)
 
 
 def _count(services: Services, source: str, outcome: str) -> None:

@@ -77,6 +77,22 @@ def translate_errors() -> Iterator[None]:
         raise
 
 
+def unavailable_driver_error(error: Exception) -> StoreUnavailable | None:
+    """For code on a raw DBAPI connection (the intake writer): the StoreUnavailable a driver error means, or None
+    when it is about the data (a constraint, a type) rather than the database being there."""
+    module = type(error).__module__
+    if isinstance(error, exc.DBAPIError):
+        return unavailable_driver_error(error.orig) if isinstance(error.orig, Exception) else None
+    if not module.startswith(("sqlite3", "psycopg")):
+        return None
+    reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    name = type(error).__name__
+    unavailable = (name in ("InterfaceError", "OperationalError") and module.startswith("psycopg")) or any(
+        hint in reason.lower() for hint in _UNAVAILABLE_HINTS
+    )
+    return StoreUnavailable(f"database unavailable: {scrub_text(reason)[:200]}") if unavailable else None
+
+
 _CONNECT_HINTS: Final = ("connect", "connection", "no route", "too many clients", "the database system")
 
 
@@ -178,6 +194,13 @@ class Database:
             yield max(0, self.busy_timeout_ms - round((time.monotonic() - begun) * 1000))
         finally:
             self._write_lock.release()
+
+    @contextmanager
+    def write_slot(self, begun: float) -> Iterator[int]:
+        """Hold this process's writer turn (SQLite; nothing to hold on PostgreSQL) for code that writes on a
+        raw connection of its own (the intake writer); StoreUnavailable after busy_timeout."""
+        with self._writer_slot(True, begun) as left_ms:
+            yield left_ms
 
     def probe_write(self) -> None:
         """Raise StoreUnavailable unless a write transaction commits: a read-only file, directory or replica,

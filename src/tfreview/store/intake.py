@@ -1,35 +1,24 @@
-"""Where accepted webhooks and uploads land: delivery row + job row (+ queued review) in ONE transaction."""
+"""Where accepted webhooks and uploads land: delivery row + job row (+ queued review) in ONE transaction
+(grouped with the other deliveries queued at that moment: intake_writer.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, exc, select
+from sqlalchemy import exc, select
 
 from tfreview.core.errors import IntegrityError
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
-from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, Page, SourceInfo
 from tfreview.store.database import Database
-from tfreview.store.jobs import enqueue_in
+from tfreview.store.intake_writer import IntakeWriter
 from tfreview.store.paging import newest_first
-from tfreview.store.reviews import new_review_row
-from tfreview.store.tables import DeliveryRow, ReviewRow, SpaceliftRunRow
+from tfreview.store.tables import DeliveryRow, SpaceliftRunRow
 
 _RACE_RETRIES = 3
-_DELIVERIES = cast(Table, DeliveryRow.__table__)
-_REVIEWS = cast(Table, ReviewRow.__table__)
-_REVIEW_COLUMNS = [(prop.key, prop.columns[0].name) for prop in ReviewRow.__mapper__.column_attrs]
-_DELIVERY_BY_KEY = select(_DELIVERIES).where(
-    _DELIVERIES.c.source == bindparam("source"), _DELIVERIES.c.key == bindparam("key")
-)
-_REVIEW_EXISTS = select(_REVIEWS.c.id).where(_REVIEWS.c.id == bindparam("id"))
-_INSERT_DELIVERY = _DELIVERIES.insert().returning(_DELIVERIES.c.id)
-_INSERT_REVIEW = _REVIEWS.insert()
 
 
 _DELIVERY_FIELDS = ("source", "key", "event", "tenant_id", "payload_sha256", "received_at", "id", "job_id", "status")
@@ -44,57 +33,29 @@ def _delivery_from(row: Mapping[str, Any]) -> Delivery:
 
 
 class SqlIntake:
+    """Accepts go through the group-commit writer (store/intake_writer.py): one transaction for every delivery
+    queued at the moment, answered only after its COMMIT."""
+
     def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
         self.database = database
         self.clock = clock
+        self.writer = IntakeWriter(database, clock=clock)
+
+    async def accept_async(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> tuple[Delivery, bool]:
+        return await self.writer.accept(delivery, payload, job, review)
 
     def accept(
         self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
     ) -> tuple[Delivery, bool]:
-        for attempt in range(_RACE_RETRIES):
-            try:
-                return self._accept_once(delivery, payload, job, review)
-            except exc.IntegrityError:
-                # a concurrent accept committed the same (source, key) — or the same job key — first
-                existing = self.find(delivery.source, delivery.key)
-                if existing is not None:
-                    return existing, False
-                if attempt == _RACE_RETRIES - 1:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        return self.writer.submit(delivery, payload, job, review).result()
 
-    def _accept_once(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
-    ) -> tuple[Delivery, bool]:
-        # The hot path of every webhook: prebuilt Core statements, no ORM unit of work (see the intake benchmark).
-        with self.database.transaction() as session:
-            conn = session.connection()
-            existing = conn.execute(_DELIVERY_BY_KEY, {"source": delivery.source, "key": delivery.key}).first()
-            if existing is not None:
-                return _delivery_from(dict(existing._mapping)), False
-            now = self.clock()
-            queued, new_job = enqueue_in(session, job, now) if job is not None else (None, False)
-            # a job that already existed (same idempotency key) keeps its own review: no orphan review row
-            wanted = review is not None and (job is None or new_job)
-            if wanted and review is not None and conn.execute(_REVIEW_EXISTS, {"id": review[0]}).first() is None:
-                plan_id = plan_id_of(job) if job is not None else None
-                row = new_review_row(review[0], delivery.tenant_id, review[1], now, plan_id=plan_id)
-                conn.execute(_INSERT_REVIEW, {column: getattr(row, key) for key, column in _REVIEW_COLUMNS})
-            values = {
-                "source": delivery.source,
-                "key": delivery.key,
-                "event": delivery.event,
-                "tenant_id": delivery.tenant_id,
-                "payload": bytes(payload),
-                "payload_sha256": sha256_hex(payload),
-                "status": delivery.status,
-                "job_id": queued.id if queued is not None else None,
-                "received_at": delivery.received_at,
-            }
-            delivery_id = conn.execute(_INSERT_DELIVERY, values).scalar_one()
-            joined = review_id_of(queued) if queued is not None else None
-            stored = _delivery_from({**values, "id": delivery_id})
-            return replace(stored, review_id=joined or (review[0] if review is not None else None)), True
+    def busy(self) -> bool:
+        return self.writer.busy()
+
+    def close(self) -> None:
+        self.writer.close()
 
     def find(self, source: str, key: str) -> Delivery | None:
         with self.database.transaction(write=False) as session:
@@ -142,6 +103,8 @@ class SqlIntake:
             row = session.get(DeliveryRow, delivery_id)
             if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
                 return None
+            if row.quarantined_at is not None:
+                raise IntegrityError(f"delivery {delivery_id} is quarantined (its stored content failed an audit)")
             data, expected = bytes(row.payload), row.payload_sha256
         if sha256_hex(data) != expected:
             raise IntegrityError(f"delivery {delivery_id}: payload does not match its SHA-256")

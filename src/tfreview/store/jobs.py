@@ -15,12 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, exc, func, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, exc, func, select, update
 from sqlalchemy.orm import Session
 
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
+from tfreview.ports.job_types import (
+    ORPHANED,
+    ReviewOutcome,
+    review_after_expired_lease,
+    review_after_failure,
+    review_after_lost_worker,
+    review_while_waiting,
+)
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.database import Database
@@ -286,6 +293,9 @@ class SqlJobQueue:
             dying = select(JobRow).where(*expired, JobRow.attempts >= JobRow.max_attempts)
             for row in session.scalars(dying if self.database.is_sqlite else dying.with_for_update()).all():
                 _settle_review(session, review_after_lost_worker(job_record(row), LEASE_EXPIRED), now, only_open=True)
+            living = select(JobRow).where(*expired, JobRow.attempts < JobRow.max_attempts)
+            for row in session.scalars(living if self.database.is_sqlite else living.with_for_update()).all():
+                _settle_review(session, review_after_expired_lease(job_record(row), LEASE_EXPIRED), now, only_open=True)
             dead = session.execute(
                 update(JobRow)
                 .where(*expired, JobRow.attempts >= JobRow.max_attempts)
@@ -297,6 +307,25 @@ class SqlJobQueue:
                 .values(state=JobState.QUEUED.value, last_error=LEASE_EXPIRED, run_after=now, **cleared)
             )
             return int(dead.rowcount + requeued.rowcount)  # type: ignore[attr-defined]  # CursorResult
+
+    def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
+        """Reviews `in_progress` since before `older_than` with no RUNNING job carrying them (their worker died
+        and nothing will finish them) go back to `queued`; returns (review id, a queued job carries it)."""
+        repaired: list[tuple[str, bool]] = []
+        with self.database.transaction() as session:
+            stuck = session.scalars(
+                select(ReviewRow.id).where(
+                    ReviewRow.status == ReviewStatus.IN_PROGRESS.value, ReviewRow.updated_at < older_than
+                )
+            ).all()
+            now = self.clock()
+            for review_id in stuck:
+                states = set(session.scalars(select(JobRow.state).where(_carries(review_id))).all())
+                if JobState.RUNNING.value in states:
+                    continue
+                _settle_review(session, ReviewOutcome(review_id, ReviewStatus.QUEUED, ORPHANED), now, only_open=True)
+                repaired.append((review_id, JobState.QUEUED.value in states))
+        return repaired
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         with self.database.transaction() as session:
@@ -330,6 +359,12 @@ class SqlJobQueue:
         with self.database.transaction(write=False) as session:
             query = select(func.count()).where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]))
             return int(session.scalar(query) or 0)
+
+
+def _carries(review_id: str) -> ColumnElement[bool]:
+    """The job's payload names this review (payloads are `json.dumps(..., sort_keys=True)`: one spelling)."""
+    escaped = review_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return JobRow.payload.like(f'%"review_id": "{escaped}"%', escape="\\")
 
 
 _OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS.value,)  # a lost worker's review: only an `in_progress` one moves

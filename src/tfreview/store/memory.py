@@ -187,6 +187,14 @@ class MemoryIntake:
             self._by_key[(delivery.source, delivery.key)] = delivery_id
             return stored, True
 
+    def busy(self) -> bool:
+        return False  # accept is a few dict writes: nothing to make way for
+
+    async def accept_async(
+        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+    ) -> tuple[Delivery, bool]:
+        return self.accept(delivery, payload, job, review=review)  # a few dict writes: no need to leave the loop
+
     def find(self, source: str, key: str) -> Delivery | None:
         with self.lock:
             found = self._by_key.get((source, key))
@@ -308,6 +316,10 @@ class MemoryTenants:
         self.clock = clock
         self.lock = threading.RLock()
         self._tenants: dict[str, Tenant] = {}
+
+    def known(self, tenant: Tenant) -> bool:
+        with self.lock:
+            return self._tenants.get(tenant.id) == tenant
 
     def ensure(self, tenant: Tenant) -> Tenant:
         with self.lock:

@@ -11,7 +11,15 @@ from datetime import datetime, timedelta
 
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
+from tfreview.ports.job_types import (
+    ORPHANED,
+    ReviewOutcome,
+    review_after_expired_lease,
+    review_after_failure,
+    review_after_lost_worker,
+    review_id_of,
+    review_while_waiting,
+)
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.ports.service import ReviewStore
@@ -168,7 +176,24 @@ class MemoryJobQueue:
                 )
                 if dead:
                     self._settle(review_after_lost_worker(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
+                else:
+                    self._settle(review_after_expired_lease(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
             return len(expired)
+
+    def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
+        if self.reviews is None:
+            return []
+        with self.lock:
+            repaired: list[tuple[str, bool]] = []
+            for review in self.reviews.list(None, filters={"status": "in_progress"}, limit=200).items:
+                if review.updated_at >= older_than:
+                    continue
+                states = {job.state for job in self._jobs.values() if review_id_of(job) == review.id}
+                if JobState.RUNNING in states:
+                    continue
+                self._settle(ReviewOutcome(review.id, ReviewStatus.QUEUED, ORPHANED), only_open=True)
+                repaired.append((review.id, JobState.QUEUED in states))
+            return repaired
 
     def _settle(self, outcome: ReviewOutcome | None, *, only_open: bool) -> None:
         if outcome is None or self.reviews is None:

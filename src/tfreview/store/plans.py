@@ -15,6 +15,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.store.database import Database
 from tfreview.store.plan_redaction import plan_kind, redact_upload
+from tfreview.store.row_hashes import PLAN_COLUMNS, attributes, plan_hash
 from tfreview.store.tables import PlanRow
 
 
@@ -46,6 +47,7 @@ class SqlPlanStore:
             created_at=self.clock(),
             findings=None if findings is None else json.dumps(redact_value(findings), sort_keys=True),
         )
+        row.integrity_hash = plan_hash(attributes(row, PLAN_COLUMNS))
         with self.database.transaction() as session:
             session.add(row)
         return plan_id
@@ -59,6 +61,8 @@ class SqlPlanStore:
             row = session.get(PlanRow, plan_id)
             if row is None:
                 return None
+            if row.quarantined_at is not None:
+                raise IntegrityError(f"plan {plan_id} is quarantined (its stored content failed an audit)")
             stored, kind, expected, metadata = bytes(row.content), row.kind, row.sha256, row.plan_metadata
         content = gzip.decompress(stored)
         if sha256_hex(content) != expected:

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from tfreview.core.errors import NotFound
+from tfreview.core.errors import IntegrityError, NotFound
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.database import Database
 from tfreview.store.review_filters import ReviewFilters, parse_review_filters
+from tfreview.store.row_hashes import REVIEW_COLUMNS, attributes, review_hash
 from tfreview.store.tables import FindingRow, ReviewRow
 
 
@@ -55,23 +56,43 @@ def new_review_row(
     plan_id: str | None = None,
     deadline_at: datetime | None = None,
 ) -> ReviewRow:
-    return ReviewRow(
-        id=review_id,
-        tenant_id=tenant_id,
-        source_kind=source.kind,
-        repository=source.repository,
-        pull_request=source.pull_request,
-        commit_sha=source.commit_sha,
-        stack_id=source.stack_id,
-        run_id=source.run_id,
-        account=source.account,
-        status=ReviewStatus.QUEUED.value,
-        counts="{}",
-        plan_id=plan_id,
-        deadline_at=deadline_at,
-        created_at=now,
-        updated_at=now,
-    )
+    return ReviewRow(**new_review_values(review_id, tenant_id, source, now, plan_id=plan_id, deadline_at=deadline_at))
+
+
+def new_review_values(
+    review_id: str,
+    tenant_id: str,
+    source: SourceInfo,
+    now: datetime,
+    *,
+    plan_id: str | None = None,
+    deadline_at: datetime | None = None,
+) -> dict[str, Any]:
+    """Every column of a queued review (the intake writes it without building an ORM instance)."""
+    values: dict[str, Any] = {
+        "id": review_id,
+        "tenant_id": tenant_id,
+        "source_kind": source.kind,
+        "repository": source.repository,
+        "pull_request": source.pull_request,
+        "commit_sha": source.commit_sha,
+        "stack_id": source.stack_id,
+        "run_id": source.run_id,
+        "account": source.account,
+        "status": ReviewStatus.QUEUED.value,
+        "status_reason": None,
+        "verdict": None,
+        "counts": "{}",
+        "report": None,
+        "content_hash": None,
+        "plan_id": plan_id,
+        "deadline_at": deadline_at,
+        "created_at": now,
+        "updated_at": now,
+        "quarantined_at": None,
+    }
+    values["integrity_hash"] = review_hash(values)
+    return values
 
 
 def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:
@@ -90,6 +111,15 @@ def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:
         for f in findings
         if isinstance(f, dict)
     ]
+
+
+def check_review(row: ReviewRow) -> None:
+    """IntegrityError for a quarantined review, or one whose content no longer matches its integrity hash:
+    such a review is never served as good (the API answers 500 `integrity-error`; a worker fails its job)."""
+    if row.quarantined_at is not None:
+        raise IntegrityError(f"review {row.id} is quarantined (its stored content failed an audit)")
+    if row.integrity_hash is not None and row.integrity_hash != review_hash(attributes(row, REVIEW_COLUMNS)):
+        raise IntegrityError(f"review {row.id}: stored content does not match its integrity hash")
 
 
 class SqlReviewStore:
@@ -113,6 +143,7 @@ class SqlReviewStore:
             row = session.get(ReviewRow, review_id)
             if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
                 return None
+            check_review(row)
             return review_record(row)
 
     @staticmethod
@@ -141,6 +172,7 @@ class SqlReviewStore:
             row.report = text
             row.content_hash = sha256_hex(text.encode())
             row.counts = canonical_json(counts)
+            row.integrity_hash = review_hash(attributes(row, REVIEW_COLUMNS))
             row.updated_at = self.clock()
             session.execute(delete(FindingRow).where(FindingRow.review_id == review_id))
             session.add_all(finding_rows(review_id, json.loads(text)))
@@ -159,6 +191,7 @@ class SqlReviewStore:
         check_limit(limit)
         wanted = parse_review_filters(filters)
         query = select(ReviewRow).order_by(ReviewRow.created_at.desc(), ReviewRow.id.desc()).limit(limit + 1)
+        query = query.where(ReviewRow.quarantined_at.is_(None))  # a quarantined review is never listed as good
         if not with_report:
             query = query.options(defer(ReviewRow.report))
         conditions = {

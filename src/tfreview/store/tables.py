@@ -88,6 +88,8 @@ class DeliveryRow(Base):
     status: Mapped[str] = mapped_column(String(32))
     job_id: Mapped[int | None] = mapped_column(Id, ForeignKey("jobs.id"), nullable=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    integrity_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # store/integrity.py
+    quarantined_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class SpaceliftRunRow(Base):
@@ -152,6 +154,8 @@ class ReviewRow(Base):
     deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    integrity_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # store/integrity.py
+    quarantined_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class FindingRow(Base):
@@ -181,6 +185,8 @@ class PlanRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # JSON list of finding documents found on the original upload (issue 9.12); NULL: none were kept
     findings: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    integrity_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)  # store/integrity.py
+    quarantined_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
 class ApiTokenRow(Base):
@@ -268,3 +274,34 @@ class ControlRow(Base):
     reason: Mapped[str] = mapped_column(Text())
     set_at: Mapped[datetime] = mapped_column(UtcDateTime())
     incident_id: Mapped[int | None] = mapped_column(Id, nullable=True)
+
+
+class BlockRow(Base):
+    """A blocked source (an address or a token's hash), kept after expiry so the next block lasts longer."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(400))
+    created_by: Mapped[str] = mapped_column(String(200))
+    blocked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    strikes: Mapped[int] = mapped_column(Integer())
+
+
+class AuditLogRow(Base):
+    """The audit log (store/audit_log.py): append-only; `row_hash` = sha256(prev_hash + the row's content),
+    so an edited, deleted or re-ordered row breaks the chain from there on."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(400))
+    detail: Mapped[str] = mapped_column(Text())  # JSON object
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))

@@ -19,6 +19,9 @@ class SqlTenants:
         self._known: set[Tenant] = set()  # stored as they are: ensure() needs no transaction (the hot intake path)
         self._lock = threading.Lock()
 
+    def known(self, tenant: Tenant) -> bool:
+        return tenant in self._known
+
     def ensure(self, tenant: Tenant) -> Tenant:
         """Create the tenant, or update its kind and name; returns what is stored."""
         if tenant in self._known:

@@ -67,6 +67,9 @@ def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: Services
     if retried is None:
         raise NotFound(f"delivery {delivery_id} not found")
     services.metrics.count("tfreview_admin_actions_total", action="delivery_requeue")
+    services.audit.record(
+        "delivery.requeue", actor=principal.subject, target=f"delivery:{delivery_id}", detail={"job_id": job.id}
+    )
     return JobOut.of(retried)
 
 
@@ -119,6 +122,7 @@ def retry_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobO
     if retried is None:
         raise NotFound(f"job {job_id} not found")
     services.metrics.count("tfreview_admin_actions_total", action="job_retry")
+    services.audit.record("job.requeue", actor=principal.subject, target=f"job:{job_id}")
     return JobOut.of(retried)
 
 

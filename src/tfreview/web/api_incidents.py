@@ -103,6 +103,7 @@ def show_incident(incident_id: IncidentId, principal: Admin, services: ServicesD
 def acknowledge_incident(incident_id: IncidentId, principal: Admin, services: ServicesDep) -> IncidentOut:
     ops = _ops(principal, services)
     incident = incident_admin.acknowledge(ops, incident_id, f"api:{principal.subject}")
+    services.audit.record("incident.ack", actor=principal.subject, target=f"incident:{incident_id}")
     return IncidentOut(**incident_admin.incident_document(incident))
 
 
@@ -110,6 +111,7 @@ def acknowledge_incident(incident_id: IncidentId, principal: Admin, services: Se
 def resolve_incident(incident_id: IncidentId, principal: Admin, services: ServicesDep) -> IncidentOut:
     ops = _ops(principal, services)
     incident = incident_admin.resolve(ops, incident_id, f"api:{principal.subject}")
+    services.audit.record("incident.resolve", actor=principal.subject, target=f"incident:{incident_id}")
     return IncidentOut(**incident_admin.incident_document(incident))
 
 

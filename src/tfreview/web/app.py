@@ -15,6 +15,8 @@ from tfreview.plumbing.clock import Clock
 from tfreview.service.container import Services
 from tfreview.web import (
     api_admin,
+    api_audit,
+    api_blocks,
     api_incidents,
     api_reviews,
     dashboard,
@@ -25,6 +27,8 @@ from tfreview.web import (
     webhooks_spacelift,
 )
 from tfreview.web.context import request_id_of
+from tfreview.web.direct_routes import DirectRoutes
+from tfreview.web.door_keeper import DoorKeeper
 from tfreview.web.head_limits import HeadLimits
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
@@ -44,6 +48,9 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs" if services.settings.dashboard.api_docs else None,
         redoc_url=None,
+        # FastAPI's own OpenTelemetry hooks, unused here (tfreview exports Prometheus metrics): off, so no
+        # request pays for asking whether they are configured (an environment look-up per request)
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = services
     app.state.clock = clock or _utc_now
@@ -53,7 +60,9 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         uploads,
         api_reviews,
         api_admin,
+        api_blocks,
         api_incidents,
+        api_audit,
         health,
         metrics_endpoint,
     ):
@@ -62,7 +71,12 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    # innermost: POST /webhooks/github skips the router (direct_routes.py); the middlewares below see it as before
+    app.add_middleware(
+        DirectRoutes, routes={("POST", "/webhooks/github"): webhooks_github.github_webhook}, on_error=_on_error
+    )
     app.add_middleware(HeadAsGet)
+    app.add_middleware(DoorKeeper, door=services.door)  # blocks, rate limits, shedding: before any route
     server = services.settings.server
     limits = HeadLimits(server.max_header_bytes, server.max_header_count)
     # added last: the outermost, so it also logs (and counts) what HeadAsGet answers

@@ -13,6 +13,7 @@ from tfreview.identity.authenticator import API_TOKEN_PREFIX
 from tfreview.plumbing.clock import Clock
 from tfreview.ports.records import Principal, Scope
 from tfreview.service.container import Services
+from tfreview.web.door_keeper import note_failure
 
 # Declares the scheme in the OpenAPI document; the header itself goes to services.authenticator as is.
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access/ID token or a tfreview API token")
@@ -41,6 +42,8 @@ def _needs(scope: Scope) -> Callable[..., Principal]:
             who = services.authenticator.authenticate(authorization)
         except AuthError as exc:
             services.metrics.count("tfreview_auth_attempts_total", method=method, outcome=exc.reason)
+            if method != "none":  # a credential that does not hold: toward a block of the address and the token
+                note_failure(request, "credential")
             raise
         except KeysUnavailable:
             services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="unavailable")

@@ -97,12 +97,15 @@ _WEB_TITLES: Mapping[int, tuple[str, str]] = {
     403: ("forbidden", "Not allowed"),
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
+    408: ("request-timeout", "Request timeout"),
     409: ("conflict", "Conflict"),
     413: ("payload-too-large", "Payload too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("invalid-input", "Invalid input"),
+    429: ("too-many-requests", "Too many requests"),
     431: ("request-header-fields-too-large", "Request header fields too large"),
     499: ("client-closed-request", "Client closed the request"),
+    503: ("service-unavailable", "Service unavailable"),
 }
 _INTERNAL = ProblemKind(500, "internal-error", "Internal error", expose_detail=False)
 _GENERIC_DETAIL = {

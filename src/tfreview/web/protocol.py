@@ -6,6 +6,11 @@
   log when the app already has the request (it is told the status through the scope), by this module
   otherwise — never uvicorn's "Invalid HTTP request received." on top, never a traceback.
 
+Slow clients (slowloris): a request head must be complete within `Timeouts.head_seconds` of its first byte
+(or of the connection), and a body may not pause longer than `Timeouts.body_seconds` between two reads;
+past either the client gets 408 (one log line, through the request log when the app has the request)
+and the connection is closed.
+
 After such an answer the connection closes in a "lingering" way (as nginx does): our side is shut for
 writing, and what the client still sends is read and dropped for at most `LINGER_SECONDS` /
 `LINGER_BYTES` — closing at once, with unread bytes in the socket, would make the kernel send a reset
@@ -14,9 +19,11 @@ that destroys the answer before the client reads it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import http
 import logging
+from dataclasses import dataclass
 from typing import Any, Final
 
 import h11
@@ -62,12 +69,19 @@ class _LimitedConnection(h11.Connection):
         return event
 
 
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    head_seconds: float = 10.0  # the whole request head (request line and headers)
+    body_seconds: float = 30.0  # the longest pause between two pieces of a body
+
+
 def _phrase(status: int) -> bytes:
     return http.HTTPStatus(status).phrase.encode("ascii")
 
 
-def protocol_class(limits: HeadLimits) -> type[H11Protocol]:
-    """The protocol class to give uvicorn (`Config(http=...)`), enforcing `limits`."""
+def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type[H11Protocol]:
+    """The protocol class to give uvicorn (`Config(http=...)`), enforcing `limits` and `timeouts`."""
+    slow = timeouts or Timeouts()
     uvicorn_log = logging.getLogger("uvicorn.error")
     if not any(isinstance(f, _Refusals) for f in uvicorn_log.filters):
         uvicorn_log.addFilter(_Refusals())
@@ -77,10 +91,22 @@ def protocol_class(limits: HeadLimits) -> type[H11Protocol]:
             super().__init__(*args, **kwargs)
             self.conn = _LimitedConnection(limits)
             self.lingering: int | None = None  # bytes dropped since the refusal; None: not refused
+            self.read_timer: asyncio.TimerHandle | None = None
+            self.waiting_for: str = ""  # "head" or "body": what the running read timer guards
+
+        def connection_made(self, transport: Any) -> None:
+            super().connection_made(transport)
+            self._arm("head", slow.head_seconds)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
 
         def data_received(self, data: bytes) -> None:
             if self.lingering is None:
                 super().data_received(data)
+                if self.lingering is None:
+                    self._watch()
                 return
             self.lingering += len(data)
             if self.lingering > LINGER_BYTES:
@@ -106,6 +132,51 @@ def protocol_class(limits: HeadLimits) -> type[H11Protocol]:
                 self.transport.write(self.conn.send(h11.Data(data=body)) or b"")
                 self.transport.write(self.conn.send(h11.EndOfMessage()) or b"")
             self._linger()
+
+        def _watch(self) -> None:
+            """After each read: which deadline applies now (a head keeps its first deadline; a body's restarts)."""
+            state = self.conn.their_state
+            if state is h11.IDLE:  # between requests, or a head still arriving: keep (or start) the head's clock
+                if self.waiting_for != "head":
+                    self._arm("head", slow.head_seconds)
+            elif state is h11.SEND_BODY:
+                self._arm("body", slow.body_seconds)
+            else:
+                self._disarm()
+
+        def _arm(self, what: str, seconds: float) -> None:
+            self._disarm()
+            self.waiting_for = what
+            self.read_timer = self.loop.call_later(seconds, self._too_slow, what, seconds)
+
+        def _disarm(self) -> None:
+            if self.read_timer is not None:
+                self.read_timer.cancel()
+            self.read_timer, self.waiting_for = None, ""
+
+        def _too_slow(self, what: str, seconds: float) -> None:
+            self.read_timer, self.waiting_for = None, ""
+            try:
+                self._cut(what, seconds)
+            except Exception as exc:  # a timer callback: never a traceback in the log; close and say why once
+                _log.info("request_id=- method=- path=- status=408 reason=slow client cut (%s)", type(exc).__name__)
+                self.transport.close()
+
+        def _cut(self, what: str, seconds: float) -> None:
+            if self.transport.is_closing() or self.lingering is not None:
+                return
+            idle = what == "head" and not self.conn.trailing_data[0] and self.conn.their_state is h11.IDLE
+            if idle and (self.cycle is None or self.cycle.response_complete):  # no byte of a request: just close
+                self.transport.close()
+                return
+            if what == "body" and self.flow.read_paused:  # we stopped reading (the app is busy), not the client
+                self._arm("body", seconds)
+                return
+            reason = f"the request {what} was not received within {seconds:g} s"
+            conn = self.conn
+            if isinstance(conn, _LimitedConnection):
+                conn.refused = (408, reason)
+            self.send_400_response(reason)
 
         def _linger(self) -> None:
             if not self.transport.can_write_eof() or self.transport.is_closing():

@@ -20,6 +20,7 @@ from tfreview.service.intake import Accepted, accept_delivery
 from tfreview.web import spacelift_events
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, request_id_of, services_of
+from tfreview.web.door_keeper import note_failure, tenant_delivery
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
@@ -63,6 +64,7 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     matched = matching_versions(signature, body, versions, now)
     if not matched:
         signature_refused(services, "spacelift", signature, body, versions, now)
+        note_failure(request, "signature")
         _log.warning("request_id=%s spacelift signature rejected", request_id_of(request))
         raise AuthError("the X-Signature-256 header is missing or does not match the body")
     event = spacelift_events.normalise(body)
@@ -96,6 +98,7 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
 
 def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime) -> Accepted:
     tenant = event.tenant
+    tenant_delivery(services, tenant.id)
     services.tenants.ensure(tenant)  # before the run state: its row belongs to the tenant
     if event.run_id is not None and event.state is not None and event.state_version is not None:
         # keeps the highest stateVersion; an equal or older one writes nothing (idempotent on redelivery)

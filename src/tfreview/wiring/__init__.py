@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from tfreview.core.errors import ConfigError
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import Recorder
+from tfreview.ops.signals import QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
     from tfreview.ops.controls import CachedControls, Controls
     from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.signals import QueueSignals
+    from tfreview.store.database import Database
 
 logger = logging.getLogger("tfreview.wiring")
 
@@ -61,6 +63,7 @@ class WiredServices(Services):
     """Services plus what must be released at shutdown (`close()`: the database pool, HTTP clients)."""
 
     closers: list[Callable[[], None]] = field(default_factory=list)
+    database: Database | None = None  # the SQL database (backups, audits, drills); None on the memory adapters
 
     def close(self) -> None:
         while self.closers:
@@ -107,6 +110,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         from tfreview.store.controls import SqlControls
 
         controls = SqlControls(db, clock=now)
+        intake = SqlIntake(db, clock=now)
+        closers.append(intake.close)  # its writer thread drains and stops before the database closes
         health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
         closers.append(http.close)
@@ -122,7 +127,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             settings=settings,
             clock=now,
             publish_locks=SqlPublishLocks(db, clock=now),
-            intake=SqlIntake(db, clock=now),
+            intake=intake,
             reviews=reviews,
             queue=queue,
             tokens=tokens,
@@ -136,23 +141,36 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
             sign_in=sign_in,
         )
+        from tfreview.store.queue_signals import SqlQueueSignals
+
+        signals = SqlQueueSignals(db, timedelta(seconds=settings.worker.review_deadline_seconds), clock=now)
         if prometheus is not None:
-            from tfreview.store.queue_signals import SqlQueueSignals
-
-            deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
-            _expose(services, prometheus, SqlQueueSignals(db, deadline, clock=now))
-        from tfreview.wiring.integrations import wire_integrations
-
-        wire_integrations(services)
-        from tfreview.store.incidents import SqlIncidents, SqlLeases
-        from tfreview.wiring.ops import wire_ops
-
-        wire_ops(services, SqlIncidents(db, clock=now), SqlLeases(db, clock=now), clock=now, controls=controls)
+            _expose(services, prometheus, signals)
+        _wire_sql_operations(services, db, signals, controls, now)
         return services
     except BaseException:
         for closer in reversed(closers):
             closer()
         raise
+
+
+def _wire_sql_operations(
+    services: WiredServices, db: Database, signals: Callable[[], QueueSignals], controls: Controls, now: Clock
+) -> None:
+    """The integrations, the audit log, the door and the operations (watchdog, incidents) on the database."""
+    from tfreview.store.audit_log import SqlAuditTrail
+    from tfreview.store.blocks import SqlBlocks
+    from tfreview.store.incidents import SqlIncidents, SqlLeases
+    from tfreview.wiring.door import build_door
+    from tfreview.wiring.integrations import wire_integrations
+    from tfreview.wiring.ops import wire_ops
+
+    wire_integrations(services)
+    services.audit = SqlAuditTrail(db, clock=now)
+    services.database = db
+    leases = SqlLeases(db, clock=now)
+    services.door = build_door(services, SqlBlocks(db), signals, leases)
+    wire_ops(services, SqlIncidents(db, clock=now), leases, clock=now, controls=controls)
 
 
 def build_memory_services(
@@ -200,19 +218,30 @@ def build_memory_services(
         health_checks=[QueueCheck(queue)],
         advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
     )
-    if prometheus is not None:
-        from tfreview.ops.signals import memory_queue_signals
+    from tfreview.ops.signals import memory_queue_signals
 
-        deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
-        _expose(services, prometheus, lambda: memory_queue_signals(queue, reviews, now(), deadline))
+    deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+
+    def signals() -> QueueSignals:
+        return memory_queue_signals(queue, reviews, now(), deadline)
+
+    if prometheus is not None:
+        _expose(services, prometheus, signals)
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     from tfreview.wiring.integrations import wire_integrations
 
     wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
+    from tfreview.store.blocks import MemoryBlocks
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
+    from tfreview.wiring.door import build_door
     from tfreview.wiring.ops import wire_ops
 
-    wire_ops(services, MemoryIncidents(clock=now), MemoryLeases(clock=now), clock=now, controls=controls)
+    leases = MemoryLeases(clock=now)
+    services.door = build_door(services, MemoryBlocks(), signals, leases)
+    wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
+    from tfreview.store.audit_log import MemoryAuditTrail
+
+    services.audit = MemoryAuditTrail(clock=now)
     return services
 
 

@@ -52,6 +52,7 @@ def wire_ops(
     from tfreview.ops.notify.dispatcher import Dispatcher
     from tfreview.ops.services import OpsServices, WatchdogCheck
     from tfreview.ops.watchdog import Watchdog, WatchdogConfig
+    from tfreview.wiring.door import door_actions
 
     settings = services.settings
     notify = settings.notify
@@ -102,8 +103,8 @@ def wire_ops(
             incidents,
             leases,
             dispatcher,
-            # the level-1 actions this build performs (others' handlers are registered the same way)
-            Actions({action: acting.handler(action) for action in ACTION_CONTROLS}),
+            # the level-1 actions this build performs: the shared AI controls and the door's
+            Actions({**{action: acting.handler(action) for action in ACTION_CONTROLS}, **door_actions(services)}),
             owner=f"{socket.gethostname()}:{os.getpid()}:{id(services):x}",
             config=WatchdogConfig(
                 interval_seconds=watchdog_settings.interval_seconds,

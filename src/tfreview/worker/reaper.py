@@ -14,7 +14,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from tfreview.plumbing.clock import Clock, as_utc, utcnow
 from tfreview.ports.job_types import JobKind, ReviewJob, review_id_of
@@ -34,6 +34,7 @@ class Sweep:
     reaped: int = 0  # expired leases returned to the queue (or dead-lettered)
     requeued: int = 0  # reviews past their deadline given one more job
     failed: int = 0  # reviews past their deadline twice: FAILED, "deadline exceeded"
+    repaired: int = 0  # reviews `in_progress` with no running job (worker lost): back to queued
 
 
 class Reaper:
@@ -62,6 +63,7 @@ class Reaper:
             metrics.count("tfreview_reaper_actions_total", reaped, action="lease_expired")
         requeued = failed = 0
         now = self.clock()
+        repaired = self._repair(now)
         deadline = timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
         for stored in list(self._open_reviews()):
             due = as_utc(stored.deadline_at) if stored.deadline_at else as_utc(stored.created_at) + deadline
@@ -77,7 +79,21 @@ class Reaper:
         if failed:
             metrics.count("tfreview_reaper_actions_total", failed, action="review_failed")
             metrics.count("tfreview_reviews_finished_total", failed, status="failed")
-        return Sweep(reaped, requeued, failed)
+        return Sweep(reaped, requeued, failed, repaired)
+
+    def _repair(self, now: datetime) -> int:
+        """Crash consistency: an `in_progress` review that no running job carries any more (its worker was
+        SIGKILLed, its lease is gone) goes back to `queued` after one lease; one without a queued job gets one."""
+        lease = timedelta(seconds=self.services.settings.worker.lease_seconds)
+        repaired = self.services.queue.repair_orphans(now - lease)
+        for review_id, queued in repaired:
+            stored = self.services.reviews.get(review_id)
+            if not queued and stored is not None:
+                self._requeue(stored, reason="repair", why="its worker was lost")
+            logger.warning("review %s was in progress with no running job; repaired (re-queued)", review_id)
+        if repaired:
+            self.services.metrics.count("tfreview_reaper_actions_total", len(repaired), action="review_requeued")
+        return len(repaired)
 
     def _open_reviews(self) -> Iterator[StoredReview]:
         for status in _OPEN:
@@ -89,15 +105,15 @@ class Reaper:
                 if cursor is None:
                     break
 
-    def _requeue(self, stored: StoredReview) -> bool:
-        again = ReviewJob.for_review(stored.tenant_id, stored.id, plan_id=stored.plan_id, reason="deadline")
+    def _requeue(self, stored: StoredReview, *, reason: str = "deadline", why: str = DEADLINE_EXCEEDED) -> bool:
+        again = ReviewJob.for_review(stored.tenant_id, stored.id, plan_id=stored.plan_id, reason=reason)
         first = None if stored.plan_id else self._first_job(stored)
         if first is not None:  # the same input as the first job (the pull request it named)
             again = replace(first, key=again.key, review_id=stored.id, ai_rerun=0)
         _, created = self.services.queue.enqueue(again.encode(max_attempts=self.services.settings.worker.max_attempts))
         if created:
-            logger.warning("review %s passed its deadline; re-queued once", stored.id)
-            self.services.reviews.set_status(stored.id, ReviewStatus.QUEUED, f"{DEADLINE_EXCEEDED}; re-queued once")
+            logger.warning("review %s: %s; re-queued once", stored.id, why)
+            self.services.reviews.set_status(stored.id, ReviewStatus.QUEUED, f"{why}; re-queued once")
         return created
 
     def _first_job(self, stored: StoredReview) -> ReviewJob | None:

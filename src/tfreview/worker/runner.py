@@ -27,6 +27,8 @@ from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
 from tfreview.worker.handlers import HANDLERS, Handler
 
 logger = logging.getLogger("tfreview.worker")
+INTAKE_YIELD_SECONDS = 1.0  # the longest a worker waits for an intake burst before it claims anyway
+INTAKE_YIELD_STEP_SECONDS = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class Worker:
         poll = self.services.settings.worker.poll_interval_seconds
         idle = poll
         while not self.stop_event.is_set():
+            self._make_way_for_intake()
             try:
                 outcome = self.run_once()
             except Exception as exc:  # the store is down or locked: back off, never die
@@ -98,6 +101,14 @@ class Worker:
             idle = poll
             if outcome is None:
                 self.stop_event.wait(poll)
+
+    def _make_way_for_intake(self) -> None:
+        """Webhook deliveries first (ADR 0127): while the intake writes a burst, wait before claiming — a claim
+        takes the same SQLite writer and competes for the same CPU — but never longer than INTAKE_YIELD_SECONDS,
+        so reviews still progress under sustained load."""
+        deadline = time.monotonic() + INTAKE_YIELD_SECONDS
+        while self.services.intake.busy() and time.monotonic() < deadline and not self.stop_event.is_set():
+            self.stop_event.wait(INTAKE_YIELD_STEP_SECONDS)
 
     # --- one job -------------------------------------------------------------------------------
 

@@ -10,12 +10,21 @@ from collections.abc import Iterator
 from tfreview.core.redact import REDACTED
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.support.placeholders import placeholder_reason
 
+# each shape's group `v` is the value judged against the placeholders (documentation keys are not secrets)
 _SHAPES = (
-    ("an AWS access key id", re.compile(r"(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])")),
-    ("an AWS secret key", re.compile(r"(?i)aws_secret_access_key\W{0,3}[:=]\W{0,3}[A-Za-z0-9/+]{40}(?![\w/+=])")),
-    ("a private key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----")),
+    ("an AWS access key id", re.compile(r"(?<![A-Z0-9])(?P<v>(AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])")),
+    (
+        "an AWS secret key",
+        re.compile(r"(?i)aws_secret_access_key\W{0,3}[:=]\W{0,3}(?P<v>[A-Za-z0-9/+]{40})(?![\w/+=])"),
+    ),
+    ("a private key", re.compile(r"(?P<v>-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----)")),
 )
+
+
+def _real(shape: re.Pattern[str], text: str) -> bool:
+    return any(placeholder_reason(m.group("v")) is None for m in shape.finditer(text))
 
 
 def _texts(value: str) -> Iterator[str]:
@@ -35,7 +44,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         value = resource.get(attribute)
         if not isinstance(value, str) or not value:
             continue
-        found = [what for what, shape in _SHAPES if any(shape.search(text) for text in _texts(value))]
+        found = [what for what, shape in _SHAPES if any(_real(shape, text) for text in _texts(value))]
         if found:
             yield Hit(attribute, f"`{attribute}` contains {' and '.join(found)}", REDACTED)
 

@@ -6,7 +6,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, UNRESTRICTABLE_ACTIONS, identity_policies
+from tfreview.rules.support.policy_documents import (
+    IDENTITY_POLICY_TYPES,
+    UNRESTRICTABLE_ACTIONS,
+    identity_policies,
+    listed,
+    wildcards_first,
+)
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -14,11 +20,13 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         for statement in found:
             if not (statement.allows and statement.any_resource):
                 continue
-            restrictable = [a for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
+            restrictable = wildcards_first(
+                statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS
+            )
             if statement.not_actions:
-                restrictable.append("every action but those in NotAction")
+                restrictable.insert(0, "every action but those in NotAction")
             if restrictable:
-                yield Hit(path, f'statement {statement.index} allows {", ".join(restrictable[:3])} on "*"')
+                yield Hit(path, f'statement {statement.index} allows {listed(restrictable)} on "*"')
 
 
 RULE = Rule(

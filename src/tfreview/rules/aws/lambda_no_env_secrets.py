@@ -8,6 +8,7 @@ from tfreview.core.redact import REDACTED, is_secret_name, looks_secret
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import mask_at, split_path
+from tfreview.rules.support.placeholders import placeholder_reason
 
 # values under a secret-looking name that point at a secret instead of holding one
 _POINTERS = ("arn:", "/", "${", "{{resolve:", "ssm:", "secretsmanager:")
@@ -22,6 +23,8 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         value = resource.get(path)
         if not isinstance(value, str) or not value.strip() or mask_at(resource.sensitive, split_path(path)):
             continue  # unknown, empty, or from a sensitive input: not written into the configuration
+        if placeholder_reason(value, str(key)) is not None:
+            continue  # `changeme`, `${TOKEN}`, `<secret>`, `test`, the variable's own name: not a secret
         named = is_secret_name(str(key)) and not value.startswith(_POINTERS)
         if named or looks_secret(value):
             yield Hit(path, f"environment variable {key} holds a hard-coded secret", REDACTED)
@@ -43,7 +46,8 @@ RULE = Rule(
     "(`DB_PASSWORD`, `API_KEY`, `..._TOKEN`) and its value is a literal rather than an ARN or parameter path, or "
     "when its value has the shape of a secret (AWS access key, private key, token, high-entropy string). Values "
     "Terraform marks sensitive come from a sensitive input, not from the source, and are not flagged; values "
-    "known only after apply never are.",
+    "known only after apply never are; nor are placeholders (`changeme`, `xxx`, `<secret>`, an unrendered "
+    "`${...}`, a value made of the variable's own name and filler words, the AWS documentation's example keys).",
     references=References(checkov=("CKV_AWS_45",)),
     check=check,
 )

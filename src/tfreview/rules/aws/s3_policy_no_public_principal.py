@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import statements
+from tfreview.rules.support.policy_documents import listed, statements, wildcards_first
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for statement in statements(resource.get("policy")):
         if statement.allows and statement.any_principal and not statement.has_condition:
-            actions = ", ".join(statement.actions or statement.not_actions) or "no action"
+            actions = listed(wildcards_first(statement.written)) or "no action"
             yield Hit("policy", f'statement {statement.index} allows {actions} to any principal ("*")')
             return
 

@@ -25,7 +25,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         for index, _ in enumerate(resource.blocks(direction)):
             path = f"{direction}.{index}.description"
             if _missing(resource.get(path)):
-                yield Hit(path, f"{direction} rule #{index + 1} has no description")
+                yield Hit(path, f"an {direction} rule has no description")
 
 
 RULE = Rule(
@@ -47,7 +47,9 @@ RULE = Rule(
     "from a leftover. LOW: hygiene, no exposure by itself. The provider's default group description "
     f"`{PROVIDER_DEFAULT}` counts as missing, so an omitted description is flagged the same way in HCL "
     "(absent) and in a plan (the default filled in); Trivy does the same, whereas Checkov's CKV_AWS_23 "
-    "passes any non-empty group description and then ignores the rules inside.",
+    "passes any non-empty group description and then ignores the rules inside. Every block without a "
+    "description is named in the one finding per direction. A rule open to the whole internet on every port "
+    "is reported once, by TFR-AWS-014, with the missing description as one of its facets.",
     references=References(
         checkov=("CKV_AWS_23",), trivy=("AVD-AWS-0099", "AVD-AWS-0124", "aws-ec2-add-description-to-security-group")
     ),

@@ -29,7 +29,11 @@ RULE = Rule(
     "listening service, including databases, admin ports and debug endpoints nobody meant to publish; "
     "CRITICAL because it subsumes every other exposure. Inline `ingress` blocks of `aws_security_group` "
     "and `aws_default_security_group`, standalone `aws_security_group_rule` (type ingress) and "
-    "`aws_vpc_security_group_ingress_rule` are checked. Egress to the world is not flagged.",
+    "`aws_vpc_security_group_ingress_rule` are checked. Egress to the world is not flagged. One cause, one "
+    "finding: on a rule it reports, SSH (TFR-AWS-012), RDP (TFR-AWS-013), HTTP (TFR-AWS-015) and a missing "
+    "description (TFR-AWS-017) are not reported separately but named in its message.",
     references=References(checkov=("CKV_AWS_277",)),
     check=check,
+    # one cause, one finding: SSH, RDP, HTTP open and the missing description of the same rule are facets
+    subsumes=("TFR-AWS-012", "TFR-AWS-013", "TFR-AWS-015", "TFR-AWS-017"),
 )

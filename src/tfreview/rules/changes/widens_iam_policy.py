@@ -10,7 +10,7 @@ from typing import Any
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.rules import Hit, Resource, Rule
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import Statement, statements
+from tfreview.rules.support.policy_documents import Statement, statements, wildcards_first
 
 # type -> attributes holding a policy document; `inline_policy` is a list of blocks with a `policy` each
 POLICY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -40,7 +40,8 @@ def _matches(pattern: str, value: str) -> bool:
 
 
 def _grants(statement: Statement) -> Iterator[Grant]:
-    actions = ("*",) if statement.not_actions else statement.actions or ("",)
+    written = statement.written[: len(statement.actions)] or statement.actions  # the user's spelling
+    actions = ("*",) if statement.not_actions else written or ("",)
     resources = ("*",) if statement.not_resources else statement.resources or ("",)
     for action in actions:
         for resource in resources:
@@ -49,7 +50,14 @@ def _grants(statement: Statement) -> Iterator[Grant]:
 
 
 def _covers(wide: Grant, narrow: Grant) -> bool:
-    return all(_matches(w, n) for w, n in zip(wide, narrow, strict=True))
+    # IAM action names are case-insensitive; resource ARNs and principals are not
+    return (
+        _matches(wide[0].lower(), narrow[0].lower()) and _matches(wide[1], narrow[1]) and _matches(wide[2], narrow[2])
+    )
+
+
+def _same(index: int, wide: str, narrow: str) -> bool:
+    return _matches(wide.lower(), narrow.lower()) if index == 0 else _matches(wide, narrow)
 
 
 def _documents(resource: Resource, attribute: str) -> list[tuple[str, Any]]:
@@ -92,11 +100,11 @@ def _describe(grants: list[Grant], old: list[Statement]) -> str:
     old_grants = [g for s in old if s.allows for g in _grants(s)]
     parts = []
     for index, label in enumerate(("actions", "resources", "principals")):
-        fresh = sorted(
-            {g[index] for g in grants if g[index] and not any(_matches(o[index], g[index]) for o in old_grants)}
+        fresh = wildcards_first(
+            g[index] for g in grants if g[index] and not any(_same(index, o[index], g[index]) for o in old_grants)
         )
         if fresh:
-            wild = any(f == "*" or f.endswith("*") for f in fresh)
+            wild = any("*" in f for f in fresh)
             shown = ", ".join(fresh[:6]) + (", …" if len(fresh) > 6 else "")
             parts.append(f"{label} {shown}" + (" (wildcard)" if wild else ""))
     if parts:

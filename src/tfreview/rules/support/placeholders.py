@@ -21,7 +21,7 @@ _FILLER = frozenset(
         "replace", "me", "change", "todo", "tbd", "none", "null", "nil", "empty", "secret", "password",
         "passwd", "pass", "key", "token", "access", "id", "foo", "bar", "baz", "qux", "abc", "xyz",
         "123", "1234", "12345", "123456", "admin", "user", "username", "string", "str", "redacted",
-        "changeme", "changeit", "replaceme", "secretkey", "accesskey", "apikey", "letmein",
+        "changeme", "changeit", "replaceme", "secretkey", "accesskey", "apikey", "letmein", "api", "db",
     }
 )  # fmt: skip
 _TEMPLATE = re.compile(r"^\s*(\$\{[^}]*\}|\{\{[^}]*\}\}|%\{[^}]*\}|<[^<>]*>|\$[A-Z_][A-Z0-9_]*)\s*$")

@@ -8,7 +8,7 @@ document whose text is unknown at plan time, or is not JSON, yields no statement
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
@@ -59,12 +59,21 @@ UNRESTRICTABLE_ACTIONS: Final = frozenset(
 class Statement:
     index: int
     effect: str  # "Allow" | "Deny"
-    actions: tuple[str, ...]  # lower-cased
+    actions: tuple[str, ...]  # lower-cased, for comparing (IAM action names are case-insensitive)
     not_actions: tuple[str, ...]
     resources: tuple[str, ...]
     not_resources: tuple[str, ...]
     principals: tuple[str, ...]  # "*" for anyone; otherwise ARNs, service names, account ids
     has_condition: bool
+    # the actions as the user wrote them (same order as `actions`, then `not_actions`): messages quote these
+    written: tuple[str, ...] = ()
+
+    def as_written(self, action: str) -> str:
+        """`s3:getobject` as the user spelled it (`s3:GetObject`)."""
+        for folded, text in zip((*self.actions, *self.not_actions), self.written, strict=False):
+            if folded == action:
+                return text
+        return action
 
     @property
     def allows(self) -> bool:
@@ -145,6 +154,7 @@ def _statements_of(text: Any) -> list[Statement]:
                 effect=str(item.get("Effect", "Allow")),
                 actions=tuple(a.lower() for a in _strings(item.get("Action"))),
                 not_actions=tuple(a.lower() for a in _strings(item.get("NotAction"))),
+                written=(*_strings(item.get("Action")), *_strings(item.get("NotAction"))),
                 resources=_strings(item.get("Resource")),
                 not_resources=_strings(item.get("NotResource")),
                 principals=_principals(item.get("Principal")),
@@ -152,6 +162,18 @@ def _statements_of(text: Any) -> list[Statement]:
             )
         )
     return out
+
+
+def wildcards_first(actions: Iterable[str]) -> list[str]:
+    """Actions with a wildcard (`*`, `s3:*`, `iam:Put*`) first, the others after, each group in written order."""
+    listed = list(dict.fromkeys(actions))
+    return [a for a in listed if "*" in a] + [a for a in listed if "*" not in a]
+
+
+def listed(items: list[str], limit: int = 5) -> str:
+    """`a, b, c` — at most `limit` named, the rest counted."""
+    shown = ", ".join(items[:limit])
+    return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
 
 
 def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]]]:

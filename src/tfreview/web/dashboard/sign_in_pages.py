@@ -64,6 +64,7 @@ def sign_in_with_token(
             request, "signin.html", status=exc.status, next=safe_next(next), oidc=oidc, error=str(exc), title="Sign in"
         )
     token_id = principal.subject.removeprefix("token:") if principal.kind == "token" else None
+    dashboard.services.audit.record("sign_in", actor=principal.subject, target="dashboard", detail={"method": "token"})
     replace_session(request, dashboard.signer.signed_in(principal, token_id=token_id))
     return redirect(request, safe_next(next))
 
@@ -113,6 +114,10 @@ async def oidc_callback(
         raise auth_page_error(exc) from None
     except UpstreamError as exc:
         raise PageError(503, f"The identity provider cannot be reached now ({exc}). Try again shortly.") from None
+    audit = dashboard.services.audit
+    await run_in_threadpool(
+        audit.record, "sign_in", actor=principal.subject, target="dashboard", detail={"method": "oidc"}
+    )
     replace_session(request, dashboard.signer.signed_in(principal, until=_expiry(token)))
     response = redirect(request, safe_next(str(flight.get("next") or "")))
     response.delete_cookie(SIGN_IN_COOKIE, path="/")

@@ -1,0 +1,217 @@
+"""The servers of the intake benchmark, each a process on 127.0.0.1 that prints `serving on URL`.
+
+* bare: FastAPI + uvicorn, POST /webhooks/github reads the body and answers 202 (the framework's floor);
+* naive: the same plus the HMAC check and ONE INSERT of the raw body into SQLite (WAL, synchronous=FULL),
+  committed before the 202 — the smallest correct durable intake;
+* tfreview: `tfreview serve` (embedded workers on or `--no-worker`, SQLite or PostgreSQL).
+
+`python benchmarks/intake_servers.py bare|naive SECRET DBFILE` runs the first two.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+HERE = Path(__file__).resolve().parent
+START_SECONDS = 60.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def bare_app() -> Any:
+    app = FastAPI()
+
+    @app.post("/webhooks/github")
+    async def receive(request: Request) -> JSONResponse:
+        await request.body()
+        return JSONResponse({"status": "accepted"}, status_code=202)
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "alive"})
+
+    return app
+
+
+def naive_app(secret: bytes, database: Path) -> Any:
+    connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS deliveries"
+        " (id INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, payload BLOB NOT NULL)"
+    )
+    lock = threading.Lock()
+    app = FastAPI()
+
+    @app.post("/webhooks/github")
+    async def receive(request: Request) -> JSONResponse:
+        body = await request.body()
+        given = request.headers.get("x-hub-signature-256", "")
+        expected = "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(given, expected):
+            return JSONResponse({"status": "bad signature"}, status_code=401)
+        key = request.headers.get("x-github-delivery", "")
+        with lock:  # one write per delivery, committed (fsync) before the answer
+            connection.execute("INSERT INTO deliveries (key, payload) VALUES (?, ?)", (key, body))
+        return JSONResponse({"status": "accepted"}, status_code=202)
+
+    @app.get("/healthz")
+    async def healthz() -> JSONResponse:
+        return JSONResponse({"status": "alive"})
+
+    return app
+
+
+def _serve(app: Any) -> None:
+    import uvicorn
+
+    from tfreview.serving import bind
+
+    listener = bind("127.0.0.1", 0)
+    print(f"serving on http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
+    uvicorn.Server(config).run(sockets=[listener])
+
+
+class Running:
+    """A started server: its URL, its process id (for CPU) and how to count what it stored."""
+
+    def __init__(self, url: str, pid: int, count_rows: Any) -> None:
+        self.url = url
+        self.pid = pid
+        self.count_rows = count_rows
+
+
+@contextlib.contextmanager
+def started(argv: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    # The server's log goes to a file: an undrained pipe would fill up and stall the server mid-run.
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115  (closed in the finally below)
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if "serving on " not in line:
+            log.seek(0)
+            raise SystemExit(f"server did not start: {line}{log.read()}")
+        yield line.split("serving on ", 1)[1].split()[0], process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(START_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.seek(0)
+        errors = [line for line in log.read().splitlines() if "Traceback" in line or "ERROR" in line]
+        if errors:
+            print(f"  (server log: {len(errors)} error lines, first: {errors[0][:200]})", file=sys.stderr)
+        log.close()
+
+
+def sqlite_rows(path: Path, table: str = "deliveries") -> int:
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+@contextlib.contextmanager
+def simple_server(kind: str, secret: str) -> Iterator[Running]:
+    with tempfile.TemporaryDirectory(prefix="tfreview-bench-") as data:
+        database = Path(data) / "naive.db"
+        argv = [sys.executable, str(HERE / "intake_servers.py"), kind, secret, str(database)]
+        with started(argv, dict(os.environ)) as (url, pid):
+            count = (lambda: sqlite_rows(database)) if kind == "naive" else (lambda: -1)
+            yield Running(url, pid, count)
+
+
+@contextlib.contextmanager
+def tfreview_server(secret: str, *, worker: bool, postgres: str | None) -> Iterator[Running]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TFREVIEW_")}
+    env["TFREVIEW_GITHUB__WEBHOOK_SECRETS"] = json.dumps([{"value": secret}])
+    with tempfile.TemporaryDirectory(prefix="tfreview-bench-") as data, _database(postgres) as url:
+        if url is not None:
+            env["TFREVIEW_DATABASE__URL"] = url
+            upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade"]
+            subprocess.run(upgrade, env=env, check=True, capture_output=True)
+        argv = [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", data]
+        if not worker:
+            argv.append("--no-worker")
+        with started(argv, env) as (address, pid):
+            if url is None:
+                yield Running(address, pid, lambda: sqlite_rows(next(Path(data).glob("*.db"))))
+            else:
+                yield Running(address, pid, lambda: _postgres_rows(url))
+
+
+@contextlib.contextmanager
+def _database(admin_url: str | None) -> Iterator[str | None]:
+    """A fresh PostgreSQL database on the server of `admin_url`, dropped afterwards; None for SQLite."""
+    if admin_url is None:
+        yield None
+        return
+    import uuid
+
+    import psycopg
+
+    name = "tfr_bench_" + uuid.uuid4().hex[:12]
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield plain.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(plain, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _postgres_rows(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        row = connection.execute("SELECT count(*) FROM deliveries").fetchone()
+        return int(row[0]) if row else 0
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of `pid` and its live descendants (threads included), from /proc/<pid>/stat."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    wanted = {pid}
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in parents.items():
+            if parent in wanted and child not in wanted:
+                wanted.add(child)
+                grew = True
+    return sum(times.get(p, 0.0) for p in wanted)
+
+
+if __name__ == "__main__":
+    what, key, file = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    _serve(bare_app() if what == "bare" else naive_app(key.encode(), file))

@@ -1,0 +1,285 @@
+"""Recall against Checkov, side by side on the same files (`make bench`; issue 12).
+
+Material: every tree under `../shared/fixtures/hcl` (each `corpus/<module>`, `checkov`, `conftest`) and
+every plan in `../shared/fixtures/plans`.
+
+* **Checkov** 3.3.30 runs once per tree (`checkov -d TREE --framework terraform`) and once per plan
+  (`checkov -f PLAN --framework terraform_plan`), `-o json --quiet --compact --skip-download`; its JSON is
+  cached in `benchmarks/out/checkov/<hcl|plan>-<name>.json` and reused (delete the file to run it again).
+* **tfreview** runs in this process on the same material, the way `tfreview scan` does: each directory of
+  a tree that holds `.tf` files is reviewed as a root module (as Checkov's `-d` reads every file), each
+  plan as a plan.
+
+A *pair* is (resource, Checkov check id). A resource is named by its file and its address without
+instance keys; in HCL also without the `module.…` prefix, since the file already tells the module (a module
+reviewed through two callers is one resource in its file). tfreview reports a pair when a finding on that
+resource comes from a rule whose `references` name the check. A check is *covered* when a rule names it.
+
+Prints the Checkov checks that fail on the material, how many tfreview covers, recall of Checkov's failed
+pairs on the covered checks, and the covered checks with the most misses. `--write-data` stores the
+ranking in `docs/reference/coverage.json`, from which `make docs` generates `docs/reference/coverage.md`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out" / "checkov"
+FIXTURES = ROOT.parent / "shared" / "fixtures"
+DATA = ROOT / "docs" / "reference" / "coverage.json"
+CHECKOV_VERSION = "3.3.30"
+
+Pair = tuple[str, str, str]  # (file, address, check id)
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # "hcl" | "plan"
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}-{self.path.stem if self.kind == 'plan' else self.path.name}"
+
+
+@dataclass
+class Tally:
+    checkov: dict[str, set[tuple[str, str]]] = field(default_factory=lambda: defaultdict(set))  # check → resources
+    names: dict[str, str] = field(default_factory=dict)  # check → Checkov's title
+    tfreview: set[Pair] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+
+
+def targets(fixtures: Path) -> list[Target]:
+    hcl = fixtures / "hcl"
+    trees = sorted(p for p in (hcl / "corpus").iterdir() if p.is_dir())
+    trees += [p for p in (hcl / "checkov", hcl / "conftest") if p.is_dir()]
+    plans = sorted((fixtures / "plans").glob("*.json"))
+    return [Target("hcl", p) for p in trees] + [Target("plan", p) for p in plans]
+
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+_MODULE = re.compile(r"^(module\.[^.\[]+(\[[^\]]*\])?\.)+")
+
+
+def address_key(address: str, *, hcl: bool) -> str:
+    """`module.a.aws_s3_bucket.b["x"]` → `aws_s3_bucket.b` (HCL) or `module.a.aws_s3_bucket.b` (plan)."""
+    if hcl:
+        address = _MODULE.sub("", address)
+    address = _INDEX.sub("", address)
+    return address.removeprefix("data.") if hcl else address
+
+
+# ------------------------------------------------------------------ Checkov
+
+
+def checkov_report(target: Target, checkov: str | None) -> list[dict[str, Any]]:
+    """Checkov's JSON reports for the target, from the cache or by running it (cached afterwards)."""
+    cached = OUT / f"{target.name}.json"
+    if not cached.exists() or cached.stat().st_size == 0:
+        if checkov is None:
+            raise SystemExit(f"no cached Checkov result {cached} and no --checkov to produce it")
+        OUT.mkdir(parents=True, exist_ok=True)
+        if target.kind == "hcl":
+            command = [checkov, "-d", str(target.path), "--framework", "terraform"]
+        else:
+            command = [checkov, "-f", str(target.path), "--framework", "terraform_plan"]
+        command += ["-o", "json", "--quiet", "--compact", "--skip-download", "--soft-fail"]
+        result = subprocess.run(command, capture_output=True, check=False, env={**os.environ, "NO_COLOR": "1"})
+        cached.write_bytes(result.stdout)
+    text = cached.read_text(encoding="utf-8").strip()
+    if not text:
+        return []
+    document = json.loads(text)
+    reports = document if isinstance(document, list) else [document]
+    return [r for r in reports if isinstance(r, dict) and "results" in r]
+
+
+def checkov_failures(target: Target, reports: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
+    """(check id, check name, file, address key) of every failed check in the reports."""
+    hcl = target.kind == "hcl"
+    for report in reports:
+        for failed in report["results"].get("failed_checks", []):
+            resource = str(failed.get("resource") or "")
+            file = os.path.realpath(str(failed.get("file_abs_path") or "") if hcl else target.path)
+            yield str(failed["check_id"]), str(failed.get("check_name") or ""), file, address_key(resource, hcl=hcl)
+
+
+# ------------------------------------------------------------------ tfreview
+
+
+def terraform_dirs(tree: Path) -> list[Path]:
+    found = []
+    for folder, subfolders, files in os.walk(tree):
+        subfolders[:] = sorted(s for s in subfolders if not s.startswith("."))
+        if any(f.endswith(".tf") for f in files):
+            found.append(Path(folder))
+    return found
+
+
+def tfreview_pairs(target: Target, rules: list[Any], errors: list[str]) -> Iterator[Pair]:
+    from tfreview.core.errors import TfreviewError
+    from tfreview.core.findings import Status
+    from tfreview.core.policy import Policy
+    from tfreview.parsing.inputs import load_change_set
+    from tfreview.service.assessment import assess
+
+    by_id = {r.id: r for r in rules}
+    roots = terraform_dirs(target.path) if target.kind == "hcl" else [target.path]
+    for root in roots:
+        try:
+            review = assess(load_change_set(str(root)), rules, Policy(), None).review
+        except TfreviewError as exc:
+            errors.append(f"{root}: {exc}")
+            continue
+        for finding in review.findings:
+            if finding.status is Status.RESOLVED:
+                continue
+            checks = by_id[finding.rule_id].references.checkov if finding.rule_id in by_id else ()
+            if target.kind == "hcl":
+                if finding.location is None:
+                    continue
+                file = os.path.realpath(root / finding.location.file)
+                key = address_key(finding.address, hcl=True)
+            else:
+                file, key = os.path.realpath(target.path), address_key(finding.address, hcl=False)
+            for check in checks:
+                yield file, key, check
+
+
+# ------------------------------------------------------------------ the measure
+
+
+def measure(material: list[Target], checkov: str | None) -> Tally:
+    from tfreview.rules import load_rules
+
+    rules = load_rules()
+    tally = Tally()
+    for target in material:
+        for check, name, file, key in checkov_failures(target, checkov_report(target, checkov)):
+            tally.checkov[check].add((file, key))
+            tally.names.setdefault(check, name)
+        tally.tfreview.update(tfreview_pairs(target, rules, tally.errors))
+    return tally
+
+
+def summarise(tally: Tally, rules: list[Any], material: list[Target]) -> dict[str, Any]:
+    covering: dict[str, list[str]] = defaultdict(list)
+    for rule in rules:
+        for check in rule.references.checkov:
+            covering[check].append(rule.id)
+    checks: list[dict[str, Any]] = []
+    for check, resources in tally.checkov.items():
+        found = sum(1 for file, key in resources if (file, key, check) in tally.tfreview)
+        checks.append(
+            {
+                "check": check,
+                "name": tally.names.get(check, ""),
+                "failed": len(resources),
+                "found": found,
+                "rules": sorted(covering.get(check, [])),
+            }
+        )
+    checks.sort(key=lambda c: (-c["failed"], c["check"]))
+    covered = [c for c in checks if c["rules"]]
+    pairs_covered = sum(c["failed"] for c in covered)
+    found_covered = sum(c["found"] for c in covered)
+    pairs_all = sum(c["failed"] for c in checks)
+    extra = sum(1 for file, key, check in tally.tfreview if (file, key) not in tally.checkov.get(check, ()))
+    trees = sum(1 for t in material if t.kind == "hcl")
+    return {
+        "checkov_version": CHECKOV_VERSION,
+        "material": {"hcl_trees": trees, "plans": len(material) - trees},
+        "pairs_found_not_failed_by_checkov": extra,
+        "checks_failing": len(checks),
+        "checks_failing_covered": len(covered),
+        "checkov_ids_referenced": len(covering),
+        "pairs_failed": pairs_all,
+        "pairs_failed_on_covered": pairs_covered,
+        "pairs_found_on_covered": found_covered,
+        "recall_on_covered": round(found_covered / pairs_covered, 4) if pairs_covered else None,
+        "recall_overall": round(found_covered / pairs_all, 4) if pairs_all else None,
+        "checks": checks,
+    }
+
+
+def misses(tally: Tally, check: str) -> list[tuple[str, str]]:
+    return sorted((f, k) for f, k in tally.checkov[check] if (f, k, check) not in tally.tfreview)
+
+
+def report(summary: dict[str, Any], tally: Tally, top: int, material: list[Target]) -> str:
+    trees = sum(1 for t in material if t.kind == "hcl")
+    lines = [
+        f"material: {trees} HCL trees, {len(material) - trees} plans (Checkov {CHECKOV_VERSION}, same files)",
+        f"Checkov checks failing on the material: {summary['checks_failing']} "
+        f"({summary['pairs_failed']} failed resource/check pairs)",
+        f"covered by a tfreview rule: {summary['checks_failing_covered']} of them; "
+        f"Checkov ids referenced by tfreview rules: {summary['checkov_ids_referenced']} (goal >= 300)",
+        f"recall on covered checks: {summary['pairs_found_on_covered']}/{summary['pairs_failed_on_covered']} = "
+        f"{summary['recall_on_covered']} (goal >= 0.95); of every failed pair: {summary['recall_overall']}",
+        f"pairs tfreview reports that Checkov does not fail: {summary['pairs_found_not_failed_by_checkov']}",
+    ]
+    missed = [(c["failed"] - c["found"], c) for c in summary["checks"] if c["rules"] and c["found"] < c["failed"]]
+    missed.sort(key=lambda m: (-m[0], m[1]["check"]))
+    if missed:
+        lines.append(f"covered checks with misses (top {top}):")
+    for count, check in missed[:top]:
+        example = ", ".join(f"{Path(f).name}:{k}" for f, k in misses(tally, check["check"])[:3])
+        rules = ",".join(check["rules"])
+        lines.append(f"  {check['check']:<14} {count:>4} missed of {check['failed']:<4} {rules}  e.g. {example}")
+    uncovered = [c for c in summary["checks"] if not c["rules"]]
+    if uncovered:
+        lines.append(f"most frequent uncovered checks (top {top}):")
+    for check in uncovered[:top]:
+        lines.append(f"  {check['check']:<14} {check['failed']:>4}  {check['name'][:90]}")
+    if tally.errors:
+        lines.append(f"tfreview refused {len(tally.errors)} root(s): " + "; ".join(tally.errors[:5]))
+    return "\n".join(lines)
+
+
+def _cached(target: Target) -> bool:
+    path = OUT / f"{target.name}.json"
+    return path.is_file() and path.stat().st_size > 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fixtures", type=Path, default=FIXTURES, help="the shared fixtures folder")
+    parser.add_argument("--checkov", help="the checkov executable, to fill the cache for material not in it")
+    parser.add_argument("--cached-only", action="store_true", help="skip material Checkov has no cached result for")
+    parser.add_argument("--top", type=int, default=25, help="how many checks to list with misses")
+    parser.add_argument("--write-data", action="store_true", help=f"write the ranking to {DATA.relative_to(ROOT)}")
+    parser.add_argument("--misses", help="list every missed resource of this Checkov check id")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    from tfreview.rules import load_rules
+
+    material = targets(args.fixtures)
+    if args.cached_only:
+        material = [t for t in material if _cached(t)]
+    tally = measure(material, args.checkov)
+    summary = summarise(tally, load_rules(), material)
+    print(report(summary, tally, args.top, material))
+    if args.misses:
+        for file, key in misses(tally, args.misses):
+            print(f"  {file}  {key}")
+    if args.write_data:
+        DATA.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {DATA.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

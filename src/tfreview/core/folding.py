@@ -1,0 +1,75 @@
+"""From a rule's hits on one resource to findings: one cause, one finding, every offending item in it.
+
+Two steps, per resource and per side of a change:
+
+* **subsume** — a rule may declare `subsumes` (other rule ids): where it reports an item (the block or
+  resource a hit's path belongs to: `ingress.0` for `ingress.0.cidr_blocks`, the resource itself for a
+  top-level attribute), the hits of those rules on the same item are dropped and their messages become
+  facets of its own ("every port is open … — also TFR-AWS-012: SSH (port 22) is open …"). A security
+  group rule open to the world on every port is then one critical finding, not five.
+* **fold** — hits of one rule on one resource whose paths differ only by list indexes
+  (`ingress.0.description`, `ingress.3.description`) are one finding (its fingerprint ignores indexes),
+  the first one as evidence; the message names every offending item, not only the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from tfreview.core.rules import Hit, Resource, Rule
+
+MAX_LISTED = 10  # items named in one message; the rest are counted
+
+
+@dataclass(slots=True)
+class Folded:
+    """One finding-to-be: the first hit, the resource it was found on, and every item it stands for."""
+
+    hit: Hit
+    resource: Resource
+    paths: list[str] = field(default_factory=list)  # concrete paths folded in, the first hit's first
+
+    def final_hit(self, title: str) -> Hit:
+        """The hit to report: its message names every folded item when there are several."""
+        distinct = list(dict.fromkeys(self.paths))
+        if len(distinct) < 2:
+            return self.hit
+        shown = ", ".join(f"`{path}`" for path in distinct[:MAX_LISTED])
+        more = f" and {len(distinct) - MAX_LISTED} more" if len(distinct) > MAX_LISTED else ""
+        return replace(self.hit, message=f"{self.hit.message or title} ({len(distinct)} in all: {shown}{more})")
+
+
+def item_of(path: str) -> str:
+    """The block or resource a hit's path belongs to: `ingress.0.cidr_blocks` → `ingress.0`; `description` → ``."""
+    return path.rpartition(".")[0]
+
+
+def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
+    """Drop, in place, the hits that a subsuming rule's hit on the same item covers, and name them in it."""
+    for rule_id in list(found):
+        others = rules[rule_id].subsumes
+        hits = found[rule_id]
+        if not others or not hits:
+            continue
+        for index, hit in enumerate(hits):
+            if hit.address is not None:
+                continue  # a hit blaming another resource is not about an item of this one
+            item = item_of(hit.path)
+            facets: list[str] = []
+            for other_id in others:
+                theirs = found.get(other_id)
+                if not theirs:
+                    continue
+                kept: list[Hit] = []
+                for other in theirs:
+                    if other.address is None and item_of(other.path) == item:
+                        if other.message:
+                            facets.append(f"{other_id}: {other.message}")
+                    else:
+                        kept.append(other)
+                found[other_id] = kept
+            if facets:
+                hits[index] = replace(
+                    hit, message=f"{hit.message or rules[rule_id].title} — also {'; '.join(dict.fromkeys(facets))}"
+                )

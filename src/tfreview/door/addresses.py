@@ -1,0 +1,63 @@
+"""Who is calling: the client's address, believed from X-Forwarded-For only when the peer is a trusted proxy.
+
+With trusted proxies, X-Forwarded-For is read from the right: each hop a trusted proxy appended is
+skipped, and the first address that is not a trusted proxy is the client (a client cannot forge its way
+past the proxies by sending its own header: what it wrote stands left of what the proxies appended).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import ipaddress
+from collections.abc import Iterable, Sequence
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def networks(texts: Iterable[str]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(text, strict=False) for text in texts)
+
+
+@functools.lru_cache(maxsize=8192)  # the same clients come back: parsing is the hot path's main cost
+def parse_address(text: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        return None
+
+
+def within(address: Address | None, nets: Sequence[Network]) -> bool:
+    return address is not None and any(address.version == net.version and address in net for net in nets)
+
+
+def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[Network]) -> str:
+    """The client's address as text ("unknown" when the peer has none, e.g. a Unix socket)."""
+    if not peer:
+        return "unknown"
+    if not trusted:  # the socket's peer: already an address in its canonical form
+        return peer
+    address = parse_address(peer)
+    if address is None:
+        return "unknown"
+    if not within(address, trusted):
+        return str(address)
+    hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        found = parse_address(hop)
+        if found is None:
+            return str(address)  # a garbled hop: believe nothing further left
+        if not within(found, trusted):
+            return str(found)
+        address = found
+    return str(address)
+
+
+def ip_source(address: str) -> str:
+    return f"ip:{address}"
+
+
+def token_source(credential: str) -> str:
+    """A token's block key: a prefix of its SHA-256 (the token itself is never stored, logged or sent to Redis)."""
+    return "token:" + hashlib.sha256(credential.encode("utf-8")).hexdigest()[:16]

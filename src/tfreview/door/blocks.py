@@ -1,0 +1,175 @@
+"""The block policy: repeated failures block a source, each block of the same source twice as long as
+the one before (capped); allow-listed addresses are never blocked. Blocks are stored through the
+`Blocks` port (a table shared by every process) and read through a cache refreshed every
+`block_cache_seconds` — the hot path (every request) never waits on the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+
+from tfreview.door.addresses import Network, parse_address, within
+from tfreview.door.limiter import Limiter
+from tfreview.door.settings import DoorSettings
+from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.blocks import Block, BlockKind, Blocks
+
+logger = logging.getLogger("tfreview.door")
+_MAX_TRACKED = 10_000
+FAILURES = "failures"  # the limiter scope counting signature/auth failures per source
+
+
+def block_seconds(strikes: int, base: float, cap: float) -> float:
+    """The length of a source's `strikes`-th block: base, 2×base, 4×base … at most `cap`."""
+    return float(min(cap, base * 2 ** max(0, strikes - 1)))
+
+
+class Guard:
+    """Is a source blocked (cached)? Count its failures; block it past the threshold; add and remove blocks."""
+
+    def __init__(
+        self,
+        store: Blocks,
+        limiter: Limiter,
+        settings: DoorSettings,
+        allow: Sequence[Network],
+        *,
+        clock: Clock = utcnow,
+        metrics: Recorder | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.limiter = limiter
+        self.settings = settings
+        self.allow = tuple(allow)
+        self.clock = clock
+        self.metrics = metrics or NullRecorder()
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._cached: dict[str, datetime] = {}
+        self._allowed: dict[str, bool] = {}  # allow-list answers by source (bounded)
+        self._recent: dict[str, deque[float]] = {}  # failures per source seen by this process (the action reads them)
+        self._loaded_at: float | None = None
+
+    def allowed(self, source: str) -> bool:
+        """True for an address of the allow-list (never blocked)."""
+        found = self._allowed.get(source)
+        if found is None:
+            kind, _, value = source.partition(":")
+            found = kind == "ip" and within(parse_address(value), self.allow)
+            if len(self._allowed) >= _MAX_TRACKED:
+                self._allowed.clear()
+            self._allowed[source] = found
+        return found
+
+    def blocked_until(self, source: str) -> datetime | None:
+        """When the source's block ends, or None (not blocked); from the cache."""
+        cached = self._blocks()
+        until = cached.get(source)
+        if until is None or until <= self.clock():
+            return None
+        return until
+
+    def failed(self, source: str, what: str) -> Block | None:
+        """One signature or auth failure from `source`; the block it earned when this one crossed the threshold."""
+        if self.allowed(source) or source in ("ip:unknown", ""):
+            return None
+        self._remember(source)
+        verdict = self.limiter.hit(FAILURES, source)
+        if verdict.allowed or self.blocked_until(source) is not None:
+            return None
+        reason = f"more than {self.settings.block_failures} {what} failures in {self.settings.block_window_seconds} s"
+        return self.block(source, reason, by="auto")
+
+    def offenders(self, at_least: int) -> list[str]:
+        """Sources with at least `at_least` failures in the window seen by this process, not blocked yet."""
+        horizon = self._monotonic() - self.settings.block_window_seconds
+        with self._lock:
+            counts = {source: sum(1 for at in times if at > horizon) for source, times in self._recent.items()}
+        ranked = sorted((n, source) for source, n in counts.items() if n >= at_least)
+        return [source for _, source in reversed(ranked) if self.blocked_until(source) is None]
+
+    def _remember(self, source: str) -> None:
+        now = self._monotonic()
+        with self._lock:
+            if source not in self._recent and len(self._recent) >= _MAX_TRACKED:
+                horizon = now - self.settings.block_window_seconds
+                for stale in [k for k, v in self._recent.items() if not v or v[-1] <= horizon]:
+                    del self._recent[stale]
+                if len(self._recent) >= _MAX_TRACKED:
+                    return  # a flood of distinct sources: the limiter's counts still block each one
+            self._recent.setdefault(source, deque(maxlen=self.settings.block_failures)).append(now)
+
+    def block(self, source: str, reason: str, *, by: str, seconds: float | None = None) -> Block:
+        """Block `source` (ValueError: allow-listed or not a source); its strikes and length grow each time."""
+        kind = _kind(source)
+        if self.allowed(source):
+            raise ValueError(f"{source} is on the allow-list (TFREVIEW_DOOR__ALLOW_LIST) and is never blocked")
+        now = self.clock()
+        previous = self.store.get(source)
+        strikes = (previous.strikes if previous is not None else 0) + 1
+        length = (
+            seconds
+            if seconds is not None
+            else block_seconds(strikes, self.settings.block_seconds, self.settings.block_max_seconds)
+        )
+        block = self.store.put(Block(source, kind, reason, by, now, now + timedelta(seconds=length), strikes))
+        self.metrics.count("tfreview_source_blocks_total", kind=kind, by=_by_label(by))
+        logger.warning("blocked %s for %.0f s (strike %d): %s", source, length, strikes, reason)
+        self.refresh()
+        return block
+
+    def unblock(self, source: str, *, by: str) -> bool:
+        """Lift `source`'s block and forget its strikes; `by` is who did it (for the log and the audit trail)."""
+        removed = self.store.remove(source)
+        if removed:
+            logger.warning("unblocked %s (by %s)", source, by)
+        self.refresh()
+        return removed
+
+    def active(self) -> list[Block]:
+        return self.store.active(self.clock())
+
+    def refresh(self) -> None:
+        """Reload the cache now (after a change in this process; otherwise every `block_cache_seconds`)."""
+        with self._lock:
+            self._loaded_at = None
+        self._blocks()
+
+    def _blocks(self) -> dict[str, datetime]:
+        now_mono = self._monotonic()
+        with self._lock:
+            fresh = self._loaded_at is not None and now_mono - self._loaded_at < self.settings.block_cache_seconds
+            if fresh:
+                return self._cached
+            self._loaded_at = now_mono  # one reader at a time reloads; the others keep the old view meanwhile
+        try:
+            found = {block.source: block.expires_at for block in self.store.active(self.clock())}
+        except Exception as exc:  # the database is down: keep the last view (fail open for new blocks)
+            logger.warning("blocks could not be read: %s", type(exc).__name__)
+            return self._cached
+        with self._lock:
+            self._cached = found
+        self.metrics.set("tfreview_blocked_sources", len(found))
+        return found
+
+
+def _kind(source: str) -> BlockKind:
+    kind, _, value = source.partition(":")
+    if kind == "ip" and parse_address(value) is not None:
+        return "ip"
+    if kind == "token" and len(value) == 16 and all(c in "0123456789abcdef" for c in value):
+        return "token"
+    raise ValueError(f"not a source: {source!r} (ip:ADDRESS or token:HASH16, the form `tfreview block list` shows)")
+
+
+def _by_label(by: str) -> str:
+    if by == "auto":
+        return "auto"
+    return "action" if by.startswith("action:") else "admin"

@@ -1,0 +1,43 @@
+"""`Door`: the limiter, the block guard and the shedder together, as the web layer and the alert actions use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tfreview.door.addresses import Network
+from tfreview.door.blocks import Guard
+from tfreview.door.limiter import Limiter, Verdict
+from tfreview.door.settings import DoorSettings
+from tfreview.door.shedding import Shedder
+from tfreview.ops.recorder import NullRecorder, Recorder
+
+IP, TOKEN, TENANT = "ip", "token", "tenant"  # the limiter's request scopes (and the metric's `scope` label)
+
+
+@dataclass
+class Door:
+    settings: DoorSettings
+    limiter: Limiter
+    guard: Guard
+    shedder: Shedder
+    trusted_proxies: tuple[Network, ...] = ()
+    metrics: Recorder = field(default_factory=NullRecorder)
+
+    def over_limit(self, scope: str, identity: str) -> Verdict:
+        """One request of `identity` in `scope` (ip, token); refused with a Retry-After when over the rate."""
+        if not self.settings.rate_limits:
+            return Verdict(True)
+        verdict = self.limiter.hit(scope, identity)
+        if not verdict.allowed:
+            self.metrics.count("tfreview_rate_limited_total", scope=scope)
+        return verdict
+
+    def tenant_delivery(self, tenant: str) -> bool:
+        """A signed delivery for `tenant`: counted against its rate, NEVER refused (fair share does the rest).
+        False when the tenant is over its rate (the caller logs it; the delivery is accepted anyway)."""
+        if not self.settings.rate_limits:
+            return True
+        verdict = self.limiter.hit(TENANT, tenant)
+        if not verdict.allowed:
+            self.metrics.count("tfreview_rate_limited_total", scope=TENANT)
+        return verdict.allowed

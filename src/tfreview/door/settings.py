@@ -1,0 +1,65 @@
+"""The door's section of the settings (`TFREVIEW_DOOR__*`, docs/howto/abuse-limits.md)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from limits import parse
+from pydantic import BaseModel, Field, field_validator
+
+from tfreview.plumbing.secret_setting import SecretSetting
+
+# GitHub's webhook senders ("hooks" of https://api.github.com/meta); refresh the setting when GitHub changes them
+GITHUB_HOOK_NETWORKS = (
+    "192.30.252.0/22",
+    "185.199.108.0/22",
+    "140.82.112.0/20",
+    "143.55.64.0/20",
+    "2a0a:a440::/29",
+    "2606:50c0::/32",
+)
+
+
+class DoorSettings(BaseModel):
+    """Rate limits, load shedding, slow clients and automatic blocks."""
+
+    rate_limits: bool = True  # refuse callers over their limit with 429 (signed webhooks are never refused)
+    storage_url: SecretSetting | None = None  # unset: counts in process memory; redis://[:pw@]host:port/db: shared
+    key_prefix: str = Field(default="tfreview", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")  # Redis key prefix of the counts
+    per_ip: str = "600/minute"  # requests per client address (webhooks, health and metrics excluded)
+    per_token: str = "1200/minute"  # requests per API token (its hash)
+    per_tenant: str = "3000/minute"  # signed deliveries per installation/account: counted, never refused
+    trusted_proxies: list[str] = []  # networks whose X-Forwarded-For is believed, e.g. ["10.0.0.0/8"]
+    shed_queue_depth: int = Field(default=5000, ge=1)  # queued jobs above which API reads and uploads get 503
+    shed_oldest_age_seconds: float = Field(default=900.0, gt=0)  # oldest waiting job's age above which they get 503
+    shed_retry_after_seconds: int = Field(default=30, ge=1)  # Retry-After of a 503 (shed) answer
+    shed_check_seconds: float = Field(default=2.0, gt=0)  # the queue is looked at this often (not per request)
+    shed_action_seconds: float = Field(default=300.0, gt=0)  # how long the `shed-load` alert action sheds
+    block_failures: int = Field(default=20, ge=2)  # signature or auth failures from one source ...
+    block_window_seconds: int = Field(default=60, ge=1)  # ... within this window block it
+    block_seconds: float = Field(default=300.0, gt=0)  # the first block; each further one doubles
+    block_max_seconds: float = Field(default=86400.0, gt=0)  # longest block
+    block_cache_seconds: float = Field(default=5.0, ge=0)  # other processes' blocks are seen within this time
+    allow_list: list[str] = list(GITHUB_HOOK_NETWORKS)  # networks never blocked nor rate limited (GitHub's hooks)
+    header_timeout_seconds: float = Field(default=10.0, gt=0)  # a request head not complete by then: 408, closed
+    body_timeout_seconds: float = Field(default=30.0, gt=0)  # no body bytes for this long: 408, closed
+    max_connections: int = Field(default=1000, ge=1)  # open connections per process; past it requests get 503
+
+    @field_validator("per_ip", "per_token", "per_tenant")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"not a rate such as '600/minute' or '10/second': {value!r}") from None
+        return value
+
+    @field_validator("trusted_proxies", "allow_list")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for text in value:
+            try:
+                ipaddress.ip_network(text, strict=False)
+            except ValueError:
+                raise ValueError(f"not an address or network: {text!r}") from None
+        return value

@@ -1,0 +1,87 @@
+"""`tfreview backup restore`: put a verified backup back as the service's database, then migrate it.
+
+The backup is verified first (file hash, a scratch restore compared with its manifest); the restored
+database is compared with the manifest again before the schema is migrated; the restore is recorded in
+the restored database's audit log. A live database is never overwritten without --force, and on SQLite
+the file it replaces is kept beside it (`*.before-restore-<time>`).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tfreview.core.errors import ConfigError, InputError
+from tfreview.settings import Settings
+from tfreview.store.backup import (
+    postgres_has_schema,
+    restore_postgres,
+    restore_sqlite,
+    sqlite_file,
+    verify_backup,
+)
+from tfreview.store.backup_manifest import Manifest, compare_digests
+
+
+def restore_backup(
+    settings: Settings, directory: Path, manifest: Manifest, *, force: bool, actor: str, quiet: bool = False
+) -> float:
+    """Restore; returns the seconds it took (verification included)."""
+    from tfreview.store.setup import prepare_database, redacted_url
+
+    url = settings.database.url
+    started = time.perf_counter()
+    kind = "sqlite" if url.startswith("sqlite") else "postgresql"
+    if manifest.kind != kind:
+        raise InputError(f"backup {manifest.file} is a {manifest.kind} backup; the configured database is {kind}")
+    verify_backup(directory, manifest, scratch_server_url=url)
+    if kind == "sqlite":
+        target = sqlite_file(url)
+        if target.exists():
+            if not force:
+                raise ConfigError(
+                    f"database {target} exists: stop the service, then pass --force to replace it "
+                    "(the current file is kept beside it)"
+                )
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            for suffix in ("", "-wal", "-shm"):
+                current = target.with_name(target.name + suffix)
+                if current.exists():
+                    current.replace(current.with_name(f"{target.name}.before-restore-{stamp}{suffix}"))
+        found = restore_sqlite(directory / manifest.file, target)
+    else:
+        if postgres_has_schema(url) and not force:
+            raise ConfigError(
+                f"database {redacted_url(url)} already holds a tfreview schema: stop the service, "
+                "then pass --force to replace its contents"
+            )
+        found = restore_postgres(directory / manifest.file, url, clean=True)
+    problems = compare_digests(manifest.tables, found)
+    if problems:
+        raise InputError("the restored database does not match the backup's manifest: " + "; ".join(problems[:5]))
+    prepare_database(url, settings.database.busy_timeout_ms)
+    _record(settings, manifest, actor)
+    seconds = time.perf_counter() - started
+    if not quiet:
+        print(
+            f"restored {manifest.file} ({manifest.rows} rows, taken {manifest.created_at:%Y-%m-%d %H:%M:%S}Z) into "
+            f"{redacted_url(url)} in {seconds:.2f} s; schema migrated"
+        )
+    return seconds
+
+
+def _record(settings: Settings, manifest: Manifest, actor: str) -> None:
+    from tfreview.store.audit_log import SqlAuditTrail
+    from tfreview.store.database import Database
+
+    database = Database(settings.database.url, settings.database.busy_timeout_ms, pool_size=1)
+    try:
+        SqlAuditTrail(database).record(
+            "backup.restore",
+            actor=actor,
+            target=f"backup:{manifest.file}",
+            detail={"rows": manifest.rows, "taken_at": manifest.created_at.isoformat(), "sha256": manifest.sha256},
+        )
+    finally:
+        database.close()

@@ -1,0 +1,38 @@
+"""No IAM policy that allows actions returning credentials on "*" resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import CREDENTIALS_EXPOSURE, allowed_actions, hit, matches, unconstrained
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for path, statement in unconstrained(resource):
+        found = [p for p in allowed_actions(statement) if any(matches(p, a) for a in CREDENTIALS_EXPOSURE)]
+        if found:
+            yield hit(path, statement, "actions that return credentials", found)
+
+
+RULE = Rule(
+    id="TFR-AWS-246",
+    long_id="aws-iam-no-credentials-exposure",
+    title='IAM policy allows actions that expose credentials on "*" resources',
+    severity=Severity.MEDIUM,
+    provider="aws",
+    category="iam",
+    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    remediation="Limit the actions to the resources they are meant for: `sts:AssumeRole` to the role ARNs, "
+    "`iam:CreateAccessKey` to `arn:aws:iam::…:user/${aws:username}`, `redshift:GetClusterCredentials` to one "
+    "database user.",
+    description="Some actions return credentials in their response: access keys (`iam:CreateAccessKey`), session "
+    "tokens (`sts:AssumeRole`, `sts:GetFederationToken`), database tokens (`redshift:GetClusterCredentials`, "
+    '`rds-db:Connect`), Windows passwords (`ec2:GetPasswordData`). Allowed on `"*"` they hand out every '
+    "credential of that kind in the account. MEDIUM: the holder still needs to be trusted with some credential. "
+    "The table (cloudsplaining's) is in `rules/support/iam_access.py`; `ecr:GetAuthorizationToken` accepts only "
+    '`"*"` but is in it, as in Checkov.',
+    references=References(checkov=("CKV_AWS_287",), trivy=()),
+    check=check,
+)

@@ -1,0 +1,34 @@
+"""No IAM policy that allows reading data out of S3, SSM or Secrets Manager on "*" resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import DATA_EXFILTRATION, allowed_actions, hit, matches, unconstrained
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for path, statement in unconstrained(resource):
+        found = [p for p in allowed_actions(statement) if any(matches(p, a) for a in DATA_EXFILTRATION)]
+        if found:
+            yield hit(path, statement, "reading every object, parameter or secret", found)
+
+
+RULE = Rule(
+    id="TFR-AWS-247",
+    long_id="aws-iam-no-data-exfiltration",
+    title='IAM policy allows reading every S3 object, SSM parameter or secret ("*" resources)',
+    severity=Severity.MEDIUM,
+    provider="aws",
+    category="iam",
+    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    remediation="Name the buckets, parameter paths and secrets the principal needs (`arn:aws:s3:::reports/*`, "
+    "`arn:aws:ssm:…:parameter/app/*`, the secret's ARN).",
+    description='`s3:GetObject`, `ssm:GetParameter(s)(ByPath)` and `secretsmanager:GetSecretValue` on `"*"` let the '
+    "holder read every object, parameter and secret of the account, the usual target of a compromised workload. "
+    "MEDIUM. Wildcards count (`s3:*`, `s3:Get*`, `*`).",
+    references=References(checkov=("CKV_AWS_288",), trivy=()),
+    check=check,
+)

@@ -1,0 +1,44 @@
+"""No IAM policy that allows a known privilege escalation path on "*" resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import PRIVILEGE_ESCALATION, allowed_actions, matches, unconstrained
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    allowed: dict[str, list[str]] = {}  # path → every action pattern allowed on "*" in that document
+    for path, statement in unconstrained(resource):
+        allowed.setdefault(path, []).extend(allowed_actions(statement))
+    for path, patterns in allowed.items():
+        methods = [
+            name
+            for name, actions in PRIVILEGE_ESCALATION
+            if all(any(matches(p, action) for p in patterns) for action in actions)
+        ]
+        if methods:
+            more = f" and {len(methods) - 3} more" if len(methods) > 3 else ""
+            yield Hit(path, f'the policy allows privilege escalation on "*" ({", ".join(methods[:3])}{more})')
+
+
+RULE = Rule(
+    id="TFR-AWS-245",
+    long_id="aws-iam-no-privilege-escalation",
+    title='IAM policy allows privilege escalation on "*" resources',
+    severity=Severity.HIGH,
+    provider="aws",
+    category="iam",
+    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    remediation="Remove the actions of the escalation path, or limit them to the resources they are meant for "
+    "(`iam:PassRole` to the one role a service needs, `iam:CreatePolicyVersion` to the policies it manages).",
+    description="Rhino Security Labs' IAM privilege escalation methods are sets of actions that, allowed together "
+    'on `"*"`, let a principal make itself administrator: `iam:CreatePolicyVersion`, `iam:AttachUserPolicy`, '
+    "`iam:PassRole` with `ec2:RunInstances` or `lambda:CreateFunction` and `lambda:InvokeFunction`… The actions "
+    "may come from several statements of the same document; wildcards count (`iam:*` alone is several methods). "
+    "HIGH: it is administrator access by another name. The table is in `rules/support/iam_access.py`.",
+    references=References(checkov=("CKV_AWS_286",), trivy=()),
+    check=check,
+)

@@ -1,0 +1,36 @@
+"""No IAM policy that allows permissions management on "*" resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import allowed_actions, hit, levels, unconstrained
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for path, statement in unconstrained(resource):
+        found = [a for a in allowed_actions(statement) if "permissions" in levels(a)]
+        if found:
+            yield hit(path, statement, "permissions management", found)
+
+
+RULE = Rule(
+    id="TFR-AWS-244",
+    long_id="aws-iam-no-unconstrained-permissions-management",
+    title='IAM policy allows permissions management on "*" resources',
+    severity=Severity.HIGH,
+    provider="aws",
+    category="iam",
+    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    remediation="Limit IAM writes and resource-policy changes to the ARNs they manage (a path such as "
+    "`arn:aws:iam::123456789012:role/app/*`), and add a permissions boundary condition where roles are created.",
+    description="Permissions management (IAM writes, and the actions of other services that change a resource "
+    "policy, an ACL, a grant or a permission: `s3:PutBucketPolicy`, `kms:CreateGrant`, `lambda:AddPermission`…) on "
+    '`"Resource": "*"` lets the holder give itself or anyone else access to anything: it is one step from '
+    "administrator, hence HIGH. Read from the action names and a short table (`rules/support/iam_access.py`); "
+    "`iam:*`, `s3:*` and `*` count.",
+    references=References(checkov=("CKV_AWS_289",), trivy=()),
+    check=check,
+)

@@ -1,0 +1,36 @@
+"""No IAM policy that allows write actions on "*" resources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import allowed_actions, hit, levels, unconstrained
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for path, statement in unconstrained(resource):
+        found = [a for a in allowed_actions(statement) if "write" in levels(a)]
+        if found:
+            yield hit(path, statement, "write actions", found)
+
+
+RULE = Rule(
+    id="TFR-AWS-243",
+    long_id="aws-iam-no-unconstrained-write",
+    title='IAM policy allows write actions on "*" resources',
+    severity=Severity.MEDIUM,
+    provider="aws",
+    category="iam",
+    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    remediation="Name the resources the write actions apply to (`arn:aws:s3:::uploads/*`, a queue ARN) instead of "
+    '`"*"`; keep `"*"` only for read actions and for the few actions that accept nothing else.',
+    description='A write action (the AWS Service Authorization Reference\'s "Write" access level: create, put, '
+    'update, delete, send, start…) on `"Resource": "*"` can change or destroy every current and future resource of '
+    "that kind in the account. The access level is read from the action's verb (reads: Get, List, Describe…; a "
+    "pattern such as `s3:*` reaches writes); see `rules/support/iam_access.py`. MEDIUM: the actions are still "
+    "named. Conditions on the statement are not taken as constraints, as in Checkov's check of the same name.",
+    references=References(checkov=("CKV_AWS_290",), trivy=()),
+    check=check,
+)

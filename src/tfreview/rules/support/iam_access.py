@@ -1,0 +1,240 @@
+"""What an IAM action gives, for the "without constraints" checks (not a rule: it exports no RULE).
+
+The AWS Service Authorization Reference gives every action an access level (List, Read, Write,
+Permissions management, Tagging). Carrying its whole table (tens of thousands of actions) is out of
+scope; the access level follows the action's verb closely enough to be read from its name:
+
+* **read** verbs (`Get`, `List`, `Describe`, …) are List/Read; `Tag`/`Untag` are Tagging;
+* **permissions management** is every IAM write, and the actions of other services that change who may
+  use a resource (resource policies, ACLs, grants, permissions);
+* **write** is every other action.
+
+Three short tables name the actions that matter on their own, as published by cloudsplaining (the
+library behind Checkov's checks of the same names) and Rhino Security Labs' IAM privilege escalation
+methods: actions that expose credentials, actions that read data out (exfiltration), and the sets of
+actions that together let a principal escalate its privileges.
+
+Every name is compared lower-cased; patterns (`s3:*`, `iam:Put*`) are matched with `fnmatch` against
+these tables, and a pattern reaches the levels its literal part allows (`s3:Get*` reads, `s3:*` and
+`*` reach every level).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatchcase
+from functools import lru_cache
+from typing import Final
+
+from tfreview.core.rules import Hit, Resource
+from tfreview.rules.support.policy_documents import Statement, identity_policies
+
+# resources whose `policy` is an identity policy document (Checkov's resource-level checks read these)
+POLICY_TYPES: Final = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
+
+_READ_VERBS: Final = (
+    "get",
+    "list",
+    "describe",
+    "head",
+    "search",
+    "query",
+    "scan",
+    "select",
+    "lookup",
+    "check",
+    "validate",
+    "view",
+    "batchget",
+    "batchdescribe",
+    "read",
+    "estimate",
+    "preview",
+    "simulate",
+    "generate",
+)
+_TAGGING_VERBS: Final = ("tag", "untag")
+
+CREDENTIALS_EXPOSURE: Final = frozenset(
+    a.lower()
+    for a in (
+        "chime:CreateApiKey",
+        "codepipeline:PollForJobs",
+        "cognito-identity:GetOpenIdToken",
+        "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
+        "cognito-identity:GetCredentialsForIdentity",
+        "connect:GetFederationToken",
+        "ec2:GetPasswordData",
+        "ecr:GetAuthorizationToken",
+        "gamelift:RequestUploadCredentials",
+        "iam:CreateAccessKey",
+        "iam:CreateLoginProfile",
+        "iam:CreateServiceSpecificCredential",
+        "iam:ResetServiceSpecificCredential",
+        "iam:UpdateAccessKey",
+        "lightsail:GetInstanceAccessDetails",
+        "lightsail:GetRelationalDatabaseMasterUserPassword",
+        "rds-db:Connect",
+        "redshift:GetClusterCredentials",
+        "sso:GetRoleCredentials",
+        "mediapackage:RotateChannelCredentials",
+        "mediapackage:RotateIngestEndpointCredentials",
+        "sts:AssumeRole",
+        "sts:AssumeRoleWithSAML",
+        "sts:AssumeRoleWithWebIdentity",
+        "sts:GetFederationToken",
+        "sts:GetSessionToken",
+    )
+)
+
+DATA_EXFILTRATION: Final = frozenset(
+    a.lower()
+    for a in (
+        "s3:GetObject",
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+        "secretsmanager:GetSecretValue",
+    )
+)
+
+# permissions management outside IAM: actions that change a resource policy, an ACL, a grant or a permission
+_OTHER_PERMISSIONS: Final = frozenset(
+    a.lower()
+    for a in (
+        "s3:PutBucketPolicy",
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketAcl",
+        "s3:PutObjectAcl",
+        "s3:PutObjectVersionAcl",
+        "s3:PutBucketPublicAccessBlock",
+        "s3:PutAccountPublicAccessBlock",
+        "s3:PutBucketOwnershipControls",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+        "kms:RevokeGrant",
+        "kms:RetireGrant",
+        "lambda:AddPermission",
+        "lambda:RemovePermission",
+        "lambda:AddLayerVersionPermission",
+        "sns:AddPermission",
+        "sns:RemovePermission",
+        "sqs:AddPermission",
+        "sqs:RemovePermission",
+        "ecr:SetRepositoryPolicy",
+        "ecr:DeleteRepositoryPolicy",
+        "secretsmanager:PutResourcePolicy",
+        "secretsmanager:DeleteResourcePolicy",
+        "glacier:SetVaultAccessPolicy",
+        "glacier:DeleteVaultAccessPolicy",
+        "ram:CreateResourceShare",
+        "sts:SetSourceIdentity",
+    )
+)
+_POLICY_SETTER = re.compile(r"^[a-z0-9-]+:(put|delete|set|update)\w*(resourcepolicy|accesspolicy)$")
+
+# Rhino Security Labs' escalation methods: each set of actions, allowed together, escalates privileges
+PRIVILEGE_ESCALATION: Final = tuple(
+    (name, frozenset(a.lower() for a in actions))
+    for name, actions in (
+        ("CreateNewPolicyVersion", ("iam:CreatePolicyVersion",)),
+        ("SetExistingDefaultPolicyVersion", ("iam:SetDefaultPolicyVersion",)),
+        ("CreateAccessKey", ("iam:CreateAccessKey",)),
+        ("CreateLoginProfile", ("iam:CreateLoginProfile",)),
+        ("UpdateLoginProfile", ("iam:UpdateLoginProfile",)),
+        ("AttachUserPolicy", ("iam:AttachUserPolicy",)),
+        ("AttachGroupPolicy", ("iam:AttachGroupPolicy",)),
+        ("AttachRolePolicy", ("iam:AttachRolePolicy", "sts:AssumeRole")),
+        ("PutUserPolicy", ("iam:PutUserPolicy",)),
+        ("PutGroupPolicy", ("iam:PutGroupPolicy",)),
+        ("PutRolePolicy", ("iam:PutRolePolicy", "sts:AssumeRole")),
+        ("AddUserToGroup", ("iam:AddUserToGroup",)),
+        ("UpdateRolePolicyToAssumeIt", ("iam:UpdateAssumeRolePolicy", "sts:AssumeRole")),
+        ("PassExistingRoleToNewLambdaThenInvoke", ("iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction")),
+        (
+            "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo",
+            ("iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping"),
+        ),
+        ("PassExistingRoleToNewGlueDevEndpoint", ("iam:PassRole", "glue:CreateDevEndpoint")),
+        ("UpdateExistingGlueDevEndpoint", ("glue:UpdateDevEndpoint",)),
+        ("PassExistingRoleToCloudFormation", ("iam:PassRole", "cloudformation:CreateStack")),
+        ("PassExistingRoleToNewDataPipeline", ("iam:PassRole", "datapipeline:CreatePipeline")),
+        ("EditExistingLambdaFunctionWithRole", ("lambda:UpdateFunctionCode",)),
+        ("PassExistingRoleToNewEc2Instance", ("iam:PassRole", "ec2:RunInstances")),
+    )
+)
+
+
+def _split(action: str) -> tuple[str, str]:
+    service, _, name = action.lower().partition(":")
+    return (service, name) if name else ("*", service)  # "*" alone: every service, every action
+
+
+def _literal(name: str) -> str:
+    """The part of an action name before its first wildcard."""
+    return re.split(r"[*?]", name, maxsplit=1)[0]
+
+
+def _exact_level(service: str, name: str) -> str:
+    if name.startswith(_TAGGING_VERBS):
+        return "tagging"
+    if name.startswith(_READ_VERBS):
+        return "read"
+    action = f"{service}:{name}"
+    if service == "iam" or action in _OTHER_PERMISSIONS or _POLICY_SETTER.match(action):
+        return "permissions"
+    return "write"
+
+
+@lru_cache(maxsize=4096)
+def levels(action: str) -> frozenset[str]:
+    """The access levels ("read", "tagging", "permissions", "write") an action or an action pattern reaches."""
+    service, name = _split(action)
+    literal = _literal(name)
+    if literal == name:
+        return frozenset({_exact_level(service, name)})
+    if literal and literal.startswith(_READ_VERBS):
+        found = {"read"}
+    elif literal and literal.startswith(_TAGGING_VERBS):
+        found = {"tagging"}
+    elif literal and not any(verb.startswith(literal) for verb in (*_READ_VERBS, *_TAGGING_VERBS)):
+        found = {"write"}
+    else:  # `*`, `s3:*`, `ec2:De*`: reaches reads and writes alike
+        found = {"read", "tagging", "write"}
+    if "write" in found and service in ("iam", "*"):
+        found.add("permissions")
+    pattern = f"{service}:{name}"
+    if any(fnmatchcase(named, pattern) for named in _OTHER_PERMISSIONS):
+        found.add("permissions")
+    return frozenset(found)
+
+
+def matches(pattern: str, action: str) -> bool:
+    """True when an allowed action pattern (`s3:*`, `*`, `ssm:GetParameter*`) covers `action` (lower-cased)."""
+    pattern = pattern.lower()
+    return pattern == action or fnmatchcase(action, pattern if ":" in pattern or pattern == "*" else f"*:{pattern}")
+
+
+def unconstrained(resource: Resource) -> Iterator[tuple[str, Statement]]:
+    """(path, statement) of every Allow statement on `"*"` resources (or NotResource) in the resource's policy."""
+    for path, found in identity_policies(resource):
+        for statement in found:
+            if statement.allows and statement.any_resource:
+                yield path, statement
+
+
+def allowed_actions(statement: Statement) -> tuple[str, ...]:
+    """The statement's actions as written; NotAction allows every other action, so it counts as `*`."""
+    return ("*",) if statement.not_actions else statement.actions
+
+
+def named_actions(patterns: Iterable[str], table: frozenset[str]) -> list[str]:
+    """The actions of `table` that the patterns allow, sorted."""
+    patterns = list(patterns)
+    return sorted(a for a in table if any(matches(p, a) for p in patterns))
+
+
+def hit(path: str, statement: Statement, what: str, actions: list[str], limit: int = 4) -> Hit:
+    shown = ", ".join(actions[:limit]) + (f" and {len(actions) - limit} more" if len(actions) > limit else "")
+    return Hit(path, f'statement {statement.index} allows {what} on "*": {shown}')

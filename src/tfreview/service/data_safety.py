@@ -1,0 +1,154 @@
+"""Data safety as the service runs it: verified backups with retention, integrity audits, and the thread
+in `serve` that schedules both (issue 11 B*). The commands (`tfreview backup`, `tfreview audit`) and the
+drill call the same functions, so a scheduled backup and a hand-made one are the same thing.
+
+Metrics: `tfreview_backup_last_success_timestamp_seconds` (set after a backup is VERIFIED, and at start
+from the newest manifest on disk, so a restarted process does not forget it), and
+`tfreview_audit_mismatches_total{table}` (each mismatch counted once, when an audit finds it). Both feed
+the `backup-stale` and `audit-mismatch` alerts.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from tfreview.ops.recorder import Recorder
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.audit import AuditTrail
+from tfreview.settings import Settings
+from tfreview.store.backup import create_backup, list_backups, prune_backups, verify_backup
+from tfreview.store.backup_manifest import Manifest
+from tfreview.store.database import Database
+from tfreview.store.integrity import AuditReport, audit_database
+
+logger = logging.getLogger("tfreview.data_safety")
+BACKUP_METRIC = "tfreview_backup_last_success_timestamp_seconds"
+AUDIT_METRIC = "tfreview_audit_mismatches_total"
+
+
+def backup_directory(settings: Settings) -> Path:
+    configured = settings.backup.directory
+    return Path(configured or Path(settings.server.data_dir) / "backups").expanduser().resolve()
+
+
+def take_backup(
+    settings: Settings, metrics: Recorder, audit: AuditTrail, *, actor: str, clock: Clock = utcnow
+) -> tuple[Manifest, list[str]]:
+    """Create, verify, prune; record it in the audit log and the metric. Returns the manifest and what
+    retention removed. A backup that fails verification is deleted and the error raised."""
+    directory = backup_directory(settings)
+    url = settings.database.url
+    manifest = create_backup(url, directory, clock=clock)
+    try:
+        verify_backup(directory, manifest, scratch_server_url=url)
+    except Exception:
+        (directory / manifest.file).unlink(missing_ok=True)
+        (directory / (manifest.file + ".manifest.json")).unlink(missing_ok=True)
+        raise
+    metrics.set(BACKUP_METRIC, manifest.created_at.timestamp())
+    max_age = timedelta(days=settings.backup.max_age_days)
+    removed = prune_backups(directory, keep=settings.backup.keep, max_age=max_age, now=clock())
+    audit.record(
+        "backup.create",
+        actor=actor,
+        target=f"backup:{manifest.file}",
+        detail={"rows": manifest.rows, "size": manifest.size, "sha256": manifest.sha256, "pruned": len(removed)},
+    )
+    return manifest, removed
+
+
+def publish_backup_age(settings: Settings, metrics: Recorder) -> Manifest | None:
+    """Set the backup metric from the newest manifest on disk (at start: the gauge survives restarts)."""
+    backups = list_backups(backup_directory(settings))
+    if backups:
+        metrics.set(BACKUP_METRIC, backups[0].created_at.timestamp())
+        return backups[0]
+    return None
+
+
+def run_audit(database: Database, metrics: Recorder, *, clock: Clock = utcnow) -> AuditReport:
+    """One integrity audit; each new mismatch counted in the audit-mismatch metric by table, and logged."""
+    report = audit_database(database, clock=clock)
+    for mismatch in report.mismatches:
+        metrics.count(AUDIT_METRIC, table=mismatch.table)
+        logger.error("audit: %s %s: %s", mismatch.table, mismatch.row_id, mismatch.problem)
+    return report
+
+
+class DataSafetyLoop:
+    """The thread in `serve`: a backup every `backup.interval_seconds` (the first one interval after start),
+    an audit every `backup.audit_interval_seconds` (the first one at start). Failures are logged and tried
+    again next period; the backup metric going stale is what alerts."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        metrics: Recorder,
+        audit: AuditTrail,
+        stop: threading.Event,
+        *,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.database = database
+        self.metrics = metrics
+        self.audit = audit
+        self.stop = stop
+        self.clock = clock
+
+    def run(self) -> None:
+        backup_every = self.settings.backup.interval_seconds
+        audit_every = self.settings.backup.audit_interval_seconds
+        try:
+            publish_backup_age(self.settings, self.metrics)
+        except Exception as exc:  # an unreadable backup directory: the metric stays unset, the alert tells
+            logger.warning("backups: cannot read the backup directory: %s", type(exc).__name__)
+        now = time.monotonic()
+        next_backup = now + backup_every if backup_every else None
+        next_audit = now if audit_every else None
+        while not self.stop.is_set():
+            now = time.monotonic()
+            if next_audit is not None and now >= next_audit:
+                self._audit()
+                next_audit = time.monotonic() + audit_every
+            if next_backup is not None and now >= next_backup:
+                self._backup()
+                next_backup = time.monotonic() + backup_every
+            due = [t for t in (next_audit, next_backup) if t is not None]
+            self.stop.wait(max(1.0, min(due) - time.monotonic()) if due else 3600.0)
+
+    def _audit(self) -> None:
+        try:
+            report = run_audit(self.database, self.metrics, clock=self.clock)
+            logger.info("audit: %s", report.summary())
+        except Exception as exc:  # the store is down: next period
+            logger.warning("audit failed: %s", type(exc).__name__)
+
+    def _backup(self) -> None:
+        try:
+            manifest, removed = take_backup(
+                self.settings, self.metrics, self.audit, actor="scheduler", clock=self.clock
+            )
+            logger.info(
+                "backup %s written and verified (%s rows; %s old removed)", manifest.file, manifest.rows, len(removed)
+            )
+        except Exception as exc:  # a full disk, pg_dump missing: logged; backup-stale alerts after 26 h
+            logger.error(
+                "scheduled backup failed: %s", str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+            )
+
+
+def start_data_safety(
+    settings: Settings, database: Database | None, metrics: Recorder, audit: AuditTrail, stop: threading.Event
+) -> threading.Thread | None:
+    if database is None or not (settings.backup.interval_seconds or settings.backup.audit_interval_seconds):
+        return None
+    loop = DataSafetyLoop(settings, database, metrics, audit, stop)
+    thread = threading.Thread(target=loop.run, name="tfreview-data-safety", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,101 @@
+"""A backup's manifest (`<backup>.manifest.json` beside it) and the table digests it records.
+
+A table digest is the row count and a SHA-256 over every row in primary-key order (bytes through their own
+SHA-256, datetimes as UTC ISO text): two databases of the same kind holding the same rows have the same
+digests, so a restore is checked row for row against the manifest without keeping a second copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Connection, select
+
+from tfreview.core.errors import InputError
+from tfreview.plumbing.clock import as_utc
+from tfreview.store.row_hashes import plain_value
+from tfreview.store.tables import Base
+
+MANIFEST_SUFFIX: Final = ".manifest.json"
+FORMAT: Final = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TableDigest:
+    rows: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    file: str  # the backup file's name, in the same directory
+    created_at: datetime  # when its snapshot was taken (UTC)
+    kind: str  # sqlite | postgresql
+    schema_revision: str | None
+    size: int  # bytes of the backup file
+    sha256: str  # of the backup file
+    duration_seconds: float
+    tables: dict[str, TableDigest] = field(default_factory=dict)
+    tfreview_version: str = ""
+    format: int = FORMAT
+
+    @property
+    def rows(self) -> int:
+        return sum(t.rows for t in self.tables.values())
+
+    def document(self) -> dict[str, Any]:
+        document = asdict(self)
+        document["created_at"] = as_utc(self.created_at).isoformat(timespec="microseconds")
+        return document
+
+    def write(self, directory: Path) -> Path:
+        path = directory / (self.file + MANIFEST_SUFFIX)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(json.dumps(self.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        partial.replace(path)
+        return path
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            tables = {name: TableDigest(**value) for name, value in document.pop("tables").items()}
+            document["created_at"] = as_utc(datetime.fromisoformat(document["created_at"]))
+            return cls(**document, tables=tables)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise InputError(f"backup manifest {path.name} is unreadable: {type(exc).__name__}") from None
+
+
+def table_digests(connection: Connection) -> dict[str, TableDigest]:
+    """Row counts and content digests of every table of the schema, read through `connection`."""
+    digests: dict[str, TableDigest] = {}
+    for table in Base.metadata.sorted_tables:
+        digest = hashlib.sha256()
+        rows = 0
+        query = select(table).order_by(*table.primary_key.columns)
+        for row in connection.execution_options(yield_per=1000).execute(query):
+            rows += 1
+            digest.update(json.dumps([plain_value(v) for v in row], default=str).encode())
+            digest.update(b"\n")
+        digests[table.name] = TableDigest(rows, digest.hexdigest())
+    return digests
+
+
+def compare_digests(expected: Mapping[str, TableDigest], found: Mapping[str, TableDigest]) -> list[str]:
+    """What differs, one phrase per table (empty: identical)."""
+    problems = []
+    for name in sorted(set(expected) | set(found)):
+        want, got = expected.get(name), found.get(name)
+        if want is None or got is None:
+            problems.append(f"{name}: {'missing from the restore' if got is None else 'not in the manifest'}")
+        elif want.rows != got.rows:
+            problems.append(f"{name}: {got.rows} rows, manifest says {want.rows}")
+        elif want.sha256 != got.sha256:
+            problems.append(f"{name}: content differs from the manifest")
+    return problems

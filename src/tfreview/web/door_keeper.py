@@ -1,0 +1,127 @@
+"""The door, asked before a request reaches a route (pure ASGI: nothing is read from the body first).
+
+In order, each answer `application/problem+json` and counted by the request log around it:
+
+1. the client's address (X-Forwarded-For only from `TFREVIEW_DOOR__TRUSTED_PROXIES`) goes into the scope's
+   state (`client_ip`) for the routes that count failures;
+2. a blocked address or API token: 403 with the block's end, before any body is read;
+3. over the per-address or per-token rate: 429 with Retry-After — never for webhooks (a signed delivery is
+   always accepted; an unsigned one counts toward a block instead), health checks, /metrics or /static;
+4. API reads and uploads while the queue is too deep or too old: 503 with Retry-After.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import orjson
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from tfreview.door.addresses import client_address, ip_source, token_source
+from tfreview.door.door import IP, TOKEN, Door
+from tfreview.plumbing.log_lines import escape
+from tfreview.service.container import Services
+from tfreview.web.problems import PROBLEM_JSON, http_problem
+from tfreview.web.request_log import route_group
+
+_log = logging.getLogger("tfreview.door")
+CLIENT_IP: Final = "client_ip"
+_UNLIMITED: Final = frozenset({"webhook", "health", "metrics"})
+_SHED: Final = frozenset({"api", "upload"})
+
+
+class DoorKeeper:
+    def __init__(self, app: ASGIApp, door: Door | None) -> None:
+        self.app = app
+        self.door = door
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        door = self.door
+        if scope["type"] != "http" or door is None:
+            await self.app(scope, receive, send)
+            return
+        peer = scope.get("client")
+        forwarded = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"]
+        address = client_address(peer[0] if peer else None, forwarded, door.trusted_proxies)
+        scope.setdefault("state", {})[CLIENT_IP] = address
+        source = ip_source(address)
+        allowed = door.guard.allowed(source)
+        credential = bearer(scope)
+        token = token_source(credential) if credential else None
+        path = escape(scope.get("path", ""))
+        if not allowed:
+            for blocked in (source, token):
+                until = door.guard.blocked_until(blocked) if blocked else None
+                if until is not None:
+                    what = "address" if blocked == source else "token"
+                    ends = until.isoformat(timespec="seconds")
+                    detail = f"this {what} is blocked until {ends} after repeated failures"
+                    await _refuse(send, 403, detail, path, scope)
+                    return
+        route = route_group(scope.get("method", ""), scope.get("path", ""))
+        static = scope.get("path", "").startswith("/static/")  # the dashboard's assets: cheap, many per page
+        if route not in _UNLIMITED and not allowed and not static:
+            for scope_name, identity in ((IP, address), (TOKEN, token)):
+                if identity is None:
+                    continue
+                verdict = door.over_limit(scope_name, identity)
+                if not verdict.allowed:
+                    who = "address" if scope_name == IP else "token"
+                    detail = f"too many requests from this {who}; retry after {verdict.retry_after} seconds"
+                    await _refuse(send, 429, detail, path, scope, verdict.retry_after)
+                    return
+        if route in _SHED:
+            reason = door.shedder.shedding()
+            if reason is not None:
+                seconds = door.settings.shed_retry_after_seconds
+                detail = f"the service is shedding load ({reason}); retry after {seconds} seconds"
+                await _refuse(send, 503, detail, path, scope, seconds)
+                return
+        await self.app(scope, receive, send)
+
+
+def bearer(scope: Scope) -> str | None:
+    """The bearer credential of the request, if any (never logged, only hashed)."""
+    for key, value in scope["headers"]:
+        if key == b"authorization":
+            scheme, _, credential = value.decode("latin-1").strip().partition(" ")
+            credential = credential.strip()
+            return credential if scheme.lower() == "bearer" and credential else None
+    return None
+
+
+async def _refuse(
+    send: Send, status: int, detail: str, path: str, scope: Scope, retry_after: int | None = None
+) -> None:
+    found = http_problem(status, detail, path, str(scope["state"].get("request_id", "-")))
+    body = orjson.dumps(found.body)
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def note_failure(request: Request, what: str) -> None:
+    """A signature or credential failure by this request's client (and its token, if it sent one): counted
+    toward an automatic block of each."""
+    door = getattr(request.app.state.services, "door", None)
+    if door is None:
+        return
+    address = getattr(request.state, CLIENT_IP, None) or (request.client.host if request.client else "unknown")
+    door.guard.failed(ip_source(address), what)
+    credential = bearer(request.scope)
+    if credential:
+        door.guard.failed(token_source(credential), what)
+
+
+def tenant_delivery(services: Services, tenant: str) -> None:
+    """A signed delivery for `tenant`: counted against its rate and accepted whatever the count — the queue's
+    fair share (the tenant with the fewest running jobs is served first) keeps one tenant from starving others."""
+    door = services.door
+    if door is not None and not door.tenant_delivery(tenant):
+        _log.info(
+            "tenant %s is over its delivery rate (%s); accepted and queued", escape(tenant), door.settings.per_tenant
+        )

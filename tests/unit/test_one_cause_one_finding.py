@@ -1,0 +1,164 @@
+"""One cause, one finding (issue 12 §3): a world-open rule on every port is one critical finding with its
+facets, every offending item is named, and suppressions written for any of the ids keep their meaning."""
+
+from __future__ import annotations
+
+from tfreview.core.findings import Finding, Status
+from tfreview.core.policy import Policy, Suppression
+from tfreview.core.review import review
+from tfreview.parsing.hcl import changeset_from_sources
+from tfreview.rules import load_rules
+
+SG_IDS = {"TFR-AWS-012", "TFR-AWS-013", "TFR-AWS-014", "TFR-AWS-015", "TFR-AWS-017"}
+
+ALL_OPEN = """
+resource "aws_security_group" "open" {
+  name        = "open"
+  description = "wide open"
+  vpc_id      = "vpc-1"
+  ingress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_security_group_rule" "all" {
+  type              = "ingress"
+  from_port         = 0
+  to_port           = 65535
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = "sg-1"
+}
+
+resource "aws_security_group" "bastion" {
+  name        = "bastion"
+  description = "ssh in"
+  vpc_id      = "vpc-1"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"""
+
+UNDESCRIBED = """
+resource "aws_security_group" "app" {
+  name        = "app"
+  description = "app servers"
+  vpc_id      = "vpc-1"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+  ingress {
+    description = "health checks"
+    from_port   = 8080
+    to_port     = 8080
+    protocol    = "tcp"
+    cidr_blocks = ["10.1.0.0/16"]
+  }
+  ingress {
+    from_port   = 9090
+    to_port     = 9090
+    protocol    = "tcp"
+    cidr_blocks = ["10.2.0.0/16"]
+  }
+}
+"""
+
+
+def _findings(hcl: str, policy: Policy | None = None) -> tuple[list[Finding], list[Finding]]:
+    result = review(changeset_from_sources({"main.tf": hcl}, label="t"), load_rules(), policy or Policy())
+    live = [f for f in result.findings if f.status is not Status.RESOLVED]
+    return live, result.suppressed
+
+
+def _sg(findings: list[Finding], address: str) -> list[Finding]:
+    return [f for f in findings if f.address == address and f.rule_id in SG_IDS]
+
+
+def test_an_all_open_rule_is_one_critical_finding_with_every_facet() -> None:
+    findings, _ = _findings(ALL_OPEN)
+    inline = _sg(findings, "aws_security_group.open")
+    assert [f.rule_id for f in inline] == ["TFR-AWS-014"]
+    message = inline[0].message
+    assert message.startswith("every port is open to the whole internet")  # what matters leads
+    for facet in ("TFR-AWS-012: SSH (port 22)", "TFR-AWS-013: RDP (port 3389)", "TFR-AWS-015: HTTP (port 80)"):
+        assert facet in message
+    assert "TFR-AWS-017: an ingress rule has no description" in message
+    standalone = _sg(findings, "aws_security_group_rule.all")
+    assert [f.rule_id for f in standalone] == ["TFR-AWS-014"]
+    assert "TFR-AWS-017: the security group rule has no description of its own" in standalone[0].message
+
+
+def test_a_rule_open_on_one_port_keeps_its_own_findings() -> None:
+    findings, _ = _findings(ALL_OPEN)
+    assert sorted(f.rule_id for f in _sg(findings, "aws_security_group.bastion")) == ["TFR-AWS-012", "TFR-AWS-017"]
+
+
+def test_with_the_subsuming_rule_disabled_every_facet_is_reported_on_its_own() -> None:
+    findings, _ = _findings(ALL_OPEN, Policy(disabled_rules=frozenset({"TFR-AWS-014"})))
+    ids = sorted(f.rule_id for f in _sg(findings, "aws_security_group.open"))
+    assert ids == ["TFR-AWS-012", "TFR-AWS-013", "TFR-AWS-015", "TFR-AWS-017"]
+
+
+def test_suppressions_by_any_of_the_ids_keep_their_meaning() -> None:
+    # the merged finding answers to the subsuming rule's names (Checkov's CKV_AWS_277 among them) …
+    policy = Policy(suppressions=(Suppression("CKV_AWS_277", "lab network", "aws_security_group.open"),))
+    findings, suppressed = _findings(ALL_OPEN, policy)
+    assert _sg(findings, "aws_security_group.open") == []
+    assert [f.rule_id for f in _sg(suppressed, "aws_security_group.open")] == ["TFR-AWS-014"]
+    # … and a suppression of a facet's id still silences that rule where it reports alone
+    policy = Policy(suppressions=(Suppression("TFR-AWS-012", "bastion", "aws_security_group.bastion"),))
+    findings, suppressed = _findings(ALL_OPEN, policy)
+    assert [f.rule_id for f in _sg(suppressed, "aws_security_group.bastion")] == ["TFR-AWS-012"]
+    assert [f.rule_id for f in _sg(findings, "aws_security_group.open")] == ["TFR-AWS-014"]
+
+
+def test_every_offending_item_is_named_in_one_finding() -> None:
+    findings, _ = _findings(UNDESCRIBED)
+    described = [f for f in findings if f.rule_id == "TFR-AWS-017" and f.evidence.path.startswith("ingress")]
+    assert len(described) == 1  # one finding per rule, resource and attribute: the fingerprint is stable
+    message = described[0].message
+    assert "2 in all: `ingress.0.description`, `ingress.2.description`" in message
+    assert "ingress.1" not in message
+
+
+IAM = """
+resource "aws_iam_policy" "app" {
+  name   = "app"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action = [
+        "s3:GetObject", "sqs:SendMessage", "dynamodb:PutItem", "s3:Put*", "kms:Decrypt", "sns:Publish", "ec2:*"
+      ]
+      Resource = "*"
+    }]
+  })
+}
+"""
+
+
+def test_iam_messages_keep_the_users_spelling_and_lead_with_wildcards() -> None:
+    findings, _ = _findings(IAM)
+    star = next(f for f in findings if f.rule_id == "TFR-AWS-032")
+    assert 'statement 0 allows s3:Put*, ec2:*, s3:GetObject, sqs:SendMessage, dynamodb:PutItem and 2 more on "*"' in (
+        star.message
+    )
+    assert "s3:getobject" not in star.message
+
+
+def test_every_subsumed_id_is_a_rule_of_the_library() -> None:
+    rules = load_rules()
+    ids = {rule.id for rule in rules}
+    for rule in rules:
+        assert set(rule.subsumes) <= ids - {rule.id}, rule.id
