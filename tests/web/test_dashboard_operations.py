@@ -127,3 +127,29 @@ def test_the_slo_page_draws_burn_rate_and_latency_from_the_stored_reviews(web: W
     assert "webhook-acceptance" in page.text
     assert "rules-latency" in page.text
     assert "oldest queued job" in page.text  # no watchdog sample yet in this process: said, not drawn
+
+
+def test_the_audit_log_and_the_blocks_for_operators(web: Web, client: TestClient) -> None:
+    web.services.audit.record("token.create", actor="cli", target="token:abc123", detail={"scope": "admin"})
+    door = web.services.door
+    assert door is not None
+    door.guard.block("ip:203.0.113.9", "manual", by="admin x")
+    sign_in(client, web.services, TENANT_A, Scope.ADMIN)
+    assert client.get("/ops/audit").status_code == 403
+    assert client.get("/ops/blocks").status_code == 403
+    operator(web, client)
+    audit = client.get("/ops/audit")
+    assert audit.status_code == 200
+    assert ">intact<" in audit.text
+    assert "token:abc123" in audit.text
+    assert "token:abc123" not in client.get("/ops/audit", params={"action": "block.add"}).text
+    blocks = client.get("/ops/blocks")
+    assert "ip:203.0.113.9" in blocks.text
+    assert client.post("/ops/blocks/lift", data={"source": "ip:203.0.113.9", "csrf": "forged"}).status_code == 403
+    assert [b.source for b in door.guard.active()] == ["ip:203.0.113.9"]
+    lifted = client.post("/ops/blocks/lift", data={"source": "ip:203.0.113.9", "csrf": csrf_of(blocks.text)})
+    assert lifted.status_code == 200
+    assert "is lifted" in lifted.text
+    assert door.guard.active() == []
+    again = client.post("/ops/blocks/lift", data={"source": "ip:203.0.113.9", "csrf": csrf_of(blocks.text)})
+    assert again.status_code == 404
