@@ -161,3 +161,39 @@ def test_sign_in_and_reviews_pages_are_accessible(site: Site, page: Any) -> None
     check_page(page, "reviews")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+def test_an_operator_acknowledges_an_incident_and_reads_alerts_and_service_levels(site: Site, page: Any) -> None:
+    from tfreview.ops.incidents import NewIncident
+
+    ops = site.stack.services.ops
+    assert ops is not None
+    flood = NewIncident(
+        "flood", "request-flood", "flood", "high", "More than 200 requests per second", 2, 10, ("page",)
+    )
+    incident, _ = ops.incidents.open(flood, {"alert": "request-flood", "value": 250})
+    stored_review(site.stack.services, TENANT)  # a finished review: the SLO charts have a point to draw
+    page.goto(f"{site.url}/ops/incidents")
+    page.wait_for_url(re.compile(r"/signin"))
+    page.get_by_role("link", name="Sign in with single sign-on").click()
+    page.wait_for_url(re.compile(re.escape(site.issuer.issuer) + r"/authorize\?"))
+    page.get_by_label("User").fill("olivia@example.com")
+    page.get_by_label("Tenant").fill("")  # an operator: admin across tenants
+    page.get_by_label("Scope").fill("admin")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{site.url}/ops/incidents")
+    check_page(page, "ops-incidents")
+    page.get_by_role("link", name=str(incident.id), exact=True).click()
+    page.wait_for_url(f"{site.url}/ops/incidents/{incident.id}")
+    check_page(page, "ops-incident")
+    page.get_by_role("button", name="Acknowledge").click()
+    page.wait_for_url(re.compile(rf"/ops/incidents/{incident.id}\?done="))
+    assert "escalation stopped" in page.content()
+    acknowledged = ops.incidents.get(incident.id)
+    assert acknowledged is not None
+    assert acknowledged.acknowledged_by == "dashboard:olivia@example.com"
+    for path, name in (("/ops/alerts", "ops-alerts"), ("/ops/slo", "ops-slo"), ("/ops/audit", "ops-audit")):
+        page.goto(f"{site.url}{path}")
+        check_page(page, name)
+        if path == "/ops/slo":
+            assert page.locator("svg.chart[role=img]").count() == 2

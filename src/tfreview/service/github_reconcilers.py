@@ -181,6 +181,16 @@ class DeliveryReconciler:
         skipped += len(attempts) - len(failed)
         return CatchUp(self.name, examined=len(attempts), acted=redelivered, skipped=skipped, errors=errors)
 
+    def redeliver_guid(self, guid: str) -> bool:
+        """Ask GitHub to send the delivery `guid` again (its latest attempt within the retention), as a pass
+        does for a failed one — for a person who asks (the dashboard). False when GitHub no longer lists it."""
+        group = self._failed_since(self.clock() - self.retention).get(guid)
+        if group is None:
+            return False
+        self.client.redeliver(group.latest.id)
+        logger.info("redelivery of %s (%s) requested by hand", guid, group.latest.event)
+        return True
+
     def _failed_since(self, since: datetime) -> dict[str, _Attempts]:
         """Every guid with an attempt at or after `since` (all its listed attempts), newest pages first."""
         groups: dict[str, _Attempts] = {}

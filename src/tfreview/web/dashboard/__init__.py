@@ -13,7 +13,15 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tfreview.service.container import Services
-from tfreview.web.dashboard import ops_pages, review_pages, sign_in_pages, upload_pages
+from tfreview.web.dashboard import (
+    audit_pages,
+    incident_pages,
+    ops_pages,
+    review_pages,
+    sign_in_pages,
+    slo_pages,
+    upload_pages,
+)
 from tfreview.web.dashboard.pages import (
     STATIC,
     Dashboard,
@@ -42,7 +50,7 @@ def install(app: FastAPI, services: Services) -> None:
             keys.append(secret.get_secret_value().encode())
     signer = SessionSigner(keys[0], keys[1], settings.session_max_age_seconds)
     app.state.dashboard = Dashboard(services=services, signer=signer, templates=new_environment())
-    for module in (sign_in_pages, review_pages, upload_pages, ops_pages):
+    for module in (sign_in_pages, review_pages, upload_pages, ops_pages, incident_pages, slo_pages, audit_pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(PageError, on_page_error)

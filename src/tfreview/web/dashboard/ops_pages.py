@@ -16,7 +16,9 @@ from fastapi.responses import Response
 
 from tfreview.core.errors import InputError, TfreviewError
 from tfreview.ports.jobs import Job, JobState
-from tfreview.ports.records import Scope
+from tfreview.ports.records import Delivery, Scope
+from tfreview.service.container import Services
+from tfreview.service.github_reconcilers import DeliveryReconciler
 from tfreview.web.api_admin import requeue_delivery, retry_job
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
 from tfreview.web.health import run_check
@@ -82,7 +84,7 @@ def jobs_page(request: Request, state: Annotated[str, Query(max_length=16)] = "d
 def retry_dead_job(request: Request, job_id: int, csrf: Annotated[str, Form(max_length=256)] = "") -> Response:
     principal = signed_in(request, Scope.ADMIN)
     check_csrf(request, csrf)
-    _act(lambda: retry_job(job_id, principal, dashboard_of(request).services))
+    act(lambda: retry_job(job_id, principal, dashboard_of(request).services))
     return redirect(request, f"/ops/jobs?{urlencode({'state': 'dead', 'done': f'Job {job_id} is queued again.'})}")
 
 
@@ -108,6 +110,7 @@ def deliveries_page(
         title="Deliveries",
         source=source,
         rows=[(d, jobs.get(d.job_id) if d.job_id is not None else None) for d in page.items],
+        can_redeliver=any(isinstance(r, DeliveryReconciler) for r in services.reconcilers),
         next_url=f"/ops/deliveries?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else None,
         notice=request.query_params.get("done"),
     )
@@ -117,12 +120,52 @@ def deliveries_page(
 def requeue(request: Request, delivery_id: int, csrf: Annotated[str, Form(max_length=256)] = "") -> Response:
     principal = signed_in(request, Scope.ADMIN)
     check_csrf(request, csrf)
-    _act(lambda: requeue_delivery(delivery_id, principal, dashboard_of(request).services))
+    act(lambda: requeue_delivery(delivery_id, principal, dashboard_of(request).services))
     done = f"Delivery {delivery_id}'s job is queued again."
     return redirect(request, f"/ops/deliveries?{urlencode({'done': done})}")
 
 
-def _act(action: Any) -> None:
+@router.post("/ops/deliveries/{delivery_id}/redeliver")
+def redeliver(request: Request, delivery_id: int, csrf: Annotated[str, Form(max_length=256)] = "") -> Response:
+    """Ask GitHub to send a GitHub delivery again (the App's redeliver API, as the delivery reconciler does):
+    it comes back through the webhook route, signed and deduplicated."""
+    principal = signed_in(request, Scope.ADMIN)
+    check_csrf(request, csrf)
+    services = dashboard_of(request).services
+    delivery = _delivery(services, delivery_id, principal.tenant_id)
+    if delivery.source != "github":
+        raise PageError(409, f"Delivery {delivery_id} came from {delivery.source}: only GitHub redelivers.")
+    reconciler = next((r for r in services.reconcilers if isinstance(r, DeliveryReconciler)), None)
+    if reconciler is None:
+        raise PageError(409, "Redelivery needs a GitHub App (its redeliver API); requeue the delivery instead.")
+    found = False
+
+    def ask() -> None:
+        nonlocal found
+        found = reconciler.redeliver_guid(delivery.key)
+
+    act(ask)
+    if not found:
+        raise PageError(404, f"GitHub no longer lists delivery {delivery.key} (it keeps them 3 days).")
+    services.metrics.count("tfreview_admin_actions_total", action="delivery_redeliver")
+    done = f"GitHub was asked to send delivery {delivery_id} again."
+    return redirect(request, f"/ops/deliveries?{urlencode({'done': done})}")
+
+
+def _delivery(services: Services, delivery_id: int, tenant_id: str | None) -> Delivery:
+    cursor: str | None = None
+    for _ in range(50):
+        page = services.intake.list(tenant_id=tenant_id, limit=200, cursor=cursor)
+        for delivery in page.items:
+            if delivery.id == delivery_id:
+                return delivery
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    raise PageError(404, f"Delivery {delivery_id} not found.")
+
+
+def act(action: Any) -> None:
     """Run an admin action of the API; its refusals (404, 409) become error pages."""
     from tfreview.web.problems import problem_for
 
