@@ -46,7 +46,9 @@ class SecretVersion(BaseModel):
 
 
 class DatabaseSettings(BaseModel):
-    url: str = "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db, or dynamodb://<table>?region=<r>
+    url: str = (
+        "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db, or dynamodb://<table>?region=<r>
+    )
     busy_timeout_ms: int = Field(default=5000, ge=5000)  # SQLite: wait for the writer lock; the service refuses less
     pool_size: int = 5  # PostgreSQL connections per process
     connect_timeout_seconds: float = 5.0  # PostgreSQL connect timeout

@@ -115,7 +115,11 @@ def deployment(moto: SerialMoto, github: FakeGitHub, tmp_path: Path) -> Iterator
 
 
 def http_event(
-    method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None, claims: dict[str, Any] | None = None
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    claims: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """An API Gateway HTTP API (payload 2.0) event, with the JWT authorizer's context when `claims` is given."""
     context: dict[str, Any] = {
@@ -171,21 +175,26 @@ def test_webhook_to_sqs_to_worker_to_dynamodb_to_a_github_comment(deployment: De
     number = open_terraform_pull_request(github, REPO, "lambda-flow")
     head = github.pull_request(REPO, number).head_sha
 
-    answer = lambda_handlers.http(webhook_event(deployment, "pull_request", pull_request_event(github, REPO, number, "opened")))
+    answer = lambda_handlers.http(
+        webhook_event(deployment, "pull_request", pull_request_event(github, REPO, number, "opened"))
+    )
     assert answer["statusCode"] in (200, 202), answer
 
     answers = drain(deployment)
-    assert answers and all(a == {"batchItemFailures": []} for a in answers), answers
+    assert answers
+    assert all(a == {"batchItemFailures": []} for a in answers), answers
     comments = [c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]
     assert len(comments) == 1
     runs = github.check_runs(REPO, head)
-    assert len(runs) == 1 and runs[0]["status"] == "completed"
+    assert len(runs) == 1
+    assert runs[0]["status"] == "completed"
     reviews = deployment.services.reviews.list(None, filters={}, limit=10).items
-    assert len(reviews) == 1 and reviews[0].status.value == "completed", reviews
+    assert [r.status.value for r in reviews] == ["completed"], reviews
     assert deployment.services.queue.depth() == 0
 
     # the same delivery again (GitHub retries): no second review, no second comment
-    again = lambda_handlers.http(webhook_event(deployment, "pull_request", pull_request_event(github, REPO, number, "opened")))
+    opened = pull_request_event(github, REPO, number, "opened")
+    again = lambda_handlers.http(webhook_event(deployment, "pull_request", opened))
     assert again["statusCode"] in (200, 202)
     drain(deployment)
     assert len([c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]) == 1
@@ -243,4 +252,5 @@ def test_scheduled_functions_take_eventbridge_events_and_refuse_others(deploymen
     with pytest.raises(ValueError, match="SQS batches"):
         lambda_handlers.worker(scheduled, None)
     wrong = lambda_handlers.http({"version": "1.0", "path": "/"})
-    assert wrong["statusCode"] == 400 and "payload format 2.0" in wrong["body"]
+    assert wrong["statusCode"] == 400
+    assert "payload format 2.0" in wrong["body"]

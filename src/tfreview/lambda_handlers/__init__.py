@@ -16,32 +16,39 @@ import os
 import threading
 from typing import Any
 
+from tfreview.lambda_handlers.asgi import HttpAdapter
 from tfreview.service.container import Services
 from tfreview.settings import Settings
 
-_lock = threading.Lock()
-_services: Services | None = None
-_http: Any = None
+
+class _Container:
+    """What one Lambda container keeps between invocations: the services and the HTTP adapter."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.services: Services | None = None
+        self.http: HttpAdapter | None = None
+
+
+_kept = _Container()
 
 
 def services() -> Services:
     """The container's services, built on first use from the environment's settings."""
-    global _services
-    with _lock:
-        if _services is None:
+    with _kept.lock:
+        if _kept.services is None:
             from tfreview.wiring import build_services
 
-            _services = build_services(Settings())
-        return _services
+            _kept.services = build_services(Settings())
+        return _kept.services
 
 
 def reset(built: Services | None = None) -> None:
     """Forget (or replace, in tests) the container's services and HTTP adapter."""
-    global _services, _http
-    with _lock:
-        if _http is not None:
-            _http.close()
-        _services, _http = built, None
+    with _kept.lock:
+        if _kept.http is not None:
+            _kept.http.close()
+        _kept.services, _kept.http = built, None
 
 
 def worker_id(context: Any) -> str:
@@ -50,16 +57,12 @@ def worker_id(context: Any) -> str:
 
 
 def http(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    global _http
-    from tfreview.lambda_handlers.asgi import HttpAdapter
-
     built = services()
-    if _http is None:
+    if _kept.http is None:
         from tfreview.web.app import create_app
 
-        _http = HttpAdapter(create_app(built))
-    adapter: HttpAdapter = _http
-    return adapter(event)
+        _kept.http = HttpAdapter(create_app(built))
+    return _kept.http(event)
 
 
 def worker(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -31,7 +31,9 @@ def scope_of(event: dict[str, Any]) -> tuple[Scope, bytes]:
     method, path = str(http.get("method", "")), str(event.get("rawPath") or http.get("path") or "")
     if not method or not path.startswith("/"):
         raise BadEvent("the event has no method or path")
-    headers = [(str(k).lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in (event.get("headers") or {}).items()]
+    headers = [
+        (str(k).lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in (event.get("headers") or {}).items()
+    ]
     cookies = event.get("cookies") or []
     if cookies:
         headers.append((b"cookie", "; ".join(str(c) for c in cookies).encode("latin-1")))

@@ -44,7 +44,9 @@ def handle_batch(services: Services, event: dict[str, Any], worker_id: str) -> d
     for record in records:
         message_id = str(record.get("messageId", ""))
         try:
-            job, keep = queue.claim_delivered(job_id_of(str(record.get("body", ""))), str(record["receiptHandle"]), worker_id)
+            job, keep = queue.claim_delivered(
+                job_id_of(str(record.get("body", ""))), str(record["receiptHandle"]), worker_id
+            )
             if job is not None:
                 keep = worker.process(job).result in KEEP_RESULTS
         except Exception as exc:  # the store is down: this record comes back after its visibility timeout

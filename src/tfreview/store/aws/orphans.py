@@ -23,9 +23,9 @@ def repair_orphans(table: Table, older_than: datetime, now: datetime) -> list[tu
     states: dict[str, set[JobState]] = {}
     for state in (JobState.RUNNING, JobState.QUEUED):
         for item in table.query("g2", f"JOB#S#{state.value}"):
-            review = review_id_of(job_of(item))
-            if review is not None:
-                states.setdefault(review, set()).add(state)
+            carrier = review_id_of(job_of(item))
+            if carrier is not None:
+                states.setdefault(carrier, set()).add(state)
     reviews = DynamoReviewStore(table)
     repaired: list[tuple[str, bool]] = []
     cursor: str | None = None
