@@ -254,3 +254,41 @@ def test_scheduled_functions_take_eventbridge_events_and_refuse_others(deploymen
     wrong = lambda_handlers.http({"version": "1.0", "path": "/"})
     assert wrong["statusCode"] == 400
     assert "payload format 2.0" in wrong["body"]
+
+
+def test_the_scheduled_reaper_repairs_an_orphaned_review_on_dynamodb(deployment: Deployment) -> None:
+    from datetime import timedelta
+
+    from tests.worker.conftest import upload
+    from tfreview.ports.records import ReviewStatus
+
+    services = deployment.services
+    review_id, _ = upload(services)
+    job = services.queue.claim("w-lost")
+    assert job is not None
+    services.queue.complete(job.id, job.attempt_token or "")  # settled elsewhere; the review stays in progress
+    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS)
+    now = services.clock()
+    assert services.queue.repair_orphans(now - timedelta(hours=1)) == []  # not before one lease has passed
+    assert services.queue.repair_orphans(now + timedelta(seconds=1)) == [(review_id, False)]
+    review = services.reviews.get(review_id)
+    assert review is not None
+    assert review.status is ReviewStatus.QUEUED
+    assert services.queue.repair_orphans(now + timedelta(seconds=1)) == []
+
+
+def test_a_dynamodb_database_needs_its_queue_url(moto: SerialMoto) -> None:
+    from tfreview.core.errors import ConfigError
+
+    settings = Settings(database=DatabaseSettings(url=f"dynamodb://t?region={REGION}&endpoint={moto.endpoint_url}"))
+    with pytest.raises(ConfigError, match="TFREVIEW_QUEUE__URL"):
+        build_aws_services(settings, loopback_only=True)
+    bad = settings.model_copy(update={"queue": QueueSettings(url="https://sqs.example/q")})
+    with pytest.raises(ConfigError, match="sqs://"):
+        build_aws_services(bad, loopback_only=True)
+    off_machine = Settings(
+        database=DatabaseSettings(url=f"dynamodb://t?region={REGION}&endpoint=https://dynamodb.example.com"),
+        queue=QueueSettings(url="sqs://q"),
+    )
+    with pytest.raises(ConfigError, match="loopback"):
+        build_aws_services(off_machine, loopback_only=True)
