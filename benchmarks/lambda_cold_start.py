@@ -53,7 +53,9 @@ def child(endpoint: str, reviews: int) -> dict[str, Any]:
 
 
 def run_flow(lambda_handlers: Any, endpoint: str, reviews: int, webhook_event: Any) -> dict[str, Any]:
+    from tests.fakes.aws_store import SerialMoto
     from tests.fakes.github import FakeGitHub
+    from tests.integration.test_aws_lambda_flow import Deployment
     from tests.integrations.live_stack import (
         INSTALLATION,
         MAIN_TF,
@@ -63,8 +65,6 @@ def run_flow(lambda_handlers: Any, endpoint: str, reviews: int, webhook_event: A
         open_terraform_pull_request,
         pull_request_event,
     )
-    from tests.integration.test_aws_lambda_flow import Deployment
-    from tests.fakes.aws_store import SerialMoto
 
     calls = {"dynamodb": 0, "sqs": 0}
     with FakeGitHub() as github, tempfile.TemporaryDirectory() as tmp:

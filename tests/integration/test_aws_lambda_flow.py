@@ -292,3 +292,22 @@ def test_a_dynamodb_database_needs_its_queue_url(moto: SerialMoto) -> None:
     )
     with pytest.raises(ConfigError, match="loopback"):
         build_aws_services(off_machine, loopback_only=True)
+
+
+def test_in_lambda_the_worker_s_metrics_are_emf_lines(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tfreview.ports.jobs import NewJob
+
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "tfreview-worker")
+    services = build_aws_services(deployment.settings, loopback_only=True)
+    try:
+        lambda_handlers.reset(services)
+        services.queue.enqueue(NewJob("no-such-kind", "github:octo", "emf-1", {}))
+        capsys.readouterr()
+        lambda_handlers.worker(deployment.sqs_event(), None)
+        documents = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+        names = {m["Name"] for d in documents for m in d["_aws"]["CloudWatchMetrics"][0]["Metrics"]}
+        assert "tfreview_jobs_total" in names
+    finally:
+        services.close()

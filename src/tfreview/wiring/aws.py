@@ -33,10 +33,14 @@ def is_aws(settings: Settings) -> bool:
     return settings.database.url.startswith("dynamodb:")
 
 
-def build_aws_services(settings: Settings, *, clock: Clock | None = None, loopback_only: bool = False) -> WiredServices:
+def build_aws_services(
+    settings: Settings, *, clock: Clock | None = None, loopback_only: bool = False, emf: bool | None = None
+) -> WiredServices:
     """The services on the AWS adapters (`tfreview.wiring.build_services` calls this for a dynamodb:// URL).
-    `loopback_only`: tests refuse any endpoint off this machine."""
+    `loopback_only`: tests refuse any endpoint off this machine. `emf`: metrics as CloudWatch Embedded Metric
+    Format lines on stdout instead of Prometheus (default: when running in AWS Lambda)."""
     import dataclasses
+    import os
 
     import httpx
 
@@ -96,7 +100,11 @@ def build_aws_services(settings: Settings, *, clock: Clock | None = None, loopba
     def signals() -> QueueSignals:
         return memory_queue_signals(stores.queue, stores.reviews, now(), deadline)
 
-    if prometheus is not None:
+    if emf if emf is not None else bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")):
+        from tfreview.ops.emf import EmfRecorder
+
+        services.metrics = EmfRecorder()  # nothing scrapes /metrics in Lambda: it answers 404
+    elif prometheus is not None:
         _expose(services, prometheus, signals)
     wire_integrations(services)
     leases = MemoryLeases(clock=now)
