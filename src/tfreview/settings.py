@@ -46,10 +46,18 @@ class SecretVersion(BaseModel):
 
 
 class DatabaseSettings(BaseModel):
-    url: str = "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db (scaled mode)
+    url: str = (
+        "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db, or dynamodb://<table>?region=<r>
+    )
     busy_timeout_ms: int = Field(default=5000, ge=5000)  # SQLite: wait for the writer lock; the service refuses less
     pool_size: int = 5  # PostgreSQL connections per process
     connect_timeout_seconds: float = 5.0  # PostgreSQL connect timeout
+
+
+class QueueSettings(BaseModel):
+    # the job queue when it is not the database's own table: sqs://<queue name> or sqs://https://<queue url>
+    # (with a dynamodb:// database only; docs/adr/0151-sqs-job-queue.md, docs/howto/deploy-on-aws.md)
+    url: str | None = None
 
 
 class ServerSettings(BaseModel):
@@ -163,6 +171,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
 
     database: DatabaseSettings = DatabaseSettings()
+    queue: QueueSettings = QueueSettings()
     server: ServerSettings = ServerSettings()
     github: GitHubSettings = GitHubSettings()
     spacelift: SpaceliftSettings = SpaceliftSettings()

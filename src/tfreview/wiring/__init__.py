@@ -3,6 +3,7 @@
     build_services(settings)          the real thing: SQLite or PostgreSQL (Sql* adapters), OIDC when
                                       configured plus API tokens, the `api` upload source, and the
                                       integrations below
+                                      (a dynamodb:// URL: DynamoDB + SQS, tfreview.wiring.aws)
     build_memory_services(...)        the same container on the in-memory adapters, for tests
 
 Integrations (`tfreview.wiring.integrations`, docs/adr/0033-catching-up.md):
@@ -78,8 +79,14 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     """Adapters for `settings`: the database at settings.database.url (refusing a non-durable SQLite).
 
     The schema must be migrated already (`tfreview db upgrade`; `serve` does it at start on SQLite).
-    `clock` is for tests that move time by hand; every store adapter shares it."""
+    `clock` is for tests that move time by hand; every store adapter shares it. A dynamodb:// URL builds
+    the AWS adapters instead (`tfreview.wiring.aws`)."""
     import httpx
+
+    from tfreview.wiring.aws import build_aws_services, is_aws
+
+    if is_aws(settings):
+        return build_aws_services(settings, clock=clock)
 
     from tfreview.identity.factory import build_authenticator
     from tfreview.store.database import Database

@@ -118,6 +118,20 @@ class SqsJobQueue:
                 return swept
         return None
 
+    def claim_delivered(self, job_id: int | None, receipt: str, worker_id: str) -> tuple[Job | None, bool]:
+        """Claim the job of a message SQS handed to a Lambda function (the event source mapping received it).
+        Returns (the claimed job or None, keep): `keep` means the message must stay in the queue (the caller
+        reports it in `batchItemFailures`); it was hidden until the job is due or its live lease ends."""
+        now = self.clock()
+        job = self.get(job_id)
+        if job is None or job.state in (JobState.SUCCEEDED, JobState.DEAD):
+            return None, False  # over, or a body this release cannot read: the message goes
+        if self._runnable(job, now, takeover=True):
+            return self._claim_one(job, receipt, worker_id, now), False
+        until = job.run_after if job.state is JobState.QUEUED else (job.lease_expires_at or now)
+        self.messages.extend(receipt, (until - now).total_seconds())
+        return None, True
+
     def _runnable(self, job: Job, now: datetime, *, takeover: bool) -> bool:
         if job.state is JobState.QUEUED:
             return job.run_after <= now
@@ -299,6 +313,11 @@ class SqsJobQueue:
         elif not self.messages.extend(receipt, 0):
             self.announce(moved)
         return 1
+
+    def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
+        from tfreview.store.aws.orphans import repair_orphans
+
+        return repair_orphans(self.table, older_than, self.clock())
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         job = self.get(job_id)

@@ -121,6 +121,22 @@ class DynamoTokens:
         )
         return revoked is not None
 
+    def revoke_all(self, tenant_id: str, scope: Scope | None = None) -> list[str]:
+        """Every live token of the tenant (of `scope` only when given), revoked in transactions of at most 100
+        (DynamoDB's limit: all of a tenant's tokens in one transaction up to 100 tokens)."""
+        now = instant(self.clock())
+        ids = sorted(t.id for t in self.list(tenant_id) if t.revoked_at is None and (scope is None or t.scope == scope))
+        for start in range(0, len(ids), 100):
+            actions = []
+            for token_id in ids[start : start + 100]:
+                request = self.table.update_request(
+                    f"TOK#{token_id}", "TOK", set_={"revoked_at": now}, condition="attribute_exists(#pk)"
+                )
+                request.pop("ReturnValues", None)
+                actions.append({"Update": request})
+            self.table.transact(actions)
+        return ids
+
     def list(self, tenant_id: str | None = None) -> list[ApiToken]:
         index, pk = ("g1", f"TOK#T#{tenant_id}") if tenant_id is not None else ("g3", "TOK")
         return [_token_of(item) for item in self.table.query(index, pk, newest_first=False)]

@@ -93,6 +93,10 @@ class Table:
                 request = answer.get("UnprocessedKeys") or {}
         return found
 
+    def probe_write(self) -> None:
+        """Readiness: the table takes a write (StoreUnavailable when AWS does not answer; ClientError otherwise)."""
+        self.put({"pk": "HEALTH", "sk": "PROBE"})
+
     def put(self, item: dict[str, Any], *, condition: str | None = None) -> bool:
         """Write an item; False when `condition` (e.g. "attribute_not_exists(pk)") does not hold."""
         request: dict[str, Any] = {"TableName": self.name, "Item": self.encode(item)}

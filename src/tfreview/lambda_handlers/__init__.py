@@ -1,0 +1,102 @@
+"""AWS Lambda entry points (a driver, like `serve` and `worker`), configured by the same TFREVIEW_* settings:
+
+    tfreview.lambda_handlers.http        API Gateway HTTP API v2 events → the FastAPI app (API, webhooks, dashboard)
+    tfreview.lambda_handlers.worker      SQS batches of the job queue → jobs, with partial batch failure reporting
+    tfreview.lambda_handlers.reaper      EventBridge schedule → expired leases, review deadlines, the DLQ
+    tfreview.lambda_handlers.reconcile   EventBridge schedule → every configured reconciler once
+    tfreview.lambda_handlers.watchdog    EventBridge schedule → one evaluation of the alert table
+
+Services are built once per container (cold start) and kept for its later invocations. Backups need no
+function: DynamoDB point-in-time recovery and AWS Backup take them (deploy/aws, docs/adr/0155).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+from tfreview.lambda_handlers.asgi import HttpAdapter
+from tfreview.service.container import Services
+from tfreview.settings import Settings
+
+
+class _Container:
+    """What one Lambda container keeps between invocations: the services and the HTTP adapter."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.services: Services | None = None
+        self.http: HttpAdapter | None = None
+
+
+_kept = _Container()
+
+
+def services() -> Services:
+    """The container's services, built on first use from the environment's settings."""
+    with _kept.lock:
+        if _kept.services is None:
+            from tfreview.wiring import build_services
+
+            _kept.services = build_services(Settings())
+        return _kept.services
+
+
+def reset(built: Services | None = None) -> None:
+    """Forget (or replace, in tests) the container's services and HTTP adapter."""
+    with _kept.lock:
+        if _kept.http is not None:
+            _kept.http.close()
+        _kept.services, _kept.http = built, None
+
+
+def worker_id(context: Any) -> str:
+    request = getattr(context, "aws_request_id", None) or "local"
+    return f"lambda:{os.environ.get('AWS_LAMBDA_LOG_STREAM_NAME', 'local')}:{request}"
+
+
+def http(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    built = services()
+    if _kept.http is None:
+        from tfreview.web.app import create_app
+
+        _kept.http = HttpAdapter(create_app(built))
+    return _kept.http(event)
+
+
+def worker(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from tfreview.lambda_handlers.sqs_batch import handle_batch
+
+    return handle_batch(services(), event, worker_id(context))
+
+
+def _scheduled(event: dict[str, Any]) -> None:
+    if event.get("detail-type") != "Scheduled Event" or event.get("source") != "aws.events":
+        raise ValueError("this function runs on an EventBridge schedule (detail-type 'Scheduled Event')")
+
+
+def reaper(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from tfreview.worker.reaper import Reaper
+
+    _scheduled(event)
+    sweep = Reaper(services()).run_once()
+    return {"reaped": sweep.reaped, "requeued": sweep.requeued, "failed": sweep.failed, "repaired": sweep.repaired}
+
+
+def reconcile(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from tfreview.worker.scheduler import run_reconciler
+
+    _scheduled(event)
+    built = services()
+    results = [run_reconciler(r, built.metrics) for r in built.reconcilers]
+    return {"reconcilers": [{"name": r.name, "ok": r.error is None} for r in results]}
+
+
+def watchdog(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    _scheduled(event)
+    built = services()
+    if built.ops is None or built.ops.watchdog is None:
+        return {"evaluated": False}
+    built.ops.watchdog.tick()
+    return {"evaluated": True}

@@ -1,0 +1,124 @@
+"""A small typed ASGI adapter for API Gateway HTTP API (payload format 2.0) events: event → ASGI → response.
+
+API Gateway's JWT authorizer has checked the caller's token before the function runs; its claims are handed to
+the app in the scope (`aws.authorizer`) for logs only: the app still verifies the Authorization header itself
+(the same authenticator as `tfreview serve`), so a misconfigured route never lets an unchecked caller in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+AsgiApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+TEXT_TYPES = ("text/", "application/json", "application/problem+json", "application/xml", "image/svg+xml")
+
+
+class BadEvent(ValueError):
+    """The event is not an API Gateway v2 HTTP event."""
+
+
+def scope_of(event: dict[str, Any]) -> tuple[Scope, bytes]:
+    """The ASGI HTTP scope and the request body of an API Gateway v2 event; BadEvent when it is not one."""
+    if event.get("version") != "2.0" or not isinstance(event.get("requestContext"), dict):
+        raise BadEvent("not an API Gateway HTTP API event (payload format 2.0)")
+    context = event["requestContext"]
+    http = context.get("http") or {}
+    method, path = str(http.get("method", "")), str(event.get("rawPath") or http.get("path") or "")
+    if not method or not path.startswith("/"):
+        raise BadEvent("the event has no method or path")
+    headers = [
+        (str(k).lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in (event.get("headers") or {}).items()
+    ]
+    cookies = event.get("cookies") or []
+    if cookies:
+        headers.append((b"cookie", "; ".join(str(c) for c in cookies).encode("latin-1")))
+    body = event.get("body") or ""
+    raw = base64.b64decode(body) if event.get("isBase64Encoded") else str(body).encode("utf-8")
+    host = str((event.get("headers") or {}).get("host") or context.get("domainName") or "lambda")
+    scope: Scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": method.upper(),
+        "scheme": "https",
+        "path": path,
+        "raw_path": path.encode("utf-8"),
+        "query_string": str(event.get("rawQueryString") or "").encode("latin-1"),
+        "root_path": "",
+        "headers": headers,
+        "client": (str(http.get("sourceIp") or "0.0.0.0"), 0),
+        "server": (host, 443),
+        "aws.authorizer": context.get("authorizer") or {},
+        "aws.request_id": context.get("requestId"),
+    }
+    return scope, raw
+
+
+class HttpAdapter:
+    """Runs one ASGI app for many invocations on one event loop (kept for the life of the Lambda container)."""
+
+    def __init__(self, app: AsgiApp) -> None:
+        self.app = app
+        self.loop = asyncio.new_event_loop()
+
+    def close(self) -> None:
+        self.loop.close()
+
+    def __call__(self, event: dict[str, Any]) -> dict[str, Any]:
+        try:
+            scope, body = scope_of(event)
+        except BadEvent as exc:
+            return {"statusCode": 400, "headers": {"content-type": "text/plain"}, "body": str(exc)}
+        return self.loop.run_until_complete(self._run(scope, body))
+
+    async def _run(self, scope: Scope, body: bytes) -> dict[str, Any]:
+        sent = False
+        status = 500
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def receive() -> Message:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                headers = list(message.get("headers") or [])
+            elif message["type"] == "http.response.body":
+                chunks.append(bytes(message.get("body") or b""))
+
+        await self.app(scope, receive, send)
+        return response(status, headers, b"".join(chunks))
+
+
+def response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> dict[str, Any]:
+    """The API Gateway v2 response: headers joined by name, Set-Cookie as `cookies`, binary bodies base64'd."""
+    joined: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1")
+        if key == "set-cookie":
+            cookies.append(text)
+        else:
+            joined[key] = f"{joined[key]}, {text}" if key in joined else text
+    kind = joined.get("content-type", "")
+    binary = bool(body) and not kind.startswith(TEXT_TYPES)
+    answer: dict[str, Any] = {
+        "statusCode": status,
+        "headers": joined,
+        "body": base64.b64encode(body).decode("ascii") if binary else body.decode("utf-8"),
+        "isBase64Encoded": binary,
+    }
+    if cookies:
+        answer["cookies"] = cookies
+    return answer

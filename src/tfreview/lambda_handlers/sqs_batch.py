@@ -1,0 +1,57 @@
+"""The SQS-triggered worker: each record of a batch is one job's message; partial batch failure reporting.
+
+A record whose job ran (succeeded, dead-lettered, or over already) is left for Lambda to delete; a record whose
+job must run later (backoff, waiting on a dependency, not yet due, held by a live lease elsewhere) or that hit
+an error is reported in `batchItemFailures`: the queue has hidden it until the job is due, and SQS hands it out
+again then (the event source mapping must enable ReportBatchItemFailures; deploy/aws does).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Protocol
+
+from tfreview.ports.jobs import Job
+from tfreview.service.container import Services
+from tfreview.worker.errors import reason_of
+from tfreview.worker.runner import Worker
+
+logger = logging.getLogger("tfreview.lambda")
+KEEP_RESULTS = frozenset({"retrying", "waiting"})
+
+
+class DeliveredQueue(Protocol):
+    def claim_delivered(self, job_id: int | None, receipt: str, worker_id: str) -> tuple[Job | None, bool]: ...
+
+
+def job_id_of(body: str) -> int | None:
+    try:
+        value = json.loads(body).get("job_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def handle_batch(services: Services, event: dict[str, Any], worker_id: str) -> dict[str, Any]:
+    """Process an SQS batch; {"batchItemFailures": [{"itemIdentifier": <messageId>}, ...]}."""
+    queue: DeliveredQueue | None = getattr(services.queue, "claim_delivered", None) and services.queue  # type: ignore[assignment]
+    records = event.get("Records")
+    if queue is None or not isinstance(records, list):
+        raise ValueError("the worker function takes SQS batches on the SQS job queue (dynamodb:// and sqs:// URLs)")
+    worker = Worker(services, worker_id)
+    failures: list[dict[str, str]] = []
+    for record in records:
+        message_id = str(record.get("messageId", ""))
+        try:
+            job, keep = queue.claim_delivered(
+                job_id_of(str(record.get("body", ""))), str(record["receiptHandle"]), worker_id
+            )
+            if job is not None:
+                keep = worker.process(job).result in KEEP_RESULTS
+        except Exception as exc:  # the store is down: this record comes back after its visibility timeout
+            logger.warning("worker: record %s not processed: %s", message_id, reason_of(exc))
+            keep = True
+        if keep:
+            failures.append({"itemIdentifier": message_id})
+    return {"batchItemFailures": failures}

@@ -1,0 +1,114 @@
+"""The services on AWS: every store port the DynamoDB table and SQS queue hold, from `dynamodb://` and `sqs://` URLs.
+
+    TFREVIEW_DATABASE__URL=dynamodb://<table>?region=<region>[&endpoint=<url>]
+    TFREVIEW_QUEUE__URL=sqs://<queue name>  (or sqs://https://<queue url>; its DLQ is "<queue>-dlq")
+
+Reviews, deliveries (intake), jobs (queue), tokens, tenants, plans and publish locks are on DynamoDB/SQS
+(docs/adr/0150, 0151). Not yet on the DynamoDB side, so per process and in memory (docs/adr/0155): the
+incidents and the watchdog's lease, the queue signals' snapshot (computed through the ports), the operator
+controls, the door's block list and the audit log. Credentials come from the default AWS chain (the Lambda
+role); none is ever part of these URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from tfreview.core.errors import ConfigError
+from tfreview.ops.signals import QueueSignals, memory_queue_signals
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.ports.service import HealthCheck
+from tfreview.publish.log import LogPublisher
+from tfreview.settings import Settings
+from tfreview.store.health import DatabaseCheck, QueueCheck
+
+if TYPE_CHECKING:
+    from tfreview.wiring import WiredServices
+
+
+def is_aws(settings: Settings) -> bool:
+    """True when the database URL names a DynamoDB table (the AWS adapters)."""
+    return settings.database.url.startswith("dynamodb:")
+
+
+def build_aws_services(
+    settings: Settings, *, clock: Clock | None = None, loopback_only: bool = False, emf: bool | None = None
+) -> WiredServices:
+    """The services on the AWS adapters (`tfreview.wiring.build_services` calls this for a dynamodb:// URL).
+    `loopback_only`: tests refuse any endpoint off this machine. `emf`: metrics as CloudWatch Embedded Metric
+    Format lines on stdout instead of Prometheus (default: when running in AWS Lambda)."""
+    import dataclasses
+    import os
+
+    import httpx
+
+    from tfreview.identity.factory import build_authenticator
+    from tfreview.ops.controls import MemoryControls
+    from tfreview.store.audit_log import MemoryAuditTrail
+    from tfreview.store.aws.connection import target_from_urls
+    from tfreview.store.aws.stores import aws_stores
+    from tfreview.store.blocks import MemoryBlocks
+    from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
+    from tfreview.wiring import WiredServices, _cached, _expose, build_prometheus, build_review_advisor, build_sources
+    from tfreview.wiring.door import build_door
+    from tfreview.wiring.integrations import wire_integrations
+    from tfreview.wiring.ops import wire_ops
+
+    if settings.queue.url is None:
+        raise ConfigError("a dynamodb:// database needs its SQS queue: set TFREVIEW_QUEUE__URL=sqs://<queue name>")
+    target = target_from_urls(settings.database.url, settings.queue.url)
+    if loopback_only:
+        target = dataclasses.replace(target, loopback_only=True)
+    now = clock or utcnow
+    stores = aws_stores(target, settings.worker, clock=now)
+    prometheus = build_prometheus(settings)
+    controls = MemoryControls(clock=now)
+    closers: list[Callable[[], None]] = []
+    http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
+    closers.append(http.close)
+    authenticator, jwks = build_authenticator(settings.auth, stores.tokens, http, prometheus)
+    health: list[HealthCheck] = [DatabaseCheck(stores.table.probe_write), QueueCheck(stores.queue)]
+    if jwks is not None:
+        health.append(jwks)
+    sign_in = None
+    if settings.auth.oidc_issuer and settings.auth.oidc_client_id:
+        from tfreview.identity.sign_in import OidcSignIn
+
+        sign_in = OidcSignIn(settings.auth, http)
+    services = WiredServices(
+        settings=settings,
+        clock=now,
+        publish_locks=stores.publish_locks,
+        intake=stores.intake,
+        reviews=stores.reviews,
+        queue=stores.queue,
+        tokens=stores.tokens,
+        tenants=stores.tenants,
+        plans=stores.plans,
+        publisher=LogPublisher(),
+        authenticator=authenticator,
+        sources=build_sources(stores.plans),
+        health_checks=health,
+        closers=closers,
+        advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
+        sign_in=sign_in,
+    )
+    deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
+
+    def signals() -> QueueSignals:
+        return memory_queue_signals(stores.queue, stores.reviews, now(), deadline)
+
+    if emf if emf is not None else bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")):
+        from tfreview.ops.emf import EmfRecorder
+
+        services.metrics = EmfRecorder()  # nothing scrapes /metrics in Lambda: it answers 404
+    elif prometheus is not None:
+        _expose(services, prometheus, signals)
+    wire_integrations(services)
+    leases = MemoryLeases(clock=now)
+    services.door = build_door(services, MemoryBlocks(), signals, leases)
+    wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
+    services.audit = MemoryAuditTrail(clock=now)
+    return services
