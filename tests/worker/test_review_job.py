@@ -38,7 +38,7 @@ def test_review_job_stores_the_review_and_publishes_it_once(backend: Backend) ->
     assert stored.status is ReviewStatus.COMPLETED
     assert stored.verdict == "fail"
     assert stored.report is not None
-    assert len(stored.report["findings"]) == 5  # one cause, one finding: the all-ports rule folds SSH/RDP/HTTP/description
+    assert len(stored.report["findings"]) == 5  # one cause, one finding: all ports folds SSH/RDP/HTTP
     assert stored.content_hash
     assert len(stored.content_hash) == 64
     assert stored.counts["findings"]["introduced"] == 5
