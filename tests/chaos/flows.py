@@ -15,7 +15,22 @@ from tests.integration.served import raw_request, status_of
 SETTLE_SECONDS = 240.0  # a bound on a loaded machine, not a threshold
 
 
-def deliver_all(github: FakeGitHub, port: int, pulls: list[tuple[int, str]], ledger: Ledger, clients: int = 4) -> None:
+def from_address(raw: bytes, address: str | None) -> bytes:
+    """The request as a trusted proxy forwards it for `address` (None: unchanged)."""
+    if address is None:
+        return raw
+    return raw.replace(b"\r\nHost: 127.0.0.1\r\n", f"\r\nHost: 127.0.0.1\r\nX-Forwarded-For: {address}\r\n".encode(), 1)
+
+
+def deliver_all(
+    github: FakeGitHub,
+    port: int,
+    pulls: list[tuple[int, str]],
+    ledger: Ledger,
+    *,
+    clients: int = 4,
+    forwarded_for: str | None = None,
+) -> None:
     """Every pull request's delivery, retried (same id, as GitHub redelivers) until acknowledged."""
     pending = list(pulls)
     lock = threading.Lock()
@@ -27,8 +42,9 @@ def deliver_all(github: FakeGitHub, port: int, pulls: list[tuple[int, str]], led
                     return
                 number, sha = pending.pop()
                 delivery = str(uuid.uuid4())
+            request = delivery_request(github, number, delivery)
             for _ in range(20):
-                if status_of(raw_request(port, delivery_request(github, number, delivery), timeout=20)) in (200, 202):
+                if status_of(raw_request(port, from_address(request, forwarded_for), timeout=20)) in (200, 202):
                     with lock:
                         ledger.acked[delivery] = sha
                     break

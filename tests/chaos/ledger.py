@@ -23,6 +23,7 @@ class Ledger:
     published: set[str] = field(default_factory=set)
     duplicated: list[str] = field(default_factory=list)
     stuck: list[str] = field(default_factory=list)
+    statuses: dict[str, str] = field(default_factory=dict)  # acked delivery → its review's status
 
     def settle(self, database: Path, github: FakeGitHub, repo: str) -> None:
         """Read what the service holds and what the fake GitHub received."""
@@ -36,6 +37,7 @@ class Ledger:
             connection.close()
         statuses = dict(rows)
         self.stored = {key for key in self.acked if key in statuses}
+        self.statuses = {key: statuses[key] for key in self.stored}
         self.reviewed = {key for key in self.stored if statuses[key] in FINISHED}
         self.stuck = sorted(key for key in self.stored if statuses[key] not in (*FINISHED, "failed"))
         self.published = set()
