@@ -38,16 +38,16 @@ def stack_env(github: FakeGitHub, directory: Path, **extra: str) -> dict[str, st
     key = github.write_private_key(directory / "github-app.pem")
     marker = directory / "marker-secret"
     marker.write_text(f"marker-{uuid.uuid4().hex}", encoding="utf-8")
-    return child_env(
-        TFREVIEW_GITHUB_APP__API_URL=github.api_url,
-        TFREVIEW_GITHUB_APP__APP_ID=str(github.app_id),
-        TFREVIEW_GITHUB_APP__PRIVATE_KEYS=json.dumps([key]),
-        TFREVIEW_GITHUB_APP__MARKER_SECRET=f"file:{marker}",
-        TFREVIEW_WORKER__LEASE_SECONDS="3",
-        TFREVIEW_WORKER__HEARTBEAT_SECONDS="0.5",
-        TFREVIEW_WORKER__REAPER_INTERVAL_SECONDS="0.5",
-        **extra,
-    )
+    settings = {
+        "TFREVIEW_GITHUB_APP__API_URL": github.api_url,
+        "TFREVIEW_GITHUB_APP__APP_ID": str(github.app_id),
+        "TFREVIEW_GITHUB_APP__PRIVATE_KEYS": json.dumps([key]),
+        "TFREVIEW_GITHUB_APP__MARKER_SECRET": f"file:{marker}",
+        "TFREVIEW_WORKER__LEASE_SECONDS": "3",
+        "TFREVIEW_WORKER__HEARTBEAT_SECONDS": "0.5",
+        "TFREVIEW_WORKER__REAPER_INTERVAL_SECONDS": "0.5",
+    }
+    return child_env(**{**settings, **extra})
 
 
 def delivery_request(github: FakeGitHub, number: int, delivery: str) -> bytes:

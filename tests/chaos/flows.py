@@ -62,6 +62,6 @@ def settle(ledger: Ledger, data: Path, github: FakeGitHub) -> None:
     deadline = time.monotonic() + SETTLE_SECONDS
     while time.monotonic() < deadline:
         ledger.settle(next(data.glob("*.db")), github, REPO)
-        if not ledger.lost and not ledger.stuck:
+        if not ledger.lost and not ledger.stuck and not ledger.pending:
             return
         time.sleep(1.0)
