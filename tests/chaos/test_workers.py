@@ -23,6 +23,8 @@ from tests.integration.served import serving
 PULLS = 16
 WORKERS = 3
 LEASE_SECONDS = 3.0
+KILL_EVERY_SECONDS = 3.0
+SETTLED_SECONDS = 8.0
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -64,13 +66,25 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
             with serving(data, "--no-worker", env=env) as served:
                 workers.extend(_worker(env, tmp_path / "workers.log") for _ in range(WORKERS))
 
+                started = {id(w): time.monotonic() for w in workers}
+
                 def kill_random_workers() -> None:
                     chooser = random.Random(11)
-                    while not done.wait(2.0):
-                        victim = chooser.choice([w for w in workers if w.poll() is None])
+                    while not done.wait(KILL_EVERY_SECONDS):
+                        # a worker still importing (seconds on a loaded machine) is not a victim yet
+                        settled = [
+                            w
+                            for w in workers
+                            if w.poll() is None and time.monotonic() - started[id(w)] > SETTLED_SECONDS
+                        ]
+                        if not settled:
+                            continue
+                        victim = chooser.choice(settled)
                         victim.kill()
                         victim.wait(30)
-                        workers.append(_worker(env, tmp_path / "workers.log"))
+                        fresh = _worker(env, tmp_path / "workers.log")
+                        started[id(fresh)] = time.monotonic()
+                        workers.append(fresh)
 
                 def freeze_one_worker() -> None:
                     frozen = workers[0]
