@@ -23,8 +23,8 @@ from tests.integration.served import serving
 PULLS = 16
 WORKERS = 3
 LEASE_SECONDS = 3.0
-KILL_EVERY_SECONDS = 3.0
-SETTLED_SECONDS = 8.0
+KILL_EVERY_SECONDS = 4.0
+SETTLED_SECONDS = 20.0  # past a worker's start on a loaded machine (imports take seconds)
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
