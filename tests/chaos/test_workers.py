@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -23,8 +23,7 @@ from tests.integration.served import serving
 PULLS = 16
 WORKERS = 3
 LEASE_SECONDS = 3.0
-KILL_EVERY_SECONDS = 4.0
-SETTLED_SECONDS = 20.0  # past a worker's start on a loaded machine (imports take seconds)
+KILL_EVERY_SECONDS = 3.0
 
 
 def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -32,6 +31,16 @@ def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(
             [sys.executable, "-m", "tfreview.worker.process"], env=env, stdout=subprocess.DEVNULL, stderr=sink
         )
+
+
+def _lease_holders(database: Path) -> set[int]:
+    """The pids of the workers holding a lease now (lease_owner is `host:pid[:thread]`)."""
+    connection = sqlite3.connect(database, timeout=10)
+    try:
+        owners = connection.execute("SELECT lease_owner FROM jobs WHERE state = 'running'").fetchall()
+    finally:
+        connection.close()
+    return {int(owner.split(":")[1]) for (owner,) in owners if owner and ":" in owner}
 
 
 def _stop_all(workers: list[subprocess.Popen[bytes]]) -> None:
@@ -61,41 +70,42 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
             TFREVIEW_WORKER__CONCURRENCY="2",
         )
         workers: list[subprocess.Popen[bytes]] = []
+        hits: list[int] = []  # the workers killed or frozen in the middle of a job
         done = threading.Event()
         try:
             with serving(data, "--no-worker", env=env) as served:
                 workers.extend(_worker(env, tmp_path / "workers.log") for _ in range(WORKERS))
 
-                started = {id(w): time.monotonic() for w in workers}
+                database = data / "tfreview.db"
 
                 def kill_random_workers() -> None:
                     chooser = random.Random(11)
                     while not done.wait(KILL_EVERY_SECONDS):
-                        # a worker still importing (seconds on a loaded machine) is not a victim yet
-                        settled = [
-                            w
-                            for w in workers
-                            if w.poll() is None and time.monotonic() - started[id(w)] > SETTLED_SECONDS
-                        ]
-                        if not settled:
+                        busy = [w for w in workers if w.poll() is None and w.pid in _lease_holders(database)]
+                        if not busy:
                             continue
-                        victim = chooser.choice(settled)
+                        victim = chooser.choice(busy)  # a worker in the middle of a job
                         victim.kill()
                         victim.wait(30)
-                        fresh = _worker(env, tmp_path / "workers.log")
-                        started[id(fresh)] = time.monotonic()
-                        workers.append(fresh)
+                        hits.append(victim.pid)
+                        workers.append(_worker(env, tmp_path / "workers.log"))
 
                 def freeze_one_worker() -> None:
-                    frozen = workers[0]
-                    time.sleep(1.0)
-                    frozen.send_signal(signal.SIGSTOP)
-                    done.wait(LEASE_SECONDS * 3)  # well past its lease: its jobs go back to the queue
-                    frozen.send_signal(signal.SIGCONT)  # it wakes up holding stale leases
+                    while not done.wait(0.05):
+                        holder = next((w for w in workers if w.pid in _lease_holders(database)), None)
+                        if holder is None:
+                            continue
+                        holder.send_signal(signal.SIGSTOP)  # frozen while it holds a lease
+                        hits.append(holder.pid)
+                        done.wait(LEASE_SECONDS * 3)  # well past its lease: its job goes back to the queue
+                        holder.send_signal(signal.SIGCONT)  # it wakes up holding a stale lease
+                        return
 
                 injector = threading.Thread(target=kill_random_workers if chaos == "kill" else freeze_one_worker)
                 injector.start()
                 deliver_all(github, served.port, pulls, ledger)
+                if chaos == "freeze":  # the thawed worker acts on stale leases before the ledger settles
+                    injector.join(120)
                 settle(ledger, data, github)
                 done.set()
                 injector.join(60)
@@ -103,6 +113,8 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
             done.set()
             _stop_all(workers)
         ledger.settle(data / "tfreview.db", github, REPO)
+    print(f"chaos {chaos}: {len(hits)} worker(s) hit in the middle of a job")
+    assert hits, "no worker was hit while it held a lease"
     return ledger
 
 
