@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,7 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
                 deliver_all(github, served.port, pulls, ledger)
                 if chaos == "freeze":  # the thawed worker acts on stale leases before the ledger settles
                     injector.join(120)
+                    time.sleep(LEASE_SECONDS * 4)  # its stale writes land; the reaper repairs within one lease
                 settle(ledger, data, github)
                 done.set()
                 injector.join(60)
