@@ -7,7 +7,7 @@ DATA   ?= .tfreview-data
 E2E_CACHE   ?= $(HOME)/.cache/tfreview-e2e
 AXE_VERSION := 4.14.1
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras e2e-tools
+.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras e2e-tools chaos
 
 # the extras the configured service needs: [postgres] for a PostgreSQL database, [bedrock] for Bedrock
 comma := ,
@@ -110,6 +110,10 @@ bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/watchdog.py
 	$(PY) benchmarks/recall.py --checkov benchmarks/out/checkov-venv/bin/checkov
 	$(PY) benchmarks/door.py
+
+## chaos: the long chaos suite (tests/chaos with 1,000 deliveries through the API SIGKILL); the CI variant runs 200
+chaos: $(VENV)/.dev-installed
+	TFREVIEW_CHAOS_DELIVERIES=1000 $(PY) -m pytest -q -s tests/chaos
 
 ## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed
