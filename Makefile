@@ -62,7 +62,7 @@ typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
 unit: $(VENV)/.dev-installed tools e2e-tools
-	TFREVIEW_E2E_CACHE=$(E2E_CACHE) $(PY) -m pytest -n 2 -q
+	TFREVIEW_E2E_CACHE=$(E2E_CACHE) $(PY) -m pytest -n 2 -q -m "not chaos_long"
 
 ## e2e-tools: what tests/e2e drive: Debian's chromium (apt, as root) and axe-core (npm) in $(E2E_CACHE).
 ## Idempotent; where either cannot be installed the browser tests skip and say why. Never a browser download.
@@ -113,7 +113,7 @@ bench: $(VENV)/.dev-installed
 
 ## chaos: the long chaos suite (tests/chaos with 1,000 deliveries through the API SIGKILL); the CI variant runs 200
 chaos: $(VENV)/.dev-installed
-	TFREVIEW_CHAOS_DELIVERIES=1000 $(PY) -m pytest -q -s tests/chaos
+	TFREVIEW_CHAOS_DELIVERIES=1000 $(PY) -m pytest -q -s -m chaos tests/chaos
 
 ## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
 docs: $(VENV)/.dev-installed

@@ -121,6 +121,7 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
 
 
 @pytest.mark.chaos
+@pytest.mark.chaos_long  # `make chaos` only: under a loaded CI machine 5 kills can land on one job (see ADR 0160)
 @pytest.mark.slow
 def test_a_random_worker_killed_every_few_seconds_loses_nothing(tmp_path: Path) -> None:
     ledger = _run(tmp_path, "kill")
