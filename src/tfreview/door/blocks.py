@@ -90,7 +90,11 @@ class Guard:
         if verdict.allowed or self.blocked_until(source) is not None:
             return None
         reason = f"more than {self.settings.block_failures} {what} failures in {self.settings.block_window_seconds} s"
-        return self.block(source, reason, by="auto")
+        try:
+            return self.block(source, reason, by="auto")
+        except ValueError as exc:  # a peer that is no address (a Unix socket, a test client): refused, not blocked
+            logger.warning("cannot block %s: %s", source[:80], exc)
+            return None
 
     def offenders(self, at_least: int) -> list[str]:
         """Sources with at least `at_least` failures in the window seen by this process, not blocked yet."""
