@@ -140,9 +140,12 @@ def simple_server(kind: str, secret: str) -> Iterator[Running]:
 
 
 @contextlib.contextmanager
-def tfreview_server(secret: str, *, worker: bool, postgres: str | None) -> Iterator[Running]:
+def tfreview_server(
+    secret: str, *, worker: bool, postgres: str | None, extra: dict[str, str] | None = None
+) -> Iterator[Running]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TFREVIEW_")}
     env["TFREVIEW_GITHUB__WEBHOOK_SECRETS"] = json.dumps([{"value": secret}])
+    env.update(extra or {})
     with tempfile.TemporaryDirectory(prefix="tfreview-bench-") as data, _database(postgres) as url:
         if url is not None:
             env["TFREVIEW_DATABASE__URL"] = url

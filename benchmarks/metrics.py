@@ -13,18 +13,19 @@ The machine may be shared and loaded: figures are noisy, run it more than once.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from intake import deliveries, flat_out, tfreview_server  # noqa: E402  (the sibling benchmark's load)
+from intake_load import saturate, write_deliveries, wrk_available  # noqa: E402  (the intake benchmark's load)
+from intake_servers import tfreview_server  # noqa: E402
 from tfreview.ports.job_types import PullRequestHead, ReviewJob  # noqa: E402
 from tfreview.ports.records import SourceInfo, Tenant  # noqa: E402
 from tfreview.service.intake import accept_delivery  # noqa: E402
@@ -104,21 +105,26 @@ def scrape_time(reviews: int, repeat: int) -> None:
 
 
 def intake_cost(count: int, concurrency: int, rounds: int) -> None:
+    """`tfreview serve --no-worker` flat out under wrk (the intake benchmark's load generator and pre-signed
+    deliveries), metrics on and off in alternating order, each round on a fresh data directory."""
+    if not wrk_available():
+        raise SystemExit("wrk is not installed: `make bench` installs it (Debian's wrk package, as root)")
+    secret = "bench-" + uuid.uuid4().hex
     rates: dict[str, list[float]] = {"on": [], "off": []}
-    for round_ in range(rounds):
-        for mode in ("on", "off") if round_ % 2 == 0 else ("off", "on"):
-            extra = {"TFREVIEW_METRICS__ENABLED": "true" if mode == "on" else "false"}
-            with (
-                tempfile.TemporaryDirectory(prefix="tfreview-bench-") as data,
-                tfreview_server(Path(data), None, extra) as url,
-            ):
-                result = asyncio.run(flat_out(url, deliveries(count), concurrency, f"metrics-{mode}"))
-            rates[mode].append(result.throughput)
-            failed = result.sent - result.ok
-            refused = f", {failed} not 2xx (503: the machine is loaded)" if failed else ""
-            print(f"round {round_ + 1}, metrics {mode}: {result.throughput:.0f} deliveries/s{refused}")
+    with tempfile.TemporaryDirectory(prefix="tfreview-bench-load-") as folder:
+        for round_ in range(rounds):
+            for mode in ("on", "off") if round_ % 2 == 0 else ("off", "on"):
+                requests = Path(folder) / f"{mode}-{round_}.bin"
+                write_deliveries(requests, count, secret, first=(round_ * 2 + (mode == "on")) * count)
+                extra = {"TFREVIEW_METRICS__ENABLED": "true" if mode == "on" else "false"}
+                with tfreview_server(secret, worker=False, postgres=None, extra=extra) as server:
+                    load = saturate(server.url, requests, seconds=30, connections=concurrency, threads=2, cycle=False)
+                rate = load.accepted / load.seconds if load.seconds else 0.0
+                rates[mode].append(rate)
+                refused = f", {load.failed} not answered 2xx" if load.failed else ""
+                print(f"round {round_ + 1}, metrics {mode}: {rate:.0f} deliveries/s{refused}")
     on, off = statistics.mean(rates["on"]), statistics.mean(rates["off"])
-    cost = (off - on) / off * 100
+    cost = (off - on) / off * 100 if off else 0.0
     verdict = "met" if cost <= 5 else "MISSED"
     print(f"intake flat out ×{concurrency}: metrics on {on:.0f}/s, off {off:.0f}/s: cost {cost:+.1f} %")
     print(f"aim ≤ 5 %: {verdict}")
