@@ -44,7 +44,11 @@ def deliver_all(
                 delivery = str(uuid.uuid4())
             request = delivery_request(github, number, delivery)
             for _ in range(20):
-                if status_of(raw_request(port, from_address(request, forwarded_for), timeout=20)) in (200, 202):
+                try:
+                    answer = status_of(raw_request(port, from_address(request, forwarded_for), timeout=20))
+                except OSError:  # refused, reset or timed out on connect: not acknowledged, GitHub retries
+                    answer = None
+                if answer in (200, 202):
                     with lock:
                         ledger.acked[delivery] = sha
                     break
