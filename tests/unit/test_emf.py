@@ -20,7 +20,7 @@ def test_counts_observations_and_gauges_are_emf_documents() -> None:
             "CloudWatchMetrics": [
                 {
                     "Namespace": "tfreview",
-                    "Dimensions": [["kind", "outcome"]],
+                    "Dimensions": [["kind", "outcome"], ["kind"], ["outcome"], []],
                     "Metrics": [{"Name": "tfreview_jobs_total", "Unit": "Count"}],
                 }
             ],
@@ -35,3 +35,13 @@ def test_counts_observations_and_gauges_are_emf_documents() -> None:
     assert second["tfreview_job_duration_seconds"] == 0.25
     assert third["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [[]]
     assert third["tfreview_queue_depth"] == 3
+
+
+def test_one_label_rolls_up_to_none_and_no_label_is_one_set() -> None:
+    lines: list[str] = []
+    recorder = EmfRecorder(write=lines.append, now_ms=lambda: 0)
+    recorder.count("tfreview_db_errors_total", kind="connect")
+    recorder.set("tfreview_blocked_sources", 2)
+    one, none = (json.loads(line)["_aws"]["CloudWatchMetrics"][0]["Dimensions"] for line in lines)
+    assert one == [["kind"], []]
+    assert none == [[]]

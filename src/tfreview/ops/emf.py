@@ -2,6 +2,11 @@
 
 Each count, observation or gauge is one JSON line on stdout; CloudWatch Logs turns it into a metric in the
 `tfreview` namespace with the labels as dimensions (the catalogue's labels are bounded, as for Prometheus).
+
+Each line also declares the rollups the CloudWatch alarms read (`dimension_sets`): the whole label set, each
+label alone (when there are several) and none — CloudWatch cannot sum series at alarm time, so the alarm of
+`sum(rate(m{outcome="timeout"}[5m]))` watches the metric `m` with the one dimension `outcome`, and a sum over
+every series watches `m` without dimensions (tfreview.ops.cloudwatch, docs/adr/0190).
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 """
 
@@ -18,6 +23,14 @@ NAMESPACE = "tfreview"
 def _stdout(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
+
+
+def dimension_sets(labels: list[str]) -> list[list[str]]:
+    """The dimension sets of one line: all labels, each alone (when there are several), none."""
+    if not labels:
+        return [[]]
+    singles = [[label] for label in labels] if len(labels) > 1 else []
+    return [labels, *singles, []]
 
 
 class EmfRecorder:
@@ -51,7 +64,7 @@ class EmfRecorder:
                 "CloudWatchMetrics": [
                     {
                         "Namespace": self.namespace,
-                        "Dimensions": [dimensions],
+                        "Dimensions": dimension_sets(dimensions),
                         "Metrics": [{"Name": name, "Unit": unit}],
                     }
                 ],
