@@ -107,7 +107,7 @@ resource "aws_wafv2_web_acl" "edge" {
   }
 }
 
-data "aws_iam_policy_document" "edge_logs_key" {
+data "aws_iam_policy_document" "edge_key" {
   statement {
     sid       = "AccountAdministers"
     actions   = ["kms:*"]
@@ -132,16 +132,26 @@ data "aws_iam_policy_document" "edge_logs_key" {
       values   = ["arn:${local.partition}:logs:us-east-1:${local.account}:log-group:aws-waf-logs-${var.name}"]
     }
   }
+
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+  }
 }
 
-# the WAF's log group lives in us-east-1 with the web ACL: its key too (a KMS key is regional)
-resource "aws_kms_key" "edge_logs" {
+# what lives in us-east-1 (the WAF's log group, the alert topics of the alarms there) has its key there too
+resource "aws_kms_key" "edge" {
   provider = aws.us_east_1
 
-  description             = "${var.name}: the WAF log group"
+  description             = "${var.name}: us-east-1 (the WAF log group, the alert topics)"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.edge_logs_key.json
+  policy                  = data.aws_iam_policy_document.edge_key.json
   tags                    = local.tags
 }
 
@@ -150,7 +160,7 @@ resource "aws_cloudwatch_log_group" "waf" {
 
   name              = "aws-waf-logs-${var.name}" # WAF requires the aws-waf-logs- prefix
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.edge_logs.arn
+  kms_key_id        = aws_kms_key.edge.arn
   tags              = local.tags
 }
 
@@ -217,7 +227,7 @@ resource "aws_cloudfront_distribution" "edge" {
     cloudfront_default_certificate = var.edge_domain == null
     acm_certificate_arn            = var.edge_domain != null ? var.edge_domain.acm_certificate_arn : null
     ssl_support_method             = var.edge_domain != null ? "sni-only" : null
-    minimum_protocol_version       = "TLSv1.2_2021"
+    minimum_protocol_version       = var.edge_domain != null ? "TLSv1.2_2021" : "TLSv1" # the default certificate allows no other
   }
 
   tags = local.tags

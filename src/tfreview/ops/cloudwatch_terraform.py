@@ -1,7 +1,8 @@
 """The CloudWatch alarms (tfreview.ops.cloudwatch) as Terraform JSON: `deploy/aws/alarms.tf.json`.
 
 One `aws_cloudwatch_metric_alarm` per alert row, named `alert_<id>`; its actions are the SNS topic of the row's
-escalation level (`aws_sns_topic.level["<n>"]`, deploy/aws/sns.tf), on alarm and on recovery. A row listed in
+escalation level (`aws_sns_topic.level["<n>"]`, deploy/aws/sns.tf; its us-east-1 copy for an alarm living there),
+on alarm and on recovery. A row listed in
 `var.disabled_alerts` gets no alarm (count = 0). Generated: `make docs` rewrites it and a test checks it is current.
 """
 
@@ -22,8 +23,10 @@ def resource_name(alert_id: str) -> str:
     return "alert_" + alert_id.replace("-", "_")
 
 
-def topic(level: int) -> str:
-    return f'${{aws_sns_topic.level["{level}"].arn}}'
+def topic(level: int, provider: str | None = None) -> str:
+    """The level's SNS topic; an alarm in us-east-1 notifies that region's copy (alarm actions are regional)."""
+    topics = "level_us_east_1" if provider == "aws.us_east_1" else "level"
+    return f'${{aws_sns_topic.{topics}["{level}"].arn}}'
 
 
 def alarm_resource(rule: AlertRule, alarm: Alarm, runbook_base: str) -> dict[str, Any]:
@@ -37,8 +40,8 @@ def alarm_resource(rule: AlertRule, alarm: Alarm, runbook_base: str) -> dict[str
         "evaluation_periods": alarm.evaluation_periods,
         "datapoints_to_alarm": alarm.evaluation_periods,
         "treat_missing_data": alarm.missing,
-        "alarm_actions": [topic(alarm.level)],
-        "ok_actions": [topic(alarm.level)],
+        "alarm_actions": [topic(alarm.level, alarm.provider)],
+        "ok_actions": [topic(alarm.level, alarm.provider)],
         "tags": {
             "alert_id": rule.id,
             "scenario": rule.scenario,
