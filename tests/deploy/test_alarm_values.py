@@ -41,3 +41,23 @@ def test_the_watchdog_function_writes_them_as_emf_with_the_secret_expiry() -> No
         written[document["alert_id"]] = document["tfreview_alert_value"]
         assert document["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["alert_id"], []]
     assert written == values
+
+
+def test_the_watchdog_handler_publishes_them_on_its_schedule() -> None:
+    from tfreview import lambda_handlers
+
+    lines: list[str] = []
+    built = dataclasses.replace(build_memory_services(clock=lambda: NOW), metrics=EmfRecorder(write=lines.append))
+    lambda_handlers.reset(built)
+    try:
+        event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+        answer = lambda_handlers.watchdog(event, None)
+    finally:
+        lambda_handlers.reset()
+    assert answer["published"] == ["queue-backlog", "queue-oldest-job-age", "reviews-past-deadline"]
+    published = [json.loads(line) for line in lines if "tfreview_alert_value" in line]
+    assert {(d["alert_id"], d["tfreview_alert_value"]) for d in published} == {
+        ("queue-backlog", 0.0),
+        ("queue-oldest-job-age", 0.0),
+        ("reviews-past-deadline", 0.0),
+    }
