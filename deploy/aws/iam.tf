@@ -112,6 +112,12 @@ data "aws_iam_policy_document" "function" {
   }
 
   statement {
+    sid       = "FailedInvocations"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.lambda_failures.arn]
+  }
+
+  statement {
     sid       = "QueueKey"
     actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
     resources = [aws_kms_key.this["data"].arn]

@@ -34,6 +34,10 @@ resource "aws_lambda_function" "this" {
     mode = "Active"
   }
 
+  dead_letter_config {
+    target_arn = aws_sqs_queue.lambda_failures.arn
+  }
+
   logging_config {
     log_format = "Text" # EMF lines are JSON already; CloudWatch extracts the metrics from them
     log_group  = aws_cloudwatch_log_group.function[each.key].name

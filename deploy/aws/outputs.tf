@@ -31,6 +31,11 @@ output "dead_letter_queue_url" {
   value       = aws_sqs_queue.dead_letters.url
 }
 
+output "lambda_failures_queue_url" {
+  description = "Where failed asynchronous invocations of the functions (the schedules) land."
+  value       = aws_sqs_queue.lambda_failures.url
+}
+
 output "function_names" {
   description = "The Lambda functions by role (http, worker, reaper, reconcile, watchdog)."
   value       = { for k, f in aws_lambda_function.this : k => f.function_name }

@@ -31,3 +31,13 @@ resource "aws_sqs_queue_redrive_allow_policy" "dead_letters" {
     sourceQueueArns   = [aws_sqs_queue.jobs.arn]
   })
 }
+
+# Asynchronous invocations (the EventBridge schedules) that still fail after Lambda's retries land here
+# (the functions' dead-letter queue; not the job queue's DLQ, which the reaper drains).
+resource "aws_sqs_queue" "lambda_failures" {
+  name                              = "${var.name}-lambda-failures"
+  message_retention_seconds         = 1209600
+  kms_master_key_id                 = aws_kms_key.this["data"].arn
+  kms_data_key_reuse_period_seconds = 300
+  tags                              = local.tags
+}
