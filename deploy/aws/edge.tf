@@ -6,12 +6,29 @@ resource "aws_wafv2_ip_set" "blocked" {
   provider = aws.us_east_1
 
   name               = "${var.name}-blocked"
-  description        = "tfreview's block list (var.blocked_ip_cidrs)"
+  description        = "addresses blocked by the operator (var.blocked_ip_cidrs)"
   scope              = "CLOUDFRONT"
   ip_address_version = "IPV4"
   addresses          = var.blocked_ip_cidrs
   tags               = local.tags
 
+}
+
+# tfreview's own blocks (the door): the watchdog function writes the active IPv4 blocks here every minute
+# (TFREVIEW_DOOR__WAF_IP_SET_ARN, tfreview.store.aws.waf); Terraform leaves its addresses alone
+resource "aws_wafv2_ip_set" "synced" {
+  provider = aws.us_east_1
+
+  name               = "${var.name}-blocked-by-tfreview"
+  description        = "tfreview's block list, written by the watchdog function"
+  scope              = "CLOUDFRONT"
+  ip_address_version = "IPV4"
+  addresses          = []
+  tags               = local.tags
+
+  lifecycle {
+    ignore_changes = [addresses]
+  }
 }
 
 resource "aws_wafv2_web_acl" "edge" {
@@ -45,8 +62,26 @@ resource "aws_wafv2_web_acl" "edge" {
   }
 
   rule {
-    name     = "rate-per-address"
+    name     = "block-list-synced"
     priority = 1
+    action {
+      block {}
+    }
+    statement {
+      ip_set_reference_statement {
+        arn = aws_wafv2_ip_set.synced.arn
+      }
+    }
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-block-list-synced"
+      sampled_requests_enabled   = true
+    }
+  }
+
+  rule {
+    name     = "rate-per-address"
+    priority = 2
     action {
       block {}
     }
@@ -65,9 +100,9 @@ resource "aws_wafv2_web_acl" "edge" {
 
   dynamic "rule" {
     for_each = {
-      AWSManagedRulesCommonRuleSet          = 2
-      AWSManagedRulesKnownBadInputsRuleSet  = 3
-      AWSManagedRulesAmazonIpReputationList = 4
+      AWSManagedRulesCommonRuleSet          = 3
+      AWSManagedRulesKnownBadInputsRuleSet  = 4
+      AWSManagedRulesAmazonIpReputationList = 5
     }
     content {
       name     = rule.key

@@ -38,6 +38,7 @@ locals {
       secrets = true
       alerts  = false
       bedrock = false
+      waf     = false
     }
     worker = {
       table   = concat(local.table_read, local.table_write)
@@ -46,6 +47,7 @@ locals {
       secrets = true
       alerts  = false
       bedrock = true
+      waf     = false
     }
     reaper = {
       table   = concat(local.table_read, local.table_write)
@@ -54,6 +56,7 @@ locals {
       secrets = false
       alerts  = false
       bedrock = false
+      waf     = false
     }
     reconcile = {
       table   = concat(local.table_read, local.table_write)
@@ -62,6 +65,7 @@ locals {
       secrets = true
       alerts  = false
       bedrock = false
+      waf     = false
     }
     watchdog = {
       table   = concat(local.table_read, local.table_write)
@@ -70,6 +74,7 @@ locals {
       secrets = true
       alerts  = true
       bedrock = false
+      waf     = true
     }
   }
 }
@@ -180,6 +185,15 @@ data "aws_iam_policy_document" "function" {
       sid       = "BedrockModels"
       actions   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
       resources = local.bedrock_model_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.grants[each.key].waf ? [1] : []
+    content {
+      sid       = "BlockListToWaf"
+      actions   = ["wafv2:GetIPSet", "wafv2:UpdateIPSet"]
+      resources = [aws_wafv2_ip_set.synced.arn]
     }
   }
 

@@ -70,6 +70,7 @@ locals {
       TFREVIEW_NOTIFY__SNS__TOPIC_ARN     = aws_sns_topic.level["2"].arn
       TFREVIEW_SERVER__PUBLIC_URL         = local.public_url
       TFREVIEW_WATCHDOG__INTERVAL_SECONDS = "60"
+      TFREVIEW_DOOR__WAF_IP_SET_ARN       = aws_wafv2_ip_set.synced.arn
     },
     local.secret_environment,
     var.jwt_issuer == "" ? { TFREVIEW_AUTH__OIDC_CLIENT_ID = aws_cognito_user_pool_client.dashboard[0].id } : {},

@@ -60,7 +60,10 @@ output "cognito" {
   }
 }
 
-output "waf_ip_set" {
-  description = "The WAF IP set of blocked addresses (id, name, scope)."
-  value       = { id = aws_wafv2_ip_set.blocked.id, name = aws_wafv2_ip_set.blocked.name, scope = "CLOUDFRONT" }
+output "waf_ip_sets" {
+  description = "The WAF IP sets: `operator` (var.blocked_ip_cidrs) and `tfreview` (written by the watchdog function)."
+  value = {
+    operator = { id = aws_wafv2_ip_set.blocked.id, name = aws_wafv2_ip_set.blocked.name, scope = "CLOUDFRONT" }
+    tfreview = { id = aws_wafv2_ip_set.synced.id, name = aws_wafv2_ip_set.synced.name, scope = "CLOUDFRONT" }
+  }
 }

@@ -5,7 +5,8 @@
     tfreview.lambda_handlers.reaper      EventBridge schedule → expired leases, review deadlines, the DLQ
     tfreview.lambda_handlers.reconcile   EventBridge schedule → every configured reconciler once
     tfreview.lambda_handlers.watchdog    EventBridge schedule → one evaluation of the alert table, and the values
-                                         of the rows the CloudWatch alarms read from it (alarm_values)
+                                         of the rows the CloudWatch alarms read from it (alarm_values),
+                                         and the IP blocks into the WAF IP set (waf_sync)
 
 Services are built once per container (cold start) and kept for its later invocations. Backups need no
 function: DynamoDB point-in-time recovery and AWS Backup take them (deploy/aws, docs/adr/0155).
@@ -96,11 +97,12 @@ def reconcile(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
 def watchdog(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     from tfreview.lambda_handlers.alarm_values import publish
+    from tfreview.lambda_handlers.waf_sync import sync_blocks
 
     _scheduled(event)
     built = services()
     published = sorted(publish(built))  # the values the CloudWatch alarms of deploy/aws read (docs/adr/0190)
-    if built.ops is None or built.ops.watchdog is None:
-        return {"evaluated": False, "published": published}
-    built.ops.watchdog.tick()
-    return {"evaluated": True, "published": published}
+    evaluated = built.ops is not None and built.ops.watchdog is not None
+    if built.ops is not None and built.ops.watchdog is not None:
+        built.ops.watchdog.tick()
+    return {"evaluated": evaluated, "published": published, "waf_blocks": sync_blocks(built)}
