@@ -166,3 +166,31 @@ def test_the_cli_writes_the_same_file(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "alarms.tf.json").read_text(encoding="utf-8") == alarms_text(TABLE, RUNBOOK_BASE)
+
+
+def test_each_emf_metric_an_alarm_reads_is_a_rollup_the_emf_line_declares() -> None:
+    """The functions' EMF line for a series the alarm selects declares exactly the alarm's dimension set."""
+    from tfreview.ops.emf import EmfRecorder
+
+    checked = 0
+    for rule in TABLE:
+        alarm = alarm_for(rule)
+        if alarm.source != "emf":
+            continue
+        for ref in alarm.metrics:
+            spec = BY_NAME[ref.name]
+            wanted = dict(ref.dimensions)
+            labels = {name: wanted.get(name, values[0] if values else "x") for name, values in spec.labels}
+            lines: list[str] = []
+            recorder = EmfRecorder(write=lines.append, now_ms=lambda: 0)
+            if spec.kind == "counter":
+                recorder.count(ref.name, **labels)
+            elif spec.kind == "histogram":
+                recorder.observe(ref.name, 0.1, **labels)
+            else:
+                recorder.set(ref.name, 1.0, **labels)
+            (line,) = lines
+            declared = json.loads(line)["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+            assert sorted(wanted) in declared, (rule.id, ref.name, sorted(wanted), declared)
+            checked += 1
+    assert checked >= 40
