@@ -101,8 +101,10 @@ def watchdog(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
     _scheduled(event)
     built = services()
-    published = sorted(publish(built))  # the values the CloudWatch alarms of deploy/aws read (docs/adr/0190)
-    evaluated = built.ops is not None and built.ops.watchdog is not None
+    answer: dict[str, Any] = {"evaluated": False}
     if built.ops is not None and built.ops.watchdog is not None:
-        built.ops.watchdog.tick()
-    return {"evaluated": evaluated, "published": published, "waf_blocks": sync_blocks(built)}
+        result = built.ops.watchdog.tick()
+        answer = {"evaluated": result.evaluated, "errors": list(result.errors)}
+    answer["published"] = sorted(publish(built))  # what the CloudWatch alarms of deploy/aws read (docs/adr/0190)
+    answer["waf_blocks"] = sync_blocks(built)  # after the tick: its block-source action may have placed one
+    return answer
