@@ -34,7 +34,7 @@ locals {
     http = {
       table   = concat(local.table_read, local.table_write)
       queue   = local.queue_send
-      dlq     = []
+      dlq     = ["sqs:GetQueueUrl"] # every function resolves the DLQ's URL at start (store.aws.messages)
       secrets = true
       alerts  = false
       bedrock = false
@@ -43,7 +43,7 @@ locals {
     worker = {
       table   = concat(local.table_read, local.table_write)
       queue   = distinct(concat(local.queue_send, local.queue_consume))
-      dlq     = []
+      dlq     = ["sqs:GetQueueUrl"] # every function resolves the DLQ's URL at start (store.aws.messages)
       secrets = true
       alerts  = false
       bedrock = true
@@ -53,7 +53,7 @@ locals {
       table   = concat(local.table_read, local.table_write)
       queue   = distinct(concat(local.queue_send, local.queue_consume))
       dlq     = local.queue_consume
-      secrets = false
+      secrets = true # every function builds the same settings, which read the webhook secrets at start
       alerts  = false
       bedrock = false
       waf     = false
@@ -61,7 +61,7 @@ locals {
     reconcile = {
       table   = concat(local.table_read, local.table_write)
       queue   = local.queue_send
-      dlq     = []
+      dlq     = ["sqs:GetQueueUrl"] # every function resolves the DLQ's URL at start (store.aws.messages)
       secrets = true
       alerts  = false
       bedrock = false

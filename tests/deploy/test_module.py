@@ -189,3 +189,19 @@ def test_terraform_fmt_finds_nothing_to_change() -> None:
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _actions(value: object) -> set[str]:
+    """The actions a grant's list names: literal items, and the lists of the locals an expression combines."""
+    if isinstance(value, list):
+        return {unquote(str(item)) for item in value}
+    return set().union(*(_actions(MOD.locals[name]) for name in _LOCAL.findall(str(value))))
+
+
+def test_every_function_may_resolve_both_queues_it_looks_up_at_start() -> None:
+    """`store.aws.messages.JobMessages` calls GetQueueUrl for `<queue>` and `<queue>-dlq` in every container."""
+    for role, grant in MOD.locals["grants"].items():
+        assert "sqs:GetQueueUrl" in _actions(grant["queue"]), role
+        assert "sqs:GetQueueUrl" in _actions(grant["dlq"]), role
+    assert _actions(MOD.locals["grants"]["worker"]["queue"]) >= {"sqs:ReceiveMessage", "sqs:DeleteMessage"}
+    assert "sqs:DeleteMessage" not in _actions(MOD.locals["grants"]["http"]["queue"])
