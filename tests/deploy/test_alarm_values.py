@@ -39,7 +39,7 @@ def test_the_watchdog_function_writes_them_as_emf_with_the_secret_expiry() -> No
     for line in lines:
         document = json.loads(line)
         written[document["alert_id"]] = document["tfreview_alert_value"]
-        assert document["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["alert_id"], []]
+        assert document["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["alert_id"]]
     assert written == values
 
 

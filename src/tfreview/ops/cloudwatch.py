@@ -1,8 +1,9 @@
 """CloudWatch alarms from the alert table: one alarm per row, for the Terraform module (deploy/aws/alarms.tf.json).
 
 Pure. The Lambda functions write their metrics as EMF lines (tfreview.ops.emf) in the `tfreview` namespace, each
-with three rollups: every label, each label alone, none. CloudWatch cannot sum series at alarm time, so a row's
-selection is read from the rollup that holds exactly its constrained labels (`labels` and `label_patterns`):
+with its full label set and the rollups the alarms read (`rollups`: each label alone, or none). CloudWatch cannot
+sum series at alarm time, so a row's selection is read from the rollup that holds exactly its constrained labels
+(`labels` and `label_patterns`):
 
     none constrained           the metric without dimensions (the sum over every series)
     one label, or all labels   the metric with those dimensions; a pattern expands to the catalogue's values
@@ -123,6 +124,18 @@ def alarm_for(rule: AlertRule) -> Alarm:
 
 def alarms(table: AlertTable) -> list[Alarm]:
     return [alarm_for(rule) for rule in table]
+
+
+def rollups(table: AlertTable) -> dict[str, frozenset[tuple[str, ...]]]:
+    """The dimension sets (sorted label names) the EMF alarms of `table` read, by metric: what the EMF lines
+    must declare beside their full label set (tfreview.ops.emf)."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for rule in table:
+        alarm = alarm_for(rule)
+        if alarm.source == "emf":
+            for ref in alarm.metrics:
+                found.setdefault(ref.name, set()).add(tuple(sorted(label for label, _ in ref.dimensions)))
+    return {name: frozenset(sets) for name, sets in found.items()}
 
 
 # --- kinds -----------------------------------------------------------------------------------------------
