@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tfreview.ops.alert_table import AlertRule, load_alert_table, parse_alert_table
-from tfreview.ops.cloudwatch import PUBLISHED, PUBLISHED_METRIC, Unmappable, alarm_for
+from tfreview.ops.cloudwatch import PUBLISHED, PUBLISHED_METRIC, Unmappable, alarm_for, rollups
 from tfreview.ops.cloudwatch_terraform import alarms_text, resource_name
 from tfreview.ops.metric_catalogue import BY_NAME
 
@@ -148,9 +148,10 @@ for_seconds = 0
     ],
 )
 def test_a_row_cloudwatch_cannot_read_is_refused_with_its_reason(condition: str, reason: str) -> None:
-    (rule,) = parse_alert_table(ROW + condition)
+    table = parse_alert_table(ROW + condition)
     with pytest.raises(Unmappable, match=reason):
-        alarm_for(rule)
+        alarm_for(table.rules[0])
+    assert rollups(table) == {}  # the EMF lines still go out: the export is where the row is refused
 
 
 def test_the_published_ids_are_the_catalogue_values_of_alert_id() -> None:

@@ -131,7 +131,10 @@ def rollups(table: AlertTable) -> dict[str, frozenset[tuple[str, ...]]]:
     must declare beside their full label set (tfreview.ops.emf)."""
     found: dict[str, set[tuple[str, ...]]] = {}
     for rule in table:
-        alarm = alarm_for(rule)
+        try:
+            alarm = alarm_for(rule)
+        except Unmappable:  # no alarm, no rollup: the export names the row; metrics never fail for it
+            continue
         if alarm.source == "emf":
             for ref in alarm.metrics:
                 found.setdefault(ref.name, set()).add(tuple(sorted(label for label, _ in ref.dimensions)))
