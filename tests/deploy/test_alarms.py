@@ -195,3 +195,15 @@ def test_each_emf_metric_an_alarm_reads_is_a_rollup_the_emf_line_declares() -> N
             assert sorted(wanted) in declared, (rule.id, ref.name, sorted(wanted), declared)
             checked += 1
     assert checked >= 40
+
+
+def test_an_export_into_a_file_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    taken = tmp_path / "alarms"
+    taken.write_text("a file, not a directory", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "tfreview", "alerts", "export", "--format", "cloudwatch", str(taken)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert f"{taken}: cannot write the export there" in done.stderr
+    assert "Traceback" not in done.stderr

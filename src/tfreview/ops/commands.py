@@ -61,17 +61,23 @@ def run_ops_command(args: argparse.Namespace, settings: Settings) -> int:
             channels = ",".join(rule.channels)
             print(f"{rule.id}\t{rule.scenario}\t{rule.severity}\tL{rule.level}\t{channels}\t{rule.summary}")
         return EXIT_OK
-    if args.format == "cloudwatch":
-        from tfreview.ops.cloudwatch_terraform import write_alarms
+    from tfreview.core.errors import InputError
 
-        print(write_alarms(Path(args.directory), table, args.runbook_base))
-        return EXIT_OK
-    from tfreview.ops.export import write_export
-    from tfreview.ops.slo import service_levels
+    directory = Path(args.directory)
+    try:
+        if args.format == "cloudwatch":
+            from tfreview.ops.cloudwatch_terraform import write_alarms
 
-    written = write_export(
-        Path(args.directory), table, service_levels(settings.slo), args.runbook_base, with_tests=not args.no_tests
-    )
+            print(write_alarms(directory, table, args.runbook_base))
+            return EXIT_OK
+        from tfreview.ops.export import write_export
+        from tfreview.ops.slo import service_levels
+
+        written = write_export(
+            directory, table, service_levels(settings.slo), args.runbook_base, with_tests=not args.no_tests
+        )
+    except OSError as exc:  # DIR is a file, or not writable: a usage error, not an internal one
+        raise InputError(f"cannot write the export there: {exc.strerror}", path=str(directory)) from None
     for path in written:
         print(path)
     return EXIT_OK
