@@ -1,5 +1,5 @@
-"""The shared operating controls (AI paused, breakers held open): the same scenarios on memory, SQLite and
-PostgreSQL, and the advisor's cached view of them."""
+"""The shared operating controls (AI paused, breakers held open): the same scenarios on memory, SQLite,
+PostgreSQL and DynamoDB, and the advisor's cached view of them."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite
+from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite, fresh_table
 from tfreview.core.errors import StoreUnavailable
 from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls, Control, Controls, MemoryControls
+from tfreview.store.aws.controls import DynamoControls
 from tfreview.store.controls import SqlControls
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "dynamodb"])
 def controls(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[tuple[ManualClock, Controls]]:
     clock = ManualClock()
     if request.param == "memory":
         yield clock, MemoryControls(clock=clock)
+        return
+    if request.param == "dynamodb":
+        yield clock, DynamoControls(fresh_table(request), clock=clock)
         return
     database = (
         fresh_sqlite(sqlite_dir)

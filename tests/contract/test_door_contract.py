@@ -1,5 +1,5 @@
-"""The door's storage, one scenario set for every backend: blocks (memory, SQLite, PostgreSQL) and the rate
-limiter's counts (memory; Redis with TFREVIEW_TEST_REDIS_URL, under a key prefix unique to this run)."""
+"""The door's storage, one scenario set for every backend: blocks (memory, SQLite, PostgreSQL, DynamoDB) and
+the rate limiter's counts (memory; Redis with TFREVIEW_TEST_REDIS_URL, under a key prefix unique to this run)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,23 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from tests.contract.conftest import Stores
 from tfreview.door.limiter import Limiter, build_storage
 from tfreview.ports.blocks import Block, Blocks
+from tfreview.store.aws.blocks import DynamoBlocks
 from tfreview.store.blocks import MemoryBlocks, SqlBlocks
 
 REDIS_ENV = "TFREVIEW_TEST_REDIS_URL"
 
 
 def blocks_of(stores: Stores) -> Blocks:
+    if stores.backend == "dynamodb":
+        aws: Any = stores.extras["aws"]
+        return DynamoBlocks(aws.table)
     return MemoryBlocks() if stores.database is None else SqlBlocks(stores.database)
 
 

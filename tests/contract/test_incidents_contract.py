@@ -1,4 +1,4 @@
-"""The incident store and the named leases: the same scenarios on memory, SQLite and PostgreSQL."""
+"""The incident store and the named leases: the same scenarios on memory, SQLite, PostgreSQL and DynamoDB."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite
+from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite, fresh_table
 from tfreview.core.errors import InputError, NotFound
 from tfreview.ops.incidents import EventKind, Incidents, IncidentStatus, Leases, NewIncident
+from tfreview.store.aws.incidents import DynamoIncidents, DynamoLeases
 from tfreview.store.incidents import SqlIncidents, SqlLeases
 from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
 
@@ -22,11 +23,15 @@ class OpsStores:
     leases: Leases
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "dynamodb"])
 def ops(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[OpsStores]:
     clock = ManualClock()
     if request.param == "memory":
         yield OpsStores(clock, MemoryIncidents(clock=clock), MemoryLeases(clock=clock))
+        return
+    if request.param == "dynamodb":
+        table = fresh_table(request)
+        yield OpsStores(clock, DynamoIncidents(table, clock=clock), DynamoLeases(table, clock=clock))
         return
     database = (
         fresh_sqlite(sqlite_dir)

@@ -40,9 +40,10 @@ def _entry(row: AuditLogRow) -> AuditEntry:
     )
 
 
-def _clean(
+def clean_entry(
     action: str, actor: str, target: str, detail: Mapping[str, object] | None
 ) -> tuple[str, str, str, dict[str, object]]:
+    """The entry's fields as every adapter stores them: bounded lengths, a JSON-able detail."""
     document = json.loads(canonical_json(dict(detail or {})))  # JSON-able, as it will read back
     if len(canonical_json(document)) > MAX_DETAIL_CHARS:
         document = {"truncated": True}
@@ -57,7 +58,7 @@ class SqlAuditTrail:
     def record(
         self, action: str, *, actor: str, target: str = "", detail: Mapping[str, object] | None = None
     ) -> AuditEntry:
-        action, actor, target, document = _clean(action, actor, target, detail)
+        action, actor, target, document = clean_entry(action, actor, target, detail)
         with self.database.transaction() as session:
             if not self.database.is_sqlite:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_APPEND_LOCK})
@@ -115,7 +116,7 @@ class MemoryAuditTrail:
     def record(
         self, action: str, *, actor: str, target: str = "", detail: Mapping[str, object] | None = None
     ) -> AuditEntry:
-        action, actor, target, document = _clean(action, actor, target, detail)
+        action, actor, target, document = clean_entry(action, actor, target, detail)
         with self._lock:
             previous = self.entries[-1].row_hash if self.entries else GENESIS
             at = self.clock()

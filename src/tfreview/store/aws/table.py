@@ -97,11 +97,12 @@ class Table:
         """Readiness: the table takes a write (StoreUnavailable when AWS does not answer; ClientError otherwise)."""
         self.put({"pk": "HEALTH", "sk": "PROBE"})
 
-    def put(self, item: dict[str, Any], *, condition: str | None = None) -> bool:
-        """Write an item; False when `condition` (e.g. "attribute_not_exists(pk)") does not hold."""
+    def put(self, item: dict[str, Any], *, condition: str | None = None, values: dict[str, Any] | None = None) -> bool:
+        """Write an item; False when `condition` (e.g. "attribute_not_exists(pk)") does not hold
+        (its attributes referenced as `#name`, its values as `:name` in `values`)."""
         request: dict[str, Any] = {"TableName": self.name, "Item": self.encode(item)}
         if condition:
-            request["ConditionExpression"] = condition
+            request.update(self._condition(condition, values))
         return self._conditional(lambda: self._client.put_item(**request), "put item") is not None
 
     def update(
@@ -154,8 +155,7 @@ class Table:
         if condition:
             request["ConditionExpression"] = condition
             names.update({f"#{n}": n for n in _names_in(condition)})
-            used = {name: value for name, value in (values or {}).items() if re.search(rf"{name}\b", condition)}
-            encoded.update({name: self._to.serialize(value) for name, value in used.items()})
+            encoded.update(self._condition(condition, values).get("ExpressionAttributeValues", {}))
         if names:
             request["ExpressionAttributeNames"] = names
         if encoded:
@@ -164,6 +164,12 @@ class Table:
 
     def delete(self, pk: str, sk: str) -> None:
         call(lambda: self._client.delete_item(TableName=self.name, Key=self.key(pk, sk)), "delete item")
+
+    def remove(self, pk: str, sk: str) -> bool:
+        """Delete an item; False when there was none."""
+        request = {"TableName": self.name, "Key": self.key(pk, sk), "ReturnValues": "ALL_OLD"}
+        answer = call(lambda: self._client.delete_item(**request), "delete item")
+        return bool(answer.get("Attributes"))
 
     def next_id(self, counter: str) -> int:
         """A fresh id from an atomic counter (ids are unique, increasing, not gap-free)."""
@@ -290,6 +296,17 @@ class Table:
     def delete_blob(self, item: dict[str, Any]) -> None:
         for n in range(int(item.get("chunks") or 0)):
             self.delete(str(item["pk"]), f"CHUNK#{n:04d}")
+
+    def _condition(self, condition: str, values: dict[str, Any] | None) -> dict[str, Any]:
+        """A condition expression with the `#names` it references and the `:values` it uses."""
+        request: dict[str, Any] = {"ConditionExpression": condition}
+        names = {f"#{n}": n for n in _names_in(condition)}
+        used = {name: value for name, value in (values or {}).items() if re.search(rf"{name}\b", condition)}
+        if names:
+            request["ExpressionAttributeNames"] = names
+        if used:
+            request["ExpressionAttributeValues"] = {name: self._to.serialize(value) for name, value in used.items()}
+        return request
 
     def _conditional(self, action: Any, what: str) -> dict[str, Any] | None:
         from botocore.exceptions import ClientError
