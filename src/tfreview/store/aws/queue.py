@@ -60,7 +60,8 @@ class SqsJobQueue:
     def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
         while True:
             now = self.clock()
-            items = new_job_items(self.table.next_id("job"), job, run_after or now, now)
+            retained = self.table.retained_until(now)
+            items = new_job_items(self.table.next_id("job"), job, run_after or now, now, key_expires_at=retained)
             try:
                 self.table.transact([self.table.put_request(i, condition="attribute_not_exists(pk)") for i in items])
             except TransactionConflict:
@@ -237,6 +238,7 @@ class SqsJobQueue:
         job, receipt = self._current(job_id, attempt_token)
         done = {**state_indexes(job.id, job.tenant_id, JobState.SUCCEEDED, job.run_after)}
         done.update(attempt_token=None, lease_expires_at=None, receipt=None)
+        done["expires_at"] = self.table.retained_until(self.clock())  # over: DynamoDB's TTL removes it later
         self._settle_fenced(job, done, None)
         self.messages.delete(receipt)
 
@@ -250,13 +252,14 @@ class SqsJobQueue:
         failed = replace(
             job, state=state, attempt_token=None, lease_expires_at=None, last_error=error, run_after=run_after
         )
-        self._settle_fenced(job, _state_fields(failed), review_after_failure(failed, error))
+        self._settle_fenced(job, self._state_fields(failed, now), review_after_failure(failed, error))
         self._after_settle(failed, receipt, now)
         return failed
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         job, receipt = self._current(job_id, attempt_token)
         reason = scrub_text(reason)[:MAX_ERROR_CHARS]
+        now = self.clock()
         deferred = replace(
             job,
             state=JobState.QUEUED,
@@ -266,9 +269,12 @@ class SqsJobQueue:
             last_error=reason,
             run_after=run_after,
         )
-        self._settle_fenced(job, _state_fields(deferred), review_while_waiting(deferred, reason))
-        self._after_settle(deferred, receipt, self.clock())
+        self._settle_fenced(job, self._state_fields(deferred, now), review_while_waiting(deferred, reason))
+        self._after_settle(deferred, receipt, now)
         return deferred
+
+    def _state_fields(self, job: Job, now: datetime) -> dict[str, Any]:
+        return _state_fields(job, self.table.retained_until(now) if job.state is JobState.DEAD else None)
 
     def _settle_fenced(self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None) -> None:
         self._fenced(job, set_, outcome, only_open=False)
@@ -305,7 +311,7 @@ class SqsJobQueue:
         )
         outcome = review_after_lost_worker(moved, LEASE_EXPIRED) if dead else None
         try:
-            self._fenced(job, _state_fields(moved), outcome, only_open=True)
+            self._fenced(job, self._state_fields(moved, now), outcome, only_open=True)
         except StaleAttempt:
             return 0  # a heartbeat, a completion or another reaper got there first
         if dead:
@@ -333,6 +339,7 @@ class SqsJobQueue:
                 **state_indexes(job_id, job.tenant_id, JobState.QUEUED, now),
                 "attempts": 0,
                 "run_after": instant(now),
+                "expires_at": None,  # alive again: no TTL until it is over
             },
             condition="#state = :dead",
             values={":dead": JobState.DEAD.value},
@@ -374,9 +381,10 @@ class SqsJobQueue:
         return sum(self.table.count("g2", f"JOB#S#{s.value}") for s in (JobState.QUEUED, JobState.RUNNING))
 
 
-def _state_fields(job: Job) -> dict[str, Any]:
-    """The attributes a settled attempt writes (None: removed)."""
+def _state_fields(job: Job, expires_at: int | None) -> dict[str, Any]:
+    """The attributes a settled attempt writes (None: removed); `expires_at`: the TTL of a job that is over."""
     return {
+        "expires_at": expires_at,
         **state_indexes(job.id, job.tenant_id, job.state, job.run_after),
         "attempts": job.attempts,
         "attempt_token": None,

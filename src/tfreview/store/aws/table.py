@@ -8,6 +8,7 @@ a None attribute is simply left out (`clean`).
 from __future__ import annotations
 
 import gzip
+import math
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -69,6 +70,10 @@ class Table:
 
     def key(self, pk: str, sk: str) -> dict[str, Any]:
         return {"pk": {"S": pk}, "sk": {"S": sk}}
+
+    def retained_until(self, now: datetime) -> int:
+        """The TTL attribute's value (epoch seconds) of what is kept `retention_days` from `now`."""
+        return math.ceil(now.timestamp()) + self.clients.target.retention_days * 86_400
 
     # --- single items ------------------------------------------------------------------------------
     def get(self, pk: str, sk: str) -> dict[str, Any] | None:
