@@ -98,5 +98,5 @@ def watchdog(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     built = services()
     if built.ops is None or built.ops.watchdog is None:
         return {"evaluated": False}
-    built.ops.watchdog.tick()
-    return {"evaluated": True}
+    result = built.ops.watchdog.tick()  # False: another container holds the watchdog's lease (DynamoDB)
+    return {"evaluated": result.evaluated, "errors": list(result.errors)}
