@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import math
-from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -24,13 +22,13 @@ from tfreview.core.errors import NotFound
 from tfreview.ops.incidents import EventKind, Incident, IncidentEvent, IncidentStatus, LeaseHolder, NewIncident
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.records import Page
+from tfreview.store.aws.holds import give_back, take
 from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.incident_rules import check_new, dump_detail, escalates, parse_status
 
 INCIDENT_SK: Final = "INC"
 ACTIVE: Final = "INC#ACTIVE"
-LEASE_TTL_MARGIN_SECONDS: Final = 3600  # DynamoDB removes a crashed holder's lease item some time after this
 
 
 def incident_pk(incident_id: int) -> str:
@@ -278,7 +276,7 @@ class DynamoIncidents:
 
 
 class DynamoLeases:
-    """Named leases (the watchdog's: exactly one evaluator among every process) on conditional writes."""
+    """Named leases (the watchdog's: exactly one evaluator among every process): holds (store/aws/holds.py)."""
 
     def __init__(self, table: Table, *, clock: Clock = utcnow) -> None:
         self.table = table
@@ -286,37 +284,11 @@ class DynamoLeases:
 
     def acquire(self, name: str, owner: str, seconds: float) -> bool:
         now = self.clock()
-        until = now + timedelta(seconds=seconds)
-        item = {
-            "pk": f"LEASE#{name}",
-            "sk": "LEASE",
-            "name": name,
-            "owner": owner,
-            "until": instant(until),
-            "heartbeat_at": instant(now),
-            "expires_at": math.ceil(until.timestamp()) + LEASE_TTL_MARGIN_SECONDS,
-        }
-        request = self.table.put_request(item, condition="attribute_not_exists(pk) OR #owner = :me OR #until <= :now")
-        request["Put"]["ExpressionAttributeNames"] = {"#owner": "owner", "#until": "until"}
-        request["Put"]["ExpressionAttributeValues"] = {":me": {"S": owner}, ":now": {"S": instant(now)}}
-        try:
-            self.table.transact([request])
-        except TransactionConflict:
-            return False
-        return True
+        item = {"pk": f"LEASE#{name}", "sk": "LEASE", "owner": owner, "heartbeat_at": instant(now)}
+        return take(self.table, item, "owner", now, now + timedelta(seconds=seconds))
 
     def release(self, name: str, owner: str) -> None:
-        request = {
-            "Delete": {
-                "TableName": self.table.name,
-                "Key": self.table.key(f"LEASE#{name}", "LEASE"),
-                "ConditionExpression": "#owner = :me",
-                "ExpressionAttributeNames": {"#owner": "owner"},
-                "ExpressionAttributeValues": {":me": {"S": owner}},
-            }
-        }
-        with suppress(TransactionConflict):  # not held by `owner` (or not at all): nothing to give back
-            self.table.transact([request])
+        give_back(self.table, f"LEASE#{name}", "LEASE", "owner", owner)
 
     def holder(self, name: str) -> LeaseHolder | None:
         item = self.table.get(f"LEASE#{name}", "LEASE")

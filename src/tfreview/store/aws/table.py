@@ -170,11 +170,13 @@ class Table:
     def delete(self, pk: str, sk: str) -> None:
         call(lambda: self._client.delete_item(TableName=self.name, Key=self.key(pk, sk)), "delete item")
 
-    def remove(self, pk: str, sk: str) -> bool:
-        """Delete an item; False when there was none."""
-        request = {"TableName": self.name, "Key": self.key(pk, sk), "ReturnValues": "ALL_OLD"}
-        answer = call(lambda: self._client.delete_item(**request), "delete item")
-        return bool(answer.get("Attributes"))
+    def remove(self, pk: str, sk: str, *, condition: str | None = None, values: dict[str, Any] | None = None) -> bool:
+        """Delete an item; False when there was none (or `condition`, as in `put`, does not hold)."""
+        request: dict[str, Any] = {"TableName": self.name, "Key": self.key(pk, sk), "ReturnValues": "ALL_OLD"}
+        if condition:
+            request.update(self._condition(condition, values))
+        answer = self._conditional(lambda: self._client.delete_item(**request), "delete item")
+        return answer is not None and bool(answer.get("Attributes"))
 
     def next_id(self, counter: str) -> int:
         """A fresh id from an atomic counter (ids are unique, increasing, not gap-free)."""
