@@ -149,10 +149,13 @@ def main() -> int:
             cwd=ROOT,
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
     finally:
         moto.stop()
+    if answer.returncode != 0:
+        print(answer.stderr[-4000:], file=sys.stderr)  # the child's traceback: what failed in the container
+        return 1
     figures = json.loads(answer.stdout.strip().splitlines()[-1])
     print(f"load average {os.getloadavg()[0]:.1f}")
     for name, value in figures.items():

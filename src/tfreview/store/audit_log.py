@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from typing import Final
 
 from sqlalchemy import select, text
@@ -48,6 +49,21 @@ def clean_entry(
     if len(canonical_json(document)) > MAX_DETAIL_CHARS:
         document = {"truncated": True}
     return action[:64], (actor or "unknown")[:200], target[:400], document
+
+
+def chained(entry_id: int, previous: str, at: datetime, fields: tuple[str, str, str, dict[str, object]]) -> AuditEntry:
+    """The entry `entry_id` chained onto the hash `previous`; `fields`: what `clean_entry` answered."""
+    action, actor, target, document = fields
+    return AuditEntry(
+        id=entry_id,
+        at=at,
+        actor=actor,
+        action=action,
+        target=target,
+        detail=document,
+        prev_hash=previous,
+        row_hash=entry_hash(previous, at, actor, action, target, document),
+    )
 
 
 class SqlAuditTrail:
@@ -120,16 +136,7 @@ class MemoryAuditTrail:
         with self._lock:
             previous = self.entries[-1].row_hash if self.entries else GENESIS
             at = self.clock()
-            entry = AuditEntry(
-                id=len(self.entries) + 1,
-                at=at,
-                actor=actor,
-                action=action,
-                target=target,
-                detail=document,
-                prev_hash=previous,
-                row_hash=entry_hash(previous, at, actor, action, target, document),
-            )
+            entry = chained(len(self.entries) + 1, previous, at, (action, actor, target, document))
             self.entries.append(entry)
             return entry
 

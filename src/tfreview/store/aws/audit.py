@@ -14,11 +14,11 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
-from tfreview.core.audit_chain import GENESIS, AuditEntry, ChainCheck, entry_hash, verify_chain
+from tfreview.core.audit_chain import GENESIS, AuditEntry, ChainCheck, verify_chain
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports.records import Page
-from tfreview.store.audit_log import clean_entry
+from tfreview.store.audit_log import chained, clean_entry
 from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 
@@ -49,22 +49,14 @@ class DynamoAuditTrail:
     def record(
         self, action: str, *, actor: str, target: str = "", detail: Mapping[str, object] | None = None
     ) -> AuditEntry:
-        action, actor, target, document = clean_entry(action, actor, target, detail)
+        fields = clean_entry(action, actor, target, detail)
+        action, actor, target, document = fields
         while True:
             head = self.table.get(*HEAD)
             last = int(head["last"]) if head is not None else 0
             previous = str(head["hash"]) if head is not None else GENESIS
             at = self.clock()
-            entry = AuditEntry(
-                id=last + 1,
-                at=at,
-                actor=actor,
-                action=action,
-                target=target,
-                detail=document,
-                prev_hash=previous,
-                row_hash=entry_hash(previous, at, actor, action, target, document),
-            )
+            entry = chained(last + 1, previous, at, fields)
             move = self.table.update_request(
                 *HEAD,
                 set_={"last": entry.id, "hash": entry.row_hash},
