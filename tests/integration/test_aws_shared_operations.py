@@ -201,3 +201,39 @@ def test_blocks_incidents_controls_and_the_audit_log_are_shared(
     verified = json.loads(call(one, "GET", "/api/v1/audit-log/verify", operator)["body"])
     assert verified["intact"] is True
     assert verified["checked"] == len(actions)
+
+
+def test_the_operator_cli_acts_on_the_deployment_s_table(
+    containers: tuple[WiredServices, WiredServices],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`tfreview ai pause`, `incidents ack` and `audit-log --verify` from an operator's machine reach every
+    Lambda container: the same dynamodb:// and sqs:// URLs, the same table."""
+    from tfreview.cli import main
+
+    one, two = containers
+    monkeypatch.setenv("TFREVIEW_DATABASE__URL", one.settings.database.url)
+    monkeypatch.setenv("TFREVIEW_QUEUE__URL", one.settings.queue.url or "")
+    assert main(["ai", "pause", "--minutes", "15", "--reason", "bill check", "--by", "alice"]) == 0
+    assert "AI review paused until" in capsys.readouterr().out
+    assert two.ops is not None
+    assert two.ops.controls is not None
+    (paused,) = two.ops.controls.controls.current()
+    assert (paused.name, paused.set_by) == (AI_PAUSED, "cli:alice")
+
+    incident, _ = two.ops.incidents.open(
+        NewIncident("cli-alert", "cli-alert", "queue-backlog", "high", "backlog", 2, 10, ("page",)), {}
+    )
+    assert main(["incidents", "list", "-o", "json"]) == 0
+    assert [i["id"] for i in json.loads(capsys.readouterr().out)] == [incident.id]
+    assert main(["incidents", "ack", str(incident.id)]) == 0
+    capsys.readouterr()
+    acked = one.ops.incidents.get(incident.id) if one.ops is not None else None
+    assert acked is not None
+    assert acked.status.value == "acknowledged"
+    assert main(["ai", "resume"]) == 0
+    assert two.ops.controls.controls.current() == []
+    assert [e.action for e in one.audit.list().items] == ["incident.ack"]  # written by the CLI, read here
+    assert main(["audit-log", "--verify"]) == 0
+    assert "audit log intact: 1 entries, hash chain verified" in capsys.readouterr().out
