@@ -112,3 +112,28 @@ def test_cached_controls_read_at_most_every_ttl_and_keep_the_last_state_when_unr
     store.hold(control(AI_PAUSED, 30))  # already expired at the clock's time
     cached.refresh()
     assert cached.active(AI_PAUSED) is None
+
+
+def test_concurrent_holds_keep_the_longest(controls: tuple[ManualClock, Controls]) -> None:
+    """A watchdog's action and an operator's pause at once: whatever the order, the longest hold stands."""
+    import threading
+
+    _, store = controls
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def hold(minutes: int) -> None:
+        try:
+            start.wait()
+            store.hold(control(AI_PAUSED, minutes, by=f"setter-{minutes}"))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hold, args=(minutes,)) for minutes in (10, 40, 20, 30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    (held,) = store.current()
+    assert held.until == START + timedelta(minutes=40)
