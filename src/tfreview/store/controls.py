@@ -9,7 +9,6 @@ from tfreview.plumbing.clock import Clock, as_utc, utcnow
 from tfreview.store.database import Database
 from tfreview.store.tables import ControlRow
 
-
 _RACES = 3
 
 
