@@ -95,3 +95,28 @@ def test_an_unreachable_redis_lets_requests_through(caplog: pytest.LogCaptureFix
     assert [limiter.hit("ip", "203.0.113.4").allowed for _ in range(3)] == [True, True, True]
     assert "the storage cannot be reached" in caplog.text
     assert "canary-password" not in caplog.text
+
+
+def test_concurrent_blocks_of_one_source_leave_one_row(stores: Stores) -> None:
+    """Two API processes block the same address at once (both saw its failures): one row, no error."""
+    import threading
+
+    blocks = blocks_of(stores)
+    now = stores.clock()
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def put(n: int) -> None:
+        try:
+            start.wait()
+            blocks.put(Block("ip:198.51.100.7", "ip", f"by {n}", "auto", now, now + timedelta(seconds=60 * n), 1))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=put, args=(n,)) for n in range(1, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [b.source for b in blocks.active(now)] == ["ip:198.51.100.7"]

@@ -18,12 +18,13 @@ class SqlControls:
         self.clock = clock
 
     def hold(self, control: Control) -> Control:
-        for _ in range(_RACES):
+        for attempt in range(_RACES):
             try:
                 return self._hold(control)
             except exc.IntegrityError:  # another process inserted this control first: update its row now
-                continue
-        return self._hold(control)
+                if attempt == _RACES - 1:
+                    raise
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def _hold(self, control: Control) -> Control:
         now = self.clock()
