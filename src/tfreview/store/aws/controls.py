@@ -45,6 +45,7 @@ class DynamoControls:
         while True:
             now = self.clock()
             before = self.table.get(PARTITION, control.name)
+            seen = int(before["version"]) if before is not None else 0  # the write's condition: still this one
             chosen = control
             if before is not None:
                 held = _control(before)
@@ -59,10 +60,10 @@ class DynamoControls:
                 "set_at": instant(chosen.set_at),
                 "incident_id": chosen.incident_id,
                 "expires_at": math.ceil(chosen.until.timestamp()) + TTL_MARGIN_SECONDS,
-                "version": (int(before["version"]) + 1) if before is not None else 1,
+                "version": seen + 1,
             }
             condition = "attribute_not_exists(pk)" if before is None else "#version = :version"
-            if self.table.put(item, condition=condition, values={":version": before and int(before["version"])}):
+            if self.table.put(item, condition=condition, values={":version": seen}):
                 return chosen
             # another process held or lifted it meanwhile: decide again on what is stored now
 
