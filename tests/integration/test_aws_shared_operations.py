@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.aws_events import http_event
 from tests.fakes.aws_store import DUMMY_CREDENTIALS, REGION, SerialMoto
 from tests.fakes.oidc import FakeOidcIssuer
-from tests.integration.test_aws_lambda_flow import http_event
 from tfreview import lambda_handlers
 from tfreview.ops.controls import AI_PAUSED, Control
 from tfreview.ops.incidents import NewIncident

@@ -18,7 +18,7 @@ from tfreview.core.audit_chain import GENESIS, AuditEntry, ChainCheck, verify_ch
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports.records import Page
-from tfreview.store.audit_log import chained, clean_entry
+from tfreview.store.audit_entries import chained, clean_entry
 from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 
