@@ -15,8 +15,10 @@ def http_event(
     body: bytes = b"",
     headers: dict[str, str] | None = None,
     claims: dict[str, Any] | None = None,
+    query: str = "",
 ) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) event, with the JWT authorizer's context when `claims` is given."""
+    """An API Gateway HTTP API (payload 2.0) event, with the JWT authorizer's context when `claims` is given;
+    `query`: the raw query string (already URL-encoded, without "?")."""
     context: dict[str, Any] = {
         "accountId": "123456789012",
         "apiId": "abc123",
@@ -35,7 +37,7 @@ def http_event(
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": path,
-        "rawQueryString": "",
+        "rawQueryString": query,
         "headers": {"host": context["domainName"], **(headers or {})},
         "requestContext": context,
         "body": body.decode(),
