@@ -63,7 +63,12 @@ def test_postgres_cut_and_restored_loses_nothing(tmp_path: Path) -> None:
         pulls = open_pulls(github, PULLS)
         env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=_via(direct, proxy.port))
         upgraded = subprocess.run(  # scaled mode: the operator migrates, `serve` does not
-            [sys.executable, "-m", "tfreview", "db", "upgrade"], env=env, capture_output=True, text=True, timeout=120
+            [sys.executable, "-m", "tfreview", "db", "upgrade"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
         )
         assert upgraded.returncode == 0, upgraded.stderr
         with serving(tmp_path / "data", env=env) as served:
@@ -80,8 +85,8 @@ def test_postgres_cut_and_restored_loses_nothing(tmp_path: Path) -> None:
                 during = len(ledger.acked) - before
                 proxy.restore()
                 restored = time.monotonic()
-                if len(ledger.acked) < PULLS:
-                    _wait_for(lambda n=len(ledger.acked): len(ledger.acked) > n or len(ledger.acked) >= PULLS)
+                seen = len(ledger.acked)
+                _wait_for(lambda seen=seen: len(ledger.acked) > seen or len(ledger.acked) >= PULLS)
                 figures.append(
                     f"{fault} {seconds:.0f} s: {during} acked meanwhile,"
                     f" next ack {time.monotonic() - restored:.2f} s after restore"
