@@ -46,6 +46,10 @@ def _wait_for(check: Callable[[], bool]) -> None:
         time.sleep(0.05)
 
 
+def _progress_after(ledger: Ledger, seen: int) -> Callable[[], bool]:
+    return lambda: len(ledger.acked) > seen or len(ledger.acked) >= PULLS
+
+
 @pytest.mark.chaos
 @pytest.mark.slow
 def test_postgres_cut_and_restored_loses_nothing(tmp_path: Path) -> None:
@@ -85,8 +89,7 @@ def test_postgres_cut_and_restored_loses_nothing(tmp_path: Path) -> None:
                 during = len(ledger.acked) - before
                 proxy.restore()
                 restored = time.monotonic()
-                seen = len(ledger.acked)
-                _wait_for(lambda seen=seen: len(ledger.acked) > seen or len(ledger.acked) >= PULLS)
+                _wait_for(_progress_after(ledger, len(ledger.acked)))
                 figures.append(
                     f"{fault} {seconds:.0f} s: {during} acked meanwhile,"
                     f" next ack {time.monotonic() - restored:.2f} s after restore"
