@@ -13,6 +13,11 @@ from typing import Any
 from tests.fakes.github import FakeGitHub
 
 FINISHED = ("completed", "completed_without_ai")
+SQLITE_ROWS = (
+    "SELECT d.key, r.status, r.id FROM deliveries d JOIN jobs j ON j.id = d.job_id"
+    " JOIN reviews r ON r.id = json_extract(j.payload, '$.review_id')"
+)
+SQLITE_PUBLISHING = "SELECT json_extract(payload, '$.review_id'), state FROM jobs WHERE kind = 'publish'"
 
 
 @dataclass
@@ -32,13 +37,8 @@ class Ledger:
         """Read what the service holds (its SQLite file) and what the fake GitHub received."""
         connection = sqlite3.connect(database, timeout=30)
         try:
-            rows = connection.execute(
-                "SELECT d.key, r.status, r.id FROM deliveries d JOIN jobs j ON j.id = d.job_id"
-                " JOIN reviews r ON r.id = json_extract(j.payload, '$.review_id')"
-            ).fetchall()
-            publishing = connection.execute(
-                "SELECT json_extract(payload, '$.review_id'), state FROM jobs WHERE kind = 'publish'"
-            ).fetchall()
+            rows = connection.execute(SQLITE_ROWS).fetchall()
+            publishing = connection.execute(SQLITE_PUBLISHING).fetchall()
         finally:
             connection.close()
         self.settle_rows(rows, publishing, github, repo)
