@@ -80,8 +80,8 @@ def worker_settings() -> WorkerSettings:
 
 
 def memory_stores(clock: ManualClock) -> Stores:
-    queue = MemoryJobQueue(worker_settings(), clock=clock)
     reviews = MemoryReviewStore(clock=clock)
+    queue = MemoryJobQueue(worker_settings(), clock=clock, reviews=reviews)  # as wired: it settles their reviews
     return Stores(
         backend="memory",
         clock=clock,

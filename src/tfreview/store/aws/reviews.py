@@ -12,7 +12,9 @@ from typing import Any
 from tfreview.core.errors import NotFound
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
+from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
+from tfreview.store.aws.job_items import JOB_SK, job_pk
 from tfreview.store.aws.table import Table, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.review_filters import parse_review_filters
@@ -69,6 +71,24 @@ def status_update(
     return {"Update": request}
 
 
+def attempt_check(table: Table, attempt: AttemptFence | None) -> list[dict[str, Any]]:
+    """The ConditionCheck that makes a worker's write hold only while its attempt is current (none without one)."""
+    if attempt is None:
+        return []
+    check = table.update_request(
+        job_pk(attempt.job_id),
+        JOB_SK,
+        condition="#state = :r AND #attempt_token = :token",
+        values={":r": JobState.RUNNING.value, ":token": attempt.token},
+    )
+    check.pop("UpdateExpression", None)
+    return [{"ConditionCheck": check}]
+
+
+def fence_job(attempt: AttemptFence | None) -> int:
+    return attempt.job_id if attempt is not None else 0
+
+
 class DynamoReviewStore:
     def __init__(self, table: Table, *, clock: Clock = utcnow) -> None:
         self.table = table
@@ -89,17 +109,31 @@ class DynamoReviewStore:
             return None
         return self._record(item, with_report=True)
 
-    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
+    def set_status(
+        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+    ) -> None:
         from tfreview.store.aws.table import TransactionConflict
 
+        fence = attempt_check(self.table, attempt)
         try:
-            self.table.transact([status_update(self.table, review_id, status, reason, self.clock())])
-        except TransactionConflict:
+            self.table.transact([*fence, status_update(self.table, review_id, status, reason, self.clock())])
+        except TransactionConflict as conflict:
+            if fence and 0 in conflict.failed:
+                raise StaleAttempt(fence_job(attempt)) from None
             raise NotFound(f"review {review_id} not found") from None
 
     def save_result(
-        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        report: dict[str, object],
+        verdict: str,
+        counts: dict[str, object],
+        *,
+        attempt: AttemptFence | None = None,
     ) -> StoredReview:
+        from tfreview.store.aws.table import TransactionConflict
+
         pk = review_pk(review_id)
         old = self.table.get(pk, REVIEW_SK)
         if old is None:
@@ -117,7 +151,13 @@ class DynamoReviewStore:
             "chunks": blob.get("chunks"),
         }
         update = self.table.update_request(pk, REVIEW_SK, set_=fields, condition="attribute_exists(#pk)")
-        self.table.transact([{"Update": update}] + [self.table.put_request(c) for c in chunks])
+        fence = attempt_check(self.table, attempt)
+        try:
+            self.table.transact(fence + [{"Update": update}] + [self.table.put_request(c) for c in chunks])
+        except TransactionConflict as conflict:
+            if fence and 0 in conflict.failed:
+                raise StaleAttempt(fence_job(attempt)) from None
+            raise NotFound(f"review {review_id} not found") from None
         for n in range(len(chunks), int(old.get("chunks") or 0)):  # chunks of a longer report saved before
             self.table.delete(pk, f"CHUNK#{n:04d}")
         saved = self.get(review_id)
