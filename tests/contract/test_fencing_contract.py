@@ -99,3 +99,28 @@ def test_an_unknown_job_fences_every_write(stores: Stores) -> None:
     failed = stores.reviews.get(review.id)
     assert failed is not None
     assert failed.status is ReviewStatus.FAILED
+
+
+def test_a_dead_lettered_jobs_review_fails_even_when_it_was_queued(stores: Stores) -> None:
+    """The last attempt's worker died right after its claim, before it marked the review `in_progress`: once
+    the reaper dead-letters the job, its review is `failed` (saying why), never left `queued`."""
+    review = stores.reviews.create(TENANT, SourceInfo("api"))
+    stores.queue.enqueue(
+        NewJob(
+            kind="review",
+            tenant_id=TENANT,
+            idempotency_key="fence-dead",
+            payload={"review_id": review.id},
+            max_attempts=1,
+        )
+    )
+    assert stores.queue.claim("w-gone") is not None
+    stores.clock.advance(LEASE_SECONDS + 1)
+
+    assert stores.queue.reap() == 1
+
+    stored = stores.reviews.get(review.id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason is not None
+    assert "dead-lettered" in stored.status_reason

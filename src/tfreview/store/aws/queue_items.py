@@ -74,7 +74,8 @@ class JobItems:
         )
         actions: list[dict[str, Any]] = [{"Update": update}]
         if outcome is not None:
-            only_if = ReviewStatus.IN_PROGRESS.value if only_open else None
+            # a dead job's review fails whether its worker had started it or it was queued again (never stuck)
+            only_if = (ReviewStatus.IN_PROGRESS.value, ReviewStatus.QUEUED.value) if only_open else None
             actions.append(
                 status_update(
                     self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if

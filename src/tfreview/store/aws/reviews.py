@@ -56,16 +56,25 @@ def new_review_item(
 
 
 def status_update(
-    table: Table, review_id: str, status: ReviewStatus, reason: str | None, now: datetime, *, only_if: str | None = None
+    table: Table,
+    review_id: str,
+    status: ReviewStatus,
+    reason: str | None,
+    now: datetime,
+    *,
+    only_if: str | tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """The transaction action that sets a review's status (conditional on it existing, and on `only_if`)."""
-    condition = "attribute_exists(#pk)" + (" AND #status = :only" if only_if else "")
+    """The transaction action that sets a review's status (conditional on it existing, and on its status being
+    `only_if`, or one of them)."""
+    allowed = (only_if,) if isinstance(only_if, str) else (only_if or ())
+    values = {f":only{i}": value for i, value in enumerate(allowed)}
+    condition = "attribute_exists(#pk)" + (f" AND #status IN ({', '.join(values)})" if values else "")
     request = table.update_request(
         review_pk(review_id),
         REVIEW_SK,
         set_={"status": status.value, "status_reason": reason, "updated_at": instant(now)},
         condition=condition,
-        values={":only": only_if} if only_if else None,
+        values=values or None,
     )
     request.pop("ReturnValues", None)
     return {"Update": request}
