@@ -1,8 +1,9 @@
 """HCL expressions → values in plan JSON shape, with UNKNOWN wherever Terraform would know only after apply.
 
-What resolves: literals, `var.x` (module argument, tfvars or default), `local.x`, templates whose parts
-all resolve, conditionals and operators on known values, and the functions of `hcl_functions`.
-Everything else — other resources, data sources, `count.index`, `each.*`, splats, `for` — is UNKNOWN.
+What resolves: literals, `var.x` (module argument, tfvars or default), `local.x`, `count.index` and
+`each.key`/`each.value` of an expanded instance (`hcl_instances`), templates whose parts all resolve,
+conditionals and operators on known values, and the functions of `hcl_functions`.
+Everything else — other resources, data sources, splats, `for` — is UNKNOWN.
 While evaluating, the addresses of the resources an expression refers to are collected.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tfreview.core.plan import strip_index
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_functions import call, index_value, normalise_number, operate, to_template_string
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks, token_text
@@ -36,7 +38,8 @@ class Scope:
 
     variables: Mapping[str, Input] = field(default_factory=dict)
     local_expressions: Mapping[str, Any] = field(default_factory=dict)
-    prefix: str = ""  # "module.a." inside module a
+    prefix: str = ""  # "module.a." inside module a, 'module.a["x"].' inside its instance "x"
+    instance: Mapping[str, Any] = field(default_factory=dict)  # `count`/`each` of the instance evaluated
     _locals: dict[str, Input] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
 
@@ -102,6 +105,8 @@ class Evaluator:
     # -- traversals: var.x, local.y["k"], aws_s3_bucket.b.arn --------------------------------------
 
     def _resolve(self, root: str, steps: list[tuple[str, Any]]) -> Any:
+        if root in self.scope.instance and root not in self.bound:  # count.index, each.key, each.value
+            return self._walk(self.scope.instance[root], steps)
         if root == "var" and steps and steps[0][0] == "attr":
             given = self.scope.variables.get(steps[0][1], Input(UNKNOWN))
             self.references.extend(given.references)
@@ -113,7 +118,7 @@ class Evaluator:
         names = [root] + [str(value) for kind, value in steps if kind == "attr"]
         address = reference_address(".".join(names))
         if address is not None and root not in self.bound and ("_" in root or root == "data"):
-            self.references.append(self.scope.prefix + address)
+            self.references.append(strip_index(self.scope.prefix) + address)  # graph nodes are config addresses
         for kind, value in steps:
             if kind == "index":
                 self.collect(value)
