@@ -38,7 +38,7 @@ def review_roots(
     layout = find_roots(base)
     if not layout.directories:
         raise InputError(f"no .tf files in {base} or below")
-    pending = list(layout.roots)
+    pending = list(layout.roots) or list(layout.directories[:1])  # no root at all: a cycle of modules
     done: list[str] = []
     read: set[str] = set()
     out: list[RootReview] = []
@@ -60,7 +60,10 @@ def review_roots(
 
 def _unreached_note(root: str, callers: dict[str, tuple[str, ...]]) -> list[str]:
     by = ", ".join(callers.get(root, ()))
-    return [f"{root}: called as a module only by {by}, which no root module reaches; reviewed as a root"]
+    return [
+        f"{root}: no root module's review reached it (called as a module only by {by}, with an empty count or "
+        "for_each, or in a cycle); reviewed as a root"
+    ]
 
 
 def _placed(base: Path, root: str, review: Review, notes: list[str], path_prefix: str | None) -> RootReview:

@@ -261,10 +261,6 @@ class _ConfigurationReader:
             return
         child = posixpath.normpath(posixpath.join(reldir, source))
         child = "" if child == "." else child
-        files, _ = self._files(child)
-        if not files:
-            self.configuration.notes.append(f"{address}: no parsable .tf files in {source!r}; not followed")
-            return
         try:
             expansion = self._expansion(file, block, scope, address)
         except _EVALUATION_ERRORS as exc:
@@ -272,6 +268,12 @@ class _ConfigurationReader:
                 f"{address}: count or for_each could not be read ({type(exc).__name__}); read once, without a key"
             )
             expansion = SINGLE
+        if expansion.is_empty:
+            return  # not read: a scan of the repository reviews the module on its own (scan_roots)
+        files, _ = self._files(child)
+        if not files:
+            self.configuration.notes.append(f"{address}: no parsable .tf files in {source!r}; not followed")
+            return
         for instance in expansion.instances:
             instance_scope = replace(scope, instance=instance.bindings) if instance.bindings else scope
             inputs: dict[str, Input] = {}
