@@ -230,3 +230,59 @@ resource "aws_instance" "many" {{
     assert list(by_address(change_set)) == ["aws_instance.many"]
     assert any(n.startswith("aws_s3_bucket.none: count or for_each is empty") for n in change_set.coverage.notes)
     assert any("aws_instance.many" in n and "instances unknown until plan" in n for n in change_set.coverage.notes)
+
+
+def test_for_expressions_over_known_collections_expand_as_terraform_does() -> None:
+    """The terraform-aws-modules idiom: `for_each = { for k, v in var.x : k => v if var.create }`."""
+    text = """
+variable "policies" {
+  default = { b = "arn:aws:iam::aws:policy/B", a = "arn:aws:iam::aws:policy/A" }
+}
+variable "create" {
+  default = true
+}
+variable "vpc_id" {}
+locals {
+  users = [{ name = "x", team = "ops" }, { name = "y", team = "dev" }]
+}
+resource "aws_iam_role_policy_attachment" "this" {
+  for_each   = { for k, v in var.policies : k => v if var.create }
+  policy_arn = each.value
+}
+resource "aws_iam_user" "u" {
+  for_each = { for u in local.users : u.name => u }
+  path     = "/${each.value.team}/"
+}
+resource "aws_instance" "odd" {
+  count = length([for n in [1, 2, 3] : n if n != 2])
+}
+resource "aws_instance" "off" {
+  count = var.create && false && var.vpc_id != null ? 1 : 0
+}
+resource "aws_instance" "by_team" {
+  for_each = { for u in local.users : u.team => u.name... }
+  tags     = { Names = join(",", each.value) }
+}
+"""
+    change_set = changeset_from_sources({"main.tf": text})
+    changes = by_address(change_set)
+    assert changes['aws_iam_role_policy_attachment.this["a"]'].after == {"policy_arn": "arn:aws:iam::aws:policy/A"}
+    assert changes['aws_iam_user.u["y"]'].after == {"path": "/dev/"}
+    assert {"aws_instance.odd[0]", "aws_instance.odd[1]"} <= set(changes)
+    assert "aws_instance.odd[2]" not in changes
+    assert not any(a.startswith("aws_instance.off") for a in changes)  # false && unknown is false
+    assert changes['aws_instance.by_team["ops"]'].after["tags"] == {"Names": "x"}
+    assert not [n for n in change_set.coverage.notes if "unknown until plan" in n]
+
+
+def test_a_for_expression_over_an_unknown_collection_stays_unknown() -> None:
+    text = """
+variable "policies" {}
+resource "aws_iam_role_policy_attachment" "this" {
+  for_each   = { for k, v in var.policies : k => v }
+  policy_arn = each.value
+}
+"""
+    change_set = changeset_from_sources({"main.tf": text})
+    assert list(by_address(change_set)) == ["aws_iam_role_policy_attachment.this"]
+    assert any("instances unknown until plan" in n for n in change_set.coverage.notes)

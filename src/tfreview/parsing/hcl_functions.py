@@ -173,6 +173,14 @@ def index_value(value: Any, key: Any) -> Any:
     return UNKNOWN
 
 
+def short_circuit(operator: str, left: Any, right: Any) -> bool | None:
+    """`false && x` and `true || x` whatever x is (unknown too); None when both sides are needed."""
+    if not all(v is UNKNOWN or isinstance(v, bool) for v in (left, right)):
+        return None
+    decisive = operator == "||"
+    return decisive if any(v is decisive for v in (left, right)) else None
+
+
 def operate(operator: str, left: Any, right: Any) -> Any:
     """A binary operator on two known values; UNKNOWN for anything Terraform would reject."""
     if operator == "==":
