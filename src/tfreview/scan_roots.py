@@ -9,6 +9,7 @@ coverage ("not reviewed"), never skipped silently. DIR holding one root is the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,12 +19,14 @@ from tfreview.core.findings import Review
 from tfreview.core.locations import join
 from tfreview.core.plan import ChangeSet
 from tfreview.parsing.hcl import load_directory
+from tfreview.parsing.repository_paths import folder_prefix
 from tfreview.parsing.source_tree import DirectoryReader, RecordingReader
 from tfreview.parsing.terraform_roots import find_roots, normalise
 from tfreview.render.roots import RootReview
 from tfreview.scan_guards import in_repository, refuse_unparsed
 
 Assess = Callable[[ChangeSet], Review]
+_FILE_IN_NOTE = re.compile(r"\(([^()\s]+?\.tf):(\d+)\)")  # "(../../main.tf:12)"
 
 
 def review_roots(
@@ -71,6 +74,11 @@ def _placed(base: Path, root: str, review: Review, notes: list[str], path_prefix
     folder = base / root if root != "." else base
     prefix = None if path_prefix is None else join(path_prefix, root) if root != "." else path_prefix
     placed, plan_path = in_repository(review, str(folder), None, prefix)
-    coverage = replace(placed.coverage, notes=[*placed.coverage.notes, *notes]) if notes else placed.coverage
+    if root != ".":  # notes name files from the root (`../../main.tf:3`): name them as findings do
+        where = prefix if prefix is not None else folder_prefix(folder)
+        notes = [_FILE_IN_NOTE.sub(lambda m: f"({join(where, m[1])}:{m[2]})", n) for n in placed.coverage.notes] + notes
+        coverage = replace(placed.coverage, notes=notes)
+    else:
+        coverage = replace(placed.coverage, notes=[*placed.coverage.notes, *notes]) if notes else placed.coverage
     label = root if root != "." else placed.label
     return RootReview(root, replace(placed, label=label, coverage=coverage), plan_path)

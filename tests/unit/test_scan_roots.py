@@ -15,9 +15,13 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "hcl" / "
 
 BUCKET = """
 variable "acl" {}
+variable "queues" {}
 resource "aws_s3_bucket_acl" "b" {
   bucket = "x"
   acl    = var.acl
+}
+resource "aws_sqs_queue" "q" {
+  for_each = var.queues
 }
 """
 
@@ -65,6 +69,11 @@ def test_json_reports_each_root_and_the_worst_verdict(tmp_path: Path, capsys: py
     assert {f["location"]["file"] for f in roots["envs/dev"]["findings"]} == {"repo/modules/bucket/main.tf"}
     notes = roots["envs/prod"]["coverage"]["notes"]
     assert any("module.vpc" in n and "registry source 'terraform-aws-modules/vpc/aws' not reviewed" in n for n in notes)
+    # a note names the module's file from the repository root, as findings do, not `../../modules/…`
+    assert any(
+        n.startswith("module.bucket.aws_sqs_queue.q (repo/modules/bucket/main.tf:8): instances unknown until plan")
+        for n in notes
+    )
 
 
 def test_sarif_junit_markdown_and_text_name_the_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
