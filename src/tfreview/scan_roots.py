@@ -9,6 +9,7 @@ coverage ("not reviewed"), never skipped silently. DIR holding one root is the s
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -56,6 +57,9 @@ def review_roots(
         notes = _unreached_note(root, layout.callers) if root not in layout.roots else []
         out.append(_placed(base, root, assess(change_set), notes, path_prefix))
         done.append(root)
+        # the parse trees of this root hold cycles (nodes know their parents) and `scan` runs with the
+        # cyclic collector off: collect the young generation so a repository costs one root's memory
+        gc.collect(0)
         if not pending:
             pending = layout.unreached(read | set(done))[:1]
     return out
