@@ -121,7 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_input_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("path", help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory")
+    command.add_argument(
+        "path",
+        help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory (scan: each root module under it)",
+    )
     command.add_argument(
         "--base", metavar="DIR_OR_GIT_REF", help="review PATH (a directory) as a change from this directory or git ref"
     )
