@@ -74,13 +74,16 @@ def _unreached_note(root: str, callers: dict[str, tuple[str, ...]]) -> list[str]
 
 
 def _placed(base: Path, root: str, review: Review, notes: list[str], path_prefix: str | None) -> RootReview:
-    """The root's review labelled with the root, its paths from the repository root."""
+    """The root's review labelled with the root, its paths from the repository root (from DIR when DIR is
+    in no repository and not under the current directory, so two roots' files never read alike)."""
     folder = base / root if root != "." else base
-    prefix = None if path_prefix is None else join(path_prefix, root) if root != "." else path_prefix
+    base_prefix = path_prefix if path_prefix is not None else folder_prefix(base)
+    prefix = join(base_prefix, root) if root != "." else base_prefix
     placed, plan_path = in_repository(review, str(folder), None, prefix)
     if root != ".":  # notes name files from the root (`../../main.tf:3`): name them as findings do
-        where = prefix if prefix is not None else folder_prefix(folder)
-        notes = [_FILE_IN_NOTE.sub(lambda m: f"({join(where, m[1])}:{m[2]})", n) for n in placed.coverage.notes] + notes
+        notes = [
+            _FILE_IN_NOTE.sub(lambda m: f"({join(prefix, m[1])}:{m[2]})", n) for n in placed.coverage.notes
+        ] + notes
         coverage = replace(placed.coverage, notes=notes)
     else:
         coverage = replace(placed.coverage, notes=[*placed.coverage.notes, *notes]) if notes else placed.coverage

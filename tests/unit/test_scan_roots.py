@@ -144,3 +144,15 @@ def test_module_repositories_are_reviewed_through_their_examples() -> None:
     assert "modules/vpc-endpoints" in vpc.callers
     # the GKE examples call the module from the registry, so the repository's own module is a root
     assert "." in found["terraform-google-kubernetes-engine"].roots
+
+
+def test_outside_any_repository_paths_start_at_the_scanned_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No git root and not under the current directory: each root's files are named from DIR, so a
+    module shared by two roots reads `modules/bucket/main.tf`, never `../../main.tf`."""
+    code = main(["scan", str(repository(tmp_path)), "-o", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1
+    files = {f["location"]["file"] for r in document["roots"] for f in r["findings"]}
+    assert files == {"modules/bucket/main.tf"}
