@@ -7,9 +7,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from tfreview.cli import main
+from tfreview.integrations.github.workflow import step_outputs
 from tfreview.parsing.terraform_roots import find_roots
+from tfreview.render.json_report import json_schema
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "hcl" / "corpus"
 
@@ -59,8 +62,11 @@ def test_roots_are_the_directories_no_other_directory_calls(tmp_path: Path) -> N
 def test_json_reports_each_root_and_the_worst_verdict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = scan(capsys, str(repository(tmp_path)), "-o", "json")
     document = json.loads(out)
+    Draft202012Validator(json_schema()).validate(document)  # a review document: the Action's step reads it
     assert code == 1  # the worst root: dev fails
     assert document["verdict"] == "fail"
+    assert document["summary"]["findings"]["introduced"] == 2  # all roots together
+    assert step_outputs(document, exit_code=code, sarif_file=None)["high"] == "2"
     roots = {r["root"]: r for r in document["roots"]}
     assert list(roots) == ["envs/dev", "envs/prod"]
     assert (roots["envs/dev"]["verdict"], roots["envs/prod"]["verdict"]) == ("fail", "pass")

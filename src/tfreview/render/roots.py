@@ -1,10 +1,11 @@
 """One report for several root modules (`tfreview scan DIR` on a repository): each root's review, named.
 
-Every format shows the root: text and markdown give each its own section under a one-line total;
-JSON lists `roots` (each a full review document with its `root`); SARIF gives each root its own run
-(`automationDetails.id` = `tfreview/<root>/`, so code scanning keeps their alerts apart) and every result
-a `root` property; JUnit prefixes each test suite with the root; GitHub annotations carry repository
-paths already. The verdict is the worst of the roots.
+Every format shows the root. Text and Markdown: a one-line total, then a section per root. JSON: the
+review document of all roots together (schema v1, so the Action's outputs and PR comment read it) plus
+`roots`, each root's own document with its folder. SARIF: one run per root (`automationDetails.id` =
+`tfreview/<root>/`, so code scanning keeps their alerts apart), a `root` property on every result.
+JUnit: each suite prefixed with the root. GitHub annotations carry repository paths already. The
+verdict is the worst of the roots.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import orjson
 
 from tfreview.core.findings import Review, Verdict, worst_verdict
+from tfreview.core.plan import Coverage
 from tfreview.core.rules import Rule
 from tfreview.render.json_report import review_document
 
@@ -63,11 +65,42 @@ def _total(roots: Sequence[RootReview]) -> str:
     return f"{len(roots)} root modules reviewed, {findings} findings; verdict {verdict}{also}"
 
 
+def merged(roots: Sequence[RootReview]) -> Review:
+    """One review holding every root's findings and changes (paths are the repository's already), with
+    the worst verdict: what a consumer of one review (the Action's outputs, a PR comment) reads."""
+    first = roots[0].review
+    coverages = [r.review.coverage for r in roots]
+    coverage = Coverage(
+        resources_total=sum(c.resources_total for c in coverages),
+        resources_reviewed=sum(c.resources_reviewed for c in coverages),
+        resources_covered=sum(c.resources_covered for c in coverages),
+        uncovered_types=sorted({t for c in coverages for t in c.uncovered_types}),
+        files_parsed=sorted({f for c in coverages for f in c.files_parsed}),
+        files_skipped=[s for c in coverages for s in c.files_skipped],
+        notes=[f"{r.root}: {n}" for r in roots for n in r.review.coverage.notes],
+    )
+    return Review(
+        findings=[f for r in roots for f in r.review.findings],
+        suppressed=[f for r in roots for f in r.review.suppressed],
+        changes=[c for r in roots for c in r.review.changes],
+        drift=[c for r in roots for c in r.review.drift],
+        coverage=coverage,
+        verdict=verdict_of(roots),
+        fail_on=first.fail_on,
+        source=first.source,
+        label=f"{len(roots)} root modules",
+        terraform_version=first.terraform_version,
+        diagnostics=[f"{r.root}: {d}" for r in roots for d in r.review.diagnostics],
+        notices=[f"{r.root}: {n}" for r in roots for n in r.review.notices],
+        fail_on_existing=first.fail_on_existing,
+    )
+
+
 def _json(roots: Sequence[RootReview]) -> str:
-    document: dict[str, Any] = {
-        "verdict": verdict_of(roots).value,
-        "roots": [{"root": r.root, **review_document(r.review)} for r in roots],
-    }
+    """A review document of all roots together (schema v1, so readers of one review read it), with each
+    root's own document under `roots`."""
+    document = review_document(merged(roots))
+    document["roots"] = [{"root": r.root, **review_document(r.review)} for r in roots]
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
