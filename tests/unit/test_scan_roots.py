@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from tests.github_code_scanning import upload_problems
 from tfreview.cli import main
 from tfreview.integrations.github.workflow import step_outputs
 from tfreview.parsing.terraform_roots import find_roots
@@ -85,10 +86,16 @@ def test_json_reports_each_root_and_the_worst_verdict(tmp_path: Path, capsys: py
 def test_sarif_junit_markdown_and_text_name_the_root(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = str(repository(tmp_path))
     _, out, _ = scan(capsys, folder, "-o", "sarif")
-    runs = json.loads(out)["runs"]
-    assert [run["automationDetails"]["id"] for run in runs] == ["tfreview/envs/dev/", "tfreview/envs/prod/"]
-    assert {result["properties"]["root"] for result in runs[0]["results"]} == {"envs/dev"}
-    assert runs[1]["results"] == []
+    assert upload_problems(out, tmp_path) == []  # what GitHub code scanning accepts (at most 20 runs a file)
+    (run,) = json.loads(out)["runs"]
+    assert [r["properties"]["root"] for r in run["results"]] == ["envs/dev", "envs/dev"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]} == {
+        "repo/modules/bucket/main.tf"
+    }
+    assert run["properties"]["roots"] == [
+        {"root": "envs/dev", "verdict": "fail"},
+        {"root": "envs/prod", "verdict": "pass"},
+    ]
     _, out, _ = scan(capsys, folder, "-o", "junit")
     suites = ET.fromstring(out.split("\n", 1)[1]).findall("testsuite")
     assert {s.get("name", "").split(":")[0] for s in suites} == {"envs/dev", "envs/prod"}

@@ -2,8 +2,8 @@
 
 Every format shows the root. Text and Markdown: a one-line total, then a section per root. JSON: the
 review document of all roots together (schema v1, so the Action's outputs and PR comment read it) plus
-`roots`, each root's own document with its folder. SARIF: one run per root (`automationDetails.id` =
-`tfreview/<root>/`, so code scanning keeps their alerts apart), a `root` property on every result.
+`roots`, each root's own document with its folder. SARIF: one run of all roots (GitHub takes at most 20 runs
+a file), a `root` property on every result and the roots' verdicts on the run.
 JUnit: each suite prefixed with the root. GitHub annotations carry repository paths already. The
 verdict is the worst of the roots.
 """
@@ -13,11 +13,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
-from tfreview.core.findings import Review, Verdict, worst_verdict
+from tfreview.core.findings import Review, Status, Verdict, worst_verdict
 from tfreview.core.plan import Coverage
 from tfreview.core.rules import Rule
 from tfreview.render.json_report import review_document
@@ -38,15 +37,16 @@ def verdict_of(roots: Sequence[RootReview]) -> Verdict:
 
 
 def render_roots(fmt: str, roots: Sequence[RootReview], rules: Mapping[str, Rule], *, color: bool = False) -> str:
+    """The report of every root in format `fmt`; the single report when the scanned folder is the one root."""
     from tfreview.render import render
 
-    if fmt == "json" and not (len(roots) == 1 and roots[0].root == "."):
+    if len(roots) == 1 and roots[0].root == ".":
+        return render(fmt, roots[0].review, rules, color=color, plan_path=roots[0].plan_path)
+    if fmt == "json":
         return _json(roots)
-    parts = [(r, render(fmt, r.review, rules, color=color, plan_path=r.plan_path)) for r in roots]
-    if len(parts) == 1 and roots[0].root == ".":
-        return parts[0][1]  # the scanned folder is the one root: the report a single review always gave
     if fmt == "sarif":
-        return _sarif(parts)
+        return _sarif(roots, rules)
+    parts = [(r, render(fmt, r.review, rules, color=color, plan_path=r.plan_path)) for r in roots]
     if fmt == "junit":
         return _junit(parts)
     if fmt == "github":
@@ -104,18 +104,18 @@ def _json(roots: Sequence[RootReview]) -> str:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
-def _sarif(parts: Sequence[tuple[RootReview, str]]) -> str:
-    runs: list[dict[str, Any]] = []
-    log: dict[str, Any] = {}
-    for root, text in parts:
-        log = orjson.loads(text)
-        for run in log["runs"]:
-            run["automationDetails"] = {"id": f"tfreview/{root.root}/"}
-            run.setdefault("properties", {})["root"] = root.root
-            for result in run.get("results", []):
-                result.setdefault("properties", {})["root"] = root.root
-            runs.append(run)
-    log["runs"] = runs
+def _sarif(roots: Sequence[RootReview], rules: Mapping[str, Rule]) -> str:
+    """One run of every root's results (GitHub takes at most 20 runs per file, and one run per tool and
+    category), each result with its `root`; the run lists the roots and their verdicts."""
+    from tfreview.render import render
+
+    log = orjson.loads(render("sarif", merged(roots), rules))
+    findings_first = [r.root for r in roots for f in r.review.findings if f.status is not Status.RESOLVED]
+    suppressed = [r.root for r in roots for _ in r.review.suppressed]
+    run = log["runs"][0]
+    for result, root in zip(run["results"], findings_first + suppressed, strict=True):
+        result.setdefault("properties", {})["root"] = root
+    run["properties"]["roots"] = [{"root": r.root, "verdict": r.review.verdict.value} for r in roots]
     return orjson.dumps(log, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
