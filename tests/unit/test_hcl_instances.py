@@ -286,3 +286,28 @@ resource "aws_iam_role_policy_attachment" "this" {
     change_set = changeset_from_sources({"main.tf": text})
     assert list(by_address(change_set)) == ["aws_iam_role_policy_attachment.this"]
     assert any("instances unknown until plan" in n for n in change_set.coverage.notes)
+
+
+def test_the_length_of_a_list_of_unknown_elements_is_known() -> None:
+    """`length` and `keys` read a collection's shape, which is known when its elements are not (as in
+    Terraform); `max`/`min` pick between counts, as the VPC module does."""
+    text = """
+data "aws_availability_zones" "all" {}
+locals {
+  subnets = [for i in [1, 2] : cidrsubnet("10.0.0.0/16", 8, i)]
+  zones   = { a = data.aws_availability_zones.all.names[0], b = data.aws_availability_zones.all.names[1] }
+}
+resource "aws_subnet" "s" {
+  count      = max(length(local.subnets), 1)
+  cidr_block = local.subnets[count.index]
+}
+resource "aws_subnet" "z" {
+  for_each          = toset(keys(local.zones))
+  availability_zone = local.zones[each.key]
+}
+"""
+    change_set = changeset_from_sources({"main.tf": text})
+    changes = by_address(change_set)
+    assert list(changes) == ["aws_subnet.s[0]", "aws_subnet.s[1]", 'aws_subnet.z["a"]', 'aws_subnet.z["b"]']
+    assert changes["aws_subnet.s[1]"].after_unknown == {"cidr_block": True}  # cidrsubnet is not evaluated
+    assert changes['aws_subnet.z["b"]'].after_unknown == {"availability_zone": True}
