@@ -193,7 +193,7 @@ def _serve(settings: Settings, data_dir: Path) -> Iterator[str]:
         text=True,
     )
     try:
-        url = _wait_ready(process, log)
+        url = wait_ready(process, log)
         yield url
     finally:
         process.terminate()
@@ -207,7 +207,7 @@ def _serve(settings: Settings, data_dir: Path) -> Iterator[str]:
         log.close()
 
 
-def _wait_ready(process: subprocess.Popen[str], log: object) -> str:
+def wait_ready(process: subprocess.Popen[str], log: object) -> str:
     assert process.stdout is not None
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     line = process.stdout.readline()  # "tfreview serving on URL (...)" once it listens

@@ -51,6 +51,7 @@ def wire_ops(
     from tfreview.ops.notify.delivery import RetryPolicy
     from tfreview.ops.notify.dispatcher import Dispatcher
     from tfreview.ops.services import OpsServices, WatchdogCheck
+    from tfreview.ops.time_scale import scaled_table
     from tfreview.ops.watchdog import Watchdog, WatchdogConfig
     from tfreview.wiring.door import door_actions
 
@@ -98,7 +99,7 @@ def wire_ops(
         if source is None:
             source = _metric_source(services)
         ops.watchdog = Watchdog(
-            load_alert_table(),
+            scaled_table(load_alert_table(), watchdog_settings.time_scale),
             source,
             incidents,
             leases,
