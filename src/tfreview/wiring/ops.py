@@ -118,10 +118,27 @@ def wire_ops(
             clock=clock,
             on_heartbeat=lambda at: recorder.set("tfreview_watchdog_heartbeat_timestamp_seconds", at),
             on_resolved=lambda incident: ops.lift_actions(incident.id),
+            suppressions=ai_pause_suppressions(acting.controls, watchdog_settings.interval_seconds, clock),
         )
         services.health_checks.append(WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock))
     services.ops = ops
     return ops
+
+
+def ai_pause_suppressions(controls: Controls, ttl_seconds: float, clock: Clock) -> dict[str, Callable[[], str | None]]:
+    """ADR 0205: while the AI is paused on purpose (`tfreview ai pause`, or an incident's `pause-ai`), reviews
+    completing without AI are the pause working, not an incident: `reviews-without-ai` is held off."""
+    from tfreview.ops.controls import AI_PAUSED, CachedControls
+
+    cached = CachedControls(controls, ttl_seconds=ttl_seconds, clock=clock, monotonic=lambda: clock().timestamp())
+
+    def paused() -> str | None:
+        control = cached.active(AI_PAUSED)
+        if control is None:
+            return None
+        return f"AI paused by {control.set_by} until {control.until.isoformat(timespec='seconds')} ({control.reason})"
+
+    return {"reviews-without-ai": paused}
 
 
 def _metric_source(services: WiredServices) -> SampleSource:
