@@ -43,7 +43,9 @@ class OpsServices:
         return lifted
 
     def start_watchdog(self, stop: threading.Event) -> threading.Thread | None:
-        """The watchdog's thread in `serve` and `worker` (None when it is disabled)."""
+        """The watchdog's thread in `serve` and `worker` (None when it is disabled); the notification sender
+        starts with it, so that what a killed process left in the outbox goes out now."""
+        self.dispatcher.start()
         if self.watchdog is None:
             return None
         thread = threading.Thread(target=self.watchdog.run, args=(stop,), name="tfreview-watchdog", daemon=True)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from tfreview.ops.controls import Controls
     from tfreview.ops.incidents import Incidents, Leases
     from tfreview.ops.notify.message import Notifier
+    from tfreview.ops.notify.outbox import NotifyOutbox
     from tfreview.ops.services import OpsServices
     from tfreview.ops.watchdog import SampleSource
     from tfreview.wiring import WiredServices
@@ -38,9 +39,11 @@ def wire_ops(
     sleep: Callable[[float], None] | None = None,
     sns_client: object | None = None,
     controls: Controls | None = None,
+    outbox: NotifyOutbox | None = None,
 ) -> OpsServices:
-    """`services.ops`: the incident store, the dispatcher over the configured notifiers and (unless
-    disabled) the watchdog. `http`, `source`, `sleep` and `sns_client` are for tests."""
+    """`services.ops`: the incident store, the dispatcher over the configured notifiers (draining `outbox`
+    when the store has one) and (unless disabled) the watchdog. `http`, `source`, `sleep` and `sns_client`
+    are for tests."""
     import socket
     import time
     from datetime import timedelta
@@ -80,6 +83,8 @@ def wire_ops(
         ),
         sleep=sleep or time.sleep,
         on_outcome=on_outcome,
+        outbox=outbox,  # the SQL stores: notifications written with the incident change, sent at least once
+        owner=f"{socket.gethostname()}:{os.getpid()}",
     )
     services.closers.append(dispatcher.close)
     watchdog_settings = settings.watchdog
