@@ -73,7 +73,7 @@ def embedded_service(scale: float, *, notify: bool, keep: bool = False) -> Itera
         text=True,
     )
     try:
-        url = wait_ready(process, log)
+        url = wait_ready(process, log, "the drill's embedded service")
         yield EmbeddedService(url, data_dir, data_dir / "tfreview.db", secret)
     finally:
         process.terminate()

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from tfreview.ops.controls import ACTION_CONTROLS, ActionControls
 from tfreview.ops.incidents import EventKind, Incidents, Leases
 from tfreview.ops.notify.dispatcher import Dispatcher
+from tfreview.ops.secret_uses import ThrottledSecretUses
 from tfreview.ops.watchdog import LEASE_NAME, Watchdog
 from tfreview.plumbing.clock import Clock, utcnow
 
@@ -23,6 +24,7 @@ class OpsServices:
     watchdog: Watchdog | None = None  # None: TFREVIEW_WATCHDOG__ENABLED=false
     heartbeat_stale_seconds: float = 180.0
     controls: ActionControls | None = None  # the shared controls the level-1 actions set (pause-ai, open-breaker)
+    secret_uses: ThrottledSecretUses | None = None  # when each webhook secret version last verified a delivery
 
     def lift_actions(self, incident_id: int) -> list[str]:
         """The incident is resolved: lift the controls its actions set, and say so in its timeline.

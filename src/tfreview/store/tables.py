@@ -284,6 +284,16 @@ class NotifyOutboxRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(400), nullable=True)
 
 
+class SecretUseRow(Base):
+    """When a webhook secret version last verified a delivery (written at most once a minute per process)."""
+
+    __tablename__ = "secret_uses"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_used_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class ControlRow(Base):
     """A shared operating control while it holds (tfreview.ops.controls): AI paused, provider breakers held open."""
 

@@ -169,6 +169,7 @@ def _wire_sql_operations(
     from tfreview.store.blocks import SqlBlocks
     from tfreview.store.incidents import SqlIncidents, SqlLeases
     from tfreview.store.notify_outbox import SqlOutbox
+    from tfreview.store.secret_uses import SqlSecretUses
     from tfreview.wiring.door import build_door
     from tfreview.wiring.integrations import wire_integrations
     from tfreview.wiring.ops import wire_ops
@@ -179,7 +180,13 @@ def _wire_sql_operations(
     leases = SqlLeases(db, clock=now)
     services.door = build_door(services, SqlBlocks(db), signals, leases)
     wire_ops(
-        services, SqlIncidents(db, clock=now), leases, clock=now, controls=controls, outbox=SqlOutbox(db, clock=now)
+        services,
+        SqlIncidents(db, clock=now),
+        leases,
+        clock=now,
+        controls=controls,
+        outbox=SqlOutbox(db, clock=now),
+        secret_uses=SqlSecretUses(db),
     )
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tfreview.ops.incidents import Incidents, Leases
     from tfreview.ops.notify.message import Notifier
     from tfreview.ops.notify.outbox import NotifyOutbox
+    from tfreview.ops.secret_uses import SecretUses
     from tfreview.ops.services import OpsServices
     from tfreview.ops.watchdog import SampleSource
     from tfreview.wiring import WiredServices
@@ -40,6 +41,7 @@ def wire_ops(
     sns_client: object | None = None,
     controls: Controls | None = None,
     outbox: NotifyOutbox | None = None,
+    secret_uses: SecretUses | None = None,
 ) -> OpsServices:
     """`services.ops`: the incident store, the dispatcher over the configured notifiers (draining `outbox`
     when the store has one) and (unless disabled) the watchdog. `http`, `source`, `sleep` and `sns_client`
@@ -53,6 +55,7 @@ def wire_ops(
     from tfreview.ops.controls import ACTION_CONTROLS, ActionControls, MemoryControls
     from tfreview.ops.notify.delivery import RetryPolicy
     from tfreview.ops.notify.dispatcher import Dispatcher
+    from tfreview.ops.secret_uses import MemorySecretUses, ThrottledSecretUses
     from tfreview.ops.services import OpsServices, WatchdogCheck
     from tfreview.ops.time_scale import scaled_table
     from tfreview.ops.watchdog import Watchdog, WatchdogConfig
@@ -99,6 +102,7 @@ def wire_ops(
         dispatcher,
         heartbeat_stale_seconds=watchdog_settings.heartbeat_stale_seconds,
         controls=acting,
+        secret_uses=ThrottledSecretUses(secret_uses if secret_uses is not None else MemorySecretUses()),
     )
     if watchdog_settings.enabled:
         if source is None:

@@ -1,4 +1,5 @@
-"""The notification outbox: a row per notification to send, written in the incident change's transaction.
+"""The notification outbox: a row per notification to send, written in the incident change's transaction;
+and the last use of each webhook secret version (`tfreview secrets status`).
 
 Revision ID: 0021_notify_outbox
 Revises: 0010_integrity_audit
@@ -44,9 +45,17 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_notify_outbox_incident_id"), "notify_outbox", ["incident_id"], unique=False)
     op.create_index(op.f("ix_notify_outbox_done_at_due_at"), "notify_outbox", ["done_at", "due_at"], unique=False)
+    op.create_table(
+        "secret_uses",
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("version", sa.String(length=100), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "version", name=op.f("pk_secret_uses")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("secret_uses")
     op.drop_index(op.f("ix_notify_outbox_done_at_due_at"), table_name="notify_outbox")
     op.drop_index(op.f("ix_notify_outbox_incident_id"), table_name="notify_outbox")
     op.drop_table("notify_outbox")
