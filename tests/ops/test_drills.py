@@ -151,6 +151,24 @@ def test_silence_in_an_embedded_service_with_notifications(
     assert "| time to detect |" in report.read_text(encoding="utf-8")
 
 
+def test_jwks_down_in_an_embedded_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [k for k in os.environ if k.startswith("TFREVIEW_")]:
+        monkeypatch.delenv(name)
+    report = tmp_path / "jwks.md"
+    code = main(["drill", "jwks-down", "--embedded", "--timeout", "180", "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert report.exists(), (out, err)
+    document = read_report(report)
+    consistent(document, code)
+    assert document["incident"]["alert"] == "jwks-refresh-failing"
+    answers = document["injection"]["answers"]
+    # valid tokens signed with the rotated key: refused while the issuer is down, accepted once it is back
+    assert answers["token signed with the new key while the issuer is down 401"] >= 3
+    assert answers["token signed with the new key after the issuer is back 200"] == 20
+
+
 def test_drill_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -160,6 +178,8 @@ def test_drill_usage_errors(
     assert main(["drill", "silence", "--url", url, "--data-dir", str(tmp_path)]) == 2
     assert "TFREVIEW_GITHUB__WEBHOOK_SECRETS" in capsys.readouterr().err
     assert main(["drill", "signature-flood", "--url", url, "--notify"]) == 2
+    assert main(["drill", "jwks-down", "--url", url]) == 2
+    assert "runs --embedded only" in capsys.readouterr().err
     assert main(["drill", "signature-flood", "--embedded", "--scale", "2"]) == 2
     assert "--scale must be in (0, 1]" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:

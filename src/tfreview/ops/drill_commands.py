@@ -13,6 +13,7 @@ is stopped first).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 DEFAULT_TIMEOUT_SECONDS = 600.0
-SCENARIO_NAMES = ("signature-flood", "silence", "db-locked")
+SCENARIO_NAMES = ("signature-flood", "silence", "db-locked", "jwks-down")
 
 
 def add_scenario_parsers(drill_sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -72,6 +73,10 @@ def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
     if args.notify:
         raise ConfigError("--notify belongs to --embedded (a running service notifies as it is configured)")
     scale = _scale(args.scale if args.scale is not None else 1.0)
+    if scenario.embedded_only:
+        raise ConfigError(
+            f"drill {scenario.name} runs --embedded only: the drill takes down an identity provider it runs itself"
+        )
     token = _token(args)
     secret = _newest_secret(settings)
     if scenario.needs_secret and secret is None:
@@ -92,17 +97,21 @@ def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
 def _embedded(args: argparse.Namespace, settings: Settings, scenario: Scenario) -> int:
     import httpx
 
+    from tfreview.ops.drill_issuer import DrillIssuer
     from tfreview.ops.drill_scenarios import DrillTarget
     from tfreview.ops.drill_service import embedded_service
     from tfreview.ops.drill_watch import StoreIncidents
     from tfreview.store.database import Database
 
     scale = _scale(scenario.embedded_scale if args.scale is None else args.scale)
-    with embedded_service(scale, notify=args.notify) as service:
+    with contextlib.ExitStack() as stack:
+        issuer = stack.enter_context(DrillIssuer()) if scenario.name == "jwks-down" else None
+        extra = issuer.environment() if issuer is not None else {}
+        service = stack.enter_context(embedded_service(scale, notify=args.notify, extra=extra))
         database = Database(f"sqlite:///{service.database_path}", pool_size=1)
         try:
             with httpx.Client(base_url=service.url, timeout=30.0) as http:
-                target = DrillTarget(service.url, http, service.github_secret, service.database_path)
+                target = DrillTarget(service.url, http, service.github_secret, service.database_path, issuer)
                 return _rehearse(
                     args, settings, scenario, target, StoreIncidents(database), mode="embedded", scale=scale
                 )

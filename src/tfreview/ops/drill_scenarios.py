@@ -9,6 +9,9 @@ event is set (recovery, the drill's timeout, Ctrl-C): nothing is left behind in 
     silence          one signed ping, then nothing (needs the GitHub webhook secret) → webhook-silence-github
     db-locked        the drill holds SQLite's write lock in pulses while signed
                      deliveries arrive (needs the secret and the database file)      → db-locked
+    jwks-down        the issuer the embedded service trusts (the drill's own) rotates
+                     its key and answers 503 while tokens signed with the new key
+                     arrive (embedded only)                                          → jwks-refresh-failing
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import hashlib
 import hmac
 import sqlite3
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -26,10 +30,12 @@ from pathlib import Path
 import httpx
 
 from tfreview.ops.alert_table import AlertRule
+from tfreview.ops.drill_issuer import DrillIssuer
 
 FLOOD_PAUSE_SECONDS = 0.2  # five refused deliveries a second: enough for any row, never a flood of its own
 LOCK_HOLD_SECONDS = 8.0  # longer than the busy_timeout floor (5 s): writes meanwhile fail as "locked"
 LOCK_GAP_SECONDS = 1.0  # the lock is let go this long between pulses: the watchdog can record the incident
+RECOVERY_TOKENS = 20  # valid tokens after recovery: accepted ones bring the rejection ratio back down
 
 
 @dataclass
@@ -40,6 +46,7 @@ class DrillTarget:
     http: httpx.Client
     github_secret: str | None = None  # signs deliveries (silence, db-locked)
     sqlite_path: Path | None = None  # the service's database file (db-locked)
+    issuer: DrillIssuer | None = None  # the identity provider the embedded service trusts (jwks-down)
 
 
 @dataclass
@@ -67,6 +74,7 @@ class Scenario:
     embedded_scale: float  # the time scale of an embedded rehearsal (the row's longest duration ≈ a minute)
     needs_secret: bool = False
     needs_sqlite: bool = False
+    embedded_only: bool = False  # no supported seam reaches it on a service the drill did not start
 
     def onset_seconds(self, rule: AlertRule) -> float:
         """Seconds after the injection starts at which the failure exists by the row's own definition: 0, but
@@ -173,6 +181,37 @@ def _unlocked(target: DrillTarget, log: InjectionLog) -> None:
     )
 
 
+# --- jwks-down -------------------------------------------------------------------------------------
+
+
+def _bearer(target: DrillTarget, log: InjectionLog, what: str) -> None:
+    assert target.issuer is not None
+    try:
+        headers = {"Authorization": f"Bearer {target.issuer.token()}"}
+        answer = target.http.get("/api/v1/reviews", headers=headers)
+    except httpx.HTTPError:
+        answer = None
+    log.answered(what, answer)
+
+
+def _issuer_down(target: DrillTarget, stop: threading.Event, log: InjectionLog) -> None:
+    assert target.issuer is not None
+    target.issuer.down = True
+    target.issuer.rotate()  # a new signing key the service cannot fetch while the issuer is down
+    while not stop.is_set():
+        _bearer(target, log, "token signed with the new key while the issuer is down")
+        stop.wait(0.5)
+
+
+def _issuer_back(target: DrillTarget, log: InjectionLog) -> None:
+    assert target.issuer is not None
+    target.issuer.down = False
+    log.notes.append("recovery: the issuer answers again; tokens with the new key make the service fetch it")
+    for _ in range(RECOVERY_TOKENS):
+        _bearer(target, log, "token signed with the new key after the issuer is back")
+        time.sleep(0.1)
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -202,6 +241,15 @@ SCENARIOS: dict[str, Scenario] = {
             embedded_scale=0.05,
             needs_secret=True,
             needs_sqlite=True,
+        ),
+        Scenario(
+            "jwks-down",
+            "jwks-refresh-failing",
+            "the identity provider rotates its key and answers 503 while tokens signed with it arrive",
+            _issuer_down,
+            _issuer_back,
+            embedded_scale=0.05,
+            embedded_only=True,
         ),
     )
 }

@@ -36,7 +36,9 @@ class EmbeddedService:
     github_secret: str
 
 
-def embedded_environment(data_dir: Path, scale: float, secret: str, *, notify: bool) -> dict[str, str]:
+def embedded_environment(
+    data_dir: Path, scale: float, secret: str, *, notify: bool, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -55,19 +57,22 @@ def embedded_environment(data_dir: Path, scale: float, secret: str, *, notify: b
             "TFREVIEW_DOOR__ALLOW_LIST": json.dumps(["127.0.0.1/32", "::1/128"]),
             "TFREVIEW_METRICS__ENABLED": "true",
             "PYTHONUNBUFFERED": "1",
+            **(extra or {}),
         }
     )
     return environment
 
 
 @contextmanager
-def embedded_service(scale: float, *, notify: bool, keep: bool = False) -> Iterator[EmbeddedService]:
+def embedded_service(
+    scale: float, *, notify: bool, keep: bool = False, extra: dict[str, str] | None = None
+) -> Iterator[EmbeddedService]:
     data_dir = Path(tempfile.mkdtemp(prefix="tfreview-drill-"))
     secret = secrets.token_urlsafe(32)
     log = (data_dir / "serve.log").open("w+", encoding="utf-8")
     process = subprocess.Popen(  # this very Python, running tfreview
         [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", str(data_dir), "--no-worker"],
-        env=embedded_environment(data_dir, scale, secret, notify=notify),
+        env=embedded_environment(data_dir, scale, secret, notify=notify, extra=extra),
         stdout=subprocess.PIPE,
         stderr=log,
         text=True,
