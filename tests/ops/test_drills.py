@@ -169,6 +169,26 @@ def test_jwks_down_in_an_embedded_service(
     assert answers["token signed with the new key after the issuer is back 200"] == 20
 
 
+def test_provider_down_in_an_embedded_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [k for k in os.environ if k.startswith("TFREVIEW_")]:
+        monkeypatch.delenv(name)
+    report = tmp_path / "provider.md"
+    code = main(["drill", "provider-down", "--embedded", "--timeout", "240", "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert report.exists(), (out, err)
+    document = read_report(report)
+    consistent(document, code)
+    assert document["incident"]["alert"] == "ai-all-providers-down"
+    timeline = document["timeline"]
+    actions = [(e["detail"]["action"], e["detail"]["state"]) for e in timeline if e["kind"] == "action"]
+    assert ("pause-ai", "done") in actions
+    assert ("pause-ai", "lifted") in actions  # the resolution lifted the pause (ADR 0205)
+    notes = [e["detail"] for e in timeline if e["kind"] == "note"]
+    assert any(n.get("alert") == "reviews-without-ai" for n in notes)
+
+
 def test_drill_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -179,6 +199,7 @@ def test_drill_usage_errors(
     assert "TFREVIEW_GITHUB__WEBHOOK_SECRETS" in capsys.readouterr().err
     assert main(["drill", "signature-flood", "--url", url, "--notify"]) == 2
     assert main(["drill", "jwks-down", "--url", url]) == 2
+    assert main(["drill", "provider-down", "--url", url]) == 2
     assert "runs --embedded only" in capsys.readouterr().err
     assert main(["drill", "signature-flood", "--embedded", "--scale", "2"]) == 2
     assert "--scale must be in (0, 1]" in capsys.readouterr().err

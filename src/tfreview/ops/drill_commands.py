@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 DEFAULT_TIMEOUT_SECONDS = 600.0
-SCENARIO_NAMES = ("signature-flood", "silence", "db-locked", "jwks-down")
+SCENARIO_NAMES = ("signature-flood", "silence", "db-locked", "jwks-down", "provider-down")
 
 
 def add_scenario_parsers(drill_sub: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -74,9 +74,7 @@ def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("--notify belongs to --embedded (a running service notifies as it is configured)")
     scale = _scale(args.scale if args.scale is not None else 1.0)
     if scenario.embedded_only:
-        raise ConfigError(
-            f"drill {scenario.name} runs --embedded only: the drill takes down an identity provider it runs itself"
-        )
+        raise ConfigError(f"drill {scenario.name} runs --embedded only: the drill takes down a provider it runs itself")
     token = _token(args)
     secret = _newest_secret(settings)
     if scenario.needs_secret and secret is None:
@@ -98,6 +96,7 @@ def _embedded(args: argparse.Namespace, settings: Settings, scenario: Scenario) 
     import httpx
 
     from tfreview.ops.drill_issuer import DrillIssuer
+    from tfreview.ops.drill_model import DrillModel
     from tfreview.ops.drill_scenarios import DrillTarget
     from tfreview.ops.drill_service import embedded_service
     from tfreview.ops.drill_watch import StoreIncidents
@@ -106,12 +105,17 @@ def _embedded(args: argparse.Namespace, settings: Settings, scenario: Scenario) 
     scale = _scale(scenario.embedded_scale if args.scale is None else args.scale)
     with contextlib.ExitStack() as stack:
         issuer = stack.enter_context(DrillIssuer()) if scenario.name == "jwks-down" else None
-        extra = issuer.environment() if issuer is not None else {}
-        service = stack.enter_context(embedded_service(scale, notify=args.notify, extra=extra))
+        model = stack.enter_context(DrillModel()) if scenario.name == "provider-down" else None
+        extra = {**(issuer.environment() if issuer else {}), **(model.environment() if model else {})}
+        service = stack.enter_context(
+            embedded_service(scale, notify=args.notify, extra=extra, worker=model is not None)
+        )
         database = Database(f"sqlite:///{service.database_path}", pool_size=1)
         try:
             with httpx.Client(base_url=service.url, timeout=30.0) as http:
-                target = DrillTarget(service.url, http, service.github_secret, service.database_path, issuer)
+                target = DrillTarget(service.url, http, service.github_secret, service.database_path, issuer, model)
+                if model is not None:
+                    target.api_token = _drill_token(database)
                 return _rehearse(
                     args, settings, scenario, target, StoreIncidents(database), mode="embedded", scale=scale
                 )
@@ -146,6 +150,15 @@ def _print(drill: ScenarioDrill) -> None:
     print(summary_line(drill))
     for problem in drill.problems:
         print(f"problem: {problem}", file=sys.stderr)
+
+
+def _drill_token(database: Any) -> str:
+    """A write token of the drill's tenant in the embedded database (it uploads the plans to review)."""
+    from tfreview.identity.token_admin import create_token
+    from tfreview.store.tokens import SqlTokens
+
+    _, secret = create_token(SqlTokens(database), "github:990000001", "write", "tfreview-drill")
+    return secret
 
 
 def _scale(scale: float) -> float:

@@ -9,6 +9,8 @@ event is set (recovery, the drill's timeout, Ctrl-C): nothing is left behind in 
     silence          one signed ping, then nothing (needs the GitHub webhook secret) → webhook-silence-github
     db-locked        the drill holds SQLite's write lock in pulses while signed
                      deliveries arrive (needs the secret and the database file)      → db-locked
+    provider-down    the only model the embedded service uses (the drill's own) answers
+                     500 while plans are uploaded for review (embedded only)         → ai-all-providers-down
     jwks-down        the issuer the embedded service trusts (the drill's own) rotates
                      its key and answers 503 while tokens signed with the new key
                      arrive (embedded only)                                          → jwks-refresh-failing
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import sqlite3
 import threading
 import time
@@ -31,6 +34,7 @@ import httpx
 
 from tfreview.ops.alert_table import AlertRule
 from tfreview.ops.drill_issuer import DrillIssuer
+from tfreview.ops.drill_model import DrillModel
 
 FLOOD_PAUSE_SECONDS = 0.2  # five refused deliveries a second: enough for any row, never a flood of its own
 LOCK_HOLD_SECONDS = 8.0  # longer than the busy_timeout floor (5 s): writes meanwhile fail as "locked"
@@ -47,6 +51,8 @@ class DrillTarget:
     github_secret: str | None = None  # signs deliveries (silence, db-locked)
     sqlite_path: Path | None = None  # the service's database file (db-locked)
     issuer: DrillIssuer | None = None  # the identity provider the embedded service trusts (jwks-down)
+    model: DrillModel | None = None  # the model the embedded service asks (provider-down)
+    api_token: str | None = None  # a write token of the drill's tenant (provider-down uploads plans)
 
 
 @dataclass
@@ -212,6 +218,50 @@ def _issuer_back(target: DrillTarget, log: InjectionLog) -> None:
         time.sleep(0.1)
 
 
+# --- provider-down ---------------------------------------------------------------------------------
+
+_PLAN = {
+    "format_version": "1.2",
+    "terraform_version": "1.9.0",
+    "resource_changes": [
+        {
+            "address": "aws_s3_bucket.drill",
+            "mode": "managed",
+            "type": "aws_s3_bucket",
+            "name": "drill",
+            "provider_name": "registry.terraform.io/hashicorp/aws",
+            "change": {"actions": ["create"], "before": None, "after": {"bucket": "tfreview-drill"}},
+        }
+    ],
+}
+
+
+def _upload(target: DrillTarget, log: InjectionLog, number: int) -> None:
+    body = json.dumps({**_PLAN, "timestamp": f"drill-{uuid.uuid4()}-{number}"}).encode()
+    headers = {"Authorization": f"Bearer {target.api_token}", "Content-Type": "application/json"}
+    try:
+        answer = target.http.post("/api/v1/plans", content=body, headers=headers)
+    except httpx.HTTPError:
+        answer = None
+    log.answered("plan uploaded for review while the model is down", answer)
+
+
+def _model_down(target: DrillTarget, stop: threading.Event, log: InjectionLog) -> None:
+    assert target.model is not None
+    target.model.down = True
+    number = 0
+    while not stop.is_set():
+        number += 1
+        _upload(target, log, number)
+        stop.wait(1.0)
+
+
+def _model_back(target: DrillTarget, log: InjectionLog) -> None:
+    assert target.model is not None
+    target.model.down = False
+    log.notes.append(f"recovery: the model answers again ({target.model.calls} calls reached it while down)")
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -241,6 +291,15 @@ SCENARIOS: dict[str, Scenario] = {
             embedded_scale=0.05,
             needs_secret=True,
             needs_sqlite=True,
+        ),
+        Scenario(
+            "provider-down",
+            "ai-all-providers-down",
+            "the only model provider answers 500 while plans are uploaded for review",
+            _model_down,
+            _model_back,
+            embedded_scale=0.05,
+            embedded_only=True,
         ),
         Scenario(
             "jwks-down",

@@ -65,13 +65,23 @@ def embedded_environment(
 
 @contextmanager
 def embedded_service(
-    scale: float, *, notify: bool, keep: bool = False, extra: dict[str, str] | None = None
+    scale: float, *, notify: bool, keep: bool = False, extra: dict[str, str] | None = None, worker: bool = False
 ) -> Iterator[EmbeddedService]:
     data_dir = Path(tempfile.mkdtemp(prefix="tfreview-drill-"))
     secret = secrets.token_urlsafe(32)
     log = (data_dir / "serve.log").open("w+", encoding="utf-8")
     process = subprocess.Popen(  # this very Python, running tfreview
-        [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", str(data_dir), "--no-worker"],
+        [
+            sys.executable,
+            "-m",
+            "tfreview",
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(data_dir),
+            *([] if worker else ["--no-worker"]),  # reviews run only where the rehearsal needs them
+        ],
         env=embedded_environment(data_dir, scale, secret, notify=notify, extra=extra),
         stdout=subprocess.PIPE,
         stderr=log,
