@@ -73,6 +73,7 @@ class Dispatcher:
         self._poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        self._woken = False  # this process announced a change: close() sends what it wrote
 
     @property
     def durable(self) -> bool:
@@ -86,6 +87,7 @@ class Dispatcher:
         """Queue the notification for every notifier it goes to; returns how many. Never raises.
         With an outbox the store has written it already: wake the sender."""
         if self._outbox is not None:
+            self._woken = True
             self.start()
             self._wake.set()
             return len(self.targets(incident.channels, incident.level)) if event is NotifyEvent.TRIGGER else 0
@@ -124,8 +126,11 @@ class Dispatcher:
         return True
 
     def close(self, timeout: float = 10.0) -> None:
+        """Send what is queued (with an outbox: only when this process announced a change itself — a CLI
+        command that changed nothing must not send, nor wait for, the service's notifications), then stop."""
         try:
-            self.drain(timeout)
+            if self._outbox is None or self._woken:
+                self.drain(timeout)
         except Exception as exc:  # the store is gone at shutdown: the entries wait for the next process
             logger.info("notifications not drained at shutdown (%s)", type(exc).__name__)
         self._stopping.set()
