@@ -240,7 +240,8 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
     services = build_services(settings)
     try:
         if args.secrets_command == "status":
-            sys.stdout.write(format_rows(secret_rows(settings, services.tokens.list(), now)))
+            uses = services.ops.secret_uses.last_uses() if services.ops and services.ops.secret_uses else None
+            sys.stdout.write(format_rows(secret_rows(settings, services.tokens.list(), now, uses)))
             return EXIT_OK
         rotation = secret_rotation.rotate_api_token(services.tokens, args.token, now)
         services.audit.record(

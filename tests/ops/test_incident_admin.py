@@ -92,7 +92,10 @@ def test_cli_incidents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: 
         kinds = [e.kind for e in services.ops.incidents.events(incident.id)]
     finally:
         services.close()
+    # the trigger written with the incident (the outbox) was sent by the first command that announced a change
+    # (`ack`): no notifier serves it, and the timeline says so
     assert kinds[:2] == [EventKind.OPENED, EventKind.ACKNOWLEDGED]
+    assert EventKind.NOTIFY_FAILED in kinds
     assert EventKind.RESOLVED in kinds
     # no notifier is configured here: the acknowledgement reaches nobody, and nothing pretends otherwise
     assert EventKind.NOTIFIED not in kinds

@@ -62,7 +62,9 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     log.add_argument("-o", "--output", choices=("text", "json"), default="text")
     log.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
 
-    drill = commands.add_parser("drill", help="rehearse a failure: `drill dr` (backup, restore, start, audit)")
+    drill = commands.add_parser(
+        "drill", help="rehearse a failure: `drill dr` (backup, restore, start, audit) or an alert's scenario"
+    )
     drill_sub = drill.add_subparsers(dest="drill_command", required=True, parser_class=parser_class)
     dr = drill_sub.add_parser(
         "dr",
@@ -73,6 +75,9 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     dr.add_argument("--keep", action="store_true", help="keep the restored copy (default: removed after the drill)")
     dr.add_argument("--dir", metavar="DIR", help="the backup directory (default: TFREVIEW_BACKUP__DIRECTORY)")
     dr.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
+    from tfreview.ops.drill_commands import add_scenario_parsers
+
+    add_scenario_parsers(drill_sub, parser_class)
 
 
 def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
@@ -80,6 +85,10 @@ def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"backup": settings.backup.model_copy(update={"directory": args.dir})})
     if args.command == "backup" and args.backup_command in ("list", "verify", "restore"):
         return _backup_offline(args, settings)
+    if args.command == "drill" and args.drill_command != "dr":
+        from tfreview.ops.drill_commands import run_scenario_drill
+
+        return run_scenario_drill(args, settings)
     if args.command == "drill":
         from tfreview.ops.drill_dr import run_dr_drill
 

@@ -193,7 +193,7 @@ def _serve(settings: Settings, data_dir: Path) -> Iterator[str]:
         text=True,
     )
     try:
-        url = _wait_ready(process, log)
+        url = wait_ready(process, log)
         yield url
     finally:
         process.terminate()
@@ -207,14 +207,12 @@ def _serve(settings: Settings, data_dir: Path) -> Iterator[str]:
         log.close()
 
 
-def _wait_ready(process: subprocess.Popen[str], log: object) -> str:
+def wait_ready(process: subprocess.Popen[str], log: object, what: str = "the restored service") -> str:
     assert process.stdout is not None
     deadline = time.monotonic() + READY_TIMEOUT_SECONDS
     line = process.stdout.readline()  # "tfreview serving on URL (...)" once it listens
     if "serving on " not in line:
-        raise UpstreamError(
-            f"the restored service did not start (exit {process.poll()}); see serve.log in the drill directory"
-        )
+        raise UpstreamError(f"{what} did not start (exit {process.poll()}); see serve.log in the drill directory")
     url = line.split("serving on ", 1)[1].split()[0]
     with httpx.Client(timeout=5.0) as client:
         while time.monotonic() < deadline:
@@ -224,9 +222,9 @@ def _wait_ready(process: subprocess.Popen[str], log: object) -> str:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None:
-                raise UpstreamError(f"the restored service exited ({process.returncode}) before it was ready")
+                raise UpstreamError(f"{what} exited ({process.returncode}) before it was ready")
             time.sleep(0.1)
-    raise UpstreamError(f"the restored service was not ready within {READY_TIMEOUT_SECONDS:.0f} s")
+    raise UpstreamError(f"{what} was not ready within {READY_TIMEOUT_SECONDS:.0f} s")
 
 
 def _check_serving(url: str, result: DrillResult) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from tfreview.ops.controls import ACTION_CONTROLS, ActionControls
 from tfreview.ops.incidents import EventKind, Incidents, Leases
 from tfreview.ops.notify.dispatcher import Dispatcher
+from tfreview.ops.secret_uses import ThrottledSecretUses
 from tfreview.ops.watchdog import LEASE_NAME, Watchdog
 from tfreview.plumbing.clock import Clock, utcnow
 
@@ -23,6 +24,7 @@ class OpsServices:
     watchdog: Watchdog | None = None  # None: TFREVIEW_WATCHDOG__ENABLED=false
     heartbeat_stale_seconds: float = 180.0
     controls: ActionControls | None = None  # the shared controls the level-1 actions set (pause-ai, open-breaker)
+    secret_uses: ThrottledSecretUses | None = None  # when each webhook secret version last verified a delivery
 
     def lift_actions(self, incident_id: int) -> list[str]:
         """The incident is resolved: lift the controls its actions set, and say so in its timeline.
@@ -43,7 +45,9 @@ class OpsServices:
         return lifted
 
     def start_watchdog(self, stop: threading.Event) -> threading.Thread | None:
-        """The watchdog's thread in `serve` and `worker` (None when it is disabled)."""
+        """The watchdog's thread in `serve` and `worker` (None when it is disabled); the notification sender
+        starts with it, so that what a killed process left in the outbox goes out now."""
+        self.dispatcher.start()
         if self.watchdog is None:
             return None
         thread = threading.Thread(target=self.watchdog.run, args=(stop,), name="tfreview-watchdog", daemon=True)

@@ -85,6 +85,8 @@ class WatchdogSettings(BaseModel):
     # pause-ai / open-breaker hold this long at most (lifted earlier when their incident resolves)
     action_hold_minutes: int = Field(default=30, ge=1, le=1440)
     controls_cache_seconds: float = Field(default=5.0, ge=0, le=60)  # workers re-read the shared controls this often
+    # rehearsals only (`tfreview drill --embedded`): the alert table's durations times this; 1.0 in production
+    time_scale: float = Field(default=1.0, gt=0, le=1)
 
 
 class BackupSettings(BaseModel):

@@ -40,6 +40,7 @@ logger = logging.getLogger("tfreview.watchdog")
 
 LEASE_NAME = "watchdog"
 SampleSource = Callable[[], Iterable[Sample]]
+Suppression = Callable[[], str | None]  # a reason while the alert must not hold (e.g. AI paused on purpose)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +61,7 @@ class TickResult:
 
     evaluated: bool = False  # False: another process holds the lease
     fired: list[str] = field(default_factory=list)
+    suppressed: list[str] = field(default_factory=list)  # alerts held off this tick by a suppression
     resolved_alerts: list[str] = field(default_factory=list)
     opened: list[int] = field(default_factory=list)
     resolved: list[int] = field(default_factory=list)
@@ -82,6 +84,7 @@ class Watchdog:
         clock: Clock = utcnow,
         on_heartbeat: Callable[[float], None] | None = None,
         on_resolved: Callable[[Incident], object] | None = None,
+        suppressions: dict[str, Suppression] | None = None,
     ) -> None:
         self.table = table
         self.rules = [rule for rule in table if rule.id not in (config or WatchdogConfig()).skip]
@@ -95,6 +98,9 @@ class Watchdog:
         self.clock = clock
         self.on_heartbeat = on_heartbeat
         self.on_resolved = on_resolved  # recovery closed it: lift its level-1 action (tfreview.ops.controls)
+        # alert id → why it must not hold now; the condition then counts as false (ADR 0205)
+        self.suppressions = dict(suppressions or {})
+        self._suppressed: dict[str, str] = {}  # alert id → the reason recorded when its suppression began
         horizon = max((rule.condition.window_seconds for rule in self.rules), default=0)
         self.buffer = SeriesBuffer(horizon + 2 * self.config.interval_seconds)
         self.states: dict[str, AlertState] = {}
@@ -189,6 +195,8 @@ class Watchdog:
             logger.warning("watchdog: alert %s cannot be evaluated (%s)", rule.id, type(exc).__name__)
             return
         holds = value is not None and rule.condition.holds(value)
+        if holds and self._suppressed_now(rule, result):
+            holds = False
         state, transition = self.states.get(rule.id, AlertState()).step(
             holds, value, at, for_seconds=rule.for_seconds, keep_firing_seconds=self.config.keep_firing_seconds
         )
@@ -211,6 +219,31 @@ class Watchdog:
             result.resolved_alerts.append(rule.id)
             logger.info("alert %s resolved", rule.id)
             self._step(rule.id, lambda: self._alert_resolved(rule, value), result)
+
+    def _suppressed_now(self, rule: AlertRule, result: TickResult) -> bool:
+        """Whether a suppression holds the (holding) condition off; its start is logged and recorded once on the
+        group's active incidents, its end logged."""
+        check = self.suppressions.get(rule.id)
+        reason = None
+        if check is not None:
+            try:
+                reason = check()
+            except Exception as exc:  # unknown: do not suppress (an alert too many beats one missed)
+                result.errors.append(f"{rule.id} suppression: {type(exc).__name__}")
+        if reason is None:
+            if self._suppressed.pop(rule.id, None) is not None:
+                logger.info("alert %s no longer suppressed", rule.id)
+            return False
+        result.suppressed.append(rule.id)
+        if self._suppressed.get(rule.id) != reason:
+            self._suppressed[rule.id] = reason
+            logger.info("alert %s suppressed: %s", rule.id, reason)
+            self._step(rule.id, lambda: self._record_suppression(rule, reason), result)
+        return True
+
+    def _record_suppression(self, rule: AlertRule, reason: str) -> None:
+        for incident in self.incidents.active(rule.scenario):
+            self.incidents.record(incident.id, EventKind.NOTE, {"alert": rule.id, "suppressed": reason})
 
     def _fire(self, rule: AlertRule, value: float | None, result: TickResult) -> None:
         detail = {

@@ -7,7 +7,8 @@ version also shows the account it is bound to. References (GitHub App keys, the 
 secret, the Spacelift API key, model keys) show their kind and location (`file /run/secrets/key`,
 `env NAME`, `aws-sm ARN` — locations are not secrets), whether they resolve now, and a file's age. API
 tokens are summed up per tenant and scope: how many are live, the oldest, the next expiry, the last use.
-The last use of a webhook secret version is not recorded (see docs/howto/rotate-secrets.md).
+The last use of a webhook secret version is when it last verified a delivery (recorded by `serve` at most
+once a minute per process; `never` until then).
 """
 
 from __future__ import annotations
@@ -35,10 +36,16 @@ class SecretRow:
     last_use: str = NEVER
 
 
-def secret_rows(settings: Settings, tokens: list[ApiToken], now: datetime) -> list[SecretRow]:
+def secret_rows(
+    settings: Settings,
+    tokens: list[ApiToken],
+    now: datetime,
+    uses: dict[tuple[str, str], datetime] | None = None,
+) -> list[SecretRow]:
+    """`uses`: when each webhook secret version (kind, label) last verified a delivery."""
     rows: list[SecretRow] = []
     for kind, section in (("github_webhook", settings.github), ("spacelift_webhook", settings.spacelift)):
-        rows += _version_rows(kind, section.webhook_secrets, section.webhook_secrets_from, now)
+        rows += _version_rows(kind, section.webhook_secrets, section.webhook_secrets_from, now, uses or {})
     app = settings.github_app
     for number, source in enumerate(app.private_key_sources(), 1):
         rows.append(_reference_row("github_app_key", f"key {number}", source))
@@ -71,7 +78,13 @@ def format_rows(rows: list[SecretRow]) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
-def _version_rows(kind: str, versions: list[SecretVersion], document: str | None, now: datetime) -> list[SecretRow]:
+def _version_rows(
+    kind: str,
+    versions: list[SecretVersion],
+    document: str | None,
+    now: datetime,
+    uses: dict[tuple[str, str], datetime],
+) -> list[SecretRow]:
     if not versions:
         return [SecretRow(kind, NEVER, NEVER, "unset: every delivery is refused")]
     rows = []
@@ -85,7 +98,9 @@ def _version_rows(kind: str, versions: list[SecretVersion], document: str | None
             end = end.replace(tzinfo=UTC)
         state = "valid" if end is None or end > now else "expired"
         expires = _when(end, now) if end is not None else "never"
-        rows.append(SecretRow(kind, label, source + bound, state, expires, document_age))
+        used = _aware(uses.get((kind, label)))
+        last_use = _duration(max(0.0, (now - used).total_seconds())) + " ago" if used is not None else "never"
+        rows.append(SecretRow(kind, label, source + bound, state, expires, document_age, last_use))
     return rows
 
 

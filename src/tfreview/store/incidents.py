@@ -18,10 +18,12 @@ from tfreview.ops.incidents import (
     LeaseHolder,
     NewIncident,
 )
+from tfreview.ops.notify.message import NotifyEvent
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.records import Page
 from tfreview.store.database import Database
 from tfreview.store.incident_rules import check_new, dump_detail, escalates, parse_status
+from tfreview.store.notify_outbox import outbox_row
 from tfreview.store.paging import newest_first
 from tfreview.store.tables import IncidentEventRow, IncidentRow, LeaseRow
 
@@ -83,6 +85,9 @@ class SqlIncidents:
                 session.add(row)
                 session.flush()
                 session.add(_event_row(row.id, now, EventKind.OPENED, detail))
+                # the page is written with the incident: a process killed before sending it loses nothing
+                trigger = {"value": _shown(detail.get("value"))} if "value" in detail else {}
+                session.add(outbox_row(row.id, NotifyEvent.TRIGGER, row.level, row.channels, trigger, now))
                 incident = incident_record(row)
         except exc.IntegrityError:  # another process opened this group's incident just now
             raced = self.active(new.group_key)
@@ -120,6 +125,8 @@ class SqlIncidents:
                 row.acknowledged_by = by
                 row.escalate_at = None
                 session.add(_event_row(incident_id, now, EventKind.ACKNOWLEDGED, {"by": by}))
+                told = {"acknowledged_by": by}
+                session.add(outbox_row(incident_id, NotifyEvent.ACKNOWLEDGE, row.level, row.channels, told, now))
                 session.flush()
             return incident_record(row)
 
@@ -136,6 +143,8 @@ class SqlIncidents:
                 row.resolved_by = by
                 row.escalate_at = None
                 session.add(_event_row(incident_id, now, EventKind.RESOLVED, {"by": by}))
+                told = {"resolved_by": by}
+                session.add(outbox_row(incident_id, NotifyEvent.RESOLVE, row.level, row.channels, told, now))
                 session.flush()
             return incident_record(row)
 
@@ -155,6 +164,8 @@ class SqlIncidents:
             row.channels = json.dumps(list(channels))
             row.escalate_at = escalate_at
             session.add(_event_row(incident_id, now, EventKind.ESCALATED, detail))
+            told = {"escalated_from": detail["from"]}
+            session.add(outbox_row(incident_id, NotifyEvent.TRIGGER, level, row.channels, told, now))
             session.flush()
             return incident_record(row)
 
@@ -174,6 +185,10 @@ class SqlIncidents:
         )
         with self.database.transaction(write=False) as session:
             return [_event_record(row) for row in session.scalars(query)]
+
+
+def _shown(value: object) -> str:
+    return f"{value:.6g}" if isinstance(value, int | float) else "none" if value is None else str(value)
 
 
 def _event_row(incident_id: int, at: datetime, kind: EventKind, detail: dict[str, Any]) -> IncidentEventRow:

@@ -263,6 +263,37 @@ class LeaseRow(Base):
     heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class NotifyOutboxRow(Base):
+    """A notification to send (tfreview.ops.notify.outbox), written with the incident change it announces."""
+
+    __tablename__ = "notify_outbox"
+    __table_args__ = (Index(None, "done_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(Id, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(16))
+    level: Mapped[int] = mapped_column(Integer())
+    channels: Mapped[str] = mapped_column(Text())  # JSON list
+    details: Mapped[str] = mapped_column(Text())  # JSON object
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer(), default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(400), nullable=True)
+
+
+class SecretUseRow(Base):
+    """When a webhook secret version last verified a delivery (written at most once a minute per process)."""
+
+    __tablename__ = "secret_uses"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version: Mapped[str] = mapped_column(String(100), primary_key=True)
+    last_used_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class ControlRow(Base):
     """A shared operating control while it holds (tfreview.ops.controls): AI paused, provider breakers held open."""
 

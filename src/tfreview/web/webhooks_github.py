@@ -18,7 +18,7 @@ from tfreview.web.github_events import Outcome
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
-from tfreview.web.signatures import verify
+from tfreview.web.signatures import matching_versions
 
 router = APIRouter(tags=["webhooks"])
 _log = logging.getLogger("tfreview.web.github")
@@ -50,12 +50,13 @@ async def github_webhook(request: Request) -> JSONResponse:
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
     signature = request.headers.get("x-hub-signature-256")
-    if not verify(signature, body, settings.webhook_secrets, now):
+    matched = matching_versions(signature, body, settings.webhook_secrets, now)
+    if not matched:
         signature_refused(services, "github", signature, body, settings.webhook_secrets, now)
         note_failure(request, "signature")
         _log.warning("request_id=%s github signature rejected", request_id_of(request))
         raise AuthError("the X-Hub-Signature-256 header is missing or does not match the body")
-    signed_delivery(services, "github", now)
+    signed_delivery(services, "github", now, matched, settings.webhook_secrets)
     event_name = request.headers.get("x-github-event")
     delivery_id = request.headers.get("x-github-delivery")
     if not event_name:

@@ -73,7 +73,7 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
         services.metrics.count("tfreview_webhook_signature_failures_total", source="spacelift")
         _log.warning("request_id=%s spacelift secret not bound to account %s", request_id_of(request), event.account)
         raise AuthError(f"the secret that signed this notification does not serve account {event.account}", status=403)
-    signed_delivery(services, "spacelift", now)
+    signed_delivery(services, "spacelift", now, matched, versions)
     if event.timestamp is not None:
         moment = now if now.tzinfo else now.replace(tzinfo=UTC)
         skew = abs(moment.timestamp() - event.timestamp)

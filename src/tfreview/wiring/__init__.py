@@ -168,6 +168,8 @@ def _wire_sql_operations(
     from tfreview.store.audit_log import SqlAuditTrail
     from tfreview.store.blocks import SqlBlocks
     from tfreview.store.incidents import SqlIncidents, SqlLeases
+    from tfreview.store.notify_outbox import SqlOutbox
+    from tfreview.store.secret_uses import SqlSecretUses
     from tfreview.wiring.door import build_door
     from tfreview.wiring.integrations import wire_integrations
     from tfreview.wiring.ops import wire_ops
@@ -177,7 +179,15 @@ def _wire_sql_operations(
     services.database = db
     leases = SqlLeases(db, clock=now)
     services.door = build_door(services, SqlBlocks(db), signals, leases)
-    wire_ops(services, SqlIncidents(db, clock=now), leases, clock=now, controls=controls)
+    wire_ops(
+        services,
+        SqlIncidents(db, clock=now),
+        leases,
+        clock=now,
+        controls=controls,
+        outbox=SqlOutbox(db, clock=now),
+        secret_uses=SqlSecretUses(db),
+    )
 
 
 def build_memory_services(

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from tfreview.ops.controls import Controls
     from tfreview.ops.incidents import Incidents, Leases
     from tfreview.ops.notify.message import Notifier
+    from tfreview.ops.notify.outbox import NotifyOutbox
+    from tfreview.ops.secret_uses import SecretUses
     from tfreview.ops.services import OpsServices
     from tfreview.ops.watchdog import SampleSource
     from tfreview.wiring import WiredServices
@@ -38,9 +40,12 @@ def wire_ops(
     sleep: Callable[[float], None] | None = None,
     sns_client: object | None = None,
     controls: Controls | None = None,
+    outbox: NotifyOutbox | None = None,
+    secret_uses: SecretUses | None = None,
 ) -> OpsServices:
-    """`services.ops`: the incident store, the dispatcher over the configured notifiers and (unless
-    disabled) the watchdog. `http`, `source`, `sleep` and `sns_client` are for tests."""
+    """`services.ops`: the incident store, the dispatcher over the configured notifiers (draining `outbox`
+    when the store has one) and (unless disabled) the watchdog. `http`, `source`, `sleep` and `sns_client`
+    are for tests."""
     import socket
     import time
     from datetime import timedelta
@@ -50,7 +55,9 @@ def wire_ops(
     from tfreview.ops.controls import ACTION_CONTROLS, ActionControls, MemoryControls
     from tfreview.ops.notify.delivery import RetryPolicy
     from tfreview.ops.notify.dispatcher import Dispatcher
+    from tfreview.ops.secret_uses import MemorySecretUses, ThrottledSecretUses
     from tfreview.ops.services import OpsServices, WatchdogCheck
+    from tfreview.ops.time_scale import scaled_table
     from tfreview.ops.watchdog import Watchdog, WatchdogConfig
     from tfreview.wiring.door import door_actions
 
@@ -79,6 +86,8 @@ def wire_ops(
         ),
         sleep=sleep or time.sleep,
         on_outcome=on_outcome,
+        outbox=outbox,  # the SQL stores: notifications written with the incident change, sent at least once
+        owner=f"{socket.gethostname()}:{os.getpid()}",
     )
     services.closers.append(dispatcher.close)
     watchdog_settings = settings.watchdog
@@ -93,12 +102,13 @@ def wire_ops(
         dispatcher,
         heartbeat_stale_seconds=watchdog_settings.heartbeat_stale_seconds,
         controls=acting,
+        secret_uses=ThrottledSecretUses(secret_uses if secret_uses is not None else MemorySecretUses()),
     )
     if watchdog_settings.enabled:
         if source is None:
             source = _metric_source(services)
         ops.watchdog = Watchdog(
-            load_alert_table(),
+            scaled_table(load_alert_table(), watchdog_settings.time_scale),
             source,
             incidents,
             leases,
@@ -117,10 +127,27 @@ def wire_ops(
             clock=clock,
             on_heartbeat=lambda at: recorder.set("tfreview_watchdog_heartbeat_timestamp_seconds", at),
             on_resolved=lambda incident: ops.lift_actions(incident.id),
+            suppressions=ai_pause_suppressions(acting.controls, watchdog_settings.interval_seconds, clock),
         )
         services.health_checks.append(WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock))
     services.ops = ops
     return ops
+
+
+def ai_pause_suppressions(controls: Controls, ttl_seconds: float, clock: Clock) -> dict[str, Callable[[], str | None]]:
+    """ADR 0205: while the AI is paused on purpose (`tfreview ai pause`, or an incident's `pause-ai`), reviews
+    completing without AI are the pause working, not an incident: `reviews-without-ai` is held off."""
+    from tfreview.ops.controls import AI_PAUSED, CachedControls
+
+    cached = CachedControls(controls, ttl_seconds=ttl_seconds, clock=clock, monotonic=lambda: clock().timestamp())
+
+    def paused() -> str | None:
+        control = cached.active(AI_PAUSED)
+        if control is None:
+            return None
+        return f"AI paused by {control.set_by} until {control.until.isoformat(timespec='seconds')} ({control.reason})"
+
+    return {"reviews-without-ai": paused}
 
 
 def _metric_source(services: WiredServices) -> SampleSource:

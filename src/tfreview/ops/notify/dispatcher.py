@@ -8,6 +8,11 @@ notifier `none`): an alert nobody receives must not look delivered.
 
 Acknowledge and resolve go to every notifier that was sent a trigger for the incident (PagerDuty closes
 its alert by the dedup key; Slack and e-mail say it is over).
+
+With an outbox (the SQL stores: tfreview.ops.notify.outbox) the notifications are durable: the store wrote
+them with the incident change, `notify` only wakes the sender thread, and `pump` sends the due entries —
+so a process killed between an alert firing and the page going out sends it when it (or another process)
+starts again. Without one (the in-memory store) they are queued in memory, as before.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tfreview.ops.incidents import EventKind, Incident, Incidents
 from tfreview.ops.notify.delivery import Outcome, RetryPolicy, Sleep, deliver
 from tfreview.ops.notify.message import Notification, Notifier, NotifyEvent, notification_for
+from tfreview.ops.notify.outbox import NotifyOutbox, OutboxEntry, dead_owner, process_alive
 
 logger = logging.getLogger("tfreview.notify")
 
@@ -49,6 +55,9 @@ class Dispatcher:
         policy: RetryPolicy | None = None,
         sleep: Sleep = time.sleep,
         on_outcome: OutcomeHook = _ignore,
+        outbox: NotifyOutbox | None = None,
+        owner: str = "dispatcher",
+        poll_seconds: float = 1.0,
     ) -> None:
         self.notifiers = list(notifiers)
         self._incidents = incidents
@@ -59,13 +68,29 @@ class Dispatcher:
         self._queue: queue.Queue[_Task | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._outbox = outbox
+        self._owner = owner
+        self._poll_seconds = poll_seconds
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._woken = False  # this process announced a change: close() sends what it wrote
+
+    @property
+    def durable(self) -> bool:
+        return self._outbox is not None
 
     def targets(self, channels: Sequence[str], level: int) -> list[Notifier]:
         wanted = set(channels)
         return [n for n in self.notifiers if n.channels & wanted and level in n.levels]
 
     def notify(self, incident: Incident, event: NotifyEvent, details: dict[str, Any] | None = None) -> int:
-        """Queue the notification for every notifier it goes to; returns how many. Never raises."""
+        """Queue the notification for every notifier it goes to; returns how many. Never raises.
+        With an outbox the store has written it already: wake the sender."""
+        if self._outbox is not None:
+            self._woken = True
+            self.start()
+            self._wake.set()
+            return len(self.targets(incident.channels, incident.level)) if event is NotifyEvent.TRIGGER else 0
         notification = notification_for(incident, event, public_url=self._public_url, details=details)
         if event is NotifyEvent.TRIGGER:
             chosen = self.targets(incident.channels, incident.level)
@@ -92,6 +117,8 @@ class Dispatcher:
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every queued notification was sent or given up; True when that happened in time."""
         deadline = time.monotonic() + timeout
+        if self._outbox is not None:
+            return self._drain_outbox(self._outbox, deadline)
         while self._queue.unfinished_tasks:
             if time.monotonic() > deadline:
                 return False
@@ -99,12 +126,99 @@ class Dispatcher:
         return True
 
     def close(self, timeout: float = 10.0) -> None:
-        self.drain(timeout)
+        """Send what is queued (with an outbox: only when this process announced a change itself — a CLI
+        command that changed nothing must not send, nor wait for, the service's notifications), then stop."""
+        try:
+            if self._outbox is None or self._woken:
+                self.drain(timeout)
+        except Exception as exc:  # the store is gone at shutdown: the entries wait for the next process
+            logger.info("notifications not drained at shutdown (%s)", type(exc).__name__)
+        self._stopping.set()
+        self._wake.set()
         with self._lock:
             thread, self._thread = self._thread, None
         if thread is not None:
             self._queue.put(None)
             thread.join(timeout)
+
+    def start(self) -> None:
+        """Start the sender thread (idempotent). `serve` and `worker` start it at once, so that the entries a
+        killed process left are sent."""
+        self._start()
+
+    # --- the outbox -------------------------------------------------------------------------------
+
+    def pump(self) -> int:
+        """Send every due outbox entry this process can claim; how many were handled. Never raises."""
+        outbox = self._outbox
+        if outbox is None:
+            return 0
+        handled = 0
+        try:
+            self._release_dead(outbox)
+            entries = outbox.due()
+        except Exception as exc:  # the store is down: the next pump tries again
+            logger.warning("notification outbox unreadable (%s)", type(exc).__name__)
+            return 0
+        for entry in entries:
+            try:
+                if not outbox.claim(entry.id, self._owner):
+                    continue
+                self._send_entry(entry)
+                outbox.done(entry.id)
+                handled += 1
+            except Exception as exc:  # the store failed mid-entry: due again shortly, at least once
+                logger.warning("notification %s: not sent yet (%s)", entry.id, type(exc).__name__)
+                try:
+                    outbox.later(entry.id, min(60.0, 2.0 ** min(entry.attempts, 6)), type(exc).__name__)
+                except Exception:  # still down: the claim expires by itself
+                    logger.debug("notification %s: claim left to expire", entry.id)
+        return handled
+
+    def _release_dead(self, outbox: NotifyOutbox) -> None:
+        """A sender of this host killed mid-send (SIGKILL, OOM): its entries are due again at once."""
+        here = self._owner.rpartition(":")[0]
+        for entry_id, owner in outbox.claimed_by_others(self._owner):
+            if dead_owner(owner, here, process_alive):
+                outbox.release(entry_id)
+                logger.info("notification %s: its sender %s is gone; sending it again", entry_id, owner)
+
+    def _drain_outbox(self, outbox: NotifyOutbox, deadline: float) -> bool:
+        while True:
+            self.pump()
+            if outbox.pending() == 0:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+
+    def _send_entry(self, entry: OutboxEntry) -> None:
+        incident = self._incidents.get(entry.incident_id)
+        if incident is None:  # deleted meanwhile: nothing to tell
+            return
+        then = replace(incident, level=entry.level, channels=entry.channels)
+        notification = notification_for(then, entry.event, public_url=self._public_url, details=entry.details)
+        events = self._incidents.events(entry.incident_id)
+        handled = {
+            e.detail.get("notifier")
+            for e in events
+            if e.kind in (EventKind.NOTIFIED, EventKind.NOTIFY_FAILED) and e.detail.get("outbox") == entry.id
+        }
+        if entry.event is NotifyEvent.TRIGGER:
+            chosen = self.targets(entry.channels, entry.level)
+            if not chosen and entry.channels and "none" not in handled:
+                error = f"no notifier serves {', '.join(entry.channels)} at level {entry.level}"
+                self._record(
+                    entry.incident_id,
+                    EventKind.NOTIFY_FAILED,
+                    {"notifier": "none", "event": entry.event.value, "error": error, "outbox": entry.id},
+                )
+                logger.warning("incident %s: %s", entry.incident_id, error)
+        else:
+            chosen = self._triggered(entry.incident_id)
+        for notifier in chosen:
+            if notifier.name not in handled:  # its outcome is recorded: a previous sender got that far
+                self._send(_Task(notifier, notification), outbox_id=entry.id)
 
     def _triggered(self, incident_id: int) -> list[Notifier]:
         try:
@@ -127,6 +241,12 @@ class Dispatcher:
                 self._thread.start()
 
     def _run(self) -> None:
+        if self._outbox is not None:
+            while not self._stopping.is_set():
+                self.pump()
+                self._wake.wait(self._poll_seconds)
+                self._wake.clear()
+            return
         while True:
             task = self._queue.get()
             try:
@@ -136,7 +256,7 @@ class Dispatcher:
             finally:
                 self._queue.task_done()
 
-    def _send(self, task: _Task) -> None:
+    def _send(self, task: _Task, *, outbox_id: int | None = None) -> None:
         notification = task.notification
         try:
             outcome = deliver(lambda: task.notifier.send(notification), self._policy, sleep=self._sleep)
@@ -148,6 +268,8 @@ class Dispatcher:
             "level": notification.level,
             "attempts": outcome.attempts,
         }
+        if outbox_id is not None:
+            detail["outbox"] = outbox_id
         if outcome.ok:
             logger.info(
                 "incident %s: %s %s sent (%d attempt(s))",

@@ -1,0 +1,114 @@
+"""The identity provider of the `jwks-down` rehearsal: a JWKS endpoint on loopback, run by the drill, that the
+drill's embedded service is configured to trust — and that the drill takes down and brings back.
+
+It holds two RSA keys of its own and publishes the first. `rotate()` publishes the second one too, as an
+issuer rotating its signing key would — but while it is down (503) the service cannot fetch it, so
+tokens signed with the new key are refused although they are valid: the failure the alert is about.
+Once it answers again, the next such token makes the service fetch the keys and is accepted.
+The keys never leave the drill process.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+
+JWKS_PATH = "/.well-known/jwks.json"
+AUDIENCE = "tfreview-drill"
+
+
+class DrillIssuer:
+    def __init__(self) -> None:
+        self.down = False
+        self.fetches = 0
+        issuer = self
+        self._keys = [_new_key(), _new_key()]
+        self._published = 1
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                issuer.fetches += 1
+                if self.path != JWKS_PATH:
+                    self._answer(404, b'{"error": "not found"}')
+                elif issuer.down:
+                    self._answer(503, b'{"error": "drill: issuer down"}')
+                else:
+                    self._answer(200, issuer.key_set())
+
+            def _answer(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="drill-issuer", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def rotate(self) -> None:
+        """Publish the second key as well (while down, nobody can see it)."""
+        self._published = 2
+
+    def key_set(self) -> bytes:
+        from jwt.algorithms import RSAAlgorithm
+
+        keys = []
+        for number, key in enumerate(self._keys[: self._published], 1):
+            jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+            keys.append({**jwk, "kid": f"drill-{number}", "use": "sig", "alg": "RS256"})
+        return json.dumps({"keys": keys}).encode()
+
+    def token(self) -> str:
+        """A valid read token of a drill tenant, signed with the NEWEST key (kid drill-2)."""
+        import jwt
+
+        now = int(time.time())
+        claims = {
+            "iss": self.url,
+            "aud": AUDIENCE,
+            "sub": "tfreview-drill",
+            "iat": now,
+            "nbf": now,
+            "exp": now + 600,
+            "scope": "read",
+            "tfreview:tenant": "github:990000001",
+        }
+        return jwt.encode(claims, self._keys[1], algorithm="RS256", headers={"kid": "drill-2"})
+
+    def environment(self) -> dict[str, str]:
+        """The embedded service's settings that make it trust this issuer (and refetch without delay)."""
+        return {
+            "TFREVIEW_AUTH__OIDC_ISSUER": self.url,
+            "TFREVIEW_AUTH__OIDC_JWKS_URL": f"{self.url}{JWKS_PATH}",
+            "TFREVIEW_AUTH__OIDC_AUDIENCE": AUDIENCE,
+            "TFREVIEW_AUTH__JWKS_REFRESH_MIN_INTERVAL_SECONDS": "0",
+            "TFREVIEW_AUTH__JWKS_TIMEOUT_SECONDS": "2",
+        }
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(10)
+
+
+def _new_key() -> Any:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)

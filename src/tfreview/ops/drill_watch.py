@@ -1,0 +1,79 @@
+"""How a drill watches the service it rehearses on: its incidents (and their timelines) as JSON documents.
+
+Two adapters of one small port:
+
+    ApiIncidents    GET /api/v1/incidents[/{id}] with an operator bearer token (`--url`): exactly what an
+                    operator sees; incidents concern the whole service, so the token needs the admin scope
+                    and no tenant (an OIDC operator subject).
+    StoreIncidents  the incident store of the database the drill's own embedded service runs on
+                    (`--embedded`: the drill made that database, it only reads it).
+
+Both answer the documents of `tfreview.ops.incident_admin` (`incident_document`, `event_document`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+
+from tfreview.core.errors import ConfigError, UpstreamError
+
+if TYPE_CHECKING:
+    from tfreview.store.database import Database
+
+
+class IncidentView(Protocol):
+    def recent(self) -> list[dict[str, Any]]:
+        """The newest incidents (at most 100), newest first."""
+        ...
+
+    def timeline(self, incident_id: int) -> list[dict[str, Any]]:
+        """Its events, oldest first."""
+        ...
+
+
+class ApiIncidents:
+    def __init__(self, http: httpx.Client, token: str) -> None:
+        self._http = http
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def recent(self) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = self._get("/api/v1/incidents?limit=100")["items"]
+        return items
+
+    def timeline(self, incident_id: int) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = self._get(f"/api/v1/incidents/{incident_id}")["timeline"]
+        return events
+
+    def _get(self, path: str) -> dict[str, Any]:
+        try:
+            answer = self._http.get(path, headers=self._headers)
+        except httpx.HTTPError as exc:
+            raise UpstreamError(f"the service cannot be reached: {type(exc).__name__}") from None
+        if answer.status_code in (401, 403):
+            raise ConfigError(
+                f"{path.split('?', maxsplit=1)[0]} answered {answer.status_code}: the drill needs an operator token "
+                "(admin scope, no tenant) in TFREVIEW_DRILL_TOKEN or --token-file"
+            )
+        if answer.status_code != 200:
+            raise UpstreamError(f"{path.split('?', maxsplit=1)[0]} answered {answer.status_code}")
+        document: dict[str, Any] = answer.json()
+        return document
+
+
+class StoreIncidents:
+    def __init__(self, database: Database) -> None:
+        from tfreview.store.incidents import SqlIncidents
+
+        self._incidents = SqlIncidents(database)
+
+    def recent(self) -> list[dict[str, Any]]:
+        from tfreview.ops.incident_admin import incident_document
+
+        return [incident_document(i) for i in self._incidents.list(limit=100).items]
+
+    def timeline(self, incident_id: int) -> list[dict[str, Any]]:
+        from tfreview.ops.incident_admin import event_document
+
+        return [event_document(e) for e in self._incidents.events(incident_id)]

@@ -1,0 +1,82 @@
+"""The notification outbox: every change of an incident that someone must be told of (opened, escalated,
+acknowledged, resolved) is written as an `OutboxEntry` in the SAME transaction as the change itself
+(`tfreview.store.incidents`), so a process killed between the change and the send loses no page.
+
+The dispatcher drains the due entries (`Dispatcher.pump`), at least once: an entry is claimed for a while
+(one sender at a time across processes), each notifier's outcome is recorded in the incident's timeline
+with the entry's id, and the entry is marked done after every notifier had its turn. A sender that dies
+mid-entry leaves it claimed until the claim expires; the next sender skips the notifiers whose outcome is
+recorded and sends to the others again (a sender on this host whose process is gone is known dead at
+once: its claims are released without waiting) — a duplicate is harmless because every notification of an
+incident carries the same dedup key (PagerDuty `dedup_key`, the webhook's `dedup_key`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from tfreview.ops.notify.message import NotifyEvent
+
+CLAIM_SECONDS = 120.0  # an entry stays with its sender this long (a send is bounded by the notifiers' retries)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxEntry:
+    id: int
+    incident_id: int
+    event: NotifyEvent
+    level: int  # the incident's level when the change happened (an escalation pages the new level)
+    channels: tuple[str, ...]
+    created_at: datetime
+    details: dict[str, Any] = field(default_factory=dict)
+    attempts: int = 0
+
+
+class NotifyOutbox(Protocol):
+    def due(self, limit: int = 50) -> list[OutboxEntry]:
+        """Entries not done, not claimed by a live sender and due, oldest first."""
+        ...
+
+    def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:
+        """Take the entry for `seconds`; False when another sender holds it or it is done."""
+        ...
+
+    def done(self, entry_id: int) -> None: ...
+
+    def later(self, entry_id: int, seconds: float, error: str) -> None:
+        """Release the claim and make it due again in `seconds` (the store was unreadable, say)."""
+        ...
+
+    def claimed_by_others(self, owner: str) -> list[tuple[int, str]]:
+        """(entry id, owner) of the entries another sender holds and has not finished."""
+        ...
+
+    def release(self, entry_id: int) -> None:
+        """Drop its claim (its sender is known to be dead)."""
+        ...
+
+    def pending(self) -> int:
+        """How many entries are not done."""
+        ...
+
+
+def dead_owner(owner: str, here: str, alive: Callable[[int], bool]) -> bool:
+    """Whether `owner` ("host:pid") is a process of this host (`here`) that no longer runs."""
+    host, _, pid = owner.rpartition(":")
+    if host != here or not pid.isdigit():
+        return False
+    return not alive(int(pid))
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True

@@ -1,0 +1,121 @@
+"""The notification outbox on SQLite and PostgreSQL (table `notify_outbox`; tfreview.ops.notify.outbox)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+
+from tfreview.ops.notify.message import NotifyEvent
+from tfreview.ops.notify.outbox import CLAIM_SECONDS, OutboxEntry
+from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.store.database import Database
+from tfreview.store.tables import NotifyOutboxRow
+
+MAX_ERROR = 400
+
+
+def outbox_row(
+    incident_id: int, event: NotifyEvent, level: int, channels: str, details: dict[str, Any], at: datetime
+) -> NotifyOutboxRow:
+    """The row an incident change adds in its own transaction (`channels`: the incident row's JSON list)."""
+    return NotifyOutboxRow(
+        incident_id=incident_id,
+        event=event.value,
+        level=level,
+        channels=channels,
+        details=json.dumps(details, sort_keys=True, default=str),
+        created_at=at,
+        due_at=at,
+        attempts=0,
+    )
+
+
+def _entry(row: NotifyOutboxRow) -> OutboxEntry:
+    return OutboxEntry(
+        id=row.id,
+        incident_id=row.incident_id,
+        event=NotifyEvent(row.event),
+        level=row.level,
+        channels=tuple(json.loads(row.channels)),
+        created_at=row.created_at,
+        details=json.loads(row.details),
+        attempts=row.attempts,
+    )
+
+
+class SqlOutbox:
+    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+        self.database = database
+        self.clock = clock
+
+    def due(self, limit: int = 50) -> list[OutboxEntry]:
+        now = self.clock()
+        query = (
+            select(NotifyOutboxRow)
+            .where(
+                NotifyOutboxRow.done_at.is_(None),
+                NotifyOutboxRow.due_at <= now,
+                or_(NotifyOutboxRow.claimed_until.is_(None), NotifyOutboxRow.claimed_until <= now),
+            )
+            .order_by(NotifyOutboxRow.id)
+            .limit(limit)
+        )
+        with self.database.transaction(write=False) as session:
+            return [_entry(row) for row in session.scalars(query)]
+
+    def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:
+        now = self.clock()
+        with self.database.transaction() as session:
+            result = session.execute(
+                update(NotifyOutboxRow)
+                .where(
+                    NotifyOutboxRow.id == entry_id,
+                    NotifyOutboxRow.done_at.is_(None),
+                    or_(NotifyOutboxRow.claimed_until.is_(None), NotifyOutboxRow.claimed_until <= now),
+                )
+                .values(
+                    claimed_by=owner[:200],
+                    claimed_until=now + timedelta(seconds=seconds),
+                    attempts=NotifyOutboxRow.attempts + 1,
+                )
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]  # CursorResult of an UPDATE
+
+    def done(self, entry_id: int) -> None:
+        with self.database.transaction() as session:
+            session.execute(
+                update(NotifyOutboxRow)
+                .where(NotifyOutboxRow.id == entry_id)
+                .values(done_at=self.clock(), claimed_until=None)
+            )
+
+    def later(self, entry_id: int, seconds: float, error: str) -> None:
+        due = self.clock() + timedelta(seconds=seconds)
+        with self.database.transaction() as session:
+            session.execute(
+                update(NotifyOutboxRow)
+                .where(NotifyOutboxRow.id == entry_id)
+                .values(due_at=due, claimed_until=None, last_error=error[:MAX_ERROR])
+            )
+
+    def claimed_by_others(self, owner: str) -> list[tuple[int, str]]:
+        """(entry id, owner) of the entries claimed, not done, by another sender."""
+        query = select(NotifyOutboxRow.id, NotifyOutboxRow.claimed_by).where(
+            NotifyOutboxRow.done_at.is_(None),
+            NotifyOutboxRow.claimed_until.is_not(None),
+            NotifyOutboxRow.claimed_by != owner,
+        )
+        with self.database.transaction(write=False) as session:
+            return [(int(i), str(by)) for i, by in session.execute(query)]
+
+    def release(self, entry_id: int) -> None:
+        with self.database.transaction() as session:
+            session.execute(update(NotifyOutboxRow).where(NotifyOutboxRow.id == entry_id).values(claimed_until=None))
+
+    def pending(self) -> int:
+        query = select(func.count()).select_from(NotifyOutboxRow).where(NotifyOutboxRow.done_at.is_(None))
+        with self.database.transaction(write=False) as session:
+            return int(session.scalar(query) or 0)

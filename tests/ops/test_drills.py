@@ -1,0 +1,208 @@
+"""`tfreview drill SCENARIO` end to end against real `tfreview serve` processes (issue 11, failure rehearsed):
+the drill injects through the product's own seams, the service's watchdog fires the alert and opens the
+incident, the notifier fakes receive it, recovery resolves it, and the drill writes its report.
+
+Durations are the alert table's on a compressed clock (`watchdog.time_scale`); no assertion is made on how
+fast anything went: the tests check that what the report says agrees with its own figures and exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fakes.notify import FakePagerDuty, FakeSlack
+from tests.fakes.oidc import FakeOidcIssuer
+from tests.integration.served import child_env, serving
+from tfreview.cli import main
+
+pytestmark = pytest.mark.slow  # a real service, and the alert's window on a 1/20 clock: about a minute each
+
+
+@pytest.fixture
+def pagerduty() -> Iterator[FakePagerDuty]:
+    with FakePagerDuty() as fake:
+        yield fake
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+def read_report(markdown: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(markdown.with_suffix(".json").read_text(encoding="utf-8"))
+    assert markdown.read_text(encoding="utf-8").startswith(f"# Drill `{document['scenario']}`")
+    return document
+
+
+def consistent(document: dict[str, Any], code: int) -> None:
+    """The verdict, the exit code and the figures say the same thing."""
+    assert document["problems"] == []
+    assert document["detect_seconds"] is not None
+    assert document["recover_seconds"] is not None
+    target = document["response_target_seconds"]
+    within = document["detect_seconds_table_clock"] <= target and document["recover_seconds_table_clock"] <= target
+    assert document["within_target"] is within
+    assert document["passed"] is within
+    assert code == (0 if within else 1)
+
+
+def test_signature_flood_against_a_running_service_through_the_api(
+    tmp_path: Path,
+    pagerduty: FakePagerDuty,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with FakeOidcIssuer() as issuer:
+        env = child_env(
+            TFREVIEW_AUTH__OIDC_ISSUER=issuer.issuer,
+            TFREVIEW_AUTH__OIDC_JWKS_URL=issuer.jwks_url,
+            TFREVIEW_AUTH__OIDC_AUDIENCE=issuer.audience,
+            TFREVIEW_AUTH__TENANT_CLAIM=issuer.tenant_claim,
+            TFREVIEW_WATCHDOG__INTERVAL_SECONDS="1",
+            TFREVIEW_WATCHDOG__TIME_SCALE="0.05",
+            TFREVIEW_WATCHDOG__KEEP_FIRING_SECONDS="3",
+            TFREVIEW_WATCHDOG__LEASE_SECONDS="10",
+            TFREVIEW_DOOR__ALLOW_LIST='["127.0.0.1/32"]',
+            TFREVIEW_NOTIFY__PAGERDUTY__ROUTING_KEY=pagerduty.routing_key,
+            TFREVIEW_NOTIFY__PAGERDUTY__EVENTS_URL=pagerduty.events_url,
+            TFREVIEW_NOTIFY__ATTEMPTS="2",
+            TFREVIEW_NOTIFY__BACKOFF_BASE_SECONDS="0.05",
+        )
+        with serving(tmp_path / "data", "--no-worker", env=env) as served:
+            report = tmp_path / "reports" / "flood.md"
+            # no operator token: refused with one line, nothing injected
+            monkeypatch.delenv("TFREVIEW_DRILL_TOKEN", raising=False)
+            assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
+            assert "TFREVIEW_DRILL_TOKEN" in capsys.readouterr().err
+            # a tenant's admin is no operator: 403 from the incidents API, exit 2, still nothing injected
+            monkeypatch.setenv("TFREVIEW_DRILL_TOKEN", issuer.mint({"scope": "admin", issuer.tenant_claim: "github:7"}))
+            assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
+            assert "operator token" in capsys.readouterr().err
+            assert not report.exists()
+
+            monkeypatch.setenv(
+                "TFREVIEW_DRILL_TOKEN",
+                issuer.mint({"scope": "admin", "sub": "drill-operator", issuer.tenant_claim: None}),
+            )
+            code = main(
+                ["drill", "signature-flood", "--url", served.url, "--scale", "0.05", "--timeout", "120",
+                 "--report", str(report)]
+            )  # fmt: skip
+            out, err = capsys.readouterr()
+            assert "drill signature-flood" in out, (out, err, served.log()[-3000:])
+            assert report.exists(), (out, err)
+            document = read_report(report)
+            consistent(document, code)
+            assert document["mode"] == "url"
+            assert document["incident"]["alert"] == "signature-failure-spike"
+            assert document["incident"]["status"] == "resolved"
+            kinds = [event["kind"] for event in document["timeline"]]
+            assert kinds[0] == "opened"
+            assert {"snapshot", "action", "alert-resolved", "resolved"} <= set(kinds)
+            assert document["injection"]["answers"]["bad signature 401"] > 20
+            # the page went out and was closed by the same dedup key
+            notified = [e["detail"] for e in document["notifications"] if e["kind"] == "notified"]
+            assert {(n["notifier"], n["event"]) for n in notified} >= {("pagerduty", "trigger")}
+            actions = [(e["event_action"], e["dedup_key"]) for e in pagerduty.events()]
+            assert [a for a, _ in actions][:1] == ["trigger"]
+            assert "resolve" in [a for a, _ in actions]
+            assert len({key for _, key in actions}) == 1
+            # the service is left running and healthy
+            assert served.process.poll() is None
+            assert httpx.get(f"{served.url}/readyz", timeout=10).status_code == 200
+
+
+def test_silence_in_an_embedded_service_with_notifications(
+    tmp_path: Path, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [k for k in os.environ if k.startswith("TFREVIEW_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("TFREVIEW_NOTIFY__SLACK__WEBHOOK_URL", slack.webhook_url)
+    monkeypatch.setenv("TFREVIEW_NOTIFY__ATTEMPTS", "2")
+    report = tmp_path / "silence.md"
+    code = main(["drill", "silence", "--embedded", "--notify", "--timeout", "180", "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert "drill silence" in out, (out, err)
+    assert report.exists(), (out, err)
+    document = read_report(report)
+    consistent(document, code)
+    assert document["mode"] == "embedded"
+    assert document["time_scale"] == 0.0025
+    assert document["incident"]["alert"] == "webhook-silence-github"
+    assert document["injection"]["answers"] == {
+        "signed ping before the silence 200": 1,
+        "signed ping ending the silence 200": 1,
+    }
+    texts = [m["text"] for m in slack.messages()]
+    assert len(texts) == 2, texts  # the trigger and the all-clear, once each
+    assert "[FIRING]" in texts[0]
+    assert "No signed GitHub delivery" in texts[0]
+    assert "RESOLVED" in texts[1].upper()
+    assert [e["detail"]["notifier"] for e in document["notifications"]] == ["slack", "slack"]
+    assert "| time to detect |" in report.read_text(encoding="utf-8")
+
+
+def test_jwks_down_in_an_embedded_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [k for k in os.environ if k.startswith("TFREVIEW_")]:
+        monkeypatch.delenv(name)
+    report = tmp_path / "jwks.md"
+    code = main(["drill", "jwks-down", "--embedded", "--timeout", "180", "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert report.exists(), (out, err)
+    document = read_report(report)
+    consistent(document, code)
+    assert document["incident"]["alert"] == "jwks-refresh-failing"
+    answers = document["injection"]["answers"]
+    # valid tokens signed with the rotated key: refused while the issuer is down, accepted once it is back
+    assert answers["token signed with the new key while the issuer is down 401"] >= 3
+    assert answers["token signed with the new key after the issuer is back 200"] == 20
+
+
+def test_provider_down_in_an_embedded_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in [k for k in os.environ if k.startswith("TFREVIEW_")]:
+        monkeypatch.delenv(name)
+    report = tmp_path / "provider.md"
+    code = main(["drill", "provider-down", "--embedded", "--timeout", "240", "--report", str(report)])
+    out, err = capsys.readouterr()
+    assert report.exists(), (out, err)
+    document = read_report(report)
+    consistent(document, code)
+    assert document["incident"]["alert"] == "ai-all-providers-down"
+    timeline = document["timeline"]
+    actions = [(e["detail"]["action"], e["detail"]["state"]) for e in timeline if e["kind"] == "action"]
+    assert ("pause-ai", "done") in actions
+    assert ("pause-ai", "lifted") in actions  # the resolution lifted the pause (ADR 0205)
+    notes = [e["detail"] for e in timeline if e["kind"] == "note"]
+    assert any(n.get("alert") == "reviews-without-ai" for n in notes)
+
+
+def test_drill_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("TFREVIEW_GITHUB__WEBHOOK_SECRETS", raising=False)
+    monkeypatch.setenv("TFREVIEW_DRILL_TOKEN", "anything")
+    url = "http://127.0.0.1:9"
+    assert main(["drill", "silence", "--url", url, "--data-dir", str(tmp_path)]) == 2
+    assert "TFREVIEW_GITHUB__WEBHOOK_SECRETS" in capsys.readouterr().err
+    assert main(["drill", "signature-flood", "--url", url, "--notify"]) == 2
+    assert main(["drill", "jwks-down", "--url", url]) == 2
+    assert main(["drill", "provider-down", "--url", url]) == 2
+    assert "runs --embedded only" in capsys.readouterr().err
+    assert main(["drill", "signature-flood", "--embedded", "--scale", "2"]) == 2
+    assert "--scale must be in (0, 1]" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["drill", "signature-flood"])
+    assert usage.value.code == 2
