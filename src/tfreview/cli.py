@@ -309,7 +309,7 @@ def _progress(text: str) -> None:
 
 def _scan(args: argparse.Namespace) -> int:
     from tfreview.core.review import exit_code
-    from tfreview.render import render
+    from tfreview.render import render, render_bytes
     from tfreview.scan_guards import in_repository
 
     formats: list[str] = args.output or ["text"]
@@ -324,20 +324,20 @@ def _scan(args: argparse.Namespace) -> int:
         target = files[index] if index < len(files) else "-"
         to_terminal = target == "-" and sys.stdout.isatty()
         color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
-        text = render(fmt, result, by_id, color=color, plan_path=plan_path)
         if target == "-":
+            text = render(fmt, result, by_id, color=color, plan_path=plan_path)
             sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        else:
-            _write(Path(target), text)
+        else:  # bytes straight to the file: no decoding and encoding again of a report of many MB
+            _write(Path(target), render_bytes(fmt, result, by_id, color=color, plan_path=plan_path))
     sys.stdout.flush()
     return exit_code(result, soft_fail=args.soft_fail)
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, content: str | bytes) -> None:
     """Write whole or not at all: a temporary file renamed into place."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         temporary.replace(path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
