@@ -103,7 +103,9 @@ dist: $(VENV)/bin/uv
 ## bench: tfreview vs Checkov on scaled plans (installs Checkov into its own venv; slow)
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/scan_scale.py --repeat 1
 	$(PY) benchmarks/prompt_size.py
+	$(UV) pip install --python $(PY) --quiet py-spy  # names the server's threads: intake CPU apart from the workers'
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } || \
 	  echo "bench: wrk is missing (apt-get install wrk, as root): the intake benchmark will say so"
 	$(PY) benchmarks/intake.py

@@ -13,6 +13,8 @@ Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries,
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
 with latency from the scheduled start — for `tfr` while its workers chew through the backlog the flat-out
 run queued. Afterwards the stored delivery rows are counted against the 202s (they must be equal).
+With py-spy installed (`make bench` installs it), tfreview's CPU is also split by thread: the intake
+threads (event loop, group-commit writer) apart from the embedded workers reviewing (intake_threads.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from intake_load import Load, paced, read_deliveries, saturate, write_deliveries, wrk_available
 from intake_servers import Running, simple_server, tfreview_server, tree_cpu_seconds
+from intake_threads import intake_seconds, thread_cpu, thread_names
 
 SECRET = "bench-" + uuid.uuid4().hex
 TARGETS = ("bare", "naive", "tfr", "tfr-nowork", "tfr-pg")
@@ -41,6 +44,7 @@ class Round:
     target: str
     flat: Load
     cpu_ms: float  # server CPU per accepted delivery during the flat-out run
+    intake_ms: float  # of which the intake threads' (event loop, writer; intake_threads.py); NaN: no py-spy
     fixed: Load
     rows: int  # stored delivery rows; -1 where the server stores nothing
 
@@ -59,6 +63,7 @@ def _servers(postgres: str | None) -> dict[str, Callable[[], contextlib.Abstract
 
 def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes], args: argparse.Namespace) -> Round:
     before = tree_cpu_seconds(server.pid)
+    threads_before = thread_cpu(server.pid)
     flat = saturate(
         server.url,
         flat_file,
@@ -68,9 +73,15 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
         cycle=target == "bare",
     )
     cpu = tree_cpu_seconds(server.pid) - before
+    threads_after = thread_cpu(server.pid)
+    names = thread_names(server.pid) if target.startswith("tfr") else {}
+    intake = intake_seconds(threads_before, threads_after, names) if names else None
+    if not target.startswith("tfr"):
+        intake = cpu  # the bare endpoint and the prototype do nothing but intake
     steady = paced(server.url, fixed, args.rate)
     cpu_ms = cpu * 1000 / max(1, flat.accepted)
-    return Round(target, flat, cpu_ms, steady, server.count_rows())
+    intake_ms = float("nan") if intake is None else intake * 1000 / max(1, flat.accepted)
+    return Round(target, flat, cpu_ms, intake_ms, steady, server.count_rows())
 
 
 def _median(values: list[float]) -> float:
@@ -80,8 +91,11 @@ def _median(values: list[float]) -> float:
 def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tuple[float, ...]) -> None:
     print(f"\nload average before {load_before[0]:.2f}, after {load_after[0]:.2f} (1 min); {os.cpu_count()} CPUs")
     print(f"goals: {GOALS}\n")
-    print("| server | saturated /s | CPU ms per delivery | p50 / p99 ms at fixed rate | 2xx vs stored rows |")
-    print("|---|---|---|---|---|")
+    print(
+        "| server | saturated /s | CPU ms per delivery (all threads) | of which intake threads "
+        "| p50 / p99 ms at fixed rate | 2xx vs stored rows |"
+    )
+    print("|---|---|---|---|---|---|")
     medians: dict[str, tuple[float, float, float]] = {}
     for target in TARGETS:
         mine = [r for r in rounds if r.target == target]
@@ -89,6 +103,7 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
             continue
         rate = _median([r.flat.per_second for r in mine])
         cpu = _median([r.cpu_ms for r in mine])
+        intake = _median([r.intake_ms for r in mine])
         p50 = _median([r.fixed.p50_ms for r in mine])
         p99 = _median([r.fixed.p99_ms for r in mine])
         medians[target] = (rate, cpu, p99)
@@ -102,7 +117,7 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
         if failed:
             check += f"; {failed} failed"
         spread = ", ".join(f"{r.flat.per_second:.0f}" for r in mine)
-        print(f"| {target} | {rate:.0f} ({spread}) | {cpu:.2f} | {p50:.1f} / {p99:.1f} | {check} |")
+        print(f"| {target} | {rate:.0f} ({spread}) | {cpu:.2f} | {intake:.2f} | {p50:.1f} / {p99:.1f} | {check} |")
     print()
     for target, (rate, cpu, p99) in medians.items():
         for floor in ("bare", "naive"):
@@ -166,7 +181,8 @@ def _run(
                     found = one_round(target, server, flat_file, fixed, args)
                 rounds.append(found)
                 print(
-                    f"round {repeat + 1} {target}: {found.flat.per_second:.0f}/s, {found.cpu_ms:.2f} CPU ms, "
+                    f"round {repeat + 1} {target}: {found.flat.per_second:.0f}/s, {found.cpu_ms:.2f} CPU ms "
+                    f"(intake threads {found.intake_ms:.2f}), "
                     f"p99 {found.fixed.p99_ms:.1f} ms at {args.rate:g}/s, "
                     f"202s {found.flat.accepted + found.fixed.accepted}, rows {found.rows}, "
                     f"failed {found.flat.failed + found.fixed.failed}, load {os.getloadavg()[0]:.1f}",

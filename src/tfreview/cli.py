@@ -313,7 +313,7 @@ def _progress(text: str) -> None:
 
 def _scan(args: argparse.Namespace) -> int:
     from tfreview.core.review import exit_code
-    from tfreview.render import render
+    from tfreview.render import render, render_bytes
     from tfreview.scan_guards import in_repository
 
     formats: list[str] = args.output or ["text"]
@@ -326,7 +326,13 @@ def _scan(args: argparse.Namespace) -> int:
     result, rules = _review(args, progress=interactive)
     result, plan_path = in_repository(result, args.path, args.source, args.path_prefix)
     by_id = {r.id: r for r in rules}
-    emit(args, formats, files, lambda fmt, color: render(fmt, result, by_id, color=color, plan_path=plan_path))
+    emit(
+        args,
+        formats,
+        files,
+        lambda fmt, color: render(fmt, result, by_id, color=color, plan_path=plan_path),
+        bytes_of=lambda fmt, color: render_bytes(fmt, result, by_id, color=color, plan_path=plan_path),
+    )
     return exit_code(result, soft_fail=args.soft_fail)
 
 

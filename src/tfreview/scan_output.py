@@ -11,24 +11,32 @@ from pathlib import Path
 from tfreview.core.errors import InputError
 
 
-def emit(args: argparse.Namespace, formats: list[str], files: list[str], text_of: Callable[[str, bool], str]) -> None:
-    """Each -o format to its --output-file (or stdout); colour only on a terminal."""
+def emit(
+    args: argparse.Namespace,
+    formats: list[str],
+    files: list[str],
+    text_of: Callable[[str, bool], str],
+    *,
+    bytes_of: Callable[[str, bool], bytes] | None = None,
+) -> None:
+    """Each -o format to its --output-file (or stdout); colour only on a terminal. `bytes_of`, when given, makes
+    a file's content straight as bytes (no decoding and encoding again of a report of many MB)."""
     for index, fmt in enumerate(formats):
         target = files[index] if index < len(files) else "-"
         color = target == "-" and sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
+        if target != "-":
+            write_whole(Path(target), bytes_of(fmt, color) if bytes_of is not None else text_of(fmt, color))
+            continue
         text = text_of(fmt, color)
-        if target == "-":
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        else:
-            write_whole(Path(target), text)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
 
 
-def write_whole(path: Path, text: str) -> None:
+def write_whole(path: Path, content: str | bytes) -> None:
     """Write whole or not at all: a temporary file renamed into place."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
+        temporary.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
         temporary.replace(path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)

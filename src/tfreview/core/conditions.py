@@ -25,6 +25,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from tfreview.core.rules import Hit, Resource, Setting
@@ -115,7 +116,14 @@ def literal(value: Any) -> str:
     """A value as the user would write it in HCL: `false`, `"optional"`, `0`, `["a"]`."""
     if isinstance(value, str):
         return f'"{value}"'
+    if value is None or isinstance(value, bool | int | float):
+        return _scalar_literal(value)  # once per default, not once per finding
     return json.dumps(value, separators=(", ", ": "))
+
+
+@lru_cache(maxsize=256, typed=True)
+def _scalar_literal(value: bool | float | None) -> str:
+    return json.dumps(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +170,7 @@ def _join(base: str, path: str) -> str:
 
 def _expand(resource: Resource, path: str) -> list[str] | None:
     """Concrete paths for a path with `*`; None when a list on the way is unknown until apply."""
-    if "*" not in path.split("."):
+    if "*" not in path or "*" not in path.split("."):
         return [path]
     head, _, tail = path.partition(".*")
     tail = tail.lstrip(".")
@@ -237,22 +245,28 @@ class Test(Condition):
         return _any(verdicts) if self.quantifier == "any" else _all(verdicts)
 
     def _verdict(self, resource: Resource, path: str) -> bool | None:
-        setting = resource.setting(path)
+        return self._assess(resource, path)[0]
+
+    def _assess(self, resource: Resource, path: str) -> tuple[bool | None, Setting]:
+        """The verdict at `path` and how the attribute is set, from one look-up of its value."""
+        value = resource.get(path)
+        setting = resource.setting_of(path, value)
         if setting is Setting.UNKNOWN:
-            return None
+            return None, setting
         if setting is Setting.UNSET:
             if self.unset is not None:
-                return self.unset == "pass"
-            return bool(_OPERATORS[self.operator][0](self.default if self.has_default else None, self.operand))
-        value = resource.get(path)
+                return self.unset == "pass", setting
+            default = self.default if self.has_default else None
+            return bool(_OPERATORS[self.operator][0](default, self.operand)), setting
         if contains_unknown(value):
-            return None
-        return bool(_OPERATORS[self.operator][0](value, self.operand))
+            return None, setting
+        return bool(_OPERATORS[self.operator][0](value, self.operand)), setting
 
     def _judge(self, resource: Resource, path: str) -> Failure | None:
-        if self._verdict(resource, path) is not False:
+        verdict, setting = self._assess(resource, path)
+        if verdict is not False:
             return None
-        if resource.setting(path) is Setting.UNSET:
+        if setting is Setting.UNSET:
             return Failure(path, self._words(path, True, self.default if self.has_default else None), True)
         return Failure(path, self.message, False)
 

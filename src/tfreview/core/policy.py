@@ -60,6 +60,8 @@ class Policy:
 
     def severity_of(self, rule: Rule, found: Severity | None = None) -> Severity:
         """The configured override, else the severity the rule found (`found`), else the rule's."""
+        if not self.severity_overrides:  # the common case, once per finding
+            return found or rule.severity
         for name in (rule.id, rule.long_id, *rule.references):
             if name in self.severity_overrides:
                 return self.severity_overrides[name]

@@ -23,7 +23,7 @@ from tfreview.core.findings import (
 from tfreview.core.folding import Folded, subsume
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.suppressing import apply_suppressions
 from tfreview.core.values import UNKNOWN, lookup
@@ -282,8 +282,14 @@ def _finding(
         status=status,
         change=kind,
         location=location,
-        references=tuple(rule.references),
+        references=_flat(rule.references),
     )
+
+
+@lru_cache(maxsize=1024)
+def _flat(references: References) -> tuple[str, ...]:
+    """A rule's other names as one tuple: the same for each of its findings, built once."""
+    return tuple(references)
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:

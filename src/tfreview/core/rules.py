@@ -73,7 +73,10 @@ class Resource:
 
     def setting(self, path: str) -> Setting:
         """Set by the user, unset (the provider default applies), or an expression unknown until apply."""
-        value = self.get(path)
+        return self.setting_of(path, self.get(path))
+
+    def setting_of(self, path: str, value: Any) -> Setting:
+        """`setting(path)` for `value`, the value already looked up at `path` (one look-up, not two)."""
         if value is UNKNOWN:
             if self.configured is None or written(self.configured, path) or self._dynamic(path):
                 return Setting.UNKNOWN

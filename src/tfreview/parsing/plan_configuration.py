@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from tfreview.core.plan import strip_index
@@ -40,14 +41,20 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
             refs: dict[str, tuple[str, ...]] = {}
             nodes: list[str] = []
             for attribute, expression in expressions.items():
+                if type(expression) is dict and len(expression) == 1 and "constant_value" in expression:
+                    continue  # a literal, as most arguments are: it refers to nothing
                 raw = _raw_references(expression)
+                if not raw:
+                    continue
                 found = [a for a in (reference_address(r) for r in raw) if a]
                 if found:
                     refs[attribute] = tuple(dict.fromkeys(prefix + a for a in found))
                 nodes.extend(_nodes(raw, prefix))
             for meta in _META_EXPRESSIONS:
-                nodes.extend(_nodes(_raw_references(resource.get(meta)), prefix))
-            nodes.extend(_nodes([d for d in _list(resource.get("depends_on")) if isinstance(d, str)], prefix))
+                if meta in resource:
+                    nodes.extend(_nodes(_raw_references(resource[meta]), prefix))
+            if "depends_on" in resource:
+                nodes.extend(_nodes([d for d in _list(resource["depends_on"]) if isinstance(d, str)], prefix))
             if refs:
                 index.references[address] = refs
             _add(index.dependencies, address, nodes)
@@ -83,6 +90,7 @@ def add_state_dependencies(index: ConfigurationIndex, prior_state: Any) -> None:
         stack.extend(_list(module.get("child_modules")))
 
 
+@lru_cache(maxsize=16384)
 def reference_address(reference: str) -> str | None:
     """`aws_s3_bucket.b.id` → `aws_s3_bucket.b`; `data.x.y.z` → `data.x.y`; `var.x` → None."""
     parts = strip_index(reference).split(".")

@@ -14,7 +14,7 @@ from tfreview.core.findings import Review
 from tfreview.core.rules import Rule
 from tfreview.render.digest import rules_index
 from tfreview.render.github import render_github
-from tfreview.render.json_report import render_json, review_document
+from tfreview.render.json_report import render_json, render_json_bytes, review_document
 from tfreview.render.junit import render_junit
 from tfreview.render.markdown import render_markdown
 from tfreview.render.rules import rule_text, rules_json, rules_text
@@ -51,9 +51,24 @@ def render(
     return renderer(review, rules_index(rules), **options)
 
 
+def render_bytes(
+    fmt: str,
+    review: Review,
+    rules: Mapping[str, Rule] | Iterable[Rule] | None = None,
+    *,
+    color: bool = False,
+    **options: Any,
+) -> bytes:
+    """`render(...)` as UTF-8 bytes, for a file; JSON is serialised straight to bytes (never decoded)."""
+    if fmt == "json":
+        return render_json_bytes(review, rules_index(rules), **options)
+    return render(fmt, review, rules, color=color, **options).encode("utf-8")
+
+
 __all__ = [
     "RENDERERS",
     "render",
+    "render_bytes",
     "render_github",
     "render_json",
     "render_junit",

@@ -25,8 +25,16 @@ SCHEMA_RESOURCE = "review-v1.json"
 
 def render_json(review: Review, rules: Mapping[str, Rule] | None = None, *, indent: bool = True, **options: Any) -> str:
     """The review as JSON following schema version 1."""
-    flags = orjson.OPT_INDENT_2 if indent else 0
-    return orjson.dumps(review_document(review), option=flags).decode() + "\n"
+    return render_json_bytes(review, rules, indent=indent, **options).decode()
+
+
+def render_json_bytes(
+    review: Review, rules: Mapping[str, Rule] | None = None, *, indent: bool = True, **options: Any
+) -> bytes:
+    """`render_json` as UTF-8 bytes, for a file: decoding 14 MB of JSON (10k resources) to text and encoding
+    it again to write it cost more CPU than serialising it."""
+    flags = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent else orjson.OPT_APPEND_NEWLINE
+    return orjson.dumps(review_document(review), option=flags)
 
 
 def review_document(review: Review) -> dict[str, Any]:
