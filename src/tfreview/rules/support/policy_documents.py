@@ -23,6 +23,7 @@ IDENTITY_POLICY_TYPES: Final = (
     "aws_iam_user_policy",
     "aws_iam_group_policy",
     "aws_iam_role",
+    "aws_ssoadmin_permission_set_inline_policy",  # an IAM Identity Center permission set's `inline_policy`
 )
 
 # Actions that support no resource-level permission (AWS Service Authorization Reference: no resource type),
@@ -183,6 +184,8 @@ def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]
     """
     if resource.type == "aws_iam_role":
         paths = [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
+    elif resource.type == "aws_ssoadmin_permission_set_inline_policy":
+        paths = ["inline_policy"]
     else:
         paths = ["policy"]
     for path in paths:
