@@ -37,10 +37,10 @@ class Scope:
     variables: Mapping[str, Input] = field(default_factory=dict)
     local_expressions: Mapping[str, Any] = field(default_factory=dict)
     prefix: str = ""  # "module.a." inside module a
-    # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
-    data_attribute: Callable[[str, str, str], Input | None] | None = None
     _locals: dict[str, Input] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
+    # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
+    data_attribute: Callable[[str, str, str], Input | None] | None = None
 
     def local(self, name: str) -> Input:
         if name in self._locals:
