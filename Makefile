@@ -7,6 +7,8 @@ DATA   ?= .tfreview-data
 E2E_CACHE   ?= $(HOME)/.cache/tfreview-e2e
 AXE_VERSION := 4.14.1
 
+RUNBOOK_BASE := https://github.com/tfreview/tfreview/blob/main/docs/runbooks
+
 .PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras e2e-tools chaos
 
 # the extras the configured service needs: [postgres] for a PostgreSQL database, [bedrock] for Bedrock
@@ -115,13 +117,14 @@ bench: $(VENV)/.dev-installed
 chaos: $(VENV)/.dev-installed
 	TFREVIEW_CHAOS_DELIVERIES=1000 $(PY) -m pytest -q -s -m chaos tests/chaos
 
-## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index)
+## docs: regenerate the generated references (rules, CLI, settings, metrics, alerts, runbook index, deploy/aws alarms)
 docs: $(VENV)/.dev-installed
 	$(PY) scripts/generate_rule_docs.py
 	$(PY) scripts/generate_cli_docs.py
 	$(PY) scripts/generate_settings_docs.py
 	$(PY) scripts/generate_ops_docs.py
 	$(PY) scripts/generate_coverage_docs.py
+	$(PY) -m tfreview alerts export --format cloudwatch deploy/aws --runbook-base $(RUNBOOK_BASE)
 
 ## lock: re-resolve the pinned dependency sets from pyproject.toml
 lock: $(VENV)/bin/uv

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
+from tfreview.scan_output import emit, write_whole
 from tfreview.service_arguments import add_service_commands
 
 if TYPE_CHECKING:
@@ -120,7 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_input_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("path", help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory")
+    command.add_argument(
+        "path",
+        help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory (scan: each root module under it)",
+    )
     command.add_argument(
         "--base", metavar="DIR_OR_GIT_REF", help="review PATH (a directory) as a change from this directory or git ref"
     )
@@ -317,38 +321,50 @@ def _scan(args: argparse.Namespace) -> int:
     if len(files) > len(formats):
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
     interactive = sys.stderr.isatty()
+    if args.path != "-" and args.base is None and Path(args.path).is_dir():
+        return _scan_roots(args, formats, files, interactive)
     result, rules = _review(args, progress=interactive)
     result, plan_path = in_repository(result, args.path, args.source, args.path_prefix)
     by_id = {r.id: r for r in rules}
-    for index, fmt in enumerate(formats):
-        target = files[index] if index < len(files) else "-"
-        to_terminal = target == "-" and sys.stdout.isatty()
-        color = to_terminal and not args.no_color and not os.environ.get("NO_COLOR")
-        text = render(fmt, result, by_id, color=color, plan_path=plan_path)
-        if target == "-":
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        else:
-            _write(Path(target), text)
-    sys.stdout.flush()
+    emit(args, formats, files, lambda fmt, color: render(fmt, result, by_id, color=color, plan_path=plan_path))
     return exit_code(result, soft_fail=args.soft_fail)
 
 
-def _write(path: Path, text: str) -> None:
-    """Write whole or not at all: a temporary file renamed into place."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
+def _scan_roots(args: argparse.Namespace, formats: list[str], files: list[str], interactive: bool) -> int:
+    """A directory: each root module under it reviewed on its own (one root: the report it always was)."""
+    from tfreview.core.review import exit_code
+    from tfreview.render.roots import render_roots
+    from tfreview.rules import load_rules_for
+    from tfreview.scan_roots import review_roots
+
+    repository = _repository_config(args)
+    policy = _policy(args, repository)
+    used: dict[str, Rule] = {}
+
+    def assess(change_set: ChangeSet) -> Review:
+        rules = load_rules_for(change_set.resource_types())
+        used.update((r.id, r) for r in rules)
+        return _assess(args, change_set, rules, policy, repository)
+
+    progress = _progress if interactive else None
+    roots = review_roots(
+        Path(args.path),
+        assess,
+        allow_parse_errors=args.allow_parse_errors,
+        path_prefix=args.path_prefix,
+        progress=progress,
+    )
+    if interactive:
+        _progress("")
+    emit(args, formats, files, lambda fmt, color: render_roots(fmt, roots, used, color=color))
+    return max(exit_code(r.review, soft_fail=args.soft_fail) for r in roots)
 
 
 def _baseline(args: argparse.Namespace) -> int:
     from tfreview.baseline import baseline_document
 
     result, _ = _review(args, progress=sys.stderr.isatty())
-    _write(Path(args.file), baseline_document(result))
+    write_whole(Path(args.file), baseline_document(result))
     count = sum(1 for f in result.findings if f.status.value != "resolved")
     print(f"baseline of {count} finding(s) written to {args.file}")
     return EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 from tfreview.advisor.budget import estimate_tokens
 from tfreview.advisor.context import build_context
@@ -45,10 +44,8 @@ def test_estimate_is_a_quarter_of_the_utf8_bytes_rounded_up() -> None:
 def test_50k_resources_never_exceed_the_budget_and_the_rest_is_named_exactly() -> None:
     cs = _big_change_set(50_000)
     findings = tuple(finding(c.address) for c in cs.changes[::997] if c.kind.value not in ("no-op", "read"))
-    started = time.perf_counter()
     context = build_context(AdviceContext(cs, findings, Coverage()))
     built = build_prompt(context, max_input_tokens=12_000)
-    elapsed = time.perf_counter() - started
 
     assert built.estimated_tokens <= 12_000
     assert estimate_tokens(built.prompt.system) + estimate_tokens(built.prompt.user) <= 12_000
@@ -63,7 +60,6 @@ def test_50k_resources_never_exceed_the_budget_and_the_rest_is_named_exactly() -
     assert destroys <= seen  # deletes and replaces come first
     assert built.omission.drift + len(_listed(built, "drift")) == 50
     assert "Left out for the token budget" in built.prompt.user
-    assert elapsed < 20
 
 
 def test_ranking_keeps_iam_and_network_before_the_rest() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.chaos.conftest import REPO, delivery_request
@@ -30,6 +31,7 @@ def deliver_all(
     *,
     clients: int = 4,
     forwarded_for: str | None = None,
+    attempts: int = 20,
 ) -> None:
     """Every pull request's delivery, retried (same id, as GitHub redelivers) until acknowledged."""
     pending = list(pulls)
@@ -43,7 +45,7 @@ def deliver_all(
                 number, sha = pending.pop()
                 delivery = str(uuid.uuid4())
             request = delivery_request(github, number, delivery)
-            for _ in range(20):
+            for _ in range(attempts):
                 try:
                     answer = status_of(raw_request(port, from_address(request, forwarded_for), timeout=20))
                 except OSError:  # refused, reset or timed out on connect: not acknowledged, GitHub retries
@@ -63,9 +65,14 @@ def deliver_all(
 
 def settle(ledger: Ledger, data: Path, github: FakeGitHub) -> None:
     """Wait until everything acked is published and nothing is stuck, or the bound passes; then settle."""
+    settle_with(ledger, lambda: ledger.settle(next(data.glob("*.db")), github, REPO))
+
+
+def settle_with(ledger: Ledger, refresh: Callable[[], None]) -> None:
+    """`settle`, the ledger being read by `refresh` (SQLite file, PostgreSQL database, …)."""
     deadline = time.monotonic() + SETTLE_SECONDS
     while time.monotonic() < deadline:
-        ledger.settle(next(data.glob("*.db")), github, REPO)
+        refresh()
         if not ledger.lost and not ledger.stuck and not ledger.pending:
             return
         time.sleep(1.0)

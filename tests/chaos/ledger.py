@@ -5,12 +5,19 @@ ledger from the SQLite file and the fake GitHub and prints its figures."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tests.fakes.github import FakeGitHub
 
 FINISHED = ("completed", "completed_without_ai")
+SQLITE_ROWS = (
+    "SELECT d.key, r.status, r.id FROM deliveries d JOIN jobs j ON j.id = d.job_id"
+    " JOIN reviews r ON r.id = json_extract(j.payload, '$.review_id')"
+)
+SQLITE_PUBLISHING = "SELECT json_extract(payload, '$.review_id'), state FROM jobs WHERE kind = 'publish'"
 
 
 @dataclass
@@ -27,20 +34,38 @@ class Ledger:
     pending: set[str] = field(default_factory=set)  # reviewed, its publish job durably queued or running
 
     def settle(self, database: Path, github: FakeGitHub, repo: str) -> None:
-        """Read what the service holds and what the fake GitHub received."""
-        connection = sqlite3.connect(database)
+        """Read what the service holds (its SQLite file) and what the fake GitHub received."""
+        connection = sqlite3.connect(database, timeout=30)
         try:
-            rows = connection.execute(
-                "SELECT d.key, r.status, r.id FROM deliveries d JOIN jobs j ON j.id = d.job_id"
-                " JOIN reviews r ON r.id = json_extract(j.payload, '$.review_id')"
-            ).fetchall()
-            publishing: dict[str, str] = dict(
-                connection.execute(
-                    "SELECT json_extract(payload, '$.review_id'), state FROM jobs WHERE kind = 'publish'"
-                ).fetchall()
-            )
+            rows = connection.execute(SQLITE_ROWS).fetchall()
+            publishing = connection.execute(SQLITE_PUBLISHING).fetchall()
         finally:
             connection.close()
+        self.settle_rows(rows, publishing, github, repo)
+
+    def settle_postgres(self, url: str, github: FakeGitHub, repo: str) -> None:
+        """As `settle`, from the service's PostgreSQL database (`url`: a libpq URL)."""
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=10) as connection:
+            rows = connection.execute(
+                "SELECT d.key, r.status, r.id FROM deliveries d JOIN jobs j ON j.id = d.job_id"
+                " JOIN reviews r ON r.id = (j.payload::json ->> 'review_id')"
+            ).fetchall()
+            publishing = connection.execute(
+                "SELECT payload::json ->> 'review_id', state FROM jobs WHERE kind = 'publish'"
+            ).fetchall()
+        self.settle_rows(rows, publishing, github, repo)
+
+    def settle_rows(
+        self,
+        rows: Sequence[Sequence[Any]],
+        publishing_rows: Sequence[Sequence[Any]],
+        github: FakeGitHub,
+        repo: str,
+    ) -> None:
+        """`rows`: (delivery key, review status, review id); `publishing_rows`: (review id, publish job state)."""
+        publishing: dict[str, str] = {str(review): str(state) for review, state in publishing_rows}
         statuses = {key: status for key, status, _ in rows}
         reviews = {key: review for key, _, review in rows}
         self.stored = {key for key in self.acked if key in statuses}
@@ -51,12 +76,12 @@ class Ledger:
         self.pending = set()
         self.duplicated = []
         for key, sha in self.acked.items():
-            runs = [run for run in github.check_runs(repo, sha) if run.get("status") == "completed"]
-            if runs:
+            runs = github.check_runs(repo, sha)
+            if any(run.get("status") == "completed" for run in runs):
                 self.published.add(key)
-            elif publishing.get(reviews.get(key)) in ("queued", "running"):
+            elif publishing.get(str(reviews.get(key))) in ("queued", "running"):
                 self.pending.add(key)
-            if len(github.check_runs(repo, sha)) > 1:
+            if len(runs) > 1:
                 self.duplicated.append(key)
 
     @property

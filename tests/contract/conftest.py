@@ -21,8 +21,9 @@ from sqlalchemy import create_engine, make_url, text
 
 from tests.fakes.aws_store import DUMMY_CREDENTIALS, SerialMoto
 from tfreview.ports.service import Intake, JobQueue, PlanStore, ReviewStore, Tenants, Tokens
-from tfreview.store.aws.connection import AwsTarget
+from tfreview.store.aws.connection import AwsClients, AwsTarget
 from tfreview.store.aws.stores import aws_stores
+from tfreview.store.aws.table import Table
 from tfreview.store.database import Database
 from tfreview.store.intake import SqlIntake
 from tfreview.store.jobs import SqlJobQueue
@@ -79,8 +80,8 @@ def worker_settings() -> WorkerSettings:
 
 
 def memory_stores(clock: ManualClock) -> Stores:
-    queue = MemoryJobQueue(worker_settings(), clock=clock)
     reviews = MemoryReviewStore(clock=clock)
+    queue = MemoryJobQueue(worker_settings(), clock=clock, reviews=reviews)  # as wired: it settles their reviews
     return Stores(
         backend="memory",
         clock=clock,
@@ -173,6 +174,11 @@ def moto_server() -> Iterator[SerialMoto]:
         yield server
     finally:
         server.stop()
+
+
+def fresh_table(request: pytest.FixtureRequest) -> Table:
+    """A new DynamoDB table (and queues) on this process's moto server, for the adapters of one port."""
+    return Table(AwsClients(request.getfixturevalue("moto_server").fresh_target()))
 
 
 def dynamodb_stores(target: AwsTarget, clock: ManualClock) -> Stores:

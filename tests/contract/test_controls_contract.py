@@ -1,5 +1,5 @@
-"""The shared operating controls (AI paused, breakers held open): the same scenarios on memory, SQLite and
-PostgreSQL, and the advisor's cached view of them."""
+"""The shared operating controls (AI paused, breakers held open): the same scenarios on memory, SQLite,
+PostgreSQL and DynamoDB, and the advisor's cached view of them."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite
+from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite, fresh_table
 from tfreview.core.errors import StoreUnavailable
 from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls, Control, Controls, MemoryControls
+from tfreview.store.aws.controls import DynamoControls
 from tfreview.store.controls import SqlControls
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "dynamodb"])
 def controls(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[tuple[ManualClock, Controls]]:
     clock = ManualClock()
     if request.param == "memory":
         yield clock, MemoryControls(clock=clock)
+        return
+    if request.param == "dynamodb":
+        yield clock, DynamoControls(fresh_table(request), clock=clock)
         return
     database = (
         fresh_sqlite(sqlite_dir)
@@ -108,3 +112,28 @@ def test_cached_controls_read_at_most_every_ttl_and_keep_the_last_state_when_unr
     store.hold(control(AI_PAUSED, 30))  # already expired at the clock's time
     cached.refresh()
     assert cached.active(AI_PAUSED) is None
+
+
+def test_concurrent_holds_keep_the_longest(controls: tuple[ManualClock, Controls]) -> None:
+    """A watchdog's action and an operator's pause at once: whatever the order, the longest hold stands."""
+    import threading
+
+    _, store = controls
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def hold(minutes: int) -> None:
+        try:
+            start.wait()
+            store.hold(control(AI_PAUSED, minutes, by=f"setter-{minutes}"))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=hold, args=(minutes,)) for minutes in (10, 40, 20, 30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    (held,) = store.current()
+    assert held.until == START + timedelta(minutes=40)

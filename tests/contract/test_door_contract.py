@@ -1,5 +1,5 @@
-"""The door's storage, one scenario set for every backend: blocks (memory, SQLite, PostgreSQL) and the rate
-limiter's counts (memory; Redis with TFREVIEW_TEST_REDIS_URL, under a key prefix unique to this run)."""
+"""The door's storage, one scenario set for every backend: blocks (memory, SQLite, PostgreSQL, DynamoDB) and
+the rate limiter's counts (memory; Redis with TFREVIEW_TEST_REDIS_URL, under a key prefix unique to this run)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,23 @@ import os
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
 from tests.contract.conftest import Stores
 from tfreview.door.limiter import Limiter, build_storage
 from tfreview.ports.blocks import Block, Blocks
+from tfreview.store.aws.blocks import DynamoBlocks
 from tfreview.store.blocks import MemoryBlocks, SqlBlocks
 
 REDIS_ENV = "TFREVIEW_TEST_REDIS_URL"
 
 
 def blocks_of(stores: Stores) -> Blocks:
+    if stores.backend == "dynamodb":
+        aws: Any = stores.extras["aws"]
+        return DynamoBlocks(aws.table)
     return MemoryBlocks() if stores.database is None else SqlBlocks(stores.database)
 
 
@@ -90,3 +95,28 @@ def test_an_unreachable_redis_lets_requests_through(caplog: pytest.LogCaptureFix
     assert [limiter.hit("ip", "203.0.113.4").allowed for _ in range(3)] == [True, True, True]
     assert "the storage cannot be reached" in caplog.text
     assert "canary-password" not in caplog.text
+
+
+def test_concurrent_blocks_of_one_source_leave_one_row(stores: Stores) -> None:
+    """Two API processes block the same address at once (both saw its failures): one row, no error."""
+    import threading
+
+    blocks = blocks_of(stores)
+    now = stores.clock()
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def put(n: int) -> None:
+        try:
+            start.wait()
+            blocks.put(Block("ip:198.51.100.7", "ip", f"by {n}", "auto", now, now + timedelta(seconds=60 * n), 1))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=put, args=(n,)) for n in range(1, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert [b.source for b in blocks.active(now)] == ["ip:198.51.100.7"]

@@ -1,4 +1,4 @@
-"""The incident store and the named leases: the same scenarios on memory, SQLite and PostgreSQL."""
+"""The incident store and the named leases: the same scenarios on memory, SQLite, PostgreSQL and DynamoDB."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite
+from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite, fresh_table
 from tfreview.core.errors import InputError, NotFound
 from tfreview.ops.incidents import EventKind, Incidents, IncidentStatus, Leases, NewIncident
+from tfreview.store.aws.incidents import DynamoIncidents, DynamoLeases
 from tfreview.store.incidents import SqlIncidents, SqlLeases
 from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
 
@@ -22,11 +23,15 @@ class OpsStores:
     leases: Leases
 
 
-@pytest.fixture(params=["memory", "sqlite", "postgres"])
+@pytest.fixture(params=["memory", "sqlite", "postgres", "dynamodb"])
 def ops(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[OpsStores]:
     clock = ManualClock()
     if request.param == "memory":
         yield OpsStores(clock, MemoryIncidents(clock=clock), MemoryLeases(clock=clock))
+        return
+    if request.param == "dynamodb":
+        table = fresh_table(request)
+        yield OpsStores(clock, DynamoIncidents(table, clock=clock), DynamoLeases(table, clock=clock))
         return
     database = (
         fresh_sqlite(sqlite_dir)
@@ -180,3 +185,52 @@ def test_a_lease_has_one_holder_until_it_expires(ops: OpsStores) -> None:
     ops.leases.release("watchdog", "b")
     assert ops.leases.holder("watchdog") is None
     assert ops.leases.acquire("watchdog", "a", 30)
+
+
+def test_concurrent_openers_of_one_group_make_one_incident(ops: OpsStores) -> None:
+    """Two watchdogs (or an API process and a watchdog) opening the same alert's incident at once."""
+    import threading
+
+    results: list[tuple[int, bool]] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def open_it() -> None:
+        try:
+            start.wait()
+            incident, created = ops.incidents.open(new_incident("raced-alert"), {})
+            results.append((incident.id, created))
+        except BaseException as exc:  # reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len({incident_id for incident_id, _ in results}) == 1
+    assert [created for _, created in results].count(True) == 1
+    assert len(ops.incidents.active("raced-alert")) == 1
+
+
+def test_concurrent_takers_of_a_lease_leave_one_holder(ops: OpsStores) -> None:
+    import threading
+
+    won: list[str] = []
+    start = threading.Barrier(4)
+
+    def take(owner: str) -> None:
+        start.wait()
+        if ops.leases.acquire("watchdog", owner, 30):
+            won.append(owner)
+
+    threads = [threading.Thread(target=take, args=(f"owner-{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(won) == 1
+    held = ops.leases.holder("watchdog")
+    assert held is not None
+    assert held.owner == won[0]

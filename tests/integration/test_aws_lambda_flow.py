@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from tests.fakes.aws_events import http_event
 from tests.fakes.aws_store import DUMMY_CREDENTIALS, REGION, SerialMoto
 from tests.fakes.github import FakeGitHub
 from tests.integrations.live_stack import (
@@ -112,40 +113,6 @@ def deployment(moto: SerialMoto, github: FakeGitHub, tmp_path: Path) -> Iterator
     finally:
         lambda_handlers.reset()
         built.services.close()
-
-
-def http_event(
-    method: str,
-    path: str,
-    body: bytes = b"",
-    headers: dict[str, str] | None = None,
-    claims: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload 2.0) event, with the JWT authorizer's context when `claims` is given."""
-    context: dict[str, Any] = {
-        "accountId": "123456789012",
-        "apiId": "abc123",
-        "domainName": "abc123.execute-api.eu-west-1.amazonaws.com",
-        "domainPrefix": "abc123",
-        "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "192.0.2.10", "userAgent": "t"},
-        "requestId": uuid.uuid4().hex,
-        "routeKey": "$default",
-        "stage": "$default",
-        "time": "03/Dec/2026:13:00:00 +0000",
-        "timeEpoch": 1796302800000,
-    }
-    if claims is not None:
-        context["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {"host": context["domainName"], **(headers or {})},
-        "requestContext": context,
-        "body": body.decode(),
-        "isBase64Encoded": False,
-    }
 
 
 def webhook_event(deployment: Deployment, event: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -245,7 +212,8 @@ def test_scheduled_functions_take_eventbridge_events_and_refuse_others(deploymen
         "detail": {},
     }
     assert lambda_handlers.reaper(scheduled, None) == {"reaped": 0, "requeued": 0, "failed": 0, "repaired": 0}
-    assert lambda_handlers.watchdog(scheduled, None)["evaluated"] in (True, False)
+    watched = lambda_handlers.watchdog(scheduled, None)
+    assert (watched["evaluated"], watched["errors"]) == (True, [])  # the only container: it holds the lease
     assert all(r["ok"] for r in lambda_handlers.reconcile(scheduled, None)["reconcilers"])
     with pytest.raises(ValueError, match="EventBridge schedule"):
         lambda_handlers.reaper({"Records": []}, None)

@@ -102,3 +102,41 @@ def test_a_locked_database_is_503_with_retry_after_within_busy_timeout_plus_one_
     assert len(waits) == len(refusals) == 8, refusals
     assert max(waits) <= BUSY_TIMEOUT_MS + 1000, waits
     assert "Traceback" not in text
+
+
+def test_serve_refuses_a_data_directory_it_cannot_write(tmp_path: Path) -> None:
+    """Issue 11: the database file is writable but its directory is not (SQLite cannot create its -wal and -shm
+    files beside it): exit 2 with one line, the database untouched."""
+    data = tmp_path / "data"
+    upgraded = subprocess.run(
+        [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=START_SECONDS,
+        check=False,
+    )
+    assert upgraded.returncode == 0, upgraded.stderr
+    database = data / "tfreview.db"
+    for leftover in (database.with_name("tfreview.db-wal"), database.with_name("tfreview.db-shm")):
+        leftover.unlink(missing_ok=True)  # a clean shutdown leaves none
+    before = database.read_bytes()
+    data.chmod(0o555)
+    try:
+        result = subprocess.run(
+            as_unprivileged([sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", str(data)]),
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=START_SECONDS,
+            check=False,
+        )
+    finally:
+        data.chmod(0o755)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "serving on" not in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert "refusing to start" in lines[0] or "cannot" in lines[0], lines[0]
+    assert "Traceback" not in result.stderr
+    assert database.read_bytes() == before

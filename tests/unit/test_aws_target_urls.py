@@ -15,6 +15,12 @@ def test_a_table_a_region_and_a_queue_name() -> None:
     assert target.endpoint_url is None
     assert target.queue_url is None  # resolved with GetQueueUrl when the queue is built
     assert target.queue_name == "tfreview-jobs"
+    assert target.retention_days == 30
+
+
+def test_the_retention_of_settled_jobs_and_deliveries() -> None:
+    target = target_from_urls("dynamodb://t?region=eu-west-1&retention_days=90", "sqs://q")
+    assert target.retention_days == 90
 
 
 def test_a_local_endpoint_and_a_full_queue_url() -> None:
@@ -37,6 +43,8 @@ def test_a_local_endpoint_and_a_full_queue_url() -> None:
         ("dynamodb://t?region=eu-west-1&password=x", None, "unknown parameter 'password'"),
         ("dynamodb://t?region=eu-west-1", "https://sqs.eu-west-1.amazonaws.com/1/q", "sqs://<queue name>"),
         ("dynamodb://t?region=eu-west-1", "sqs://", "sqs://<queue name>"),
+        ("dynamodb://t?region=eu-west-1&retention_days=-3", None, "retention_days must be a whole number"),
+        ("dynamodb://t?region=eu-west-1&retention_days=0", None, "retention_days must be 1–3650"),
     ],
 )
 def test_bad_urls_are_refused_with_the_reason(database: str, queue: str | None, message: str) -> None:

@@ -20,7 +20,7 @@ def test_counts_observations_and_gauges_are_emf_documents() -> None:
             "CloudWatchMetrics": [
                 {
                     "Namespace": "tfreview",
-                    "Dimensions": [["kind", "outcome"]],
+                    "Dimensions": [["kind", "outcome"], [], ["outcome"]],
                     "Metrics": [{"Name": "tfreview_jobs_total", "Unit": "Count"}],
                 }
             ],
@@ -35,3 +35,17 @@ def test_counts_observations_and_gauges_are_emf_documents() -> None:
     assert second["tfreview_job_duration_seconds"] == 0.25
     assert third["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [[]]
     assert third["tfreview_queue_depth"] == 3
+
+
+def test_a_line_declares_only_the_rollups_an_alarm_reads() -> None:
+    lines: list[str] = []
+    recorder = EmfRecorder(write=lines.append, now_ms=lambda: 0)
+    recorder.count("tfreview_db_errors_total", kind="connect")  # the alarms read it by kind: its full set
+    recorder.set("tfreview_blocked_sources", 2)  # no labels
+    recorder.count("tfreview_intake_deliveries_total", source="github", outcome="accepted")  # no alarm reads it
+    recorder.count("tfreview_admin_actions_total", action="create_token")  # summed over every action
+    sets = [json.loads(line)["_aws"]["CloudWatchMetrics"][0]["Dimensions"] for line in lines]
+    assert sets == [[["kind"]], [[]], [["outcome", "source"]], [["action"], []]]
+    custom = EmfRecorder(write=lines.append, now_ms=lambda: 0, rollups={"tfreview_jobs_total": frozenset({("kind",)})})
+    custom.count("tfreview_jobs_total", kind="review", outcome="failed")
+    assert json.loads(lines[-1])["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["kind", "outcome"], ["kind"]]

@@ -59,8 +59,9 @@ def test_variables_tfvars_and_locals_resolve() -> None:
     versioning = changes["aws_s3_bucket_versioning.logs"]
     assert versioning.after["versioning_configuration"] == [{"status": "Enabled"}]  # nested block, conditional
     assert versioning.prevent_destroy is False
-    logs = changes["aws_cloudwatch_log_group.app"]
-    assert logs.after == {"retention_in_days": 90}  # terraform.tfvars beats the default; count/depends_on dropped
+    logs = changes["aws_cloudwatch_log_group.app[1]"]  # count = 2: two instances, count.index bound in each
+    assert logs.after == {"name": "/app/1", "retention_in_days": 90}  # tfvars beats the default; depends_on dropped
+    assert "aws_cloudwatch_log_group.app" not in changes
 
 
 def test_jsonencode_gives_the_json_terraform_writes() -> None:
@@ -88,9 +89,9 @@ def test_unknown_values_land_in_the_mask_and_rules_stay_silent() -> None:
     assert group.after_unknown["vpc_id"] is True  # a variable without default
     assert "vpc_id" not in group.after
     assert after(group, "egress") is UNKNOWN  # dynamic blocks are not expanded
-    logs = changes["aws_cloudwatch_log_group.app"]
+    logs = changes["aws_cloudwatch_log_group.app[0]"]
     assert after(logs, "kms_key_id") is UNKNOWN  # a data source
-    assert after(logs, "name") is UNKNOWN  # count.index
+    assert after(logs, "name") == "/app/0"  # count.index of the instance
     write = changes["aws_iam_policy.write_logs"]
     assert after(write, "policy") is UNKNOWN  # jsonencode of an unknown ARN
 
@@ -118,7 +119,7 @@ def test_references_name_resources_and_data_sources() -> None:
     changes = by_address(load_directory(DATA / "values"))
     assert changes["aws_s3_bucket_versioning.logs"].references == {"bucket": ("aws_s3_bucket.logs",)}
     assert changes["aws_iam_policy.write_logs"].references == {"policy": ("aws_s3_bucket.logs",)}
-    assert changes["aws_cloudwatch_log_group.app"].references == {"kms_key_id": ("data.aws_kms_key.logs",)}
+    assert changes["aws_cloudwatch_log_group.app[0]"].references == {"kms_key_id": ("data.aws_kms_key.logs",)}
     assert changes["aws_security_group.web"].references == {}  # `egress.value` is the dynamic iterator
     assert "data.aws_kms_key.logs" not in changes  # data sources are not changes
 
@@ -334,7 +335,7 @@ resource "aws_s3_bucket" "on" {
 }
 """
     change_set = changeset_from_sources({"main.tf": text})
-    assert [c.address for c in change_set.changes] == ["aws_s3_bucket.on"]
+    assert [c.address for c in change_set.changes] == ["aws_s3_bucket.on[0]", "aws_s3_bucket.on[1]"]
     assert any("aws_s3_bucket.off" in note for note in change_set.coverage.notes)
 
 

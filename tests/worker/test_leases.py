@@ -201,3 +201,25 @@ def _wait_for_lease_after(services: object, original: object) -> bool:
             return True
         time.sleep(0.01)
     return False
+
+
+def test_a_worker_thawed_right_after_its_claim_cannot_put_a_completed_review_back_in_progress(
+    backend: Backend,
+) -> None:
+    """Issue 11 (chaos, frozen worker): frozen between its claim and its first write, thawed after another
+    worker finished the review — its `in_progress` write is refused by the store (ADR 0200), not applied."""
+    services = backend.services
+    review_id, _ = upload(services)
+    stale = services.queue.claim("zombie")  # claimed, then SIGSTOPped before writing anything
+    assert stale is not None
+    backend.clock.advance(services.settings.worker.lease_seconds + 1)
+    assert Reaper(services, clock=backend.clock).run_once().reaped == 1
+    assert [o.result for o in drain(Worker(services, "healthy"))] == ["succeeded", "succeeded"]
+
+    outcome = Worker(services, "zombie").process(stale)  # SIGCONT: it carries on with its stale job
+
+    assert outcome.result == "discarded"
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.COMPLETED
+    assert backend.publisher.published == [review_id]  # exactly one publish

@@ -14,7 +14,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 from tfreview.ports.job_types import ReviewJob
-from tfreview.ports.jobs import JobState
+from tfreview.ports.jobs import AttemptFence, JobState
 from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.ports.service import ReviewStore
 from tfreview.worker.runner import Worker
@@ -34,10 +34,12 @@ class DiesOnStatusWrite:
         self.inner = inner
         self.armed = False
 
-    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
+    def set_status(
+        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+    ) -> None:
         if self.armed:
             raise Killed
-        self.inner.set_status(review_id, status, reason)
+        self.inner.set_status(review_id, status, reason, attempt=attempt)
         self.armed = status is ReviewStatus.IN_PROGRESS
 
     def __getattr__(self, name: str) -> object:
@@ -85,6 +87,28 @@ def test_a_job_dead_lettered_by_the_reaper_takes_its_review_out_of_progress_in_t
     assert job is not None
     assert job.state is JobState.DEAD
     assert stored is not None
-    assert stored.status is ReviewStatus.QUEUED  # the reaper re-queues it once at its deadline, then fails it
+    assert stored.status is ReviewStatus.FAILED  # issue 11: a dead job's review fails visibly, saying why
     assert stored.status_reason is not None
     assert "lease expired" in stored.status_reason
+    assert "out of attempts (1 of 1)" in stored.status_reason
+
+
+def test_a_dead_lettered_jobs_review_fails_even_when_it_was_queued_again(backend: Backend) -> None:
+    """The last attempt died before its worker marked the review `in_progress` (killed right after its claim):
+    the review was `queued` (re-queued by the previous reap) and must not stay so once the job is dead."""
+    review_id = "r-queued-dead"
+    _queued_review(backend, review_id, max_attempts=1)
+    services = backend.services
+    claimed = services.queue.claim("w-gone")  # killed before it wrote anything
+    assert claimed is not None
+    backend.clock.advance(services.settings.worker.lease_seconds + 1)
+
+    assert services.queue.reap() == 1
+
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason is not None
+    assert "dead-lettered" in stored.status_reason
+    listed = services.reviews.list(TENANT, filters={"status": "failed"}).items
+    assert [r.id for r in listed] == [review_id]  # what the API and the dashboard list

@@ -8,6 +8,7 @@ suppressions' sources and the coverage lists, so that every format agrees.
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import replace
 from pathlib import PurePosixPath
 
@@ -22,7 +23,9 @@ def join(prefix: str, path: str) -> str:
         posix = posix[2:]
     if not prefix or PurePosixPath(posix).is_absolute():
         return posix
-    return f"{prefix.strip('/')}/{posix}"
+    joined = f"{prefix.strip('/')}/{posix}"
+    # a module outside the scanned folder (`../../main.tf` from `examples/x`) is named from the repository
+    return posixpath.normpath(joined) if "../" in posix else joined
 
 
 def relocated(review: Review, prefix: str) -> Review:

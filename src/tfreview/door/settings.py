@@ -44,6 +44,7 @@ class DoorSettings(BaseModel):
     header_timeout_seconds: float = Field(default=10.0, gt=0)  # a request head not complete by then: 408, closed
     body_timeout_seconds: float = Field(default=30.0, gt=0)  # no body bytes for this long: 408, closed
     max_connections: int = Field(default=1000, ge=1)  # open connections per process; past it requests get 503
+    waf_ip_set_arn: str | None = None  # AWS: the watchdog function writes the active IP blocks into this WAF IP set
 
     @field_validator("per_ip", "per_token", "per_tenant")
     @classmethod

@@ -4,7 +4,9 @@
     tfreview.lambda_handlers.worker      SQS batches of the job queue → jobs, with partial batch failure reporting
     tfreview.lambda_handlers.reaper      EventBridge schedule → expired leases, review deadlines, the DLQ
     tfreview.lambda_handlers.reconcile   EventBridge schedule → every configured reconciler once
-    tfreview.lambda_handlers.watchdog    EventBridge schedule → one evaluation of the alert table
+    tfreview.lambda_handlers.watchdog    EventBridge schedule → one evaluation of the alert table, and the values
+                                         of the rows the CloudWatch alarms read from it (alarm_values),
+                                         and the IP blocks into the WAF IP set (waf_sync)
 
 Services are built once per container (cold start) and kept for its later invocations. Backups need no
 function: DynamoDB point-in-time recovery and AWS Backup take them (deploy/aws, docs/adr/0155).
@@ -94,9 +96,15 @@ def reconcile(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
 
 def watchdog(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    from tfreview.lambda_handlers.alarm_values import publish
+    from tfreview.lambda_handlers.waf_sync import sync_blocks
+
     _scheduled(event)
     built = services()
-    if built.ops is None or built.ops.watchdog is None:
-        return {"evaluated": False}
-    built.ops.watchdog.tick()
-    return {"evaluated": True}
+    answer: dict[str, Any] = {"evaluated": False}
+    if built.ops is not None and built.ops.watchdog is not None:
+        result = built.ops.watchdog.tick()
+        answer = {"evaluated": result.evaluated, "errors": list(result.errors)}
+    answer["published"] = sorted(publish(built))  # what the CloudWatch alarms of deploy/aws read (docs/adr/0190)
+    answer["waf_blocks"] = sync_blocks(built)  # after the tick: its block-source action may have placed one
+    return answer

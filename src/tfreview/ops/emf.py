@@ -2,6 +2,12 @@
 
 Each count, observation or gauge is one JSON line on stdout; CloudWatch Logs turns it into a metric in the
 `tfreview` namespace with the labels as dimensions (the catalogue's labels are bounded, as for Prometheus).
+
+Each line also declares the rollups the CloudWatch alarms read (`dimension_sets`): besides the whole label set,
+the label subsets (one label, or none) that an alarm of the alert table selects for this metric — CloudWatch
+cannot sum series at alarm time, so the alarm of `sum(rate(m{outcome="timeout"}[5m]))` watches the metric `m`
+with the one dimension `outcome`, and a sum over every series watches `m` without dimensions
+(tfreview.ops.cloudwatch, docs/adr/0190). Only those: each dimension set is one more custom metric to pay for.
 https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
 """
 
@@ -10,7 +16,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cache
+
+Rollups = Mapping[str, frozenset[tuple[str, ...]]]
 
 NAMESPACE = "tfreview"
 
@@ -18,6 +27,25 @@ NAMESPACE = "tfreview"
 def _stdout(line: str) -> None:
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
+
+
+@cache
+def alarm_rollups() -> Rollups:
+    """The label subsets the packaged alert table's CloudWatch alarms read, by metric (computed once)."""
+    from tfreview.ops.alert_table import load_alert_table
+    from tfreview.ops.cloudwatch import rollups
+
+    return rollups(load_alert_table())
+
+
+def dimension_sets(name: str, labels: list[str], wanted: Rollups) -> list[list[str]]:
+    """The dimension sets of one line: all its labels, then each rollup an alarm reads (a subset of them)."""
+    found = [labels]
+    for subset in sorted(wanted.get(name, ())):
+        chosen = list(subset)
+        if chosen != labels and set(chosen) <= set(labels):
+            found.append(chosen)
+    return found
 
 
 class EmfRecorder:
@@ -29,8 +57,10 @@ class EmfRecorder:
         *,
         write: Callable[[str], None] = _stdout,
         now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+        rollups: Rollups | None = None,
     ) -> None:
         self.namespace = namespace
+        self.rollups = alarm_rollups() if rollups is None else rollups
         self._write = write
         self._now_ms = now_ms
 
@@ -51,7 +81,7 @@ class EmfRecorder:
                 "CloudWatchMetrics": [
                     {
                         "Namespace": self.namespace,
-                        "Dimensions": [dimensions],
+                        "Dimensions": dimension_sets(name, dimensions, self.rollups),
                         "Metrics": [{"Name": name, "Unit": unit}],
                     }
                 ],

@@ -272,6 +272,16 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     ),
     # --- operations (fed by the watchdog, backups, audits and blocks) ---------------------------
     MetricSpec(
+        "tfreview_alert_value",
+        "gauge",
+        "On AWS Lambda: the number an alert row compares, evaluated by the watchdog function from data only it reads "
+        "(the queue snapshot, the secrets); its CloudWatch alarm watches this (docs/adr/0190-cloudwatch-alarms.md)",
+        labels=(
+            ("alert_id", ("queue-backlog", "queue-oldest-job-age", "reviews-past-deadline", "secret-near-expiry")),
+        ),
+        multiprocess="mostrecent",
+    ),
+    MetricSpec(
         "tfreview_watchdog_heartbeat_timestamp_seconds",
         "gauge",
         "Unix time of the watchdog's last evaluation (dead-man's switch)",

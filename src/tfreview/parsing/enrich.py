@@ -14,9 +14,10 @@ def enrich_plan(change_set: ChangeSet, source_dir: str | Path) -> ChangeSet:
     """`change_set` with location, suppressions and prevent_destroy filled from the HCL in `source_dir`."""
     source = load_directory(source_dir)
     by_address = {change.address: change for change in source.changes}
+    by_config = {change.config_address: change for change in reversed(source.changes)}  # first instance wins
 
     def enriched(change: ResourceChange) -> ResourceChange:
-        found = by_address.get(change.config_address)
+        found = by_address.get(change.address) or by_config.get(change.config_address)
         if found is None:
             return change
         return replace(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeSet, Coverage, ResourceChange
+from tfreview.core.plan import ChangeSet, Coverage, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, read_configuration
 from tfreview.parsing.source_tree import (
@@ -34,10 +34,11 @@ def changeset_from_sources(
     )
 
 
-def load_directory(path: str | Path) -> ChangeSet:
-    """Every resource of the configuration in `path` (its own .tf files and the local modules they call), as creates."""
+def load_directory(path: str | Path, *, reader: SourceReader | None = None) -> ChangeSet:
+    """Every resource of the configuration in `path` (its own .tf files and the local modules they call), as creates.
+    `reader` reads it instead of a plain directory reader (one that records what it read)."""
     root = _directory(path)
-    return _compare(read_configuration(DirectoryReader(root)), None, str(path))
+    return _compare(read_configuration(reader or DirectoryReader(root)), None, str(path))
 
 
 def load_change(base: str | Path, head: str | Path) -> ChangeSet:
@@ -72,7 +73,7 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
             coverage.notes.append("base files that do not parse make their resources look created")
     secrets = frozenset(head.sensitive_values | (base.sensitive_values if base is not None else set()))
     changes: list[ResourceChange] = []
-    for address in sorted(set(head.resources) | set(before)):
+    for address in sorted(set(head.resources) | set(before), key=_address_order):
         changes.append(_change(before.get(address), head.resources.get(address), secrets))
     return ChangeSet(
         changes=changes,
@@ -84,6 +85,14 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
     )
 
 
+def _address_order(address: str) -> tuple[str, int]:
+    """Instances in Terraform's order: `web[2]` before `web[10]`."""
+    head, _, key = address.rpartition("[")
+    if head and key.endswith("]") and key[:-1].isdigit():
+        return (head, int(key[:-1]))
+    return (address, -1)
+
+
 def _dependencies(*configurations: Configuration | None) -> dict[str, tuple[str, ...]]:
     """Resource → what it refers to, in the head and the base: a resource deleted by the change keeps the
     dependents it had in the base (references already followed through module variables)."""
@@ -92,8 +101,8 @@ def _dependencies(*configurations: Configuration | None) -> dict[str, tuple[str,
         if configuration is None:
             continue
         for address, resource in configuration.resources.items():
-            for targets in resource.references.values():
-                graph.setdefault(address, {}).update(dict.fromkeys(targets))
+            for targets in resource.references.values():  # nodes are config addresses: instances share one
+                graph.setdefault(strip_index(address), {}).update(dict.fromkeys(targets))
     return {address: tuple(targets) for address, targets in graph.items()}
 
 

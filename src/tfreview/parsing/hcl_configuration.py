@@ -1,20 +1,22 @@
 """A Terraform configuration read from source: the root module and the local modules it calls.
 
-Each managed resource becomes a `ConfiguredResource` with its values in plan JSON shape. `count` and
-`for_each` are not expanded: a resource is one object at its config address (`aws_s3_bucket.b`,
-`module.db.aws_db_instance.main`). Data sources are read for references only; they are not changes.
+Each managed resource instance becomes a `ConfiguredResource` with its values in plan JSON shape.
+`count` and `for_each` known from the source expand as Terraform expands them (`hcl_instances`):
+`aws_s3_bucket.b["a"]`, `module.db[0].aws_db_instance.main`; unknown ones leave one object at the config
+address, noted under coverage. Data sources are read for references only; they are not changes.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
@@ -24,6 +26,7 @@ from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
+_EVALUATION_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,7 @@ class _ConfigurationReader:
         self.reader = reader
         self.configuration = Configuration()
         self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
+        self.declared: set[str] = set()  # config addresses of the resources read, instances or not
 
     def read(self) -> Configuration:
         self._module("", None, None, 0)
@@ -114,7 +118,7 @@ class _ConfigurationReader:
             if block.kind == "resource" and len(block.labels) == 2:
                 self._resource(file, block, scope, address)
             elif block.kind == "module" and block.labels:
-                self._call(reldir, block, scope, prefix, depth)
+                self._call(file, reldir, block, scope, prefix, depth)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
 
@@ -157,16 +161,33 @@ class _ConfigurationReader:
     def _resource(self, file: _File, block: Block, scope: Scope, module_address: str | None) -> None:
         type_name, name = block.labels
         address = f"{scope.prefix}{type_name}.{name}"
-        if address in self.configuration.resources:
+        if address in self.declared:
             self.configuration.notes.append(
                 f"{address} is declared twice ({file.path}:{block.line}); the first is reviewed"
             )
             return
+        self.declared.add(address)
         try:
-            self._add_resource(file, block, scope, module_address, address)
-        except (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as exc:
+            expansion = self._expansion(file, block, scope, address)
+            for instance in expansion.instances:
+                instance_scope = replace(scope, instance=instance.bindings) if instance.bindings else scope
+                self._add_resource(file, block, instance_scope, module_address, address + instance.suffix)
+        except _EVALUATION_ERRORS as exc:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
+
+    def _expansion(self, file: _File, block: Block, scope: Scope, address: str) -> Expansion:
+        """The instances of a resource or module block, with a coverage note when there are none or they
+        are known only at plan time (then the block is read once, at its address without a key)."""
+        expansion = expand(block, scope)
+        if expansion.is_empty:
+            self.configuration.notes.append(f"{address}: count or for_each is empty, so there is nothing to review")
+        elif expansion.unknown is not None:
+            self.configuration.notes.append(
+                f"{address} ({file.path}:{block.line}): instances unknown until plan ({expansion.unknown}); "
+                "reviewed once, without an instance key"
+            )
+        return expansion
 
     def _provider(self, file: _File, block: Block, scope: Scope, module_address: str | None) -> None:
         """A provider block becomes the pseudo resource `provider.<name>[.<alias>]` of type `<name>_provider`,
@@ -187,7 +208,7 @@ class _ConfigurationReader:
             return
         try:
             self._add_resource(file, block, scope, module_address, address, (f"{label}_provider", name))
-        except (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError) as exc:
+        except _EVALUATION_ERRORS as exc:
             self.configuration.notes.append(
                 f"{address} ({file.path}:{block.line}) could not be read: {type(exc).__name__}"
             )
@@ -202,9 +223,6 @@ class _ConfigurationReader:
         labels: tuple[str, str] | None = None,
     ) -> None:
         type_name, name = labels or block.labels
-        if _has_no_instances(block, scope):
-            self.configuration.notes.append(f"{address}: count or for_each is empty, so there is nothing to review")
-            return
         body = Evaluator(scope).body(block.body, top_level=True)
         values, mask = split_unknown(body.values)
         items = [
@@ -225,7 +243,7 @@ class _ConfigurationReader:
             unknown_sources=_unknown_sources(block, body.values),
         )
 
-    def _call(self, reldir: str, block: Block, scope: Scope, prefix: str, depth: int) -> None:
+    def _call(self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int) -> None:
         name = block.labels[0]
         address = f"{prefix}module.{name}"
         arguments = {item.name: item for item in body_items(block.body) if isinstance(item, Attribute)}
@@ -235,25 +253,45 @@ class _ConfigurationReader:
             self.configuration.notes.append(f"{address}: the module source is not a literal string; not followed")
             return
         if not source.startswith(("./", "../")):
-            self.configuration.notes.append(f"{address}: remote module source {source!r} is not followed")
+            kind = "registry" if _is_registry(source) else "remote"
+            self.configuration.notes.append(
+                f"{address}: module from {kind} source {source!r} not reviewed (not on disk; not followed)"
+            )
             return
         if depth >= _MAX_MODULE_DEPTH:
             self.configuration.notes.append(f"{address}: modules nested deeper than {_MAX_MODULE_DEPTH}; not followed")
             return
         child = posixpath.normpath(posixpath.join(reldir, source))
         child = "" if child == "." else child
+        try:
+            expansion = self._expansion(file, block, scope, address)
+        except _EVALUATION_ERRORS as exc:
+            self.configuration.notes.append(
+                f"{address}: count or for_each could not be read ({type(exc).__name__}); read once, without a key"
+            )
+            expansion = SINGLE
+        if expansion.is_empty:
+            return  # not read: a scan of the repository reviews the module on its own (scan_roots)
         files, _ = self._files(child)
         if not files:
             self.configuration.notes.append(f"{address}: no parsable .tf files in {source!r}; not followed")
             return
-        inputs: dict[str, Input] = {}
-        for argument, item in arguments.items():
-            if argument in _MODULE_META_ARGUMENTS:
-                continue
-            evaluator = Evaluator(scope)
-            value = evaluator.evaluate(item.expression)
-            inputs[argument] = Input(value, tuple(dict.fromkeys(evaluator.references)))
-        self._module(child, address, inputs, depth + 1)
+        for instance in expansion.instances:
+            instance_scope = replace(scope, instance=instance.bindings) if instance.bindings else scope
+            inputs: dict[str, Input] = {}
+            for argument, item in arguments.items():
+                if argument in _MODULE_META_ARGUMENTS:
+                    continue
+                evaluator = Evaluator(instance_scope)
+                value = evaluator.evaluate(item.expression)
+                inputs[argument] = Input(value, tuple(dict.fromkeys(evaluator.references)))
+            self._module(child, address + instance.suffix, inputs, depth + 1)
+
+
+def _is_registry(source: str) -> bool:
+    """`namespace/name/provider` (or `host/namespace/name/provider`), as the module registry names modules."""
+    parts = source.split("//", maxsplit=1)[0].split("/")
+    return "::" not in source and ":" not in parts[0] and len(parts) in (3, 4) and all(parts)
 
 
 def _is_sensitive(block: Block, scope: Scope) -> bool:
@@ -268,15 +306,6 @@ def _default(block: Block) -> Input:
         if isinstance(item, Attribute) and item.name == "default":
             return Input(Evaluator(Scope()).evaluate(item.expression))
     return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
-
-
-def _has_no_instances(block: Block, scope: Scope) -> bool:
-    """`count = 0` or `for_each = {}` known from the source (`count = var.enabled ? 1 : 0` with enabled false)."""
-    for item in body_items(block.body):
-        if isinstance(item, Attribute) and item.name in ("count", "for_each"):
-            value = Evaluator(scope).evaluate(item.expression)
-            return value == 0 if item.name == "count" else value in ({}, [])
-    return False
 
 
 def _block_key(block: Block) -> str:

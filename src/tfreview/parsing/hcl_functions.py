@@ -15,6 +15,8 @@ from tfreview.core.values import UNKNOWN, contains_unknown
 def call(name: str, args: list[Any]) -> Any:
     """The value of `name(args...)`, or UNKNOWN when the function is not evaluated or an argument is unknown."""
     function = _FUNCTIONS.get(name)
+    if name in _SHAPE_ONLY and len(args) == 1 and isinstance(args[0], list | Mapping):
+        return function(*args) if function is not None else UNKNOWN  # known however unknown its elements
     if function is None or any(contains_unknown(arg) for arg in args):
         return UNKNOWN
     try:
@@ -138,8 +140,26 @@ def _contains(collection: Any, value: Any) -> bool:
     return value in collection
 
 
+def _max(*numbers: Any) -> Any:
+    return max(_numbers_only(numbers))
+
+
+def _min(*numbers: Any) -> Any:
+    return min(_numbers_only(numbers))
+
+
+def _numbers_only(values: tuple[Any, ...]) -> tuple[Any, ...]:
+    if not values or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        raise TypeError("max and min take numbers")
+    return values
+
+
+_SHAPE_ONLY = frozenset({"length", "keys"})  # depend on a collection's shape, not on its elements
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": _length,
+    "max": _max,
+    "min": _min,
     "keys": _keys,
     "values": _values,
     "lookup": _lookup,
@@ -171,6 +191,14 @@ def index_value(value: Any, key: Any) -> Any:
     if isinstance(value, list) and isinstance(key, str) and key.isdigit():
         return index_value(value, int(key))
     return UNKNOWN
+
+
+def short_circuit(operator: str, left: Any, right: Any) -> bool | None:
+    """`false && x` and `true || x` whatever x is (unknown too); None when both sides are needed."""
+    if not all(v is UNKNOWN or isinstance(v, bool) for v in (left, right)):
+        return None
+    decisive = operator == "||"
+    return decisive if any(v is decisive for v in (left, right)) else None
 
 
 def operate(operator: str, left: Any, right: Any) -> Any:

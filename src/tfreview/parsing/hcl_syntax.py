@@ -113,3 +113,29 @@ def label_text(node: Any) -> str:
     if node.lark_name() == "string":
         return "".join(str(part.content.value) for part in node.string_parts if hasattr(part.content, "value"))
     return token_text(node)
+
+
+def traversal(node: Any) -> tuple[str, list[tuple[str, Any]]] | None:
+    """`a.b[c].d` → ("a", [("attr", "b"), ("index", c-node), ("attr", "d")]); None when not rooted in a name."""
+    steps: list[tuple[str, Any]] = []
+    while True:
+        kind = node.lark_name()
+        if kind == "expr_term":
+            if node.parentheses:
+                return None
+            node = node.expression
+        elif kind == "get_attr_expr_term":
+            steps.append(("attr", token_text(node.get_attr.identifier)))
+            node = node.expr_term
+        elif kind == "index_expr_term":
+            index = node.children[1]
+            if index.lark_name() == "short_index":
+                steps.append(("index_literal", int(str(index.index.value))))
+            else:
+                steps.append(("index", index.index_expression))
+            node = node.children[0]
+        elif kind == "identifier":
+            steps.reverse()
+            return token_text(node), [(k if k != "index_literal" else "attr", v) for k, v in steps]
+        else:
+            return None

@@ -1,20 +1,39 @@
 """HCL expressions → values in plan JSON shape, with UNKNOWN wherever Terraform would know only after apply.
 
-What resolves: literals, `var.x` (module argument, tfvars or default), `local.x`, templates whose parts
-all resolve, conditionals and operators on known values, and the functions of `hcl_functions`.
-Everything else — other resources, data sources, `count.index`, `each.*`, splats, `for` — is UNKNOWN.
+What resolves: literals, `var.x` (module argument, tfvars or default), `local.x`, `count.index` and
+`each.key`/`each.value` of an expanded instance (`hcl_instances`), templates whose parts all resolve,
+conditionals and operators on known values, and the functions of `hcl_functions`.
+`for` expressions over known collections (`hcl_for`). Everything else — other resources, data sources,
+splats — is UNKNOWN.
 While evaluating, the addresses of the resources an expression refers to are collected.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tfreview.core.plan import strip_index
 from tfreview.core.values import UNKNOWN, contains_unknown
-from tfreview.parsing.hcl_functions import call, index_value, normalise_number, operate, to_template_string
-from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks, token_text
+from tfreview.parsing.hcl_for import evaluate_for
+from tfreview.parsing.hcl_functions import (
+    call,
+    index_value,
+    normalise_number,
+    operate,
+    short_circuit,
+    to_template_string,
+)
+from tfreview.parsing.hcl_syntax import (
+    Attribute,
+    Block,
+    HclSyntaxError,
+    body_items,
+    parse_blocks,
+    token_text,
+    traversal,
+)
 from tfreview.parsing.hcl_templates import heredoc_body, template_pieces, unescape
 from tfreview.parsing.plan_configuration import reference_address
 
@@ -36,7 +55,8 @@ class Scope:
 
     variables: Mapping[str, Input] = field(default_factory=dict)
     local_expressions: Mapping[str, Any] = field(default_factory=dict)
-    prefix: str = ""  # "module.a." inside module a
+    prefix: str = ""  # "module.a." inside module a, 'module.a["x"].' inside its instance "x"
+    instance: Mapping[str, Any] = field(default_factory=dict)  # `count`/`each` of the instance evaluated
     _locals: dict[str, Input] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
     # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
@@ -72,6 +92,11 @@ class Evaluator:
         self.references: list[str] = []
         self.bound = bound  # names of `for` iterators and `dynamic` blocks, which are not resources
 
+    def binding(self, names: Mapping[str, Any]) -> Evaluator:
+        """An evaluator of the same scope in which `names` (a `for` expression's iterators) hold values."""
+        scope = replace(self.scope, instance={**self.scope.instance, **names})
+        return Evaluator(scope, self.bound - names.keys())
+
     def evaluate(self, node: Any) -> Any:
         kind = node.lark_name()
         handler = _HANDLERS.get(kind)
@@ -93,9 +118,9 @@ class Evaluator:
             self.bound = saved
             return
         if node.lark_name() in ("get_attr_expr_term", "index_expr_term") or _bare_identifier(node):
-            traversal = _traversal(node)
-            if traversal is not None:
-                self._resolve(*traversal)
+            steps = traversal(node)
+            if steps is not None:
+                self._resolve(*steps)
                 return
         for child in node.children:
             if child is not None:
@@ -104,6 +129,8 @@ class Evaluator:
     # -- traversals: var.x, local.y["k"], aws_s3_bucket.b.arn --------------------------------------
 
     def _resolve(self, root: str, steps: list[tuple[str, Any]]) -> Any:
+        if root in self.scope.instance and root not in self.bound:  # count.index, each.key, each.value
+            return self._walk(self.scope.instance[root], steps)
         if root == "var" and steps and steps[0][0] == "attr":
             given = self.scope.variables.get(steps[0][1], Input(UNKNOWN))
             self.references.extend(given.references)
@@ -115,12 +142,12 @@ class Evaluator:
         if root == "data" and self.scope.data_attribute is not None and _attrs(steps[:3]):
             known = self.scope.data_attribute(*(str(value) for _, value in steps[:3]))
             if known is not None:
-                self.references.append(f"{self.scope.prefix}data.{steps[0][1]}.{steps[1][1]}")
+                self.references.append(f"{strip_index(self.scope.prefix)}data.{steps[0][1]}.{steps[1][1]}")
                 return self._walk(known.value, steps[3:])
         names = [root] + [str(value) for kind, value in steps if kind == "attr"]
         address = reference_address(".".join(names))
         if address is not None and root not in self.bound and ("_" in root or root == "data"):
-            self.references.append(self.scope.prefix + address)
+            self.references.append(strip_index(self.scope.prefix) + address)  # graph nodes are config addresses
         for kind, value in steps:
             if kind == "index":
                 self.collect(value)
@@ -253,6 +280,8 @@ class Evaluator:
         left = self.evaluate(node.expr_term)
         operator = str(node.binary_term.binary_operator.token.value).strip()
         right = self.evaluate(node.binary_term.expr_term)
+        if operator in ("&&", "||") and (decided := short_circuit(operator, left, right)) is not None:
+            return decided  # `false && unknown` is false, as Terraform has it
         if contains_unknown(left) or contains_unknown(right):
             return UNKNOWN
         return operate(operator, left, right)
@@ -329,35 +358,9 @@ def _bare_identifier(node: Any) -> bool:
     return bool(node.lark_name() == "expr_term" and node.expression.lark_name() == "identifier")
 
 
-def _traversal(node: Any) -> tuple[str, list[tuple[str, Any]]] | None:
-    """`a.b[c].d` → ("a", [("attr", "b"), ("index", c-node), ("attr", "d")]); None when not rooted in a name."""
-    steps: list[tuple[str, Any]] = []
-    while True:
-        kind = node.lark_name()
-        if kind == "expr_term":
-            if node.parentheses:
-                return None
-            node = node.expression
-        elif kind == "get_attr_expr_term":
-            steps.append(("attr", token_text(node.get_attr.identifier)))
-            node = node.expr_term
-        elif kind == "index_expr_term":
-            index = node.children[1]
-            if index.lark_name() == "short_index":
-                steps.append(("index_literal", int(str(index.index.value))))
-            else:
-                steps.append(("index", index.index_expression))
-            node = node.children[0]
-        elif kind == "identifier":
-            steps.reverse()
-            return token_text(node), [(k if k != "index_literal" else "attr", v) for k, v in steps]
-        else:
-            return None
-
-
 def _traverse(evaluator: Evaluator, node: Any) -> Any:
-    traversal = _traversal(node)
-    if traversal is None:  # a traversal of a computed value: (expr).attr, [1, 2][0]
+    steps = traversal(node)
+    if steps is None:  # a traversal of a computed value: (expr).attr, [1, 2][0]
         base = node.children[0]
         value = evaluator.evaluate(base)
         step = node.children[1]
@@ -366,7 +369,7 @@ def _traverse(evaluator: Evaluator, node: Any) -> Any:
         if step.lark_name() == "short_index":
             return evaluator._walk(value, [("attr", int(str(step.index.value)))])
         return evaluator._walk(value, [("index", step.index_expression)])
-    return evaluator._resolve(*traversal)
+    return evaluator._resolve(*steps)
 
 
 _HANDLERS: dict[str, Any] = {
@@ -388,4 +391,6 @@ _HANDLERS: dict[str, Any] = {
     "attr_splat_expr_term": Evaluator._splat,
     "full_splat_expr_term": Evaluator._splat,
     "identifier": lambda evaluator, node: evaluator._resolve(token_text(node), []),
+    "for_tuple_expr": evaluate_for,
+    "for_object_expr": evaluate_for,
 }

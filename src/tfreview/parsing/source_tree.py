@@ -84,6 +84,20 @@ class DirectoryReader:
         return out
 
 
+@dataclass(slots=True)
+class RecordingReader:
+    """Another reader, remembering the directories read: which modules a root's review reached."""
+
+    reader: SourceReader
+    read: list[str] = field(default_factory=list)
+
+    def read_dir(self, reldir: str) -> DirectoryFiles:
+        found = self.reader.read_dir(reldir)
+        if found.texts or found.unreadable:
+            self.read.append(reldir)
+        return found
+
+
 def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:
     """A few subdirectories of `root` holding .tf files, for a helpful error message."""
     found: list[str] = []

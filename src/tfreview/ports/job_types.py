@@ -340,12 +340,13 @@ def review_after_failure(job: Job, reason: str) -> ReviewOutcome | None:
 
 
 def review_after_lost_worker(job: Job, reason: str) -> ReviewOutcome | None:
-    """The review's status once the reaper dead-letters `job` (its last worker died): no longer `in_progress`;
-    queued for the review deadline, where the reaper re-queues it once, then fails it."""
+    """The review's status once the reaper dead-letters `job` (its last worker died): FAILED, saying why — a
+    dead job's review never stays `queued` or `in_progress` (visible in the API and the dashboard)."""
     review_id = review_id_of(job)
     if review_id is None:
         return None
-    return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"{reason}; out of attempts, re-queued once at its deadline")
+    text = f"{reason}; out of attempts ({job.attempts} of {job.max_attempts}): the job is dead-lettered"
+    return ReviewOutcome(review_id, ReviewStatus.FAILED, text)
 
 
 def review_after_expired_lease(job: Job, reason: str) -> ReviewOutcome | None:

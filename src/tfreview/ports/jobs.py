@@ -55,6 +55,16 @@ class RetryPolicy:
         return (rng or random).uniform(0, ceiling)
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptFence:
+    """The attempt a worker's write comes from. A store given one writes only while this attempt is still the
+    job's current one (state running, same token), checked in the same transaction as the write, and raises
+    StaleAttempt otherwise: a worker thawed past its lease can no longer overwrite what a newer attempt wrote."""
+
+    job_id: int
+    token: str
+
+
 class StaleAttempt(Exception):
     """A worker presented an attempt token that is no longer current (its lease expired and the job moved on)."""
 

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
-from tfreview.ports.jobs import Job, NewJob
+from tfreview.ports.jobs import AttemptFence, Job, NewJob
 from tfreview.ports.records import (
     ApiToken,
     Delivery,
@@ -104,12 +104,24 @@ class ReviewStore(Protocol):
         """None when absent or another tenant's (callers answer 404 either way)."""
         ...
 
-    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None: ...
+    def set_status(
+        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+    ) -> None:
+        """`attempt`: a worker's write, refused (StaleAttempt) unless that attempt is still current."""
+        ...
 
     def save_result(
-        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        report: dict[str, object],
+        verdict: str,
+        counts: dict[str, object],
+        *,
+        attempt: AttemptFence | None = None,
     ) -> StoredReview:
-        """Store the finished review (report + findings rows + content hash) in one transaction."""
+        """Store the finished review (report + findings rows + content hash) in one transaction; `attempt` as in
+        set_status, checked in that same transaction."""
         ...
 
     def list(

@@ -26,7 +26,7 @@ from tfreview.ports.service import (
     Tokens,
 )
 from tfreview.settings import Settings
-from tfreview.store.audit_log import MemoryAuditTrail
+from tfreview.store.audit_entries import MemoryAuditTrail
 
 if TYPE_CHECKING:
     from tfreview.door.door import Door

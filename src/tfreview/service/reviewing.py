@@ -1,7 +1,8 @@
 """The review job: fetch the input (PlanSource) → `assess` (the CLI's own path) → store → enqueue its publish.
 
 `run_review` is what the worker calls for a claimed `ReviewJob`; `fence` is the attempt's lease check —
-a lost or abandoned attempt writes nothing and publishes nothing.
+a lost or abandoned attempt writes nothing and publishes nothing — and `attempt` names it to the store, which
+refuses its review writes in their own transaction once another attempt took over (a thawed worker).
 
 An uploaded plan is stored redacted, so a finding resting on a secret's own shape is gone from it: the
 findings kept with the plan at upload (found on the original, `service.uploads.secret_findings`) that the
@@ -20,6 +21,7 @@ from tfreview.core.findings import Finding, Review, Status, Verdict
 from tfreview.core.policy import Policy, verdict
 from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
+from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
 from tfreview.render.json_report import SCHEMA_VERSION, review_document
 from tfreview.render.stored_report import review_from_report
@@ -32,14 +34,14 @@ Fence = Callable[[], None]
 AI_RERUNS = 3  # times the AI part is tried again after every provider failed
 
 
-def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
+def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: AttemptFence | None = None) -> None:
     review_id = job.review_id
     if not review_id:
         raise InputError("job payload lacks 'review_id'")
     stored = services.reviews.get(review_id, job.tenant_id)
     if stored is None:
         raise InputError(f"review {review_id} does not exist")
-    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS)
+    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
     # An uploaded plan is read from the store whatever its metadata says (a Spacelift after_plan upload too).
     kind = SourceKind.API.value if job.plan_id or stored.plan_id else stored.source.kind
     source = services.sources.get(kind)
@@ -61,7 +63,8 @@ def run_review(services: Services, job: ReviewJob, fence: Fence) -> None:
     status = ReviewStatus.COMPLETED_WITHOUT_AI if assessment.ai_unavailable else ReviewStatus.COMPLETED
     report = review_document(result)
     fence()
-    saved = services.reviews.save_result(review_id, status, report, result.verdict.value, dict(result.counts))
+    counts = dict(result.counts)
+    saved = services.reviews.save_result(review_id, status, report, result.verdict.value, counts, attempt=attempt)
     services.metrics.observe("tfreview_review_rules_duration_seconds", assessment.rules_seconds)
     if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
         created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=UTC)

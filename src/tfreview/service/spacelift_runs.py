@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from tfreview.core.errors import DependencyPending, InputError, UpstreamError
 from tfreview.ports.job_types import SpaceliftRunJob
+from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.service.container import Services
 from tfreview.service.publishing import FINISHED
@@ -21,7 +22,9 @@ logger = logging.getLogger("tfreview.worker")
 _MAX_PAGES = 20  # bounded: a stack has few reviews per run
 
 
-def review_run(services: Services, job: SpaceliftRunJob, fence: Callable[[], None]) -> None:
+def review_run(
+    services: Services, job: SpaceliftRunJob, fence: Callable[[], None], *, attempt: AttemptFence | None = None
+) -> None:
     stack_id, run_id, review_id = job.run.stack_id, job.run.run_id, job.review_id or None
     upload = next(
         (r for r in _reviews_of_run(services, job.tenant_id, stack_id, run_id) if r.plan_id and r.id != review_id),
@@ -30,7 +33,7 @@ def review_run(services: Services, job: SpaceliftRunJob, fence: Callable[[], Non
     if review_id is None:
         logger.info("spacelift run %s/%s: %s", stack_id, run_id, "uploaded" if upload else "no plan uploaded")
         return
-    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS)
+    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
     if upload is None:
         raise UpstreamError(
             f"no plan was uploaded for Spacelift run {stack_id}/{run_id} (yet); "
@@ -42,7 +45,8 @@ def review_run(services: Services, job: SpaceliftRunJob, fence: Callable[[], Non
         # waiting for a dependency is not a failure (issue 9.8): not counted, however long the upload's review takes
         raise DependencyPending(f"this run's uploaded plan is still being reviewed (review {upload.id})")
     fence()
-    services.reviews.save_result(review_id, upload.status, upload.report, upload.verdict or "", dict(upload.counts))
+    counts = dict(upload.counts)
+    services.reviews.save_result(review_id, upload.status, upload.report, upload.verdict or "", counts, attempt=attempt)
     logger.info(
         "spacelift run %s/%s: review %s takes the result of upload review %s", stack_id, run_id, review_id, upload.id
     )

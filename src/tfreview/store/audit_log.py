@@ -1,4 +1,4 @@
-"""The audit log (ports/audit.py), on SQL and in memory: append-only, hash-chained (core/audit_chain.py).
+"""The audit log (ports/audit.py) on SQL: append-only, hash-chained (core/audit_chain.py; in memory: audit_entries).
 
 Appending reads the last entry's hash and writes the new entry in ONE write transaction; writers are
 serialised (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock), so two processes
@@ -8,7 +8,6 @@ never chain onto the same entry. Nothing here updates or deletes an entry.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator, Mapping
 from typing import Final
 
@@ -18,13 +17,13 @@ from tfreview.core.audit_chain import GENESIS, AuditEntry, ChainCheck, entry_has
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports.records import Page
+from tfreview.store.audit_entries import MAX_DETAIL_CHARS, MemoryAuditTrail, chained, clean_entry
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.database import Database
 from tfreview.store.tables import AuditLogRow
 
 _PG_APPEND_LOCK: Final = 0x7466726175646974  # any constant: one appender at a time on PostgreSQL
 _VERIFY_BATCH: Final = 1000
-MAX_DETAIL_CHARS: Final = 4000
 
 
 def _entry(row: AuditLogRow) -> AuditEntry:
@@ -40,15 +39,6 @@ def _entry(row: AuditLogRow) -> AuditEntry:
     )
 
 
-def _clean(
-    action: str, actor: str, target: str, detail: Mapping[str, object] | None
-) -> tuple[str, str, str, dict[str, object]]:
-    document = json.loads(canonical_json(dict(detail or {})))  # JSON-able, as it will read back
-    if len(canonical_json(document)) > MAX_DETAIL_CHARS:
-        document = {"truncated": True}
-    return action[:64], (actor or "unknown")[:200], target[:400], document
-
-
 class SqlAuditTrail:
     def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
         self.database = database
@@ -57,7 +47,7 @@ class SqlAuditTrail:
     def record(
         self, action: str, *, actor: str, target: str = "", detail: Mapping[str, object] | None = None
     ) -> AuditEntry:
-        action, actor, target, document = _clean(action, actor, target, detail)
+        action, actor, target, document = clean_entry(action, actor, target, detail)
         with self.database.transaction() as session:
             if not self.database.is_sqlite:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_APPEND_LOCK})
@@ -104,46 +94,4 @@ class SqlAuditTrail:
             after = batch[-1].id
 
 
-class MemoryAuditTrail:
-    """The same chain in a list (tests, `build_memory_services`)."""
-
-    def __init__(self, *, clock: Clock = utcnow) -> None:
-        self.clock = clock
-        self.entries: list[AuditEntry] = []
-        self._lock = threading.Lock()
-
-    def record(
-        self, action: str, *, actor: str, target: str = "", detail: Mapping[str, object] | None = None
-    ) -> AuditEntry:
-        action, actor, target, document = _clean(action, actor, target, detail)
-        with self._lock:
-            previous = self.entries[-1].row_hash if self.entries else GENESIS
-            at = self.clock()
-            entry = AuditEntry(
-                id=len(self.entries) + 1,
-                at=at,
-                actor=actor,
-                action=action,
-                target=target,
-                detail=document,
-                prev_hash=previous,
-                row_hash=entry_hash(previous, at, actor, action, target, document),
-            )
-            self.entries.append(entry)
-            return entry
-
-    def list(self, *, action: str | None = None, limit: int = 50, cursor: str | None = None) -> Page[AuditEntry]:
-        check_limit(limit)
-        before = int(decode_cursor(cursor, (int,))[0]) if cursor else None
-        with self._lock:
-            chosen = [
-                e
-                for e in reversed(self.entries)
-                if (action is None or e.action == action) and (before is None or e.id < before)
-            ]
-        items = chosen[:limit]
-        return Page(items, encode_cursor(items[-1].id) if len(chosen) > limit else None)
-
-    def verify(self) -> ChainCheck:
-        with self._lock:
-            return verify_chain(list(self.entries))
+__all__ = ["MAX_DETAIL_CHARS", "MemoryAuditTrail", "SqlAuditTrail", "chained", "clean_entry"]

@@ -6,7 +6,7 @@ import threading
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exc, select
 
 from tfreview.ports.blocks import Block, BlockKind
 from tfreview.store.database import Database
@@ -35,14 +35,23 @@ class SqlBlocks:
             return None if row is None else _record(row)
 
     def put(self, block: Block) -> Block:
+        for attempt in range(3):
+            try:
+                self._put(block)
+                break
+            except exc.IntegrityError:  # another process inserted this source's row first: replace it now
+                if attempt == 2:
+                    raise
+        return block
+
+    def _put(self, block: Block) -> None:
         with self.database.transaction() as session:
-            row = session.get(BlockRow, block.source)
+            row = session.get(BlockRow, block.source, with_for_update=True)
             if row is None:
                 row = BlockRow(source=block.source)
                 session.add(row)
             row.kind, row.reason, row.created_by = block.kind, block.reason[:400], block.created_by[:200]
             row.blocked_at, row.expires_at, row.strikes = block.blocked_at, block.expires_at, block.strikes
-        return block
 
     def active(self, now: datetime) -> list[Block]:
         with self.database.transaction(write=False) as session:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exc, select
 
 from tfreview.ops.controls import Control
 from tfreview.plumbing.clock import Clock, as_utc, utcnow
 from tfreview.store.database import Database
 from tfreview.store.tables import ControlRow
+
+_RACES = 3
 
 
 class SqlControls:
@@ -16,12 +18,23 @@ class SqlControls:
         self.clock = clock
 
     def hold(self, control: Control) -> Control:
+        for attempt in range(_RACES):
+            try:
+                return self._hold(control)
+            except exc.IntegrityError:  # another process inserted this control first: update its row now
+                if attempt == _RACES - 1:
+                    raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _hold(self, control: Control) -> Control:
         now = self.clock()
         with self.database.transaction() as session:
             session.execute(delete(ControlRow).where(ControlRow.until <= now))  # expired ones go
-            row = session.get(ControlRow, control.name)
+            # locked (PostgreSQL; SQLite serialises writers): a concurrent hold cannot shorten this one
+            row = session.get(ControlRow, control.name, with_for_update=True)
             if row is None:
                 session.add(_row(control))
+                session.flush()
                 return control
             if row.until > control.until:
                 control = Control(

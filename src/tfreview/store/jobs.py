@@ -292,7 +292,8 @@ class SqlJobQueue:
             cleared = {"attempt_token": None, "lease_owner": None, "lease_expires_at": None, "updated_at": now}
             dying = select(JobRow).where(*expired, JobRow.attempts >= JobRow.max_attempts)
             for row in session.scalars(dying if self.database.is_sqlite else dying.with_for_update()).all():
-                _settle_review(session, review_after_lost_worker(job_record(row), LEASE_EXPIRED), now, only_open=True)
+                lost = review_after_lost_worker(job_record(row), LEASE_EXPIRED)
+                _settle_review(session, lost, now, only_open=True, statuses=_UNFINISHED_REVIEWS)
             living = select(JobRow).where(*expired, JobRow.attempts < JobRow.max_attempts)
             for row in session.scalars(living if self.database.is_sqlite else living.with_for_update()).all():
                 _settle_review(session, review_after_expired_lease(job_record(row), LEASE_EXPIRED), now, only_open=True)
@@ -368,13 +369,22 @@ def _carries(review_id: str) -> ColumnElement[bool]:
 
 
 _OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS.value,)  # a lost worker's review: only an `in_progress` one moves
+# a dead-lettered job's review fails whether it was in progress or queued again (a re-claim that never started)
+_UNFINISHED_REVIEWS = (ReviewStatus.QUEUED.value, ReviewStatus.IN_PROGRESS.value)
 
 
-def _settle_review(session: Session, outcome: ReviewOutcome | None, now: datetime, *, only_open: bool) -> None:
+def _settle_review(
+    session: Session,
+    outcome: ReviewOutcome | None,
+    now: datetime,
+    *,
+    only_open: bool,
+    statuses: tuple[str, ...] = _OPEN_REVIEWS,
+) -> None:
     if outcome is None:
         return
     where = [ReviewRow.id == outcome.review_id]
     if only_open:
-        where.append(ReviewRow.status.in_(_OPEN_REVIEWS))
+        where.append(ReviewRow.status.in_(statuses))
     values = {"status": outcome.status.value, "status_reason": outcome.reason, "updated_at": now}
     session.execute(update(ReviewRow).where(*where).values(**values))

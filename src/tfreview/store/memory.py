@@ -21,7 +21,7 @@ from tfreview.core.redact import redact_value
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import report_hash, sha256_hex
 from tfreview.ports.job_types import plan_id_of, review_id_of
-from tfreview.ports.jobs import NewJob
+from tfreview.ports.jobs import AttemptFence, NewJob
 from tfreview.ports.records import (
     ApiToken,
     Delivery,
@@ -33,7 +33,7 @@ from tfreview.ports.records import (
     Tenant,
 )
 from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor, encode_cursor, encode_time_cursor
-from tfreview.store.memory_queue import MemoryJobQueue
+from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.review_filters import parse_review_filters
 from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
@@ -55,6 +55,11 @@ class MemoryReviewStore:
         self.clock = clock
         self.lock = threading.RLock()
         self._reviews: dict[str, StoredReview] = {}
+        self._jobs: MemoryJobQueue | None = None
+
+    def fenced_by(self, queue: MemoryJobQueue) -> None:
+        """The queue whose attempts a worker's writes are checked against (MemoryJobQueue calls it)."""
+        self._jobs = queue
 
     def create(
         self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
@@ -101,17 +106,26 @@ class MemoryReviewStore:
             raise NotFound(f"review {review_id} not found")
         return review
 
-    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
-        with self.lock:
+    def set_status(
+        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+    ) -> None:
+        with fenced_write(self._jobs, self.lock, attempt):
             review = self._require(review_id)
             self._reviews[review_id] = dataclasses.replace(
                 review, status=status, status_reason=reason, updated_at=self.clock()
             )
 
     def save_result(
-        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        report: dict[str, object],
+        verdict: str,
+        counts: dict[str, object],
+        *,
+        attempt: AttemptFence | None = None,
     ) -> StoredReview:
-        with self.lock:
+        with fenced_write(self._jobs, self.lock, attempt):
             review = self._require(review_id)
             saved = dataclasses.replace(
                 review,

@@ -6,8 +6,10 @@ import dataclasses
 import random
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Protocol, runtime_checkable
 
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
@@ -20,15 +22,37 @@ from tfreview.ports.job_types import (
     review_id_of,
     review_while_waiting,
 )
-from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.jobs import AttemptFence, Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.ports.service import ReviewStore
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.queue_settings import WorkerSettings
 
 _OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS,)  # a lost worker's review: only an `in_progress` one moves
+_UNFINISHED_REVIEWS = (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS)  # a dead-lettered job's review fails
 
 LEASE_EXPIRED = "lease expired (worker crashed or stalled)"
+
+
+@contextmanager
+def fenced_write(queue: MemoryJobQueue | None, lock: threading.RLock, attempt: AttemptFence | None) -> Iterator[None]:
+    """Hold `queue`'s lock (then `lock`) while `attempt` is current (StaleAttempt otherwise); with no queue to
+    ask, a fenced write is refused: it cannot be shown to come from the current attempt."""
+    if attempt is None:
+        with lock:
+            yield
+        return
+    if queue is None:
+        raise StaleAttempt(attempt.job_id)
+    with queue.holding(attempt), lock:
+        yield
+
+
+@runtime_checkable
+class FencedReviews(Protocol):
+    """A review store that checks a worker's writes against this queue (MemoryReviewStore)."""
+
+    def fenced_by(self, queue: MemoryJobQueue) -> None: ...
 
 
 class MemoryJobQueue:
@@ -48,6 +72,8 @@ class MemoryJobQueue:
         self._rng = rng
         self._jobs: dict[int, Job] = {}
         self._by_key: dict[str, int] = {}
+        if isinstance(reviews, FencedReviews):
+            reviews.fenced_by(self)  # its workers' review writes are checked against this queue's attempts
 
     def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
         with self.lock:
@@ -98,6 +124,14 @@ class MemoryJobQueue:
             )
             self._jobs[claimed.id] = claimed
             return claimed
+
+    @contextmanager
+    def holding(self, attempt: AttemptFence) -> Iterator[None]:
+        """Hold the queue's lock while `attempt` is its job's current one (StaleAttempt otherwise): a review
+        write made inside cannot interleave with a reap or a new claim of that job."""
+        with self.lock:
+            self._current(attempt.job_id, attempt.token)
+            yield
 
     def _current(self, job_id: int, attempt_token: str) -> Job:
         job = self._jobs.get(job_id)
@@ -175,7 +209,8 @@ class MemoryJobQueue:
                     last_error=LEASE_EXPIRED,
                 )
                 if dead:
-                    self._settle(review_after_lost_worker(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
+                    lost = review_after_lost_worker(self._jobs[job.id], LEASE_EXPIRED)
+                    self._settle(lost, only_open=True, statuses=_UNFINISHED_REVIEWS)
                 else:
                     self._settle(review_after_expired_lease(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
             return len(expired)
@@ -195,11 +230,13 @@ class MemoryJobQueue:
                 repaired.append((review.id, JobState.QUEUED in states))
             return repaired
 
-    def _settle(self, outcome: ReviewOutcome | None, *, only_open: bool) -> None:
+    def _settle(
+        self, outcome: ReviewOutcome | None, *, only_open: bool, statuses: tuple[ReviewStatus, ...] = _OPEN_REVIEWS
+    ) -> None:
         if outcome is None or self.reviews is None:
             return
         review = self.reviews.get(outcome.review_id)
-        if review is None or (only_open and review.status not in _OPEN_REVIEWS):
+        if review is None or (only_open and review.status not in statuses):
             return
         self.reviews.set_status(outcome.review_id, outcome.status, outcome.reason)
 

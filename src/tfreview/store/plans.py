@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import uuid
 from typing import Any
 
 from sqlalchemy import delete
 
 from tfreview.core.errors import IntegrityError
-from tfreview.core.redact import redact_value
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.store.database import Database
-from tfreview.store.plan_redaction import plan_kind, redact_upload
+from tfreview.store.plan_records import prepare_plan
 from tfreview.store.row_hashes import PLAN_COLUMNS, attributes, plan_hash
 from tfreview.store.tables import PlanRow
 
@@ -34,23 +32,21 @@ class SqlPlanStore:
         findings: list[dict[str, Any]] | None = None,
     ) -> str:
         """Redact (InputError when the content is not a plan JSON / tarball of that kind), then store."""
-        canonical = plan_kind(kind)
-        redacted = redact_upload(content, canonical)
-        plan_id = uuid.uuid4().hex
+        plan = prepare_plan(content, kind, metadata, findings)
         row = PlanRow(
-            id=plan_id,
+            id=plan.id,
             tenant_id=tenant_id,
-            kind=canonical,
-            content=gzip.compress(redacted, mtime=0),
-            sha256=sha256_hex(redacted),
-            plan_metadata=json.dumps(redact_value(dict(metadata)), sort_keys=True, default=str),
+            kind=plan.kind,
+            content=gzip.compress(plan.content, mtime=0),
+            sha256=plan.sha256,
+            plan_metadata=plan.metadata,
             created_at=self.clock(),
-            findings=None if findings is None else json.dumps(redact_value(findings), sort_keys=True),
+            findings=plan.findings,
         )
         row.integrity_hash = plan_hash(attributes(row, PLAN_COLUMNS))
         with self.database.transaction() as session:
             session.add(row)
-        return plan_id
+        return plan.id
 
     def delete(self, plan_id: str) -> None:
         with self.database.transaction() as session:

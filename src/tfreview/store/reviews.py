@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, defer
 from tfreview.core.errors import IntegrityError, NotFound
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
+from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.database import Database
 from tfreview.store.review_filters import ReviewFilters, parse_review_filters
 from tfreview.store.row_hashes import REVIEW_COLUMNS, attributes, review_hash
-from tfreview.store.tables import FindingRow, ReviewRow
+from tfreview.store.tables import FindingRow, JobRow, ReviewRow
 
 
 def review_record(row: ReviewRow, *, with_report: bool = True) -> StoredReview:
@@ -146,6 +147,19 @@ class SqlReviewStore:
             check_review(row)
             return review_record(row)
 
+    def _fence(self, session: Session, attempt: AttemptFence | None) -> None:
+        """StaleAttempt unless `attempt` is its job's current one. Checked in the write's own transaction: the job
+        row is locked (PostgreSQL) or the writer lock held (SQLite, BEGIN IMMEDIATE) until the write commits, so
+        no reaper or new claim can move the job on between this check and the write."""
+        if attempt is None:
+            return
+        query = select(JobRow.state, JobRow.attempt_token).where(JobRow.id == attempt.job_id)
+        if not self.database.is_sqlite:
+            query = query.with_for_update()
+        current = session.execute(query).first()
+        if current is None or current.state != JobState.RUNNING.value or current.attempt_token != attempt.token:
+            raise StaleAttempt(attempt.job_id)
+
     @staticmethod
     def _require(session: Session, review_id: str) -> ReviewRow:
         row = session.get(ReviewRow, review_id)
@@ -153,18 +167,29 @@ class SqlReviewStore:
             raise NotFound(f"review {review_id} not found")
         return row
 
-    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
+    def set_status(
+        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+    ) -> None:
         with self.database.transaction() as session:
+            self._fence(session, attempt)
             row = self._require(session, review_id)
             row.status = ReviewStatus(status).value
             row.status_reason = reason
             row.updated_at = self.clock()
 
     def save_result(
-        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        report: dict[str, object],
+        verdict: str,
+        counts: dict[str, object],
+        *,
+        attempt: AttemptFence | None = None,
     ) -> StoredReview:
         text = canonical_json(report)
         with self.database.transaction() as session:
+            self._fence(session, attempt)
             row = self._require(session, review_id)
             row.status = ReviewStatus(status).value
             row.status_reason = None

@@ -4,10 +4,10 @@
     TFREVIEW_QUEUE__URL=sqs://<queue name>  (or sqs://https://<queue url>; its DLQ is "<queue>-dlq")
 
 Reviews, deliveries (intake), jobs (queue), tokens, tenants, plans and publish locks are on DynamoDB/SQS
-(docs/adr/0150, 0151). Not yet on the DynamoDB side, so per process and in memory (docs/adr/0155): the
-incidents and the watchdog's lease, the queue signals' snapshot (computed through the ports), the operator
-controls, the door's block list and the audit log. Credentials come from the default AWS chain (the Lambda
-role); none is ever part of these URLs.
+(docs/adr/0150, 0151); so are the operations' state (docs/adr/0195): the incidents and the watchdog's lease
+(exactly one evaluator among every Lambda), the operator controls (pause-ai, open-breaker), the door's block
+list and the hash-chained audit log. The queue signals' snapshot is computed through the ports. Credentials
+come from the default AWS chain (the Lambda role); none is ever part of these URLs.
 """
 
 from __future__ import annotations
@@ -45,12 +45,8 @@ def build_aws_services(
     import httpx
 
     from tfreview.identity.factory import build_authenticator
-    from tfreview.ops.controls import MemoryControls
-    from tfreview.store.audit_log import MemoryAuditTrail
     from tfreview.store.aws.connection import target_from_urls
     from tfreview.store.aws.stores import aws_stores
-    from tfreview.store.blocks import MemoryBlocks
-    from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
     from tfreview.wiring import WiredServices, _cached, _expose, build_prometheus, build_review_advisor, build_sources
     from tfreview.wiring.door import build_door
     from tfreview.wiring.integrations import wire_integrations
@@ -64,7 +60,7 @@ def build_aws_services(
     now = clock or utcnow
     stores = aws_stores(target, settings.worker, clock=now)
     prometheus = build_prometheus(settings)
-    controls = MemoryControls(clock=now)
+    controls = stores.controls
     closers: list[Callable[[], None]] = []
     http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
     closers.append(http.close)
@@ -107,8 +103,7 @@ def build_aws_services(
     elif prometheus is not None:
         _expose(services, prometheus, signals)
     wire_integrations(services)
-    leases = MemoryLeases(clock=now)
-    services.door = build_door(services, MemoryBlocks(), signals, leases)
-    wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
-    services.audit = MemoryAuditTrail(clock=now)
+    services.door = build_door(services, stores.blocks, signals, stores.leases)
+    wire_ops(services, stores.incidents, stores.leases, clock=now, controls=controls)
+    services.audit = stores.audit
     return services

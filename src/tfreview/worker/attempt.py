@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from tfreview.ports.jobs import Job, StaleAttempt
+from tfreview.ports.jobs import AttemptFence, Job, StaleAttempt
 from tfreview.service.container import Services
 
 
@@ -21,6 +21,11 @@ class Attempt:
         if self.job.attempt_token is None:  # a claimed job always carries one
             raise StaleAttempt(self.job.id)
         return self.job.attempt_token
+
+    @property
+    def fence(self) -> AttemptFence:
+        """This attempt as the stores see it: a review write carrying it is refused once the job moved on."""
+        return AttemptFence(self.job.id, self.token)
 
     def check_lease(self) -> None:
         """Call before every write that must come from the current attempt only.

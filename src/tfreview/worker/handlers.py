@@ -1,5 +1,6 @@
 """What each kind of job does: decode the typed job, call its use case (`tfreview.service`), fenced by the
-attempt's lease. Handlers raise; `worker.errors.classify` decides what a failure means.
+attempt's lease (`check_lease` before a write, and `fence`, which the store checks in the write's own
+transaction). Handlers raise; `worker.errors.classify` decides what a failure means.
 
 review         service.reviewing.run_review: fetch → the CLI's own assess() → store → enqueue its publish
 publish        service.publishing.run_publish: the stored review to the Publisher (idempotent per content)
@@ -20,7 +21,7 @@ Handler = Callable[[Attempt], None]
 
 
 def handle_review(attempt: Attempt) -> None:
-    run_review(attempt.services, ReviewJob.decode(attempt.job), attempt.check_lease)
+    run_review(attempt.services, ReviewJob.decode(attempt.job), attempt.check_lease, attempt=attempt.fence)
 
 
 def handle_publish(attempt: Attempt) -> None:
@@ -28,7 +29,7 @@ def handle_publish(attempt: Attempt) -> None:
 
 
 def handle_spacelift_run(attempt: Attempt) -> None:
-    review_run(attempt.services, SpaceliftRunJob.decode(attempt.job), attempt.check_lease)
+    review_run(attempt.services, SpaceliftRunJob.decode(attempt.job), attempt.check_lease, attempt=attempt.fence)
 
 
 HANDLERS: Mapping[str, Handler] = {

@@ -44,10 +44,13 @@ class AwsTarget:
     endpoint_url: str | None = None
     queue_name: str | None = None  # instead of queue_url: resolved with GetQueueUrl (its DLQ: "<name>-dlq")
     loopback_only: bool = False  # the tests: refuse any endpoint that is not on this machine
+    retention_days: int = 30  # settled jobs, their keys and deliveries: DynamoDB's TTL removes them after this
 
     def __post_init__(self) -> None:
         if not self.table:
             raise ConfigError("the DynamoDB table name is empty")
+        if not 1 <= self.retention_days <= 3650:
+            raise ConfigError(f"dynamodb:// URL: retention_days must be 1–3650, got {self.retention_days}")
         if self.loopback_only:
             for url in (self.endpoint_url, self.queue_url, self.dead_letter_url):
                 if url is not None:
@@ -112,17 +115,23 @@ def call(action: Callable[[], T], what: str) -> T:
 
 
 def target_from_urls(database_url: str, queue_url: str | None) -> AwsTarget:
-    """The target named by `dynamodb://<table>?region=<region>[&endpoint=<url>]` and `sqs://<queue url or name>`
-    (docs/adr/0150). ConfigError with the reason for anything else; no secret is ever part of these URLs."""
+    """The target named by `dynamodb://<table>?region=<region>[&endpoint=<url>][&retention_days=<n>]` and
+    `sqs://<queue url or name>` (docs/adr/0150, 0196). ConfigError with the reason for anything else; no secret
+    is ever part of these URLs."""
     from urllib.parse import parse_qs
 
     parts = urlsplit(database_url)
     if parts.scheme != "dynamodb" or not parts.netloc or parts.path not in ("", "/"):
         raise ConfigError("the DynamoDB store URL must look like dynamodb://<table>?region=<region>")
     query = parse_qs(parts.query)
-    unknown = sorted(set(query) - {"region", "endpoint"})
+    unknown = sorted(set(query) - {"region", "endpoint", "retention_days"})
     if unknown:
-        raise ConfigError(f"dynamodb:// URL: unknown parameter {unknown[0]!r} (known: region, endpoint)")
+        raise ConfigError(
+            f"dynamodb:// URL: unknown parameter {unknown[0]!r} (known: region, endpoint, retention_days)"
+        )
+    retention = (query.get("retention_days") or ["30"])[0]
+    if not retention.isdigit():
+        raise ConfigError(f"dynamodb:// URL: retention_days must be a whole number of days, got {retention[:20]!r}")
     region = (query.get("region") or [""])[0]
     if not region:
         raise ConfigError("dynamodb:// URL: the region is missing (?region=eu-west-1)")
@@ -140,4 +149,5 @@ def target_from_urls(database_url: str, queue_url: str | None) -> AwsTarget:
         dead_letter_url=f"{queue}-dlq" if by_url else None,
         queue_name=None if by_url else queue,
         endpoint_url=endpoint,
+        retention_days=int(retention),
     )

@@ -17,6 +17,15 @@ Items (pk / sk; then the GSIs each sets: g1 by tenant, g2 by state or source, g3
 - plan          PLAN#<id> / PLAN
 - Spacelift run RUN#<tenant>#<run> / RUN
 - publish lock  LOCK#<target> / LOCK   (carries the TTL attribute: DynamoDB removes crashed holders' locks)
+- incident      INC#<id> / INC;  g1 INC#S#<status>, id;  g2 INC#ACTIVE, id (until resolved);  g3 INC, id
+- incident ev.  INC#<id> / EV#<event id>;   open group INCOPEN#<group key> / INCOPEN
+- lease         LEASE#<name> / LEASE     (TTL);   control  CONTROLS / <name>  (TTL)
+- block         BLOCK#<source> / BLOCK;  g3 BLOCK, <expiry>#<source>
+- audit entry   AUDIT / <id>;  g1 AUDIT#A#<action>, id;   chain head  AUDITHEAD / HEAD   (docs/adr/0195)
+
+Retention (docs/adr/0196): deliveries, their keys and payload chunks, job keys, and jobs once over (succeeded or
+dead) carry `expires_at` = then + `retention_days` (the dynamodb:// URL's, 30 by default); DynamoDB's TTL
+deletes them. A queued or running job never carries it. Reviews, tokens, tenants and the audit log are kept.
 - blob chunk    <its owner's pk> / CHUNK#<n>   (payloads, reports, plans over 300 KB compressed)
 
 Ids and instants inside sort keys are fixed width (`id` zero-padded to 20 digits, instants as

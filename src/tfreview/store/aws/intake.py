@@ -66,11 +66,12 @@ class DynamoIntake:
         self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
     ) -> Delivery | None:
         now = self.clock()
+        retained = self.table.retained_until(now)  # the delivery, its key and its payload: DynamoDB's TTL
         joined = self.queue.by_key(job.idempotency_key) if job is not None else None
         new_job: Job | None = None
         actions: list[dict[str, Any]] = []
         if job is not None and joined is None:
-            items = new_job_items(self.table.next_id("job"), job, now, now)
+            items = new_job_items(self.table.next_id("job"), job, now, now, key_expires_at=retained)
             actions += [self.table.put_request(i, condition=_NEW) for i in items]
             new_job = job_of(items[1])
         queued = joined or new_job
@@ -82,7 +83,7 @@ class DynamoIntake:
             actions.append(self.table.put_request(item, condition=_NEW))
         delivery_id = self.table.next_id("delivery")
         pk = delivery_pk(delivery_id)
-        blob, chunks = self.table.blob_items(pk, payload)
+        blob, chunks = self.table.blob_items(pk, payload, expires_at=retained)
         stored = replace(
             delivery,
             id=delivery_id,
@@ -91,11 +92,16 @@ class DynamoIntake:
         )
         actions.append(
             self.table.put_request(
-                {"pk": delivery_key_pk(delivery.source, delivery.key), "sk": "DELKEY", "delivery_id": delivery_id},
+                {
+                    "pk": delivery_key_pk(delivery.source, delivery.key),
+                    "sk": "DELKEY",
+                    "delivery_id": delivery_id,
+                    "expires_at": retained,
+                },
                 condition=_NEW,
             )
         )
-        actions.append(self.table.put_request({**_delivery_item(pk, stored), **blob}))
+        actions.append(self.table.put_request({**_delivery_item(pk, stored), **blob, "expires_at": retained}))
         actions += [self.table.put_request(c) for c in chunks]
         try:
             self.table.transact(actions)

@@ -36,8 +36,11 @@ def state_indexes(job_id: int, tenant_id: str, state: JobState, run_after: datet
     }
 
 
-def new_job_items(job_id: int, job: NewJob, run_after: datetime, now: datetime) -> list[dict[str, Any]]:
-    """The job item and its key item (written together, the key conditionally: one job per key)."""
+def new_job_items(
+    job_id: int, job: NewJob, run_after: datetime, now: datetime, *, key_expires_at: int
+) -> list[dict[str, Any]]:
+    """The job item and its key item (written together, the key conditionally: one job per key). The key item
+    carries the TTL (`key_expires_at`: the retention); the job item gets one only once it is over."""
     item = {
         "pk": job_pk(job_id),
         "sk": JOB_SK,
@@ -56,7 +59,7 @@ def new_job_items(job_id: int, job: NewJob, run_after: datetime, now: datetime) 
         "g3sk": fixed_id(job_id),
         **state_indexes(job_id, job.tenant_id, JobState.QUEUED, run_after),
     }
-    key = {"pk": job_key_pk(job.idempotency_key), "sk": "JOBKEY", "job_id": job_id}
+    key = {"pk": job_key_pk(job.idempotency_key), "sk": "JOBKEY", "job_id": job_id, "expires_at": key_expires_at}
     return [key, item]
 
 

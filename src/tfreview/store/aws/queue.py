@@ -8,13 +8,14 @@
   token: the old worker's late writes raise StaleAttempt, every write being conditional on the token).
 - When SQS hands out nothing due (messages in flight elsewhere, delayed, or lost between the DynamoDB write and
   SendMessage), the claim sweeps the `g4` index of due jobs: no job waits on a lost message.
+- Reading jobs and the attempt's fenced writes are `JobItems` (tfreview.store.aws.queue_items); this module
+  enqueues, claims, settles attempts, reaps and retries.
 - Dedupe of job keys: a conditional JOBKEY item written with the job in one transaction (standard queue, not
   FIFO: FIFO dedupe lasts five minutes, the port's idempotency lasts as long as the job).
 """
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -22,45 +23,25 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tfreview.core.redact import scrub_text
-from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.job_types import ReviewOutcome, review_after_failure, review_after_lost_worker, review_while_waiting
-from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
-from tfreview.ports.records import Page, ReviewStatus
-from tfreview.store.aws.job_items import JOB_SK, job_key_pk, job_of, job_pk, new_job_items, state_indexes
-from tfreview.store.aws.messages import JobMessages, Message
-from tfreview.store.aws.reviews import status_update
-from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant
-from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.ports.job_types import review_after_failure, review_after_lost_worker, review_while_waiting
+from tfreview.ports.jobs import Job, JobState, NewJob, StaleAttempt
+from tfreview.store.aws.job_items import JOB_SK, job_of, job_pk, new_job_items, state_indexes
+from tfreview.store.aws.messages import Message
+from tfreview.store.aws.queue_items import JobItems
+from tfreview.store.aws.table import TransactionConflict, instant
 from tfreview.store.memory_queue import LEASE_EXPIRED
-from tfreview.store.queue_settings import WorkerSettings
 
 MAX_ERROR_CHARS = 4000
 SWEEP_SIZE = 50
-_RUNNING_OR_QUEUED = f"#state = :{JobState.RUNNING.value} OR #state = :{JobState.QUEUED.value}"
 
 
-class SqsJobQueue:
-    def __init__(
-        self,
-        table: Table,
-        messages: JobMessages,
-        settings: WorkerSettings | None = None,
-        *,
-        clock: Clock = utcnow,
-        rng: random.Random | None = None,
-    ) -> None:
-        self.table = table
-        self.messages = messages
-        self.settings = settings or WorkerSettings()
-        self.policy = RetryPolicy(self.settings.backoff_base_seconds, self.settings.backoff_cap_seconds)
-        self.clock = clock
-        self._rng = rng
-
+class SqsJobQueue(JobItems):
     # --- enqueue -------------------------------------------------------------------------------------
     def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
         while True:
             now = self.clock()
-            items = new_job_items(self.table.next_id("job"), job, run_after or now, now)
+            retained = self.table.retained_until(now)
+            items = new_job_items(self.table.next_id("job"), job, run_after or now, now, key_expires_at=retained)
             try:
                 self.table.transact([self.table.put_request(i, condition="attribute_not_exists(pk)") for i in items])
             except TransactionConflict:
@@ -71,14 +52,6 @@ class SqsJobQueue:
             created = job_of(items[1])
             self.announce(created)
             return created, True
-
-    def announce(self, job: Job) -> None:
-        """Send the job's message (after its item is written; a lost send is covered by the claim's sweep)."""
-        self.messages.send(job.id, (job.run_after - self.clock()).total_seconds())
-
-    def by_key(self, idempotency_key: str) -> Job | None:
-        key = self.table.get(job_key_pk(idempotency_key), "JOBKEY")
-        return self.get(int(key["job_id"])) if key is not None else None
 
     # --- claim ---------------------------------------------------------------------------------------
     def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
@@ -186,44 +159,6 @@ class SqsJobQueue:
         )
         return job_of(item) if item is not None else None
 
-    def running_by_tenant(self) -> dict[str, int]:
-        running: dict[str, int] = {}
-        for item in self.table.query("g2", f"JOB#S#{JobState.RUNNING.value}"):
-            running[str(item["tenant_id"])] = running.get(str(item["tenant_id"]), 0) + 1
-        return running
-
-    # --- the attempt's writes (fenced by its token) ----------------------------------------------------
-    def _current(self, job_id: int, attempt_token: str) -> tuple[Job, str | None]:
-        item = self.table.get(job_pk(job_id), JOB_SK)
-        if item is None or item.get("state") != JobState.RUNNING.value or item.get("attempt_token") != attempt_token:
-            raise StaleAttempt(job_id)
-        return job_of(item), item.get("receipt")
-
-    def _fenced(self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None, *, only_open: bool) -> None:
-        """Write the job's new state if `job.attempt_token` is still current, with its review's outcome."""
-        update = self.table.update_request(
-            job_pk(job.id),
-            JOB_SK,
-            set_=set_,
-            condition="#state = :r AND #attempt_token = :token",
-            values={":r": JobState.RUNNING.value, ":token": job.attempt_token},
-        )
-        actions: list[dict[str, Any]] = [{"Update": update}]
-        if outcome is not None:
-            only_if = ReviewStatus.IN_PROGRESS.value if only_open else None
-            actions.append(
-                status_update(
-                    self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if
-                )
-            )
-        try:
-            self.table.transact(actions)
-        except TransactionConflict as conflict:
-            if 0 in conflict.failed or -1 in conflict.failed or len(actions) == 1:
-                raise StaleAttempt(job.id) from None
-            self.table.transact(actions[:1])  # the review is gone or already settled: the job alone
-            # (a conflict here is a stale token again)
-
     def heartbeat(self, job_id: int, attempt_token: str) -> None:
         job, receipt = self._current(job_id, attempt_token)
         lease = self.clock() + timedelta(seconds=self.settings.lease_seconds)
@@ -237,6 +172,7 @@ class SqsJobQueue:
         job, receipt = self._current(job_id, attempt_token)
         done = {**state_indexes(job.id, job.tenant_id, JobState.SUCCEEDED, job.run_after)}
         done.update(attempt_token=None, lease_expires_at=None, receipt=None)
+        done["expires_at"] = self.table.retained_until(self.clock())  # over: DynamoDB's TTL removes it later
         self._settle_fenced(job, done, None)
         self.messages.delete(receipt)
 
@@ -250,13 +186,14 @@ class SqsJobQueue:
         failed = replace(
             job, state=state, attempt_token=None, lease_expires_at=None, last_error=error, run_after=run_after
         )
-        self._settle_fenced(job, _state_fields(failed), review_after_failure(failed, error))
+        self._settle_fenced(job, self._state_fields(failed, now), review_after_failure(failed, error))
         self._after_settle(failed, receipt, now)
         return failed
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         job, receipt = self._current(job_id, attempt_token)
         reason = scrub_text(reason)[:MAX_ERROR_CHARS]
+        now = self.clock()
         deferred = replace(
             job,
             state=JobState.QUEUED,
@@ -266,19 +203,9 @@ class SqsJobQueue:
             last_error=reason,
             run_after=run_after,
         )
-        self._settle_fenced(job, _state_fields(deferred), review_while_waiting(deferred, reason))
-        self._after_settle(deferred, receipt, self.clock())
+        self._settle_fenced(job, self._state_fields(deferred, now), review_while_waiting(deferred, reason))
+        self._after_settle(deferred, receipt, now)
         return deferred
-
-    def _settle_fenced(self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None) -> None:
-        self._fenced(job, set_, outcome, only_open=False)
-
-    def _after_settle(self, job: Job, receipt: str | None, now: datetime) -> None:
-        """The message follows the job: deleted when it is over, hidden until run_after when it waits."""
-        if job.state is not JobState.QUEUED:
-            self.messages.delete(receipt)
-        elif not self.messages.extend(receipt, (job.run_after - now).total_seconds()):
-            self.announce(job)
 
     # --- the reaper, the DLQ, the operator -------------------------------------------------------------
     def reap(self) -> int:
@@ -305,7 +232,7 @@ class SqsJobQueue:
         )
         outcome = review_after_lost_worker(moved, LEASE_EXPIRED) if dead else None
         try:
-            self._fenced(job, _state_fields(moved), outcome, only_open=True)
+            self._fenced(job, self._state_fields(moved, now), outcome, only_open=True)
         except StaleAttempt:
             return 0  # a heartbeat, a completion or another reaper got there first
         if dead:
@@ -333,6 +260,7 @@ class SqsJobQueue:
                 **state_indexes(job_id, job.tenant_id, JobState.QUEUED, now),
                 "attempts": 0,
                 "run_after": instant(now),
+                "expires_at": None,  # alive again: no TTL until it is over
             },
             condition="#state = :dead",
             values={":dead": JobState.DEAD.value},
@@ -342,49 +270,6 @@ class SqsJobQueue:
         requeued = job_of(item)
         self.announce(requeued)
         return requeued
-
-    def get(self, job_id: int | None) -> Job | None:
-        if job_id is None or job_id < 1:
-            return None
-        item = self.table.get(job_pk(job_id), JOB_SK)
-        return job_of(item) if item is not None else None
-
-    def list(
-        self, *, state: str | None = None, tenant_id: str | None = None, limit: int = 50, cursor: str | None = None
-    ) -> Page[Job]:
-        check_limit(limit)
-        before = fixed_id(int(decode_cursor(cursor, (int,))[0])) if cursor else None
-        if tenant_id is not None:
-            index, pk = "g1", f"JOB#T#{tenant_id}"
-        elif state is not None:
-            index, pk = "g2", f"JOB#S#{state}"
-        else:
-            index, pk = "g3", "JOB"
-        found: list[Job] = []
-        for item in self.table.query(index, pk, before=before, page_size=max(limit + 1, 25)):
-            if state is not None and item.get("state") != state:
-                continue
-            found.append(job_of(item))
-            if len(found) > limit:
-                break
-        items = found[:limit]
-        return Page(items, encode_cursor(items[-1].id) if len(found) > limit else None)
-
-    def depth(self) -> int:
-        return sum(self.table.count("g2", f"JOB#S#{s.value}") for s in (JobState.QUEUED, JobState.RUNNING))
-
-
-def _state_fields(job: Job) -> dict[str, Any]:
-    """The attributes a settled attempt writes (None: removed)."""
-    return {
-        **state_indexes(job.id, job.tenant_id, job.state, job.run_after),
-        "attempts": job.attempts,
-        "attempt_token": None,
-        "lease_expires_at": None,
-        "receipt": None,
-        "last_error": job.last_error,
-        "run_after": instant(job.run_after),
-    }
 
 
 __all__ = ["Message", "SqsJobQueue"]

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from tfreview.core.errors import IntegrityError
-from tfreview.core.redact import redact_value
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.records import ApiToken, Scope, Tenant
 from tfreview.store.aws.table import Table, instant, parse_instant
-from tfreview.store.plan_redaction import plan_kind, redact_upload
+from tfreview.store.plan_records import prepare_plan
 from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
 
 LAST_USED_RESOLUTION = timedelta(seconds=60)
@@ -156,25 +154,23 @@ class DynamoPlanStore:
         *,
         findings: list[dict[str, Any]] | None = None,
     ) -> str:
-        canonical = plan_kind(kind)
-        redacted = redact_upload(content, canonical)
-        plan_id = uuid.uuid4().hex
-        pk = f"PLAN#{plan_id}"
-        blob, chunks = self.table.blob_items(pk, redacted)
+        plan = prepare_plan(content, kind, metadata, findings)
+        pk = f"PLAN#{plan.id}"
+        blob, chunks = self.table.blob_items(pk, plan.content)
         item = {
             "pk": pk,
             "sk": "PLAN",
-            "id": plan_id,
+            "id": plan.id,
             "tenant_id": tenant_id,
-            "kind": canonical,
-            "sha256": sha256_hex(redacted),
-            "metadata": json.dumps(redact_value(dict(metadata)), sort_keys=True, default=str),
-            "findings": None if findings is None else json.dumps(redact_value(findings), sort_keys=True),
+            "kind": plan.kind,
+            "sha256": plan.sha256,
+            "metadata": plan.metadata,
+            "findings": plan.findings,
             "created_at": instant(self.clock()),
             **blob,
         }
         self.table.transact([self.table.put_request(i) for i in [*chunks, item]])
-        return plan_id
+        return plan.id
 
     def _item(self, plan_id: str) -> dict[str, Any] | None:
         return self.table.get(f"PLAN#{plan_id}", "PLAN")

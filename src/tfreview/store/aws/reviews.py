@@ -12,7 +12,9 @@ from typing import Any
 from tfreview.core.errors import NotFound
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
+from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
+from tfreview.store.aws.job_items import JOB_SK, job_pk
 from tfreview.store.aws.table import Table, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.review_filters import parse_review_filters
@@ -54,19 +56,46 @@ def new_review_item(
 
 
 def status_update(
-    table: Table, review_id: str, status: ReviewStatus, reason: str | None, now: datetime, *, only_if: str | None = None
+    table: Table,
+    review_id: str,
+    status: ReviewStatus,
+    reason: str | None,
+    now: datetime,
+    *,
+    only_if: str | tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """The transaction action that sets a review's status (conditional on it existing, and on `only_if`)."""
-    condition = "attribute_exists(#pk)" + (" AND #status = :only" if only_if else "")
+    """The transaction action that sets a review's status (conditional on it existing, and on its status being
+    `only_if`, or one of them)."""
+    allowed = (only_if,) if isinstance(only_if, str) else (only_if or ())
+    values = {f":only{i}": value for i, value in enumerate(allowed)}
+    condition = "attribute_exists(#pk)" + (f" AND #status IN ({', '.join(values)})" if values else "")
     request = table.update_request(
         review_pk(review_id),
         REVIEW_SK,
         set_={"status": status.value, "status_reason": reason, "updated_at": instant(now)},
         condition=condition,
-        values={":only": only_if} if only_if else None,
+        values=values or None,
     )
     request.pop("ReturnValues", None)
     return {"Update": request}
+
+
+def attempt_check(table: Table, attempt: AttemptFence | None) -> list[dict[str, Any]]:
+    """The ConditionCheck that makes a worker's write hold only while its attempt is current (none without one)."""
+    if attempt is None:
+        return []
+    check = table.update_request(
+        job_pk(attempt.job_id),
+        JOB_SK,
+        condition="#state = :r AND #attempt_token = :token",
+        values={":r": JobState.RUNNING.value, ":token": attempt.token},
+    )
+    check.pop("UpdateExpression", None)
+    return [{"ConditionCheck": check}]
+
+
+def fence_job(attempt: AttemptFence | None) -> int:
+    return attempt.job_id if attempt is not None else 0
 
 
 class DynamoReviewStore:
@@ -89,17 +118,31 @@ class DynamoReviewStore:
             return None
         return self._record(item, with_report=True)
 
-    def set_status(self, review_id: str, status: ReviewStatus, reason: str | None = None) -> None:
+    def set_status(
+        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+    ) -> None:
         from tfreview.store.aws.table import TransactionConflict
 
+        fence = attempt_check(self.table, attempt)
         try:
-            self.table.transact([status_update(self.table, review_id, status, reason, self.clock())])
-        except TransactionConflict:
+            self.table.transact([*fence, status_update(self.table, review_id, status, reason, self.clock())])
+        except TransactionConflict as conflict:
+            if fence and 0 in conflict.failed:
+                raise StaleAttempt(fence_job(attempt)) from None
             raise NotFound(f"review {review_id} not found") from None
 
     def save_result(
-        self, review_id: str, status: ReviewStatus, report: dict[str, object], verdict: str, counts: dict[str, object]
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        report: dict[str, object],
+        verdict: str,
+        counts: dict[str, object],
+        *,
+        attempt: AttemptFence | None = None,
     ) -> StoredReview:
+        from tfreview.store.aws.table import TransactionConflict
+
         pk = review_pk(review_id)
         old = self.table.get(pk, REVIEW_SK)
         if old is None:
@@ -117,7 +160,13 @@ class DynamoReviewStore:
             "chunks": blob.get("chunks"),
         }
         update = self.table.update_request(pk, REVIEW_SK, set_=fields, condition="attribute_exists(#pk)")
-        self.table.transact([{"Update": update}] + [self.table.put_request(c) for c in chunks])
+        fence = attempt_check(self.table, attempt)
+        try:
+            self.table.transact(fence + [{"Update": update}] + [self.table.put_request(c) for c in chunks])
+        except TransactionConflict as conflict:
+            if fence and 0 in conflict.failed:
+                raise StaleAttempt(fence_job(attempt)) from None
+            raise NotFound(f"review {review_id} not found") from None
         for n in range(len(chunks), int(old.get("chunks") or 0)):  # chunks of a longer report saved before
             self.table.delete(pk, f"CHUNK#{n:04d}")
         saved = self.get(review_id)

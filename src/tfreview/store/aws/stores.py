@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.store.aws.audit import DynamoAuditTrail
+from tfreview.store.aws.blocks import DynamoBlocks
 from tfreview.store.aws.connection import AwsClients, AwsTarget
+from tfreview.store.aws.controls import DynamoControls
+from tfreview.store.aws.incidents import DynamoIncidents, DynamoLeases
 from tfreview.store.aws.intake import DynamoIntake
 from tfreview.store.aws.messages import JobMessages
 from tfreview.store.aws.publish_locks import DynamoPublishLocks
@@ -26,6 +30,11 @@ class AwsStores:
     tenants: DynamoTenants
     plans: DynamoPlanStore
     publish_locks: DynamoPublishLocks
+    incidents: DynamoIncidents
+    leases: DynamoLeases
+    controls: DynamoControls
+    blocks: DynamoBlocks
+    audit: DynamoAuditTrail
 
 
 def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clock: Clock = utcnow) -> AwsStores:
@@ -40,4 +49,9 @@ def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clo
         tenants=DynamoTenants(table, clock=clock),
         plans=DynamoPlanStore(table, clock=clock),
         publish_locks=DynamoPublishLocks(table, clock=clock),
+        incidents=DynamoIncidents(table, clock=clock),
+        leases=DynamoLeases(table, clock=clock),
+        controls=DynamoControls(table, clock=clock),
+        blocks=DynamoBlocks(table),
+        audit=DynamoAuditTrail(table, clock=clock),
     )

@@ -8,6 +8,7 @@ a None attribute is simply left out (`clean`).
 from __future__ import annotations
 
 import gzip
+import math
 import re
 from collections.abc import Iterator, Sequence
 from datetime import datetime
@@ -70,6 +71,10 @@ class Table:
     def key(self, pk: str, sk: str) -> dict[str, Any]:
         return {"pk": {"S": pk}, "sk": {"S": sk}}
 
+    def retained_until(self, now: datetime) -> int:
+        """The TTL attribute's value (epoch seconds) of what is kept `retention_days` from `now`."""
+        return math.ceil(now.timestamp()) + self.clients.target.retention_days * 86_400
+
     # --- single items ------------------------------------------------------------------------------
     def get(self, pk: str, sk: str) -> dict[str, Any] | None:
         answer = call(
@@ -97,11 +102,12 @@ class Table:
         """Readiness: the table takes a write (StoreUnavailable when AWS does not answer; ClientError otherwise)."""
         self.put({"pk": "HEALTH", "sk": "PROBE"})
 
-    def put(self, item: dict[str, Any], *, condition: str | None = None) -> bool:
-        """Write an item; False when `condition` (e.g. "attribute_not_exists(pk)") does not hold."""
+    def put(self, item: dict[str, Any], *, condition: str | None = None, values: dict[str, Any] | None = None) -> bool:
+        """Write an item; False when `condition` (e.g. "attribute_not_exists(pk)") does not hold
+        (its attributes referenced as `#name`, its values as `:name` in `values`)."""
         request: dict[str, Any] = {"TableName": self.name, "Item": self.encode(item)}
         if condition:
-            request["ConditionExpression"] = condition
+            request.update(self._condition(condition, values))
         return self._conditional(lambda: self._client.put_item(**request), "put item") is not None
 
     def update(
@@ -154,8 +160,7 @@ class Table:
         if condition:
             request["ConditionExpression"] = condition
             names.update({f"#{n}": n for n in _names_in(condition)})
-            used = {name: value for name, value in (values or {}).items() if re.search(rf"{name}\b", condition)}
-            encoded.update({name: self._to.serialize(value) for name, value in used.items()})
+            encoded.update(self._condition(condition, values).get("ExpressionAttributeValues", {}))
         if names:
             request["ExpressionAttributeNames"] = names
         if encoded:
@@ -164,6 +169,14 @@ class Table:
 
     def delete(self, pk: str, sk: str) -> None:
         call(lambda: self._client.delete_item(TableName=self.name, Key=self.key(pk, sk)), "delete item")
+
+    def remove(self, pk: str, sk: str, *, condition: str | None = None, values: dict[str, Any] | None = None) -> bool:
+        """Delete an item; False when there was none (or `condition`, as in `put`, does not hold)."""
+        request: dict[str, Any] = {"TableName": self.name, "Key": self.key(pk, sk), "ReturnValues": "ALL_OLD"}
+        if condition:
+            request.update(self._condition(condition, values))
+        answer = self._conditional(lambda: self._client.delete_item(**request), "delete item")
+        return answer is not None and bool(answer.get("Attributes"))
 
     def next_id(self, counter: str) -> int:
         """A fresh id from an atomic counter (ids are unique, increasing, not gap-free)."""
@@ -290,6 +303,17 @@ class Table:
     def delete_blob(self, item: dict[str, Any]) -> None:
         for n in range(int(item.get("chunks") or 0)):
             self.delete(str(item["pk"]), f"CHUNK#{n:04d}")
+
+    def _condition(self, condition: str, values: dict[str, Any] | None) -> dict[str, Any]:
+        """A condition expression with the `#names` it references and the `:values` it uses."""
+        request: dict[str, Any] = {"ConditionExpression": condition}
+        names = {f"#{n}": n for n in _names_in(condition)}
+        used = {name: value for name, value in (values or {}).items() if re.search(rf"{name}\b", condition)}
+        if names:
+            request["ExpressionAttributeNames"] = names
+        if used:
+            request["ExpressionAttributeValues"] = {name: self._to.serialize(value) for name, value in used.items()}
+        return request
 
     def _conditional(self, action: Any, what: str) -> dict[str, Any] | None:
         from botocore.exceptions import ClientError

@@ -1,0 +1,90 @@
+"""The root modules of a repository: where `terraform plan` would be run (docs/adr/0215-root-modules.md).
+
+A directory holding `.tf` files is a root unless another directory on disk calls it as a local module
+(`source = "../modules/x"`): then it is reviewed as part of its caller, with the caller's arguments.
+A directory called only from directories that are not reviewed themselves (a cycle) would be lost that
+way, so the caller of `find_roots` reviews such a leftover as a root too (`unreached`).
+
+Calls are found with a light scan of the text (`module "x" {` … `source = "…"`), not the full parser:
+a repository of a thousand directories is sorted in the time it takes to read it. A mistaken call
+costs nothing: the callee is then reviewed as a root, or through the caller that reads it.
+
+    envs/prod/main.tf        module "net" { source = "../../modules/net" }   → root envs/prod
+    envs/staging/main.tf     module "net" { source = "../../modules/net" }   → root envs/staging
+    modules/net/main.tf      (called by both)                                → not a root
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tfreview.parsing.source_tree import is_terraform_file
+
+_MODULE = re.compile(r'^\s*module\s+"[^"]*"\s*\{', re.MULTILINE)
+_SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.MULTILINE)
+_SKIPPED_DIRECTORIES = frozenset({"node_modules"})  # and every hidden one: .terraform, .git, .github
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The Terraform directories under a scanned folder (POSIX, relative; "." for the folder itself)."""
+
+    directories: tuple[str, ...]
+    roots: tuple[str, ...]
+    callers: dict[str, tuple[str, ...]]  # directory → the directories calling it as a local module
+
+    def unreached(self, read: Iterable[str]) -> list[str]:
+        """Directories no review has read: called only from directories that are not roots (a cycle)."""
+        seen = set(read)
+        return [d for d in self.directories if d not in seen]
+
+
+def find_roots(base: Path) -> Layout:
+    """The root modules under `base` (itself included) by the rule above."""
+    directories = terraform_directories(base)
+    callers: dict[str, list[str]] = {}
+    for directory in directories:
+        for called in local_calls(base, directory):
+            if called != directory and called in directories:
+                callers.setdefault(called, []).append(directory)
+    roots = tuple(d for d in directories if d not in callers)
+    return Layout(tuple(directories), roots, {k: tuple(v) for k, v in callers.items()})
+
+
+def terraform_directories(base: Path) -> list[str]:
+    """Directories under `base` with at least one `.tf` file, hidden ones (`.terraform`) skipped, sorted."""
+    found: list[str] = []
+    for path in sorted(base.rglob("*.tf")):
+        relative = path.parent.relative_to(base)
+        if not path.is_file() or any(p.startswith(".") or p in _SKIPPED_DIRECTORIES for p in relative.parts):
+            continue
+        name = relative.as_posix()
+        if name not in found:
+            found.append(name)
+    return sorted(found, key=lambda d: (d != ".", d))
+
+
+def local_calls(base: Path, directory: str) -> set[str]:
+    """The directories (relative to `base`) that `directory`'s module blocks name as local sources."""
+    out: set[str] = set()
+    folder = base / directory
+    for path in sorted(folder.iterdir()):
+        if not path.is_file() or not path.name.endswith(".tf") or not is_terraform_file(path.name):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for match in _MODULE.finditer(text):
+            source = _SOURCE.search(text, match.end())
+            if source is None or not source.group(1).startswith(("./", "../")):
+                continue
+            target = posixpath.normpath(posixpath.join(directory, source.group(1)))
+            out.add(target)
+    return out
+
+
+def normalise(root: str, reldir: str) -> str:
+    """A directory a review of `root` read (relative to the root) as a path relative to the scanned folder."""
+    return posixpath.normpath(posixpath.join(root, reldir)) if reldir else root

@@ -1,0 +1,91 @@
+"""`tfreview scan DIR` over a repository: every root module under DIR, reviewed on its own.
+
+The roots are found by `parsing.terraform_roots` (docs/adr/0215-root-modules.md). Each is read with its
+local modules, reviewed with the same rules and policy, and its paths put under the repository root. A
+directory no root reached (called only from a cycle of modules) is reviewed as a root too, and says so
+under its coverage; modules from a registry or another remote source are listed under each root's
+coverage ("not reviewed"), never skipped silently. DIR holding one root is the single review it always was.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from tfreview.core.errors import InputError
+from tfreview.core.findings import Review
+from tfreview.core.locations import join
+from tfreview.core.plan import ChangeSet
+from tfreview.parsing.hcl import load_directory
+from tfreview.parsing.repository_paths import folder_prefix
+from tfreview.parsing.source_tree import DirectoryReader, RecordingReader
+from tfreview.parsing.terraform_roots import find_roots, normalise
+from tfreview.render.roots import RootReview
+from tfreview.scan_guards import in_repository, refuse_unparsed
+
+Assess = Callable[[ChangeSet], Review]
+_FILE_IN_NOTE = re.compile(r"\(([^()\s]+?\.tf):(\d+)\)")  # "(../../main.tf:12)"
+
+
+def review_roots(
+    base: Path,
+    assess: Assess,
+    *,
+    allow_parse_errors: bool = False,
+    path_prefix: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[RootReview]:
+    """The review of every root module under `base`, in path order ("." first)."""
+    layout = find_roots(base)
+    if not layout.directories:
+        raise InputError(f"no .tf files in {base} or below")
+    pending = list(layout.roots) or list(layout.directories[:1])  # no root at all: a cycle of modules
+    done: list[str] = []
+    read: set[str] = set()
+    out: list[RootReview] = []
+    while pending:
+        root = pending.pop(0)
+        if progress is not None and len(layout.roots) > 1:
+            progress(f"reviewing root {root} ({len(done) + 1} of {len(layout.roots)}+)")
+        reader = RecordingReader(DirectoryReader(base / root if root != "." else base))
+        change_set = load_directory(base / root if root != "." else base, reader=reader)
+        refuse_unparsed(change_set.coverage.files_skipped, allowed=allow_parse_errors)
+        read |= {normalise(root, reldir) for reldir in reader.read}
+        notes = _unreached_note(root, layout.callers) if root not in layout.roots else []
+        out.append(_placed(base, root, assess(change_set), notes, path_prefix))
+        done.append(root)
+        # the parse trees of this root hold cycles (nodes know their parents) and `scan` runs with the
+        # cyclic collector off: collect the young generation so a repository costs one root's memory
+        gc.collect(0)
+        if not pending:
+            pending = layout.unreached(read | set(done))[:1]
+    return out
+
+
+def _unreached_note(root: str, callers: dict[str, tuple[str, ...]]) -> list[str]:
+    by = ", ".join(callers.get(root, ()))
+    return [
+        f"{root}: no root module's review reached it (called as a module only by {by}, with an empty count or "
+        "for_each, or in a cycle); reviewed as a root"
+    ]
+
+
+def _placed(base: Path, root: str, review: Review, notes: list[str], path_prefix: str | None) -> RootReview:
+    """The root's review labelled with the root, its paths from the repository root (from DIR when DIR is
+    in no repository and not under the current directory, so two roots' files never read alike)."""
+    folder = base / root if root != "." else base
+    base_prefix = path_prefix if path_prefix is not None else folder_prefix(base)
+    prefix = join(base_prefix, root) if root != "." else base_prefix
+    placed, plan_path = in_repository(review, str(folder), None, prefix)
+    if root != ".":  # notes name files from the root (`../../main.tf:3`): name them as findings do
+        notes = [
+            _FILE_IN_NOTE.sub(lambda m: f"({join(prefix, m[1])}:{m[2]})", n) for n in placed.coverage.notes
+        ] + notes
+        coverage = replace(placed.coverage, notes=notes)
+    else:
+        coverage = replace(placed.coverage, notes=[*placed.coverage.notes, *notes]) if notes else placed.coverage
+    label = root if root != "." else placed.label
+    return RootReview(root, replace(placed, label=label, coverage=coverage), plan_path)

@@ -1,0 +1,39 @@
+"""An uploaded plan as the SQL and DynamoDB plan stores keep it, prepared once: the kind checked, the content
+redacted (tfreview.store.plan_redaction) and hashed, the metadata and the findings redacted into JSON text."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from tfreview.core.redact import redact_value
+from tfreview.plumbing.hashing import sha256_hex
+from tfreview.store.plan_redaction import plan_kind, redact_upload
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPlan:
+    id: str  # a new random id (32 hex)
+    kind: str  # the canonical kind
+    content: bytes  # redacted, not yet compressed
+    sha256: str  # of `content`
+    metadata: str  # redacted, JSON
+    findings: str | None  # redacted, JSON; None: none kept at upload
+
+
+def prepare_plan(
+    content: bytes, kind: str, metadata: dict[str, object], findings: list[dict[str, Any]] | None
+) -> PreparedPlan:
+    """InputError when `content` is not a plan JSON / tarball of `kind`."""
+    canonical = plan_kind(kind)
+    redacted = redact_upload(content, canonical)
+    return PreparedPlan(
+        id=uuid.uuid4().hex,
+        kind=canonical,
+        content=redacted,
+        sha256=sha256_hex(redacted),
+        metadata=json.dumps(redact_value(dict(metadata)), sort_keys=True, default=str),
+        findings=None if findings is None else json.dumps(redact_value(findings), sort_keys=True),
+    )
