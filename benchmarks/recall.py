@@ -3,9 +3,10 @@
 Material: every tree under `../shared/fixtures/hcl` (each `corpus/<module>`, `checkov`, `conftest`) and
 every plan in `../shared/fixtures/plans`.
 
-* **Checkov** 3.3.30 runs once per tree (`checkov -d TREE --framework terraform`) and once per plan
-  (`checkov -f PLAN --framework terraform_plan`), `-o json --quiet --compact --skip-download`; its JSON is
-  cached in `benchmarks/out/checkov/<hcl|plan>-<name>.json` and reused (delete the file to run it again).
+* **Checkov** 3.3.30 runs once per tree (`checkov -d TREE --framework terraform`) and once per 25 plans
+  (`checkov -f PLAN -f PLAN … --framework terraform_plan`, split by file afterwards), `-o json --quiet
+  --compact --skip-download`; its JSON is cached in `benchmarks/out/checkov/<hcl|plan>-<name>.json` and
+  reused (delete the file to run it again).
 * **tfreview** runs in this process on the same material, the way `tfreview scan` does: each directory of
   a tree that holds `.tf` files is reviewed as a root module (as Checkov's `-d` reads every file), each
   plan as a plan.
@@ -107,6 +108,30 @@ def checkov_report(target: Target, checkov: str | None) -> list[dict[str, Any]]:
     return [r for r in reports if isinstance(r, dict) and "results" in r]
 
 
+def fill_plan_cache(plans: list[Target], checkov: str, chunk: int = 25) -> None:
+    """Run Checkov once per `chunk` uncached plans (`-f a -f b …`: one start-up instead of one per plan, which
+    dominates on small plans) and cache each plan's failed checks apart, split by `file_abs_path`."""
+    todo = [t for t in plans if t.kind == "plan" and not _cached(t)]
+    OUT.mkdir(parents=True, exist_ok=True)
+    for start in range(0, len(todo), chunk):
+        batch = todo[start : start + chunk]
+        command = [checkov, *(a for t in batch for a in ("-f", str(t.path))), "--framework", "terraform_plan"]
+        command += ["-o", "json", "--quiet", "--compact", "--skip-download", "--soft-fail"]
+        result = subprocess.run(command, capture_output=True, check=False, env={**os.environ, "NO_COLOR": "1"})
+        text = result.stdout.decode("utf-8", "replace").strip()
+        document = json.loads(text) if text else []
+        reports = document if isinstance(document, list) else [document]
+        failed: dict[str, list[Any]] = {os.path.realpath(t.path): [] for t in batch}
+        for report in reports:
+            if isinstance(report, dict) and "results" in report:
+                for check in report["results"].get("failed_checks", []):
+                    failed.setdefault(os.path.realpath(str(check.get("file_abs_path") or "")), []).append(check)
+        for target in batch:
+            checks = failed[os.path.realpath(target.path)]
+            cached = {"check_type": "terraform_plan", "results": {"failed_checks": checks}, "batched": len(batch)}
+            (OUT / f"{target.name}.json").write_text(json.dumps(cached), encoding="utf-8")
+
+
 def checkov_failures(target: Target, reports: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
     """(check id, check name, file, address key) of every failed check in the reports."""
     hcl = target.kind == "hcl"
@@ -167,6 +192,8 @@ def measure(material: list[Target], checkov: str | None) -> Tally:
 
     rules = load_rules()
     tally = Tally()
+    if checkov is not None:
+        fill_plan_cache(material, checkov)
     for target in material:
         for check, name, file, key in checkov_failures(target, checkov_report(target, checkov)):
             tally.checkov[check].add((file, key))

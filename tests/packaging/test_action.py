@@ -150,7 +150,7 @@ def test_a_pull_request_gets_one_comment_outputs_summary_and_sarif(
     assert sarif["runs"][0]["results"]
     report = json.loads(Path(first.outputs["report-file"]).read_text(encoding="utf-8"))
     assert report["verdict"] == "fail"
-    assert "aws_s3_bucket_acl.assets" in first.summary
+    assert "aws_s3_bucket.assets" in first.summary
     assert "::error::tfreview: findings at or above the threshold" in first.log
     comments = github.comments(REPO, number)
     assert len(comments) == 1
@@ -158,7 +158,7 @@ def test_a_pull_request_gets_one_comment_outputs_summary_and_sarif(
     assert comment["author"]["login"] == ACTIONS_LOGIN
     identity = identity_for(ACTIONS_LOGIN, None)
     assert marker_verifies(comment["body"], identity, PUBLIC_MARKER_KEY, repository=REPO, number=number)
-    assert "aws_s3_bucket_acl.assets" in comment["body"]
+    assert "aws_s3_bucket.assets" in comment["body"]
 
     # the next push: the same comment is edited, never a second one; soft-fail keeps the step green;
     # someone's comment with a copy of our marker is not ours (wrong author): left alone

@@ -17,6 +17,7 @@ from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
+from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
@@ -111,6 +112,7 @@ class _ConfigurationReader:
                         local_expressions[item.name] = item.expression
         prefix = f"{address}." if address else ""
         scope = Scope(variables, local_expressions, prefix)
+        scope.data_attribute = PolicyDocuments(scope, [block for _, block in blocks]).attribute
         self._sensitive(blocks, scope)
         for file, block in blocks:
             if block.kind == "resource" and len(block.labels) == 2:

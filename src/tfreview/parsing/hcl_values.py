@@ -10,7 +10,7 @@ While evaluating, the addresses of the resources an expression refers to are col
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -59,6 +59,8 @@ class Scope:
     instance: Mapping[str, Any] = field(default_factory=dict)  # `count`/`each` of the instance evaluated
     _locals: dict[str, Input] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
+    # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
+    data_attribute: Callable[[str, str, str], Input | None] | None = None
 
     def local(self, name: str) -> Input:
         if name in self._locals:
@@ -137,6 +139,11 @@ class Evaluator:
             found = self.scope.local(steps[0][1])
             self.references.extend(found.references)
             return self._walk(found.value, steps[1:])
+        if root == "data" and self.scope.data_attribute is not None and _attrs(steps[:3]):
+            known = self.scope.data_attribute(*(str(value) for _, value in steps[:3]))
+            if known is not None:
+                self.references.append(f"{strip_index(self.scope.prefix)}data.{steps[0][1]}.{steps[1][1]}")
+                return self._walk(known.value, steps[3:])
         names = [root] + [str(value) for kind, value in steps if kind == "attr"]
         address = reference_address(".".join(names))
         if address is not None and root not in self.bound and ("_" in root or root == "data"):
@@ -324,6 +331,10 @@ class Evaluator:
             collected.extend(found)
         self.references = collected
         return result.values
+
+
+def _attrs(steps: list[tuple[str, Any]]) -> bool:
+    return len(steps) == 3 and all(kind == "attr" for kind, _ in steps)
 
 
 def _iterators(node: Any) -> frozenset[str]:

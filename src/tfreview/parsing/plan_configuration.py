@@ -31,6 +31,7 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
     index = ConfigurationIndex()
     if not isinstance(configuration, Mapping):
         return index
+    passed = _Passed.of(configuration.get("root_module"))
     for prefix, module in _modules(configuration.get("root_module")):
         for resource in _list(module.get("resources")):
             if not isinstance(resource, Mapping) or not isinstance(resource.get("address"), str):
@@ -46,9 +47,10 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
                 raw = _raw_references(expression)
                 if not raw:
                     continue
-                found = [a for a in (reference_address(r) for r in raw) if a]
+                found = [prefix + a for a in (reference_address(r) for r in raw) if a]
+                found += passed.resolve(raw, prefix) if passed.calls else []
                 if found:
-                    refs[attribute] = tuple(dict.fromkeys(prefix + a for a in found))
+                    refs[attribute] = tuple(dict.fromkeys(found))
                 nodes.extend(_nodes(raw, prefix))
             for meta in _META_EXPRESSIONS:
                 if meta in resource:
@@ -69,6 +71,51 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
                 targets = _nodes(_raw_references(output.get("expression")), prefix)
                 _add(index.dependencies, f"{prefix}output.{name}", targets)
     return index
+
+
+@dataclass(slots=True)
+class _Passed:
+    """What module calls pass in (`module.s3.var.bucket` ← `aws_s3_bucket.b.id`) and outputs pass out, so a
+    resource whose `bucket = var.bucket` refers, as in HCL mode, to the resource the caller gave."""
+
+    calls: dict[str, tuple[str, Mapping[str, list[str]]]] = field(default_factory=dict)  # child → parent, args
+    outputs: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (module prefix, name) → refs
+
+    @classmethod
+    def of(cls, root: Any) -> _Passed:
+        passed = cls()
+        for prefix, module in _modules(root):
+            for name, call in _mapping(module.get("module_calls")).items():
+                if isinstance(call, Mapping):
+                    arguments = _mapping(call.get("expressions")).items()
+                    given = {argument: _raw_references(expression) for argument, expression in arguments}
+                    passed.calls[f"{prefix}module.{name}."] = (prefix, given)
+            for name, output in _mapping(module.get("outputs")).items():
+                if isinstance(output, Mapping):
+                    passed.outputs[(prefix, name)] = _raw_references(output.get("expression"))
+        return passed
+
+    def resolve(self, raw: list[str], prefix: str, depth: int = 0) -> list[str]:
+        """The resource addresses that `var.*` and `module.*.*` references in `raw` stand for (not direct ones)."""
+        out: list[str] = []
+        for reference in raw:
+            parts = strip_index(reference).split(".")
+            if depth >= _MAX_PASSES or len(parts) < 2 or parts[0] not in ("var", "module"):
+                continue
+            if parts[0] == "var" and prefix in self.calls:
+                parent, given = self.calls[prefix]
+                inner = given.get(parts[1], [])
+                out += [parent + a for a in (reference_address(r) for r in inner) if a]
+                out += self.resolve(inner, parent, depth + 1)
+            elif parts[0] == "module" and len(parts) >= 3:
+                child = f"{prefix}module.{parts[1]}."
+                inner = self.outputs.get((child, parts[2]), [])
+                out += [child + a for a in (reference_address(r) for r in inner) if a]
+                out += self.resolve(inner, child, depth + 1)
+        return out
+
+
+_MAX_PASSES = 16
 
 
 def add_state_dependencies(index: ConfigurationIndex, prior_state: Any) -> None:

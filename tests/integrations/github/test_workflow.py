@@ -74,7 +74,7 @@ def test_outputs_summary_and_one_comment_edited_in_place(
     assert outputs["exit-code"] == "1"
     assert outputs["sarif-file"] == "/w/x.sarif"
     assert int(outputs["high"]) > 0
-    assert "aws_s3_bucket_acl.assets" in (tmp_path / "summary.md").read_text()
+    assert "aws_s3_bucket.assets" in (tmp_path / "summary.md").read_text()
     comments = github.comments(REPO, number)
     assert len(comments) == 1  # the second publish found it again and had nothing to change
     assert comments[0]["edits"] == 0

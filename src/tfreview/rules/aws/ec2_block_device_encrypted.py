@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 from tfreview.rules.support.ebs import encrypted_by_default
@@ -25,6 +25,13 @@ def _devices(resource: Resource) -> Iterator[str]:
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if encrypted_by_default(snapshot):
         return
+    if resource.type != "aws_launch_template" and resource.setting("root_block_device") is Setting.UNSET:
+        yield Hit(
+            "root_block_device",
+            "`root_block_device` not declared: the provider default is `encrypted = false` (the root volume is "
+            "encrypted only if the AMI's snapshot is)",
+            unset=True,
+        )
     for device in _devices(resource):
         encrypted = resource.get(f"{device}.encrypted")
         if encrypted is UNKNOWN or str(encrypted).lower() == "true":
@@ -50,12 +57,16 @@ RULE = Rule(
     description="Unencrypted instance volumes expose their data through snapshots and AMIs made from them; "
     "HIGH like TFR-AWS-018. Each declared device is checked: `encrypted = false` is always flagged, an "
     'unset `encrypted` only when it is known (HCL, or a launch template, which writes `""`) and the '
-    "device does not come from a snapshot. A device not declared at all is not flagged: its encryption "
-    "comes from the AMI, which the configuration does not show. Nothing is flagged when the configuration "
-    "enables `aws_ebs_encryption_by_default`.",
+    "device does not come from a snapshot. An instance or launch configuration that declares no "
+    "`root_block_device` takes the provider default, `encrypted = false` (AWS provider docs): its root volume "
+    "is unencrypted unless the AMI's snapshot is, which the configuration does not show, so it is flagged "
+    "as not set (as Checkov and Trivy do). A launch template without block device mappings leaves the "
+    "volumes to the AMI and is not flagged. Nothing is flagged when the configuration enables "
+    "`aws_ebs_encryption_by_default`.",
     references=References(
         checkov=("CKV_AWS_8",),
         trivy=("AVD-AWS-0131", "AVD-AWS-0008", "aws-ec2-enable-launch-config-at-rest-encryption"),
     ),
     check=check,
+    defaults=(("root_block_device", "not declared: encrypted = false"),),
 )

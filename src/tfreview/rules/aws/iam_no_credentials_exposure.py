@@ -23,7 +23,13 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     provider="aws",
     category="iam",
-    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    resource_types=(
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_ssoadmin_permission_set_inline_policy",
+    ),
     remediation="Limit the actions to the resources they are meant for: `sts:AssumeRole` to the role ARNs, "
     "`iam:CreateAccessKey` to `arn:aws:iam::…:user/${aws:username}`, `redshift:GetClusterCredentials` to one "
     "database user.",

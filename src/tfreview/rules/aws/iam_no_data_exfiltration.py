@@ -23,7 +23,13 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     provider="aws",
     category="iam",
-    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    resource_types=(
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_ssoadmin_permission_set_inline_policy",
+    ),
     remediation="Name the buckets, parameter paths and secrets the principal needs (`arn:aws:s3:::reports/*`, "
     "`arn:aws:ssm:…:parameter/app/*`, the secret's ARN).",
     description='`s3:GetObject`, `ssm:GetParameter(s)(ByPath)` and `secretsmanager:GetSecretValue` on `"*"` let the '

@@ -31,7 +31,13 @@ RULE = Rule(
     severity=Severity.HIGH,
     provider="aws",
     category="iam",
-    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    resource_types=(
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_ssoadmin_permission_set_inline_policy",
+    ),
     remediation="Remove the actions of the escalation path, or limit them to the resources they are meant for "
     "(`iam:PassRole` to the one role a service needs, `iam:CreatePolicyVersion` to the policies it manages).",
     description="Rhino Security Labs' IAM privilege escalation methods are sets of actions that, allowed together "

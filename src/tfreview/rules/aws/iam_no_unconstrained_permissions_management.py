@@ -23,7 +23,13 @@ RULE = Rule(
     severity=Severity.HIGH,
     provider="aws",
     category="iam",
-    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    resource_types=(
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_ssoadmin_permission_set_inline_policy",
+    ),
     remediation="Limit IAM writes and resource-policy changes to the ARNs they manage (a path such as "
     "`arn:aws:iam::123456789012:role/app/*`), and add a permissions boundary condition where roles are created.",
     description="Permissions management (IAM writes, and the actions of other services that change a resource "

@@ -23,7 +23,13 @@ RULE = Rule(
     severity=Severity.MEDIUM,
     provider="aws",
     category="iam",
-    resource_types=("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"),
+    resource_types=(
+        "aws_iam_policy",
+        "aws_iam_role_policy",
+        "aws_iam_user_policy",
+        "aws_iam_group_policy",
+        "aws_ssoadmin_permission_set_inline_policy",
+    ),
     remediation="Name the resources the write actions apply to (`arn:aws:s3:::uploads/*`, a queue ARN) instead of "
     '`"*"`; keep `"*"` only for read actions and for the few actions that accept nothing else.',
     description='A write action (the AWS Service Authorization Reference\'s "Write" access level: create, put, '

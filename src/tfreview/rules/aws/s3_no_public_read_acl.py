@@ -6,12 +6,16 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.s3_buckets import public_grants
+from tfreview.rules.support.s3_buckets import on_bucket, public_grants
 
 PUBLIC_READ_ACLS = ("public-read", "public-read-write", "authenticated-read")
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    yield from on_bucket(resource, snapshot, _hits(resource))
+
+
+def _hits(resource: Resource) -> Iterator[Hit]:
     acl = resource.get("acl")
     if acl in PUBLIC_READ_ACLS:
         yield Hit("acl", f"the canned ACL {acl!r} lets anyone list and read the bucket", acl)
@@ -34,7 +38,8 @@ RULE = Rule(
     "AuthenticatedUsers open it to every AWS account in the world, which is no smaller an audience. "
     "Public buckets are a leading cause of data leaks, hence HIGH. Checked on the `acl` and `grant` of "
     "`aws_s3_bucket` (AWS provider < 4) and on `aws_s3_bucket_acl` (`acl` and "
-    "`access_control_policy`). A public access block that ignores public ACLs neutralises this "
+    "`access_control_policy`); a finding on an `aws_s3_bucket_acl` is reported on the bucket it names when "
+    "that bucket is in the configuration (ADR 0210). A public access block that ignores public ACLs neutralises this "
     "finding in AWS but is reported by its own rules.",
     references=References(checkov=("CKV_AWS_20",), trivy=("AVD-AWS-0092", "aws-s3-no-public-access-with-acl")),
     check=check,

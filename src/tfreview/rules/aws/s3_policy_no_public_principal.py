@@ -31,9 +31,9 @@ RULE = Rule(
     description='An `Allow` statement whose principal is `"*"` (or `{"AWS": "*"}`) grants its actions to '
     "everyone, signed in or not, from any AWS account. HIGH, like a public ACL: it is the other way a "
     "bucket becomes public. Checked on `aws_s3_bucket_policy.policy` and on the inline `policy` of "
-    "`aws_s3_bucket`; a statement with any `Condition` is taken as narrowed (Checkov also fails a few "
-    "conditions that do not narrow, such as `aws:PrincipalArn` equal to `arn:aws:iam::*`). A policy "
-    "known only after apply is not read.",
+    "`aws_s3_bucket`; a statement with a `Condition` is taken as narrowed unless every value of it is a "
+    "wildcard under a wildcard-matching operator (`ArnEquals`/`ArnLike`/`StringLike` on `*` or "
+    "`arn:aws:iam::*`: any principal of any account). A policy known only after apply is not read.",
     references=References(checkov=("CKV_AWS_70",)),
     check=check,
 )

@@ -23,6 +23,7 @@ IDENTITY_POLICY_TYPES: Final = (
     "aws_iam_user_policy",
     "aws_iam_group_policy",
     "aws_iam_role",
+    "aws_ssoadmin_permission_set_inline_policy",  # an IAM Identity Center permission set's `inline_policy`
 )
 
 # Actions that support no resource-level permission (AWS Service Authorization Reference: no resource type),
@@ -158,10 +159,40 @@ def _statements_of(text: Any) -> list[Statement]:
                 resources=_strings(item.get("Resource")),
                 not_resources=_strings(item.get("NotResource")),
                 principals=_principals(item.get("Principal")),
-                has_condition=bool(item.get("Condition")),
+                has_condition=restricts(item.get("Condition")),
             )
         )
     return out
+
+
+def restricts(condition: Any) -> bool:
+    """True when a `Condition` narrows the statement: some value is not a pure wildcard. Under the
+    wildcard-matching operators (`StringLike`, `ArnLike`, `ArnEquals`, with `ForAnyValue:`/`IfExists`
+    variants) a value such as `"*"` or `"arn:aws:iam::*"` (any principal of any account) matches everything
+    (IAM User Guide, condition operators); under the others `*` is a literal and does narrow."""
+    if not isinstance(condition, Mapping):
+        return bool(condition)
+    for operator, tests in condition.items():
+        wildcards = "like" in str(operator).lower() or str(operator).lower().split(":")[-1].startswith("arn")
+        if not isinstance(tests, Mapping):
+            return True
+        for values in tests.values():
+            listed_values = values if isinstance(values, list) else [values]
+            if not wildcards or any(not _matches_all(v) for v in listed_values):
+                return True
+    return False
+
+
+def _matches_all(value: Any) -> bool:
+    """`*`, or an ARN pattern whose account and resource are wildcards (`arn:aws:iam::*`, `arn:*:iam::*:*`)."""
+    if not isinstance(value, str):
+        return False
+    parts = value.strip().split(":")
+    if parts == ["*"]:
+        return True
+    if parts[0] != "arn" or len(parts) < 5:
+        return False
+    return all(p in ("*", "") for p in parts[4:]) and parts[4] == "*"
 
 
 def wildcards_first(actions: Iterable[str]) -> list[str]:
@@ -183,6 +214,8 @@ def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]
     """
     if resource.type == "aws_iam_role":
         paths = [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
+    elif resource.type == "aws_ssoadmin_permission_set_inline_policy":
+        paths = ["inline_policy"]
     else:
         paths = ["policy"]
     for path in paths:

@@ -12,7 +12,8 @@ default (no versioning, no logging, SSE-S3). Such a block is read as "not config
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -100,6 +101,17 @@ def access_block_flag(resource: Resource, flag: str, effect: str) -> Iterator[Hi
         scope = "account" if resource.type == PUBLIC_ACCESS_BLOCKS[1] else "bucket"
         shown = "left out (defaults to false)" if value is None else f"set to {value!r}"
         yield Hit(flag, f"`{flag}` is {shown}, so the {scope} does not {effect}", value)
+
+
+def on_bucket(resource: Resource, snapshot: Snapshot, hits: Iterable[Hit]) -> Iterator[Hit]:
+    """Hits found on a bucket configuration resource (`aws_s3_bucket_acl`), blamed on the bucket it names
+    when that is exactly one bucket of the configuration; otherwise left on the resource (ADR 0210)."""
+    buckets = buckets_of(resource, snapshot) if resource.type != BUCKET else []
+    if len(buckets) != 1:
+        yield from hits
+        return
+    for hit in hits:
+        yield replace(hit, address=buckets[0].address, message=f"{hit.message} (set by {resource.address})")
 
 
 def buckets_of(config: Resource, snapshot: Snapshot) -> list[Resource]:

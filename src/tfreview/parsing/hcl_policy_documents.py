@@ -1,0 +1,159 @@
+"""`data "aws_iam_policy_document"` read from source: the `json` the AWS provider would compute.
+
+A policy written as a document data source (`policy = data.aws_iam_policy_document.s3.json`) reaches the
+IAM rules as the same JSON string a plan holds, so HCL mode and plan mode judge the same statements.
+The rendering follows the provider (`data_source_iam_policy_document.go`): `Version` defaults to
+`2012-10-17`, `Effect` to `Allow`; a list of one item is written as a string; principals of type `*`
+with identifier `*` become `"Principal": "*"`; statements of `source_policy_documents` come first, the
+document's own statements replace those with the same `sid`, then `override_policy_documents` replace
+again. Any part unknown from the source (an ARN of another resource, a `dynamic "statement"`) makes the
+whole text unknown, as Terraform defers reading the data source until apply in that case.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_syntax import Block
+from tfreview.parsing.hcl_values import Evaluator, Input, Scope
+
+TYPE: Final = "aws_iam_policy_document"
+_STATEMENT_LISTS: Final = (
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+)
+
+
+class PolicyDocuments:
+    """The policy documents of one module instance, rendered on first use (they may use each other)."""
+
+    def __init__(self, scope: Scope, blocks: Iterable[Block]) -> None:
+        self.scope = scope
+        self.blocks = {b.labels[1]: b for b in blocks if b.kind == "data" and b.labels[:1] == (TYPE,) and b.labels[1:]}
+        self.rendered: dict[str, Input] = {}
+        self.rendering: set[str] = set()
+
+    def attribute(self, data_type: str, name: str, attribute: str) -> Input | None:
+        """`data.<type>.<name>.<attribute>` when this reader knows it (`json` of a document), else None."""
+        if data_type != TYPE or attribute not in ("json", "minified_json") or name not in self.blocks:
+            return None
+        if name not in self.rendered:
+            if name in self.rendering:
+                return Input(UNKNOWN)  # a document that includes itself: Terraform refuses the cycle
+            self.rendering.add(name)
+            evaluator = Evaluator(self.scope)
+            values = evaluator.body(self.blocks[name].body, top_level=True)
+            references = tuple(dict.fromkeys(r for found in values.references.values() for r in found))
+            self.rendered[name] = Input(render(values.values), references)
+            self.rendering.discard(name)
+        found = self.rendered[name]
+        if attribute == "minified_json" and isinstance(found.value, str):
+            return Input(json.dumps(json.loads(found.value), separators=(",", ":")), found.references)
+        return found
+
+
+def render(values: Mapping[str, Any]) -> Any:
+    """The `json` attribute for the document's arguments in plan shape (blocks as lists of objects)."""
+    if contains_unknown(values):
+        return UNKNOWN
+    statements: list[dict[str, Any]] = []
+    for text in _strings(values.get("source_policy_documents")):
+        statements = _merge(statements, _statements_of(text))
+    own = [_statement(s) for s in values.get("statement") or () if isinstance(s, Mapping)]
+    statements = _merge(statements, own)
+    for text in _strings(values.get("override_policy_documents")):
+        statements = _merge(statements, _statements_of(text))
+    document: dict[str, Any] = {"Version": values.get("version") or "2012-10-17"}
+    if values.get("policy_id"):
+        document["Id"] = values["policy_id"]
+    if statements:
+        document["Statement"] = statements
+    return json.dumps(document, indent=2)
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str) and v.strip()] if isinstance(value, list) else []
+
+
+def _statements_of(text: str) -> list[dict[str, Any]]:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return []
+    found = parsed.get("Statement") if isinstance(parsed, Mapping) else None
+    if isinstance(found, Mapping):
+        return [dict(found)]
+    return [dict(s) for s in found if isinstance(s, Mapping)] if isinstance(found, list) else []
+
+
+def _merge(into: list[dict[str, Any]], statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Statements with a `Sid` already present replace it in place; the others are appended."""
+    out = list(into)
+    for statement in statements:
+        sid = statement.get("Sid")
+        at = next((i for i, s in enumerate(out) if sid and s.get("Sid") == sid), None)
+        if at is None:
+            out.append(statement)
+        else:
+            out[at] = statement
+    return out
+
+
+def _statement(block: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if block.get("sid"):
+        out["Sid"] = block["sid"]
+    out["Effect"] = block.get("effect") or "Allow"
+    for argument, key in _STATEMENT_LISTS:
+        listed = _one_or_many(block.get(argument))
+        if listed is not None:
+            out[key] = listed
+    for argument, key in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        principals = _principals(block.get(argument))
+        if principals is not None:
+            out[key] = principals
+    conditions = _conditions(block.get("condition"))
+    if conditions:
+        out["Condition"] = conditions
+    return out
+
+
+def _one_or_many(value: Any) -> Any:
+    """A set of strings as the provider writes it: one item as a string, several as a list (reverse sorted)."""
+    if value is None:
+        return None
+    items = [str(v) for v in (value if isinstance(value, list) else [value]) if v is not None]
+    if not items:
+        return None
+    unique = sorted(set(items), reverse=True)
+    return unique[0] if len(unique) == 1 else unique
+
+
+def _principals(blocks: Any) -> Any:
+    if not isinstance(blocks, list) or not blocks:
+        return None
+    merged: dict[str, list[str]] = {}
+    for block in blocks:
+        if not isinstance(block, Mapping):
+            continue
+        kind = str(block.get("type") or "")
+        identifiers = [str(i) for i in block.get("identifiers") or () if i is not None]
+        if kind == "*" and identifiers == ["*"]:
+            return "*"
+        merged.setdefault(kind, []).extend(identifiers)
+    return {kind: _one_or_many(ids) for kind, ids in merged.items()} or None
+
+
+def _conditions(blocks: Any) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for block in blocks if isinstance(blocks, list) else ():
+        if not isinstance(block, Mapping) or not block.get("test") or not block.get("variable"):
+            continue
+        values = _one_or_many(block.get("values"))
+        out.setdefault(str(block["test"]), {})[str(block["variable"])] = values if values is not None else []
+    return out
