@@ -16,16 +16,10 @@ from tfreview.core.findings import Advice, Review, Verdict
 
 
 def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = False) -> Review:
-    coverage = replace(  # a copy: every field carried, the lists not shared
-        review.coverage,
-        files_parsed=list(review.coverage.files_parsed),
-        files_skipped=list(review.coverage.files_skipped),
-        notes=list(review.coverage.notes),
-        uncovered_types=list(review.coverage.uncovered_types),
-    )
+    coverage = review.coverage  # frozen: shared as it is, a note makes a new value
     note = coverage_note(advice)
     if note and note not in coverage.notes:
-        coverage.notes.append(note)
+        coverage = replace(coverage, notes=(*coverage.notes, note))
     verdict = review.verdict
     allowed = ai_can_fail and advice is not None and advice.unavailable_reason is None
     if allowed and advice is not None and any(c.severity >= review.fail_on for c in advice.concerns):

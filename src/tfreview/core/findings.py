@@ -129,7 +129,7 @@ class Advice:
     retry_later: bool = False  # every provider failed: run the AI part again when one recovers
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     findings: list[Finding]  # counted: not suppressed
     suppressed: list[Finding]
