@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.findings import Advice, Review, Verdict
 
 
@@ -43,7 +42,7 @@ def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = F
 
 def coverage_note(advice: Advice | None) -> str | None:
     """ "The AI reviewer did not see …", or None when it saw everything (or no model was asked)."""
-    if not isinstance(advice, ModelAdvice) or not advice.is_llm:
+    if advice is None or advice.usage is None or not advice.is_llm:
         return None
     omission = advice.usage.omission
     if omission.empty:

@@ -12,6 +12,7 @@ from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.audit import AuditTrail
 from tfreview.ports.service import (
+    AdvisorStatus,
     Authenticator,
     HealthCheck,
     Intake,
@@ -20,6 +21,7 @@ from tfreview.ports.service import (
     PlanStore,
     Publisher,
     PublishLocks,
+    Redelivery,
     ReviewStore,
     SignInProvider,
     Tenants,
@@ -79,3 +81,5 @@ class Services:
     ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)
     door: Door | None = None  # rate limits, load shedding, blocks (tfreview.door; wired in wiring/door.py)
     audit: AuditTrail = field(default_factory=MemoryAuditTrail)  # the audit log (ports/audit.py); SQL in wiring
+    redelivery: Redelivery | None = None  # GitHub's redeliver API (a GitHub App); None: requeue only
+    advisor_status: AdvisorStatus | None = None  # the model chain's breakers and budgets; None: no model chain

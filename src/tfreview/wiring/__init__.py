@@ -41,7 +41,7 @@ from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import Recorder
 from tfreview.ops.signals import QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
+from tfreview.ports.service import AdvisorStatus, HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
 from tfreview.service.container import Services
 from tfreview.settings import Settings
@@ -130,6 +130,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             from tfreview.identity.sign_in import OidcSignIn
 
             sign_in = OidcSignIn(settings.auth, http)
+        advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
         services = WiredServices(
             settings=settings,
             clock=now,
@@ -145,7 +146,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             sources=build_sources(plans),
             health_checks=health,
             closers=closers,
-            advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
+            advisor=advisor,
+            advisor_status=advisor_status(advisor),
             sign_in=sign_in,
         )
         from tfreview.store.queue_signals import SqlQueueSignals
@@ -209,6 +211,7 @@ def build_memory_services(
     from tfreview.ops.controls import MemoryControls
 
     controls = MemoryControls(clock=now)
+    advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
     services = WiredServices(
         clock=now,
         publish_locks=MemoryPublishLocks(clock=now),
@@ -223,7 +226,8 @@ def build_memory_services(
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
         health_checks=[QueueCheck(queue)],
-        advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
+        advisor=advisor,
+        advisor_status=advisor_status(advisor),
     )
     from tfreview.ops.signals import memory_queue_signals
 
@@ -312,6 +316,13 @@ def build_review_advisor(
     from tfreview.advisor.factory import build_advisor
 
     return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics, controls=controls)
+
+
+def advisor_status(advisor: Advisor) -> AdvisorStatus | None:
+    """The dashboard's view of a model chain (its breakers and budgets); None for the builtin reviewer."""
+    from tfreview.advisor.chain import LlmAdvisor
+
+    return advisor if isinstance(advisor, LlmAdvisor) else None
 
 
 def _cached(settings: Settings, controls: Controls, clock: Clock) -> CachedControls:

@@ -51,7 +51,15 @@ def build_aws_services(
     from tfreview.store.aws.stores import aws_stores
     from tfreview.store.blocks import MemoryBlocks
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
-    from tfreview.wiring import WiredServices, _cached, _expose, build_prometheus, build_review_advisor, build_sources
+    from tfreview.wiring import (
+        WiredServices,
+        _cached,
+        _expose,
+        advisor_status,
+        build_prometheus,
+        build_review_advisor,
+        build_sources,
+    )
     from tfreview.wiring.door import build_door
     from tfreview.wiring.integrations import wire_integrations
     from tfreview.wiring.ops import wire_ops
@@ -77,6 +85,7 @@ def build_aws_services(
         from tfreview.identity.sign_in import OidcSignIn
 
         sign_in = OidcSignIn(settings.auth, http)
+    advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
     services = WiredServices(
         settings=settings,
         clock=now,
@@ -92,7 +101,8 @@ def build_aws_services(
         sources=build_sources(stores.plans),
         health_checks=health,
         closers=closers,
-        advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
+        advisor=advisor,
+        advisor_status=advisor_status(advisor),
         sign_in=sign_in,
     )
     deadline = timedelta(seconds=settings.worker.review_deadline_seconds)

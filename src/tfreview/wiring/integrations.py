@@ -122,10 +122,12 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
         identity = AppIdentity(login=settings.token_login)
     publisher = GitHubPublisher(clients, settings, identity=identity, review_links=_review_links(services))
     if app_auth is not None:
+        deliveries = DeliveryReconciler(app_client, services)
+        services.redelivery = deliveries  # the dashboard's "redeliver" asks GitHub through it
         services.reconcilers.extend(
             [
                 PermissionCheck(app_client, app_auth),
-                DeliveryReconciler(app_client, services),
+                deliveries,
                 PullRequestReconciler(app_client, services),
             ]
         )
