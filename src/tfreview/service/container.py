@@ -58,8 +58,11 @@ class Reconciler(Protocol):
     def run_once(self) -> CatchUp: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
+    """Frozen: wiring builds it once (a later part is added with `dataclasses.replace`), and a test that swaps an
+    adapter builds a new container the same way."""
+
     settings: Settings
     intake: Intake
     reviews: ReviewStore
@@ -70,9 +73,9 @@ class Services:
     publisher: Publisher
     authenticator: Authenticator
     sources: Mapping[str, PlanSource] = field(default_factory=dict)  # by SourceInfo.kind
-    health_checks: list[HealthCheck] = field(default_factory=list)
+    health_checks: tuple[HealthCheck, ...] = ()
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
-    reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    reconcilers: tuple[Reconciler, ...] = ()  # run by the scheduler and `tfreview reconcile`
     sign_in: SignInProvider | None = None  # the dashboard's OIDC sign-in; None: API-token sign-in only
     metrics: Recorder = field(default_factory=NullRecorder)  # tfreview.ops.recorder; Prometheus when enabled
     exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off

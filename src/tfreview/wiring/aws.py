@@ -52,6 +52,7 @@ def build_aws_services(
     from tfreview.store.blocks import MemoryBlocks
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
     from tfreview.wiring import (
+        Closers,
         WiredServices,
         _cached,
         _expose,
@@ -99,8 +100,9 @@ def build_aws_services(
         publisher=LogPublisher(),
         authenticator=authenticator,
         sources=build_sources(stores.plans),
-        health_checks=health,
-        closers=closers,
+        health_checks=tuple(health),
+        closers=Closers(closers),
+        audit=MemoryAuditTrail(clock=now),
         advisor=advisor,
         advisor_status=advisor_status(advisor),
         sign_in=sign_in,
@@ -113,12 +115,10 @@ def build_aws_services(
     if emf if emf is not None else bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")):
         from tfreview.ops.emf import EmfRecorder
 
-        services.metrics = EmfRecorder()  # nothing scrapes /metrics in Lambda: it answers 404
+        services = dataclasses.replace(services, metrics=EmfRecorder())  # nothing scrapes /metrics in Lambda: 404
     elif prometheus is not None:
-        _expose(services, prometheus, signals)
-    wire_integrations(services)
+        services = _expose(services, prometheus, signals)
+    services = wire_integrations(services)
     leases = MemoryLeases(clock=now)
-    services.door = build_door(services, MemoryBlocks(), signals, leases)
-    wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
-    services.audit = MemoryAuditTrail(clock=now)
-    return services
+    services = dataclasses.replace(services, door=build_door(services, MemoryBlocks(), signals, leases))
+    return wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from tfreview.ops.controls import Controls
     from tfreview.ops.incidents import Incidents, Leases
     from tfreview.ops.notify.message import Notifier
-    from tfreview.ops.services import OpsServices
     from tfreview.ops.watchdog import SampleSource
     from tfreview.wiring import WiredServices
 
@@ -38,9 +38,9 @@ def wire_ops(
     sleep: Callable[[float], None] | None = None,
     sns_client: object | None = None,
     controls: Controls | None = None,
-) -> OpsServices:
-    """`services.ops`: the incident store, the dispatcher over the configured notifiers and (unless
-    disabled) the watchdog. `http`, `source`, `sleep` and `sns_client` are for tests."""
+) -> WiredServices:
+    """`services` with `ops`: the incident store, the dispatcher over the configured notifiers and (unless
+    disabled) the watchdog and its health check. `http`, `source`, `sleep` and `sns_client` are for tests."""
     import socket
     import time
     from datetime import timedelta
@@ -63,7 +63,7 @@ def wire_ops(
         client = httpx.Client(
             timeout=notify.timeout_seconds, follow_redirects=False, transport=httpx.HTTPTransport(retries=0)
         )
-        services.closers.append(client.close)
+        services.closers.add(client.close)
     recorder = services.metrics
 
     def on_outcome(notifier: str, event: str, ok: bool) -> None:
@@ -80,7 +80,7 @@ def wire_ops(
         sleep=sleep or time.sleep,
         on_outcome=on_outcome,
     )
-    services.closers.append(dispatcher.close)
+    services.closers.add(dispatcher.close)
     watchdog_settings = settings.watchdog
     acting = ActionControls(
         controls if controls is not None else MemoryControls(clock=clock),
@@ -118,9 +118,9 @@ def wire_ops(
             on_heartbeat=lambda at: recorder.set("tfreview_watchdog_heartbeat_timestamp_seconds", at),
             on_resolved=lambda incident: ops.lift_actions(incident.id),
         )
-        services.health_checks.append(WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock))
-    services.ops = ops
-    return ops
+        check = WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock)
+        return replace(services, ops=ops, health_checks=(*services.health_checks, check))
+    return replace(services, ops=ops)
 
 
 def _metric_source(services: WiredServices) -> SampleSource:
