@@ -17,6 +17,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.plan_json import load_plan
+from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched, PlanStore
 
@@ -36,7 +37,7 @@ class UploadedPlanSource:
         self._plans = plans
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
-        plan_id = payload.get("plan_id") or review.plan_id
+        plan_id = source_fields(payload).plan_id or review.plan_id
         if not isinstance(plan_id, str) or not plan_id:
             raise InputError(f"review {review.id} names no uploaded plan")
         stored = self._plans.get(plan_id)

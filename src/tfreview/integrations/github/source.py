@@ -31,6 +31,7 @@ from tfreview.integrations.github.repo_policy import repo_policy
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
+from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched
 
@@ -77,14 +78,15 @@ class PullRequestTarget:
 
 def target_of(review: StoredReview, payload: Mapping[str, object]) -> PullRequestTarget:
     """Where the review's pull request is: the job payload first, else the stored review's source and tenant."""
-    repository = payload.get("repository") or review.source.repository
-    number = payload.get("pull_request") or review.source.pull_request
+    fields = source_fields(payload)
+    repository = fields.repository or review.source.repository
+    number = fields.pull_request or review.source.pull_request
     if not isinstance(repository, str) or _REPOSITORY.fullmatch(repository) is None:
         raise InputError(f"review {review.id} names no GitHub repository (owner/name)")
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         raise InputError(f"review {review.id} names no pull request number")
-    head = payload.get("head_sha") or review.source.commit_sha
-    base = payload.get("base_sha")
+    head = fields.head_sha or review.source.commit_sha
+    base = fields.base_sha
     return PullRequestTarget(
         repository=repository,
         number=number,
@@ -96,7 +98,7 @@ def target_of(review: StoredReview, payload: Mapping[str, object]) -> PullReques
 
 def installation_of(tenant_id: str, payload: Mapping[str, object] | None = None) -> int | None:
     """The App installation: the payload's `installation_id`, else the tenant id `github:<installation>`."""
-    value = (payload or {}).get("installation_id")
+    value = source_fields(payload or {}).installation_id
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     match = _TENANT.fullmatch(tenant_id)
