@@ -165,9 +165,9 @@ def _wire_spacelift(
     http: httpx.Client | None,
 ) -> None:
     from tfreview.integrations.spacelift.client import SpaceliftClient
-    from tfreview.integrations.spacelift.combined import PullRequestCombiner
     from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
     from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
+    from tfreview.service.combining import PullRequestCombiner
     from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
 
     settings = services.settings.spacelift_api

@@ -30,7 +30,7 @@ from tfreview.ports.service import Publisher, ReviewStore
 from tfreview.render.json_report import review_document
 from tfreview.render.stored_report import review_from_report
 
-logger = logging.getLogger("tfreview.integrations.spacelift")
+logger = logging.getLogger("tfreview.integrations.spacelift")  # the logger name operators already filter on
 
 FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
 _MAX_PAGES = 10
