@@ -84,8 +84,8 @@ def _placed(base: Path, root: str, review: Review, notes: list[str], path_prefix
         notes = [
             _FILE_IN_NOTE.sub(lambda m: f"({join(prefix, m[1])}:{m[2]})", n) for n in placed.coverage.notes
         ] + notes
-        coverage = replace(placed.coverage, notes=notes)
+        coverage = replace(placed.coverage, notes=tuple(notes))
     else:
-        coverage = replace(placed.coverage, notes=[*placed.coverage.notes, *notes]) if notes else placed.coverage
+        coverage = replace(placed.coverage, notes=(*placed.coverage.notes, *notes)) if notes else placed.coverage
     label = root if root != "." else placed.label
     return RootReview(root, replace(placed, label=label, coverage=coverage), plan_path)

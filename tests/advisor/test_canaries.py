@@ -10,7 +10,7 @@ import pytest
 from tfreview.advisor.chain import LlmAdvisor
 from tfreview.advisor.model import Prompt
 from tfreview.advisor.settings import AdvisorSettings
-from tfreview.advisor.usage import ModelAdvice
+from tfreview.core.findings import Advice as ModelAdvice
 from tfreview.core.plan import Coverage
 from tfreview.core.policy import Policy
 from tfreview.core.ports import AdviceContext

@@ -16,8 +16,8 @@ from tfreview.advisor.breaker import BreakerBoard
 from tfreview.advisor.chain import UNAVAILABLE, LlmAdvisor
 from tfreview.advisor.settings import AdvisorSettings, Price
 from tfreview.advisor.token_budget import InMemoryTokenBudget
-from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.findings import Advice
+from tfreview.core.findings import Advice as ModelAdvice
 from tfreview.core.plan import Coverage
 from tfreview.core.ports import AdviceContext
 

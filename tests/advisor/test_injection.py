@@ -23,7 +23,7 @@ from tfreview.advisor.context import Redactor, strip_invisible
 from tfreview.advisor.merge import apply_advice
 from tfreview.advisor.model import Completion, Prompt
 from tfreview.advisor.settings import AdvisorSettings
-from tfreview.advisor.usage import ModelAdvice
+from tfreview.core.findings import Advice as ModelAdvice
 from tfreview.core.findings import Review
 from tfreview.core.plan import ChangeSet, ResourceChange
 from tfreview.core.policy import Policy

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tfreview.advisor.budget import Omission
 from tfreview.advisor.merge import apply_advice, coverage_note
-from tfreview.advisor.usage import AdviceUsage, ModelAdvice
 from tfreview.core.findings import Advice, Concern, Review, Verdict
+from tfreview.core.findings import Advice as ModelAdvice
 from tfreview.core.plan import Coverage
 from tfreview.core.severity import Severity
+from tfreview.core.usage import AdviceUsage, Omission
 
 from .doubles import finding
 

@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
@@ -71,7 +71,7 @@ class LiveService:
         upgrade(database_url)
         services = build_services(settings)
         publisher = RecordingPublisher()
-        services.publisher = publisher  # the container is how tests swap an adapter
+        services = replace(services, publisher=publisher)  # the container is how tests swap an adapter
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
         listener.listen(128)

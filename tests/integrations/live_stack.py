@@ -12,7 +12,7 @@ import socket
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,7 @@ def live_stack(
     upgrade(url)
     services = build_services(settings)
     if reconcilers is not None:
-        services.reconcilers = [r for r in services.reconcilers if r.name in reconcilers]
+        services = replace(services, reconcilers=tuple(r for r in services.reconcilers if r.name in reconcilers))
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(128)

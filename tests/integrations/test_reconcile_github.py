@@ -333,7 +333,7 @@ def test_wiring_mounts_github_when_configured_and_leaves_the_defaults_alone_othe
 ) -> None:
     plain = build_memory_services(Settings())
     assert isinstance(plain.publisher, LogPublisher)
-    assert plain.reconcilers == []
+    assert plain.reconcilers == ()
     assert type(plain.sources["github"]).__name__ != "GitHubPlanSource"
 
     wired = build_memory_services(Settings(github_app=app_settings))
@@ -444,7 +444,7 @@ def test_9_20_an_empty_database_catch_up_is_rated_per_pass(
     for branch in ("one", "two", "three"):
         open_terraform_pull_request(github, REPO, branch)
     rated = services.settings.github_app.model_copy(update={"reconcile_pull_requests_per_pass": 2})
-    services.settings = services.settings.model_copy(update={"github_app": rated})
+    services = replace(services, settings=services.settings.model_copy(update={"github_app": rated}))
     reconciler = PullRequestReconciler(client, services, clock.utc)
     first = reconciler.run_once()
     assert (first.examined, first.acted, first.skipped) == (3, 2, 1)

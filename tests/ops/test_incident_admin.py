@@ -28,7 +28,7 @@ NEW = NewIncident("flood", "request-flood", "flood", "high", "More than 200 requ
 
 
 def test_api_incidents_for_operators_only(web: Web) -> None:
-    web.services.authenticator = WithOperator(web.services.authenticator)
+    web.swap(authenticator=WithOperator(web.services.authenticator))
     ops = web.services.ops
     assert ops is not None
     incident, _ = ops.incidents.open(NEW, {"value": 250})

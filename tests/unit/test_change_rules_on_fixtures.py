@@ -70,7 +70,7 @@ def test_no_change_finding_on_the_real_plans(name: str) -> None:
 
 def test_tainted_replace_retyped_as_a_database() -> None:
     plan = _plan("tfjson__action_reason__plan.json")
-    plan.changes = [replace(c, type="aws_db_instance") for c in plan.changes]
+    plan = replace(plan, changes=[replace(c, type="aws_db_instance") for c in plan.changes])
     findings = _findings(plan)
     assert [(f.rule_id, f.address, f.change) for f in findings] == [
         ("TFR-CHG-002", "null_resource.example", ChangeKind.REPLACE)
@@ -83,7 +83,7 @@ def test_tainted_replace_retyped_as_a_database() -> None:
 
 def test_replace_without_reason_retyped_as_a_bucket() -> None:
     plan = _plan("tfjson__config_resource_depends_on__plan.json")
-    plan.changes = [replace(c, type="aws_s3_bucket") for c in plan.changes]
+    plan = replace(plan, changes=[replace(c, type="aws_s3_bucket") for c in plan.changes])
     findings = _findings(plan)
     assert [(f.rule_id, f.address) for f in findings] == [("TFR-CHG-002", "null_resource.bar")]
     assert "the plan does not say which attribute forces it" in findings[0].message
@@ -92,7 +92,7 @@ def test_replace_without_reason_retyped_as_a_bucket() -> None:
 
 def test_security_group_source_port_widening_is_not_compared() -> None:
     plan = _plan("checkov__terraform__runner__resources__plan_change_keys__tfplan.json")
-    plan.changes = [c for c in plan.changes if not c.address.startswith("provider.")]
+    plan = replace(plan, changes=[c for c in plan.changes if not c.address.startswith("provider.")])
     assert [(c.address, c.kind) for c in plan.changes] == [
         ("aws_security_group_rule.foo", ChangeKind.UPDATE),
         ("aws_security_group_rule.bar", ChangeKind.UPDATE),
@@ -107,7 +107,7 @@ def test_security_group_source_port_widening_is_not_compared() -> None:
         )
         for c in plan.changes
     ]
-    plan.changes = widened
+    plan = replace(plan, changes=widened)
     messages = {f.address: f.message for f in _findings(plan)}
     assert messages == {
         "aws_security_group_rule.foo": "widens ingress: now allows 10.0.0.0/16 on tcp 5432-5433, "

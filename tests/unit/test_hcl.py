@@ -35,7 +35,7 @@ def after(change: ResourceChange, path: str) -> Any:
 def test_every_shared_fixture_parses_with_file_and_line(directory: Path) -> None:
     change_set = load_directory(directory)
     assert change_set.source == "hcl"
-    assert change_set.coverage.files_skipped == []
+    assert list(change_set.coverage.files_skipped) == []
     # a folder with no resource of its own (only data sources, or only registry modules) has
     # nothing to review; one whose resources all vanish must say why in a coverage note
     declares = any(re.search(r'^resource\s+"', p.read_text(), re.M) for p in directory.glob("*.tf"))
@@ -140,7 +140,7 @@ def test_local_modules_are_followed_with_their_addresses() -> None:
     assert logging.module_address == "module.assets.module.log"
     assert logging.after_unknown == {"bucket": True}
     assert logging.references == {"bucket": ("module.assets.aws_s3_bucket.this",)}  # carried through the argument
-    assert change_set.coverage.files_parsed == [
+    assert list(change_set.coverage.files_parsed) == [
         "main.tf",
         "modules/bucket/main.tf",
         "modules/bucket/modules/log/main.tf",
@@ -214,7 +214,7 @@ def test_without_base_everything_is_created() -> None:
 def test_a_syntax_error_skips_that_file_and_reviews_the_others() -> None:
     change_set = load_directory(DATA / "broken")
     assert [c.address for c in change_set.changes] == ["aws_ebs_volume.data"]
-    assert change_set.coverage.files_parsed == ["good.tf"]
+    assert list(change_set.coverage.files_parsed) == ["good.tf"]
     [(path, reason)] = change_set.coverage.files_skipped
     assert path == "bad.tf"
     assert reason.startswith("line 3: ")
@@ -225,7 +225,7 @@ def test_syntax_error_in_sources_names_the_line() -> None:
     [(path, reason)] = change_set.coverage.files_skipped
     assert path == "a.tf"
     assert reason.startswith("line 2")
-    assert change_set.coverage.files_parsed == ["b.tf"]
+    assert list(change_set.coverage.files_parsed) == ["b.tf"]
 
 
 def test_bad_paths_are_input_errors(tmp_path: Path) -> None:
@@ -387,7 +387,7 @@ EOF
 }
 """
     change_set = changeset_from_sources({"main.tf": text})
-    assert change_set.coverage.notes == []
+    assert list(change_set.coverage.notes) == []
     [change] = change_set.changes
     assert change.after == {
         "a": "deep",

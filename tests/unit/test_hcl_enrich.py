@@ -46,7 +46,7 @@ def test_plan_changes_get_location_suppressions_and_prevent_destroy() -> None:
     missing = changes["aws_s3_bucket.elsewhere"]
     assert missing.location is None
     assert missing.prevent_destroy is None  # the source does not say
-    assert enriched.coverage.files_parsed == ["main.tf"]
+    assert list(enriched.coverage.files_parsed) == ["main.tf"]
     assert enriched.source == "plan"
 
 

@@ -160,8 +160,13 @@ def plan_document() -> dict[str, Any]:
 
 def sample_review(**policy: Any) -> Review:
     change_set = plan_from_document(plan_document(), "plans/plan.json")
-    change_set.coverage.files_skipped.append(("modules/broken/main.tf", "HCL syntax error at line 3"))
-    change_set.coverage.notes.append("2 output changes are not reviewed")
+    coverage = change_set.coverage
+    coverage = replace(
+        coverage,
+        files_skipped=(*coverage.files_skipped, ("modules/broken/main.tf", "HCL syntax error at line 3")),
+        notes=(*coverage.notes, "2 output changes are not reviewed"),
+    )
+    change_set = replace(change_set, coverage=coverage)
     suppressions = (
         Suppression("TFR-TEST-001", "public website for @team", "aws_s3_bucket.allowed", source=".tfreview.toml"),
         Suppression("TFR-TEST-006", "old exception", "aws_s3_bucket.public*", expires=date(2020, 1, 1)),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -42,6 +43,15 @@ class Web:
     services: Services
     client: TestClient
     clock: FixedClock
+
+    def swap(self, **changes: Any) -> Services:
+        """The container with `changes` (it is frozen: a new one), mounted on the running app and its dashboard."""
+        self.services = replace(self.services, **changes)
+        state = self.client.app.state
+        state.services = self.services
+        if hasattr(state, "dashboard"):  # the dashboard keeps the services it was installed with
+            state.dashboard = replace(state.dashboard, services=self.services)
+        return self.services
 
     def token(self, tenant_id: str, scope: Scope) -> dict[str, str]:
         """Authorization headers of a fresh API token of `tenant_id` with `scope`."""

@@ -149,7 +149,7 @@ def test_admin_requeues_a_deliverys_dead_job(web: Web) -> None:
 
 
 def test_operator_sees_every_tenant(web: Web) -> None:
-    web.services.authenticator = WithOperator(web.services.authenticator)
+    web.swap(authenticator=WithOperator(web.services.authenticator))
     _review(web, TENANT_A)
     _review(web, TENANT_B)
     items = web.client.get("/api/v1/reviews", headers=OPERATOR).json()["items"]

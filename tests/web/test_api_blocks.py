@@ -8,7 +8,7 @@ from tfreview.ports.records import Scope
 
 
 def test_an_operator_adds_lists_and_lifts_a_block(web: Web) -> None:
-    web.services.authenticator = WithOperator(web.services.authenticator)
+    web.swap(authenticator=WithOperator(web.services.authenticator))
     added = web.client.post(
         "/api/v1/blocks", json={"source": "ip:203.0.113.9", "minutes": 10, "reason": "drill"}, headers=OPERATOR
     )
@@ -36,7 +36,7 @@ def test_an_operator_adds_lists_and_lifts_a_block(web: Web) -> None:
 
 
 def test_blocks_refuse_tenant_admins_and_bad_sources(web: Web) -> None:
-    web.services.authenticator = WithOperator(web.services.authenticator)
+    web.swap(authenticator=WithOperator(web.services.authenticator))
     tenant_admin = web.token(TENANT_A, Scope.ADMIN)
     refused = web.client.get("/api/v1/blocks", headers=tenant_admin)
     assert refused.status_code == 403

@@ -245,9 +245,8 @@ def test_oidc_sign_in_with_code_and_pkce_against_the_issuer(web: Web) -> None:
         settings = web.services.settings.model_copy(
             update={"auth": issuer.auth_settings(), "server": ServerSettings(public_url="https://testserver")}
         )
-        web.services.settings = settings
-        web.services.authenticator, _ = build_authenticator(settings.auth, web.services.tokens, http)
-        web.services.sign_in = OidcSignIn(settings.auth, http)
+        authenticator, _ = build_authenticator(settings.auth, web.services.tokens, http)
+        web.swap(settings=settings, authenticator=authenticator, sign_in=OidcSignIn(settings.auth, http))
         stored = stored_review(web.services, "github:1001")
         with browser(web.client) as client:
             start = client.get(f"/signin/oidc?next=/reviews/{stored.id}", follow_redirects=False)

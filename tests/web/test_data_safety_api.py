@@ -28,7 +28,7 @@ def sql_web(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Web]:
         else request.getfixturevalue("postgres_server_url")
     )
     for web in _web_on(url):
-        web.services.authenticator = WithOperator(web.services.authenticator)
+        web.swap(authenticator=WithOperator(web.services.authenticator))
         yield web
 
 

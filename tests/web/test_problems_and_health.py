@@ -92,7 +92,7 @@ def test_validation_errors_do_not_echo_the_input(web: Web) -> None:
 
 
 def test_healthz_touches_nothing(web: Web) -> None:
-    web.client.app.state.services = replace(web.services, queue=Exploding(StoreUnavailable("down")), health_checks=[])
+    web.client.app.state.services = replace(web.services, queue=Exploding(StoreUnavailable("down")), health_checks=())
     assert web.client.get("/healthz").json() == {"status": "alive"}
 
 
@@ -111,8 +111,14 @@ def test_readyz_reports_every_check(web: Web) -> None:
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
     assert ready.json()["queue_depth"] == 0
-    web.services.health_checks.append(Check("database", ok=False, detail="database unavailable"))
-    web.services.health_checks.append(Check("jwks", ok=True, error=RuntimeError("postgresql://u:pw@db/x")))
+    broken = (Check("database", ok=False, detail="database unavailable"),)
+    web.swap(
+        health_checks=(
+            *web.services.health_checks,
+            *broken,
+            Check("jwks", ok=True, error=RuntimeError("postgresql://u:pw@db/x")),
+        )
+    )
     unready = web.client.get("/readyz")
     assert unready.status_code == 503
     checks = {c["name"]: c for c in unready.json()["checks"]}

@@ -7,7 +7,7 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -126,7 +126,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     else:
         url = sqlite_url(tmp_path) if request.param == "sqlite" else _emptied(request.getfixturevalue("postgres_url"))
         services = build_services(database_settings(url), clock=clock)
-        services.publisher = publisher
+        services = replace(services, publisher=publisher)
     try:
         yield Backend(request.param, services, publisher, clock)
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tfreview.core.errors import (
@@ -82,7 +84,9 @@ def test_a_missing_plan_fails_the_review_permanently(backend: Backend) -> None:
 def test_a_plan_that_is_not_json_fails_permanently_with_the_parser_message(backend: Backend) -> None:
     services = backend.services
     review_id, _ = upload(services)
-    services.sources = {"api": FailingSource(InputError("expected the JSON of `terraform show -json`", path="x"))}
+    services = replace(
+        services, sources={"api": FailingSource(InputError("expected the JSON of `terraform show -json`", path="x"))}
+    )
 
     outcome = Worker(services, "w1").run_once()
 
@@ -121,7 +125,7 @@ def test_github_reviews_fail_clearly_until_github_fetching_exists(backend: Backe
 def test_retriable_failures_back_off_then_fail_visibly(backend: Backend, error: BaseException) -> None:
     services = backend.services
     review_id, _ = upload(services)
-    services.sources = {"api": FailingSource(error)}
+    services = replace(services, sources={"api": FailingSource(error)})
     worker = Worker(services, "w1")
     max_attempts = services.settings.worker.max_attempts
 
@@ -158,9 +162,14 @@ def test_retriable_failures_back_off_then_fail_visibly(backend: Backend, error: 
 def test_a_transient_failure_then_success_completes_the_review(backend: Backend) -> None:
     services = backend.services
     review_id, _ = upload(services)
-    services.sources = {
-        "api": FailingSource(StoreUnavailable("database is locked"), times=1, inner=UploadedPlanSource(services.plans))
-    }
+    services = replace(
+        services,
+        sources={
+            "api": FailingSource(
+                StoreUnavailable("database is locked"), times=1, inner=UploadedPlanSource(services.plans)
+            )
+        },
+    )
     worker = Worker(services, "w1")
 
     first = worker.run_once()

@@ -4,6 +4,7 @@ re-queued and finished (Q8), and no review outlives its deadline (the watchdog).
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
@@ -23,7 +24,7 @@ def test_q4_a_zombie_worker_writes_nothing_and_publishes_nothing(backend: Backen
     services = backend.services
     review_id, _ = upload(services)
     gate = GateSource(UploadedPlanSource(services.plans))
-    services.sources = {"api": gate}
+    services = replace(services, sources={"api": gate})
     zombie, healthy = Worker(services, "zombie"), Worker(services, "healthy")
     outcomes: list[Outcome | None] = []
     frozen = threading.Thread(target=lambda: outcomes.append(zombie.run_once()))
@@ -59,7 +60,7 @@ def test_q7_a_hanging_source_is_abandoned_retried_with_backoff_then_failed(backe
     review_id, _ = upload(services)
     max_attempts = services.settings.worker.max_attempts
     gate = GateSource(UploadedPlanSource(services.plans), blocked=max_attempts)
-    services.sources = {"api": gate}
+    services = replace(services, sources={"api": gate})
     worker = Worker(services, "w1", job_timeout_seconds=0.2)
     outcomes: list[Outcome] = []
     try:
@@ -120,7 +121,7 @@ def test_a_review_past_its_deadline_is_requeued_once_then_failed(backend: Backen
     from .conftest import worker_settings
 
     services = backend.services
-    services.settings = worker_settings(review_deadline_seconds=600)
+    services = replace(services, settings=worker_settings(review_deadline_seconds=600))
     review_id, _ = upload(services)
     reaper = Reaper(services, clock=backend.clock)
     deadline = services.settings.worker.review_deadline_seconds
@@ -163,10 +164,10 @@ def test_the_heartbeat_keeps_a_slow_review_leased(backend: Backend) -> None:
     from .conftest import worker_settings
 
     services = backend.services
-    services.settings = worker_settings(heartbeat_seconds=0.05)
+    services = replace(services, settings=worker_settings(heartbeat_seconds=0.05))
     review_id, _ = upload(services)
     gate = GateSource(UploadedPlanSource(services.plans))
-    services.sources = {"api": gate}
+    services = replace(services, sources={"api": gate})
     worker = Worker(services, "slow")
     outcomes: list[Outcome | None] = []
     thread = threading.Thread(target=lambda: outcomes.append(worker.run_once()))

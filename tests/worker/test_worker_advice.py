@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from threading import Event
 
@@ -62,7 +63,9 @@ def test_builtin_advice_is_stored_with_the_review() -> None:
 def test_all_models_down_completes_without_ai_and_keeps_every_finding() -> None:
     services = build_memory_services(publisher=RecordingPublisher())
     baseline = build_memory_services(publisher=RecordingPublisher())
-    services.advisor = LlmAdvisor([_DownModel()], AdvisorSettings(name="openai"), sleep=lambda _: None)
+    services = replace(
+        services, advisor=LlmAdvisor([_DownModel()], AdvisorSettings(name="openai"), sleep=lambda _: None)
+    )
     review_id = _submit(services)
     _submit(baseline)
     _run_until_idle(Worker(services, "w1", stop_event=Event()))
@@ -99,7 +102,7 @@ def test_the_report_and_the_api_carry_what_the_ai_review_cost() -> None:
 
     services = build_memory_services(publisher=RecordingPublisher())
     prices = {"openai/gpt-test": Price(input_per_million=2.5, output_per_million=10.0)}
-    services.advisor = LlmAdvisor([_AnsweringModel()], AdvisorSettings(name="openai", prices=prices))
+    services = replace(services, advisor=LlmAdvisor([_AnsweringModel()], AdvisorSettings(name="openai", prices=prices)))
     review_id = _submit(services)
     _run_until_idle(Worker(services, "w1", stop_event=Event()))
     stored = services.reviews.get(review_id)
@@ -122,7 +125,9 @@ def test_the_ai_rerun_delay_is_a_setting() -> None:
 
     settings = Settings(advisor=AdvisorSettings(rerun_delay_seconds=42))
     services = build_memory_services(settings, publisher=RecordingPublisher())
-    services.advisor = LlmAdvisor([_DownModel()], AdvisorSettings(name="openai"), sleep=lambda _: None)
+    services = replace(
+        services, advisor=LlmAdvisor([_DownModel()], AdvisorSettings(name="openai"), sleep=lambda _: None)
+    )
     before = utcnow()
     _submit(services)
     _run_until_idle(Worker(services, "w1", stop_event=Event()))

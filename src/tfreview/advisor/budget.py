@@ -10,10 +10,11 @@ says exactly which resources, facts, drift entries and texts it left out.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from tfreview.advisor.risk import Rank
+from tfreview.core.usage import Omission
 
 
 def estimate_tokens(text: str) -> int:
@@ -48,35 +49,6 @@ class Piece:
 def size_of(parts: Parts) -> int:
     """Bytes the parts add, one newline per line included."""
     return sum(len(text.encode("utf-8")) + 1 for _, text in parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Omission:
-    """What the model did not see. Empty when it saw everything."""
-
-    resources: tuple[str, ...] = ()  # changed resources left out, riskiest first
-    by_kind: Mapping[str, int] = field(default_factory=dict)
-    facts: int = 0  # rule findings left out (they stay in the review; the model did not read them)
-    drift: int = 0
-    extras: tuple[str, ...] = ()  # names of untrusted texts left out (pr_body, …)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.resources or self.facts or self.drift or self.extras)
-
-    def summary(self) -> str:
-        """In our own words, no addresses: fit for the prompt and for a coverage note."""
-        parts: list[str] = []
-        if self.resources:
-            kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.by_kind.items()))
-            parts.append(f"{len(self.resources):,} changed resources ({kinds})")
-        if self.facts:
-            parts.append(f"{self.facts:,} rule findings")
-        if self.drift:
-            parts.append(f"{self.drift:,} drifted resources")
-        if self.extras:
-            parts.append("the texts " + ", ".join(sorted(self.extras)))
-        return "; ".join(parts)
 
 
 def fit(pieces: Iterable[Piece], available: int, *, patience: int = 32) -> tuple[list[Parts], Omission]:

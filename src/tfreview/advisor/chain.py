@@ -33,10 +33,10 @@ from tfreview.advisor.prompt import BuiltPrompt, build_prompt, load_template
 from tfreview.advisor.sanitize import sanitize
 from tfreview.advisor.settings import AdvisorSettings
 from tfreview.advisor.token_budget import TokenBudget
-from tfreview.advisor.usage import AdviceUsage, ModelAdvice
 from tfreview.core.findings import Advice
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import scrub_text
+from tfreview.core.usage import AdviceUsage
 from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls
 from tfreview.ops.recorder import NullRecorder, Recorder
 
@@ -119,6 +119,17 @@ class LlmAdvisor:
     def budget(self) -> TokenBudget | None:
         """The daily token budget this advisor spends (shared by every tenant's advisor)."""
         return self._budget
+
+    def breaker_states(self) -> list[tuple[str, str]]:
+        """(provider/model, closed | open | half-open) of each model's breaker (the dashboard's AI page)."""
+        return [(f"{client.provider}/{client.model}", str(self.breaker(client).state)) for client in self.clients]
+
+    def budget_states(self, tenant_id: str) -> list[tuple[str, int, int]]:
+        """(tenant, tokens left today, daily limit) of the token budget; none without a budget store."""
+        budget = self._budget
+        if budget is None:
+            return []
+        return [(tenant_id, int(budget.remaining(tenant_id)), int(budget.limit(tenant_id)))]
 
     def breaker(self, client: ModelClient) -> CircuitBreaker:
         return self._breakers.get(breaker_key(client))
@@ -303,7 +314,7 @@ class LlmAdvisor:
             replace(c, message=sanitize(c.message, allowed_hosts=hosts, max_chars=_CONCERN_CHARS))
             for c in parsed.concerns
         )
-        return ModelAdvice(
+        return Advice(
             summary=sanitize(parsed.summary, allowed_hosts=hosts, max_chars=s.max_text_chars),
             risk=max(parsed.risk, floor),
             concerns=concerns,
@@ -315,7 +326,7 @@ class LlmAdvisor:
     def _fallback(self, context: AdviceContext, usage: AdviceUsage, reason: str, *, retry_later: bool) -> Advice:
         """The built-in reviewer's text, marked with why the model did not write it."""
         builtin = BuiltinAdvisor().advise(context)
-        return ModelAdvice(
+        return Advice(
             summary=builtin.summary,
             risk=builtin.risk,
             concerns=builtin.concerns,

@@ -11,21 +11,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from tfreview.advisor.usage import ModelAdvice
 from tfreview.core.findings import Advice, Review, Verdict
 
 
 def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = False) -> Review:
-    coverage = replace(  # a copy: every field carried, the lists not shared
-        review.coverage,
-        files_parsed=list(review.coverage.files_parsed),
-        files_skipped=list(review.coverage.files_skipped),
-        notes=list(review.coverage.notes),
-        uncovered_types=list(review.coverage.uncovered_types),
-    )
+    coverage = review.coverage  # frozen: shared as it is, a note makes a new value
     note = coverage_note(advice)
     if note and note not in coverage.notes:
-        coverage.notes.append(note)
+        coverage = replace(coverage, notes=(*coverage.notes, note))
     verdict = review.verdict
     allowed = ai_can_fail and advice is not None and advice.unavailable_reason is None
     if allowed and advice is not None and any(c.severity >= review.fail_on for c in advice.concerns):
@@ -49,7 +42,7 @@ def apply_advice(review: Review, advice: Advice | None, *, ai_can_fail: bool = F
 
 def coverage_note(advice: Advice | None) -> str | None:
     """ "The AI reviewer did not see …", or None when it saw everything (or no model was asked)."""
-    if not isinstance(advice, ModelAdvice) or not advice.is_llm:
+    if advice is None or advice.usage is None or not advice.is_llm:
         return None
     omission = advice.usage.omission
     if omission.empty:

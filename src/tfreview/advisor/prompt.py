@@ -15,13 +15,14 @@ from functools import lru_cache, partial
 from importlib import resources
 from string import Template
 
-from tfreview.advisor.budget import Omission, Parts, Piece, estimate_tokens, fit
+from tfreview.advisor.budget import Parts, Piece, estimate_tokens, fit
 from tfreview.advisor.context import ChangeRef, ChangeView, Fact, ReviewContext
 from tfreview.advisor.model import Prompt
 from tfreview.advisor.output import OUTPUT_SCHEMA
 from tfreview.advisor.risk import Rank
 from tfreview.core.errors import ConfigError
 from tfreview.core.severity import Severity
+from tfreview.core.usage import Omission
 
 _SECTIONS = ("facts", "changes", "drift", "extras")
 _OMITTED_RESERVE = 400  # bytes kept for the "left out" note

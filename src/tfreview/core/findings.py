@@ -10,6 +10,7 @@ from typing import Any
 from tfreview.core.blast import BlastRadius
 from tfreview.core.plan import ChangeKind, Coverage, Location
 from tfreview.core.severity import Severity
+from tfreview.core.usage import AdviceUsage
 
 
 class Status(StrEnum):
@@ -127,9 +128,10 @@ class Advice:
     is_llm: bool = False
     unavailable_reason: str | None = None
     retry_later: bool = False  # every provider failed: run the AI part again when one recovers
+    usage: AdviceUsage | None = None  # what the model cost and what it did not see; None: no model was asked
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     findings: list[Finding]  # counted: not suppressed
     suppressed: list[Finding]

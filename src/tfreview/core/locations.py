@@ -42,8 +42,8 @@ def relocated(review: Review, prefix: str) -> Review:
         drift=[_change(c, prefix) for c in review.drift],
         coverage=replace(
             coverage,
-            files_parsed=[join(prefix, f) for f in coverage.files_parsed],
-            files_skipped=[(join(prefix, f), why) for f, why in coverage.files_skipped],
+            files_parsed=tuple(join(prefix, f) for f in coverage.files_parsed),
+            files_skipped=tuple((join(prefix, f), why) for f, why in coverage.files_skipped),
         ),
     )
 

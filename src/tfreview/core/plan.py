@@ -8,8 +8,8 @@ of objects) with the `after_unknown` and `*_sensitive` masks beside them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -148,20 +148,20 @@ def strip_index(address: str) -> str:
     return "".join(out)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Coverage:
     """What the review saw and what it did not — never a silent partial review."""
 
     resources_total: int = 0  # resources and data sources; provider configurations are not resources
     resources_reviewed: int = 0  # managed resources the rules ran on
     resources_covered: int = 0  # of those, the ones of a type at least one selected rule checks
-    uncovered_types: list[str] = field(default_factory=list)  # managed types no selected rule checks
-    files_parsed: list[str] = field(default_factory=list)
-    files_skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
-    notes: list[str] = field(default_factory=list)
+    uncovered_types: tuple[str, ...] = ()  # managed types no selected rule checks
+    files_parsed: tuple[str, ...] = ()
+    files_skipped: tuple[tuple[str, str], ...] = ()  # (file, reason)
+    notes: tuple[str, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class ChangeSet:
     """Everything a review reads. `drift` is reported apart and never mixed into `changes`."""
 
@@ -178,6 +178,10 @@ class ChangeSet:
     # node → the nodes its configuration refers to (resources, data sources, outputs, module inputs by
     # configuration address): what the blast radius of a destroy is computed from (core/blast.py)
     dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def with_notes(self, notes: Iterable[str]) -> ChangeSet:
+        """The same change set with `notes` added to its coverage (a new value: this one is frozen)."""
+        return replace(self, coverage=replace(self.coverage, notes=(*self.coverage.notes, *notes)))
 
     def resource_types(self) -> frozenset[str]:
         """The resource types of the changes and the drift: the rules a review needs are theirs."""

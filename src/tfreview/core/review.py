@@ -6,6 +6,7 @@ Every entry point — the CLI, the service worker, tests — calls `review()` an
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -96,13 +97,17 @@ def review(
     radius = blast_radius(change_set)
     changes = [_entry(c, radius.get(c.address)) for c in change_set.changes if c.kind not in _NOT_CHANGES]
     drift = [_entry(c) for c in change_set.drift]
-    coverage = change_set.coverage
-    _cover(coverage, change_set, managed, selected)
+    coverage = _cover(change_set.coverage, change_set, managed, selected)  # a new value: the input is not touched
     outcome = verdict(counted, policy)
     if policy.fail_on_uncovered and coverage.uncovered_types:
         outcome = Verdict.FAIL
 
-    result = Review(
+    advice = None
+    if advisor is not None:
+        from tfreview.core.ports import AdviceContext
+
+        advice = advisor.advise(AdviceContext(change_set, tuple(counted), coverage))
+    return Review(
         findings=counted,
         suppressed=suppressed,
         changes=changes,
@@ -117,23 +122,22 @@ def review(
         notices=notices,
         counts=_counts(counted, suppressed, change_set),
         fail_on_existing=policy.fail_on_existing,
+        advice=advice,
     )
-    if advisor is not None:
-        from tfreview.core.ports import AdviceContext
-
-        result.advice = advisor.advise(AdviceContext(change_set, tuple(counted), coverage))
-    return result
 
 
-def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChange], rules: list[Rule]) -> None:
+def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChange], rules: list[Rule]) -> Coverage:
     """How many resources the rules saw, and how many of them some rule checks: a PASS on types no rule
     knows says nothing, so their types are listed. Provider configurations are not resources."""
     checked = {t for rule in rules for t in rule.resource_types}
     resources = [c for c in managed if not is_provider_configuration(c)]
-    coverage.resources_total = sum(1 for c in change_set.changes if not is_provider_configuration(c))
-    coverage.resources_reviewed = len(resources)
-    coverage.resources_covered = sum(1 for c in resources if c.type in checked)
-    coverage.uncovered_types = sorted({c.type for c in resources if c.type not in checked})
+    return replace(
+        coverage,
+        resources_total=sum(1 for c in change_set.changes if not is_provider_configuration(c)),
+        resources_reviewed=len(resources),
+        resources_covered=sum(1 for c in resources if c.type in checked),
+        uncovered_types=tuple(sorted({c.type for c in resources if c.type not in checked})),
+    )
 
 
 def _resource(change: ResourceChange, side: str) -> Resource:

@@ -30,9 +30,9 @@ def enrich_plan(change_set: ChangeSet, source_dir: str | Path) -> ChangeSet:
     coverage = Coverage(
         resources_total=change_set.coverage.resources_total,
         resources_reviewed=change_set.coverage.resources_reviewed,
-        files_parsed=[*change_set.coverage.files_parsed, *source.coverage.files_parsed],
-        files_skipped=[*change_set.coverage.files_skipped, *source.coverage.files_skipped],
-        notes=[*change_set.coverage.notes, *source.coverage.notes],
+        files_parsed=(*change_set.coverage.files_parsed, *source.coverage.files_parsed),
+        files_skipped=(*change_set.coverage.files_skipped, *source.coverage.files_skipped),
+        notes=(*change_set.coverage.notes, *source.coverage.notes),
     )
     return replace(
         change_set,

@@ -63,14 +63,15 @@ def _directory(path: str | Path) -> Path:
 
 
 def _compare(head: Configuration, base: Configuration | None, label: str) -> ChangeSet:
-    coverage = Coverage(files_parsed=list(head.files_parsed), files_skipped=list(head.files_skipped))
-    coverage.notes.extend(head.notes)
+    skipped = list(head.files_skipped)
+    notes = list(head.notes)
     before = base.resources if base is not None else {}
     if base is not None:
-        coverage.files_skipped.extend((path, f"in base: {reason}") for path, reason in base.files_skipped)
-        coverage.notes.extend(f"in base: {note}" for note in base.notes if note not in head.notes)
+        skipped.extend((path, f"in base: {reason}") for path, reason in base.files_skipped)
+        notes.extend(f"in base: {note}" for note in base.notes if note not in head.notes)
         if base.files_skipped:
-            coverage.notes.append("base files that do not parse make their resources look created")
+            notes.append("base files that do not parse make their resources look created")
+    coverage = Coverage(files_parsed=tuple(head.files_parsed), files_skipped=tuple(skipped), notes=tuple(notes))
     secrets = frozenset(head.sensitive_values | (base.sensitive_values if base is not None else set()))
     changes: list[ResourceChange] = []
     for address in sorted(set(head.resources) | set(before), key=_address_order):

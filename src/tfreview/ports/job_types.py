@@ -245,6 +245,12 @@ def review_id_of(job: Job | NewJob) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def review_marker(review_id: str) -> str:
+    """How a payload stored as `json.dumps(..., sort_keys=True)` spells the review it carries: what a store
+    searches its payload text for (one spelling)."""
+    return f'"review_id": "{review_id}"'
+
+
 def plan_id_of(job: Job | NewJob) -> str | None:
     value = job.payload.get("plan_id")
     return value if isinstance(value, str) and value else None
@@ -312,6 +318,29 @@ def _run_payload(run: RunState) -> dict[str, Any]:
         "commit_sha": run.commit_sha,
         **({"found_by": run.found_by} if run.found_by else {}),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFields:
+    """What a plan source reads from a review job's payload, as the payload holds it (None: not said). The
+    source checks each value and falls back on the stored review; the keys stay in this module."""
+
+    plan_id: object = None
+    repository: object = None
+    pull_request: object = None
+    head_sha: object = None
+    base_sha: object = None
+    installation_id: object = None
+
+
+def source_fields(payload: Mapping[str, object]) -> SourceFields:
+    keys = ("plan_id", "repository", "pull_request", "head_sha", "base_sha", "installation_id")  # SourceFields' order
+    return SourceFields(*(payload.get(key) for key in keys))
+
+
+def log_fields(job: Job) -> dict[str, object]:
+    """The review and the delivery a job's log lines are bound to (None where its payload names none)."""
+    return {"review_id": job.payload.get("review_id"), "delivery_id": job.payload.get("delivery")}
 
 
 def pull_request_fields(payload: Mapping[str, object]) -> PullRequestHead | None:

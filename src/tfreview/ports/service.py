@@ -263,6 +263,20 @@ class SignInProvider(Protocol):
         ...
 
 
+class Redelivery(Protocol):
+    """Asks the sender to send a delivery again (GitHub's redeliver API; only a GitHub App has it)."""
+
+    def redeliver_guid(self, guid: str) -> bool: ...
+
+
+class AdvisorStatus(Protocol):
+    """What a model chain shows on the dashboard's operations page: its breakers and a tenant's budget."""
+
+    def breaker_states(self) -> list[tuple[str, str]]: ...  # (provider/model, closed | open | half-open)
+
+    def budget_states(self, tenant_id: str) -> list[tuple[str, int, int]]: ...  # (tenant, left today, daily limit)
+
+
 class HealthCheck(Protocol):
     """One readiness probe: a name, whether it is healthy, and a short detail (no secrets)."""
 

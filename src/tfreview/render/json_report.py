@@ -151,9 +151,8 @@ def _advice(advice: Advice | None) -> dict[str, Any] | None:
         ],
         "usage": _usage(advice),
     }
-    usage = getattr(advice, "usage", None)  # a model's advice (advisor.usage.ModelAdvice) says what it cost
-    attempts = getattr(usage, "attempts", None)
-    if usage is not None and isinstance(attempts, int) and attempts > 0:
+    usage = advice.usage  # a model's advice says what it cost
+    if usage is not None and usage.attempts > 0:
         document["usage"] = {
             "provider": usage.provider,
             "model": usage.model,
@@ -167,11 +166,8 @@ def _advice(advice: Advice | None) -> dict[str, Any] | None:
 def _usage(advice: Advice) -> dict[str, Any] | None:
     """What the AI review cost (provider, model, tokens, latency, attempts, estimated USD), when a model was asked.
 
-    The advisor's `ModelAdvice` carries it; the core's `Advice` (builtin reviewer) has none."""
-    usage = getattr(advice, "usage", None)
-    as_dict = getattr(usage, "as_dict", None)
-    data = as_dict() if callable(as_dict) else None
-    return dict(data) if isinstance(data, Mapping) else None
+    The advisor's advice carries it; the builtin reviewer's has none."""
+    return advice.usage.as_dict() if advice.usage is not None else None
 
 
 @lru_cache(maxsize=1)

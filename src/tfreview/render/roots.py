@@ -74,10 +74,10 @@ def merged(roots: Sequence[RootReview]) -> Review:
         resources_total=sum(c.resources_total for c in coverages),
         resources_reviewed=sum(c.resources_reviewed for c in coverages),
         resources_covered=sum(c.resources_covered for c in coverages),
-        uncovered_types=sorted({t for c in coverages for t in c.uncovered_types}),
-        files_parsed=sorted({f for c in coverages for f in c.files_parsed}),
-        files_skipped=[s for c in coverages for s in c.files_skipped],
-        notes=[f"{r.root}: {n}" for r in roots for n in r.review.coverage.notes],
+        uncovered_types=tuple(sorted({t for c in coverages for t in c.uncovered_types})),
+        files_parsed=tuple(sorted({f for c in coverages for f in c.files_parsed})),
+        files_skipped=tuple(s for c in coverages for s in c.files_skipped),
+        notes=tuple(f"{r.root}: {n}" for r in roots for n in r.review.coverage.notes),
     )
     return Review(
         findings=[f for r in roots for f in r.review.findings],

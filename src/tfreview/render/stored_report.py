@@ -126,10 +126,10 @@ def _coverage(data: Mapping[str, Any]) -> Coverage:
         resources_reviewed=reviewed,
         # a report stored before coverage was counted claims nothing about it
         resources_covered=int(data.get("resources_covered", reviewed) or 0),
-        uncovered_types=[str(t) for t in data.get("uncovered_types") or []],
-        files_parsed=[str(f) for f in data.get("files_parsed") or []],
-        files_skipped=[(str(s["file"]), str(s["reason"])) for s in data.get("files_skipped") or []],
-        notes=[str(n) for n in data.get("notes") or []],
+        uncovered_types=tuple(str(t) for t in data.get("uncovered_types") or []),
+        files_parsed=tuple(str(f) for f in data.get("files_parsed") or []),
+        files_skipped=tuple((str(s["file"]), str(s["reason"])) for s in data.get("files_skipped") or []),
+        notes=tuple(str(n) for n in data.get("notes") or []),
     )
 
 

@@ -12,6 +12,7 @@ from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.audit import AuditTrail
 from tfreview.ports.service import (
+    AdvisorStatus,
     Authenticator,
     HealthCheck,
     Intake,
@@ -20,6 +21,7 @@ from tfreview.ports.service import (
     PlanStore,
     Publisher,
     PublishLocks,
+    Redelivery,
     ReviewStore,
     SignInProvider,
     Tenants,
@@ -56,8 +58,11 @@ class Reconciler(Protocol):
     def run_once(self) -> CatchUp: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
+    """Frozen: wiring builds it once (a later part is added with `dataclasses.replace`), and a test that swaps an
+    adapter builds a new container the same way."""
+
     settings: Settings
     intake: Intake
     reviews: ReviewStore
@@ -68,9 +73,9 @@ class Services:
     publisher: Publisher
     authenticator: Authenticator
     sources: Mapping[str, PlanSource] = field(default_factory=dict)  # by SourceInfo.kind
-    health_checks: list[HealthCheck] = field(default_factory=list)
+    health_checks: tuple[HealthCheck, ...] = ()
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
-    reconcilers: list[Reconciler] = field(default_factory=list)  # run by the scheduler and `tfreview reconcile`
+    reconcilers: tuple[Reconciler, ...] = ()  # run by the scheduler and `tfreview reconcile`
     sign_in: SignInProvider | None = None  # the dashboard's OIDC sign-in; None: API-token sign-in only
     metrics: Recorder = field(default_factory=NullRecorder)  # tfreview.ops.recorder; Prometheus when enabled
     exposition: Callable[[], bytes] | None = None  # GET /metrics: the scrape's text; None: metrics are off
@@ -79,3 +84,5 @@ class Services:
     ops: OpsServices | None = None  # incidents, notifiers, the watchdog (tfreview.ops; wired in wiring.py)
     door: Door | None = None  # rate limits, load shedding, blocks (tfreview.door; wired in wiring/door.py)
     audit: AuditTrail = field(default_factory=MemoryAuditTrail)  # the audit log (ports/audit.py); SQL in wiring
+    redelivery: Redelivery | None = None  # GitHub's redeliver API (a GitHub App); None: requeue only
+    advisor_status: AdvisorStatus | None = None  # the model chain's breakers and budgets; None: no model chain

@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import tarfile
 import tempfile
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.plan_json import load_plan
+from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched, PlanStore
 
@@ -35,7 +37,7 @@ class UploadedPlanSource:
         self._plans = plans
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
-        plan_id = payload.get("plan_id") or review.plan_id
+        plan_id = source_fields(payload).plan_id or review.plan_id
         if not isinstance(plan_id, str) or not plan_id:
             raise InputError(f"review {review.id} names no uploaded plan")
         stored = self._plans.get(plan_id)
@@ -45,9 +47,7 @@ class UploadedPlanSource:
         label = review.source.label(f"upload {plan_id}")  # the stack and run a Spacelift user knows
         if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
             return Fetched(change_set_from_tarball(content, label=label))
-        change_set = load_plan(content, path=f"upload {plan_id}")
-        change_set.label = label
-        return Fetched(change_set)
+        return Fetched(replace(load_plan(content, path=f"upload {plan_id}"), label=label))
 
 
 def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:
@@ -55,9 +55,7 @@ def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:
     with tempfile.TemporaryDirectory(prefix="tfreview-upload-") as scratch:
         root = Path(scratch)
         _extract(content, root, label)
-        change_set = load_directory(_terraform_root(root, label))
-        change_set.label = label
-        return change_set
+        return replace(load_directory(_terraform_root(root, label)), label=label)
 
 
 def _looks_like_tar(content: bytes) -> bool:

@@ -26,10 +26,8 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
-from typing import Any, Final, cast
-
-from sqlalchemy import Table
+from datetime import datetime
+from typing import Any, Final
 
 from tfreview.core.errors import StoreUnavailable
 from tfreview.plumbing.clock import Clock, utcnow
@@ -38,26 +36,14 @@ from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, SourceInfo
 from tfreview.store.database import Database, error_kind, unavailable_driver_error
+from tfreview.store.intake_sql import DELIVERY_FIELDS, IntakeStatements
 from tfreview.store.jobs import job_record_from, new_job_values
 from tfreview.store.reviews import new_review_values
 from tfreview.store.row_hashes import delivery_hash
-from tfreview.store.tables import DeliveryRow, JobRow, ReviewRow
 
 MAX_BATCH: Final = 128
 CHECKPOINT_EVERY: Final = 200  # deliveries (~15 MiB of WAL) between two PASSIVE checkpoints
 _log = logging.getLogger("tfreview.store.intake")
-_DELIVERY_COLUMNS: Final = (
-    "source",
-    "key",
-    "event",
-    "tenant_id",
-    "payload",
-    "payload_sha256",
-    "status",
-    "job_id",
-    "integrity_hash",
-)
-_DELIVERY_FIELDS: Final = ("id", "source", "key", "event", "tenant_id", "payload_sha256", "status", "job_id")
 Result = tuple[Delivery, bool]
 
 
@@ -81,54 +67,6 @@ def _settle(outcomes: list[tuple[asyncio.Future[Result], Result | BaseException]
             future.set_result(outcome)
 
 
-class _Sql:
-    """The statements of one dialect, in its parameter style (qmark for sqlite3, format for psycopg)."""
-
-    def __init__(self, sqlite: bool) -> None:
-        mark = "?" if sqlite else "%s"
-        self.sqlite = sqlite
-        self.job_columns = [c.name for c in cast(Table, JobRow.__table__).columns if c.name != "id"]
-        self.review_columns = [c.name for c in cast(Table, ReviewRow.__table__).columns]
-        deliveries = cast(Table, DeliveryRow.__table__)
-        assert set(_DELIVERY_COLUMNS) | {"id", "received_at", "quarantined_at"} == {c.name for c in deliveries.columns}
-        self.delivery_columns = [*_DELIVERY_COLUMNS, "received_at"]
-
-        def marks(n: int) -> str:
-            return ", ".join([mark] * n)
-
-        self.find_delivery = (
-            f"SELECT {', '.join(_DELIVERY_FIELDS)}, received_at FROM deliveries WHERE source = {mark} AND key = {mark}"
-        )
-        self.insert_job = (
-            f"INSERT INTO jobs ({', '.join(self.job_columns)}) VALUES ({marks(len(self.job_columns))}) "
-            "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
-        )
-        job_fields = ", ".join(c.name for c in cast(Table, JobRow.__table__).columns)
-        self.find_job = f"SELECT {job_fields} FROM jobs WHERE idempotency_key = {mark}"
-        self.job_fields = [c.name for c in cast(Table, JobRow.__table__).columns]
-        self.insert_review = (
-            f"INSERT INTO reviews ({', '.join(self.review_columns)}) VALUES ({marks(len(self.review_columns))})"
-        )
-        self.insert_delivery = (
-            f"INSERT INTO deliveries ({', '.join(self.delivery_columns)}) VALUES ({marks(len(self.delivery_columns))}) "
-            "ON CONFLICT (source, key) DO NOTHING RETURNING id"
-        )
-        self.begin = "BEGIN IMMEDIATE" if sqlite else None  # psycopg opens the transaction itself
-
-    def value(self, value: Any) -> Any:
-        """A Python value as the table's column type binds it (UtcDateTime: naive UTC text on SQLite)."""
-        if isinstance(value, datetime):
-            utc = value.astimezone(UTC)
-            return utc.replace(tzinfo=None).isoformat(" ", "microseconds") if self.sqlite else utc
-        return value
-
-    def when(self, value: Any) -> datetime:
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 class IntakeWriter:
     """The one writer of intake rows in this process (see the module docstring)."""
 
@@ -136,7 +74,7 @@ class IntakeWriter:
         self.database = database
         self.clock = clock
         self.max_batch = max_batch
-        self._sql = _Sql(database.is_sqlite)
+        self._sql = IntakeStatements(database.is_sqlite)
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -339,7 +277,7 @@ class IntakeWriter:
         row = cursor.fetchone()
         if row is None:
             return None
-        values = dict(zip(_DELIVERY_FIELDS, row[:-1], strict=True))
+        values = dict(zip(DELIVERY_FIELDS, row[:-1], strict=True))
         return Delivery(**values, received_at=self._sql.when(row[-1]))
 
     def _job_values(self, row: Any) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from tfreview.ports.job_types import (
     review_after_expired_lease,
     review_after_failure,
     review_after_lost_worker,
+    review_marker,
     review_while_waiting,
 )
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
@@ -364,8 +365,9 @@ class SqlJobQueue:
 
 def _carries(review_id: str) -> ColumnElement[bool]:
     """The job's payload names this review (payloads are `json.dumps(..., sort_keys=True)`: one spelling)."""
-    escaped = review_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return JobRow.payload.like(f'%"review_id": "{escaped}"%', escape="\\")
+    marker = review_marker(review_id)
+    escaped = marker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return JobRow.payload.like(f"%{escaped}%", escape="\\")
 
 
 _OPEN_REVIEWS = (ReviewStatus.IN_PROGRESS.value,)  # a lost worker's review: only an `in_progress` one moves

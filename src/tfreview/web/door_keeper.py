@@ -107,7 +107,8 @@ async def _refuse(
 def note_failure(request: Request, what: str) -> None:
     """A signature or credential failure by this request's client (and its token, if it sent one): counted
     toward an automatic block of each."""
-    door = getattr(request.app.state.services, "door", None)
+    services: Services = request.app.state.services
+    door = services.door
     if door is None:
         return
     address = getattr(request.state, CLIENT_IP, None) or (request.client.host if request.client else "unknown")

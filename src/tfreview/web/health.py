@@ -42,7 +42,7 @@ def readyz(services: ServicesDep) -> JSONResponse:
 
 
 def run_check(check: HealthCheck) -> CheckOut:
-    name = str(getattr(check, "name", type(check).__name__))
+    name = check.name
     try:
         ok, detail = check.check()
     except Exception as exc:  # a check that raises is a failed check; its message may hold a DSN, so only the type

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, timedelta
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import Recorder
 from tfreview.ops.signals import QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.service import HealthCheck, PlanSource, PlanStore, Publisher
+from tfreview.ports.service import AdvisorStatus, HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
 from tfreview.service.container import Services
 from tfreview.settings import Settings
@@ -59,20 +59,34 @@ if TYPE_CHECKING:
 logger = logging.getLogger("tfreview.wiring")
 
 
-@dataclass
-class WiredServices(Services):
-    """Services plus what must be released at shutdown (`close()`: the database pool, HTTP clients)."""
+class Closers:
+    """What must be released at shutdown (the database pool, HTTP clients, writer threads), last added first
+    closed. Not a value: a registry the wiring adds to while it builds, shared by every copy of the services."""
 
-    closers: list[Callable[[], None]] = field(default_factory=list)
-    database: Database | None = None  # the SQL database (backups, audits, drills); None on the memory adapters
+    def __init__(self, closers: Sequence[Callable[[], None]] = ()) -> None:
+        self._closers = list(closers)
 
-    def close(self) -> None:
-        while self.closers:
-            closer = self.closers.pop()
+    def add(self, closer: Callable[[], None]) -> None:
+        self._closers.append(closer)
+
+    def close_all(self) -> None:
+        while self._closers:
+            closer = self._closers.pop()
             try:
                 closer()
             except Exception as exc:  # shutting down: report and go on releasing the rest
                 logger.warning("closing a service failed: %s", type(exc).__name__)
+
+
+@dataclass(frozen=True)
+class WiredServices(Services):
+    """Services plus what must be released at shutdown (`close()`: the database pool, HTTP clients)."""
+
+    closers: Closers = field(default_factory=Closers)
+    database: Database | None = None  # the SQL database (backups, audits, drills); None on the memory adapters
+
+    def close(self) -> None:
+        self.closers.close_all()
 
 
 def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredServices:
@@ -106,7 +120,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         connect_timeout_seconds=settings.database.connect_timeout_seconds,
         metrics=prometheus,
     )
-    closers: list[Callable[[], None]] = [db.close]
+    closers = Closers([db.close])
     try:
         db.check_durability()
         now = clock or utcnow
@@ -118,10 +132,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
 
         controls = SqlControls(db, clock=now)
         intake = SqlIntake(db, clock=now)
-        closers.append(intake.close)  # its writer thread drains and stops before the database closes
+        closers.add(intake.close)  # its writer thread drains and stops before the database closes
         health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
-        closers.append(http.close)
+        closers.add(http.close)
         authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
         if jwks is not None:
             health.append(jwks)
@@ -130,6 +144,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             from tfreview.identity.sign_in import OidcSignIn
 
             sign_in = OidcSignIn(settings.auth, http)
+        advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
         services = WiredServices(
             settings=settings,
             clock=now,
@@ -143,28 +158,27 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             publisher=LogPublisher(),
             authenticator=authenticator,
             sources=build_sources(plans),
-            health_checks=health,
+            health_checks=tuple(health),
             closers=closers,
-            advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
+            advisor=advisor,
+            advisor_status=advisor_status(advisor),
             sign_in=sign_in,
         )
         from tfreview.store.queue_signals import SqlQueueSignals
 
         signals = SqlQueueSignals(db, timedelta(seconds=settings.worker.review_deadline_seconds), clock=now)
         if prometheus is not None:
-            _expose(services, prometheus, signals)
-        _wire_sql_operations(services, db, signals, controls, now)
-        return services
+            services = _expose(services, prometheus, signals)
+        return _wire_sql_operations(services, db, signals, controls, now)
     except BaseException:
-        for closer in reversed(closers):
-            closer()
+        closers.close_all()
         raise
 
 
 def _wire_sql_operations(
     services: WiredServices, db: Database, signals: Callable[[], QueueSignals], controls: Controls, now: Clock
-) -> None:
-    """The integrations, the audit log, the door and the operations (watchdog, incidents) on the database."""
+) -> WiredServices:
+    """The integrations, the door and the operations (watchdog, incidents) on the database."""
     from tfreview.store.audit_log import SqlAuditTrail
     from tfreview.store.blocks import SqlBlocks
     from tfreview.store.incidents import SqlIncidents, SqlLeases
@@ -174,12 +188,10 @@ def _wire_sql_operations(
     from tfreview.wiring.integrations import wire_integrations
     from tfreview.wiring.ops import wire_ops
 
-    wire_integrations(services)
-    services.audit = SqlAuditTrail(db, clock=now)
-    services.database = db
+    services = wire_integrations(replace(services, audit=SqlAuditTrail(db, clock=now), database=db))
     leases = SqlLeases(db, clock=now)
-    services.door = build_door(services, SqlBlocks(db), signals, leases)
-    wire_ops(
+    services = replace(services, door=build_door(services, SqlBlocks(db), signals, leases))
+    return wire_ops(
         services,
         SqlIncidents(db, clock=now),
         leases,
@@ -199,6 +211,7 @@ def build_memory_services(
 ) -> WiredServices:
     """The same container on the in-memory adapters (one shared clock), for tests of every part."""
     from tfreview.identity.authenticator import BearerAuthenticator
+    from tfreview.store.audit_log import MemoryAuditTrail
     from tfreview.store.memory import (
         MemoryIntake,
         MemoryJobQueue,
@@ -219,6 +232,7 @@ def build_memory_services(
     from tfreview.ops.controls import MemoryControls
 
     controls = MemoryControls(clock=now)
+    advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
     services = WiredServices(
         clock=now,
         publish_locks=MemoryPublishLocks(clock=now),
@@ -232,8 +246,10 @@ def build_memory_services(
         publisher=publisher if publisher is not None else LogPublisher(),
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
-        health_checks=[QueueCheck(queue)],
-        advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
+        health_checks=(QueueCheck(queue),),
+        audit=MemoryAuditTrail(clock=now),
+        advisor=advisor,
+        advisor_status=advisor_status(advisor),
     )
     from tfreview.ops.signals import memory_queue_signals
 
@@ -243,23 +259,19 @@ def build_memory_services(
         return memory_queue_signals(queue, reviews, now(), deadline)
 
     if prometheus is not None:
-        _expose(services, prometheus, signals)
+        services = _expose(services, prometheus, signals)
     # a test that hands in its own publisher or sources keeps them; configured integrations add the rest
     from tfreview.wiring.integrations import wire_integrations
 
-    wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
+    services = wire_integrations(services, keep_publisher=publisher is not None, keep_sources=sources is not None)
     from tfreview.store.blocks import MemoryBlocks
     from tfreview.store.memory_incidents import MemoryIncidents, MemoryLeases
     from tfreview.wiring.door import build_door
     from tfreview.wiring.ops import wire_ops
 
     leases = MemoryLeases(clock=now)
-    services.door = build_door(services, MemoryBlocks(), signals, leases)
-    wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
-    from tfreview.store.audit_log import MemoryAuditTrail
-
-    services.audit = MemoryAuditTrail(clock=now)
-    return services
+    services = replace(services, door=build_door(services, MemoryBlocks(), signals, leases))
+    return wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
 
 
 def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
@@ -272,7 +284,9 @@ def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
     return PrometheusRecorder()
 
 
-def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Callable[[], QueueSignals]) -> None:
+def _expose(
+    services: WiredServices, recorder: PrometheusRecorder, signals: Callable[[], QueueSignals]
+) -> WiredServices:
     """Mount the recorder on the services: what they count, the DB-derived gauges and the /metrics text."""
     from tfreview.ops.metrics import QueueCollector
 
@@ -281,9 +295,8 @@ def _expose(services: WiredServices, recorder: PrometheusRecorder, signals: Call
 
     recorder.add_collector(QueueCollector(signals, on_error))
     publish_secret_expiry(recorder, services.settings)
-    services.metrics = recorder
-    services.exposition = recorder.exposition
-    services.closers.append(recorder.process_exited)  # multiprocess: this process's live gauges go
+    services.closers.add(recorder.process_exited)  # multiprocess: this process's live gauges go
+    return replace(services, metrics=recorder, exposition=recorder.exposition)
 
 
 def publish_secret_expiry(recorder: Recorder, settings: Settings) -> list[str]:
@@ -322,6 +335,13 @@ def build_review_advisor(
     from tfreview.advisor.factory import build_advisor
 
     return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics, controls=controls)
+
+
+def advisor_status(advisor: Advisor) -> AdvisorStatus | None:
+    """The dashboard's view of a model chain (its breakers and budgets); None for the builtin reviewer."""
+    from tfreview.advisor.chain import LlmAdvisor
+
+    return advisor if isinstance(advisor, LlmAdvisor) else None
 
 
 def _cached(settings: Settings, controls: Controls, clock: Clock) -> CachedControls:

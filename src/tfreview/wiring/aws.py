@@ -47,7 +47,16 @@ def build_aws_services(
     from tfreview.identity.factory import build_authenticator
     from tfreview.store.aws.connection import target_from_urls
     from tfreview.store.aws.stores import aws_stores
-    from tfreview.wiring import WiredServices, _cached, _expose, build_prometheus, build_review_advisor, build_sources
+    from tfreview.wiring import (
+        Closers,
+        WiredServices,
+        _cached,
+        _expose,
+        advisor_status,
+        build_prometheus,
+        build_review_advisor,
+        build_sources,
+    )
     from tfreview.wiring.door import build_door
     from tfreview.wiring.integrations import wire_integrations
     from tfreview.wiring.ops import wire_ops
@@ -73,6 +82,7 @@ def build_aws_services(
         from tfreview.identity.sign_in import OidcSignIn
 
         sign_in = OidcSignIn(settings.auth, http)
+    advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
     services = WiredServices(
         settings=settings,
         clock=now,
@@ -86,9 +96,11 @@ def build_aws_services(
         publisher=LogPublisher(),
         authenticator=authenticator,
         sources=build_sources(stores.plans),
-        health_checks=health,
-        closers=closers,
-        advisor=build_review_advisor(settings, prometheus, _cached(settings, controls, now)),
+        health_checks=tuple(health),
+        closers=Closers(closers),
+        audit=stores.audit,
+        advisor=advisor,
+        advisor_status=advisor_status(advisor),
         sign_in=sign_in,
     )
     deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
@@ -99,11 +111,9 @@ def build_aws_services(
     if emf if emf is not None else bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")):
         from tfreview.ops.emf import EmfRecorder
 
-        services.metrics = EmfRecorder()  # nothing scrapes /metrics in Lambda: it answers 404
+        services = dataclasses.replace(services, metrics=EmfRecorder())  # nothing scrapes /metrics in Lambda: 404
     elif prometheus is not None:
-        _expose(services, prometheus, signals)
-    wire_integrations(services)
-    services.door = build_door(services, stores.blocks, signals, stores.leases)
-    wire_ops(services, stores.incidents, stores.leases, clock=now, controls=controls)
-    services.audit = stores.audit
-    return services
+        services = _expose(services, prometheus, signals)
+    services = wire_integrations(services)
+    services = dataclasses.replace(services, door=build_door(services, stores.blocks, signals, stores.leases))
+    return wire_ops(services, stores.incidents, stores.leases, clock=now, controls=controls)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError
-from tfreview.ports.service import PlanSource, Publisher
+from tfreview.ports.service import PlanSource, Publisher, Redelivery
 from tfreview.publish.log import LogPublisher
+from tfreview.service.container import Reconciler
 
 if TYPE_CHECKING:
     import httpx
@@ -36,35 +38,48 @@ def wire_integrations(
     keep_publisher: bool = False,
     keep_sources: bool = False,
     http: httpx.Client | None = None,
-) -> None:
-    """Mount the configured integrations into `services`: plan sources, the routing publisher and the
-    reconcilers (see the module docstring). Nothing changes when neither integration is configured.
+) -> WiredServices:
+    """`services` with the configured integrations: plan sources, the routing publisher, the reconcilers and
+    GitHub's redelivery (see the module docstring). The same services when neither integration is configured.
     `http` (tests) replaces the outbound HTTP clients; otherwise each integration gets its own, closed
     with the services."""
     settings = services.settings
     github = settings.github_app
     spacelift = settings.spacelift_api
     if github.mode == "off" and not spacelift.enabled:
-        return
+        return services
     from tfreview.integrations.publishers import RoutingPublisher
 
     routes: dict[str, list[Publisher]] = {}
     sources = dict(services.sources)
+    found = _Found()
     github_publisher: Publisher | None = None
     if github.mode != "off":
-        github_publisher = _wire_github(services, sources, http)
+        github_publisher = _wire_github(services, sources, found, http)
         routes["github"] = [github_publisher]
     if spacelift.enabled:
-        _wire_spacelift(services, sources, routes, github_publisher, http)
-    if not keep_sources:
-        services.sources = sources
-    if not keep_publisher:
-        services.publisher = RoutingPublisher(routes, always=[LogPublisher()])
+        _wire_spacelift(services, sources, routes, github_publisher, found, http)
+    services = replace(
+        services,
+        sources=services.sources if keep_sources else sources,
+        publisher=services.publisher if keep_publisher else RoutingPublisher(routes, always=[LogPublisher()]),
+        reconcilers=(*services.reconcilers, *found.reconcilers),
+        redelivery=found.redelivery or services.redelivery,
+    )
     logger.info(
         "integrations: %s; publishing %s",
         ", ".join(f"{kind} source {type(source).__name__}" for kind, source in sorted(services.sources.items())),
         ", ".join(f"{kind} → {'+'.join(type(p).__name__ for p in ps)}" for kind, ps in sorted(routes.items())) or "-",
     )
+    return services
+
+
+@dataclass
+class _Found:
+    """What the integrations add beside sources and routes (gathered, then put in the services once)."""
+
+    reconcilers: list[Reconciler] = field(default_factory=list)
+    redelivery: Redelivery | None = None
 
 
 def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float, upstream: str) -> httpx.Client:
@@ -77,11 +92,13 @@ def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: 
 
     transport = CountingTransport(httpx.HTTPTransport(retries=0), services.metrics, upstream)
     client = outbound_client(timeout=timeout, transport=transport)
-    services.closers.append(client.close)
+    services.closers.add(client.close)
     return client
 
 
-def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: httpx.Client | None) -> Publisher:
+def _wire_github(
+    services: WiredServices, sources: dict[str, PlanSource], found: _Found, http: httpx.Client | None
+) -> Publisher:
     from tfreview.integrations.github.auth import AppAuth, GitHubAuth, TokenAuth
     from tfreview.integrations.github.client import GitHubClient
     from tfreview.integrations.github.marker import AppIdentity
@@ -122,10 +139,12 @@ def _wire_github(services: WiredServices, sources: dict[str, PlanSource], http: 
         identity = AppIdentity(login=settings.token_login)
     publisher = GitHubPublisher(clients, settings, identity=identity, review_links=_review_links(services))
     if app_auth is not None:
-        services.reconcilers.extend(
+        deliveries = DeliveryReconciler(app_client, services)
+        found.redelivery = deliveries  # the dashboard's "redeliver" asks GitHub through it
+        found.reconcilers.extend(
             [
                 PermissionCheck(app_client, app_auth),
-                DeliveryReconciler(app_client, services),
+                deliveries,
                 PullRequestReconciler(app_client, services),
             ]
         )
@@ -142,12 +161,13 @@ def _wire_spacelift(
     sources: dict[str, PlanSource],
     routes: dict[str, list[Publisher]],
     github_publisher: Publisher | None,
+    found: _Found,
     http: httpx.Client | None,
 ) -> None:
     from tfreview.integrations.spacelift.client import SpaceliftClient
-    from tfreview.integrations.spacelift.combined import PullRequestCombiner
     from tfreview.integrations.spacelift.crosscheck import SpaceliftCheckedPlanSource
     from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
+    from tfreview.service.combining import PullRequestCombiner
     from tfreview.service.spacelift_reconciler import SpaceliftReconciler, SpaceliftRunReconciler
 
     settings = services.settings.spacelift_api
@@ -163,5 +183,5 @@ def _wire_spacelift(
         spacelift_route.append(combiner)
     routes["spacelift"] = spacelift_route
     routes["api"] = [run_publisher]  # an upload naming a stack and a run (it ignores the others)
-    services.reconcilers.append(SpaceliftRunReconciler(SpaceliftReconciler(client, services, settings), settings))
+    found.reconcilers.append(SpaceliftRunReconciler(SpaceliftReconciler(client, services, settings), settings))
     logger.info("Spacelift: account %s, %d stack(s) reconciled", settings.account, len(settings.stacks))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from tfreview.ops.notify.message import Notifier
     from tfreview.ops.notify.outbox import NotifyOutbox
     from tfreview.ops.secret_uses import SecretUses
-    from tfreview.ops.services import OpsServices
     from tfreview.ops.watchdog import SampleSource
     from tfreview.wiring import WiredServices
 
@@ -42,10 +42,10 @@ def wire_ops(
     controls: Controls | None = None,
     outbox: NotifyOutbox | None = None,
     secret_uses: SecretUses | None = None,
-) -> OpsServices:
-    """`services.ops`: the incident store, the dispatcher over the configured notifiers (draining `outbox`
-    when the store has one) and (unless disabled) the watchdog. `http`, `source`, `sleep` and `sns_client`
-    are for tests."""
+) -> WiredServices:
+    """`services` with `ops`: the incident store, the dispatcher over the configured notifiers (draining `outbox`
+    when the store has one) and (unless disabled) the watchdog and its health check. `http`, `source`, `sleep`
+    and `sns_client` are for tests."""
     import socket
     import time
     from datetime import timedelta
@@ -70,7 +70,7 @@ def wire_ops(
         client = httpx.Client(
             timeout=notify.timeout_seconds, follow_redirects=False, transport=httpx.HTTPTransport(retries=0)
         )
-        services.closers.append(client.close)
+        services.closers.add(client.close)
     recorder = services.metrics
 
     def on_outcome(notifier: str, event: str, ok: bool) -> None:
@@ -89,7 +89,7 @@ def wire_ops(
         outbox=outbox,  # the SQL stores: notifications written with the incident change, sent at least once
         owner=f"{socket.gethostname()}:{os.getpid()}",
     )
-    services.closers.append(dispatcher.close)
+    services.closers.add(dispatcher.close)
     watchdog_settings = settings.watchdog
     acting = ActionControls(
         controls if controls is not None else MemoryControls(clock=clock),
@@ -129,9 +129,9 @@ def wire_ops(
             on_resolved=lambda incident: ops.lift_actions(incident.id),
             suppressions=ai_pause_suppressions(acting.controls, watchdog_settings.interval_seconds, clock),
         )
-        services.health_checks.append(WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock))
-    services.ops = ops
-    return ops
+        check = WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock)
+        return replace(services, ops=ops, health_checks=(*services.health_checks, check))
+    return replace(services, ops=ops)
 
 
 def ai_pause_suppressions(controls: Controls, ttl_seconds: float, clock: Clock) -> dict[str, Callable[[], str | None]]:

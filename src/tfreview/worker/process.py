@@ -99,9 +99,7 @@ def run_worker_process(
         finally:
             _restore_signals(previous)
     finally:
-        close = getattr(services, "close", None)
-        if callable(close):
-            close()
+        services.close()
     return 0
 
 

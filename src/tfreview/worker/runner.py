@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from tfreview.core.errors import ConfigError, DependencyPending
 from tfreview.ops.log_context import bound
-from tfreview.ports.job_types import review_id_of
+from tfreview.ports.job_types import log_fields, review_id_of
 from tfreview.ports.jobs import Job, JobState, StaleAttempt
 from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
@@ -114,8 +114,7 @@ class Worker:
 
     def process(self, job: Job) -> Outcome:
         begun = time.perf_counter()
-        payload = job.payload
-        with bound(job_id=job.id, review_id=payload.get("review_id"), delivery_id=payload.get("delivery")):
+        with bound(job_id=job.id, **log_fields(job)):
             outcome = self._process(job)
         metrics = self.services.metrics
         metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=job.kind)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -94,10 +95,10 @@ def plan_report(*, drop_findings: int = 0, notes: list[str] | None = None) -> di
     from tfreview.rules import load_rules
 
     change_set = load_plan(PLAN.read_bytes(), path="plan.json")
-    change_set.coverage.notes.extend(notes or [])
+    change_set = change_set.with_notes(notes or [])
     result = review(change_set, load_rules(), Policy())
     if drop_findings:
-        result.findings = result.findings[drop_findings:]
+        result = replace(result, findings=result.findings[drop_findings:])
     return review_document(result)
 
 

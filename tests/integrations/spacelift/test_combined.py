@@ -6,10 +6,10 @@ import dataclasses
 
 from tests.fakes.spacelift import FakeSpacelift
 from tfreview.integrations.spacelift.client import SpaceliftClient
-from tfreview.integrations.spacelift.combined import PullRequestCombiner, combined_review
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.publish.recording import RecordingPublisher
+from tfreview.service.combining import PullRequestCombiner, combined_review
 from tfreview.store.memory import MemoryReviewStore
 
 from .conftest import STACK, plan_report, stored_review

@@ -4,6 +4,7 @@ changesV3) → publish job → one run comment; a plan that does not match the r
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from tests.fakes.spacelift import FakeSpacelift
 from tests.worker.conftest import PLAN_WITH_FINDINGS, ManualClock, upload, worker_settings
@@ -25,11 +26,13 @@ PLAN_ADDRESSES = ["aws_internet_gateway.gw", "aws_security_group.allow_tls", "aw
 def services_for(client: SpaceliftClient) -> WiredServices:
     publisher = SpaceliftPublisher(client, SpaceliftApiSettings(account="acme"))
     services = build_memory_services(worker_settings(), clock=ManualClock(), publisher=publisher)
-    services.sources = {
-        **services.sources,
-        "api": SpaceliftCheckedPlanSource(UploadedPlanSource(services.plans), client),
-    }
-    return services
+    return replace(
+        services,
+        sources={
+            **services.sources,
+            "api": SpaceliftCheckedPlanSource(UploadedPlanSource(services.plans), client),
+        },
+    )
 
 
 def run_all(services: WiredServices) -> None:

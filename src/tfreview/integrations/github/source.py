@@ -31,6 +31,7 @@ from tfreview.integrations.github.repo_policy import repo_policy
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
+from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched
 
@@ -77,14 +78,15 @@ class PullRequestTarget:
 
 def target_of(review: StoredReview, payload: Mapping[str, object]) -> PullRequestTarget:
     """Where the review's pull request is: the job payload first, else the stored review's source and tenant."""
-    repository = payload.get("repository") or review.source.repository
-    number = payload.get("pull_request") or review.source.pull_request
+    fields = source_fields(payload)
+    repository = fields.repository or review.source.repository
+    number = fields.pull_request or review.source.pull_request
     if not isinstance(repository, str) or _REPOSITORY.fullmatch(repository) is None:
         raise InputError(f"review {review.id} names no GitHub repository (owner/name)")
     if not isinstance(number, int) or isinstance(number, bool) or number < 1:
         raise InputError(f"review {review.id} names no pull request number")
-    head = payload.get("head_sha") or review.source.commit_sha
-    base = payload.get("base_sha")
+    head = fields.head_sha or review.source.commit_sha
+    base = fields.base_sha
     return PullRequestTarget(
         repository=repository,
         number=number,
@@ -96,7 +98,7 @@ def target_of(review: StoredReview, payload: Mapping[str, object]) -> PullReques
 
 def installation_of(tenant_id: str, payload: Mapping[str, object] | None = None) -> int | None:
     """The App installation: the payload's `installation_id`, else the tenant id `github:<installation>`."""
-    value = (payload or {}).get("installation_id")
+    value = source_fields(payload or {}).installation_id
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     match = _TENANT.fullmatch(tenant_id)
@@ -217,7 +219,7 @@ class GitHubPlanSource:
             notes.append(f"GitHub lists only the first {GITHUB_FILES_CAP:,} changed files; later files not reviewed")
         if not directories:
             notes.insert(0, "this pull request changes no Terraform file (.tf, .tfvars): nothing to review")
-            nothing = ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=notes), label=label)
+            nothing = ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=tuple(notes)), label=label)
             return Fetched(nothing, self._defaults())
         head_tree = frozenset(client.get_tree(target.repository, head, _TREE_SUFFIXES))
         base_tree = frozenset(client.get_tree(target.repository, base, _TREE_SUFFIXES))
@@ -228,8 +230,7 @@ class GitHubPlanSource:
         policy = repo_policy(directories, read_at_head, today=self._today())
         notes.extend(policy.notes)
         change_set = self._read(client, target.repository, (head, head_tree), (base, base_tree), directories, notes)
-        change_set.label = label
-        return Fetched(change_set, policy.policy)
+        return Fetched(replace(change_set, label=label), policy.policy)
 
     def _defaults(self) -> Policy:
         """The Policy of a repository without `.tfreview.toml`."""
@@ -270,21 +271,21 @@ class GitHubPlanSource:
             for reader in pair:
                 read_configuration(reader)  # reads exactly the directories the parser follows
             readers[root] = pair
-        merged = ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=notes))
+        merged = _Merged(notes=list(notes))
         for root, (head_reader, base_reader) in readers.items():
             caller = _called_by(root, readers)
             if caller is not None:
-                merged.coverage.notes.append(f"{_shown(root)} is reviewed as a module called from {_shown(caller)}")
+                merged.notes.append(f"{_shown(root)} is reviewed as a module called from {_shown(caller)}")
                 continue
             part = changeset_from_sources(head_reader.texts, base_reader.texts)
             unreadable = head_reader.unreadable + [(f, f"in base: {why}") for f, why in base_reader.unreadable]
-            _merge(merged, part, root, unreadable)
+            merged.add(part, root, unreadable)
         if budget.exhausted:
-            merged.coverage.notes.append(
+            merged.notes.append(
                 f"read limits reached ({self._limits.max_files:,} files, {self._limits.max_total_chars:,} characters): "
                 "some files were not reviewed"
             )
-        return merged
+        return merged.change_set()
 
 
 def _called_by(root: str, readers: Mapping[str, tuple[_RepoReader, _RepoReader]]) -> str | None:
@@ -317,14 +318,28 @@ def _relocated(change: ResourceChange, root: str) -> ResourceChange:
     return replace(change, location=_relocate(change.location, root), suppressions=suppressions)
 
 
-def _merge(into: ChangeSet, part: ChangeSet, root: str, unreadable: list[tuple[str, str]]) -> None:
-    into.changes.extend(_relocated(c, root) for c in part.changes)
-    coverage = into.coverage
-    for parsed in (_in_repo(root, f) for f in part.coverage.files_parsed):
-        if parsed not in coverage.files_parsed:
-            coverage.files_parsed.append(parsed)
-    skipped = {(_in_repo(root, f), why) for f, why in part.coverage.files_skipped}
-    skipped |= {(_in_repo(root, f), why) for f, why in unreadable}
-    coverage.files_skipped.extend(sorted(s for s in skipped if s not in coverage.files_skipped))
-    prefix = f"{root}: " if root else ""
-    coverage.notes.extend(f"{prefix}{note}" for note in part.coverage.notes if f"{prefix}{note}" not in coverage.notes)
+@dataclass
+class _Merged:
+    """The roots' change sets gathered into one (the lists grow here; the ChangeSet is built once, frozen)."""
+
+    changes: list[ResourceChange] = field(default_factory=list)
+    files_parsed: list[str] = field(default_factory=list)
+    files_skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, part: ChangeSet, root: str, unreadable: list[tuple[str, str]]) -> None:
+        self.changes.extend(_relocated(c, root) for c in part.changes)
+        for parsed in (_in_repo(root, f) for f in part.coverage.files_parsed):
+            if parsed not in self.files_parsed:
+                self.files_parsed.append(parsed)
+        skipped = {(_in_repo(root, f), why) for f, why in part.coverage.files_skipped}
+        skipped |= {(_in_repo(root, f), why) for f, why in unreadable}
+        self.files_skipped.extend(sorted(s for s in skipped if s not in self.files_skipped))
+        prefix = f"{root}: " if root else ""
+        self.notes.extend(f"{prefix}{note}" for note in part.coverage.notes if f"{prefix}{note}" not in self.notes)
+
+    def change_set(self) -> ChangeSet:
+        coverage = Coverage(
+            files_parsed=tuple(self.files_parsed), files_skipped=tuple(self.files_skipped), notes=tuple(self.notes)
+        )
+        return ChangeSet(changes=self.changes, source="hcl", coverage=coverage)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.plan import ChangeKind, ChangeSet
@@ -87,13 +88,11 @@ class SpaceliftCheckedPlanSource:
         except TfreviewError as exc:  # the review goes on; the note says what was not checked
             reason = scrub_text(str(exc))[:200]
             logger.warning("spacelift cross-check of %s failed: %s", label, reason)
-            change_set.coverage.notes.append(f"{UNCHECKED_NOTE} (run {label}): {reason}")
-            return fetched
+            return replace(fetched, change_set=change_set.with_notes([f"{UNCHECKED_NOTE} (run {label}): {reason}"]))
         notes = cross_check_notes(change_set, planned, label)
         if any(note.startswith(MISMATCH_NOTE) for note in notes):
             logger.warning("spacelift run %s: the uploaded plan does not match changesV3", label)
-        change_set.coverage.notes.extend(notes)
-        return fetched
+        return replace(fetched, change_set=change_set.with_notes(notes))
 
 
 def _names(addresses: Iterable[str]) -> str:

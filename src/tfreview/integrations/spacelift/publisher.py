@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from tfreview.core.errors import InputError
@@ -105,7 +106,8 @@ class SpaceliftPublisher:
         assert review.report is not None
         rendered = review_from_report(review.report)
         mismatch = [n for n in rendered.coverage.notes if n.startswith(MISMATCH_NOTE)]
-        rendered.notices = [*mismatch, *rendered.notices]  # a plan that may not be this run's is said up front
+        # a plan that may not be this run's is said up front
+        rendered = replace(rendered, notices=[*mismatch, *rendered.notices])
         marker = self.marker(review.source.stack_id or "", review.source.run_id or "", fingerprint)
         footer = f"\n[Open the full review]({self._review_links(review.id)})\n" if self._review_links else ""
         return render_markdown(rendered, max_chars=MAX_COMMENT_CHARS - len(footer), marker=marker) + footer

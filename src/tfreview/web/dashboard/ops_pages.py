@@ -18,7 +18,6 @@ from tfreview.core.errors import InputError, TfreviewError
 from tfreview.ports.jobs import Job, JobState
 from tfreview.ports.records import Delivery, Scope
 from tfreview.service.container import Services
-from tfreview.service.github_reconcilers import DeliveryReconciler
 from tfreview.web.api_admin import requeue_delivery, retry_job
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
 from tfreview.web.health import run_check
@@ -39,6 +38,7 @@ def operations_page(request: Request) -> Response:
         depth = None
     oldest = _oldest_queued(services.queue.list(state=JobState.QUEUED.value, tenant_id=principal.tenant_id, limit=200))
     dead = services.queue.list(state=JobState.DEAD.value, tenant_id=principal.tenant_id, limit=200)
+    status = services.advisor_status
     return render(
         request,
         "ops.html",
@@ -48,8 +48,8 @@ def operations_page(request: Request) -> Response:
         depth=depth,
         oldest_age=oldest,
         dead_count=f"{len(dead.items)}{'+' if dead.next_cursor else ''}",
-        breakers=breaker_states(services.advisor),
-        budgets=budget_states(services.advisor, principal.tenant_id),
+        breakers=status.breaker_states() if status is not None else [],
+        budgets=status.budget_states(principal.tenant_id) if status is not None and principal.tenant_id else [],
     )
 
 
@@ -110,7 +110,7 @@ def deliveries_page(
         title="Deliveries",
         source=source,
         rows=[(d, jobs.get(d.job_id) if d.job_id is not None else None) for d in page.items],
-        can_redeliver=any(isinstance(r, DeliveryReconciler) for r in services.reconcilers),
+        can_redeliver=services.redelivery is not None,
         next_url=f"/ops/deliveries?{urlencode({**query, 'cursor': page.next_cursor})}" if page.next_cursor else None,
         notice=request.query_params.get("done"),
     )
@@ -135,7 +135,7 @@ def redeliver(request: Request, delivery_id: int, csrf: Annotated[str, Form(max_
     delivery = _delivery(services, delivery_id, principal.tenant_id)
     if delivery.source != "github":
         raise PageError(409, f"Delivery {delivery_id} came from {delivery.source}: only GitHub redelivers.")
-    reconciler = next((r for r in services.reconcilers if isinstance(r, DeliveryReconciler)), None)
+    reconciler = services.redelivery
     if reconciler is None:
         raise PageError(409, "Redelivery needs a GitHub App (its redeliver API); requeue the delivery instead.")
     found = False
@@ -183,24 +183,3 @@ def _oldest_queued(page: Any) -> str | None:
     oldest = min(job.created_at if job.created_at.tzinfo else job.created_at.replace(tzinfo=UTC) for job in jobs)
     seconds = max(0, int((datetime.now(UTC) - oldest).total_seconds()))
     return f"{seconds // 3600}h {seconds % 3600 // 60}m {seconds % 60}s"
-
-
-def breaker_states(advisor: object) -> list[tuple[str, str]]:
-    """(provider/model, closed | open | half-open) of a model chain's breakers; none for other advisors."""
-    clients = getattr(advisor, "clients", ())
-    breaker = getattr(advisor, "breaker", None)
-    if breaker is None:
-        return []
-    states = []
-    for client in clients:
-        name = f"{getattr(client, 'provider', '?')}/{getattr(client, 'model', '?')}"
-        states.append((name, str(breaker(client).state)))
-    return states
-
-
-def budget_states(advisor: object, tenant_id: str | None) -> list[tuple[str, int, int]]:
-    """(tenant, tokens left today, daily limit) of a model chain's token budget."""
-    budget = getattr(advisor, "budget", None)
-    if budget is None or tenant_id is None:
-        return []
-    return [(tenant_id, int(budget.remaining(tenant_id)), int(budget.limit(tenant_id)))]

@@ -30,7 +30,7 @@ from tfreview.ports.service import Publisher, ReviewStore
 from tfreview.render.json_report import review_document
 from tfreview.render.stored_report import review_from_report
 
-logger = logging.getLogger("tfreview.integrations.spacelift")
+logger = logging.getLogger("tfreview.integrations.spacelift")  # the logger name operators already filter on
 
 FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
 _MAX_PAGES = 10
@@ -44,14 +44,14 @@ def merge_reviews(plan: Review, hcl: Review, *, run_label: str) -> Review:
     suppressed = [*plan.suppressed, *_new(hcl.suppressed, seen)]
     coverage = replace(
         plan.coverage,
-        files_parsed=sorted({*plan.coverage.files_parsed, *hcl.coverage.files_parsed}),
-        files_skipped=[*plan.coverage.files_skipped, *hcl.coverage.files_skipped],
-        notes=[
+        files_parsed=tuple(sorted({*plan.coverage.files_parsed, *hcl.coverage.files_parsed})),
+        files_skipped=(*plan.coverage.files_skipped, *hcl.coverage.files_skipped),
+        notes=(
             f"Combined review: the plan of Spacelift run {run_label} and this pull request's HCL diff "
             "(findings de-duplicated by fingerprint).",
             *plan.coverage.notes,
             *(n for n in hcl.coverage.notes if n not in plan.coverage.notes),
-        ],
+        ),
     )
     return Review(
         findings=findings,

@@ -1,8 +1,8 @@
-"""What one AI review cost and how it went, carried on the advice it produced.
+"""What one AI review cost and how it went: `Advice.usage` (None when no model was asked).
 
-`ModelAdvice` is an `Advice` (the core's type, so every renderer reads it unchanged) with one
-more field: `usage`. The core's `Advice.retry_later` says when every provider was down, so the worker
-can run the AI part again once one recovers (L7).
+The advisor fills it (advisor/chain.py); the renderers and the coverage note read it from the typed
+`Advice`, never by probing for an attribute. `Omission` is what the token budget left out
+(advisor/budget.py decides it).
 """
 
 from __future__ import annotations
@@ -11,8 +11,34 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from tfreview.advisor.budget import Omission
-from tfreview.core.findings import Advice
+
+@dataclass(frozen=True, slots=True)
+class Omission:
+    """What the model did not see. Empty when it saw everything."""
+
+    resources: tuple[str, ...] = ()  # changed resources left out, riskiest first
+    by_kind: Mapping[str, int] = field(default_factory=dict)
+    facts: int = 0  # rule findings left out (they stay in the review; the model did not read them)
+    drift: int = 0
+    extras: tuple[str, ...] = ()  # names of untrusted texts left out (pr_body, …)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.resources or self.facts or self.drift or self.extras)
+
+    def summary(self) -> str:
+        """In our own words, no addresses: fit for the prompt and for a coverage note."""
+        parts: list[str] = []
+        if self.resources:
+            kinds = ", ".join(f"{n:,} {kind}" for kind, n in sorted(self.by_kind.items()))
+            parts.append(f"{len(self.resources):,} changed resources ({kinds})")
+        if self.facts:
+            parts.append(f"{self.facts:,} rule findings")
+        if self.drift:
+            parts.append(f"{self.drift:,} drifted resources")
+        if self.extras:
+            parts.append("the texts " + ", ".join(sorted(self.extras)))
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +71,3 @@ class AdviceUsage:
         data["fallbacks_used"] = list(self.fallbacks_used)
         data["failures"] = list(self.failures)
         return data
-
-
-@dataclass(frozen=True, slots=True)
-class ModelAdvice(Advice):
-    usage: AdviceUsage = field(default_factory=AdviceUsage)
