@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, make_url, text
 
-from tfreview.ops.drill_dr import drill
+from tfreview.ops_cli.drill_dr import drill
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.records import SourceInfo
 from tfreview.settings import Settings

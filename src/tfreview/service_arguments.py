@@ -84,11 +84,11 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
         "--timeout", type=float, default=900.0, metavar="S", help="with --wait: give up after S seconds (default 900)"
     )
 
-    from tfreview.ops.ai_commands import add_ai_commands
-    from tfreview.ops.block_commands import add_commands as add_block_commands
-    from tfreview.ops.commands import add_ops_commands
-    from tfreview.ops.data_commands import add_commands as add_data_commands
-    from tfreview.ops.incident_commands import add_commands as add_incident_commands
+    from tfreview.ops_cli.ai_commands import add_ai_commands
+    from tfreview.ops_cli.block_commands import add_commands as add_block_commands
+    from tfreview.ops_cli.commands import add_ops_commands
+    from tfreview.ops_cli.data_commands import add_commands as add_data_commands
+    from tfreview.ops_cli.incident_commands import add_commands as add_incident_commands
 
     add_ops_commands(commands)
     add_incident_commands(commands, parser_class)

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
-from tfreview.ops.data_commands import cli_actor
 from tfreview.ops.log_format import apply_log_format
+from tfreview.ops_cli.data_commands import cli_actor
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
@@ -39,7 +39,7 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "submit":
         return _submit(args)
     if args.command == "probe":
-        from tfreview.ops.incident_commands import run_probe
+        from tfreview.ops_cli.incident_commands import run_probe
 
         return run_probe(args)
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
@@ -65,23 +65,23 @@ def run_service_command(args: argparse.Namespace) -> int:
     if args.command == "reconcile":
         return _reconcile(args, settings)
     if args.command in ("alerts", "slo"):
-        from tfreview.ops.commands import run_ops_command
+        from tfreview.ops_cli.commands import run_ops_command
 
         return run_ops_command(args, settings)
     if args.command == "block":
-        from tfreview.ops.block_commands import run_blocks
+        from tfreview.ops_cli.block_commands import run_blocks
 
         return run_blocks(args, settings)
     if args.command in ("backup", "audit", "audit-log", "drill"):
-        from tfreview.ops.data_commands import run_data_command
+        from tfreview.ops_cli.data_commands import run_data_command
 
         return run_data_command(args, settings)
     if args.command == "incidents":
-        from tfreview.ops.incident_commands import run_incidents
+        from tfreview.ops_cli.incident_commands import run_incidents
 
         return run_incidents(args, settings)
     if args.command == "ai":
-        from tfreview.ops.ai_commands import run_ai
+        from tfreview.ops_cli.ai_commands import run_ai
 
         return run_ai(args, settings)
     if args.command == "secrets":

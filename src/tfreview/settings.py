@@ -24,7 +24,7 @@ from tfreview.door.settings import DoorSettings
 from tfreview.identity.settings import AuthSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
-from tfreview.ops.settings import BackupSettings, NotifySettings, WatchdogSettings
+from tfreview.ops.settings import BackupSettings, NotifySettings, SloSettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
 from tfreview.plumbing.secret_references import SecretSource, looks_like_reference
 from tfreview.plumbing.secret_setting import SecretSetting
@@ -148,17 +148,6 @@ class MetricsSettings(BaseModel):
 
     enabled: bool = True  # count metrics in this process (off: nothing is counted and /metrics answers 404)
     token: SecretSetting | None = None  # bearer token a scraper sends to GET /metrics; unset: /metrics answers 404
-
-
-class SloSettings(BaseModel):
-    """Service level objectives (`tfreview slo`; burn-rate alerts in `tfreview alerts export`)."""
-
-    window_days: int = Field(default=30, ge=1, le=90)  # the error budget's period
-    webhook_availability: float = Field(default=0.999, gt=0, lt=1)  # webhook deliveries answered without a 5xx
-    time_to_review_seconds: float = 600.0  # delivery → final review state; a bucket of the latency histogram
-    time_to_review_objective: float = Field(default=0.95, gt=0, lt=1)  # share of reviews within that time
-    rules_latency_seconds: float = 10.0  # the rules part of one review; a bucket of its histogram
-    rules_latency_objective: float = Field(default=0.99, gt=0, lt=1)  # share of reviews within that time
 
 
 class SecretsSettings(BaseModel):

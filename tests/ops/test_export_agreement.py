@@ -24,8 +24,8 @@ from tfreview.ops.alert_table import AlertRule, load_alert_table
 from tfreview.ops.evaluation import evaluate
 from tfreview.ops.export import RULES_FILE, TESTS_FILE, write_export
 from tfreview.ops.series import Sample, SeriesBuffer
+from tfreview.ops.settings import SloSettings
 from tfreview.ops.slo import service_levels
-from tfreview.settings import SloSettings
 
 EPOCH = 1_750_000_000.0
 _VENV_PROMTOOL = Path(sys.executable).parent / "promtool"

@@ -15,10 +15,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from tfreview.settings import SecretVersion
-
 logger = logging.getLogger("tfreview.secrets")
 RECORD_EVERY_SECONDS = 60.0
+
+
+class SecretVersion(Protocol):
+    """What a label needs of a secret version (`tfreview.settings.SecretVersion` is one)."""
+
+    @property
+    def name(self) -> str | None: ...
 
 
 def version_label(versions: Sequence[SecretVersion], version: SecretVersion) -> str:

@@ -97,3 +97,14 @@ class BackupSettings(BaseModel):
     keep: int = Field(default=7, ge=1)  # the newest this many backups are kept
     max_age_days: float = Field(default=30.0, gt=0)  # older backups are deleted (never the newest one)
     audit_interval_seconds: float = Field(default=3600.0, ge=0)  # integrity audit of every stored row; 0: none
+
+
+class SloSettings(BaseModel):
+    """Service level objectives (`tfreview slo`; burn-rate alerts in `tfreview alerts export`)."""
+
+    window_days: int = Field(default=30, ge=1, le=90)  # the error budget's period
+    webhook_availability: float = Field(default=0.999, gt=0, lt=1)  # webhook deliveries answered without a 5xx
+    time_to_review_seconds: float = 600.0  # delivery → final review state; a bucket of the latency histogram
+    time_to_review_objective: float = Field(default=0.95, gt=0, lt=1)  # share of reviews within that time
+    rules_latency_seconds: float = 10.0  # the rules part of one review; a bucket of its histogram
+    rules_latency_objective: float = Field(default=0.99, gt=0, lt=1)  # share of reviews within that time

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tfreview.core.errors import ConfigError
 from tfreview.ops.metric_catalogue import BY_NAME
 from tfreview.ops.promql import duration, number
-from tfreview.settings import SloSettings
+from tfreview.ops.settings import SloSettings
 
 
 @dataclass(frozen=True, slots=True)

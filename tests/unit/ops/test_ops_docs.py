@@ -10,8 +10,8 @@ from types import ModuleType
 
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.metric_catalogue import BY_NAME, CATALOGUE
+from tfreview.ops.settings import SloSettings
 from tfreview.ops.slo import service_levels
-from tfreview.settings import SloSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 RUNBOOKS = ROOT / "docs" / "runbooks"

@@ -18,8 +18,8 @@ from tfreview.ops import rule_tests, yaml_text
 from tfreview.ops.alert_table import load_alert_table, parse_alert_table
 from tfreview.ops.export import ALERTMANAGER_FILE, RULES_FILE, TESTS_FILE, alert_name, write_export
 from tfreview.ops.promql import duration, expression
+from tfreview.ops.settings import SloSettings
 from tfreview.ops.slo import service_levels
-from tfreview.settings import SloSettings
 
 _VENV_PROMTOOL = Path(sys.executable).parent / "promtool"  # where `make tools` puts it
 PROMTOOL = str(_VENV_PROMTOOL) if _VENV_PROMTOOL.exists() else shutil.which("promtool")

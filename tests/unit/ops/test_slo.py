@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from tfreview.cli import main
+from tfreview.ops.settings import SloSettings
 from tfreview.ops.slo import BURN_WINDOWS, service_levels
-from tfreview.ops.slo_report import format_attainment, time_to_review
-from tfreview.settings import SloSettings
+from tfreview.ops_cli.slo_report import format_attainment, time_to_review
 
 
 def test_attainment_and_budget_left() -> None:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 from tfreview.core.errors import ConfigError
 
 if TYPE_CHECKING:
-    from tfreview.ops.drill_run import ScenarioDrill
-    from tfreview.ops.drill_scenarios import Scenario
+    from tfreview.ops_cli.drill_run import ScenarioDrill
+    from tfreview.ops_cli.drill_scenarios import Scenario
     from tfreview.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
@@ -62,7 +62,7 @@ def add_scenario_parsers(drill_sub: Any, parser_class: type[argparse.ArgumentPar
 def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
     import httpx
 
-    from tfreview.ops.drill_scenarios import SCENARIOS
+    from tfreview.ops_cli.drill_scenarios import SCENARIOS
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll is noise here
     scenario = SCENARIOS[args.drill_command]
@@ -85,8 +85,8 @@ def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
             f"drill {scenario.name} locks the service's SQLite file: run it where TFREVIEW_DATABASE__URL names it"
         )
     with httpx.Client(base_url=args.url.rstrip("/"), timeout=30.0) as http:
-        from tfreview.ops.drill_scenarios import DrillTarget
-        from tfreview.ops.drill_watch import ApiIncidents
+        from tfreview.ops_cli.drill_scenarios import DrillTarget
+        from tfreview.ops_cli.drill_watch import ApiIncidents
 
         target = DrillTarget(args.url, http, secret, sqlite_path)
         return _rehearse(args, settings, scenario, target, ApiIncidents(http, token), mode="url", scale=scale)
@@ -95,11 +95,11 @@ def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
 def _embedded(args: argparse.Namespace, settings: Settings, scenario: Scenario) -> int:
     import httpx
 
-    from tfreview.ops.drill_issuer import DrillIssuer
-    from tfreview.ops.drill_model import DrillModel
-    from tfreview.ops.drill_scenarios import DrillTarget
-    from tfreview.ops.drill_service import embedded_service
-    from tfreview.ops.drill_watch import StoreIncidents
+    from tfreview.ops_cli.drill_issuer import DrillIssuer
+    from tfreview.ops_cli.drill_model import DrillModel
+    from tfreview.ops_cli.drill_scenarios import DrillTarget
+    from tfreview.ops_cli.drill_service import embedded_service
+    from tfreview.ops_cli.drill_watch import StoreIncidents
     from tfreview.store.database import Database
 
     scale = _scale(scenario.embedded_scale if args.scale is None else args.scale)
@@ -127,9 +127,9 @@ def _rehearse(
     args: argparse.Namespace, settings: Settings, scenario: Scenario, target: Any, view: Any, *, mode: str, scale: float
 ) -> int:
     from tfreview.ops.alert_table import load_alert_table
-    from tfreview.ops.drill_report import write_reports
-    from tfreview.ops.drill_run import new_drill, rehearse
     from tfreview.ops.time_scale import scaled_rule
+    from tfreview.ops_cli.drill_report import write_reports
+    from tfreview.ops_cli.drill_run import new_drill, rehearse
 
     rule = scaled_rule(load_alert_table().by_id(scenario.alert_id), scale)
     drill = new_drill(scenario, rule, url=target.url, mode=mode, scale=scale)
@@ -145,7 +145,7 @@ def _rehearse(
 
 
 def _print(drill: ScenarioDrill) -> None:
-    from tfreview.ops.drill_report import summary_line
+    from tfreview.ops_cli.drill_report import summary_line
 
     print(summary_line(drill))
     for problem in drill.problems:

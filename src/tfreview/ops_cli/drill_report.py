@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tfreview.ops.drill_run import ScenarioDrill
+from tfreview.ops_cli.drill_run import ScenarioDrill
 
 
 def _seconds(value: float | None) -> str:

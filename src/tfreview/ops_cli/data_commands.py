@@ -75,7 +75,7 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     dr.add_argument("--keep", action="store_true", help="keep the restored copy (default: removed after the drill)")
     dr.add_argument("--dir", metavar="DIR", help="the backup directory (default: TFREVIEW_BACKUP__DIRECTORY)")
     dr.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
-    from tfreview.ops.drill_commands import add_scenario_parsers
+    from tfreview.ops_cli.drill_commands import add_scenario_parsers
 
     add_scenario_parsers(drill_sub, parser_class)
 
@@ -86,11 +86,11 @@ def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "backup" and args.backup_command in ("list", "verify", "restore"):
         return _backup_offline(args, settings)
     if args.command == "drill" and args.drill_command != "dr":
-        from tfreview.ops.drill_commands import run_scenario_drill
+        from tfreview.ops_cli.drill_commands import run_scenario_drill
 
         return run_scenario_drill(args, settings)
     if args.command == "drill":
-        from tfreview.ops.drill_dr import run_dr_drill
+        from tfreview.ops_cli.drill_dr import run_dr_drill
 
         return run_dr_drill(settings, report_path=args.report, keep=args.keep)
     services = _services(settings)
@@ -155,7 +155,7 @@ def _backup_offline(args: argparse.Namespace, settings: Settings) -> int:
         tables = len(manifest.tables)
         print(f"backup {manifest.file} is intact: {tables} tables, {manifest.rows} rows match its manifest")
         return EXIT_OK
-    from tfreview.ops.restore import restore_backup
+    from tfreview.ops_cli.restore import restore_backup
 
     restore_backup(settings, directory, manifest, force=args.force, actor=cli_actor())
     return EXIT_OK

@@ -50,7 +50,7 @@ def add_ops_commands(commands: Any) -> None:
 
 def run_ops_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "slo":
-        from tfreview.ops.slo_report import print_slo_report
+        from tfreview.ops_cli.slo_report import print_slo_report
 
         return print_slo_report(settings)
     from tfreview.ops.alert_table import load_alert_table

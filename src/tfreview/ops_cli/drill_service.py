@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfreview.ops.drill_dr import wait_ready
+from tfreview.ops_cli.drill_dr import wait_ready
 
 WATCHDOG_INTERVAL_SECONDS = 1.0
 KEEP_FIRING_SECONDS = 120.0  # the watchdog's default, scaled with the table

@@ -114,8 +114,8 @@ def _default_report(settings: Settings, at: datetime) -> Path:
 
 
 def drill(settings: Settings, *, keep: bool = False) -> DrillResult:
-    from tfreview.ops.data_commands import cli_actor
-    from tfreview.ops.restore import restore_backup
+    from tfreview.ops_cli.data_commands import cli_actor
+    from tfreview.ops_cli.restore import restore_backup
     from tfreview.service.data_safety import backup_directory, take_backup
     from tfreview.store.audit_log import SqlAuditTrail
     from tfreview.store.database import Database

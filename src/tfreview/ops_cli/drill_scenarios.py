@@ -33,8 +33,8 @@ from pathlib import Path
 import httpx
 
 from tfreview.ops.alert_table import AlertRule
-from tfreview.ops.drill_issuer import DrillIssuer
-from tfreview.ops.drill_model import DrillModel
+from tfreview.ops_cli.drill_issuer import DrillIssuer
+from tfreview.ops_cli.drill_model import DrillModel
 
 FLOOD_PAUSE_SECONDS = 0.2  # five refused deliveries a second: enough for any row, never a flood of its own
 LOCK_HOLD_SECONDS = 8.0  # longer than the busy_timeout floor (5 s): writes meanwhile fail as "locked"

@@ -26,8 +26,8 @@ from typing import Any
 
 from tfreview.core.errors import ConfigError
 from tfreview.ops.alert_table import AlertRule
-from tfreview.ops.drill_scenarios import DrillTarget, InjectionLog, Scenario
-from tfreview.ops.drill_watch import IncidentView
+from tfreview.ops_cli.drill_scenarios import DrillTarget, InjectionLog, Scenario
+from tfreview.ops_cli.drill_watch import IncidentView
 
 POLL_SECONDS = 0.25
 NOTIFY_SETTLE_SECONDS = 30.0  # the resolve notifications are sent after the resolution: wait for their outcome
