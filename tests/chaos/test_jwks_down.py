@@ -31,6 +31,9 @@ def _env(issuer: FakeOidcIssuer) -> dict[str, str]:
         TFREVIEW_AUTH__JWKS_REFRESH_MIN_INTERVAL_SECONDS=str(REFRESH_INTERVAL_SECONDS),
         TFREVIEW_AUTH__JWKS_TIMEOUT_SECONDS="2",
         TFREVIEW_WATCHDOG__INTERVAL_SECONDS="1",
+        # the refused new-kid requests are many on a slow machine: the door would block this client after 20
+        # (its own test is tests/integration/test_door_http.py); here the issuer's outage is under test
+        TFREVIEW_DOOR__BLOCK_FAILURES="100000",
     )
 
 

@@ -55,9 +55,15 @@ class MemorySecretUses:
 
 
 class ThrottledSecretUses:
-    def __init__(self, store: SecretUses, *, every_seconds: float = RECORD_EVERY_SECONDS) -> None:
+    def __init__(
+        self, store: SecretUses, *, every_seconds: float = RECORD_EVERY_SECONDS, in_background: bool = False
+    ) -> None:
         self.store = store
         self._every = every_seconds
+        # a served delivery never waits for this hint: with a locked database the write would spend the whole
+        # busy timeout before the intake spends its own (the request's lock budget is the intake's, ADR 0096)
+        self._in_background = in_background
+        self._pending: list[threading.Thread] = []
         self._written: dict[tuple[str, str], float] = {}
         self._lock = threading.Lock()
 
@@ -70,6 +76,17 @@ class ThrottledSecretUses:
                 return
             for label in due:
                 self._written[(kind, label)] = stamp
+        if self._in_background:  # at most once a minute per version: a short-lived thread is cheap enough
+            thread = threading.Thread(
+                target=self._record, args=(kind, due, at), name="tfreview-secret-use", daemon=True
+            )
+            with self._lock:
+                self._pending = [t for t in self._pending if t.is_alive()] + [thread]
+            thread.start()
+        else:
+            self._record(kind, due, at)
+
+    def _record(self, kind: str, due: Sequence[str], at: datetime) -> None:
         try:
             self.store.record(kind, due, at)
         except Exception as exc:  # the store is down: the last use is a hint, not worth a failed delivery
@@ -77,3 +94,10 @@ class ThrottledSecretUses:
 
     def last_uses(self) -> dict[tuple[str, str], datetime]:
         return self.store.last_uses()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Wait for the writes in flight (a stopping service keeps the last uses it saw)."""
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for thread in pending:
+            thread.join(timeout)

@@ -90,6 +90,8 @@ def wire_ops(
         owner=f"{socket.gethostname()}:{os.getpid()}",
     )
     services.closers.add(dispatcher.close)
+    uses = ThrottledSecretUses(secret_uses if secret_uses is not None else MemorySecretUses(), in_background=True)
+    services.closers.add(uses.close)  # before the database closes (last added, first closed)
     watchdog_settings = settings.watchdog
     acting = ActionControls(
         controls if controls is not None else MemoryControls(clock=clock),
@@ -102,7 +104,7 @@ def wire_ops(
         dispatcher,
         heartbeat_stale_seconds=watchdog_settings.heartbeat_stale_seconds,
         controls=acting,
-        secret_uses=ThrottledSecretUses(secret_uses if secret_uses is not None else MemorySecretUses()),
+        secret_uses=uses,
     )
     if watchdog_settings.enabled:
         if source is None:
