@@ -88,7 +88,8 @@ def test_unknown_values_land_in_the_mask_and_rules_stay_silent() -> None:
     group = changes["aws_security_group.web"]
     assert group.after_unknown["vpc_id"] is True  # a variable without default
     assert "vpc_id" not in group.after
-    assert after(group, "egress") is UNKNOWN  # dynamic blocks are not expanded
+    egress = [{"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": ["10.0.0.0/8"]}]
+    assert after(group, "egress") == egress  # a dynamic block over a variable's default, expanded
     logs = changes["aws_cloudwatch_log_group.app[0]"]
     assert after(logs, "kms_key_id") is UNKNOWN  # a data source
     assert after(logs, "name") == "/app/0"  # count.index of the instance
@@ -395,8 +396,9 @@ EOF
         "f": "indented deep\n  more\n",
         "g": {"deep": 1, "lit": True},
         "s": '{"x": "${escaped}", "y": "deep"}\n',
+        "setting": [{"name": {"b": "deep"}}, {"name": 2}],  # dynamic over var.m: one block per key, in key order
     }
-    assert change.after_unknown == {"c": True, "e": True, "o": True, "r": True, "setting": True}
+    assert change.after_unknown == {"c": True, "e": True, "o": True, "r": True, "setting": [{"other": True}] * 2}
     assert change.references == {
         "c": ("aws_instance.web",),
         "o": ("aws_subnet.private",),  # not `s`, the for iterator

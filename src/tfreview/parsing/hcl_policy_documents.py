@@ -6,8 +6,8 @@ The rendering follows the provider (`data_source_iam_policy_document.go`): `Vers
 `2012-10-17`, `Effect` to `Allow`; a list of one item is written as a string; principals of type `*`
 with identifier `*` become `"Principal": "*"`; statements of `source_policy_documents` come first, the
 document's own statements replace those with the same `sid`, then `override_policy_documents` replace
-again. Any part unknown from the source (an ARN of another resource, a `dynamic "statement"`) makes the
-whole text unknown, as Terraform defers reading the data source until apply in that case.
+again. Any part unknown from the source (an ARN of another resource, a `dynamic "statement"` over an
+unknown collection) makes the whole text unknown, as Terraform defers reading the data source until apply in that case.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 What resolves: literals, `var.x` (module argument, tfvars or default), `local.x`, `count.index` and
 `each.key`/`each.value` of an expanded instance (`hcl_instances`), templates whose parts all resolve,
 conditionals and operators on known values, and the functions of `hcl_functions`.
-`for` expressions over known collections (`hcl_for`). Everything else — other resources, data sources,
-splats — is UNKNOWN.
+`for` expressions over known collections (`hcl_for`), and `dynamic` blocks over them (`hcl_dynamic`).
+Everything else — other resources, data sources, splats — is UNKNOWN.
 While evaluating, the addresses of the resources an expression refers to are collected.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 
 from tfreview.core.plan import strip_index
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_dynamic import expand_dynamic, iterator_name
 from tfreview.parsing.hcl_for import evaluate_for
 from tfreview.parsing.hcl_functions import (
     call,
@@ -308,9 +309,12 @@ class Evaluator:
                 if top_level and item.kind in RESOURCE_META_BLOCKS:
                     continue
                 name = item.labels[0] if item.kind == "dynamic" and item.labels else item.kind
-                if item.kind == "dynamic":
+                expanded = expand_dynamic(self, item) if item.kind == "dynamic" else None
+                if expanded is not None:
+                    values.setdefault(name, []).extend(expanded)  # in source order among static blocks
+                elif item.kind == "dynamic":
                     saved = self.bound
-                    self.bound = saved | {name, _iterator_name(item)}
+                    self.bound = saved | {name, iterator_name(item)}
                     self.collect(item.body)
                     self.bound = saved
                     dynamic.append(name)
@@ -319,7 +323,7 @@ class Evaluator:
             if self.references:
                 references.setdefault(name, []).extend(self.references)
         for name in dynamic:
-            values[name] = UNKNOWN  # not expanded: its content depends on for_each
+            values[name] = UNKNOWN  # its blocks depend on a for_each known only at plan time
         self.references = []
         return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()})
 
@@ -345,13 +349,6 @@ def _iterators(node: Any) -> frozenset[str]:
             if child.second_iterator is not None:
                 names.add(token_text(child.second_iterator))
     return frozenset(names)
-
-
-def _iterator_name(block: Block) -> str:
-    for item in body_items(block.body):
-        if isinstance(item, Attribute) and item.name == "iterator":
-            return token_text(item.expression)
-    return block.labels[0] if block.labels else block.kind
 
 
 def _bare_identifier(node: Any) -> bool:

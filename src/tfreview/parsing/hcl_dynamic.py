@@ -1,0 +1,98 @@
+"""`dynamic` blocks expanded as Terraform expands them, when their `for_each` is known.
+
+    dynamic "ingress" {                    ingress = [
+      for_each = { ssh = 22, https = 443 }   {from_port = 443, description = "https"},
+      content {                     →        {from_port = 22,  description = "ssh"},
+        from_port   = ingress.value        ]
+        description = ingress.key
+      }
+    }
+
+The iterator is the block's label, or the name `iterator = it` gives; `it.key` is the map key (the element
+for a set written `toset(...)`), `it.value` the element. Maps are walked in key order, lists in order.
+A list's `key` is its index in Terraform, but a `set(...)` variable reads here as a list, so the key of a
+list stays unknown rather than guessed. Nested `dynamic` blocks see the iterators of those around them.
+A `for_each` that is unknown, null, not a collection, or a list holding an unknown element leaves the whole
+block unknown: Terraform would know how many blocks there are only at plan time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from tfreview.core.values import UNKNOWN
+from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, token_text
+
+MAX_BLOCKS = 1_000  # more is read as unknown: each block's content is evaluated on its own
+
+
+class BlockValues(Protocol):
+    values: dict[str, Any]
+    references: dict[str, tuple[str, ...]]
+
+
+class DynamicEvaluator(Protocol):
+    references: list[str]
+
+    def evaluate(self, node: Any) -> Any: ...
+
+    def binding(self, names: Mapping[str, Any]) -> DynamicEvaluator: ...
+
+    def body(self, body: Any, *, top_level: bool = False) -> BlockValues: ...
+
+
+def iterator_name(block: Block) -> str:
+    """The name the content refers to each element by: `iterator = it`, else the block's label."""
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name == "iterator":
+            return token_text(item.expression)
+    return block.labels[0] if block.labels else block.kind
+
+
+def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[dict[str, Any]] | None:
+    """The blocks a `dynamic` block stands for (plan shape), or None when Terraform knows them only later.
+
+    References of `for_each` and of every block's content land in `evaluator.references`.
+    """
+    for_each: Attribute | None = None
+    content: Block | None = None
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name == "for_each":
+            for_each = item
+        elif isinstance(item, Block) and item.kind == "content":
+            content = item
+    if for_each is None or content is None:
+        return None  # Terraform rejects it; nothing to read
+    pairs = _pairs(evaluator.evaluate(for_each.expression), _is_toset(for_each.expression))
+    if pairs is None or len(pairs) > MAX_BLOCKS:
+        return None
+    name = iterator_name(block)
+    blocks: list[dict[str, Any]] = []
+    for key, value in pairs:
+        inner = evaluator.binding({name: {"key": key, "value": value}})
+        result = inner.body(content.body)
+        blocks.append(result.values)
+        for found in result.references.values():
+            evaluator.references.extend(found)
+    return blocks
+
+
+def _pairs(collection: Any, is_set: bool) -> list[tuple[Any, Any]] | None:
+    if isinstance(collection, Mapping):
+        return sorted(collection.items())
+    if not isinstance(collection, list) or any(element is UNKNOWN for element in collection):
+        return None
+    if is_set:
+        return [(element, element) for element in collection]  # `toset` already ordered and deduplicated
+    return [(UNKNOWN, element) for element in collection]
+
+
+def _is_toset(expression: Any) -> bool:
+    """`toset(...)` written as the whole `for_each`: the key of each element is the element itself."""
+    node = expression
+    if node.lark_name() == "expr_term":
+        node = node.expression
+    if node.lark_name() != "function_call":
+        return False
+    return [token_text(identifier) for identifier in node.identifiers] == ["toset"]
