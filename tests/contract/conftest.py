@@ -82,29 +82,27 @@ def worker_settings() -> WorkerSettings:
 def memory_stores(clock: ManualClock) -> Stores:
     reviews = MemoryReviewStore(clock=clock)
     queue = MemoryJobQueue(worker_settings(), clock=clock, reviews=reviews)  # as wired: it settles their reviews
-    tenants = MemoryTenants(clock=clock)
     return Stores(
         backend="memory",
         clock=clock,
         queue=queue,
-        intake=MemoryIntake(queue, reviews, clock=clock, tenants=tenants),
+        intake=MemoryIntake(queue, reviews, clock=clock),
         reviews=reviews,
         tokens=MemoryTokens(clock=clock),
-        tenants=tenants,
+        tenants=MemoryTenants(clock=clock),
         plans=MemoryPlanStore(clock=clock),
     )
 
 
 def sql_stores(backend: str, database: Database, clock: ManualClock) -> Stores:
-    tenants = SqlTenants(database, clock=clock)
     return Stores(
         backend=backend,
         clock=clock,
         queue=SqlJobQueue(database, worker_settings(), clock=clock),
-        intake=SqlIntake(database, clock=clock, tenants=tenants),
+        intake=SqlIntake(database, clock=clock),
         reviews=SqlReviewStore(database, clock=clock),
         tokens=SqlTokens(database, clock=clock),
-        tenants=tenants,
+        tenants=SqlTenants(database, clock=clock),
         plans=SqlPlanStore(database, clock=clock),
         database=database,
     )
