@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tfreview.ops.notify.message import NotifyEvent
@@ -62,6 +62,33 @@ class NotifyOutbox(Protocol):
     def pending(self) -> int:
         """How many entries are not done."""
         ...
+
+    def sweep(self, sent_before: datetime, unsent_before: datetime) -> Swept:
+        """Delete what is kept no longer (`OutboxRetention`); how many sent and unsent entries went."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    sent: int  # sent (done) entries past the retention
+    unsent: int  # never sent: their incident resolved, or written past the longer retention
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRetention:
+    """How long entries stay after they matter (docs/reference/configuration: notify.outbox_*).
+
+    A sent entry is kept `sent_days` after it was done (its outcome lives on in the incident's timeline,
+    which this never deletes). One never sent is kept while its incident is open — the sender keeps trying —
+    and goes `sent_days` after it was written once the incident is resolved, or `unsent_days` after it was
+    written in any case (a notifier misconfigured for a month: the entry is logged as dropped)."""
+
+    sent_days: float = 7.0
+    unsent_days: float = 30.0
+    every_seconds: float = 3600.0  # the watchdog sweeps this often (under its lease: one process)
+
+    def cutoffs(self, now: datetime) -> tuple[datetime, datetime]:
+        return now - timedelta(days=self.sent_days), now - timedelta(days=self.unsent_days)
 
 
 def dead_owner(owner: str, here: str, alive: Callable[[int], bool]) -> bool:
