@@ -8,7 +8,11 @@ with the entry's id, and the entry is marked done after every notifier had its t
 mid-entry leaves it claimed until the claim expires; the next sender skips the notifiers whose outcome is
 recorded and sends to the others again (a sender on this host whose process is gone is known dead at
 once: its claims are released without waiting) — a duplicate is harmless because every notification of an
-incident carries the same dedup key (PagerDuty `dedup_key`, the webhook's `dedup_key`).
+incident carries the same dedup key (PagerDuty `dedup_key`, the webhook's `dedup_key`) and its own stable
+key (`Notification.key`: e-mail's Message-ID, so mail clients drop the resend); Slack cannot deduplicate,
+so an entry claimed again after an unfinished claim is sent marked as a repeat (ADR 0260).
+
+Entries past their retention are deleted by the watchdog (`Dispatcher.sweep`, `OutboxRetention`).
 """
 
 from __future__ import annotations
