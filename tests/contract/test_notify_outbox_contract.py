@@ -12,12 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from tests.contract.conftest import ManualClock, empty_postgres, fresh_sqlite
+from tfreview.ops.actions import Actions
+from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.incidents import EventKind, NewIncident
 from tfreview.ops.notify.dispatcher import Dispatcher
 from tfreview.ops.notify.message import NotifyEvent
 from tfreview.ops.notify.outbox import OutboxRetention, Swept
+from tfreview.ops.watchdog import Watchdog, WatchdogConfig
 from tfreview.store.database import Database
-from tfreview.store.incidents import SqlIncidents
+from tfreview.store.incidents import SqlIncidents, SqlLeases
 from tfreview.store.notify_outbox import SqlOutbox
 from tfreview.store.tables import NotifyOutboxRow
 
@@ -136,3 +139,29 @@ def test_an_acknowledged_entry_not_sent_stays_while_the_incident_is_open(stores:
     retention = OutboxRetention(sent_days=7, unsent_days=30)
     assert stores.outbox.sweep(*retention.cutoffs(stores.clock())) == Swept(1, 0)
     assert [(event, sent) for _, event, sent in stores.rows()] == [(NotifyEvent.ACKNOWLEDGE.value, False)]
+
+
+def test_the_watchdog_holding_its_lease_sweeps_the_outbox(stores: Outboxes) -> None:
+    table = load_alert_table()
+    dispatcher = Dispatcher(
+        [], stores.incidents, public_url="http://x", outbox=stores.outbox, retention=OutboxRetention(7, 30)
+    )
+    leases = SqlLeases(stores.database, clock=stores.clock)
+
+    def watchdog(owner: str) -> Watchdog:
+        config = WatchdogConfig(skip=frozenset(rule.id for rule in table))  # no alert: only the housekeeping
+        return Watchdog(
+            table, list, stores.incidents, leases, dispatcher, Actions(), owner=owner, config=config, clock=stores.clock
+        )
+
+    holder, standby = watchdog("holder"), watchdog("standby")
+    incident, _ = stores.incidents.open(new_incident("sent"), {})
+    send(stores, incident.id)
+    stores.incidents.resolve(incident.id, "alice")  # its resolve is never sent (no notifier here)
+    stores.clock.advance(8 * DAY)
+    try:
+        assert holder.tick().evaluated
+        assert stores.rows() == []  # step 6 of the tick: both entries were past their 7 days
+        assert not standby.tick().evaluated  # the holder's lease is live: the standby evaluates nothing
+    finally:
+        dispatcher.close()
