@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.contract.conftest import ManualClock, empty_postgres, fresh_sqlite
+from tests.contract.test_incidents_contract import new_incident
 from tfreview.ops.actions import Actions
 from tfreview.ops.alert_table import load_alert_table
-from tfreview.ops.incidents import EventKind, NewIncident
+from tfreview.ops.incidents import EventKind
 from tfreview.ops.notify.dispatcher import Dispatcher
 from tfreview.ops.notify.message import NotifyEvent
 from tfreview.ops.notify.outbox import OutboxRetention, Swept
@@ -55,19 +56,6 @@ def stores(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Outboxe
         yield Outboxes(clock, database, SqlIncidents(database, clock=clock), SqlOutbox(database, clock=clock))
     finally:
         database.close()
-
-
-def new_incident(group: str) -> NewIncident:
-    return NewIncident(
-        group_key=group,
-        alert_id=group,
-        scenario="database-disruption",
-        severity="critical",
-        summary="Intake answers 503",
-        level=2,
-        response_minutes=10,
-        channels=("page",),
-    )
 
 
 def send(stores: Outboxes, incident_id: int) -> None:
