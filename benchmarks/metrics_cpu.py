@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Protocol
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -36,6 +37,14 @@ from tfreview.web.app import create_app  # noqa: E402
 from tfreview.wiring import build_services  # noqa: E402
 
 SECRET = "bench-metrics-cpu"
+
+
+class Toggle(Protocol):
+    """What measures the loop: cProfile, or callgrind's instrumentation (metrics_instructions.py)."""
+
+    def enable(self) -> None: ...
+
+    def disable(self) -> None: ...
 
 
 def deliveries(count: int, first: int) -> list[tuple[bytes, dict[str, str]]]:
@@ -58,7 +67,7 @@ def deliveries(count: int, first: int) -> list[tuple[bytes, dict[str, str]]]:
     return found
 
 
-async def drive(metrics: bool, count: int, first: int, profile: cProfile.Profile | None) -> float:
+async def drive(metrics: bool, count: int, first: int, profile: Toggle | None) -> float:
     """CPU seconds per request over `count` deliveries (the app's own work, in this process)."""
     root = Path(tempfile.mkdtemp(prefix="tfreview-metrics-cpu-"))
     url = f"sqlite:///{root / 'tfreview.db'}"

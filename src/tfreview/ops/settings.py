@@ -71,6 +71,11 @@ class NotifySettings(BaseModel):
     backoff_cap_seconds: float = Field(default=30.0, gt=0)
     max_retry_after_seconds: float = Field(default=120.0, ge=0)  # a longer Retry-After fails at once, visibly
     timeout_seconds: float = Field(default=10.0, gt=0)  # per request
+    # the SQL stores' outbox: a sent entry is deleted this long after it was sent (its outcome stays in the
+    # incident's timeline); one never sent goes this long after it was written once its incident is resolved
+    outbox_retention_days: float = Field(default=7.0, gt=0, le=3650)
+    # ... and one never sent this long after it was written in any case (logged as dropped)
+    outbox_unsent_retention_days: float = Field(default=30.0, gt=0, le=3650)
 
 
 class WatchdogSettings(BaseModel):

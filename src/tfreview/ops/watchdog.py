@@ -13,7 +13,8 @@ One tick, when it holds the lease:
      (de-duplication) — with a metric snapshot, runs the row's level-1 action, notifies its channels;
   4. an active incident none of whose alerts fires any more is resolved (recovery), and its
      notifiers are told;
-  5. an open incident past its response time escalates one level, to that level's channels.
+  5. an open incident past its response time escalates one level, to that level's channels;
+  6. hourly, the notification outbox entries past their retention are deleted (Dispatcher.sweep).
 
 A failure in any step is logged and the next tick tries again; the watchdog never stops the service.
 """
@@ -158,6 +159,7 @@ class Watchdog:
         self._step("incidents", lambda: active.extend(self.incidents.active()), result)
         self._step("recovery", lambda: self._recover(at, active, result), result)
         self._step("escalation", lambda: self._escalate(now, active, result), result)
+        self._step("outbox sweep", lambda: self.dispatcher.sweep(now), result)
         return result
 
     def _hold_lease(self, at: float) -> bool:
@@ -329,7 +331,7 @@ class Watchdog:
         following = now + timedelta(minutes=incident.response_minutes) if level < MAX_LEVEL else None
         return self.incidents.escalate(incident.id, level, tuple(channels), following)
 
-    def _step(self, what: str, action: Callable[[], None], result: TickResult) -> None:
+    def _step(self, what: str, action: Callable[[], object], result: TickResult) -> None:
         try:
             action()
         except Exception as exc:  # the store is down mid-tick: the next tick tries again

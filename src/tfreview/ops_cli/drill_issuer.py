@@ -11,50 +11,36 @@ The keys never leave the drill process.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
+
+from tfreview.ops_cli.drill_endpoint import LoopbackEndpoint
 
 JWKS_PATH = "/.well-known/jwks.json"
 AUDIENCE = "tfreview-drill"
 
 
-class DrillIssuer:
+class DrillIssuer(LoopbackEndpoint):
     def __init__(self) -> None:
+        super().__init__("drill-issuer")
         self.down = False
         self.fetches = 0
-        issuer = self
         self._keys = [_new_key(), _new_key()]
         self._published = 1
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                issuer.fetches += 1
-                if self.path != JWKS_PATH:
-                    self._answer(404, b'{"error": "not found"}')
-                elif issuer.down:
-                    self._answer(503, b'{"error": "drill: issuer down"}')
-                else:
-                    self._answer(200, issuer.key_set())
-
-            def _answer(self, status: int, body: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return None
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="drill-issuer", daemon=True)
+    def answer(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        if method != "GET":
+            return 405, b'{"error": "method not allowed"}'
+        self.fetches += 1
+        if path != JWKS_PATH:
+            return 404, b'{"error": "not found"}'
+        if self.down:
+            return 503, b'{"error": "drill: issuer down"}'
+        return 200, self.key_set()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.base_url
 
     def rotate(self) -> None:
         """Publish the second key as well (while down, nobody can see it)."""
@@ -95,17 +81,6 @@ class DrillIssuer:
             "TFREVIEW_AUTH__JWKS_REFRESH_MIN_INTERVAL_SECONDS": "0",
             "TFREVIEW_AUTH__JWKS_TIMEOUT_SECONDS": "2",
         }
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(10)
 
 
 def _new_key() -> Any:

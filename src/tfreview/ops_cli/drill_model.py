@@ -10,60 +10,41 @@ from __future__ import annotations
 
 import json
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Self
+
+from tfreview.ops_cli.drill_endpoint import LoopbackEndpoint
 
 MODEL = "drill-model"
 KEY_VARIABLE = "TFREVIEW_DRILL_MODEL_KEY"  # the embedded service reads the (random) key from this variable
 
 _ADVICE = {"summary": "tfreview drill: the model answers again.", "risk": "low", "concerns": []}
+_DOWN = {"error": {"message": "tfreview drill: provider down", "type": "server_error"}}
 
 
-class DrillModel:
+class DrillModel(LoopbackEndpoint):
     def __init__(self) -> None:
+        super().__init__("drill-model")
         self.down = False
         self.calls = 0
         self.key = secrets.token_urlsafe(24)
-        model = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                model.calls += 1
-                self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if model.down:
-                    self._answer(500, {"error": {"message": "tfreview drill: provider down", "type": "server_error"}})
-                    return
-                content = json.dumps(_ADVICE)
-                self._answer(
-                    200,
-                    {
-                        "id": "drill",
-                        "object": "chat.completion",
-                        "model": MODEL,
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}}],
-                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                    },
-                )
-
-            def _answer(self, status: int, document: object) -> None:
-                body = json.dumps(document).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return None
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="drill-model", daemon=True)
+    def answer(self, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+        if method != "POST":
+            return 405, b'{"error": {"message": "method not allowed"}}'
+        self.calls += 1
+        if self.down:
+            return 500, json.dumps(_DOWN).encode()
+        completion = {
+            "id": "drill",
+            "object": "chat.completion",
+            "model": MODEL,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": json.dumps(_ADVICE)}}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+        }
+        return 200, json.dumps(completion).encode()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+        return f"{self.base_url}/v1"
 
     def environment(self) -> dict[str, str]:
         """The embedded service's settings: this endpoint as its only model, one attempt, no own breaker."""
@@ -78,14 +59,3 @@ class DrillModel:
             "TFREVIEW_ADVISOR__RERUN_DELAY_SECONDS": "3600",
             "TFREVIEW_WORKER__POLL_INTERVAL_SECONDS": "0.2",
         }
-
-    def __enter__(self) -> Self:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(10)

@@ -6,13 +6,13 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 
 from tfreview.ops.notify.message import NotifyEvent
-from tfreview.ops.notify.outbox import CLAIM_SECONDS, OutboxEntry
+from tfreview.ops.notify.outbox import CLAIM_SECONDS, OutboxEntry, Swept
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.store.database import Database
-from tfreview.store.tables import NotifyOutboxRow
+from tfreview.store.tables import IncidentRow, NotifyOutboxRow
 
 MAX_ERROR = 400
 
@@ -119,3 +119,20 @@ class SqlOutbox:
         query = select(func.count()).select_from(NotifyOutboxRow).where(NotifyOutboxRow.done_at.is_(None))
         with self.database.transaction(write=False) as session:
             return int(session.scalar(query) or 0)
+
+    def sweep(self, sent_before: datetime, unsent_before: datetime) -> Swept:
+        """Delete the entries sent before `sent_before`; of those never sent, the ones whose incident is
+        resolved and which were written before `sent_before`, and every one written before `unsent_before`."""
+        row = NotifyOutboxRow
+        resolved = select(IncidentRow.id).where(IncidentRow.id == row.incident_id, IncidentRow.resolved_at.is_not(None))
+        unsent = and_(
+            row.done_at.is_(None),
+            or_(row.created_at < unsent_before, and_(row.created_at < sent_before, resolved.exists())),
+        )
+        with self.database.transaction() as session:
+            sent = session.execute(delete(row).where(row.done_at.is_not(None), row.done_at < sent_before))
+            stale = session.execute(delete(row).where(unsent))
+            return Swept(
+                int(sent.rowcount),  # type: ignore[attr-defined]  # CursorResult of a DELETE
+                int(stale.rowcount),  # type: ignore[attr-defined]
+            )

@@ -55,6 +55,7 @@ def wire_ops(
     from tfreview.ops.controls import ACTION_CONTROLS, ActionControls, MemoryControls
     from tfreview.ops.notify.delivery import RetryPolicy
     from tfreview.ops.notify.dispatcher import Dispatcher
+    from tfreview.ops.notify.outbox import OutboxRetention
     from tfreview.ops.secret_uses import MemorySecretUses, ThrottledSecretUses
     from tfreview.ops.services import OpsServices, WatchdogCheck
     from tfreview.ops.time_scale import scaled_table
@@ -88,6 +89,7 @@ def wire_ops(
         on_outcome=on_outcome,
         outbox=outbox,  # the SQL stores: notifications written with the incident change, sent at least once
         owner=f"{socket.gethostname()}:{os.getpid()}",
+        retention=OutboxRetention(notify.outbox_retention_days, notify.outbox_unsent_retention_days),
     )
     services.closers.add(dispatcher.close)
     uses = ThrottledSecretUses(secret_uses if secret_uses is not None else MemorySecretUses(), in_background=True)

@@ -23,12 +23,13 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from tfreview.ops.incidents import EventKind, Incident, Incidents
 from tfreview.ops.notify.delivery import Outcome, RetryPolicy, Sleep, deliver
 from tfreview.ops.notify.message import Notification, Notifier, NotifyEvent, notification_for
-from tfreview.ops.notify.outbox import NotifyOutbox, OutboxEntry, dead_owner, process_alive
+from tfreview.ops.notify.outbox import NotifyOutbox, OutboxEntry, OutboxRetention, Swept, dead_owner, process_alive
 
 logger = logging.getLogger("tfreview.notify")
 
@@ -58,6 +59,7 @@ class Dispatcher:
         outbox: NotifyOutbox | None = None,
         owner: str = "dispatcher",
         poll_seconds: float = 1.0,
+        retention: OutboxRetention | None = None,
     ) -> None:
         self.notifiers = list(notifiers)
         self._incidents = incidents
@@ -74,6 +76,8 @@ class Dispatcher:
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._woken = False  # this process announced a change: close() sends what it wrote
+        self.retention = retention or OutboxRetention()
+        self._swept_at: datetime | None = None
 
     @property
     def durable(self) -> bool:
@@ -175,6 +179,30 @@ class Dispatcher:
                     logger.debug("notification %s: claim left to expire", entry.id)
         return handled
 
+    def sweep(self, now: datetime) -> Swept | None:
+        """Delete the outbox entries past their retention, at most every `retention.every_seconds` (the
+        watchdog calls it each tick, under its lease). None when there is no outbox or it is not time yet;
+        a store error propagates (the watchdog logs it and tries again next tick)."""
+        outbox = self._outbox
+        every = self.retention.every_seconds
+        if outbox is None or (self._swept_at is not None and 0 <= (now - self._swept_at).total_seconds() < every):
+            return None
+        swept = outbox.sweep(*self.retention.cutoffs(now))
+        self._swept_at = now
+        if swept.unsent:
+            logger.warning(
+                "notification outbox: %d entr(ies) never sent dropped (incident resolved, or older than %g days)",
+                swept.unsent,
+                self.retention.unsent_days,
+            )
+        if swept.sent:
+            logger.info(
+                "notification outbox: %d sent entr(ies) older than %g days deleted",
+                swept.sent,
+                self.retention.sent_days,
+            )
+        return swept
+
     def _release_dead(self, outbox: NotifyOutbox) -> None:
         """A sender of this host killed mid-send (SIGKILL, OOM): its entries are due again at once."""
         here = self._owner.rpartition(":")[0]
@@ -198,6 +226,8 @@ class Dispatcher:
             return
         then = replace(incident, level=entry.level, channels=entry.channels)
         notification = notification_for(then, entry.event, public_url=self._public_url, details=entry.details)
+        if entry.attempts:  # an earlier claim of this entry did not finish: what it sent may have arrived
+            notification = replace(notification, repeat=True)
         events = self._incidents.events(entry.incident_id)
         handled = {
             e.detail.get("notifier")

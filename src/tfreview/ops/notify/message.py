@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -29,6 +30,19 @@ class Notification:
     runbook_url: str
     incident_url: str
     details: dict[str, Any] = field(default_factory=dict)
+    # the sender claimed this notification before and did not finish: it may have gone out (ADR 0260)
+    repeat: bool = False
+
+    @property
+    def key(self) -> str:
+        """This notification's own stable id: one incident sends one trigger per level (opened, then each
+        escalation), one acknowledge, one resolve. A resend carries the same key (e-mail's Message-ID)."""
+        return _ID_UNSAFE.sub("-", f"{self.dedup_key}.{self.event.value}.l{self.level}")
+
+    @property
+    def opening(self) -> bool:
+        """The trigger that opened the incident (an escalation's trigger says where it escalated from)."""
+        return self.event is NotifyEvent.TRIGGER and "escalated_from" not in self.details
 
     @property
     def title(self) -> str:
@@ -46,7 +60,9 @@ class Notification:
             f"runbook:   {self.runbook_url}",
         ]
         lines += [f"{key}: {value}" for key, value in sorted(self.details.items())]
-        lines += ["", f"acknowledge: tfreview incidents ack {self.incident_id}"]
+        lines += ["", f"acknowledge: tfreview incidents ack {self.incident_id}", f"notification: {self.key}"]
+        if self.repeat:
+            lines.append(REPEAT_NOTE)
         return "\n".join(lines) + "\n"
 
     def document(self) -> dict[str, Any]:
@@ -64,6 +80,8 @@ class Notification:
             "runbook_url": self.runbook_url,
             "incident_url": self.incident_url,
             "details": self.details,
+            "notification_id": self.key,
+            "repeat": self.repeat,
         }
 
 
@@ -88,6 +106,8 @@ def notification_for(
 
 
 RUNBOOK_BASE = "docs/runbooks"
+REPEAT_NOTE = "(sent again: an earlier send of this notification was interrupted and may have arrived)"
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class NotifyFailure(Exception):

@@ -8,7 +8,11 @@ with the entry's id, and the entry is marked done after every notifier had its t
 mid-entry leaves it claimed until the claim expires; the next sender skips the notifiers whose outcome is
 recorded and sends to the others again (a sender on this host whose process is gone is known dead at
 once: its claims are released without waiting) — a duplicate is harmless because every notification of an
-incident carries the same dedup key (PagerDuty `dedup_key`, the webhook's `dedup_key`).
+incident carries the same dedup key (PagerDuty `dedup_key`, the webhook's `dedup_key`) and its own stable
+key (`Notification.key`: e-mail's Message-ID, so mail clients drop the resend); Slack cannot deduplicate,
+so an entry claimed again after an unfinished claim is sent marked as a repeat (ADR 0260).
+
+Entries past their retention are deleted by the watchdog (`Dispatcher.sweep`, `OutboxRetention`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tfreview.ops.notify.message import NotifyEvent
@@ -62,6 +66,33 @@ class NotifyOutbox(Protocol):
     def pending(self) -> int:
         """How many entries are not done."""
         ...
+
+    def sweep(self, sent_before: datetime, unsent_before: datetime) -> Swept:
+        """Delete what is kept no longer (`OutboxRetention`); how many sent and unsent entries went."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Swept:
+    sent: int  # sent (done) entries past the retention
+    unsent: int  # never sent: their incident resolved, or written past the longer retention
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRetention:
+    """How long entries stay after they matter (docs/reference/configuration: notify.outbox_*).
+
+    A sent entry is kept `sent_days` after it was done (its outcome lives on in the incident's timeline,
+    which this never deletes). One never sent is kept while its incident is open — the sender keeps trying —
+    and goes `sent_days` after it was written once the incident is resolved, or `unsent_days` after it was
+    written in any case (a notifier misconfigured for a month: the entry is logged as dropped)."""
+
+    sent_days: float = 7.0
+    unsent_days: float = 30.0
+    every_seconds: float = 3600.0  # the watchdog sweeps this often (under its lease: one process)
+
+    def cutoffs(self, now: datetime) -> tuple[datetime, datetime]:
+        return now - timedelta(days=self.sent_days), now - timedelta(days=self.unsent_days)
 
 
 def dead_owner(owner: str, here: str, alive: Callable[[int], bool]) -> bool:

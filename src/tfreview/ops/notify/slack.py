@@ -9,7 +9,7 @@ import httpx
 from tfreview.ops.incidents import LEVEL_NAMES
 from tfreview.ops.notify.http_post import post
 from tfreview.ops.notify.log_redaction import redact_in_http_logs
-from tfreview.ops.notify.message import Notification
+from tfreview.ops.notify.message import REPEAT_NOTE, Notification
 
 _EMOJI = {"trigger": ":rotating_light:", "acknowledge": ":eyes:", "resolve": ":white_check_mark:"}
 
@@ -22,11 +22,16 @@ def slack_message(notification: Notification) -> dict[str, object]:
         f"<{n.incident_url}|incident #{n.incident_id}> · runbook `{n.runbook_url}` · "
         f"ack: `tfreview incidents ack {n.incident_id}`"
     )
+    # Slack's incoming webhooks cannot deduplicate: a resend is shown as one, with the notification's key
+    # (ADR 0260), so a reader sees it is the message above again and not a new event
+    footer = f"notification `{n.key}`" + (f" · :repeat: {REPEAT_NOTE}" if n.repeat else "")
+    repeat = " :repeat:" if n.repeat else ""
     return {
-        "text": f"{_EMOJI[n.event.value]} {n.title}",
+        "text": f"{_EMOJI[n.event.value]}{repeat} {n.title}",
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": f"{_EMOJI[n.event.value]} *{n.title}*"}},
             {"type": "section", "text": {"type": "mrkdwn", "text": facts}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]},
         ],
     }
 

@@ -6,12 +6,16 @@ recipient, authentication refused) is not. The password never appears in a reaso
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 from tfreview.ops.notify.message import Notification, NotifyFailure
+
+MESSAGE_ID_DOMAIN = "tfreview.invalid"  # RFC 2606: never a real host; the ids are ours, not a mail domain's
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
 class SmtpNotifier:
@@ -48,9 +52,16 @@ class SmtpNotifier:
         message["From"] = self._sender
         message["To"] = ", ".join(self._recipients)
         message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain="tfreview")
-        # the same thread in a mail client for every event of one incident
-        message["References"] = f"<{notification.dedup_key}@tfreview>"
+        # a resend is the same message (mail clients and archives drop the duplicate): the Message-ID is
+        # the notification's key; the opening trigger's is the incident's and every later event replies to it,
+        # so a mail client shows one thread per incident (ADR 0260)
+        thread = message_id(notification.dedup_key)
+        if notification.opening:
+            message["Message-ID"] = thread
+        else:
+            message["Message-ID"] = message_id(notification.key)
+            message["In-Reply-To"] = thread
+            message["References"] = thread
         message["X-Tfreview-Incident"] = str(notification.incident_id)
         message.set_content(notification.text())
         return message
@@ -83,6 +94,10 @@ class SmtpNotifier:
         if self._security == "tls":
             return smtplib.SMTP_SSL(self._host, self._port, timeout=self._timeout, context=ssl.create_default_context())
         return smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+
+
+def message_id(key: str) -> str:
+    return f"<{_ID_UNSAFE.sub('-', key)}@{MESSAGE_ID_DOMAIN}>"
 
 
 def _login(server: smtplib.SMTP, username: str, password: str) -> None:
