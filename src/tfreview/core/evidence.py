@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -63,18 +64,31 @@ def _mask_under(mask: Any, keys: list[str | int]) -> Any:
     return node
 
 
-def message_of(text: str, resource: Resource, change: ResourceChange | None) -> str:
-    """A rule's message, scrubbed, with no value the plan marks sensitive (a rule may quote a value)."""
+def message_of(
+    text: str, resource: Resource, change: ResourceChange | None, secrets: AbstractSet[str] | None = None
+) -> str:
+    """A rule's message, scrubbed, with no value the plan marks sensitive (a rule may quote a value).
+
+    `secrets`: `secrets_of(resource, change)` when the caller has it already (the same for every finding on
+    the resource and change)."""
     text = _scrub(text)
-    secrets: set[str] = set()
-    if resource.sensitive:
-        secrets |= sensitive_strings(resource.values, resource.sensitive)
-    if change is not None:  # change rules may quote either side
-        if change.before_sensitive:
-            secrets |= sensitive_strings(change.before, change.before_sensitive)
-        if change.after_sensitive:
-            secrets |= sensitive_strings(change.after, change.after_sensitive)
+    if secrets is None:
+        secrets = secrets_of(resource, change)
     return mask_text(text, secrets) if secrets else text
+
+
+def secrets_of(resource: Resource, change: ResourceChange | None) -> frozenset[str]:
+    """The strings a message about `resource` (and `change`) must not show: every sensitive value of the
+    resource's side and, for change rules that may quote either side, of the change's two sides."""
+    secrets: set[str] = set()
+    sides = [(resource.values, resource.sensitive)]
+    if change is not None:
+        sides += [(change.before, change.before_sensitive), (change.after, change.after_sensitive)]
+    for index, (values, mask) in enumerate(sides):
+        if not mask or any(values is v and mask is m for v, m in sides[:index]):
+            continue  # no mask, or a side already read (a resource is one side of its change)
+        secrets |= sensitive_strings(values, mask)
+    return frozenset(secrets)
 
 
 def _compact(value: Any) -> str:

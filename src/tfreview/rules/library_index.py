@@ -21,7 +21,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -92,11 +91,13 @@ class LibraryIndex:
         self._dirty = False
         files = {**self._files, **self._checked}
         document = orjson.dumps({"format": _FORMAT, "files": files})
+        temporary = self._path.parent / f".library.{os.getpid()}.{id(self)}.tmp"  # this process's own
         try:
             self._path.parent.mkdir(exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".library.", suffix=".tmp")
+            mode = stat.S_IMODE(self._base.stat().st_mode) & 0o666  # readable as the rules are
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
             try:
-                os.fchmod(handle, stat.S_IMODE(self._base.stat().st_mode) & 0o666)  # readable as the rules are
+                os.fchmod(handle, mode)  # whatever the umask
                 with os.fdopen(handle, "wb") as out:
                     out.write(document)
                 os.replace(temporary, self._path)
