@@ -334,13 +334,17 @@ def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEn
 def _counts(counted: list[Finding], suppressed: list[Finding], change_set: ChangeSet) -> dict[str, Any]:
     by_status = {s.value: 0 for s in Status}
     by_severity = {s.value: 0 for s in Severity}
+    # `_value_`, the member's value as a plain attribute: `.value` is a descriptor call on Python 3.11,
+    # ~0.5 µs, and this runs for every finding and change
     for finding in counted:
-        by_status[finding.status.value] += 1
-        if finding.status is not Status.RESOLVED:
-            by_severity[finding.severity.value] += 1
+        status = finding.status
+        by_status[status._value_] += 1
+        if status is not Status.RESOLVED:
+            by_severity[finding.severity._value_] += 1
     by_kind: dict[str, int] = {}
     for change in change_set.changes:
-        by_kind[change.kind.value] = by_kind.get(change.kind.value, 0) + 1
+        kind = change.kind._value_
+        by_kind[kind] = by_kind.get(kind, 0) + 1
     return {
         "findings": by_status,
         "severity": by_severity,
