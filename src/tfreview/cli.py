@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
+from tfreview.scan_arguments import add_input_arguments, add_scan_command, parse_scan
 from tfreview.scan_output import emit, write_whole
 from tfreview.service_arguments import add_service_commands
 
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from tfreview.core.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
-ADVISOR_CHOICES = ("none", "builtin", "openai", "anthropic", "bedrock", "chain")
 _PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
 
 
@@ -48,58 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    scan = commands.add_parser("scan", help="review a plan JSON file or a directory of .tf files")
-    _add_input_arguments(scan)
-    scan.add_argument(
-        "-o",
-        "--output",
-        action="append",
-        choices=FORMATS,
-        metavar="FORMAT",
-        help=f"output format, repeatable: {', '.join(FORMATS)} (default: text)",
-    )
-    scan.add_argument(
-        "--output-file",
-        action="append",
-        metavar="FILE",
-        help="write the matching -o format to FILE (in the order given); '-' is stdout",
-    )
-    scan.add_argument(
-        "--path-prefix",
-        metavar="PATH",
-        help="the scanned folder's path in the repository, for file paths in sarif, github and junit output "
-        "(default: found from the git root, else the current directory)",
-    )
-    scan.add_argument("--fail-on", metavar="SEVERITY", help="threshold: critical, high, medium, low, info")
-    scan.add_argument("--soft-fail", action="store_true", help="always exit 0 when the review ran")
-    scan.add_argument(
-        "--fail-on-uncovered",
-        action="store_true",
-        help="fail when a reviewed resource is of a type no rule checks (also: fail_on_uncovered in .tfreview.toml)",
-    )
-
-    scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
-    scan.add_argument(
-        "--skip-rule",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="do not run this rule (id, long id, Checkov or Trivy id); repeatable",
-    )
-    scan.add_argument("--rule", action="append", default=[], metavar="ID", help="run only these rules; repeatable")
-    scan.add_argument("--no-color", action="store_true", help="no ANSI colours (also: NO_COLOR=1)")
-    scan.add_argument(
-        "--advisor",
-        metavar="NAME",
-        choices=ADVISOR_CHOICES,
-        help="add an AI review: builtin (offline), openai, anthropic, bedrock, chain, or none "
-        "(default: [advisor] name in .tfreview.toml, else TFREVIEW_ADVISOR__NAME, else none)",
-    )
+    add_scan_command(commands)
 
     baseline = commands.add_parser("baseline", help="record today's findings")
     baseline_commands = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=_Parser)
     create = baseline_commands.add_parser("create", help="write a baseline of the current findings")
-    _add_input_arguments(create)
+    add_input_arguments(create)
     create.add_argument("-f", "--file", default=".tfreview-baseline.json", help="where to write it")
 
     rules = commands.add_parser("rules", help="the rule library")
@@ -120,30 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_input_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "path",
-        help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory (scan: each root module under it)",
-    )
-    command.add_argument(
-        "--base", metavar="DIR_OR_GIT_REF", help="review PATH (a directory) as a change from this directory or git ref"
-    )
-    command.add_argument(
-        "--source", metavar="DIR", help="for a plan: the .tf files to read suppressions and file/line from"
-    )
-    command.add_argument(
-        "--allow-parse-errors",
-        action="store_true",
-        help="review what parses when a .tf file does not (default: exit 2, since an unread file would pass)",
-    )
-    command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
-    command.add_argument(
-        "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of internal errors"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:  # what argparse's version action prints, without building the parser
+        sys.stdout.write(f"tfreview {__version__}\n")
+        return EXIT_OK
+    args = parse_scan(arguments) or build_parser().parse_args(arguments)
     collecting = gc.isenabled()
     if collecting and args.command in ("scan", "baseline"):
         # A review builds millions of small acyclic objects (the plan's values, then findings), freed by

@@ -6,7 +6,8 @@ Values the plan marks sensitive never reach a message or an evidence value; long
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +15,7 @@ from tfreview.core.findings import Evidence
 from tfreview.core.plan import ResourceChange
 from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import mask_at, split_path
+from tfreview.core.values import mask_at, path_keys
 
 _EVIDENCE_MAX = 160
 
@@ -34,23 +35,30 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
     value: Any = hit.value
     if value is None and hit.path:
         value = resource.get(hit.path)
-    keys = split_path(hit.path)
-    sensitive = resource.sensitive is not None and mask_at(resource.sensitive, keys)
+    keys, leaf = _path_facts(hit.path)
+    mask = resource.sensitive
+    sensitive = bool(mask) and mask_at(mask, keys)  # an empty or absent mask marks nothing
     if value is None:
         return Evidence(hit.path, None)
-    leaf = next((str(k) for k in reversed(keys) if isinstance(k, str)), "")
     if isinstance(value, str | int | float | bool):
         shown = _redact_scalar(value, True if sensitive else None, leaf)
     else:
         # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
-        shown = redact_value(value, True if sensitive else _mask_under(resource.sensitive, keys), leaf)
+        shown = redact_value(value, True if sensitive else _mask_under(mask, keys), leaf)
     text = shown if isinstance(shown, str) else _compact(shown)
     if len(text) > _EVIDENCE_MAX:
         text = text[: _EVIDENCE_MAX - 1] + "…"
     return Evidence(hit.path, text)
 
 
-def _mask_under(mask: Any, keys: list[str | int]) -> Any:
+@lru_cache(maxsize=8192)
+def _path_facts(path: str) -> tuple[tuple[str | int, ...], str]:
+    """A path's keys and its last name (the leaf a value is redacted by): the same for thousands of findings."""
+    keys = path_keys(path)
+    return keys, next((str(k) for k in reversed(keys) if isinstance(k, str)), "")
+
+
+def _mask_under(mask: Any, keys: Sequence[str | int]) -> Any:
     """The part of a sensitive mask at `keys` (None when the mask says nothing there)."""
     node = mask
     for key in keys:
@@ -63,18 +71,31 @@ def _mask_under(mask: Any, keys: list[str | int]) -> Any:
     return node
 
 
-def message_of(text: str, resource: Resource, change: ResourceChange | None) -> str:
-    """A rule's message, scrubbed, with no value the plan marks sensitive (a rule may quote a value)."""
+def message_of(
+    text: str, resource: Resource, change: ResourceChange | None, secrets: AbstractSet[str] | None = None
+) -> str:
+    """A rule's message, scrubbed, with no value the plan marks sensitive (a rule may quote a value).
+
+    `secrets`: `secrets_of(resource, change)` when the caller has it already (the same for every finding on
+    the resource and change)."""
     text = _scrub(text)
-    secrets: set[str] = set()
-    if resource.sensitive:
-        secrets |= sensitive_strings(resource.values, resource.sensitive)
-    if change is not None:  # change rules may quote either side
-        if change.before_sensitive:
-            secrets |= sensitive_strings(change.before, change.before_sensitive)
-        if change.after_sensitive:
-            secrets |= sensitive_strings(change.after, change.after_sensitive)
+    if secrets is None:
+        secrets = secrets_of(resource, change)
     return mask_text(text, secrets) if secrets else text
+
+
+def secrets_of(resource: Resource, change: ResourceChange | None) -> frozenset[str]:
+    """The strings a message about `resource` (and `change`) must not show: every sensitive value of the
+    resource's side and, for change rules that may quote either side, of the change's two sides."""
+    secrets: set[str] = set()
+    sides = [(resource.values, resource.sensitive)]
+    if change is not None:
+        sides += [(change.before, change.before_sensitive), (change.after, change.after_sensitive)]
+    for index, (values, mask) in enumerate(sides):
+        if not mask or any(values is v and mask is m for v, m in sides[:index]):
+            continue  # no mask, or a side already read (a resource is one side of its change)
+        secrets |= sensitive_strings(values, mask)
+    return frozenset(secrets)
 
 
 def _compact(value: Any) -> str:

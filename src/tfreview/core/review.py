@@ -6,13 +6,14 @@ Every entry point — the CLI, the service worker, tests — calls `review()` an
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tfreview.core.blast import BlastRadius, blast_radius
 from tfreview.core.errors import RuleError
-from tfreview.core.evidence import evidence_of, message_of
+from tfreview.core.evidence import evidence_of, message_of, secrets_of
 from tfreview.core.findings import (
     ChangeEntry,
     Finding,
@@ -69,12 +70,13 @@ def review(
     before_hits = _run_state_rules(state_rules, before_side, diagnostics, check_unknown=False)
 
     rules_by_id = {r.id: r for r in selected}
+    secrets = _Secrets()
     findings: list[Finding] = []
     for key, folded in after_hits.items():
         status = Status.EXISTING if key in before_hits else Status.INTRODUCED
         rule = rules_by_id[key[0]]
         findings.append(
-            _finding(rule, key[1], folded.final_hit(rule.title), folded.resource, status, by_address, policy)
+            _finding(rule, key[1], folded.final_hit(rule.title), folded.resource, status, by_address, policy, secrets)
         )
     after_by_address = {r.address: r for r in after_side}
     for key, folded in before_hits.items():
@@ -85,9 +87,9 @@ def review(
             continue  # known only after apply: the change may keep the problem, so it is not "resolved"
         rule = rules_by_id[key[0]]
         hit = folded.final_hit(rule.title)
-        findings.append(_finding(rule, key[1], hit, folded.resource, Status.RESOLVED, by_address, policy))
+        findings.append(_finding(rule, key[1], hit, folded.resource, Status.RESOLVED, by_address, policy, secrets))
 
-    findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy))
+    findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy, secrets))
 
     notices: list[str] = []
     counted, suppressed = apply_suppressions(findings, rules_by_id, by_address, policy, notices)
@@ -235,7 +237,12 @@ def _run_state_rules(
 
 
 def _run_change_rules(
-    rules: list[Rule], changes: list[ResourceChange], change_set: ChangeSet, diagnostics: list[str], policy: Policy
+    rules: list[Rule],
+    changes: list[ResourceChange],
+    change_set: ChangeSet,
+    diagnostics: list[str],
+    policy: Policy,
+    secrets: _Secrets,
 ) -> list[Finding]:
     by_type, generic = _index(rules)
     findings: list[Finding] = []
@@ -253,7 +260,8 @@ def _run_change_rules(
                     side = "before" if kind is ChangeKind.DELETE else "after"
                     resource = _resource(change, side)
                     address = hit.address or change.address
-                    findings.append(_finding(rule, address, hit, resource, Status.INTRODUCED, by_address, policy))
+                    finding = _finding(rule, address, hit, resource, Status.INTRODUCED, by_address, policy, secrets)
+                    findings.append(finding)
             except Exception as exc:
                 diagnostics.append(str(RuleError(rule.id, change.address, exc)))
     return findings
@@ -267,6 +275,7 @@ def _finding(
     status: Status,
     by_address: dict[str, ResourceChange],
     policy: Policy,
+    secrets: _Secrets,
 ) -> Finding:
     change = by_address.get(address)
     kind = change.kind if change is not None else ChangeKind.NOOP
@@ -280,7 +289,7 @@ def _finding(
         category=rule.category,
         address=address,
         resource_type=change.type if change is not None else resource.type,
-        message=message_of(hit.message or rule.title, resource, change),
+        message=message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
         remediation=rule.remediation,
         evidence=evidence_of(hit, resource),
         status=status,
@@ -288,6 +297,23 @@ def _finding(
         location=location,
         references=_flat(rule.references),
     )
+
+
+class _Secrets:
+    """The sensitive strings of a resource and change (`secrets_of`), read once per review: every finding on
+    the same resource and change needs the same set. Keyed by the identity of the values, masks and change,
+    which it holds so that no identity is reused while the review runs."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[int, int, int], tuple[object, object, object, AbstractSet[str]]] = {}
+
+    def of(self, resource: Resource, change: ResourceChange | None) -> AbstractSet[str]:
+        key = (id(resource.values), id(resource.sensitive), id(change))
+        held = self._known.get(key)
+        if held is None:
+            held = (resource.values, resource.sensitive, change, secrets_of(resource, change))
+            self._known[key] = held
+        return held[3]
 
 
 @lru_cache(maxsize=1024)
@@ -308,13 +334,17 @@ def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEn
 def _counts(counted: list[Finding], suppressed: list[Finding], change_set: ChangeSet) -> dict[str, Any]:
     by_status = {s.value: 0 for s in Status}
     by_severity = {s.value: 0 for s in Severity}
+    # `_value_`, the member's value as a plain attribute: `.value` is a descriptor call on Python 3.11,
+    # ~0.5 µs, and this runs for every finding and change
     for finding in counted:
-        by_status[finding.status.value] += 1
-        if finding.status is not Status.RESOLVED:
-            by_severity[finding.severity.value] += 1
+        status = finding.status
+        by_status[status._value_] += 1
+        if status is not Status.RESOLVED:
+            by_severity[finding.severity._value_] += 1
     by_kind: dict[str, int] = {}
     for change in change_set.changes:
-        by_kind[change.kind.value] = by_kind.get(change.kind.value, 0) + 1
+        kind = change.kind._value_
+        by_kind[kind] = by_kind.get(kind, 0) + 1
     return {
         "findings": by_status,
         "severity": by_severity,

@@ -8,7 +8,7 @@ unknown value for a missing one.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Final
 
@@ -53,6 +53,11 @@ def split_path(path: str) -> list[str | int]:
     return list(_split_cached(path))
 
 
+def path_keys(path: str) -> tuple[str | int, ...]:
+    """`split_path` as a shared tuple (cached: never change it)."""
+    return _split_cached(path)
+
+
 def _step(node: Any, key: str | int) -> Any:
     if type(node) is dict:
         return node.get(key) if type(key) is str else None
@@ -68,7 +73,7 @@ def _step(node: Any, key: str | int) -> Any:
     return None
 
 
-def mask_at(mask: Any, path: list[str | int]) -> bool:
+def mask_at(mask: Any, path: Sequence[str | int]) -> bool:
     """True when the mask marks `path` or one of its parents (masks are `true` at leaves)."""
     node = mask
     for key in path:

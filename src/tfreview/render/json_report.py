@@ -71,18 +71,19 @@ def review_document(review: Review) -> dict[str, Any]:
 
 
 def finding_document(finding: Finding) -> dict[str, Any]:
+    # `_value_` rather than `.value` (a descriptor call on Python 3.11): the same str, once per finding
     why = finding.suppressed
     return {
         "rule_id": finding.rule_id,
         "long_id": finding.long_id,
         "title": finding.title,
-        "severity": finding.severity.value,
-        "status": finding.status.value,
+        "severity": finding.severity._value_,
+        "status": finding.status._value_,
         "provider": finding.provider,
         "category": finding.category,
         "address": finding.address,
         "resource_type": finding.resource_type,
-        "change": finding.change.value,
+        "change": finding.change._value_,
         "message": finding.message,
         "remediation": finding.remediation,
         "evidence": {"path": finding.evidence.path, "value": finding.evidence.value},
@@ -105,7 +106,7 @@ def _change(entry: ChangeEntry) -> dict[str, Any]:
     return {
         "address": entry.address,
         "type": entry.type,
-        "change": entry.kind.value,
+        "change": entry.kind._value_,
         "action_reason": entry.action_reason,
         "replace_paths": list(entry.replace_paths),
         "location": _location(entry.location),

@@ -9,7 +9,7 @@ that exports `RULE` is a rule; other modules (shared helpers such as `network.py
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -19,6 +19,7 @@ from pathlib import Path
 from tfreview.core.errors import ConfigError
 from tfreview.core.rules import Rule
 from tfreview.rules.declarative import load_rule_file
+from tfreview.rules.library_index import LibraryIndex, index_path
 
 PROVIDER_PACKAGES = ("aws", "azure", "gcp", "kubernetes", "changes")
 _PROVIDERS = {"changes": "change"}  # the package of change rules; its rules say provider "change"
@@ -46,34 +47,34 @@ TYPE_PREFIXES: dict[str, tuple[str, ...]] = {"aws": ("aws_",), "azure": ("azurer
 
 _TYPES_IN_TOML = re.compile(r"^resource_types\s*=\s*\[([^\]]*)\]", re.MULTILINE)
 _TYPES_IN_PYTHON = re.compile(r"\bresource_types=\(([^)]*)\)")
-_QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
 
 
-def _declared_types(text: str, pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    found = pattern.search(text)
-    if found is None or _QUOTED.sub("", found.group(1)).replace(",", "").strip():
-        return None  # not a literal list of names (a constant, a call): load the rule to know
-    return tuple(_QUOTED.findall(found.group(1)))
+@lru_cache(maxsize=1)
+def _index() -> LibraryIndex:
+    """The library's files as last read (`rules/__pycache__/library.*.json`, checked against each file's stamp)."""
+    base = Path(__file__).parent
+    return LibraryIndex(base, index_path(base))
 
 
 @lru_cache(maxsize=1)
 def _entries() -> tuple[_Entry, ...]:
     """Every rule of the library with the resource types it declares, read as text (cheap: no import)."""
     base = Path(__file__).parent
+    index = _index()
     entries: list[_Entry] = []
     for package in PROVIDER_PACKAGES:
-        folder = base / package
+        names = sorted(os.listdir(base / package))
         modules = set()
-        for info in sorted(pkgutil.iter_modules([str(folder)]), key=lambda i: i.name):
-            if info.ispkg or info.name.startswith("_"):
+        for name in names:
+            stem, suffix = os.path.splitext(name)
+            if suffix != ".py" or stem.startswith("_") or not stem.isidentifier():
                 continue
-            modules.add(info.name)
-            text = (folder / f"{info.name}.py").read_text(encoding="utf-8")
-            entries.append(_Entry(package, info.name, False, _declared_types(text, _TYPES_IN_PYTHON)))
-        for path in sorted(folder.glob("*.toml")):
-            if path.stem not in modules:  # else: the examples of a Python rule
-                text = path.read_text(encoding="utf-8")
-                entries.append(_Entry(package, path.stem, True, _declared_types(text, _TYPES_IN_TOML)))
+            modules.add(stem)
+            entries.append(_Entry(package, stem, False, index.declared_types(f"{package}/{name}", _TYPES_IN_PYTHON)))
+        for name in names:
+            stem, suffix = os.path.splitext(name)
+            if suffix == ".toml" and stem not in modules:  # else: the examples of a Python rule
+                entries.append(_Entry(package, stem, True, index.declared_types(f"{package}/{name}", _TYPES_IN_TOML)))
     return tuple(entries)
 
 
@@ -81,7 +82,8 @@ def _entries() -> tuple[_Entry, ...]:
 def _rule(entry: _Entry) -> Rule | None:
     folder = Path(__file__).parent / entry.package
     if entry.declarative:
-        return load_rule_file(folder / f"{entry.stem}.toml", _PROVIDERS.get(entry.package, entry.package))
+        path = folder / f"{entry.stem}.toml"
+        return load_rule_file(path, _PROVIDERS.get(entry.package, entry.package), parse=_index().toml)
     module = importlib.import_module(f"tfreview.rules.{entry.package}.{entry.stem}")
     rule = getattr(module, "RULE", None)
     if not isinstance(rule, Rule):
@@ -93,15 +95,18 @@ def _rule(entry: _Entry) -> Rule | None:
 def _collect(entries: Iterable[_Entry]) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for entry in entries:
-        rule = _rule(entry)
-        if rule is None:
-            continue
-        for name in (rule.id, rule.long_id):
-            if name in seen:
-                raise ConfigError(f"rule name {name} is used twice: {seen[name]} and {entry.package}/{entry.stem}")
-            seen[name] = f"{entry.package}/{entry.stem}"
-        rules.append(rule)
+    try:
+        for entry in entries:
+            rule = _rule(entry)
+            if rule is None:
+                continue
+            for name in (rule.id, rule.long_id):
+                if name in seen:
+                    raise ConfigError(f"rule name {name} is used twice: {seen[name]} and {entry.package}/{entry.stem}")
+                seen[name] = f"{entry.package}/{entry.stem}"
+            rules.append(rule)
+    finally:
+        _index().save()  # what this process read, kept for the next (a no-op when nothing was new)
     return tuple(sorted(rules, key=lambda r: r.id))
 
 
@@ -118,6 +123,14 @@ def load_rules_for(resource_types: Iterable[str]) -> list[Rule]:
     """
     wanted = frozenset(resource_types)
     return list(_collect(entry for entry in _entries() if entry.concerns(wanted)))
+
+
+def build_index() -> Path | None:
+    """Read every rule of the library and write its index whatever PYTHONDONTWRITEBYTECODE says; the
+    index's path, or None when it cannot be written (`python -m tfreview.rules`)."""
+    _load()
+    index = _index()
+    return index.path if index.save(force=True) else None
 
 
 def load_rules() -> list[Rule]:

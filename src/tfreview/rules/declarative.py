@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from tfreview.core.conditions import ConditionError, check_of
 from tfreview.core.errors import ConfigError
 from tfreview.core.rules import References, Rule
 from tfreview.core.severity import Severity
+from tfreview.rules.library_index import read_toml
 
 CATEGORIES = ("encryption", "networking", "iam", "logging", "backup", "secrets", "general")
 _TOP_KEYS = frozenset({"rule", "check", "bad", "good"})
@@ -49,11 +50,13 @@ def module_stem(long_id: str, provider: str) -> str:
     return stem.replace("-", "_")
 
 
-def load_rule_file(path: Path, provider: str) -> Rule:
-    """The rule a declarative file describes; ConfigError naming the file and the key when it is malformed."""
+def load_rule_file(path: Path, provider: str, *, parse: Callable[[Path], Mapping[str, Any]] = read_toml) -> Rule:
+    """The rule a declarative file describes; ConfigError naming the file and the key when it is malformed.
+
+    `parse` reads the file's TOML (the library passes its index, `rules.library_index`)."""
     shown = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = parse(path)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", path=shown) from None
     except (OSError, UnicodeDecodeError) as exc:
