@@ -1,7 +1,8 @@
 """CPU cost and size of a stored review: the codec (ports.review_codec, v1) against the JSON report it replaced.
 
 Writing: the worker's `encode(review)` + the store's canonical text, against `review_document(review)` + the
-same text. Reading: the store's `json.loads` + `decode`, against `json.loads` + `review_from_report`. The
+same text. Reading: the store's `json.loads` + `decode`, against `json.loads` + `review_from_report`. The API's
+`report` field: `report_document` (render the output format from the codec) against the stored report. The
 review is of a generated plan (benchmarks/generate_plan.py); CPU time (process_time), median of the rounds,
 A and B alternated in each round.
 
@@ -23,7 +24,7 @@ from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.parsing.inputs import load_change_set
 from tfreview.plumbing.hashing import canonical_json
-from tfreview.ports.review_codec import decode, encode
+from tfreview.ports.review_codec import decode, encode, report_document
 from tfreview.render.json_report import review_document
 from tfreview.render.stored_report import review_from_report
 from tfreview.rules import load_rules_for
@@ -50,6 +51,8 @@ def main() -> None:
         "write report": lambda: canonical_json(review_document(result)),
         "read codec": lambda: decode(json.loads(new_text)),
         "read report": lambda: review_from_report(json.loads(old_text)),
+        "api codec": lambda: report_document(json.loads(new_text)),  # the API's report field, now
+        "api report": lambda: json.loads(old_text),  # ... and before: the stored report as it was
     }
     seconds: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(args.rounds):

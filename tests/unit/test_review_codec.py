@@ -281,3 +281,11 @@ def test_a_damaged_document_is_an_input_error_or_a_review_never_a_traceback(data
     except InputError as exc:
         result = str(exc)
     assert isinstance(result, Review) or result.startswith("stored review (codec version 1) is not valid: ")
+
+
+def test_an_integer_beyond_64_bits_still_renders_the_same_report() -> None:
+    full = _full_review()
+    assert full.advice is not None
+    assert full.advice.usage is not None
+    usage = AdviceUsage(**{**_fields(full.advice.usage), "input_tokens": 2**70})
+    _check(Review(**{**_fields(full), "advice": Advice(**{**_fields(full.advice), "usage": usage})}))
