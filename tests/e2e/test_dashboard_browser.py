@@ -17,6 +17,7 @@ from tests.integrations.live_stack import REPO, open_terraform_pull_request, pul
 from tests.web.dashboard_helpers import DEMO_PLAN, stored_review
 from tfreview.ports.jobs import JobState, NewJob
 from tfreview.ports.records import ReviewStatus, Scope, SourceInfo
+from tfreview.ports.review_codec import report_document
 
 _LINK = re.compile(r"\[open the full review\]\((http://127\.0\.0\.1:\d+/reviews/[0-9a-f-]+)\)")
 
@@ -37,7 +38,7 @@ def check_page(page: Any, name: str) -> None:
 def test_oidc_sign_in_then_find_a_review_by_address_and_open_it(site: Site, page: Any) -> None:
     stored = stored_review(site.stack.services, TENANT)
     assert stored.report is not None
-    address = stored.report["findings"][0]["address"]
+    address = report_document(stored.report)["findings"][0]["address"]
     page.goto(f"{site.url}/")
     page.wait_for_url(re.compile(r"/signin"))
     screenshot(page, "signin")

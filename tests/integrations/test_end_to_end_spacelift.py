@@ -34,6 +34,7 @@ from tests.integrations.live_stack import (
 from tfreview.cli import main
 from tfreview.identity.token_admin import create_token
 from tfreview.ports.records import Scope
+from tfreview.ports.review_codec import report_document
 
 ROOT = Path(__file__).resolve().parents[2]
 PLAN = ROOT / "examples" / "demo" / "plan.json"
@@ -137,7 +138,7 @@ def test_a_proposed_run_gets_one_run_comment_and_its_plan_review_joins_the_pr_co
     assert stored is not None
     assert stored.report is not None
     assert (stored.source.stack_id, stored.source.run_id) == (STACK, RUN)
-    notes = " ".join(stored.report["coverage"]["notes"])
+    notes = " ".join(report_document(stored.report)["coverage"]["notes"])
     assert f"Cross-checked with Spacelift run {STACK}/{RUN}" in notes
 
     assert len(comments) == 1

@@ -8,7 +8,6 @@ from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.integrations.github.comment import COMMENT_LIMIT, comment_body
 from tfreview.parsing.inputs import load_change_set
-from tfreview.render.json_report import review_document
 from tfreview.rules import load_rules
 
 
@@ -20,7 +19,7 @@ def test_links_of_a_review() -> None:
 
 
 def test_the_pr_comment_ends_with_the_review_page_within_githubs_limit() -> None:
-    report = review_document(review(load_change_set(str(DEMO_PLAN)), load_rules(), Policy()))
+    report = review(load_change_set(str(DEMO_PLAN)), load_rules(), Policy())
     url = "https://tfreview.example.com/reviews/0b1d-42"
     body = comment_body(
         report, "<!-- tfreview:review -->", commit_sha="0123456789abcdef", without_ai=False, page_url=url

@@ -14,6 +14,7 @@ from tfreview.cli import main
 from tfreview.integrations.github.workflow import step_outputs
 from tfreview.parsing.terraform_roots import find_roots
 from tfreview.render.json_report import json_schema
+from tfreview.render.stored_report import review_from_report
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "hcl" / "corpus"
 
@@ -67,7 +68,7 @@ def test_json_reports_each_root_and_the_worst_verdict(tmp_path: Path, capsys: py
     assert code == 1  # the worst root: dev fails
     assert document["verdict"] == "fail"
     assert document["summary"]["findings"]["introduced"] == 2  # all roots together
-    assert step_outputs(document, exit_code=code, sarif_file=None)["high"] == "2"
+    assert step_outputs(review_from_report(document), exit_code=code, sarif_file=None)["high"] == "2"
     roots = {r["root"]: r for r in document["roots"]}
     assert list(roots) == ["envs/dev", "envs/prod"]
     assert (roots["envs/dev"]["verdict"], roots["envs/prod"]["verdict"]) == ("fail", "pass")

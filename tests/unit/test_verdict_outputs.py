@@ -82,6 +82,7 @@ def test_check_run_failure_annotations_follow_the_verdict_too(
 ) -> None:
     """The same defect in the GitHub check run: its `failure` annotations must be what fails the verdict."""
     from tfreview.integrations.github.check_runs import annotations_of
+    from tfreview.render.stored_report import review_from_report
 
     config = tmp_path / ".tfreview.toml"
     config.write_text(f'fail_on = "low"\nfail_on_existing = {"true" if existing_too else "false"}\n')
@@ -90,6 +91,6 @@ def test_check_run_failure_annotations_follow_the_verdict_too(
         **document,
         "findings": [f for f in document["findings"] if f["location"]],
     }
-    failures = [a for a in annotations_of(located) if a["annotation_level"] == "failure"]
+    failures = [a for a in annotations_of(review_from_report(located)) if a["annotation_level"] == "failure"]
     assert len(failures) == _failing(located, existing_too=existing_too)
     assert _failing(located, existing_too=True) > _failing(located, existing_too=False), "existing ones count"

@@ -17,6 +17,7 @@ from tfreview.identity.factory import build_authenticator
 from tfreview.identity.sign_in import OidcSignIn
 from tfreview.ports.jobs import JobState, NewJob
 from tfreview.ports.records import Scope, SourceInfo
+from tfreview.ports.review_codec import report_document
 from tfreview.settings import ServerSettings
 from tfreview.web.dashboard.sessions import SESSION_COOKIE
 
@@ -101,14 +102,14 @@ def test_the_review_page_shows_the_verdict_destroys_first_findings_coverage_and_
     assert page.status_code == 200
     text = page.text
     assert stored.report is not None
-    assert stored.report["verdict"].upper() in text
+    assert report_document(stored.report)["verdict"].upper() in text
     assert "https://github.com/acme/infra/pull/7" in text
     assert "Coverage" in text
     assert "AI review" in text
-    introduced = [f for f in stored.report["findings"] if f["status"] == "introduced"]
+    introduced = [f for f in report_document(stored.report)["findings"] if f["status"] == "introduced"]
     assert introduced
     assert all(f["rule_id"] in text for f in introduced)
-    destroys = [c for c in stored.report["changes"] if c["change"] in ("delete", "replace")]
+    destroys = [c for c in report_document(stored.report)["changes"] if c["change"] in ("delete", "replace")]
     if destroys:  # the destroys come before the findings
         assert text.index("Destroys and replaces") < text.index("Introduced by this change")
     as_json = client.get(f"/reviews/{stored.id}/report.json")
@@ -125,8 +126,8 @@ def test_reviews_are_found_by_address_or_rule_and_filtered(web: Web, client: Tes
     stored = stored_review(web.services, TENANT_A)
     spacelift = stored_review(web.services, TENANT_A, SourceInfo(kind="spacelift", stack_id="net", run_id="01H"))
     assert stored.report is not None
-    address = stored.report["findings"][0]["address"]
-    rule = stored.report["findings"][0]["rule_id"]
+    address = report_document(stored.report)["findings"][0]["address"]
+    rule = report_document(stored.report)["findings"][0]["rule_id"]
     sign_in(client, web.services, TENANT_A, Scope.READ)
     for query in (address, address.split(".")[-1].upper(), rule.lower()):
         found = client.get("/reviews", params={"q": query})
@@ -285,9 +286,9 @@ def test_the_api_answers_carry_the_page_link(web: Web) -> None:
 def test_a_big_review_shows_the_most_severe_findings_first_and_all_on_request(web: Web, client: TestClient) -> None:
     stored = stored_review(web.services, TENANT_A)
     assert stored.report is not None
-    template = [f for f in stored.report["findings"] if f["status"] == "introduced"]
+    template = [f for f in report_document(stored.report)["findings"] if f["status"] == "introduced"]
     many = [{**template[i % len(template)], "address": f"aws_s3_bucket.b{i}"} for i in range(600)]
-    report = {**stored.report, "findings": many}
+    report = {**report_document(stored.report), "findings": many}
     big = web.services.reviews.save_result(stored.id, stored.status, report, "fail", {})
     sign_in(client, web.services, TENANT_A, Scope.READ)
     page = client.get(f"/reviews/{big.id}").text

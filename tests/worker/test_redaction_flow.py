@@ -20,6 +20,7 @@ import pytest
 from tfreview.cli import main
 from tfreview.core.errors import InputError
 from tfreview.ports.records import ReviewStatus, SourceInfo
+from tfreview.ports.review_codec import report_document
 from tfreview.rules import load_rules
 from tfreview.service.uploads import accept_upload
 from tfreview.sources.uploaded import UploadedPlanSource
@@ -79,7 +80,8 @@ def test_9_12_the_service_and_scan_find_the_same_on_every_real_plan(tmp_path: Pa
             pass
         stored = services.reviews.get(review_id)
         assert stored is not None
-        got = findings_of(stored.report) if stored.report is not None else f"review {stored.status.value}"
+        done = stored.report is not None
+        got = findings_of(report_document(stored.report)) if done else f"review {stored.status.value}"
         if got != expected:
             differ[plan.name] = (expected, got)
     assert differ == {}
@@ -203,11 +205,14 @@ def test_9_12_a_secret_shaped_value_is_found_by_the_service_as_by_scan(case: str
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    assert findings_of(stored.report) == expected
+    assert findings_of(report_document(stored.report)) == expected
     scan_report = json.loads((tmp_path / f"{case}.out.json").read_text())
     statuses = sorted((f["rule_id"], f["address"], f["status"]) for f in scan_report["findings"])
-    assert sorted((f["rule_id"], f["address"], f["status"]) for f in stored.report["findings"]) == statuses
-    assert stored.report["verdict"] == scan_report["verdict"]
-    assert stored.report["summary"] == scan_report["summary"]
+    assert (
+        sorted((f["rule_id"], f["address"], f["status"]) for f in report_document(stored.report)["findings"])
+        == statuses
+    )
+    assert report_document(stored.report)["verdict"] == scan_report["verdict"]
+    assert report_document(stored.report)["summary"] == scan_report["summary"]
     for canary in (KEY_ID, SECRET_KEY):
         assert canary not in json.dumps(stored.report)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from tfreview.ports.job_types import JobKind, RunState, SpaceliftRunJob
 from tfreview.ports.jobs import JobState, NewJob
 from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.ports.review_codec import report_document
 from tfreview.worker.runner import Outcome, Worker
 
 from .conftest import TENANT, Backend, upload
@@ -38,7 +39,7 @@ def test_review_job_stores_the_review_and_publishes_it_once(backend: Backend) ->
     assert stored.status is ReviewStatus.COMPLETED
     assert stored.verdict == "fail"
     assert stored.report is not None
-    assert len(stored.report["findings"]) == 6  # one cause, one finding: all ports folds SSH/RDP/HTTP;
+    assert len(report_document(stored.report)["findings"]) == 6  # one cause, one finding: all ports folds SSH/RDP/HTTP;
     # the new VPC leaves its default security group unmanaged (TFR-AWS-016)
     assert stored.content_hash
     assert len(stored.content_hash) == 64
@@ -71,8 +72,8 @@ def test_a_tarball_of_terraform_sources_is_reviewed(backend: Backend) -> None:
     assert stored is not None
     assert stored.status is ReviewStatus.COMPLETED
     assert stored.report is not None
-    assert stored.report["source"] == "hcl"
-    assert {f["address"] for f in stored.report["findings"]} == {"aws_s3_bucket_acl.logs"}
+    assert report_document(stored.report)["source"] == "hcl"
+    assert {f["address"] for f in report_document(stored.report)["findings"]} == {"aws_s3_bucket_acl.logs"}
     assert backend.publisher.published == [review_id]
 
 

@@ -13,6 +13,7 @@ from tfreview.advisor.settings import AdvisorSettings
 from tfreview.plumbing.clock import utcnow
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.ports.review_codec import report_document
 from tfreview.publish.recording import RecordingPublisher
 from tfreview.wiring import build_memory_services
 from tfreview.worker.runner import Worker
@@ -56,8 +57,8 @@ def test_builtin_advice_is_stored_with_the_review() -> None:
     assert stored is not None
     assert stored.status is ReviewStatus.COMPLETED
     assert stored.report is not None
-    assert stored.report["advice"]["source"] == "builtin"
-    assert "not a language model" in json.dumps(stored.report["advice"])
+    assert report_document(stored.report)["advice"]["source"] == "builtin"
+    assert "not a language model" in json.dumps(report_document(stored.report)["advice"])
 
 
 def test_all_models_down_completes_without_ai_and_keeps_every_finding() -> None:
@@ -77,8 +78,8 @@ def test_all_models_down_completes_without_ai_and_keeps_every_finding() -> None:
     assert degraded.verdict == normal.verdict
     assert degraded.report is not None
     assert normal.report is not None
-    assert degraded.report["findings"] == normal.report["findings"]
-    assert "AI review unavailable" in str(degraded.report["advice"]["unavailable_reason"])
+    assert report_document(degraded.report)["findings"] == report_document(normal.report)["findings"]
+    assert "AI review unavailable" in str(report_document(degraded.report)["advice"]["unavailable_reason"])
     rerun = services.queue.list(state="queued").items
     assert any("ai-rerun" in job.idempotency_key for job in rerun)
 
@@ -108,13 +109,13 @@ def test_the_report_and_the_api_carry_what_the_ai_review_cost() -> None:
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    usage = stored.report["advice"]["usage"]
+    usage = report_document(stored.report)["advice"]["usage"]
     assert (usage["provider"], usage["model"]) == ("openai", "gpt-test")
     assert (usage["input_tokens"], usage["output_tokens"]) == (1_200, 80)
     assert usage["estimated_cost_usd"] == 1_200 * 2.5 / 1e6 + 80 * 10.0 / 1e6
     from jsonschema import Draft202012Validator
 
-    Draft202012Validator(json_schema()).validate(stored.report)
+    Draft202012Validator(json_schema()).validate(report_document(stored.report))
 
 
 def test_the_ai_rerun_delay_is_a_setting() -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from tfreview.core.findings import Review
 
 
 class ReviewStatus(StrEnum):
@@ -81,11 +84,22 @@ class StoredReview:
     updated_at: datetime
     status_reason: str | None = None
     verdict: str | None = None
-    report: dict[str, Any] | None = None  # the JSON report (render.review_document), redacted
-    content_hash: str | None = None  # sha256 of the canonical report
+    # the stored review document (ports.review_codec: version 1, or the JSON report stored before it), redacted;
+    # read it with `review()`, show it to users with `review_codec.report_document`
+    report: dict[str, Any] | None = None
+    content_hash: str | None = None  # sha256 of the canonical stored document
     plan_id: str | None = None
     deadline_at: datetime | None = None
     counts: dict[str, Any] = field(default_factory=dict)
+
+    def review(self) -> Review | None:
+        """The typed Review this record holds (None before it finished); InputError for a document this
+        release cannot read (a newer codec version, a damaged row)."""
+        if self.report is None:
+            return None
+        from tfreview.ports.review_codec import decode  # the codec imports the renderers: only when read
+
+        return decode(self.report)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,12 +37,13 @@ def render_json_bytes(
     return orjson.dumps(review_document(review), option=flags)
 
 
-def review_document(review: Review) -> dict[str, Any]:
-    """The review as plain data (what `render_json` serialises); the service stores this too."""
+def review_document(review: Review, *, tool_version: str | None = None) -> dict[str, Any]:
+    """The review as plain data (what `render_json` serialises and the API's `report` shows). `tool_version`:
+    the release that made the review, when it is not this one (a stored review, ports.review_codec)."""
     t = tally(review)
     return {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "tfreview", "version": tfreview.__version__},
+        "tool": {"name": "tfreview", "version": tool_version or tfreview.__version__},
         "verdict": review.verdict.value,
         "fail_on": review.fail_on.value,
         "fail_on_existing": review.fail_on_existing,
@@ -66,7 +67,7 @@ def review_document(review: Review) -> dict[str, Any]:
         "coverage": _coverage(review.coverage),
         "diagnostics": list(review.diagnostics),
         "notices": list(review.notices),
-        "advice": _advice(review.advice),
+        "advice": advice_document(review.advice),
     }
 
 
@@ -137,7 +138,8 @@ def _coverage(coverage: Coverage) -> dict[str, Any]:
     }
 
 
-def _advice(advice: Advice | None) -> dict[str, Any] | None:
+def advice_document(advice: Advice | None) -> dict[str, Any] | None:
+    """The report's `advice` object (None without advice)."""
     if advice is None:
         return None
     document: dict[str, Any] = {

@@ -1,14 +1,14 @@
-"""A stored review read back: the JSON report (render.json_report.review_document) as a Review again.
+"""The JSON output format read back: a report (render.json_report.review_document) as a Review again.
 
-`review_from_report` is the inverse of `review_document` for everything the renderers read, so every
-publisher (the GitHub comment, the Spacelift run comment, a combined PR review) renders a stored review
-with the same renderers as the CLI. A report of another schema version is refused (InputError:
-permanent, never a half-rendered comment).
+`review_from_report` is the inverse of `review_document` for everything the renderers read. It reads
+what the service stored before the stored-review codec (`ports.review_codec`, version 0: the report
+itself) and a report file a user hands to `tfreview github comment`. A report of another schema version
+is refused (InputError: permanent, never a half-rendered comment).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeGuard
 
 from tfreview.core.blast import BlastRadius
@@ -16,6 +16,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.findings import Advice, ChangeEntry, Concern, Evidence, Finding, Review, Status, Suppressed, Verdict
 from tfreview.core.plan import ChangeKind, Coverage, Location
 from tfreview.core.severity import Severity
+from tfreview.core.usage import AdviceUsage, Omission
 from tfreview.render.json_report import SCHEMA_VERSION
 from tfreview.render.markdown import MAX_CHARS, render_markdown
 
@@ -42,8 +43,16 @@ def review_from_report(report: Mapping[str, Any]) -> Review:
             notices=[str(n) for n in report.get("notices") or []],
             advice=_advice(report.get("advice")),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"stored report is not a valid review document ({type(exc).__name__}: {exc})") from None
+
+
+def findings_from_documents(documents: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    """Finding documents of the output format (`json_report.finding_document`) as Findings."""
+    try:
+        return [_finding(f) for f in documents]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"not a valid finding document ({type(exc).__name__}: {exc})") from None
 
 
 def report_markdown(report: Mapping[str, Any], *, marker: str = "", max_chars: int = MAX_CHARS) -> str:
@@ -151,4 +160,40 @@ def _advice(data: Any) -> Advice | None:
         source=str(data.get("source") or "advisor"),
         is_llm=bool(data.get("is_llm")),
         unavailable_reason=data.get("unavailable_reason"),
+        usage=_usage(data.get("usage")),
+    )
+
+
+def _usage(data: Any) -> AdviceUsage | None:
+    """The report's `advice.usage`: `AdviceUsage.as_dict()` (omitted addresses counted, not listed), or, when a
+    model was asked (attempts > 0), the short form without `attempts`: at least one, the report says no more."""
+    if not isinstance(data, Mapping):
+        return None
+    cost = data.get("estimated_cost_usd")
+    common: dict[str, Any] = {
+        "provider": data.get("provider"),
+        "model": data.get("model"),
+        "input_tokens": int(data.get("input_tokens") or 0),
+        "output_tokens": int(data.get("output_tokens") or 0),
+        "estimated_cost_usd": None if cost is None else float(cost),
+    }
+    if "attempts" not in data:
+        return AdviceUsage(**common, attempts=1)
+    found = data.get("omitted")
+    omitted: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    return AdviceUsage(
+        **common,
+        latency_seconds=float(data.get("latency_seconds") or 0.0),
+        attempts=int(data.get("attempts") or 0),
+        fallbacks_used=tuple(str(f) for f in data.get("fallbacks_used") or ()),
+        prompt_version=str(data.get("prompt_version") or ""),
+        prompt_tokens_estimate=int(data.get("prompt_tokens_estimate") or 0),
+        omission=Omission(
+            by_kind={str(k): int(n) for k, n in (omitted.get("by_kind") or {}).items()},
+            facts=int(omitted.get("facts") or 0),
+            drift=int(omitted.get("drift") or 0),
+            extras=tuple(str(e) for e in omitted.get("extras") or ()),
+        ),
+        concerns_dropped=int(data.get("concerns_dropped") or 0),
+        failures=tuple(str(f) for f in data.get("failures") or ()),
     )

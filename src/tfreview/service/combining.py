@@ -26,9 +26,8 @@ from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.ports.review_codec import encode
 from tfreview.ports.service import Publisher, ReviewStore
-from tfreview.render.json_report import review_document
-from tfreview.render.stored_report import review_from_report
 
 logger = logging.getLogger("tfreview.integrations.spacelift")  # the logger name operators already filter on
 
@@ -84,13 +83,15 @@ def combined_review(
         run_id=plan.source.run_id,
         account=plan.source.account,
     )
-    if plan.report is None:
+    plan_review = plan.review()
+    if plan_review is None:
         return replace(base, source=source)
-    if hcl is None or hcl.report is None:
+    hcl_review = hcl.review() if hcl is not None else None
+    if hcl is None or hcl_review is None:
         return replace(plan, source=source)
     label = f"{plan.source.stack_id}/{plan.source.run_id}"
-    merged = merge_reviews(review_from_report(plan.report), review_from_report(hcl.report), run_label=label)
-    report = review_document(merged)
+    merged = merge_reviews(plan_review, hcl_review, run_label=label)
+    report = encode(merged)
     status = ReviewStatus.COMPLETED
     if ReviewStatus.COMPLETED_WITHOUT_AI in (plan.status, hcl.status):
         status = ReviewStatus.COMPLETED_WITHOUT_AI

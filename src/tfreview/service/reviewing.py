@@ -23,8 +23,7 @@ from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
-from tfreview.render.json_report import SCHEMA_VERSION, review_document
-from tfreview.render.stored_report import review_from_report
+from tfreview.ports.review_codec import encode, findings_from_documents
 from tfreview.rules import load_rules_for
 from tfreview.service.assessment import assess
 from tfreview.service.container import Services
@@ -61,17 +60,17 @@ def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: Att
     kept = services.plans.findings(plan_id) if kind == SourceKind.API.value and plan_id else None
     result = with_kept_findings(assessment.review, kept or [], policy)
     status = ReviewStatus.COMPLETED_WITHOUT_AI if assessment.ai_unavailable else ReviewStatus.COMPLETED
-    report = review_document(result)
+    document = encode(result)
     fence()
     counts = dict(result.counts)
-    saved = services.reviews.save_result(review_id, status, report, result.verdict.value, counts, attempt=attempt)
+    saved = services.reviews.save_result(review_id, status, document, result.verdict.value, counts, attempt=attempt)
     services.metrics.observe("tfreview_review_rules_duration_seconds", assessment.rules_seconds)
     if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
         created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=UTC)
         took = max(0.0, (datetime.now(UTC) - created).total_seconds())
         services.metrics.count("tfreview_reviews_finished_total", status=status.value)
         services.metrics.observe("tfreview_review_latency_seconds", took, status=status.value)
-    content_hash = saved.content_hash or report_hash(report)
+    content_hash = saved.content_hash or report_hash(document)
     publish = PublishJob(saved.tenant_id, saved.id, content_hash)
     services.queue.enqueue(publish.encode(max_attempts=services.settings.worker.max_attempts))
     if assessment.retry_ai_later:
@@ -83,7 +82,7 @@ def with_kept_findings(result: Review, kept: Sequence[Mapping[str, Any]], policy
     if not kept:
         return result
     seen = {f.fingerprint for f in (*result.findings, *result.suppressed)}
-    carried = [f for f in _findings_of(kept) if f.fingerprint not in seen and f.suppressed is None]
+    carried = [f for f in findings_from_documents(kept) if f.fingerprint not in seen and f.suppressed is None]
     if not carried:
         return result
     findings = sorted((*result.findings, *carried), key=_order)
@@ -98,12 +97,6 @@ def with_kept_findings(result: Review, kept: Sequence[Mapping[str, Any]], policy
     if result.verdict is Verdict.FAIL:  # e.g. fail_on_uncovered: the merge never lowers the verdict
         outcome = Verdict.FAIL
     return dataclasses.replace(result, findings=findings, counts=counts, verdict=outcome)
-
-
-def _findings_of(kept: Sequence[Mapping[str, Any]]) -> list[Finding]:
-    """The kept finding documents as Findings (read as a stored report's findings are)."""
-    report = {"schema_version": SCHEMA_VERSION, "findings": list(kept), "verdict": "pass", "fail_on": "high"}
-    return review_from_report(report).findings
 
 
 _STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}

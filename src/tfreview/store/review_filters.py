@@ -9,6 +9,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.severity import Severity
 from tfreview.plumbing.clock import as_utc
 from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.ports.review_codec import FindingKey, finding_keys
 
 FILTER_NAMES = ("source", "repository", "stack_id", "status", "verdict", "since", "until", "finding", "severity")
 MAX_FINDING_QUERY = 200
@@ -57,20 +58,12 @@ class ReviewFilters:
             and (not self.on_findings or any(self._row_matches(f) for f in _findings_of(review)))
         )
 
-    def _row_matches(self, finding: object) -> bool:
-        if not isinstance(finding, dict):
-            return False
-        return self.finding_matches(
-            str(finding.get("rule_id", "")),
-            str(finding.get("address", "")),
-            str(finding.get("severity", "")),
-            str(finding.get("status", "")),
-        )
+    def _row_matches(self, finding: FindingKey) -> bool:
+        return self.finding_matches(finding.rule_id, finding.address, finding.severity, finding.status)
 
 
-def _findings_of(review: StoredReview) -> list[object]:
-    found = (review.report or {}).get("findings")
-    return found if isinstance(found, list) else []
+def _findings_of(review: StoredReview) -> list[FindingKey]:
+    return finding_keys(review.report) if review.report is not None else []
 
 
 def parse_review_filters(filters: dict[str, str]) -> ReviewFilters:

@@ -15,6 +15,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
+from tfreview.ports.review_codec import finding_keys
 from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
 from tfreview.store.database import Database
 from tfreview.store.review_filters import ReviewFilters, parse_review_filters
@@ -97,20 +98,17 @@ def new_review_values(
 
 
 def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:
-    findings = report.get("findings")
-    if not isinstance(findings, list):
-        return []
+    """One row per counted finding of a stored review document (ports.review_codec.finding_keys)."""
     return [
         FindingRow(
             review_id=review_id,
-            rule_id=str(f.get("rule_id", ""))[:100],
-            severity=str(f.get("severity", ""))[:16],
-            status=str(f.get("status", ""))[:16],
-            address=str(f.get("address", "")),
-            fingerprint=str(f["fingerprint"])[:128] if f.get("fingerprint") else None,
+            rule_id=f.rule_id[:100],
+            severity=f.severity[:16],
+            status=f.status[:16],
+            address=f.address,
+            fingerprint=f.fingerprint[:128] if f.fingerprint else None,
         )
-        for f in findings
-        if isinstance(f, dict)
+        for f in finding_keys(report)
     ]
 
 
@@ -188,6 +186,7 @@ class SqlReviewStore:
         attempt: AttemptFence | None = None,
     ) -> StoredReview:
         text = canonical_json(report)
+        findings = finding_rows(review_id, json.loads(text))  # the document as it will be read back
         with self.database.transaction() as session:
             self._fence(session, attempt)
             row = self._require(session, review_id)
@@ -200,7 +199,7 @@ class SqlReviewStore:
             row.integrity_hash = review_hash(attributes(row, REVIEW_COLUMNS))
             row.updated_at = self.clock()
             session.execute(delete(FindingRow).where(FindingRow.review_id == review_id))
-            session.add_all(finding_rows(review_id, json.loads(text)))
+            session.add_all(findings)
             session.flush()
             return review_record(row)
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from tfreview.core.links import review_api_path, review_page_path
 from tfreview.ports.jobs import Job
 from tfreview.ports.records import Delivery, Scope, SourceInfo, StoredReview
+from tfreview.ports.review_codec import report_document
 
 
 class ProblemOut(BaseModel):
@@ -82,11 +83,12 @@ class ReviewOut(BaseModel):
 
 
 class ReviewDetail(ReviewOut):
-    report: dict[str, Any] | None = Field(default=None, description="The stored JSON report (render.review_document)")
+    report: dict[str, Any] | None = Field(default=None, description="The JSON report (render.review_document)")
 
     @classmethod
     def of(cls, review: StoredReview) -> ReviewDetail:
-        return cls(**_review_fields(review), report=review.report)
+        report = report_document(review.report) if review.report is not None else None
+        return cls(**_review_fields(review), report=report)
 
 
 def _review_fields(review: StoredReview) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from tfreview.integrations.github.marker import AppIdentity, make_marker
 from tfreview.integrations.github.publisher import GitHubPublisher
 from tfreview.integrations.github.source import GitHubPlanSource
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
+from tfreview.ports.review_codec import report_document
 from tfreview.render.json_report import review_document
 from tfreview.rules import load_rules
 
@@ -82,12 +83,12 @@ def reviewed(client: GitHubClient, github: FakeGitHub, number: int, review_id: s
 def synthetic(stored: StoredReview, findings: int, *, path: str = "main.tf") -> StoredReview:
     """The stored review with `findings` introduced findings on lines of `path` (for batching and size)."""
     assert stored.report is not None
-    template = stored.report["findings"][0]
+    template = report_document(stored.report)["findings"][0]
     many = [
         {**template, "address": f"aws_ebs_volume.v{i}", "location": {"file": path, "line": i + 1, "end_line": i + 1}}
         for i in range(findings)
     ]
-    report = {**stored.report, "findings": many, "verdict": "fail"}
+    report = {**report_document(stored.report), "findings": many, "verdict": "fail"}
     return replace(stored, report=report, verdict="fail")
 
 
@@ -234,13 +235,13 @@ def test_inline_comments_only_on_lines_inside_the_diff(
     number = open_pr(github, {"main.tf": head}, {"main.tf": base})
     stored = reviewed(client, github, number)
     assert stored.report is not None
-    inside = stored.report["findings"][0]["location"]["line"]
+    inside = report_document(stored.report)["findings"][0]["location"]["line"]
     outside = {
-        **stored.report["findings"][0],
+        **report_document(stored.report)["findings"][0],
         "address": "aws_ebs_volume.v0",
         "location": {"file": "main.tf", "line": 1, "end_line": 1},
     }
-    report = {**stored.report, "findings": [*stored.report["findings"], outside]}
+    report = {**report_document(stored.report), "findings": [*report_document(stored.report)["findings"], outside]}
     stored = replace(stored, report=report)
     publisher_for(client, settings.model_copy(update={"inline_comments": True})).publish(stored)
 
@@ -265,9 +266,9 @@ def test_a_70k_character_review_is_clipped_with_a_note(
     number = open_pr(github, {"main.tf": volume("data")})
     stored = reviewed(client, github, number)
     assert stored.report is not None
-    template = stored.report["findings"][0]
+    template = report_document(stored.report)["findings"][0]
     long_findings = [{**template, "address": f"aws_ebs_volume.v{i}", "message": "x" * 400} for i in range(200)]
-    stored = replace(stored, report={**stored.report, "findings": long_findings})
+    stored = replace(stored, report={**report_document(stored.report), "findings": long_findings})
     publisher_for(client, settings).publish(stored)
     body = github.comments(REPO, number)[0]["body"]
     assert len(body) <= 65_536

@@ -12,6 +12,7 @@ import pytest
 from tests.fakes.github import FakeGitHub
 from tfreview.cli import main as cli
 from tfreview.integrations.github.workflow import ACTIONS_LOGIN, annotation, main, pull_request_of, step_outputs
+from tfreview.render.stored_report import review_from_report
 
 ROOT = Path(__file__).resolve().parents[3]
 REPO = "octo/infra"
@@ -147,7 +148,8 @@ def test_pull_request_of_events() -> None:
 
 
 def test_step_outputs_and_annotations_are_single_line() -> None:
-    outputs = step_outputs({"verdict": "pass", "summary": {}}, exit_code=0, sarif_file=None)
+    empty = review_from_report({"schema_version": "1", "verdict": "pass", "fail_on": "high", "summary": {}})
+    outputs = step_outputs(empty, exit_code=0, sarif_file=None)
     assert outputs["findings"] == "0"
     assert "sarif-file" not in outputs
     assert annotation("warning", "a\nb%") == "::warning::a%0Ab%25"

@@ -8,6 +8,7 @@ from tests.fakes.spacelift import FakeSpacelift
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.ports.review_codec import report_document
 from tfreview.publish.recording import RecordingPublisher
 from tfreview.service.combining import PullRequestCombiner, combined_review
 from tfreview.store.memory import MemoryReviewStore
@@ -33,17 +34,17 @@ def test_plan_and_hcl_findings_are_merged_once_by_fingerprint() -> None:
     hcl = stored_review(hcl_report(), review_id="hcl", kind="github", stack_id=None, repository=REPO, pull_request=7)
     combined = combined_review(plan, hcl, repository=REPO, pull_request=7, commit_sha="b" * 40)
     assert combined.report is not None
-    fingerprints = [f["fingerprint"] for f in combined.report["findings"]]
+    fingerprints = [f["fingerprint"] for f in report_document(combined.report)["findings"]]
     assert len(fingerprints) == len(set(fingerprints)) == 7  # 6 from the plan + 1 only the HCL review has
     assert combined.verdict == "fail"  # the worse of fail and warn
     assert combined.source.kind == "github"
     assert (combined.source.repository, combined.source.pull_request) == (REPO, 7)
     assert (combined.source.stack_id, combined.source.run_id) == (STACK, "01RUN")
-    notes = combined.report["coverage"]["notes"]
+    notes = report_document(combined.report)["coverage"]["notes"]
     assert notes[0].startswith(f"Combined review: the plan of Spacelift run {STACK}/01RUN")
     assert "HCL: modules followed" in notes
-    assert combined.report["coverage"]["files_parsed"] == ["main.tf"]
-    assert combined.report["summary"]["findings"]["introduced"] == 7
+    assert report_document(combined.report)["coverage"]["files_parsed"] == ["main.tf"]
+    assert report_document(combined.report)["summary"]["findings"]["introduced"] == 7
     assert combined.content_hash
     assert combined.content_hash != hcl.content_hash
     alone = combined_review(plan, None, repository=REPO, pull_request=7, commit_sha=None)
@@ -79,7 +80,7 @@ def test_a_proposed_runs_review_is_published_to_its_pr_combined(
     assert published.source.kind == "github"
     assert published.source.pull_request == 7
     assert published.report is not None
-    assert len(published.report["findings"]) == 7
+    assert len(report_document(published.report)["findings"]) == 7
 
     combiner.publish(hcl)  # no plan review stored yet: the HCL review alone
     assert github.reviews[-1] == hcl
@@ -87,7 +88,7 @@ def test_a_proposed_runs_review_is_published_to_its_pr_combined(
     _store(reviews, stored_plan)
     combiner.publish(dataclasses.replace(hcl, id="hcl-2"))  # the HCL review finishing last: the same combination
     assert github.reviews[-1].report is not None
-    assert len(github.reviews[-1].report["findings"]) == 7
+    assert len(report_document(github.reviews[-1].report)["findings"]) == 7
 
 
 def test_tracked_runs_unlisted_repositories_and_runs_without_a_pr_are_not_published_to_a_pr(

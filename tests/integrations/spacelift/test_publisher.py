@@ -14,6 +14,7 @@ from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.publisher import SpaceliftPublisher, content_fingerprint
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.review_codec import decode
 
 from .conftest import STACK, ClientFactory, plan_report, stored_review
 
@@ -61,13 +62,14 @@ def test_a_new_comment_only_when_the_verdict_or_findings_change(
     assert len(spacelift.comments(STACK, run)) == 2
     publisher.publish(stored_review(fewer, review_id="r-2", verdict="warn"))  # the verdict changed
     assert len(spacelift.comments(STACK, run)) == 3
-    assert content_fingerprint(first) != content_fingerprint(fewer)
+    assert content_fingerprint(decode(first)) != content_fingerprint(decode(fewer))
     # wording, line numbers or the tool version do not count: only verdict, findings and a plan mismatch
     reworded = plan_report()
     reworded["findings"][0]["message"] = "other words"
     reworded["tool"]["version"] = "9.9.9"
-    assert content_fingerprint(reworded) == content_fingerprint(first)
-    assert content_fingerprint(plan_report(notes=[f"{MISMATCH_NOTE} x: 1 only"])) != content_fingerprint(first)
+    assert content_fingerprint(decode(reworded)) == content_fingerprint(decode(first))
+    mismatched = plan_report(notes=[f"{MISMATCH_NOTE} x: 1 only"])
+    assert content_fingerprint(decode(mismatched)) != content_fingerprint(decode(first))
 
 
 def test_i1_a_crash_after_the_comment_was_created(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
@@ -122,7 +124,9 @@ def test_i3_two_jobs_racing_for_the_same_run_post_once_in_100_of_100(
 def test_i4_a_copied_or_forged_marker_is_not_ours(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
     publisher = publisher_for(client)
     review = stored_review()
-    fingerprint = content_fingerprint(review.report or {})
+    typed = review.review()
+    assert typed is not None
+    fingerprint = content_fingerprint(typed)
     forged = f"<!-- tfreview:spacelift-run fp={fingerprint} sig={'0' * 32} -->\nlooks fine"
     client.run_comment(STACK, run, forged)
     publisher.publish(review)

@@ -13,6 +13,7 @@ from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE, UNCHECKED_
 from tfreview.integrations.spacelift.publisher import SpaceliftPublisher
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ports.records import SourceInfo
+from tfreview.ports.review_codec import report_document
 from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.wiring import WiredServices, build_memory_services
 from tfreview.worker.runner import Worker
@@ -51,7 +52,7 @@ def test_an_uploaded_plan_that_matches_the_run_is_commented_once(
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    notes = stored.report["coverage"]["notes"]
+    notes = report_document(stored.report)["coverage"]["notes"]
     assert f"Cross-checked with Spacelift run {STACK}/01RUN: its 4 changed addresses agree." in notes
     comments = spacelift.comments(STACK, "01RUN")
     assert len(comments) == 1
@@ -68,7 +69,7 @@ def test_a_plan_that_does_not_match_the_run_gets_a_coverage_note_and_says_so_fir
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    [note] = [n for n in stored.report["coverage"]["notes"] if n.startswith(MISMATCH_NOTE)]
+    [note] = [n for n in report_document(stored.report)["coverage"]["notes"] if n.startswith(MISMATCH_NOTE)]
     assert "1 only in Spacelift's (aws_db_instance.main)" in note
     assert "1 only in the upload (aws_internet_gateway.gw)" in note
     body = spacelift.comments(STACK, "01RUN")[0]["body"]
@@ -87,7 +88,7 @@ def test_when_spacelift_is_down_the_review_goes_on_and_says_it_was_not_cross_che
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    assert any(n.startswith(UNCHECKED_NOTE) for n in stored.report["coverage"]["notes"])
+    assert any(n.startswith(UNCHECKED_NOTE) for n in report_document(stored.report)["coverage"]["notes"])
     assert stored.verdict == "fail"
 
 
@@ -113,7 +114,7 @@ def test_9_13_a_secret_shaped_for_each_key_is_no_mismatch_and_is_never_shown(
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    notes = stored.report["coverage"]["notes"]
+    notes = report_document(stored.report)["coverage"]["notes"]
     assert not [n for n in notes if n.startswith(MISMATCH_NOTE)], notes
     assert f"Cross-checked with Spacelift run {STACK}/01RUN: its 4 changed addresses agree." in notes
     body = spacelift.comments(STACK, "01RUN")[0]["body"]
@@ -133,7 +134,7 @@ def test_9_13_a_real_mismatch_names_spacelift_addresses_redacted(
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    [note] = [n for n in stored.report["coverage"]["notes"] if n.startswith(MISMATCH_NOTE)]
+    [note] = [n for n in report_document(stored.report)["coverage"]["notes"] if n.startswith(MISMATCH_NOTE)]
     assert "1 only in Spacelift's (aws_iam_user.u[" in note
     assert key not in note
     assert key not in spacelift.comments(STACK, "01RUN")[0]["body"]
@@ -153,4 +154,4 @@ def test_the_run_comment_names_the_stack_and_the_run_not_the_upload(
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.report is not None
-    assert stored.report["label"] == f"Spacelift stack {STACK} run 01RUN"
+    assert report_document(stored.report)["label"] == f"Spacelift stack {STACK} run 01RUN"

@@ -9,11 +9,13 @@ that carries the batch, and a retry reads it back and sends only what is missing
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tfreview.core.findings import Review, Status
 from tfreview.plumbing.hashing import short_digest
+from tfreview.render.digest import tally
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create/update request
 SUMMARY_LIMIT = 65_535  # output.summary / output.text, characters (behaves like bytes for non-ASCII)
@@ -33,31 +35,28 @@ def conclusion(verdict: str | None) -> str:
     return CONCLUSIONS.get(verdict or "", "neutral")
 
 
-def annotations_of(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+def annotations_of(review: Review) -> list[dict[str, Any]]:
     """One annotation per introduced or existing finding located on a `.tf` line (ordered, deterministic)."""
-    fail_on = _rank(str(report.get("fail_on") or "high"))
     out: list[dict[str, Any]] = []
-    for finding in report.get("findings") or []:
-        location = finding.get("location") or {}
-        path, line = location.get("file"), location.get("line")
-        if not isinstance(path, str) or not path.endswith(_ANNOTATED_SUFFIXES) or not isinstance(line, int):
+    for finding in review.findings:
+        location = finding.location
+        if location is None or not location.file.endswith(_ANNOTATED_SUFFIXES):
             continue
+        path, line = location.file, location.line
         if path.startswith(("/", "../")) or line < 1:
             continue  # not a path inside the repository: GitHub cannot place it
-        status = finding.get("status")
-        if status not in ("introduced", "existing"):
+        status = finding.status
+        if status not in (Status.INTRODUCED, Status.EXISTING):
             continue
         # `failure` exactly for what fails the verdict: existing findings too only with fail_on_existing
-        counted = status == "introduced" or report.get("fail_on_existing") is True
-        if counted and _rank(str(finding.get("severity"))) >= fail_on:
+        level = "warning" if status is Status.INTRODUCED else "notice"
+        if review.fails(finding):
             level = "failure"
-        else:
-            level = "warning" if status == "introduced" else "notice"
-        end = location.get("end_line")
-        end_line = end if isinstance(end, int) and end >= line else line
-        title = f"{finding.get('rule_id')} ({finding.get('severity')}, {status}): {finding.get('title') or ''}"
-        message = f"{finding.get('address')}: {finding.get('message') or ''}"
-        fix = str(finding.get("remediation") or "").strip().splitlines()
+        end = location.end_line
+        end_line = end if end is not None and end >= line else line
+        title = f"{finding.rule_id} ({finding.severity.value}, {status.value}): {finding.title}"
+        message = f"{finding.address}: {finding.message}"
+        fix = finding.remediation.strip().splitlines()
         if fix:
             message += f"\nFix: {fix[0]}"
         out.append(
@@ -107,33 +106,24 @@ class Progress:
         return cls(match["digest"], int(match["done"]), int(match["total"]), match["result"])
 
 
-def output(report: Mapping[str, Any], *, without_ai: bool, title: str = "tfreview") -> dict[str, str]:
+def output(review: Review, *, without_ai: bool, title: str = "tfreview") -> dict[str, str]:
     """The check run's `output` (title and summary; annotations are added per request)."""
-    summary = report.get("summary") or {}
-    findings = summary.get("findings") or {}
-    verdict = str(report.get("verdict") or "none").upper()
+    t = tally(review)
+    verdict = review.verdict.value.upper()
+    coverage = review.coverage
     lines = [
-        f"**{verdict}** — {findings.get('introduced', 0)} introduced, {findings.get('existing', 0)} existing, "
-        f"{findings.get('resolved', 0)} resolved findings; {summary.get('destroys', 0)} destroys or replaces.",
+        f"**{verdict}** — {t.introduced} introduced, {t.existing} existing, "
+        f"{t.resolved} resolved findings; {t.destroys} destroys or replaces.",
         "",
-        f"Fails on introduced findings at or above **{report.get('fail_on', 'high')}**.",
+        f"Fails on introduced findings at or above **{review.fail_on.value}**.",
     ]
     if without_ai:
         lines += ["", "Completed without AI: the AI review was unavailable, this review is rules-only."]
-    coverage = report.get("coverage") or {}
-    lines += [
-        "",
-        f"Reviewed {coverage.get('resources_reviewed', 0)} of {coverage.get('resources_total', 0)} resources.",
-    ]
+    lines += ["", f"Reviewed {coverage.resources_reviewed} of {coverage.resources_total} resources."]
     text = "\n".join(lines)
     while len(text.encode()) > _SUMMARY_BUDGET:  # our own numbers only: cannot really happen, but never 422
         text = text[: len(text) // 2]
     return {"title": _clip(f"{title}: {verdict}", _TITLE_LIMIT), "summary": text}
-
-
-def _rank(severity: str) -> int:
-    order = ("info", "low", "medium", "high", "critical")
-    return order.index(severity) if severity in order else len(order)
 
 
 def _clip(text: str, limit: int) -> str:

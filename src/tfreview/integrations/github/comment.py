@@ -1,22 +1,19 @@
-"""The PR comment from a STORED review: the report rendered by the one markdown renderer
-(render.stored_report), with our marker first and a footer naming the commit."""
+"""The PR comment from a STORED review: the typed Review (read by ports.review_codec) rendered by the one
+markdown renderer, with our marker first and a footer naming the commit."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from tfreview.core.findings import Review
+from tfreview.render.markdown import MAX_CHARS, render_markdown
 
-from tfreview.render.markdown import MAX_CHARS
-from tfreview.render.stored_report import report_markdown, review_from_report
-
-__all__ = ["COMMENT_LIMIT", "comment_body", "report_markdown", "review_from_report"]
+__all__ = ["COMMENT_LIMIT", "comment_body"]
 
 COMMENT_LIMIT = MAX_CHARS  # GitHub refuses a longer body with 422
 _SAFETY = 512  # characters kept free below GitHub's limit (its count is disputed for non-ASCII text)
 
 
 def comment_body(
-    report: Mapping[str, Any],
+    review: Review,
     marker: str,
     *,
     commit_sha: str | None,
@@ -32,7 +29,7 @@ def comment_body(
     if without_ai:
         footer_parts.append("the AI review was unavailable: rules only")
     footer = ("\n<sub>" + " · ".join(footer_parts) + "</sub>\n") if footer_parts else ""
-    body = report_markdown(report, marker=marker, max_chars=limit - _SAFETY - len(footer)) + footer
+    body = render_markdown(review, marker=marker, max_chars=limit - _SAFETY - len(footer)) + footer
     if len(body) > limit:  # cannot happen with the budget above; never send a body GitHub would refuse
         body = body[:limit]
     return body

@@ -7,10 +7,9 @@ source is escaped by the markdown renderer's `escape`, like the PR comment.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from tfreview.core.findings import Finding, Review, Status
 from tfreview.integrations.github.diff_lines import DiffLines
 from tfreview.integrations.github.models import ReviewComment
 from tfreview.render.markdown import code, escape
@@ -24,19 +23,16 @@ class InlinePlan:
     dropped: int  # candidates outside the diff (or over the cap): never sent
 
 
-def inline_comments(report: Mapping[str, Any], diff: DiffLines, *, limit: int = MAX_INLINE_COMMENTS) -> InlinePlan:
+def inline_comments(review: Review, diff: DiffLines, *, limit: int = MAX_INLINE_COMMENTS) -> InlinePlan:
     """Review comments (RIGHT side: the head) for introduced findings inside the diff."""
     comments: list[ReviewComment] = []
     dropped = 0
     seen: set[tuple[str, int, str]] = set()
-    for finding in report.get("findings") or []:
-        if finding.get("status") != "introduced":
+    for finding in review.findings:
+        if finding.status is not Status.INTRODUCED or finding.location is None:
             continue
-        location = finding.get("location") or {}
-        path, line = location.get("file"), location.get("line")
-        if not isinstance(path, str) or not isinstance(line, int):
-            continue
-        key = (path, line, str(finding.get("rule_id")))
+        path, line = finding.location.file, finding.location.line
+        key = (path, line, finding.rule_id)
         if key in seen:
             continue
         seen.add(key)
@@ -47,11 +43,10 @@ def inline_comments(report: Mapping[str, Any], diff: DiffLines, *, limit: int = 
     return InlinePlan(comments, dropped)
 
 
-def _body(finding: Mapping[str, Any]) -> str:
-    severity = escape(str(finding.get("severity") or ""))
-    text = f"**{severity}** {code(str(finding.get('rule_id') or ''))} {code(str(finding.get('address') or ''))}: "
-    text += escape(str(finding.get("message") or ""))
-    fix = str(finding.get("remediation") or "").strip().splitlines()
+def _body(finding: Finding) -> str:
+    text = f"**{escape(finding.severity.value)}** {code(finding.rule_id)} {code(finding.address)}: "
+    text += escape(finding.message)
+    fix = finding.remediation.strip().splitlines()
     if fix:
         text += f"\n\n*Fix:* {escape(fix[0])}"
     return text

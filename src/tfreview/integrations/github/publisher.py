@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from typing import Any, Protocol
 
 from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.findings import Review as ReviewResult
 from tfreview.core.rules import Rule
 from tfreview.integrations.github import check_runs
 from tfreview.integrations.github.comment import comment_body
@@ -155,7 +156,7 @@ class GitHubPublisher:
         self._clients = clients
         self._review_links = review_links  # review id → its dashboard page (core.links), linked from the comment
         self._settings = settings
-        self._rules = rules  # reserved: the renderer reads titles from the stored report itself
+        self._rules = rules  # reserved: the renderer reads titles from the stored review itself
         self._identity = identity
         self._identity_lock = threading.Lock()
         if marker_secret is None:
@@ -171,13 +172,13 @@ class GitHubPublisher:
     def publish(self, review: StoredReview) -> None:
         if review.source.kind != "github":
             return
-        if review.status not in FINISHED or review.report is None:
+        stored = review.review() if review.status in FINISHED else None  # InputError: a document we cannot read
+        if stored is None:
             raise InputError(f"review {review.id} is {review.status.value}: only a finished review is published")
         target = target_of(review, {})
         head = target.head_sha
         client = self._clients(target.installation_id)
         identity = self.identity(client)
-        report: Mapping[str, Any] = review.report
         without_ai = review.status is ReviewStatus.COMPLETED_WITHOUT_AI
         commented = False
         with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
@@ -192,15 +193,15 @@ class GitHubPublisher:
                     target.number,
                 )
             else:
-                commented = self._comment(client, target, identity, report, without_ai, review.id)
+                commented = self._comment(client, target, identity, stored, without_ai, review.id)
             if head and self._settings.mode == "token":
                 # only GitHub Apps may write check runs: a token's POST would be refused (403) on every publish
                 if self._settings.inline_comments and not stale and commented:
-                    self._inline(client, target, head, report)
+                    self._inline(client, target, head, stored)
             elif head:
-                created = self._check_run(client, target.repository, head, report, without_ai, identity)
+                created = self._check_run(client, target.repository, head, stored, without_ai, identity)
                 if created and self._settings.inline_comments and not stale:
-                    self._inline(client, target, head, report)
+                    self._inline(client, target, head, stored)
 
     def identity(self, client: PublishingClient) -> AppIdentity:
         """Who we are: given, or the App's id and slug (asked once)."""
@@ -221,7 +222,7 @@ class GitHubPublisher:
         client: PublishingClient,
         target: PullRequestTarget,
         identity: AppIdentity,
-        report: Mapping[str, Any],
+        review: ReviewResult,
         without_ai: bool,
         review_id: str,
     ) -> bool:
@@ -229,7 +230,7 @@ class GitHubPublisher:
         repo, number = target.repository, target.number
         marker = make_marker(repo, number, identity, self._secret)
         page_url = self._review_links(review_id) if self._review_links is not None else None
-        body = comment_body(report, marker, commit_sha=target.head_sha, without_ai=without_ai, page_url=page_url)
+        body = comment_body(review, marker, commit_sha=target.head_sha, without_ai=without_ai, page_url=page_url)
         ours = self._find_comment(client, target, identity)
         if ours is None:
             try:
@@ -259,16 +260,16 @@ class GitHubPublisher:
         client: PublishingClient,
         repo: str,
         head: str,
-        report: Mapping[str, Any],
+        review: ReviewResult,
         without_ai: bool,
         identity: AppIdentity,
     ) -> bool:
         """Find or create the run, send the annotation batches it lacks, set the result. True when created."""
         name = self._settings.check_name
-        annotations = check_runs.annotations_of(report)
+        annotations = check_runs.annotations_of(review)
         batches = list(check_runs.batches(annotations))
-        output = check_runs.output(report, without_ai=without_ai, title=name)
-        conclusion = check_runs.conclusion(str(report.get("verdict") or ""))
+        output = check_runs.output(review, without_ai=without_ai, title=name)
+        conclusion = check_runs.conclusion(review.verdict.value)
         digest = check_runs.digest(annotations)
         result = check_runs.digest([conclusion, output])
         created = False
@@ -322,12 +323,10 @@ class GitHubPublisher:
 
     # --- inline review comments ----------------------------------------------------------------------
 
-    def _inline(
-        self, client: PublishingClient, target: PullRequestTarget, head: str, report: Mapping[str, Any]
-    ) -> None:
+    def _inline(self, client: PublishingClient, target: PullRequestTarget, head: str, review: ReviewResult) -> None:
         files = client.list_pull_request_files(target.repository, target.number)
         diff = diff_lines_from_files((f.filename, f.patch) for f in files)
-        plan = inline_comments(report, diff)
+        plan = inline_comments(review, diff)
         if plan.dropped:
             logger.info(
                 "%s#%d: %d inline comment(s) outside the diff not sent", target.repository, target.number, plan.dropped

@@ -31,12 +31,16 @@ from pathlib import Path
 from typing import Any
 
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
+from tfreview.core.findings import Review
 from tfreview.integrations.github import build_github_client, default_http_client
 from tfreview.integrations.github.marker import AppIdentity
 from tfreview.integrations.github.publisher import GitHubPublisher
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
-from tfreview.render.stored_report import report_markdown
+from tfreview.ports.review_codec import encode
+from tfreview.render.digest import tally
+from tfreview.render.markdown import render_markdown
+from tfreview.render.stored_report import review_from_report
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 ACTIONS_LOGIN = "github-actions[bot]"
@@ -69,21 +73,20 @@ def pull_request_of(event: Mapping[str, Any], repository: str) -> PullRequestEve
     return PullRequestEvent(repository=repository, number=number, head_sha=sha if isinstance(sha, str) else None)
 
 
-def step_outputs(report: Mapping[str, Any], *, exit_code: int, sarif_file: str | None) -> dict[str, str]:
+def step_outputs(review: Review, *, exit_code: int, sarif_file: str | None) -> dict[str, str]:
     """The Action's outputs: the verdict and the counts a later step can branch on."""
-    summary = report.get("summary") or {}
-    findings = summary.get("findings") or {}
-    severity = summary.get("severity") or {}
+    t = tally(review)
     outputs = {
-        "verdict": str(report.get("verdict") or ""),
+        "verdict": review.verdict.value,
         "exit-code": str(exit_code),
-        "introduced": str(int(findings.get("introduced") or 0)),
-        "existing": str(int(findings.get("existing") or 0)),
-        "resolved": str(int(findings.get("resolved") or 0)),
-        "findings": str(int(findings.get("introduced") or 0) + int(findings.get("existing") or 0)),
-        "destroys": str(int(summary.get("destroys") or 0)),
+        "introduced": str(t.introduced),
+        "existing": str(t.existing),
+        "resolved": str(t.resolved),
+        "findings": str(t.introduced + t.existing),
+        "destroys": str(t.destroys),
     }
-    outputs.update({s: str(int(severity.get(s) or 0)) for s in SEVERITIES})
+    open_by_severity = {s.value: n for s, n in t.open_by_severity.items()}
+    outputs.update({s: str(open_by_severity.get(s, 0)) for s in SEVERITIES})
     if sarif_file:
         outputs["sarif-file"] = sarif_file
     return outputs
@@ -118,7 +121,7 @@ def annotation(level: str, message: str) -> str:
 
 
 def publish_comment(
-    report: dict[str, Any],
+    review: Review,
     pull: PullRequestEvent,
     *,
     api_url: str,
@@ -137,7 +140,7 @@ def publish_comment(
         max_rate_limit_wait_seconds=120.0,  # a CI step waits a little, not the service's quarter hour
     )
     now = datetime.now(UTC)
-    review = StoredReview(
+    stored = StoredReview(
         id=f"action-{run_id}",
         tenant_id="github-action",
         source=SourceInfo(
@@ -146,13 +149,13 @@ def publish_comment(
         status=ReviewStatus.COMPLETED,
         created_at=now,
         updated_at=now,
-        verdict=str(report.get("verdict") or ""),
-        report=report,
+        verdict=review.verdict.value,
+        report=encode(review),
     )
     with default_http_client(settings) as http:
         client = build_github_client(settings, http)
         GitHubPublisher(lambda _installation: client, settings, identity=identity, marker_secret=marker_secret).publish(
-            review
+            stored
         )
 
 
@@ -187,8 +190,9 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
     report = _read_json(Path(args.report), "the report")
     if not isinstance(report, dict):
         raise InputError("not a tfreview JSON report", path=args.report)
-    markdown = report_markdown(report)  # also checks the schema version before anything is written
-    outputs = step_outputs(report, exit_code=args.exit_code, sarif_file=args.sarif_file)
+    result = review_from_report(report)  # the output format read once; checks its schema version first
+    markdown = render_markdown(result)
+    outputs = step_outputs(result, exit_code=args.exit_code, sarif_file=args.sarif_file)
     if env.get("GITHUB_OUTPUT"):
         append_outputs(Path(env["GITHUB_OUTPUT"]), outputs)
     if env.get("GITHUB_STEP_SUMMARY"):
@@ -205,7 +209,7 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
         return EXIT_OK
     try:
         publish_comment(
-            report,
+            result,
             pull,
             api_url=env.get("GITHUB_API_URL") or "https://api.github.com",
             identity=identity_for(args.comment_author, args.app_id),

@@ -20,19 +20,19 @@ import hmac
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
 
 from tfreview.core.errors import InputError
+from tfreview.core.findings import Review
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.hashing import short_digest
 from tfreview.ports.records import StoredReview
+from tfreview.render.digest import tally
 from tfreview.render.markdown import render_markdown
-from tfreview.render.stored_report import review_from_report
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
@@ -41,15 +41,11 @@ _MARKER = re.compile(r"<!-- tfreview:spacelift-run fp=([0-9a-f]{16}) sig=([0-9a-
 _DECISIONS = {"pass": "APPROVE", "fail": "REJECT"}
 
 
-def content_fingerprint(report: Mapping[str, Any], verdict: str | None = None) -> str:
+def content_fingerprint(review: Review, verdict: str | None = None) -> str:
     """What a new comment depends on: the verdict, the findings (fingerprint, status, severity), a plan mismatch."""
-    findings = sorted(
-        f"{f.get('fingerprint')}|{f.get('status')}|{f.get('severity')}" for f in _dicts(report.get("findings"))
-    )
-    coverage = report.get("coverage")
-    notes = coverage.get("notes") if isinstance(coverage, Mapping) else None
-    mismatch = any(isinstance(n, str) and n.startswith(MISMATCH_NOTE) for n in notes or [])
-    return short_digest({"verdict": verdict or report.get("verdict"), "findings": findings, "mismatch": mismatch})
+    findings = sorted(f"{f.fingerprint}|{f.status.value}|{f.severity.value}" for f in review.findings)
+    mismatch = any(n.startswith(MISMATCH_NOTE) for n in review.coverage.notes)
+    return short_digest({"verdict": verdict or review.verdict.value, "findings": findings, "mismatch": mismatch})
 
 
 class SpaceliftPublisher:
@@ -81,30 +77,29 @@ class SpaceliftPublisher:
     def publish(self, review: StoredReview) -> None:
         if not self.handles(review):
             return
-        if review.report is None:
+        typed = review.review()  # InputError: a stored document this release cannot read
+        if typed is None:
             raise InputError(f"review {review.id} has no report to publish")
         stack_id, run_id = review.source.stack_id or "", review.source.run_id or ""
         key = (stack_id, run_id)
-        fingerprint = content_fingerprint(review.report, review.verdict)
+        fingerprint = content_fingerprint(typed, review.verdict)
         with self._lock_for(key):
             if self._posted.get(key) != fingerprint:
                 run = self._client.run(stack_id, run_id)
                 if self.latest_fingerprint(stack_id, run_id, run.comments) == fingerprint:
                     logger.info("spacelift run %s/%s: our comment for this content is there already", *key)
                 else:
-                    body = self.comment_body(review, fingerprint)
+                    body = self.comment_body(review, typed, fingerprint)
                     self._client.run_comment(stack_id, run_id, body)
                     self.comments_posted += 1
                     logger.info("spacelift run %s/%s: review %s commented", stack_id, run_id, review.id)
                 self._posted[key] = fingerprint
             if self._settings.review_runs:
-                self._review(review, key)
+                self._review(review, typed, key)
 
     # --- the comment -----------------------------------------------------------------------------
 
-    def comment_body(self, review: StoredReview, fingerprint: str) -> str:
-        assert review.report is not None
-        rendered = review_from_report(review.report)
+    def comment_body(self, review: StoredReview, rendered: Review, fingerprint: str) -> str:
         mismatch = [n for n in rendered.coverage.notes if n.startswith(MISMATCH_NOTE)]
         # a plan that may not be this run's is said up front
         rendered = replace(rendered, notices=[*mismatch, *rendered.notices])
@@ -139,7 +134,7 @@ class SpaceliftPublisher:
 
     # --- the run review --------------------------------------------------------------------------
 
-    def _review(self, review: StoredReview, key: tuple[str, str]) -> None:
+    def _review(self, review: StoredReview, typed: Review, key: tuple[str, str]) -> None:
         decision = _DECISIONS.get(review.verdict or "")
         if decision is None or self._reviewed.get(key) == decision:
             return
@@ -147,8 +142,7 @@ class SpaceliftPublisher:
         if run.state not in APPROVABLE_STATES:
             logger.info("spacelift run %s/%s is %s: no run review (approval policies do not see it)", *key, run.state)
             return
-        counts = review.report.get("summary", {}).get("findings", {}) if review.report else {}
-        introduced = counts.get("introduced", 0) if isinstance(counts, Mapping) else 0
+        introduced = tally(typed).introduced
         note = f"tfreview: {review.verdict} — {introduced} introduced finding(s); review {review.id}"
         self._client.run_review(key[0], key[1], decision, note)
         self._reviewed[key] = decision
@@ -157,7 +151,3 @@ class SpaceliftPublisher:
     def _lock_for(self, key: tuple[str, str]) -> threading.Lock:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
-
-
-def _dicts(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []

@@ -18,9 +18,9 @@ from tfreview.core.errors import InputError
 from tfreview.core.severity import Severity
 from tfreview.identity.authenticator import visible_tenant
 from tfreview.ports.records import Principal, ReviewStatus, StoredReview
+from tfreview.ports.review_codec import report_document
 from tfreview.render.markdown import render_markdown
 from tfreview.render.sarif import render_sarif
-from tfreview.render.stored_report import review_from_report
 from tfreview.web.dashboard.pages import PageError, dashboard_of, finish, render, signed_in
 from tfreview.web.dashboard.review_view import SECTION_LIMIT, github_web_url, review_view, source_label
 
@@ -146,14 +146,15 @@ def review_download(request: Request, review_id: str, fmt: str) -> Response:
     if stored.report is None:
         raise PageError(409, f"Review {stored.id} is {stored.status.value}: there is no report to download yet.")
     media, suffix = _FORMATS[fmt]
-    if fmt == "json":
-        body = json.dumps(stored.report, indent=2, sort_keys=True)
-    else:
-        try:
-            review = review_from_report(stored.report)
-        except InputError as exc:
-            raise PageError(409, f"The stored report cannot be rendered again: {exc}") from None
-        body = render_sarif(review) if fmt == "sarif" else render_markdown(review, max_chars=10_000_000)
+    try:
+        if fmt == "json":
+            body = json.dumps(report_document(stored.report), indent=2, sort_keys=True)
+        else:
+            review = stored.review()
+            assert review is not None  # it has a report
+            body = render_sarif(review) if fmt == "sarif" else render_markdown(review, max_chars=10_000_000)
+    except InputError as exc:
+        raise PageError(409, f"The stored report cannot be rendered again: {exc}") from None
     response = Response(body, media_type=media)
     response.headers["Content-Disposition"] = f'attachment; filename="tfreview-{stored.id}.{suffix}"'
     return finish(request, response)

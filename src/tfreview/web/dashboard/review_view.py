@@ -1,4 +1,4 @@
-"""A stored review as the review page shows it: the typed Review (read back by render.stored_report),
+"""A stored review as the review page shows it: the typed Review (read back by ports.review_codec),
 destroys and replaces first with what they touch, findings by status, the AI part, coverage, links."""
 
 from __future__ import annotations
@@ -7,11 +7,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from tfreview.core.errors import InputError
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
 from tfreview.core.severity import Severity
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.render.digest import change_reason, destroys, headline, tally
-from tfreview.render.stored_report import review_from_report
+from tfreview.render.json_report import advice_document
 
 FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
 SECTION_LIMIT = 250  # findings shown per section (most severe first) unless the reader asks for all
@@ -63,12 +64,12 @@ def review_view(
     stored: StoredReview, *, github_web: str = "https://github.com", limit: int | None = SECTION_LIMIT
 ) -> ReviewView:
     view = ReviewView(stored=stored, links=source_links(stored.source, github_web))
-    if stored.report is None:
-        return view
     try:
-        review = review_from_report(stored.report)
-    except Exception as exc:  # a report of another schema: the page says so instead of failing
+        review = stored.review()
+    except InputError as exc:  # a document of another version: the page says so instead of failing
         view.unreadable = str(exc)
+        return view
+    if review is None:
         return view
     view.review = review
     view.headline = headline(review)
@@ -78,8 +79,8 @@ def review_view(
     view.clipped = limit is not None and any(len(found) > limit for found in sections)
     view.introduced, view.existing, view.resolved = (found[:limit] for found in sections)
     view.destroys = destroys_first(review)
-    advice = stored.report.get("advice")
-    if isinstance(advice, dict) and isinstance(advice.get("usage"), dict):
+    advice = advice_document(review.advice)  # what the JSON report says the AI review cost
+    if advice is not None and isinstance(advice.get("usage"), dict):
         view.usage = {k: v for k, v in advice["usage"].items() if isinstance(v, int | float | str)}
     return view
 
