@@ -14,7 +14,8 @@ every plan in `../shared/fixtures/plans`.
 A *pair* is (resource, Checkov check id). A resource is named by its file and its address without
 instance keys; in HCL also without the `module.…` prefix, since the file already tells the module (a module
 reviewed through two callers is one resource in its file). tfreview reports a pair when a finding on that
-resource comes from a rule whose `references` name the check. A check is *covered* when a rule names it.
+resource comes from a rule whose `references` name the check, or that subsumed such a rule's hit (its
+finding's `references` then name the check too). A check is *covered* when a rule names it.
 
 Prints the Checkov checks that fail on the material, how many tfreview covers, recall of Checkov's failed
 pairs on the covered checks, and the covered checks with the most misses. `--write-data` stores the
@@ -173,6 +174,8 @@ def tfreview_pairs(target: Target, rules: list[Any], errors: list[str]) -> Itera
             if finding.status is Status.RESOLVED:
                 continue
             checks = by_id[finding.rule_id].references.checkov if finding.rule_id in by_id else ()
+            # a finding that subsumed other rules' hits (one cause, one finding) carries their ids too
+            checks += tuple(r for r in finding.references if r.startswith("CKV") and r not in checks)
             if target.kind == "hcl":
                 if finding.location is None:
                     continue

@@ -30,13 +30,17 @@ def _failures(check: str, values: dict[str, Any], unknown: Any = None, configure
 
 
 def test_setting_tells_set_unset_and_unknown_apart() -> None:
-    configured = {"written": {"references": ["var.x"]}, "block": [{"inner": {"constant_value": 1}}]}
+    configured = {
+        "written": {"references": ["var.x"]},
+        "block": [{"inner": {"constant_value": 1}}],
+        "null_literal": {"constant_value": None},
+    }
     resource = Resource(
         "aws_thing.a",
         "aws_thing",
         "a",
         {"plain": True, "nulled": None, "block": [{"inner": 1}]},
-        {"written": True, "computed": True},
+        {"written": True, "computed": True, "null_literal": True},
         configured=configured,
     )
     assert resource.setting("plain") is Setting.SET
@@ -44,6 +48,7 @@ def test_setting_tells_set_unset_and_unknown_apart() -> None:
     assert resource.setting("absent") is Setting.UNSET
     assert resource.setting("written") is Setting.UNKNOWN  # an expression known after apply
     assert resource.setting("computed") is Setting.UNSET  # computed by the provider: nobody wrote it
+    assert resource.setting("null_literal") is Setting.UNSET  # `x = null` is Terraform's "not set"
     assert resource.setting("block.0.inner") is Setting.SET
     dynamic = Resource(  # a `dynamic "block"` is missing from a plan's configuration: never "unset"
         "aws_thing.a", "aws_thing", "a", {"block": [{"x": 1}]}, {"block": [{"inner": True}]}, configured={}
@@ -235,6 +240,9 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
     assert rule.references.trivy == ("AVD-AWS-0001", "aws-sample-long-id")
     assert tuple(rule.references) == ("CKV_AWS_1", "AVD-AWS-0001", "aws-sample-long-id")
     assert rule.defaults == (("on", "false"),)
+    assert rule.subsumes == ()
+    subsuming = RULE_HEAD.replace('description = "Why."\n', 'description = "Why."\nsubsumes = ["TFR-AWS-902"]\n')
+    assert _load(tmp_path, subsuming + GOOD_CHECK + EXAMPLES).subsumes == ("TFR-AWS-902",)
 
 
 @pytest.mark.parametrize(
@@ -262,6 +270,12 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (RULE_HEAD + GOOD_CHECK + EXAMPLES.replace('flags = ["aws_thing.a"]\n', ""), "`bad[0].flags`"),
         (RULE_HEAD + GOOD_CHECK + EXAMPLES.replace("[[good]]", "[[fine]]"), "`fine`"),
         (RULE_HEAD + GOOD_CHECK, "`bad`"),
+        (
+            RULE_HEAD.replace('description = "Why."\n', 'description = "Why."\nsubsumes = "TFR-AWS-902"\n')
+            + GOOD_CHECK
+            + EXAMPLES,
+            "`rule.subsumes`",
+        ),
     ],
 )
 def test_a_malformed_file_names_the_file_and_the_key(tmp_path: Path, text: str, key: str) -> None:

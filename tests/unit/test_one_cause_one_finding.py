@@ -162,3 +162,51 @@ def test_every_subsumed_id_is_a_rule_of_the_library() -> None:
     ids = {rule.id for rule in rules}
     for rule in rules:
         assert set(rule.subsumes) <= ids - {rule.id}, rule.id
+
+
+UNENCRYPTED = """
+resource "aws_kinesis_stream" "raw" {
+  name        = "raw"
+  shard_count = 1
+}
+
+resource "aws_efs_file_system" "plain" {
+  creation_token = "plain"
+}
+
+resource "aws_opensearch_domain" "search" {
+  domain_name = "search"
+  encrypt_at_rest {
+    enabled = false
+  }
+}
+
+resource "aws_kinesis_stream" "managed_key" {
+  name            = "managed-key"
+  shard_count     = 1
+  encryption_type = "KMS"
+  kms_key_id      = "alias/aws/kinesis"
+}
+"""
+
+ENCRYPTION = {  # encryption rule -> (its Checkov id, the customer-managed-key rule it subsumes, that rule's id)
+    "aws_kinesis_stream.raw": ("TFR-AWS-117", "CKV_AWS_43", "TFR-AWS-118", "CKV_AWS_185"),
+    "aws_efs_file_system.plain": ("TFR-AWS-119", "CKV_AWS_42", "TFR-AWS-120", "CKV_AWS_184"),
+    "aws_opensearch_domain.search": ("TFR-AWS-050", "CKV_AWS_5", "TFR-AWS-135", "CKV_AWS_247"),
+}
+
+
+def test_an_unencrypted_resource_is_one_finding_that_also_names_the_missing_customer_key() -> None:
+    findings, _ = _findings(UNENCRYPTED)
+    for address, (rule_id, checkov, cmk_rule, cmk_checkov) in ENCRYPTION.items():
+        mine = [f for f in findings if f.address == address and f.rule_id in (rule_id, cmk_rule)]
+        assert [f.rule_id for f in mine] == [rule_id], address
+        assert f"also {cmk_rule}: no customer-managed KMS key" in mine[0].message or (
+            f"also {cmk_rule}: the stream is not encrypted with a customer-managed KMS key" in mine[0].message
+        ), mine[0].message
+        # the finding is also what Checkov reports under the subsumed rule's id; the rule's own ids come first
+        assert mine[0].references[0] == checkov
+        assert cmk_checkov in mine[0].references
+    # encrypted with the AWS-managed key: the customer-key rule reports alone, with its own ids only
+    managed = [f for f in findings if f.address == "aws_kinesis_stream.managed_key"]
+    assert [(f.rule_id, f.references) for f in managed] == [("TFR-AWS-118", ("CKV_AWS_185",))]

@@ -6,7 +6,8 @@ Two steps, per resource and per side of a change:
   resource a hit's path belongs to: `ingress.0` for `ingress.0.cidr_blocks`, the resource itself for a
   top-level attribute), the hits of those rules on the same item are dropped and their messages become
   facets of its own ("every port is open … — also TFR-AWS-012: SSH (port 22) is open …"). A security
-  group rule open to the world on every port is then one critical finding, not five.
+  group rule open to the world on every port is then one critical finding, not five. The finding's
+  `references` name the subsumed rules' Checkov and Trivy ids too: it is also what those tools report.
 * **fold** — hits of one rule on one resource whose paths differ only by list indexes
   (`ingress.0.description`, `ingress.3.description`) are one finding (its fingerprint ignores indexes),
   the first one as evidence; the message names every offending item, not only the first.
@@ -57,6 +58,7 @@ def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
                 continue  # a hit blaming another resource is not about an item of this one
             item = item_of(hit.path)
             facets: list[str] = []
+            also: list[str] = []
             for other_id in others:
                 theirs = found.get(other_id)
                 if not theirs:
@@ -64,12 +66,11 @@ def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
                 kept: list[Hit] = []
                 for other in theirs:
                     if other.address is None and item_of(other.path) == item:
-                        if other.message:
-                            facets.append(f"{other_id}: {other.message}")
+                        facets.append(f"{other_id}: {other.message or rules[other_id].title}")
+                        also.extend(rules[other_id].references)
                     else:
                         kept.append(other)
                 found[other_id] = kept
             if facets:
-                hits[index] = replace(
-                    hit, message=f"{hit.message or rules[rule_id].title} — also {'; '.join(dict.fromkeys(facets))}"
-                )
+                message = f"{hit.message or rules[rule_id].title} — also {'; '.join(dict.fromkeys(facets))}"
+                hits[index] = replace(hit, message=message, also=tuple(dict.fromkeys(also)))

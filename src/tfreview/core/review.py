@@ -295,7 +295,7 @@ def _finding(
         status=status,
         change=kind,
         location=location,
-        references=_flat(rule.references),
+        references=_with_facets(_flat(rule.references), hit.also),
     )
 
 
@@ -320,6 +320,12 @@ class _Secrets:
 def _flat(references: References) -> tuple[str, ...]:
     """A rule's other names as one tuple: the same for each of its findings, built once."""
     return tuple(references)
+
+
+def _with_facets(references: tuple[str, ...], also: tuple[str, ...]) -> tuple[str, ...]:
+    """The rule's other names, then those of the rules its finding subsumed (one cause, one finding: the finding
+    is also what Checkov reports under those ids)."""
+    return references + tuple(name for name in also if name not in references) if also else references
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:

@@ -44,6 +44,7 @@ class Hit:
     address: str | None = None  # for a rule on one resource that blames another
     severity: Severity | None = None  # overrides the rule's severity for this hit (a policy override wins)
     unset: bool = False  # the hit judges the provider default of an attribute the user did not write
+    also: tuple[str, ...] = ()  # other names (Checkov/Trivy ids) of the subsumed rules this hit stands for
 
 
 @dataclass(slots=True)

@@ -120,7 +120,8 @@ def written(configured: Any, path: str | list[str | int]) -> bool:
 
     `configured` is a block body: attribute → expression, nested block → list of block bodies (or one
     body). Reaching an expression before the end of the path means the user wrote the whole value
-    (`tags = {…}`), so everything below it is written too. Where the shapes cannot tell (more blocks in
+    (`tags = {…}`), so everything below it is written too; the literal `null` (`{"constant_value": null}`)
+    is not written, since Terraform treats it as an unset argument. Where the shapes cannot tell (more blocks in
     the value than in the configuration, as `dynamic` blocks give), the answer is True: never guess "unset".
     """
     keys = _split_cached(path) if isinstance(path, str) else path
@@ -143,7 +144,8 @@ def written(configured: Any, path: str | list[str | int]) -> bool:
         if child is None:
             return False
         if _is_expression(child):
-            return True
+            # `x = null` is Terraform's "not set": the provider computes its default, as if `x` were left out
+            return not (child.get("constant_value", True) is None and not child.get("references"))
         node = child
     return True
 

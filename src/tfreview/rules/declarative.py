@@ -4,6 +4,7 @@
 
     [rule]        id, long_id, title, severity, category, resource_types, remediation, description
     [rule.references]   checkov, trivy, aliases (lists of ids)
+    [rule] subsumes     optional: ids of rules whose hits on the same item this rule's finding stands for
     [check]       a condition (see `tfreview.core.conditions`)
     [[bad]] / [[good]]  the examples, as for a Python rule
 
@@ -29,7 +30,18 @@ from tfreview.rules.library_index import read_toml
 CATEGORIES = ("encryption", "networking", "iam", "logging", "backup", "secrets", "general")
 _TOP_KEYS = frozenset({"rule", "check", "bad", "good"})
 _RULE_KEYS = frozenset(
-    {"id", "long_id", "title", "severity", "category", "resource_types", "remediation", "description", "references"}
+    {
+        "id",
+        "long_id",
+        "title",
+        "severity",
+        "category",
+        "resource_types",
+        "remediation",
+        "description",
+        "references",
+        "subsumes",
+    }
 )
 _REQUIRED = ("id", "long_id", "title", "severity", "category", "resource_types", "remediation", "description")
 _REFERENCE_KINDS = {
@@ -104,6 +116,9 @@ def _rule(data: Mapping[str, Any], path: Path, provider: str) -> Rule:
         raise _fail("rule.resource_types", "expected a non-empty list of resource type names")
     resource_types = tuple(types)
     references = _references(meta.get("references", {}))
+    subsumes = meta.get("subsumes", [])
+    if not isinstance(subsumes, list) or not all(isinstance(s, str) and _ID.fullmatch(s) for s in subsumes):
+        raise _fail("rule.subsumes", "expected a list of rule ids (TFR-XXX-NNN) whose hits this rule's finding covers")
     if "check" not in data:
         raise _fail("check", "missing: the condition a compliant resource satisfies")
     condition = parse_condition(data["check"], "check", resource_types)
@@ -127,6 +142,7 @@ def _rule(data: Mapping[str, Any], path: Path, provider: str) -> Rule:
         description=text["description"],
         references=references,
         check=check_of(condition),
+        subsumes=tuple(subsumes),
         examples_file=str(path),
         defaults=defaults,
         declarative=True,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
-from tfreview.rules.support.s3_buckets import BUCKET, buckets_of, configurations, inline, is_log_target
+from tfreview.rules.support.s3_buckets import BUCKET, buckets_of, configurations, inline, is_log_target, on_bucket
 
 SSE = "aws_s3_bucket_server_side_encryption_configuration"
 SSE_BLOCK = "server_side_encryption_configuration"
@@ -24,7 +24,8 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
             return
         if not any(is_log_target(bucket, snapshot) for bucket in buckets_of(resource, snapshot)):
             shown = repr(algorithms[0]) if algorithms and algorithms[0] else "not set"
-            yield Hit(ALGORITHM.format(0) if count else "rule", f"default encryption is {shown}, not aws:kms")
+            hit = Hit(ALGORITHM.format(0) if count else "rule", f"default encryption is {shown}, not aws:kms")
+            yield from on_bucket(resource, snapshot, (hit,))  # on the bucket it names, as ADR 0210 (ADR 0280)
         return
     if configurations(resource, snapshot, SSE) != [] or is_log_target(resource, snapshot):
         return  # configured by its own resource, checked there; log buckets cannot use SSE-KMS
@@ -50,7 +51,8 @@ RULE = Rule(
     "data is never stored in clear; SSE-KMS adds a key policy that decides who may decrypt, key-usage "
     "audit in CloudTrail and the ability to revoke access by disabling the key. LOW for that reason: it "
     "is defence in depth, not missing encryption. A bucket passes with a linked encryption configuration "
-    "(checked itself) or an inline `server_side_encryption_configuration` using `aws:kms` or "
+    "(checked itself; its finding is reported on the bucket it names when that bucket is in the "
+    "configuration, ADR 0280) or an inline `server_side_encryption_configuration` using `aws:kms` or "
     "`aws:kms:dsse`. Buckets that receive server access logs are exempt: log delivery does not support "
     "SSE-KMS. Trivy's AVD-AWS-0132 further asks for a customer managed key id.",
     references=References(
