@@ -23,11 +23,10 @@ from tfreview.advisor.provider_http import (
     Clock,
     HttpReply,
     OwnedHttp,
-    decode_json_object,
-    post_json,
+    api_key_value,
+    exchange_json,
     shorten,
 )
-from tfreview.core.errors import ConfigError
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
 from tfreview.plumbing.http import parse_retry_after
@@ -76,27 +75,20 @@ class AnthropicClient(OwnedHttp):
         return self._api_key.reload()
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
-        started = self._clock()
-        reply = post_json(
+        document = exchange_json(
             self._http,
             PROVIDER,
             self._url,
-            headers={"x-api-key": self._key(), "anthropic-version": API_VERSION},
+            model=self.model,
+            headers={"x-api-key": api_key_value(PROVIDER, self._api_key), "anthropic-version": API_VERSION},
             payload=self.request_body(prompt),
             timeout=timeout,
+            classify=lambda reply: classify_error(reply, scrub=self._api_key.scrub, now=self._now),
+            log=log,
             max_bytes=self._max_response_bytes,
             clock=self._clock,
         )
-        log.debug("anthropic model=%s status=%d in %.3f s", self.model, reply.status, self._clock() - started)
-        if reply.status != 200:
-            raise classify_error(reply, scrub=self._api_key.scrub, now=self._now)
-        return self._completion(decode_json_object(PROVIDER, reply))
-
-    def _key(self) -> str:
-        try:
-            return self._api_key.value()
-        except ConfigError as error:  # a missing key is this model's failure, not the review's
-            raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
+        return self._completion(document)
 
     def request_body(self, prompt: Prompt) -> dict[str, Any]:
         body: dict[str, Any] = {
