@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,9 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.advisor.provider_checks import check_a_hang_is_a_timeout, check_schema_breaking_output_is_returned, fails
 from tests.fakes.llm_anthropic import FakeAnthropic
 from tests.fakes.llm_common import (
-    SCHEMA_BREAKING_TEXT,
     Behaviour,
     Hang,
     Reply,
@@ -53,12 +52,6 @@ def key_file(tmp_path: Path) -> Path:
 def client(fake: FakeAnthropic, key_file: Path, http: httpx.Client) -> Iterator[AnthropicClient]:
     with AnthropicClient(fake.url, SecretSource.from_file(key_file), "claude-sonnet-4-5", http=http) as model:
         yield model
-
-
-def _fails(client: AnthropicClient, timeout: float = 5.0) -> ProviderError:
-    with pytest.raises(ProviderError) as caught:
-        client.complete(PROMPT, timeout=timeout)
-    return caught.value
 
 
 def test_success_returns_the_text_the_model_and_the_usage(fake: FakeAnthropic, client: AnthropicClient) -> None:
@@ -123,7 +116,7 @@ def test_errors_are_classified_and_cost_exactly_one_request(
     fake.script(behaviour)
     key = SecretSource.from_file(key_file)
     with AnthropicClient(fake.url, key, "claude-sonnet-4-5", http=http, now=lambda: HTTP_DATE_NOW) as model:
-        error = _fails(model)
+        error = fails(model, PROMPT)
 
     assert (error.provider, error.kind, error.retriable, error.status) == ("anthropic", kind, retriable, status)
     assert error.retry_after == retry_after
@@ -133,7 +126,7 @@ def test_errors_are_classified_and_cost_exactly_one_request(
 def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeAnthropic, client: AnthropicClient) -> None:
     fake.script(fake.oversized(2_000_000))
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
 
     assert (error.kind, error.retriable) == ("malformed", False)
     assert fake.request_count == 1
@@ -142,24 +135,14 @@ def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeAnthropic, client
 def test_schema_breaking_output_is_returned_for_the_chain_to_validate(
     fake: FakeAnthropic, client: AnthropicClient
 ) -> None:
-    fake.script(fake.schema_breaking())
-
-    assert client.complete(PROMPT, timeout=5).text == SCHEMA_BREAKING_TEXT
+    check_schema_breaking_output_is_returned(fake, client, PROMPT)
 
 
 @pytest.mark.parametrize("behaviour", [Hang(), StallAfterHeaders()], ids=["hang", "headers-then-stall"])
 def test_a_hanging_server_is_a_timeout_within_the_given_time(
     fake: FakeAnthropic, client: AnthropicClient, behaviour: Behaviour
 ) -> None:
-    fake.script(behaviour)
-    started = time.monotonic()
-
-    error = _fails(client, timeout=0.5)
-
-    elapsed = time.monotonic() - started
-    assert (error.kind, error.retriable) == ("timeout", True)
-    assert 0.45 <= elapsed < 10  # timed out (a hang never ends); generous for a loaded CI machine
-    assert fake.request_count == 1
+    check_a_hang_is_a_timeout(fake, client, PROMPT, behaviour)
 
 
 def test_k3_a_rotated_key_is_reloaded_once_from_its_environment_variable(
@@ -170,7 +153,7 @@ def test_k3_a_rotated_key_is_reloaded_once_from_its_environment_variable(
     with AnthropicClient(
         fake.url, SecretSource.from_env("ANTHROPIC_API_KEY", environ=environ), "claude", http=http
     ) as model:
-        error = _fails(model)
+        error = fails(model, PROMPT)
         assert (error.kind, error.retriable, error.status) == ("auth", False, 401)
 
         environ["ANTHROPIC_API_KEY"] = "sk-ant-test-new-0002"
@@ -195,7 +178,7 @@ def test_s2_the_api_key_never_appears_in_errors_logs_bodies_or_repr(
     errors: list[ProviderError] = []
     with AnthropicClient(fake.url, source, "claude-sonnet-4-5") as model:
         for _ in range(3):
-            errors.append(_fails(model))
+            errors.append(fails(model, PROMPT))
         model.complete(PROMPT, timeout=5)
         shown = [repr(model), str(model), repr(source), str(source)]
 
@@ -211,7 +194,7 @@ def test_a_missing_key_fails_this_model_as_auth_without_a_request(
     fake: FakeAnthropic, tmp_path: Path, http: httpx.Client
 ) -> None:
     with AnthropicClient(fake.url, SecretSource.from_file(tmp_path / "absent.key"), "claude", http=http) as model:
-        error = _fails(model)
+        error = fails(model, PROMPT)
 
     assert (error.kind, error.retriable) == ("auth", False)
     assert "cannot be read" in str(error)
