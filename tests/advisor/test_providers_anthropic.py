@@ -10,7 +10,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.advisor.provider_checks import check_a_hang_is_a_timeout, check_schema_breaking_output_is_returned, fails
+from tests.advisor.provider_checks import (
+    ErrorCase,
+    check_a_hang_is_a_timeout,
+    check_classified_error,
+    check_schema_breaking_output_is_returned,
+    error_cases,
+    fails,
+)
 from tests.fakes.llm_anthropic import FakeAnthropic
 from tests.fakes.llm_common import (
     Behaviour,
@@ -26,13 +33,6 @@ from tfreview.plumbing.secret_references import SecretSource
 
 PROMPT = Prompt(system="You review Terraform changes.", user="aws_iam_role.ci: update", max_output_tokens=300)
 CANARY_KEY = "sk-ant-api03-CANARYq1w2e3r4t5y6u7i8o9p0AsDfGhJkLzXcVbNm"
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    """One client for the module (building one loads the CA bundle: ~0.2 s); as the adapter builds it: no retries."""
-    with httpx.Client(transport=httpx.HTTPTransport(retries=0)) as shared:
-        yield shared
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def test_text_blocks_are_joined(fake: FakeAnthropic, client: AnthropicClient) ->
 
 HTTP_DATE_NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 
-ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
+ERRORS: list[ErrorCase] = [
     ("429 retry-after seconds", FakeAnthropic.rate_limited("7"), "throttled", True, 429, 7.0),
     ("429 retry-after date", FakeAnthropic.rate_limited("Sat, 01 Mar 2025 12:00:07 GMT"), "throttled", True, 429, 7.0),
     ("429 spend cap", FakeAnthropic.spend_limit(), "quota", False, 429, None),
@@ -98,11 +98,7 @@ ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("behaviour", "kind", "retriable", "status", "retry_after"),
-    [case[1:] for case in ERRORS],
-    ids=[case[0] for case in ERRORS],
-)
+@error_cases(ERRORS)
 def test_errors_are_classified_and_cost_exactly_one_request(
     fake: FakeAnthropic,
     key_file: Path,
@@ -113,14 +109,12 @@ def test_errors_are_classified_and_cost_exactly_one_request(
     status: int | None,
     retry_after: float | None,
 ) -> None:
-    fake.script(behaviour)
-    key = SecretSource.from_file(key_file)
-    with AnthropicClient(fake.url, key, "claude-sonnet-4-5", http=http, now=lambda: HTTP_DATE_NOW) as model:
-        error = fails(model, PROMPT)
-
-    assert (error.provider, error.kind, error.retriable, error.status) == ("anthropic", kind, retriable, status)
-    assert error.retry_after == retry_after
-    assert fake.request_count == 1  # L3: no retry inside the adapter, whatever the error
+    with AnthropicClient(
+        fake.url, SecretSource.from_file(key_file), "claude-sonnet-4-5", http=http, now=lambda: HTTP_DATE_NOW
+    ) as model:
+        check_classified_error(
+            fake, model, PROMPT, behaviour, kind=kind, retriable=retriable, status=status, retry_after=retry_after
+        )
 
 
 def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeAnthropic, client: AnthropicClient) -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.advisor.provider_checks import check_a_hang_is_a_timeout, check_schema_breaking_output_is_returned, fails
+from tests.advisor.provider_checks import (
+    ErrorCase,
+    check_a_hang_is_a_timeout,
+    check_classified_error,
+    check_schema_breaking_output_is_returned,
+    error_cases,
+    fails,
+)
 from tests.fakes.llm_common import (
     Behaviour,
     Hang,
@@ -27,13 +34,6 @@ from tfreview.plumbing.secret_references import SecretSource
 PROMPT = Prompt(system="You review Terraform changes.", user="aws_s3_bucket.logs: create", max_output_tokens=400)
 SCHEMA: dict[str, object] = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"]}
 CANARY_KEY = "sk-proj-CANARYc4n4ryK3yZ9q8w7e6r5t4y3u2i1o0pAbCdEf"
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    """One client for the module (building one loads the CA bundle: ~0.2 s); as the adapter builds it: no retries."""
-    with httpx.Client(transport=httpx.HTTPTransport(retries=0)) as shared:
-        yield shared
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_missing_usage_is_estimated_not_zero(fake: FakeOpenAI, client: OpenAICli
 
 HTTP_DATE_NOW = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
 
-ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
+ERRORS: list[ErrorCase] = [
     ("429 Retry-After seconds", FakeOpenAI.rate_limited("7"), "throttled", True, 429, 7.0),
     ("429 Retry-After date", FakeOpenAI.rate_limited("Wed, 21 Oct 2015 07:28:07 GMT"), "throttled", True, 429, 7.0),
     ("429 insufficient_quota", FakeOpenAI.quota_exhausted(), "quota", False, 429, None),
@@ -139,11 +139,7 @@ ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("behaviour", "kind", "retriable", "status", "retry_after"),
-    [case[1:] for case in ERRORS],
-    ids=[case[0] for case in ERRORS],
-)
+@error_cases(ERRORS)
 def test_errors_are_classified_and_cost_exactly_one_request(
     fake: FakeOpenAI,
     key_file: Path,
@@ -154,14 +150,12 @@ def test_errors_are_classified_and_cost_exactly_one_request(
     status: int | None,
     retry_after: float | None,
 ) -> None:
-    fake.script(behaviour)
-    key = SecretSource.from_file(key_file)
-    with OpenAIClient(f"{fake.url}/v1", key, "gpt-4o-mini", http=http, now=lambda: HTTP_DATE_NOW) as model:
-        error = fails(model, PROMPT)
-
-    assert (error.provider, error.kind, error.retriable, error.status) == ("openai", kind, retriable, status)
-    assert error.retry_after == retry_after
-    assert fake.request_count == 1  # L3: no retry inside the adapter, whatever the error
+    with OpenAIClient(
+        f"{fake.url}/v1", SecretSource.from_file(key_file), "gpt-4o-mini", http=http, now=lambda: HTTP_DATE_NOW
+    ) as model:
+        check_classified_error(
+            fake, model, PROMPT, behaviour, kind=kind, retriable=retriable, status=status, retry_after=retry_after
+        )
 
 
 def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeOpenAI, client: OpenAIClient) -> None:
