@@ -24,12 +24,11 @@ from tfreview.advisor.provider_http import (
     HttpReply,
     OwnedHttp,
     api_key_value,
+    error_maker,
     exchange_json,
-    shorten,
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
-from tfreview.plumbing.http import parse_retry_after
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -126,12 +125,7 @@ def classify_error(
     """The one place an Anthropic error answer becomes a classified ProviderError."""
     status = reply.status
     codes, message = _error_fields(reply.body)
-    text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {status}"
-    retry_after = parse_retry_after(reply.headers, now)
-
-    def error(kind: str, retriable: bool) -> ProviderError:
-        return ProviderError(PROVIDER, kind, text, retriable=retriable, status=status, retry_after=retry_after)
-
+    error = error_maker(PROVIDER, reply, message, scrub=scrub, now=now)
     spent = bool(codes & QUOTA_CODES) or any(phrase in message.lower() for phrase in QUOTA_PHRASES)
     if status == 402 or (status in (400, 429) and spent):
         return error("quota", False)

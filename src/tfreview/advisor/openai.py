@@ -25,13 +25,12 @@ from tfreview.advisor.provider_http import (
     HttpReply,
     OwnedHttp,
     api_key_value,
+    error_maker,
     estimate_tokens,
     exchange_json,
-    shorten,
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
-from tfreview.plumbing.http import parse_retry_after
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -157,12 +156,7 @@ def classify_error(
     """The one place an OpenAI-compatible error answer becomes a classified ProviderError."""
     status = reply.status
     codes, message = _error_fields(reply.body)
-    text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {status}"
-    retry_after = parse_retry_after(reply.headers, now)
-
-    def error(kind: str, retriable: bool) -> ProviderError:
-        return ProviderError(PROVIDER, kind, text, retriable=retriable, status=status, retry_after=retry_after)
-
+    error = error_maker(PROVIDER, reply, message, scrub=scrub, now=now)
     if status == 402 or (status == 429 and codes & QUOTA_CODES):
         return error("quota", False)
     if status == 429:

@@ -23,7 +23,14 @@ import httpx
 
 from tfreview.advisor.model import ProviderError
 from tfreview.core.errors import ConfigError
-from tfreview.plumbing.http import ResponseTooLarge, ResponseTooSlow, outbound_client, read_bounded
+from tfreview.plumbing.clock import Clock as WallClock
+from tfreview.plumbing.http import (
+    ResponseTooLarge,
+    ResponseTooSlow,
+    outbound_client,
+    parse_retry_after,
+    read_bounded,
+)
 from tfreview.plumbing.secret_references import SecretSource
 
 DEFAULT_MAX_RESPONSE_BYTES = 1_000_000  # a review's completion is a few kB; anything near this is a runaway
@@ -160,6 +167,20 @@ def decode_json_object(provider: str, reply: HttpReply) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ProviderError(provider, "malformed", "answer is not a JSON object", retriable=False, status=reply.status)
     return document
+
+
+def error_maker(
+    provider: str, reply: HttpReply, message: str, *, scrub: Callable[[str], str] | None, now: WallClock
+) -> Callable[[str, bool], ProviderError]:
+    """`error(kind, retriable)` for one error answer: the upstream message scrubbed and shortened (or
+    `HTTP <status>`), the status and the Retry-After; the adapter's `classify_error` picks the kind."""
+    text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {reply.status}"
+    retry_after = parse_retry_after(reply.headers, now)
+
+    def error(kind: str, retriable: bool) -> ProviderError:
+        return ProviderError(provider, kind, text, retriable=retriable, status=reply.status, retry_after=retry_after)
+
+    return error
 
 
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:
