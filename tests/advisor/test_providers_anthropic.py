@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,9 +10,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.advisor.provider_checks import (
+    ErrorCase,
+    check_a_hang_is_a_timeout,
+    check_classified_error,
+    check_schema_breaking_output_is_returned,
+    error_cases,
+    fails,
+)
 from tests.fakes.llm_anthropic import FakeAnthropic
 from tests.fakes.llm_common import (
-    SCHEMA_BREAKING_TEXT,
     Behaviour,
     Hang,
     Reply,
@@ -27,13 +33,6 @@ from tfreview.plumbing.secret_references import SecretSource
 
 PROMPT = Prompt(system="You review Terraform changes.", user="aws_iam_role.ci: update", max_output_tokens=300)
 CANARY_KEY = "sk-ant-api03-CANARYq1w2e3r4t5y6u7i8o9p0AsDfGhJkLzXcVbNm"
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    """One client for the module (building one loads the CA bundle: ~0.2 s); as the adapter builds it: no retries."""
-    with httpx.Client(transport=httpx.HTTPTransport(retries=0)) as shared:
-        yield shared
 
 
 @pytest.fixture
@@ -53,12 +52,6 @@ def key_file(tmp_path: Path) -> Path:
 def client(fake: FakeAnthropic, key_file: Path, http: httpx.Client) -> Iterator[AnthropicClient]:
     with AnthropicClient(fake.url, SecretSource.from_file(key_file), "claude-sonnet-4-5", http=http) as model:
         yield model
-
-
-def _fails(client: AnthropicClient, timeout: float = 5.0) -> ProviderError:
-    with pytest.raises(ProviderError) as caught:
-        client.complete(PROMPT, timeout=timeout)
-    return caught.value
 
 
 def test_success_returns_the_text_the_model_and_the_usage(fake: FakeAnthropic, client: AnthropicClient) -> None:
@@ -87,7 +80,7 @@ def test_text_blocks_are_joined(fake: FakeAnthropic, client: AnthropicClient) ->
 
 HTTP_DATE_NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 
-ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
+ERRORS: list[ErrorCase] = [
     ("429 retry-after seconds", FakeAnthropic.rate_limited("7"), "throttled", True, 429, 7.0),
     ("429 retry-after date", FakeAnthropic.rate_limited("Sat, 01 Mar 2025 12:00:07 GMT"), "throttled", True, 429, 7.0),
     ("429 spend cap", FakeAnthropic.spend_limit(), "quota", False, 429, None),
@@ -105,11 +98,7 @@ ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("behaviour", "kind", "retriable", "status", "retry_after"),
-    [case[1:] for case in ERRORS],
-    ids=[case[0] for case in ERRORS],
-)
+@error_cases(ERRORS)
 def test_errors_are_classified_and_cost_exactly_one_request(
     fake: FakeAnthropic,
     key_file: Path,
@@ -120,20 +109,18 @@ def test_errors_are_classified_and_cost_exactly_one_request(
     status: int | None,
     retry_after: float | None,
 ) -> None:
-    fake.script(behaviour)
-    key = SecretSource.from_file(key_file)
-    with AnthropicClient(fake.url, key, "claude-sonnet-4-5", http=http, now=lambda: HTTP_DATE_NOW) as model:
-        error = _fails(model)
-
-    assert (error.provider, error.kind, error.retriable, error.status) == ("anthropic", kind, retriable, status)
-    assert error.retry_after == retry_after
-    assert fake.request_count == 1  # L3: no retry inside the adapter, whatever the error
+    with AnthropicClient(
+        fake.url, SecretSource.from_file(key_file), "claude-sonnet-4-5", http=http, now=lambda: HTTP_DATE_NOW
+    ) as model:
+        check_classified_error(
+            fake, model, PROMPT, behaviour, kind=kind, retriable=retriable, status=status, retry_after=retry_after
+        )
 
 
 def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeAnthropic, client: AnthropicClient) -> None:
     fake.script(fake.oversized(2_000_000))
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
 
     assert (error.kind, error.retriable) == ("malformed", False)
     assert fake.request_count == 1
@@ -142,24 +129,14 @@ def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeAnthropic, client
 def test_schema_breaking_output_is_returned_for_the_chain_to_validate(
     fake: FakeAnthropic, client: AnthropicClient
 ) -> None:
-    fake.script(fake.schema_breaking())
-
-    assert client.complete(PROMPT, timeout=5).text == SCHEMA_BREAKING_TEXT
+    check_schema_breaking_output_is_returned(fake, client, PROMPT)
 
 
 @pytest.mark.parametrize("behaviour", [Hang(), StallAfterHeaders()], ids=["hang", "headers-then-stall"])
 def test_a_hanging_server_is_a_timeout_within_the_given_time(
     fake: FakeAnthropic, client: AnthropicClient, behaviour: Behaviour
 ) -> None:
-    fake.script(behaviour)
-    started = time.monotonic()
-
-    error = _fails(client, timeout=0.5)
-
-    elapsed = time.monotonic() - started
-    assert (error.kind, error.retriable) == ("timeout", True)
-    assert 0.45 <= elapsed < 10  # timed out (a hang never ends); generous for a loaded CI machine
-    assert fake.request_count == 1
+    check_a_hang_is_a_timeout(fake, client, PROMPT, behaviour)
 
 
 def test_k3_a_rotated_key_is_reloaded_once_from_its_environment_variable(
@@ -170,7 +147,7 @@ def test_k3_a_rotated_key_is_reloaded_once_from_its_environment_variable(
     with AnthropicClient(
         fake.url, SecretSource.from_env("ANTHROPIC_API_KEY", environ=environ), "claude", http=http
     ) as model:
-        error = _fails(model)
+        error = fails(model, PROMPT)
         assert (error.kind, error.retriable, error.status) == ("auth", False, 401)
 
         environ["ANTHROPIC_API_KEY"] = "sk-ant-test-new-0002"
@@ -195,7 +172,7 @@ def test_s2_the_api_key_never_appears_in_errors_logs_bodies_or_repr(
     errors: list[ProviderError] = []
     with AnthropicClient(fake.url, source, "claude-sonnet-4-5") as model:
         for _ in range(3):
-            errors.append(_fails(model))
+            errors.append(fails(model, PROMPT))
         model.complete(PROMPT, timeout=5)
         shown = [repr(model), str(model), repr(source), str(source)]
 
@@ -211,7 +188,7 @@ def test_a_missing_key_fails_this_model_as_auth_without_a_request(
     fake: FakeAnthropic, tmp_path: Path, http: httpx.Client
 ) -> None:
     with AnthropicClient(fake.url, SecretSource.from_file(tmp_path / "absent.key"), "claude", http=http) as model:
-        error = _fails(model)
+        error = fails(model, PROMPT)
 
     assert (error.kind, error.retriable) == ("auth", False)
     assert "cannot be read" in str(error)

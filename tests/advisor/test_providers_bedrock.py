@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.advisor.provider_checks import check_a_hang_is_a_timeout, check_schema_breaking_output_is_returned, fails
 from tests.fakes.llm_bedrock import ERROR_STATUS, FakeBedrock
-from tests.fakes.llm_common import SCHEMA_BREAKING_TEXT, Behaviour, Hang, StallAfterHeaders, malformed_json
+from tests.fakes.llm_common import Behaviour, Hang, StallAfterHeaders, malformed_json
 from tfreview.advisor.bedrock import AwsCredentials, BedrockClient
 from tfreview.advisor.model import Prompt, ProviderError
 from tfreview.plumbing.secret_references import SecretSource
@@ -62,12 +62,6 @@ def client(fake: FakeBedrock, credentials: AwsCredentials) -> Iterator[BedrockCl
         yield model
 
 
-def _fails(client: BedrockClient, timeout: float = 5.0) -> ProviderError:
-    with pytest.raises(ProviderError) as caught:
-        client.complete(PROMPT, timeout=timeout)
-    return caught.value
-
-
 def test_success_returns_the_text_and_the_usage(fake: FakeBedrock, client: BedrockClient) -> None:
     completion = client.complete(PROMPT, timeout=5)
 
@@ -104,7 +98,7 @@ def test_errors_are_classified_and_cost_exactly_one_request(
 ) -> None:
     fake.script(FakeBedrock.error(code, f"{code} from the fake"))
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
 
     assert (error.provider, error.kind, error.retriable) == ("bedrock", kind, retriable)
     assert error.status == ERROR_STATUS[code]
@@ -115,7 +109,7 @@ def test_errors_are_classified_and_cost_exactly_one_request(
 def test_an_unknown_5xx_is_retriable(fake: FakeBedrock, client: BedrockClient) -> None:
     fake.script(FakeBedrock.error("SomethingNewException", "new", status=502))
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
 
     assert (error.kind, error.retriable, error.status) == ("unavailable", True, 502)
     assert fake.request_count == 1
@@ -124,7 +118,7 @@ def test_an_unknown_5xx_is_retriable(fake: FakeBedrock, client: BedrockClient) -
 def test_retry_after_is_read_when_bedrock_sends_it(fake: FakeBedrock, client: BedrockClient) -> None:
     fake.script(FakeBedrock.error("ThrottlingException", "slow down", headers=(("Retry-After", "7"),)))
 
-    assert _fails(client).retry_after == 7.0
+    assert fails(client, PROMPT).retry_after == 7.0
 
 
 @pytest.mark.parametrize(
@@ -135,16 +129,14 @@ def test_retry_after_is_read_when_bedrock_sends_it(fake: FakeBedrock, client: Be
 def test_unusable_answers_are_malformed(fake: FakeBedrock, client: BedrockClient, behaviour: Behaviour) -> None:
     fake.script(behaviour)
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
 
     assert (error.kind, error.retriable) == ("malformed", False)
     assert fake.request_count == 1
 
 
 def test_schema_breaking_output_is_returned_for_the_chain_to_validate(fake: FakeBedrock, client: BedrockClient) -> None:
-    fake.script(fake.schema_breaking())
-
-    assert client.complete(PROMPT, timeout=5).text == SCHEMA_BREAKING_TEXT
+    check_schema_breaking_output_is_returned(fake, client, PROMPT)
 
 
 @pytest.mark.parametrize("behaviour", [Hang(), StallAfterHeaders()], ids=["hang", "headers-then-stall"])
@@ -152,22 +144,16 @@ def test_a_hanging_server_is_a_timeout_within_the_given_time(
     fake: FakeBedrock, client: BedrockClient, behaviour: Behaviour
 ) -> None:
     client.complete(PROMPT, timeout=0.5)  # builds the boto3 client for this timeout (~0.5 s) outside the measure
-    fake.script(behaviour)
-    started = time.monotonic()
-
-    error = _fails(client, timeout=0.5)
-
-    elapsed = time.monotonic() - started
-    assert (error.kind, error.retriable) == ("timeout", True)
-    assert 0.45 <= elapsed < 10  # timed out (a hang never ends); generous for a loaded CI machine
-    assert fake.request_count == 2  # botocore would retry a read timeout; it must not
+    check_a_hang_is_a_timeout(
+        fake, client, PROMPT, behaviour, requests=2
+    )  # botocore would retry a read timeout; it must not
 
 
 def test_a_refused_connection_is_retriable(credentials: AwsCredentials) -> None:
     with FakeBedrock() as gone:
         url = gone.url
     with BedrockClient("eu-west-1", MODEL_ID, endpoint_url=url, credentials=credentials) as model:
-        error = _fails(model, timeout=2)
+        error = fails(model, PROMPT, timeout=2)
 
     assert (error.kind, error.retriable) == ("unavailable", True)
 
@@ -177,7 +163,7 @@ def test_k3_a_rotated_access_key_is_reloaded_once_from_its_file(
 ) -> None:
     fake.valid_keys = {NEW_KEY_ID}
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
     assert (error.kind, error.retriable, error.status) == ("auth", False, 403)
 
     key_id_file.write_text(NEW_KEY_ID, encoding="utf-8")
@@ -196,7 +182,7 @@ def test_k3_the_default_chain_is_re_read_on_reload(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     fake.valid_keys = {NEW_KEY_ID}
     with BedrockClient("eu-west-1", MODEL_ID, endpoint_url=fake.url) as model:
-        assert _fails(model).kind == "auth"
+        assert fails(model, PROMPT).kind == "auth"
         shared.write_text(
             f"[default]\naws_access_key_id = {NEW_KEY_ID}\naws_secret_access_key = s2\n", encoding="utf-8"
         )
@@ -220,7 +206,7 @@ def test_s2_the_secret_key_never_appears_in_errors_logs_traffic_or_repr(
     errors: list[ProviderError] = []
     with BedrockClient("eu-west-1", MODEL_ID, endpoint_url=fake.url, credentials=credentials) as model:
         for _ in range(2):
-            errors.append(_fails(model))
+            errors.append(fails(model, PROMPT))
         model.complete(PROMPT, timeout=5)
         shown = [repr(model), str(model), repr(credentials), repr(credentials.secret_access_key)]
 
@@ -237,7 +223,7 @@ def test_a_missing_credential_fails_this_model_as_auth_without_a_request(fake: F
         SecretSource.from_env("TFREVIEW_TEST_UNSET", environ={}), SecretSource.from_env("X", environ={})
     )
     with BedrockClient("eu-west-1", MODEL_ID, endpoint_url=fake.url, credentials=credentials) as model:
-        error = _fails(model)
+        error = fails(model, PROMPT)
 
     assert (error.kind, error.retriable) == ("auth", False)
     assert fake.request_count == 0

@@ -54,12 +54,6 @@ def _no_instance_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    with httpx.Client(transport=httpx.HTTPTransport(retries=0)) as shared:
-        yield shared
-
-
 @pytest.fixture
 def openai_fake() -> Iterator[FakeOpenAI]:
     with FakeOpenAI() as server:

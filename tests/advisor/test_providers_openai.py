@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.advisor.provider_checks import (
+    ErrorCase,
+    check_a_hang_is_a_timeout,
+    check_classified_error,
+    check_schema_breaking_output_is_returned,
+    error_cases,
+    fails,
+)
 from tests.fakes.llm_common import (
-    SCHEMA_BREAKING_TEXT,
     Behaviour,
     Hang,
     Reply,
@@ -28,13 +34,6 @@ from tfreview.plumbing.secret_references import SecretSource
 PROMPT = Prompt(system="You review Terraform changes.", user="aws_s3_bucket.logs: create", max_output_tokens=400)
 SCHEMA: dict[str, object] = {"type": "object", "properties": {"summary": {"type": "string"}}, "required": ["summary"]}
 CANARY_KEY = "sk-proj-CANARYc4n4ryK3yZ9q8w7e6r5t4y3u2i1o0pAbCdEf"
-
-
-@pytest.fixture(scope="module")
-def http() -> Iterator[httpx.Client]:
-    """One client for the module (building one loads the CA bundle: ~0.2 s); as the adapter builds it: no retries."""
-    with httpx.Client(transport=httpx.HTTPTransport(retries=0)) as shared:
-        yield shared
 
 
 @pytest.fixture
@@ -54,12 +53,6 @@ def key_file(tmp_path: Path) -> Path:
 def client(fake: FakeOpenAI, key_file: Path, http: httpx.Client) -> Iterator[OpenAIClient]:
     with OpenAIClient(f"{fake.url}/v1", SecretSource.from_file(key_file), "gpt-4o-mini", http=http) as model:
         yield model
-
-
-def _fails(client: OpenAIClient, timeout: float = 5.0) -> ProviderError:
-    with pytest.raises(ProviderError) as caught:
-        client.complete(PROMPT, timeout=timeout)
-    return caught.value
 
 
 def test_success_returns_the_text_the_model_and_the_usage(fake: FakeOpenAI, client: OpenAIClient) -> None:
@@ -129,7 +122,7 @@ def test_missing_usage_is_estimated_not_zero(fake: FakeOpenAI, client: OpenAICli
 
 HTTP_DATE_NOW = datetime(2015, 10, 21, 7, 28, 0, tzinfo=UTC)
 
-ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
+ERRORS: list[ErrorCase] = [
     ("429 Retry-After seconds", FakeOpenAI.rate_limited("7"), "throttled", True, 429, 7.0),
     ("429 Retry-After date", FakeOpenAI.rate_limited("Wed, 21 Oct 2015 07:28:07 GMT"), "throttled", True, 429, 7.0),
     ("429 insufficient_quota", FakeOpenAI.quota_exhausted(), "quota", False, 429, None),
@@ -146,11 +139,7 @@ ERRORS: list[tuple[str, Behaviour, str, bool, int | None, float | None]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("behaviour", "kind", "retriable", "status", "retry_after"),
-    [case[1:] for case in ERRORS],
-    ids=[case[0] for case in ERRORS],
-)
+@error_cases(ERRORS)
 def test_errors_are_classified_and_cost_exactly_one_request(
     fake: FakeOpenAI,
     key_file: Path,
@@ -161,51 +150,39 @@ def test_errors_are_classified_and_cost_exactly_one_request(
     status: int | None,
     retry_after: float | None,
 ) -> None:
-    fake.script(behaviour)
-    key = SecretSource.from_file(key_file)
-    with OpenAIClient(f"{fake.url}/v1", key, "gpt-4o-mini", http=http, now=lambda: HTTP_DATE_NOW) as model:
-        error = _fails(model)
-
-    assert (error.provider, error.kind, error.retriable, error.status) == ("openai", kind, retriable, status)
-    assert error.retry_after == retry_after
-    assert fake.request_count == 1  # L3: no retry inside the adapter, whatever the error
+    with OpenAIClient(
+        f"{fake.url}/v1", SecretSource.from_file(key_file), "gpt-4o-mini", http=http, now=lambda: HTTP_DATE_NOW
+    ) as model:
+        check_classified_error(
+            fake, model, PROMPT, behaviour, kind=kind, retriable=retriable, status=status, retry_after=retry_after
+        )
 
 
 def test_an_oversized_answer_is_cut_off_as_malformed(fake: FakeOpenAI, client: OpenAIClient) -> None:
     fake.script(fake.oversized(2_000_000))
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
 
     assert (error.kind, error.retriable) == ("malformed", False)
     assert fake.request_count == 1
 
 
 def test_schema_breaking_output_is_returned_for_the_chain_to_validate(fake: FakeOpenAI, client: OpenAIClient) -> None:
-    fake.script(fake.schema_breaking())
-
-    assert client.complete(PROMPT, timeout=5).text == SCHEMA_BREAKING_TEXT
+    check_schema_breaking_output_is_returned(fake, client, PROMPT)
 
 
 @pytest.mark.parametrize("behaviour", [Hang(), StallAfterHeaders()], ids=["hang", "headers-then-stall"])
 def test_a_hanging_server_is_a_timeout_within_the_given_time(
     fake: FakeOpenAI, client: OpenAIClient, behaviour: Behaviour
 ) -> None:
-    fake.script(behaviour)
-    started = time.monotonic()
-
-    error = _fails(client, timeout=0.5)
-
-    elapsed = time.monotonic() - started
-    assert (error.kind, error.retriable) == ("timeout", True)
-    assert 0.45 <= elapsed < 10  # timed out (a hang never ends); generous for a loaded CI machine
-    assert fake.request_count == 1
+    check_a_hang_is_a_timeout(fake, client, PROMPT, behaviour)
 
 
 def test_a_refused_connection_is_retriable(key_file: Path, http: httpx.Client) -> None:
     with FakeOpenAI() as gone:
         url = f"{gone.url}/v1"
     with OpenAIClient(url, SecretSource.from_file(key_file), "gpt-4o-mini", http=http) as model:
-        error = _fails(model, timeout=2)
+        error = fails(model, PROMPT, timeout=2)
 
     assert (error.kind, error.retriable) == ("unavailable", True)
 
@@ -215,7 +192,7 @@ def test_k3_a_rotated_key_is_reloaded_once_from_its_file(
 ) -> None:
     fake.valid_keys = {"sk-test-new-key-0002"}
 
-    error = _fails(client)
+    error = fails(client, PROMPT)
     assert (error.kind, error.retriable, error.status) == ("auth", False, 401)
 
     key_file.write_text("sk-test-new-key-0002\n", encoding="utf-8")
@@ -244,7 +221,7 @@ def test_s2_the_api_key_never_appears_in_errors_logs_bodies_or_repr(
     errors: list[ProviderError] = []
     with OpenAIClient(f"{fake.url}/v1", source, "gpt-4o-mini") as model:
         for _ in range(3):
-            errors.append(_fails(model))
+            errors.append(fails(model, PROMPT))
         model.complete(PROMPT, timeout=5)
         shown = [repr(model), str(model), repr(source), str(source)]
 
@@ -260,7 +237,7 @@ def test_s2_the_api_key_never_appears_in_errors_logs_bodies_or_repr(
 def test_a_missing_key_fails_this_model_as_auth_without_a_request(fake: FakeOpenAI, http: httpx.Client) -> None:
     source = SecretSource.from_env("TFREVIEW_TEST_UNSET_KEY", environ={})
     with OpenAIClient(f"{fake.url}/v1", source, "gpt-4o-mini", http=http) as model:
-        error = _fails(model)
+        error = fails(model, PROMPT)
 
     assert (error.kind, error.retriable) == ("auth", False)
     assert "env TFREVIEW_TEST_UNSET_KEY is not set" in str(error)

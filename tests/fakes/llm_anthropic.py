@@ -10,23 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from tests.fakes.llm_common import (
-    DEFAULT_ADVICE_TEXT,
-    SCHEMA_BREAKING_TEXT,
     Behaviour,
-    FakeLLMServer,
+    FakeModelServer,
     RecordedRequest,
     Reply,
+    requested_model,
 )
 
 
-class FakeAnthropic(FakeLLMServer):
-    def __init__(
-        self, reply_text: str = DEFAULT_ADVICE_TEXT, *, input_tokens: int = 905, output_tokens: int = 71
-    ) -> None:
-        super().__init__()
-        self.reply_text = reply_text
-        self.input_tokens = input_tokens
-        self.output_tokens = output_tokens
+class FakeAnthropic(FakeModelServer):
+    default_usage = (905, 71)
 
     def key_of(self, request: RecordedRequest) -> str | None:
         return request.headers.get("x-api-key")
@@ -38,7 +31,7 @@ class FakeAnthropic(FakeLLMServer):
             return self.error(400, "invalid_request_error", "anthropic-version: header is required")
         if not self.key_accepted(request):
             return self.error(401, "authentication_error", "invalid x-api-key")
-        return self.ok(self.reply_text, model=_requested_model(request, "claude-sonnet-4-5"))
+        return self.ok(self.reply_text, model=requested_model(request, "claude-sonnet-4-5"))
 
     # --- answers ---------------------------------------------------------------------------------
 
@@ -117,20 +110,6 @@ class FakeAnthropic(FakeLLMServer):
         )
         return cls.error(status, kind, "max_tokens: Field required")
 
-    def schema_breaking(self) -> Reply:
-        return self.ok(SCHEMA_BREAKING_TEXT)
-
-    def oversized(self, size: int = 2_000_000) -> Reply:
-        return self.ok("x" * size)
-
     @staticmethod
     def missing_fields() -> Reply:
         return Reply.of_json(200, {"id": "msg_fake", "type": "message", "content": []})
-
-
-def _requested_model(request: RecordedRequest, default: str) -> str:
-    try:
-        model = request.json().get("model")
-    except (ValueError, AttributeError):
-        return default
-    return model if isinstance(model, str) else default

@@ -13,10 +13,8 @@ import re
 from urllib.parse import unquote
 
 from tests.fakes.llm_common import (
-    DEFAULT_ADVICE_TEXT,
-    SCHEMA_BREAKING_TEXT,
     Behaviour,
-    FakeLLMServer,
+    FakeModelServer,
     RecordedRequest,
     Reply,
 )
@@ -38,14 +36,9 @@ _PATH = re.compile(r"^/model/(?P<model>[^/]+)/converse$")
 _CREDENTIAL = re.compile(r"Credential=(?P<key>[^/,\s]+)/")
 
 
-class FakeBedrock(FakeLLMServer):
-    def __init__(
-        self, reply_text: str = DEFAULT_ADVICE_TEXT, *, input_tokens: int = 777, output_tokens: int = 58
-    ) -> None:
-        super().__init__()
-        self.reply_text = reply_text
-        self.input_tokens = input_tokens
-        self.output_tokens = output_tokens
+class FakeBedrock(FakeModelServer):
+    default_usage = (777, 58)
+    oversized_bytes = 300_000
 
     def key_of(self, request: RecordedRequest) -> str | None:
         match = _CREDENTIAL.search(request.headers.get("authorization", ""))
@@ -98,12 +91,6 @@ class FakeBedrock(FakeLLMServer):
     @classmethod
     def throttled(cls) -> Reply:
         return cls.error("ThrottlingException", "Too many requests, please wait before trying again.")
-
-    def schema_breaking(self) -> Reply:
-        return self.ok(SCHEMA_BREAKING_TEXT)
-
-    def oversized(self, size: int = 300_000) -> Reply:
-        return self.ok("x" * size)
 
     @staticmethod
     def missing_fields() -> Reply:

@@ -162,6 +162,45 @@ class FakeLLMServer:
         self._stopping.wait()
 
 
+class FakeModelServer(FakeLLMServer):
+    """What the three model fakes share: the advice text they answer, the usage they report, and the
+    answers built from `ok` (a reply that breaks the schema, a runaway one). A vendor's fake supplies `ok`
+    and its own usage figures."""
+
+    default_usage = (100, 10)  # (input, output) tokens the vendor's fake reports unless told otherwise
+    oversized_bytes = 2_000_000
+
+    def __init__(
+        self,
+        reply_text: str = DEFAULT_ADVICE_TEXT,
+        *,
+        input_tokens: int | None = None,
+        output_tokens: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.reply_text = reply_text
+        self.input_tokens = self.default_usage[0] if input_tokens is None else input_tokens
+        self.output_tokens = self.default_usage[1] if output_tokens is None else output_tokens
+
+    def ok(self, text: str) -> Reply:
+        raise NotImplementedError
+
+    def schema_breaking(self) -> Reply:
+        return self.ok(SCHEMA_BREAKING_TEXT)
+
+    def oversized(self, size: int | None = None) -> Reply:
+        return self.ok("x" * (self.oversized_bytes if size is None else size))
+
+
+def requested_model(request: RecordedRequest, default: str) -> str:
+    """The `model` of the request's JSON body, or `default` when it names none."""
+    try:
+        model = request.json().get("model")
+    except (ValueError, AttributeError):
+        return default
+    return model if isinstance(model, str) else default
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = False  # joined on server_close: no thread outlives the fake
     block_on_close = True

@@ -10,23 +10,16 @@ from __future__ import annotations
 import time
 
 from tests.fakes.llm_common import (
-    DEFAULT_ADVICE_TEXT,
-    SCHEMA_BREAKING_TEXT,
     Behaviour,
-    FakeLLMServer,
+    FakeModelServer,
     RecordedRequest,
     Reply,
+    requested_model,
 )
 
 
-class FakeOpenAI(FakeLLMServer):
-    def __init__(
-        self, reply_text: str = DEFAULT_ADVICE_TEXT, *, input_tokens: int = 812, output_tokens: int = 64
-    ) -> None:
-        super().__init__()
-        self.reply_text = reply_text
-        self.input_tokens = input_tokens
-        self.output_tokens = output_tokens
+class FakeOpenAI(FakeModelServer):
+    default_usage = (812, 64)
 
     def key_of(self, request: RecordedRequest) -> str | None:
         bearer = request.headers.get("authorization", "")
@@ -37,7 +30,7 @@ class FakeOpenAI(FakeLLMServer):
             return self.error(404, "Unknown request URL", "invalid_request_error", "unknown_url")
         if not self.key_accepted(request):
             return self.unauthorized()
-        return self.ok(self.reply_text, model=_requested_model(request, "gpt-4o-mini"))
+        return self.ok(self.reply_text, model=requested_model(request, "gpt-4o-mini"))
 
     # --- answers ---------------------------------------------------------------------------------
 
@@ -102,20 +95,6 @@ class FakeOpenAI(FakeLLMServer):
     def bad_request(cls, status: int = 400) -> Reply:
         return cls.error(status, "Invalid value for 'max_tokens'.", "invalid_request_error", None)
 
-    def schema_breaking(self) -> Reply:
-        return self.ok(SCHEMA_BREAKING_TEXT)
-
-    def oversized(self, size: int = 2_000_000) -> Reply:
-        return self.ok("x" * size)
-
     @staticmethod
     def missing_fields() -> Reply:
         return Reply.of_json(200, {"id": "chatcmpl-fake", "object": "chat.completion", "choices": []})
-
-
-def _requested_model(request: RecordedRequest, default: str) -> str:
-    try:
-        model = request.json().get("model")
-    except (ValueError, AttributeError):
-        return default
-    return model if isinstance(model, str) else default

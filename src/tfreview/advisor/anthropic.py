@@ -23,14 +23,12 @@ from tfreview.advisor.provider_http import (
     Clock,
     HttpReply,
     OwnedHttp,
-    decode_json_object,
-    post_json,
-    shorten,
+    api_key_value,
+    error_maker,
+    exchange_json,
 )
-from tfreview.core.errors import ConfigError
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
-from tfreview.plumbing.http import parse_retry_after
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -76,27 +74,20 @@ class AnthropicClient(OwnedHttp):
         return self._api_key.reload()
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
-        started = self._clock()
-        reply = post_json(
+        document = exchange_json(
             self._http,
             PROVIDER,
             self._url,
-            headers={"x-api-key": self._key(), "anthropic-version": API_VERSION},
+            model=self.model,
+            headers={"x-api-key": api_key_value(PROVIDER, self._api_key), "anthropic-version": API_VERSION},
             payload=self.request_body(prompt),
             timeout=timeout,
+            classify=lambda reply: classify_error(reply, scrub=self._api_key.scrub, now=self._now),
+            log=log,
             max_bytes=self._max_response_bytes,
             clock=self._clock,
         )
-        log.debug("anthropic model=%s status=%d in %.3f s", self.model, reply.status, self._clock() - started)
-        if reply.status != 200:
-            raise classify_error(reply, scrub=self._api_key.scrub, now=self._now)
-        return self._completion(decode_json_object(PROVIDER, reply))
-
-    def _key(self) -> str:
-        try:
-            return self._api_key.value()
-        except ConfigError as error:  # a missing key is this model's failure, not the review's
-            raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
+        return self._completion(document)
 
     def request_body(self, prompt: Prompt) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -134,12 +125,7 @@ def classify_error(
     """The one place an Anthropic error answer becomes a classified ProviderError."""
     status = reply.status
     codes, message = _error_fields(reply.body)
-    text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {status}"
-    retry_after = parse_retry_after(reply.headers, now)
-
-    def error(kind: str, retriable: bool) -> ProviderError:
-        return ProviderError(PROVIDER, kind, text, retriable=retriable, status=status, retry_after=retry_after)
-
+    error = error_maker(PROVIDER, reply, message, scrub=scrub, now=now)
     spent = bool(codes & QUOTA_CODES) or any(phrase in message.lower() for phrase in QUOTA_PHRASES)
     if status == 402 or (status in (400, 429) and spent):
         return error("quota", False)

@@ -24,15 +24,13 @@ from tfreview.advisor.provider_http import (
     Clock,
     HttpReply,
     OwnedHttp,
-    decode_json_object,
+    api_key_value,
+    error_maker,
     estimate_tokens,
-    post_json,
-    shorten,
+    exchange_json,
 )
-from tfreview.core.errors import ConfigError
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
-from tfreview.plumbing.http import parse_retry_after
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -87,22 +85,21 @@ class OpenAIClient(OwnedHttp):
         return self._api_key.reload() if self._api_key is not None else False
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
-        started = self._clock()
-        reply = post_json(
+        document = exchange_json(
             self._http,
             PROVIDER,
             self._url,
+            model=self.model,
             headers=self._headers(),
             payload=self.request_body(prompt),
-            params={"api-version": self._api_version} if self._api_style == "azure" else None,
             timeout=timeout,
+            classify=lambda reply: classify_error(reply, scrub=self._scrub, now=self._now),
+            log=log,
+            params={"api-version": self._api_version} if self._api_style == "azure" else None,
             max_bytes=self._max_response_bytes,
             clock=self._clock,
         )
-        log.debug("openai model=%s status=%d in %.3f s", self.model, reply.status, self._clock() - started)
-        if reply.status != 200:
-            raise classify_error(reply, scrub=self._scrub, now=self._now)
-        return self._completion(decode_json_object(PROVIDER, reply), prompt)
+        return self._completion(document, prompt)
 
     def request_body(self, prompt: Prompt) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -124,10 +121,7 @@ class OpenAIClient(OwnedHttp):
     def _headers(self) -> dict[str, str]:
         if self._api_key is None:
             return {}
-        try:
-            key = self._api_key.value()
-        except ConfigError as error:  # a missing key is this model's failure, not the review's
-            raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
+        key = api_key_value(PROVIDER, self._api_key)
         return {"api-key": key} if self._api_style == "azure" else {"authorization": f"Bearer {key}"}
 
     def _scrub(self, text: str) -> str:
@@ -162,12 +156,7 @@ def classify_error(
     """The one place an OpenAI-compatible error answer becomes a classified ProviderError."""
     status = reply.status
     codes, message = _error_fields(reply.body)
-    text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {status}"
-    retry_after = parse_retry_after(reply.headers, now)
-
-    def error(kind: str, retriable: bool) -> ProviderError:
-        return ProviderError(PROVIDER, kind, text, retriable=retriable, status=status, retry_after=retry_after)
-
+    error = error_maker(PROVIDER, reply, message, scrub=scrub, now=now)
     if status == 402 or (status == 429 and codes & QUOTA_CODES):
         return error("quota", False)
     if status == 429:

@@ -13,6 +13,7 @@ the API key in a header. The message names the exception type instead.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,7 +22,16 @@ from typing import Any, Self
 import httpx
 
 from tfreview.advisor.model import ProviderError
-from tfreview.plumbing.http import ResponseTooLarge, ResponseTooSlow, outbound_client, read_bounded
+from tfreview.core.errors import ConfigError
+from tfreview.plumbing.clock import Clock as WallClock
+from tfreview.plumbing.http import (
+    ResponseTooLarge,
+    ResponseTooSlow,
+    outbound_client,
+    parse_retry_after,
+    read_bounded,
+)
+from tfreview.plumbing.secret_references import SecretSource
 
 DEFAULT_MAX_RESPONSE_BYTES = 1_000_000  # a review's completion is a few kB; anything near this is a runaway
 MESSAGE_LIMIT = 300  # characters of an upstream error message kept in a ProviderError
@@ -101,6 +111,49 @@ def post_json(
         raise ProviderError(provider, "unavailable", f"{type(error).__name__}", retriable=True) from None
 
 
+def exchange_json(
+    http: httpx.Client,
+    provider: str,
+    url: str,
+    *,
+    model: str,
+    headers: Mapping[str, str],
+    payload: Mapping[str, Any],
+    timeout: float,
+    classify: Callable[[HttpReply], ProviderError],
+    log: logging.Logger,
+    params: Mapping[str, str] | None = None,
+    max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    clock: Clock = time.monotonic,
+) -> dict[str, Any]:
+    """One call of an HTTP adapter: `post_json`, a debug line on the adapter's own logger, a non-200 answer
+    classified by the adapter's `classify`, and a 200 answer decoded to a JSON object."""
+    started = clock()
+    reply = post_json(
+        http,
+        provider,
+        url,
+        headers=headers,
+        payload=payload,
+        timeout=timeout,
+        params=params,
+        max_bytes=max_bytes,
+        clock=clock,
+    )
+    log.debug("%s model=%s status=%d in %.3f s", provider, model, reply.status, clock() - started)
+    if reply.status != 200:
+        raise classify(reply)
+    return decode_json_object(provider, reply)
+
+
+def api_key_value(provider: str, source: SecretSource) -> str:
+    """The key's current value; a key that cannot be read is this model's `auth` failure, not the review's."""
+    try:
+        return source.value()
+    except ConfigError as error:
+        raise ProviderError(provider, "auth", str(error), retriable=False) from None
+
+
 def _oversized(provider: str, status: int, max_bytes: int) -> ProviderError:
     return ProviderError(provider, "malformed", f"answer larger than {max_bytes} bytes", retriable=False, status=status)
 
@@ -114,6 +167,20 @@ def decode_json_object(provider: str, reply: HttpReply) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise ProviderError(provider, "malformed", "answer is not a JSON object", retriable=False, status=reply.status)
     return document
+
+
+def error_maker(
+    provider: str, reply: HttpReply, message: str, *, scrub: Callable[[str], str] | None, now: WallClock
+) -> Callable[[str, bool], ProviderError]:
+    """`error(kind, retriable)` for one error answer: the upstream message scrubbed and shortened (or
+    `HTTP <status>`), the status and the Retry-After; the adapter's `classify_error` picks the kind."""
+    text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {reply.status}"
+    retry_after = parse_retry_after(reply.headers, now)
+
+    def error(kind: str, retriable: bool) -> ProviderError:
+        return ProviderError(provider, kind, text, retriable=retriable, status=reply.status, retry_after=retry_after)
+
+    return error
 
 
 def shorten(text: str, limit: int = MESSAGE_LIMIT) -> str:

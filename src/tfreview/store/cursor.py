@@ -6,11 +6,26 @@ import base64
 import binascii
 import json
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from tfreview.core.errors import InputError
 from tfreview.plumbing.clock import as_utc
+from tfreview.ports.records import Page
 
 CursorPart = str | int
+
+
+class TimeKeyed(Protocol):
+    """A listed item with a keyset position of (created_at, id)."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=TimeKeyed)
 _INT64 = (-(2**63), 2**63 - 1)  # a larger id cannot be bound as a SQL parameter (OverflowError → 500)
 
 
@@ -46,6 +61,12 @@ def check_limit(limit: int) -> int:
 def encode_time_cursor(at: datetime, item_id: str) -> str:
     """A cursor over (a timestamp, an id), for listings newest first."""
     return encode_cursor(at.isoformat(timespec="microseconds"), item_id)
+
+
+def time_page(items: list[Item], *, more: bool) -> Page[Item]:
+    """A page of a newest-first listing: `items` (at most the limit), and when `more` were found, the cursor
+    of the last one."""
+    return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
 
 
 def decode_time_cursor(cursor: str) -> tuple[datetime, str]:

@@ -32,7 +32,7 @@ from tfreview.ports.records import (
     StoredReview,
     Tenant,
 )
-from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor, encode_cursor, encode_time_cursor
+from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor, encode_cursor, time_page
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.review_filters import parse_review_filters
@@ -162,8 +162,7 @@ class MemoryReviewStore:
             ]
         reviews.sort(key=lambda r: (r.created_at, r.id), reverse=True)
         items = reviews[:limit] if with_report else [dataclasses.replace(r, report=None) for r in reviews[:limit]]
-        more = len(reviews) > limit
-        return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
+        return time_page(items, more=len(reviews) > limit)
 
 
 class MemoryIntake:

@@ -16,7 +16,7 @@ from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.ports.review_codec import finding_keys
-from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
+from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.database import Database
 from tfreview.store.review_filters import ReviewFilters, parse_review_filters
 from tfreview.store.row_hashes import REVIEW_COLUMNS, attributes, review_hash
@@ -243,8 +243,7 @@ class SqlReviewStore:
         with self.database.transaction(write=False) as session:
             rows = list(session.scalars(query))
             items = [review_record(r, with_report=with_report) for r in rows[:limit]]
-        more = len(rows) > limit
-        return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
+        return time_page(items, more=len(rows) > limit)
 
 
 def _has_finding(wanted: ReviewFilters) -> ColumnElement[bool]:

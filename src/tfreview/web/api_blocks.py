@@ -16,18 +16,17 @@ from pydantic import BaseModel, Field
 
 from tfreview.core.errors import AuthError, InputError, NotFound
 from tfreview.door.door import Door
-from tfreview.ports.blocks import Block
 from tfreview.ports.records import Principal
 from tfreview.service.container import Services
 from tfreview.web.context import Admin, ServicesDep
-from tfreview.web.models import ProblemOut
+from tfreview.web.models import ProblemOut, RecordOut
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 _ERRORS: dict[int | str, dict[str, object]] = {s: {"model": ProblemOut} for s in (401, 403, 404, 422)}
 Source = Annotated[str, Path(min_length=4, max_length=200, description="ip:ADDRESS or token:HASH16")]
 
 
-class BlockOut(BaseModel):
+class BlockOut(RecordOut):
     source: str
     kind: str
     reason: str
@@ -35,18 +34,6 @@ class BlockOut(BaseModel):
     blocked_at: datetime
     expires_at: datetime
     strikes: int
-
-    @classmethod
-    def of(cls, block: Block) -> BlockOut:
-        return cls(
-            source=block.source,
-            kind=block.kind,
-            reason=block.reason,
-            created_by=block.created_by,
-            blocked_at=block.blocked_at,
-            expires_at=block.expires_at,
-            strikes=block.strikes,
-        )
 
 
 class BlockList(BaseModel):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tfreview.core.links import review_api_path, review_page_path
-from tfreview.ports.jobs import Job
-from tfreview.ports.records import Delivery, Scope, SourceInfo, StoredReview
+from tfreview.ports.records import Scope, StoredReview
 from tfreview.ports.review_codec import report_document
 
 
@@ -39,7 +38,18 @@ class UploadAnswer(BaseModel):
     status: Literal["accepted", "duplicate"]
 
 
-class SourceOut(BaseModel):
+class RecordOut(BaseModel):
+    """An answer that shows a record's same-named fields, read as attributes (an enum as its string value):
+    the one `of` for the answers that are a plain copy of a port's record."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, record: object) -> Self:
+        return cls.model_validate(record)
+
+
+class SourceOut(RecordOut):
     kind: str
     repository: str | None = None
     pull_request: int | None = None
@@ -47,18 +57,6 @@ class SourceOut(BaseModel):
     stack_id: str | None = None
     run_id: str | None = None
     account: str | None = None
-
-    @classmethod
-    def of(cls, source: SourceInfo) -> SourceOut:
-        return cls(
-            kind=source.kind,
-            repository=source.repository,
-            pull_request=source.pull_request,
-            commit_sha=source.commit_sha,
-            stack_id=source.stack_id,
-            run_id=source.run_id,
-            account=source.account,
-        )
 
 
 class ReviewOut(BaseModel):
@@ -121,7 +119,7 @@ class RetryAnswer(BaseModel):
     status: str
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(RecordOut):
     id: int | None
     source: str
     key: str
@@ -132,27 +130,13 @@ class DeliveryOut(BaseModel):
     job_id: int | None = None
     status: str
 
-    @classmethod
-    def of(cls, delivery: Delivery) -> DeliveryOut:
-        return cls(
-            id=delivery.id,
-            source=delivery.source,
-            key=delivery.key,
-            event=delivery.event,
-            tenant_id=delivery.tenant_id,
-            payload_sha256=delivery.payload_sha256,
-            received_at=delivery.received_at,
-            job_id=delivery.job_id,
-            status=delivery.status,
-        )
-
 
 class DeliveryPage(BaseModel):
     items: list[DeliveryOut]
     next_cursor: str | None = None
 
 
-class JobOut(BaseModel):
+class JobOut(RecordOut):
     """A job as operators see it (the attempt token, a worker's capability, is never shown)."""
 
     id: int
@@ -166,22 +150,6 @@ class JobOut(BaseModel):
     lease_expires_at: datetime | None = None
     last_error: str | None = None
     created_at: datetime
-
-    @classmethod
-    def of(cls, job: Job) -> JobOut:
-        return cls(
-            id=job.id,
-            kind=job.kind,
-            tenant_id=job.tenant_id,
-            idempotency_key=job.idempotency_key,
-            state=str(job.state),
-            attempts=job.attempts,
-            max_attempts=job.max_attempts,
-            run_after=job.run_after,
-            lease_expires_at=job.lease_expires_at,
-            last_error=job.last_error,
-            created_at=job.created_at,
-        )
 
 
 class JobPage(BaseModel):

@@ -16,7 +16,7 @@ from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.store.aws.job_items import JOB_SK, job_pk
 from tfreview.store.aws.table import Table, instant, parse_instant
-from tfreview.store.cursor import check_limit, decode_time_cursor, encode_time_cursor
+from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.review_filters import parse_review_filters
 
 REVIEW_SK = "REV"
@@ -121,15 +121,7 @@ class DynamoReviewStore:
     def set_status(
         self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
     ) -> None:
-        from tfreview.store.aws.table import TransactionConflict
-
-        fence = attempt_check(self.table, attempt)
-        try:
-            self.table.transact([*fence, status_update(self.table, review_id, status, reason, self.clock())])
-        except TransactionConflict as conflict:
-            if fence and 0 in conflict.failed:
-                raise StaleAttempt(fence_job(attempt)) from None
-            raise NotFound(f"review {review_id} not found") from None
+        self._transact_fenced(review_id, attempt, [status_update(self.table, review_id, status, reason, self.clock())])
 
     def save_result(
         self,
@@ -141,8 +133,6 @@ class DynamoReviewStore:
         *,
         attempt: AttemptFence | None = None,
     ) -> StoredReview:
-        from tfreview.store.aws.table import TransactionConflict
-
         pk = review_pk(review_id)
         old = self.table.get(pk, REVIEW_SK)
         if old is None:
@@ -160,18 +150,25 @@ class DynamoReviewStore:
             "chunks": blob.get("chunks"),
         }
         update = self.table.update_request(pk, REVIEW_SK, set_=fields, condition="attribute_exists(#pk)")
-        fence = attempt_check(self.table, attempt)
-        try:
-            self.table.transact(fence + [{"Update": update}] + [self.table.put_request(c) for c in chunks])
-        except TransactionConflict as conflict:
-            if fence and 0 in conflict.failed:
-                raise StaleAttempt(fence_job(attempt)) from None
-            raise NotFound(f"review {review_id} not found") from None
+        self._transact_fenced(review_id, attempt, [{"Update": update}, *(self.table.put_request(c) for c in chunks)])
         for n in range(len(chunks), int(old.get("chunks") or 0)):  # chunks of a longer report saved before
             self.table.delete(pk, f"CHUNK#{n:04d}")
         saved = self.get(review_id)
         assert saved is not None
         return saved
+
+    def _transact_fenced(self, review_id: str, attempt: AttemptFence | None, actions: list[dict[str, Any]]) -> None:
+        """`actions` in one transaction behind the attempt's fence: StaleAttempt when the fence (action 0) fails,
+        NotFound when the review's own condition does."""
+        from tfreview.store.aws.table import TransactionConflict
+
+        fence = attempt_check(self.table, attempt)
+        try:
+            self.table.transact([*fence, *actions])
+        except TransactionConflict as conflict:
+            if fence and 0 in conflict.failed:
+                raise StaleAttempt(fence_job(attempt)) from None
+            raise NotFound(f"review {review_id} not found") from None
 
     def list(
         self,
@@ -198,8 +195,7 @@ class DynamoReviewStore:
             if len(found) > limit:
                 break
         items = found[:limit]
-        more = len(found) > limit
-        return Page(items, encode_time_cursor(items[-1].created_at, items[-1].id) if more else None)
+        return time_page(items, more=len(found) > limit)
 
     def _record(self, item: dict[str, Any], *, with_report: bool) -> StoredReview:
         report_bytes = self.table.blob(item) if with_report else None
