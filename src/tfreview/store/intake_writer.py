@@ -2,11 +2,12 @@
 
 Every accepted delivery — webhook, upload, reconciler find — is handed to `IntakeWriter.submit`, which
 returns a Future. The writer thread takes what is queued (up to `max_batch`), writes each item's rows
-(delivery, its job, its queued review) inside its own SAVEPOINT, all in ONE transaction, COMMITs —
-with SQLite's synchronous=FULL that is the fsync — and only then resolves the futures: an answered
-delivery is durable, and a SIGKILL at any moment loses only unanswered ones. One item failing (bad data)
-rolls back to its savepoint and fails only its own future; a failing BEGIN or COMMIT (database locked,
-gone, disk full) fails the whole batch with StoreUnavailable, and nothing of it is stored.
+(its tenant and Spacelift run state when given, the delivery, its job, its queued review) inside its own
+SAVEPOINT, all in ONE transaction, COMMITs — with SQLite's synchronous=FULL that is the fsync — and only
+then resolves the futures: an answered delivery is durable, and a SIGKILL at any moment loses only
+unanswered ones. One item failing (bad data) rolls back to its savepoint — its tenant and run state
+with it — and fails only its own future; a failing BEGIN or COMMIT (database locked, gone, disk full) fails
+the whole batch with StoreUnavailable, and nothing of it is stored.
 
 The hot path is plain SQL on the driver connection, built once per dialect (ADR 0125): no ORM session,
 no compiled-statement cache lookups, no SELECT-then-INSERT for jobs (`ON CONFLICT DO NOTHING RETURNING`).
@@ -34,7 +35,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import NewJob
-from tfreview.ports.records import Delivery, SourceInfo
+from tfreview.ports.records import Delivery, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.database import Database, error_kind, unavailable_driver_error
 from tfreview.store.intake_sql import DELIVERY_FIELDS, IntakeStatements
 from tfreview.store.jobs import job_record_from, new_job_values
@@ -55,6 +56,8 @@ class _Item:
     review: tuple[str, SourceInfo] | None
     future: Future[Result] | asyncio.Future[Result]  # a caller's thread, or a caller on an event loop
     loop: asyncio.AbstractEventLoop | None = None  # the loop of an asyncio future: settled there, once per batch
+    tenant: Tenant | None = None  # upserted in the delivery's savepoint
+    run: RunStateVersion | None = None
 
 
 def _settle(outcomes: list[tuple[asyncio.Future[Result], Result | BaseException]]) -> None:
@@ -87,7 +90,13 @@ class IntakeWriter:
         self._checkpointer: threading.Thread | None = None
 
     def submit(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        review: tuple[str, SourceInfo] | None,
+        tenant: Tenant | None = None,
+        run: RunStateVersion | None = None,
     ) -> Future[Result]:
         """For a thread: a Future resolved after the COMMIT of the batch that holds this delivery."""
         future: Future[Result] = Future()
@@ -95,11 +104,17 @@ class IntakeWriter:
             future.set_exception(_stopped())
             return future
         self._ensure_started()
-        self._queue.put(_Item(delivery, bytes(payload), job, review, future))
+        self._queue.put(_Item(delivery, bytes(payload), job, review, future, None, tenant, run))
         return future
 
     async def accept(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        review: tuple[str, SourceInfo] | None,
+        tenant: Tenant | None = None,
+        run: RunStateVersion | None = None,
     ) -> Result:
         """For a coroutine: the same, awaited; every waiter of a batch is woken with ONE loop callback."""
         if self._closed:
@@ -107,7 +122,7 @@ class IntakeWriter:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Result] = loop.create_future()
         self._ensure_started()
-        self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop))
+        self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run))
         return await waiter
 
     def busy(self) -> bool:
@@ -234,6 +249,10 @@ class IntakeWriter:
         existing = self._find_delivery(cursor, delivery.source, delivery.key)
         if existing is not None:
             return existing, False
+        if item.tenant is not None:
+            cursor.execute(sql.upsert_tenant, sql.tenant_values(item.tenant, now))
+        if item.run is not None:
+            cursor.execute(sql.upsert_run, sql.run_values(delivery.tenant_id, item.run, now))
         job_id: int | None = None
         joined: str | None = None
         new_job = False
