@@ -97,16 +97,19 @@ class Heartbeats:
         self._beat = beat
         self._due: dict[int, tuple[float, Attempt]] = {}
         self._beating: int | None = None
+        self._sleeping_until = float("inf")  # when the thread wakes next on its own (inf: only when told)
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
 
     def start(self, attempt: Attempt) -> None:
         with self._changed:
-            self._due[id(attempt)] = (time.monotonic() + self._interval, attempt)
+            due = time.monotonic() + self._interval
+            self._due[id(attempt)] = (due, attempt)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
-            self._changed.notify_all()
+            elif due < self._sleeping_until:  # woken only when it would otherwise sleep past this beat
+                self._changed.notify_all()
 
     def stop(self, attempt: Attempt) -> None:
         with self._changed:
@@ -141,6 +144,7 @@ class Heartbeats:
         """Wait (holding the condition) until some attempt's beat is due; that attempt (None: idle too long)."""
         while True:
             if not self._due:
+                self._sleeping_until = float("inf")
                 self._changed.wait(IDLE_SECONDS)
                 if not self._due:
                     return None
@@ -149,4 +153,5 @@ class Heartbeats:
             left = at - time.monotonic()
             if left <= 0:
                 return attempt
+            self._sleeping_until = at
             self._changed.wait(left)
