@@ -12,7 +12,6 @@ from typing import Any, Final, cast
 
 from sqlalchemy import Table
 
-from tfreview.core.errors import StoreUnavailable
 from tfreview.ports.records import RunStateVersion, Tenant
 from tfreview.store.tables import DeliveryRow, JobRow, ReviewRow
 
@@ -95,12 +94,3 @@ class IntakeStatements:
             value = datetime.fromisoformat(value)
         assert isinstance(value, datetime)
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def stopped_writer() -> StoreUnavailable:  # reads as the constant answer it builds
-    """What a stopped intake writer answers."""
-    return StoreUnavailable("database unavailable: the intake writer is stopped")
-
-
-class DuplicateDelivery(Exception):
-    """Raised inside a savepoint when the delivery's (source, key) was committed concurrently (PostgreSQL)."""

@@ -12,8 +12,6 @@ its oldest delivery's busy_timeout; a locked database gives each caller its own 
 
 The hot path is plain SQL on the driver connection, built once per dialect (ADR 0125): no ORM session,
 no compiled-statement cache lookups, no SELECT-then-INSERT for jobs (`ON CONFLICT DO NOTHING RETURNING`).
-On PostgreSQL the batch runs in psycopg's pipeline mode: statements without results travel with the next one
-that has one (about three round trips per delivery instead of seven, and one for the COMMIT).
 On SQLite the writer queues for the process's writer lock (`Database.write_slot`) like every writer,
 once per batch; `wal_autocheckpoint` is off on its connection (a commit never checkpoints inside the lock)
 and a checkpoint thread runs a PASSIVE checkpoint every `CHECKPOINT_EVERY` deliveries, outside the writer
@@ -29,7 +27,6 @@ import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
-from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
@@ -41,7 +38,7 @@ from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.database import Database, error_kind, unavailable_driver_error
-from tfreview.store.intake_sql import DELIVERY_FIELDS, DuplicateDelivery, IntakeStatements, stopped_writer
+from tfreview.store.intake_sql import DELIVERY_FIELDS, IntakeStatements
 from tfreview.store.jobs import job_record_from, new_job_values
 from tfreview.store.reviews import new_review_values
 from tfreview.store.row_hashes import delivery_hash
@@ -93,7 +90,6 @@ class IntakeWriter:
         self._writing = False
         self._checkpoint_due = threading.Event()
         self._checkpointer: threading.Thread | None = None
-        self._pipeline: Any = None  # PostgreSQL: the psycopg pipeline of the batch being written
 
     def submit(
         self,
@@ -107,7 +103,7 @@ class IntakeWriter:
         """For a thread: a Future resolved after the COMMIT of the batch that holds this delivery."""
         future: Future[Result] = Future()
         if self._closed:
-            future.set_exception(stopped_writer())
+            future.set_exception(_stopped())
             return future
         self._ensure_started()
         self._queue.put(_Item(delivery, bytes(payload), job, review, future, None, tenant, run, time.monotonic()))
@@ -124,7 +120,7 @@ class IntakeWriter:
     ) -> Result:
         """For a coroutine: the same, awaited; every waiter of a batch is woken with ONE loop callback."""
         if self._closed:
-            raise stopped_writer()
+            raise _stopped()
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Result] = loop.create_future()
         self._ensure_started()
@@ -159,7 +155,8 @@ class IntakeWriter:
             first = self._queue.get()
             if first is None:
                 break
-            batch, stop = [first], False
+            batch = [first]
+            stop = False
             while len(batch) < self.max_batch:
                 try:
                     more = self._queue.get_nowait()
@@ -184,27 +181,25 @@ class IntakeWriter:
         try:
             with self.database.write_slot(begun) as left_ms:
                 connection = self._connect()
-                # PostgreSQL: pipeline mode, statements sent together and one round trip per result needed
-                with nullcontext() if self._sql.sqlite else connection.pipeline() as self._pipeline:
-                    cursor = connection.cursor()
-                    try:
-                        if self._sql.begin is not None:  # SQLite: its busy handler gets what the queue left
-                            cursor.execute(f"PRAGMA busy_timeout = {int(left_ms)}")
-                            cursor.execute(self._sql.begin)
-                        now = self.clock()
-                        for n, item in enumerate(batch):
-                            results.append((item, self._write_one(cursor, item, now, n)))
-                        committing = time.perf_counter()
-                        if self._sql.sqlite:
-                            cursor.execute("COMMIT")
-                        else:
-                            connection.commit()
-                        self.batches += 1
-                        self.database.metrics.observe(
-                            "tfreview_db_commit_duration_seconds", time.perf_counter() - committing
-                        )
-                    finally:
-                        cursor.close()
+                cursor = connection.cursor()
+                try:
+                    if self._sql.begin is not None:  # SQLite: its busy handler gets what the queue left
+                        cursor.execute(f"PRAGMA busy_timeout = {int(left_ms)}")
+                        cursor.execute(self._sql.begin)
+                    now = self.clock()
+                    for n, item in enumerate(batch):
+                        results.append((item, self._write_one(cursor, item, now, n)))
+                    committing = time.perf_counter()
+                    if self._sql.sqlite:
+                        cursor.execute("COMMIT")
+                    else:
+                        connection.commit()
+                    self.batches += 1
+                    self.database.metrics.observe(
+                        "tfreview_db_commit_duration_seconds", time.perf_counter() - committing
+                    )
+                finally:
+                    cursor.close()
         except BaseException as error:  # the batch is not stored: every caller hears it
             self._abandon(error)
             failure = self._failure(error)
@@ -236,7 +231,7 @@ class IntakeWriter:
         cursor.execute(f"SAVEPOINT intake_{n}")
         try:
             outcome = self._rows(cursor, item, now)
-        except DuplicateDelivery:  # PostgreSQL: committed concurrently by another process: that one is the delivery
+        except _Duplicate:  # PostgreSQL: committed concurrently by another process: that one is the delivery
             cursor.execute(f"ROLLBACK TO SAVEPOINT intake_{n}")
             cursor.execute(f"RELEASE SAVEPOINT intake_{n}")
             found = self._find_delivery(cursor, item.delivery.source, item.delivery.key)
@@ -244,8 +239,6 @@ class IntakeWriter:
                 return StoreUnavailable("database unavailable: a concurrently stored delivery is not visible")
             return found, False
         except Exception as error:  # this delivery's rows only: the rest of the batch goes on
-            if self._pipeline is not None:  # PostgreSQL: end the pipeline's aborted state (the error is known)
-                self._pipeline.sync()
             cursor.execute(f"ROLLBACK TO SAVEPOINT intake_{n}")
             cursor.execute(f"RELEASE SAVEPOINT intake_{n}")
             if unavailable_driver_error(error) is not None:
@@ -296,7 +289,7 @@ class IntakeWriter:
         cursor.execute(sql.insert_delivery, [sql.value(columns[c]) for c in sql.delivery_columns])
         inserted = cursor.fetchone()
         if inserted is None:  # PostgreSQL: a concurrent transaction committed the same (source, key) first
-            raise DuplicateDelivery()
+            raise _Duplicate()
         stored = replace(delivery, id=int(inserted[0]), job_id=job_id, payload_sha256=sha)
         return replace(stored, review_id=joined or (item.review[0] if item.review is not None else None)), True
 
@@ -329,9 +322,10 @@ class IntakeWriter:
         if connection is None:
             return
         try:
-            if self._sql.sqlite and connection.driver_connection.in_transaction:
-                connection.driver_connection.execute("ROLLBACK")
-            elif not self._sql.sqlite:
+            if self._sql.sqlite:
+                if connection.driver_connection.in_transaction:
+                    connection.driver_connection.execute("ROLLBACK")
+            else:
                 connection.driver_connection.rollback()
         except Exception:
             self._drop_connection(invalidate=True)
@@ -380,7 +374,8 @@ class IntakeWriter:
             self._checkpoint_due.set()
 
     def _checkpoints(self) -> None:
-        """A PASSIVE checkpoint when the writer asks, on its own connection, outside the writer lock (never blocks)."""
+        """A PASSIVE checkpoint each time the writer asks, on a connection of its own, outside the writer lock:
+        it copies committed pages into the database file and never blocks a writer or waits for readers."""
         pooled = self.database.engine.raw_connection()
         driver: Any = pooled.driver_connection
         try:
@@ -394,3 +389,11 @@ class IntakeWriter:
                     _log.warning("WAL checkpoint failed: %s", type(error).__name__)
         finally:
             pooled.close()
+
+
+def _stopped() -> StoreUnavailable:
+    return StoreUnavailable("database unavailable: the intake writer is stopped")
+
+
+class _Duplicate(Exception):
+    """Raised inside a savepoint when the delivery's (source, key) was committed concurrently."""
