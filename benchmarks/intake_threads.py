@@ -6,9 +6,9 @@ not name its OS threads, so the names come from `py-spy dump` (the native thread
 name). Without py-spy the split is not made and only the process tree's total is reported.
 
 Intake threads: the event loop (`MainThread`), the group-commit writer and the WAL checkpointer, and the
-loop's executor threads (`asyncio_N`). The rest of the process (workers, their per-job threads, the reaper,
-the watchdog…) is the process tree's total minus the intake: threads that ended during the run (a job's
-handler and heartbeat threads) are only in that total.
+loop's executor threads (`asyncio_N`). The rest of the process (workers, their handler and heartbeat threads,
+the reaper, the watchdog…) is the process tree's total minus the intake: threads that ended during the run
+are only in that total.
 """
 
 from __future__ import annotations

@@ -82,27 +82,29 @@ def worker_settings() -> WorkerSettings:
 def memory_stores(clock: ManualClock) -> Stores:
     reviews = MemoryReviewStore(clock=clock)
     queue = MemoryJobQueue(worker_settings(), clock=clock, reviews=reviews)  # as wired: it settles their reviews
+    tenants = MemoryTenants(clock=clock)
     return Stores(
         backend="memory",
         clock=clock,
         queue=queue,
-        intake=MemoryIntake(queue, reviews, clock=clock),
+        intake=MemoryIntake(queue, reviews, clock=clock, tenants=tenants),
         reviews=reviews,
         tokens=MemoryTokens(clock=clock),
-        tenants=MemoryTenants(clock=clock),
+        tenants=tenants,
         plans=MemoryPlanStore(clock=clock),
     )
 
 
 def sql_stores(backend: str, database: Database, clock: ManualClock) -> Stores:
+    tenants = SqlTenants(database, clock=clock)
     return Stores(
         backend=backend,
         clock=clock,
         queue=SqlJobQueue(database, worker_settings(), clock=clock),
-        intake=SqlIntake(database, clock=clock),
+        intake=SqlIntake(database, clock=clock, tenants=tenants),
         reviews=SqlReviewStore(database, clock=clock),
         tokens=SqlTokens(database, clock=clock),
-        tenants=SqlTenants(database, clock=clock),
+        tenants=tenants,
         plans=SqlPlanStore(database, clock=clock),
         database=database,
     )

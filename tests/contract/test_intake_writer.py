@@ -5,6 +5,7 @@ asyncio path."""
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import threading
 import time
@@ -15,7 +16,7 @@ import pytest
 from tests.contract.conftest import ManualClock
 from tfreview.core.errors import StoreUnavailable
 from tfreview.ports.jobs import NewJob
-from tfreview.ports.records import Delivery, SourceInfo
+from tfreview.ports.records import Delivery, SourceInfo, Tenant
 from tfreview.store.database import Database
 from tfreview.store.intake import SqlIntake
 from tfreview.store.intake_writer import IntakeWriter
@@ -53,7 +54,7 @@ def writer(sql_database: Database) -> IntakeWriter:
 
 def _held_while_submitting(writer: IntakeWriter, items: list[tuple[Delivery, NewJob | None, int]]) -> list[Future]:
     """Submit while the process's writer turn is held, so the writer must group what queued meanwhile."""
-    with writer.database.write_slot(0.0):
+    with writer.database.write_slot(time.monotonic()):
         return [writer.submit(d, b'{"n": 1}', job, _review(n) if job else None) for d, job, n in items]
 
 
@@ -153,6 +154,46 @@ def test_a_locked_database_fails_the_whole_batch_and_stores_none_of_it(sqlite_di
         database.close()
 
 
+def test_a_locked_database_gives_each_caller_its_own_wait_and_stores_no_tenant(sqlite_dir) -> None:  # type: ignore[no-untyped-def]
+    """The tenant is written inside the batch (ADR 0235): a locked database must still answer with the account
+    every locked write gives (store/database.py `Database.locked`: the wait, then busy_timeout), one per caller,
+    whether the wait ran out in this process's queue or in SQLite's busy handler, and store nothing."""
+    from tests.contract.conftest import fresh_sqlite
+
+    migrated = fresh_sqlite(sqlite_dir)
+    migrated.close()
+    database = Database(str(migrated.url.render_as_string(False)), busy_timeout_ms=300)
+    writer = IntakeWriter(database, clock=ManualClock())
+    blocker = sqlite3.connect(database.url.database or "", isolation_level=None)
+    clock = ManualClock()
+    tenant = Tenant("github:77", "github", "acme")
+    try:
+        blocker.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
+        first = writer.submit(_delivery(clock, "l-0"), b"{}", _job("l-0"), _review(0), tenant)
+        queued_behind = [
+            writer.submit(_delivery(clock, f"l-{n}"), b"{}", _job(f"l-{n}"), _review(n), tenant) for n in range(1, 6)
+        ]
+        accounts = []
+        for future in [first, *queued_behind]:
+            with pytest.raises(StoreUnavailable) as raised:
+                future.result(30)
+            accounts.append(str(raised.value))
+        blocker.execute("ROLLBACK")
+        pattern = r"^database unavailable: database is locked \(waited (\d+) ms; busy_timeout 300 ms\)$"
+        assert all(re.match(pattern, account) for account in accounts), accounts
+        for table in ("tenants", "deliveries", "jobs", "reviews"):
+            assert blocker.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
+        # the writer recovers once the lock is gone: delivery and tenant in one commit
+        stored, created = writer.submit(_delivery(clock, "after"), b"{}", None, None, tenant).result(30)
+        assert created
+        assert stored.id is not None
+        assert blocker.execute("SELECT count(*) FROM tenants").fetchone()[0] == 1
+    finally:
+        blocker.close()
+        writer.close()
+        database.close()
+
+
 def test_coroutines_await_the_commit(writer: IntakeWriter, sql_database: Database) -> None:
     clock = ManualClock()
 
@@ -196,7 +237,7 @@ def test_threads_accepting_at_once_all_get_their_own_answer(sql_database: Databa
 
 def test_busy_while_deliveries_wait_for_the_writer(writer: IntakeWriter) -> None:
     assert not writer.busy()
-    with writer.database.write_slot(0.0):
+    with writer.database.write_slot(time.monotonic()):
         future = writer.submit(_delivery(ManualClock(), "b-1"), b"{}", None, None)
         assert writer.busy()  # queued, or being written behind the held turn
     future.result(30)

@@ -118,7 +118,7 @@ def _failing(services: Services, port: str, method: str, error: Exception) -> Se
 
 _INTERNAL: list[tuple[str, str, Callable[[], Exception]]] = [
     (port, method, make)
-    for port, method in [("intake", "accept"), ("intake", "spacelift_state"), ("tenants", "ensure")]
+    for port, method in [("intake", "accept")]  # tenant, run state, delivery, job, review: that one write
     for make in (lambda: StoreUnavailable("database is locked"), lambda: Boom("kaput"))
 ]
 
@@ -135,6 +135,21 @@ def test_w14_our_faults_answer_5xx(port: str, method: str, make: Callable[[], Ex
         if isinstance(make(), StoreUnavailable):
             assert answer.status_code == 503
             assert answer.headers["retry-after"]
+
+
+def test_a_delivery_not_stored_leaves_no_run_state_and_no_tenant() -> None:
+    for web in make_web():
+        services = web.services
+        web.client.app.state.services = _failing(services, "intake", "accept", StoreUnavailable("database is locked"))
+        answer = post(web, deliveries.fixture_bytes("spacelift.run-finished-tracked.json"))
+        assert answer.status_code == 503
+        assert services.tenants.get("spacelift:spacelift-io") is None
+        # no state was kept for the run: the lowest version is still news
+        assert services.intake.spacelift_state("spacelift:spacelift-io", RUN, "QUEUED", 1) is True
+        web.client.app.state.services = services
+        assert post(web, deliveries.fixture_bytes("spacelift.run-finished-tracked.json")).status_code == 202
+        assert services.tenants.get("spacelift:spacelift-io") is not None
+        assert services.intake.spacelift_state("spacelift:spacelift-io", RUN, "X", 4) is False  # FINISHED is 4
 
 
 def _client_faults() -> list[tuple[str, bytes, dict[str, str]]]:

@@ -14,7 +14,7 @@ from tfreview.core.policy import Policy
 from tfreview.core.ports import AdviceContext
 from tfreview.parsing.plan_json import load_plan
 from tfreview.ports.job_types import JobKind, PullRequestHead, ReviewJob
-from tfreview.ports.records import ReviewStatus, SourceInfo, Tenant
+from tfreview.ports.records import ReviewStatus, RunStateVersion, SourceInfo, Tenant
 from tfreview.rules import load_rules
 from tfreview.service.assessment import assess
 from tfreview.service.intake import accept_delivery
@@ -60,6 +60,26 @@ def test_accept_delivery_writes_once_and_later_copies_join_the_same_review(backe
     assert ReviewJob.decode(jobs[0]).review_id == review_id
     assert backend.services.tenants.get(tenant.id) is not None
     assert len(backend.services.intake.list(limit=20).items) == 2
+
+
+def test_accept_delivery_writes_the_tenant_and_the_run_state_in_its_one_write(backend: Backend) -> None:
+    services = backend.services
+    tenant = Tenant("spacelift:acme", "spacelift", "acme")
+    accepted = accept_delivery(
+        services,
+        source="spacelift",
+        key="acme:run-1:PLANNING:2",
+        event="run_state.PLANNING",
+        tenant=tenant,
+        body=b"{}",
+        received_at=datetime.now(UTC),
+        run_state=RunStateVersion("run-1", "PLANNING", 2),
+    )
+    assert accepted.created
+    assert services.tenants.get(tenant.id) == tenant
+    assert services.tenants.known(tenant)  # the wiring shares one tenant cache between intake and tenants
+    assert services.intake.spacelift_state(tenant.id, "run-1", "QUEUED", 2) is False  # version 2 is stored
+    assert services.intake.spacelift_state(tenant.id, "run-1", "FINISHED", 3) is True
 
 
 def test_accept_delivery_keeps_tenants_apart(backend: Backend) -> None:

@@ -37,6 +37,15 @@ class Tenant:
 
 
 @dataclass(frozen=True, slots=True)
+class RunStateVersion:
+    """A Spacelift run's state as a notification reports it; the highest `state_version` seen is kept."""
+
+    run_id: str
+    state: str
+    state_version: int
+
+
+@dataclass(frozen=True, slots=True)
 class Delivery:
     """One accepted webhook or upload, stored raw (bytes as received) for audit and requeue."""
 

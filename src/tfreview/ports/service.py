@@ -18,6 +18,7 @@ from tfreview.ports.records import (
     Page,
     Principal,
     ReviewStatus,
+    RunStateVersion,
     Scope,
     SourceInfo,
     StoredReview,
@@ -178,19 +179,36 @@ class Publisher(Protocol):
 
 
 class Intake(Protocol):
-    """Where accepted webhooks and uploads land. The one rule: delivery row and job row in ONE transaction."""
+    """Where accepted webhooks and uploads land. The one rule: tenant, run state, delivery, job and review
+    rows in ONE transaction."""
 
     def accept(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        *,
+        review: tuple[str, SourceInfo] | None = None,
+        tenant: Tenant | None = None,
+        run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
-        """Store the delivery with its raw payload, its job and (optionally) a queued review row
-        `(review_id, source)` — all or nothing. Returns (stored delivery, True), or the existing
-        delivery and False when (source, key) was seen before (nothing is written then).
-        Raises StoreUnavailable when the database is down or locked past busy_timeout."""
+        """Store the delivery with its raw payload, its job, (optionally) a queued review row
+        `(review_id, source)`, its `tenant` (created, or its kind and name updated) and a Spacelift
+        `run_state` (kept when its state_version is the highest seen for the delivery's tenant) — all
+        in ONE transaction, all or nothing. Returns (stored delivery, True), or the existing delivery
+        and False when (source, key) was seen before (nothing is written then, tenant and run state
+        included). Raises StoreUnavailable when the database is down or locked past busy_timeout."""
         ...
 
     async def accept_async(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        *,
+        review: tuple[str, SourceInfo] | None = None,
+        tenant: Tenant | None = None,
+        run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
         """`accept` for a coroutine on an event loop: the same rows and answer, awaited — never blocking the
         loop on the write (the SQL adapter hands it to its group-commit writer)."""

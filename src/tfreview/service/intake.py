@@ -1,17 +1,16 @@
 """Intake: a verified delivery (webhook, upload, reconciler find) becomes a stored delivery, its job and its review.
 
-`accept_delivery` is the whole write of one delivery: the tenant (`Tenants.ensure`, cached: no write once
-known), then ONE `Intake.accept` — delivery row, raw payload, job row and review row in one transaction
-(the adapter's promise; on SQL, grouped with the other deliveries queued at that moment and answered after
-the COMMIT); the answer names the review of the job, new or joined, without another read.
+`accept_delivery` is the whole write of one delivery: ONE `Intake.accept` — the tenant (created or renamed;
+no write once the adapter knows it stored as it is), a Spacelift run state, the delivery row, raw payload,
+job row and review row in one transaction (the adapter's promise; on SQL, grouped with the other deliveries
+queued at that moment and answered after the COMMIT); the answer names the review of the job, new or joined,
+without another read. A failure anywhere leaves none of them behind (ADR 0235).
 Run directly by the reconcilers and uploads (the ports are synchronous); the webhook routes, on the event
-loop, await `accept_delivery_async`, which hands the write over without a thread hop (`accept_async`) and
-leaves the loop only for a tenant seen for the first time.
+loop, await `accept_delivery_async`, which hands the write over without a thread hop (`accept_async`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +18,7 @@ from datetime import datetime
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import ReviewJob, SpaceliftRunJob
 from tfreview.ports.jobs import NewJob
-from tfreview.ports.records import Delivery, SourceInfo, Tenant
+from tfreview.ports.records import Delivery, RunStateVersion, SourceInfo, Tenant
 from tfreview.service.container import Services
 
 
@@ -88,11 +87,14 @@ def accept_delivery(
     received_at: datetime,
     job: ReviewJob | SpaceliftRunJob | None = None,
     review_source: SourceInfo | None = None,
+    run_state: RunStateVersion | None = None,
 ) -> Accepted:
-    """Store one delivery; with `job` (and the `review_source` of its review) also its job and queued review."""
+    """Store one delivery and its tenant; with `job` (and the `review_source` of its review) also its job and
+    queued review; with `run_state` the Spacelift run's state — one transaction."""
     planned = _plan(services, source, key, event, tenant, body, received_at, job, review_source)
-    services.tenants.ensure(tenant)
-    stored, created = services.intake.accept(planned.delivery, body, planned.job, review=planned.review)
+    stored, created = services.intake.accept(
+        planned.delivery, body, planned.job, review=planned.review, tenant=tenant, run_state=run_state
+    )
     return _answer(services, planned, stored, created)
 
 
@@ -107,12 +109,13 @@ async def accept_delivery_async(
     received_at: datetime,
     job: ReviewJob | SpaceliftRunJob | None = None,
     review_source: SourceInfo | None = None,
+    run_state: RunStateVersion | None = None,
 ) -> Accepted:
     """`accept_delivery` for the event loop: the same rows and answer, awaited instead of blocked on."""
     planned = _plan(services, source, key, event, tenant, body, received_at, job, review_source)
-    if not services.tenants.known(tenant):  # the first delivery of a tenant (or a renamed one): one write
-        await asyncio.to_thread(services.tenants.ensure, tenant)
-    stored, created = await services.intake.accept_async(planned.delivery, body, planned.job, review=planned.review)
+    stored, created = await services.intake.accept_async(
+        planned.delivery, body, planned.job, review=planned.review, tenant=tenant, run_state=run_state
+    )
     return _answer(services, planned, stored, created)
 
 

@@ -158,7 +158,7 @@ class Database:
                 except exc.OperationalError as error:
                     if "locked" not in str(error.orig).lower():
                         raise
-                    raise self._locked(begun) from error
+                    raise self.locked(begun) from error
                 try:
                     yield session
                     if write:
@@ -174,7 +174,9 @@ class Database:
             self.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
             raise
 
-    def _locked(self, begun: float) -> StoreUnavailable:
+    def locked(self, begun: float) -> StoreUnavailable:
+        """The account of a write that found the database locked: how long it waited since `begun` (monotonic)
+        against busy_timeout — the same words whichever path (a session or the intake writer) waited."""
         waited = round((time.monotonic() - begun) * 1000)
         return StoreUnavailable(
             f"database unavailable: database is locked (waited {waited} ms; busy_timeout {self.busy_timeout_ms} ms)"
@@ -188,8 +190,9 @@ class Database:
         if not (write and self.is_sqlite):
             yield self.busy_timeout_ms
             return
-        if not self._write_lock.acquire(timeout=self.busy_timeout_ms / 1000):
-            raise self._locked(begun)
+        left_s = self.busy_timeout_ms / 1000 - (time.monotonic() - begun)
+        if not self._write_lock.acquire(timeout=max(0.0, left_s)):
+            raise self.locked(begun)
         try:
             yield max(0, self.busy_timeout_ms - round((time.monotonic() - begun) * 1000))
         finally:
@@ -198,7 +201,9 @@ class Database:
     @contextmanager
     def write_slot(self, begun: float) -> Iterator[int]:
         """Hold this process's writer turn (SQLite; nothing to hold on PostgreSQL) for code that writes on a
-        raw connection of its own (the intake writer); StoreUnavailable after busy_timeout."""
+        raw connection of its own (the intake writer); StoreUnavailable when busy_timeout since `begun` (monotonic,
+        possibly in the past: the writer's oldest queued delivery) runs out. Yields what is left of it, in ms,
+        for SQLite's own busy handler."""
         with self._writer_slot(True, begun) as left_ms:
             yield left_ms
 

@@ -1,5 +1,6 @@
-"""Where accepted webhooks and uploads land: delivery row + job row (+ queued review) in ONE transaction
-(grouped with the other deliveries queued at that moment: intake_writer.py)."""
+"""Where accepted webhooks and uploads land: tenant + Spacelift run state + delivery row + job row (+ queued
+review) in ONE transaction (grouped with the other deliveries queued at that moment: intake_writer.py).
+A tenant the tenants adapter already knows stored as it is adds no statement (the hot path stays as short)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from tfreview.core.errors import IntegrityError
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.jobs import NewJob
-from tfreview.ports.records import Delivery, Page, SourceInfo
+from tfreview.ports.records import Delivery, Page, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.database import Database
 from tfreview.store.intake_writer import IntakeWriter
 from tfreview.store.paging import newest_first
 from tfreview.store.tables import DeliveryRow, SpaceliftRunRow
+from tfreview.store.tenants import SqlTenants
 
 _RACE_RETRIES = 3
 
@@ -36,20 +38,46 @@ class SqlIntake:
     """Accepts go through the group-commit writer (store/intake_writer.py): one transaction for every delivery
     queued at the moment, answered only after its COMMIT."""
 
-    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+    def __init__(self, database: Database, *, clock: Clock = utcnow, tenants: SqlTenants | None = None) -> None:
         self.database = database
         self.clock = clock
         self.writer = IntakeWriter(database, clock=clock)
+        self.tenants = tenants if tenants is not None else SqlTenants(database, clock=clock)  # wiring shares one
 
     async def accept_async(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        *,
+        review: tuple[str, SourceInfo] | None = None,
+        tenant: Tenant | None = None,
+        run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
-        return await self.writer.accept(delivery, payload, job, review)
+        unknown = self._unknown(tenant)
+        result = await self.writer.accept(delivery, payload, job, review, unknown, run_state)
+        return self._remember(unknown, result)
 
     def accept(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        *,
+        review: tuple[str, SourceInfo] | None = None,
+        tenant: Tenant | None = None,
+        run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
-        return self.writer.submit(delivery, payload, job, review).result()
+        unknown = self._unknown(tenant)
+        return self._remember(unknown, self.writer.submit(delivery, payload, job, review, unknown, run_state).result())
+
+    def _unknown(self, tenant: Tenant | None) -> Tenant | None:
+        return None if tenant is None or self.tenants.known(tenant) else tenant
+
+    def _remember(self, tenant: Tenant | None, result: tuple[Delivery, bool]) -> tuple[Delivery, bool]:
+        if tenant is not None and result[1]:  # committed with the delivery: stored as it is
+            self.tenants.remember(tenant)
+        return result
 
     def busy(self) -> bool:
         return self.writer.busy()

@@ -1,7 +1,8 @@
 """The intake writer's statements: plain SQL on the driver connection, built once per dialect (ADR 0125).
 
-`IntakeStatements` is what `store/intake_writer.py` runs for a delivery, its job and its queued review,
-in the dialect's parameter style; `value`/`when` bind and read datetimes as the tables' column types do.
+`IntakeStatements` is what `store/intake_writer.py` runs for a delivery, its tenant, its Spacelift run state,
+its job and its queued review, in the dialect's parameter style; `value`/`when` bind and read datetimes
+as the tables' column types do.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any, Final, cast
 
 from sqlalchemy import Table
 
+from tfreview.ports.records import RunStateVersion, Tenant
 from tfreview.store.tables import DeliveryRow, JobRow, ReviewRow
 
 DELIVERY_COLUMNS: Final = (
@@ -59,7 +61,26 @@ class IntakeStatements:
             f"INSERT INTO deliveries ({', '.join(self.delivery_columns)}) VALUES ({marks(len(self.delivery_columns))}) "
             "ON CONFLICT (source, key) DO NOTHING RETURNING id"
         )
+        # the tenant: created, or its kind and name updated (an unchanged row is not rewritten)
+        self.upsert_tenant = (
+            f"INSERT INTO tenants (id, kind, name, created_at) VALUES ({marks(4)}) "
+            "ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name "
+            "WHERE tenants.kind <> excluded.kind OR tenants.name <> excluded.name"
+        )
+        # the run state: kept only when its state_version is the highest seen (an equal or older one: no write)
+        self.upsert_run = (
+            "INSERT INTO spacelift_runs (tenant_id, run_id, state, state_version, updated_at) "
+            f"VALUES ({marks(5)}) ON CONFLICT (tenant_id, run_id) DO UPDATE SET state = excluded.state, "
+            "state_version = excluded.state_version, updated_at = excluded.updated_at "
+            "WHERE spacelift_runs.state_version < excluded.state_version"
+        )
         self.begin = "BEGIN IMMEDIATE" if sqlite else None  # psycopg opens the transaction itself
+
+    def tenant_values(self, tenant: Tenant, now: datetime) -> list[Any]:
+        return [tenant.id, tenant.kind, tenant.name, self.value(now)]
+
+    def run_values(self, tenant_id: str, run: RunStateVersion, now: datetime) -> list[Any]:
+        return [tenant_id, run.run_id, run.state, run.state_version, self.value(now)]
 
     def value(self, value: Any) -> Any:
         """A Python value as the table's column type binds it (UtcDateTime: naive UTC text on SQLite)."""

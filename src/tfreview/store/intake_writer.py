@@ -2,11 +2,13 @@
 
 Every accepted delivery — webhook, upload, reconciler find — is handed to `IntakeWriter.submit`, which
 returns a Future. The writer thread takes what is queued (up to `max_batch`), writes each item's rows
-(delivery, its job, its queued review) inside its own SAVEPOINT, all in ONE transaction, COMMITs —
-with SQLite's synchronous=FULL that is the fsync — and only then resolves the futures: an answered
-delivery is durable, and a SIGKILL at any moment loses only unanswered ones. One item failing (bad data)
-rolls back to its savepoint and fails only its own future; a failing BEGIN or COMMIT (database locked,
-gone, disk full) fails the whole batch with StoreUnavailable, and nothing of it is stored.
+(its tenant and Spacelift run state when given, the delivery, its job, its queued review) inside its own
+SAVEPOINT, all in ONE transaction, COMMITs — with SQLite's synchronous=FULL that is the fsync — and only
+then resolves the futures: an answered delivery is durable, and a SIGKILL at any moment loses only
+unanswered ones. One item failing (bad data) rolls back to its savepoint — its tenant and run state
+with it — and fails only its own future; a failing BEGIN or COMMIT (database locked, gone, disk full) fails
+the whole batch with StoreUnavailable, and nothing of it is stored. The batch's wait for the lock is bounded by
+its oldest delivery's busy_timeout; a locked database gives each caller its own wait (`Database.locked`, ADR 0240).
 
 The hot path is plain SQL on the driver connection, built once per dialect (ADR 0125): no ORM session,
 no compiled-statement cache lookups, no SELECT-then-INSERT for jobs (`ON CONFLICT DO NOTHING RETURNING`).
@@ -34,7 +36,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import NewJob
-from tfreview.ports.records import Delivery, SourceInfo
+from tfreview.ports.records import Delivery, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.database import Database, error_kind, unavailable_driver_error
 from tfreview.store.intake_sql import DELIVERY_FIELDS, IntakeStatements
 from tfreview.store.jobs import job_record_from, new_job_values
@@ -55,6 +57,9 @@ class _Item:
     review: tuple[str, SourceInfo] | None
     future: Future[Result] | asyncio.Future[Result]  # a caller's thread, or a caller on an event loop
     loop: asyncio.AbstractEventLoop | None = None  # the loop of an asyncio future: settled there, once per batch
+    tenant: Tenant | None = None  # upserted in the delivery's savepoint
+    run: RunStateVersion | None = None
+    queued: float = 0.0  # time.monotonic() at submit: its busy_timeout budget runs from here
 
 
 def _settle(outcomes: list[tuple[asyncio.Future[Result], Result | BaseException]]) -> None:
@@ -87,7 +92,13 @@ class IntakeWriter:
         self._checkpointer: threading.Thread | None = None
 
     def submit(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        review: tuple[str, SourceInfo] | None,
+        tenant: Tenant | None = None,
+        run: RunStateVersion | None = None,
     ) -> Future[Result]:
         """For a thread: a Future resolved after the COMMIT of the batch that holds this delivery."""
         future: Future[Result] = Future()
@@ -95,11 +106,17 @@ class IntakeWriter:
             future.set_exception(_stopped())
             return future
         self._ensure_started()
-        self._queue.put(_Item(delivery, bytes(payload), job, review, future))
+        self._queue.put(_Item(delivery, bytes(payload), job, review, future, None, tenant, run, time.monotonic()))
         return future
 
     async def accept(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        review: tuple[str, SourceInfo] | None,
+        tenant: Tenant | None = None,
+        run: RunStateVersion | None = None,
     ) -> Result:
         """For a coroutine: the same, awaited; every waiter of a batch is woken with ONE loop callback."""
         if self._closed:
@@ -107,7 +124,7 @@ class IntakeWriter:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Result] = loop.create_future()
         self._ensure_started()
-        self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop))
+        self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, time.monotonic()))
         return await waiter
 
     def busy(self) -> bool:
@@ -160,13 +177,14 @@ class IntakeWriter:
 
     def _write(self, batch: Sequence[_Item]) -> None:
         results: list[tuple[_Item, Result | BaseException]] = []
-        begun = time.monotonic()
+        begun = min(item.queued for item in batch)  # the oldest delivery's budget bounds the batch's wait
         try:
-            with self.database.write_slot(begun):
+            with self.database.write_slot(begun) as left_ms:
                 connection = self._connect()
                 cursor = connection.cursor()
                 try:
-                    if self._sql.begin is not None:
+                    if self._sql.begin is not None:  # SQLite: its busy handler gets what the queue left
+                        cursor.execute(f"PRAGMA busy_timeout = {int(left_ms)}")
                         cursor.execute(self._sql.begin)
                     now = self.clock()
                     for n, item in enumerate(batch):
@@ -185,7 +203,8 @@ class IntakeWriter:
         except BaseException as error:  # the batch is not stored: every caller hears it
             self._abandon(error)
             failure = self._failure(error)
-            self._answer([(item, failure) for item in batch])
+            locked = isinstance(failure, StoreUnavailable) and error_kind(str(failure)) == "locked"
+            self._answer([(item, self._locked(item, failure) if locked else failure) for item in batch])
             return
         self._answer(results)
         self._checkpoint_when_large(len(batch))
@@ -234,9 +253,11 @@ class IntakeWriter:
         existing = self._find_delivery(cursor, delivery.source, delivery.key)
         if existing is not None:
             return existing, False
-        job_id: int | None = None
-        joined: str | None = None
-        new_job = False
+        if item.tenant is not None:
+            cursor.execute(sql.upsert_tenant, sql.tenant_values(item.tenant, now))
+        if item.run is not None:
+            cursor.execute(sql.upsert_run, sql.run_values(delivery.tenant_id, item.run, now))
+        job_id, joined, new_job = None, None, False
         if item.job is not None:
             values = new_job_values(item.job, now)
             cursor.execute(sql.insert_job, [sql.value(values[c]) for c in sql.job_columns])
@@ -283,8 +304,7 @@ class IntakeWriter:
     def _job_values(self, row: Any) -> dict[str, Any]:
         values = dict(zip(self._sql.job_fields, row, strict=True))
         for name in ("run_after", "lease_expires_at", "created_at"):
-            if values[name] is not None:
-                values[name] = self._sql.when(values[name])
+            values[name] = self._sql.when(values[name]) if values[name] is not None else None
         return values
 
     def _connect(self) -> Any:
@@ -320,9 +340,16 @@ class IntakeWriter:
         try:
             if self._sql.sqlite:
                 connection.driver_connection.execute("PRAGMA wal_autocheckpoint = 1000")
+                connection.driver_connection.execute(f"PRAGMA busy_timeout = {int(self.database.busy_timeout_ms)}")
             connection.invalidate() if invalidate else connection.close()
         except Exception:
             _log.warning("closing the intake writer's connection failed")
+
+    def _locked(self, item: _Item, failure: BaseException) -> StoreUnavailable:
+        """Each caller's own wait, in the words of every other locked write (store/database.py)."""
+        account = self.database.locked(item.queued)
+        account.__cause__ = failure.__cause__ or failure
+        return account
 
     def _failure(self, error: BaseException) -> BaseException:
         translated = unavailable_driver_error(error) if isinstance(error, Exception) else None

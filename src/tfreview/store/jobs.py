@@ -11,11 +11,10 @@ import json
 import random
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, exc, func, select, update
+from sqlalchemy import ColumnElement, bindparam, exc, func, select, update
 from sqlalchemy.orm import Session
 
 from tfreview.core.redact import scrub_text
@@ -32,6 +31,21 @@ from tfreview.ports.job_types import (
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.database import Database
+from tfreview.store.job_statements import (
+    CLAIM_ANY_KIND,
+    CLAIM_WITH_KINDS,
+    COMPLETE,
+    CURRENT_ROW,
+    CURRENT_ROW_LOCKED,
+    HEARTBEAT,
+    JOBS,
+    RELEASE,
+    RUNNING,
+    SETTLE_OPEN_REVIEW,
+    SETTLE_REVIEW,
+    TAKE,
+    Decide,
+)
 from tfreview.store.memory_queue import LEASE_EXPIRED
 from tfreview.store.paging import newest_first
 from tfreview.store.queue_settings import WorkerSettings
@@ -40,8 +54,8 @@ from tfreview.store.tables import JobRow, ReviewRow
 MAX_ERROR_CHARS = 4000
 
 
-_JOBS = cast(Table, JobRow.__table__)
-_RUNNING = JobState.RUNNING.value
+_JOBS = JOBS
+_RUNNING = RUNNING
 
 
 def job_record(row: JobRow) -> Job:
@@ -64,70 +78,6 @@ def job_record_from(values: Mapping[str, Any]) -> Job:
         last_error=values["last_error"],
         created_at=values["created_at"],
     )
-
-
-@dataclass(frozen=True)
-class _ClaimStatements:
-    """Built once: claiming is the hot path, and building SQL expressions costs more than running them."""
-
-    fairest_tenant: Select[Any]
-    next_of_tenant: Select[Any]
-    next_of_any: Select[Any]
-
-
-def _claim_statements(with_kinds: bool) -> _ClaimStatements:
-    runnable = [_JOBS.c.state == JobState.QUEUED.value, _JOBS.c.run_after <= bindparam("now")]
-    if with_kinds:
-        runnable.append(_JOBS.c.kind.in_(bindparam("kinds", expanding=True)))
-    running = (
-        select(_JOBS.c.tenant_id, func.count().label("n"))
-        .where(_JOBS.c.state == _RUNNING)
-        .group_by(_JOBS.c.tenant_id)
-        .subquery("running")
-    )
-    waiting = (
-        select(_JOBS.c.tenant_id, func.min(_JOBS.c.run_after).label("oldest"))
-        .where(*runnable)
-        .group_by(_JOBS.c.tenant_id)
-        .subquery("waiting")
-    )
-    # fair share: the tenant with the fewest running jobs first, then the one waiting longest
-    fairest = (
-        select(waiting.c.tenant_id)
-        .outerjoin(running, running.c.tenant_id == waiting.c.tenant_id)
-        .order_by(func.coalesce(running.c.n, 0), waiting.c.oldest, waiting.c.tenant_id)
-        .limit(1)
-    )
-    oldest = select(_JOBS).order_by(_JOBS.c.run_after, _JOBS.c.id).limit(1).with_for_update(skip_locked=True)
-    return _ClaimStatements(
-        fairest_tenant=fairest,
-        next_of_tenant=oldest.where(*runnable, _JOBS.c.tenant_id == bindparam("tenant")),
-        next_of_any=oldest.where(*runnable),
-    )
-
-
-_CLAIM_ANY_KIND = _claim_statements(with_kinds=False)
-_CLAIM_WITH_KINDS = _claim_statements(with_kinds=True)
-_CURRENT_ATTEMPT = (
-    _JOBS.c.id == bindparam("job_id"),
-    _JOBS.c.state == _RUNNING,
-    _JOBS.c.attempt_token == bindparam("token"),
-)
-_HEARTBEAT = (
-    update(_JOBS).where(*_CURRENT_ATTEMPT).values(lease_expires_at=bindparam("lease"), updated_at=bindparam("now"))
-)
-_COMPLETE = (
-    update(_JOBS)
-    .where(*_CURRENT_ATTEMPT)
-    .values(
-        state=JobState.SUCCEEDED.value,
-        attempt_token=None,
-        lease_owner=None,
-        lease_expires_at=None,
-        updated_at=bindparam("now"),
-        finished_at=bindparam("now"),
-    )
-)
 
 
 def new_job_values(job: NewJob, now: datetime, run_after: datetime | None = None) -> dict[str, Any]:
@@ -203,7 +153,7 @@ class SqlJobQueue:
             params: dict[str, object] = {"now": now}
             if kinds is not None:
                 params["kinds"] = list(kinds)
-            statements = _CLAIM_WITH_KINDS if kinds is not None else _CLAIM_ANY_KIND
+            statements = CLAIM_WITH_KINDS if kinds is not None else CLAIM_ANY_KIND
             tenant = conn.execute(statements.fairest_tenant, params).scalar()
             if tenant is None:
                 return None
@@ -221,66 +171,70 @@ class SqlJobQueue:
                 "lease_expires_at": now + self._lease,
                 "updated_at": now,
             }
-            conn.execute(update(_JOBS).where(_JOBS.c.id == row.id).values(**claimed))
+            conn.execute(TAKE, {"job_id": row.id, **{f"to_{name}": value for name, value in claimed.items()}})
             return job_record_from({**row._mapping, **claimed})
 
     def heartbeat(self, job_id: int, attempt_token: str) -> None:
         now = self.clock()
         values = {"job_id": job_id, "token": attempt_token, "lease": now + self._lease, "now": now}
         with self.database.transaction() as session:
-            if session.connection().execute(_HEARTBEAT, values).rowcount != 1:
+            if session.connection().execute(HEARTBEAT, values).rowcount != 1:
                 raise StaleAttempt(job_id)
 
     def complete(self, job_id: int, attempt_token: str) -> None:
         values = {"job_id": job_id, "token": attempt_token, "now": self.clock()}
         with self.database.transaction() as session:
-            if session.connection().execute(_COMPLETE, values).rowcount != 1:
+            if session.connection().execute(COMPLETE, values).rowcount != 1:
                 raise StaleAttempt(job_id)
 
-    def _current(self, session: Session, job_id: int, attempt_token: str) -> JobRow:
-        query = select(JobRow).where(JobRow.id == job_id)
-        if not self.database.is_sqlite:
-            query = query.with_for_update()
-        row = session.scalars(query).first()
-        if row is None or row.state != _RUNNING or row.attempt_token != attempt_token:
+    def _release(self, session: Session, job_id: int, token: str, error: str, decide: Decide) -> tuple[Job, datetime]:
+        """Core statements, no ORM (issue 13): the current attempt's row, then its release, both fenced by the token."""
+        conn = session.connection()
+        now = self.clock()
+        found = conn.execute(CURRENT_ROW if self.database.is_sqlite else CURRENT_ROW_LOCKED, {"job_id": job_id})
+        row = found.first()
+        if row is None or row.state != _RUNNING or row.attempt_token != token:
             raise StaleAttempt(job_id)
-        return row
+        current = dict(row._mapping)
+        state, attempts, run_after, finished_at = decide(current, now)
+        released = {
+            "state": state,
+            "attempts": attempts,
+            "run_after": run_after,
+            "last_error": scrub_text(error)[:MAX_ERROR_CHARS],
+            "attempt_token": None,
+            "lease_owner": None,
+            "lease_expires_at": None,
+            "updated_at": now,
+            "finished_at": finished_at,
+        }
+        values = {"job_id": job_id, "token": token, "now": now, "error": released["last_error"]}
+        values.update(to_state=state, to_attempts=attempts, to_run_after=run_after, to_finished_at=finished_at)
+        if conn.execute(RELEASE, values).rowcount != 1:
+            raise StaleAttempt(job_id)
+        return job_record_from({**current, **released}), now
 
     def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+        def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
+            attempts = int(row["attempts"])
+            if permanent or attempts >= row["max_attempts"]:
+                return JobState.DEAD.value, attempts, row["run_after"], now
+            delay = timedelta(seconds=self.policy.delay(attempts, self._rng))
+            return JobState.QUEUED.value, attempts, now + delay, row["finished_at"]
+
         with self.database.transaction() as session:
-            now = self.clock()
-            row = self._current(session, job_id, attempt_token)
-            row.last_error = scrub_text(error)[:MAX_ERROR_CHARS]
-            row.attempt_token = None
-            row.lease_owner = None
-            row.lease_expires_at = None
-            row.updated_at = now
-            if permanent or row.attempts >= row.max_attempts:
-                row.state = JobState.DEAD.value
-                row.finished_at = now
-            else:
-                row.state = JobState.QUEUED.value
-                row.run_after = now + timedelta(seconds=self.policy.delay(row.attempts, self._rng))
-            session.flush()
-            failed = job_record(row)
+            failed, now = self._release(session, job_id, attempt_token, error, decide)
             # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
-            _settle_review(session, review_after_failure(failed, row.last_error), now, only_open=False)
+            _settle_review(session, review_after_failure(failed, failed.last_error or ""), now, only_open=False)
             return failed
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+        def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
+            return JobState.QUEUED.value, max(0, int(row["attempts"]) - 1), run_after, row["finished_at"]
+
         with self.database.transaction() as session:
-            row = self._current(session, job_id, attempt_token)
-            row.last_error = scrub_text(reason)[:MAX_ERROR_CHARS]
-            row.attempt_token = None
-            row.lease_owner = None
-            row.lease_expires_at = None
-            row.updated_at = self.clock()
-            row.state = JobState.QUEUED.value
-            row.attempts = max(0, row.attempts - 1)
-            row.run_after = run_after
-            session.flush()
-            deferred = job_record(row)
-            _settle_review(session, review_while_waiting(deferred, row.last_error), self.clock(), only_open=False)
+            deferred, now = self._release(session, job_id, attempt_token, reason, decide)
+            _settle_review(session, review_while_waiting(deferred, deferred.last_error or ""), now, only_open=False)
             return deferred
 
     def reap(self) -> int:
@@ -385,8 +339,8 @@ def _settle_review(
 ) -> None:
     if outcome is None:
         return
-    where = [ReviewRow.id == outcome.review_id]
+    values: dict[str, Any] = {"review_id": outcome.review_id, "to_status": outcome.status.value}
+    values.update(reason=outcome.reason, now=now)
     if only_open:
-        where.append(ReviewRow.status.in_(statuses))
-    values = {"status": outcome.status.value, "status_reason": outcome.reason, "updated_at": now}
-    session.execute(update(ReviewRow).where(*where).values(**values))
+        values["statuses"] = list(statuses)
+    session.connection().execute(SETTLE_OPEN_REVIEW if only_open else SETTLE_REVIEW, values)

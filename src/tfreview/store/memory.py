@@ -2,8 +2,8 @@
 
 Used by unit tests of the web layer and the workers, and run through the same contract suite as
 SQLite and PostgreSQL (tests/contract). Each class is thread-safe behind one lock; MemoryIntake
-writes into the MemoryJobQueue and MemoryReviewStore it is given, holding their locks, so an
-accepted delivery, its job and its review appear together or not at all.
+(store/memory_intake.py) writes into the MemoryJobQueue, MemoryReviewStore and MemoryTenants it is given,
+holding their locks, so an accepted delivery, its tenant, its job and its review appear together or not at all.
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from tfreview.core.errors import IntegrityError, NotFound
+from tfreview.core.errors import NotFound
 from tfreview.core.redact import redact_value
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.plumbing.hashing import report_hash, sha256_hex
-from tfreview.ports.job_types import plan_id_of, review_id_of
-from tfreview.ports.jobs import AttemptFence, NewJob
+from tfreview.plumbing.hashing import report_hash
+from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import (
     ApiToken,
-    Delivery,
     Page,
     ReviewStatus,
     Scope,
@@ -32,7 +30,8 @@ from tfreview.ports.records import (
     StoredReview,
     Tenant,
 )
-from tfreview.store.cursor import check_limit, decode_cursor, decode_time_cursor, encode_cursor, time_page
+from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
+from tfreview.store.memory_intake import MemoryIntake
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.review_filters import parse_review_filters
@@ -163,98 +162,6 @@ class MemoryReviewStore:
         reviews.sort(key=lambda r: (r.created_at, r.id), reverse=True)
         items = reviews[:limit] if with_report else [dataclasses.replace(r, report=None) for r in reviews[:limit]]
         return time_page(items, more=len(reviews) > limit)
-
-
-class MemoryIntake:
-    def __init__(self, queue: MemoryJobQueue, reviews: MemoryReviewStore, *, clock: Clock = utcnow) -> None:
-        self.queue = queue
-        self.reviews = reviews
-        self.clock = clock
-        self.lock = threading.RLock()
-        self._deliveries: dict[int, Delivery] = {}
-        self._payloads: dict[int, bytes] = {}
-        self._by_key: dict[tuple[str, str], int] = {}
-        self._runs: dict[tuple[str, str], tuple[str, int]] = {}
-
-    def accept(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
-    ) -> tuple[Delivery, bool]:
-        with self.lock, self.queue.lock, self.reviews.lock:
-            existing = self._by_key.get((delivery.source, delivery.key))
-            if existing is not None:
-                return self._deliveries[existing], False
-            enqueued = self.queue.enqueue(job) if job is not None else None
-            job_id = enqueued[0].id if enqueued is not None else None
-            # a job that already existed (same idempotency key) keeps its own review: no orphan review row
-            if review is not None and (enqueued is None or enqueued[1]):
-                review_id, source = review
-                self.reviews.insert(
-                    review_id, delivery.tenant_id, source, plan_id=plan_id_of(job) if job is not None else None
-                )
-            delivery_id = len(self._deliveries) + 1
-            joined = review_id_of(enqueued[0]) if enqueued is not None else None
-            stored = dataclasses.replace(delivery, id=delivery_id, job_id=job_id, payload_sha256=sha256_hex(payload))
-            stored = dataclasses.replace(stored, review_id=joined or (review[0] if review is not None else None))
-            self._deliveries[delivery_id] = stored
-            self._payloads[delivery_id] = bytes(payload)
-            self._by_key[(delivery.source, delivery.key)] = delivery_id
-            return stored, True
-
-    def busy(self) -> bool:
-        return False  # accept is a few dict writes: nothing to make way for
-
-    async def accept_async(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
-    ) -> tuple[Delivery, bool]:
-        return self.accept(delivery, payload, job, review=review)  # a few dict writes: no need to leave the loop
-
-    def find(self, source: str, key: str) -> Delivery | None:
-        with self.lock:
-            found = self._by_key.get((source, key))
-            return self._deliveries[found] if found is not None else None
-
-    def spacelift_state(self, tenant_id: str, run_id: str, state: str, state_version: int) -> bool:
-        with self.lock:
-            seen = self._runs.get((tenant_id, run_id))
-            if seen is not None and seen[1] >= state_version:
-                return False
-            self._runs[(tenant_id, run_id)] = (state, state_version)
-            return True
-
-    def list(
-        self, *, tenant_id: str | None = None, source: str | None = None, limit: int = 50, cursor: str | None = None
-    ) -> Page[Delivery]:
-        check_limit(limit)
-        before = int(decode_cursor(cursor, (int,))[0]) if cursor else None
-        with self.lock:
-            found = sorted(
-                (
-                    d
-                    for d in self._deliveries.values()
-                    if (tenant_id is None or d.tenant_id == tenant_id)
-                    and (source is None or d.source == source)
-                    and (before is None or (d.id or 0) < before)
-                ),
-                key=lambda d: d.id or 0,
-                reverse=True,
-            )
-        items = found[:limit]
-        return Page(items, encode_cursor(items[-1].id or 0) if len(found) > limit else None)
-
-    def payload(self, delivery_id: int, tenant_id: str | None = None) -> bytes | None:
-        with self.lock:
-            delivery = self._deliveries.get(delivery_id)
-            data = self._payloads.get(delivery_id)
-        if delivery is None or data is None or (tenant_id is not None and delivery.tenant_id != tenant_id):
-            return None
-        if sha256_hex(data) != delivery.payload_sha256:
-            raise IntegrityError(f"delivery {delivery_id}: payload does not match its SHA-256")
-        return data
-
-    def corrupt_payload_for_test(self, delivery_id: int, data: bytes) -> None:
-        """Not part of the port: replace a stored payload behind the hash (integrity scenarios)."""
-        with self.lock:
-            self._payloads[delivery_id] = data
 
 
 class MemoryTokens:

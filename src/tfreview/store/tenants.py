@@ -30,11 +30,15 @@ class SqlTenants:
             stored = self._ensure_once(tenant)
         except exc.IntegrityError:  # created by a concurrent ensure: now it exists
             stored = self._ensure_once(tenant)
+        self.remember(stored)
+        return stored
+
+    def remember(self, tenant: Tenant) -> None:
+        """Note a tenant stored as it is (by `ensure`, or by the intake's transaction): no write next time."""
         with self._lock:
             if len(self._known) > 100_000:
                 self._known.clear()
-            self._known.add(stored)
-        return stored
+            self._known.add(tenant)
 
     def _ensure_once(self, tenant: Tenant) -> Tenant:
         with self.database.transaction() as session:

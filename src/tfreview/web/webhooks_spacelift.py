@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import AuthError
+from tfreview.ports.records import RunStateVersion
 from tfreview.service.container import Services
 from tfreview.service.intake import Accepted, accept_delivery
 from tfreview.web import spacelift_events
@@ -99,10 +100,10 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
 def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime) -> Accepted:
     tenant = event.tenant
     tenant_delivery(services, tenant.id)
-    services.tenants.ensure(tenant)  # before the run state: its row belongs to the tenant
+    run_state = None
     if event.run_id is not None and event.state is not None and event.state_version is not None:
         # keeps the highest stateVersion; an equal or older one writes nothing (idempotent on redelivery)
-        services.intake.spacelift_state(tenant.id, event.run_id, event.state, event.state_version)
+        run_state = RunStateVersion(event.run_id, event.state, event.state_version)
     job = event.job() if event.reviewable else None
     return accept_delivery(
         services,
@@ -114,6 +115,7 @@ def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime
         received_at=now,
         job=job,
         review_source=event.source,
+        run_state=run_state,  # tenant, run state, delivery, job and review: one transaction
     )
 
 

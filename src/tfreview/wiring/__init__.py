@@ -131,7 +131,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         from tfreview.store.controls import SqlControls
 
         controls = SqlControls(db, clock=now)
-        intake = SqlIntake(db, clock=now)
+        tenants = SqlTenants(db, clock=now)
+        intake = SqlIntake(db, clock=now, tenants=tenants)  # one tenant cache: the intake writes new tenants
         closers.add(intake.close)  # its writer thread drains and stops before the database closes
         health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
         http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
@@ -153,7 +154,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             reviews=reviews,
             queue=queue,
             tokens=tokens,
-            tenants=SqlTenants(db, clock=now),
+            tenants=tenants,
             plans=plans,
             publisher=LogPublisher(),
             authenticator=authenticator,
@@ -228,6 +229,7 @@ def build_memory_services(
     queue = MemoryJobQueue(settings.worker, clock=now, reviews=reviews)
     tokens = MemoryTokens(clock=now)
     plans = MemoryPlanStore(clock=now)
+    tenants = MemoryTenants(clock=now)
     prometheus = build_prometheus(settings)
     from tfreview.ops.controls import MemoryControls
 
@@ -237,11 +239,11 @@ def build_memory_services(
         clock=now,
         publish_locks=MemoryPublishLocks(clock=now),
         settings=settings,
-        intake=MemoryIntake(queue, reviews, clock=now),
+        intake=MemoryIntake(queue, reviews, clock=now, tenants=tenants),
         reviews=reviews,
         queue=queue,
         tokens=tokens,
-        tenants=MemoryTenants(clock=now),
+        tenants=tenants,
         plans=plans,
         publisher=publisher if publisher is not None else LogPublisher(),
         authenticator=BearerAuthenticator(None, tokens),

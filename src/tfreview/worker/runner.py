@@ -25,6 +25,7 @@ from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
 from tfreview.worker.handlers import HANDLERS, Handler
+from tfreview.worker.job_threads import HandlerThreads, Heartbeats
 
 logger = logging.getLogger("tfreview.worker")
 INTAKE_YIELD_SECONDS = 1.0  # the longest a worker waits for an intake burst before it claims anyway
@@ -67,6 +68,9 @@ class Worker:
         settings = services.settings.worker
         # One attempt may not outlive the review deadline; the lease is kept alive by heartbeats meanwhile.
         self.job_timeout_seconds = job_timeout_seconds or settings.review_deadline_seconds
+        # reused for the worker's life: no thread started per job (issue 13)
+        self._handler_threads = HandlerThreads(worker_id)
+        self._heartbeats = Heartbeats(f"{worker_id}/heartbeat", settings.heartbeat_seconds, self._heartbeat)
 
     # --- the loop ------------------------------------------------------------------------------
 
@@ -157,7 +161,8 @@ class Worker:
         return Outcome(waiting, "waiting", reason)
 
     def _run_handler(self, attempt: Attempt, handler: Handler) -> BaseException | None:
-        """Run the handler on its own thread, heartbeating meanwhile; abandon it at the job timeout."""
+        """Run the handler on a thread of its own (lent, see job_threads.py), heartbeating meanwhile; abandon it
+        at the job timeout."""
         done = threading.Event()
         errors: list[BaseException] = []
 
@@ -170,32 +175,30 @@ class Worker:
                 done.set()
 
         context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
-        runner = threading.Thread(target=context.run, args=(target,), name=f"job-{attempt.job.id}", daemon=True)
-        beat = threading.Thread(
-            target=self._heartbeat, args=(attempt, done), name=f"beat-{attempt.job.id}", daemon=True
-        )
-        runner.start()
-        beat.start()
-        finished = done.wait(self.job_timeout_seconds)
+        self._heartbeats.start(attempt)
+        try:
+            thread = self._handler_threads.start(lambda: context.run(target))
+            finished = done.wait(self.job_timeout_seconds)
+            if not finished:
+                attempt.abandon()  # the handler thread may still wake; check_lease() stops its writes
+            self._handler_threads.give_back(thread, finished=finished)
+        finally:
+            self._heartbeats.stop(attempt)  # returns once no beat of this attempt is in flight
         if not finished:
-            attempt.abandon()  # the handler thread may still wake; check_lease() stops its writes
-            done.set()  # stops the heartbeat
-            beat.join()
             return AttemptTimedOut(attempt.job.id, self.job_timeout_seconds)
-        beat.join()
         return errors[0] if errors else None
 
-    def _heartbeat(self, attempt: Attempt, done: threading.Event) -> None:
-        interval = self.services.settings.worker.heartbeat_seconds
-        while not done.wait(interval):
-            try:
-                self.services.queue.heartbeat(attempt.job.id, attempt.token)
-            except StaleAttempt:
-                attempt.mark_lost()
-                logger.warning("job %s: heartbeat refused; the lease was lost", attempt.job.id)
-                return
-            except Exception as exc:  # the store blipped; try again at the next beat
-                logger.warning("job %s: heartbeat failed: %s", attempt.job.id, reason_of(exc))
+    def _heartbeat(self, attempt: Attempt) -> bool:
+        """One renewal of the attempt's lease (on the worker's heartbeat thread); False once the lease is lost."""
+        try:
+            self.services.queue.heartbeat(attempt.job.id, attempt.token)
+        except StaleAttempt:
+            attempt.mark_lost()
+            logger.warning("job %s: heartbeat refused; the lease was lost", attempt.job.id)
+            return False
+        except Exception as exc:  # the store blipped; try again at the next beat
+            logger.warning("job %s: heartbeat failed: %s", attempt.job.id, reason_of(exc))
+        return True
 
     def _fail(self, attempt: Attempt, error: BaseException) -> Outcome:
         job = attempt.job

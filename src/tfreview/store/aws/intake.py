@@ -1,5 +1,9 @@
 """Accepted webhooks and uploads in DynamoDB: the delivery, its dedupe key, its payload (inline or chunked),
-its job (with the job's key) and the queued review in ONE transaction; the job's SQS message after it."""
+its job (with the job's key), the queued review, its tenant (when not stored as it is) and its Spacelift run
+state (when newer than the stored one) in ONE transaction; the job's SQS message after it.
+
+At most 2 (job) + 1 (review) + 2 (delivery, key) + 10 (payload chunks: MAX_BLOB_BYTES / CHUNK_BYTES)
++ 1 (tenant) + 1 (run state) = 17 items: well inside TransactWriteItems' 100 (Table.transact checks)."""
 
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import Job, NewJob
-from tfreview.ports.records import Delivery, Page, SourceInfo
+from tfreview.ports.records import Delivery, Page, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.aws.job_items import job_of, new_job_items
 from tfreview.store.aws.queue import SqsJobQueue
+from tfreview.store.aws.records import DynamoTenants, tenant_item
 from tfreview.store.aws.reviews import REVIEW_SK, new_review_item, review_pk
 from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
@@ -31,45 +36,98 @@ def delivery_key_pk(source: str, key: str) -> str:
     return f"DELKEY#{source}#{key}"
 
 
+def run_pk(tenant_id: str, run_id: str) -> str:
+    return f"RUN#{tenant_id}#{run_id}"
+
+
 class DynamoIntake:
-    def __init__(self, table: Table, queue: SqsJobQueue, *, clock: Clock = utcnow) -> None:
+    def __init__(
+        self, table: Table, queue: SqsJobQueue, *, clock: Clock = utcnow, tenants: DynamoTenants | None = None
+    ) -> None:
         self.table = table
         self.queue = queue
         self.clock = clock
+        self.tenants = tenants if tenants is not None else DynamoTenants(table, clock=clock)  # wiring shares one
 
     async def accept_async(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        *,
+        review: tuple[str, SourceInfo] | None = None,
+        tenant: Tenant | None = None,
+        run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
         """The event loop's entry: DynamoDB's transaction is a blocking HTTP call, so it runs on a thread."""
-        return await asyncio.to_thread(self.accept, delivery, payload, job, review=review)
+        return await asyncio.to_thread(
+            self.accept, delivery, payload, job, review=review, tenant=tenant, run_state=run_state
+        )
 
     def busy(self) -> bool:
         """No writer of our own to make way for: DynamoDB takes concurrent writes."""
         return False
 
     def accept(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, *, review: tuple[str, SourceInfo] | None = None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        *,
+        review: tuple[str, SourceInfo] | None = None,
+        tenant: Tenant | None = None,
+        run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
         for _ in range(_RACE_RETRIES):
             existing = self.find(delivery.source, delivery.key)
             if existing is not None:
                 return existing, False
-            accepted = self._accept_once(delivery, payload, job, review)
+            extra = self._tenant_and_run(delivery.tenant_id, tenant, run_state)
+            accepted = self._accept_once(delivery, payload, job, review, extra)
             if accepted is not None:
+                if tenant is not None:
+                    self.tenants.remember(tenant)
                 return accepted, True
         existing = self.find(delivery.source, delivery.key)
         if existing is None:
             raise IntegrityError(f"delivery {delivery.source}:{delivery.key}: lost {_RACE_RETRIES} races in a row")
         return existing, False
 
+    def _tenant_and_run(
+        self, tenant_id: str, tenant: Tenant | None, run: RunStateVersion | None
+    ) -> list[dict[str, Any]]:
+        """The tenant Put (only when not stored as it is: a Put per delivery would make every delivery of a
+        tenant conflict with the others) and the run-state Update (only when newer than the stored state: a
+        failing condition would cancel the whole transaction; one that fails after this read is a lost race,
+        and the accept reads again)."""
+        now = instant(self.clock())
+        actions: list[dict[str, Any]] = []
+        if tenant is not None and not self.tenants.known(tenant) and self.tenants.get(tenant.id) != tenant:
+            actions.append(self.table.put_request(tenant_item(tenant, now)))
+        if run is not None:
+            stored = self.table.get(run_pk(tenant_id, run.run_id), "RUN")
+            if stored is None or int(stored["state_version"]) < run.state_version:
+                set_ = {"state": run.state, "state_version": run.state_version, "updated_at": now}
+                condition = "attribute_not_exists(#state_version) OR #state_version < :version"
+                values = {":version": run.state_version}
+                pk = run_pk(tenant_id, run.run_id)
+                update = self.table.update_request(pk, "RUN", set_=set_, condition=condition, values=values)
+                actions.append({"Update": update})
+        return actions
+
     def _accept_once(
-        self, delivery: Delivery, payload: bytes, job: NewJob | None, review: tuple[str, SourceInfo] | None
+        self,
+        delivery: Delivery,
+        payload: bytes,
+        job: NewJob | None,
+        review: tuple[str, SourceInfo] | None,
+        extra: list[dict[str, Any]],
     ) -> Delivery | None:
         now = self.clock()
         retained = self.table.retained_until(now)  # the delivery, its key and its payload: DynamoDB's TTL
         joined = self.queue.by_key(job.idempotency_key) if job is not None else None
         new_job: Job | None = None
-        actions: list[dict[str, Any]] = []
+        actions: list[dict[str, Any]] = list(extra)
         if job is not None and joined is None:
             items = new_job_items(self.table.next_id("job"), job, now, now, key_expires_at=retained)
             actions += [self.table.put_request(i, condition=_NEW) for i in items]
@@ -121,7 +179,7 @@ class DynamoIntake:
 
     def spacelift_state(self, tenant_id: str, run_id: str, state: str, state_version: int) -> bool:
         updated = self.table.update(
-            f"RUN#{tenant_id}#{run_id}",
+            run_pk(tenant_id, run_id),
             "RUN",
             set_={"state": state, "state_version": state_version, "updated_at": instant(self.clock())},
             condition="attribute_not_exists(#state_version) OR #state_version < :version",

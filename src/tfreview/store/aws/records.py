@@ -17,6 +17,11 @@ from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of,
 LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
+def tenant_item(tenant: Tenant, updated_at: str) -> dict[str, Any]:
+    return {"pk": f"TEN#{tenant.id}", "sk": "TEN", "id": tenant.id, "kind": tenant.kind, "name": tenant.name,
+            "updated_at": updated_at}  # fmt: skip
+
+
 class DynamoTenants:
     def __init__(self, table: Table, *, clock: Clock = utcnow) -> None:
         self.table = table
@@ -31,11 +36,14 @@ class DynamoTenants:
             return tenant
         stored = self.get(tenant.id)
         if stored != tenant:
-            self.table.put({"pk": f"TEN#{tenant.id}", "sk": "TEN", "id": tenant.id, "kind": tenant.kind,
-                            "name": tenant.name, "updated_at": instant(self.clock())})  # fmt: skip
+            self.table.put(tenant_item(tenant, instant(self.clock())))
+        self.remember(tenant)
+        return tenant
+
+    def remember(self, tenant: Tenant) -> None:
+        """Note a tenant stored as it is (by `ensure`, or by the intake's transaction): no read next time."""
         if len(self._known) < 100_000:
             self._known.add(tenant)
-        return tenant
 
     def get(self, tenant_id: str) -> Tenant | None:
         item = self.table.get(f"TEN#{tenant_id}", "TEN")

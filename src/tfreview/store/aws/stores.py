@@ -40,13 +40,14 @@ class AwsStores:
 def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clock: Clock = utcnow) -> AwsStores:
     table = Table(AwsClients(target))
     queue = SqsJobQueue(table, JobMessages(table.clients), settings, clock=clock)
+    tenants = DynamoTenants(table, clock=clock)  # one tenant cache: the intake writes new tenants
     return AwsStores(
         table=table,
         queue=queue,
-        intake=DynamoIntake(table, queue, clock=clock),
+        intake=DynamoIntake(table, queue, clock=clock, tenants=tenants),
         reviews=DynamoReviewStore(table, clock=clock),
         tokens=DynamoTokens(table, clock=clock),
-        tenants=DynamoTenants(table, clock=clock),
+        tenants=tenants,
         plans=DynamoPlanStore(table, clock=clock),
         publish_locks=DynamoPublishLocks(table, clock=clock),
         incidents=DynamoIncidents(table, clock=clock),

@@ -1,0 +1,101 @@
+"""CPU per job of the embedded workers' bookkeeping: claim → handler → fail (issue 13, intake session 5).
+
+What `tfreview serve` does with each accepted GitHub delivery when fetching from GitHub is not configured (the
+situation of `benchmarks/intake.py`'s `tfr` server): its worker claims the job, runs the review handler (which
+fails at once), records the failure and its review's status, logs it. This runs that path in one process on a
+fresh SQLite database — the real wiring (`build_services`), the real `Worker` and handlers, `--threads` worker
+threads like the embedded ones — and reports the process's CPU (user + system, every thread) per processed job.
+
+A/B: run it once with this checkout's `src` and once with another tree's first on PYTHONPATH, e.g.
+
+    git archive main src | tar -x -C /tmp/main-src
+    PYTHONPATH=/tmp/main-src/src .venv/bin/python benchmarks/worker_cost.py --jobs 1500
+    .venv/bin/python benchmarks/worker_cost.py --jobs 1500
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import statistics
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tfreview.ports.job_types import PullRequestHead, ReviewJob
+from tfreview.ports.records import Delivery, SourceInfo
+from tfreview.settings import Settings, WorkerSettings
+from tfreview.store.migrate import upgrade
+from tfreview.wiring import build_services
+from tfreview.worker.runner import Worker
+
+TENANT = "github:1"
+
+
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def one_round(jobs: int, threads: int, directory: Path) -> tuple[float, float, Counter[str]]:
+    """(CPU ms per job, wall seconds, outcomes) of one round on a fresh database."""
+    url = f"sqlite:///{directory / 'tfreview.db'}"
+    upgrade(url)
+    worker_settings = WorkerSettings(heartbeat_seconds=600.0, poll_interval_seconds=0.01, max_attempts=3)
+    settings = Settings(worker=worker_settings)
+    settings = settings.model_copy(update={"database": settings.database.model_copy(update={"url": url})})
+    services = build_services(settings)
+    now = datetime.now(UTC)
+    for n in range(jobs):
+        pull = PullRequestHead("acme/infra", n + 1, f"{n:040x}", installation_id=1, action="opened")
+        job = ReviewJob.for_pull_request(TENANT, pull).encode(max_attempts=3)
+        delivery = Delivery("github", f"d-{n}", "pull_request.opened", TENANT, "", now)
+        source = SourceInfo(kind="github", repository="acme/infra", pull_request=n + 1, commit_sha=f"{n:040x}")
+        services.intake.accept(delivery, b"{}", job, review=(str(uuid.uuid4()), source))
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    worker = Worker(services, "bench")
+
+    def drain() -> None:
+        while True:
+            outcome = worker.run_once()  # first attempts only: a failed job's retry waits out its backoff
+            if outcome is None:
+                return
+            with lock:
+                outcomes[outcome.result] += 1
+
+    pool = [threading.Thread(target=drain) for _ in range(threads)]
+    cpu, wall = _cpu(), time.perf_counter()
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    services.close() if hasattr(services, "close") else None
+    done = sum(outcomes.values())
+    return cpu * 1000 / max(done, 1), wall, outcomes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--jobs", type=int, default=1500)
+    parser.add_argument("--threads", type=int, default=2, help="worker threads (serve's default concurrency: 2)")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, handlers=[logging.FileHandler(os.devnull)])  # logged, not shown
+    figures = []
+    for n in range(args.repeats):
+        with tempfile.TemporaryDirectory(prefix="tfr-worker-cost-") as tmp:
+            per_job, wall, outcomes = one_round(args.jobs, args.threads, Path(tmp))
+        figures.append(per_job)
+        print(f"round {n + 1}: {per_job:.2f} ms CPU per job, {wall:.1f} s wall, outcomes {dict(outcomes)}")
+    print(f"median: {statistics.median(figures):.2f} ms CPU per job ({args.jobs} jobs, {args.threads} threads)")
+
+
+if __name__ == "__main__":
+    main()

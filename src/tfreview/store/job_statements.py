@@ -1,0 +1,124 @@
+"""The job queue's SQL, built once (store/jobs.py): claiming, heartbeats, completion and release are the hot path
+of every worker, and building SQL expressions costs more than running them. Core statements only, no ORM
+(issue 13); every write of an attempt is fenced by its token (`CURRENT_ATTEMPT`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, bindparam, func, select, update
+
+from tfreview.ports.jobs import JobState
+from tfreview.store.tables import JobRow, ReviewRow
+
+JOBS = cast(Table, JobRow.__table__)
+REVIEWS = cast(Table, ReviewRow.__table__)
+RUNNING = JobState.RUNNING.value
+
+
+@dataclass(frozen=True)
+class ClaimStatements:
+    """Built once: claiming is the hot path, and building SQL expressions costs more than running them."""
+
+    fairest_tenant: Select[Any]
+    next_of_tenant: Select[Any]
+    next_of_any: Select[Any]
+
+
+def claim_statements(with_kinds: bool) -> ClaimStatements:
+    runnable = [JOBS.c.state == JobState.QUEUED.value, JOBS.c.run_after <= bindparam("now")]
+    if with_kinds:
+        runnable.append(JOBS.c.kind.in_(bindparam("kinds", expanding=True)))
+    running = (
+        select(JOBS.c.tenant_id, func.count().label("n"))
+        .where(JOBS.c.state == RUNNING)
+        .group_by(JOBS.c.tenant_id)
+        .subquery("running")
+    )
+    waiting = (
+        select(JOBS.c.tenant_id, func.min(JOBS.c.run_after).label("oldest"))
+        .where(*runnable)
+        .group_by(JOBS.c.tenant_id)
+        .subquery("waiting")
+    )
+    # fair share: the tenant with the fewest running jobs first, then the one waiting longest
+    fairest = (
+        select(waiting.c.tenant_id)
+        .outerjoin(running, running.c.tenant_id == waiting.c.tenant_id)
+        .order_by(func.coalesce(running.c.n, 0), waiting.c.oldest, waiting.c.tenant_id)
+        .limit(1)
+    )
+    oldest = select(JOBS).order_by(JOBS.c.run_after, JOBS.c.id).limit(1).with_for_update(skip_locked=True)
+    return ClaimStatements(
+        fairest_tenant=fairest,
+        next_of_tenant=oldest.where(*runnable, JOBS.c.tenant_id == bindparam("tenant")),
+        next_of_any=oldest.where(*runnable),
+    )
+
+
+CLAIM_ANY_KIND = claim_statements(with_kinds=False)
+CLAIM_WITH_KINDS = claim_statements(with_kinds=True)
+# a claim takes the row it selected (locked: BEGIN IMMEDIATE on SQLite, FOR UPDATE SKIP LOCKED on PostgreSQL)
+TAKE = (
+    update(JOBS)
+    .where(JOBS.c.id == bindparam("job_id"))
+    .values(
+        state=bindparam("to_state"),
+        attempts=bindparam("to_attempts"),
+        attempt_token=bindparam("to_attempt_token"),
+        lease_owner=bindparam("to_lease_owner"),
+        lease_expires_at=bindparam("to_lease_expires_at"),
+        updated_at=bindparam("to_updated_at"),
+    )
+)
+CURRENT_ATTEMPT = (
+    JOBS.c.id == bindparam("job_id"),
+    JOBS.c.state == RUNNING,
+    JOBS.c.attempt_token == bindparam("token"),
+)
+HEARTBEAT = (
+    update(JOBS).where(*CURRENT_ATTEMPT).values(lease_expires_at=bindparam("lease"), updated_at=bindparam("now"))
+)
+COMPLETE = (
+    update(JOBS)
+    .where(*CURRENT_ATTEMPT)
+    .values(
+        state=JobState.SUCCEEDED.value,
+        attempt_token=None,
+        lease_owner=None,
+        lease_expires_at=None,
+        updated_at=bindparam("now"),
+        finished_at=bindparam("now"),
+    )
+)
+
+
+# fail and defer: read the current attempt (locked on PostgreSQL), then release it, fenced again by its token
+CURRENT_ROW = select(JOBS).where(JOBS.c.id == bindparam("job_id"))
+CURRENT_ROW_LOCKED = CURRENT_ROW.with_for_update()
+RELEASE = (
+    update(JOBS)
+    .where(*CURRENT_ATTEMPT)
+    .values(
+        state=bindparam("to_state"),
+        attempts=bindparam("to_attempts"),
+        run_after=bindparam("to_run_after"),
+        last_error=bindparam("error"),
+        attempt_token=None,
+        lease_owner=None,
+        lease_expires_at=None,
+        updated_at=bindparam("now"),
+        finished_at=bindparam("to_finished_at"),
+    )
+)
+SETTLE_REVIEW = (
+    update(REVIEWS)
+    .where(REVIEWS.c.id == bindparam("review_id"))
+    .values(status=bindparam("to_status"), status_reason=bindparam("reason"), updated_at=bindparam("now"))
+)
+SETTLE_OPEN_REVIEW = SETTLE_REVIEW.where(REVIEWS.c.status.in_(bindparam("statuses", expanding=True)))
+# (the current row, now) -> its state, attempts, run_after and finished_at once released
+Decide = Callable[[Mapping[str, Any], datetime], tuple[str, int, datetime, datetime | None]]
