@@ -19,6 +19,7 @@ from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
+from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
 from tfreview.parsing.source_tree import SourceReader
@@ -105,7 +106,7 @@ class _ConfigurationReader:
         for _, block in blocks:
             if block.kind == "variable" and block.labels:
                 name = block.labels[0]
-                variables[name] = given[name] if name in given else _default(block)
+                variables[name] = _typed(block, given[name] if name in given else _default(block))
             elif block.kind == "locals":
                 for item in body_items(block.body):
                     if isinstance(item, Attribute):
@@ -306,6 +307,17 @@ def _default(block: Block) -> Input:
         if isinstance(item, Attribute) and item.name == "default":
             return Input(Evaluator(Scope()).evaluate(item.expression))
     return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
+
+
+def _typed(block: Block, received: Input) -> Input:
+    """The value a variable receives, converted to its `type` as Terraform converts it (`hcl_types`)."""
+    if received.value is UNKNOWN:
+        return received
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name == "type":
+            spec = parse_type(item.expression, Evaluator(Scope()).evaluate)
+            return received if spec is None else Input(convert(received.value, spec), received.references)
+    return received
 
 
 def _block_key(block: Block) -> str:
