@@ -153,3 +153,23 @@ resource "terraform_data" "x" {
     assert change.after_unknown == {"input": {"unset": True}}
     assert after(change, "input.unset") is UNKNOWN
     assert after(change, "input.odd") == {"b": 1}
+
+
+def test_a_string_bool_from_an_optional_default_decides_a_conditional_as_terraform_converts_it() -> None:
+    change = only(
+        {
+            "main.tf": """
+variable "subnets" {
+  type = list(object({
+    name      = string
+    flow_logs = optional(string, "false")
+  }))
+  default = [{ name = "a" }, { name = "b", flow_logs = "true" }]
+}
+resource "terraform_data" "x" {
+  input = [for s in var.subnets : coalesce(lookup(s, "flow_logs", null), false) ? "on" : "off"]
+}
+"""
+        }
+    )
+    assert after(change, "input") == ["off", "on"]

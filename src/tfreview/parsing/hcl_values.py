@@ -249,6 +249,8 @@ class Evaluator:
 
     def _conditional(self, node: Any) -> Any:
         condition = self.evaluate(node.condition)
+        if condition in ("true", "false"):
+            condition = condition == "true"  # Terraform converts a string condition to bool
         before = self.failures
         if_true = self.evaluate(node.if_true)
         after_true = self.failures
