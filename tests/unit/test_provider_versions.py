@@ -31,3 +31,26 @@ def test_constraints_that_cap_the_major_version(constraint: str, ceiling: int) -
 @pytest.mark.parametrize("constraint", ["", ">= 4.0", "> 3", "~> 4", "!= 5.0.0", "latest", "4.x"])
 def test_constraints_that_allow_any_later_major(constraint: str) -> None:
     assert major_ceiling(constraint) is None
+
+
+def test_hcl_reads_required_providers_into_the_provider_block_as_a_plan_has_it() -> None:
+    from tfreview.parsing.hcl import changeset_from_sources
+
+    text = """
+terraform {
+  required_providers {
+    google = { source = "hashicorp/google", version = "~> 4.80" }
+    aws    = "~> 3.0"
+  }
+}
+provider "google" {
+  project = "acme"
+}
+provider "aws" {
+  region  = "eu-west-1"
+  version = "3.75.0"
+}
+"""
+    changes = {c.address: c for c in changeset_from_sources({"main.tf": text}).changes}
+    assert changes["provider.google"].after["version"] == "~> 4.80"
+    assert changes["provider.aws"].after["version"] == "3.75.0"  # the block's own argument is kept

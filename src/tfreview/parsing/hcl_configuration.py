@@ -72,9 +72,14 @@ class _ConfigurationReader:
         self.configuration = Configuration()
         self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
         self.declared: set[str] = set()  # config addresses of the resources read, instances or not
+        self.required: dict[str, list[str]] = {}  # provider name -> `required_providers` version constraints
 
     def read(self) -> Configuration:
         self._module("", None, None, 0)
+        for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
+            name = resource.type.removesuffix("_provider")
+            if resource.type.endswith("_provider") and name in self.required and "version" not in resource.values:
+                resource.values["version"] = ", ".join(dict.fromkeys(self.required[name]))
         return self.configuration
 
     def _files(self, reldir: str) -> tuple[list[_File], list[tuple[str, str]]]:
@@ -122,6 +127,21 @@ class _ConfigurationReader:
                 self._call(file, reldir, block, scope, prefix, depth)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
+            elif block.kind == "terraform":
+                self._required_versions(block)
+
+    def _required_versions(self, block: Block) -> None:
+        """`required_providers { google = { version = "~> 4.0" } }` (or `google = "~> 4.0"`), every module's."""
+        for inner in body_items(block.body):
+            if not isinstance(inner, Block) or inner.kind != "required_providers":
+                continue
+            for item in body_items(inner.body):
+                if not isinstance(item, Attribute):
+                    continue
+                value = Evaluator(Scope()).evaluate(item.expression)
+                version = value.get("version") if isinstance(value, Mapping) else value
+                if isinstance(version, str) and version.strip():
+                    self.required.setdefault(item.name, []).append(version.strip())
 
     def _sensitive(self, blocks: list[tuple[_File, Block]], scope: Scope) -> None:
         """The values of `sensitive = true` variables and outputs: they are masked wherever they occur."""
