@@ -19,6 +19,7 @@ from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
+from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
 from tfreview.parsing.source_tree import SourceReader
@@ -71,9 +72,14 @@ class _ConfigurationReader:
         self.configuration = Configuration()
         self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
         self.declared: set[str] = set()  # config addresses of the resources read, instances or not
+        self.required: dict[str, list[str]] = {}  # provider name -> `required_providers` version constraints
 
     def read(self) -> Configuration:
         self._module("", None, None, 0)
+        for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
+            name = resource.type.removesuffix("_provider")
+            if resource.type.endswith("_provider") and name in self.required and "version" not in resource.values:
+                resource.values["version"] = ", ".join(dict.fromkeys(self.required[name]))
         return self.configuration
 
     def _files(self, reldir: str) -> tuple[list[_File], list[tuple[str, str]]]:
@@ -105,7 +111,7 @@ class _ConfigurationReader:
         for _, block in blocks:
             if block.kind == "variable" and block.labels:
                 name = block.labels[0]
-                variables[name] = given[name] if name in given else _default(block)
+                variables[name] = _typed(block, given[name] if name in given else _default(block))
             elif block.kind == "locals":
                 for item in body_items(block.body):
                     if isinstance(item, Attribute):
@@ -121,6 +127,21 @@ class _ConfigurationReader:
                 self._call(file, reldir, block, scope, prefix, depth)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
+            elif block.kind == "terraform":
+                self._required_versions(block)
+
+    def _required_versions(self, block: Block) -> None:
+        """`required_providers { google = { version = "~> 4.0" } }` (or `google = "~> 4.0"`), every module's."""
+        for inner in body_items(block.body):
+            if not isinstance(inner, Block) or inner.kind != "required_providers":
+                continue
+            for item in body_items(inner.body):
+                if not isinstance(item, Attribute):
+                    continue
+                value = Evaluator(Scope()).evaluate(item.expression)
+                version = value.get("version") if isinstance(value, Mapping) else value
+                if isinstance(version, str) and version.strip():
+                    self.required.setdefault(item.name, []).append(version.strip())
 
     def _sensitive(self, blocks: list[tuple[_File, Block]], scope: Scope) -> None:
         """The values of `sensitive = true` variables and outputs: they are masked wherever they occur."""
@@ -306,6 +327,17 @@ def _default(block: Block) -> Input:
         if isinstance(item, Attribute) and item.name == "default":
             return Input(Evaluator(Scope()).evaluate(item.expression))
     return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
+
+
+def _typed(block: Block, received: Input) -> Input:
+    """The value a variable receives, converted to its `type` as Terraform converts it (`hcl_types`)."""
+    if received.value is UNKNOWN:
+        return received
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name == "type":
+            spec = parse_type(item.expression, Evaluator(Scope()).evaluate)
+            return received if spec is None else Input(convert(received.value, spec), received.references)
+    return received
 
 
 def _block_key(block: Block) -> str:

@@ -12,17 +12,35 @@ from typing import Any
 from tfreview.core.values import UNKNOWN, contains_unknown
 
 
+class FunctionError(Exception):
+    """A call Terraform would reject: a wrong argument, a missing key (what `try` falls back from)."""
+
+
 def call(name: str, args: list[Any]) -> Any:
     """The value of `name(args...)`, or UNKNOWN when the function is not evaluated or an argument is unknown."""
+    try:
+        return attempt(name, args)
+    except FunctionError:
+        return UNKNOWN
+
+
+def attempt(name: str, args: list[Any]) -> Any:
+    """As `call`, but a call Terraform would reject raises FunctionError."""
     function = _FUNCTIONS.get(name)
+    if function is None:
+        return UNKNOWN
     if name in _SHAPE_ONLY and len(args) == 1 and isinstance(args[0], list | Mapping):
-        return function(*args) if function is not None else UNKNOWN  # known however unknown its elements
-    if function is None or any(contains_unknown(arg) for arg in args):
+        return function(*args)  # known however unknown its elements
+    if name in _STRUCTURAL:
+        # known collections with unknown elements: the result holds the same unknowns where they land
+        if any(arg is UNKNOWN for arg in args) or (name == "lookup" and len(args) > 1 and contains_unknown(args[1])):
+            return UNKNOWN
+    elif any(contains_unknown(arg) for arg in args):
         return UNKNOWN
     try:
         return function(*args)
-    except (TypeError, ValueError, KeyError, IndexError):
-        return UNKNOWN
+    except (TypeError, ValueError, KeyError, IndexError) as exc:
+        raise FunctionError(name) from exc
 
 
 def normalise_number(value: Any) -> Any:
@@ -86,6 +104,8 @@ def _toset(value: Any) -> list[Any]:
 def _merge(*maps: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for item in maps:
+        if item is not None and not isinstance(item, Mapping):
+            raise TypeError("merge takes maps or objects")
         if item is not None:
             out.update(item)
     return out
@@ -155,6 +175,25 @@ def _numbers_only(values: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 _SHAPE_ONLY = frozenset({"length", "keys"})  # depend on a collection's shape, not on its elements
+# Pick or gather elements without looking into them: `lookup(each.value, "image_type", "COS")` is known when
+# the key is, however unknown the map's other values; `merge`/`concat` keep their arguments' unknowns.
+_STRUCTURAL = frozenset({"lookup", "merge", "concat", "coalesce", "values", "tolist", "tomap"})
+
+
+def _range(*bounds: Any) -> list[Any]:
+    if not 1 <= len(bounds) <= 3 or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds):
+        raise TypeError("range takes one to three numbers")
+    start, end = (0, bounds[0]) if len(bounds) == 1 else bounds[:2]
+    step = bounds[2] if len(bounds) == 3 else (1 if start <= end else -1)
+    if step == 0 or abs((end - start) / step) > 1024:
+        raise ValueError("range: zero step or more than 1024 elements")
+    out: list[Any] = []
+    value = start
+    while (value < end) if step > 0 else (value > end):
+        out.append(normalise_number(value))
+        value += step
+    return out
+
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": _length,
@@ -175,6 +214,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "concat": _concat,
     "join": _join,
     "coalesce": _coalesce,
+    "range": _range,
     "lower": str.lower,
     "upper": str.upper,
     "trimspace": str.strip,

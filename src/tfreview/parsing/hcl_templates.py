@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any, Protocol
+
+from tfreview.core.values import UNKNOWN
+from tfreview.parsing.hcl_functions import to_template_string
+from tfreview.parsing.hcl_syntax import Attribute, HclSyntaxError, body_items, parse_blocks
 
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)^[ \t]*\2[ \t]*\r?\n?\Z", re.S | re.M)
@@ -93,3 +98,34 @@ def _closing_brace(text: str, position: int) -> int:
             depth -= 1
         index += 1
     return -1
+
+
+class TemplateEvaluator(Protocol):
+    def evaluate(self, node: Any) -> Any: ...
+
+
+def evaluate_template(evaluator: TemplateEvaluator, text: str) -> Any:
+    """Interpolate `${...}` in heredoc text (which python-hcl2 leaves unparsed); directives are unknown."""
+    pieces = template_pieces(text)
+    if pieces is None:
+        return UNKNOWN
+    out: list[Any] = []
+    for kind, piece in pieces:
+        if kind == "text":
+            out.append(piece)
+        elif kind == "interpolation":
+            out.append(to_template_string(_parse_and_evaluate(evaluator, piece)))
+        else:
+            out.append(UNKNOWN)
+    return UNKNOWN if any(part is UNKNOWN for part in out) else "".join(out)
+
+
+def _parse_and_evaluate(evaluator: TemplateEvaluator, source: str) -> Any:
+    try:
+        blocks = parse_blocks(f"x {{\n  v = {source.strip()}\n}}\n")
+    except HclSyntaxError:
+        return UNKNOWN
+    for item in body_items(blocks[0].body):
+        if isinstance(item, Attribute):
+            return evaluator.evaluate(item.expression)
+    return UNKNOWN

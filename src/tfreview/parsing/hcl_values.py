@@ -19,7 +19,8 @@ from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_dynamic import expand_dynamic, iterator_name
 from tfreview.parsing.hcl_for import evaluate_for
 from tfreview.parsing.hcl_functions import (
-    call,
+    FunctionError,
+    attempt,
     index_value,
     normalise_number,
     operate,
@@ -29,13 +30,12 @@ from tfreview.parsing.hcl_functions import (
 from tfreview.parsing.hcl_syntax import (
     Attribute,
     Block,
-    HclSyntaxError,
     body_items,
-    parse_blocks,
     token_text,
     traversal,
 )
-from tfreview.parsing.hcl_templates import heredoc_body, template_pieces, unescape
+from tfreview.parsing.hcl_templates import evaluate_template, heredoc_body, unescape
+from tfreview.parsing.hcl_try import evaluate_try, holds
 from tfreview.parsing.plan_configuration import reference_address
 
 RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
@@ -92,6 +92,11 @@ class Evaluator:
         self.scope = scope
         self.references: list[str] = []
         self.bound = bound  # names of `for` iterators and `dynamic` blocks, which are not resources
+        self.failures = 0  # steps Terraform would reject (a missing key, a bad argument): what `try` skips
+
+    def fresh(self) -> Evaluator:
+        """An evaluator of the same scope and bound names, with its own references and failures."""
+        return Evaluator(self.scope, self.bound)
 
     def binding(self, names: Mapping[str, Any]) -> Evaluator:
         """An evaluator of the same scope in which `names` (a `for` expression's iterators) hold values."""
@@ -159,7 +164,10 @@ class Evaluator:
             key = step if kind == "attr" else self.evaluate(step)
             if value is UNKNOWN or key is UNKNOWN:
                 return UNKNOWN
-            value = index_value(value, key)
+            found = index_value(value, key)
+            if found is UNKNOWN and not holds(value, key):
+                self.failures += 1
+            value = found
         return value
 
     # -- literals ---------------------------------------------------------------------------------
@@ -190,32 +198,7 @@ class Evaluator:
 
     def _heredoc(self, node: Any) -> Any:
         body = heredoc_body(str(node.children[0].value))
-        return UNKNOWN if body is None else self._template(body)
-
-    def _template(self, text: str) -> Any:
-        """Interpolate `${...}` in heredoc text (which python-hcl2 leaves unparsed); directives are unknown."""
-        pieces = template_pieces(text)
-        if pieces is None:
-            return UNKNOWN
-        out: list[Any] = []
-        for kind, piece in pieces:
-            if kind == "text":
-                out.append(piece)
-            elif kind == "interpolation":
-                out.append(to_template_string(self._parse_and_evaluate(piece)))
-            else:
-                out.append(UNKNOWN)
-        return UNKNOWN if any(part is UNKNOWN for part in out) else "".join(out)
-
-    def _parse_and_evaluate(self, source: str) -> Any:
-        try:
-            blocks = parse_blocks(f"x {{\n  v = {source.strip()}\n}}\n")
-        except HclSyntaxError:
-            return UNKNOWN
-        for item in body_items(blocks[0].body):
-            if isinstance(item, Attribute):
-                return self.evaluate(item.expression)
-        return UNKNOWN
+        return UNKNOWN if body is None else evaluate_template(self, body)
 
     def _int(self, node: Any) -> Any:
         return int(str(node.children[0].value))
@@ -253,18 +236,30 @@ class Evaluator:
     def _function(self, node: Any) -> Any:
         name = "::".join(token_text(identifier) for identifier in node.identifiers)
         arguments = node.arguments
+        if name in ("try", "can") and arguments is not None and not arguments.has_ellipsis:
+            return evaluate_try(self, list(arguments.arguments), can=name == "can")
         values = [self.evaluate(a) for a in arguments.arguments] if arguments is not None else []
         if arguments is not None and arguments.has_ellipsis:
             return UNKNOWN
-        return call(name, values)
+        try:
+            return attempt(name, values)
+        except FunctionError:
+            self.failures += 1
+            return UNKNOWN
 
     def _conditional(self, node: Any) -> Any:
         condition = self.evaluate(node.condition)
+        if condition in ("true", "false"):
+            condition = condition == "true"  # Terraform converts a string condition to bool
+        before = self.failures
         if_true = self.evaluate(node.if_true)
+        after_true = self.failures
         if_false = self.evaluate(node.if_false)
         if condition is True:
+            self.failures = after_true  # an error in the branch not taken is no error
             return if_true
         if condition is False:
+            self.failures = before + self.failures - after_true
             return if_false
         return UNKNOWN
 

@@ -263,6 +263,7 @@ def provider_changes(configuration: Any) -> list[ResourceChange]:
 
     A plan says nothing about when a provider block was written, so they are no-op changes whose
     values are the literal arguments (`constant_value`); an argument given by an expression is unknown.
+    The provider's `version_constraint` is its `version`, as a provider block's legacy argument reads in HCL.
     """
     if not isinstance(configuration, Mapping) or not isinstance(configuration.get("provider_config"), Mapping):
         return []
@@ -277,6 +278,9 @@ def provider_changes(configuration: Any) -> list[ResourceChange]:
         if isinstance(module, str) and module:
             address = f"{module}.{address}"
         values, unknown = _constant_body(_mapping_or_empty(provider.get("expressions")))
+        constraint = provider.get("version_constraint")
+        if isinstance(constraint, str) and constraint and "version" not in values:
+            values = {**values, "version": constraint}  # as HCL mode reads a provider block's `version`
         out.append(
             ResourceChange(
                 address=address,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
@@ -14,6 +14,20 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     version = resource.get("min_tls_version")
     if isinstance(version, str) and version.upper() in _OUTDATED:
         yield Hit("min_tls_version", f"min_tls_version = {version} lets clients connect with an outdated TLS", version)
+    elif _absent_from_plan(resource, "min_tls_version"):
+        yield Hit(
+            "min_tls_version",
+            "min_tls_version is not in the plan at all: the azurerm provider in use predates it and sends no "
+            "minimum, which Azure Storage interprets as TLS 1.0",
+        )
+
+
+def _absent_from_plan(resource: Resource, attribute: str) -> bool:
+    """In a plan (which lists every attribute of the provider's schema, null when unset), an attribute that
+    is neither a value nor computed: the provider's schema does not have it. HCL mode has no schema."""
+    if resource.configured is None or not resource.values or attribute in resource.values:
+        return False
+    return not (resource.unknown is True or (isinstance(resource.unknown, Mapping) and attribute in resource.unknown))
 
 
 RULE = Rule(
@@ -27,8 +41,11 @@ RULE = Rule(
     remediation='Set `min_tls_version = "TLS1_2"` (or remove it: TLS1_2 is the default since azurerm v3).',
     description="TLS 1.0 and 1.1 have known weaknesses (BEAST, POODLE-style downgrades) and Azure is retiring them. "
     "Medium: the traffic is still encrypted, and exploiting old TLS needs a network position between client "
-    "and service. Only an explicit TLS1_0 or TLS1_1 is flagged; an unset attribute takes the TLS1_2 default of "
-    "azurerm v3 and v4.",
+    "and service. An explicit TLS1_0 or TLS1_1 is flagged; an unset attribute takes the TLS1_2 default of "
+    "azurerm v3 and v4. A plan made with an azurerm provider that predates `min_tls_version` (the attribute is "
+    "missing from the plan altogether) is flagged too: that provider sends no minimum, and Azure Storage "
+    "interprets an unset minimum as TLS 1.0.",
+    defaults=(("min_tls_version", '"TLS1_2" (azurerm v3 and v4); TLS 1.0 when the provider predates it'),),
     references=References(checkov=("CKV_AZURE_44",), trivy=("AVD-AZU-0011",)),
     check=check,
 )

@@ -1,0 +1,56 @@
+"""Provider version constraints: the highest major version one allows (ADR 0272)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tfreview.rules.support.provider_versions import major_ceiling
+
+
+@pytest.mark.parametrize(
+    ("constraint", "ceiling"),
+    [
+        ("2.5.0", 2),
+        ("= 4.84.0", 4),
+        ("~> 4.0", 4),
+        ("~> 3.90.1", 3),
+        ("< 5.0", 4),
+        ("< 5.0.0", 4),
+        ("< 5.1", 5),
+        ("<= 4.84", 4),
+        (">= 3.0, < 5.0", 4),
+        (">= 4.0, <= 6.2", 6),
+        ("4.80.0-beta1", 4),
+        ("v4.1.0", 4),
+    ],
+)
+def test_constraints_that_cap_the_major_version(constraint: str, ceiling: int) -> None:
+    assert major_ceiling(constraint) == ceiling
+
+
+@pytest.mark.parametrize("constraint", ["", ">= 4.0", "> 3", "~> 4", "!= 5.0.0", "latest", "4.x"])
+def test_constraints_that_allow_any_later_major(constraint: str) -> None:
+    assert major_ceiling(constraint) is None
+
+
+def test_hcl_reads_required_providers_into_the_provider_block_as_a_plan_has_it() -> None:
+    from tfreview.parsing.hcl import changeset_from_sources
+
+    text = """
+terraform {
+  required_providers {
+    google = { source = "hashicorp/google", version = "~> 4.80" }
+    aws    = "~> 3.0"
+  }
+}
+provider "google" {
+  project = "acme"
+}
+provider "aws" {
+  region  = "eu-west-1"
+  version = "3.75.0"
+}
+"""
+    changes = {c.address: c for c in changeset_from_sources({"main.tf": text}).changes}
+    assert changes["provider.google"].after["version"] == "~> 4.80"
+    assert changes["provider.aws"].after["version"] == "3.75.0"  # the block's own argument is kept
