@@ -21,7 +21,14 @@ _TYPES = library._TYPES_IN_TOML
 def _rule_file(folder: Path, name: str, types: str = '"aws_s3_bucket"', extra: str = "") -> Path:
     path = folder / name
     path.write_text(f'[rule]\nid = "TFR-AWS-999"\nresource_types = [{types}]\n{extra}', encoding="utf-8")
+    _backdate(path)
     return path
+
+
+def _backdate(path: Path, seconds: int = 60) -> None:
+    """A file last changed a while ago (a file changed just now is not kept: see the racy test)."""
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns - seconds * 1_000_000_000))
 
 
 def _saved(base: Path, where: Path) -> LibraryIndex:
@@ -74,6 +81,25 @@ def test_declared_types_are_kept_and_a_changed_file_is_read_again(tmp_path: Path
     changed = _saved(tmp_path, where)
     assert changed.declared_types("a.toml", _TYPES) == ("aws_s3_bucket", "aws_kms_key")
     assert changed.toml(rule)["rule"]["resource_types"] == ["aws_s3_bucket", "aws_kms_key"]
+
+
+def test_a_file_changed_twice_within_one_timestamp_tick_with_the_same_size_is_read_again(tmp_path: Path) -> None:
+    # A coarse file system clock (kernel ticks, 2 s on FAT) gives two quick edits of the same size the same
+    # stamp; an entry of a file changed just before the index is written is not kept, as git does.
+    where = tmp_path / "index.json"
+    rule = tmp_path / "a.toml"
+    rule.write_text('[rule]\nid = "TFR-AWS-111"\nresource_types = ["aws_s3_bucket"]\n', encoding="utf-8")
+    first = LibraryIndex(tmp_path, where)
+    assert first.toml(rule)["rule"]["id"] == "TFR-AWS-111"
+    assert first.declared_types("a.toml", _TYPES) == ("aws_s3_bucket",)
+    first.save(force=True)
+    stamp = rule.stat()
+    rule.write_text('[rule]\nid = "TFR-AWS-222"\nresource_types = ["aws_kms_key__"]\n', encoding="utf-8")
+    os.utime(rule, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # the same tick
+    assert rule.stat().st_size == stamp.st_size
+    again = _saved(tmp_path, where)
+    assert again.toml(rule)["rule"]["id"] == "TFR-AWS-222"
+    assert again.declared_types("a.toml", _TYPES) == ("aws_kms_key__",)
 
 
 def test_a_list_that_is_not_literal_names_stays_unknown(tmp_path: Path) -> None:

@@ -29,6 +29,20 @@ def test_serve_refuses_a_busy_timeout_below_five_seconds(
     assert not (tmp_path / "data").exists()
 
 
+@pytest.mark.parametrize("name", ["OUTBOX_RETENTION_DAYS", "OUTBOX_UNSENT_RETENTION_DAYS"])
+def test_serve_refuses_an_outbox_retention_that_would_drop_alerts_before_they_are_sent(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    # 0.001 days is 86 s: the hourly sweep would delete a never-sent notification of a resolved incident
+    # (or, for the unsent retention, of an OPEN one) while its sender is still backing off.
+    monkeypatch.setenv(f"TFREVIEW_NOTIFY__{name}", "0.001")
+    assert main(["serve", "--port", "0", "--data-dir", str(tmp_path / "data")]) == 2
+    err = capsys.readouterr().err
+    assert f"TFREVIEW_NOTIFY__{name}" in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "data").exists()
+
+
 def test_bad_settings_never_echo_their_value(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -103,6 +103,20 @@ def test_one_review_includes_its_report(web: Web) -> None:
     assert body["content_hash"]
 
 
+def test_a_review_this_release_cannot_read_is_a_409_problem_not_invalid_input(web: Web) -> None:
+    # The request is valid; the stored document is not readable here (a newer release wrote it): the same
+    # 409 the dashboard's download answers (ADR 0250), never 422 "invalid input" nor a traceback.
+    review_id = _review(web, TENANT_A, repository="o/r")
+    web.services.reviews.save_result(review_id, ReviewStatus.COMPLETED, {"v": 7, "review": {}}, "pass", {})
+    answer = web.client.get(f"/api/v1/reviews/{review_id}", headers=web.token(TENANT_A, Scope.READ))
+    assert answer.status_code == 409
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert "codec version 7" in problem["detail"]
+    assert "written by a newer release" in problem["detail"]
+    assert "Traceback" not in answer.text
+
+
 def test_retry_requeues_a_failed_review_once(web: Web) -> None:
     review_id = _review(web, TENANT_A, repository="o/r")
     writer = web.token(TENANT_A, Scope.WRITE)

@@ -73,9 +73,10 @@ class NotifySettings(BaseModel):
     timeout_seconds: float = Field(default=10.0, gt=0)  # per request
     # the SQL stores' outbox: a sent entry is deleted this long after it was sent (its outcome stays in the
     # incident's timeline); one never sent goes this long after it was written once its incident is resolved
-    outbox_retention_days: float = Field(default=7.0, gt=0, le=3650)
+    # (at least a day: a shorter one drops a notification while its sender is still backing off)
+    outbox_retention_days: float = Field(default=7.0, ge=1, le=3650)
     # ... and one never sent this long after it was written in any case (logged as dropped)
-    outbox_unsent_retention_days: float = Field(default=30.0, gt=0, le=3650)
+    outbox_unsent_retention_days: float = Field(default=30.0, ge=1, le=3650)
 
 
 class WatchdogSettings(BaseModel):

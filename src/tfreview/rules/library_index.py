@@ -3,7 +3,8 @@
 Finding which rules concern a plan reads every rule file for its `resource_types`, and loading a declarative
 rule parses its TOML (examples included): tens of milliseconds per `tfreview scan`, the same every time. Both
 are kept beside the bytecode, in `rules/__pycache__/library.<cache tag>.json`, and trusted as Python trusts
-bytecode: a file's entry holds while its modification time (ns) and size are what they were (ADR 0290).
+bytecode: a file's entry holds while its modification time (ns) and size are what they were (ADR 0290);
+an entry of a file changed in the 2 s before the index is written is not written (ADR 0305).
 
 The index is a cache, never a source: a missing, unreadable or foreign file is ignored, and the index is
 written only where Python writes bytecode (not with `PYTHONDONTWRITEBYTECODE`, not on a read-only install),
@@ -21,6 +22,7 @@ import os
 import re
 import stat
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,9 @@ import orjson
 
 _FORMAT = 1  # bump when what an entry holds changes
 _INT64 = 2**63
+# A file changed less than this before the index is written may change again within its timestamp's
+# granularity (coarse kernel ticks, 2 s on FAT) with the same size: its entry is not written ("racy git").
+_RACY_NS = 2_000_000_000
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -89,7 +94,8 @@ class LibraryIndex:
         if not (self._dirty or force) or self._path is None or (sys.dont_write_bytecode and not force):
             return False
         self._dirty = False
-        files = {**self._files, **self._checked}
+        settled = time.time_ns() - _RACY_NS
+        files = {**self._files, **{name: entry for name, entry in self._checked.items() if _settled(entry, settled)}}
         document = orjson.dumps({"format": _FORMAT, "files": files})
         temporary = self._path.parent / f".library.{os.getpid()}.{id(self)}.tmp"  # this process's own
         try:
@@ -120,6 +126,12 @@ class LibraryIndex:
             self._dirty = True
         self._checked[name] = entry
         return entry
+
+
+def _settled(entry: dict[str, Any], before_ns: int) -> bool:
+    """True when the entry's file was last modified before `before_ns`: a later change shows in its stamp."""
+    stamp = entry.get("stamp")
+    return isinstance(stamp, list) and len(stamp) == 2 and isinstance(stamp[0], int) and stamp[0] < before_ns
 
 
 _QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')

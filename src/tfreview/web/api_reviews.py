@@ -74,9 +74,18 @@ def list_reviews(
     return ReviewPage(items=[ReviewOut.of(review) for review in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/{review_id}", response_model=ReviewDetail, responses=_ERRORS, summary="One review with its report")
+@router.get(
+    "/{review_id}",
+    response_model=ReviewDetail,
+    responses={**_ERRORS, 409: {"model": ProblemOut, "description": "a newer release stored this review"}},
+    summary="One review with its report",
+)
 def get_review(review_id: ReviewId, principal: Reader, services: ServicesDep) -> ReviewDetail:
-    return ReviewDetail.of(_review(services, review_id, principal.tenant_id))
+    review = _review(services, review_id, principal.tenant_id)
+    try:
+        return ReviewDetail.of(review)
+    except InputError as exc:  # the stored document, not the request: 409 as the download answers (ADR 0250)
+        raise Conflict(f"review {review_id} cannot be read by this release: {exc}") from None
 
 
 @router.post(
