@@ -216,13 +216,13 @@ def build_memory_services(
     from tfreview.identity.authenticator import BearerAuthenticator
     from tfreview.store.audit_log import MemoryAuditTrail
     from tfreview.store.memory import (
-        MemoryIntake,
         MemoryJobQueue,
         MemoryPlanStore,
         MemoryReviewStore,
         MemoryTenants,
         MemoryTokens,
     )
+    from tfreview.store.memory_intake import MemoryIntake
     from tfreview.store.publish_locks import MemoryPublishLocks
 
     settings = settings or Settings()
