@@ -142,4 +142,4 @@ lock: $(VENV)/bin/uv
 	$(UV) pip compile pyproject.toml --extra postgres --extra bedrock -o requirements/extras.lock --python-version 3.11 -q
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out dist
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out dist build/lambda tfreview-lambda.zip
