@@ -9,7 +9,7 @@ AXE_VERSION := 4.14.1
 
 RUNBOOK_BASE := https://github.com/tfreview/tfreview/blob/main/docs/runbooks
 
-.PHONY: run demo test lint typecheck unit bench lock docs clean dist tools shells run-extras e2e-tools chaos
+.PHONY: run demo test lint typecheck unit bench lock docs clean dist lambda-package tools shells run-extras e2e-tools chaos
 
 # the extras the configured service needs: [postgres] for a PostgreSQL database, [bedrock] for Bedrock
 comma := ,
@@ -100,6 +100,13 @@ shells:
 dist: $(VENV)/bin/uv
 	$(UV) build --quiet --out-dir dist .
 
+## lambda-package: the AWS Lambda zip (arm64, python3.12: deploy/aws) with the rule library's index built in
+lambda-package: dist
+	rm -rf build/lambda
+	$(PY) -m pip install --quiet --target build/lambda --implementation cp --python-version 3.12 \
+	    --platform manylinux2014_aarch64 --only-binary=:all: "$$(ls -t dist/tfreview-*-py3-none-any.whl | head -1)[bedrock]"
+	$(PY) scripts/build_lambda_package.py build/lambda tfreview-lambda.zip --python-version 3.12
+
 ## bench: tfreview vs Checkov on scaled plans (installs Checkov into its own venv; slow)
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/run.py
@@ -135,4 +142,4 @@ lock: $(VENV)/bin/uv
 	$(UV) pip compile pyproject.toml --extra postgres --extra bedrock -o requirements/extras.lock --python-version 3.11 -q
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out dist
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache benchmarks/out dist build/lambda tfreview-lambda.zip

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.ops.log_format import apply_log_format
-from tfreview.ops_cli.data_commands import cli_actor
+from tfreview.ops_cli.actor import cli_actor
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings

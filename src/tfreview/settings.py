@@ -130,6 +130,7 @@ class SpaceliftSettings(_WebhookSecrets):
 class ApiSettings(BaseModel):
     max_upload_bytes: int = 256 * 1024 * 1024  # POST /api/v1/plans body limit
     page_size_max: int = 200  # largest `limit` of a list endpoint
+    report_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0)  # reports kept as rendered, per process; 0: none
 
 
 class DashboardSettings(BaseModel):

@@ -28,13 +28,13 @@ from tfreview.store.database import Database
 from tfreview.store.intake import SqlIntake
 from tfreview.store.jobs import SqlJobQueue
 from tfreview.store.memory import (
-    MemoryIntake,
     MemoryJobQueue,
     MemoryPlanStore,
     MemoryReviewStore,
     MemoryTenants,
     MemoryTokens,
 )
+from tfreview.store.memory_intake import MemoryIntake
 from tfreview.store.migrate import upgrade_database
 from tfreview.store.plans import SqlPlanStore
 from tfreview.store.queue_settings import WorkerSettings

@@ -132,7 +132,7 @@ def test_payload_integrity_is_checked(stores: Stores) -> None:
 
 
 def tamper(stores: Stores, delivery_id: int, data: bytes) -> None:
-    from tfreview.store.memory import MemoryIntake
+    from tfreview.store.memory_intake import MemoryIntake
 
     if isinstance(stores.intake, MemoryIntake):
         stores.intake.corrupt_payload_for_test(delivery_id, data)

@@ -21,7 +21,15 @@ from tfreview.core.severity import Severity
 from tfreview.core.usage import AdviceUsage, Omission
 from tfreview.parsing.inputs import load_change_set
 from tfreview.plumbing.hashing import canonical_json
-from tfreview.ports.review_codec import VERSION, decode, encode, finding_keys, report_document, version_of
+from tfreview.ports.review_codec import (
+    VERSION,
+    decode,
+    encode,
+    finding_keys,
+    report_document,
+    report_json,
+    version_of,
+)
 from tfreview.render.json_report import review_document
 from tfreview.render.stored_report import review_from_report
 from tfreview.rules import load_rules
@@ -44,6 +52,8 @@ def _check(result: Review) -> None:
     # the API's report field and the JSON download: what the stored JSON report read back used to be
     assert report_document(_stored(document)) == _stored(review_document(result))
     assert json.dumps(report_document(_stored(document))) == json.dumps(_stored(review_document(result)))
+    # ... and as the API sends it: the same document, keys in the same order
+    assert json.dumps(json.loads(report_json(_stored(document)))) == json.dumps(report_document(_stored(document)))
 
 
 def _plans() -> list[tuple[str, Review]]:
@@ -227,6 +237,9 @@ def test_the_json_report_stored_before_the_codec_still_reads() -> None:
     assert version_of(document) == 0
     assert decode(document) == review_from_report(document)
     assert report_document(document) == document  # shown as it was stored
+    assert json.dumps(json.loads(report_json(document))) == json.dumps(document)
+    beyond = {**document, "terraform_version": 2**70, "label": "é"}  # what orjson cannot write; not ASCII-escaped
+    assert report_json(beyond) == json.dumps(beyond, ensure_ascii=False, separators=(",", ":")).encode()
     assert [k.fingerprint for k in finding_keys(document)] == [f.fingerprint for f in full.findings]
     assert finding_keys(encode(full)) == finding_keys(document)
 

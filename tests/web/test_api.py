@@ -12,9 +12,16 @@ from hypothesis import strategies as st
 
 from tests.web import deliveries
 from tests.web.conftest import TENANT_A, TENANT_B, Web
+from tests.web.dashboard_helpers import DEMO_PLAN
+from tfreview.core.policy import Policy
+from tfreview.core.review import review
+from tfreview.parsing.inputs import load_change_set
 from tfreview.ports.jobs import JobState, NewJob
 from tfreview.ports.records import Principal, ReviewStatus, Scope, SourceInfo
+from tfreview.ports.review_codec import encode
 from tfreview.ports.service import Authenticator
+from tfreview.rules import load_rules
+from tfreview.web.models import ReviewDetail
 
 
 class WithOperator:
@@ -115,6 +122,52 @@ def test_a_review_this_release_cannot_read_is_a_409_problem_not_invalid_input(we
     assert "codec version 7" in problem["detail"]
     assert "written by a newer release" in problem["detail"]
     assert "Traceback" not in answer.text
+
+
+def _encoded_demo_review() -> tuple[dict[str, Any], str]:
+    result = review(load_change_set(str(DEMO_PLAN)), load_rules(), Policy())
+    return encode(result), result.verdict.value
+
+
+def test_a_report_is_rendered_once_and_answered_as_the_model_renders_it(web: Web) -> None:
+    review_id = _review(web, TENANT_A, repository="o/r")
+    document, verdict = _encoded_demo_review()
+    web.services.reviews.save_result(review_id, ReviewStatus.COMPLETED, document, verdict, {})
+    reader = web.token(TENANT_A, Scope.READ)
+    first = web.client.get(f"/api/v1/reviews/{review_id}", headers=reader)
+    second = web.client.get(f"/api/v1/reviews/{review_id}", headers=reader)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["content-type"] == "application/json"
+    stored = web.services.reviews.get(review_id)
+    assert stored is not None
+    assert first.content == second.content == ReviewDetail.of(stored).model_dump_json().encode()
+    assert first.json()["report"]["findings"]  # the demo plan has findings: the rendering is not empty
+    assert len(web.services.reports) == 1  # the second answer came from the kept rendering
+
+
+def test_a_review_stored_again_answers_its_new_report(web: Web) -> None:
+    review_id = _review(web, TENANT_A, repository="o/r")
+    document, verdict = _encoded_demo_review()
+    web.services.reviews.save_result(review_id, ReviewStatus.COMPLETED, document, verdict, {})
+    reader = web.token(TENANT_A, Scope.READ)
+    before = web.client.get(f"/api/v1/reviews/{review_id}", headers=reader).json()
+    again = {**document, "review": {**document["review"], "label": "stored again"}}
+    web.services.reviews.save_result(review_id, ReviewStatus.COMPLETED, again, verdict, {})
+    after = web.client.get(f"/api/v1/reviews/{review_id}", headers=reader).json()
+    assert before["report"]["label"] != "stored again"
+    assert after["report"]["label"] == "stored again"
+    assert after["content_hash"] != before["content_hash"]
+
+
+def test_a_kept_report_is_still_404_to_another_tenant(web: Web) -> None:
+    review_id = _review(web, TENANT_A, repository="o/r")
+    document, verdict = _encoded_demo_review()
+    web.services.reviews.save_result(review_id, ReviewStatus.COMPLETED, document, verdict, {})
+    assert web.client.get(f"/api/v1/reviews/{review_id}", headers=web.token(TENANT_A, Scope.READ)).status_code == 200
+    for scope in (Scope.READ, Scope.ADMIN):
+        answer = web.client.get(f"/api/v1/reviews/{review_id}", headers=web.token(TENANT_B, scope))
+        assert answer.status_code == 404, scope
+        assert "findings" not in answer.text
 
 
 def test_retry_requeues_a_failed_review_once(web: Web) -> None:

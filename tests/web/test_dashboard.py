@@ -16,7 +16,7 @@ from tests.web.dashboard_helpers import DEMO_PLAN, browser, csrf_of, sign_in, st
 from tfreview.identity.factory import build_authenticator
 from tfreview.identity.sign_in import OidcSignIn
 from tfreview.ports.jobs import JobState, NewJob
-from tfreview.ports.records import Scope, SourceInfo
+from tfreview.ports.records import ReviewStatus, Scope, SourceInfo
 from tfreview.ports.review_codec import report_document
 from tfreview.settings import ServerSettings
 from tfreview.web.dashboard.sessions import SESSION_COOKIE
@@ -120,6 +120,18 @@ def test_the_review_page_shows_the_verdict_destroys_first_findings_coverage_and_
     markdown = client.get(f"/reviews/{stored.id}/report.md")
     assert markdown.text.startswith("**tfreview:")
     assert client.get(f"/reviews/{stored.id}/report.exe").status_code == 404
+
+
+def test_a_download_of_a_review_stored_again_is_the_new_report(web: Web, client: TestClient) -> None:
+    stored = stored_review(web.services, TENANT_A)
+    assert stored.report is not None
+    sign_in(client, web.services, TENANT_A, Scope.READ)
+    assert client.get(f"/reviews/{stored.id}/report.json").json() == stored.report
+    assert client.get(f"/reviews/{stored.id}/report.md").text.startswith("**tfreview:")
+    again = {**stored.report, "label": "stored again"}
+    web.services.reviews.save_result(stored.id, ReviewStatus.COMPLETED, again, str(again["verdict"]), {})
+    assert client.get(f"/reviews/{stored.id}/report.json").json()["label"] == "stored again"
+    assert "stored again" in client.get(f"/reviews/{stored.id}/report.md").text
 
 
 def test_reviews_are_found_by_address_or_rule_and_filtered(web: Web, client: TestClient) -> None:

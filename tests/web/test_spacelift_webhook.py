@@ -15,7 +15,7 @@ from tests.web import deliveries
 from tests.web.conftest import Web, make_web
 from tfreview.core.errors import StoreUnavailable
 from tfreview.service.container import Services
-from tfreview.store.memory import MemoryIntake
+from tfreview.store.memory_intake import MemoryIntake
 
 RUN = "01EF9PFPNFFM2MQXTJKHK1B869"
 

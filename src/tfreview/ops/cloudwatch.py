@@ -40,9 +40,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tfreview.ops.alert_table import AlertRule, AlertTable, Selector
-from tfreview.ops.emf import NAMESPACE
 from tfreview.ops.metric_catalogue import BY_NAME
 
+NAMESPACE = "tfreview"  # the CloudWatch namespace of tfreview's metrics (the EMF lines, the published values)
 PUBLISHED_METRIC = "tfreview_alert_value"
 PUBLISHED = frozenset({"queue-backlog", "queue-oldest-job-age", "reviews-past-deadline", "secret-near-expiry"})
 MAX_METRICS = 10  # CloudWatch: metrics in one alarm's metric math

@@ -19,9 +19,12 @@ import time
 from collections.abc import Callable, Mapping
 from functools import cache
 
+from tfreview.ops.alert_table import load_alert_table
+from tfreview.ops.cloudwatch import NAMESPACE, rollups
+
 Rollups = Mapping[str, frozenset[tuple[str, ...]]]
 
-NAMESPACE = "tfreview"
+__all__ = ["NAMESPACE", "EmfRecorder", "Rollups", "alarm_rollups", "dimension_sets"]
 
 
 def _stdout(line: str) -> None:
@@ -32,9 +35,6 @@ def _stdout(line: str) -> None:
 @cache
 def alarm_rollups() -> Rollups:
     """The label subsets the packaged alert table's CloudWatch alarms read, by metric (computed once)."""
-    from tfreview.ops.alert_table import load_alert_table
-    from tfreview.ops.cloudwatch import rollups
-
     return rollups(load_alert_table())
 
 

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 from tfreview.ops import yaml_text
 from tfreview.ops.alert_table import AlertRule, AlertTable, Condition, Selector
-from tfreview.ops.export import ExportedAlert, alert_name, slo_alerts, table_alerts
 from tfreview.ops.metric_catalogue import BY_NAME
+from tfreview.ops.prometheus_alerts import ExportedAlert, alert_name, slo_alerts, table_alerts
 from tfreview.ops.promql import duration
 from tfreview.ops.slo import BURN_WINDOWS, Slo
 

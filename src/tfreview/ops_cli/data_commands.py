@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from tfreview.core.errors import ConfigError
+from tfreview.ops_cli.actor import cli_actor
 
 if TYPE_CHECKING:
     from tfreview.settings import Settings
@@ -102,11 +102,6 @@ def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
         return _audit_log(args, services)
     finally:
         services.close()
-
-
-def cli_actor() -> str:
-    """Who acts from the command line, for the audit log: `cli:$USER`."""
-    return f"cli:{os.environ.get('USER') or os.environ.get('LOGNAME') or 'unknown'}"
 
 
 def _services(settings: Settings) -> WiredServices:

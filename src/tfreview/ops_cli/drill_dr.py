@@ -114,7 +114,7 @@ def _default_report(settings: Settings, at: datetime) -> Path:
 
 
 def drill(settings: Settings, *, keep: bool = False) -> DrillResult:
-    from tfreview.ops_cli.data_commands import cli_actor
+    from tfreview.ops_cli.actor import cli_actor
     from tfreview.ops_cli.restore import restore_backup
     from tfreview.service.data_safety import backup_directory, take_backup
     from tfreview.store.audit_log import SqlAuditTrail

@@ -42,6 +42,7 @@ __all__ = [
     "finding_keys",
     "findings_from_documents",
     "report_document",
+    "report_json",
     "version_of",
 ]
 
@@ -90,12 +91,29 @@ def report_document(document: object) -> dict[str, Any]:
     assert isinstance(document, Mapping)
     if version == 0:
         return dict(document)
-    rendered = review_document(decode(document), tool_version=str(document.get("tool") or tfreview.__version__))
+    rendered = _rendered(document)
     try:  # the same sorted document as canonical_json's round trip, in 60 % of its CPU (10k resources)
         sorted_document: dict[str, Any] = orjson.loads(orjson.dumps(rendered, option=orjson.OPT_SORT_KEYS))
     except orjson.JSONEncodeError:  # an integer beyond 64 bits: the slow, exact way
         sorted_document = json.loads(canonical_json(rendered))
     return sorted_document
+
+
+def report_json(document: object) -> bytes:
+    """`report_document` as compact JSON text (UTF-8, not ASCII-escaped): the API's `report` field as it is
+    sent, without building the sorted document in between (what `service.report_cache` keeps)."""
+    version = version_of(document)
+    assert isinstance(document, Mapping)
+    shown, sort = (dict(document), False) if version == 0 else (_rendered(document), True)
+    try:
+        return orjson.dumps(shown, option=orjson.OPT_SORT_KEYS if sort else 0)
+    except (orjson.JSONEncodeError, TypeError):  # an integer beyond 64 bits: the slow, exact way
+        return json.dumps(shown, ensure_ascii=False, separators=(",", ":"), sort_keys=sort).encode()
+
+
+def _rendered(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The output format of a version-1 document, rendered with the tfreview version that wrote it."""
+    return review_document(decode(document), tool_version=str(document.get("tool") or tfreview.__version__))
 
 
 @dataclass(frozen=True, slots=True)

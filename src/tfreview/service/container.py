@@ -27,6 +27,7 @@ from tfreview.ports.service import (
     Tenants,
     Tokens,
 )
+from tfreview.service.report_cache import ReportCache
 from tfreview.settings import Settings
 from tfreview.store.audit_entries import MemoryAuditTrail
 
@@ -86,3 +87,4 @@ class Services:
     audit: AuditTrail = field(default_factory=MemoryAuditTrail)  # the audit log (ports/audit.py); SQL in wiring
     redelivery: Redelivery | None = None  # GitHub's redeliver API (a GitHub App); None: requeue only
     advisor_status: AdvisorStatus | None = None  # the model chain's breakers and budgets; None: no model chain
+    reports: ReportCache = field(default_factory=ReportCache)  # reports as rendered (api.report_cache_bytes)

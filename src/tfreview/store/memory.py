@@ -2,8 +2,9 @@
 
 Used by unit tests of the web layer and the workers, and run through the same contract suite as
 SQLite and PostgreSQL (tests/contract). Each class is thread-safe behind one lock; MemoryIntake
-(store/memory_intake.py) writes into the MemoryJobQueue, MemoryReviewStore and MemoryTenants it is given,
-holding their locks, so an accepted delivery, its tenant, its job and its review appear together or not at all.
+(store/memory_intake.py, which imports this module) writes into the MemoryJobQueue, MemoryReviewStore and
+MemoryTenants it is given, holding their locks, so an accepted delivery, its tenant, its job and its review
+appear together or not at all.
 """
 
 from __future__ import annotations
@@ -31,14 +32,12 @@ from tfreview.ports.records import (
     Tenant,
 )
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
-from tfreview.store.memory_intake import MemoryIntake
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
 from tfreview.store.plan_redaction import plan_kind, redact_upload
 from tfreview.store.review_filters import parse_review_filters
 from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
 
 __all__ = [
-    "MemoryIntake",
     "MemoryJobQueue",
     "MemoryPlanStore",
     "MemoryReviewStore",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from typing import TYPE_CHECKING
 
 from tfreview.core.errors import IntegrityError
 from tfreview.plumbing.clock import Clock, utcnow
@@ -17,10 +16,8 @@ from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, Page, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
+from tfreview.store.memory import MemoryReviewStore, MemoryTenants
 from tfreview.store.memory_queue import MemoryJobQueue
-
-if TYPE_CHECKING:
-    from tfreview.store.memory import MemoryReviewStore, MemoryTenants
 
 
 class MemoryIntake:

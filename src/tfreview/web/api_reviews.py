@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 
 from tfreview.core.errors import InputError, NotFound
 from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.ports.review_codec import report_json
 from tfreview.service.container import Services
 from tfreview.service.retries import retry_review as retry_review_job
 from tfreview.web.context import Reader, ServicesDep, Writer
@@ -80,12 +82,14 @@ def list_reviews(
     responses={**_ERRORS, 409: {"model": ProblemOut, "description": "a newer release stored this review"}},
     summary="One review with its report",
 )
-def get_review(review_id: ReviewId, principal: Reader, services: ServicesDep) -> ReviewDetail:
+def get_review(review_id: ReviewId, principal: Reader, services: ServicesDep) -> Response:
     review = _review(services, review_id, principal.tenant_id)
-    try:
-        return ReviewDetail.of(review)
+    stored = review.report
+    try:  # rendered once per stored document (ADR 0340), sent as rendered: ReviewDetail.of's JSON
+        report = None if stored is None else services.reports.rendered(review, "api", lambda: report_json(stored))
     except InputError as exc:  # the stored document, not the request: 409 as the download answers (ADR 0250)
         raise Conflict(f"review {review_id} cannot be read by this release: {exc}") from None
+    return Response(ReviewDetail.json_of(review, report), media_type="application/json")
 
 
 @router.post(

@@ -88,6 +88,13 @@ class ReviewDetail(ReviewOut):
         report = report_document(review.report) if review.report is not None else None
         return cls(**_review_fields(review), report=report)
 
+    @staticmethod
+    def json_of(review: StoredReview, report: bytes | None) -> bytes:
+        """`of(review)` as the JSON the API sends, its report given as JSON text already rendered
+        (`review_codec.report_json`, kept by `service.report_cache`): the report is not parsed again."""
+        fields = ReviewOut.of(review).model_dump_json().encode()
+        return b"".join((fields[:-1], b',"report":', b"null" if report is None else report, b"}"))
+
 
 def _review_fields(review: StoredReview) -> dict[str, Any]:
     return {

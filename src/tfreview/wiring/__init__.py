@@ -44,6 +44,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.service import AdvisorStatus, HealthCheck, PlanSource, PlanStore, Publisher
 from tfreview.publish.log import LogPublisher
 from tfreview.service.container import Services
+from tfreview.service.report_cache import ReportCache
 from tfreview.settings import Settings
 from tfreview.sources.slow import SLOW_SOURCE_ENV, SlowPlanSource
 from tfreview.sources.unconfigured import github_not_configured, spacelift_not_configured
@@ -163,6 +164,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             closers=closers,
             advisor=advisor,
             advisor_status=advisor_status(advisor),
+            reports=ReportCache(settings.api.report_cache_bytes),
             sign_in=sign_in,
         )
         from tfreview.store.queue_signals import SqlQueueSignals
@@ -214,13 +216,13 @@ def build_memory_services(
     from tfreview.identity.authenticator import BearerAuthenticator
     from tfreview.store.audit_log import MemoryAuditTrail
     from tfreview.store.memory import (
-        MemoryIntake,
         MemoryJobQueue,
         MemoryPlanStore,
         MemoryReviewStore,
         MemoryTenants,
         MemoryTokens,
     )
+    from tfreview.store.memory_intake import MemoryIntake
     from tfreview.store.publish_locks import MemoryPublishLocks
 
     settings = settings or Settings()
@@ -252,6 +254,7 @@ def build_memory_services(
         audit=MemoryAuditTrail(clock=now),
         advisor=advisor,
         advisor_status=advisor_status(advisor),
+        reports=ReportCache(settings.api.report_cache_bytes),
     )
     from tfreview.ops.signals import memory_queue_signals
 

@@ -21,6 +21,7 @@ from tfreview.ops.signals import QueueSignals, memory_queue_signals
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.service import HealthCheck
 from tfreview.publish.log import LogPublisher
+from tfreview.service.report_cache import ReportCache
 from tfreview.settings import Settings
 from tfreview.store.health import DatabaseCheck, QueueCheck
 
@@ -101,6 +102,7 @@ def build_aws_services(
         audit=stores.audit,
         advisor=advisor,
         advisor_status=advisor_status(advisor),
+        reports=ReportCache(settings.api.report_cache_bytes),
         sign_in=sign_in,
     )
     deadline = timedelta(seconds=settings.worker.review_deadline_seconds)

@@ -27,6 +27,7 @@ from tfreview.ports.job_types import review_after_failure, review_after_lost_wor
 from tfreview.ports.jobs import Job, JobState, NewJob, StaleAttempt
 from tfreview.store.aws.job_items import JOB_SK, job_of, job_pk, new_job_items, state_indexes
 from tfreview.store.aws.messages import Message
+from tfreview.store.aws.queue_admin import drain_dead_letters
 from tfreview.store.aws.queue_items import JobItems
 from tfreview.store.aws.table import TransactionConflict, instant
 from tfreview.store.memory_queue import LEASE_EXPIRED
@@ -209,8 +210,6 @@ class SqsJobQueue(JobItems):
 
     # --- the reaper, the DLQ, the operator -------------------------------------------------------------
     def reap(self) -> int:
-        from tfreview.store.aws.queue_admin import drain_dead_letters
-
         now = self.clock()
         expired = 0
         for item in list(self.table.query("g2", f"JOB#S#{JobState.RUNNING.value}")):

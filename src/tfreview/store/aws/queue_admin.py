@@ -8,17 +8,13 @@ to the job queue (it was received and released many times — skipped kinds, not
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from tfreview.ports.jobs import JobState
-
-if TYPE_CHECKING:
-    from tfreview.store.aws.queue import SqsJobQueue
+from tfreview.store.aws.queue_items import JobItems
 
 DRAIN_BATCHES = 10
 
 
-def drain_dead_letters(queue: SqsJobQueue) -> int:
+def drain_dead_letters(queue: JobItems) -> int:
     """Move back or drop what the DLQ holds (at most DRAIN_BATCHES receives); returns how many went back."""
     back = 0
     for _ in range(DRAIN_BATCHES):

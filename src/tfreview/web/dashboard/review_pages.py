@@ -146,18 +146,24 @@ def review_download(request: Request, review_id: str, fmt: str) -> Response:
     if stored.report is None:
         raise PageError(409, f"Review {stored.id} is {stored.status.value}: there is no report to download yet.")
     media, suffix = _FORMATS[fmt]
-    try:
-        if fmt == "json":
-            body = json.dumps(report_document(stored.report), indent=2, sort_keys=True)
-        else:
-            review = stored.review()
-            assert review is not None  # it has a report
-            body = render_sarif(review) if fmt == "sarif" else render_markdown(review, max_chars=10_000_000)
+    reports = dashboard_of(request).services.reports
+    try:  # rendered once per stored document (ADR 0340)
+        body = reports.rendered(stored, fmt, lambda: _download(stored, fmt))
     except InputError as exc:
         raise PageError(409, f"The stored report cannot be rendered again: {exc}") from None
     response = Response(body, media_type=media)
     response.headers["Content-Disposition"] = f'attachment; filename="tfreview-{stored.id}.{suffix}"'
     return finish(request, response)
+
+
+def _download(stored: StoredReview, fmt: str) -> bytes:
+    """The body of a report download: the JSON output format, SARIF or Markdown of a stored review."""
+    if fmt == "json":
+        assert stored.report is not None  # only a review with a report is downloaded
+        return json.dumps(report_document(stored.report), indent=2, sort_keys=True).encode()
+    review = stored.review()
+    assert review is not None  # it has a report
+    return (render_sarif(review) if fmt == "sarif" else render_markdown(review, max_chars=10_000_000)).encode()
 
 
 @router.get("/reviews/{review_id}/plan")
