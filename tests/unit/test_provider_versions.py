@@ -54,3 +54,42 @@ provider "aws" {
     changes = {c.address: c for c in changeset_from_sources({"main.tf": text}).changes}
     assert changes["provider.google"].after["version"] == "~> 4.80"
     assert changes["provider.aws"].after["version"] == "3.75.0"  # the block's own argument is kept
+
+
+def test_hcl_required_providers_without_a_provider_block_still_reach_the_rules() -> None:
+    """No `provider "google"` block: Terraform configures the provider empty and a plan lists it with its
+    `version_constraint`; HCL mode gives it the same pseudo resource, so version-dependent defaults apply
+    (ADR 0331)."""
+    from tfreview.core.policy import Policy
+    from tfreview.parsing.hcl import changeset_from_sources
+    from tfreview.rules import load_rules
+    from tfreview.service.assessment import assess
+
+    text = """
+terraform {
+  required_providers {
+    google = { source = "hashicorp/google", version = "~> 4.0" }
+  }
+}
+resource "google_container_node_pool" "pool" {
+  name     = "pool"
+  cluster  = "primary"
+  location = "europe-west1"
+}
+"""
+    change_set = changeset_from_sources({"versions.tf": text})
+    changes = {c.address: c for c in change_set.changes}
+    assert changes["provider.google"].after == {"version": "~> 4.0"}
+    rules = [r for r in load_rules() if r.id in {"TFR-GCP-113", "TFR-GCP-114"}]
+    findings = assess(change_set, rules, Policy(), None).review.findings
+    assert sorted((f.rule_id, f.address) for f in findings) == [
+        ("TFR-GCP-113", "google_container_node_pool.pool"),
+        ("TFR-GCP-114", "google_container_node_pool.pool"),
+    ]
+
+
+def test_hcl_without_a_constraint_adds_no_provider() -> None:
+    from tfreview.parsing.hcl import changeset_from_sources
+
+    text = 'terraform {\n  required_providers {\n    google = { source = "hashicorp/google" }\n  }\n}\n'
+    assert [c.address for c in changeset_from_sources({"versions.tf": text}).changes] == []

@@ -73,14 +73,39 @@ class _ConfigurationReader:
         self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
         self.declared: set[str] = set()  # config addresses of the resources read, instances or not
         self.required: dict[str, list[str]] = {}  # provider name -> `required_providers` version constraints
+        self.required_at: dict[str, Location] = {}  # provider name -> the first `terraform` block requiring it
 
     def read(self) -> Configuration:
         self._module("", None, None, 0)
+        configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
             name = resource.type.removesuffix("_provider")
-            if resource.type.endswith("_provider") and name in self.required and "version" not in resource.values:
-                resource.values["version"] = ", ".join(dict.fromkeys(self.required[name]))
+            if resource.type.endswith("_provider"):
+                configured.add(name)
+                if name in self.required and "version" not in resource.values:
+                    resource.values["version"] = ", ".join(dict.fromkeys(self.required[name]))
+        for name, constraints in self.required.items():
+            if name not in configured and f"provider.{name}" not in self.configuration.resources:
+                self._implicit_provider(name, ", ".join(dict.fromkeys(constraints)))
         return self.configuration
+
+    def _implicit_provider(self, name: str, version: str) -> None:
+        """A provider that `required_providers` constrains but no provider block configures: Terraform still
+        configures it (empty), and a plan lists it in `provider_config` with its `version_constraint`; the
+        pseudo resource `provider.<name>` carries that constraint to the rules here too (ADR 0331)."""
+        self.configuration.resources[f"provider.{name}"] = ConfiguredResource(
+            address=f"provider.{name}",
+            type=f"{name}_provider",
+            name=name,
+            module_address=None,
+            values={"version": version},
+            unknown={},
+            references={},
+            location=self.required_at[name],
+            prevent_destroy=False,
+            suppressions=(),
+            unknown_sources=(),
+        )
 
     def _files(self, reldir: str) -> tuple[list[_File], list[tuple[str, str]]]:
         """Parsed .tf files and raw .tfvars texts of one directory, parsed once however often it is called."""
@@ -128,9 +153,9 @@ class _ConfigurationReader:
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
-                self._required_versions(block)
+                self._required_versions(file, block)
 
-    def _required_versions(self, block: Block) -> None:
+    def _required_versions(self, file: _File, block: Block) -> None:
         """`required_providers { google = { version = "~> 4.0" } }` (or `google = "~> 4.0"`), every module's."""
         for inner in body_items(block.body):
             if not isinstance(inner, Block) or inner.kind != "required_providers":
@@ -142,6 +167,7 @@ class _ConfigurationReader:
                 version = value.get("version") if isinstance(value, Mapping) else value
                 if isinstance(version, str) and version.strip():
                     self.required.setdefault(item.name, []).append(version.strip())
+                    self.required_at.setdefault(item.name, Location(file.path, block.line, block.end_line))
 
     def _sensitive(self, blocks: list[tuple[_File, Block]], scope: Scope) -> None:
         """The values of `sensitive = true` variables and outputs: they are masked wherever they occur."""
