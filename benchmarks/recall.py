@@ -81,7 +81,8 @@ def extra_targets(folder: Path) -> list[Target]:
     """One HCL tree per subfolder of `folder` (its Checkov results are cached as `<folder name>-hcl-<tree>`)."""
     if not folder.is_dir():
         raise SystemExit(f"--extra {folder}: not a folder")
-    return [Target("hcl", p, folder.name) for p in sorted(folder.iterdir()) if p.is_dir() and not p.name.startswith(".")]
+    trees = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [Target("hcl", p, folder.name) for p in trees]
 
 
 _INDEX = re.compile(r"\[[^\]]*\]")

@@ -18,6 +18,7 @@ from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
+from tfreview.parsing.hcl_prefixes import known_prefix
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
@@ -43,6 +44,8 @@ class ConfiguredResource:
     prevent_destroy: bool
     suppressions: tuple[InlineSuppression, ...]
     unknown_sources: tuple[tuple[str, str], ...]  # (item, source) of items whose value is unknown
+    # top-level attribute → the text its unknown string value is known to start with (ADR 0330)
+    known_prefixes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -288,6 +291,7 @@ class _ConfigurationReader:
             prevent_destroy=_prevent_destroy(block),
             suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
             unknown_sources=_unknown_sources(block, body.values),
+            known_prefixes=_known_prefixes(block, body.values, scope),
         )
 
     def _call(self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int) -> None:
@@ -387,6 +391,17 @@ def _unknown_sources(block: Block, values: Mapping[str, Any]) -> tuple[tuple[str
         if key in values and contains_unknown(values[key]):
             out.append((key, _source_text(item.node)))
     return tuple(sorted(out))
+
+
+def _known_prefixes(block: Block, values: Mapping[str, Any], scope: Scope) -> dict[str, str]:
+    """The known beginning of each top-level attribute whose string value is unknown (ADR 0330)."""
+    found: dict[str, str] = {}
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and values.get(item.name) is UNKNOWN:
+            prefix = known_prefix(Evaluator(scope), item.expression)
+            if prefix is not None:
+                found[item.name] = prefix
+    return found
 
 
 def _source_text(node: Any) -> str:

@@ -8,7 +8,6 @@ from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.rules.support.s3_buckets import BUCKET, configurations
 
-
 _SETTINGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
 
