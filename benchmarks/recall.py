@@ -344,8 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     if len(groups) > 1:
         sections.append(("all together", merged(tallies.values()), material))
     summary: dict[str, Any] = {}
+    by_group: dict[str, dict[str, Any]] = {}
     for title, tally, part in sections:
         summary = summarise(tally, rules, part)
+        by_group[title] = {
+            **summary["material"],
+            **{k: summary[k] for k in ("pairs_failed_on_covered", "pairs_found_on_covered", "recall_on_covered")},
+        }
         print(report(summary, tally, args.top, part, title))
         if args.misses:
             for file, key in misses(tally, args.misses):
@@ -353,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         print()
     if args.write_data:
         # the coverage page ranks every measured material together (the last summary printed)
-        summary["material"]["groups"] = groups
+        summary["by_group"] = by_group
         DATA.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {DATA.relative_to(ROOT)}")
     return 0
