@@ -1,7 +1,10 @@
 """Recall against Checkov, side by side on the same files (`make bench`; issue 12).
 
 Material: every tree under `../shared/fixtures/hcl` (each `corpus/<module>`, `checkov`, `conftest`) and
-every plan in `../shared/fixtures/plans`.
+every plan in `../shared/fixtures/plans`; with `--extra DIR` (repeatable) also every subfolder of DIR as one
+more HCL tree, e.g. `benchmarks/heldout` (public code the project never tuned rules on; its `PROVENANCE.md`
+files say where each comes from). Figures are printed for the fixtures, for each extra folder and for all
+together.
 
 * **Checkov** 3.3.30 runs once per tree (`checkov -d TREE --framework terraform`) and once per 25 plans
   (`checkov -f PLAN -f PLAN … --framework terraform_plan`, split by file afterwards), `-o json --quiet
@@ -50,10 +53,12 @@ Pair = tuple[str, str, str]  # (file, address, check id)
 class Target:
     kind: str  # "hcl" | "plan"
     path: Path
+    group: str = "fixtures"  # "fixtures", or the name of the `--extra` folder the tree comes from
 
     @property
     def name(self) -> str:
-        return f"{self.kind}-{self.path.stem if self.kind == 'plan' else self.path.name}"
+        prefix = self.kind if self.group == "fixtures" else f"{self.group}-{self.kind}"
+        return f"{prefix}-{self.path.stem if self.kind == 'plan' else self.path.name}"
 
 
 @dataclass
@@ -70,6 +75,14 @@ def targets(fixtures: Path) -> list[Target]:
     trees += [p for p in (hcl / "checkov", hcl / "conftest") if p.is_dir()]
     plans = sorted((fixtures / "plans").glob("*.json"))
     return [Target("hcl", p) for p in trees] + [Target("plan", p) for p in plans]
+
+
+def extra_targets(folder: Path) -> list[Target]:
+    """One HCL tree per subfolder of `folder` (its Checkov results are cached as `<folder name>-hcl-<tree>`)."""
+    if not folder.is_dir():
+        raise SystemExit(f"--extra {folder}: not a folder")
+    trees = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [Target("hcl", p, folder.name) for p in trees]
 
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -190,19 +203,34 @@ def tfreview_pairs(target: Target, rules: list[Any], errors: list[str]) -> Itera
 # ------------------------------------------------------------------ the measure
 
 
-def measure(material: list[Target], checkov: str | None) -> Tally:
+def measure(material: list[Target], checkov: str | None) -> dict[str, Tally]:
+    """One tally per group of material (the fixtures, each `--extra` folder)."""
     from tfreview.rules import load_rules
 
     rules = load_rules()
-    tally = Tally()
+    tallies: dict[str, Tally] = {}
     if checkov is not None:
         fill_plan_cache(material, checkov)
     for target in material:
+        tally = tallies.setdefault(target.group, Tally())
         for check, name, file, key in checkov_failures(target, checkov_report(target, checkov)):
             tally.checkov[check].add((file, key))
             tally.names.setdefault(check, name)
         tally.tfreview.update(tfreview_pairs(target, rules, tally.errors))
-    return tally
+    return tallies
+
+
+def merged(tallies: Iterable[Tally]) -> Tally:
+    """The union of several groups' tallies (their files differ, so no pair is counted twice)."""
+    total = Tally()
+    for tally in tallies:
+        for check, resources in tally.checkov.items():
+            total.checkov[check].update(resources)
+        for check, name in tally.names.items():
+            total.names.setdefault(check, name)
+        total.tfreview.update(tally.tfreview)
+        total.errors.extend(tally.errors)
+    return total
 
 
 def summarise(tally: Tally, rules: list[Any], material: list[Target]) -> dict[str, Any]:
@@ -249,10 +277,10 @@ def misses(tally: Tally, check: str) -> list[tuple[str, str]]:
     return sorted((f, k) for f, k in tally.checkov[check] if (f, k, check) not in tally.tfreview)
 
 
-def report(summary: dict[str, Any], tally: Tally, top: int, material: list[Target]) -> str:
+def report(summary: dict[str, Any], tally: Tally, top: int, material: list[Target], title: str = "material") -> str:
     trees = sum(1 for t in material if t.kind == "hcl")
     lines = [
-        f"material: {trees} HCL trees, {len(material) - trees} plans (Checkov {CHECKOV_VERSION}, same files)",
+        f"{title}: {trees} HCL trees, {len(material) - trees} plans (Checkov {CHECKOV_VERSION}, same files)",
         f"Checkov checks failing on the material: {summary['checks_failing']} "
         f"({summary['pairs_failed']} failed resource/check pairs)",
         f"covered by a tfreview rule: {summary['checks_failing_covered']} of them; "
@@ -292,20 +320,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25, help="how many checks to list with misses")
     parser.add_argument("--write-data", action="store_true", help=f"write the ranking to {DATA.relative_to(ROOT)}")
     parser.add_argument("--misses", help="list every missed resource of this Checkov check id")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder whose every subfolder is one more HCL tree (repeatable), e.g. benchmarks/heldout",
+    )
+    parser.add_argument("--no-fixtures", action="store_true", help="measure only the --extra material")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     from tfreview.rules import load_rules
 
-    material = targets(args.fixtures)
+    material = [] if args.no_fixtures else targets(args.fixtures)
+    for folder in args.extra:
+        material += extra_targets(folder.resolve())
     if args.cached_only:
         material = [t for t in material if _cached(t)]
-    tally = measure(material, args.checkov)
-    summary = summarise(tally, load_rules(), material)
-    print(report(summary, tally, args.top, material))
-    if args.misses:
-        for file, key in misses(tally, args.misses):
-            print(f"  {file}  {key}")
+    tallies = measure(material, args.checkov)
+    rules = load_rules()
+    groups = list(tallies)
+    sections = [(g, tallies[g], [t for t in material if t.group == g]) for g in groups]
+    if len(groups) > 1:
+        sections.append(("all together", merged(tallies.values()), material))
+    summary: dict[str, Any] = {}
+    by_group: dict[str, dict[str, Any]] = {}
+    for title, tally, part in sections:
+        summary = summarise(tally, rules, part)
+        by_group[title] = {
+            **summary["material"],
+            **{k: summary[k] for k in ("pairs_failed_on_covered", "pairs_found_on_covered", "recall_on_covered")},
+        }
+        print(report(summary, tally, args.top, part, title))
+        if args.misses:
+            for file, key in misses(tally, args.misses):
+                print(f"  {file}  {key}")
+        print()
     if args.write_data:
+        # the coverage page ranks every measured material together (the last summary printed)
+        summary["by_group"] = by_group
         DATA.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {DATA.relative_to(ROOT)}")
     return 0

@@ -65,3 +65,11 @@ def test_lookup_merge_and_concat_keep_known_parts_of_partly_unknown_values() -> 
     assert call("merge", [{"a": 1}, ["not a map"]]) is UNKNOWN
     assert call("concat", [[1], [UNKNOWN]]) == [1, UNKNOWN]
     assert call("lookup", [{"a": 1}, UNKNOWN, 2]) is UNKNOWN
+
+
+def test_legacy_list_function_builds_a_list() -> None:
+    """`list(…)` (Terraform 0.12–0.14) as those versions read it: sadcloud's `for_each = cond ? [] : list(x)`."""
+    assert inputs('out = list(1, "a")') == [1, "a"]
+    assert inputs("out = list()") == []
+    assert inputs("out = length(list(3, 2))") == 2
+    assert inputs("out = false ? [] : list(false)") == [False]

@@ -54,3 +54,83 @@ provider "aws" {
     changes = {c.address: c for c in changeset_from_sources({"main.tf": text}).changes}
     assert changes["provider.google"].after["version"] == "~> 4.80"
     assert changes["provider.aws"].after["version"] == "3.75.0"  # the block's own argument is kept
+
+
+def test_hcl_required_providers_without_a_provider_block_still_reach_the_rules() -> None:
+    """No `provider "google"` block: Terraform configures the provider empty and a plan lists it with its
+    `version_constraint`; HCL mode gives it the same pseudo resource, so version-dependent defaults apply
+    (ADR 0331)."""
+    from tfreview.core.policy import Policy
+    from tfreview.parsing.hcl import changeset_from_sources
+    from tfreview.rules import load_rules
+    from tfreview.service.assessment import assess
+
+    text = """
+terraform {
+  required_providers {
+    google = { source = "hashicorp/google", version = "~> 4.0" }
+  }
+}
+resource "google_container_node_pool" "pool" {
+  name     = "pool"
+  cluster  = "primary"
+  location = "europe-west1"
+}
+"""
+    change_set = changeset_from_sources({"versions.tf": text})
+    changes = {c.address: c for c in change_set.changes}
+    assert changes["provider.google"].after == {"version": "~> 4.0"}
+    rules = [r for r in load_rules() if r.id in {"TFR-GCP-113", "TFR-GCP-114"}]
+    findings = assess(change_set, rules, Policy(), None).review.findings
+    assert sorted((f.rule_id, f.address) for f in findings) == [
+        ("TFR-GCP-113", "google_container_node_pool.pool"),
+        ("TFR-GCP-114", "google_container_node_pool.pool"),
+    ]
+
+
+def test_hcl_without_a_constraint_adds_no_provider() -> None:
+    from tfreview.parsing.hcl import changeset_from_sources
+
+    text = 'terraform {\n  required_providers {\n    google = { source = "hashicorp/google" }\n  }\n}\n'
+    assert [c.address for c in changeset_from_sources({"versions.tf": text}).changes] == []
+
+
+def test_schema_removed_in_a_major_caps_the_provider_era() -> None:
+    """A configuration that writes AKS `addon_profile` (removed in azurerm 3.0) only runs on azurerm 2.x,
+    whatever `version = ">= 2.0.0"` allows (ADR 0333)."""
+    from tfreview.core.policy import Policy
+    from tfreview.parsing.hcl import changeset_from_sources
+    from tfreview.rules import load_rules
+    from tfreview.service.assessment import assess
+
+    storage = """
+provider "azurerm" {
+  version = ">= 2.0.0"
+  features {}
+}
+resource "azurerm_storage_account" "s" {
+  name                     = "s"
+  resource_group_name      = "rg"
+  location                 = "westeurope"
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+}
+"""
+    aks = """
+resource "azurerm_kubernetes_cluster" "k" {
+  name                = "k"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  dns_prefix          = "k"
+  role_based_access_control {
+    enabled = true
+  }
+}
+"""
+    rules = [r for r in load_rules() if r.id == "TFR-AZU-002"]
+    alone = assess(changeset_from_sources({"main.tf": storage}), rules, Policy(), None).review.findings
+    assert not alone  # azurerm 3.x and later may run it: the TLS1_2 default applies
+    legacy = assess(changeset_from_sources({"main.tf": storage, "aks.tf": aks}), rules, Policy(), None).review
+    [finding] = legacy.findings
+    assert finding.address == "azurerm_storage_account.s"
+    assert "role_based_access_control` of azurerm_kubernetes_cluster.k, removed in 3.0" in (finding.message or "")

@@ -84,6 +84,29 @@ def _contains(value: Any, operand: Any) -> bool:
     return isinstance(value, list) and any(_same(item, operand) for item in value)
 
 
+_REGEX_SPECIAL = frozenset(".^$*+?{}[]\\|()")
+
+
+def _prefix_decides(pattern: re.Pattern[str], prefix: str) -> bool | None:
+    """Whether every string starting with `prefix` matches `pattern` (True), none does (False), or it
+    depends on the unknown rest (None). Only patterns anchored at the start and led by literal text
+    (`^POSTGRES`) are decided (ADR 0330)."""
+    source = pattern.pattern
+    if not source.startswith("^") or pattern.flags & re.IGNORECASE:
+        return None
+    literal = ""
+    for character in source[1:]:
+        if character in _REGEX_SPECIAL:
+            break
+        literal += character
+    rest = source[1 + len(literal) :]
+    if literal[: len(prefix)] != prefix[: len(literal)]:
+        return False  # the known beginning already differs from the text the pattern requires
+    if prefix.startswith(literal) and rest in ("", ".*", ".+") and (rest != ".+" or len(prefix) > len(literal)):
+        return True
+    return None
+
+
 def _matches(value: Any, operand: re.Pattern[str]) -> bool:
     return isinstance(value, str) and operand.search(value) is not None
 
@@ -252,7 +275,11 @@ class Test(Condition):
         value = resource.get(path)
         setting = resource.setting_of(path, value)
         if setting is Setting.UNKNOWN:
-            return None, setting
+            prefix = resource.known_prefixes.get(path) if self.operator in ("matches", "not_matches") else None
+            decided = _prefix_decides(self.operand, prefix) if prefix else None
+            if decided is None:
+                return None, setting
+            return decided if self.operator == "matches" else not decided, setting
         if setting is Setting.UNSET:
             if self.unset is not None:
                 return self.unset == "pass", setting

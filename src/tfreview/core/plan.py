@@ -103,6 +103,8 @@ class ResourceChange:
     # what the user wrote: the plan `configuration` expressions of this resource (None when the plan
     # has no configuration section; HCL mode leaves it None, an unwritten attribute is absent there)
     configured: Any = None
+    # HCL mode: top-level attribute → the text its unknown (after) value is known to start with (ADR 0330)
+    known_prefixes: Mapping[str, str] = field(default_factory=dict)
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 

@@ -156,6 +156,7 @@ def _resource(change: ResourceChange, side: str) -> Resource:
             change.module_address,
             change.provider,
             change.configured,
+            change.known_prefixes,
         )
     return Resource(
         change.address,

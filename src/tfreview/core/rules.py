@@ -64,6 +64,8 @@ class Resource:
     # what the user wrote (plan JSON `configuration` expressions); None: unknown, so every unknown
     # value is taken for an expression (HCL mode needs none: an unwritten attribute is simply absent)
     configured: Any = None
+    # attribute → the text its unknown string value is known to start with (HCL mode, ADR 0330)
+    known_prefixes: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, path: str) -> Any:
         """The value at `path`: UNKNOWN if known only after apply, None if absent."""

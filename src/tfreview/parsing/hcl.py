@@ -149,4 +149,5 @@ def _change(
         references=config.references,
         prevent_destroy=config.prevent_destroy,
         suppressions=config.suppressions,
+        known_prefixes=new.known_prefixes if new is not None else {},
     )

@@ -18,6 +18,7 @@ from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
+from tfreview.parsing.hcl_prefixes import known_prefix
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
@@ -43,6 +44,8 @@ class ConfiguredResource:
     prevent_destroy: bool
     suppressions: tuple[InlineSuppression, ...]
     unknown_sources: tuple[tuple[str, str], ...]  # (item, source) of items whose value is unknown
+    # top-level attribute → the text its unknown string value is known to start with (ADR 0330)
+    known_prefixes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -73,14 +76,39 @@ class _ConfigurationReader:
         self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
         self.declared: set[str] = set()  # config addresses of the resources read, instances or not
         self.required: dict[str, list[str]] = {}  # provider name -> `required_providers` version constraints
+        self.required_at: dict[str, Location] = {}  # provider name -> the first `terraform` block requiring it
 
     def read(self) -> Configuration:
         self._module("", None, None, 0)
+        configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
             name = resource.type.removesuffix("_provider")
-            if resource.type.endswith("_provider") and name in self.required and "version" not in resource.values:
-                resource.values["version"] = ", ".join(dict.fromkeys(self.required[name]))
+            if resource.type.endswith("_provider"):
+                configured.add(name)
+                if name in self.required and "version" not in resource.values:
+                    resource.values["version"] = ", ".join(dict.fromkeys(self.required[name]))
+        for name, constraints in self.required.items():
+            if name not in configured and f"provider.{name}" not in self.configuration.resources:
+                self._implicit_provider(name, ", ".join(dict.fromkeys(constraints)))
         return self.configuration
+
+    def _implicit_provider(self, name: str, version: str) -> None:
+        """A provider that `required_providers` constrains but no provider block configures: Terraform still
+        configures it (empty), and a plan lists it in `provider_config` with its `version_constraint`; the
+        pseudo resource `provider.<name>` carries that constraint to the rules here too (ADR 0331)."""
+        self.configuration.resources[f"provider.{name}"] = ConfiguredResource(
+            address=f"provider.{name}",
+            type=f"{name}_provider",
+            name=name,
+            module_address=None,
+            values={"version": version},
+            unknown={},
+            references={},
+            location=self.required_at[name],
+            prevent_destroy=False,
+            suppressions=(),
+            unknown_sources=(),
+        )
 
     def _files(self, reldir: str) -> tuple[list[_File], list[tuple[str, str]]]:
         """Parsed .tf files and raw .tfvars texts of one directory, parsed once however often it is called."""
@@ -128,9 +156,9 @@ class _ConfigurationReader:
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
-                self._required_versions(block)
+                self._required_versions(file, block)
 
-    def _required_versions(self, block: Block) -> None:
+    def _required_versions(self, file: _File, block: Block) -> None:
         """`required_providers { google = { version = "~> 4.0" } }` (or `google = "~> 4.0"`), every module's."""
         for inner in body_items(block.body):
             if not isinstance(inner, Block) or inner.kind != "required_providers":
@@ -142,6 +170,7 @@ class _ConfigurationReader:
                 version = value.get("version") if isinstance(value, Mapping) else value
                 if isinstance(version, str) and version.strip():
                     self.required.setdefault(item.name, []).append(version.strip())
+                    self.required_at.setdefault(item.name, Location(file.path, block.line, block.end_line))
 
     def _sensitive(self, blocks: list[tuple[_File, Block]], scope: Scope) -> None:
         """The values of `sensitive = true` variables and outputs: they are masked wherever they occur."""
@@ -262,6 +291,7 @@ class _ConfigurationReader:
             prevent_destroy=_prevent_destroy(block),
             suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
             unknown_sources=_unknown_sources(block, body.values),
+            known_prefixes=_known_prefixes(block, body.values, scope),
         )
 
     def _call(self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int) -> None:
@@ -361,6 +391,17 @@ def _unknown_sources(block: Block, values: Mapping[str, Any]) -> tuple[tuple[str
         if key in values and contains_unknown(values[key]):
             out.append((key, _source_text(item.node)))
     return tuple(sorted(out))
+
+
+def _known_prefixes(block: Block, values: Mapping[str, Any], scope: Scope) -> dict[str, str]:
+    """The known beginning of each top-level attribute whose string value is unknown (ADR 0330)."""
+    found: dict[str, str] = {}
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and values.get(item.name) is UNKNOWN:
+            prefix = known_prefix(Evaluator(scope), item.expression)
+            if prefix is not None:
+                found[item.name] = prefix
+    return found
 
 
 def _source_text(node: Any) -> str:

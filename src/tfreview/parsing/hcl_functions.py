@@ -177,7 +177,13 @@ def _numbers_only(values: tuple[Any, ...]) -> tuple[Any, ...]:
 _SHAPE_ONLY = frozenset({"length", "keys"})  # depend on a collection's shape, not on its elements
 # Pick or gather elements without looking into them: `lookup(each.value, "image_type", "COS")` is known when
 # the key is, however unknown the map's other values; `merge`/`concat` keep their arguments' unknowns.
-_STRUCTURAL = frozenset({"lookup", "merge", "concat", "coalesce", "values", "tolist", "tomap"})
+_STRUCTURAL = frozenset({"lookup", "merge", "concat", "coalesce", "values", "tolist", "tomap", "list"})
+
+
+def _legacy_list(*elements: Any) -> list[Any]:
+    """`list(a, b)`: Terraform 0.12–0.14's constructor of a list (removed in 0.15, where `[a, b]` replaces it);
+    configurations that still call it only run on those versions, so it is read as they read it."""
+    return list(elements)
 
 
 def _range(*bounds: Any) -> list[Any]:
@@ -208,6 +214,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tonumber": _tonumber,
     "tobool": _tobool,
     "tolist": list,
+    "list": _legacy_list,
     "toset": _toset,
     "tomap": dict,
     "merge": _merge,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.support.provider_versions import older_than
 
 _OUTDATED = ("TLS1_0", "TLS1_1")
 
@@ -14,6 +15,14 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     version = resource.get("min_tls_version")
     if isinstance(version, str) and version.upper() in _OUTDATED:
         yield Hit("min_tls_version", f"min_tls_version = {version} lets clients connect with an outdated TLS", version)
+    elif resource.setting_of("min_tls_version", version) is Setting.UNSET and (
+        era := older_than(snapshot, "azurerm", 3)
+    ):
+        yield Hit(
+            "min_tls_version",
+            f"`min_tls_version` not set: the {era} defaults it to TLS1_0 (TLS1_2 only since azurerm 3.0)",
+            unset=True,
+        )
     elif _absent_from_plan(resource, "min_tls_version"):
         yield Hit(
             "min_tls_version",
@@ -44,7 +53,9 @@ RULE = Rule(
     "and service. An explicit TLS1_0 or TLS1_1 is flagged; an unset attribute takes the TLS1_2 default of "
     "azurerm v3 and v4. A plan made with an azurerm provider that predates `min_tls_version` (the attribute is "
     "missing from the plan altogether) is flagged too: that provider sends no minimum, and Azure Storage "
-    "interprets an unset minimum as TLS 1.0.",
+    "interprets an unset minimum as TLS 1.0. An unset attribute is flagged too when the azurerm provider can only be "
+    "2.x (its version constraint caps it, or the configuration writes schema azurerm 3.0 removed, ADR 0333): azurerm "
+    "2.x defaulted it to TLS1_0 (hashicorp/terraform-provider-azurerm#9333 moved the default to 3.0).",
     defaults=(("min_tls_version", '"TLS1_2" (azurerm v3 and v4); TLS 1.0 when the provider predates it'),),
     references=References(checkov=("CKV_AZURE_44",), trivy=("AVD-AZU-0011",)),
     check=check,

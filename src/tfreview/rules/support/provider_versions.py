@@ -33,6 +33,40 @@ def major_ceiling(constraint: str) -> int | None:
     return min(ceilings) if ceilings else None
 
 
+# Schema a provider removed in a major version: a configuration that still writes it only runs on an older
+# major, whatever its version constraint says (ADR 0333). provider → major → (resource type, argument or block).
+_REMOVED_IN: dict[str, dict[int, tuple[tuple[str, str], ...]]] = {
+    # deprecated in 2.99.0 in favour of `oms_agent`, `azure_policy_enabled`, … and
+    # `role_based_access_control_enabled` (hashicorp/terraform-provider-azurerm#15584); removed in 3.0
+    "azurerm": {
+        3: (
+            ("azurerm_kubernetes_cluster", "addon_profile"),
+            ("azurerm_kubernetes_cluster", "role_based_access_control"),
+        )
+    },
+}
+
+
+def older_than(snapshot: Snapshot, provider: str, major: int) -> str | None:
+    """Why `provider` can only be a version before `major` here, in words ("azurerm >= 2.0.0, < 3.0"…), or None:
+    a constraint that caps the major version (ADR 0272), or schema the configuration writes that `major` or an
+    earlier major removed (ADR 0333)."""
+    constraint = capped_below(snapshot, provider, major)
+    if constraint is not None:
+        return f"{provider} provider {constraint}"
+    for removed_in, uses in sorted(_REMOVED_IN.get(provider, {}).items()):
+        if removed_in > major:
+            continue
+        for type_name, argument in uses:
+            for resource in snapshot.of_type(type_name):
+                if resource.get(argument) not in (None, [], {}):
+                    return (
+                        f"{provider} provider before {removed_in}.0 (`{argument}` of {resource.address}, "
+                        f"removed in {removed_in}.0)"
+                    )
+    return None
+
+
 def capped_below(snapshot: Snapshot, provider: str, major: int) -> str | None:
     """The version constraint of `provider` (and its `-beta` twin) that allows only majors below `major`."""
     for resource in snapshot.of_type(f"{provider}_provider", f"{provider}-beta_provider"):
