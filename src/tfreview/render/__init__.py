@@ -18,7 +18,7 @@ from tfreview.render.json_report import render_json, render_json_bytes, review_d
 from tfreview.render.junit import render_junit
 from tfreview.render.markdown import render_markdown
 from tfreview.render.rules import rule_text, rules_json, rules_text
-from tfreview.render.sarif import render_sarif
+from tfreview.render.sarif import render_sarif, render_sarif_bytes
 from tfreview.render.text import render_text
 
 Renderer = Callable[..., str]
@@ -62,6 +62,8 @@ def render_bytes(
     """`render(...)` as UTF-8 bytes, for a file; JSON is serialised straight to bytes (never decoded)."""
     if fmt == "json":
         return render_json_bytes(review, rules_index(rules), **options)
+    if fmt == "sarif":
+        return render_sarif_bytes(review, rules_index(rules), **options)
     return render(fmt, review, rules, color=color, **options).encode("utf-8")
 
 
