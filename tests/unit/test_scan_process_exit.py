@@ -99,3 +99,15 @@ def test_exit_handlers_still_run(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith(b"exit handler ran\n")
     assert b"logged before the scan" in done.stderr
+
+
+def test_a_profiled_scan_leaves_through_the_interpreter_so_the_profile_is_written(tmp_path: Path) -> None:
+    profile = tmp_path / "scan.prof"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "tfreview", "scan", str(DEMO / "plan.json")],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr  # cProfile swallows the SystemExit of `main`'s code
+    assert profile.stat().st_size > 0
