@@ -10,6 +10,7 @@ Exit codes (documented in docs/reference/cli.md):
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import os
 import sys
@@ -33,6 +34,10 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
+# What a scan run as its own process keeps until it leaves with os._exit (ADR 0315): the plan's document, the
+# change set and the review, millions of small objects that freeing one by one on the way out would only cost
+# time. Filled only when `main` is the process's entry point; an in-process caller frees them as usual.
+_HELD: list[object] = []
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,11 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Without `argv` this is the process's entry point (the `tfreview` script, `python -m
+    tfreview`): a scan then leaves the process with os._exit once its reports are written and flushed."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments == ["--version"]:  # what argparse's version action prints, without building the parser
         sys.stdout.write(f"tfreview {__version__}\n")
         return EXIT_OK
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
+    args.hold = argv is None and args.command == "scan"
     collecting = gc.isenabled()
     if collecting and args.command in ("scan", "baseline"):
         # A review builds millions of small acyclic objects (the plan's values, then findings), freed by
@@ -86,10 +94,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         # plan at 50k resources. Collection is switched back on when the command returns.
         gc.disable()
     try:
-        return _run(args)
+        code = _run(args)
+        if _HELD:  # collection stays off: switched on, it would first walk all that is held (0.14 s at 10k)
+            code = _leave(code)  # returns only when the process cannot leave at once
     finally:
         if collecting:
             gc.enable()
+    return code
+
+
+def _leave(code: int) -> int:
+    """Leave the process now with `code`, as the interpreter's own exit would but without freeing the heap
+    object by object: the standard streams flushed, the exit handlers run. A stream that cannot be flushed
+    (a closed pipe), a thread still running, or a profiler or tracer watching (cProfile writes its profile
+    after `main` returns) leaves it to the interpreter's exit as before."""
+    import threading  # here, not at the top: `tfreview --version` stays lean
+
+    if sys.getprofile() is not None or sys.gettrace() is not None or threading.active_count() > 1:
+        return code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return code
+    atexit._run_exitfuncs()  # what Py_Finalize would run first (logging's flush), private but stable since 3.0
+    os._exit(code)
+
+
+def _hold(args: argparse.Namespace, *objects: object) -> None:
+    """Keep `objects` until the process leaves, when this run is one (see `_HELD`)."""
+    if getattr(args, "hold", False):
+        _HELD.extend(objects)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -189,7 +224,9 @@ def _review(args: argparse.Namespace, *, progress: bool) -> tuple[Review, list[R
     policy = _policy(args, repository)
     if progress:
         _progress(f"reading {args.path}")
-    change_set = load_change_set(args.path, base=args.base, source=args.source)
+    held: list[object] | None = [] if getattr(args, "hold", False) else None
+    change_set = load_change_set(args.path, base=args.base, source=args.source, keep=held)
+    _hold(args, change_set, *(held or ()))
     refuse_unparsed(change_set.coverage.files_skipped, allowed=args.allow_parse_errors)  # before any AI call
     rules = load_rules_for(change_set.resource_types())  # only the rules of the types the change holds
     if progress and len(change_set.changes) >= _PROGRESS_THRESHOLD:
@@ -259,7 +296,9 @@ def _scan(args: argparse.Namespace) -> int:
     if args.path != "-" and args.base is None and Path(args.path).is_dir():
         return _scan_roots(args, formats, files, interactive)
     result, rules = _review(args, progress=interactive)
+    _hold(args, result)
     result, plan_path = in_repository(result, args.path, args.source, args.path_prefix)
+    _hold(args, result)
     by_id = {r.id: r for r in rules}
     emit(
         args,

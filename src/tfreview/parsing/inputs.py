@@ -25,8 +25,11 @@ def read_bytes(path: str) -> bytes:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
 
 
-def load_change_set(path: str, *, base: str | None = None, source: str | None = None) -> ChangeSet:
-    """A plan file (or `-`) or an HCL directory; `base` makes an HCL change; `source` enriches a plan."""
+def load_change_set(
+    path: str, *, base: str | None = None, source: str | None = None, keep: list[object] | None = None
+) -> ChangeSet:
+    """A plan file (or `-`) or an HCL directory; `base` makes an HCL change; `source` enriches a plan. `keep`
+    receives a plan's parsed document, for a process that leaves without freeing it (cli, ADR 0315)."""
     target = Path(path)
     if path != "-" and target.is_dir():
         from tfreview.parsing.hcl import load_change, load_directory
@@ -36,9 +39,13 @@ def load_change_set(path: str, *, base: str | None = None, source: str | None = 
         raise InputError(
             "--base compares two Terraform directories; PATH must be a directory, not a plan file", path=path
         )
-    from tfreview.parsing.plan_json import load_plan
+    from tfreview.parsing.plan_json import parse_json, plan_from_document
 
-    change_set = load_plan(read_bytes(path), "stdin" if path == "-" else path)
+    label = "stdin" if path == "-" else path
+    document = parse_json(read_bytes(path), label)
+    if keep is not None:
+        keep.append(document)
+    change_set = plan_from_document(document, label)
     if source is not None:
         from tfreview.parsing.enrich import enrich_plan
 

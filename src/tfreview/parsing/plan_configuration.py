@@ -32,13 +32,20 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
     if not isinstance(configuration, Mapping):
         return index
     passed = _Passed.of(configuration.get("root_module"))
+    expressions_of, references_of, graph = index.expressions, index.references, index.dependencies
     for prefix, module in _modules(configuration.get("root_module")):
         for resource in _list(module.get("resources")):
-            if not isinstance(resource, Mapping) or not isinstance(resource.get("address"), str):
+            # exact types first: a parsed plan holds dicts, and this runs once per resource (10,000s)
+            if not (type(resource) is dict or isinstance(resource, Mapping)):
                 continue
-            address = f"{prefix}{resource['address']}"
-            expressions = _mapping(resource.get("expressions"))
-            index.expressions[address] = expressions
+            address = resource.get("address")
+            if not isinstance(address, str):
+                continue
+            address = f"{prefix}{address}" if prefix else address
+            expressions = resource.get("expressions")
+            if type(expressions) is not dict:
+                expressions = _mapping(expressions)
+            expressions_of[address] = expressions
             refs: dict[str, tuple[str, ...]] = {}
             nodes: list[str] = []
             for attribute, expression in expressions.items():
@@ -52,14 +59,16 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
                 if found:
                     refs[attribute] = tuple(dict.fromkeys(found))
                 nodes.extend(_nodes(raw, prefix))
-            for meta in _META_EXPRESSIONS:
-                if meta in resource:
-                    nodes.extend(_nodes(_raw_references(resource[meta]), prefix))
+            if "count_expression" in resource or "for_each_expression" in resource:
+                for meta in _META_EXPRESSIONS:
+                    if meta in resource:
+                        nodes.extend(_nodes(_raw_references(resource[meta]), prefix))
             if "depends_on" in resource:
                 nodes.extend(_nodes([d for d in _list(resource["depends_on"]) if isinstance(d, str)], prefix))
             if refs:
-                index.references[address] = refs
-            _add(index.dependencies, address, nodes)
+                references_of[address] = refs
+            if nodes:
+                _add(graph, address, nodes)
         for name, call in _mapping(module.get("module_calls")).items():
             if not isinstance(call, Mapping):
                 continue
@@ -200,8 +209,8 @@ def _modules(root: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
 
 
 def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+    return value if type(value) is list or isinstance(value, list) else []
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if type(value) is dict or isinstance(value, Mapping) else {}

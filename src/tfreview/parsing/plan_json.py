@@ -184,46 +184,66 @@ def _built(
     path: str,
     configured: Mapping[str, Mapping[str, Any]] | None,
 ) -> ResourceChange:
+    """One entry as a ResourceChange. Run once per resource (10,000s): what a parsed plan holds is checked by
+    exact type first (no ABC checks, no generator), and only a value that fails that is looked at again."""
     actions = change.get("actions")
-    if not isinstance(actions, list) or not all(isinstance(a, str) for a in actions):
+    if type(actions) is not list or not (
+        (len(actions) == 1 and type(actions[0]) is str) or all(isinstance(a, str) for a in actions)
+    ):
         raise InputError(f"{key}[{index}] ({item['address']}) has no list of actions", path=path)
     address: str = item["address"]
-    for field, allowed, expected in _CHANGE_FIELDS:
-        value = change.get(field)
-        if value is None or type(value) is dict:
-            continue  # what a parsed plan holds: no ABC check, 50,000 times over
-        if not isinstance(value, allowed):
-            raise InputError(
-                f"{key}[{index}] ({address}): `change.{field}` is {_json_kind(value)}, expected {expected}; "
-                "the plan is malformed",
-                path=path,
-            )
-    replace_paths = change.get("replace_paths") or ()
-    config_address = _config_address(address) if references or configured else address
+    get = change.get
+    before, after = get("before"), get("after")
+    after_unknown, before_sensitive, after_sensitive = (
+        get("after_unknown"),
+        get("before_sensitive"),
+        get("after_sensitive"),
+    )
+    for value in (before, after, after_unknown, before_sensitive, after_sensitive):
+        if value is not None and type(value) is not dict and type(value) is not bool:
+            _check_values(change, index, key, address, path)
+            break
+    else:
+        if type(before) is bool or type(after) is bool:
+            _check_values(change, index, key, address, path)
+    replace_paths = get("replace_paths") or ()
+    config_address = (strip_index(address) if "[" in address else address) if references or configured else address
+    item_get = item.get
+    kind, name, mode = item_get("type", ""), item_get("name", ""), item_get("mode", "managed")
+    provider, module = item_get("provider_name", ""), item_get("module_address")
+    reason, previous = item_get("action_reason"), item_get("previous_address")
     return ResourceChange(
         address=address,
-        type=str(item.get("type", "")),
-        name=str(item.get("name", "")),
+        type=kind if type(kind) is str else str(kind),
+        name=name if type(name) is str else str(name),
         actions=tuple(actions),
-        before=change.get("before"),
-        after=change.get("after"),
-        after_unknown=change.get("after_unknown"),
-        before_sensitive=change.get("before_sensitive"),
-        after_sensitive=change.get("after_sensitive"),
-        mode=str(item.get("mode", "managed")),
-        module_address=_str_or_none(item.get("module_address")),
-        provider=str(item.get("provider_name", "")),
-        index=item.get("index"),
-        action_reason=_str_or_none(item.get("action_reason")),
+        before=before,
+        after=after,
+        after_unknown=after_unknown,
+        before_sensitive=before_sensitive,
+        after_sensitive=after_sensitive,
+        mode=mode if type(mode) is str else str(mode),
+        module_address=module if type(module) is str else None,
+        provider=provider if type(provider) is str else str(provider),
+        index=item_get("index"),
+        action_reason=reason if type(reason) is str else None,
         replace_paths=tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
-        previous_address=_str_or_none(item.get("previous_address")),
+        previous_address=previous if type(previous) is str else None,
         references=references.get(config_address, {}) if references else {},
         configured=configured.get(config_address) if configured else None,
     )
 
 
-def _config_address(address: str) -> str:
-    return strip_index(address) if "[" in address else address
+def _check_values(change: Mapping[str, Any], index: int, key: str, address: str, path: str) -> None:
+    """The values and masks of a change are of the kinds plan JSON gives them, or the plan is malformed."""
+    for field, allowed, expected in _CHANGE_FIELDS:
+        value = change.get(field)
+        if value is not None and not isinstance(value, allowed):
+            raise InputError(
+                f"{key}[{index}] ({address}): `change.{field}` is {_json_kind(value)}, expected {expected}; "
+                "the plan is malformed",
+                path=path,
+            )
 
 
 def _address_of(item: Mapping[str, Any]) -> str | None:

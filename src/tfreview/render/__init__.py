@@ -6,31 +6,71 @@ where a format has room for it (SARIF rule help, JUnit passing checks). The CLI 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from tfreview.core.errors import ConfigError
 from tfreview.core.findings import Review
 from tfreview.core.rules import Rule
 from tfreview.render.digest import rules_index
-from tfreview.render.github import render_github
 from tfreview.render.json_report import render_json, render_json_bytes, review_document
-from tfreview.render.junit import render_junit
-from tfreview.render.markdown import render_markdown
-from tfreview.render.rules import rule_text, rules_json, rules_text
-from tfreview.render.sarif import render_sarif
-from tfreview.render.text import render_text
+from tfreview.render.sarif import render_sarif, render_sarif_bytes
+
+if TYPE_CHECKING:  # imported when first used (`__getattr__`): a scan imports the renderers of its formats only
+    from tfreview.render.github import render_github
+    from tfreview.render.junit import render_junit
+    from tfreview.render.markdown import render_markdown
+    from tfreview.render.rules import rule_text, rules_json, rules_text
+    from tfreview.render.text import render_text
 
 Renderer = Callable[..., str]
 
-RENDERERS: dict[str, Renderer] = {
-    "text": render_text,
-    "json": render_json,
-    "sarif": render_sarif,
-    "junit": render_junit,
-    "markdown": render_markdown,
-    "github": render_github,
+# name → module, for the renderers imported on first use (JUnit's brings xml.etree)
+_LAZY = {
+    "render_text": "tfreview.render.text",
+    "render_junit": "tfreview.render.junit",
+    "render_markdown": "tfreview.render.markdown",
+    "render_github": "tfreview.render.github",
+    "rule_text": "tfreview.render.rules",
+    "rules_json": "tfreview.render.rules",
+    "rules_text": "tfreview.render.rules",
 }
+_FORMATS = {
+    "text": "render_text",
+    "json": "render_json",
+    "sarif": "render_sarif",
+    "junit": "render_junit",
+    "markdown": "render_markdown",
+    "github": "render_github",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # once: later lookups find it without this function
+    return value
+
+
+class _Renderers(Mapping[str, Renderer]):
+    """Format → renderer, each module imported when its format is first asked for."""
+
+    def __getitem__(self, fmt: str) -> Renderer:
+        name = _FORMATS[fmt]
+        renderer: Renderer = globals()[name] if name in globals() else __getattr__(name)
+        return renderer
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_FORMATS)
+
+    def __len__(self) -> int:
+        return len(_FORMATS)
+
+
+RENDERERS: Mapping[str, Renderer] = _Renderers()
 
 
 def render(
@@ -62,6 +102,8 @@ def render_bytes(
     """`render(...)` as UTF-8 bytes, for a file; JSON is serialised straight to bytes (never decoded)."""
     if fmt == "json":
         return render_json_bytes(review, rules_index(rules), **options)
+    if fmt == "sarif":
+        return render_sarif_bytes(review, rules_index(rules), **options)
     return render(fmt, review, rules, color=color, **options).encode("utf-8")
 
 

@@ -50,6 +50,17 @@ def render_sarif(
     **options: Any,
 ) -> str:
     """SARIF 2.1.0 log. `plan_path` (default: the review's label) locates findings without a file."""
+    return render_sarif_bytes(review, rules, plan_path=plan_path, **options).decode()
+
+
+def render_sarif_bytes(
+    review: Review,
+    rules: Mapping[str, Rule] | None = None,
+    *,
+    plan_path: str | None = None,
+    **options: Any,
+) -> bytes:
+    """`render_sarif` as UTF-8 bytes, for a file: a report of tens of MB is not decoded and encoded again."""
     known = rules_index(rules)
     shown = [f for f in review.findings if f.status is not Status.RESOLVED] + list(review.suppressed)
     rule_ids = sorted({f.rule_id for f in shown})
@@ -57,7 +68,9 @@ def render_sarif(
     descriptors = [_descriptor(known.get(rid), samples[rid]) for rid in rule_ids]
     index = {rid: i for i, rid in enumerate(rule_ids)}
     fallback = plan_path or review.label or "plan.json"
-    results = [_result(f, index[f.rule_id], review.fail_on, fallback) for f in shown]
+    levels = {severity: _level(severity, review.fail_on) for severity in Severity}
+    artifacts: dict[str, dict[str, Any]] = {}  # one per file: most findings share a handful of files
+    results = [_result(f, index[f.rule_id], levels, fallback, artifacts) for f in shown]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -82,14 +95,18 @@ def render_sarif(
         },
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return orjson.dumps(log, option=orjson.OPT_INDENT_2).decode() + "\n"
+    return orjson.dumps(log, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def level_of(finding: Finding, fail_on: Severity) -> str:
     """`error` at or above the threshold, `warning` from medium, `note` below."""
-    if finding.severity >= fail_on:
+    return _level(finding.severity, fail_on)
+
+
+def _level(severity: Severity, fail_on: Severity) -> str:
+    if severity >= fail_on:
         return "error"
-    return "warning" if finding.severity >= Severity.MEDIUM else "note"
+    return "warning" if severity >= Severity.MEDIUM else "note"
 
 
 def _descriptor(rule: Rule | None, sample: Finding) -> dict[str, Any]:
@@ -128,24 +145,31 @@ def _descriptor(rule: Rule | None, sample: Finding) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, rule_index: int, fail_on: Severity, fallback: str) -> dict[str, Any]:
+def _result(
+    finding: Finding,
+    rule_index: int,
+    levels: Mapping[Severity, str],
+    fallback: str,
+    artifacts: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
     text = f"{finding.address}: {finding.message}"
     evidence = evidence_text(finding)
     if evidence:
         text += f" ({evidence})"
+    # `_value_` rather than `.value` (a descriptor call on Python 3.11): the same str, three times per finding
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
-        "level": level_of(finding, fail_on),
+        "level": levels[finding.severity],
         "message": {"text": text},
-        "locations": [_location(finding, fallback)],
+        "locations": [_location(finding, fallback, artifacts)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {
-            "status": finding.status.value,
-            "severity": finding.severity.value,
+            "status": finding.status._value_,
+            "severity": finding.severity._value_,
             "address": finding.address,
             "resource_type": finding.resource_type,
-            "change": finding.change.value,
+            "change": finding.change._value_,
             "evidence_path": finding.evidence.path,
             "evidence_value": finding.evidence.value,
         },
@@ -163,15 +187,18 @@ def _result(finding: Finding, rule_index: int, fail_on: Severity, fallback: str)
     return result
 
 
-def _location(finding: Finding, fallback: str) -> dict[str, Any]:
-    if finding.location is not None:
-        artifact = _artifact(finding.location.file)
-        region: dict[str, Any] = {"startLine": max(finding.location.line, 1)}
-        end = finding.location.end_line
+def _location(finding: Finding, fallback: str, artifacts: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    location = finding.location
+    file = location.file if location is not None else fallback
+    artifact = artifacts.get(file)
+    if artifact is None:
+        artifact = artifacts[file] = _artifact(file)  # shared by every result in the file: serialised alike
+    if location is not None:
+        region: dict[str, Any] = {"startLine": max(location.line, 1)}
+        end = location.end_line
         if end is not None and end >= region["startLine"]:
             region["endLine"] = end
     else:
-        artifact = _artifact(fallback)
         region = {"startLine": 1}
     return {
         "physicalLocation": {"artifactLocation": artifact, "region": region},
