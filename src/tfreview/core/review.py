@@ -21,6 +21,7 @@ from tfreview.core.findings import (
     Status,
     Verdict,
     fingerprint,
+    new_finding,
 )
 from tfreview.core.folding import Folded, subsume
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # the ports (and the service records they name) are imported 
     from tfreview.core.ports import Advisor
 
 _STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
+_SEVERITY_ORDER = {severity: -severity.rank for severity in Severity}  # worst first
 _NOT_CHANGES = frozenset({ChangeKind.NOOP, ChangeKind.READ})
 
 # (rule id, blamed address, normalised path) -> (hit, resource it was found on)
@@ -202,6 +204,7 @@ def _run_state_rules(
     for_type = {type_name: applicable + generic for type_name, applicable in by_type.items()}
     snapshot = Snapshot(resources)
     by_id = {rule.id: rule for rule in rules}
+    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
     hits: _HitMap = {}
     for resource in resources:
         applicable = for_type.get(resource.type, generic)
@@ -223,7 +226,7 @@ def _run_state_rules(
                     found.setdefault(rule.id, []).append(hit)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule.id, resource.address, exc)))
-        if len(found) > 1 and any(by_id[rule_id].subsumes for rule_id in found):
+        if len(found) > 1 and not subsuming.isdisjoint(found):
             subsume(found, by_id)
         for rule_id, rule_hits in found.items():
             for hit in rule_hits:
@@ -278,24 +281,33 @@ def _finding(
     secrets: _Secrets,
 ) -> Finding:
     change = by_address.get(address)
-    kind = change.kind if change is not None else ChangeKind.NOOP
-    location = (change.location if change is not None else None) or resource.location
-    return Finding(
-        rule_id=rule.id,
-        long_id=rule.long_id,
-        title=rule.title,
-        severity=policy.severity_of(rule, hit.severity),
-        provider=rule.provider,
-        category=rule.category,
-        address=address,
-        resource_type=change.type if change is not None else resource.type,
-        message=message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
-        remediation=rule.remediation,
-        evidence=evidence_of(hit, resource),
-        status=status,
-        change=kind,
-        location=location,
-        references=_with_facets(_flat(rule.references), hit.also),
+    if change is not None:
+        kind = change.kind
+        location = change.location or resource.location
+        resource_type = change.type
+    else:
+        kind = ChangeKind.NOOP
+        location = resource.location
+        resource_type = resource.type
+    found = hit.severity
+    severity = policy.severity_of(rule, found) if policy.severity_overrides else found or rule.severity
+    references = _flat(rule.references)
+    return new_finding(
+        rule.id,
+        rule.long_id,
+        rule.title,
+        severity,
+        rule.provider,
+        rule.category,
+        address,
+        resource_type,
+        message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
+        rule.remediation,
+        evidence_of(hit, resource),
+        status,
+        kind,
+        location,
+        _with_facets(references, hit.also) if hit.also else references,
     )
 
 
@@ -308,12 +320,17 @@ class _Secrets:
         self._known: dict[tuple[int, int, int], tuple[object, object, object, AbstractSet[str]]] = {}
 
     def of(self, resource: Resource, change: ResourceChange | None) -> AbstractSet[str]:
+        if not resource.sensitive and (change is None or not (change.before_sensitive or change.after_sensitive)):
+            return _NO_SECRETS  # no side has a sensitive mask (what `secrets_of` finds then)
         key = (id(resource.values), id(resource.sensitive), id(change))
         held = self._known.get(key)
         if held is None:
             held = (resource.values, resource.sensitive, change, secrets_of(resource, change))
             self._known[key] = held
         return held[3]
+
+
+_NO_SECRETS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1024)
@@ -329,7 +346,7 @@ def _with_facets(references: tuple[str, ...], also: tuple[str, ...]) -> tuple[st
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
-    return (_STATUS_ORDER[finding.status], -finding.severity.rank, finding.address, finding.rule_id)
+    return (_STATUS_ORDER[finding.status], _SEVERITY_ORDER[finding.severity], finding.address, finding.rule_id)
 
 
 def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEntry:

@@ -210,8 +210,11 @@ def levels(action: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=65536)
 def matches(pattern: str, action: str) -> bool:
-    """True when an allowed action pattern (`s3:*`, `*`, `ssm:GetParameter*`) covers `action` (lower-cased)."""
+    """True when an allowed action pattern (`s3:*`, `*`, `ssm:GetParameter*`) covers `action` (lower-cased).
+
+    Cached: the escalation table asks the same (pattern, action) pairs of every policy of a plan."""
     pattern = pattern.lower()
     return pattern == action or fnmatchcase(action, pattern if ":" in pattern or pattern == "*" else f"*:{pattern}")
 
