@@ -219,6 +219,17 @@ def matches(pattern: str, action: str) -> bool:
     return pattern == action or fnmatchcase(action, pattern if ":" in pattern or pattern == "*" else f"*:{pattern}")
 
 
+@lru_cache(maxsize=4096)
+def escalation_methods(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """The privilege escalation methods (`PRIVILEGE_ESCALATION`, in its order) whose every action one of the
+    allowed action `patterns` covers. Cached: a plan's policies repeat the same action lists."""
+    return tuple(
+        name
+        for name, actions in PRIVILEGE_ESCALATION
+        if all(any(matches(p, action) for p in patterns) for action in actions)
+    )
+
+
 def unconstrained(resource: Resource) -> Iterator[tuple[str, Statement]]:
     """(path, statement) of every Allow statement on `"*"` resources (or NotResource) in the resource's policy."""
     for path, found in identity_policies(resource):
