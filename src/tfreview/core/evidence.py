@@ -15,7 +15,7 @@ from tfreview.core.findings import Evidence
 from tfreview.core.plan import ResourceChange
 from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import mask_at, path_keys
+from tfreview.core.values import UNKNOWN, _Unknown, mask_at, path_keys
 
 _EVIDENCE_MAX = 160
 
@@ -35,7 +35,7 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
             return _absent(path)
     mask = resource.sensitive
     sensitive = bool(mask) and mask_at(mask, path_keys(path))  # an empty or absent mask marks nothing
-    if isinstance(value, str | int | float | bool):
+    if isinstance(value, str | int | float | bool) or value is UNKNOWN:
         return _scalar_evidence(path, value, sensitive)
     keys, leaf = _path_facts(path)
     # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
@@ -52,8 +52,9 @@ def _absent(path: str) -> Evidence:
 
 
 @lru_cache(maxsize=8192, typed=True)
-def _scalar_evidence(path: str, value: str | int | float | bool, sensitive: bool) -> Evidence:
-    """The evidence of a scalar value: the same path and value give the same evidence on thousands of findings."""
+def _scalar_evidence(path: str, value: str | int | float | bool | _Unknown, sensitive: bool) -> Evidence:
+    """The evidence of a scalar (or unknown) value: the same path and value give the same evidence on thousands
+    of findings."""
     shown = redact_value(value, True if sensitive else None, _path_facts(path)[1])
     return Evidence(path, _shortened(shown if isinstance(shown, str) else _compact(shown)))
 
