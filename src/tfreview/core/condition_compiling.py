@@ -5,7 +5,8 @@ resolves the path for the resource type, joins it to the base, looks for `*`, lo
 the attribute is set, and builds the failure's words. All of that but the look-up and the comparison is
 the same for every resource, so it is done here once per rule: a top-level test knows its path keys, its
 verdict on an unset attribute and its failures before it sees a resource. Paths with `*` go through the
-tree's own code (`Test._failures`), the rare cases (`_dynamic` blocks) through `Resource.setting_of`.
+tree's own code (`Test._failures`), and so does a value unknown until apply (`Test._judge`, `Test._verdict`):
+rare, and where the tree knows more than "unknown" (is it written, a `dynamic` block, a known prefix).
 
 What a compiled check yields is what `conditions.check_of` yields, in the same order, and when a condition
 raises, the hits found before it are still yielded, then the error is raised, as the tree's generators do
@@ -30,7 +31,7 @@ from tfreview.core.conditions import (
     _any,
     _join,
 )
-from tfreview.core.rules import Hit, Resource, Setting
+from tfreview.core.rules import Hit, Resource
 from tfreview.core.values import UNKNOWN, contains_unknown, lookup, path_keys
 
 # appends the failures of the resource (or of the block at base) to the list
@@ -169,10 +170,8 @@ class _Judge:
         """`Test._judge`."""
         keys, unset, wrong = self.facts(path)
         value = lookup(resource.values, resource.unknown, keys)
-        if value is UNKNOWN:
-            if resource.setting_of(path, value) is Setting.UNKNOWN:
-                return None
-            return None if self._unset_verdict else unset
+        if value is UNKNOWN:  # rare: the tree's own judgement (unset or an expression, and what else it knows)
+            return self._test._judge(resource, path)
         if value is None or value in _EMPTY:
             return None if self._unset_verdict else unset
         if type(value) not in _SCALARS and contains_unknown(value):
@@ -183,9 +182,7 @@ class _Judge:
         """`Test._verdict`."""
         value = lookup(resource.values, resource.unknown, self.facts(path)[0])
         if value is UNKNOWN:
-            if resource.setting_of(path, value) is Setting.UNKNOWN:
-                return None
-            return self._unset_verdict
+            return self._test._verdict(resource, path)
         if value is None or value in _EMPTY:
             return self._unset_verdict
         if type(value) not in _SCALARS and contains_unknown(value):

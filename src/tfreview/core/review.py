@@ -202,11 +202,8 @@ def _run_state_rules(
     rules: list[Rule], resources: list[Resource], diagnostics: list[str], *, check_unknown: bool
 ) -> _HitMap:
     by_type, generic = _index(rules)
-    # per type: its rules, generic ones after (as the engine always ran them), as (id, check, screen) built once;
-    # `screen`: drop the hits on values unknown until apply. A declarative check judges unknown values itself
-    # (the three states of core.conditions: a hit is never on an expression unknown until apply), so its hits
-    # skip the look-up.
-    entries = {rule.id: (rule.id, _state_check(rule), check_unknown and not rule.declarative) for rule in rules}
+    # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once
+    entries = {rule.id: (rule.id, _state_check(rule)) for rule in rules}
     generic_entries = [entries[rule.id] for rule in generic]
     for_type = {
         type_name: [entries[rule.id] for rule in applicable] + generic_entries
@@ -221,11 +218,11 @@ def _run_state_rules(
         if not applicable:
             continue
         found: dict[str, list[Hit]] = {}
-        for rule_id, check, screen in applicable:
+        for rule_id, check in applicable:
             try:
                 for hit in check(resource, snapshot):
                     if (
-                        screen
+                        check_unknown
                         and hit.path
                         and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN
                         and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
