@@ -15,7 +15,7 @@ from tfreview.core.findings import Evidence
 from tfreview.core.plan import ResourceChange
 from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import mask_at, path_keys
+from tfreview.core.values import UNKNOWN, _Unknown, mask_at, path_keys
 
 _EVIDENCE_MAX = 160
 
@@ -23,32 +23,44 @@ _EVIDENCE_MAX = 160
 _scrub = lru_cache(maxsize=8192)(scrub_text)
 
 
-@lru_cache(maxsize=8192, typed=True)
-def _redact_scalar(value: str | int | float | bool, sensitive: bool | None, leaf: str) -> Any:
-    return redact_value(value, sensitive, leaf)
-
-
 def evidence_of(hit: Hit, resource: Resource) -> Evidence:
     """The attribute path and the offending value as it may be shown."""
-    if not hit.path and hit.value is None:
-        return Evidence("", None)
+    path = hit.path
     value: Any = hit.value
-    if value is None and hit.path:
-        value = resource.get(hit.path)
-    keys, leaf = _path_facts(hit.path)
-    mask = resource.sensitive
-    sensitive = bool(mask) and mask_at(mask, keys)  # an empty or absent mask marks nothing
     if value is None:
-        return Evidence(hit.path, None)
-    if isinstance(value, str | int | float | bool):
-        shown = _redact_scalar(value, True if sensitive else None, leaf)
-    else:
-        # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
-        shown = redact_value(value, True if sensitive else _mask_under(mask, keys), leaf)
-    text = shown if isinstance(shown, str) else _compact(shown)
-    if len(text) > _EVIDENCE_MAX:
-        text = text[: _EVIDENCE_MAX - 1] + "…"
-    return Evidence(hit.path, text)
+        if not path:
+            return _NO_EVIDENCE
+        value = resource.get(path)
+        if value is None:
+            return _absent(path)
+    mask = resource.sensitive
+    sensitive = bool(mask) and mask_at(mask, path_keys(path))  # an empty or absent mask marks nothing
+    if isinstance(value, str | int | float | bool) or value is UNKNOWN:
+        return _scalar_evidence(path, value, sensitive)
+    keys, leaf = _path_facts(path)
+    # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
+    shown = redact_value(value, True if sensitive else _mask_under(mask, keys), leaf)
+    return Evidence(path, _shortened(shown if isinstance(shown, str) else _compact(shown)))
+
+
+_NO_EVIDENCE = Evidence("", None)
+
+
+@lru_cache(maxsize=1024)
+def _absent(path: str) -> Evidence:
+    return Evidence(path, None)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _scalar_evidence(path: str, value: str | int | float | bool | _Unknown, sensitive: bool) -> Evidence:
+    """The evidence of a scalar (or unknown) value: the same path and value give the same evidence on thousands
+    of findings."""
+    shown = redact_value(value, True if sensitive else None, _path_facts(path)[1])
+    return Evidence(path, _shortened(shown if isinstance(shown, str) else _compact(shown)))
+
+
+def _shortened(text: str) -> str:
+    return text[: _EVIDENCE_MAX - 1] + "…" if len(text) > _EVIDENCE_MAX else text
 
 
 @lru_cache(maxsize=8192)

@@ -80,6 +80,51 @@ class Finding:
         return fingerprint(self.rule_id, self.address, self.evidence.path)
 
 
+_SETTERS = tuple(Finding.__dict__[name].__set__ for name in Finding.__slots__)
+(_rule_id, _long_id, _title, _severity, _provider, _category, _address, _type, _message, _remediation, _evidence,
+ _status, _change, _location, _references, _suppressed) = _SETTERS  # fmt: skip
+
+
+def new_finding(
+    rule_id: str,
+    long_id: str,
+    title: str,
+    severity: Severity,
+    provider: str,
+    category: str,
+    address: str,
+    resource_type: str,
+    message: str,
+    remediation: str,
+    evidence: Evidence,
+    status: Status,
+    change: ChangeKind,
+    location: Location | None,
+    references: tuple[str, ...],
+) -> Finding:
+    """`Finding(...)` (not suppressed) for the engine, which makes one per finding, tens of thousands per review:
+    a frozen dataclass's `__init__` looks `object.__setattr__` up for each of its sixteen fields; this sets the
+    slots directly, in a third of the time. The same object, equal and hashing alike (tests/unit/test_review.py)."""
+    finding = object.__new__(Finding)
+    _rule_id(finding, rule_id)
+    _long_id(finding, long_id)
+    _title(finding, title)
+    _severity(finding, severity)
+    _provider(finding, provider)
+    _category(finding, category)
+    _address(finding, address)
+    _type(finding, resource_type)
+    _message(finding, message)
+    _remediation(finding, remediation)
+    _evidence(finding, evidence)
+    _status(finding, status)
+    _change(finding, change)
+    _location(finding, location)
+    _references(finding, references)
+    _suppressed(finding, None)
+    return finding
+
+
 def fingerprint(rule_id: str, address: str, path: str) -> str:
     normalised = ".".join("*" if part.isdigit() else part for part in path.split("."))
     return hashlib.sha256(f"{rule_id}|{address}|{normalised}".encode()).hexdigest()[:20]

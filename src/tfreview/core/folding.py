@@ -33,6 +33,8 @@ class Folded:
 
     def final_hit(self, title: str) -> Hit:
         """The hit to report: its message names every folded item when there are several."""
+        if len(self.paths) < 2:
+            return self.hit  # the common case: one item
         distinct = list(dict.fromkeys(self.paths))
         if len(distinct) < 2:
             return self.hit

@@ -21,11 +21,12 @@ from tfreview.core.findings import (
     Status,
     Verdict,
     fingerprint,
+    new_finding,
 )
 from tfreview.core.folding import Folded, subsume
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot, StateCheck
 from tfreview.core.severity import Severity
 from tfreview.core.suppressing import apply_suppressions
 from tfreview.core.values import UNKNOWN, lookup
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # the ports (and the service records they name) are imported 
     from tfreview.core.ports import Advisor
 
 _STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
+_SEVERITY_ORDER = {severity: -severity.rank for severity in Severity}  # worst first
 _NOT_CHANGES = frozenset({ChangeKind.NOOP, ChangeKind.READ})
 
 # (rule id, blamed address, normalised path) -> (hit, resource it was found on)
@@ -132,10 +134,12 @@ def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChan
     """How many resources the rules saw, and how many of them some rule checks: a PASS on types no rule
     knows says nothing, so their types are listed. Provider configurations are not resources."""
     checked = {t for rule in rules for t in rule.resource_types}
-    resources = [c for c in managed if not is_provider_configuration(c)]
+    # `endswith` first: the test's own first step, without a call for each of thousands of resources
+    resources = [c for c in managed if not (c.type.endswith("_provider") and is_provider_configuration(c))]
+    configurations = sum(1 for c in change_set.changes if c.type.endswith("_provider") and is_provider_configuration(c))
     return replace(
         coverage,
-        resources_total=sum(1 for c in change_set.changes if not is_provider_configuration(c)),
+        resources_total=len(change_set.changes) - configurations,
         resources_reviewed=len(resources),
         resources_covered=sum(1 for c in resources if c.type in checked),
         uncovered_types=tuple(sorted({c.type for c in resources if c.type not in checked})),
@@ -199,19 +203,23 @@ def _run_state_rules(
     rules: list[Rule], resources: list[Resource], diagnostics: list[str], *, check_unknown: bool
 ) -> _HitMap:
     by_type, generic = _index(rules)
-    # the rules for each type, generic ones after (as the engine always ran them), built once per type
-    for_type = {type_name: applicable + generic for type_name, applicable in by_type.items()}
+    # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once
+    entries = {rule.id: (rule.id, _state_check(rule)) for rule in rules}
+    generic_entries = [entries[rule.id] for rule in generic]
+    for_type = {
+        type_name: [entries[rule.id] for rule in applicable] + generic_entries
+        for type_name, applicable in by_type.items()
+    }
     snapshot = Snapshot(resources)
     by_id = {rule.id: rule for rule in rules}
+    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
     hits: _HitMap = {}
     for resource in resources:
-        applicable = for_type.get(resource.type, generic)
+        applicable = for_type.get(resource.type, generic_entries)
         if not applicable:
             continue
         found: dict[str, list[Hit]] = {}
-        for rule in applicable:
-            check = rule.check
-            assert check is not None  # state rules only
+        for rule_id, check in applicable:
             try:
                 for hit in check(resource, snapshot):
                     if (
@@ -221,10 +229,10 @@ def _run_state_rules(
                         and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
                     ):
                         continue  # never fire on an expression Terraform does not know yet
-                    found.setdefault(rule.id, []).append(hit)
+                    found.setdefault(rule_id, []).append(hit)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
-                diagnostics.append(str(RuleError(rule.id, resource.address, exc)))
-        if len(found) > 1 and any(by_id[rule_id].subsumes for rule_id in found):
+                diagnostics.append(str(RuleError(rule_id, resource.address, exc)))
+        if len(found) > 1 and not subsuming.isdisjoint(found):
             subsume(found, by_id)
         for rule_id, rule_hits in found.items():
             for hit in rule_hits:
@@ -235,6 +243,12 @@ def _run_state_rules(
                 else:
                     folded.paths.append(hit.path)
     return hits
+
+
+def _state_check(rule: Rule) -> StateCheck:
+    check = rule.check
+    assert check is not None  # state rules only
+    return check
 
 
 def _run_change_rules(
@@ -279,24 +293,33 @@ def _finding(
     secrets: _Secrets,
 ) -> Finding:
     change = by_address.get(address)
-    kind = change.kind if change is not None else ChangeKind.NOOP
-    location = (change.location if change is not None else None) or resource.location
-    return Finding(
-        rule_id=rule.id,
-        long_id=rule.long_id,
-        title=rule.title,
-        severity=policy.severity_of(rule, hit.severity),
-        provider=rule.provider,
-        category=rule.category,
-        address=address,
-        resource_type=change.type if change is not None else resource.type,
-        message=message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
-        remediation=rule.remediation,
-        evidence=evidence_of(hit, resource),
-        status=status,
-        change=kind,
-        location=location,
-        references=_with_facets(_flat(rule.references), hit.also),
+    if change is not None:
+        kind = change.kind
+        location = change.location or resource.location
+        resource_type = change.type
+    else:
+        kind = ChangeKind.NOOP
+        location = resource.location
+        resource_type = resource.type
+    found = hit.severity
+    severity = policy.severity_of(rule, found) if policy.severity_overrides else found or rule.severity
+    references = _flat(rule.references)
+    return new_finding(
+        rule.id,
+        rule.long_id,
+        rule.title,
+        severity,
+        rule.provider,
+        rule.category,
+        address,
+        resource_type,
+        message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
+        rule.remediation,
+        evidence_of(hit, resource),
+        status,
+        kind,
+        location,
+        _with_facets(references, hit.also) if hit.also else references,
     )
 
 
@@ -309,12 +332,17 @@ class _Secrets:
         self._known: dict[tuple[int, int, int], tuple[object, object, object, AbstractSet[str]]] = {}
 
     def of(self, resource: Resource, change: ResourceChange | None) -> AbstractSet[str]:
+        if not resource.sensitive and (change is None or not (change.before_sensitive or change.after_sensitive)):
+            return _NO_SECRETS  # no side has a sensitive mask (what `secrets_of` finds then)
         key = (id(resource.values), id(resource.sensitive), id(change))
         held = self._known.get(key)
         if held is None:
             held = (resource.values, resource.sensitive, change, secrets_of(resource, change))
             self._known[key] = held
         return held[3]
+
+
+_NO_SECRETS: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1024)
@@ -330,7 +358,7 @@ def _with_facets(references: tuple[str, ...], also: tuple[str, ...]) -> tuple[st
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
-    return (_STATUS_ORDER[finding.status], -finding.severity.rank, finding.address, finding.rule_id)
+    return (_STATUS_ORDER[finding.status], _SEVERITY_ORDER[finding.severity], finding.address, finding.rule_id)
 
 
 def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEntry:

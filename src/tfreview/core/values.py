@@ -85,7 +85,7 @@ def mask_at(mask: Any, path: Sequence[str | int]) -> bool:
     return node is True
 
 
-def lookup(values: Any, unknown: Any, path: str | list[str | int]) -> Any:
+def lookup(values: Any, unknown: Any, path: str | Sequence[str | int]) -> Any:
     """The value at `path`, UNKNOWN when the plan says it is known after apply, None when absent."""
     keys = _split_cached(path) if type(path) is str else path
     if type(values) is dict and len(keys) == 1:  # the common case: a top-level attribute

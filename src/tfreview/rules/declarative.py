@@ -20,8 +20,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tfreview.core.condition_compiling import compile_check
 from tfreview.core.condition_parsing import parse_condition
-from tfreview.core.conditions import ConditionError, check_of
+from tfreview.core.conditions import ConditionError
 from tfreview.core.errors import ConfigError
 from tfreview.core.rules import References, Rule
 from tfreview.core.severity import Severity
@@ -141,7 +142,7 @@ def _rule(data: Mapping[str, Any], path: Path, provider: str) -> Rule:
         remediation=text["remediation"],
         description=text["description"],
         references=references,
-        check=check_of(condition),
+        check=compile_check(condition),
         subsumes=tuple(subsumes),
         examples_file=str(path),
         defaults=defaults,

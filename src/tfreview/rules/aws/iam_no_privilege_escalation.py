@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import PRIVILEGE_ESCALATION, allowed_actions, matches, unconstrained
+from tfreview.rules.support.iam_access import allowed_actions, escalation_methods, unconstrained
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -14,11 +14,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for path, statement in unconstrained(resource):
         allowed.setdefault(path, []).extend(allowed_actions(statement))
     for path, patterns in allowed.items():
-        methods = [
-            name
-            for name, actions in PRIVILEGE_ESCALATION
-            if all(any(matches(p, action) for p in patterns) for action in actions)
-        ]
+        methods = escalation_methods(tuple(patterns))
         if methods:
             more = f" and {len(methods) - 3} more" if len(methods) > 3 else ""
             yield Hit(path, f'the policy allows privilege escalation on "*" ({", ".join(methods[:3])}{more})')

@@ -210,10 +210,24 @@ def levels(action: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=65536)
 def matches(pattern: str, action: str) -> bool:
-    """True when an allowed action pattern (`s3:*`, `*`, `ssm:GetParameter*`) covers `action` (lower-cased)."""
+    """True when an allowed action pattern (`s3:*`, `*`, `ssm:GetParameter*`) covers `action` (lower-cased).
+
+    Cached: the escalation table asks the same (pattern, action) pairs of every policy of a plan."""
     pattern = pattern.lower()
     return pattern == action or fnmatchcase(action, pattern if ":" in pattern or pattern == "*" else f"*:{pattern}")
+
+
+@lru_cache(maxsize=4096)
+def escalation_methods(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    """The privilege escalation methods (`PRIVILEGE_ESCALATION`, in its order) whose every action one of the
+    allowed action `patterns` covers. Cached: a plan's policies repeat the same action lists."""
+    return tuple(
+        name
+        for name, actions in PRIVILEGE_ESCALATION
+        if all(any(matches(p, action) for p in patterns) for action in actions)
+    )
 
 
 def unconstrained(resource: Resource) -> Iterator[tuple[str, Statement]]:

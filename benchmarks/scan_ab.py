@@ -1,0 +1,81 @@
+"""CPU of whole `tfreview scan` processes, before and after a change, alternated in one session (issue 13).
+
+Timings on a loaded machine are noisy; running the parse floor, the "before" source tree and this checkout's in
+turn, several times, puts the load on all three alike. "Before" is a source tree put first on PYTHONPATH, made
+with `git archive main src | tar -x -C DIR` (compile it and its rule index first, as this checkout's is):
+
+    git archive main src | tar -x -C /tmp/main-src
+    .venv/bin/python -m compileall -q /tmp/main-src/src/tfreview
+    PYTHONPATH=/tmp/main-src/src .venv/bin/python -m tfreview.rules
+    .venv/bin/python benchmarks/scan_ab.py --before /tmp/main-src/src --size 10000 --repeat 7
+
+Prints the median and minimum CPU seconds (user + system of the child) of each, the ratios to the floor and
+the load average.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate_plan import generate  # noqa: E402
+from run import ROOT, _dumps  # noqa: E402
+
+
+def cpu(command: list[str], env: dict[str, str]) -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--before", required=True, help="the source tree to compare with (main's src)")
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "tfreview")], check=True)
+    subprocess.run([sys.executable, "-m", "tfreview.rules"], check=True, stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory() as tmp:
+        plan, report = Path(tmp) / "plan.json", Path(tmp) / "report.json"
+        document, _ = generate(args.size)
+        plan.write_bytes(_dumps(document))
+        del document
+        scan = [sys.executable, "-m", "tfreview", "scan", str(plan), "-o", "json", "--output-file", str(report)]
+        scan.append("--soft-fail")
+        floor = [sys.executable, "-c", "import orjson,sys; orjson.loads(open(sys.argv[1],'rb').read())", str(plan)]
+        runs = {
+            "parse floor": (floor, dict(os.environ)),
+            "before": (scan, {**os.environ, "PYTHONPATH": args.before}),
+            "after (this checkout)": (scan, {**os.environ, "PYTHONPATH": str(ROOT / "src")}),
+        }
+        for command, env in runs.values():  # warm-up: page cache, bytecode
+            cpu(command, env)
+        seconds: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(args.repeat):
+            for name, (command, env) in runs.items():
+                seconds[name].append(cpu(command, env))
+    floor_median = statistics.median(seconds["parse floor"])
+    print(f"| {args.size:,} resources | median CPU s | min CPU s | median / floor |")
+    print("|---|---|---|---|")
+    for name, values in seconds.items():
+        median = statistics.median(values)
+        print(f"| {name} | {median:.3f} | {min(values):.3f} | {median / floor_median:.2f}× |")
+    load = os.getloadavg()
+    print(
+        f"\nload average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, {os.cpu_count()} CPUs, {args.repeat} runs each"
+    )
+
+
+if __name__ == "__main__":
+    main()
