@@ -1,9 +1,9 @@
-"""Rate limits and failure counts with the `limits` library: moving windows in memory or in Redis.
+"""Rate limits and failure counts: moving windows in process memory, or in Redis with the `limits` library.
 
-Memory (embedded mode) counts per process; Redis (scaled mode, `TFREVIEW_DOOR__STORAGE_URL`) shares the
-counts between every API process. The keys carry the prefix setting, a scope and an identity that is an
-address or a hash — never a token. A Redis that cannot be reached lets requests through (fail open:
-the limit is protection, not a dependency) and is logged once per minute.
+Memory (embedded mode) counts per process (`MemoryWindows`: no timer thread, ADR 0320); Redis (scaled mode,
+`TFREVIEW_DOOR__STORAGE_URL`) shares the counts between every API process. The keys carry the prefix setting,
+a scope and an identity that is an address or a hash — never a token. A Redis that cannot be reached lets
+requests through (fail open: the limit is protection, not a dependency) and is logged once per minute.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
@@ -27,18 +29,71 @@ class Verdict:
     retry_after: int = 0  # seconds until the window lets the caller in again (≥ 1 when refused)
 
 
+class MemoryWindows:
+    """Moving windows in this process's memory: per key, the times of its hits still inside the window.
+
+    The same rule as the `limits` library's moving window (a hit is allowed while fewer than N hits fall
+    within the last `period` seconds; a refused hit is not counted; Retry-After runs to the oldest hit's
+    end) without its memory storage's cost: that storage starts a new `threading.Timer` thread every time its
+    last one has ended (10 ms), i.e. a thread per 10 ms of a busy door. Here nothing runs in the
+    background: keys whose window is empty are dropped by a sweep on a hit, at most once per `sweep_seconds`.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic, sweep_seconds: float = 60.0) -> None:
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._sweep_seconds = sweep_seconds
+        self._swept_at = clock()
+        self._longest = 0.0  # the longest window seen: a key idle that long is empty whatever its rate
+
+    def hit(self, key: str, limit: int, seconds: float) -> float | None:
+        """None when the hit is allowed (and counted), else the seconds until the window admits one."""
+        now = self._clock()
+        with self._lock:
+            hits = self._hits.get(key)
+            if hits is None:
+                hits = self._hits[key] = deque()
+            edge = now - seconds
+            while hits and hits[0] < edge:  # `limits` counts a hit at exactly the edge as still inside
+                hits.popleft()
+            self._longest = max(self._longest, seconds)
+            if now - self._swept_at >= self._sweep_seconds:
+                self._sweep(now)
+            if len(hits) < limit:
+                hits.append(now)
+                self._hits[key] = hits  # the sweep may have dropped the (empty) entry
+                return None
+            return max(hits[0] + seconds - now, 0.0)
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def _sweep(self, now: float) -> None:
+        edge = now - self._longest
+        for key in [key for key, hits in self._hits.items() if not hits or hits[-1] < edge]:
+            del self._hits[key]
+        self._swept_at = now
+
+
 class Limiter:
     """`hit(scope, identity)` against the rate of `scope`; `rates` maps scope → "N/period"."""
 
-    def __init__(self, storage: Storage, rates: dict[str, str]) -> None:
+    def __init__(self, storage: Storage | MemoryWindows, rates: dict[str, str]) -> None:
         self.storage = storage
         self.rates: dict[str, RateLimitItem] = {scope: parse(rate) for scope, rate in rates.items()}
-        self._strategy = MovingWindowRateLimiter(storage)
+        self._windows = storage if isinstance(storage, MemoryWindows) else None
+        self._strategy = None if isinstance(storage, MemoryWindows) else MovingWindowRateLimiter(storage)
         self._warned_at = 0.0
         self._lock = threading.Lock()
 
     def hit(self, scope: str, identity: str) -> Verdict:
         item = self.rates[scope]
+        if self._windows is not None:
+            wait = self._windows.hit(item.key_for(scope, identity), item.amount, item.get_expiry())
+            return Verdict(True) if wait is None else Verdict(False, max(1, int(wait) + 1))
+        if self._strategy is None:  # unreachable: one of the two is set
+            return Verdict(True)
         try:
             if self._strategy.hit(item, scope, identity):
                 return Verdict(True)
@@ -57,11 +112,11 @@ class Limiter:
         logger.warning("rate limits: the storage cannot be reached (%s); requests are let through", type(exc).__name__)
 
 
-def build_storage(url: str | None, key_prefix: str) -> Storage:
-    """memory:// when `url` is None, else the storage the URL names (redis://, rediss://, redis+sentinel://)."""
+def build_storage(url: str | None, key_prefix: str) -> Storage | MemoryWindows:
+    """`MemoryWindows` when `url` is None, else the storage the URL names (redis://, rediss://, redis+sentinel://)."""
     if url is None:
-        found = storage_from_string("memory://")
-    elif url.startswith(("redis://", "rediss://", "redis+sentinel://")):
+        return MemoryWindows()
+    if url.startswith(("redis://", "rediss://", "redis+sentinel://")):
         found = storage_from_string(url, key_prefix=key_prefix, socket_timeout=1.0, socket_connect_timeout=1.0)
     else:
         raise ValueError("only memory (no URL) and Redis storages are supported")

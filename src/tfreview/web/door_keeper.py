@@ -13,6 +13,9 @@ In order, each answer `application/problem+json` and counted by the request log 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections.abc import Callable
 from typing import Final
 
 import orjson
@@ -30,6 +33,8 @@ _log = logging.getLogger("tfreview.door")
 CLIENT_IP: Final = "client_ip"
 _UNLIMITED: Final = frozenset({"webhook", "health", "metrics"})
 _SHED: Final = frozenset({"api", "upload"})
+_OVER_RATE_LINE_SECONDS: Final = 60.0
+_OVER_RATE_TENANTS: Final = 10_000
 
 
 class DoorKeeper:
@@ -118,11 +123,44 @@ def note_failure(request: Request, what: str) -> None:
         door.guard.failed(token_source(credential), what)
 
 
+class _OverRateLines:
+    """At most one "over its delivery rate" line per tenant per `every` seconds, saying how many deliveries it
+    stood for: a tenant flooding at hundreds a second would otherwise add a log line to each of them."""
+
+    def __init__(self, every: float = _OVER_RATE_LINE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+        self._every = every
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._since: dict[str, tuple[float, int]] = {}  # tenant → (when its last line was logged, deliveries since)
+
+    def due(self, tenant: str) -> int:
+        """0: no line now; else a line stands for this many over-rate deliveries (this one included)."""
+        now = self._clock()
+        with self._lock:
+            logged_at, held = self._since.get(tenant, (now - self._every, 0))
+            if now - logged_at < self._every:
+                self._since[tenant] = (logged_at, held + 1)
+                return 0
+            if len(self._since) > _OVER_RATE_TENANTS:  # bounded: forget the tenants whose period has passed
+                self._since = {key: value for key, value in self._since.items() if now - value[0] < self._every}
+            self._since[tenant] = (now, 0)
+            return held + 1
+
+
+_over_rate = _OverRateLines()
+
+
 def tenant_delivery(services: Services, tenant: str) -> None:
     """A signed delivery for `tenant`: counted against its rate and accepted whatever the count — the queue's
     fair share (the tenant with the fewest running jobs is served first) keeps one tenant from starving others."""
     door = services.door
-    if door is not None and not door.tenant_delivery(tenant):
+    if door is None or door.tenant_delivery(tenant):
+        return
+    count = _over_rate.due(tenant)
+    if count:
         _log.info(
-            "tenant %s is over its delivery rate (%s); accepted and queued", escape(tenant), door.settings.per_tenant
+            "tenant %s is over its delivery rate (%s); accepted and queued (%d such deliveries since its last line)",
+            escape(tenant),
+            door.settings.per_tenant,
+            count,
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from tfreview.core.errors import AuthError
 from tfreview.service.intake import accept_delivery_async
@@ -43,7 +44,7 @@ _PROBLEMS: dict[int | str, dict[str, object]] = {
     responses={200: {"model": WebhookAnswer, "description": "ping, ignored event or duplicate delivery"}, **_PROBLEMS},
     summary="Receive a GitHub webhook delivery",
 )
-async def github_webhook(request: Request) -> JSONResponse:
+async def github_webhook(request: Request) -> Response:
     services = services_of(request)
     settings = services.settings.github
     require_media_type(request, ("application/json",))
@@ -91,5 +92,7 @@ async def github_webhook(request: Request) -> JSONResponse:
     return _answer(202, WebhookAnswer(status="accepted", delivery=result.delivery.id, review=result.review_id))
 
 
-def _answer(status: int, answer: WebhookAnswer) -> JSONResponse:
-    return JSONResponse(answer.model_dump(exclude_none=True), status_code=status)
+def _answer(status: int, answer: WebhookAnswer) -> Response:
+    """`answer` as JSON without its None fields: the bytes JSONResponse would send, built with orjson."""
+    body = {key: value for key, value in answer if value is not None}
+    return Response(orjson.dumps(body), status_code=status, media_type="application/json")

@@ -3,13 +3,14 @@ expiry, allow-list), load shedding and the two alert actions registered in the l
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tfreview.door.addresses import client_address, networks, token_source
 from tfreview.door.blocks import FAILURES, Guard, block_seconds
-from tfreview.door.limiter import Limiter, build_storage
+from tfreview.door.limiter import Limiter, MemoryWindows, build_storage
 from tfreview.door.settings import DoorSettings
 from tfreview.door.shedding import Shedder
 from tfreview.ops.signals import QueueSignals
@@ -198,3 +199,50 @@ def test_shed_load_and_block_source_are_registered_level_1_actions() -> None:
     assert state == "done"
     assert "503" in note
     assert door.shedder.shedding() is not None
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 500.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_memory_windows_move_refuse_uncounted_and_say_when_the_oldest_hit_leaves() -> None:
+    ticks = Ticks()
+    windows = MemoryWindows(clock=ticks, sweep_seconds=1000)
+    assert [windows.hit("ip:a", 3, 60) for _ in range(3)] == [None, None, None]
+    ticks.now += 20
+    assert windows.hit("ip:a", 3, 60) == 40.0  # the first hit leaves the window 40 s from now
+    assert windows.hit("ip:b", 3, 60) is None  # another key has its own window
+    ticks.now += 40  # the oldest hits are exactly at the window's edge: still inside, as with `limits`
+    assert windows.hit("ip:a", 3, 60) == 0.0
+    ticks.now += 0.5
+    assert windows.hit("ip:a", 3, 60) is None  # the three first hits left; the refused ones never counted
+    assert windows.hit("ip:a", 3, 60) is None
+    assert windows.hit("ip:a", 3, 60) is None
+    assert windows.hit("ip:a", 3, 60) is not None
+
+
+def test_memory_windows_forget_idle_keys_without_a_background_thread() -> None:
+    ticks = Ticks()
+    before = threading.active_count()
+    windows = MemoryWindows(clock=ticks, sweep_seconds=10)
+    for n in range(100):
+        assert windows.hit(f"ip:{n}", 1, 5) is None
+    assert len(windows) == 100
+    assert threading.active_count() == before
+    ticks.now += 11  # past every window and the sweep period: the next hit sweeps the idle keys
+    assert windows.hit("ip:fresh", 1, 5) is None
+    assert len(windows) == 1
+
+
+def test_the_limiter_over_memory_windows_answers_retry_after_in_whole_seconds() -> None:
+    limiter = Limiter(build_storage(None, "t"), {"ip": "2/minute"})
+    assert limiter.hit("ip", "203.0.113.5").allowed
+    assert limiter.hit("ip", "203.0.113.5").allowed
+    refused = limiter.hit("ip", "203.0.113.5")
+    assert not refused.allowed
+    assert 59 <= refused.retry_after <= 61
+    assert limiter.hit("ip", "203.0.113.6").allowed
