@@ -16,6 +16,11 @@ On SQLite the writer queues for the process's writer lock (`Database.write_slot`
 once per batch; `wal_autocheckpoint` is off on its connection (a commit never checkpoints inside the lock)
 and a checkpoint thread runs a PASSIVE checkpoint every `CHECKPOINT_EVERY` deliveries, outside the writer
 lock (PASSIVE never blocks writers).
+
+On PostgreSQL every statement is a round trip and backend work, so a batch is written with ONE statement per
+table (ADR 0325: `_write_together`, cut into groups where a delivery repeats a key of its group) and no
+savepoint; when one of those statements fails on the data, or a delivery was committed meanwhile by another
+process, the transaction is rolled back and the batch goes through the item-by-item path above.
 """
 
 from __future__ import annotations
@@ -126,6 +131,10 @@ class IntakeWriter:
         self._ensure_started()
         self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, time.monotonic()))
         return await waiter
+
+    def queued(self) -> int:
+        """Deliveries submitted and not yet taken into a batch."""
+        return self._queue.qsize()
 
     def busy(self) -> bool:
         """True while deliveries wait for the writer or a batch is being written (a burst is on)."""
