@@ -39,7 +39,6 @@ def _backend_cpu(pid: int) -> float:
 def child(url: str, deliveries: int, burst: int) -> dict[str, float]:
     """One measured run in this process, with whichever tfreview PYTHONPATH gave it."""
     from intake_load import _padded_template
-
     from tfreview.plumbing.clock import utcnow
     from tfreview.ports.jobs import NewJob
     from tfreview.ports.records import Delivery, SourceInfo, Tenant
