@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import os
 import statistics
 import sys
@@ -47,6 +48,10 @@ class Round:
     intake_ms: float  # of which the intake threads' (event loop, writer; intake_threads.py); NaN: no py-spy
     fixed: Load
     rows: int  # stored delivery rows; -1 where the server stores nothing
+    # PostgreSQL only (NaN elsewhere): its backends' CPU per accepted delivery during the flat-out run, and its
+    # background processes' (WAL writer, checkpointer…; server-wide) — they share the 2 cores with tfreview
+    database_ms: float = float("nan")
+    background_ms: float = float("nan")
 
 
 def _servers(postgres: str | None) -> dict[str, Callable[[], contextlib.AbstractContextManager[Running]]]:
@@ -62,6 +67,7 @@ def _servers(postgres: str | None) -> dict[str, Callable[[], contextlib.Abstract
 
 
 def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes], args: argparse.Namespace) -> Round:
+    database_before = server.database_cpu() if server.database_cpu is not None else None
     before = tree_cpu_seconds(server.pid)
     threads_before = thread_cpu(server.pid)
     flat = saturate(
@@ -74,6 +80,9 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     )
     cpu = tree_cpu_seconds(server.pid) - before
     threads_after = thread_cpu(server.pid)
+    database_s = background_s = float("nan")
+    if server.database_cpu is not None and database_before is not None:
+        database_s, background_s = server.database_cpu().since(database_before)
     names = thread_names(server.pid) if target.startswith("tfr") else {}
     intake = intake_seconds(threads_before, threads_after, names) if names else None
     if not target.startswith("tfr"):
@@ -81,7 +90,9 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     steady = paced(server.url, fixed, args.rate)
     cpu_ms = cpu * 1000 / max(1, flat.accepted)
     intake_ms = float("nan") if intake is None else intake * 1000 / max(1, flat.accepted)
-    return Round(target, flat, cpu_ms, intake_ms, steady, server.count_rows())
+    database_ms = database_s * 1000 / max(1, flat.accepted)
+    background_ms = background_s * 1000 / max(1, flat.accepted)
+    return Round(target, flat, cpu_ms, intake_ms, steady, server.count_rows(), database_ms, background_ms)
 
 
 def _median(values: list[float]) -> float:
@@ -119,6 +130,17 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
         spread = ", ".join(f"{r.flat.per_second:.0f}" for r in mine)
         print(f"| {target} | {rate:.0f} ({spread}) | {cpu:.2f} | {intake:.2f} | {p50:.1f} / {p99:.1f} | {check} |")
     print()
+    on_postgres = [t for t in TARGETS if any(r.target == t and not math.isnan(r.database_ms) for r in rounds)]
+    if on_postgres:
+        print("| server | PostgreSQL backends' CPU ms per delivery | its background processes' (server-wide) |")
+        print("|---|---|---|")
+        for target in on_postgres:
+            mine = [r for r in rounds if r.target == target]
+            database = _median([r.database_ms for r in mine])
+            background = _median([r.background_ms for r in mine])
+            spread = ", ".join(f"{r.database_ms:.2f}" for r in mine)
+            print(f"| {target} | {database:.2f} ({spread}) | {background:.2f} |")
+        print()
     for target, (rate, cpu, p99) in medians.items():
         for floor in ("bare", "naive"):
             if floor in medians and target != floor and not (target == "bare" and floor == "naive"):
@@ -182,12 +204,18 @@ def _run(
                 rounds.append(found)
                 print(
                     f"round {repeat + 1} {target}: {found.flat.per_second:.0f}/s, {found.cpu_ms:.2f} CPU ms "
-                    f"(intake threads {found.intake_ms:.2f}), "
+                    f"(intake threads {found.intake_ms:.2f}{_database_part(found)}), "
                     f"p99 {found.fixed.p99_ms:.1f} ms at {args.rate:g}/s, "
                     f"202s {found.flat.accepted + found.fixed.accepted}, rows {found.rows}, "
                     f"failed {found.flat.failed + found.fixed.failed}, load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
+
+
+def _database_part(found: Round) -> str:
+    if math.isnan(found.database_ms):  # not on PostgreSQL
+        return ""
+    return f"; PostgreSQL backends {found.database_ms:.2f}, background {found.background_ms:.2f}"
 
 
 def _interrupted(rounds: list[Round], load_before: tuple[float, ...]) -> None:

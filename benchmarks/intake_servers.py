@@ -21,7 +21,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -90,12 +91,33 @@ def _serve(app: Any) -> None:
 
 
 class Running:
-    """A started server: its URL, its process id (for CPU) and how to count what it stored."""
+    """A started server: its URL, its process id (for CPU), how to count what it stored and, on PostgreSQL, the
+    CPU of the database server's processes (`database_cpu`: None elsewhere)."""
 
-    def __init__(self, url: str, pid: int, count_rows: Any) -> None:
+    def __init__(self, url: str, pid: int, count_rows: Any, database_cpu: Any = None) -> None:
         self.url = url
         self.pid = pid
         self.count_rows = count_rows
+        self.database_cpu: Callable[[], DatabaseCpu] | None = database_cpu
+
+
+@dataclass(frozen=True)
+class DatabaseCpu:
+    """CPU seconds of PostgreSQL's processes at one moment, by pid: the backends serving the benchmark's database
+    (the server's connections) and the server's background processes (WAL writer, checkpointer, background
+    writer, autovacuum: server-wide, so another client of the same server adds to them)."""
+
+    backends: dict[int, float]
+    background: dict[int, float]
+
+    def since(self, before: DatabaseCpu) -> tuple[float, float]:
+        """(backends, background) CPU seconds spent since `before`; a process started since counts from zero,
+        one that ended since is lost (the pool keeps its connections for the server's life)."""
+
+        def spent(now: dict[int, float], then: dict[int, float]) -> float:
+            return sum(max(0.0, seconds - then.get(pid, 0.0)) for pid, seconds in now.items())
+
+        return spent(self.backends, before.backends), spent(self.background, before.background)
 
 
 @contextlib.contextmanager
@@ -158,7 +180,7 @@ def tfreview_server(
             if url is None:
                 yield Running(address, pid, lambda: sqlite_rows(next(Path(data).glob("*.db"))))
             else:
-                yield Running(address, pid, lambda: _postgres_rows(url))
+                yield Running(address, pid, lambda: _postgres_rows(url), lambda: _postgres_cpu(url))
 
 
 @contextlib.contextmanager
@@ -188,6 +210,33 @@ def _postgres_rows(url: str) -> int:
     with psycopg.connect(url) as connection:
         row = connection.execute("SELECT count(*) FROM deliveries").fetchone()
         return int(row[0]) if row else 0
+
+
+def _postgres_cpu(url: str) -> DatabaseCpu:
+    """The CPU so far of the server's backends connected to the database of `url` (this query's own excluded)
+    and of its background processes, read from /proc (the server runs on this machine)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        rows = connection.execute(
+            "SELECT pid, datname IS NOT NULL AND datname = current_database() FROM pg_stat_activity "
+            "WHERE pid <> pg_backend_pid() AND (datname = current_database() OR backend_type <> 'client backend')"
+        ).fetchall()
+    backends: dict[int, float] = {}
+    background: dict[int, float] = {}
+    for pid, ours in rows:
+        seconds = _process_cpu(int(pid))
+        if seconds is not None:
+            (backends if ours else background)[int(pid)] = seconds
+    return DatabaseCpu(backends, background)
+
+
+def _process_cpu(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def tree_cpu_seconds(pid: int) -> float:

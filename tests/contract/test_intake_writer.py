@@ -1,27 +1,33 @@
 """The group-commit intake writer (store/intake_writer.py) on SQLite and PostgreSQL: grouping, dedupe inside a
 batch, one bad delivery failing alone, a failed COMMIT failing the whole batch with nothing stored, the
-asyncio path."""
+asyncio path. On PostgreSQL a batch is written with one statement per table (ADR 0325): the tests hold the
+writer inside a batch while they submit, so what they submit is written as ONE batch."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
+from typing import Any, cast
 
 import pytest
 
 from tests.contract.conftest import ManualClock
 from tfreview.core.errors import StoreUnavailable
 from tfreview.ports.jobs import NewJob
-from tfreview.ports.records import Delivery, SourceInfo, Tenant
+from tfreview.ports.records import Delivery, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.database import Database
 from tfreview.store.intake import SqlIntake
 from tfreview.store.intake_writer import IntakeWriter
 from tfreview.store.jobs import SqlJobQueue
 from tfreview.store.reviews import SqlReviewStore
+from tfreview.store.tenants import SqlTenants
 
 SOURCE = SourceInfo(kind="github", repository="acme/infra", pull_request=7, commit_sha="a" * 40)
 
@@ -53,24 +59,66 @@ def writer(sql_database: Database) -> IntakeWriter:
 
 
 def _held_while_submitting(writer: IntakeWriter, items: list[tuple[Delivery, NewJob | None, int]]) -> list[Future]:
-    """Submit while the process's writer turn is held, so the writer must group what queued meanwhile."""
-    with writer.database.write_slot(time.monotonic()):
+    """Submit while the writer is held, so the writer must group what queued meanwhile."""
+    with _writer_held(writer):
         return [writer.submit(d, b'{"n": 1}', job, _review(n) if job else None) for d, job, n in items]
+
+
+@contextmanager
+def _writer_held(writer: IntakeWriter) -> Iterator[None]:
+    """While inside, the writer is stuck in a batch of its own (one "hold" delivery, no job): what is submitted
+    meanwhile queues behind it and is then written as ONE batch. SQLite: the process's writer turn is held.
+    PostgreSQL: another transaction holds an uncommitted delivery row with the hold's key, so the writer waits on
+    its lock until that transaction rolls back. The hold delivery is then stored (one delivery row, nothing else)."""
+    clock = ManualClock()
+    if writer.database.is_sqlite:
+        with writer.database.write_slot(time.monotonic()):
+            holder = writer.submit(_delivery(clock, "hold"), b"{}", None, None)
+            for _ in range(3000):  # until the writer took it (and waits for the turn): 30 s at most
+                if writer.queued() == 0:
+                    break
+                time.sleep(0.01)
+            yield
+        assert holder.result(30)[1]
+        return
+    blocker: Any = writer.database.engine.raw_connection()
+    try:
+        cursor = blocker.cursor()
+        cursor.execute(
+            "INSERT INTO deliveries (source, key, event, tenant_id, payload, payload_sha256, status, received_at) "
+            "VALUES ('github', 'hold', 'ping', 'github:1', '', '', 'ignored', now())"
+        )
+        holder = writer.submit(_delivery(clock, "hold"), b"{}", None, None)
+        _wait_for_a_lock_wait(blocker)
+        yield
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert holder.result(30)[1]
+
+
+def _wait_for_a_lock_wait(connection: Any) -> None:
+    """Until a session of this database waits for a lock (the writer, on the blocker's row); 30 s at most."""
+    cursor = connection.cursor()
+    for _ in range(3000):
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # the view is read once per transaction otherwise
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        if cursor.fetchone()[0]:
+            return
+        time.sleep(0.01)
+    raise AssertionError("the writer never waited for the blocker's lock")
 
 
 def test_deliveries_queued_together_commit_together(writer: IntakeWriter, sql_database: Database) -> None:
     clock = ManualClock()
     items = [(_delivery(clock, f"d-{n}"), _job(f"k-{n}"), n) for n in range(30)]
-    futures = (
-        _held_while_submitting(writer, items)
-        if sql_database.is_sqlite
-        else [writer.submit(d, b'{"n": 1}', job, _review(n)) for d, job, n in items]
-    )
+    futures = _held_while_submitting(writer, items)
     results = [f.result(timeout=30) for f in futures]
     assert all(created for _, created in results)
     assert len({stored.id for stored, _ in results}) == 30
-    if sql_database.is_sqlite:  # the first item alone, then the 29 that queued behind the held turn
-        assert writer.batches <= 2
+    assert writer.batches == 2  # the hold's batch, then the 30 that queued behind it
     queue = SqlJobQueue(sql_database)
     reviews = SqlReviewStore(sql_database)
     for (stored, _), (_, _, n) in zip(results, items, strict=True):
@@ -125,6 +173,130 @@ def test_one_bad_delivery_fails_alone(writer: IntakeWriter, sql_database: Databa
         assert SqlJobQueue(sql_database).depth() == 2
     finally:
         intake.close()
+
+
+def test_a_delivery_the_database_refuses_fails_alone_and_leaves_none_of_its_rows(
+    writer: IntakeWriter, sql_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database refuses a row of one delivery of a batch (NOT NULL): only that delivery fails, with the
+    driver's error; its job and review are not stored, the others' are. On PostgreSQL the batch statements fail
+    as a whole, are rolled back and the batch is written again item by item."""
+    clock = ManualClock()
+    bad = _delivery(clock, "refused")
+    items = [
+        (_delivery(clock, "fine-1"), _job("fine-1"), 1),
+        (Delivery(**{**_fields(bad), "event": cast(str, None)}), _job("refused"), 2),
+        (_delivery(clock, "fine-2"), _job("fine-2"), 3),
+    ]
+    with caplog.at_level(logging.WARNING, logger="tfreview.store.intake"):
+        futures = _held_while_submitting(writer, items)
+        first, third = futures[0].result(30), futures[2].result(30)
+        with pytest.raises(Exception, match=r"(?i)not.null") as raised:
+            futures[1].result(30)
+    assert "IntegrityError" in [kind.__name__ for kind in type(raised.value).__mro__]  # the driver's own error
+    assert first[1]
+    assert third[1]
+    if not sql_database.is_sqlite:
+        assert any("written item by item" in record.getMessage() for record in caplog.records)
+    assert any("refused not stored" in record.getMessage() for record in caplog.records)
+    reviews = SqlReviewStore(sql_database)
+    assert reviews.get(_review(2)[0], tenant_id="github:1") is None
+    assert reviews.get(_review(1)[0], tenant_id="github:1") is not None
+    assert reviews.get(_review(3)[0], tenant_id="github:1") is not None
+    queue = SqlJobQueue(sql_database)
+    assert queue.depth() == 2
+    assert {queue.get(stored.job_id or 0).idempotency_key for stored, _ in (first, third)} == {  # type: ignore[union-attr]
+        "review:fine-1",
+        "review:fine-2",
+    }
+    intake = SqlIntake(sql_database)
+    try:
+        assert intake.find("github", "refused") is None
+    finally:
+        intake.close()
+
+
+def _fields(delivery: Delivery) -> dict[str, Any]:
+    return {name: getattr(delivery, name) for name in Delivery.__slots__}
+
+
+def test_repeats_inside_one_batch_answer_as_if_written_one_by_one(
+    writer: IntakeWriter, sql_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """One batch holding a delivery stored before, the same delivery twice, two deliveries of one PR head, a
+    tenant renamed between two deliveries and a Spacelift run's states out of order: every answer and every row
+    is what writing them one at a time gives."""
+    clock = ManualClock()
+    earlier, _ = writer.submit(_delivery(clock, "earlier"), b"{}", _job("earlier"), _review(0)).result(30)
+    old_name, new_name = Tenant("github:1", "github", "acme"), Tenant("github:1", "github", "acme-renamed")
+    head: dict[str, object] = {"review_id": _review(3)[0]}
+    before = writer.batches
+    with caplog.at_level(logging.WARNING, logger="tfreview.store.intake"), _writer_held(writer):
+        futures = [
+            writer.submit(_delivery(clock, "earlier"), b"{}", _job("again"), _review(1)),
+            writer.submit(_delivery(clock, "twice"), b"{}", _job("twice"), _review(2), old_name),
+            writer.submit(_delivery(clock, "twice"), b"{}", _job("twice-2"), _review(9)),
+            writer.submit(_delivery(clock, "head-1"), b"{}", _job("head", head), _review(3), new_name),
+            writer.submit(_delivery(clock, "head-2"), b"{}", _job("head", {"review_id": _review(4)[0]}), _review(4)),
+            writer.submit(_delivery(clock, "run-5"), b"{}", None, None, None, RunStateVersion("r-1", "FINISHED", 5)),
+            writer.submit(_delivery(clock, "run-3"), b"{}", None, None, None, RunStateVersion("r-1", "PLANNING", 3)),
+            writer.submit(_delivery(clock, "run-b"), b"{}", None, None, None, RunStateVersion("r-2", "QUEUED", 1)),
+        ]
+    results = [future.result(30) for future in futures]
+    assert writer.batches == before + 2  # the hold's batch, then all of these in one
+    assert not [r for r in caplog.records if "item by item" in r.getMessage()]  # PostgreSQL: the batch statements
+    assert [created for _, created in results] == [False, True, False, True, True, True, True, True]
+    assert results[0][0].id == earlier.id
+    assert results[0][0].job_id == earlier.job_id
+    assert results[2][0].id == results[1][0].id
+    assert results[2][0].review_id is None  # a duplicate answers with the stored row, as one at a time does
+    head_1, head_2 = results[3][0], results[4][0]
+    assert head_2.job_id == head_1.job_id
+    assert (head_1.review_id, head_2.review_id) == (_review(3)[0], _review(3)[0])
+    reviews = SqlReviewStore(sql_database)
+    for never in (1, 4, 9):  # a duplicate's or a joining delivery's review is not written
+        assert reviews.get(_review(never)[0], tenant_id="github:1") is None
+    assert SqlJobQueue(sql_database).depth() == 3  # earlier, twice, head
+    intake = SqlIntake(sql_database)
+    try:
+        assert intake.spacelift_state("github:1", "r-1", "PLANNING", 4) is False  # 5 was kept, not 3
+        assert intake.spacelift_state("github:1", "r-2", "QUEUED", 1) is False
+    finally:
+        intake.close()
+    assert SqlTenants(sql_database).get("github:1") == new_name
+
+
+def test_a_delivery_committed_meanwhile_by_another_process_answers_as_a_duplicate(
+    writer: IntakeWriter, sql_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL, several processes: another transaction inserts a delivery of the batch after the writer looked
+    for it, and commits while the writer's INSERT waits on it. That delivery answers as a duplicate (the other
+    process's row), the rest of its batch is stored, and none of its own rows (job, review) are."""
+    if sql_database.is_sqlite:
+        pytest.skip("SQLite has one writer at a time: nothing commits between the writer's look and its INSERT")
+    clock = ManualClock()
+    other: Any = sql_database.engine.raw_connection()
+    try:
+        cursor = other.cursor()
+        with _writer_held(writer):
+            futures = [writer.submit(_delivery(clock, f"c-{n}"), b"{}", _job(f"c-{n}"), _review(n)) for n in range(4)]
+            # the other process's c-2, not committed yet: invisible to the writer's look, its INSERT will wait on it
+            cursor.execute(
+                "INSERT INTO deliveries (source, key, event, tenant_id, payload, payload_sha256, status, received_at) "
+                "VALUES ('github', 'c-2', 'pull_request.opened', 'github:1', '', '', 'ignored', now()) RETURNING id"
+            )
+            theirs = cursor.fetchone()[0]
+        _wait_for_a_lock_wait(other)  # the held batch is being written, and waits on c-2
+        with caplog.at_level(logging.WARNING, logger="tfreview.store.intake"):
+            other.commit()
+            results = [future.result(30) for future in futures]
+    finally:
+        other.close()
+    assert [created for _, created in results] == [True, True, False, True]
+    assert results[2][0].id == theirs
+    assert any("written item by item" in record.getMessage() for record in caplog.records)
+    assert SqlReviewStore(sql_database).get(_review(2)[0], tenant_id="github:1") is None
+    assert SqlJobQueue(sql_database).depth() == 3
 
 
 def test_a_locked_database_fails_the_whole_batch_and_stores_none_of_it(sqlite_dir) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,11 @@ On SQLite the writer queues for the process's writer lock (`Database.write_slot`
 once per batch; `wal_autocheckpoint` is off on its connection (a commit never checkpoints inside the lock)
 and a checkpoint thread runs a PASSIVE checkpoint every `CHECKPOINT_EVERY` deliveries, outside the writer
 lock (PASSIVE never blocks writers).
+
+On PostgreSQL every statement is a round trip and backend work, so a batch is written with ONE statement per
+table (ADR 0325: `_write_together`, cut into groups where a delivery repeats a key of its group) and no
+savepoint; when one of those statements fails on the data, or a delivery was committed meanwhile by another
+process, the transaction is rolled back and the batch goes through the item-by-item path above.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from tfreview.ports.job_types import plan_id_of, review_id_of
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, RunStateVersion, SourceInfo, Tenant
 from tfreview.store.database import Database, error_kind, unavailable_driver_error
-from tfreview.store.intake_sql import DELIVERY_FIELDS, IntakeStatements
+from tfreview.store.intake_sql import DELIVERY_FIELDS, IntakeStatements, columns_of
 from tfreview.store.jobs import job_record_from, new_job_values
 from tfreview.store.reviews import new_review_values
 from tfreview.store.row_hashes import delivery_hash
@@ -127,6 +132,10 @@ class IntakeWriter:
         self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, time.monotonic()))
         return await waiter
 
+    def queued(self) -> int:
+        """Deliveries submitted and not yet taken into a batch."""
+        return self._queue.qsize()
+
     def busy(self) -> bool:
         """True while deliveries wait for the writer or a batch is being written (a burst is on)."""
         return self._writing or not self._queue.empty()
@@ -187,8 +196,10 @@ class IntakeWriter:
                         cursor.execute(f"PRAGMA busy_timeout = {int(left_ms)}")
                         cursor.execute(self._sql.begin)
                     now = self.clock()
-                    for n, item in enumerate(batch):
-                        results.append((item, self._write_one(cursor, item, now, n)))
+                    if self._sql.sqlite:
+                        results = self._write_each(cursor, batch, now)
+                    else:
+                        results = self._write_together(connection, cursor, batch, now)
                     committing = time.perf_counter()
                     if self._sql.sqlite:
                         cursor.execute("COMMIT")
@@ -206,8 +217,155 @@ class IntakeWriter:
             locked = isinstance(failure, StoreUnavailable) and error_kind(str(failure)) == "locked"
             self._answer([(item, self._locked(item, failure) if locked else failure) for item in batch])
             return
+        for item, outcome in results:
+            if isinstance(outcome, Exception):
+                _log.error(
+                    "delivery %s/%s not stored: %s", item.delivery.source, item.delivery.key, type(outcome).__name__
+                )
         self._answer(results)
         self._checkpoint_when_large(len(batch))
+
+    def _write_each(
+        self, cursor: Any, batch: Sequence[_Item], now: datetime
+    ) -> list[tuple[_Item, Result | BaseException]]:
+        """Item by item, each in its own SAVEPOINT (SQLite always; PostgreSQL when the batch statements failed)."""
+        return [(item, self._write_one(cursor, item, now, n)) for n, item in enumerate(batch)]
+
+    def _write_together(
+        self, connection: Any, cursor: Any, batch: Sequence[_Item], now: datetime
+    ) -> list[tuple[_Item, Result | BaseException]]:
+        """PostgreSQL: the whole batch with one statement per table (ADR 0325); when one of those fails on the data
+        (a value the table refuses) or meets a delivery committed concurrently, nothing of them stays (ROLLBACK)
+        and the batch is written again item by item, so that only the item at fault fails."""
+        outcomes: dict[int, Result | BaseException] = {}
+        try:
+            for group in _groups(batch):
+                self._write_group(cursor, group, now, outcomes)
+        except Exception as error:
+            if unavailable_driver_error(error) is not None:
+                raise  # the connection itself is in trouble: the whole batch fails
+            _log.warning("intake batch of %d written item by item: %s", len(batch), type(error).__name__)
+            connection.rollback()
+            return self._write_each(cursor, batch, now)
+        return [(item, outcomes[n]) for n, item in enumerate(batch)]
+
+    def _write_group(
+        self,
+        cursor: Any,
+        group: Sequence[tuple[int, _Item]],
+        now: datetime,
+        outcomes: dict[int, Result | BaseException],
+    ) -> None:
+        """One group (no two of its deliveries share a delivery key, a job key, a tenant or a run): what is stored
+        already answers as a duplicate; the rest is written with ONE statement per table."""
+        sql = self._sql
+        cursor.execute(sql.find_deliveries, columns_of([[i.delivery.source, i.delivery.key] for _, i in group]))
+        stored = {(d.source, d.key): d for d in (self._delivery_of(row) for row in cursor.fetchall())}
+        planned: list[tuple[int, _Item, _Rows]] = []
+        for n, item in group:
+            existing = stored.get((item.delivery.source, item.delivery.key))
+            if existing is not None:
+                outcomes[n] = (existing, False)
+                continue
+            try:
+                planned.append((n, item, self._plan(item, now)))
+            except Exception as error:  # a value the writer cannot bind (this delivery only; logged by _write)
+                outcomes[n] = error
+        if not planned:
+            return
+        tenants = [sql.tenant_values(item.tenant, now) for _, item, _ in planned if item.tenant is not None]
+        if tenants:
+            cursor.execute(sql.upsert_tenants, columns_of(tenants))
+        runs = [
+            sql.run_values(item.delivery.tenant_id, item.run, now) for _, item, _ in planned if item.run is not None
+        ]
+        if runs:
+            cursor.execute(sql.upsert_runs, columns_of(runs))
+        job_ids, joined = self._insert_jobs(cursor, [rows.job for _, _, rows in planned if rows.job is not None])
+        reviews = [
+            rows.review
+            for _, item, rows in planned
+            if rows.review is not None and (item.job is None or item.job.idempotency_key not in joined)
+        ]
+        if reviews:
+            cursor.execute(sql.insert_reviews, columns_of(reviews))
+        job_at = sql.delivery_columns.index("job_id")
+        deliveries = []
+        for _, item, rows in planned:
+            if item.job is not None:
+                rows.delivery[job_at] = job_ids[item.job.idempotency_key]
+            deliveries.append(rows.delivery)
+        cursor.execute(sql.insert_deliveries, columns_of(deliveries))
+        ids = {(source, key): int(id_) for id_, source, key in cursor.fetchall()}
+        if len(ids) != len(planned):  # a concurrent transaction committed one of them first: item by item
+            raise _Separately()
+        for n, item, rows in planned:
+            delivery = item.delivery
+            job_id = None if item.job is None else job_ids[item.job.idempotency_key]
+            review = joined.get(item.job.idempotency_key) if item.job is not None else None
+            if review is None and item.review is not None:
+                review = item.review[0]
+            outcomes[n] = (
+                replace(
+                    delivery,
+                    id=ids[(delivery.source, delivery.key)],
+                    job_id=job_id,
+                    payload_sha256=rows.sha,
+                    review_id=review,
+                ),
+                True,
+            )
+
+    def _insert_jobs(self, cursor: Any, jobs: list[list[Any]]) -> tuple[dict[str, int], dict[str, str | None]]:
+        """The group's jobs: {idempotency key: job id}, and for the keys queued already (the same PR head or run)
+        {key: the review of that job}, which the delivery joins."""
+        if not jobs:
+            return {}, {}
+        sql = self._sql
+        cursor.execute(sql.insert_jobs, columns_of(jobs))
+        ids = {str(key): int(id_) for id_, key in cursor.fetchall()}
+        key_at = sql.job_columns.index("idempotency_key")
+        missing = [values[key_at] for values in jobs if values[key_at] not in ids]
+        joined: dict[str, str | None] = {}
+        if missing:
+            cursor.execute(sql.find_jobs, [missing])
+            for row in cursor.fetchall():
+                found = job_record_from(self._job_values(row))
+                ids[found.idempotency_key] = found.id
+                joined[found.idempotency_key] = review_id_of(found)
+            if any(key not in ids for key in missing):  # not visible: let the item-by-item path account for it
+                raise _Separately()
+        return ids, joined
+
+    def _plan(self, item: _Item, now: datetime) -> _Rows:
+        """Every value of the item's rows, computed before any statement runs (a value that cannot be made fails
+        this delivery alone, with nothing sent)."""
+        sql, delivery = self._sql, item.delivery
+        job = None
+        if item.job is not None:
+            values = new_job_values(item.job, now)
+            job = [sql.value(values[c]) for c in sql.job_columns]
+        review = None
+        if item.review is not None:
+            review_id, source = item.review
+            plan_id = plan_id_of(item.job) if item.job is not None else None
+            values = new_review_values(review_id, delivery.tenant_id, source, now, plan_id=plan_id)
+            review = [sql.value(values[c]) for c in sql.review_columns]
+        sha = sha256_hex(item.payload)
+        columns = {
+            "source": delivery.source,
+            "key": delivery.key,
+            "event": delivery.event,
+            "tenant_id": delivery.tenant_id,
+            "payload": item.payload,
+            "payload_sha256": sha,
+            "status": delivery.status,
+            "job_id": None,
+            "received_at": delivery.received_at,
+        }
+        # the payload's digest is known: hash its spelling (row_hashes.plain_value of bytes) instead of the bytes again
+        columns["integrity_hash"] = delivery_hash({**columns, "payload": "sha256:" + sha})
+        return _Rows(job, review, [sql.value(columns[c]) for c in sql.delivery_columns], sha)
 
     def _answer(self, results: Sequence[tuple[_Item, Result | BaseException]]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Result], Result | BaseException]]] = {}
@@ -243,8 +401,7 @@ class IntakeWriter:
             cursor.execute(f"RELEASE SAVEPOINT intake_{n}")
             if unavailable_driver_error(error) is not None:
                 raise  # the connection itself is in trouble: the whole batch fails
-            _log.error("delivery %s/%s not stored: %s", item.delivery.source, item.delivery.key, type(error).__name__)
-            return error
+            return error  # logged by _write
         cursor.execute(f"RELEASE SAVEPOINT intake_{n}")
         return outcome
 
@@ -296,8 +453,9 @@ class IntakeWriter:
     def _find_delivery(self, cursor: Any, source: str, key: str) -> Delivery | None:
         cursor.execute(self._sql.find_delivery, [source, key])
         row = cursor.fetchone()
-        if row is None:
-            return None
+        return None if row is None else self._delivery_of(row)
+
+    def _delivery_of(self, row: Sequence[Any]) -> Delivery:
         values = dict(zip(DELIVERY_FIELDS, row[:-1], strict=True))
         return Delivery(**values, received_at=self._sql.when(row[-1]))
 
@@ -391,9 +549,49 @@ class IntakeWriter:
             pooled.close()
 
 
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """One delivery's values for the batch statements, in the statements' column order (`IntakeStatements`);
+    the delivery's `job_id` is filled in once the job's id is known."""
+
+    job: list[Any] | None
+    review: list[Any] | None
+    delivery: list[Any]
+    sha: str
+
+
+def _groups(batch: Sequence[_Item]) -> list[list[tuple[int, _Item]]]:
+    """The batch cut, in order, where a delivery repeats a delivery key, job key, tenant or run of its group: each
+    group's statements then never meet the same row twice, and a repeat sees the earlier group's rows exactly
+    as the item-by-item path would (a duplicate, a joined job, the tenant upserted again)."""
+    groups: list[list[tuple[int, _Item]]] = []
+    group: list[tuple[int, _Item]] = []
+    seen: set[tuple[str, ...]] = set()
+    for n, item in enumerate(batch):
+        keys: set[tuple[str, ...]] = {("delivery", item.delivery.source, item.delivery.key)}
+        if item.job is not None:
+            keys.add(("job", item.job.idempotency_key))
+        if item.tenant is not None:
+            keys.add(("tenant", item.tenant.id))
+        if item.run is not None:
+            keys.add(("run", item.delivery.tenant_id, item.run.run_id))
+        if keys & seen:
+            groups.append(group)
+            group, seen = [], set()
+        group.append((n, item))
+        seen |= keys
+    if group:
+        groups.append(group)
+    return groups
+
+
 def _stopped() -> StoreUnavailable:
     return StoreUnavailable("database unavailable: the intake writer is stopped")
 
 
 class _Duplicate(Exception):
     """Raised inside a savepoint when the delivery's (source, key) was committed concurrently."""
+
+
+class _Separately(Exception):
+    """The batch statements cannot account for every delivery (one was committed concurrently): item by item."""
