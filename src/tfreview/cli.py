@@ -112,12 +112,17 @@ def _leave(code: int) -> int:
 
     if sys.getprofile() is not None or sys.gettrace() is not None or threading.active_count() > 1:
         return code
+    # In Py_Finalize's order: the exit handlers first (logging's flush; what they write must not be lost in a
+    # buffer), then the standard streams. The handlers are cleared once run, so a fallback does not rerun them.
+    atexit._run_exitfuncs()  # private but stable since 3.0
+    if threading.active_count() > 1:  # a handler started a thread: the interpreter waits for it
+        return code
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the descriptor was closed when the process started (`>&-`)
+                stream.flush()
     except (OSError, ValueError):
         return code
-    atexit._run_exitfuncs()  # what Py_Finalize would run first (logging's flush), private but stable since 3.0
     os._exit(code)
 
 
@@ -292,7 +297,7 @@ def _scan(args: argparse.Namespace) -> int:
     files: list[str] = args.output_file or []
     if len(files) > len(formats):
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
-    interactive = sys.stderr.isatty()
+    interactive = sys.stderr is not None and sys.stderr.isatty()  # None: closed at start (`2>&-`)
     if args.path != "-" and args.base is None and Path(args.path).is_dir():
         return _scan_roots(args, formats, files, interactive)
     result, rules = _review(args, progress=interactive)
@@ -343,7 +348,7 @@ def _scan_roots(args: argparse.Namespace, formats: list[str], files: list[str], 
 def _baseline(args: argparse.Namespace) -> int:
     from tfreview.baseline import baseline_document
 
-    result, _ = _review(args, progress=sys.stderr.isatty())
+    result, _ = _review(args, progress=sys.stderr is not None and sys.stderr.isatty())
     write_whole(Path(args.file), baseline_document(result))
     count = sum(1 for f in result.findings if f.status.value != "resolved")
     print(f"baseline of {count} finding(s) written to {args.file}")

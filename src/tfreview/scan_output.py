@@ -21,15 +21,18 @@ def emit(
 ) -> None:
     """Each -o format to its --output-file (or stdout); colour only on a terminal. `bytes_of`, when given, makes
     a file's content straight as bytes (no decoding and encoding again of a report of many MB)."""
+    to_stdout = False
     for index, fmt in enumerate(formats):
         target = files[index] if index < len(files) else "-"
-        color = target == "-" and sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
-        if target != "-":
-            write_whole(Path(target), bytes_of(fmt, color) if bytes_of is not None else text_of(fmt, color))
+        if target != "-":  # stdout is not touched: it may be closed (`>&-`, sys.stdout None) when all go to files
+            write_whole(Path(target), bytes_of(fmt, False) if bytes_of is not None else text_of(fmt, False))
             continue
+        color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
         text = text_of(fmt, color)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    sys.stdout.flush()
+        to_stdout = True
+    if to_stdout:
+        sys.stdout.flush()
 
 
 def write_whole(path: Path, content: str | bytes) -> None:

@@ -3,6 +3,8 @@ reports, the same exit codes and the same messages as the command run in-process
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -27,9 +29,14 @@ sys.exit(main())
 """
 
 
+# PYTHONUNBUFFERED (set in some CI shells) would write every report through at once and hide what os._exit
+# loses from a buffer: the processes here run with the streams buffered, as for a user.
+_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
 def _process(*argv: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "tfreview", *argv], capture_output=True, input=stdin, timeout=120, check=False
+        [sys.executable, "-m", "tfreview", *argv], capture_output=True, input=stdin, timeout=120, check=False, env=_ENV
     )
 
 
@@ -93,6 +100,7 @@ def test_exit_handlers_still_run(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", _LOGGING_AT_EXIT, "scan", str(DEMO / "plan.json"), "-o", "json", "--soft-fail"],
         capture_output=True,
+        env=_ENV,
         timeout=120,
         check=False,
     )
@@ -111,3 +119,28 @@ def test_a_profiled_scan_leaves_through_the_interpreter_so_the_profile_is_writte
     )
     assert done.returncode == 0, done.stderr  # cProfile swallows the SystemExit of `main`'s code
     assert profile.stat().st_size > 0
+
+
+def _closed(descriptor: int, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    """`tfreview …` with standard descriptor `descriptor` closed from the start (`>&-`, `2>&-`)."""
+    shell = f'exec "$@" {descriptor}>&-'
+    return subprocess.run(
+        ["sh", "-c", shell, "sh", sys.executable, "-m", "tfreview", *argv],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env=_ENV,
+    )
+
+
+def test_a_scan_with_stdout_closed_writes_its_files_and_says_the_verdict(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    done = _closed(1, "scan", str(DEMO / "plan.json"), "-o", "json", "--output-file", str(report))
+    assert (done.returncode, done.stderr) == (1, b"")  # the verdict; no traceback, no error for a stdout not used
+    assert json.loads(report.read_bytes())["findings"]
+
+
+def test_a_scan_with_stderr_closed_still_writes_its_report(tmp_path: Path) -> None:
+    done = _closed(2, "scan", str(DEMO / "plan.json"), "-o", "json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["findings"]  # the whole report, no error message written in its place
