@@ -36,7 +36,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
 # What a scan run as its own process keeps until it leaves with os._exit (ADR 0315): the plan's document, the
 # change set and the review, millions of small objects that freeing one by one on the way out would only cost
-# time. Filled only when `main` is the process's entry point; an in-process caller frees them as usual.
+# time. Filled only through `run`, the process's entry point; an in-process caller of `main` frees them as usual.
 _HELD: list[object] = []
 
 
@@ -78,15 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command. Without `argv` this is the process's entry point (the `tfreview` script, `python -m
-    tfreview`): a scan then leaves the process with os._exit once its reports are written and flushed."""
+def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
+    """Run one command (`argv`, else the process's own arguments) and return its exit code. With `leave` (only
+    `run`, the process's entry point) a scan leaves the process with os._exit once its reports are written and
+    flushed; without it `main` always returns, so a caller in the same process (a wrapper, a test harness with
+    `sys.argv` set) is never ended under its feet (ADR 0345)."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments == ["--version"]:  # what argparse's version action prints, without building the parser
         sys.stdout.write(f"tfreview {__version__}\n")
         return EXIT_OK
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
-    args.hold = argv is None and args.command == "scan"
+    args.hold = leave and args.command == "scan"
     collecting = gc.isenabled()
     if collecting and args.command in ("scan", "baseline"):
         # A review builds millions of small acyclic objects (the plan's values, then findings), freed by
@@ -101,6 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if collecting:
             gc.enable()
     return code
+
+
+def run() -> int:
+    """The process's entry point (the `tfreview` script, `python -m tfreview`): `main` allowed to leave the
+    process at once after a scan (ADR 0315)."""
+    return main(leave=True)
 
 
 def _leave(code: int) -> int:

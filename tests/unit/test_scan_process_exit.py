@@ -18,14 +18,14 @@ DEMO = ROOT / "examples" / "demo"
 # a logging handler's buffer is flushed by the exit handlers the fast exit still runs
 _LOGGING_AT_EXIT = """
 import logging, sys
-from tfreview.cli import main
+from tfreview.cli import run
 handler = logging.StreamHandler(sys.stderr)
 handler.terminator = ""
 logging.getLogger("probe").addHandler(handler)
 logging.getLogger("probe").warning("logged before the scan")
 import atexit
 atexit.register(lambda: sys.stdout.write("exit handler ran\\n"))
-sys.exit(main())
+sys.exit(run())
 """
 
 
@@ -144,3 +144,26 @@ def test_a_scan_with_stderr_closed_still_writes_its_report(tmp_path: Path) -> No
     done = _closed(2, "scan", str(DEMO / "plan.json"), "-o", "json")
     assert done.returncode == 1
     assert json.loads(done.stdout)["findings"]  # the whole report, no error message written in its place
+
+
+_IN_PROCESS = """
+import sys
+from tfreview.cli import main
+sys.argv = ["tfreview", "scan", sys.argv[1], "-o", "json", "--output-file", sys.argv[2]]
+code = main()
+print(f"the caller goes on after main() returned {code}")
+"""
+
+
+def test_main_called_in_process_without_argv_returns_to_its_caller(tmp_path: Path) -> None:
+    # `main()` reading sys.argv is what a wrapper or a harness calls in its own process: it must return
+    report = tmp_path / "r.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_PROCESS, str(DEMO / "plan.json"), str(report)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env=_ENV,
+    )
+    assert (done.returncode, done.stdout) == (0, b"the caller goes on after main() returned 1\n"), done.stderr
+    assert json.loads(report.read_bytes())["findings"]
