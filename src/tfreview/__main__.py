@@ -2,6 +2,6 @@
 
 import sys
 
-from tfreview.cli import main
+from tfreview.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -36,7 +36,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
 # What a scan run as its own process keeps until it leaves with os._exit (ADR 0315): the plan's document, the
 # change set and the review, millions of small objects that freeing one by one on the way out would only cost
-# time. Filled only when `main` is the process's entry point; an in-process caller frees them as usual.
+# time. Filled only through `run`, the process's entry point; an in-process caller of `main` frees them as usual.
 _HELD: list[object] = []
 
 
@@ -78,15 +78,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command. Without `argv` this is the process's entry point (the `tfreview` script, `python -m
-    tfreview`): a scan then leaves the process with os._exit once its reports are written and flushed."""
+def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
+    """Run one command (`argv`, else the process's own arguments) and return its exit code. With `leave` (only
+    `run`, the process's entry point) a scan leaves the process with os._exit once its reports are written and
+    flushed; without it `main` always returns, so a caller in the same process (a wrapper, a test harness with
+    `sys.argv` set) is never ended under its feet (ADR 0345)."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments == ["--version"]:  # what argparse's version action prints, without building the parser
         sys.stdout.write(f"tfreview {__version__}\n")
         return EXIT_OK
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
-    args.hold = argv is None and args.command == "scan"
+    args.hold = leave and args.command == "scan"
     collecting = gc.isenabled()
     if collecting and args.command in ("scan", "baseline"):
         # A review builds millions of small acyclic objects (the plan's values, then findings), freed by
@@ -103,6 +105,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def run() -> int:
+    """The process's entry point (the `tfreview` script, `python -m tfreview`): `main` allowed to leave the
+    process at once after a scan (ADR 0315)."""
+    return main(leave=True)
+
+
 def _leave(code: int) -> int:
     """Leave the process now with `code`, as the interpreter's own exit would but without freeing the heap
     object by object: the standard streams flushed, the exit handlers run. A stream that cannot be flushed
@@ -112,12 +120,17 @@ def _leave(code: int) -> int:
 
     if sys.getprofile() is not None or sys.gettrace() is not None or threading.active_count() > 1:
         return code
+    # In Py_Finalize's order: the exit handlers first (logging's flush; what they write must not be lost in a
+    # buffer), then the standard streams. The handlers are cleared once run, so a fallback does not rerun them.
+    atexit._run_exitfuncs()  # private but stable since 3.0
+    if threading.active_count() > 1:  # a handler started a thread: the interpreter waits for it
+        return code
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the descriptor was closed when the process started (`>&-`)
+                stream.flush()
     except (OSError, ValueError):
         return code
-    atexit._run_exitfuncs()  # what Py_Finalize would run first (logging's flush), private but stable since 3.0
     os._exit(code)
 
 
@@ -292,7 +305,7 @@ def _scan(args: argparse.Namespace) -> int:
     files: list[str] = args.output_file or []
     if len(files) > len(formats):
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
-    interactive = sys.stderr.isatty()
+    interactive = sys.stderr is not None and sys.stderr.isatty()  # None: closed at start (`2>&-`)
     if args.path != "-" and args.base is None and Path(args.path).is_dir():
         return _scan_roots(args, formats, files, interactive)
     result, rules = _review(args, progress=interactive)
@@ -343,7 +356,7 @@ def _scan_roots(args: argparse.Namespace, formats: list[str], files: list[str], 
 def _baseline(args: argparse.Namespace) -> int:
     from tfreview.baseline import baseline_document
 
-    result, _ = _review(args, progress=sys.stderr.isatty())
+    result, _ = _review(args, progress=sys.stderr is not None and sys.stderr.isatty())
     write_whole(Path(args.file), baseline_document(result))
     count = sum(1 for f in result.findings if f.status.value != "resolved")
     print(f"baseline of {count} finding(s) written to {args.file}")

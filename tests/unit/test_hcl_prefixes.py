@@ -62,6 +62,13 @@ def test_known_values_carry_no_prefix() -> None:
         ("^(MYSQL|POSTGRES)", "POSTGRES", None),  # only a literal head is read
         ("POSTGRES", "POSTGRES", None),  # not anchored
         ("^POSTGRES$", "POSTGRES", None),
+        ("^POSTGRESQ?", "POSTGRES_", None),  # an optional last character is not required text
+        ("^ab*c", "ac", None),
+        ("^ab{0,2}c", "ac", None),
+        ("^ab+", "ac", False),  # `+`: at least one b
+        ("^ab?", "ab", None),
+        ("^POSTGRES|^MYSQL", "MYSQL_", None),  # another branch
+        ("^POSTGRES|MYSQL", "POSTGRES", None),
     ],
 )
 def test_a_known_beginning_decides_anchored_literal_patterns(pattern: str, prefix: str, decided: bool | None) -> None:

@@ -3,6 +3,8 @@ reports, the same exit codes and the same messages as the command run in-process
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,20 +18,25 @@ DEMO = ROOT / "examples" / "demo"
 # a logging handler's buffer is flushed by the exit handlers the fast exit still runs
 _LOGGING_AT_EXIT = """
 import logging, sys
-from tfreview.cli import main
+from tfreview.cli import run
 handler = logging.StreamHandler(sys.stderr)
 handler.terminator = ""
 logging.getLogger("probe").addHandler(handler)
 logging.getLogger("probe").warning("logged before the scan")
 import atexit
 atexit.register(lambda: sys.stdout.write("exit handler ran\\n"))
-sys.exit(main())
+sys.exit(run())
 """
+
+
+# PYTHONUNBUFFERED (set in some CI shells) would write every report through at once and hide what os._exit
+# loses from a buffer: the processes here run with the streams buffered, as for a user.
+_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
 
 
 def _process(*argv: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "tfreview", *argv], capture_output=True, input=stdin, timeout=120, check=False
+        [sys.executable, "-m", "tfreview", *argv], capture_output=True, input=stdin, timeout=120, check=False, env=_ENV
     )
 
 
@@ -93,6 +100,7 @@ def test_exit_handlers_still_run(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", _LOGGING_AT_EXIT, "scan", str(DEMO / "plan.json"), "-o", "json", "--soft-fail"],
         capture_output=True,
+        env=_ENV,
         timeout=120,
         check=False,
     )
@@ -111,3 +119,51 @@ def test_a_profiled_scan_leaves_through_the_interpreter_so_the_profile_is_writte
     )
     assert done.returncode == 0, done.stderr  # cProfile swallows the SystemExit of `main`'s code
     assert profile.stat().st_size > 0
+
+
+def _closed(descriptor: int, *argv: str) -> subprocess.CompletedProcess[bytes]:
+    """`tfreview …` with standard descriptor `descriptor` closed from the start (`>&-`, `2>&-`)."""
+    shell = f'exec "$@" {descriptor}>&-'
+    return subprocess.run(
+        ["sh", "-c", shell, "sh", sys.executable, "-m", "tfreview", *argv],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env=_ENV,
+    )
+
+
+def test_a_scan_with_stdout_closed_writes_its_files_and_says_the_verdict(tmp_path: Path) -> None:
+    report = tmp_path / "r.json"
+    done = _closed(1, "scan", str(DEMO / "plan.json"), "-o", "json", "--output-file", str(report))
+    assert (done.returncode, done.stderr) == (1, b"")  # the verdict; no traceback, no error for a stdout not used
+    assert json.loads(report.read_bytes())["findings"]
+
+
+def test_a_scan_with_stderr_closed_still_writes_its_report(tmp_path: Path) -> None:
+    done = _closed(2, "scan", str(DEMO / "plan.json"), "-o", "json")
+    assert done.returncode == 1
+    assert json.loads(done.stdout)["findings"]  # the whole report, no error message written in its place
+
+
+_IN_PROCESS = """
+import sys
+from tfreview.cli import main
+sys.argv = ["tfreview", "scan", sys.argv[1], "-o", "json", "--output-file", sys.argv[2]]
+code = main()
+print(f"the caller goes on after main() returned {code}")
+"""
+
+
+def test_main_called_in_process_without_argv_returns_to_its_caller(tmp_path: Path) -> None:
+    # `main()` reading sys.argv is what a wrapper or a harness calls in its own process: it must return
+    report = tmp_path / "r.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _IN_PROCESS, str(DEMO / "plan.json"), str(report)],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env=_ENV,
+    )
+    assert (done.returncode, done.stdout) == (0, b"the caller goes on after main() returned 1\n"), done.stderr
+    assert json.loads(report.read_bytes())["findings"]

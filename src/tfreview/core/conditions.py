@@ -92,13 +92,15 @@ def _prefix_decides(pattern: re.Pattern[str], prefix: str) -> bool | None:
     depends on the unknown rest (None). Only patterns anchored at the start and led by literal text
     (`^POSTGRES`) are decided (ADR 0330)."""
     source = pattern.pattern
-    if not source.startswith("^") or pattern.flags & re.IGNORECASE:
-        return None
+    if not source.startswith("^") or pattern.flags & re.IGNORECASE or "|" in source:
+        return None  # `^POSTGRES|^MYSQL`: another branch may match what the first refuses
     literal = ""
     for character in source[1:]:
         if character in _REGEX_SPECIAL:
             break
         literal += character
+    if literal and source[1 + len(literal) : 2 + len(literal)] in ("?", "*", "{"):
+        literal = literal[:-1]  # `^POSTGRESQ?`: the quantified last character may be absent
     rest = source[1 + len(literal) :]
     if literal[: len(prefix)] != prefix[: len(literal)]:
         return False  # the known beginning already differs from the text the pattern requires

@@ -64,6 +64,8 @@ class MemoryWindows:
                 hits.append(now)
                 self._hits[key] = hits  # the sweep may have dropped the (empty) entry
                 return None
+            if not hits:  # a limit of 0 ("0/minute", a valid setting): every hit refused, as `limits` does
+                return seconds
             return max(hits[0] + seconds - now, 0.0)
 
     def __len__(self) -> int:

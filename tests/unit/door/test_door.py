@@ -246,3 +246,12 @@ def test_the_limiter_over_memory_windows_answers_retry_after_in_whole_seconds() 
     assert not refused.allowed
     assert 59 <= refused.retry_after <= 61
     assert limiter.hit("ip", "203.0.113.6").allowed
+
+
+def test_a_limit_of_zero_refuses_every_hit_for_a_whole_window() -> None:
+    windows = MemoryWindows(clock=Ticks())
+    assert windows.hit("ip:a", 0, 60) == 60  # no hit to wait for: a whole window, never an IndexError
+    limiter = Limiter(build_storage(None, "t"), {"ip": "0/minute"})
+    refused = limiter.hit("ip", "203.0.113.5")
+    assert not refused.allowed
+    assert 60 <= refused.retry_after <= 61  # `limits` over its memory storage answered 60
