@@ -146,13 +146,23 @@ def fill_plan_cache(plans: list[Target], checkov: str, chunk: int = 25) -> None:
             (OUT / f"{target.name}.json").write_text(json.dumps(cached), encoding="utf-8")
 
 
+def _checked_file(target: Target, failed: dict[str, Any]) -> str:
+    """The file a cached HCL result names, under the tree as it is now: Checkov's `file_path` is relative to
+    the `-d` folder, so a cache filled from another checkout (another worktree, another machine) still
+    matches; `file_abs_path` only where `file_path` is missing."""
+    relative = str(failed.get("file_path") or "").lstrip("/")
+    if relative:
+        return str(target.path / relative)
+    return str(failed.get("file_abs_path") or "")
+
+
 def checkov_failures(target: Target, reports: Iterable[dict[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
     """(check id, check name, file, address key) of every failed check in the reports."""
     hcl = target.kind == "hcl"
     for report in reports:
         for failed in report["results"].get("failed_checks", []):
             resource = str(failed.get("resource") or "")
-            file = os.path.realpath(str(failed.get("file_abs_path") or "") if hcl else target.path)
+            file = os.path.realpath(_checked_file(target, failed) if hcl else target.path)
             yield str(failed["check_id"]), str(failed.get("check_name") or ""), file, address_key(resource, hcl=hcl)
 
 
