@@ -339,7 +339,7 @@ class IntakeWriter:
 
     def _plan(self, item: _Item, now: datetime) -> _Rows:
         """Every value of the item's rows, computed before any statement runs (a value that cannot be made fails
-        this delivery alone, with nothing sent)."""
+        this delivery alone, with nothing sent); the batch statements and the item-by-item path both write these."""
         sql, delivery = self._sql, item.delivery
         job = None
         if item.job is not None:
@@ -410,14 +410,14 @@ class IntakeWriter:
         existing = self._find_delivery(cursor, delivery.source, delivery.key)
         if existing is not None:
             return existing, False
+        rows = self._plan(item, now)
         if item.tenant is not None:
             cursor.execute(sql.upsert_tenant, sql.tenant_values(item.tenant, now))
         if item.run is not None:
             cursor.execute(sql.upsert_run, sql.run_values(delivery.tenant_id, item.run, now))
         job_id, joined, new_job = None, None, False
-        if item.job is not None:
-            values = new_job_values(item.job, now)
-            cursor.execute(sql.insert_job, [sql.value(values[c]) for c in sql.job_columns])
+        if item.job is not None and rows.job is not None:
+            cursor.execute(sql.insert_job, rows.job)
             row = cursor.fetchone()
             if row is not None:
                 job_id, new_job = int(row[0]), True
@@ -425,29 +425,14 @@ class IntakeWriter:
                 cursor.execute(sql.find_job, [item.job.idempotency_key])
                 found = job_record_from(self._job_values(cursor.fetchone()))
                 job_id, joined = found.id, review_id_of(found)
-        if item.review is not None and (item.job is None or new_job):
-            review_id, source = item.review
-            plan_id = plan_id_of(item.job) if item.job is not None else None
-            values = new_review_values(review_id, delivery.tenant_id, source, now, plan_id=plan_id)
-            cursor.execute(sql.insert_review, [sql.value(values[c]) for c in sql.review_columns])
-        sha = sha256_hex(item.payload)
-        columns = {
-            "source": delivery.source,
-            "key": delivery.key,
-            "event": delivery.event,
-            "tenant_id": delivery.tenant_id,
-            "payload": item.payload,
-            "payload_sha256": sha,
-            "status": delivery.status,
-            "job_id": job_id,
-            "received_at": delivery.received_at,
-        }
-        columns["integrity_hash"] = delivery_hash(columns)  # the audit recomputes it (store/row_hashes.py)
-        cursor.execute(sql.insert_delivery, [sql.value(columns[c]) for c in sql.delivery_columns])
+        if rows.review is not None and (item.job is None or new_job):
+            cursor.execute(sql.insert_review, rows.review)
+        rows.delivery[sql.delivery_columns.index("job_id")] = job_id
+        cursor.execute(sql.insert_delivery, rows.delivery)
         inserted = cursor.fetchone()
         if inserted is None:  # PostgreSQL: a concurrent transaction committed the same (source, key) first
             raise _Duplicate()
-        stored = replace(delivery, id=int(inserted[0]), job_id=job_id, payload_sha256=sha)
+        stored = replace(delivery, id=int(inserted[0]), job_id=job_id, payload_sha256=rows.sha)
         return replace(stored, review_id=joined or (item.review[0] if item.review is not None else None)), True
 
     def _find_delivery(self, cursor: Any, source: str, key: str) -> Delivery | None:
