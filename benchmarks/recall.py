@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         "--tree",
         action="append",
         default=[],
-        help="keep only these --extra trees (subfolder names; repeatable), e.g. to measure one batch of held-out material",
+        help="keep only these --extra trees (subfolder names; repeatable): measure one batch of held-out material",
     )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))

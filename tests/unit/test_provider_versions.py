@@ -162,7 +162,10 @@ resource "google_container_node_pool" "pool" {
 }
 """
     rules = [r for r in load_rules() if r.id in {"TFR-GCP-113", "TFR-GCP-114"}]
-    for sources in ({"versions.tf": versions, "pool.tf": pool}, {"a.tf": block, "versions.tf": versions, "pool.tf": pool}):
+    for sources in (
+        {"versions.tf": versions, "pool.tf": pool},
+        {"a.tf": block, "versions.tf": versions, "pool.tf": pool},
+    ):
         change_set = changeset_from_sources(sources)
         [provider] = [c for c in change_set.changes if c.address == "provider.gcp"]
         assert provider.type == "google_provider"
@@ -176,7 +179,10 @@ def test_hcl_a_called_modules_own_versions_file_decides_the_provider_era() -> No
     from tfreview.parsing.hcl import changeset_from_sources
 
     root = 'module "pg" {\n  source = "./pg"\n}\n'
-    versions = 'terraform {\n  required_providers {\n    azurerm = { source = "hashicorp/azurerm", version = "~> 2.0" }\n  }\n}\n'
+    versions = (
+        'terraform {\n  required_providers {\n    azurerm = { source = "hashicorp/azurerm", version = "~> 2.0" }\n'
+        "  }\n}\n"
+    )
     changes = {c.address: c for c in changeset_from_sources({"main.tf": root, "pg/versions.tf": versions}).changes}
     assert changes["provider.azurerm"].type == "azurerm_provider"
     assert changes["provider.azurerm"].after == {"version": "~> 2.0"}
