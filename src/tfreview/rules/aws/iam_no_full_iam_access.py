@@ -48,7 +48,8 @@ RULE = Rule(
     "`aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, the "
     "`inline_policy` blocks of `aws_iam_role` and IAM Identity Center permission sets; a statement without "
     "`Effect` counts as Allow. A statement that allows every action on every resource is TFR-AWS-030's "
-    "(critical) finding, which includes this one. A policy whose text is known only after apply is not judged.",
+    '(critical) finding and any `"*"` statement is TFR-AWS-031\'s (high); those findings include this one '
+    "(ADR 0368). A policy whose text is known only after apply is not judged.",
     references=References(checkov=("CKV2_AWS_40",)),
     check=check,
 )
