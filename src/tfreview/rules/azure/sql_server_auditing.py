@@ -36,9 +36,15 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
 def _has_unlinked(snapshot: Snapshot) -> bool:
     return any(
         policy.get("server_id") is UNKNOWN
-        and not any(ref.split(".")[-2:-1] and ref.split(".")[-2] in _SERVERS for ref in policy.refs("server_id"))
+        and not any(_names_a_server(ref) for ref in policy.refs("server_id"))
         for policy in snapshot.of_type(_POLICY)
     )
+
+
+def _names_a_server(ref: str) -> bool:
+    """`azurerm_mssql_server.orders` (or the same inside a module's address)."""
+    parts = ref.split(".")
+    return len(parts) >= 2 and parts[-2] in _SERVERS
 
 
 RULE = Rule(
