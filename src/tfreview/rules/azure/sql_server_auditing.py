@@ -35,8 +35,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
 
 def _has_unlinked(snapshot: Snapshot) -> bool:
     return any(
-        policy.get("server_id") is UNKNOWN
-        and not any(_names_a_server(ref) for ref in policy.refs("server_id"))
+        policy.get("server_id") is UNKNOWN and not any(_names_a_server(ref) for ref in policy.refs("server_id"))
         for policy in snapshot.of_type(_POLICY)
     )
 
