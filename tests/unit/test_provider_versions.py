@@ -176,13 +176,30 @@ resource "google_container_node_pool" "pool" {
 
 def test_hcl_a_called_modules_own_versions_file_decides_the_provider_era() -> None:
     """The constraint may live only in a called module's `versions.tf`: it still reaches the rules."""
+    from tfreview.core.policy import Policy
     from tfreview.parsing.hcl import changeset_from_sources
+    from tfreview.rules import load_rules
+    from tfreview.service.assessment import assess
 
     root = 'module "pg" {\n  source = "./pg"\n}\n'
     versions = (
         'terraform {\n  required_providers {\n    azurerm = { source = "hashicorp/azurerm", version = "~> 2.0" }\n'
         "  }\n}\n"
     )
-    changes = {c.address: c for c in changeset_from_sources({"main.tf": root, "pg/versions.tf": versions}).changes}
+    server = """
+resource "azurerm_postgresql_server" "server" {
+  name                    = "pg"
+  location                = "westeurope"
+  resource_group_name     = "rg"
+  sku_name                = "GP_Gen5_2"
+  version                 = "11"
+  ssl_enforcement_enabled = true
+}
+"""
+    change_set = changeset_from_sources({"main.tf": root, "pg/main.tf": server, "pg/versions.tf": versions})
+    changes = {c.address: c for c in change_set.changes}
     assert changes["provider.azurerm"].type == "azurerm_provider"
     assert changes["provider.azurerm"].after == {"version": "~> 2.0"}
+    rules = [r for r in load_rules() if r.id == "TFR-AZU-207"]  # azurerm 2.x: TLSEnforcementDisabled (ADR 0366)
+    [finding] = assess(change_set, rules, Policy(), None).review.findings
+    assert finding.address == "module.pg.azurerm_postgresql_server.server"
