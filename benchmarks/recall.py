@@ -338,6 +338,12 @@ def main(argv: list[str] | None = None) -> int:
         help="a folder whose every subfolder is one more HCL tree (repeatable), e.g. benchmarks/heldout",
     )
     parser.add_argument("--no-fixtures", action="store_true", help="measure only the --extra material")
+    parser.add_argument(
+        "--tree",
+        action="append",
+        default=[],
+        help="keep only these --extra trees (subfolder names; repeatable): measure one batch of held-out material",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     from tfreview.rules import load_rules
@@ -345,6 +351,11 @@ def main(argv: list[str] | None = None) -> int:
     material = [] if args.no_fixtures else targets(args.fixtures)
     for folder in args.extra:
         material += extra_targets(folder.resolve())
+    if args.tree:
+        unknown = set(args.tree) - {t.path.name for t in material if t.group != "fixtures"}
+        if unknown:
+            raise SystemExit(f"--tree: no such --extra tree: {', '.join(sorted(unknown))}")
+        material = [t for t in material if t.group == "fixtures" or t.path.name in args.tree]
     if args.cached_only:
         material = [t for t in material if _cached(t)]
     tallies = measure(material, args.checkov)

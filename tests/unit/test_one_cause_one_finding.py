@@ -210,3 +210,39 @@ def test_an_unencrypted_resource_is_one_finding_that_also_names_the_missing_cust
     # encrypted with the AWS-managed key: the customer-key rule reports alone, with its own ids only
     managed = [f for f in findings if f.address == "aws_kinesis_stream.managed_key"]
     assert [(f.rule_id, f.references) for f in managed] == [("TFR-AWS-118", ("CKV_AWS_185",))]
+
+
+def test_an_admin_statement_is_one_critical_finding_that_also_stands_for_full_iam_access() -> None:
+    """`"*"` (TFR-AWS-031, and on `"*"` resources TFR-AWS-030) includes every IAM action: TFR-AWS-253 stays silent
+    there and becomes a facet; an `iam:*` statement alone is TFR-AWS-253's own finding."""
+    text = """
+resource "aws_iam_policy" "admin" {
+  name   = "admin"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })
+}
+
+resource "aws_iam_policy" "iam" {
+  name   = "iam"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "iam:*", Resource = "*" }] })
+}
+
+resource "aws_iam_policy" "narrow" {
+  name   = "narrow"
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "arn:aws:s3:::b/*" }]
+  })
+}
+"""
+    rules = [r for r in load_rules() if r.id in {"TFR-AWS-030", "TFR-AWS-031", "TFR-AWS-253"}]
+    findings = review(changeset_from_sources({"main.tf": text}), rules, Policy()).findings
+    assert sorted((f.address, f.rule_id) for f in findings) == [
+        ("aws_iam_policy.admin", "TFR-AWS-030"),
+        ("aws_iam_policy.admin", "TFR-AWS-031"),  # both, as Checkov reports CKV_AWS_62 and CKV_AWS_63
+        ("aws_iam_policy.iam", "TFR-AWS-253"),
+        ("aws_iam_policy.narrow", "TFR-AWS-031"),
+    ]
+    by_key = {(f.address, f.rule_id): f for f in findings}
+    for key in (("aws_iam_policy.admin", "TFR-AWS-030"), ("aws_iam_policy.narrow", "TFR-AWS-031")):
+        assert "CKV2_AWS_40" in by_key[key].references
+        assert "TFR-AWS-253: statement 0 allows every IAM action" in by_key[key].message

@@ -134,3 +134,72 @@ resource "azurerm_kubernetes_cluster" "k" {
     [finding] = legacy.findings
     assert finding.address == "azurerm_storage_account.s"
     assert "role_based_access_control` of azurerm_kubernetes_cluster.k, removed in 3.0" in (finding.message or "")
+
+
+def test_hcl_provider_type_comes_from_its_source_not_its_local_name() -> None:
+    """`gcp = { source = "hashicorp/google" }`: the `gcp` provider is the google provider, so its pseudo resource
+    is a `google_provider` (as a plan's `provider_config` names it) and version-dependent rules read its
+    constraint (ADR 0365)."""
+    from tfreview.core.policy import Policy
+    from tfreview.parsing.hcl import changeset_from_sources
+    from tfreview.rules import load_rules
+    from tfreview.service.assessment import assess
+
+    versions = """
+terraform {
+  required_providers {
+    gcp = { source = "hashicorp/google", version = "~> 4.0" }
+  }
+}
+"""
+    block = 'provider "gcp" {\n  project = "acme"\n}\n'
+    pool = """
+resource "google_container_node_pool" "pool" {
+  provider = gcp
+  name     = "pool"
+  cluster  = "primary"
+  location = "europe-west1"
+}
+"""
+    rules = [r for r in load_rules() if r.id in {"TFR-GCP-113", "TFR-GCP-114"}]
+    for sources in (
+        {"versions.tf": versions, "pool.tf": pool},
+        {"a.tf": block, "versions.tf": versions, "pool.tf": pool},
+    ):
+        change_set = changeset_from_sources(sources)
+        [provider] = [c for c in change_set.changes if c.address == "provider.gcp"]
+        assert provider.type == "google_provider"
+        assert provider.after["version"] == "~> 4.0"
+        findings = assess(change_set, rules, Policy(), None).review.findings
+        assert sorted(f.rule_id for f in findings) == ["TFR-GCP-113", "TFR-GCP-114"]
+
+
+def test_hcl_a_called_modules_own_versions_file_decides_the_provider_era() -> None:
+    """The constraint may live only in a called module's `versions.tf`: it still reaches the rules."""
+    from tfreview.core.policy import Policy
+    from tfreview.parsing.hcl import changeset_from_sources
+    from tfreview.rules import load_rules
+    from tfreview.service.assessment import assess
+
+    root = 'module "pg" {\n  source = "./pg"\n}\n'
+    versions = (
+        'terraform {\n  required_providers {\n    azurerm = { source = "hashicorp/azurerm", version = "~> 2.0" }\n'
+        "  }\n}\n"
+    )
+    server = """
+resource "azurerm_postgresql_server" "server" {
+  name                    = "pg"
+  location                = "westeurope"
+  resource_group_name     = "rg"
+  sku_name                = "GP_Gen5_2"
+  version                 = "11"
+  ssl_enforcement_enabled = true
+}
+"""
+    change_set = changeset_from_sources({"main.tf": root, "pg/main.tf": server, "pg/versions.tf": versions})
+    changes = {c.address: c for c in change_set.changes}
+    assert changes["provider.azurerm"].type == "azurerm_provider"
+    assert changes["provider.azurerm"].after == {"version": "~> 2.0"}
+    rules = [r for r in load_rules() if r.id == "TFR-AZU-207"]  # azurerm 2.x: TLSEnforcementDisabled (ADR 0366)
+    [finding] = assess(change_set, rules, Policy(), None).review.findings
+    assert finding.address == "module.pg.azurerm_postgresql_server.server"

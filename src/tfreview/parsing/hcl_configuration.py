@@ -77,6 +77,9 @@ class _ConfigurationReader:
         self.declared: set[str] = set()  # config addresses of the resources read, instances or not
         self.required: dict[str, list[str]] = {}  # provider name -> `required_providers` version constraints
         self.required_at: dict[str, Location] = {}  # provider name -> the first `terraform` block requiring it
+        # local name -> provider type, from a `required_providers` entry's `source` (`gcp = { source =
+        # "hashicorp/google" }`: the `gcp` provider is the google provider; ADR 0365)
+        self.local_types: dict[str, str] = {}
 
     def read(self) -> Configuration:
         self._module("", None, None, 0)
@@ -90,7 +93,19 @@ class _ConfigurationReader:
         for name, constraints in self.required.items():
             if name not in configured and f"provider.{name}" not in self.configuration.resources:
                 self._implicit_provider(name, ", ".join(dict.fromkeys(constraints)))
+        self._type_by_source()
         return self.configuration
+
+    def _type_by_source(self) -> None:
+        """A provider pseudo resource's type is `<provider type>_provider`, the type its `source` names, not its
+        local name: `gcp = { source = "hashicorp/google" }` with `provider "gcp" {}` is `google_provider`, as a
+        plan's `provider_config` names it (ADR 0365). The address keeps the local name the code wrote."""
+        resources = self.configuration.resources
+        for address, resource in list(resources.items()):
+            local = resource.type.removesuffix("_provider")
+            kind = self.local_types.get(local)
+            if resource.type.endswith("_provider") and kind is not None and kind != local:
+                resources[address] = replace(resource, type=f"{kind}_provider")
 
     def _implicit_provider(self, name: str, version: str) -> None:
         """A provider that `required_providers` constrains but no provider block configures: Terraform still
@@ -167,6 +182,9 @@ class _ConfigurationReader:
                 if not isinstance(item, Attribute):
                     continue
                 value = Evaluator(Scope()).evaluate(item.expression)
+                source = value.get("source") if isinstance(value, Mapping) else None
+                if isinstance(source, str) and source.strip():
+                    self.local_types.setdefault(item.name, source.strip().rsplit("/", 1)[-1].lower())
                 version = value.get("version") if isinstance(value, Mapping) else value
                 if isinstance(version, str) and version.strip():
                     self.required.setdefault(item.name, []).append(version.strip())

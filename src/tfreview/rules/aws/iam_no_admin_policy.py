@@ -34,4 +34,5 @@ RULE = Rule(
     "counts as Allow. A policy whose text is known only after apply is not judged.",
     references=References(checkov=("CKV_AWS_62",), trivy=("AVD-AWS-0057",)),
     check=check,
+    subsumes=("TFR-AWS-253",),  # every action includes every IAM action: one cause, one finding
 )

@@ -33,4 +33,5 @@ RULE = Rule(
     "TFR-AWS-030 (CRITICAL) and is reported by both rules, as Checkov does.",
     references=References(checkov=("CKV_AWS_63",), trivy=("AVD-AWS-0057",)),
     check=check,
+    subsumes=("TFR-AWS-253",),  # every action includes every IAM action: one cause, one finding
 )

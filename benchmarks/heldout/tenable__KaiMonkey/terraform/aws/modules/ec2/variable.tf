@@ -1,0 +1,3 @@
+variable "monitoring" {
+ default = true
+}

@@ -1,0 +1,55 @@
+"""No IAM policy that allows every IAM action ("iam:*"): its holder can grant itself anything."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, Statement, identity_policies
+
+_EVERY_IAM_ACTION = ("*", "*:*", "iam:*")
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    for path, found in identity_policies(resource):
+        for statement in found:
+            if statement.allows and (what := _grants_all_of_iam(statement)):
+                yield Hit(path, f"statement {statement.index} allows every IAM action ({what})")
+
+
+def _grants_all_of_iam(statement: Statement) -> str | None:
+    """How the statement allows every `iam:` action, in words, or None. `NotAction` allows every action it does
+    not list, so it grants all of IAM unless it lists `iam:` actions (any listed one is taken as excluding IAM)."""
+    for action in statement.actions:
+        if action in _EVERY_IAM_ACTION:
+            return f'"{statement.as_written(action)}"'
+    if statement.not_actions and not any(a.startswith("iam:") or a in _EVERY_IAM_ACTION for a in statement.not_actions):
+        return "NotAction without any iam: action"
+    return None
+
+
+RULE = Rule(
+    id="TFR-AWS-253",
+    long_id="aws-iam-no-full-iam-access",
+    title='IAM policy allows every IAM action ("iam:*")',
+    severity=Severity.HIGH,
+    provider="aws",
+    category="iam",
+    resource_types=IDENTITY_POLICY_TYPES,
+    remediation="List the IAM actions the workload needs (for example `iam:PassRole` on one role ARN). Keep "
+    "identity administration with a separate, MFA-guarded role; a permissions boundary limits what any role "
+    "it creates may do.",
+    description='An Allow statement with `"iam:*"` (or `"*"`, or a `NotAction` that leaves IAM in) lets its '
+    "holder create users and access keys, attach `AdministratorAccess` to itself or to any role it can "
+    "reach, and rewrite trust policies: a path to full control of the account (AWS IAM User Guide, "
+    '"Security best practices in IAM": grant least privilege). HIGH whatever the `Resource`: even `iam:*` on '
+    "one role lets the holder attach any managed policy to that role and change who may assume it. Checked on "
+    "`aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, `aws_iam_group_policy`, the "
+    "`inline_policy` blocks of `aws_iam_role` and IAM Identity Center permission sets; a statement without "
+    "`Effect` counts as Allow. A statement that allows every action on every resource is TFR-AWS-030's "
+    '(critical) finding and any `"*"` statement is TFR-AWS-031\'s (high); those findings include this one '
+    "(ADR 0368). A policy whose text is known only after apply is not judged.",
+    references=References(checkov=("CKV2_AWS_40",)),
+    check=check,
+)
