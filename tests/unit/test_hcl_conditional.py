@@ -131,7 +131,7 @@ resource "aws_s3_bucket_versioning" "this" {
 """
 
 
-def test_a_module_argument_false_stays_absent_and_a_root_default_reaches_into_the_module() -> None:
+def test_module_arguments_fix_a_module_and_a_root_default_reaches_into_it() -> None:
     root = """
 variable "create_logs" {
   default = false
@@ -145,14 +145,35 @@ module "gated" {
   enabled = var.create_logs
 }
 """
-    found = changes(changeset_from_sources({"main.tf": root, "modules/s3/main.tf": MODULE}))
-    assert list(found) == ["module.gated.aws_s3_bucket.this[0]", "module.gated.aws_s3_bucket_versioning.this[0]"]
+    change_set = changeset_from_sources({"main.tf": root, "modules/s3/main.tf": MODULE})
+    found = changes(change_set)
+    # `off`: its argument is the value; `gated`: the root's default opens the bucket, while the versioning's
+    # `var.versioning`, which no call sets, keeps its default: the call fixes it, nothing outside can
+    assert list(found) == ["module.gated.aws_s3_bucket.this[0]"]
     assert found["module.gated.aws_s3_bucket.this[0]"].condition == ("var.create_logs",)
-    # the module's own default is named by its address, the caller's by the root's
-    assert found["module.gated.aws_s3_bucket_versioning.this[0]"].condition == (
-        "var.create_logs",
-        "module.gated.var.versioning",
+    assert "module.gated.aws_s3_bucket_versioning.this: count or for_each is empty, so there is nothing to review" in (
+        change_set.coverage.notes
     )
+
+
+def test_the_condition_names_the_default_that_gates_not_the_defaults_beside_it() -> None:
+    text = """
+variable "create" {
+  default = true
+}
+variable "create_url" {
+  default = false
+}
+locals {
+  create = var.create
+}
+resource "aws_lambda_function_url" "this" {
+  count              = local.create && var.create_url ? 1 : 0
+  authorization_type = "NONE"
+}
+"""
+    found = changes(changeset_from_sources({"main.tf": text}))
+    assert found["aws_lambda_function_url.this[0]"].condition == ("var.create_url",)
 
 
 def test_a_module_call_gated_by_a_default_makes_everything_inside_it_conditional() -> None:

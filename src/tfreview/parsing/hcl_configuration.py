@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tfreview.core.plan import InlineSuppression, Location, strip_index
+from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
@@ -151,7 +151,8 @@ class _ConfigurationReader:
         for _, block in blocks:
             if block.kind == "variable" and block.labels:
                 name = block.labels[0]
-                received = given[name] if name in given else _default(block, f"{strip_index(prefix)}var.{name}")
+                # only a root's defaults are open: a module call that omits an argument fixes the default
+                received = given[name] if name in given else _default(block, f"var.{name}" if not address else None)
                 variables[name] = _typed(block, received)
             elif block.kind == "locals":
                 for item in body_items(block.body):
@@ -380,12 +381,13 @@ def _is_sensitive(block: Block, scope: Scope) -> bool:
     )
 
 
-def _default(block: Block, name: str) -> Input:
-    """A variable nobody sets: its declared default, marked as one (`name`, `var.x` or `module.m.var.x`)."""
+def _default(block: Block, name: str | None) -> Input:
+    """A variable nobody sets: its declared default, marked as one by `name` (`var.x`) in the root module,
+    where -var, TF_VAR_ or tfvars outside the tree may set it; inside a module the call fixes it (ADR 0360)."""
     for item in body_items(block.body):
         if isinstance(item, Attribute) and item.name == "default":
             value = Evaluator(Scope()).evaluate(item.expression)
-            return Input(value, (), (name,) if value is not UNKNOWN else ())
+            return Input(value, (), (name,) if name is not None and value is not UNKNOWN else ())
     return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
 
 

@@ -18,8 +18,9 @@ address and says so under coverage, never drops it.
     for_each = { for s in var.subnets : … } → unknown
 
 An expansion that is empty only because a variable kept its declared default is the module's optional
-feature, off unless its caller turns it on: it is read as one conditional instance, with the variables
-whose defaults leave it out (ADR 0360). Literal zeros, tfvars and callers' arguments are the values.
+feature, off unless the root's -var, TF_VAR_ or tfvars turn it on: it is read as one conditional instance,
+with the variables whose defaults leave it out (ADR 0360). Literal zeros, the tree's tfvars and module calls
+(their arguments, and the defaults of arguments they omit) are the values.
 """
 
 from __future__ import annotations
@@ -71,10 +72,17 @@ def expand(block: Block, scope: Scope) -> Expansion:
             expansion = read(evaluator.evaluate(item.expression))
             if not expansion.is_empty:
                 return expansion
-            opened = scope.opened()  # what a caller setting the defaulted variables could make of it
+            opened = scope.opened()  # what setting the defaulted root variables could make of it
             if opened is None or read(Evaluator(opened).evaluate(item.expression)).is_empty:
-                return expansion  # empty whatever the callers say: literal, tfvars or arguments
-            condition = tuple(dict.fromkeys(evaluator.defaults)) or ("an input variable",)
+                return expansion  # empty whatever they are set to: a literal, tfvars or a module argument decides
+            read_defaults = tuple(dict.fromkeys(evaluator.defaults))
+            # the gate: the defaulted variables that alone turn it on (not `var.create`, default true, beside it)
+            gates = tuple(
+                name
+                for name in read_defaults
+                if not read(Evaluator(scope.opened({name}) or scope).evaluate(item.expression)).is_empty
+            )
+            condition = gates or read_defaults or ("an input variable",)
             instance = Instance(instance_key(0), {"count": {"index": 0}}) if item.name == "count" else Instance()
             return Expansion((instance,), None, condition)
     return SINGLE

@@ -11,6 +11,7 @@ While evaluating, the addresses of the resources an expression refers to are col
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -67,12 +68,17 @@ class Scope:
     # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
     data_attribute: Callable[[str, str, str], Input | None] | None = None
 
-    def opened(self) -> Scope | None:
-        """This scope with every variable that holds (or is built from) a declared default made unknown, as a
-        caller setting it leaves it before plan; None when no variable holds a default (ADR 0360)."""
-        if not any(given.defaulted for given in self.variables.values()):
+    def opened(self, only: AbstractSet[str] | None = None) -> Scope | None:
+        """This scope with every variable that holds (or is built from) a root variable's declared default made
+        unknown, as setting it from outside leaves it before plan; `only`: of those defaults alone. None when
+        no variable holds such a default (ADR 0360)."""
+
+        def opens(given: Input) -> bool:
+            return bool(given.defaulted) and (only is None or not only.isdisjoint(given.defaulted))
+
+        if not any(opens(given) for given in self.variables.values()):
             return None
-        variables = {name: Input(UNKNOWN) if given.defaulted else given for name, given in self.variables.items()}
+        variables = {name: Input(UNKNOWN) if opens(given) else given for name, given in self.variables.items()}
         return Scope(variables, self.local_expressions, self.prefix, self.instance, data_attribute=self.data_attribute)
 
     def local(self, name: str) -> Input:
