@@ -253,3 +253,23 @@ module "gated" {
     change_set = changeset_from_sources({"main.tf": root, "modules/s3/main.tf": MODULE})
     assert "module.gated.aws_s3_bucket_versioning.this[0]" in changes(change_set)
     assert review(change_set, rules, Policy()).findings == []
+
+
+def test_a_value_built_from_the_gate_is_unknown_in_the_conditional_instance() -> None:
+    text = """
+variable "not_encrypted" {
+  default = false
+}
+variable "node_type" {
+  default = "dc2.large"
+}
+resource "aws_redshift_cluster" "main" {
+  count     = var.not_encrypted ? 1 : 0
+  encrypted = !var.not_encrypted
+  node_type = var.node_type
+}
+"""
+    cluster = changes(changeset_from_sources({"main.tf": text}))["aws_redshift_cluster.main[0]"]
+    # where the cluster exists, var.not_encrypted is not its default: `encrypted` is not known to be true
+    assert cluster.after == {"node_type": "dc2.large"}
+    assert cluster.after_unknown == {"encrypted": True}

@@ -235,8 +235,9 @@ class _ConfigurationReader:
         try:
             expansion = self._expansion(file, block, scope, address)
             gated = _joined(condition, expansion.condition)
+            body_scope = _gates_open(scope, expansion.condition)
             for instance in expansion.instances:
-                instance_scope = replace(scope, instance=instance.bindings) if instance.bindings else scope
+                instance_scope = replace(body_scope, instance=instance.bindings) if instance.bindings else body_scope
                 self._add_resource(
                     file, block, instance_scope, module_address, address + instance.suffix, condition=gated
                 )
@@ -355,8 +356,9 @@ class _ConfigurationReader:
         if not files:
             self.configuration.notes.append(f"{address}: no parsable .tf files in {source!r}; not followed")
             return
+        call_scope = _gates_open(scope, expansion.condition)
         for instance in expansion.instances:
-            instance_scope = replace(scope, instance=instance.bindings) if instance.bindings else scope
+            instance_scope = replace(call_scope, instance=instance.bindings) if instance.bindings else call_scope
             inputs: dict[str, Input] = {}
             for argument, item in arguments.items():
                 if argument in _MODULE_META_ARGUMENTS:
@@ -389,6 +391,13 @@ def _default(block: Block, name: str | None) -> Input:
             value = Evaluator(Scope()).evaluate(item.expression)
             return Input(value, (), (name,) if name is not None and value is not UNKNOWN else ())
     return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
+
+
+def _gates_open(scope: Scope, condition: tuple[str, ...]) -> Scope:
+    """The scope a conditional block's body is read in: its gate variables unknown, since wherever it exists
+    some of them differ from their defaults (`encrypted = !var.not_encrypted` gated by `var.not_encrypted`
+    is not known to be true there); the scope itself for an unconditional block."""
+    return (scope.opened(frozenset(condition)) or scope) if condition else scope
 
 
 def _joined(outer: tuple[str, ...], inner: tuple[str, ...]) -> tuple[str, ...]:
