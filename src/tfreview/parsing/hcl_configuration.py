@@ -3,8 +3,9 @@
 Each managed resource instance becomes a `ConfiguredResource` with its values in plan JSON shape.
 `count` and `for_each` known from the source expand as Terraform expands them (`hcl_instances`):
 `aws_s3_bucket.b["a"]`, `module.db[0].aws_db_instance.main`; unknown ones leave one object at the config
-address, noted under coverage. A block left out only by a variable's default is read once as conditional
-(ADR 0360), and so is everything in a module called so. Data sources are read for references only; they are not changes.
+address, noted under coverage. A block left out only by a root variable's default is read once as
+conditional (ADR 0360), and so is everything in a module called so. Data sources are read for references
+only; they are not changes.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ class ConfiguredResource:
     unknown_sources: tuple[tuple[str, str], ...]  # (item, source) of items whose value is unknown
     # top-level attribute → the text its unknown string value is known to start with (ADR 0330)
     known_prefixes: Mapping[str, str] = field(default_factory=dict)
-    # the defaulted variables without which it would not exist (its count/for_each or a module call's): the
-    # default configuration leaves it out, a caller setting them creates it (ADR 0360)
+    # the root variables whose defaults leave it out (by its count/for_each or a module call's): it exists
+    # only when -var, TF_VAR_ or tfvars outside the tree set them (ADR 0360)
     condition: tuple[str, ...] = ()
 
 
