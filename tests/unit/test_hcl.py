@@ -292,7 +292,8 @@ resource "aws_s3_bucket_versioning" "off" {
   bucket = "b"
 }
 """
-    change_set = changeset_from_sources({"main.tf": text})
+    # tfvars set the empty map (a default would leave the versioning conditional, not absent: ADR 0360)
+    change_set = changeset_from_sources({"main.tf": text, "terraform.tfvars": "versioning = {}"})
     assert [c.address for c in change_set.changes] == ["aws_thing.t"]  # count of an empty map's keys is 0
     change = change_set.changes[0]
     assert change.after == {
@@ -335,7 +336,9 @@ resource "aws_s3_bucket" "on" {
   count = var.create ? 0 : 2
 }
 """
-    change_set = changeset_from_sources({"main.tf": text})
+    # tfvars say `create = false`: the value Terraform uses, so `off` is absent (its default alone would leave
+    # it conditional, reviewed once: ADR 0360, tests/unit/test_hcl_conditional.py)
+    change_set = changeset_from_sources({"main.tf": text, "terraform.tfvars": "create = false"})
     assert [c.address for c in change_set.changes] == ["aws_s3_bucket.on[0]", "aws_s3_bucket.on[1]"]
     assert any("aws_s3_bucket.off" in note for note in change_set.coverage.notes)
 

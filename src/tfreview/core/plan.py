@@ -105,6 +105,9 @@ class ResourceChange:
     configured: Any = None
     # HCL mode: top-level attribute → the text its unknown (after) value is known to start with (ADR 0330)
     known_prefixes: Mapping[str, str] = field(default_factory=dict)
+    # HCL mode: the variables whose declared defaults leave this resource out; it exists only when a caller
+    # sets them (a module's optional feature, ADR 0360). Empty for everything else, and in plan mode.
+    condition: tuple[str, ...] = ()
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 

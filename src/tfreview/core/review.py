@@ -161,6 +161,7 @@ def _resource(change: ResourceChange, side: str) -> Resource:
             change.provider,
             change.configured,
             change.known_prefixes,
+            change.condition,
         )
     return Resource(
         change.address,
@@ -173,6 +174,7 @@ def _resource(change: ResourceChange, side: str) -> Resource:
         change.references,
         change.module_address,
         change.provider,
+        condition=change.condition,
     )
 
 
@@ -313,7 +315,7 @@ def _finding(
         rule.category,
         address,
         resource_type,
-        message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
+        _conditional(message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)), change),
         rule.remediation,
         evidence_of(hit, resource),
         status,
@@ -321,6 +323,15 @@ def _finding(
         location,
         _with_facets(references, hit.also) if hit.also else references,
     )
+
+
+def _conditional(message: str, change: ResourceChange | None) -> str:
+    """A finding on a resource that exists only when a caller sets variables says so (ADR 0360)."""
+    if change is None or not change.condition:
+        return message
+    names = " and ".join(change.condition)
+    verb, its = ("is", "its default leaves") if len(change.condition) == 1 else ("are", "their defaults leave")
+    return f"{message} (conditional: created only when {names} {verb} set; {its} it out)"
 
 
 class _Secrets:

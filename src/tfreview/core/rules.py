@@ -66,6 +66,8 @@ class Resource:
     configured: Any = None
     # attribute → the text its unknown string value is known to start with (HCL mode, ADR 0330)
     known_prefixes: Mapping[str, str] = field(default_factory=dict)
+    # the variables whose defaults leave it out: it exists only when a caller sets them (HCL mode, ADR 0360)
+    condition: tuple[str, ...] = ()
 
     def get(self, path: str) -> Any:
         """The value at `path`: UNKNOWN if known only after apply, None if absent."""
@@ -153,7 +155,7 @@ class Snapshot:
             for other in by_value.get(value, ()):
                 if other not in found:
                     found.append(other)
-        return found
+        return [other for other in found if coexists(other, target)]
 
     def targets(
         self, source: Resource, target_type: str, attribute: str, target_attributes: tuple[str, ...] = ("id",)
@@ -170,7 +172,12 @@ class Snapshot:
         if isinstance(value, str | int):
             for target in by_value.get(value, ()):
                 found[id(target)] = target
-        return sorted(found.values(), key=lambda target: order[id(target)])
+        return sorted((t for t in found.values() if coexists(t, source)), key=lambda target: order[id(target)])
+
+    def present_with(self, resource: Resource, *types: str) -> Iterator[Resource]:
+        """`of_type(*types)` less what exists only when a caller sets variables `resource` does not need:
+        what a rule may count on whenever `resource` exists (see `coexists`)."""
+        return (other for other in self.of_type(*types) if coexists(other, resource))
 
     def _target_index(self, target_type: str, names: tuple[str, ...]) -> _TargetIndex:
         key = (target_type, names)
@@ -215,6 +222,13 @@ class Snapshot:
                     by_value.setdefault(value, []).append(other)
             index = self._links[key] = (by_ref, by_value)
         return index
+
+
+def coexists(other: Resource, resource: Resource) -> bool:
+    """True when `other` exists whenever `resource` does: it is unconditional, or conditional on variables
+    `resource` is conditional on too. A bucket's versioning gated off by default does not count for a bucket
+    every caller gets: the default configuration lacks it (ADR 0361)."""
+    return not other.condition or set(other.condition) <= set(resource.condition)
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,4 +150,5 @@ def _change(
         prevent_destroy=config.prevent_destroy,
         suppressions=config.suppressions,
         known_prefixes=new.known_prefixes if new is not None else {},
+        condition=config.condition,
     )

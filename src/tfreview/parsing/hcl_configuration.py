@@ -3,7 +3,9 @@
 Each managed resource instance becomes a `ConfiguredResource` with its values in plan JSON shape.
 `count` and `for_each` known from the source expand as Terraform expands them (`hcl_instances`):
 `aws_s3_bucket.b["a"]`, `module.db[0].aws_db_instance.main`; unknown ones leave one object at the config
-address, noted under coverage. Data sources are read for references only; they are not changes.
+address, noted under coverage. A block left out only by a root variable's default is read once as
+conditional (ADR 0360), and so is everything in a module called so. Data sources are read for references
+only; they are not changes.
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ class ConfiguredResource:
     unknown_sources: tuple[tuple[str, str], ...]  # (item, source) of items whose value is unknown
     # top-level attribute → the text its unknown string value is known to start with (ADR 0330)
     known_prefixes: Mapping[str, str] = field(default_factory=dict)
+    # the root variables whose defaults leave it out (by its count/for_each or a module call's): it exists
+    # only when -var, TF_VAR_ or tfvars outside the tree set them (ADR 0360)
+    condition: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -82,7 +87,7 @@ class _ConfigurationReader:
         self.local_types: dict[str, str] = {}
 
     def read(self) -> Configuration:
-        self._module("", None, None, 0)
+        self._module("", None, None, 0, ())
         configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
             name = resource.type.removesuffix("_provider")
@@ -145,29 +150,38 @@ class _ConfigurationReader:
             self.modules[reldir] = (files, tfvars)
         return self.modules[reldir]
 
-    def _module(self, reldir: str, address: str | None, inputs: Mapping[str, Input] | None, depth: int) -> None:
+    def _module(
+        self,
+        reldir: str,
+        address: str | None,
+        inputs: Mapping[str, Input] | None,
+        depth: int,
+        condition: tuple[str, ...],
+    ) -> None:
         files, tfvars = self._files(reldir)
         blocks = [(file, block) for file in files for block in file.blocks]
         given = dict(inputs) if inputs is not None else self._tfvars(tfvars)
         variables: dict[str, Input] = {}
         local_expressions: dict[str, Any] = {}
+        prefix = f"{address}." if address else ""
         for _, block in blocks:
             if block.kind == "variable" and block.labels:
                 name = block.labels[0]
-                variables[name] = _typed(block, given[name] if name in given else _default(block))
+                # only a root's defaults are open: a module call that omits an argument fixes the default
+                received = given[name] if name in given else _default(block, f"var.{name}" if not address else None)
+                variables[name] = _typed(block, received)
             elif block.kind == "locals":
                 for item in body_items(block.body):
                     if isinstance(item, Attribute):
                         local_expressions[item.name] = item.expression
-        prefix = f"{address}." if address else ""
         scope = Scope(variables, local_expressions, prefix)
         scope.data_attribute = PolicyDocuments(scope, [block for _, block in blocks]).attribute
         self._sensitive(blocks, scope)
         for file, block in blocks:
             if block.kind == "resource" and len(block.labels) == 2:
-                self._resource(file, block, scope, address)
+                self._resource(file, block, scope, address, condition)
             elif block.kind == "module" and block.labels:
-                self._call(file, reldir, block, scope, prefix, depth)
+                self._call(file, reldir, block, scope, prefix, depth, condition)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
@@ -226,7 +240,9 @@ class _ConfigurationReader:
                     out[item.name] = Input(evaluator.evaluate(item.expression))
         return out
 
-    def _resource(self, file: _File, block: Block, scope: Scope, module_address: str | None) -> None:
+    def _resource(
+        self, file: _File, block: Block, scope: Scope, module_address: str | None, condition: tuple[str, ...]
+    ) -> None:
         type_name, name = block.labels
         address = f"{scope.prefix}{type_name}.{name}"
         if address in self.declared:
@@ -237,9 +253,13 @@ class _ConfigurationReader:
         self.declared.add(address)
         try:
             expansion = self._expansion(file, block, scope, address)
+            gated = _joined(condition, expansion.condition)
+            body_scope = _gates_open(scope, expansion.condition)
             for instance in expansion.instances:
-                instance_scope = replace(scope, instance=instance.bindings) if instance.bindings else scope
-                self._add_resource(file, block, instance_scope, module_address, address + instance.suffix)
+                instance_scope = replace(body_scope, instance=instance.bindings) if instance.bindings else body_scope
+                self._add_resource(
+                    file, block, instance_scope, module_address, address + instance.suffix, condition=gated
+                )
         except _EVALUATION_ERRORS as exc:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
@@ -250,6 +270,12 @@ class _ConfigurationReader:
         expansion = expand(block, scope)
         if expansion.is_empty:
             self.configuration.notes.append(f"{address}: count or for_each is empty, so there is nothing to review")
+        elif expansion.condition:
+            self.configuration.notes.append(
+                f"{address} ({file.path}:{block.line}): count or for_each is empty only by the default of "
+                f"{', '.join(expansion.condition)}; reviewed as one conditional instance "
+                f"{address + expansion.instances[0].suffix}"
+            )
         elif expansion.unknown is not None:
             self.configuration.notes.append(
                 f"{address} ({file.path}:{block.line}): instances unknown until plan ({expansion.unknown}); "
@@ -289,6 +315,7 @@ class _ConfigurationReader:
         module_address: str | None,
         address: str,
         labels: tuple[str, str] | None = None,
+        condition: tuple[str, ...] = (),
     ) -> None:
         type_name, name = labels or block.labels
         body = Evaluator(scope).body(block.body, top_level=True)
@@ -310,9 +337,12 @@ class _ConfigurationReader:
             suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
             unknown_sources=_unknown_sources(block, body.values),
             known_prefixes=_known_prefixes(block, body.values, scope),
+            condition=condition,
         )
 
-    def _call(self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int) -> None:
+    def _call(
+        self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int, condition: tuple[str, ...]
+    ) -> None:
         name = block.labels[0]
         address = f"{prefix}module.{name}"
         arguments = {item.name: item for item in body_items(block.body) if isinstance(item, Attribute)}
@@ -345,16 +375,18 @@ class _ConfigurationReader:
         if not files:
             self.configuration.notes.append(f"{address}: no parsable .tf files in {source!r}; not followed")
             return
+        call_scope = _gates_open(scope, expansion.condition)
         for instance in expansion.instances:
-            instance_scope = replace(scope, instance=instance.bindings) if instance.bindings else scope
+            instance_scope = replace(call_scope, instance=instance.bindings) if instance.bindings else call_scope
             inputs: dict[str, Input] = {}
             for argument, item in arguments.items():
                 if argument in _MODULE_META_ARGUMENTS:
                     continue
                 evaluator = Evaluator(instance_scope)
                 value = evaluator.evaluate(item.expression)
-                inputs[argument] = Input(value, tuple(dict.fromkeys(evaluator.references)))
-            self._module(child, address + instance.suffix, inputs, depth + 1)
+                references = tuple(dict.fromkeys(evaluator.references))
+                inputs[argument] = Input(value, references, tuple(dict.fromkeys(evaluator.defaults)))
+            self._module(child, address + instance.suffix, inputs, depth + 1, _joined(condition, expansion.condition))
 
 
 def _is_registry(source: str) -> bool:
@@ -370,11 +402,26 @@ def _is_sensitive(block: Block, scope: Scope) -> bool:
     )
 
 
-def _default(block: Block) -> Input:
+def _default(block: Block, name: str | None) -> Input:
+    """A variable nobody sets: its declared default, marked as one by `name` (`var.x`) in the root module,
+    where -var, TF_VAR_ or tfvars outside the tree may set it; inside a module the call fixes it (ADR 0360)."""
     for item in body_items(block.body):
         if isinstance(item, Attribute) and item.name == "default":
-            return Input(Evaluator(Scope()).evaluate(item.expression))
+            value = Evaluator(Scope()).evaluate(item.expression)
+            return Input(value, (), (name,) if name is not None and value is not UNKNOWN else ())
     return Input(UNKNOWN)  # set from outside (-var, tfvars, the environment)
+
+
+def _gates_open(scope: Scope, condition: tuple[str, ...]) -> Scope:
+    """The scope a conditional block's body is read in: its gate variables unknown, since wherever it exists
+    some of them differ from their defaults (`encrypted = !var.not_encrypted` gated by `var.not_encrypted`
+    is not known to be true there); the scope itself for an unconditional block."""
+    return (scope.opened(frozenset(condition)) or scope) if condition else scope
+
+
+def _joined(outer: tuple[str, ...], inner: tuple[str, ...]) -> tuple[str, ...]:
+    """The condition of a block inside a conditional module call: both sets of variables, in order."""
+    return tuple(dict.fromkeys(outer + inner)) if inner else outer
 
 
 def _typed(block: Block, received: Input) -> Input:
@@ -384,7 +431,7 @@ def _typed(block: Block, received: Input) -> Input:
     for item in body_items(block.body):
         if isinstance(item, Attribute) and item.name == "type":
             spec = parse_type(item.expression, Evaluator(Scope()).evaluate)
-            return received if spec is None else Input(convert(received.value, spec), received.references)
+            return received if spec is None else replace(received, value=convert(received.value, spec))
     return received
 
 

@@ -23,6 +23,7 @@ MAX_ELEMENTS = 10_000  # a larger collection is left unknown: evaluation is per 
 
 class ForEvaluator(Protocol):
     references: list[str]
+    defaults: list[str]
 
     def evaluate(self, node: Any) -> Any: ...
 
@@ -75,4 +76,5 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
                 entries[name] = element
         finally:
             evaluator.references.extend(inner.references)
+            evaluator.defaults.extend(inner.defaults)
     return dict(sorted(entries.items())) if is_object else items

@@ -12,8 +12,15 @@ address and says so under coverage, never drops it.
     count = 3                              → [0], [1], [2]
     for_each = { b = 1, a = 2 }            → ["a"] (each.value 2), ["b"] (each.value 1)
     for_each = toset(["x", "y"])           → ["x"], ["y"] (each.value = each.key)
-    count = var.enabled ? 1 : 0 (false)    → no instance
+    count = var.enabled ? 1 : 0 (tfvars or caller: false) → no instance
+    count = var.enabled ? 1 : 0 (default false)            → [0], conditional on var.enabled
+    for_each = var.enabled ? {…} : {} (default false)      → one object, conditional on var.enabled
     for_each = { for s in var.subnets : … } → unknown
+
+An expansion that is empty only because a variable kept its declared default is the module's optional
+feature, off unless the root's -var, TF_VAR_ or tfvars turn it on: it is read as one conditional instance,
+with the variables whose defaults leave it out (ADR 0360). Literal zeros, the tree's tfvars and module calls
+(their arguments, and the defaults of arguments they omit) are the values.
 """
 
 from __future__ import annotations
@@ -44,6 +51,8 @@ class Expansion:
 
     instances: tuple[Instance, ...]
     unknown: str | None = None
+    # the defaulted variables without which the block would have instances: it is conditional (ADR 0360)
+    condition: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -54,12 +63,28 @@ SINGLE = Expansion((Instance(),))
 
 
 def expand(block: Block, scope: Scope) -> Expansion:
-    """The instances of a resource or module block evaluated in `scope`."""
+    """The instances of a resource or module block evaluated in `scope`; when none only because variables
+    took their defaults, one conditional instance (`[0]` for `count`, the config address for `for_each`)."""
     for item in body_items(block.body):
-        if isinstance(item, Attribute) and item.name == "count":
-            return _count(Evaluator(scope).evaluate(item.expression))
-        if isinstance(item, Attribute) and item.name == "for_each":
-            return _for_each(Evaluator(scope).evaluate(item.expression))
+        if isinstance(item, Attribute) and item.name in ("count", "for_each"):
+            read = _count if item.name == "count" else _for_each
+            evaluator = Evaluator(scope)
+            expansion = read(evaluator.evaluate(item.expression))
+            if not expansion.is_empty:
+                return expansion
+            opened = scope.opened()  # what setting the defaulted root variables could make of it
+            if opened is None or read(Evaluator(opened).evaluate(item.expression)).is_empty:
+                return expansion  # empty whatever they are set to: a literal, tfvars or a module argument decides
+            read_defaults = tuple(dict.fromkeys(evaluator.defaults))
+            # the gate: the defaulted variables that alone turn it on (not `var.create`, default true, beside it)
+            gates = tuple(
+                name
+                for name in read_defaults
+                if not read(Evaluator(scope.opened({name}) or scope).evaluate(item.expression)).is_empty
+            )
+            condition = gates or read_defaults or ("an input variable",)
+            instance = Instance(instance_key(0), {"count": {"index": 0}}) if item.name == "count" else Instance()
+            return Expansion((instance,), None, condition)
     return SINGLE
 
 

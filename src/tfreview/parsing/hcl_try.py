@@ -18,6 +18,7 @@ from tfreview.core.values import UNKNOWN
 
 class TryEvaluator(Protocol):
     references: list[str]
+    defaults: list[str]
     failures: int
 
     def evaluate(self, node: Any) -> Any: ...
@@ -33,6 +34,7 @@ def evaluate_try(evaluator: TryEvaluator, nodes: list[Any], *, can: bool) -> Any
         attempt = evaluator.fresh()
         value = attempt.evaluate(node)
         evaluator.references.extend(attempt.references)
+        evaluator.defaults.extend(attempt.defaults)
         if not decided and attempt.failures == 0:
             chosen, decided = value, True
     if can:

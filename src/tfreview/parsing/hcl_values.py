@@ -11,6 +11,7 @@ While evaluating, the addresses of the resources an expression refers to are col
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -44,10 +45,14 @@ RESOURCE_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
 @dataclass(frozen=True, slots=True)
 class Input:
-    """A variable's value as a module call (or tfvars) gives it, with the references it carries."""
+    """A variable's value as a module call (or tfvars) gives it, with the references it carries.
+
+    `defaulted`: the variables (`var.create`, `module.m.var.create`) whose declared default the value is or
+    is built from, none when a caller, tfvars or a literal set it (ADR 0360)."""
 
     value: Any
     references: tuple[str, ...] = ()
+    defaulted: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -63,6 +68,19 @@ class Scope:
     # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
     data_attribute: Callable[[str, str, str], Input | None] | None = None
 
+    def opened(self, only: AbstractSet[str] | None = None) -> Scope | None:
+        """This scope with every variable that holds (or is built from) a root variable's declared default made
+        unknown, as setting it from outside leaves it before plan; `only`: of those defaults alone. None when
+        no variable holds such a default (ADR 0360)."""
+
+        def opens(given: Input) -> bool:
+            return bool(given.defaulted) and (only is None or not only.isdisjoint(given.defaulted))
+
+        if not any(opens(given) for given in self.variables.values()):
+            return None
+        variables = {name: Input(UNKNOWN) if opens(given) else given for name, given in self.variables.items()}
+        return Scope(variables, self.local_expressions, self.prefix, self.instance, data_attribute=self.data_attribute)
+
     def local(self, name: str) -> Input:
         if name in self._locals:
             return self._locals[name]
@@ -73,7 +91,7 @@ class Scope:
         evaluator = Evaluator(self)
         value = evaluator.evaluate(expression)
         self._resolving.discard(name)
-        self._locals[name] = Input(value, tuple(evaluator.references))
+        self._locals[name] = Input(value, tuple(evaluator.references), tuple(dict.fromkeys(evaluator.defaults)))
         return self._locals[name]
 
 
@@ -93,6 +111,7 @@ class Evaluator:
         self.references: list[str] = []
         self.bound = bound  # names of `for` iterators and `dynamic` blocks, which are not resources
         self.failures = 0  # steps Terraform would reject (a missing key, a bad argument): what `try` skips
+        self.defaults: list[str] = []  # the defaulted variables read (`Input.defaulted` of each `var.x`)
 
     def fresh(self) -> Evaluator:
         """An evaluator of the same scope and bound names, with its own references and failures."""
@@ -140,10 +159,12 @@ class Evaluator:
         if root == "var" and steps and steps[0][0] == "attr":
             given = self.scope.variables.get(steps[0][1], Input(UNKNOWN))
             self.references.extend(given.references)
+            self.defaults.extend(given.defaulted)
             return self._walk(given.value, steps[1:])
         if root == "local" and steps and steps[0][0] == "attr":
             found = self.scope.local(steps[0][1])
             self.references.extend(found.references)
+            self.defaults.extend(found.defaulted)
             return self._walk(found.value, steps[1:])
         if root == "data" and self.scope.data_attribute is not None and _attrs(steps[:3]):
             known = self.scope.data_attribute(*(str(value) for _, value in steps[:3]))

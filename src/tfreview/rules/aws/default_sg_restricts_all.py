@@ -14,7 +14,7 @@ DEFAULT_SG = "aws_default_security_group"
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if resource.type == "aws_vpc":
         if not snapshot.linked(resource, DEFAULT_SG, "vpc_id") and not snapshot.memo(
-            ("TFR-AWS-016", "unlinked default groups"), lambda: _unlinked(snapshot)
+            ("TFR-AWS-016", "unlinked default groups", *resource.condition), lambda: _unlinked(resource, snapshot)
         ):
             yield Hit(
                 "default_security_group_id",
@@ -29,12 +29,12 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
             yield Hit(direction, f"the default security group has {len(rules)} {direction} rule(s)", len(rules))
 
 
-def _unlinked(snapshot: Snapshot) -> bool:
+def _unlinked(vpc: Resource, snapshot: Snapshot) -> bool:
     """A managed default group whose VPC is unknown and refers to no VPC we see (a module variable): it may
     be any VPC's."""
     return any(
         sg.get("vpc_id") is UNKNOWN and not any(".aws_vpc." in f".{ref}" for ref in sg.refs("vpc_id"))
-        for sg in snapshot.of_type(DEFAULT_SG)
+        for sg in snapshot.present_with(vpc, DEFAULT_SG)
     )
 
 

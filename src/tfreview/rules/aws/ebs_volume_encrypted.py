@@ -11,7 +11,7 @@ from tfreview.rules.support.ebs import encrypted_by_default
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     setting = resource.setting("encrypted")
-    if setting is Setting.UNKNOWN or resource.get("encrypted") is True or encrypted_by_default(snapshot):
+    if setting is Setting.UNKNOWN or resource.get("encrypted") is True or encrypted_by_default(resource, snapshot):
         return
     if setting is Setting.SET:
         yield Hit("encrypted", "the volume is not encrypted")

@@ -23,7 +23,7 @@ def _devices(resource: Resource) -> Iterator[str]:
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    if encrypted_by_default(snapshot):
+    if encrypted_by_default(resource, snapshot):
         return
     if resource.type != "aws_launch_template" and resource.setting("root_block_device") is Setting.UNSET:
         yield Hit(

@@ -11,8 +11,9 @@ ENDPOINT = "metadata_options.0.http_endpoint"
 TOKENS = "metadata_options.0.http_tokens"
 
 
-def _account_requires_tokens(snapshot: Snapshot) -> bool:
-    return any(r.get("http_tokens") == "required" for r in snapshot.of_type("aws_ec2_instance_metadata_defaults"))
+def _account_requires_tokens(resource: Resource, snapshot: Snapshot) -> bool:
+    defaults = snapshot.present_with(resource, "aws_ec2_instance_metadata_defaults")
+    return any(r.get("http_tokens") == "required" for r in defaults)
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -27,7 +28,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         if value != "required":
             yield Hit(TOKENS, f'IMDSv1 stays enabled: `http_tokens` is "{value}"')
         return
-    if not _account_requires_tokens(snapshot):
+    if not _account_requires_tokens(resource, snapshot):
         yield Hit(TOKENS, 'IMDSv1 stays enabled: `http_tokens` not set: the provider default is "optional"', unset=True)
 
 

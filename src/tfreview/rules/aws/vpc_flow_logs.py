@@ -17,7 +17,8 @@ def _unresolved(flow_log: Resource) -> bool:
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if snapshot.linked(resource, "aws_flow_log", "vpc_id"):
         return
-    if snapshot.memo(("vpc-flow-logs", "unresolved"), lambda: any(map(_unresolved, snapshot.of_type("aws_flow_log")))):
+    key = ("vpc-flow-logs", "unresolved", *resource.condition)
+    if snapshot.memo(key, lambda: any(map(_unresolved, snapshot.present_with(resource, "aws_flow_log")))):
         return  # never conclude "missing" from a value Terraform does not know yet
     yield Hit("", "no aws_flow_log records this VPC's traffic")
 

@@ -36,20 +36,21 @@ def configurations(bucket: Resource, snapshot: Snapshot, type_name: str) -> list
     linked = snapshot.linked(bucket, type_name, "bucket", ("id", "bucket"))
     if linked:
         return linked
-    return None if _memo(snapshot, ("unlinked", type_name), lambda: _has_unlinked(snapshot, type_name)) else []
+    key = ("unlinked", type_name, *bucket.condition)
+    return None if _memo(snapshot, key, lambda: _has_unlinked(bucket, snapshot, type_name)) else []
 
 
-def _has_unlinked(snapshot: Snapshot, type_name: str) -> bool:
+def _has_unlinked(bucket: Resource, snapshot: Snapshot, type_name: str) -> bool:
     return any(
         other.get("bucket") is UNKNOWN and not any(ref.split(".")[-2:-1] == [BUCKET] for ref in other.refs("bucket"))
-        for other in snapshot.of_type(type_name)
+        for other in snapshot.present_with(bucket, type_name)
     )
 
 
-_MEMO: WeakKeyDictionary[Snapshot, dict[tuple[str, str], Any]] = WeakKeyDictionary()
+_MEMO: WeakKeyDictionary[Snapshot, dict[tuple[str, ...], Any]] = WeakKeyDictionary()
 
 
-def _memo(snapshot: Snapshot, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
+def _memo(snapshot: Snapshot, key: tuple[str, ...], compute: Callable[[], Any]) -> Any:
     """Per-snapshot results, so that a check run on every bucket does not rescan every resource."""
     memo = _MEMO.setdefault(snapshot, {})
     if key not in memo:
@@ -126,15 +127,16 @@ def is_log_target(bucket: Resource, snapshot: Snapshot) -> bool:
         return True
     if snapshot.linked(bucket, "aws_s3_bucket_logging", "target_bucket", ("id", "bucket")):
         return True
-    by_ref, by_name = _memo(snapshot, ("inline-log-targets", ""), lambda: _inline_log_targets(snapshot))
+    key = ("inline-log-targets", *bucket.condition)
+    by_ref, by_name = _memo(snapshot, key, lambda: _inline_log_targets(bucket, snapshot))
     return bucket.config_address in by_ref or any(bucket.get(key) in by_name for key in ("id", "bucket"))
 
 
-def _inline_log_targets(snapshot: Snapshot) -> tuple[set[str], set[str]]:
+def _inline_log_targets(bucket: Resource, snapshot: Snapshot) -> tuple[set[str], set[str]]:
     """Buckets named in the inline `logging` blocks of other buckets: by reference, and by known name."""
     by_ref: set[str] = set()
     by_name: set[str] = set()
-    for other in snapshot.of_type(BUCKET):
+    for other in snapshot.present_with(bucket, BUCKET):
         by_ref.update(ref for ref in other.refs("logging") if ref != other.config_address)
         by_name.update(b["target_bucket"] for b in other.blocks("logging") if isinstance(b.get("target_bucket"), str))
     return by_ref, by_name
