@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeKind, is_provider_configuration
+from tfreview.core.plan import ChangeKind, ResourceChange, is_provider_configuration, new_resource_change
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.parsing.plan_json import load_plan
@@ -120,3 +121,37 @@ def test_bad_input_gets_one_clear_line(data: bytes, expected: str) -> None:
     assert expected in message
     assert "\n" not in message
     assert message.startswith("input.json: ")
+
+
+@pytest.mark.parametrize("actions", [("create",), ("delete", "create"), ("no-op",), ("forget",), ("read",)])
+def test_the_readers_constructor_makes_what_the_dataclass_makes(actions: tuple[str, ...]) -> None:
+    values = (
+        'module.a["x"].aws_s3_bucket.b[0]',
+        "aws_s3_bucket",
+        "b",
+        actions,
+        {"acl": "private"},
+        {"acl": "public-read", "tags": {"a": "b"}},
+        {"arn": True},
+        False,
+        {"tags": {"a": True}},
+        "managed",
+        'module.a["x"]',
+        "registry.terraform.io/hashicorp/aws",
+        0,
+        "replace_because_cannot_update",
+        (("acl",),),
+        "aws_s3_bucket.old",
+        {"policy": ("aws_iam_policy.p",)},
+        {"acl": {"constant_value": "public-read"}},
+    )
+    made = new_resource_change(*values)
+    expected = ResourceChange(*values[:16], references=values[16], configured=values[17])
+    assert type(made) is ResourceChange
+    assert made == expected
+    assert [getattr(made, f.name) for f in fields(ResourceChange)] == [
+        getattr(expected, f.name) for f in fields(ResourceChange)
+    ]
+    assert made.kind is expected.kind is ChangeKind.from_actions(actions)
+    assert made.known_prefixes == {}
+    assert made.known_prefixes is not new_resource_change(*values).known_prefixes  # not one shared dict
