@@ -8,9 +8,18 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeKind, ResourceChange, is_provider_configuration, new_resource_change
+from tfreview.core.plan import (
+    ChangeKind,
+    ResourceChange,
+    _walk_keys,
+    is_provider_configuration,
+    new_resource_change,
+    strip_index,
+)
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.parsing.plan_json import load_plan
@@ -155,3 +164,23 @@ def test_the_readers_constructor_makes_what_the_dataclass_makes(actions: tuple[s
     assert made.kind is expected.kind is ChangeKind.from_actions(actions)
     assert made.known_prefixes == {}
     assert made.known_prefixes is not new_resource_change(*values).known_prefixes  # not one shared dict
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab.[]"0_x', max_size=30))
+def test_strip_index_takes_the_fast_path_only_where_the_walk_agrees(address: str) -> None:
+    walked = address if "[" not in address else _walk_keys(address)  # (no bracket opened: the address as it is)
+    assert strip_index(address) == walked
+
+
+@pytest.mark.parametrize(
+    ("address", "stripped"),
+    [
+        ("aws_s3_bucket.b[0]", "aws_s3_bucket.b"),
+        ("module.m[3].aws_s3_bucket.b[12]", "module.m.aws_s3_bucket.b"),
+        ('module.a["x.y[0]"].aws_s3_bucket.b[0]', "module.a.aws_s3_bucket.b"),
+        ("aws_s3_bucket.b", "aws_s3_bucket.b"),
+    ],
+)
+def test_strip_index(address: str, stripped: str) -> None:
+    assert strip_index(address) == stripped

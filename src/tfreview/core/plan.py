@@ -188,6 +188,19 @@ def strip_index(address: str) -> str:
     """`module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b` (a key may hold dots and brackets)."""
     if "[" not in address:
         return address  # the common case, on every reference of a plan's configuration: no copy, no loop
+    if '"' not in address and _PLAIN_KEYS.fullmatch(address):
+        # unquoted keys (`count`'s numbers), each `[…]` closed before the next opens: what the walk below gives,
+        # without a Python step per character (it runs for every instance in a plan, several µs each)
+        return _KEY.sub("", address)
+    return _walk_keys(address)
+
+
+_PLAIN_KEYS = re.compile(r"(?:[^\[\]]*\[[^\[\]]*\])*[^\[\]]*")
+_KEY = re.compile(r"\[[^\[\]]*\]")
+
+
+def _walk_keys(address: str) -> str:
+    """`strip_index` of any address: a quoted key may hold dots and brackets."""
     out: list[str] = []
     depth = 0
     quoted = False

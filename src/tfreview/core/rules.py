@@ -69,7 +69,16 @@ class Resource:
 
     def get(self, path: str) -> Any:
         """The value at `path`: UNKNOWN if known only after apply, None if absent."""
-        return lookup(self.values, self.unknown, path)
+        values = self.values
+        if type(values) is dict and type(path) is str and path and "." not in path and not path.isdigit():
+            # a top-level attribute, most of what rules read (tens of thousands of times a review): `lookup`'s
+            # own first case, without its call
+            unknown = self.unknown
+            if not unknown:
+                return values.get(path)
+            if type(unknown) is dict:
+                return UNKNOWN if unknown.get(path) is True else values.get(path)
+        return lookup(values, self.unknown, path)
 
     def known(self, path: str) -> bool:
         return self.get(path) is not UNKNOWN
