@@ -104,7 +104,7 @@ class Resource:
         for end in range(1, len(keys)):
             if not written(self.configured, keys[:end]):
                 block = lookup(self.values, None, keys[:end])
-                return isinstance(block, list | Mapping) and bool(block)
+                return isinstance(block, (list, Mapping)) and bool(block)
         return False
 
     def refs(self, attribute: str) -> tuple[str, ...]:
@@ -157,7 +157,7 @@ class Snapshot:
         found = list(by_ref.get(target.config_address, ()))
         for name in target_attributes:
             value = target.get(name)
-            if value is None or value is UNKNOWN or not isinstance(value, str | int):
+            if value is None or value is UNKNOWN or not isinstance(value, (str, int)):
                 continue
             for other in by_value.get(value, ()):
                 if other not in found:
@@ -176,7 +176,7 @@ class Snapshot:
             for target in by_address.get(ref, ()):
                 found[id(target)] = target
         value = source.get(attribute)
-        if isinstance(value, str | int):
+        if isinstance(value, (str, int)):
             for target in by_value.get(value, ()):
                 found[id(target)] = target
         return sorted(found.values(), key=lambda target: order[id(target)])
@@ -193,7 +193,7 @@ class Snapshot:
                 by_address.setdefault(target.config_address, []).append(target)
                 for name in names:
                     value = target.get(name)
-                    if value is not None and value is not UNKNOWN and isinstance(value, str | int):
+                    if value is not None and value is not UNKNOWN and isinstance(value, (str, int)):
                         bucket = by_value.setdefault(value, [])
                         if not bucket or bucket[-1] is not target:
                             bucket.append(target)
@@ -220,7 +220,7 @@ class Snapshot:
                 for ref in other.refs(attribute):
                     by_ref.setdefault(ref, []).append(other)
                 value = other.get(attribute)
-                if isinstance(value, str | int):
+                if isinstance(value, (str, int)):
                     by_value.setdefault(value, []).append(other)
             index = self._links[key] = (by_ref, by_value)
         return index

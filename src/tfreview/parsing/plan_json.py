@@ -134,7 +134,7 @@ def _json_kind(value: Any) -> str:
     """What a JSON value is, in JSON's words: `an object`, `a string`…"""
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):
         return "a string"
