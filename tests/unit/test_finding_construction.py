@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+import copy
+import pickle
+from dataclasses import FrozenInstanceError, fields, replace
+
+import pytest
 
 from tfreview.core.blast import BlastRadius
 from tfreview.core.findings import (
@@ -74,6 +78,12 @@ def test_a_fingerprint_is_computed_once_and_is_what_the_function_gives() -> None
     assert first == fingerprint("TFR-AWS-002", "aws_security_group.web", "ingress.*.cidr_blocks")
     assert first == fingerprint("TFR-AWS-002", "aws_security_group.web", "ingress.0.cidr_blocks")  # indexes ignored
     assert finding.fingerprint is first  # read again: the same string, not computed again
+    for copied in (pickle.loads(pickle.dumps(finding)), copy.copy(finding), copy.deepcopy(finding)):
+        assert type(copied) is Finding
+        assert copied == finding
+        assert copied.fingerprint == first
+    with pytest.raises(FrozenInstanceError):
+        finding.message = "changed"  # type: ignore[misc]
     assert normalised_path("ingress.12.cidr_blocks.0") == "ingress.*.cidr_blocks.*"
     assert normalised_path("") == ""
 
