@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeKind, is_provider_configuration
+from tfreview.core.plan import (
+    ChangeKind,
+    ResourceChange,
+    _walk_keys,
+    is_provider_configuration,
+    new_resource_change,
+    strip_index,
+)
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.parsing.plan_json import load_plan
@@ -120,3 +130,57 @@ def test_bad_input_gets_one_clear_line(data: bytes, expected: str) -> None:
     assert expected in message
     assert "\n" not in message
     assert message.startswith("input.json: ")
+
+
+@pytest.mark.parametrize("actions", [("create",), ("delete", "create"), ("no-op",), ("forget",), ("read",)])
+def test_the_readers_constructor_makes_what_the_dataclass_makes(actions: tuple[str, ...]) -> None:
+    values = (
+        'module.a["x"].aws_s3_bucket.b[0]',
+        "aws_s3_bucket",
+        "b",
+        actions,
+        {"acl": "private"},
+        {"acl": "public-read", "tags": {"a": "b"}},
+        {"arn": True},
+        False,
+        {"tags": {"a": True}},
+        "managed",
+        'module.a["x"]',
+        "registry.terraform.io/hashicorp/aws",
+        0,
+        "replace_because_cannot_update",
+        (("acl",),),
+        "aws_s3_bucket.old",
+        {"policy": ("aws_iam_policy.p",)},
+        {"acl": {"constant_value": "public-read"}},
+    )
+    made = new_resource_change(*values)
+    expected = ResourceChange(*values[:16], references=values[16], configured=values[17])
+    assert type(made) is ResourceChange
+    assert made == expected
+    assert [getattr(made, f.name) for f in fields(ResourceChange)] == [
+        getattr(expected, f.name) for f in fields(ResourceChange)
+    ]
+    assert made.kind is expected.kind is ChangeKind.from_actions(actions)
+    assert made.known_prefixes == {}
+    assert made.known_prefixes is not new_resource_change(*values).known_prefixes  # not one shared dict
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab.[]"0_x', max_size=30))
+def test_strip_index_takes_the_fast_path_only_where_the_walk_agrees(address: str) -> None:
+    walked = address if "[" not in address else _walk_keys(address)  # (no bracket opened: the address as it is)
+    assert strip_index(address) == walked
+
+
+@pytest.mark.parametrize(
+    ("address", "stripped"),
+    [
+        ("aws_s3_bucket.b[0]", "aws_s3_bucket.b"),
+        ("module.m[3].aws_s3_bucket.b[12]", "module.m.aws_s3_bucket.b"),
+        ('module.a["x.y[0]"].aws_s3_bucket.b[0]', "module.a.aws_s3_bucket.b"),
+        ("aws_s3_bucket.b", "aws_s3_bucket.b"),
+    ],
+)
+def test_strip_index(address: str, stripped: str) -> None:
+    assert strip_index(address) == stripped

@@ -101,7 +101,7 @@ def _failures(condition: Condition) -> _Fails:
 def _holds(condition: Condition) -> _Holds:
     if isinstance(condition, Test):
         holds = _test_holds(condition)
-    elif isinstance(condition, AllOf | AnyOf):
+    elif isinstance(condition, (AllOf, AnyOf)):
         holds = _combined_holds(condition)
     elif isinstance(condition, Each):
         holds = _each_holds(condition)

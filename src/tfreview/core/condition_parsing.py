@@ -165,7 +165,7 @@ def _operand(value: Any, operator: str, key: str) -> Any:
 def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):
         return "a string"

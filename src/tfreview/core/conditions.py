@@ -46,7 +46,7 @@ _NO_DEFAULT: Final = object()
 def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return float(value)
     if isinstance(value, str):
         try:
@@ -71,7 +71,7 @@ def _same(value: Any, operand: Any) -> bool:
         return isinstance(value, bool) and value is operand
     if isinstance(value, bool):
         return False
-    if isinstance(operand, int | float) and isinstance(value, str):
+    if isinstance(operand, (int, float)) and isinstance(value, str):
         return _number(value) == float(operand)  # plans write some numbers as strings
     return bool(value == operand)
 
@@ -141,7 +141,7 @@ def literal(value: Any) -> str:
     """A value as the user would write it in HCL: `false`, `"optional"`, `0`, `["a"]`."""
     if isinstance(value, str):
         return f'"{value}"'
-    if value is None or isinstance(value, bool | int | float):
+    if value is None or isinstance(value, (bool, int, float)):
         return _scalar_literal(value)  # once per default, not once per finding
     return json.dumps(value, separators=(", ", ": "))
 

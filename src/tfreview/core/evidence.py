@@ -35,7 +35,7 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
             return _absent(path)
     mask = resource.sensitive
     sensitive = bool(mask) and mask_at(mask, path_keys(path))  # an empty or absent mask marks nothing
-    if isinstance(value, str | int | float | bool) or value is UNKNOWN:
+    if isinstance(value, (str, int, float, bool)) or value is UNKNOWN:
         return _scalar_evidence(path, value, sensitive)
     keys, leaf = _path_facts(path)
     # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from tfreview.core.blast import BlastRadius
 from tfreview.core.plan import ChangeKind, Coverage, Location
 from tfreview.core.severity import Severity
-from tfreview.core.usage import AdviceUsage
+
+if TYPE_CHECKING:  # an annotation only: a scan without an advisor does not import the usage records
+    from tfreview.core.usage import AdviceUsage
 
 
 class Status(StrEnum):
@@ -56,7 +59,9 @@ class Suppressed:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class _FindingFields:
+    """A finding's value: its fields (what equality, hashing, `fields()`, `replace()` and the codecs see)."""
+
     rule_id: str
     long_id: str
     title: str
@@ -74,13 +79,26 @@ class Finding:
     references: tuple[str, ...] = ()
     suppressed: Suppressed | None = None
 
+
+class Finding(_FindingFields):
+    """One problem found: the dataclass `_FindingFields`, plus one slot outside its fields that keeps the
+    fingerprint once read (a sha256 that every report, baseline, merge and store reads)."""
+
+    __slots__ = ("_fingerprint",)
+    _fingerprint: str
+
     @property
     def fingerprint(self) -> str:
-        """Stable across runs: rule, resource and attribute, not line numbers or wording."""
-        return fingerprint(self.rule_id, self.address, self.evidence.path)
+        """Stable across runs: rule, resource and attribute, not line numbers or wording. Computed once."""
+        known: str | None = getattr(self, "_fingerprint", None)  # unset until first read
+        if known is None:
+            known = fingerprint(self.rule_id, self.address, self.evidence.path)
+            _keep_fingerprint(self, known)  # the slot's own setter: the dataclass is frozen, the cache is not
+        return known
 
 
-_SETTERS = tuple(Finding.__dict__[name].__set__ for name in Finding.__slots__)
+_keep_fingerprint = Finding.__dict__["_fingerprint"].__set__
+_SETTERS = tuple(_FindingFields.__dict__[name].__set__ for name in _FindingFields.__slots__)
 (_rule_id, _long_id, _title, _severity, _provider, _category, _address, _type, _message, _remediation, _evidence,
  _status, _change, _location, _references, _suppressed) = _SETTERS  # fmt: skip
 
@@ -126,8 +144,14 @@ def new_finding(
 
 
 def fingerprint(rule_id: str, address: str, path: str) -> str:
-    normalised = ".".join("*" if part.isdigit() else part for part in path.split("."))
-    return hashlib.sha256(f"{rule_id}|{address}|{normalised}".encode()).hexdigest()[:20]
+    return hashlib.sha256(f"{rule_id}|{address}|{normalised_path(path)}".encode()).hexdigest()[:20]
+
+
+@lru_cache(maxsize=8192)
+def normalised_path(path: str) -> str:
+    """`ingress.0.cidr_blocks` → `ingress.*.cidr_blocks`: a path without its list indexes (what a fingerprint and
+    the folding of one rule's hits on a resource go by). Cached: thousands of findings share a few paths."""
+    return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
 
 
 def counts_for_fail(finding: Finding, fail_on: Severity, *, fail_on_existing: bool) -> bool:
@@ -150,6 +174,32 @@ class ChangeEntry:
     replace_paths: tuple[str, ...] = ()
     location: Location | None = None
     blast: BlastRadius | None = None  # destroys and replaces: what depends on the resource that goes
+
+
+_ENTRY_SETTERS = tuple(ChangeEntry.__dict__[name].__set__ for name in ChangeEntry.__slots__)
+_entry_address, _entry_type, _entry_kind, _entry_reason, _entry_paths, _entry_location, _entry_blast = _ENTRY_SETTERS
+
+
+def new_change_entry(
+    address: str,
+    type: str,
+    kind: ChangeKind,
+    action_reason: str | None,
+    replace_paths: tuple[str, ...],
+    location: Location | None,
+    blast: BlastRadius | None,
+) -> ChangeEntry:
+    """`ChangeEntry(...)` for the engine, which makes one per changed resource (tens of thousands): the slots set
+    directly, as `new_finding` does. The same object, equal and hashing alike (test_finding_construction.py)."""
+    entry = object.__new__(ChangeEntry)
+    _entry_address(entry, address)
+    _entry_type(entry, type)
+    _entry_kind(entry, kind)
+    _entry_reason(entry, action_reason)
+    _entry_paths(entry, replace_paths)
+    _entry_location(entry, location)
+    _entry_blast(entry, blast)
+    return entry
 
 
 @dataclass(frozen=True, slots=True)

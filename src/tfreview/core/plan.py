@@ -120,6 +120,64 @@ class ResourceChange:
         return strip_index(self.address)
 
 
+_CHANGE_SETTERS = tuple(ResourceChange.__dict__[name].__set__ for name in ResourceChange.__slots__)
+(_address, _type, _name, _actions, _before, _after, _after_unknown, _before_sensitive, _after_sensitive, _mode,
+ _module_address, _provider, _index, _action_reason, _replace_paths, _previous_address, _location, _references,
+ _prevent_destroy, _suppressions, _configured, _known_prefixes, _kind) = _CHANGE_SETTERS  # fmt: skip
+
+
+def new_resource_change(
+    address: str,
+    type: str,
+    name: str,
+    actions: tuple[str, ...],
+    before: Any,
+    after: Any,
+    after_unknown: Any,
+    before_sensitive: Any,
+    after_sensitive: Any,
+    mode: str,
+    module_address: str | None,
+    provider: str,
+    index: Any,
+    action_reason: str | None,
+    replace_paths: tuple[tuple[str | int, ...], ...],
+    previous_address: str | None,
+    references: Mapping[str, tuple[str, ...]],
+    configured: Any,
+) -> ResourceChange:
+    """`ResourceChange(...)` (no location, suppressions or prefixes: what a plan gives) for the plan reader, which
+    makes one per resource, tens of thousands per plan: a frozen dataclass's `__init__` looks `object.__setattr__`
+    up for each of its 23 fields; this sets the slots directly. The same object, equal and hashing alike
+    (tests/unit/test_plan_json.py)."""
+    change = object.__new__(ResourceChange)
+    _address(change, address)
+    _type(change, type)
+    _name(change, name)
+    _actions(change, actions)
+    _before(change, before)
+    _after(change, after)
+    _after_unknown(change, after_unknown)
+    _before_sensitive(change, before_sensitive)
+    _after_sensitive(change, after_sensitive)
+    _mode(change, mode)
+    _module_address(change, module_address)
+    _provider(change, provider)
+    _index(change, index)
+    _action_reason(change, action_reason)
+    _replace_paths(change, replace_paths)
+    _previous_address(change, previous_address)
+    _location(change, None)
+    _references(change, references)
+    _prevent_destroy(change, None)
+    _suppressions(change, ())
+    _configured(change, configured)
+    _known_prefixes(change, {})
+    kind = _KINDS.get(actions)
+    _kind(change, kind if kind is not None else ChangeKind.from_actions(actions))
+    return change
+
+
 def is_provider_configuration(change: ResourceChange) -> bool:
     """A `provider` block read as the pseudo resource `[module.].provider.<name>[.<alias>]` of type
     `<name>_provider` (plan and HCL mode): rules read it, but it is not a resource of the change."""
@@ -133,6 +191,19 @@ def strip_index(address: str) -> str:
     """`module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b` (a key may hold dots and brackets)."""
     if "[" not in address:
         return address  # the common case, on every reference of a plan's configuration: no copy, no loop
+    if '"' not in address and _PLAIN_KEYS.fullmatch(address):
+        # unquoted keys (`count`'s numbers), each `[…]` closed before the next opens: what the walk below gives,
+        # without a Python step per character (it runs for every instance in a plan, several µs each)
+        return _KEY.sub("", address)
+    return _walk_keys(address)
+
+
+_PLAIN_KEYS = re.compile(r"(?:[^\[\]]*\[[^\[\]]*\])*[^\[\]]*")
+_KEY = re.compile(r"\[[^\[\]]*\]")
+
+
+def _walk_keys(address: str) -> str:
+    """`strip_index` of any address: a quoted key may hold dots and brackets."""
     out: list[str] = []
     depth = 0
     quoted = False

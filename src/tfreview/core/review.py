@@ -21,7 +21,9 @@ from tfreview.core.findings import (
     Status,
     Verdict,
     fingerprint,
+    new_change_entry,
     new_finding,
+    normalised_path,
 )
 from tfreview.core.folding import Folded, subsume
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
@@ -196,11 +198,6 @@ def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
     return by_type, generic
 
 
-@lru_cache(maxsize=8192)
-def _normalise(path: str) -> str:
-    return ".".join("*" if part.isdigit() else part for part in path.split(".")) if path else ""
-
-
 def _run_state_rules(
     rules: list[Rule], resources: list[Resource], diagnostics: list[str], *, check_unknown: bool
 ) -> _HitMap:
@@ -238,7 +235,7 @@ def _run_state_rules(
             subsume(found, by_id)
         for rule_id, rule_hits in found.items():
             for hit in rule_hits:
-                key = (rule_id, hit.address or resource.address, _normalise(hit.path))
+                key = (rule_id, hit.address or resource.address, normalised_path(hit.path))
                 folded = hits.get(key)
                 if folded is None:
                     hits[key] = Folded(hit, resource, [hit.path])
@@ -374,7 +371,9 @@ def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
 
 def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEntry:
     paths = tuple(".".join(str(p) for p in path) for path in change.replace_paths) if change.replace_paths else ()
-    return ChangeEntry(change.address, change.type, change.kind, change.action_reason, paths, change.location, blast)
+    return new_change_entry(
+        change.address, change.type, change.kind, change.action_reason, paths, change.location, blast
+    )
 
 
 def _counts(counted: list[Finding], suppressed: list[Finding], change_set: ChangeSet) -> dict[str, Any]:

@@ -71,7 +71,16 @@ class Resource:
 
     def get(self, path: str) -> Any:
         """The value at `path`: UNKNOWN if known only after apply, None if absent."""
-        return lookup(self.values, self.unknown, path)
+        values = self.values
+        if type(values) is dict and type(path) is str and path and "." not in path and not path.isdigit():
+            # a top-level attribute, most of what rules read (tens of thousands of times a review): `lookup`'s
+            # own first case, without its call
+            unknown = self.unknown
+            if not unknown:
+                return values.get(path)
+            if type(unknown) is dict:
+                return UNKNOWN if unknown.get(path) is True else values.get(path)
+        return lookup(values, self.unknown, path)
 
     def known(self, path: str) -> bool:
         return self.get(path) is not UNKNOWN
@@ -97,7 +106,7 @@ class Resource:
         for end in range(1, len(keys)):
             if not written(self.configured, keys[:end]):
                 block = lookup(self.values, None, keys[:end])
-                return isinstance(block, list | Mapping) and bool(block)
+                return isinstance(block, (list, Mapping)) and bool(block)
         return False
 
     def refs(self, attribute: str) -> tuple[str, ...]:
@@ -150,7 +159,7 @@ class Snapshot:
         found = list(by_ref.get(target.config_address, ()))
         for name in target_attributes:
             value = target.get(name)
-            if value is None or value is UNKNOWN or not isinstance(value, str | int):
+            if value is None or value is UNKNOWN or not isinstance(value, (str, int)):
                 continue
             for other in by_value.get(value, ()):
                 if other not in found:
@@ -169,7 +178,7 @@ class Snapshot:
             for target in by_address.get(ref, ()):
                 found[id(target)] = target
         value = source.get(attribute)
-        if isinstance(value, str | int):
+        if isinstance(value, (str, int)):
             for target in by_value.get(value, ()):
                 found[id(target)] = target
         return sorted((t for t in found.values() if coexists(t, source)), key=lambda target: order[id(target)])
@@ -191,7 +200,7 @@ class Snapshot:
                 by_address.setdefault(target.config_address, []).append(target)
                 for name in names:
                     value = target.get(name)
-                    if value is not None and value is not UNKNOWN and isinstance(value, str | int):
+                    if value is not None and value is not UNKNOWN and isinstance(value, (str, int)):
                         bucket = by_value.setdefault(value, [])
                         if not bucket or bucket[-1] is not target:
                             bucket.append(target)
@@ -218,7 +227,7 @@ class Snapshot:
                 for ref in other.refs(attribute):
                     by_ref.setdefault(ref, []).append(other)
                 value = other.get(attribute)
-                if isinstance(value, str | int):
+                if isinstance(value, (str, int)):
                     by_value.setdefault(value, []).append(other)
             index = self._links[key] = (by_ref, by_value)
         return index

@@ -65,7 +65,7 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
                 items.append(inner.evaluate(node.value_expr))
                 continue
             name = inner.evaluate(node.key_expr)
-            if isinstance(name, int | float) and not isinstance(name, bool):
+            if isinstance(name, (int, float)) and not isinstance(name, bool):
                 name = str(normalise_number(name))
             if not isinstance(name, str):
                 return UNKNOWN

@@ -29,7 +29,7 @@ def attempt(name: str, args: list[Any]) -> Any:
     function = _FUNCTIONS.get(name)
     if function is None:
         return UNKNOWN
-    if name in _SHAPE_ONLY and len(args) == 1 and isinstance(args[0], list | Mapping):
+    if name in _SHAPE_ONLY and len(args) == 1 and isinstance(args[0], (list, Mapping)):
         return function(*args)  # known however unknown its elements
     if name in _STRUCTURAL:
         # known collections with unknown elements: the result holds the same unknowns where they land
@@ -56,7 +56,7 @@ def to_template_string(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, str):
         return value
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return str(normalise_number(value))
     return UNKNOWN
 
@@ -90,7 +90,7 @@ def _tonumber(value: Any) -> Any:
 def _tobool(value: Any) -> Any:
     if value in ("true", "false"):
         return value == "true"
-    if not isinstance(value, bool | None):
+    if not isinstance(value, (bool, type(None))):
         raise TypeError("not a bool")
     return value
 
@@ -127,7 +127,7 @@ def _coalesce(*values: Any) -> Any:
 
 
 def _length(value: Any) -> int:
-    if isinstance(value, str | list | Mapping):
+    if isinstance(value, (str, list, Mapping)):
         return len(value)
     raise TypeError("length of a value that is not a string, a collection or an object")
 
@@ -169,7 +169,7 @@ def _min(*numbers: Any) -> Any:
 
 
 def _numbers_only(values: tuple[Any, ...]) -> tuple[Any, ...]:
-    if not values or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+    if not values or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
         raise TypeError("max and min take numbers")
     return values
 
@@ -187,7 +187,7 @@ def _legacy_list(*elements: Any) -> list[Any]:
 
 
 def _range(*bounds: Any) -> list[Any]:
-    if not 1 <= len(bounds) <= 3 or not all(isinstance(b, int | float) and not isinstance(b, bool) for b in bounds):
+    if not 1 <= len(bounds) <= 3 or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds):
         raise TypeError("range takes one to three numbers")
     start, end = (0, bounds[0]) if len(bounds) == 1 else bounds[:2]
     step = bounds[2] if len(bounds) == 3 else (1 if start <= end else -1)
@@ -232,7 +232,7 @@ def index_value(value: Any, key: Any) -> Any:
     """`value[key]` on known values; UNKNOWN when Terraform would fail or the key is absent."""
     if isinstance(value, Mapping):
         return value.get(str(key), UNKNOWN) if not isinstance(key, bool) else UNKNOWN
-    if isinstance(value, list) and isinstance(key, int | float) and not isinstance(key, bool):
+    if isinstance(value, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
         position = int(key)
         return value[position] if 0 <= position < len(value) else UNKNOWN
     if isinstance(value, list) and isinstance(key, str) and key.isdigit():
@@ -258,7 +258,7 @@ def operate(operator: str, left: Any, right: Any) -> Any:
         if not isinstance(left, bool) or not isinstance(right, bool):
             return UNKNOWN
         return (left and right) if operator == "&&" else (left or right)
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (left, right))
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
     if not numbers:
         return UNKNOWN
     try:

@@ -53,5 +53,5 @@ def holds(value: Any, key: Any) -> bool:
     if isinstance(value, list) and not isinstance(key, bool):
         if isinstance(key, str):
             key = int(key) if key.isdigit() else -1
-        return isinstance(key, int | float) and 0 <= int(key) < len(value)
+        return isinstance(key, (int, float)) and 0 <= int(key) < len(value)
     return False

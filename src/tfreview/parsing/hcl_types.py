@@ -149,7 +149,7 @@ def _primitive(value: Any, kind: str) -> Any:
     if kind == "string":
         if isinstance(value, bool):
             return "true" if value else "false"
-        if isinstance(value, int | float):
+        if isinstance(value, (int, float)):
             return str(normalise_number(value))
         return value
     if kind == "bool" and isinstance(value, str) and value in ("true", "false"):

@@ -243,7 +243,7 @@ class Evaluator:
                 key: Any = self._string(inner) if inner.lark_name() == "string" else token_text(inner)
             else:
                 key = self.evaluate(key_node.expression)
-                if isinstance(key, int | float) and not isinstance(key, bool):
+                if isinstance(key, (int, float)) and not isinstance(key, bool):
                     key = str(normalise_number(key))
             value = self.evaluate(element.expression)
             if not isinstance(key, str):
@@ -287,7 +287,7 @@ class Evaluator:
     def _unary(self, node: Any) -> Any:
         operand = self.evaluate(node.expr_term)
         operator = node.operator.strip()
-        if operator == "-" and isinstance(operand, int | float) and not isinstance(operand, bool):
+        if operator == "-" and isinstance(operand, (int, float)) and not isinstance(operand, bool):
             return -operand
         if operator == "!" and isinstance(operand, bool):
             return not operand

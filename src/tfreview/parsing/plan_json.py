@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeSet, ResourceChange, strip_index
+from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, strip_index
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
 
@@ -134,7 +134,7 @@ def _json_kind(value: Any) -> str:
     """What a JSON value is, in JSON's words: `an object`, `a string`…"""
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, int | float):
+    if isinstance(value, (int, float)):
         return "a number"
     if isinstance(value, str):
         return "a string"
@@ -212,25 +212,25 @@ def _built(
     kind, name, mode = item_get("type", ""), item_get("name", ""), item_get("mode", "managed")
     provider, module = item_get("provider_name", ""), item_get("module_address")
     reason, previous = item_get("action_reason"), item_get("previous_address")
-    return ResourceChange(
-        address=address,
-        type=kind if type(kind) is str else str(kind),
-        name=name if type(name) is str else str(name),
-        actions=tuple(actions),
-        before=before,
-        after=after,
-        after_unknown=after_unknown,
-        before_sensitive=before_sensitive,
-        after_sensitive=after_sensitive,
-        mode=mode if type(mode) is str else str(mode),
-        module_address=module if type(module) is str else None,
-        provider=provider if type(provider) is str else str(provider),
-        index=item_get("index"),
-        action_reason=reason if type(reason) is str else None,
-        replace_paths=tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
-        previous_address=previous if type(previous) is str else None,
-        references=references.get(config_address, {}) if references else {},
-        configured=configured.get(config_address) if configured else None,
+    return new_resource_change(
+        address,
+        kind if type(kind) is str else str(kind),
+        name if type(name) is str else str(name),
+        tuple(actions),
+        before,
+        after,
+        after_unknown,
+        before_sensitive,
+        after_sensitive,
+        mode if type(mode) is str else str(mode),
+        module if type(module) is str else None,
+        provider if type(provider) is str else str(provider),
+        item_get("index"),
+        reason if type(reason) is str else None,
+        tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
+        previous if type(previous) is str else None,
+        references.get(config_address, {}) if references else {},
+        configured.get(config_address) if configured else None,
     )
 
 

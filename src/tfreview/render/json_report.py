@@ -74,6 +74,8 @@ def review_document(review: Review, *, tool_version: str | None = None) -> dict[
 def finding_document(finding: Finding) -> dict[str, Any]:
     # `_value_` rather than `.value` (a descriptor call on Python 3.11): the same str, once per finding
     why = finding.suppressed
+    location = finding.location
+    evidence = finding.evidence
     return {
         "rule_id": finding.rule_id,
         "long_id": finding.long_id,
@@ -87,8 +89,8 @@ def finding_document(finding: Finding) -> dict[str, Any]:
         "change": finding.change._value_,
         "message": finding.message,
         "remediation": finding.remediation,
-        "evidence": {"path": finding.evidence.path, "value": finding.evidence.value},
-        "location": _location(finding.location),
+        "evidence": {"path": evidence.path, "value": evidence.value},
+        "location": None if location is None else _location(location),  # None in a plan without its source
         "references": list(finding.references),
         "fingerprint": finding.fingerprint,
         "suppressed": None
@@ -104,14 +106,15 @@ def _location(location: Location | None) -> dict[str, Any] | None:
 
 
 def _change(entry: ChangeEntry) -> dict[str, Any]:
+    location, blast = entry.location, entry.blast  # mostly None: no call for them (once per change)
     return {
         "address": entry.address,
         "type": entry.type,
         "change": entry.kind._value_,
         "action_reason": entry.action_reason,
         "replace_paths": list(entry.replace_paths),
-        "location": _location(entry.location),
-        "blast_radius": _blast(entry.blast),
+        "location": None if location is None else _location(location),
+        "blast_radius": None if blast is None else _blast(blast),
     }
 
 

@@ -165,7 +165,7 @@ def _plain(value: Any) -> bool:
         return all(type(key) is str and _plain(item) for key, item in value.items())
     if isinstance(value, list):
         return all(_plain(item) for item in value)
-    if isinstance(value, bool | str):
+    if isinstance(value, (bool, str)):
         return True
     if isinstance(value, int):
         return -_INT64 <= value < _INT64
