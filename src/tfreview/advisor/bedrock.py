@@ -179,6 +179,9 @@ class BedrockClient:
             raise ProviderError(
                 PROVIDER, "malformed", f"output longer than {self._max_output_chars} characters", retriable=False
             )
+        if self._credentials is not None:  # a hostile endpoint may echo the credentials it was signed with
+            for part in self._credentials.parts():
+                text = part.without(text)
         return Completion(text=text, model=self.model, input_tokens=input_tokens, output_tokens=output_tokens)
 
     def _scrub(self, text: str) -> str:

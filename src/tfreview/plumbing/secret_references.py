@@ -163,10 +163,15 @@ class SecretSource:
 
     def scrub(self, text: str) -> str:
         """`text` without this credential (current or previous value, or any long fragment of one) or secret shapes."""
+        return scrub_text(self.without(text))
+
+    def without(self, text: str) -> str:
+        """`text` without this credential (current or previous value, or any long fragment of one), all else kept:
+        for an upstream's answer that is still to be parsed (a JSON document keeps its shape)."""
         for secret in (self._value, self._previous):
             if secret:
                 text = _remove_fragments(text, secret)
-        return scrub_text(text)
+        return text
 
     def _store(self, value: str) -> None:
         if self._value is not None:
