@@ -53,7 +53,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.integrations.github.writes import ChecksAndReviews
-from tfreview.plumbing.http import ResponseTooLarge, read_bounded
+from tfreview.plumbing.http import ResponseTooLarge, send_bounded
 
 log = logging.getLogger(__name__)
 
@@ -315,11 +315,10 @@ class GitHubClient(ChecksAndReviews):
                 "User-Agent": USER_AGENT,
             }
             try:
-                response = self._bounded(
-                    self._http.build_request(
-                        method, url or f"{self._api_url}{path}", params=params, json=body, headers=headers
-                    )
+                request = self._http.build_request(
+                    method, url or f"{self._api_url}{path}", params=params, json=body, headers=headers
                 )
+                response = send_bounded(self._http, request, self._max_response_bytes)
             except ResponseTooLarge:
                 self.limiter.write_done(slot)
                 raise GitHubUnavailable(
@@ -366,18 +365,6 @@ class GitHubClient(ChecksAndReviews):
                 self._sleep(READ_RETRY_DELAY_SECONDS)
                 continue
             raise self._error(method, path, status, message, response)
-
-    def _bounded(self, request: httpx.Request) -> httpx.Response:
-        """The answer to `request` with its body read, at most `max_response_bytes` of it (ResponseTooLarge)."""
-        streamed = self._http.send(request, stream=True)
-        try:
-            content = read_bounded(streamed, self._max_response_bytes)
-        finally:
-            streamed.close()
-        # the body is decoded already: the copy names no encoding to undo again (and gets its own length)
-        dropped = ("content-encoding", "content-length")
-        headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in dropped]
-        return httpx.Response(streamed.status_code, headers=headers, content=content, request=request)
 
     def _error(self, method: str, path: str, status: int, message: str, response: httpx.Response) -> Exception:
         text = self._auth.scrub(f"GitHub {method} {path}: {status} {message}".rstrip())
