@@ -265,3 +265,19 @@ def test_s2_a_provider_that_echoes_the_key_gets_it_into_neither_the_text_nor_the
     assert first.text == '{"summary": "your key is (redacted) (or (redacted))", "risk": "low", "concerns": []}'
     assert first.model == "gpt-4o"  # a model name that is no model name: the configured one
     assert second.model == "gpt-4o"
+
+
+def test_s2_only_long_runs_of_the_key_are_taken_out_of_an_answer(
+    fake: FakeOpenAI, tmp_path: Path, http: httpx.Client
+) -> None:
+    """A short run shared with another secret ("canary" in both the key and a plan password) stays for the
+    redactor, which must find that password whole; a run of 12 characters or more is the key's and goes."""
+    key = "sk-canary-0f3a9c2e51b847d6a1c0"
+    path = tmp_path / "openai.key"
+    path.write_text(key, encoding="utf-8")
+    password = "canaryPw7f3a9c2e51zz"
+    fake.script(fake.ok(f'{{"summary": "{password} and {key[3:19]}", "risk": "low", "concerns": []}}'))
+    with OpenAIClient(f"{fake.url}/v1", SecretSource.from_file(path), "gpt-4o-mini", http=http) as model:
+        completion = model.complete(PROMPT, timeout=5)
+
+    assert completion.text == f'{{"summary": "{password} and (redacted)", "risk": "low", "concerns": []}}'

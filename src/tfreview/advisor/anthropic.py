@@ -19,6 +19,7 @@ import httpx
 
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import (
+    ANSWER_FRAGMENT,
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
@@ -113,7 +114,7 @@ class AnthropicClient(OwnedHttp):
             raise ProviderError(PROVIDER, "malformed", "no usage in the answer", retriable=False, status=200)
         model = document.get("model")
         return Completion(
-            text=self._api_key.without("".join(texts)),  # a hostile endpoint may echo the key it was sent
+            text=self._api_key.without("".join(texts), shortest=ANSWER_FRAGMENT),  # an endpoint may echo its key
             model=answered_model(model, self.model, self._api_key.without),
             input_tokens=input_tokens,
             output_tokens=output_tokens,

@@ -20,6 +20,7 @@ import httpx
 
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import (
+    ANSWER_FRAGMENT,
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
@@ -129,7 +130,7 @@ class OpenAIClient(OwnedHttp):
         return self._api_key.scrub(text) if self._api_key is not None else text
 
     def _without_key(self, text: str) -> str:
-        return self._api_key.without(text) if self._api_key is not None else text
+        return self._api_key.without(text, shortest=ANSWER_FRAGMENT) if self._api_key is not None else text
 
     def _completion(self, document: dict[str, Any], prompt: Prompt) -> Completion:
         choices = document.get("choices")

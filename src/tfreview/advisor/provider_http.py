@@ -147,6 +147,9 @@ def exchange_json(
     return decode_json_object(provider, reply)
 
 
+# the shortest run of a credential taken out of a model's answer: long enough that it cannot be part of another
+# secret by chance — which the redactor must still find whole in that answer (short runs would break it up first)
+ANSWER_FRAGMENT = 12
 _MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}")
 
 
