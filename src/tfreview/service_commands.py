@@ -22,7 +22,7 @@ from tfreview.ops_cli.actor import cli_actor
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
-from tfreview.store.setup import is_sqlite, prepare_database, redacted_url
+from tfreview.store.setup import is_sql, is_sqlite, prepare_database, redacted_url, require_current_schema
 
 if TYPE_CHECKING:
     from tfreview.service.secret_rotation import Rotation
@@ -57,6 +57,8 @@ def run_service_command(args: argparse.Namespace) -> int:
         if is_sqlite(settings.database.url):
             # a worker beside `serve` on the same machine: same file, same checks
             prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+        elif is_sql(settings.database.url):  # scaled: the operator migrates (ADR 0375)
+            require_current_schema(settings.database.url, settings.database.busy_timeout_ms)
         return run_worker_process(settings, reload_settings=_reloader(args))
     if args.command == "db":
         prepare_database(settings.database.url, settings.database.busy_timeout_ms)

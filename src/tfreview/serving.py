@@ -34,7 +34,7 @@ def serve(
 ) -> int:
     """Run the API (and the embedded workers); `reload_settings` builds the settings again for a secret reload
     (SIGHUP and `secrets.reload_seconds`; None: secrets are read once)."""
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import is_sql, is_sqlite, prepare_database, require_current_schema
 
     host = host or settings.server.host
     port = settings.server.port if port is None else port
@@ -43,6 +43,8 @@ def serve(
     if is_sqlite(settings.database.url):
         # embedded: migrate, then refuse to run without durable SQLite settings
         prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    elif is_sql(settings.database.url):  # scaled: the operator migrates; a start on an older schema would answer 500s
+        require_current_schema(settings.database.url, settings.database.busy_timeout_ms)
     listener = bind(host, port)
     try:
         settings = _listening_settings(settings, host, listener.getsockname()[1])

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
@@ -43,6 +43,15 @@ class SecretVersion(BaseModel):
     # `spacelift_api.account` when set, else any account (a single-account installation)
     account: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
     name: str | None = Field(default=None, max_length=64)  # a label for `secrets status` (default: v1, v2, ...)
+
+    @field_validator("value")
+    @classmethod
+    def _not_empty(cls, value: SecretStr) -> SecretStr:
+        # an empty secret signs nothing we accept (and anything anyone could forge): a settings error, not a
+        # service that starts and answers every delivery 401
+        if not value.get_secret_value().strip():
+            raise ValueError("the webhook secret is empty")
+        return value
 
 
 class DatabaseSettings(BaseModel):

@@ -100,3 +100,31 @@ def test_s2_no_canary_in_prompts_logs_or_errors(outcome: str, caplog: pytest.Log
     assert prompts
     assert SENSITIVE in sent
     assert REDACTED in sent
+
+
+def test_s2_a_model_that_echoes_secrets_gets_none_into_the_advice() -> None:
+    """A hostile or compromised provider answers with the plan's secrets (it may have them from another
+    channel, or a prompt injection told it where to look) and with secret-shaped strings: the summary and
+    every concern message lose them before the advice reaches a comment, a check run or a stored row."""
+    cs = plan_from_document(_plan(), "plan.json")
+    result = review(cs, load_rules(), Policy())
+    echoed = f"password {PASSWORD}, url {DB_URL_SECRET}, key {AWS_KEY}, token sk-proj-Q2hK9xZcanaryEchoed0Abc"
+    client = ScriptedClient(
+        [
+            answer(
+                f"No issues. {echoed}",
+                concerns=[
+                    {"address": "aws_db_instance.main", "category": "secrets", "message": echoed, "severity": "low"}
+                ],
+            )
+        ]
+    )
+    advisor = LlmAdvisor([client], AdvisorSettings(name="openai"))
+    advice = advisor.advise(AdviceContext(cs, tuple(result.findings), Coverage()))
+
+    assert advice.is_llm
+    shown = advice.summary + "\n" + "\n".join(c.message for c in advice.concerns)
+    for canary in (*CANARIES, "sk-proj-Q2hK9xZcanaryEchoed0Abc"):
+        assert canary not in shown
+    assert shown.count(REDACTED) == 8  # four secrets in the summary, four in the concern
+    assert advice.summary.startswith("No issues. password (redacted), url (redacted)")

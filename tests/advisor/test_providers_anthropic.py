@@ -193,3 +193,15 @@ def test_a_missing_key_fails_this_model_as_auth_without_a_request(
     assert (error.kind, error.retriable) == ("auth", False)
     assert "cannot be read" in str(error)
     assert fake.request_count == 0
+
+
+def test_s2_a_provider_that_echoes_the_key_gets_it_into_neither_the_text_nor_the_model_name(
+    fake: FakeAnthropic, client: AnthropicClient
+) -> None:
+    key = "sk-ant-test-old-0001"  # the key_file's
+    fake.script(fake.ok(f'{{"summary": "key {key}", "risk": "low", "concerns": []}}', model=f"claude {key}"))
+    completion = client.complete(PROMPT, timeout=5)
+
+    assert fake.requests[0].headers["x-api-key"] == key
+    assert completion.text == '{"summary": "key (redacted)", "risk": "low", "concerns": []}'
+    assert completion.model == "claude-sonnet-4-5"

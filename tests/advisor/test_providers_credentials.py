@@ -116,3 +116,51 @@ NOW = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
 )
 def test_retry_after_in_seconds_or_as_an_http_date(headers: dict[str, str], seconds: float | None) -> None:
     assert parse_retry_after(headers, lambda: NOW) == seconds
+
+
+class _CountingText(str):
+    """A text that counts the substring searches made over it (the cost of scrubbing a large upstream answer)."""
+
+    searches = 0
+
+    def __contains__(self, part: object) -> bool:
+        _CountingText.searches += 1
+        return super().__contains__(part)  # type: ignore[operator]  # str's own search
+
+    def replace(self, old: str, new: str, count: int = -1) -> str:  # type: ignore[override]  # same signature
+        _CountingText.searches += 1
+        return _CountingText(super().replace(old, new, count))
+
+
+@pytest.mark.parametrize("length", [40, 800])
+def test_scrubbing_a_large_answer_searches_it_a_bounded_number_of_times(tmp_path: Path, length: int) -> None:
+    """A hostile upstream answers 1 MB; the credential is a Bedrock session token (~800 characters) or a key: the
+    answer is searched a fixed number of times, not once per fragment of the credential (800²/2 searches of 1 MB
+    held a worker for minutes)."""
+    secret = "".join(chr(0x41 + (i * 7919) % 26) + str(i % 10) for i in range(length // 2))
+    path = tmp_path / "key"
+    path.write_text(secret, encoding="utf-8")
+    source = SecretSource.from_file(path)
+    source.value()
+    _CountingText.searches = 0
+    text = _CountingText("x" * 1_000 + secret[5:37] + "y" * 1_000 + secret + "z")
+
+    scrubbed = source.without(text)
+
+    assert _CountingText.searches <= 2
+    assert scrubbed == "x" * 1_000 + "(redacted)" + "y" * 1_000 + "(redacted)z"
+
+
+def test_without_leaves_no_six_characters_of_the_key_in_a_row(tmp_path: Path) -> None:
+    path = tmp_path / "key"
+    path.write_text(CANARY, encoding="utf-8")
+    source = SecretSource.from_file(path)
+    source.value()
+    pieces = [CANARY[i : i + size] for size in (6, 7, 11, 20) for i in range(0, len(CANARY) - size, 3)]
+    text = " | ".join(pieces) + " " + CANARY[::-1] + " " + CANARY[3:9] + CANARY[20:30]
+
+    scrubbed = source.without(text)
+
+    for i in range(len(CANARY) - 5):
+        assert CANARY[i : i + 6] not in scrubbed
+    assert scrubbed.count(" | ") == len(pieces) - 1  # the text around the fragments is kept

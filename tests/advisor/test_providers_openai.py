@@ -242,3 +242,42 @@ def test_a_missing_key_fails_this_model_as_auth_without_a_request(fake: FakeOpen
     assert (error.kind, error.retriable) == ("auth", False)
     assert "env TFREVIEW_TEST_UNSET_KEY is not set" in str(error)
     assert fake.request_count == 0
+
+
+def test_s2_a_provider_that_echoes_the_key_gets_it_into_neither_the_text_nor_the_model_name(
+    fake: FakeOpenAI, tmp_path: Path, http: httpx.Client
+) -> None:
+    """A hostile endpoint (or a proxy in front of one) answers with the key it was sent: in the model's text and in
+    the `model` field, which the comment names. An Azure key is 32 hex digits, no secret *shape*: only the
+    adapter knows it is the key."""
+    azure_key = "0f3a9c2e51b847d6a1c0e9f8b7d6c5a4"
+    path = tmp_path / "azure.key"
+    path.write_text(azure_key, encoding="utf-8")
+    deployment = f"{fake.url}/openai/deployments/review-gpt4o"
+    echoed = f'{{"summary": "your key is {azure_key} (or {azure_key[:16]})", "risk": "low", "concerns": []}}'
+    fake.script(fake.ok(echoed, model=f"gpt-4o {azure_key}"), fake.ok(echoed, model="[x](http://evil.example) @org"))
+    with OpenAIClient(deployment, SecretSource.from_file(path), "gpt-4o", api_style="azure", http=http) as model:
+        first = model.complete(PROMPT, timeout=5)
+        second = model.complete(PROMPT, timeout=5)
+
+    assert fake.requests[0].headers["api-key"] == azure_key  # the key did go out, and came back
+    assert azure_key[:16] not in first.text + first.model
+    assert first.text == '{"summary": "your key is (redacted) (or (redacted))", "risk": "low", "concerns": []}'
+    assert first.model == "gpt-4o"  # a model name that is no model name: the configured one
+    assert second.model == "gpt-4o"
+
+
+def test_s2_only_long_runs_of_the_key_are_taken_out_of_an_answer(
+    fake: FakeOpenAI, tmp_path: Path, http: httpx.Client
+) -> None:
+    """A short run shared with another secret ("canary" in both the key and a plan password) stays for the
+    redactor, which must find that password whole; a run of 12 characters or more is the key's and goes."""
+    key = "sk-canary-0f3a9c2e51b847d6a1c0"
+    path = tmp_path / "openai.key"
+    path.write_text(key, encoding="utf-8")
+    password = "canaryPw7f3a9c2e51zz"
+    fake.script(fake.ok(f'{{"summary": "{password} and {key[3:19]}", "risk": "low", "concerns": []}}'))
+    with OpenAIClient(f"{fake.url}/v1", SecretSource.from_file(path), "gpt-4o-mini", http=http) as model:
+        completion = model.complete(PROMPT, timeout=5)
+
+    assert completion.text == f'{{"summary": "{password} and (redacted)", "risk": "low", "concerns": []}}'

@@ -260,3 +260,17 @@ def test_jwks_skips_unusable_keys() -> None:
         parse_jwks({"keys": [{"kty": "oct", "kid": "hmac", "k": "c2VjcmV0"}]})
     with pytest.raises(JwksFetchError):
         parse_jwks(["not", "a", "set"])
+
+
+def test_an_endless_jwks_answer_is_cut_off_near_the_limit() -> None:
+    """A JWKS URL that answers without end (a hostile or broken issuer): the fetch fails as "too large" after
+    about MAX_JWKS_BYTES, instead of reading everything and measuring it afterwards."""
+    from tests.fakes.endless import EndlessServer
+    from tfreview.identity.jwks import MAX_JWKS_BYTES, JwksFetchError
+
+    with EndlessServer() as endless, httpx.Client(timeout=10, follow_redirects=False) as http:
+        jwks = JwksCache(f"{endless.url}/.well-known/jwks.json", http)
+        with pytest.raises(JwksFetchError, match="response too large"):
+            jwks._download()  # the one fetch, without the cache's retry policy around it
+
+    assert endless.sent < 100 * MAX_JWKS_BYTES  # stopped near the limit (socket buffers aside), not at the end

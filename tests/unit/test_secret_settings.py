@@ -65,3 +65,14 @@ def test_a_reference_that_does_not_resolve_is_refused(path: tuple[str, ...], mon
     monkeypatch.setenv("TFREVIEW_" + "__".join(part.upper() for part in path), "env:TFREVIEW_TEST_NO_SUCH_SECRET")
     with pytest.raises(ValueError, match="TFREVIEW_TEST_NO_SUCH_SECRET"):
         Settings()
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\n"])
+@pytest.mark.parametrize("source", ["github", "spacelift"])
+def test_an_empty_webhook_secret_is_refused_at_start(source: str, value: str) -> None:
+    """An empty inline secret used to be accepted, then skipped as unusable: the service started and answered
+    every delivery 401 (an empty file was refused already). One more mistake becomes a settings error."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="webhook secret is empty"):
+        Settings.model_validate({source: {"webhook_secrets": [{"value": value}]}})

@@ -19,10 +19,12 @@ import httpx
 
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import (
+    ANSWER_FRAGMENT,
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
     OwnedHttp,
+    answered_model,
     api_key_value,
     error_maker,
     exchange_json,
@@ -112,8 +114,8 @@ class AnthropicClient(OwnedHttp):
             raise ProviderError(PROVIDER, "malformed", "no usage in the answer", retriable=False, status=200)
         model = document.get("model")
         return Completion(
-            text="".join(texts),
-            model=model if isinstance(model, str) and model else self.model,
+            text=self._api_key.without("".join(texts), shortest=ANSWER_FRAGMENT),  # an endpoint may echo its key
+            model=answered_model(model, self.model, self._api_key.without),
             input_tokens=input_tokens,
             output_tokens=output_tokens,
         )

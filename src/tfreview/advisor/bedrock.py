@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tfreview.advisor.model import Completion, Prompt, ProviderError
-from tfreview.advisor.provider_http import Clock, shorten
+from tfreview.advisor.provider_http import ANSWER_FRAGMENT, Clock, shorten
 from tfreview.core.errors import ConfigError
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.http import parse_retry_after
@@ -179,6 +179,9 @@ class BedrockClient:
             raise ProviderError(
                 PROVIDER, "malformed", f"output longer than {self._max_output_chars} characters", retriable=False
             )
+        if self._credentials is not None:  # a hostile endpoint may echo the credentials it was signed with
+            for part in self._credentials.parts():
+                text = part.without(text, shortest=ANSWER_FRAGMENT)
         return Completion(text=text, model=self.model, input_tokens=input_tokens, output_tokens=output_tokens)
 
     def _scrub(self, text: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 
 from tfreview.advisor.breaker import BreakerBoard, CircuitBreaker
 from tfreview.advisor.builtin import BuiltinAdvisor
-from tfreview.advisor.context import ReviewContext, build_context
+from tfreview.advisor.context import Redactor, ReviewContext, build_context
 from tfreview.advisor.model import Completion, ModelClient, ProviderError
 from tfreview.advisor.output import OutputError, ParsedAdvice, parse_output
 from tfreview.advisor.prompt import BuiltPrompt, build_prompt, load_template
@@ -198,7 +198,7 @@ class LlmAdvisor:
                     concerns_dropped=answer.parsed.dropped,
                     failures=tuple(failures),
                 )
-                return self._advice(context, client, answer.parsed, usage)
+                return self._advice(context, client, answer.parsed, usage, view.redactor)
             failures.append(f"{key}: {why}")
             tried.append(key)
             log.warning("advisor model failed: %s: %s", key, why)
@@ -306,16 +306,19 @@ class LlmAdvisor:
 
     # --- the advice ---------------------------------------------------------------------------
 
-    def _advice(self, context: AdviceContext, client: ModelClient, parsed: ParsedAdvice, usage: AdviceUsage) -> Advice:
+    def _advice(
+        self, context: AdviceContext, client: ModelClient, parsed: ParsedAdvice, usage: AdviceUsage, redactor: Redactor
+    ) -> Advice:
         s = self.settings
         hosts = tuple(s.allowed_link_hosts)
         floor = BuiltinAdvisor().advise(context).risk  # the model may raise the risk, never lower it
+        # the model's text is untrusted: it loses the change's secrets (echoed back) before it is made inert
         concerns = tuple(
-            replace(c, message=sanitize(c.message, allowed_hosts=hosts, max_chars=_CONCERN_CHARS))
+            replace(c, message=sanitize(redactor.secrets(c.message), allowed_hosts=hosts, max_chars=_CONCERN_CHARS))
             for c in parsed.concerns
         )
         return Advice(
-            summary=sanitize(parsed.summary, allowed_hosts=hosts, max_chars=s.max_text_chars),
+            summary=sanitize(redactor.secrets(parsed.summary), allowed_hosts=hosts, max_chars=s.max_text_chars),
             risk=max(parsed.risk, floor),
             concerns=concerns,
             source=f"{client.provider}/{usage.model or client.model}",

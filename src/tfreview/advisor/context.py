@@ -165,6 +165,13 @@ class Redactor:
         text = scrub_text(text)
         return defuse_fences(strip_invisible(text))
 
+    def secrets(self, text: str) -> str:
+        """`text` without the change's sensitive values and secret-shaped strings; nothing else touched (for the
+        model's answer: a hostile provider can echo a secret it was never shown)."""
+        if self._known is not None:
+            text = self._known.sub(REDACTED, text)
+        return scrub_text(text)
+
     def value(self, value: Any, sensitive: Any, name: str = "") -> Any:
         return redact_value(value, sensitive, name)
 

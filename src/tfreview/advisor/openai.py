@@ -20,10 +20,12 @@ import httpx
 
 from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import (
+    ANSWER_FRAGMENT,
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
     OwnedHttp,
+    answered_model,
     api_key_value,
     error_maker,
     estimate_tokens,
@@ -127,6 +129,9 @@ class OpenAIClient(OwnedHttp):
     def _scrub(self, text: str) -> str:
         return self._api_key.scrub(text) if self._api_key is not None else text
 
+    def _without_key(self, text: str) -> str:
+        return self._api_key.without(text, shortest=ANSWER_FRAGMENT) if self._api_key is not None else text
+
     def _completion(self, document: dict[str, Any], prompt: Prompt) -> Completion:
         choices = document.get("choices")
         first = choices[0] if isinstance(choices, list) and choices else None
@@ -142,8 +147,8 @@ class OpenAIClient(OwnedHttp):
         model = document.get("model")
         prompt_size = estimate_tokens(prompt.system + prompt.user)
         return Completion(
-            text=content,
-            model=model if isinstance(model, str) and model else self.model,
+            text=self._without_key(content),  # a hostile endpoint may echo the key it was sent
+            model=answered_model(model, self.model, self._without_key),
             # some local servers leave usage out; an estimate keeps budgets honest
             input_tokens=input_tokens if isinstance(input_tokens, int) else prompt_size,
             output_tokens=output_tokens if isinstance(output_tokens, int) else estimate_tokens(content),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -144,6 +145,20 @@ def exchange_json(
     if reply.status != 200:
         raise classify(reply)
     return decode_json_object(provider, reply)
+
+
+# the shortest run of a credential taken out of a model's answer: long enough that it cannot be part of another
+# secret by chance — which the redactor must still find whole in that answer (short runs would break it up first)
+ANSWER_FRAGMENT = 12
+_MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}")
+
+
+def answered_model(value: object, configured: str, without: Callable[[str], str]) -> str:
+    """The model the provider says answered, shown in comments: kept when it reads as a model name and holds no
+    fragment of our credential (`without` removes it), the configured model otherwise."""
+    if isinstance(value, str) and _MODEL_NAME.fullmatch(value) and without(value) == value:
+        return value
+    return configured
 
 
 def api_key_value(provider: str, source: SecretSource) -> str:

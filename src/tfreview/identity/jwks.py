@@ -28,6 +28,7 @@ from jwt.exceptions import PyJWTError
 from tfreview.core.errors import KeysUnavailable
 from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.ops.upstream import upstream_outcome
+from tfreview.plumbing.http import ResponseTooLarge, send_bounded
 
 logger = logging.getLogger("tfreview.identity")
 
@@ -239,15 +240,16 @@ class JwksCache:
 
     def _download(self) -> dict[str, SigningKey]:
         try:
-            response = self._http.get(self.url, timeout=self._timeout)
+            request = self._http.build_request("GET", self.url, timeout=self._timeout)
+            response = send_bounded(self._http, request, MAX_JWKS_BYTES)  # read no further than a JWKS can be
+        except ResponseTooLarge:
+            raise JwksFetchError("response too large") from None
         except httpx.TimeoutException as exc:
             raise JwksFetchError(f"timed out after {self._timeout:g} s") from exc
         except httpx.HTTPError as exc:
             raise JwksFetchError(type(exc).__name__) from exc
         if response.status_code != 200:
             raise JwksFetchError(f"HTTP {response.status_code}", status=response.status_code)
-        if len(response.content) > MAX_JWKS_BYTES:
-            raise JwksFetchError("response too large")
         try:
             document = json.loads(response.content)
         except ValueError as exc:

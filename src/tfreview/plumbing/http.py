@@ -3,7 +3,8 @@
 - `outbound_client`: an httpx client that never follows a redirect (a redirect could leave the API host)
   and never retries at the transport (callers count their own attempts: one call, one request);
 - `parse_retry_after`: `retry-after-ms`, or `retry-after` as seconds or an HTTP date, as seconds to wait;
-- `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer.
+- `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer;
+  `send_bounded`: a request whose answer is read that way.
 """
 
 from __future__ import annotations
@@ -56,6 +57,20 @@ def read_bounded(
             raise ResponseTooSlow
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def send_bounded(client: httpx.Client, request: httpx.Request, max_bytes: int) -> httpx.Response:
+    """`client.send(request)`, never following a redirect, with the body read up to `max_bytes` (ResponseTooLarge
+    past it): the answer as a complete response, its body decoded (the copy names no content encoding, and gets
+    its own length)."""
+    streamed = client.send(request, stream=True, follow_redirects=False)
+    try:
+        content = read_bounded(streamed, max_bytes)
+    finally:
+        streamed.close()
+    dropped = ("content-encoding", "content-length")
+    headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in dropped]
+    return httpx.Response(streamed.status_code, headers=headers, content=content, request=request)
 
 
 def parse_retry_after(headers: Mapping[str, str], now: Clock = utcnow) -> float | None:

@@ -49,6 +49,15 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(config).get_current_head()
 
 
+def known_revisions() -> frozenset[str]:
+    """Every revision of the migrations this version carries (a database at another one is newer)."""
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return frozenset(script.revision for script in ScriptDirectory.from_config(config).walk_revisions())
+
+
 def current_revision(database: Database) -> str | None:
     """The revision the database is at (None before the first upgrade)."""
     from alembic.runtime.migration import MigrationContext

@@ -14,6 +14,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+def is_sql(url: str) -> bool:
+    """A database Alembic migrates (SQLite, PostgreSQL); not the DynamoDB store of the AWS deployment."""
+    return url.startswith(("sqlite", "postgresql"))
+
+
 def redacted_url(url: str) -> str:
     """The database URL without its password, fit for a log line."""
     from tfreview.core.redact import scrub_text
@@ -45,6 +50,43 @@ def prepare_database(url: str, busy_timeout_ms: int, *, check_durability: bool =
     from tfreview.store.migrate import upgrade  # alembic: only once the database is known to be usable
 
     upgrade(url, busy_timeout_ms=busy_timeout_ms)
+
+
+def require_current_schema(url: str, busy_timeout_ms: int) -> None:
+    """Scaled start (`serve`, `worker` on PostgreSQL, where the operator migrates): ConfigError (exit 2, one line)
+    when the database has no tfreview schema or an older one than this version needs — such a process would
+    answer every delivery 500 (ADR 0375). A newer schema (a migration run ahead of a rolling deploy) starts with a
+    warning; a database that cannot be reached now is the store's 503 and readiness's business, not a reason to
+    stay down."""
+    import logging
+
+    from tfreview.core.errors import StoreUnavailable
+    from tfreview.store.database import Database
+    from tfreview.store.migrate import current_revision, head_revision, known_revisions
+
+    log = logging.getLogger("tfreview.store")
+    database = Database(url, busy_timeout_ms, pool_size=1)
+    try:
+        current = current_revision(database)
+    except StoreUnavailable as exc:
+        log.warning("database schema not checked at start: %s", exc)
+        return
+    finally:
+        database.close()
+    head = head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise ConfigError(
+            f"refusing to start: the database {redacted_url(url)} has no tfreview schema; "
+            "run `tfreview db upgrade` with the same settings first"
+        )
+    if current in known_revisions():
+        raise ConfigError(
+            f"refusing to start: the database schema is at revision {current}, this version needs {head}; "
+            "run `tfreview db upgrade` with the same settings first"
+        )
+    log.warning("database schema revision %s is newer than this version's (%s): starting anyway", current, head)
 
 
 def check_sqlite_durability(url: str, busy_timeout_ms: int) -> None:

@@ -124,7 +124,9 @@ def _wire_github(
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
         restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
     )
-    app_client = GitHubClient(client_http, settings.api_url, auth, limiter=limiter)
+    app_client = GitHubClient(
+        client_http, settings.api_url, auth, limiter=limiter, max_response_bytes=settings.max_response_bytes
+    )
     from tfreview.integrations.github.clients import GitHubClients
 
     clients = GitHubClients(app_client, app=app_auth is not None)

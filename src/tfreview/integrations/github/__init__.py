@@ -99,5 +99,12 @@ def build_github_client(
         sleep=sleep,
     )
     return GitHubClient(
-        http, settings.api_url, auth, installation_id=installation_id, limiter=limiter, clock=clock, sleep=sleep
+        http,
+        settings.api_url,
+        auth,
+        installation_id=installation_id,
+        limiter=limiter,
+        clock=clock,
+        sleep=sleep,
+        max_response_bytes=settings.max_response_bytes,
     )

@@ -32,6 +32,7 @@ from tfreview.core.errors import AuthError, ConfigError
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailable
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
+from tfreview.plumbing.http import ResponseTooLarge, send_bounded
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ USER_AGENT = "tfreview"
 JWT_BACKDATE_SECONDS = 60
 JWT_LIFETIME_SECONDS = 540  # from now; GitHub refuses an exp more than 10 minutes ahead
 TOKEN_REFRESH_MARGIN_SECONDS = 300
+MAX_APP_ANSWER_BYTES = 1024 * 1024  # an installation token or the App's own document: a few kB
 _LEVELS = {"read": 1, "write": 2, "admin": 3}
 
 
@@ -219,7 +221,13 @@ class AppAuth:
                 "User-Agent": USER_AGENT,
             }
             try:
-                response = self._http.request(method, f"{self._api_url}{path}", headers=headers)
+                request = self._http.build_request(method, f"{self._api_url}{path}", headers=headers)
+                response = send_bounded(self._http, request, MAX_APP_ANSWER_BYTES)
+            except ResponseTooLarge:
+                raise GitHubUnavailable(
+                    f"GitHub {method} {path}: answer larger than {MAX_APP_ANSWER_BYTES:,} bytes",
+                    ambiguous=method != "GET",
+                ) from None
             except httpx.TransportError as error:
                 raise GitHubUnavailable(
                     f"GitHub {method} {path}: {type(error).__name__}", ambiguous=method != "GET"

@@ -53,6 +53,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.integrations.github.writes import ChecksAndReviews
+from tfreview.plumbing.http import ResponseTooLarge, send_bounded
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ RAW = "application/vnd.github.raw"
 MAX_RATE_LIMIT_RETRIES = 5
 MAX_PAGES = 100
 READ_RETRY_DELAY_SECONDS = 1.0
+# one answer, read at most: a page of 100 changed files with their patches or a truncated tree is a few MB; a raw
+# file can be 100 MB on GitHub and endless from a broken proxy — cut off as GitHub's fault, not held in memory
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
 
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -80,6 +84,7 @@ class GitHubClient(ChecksAndReviews):
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], None] = time.sleep,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         parts = urlsplit(api_url)
         if parts.scheme not in ("https", "http") or not parts.hostname:
@@ -91,6 +96,7 @@ class GitHubClient(ChecksAndReviews):
         self.installation_id = installation_id
         self._clock = clock
         self._sleep = sleep
+        self._max_response_bytes = max_response_bytes
         self.limiter = limiter if limiter is not None else RateLimiter(clock=clock, sleep=sleep)
 
     def for_installation(self, installation_id: int) -> GitHubClient:
@@ -103,6 +109,7 @@ class GitHubClient(ChecksAndReviews):
             limiter=self.limiter,
             clock=self._clock,
             sleep=self._sleep,
+            max_response_bytes=self._max_response_bytes,
         )
 
     @property
@@ -308,9 +315,16 @@ class GitHubClient(ChecksAndReviews):
                 "User-Agent": USER_AGENT,
             }
             try:
-                response = self._http.request(
+                request = self._http.build_request(
                     method, url or f"{self._api_url}{path}", params=params, json=body, headers=headers
                 )
+                response = send_bounded(self._http, request, self._max_response_bytes)
+            except ResponseTooLarge:
+                self.limiter.write_done(slot)
+                raise GitHubUnavailable(
+                    f"GitHub {method} {path}: answer larger than {self._max_response_bytes:,} bytes",
+                    ambiguous=method != "GET",
+                ) from None
             except httpx.TransportError as error:
                 self.limiter.write_done(slot)
                 failure = f"GitHub {method} {path}: {type(error).__name__}"

@@ -21,6 +21,7 @@ import httpx
 
 from tfreview.core.errors import InputError, UpstreamError
 from tfreview.core.redact import scrub_text
+from tfreview.plumbing.http import ResponseTooLarge, send_bounded
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
@@ -36,6 +37,7 @@ _BAD_REQUEST_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MAX_MESSAGE = 300
+MAX_ANSWER_BYTES = 32 * 1024 * 1024  # one GraphQL answer (a run's changes included), read at most
 
 
 class AuthRejected(Exception):
@@ -64,9 +66,12 @@ class GraphQLTransport:
             headers["Authorization"] = f"Bearer {token}"
         body = json.dumps({"query": document, "variables": dict(variables), "operationName": name})
         try:
-            response = self._http.post(
-                self._endpoint, content=body.encode(), headers=headers, timeout=self._timeout, follow_redirects=False
+            request = self._http.build_request(
+                "POST", self._endpoint, content=body.encode(), headers=headers, timeout=self._timeout
             )
+            response = send_bounded(self._http, request, MAX_ANSWER_BYTES)
+        except ResponseTooLarge:
+            raise UpstreamError(f"Spacelift {name}: answer larger than {MAX_ANSWER_BYTES:,} bytes") from None
         except httpx.TimeoutException:
             raise UpstreamError(f"Spacelift {name}: timed out") from None
         except httpx.TransportError as exc:
