@@ -123,7 +123,7 @@ class ResourceChange:
 _CHANGE_SETTERS = tuple(ResourceChange.__dict__[name].__set__ for name in ResourceChange.__slots__)
 (_address, _type, _name, _actions, _before, _after, _after_unknown, _before_sensitive, _after_sensitive, _mode,
  _module_address, _provider, _index, _action_reason, _replace_paths, _previous_address, _location, _references,
- _prevent_destroy, _suppressions, _configured, _known_prefixes, _kind) = _CHANGE_SETTERS  # fmt: skip
+ _prevent_destroy, _suppressions, _configured, _known_prefixes, _condition, _kind) = _CHANGE_SETTERS  # fmt: skip
 
 
 def new_resource_change(
@@ -148,7 +148,7 @@ def new_resource_change(
 ) -> ResourceChange:
     """`ResourceChange(...)` (no location, suppressions or prefixes: what a plan gives) for the plan reader, which
     makes one per resource, tens of thousands per plan: a frozen dataclass's `__init__` looks `object.__setattr__`
-    up for each of its 23 fields; this sets the slots directly. The same object, equal and hashing alike
+    up for each of its 24 fields; this sets the slots directly. The same object, equal and hashing alike
     (tests/unit/test_plan_json.py)."""
     change = object.__new__(ResourceChange)
     _address(change, address)
@@ -173,6 +173,7 @@ def new_resource_change(
     _suppressions(change, ())
     _configured(change, configured)
     _known_prefixes(change, {})
+    _condition(change, ())
     kind = _KINDS.get(actions)
     _kind(change, kind if kind is not None else ChangeKind.from_actions(actions))
     return change
