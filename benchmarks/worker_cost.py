@@ -53,10 +53,11 @@ def one_round(jobs: int, threads: int, directory: Path) -> tuple[float, float, C
     now = datetime.now(UTC)
     for n in range(jobs):
         pull = PullRequestHead("acme/infra", n + 1, f"{n:040x}", installation_id=1, action="opened")
-        job = ReviewJob.for_pull_request(TENANT, pull).encode(max_attempts=3)
+        review_id = str(uuid.uuid4())  # as the webhook does (service.intake._plan): the job names its review
+        job = ReviewJob.for_pull_request(TENANT, pull).with_review(review_id).encode(max_attempts=3)
         delivery = Delivery("github", f"d-{n}", "pull_request.opened", TENANT, "", now)
         source = SourceInfo(kind="github", repository="acme/infra", pull_request=n + 1, commit_sha=f"{n:040x}")
-        services.intake.accept(delivery, b"{}", job, review=(str(uuid.uuid4()), source))
+        services.intake.accept(delivery, b"{}", job, review=(review_id, source))
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
     worker = Worker(services, "bench")

@@ -316,6 +316,8 @@ class PlanSource(Protocol):
     """Fetches the input of a review: an uploaded plan (the store), a pull request (GitHub), a run (Spacelift)."""
 
     kind: str  # the SourceInfo.kind it serves: "api" | "github" | "spacelift"
+    # why every fetch fails, known without fetching (an integration not configured); None for a working source
+    unavailable: str | None
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         """The change set to review and its policy. Raises InputError (permanent) or UpstreamError (retriable)."""
