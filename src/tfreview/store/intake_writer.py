@@ -50,6 +50,9 @@ from tfreview.store.row_hashes import delivery_hash
 
 MAX_BATCH: Final = 128
 CHECKPOINT_EVERY: Final = 200  # deliveries (~15 MiB of WAL) between two PASSIVE checkpoints
+# after a batch of more than one delivery (they queued behind each other: the intake is at its write limit) it
+# counts as busy this long even in the gaps between batches, so the embedded workers wait for the burst (ADR 0351)
+PRESSED_SECONDS: Final = 0.25
 _log = logging.getLogger("tfreview.store.intake")
 Result = tuple[Delivery, bool]
 
@@ -93,6 +96,7 @@ class IntakeWriter:
         self._since_checkpoint = 0
         self.batches = 0  # committed transactions (tests read it: grouping is observable)
         self._writing = False
+        self._pressed_until = 0.0  # time.monotonic() until which a burst counts as on (PRESSED_SECONDS)
         self._checkpoint_due = threading.Event()
         self._checkpointer: threading.Thread | None = None
 
@@ -137,8 +141,9 @@ class IntakeWriter:
         return self._queue.qsize()
 
     def busy(self) -> bool:
-        """True while deliveries wait for the writer or a batch is being written (a burst is on)."""
-        return self._writing or not self._queue.empty()
+        """True while a burst is on: deliveries wait for the writer, a batch is being written, or one of more than
+        one delivery was taken less than PRESSED_SECONDS ago (the gaps of a saturated intake are not quiet)."""
+        return self._writing or not self._queue.empty() or time.monotonic() < self._pressed_until
 
     def close(self) -> None:
         self._closed = True
@@ -175,6 +180,8 @@ class IntakeWriter:
                     stop = True
                     break
                 batch.append(more)
+            if len(batch) > 1:
+                self._pressed_until = time.monotonic() + PRESSED_SECONDS
             self._writing = True
             try:
                 self._write(batch)
