@@ -50,11 +50,11 @@ class Round:
     intake_ms: float  # of which the intake threads' (event loop, writer; intake_threads.py); NaN: no py-spy
     fixed: Load
     rows: int  # stored delivery rows; -1 where the server stores nothing
-    ended_jobs: int = -1  # tfreview on SQLite: jobs its workers finished by the end of the flat-out run (else -1)
     # PostgreSQL only (NaN elsewhere): its backends' CPU per accepted delivery during the flat-out run, and its
     # background processes' (WAL writer, checkpointer…; server-wide) — they share the 2 cores with tfreview
     database_ms: float = float("nan")
     background_ms: float = float("nan")
+    ended_jobs: int = -1  # tfreview on SQLite: jobs its workers finished by the end of the flat-out run (else -1)
 
 
 def _servers(
@@ -102,7 +102,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     database_ms = database_s * 1000 / max(1, flat.accepted)
     background_ms = background_s * 1000 / max(1, flat.accepted)
     rows = server.count_rows()
-    return Round(target, flat, cpu_ms, intake_ms, steady, rows, database_ms, background_ms, ended)
+    return Round(target, flat, cpu_ms, intake_ms, steady, rows, database_ms, background_ms, ended_jobs=ended)
 
 
 def _median(values: list[float]) -> float:
