@@ -87,7 +87,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
         cycle=target == "bare",
     )
     cpu = tree_cpu_seconds(server.pid) - before
-    ended = server.ended_jobs() if server.ended_jobs is not None else -1
+    ended = server.ended_jobs() if server.ended_jobs is not None else -1  # before py-spy's look takes its time
     threads_after = thread_cpu(server.pid)
     database_s = background_s = float("nan")
     if server.database_cpu is not None and database_before is not None:

@@ -420,18 +420,18 @@ def test_busy_while_deliveries_wait_for_the_writer(writer: IntakeWriter) -> None
     assert not writer.busy()
 
 
-def test_a_batch_of_several_deliveries_keeps_the_intake_busy_between_batches(
+def test_overlapping_deliveries_keep_the_intake_busy_between_batches(
     writer: IntakeWriter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Deliveries that queued behind each other mean the intake is at its write limit: the gap before the next
-    batch is not quiet, and the embedded workers keep waiting (ADR 0351). How long the intake counts as busy
-    after such a batch is the test's choice here (an hour), so no timing decides the outcome."""
+    """A delivery that arrives while another is still unanswered means the intake is at its limit: the gap before
+    the next batch is not quiet, and the embedded workers keep waiting (ADR 0351). How long the intake counts as
+    busy after an overlap is the test's choice here (an hour), so no timing decides the outcome."""
     monkeypatch.setattr(intake_writer, "PRESSED_SECONDS", 3600.0)
     clock = ManualClock()
     single = writer.submit(_delivery(clock, "p-0"), b"{}", None, None)
     single.result(30)
     _wait_idle(writer)
-    assert not writer.busy()  # one at a time: no pressure
+    assert not writer.busy()  # one at a time: no overlap, no pressure
     futures = _held_while_submitting(writer, [(_delivery(clock, f"p-{n}"), None, n) for n in range(1, 4)])
     for future in futures:
         future.result(30)
@@ -446,3 +446,22 @@ def _wait_idle(writer: IntakeWriter) -> None:
     deadline = time.monotonic() + 30
     while (writer._writing or writer.queued()) and time.monotonic() < deadline:
         time.sleep(0.01)
+
+
+def test_deliveries_awaited_on_an_event_loop_overlap_too(writer: IntakeWriter, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The webhook path awaits `accept`: one at a time leaves the intake quiet, two at once press it."""
+    monkeypatch.setattr(intake_writer, "PRESSED_SECONDS", 3600.0)
+    clock = ManualClock()
+
+    async def one() -> None:
+        await writer.accept(_delivery(clock, "a-0"), b"{}", None, None)
+
+    async def two() -> None:
+        await asyncio.gather(*(writer.accept(_delivery(clock, f"a-{n}"), b"{}", None, None) for n in (1, 2)))
+
+    asyncio.run(one())
+    _wait_idle(writer)
+    assert not writer.busy()
+    asyncio.run(two())
+    _wait_idle(writer)
+    assert writer.busy()
