@@ -5,6 +5,8 @@ process on 127.0.0.1 with the same uvicorn settings (see intake_servers.py):
   bare       FastAPI + uvicorn, reads the body, answers 202: the framework's floor;
   naive      + HMAC check + ONE INSERT into SQLite (WAL, synchronous=FULL) before the 202;
   tfr        `tfreview serve` on SQLite, embedded workers on (reviewing what the load queues);
+  tfr-base   `tfr` run from another tree's `src` (`--base-src`, e.g. main's: `git archive main src | tar -x -C
+             /tmp/main-src` then `--base-src /tmp/main-src/src`): an A/B in the same run; only with --base-src;
   tfr-nowork `tfreview serve --no-worker` on SQLite;
   tfr-pg     `tfreview serve --no-worker` on a fresh PostgreSQL database of $TFREVIEW_BENCH_POSTGRES_URL
              (or $TFREVIEW_TEST_POSTGRES_URL; skipped, and said so, when neither is set).
@@ -36,7 +38,7 @@ from intake_servers import Running, simple_server, tfreview_server, tree_cpu_sec
 from intake_threads import intake_seconds, thread_cpu, thread_names
 
 SECRET = "bench-" + uuid.uuid4().hex
-TARGETS = ("bare", "naive", "tfr", "tfr-nowork", "tfr-pg")
+TARGETS = ("bare", "naive", "tfr", "tfr-base", "tfr-nowork", "tfr-pg")
 GOALS = "≥ 650/s and ≤ 1.5 ms CPU (tfr), p99 ≤ 20 ms at 100/s (tfr), ≥ 500/s and p99 ≤ 30 ms (tfr-pg)"
 
 
@@ -52,15 +54,21 @@ class Round:
     # background processes' (WAL writer, checkpointer…; server-wide) — they share the 2 cores with tfreview
     database_ms: float = float("nan")
     background_ms: float = float("nan")
+    ended_jobs: int = -1  # tfreview on SQLite: jobs its workers finished by the end of the flat-out run (else -1)
 
 
-def _servers(postgres: str | None) -> dict[str, Callable[[], contextlib.AbstractContextManager[Running]]]:
+def _servers(
+    postgres: str | None, base_src: str | None = None
+) -> dict[str, Callable[[], contextlib.AbstractContextManager[Running]]]:
     servers: dict[str, Callable[[], contextlib.AbstractContextManager[Running]]] = {
         "bare": lambda: simple_server("bare", SECRET),
         "naive": lambda: simple_server("naive", SECRET),
         "tfr": lambda: tfreview_server(SECRET, worker=True, postgres=None),
         "tfr-nowork": lambda: tfreview_server(SECRET, worker=False, postgres=None),
     }
+    if base_src:
+        base = {"PYTHONPATH": str(Path(base_src).resolve())}
+        servers["tfr-base"] = lambda: tfreview_server(SECRET, worker=True, postgres=None, extra=base)
     if postgres:
         servers["tfr-pg"] = lambda: tfreview_server(SECRET, worker=False, postgres=postgres)
     return servers
@@ -79,6 +87,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
         cycle=target == "bare",
     )
     cpu = tree_cpu_seconds(server.pid) - before
+    ended = server.ended_jobs() if server.ended_jobs is not None else -1  # before py-spy's look takes its time
     threads_after = thread_cpu(server.pid)
     database_s = background_s = float("nan")
     if server.database_cpu is not None and database_before is not None:
@@ -92,7 +101,8 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     intake_ms = float("nan") if intake is None else intake * 1000 / max(1, flat.accepted)
     database_ms = database_s * 1000 / max(1, flat.accepted)
     background_ms = background_s * 1000 / max(1, flat.accepted)
-    return Round(target, flat, cpu_ms, intake_ms, steady, server.count_rows(), database_ms, background_ms)
+    rows = server.count_rows()
+    return Round(target, flat, cpu_ms, intake_ms, steady, rows, database_ms, background_ms, ended_jobs=ended)
 
 
 def _median(values: list[float]) -> float:
@@ -172,13 +182,14 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="deliveries per second in the paced run")
     parser.add_argument("--paced-seconds", type=float, default=10.0, help="length of the paced run")
     parser.add_argument("--only", help="comma-separated subset of " + ",".join(TARGETS))
+    parser.add_argument("--base-src", help="a tree's src directory to run as tfr-base beside tfr (an A/B)")
     args = parser.parse_args()
     if not wrk_available():
         raise SystemExit("wrk is not installed: `apt-get install -y wrk` (make bench does it as root)")
     postgres = os.environ.get("TFREVIEW_BENCH_POSTGRES_URL") or os.environ.get("TFREVIEW_TEST_POSTGRES_URL")
     if not postgres:
         print("tfr-pg skipped: set TFREVIEW_BENCH_POSTGRES_URL to an admin URL of a PostgreSQL server", file=sys.stderr)
-    servers = _servers(postgres)
+    servers = _servers(postgres, args.base_src)
     wanted = [t for t in TARGETS if t in servers and (not args.only or t in args.only.split(","))]
     load_before = os.getloadavg()
     rounds: list[Round] = []
@@ -207,9 +218,16 @@ def _run(
                     f"(intake threads {found.intake_ms:.2f}{_database_part(found)}), "
                     f"p99 {found.fixed.p99_ms:.1f} ms at {args.rate:g}/s, "
                     f"202s {found.flat.accepted + found.fixed.accepted}, rows {found.rows}, "
-                    f"failed {found.flat.failed + found.fixed.failed}, load {os.getloadavg()[0]:.1f}",
+                    f"failed {found.flat.failed + found.fixed.failed}{_jobs_part(found)}, "
+                    f"load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
+
+
+def _jobs_part(found: Round) -> str:
+    if found.ended_jobs < 0:
+        return ""
+    return f", jobs finished by the end of the flat-out run {found.ended_jobs}"
 
 
 def _database_part(found: Round) -> str:

@@ -94,11 +94,13 @@ class Running:
     """A started server: its URL, its process id (for CPU), how to count what it stored and, on PostgreSQL, the
     CPU of the database server's processes (`database_cpu`: None elsewhere)."""
 
-    def __init__(self, url: str, pid: int, count_rows: Any, database_cpu: Any = None) -> None:
+    def __init__(self, url: str, pid: int, count_rows: Any, database_cpu: Any = None, ended_jobs: Any = None) -> None:
         self.url = url
         self.pid = pid
         self.count_rows = count_rows
         self.database_cpu: Callable[[], DatabaseCpu] | None = database_cpu
+        # tfreview on SQLite: how many jobs its workers have finished so far (succeeded or dead); None elsewhere
+        self.ended_jobs: Callable[[], int] | None = ended_jobs
 
 
 @dataclass(frozen=True)
@@ -146,9 +148,9 @@ def started(argv: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
         log.close()
 
 
-def sqlite_rows(path: Path, table: str = "deliveries") -> int:
+def sqlite_rows(path: Path, table: str = "deliveries", where: str = "") -> int:
     with contextlib.closing(sqlite3.connect(path)) as connection:
-        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(connection.execute(f"SELECT count(*) FROM {table} {where}").fetchone()[0])
 
 
 @contextlib.contextmanager
@@ -178,7 +180,9 @@ def tfreview_server(
             argv.append("--no-worker")
         with started(argv, env) as (address, pid):
             if url is None:
-                yield Running(address, pid, lambda: sqlite_rows(next(Path(data).glob("*.db"))))
+                database = lambda: next(Path(data).glob("*.db"))  # noqa: E731  # created by the server
+                ended = lambda: sqlite_rows(database(), "jobs", "WHERE state IN ('succeeded', 'dead')")  # noqa: E731
+                yield Running(address, pid, lambda: sqlite_rows(database()), ended_jobs=ended)
             else:
                 yield Running(address, pid, lambda: _postgres_rows(url), lambda: _postgres_cpu(url))
 

@@ -32,6 +32,7 @@ from tfreview.ports.records import Delivery, SourceInfo
 from tfreview.settings import Settings, WorkerSettings
 from tfreview.store.migrate import upgrade
 from tfreview.wiring import build_services
+from tfreview.worker import runner
 from tfreview.worker.runner import Worker
 
 TENANT = "github:1"
@@ -42,7 +43,7 @@ def _cpu() -> float:
     return times.user + times.system
 
 
-def one_round(jobs: int, threads: int, directory: Path) -> tuple[float, float, Counter[str]]:
+def one_round(jobs: int, threads: int, directory: Path, batched: bool) -> tuple[float, float, Counter[str]]:
     """(CPU ms per job, wall seconds, outcomes) of one round on a fresh database."""
     url = f"sqlite:///{directory / 'tfreview.db'}"
     upgrade(url)
@@ -53,21 +54,31 @@ def one_round(jobs: int, threads: int, directory: Path) -> tuple[float, float, C
     now = datetime.now(UTC)
     for n in range(jobs):
         pull = PullRequestHead("acme/infra", n + 1, f"{n:040x}", installation_id=1, action="opened")
-        job = ReviewJob.for_pull_request(TENANT, pull).encode(max_attempts=3)
+        review_id = str(uuid.uuid4())  # as the webhook does (service.intake._plan): the job names its review
+        job = ReviewJob.for_pull_request(TENANT, pull).with_review(review_id).encode(max_attempts=3)
         delivery = Delivery("github", f"d-{n}", "pull_request.opened", TENANT, "", now)
         source = SourceInfo(kind="github", repository="acme/infra", pull_request=n + 1, commit_sha=f"{n:040x}")
-        services.intake.accept(delivery, b"{}", job, review=(str(uuid.uuid4()), source))
+        services.intake.accept(delivery, b"{}", job, review=(review_id, source))
     outcomes: Counter[str] = Counter()
     lock = threading.Lock()
     worker = Worker(services, "bench")
 
+    # what `Worker.loop` does with short jobs: batches of up to CLAIM_BATCH_MAX (a tree without batches: one by one)
+    run_batch = getattr(worker, "run_batch", None)
+    batch = getattr(runner, "CLAIM_BATCH_MAX", 1) if batched else 1
+
     def drain() -> None:
         while True:
-            outcome = worker.run_once()  # first attempts only: a failed job's retry waits out its backoff
-            if outcome is None:
+            # first attempts only: a failed job's retry waits out its backoff
+            if run_batch is not None and batched:
+                done = run_batch(batch)
+            else:
+                one = worker.run_once()
+                done = [] if one is None else [one]
+            if not done:
                 return
             with lock:
-                outcomes[outcome.result] += 1
+                outcomes.update(outcome.result for outcome in done)
 
     pool = [threading.Thread(target=drain) for _ in range(threads)]
     cpu, wall = _cpu(), time.perf_counter()
@@ -86,12 +97,13 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1500)
     parser.add_argument("--threads", type=int, default=2, help="worker threads (serve's default concurrency: 2)")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--one-by-one", action="store_true", help="claim and settle each job on its own (run_once)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, handlers=[logging.FileHandler(os.devnull)])  # logged, not shown
     figures = []
     for n in range(args.repeats):
         with tempfile.TemporaryDirectory(prefix="tfr-worker-cost-") as tmp:
-            per_job, wall, outcomes = one_round(args.jobs, args.threads, Path(tmp))
+            per_job, wall, outcomes = one_round(args.jobs, args.threads, Path(tmp), not args.one_by_one)
         figures.append(per_job)
         print(f"round {n + 1}: {per_job:.2f} ms CPU per job, {wall:.1f} s wall, outcomes {dict(outcomes)}")
     print(f"median: {statistics.median(figures):.2f} ms CPU per job ({args.jobs} jobs, {args.threads} threads)")

@@ -22,6 +22,7 @@ from tests.contract.conftest import ManualClock
 from tfreview.core.errors import StoreUnavailable
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, RunStateVersion, SourceInfo, Tenant
+from tfreview.store import intake_writer
 from tfreview.store.database import Database
 from tfreview.store.intake import SqlIntake
 from tfreview.store.intake_writer import IntakeWriter
@@ -417,3 +418,50 @@ def test_busy_while_deliveries_wait_for_the_writer(writer: IntakeWriter) -> None
     while writer.busy() and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not writer.busy()
+
+
+def test_overlapping_deliveries_keep_the_intake_busy_between_batches(
+    writer: IntakeWriter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delivery that arrives while another is still unanswered means the intake is at its limit: the gap before
+    the next batch is not quiet, and the embedded workers keep waiting (ADR 0351). How long the intake counts as
+    busy after an overlap is the test's choice here (an hour), so no timing decides the outcome."""
+    monkeypatch.setattr(intake_writer, "PRESSED_SECONDS", 3600.0)
+    clock = ManualClock()
+    single = writer.submit(_delivery(clock, "p-0"), b"{}", None, None)
+    single.result(30)
+    _wait_idle(writer)
+    assert not writer.busy()  # one at a time: no overlap, no pressure
+    futures = _held_while_submitting(writer, [(_delivery(clock, f"p-{n}"), None, n) for n in range(1, 4)])
+    for future in futures:
+        future.result(30)
+    assert writer.batches == 3  # p-0; the hold; p-1..p-3 together
+    _wait_idle(writer)
+    assert writer.queued() == 0
+    assert writer.busy()
+
+
+def _wait_idle(writer: IntakeWriter) -> None:
+    """Until the writer is neither writing nor holding anything queued (it resolves futures just before)."""
+    deadline = time.monotonic() + 30
+    while (writer._writing or writer.queued()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_deliveries_awaited_on_an_event_loop_overlap_too(writer: IntakeWriter, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The webhook path awaits `accept`: one at a time leaves the intake quiet, two at once press it."""
+    monkeypatch.setattr(intake_writer, "PRESSED_SECONDS", 3600.0)
+    clock = ManualClock()
+
+    async def one() -> None:
+        await writer.accept(_delivery(clock, "a-0"), b"{}", None, None)
+
+    async def two() -> None:
+        await asyncio.gather(*(writer.accept(_delivery(clock, f"a-{n}"), b"{}", None, None) for n in (1, 2)))
+
+    asyncio.run(one())
+    _wait_idle(writer)
+    assert not writer.busy()
+    asyncio.run(two())
+    _wait_idle(writer)
+    assert writer.busy()

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.contract.conftest import LEASE_SECONDS, Stores
-from tfreview.ports.jobs import JobState, NewJob, StaleAttempt
+from tfreview.ports.jobs import JobState, NewJob, Settlement, StaleAttempt
 
 
 def new_job(key: str, tenant: str = "github:1", *, max_attempts: int = 3, kind: str = "review") -> NewJob:
@@ -208,6 +208,100 @@ def test_fair_share_within_a_receive_batch(stores: Stores) -> None:
     assert first is not None
     assert second is not None
     assert (first.tenant_id, second.tenant_id) == ("github:A", "github:B")  # B waited less, but A is running
+
+
+def test_claim_many_takes_each_job_as_claim_would(stores: Stores) -> None:
+    """A batch claim (issue 13): each job its own attempt, token and lease; no more than the limit; the same
+    fair share as claims one after another."""
+    for i in range(6):
+        stores.queue.enqueue(new_job(f"a{i}", tenant="github:A"))
+    stores.clock.advance(1)
+    for i in range(2):
+        stores.queue.enqueue(new_job(f"b{i}", tenant="github:B"))
+    batch = stores.queue.claim_many("w", 3)
+    assert len(batch) == 3
+    assert len({job.id for job in batch}) == 3
+    assert len({job.attempt_token for job in batch}) == 3
+    for job in batch:
+        assert job.state == JobState.RUNNING
+        assert job.attempts == 1
+        assert job.lease_expires_at is not None
+        assert (job.lease_expires_at - stores.clock()).total_seconds() == LEASE_SECONDS
+        stored = stores.queue.get(job.id)
+        assert stored is not None
+        assert (stored.state, stored.attempt_token) == (JobState.RUNNING, job.attempt_token)
+    assert [job.tenant_id for job in batch[:2]] == ["github:A", "github:B"]  # B waited less, but A is running
+    if stores.backend != "dynamodb":  # fair share across the whole queue (docs/adr/0151)
+        assert batch[2].tenant_id == "github:A"
+    rest = stores.queue.claim_many("w", 10)
+    assert len(rest) == 5  # fewer than the limit: all that was runnable
+    assert not {job.id for job in rest} & {job.id for job in batch}
+    assert stores.queue.claim_many("w", 10) == []
+
+
+def test_claim_many_of_one_tenant_takes_the_oldest_first(stores: Stores) -> None:
+    ids = []
+    for i in range(5):
+        job, _ = stores.queue.enqueue(new_job(f"k{i}"))
+        ids.append(job.id)
+        stores.clock.advance(1)
+    stores.queue.enqueue(new_job("publish", kind="publish"))
+    batch = stores.queue.claim_many("w", 4, kinds=["review"])
+    assert sorted(job.id for job in batch) == ids[:4]
+    if stores.backend != "dynamodb":  # SQS hands messages in no guaranteed order
+        assert [job.id for job in batch] == ids[:4]
+    with pytest.raises(ValueError, match="at least 1"):
+        stores.queue.claim_many("w", 0)
+
+
+def test_settle_records_each_end_and_refuses_only_the_stale_one(stores: Stores) -> None:
+    done, _ = stores.queue.enqueue(new_job("done"))
+    retried, _ = stores.queue.enqueue(new_job("retried"))
+    dead, _ = stores.queue.enqueue(new_job("dead"))
+    lost, _ = stores.queue.enqueue(new_job("lost", max_attempts=5))
+    batch = {job.idempotency_key: job for job in stores.queue.claim_many("zombie", 4)}
+    assert set(batch) == {"done", "retried", "dead", "lost"}
+    # "lost" is taken over: its lease expires (no heartbeat) while the others are renewed, then another worker claims it
+    stores.clock.advance(LEASE_SECONDS / 2)
+    for key in ("done", "retried", "dead"):
+        stores.queue.heartbeat(batch[key].id, batch[key].attempt_token or "")
+    stores.clock.advance(LEASE_SECONDS / 2 + 1)
+    assert stores.queue.reap() == 1
+    fresh = stores.queue.claim("healthy")
+    assert fresh is not None
+    assert fresh.id == lost.id
+
+    def token(key: str) -> str:
+        return batch[key].attempt_token or ""
+
+    answers = stores.queue.settle(
+        [
+            Settlement(done.id, token("done")),
+            Settlement(retried.id, token("retried"), "upstream down"),
+            Settlement(lost.id, token("lost")),  # the zombie's late completion
+            Settlement(dead.id, token("dead"), "bad input", permanent=True),
+        ]
+    )
+    assert answers[0] is None
+    assert isinstance(answers[2], StaleAttempt)
+    failed, dead_letter = answers[1], answers[3]
+    assert failed is not None
+    assert not isinstance(failed, StaleAttempt)
+    assert (failed.state, failed.attempts, failed.last_error) == (JobState.QUEUED, 1, "upstream down")
+    assert failed.run_after >= stores.clock()
+    assert dead_letter is not None
+    assert not isinstance(dead_letter, StaleAttempt)
+    assert (dead_letter.state, dead_letter.last_error) == (JobState.DEAD, "bad input")
+    for job_id, state in ((done.id, JobState.SUCCEEDED), (retried.id, JobState.QUEUED), (dead.id, JobState.DEAD)):
+        stored = stores.queue.get(job_id)
+        assert stored is not None
+        assert stored.state == state
+        assert stored.attempt_token is None
+    taken_over = stores.queue.get(lost.id)
+    assert taken_over is not None
+    assert (taken_over.state, taken_over.attempt_token) == (JobState.RUNNING, fresh.attempt_token)
+    assert stores.queue.settle([Settlement(lost.id, fresh.attempt_token or "")]) == [None]
+    assert stores.queue.settle([]) == []
 
 
 def test_list_pages_with_cursor_and_filters(stores: Stores) -> None:

@@ -12,6 +12,7 @@ class FailingSource:
     """Raises `error` for the first `times` fetches, then delegates to `inner` (or keeps raising without one)."""
 
     kind = "api"
+    unavailable: str | None = None
 
     def __init__(self, error: BaseException, *, times: int = 10**6, inner: PlanSource | None = None) -> None:
         self.error = error
@@ -30,6 +31,7 @@ class GateSource:
     """The first `blocked` fetches wait until `release()`; later ones go straight to `inner`."""
 
     kind = "api"
+    unavailable: str | None = None
 
     def __init__(self, inner: PlanSource, *, blocked: int = 1) -> None:
         self.inner = inner

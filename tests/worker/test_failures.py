@@ -183,3 +183,34 @@ def test_a_transient_failure_then_success_completes_the_review(backend: Backend)
     assert stored is not None
     assert stored.status is ReviewStatus.COMPLETED
     assert stored.status_reason is None
+
+
+def test_an_unconfigured_source_fails_the_job_before_its_review_is_marked_in_progress(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Known without fetching (issue 13): no `in_progress` write for a job the process cannot serve."""
+    services = backend.services
+    review_id = "r-github-unconfigured"
+    from datetime import UTC, datetime
+
+    from tfreview.ports.records import Delivery
+
+    delivery = Delivery("github", "guid-2", "pull_request.opened", TENANT, "", datetime.now(UTC))
+    source = SourceInfo("github", repository="octo/infra", pull_request=8, commit_sha="def")
+    services.intake.accept(
+        delivery, b"{}", ReviewJob.for_review(TENANT, review_id).encode(), review=(review_id, source)
+    )
+    marked: list[object] = []
+    set_status = services.reviews.set_status
+    monkeypatch.setattr(services.reviews, "set_status", lambda *a, **k: (marked.append(a[1]), set_status(*a, **k)))
+
+    outcome = Worker(services, "w1").run_once()
+
+    assert outcome is not None
+    assert outcome.result == "dead"
+    assert outcome.permanent
+    assert ReviewStatus.IN_PROGRESS not in marked
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason == "GitHub pull-request fetching is not configured yet"

@@ -4,6 +4,7 @@ and their codecs are in `tfreview.ports.job_types`)."""
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -71,3 +72,37 @@ class StaleAttempt(Exception):
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
         super().__init__(f"job {job_id}: attempt token is stale; the result is discarded")
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """The end of one attempt, recorded with others in one transaction (`JobQueue.settle`): `error` None means it
+    succeeded (as `complete`), otherwise it failed (as `fail`, `permanent` or retriable)."""
+
+    job_id: int
+    attempt_token: str
+    error: str | None = None
+    permanent: bool = False
+
+
+# what `settle` answers for each Settlement: None (completed), the failed job, or the refusal of a stale attempt
+Settled = Job | StaleAttempt | None
+
+
+def settle_each(
+    settlements: Sequence[Settlement],
+    complete: Callable[[int, str], None],
+    fail: Callable[[int, str, str, bool], Job],
+) -> list[Settled]:
+    """`JobQueue.settle` for a store without multi-row transactions: each settlement on its own, in order."""
+    answers: list[Settled] = []
+    for one in settlements:
+        try:
+            if one.error is None:
+                complete(one.job_id, one.attempt_token)
+                answers.append(None)
+            else:
+                answers.append(fail(one.job_id, one.attempt_token, one.error, one.permanent))
+        except StaleAttempt as stale:
+            answers.append(stale)
+    return answers

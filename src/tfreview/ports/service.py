@@ -11,7 +11,7 @@ from typing import Any, Protocol
 
 from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
-from tfreview.ports.jobs import AttemptFence, Job, NewJob
+from tfreview.ports.jobs import AttemptFence, Job, NewJob, Settled, Settlement
 from tfreview.ports.records import (
     ApiToken,
     Delivery,
@@ -41,6 +41,11 @@ class JobQueue(Protocol):
         """Take the next runnable job (fair share across tenants), lease it, start a new attempt."""
         ...
 
+    def claim_many(self, worker_id: str, limit: int, *, kinds: Sequence[str] | None = None) -> list[Job]:
+        """Up to `limit` runnable jobs, each taken as `claim` takes one (fair share, lease, new attempt), in one
+        transaction: a worker with a batch of short jobs takes the writer once for all of them (issue 13)."""
+        ...
+
     def heartbeat(self, job_id: int, attempt_token: str) -> None:
         """Extend the lease; raises StaleAttempt if the token is no longer current."""
         ...
@@ -52,6 +57,12 @@ class JobQueue(Protocol):
     def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
         """Retry later with backoff, or dead-letter when permanent or out of attempts. The review the job
         carries (`job_types.review_after_failure`) is marked queued-for-retry or failed in the same transaction."""
+        ...
+
+    def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
+        """`complete` or `fail` several attempts in one transaction, in order, each fenced by its own token: a
+        stale attempt is answered with its StaleAttempt (nothing of it written) and the others are recorded all
+        the same. One answer per settlement: None (completed), the failed job, or the StaleAttempt."""
         ...
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
@@ -316,6 +327,8 @@ class PlanSource(Protocol):
     """Fetches the input of a review: an uploaded plan (the store), a pull request (GitHub), a run (Spacelift)."""
 
     kind: str  # the SourceInfo.kind it serves: "api" | "github" | "spacelift"
+    # why every fetch fails, known without fetching (an integration not configured); None for a working source
+    unavailable: str | None
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         """The change set to review and its policy. Raises InputError (permanent) or UpstreamError (retriable)."""

@@ -40,12 +40,14 @@ def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: Att
     stored = services.reviews.get(review_id, job.tenant_id)
     if stored is None:
         raise InputError(f"review {review_id} does not exist")
-    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
     # An uploaded plan is read from the store whatever its metadata says (a Spacelift after_plan upload too).
     kind = SourceKind.API.value if job.plan_id or stored.plan_id else stored.source.kind
     source = services.sources.get(kind)
     if source is None:
         raise ConfigError(f"no plan source serves {kind!r} reviews")
+    if source.unavailable is not None:  # known without fetching: the job fails before any write of its own
+        raise InputError(source.unavailable)
+    services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
     fetched = source.fetch(stored, dict(job.encode().payload))  # GitHub: policy of the .tfreview.toml at head
     change_set, policy = fetched.change_set, fetched.policy
     assessment = assess(

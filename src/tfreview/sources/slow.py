@@ -17,6 +17,7 @@ SLOW_SOURCE_ENV = "TFREVIEW_TEST_SLOW_SOURCE_SECONDS"
 class SlowPlanSource:
     def __init__(self, inner: PlanSource, seconds: float) -> None:
         self.kind = inner.kind
+        self.unavailable: str | None = None  # it sleeps first whatever the inner source does: a worker dies mid-review
         self._inner = inner
         self._seconds = seconds
 

@@ -12,10 +12,10 @@ class UnconfiguredPlanSource:
 
     def __init__(self, kind: str, message: str) -> None:
         self.kind = kind
-        self._message = message
+        self.unavailable: str | None = message  # run_review fails the job on this before marking it in progress
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
-        raise InputError(self._message)
+        raise InputError(self.unavailable or "")
 
 
 def github_not_configured() -> UnconfiguredPlanSource:

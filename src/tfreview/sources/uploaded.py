@@ -32,6 +32,7 @@ class UploadedPlanSource:
     """Reads the (already redacted) upload named by the job payload's `plan_id` (or the review's)."""
 
     kind = "api"
+    unavailable: str | None = None
 
     def __init__(self, plans: PlanStore) -> None:
         self._plans = plans

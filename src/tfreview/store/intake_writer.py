@@ -50,6 +50,10 @@ from tfreview.store.row_hashes import delivery_hash
 
 MAX_BATCH: Final = 128
 CHECKPOINT_EVERY: Final = 200  # deliveries (~15 MiB of WAL) between two PASSIVE checkpoints
+# once a delivery arrives while another is still in flight (submitted, not yet answered: deliveries overlap, the
+# intake is at its limit — the writer's or the event loop's), the intake counts as busy this long, even in the
+# gaps between batches, so the embedded workers wait for the burst to end (ADR 0351)
+PRESSED_SECONDS: Final = 0.25
 _log = logging.getLogger("tfreview.store.intake")
 Result = tuple[Delivery, bool]
 
@@ -93,6 +97,9 @@ class IntakeWriter:
         self._since_checkpoint = 0
         self.batches = 0  # committed transactions (tests read it: grouping is observable)
         self._writing = False
+        self._pressed_until = 0.0  # time.monotonic() until which a burst counts as on (PRESSED_SECONDS)
+        self._in_flight = 0  # deliveries submitted and not yet answered (their caller not yet woken)
+        self._in_flight_lock = threading.Lock()
         self._checkpoint_due = threading.Event()
         self._checkpointer: threading.Thread | None = None
 
@@ -111,6 +118,8 @@ class IntakeWriter:
             future.set_exception(_stopped())
             return future
         self._ensure_started()
+        self._arrived()
+        future.add_done_callback(self._answered)
         self._queue.put(_Item(delivery, bytes(payload), job, review, future, None, tenant, run, time.monotonic()))
         return future
 
@@ -129,16 +138,31 @@ class IntakeWriter:
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[Result] = loop.create_future()
         self._ensure_started()
-        self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, time.monotonic()))
-        return await waiter
+        self._arrived()
+        try:
+            self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, time.monotonic()))
+            return await waiter
+        finally:
+            self._answered()
+
+    def _arrived(self) -> None:
+        with self._in_flight_lock:
+            self._in_flight += 1
+            if self._in_flight > 1:  # deliveries overlap: a burst (see PRESSED_SECONDS)
+                self._pressed_until = time.monotonic() + PRESSED_SECONDS
+
+    def _answered(self, _future: object = None) -> None:
+        with self._in_flight_lock:
+            self._in_flight -= 1
 
     def queued(self) -> int:
         """Deliveries submitted and not yet taken into a batch."""
         return self._queue.qsize()
 
     def busy(self) -> bool:
-        """True while deliveries wait for the writer or a batch is being written (a burst is on)."""
-        return self._writing or not self._queue.empty()
+        """True while a burst is on: deliveries wait for the writer, a batch is being written, or deliveries overlapped
+        less than PRESSED_SECONDS ago (the gaps of a saturated intake are not quiet)."""
+        return self._writing or not self._queue.empty() or time.monotonic() < self._pressed_until
 
     def close(self) -> None:
         self._closed = True

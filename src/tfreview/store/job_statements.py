@@ -26,6 +26,9 @@ class ClaimStatements:
     fairest_tenant: Select[Any]
     next_of_tenant: Select[Any]
     next_of_any: Select[Any]
+    # a batch: the two fairest tenants (only one waiting: take the batch from it at once), its `n` oldest jobs
+    two_fairest_tenants: Select[Any]
+    oldest_of_tenant: Select[Any]
 
 
 def claim_statements(with_kinds: bool) -> ClaimStatements:
@@ -52,10 +55,13 @@ def claim_statements(with_kinds: bool) -> ClaimStatements:
         .limit(1)
     )
     oldest = select(JOBS).order_by(JOBS.c.run_after, JOBS.c.id).limit(1).with_for_update(skip_locked=True)
+    of_tenant = oldest.where(*runnable, JOBS.c.tenant_id == bindparam("tenant"))
     return ClaimStatements(
         fairest_tenant=fairest,
-        next_of_tenant=oldest.where(*runnable, JOBS.c.tenant_id == bindparam("tenant")),
+        next_of_tenant=of_tenant,
         next_of_any=oldest.where(*runnable),
+        two_fairest_tenants=fairest.limit(2),
+        oldest_of_tenant=of_tenant.limit(bindparam("n")),
     )
 
 

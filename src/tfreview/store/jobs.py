@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, exc, func, select, update
+from sqlalchemy import ColumnElement, Connection, Row, bindparam, exc, func, select, update
 from sqlalchemy.orm import Session
 
 from tfreview.core.redact import scrub_text
@@ -28,7 +28,7 @@ from tfreview.ports.job_types import (
     review_marker,
     review_while_waiting,
 )
-from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, Settled, Settlement, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.database import Database
 from tfreview.store.job_statements import (
@@ -149,10 +149,7 @@ class SqlJobQueue:
     def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
         with self.database.transaction() as session:
             conn = session.connection()
-            now = self.clock()
-            params: dict[str, object] = {"now": now}
-            if kinds is not None:
-                params["kinds"] = list(kinds)
+            params = self._claim_params(kinds)
             statements = CLAIM_WITH_KINDS if kinds is not None else CLAIM_ANY_KIND
             tenant = conn.execute(statements.fairest_tenant, params).scalar()
             if tenant is None:
@@ -163,6 +160,44 @@ class SqlJobQueue:
                 row = conn.execute(statements.next_of_any, params).first()
             if row is None:
                 return None
+            return self._take(conn, [row], worker_id, params["now"])[0]
+
+    def claim_many(self, worker_id: str, limit: int, *, kinds: Sequence[str] | None = None) -> list[Job]:
+        """One transaction (one BEGIN IMMEDIATE and one fsync on SQLite) for up to `limit` claims, each as fair as
+        `claim`: while several tenants wait, one job at a time from the fairest; when only one does, its oldest
+        `limit` jobs at once."""
+        if limit < 1:
+            raise ValueError("claim_many: limit must be at least 1")
+        claimed: list[Job] = []
+        with self.database.transaction() as session:
+            conn = session.connection()
+            params = self._claim_params(kinds)
+            now = params["now"]
+            statements = CLAIM_WITH_KINDS if kinds is not None else CLAIM_ANY_KIND
+            while len(claimed) < limit:
+                tenants = conn.execute(statements.two_fairest_tenants, params).scalars().all()
+                if not tenants:
+                    break
+                n = limit - len(claimed) if len(tenants) == 1 else 1
+                rows = conn.execute(statements.oldest_of_tenant, {**params, "tenant": tenants[0], "n": n}).all()
+                if not rows and not self.database.is_sqlite:
+                    rows = conn.execute(statements.next_of_any, params).all()  # that tenant's are being claimed
+                if not rows:
+                    break
+                claimed.extend(self._take(conn, rows, worker_id, now))
+        return claimed
+
+    def _claim_params(self, kinds: Sequence[str] | None) -> dict[str, Any]:
+        params: dict[str, Any] = {"now": self.clock()}
+        if kinds is not None:
+            params["kinds"] = list(kinds)
+        return params
+
+    def _take(self, conn: Connection, rows: Sequence[Row[Any]], worker_id: str, now: datetime) -> list[Job]:
+        """Start a new attempt of each selected row (locked: BEGIN IMMEDIATE, or FOR UPDATE SKIP LOCKED)."""
+        taken: list[Job] = []
+        values: list[dict[str, Any]] = []
+        for row in rows:
             claimed = {
                 "state": JobState.RUNNING.value,
                 "attempts": row.attempts + 1,
@@ -171,8 +206,10 @@ class SqlJobQueue:
                 "lease_expires_at": now + self._lease,
                 "updated_at": now,
             }
-            conn.execute(TAKE, {"job_id": row.id, **{f"to_{name}": value for name, value in claimed.items()}})
-            return job_record_from({**row._mapping, **claimed})
+            values.append({"job_id": row.id, **{f"to_{name}": value for name, value in claimed.items()}})
+            taken.append(job_record_from({**row._mapping, **claimed}))
+        conn.execute(TAKE, values)
+        return taken
 
     def heartbeat(self, job_id: int, attempt_token: str) -> None:
         now = self.clock()
@@ -215,6 +252,10 @@ class SqlJobQueue:
         return job_record_from({**current, **released}), now
 
     def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+        with self.database.transaction() as session:
+            return self._fail_in(session, job_id, attempt_token, error, permanent)
+
+    def _fail_in(self, session: Session, job_id: int, token: str, error: str, permanent: bool) -> Job:
         def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
             attempts = int(row["attempts"])
             if permanent or attempts >= row["max_attempts"]:
@@ -222,11 +263,28 @@ class SqlJobQueue:
             delay = timedelta(seconds=self.policy.delay(attempts, self._rng))
             return JobState.QUEUED.value, attempts, now + delay, row["finished_at"]
 
+        failed, now = self._release(session, job_id, token, error, decide)
+        # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
+        _settle_review(session, review_after_failure(failed, failed.last_error or ""), now, only_open=False)
+        return failed
+
+    def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
+        """One transaction for all: a stale attempt is refused before any write of its own (`_release` reads and
+        checks first; COMPLETE and RELEASE are fenced by the token), so the others commit all the same."""
+        answers: list[Settled] = []
         with self.database.transaction() as session:
-            failed, now = self._release(session, job_id, attempt_token, error, decide)
-            # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
-            _settle_review(session, review_after_failure(failed, failed.last_error or ""), now, only_open=False)
-            return failed
+            for one in settlements:
+                try:
+                    if one.error is None:
+                        values = {"job_id": one.job_id, "token": one.attempt_token, "now": self.clock()}
+                        if session.connection().execute(COMPLETE, values).rowcount != 1:
+                            raise StaleAttempt(one.job_id)
+                        answers.append(None)
+                    else:
+                        answers.append(self._fail_in(session, one.job_id, one.attempt_token, one.error, one.permanent))
+                except StaleAttempt as stale:
+                    answers.append(stale)
+        return answers
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:

@@ -22,7 +22,17 @@ from tfreview.ports.job_types import (
     review_id_of,
     review_while_waiting,
 )
-from tfreview.ports.jobs import AttemptFence, Job, JobState, NewJob, RetryPolicy, StaleAttempt
+from tfreview.ports.jobs import (
+    AttemptFence,
+    Job,
+    JobState,
+    NewJob,
+    RetryPolicy,
+    Settled,
+    Settlement,
+    StaleAttempt,
+    settle_each,
+)
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.ports.service import ReviewStore
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
@@ -124,6 +134,19 @@ class MemoryJobQueue:
             )
             self._jobs[claimed.id] = claimed
             return claimed
+
+    def claim_many(self, worker_id: str, limit: int, *, kinds: Sequence[str] | None = None) -> list[Job]:
+        if limit < 1:
+            raise ValueError("claim_many: limit must be at least 1")
+        with self.lock:  # one critical section: nobody claims in between
+            claimed: list[Job] = []
+            while len(claimed) < limit and (job := self.claim(worker_id, kinds=kinds)) is not None:
+                claimed.append(job)
+            return claimed
+
+    def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
+        with self.lock:
+            return settle_each(settlements, self.complete, lambda j, t, e, p: self.fail(j, t, e, permanent=p))
 
     @contextmanager
     def holding(self, attempt: AttemptFence) -> Iterator[None]:

@@ -5,6 +5,14 @@ of a result is fenced by the attempt token (`Attempt.check_lease`, `queue.comple
 lost its lease — a zombie after a pause, or an attempt abandoned at its timeout — writes nothing and
 publishes nothing; publish jobs are keyed by review and content, so a repeat run publishes once. A failed
 job's review says so in the queue's own transaction (`JobQueue.fail`, `reap`): never `in_progress` after it.
+
+Batches (ADR 0350): `loop` claims up to `batch` jobs in one transaction (`JobQueue.claim_many`), runs them one
+after another, every claimed attempt heartbeaten from its claim until it is settled, and records their ends
+together (`JobQueue.settle`, one transaction) — at the end of the batch, or sooner once the first unrecorded end
+is SETTLE_AFTER_SECONDS old. The batch doubles (up to CLAIM_BATCH_MAX) while every job of a full batch finished
+within SHORT_JOB_SECONDS, and falls back to one job as soon as one did not: reviews that take seconds run one
+per claim as before, jobs that end at once (a source not configured, a publish already done) stop costing
+three fsync'd transactions each. A worker that stops gives its batch's unstarted jobs back (`defer`, now).
 """
 
 from __future__ import annotations
@@ -14,13 +22,13 @@ import logging
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from tfreview.core.errors import ConfigError, DependencyPending
 from tfreview.ops.log_context import bound
 from tfreview.ports.job_types import log_fields, review_id_of
-from tfreview.ports.jobs import Job, JobState, StaleAttempt
+from tfreview.ports.jobs import Job, JobState, Settlement, StaleAttempt
 from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
 from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
@@ -30,6 +38,10 @@ from tfreview.worker.job_threads import HandlerThreads, Heartbeats
 logger = logging.getLogger("tfreview.worker")
 INTAKE_YIELD_SECONDS = 1.0  # the longest a worker waits for an intake burst before it claims anyway
 INTAKE_YIELD_STEP_SECONDS = 0.02
+CLAIM_BATCH_MAX = 16  # jobs claimed in one transaction at most
+SHORT_JOB_SECONDS = 0.05  # a batch grows while every job of it finished this fast
+SETTLE_AFTER_SECONDS = 0.5  # the longest a finished job's end waits for the rest of its batch
+STOPPING = "the worker stopped before starting it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +52,7 @@ class Outcome:
     result: str  # "succeeded" | "retrying" | "waiting" (not counted) | "dead" | "discarded" (lease lost)
     reason: str | None = None
     permanent: bool = False  # the failure was not retriable (dead at once, not out of attempts)
+    seconds: float = 0.0  # how long its handler ran
 
     @property
     def label(self) -> str:
@@ -93,18 +106,30 @@ class Worker:
     def loop(self) -> None:
         poll = self.services.settings.worker.poll_interval_seconds
         idle = poll
+        batch = 1
         while not self.stop_event.is_set():
             self._make_way_for_intake()
             try:
-                outcome = self.run_once()
+                jobs = self.services.queue.claim_many(self.worker_id, batch, kinds=self.kinds or None)
+                outcomes = self.process_batch(jobs) if jobs else []
             except Exception as exc:  # the store is down or locked: back off, never die
                 logger.warning("worker %s: cannot claim: %s", self.worker_id, reason_of(exc))
                 idle = min(idle * 2, 30.0)
+                batch = 1
                 self.stop_event.wait(idle)
                 continue
             idle = poll
-            if outcome is None:
+            if not jobs:
                 self.stop_event.wait(poll)
+            elif any(outcome.seconds > SHORT_JOB_SECONDS for outcome in outcomes):
+                batch = 1
+            elif len(jobs) == batch:
+                batch = min(batch * 2, CLAIM_BATCH_MAX)
+
+    def run_batch(self, limit: int) -> list[Outcome]:
+        """Claim up to `limit` jobs in one transaction and process them as `loop` does; [] when none is runnable."""
+        jobs = self.services.queue.claim_many(self.worker_id, limit, kinds=self.kinds or None)
+        return self.process_batch(jobs) if jobs else []
 
     def _make_way_for_intake(self) -> None:
         """Webhook deliveries first (ADR 0127): while the intake writes a burst, wait before claiming — a claim
@@ -120,28 +145,127 @@ class Worker:
         begun = time.perf_counter()
         with bound(job_id=job.id, **log_fields(job)):
             outcome = self._process(job)
-        metrics = self.services.metrics
-        metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=job.kind)
-        metrics.count("tfreview_jobs_total", kind=job.kind, outcome=outcome.label)
+        self._count(outcome, begun)
         return outcome
+
+    def _count(self, outcome: Outcome, begun: float) -> None:
+        metrics = self.services.metrics
+        metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=outcome.job.kind)
+        metrics.count("tfreview_jobs_total", kind=outcome.job.kind, outcome=outcome.label)
 
     def _process(self, job: Job) -> Outcome:
         attempt = Attempt(self.services, job)
-        handler = self.handlers.get(job.kind)
-        error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(job)
+        self._heartbeats.start(attempt)
+        try:
+            error, seconds = self._attempt(attempt)
+        finally:
+            self._heartbeats.stop(attempt)  # returns once no beat of this attempt is in flight
+        early = self._unsettled(attempt, error, seconds)
+        if early is not None:
+            return early
         if error is None:
             try:
                 self.services.queue.complete(job.id, attempt.token)
             except StaleAttempt:
                 logger.warning("job %s: lease lost before completion; result discarded", job.id)
-                return Outcome(job, "discarded", "lease lost")
-            return Outcome(job, "succeeded")
+                return Outcome(job, "discarded", "lease lost", seconds=seconds)
+            return Outcome(job, "succeeded", seconds=seconds)
+        return self._fail(attempt, error, seconds)
+
+    def _attempt(self, attempt: Attempt) -> tuple[BaseException | None, float]:
+        """Run the job's handler: its error (None: it succeeded) and how long it ran."""
+        begun = time.perf_counter()
+        handler = self.handlers.get(attempt.job.kind)
+        error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(attempt.job)
+        return error, time.perf_counter() - begun
+
+    def _unsettled(self, attempt: Attempt, error: BaseException | None, seconds: float) -> Outcome | None:
+        """The ends that are not a completion or a failure: a lost lease (nothing to record) and a wait."""
+        job = attempt.job
         if isinstance(error, StaleAttempt):
             logger.warning("job %s: lease lost during attempt %s; result discarded", job.id, job.attempts)
-            return Outcome(job, "discarded", "lease lost")
+            return Outcome(job, "discarded", "lease lost", seconds=seconds)
         if isinstance(error, DependencyPending) and self._may_wait(job):
-            return self._wait(attempt, error)
-        return self._fail(attempt, error)
+            return replace(self._wait(attempt, error), seconds=seconds)
+        return None
+
+    # --- a batch -------------------------------------------------------------------------------
+
+    def process_batch(self, jobs: Sequence[Job]) -> list[Outcome]:
+        """Run claimed jobs one after another and record their ends together (see the module docstring)."""
+        attempts = [Attempt(self.services, job) for job in jobs]
+        for attempt in attempts:  # every claimed attempt keeps its lease until its end is recorded
+            self._heartbeats.start(attempt)
+        outcomes: list[Outcome] = []
+        ended: list[tuple[Attempt, BaseException | None, float, float]] = []  # (attempt, error, seconds, begun)
+        try:
+            for attempt in attempts:
+                begun = time.perf_counter()
+                if self.stop_event.is_set():
+                    outcomes.append(self._give_back(attempt, begun))
+                    continue
+                with bound(job_id=attempt.job.id, **log_fields(attempt.job)):
+                    error, seconds = self._attempt(attempt)
+                    if isinstance(error, (StaleAttempt, DependencyPending)):
+                        self._heartbeats.stop(attempt)  # before its wait is written, as in `_process`
+                    early = self._unsettled(attempt, error, seconds)
+                if early is not None:
+                    self._count(early, begun)
+                    outcomes.append(early)
+                    continue
+                ended.append((attempt, error, seconds, begun))
+                if time.perf_counter() - ended[0][3] - ended[0][2] >= SETTLE_AFTER_SECONDS:
+                    outcomes += self._settle(ended)
+                    ended = []
+            outcomes += self._settle(ended)
+        finally:
+            for attempt in attempts:  # idempotent; a store error above leaves the leases to expire
+                self._heartbeats.stop(attempt)
+        return outcomes
+
+    def _settle(self, ended: Sequence[tuple[Attempt, BaseException | None, float, float]]) -> list[Outcome]:
+        """Record the ends of `ended` in one transaction; the same log lines, outcomes and metrics as one by one."""
+        if not ended:
+            return []
+        settlements = []
+        for attempt, error, _seconds, _begun in ended:
+            self._heartbeats.stop(attempt)  # no beat in flight while its end is written
+            if error is None:
+                settlements.append(Settlement(attempt.job.id, attempt.token))
+                continue
+            failure = classify(error)
+            with bound(job_id=attempt.job.id, **log_fields(attempt.job)):
+                self._log_failure(attempt.job, failure.reason)
+            settlements.append(Settlement(attempt.job.id, attempt.token, failure.reason, failure.permanent))
+        answers = self.services.queue.settle(settlements)
+        outcomes = []
+        for (attempt, _error, seconds, begun), settlement, answer in zip(ended, settlements, answers, strict=True):
+            job = attempt.job
+            with bound(job_id=job.id, **log_fields(job)):
+                if isinstance(answer, StaleAttempt):
+                    if settlement.error is None:
+                        logger.warning("job %s: lease lost before completion; result discarded", job.id)
+                    outcome = Outcome(job, "discarded", "lease lost", seconds=seconds)
+                elif answer is None:
+                    outcome = Outcome(job, "succeeded", seconds=seconds)
+                else:
+                    outcome = self._failed(answer, settlement.error or "", settlement.permanent, seconds)
+            self._count(outcome, begun)
+            outcomes.append(outcome)
+        return outcomes
+
+    def _give_back(self, attempt: Attempt, begun: float) -> Outcome:
+        """A claimed job not started when the worker stops goes back to the queue at once, its attempt uncounted."""
+        self._heartbeats.stop(attempt)
+        job = attempt.job
+        try:
+            waiting = self.services.queue.defer(job.id, attempt.token, STOPPING, self.services.clock())
+        except StaleAttempt:
+            outcome = Outcome(job, "discarded", "lease lost")
+        else:
+            outcome = Outcome(waiting, "waiting", STOPPING)
+        self._count(outcome, begun)
+        return outcome
 
     def _may_wait(self, job: Job) -> bool:
         """Waiting is not failing — within a bound: a job older than twice the review deadline (what it waits for
@@ -175,15 +299,11 @@ class Worker:
                 done.set()
 
         context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
-        self._heartbeats.start(attempt)
-        try:
-            thread = self._handler_threads.start(lambda: context.run(target))
-            finished = done.wait(self.job_timeout_seconds)
-            if not finished:
-                attempt.abandon()  # the handler thread may still wake; check_lease() stops its writes
-            self._handler_threads.give_back(thread, finished=finished)
-        finally:
-            self._heartbeats.stop(attempt)  # returns once no beat of this attempt is in flight
+        thread = self._handler_threads.start(lambda: context.run(target))
+        finished = done.wait(self.job_timeout_seconds)
+        if not finished:
+            attempt.abandon()  # the handler thread may still wake; check_lease() stops its writes
+        self._handler_threads.give_back(thread, finished=finished)
         if not finished:
             return AttemptTimedOut(attempt.job.id, self.job_timeout_seconds)
         return errors[0] if errors else None
@@ -200,20 +320,28 @@ class Worker:
             logger.warning("job %s: heartbeat failed: %s", attempt.job.id, reason_of(exc))
         return True
 
-    def _fail(self, attempt: Attempt, error: BaseException) -> Outcome:
+    def _fail(self, attempt: Attempt, error: BaseException, seconds: float) -> Outcome:
         job = attempt.job
         failure = classify(error)
-        logger.warning("job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, failure.reason)
+        self._log_failure(job, failure.reason)
         try:
             failed = self.services.queue.fail(job.id, attempt.token, failure.reason, permanent=failure.permanent)
         except StaleAttempt:
-            return Outcome(job, "discarded", "lease lost")
+            return Outcome(job, "discarded", "lease lost", seconds=seconds)
+        return self._failed(failed, failure.reason, failure.permanent, seconds)
+
+    @staticmethod
+    def _log_failure(job: Job, reason: str) -> None:
+        logger.warning("job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, reason)
+
+    def _failed(self, failed: Job, reason: str, permanent: bool, seconds: float) -> Outcome:
+        """The outcome of a failure the queue recorded (retrying or dead), its log line and review metric."""
         dead = failed.state == JobState.DEAD
         if dead:
-            logger.error("job %s (%s) is dead: %s", job.id, job.kind, failure.reason)
-        if dead and review_id_of(job) is not None:  # the queue marked its review failed
+            logger.error("job %s (%s) is dead: %s", failed.id, failed.kind, reason)
+        if dead and review_id_of(failed) is not None:  # the queue marked its review failed
             self.services.metrics.count("tfreview_reviews_finished_total", status="failed")
-        return Outcome(failed, "dead" if dead else "retrying", failure.reason, permanent=failure.permanent)
+        return Outcome(failed, "dead" if dead else "retrying", reason, permanent=permanent, seconds=seconds)
 
 
 def _unknown_kind(job: Job) -> BaseException:

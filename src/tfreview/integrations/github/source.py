@@ -191,6 +191,7 @@ class GitHubPlanSource:
     (None: the plain-token setup). `fetch` returns the change set with the Policy read from the repository."""
 
     kind = "github"
+    unavailable: str | None = None
 
     def __init__(
         self,

@@ -71,6 +71,7 @@ class SpaceliftCheckedPlanSource:
     """Wraps the `api` PlanSource: a review with a Spacelift stack and run id gets the cross-check note."""
 
     kind = "api"
+    unavailable: str | None = None
 
     def __init__(self, inner: PlanSource, client: SpaceliftClient) -> None:
         self._inner = inner

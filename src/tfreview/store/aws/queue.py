@@ -24,7 +24,7 @@ from typing import Any
 
 from tfreview.core.redact import scrub_text
 from tfreview.ports.job_types import review_after_failure, review_after_lost_worker, review_while_waiting
-from tfreview.ports.jobs import Job, JobState, NewJob, StaleAttempt
+from tfreview.ports.jobs import Job, JobState, NewJob, Settled, Settlement, StaleAttempt, settle_each
 from tfreview.store.aws.job_items import JOB_SK, job_of, job_pk, new_job_items, state_indexes
 from tfreview.store.aws.messages import Message
 from tfreview.store.aws.queue_admin import drain_dead_letters
@@ -91,6 +91,15 @@ class SqsJobQueue(JobItems):
             if swept is not None:
                 return swept
         return None
+
+    def claim_many(self, worker_id: str, limit: int, *, kinds: Sequence[str] | None = None) -> list[Job]:
+        """One claim after another: DynamoDB has no cheap multi-item claim, and each claim is its own fenced write."""
+        if limit < 1:
+            raise ValueError("claim_many: limit must be at least 1")
+        claimed: list[Job] = []
+        while len(claimed) < limit and (job := self.claim(worker_id, kinds=kinds)) is not None:
+            claimed.append(job)
+        return claimed
 
     def claim_delivered(self, job_id: int | None, receipt: str, worker_id: str) -> tuple[Job | None, bool]:
         """Claim the job of a message SQS handed to a Lambda function (the event source mapping received it).
@@ -190,6 +199,10 @@ class SqsJobQueue(JobItems):
         self._settle_fenced(job, self._state_fields(failed, now), review_after_failure(failed, error))
         self._after_settle(failed, receipt, now)
         return failed
+
+    def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
+        """One settlement after another (each its own conditional transaction, as `complete` and `fail`)."""
+        return settle_each(settlements, self.complete, lambda j, t, e, p: self.fail(j, t, e, permanent=p))
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         job, receipt = self._current(job_id, attempt_token)
