@@ -273,3 +273,34 @@ resource "aws_redshift_cluster" "main" {
     # where the cluster exists, var.not_encrypted is not its default: `encrypted` is not known to be true
     assert cluster.after == {"node_type": "dc2.large"}
     assert cluster.after_unknown == {"encrypted": True}
+
+
+SQL_SERVER = """
+variable "audit" {
+  default = false
+}
+variable "server_id" {
+  type = string
+}
+resource "azurerm_mssql_server" "always" {
+  name                = "always"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  version             = "12.0"
+}
+resource "azurerm_mssql_server_extended_auditing_policy" "optional" {
+  count     = var.audit ? 1 : 0
+  server_id = var.server_id
+}
+"""
+
+
+def test_an_unlinked_policy_gated_off_by_default_does_not_silence_a_server_every_caller_gets() -> None:
+    """TFR-AZU-234 stays silent when some auditing policy's server is known only after apply (it may be this
+    server's); one that exists only when a caller sets var.audit is not there in the default configuration."""
+    rules = [rule for rule in load_rules_for(frozenset({"azurerm_mssql_server"})) if rule.id == "TFR-AZU-234"]
+    findings = review(changeset_from_sources({"main.tf": SQL_SERVER}), rules, Policy()).findings
+    assert [(f.rule_id, f.address) for f in findings] == [("TFR-AZU-234", "azurerm_mssql_server.always")]
+    # the policy there whatever the caller sets (tfvars): the rule cannot tell its server, and stays silent
+    turned_on = changeset_from_sources({"main.tf": SQL_SERVER, "terraform.tfvars": "audit = true\n"})
+    assert review(turned_on, rules, Policy()).findings == []
