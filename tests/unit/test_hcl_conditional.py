@@ -304,3 +304,28 @@ def test_an_unlinked_policy_gated_off_by_default_does_not_silence_a_server_every
     # the policy there whatever the caller sets (tfvars): the rule cannot tell its server, and stays silent
     turned_on = changeset_from_sources({"main.tf": SQL_SERVER, "terraform.tfvars": "audit = true\n"})
     assert review(turned_on, rules, Policy()).findings == []
+
+
+def test_json_variable_files_terraform_loads_by_itself_are_values_too() -> None:
+    """`terraform.tfvars.json` and `*.auto.tfvars.json` are loaded like their HCL forms (after them, by name)."""
+    assert changes(changeset_from_sources({"main.tf": GATED, "terraform.tfvars.json": '{"create": false}'})) == {}
+    turned_on = changeset_from_sources({"main.tf": GATED, "x.auto.tfvars.json": '{"create": true}'})
+    assert changes(turned_on)["aws_s3_bucket.optional[0]"].condition == ()
+    # terraform.tfvars, then terraform.tfvars.json, then the auto files by name: the last one read wins
+    files = {
+        "main.tf": GATED,
+        "terraform.tfvars": "create = true\n",
+        "terraform.tfvars.json": '{"create": false}',
+        "a.auto.tfvars.json": '{"create": true}',
+        "b.auto.tfvars": "create = false\n",
+    }
+    assert changes(changeset_from_sources(files)) == {}
+    # a prod.tfvars.json is read only with -var-file: not a value here
+    other = changeset_from_sources({"main.tf": GATED, "prod.tfvars.json": '{"create": false}'})
+    assert changes(other)["aws_s3_bucket.optional[0]"].condition == ("var.create",)
+
+
+def test_a_json_variable_file_that_is_not_an_object_is_skipped_and_said() -> None:
+    change_set = changeset_from_sources({"main.tf": GATED, "terraform.tfvars.json": '["create"]'})
+    assert changes(change_set)["aws_s3_bucket.optional[0]"].condition == ("var.create",)
+    assert [path for path, _ in change_set.coverage.files_skipped] == ["terraform.tfvars.json"]
