@@ -329,3 +329,60 @@ def test_a_json_variable_file_that_is_not_an_object_is_skipped_and_said() -> Non
     change_set = changeset_from_sources({"main.tf": GATED, "terraform.tfvars.json": '["create"]'})
     assert changes(change_set)["aws_s3_bucket.optional[0]"].condition == ("var.create",)
     assert [path for path, _ in change_set.coverage.files_skipped] == ["terraform.tfvars.json"]
+
+
+def test_each_value_of_a_for_each_over_a_root_default_carries_that_default() -> None:
+    """`each.value` of `for_each = var.buckets` is built from var.buckets' default as much as
+    `var.buckets["logs"]` is: a module argument taken from it leaves the module's feature conditional, not absent."""
+    root = """
+variable "buckets" {
+  default = { logs = { versioning = false } }
+}
+module "each" {
+  source     = "./m"
+  for_each   = var.buckets
+  versioning = each.value.versioning
+}
+module "direct" {
+  source     = "./m"
+  versioning = var.buckets["logs"].versioning
+}
+module "fixed" {
+  source     = "./m"
+  for_each   = { logs = { versioning = false } }
+  versioning = each.value.versioning
+}
+"""
+    child = """
+variable "versioning" {}
+resource "aws_s3_bucket_versioning" "v" {
+  count  = var.versioning ? 1 : 0
+  bucket = "b"
+}
+"""
+    found = changes(changeset_from_sources({"main.tf": root, "m/main.tf": child}))
+    assert {address: change.condition for address, change in found.items()} == {
+        'module.each["logs"].aws_s3_bucket_versioning.v[0]': ("var.buckets",),
+        "module.direct.aws_s3_bucket_versioning.v[0]": ("var.buckets",),
+    }
+
+
+def test_a_for_iterator_inside_such_an_instance_carries_no_default() -> None:
+    root = """
+variable "buckets" {
+  default = { logs = {} }
+}
+module "each" {
+  source     = "./m"
+  for_each   = var.buckets
+  versioning = [for on in [false] : on][0]
+}
+"""
+    child = """
+variable "versioning" {}
+resource "aws_s3_bucket_versioning" "v" {
+  count  = var.versioning ? 1 : 0
+  bucket = "b"
+}
+"""
+    assert changes(changeset_from_sources({"main.tf": root, "m/main.tf": child})) == {}

@@ -275,7 +275,11 @@ class _ConfigurationReader:
             gated = _joined(condition, expansion.condition)
             body_scope = _gates_open(scope, expansion.condition)
             for instance in expansion.instances:
-                instance_scope = replace(body_scope, instance=instance.bindings) if instance.bindings else body_scope
+                instance_scope = (
+                    replace(body_scope, instance=instance.bindings, instance_defaults=expansion.defaults)
+                    if instance.bindings
+                    else body_scope
+                )
                 self._add_resource(
                     file, block, instance_scope, module_address, address + instance.suffix, condition=gated
                 )
@@ -396,7 +400,11 @@ class _ConfigurationReader:
             return
         call_scope = _gates_open(scope, expansion.condition)
         for instance in expansion.instances:
-            instance_scope = replace(call_scope, instance=instance.bindings) if instance.bindings else call_scope
+            instance_scope = (
+                replace(call_scope, instance=instance.bindings, instance_defaults=expansion.defaults)
+                if instance.bindings
+                else call_scope
+            )
             inputs: dict[str, Input] = {}
             for argument, item in arguments.items():
                 if argument in _MODULE_META_ARGUMENTS:
