@@ -164,3 +164,19 @@ def test_without_leaves_no_six_characters_of_the_key_in_a_row(tmp_path: Path) ->
     for i in range(len(CANARY) - 5):
         assert CANARY[i : i + 6] not in scrubbed
     assert scrubbed.count(" | ") == len(pieces) - 1  # the text around the fragments is kept
+
+
+@pytest.mark.parametrize("key", ["x", "EMPTY", "ollama", "none"])
+def test_a_placeholder_key_leaves_the_words_that_hold_it(key: str) -> None:
+    """A local server's placeholder key (vLLM documents `EMPTY`, Ollama `ollama`) is shorter than any fragment the
+    answer is searched for: it is removed where it stands alone, not from inside other words of the model's answer
+    (`x` turned "example" into "e(redacted)ample")."""
+    source = SecretSource.from_env("KEY", environ={"KEY": key})
+    source.value()
+    text = "An example: nonempty, llamas and xray ollama2 are kept; none EMPTY ollama x are not."
+
+    scrubbed = source.without(text, shortest=12)
+
+    assert text.count(f" {key} ") == 1
+    assert scrubbed == text.replace(f" {key} ", " (redacted) ")
+    assert source.scrub(f"Incorrect API key provided: {key}.") == "Incorrect API key provided: (redacted)."

@@ -273,3 +273,116 @@ resource "aws_redshift_cluster" "main" {
     # where the cluster exists, var.not_encrypted is not its default: `encrypted` is not known to be true
     assert cluster.after == {"node_type": "dc2.large"}
     assert cluster.after_unknown == {"encrypted": True}
+
+
+SQL_SERVER = """
+variable "audit" {
+  default = false
+}
+variable "server_id" {
+  type = string
+}
+resource "azurerm_mssql_server" "always" {
+  name                = "always"
+  resource_group_name = "rg"
+  location            = "westeurope"
+  version             = "12.0"
+}
+resource "azurerm_mssql_server_extended_auditing_policy" "optional" {
+  count     = var.audit ? 1 : 0
+  server_id = var.server_id
+}
+"""
+
+
+def test_an_unlinked_policy_gated_off_by_default_does_not_silence_a_server_every_caller_gets() -> None:
+    """TFR-AZU-234 stays silent when some auditing policy's server is known only after apply (it may be this
+    server's); one that exists only when a caller sets var.audit is not there in the default configuration."""
+    rules = [rule for rule in load_rules_for(frozenset({"azurerm_mssql_server"})) if rule.id == "TFR-AZU-234"]
+    findings = review(changeset_from_sources({"main.tf": SQL_SERVER}), rules, Policy()).findings
+    assert [(f.rule_id, f.address) for f in findings] == [("TFR-AZU-234", "azurerm_mssql_server.always")]
+    # the policy there whatever the caller sets (tfvars): the rule cannot tell its server, and stays silent
+    turned_on = changeset_from_sources({"main.tf": SQL_SERVER, "terraform.tfvars": "audit = true\n"})
+    assert review(turned_on, rules, Policy()).findings == []
+
+
+def test_json_variable_files_terraform_loads_by_itself_are_values_too() -> None:
+    """`terraform.tfvars.json` and `*.auto.tfvars.json` are loaded like their HCL forms (after them, by name)."""
+    assert changes(changeset_from_sources({"main.tf": GATED, "terraform.tfvars.json": '{"create": false}'})) == {}
+    turned_on = changeset_from_sources({"main.tf": GATED, "x.auto.tfvars.json": '{"create": true}'})
+    assert changes(turned_on)["aws_s3_bucket.optional[0]"].condition == ()
+    # terraform.tfvars, then terraform.tfvars.json, then the auto files by name: the last one read wins
+    files = {
+        "main.tf": GATED,
+        "terraform.tfvars": "create = true\n",
+        "terraform.tfvars.json": '{"create": false}',
+        "a.auto.tfvars.json": '{"create": true}',
+        "b.auto.tfvars": "create = false\n",
+    }
+    assert changes(changeset_from_sources(files)) == {}
+    # a prod.tfvars.json is read only with -var-file: not a value here
+    other = changeset_from_sources({"main.tf": GATED, "prod.tfvars.json": '{"create": false}'})
+    assert changes(other)["aws_s3_bucket.optional[0]"].condition == ("var.create",)
+
+
+def test_a_json_variable_file_that_is_not_an_object_is_skipped_and_said() -> None:
+    change_set = changeset_from_sources({"main.tf": GATED, "terraform.tfvars.json": '["create"]'})
+    assert changes(change_set)["aws_s3_bucket.optional[0]"].condition == ("var.create",)
+    assert [path for path, _ in change_set.coverage.files_skipped] == ["terraform.tfvars.json"]
+
+
+def test_each_value_of_a_for_each_over_a_root_default_carries_that_default() -> None:
+    """`each.value` of `for_each = var.buckets` is built from var.buckets' default as much as
+    `var.buckets["logs"]` is: a module argument taken from it leaves the module's feature conditional, not absent."""
+    root = """
+variable "buckets" {
+  default = { logs = { versioning = false } }
+}
+module "each" {
+  source     = "./m"
+  for_each   = var.buckets
+  versioning = each.value.versioning
+}
+module "direct" {
+  source     = "./m"
+  versioning = var.buckets["logs"].versioning
+}
+module "fixed" {
+  source     = "./m"
+  for_each   = { logs = { versioning = false } }
+  versioning = each.value.versioning
+}
+"""
+    child = """
+variable "versioning" {}
+resource "aws_s3_bucket_versioning" "v" {
+  count  = var.versioning ? 1 : 0
+  bucket = "b"
+}
+"""
+    found = changes(changeset_from_sources({"main.tf": root, "m/main.tf": child}))
+    assert {address: change.condition for address, change in found.items()} == {
+        'module.each["logs"].aws_s3_bucket_versioning.v[0]': ("var.buckets",),
+        "module.direct.aws_s3_bucket_versioning.v[0]": ("var.buckets",),
+    }
+
+
+def test_a_for_iterator_inside_such_an_instance_carries_no_default() -> None:
+    root = """
+variable "buckets" {
+  default = { logs = {} }
+}
+module "each" {
+  source     = "./m"
+  for_each   = var.buckets
+  versioning = [for on in [false] : on][0]
+}
+"""
+    child = """
+variable "versioning" {}
+resource "aws_s3_bucket_versioning" "v" {
+  count  = var.versioning ? 1 : 0
+  bucket = "b"
+}
+"""
+    assert changes(changeset_from_sources({"main.tf": root, "m/main.tf": child})) == {}

@@ -208,7 +208,7 @@ def _secrets(value: Any, mask: Any, out: set[str]) -> None:
                     out.add(child)
             elif isinstance(child, Mapping | list):
                 _secrets(child, child_mask, out)
-            elif child_mask is True and child is not None:
+            elif child_mask is True and child is not None and type(child) is not bool:
                 out.add(str(child))
     elif isinstance(value, list):
         masks = mask if isinstance(mask, list) else None
@@ -219,9 +219,9 @@ def _secrets(value: Any, mask: Any, out: set[str]) -> None:
                     out.add(child)
             elif isinstance(child, Mapping | list):
                 _secrets(child, child_mask, out)
-            elif child_mask is True and child is not None:
+            elif child_mask is True and child is not None and type(child) is not bool:
                 out.add(str(child))
-    elif mask is True and value is not None:
+    elif mask is True and value is not None and type(value) is not bool:  # `True` is no secret to hunt in text
         out.add(str(value))
 
 

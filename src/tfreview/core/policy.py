@@ -5,10 +5,11 @@ Pure data and pure functions; reading `.tfreview.toml` happens in `tfreview.conf
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from tfreview.core.findings import Finding, Status, Verdict, counts_for_fail
 from tfreview.core.rules import Rule
@@ -21,13 +22,22 @@ class Suppression:
 
     rule: str  # any name of the rule, or `*`
     reason: str
-    address: str = "*"  # glob over resource addresses
+    address: str = "*"  # glob over resource addresses: `*` any run, `?` one character, all else literal
     expires: date | None = None
     source: str = ".tfreview.toml"
 
     def matches(self, rule: Rule, address: str) -> bool:
         rule_ok = self.rule == "*" or self.rule in rule.names()
-        return rule_ok and fnmatch.fnmatchcase(address, self.address)
+        return rule_ok and _address_glob(self.address).fullmatch(address) is not None
+
+
+@lru_cache(maxsize=1024)
+def _address_glob(pattern: str) -> re.Pattern[str]:
+    """An address glob as a regex: `*` and `?` are wildcards and nothing else is, since every instance address
+    holds brackets (`aws_s3_bucket.b[0]`, `module.m["a"]`), which `fnmatch` would read as a character class
+    matching `aws_s3_bucket.b0` (ADR 0385)."""
+    parts = ("." if char == "?" else ".*" if char == "*" else re.escape(char) for char in pattern)
+    return re.compile("".join(parts), re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)

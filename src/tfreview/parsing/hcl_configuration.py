@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import orjson
+
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
@@ -223,10 +225,13 @@ class _ConfigurationReader:
             self.configuration.sensitive_values |= sensitive_strings(value, True)
 
     def _tfvars(self, tfvars: list[tuple[str, str]]) -> dict[str, Input]:
-        """Root variables from terraform.tfvars, then *.auto.tfvars in name order, as Terraform loads them."""
+        """Root variables from terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order, as
+        Terraform loads them (a later file's value wins)."""
         out: dict[str, Input] = {}
-        ordered = sorted(tfvars, key=lambda item: (not item[0].endswith("terraform.tfvars"), item[0]))
-        for path, text in ordered:
+        for path, text in sorted(tfvars, key=_tfvars_order):
+            if path.endswith(".json"):
+                self._json_tfvars(path, text, out)
+                continue
             try:
                 wrapped = parse_blocks("tfvars {\n" + text + "\n}\n")
             except HclSyntaxError as exc:
@@ -239,6 +244,20 @@ class _ConfigurationReader:
                 if isinstance(item, Attribute):
                     out[item.name] = Input(evaluator.evaluate(item.expression))
         return out
+
+    def _json_tfvars(self, path: str, text: str, out: dict[str, Input]) -> None:
+        """A `.tfvars.json` file: one JSON object, variable name → value."""
+        try:
+            document = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            self.configuration.files_skipped.append((path, f"not JSON: {exc}"))
+            return
+        if not isinstance(document, dict):
+            self.configuration.files_skipped.append((path, "not a JSON object of variable values"))
+            return
+        self.configuration.files_parsed.append(path)
+        for name, value in document.items():
+            out[name] = Input(value)
 
     def _resource(
         self, file: _File, block: Block, scope: Scope, module_address: str | None, condition: tuple[str, ...]
@@ -256,7 +275,11 @@ class _ConfigurationReader:
             gated = _joined(condition, expansion.condition)
             body_scope = _gates_open(scope, expansion.condition)
             for instance in expansion.instances:
-                instance_scope = replace(body_scope, instance=instance.bindings) if instance.bindings else body_scope
+                instance_scope = (
+                    replace(body_scope, instance=instance.bindings, instance_defaults=expansion.defaults)
+                    if instance.bindings
+                    else body_scope
+                )
                 self._add_resource(
                     file, block, instance_scope, module_address, address + instance.suffix, condition=gated
                 )
@@ -377,7 +400,11 @@ class _ConfigurationReader:
             return
         call_scope = _gates_open(scope, expansion.condition)
         for instance in expansion.instances:
-            instance_scope = replace(call_scope, instance=instance.bindings) if instance.bindings else call_scope
+            instance_scope = (
+                replace(call_scope, instance=instance.bindings, instance_defaults=expansion.defaults)
+                if instance.bindings
+                else call_scope
+            )
             inputs: dict[str, Input] = {}
             for argument, item in arguments.items():
                 if argument in _MODULE_META_ARGUMENTS:
@@ -387,6 +414,12 @@ class _ConfigurationReader:
                 references = tuple(dict.fromkeys(evaluator.references))
                 inputs[argument] = Input(value, references, tuple(dict.fromkeys(evaluator.defaults)))
             self._module(child, address + instance.suffix, inputs, depth + 1, _joined(condition, expansion.condition))
+
+
+def _tfvars_order(item: tuple[str, str]) -> tuple[int, str]:
+    """terraform.tfvars, terraform.tfvars.json, then the `*.auto.tfvars(.json)` files by name."""
+    name = posixpath.basename(item[0])
+    return ({"terraform.tfvars": 0, "terraform.tfvars.json": 1}.get(name, 2), name)
 
 
 def _is_registry(source: str) -> bool:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfreview.core.values import UNKNOWN, contains_unknown
@@ -53,6 +53,8 @@ class Expansion:
     unknown: str | None = None
     # the defaulted variables without which the block would have instances: it is conditional (ADR 0360)
     condition: tuple[str, ...] = ()
+    # the defaulted variables `count`/`for_each` was built from: so is every `count.index`/`each.*` read from it
+    defaults: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -71,7 +73,8 @@ def expand(block: Block, scope: Scope) -> Expansion:
             evaluator = Evaluator(scope)
             expansion = read(evaluator.evaluate(item.expression))
             if not expansion.is_empty:
-                return expansion
+                read_from = tuple(dict.fromkeys(evaluator.defaults))
+                return replace(expansion, defaults=read_from) if read_from else expansion
             opened = scope.opened()  # what setting the defaulted root variables could make of it
             if opened is None or read(Evaluator(opened).evaluate(item.expression)).is_empty:
                 return expansion  # empty whatever they are set to: a literal, tfvars or a module argument decides

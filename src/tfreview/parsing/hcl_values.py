@@ -63,6 +63,8 @@ class Scope:
     local_expressions: Mapping[str, Any] = field(default_factory=dict)
     prefix: str = ""  # "module.a." inside module a, 'module.a["x"].' inside its instance "x"
     instance: Mapping[str, Any] = field(default_factory=dict)  # `count`/`each` of the instance evaluated
+    # the root defaults its `count`/`for_each` was built from, which `count.*`/`each.*` carry too (ADR 0360)
+    instance_defaults: tuple[str, ...] = ()
     _locals: dict[str, Input] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
     # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
@@ -79,7 +81,14 @@ class Scope:
         if not any(opens(given) for given in self.variables.values()):
             return None
         variables = {name: Input(UNKNOWN) if opens(given) else given for name, given in self.variables.items()}
-        return Scope(variables, self.local_expressions, self.prefix, self.instance, data_attribute=self.data_attribute)
+        return Scope(
+            variables,
+            self.local_expressions,
+            self.prefix,
+            self.instance,
+            self.instance_defaults,
+            data_attribute=self.data_attribute,
+        )
 
     def local(self, name: str) -> Input:
         if name in self._locals:
@@ -155,6 +164,8 @@ class Evaluator:
 
     def _resolve(self, root: str, steps: list[tuple[str, Any]]) -> Any:
         if root in self.scope.instance and root not in self.bound:  # count.index, each.key, each.value
+            if root in ("count", "each"):  # not a `for` or `dynamic` iterator, which `binding` puts there too
+                self.defaults.extend(self.scope.instance_defaults)
             return self._walk(self.scope.instance[root], steps)
         if root == "var" and steps and steps[0][0] == "attr":
             given = self.scope.variables.get(steps[0][1], Input(UNKNOWN))

@@ -20,9 +20,13 @@ _GIT_TIMEOUT_SECONDS = 60
 
 
 def is_terraform_file(path: str) -> bool:
-    """`.tf` files and the variable files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`)."""
+    """`.tf` files and the variable files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`, and
+    their `.json` forms)."""
     name = posixpath.basename(path)
-    return name.endswith((".tf", ".auto.tfvars")) or name == "terraform.tfvars"
+    return name.endswith((".tf", ".auto.tfvars", ".auto.tfvars.json")) or name in _TFVARS_FILES
+
+
+_TFVARS_FILES = ("terraform.tfvars", "terraform.tfvars.json")
 
 
 @dataclass(slots=True)

@@ -210,10 +210,12 @@ def _remove_fragments(text: str, secret: str, shortest: int = _MIN_FRAGMENT) -> 
     `shortest`-character windows does and is stretched while it is still part of the secret. (The search of
     every substring of the secret in turn cost len(secret)²/2 searches of `text`: minutes for a session token
     over a 1 MB upstream answer.)"""
+    if len(secret) < shortest:
+        # a key this short is a placeholder a local server takes (`EMPTY`, `ollama`, `x`): removed where it stands
+        # alone, not from inside the words that hold it ("example" keeps its `x`, "nonempty" its `none`)
+        return _standalone(secret).sub(REDACTED, text) if secret in text else text
     if secret in text:
         text = text.replace(secret, REDACTED)
-    if len(secret) < shortest:
-        return text
     windows = {secret[start : start + shortest] for start in range(len(secret) - shortest + 1)}
     firsts = {window[0] for window in windows}
     kept: list[str] = []
@@ -232,3 +234,9 @@ def _remove_fragments(text: str, secret: str, shortest: int = _MIN_FRAGMENT) -> 
         return text
     kept.append(text[copied:])
     return "".join(kept)
+
+
+def _standalone(secret: str) -> re.Pattern[str]:
+    """`secret` where no letter or digit touches it on either side (compiled per call, never cached: a module-level
+    cache would keep the secret after a rotation drops it)."""
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])")

@@ -54,3 +54,32 @@ def test_a_spacelift_answer_past_the_limit_is_an_upstream_error(endless: str) ->
             transport.execute("query Probe { viewer { id } }", {}, token="jwt")
 
     assert endless.sent < MAX_ANSWER_BYTES + 50 * LIMIT
+
+
+def _corrupt_gzip(request: httpx.Request) -> httpx.Response:
+    """A broken proxy: says gzip, sends something else."""
+    return httpx.Response(200, headers={"content-encoding": "gzip"}, content=b"not gzip at all")
+
+
+def test_an_answer_that_does_not_decode_is_github_unavailable(tmp_path: Path) -> None:
+    token = tmp_path / "token"
+    token.write_text("ghp_" + "t" * 36, encoding="utf-8")
+    with httpx.Client(transport=httpx.MockTransport(_corrupt_gzip)) as http:
+        auth = TokenAuth(SecretSource.from_file(token))
+        client = GitHubClient(http, "https://ghe.example", auth, sleep=lambda seconds: None)
+        with pytest.raises(GitHubUnavailable, match=r"GET /repos/octo/infra/contents/main.tf: DecodingError"):
+            client.get_file("octo/infra", "main.tf", "0" * 40)
+
+
+def test_an_app_token_answer_that_does_not_decode_is_github_unavailable(tmp_path: Path) -> None:
+    with FakeGitHub() as github, httpx.Client(transport=httpx.MockTransport(_corrupt_gzip)) as http:
+        auth = AppAuth(github.app_settings(tmp_path, api_url="https://ghe.example"), http)
+        with pytest.raises(GitHubUnavailable, match=r"access_tokens: DecodingError"):
+            auth.installation_authorization(42)
+
+
+def test_a_spacelift_answer_that_does_not_decode_is_an_upstream_error() -> None:
+    with httpx.Client(transport=httpx.MockTransport(_corrupt_gzip)) as http:
+        transport = GraphQLTransport(http, "https://acme.app.spacelift.io/graphql", timeout=10, scrub=lambda t: t)
+        with pytest.raises(UpstreamError, match=r"Spacelift Probe: DecodingError"):
+            transport.execute("query Probe { viewer { id } }", {}, token="jwt")

@@ -228,7 +228,7 @@ class AppAuth:
                     f"GitHub {method} {path}: answer larger than {MAX_APP_ANSWER_BYTES:,} bytes",
                     ambiguous=method != "GET",
                 ) from None
-            except httpx.TransportError as error:
+            except (httpx.TransportError, httpx.DecodingError) as error:  # a body that does not decode: GitHub's
                 raise GitHubUnavailable(
                     f"GitHub {method} {path}: {type(error).__name__}", ambiguous=method != "GET"
                 ) from None

@@ -325,7 +325,7 @@ class GitHubClient(ChecksAndReviews):
                     f"GitHub {method} {path}: answer larger than {self._max_response_bytes:,} bytes",
                     ambiguous=method != "GET",
                 ) from None
-            except httpx.TransportError as error:
+            except (httpx.TransportError, httpx.DecodingError) as error:  # a body that does not decode: GitHub's
                 self.limiter.write_done(slot)
                 failure = f"GitHub {method} {path}: {type(error).__name__}"
                 if method == "GET" and not read_retried:

@@ -40,7 +40,7 @@ logger = logging.getLogger("tfreview.github")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _TENANT = re.compile(r"github:(\d{1,20})")
-_TREE_SUFFIXES = (".tf", ".tfvars", CONFIG_NAME)  # Terraform files and the repository's .tfreview.toml
+_TREE_SUFFIXES = (".tf", ".tfvars", ".tfvars.json", CONFIG_NAME)  # Terraform files and the repository's .tfreview.toml
 GITHUB_FILES_CAP = 3000  # GitHub lists at most 3,000 files of a pull request
 
 
@@ -110,7 +110,7 @@ def terraform_directories(files: list[ChangedFile]) -> list[str]:
     dirs: set[str] = set()
     for changed in files:
         for path in (changed.filename, changed.previous_filename):
-            if path and (is_terraform_file(path) or path.endswith(".tfvars")):
+            if path and (is_terraform_file(path) or path.endswith((".tfvars", ".tfvars.json"))):
                 directory = posixpath.dirname(path)
                 dirs.add("" if directory == "." else directory)
     return sorted(dirs)

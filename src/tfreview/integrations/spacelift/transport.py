@@ -74,7 +74,7 @@ class GraphQLTransport:
             raise UpstreamError(f"Spacelift {name}: answer larger than {MAX_ANSWER_BYTES:,} bytes") from None
         except httpx.TimeoutException:
             raise UpstreamError(f"Spacelift {name}: timed out") from None
-        except httpx.TransportError as exc:
+        except (httpx.TransportError, httpx.DecodingError) as exc:  # a body that does not decode: Spacelift's
             raise UpstreamError(f"Spacelift {name}: {type(exc).__name__}") from None
         logger.debug("spacelift %s: HTTP %s", name, response.status_code)
         return self._data(name, response)

@@ -28,15 +28,16 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
             names = ", ".join(policy.address for policy in policies)
             yield Hit("", f"its auditing policy ({names}) is switched off (`enabled = false`)")
         return
-    if snapshot.memo(("sql-auditing-unlinked",), lambda: _has_unlinked(snapshot)):
+    # keyed by the server's condition: only a policy there whenever the server is counts (ADR 0361)
+    if snapshot.memo(("sql-auditing-unlinked", *resource.condition), lambda: _has_unlinked(resource, snapshot)):
         return  # a policy whose server is known only after apply may be this server's: no guess
     yield Hit("", f"no server auditing: no `extended_auditing_policy` block and no `{_POLICY}` refers to this server")
 
 
-def _has_unlinked(snapshot: Snapshot) -> bool:
+def _has_unlinked(server: Resource, snapshot: Snapshot) -> bool:
     return any(
         policy.get("server_id") is UNKNOWN and not any(_names_a_server(ref) for ref in policy.refs("server_id"))
-        for policy in snapshot.of_type(_POLICY)
+        for policy in snapshot.present_with(server, _POLICY)
     )
 
 
