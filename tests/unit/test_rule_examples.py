@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.rule_examples import Example, change_set_of, examples_of, plan_of_hcl
@@ -12,6 +14,8 @@ from tfreview.rules import load_rules
 
 RULES = load_rules()
 EXAMPLES = [example for rule in RULES for example in examples_of(rule)]
+# the same parenthetical twice in a row: a rule's message that already says "(`x` not set)" and the engine's note
+_REPEATED = re.compile(r"(\([^()]{4,}\))\s*\1")
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.test_id)
@@ -19,6 +23,7 @@ def test_example(example: Example) -> None:
     result = review(change_set_of(example), [example.rule], Policy())
     assert not result.diagnostics, result.diagnostics
     flagged = {f.address for f in result.findings if f.status is not Status.RESOLVED}
+    assert not [f.message for f in result.findings if _REPEATED.search(f.message)], example.name
     if example.kind == "bad":
         assert flagged == example.flags, example.name
     else:

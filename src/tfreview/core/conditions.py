@@ -302,6 +302,8 @@ class Test(Condition):
     def _words(self, path: str, unset: bool, value: Any) -> str | None:
         if not unset:
             return self.message
+        if self.message and (f"`{path}` not set" in self.message or f"{path} not set" in self.message):
+            return self.message  # the rule's own message already says so: say it once
         if self.has_default and self.unset is None:
             note = f"`{path}` not set: the provider default is {literal(value)}"
         else:
