@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
+from tfreview.core.unicode_text import scrub
 
 _MAX_PLAN_BYTES = 2 * 1024 * 1024 * 1024  # 2 GiB: larger is not a plan we can hold in memory
 
@@ -41,7 +42,7 @@ def load_change_set(
         )
     from tfreview.parsing.plan_json import parse_json, plan_from_document
 
-    label = "stdin" if path == "-" else path
+    label = "stdin" if path == "-" else scrub(path)
     document = parse_json(read_bytes(path), label)
     if keep is not None:
         keep.append(document)
