@@ -71,3 +71,17 @@ def test_a_plan_through_a_pipe_or_stdin_is_reviewed(tmp_path: Path) -> None:
     assert json.loads(piped.stdout)["verdict"] == "pass"
     from_stdin = json.loads(_scan("-", stdin=PLAN).stdout)
     assert (from_stdin["verdict"], from_stdin["changes"]) == ("pass", json.loads(piped.stdout)["changes"])
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('resource "aws_s3_bucket" "b" {\n  policy = <<EOF\n{"a": 1}\n', ("line 2", "heredoc <<EOF is never closed")),
+        ("locals {\n  x = " + "[" * 10_000 + "]" * 10_000 + "\n}\n", ("nested too deeply",)),
+        ('resource "a" "b" {\n' + "c {\n" * 10_000 + "}\n" * 10_001, ("nested too deeply",)),
+    ],
+)
+def test_broken_hcl_is_one_precise_line(tmp_path: Path, text: str, words: tuple[str, ...]) -> None:
+    (tmp_path / "main.tf").write_text(text)
+    (tmp_path / "binary.tf").write_bytes(bytes(range(256)) * 4)
+    _refused(_scan(str(tmp_path)), "could not be parsed", "main.tf", "binary.tf (not UTF-8 text)", *words)
