@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import stat
 import sys
@@ -30,10 +31,44 @@ def emit(
             continue
         color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
         text = text_of(fmt, color)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        write_stdout(text if text.endswith("\n") else text + "\n", fmt)
         to_stdout = True
     if to_stdout:
         sys.stdout.flush()
+
+
+def write_stdout(text: str, fmt: str) -> None:
+    """`text` in stdout's encoding; what it cannot encode is escaped in the format's own way (ADR 0371): JSON
+    escapes in json and sarif (the document parses to the same values), character references in junit (XML),
+    backslash escapes in the formats people read. A UTF-8 stdout gets the text as it is."""
+    encoding = sys.stdout.encoding or "utf-8"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None or codecs.lookup(encoding).name == "utf-8":
+        sys.stdout.write(text)
+        return
+    data = text.encode(encoding, errors=_ESCAPES.get(fmt, "backslashreplace"))
+    sys.stdout.flush()  # what was written as text goes first
+    buffer.write(data)
+
+
+def _json_escape(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: the characters an encoding cannot hold as JSON string escapes (only strings hold
+    characters outside ASCII in JSON, so the escapes are always inside one); astral ones as surrogate pairs."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    escaped = []
+    for character in error.object[error.start : error.end]:
+        code = ord(character)
+        if code > 0xFFFF:
+            code -= 0x10000
+            escaped.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            escaped.append(f"\\u{code:04x}")
+    return "".join(escaped), error.end
+
+
+codecs.register_error("tfreview-json-escape", _json_escape)
+_ESCAPES = {"json": "tfreview-json-escape", "sarif": "tfreview-json-escape", "junit": "xmlcharrefreplace"}
 
 
 def write_whole(path: Path, content: str | bytes) -> None:

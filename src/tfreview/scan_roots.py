@@ -19,6 +19,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.findings import Review
 from tfreview.core.locations import join
 from tfreview.core.plan import ChangeSet
+from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.repository_paths import folder_prefix
 from tfreview.parsing.source_tree import DirectoryReader, RecordingReader
@@ -77,6 +78,7 @@ def _placed(base: Path, root: str, review: Review, notes: list[str], path_prefix
     """The root's review labelled with the root, its paths from the repository root (from DIR when DIR is
     in no repository and not under the current directory, so two roots' files never read alike)."""
     folder = base / root if root != "." else base
+    root = scrub(root)  # from here on the root names output: a name that is not UTF-8 reads with U+FFFD (ADR 0370)
     base_prefix = path_prefix if path_prefix is not None else folder_prefix(base)
     prefix = join(base_prefix, root) if root != "." else base_prefix
     placed, plan_path = in_repository(review, str(folder), None, prefix)

@@ -6,6 +6,7 @@ import gzip
 import io
 import json
 import tarfile
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -94,6 +95,10 @@ def test_save_result_stores_report_counts_verdict_and_hash(stores: Stores) -> No
     assert saved.updated_at == stores.clock()
     assert saved.created_at == review.created_at
     assert stores.reviews.get(review.id) == saved
+    light = stores.reviews.get(review.id, "github:1", with_report=False)  # a store may leave the report out
+    assert light is not None
+    assert replace(light, report=saved.report) == saved
+    assert stores.reviews.get(review.id, "github:2", with_report=False) is None
     stores.reviews.set_status(review.id, ReviewStatus.FAILED, "deadline passed")
     failed = stores.reviews.get(review.id)
     assert failed is not None

@@ -113,3 +113,17 @@ def test_a_document_this_release_cannot_read_is_refused_and_nothing_is_kept() ->
     with pytest.raises(InputError):
         cache.rendered(readable, "api", broken)
     assert len(cache) == 0
+
+
+def test_a_read_without_the_report_finds_the_rendering_while_the_other_content_is_the_same() -> None:
+    cache, render = ReportCache(1000), Renders()
+    review = _stored("r1")
+    body = cache.rendered(review, "api", lambda: render(review))
+    light = replace(review, report=None, status=ReviewStatus.FAILED)  # status moves: not content
+    assert cache.held(light, "api") == body
+    assert cache.held(light, "json") is None
+    assert cache.held(replace(light, tenant_id="github:2"), "api") is None
+    assert cache.held(replace(light, verdict="pass"), "api") is None  # not the row it was made from
+    assert cache.held(replace(light, content_hash=None), "api") is None
+    assert cache.rendered(replace(review, verdict="pass"), "api", lambda: render(review)) == body  # made again
+    assert render.calls == ["r1", "r1"]

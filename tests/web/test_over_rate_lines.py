@@ -24,3 +24,13 @@ def test_one_line_per_tenant_per_period_saying_how_many_deliveries_it_stands_for
     assert lines.due("github:40") == 0
     ticks.now += 61
     assert lines.due("github:40") == 2
+
+
+def test_the_tenants_remembered_are_bounded_oldest_line_first_out() -> None:
+    ticks = Ticks()
+    lines = _OverRateLines(every=60, clock=ticks, tenants=3)
+    assert [lines.due(f"github:{n}") for n in range(10)] == [1] * 10  # ten tenants over their rate in a minute
+    assert len(lines) == 3
+    assert lines.due("github:9") == 0  # still remembered: held back
+    assert lines.due("github:0") == 1  # forgotten early: its next line comes early, never unbounded memory
+    assert len(lines) == 3

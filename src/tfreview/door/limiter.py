@@ -40,7 +40,9 @@ class MemoryWindows:
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic, sweep_seconds: float = 60.0) -> None:
-        self._hits: dict[str, deque[float]] = {}
+        # per key the time of its one hit, or a deque of the times of its hits once it has two: a key seen once
+        # (most of a flood of forged addresses) costs a float, not a deque's first block (ADR 0373)
+        self._hits: dict[str, float | deque[float]] = {}
         self._lock = threading.Lock()
         self._clock = clock
         self._sweep_seconds = sweep_seconds
@@ -51,29 +53,41 @@ class MemoryWindows:
         """None when the hit is allowed (and counted), else the seconds until the window admits one."""
         now = self._clock()
         with self._lock:
-            hits = self._hits.get(key)
-            if hits is None:
-                hits = self._hits[key] = deque()
-            edge = now - seconds
-            while hits and hits[0] < edge:  # `limits` counts a hit at exactly the edge as still inside
-                hits.popleft()
             self._longest = max(self._longest, seconds)
             if now - self._swept_at >= self._sweep_seconds:
                 self._sweep(now)
-            if len(hits) < limit:
-                hits.append(now)
-                self._hits[key] = hits  # the sweep may have dropped the (empty) entry
+            edge = now - seconds  # `limits` counts a hit at exactly the edge as still inside
+            found = self._hits.get(key)
+            if not isinstance(found, deque):  # none or one hit held
+                if found is not None and found >= edge:
+                    if limit > 1:
+                        self._hits[key] = deque((found, now))
+                        return None
+                    return max(found + seconds - now, 0.0)
+                if limit > 0:
+                    self._hits[key] = now
+                    return None
+                return seconds  # a limit of 0 ("0/minute", a valid setting): every hit refused, as `limits` does
+            while found and found[0] < edge:
+                found.popleft()
+            if len(found) < limit:
+                found.append(now)
                 return None
-            if not hits:  # a limit of 0 ("0/minute", a valid setting): every hit refused, as `limits` does
+            if not found:  # a limit of 0 after a lower one
                 return seconds
-            return max(hits[0] + seconds - now, 0.0)
+            return max(found[0] + seconds - now, 0.0)
 
     def __len__(self) -> int:
         return len(self._hits)
 
     def _sweep(self, now: float) -> None:
         edge = now - self._longest
-        for key in [key for key, hits in self._hits.items() if not hits or hits[-1] < edge]:
+        idle = [
+            key
+            for key, hits in self._hits.items()
+            if (not hits or hits[-1] < edge if isinstance(hits, deque) else hits < edge)
+        ]
+        for key in idle:
             del self._hits[key]
         self._swept_at = now
 

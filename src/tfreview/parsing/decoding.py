@@ -1,4 +1,4 @@
-"""Bytes to text: UTF-8 with or without BOM, UTF-16 with or without BOM (Windows PowerShell writes it)."""
+"""Bytes to text: UTF-8 with or without BOM, UTF-16 with or without BOM (Windows PowerShell writes it), UTF-32."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from tfreview.core.errors import InputError
 def decode(data: bytes, path: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
+    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
+        return _decode(data, "utf-32", path)
+    elif len(data) >= 4 and data[0] != 0 and data[1:4] == b"\0\0\0":
+        return _decode(data, "utf-32-le", path)
+    elif len(data) >= 4 and data[:3] == b"\0\0\0" and data[3] != 0:
+        return _decode(data, "utf-32-be", path)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode(data, "utf-16", path)
     elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:

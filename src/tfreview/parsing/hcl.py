@@ -13,6 +13,7 @@ from pathlib import Path
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, Coverage, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
+from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, read_configuration
 from tfreview.parsing.source_tree import (
     DirectoryReader,
@@ -38,7 +39,7 @@ def load_directory(path: str | Path, *, reader: SourceReader | None = None) -> C
     """Every resource of the configuration in `path` (its own .tf files and the local modules they call), as creates.
     `reader` reads it instead of a plain directory reader (one that records what it read)."""
     root = _directory(path)
-    return _compare(read_configuration(reader or DirectoryReader(root)), None, str(path))
+    return _compare(read_configuration(reader or DirectoryReader(root)), None, scrub(str(path)))
 
 
 def load_change(base: str | Path, head: str | Path) -> ChangeSet:

@@ -42,6 +42,9 @@ class Block:
     node: Any
 
 
+_TOO_DEEP = "nested too deeply to parse (blocks, brackets or parentheses)"
+
+
 def parse_blocks(text: str) -> list[Block]:
     """The top-level blocks of one file; raise HclSyntaxError when it does not parse."""
     from hcl2.api import parses
@@ -55,6 +58,9 @@ def parse_blocks(text: str) -> list[Block]:
             what = "end of file"
         elif token.startswith(("\n", "\r")):
             what = "end of line"
+        elif token.startswith("<<"):  # the lexer takes an unclosed heredoc's opener as one token
+            marker = token.lstrip("<-").split("\n", 1)[0].strip()
+            raise HclSyntaxError(f"the heredoc <<{marker} is never closed (column {exc.column})", exc.line) from None
         else:
             what = repr(token.strip()[:40])
         raise HclSyntaxError(f"unexpected {what} (column {exc.column})", exc.line) from None
@@ -64,9 +70,13 @@ def parse_blocks(text: str) -> list[Block]:
         raise HclSyntaxError("unexpected end of file", text.count("\n") + 1) from None
     except UnexpectedInput as exc:
         raise HclSyntaxError(str(exc).splitlines()[0], exc.line if exc.line > 0 else None) from None
+    except RecursionError:
+        raise HclSyntaxError(_TOO_DEEP) from None
     except (RuntimeError, ValueError) as exc:  # python-hcl2 raises these for malformed heredocs and literals
         raise HclSyntaxError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
     except Exception as exc:  # a bug in the parser on one file must not stop the review of the others
+        if isinstance(getattr(exc, "orig_exc", None), RecursionError):  # lark's VisitError around it
+            raise HclSyntaxError(_TOO_DEEP) from None
         raise HclSyntaxError(f"the HCL parser failed: {type(exc).__name__}: {exc}") from None
     return [item for item in body_items(tree.body) if isinstance(item, Block)]
 

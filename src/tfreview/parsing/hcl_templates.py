@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol
 
+from tfreview.core.unicode_text import scrub
 from tfreview.core.values import UNKNOWN
 from tfreview.parsing.hcl_functions import to_template_string
 from tfreview.parsing.hcl_syntax import Attribute, HclSyntaxError, body_items, parse_blocks
@@ -53,9 +54,10 @@ def unescape(text: str) -> str:
         if escape[1] in _SIMPLE_ESCAPES:
             return _SIMPLE_ESCAPES[escape[1]]
         try:
-            return chr(int(escape[2:], 16))
+            character = chr(int(escape[2:], 16))
         except ValueError:
             return escape
+        return scrub(character)  # half a surrogate pair is U+FFFD, as Terraform reads it (ADR 0370)
 
     return re.sub(r"\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", replace, text)
 

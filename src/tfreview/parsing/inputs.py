@@ -2,27 +2,70 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
+from tfreview.core.unicode_text import scrub
 
 _MAX_PLAN_BYTES = 2 * 1024 * 1024 * 1024  # 2 GiB: larger is not a plan we can hold in memory
 
 
+_SNIFF_BYTES = 64 * 1024
+_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_JSON_STARTS = frozenset(b'{["-0123456789tfn')
+
+
 def read_bytes(path: str) -> bytes:
+    """The bytes of a plan file, `-` (stdin), a pipe (`<(terraform show -json …)`) or a device, read in pieces:
+    at most 2 GiB, and refused at the first piece when it cannot begin a JSON document (a zero-filled sparse
+    file, /dev/zero, a binary) instead of reading all of it first."""
     if path == "-":
-        return sys.stdin.buffer.read()
+        return _read_stream(sys.stdin.buffer, path)
     file = Path(path)
     if not file.exists():
         raise InputError("no such file or directory", path=path)
     if file.stat().st_size > _MAX_PLAN_BYTES:
         raise InputError("file is larger than 2 GiB; not a plan tfreview can review in memory", path=path)
     try:
-        return file.read_bytes()
+        with file.open("rb") as stream:
+            return _read_stream(stream, path)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+
+
+def _read_stream(stream: BinaryIO, path: str) -> bytes:
+    first = stream.read(_SNIFF_BYTES)
+    if len(first) == _SNIFF_BYTES:
+        _sniff(first, path)
+    pieces, size = [first], len(first)
+    while first:
+        first = stream.read(16 * 1024 * 1024)
+        size += len(first)
+        if size > _MAX_PLAN_BYTES:
+            raise InputError("more than 2 GiB; not a plan tfreview can review in memory", path=path)
+        pieces.append(first)
+    return b"".join(pieces)
+
+
+def _sniff(head: bytes, path: str) -> None:
+    """InputError unless `head` (a full first piece) can begin JSON text in UTF-8, UTF-16 or UTF-32."""
+    for bom in _BOMS:
+        if head.startswith(bom):
+            head = head[len(bom) :]
+            break
+    start = head.lstrip(b" \t\r\n\x00")
+    if not start:
+        raise InputError(
+            "not JSON: the first 64 KiB are NUL bytes or blanks (a zero-filled or sparse file?)", path=path
+        )
+    if start[0] not in _JSON_STARTS:
+        raise InputError(
+            f"not JSON (starts with {start[:40]!r}); expected the JSON of `terraform show -json PLANFILE`", path=path
+        )
 
 
 def load_change_set(
@@ -41,7 +84,7 @@ def load_change_set(
         )
     from tfreview.parsing.plan_json import parse_json, plan_from_document
 
-    label = "stdin" if path == "-" else path
+    label = "stdin" if path == "-" else scrub(path)
     document = parse_json(read_bytes(path), label)
     if keep is not None:
         keep.append(document)

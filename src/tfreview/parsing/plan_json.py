@@ -13,6 +13,7 @@ import orjson
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, strip_index
+from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
 
@@ -50,7 +51,14 @@ def parse_json(data: bytes, path: str) -> Any:
     try:
         return orjson.loads(text.lstrip("\ufeff"))
     except orjson.JSONDecodeError as exc:
-        raise InputError(_json_problem(text, exc), path=path) from None
+        problem = exc
+    scrubbed = scrub_json_escapes(text)  # half a surrogate pair escaped reads as U+FFFD, as in Terraform (ADR 0370)
+    if scrubbed != text:
+        try:
+            return orjson.loads(scrubbed.lstrip("\ufeff"))
+        except orjson.JSONDecodeError:
+            pass
+    raise InputError(_json_problem(text, problem), path=path) from None
 
 
 def _json_problem(text: str, exc: orjson.JSONDecodeError) -> str:

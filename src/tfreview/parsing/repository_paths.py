@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tfreview.core.unicode_text import scrub
+
 
 def repository_root(start: Path) -> Path | None:
     folder = start.resolve()
@@ -28,7 +30,7 @@ def folder_prefix(folder: Path) -> str:
     if base is None:
         return ""
     relative = Path(os.path.relpath(resolved, base)).as_posix()
-    return "" if relative == "." else relative
+    return "" if relative == "." else scrub(relative)  # a name that is not UTF-8 reads with U+FFFD (ADR 0370)
 
 
 def file_path(file: Path) -> str:
@@ -36,8 +38,8 @@ def file_path(file: Path) -> str:
     resolved = file.resolve()
     base = _base(resolved.parent)
     if base is None:
-        return file.name
-    return Path(os.path.relpath(resolved, base)).as_posix()
+        return scrub(file.name)
+    return scrub(Path(os.path.relpath(resolved, base)).as_posix())
 
 
 def _base(folder: Path) -> Path | None:

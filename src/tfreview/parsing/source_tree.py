@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from tfreview.core.errors import InputError, UpstreamError
+from tfreview.core.unicode_text import scrub
 
 _GIT_TIMEOUT_SECONDS = 60
 
@@ -79,7 +80,8 @@ class DirectoryReader:
         for path in sorted(directory.iterdir()):
             if not path.is_file() or not is_terraform_file(path.name):
                 continue
-            relpath = posixpath.join(reldir, path.name) if reldir else path.name
+            # the path names the file in output: a name that is not UTF-8 reads with U+FFFD (ADR 0370)
+            relpath = scrub(posixpath.join(reldir, path.name) if reldir else path.name)
             text = _decode(path.read_bytes())
             if text is None:
                 out.unreadable.append((relpath, "not UTF-8 text"))

@@ -112,8 +112,10 @@ class ReviewStore(Protocol):
         self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
     ) -> StoredReview: ...
 
-    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
-        """None when absent or another tenant's (callers answer 404 either way)."""
+    def get(self, review_id: str, tenant_id: str | None = None, *, with_report: bool = True) -> StoredReview | None:
+        """None when absent or another tenant's (callers answer 404 either way). Without `with_report` a store
+        may leave `report` None (not read, not parsed; `content_hash` still names it): for a reader that holds
+        the rendering already (ADR 0372)."""
         ...
 
     def set_status(

@@ -91,8 +91,8 @@ class MemoryReviewStore:
             self._reviews[review_id] = review
             return review
 
-    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
-        with self.lock:
+    def get(self, review_id: str, tenant_id: str | None = None, *, with_report: bool = True) -> StoredReview | None:
+        with self.lock:  # the report is held parsed: it costs nothing to hand out either way
             review = self._reviews.get(review_id)
         if review is None or (tenant_id is not None and review.tenant_id != tenant_id):
             return None

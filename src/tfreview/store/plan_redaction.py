@@ -33,8 +33,8 @@ from tfreview.core.redact import (
     scrub_text,
     sensitive_strings,
 )
-from tfreview.parsing.decoding import decode
 from tfreview.parsing.hcl import sensitive_values_of_sources
+from tfreview.parsing.plan_json import parse_json
 
 PLAN_JSON: Final = "plan_json"
 SOURCE_TARBALL: Final = "tarball"
@@ -70,10 +70,7 @@ def redact_upload(content: bytes, kind: str) -> bytes:
 
 
 def redact_plan_json(content: bytes) -> bytes:
-    try:
-        document = orjson.loads(decode(content, "upload"))
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"the plan is not valid JSON: {exc.msg} at line {exc.lineno}") from None
+    document = parse_json(content, "upload")  # the reading `load_plan` checked, lone surrogates as U+FFFD (ADR 0370)
     if not isinstance(document, dict):
         raise InputError("the plan is not a JSON object; expected the JSON of `terraform show -json PLANFILE`")
     return orjson.dumps(redact_plan_document(document))

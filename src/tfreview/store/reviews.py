@@ -137,8 +137,16 @@ class SqlReviewStore:
             session.flush()
             return review_record(row)
 
-    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
+    def get(self, review_id: str, tenant_id: str | None = None, *, with_report: bool = True) -> StoredReview | None:
         with self.database.transaction(write=False) as session:
+            if not with_report:  # the report neither read, nor hashed, nor parsed: the caller holds its
+                # rendering, checked when it was made, and compares the other content columns (ADR 0372)
+                row = session.get(ReviewRow, review_id, options=[defer(ReviewRow.report)])
+                if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
+                    return None
+                if row.quarantined_at is not None:
+                    raise IntegrityError(f"review {row.id} is quarantined (its stored content failed an audit)")
+                return review_record(row, with_report=False)
             row = session.get(ReviewRow, review_id)
             if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
                 return None

@@ -83,6 +83,12 @@ def list_reviews(
     summary="One review with its report",
 )
 def get_review(review_id: ReviewId, principal: Reader, services: ServicesDep) -> Response:
+    # first without the report: when its rendering is kept, the stored document is neither read nor parsed
+    # (ADR 0372); else read again, whole (a review stored again in between is simply the newer one)
+    light = _review(services, review_id, principal.tenant_id, with_report=False)
+    kept = services.reports.held(light, "api")
+    if kept is not None:
+        return Response(ReviewDetail.json_of(light, kept), media_type="application/json")
     review = _review(services, review_id, principal.tenant_id)
     stored = review.report
     try:  # rendered once per stored document (ADR 0340), sent as rendered: ReviewDetail.of's JSON
@@ -107,8 +113,8 @@ def retry_review(review_id: ReviewId, principal: Writer, services: ServicesDep) 
     return RetryAnswer(review=review.id, job=job.id, status=ReviewStatus.QUEUED.value)
 
 
-def _review(services: Services, review_id: str, tenant_id: str | None) -> StoredReview:
-    review = services.reviews.get(review_id, tenant_id)
+def _review(services: Services, review_id: str, tenant_id: str | None, *, with_report: bool = True) -> StoredReview:
+    review = services.reviews.get(review_id, tenant_id, with_report=with_report)
     if review is None:
         raise NotFound(f"review {review_id} not found")
     return review

@@ -26,6 +26,7 @@ from tfreview.web import (
     webhooks_github,
     webhooks_spacelift,
 )
+from tfreview.web.body_limits import BodyLimit
 from tfreview.web.context import request_id_of
 from tfreview.web.direct_routes import DirectRoutes
 from tfreview.web.door_keeper import DoorKeeper
@@ -75,6 +76,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     app.add_middleware(
         DirectRoutes, routes={("POST", "/webhooks/github"): webhooks_github.github_webhook}, on_error=_on_error
     )
+    app.add_middleware(BodyLimit)  # the routes that do not read their body themselves: 1 MiB (ADR 0374)
     app.add_middleware(HeadAsGet)
     app.add_middleware(DoorKeeper, door=services.door)  # blocks, rate limits, shedding: before any route
     server = services.settings.server

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Final
 
@@ -125,13 +126,27 @@ def note_failure(request: Request, what: str) -> None:
 
 class _OverRateLines:
     """At most one "over its delivery rate" line per tenant per `every` seconds, saying how many deliveries it
-    stood for: a tenant flooding at hundreds a second would otherwise add a log line to each of them."""
+    stood for: a tenant flooding at hundreds a second would otherwise add a log line to each of them.
 
-    def __init__(self, every: float = _OVER_RATE_LINE_SECONDS, clock: Callable[[], float] = time.monotonic) -> None:
+    Bounded (ADR 0373): at most `tenants` are remembered, oldest line first out. Past that many tenants over
+    their rate in one period, a tenant forgotten early gets its next line early, counting from when it was
+    forgotten: a log line more, never unbounded memory."""
+
+    def __init__(
+        self,
+        every: float = _OVER_RATE_LINE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        tenants: int = _OVER_RATE_TENANTS,
+    ) -> None:
         self._every = every
         self._clock = clock
+        self._tenants = tenants
         self._lock = threading.Lock()
-        self._since: dict[str, tuple[float, int]] = {}  # tenant → (when its last line was logged, deliveries since)
+        # tenant → (when its last line was logged, deliveries since), in the order of those lines
+        self._since: OrderedDict[str, tuple[float, int]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._since)
 
     def due(self, tenant: str) -> int:
         """0: no line now; else a line stands for this many over-rate deliveries (this one included)."""
@@ -141,9 +156,10 @@ class _OverRateLines:
             if now - logged_at < self._every:
                 self._since[tenant] = (logged_at, held + 1)
                 return 0
-            if len(self._since) > _OVER_RATE_TENANTS:  # bounded: forget the tenants whose period has passed
-                self._since = {key: value for key, value in self._since.items() if now - value[0] < self._every}
             self._since[tenant] = (now, 0)
+            self._since.move_to_end(tenant)
+            while len(self._since) > self._tenants:  # the oldest line first: its period ends first
+                self._since.popitem(last=False)
             return held + 1
 
 

@@ -255,3 +255,28 @@ def test_a_limit_of_zero_refuses_every_hit_for_a_whole_window() -> None:
     refused = limiter.hit("ip", "203.0.113.5")
     assert not refused.allowed
     assert 60 <= refused.retry_after <= 61  # `limits` over its memory storage answered 60
+
+
+def _reference_hit(held: list[float], now: float, limit: int, seconds: float) -> float | None:
+    """The moving-window rule written plainly: what MemoryWindows must answer, whatever it holds per key."""
+    held[:] = [at for at in held if at >= now - seconds]
+    if len(held) < limit:
+        held.append(now)
+        return None
+    return seconds if not held else max(held[0] + seconds - now, 0.0)
+
+
+def test_memory_windows_answer_the_moving_window_rule_for_keys_held_as_one_time_or_many() -> None:
+    """A key seen once is held as one time, not a deque (ADR 0373): the answers are the rule's all the same."""
+    ticks = Ticks()
+    windows = MemoryWindows(clock=ticks, sweep_seconds=7)
+    reference: dict[str, list[float]] = {}
+    state = 12345
+    rates = [(0, 5.0), (1, 2.0), (1, 5.0), (2, 3.0), (3, 5.0), (2, 2.0), (5, 4.0)]  # a key names its rate
+    for _ in range(3000):
+        state = (state * 1103515245 + 12345) % 2**31  # a fixed pseudo-random walk over keys and steps
+        key = state % len(rates)
+        limit, seconds = rates[key]
+        ticks.now += (state >> 8) % 13 / 4
+        expected = _reference_hit(reference.setdefault(f"ip:{key}", []), ticks.now, limit, seconds)
+        assert windows.hit(f"ip:{key}", limit, seconds) == expected

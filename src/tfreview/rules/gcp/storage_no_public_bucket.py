@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.unicode_text import json_loads
 
 PUBLIC = ("allUsers", "allAuthenticatedUsers")
 _ATTRIBUTE = {  # where each resource type names its principals
@@ -23,7 +23,7 @@ _ATTRIBUTE = {  # where each resource type names its principals
 def _principals(value: Any, attribute: str) -> list[str]:
     if attribute == "policy_data" and isinstance(value, str):
         try:
-            bindings = json.loads(value).get("bindings", [])
+            bindings = json_loads(value).get("bindings", [])
         except (ValueError, AttributeError):
             return []
         return [m for b in bindings if isinstance(b, dict) for m in b.get("members", []) if isinstance(m, str)]

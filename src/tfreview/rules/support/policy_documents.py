@@ -7,13 +7,13 @@ document whose text is unknown at plan time, or is not JSON, yields no statement
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
 from tfreview.core.rules import Resource
+from tfreview.core.unicode_text import json_loads
 from tfreview.core.values import UNKNOWN
 
 # resources that carry an identity (permissions) policy; `data.aws_iam_policy_document` is not one of them
@@ -121,7 +121,7 @@ def parse_document(text: Any) -> Mapping[str, Any] | None:
     if not isinstance(text, str) or not text.strip():
         return None
     try:
-        document = json.loads(text)
+        document = json_loads(text)
     except ValueError:
         return None
     return document if isinstance(document, Mapping) else None

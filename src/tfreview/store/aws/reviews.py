@@ -112,11 +112,11 @@ class DynamoReviewStore:
         self.table.put(item, condition="attribute_not_exists(pk)")
         return self._record(item, with_report=False)
 
-    def get(self, review_id: str, tenant_id: str | None = None) -> StoredReview | None:
+    def get(self, review_id: str, tenant_id: str | None = None, *, with_report: bool = True) -> StoredReview | None:
         item = self.table.get(review_pk(review_id), REVIEW_SK)
         if item is None or (tenant_id is not None and item["tenant_id"] != tenant_id):
             return None
-        return self._record(item, with_report=True)
+        return self._record(item, with_report=with_report)
 
     def set_status(
         self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
