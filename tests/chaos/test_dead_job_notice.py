@@ -1,0 +1,143 @@
+"""A review that fails for good is shown where people look (ADR 0380): real `tfreview serve` and worker processes
+against the fake GitHub. A job that dies — a permanent error in the worker, or a worker SIGKILLed on its last
+attempt and dead-lettered by the reaper — leaves the pull request ONE comment saying the review failed, why, its
+id and how to retry, and ONE completed `neutral` check run of the head; no secret of the deployment in either."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env
+from tests.chaos.flows import SETTLE_SECONDS
+from tests.chaos.test_worker_repair import _reaper, _running_job
+from tests.chaos.test_workers import _stop_all, _worker
+from tests.fakes.github import FakeGitHub
+from tests.integration.served import GITHUB_SECRET, raw_request, serving, status_of
+
+TITLE = "tfreview could not review this change"
+
+
+def _wait(what: str, check: Callable[[], bool], bound: float = SETTLE_SECONDS) -> None:
+    deadline = time.monotonic() + bound
+    while not check():
+        assert time.monotonic() < deadline, f"{what}: not within {bound:.0f} s"
+        time.sleep(0.05)
+
+
+def _review(database: Path) -> tuple[str, str, str | None]:
+    connection = sqlite3.connect(database, timeout=10)
+    try:
+        row = connection.execute("SELECT id, status, status_reason FROM reviews").fetchone()
+    finally:
+        connection.close()
+    assert row is not None
+    return str(row[0]), str(row[1]), row[2]
+
+
+def _jobs(database: Path) -> list[tuple[int, str, str, dict[str, Any]]]:
+    connection = sqlite3.connect(database, timeout=10)
+    try:
+        rows = connection.execute("SELECT id, kind, state, payload FROM jobs ORDER BY id").fetchall()
+    finally:
+        connection.close()
+    return [(int(r[0]), str(r[1]), str(r[2]), json.loads(r[3])) for r in rows]
+
+
+def _notice_done(database: Path) -> bool:
+    return any(kind == "publish" and "failed_job" in p and state == "succeeded" for _, kind, state, p in _jobs(database))
+
+
+def _secrets(env: dict[str, str], github: FakeGitHub) -> list[str]:
+    marker_file = Path(env["TFREVIEW_GITHUB_APP__MARKER_SECRET"].removeprefix("file:"))
+    key_body = github.app_private_key_pem().splitlines()[1]
+    return [marker_file.read_text(encoding="utf-8"), GITHUB_SECRET, key_body]
+
+
+def _assert_one_notice(github: FakeGitHub, number: int, sha: str, review_id: str, why: str, secrets: list[str]) -> None:
+    comments = github.comments(REPO, number)
+    assert len(comments) == 1, comments
+    body = comments[0]["body"]
+    assert TITLE in body and why in body and review_id in body, body
+    assert f"/api/v1/reviews/{review_id}/retry" in body and "Redeliver" in body, body
+    assert "Traceback" not in body
+    runs = github.check_runs(REPO, sha)
+    assert len(runs) == 1, runs
+    run = runs[0]
+    assert (run["status"], run["conclusion"]) == ("completed", "neutral"), run
+    summary = json.dumps(run)
+    assert TITLE in summary and review_id in summary, run
+    for secret in secrets:
+        assert secret not in body and secret not in summary
+
+
+@pytest.mark.chaos
+def test_a_permanent_failure_is_shown_on_the_pull_request(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    database = data / "tfreview.db"
+    with FakeGitHub() as github:
+        [(number, sha)] = open_pulls(github, 1)
+        env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=f"sqlite:///{database}")
+        # the review cannot list the PR's files (404: permanent): its job dies at once; the PR itself is readable
+        github.fail_next(404, times=1000, method="GET", path_contains="/files")
+        with serving(data, env=env) as served:
+            answer = status_of(raw_request(served.port, delivery_request(github, number, str(uuid.uuid4()))))
+            assert answer in (200, 202), answer
+            _wait("the failure notice published", lambda: _notice_done(database))
+            review_id, status, reason = _review(database)
+            assert status == "failed", reason
+            assert len([r for r in github.requests_to("POST", r"/issues/\d+/comments$")]) == 1
+            _assert_one_notice(github, number, sha, review_id, "files: 404", _secrets(env, github))
+            log = served.log_path.read_text(encoding="utf-8")
+            assert "failure notice published" in log
+
+
+@pytest.mark.chaos
+def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_shown(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "tfreview.db"
+    with FakeGitHub() as github:
+        [(number, sha)] = open_pulls(github, 1)
+        env = stack_env(
+            github,
+            tmp_path,
+            TFREVIEW_DATABASE__URL=f"sqlite:///{database}",
+            TFREVIEW_WORKER__MAX_ATTEMPTS="1",
+            TFREVIEW_WORKER__LEASE_SECONDS="2",
+        )
+        workers: list[subprocess.Popen[bytes]] = []
+        try:
+            with serving(data, "--no-worker", env=env) as served:
+                github.slow(SETTLE_SECONDS, path_contains=f"/repos/{REPO}/")  # the review's fetch hangs
+                answer = status_of(raw_request(served.port, delivery_request(github, number, str(uuid.uuid4()))))
+                assert answer in (200, 202), answer
+                victim = _worker(env, tmp_path / "workers.log")
+                workers.append(victim)
+                _wait("the review job running", lambda: _running_job(database) is not None)
+                victim.kill()  # SIGKILL on its one and only attempt
+                victim.wait(30)
+                reaper_log = tmp_path / "reaper.log"
+                workers.append(_reaper(env, reaper_log))
+                _wait("the review failed by the reaper", lambda: _review(database)[1] == "failed")
+                review_id, _, reason = _review(database)
+                assert reason is not None and "lease expired" in reason, reason
+                github.heal()
+                workers.append(_worker(env, tmp_path / "workers.log"))
+                _wait("the failure notice published", lambda: _notice_done(database))
+                _assert_one_notice(github, number, sha, review_id, "lease expired", _secrets(env, github))
+                [(job_id, _, _, _)] = [j for j in _jobs(database) if j[1] == "review"]
+                lines = reaper_log.read_text(encoding="utf-8").splitlines()
+                dead = [line for line in lines if f"job {job_id} (review) is dead" in line]
+                assert len(dead) == 1 and review_id in dead[0], lines  # its level: tests/worker/test_dead_job_notice.py
+                assert not any("re-queued" in line and f"job {job_id} " in line for line in lines), lines
+        finally:
+            _stop_all(workers)
