@@ -53,7 +53,9 @@ def _jobs(database: Path) -> list[tuple[int, str, str, dict[str, Any]]]:
 
 
 def _notice_done(database: Path) -> bool:
-    return any(kind == "publish" and "failed_job" in p and state == "succeeded" for _, kind, state, p in _jobs(database))
+    return any(
+        kind == "publish" and "failed_job" in p and state == "succeeded" for _, kind, state, p in _jobs(database)
+    )
 
 
 def _secrets(env: dict[str, str], github: FakeGitHub) -> list[str]:
@@ -66,17 +68,19 @@ def _assert_one_notice(github: FakeGitHub, number: int, sha: str, review_id: str
     comments = github.comments(REPO, number)
     assert len(comments) == 1, comments
     body = comments[0]["body"]
-    assert TITLE in body and why in body and review_id in body, body
-    assert f"/api/v1/reviews/{review_id}/retry" in body and "Redeliver" in body, body
+    for expected in (TITLE, why, review_id, f"/api/v1/reviews/{review_id}/retry", "Redeliver"):
+        assert expected in body, body
     assert "Traceback" not in body
     runs = github.check_runs(REPO, sha)
     assert len(runs) == 1, runs
     run = runs[0]
     assert (run["status"], run["conclusion"]) == ("completed", "neutral"), run
     summary = json.dumps(run)
-    assert TITLE in summary and review_id in summary, run
+    assert TITLE in summary, run
+    assert review_id in summary, run
     for secret in secrets:
-        assert secret not in body and secret not in summary
+        assert secret not in body
+        assert secret not in summary
 
 
 @pytest.mark.chaos
@@ -94,7 +98,7 @@ def test_a_permanent_failure_is_shown_on_the_pull_request(tmp_path: Path) -> Non
             _wait("the failure notice published", lambda: _notice_done(database))
             review_id, status, reason = _review(database)
             assert status == "failed", reason
-            assert len([r for r in github.requests_to("POST", r"/issues/\d+/comments$")]) == 1
+            assert len(github.requests_to("POST", r"/issues/\d+/comments$")) == 1
             _assert_one_notice(github, number, sha, review_id, "files: 404", _secrets(env, github))
             log = served.log_path.read_text(encoding="utf-8")
             assert "failure notice published" in log
@@ -129,7 +133,8 @@ def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_sho
                 workers.append(_reaper(env, reaper_log))
                 _wait("the review failed by the reaper", lambda: _review(database)[1] == "failed")
                 review_id, _, reason = _review(database)
-                assert reason is not None and "lease expired" in reason, reason
+                assert reason is not None
+                assert "lease expired" in reason, reason
                 github.heal()
                 workers.append(_worker(env, tmp_path / "workers.log"))
                 _wait("the failure notice published", lambda: _notice_done(database))
@@ -137,7 +142,8 @@ def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_sho
                 [(job_id, _, _, _)] = [j for j in _jobs(database) if j[1] == "review"]
                 lines = reaper_log.read_text(encoding="utf-8").splitlines()
                 dead = [line for line in lines if f"job {job_id} (review) is dead" in line]
-                assert len(dead) == 1 and review_id in dead[0], lines  # its level: tests/worker/test_dead_job_notice.py
+                assert len(dead) == 1, lines
+                assert review_id in dead[0], lines  # its level (ERROR): tests/worker/test_dead_job_notice.py
                 assert not any("re-queued" in line and f"job {job_id} " in line for line in lines), lines
         finally:
             _stop_all(workers)
