@@ -6,22 +6,27 @@ id and how to retry, and ONE completed `neutral` check run of the head; no secre
 from __future__ import annotations
 
 import json
-import sqlite3
+import os
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env
 from tests.chaos.flows import SETTLE_SECONDS
-from tests.chaos.test_worker_repair import _reaper, _running_job
+from tests.chaos.test_worker_repair import _reaper
 from tests.chaos.test_workers import _stop_all, _worker
 from tests.fakes.github import FakeGitHub
+from tests.integration.live import fresh_postgres_database
 from tests.integration.served import GITHUB_SECRET, raw_request, serving, status_of
+from tfreview.store.migrate import upgrade
+
+POSTGRES_ENV = "TFREVIEW_TEST_POSTGRES_URL"
 
 TITLE = "tfreview could not review this change"
 
@@ -33,23 +38,27 @@ def _wait(what: str, check: Callable[[], bool], bound: float = SETTLE_SECONDS) -
         time.sleep(0.05)
 
 
-def _review(database: Path) -> tuple[str, str, str | None]:
-    connection = sqlite3.connect(database, timeout=10)
+def _rows(url: str, query: str) -> list[Any]:
+    engine = create_engine(url)
     try:
-        row = connection.execute("SELECT id, status, status_reason FROM reviews").fetchone()
+        with engine.connect() as connection:
+            return list(connection.execute(text(query)).all())
     finally:
-        connection.close()
-    assert row is not None
+        engine.dispose()
+
+
+def _review(url: str) -> tuple[str, str, str | None]:
+    [row] = _rows(url, "SELECT id, status, status_reason FROM reviews")
     return str(row[0]), str(row[1]), row[2]
 
 
-def _jobs(database: Path) -> list[tuple[int, str, str, dict[str, Any]]]:
-    connection = sqlite3.connect(database, timeout=10)
-    try:
-        rows = connection.execute("SELECT id, kind, state, payload FROM jobs ORDER BY id").fetchall()
-    finally:
-        connection.close()
+def _jobs(url: str) -> list[tuple[int, str, str, dict[str, Any]]]:
+    rows = _rows(url, "SELECT id, kind, state, payload FROM jobs ORDER BY id")
     return [(int(r[0]), str(r[1]), str(r[2]), json.loads(r[3])) for r in rows]
+
+
+def _review_running(url: str) -> bool:
+    return any(kind == "review" and state == "running" for _, kind, state, _ in _jobs(url))
 
 
 def _notice_done(database: Path) -> bool:
@@ -86,10 +95,10 @@ def _assert_one_notice(github: FakeGitHub, number: int, sha: str, review_id: str
 @pytest.mark.chaos
 def test_a_permanent_failure_is_shown_on_the_pull_request(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    database = data / "tfreview.db"
+    database = f"sqlite:///{data / 'tfreview.db'}"
     with FakeGitHub() as github:
         [(number, sha)] = open_pulls(github, 1)
-        env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=f"sqlite:///{database}")
+        env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=database)
         # the review cannot list the PR's files (404: permanent): its job dies at once; the PR itself is readable
         github.fail_next(404, times=1000, method="GET", path_contains="/files")
         with serving(data, env=env) as served:
@@ -104,17 +113,32 @@ def test_a_permanent_failure_is_shown_on_the_pull_request(tmp_path: Path) -> Non
             assert "failure notice published" in log
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The database URL of the stack: SQLite, or a fresh PostgreSQL database (migrated) when a server is set."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'data' / 'tfreview.db'}"
+        return
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server")
+    with fresh_postgres_database(server, f"tfreview_deadjob_{uuid.uuid4().hex[:10]}") as url:
+        upgrade(url)
+        yield url
+
+
 @pytest.mark.chaos
-def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_shown(tmp_path: Path) -> None:
+def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_shown(
+    tmp_path: Path, database: str
+) -> None:
     data = tmp_path / "data"
     data.mkdir()
-    database = data / "tfreview.db"
     with FakeGitHub() as github:
         [(number, sha)] = open_pulls(github, 1)
         env = stack_env(
             github,
             tmp_path,
-            TFREVIEW_DATABASE__URL=f"sqlite:///{database}",
+            TFREVIEW_DATABASE__URL=database,
             TFREVIEW_WORKER__MAX_ATTEMPTS="1",
             TFREVIEW_WORKER__LEASE_SECONDS="2",
         )
@@ -126,7 +150,7 @@ def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_sho
                 assert answer in (200, 202), answer
                 victim = _worker(env, tmp_path / "workers.log")
                 workers.append(victim)
-                _wait("the review job running", lambda: _running_job(database) is not None)
+                _wait("the review job running", lambda: _review_running(database))
                 victim.kill()  # SIGKILL on its one and only attempt
                 victim.wait(30)
                 reaper_log = tmp_path / "reaper.log"
