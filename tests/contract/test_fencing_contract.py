@@ -42,7 +42,7 @@ def test_the_current_attempt_writes_its_review(stores: Stores) -> None:
 def test_a_thawed_attempt_cannot_overwrite_the_review_a_newer_attempt_finished(stores: Stores) -> None:
     review, frozen = _review_and_claim(stores, "fence-thawed")
     stores.clock.advance(LEASE_SECONDS + 1)  # frozen past its lease
-    assert stores.queue.reap() == 1
+    assert len(stores.queue.reap()) == 1
     newer = stores.queue.claim("w-second")
     assert newer is not None
     assert newer.id == frozen.id
@@ -69,7 +69,7 @@ def test_a_thawed_attempt_cannot_overwrite_the_review_a_newer_attempt_finished(s
 def test_a_write_from_an_attempt_whose_lease_was_reaped_is_refused_before_any_reclaim(stores: Stores) -> None:
     review, frozen = _review_and_claim(stores, "fence-reaped")
     stores.clock.advance(LEASE_SECONDS + 1)
-    assert stores.queue.reap() == 1  # back to the queue, no attempt current
+    assert len(stores.queue.reap()) == 1  # back to the queue, no attempt current
     with pytest.raises(StaleAttempt):
         stores.reviews.set_status(review.id, ReviewStatus.IN_PROGRESS, attempt=_fence(frozen))
     stored = stores.reviews.get(review.id)
@@ -117,7 +117,7 @@ def test_a_dead_lettered_jobs_review_fails_even_when_it_was_queued(stores: Store
     assert stores.queue.claim("w-gone") is not None
     stores.clock.advance(LEASE_SECONDS + 1)
 
-    assert stores.queue.reap() == 1
+    assert len(stores.queue.reap()) == 1
 
     stored = stores.reviews.get(review.id)
     assert stored is not None

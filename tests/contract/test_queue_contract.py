@@ -113,7 +113,7 @@ def test_stale_token_is_rejected_after_reap_q4(stores: Stores) -> None:
     assert zombie is not None
     assert zombie.attempt_token
     stores.clock.advance(LEASE_SECONDS + 1)  # the zombie is frozen past its lease
-    assert stores.queue.reap() == 1
+    assert len(stores.queue.reap()) == 1
     with pytest.raises(StaleAttempt):
         stores.queue.heartbeat(job.id, zombie.attempt_token)
     fresh = stores.queue.claim("healthy")
@@ -137,12 +137,12 @@ def test_reap_dead_letters_a_job_out_of_attempts(stores: Stores) -> None:
     job, _ = stores.queue.enqueue(new_job("k1", max_attempts=1))
     assert stores.queue.claim("w") is not None
     stores.clock.advance(LEASE_SECONDS + 1)
-    assert stores.queue.reap() == 1
+    assert len(stores.queue.reap()) == 1
     reaped = stores.queue.get(job.id)
     assert reaped is not None
     assert reaped.state == JobState.DEAD
     assert reaped.attempt_token is None
-    assert stores.queue.reap() == 0
+    assert len(stores.queue.reap()) == 0
 
 
 def test_heartbeat_keeps_a_lease_alive(stores: Stores) -> None:
@@ -152,7 +152,7 @@ def test_heartbeat_keeps_a_lease_alive(stores: Stores) -> None:
     for _ in range(3):
         stores.clock.advance(LEASE_SECONDS / 2)
         stores.queue.heartbeat(job.id, claimed.attempt_token or "")
-        assert stores.queue.reap() == 0
+        assert len(stores.queue.reap()) == 0
 
 
 def test_q8_one_reap_requeues_100_expired_leases_and_all_finish(stores: Stores) -> None:
@@ -162,7 +162,7 @@ def test_q8_one_reap_requeues_100_expired_leases_and_all_finish(stores: Stores) 
     claimed = [stores.queue.claim(f"crashed-{i}") for i in range(count)]
     assert all(c is not None for c in claimed)
     stores.clock.advance(LEASE_SECONDS + 1)  # every worker died
-    assert stores.queue.reap() == count
+    assert len(stores.queue.reap()) == count
     finished = set()
     while (job := stores.queue.claim("survivor")) is not None:
         stores.queue.complete(job.id, job.attempt_token or "")

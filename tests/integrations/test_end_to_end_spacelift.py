@@ -156,3 +156,45 @@ def test_a_proposed_run_gets_one_run_comment_and_its_plan_review_joins_the_pr_co
 def stack_text(stack: LiveStack) -> str:
     """Every stored review and delivery, as text (the API key secret must be in none)."""
     return "\n".join(repr(r) for r in stack.reviews())
+
+
+def test_a_run_whose_review_dies_gets_one_run_comment_saying_so(
+    github: FakeGitHub,
+    spacelift: FakeSpacelift,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ADR 0380: the review of the run's upload dies (its stored plan is gone before a worker reads it: permanent)
+    — the run, where its people look, gets one comment saying the review failed, why, its id and how to retry."""
+    secret = f"whsec-{uuid.uuid4().hex}"
+    settings = stack_settings(
+        tmp_path,
+        webhook_secret=secret,
+        github_app=github_app_settings(github, tmp_path),
+        spacelift_api=spacelift.api_settings(secret_env=SECRET_ENV, pull_request_repositories=[REPO]),
+    )
+    head = "c" * 40
+    spacelift.add_run(STACK, RUN, state="UNCONFIRMED", type="TRACKED", commit_sha=head, changes=planned_addresses())
+    submitted: list[str] = []
+
+    def upload_then_lose_the_plan(stack: LiveStack) -> None:  # before any worker runs
+        review_id = submit_from_run(stack, head, 1, capsys, monkeypatch)
+        stored = stack.services.reviews.get(review_id)
+        assert stored is not None
+        assert stored.plan_id is not None
+        stack.services.plans.delete(stored.plan_id)
+        submitted.append(review_id)
+
+    with live_stack(settings, reconcilers=(), before_workers=upload_then_lose_the_plan) as running:
+        [review_id] = submitted
+        comments = wait_for(lambda: spacelift.comments(STACK, RUN), "the run's failure comment")
+        stored = running.services.reviews.get(review_id)
+        assert stored is not None
+        assert stored.status.value == "failed"
+        assert len(comments) == 1
+        body = str(comments[0]["body"])
+        expected = ("tfreview could not review this change", "was not found", review_id, f"/reviews/{review_id}/retry")
+        for text in expected:
+            assert text in body
+        assert spacelift.key_secret not in body

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.fakes.endless import EndlessServer
 from tests.fakes.llm_common import Hang, Reply
 from tests.fakes.notify import FakePagerDuty, FakeSlack, FakeSmtp, FakeWebhook, MotoAws
 from tfreview.ops.incidents import EventKind, NewIncident
 from tfreview.ops.notify.delivery import RetryPolicy, deliver
 from tfreview.ops.notify.dispatcher import Dispatcher
+from tfreview.ops.notify.http_post import ANSWER_MAX_BYTES
 from tfreview.ops.notify.message import Notification, NotifyEvent, NotifyFailure, notification_for
 from tfreview.ops.notify.pagerduty import PagerDutyNotifier
 from tfreview.ops.notify.slack import SlackNotifier
@@ -275,3 +277,23 @@ def test_no_notifier_for_a_channel_is_recorded() -> None:
     failed = incidents.events(incident.id)[-1]
     assert failed.kind is EventKind.NOTIFY_FAILED
     assert failed.detail["notifier"] == "none"
+
+
+@pytest.mark.parametrize("kind", ["slack", "pagerduty", "webhook"])
+def test_an_endless_answer_fails_the_send_near_the_limit_without_a_resend(http: httpx.Client, kind: str) -> None:
+    with EndlessServer() as endless:
+        notifier: SlackNotifier | PagerDutyNotifier | WebhookNotifier
+        if kind == "slack":
+            notifier = SlackNotifier(http, f"{endless.url}/services/T/B/canary", channels=PAGE, levels=ALL)
+        elif kind == "pagerduty":
+            url = f"{endless.url}/v2/enqueue"
+            notifier = PagerDutyNotifier(
+                http, "routing-key-canary", source="tfreview", channels=PAGE, levels=ALL, events_url=url
+            )
+        else:
+            notifier = WebhookNotifier(http, f"{endless.url}/hook", "webhook-secret-canary", channels=PAGE, levels=ALL)
+        with pytest.raises(NotifyFailure, match=f"answer larger than {ANSWER_MAX_BYTES} bytes") as raised:
+            notifier.send(notification())
+        assert not raised.value.retriable  # the POST arrived: a resend would notify twice
+        assert "canary" not in str(raised.value)
+        assert endless.sent < endless.ceiling // 10  # stopped early (socket buffers aside): not the 200 MB

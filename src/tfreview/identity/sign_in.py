@@ -6,6 +6,7 @@ access token it gets is then checked by the same `OidcVerifier` as every API cal
 expiry, audience or Amazon Cognito's `client_id` + `token_use=access`, tenant and scope claims), so a
 browser session never grants more than that token would on the API. Endpoints come from the issuer's
 discovery document (`<issuer>/.well-known/openid-configuration`, Cognito's layout too) unless set.
+Both answers are read up to 256 KiB (`send_bounded`, ADR 0376): never a runaway answer in memory.
 No message here holds a code, a verifier or a token.
 """
 
@@ -23,6 +24,7 @@ import httpx
 
 from tfreview.core.errors import AuthError, ConfigError, UpstreamError
 from tfreview.identity.settings import AuthSettings
+from tfreview.plumbing.http import ResponseTooLarge, send_bounded
 
 logger = logging.getLogger("tfreview.identity.sign_in")
 _MAX_ANSWER_BYTES = 256 * 1024
@@ -81,21 +83,24 @@ class OidcSignIn:
             "code_verifier": verifier,
         }
         secret = self._settings.oidc_client_secret
-        auth = (self._client_id, secret.get_secret_value()) if secret is not None else None
+        headers = {"Accept": "application/json"}
+        if secret is not None:  # client_secret_basic, as httpx's `auth=(id, secret)` spelled it
+            pair = f"{self._client_id}:{secret.get_secret_value()}".encode()
+            headers["Authorization"] = "Basic " + base64.b64encode(pair).decode("ascii")
+        endpoint = self.endpoints().token
+        request = self._http.build_request(
+            "POST", endpoint, data=form, headers=headers, timeout=self._settings.jwks_timeout_seconds
+        )
         try:
-            answer = self._http.post(
-                self.endpoints().token,
-                data=form,
-                auth=auth if auth is not None else httpx.USE_CLIENT_DEFAULT,
-                headers={"Accept": "application/json"},
-                timeout=self._settings.jwks_timeout_seconds,
-            )
+            answer = send_bounded(self._http, request, _MAX_ANSWER_BYTES)
+        except ResponseTooLarge:
+            raise UpstreamError(f"the OIDC token endpoint answered more than {_MAX_ANSWER_BYTES} bytes") from None
         except httpx.HTTPError as exc:
             raise UpstreamError(f"the OIDC token endpoint is unreachable ({type(exc).__name__})") from None
         if answer.status_code in (400, 401):
             logger.info("OIDC code exchange refused (%d)", answer.status_code)
             raise AuthError("the identity provider refused the sign-in; start again")
-        if answer.status_code != 200 or len(answer.content) > _MAX_ANSWER_BYTES:
+        if answer.status_code != 200:
             raise UpstreamError(f"the OIDC token endpoint answered {answer.status_code}")
         try:
             token = answer.json().get("access_token")
@@ -116,12 +121,13 @@ class OidcSignIn:
         token = self._settings.oidc_token_endpoint
         if authorization is None or token is None:
             issuer = str(self._settings.oidc_issuer).rstrip("/")
+            request = self._http.build_request(
+                "GET", f"{issuer}/.well-known/openid-configuration", timeout=self._settings.jwks_timeout_seconds
+            )
             try:
-                answer = self._http.get(
-                    f"{issuer}/.well-known/openid-configuration", timeout=self._settings.jwks_timeout_seconds
-                )
+                answer = send_bounded(self._http, request, _MAX_ANSWER_BYTES)
                 document = answer.json() if answer.status_code == 200 else None
-            except (httpx.HTTPError, ValueError) as exc:
+            except (httpx.HTTPError, ValueError, ResponseTooLarge) as exc:
                 raise UpstreamError(f"the OIDC discovery document is unavailable ({type(exc).__name__})") from None
             if not isinstance(document, dict):
                 raise UpstreamError("the OIDC discovery document is unavailable")

@@ -34,10 +34,20 @@ class RoutingPublisher:
         return self.routes.get(review.source.kind, ()) + self.always
 
     def publish(self, review: StoredReview) -> None:
+        self._each(review, failure=False)
+
+    def publish_failure(self, review: StoredReview) -> None:
+        """A failed review's notice (ADR 0380), routed like its publish."""
+        self._each(review, failure=True)
+
+    def _each(self, review: StoredReview, *, failure: bool) -> None:
         failures: list[Exception] = []
         for publisher in self.targets(review):
             try:
-                publisher.publish(review)
+                if failure:
+                    publisher.publish_failure(review)
+                else:
+                    publisher.publish(review)
             except Exception as exc:  # the others still publish; the job is retried for this one
                 logger.warning(
                     "review %s: %s failed: %s", review.id, type(publisher).__name__, scrub_text(str(exc))[:300]

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from tfreview.core.errors import InputError
+from tfreview.plumbing.clock import as_utc
 from tfreview.ports.jobs import Job, JobState, NewJob
 from tfreview.ports.records import ReviewStatus
 
@@ -199,21 +201,35 @@ class SpaceliftRunJob:
 
 @dataclass(frozen=True, slots=True)
 class PublishJob:
-    """Publish one version of a finished review's content: the same content is published once."""
+    """Publish one version of a finished review's content: the same content is published once.
+
+    With `failed_job` it is the failure notice of a review whose job was dead-lettered (ADR 0380): written by
+    the queue in the transaction that dead-letters the job, keyed by that job and the moment it died, so one
+    death is announced once and a later death (after a retry) again."""
 
     tenant_id: str
     review_id: str
     content_hash: str | None = None  # None: whatever the review holds now (an operator's republish)
+    failed_job: int | None = None  # the dead-lettered job whose review's failure this publishes (0: the deadline)
+    failed_at: str | None = None  # when it died (ISO 8601): part of the key
 
     kind = JobKind.PUBLISH
 
     @property
     def key(self) -> str:
+        if self.failed_job is not None:
+            return f"publish:{self.tenant_id}:{self.review_id}:failed:{self.failed_job}:{self.failed_at or ''}"
         return f"publish:{self.tenant_id}:{self.review_id}:{self.content_hash or ''}"
+
+    @property
+    def failure_notice(self) -> bool:
+        return self.failed_job is not None
 
     def encode(self, *, max_attempts: int = 5) -> NewJob:
         payload: dict[str, Any] = {"review_id": self.review_id}
         _put(payload, "content_hash", self.content_hash)
+        _put(payload, "failed_job", self.failed_job)
+        _put(payload, "failed_at", self.failed_at)
         return NewJob(self.kind.value, self.tenant_id, self.key, payload, max_attempts)
 
     @classmethod
@@ -222,7 +238,21 @@ class PublishJob:
         review_id = _pop_text(payload, "review_id")
         if not review_id:
             raise InputError("job payload lacks 'review_id'")
-        return cls(job.tenant_id, review_id, _pop_text(payload, "content_hash"))
+        content_hash = _pop_text(payload, "content_hash")
+        return cls(
+            job.tenant_id, review_id, content_hash, _pop_int(payload, "failed_job"), _pop_text(payload, "failed_at")
+        )
+
+
+def failure_notice(job: Job, died_at: datetime) -> NewJob | None:
+    """The publish job announcing that `job` (dead-lettered at `died_at`) failed its review where the review
+    would have been published; None for a job that carries no review. The queue enqueues it in the
+    transaction that dead-letters the job (ADR 0380)."""
+    review_id = review_id_of(job)
+    if review_id is None or job.state is not JobState.DEAD:
+        return None
+    notice = PublishJob(job.tenant_id, review_id, failed_job=job.id, failed_at=as_utc(died_at).isoformat())
+    return notice.encode()
 
 
 TypedJob = ReviewJob | SpaceliftRunJob | PublishJob

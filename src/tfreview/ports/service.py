@@ -56,7 +56,8 @@ class JobQueue(Protocol):
 
     def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
         """Retry later with backoff, or dead-letter when permanent or out of attempts. The review the job
-        carries (`job_types.review_after_failure`) is marked queued-for-retry or failed in the same transaction."""
+        carries (`job_types.review_after_failure`) is marked queued-for-retry or failed in the same transaction,
+        and a dead-lettered job's failure notice (`job_types.failure_notice`) is enqueued with it."""
         ...
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
@@ -70,9 +71,10 @@ class JobQueue(Protocol):
         StaleAttempt if the token is no longer current."""
         ...
 
-    def reap(self) -> int:
-        """Re-queue (or dead-letter) jobs whose lease expired; returns how many. A dead-lettered job's
-        `in_progress` review goes back to `queued` in the same transaction (the deadline handles it next)."""
+    def reap(self) -> list[Job]:
+        """Re-queue (or dead-letter) jobs whose lease expired; returns each one as it is now (`QUEUED` again, or
+        `DEAD`). A re-queued job's `in_progress` review goes back to `queued`, a dead-lettered job's review is
+        FAILED and its failure notice (`job_types.failure_notice`) enqueued, in the same transaction."""
         ...
 
     def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
@@ -189,6 +191,11 @@ class Publisher(Protocol):
     """Publishes a finished review where its author looks (GitHub, Spacelift); idempotent per review."""
 
     def publish(self, review: StoredReview) -> None: ...
+
+    def publish_failure(self, review: StoredReview) -> None:
+        """Show, where the review would have been published, that this FAILED review could not be made: its
+        safe reason, its id and how to retry (ADR 0380); idempotent like `publish`."""
+        ...
 
 
 class Intake(Protocol):

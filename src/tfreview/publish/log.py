@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from tfreview.core.redact import scrub_text
 from tfreview.ports.records import StoredReview
 
 logger = logging.getLogger("tfreview.publish")
@@ -22,4 +23,9 @@ class LogPublisher:
             review.status.value,
             findings if findings is not None else "n/a",
             (review.content_hash or "")[:12] or "n/a",
+        )
+
+    def publish_failure(self, review: StoredReview) -> None:
+        self._log.info(
+            "review %s failed: %s", review.id, scrub_text(review.status_reason or "no reason recorded")[:300]
         )

@@ -14,6 +14,7 @@ class RecordingPublisher:
         self._lock = threading.Lock()
         self._published: list[str] = []
         self._reviews: list[StoredReview] = []
+        self._failures: list[str] = []
         self._fail_with = fail_with
         self._fail_times = fail_times
         self.attempts = 0
@@ -30,6 +31,20 @@ class RecordingPublisher:
                 raise self._fail_with
             self._published.append(review.id)
             self._reviews.append(review)
+
+    def publish_failure(self, review: StoredReview) -> None:
+        with self._lock:
+            self.attempts += 1
+            if self._fail_with is not None and self._fail_times > 0:
+                self._fail_times -= 1
+                raise self._fail_with
+            self._failures.append(review.id)
+
+    @property
+    def failures(self) -> list[str]:
+        """Review ids whose failure notice was published, in order (a copy)."""
+        with self._lock:
+            return list(self._failures)
 
     @property
     def published(self) -> list[str]:

@@ -142,6 +142,12 @@ class PullRequestCombiner:
         hcl = self._latest(repository, number, "github")
         self._github.publish(self._combine(review, hcl, repository, number))
 
+    def publish_failure(self, review: StoredReview) -> None:
+        """A failed GitHub review's notice goes to its PR; a failed Spacelift review is shown on its run (the
+        Spacelift publisher), not on the PR, whose comment keeps the last combined review."""
+        if review.source.kind == "github":
+            self._github.publish_failure(review)
+
     def _combine(self, plan: StoredReview, hcl: StoredReview | None, repository: str, number: int) -> StoredReview:
         sha = hcl.source.commit_sha if hcl is not None else plan.source.commit_sha
         return combined_review(plan, hcl, repository=repository, pull_request=number, commit_sha=sha)

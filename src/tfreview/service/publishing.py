@@ -31,28 +31,53 @@ def run_publish(services: Services, job: PublishJob, fence: Callable[[], None]) 
     stored = services.reviews.get(job.review_id, job.tenant_id)
     if stored is None:
         raise InputError(f"review {job.review_id} does not exist; nothing to publish")
+    if job.failure_notice:
+        _publish_failure(services, job, stored, fence)
+        return
     if stored.status not in FINISHED:
         raise InputError(f"review {job.review_id} is {stored.status.value}; only a finished review is published")
     if job.content_hash and stored.content_hash and job.content_hash != stored.content_hash:
         logger.info("review %s has newer content than this publish job; its own publish job shows it", job.review_id)
         return
     fence()
+    _under_lease(services, stored, fence, lambda: _publish(services, stored))
+
+
+def _publish_failure(services: Services, job: PublishJob, stored: StoredReview, fence: Callable[[], None]) -> None:
+    """The failure notice of a dead-lettered job (ADR 0380): shown only while the review is still FAILED — a
+    retry that finished it publishes the review itself, over the notice (the same comment, a newer check run)."""
+    if stored.status in (ReviewStatus.QUEUED, ReviewStatus.IN_PROGRESS):  # the deadline's notice, written first
+        raise DependencyPending(f"review {stored.id} is not failed yet", retry_after_seconds=NOTICE_RETRY_SECONDS)
+    if stored.status is not ReviewStatus.FAILED:
+        logger.info("review %s is %s: its failure notice is not published", stored.id, stored.status.value)
+        return
+    if publish_target(stored) is None:
+        return  # nowhere to show it (an uploaded plan): the API, the dashboard and the alert say it
+    fence()
+    _under_lease(services, stored, fence, lambda: _publish(services, stored, failure=True))
+    logger.info("review %s: failure notice published (job %s)", stored.id, job.failed_job)
+
+
+def _under_lease(
+    services: Services, stored: StoredReview, fence: Callable[[], None], write: Callable[[], None]
+) -> None:
     key = publish_target(stored)
     locks = services.publish_locks
     if key is None or locks is None:
-        _publish(services, stored)
+        write()
         return
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     if not locks.acquire(key, holder, services.settings.worker.lease_seconds):
         raise DependencyPending(f"another worker is publishing to {key}", retry_after_seconds=LOCK_RETRY_SECONDS)
     try:
         fence()  # the lease may have been lost while waiting for the lock
-        _publish(services, stored)
+        write()
     finally:
         locks.release(key, holder)
 
 
 LOCK_RETRY_SECONDS = 2.0
+NOTICE_RETRY_SECONDS = 5.0
 
 
 def publish_target(review: StoredReview) -> str | None:
@@ -65,9 +90,12 @@ def publish_target(review: StoredReview) -> str | None:
     return None
 
 
-def _publish(services: Services, stored: StoredReview) -> None:
+def _publish(services: Services, stored: StoredReview, *, failure: bool = False) -> None:
     try:
-        services.publisher.publish(stored)
+        if failure:
+            services.publisher.publish_failure(stored)
+        else:
+            services.publisher.publish(stored)
     except RateLimited as exc:  # a write was refused or would wait: start over after the wait, never resend
         wait = max(1.0, exc.wait_seconds)
         raise DependencyPending(f"{exc}; the publish starts over in {wait:.0f} s", retry_after_seconds=wait) from exc

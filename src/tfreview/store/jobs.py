@@ -11,6 +11,7 @@ import json
 import random
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.job_types import (
     ORPHANED,
     ReviewOutcome,
+    failure_notice,
     review_after_expired_lease,
     review_after_failure,
     review_after_lost_worker,
@@ -266,6 +268,7 @@ class SqlJobQueue:
         failed, now = self._release(session, job_id, token, error, decide)
         # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
         _settle_review(session, review_after_failure(failed, failed.last_error or ""), now, only_open=False)
+        _announce_death(session, failed, now)
         return failed
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
@@ -295,7 +298,7 @@ class SqlJobQueue:
             _settle_review(session, review_while_waiting(deferred, deferred.last_error or ""), now, only_open=False)
             return deferred
 
-    def reap(self) -> int:
+    def reap(self) -> list[Job]:
         with self.database.transaction() as session:
             now = self.clock()
             expired = [
@@ -303,24 +306,32 @@ class SqlJobQueue:
                 JobRow.lease_expires_at < now,
             ]
             cleared = {"attempt_token": None, "lease_owner": None, "lease_expires_at": None, "updated_at": now}
+            reaped: list[Job] = []
             dying = select(JobRow).where(*expired, JobRow.attempts >= JobRow.max_attempts)
             for row in session.scalars(dying if self.database.is_sqlite else dying.with_for_update()).all():
-                lost = review_after_lost_worker(job_record(row), LEASE_EXPIRED)
+                dead = replace(job_record(row), state=JobState.DEAD, attempt_token=None, lease_expires_at=None)
+                dead = replace(dead, last_error=LEASE_EXPIRED)
+                lost = review_after_lost_worker(dead, LEASE_EXPIRED)
                 _settle_review(session, lost, now, only_open=True, statuses=_UNFINISHED_REVIEWS)
+                _announce_death(session, dead, now)
+                reaped.append(dead)
             living = select(JobRow).where(*expired, JobRow.attempts < JobRow.max_attempts)
             for row in session.scalars(living if self.database.is_sqlite else living.with_for_update()).all():
-                _settle_review(session, review_after_expired_lease(job_record(row), LEASE_EXPIRED), now, only_open=True)
-            dead = session.execute(
+                again = replace(job_record(row), state=JobState.QUEUED, attempt_token=None, lease_expires_at=None)
+                again = replace(again, last_error=LEASE_EXPIRED, run_after=now)
+                _settle_review(session, review_after_expired_lease(again, LEASE_EXPIRED), now, only_open=True)
+                reaped.append(again)
+            session.execute(
                 update(JobRow)
                 .where(*expired, JobRow.attempts >= JobRow.max_attempts)
                 .values(state=JobState.DEAD.value, last_error=LEASE_EXPIRED, finished_at=now, **cleared)
             )
-            requeued = session.execute(
+            session.execute(
                 update(JobRow)
                 .where(*expired)
                 .values(state=JobState.QUEUED.value, last_error=LEASE_EXPIRED, run_after=now, **cleared)
             )
-            return int(dead.rowcount + requeued.rowcount)  # type: ignore[attr-defined]  # CursorResult
+            return reaped
 
     def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
         """Reviews `in_progress` since before `older_than` with no RUNNING job carrying them (their worker died
@@ -373,6 +384,13 @@ class SqlJobQueue:
         with self.database.transaction(write=False) as session:
             query = select(func.count()).where(JobRow.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]))
             return int(session.scalar(query) or 0)
+
+
+def _announce_death(session: Session, job: Job, now: datetime) -> None:
+    """A dead-lettered job's review failed: its failure notice goes to the queue in this transaction (ADR 0380)."""
+    notice = failure_notice(job, now)
+    if notice is not None:
+        enqueue_in(session, notice, now)
 
 
 def _carries(review_id: str) -> ColumnElement[bool]:

@@ -16,6 +16,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.job_types import (
     ORPHANED,
     ReviewOutcome,
+    failure_notice,
     review_after_expired_lease,
     review_after_failure,
     review_after_lost_worker,
@@ -195,6 +196,7 @@ class MemoryJobQueue:
                 )
             self._jobs[job_id] = failed
             self._settle(review_after_failure(failed, error), only_open=False)
+            self._announce_death(failed)
             return failed
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
@@ -213,7 +215,7 @@ class MemoryJobQueue:
             self._settle(review_while_waiting(deferred, deferred.last_error or reason), only_open=False)
             return deferred
 
-    def reap(self) -> int:
+    def reap(self) -> list[Job]:
         with self.lock:
             now = self.clock()
             expired = [
@@ -221,6 +223,7 @@ class MemoryJobQueue:
                 for job in self._jobs.values()
                 if job.state == JobState.RUNNING and job.lease_expires_at is not None and job.lease_expires_at < now
             ]
+            reaped: list[Job] = []
             for job in expired:
                 dead = job.attempts >= job.max_attempts
                 self._jobs[job.id] = dataclasses.replace(
@@ -234,9 +237,17 @@ class MemoryJobQueue:
                 if dead:
                     lost = review_after_lost_worker(self._jobs[job.id], LEASE_EXPIRED)
                     self._settle(lost, only_open=True, statuses=_UNFINISHED_REVIEWS)
+                    self._announce_death(self._jobs[job.id])
                 else:
                     self._settle(review_after_expired_lease(self._jobs[job.id], LEASE_EXPIRED), only_open=True)
-            return len(expired)
+                reaped.append(self._jobs[job.id])
+            return reaped
+
+    def _announce_death(self, job: Job) -> None:
+        """Its review failed: the failure notice goes to the queue under the same lock (ADR 0380)."""
+        notice = failure_notice(job, self.clock())
+        if notice is not None:
+            self.enqueue(notice)
 
     def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
         if self.reviews is None:

@@ -2,7 +2,8 @@
 
 Every `reaper_interval_seconds`:
 1. `queue.reap()` re-queues jobs whose lease expired (a crashed or frozen worker), or dead-letters
-   them when out of attempts;
+   them when out of attempts (their review FAILED, its failure notice queued to be published: ADR 0380);
+   each job is logged as what happened to it, a dead-lettered one as an ERROR naming it and its review;
 2. a review still `queued`/`in_progress` past its deadline is re-queued ONCE (a fresh review job
    keyed `review:<id>:deadline`; the queue's idempotency key is the memory of "once"); when it is
    still not finished one more deadline later, it is marked FAILED with reason "deadline exceeded".
@@ -17,7 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from tfreview.plumbing.clock import Clock, as_utc, utcnow
-from tfreview.ports.job_types import JobKind, ReviewJob, review_id_of
+from tfreview.ports.job_types import JobKind, PublishJob, ReviewJob, review_id_of
+from tfreview.ports.jobs import JobState
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.service.container import Services
 from tfreview.worker.errors import reason_of
@@ -56,11 +58,8 @@ class Reaper:
             self.stop_event.wait(interval)
 
     def run_once(self) -> Sweep:
-        reaped = self.services.queue.reap()
+        reaped = self._reap()
         metrics = self.services.metrics
-        if reaped:
-            logger.warning("reaper: %s job(s) had an expired lease; re-queued", reaped)
-            metrics.count("tfreview_reaper_actions_total", reaped, action="lease_expired")
         requeued = failed = 0
         now = self.clock()
         repaired = self._repair(now)
@@ -80,6 +79,40 @@ class Reaper:
             metrics.count("tfreview_reaper_actions_total", failed, action="review_failed")
             metrics.count("tfreview_reviews_finished_total", failed, status="failed")
         return Sweep(reaped, requeued, failed, repaired)
+
+    def _reap(self) -> int:
+        """Expired leases: each job is logged as what happened to it — re-queued, or dead-lettered (an ERROR naming
+        the job and its review, counted like a worker's dead letter so the dead-letters alert fires; the queue
+        enqueued its failure notice with it, ADR 0380)."""
+        reaped = self.services.queue.reap()
+        metrics = self.services.metrics
+        for job in reaped:
+            review_id = review_id_of(job) or "none"
+            if job.state is JobState.DEAD:
+                logger.error(
+                    "reaper: job %s (%s) is dead: %s; out of attempts (%s of %s); review %s failed",
+                    job.id,
+                    job.kind,
+                    job.last_error,
+                    job.attempts,
+                    job.max_attempts,
+                    review_id,
+                )
+                metrics.count("tfreview_jobs_total", kind=job.kind, outcome="dead_lettered")
+                if review_id_of(job) is not None:
+                    metrics.count("tfreview_reviews_finished_total", status="failed")
+            else:
+                logger.warning(
+                    "reaper: job %s (%s) had an expired lease (attempt %s of %s); re-queued (review %s)",
+                    job.id,
+                    job.kind,
+                    job.attempts,
+                    job.max_attempts,
+                    review_id,
+                )
+        if reaped:
+            metrics.count("tfreview_reaper_actions_total", len(reaped), action="lease_expired")
+        return len(reaped)
 
     def _repair(self, now: datetime) -> int:
         """Crash consistency: an `in_progress` review that no running job carries any more (its worker was
@@ -130,5 +163,9 @@ class Reaper:
         return None
 
     def _fail(self, stored: StoredReview) -> None:
+        # its failure notice first (ADR 0380): it waits while the review is open, so a reaper killed between the
+        # two writes leaves a notice that the next sweep's FAILED lets through, never a failure without one
+        notice = PublishJob(stored.tenant_id, stored.id, failed_job=0, failed_at=as_utc(self.clock()).isoformat())
+        self.services.queue.enqueue(notice.encode(max_attempts=self.services.settings.worker.max_attempts))
         logger.error("review %s is still %s past its deadline; marked failed", stored.id, stored.status.value)
         self.services.reviews.set_status(stored.id, ReviewStatus.FAILED, DEADLINE_EXCEEDED)

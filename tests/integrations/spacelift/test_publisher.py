@@ -14,6 +14,7 @@ from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.publisher import SpaceliftPublisher, content_fingerprint
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.ports.records import ReviewStatus
 from tfreview.ports.review_codec import decode
 
 from .conftest import STACK, ClientFactory, plan_report, stored_review
@@ -194,3 +195,30 @@ def test_the_run_comment_links_the_review_page(spacelift: FakeSpacelift, client:
     body = spacelift.comments(STACK, run)[0]["body"]
     assert body.rstrip().endswith(f"[Open the full review](https://tfreview.example.com/reviews/{review.id})")
     assert len(body) <= 65_536
+
+
+def test_a_failed_review_becomes_one_run_comment_saying_why_and_how_to_retry(
+    spacelift: FakeSpacelift, make_client: ClientFactory, run: str
+) -> None:
+    canary = "ghp_" + "Q1w2E3r4T5y6U7i8O9p0A1s2D3f4G5h6J7k8"
+    failed = dataclasses.replace(
+        stored_review(),
+        status=ReviewStatus.FAILED,
+        report=None,
+        verdict=None,
+        status_reason=f"internal error: ValueError: bad answer token={canary}\nTraceback (most recent call last):",
+    )
+    publisher_for(make_client()).publish_failure(failed)
+    publisher_for(make_client()).publish_failure(failed)  # a retry in a new process: found by its marker
+    publisher_for(make_client()).publish_failure(dataclasses.replace(failed, status=ReviewStatus.COMPLETED))
+    (comment,) = spacelift.comments(STACK, run)
+    body = comment["body"]
+    assert body.startswith("<!-- tfreview:spacelift-run fp=")
+    for expected in (
+        "tfreview could not review this change",
+        "ValueError: bad answer",
+        "POST /api/v1/reviews/r-1/retry",
+    ):
+        assert expected in body
+    assert canary not in body
+    assert "Traceback" not in body

@@ -47,6 +47,8 @@ from tfreview.integrations.github.models import (
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.github.source import PullRequestTarget, target_of
 from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.render import failure
+from tfreview.render.failure import failure_markdown, github_retry
 
 logger = logging.getLogger("tfreview.github.publish")
 
@@ -202,6 +204,78 @@ class GitHubPublisher:
                 created = self._check_run(client, target.repository, head, stored, without_ai, identity)
                 if created and self._settings.inline_comments and not stale:
                     self._inline(client, target, head, stored)
+
+    def publish_failure(self, review: StoredReview) -> None:
+        """The review failed for good (ADR 0380): our one comment says so (edited in place, never a second one)
+        and the head's check run completes `neutral` with the same text, like a review without a verdict.
+        A newer head's comment is left alone; a check run of this head already showing a finished review is too."""
+        if review.source.kind != "github" or review.status is not ReviewStatus.FAILED:
+            return
+        target = target_of(review, {})
+        head = target.head_sha
+        client = self._clients(target.installation_id)
+        identity = self.identity(client)
+        page_url = self._review_links(review.id) if self._review_links is not None else None
+        subject = f"{target.repository}#{target.number}"
+        retry = github_retry(review.id)
+        with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
+            current = client.get_pull_request(target.repository, target.number).head_sha
+            if head and current and head != current:
+                logger.info("review %s of %s failed; the PR has a newer head: comment left alone", review.id, head[:12])
+            else:
+                marker = make_marker(target.repository, target.number, identity, self._secret)
+                body = failure_markdown(
+                    review.id,
+                    review.status_reason,
+                    marker=marker,
+                    subject=subject,
+                    retry=retry,
+                    page_url=page_url,
+                    commit_sha=head,
+                )
+                ours = self._find_comment(client, target, identity)
+                if ours is None:
+                    try:
+                        client.create_issue_comment(target.repository, target.number, body)
+                    except GitHubUnavailable:
+                        if self._find_comment(client, target, identity) is None:  # created after all? (I2)
+                            raise
+                elif ours.body != body:
+                    client.update_issue_comment(target.repository, ours.id, body)
+            if head and self._settings.mode != "token":
+                text = failure_markdown(
+                    review.id, review.status_reason, subject=subject, retry=retry, page_url=page_url
+                )
+                self._failed_check_run(client, target.repository, head, identity, text)
+
+    def _failed_check_run(
+        self, client: PublishingClient, repo: str, head: str, identity: AppIdentity, text: str
+    ) -> None:
+        name = self._settings.check_name
+        conclusion = check_runs.conclusion(None)  # no verdict: neutral (ADR 0380)
+        output = {"title": f"{name}: {failure.TITLE}"[:255], "summary": text}
+        external_id = f"tfreview:failed:{check_runs.digest([conclusion, output])}"
+        run = self._find_check_run(client, repo, head, identity)
+        if run is None:
+            try:
+                client.create_check_run(
+                    repo,
+                    name=name,
+                    head_sha=head,
+                    status="completed",
+                    conclusion=conclusion,
+                    external_id=external_id,
+                    output=output,
+                )
+                return
+            except GitHubUnavailable:
+                run = self._find_check_run(client, repo, head, identity)  # created after all? (I2)
+                if run is None:
+                    raise
+        if check_runs.Progress.read(run.external_id) is not None:
+            return  # a finished review of this head is shown there: the failure of a later job does not undo it
+        if run.status != "completed" or run.conclusion != conclusion or run.external_id != external_id:
+            client.update_check_run(repo, run.id, conclusion=conclusion, external_id=external_id, output=output)
 
     def identity(self, client: PublishingClient) -> AppIdentity:
         """Who we are: given, or the App's id and slug (asked once)."""

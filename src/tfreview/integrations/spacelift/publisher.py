@@ -30,8 +30,9 @@ from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.hashing import short_digest
-from tfreview.ports.records import StoredReview
+from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.render.digest import tally
+from tfreview.render.failure import failure_markdown, safe_reason, spacelift_retry
 from tfreview.render.markdown import render_markdown
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
@@ -96,6 +97,33 @@ class SpaceliftPublisher:
                 self._posted[key] = fingerprint
             if self._settings.review_runs:
                 self._review(review, typed, key)
+
+    def publish_failure(self, review: StoredReview) -> None:
+        """The review failed for good (ADR 0380): one run comment says so, with the safe reason, the review id and
+        how to retry; found again by its marker (a fingerprint of the failure) before anything is posted."""
+        if not self.handles(review) or review.status is not ReviewStatus.FAILED:
+            return
+        stack_id, run_id = review.source.stack_id or "", review.source.run_id or ""
+        key = (stack_id, run_id)
+        fingerprint = short_digest({"failed": review.id, "reason": safe_reason(review.status_reason)})
+        with self._lock_for(key):
+            if self._posted.get(key) == fingerprint:
+                return
+            run = self._client.run(stack_id, run_id)
+            if self.latest_fingerprint(stack_id, run_id, run.comments) != fingerprint:
+                page_url = self._review_links(review.id) if self._review_links else None
+                body = failure_markdown(
+                    review.id,
+                    review.status_reason,
+                    marker=self.marker(stack_id, run_id, fingerprint),
+                    subject=f"Spacelift stack {stack_id} run {run_id}",
+                    retry=spacelift_retry(review.id),
+                    page_url=page_url,
+                )
+                self._client.run_comment(stack_id, run_id, body)
+                self.comments_posted += 1
+                logger.info("spacelift run %s/%s: failure of review %s commented", stack_id, run_id, review.id)
+            self._posted[key] = fingerprint
 
     # --- the comment -----------------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """One JSON POST for the HTTP notifiers (Slack, PagerDuty, the webhook), its failure classified.
 
 Error reasons name the notifier and the status only: never the URL (a Slack webhook URL is a secret)
-nor the answer's body beyond a short, scrubbed excerpt.
+nor the answer's body beyond a short, scrubbed excerpt. The answer is read up to ANSWER_MAX_BYTES
+(`send_bounded`, ADR 0376): an endless or huge answer fails the send (not retried: the POST arrived, and a
+resend would page twice) instead of filling the sender's memory.
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ import httpx
 
 from tfreview.core.redact import scrub_text
 from tfreview.ops.notify.message import NotifyFailure
-from tfreview.plumbing.http import parse_retry_after
+from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bounded
 
 BODY_EXCERPT = 120
+ANSWER_MAX_BYTES = 64 * 1024  # Slack answers "ok", PagerDuty and our webhooks a short JSON document
 
 
 def post(client: httpx.Client, name: str, url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
     """POST `body`; NotifyFailure unless the answer is 2xx (retriable: transport errors, 408, 429, 5xx)."""
+    request = client.build_request("POST", url, content=body, headers={"content-type": "application/json", **headers})
     try:
-        response = client.post(url, content=body, headers={"content-type": "application/json", **headers})
+        response = send_bounded(client, request, ANSWER_MAX_BYTES)
+    except ResponseTooLarge as exc:
+        raise NotifyFailure(f"{name}: {exc}", retriable=False) from None
     except httpx.TimeoutException:
         raise NotifyFailure(f"{name}: timed out", retriable=True) from None
     except httpx.HTTPError as exc:  # connect refused, reset, DNS: the URL stays out of the reason

@@ -23,7 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tfreview.core.redact import scrub_text
-from tfreview.ports.job_types import review_after_failure, review_after_lost_worker, review_while_waiting
+from tfreview.ports.job_types import (
+    failure_notice,
+    review_after_failure,
+    review_after_lost_worker,
+    review_while_waiting,
+)
 from tfreview.ports.jobs import Job, JobState, NewJob, Settled, Settlement, StaleAttempt, settle_each
 from tfreview.store.aws.job_items import JOB_SK, job_of, job_pk, new_job_items, state_indexes
 from tfreview.store.aws.messages import Message
@@ -198,11 +203,19 @@ class SqsJobQueue(JobItems):
         )
         self._settle_fenced(job, self._state_fields(failed, now), review_after_failure(failed, error))
         self._after_settle(failed, receipt, now)
+        self._announce_death(failed, now)
         return failed
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
         """One settlement after another (each its own conditional transaction, as `complete` and `fail`)."""
         return settle_each(settlements, self.complete, lambda j, t, e, p: self.fail(j, t, e, permanent=p))
+
+    def _announce_death(self, job: Job, now: datetime) -> None:
+        """A dead-lettered job's failure notice (ADR 0380). DynamoDB has no transaction across the two items
+        here: a process killed between the settle and this write leaves the review FAILED without a notice."""
+        notice = failure_notice(job, now)
+        if notice is not None:
+            self.enqueue(notice)
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         job, receipt = self._current(job_id, attempt_token)
@@ -222,17 +235,19 @@ class SqsJobQueue(JobItems):
         return deferred
 
     # --- the reaper, the DLQ, the operator -------------------------------------------------------------
-    def reap(self) -> int:
+    def reap(self) -> list[Job]:
         now = self.clock()
-        expired = 0
+        expired: list[Job] = []
         for item in list(self.table.query("g2", f"JOB#S#{JobState.RUNNING.value}")):
             job = job_of(item)
             if job.lease_expires_at is not None and job.lease_expires_at < now:
-                expired += self._expire(job, now, item.get("receipt"))
+                moved = self._expire(job, now, item.get("receipt"))
+                if moved is not None:
+                    expired.append(moved)
         drain_dead_letters(self)
         return expired
 
-    def _expire(self, job: Job, now: datetime, receipt: str | None) -> int:
+    def _expire(self, job: Job, now: datetime, receipt: str | None) -> Job | None:
         dead = job.attempts >= job.max_attempts
         moved = replace(
             job,
@@ -246,12 +261,13 @@ class SqsJobQueue(JobItems):
         try:
             self._fenced(job, self._state_fields(moved, now), outcome, only_open=True)
         except StaleAttempt:
-            return 0  # a heartbeat, a completion or another reaper got there first
+            return None  # a heartbeat, a completion or another reaper got there first
         if dead:
             self.messages.delete(receipt)
+            self._announce_death(moved, now)
         elif not self.messages.extend(receipt, 0):
             self.announce(moved)
-        return 1
+        return moved
 
     def repair_orphans(self, older_than: datetime) -> list[tuple[str, bool]]:
         from tfreview.store.aws.orphans import repair_orphans

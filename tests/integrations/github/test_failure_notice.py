@@ -1,0 +1,134 @@
+"""The failure notice on GitHub (ADR 0380) against the fake GitHub: one comment — the review's own, edited in
+place — and one completed `neutral` check run of the head; idempotent under a crash after the 201 and a lost
+answer; a newer head's comment and a finished review's check run are left alone; no secret in the text."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import cast
+
+import pytest
+
+from tests.fakes.github import FakeGitHub
+from tests.integrations.github.test_idempotency import (
+    REPO,
+    SECRET,
+    Crash,
+    CrashAfterCreate,
+    client,
+    clock,
+    comment_posts,
+    github,
+    open_pr,
+    report_of,
+    settings,
+    stored_review,
+)
+from tfreview.integrations.github import GitHubAppSettings, GitHubClient
+from tfreview.integrations.github.publisher import GitHubPublisher, PublishingClient
+from tfreview.ports.records import ReviewStatus, StoredReview
+from tfreview.render.failure import TITLE
+
+__all__ = ["client", "clock", "github", "settings"]  # the fixtures of test_idempotency, shared
+
+CANARY = "ghp_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"  # a GitHub token's shape, in the error text
+
+
+def failed_review(github: FakeGitHub, number: int, review_id: str = "r-failed") -> StoredReview:
+    stored = stored_review(github, number, {"verdict": "pass"}, review_id)
+    reason = f"internal error: RuntimeError: upstream said token={CANARY}\nTraceback (most recent call last):"
+    return replace(stored, status=ReviewStatus.FAILED, verdict=None, report=None, status_reason=reason)
+
+
+def publisher_of(client: GitHubClient, settings: GitHubAppSettings) -> GitHubPublisher:
+    return GitHubPublisher(lambda _i: client, settings, marker_secret=SECRET)
+
+
+def test_one_comment_and_one_neutral_check_run_say_why_without_secrets(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    number = open_pr(github)
+    failed = failed_review(github, number)
+    publisher = publisher_of(client, settings)
+    publisher.publish_failure(failed)
+    publisher.publish_failure(failed)  # the job again (a retry after a crash): nothing new
+    (comment,) = github.comments(REPO, number)
+    body = comment["body"]
+    for expected in (TITLE, "RuntimeError: upstream said", "r-failed", "/api/v1/reviews/r-failed/retry"):
+        assert expected in body
+    (run,) = github.check_runs(REPO, failed.source.commit_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "neutral")
+    shown = body + json.dumps(run)
+    assert CANARY not in shown
+    assert "Traceback" not in shown
+    assert comment_posts(github) == 1
+    assert len(github.requests_to("PATCH", r"/check-runs/\d+$")) == 0
+
+
+def test_a_crash_after_the_201_and_a_lost_answer_leave_one_comment_and_one_run(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    number = open_pr(github)
+    failed = failed_review(github, number)
+    crashing = CrashAfterCreate(client)
+    publisher = GitHubPublisher(lambda _i: cast(PublishingClient, crashing), settings, marker_secret=SECRET)
+    with pytest.raises(Crash):
+        publisher.publish_failure(failed)
+    github.lose_next_response(method="POST", path_contains="/check-runs", mode="drop")
+    publisher.publish_failure(failed)  # the job's retry
+    publisher.publish_failure(failed)
+    assert len(github.comments(REPO, number)) == 1
+    assert comment_posts(github) == 1
+    assert len(github.check_runs(REPO, failed.source.commit_sha)) == 1
+
+
+def test_the_review_comment_is_edited_in_place_and_a_later_review_replaces_the_notice(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    number = open_pr(github)
+    publisher = publisher_of(client, settings)
+    finished = stored_review(github, number, report_of(client, github, number), "r-ok")
+    publisher.publish(finished)
+    (before,) = github.comments(REPO, number)
+    (shown,) = github.check_runs(REPO, finished.source.commit_sha)
+    publisher.publish_failure(failed_review(github, number))  # a rerun of the same head died
+    (notice,) = github.comments(REPO, number)
+    assert notice["id"] == before["id"]
+    assert TITLE in notice["body"]
+    (run,) = github.check_runs(REPO, finished.source.commit_sha)
+    assert (run["conclusion"], run["external_id"]) == (shown["conclusion"], shown["external_id"])  # kept
+    publisher.publish(finished)  # a retry that finished: the review itself, over the notice
+    (after,) = github.comments(REPO, number)
+    assert after["id"] == before["id"]
+    assert TITLE not in after["body"]
+    assert comment_posts(github) == 1
+
+
+def test_a_failed_review_of_an_older_head_leaves_the_newer_comment_alone(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    number = open_pr(github)
+    old = failed_review(github, number)
+    publisher = publisher_of(client, settings)
+    github.push(REPO, number, {"main.tf": "# moved on\n"})
+    new = stored_review(github, number, report_of(client, github, number), "r-new")
+    publisher.publish(new)
+    (before,) = github.comments(REPO, number)
+    publisher.publish_failure(old)
+    (after,) = github.comments(REPO, number)
+    assert after["body"] == before["body"]
+    (run,) = github.check_runs(REPO, old.source.commit_sha)  # the old head still learns it was not reviewed
+    assert run["conclusion"] == "neutral"
+
+
+def test_only_a_failed_github_review_is_shown(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    number = open_pr(github)
+    publisher = publisher_of(client, settings)
+    failed = failed_review(github, number)
+    publisher.publish_failure(replace(failed, status=ReviewStatus.COMPLETED))
+    publisher.publish_failure(replace(failed, source=replace(failed.source, kind="api")))
+    assert github.comments(REPO, number) == []
+    assert github.check_runs(REPO) == []
