@@ -266,7 +266,7 @@ def test_settle_records_each_end_and_refuses_only_the_stale_one(stores: Stores) 
     for key in ("done", "retried", "dead"):
         stores.queue.heartbeat(batch[key].id, batch[key].attempt_token or "")
     stores.clock.advance(LEASE_SECONDS / 2 + 1)
-    assert stores.queue.reap() == 1
+    assert len(stores.queue.reap()) == 1
     fresh = stores.queue.claim("healthy")
     assert fresh is not None
     assert fresh.id == lost.id

@@ -122,7 +122,7 @@ def test_a_stale_attempt_in_a_batch_writes_nothing_and_the_others_are_recorded(b
     assert len(jobs) == 3
     # the zombie froze past its lease: the reaper re-queued its jobs and a healthy worker holds the first
     backend.clock.advance(services.settings.worker.lease_seconds + 1)
-    assert services.queue.reap() == 3
+    assert len(services.queue.reap()) == 3
     taken = services.queue.claim("healthy")
     assert taken is not None
     assert taken.id == jobs[0].id

@@ -125,3 +125,29 @@ def test_a_review_failed_past_its_deadline_publishes_its_failure(backend: Backen
     assert notice.state is JobState.QUEUED
     Worker(services, "w-1", kinds=[JobKind.PUBLISH.value]).run_once()
     assert backend.publisher.failures == ["r-late"]
+
+
+def test_a_job_whose_integration_is_not_configured_announces_nothing(backend: Backend) -> None:
+    """GitHub fetching not configured (no App credentials): nothing could publish the notice either, so the
+    dead letter enqueues none (ADR 0382) — one at a time and in the worker's batches alike."""
+    for review_id in ("r-unconfigured-1", "r-unconfigured-2", "r-unconfigured-3"):
+        delivery = Delivery("api", f"k-{review_id}", "pull_request", TENANT, "", datetime.now(UTC))
+        job = ReviewJob.for_review(TENANT, review_id).encode(max_attempts=3)
+        backend.services.intake.accept(delivery, b"{}", job, review=(review_id, PULL))
+    worker = Worker(backend.services, "w-1")
+    outcome = worker.run_once()  # one at a time: queue.fail
+    assert outcome is not None
+    assert outcome.result == "dead"
+    assert "not configured" in outcome.reason
+    batch = backend.services.queue.claim_many("w-1", 16)  # the loop's batches: queue.settle
+    assert len(batch) == 2
+    assert [o.result for o in worker.process_batch(batch)] == ["dead", "dead"]
+    assert worker.run_once() is None
+    states = [(j.kind, j.state) for j in backend.services.queue.list(limit=100).items]
+    assert states == [("review", JobState.DEAD)] * 3
+    assert _notices(backend) == []
+    assert backend.publisher.failures == []
+    for review_id in ("r-unconfigured-1", "r-unconfigured-2", "r-unconfigured-3"):
+        stored = backend.services.reviews.get(review_id, TENANT)
+        assert stored is not None
+        assert stored.status is ReviewStatus.FAILED

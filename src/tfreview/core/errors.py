@@ -29,6 +29,11 @@ class InputError(TfreviewError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
+class NotConfigured(InputError):
+    """The integration a job needs (GitHub, Spacelift) is not configured here: nothing can fetch its plan, and
+    nothing can publish to it either, so its failure is announced nowhere but the review (ADR 0382)."""
+
+
 class ConfigError(TfreviewError):
     """The configuration (file or flags) is invalid."""
 

@@ -83,6 +83,7 @@ class Settlement:
     attempt_token: str
     error: str | None = None
     permanent: bool = False
+    announce: bool = True  # a dead-lettered job's failure notice is enqueued (ADR 0380), unless False (ADR 0382)
 
 
 # what `settle` answers for each Settlement: None (completed), the failed job, or the refusal of a stale attempt
@@ -92,7 +93,7 @@ Settled = Job | StaleAttempt | None
 def settle_each(
     settlements: Sequence[Settlement],
     complete: Callable[[int, str], None],
-    fail: Callable[[int, str, str, bool], Job],
+    fail: Callable[[int, str, str, bool, bool], Job],
 ) -> list[Settled]:
     """`JobQueue.settle` for a store without multi-row transactions: each settlement on its own, in order."""
     answers: list[Settled] = []
@@ -102,7 +103,7 @@ def settle_each(
                 complete(one.job_id, one.attempt_token)
                 answers.append(None)
             else:
-                answers.append(fail(one.job_id, one.attempt_token, one.error, one.permanent))
+                answers.append(fail(one.job_id, one.attempt_token, one.error, one.permanent, one.announce))
         except StaleAttempt as stale:
             answers.append(stale)
     return answers

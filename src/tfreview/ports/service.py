@@ -54,10 +54,13 @@ class JobQueue(Protocol):
         """Mark done; raises StaleAttempt if the token is no longer current."""
         ...
 
-    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+    def fail(
+        self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False, announce: bool = True
+    ) -> Job:
         """Retry later with backoff, or dead-letter when permanent or out of attempts. The review the job
         carries (`job_types.review_after_failure`) is marked queued-for-retry or failed in the same transaction,
-        and a dead-lettered job's failure notice (`job_types.failure_notice`) is enqueued with it."""
+        and a dead-lettered job's failure notice (`job_types.failure_notice`) is enqueued with it, unless
+        `announce` is False (its integration is not configured: no one could receive it, ADR 0382)."""
         ...
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.errors import ConfigError, InputError, NotConfigured
 from tfreview.core.findings import Finding, Review, Status, Verdict
 from tfreview.core.policy import Policy, verdict
 from tfreview.plumbing.hashing import report_hash
@@ -46,7 +46,7 @@ def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: Att
     if source is None:
         raise ConfigError(f"no plan source serves {kind!r} reviews")
     if source.unavailable is not None:  # known without fetching: the job fails before any write of its own
-        raise InputError(source.unavailable)
+        raise NotConfigured(source.unavailable)
     services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
     fetched = source.fetch(stored, dict(job.encode().payload))  # GitHub: policy of the .tfreview.toml at head
     change_set, policy = fetched.change_set, fetched.policy

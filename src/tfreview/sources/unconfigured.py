@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tfreview.core.errors import InputError
+from tfreview.core.errors import NotConfigured
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched
 
@@ -15,7 +15,7 @@ class UnconfiguredPlanSource:
         self.unavailable: str | None = message  # run_review fails the job on this before marking it in progress
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
-        raise InputError(self.unavailable or "")
+        raise NotConfigured(self.unavailable or "")
 
 
 def github_not_configured() -> UnconfiguredPlanSource:

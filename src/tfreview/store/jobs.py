@@ -253,11 +253,15 @@ class SqlJobQueue:
             raise StaleAttempt(job_id)
         return job_record_from({**current, **released}), now
 
-    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+    def fail(
+        self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False, announce: bool = True
+    ) -> Job:
         with self.database.transaction() as session:
-            return self._fail_in(session, job_id, attempt_token, error, permanent)
+            return self._fail_in(session, job_id, attempt_token, error, permanent, announce)
 
-    def _fail_in(self, session: Session, job_id: int, token: str, error: str, permanent: bool) -> Job:
+    def _fail_in(
+        self, session: Session, job_id: int, token: str, error: str, permanent: bool, announce: bool = True
+    ) -> Job:
         def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
             attempts = int(row["attempts"])
             if permanent or attempts >= row["max_attempts"]:
@@ -268,7 +272,8 @@ class SqlJobQueue:
         failed, now = self._release(session, job_id, token, error, decide)
         # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
         _settle_review(session, review_after_failure(failed, failed.last_error or ""), now, only_open=False)
-        _announce_death(session, failed, now)
+        if announce:
+            _announce_death(session, failed, now)
         return failed
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
@@ -284,7 +289,11 @@ class SqlJobQueue:
                             raise StaleAttempt(one.job_id)
                         answers.append(None)
                     else:
-                        answers.append(self._fail_in(session, one.job_id, one.attempt_token, one.error, one.permanent))
+                        answers.append(
+                            self._fail_in(
+                                session, one.job_id, one.attempt_token, one.error, one.permanent, one.announce
+                            )
+                        )
                 except StaleAttempt as stale:
                     answers.append(stale)
         return answers

@@ -147,7 +147,9 @@ class MemoryJobQueue:
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
         with self.lock:
-            return settle_each(settlements, self.complete, lambda j, t, e, p: self.fail(j, t, e, permanent=p))
+            return settle_each(
+                settlements, self.complete, lambda j, t, e, p, a: self.fail(j, t, e, permanent=p, announce=a)
+            )
 
     @contextmanager
     def holding(self, attempt: AttemptFence) -> Iterator[None]:
@@ -176,7 +178,9 @@ class MemoryJobQueue:
                 job, state=JobState.SUCCEEDED, attempt_token=None, lease_expires_at=None
             )
 
-    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+    def fail(
+        self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False, announce: bool = True
+    ) -> Job:
         with self.lock:
             job = self._current(job_id, attempt_token)
             error = scrub_text(error)[:4000]
@@ -196,7 +200,8 @@ class MemoryJobQueue:
                 )
             self._jobs[job_id] = failed
             self._settle(review_after_failure(failed, error), only_open=False)
-            self._announce_death(failed)
+            if announce:
+                self._announce_death(failed)
             return failed
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:

@@ -14,7 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tfreview.core.errors import ConfigError, InputError, IntegrityError, NotFound, TfreviewError, UpstreamError
+from tfreview.core.errors import (
+    ConfigError,
+    InputError,
+    IntegrityError,
+    NotConfigured,
+    NotFound,
+    TfreviewError,
+    UpstreamError,
+)
 from tfreview.core.redact import scrub_text
 
 REASON_MAX = 500
@@ -35,10 +43,13 @@ class AttemptTimedOut(TimeoutError):
 class Failure:
     permanent: bool
     reason: str
+    announce: bool = True  # False: the failure notice could reach no one (the integration is not configured)
 
 
 def classify(error: BaseException) -> Failure:
     """Permanent or retriable, with the reason to store on the job and the review."""
+    if isinstance(error, NotConfigured):
+        return Failure(True, reason_of(error), announce=False)
     if isinstance(error, PERMANENT):
         return Failure(True, reason_of(error))
     if isinstance(error, RETRIABLE):

@@ -236,7 +236,9 @@ class Worker:
             failure = classify(error)
             with bound(job_id=attempt.job.id, **log_fields(attempt.job)):
                 self._log_failure(attempt.job, failure.reason)
-            settlements.append(Settlement(attempt.job.id, attempt.token, failure.reason, failure.permanent))
+            settlements.append(
+                Settlement(attempt.job.id, attempt.token, failure.reason, failure.permanent, failure.announce)
+            )
         answers = self.services.queue.settle(settlements)
         outcomes = []
         for (attempt, _error, seconds, begun), settlement, answer in zip(ended, settlements, answers, strict=True):
@@ -325,7 +327,9 @@ class Worker:
         failure = classify(error)
         self._log_failure(job, failure.reason)
         try:
-            failed = self.services.queue.fail(job.id, attempt.token, failure.reason, permanent=failure.permanent)
+            failed = self.services.queue.fail(
+                job.id, attempt.token, failure.reason, permanent=failure.permanent, announce=failure.announce
+            )
         except StaleAttempt:
             return Outcome(job, "discarded", "lease lost", seconds=seconds)
         return self._failed(failed, failure.reason, failure.permanent, seconds)

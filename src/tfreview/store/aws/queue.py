@@ -191,7 +191,9 @@ class SqsJobQueue(JobItems):
         self._settle_fenced(job, done, None)
         self.messages.delete(receipt)
 
-    def fail(self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False) -> Job:
+    def fail(
+        self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False, announce: bool = True
+    ) -> Job:
         job, receipt = self._current(job_id, attempt_token)
         error = scrub_text(error)[:MAX_ERROR_CHARS]
         now = self.clock()
@@ -203,12 +205,15 @@ class SqsJobQueue(JobItems):
         )
         self._settle_fenced(job, self._state_fields(failed, now), review_after_failure(failed, error))
         self._after_settle(failed, receipt, now)
-        self._announce_death(failed, now)
+        if announce:
+            self._announce_death(failed, now)
         return failed
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
         """One settlement after another (each its own conditional transaction, as `complete` and `fail`)."""
-        return settle_each(settlements, self.complete, lambda j, t, e, p: self.fail(j, t, e, permanent=p))
+        return settle_each(
+            settlements, self.complete, lambda j, t, e, p, a: self.fail(j, t, e, permanent=p, announce=a)
+        )
 
     def _announce_death(self, job: Job, now: datetime) -> None:
         """A dead-lettered job's failure notice (ADR 0380). DynamoDB has no transaction across the two items
