@@ -6,6 +6,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import signal
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -75,3 +78,23 @@ def delivery_request(github: FakeGitHub, number: int, delivery: str) -> bytes:
         f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     )
     return head.encode() + body
+
+
+def start_worker(env: dict[str, str], log: Path, *command: str) -> subprocess.Popen[bytes]:
+    """A worker process (`python -m <command>`), its stderr appended to `log`."""
+    with log.open("ab") as sink:
+        return subprocess.Popen([sys.executable, "-m", *command], env=env, stdout=subprocess.DEVNULL, stderr=sink)
+
+
+def stop_all(workers: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM every worker still running (a stopped one is continued first), SIGKILL what does not stop in 60 s."""
+    for process in workers:
+        if process.poll() is None:
+            process.send_signal(signal.SIGCONT)
+            process.send_signal(signal.SIGTERM)
+    for process in workers:
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import subprocess
 import sys
 import threading
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env
+from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env, start_worker, stop_all
 from tests.chaos.flows import SETTLE_SECONDS, settle_with
 from tests.chaos.ledger import Ledger
 from tests.fakes.github import FakeGitHub
@@ -32,25 +31,6 @@ POSTGRES_ENV = "TFREVIEW_TEST_POSTGRES_URL"
 PULLS = 24
 WORKERS = 3
 KILL_EVERY_SECONDS = 2.0
-
-
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as sink:
-        return subprocess.Popen(
-            [sys.executable, "-m", "tfreview", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=sink
-        )
-
-
-def _stop_all(workers: list[subprocess.Popen[bytes]]) -> None:
-    for process in workers:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in workers:
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 def _killable_holders(url: str) -> set[int]:
@@ -100,7 +80,7 @@ def test_postgres_serve_and_workers_killed_lose_and_duplicate_nothing(tmp_path: 
             [sys.executable, "-m", "tfreview", "db", "upgrade"], env=env, capture_output=True, text=True, check=False
         )
         assert upgraded.returncode == 0, upgraded.stderr
-        workers = [_worker(env, tmp_path / "workers.log") for _ in range(WORKERS)]
+        workers = [start_worker(env, tmp_path / "workers.log", "tfreview", "worker") for _ in range(WORKERS)]
         done = threading.Event()
 
         def kill_busy_workers() -> None:
@@ -113,7 +93,7 @@ def test_postgres_serve_and_workers_killed_lose_and_duplicate_nothing(tmp_path: 
                     victim.kill()
                     victim.wait(30)
                     kills.append(victim.pid)
-                    workers.append(_worker(env, tmp_path / "workers.log"))
+                    workers.append(start_worker(env, tmp_path / "workers.log", "tfreview", "worker"))
 
         killer = threading.Thread(target=kill_busy_workers)
         killer.start()
@@ -132,7 +112,7 @@ def test_postgres_serve_and_workers_killed_lose_and_duplicate_nothing(tmp_path: 
         finally:
             done.set()
             killer.join(60)
-            _stop_all(workers)
+            stop_all(workers)
         ledger.settle_postgres(direct, github, REPO)
         comments = {number: len(github.comments(REPO, number)) for number, _ in pulls}
     print(f"{ledger.figures('postgres-kills')}; serve killed after {killed_at} acked, {len(kills)} worker kill(s)")

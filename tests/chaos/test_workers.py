@@ -8,14 +8,13 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.chaos.conftest import REPO, open_pulls, stack_env
+from tests.chaos.conftest import REPO, open_pulls, stack_env, start_worker, stop_all
 from tests.chaos.flows import deliver_all, settle
 from tests.chaos.ledger import Ledger
 from tests.fakes.github import FakeGitHub
@@ -27,13 +26,6 @@ LEASE_SECONDS = 3.0
 KILL_EVERY_SECONDS = 3.0
 
 
-def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("ab") as sink:
-        return subprocess.Popen(
-            [sys.executable, "-m", "tfreview.worker.process"], env=env, stdout=subprocess.DEVNULL, stderr=sink
-        )
-
-
 def _lease_holders(database: Path) -> set[int]:
     """The pids of the workers holding a lease now (lease_owner is `host:pid[:thread]`)."""
     connection = sqlite3.connect(database, timeout=10)
@@ -42,19 +34,6 @@ def _lease_holders(database: Path) -> set[int]:
     finally:
         connection.close()
     return {int(owner.split(":")[1]) for (owner,) in owners if owner and ":" in owner}
-
-
-def _stop_all(workers: list[subprocess.Popen[bytes]]) -> None:
-    for process in workers:
-        if process.poll() is None:
-            process.send_signal(signal.SIGCONT)
-            process.send_signal(signal.SIGTERM)
-    for process in workers:
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 def _run(tmp_path: Path, chaos: str) -> Ledger:
@@ -75,7 +54,9 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
         done = threading.Event()
         try:
             with serving(data, "--no-worker", env=env) as served:
-                workers.extend(_worker(env, tmp_path / "workers.log") for _ in range(WORKERS))
+                workers.extend(
+                    start_worker(env, tmp_path / "workers.log", "tfreview.worker.process") for _ in range(WORKERS)
+                )
 
                 database = data / "tfreview.db"
 
@@ -89,7 +70,7 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
                         victim.kill()
                         victim.wait(30)
                         hits.append(victim.pid)
-                        workers.append(_worker(env, tmp_path / "workers.log"))
+                        workers.append(start_worker(env, tmp_path / "workers.log", "tfreview.worker.process"))
 
                 def freeze_one_worker() -> None:
                     while not done.wait(0.05):
@@ -113,7 +94,7 @@ def _run(tmp_path: Path, chaos: str) -> Ledger:
                 injector.join(60)
         finally:
             done.set()
-            _stop_all(workers)
+            stop_all(workers)
         ledger.settle(data / "tfreview.db", github, REPO)
     print(f"chaos {chaos}: {len(hits)} worker(s) hit in the middle of a job")
     assert hits, "no worker was hit while it held a lease"
