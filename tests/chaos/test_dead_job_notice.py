@@ -17,10 +17,9 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env
+from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env, start_worker, stop_all
 from tests.chaos.flows import SETTLE_SECONDS
 from tests.chaos.test_worker_repair import _reaper
-from tests.chaos.test_workers import _stop_all, _worker
 from tests.fakes.github import FakeGitHub
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import GITHUB_SECRET, raw_request, serving, status_of
@@ -148,7 +147,7 @@ def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_sho
                 github.slow(SETTLE_SECONDS, path_contains=f"/repos/{REPO}/")  # the review's fetch hangs
                 answer = status_of(raw_request(served.port, delivery_request(github, number, str(uuid.uuid4()))))
                 assert answer in (200, 202), answer
-                victim = _worker(env, tmp_path / "workers.log")
+                victim = start_worker(env, tmp_path / "workers.log", "tfreview.worker.process")
                 workers.append(victim)
                 _wait("the review job running", lambda: _review_running(database))
                 victim.kill()  # SIGKILL on its one and only attempt
@@ -160,7 +159,7 @@ def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_sho
                 assert reason is not None
                 assert "lease expired" in reason, reason
                 github.heal()
-                workers.append(_worker(env, tmp_path / "workers.log"))
+                workers.append(start_worker(env, tmp_path / "workers.log", "tfreview.worker.process"))
                 _wait("the failure notice published", lambda: _notice_done(database))
                 _assert_one_notice(github, number, sha, review_id, "lease expired", _secrets(env, github))
                 [(job_id, _, _, _)] = [j for j in _jobs(database) if j[1] == "review"]
@@ -170,4 +169,4 @@ def test_a_job_killed_on_its_last_attempt_is_dead_lettered_by_the_reaper_and_sho
                 assert review_id in dead[0], lines  # its level (ERROR): tests/worker/test_dead_job_notice.py
                 assert not any("re-queued" in line and f"job {job_id} " in line for line in lines), lines
         finally:
-            _stop_all(workers)
+            stop_all(workers)

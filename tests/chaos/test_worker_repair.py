@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env
+from tests.chaos.conftest import REPO, delivery_request, open_pulls, stack_env, start_worker, stop_all
 from tests.chaos.flows import SETTLE_SECONDS, settle
 from tests.chaos.ledger import Ledger
-from tests.chaos.test_workers import _stop_all, _worker
 from tests.fakes.github import FakeGitHub
 from tests.integration.served import raw_request, serving, status_of
 
@@ -100,7 +99,7 @@ def test_a_killed_workers_review_leaves_in_progress_within_one_lease(tmp_path: P
                 answer = status_of(raw_request(served.port, delivery_request(github, number, delivery)))
                 assert answer in (200, 202), answer
                 ledger.acked[delivery] = sha
-                victim = _worker(env, tmp_path / "workers.log")
+                victim = start_worker(env, tmp_path / "workers.log", "tfreview.worker.process")
                 workers.append(victim)
                 workers.append(_reaper(env, tmp_path / "reaper.log"))
 
@@ -135,9 +134,9 @@ def test_a_killed_workers_review_leaves_in_progress_within_one_lease(tmp_path: P
                 assert (repaired_at - killed_at).total_seconds() < 2 * LEASE_SECONDS, row
 
                 github.heal()
-                workers.append(_worker(env, tmp_path / "workers.log"))
+                workers.append(start_worker(env, tmp_path / "workers.log", "tfreview.worker.process"))
                 settle(ledger, data, github)
         finally:
-            _stop_all(workers)
+            stop_all(workers)
         ledger.settle(database, github, REPO)
     ledger.assert_nothing_lost("worker-repair")
