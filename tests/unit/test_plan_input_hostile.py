@@ -85,3 +85,25 @@ def test_broken_hcl_is_one_precise_line(tmp_path: Path, text: str, words: tuple[
     (tmp_path / "main.tf").write_text(text)
     (tmp_path / "binary.tf").write_bytes(bytes(range(256)) * 4)
     _refused(_scan(str(tmp_path)), "could not be parsed", "main.tf", "binary.tf (not UTF-8 text)", *words)
+
+
+@pytest.mark.parametrize("size", [0, 1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 3 * 1024 * 1024 + 7])
+def test_a_regular_file_read_at_once_gives_what_a_pipe_gives(tmp_path: Path, size: int) -> None:
+    from tfreview.parsing.inputs import _read_stream, read_bytes
+
+    data = (b"[" + b" " * size)[:size] if size else b""  # JSON's first byte, so the sniff lets it through
+    path = tmp_path / "plan.json"
+    path.write_bytes(data)
+    assert read_bytes(str(path)) == data
+    with path.open("rb") as stream:  # the pieces-and-join path pipes and devices take
+        assert _read_stream(stream, str(path)) == data
+
+
+def test_a_regular_file_that_cannot_begin_json_is_refused_at_the_first_64_kib(tmp_path: Path) -> None:
+    from tfreview.core.errors import InputError
+    from tfreview.parsing.inputs import read_bytes
+
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"\x7fELF" + b"\x00" * (1024 * 1024))
+    with pytest.raises(InputError, match="not JSON"):
+        read_bytes(str(path))

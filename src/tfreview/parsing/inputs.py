@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import stat
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -20,21 +21,36 @@ _JSON_STARTS = frozenset(b'{["-0123456789tfn')
 
 
 def read_bytes(path: str) -> bytes:
-    """The bytes of a plan file, `-` (stdin), a pipe (`<(terraform show -json …)`) or a device, read in pieces:
-    at most 2 GiB, and refused at the first piece when it cannot begin a JSON document (a zero-filled sparse
-    file, /dev/zero, a binary) instead of reading all of it first."""
+    """The bytes of a plan file (read at once), `-` (stdin), a pipe (`<(terraform show -json …)`) or a device
+    (read in pieces): at most 2 GiB, and refused at the first 64 KiB when they cannot begin a JSON document (a
+    zero-filled sparse file, /dev/zero, a binary) instead of reading all of it first."""
     if path == "-":
         return _read_stream(sys.stdin.buffer, path)
     file = Path(path)
     if not file.exists():
         raise InputError("no such file or directory", path=path)
-    if file.stat().st_size > _MAX_PLAN_BYTES:
+    info = file.stat()
+    if info.st_size > _MAX_PLAN_BYTES:
         raise InputError("file is larger than 2 GiB; not a plan tfreview can review in memory", path=path)
     try:
         with file.open("rb") as stream:
-            return _read_stream(stream, path)
+            return _read_file(stream, path) if stat.S_ISREG(info.st_mode) else _read_stream(stream, path)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+
+
+def _read_file(stream: BinaryIO, path: str) -> bytes:
+    """A regular file: sniffed as `_read_stream` does, then read whole into one buffer of the file's size. Read
+    in 16 MiB pieces and joined, a 20 MB plan cost 20 ms CPU (fresh pages for the pieces and for the join)
+    against 3 ms read at once (issue 13)."""
+    data = stream.read(_SNIFF_BYTES)
+    if len(data) == _SNIFF_BYTES:  # else the whole file: a regular file reads short only at its end
+        _sniff(data, path)
+        stream.seek(0)
+        data = stream.read()  # sized by the file's size, as `open(path, "rb").read()` is
+    if len(data) > _MAX_PLAN_BYTES:  # grown past the limit since it was measured
+        raise InputError("more than 2 GiB; not a plan tfreview can review in memory", path=path)
+    return data
 
 
 def _read_stream(stream: BinaryIO, path: str) -> bytes:
