@@ -143,3 +143,13 @@ def test_a_conditional_resource_and_block_name_both_conditions() -> None:
     [ssh] = _of(_reviewed({"main.tf": text})[0], SSH_OPEN)
     assert ssh.address == "aws_security_group.web[0]"
     assert "created only when var.create and var.allow_ssh are set; their defaults leave it out" in ssh.message
+
+
+def test_a_sensitive_value_in_the_gated_content_is_not_shown() -> None:
+    text = GROUP.replace('default = "0.0.0.0/0"', 'default   = "0.0.0.0/0"\n  sensitive = true') % (
+        "var.allow_ssh ? [1] : []"
+    )
+    [ssh] = _of(_reviewed({"main.tf": text})[0], SSH_OPEN)
+    assert "created only when var.allow_ssh is set" in ssh.message
+    shown = f"{ssh.message} {ssh.evidence.value}"
+    assert "0.0.0.0/0" not in shown, shown
