@@ -153,3 +153,14 @@ def test_a_sensitive_value_in_the_gated_content_is_not_shown() -> None:
     assert "created only when var.allow_ssh is set" in ssh.message
     shown = f"{ssh.message} {ssh.evidence.value}"
     assert "0.0.0.0/0" not in shown, shown
+
+
+def test_a_root_default_passed_to_a_module_opens_the_module_s_block_on_the_root_variable() -> None:
+    sources = {
+        "main.tf": 'variable "ssh" {\n  default = false\n}\nmodule "sg" {\n  source    = "./sg"\n'
+        "  allow_ssh = var.ssh\n}\n",
+        "sg/main.tf": GROUP % "var.allow_ssh ? [1] : []",
+    }
+    [ssh] = _of(_reviewed(sources)[0], SSH_OPEN)
+    assert ssh.address == "module.sg.aws_security_group.web"
+    assert "created only when var.ssh is set; its default leaves it out" in ssh.message
