@@ -22,7 +22,7 @@ from tfreview.advisor.settings import AdvisorSettings
 from tfreview.core.errors import ConfigError
 from tfreview.door.settings import DoorSettings
 from tfreview.identity.settings import AuthSettings
-from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.integrations.github.settings import FailedReviewConclusion, GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ops.settings import BackupSettings, NotifySettings, SloSettings, WatchdogSettings
 from tfreview.plumbing.log_lines import level_name
@@ -128,6 +128,12 @@ class _WebhookSecrets(BaseModel):
 
 class GitHubSettings(_WebhookSecrets):
     review_drafts: bool = False  # review draft pull requests too
+    failed_review_conclusion: FailedReviewConclusion = Field(
+        default="neutral",
+        description="the check run of a review that failed for good: neutral (a required check passes: fail-open) "
+        "or failure (a required check blocks the merge until a review succeeds: fail-closed); the comment is the "
+        "same either way",
+    )
     max_body_bytes: int = 26 * 1024 * 1024  # GitHub caps payloads at 25 MB
 
 

@@ -1,7 +1,8 @@
 """A review that fails for good is shown where people look (ADR 0380): real `tfreview serve` and worker processes
 against the fake GitHub. A job that dies — a permanent error in the worker, or a worker SIGKILLed on its last
 attempt and dead-lettered by the reaper — leaves the pull request ONE comment saying the review failed, why, its
-id and how to retry, and ONE completed `neutral` check run of the head; no secret of the deployment in either."""
+id and how to retry, and ONE completed `neutral` check run of the head (`failure` when the deployment fails closed,
+`TFREVIEW_GITHUB__FAILED_REVIEW_CONCLUSION`, ADR 0406); no secret of the deployment in either."""
 
 from __future__ import annotations
 
@@ -72,7 +73,15 @@ def _secrets(env: dict[str, str], github: FakeGitHub) -> list[str]:
     return [marker_file.read_text(encoding="utf-8"), GITHUB_SECRET, key_body]
 
 
-def _assert_one_notice(github: FakeGitHub, number: int, sha: str, review_id: str, why: str, secrets: list[str]) -> None:
+def _assert_one_notice(
+    github: FakeGitHub,
+    number: int,
+    sha: str,
+    review_id: str,
+    why: str,
+    secrets: list[str],
+    conclusion: str = "neutral",
+) -> None:
     comments = github.comments(REPO, number)
     assert len(comments) == 1, comments
     body = comments[0]["body"]
@@ -82,7 +91,7 @@ def _assert_one_notice(github: FakeGitHub, number: int, sha: str, review_id: str
     runs = github.check_runs(REPO, sha)
     assert len(runs) == 1, runs
     run = runs[0]
-    assert (run["status"], run["conclusion"]) == ("completed", "neutral"), run
+    assert (run["status"], run["conclusion"]) == ("completed", conclusion), run
     summary = json.dumps(run)
     assert TITLE in summary, run
     assert review_id in summary, run
@@ -92,12 +101,14 @@ def _assert_one_notice(github: FakeGitHub, number: int, sha: str, review_id: str
 
 
 @pytest.mark.chaos
-def test_a_permanent_failure_is_shown_on_the_pull_request(tmp_path: Path) -> None:
+@pytest.mark.parametrize("conclusion", ["neutral", "failure"])
+def test_a_permanent_failure_is_shown_on_the_pull_request(tmp_path: Path, conclusion: str) -> None:
     data = tmp_path / "data"
     database = f"sqlite:///{data / 'tfreview.db'}"
     with FakeGitHub() as github:
         [(number, sha)] = open_pulls(github, 1)
-        env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=database)
+        fail_closed = {"TFREVIEW_GITHUB__FAILED_REVIEW_CONCLUSION": conclusion} if conclusion != "neutral" else {}
+        env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=database, **fail_closed)
         # the review cannot list the PR's files (404: permanent): its job dies at once; the PR itself is readable
         github.fail_next(404, times=1000, method="GET", path_contains="/files")
         with serving(data, env=env) as served:
@@ -107,7 +118,8 @@ def test_a_permanent_failure_is_shown_on_the_pull_request(tmp_path: Path) -> Non
             review_id, status, reason = _review(database)
             assert status == "failed", reason
             assert len(github.requests_to("POST", r"/issues/\d+/comments$")) == 1
-            _assert_one_notice(github, number, sha, review_id, "files: 404", _secrets(env, github))
+            secrets = _secrets(env, github)
+            _assert_one_notice(github, number, sha, review_id, "files: 404", secrets, conclusion)
             log = served.log_path.read_text(encoding="utf-8")
             assert "failure notice published" in log
 

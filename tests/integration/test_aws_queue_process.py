@@ -2,7 +2,9 @@
 
 A worker killed (SIGKILL) while holding a message: the message comes back after its visibility timeout
 (the lease), another worker takes the job over with a new attempt token, completes it once, and the
-killed worker's token is refused. The endpoint check: nothing but a loopback endpoint is accepted.
+killed worker's token is refused. Killed on its last attempt, the reaper dead-letters the job with its review's
+FAILED status and its failure notice in one transaction, and the notice's message comes through SQS (ADR 0405).
+The endpoint check: nothing but a loopback endpoint is accepted.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ import pytest
 
 from tests.fakes.aws_store import DUMMY_CREDENTIALS, SerialMoto
 from tfreview.core.errors import ConfigError, InputError
+from tfreview.ports.job_types import PublishJob, ReviewJob
 from tfreview.ports.jobs import JobState, NewJob, StaleAttempt
-from tfreview.ports.records import Delivery
+from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.store.aws.connection import AwsClients, AwsTarget, require_loopback, target_from_urls
 from tfreview.store.aws.stores import aws_stores
 from tfreview.store.queue_settings import WorkerSettings
@@ -95,6 +98,46 @@ def test_a_killed_worker_s_message_comes_back_after_the_lease_and_the_job_comple
         AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
     )["Attributes"]
     assert counts == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
+
+
+def test_a_worker_killed_on_its_last_attempt_is_dead_lettered_with_its_notice(moto: SerialMoto) -> None:
+    target = moto.fresh_target()
+    stores = aws_stores(target, WorkerSettings(lease_seconds=LEASE_SECONDS))
+    review = stores.reviews.create("github:1", SourceInfo("github", repository="octo/infra", pull_request=3))
+    job = ReviewJob.for_review("github:1", review.id, plan_id="p-1").encode(max_attempts=1)
+    created, _ = stores.queue.enqueue(job)
+    env = {
+        **os.environ,
+        **DUMMY_CREDENTIALS,
+        "TFREVIEW_TEST_AWS_TARGET": json.dumps(dataclasses.asdict(target)),
+        "TFREVIEW_TEST_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.aws_claimer"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert worker.stdout is not None
+        held = json.loads(worker.stdout.readline())
+    finally:
+        worker.send_signal(signal.SIGKILL)  # on its one and only attempt
+        worker.wait(timeout=30)
+        if worker.stdout is not None:
+            worker.stdout.close()
+    assert held["id"] == created.id
+
+    deadline = time.monotonic() + WAIT_BOUND_SECONDS
+    while not (reaped := stores.queue.reap()):
+        assert time.monotonic() < deadline, "the killed worker's lease never expired"
+        time.sleep(0.2)
+    assert [(j.id, j.state) for j in reaped] == [(created.id, JobState.DEAD)]
+    failed = stores.reviews.get(review.id)
+    assert failed is not None
+    assert failed.status is ReviewStatus.FAILED
+    while (notice := stores.queue.claim("publisher")) is None:  # its message, sent after the transaction
+        assert time.monotonic() < deadline, "the failure notice never came"
+        time.sleep(0.2)
+    assert PublishJob.decode(notice).failed_job == created.id
+    assert stores.queue.reap() == []
 
 
 def test_a_queue_named_by_its_name_is_found(moto: SerialMoto) -> None:

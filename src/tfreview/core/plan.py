@@ -77,6 +77,20 @@ class InlineSuppression:
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionalBlock:
+    """HCL mode: a resource's nested block that exists only when a caller sets root variables (a `dynamic`
+    block whose `for_each` their defaults leave empty, ADR 0407). Not in the resource's values: `values` and
+    `unknown` are the resource's values of `side` with this one block added at `path` (`ingress.2`), read apart."""
+
+    side: str  # "before" or "after"
+    path: str
+    values: Any
+    unknown: Any
+    sensitive: Any  # the mask of `values`, as `before_sensitive`/`after_sensitive` of the resource's
+    condition: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceChange:
     """One resource's change. `before`/`after` are None where the object does not exist."""
 
@@ -108,6 +122,8 @@ class ResourceChange:
     # HCL mode: the variables whose declared defaults leave this resource out; it exists only when a caller
     # sets them (a module's optional feature, ADR 0360). Empty for everything else, and in plan mode.
     condition: tuple[str, ...] = ()
+    # HCL mode: nested blocks that exist only when a caller sets root variables, reviewed apart (ADR 0407)
+    conditional_blocks: tuple[ConditionalBlock, ...] = ()
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 
@@ -123,7 +139,8 @@ class ResourceChange:
 _CHANGE_SETTERS = tuple(ResourceChange.__dict__[name].__set__ for name in ResourceChange.__slots__)
 (_address, _type, _name, _actions, _before, _after, _after_unknown, _before_sensitive, _after_sensitive, _mode,
  _module_address, _provider, _index, _action_reason, _replace_paths, _previous_address, _location, _references,
- _prevent_destroy, _suppressions, _configured, _known_prefixes, _condition, _kind) = _CHANGE_SETTERS  # fmt: skip
+ _prevent_destroy, _suppressions, _configured, _known_prefixes, _condition, _conditional_blocks,
+ _kind) = _CHANGE_SETTERS  # fmt: skip
 
 
 def new_resource_change(
@@ -148,7 +165,7 @@ def new_resource_change(
 ) -> ResourceChange:
     """`ResourceChange(...)` (no location, suppressions or prefixes: what a plan gives) for the plan reader, which
     makes one per resource, tens of thousands per plan: a frozen dataclass's `__init__` looks `object.__setattr__`
-    up for each of its 24 fields; this sets the slots directly. The same object, equal and hashing alike
+    up for each of its 25 fields; this sets the slots directly. The same object, equal and hashing alike
     (tests/unit/test_plan_json.py)."""
     change = object.__new__(ResourceChange)
     _address(change, address)
@@ -174,6 +191,7 @@ def new_resource_change(
     _configured(change, configured)
     _known_prefixes(change, {})
     _condition(change, ())
+    _conditional_blocks(change, ())
     kind = _KINDS.get(actions)
     _kind(change, kind if kind is not None else ChangeKind.from_actions(actions))
     return change

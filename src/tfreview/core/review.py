@@ -70,8 +70,7 @@ def review(
             after_side.append(_resource(c, "after"))
     by_address = {c.address: c for c in managed}
 
-    after_hits = _run_state_rules(state_rules, after_side, diagnostics, check_unknown=True)
-    before_hits = _run_state_rules(state_rules, before_side, diagnostics, check_unknown=False)
+    after_hits, before_hits = _state_hits(state_rules, after_side, before_side, by_address, diagnostics)
 
     rules_by_id = {r.id: r for r in selected}
     secrets = _Secrets()
@@ -199,8 +198,14 @@ def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
 
 
 def _run_state_rules(
-    rules: list[Rule], resources: list[Resource], diagnostics: list[str], *, check_unknown: bool
+    rules: list[Rule],
+    resources: list[Resource],
+    diagnostics: list[str],
+    *,
+    check_unknown: bool,
+    snapshot: Snapshot | None = None,
 ) -> _HitMap:
+    """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`)."""
     by_type, generic = _index(rules)
     # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once
     entries = {rule.id: (rule.id, _state_check(rule)) for rule in rules}
@@ -209,7 +214,7 @@ def _run_state_rules(
         type_name: [entries[rule.id] for rule in applicable] + generic_entries
         for type_name, applicable in by_type.items()
     }
-    snapshot = Snapshot(resources)
+    snapshot = Snapshot(resources) if snapshot is None else snapshot
     by_id = {rule.id: rule for rule in rules}
     subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
     hits: _HitMap = {}
@@ -242,6 +247,79 @@ def _run_state_rules(
                 else:
                     folded.paths.append(hit.path)
     return hits
+
+
+def _state_hits(
+    rules: list[Rule],
+    after_side: list[Resource],
+    before_side: list[Resource],
+    by_address: dict[str, ResourceChange],
+    diagnostics: list[str],
+) -> tuple[_HitMap, _HitMap]:
+    """The state rules' hits on the after side and on the before side."""
+    after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True)
+    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=False)
+    if any(c.conditional_blocks for c in by_address.values()):  # HCL: blocks gated off by root defaults (0407)
+        _run_conditional_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
+        _run_conditional_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)
+    return after_hits, before_hits
+
+
+def _run_conditional_blocks(
+    rules: list[Rule],
+    resources: list[Resource],
+    by_address: dict[str, ResourceChange],
+    side: str,
+    hits: _HitMap,
+    diagnostics: list[str],
+) -> None:
+    """Each nested block that exists only when a caller sets root variables (ADR 0407) is reviewed apart: the
+    resource's rules run on the resource with that block added, and only what they find inside the block is
+    kept, conditional on its gate (the resource's condition and the block's). What they find elsewhere is the
+    default configuration's, found already without the block: a block turning a protection on does not hide
+    the finding that every caller leaving it off gets. A finding already made on the default is kept as is."""
+    gated = [
+        (resource, block)
+        for resource in resources
+        if (change := by_address.get(resource.address)) is not None
+        for block in change.conditional_blocks
+        if block.side == side
+    ]
+    if not gated:
+        return
+    found = _run_state_rules(
+        rules,
+        [
+            replace(
+                resource,
+                values=block.values,
+                unknown=block.unknown,
+                sensitive=block.sensitive,
+                condition=tuple(dict.fromkeys(resource.condition + block.condition)),
+            )
+            for resource, block in gated
+        ],
+        diagnostics,
+        check_unknown=side == "after",
+        snapshot=Snapshot(resources),  # among the resources as they are by default
+    )
+    inside = {(resource.address, block.path) for resource, block in gated}
+    for key, folded in found.items():
+        address = folded.resource.address
+        paths = [p for p in folded.paths if any((address, b) in inside and _within(p, b) for b in _prefixes(p))]
+        if key in hits or not paths or (folded.hit.address or address) != address:
+            continue
+        hits[key] = Folded(folded.hit, folded.resource, paths)
+
+
+def _prefixes(path: str) -> list[str]:
+    """`ingress.2.cidr_blocks` → `ingress.2` (the block a path of a top-level block list lies in)."""
+    parts = path.split(".")
+    return [".".join(parts[:2])] if len(parts) >= 2 and parts[1].isdigit() else []
+
+
+def _within(path: str, block: str) -> bool:
+    return path == block or path.startswith(block + ".")
 
 
 def _state_check(rule: Rule) -> StateCheck:
@@ -312,7 +390,11 @@ def _finding(
         rule.category,
         address,
         resource_type,
-        _conditional(message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)), change),
+        _conditional(
+            message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
+            # a finding on the resource it was found on: its condition (a gated block's included, ADR 0407)
+            resource.condition if address == resource.address else change.condition if change is not None else (),
+        ),
         rule.remediation,
         evidence_of(hit, resource),
         status,
@@ -322,12 +404,13 @@ def _finding(
     )
 
 
-def _conditional(message: str, change: ResourceChange | None) -> str:
-    """A finding on a resource that exists only when a caller sets variables says so (ADR 0360)."""
-    if change is None or not change.condition:
+def _conditional(message: str, condition: tuple[str, ...]) -> str:
+    """A finding on a resource (or a block, ADR 0407) that exists only when a caller sets variables says so
+    (ADR 0360)."""
+    if not condition:
         return message
-    names = " and ".join(change.condition)
-    verb, its = ("is", "its default leaves") if len(change.condition) == 1 else ("are", "their defaults leave")
+    names = " and ".join(condition)
+    verb, its = ("is", "its default leaves") if len(condition) == 1 else ("are", "their defaults leave")
     return f"{message} (conditional: created only when {names} {verb} set; {its} it out)"
 
 

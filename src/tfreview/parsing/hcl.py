@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeSet, Coverage, ResourceChange, strip_index
+from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, read_configuration
@@ -129,7 +129,12 @@ def _change(
         actions: tuple[str, ...] = ("create",)
     elif new is None:
         actions = ("delete",)
-    elif (old.values, old.unknown, old.unknown_sources) == (new.values, new.unknown, new.unknown_sources):
+    elif (old.values, old.unknown, old.unknown_sources, old.conditional_blocks) == (
+        new.values,
+        new.unknown,
+        new.unknown_sources,
+        new.conditional_blocks,
+    ):
         actions = ("no-op",)
     else:
         actions = ("update",)
@@ -152,4 +157,20 @@ def _change(
         suppressions=config.suppressions,
         known_prefixes=new.known_prefixes if new is not None else {},
         condition=config.condition,
+        conditional_blocks=_conditional_blocks("before", old, secrets) + _conditional_blocks("after", new, secrets),
+    )
+
+
+def _conditional_blocks(
+    side: str, config: ConfiguredResource | None, secrets: frozenset[str]
+) -> tuple[ConditionalBlock, ...]:
+    """The resource's blocks gated off by root defaults (ADR 0407), on one side; unknown parts only after (the
+    before side of HCL mode has none, as `before` itself), sensitivity as the resource's."""
+    if config is None:
+        return ()
+    return tuple(
+        ConditionalBlock(
+            side, path, values, (unknown or None) if side == "after" else None, mask_of(values, secrets), condition
+        )
+        for path, values, unknown, condition in config.conditional_blocks
     )

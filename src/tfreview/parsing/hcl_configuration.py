@@ -53,6 +53,9 @@ class ConfiguredResource:
     # the root variables whose defaults leave it out (by its count/for_each or a module call's): it exists
     # only when -var, TF_VAR_ or tfvars outside the tree set them (ADR 0360)
     condition: tuple[str, ...] = ()
+    # nested blocks that exist only when a caller sets root variables: (path, values, unknown, condition) of the
+    # resource with that one block added, reviewed apart (ADR 0407)
+    conditional_blocks: tuple[tuple[str, dict[str, Any], dict[str, Any], tuple[str, ...]], ...] = ()
 
 
 @dataclass(slots=True)
@@ -343,6 +346,7 @@ class _ConfigurationReader:
         type_name, name = labels or block.labels
         body = Evaluator(scope).body(block.body, top_level=True)
         values, mask = split_unknown(body.values)
+        gated = self._conditional_blocks(file, block, address, body.values, body.conditional)
         items = [
             (item.name if isinstance(item, Attribute) else _block_key(item), item.line, item.end_line)
             for item in body_items(block.body)
@@ -361,7 +365,31 @@ class _ConfigurationReader:
             unknown_sources=_unknown_sources(block, body.values),
             known_prefixes=_known_prefixes(block, body.values, scope),
             condition=condition,
+            conditional_blocks=gated,
         )
+
+    def _conditional_blocks(
+        self,
+        file: _File,
+        block: Block,
+        address: str,
+        values: dict[str, Any],
+        conditional: list[tuple[str, dict[str, Any], tuple[str, ...]]],
+    ) -> tuple[tuple[str, dict[str, Any], dict[str, Any], tuple[str, ...]], ...]:
+        """Each `dynamic` block empty only by root defaults, as the resource's values with that block added
+        (after the blocks of its type that exist), with a coverage note (ADR 0407)."""
+        found = []
+        for name, content, condition in conditional:
+            present = values.get(name)
+            if not isinstance(present, list):
+                continue  # the type's blocks are unknown already: nothing to add to
+            with_block, mask = split_unknown({**values, name: [*present, content]})
+            found.append((f"{name}.{len(present)}", with_block, mask or {}, condition))
+            self.configuration.notes.append(
+                f'{address} ({file.path}:{block.line}): dynamic "{name}" is empty only by the default of '
+                f"{', '.join(condition)}; its content is reviewed once as conditional"
+            )
+        return tuple(found)
 
     def _call(
         self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int, condition: tuple[str, ...]

@@ -14,11 +14,16 @@ A list's `key` is its index in Terraform, but a `set(...)` variable reads here a
 list stays unknown rather than guessed. Nested `dynamic` blocks see the iterators of those around them.
 A `for_each` that is unknown, null, not a collection, or a list holding an unknown element leaves the whole
 block unknown: Terraform would know how many blocks there are only at plan time.
+
+A `for_each` empty only because a root variable keeps its declared default (`var.enabled ? [1] : []` with
+`default = false`, `var.rules` with `default = []`) gives no block, as Terraform would; at the top level of a
+resource its content is also read once, as conditional (`conditional_dynamic`, ADR 0407), and reviewed apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
@@ -34,10 +39,15 @@ class BlockValues(Protocol):
 
 class DynamicEvaluator(Protocol):
     references: list[str]
+    defaults: list[str]
 
     def evaluate(self, node: Any) -> Any: ...
 
+    def fresh(self) -> DynamicEvaluator: ...
+
     def binding(self, names: Mapping[str, Any]) -> DynamicEvaluator: ...
+
+    def opened(self, only: AbstractSet[str] | None = None) -> DynamicEvaluator | None: ...
 
     def body(self, body: Any, *, top_level: bool = False) -> BlockValues: ...
 
@@ -55,13 +65,7 @@ def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[dict[str, 
 
     References of `for_each` and of every block's content land in `evaluator.references`.
     """
-    for_each: Attribute | None = None
-    content: Block | None = None
-    for item in body_items(block.body):
-        if isinstance(item, Attribute) and item.name == "for_each":
-            for_each = item
-        elif isinstance(item, Block) and item.kind == "content":
-            content = item
+    for_each, content = _parts(block)
     if for_each is None or content is None:
         return None  # Terraform rejects it; nothing to read
     pairs = _pairs(evaluator.evaluate(for_each.expression), _is_toset(for_each.expression))
@@ -76,6 +80,55 @@ def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[dict[str, 
         for found in result.references.values():
             evaluator.references.extend(found)
     return blocks
+
+
+def conditional_dynamic(evaluator: DynamicEvaluator, block: Block) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+    """The one block a `dynamic` block stands for when its `for_each` is empty only because root variables keep
+    their declared defaults (ADR 0407, as ADR 0360 for `count`/`for_each`), with the variables whose defaults
+    leave it out; None when it is empty whatever they are set to (a literal, a local of literals, tfvars or a
+    module argument decides) or not empty at all.
+
+    The content is read once with the iterator's `key` and `value` unknown (which elements a caller gives is
+    not known) and with the gate variables unknown (wherever the block exists, some gate differs from its
+    default); the other variables keep their defaults. References land in `evaluator.references`."""
+    for_each, content = _parts(block)
+    if for_each is None or content is None:
+        return None
+    probe = evaluator.fresh()
+    if not _empty(probe.evaluate(for_each.expression)):
+        return None
+    read_defaults = tuple(dict.fromkeys(probe.defaults))
+    opened = evaluator.opened()
+    if not read_defaults or opened is None or _empty(opened.fresh().evaluate(for_each.expression)):
+        return None
+    gates = tuple(
+        name
+        for name in read_defaults
+        if not _empty(((evaluator.opened({name}) or evaluator).fresh()).evaluate(for_each.expression))
+    )
+    condition = gates or read_defaults
+    reader = evaluator.opened(set(condition)) or evaluator
+    inner = reader.binding({iterator_name(block): {"key": UNKNOWN, "value": UNKNOWN}})
+    result = inner.body(content.body)
+    for found in result.references.values():
+        evaluator.references.extend(found)
+    return result.values, condition
+
+
+def _parts(block: Block) -> tuple[Attribute | None, Block | None]:
+    for_each: Attribute | None = None
+    content: Block | None = None
+    for item in body_items(block.body):
+        if isinstance(item, Attribute) and item.name == "for_each":
+            for_each = item
+        elif isinstance(item, Block) and item.kind == "content":
+            content = item
+    return for_each, content
+
+
+def _empty(collection: Any) -> bool:
+    """An empty list, set or map: no block at all."""
+    return isinstance(collection, (list, Mapping)) and not collection
 
 
 def _pairs(collection: Any, is_set: bool) -> list[tuple[Any, Any]] | None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from tfreview.core.plan import strip_index
 from tfreview.core.values import UNKNOWN, contains_unknown
-from tfreview.parsing.hcl_dynamic import expand_dynamic, iterator_name
+from tfreview.parsing.hcl_dynamic import conditional_dynamic, expand_dynamic, iterator_name
 from tfreview.parsing.hcl_for import evaluate_for
 from tfreview.parsing.hcl_functions import (
     FunctionError,
@@ -106,10 +106,13 @@ class Scope:
 
 @dataclass(slots=True)
 class BodyValues:
-    """A block body in plan shape: values with UNKNOWN inside, and per top-level key the references."""
+    """A block body in plan shape: values with UNKNOWN inside, and per top-level key the references.
+    `conditional`: of a resource's top-level `dynamic` blocks empty only by root defaults, (block type, the one
+    block's values, the variables whose defaults leave it out) — not in `values` (ADR 0407)."""
 
     values: dict[str, Any]
     references: dict[str, tuple[str, ...]]
+    conditional: list[tuple[str, dict[str, Any], tuple[str, ...]]] = field(default_factory=list)
 
 
 class Evaluator:
@@ -125,6 +128,12 @@ class Evaluator:
     def fresh(self) -> Evaluator:
         """An evaluator of the same scope and bound names, with its own references and failures."""
         return Evaluator(self.scope, self.bound)
+
+    def opened(self, only: AbstractSet[str] | None = None) -> Evaluator | None:
+        """An evaluator of this scope with the root defaults (`only` those) unknown (`Scope.opened`); None when
+        no variable holds such a default."""
+        scope = self.scope.opened(only)
+        return None if scope is None else Evaluator(scope, self.bound)
 
     def binding(self, names: Mapping[str, Any]) -> Evaluator:
         """An evaluator of the same scope in which `names` (a `for` expression's iterators) hold values."""
@@ -325,6 +334,7 @@ class Evaluator:
         values: dict[str, Any] = {}
         references: dict[str, list[str]] = {}
         dynamic: list[str] = []
+        conditional: list[tuple[str, dict[str, Any], tuple[str, ...]]] = []
         for item in body_items(body):
             self.references = []
             if isinstance(item, Attribute):
@@ -339,6 +349,8 @@ class Evaluator:
                 expanded = expand_dynamic(self, item) if item.kind == "dynamic" else None
                 if expanded is not None:
                     values.setdefault(name, []).extend(expanded)  # in source order among static blocks
+                    if top_level and not expanded and (gated := conditional_dynamic(self, item)) is not None:
+                        conditional.append((name, *gated))
                 elif item.kind == "dynamic":
                     saved = self.bound
                     self.bound = saved | {name, iterator_name(item)}
@@ -352,7 +364,7 @@ class Evaluator:
         for name in dynamic:
             values[name] = UNKNOWN  # its blocks depend on a for_each known only at plan time
         self.references = []
-        return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()})
+        return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()}, conditional)
 
     def _block(self, block: Block) -> dict[str, Any]:
         collected = self.references

@@ -139,7 +139,13 @@ def _wire_github(
                 "comment by its author's login (TFREVIEW_GITHUB_APP__TOKEN_LOGIN)"
             )
         identity = AppIdentity(login=settings.token_login)
-    publisher = GitHubPublisher(clients, settings, identity=identity, review_links=_review_links(services))
+    publisher = GitHubPublisher(
+        clients,
+        settings,
+        identity=identity,
+        review_links=_review_links(services),
+        failed_conclusion=services.settings.github.failed_review_conclusion,
+    )
     if app_auth is not None:
         deliveries = DeliveryReconciler(app_client, services)
         found.redelivery = deliveries  # the dashboard's "redeliver" asks GitHub through it

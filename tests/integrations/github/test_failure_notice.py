@@ -1,6 +1,7 @@
 """The failure notice on GitHub (ADR 0380) against the fake GitHub: one comment — the review's own, edited in
-place — and one completed `neutral` check run of the head; idempotent under a crash after the 201 and a lost
-answer; a newer head's comment and a finished review's check run are left alone; no secret in the text."""
+place — and one completed `neutral` check run of the head (`failure` where the operator fails closed, ADR 0406);
+idempotent under a crash after the 201 and a lost answer; a newer head's comment and a finished review's check run
+are left alone; no secret in the text."""
 
 from __future__ import annotations
 
@@ -25,8 +26,9 @@ from tests.integrations.github.test_idempotency import (
     settings,
     stored_review,
 )
-from tfreview.integrations.github import GitHubAppSettings, GitHubClient
+from tfreview.integrations.github import GitHubAppSettings, GitHubClient, check_runs
 from tfreview.integrations.github.publisher import GitHubPublisher, PublishingClient
+from tfreview.integrations.github.settings import FailedReviewConclusion
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.render.failure import TITLE
 
@@ -41,8 +43,10 @@ def failed_review(github: FakeGitHub, number: int, review_id: str = "r-failed") 
     return replace(stored, status=ReviewStatus.FAILED, verdict=None, report=None, status_reason=reason)
 
 
-def publisher_of(client: GitHubClient, settings: GitHubAppSettings) -> GitHubPublisher:
-    return GitHubPublisher(lambda _i: client, settings, marker_secret=SECRET)
+def publisher_of(
+    client: GitHubClient, settings: GitHubAppSettings, failed_conclusion: FailedReviewConclusion = "neutral"
+) -> GitHubPublisher:
+    return GitHubPublisher(lambda _i: client, settings, marker_secret=SECRET, failed_conclusion=failed_conclusion)
 
 
 def test_one_comment_and_one_neutral_check_run_say_why_without_secrets(
@@ -132,3 +136,46 @@ def test_only_a_failed_github_review_is_shown(
     publisher.publish_failure(replace(failed, source=replace(failed.source, kind="api")))
     assert github.comments(REPO, number) == []
     assert github.check_runs(REPO) == []
+
+
+def test_failing_closed_completes_the_check_run_as_failure_with_the_same_comment(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    """`github.failed_review_conclusion = failure` (ADR 0406): a required check blocks the merge; the comment and
+    the check run's text say what they say with `neutral`, so switching it edits the run and nothing else."""
+    number = open_pr(github)
+    failed = failed_review(github, number)
+    publisher_of(client, settings).publish_failure(failed)
+    (open_comment,) = github.comments(REPO, number)
+    (open_run,) = github.check_runs(REPO, failed.source.commit_sha)
+    assert open_run["conclusion"] == "neutral"
+
+    closed = publisher_of(client, settings, "failure")
+    closed.publish_failure(failed)  # the operator switched to fail closed; the notice job ran again
+    closed.publish_failure(failed)
+    (comment,) = github.comments(REPO, number)
+    assert comment["body"] == open_comment["body"]
+    assert comment_posts(github) == 1
+    assert len(github.requests_to("PATCH", r"/issues/comments/\d+$")) == 0
+    (run,) = github.check_runs(REPO, failed.source.commit_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "failure")
+    assert run["output"] == open_run["output"]
+    assert len(github.requests_to("PATCH", r"/check-runs/\d+$")) == 1  # once: the second publish changed nothing
+
+
+def test_failing_closed_on_a_fresh_head_creates_a_failure_run_and_a_later_review_replaces_it(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    number = open_pr(github)
+    failed = failed_review(github, number)
+    publisher = publisher_of(client, settings, "failure")
+    publisher.publish_failure(failed)
+    (run,) = github.check_runs(REPO, failed.source.commit_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "failure")
+    finished = stored_review(github, number, report_of(client, github, number), "r-ok")
+    publisher.publish(finished)  # the retried review succeeded: its verdict replaces the failure, in place
+    (after,) = github.check_runs(REPO, failed.source.commit_sha)
+    assert after["id"] == run["id"]
+    assert after["conclusion"] == check_runs.conclusion(finished.verdict)  # the verdict's, not the failure's
+    assert TITLE in run["output"]["title"]
+    assert TITLE not in after["output"]["title"]

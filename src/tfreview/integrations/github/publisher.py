@@ -44,7 +44,7 @@ from tfreview.integrations.github.models import (
     Review,
     ReviewComment,
 )
-from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.integrations.github.settings import FailedReviewConclusion, GitHubAppSettings
 from tfreview.integrations.github.source import PullRequestTarget, target_of
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.render import failure
@@ -154,8 +154,10 @@ class GitHubPublisher:
         identity: AppIdentity | None = None,
         marker_secret: str | None = None,
         review_links: Callable[[str], str] | None = None,
+        failed_conclusion: FailedReviewConclusion = "neutral",
     ) -> None:
         self._clients = clients
+        self._failed_conclusion = failed_conclusion  # the check run of a failed review (ADR 0406)
         self._review_links = review_links  # review id → its dashboard page (core.links), linked from the comment
         self._settings = settings
         self._rules = rules  # reserved: the renderer reads titles from the stored review itself
@@ -207,7 +209,8 @@ class GitHubPublisher:
 
     def publish_failure(self, review: StoredReview) -> None:
         """The review failed for good (ADR 0380): our one comment says so (edited in place, never a second one)
-        and the head's check run completes `neutral` with the same text, like a review without a verdict.
+        and the head's check run completes with the same text, `neutral` like a review without a verdict, or
+        `failure` where the operator fails closed (`github.failed_review_conclusion`, ADR 0406).
         A newer head's comment is left alone; a check run of this head already showing a finished review is too."""
         if review.source.kind != "github" or review.status is not ReviewStatus.FAILED:
             return
@@ -252,7 +255,7 @@ class GitHubPublisher:
         self, client: PublishingClient, repo: str, head: str, identity: AppIdentity, text: str
     ) -> None:
         name = self._settings.check_name
-        conclusion = check_runs.conclusion(None)  # no verdict: neutral (ADR 0380)
+        conclusion = self._failed_conclusion  # no verdict: neutral (ADR 0380), or failure to fail closed (0406)
         output = {"title": f"{name}: {failure.TITLE}"[:255], "summary": text}
         external_id = f"tfreview:failed:{check_runs.digest([conclusion, output])}"
         run = self._find_check_run(client, repo, head, identity)

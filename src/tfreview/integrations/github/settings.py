@@ -16,6 +16,9 @@ from tfreview.core.errors import ConfigError
 from tfreview.plumbing.secret_references import SecretSource
 
 Permission = Literal["read", "write", "admin"]
+# the check run's conclusion when a review failed for good (ADR 0380, 0406): `neutral` passes a required check
+# (fail-open), `failure` blocks the merge until a review succeeds (fail-closed)
+FailedReviewConclusion = Literal["neutral", "failure"]
 
 REQUIRED_PERMISSIONS: dict[str, Permission] = {
     "pull_requests": "write",

@@ -12,6 +12,8 @@
   enqueues, claims, settles attempts, reaps and retries.
 - Dedupe of job keys: a conditional JOBKEY item written with the job in one transaction (standard queue, not
   FIFO: FIFO dedupe lasts five minutes, the port's idempotency lasts as long as the job).
+- A dead letter, its review's FAILED status and its failure notice (job + key items) are one TransactWriteItems
+  fenced by the attempt token (ADR 0380, 0405): a kill leaves all of them or none.
 """
 
 from __future__ import annotations
@@ -203,10 +205,11 @@ class SqsJobQueue(JobItems):
         failed = replace(
             job, state=state, attempt_token=None, lease_expires_at=None, last_error=error, run_after=run_after
         )
-        self._settle_fenced(job, self._state_fields(failed, now), review_after_failure(failed, error))
+        notice = failure_notice(failed, now) if announce else None
+        queued = self._settle_fenced(job, self._state_fields(failed, now), review_after_failure(failed, error), notice)
         self._after_settle(failed, receipt, now)
-        if announce:
-            self._announce_death(failed, now)
+        if queued is not None:
+            self.announce(queued)
         return failed
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
@@ -214,13 +217,6 @@ class SqsJobQueue(JobItems):
         return settle_each(
             settlements, self.complete, lambda j, t, e, p, a: self.fail(j, t, e, permanent=p, announce=a)
         )
-
-    def _announce_death(self, job: Job, now: datetime) -> None:
-        """A dead-lettered job's failure notice (ADR 0380). DynamoDB has no transaction across the two items
-        here: a process killed between the settle and this write leaves the review FAILED without a notice."""
-        notice = failure_notice(job, now)
-        if notice is not None:
-            self.enqueue(notice)
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         job, receipt = self._current(job_id, attempt_token)
@@ -263,13 +259,15 @@ class SqsJobQueue(JobItems):
             run_after=job.run_after if dead else now,
         )
         outcome = review_after_lost_worker(moved, LEASE_EXPIRED) if dead else None
+        notice = failure_notice(moved, now) if dead else None
         try:
-            self._fenced(job, self._state_fields(moved, now), outcome, only_open=True)
+            queued = self._fenced(job, self._state_fields(moved, now), outcome, only_open=True, notice=notice)
         except StaleAttempt:
             return None  # a heartbeat, a completion or another reaper got there first
         if dead:
             self.messages.delete(receipt)
-            self._announce_death(moved, now)
+            if queued is not None:
+                self.announce(queued)
         elif not self.messages.extend(receipt, 0):
             self.announce(moved)
         return moved

@@ -13,16 +13,19 @@ import random
 from datetime import datetime
 from typing import Any
 
+from tfreview.core.errors import StoreUnavailable
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.job_types import ReviewOutcome
-from tfreview.ports.jobs import Job, JobState, RetryPolicy, StaleAttempt
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
-from tfreview.store.aws.job_items import JOB_SK, job_key_pk, job_of, job_pk, state_indexes
+from tfreview.store.aws.job_items import JOB_SK, job_key_pk, job_of, job_pk, new_job_items, state_indexes
 from tfreview.store.aws.messages import JobMessages
 from tfreview.store.aws.reviews import status_update
 from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.queue_settings import WorkerSettings
+
+MAX_TAKEN_IDS = 3  # a notice's fresh job id found taken this often: the counter is broken, not behind
 
 
 class JobItems:
@@ -63,8 +66,30 @@ class JobItems:
             raise StaleAttempt(job_id)
         return job_of(item), item.get("receipt")
 
-    def _fenced(self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None, *, only_open: bool) -> None:
-        """Write the job's new state if `job.attempt_token` is still current, with its review's outcome."""
+    def _fenced(
+        self,
+        job: Job,
+        set_: dict[str, Any],
+        outcome: ReviewOutcome | None,
+        *,
+        only_open: bool,
+        notice: NewJob | None = None,
+    ) -> Job | None:
+        """Write the job's new state if `job.attempt_token` is still current, with its review's outcome and its
+        failure notice (ADR 0380) in the same TransactWriteItems: all of them or none (ADR 0405). Returns the
+        notice's job when this write created it (its message is the caller's to send), else None.
+
+        The job's update is the fence: its condition failing (or losing a race) is StaleAttempt and nothing is
+        written. A review gone or already settled drops the review's update; a notice whose key is there already
+        (the same death written before) drops the notice; a notice id already taken (a counter behind) takes
+        another id. The others are then written together again."""
+        review = None
+        if outcome is not None:
+            # a dead job's review fails whether its worker had started it or it was queued again (never stuck)
+            only_if = (ReviewStatus.IN_PROGRESS.value, ReviewStatus.QUEUED.value) if only_open else None
+            review = status_update(
+                self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if
+            )
         update = self.table.update_request(
             job_pk(job.id),
             JOB_SK,
@@ -72,28 +97,47 @@ class JobItems:
             condition="#state = :r AND #attempt_token = :token",
             values={":r": JobState.RUNNING.value, ":token": job.attempt_token},
         )
-        actions: list[dict[str, Any]] = [{"Update": update}]
-        if outcome is not None:
-            # a dead job's review fails whether its worker had started it or it was queued again (never stuck)
-            only_if = (ReviewStatus.IN_PROGRESS.value, ReviewStatus.QUEUED.value) if only_open else None
-            actions.append(
-                status_update(
-                    self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if
+        taken_ids = 0
+        while True:
+            actions: list[dict[str, Any]] = [{"Update": update}]
+            if review is not None:
+                actions.append(review)
+            notice_items: list[dict[str, Any]] = []
+            if notice is not None:
+                now = self.clock()
+                notice_items = new_job_items(
+                    self.table.next_id("job"), notice, now, now, key_expires_at=self.table.retained_until(now)
                 )
-            )
-        try:
-            self.table.transact(actions)
-        except TransactionConflict as conflict:
-            if 0 in conflict.failed or -1 in conflict.failed or len(actions) == 1:
-                raise StaleAttempt(job.id) from None
-            self.table.transact(actions[:1])  # the review is gone or already settled: the job alone
-            # (a conflict here is a stale token again)
+                actions += [self.table.put_request(i, condition="attribute_not_exists(pk)") for i in notice_items]
+            try:
+                self.table.transact(actions)
+            except TransactionConflict as conflict:
+                if 0 in conflict.failed or -1 in conflict.failed:
+                    raise StaleAttempt(job.id) from None
+                if review is not None and 1 in conflict.failed:
+                    review = None  # the review is gone or already settled: the job (and its notice) alone
+                    continue
+                key_at = len(actions) - 2
+                if notice is not None and key_at in conflict.failed:
+                    notice = None  # this death's notice is queued already (its key is there)
+                    continue
+                if notice is None:
+                    raise
+                taken_ids += 1
+                if taken_ids >= MAX_TAKEN_IDS:  # nothing written: the attempt stays RUNNING, the reaper ends it
+                    raise StoreUnavailable(
+                        f"job {job.id}: {taken_ids} fresh job ids for its failure notice were taken"
+                    ) from conflict
+                continue  # the notice's job id was taken (the counter is behind): a fresh id
+            return job_of(notice_items[1]) if notice_items else None
 
     def _state_fields(self, job: Job, now: datetime) -> dict[str, Any]:
         return _state_fields(job, self.table.retained_until(now) if job.state is JobState.DEAD else None)
 
-    def _settle_fenced(self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None) -> None:
-        self._fenced(job, set_, outcome, only_open=False)
+    def _settle_fenced(
+        self, job: Job, set_: dict[str, Any], outcome: ReviewOutcome | None, notice: NewJob | None = None
+    ) -> Job | None:
+        return self._fenced(job, set_, outcome, only_open=False, notice=notice)
 
     def _after_settle(self, job: Job, receipt: str | None, now: datetime) -> None:
         """The message follows the job: deleted when it is over, hidden until run_after when it waits."""
