@@ -161,3 +161,37 @@ def test_dynamodb_a_refused_notice_leaves_neither_the_dead_letter_nor_the_notice
     assert _status(stores, review_id) is ReviewStatus.FAILED
     assert [n.failed_job for n in _notices(stores)] == [job.id]
     assert len(_raw_publish_items(stores)) == 2  # the notice's job and key items, together
+
+
+class EveryJobRefused(Table):
+    """DynamoDB refuses every new job item (as if each fresh id from the counter were taken) while no job holds the
+    idempotency key: the enqueue used to retry with a fresh id for ever."""
+
+    def __init__(self, clients: AwsClients) -> None:
+        super().__init__(clients)
+        self.refused = 0
+
+    def transact(self, actions: list[dict[str, Any]]) -> None:
+        for action in actions:
+            put = action.get("Put")
+            if put is not None and put["Item"].get("kind") == {"S": JobKind.REVIEW.value}:
+                put["ConditionExpression"] = "attribute_exists(pk)"
+                self.refused += 1
+        super().transact(actions)
+
+
+def test_dynamodb_an_enqueue_whose_fresh_ids_are_all_taken_ends_unavailable(stores: Stores) -> None:
+    if stores.backend != "dynamodb":
+        pytest.skip("only DynamoDB takes job ids from a counter outside the job's own write")
+    target = stores.extras["target"]
+    assert isinstance(target, AwsTarget)
+    table = EveryJobRefused(AwsClients(target))
+    queue = SqsJobQueue(table, JobMessages(table.clients), worker_settings(), clock=stores.clock)
+    review = stores.reviews.create(TENANT, PULL)
+    job = ReviewJob.for_review(TENANT, review.id, plan_id="p-1").encode(max_attempts=1)
+
+    with pytest.raises(StoreUnavailable, match="fresh job ids were taken"):
+        queue.enqueue(job)
+
+    assert table.refused == 3  # three fresh ids, each refused by DynamoDB itself, then a clear error
+    assert stores.queue.by_key(job.idempotency_key) is None  # nothing half-written

@@ -24,6 +24,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from tfreview.core.errors import StoreUnavailable
 from tfreview.core.redact import scrub_text
 from tfreview.ports.job_types import (
     failure_notice,
@@ -35,7 +36,7 @@ from tfreview.ports.jobs import Job, JobState, NewJob, Settled, Settlement, Stal
 from tfreview.store.aws.job_items import JOB_SK, job_of, job_pk, new_job_items, state_indexes
 from tfreview.store.aws.messages import Message
 from tfreview.store.aws.queue_admin import drain_dead_letters
-from tfreview.store.aws.queue_items import JobItems
+from tfreview.store.aws.queue_items import MAX_TAKEN_IDS, JobItems
 from tfreview.store.aws.table import TransactionConflict, instant
 from tfreview.store.memory_queue import LEASE_EXPIRED
 
@@ -46,7 +47,7 @@ SWEEP_SIZE = 50
 class SqsJobQueue(JobItems):
     # --- enqueue -------------------------------------------------------------------------------------
     def enqueue(self, job: NewJob, *, run_after: datetime | None = None) -> tuple[Job, bool]:
-        while True:
+        for _ in range(MAX_TAKEN_IDS):
             now = self.clock()
             retained = self.table.retained_until(now)
             items = new_job_items(self.table.next_id("job"), job, run_after or now, now, key_expires_at=retained)
@@ -56,10 +57,12 @@ class SqsJobQueue(JobItems):
                 existing = self.by_key(job.idempotency_key)  # the key was there (or a writer created it first)
                 if existing is not None:
                     return existing, False
-                continue
+                continue  # the job id was taken (the counter is behind) or the key's item expired meanwhile
             created = job_of(items[1])
             self.announce(created)
             return created, True
+        # nothing written: every fresh id was taken and no job holds the key; the caller answers 503 and retries
+        raise StoreUnavailable(f"job {job.idempotency_key!r}: {MAX_TAKEN_IDS} fresh job ids were taken")
 
     # --- claim ---------------------------------------------------------------------------------------
     def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
