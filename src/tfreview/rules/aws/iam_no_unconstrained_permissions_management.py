@@ -38,7 +38,8 @@ RULE = Rule(
     "administrator, hence HIGH. Read from the action names, the AWS Service Authorization Reference's list of "
     "permissions-management actions (generated into `rules/support/iam_permissions_table.py`, ADR 0400) and a "
     "short hand-kept table (`rules/support/iam_access.py`); a wildcard counts when it reaches one of them "
-    "(`iam:*`, `s3:*`, `ssm:*`, `logs:Put*`, `*`).",
+    "(`iam:*`, `s3:*`, `ssm:*`, `ec2:Modify*`, `*`). Actions the reference lets grant only on `*` (such as "
+    "`logs:PutResourcePolicy`) are not in that list: there is no resource to limit them to.",
     references=References(checkov=("CKV_AWS_289",), trivy=()),
     check=check,
 )
