@@ -49,7 +49,20 @@ RULE = Rule(
     severity=Severity.LOW,
     provider="kubernetes",
     category="general",
-    resource_types=tuple(POD_SPEC_PATHS),
+    resource_types=(
+        "kubernetes_pod",
+        "kubernetes_pod_v1",
+        "kubernetes_deployment",
+        "kubernetes_deployment_v1",
+        "kubernetes_daemonset",
+        "kubernetes_daemon_set_v1",
+        "kubernetes_stateful_set",
+        "kubernetes_stateful_set_v1",
+        "kubernetes_job",
+        "kubernetes_job_v1",
+        "kubernetes_cron_job",
+        "kubernetes_cron_job_v1",
+    ),
     remediation='Add `security_context { capabilities { drop = ["ALL"] } }` to every container (then `add` back '
     "only what the workload needs, e.g. `NET_BIND_SERVICE`).",
     description="Container runtimes (containerd, CRI-O, Docker) start every container with a default capability "
