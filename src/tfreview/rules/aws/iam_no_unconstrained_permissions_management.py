@@ -35,8 +35,11 @@ RULE = Rule(
     description="Permissions management (IAM writes, and the actions of other services that change a resource "
     "policy, an ACL, a grant or a permission: `s3:PutBucketPolicy`, `kms:CreateGrant`, `lambda:AddPermission`…) on "
     '`"Resource": "*"` lets the holder give itself or anyone else access to anything: it is one step from '
-    "administrator, hence HIGH. Read from the action names and a short table (`rules/support/iam_access.py`); "
-    "`iam:*`, `s3:*` and `*` count.",
+    "administrator, hence HIGH. Read from the action names, the AWS Service Authorization Reference's list of "
+    "permissions-management actions (generated into `rules/support/iam_permissions_table.py`, ADR 0400) and a "
+    "short hand-kept table (`rules/support/iam_access.py`); a wildcard counts when it reaches one of them "
+    "(`iam:*`, `s3:*`, `ssm:*`, `ec2:Modify*`, `*`). Actions the reference lets grant only on `*` (such as "
+    "`logs:PutResourcePolicy`) are not in that list: there is no resource to limit them to.",
     references=References(checkov=("CKV_AWS_289",), trivy=()),
     check=check,
 )

@@ -49,7 +49,9 @@ RULE = Rule(
     "text, open to interception and tampering. An HTTP listener is fine when its default action redirects to "
     "HTTPS. TLS, TCP, UDP, TCP_UDP and GENEVE listeners (network and gateway load balancers) are not flagged, "
     "as in Checkov. A listener without `protocol` is flagged only when its load balancer, in the same "
-    "configuration, is an application load balancer (the provider then defaults to HTTP).",
-    references=References(checkov=("CKV_AWS_2",), trivy=("AVD-AWS-0054", "aws-elb-http-not-used")),
+    "configuration, is an application load balancer (the provider then defaults to HTTP). Checkov fails such a "
+    "listener under two ids, CKV_AWS_2 (HTTPS) and CKV_AWS_103 (TLS 1.2: a listener without TLS passes it only "
+    "by redirecting to HTTPS), so both are referenced; TFR-AWS-209 judges the TLS policy of HTTPS/TLS listeners.",
+    references=References(checkov=("CKV_AWS_2", "CKV_AWS_103"), trivy=("AVD-AWS-0054", "aws-elb-http-not-used")),
     check=check,
 )

@@ -48,7 +48,9 @@ RULE = Rule(
     "blobs: the classic source of storage data leaks, hence High. The account-level switch "
     "(`allow_nested_items_to_be_public`, `allow_blob_public_access` before azurerm v3) defaults to true, so an "
     "account that does not set it is flagged. A public container is flagged unless its account, in the same "
-    "change, turns public access off.",
-    references=References(checkov=("CKV_AZURE_190", "CKV_AZURE_34"), trivy=("AVD-AZU-0007",)),
+    "change, turns public access off. Checkov 3 checks the account setting twice, as CKV_AZURE_190 and "
+    "CKV2_AZURE_47 (storage account configured without blob anonymous access), and the container as "
+    "CKV_AZURE_34: all three are referenced.",
+    references=References(checkov=("CKV_AZURE_190", "CKV_AZURE_34", "CKV2_AZURE_47"), trivy=("AVD-AZU-0007",)),
     check=check,
 )

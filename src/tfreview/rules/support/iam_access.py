@@ -6,7 +6,9 @@ scope; the access level follows the action's verb closely enough to be read from
 
 * **read** verbs (`Get`, `List`, `Describe`, …) are List/Read; `Tag`/`Untag` are Tagging;
 * **permissions management** is every IAM write, and the actions of other services that change who may
-  use a resource (resource policies, ACLs, grants, permissions);
+  use a resource (resource policies, ACLs, grants, permissions): the ones the reference files under that level
+  (`iam_permissions_table.py`, generated from it; ADR 0400), a short hand-kept list, and any other action named
+  like a resource-policy setter;
 * **write** is every other action.
 
 Three short tables name the actions that matter on their own, as published by cloudsplaining (the
@@ -28,6 +30,7 @@ from functools import lru_cache
 from typing import Final
 
 from tfreview.core.rules import Hit, Resource
+from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
 from tfreview.rules.support.policy_documents import Statement, identity_policies
 
 # resources whose `policy` is an identity policy document (Checkov's resource-level checks read these)
@@ -132,6 +135,12 @@ _OTHER_PERMISSIONS: Final = frozenset(
         "sts:SetSourceIdentity",
     )
 )
+# the reference's own "Permissions management" actions, by service, with the hand-kept ones above
+_PERMISSIONS_BY_SERVICE: Final = {
+    service: frozenset(f"{service}:{name.lower()}" for name in names)
+    for service, names in PERMISSIONS_MANAGEMENT.items()
+}
+_ALL_PERMISSIONS: Final = _OTHER_PERMISSIONS.union(*_PERMISSIONS_BY_SERVICE.values())
 _POLICY_SETTER = re.compile(r"^[a-z0-9-]+:(put|delete|set|update)\w*(resourcepolicy|accesspolicy)$")
 
 # Rhino Security Labs' escalation methods: each set of actions, allowed together, escalates privileges
@@ -166,6 +175,11 @@ PRIVILEGE_ESCALATION: Final = tuple(
 )
 
 
+def reads_by_verb(name: str) -> bool:
+    """True when an action name (without its service) starts with a read or tagging verb."""
+    return name.lower().startswith((*_READ_VERBS, *_TAGGING_VERBS))
+
+
 def _split(action: str) -> tuple[str, str]:
     service, _, name = action.lower().partition(":")
     return (service, name) if name else ("*", service)  # "*" alone: every service, every action
@@ -182,7 +196,7 @@ def _exact_level(service: str, name: str) -> str:
     if name.startswith(_READ_VERBS):
         return "read"
     action = f"{service}:{name}"
-    if service == "iam" or action in _OTHER_PERMISSIONS or _POLICY_SETTER.match(action):
+    if service == "iam" or action in _ALL_PERMISSIONS or _POLICY_SETTER.match(action):
         return "permissions"
     return "write"
 
@@ -205,7 +219,8 @@ def levels(action: str) -> frozenset[str]:
     if "write" in found and service in ("iam", "*"):
         found.add("permissions")
     pattern = f"{service}:{name}"
-    if any(fnmatchcase(named, pattern) for named in _OTHER_PERMISSIONS):
+    named = _ALL_PERMISSIONS if any(c in service for c in "*?[") else _PERMISSIONS_BY_SERVICE.get(service, frozenset())
+    if any(fnmatchcase(known, pattern) for known in (*named, *_OTHER_PERMISSIONS)):
         found.add("permissions")
     return frozenset(found)
 
