@@ -89,7 +89,7 @@ class _ConfigurationReader:
         self.local_types: dict[str, str] = {}
 
     def read(self) -> Configuration:
-        self._module("", None, None, 0, ())
+        self._module("", None, None, (), ())
         configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
             name = resource.type.removesuffix("_provider")
@@ -157,9 +157,10 @@ class _ConfigurationReader:
         reldir: str,
         address: str | None,
         inputs: Mapping[str, Input] | None,
-        depth: int,
+        callers: tuple[str, ...],
         condition: tuple[str, ...],
     ) -> None:
+        """Read the module in `reldir`; `callers` are the directories of the modules that call it, root first."""
         files, tfvars = self._files(reldir)
         blocks = [(file, block) for file in files for block in file.blocks]
         given = dict(inputs) if inputs is not None else self._tfvars(tfvars)
@@ -183,7 +184,7 @@ class _ConfigurationReader:
             if block.kind == "resource" and len(block.labels) == 2:
                 self._resource(file, block, scope, address, condition)
             elif block.kind == "module" and block.labels:
-                self._call(file, reldir, block, scope, prefix, depth, condition)
+                self._call(file, reldir, block, scope, prefix, (*callers, reldir), condition)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
@@ -364,8 +365,17 @@ class _ConfigurationReader:
         )
 
     def _call(
-        self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int, condition: tuple[str, ...]
+        self,
+        file: _File,
+        reldir: str,
+        block: Block,
+        scope: Scope,
+        prefix: str,
+        chain: tuple[str, ...],
+        condition: tuple[str, ...],
     ) -> None:
+        """A module call in the module in `reldir`; `chain` is the directories of the modules on the way to this
+        call, root first, `reldir` last."""
         name = block.labels[0]
         address = f"{prefix}module.{name}"
         arguments = {item.name: item for item in body_items(block.body) if isinstance(item, Attribute)}
@@ -380,11 +390,19 @@ class _ConfigurationReader:
                 f"{address}: module from {kind} source {source!r} not reviewed (not on disk; not followed)"
             )
             return
-        if depth >= _MAX_MODULE_DEPTH:
+        if len(chain) > _MAX_MODULE_DEPTH:
             self.configuration.notes.append(f"{address}: modules nested deeper than {_MAX_MODULE_DEPTH}; not followed")
             return
         child = posixpath.normpath(posixpath.join(reldir, source))
         child = "" if child == "." else child
+        if child in chain:
+            # A module that calls itself, directly or through others: Terraform loops on it (`init` never ends);
+            # followed, each level's calls multiply (two calls of `./` are 2^16 modules at the depth bound).
+            self.configuration.notes.append(
+                f"{address}: module source {source!r} is {child or '.'!r}, a module on its own call path "
+                "(a module source loop); not followed"
+            )
+            return
         try:
             expansion = self._expansion(file, block, scope, address)
         except _EVALUATION_ERRORS as exc:
@@ -413,7 +431,7 @@ class _ConfigurationReader:
                 value = evaluator.evaluate(item.expression)
                 references = tuple(dict.fromkeys(evaluator.references))
                 inputs[argument] = Input(value, references, tuple(dict.fromkeys(evaluator.defaults)))
-            self._module(child, address + instance.suffix, inputs, depth + 1, _joined(condition, expansion.condition))
+            self._module(child, address + instance.suffix, inputs, chain, _joined(condition, expansion.condition))
 
 
 def _tfvars_order(item: tuple[str, str]) -> tuple[int, str]:
