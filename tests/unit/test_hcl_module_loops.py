@@ -44,8 +44,7 @@ def test_a_module_calling_its_own_directory_twice_is_not_followed(
     report = _scan(tmp_path, capsys)
     assert _addresses(report) == {"aws_s3_bucket.b"}
     assert _notes(report) == [
-        f"module.{name}: module source './' is '.', a module on its own call path (a module source loop); "
-        "not followed"
+        f"module.{name}: module source './' is '.', a module on its own call path (a module source loop); not followed"
         for name in ("a", "b")
     ]
 
@@ -74,7 +73,9 @@ def test_the_same_module_called_from_two_places_is_still_read_twice(
 ) -> None:
     (tmp_path / "common").mkdir()
     (tmp_path / "common" / "main.tf").write_text(BUCKET)
-    (tmp_path / "main.tf").write_text('module "x" {\n  source = "./common"\n}\nmodule "y" {\n  source = "./common"\n}\n')
+    (tmp_path / "main.tf").write_text(
+        'module "x" {\n  source = "./common"\n}\nmodule "y" {\n  source = "./common"\n}\n'
+    )
     report = _scan(tmp_path, capsys)
     assert _addresses(report) >= {"module.x.aws_s3_bucket.b", "module.y.aws_s3_bucket.b"}
     assert not any("loop" in note for note in _notes(report))
