@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -41,6 +42,46 @@ def attempt(name: str, args: list[Any]) -> Any:
         return function(*args)
     except (TypeError, ValueError, KeyError, IndexError) as exc:
         raise FunctionError(name) from exc
+
+
+# Terraform's numbers (cty, a big.Float) keep 512 bits of mantissa; a Python int grows without bound. An int
+# past that is the float it rounds to (ADR 0410): squaring one through a chain of locals took minutes per
+# level, and one of more than 4,300 digits could not even be turned into text (a ValueError that left the
+# whole resource unreviewed).
+_EXACT_BITS = 512
+_LONGEST_EXACT_LITERAL = 155  # decimal digits: 2**512 has 155
+
+
+def bounded_number(value: Any) -> Any:
+    """An int past 512 bits as the float Terraform's number rounds to (±inf past the float range); any other
+    value as it is."""
+    if isinstance(value, bool) or not isinstance(value, int) or value.bit_length() <= _EXACT_BITS:
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def number_literal(digits: str) -> Any:
+    """An HCL whole-number literal (`42`, or five thousand nines): an int when Terraform keeps it exact."""
+    if len(digits) > _LONGEST_EXACT_LITERAL:
+        return bounded_number(float(digits))  # never an int of more digits than the exact range has
+    return bounded_number(int(digits))
+
+
+def whole_index(key: Any) -> int | None:
+    """`key` as a list index (a whole number, or a string of ASCII digits as Terraform converts it); None where
+    Terraform refuses it: a fraction, infinity, NaN, a bool, another string."""
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, int):
+        return key
+    if isinstance(key, float):
+        return int(key) if math.isfinite(key) and key.is_integer() else None
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key) if len(key) <= _LONGEST_EXACT_LITERAL else None
+    return None
 
 
 def normalise_number(value: Any) -> Any:
@@ -232,11 +273,9 @@ def index_value(value: Any, key: Any) -> Any:
     """`value[key]` on known values; UNKNOWN when Terraform would fail or the key is absent."""
     if isinstance(value, Mapping):
         return value.get(str(key), UNKNOWN) if not isinstance(key, bool) else UNKNOWN
-    if isinstance(value, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
-        position = int(key)
-        return value[position] if 0 <= position < len(value) else UNKNOWN
-    if isinstance(value, list) and isinstance(key, str) and key.isdigit():
-        return index_value(value, int(key))
+    if isinstance(value, list):
+        position = whole_index(key)
+        return value[position] if position is not None and 0 <= position < len(value) else UNKNOWN
     return UNKNOWN
 
 
@@ -275,4 +314,4 @@ def operate(operator: str, left: Any, right: Any) -> Any:
         }[operator]()
     except (KeyError, ZeroDivisionError):
         return UNKNOWN
-    return normalise_number(result)
+    return normalise_number(bounded_number(result))

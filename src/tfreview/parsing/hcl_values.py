@@ -24,6 +24,7 @@ from tfreview.parsing.hcl_functions import (
     attempt,
     index_value,
     normalise_number,
+    number_literal,
     operate,
     short_circuit,
     to_template_string,
@@ -32,6 +33,7 @@ from tfreview.parsing.hcl_syntax import (
     Attribute,
     Block,
     body_items,
+    legacy_index,
     token_text,
     traversal,
 )
@@ -233,7 +235,7 @@ class Evaluator:
         return UNKNOWN if body is None else evaluate_template(self, body)
 
     def _int(self, node: Any) -> Any:
-        return int(str(node.children[0].value))
+        return number_literal(str(node.children[0].value))
 
     def _float(self, node: Any) -> Any:
         return normalise_number(float(str(node.children[0].value)))
@@ -391,7 +393,7 @@ def _traverse(evaluator: Evaluator, node: Any) -> Any:
         if step.lark_name() == "get_attr":
             return evaluator._walk(value, [("attr", token_text(step.identifier))])
         if step.lark_name() == "short_index":
-            return evaluator._walk(value, [("attr", int(str(step.index.value)))])
+            return evaluator._walk(value, [("attr", legacy_index(str(step.index.value)))])
         return evaluator._walk(value, [("index", step.index_expression)])
     return evaluator._resolve(*steps)
 
