@@ -25,14 +25,13 @@ from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_types import convert, parse_type
-from tfreview.parsing.hcl_values import Evaluator, Input, Scope
+from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
 from tfreview.parsing.source_tree import SourceReader
 from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
-_EVALUATION_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +188,8 @@ class _ConfigurationReader:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
                 self._required_versions(file, block)
+        for name, reason in scope.oversized_locals.items():
+            self.configuration.notes.append(f"{prefix}local.{name} could not be read ({reason}); read as unknown")
 
     def _required_versions(self, file: _File, block: Block) -> None:
         """`required_providers { google = { version = "~> 4.0" } }` (or `google = "~> 4.0"`), every module's."""
@@ -217,7 +218,7 @@ class _ConfigurationReader:
             else:
                 value = next(
                     (
-                        Evaluator(scope).evaluate(item.expression)
+                        Evaluator(scope).attribute(item)
                         for item in body_items(block.body)
                         if isinstance(item, Attribute) and item.name == "value"
                     ),
@@ -273,6 +274,13 @@ class _ConfigurationReader:
         self.declared.add(address)
         try:
             expansion = self._expansion(file, block, scope, address)
+        except EVALUATION_ERRORS as exc:  # as for a module call: read once rather than not at all
+            self.configuration.notes.append(
+                f"{address} ({file.path}:{block.line}): count or for_each could not be read "
+                f"({type(exc).__name__}); reviewed once, without an instance key"
+            )
+            expansion = SINGLE
+        try:
             gated = _joined(condition, expansion.condition)
             body_scope = _gates_open(scope, expansion.condition)
             for instance in expansion.instances:
@@ -284,7 +292,7 @@ class _ConfigurationReader:
                 self._add_resource(
                     file, block, instance_scope, module_address, address + instance.suffix, condition=gated
                 )
-        except _EVALUATION_ERRORS as exc:
+        except EVALUATION_ERRORS as exc:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
 
@@ -326,7 +334,7 @@ class _ConfigurationReader:
             return
         try:
             self._add_resource(file, block, scope, module_address, address, (f"{label}_provider", name))
-        except _EVALUATION_ERRORS as exc:
+        except EVALUATION_ERRORS as exc:
             self.configuration.notes.append(
                 f"{address} ({file.path}:{block.line}) could not be read: {type(exc).__name__}"
             )
@@ -342,7 +350,12 @@ class _ConfigurationReader:
         condition: tuple[str, ...] = (),
     ) -> None:
         type_name, name = labels or block.labels
-        body = Evaluator(scope).body(block.body, top_level=True)
+        evaluator = Evaluator(scope)
+        body = evaluator.body(block.body, top_level=True)
+        for path, reason in evaluator.unreadable:
+            self.configuration.notes.append(
+                f"{address}: `{path}` ({file.path}:{block.line}) could not be read ({reason}); reviewed as unknown"
+            )
         values, mask = split_unknown(body.values)
         items = [
             (item.name if isinstance(item, Attribute) else _block_key(item), item.line, item.end_line)
@@ -405,7 +418,7 @@ class _ConfigurationReader:
             return
         try:
             expansion = self._expansion(file, block, scope, address)
-        except _EVALUATION_ERRORS as exc:
+        except EVALUATION_ERRORS as exc:
             self.configuration.notes.append(
                 f"{address}: count or for_each could not be read ({type(exc).__name__}); read once, without a key"
             )
@@ -428,7 +441,12 @@ class _ConfigurationReader:
                 if argument in _MODULE_META_ARGUMENTS:
                     continue
                 evaluator = Evaluator(instance_scope)
-                value = evaluator.evaluate(item.expression)
+                value = evaluator.attribute(item)
+                for path, reason in evaluator.unreadable:
+                    self.configuration.notes.append(
+                        f"{address + instance.suffix}: argument `{path}` ({file.path}:{item.line}) could not be "
+                        f"read ({reason}); passed as unknown"
+                    )
                 references = tuple(dict.fromkeys(evaluator.references))
                 inputs[argument] = Input(value, references, tuple(dict.fromkeys(evaluator.defaults)))
             self._module(child, address + instance.suffix, inputs, chain, _joined(condition, expansion.condition))
@@ -448,7 +466,7 @@ def _is_registry(source: str) -> bool:
 
 def _is_sensitive(block: Block, scope: Scope) -> bool:
     return any(
-        isinstance(item, Attribute) and item.name == "sensitive" and Evaluator(scope).evaluate(item.expression) is True
+        isinstance(item, Attribute) and item.name == "sensitive" and Evaluator(scope).attribute(item) is True
         for item in body_items(block.body)
     )
 
@@ -514,7 +532,10 @@ def _known_prefixes(block: Block, values: Mapping[str, Any], scope: Scope) -> di
     found: dict[str, str] = {}
     for item in body_items(block.body):
         if isinstance(item, Attribute) and values.get(item.name) is UNKNOWN:
-            prefix = known_prefix(Evaluator(scope), item.expression)
+            try:
+                prefix = known_prefix(Evaluator(scope), item.expression)
+            except EVALUATION_ERRORS:
+                continue  # the attribute did not evaluate either: unknown, noted
             if prefix is not None:
                 found[item.name] = prefix
     return found

@@ -34,6 +34,7 @@ class BlockValues(Protocol):
 
 class DynamicEvaluator(Protocol):
     references: list[str]
+    unreadable: list[tuple[str, str]]
 
     def evaluate(self, node: Any) -> Any: ...
 
@@ -73,6 +74,7 @@ def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[dict[str, 
         inner = evaluator.binding({name: {"key": key, "value": value}})
         result = inner.body(content.body)
         blocks.append(result.values)
+        evaluator.unreadable.extend((f"{name}.{path}", reason) for path, reason in inner.unreadable)
         for found in result.references.values():
             evaluator.references.extend(found)
     return blocks

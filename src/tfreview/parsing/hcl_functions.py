@@ -84,6 +84,44 @@ def whole_index(key: Any) -> int | None:
     return None
 
 
+# What one value may hold (ADR 0411): the rules, the reports and the comparison of base and head walk values
+# by recursion and read every string, and a configuration built to do so (a chain of locals nesting a list in
+# a list, doubling a string or a list) made values deeper than the stack, larger than memory, or shared so
+# often that a walk never ends. A value past a bound is unknown.
+MAX_VALUE_DEPTH = 100  # levels of lists and objects
+MAX_VALUE_SIZE = 1024 * 1024  # elements plus string characters, a shared element counted wherever it is
+
+
+def oversized(value: Any) -> str | None:
+    """Why `value` is past the bounds (deeper than MAX_VALUE_DEPTH, larger than MAX_VALUE_SIZE), else None.
+    Walked without recursion, and never further than the bound: a list shared at each of 40 levels holds
+    2^40 elements to a reader, and is refused after 1 Mi of them."""
+    size = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, str):
+            size += len(current)
+        elif isinstance(current, (list, Mapping)):
+            if depth >= MAX_VALUE_DEPTH:
+                return f"a value nested deeper than {MAX_VALUE_DEPTH} levels"
+            size += len(current)
+            stack.extend(
+                (child, depth + 1) for child in (current.values() if isinstance(current, Mapping) else current)
+            )
+        if size > MAX_VALUE_SIZE:
+            return f"a value larger than {MAX_VALUE_SIZE:,} elements and characters"
+    return None
+
+
+def _bounded(value: Any) -> Any:
+    """`value` when it is within the bounds; ValueError (the call fails: unknown) when it is not."""
+    reason = oversized(value)
+    if reason is not None:
+        raise ValueError(reason)
+    return value
+
+
 def normalise_number(value: Any) -> Any:
     """Terraform has one number type: 2.0 is 2."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
@@ -104,7 +142,9 @@ def to_template_string(value: Any) -> Any:
 
 def jsonencode(value: Any) -> str:
     """Like Terraform: compact, object keys sorted, `<`, `>`, `&` escaped as Go's encoder does."""
-    text = json.dumps(_numbers(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(
+        _numbers(_bounded(value)), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False
+    )
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -137,7 +177,7 @@ def _tobool(value: Any) -> Any:
 
 
 def _toset(value: Any) -> list[Any]:
-    items = list(dict.fromkeys(json.dumps(v, sort_keys=True) for v in value))
+    items = list(dict.fromkeys(json.dumps(v, sort_keys=True) for v in _bounded(value)))
     decoded = [json.loads(v) for v in items]
     return sorted(decoded) if all(isinstance(v, str) for v in decoded) else decoded
 
@@ -153,11 +193,16 @@ def _merge(*maps: Any) -> dict[str, Any]:
 
 
 def _concat(*lists: Any) -> list[Any]:
+    if sum(len(item) for item in lists) > MAX_VALUE_SIZE:  # doubled through locals: too long to hold
+        raise ValueError("concat: too many elements")
     return [v for item in lists for v in item]
 
 
 def _join(separator: str, *lists: Any) -> str:
-    return separator.join(str(to_template_string(v)) for item in lists for v in item)
+    parts = [str(to_template_string(v)) for item in lists for v in item]
+    if sum(len(part) for part in parts) + len(separator) * len(parts) > MAX_VALUE_SIZE:
+        raise ValueError("join: too long a string")
+    return separator.join(parts)
 
 
 def _coalesce(*values: Any) -> Any:
