@@ -157,10 +157,10 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_service_command(args)
     except (InputError, ConfigError) as exc:
-        print(f"tfreview: error: {exc}", file=sys.stderr)
+        print(f"tfreview: error: {_printable(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except TfreviewError as exc:
-        print(f"tfreview: error: {exc}", file=sys.stderr)
+        print(f"tfreview: error: {_printable(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("tfreview: interrupted", file=sys.stderr)
@@ -171,9 +171,18 @@ def _run(args: argparse.Namespace) -> int:
         if args.debug:
             raise
         print(
-            f"tfreview: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr
+            f"tfreview: internal error: {type(exc).__name__}: {_printable(exc)} (rerun with --debug for details)",
+            file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _printable(exc: BaseException) -> str:
+    """An error's text without control characters: it names files, folders and settings of the repository
+    under review, and a file named `\x1b]0;…\x07a.tf` wrote its escape sequences to the reader's terminal."""
+    from tfreview.render.digest import clean
+
+    return clean(str(exc))
 
 
 def _config_path(args: argparse.Namespace) -> Path | None:

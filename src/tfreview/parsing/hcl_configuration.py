@@ -25,14 +25,13 @@ from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_types import convert, parse_type
-from tfreview.parsing.hcl_values import Evaluator, Input, Scope
+from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
 from tfreview.parsing.source_tree import SourceReader
 from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
-_EVALUATION_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +91,7 @@ class _ConfigurationReader:
         self.local_types: dict[str, str] = {}
 
     def read(self) -> Configuration:
-        self._module("", None, None, 0, ())
+        self._module("", None, None, (), ())
         configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
             name = resource.type.removesuffix("_provider")
@@ -160,9 +159,10 @@ class _ConfigurationReader:
         reldir: str,
         address: str | None,
         inputs: Mapping[str, Input] | None,
-        depth: int,
+        callers: tuple[str, ...],
         condition: tuple[str, ...],
     ) -> None:
+        """Read the module in `reldir`; `callers` are the directories of the modules that call it, root first."""
         files, tfvars = self._files(reldir)
         blocks = [(file, block) for file in files for block in file.blocks]
         given = dict(inputs) if inputs is not None else self._tfvars(tfvars)
@@ -186,11 +186,13 @@ class _ConfigurationReader:
             if block.kind == "resource" and len(block.labels) == 2:
                 self._resource(file, block, scope, address, condition)
             elif block.kind == "module" and block.labels:
-                self._call(file, reldir, block, scope, prefix, depth, condition)
+                self._call(file, reldir, block, scope, prefix, (*callers, reldir), condition)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
                 self._required_versions(file, block)
+        for name, reason in scope.oversized_locals.items():
+            self.configuration.notes.append(f"{prefix}local.{name} could not be read ({reason}); read as unknown")
 
     def _required_versions(self, file: _File, block: Block) -> None:
         """`required_providers { google = { version = "~> 4.0" } }` (or `google = "~> 4.0"`), every module's."""
@@ -219,7 +221,7 @@ class _ConfigurationReader:
             else:
                 value = next(
                     (
-                        Evaluator(scope).evaluate(item.expression)
+                        Evaluator(scope).attribute(item)
                         for item in body_items(block.body)
                         if isinstance(item, Attribute) and item.name == "value"
                     ),
@@ -275,6 +277,13 @@ class _ConfigurationReader:
         self.declared.add(address)
         try:
             expansion = self._expansion(file, block, scope, address)
+        except EVALUATION_ERRORS as exc:  # as for a module call: read once rather than not at all
+            self.configuration.notes.append(
+                f"{address} ({file.path}:{block.line}): count or for_each could not be read "
+                f"({type(exc).__name__}); reviewed once, without an instance key"
+            )
+            expansion = SINGLE
+        try:
             gated = _joined(condition, expansion.condition)
             body_scope = _gates_open(scope, expansion.condition)
             for instance in expansion.instances:
@@ -286,7 +295,7 @@ class _ConfigurationReader:
                 self._add_resource(
                     file, block, instance_scope, module_address, address + instance.suffix, condition=gated
                 )
-        except _EVALUATION_ERRORS as exc:
+        except EVALUATION_ERRORS as exc:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
 
@@ -328,7 +337,7 @@ class _ConfigurationReader:
             return
         try:
             self._add_resource(file, block, scope, module_address, address, (f"{label}_provider", name))
-        except _EVALUATION_ERRORS as exc:
+        except EVALUATION_ERRORS as exc:
             self.configuration.notes.append(
                 f"{address} ({file.path}:{block.line}) could not be read: {type(exc).__name__}"
             )
@@ -344,7 +353,12 @@ class _ConfigurationReader:
         condition: tuple[str, ...] = (),
     ) -> None:
         type_name, name = labels or block.labels
-        body = Evaluator(scope).body(block.body, top_level=True)
+        evaluator = Evaluator(scope)
+        body = evaluator.body(block.body, top_level=True)
+        for path, reason in evaluator.unreadable:
+            self.configuration.notes.append(
+                f"{address}: `{path}` ({file.path}:{block.line}) could not be read ({reason}); reviewed as unknown"
+            )
         values, mask = split_unknown(body.values)
         gated = self._conditional_blocks(file, block, address, body.values, body.conditional)
         items = [
@@ -392,8 +406,17 @@ class _ConfigurationReader:
         return tuple(found)
 
     def _call(
-        self, file: _File, reldir: str, block: Block, scope: Scope, prefix: str, depth: int, condition: tuple[str, ...]
+        self,
+        file: _File,
+        reldir: str,
+        block: Block,
+        scope: Scope,
+        prefix: str,
+        chain: tuple[str, ...],
+        condition: tuple[str, ...],
     ) -> None:
+        """A module call in the module in `reldir`; `chain` is the directories of the modules on the way to this
+        call, root first, `reldir` last."""
         name = block.labels[0]
         address = f"{prefix}module.{name}"
         arguments = {item.name: item for item in body_items(block.body) if isinstance(item, Attribute)}
@@ -408,14 +431,22 @@ class _ConfigurationReader:
                 f"{address}: module from {kind} source {source!r} not reviewed (not on disk; not followed)"
             )
             return
-        if depth >= _MAX_MODULE_DEPTH:
+        if len(chain) > _MAX_MODULE_DEPTH:
             self.configuration.notes.append(f"{address}: modules nested deeper than {_MAX_MODULE_DEPTH}; not followed")
             return
         child = posixpath.normpath(posixpath.join(reldir, source))
         child = "" if child == "." else child
+        if child in chain:
+            # A module that calls itself, directly or through others: Terraform loops on it (`init` never ends);
+            # followed, each level's calls multiply (two calls of `./` are 2^16 modules at the depth bound).
+            self.configuration.notes.append(
+                f"{address}: module source {source!r} is {child or '.'!r}, a module on its own call path "
+                "(a module source loop); not followed"
+            )
+            return
         try:
             expansion = self._expansion(file, block, scope, address)
-        except _EVALUATION_ERRORS as exc:
+        except EVALUATION_ERRORS as exc:
             self.configuration.notes.append(
                 f"{address}: count or for_each could not be read ({type(exc).__name__}); read once, without a key"
             )
@@ -438,10 +469,15 @@ class _ConfigurationReader:
                 if argument in _MODULE_META_ARGUMENTS:
                     continue
                 evaluator = Evaluator(instance_scope)
-                value = evaluator.evaluate(item.expression)
+                value = evaluator.attribute(item)
+                for path, reason in evaluator.unreadable:
+                    self.configuration.notes.append(
+                        f"{address + instance.suffix}: argument `{path}` ({file.path}:{item.line}) could not be "
+                        f"read ({reason}); passed as unknown"
+                    )
                 references = tuple(dict.fromkeys(evaluator.references))
                 inputs[argument] = Input(value, references, tuple(dict.fromkeys(evaluator.defaults)))
-            self._module(child, address + instance.suffix, inputs, depth + 1, _joined(condition, expansion.condition))
+            self._module(child, address + instance.suffix, inputs, chain, _joined(condition, expansion.condition))
 
 
 def _tfvars_order(item: tuple[str, str]) -> tuple[int, str]:
@@ -458,7 +494,7 @@ def _is_registry(source: str) -> bool:
 
 def _is_sensitive(block: Block, scope: Scope) -> bool:
     return any(
-        isinstance(item, Attribute) and item.name == "sensitive" and Evaluator(scope).evaluate(item.expression) is True
+        isinstance(item, Attribute) and item.name == "sensitive" and Evaluator(scope).attribute(item) is True
         for item in body_items(block.body)
     )
 
@@ -524,7 +560,10 @@ def _known_prefixes(block: Block, values: Mapping[str, Any], scope: Scope) -> di
     found: dict[str, str] = {}
     for item in body_items(block.body):
         if isinstance(item, Attribute) and values.get(item.name) is UNKNOWN:
-            prefix = known_prefix(Evaluator(scope), item.expression)
+            try:
+                prefix = known_prefix(Evaluator(scope), item.expression)
+            except EVALUATION_ERRORS:
+                continue  # the attribute did not evaluate either: unknown, noted
             if prefix is not None:
                 found[item.name] = prefix
     return found

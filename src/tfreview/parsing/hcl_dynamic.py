@@ -40,6 +40,7 @@ class BlockValues(Protocol):
 class DynamicEvaluator(Protocol):
     references: list[str]
     defaults: list[str]
+    unreadable: list[tuple[str, str]]
 
     def evaluate(self, node: Any) -> Any: ...
 
@@ -77,6 +78,7 @@ def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[dict[str, 
         inner = evaluator.binding({name: {"key": key, "value": value}})
         result = inner.body(content.body)
         blocks.append(result.values)
+        evaluator.unreadable.extend((f"{name}.{path}", reason) for path, reason in inner.unreadable)
         for found in result.references.values():
             evaluator.references.extend(found)
     return blocks
@@ -108,8 +110,10 @@ def conditional_dynamic(evaluator: DynamicEvaluator, block: Block) -> tuple[dict
     )
     condition = gates or read_defaults
     reader = evaluator.opened(set(condition)) or evaluator
-    inner = reader.binding({iterator_name(block): {"key": UNKNOWN, "value": UNKNOWN}})
+    name = iterator_name(block)
+    inner = reader.binding({name: {"key": UNKNOWN, "value": UNKNOWN}})
     result = inner.body(content.body)
+    evaluator.unreadable.extend((f"{name}.{path}", reason) for path, reason in inner.unreadable)
     for found in result.references.values():
         evaluator.references.extend(found)
     return result.values, condition

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -43,6 +44,84 @@ def attempt(name: str, args: list[Any]) -> Any:
         raise FunctionError(name) from exc
 
 
+# Terraform's numbers (cty, a big.Float) keep 512 bits of mantissa; a Python int grows without bound. An int
+# past that is the float it rounds to (ADR 0410): squaring one through a chain of locals took minutes per
+# level, and one of more than 4,300 digits could not even be turned into text (a ValueError that left the
+# whole resource unreviewed).
+_EXACT_BITS = 512
+_LONGEST_EXACT_LITERAL = 155  # decimal digits: 2**512 has 155
+
+
+def bounded_number(value: Any) -> Any:
+    """An int past 512 bits as the float Terraform's number rounds to (±inf past the float range); any other
+    value as it is."""
+    if isinstance(value, bool) or not isinstance(value, int) or value.bit_length() <= _EXACT_BITS:
+        return value
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def number_literal(digits: str) -> Any:
+    """An HCL whole-number literal (`42`, or five thousand nines): an int when Terraform keeps it exact."""
+    if len(digits) > _LONGEST_EXACT_LITERAL:
+        return bounded_number(float(digits))  # never an int of more digits than the exact range has
+    return bounded_number(int(digits))
+
+
+def whole_index(key: Any) -> int | None:
+    """`key` as a list index (a whole number, or a string of ASCII digits as Terraform converts it); None where
+    Terraform refuses it: a fraction, infinity, NaN, a bool, another string."""
+    if isinstance(key, bool):
+        return None
+    if isinstance(key, int):
+        return key
+    if isinstance(key, float):
+        return int(key) if math.isfinite(key) and key.is_integer() else None
+    if isinstance(key, str) and key.isascii() and key.isdigit():
+        return int(key) if len(key) <= _LONGEST_EXACT_LITERAL else None
+    return None
+
+
+# What one value may hold (ADR 0411): the rules, the reports and the comparison of base and head walk values
+# by recursion and read every string, and a configuration built to do so (a chain of locals nesting a list in
+# a list, doubling a string or a list) made values deeper than the stack, larger than memory, or shared so
+# often that a walk never ends. A value past a bound is unknown.
+MAX_VALUE_DEPTH = 100  # levels of lists and objects
+MAX_VALUE_SIZE = 1024 * 1024  # elements plus string characters, a shared element counted wherever it is
+
+
+def oversized(value: Any) -> str | None:
+    """Why `value` is past the bounds (deeper than MAX_VALUE_DEPTH, larger than MAX_VALUE_SIZE), else None.
+    Walked without recursion, and never further than the bound: a list shared at each of 40 levels holds
+    2^40 elements to a reader, and is refused after 1 Mi of them."""
+    size = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if isinstance(current, str):
+            size += len(current)
+        elif isinstance(current, (list, Mapping)):
+            if depth >= MAX_VALUE_DEPTH:
+                return f"a value nested deeper than {MAX_VALUE_DEPTH} levels"
+            size += len(current)
+            stack.extend(
+                (child, depth + 1) for child in (current.values() if isinstance(current, Mapping) else current)
+            )
+        if size > MAX_VALUE_SIZE:
+            return f"a value larger than {MAX_VALUE_SIZE:,} elements and characters"
+    return None
+
+
+def _bounded(value: Any) -> Any:
+    """`value` when it is within the bounds; ValueError (the call fails: unknown) when it is not."""
+    reason = oversized(value)
+    if reason is not None:
+        raise ValueError(reason)
+    return value
+
+
 def normalise_number(value: Any) -> Any:
     """Terraform has one number type: 2.0 is 2."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
@@ -63,7 +142,9 @@ def to_template_string(value: Any) -> Any:
 
 def jsonencode(value: Any) -> str:
     """Like Terraform: compact, object keys sorted, `<`, `>`, `&` escaped as Go's encoder does."""
-    text = json.dumps(_numbers(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(
+        _numbers(_bounded(value)), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False
+    )
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -96,7 +177,7 @@ def _tobool(value: Any) -> Any:
 
 
 def _toset(value: Any) -> list[Any]:
-    items = list(dict.fromkeys(json.dumps(v, sort_keys=True) for v in value))
+    items = list(dict.fromkeys(json.dumps(v, sort_keys=True) for v in _bounded(value)))
     decoded = [json.loads(v) for v in items]
     return sorted(decoded) if all(isinstance(v, str) for v in decoded) else decoded
 
@@ -112,11 +193,16 @@ def _merge(*maps: Any) -> dict[str, Any]:
 
 
 def _concat(*lists: Any) -> list[Any]:
+    if sum(len(item) for item in lists) > MAX_VALUE_SIZE:  # doubled through locals: too long to hold
+        raise ValueError("concat: too many elements")
     return [v for item in lists for v in item]
 
 
 def _join(separator: str, *lists: Any) -> str:
-    return separator.join(str(to_template_string(v)) for item in lists for v in item)
+    parts = [str(to_template_string(v)) for item in lists for v in item]
+    if sum(len(part) for part in parts) + len(separator) * len(parts) > MAX_VALUE_SIZE:
+        raise ValueError("join: too long a string")
+    return separator.join(parts)
 
 
 def _coalesce(*values: Any) -> Any:
@@ -232,11 +318,9 @@ def index_value(value: Any, key: Any) -> Any:
     """`value[key]` on known values; UNKNOWN when Terraform would fail or the key is absent."""
     if isinstance(value, Mapping):
         return value.get(str(key), UNKNOWN) if not isinstance(key, bool) else UNKNOWN
-    if isinstance(value, list) and isinstance(key, (int, float)) and not isinstance(key, bool):
-        position = int(key)
-        return value[position] if 0 <= position < len(value) else UNKNOWN
-    if isinstance(value, list) and isinstance(key, str) and key.isdigit():
-        return index_value(value, int(key))
+    if isinstance(value, list):
+        position = whole_index(key)
+        return value[position] if position is not None and 0 <= position < len(value) else UNKNOWN
     return UNKNOWN
 
 
@@ -275,4 +359,4 @@ def operate(operator: str, left: Any, right: Any) -> Any:
         }[operator]()
     except (KeyError, ZeroDivisionError):
         return UNKNOWN
-    return normalise_number(result)
+    return normalise_number(bounded_number(result))

@@ -125,6 +125,12 @@ def label_text(node: Any) -> str:
     return token_text(node)
 
 
+def legacy_index(digits: str) -> int | str:
+    """The key of a legacy index (`aws_instance.web.0`): a list position, or past any list's length (more
+    digits than a number Terraform keeps exact) the digits themselves, which index nothing but a map."""
+    return int(digits) if len(digits) <= 155 else digits
+
+
 def traversal(node: Any) -> tuple[str, list[tuple[str, Any]]] | None:
     """`a.b[c].d` → ("a", [("attr", "b"), ("index", c-node), ("attr", "d")]); None when not rooted in a name."""
     steps: list[tuple[str, Any]] = []
@@ -140,7 +146,7 @@ def traversal(node: Any) -> tuple[str, list[tuple[str, Any]]] | None:
         elif kind == "index_expr_term":
             index = node.children[1]
             if index.lark_name() == "short_index":
-                steps.append(("index_literal", int(str(index.index.value))))
+                steps.append(("index_literal", legacy_index(str(index.index.value))))
             else:
                 steps.append(("index", index.index_expression))
             node = node.children[0]

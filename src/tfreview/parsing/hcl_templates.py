@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from tfreview.core.unicode_text import scrub
 from tfreview.core.values import UNKNOWN
-from tfreview.parsing.hcl_functions import to_template_string
+from tfreview.parsing.hcl_functions import MAX_VALUE_SIZE, to_template_string
 from tfreview.parsing.hcl_syntax import Attribute, HclSyntaxError, body_items, parse_blocks
 
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
@@ -119,7 +119,9 @@ def evaluate_template(evaluator: TemplateEvaluator, text: str) -> Any:
             out.append(to_template_string(_parse_and_evaluate(evaluator, piece)))
         else:
             out.append(UNKNOWN)
-    return UNKNOWN if any(part is UNKNOWN for part in out) else "".join(out)
+    if any(part is UNKNOWN for part in out) or sum(len(part) for part in out) > MAX_VALUE_SIZE:
+        return UNKNOWN  # too long to hold (ADR 0411)
+    return "".join(out)
 
 
 def _parse_and_evaluate(evaluator: TemplateEvaluator, source: str) -> Any:

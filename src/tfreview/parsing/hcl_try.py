@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
+from tfreview.parsing.hcl_functions import whole_index
 
 
 class TryEvaluator(Protocol):
@@ -50,8 +51,7 @@ def holds(value: Any, key: Any) -> bool:
     """Whether `value[key]` exists (its value may be unknown), as opposed to an error in Terraform."""
     if isinstance(value, Mapping):
         return not isinstance(key, bool) and str(key) in value
-    if isinstance(value, list) and not isinstance(key, bool):
-        if isinstance(key, str):
-            key = int(key) if key.isdigit() else -1
-        return isinstance(key, (int, float)) and 0 <= int(key) < len(value)
+    if isinstance(value, list):
+        position = whole_index(key)
+        return position is not None and 0 <= position < len(value)
     return False

@@ -20,11 +20,14 @@ from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_dynamic import conditional_dynamic, expand_dynamic, iterator_name
 from tfreview.parsing.hcl_for import evaluate_for
 from tfreview.parsing.hcl_functions import (
+    MAX_VALUE_SIZE,
     FunctionError,
     attempt,
     index_value,
     normalise_number,
+    number_literal,
     operate,
+    oversized,
     short_circuit,
     to_template_string,
 )
@@ -32,12 +35,18 @@ from tfreview.parsing.hcl_syntax import (
     Attribute,
     Block,
     body_items,
+    legacy_index,
     token_text,
     traversal,
 )
 from tfreview.parsing.hcl_templates import evaluate_template, heredoc_body, unescape
 from tfreview.parsing.hcl_try import evaluate_try, holds
 from tfreview.parsing.plan_configuration import reference_address
+
+# What evaluating an expression Terraform accepts may still raise here: a chain of locals deeper than Python's
+# stack (RecursionError), a value of a shape no handler expected. Caught per attribute: that attribute is
+# unknown and noted, the rest of the resource is reviewed (a deep tag used to leave a public bucket unread).
+EVALUATION_ERRORS = (AttributeError, IndexError, KeyError, TypeError, ValueError, ArithmeticError, RecursionError)
 
 RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider"})
 RESOURCE_META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -67,6 +76,8 @@ class Scope:
     instance_defaults: tuple[str, ...] = ()
     _locals: dict[str, Input] = field(default_factory=dict)
     _resolving: set[str] = field(default_factory=set)
+    # local name -> why its value was too large to hold (ADR 0411): it reads as unknown
+    oversized_locals: dict[str, str] = field(default_factory=dict)
     # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
     data_attribute: Callable[[str, str, str], Input | None] | None = None
 
@@ -88,6 +99,7 @@ class Scope:
             self.instance,
             self.instance_defaults,
             data_attribute=self.data_attribute,
+            oversized_locals=self.oversized_locals,
         )
 
     def local(self, name: str) -> Input:
@@ -96,12 +108,52 @@ class Scope:
         expression = self.local_expressions.get(name)
         if expression is None or name in self._resolving:
             return Input(UNKNOWN)
+        if not self._resolving:
+            self._resolve_needed(name)
+            if name in self._locals:
+                return self._locals[name]
         self._resolving.add(name)
         evaluator = Evaluator(self)
-        value = evaluator.evaluate(expression)
-        self._resolving.discard(name)
+        try:
+            value = evaluator.evaluate(expression)
+        finally:  # raised past (too deep): asked again, it is evaluated again, not taken for a cycle
+            self._resolving.discard(name)
+        too_large = oversized(value)
+        if too_large is not None:  # doubled through a chain of locals, it would be walked 2^n times
+            self.oversized_locals[name] = too_large
+            value = UNKNOWN
         self._locals[name] = Input(value, tuple(evaluator.references), tuple(dict.fromkeys(evaluator.defaults)))
         return self._locals[name]
+
+    def _resolve_needed(self, name: str) -> None:
+        """Evaluate the locals `name` needs, and those they need, before it, the furthest down first, so that
+        a chain of locals (`a2 = [local.a1]`, `a1 = [local.a0]`, …) costs no stack depth per link: Terraform
+        walks locals as a graph, and a chain of a hundred used to exhaust Python's stack."""
+        order, seen = [name], {name}
+        for current in order:  # grows as it goes: breadth first over the locals named in each expression
+            for needed in _local_names(self.local_expressions[current]):
+                if needed not in seen and needed in self.local_expressions and needed not in self._locals:
+                    seen.add(needed)
+                    order.append(needed)
+        for needed in reversed(order[1:]):
+            if needed not in self._locals:
+                self.local(needed)
+
+
+def _local_names(expression: Any) -> list[str]:
+    """The names of the locals an expression refers to (`local.x`, `local.x.y[0]`: x), walked without recursion."""
+    names: list[str] = []
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if not hasattr(node, "children"):
+            continue
+        if node.lark_name() == "get_attr_expr_term":
+            found = traversal(node)
+            if found is not None and found[0] == "local" and found[1] and found[1][0][0] == "attr":
+                names.append(str(found[1][0][1]))
+        stack.extend(child for child in node.children if child is not None)
+    return names
 
 
 @dataclass(slots=True)
@@ -124,6 +176,8 @@ class Evaluator:
         self.bound = bound  # names of `for` iterators and `dynamic` blocks, which are not resources
         self.failures = 0  # steps Terraform would reject (a missing key, a bad argument): what `try` skips
         self.defaults: list[str] = []  # the defaulted variables read (`Input.defaulted` of each `var.x`)
+        # (attribute path, reason) of the attributes whose evaluation raised: read as unknown (EVALUATION_ERRORS)
+        self.unreadable: list[tuple[str, str]] = []
 
     def fresh(self) -> Evaluator:
         """An evaluator of the same scope and bound names, with its own references and failures."""
@@ -233,8 +287,8 @@ class Evaluator:
             else:  # %{ if } / %{ for } directives
                 self.collect(content)
                 parts.append(UNKNOWN)
-        if any(p is UNKNOWN for p in parts):
-            return UNKNOWN
+        if any(p is UNKNOWN for p in parts) or sum(len(p) for p in parts) > MAX_VALUE_SIZE:
+            return UNKNOWN  # too long: a string doubled through locals filled the memory (ADR 0411)
         return "".join(parts)
 
     def _heredoc(self, node: Any) -> Any:
@@ -242,7 +296,7 @@ class Evaluator:
         return UNKNOWN if body is None else evaluate_template(self, body)
 
     def _int(self, node: Any) -> Any:
-        return int(str(node.children[0].value))
+        return number_literal(str(node.children[0].value))
 
     def _float(self, node: Any) -> Any:
         return normalise_number(float(str(node.children[0].value)))
@@ -341,7 +395,7 @@ class Evaluator:
                 if top_level and item.name in RESOURCE_META_ARGUMENTS:
                     continue
                 name = item.name
-                values[name] = self.evaluate(item.expression)
+                values[name] = self.attribute(item)
             else:
                 if top_level and item.kind in RESOURCE_META_BLOCKS:
                     continue
@@ -366,10 +420,25 @@ class Evaluator:
         self.references = []
         return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()}, conditional)
 
+    def attribute(self, item: Attribute) -> Any:
+        """The value of an attribute; unknown, and listed in `unreadable`, when it raises or is too large."""
+        try:
+            value = self.evaluate(item.expression)
+        except EVALUATION_ERRORS as exc:
+            reason = "nested too deeply to evaluate" if isinstance(exc, RecursionError) else type(exc).__name__
+            self.unreadable.append((item.name, reason))
+            return UNKNOWN
+        too_large = oversized(value)
+        if too_large is not None:
+            self.unreadable.append((item.name, too_large))
+            return UNKNOWN
+        return value
+
     def _block(self, block: Block) -> dict[str, Any]:
         collected = self.references
         nested = Evaluator(self.scope, self.bound)
         result = nested.body(block.body)
+        self.unreadable.extend((f"{block.kind}.{path}", reason) for path, reason in nested.unreadable)
         for found in result.references.values():
             collected.extend(found)
         self.references = collected
@@ -403,7 +472,7 @@ def _traverse(evaluator: Evaluator, node: Any) -> Any:
         if step.lark_name() == "get_attr":
             return evaluator._walk(value, [("attr", token_text(step.identifier))])
         if step.lark_name() == "short_index":
-            return evaluator._walk(value, [("attr", int(str(step.index.value)))])
+            return evaluator._walk(value, [("attr", legacy_index(str(step.index.value)))])
         return evaluator._walk(value, [("index", step.index_expression)])
     return evaluator._resolve(*steps)
 

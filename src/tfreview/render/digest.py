@@ -124,7 +124,7 @@ def unparsed_text(review: Review, limit: int = 3) -> str:
 def unparsed_files_text(skipped: Sequence[tuple[str, str]], limit: int = 3) -> str:
     if not skipped:
         return ""
-    shown = "; ".join(f"{file} ({one_line(reason)})" for file, reason in skipped[:limit])
+    shown = "; ".join(f"{one_line(file)} ({one_line(reason)})" for file, reason in skipped[:limit])
     more = f"; and {len(skipped) - limit:,} more" if len(skipped) > limit else ""
     were = "were" if len(skipped) > 1 else "was"
     return f"{plural(len(skipped), 'file')} could not be parsed and {were} not reviewed: {shown}{more}"

@@ -11,7 +11,7 @@ verdict is the worst of the roots.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import orjson
@@ -19,7 +19,9 @@ import orjson
 from tfreview.core.findings import Review, Status, Verdict, worst_verdict
 from tfreview.core.plan import Coverage
 from tfreview.core.rules import Rule
+from tfreview.render.digest import clean, one_line
 from tfreview.render.json_report import review_document
+from tfreview.render.markdown import code, escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +53,32 @@ def render_roots(fmt: str, roots: Sequence[RootReview], rules: Mapping[str, Rule
         return _junit(parts)
     if fmt == "github":
         return "".join(text if text.endswith("\n") or not text else text + "\n" for _, text in parts)
-    heading = "## Root `{}`\n\n" if fmt == "markdown" else "=== root {} ===\n"
-    total = _total(roots)
-    head = f"**{total}**\n\n" if fmt == "markdown" else f"{total}\n\n"
-    return head + "\n".join(heading.format(r.root) + text.rstrip("\n") + "\n" for r, text in parts)
+    # a root's name is a folder of the repository under review: one line, inert (a folder named
+    # "x\n::error::…" wrote a workflow command into the CI log, and closed the heading's code span in a comment)
+    if fmt == "markdown":
+        total = _total(roots, _markdown_name)
+        head = f"**{total}**\n\n"
+        headings = [f"## Root {code(r.root) or '`.`'}\n\n" for r, _ in parts]
+    else:
+        total = _total(roots, _text_name)
+        head = f"{total}\n\n"
+        headings = [f"=== root {_text_name(r.root)} ===\n" for r, _ in parts]
+    return head + "\n".join(
+        heading + text.rstrip("\n") + "\n" for heading, (_, text) in zip(headings, parts, strict=True)
+    )
 
 
-def _total(roots: Sequence[RootReview]) -> str:
+def _text_name(root: str) -> str:
+    return clean(one_line(root))
+
+
+def _markdown_name(root: str) -> str:
+    return escape(root)
+
+
+def _total(roots: Sequence[RootReview], name: Callable[[str], str]) -> str:
     findings = sum(len(r.review.findings) for r in roots)
-    failing = [r.root for r in roots if r.review.verdict is Verdict.FAIL]
+    failing = [name(r.root) for r in roots if r.review.verdict is Verdict.FAIL]
     verdict = verdict_of(roots).value.upper()
     also = f" (failing: {', '.join(failing)})" if failing else ""
     return f"{len(roots)} root modules reviewed, {findings} findings; verdict {verdict}{also}"

@@ -133,7 +133,7 @@ def _finding_block(out: list[str], finding: Finding, paint: _Paint) -> None:
     out.append(f"      {clean(one_line(finding.message))}")
     where = location_text(finding)
     evidence = evidence_text(finding)
-    details = [part for part in (f"at {clean(where)}" if where else "", clean(one_line(evidence))) if part]
+    details = [part for part in (f"at {clean(one_line(where))}" if where else "", clean(one_line(evidence))) if part]
     if details:
         out.append("      " + paint(" · ".join(details), "dim"))
     fix = first_line(finding.remediation)
@@ -150,7 +150,7 @@ def _destroys(out: list[str], entries: list[ChangeEntry], paint: _Paint, limit: 
     for entry in entries[:limit]:
         reason = change_reason(entry)
         where = f" at {entry.location}" if entry.location is not None else ""
-        line = f"  !! {entry.kind.value.upper():<8} {clean(one_line(entry.address))}{clean(where)}"
+        line = f"  !! {entry.kind.value.upper():<8} {clean(one_line(entry.address))}{clean(one_line(where))}"
         out.append(paint(line, "red") + (f"  ({clean(one_line(reason))})" if reason else ""))
         blast = blast_text(entry)
         if blast:
@@ -168,7 +168,7 @@ def _condensed(
     for finding in findings[:limit]:
         where = location_text(finding)
         prefix = f"{_sev(finding.severity, paint)} " if severity else ""
-        suffix = f" ({clean(where)})" if where else ""
+        suffix = f" ({clean(one_line(where))})" if where else ""
         out.append(
             f"  {prefix}{finding.rule_id} {clean(one_line(finding.address))} — {clean(one_line(finding.message))}"
             + suffix

@@ -1,0 +1,67 @@
+"""File and folder names of the repository under review reach the reports and the error line as one inert
+line: a name holding a newline wrote `::error …` on a line of its own into the text report and the CI log (a
+GitHub Actions workflow command), or broke the Markdown heading of a root; a name holding an escape sequence
+reached the terminal through the error line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tfreview.cli import main
+
+PUBLIC = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  acl    = "public-read"\n}\n'
+COMMAND = "\n::error title=INJECTED::from a file name\n"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["scan", "--no-color", *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _no_command_line(text: str) -> None:
+    # the runner reads a workflow command from any line that starts with `::` once leading blanks are trimmed
+    assert not [line for line in text.splitlines() if line.lstrip().startswith("::")]
+    assert "\x1b" not in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_file_name_with_a_newline_stays_on_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    (tmp_path / f"a{COMMAND}.tf").write_text(PUBLIC)
+    code, out, _ = _run(capsys, "-o", fmt, str(tmp_path))
+    assert code == 1
+    assert "::error title=INJECTED::from a file name" in out  # shown, on the finding's own line
+    _no_command_line(out)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_root_folder_name_with_a_newline_stays_on_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    for folder in ("ok", f"r{COMMAND}`<b>x"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "main.tf").write_text(PUBLIC)
+    code, out, _ = _run(capsys, "-o", fmt, str(tmp_path))
+    assert code == 1
+    _no_command_line(out)
+    if fmt == "markdown":
+        assert "## Root ``r ::error title=INJECTED::from a file name `<b>x``" in out
+        assert "failing: ok, r ::error title=INJECTED::from a file name \\`&lt;b&gt;x)" in out
+    else:
+        assert "=== root r ::error title=INJECTED::from a file name `<b>x ===" in out
+
+
+def test_the_error_line_naming_an_unparsed_file_is_one_line_without_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "main.tf").write_text(PUBLIC)
+    (tmp_path / f"\x1b]0;title\x07\x1b[2Jbad{COMMAND}.tf").write_text('resource "x" {\n')
+    code, out, err = _run(capsys, str(tmp_path))
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert "]0;title[2Jbad ::error title=INJECTED::from a file name .tf (line 2" in err
+    _no_command_line(err)
