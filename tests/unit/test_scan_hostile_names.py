@@ -5,6 +5,7 @@ reached the terminal through the error line."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,27 @@ def test_the_error_line_naming_an_unparsed_file_is_one_line_without_escapes(
     assert len(err.splitlines()) == 1
     assert "]0;title[2Jbad ::error title=INJECTED::from a file name .tf (line 2" in err
     _no_command_line(err)
+
+
+def test_the_model_s_words_and_the_plan_s_values_write_no_workflow_command() -> None:
+    """The AI summary is the model's text and a prompt-injected model may write `::add-mask::` or the older
+    `##[command]` form (which the runner reads anywhere in a line); the text report keeps the words, inert."""
+    from dataclasses import replace
+
+    from tests.unit.test_render import sample_review
+    from tfreview.core.findings import Advice
+    from tfreview.core.severity import Severity
+    from tfreview.render import render_text
+
+    summary = "fine\n::add-mask::token\n   ::error title=X::injected\n##[set-output name=a;]b and ##[error]c"
+    review = replace(sample_review(), advice=Advice(summary=summary, risk=Severity.LOW, source="openai", is_llm=True))
+    for color in (False, True):
+        out = render_text(review, color=color)
+        assert _commands(re.sub(r"\x1b\[[0-9;]*m", "", out)) == []
+        assert ": :add-mask::token" in out
+        assert ": :error title=X::injected" in out
+        assert "## [set-output name=a;]b and ## [error]c" in out
+
+
+def _commands(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.lstrip().startswith("::") or "##[" in line]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -77,7 +78,21 @@ def render_text(
     _coverage(out, review, paint, limit)
     _messages(out, "Diagnostics", review.diagnostics, paint, limit, "red")
     _messages(out, "Notices", review.notices, paint, limit, "yellow")
-    return "\n".join(out).rstrip("\n") + "\n"
+    return inert("\n".join(out).rstrip("\n") + "\n")
+
+
+# A CI runner reads its steps' output for commands: GitHub Actions takes a line that starts with `::` after
+# leading spaces (`::add-mask::`, `::error::`, `::stop-commands::`) and the older `##[command]` anywhere in a
+# line. The report quotes text nobody here wrote: the model's summary, the plan's values, file names.
+_WORKFLOW_COMMAND = re.compile(r"^([ \t]*(?:\x1b\[[0-9;]*m)*[ \t]*)::", re.MULTILINE)
+
+
+def inert(text: str) -> str:
+    """`text` with nothing a CI runner would take for a workflow command: a line's leading `::` becomes `: :`,
+    `##[` becomes `## [`. The report's own lines never start so, so an ordinary report is unchanged."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return _WORKFLOW_COMMAND.sub(r"\1: :", text).replace("##[", "## [")
 
 
 def _header(out: list[str], review: Review, paint: _Paint) -> None:
