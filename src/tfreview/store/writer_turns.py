@@ -42,13 +42,22 @@ class WriterTurns:
             entry = (me, threading.Lock())
             entry[1].acquire()
             self._waiting.append(entry)
-        if entry[1].acquire(timeout=max(0.0, timeout)):
-            return True  # `release` made this thread the owner before it opened the gate
+        try:
+            if entry[1].acquire(timeout=max(0.0, timeout)):
+                return True  # `release` made this thread the owner before it opened the gate
+        except BaseException:  # interrupted while waiting (KeyboardInterrupt): never leave a turn to nobody
+            if not self._leave(entry):
+                self.release()
+            raise
+        return not self._leave(entry)  # not in the queue any more: handed over meanwhile, the turn is ours
+
+    def _leave(self, entry: tuple[int, threading.Lock]) -> bool:
+        """Give up a place in the queue; False when it was already handed the turn."""
         with self._guard:
-            if entry in self._waiting:  # still waiting: give up the place in the queue
+            if entry in self._waiting:
                 self._waiting.remove(entry)
-                return False
-        return True  # handed over between the timeout and the look: the turn is this thread's
+                return True
+            return False
 
     def release(self) -> None:
         with self._guard:
