@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.contract.conftest import LEASE_SECONDS, Stores
-from tfreview.ports.jobs import JobState, NewJob, Settlement, StaleAttempt
+from tfreview.ports.jobs import Job, JobState, NewJob, Settlement, StaleAttempt
 
 
 def new_job(key: str, tenant: str = "github:1", *, max_attempts: int = 3, kind: str = "review") -> NewJob:
@@ -302,6 +302,32 @@ def test_settle_records_each_end_and_refuses_only_the_stale_one(stores: Stores) 
     assert (taken_over.state, taken_over.attempt_token) == (JobState.RUNNING, fresh.attempt_token)
     assert stores.queue.settle([Settlement(lost.id, fresh.attempt_token or "")]) == [None]
     assert stores.queue.settle([]) == []
+
+
+def test_settle_answers_a_repeated_attempt_as_stale_after_its_first_end(stores: Stores) -> None:
+    """In order, as one by one: the first end of an attempt is recorded, a repeat of it in the same call is refused
+    (the SQL queue writes a batch with one statement of each kind, ADR 0396)."""
+    first, _ = stores.queue.enqueue(new_job("first", max_attempts=5))
+    second, _ = stores.queue.enqueue(new_job("second", max_attempts=5))
+    batch = {job.idempotency_key: job for job in stores.queue.claim_many("w", 2)}
+    one, two = batch["first"].attempt_token or "", batch["second"].attempt_token or ""
+
+    answers = stores.queue.settle(
+        [
+            Settlement(first.id, one, "upstream down"),
+            Settlement(second.id, two),
+            Settlement(first.id, one),  # the same attempt again: already released
+            Settlement(second.id, two, "late failure"),  # already completed
+        ]
+    )
+
+    assert isinstance(answers[0], Job)
+    assert (answers[0].state, answers[0].last_error) == (JobState.QUEUED, "upstream down")
+    assert answers[1] is None
+    assert isinstance(answers[2], StaleAttempt)
+    assert isinstance(answers[3], StaleAttempt)
+    stored = stores.queue.get(first.id), stores.queue.get(second.id)
+    assert [job.state if job else None for job in stored] == [JobState.QUEUED, JobState.SUCCEEDED]
 
 
 def test_list_pages_with_cursor_and_filters(stores: Stores) -> None:

@@ -207,3 +207,35 @@ def test_batches_grow_while_jobs_are_short_and_shrink_when_one_is_not(
 
     assert claims.limits == expected
     assert all(job.state == JobState.DEAD for job in backend.services.queue.list(limit=200).items)
+
+
+class _NoSleep(threading.Event):
+    """A stop event that writes down every wait of the loop instead of sleeping it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waits: list[float | None] = []
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.waits.append(timeout)
+        return self.is_set()
+
+
+def test_a_batch_that_drained_the_queue_lets_the_next_jobs_gather(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0397: full batches are followed by the next claim at once; a short batch smaller than asked (nothing
+    more to claim) by GATHER_SECONDS of wait; an empty claim by the poll interval, as before."""
+    monkeypatch.setattr(runner, "SHORT_JOB_SECONDS", 1e9)  # every job counts as short: no timing decides
+    monkeypatch.setattr(runner, "INTAKE_YIELD_SECONDS", 0.0)
+    for n in range(1, 5):
+        _github_delivery(backend.services, n)
+    stop = _NoSleep()
+    claims = _Claims(backend.services, stop)
+    services = replace(backend.services, queue=claims)  # type: ignore[arg-type]  # the queue, observed
+
+    Worker(services, "w1", stop_event=stop).loop()
+
+    poll = backend.services.settings.worker.poll_interval_seconds
+    assert claims.limits == [1, 2, 4, 4]  # 1 and 2 full, then 1 of 4, then none
+    assert stop.waits == [min(poll, runner.GATHER_SECONDS), poll]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from tfreview.core.errors import (
     StoreUnavailable,
     UpstreamError,
 )
-from tfreview.ports.job_types import ReviewJob
+from tfreview.ports.job_types import PullRequestHead, ReviewJob
 from tfreview.ports.jobs import JobState
 from tfreview.ports.records import ReviewStatus, SourceInfo
 from tfreview.sources.uploaded import UploadedPlanSource
@@ -210,6 +212,42 @@ def test_an_unconfigured_source_fails_the_job_before_its_review_is_marked_in_pro
     assert outcome.result == "dead"
     assert outcome.permanent
     assert ReviewStatus.IN_PROGRESS not in marked
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.FAILED
+    assert stored.status_reason == "GitHub pull-request fetching is not configured yet"
+
+
+def test_a_pull_request_job_fails_on_an_unconfigured_source_without_reading_its_review(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0395: the job names its pull request, so GitHub serves it: unconfigured, it fails before the review
+    is read (half a delivery's worker CPU in benchmarks/worker_cost.py), and the review still ends failed."""
+    from datetime import UTC, datetime
+
+    from tfreview.ports.records import Delivery
+
+    services = backend.services
+    review_id = "r-pull-unconfigured"
+    pull = PullRequestHead("octo/infra", 9, "f" * 40, installation_id=1, action="opened")
+    job = ReviewJob.for_pull_request(TENANT, pull).with_review(review_id)
+    delivery = Delivery("github", "guid-3", "pull_request.opened", TENANT, "", datetime.now(UTC))
+    source = SourceInfo("github", repository="octo/infra", pull_request=9, commit_sha="f" * 40)
+    services.intake.accept(delivery, b"{}", job.encode(), review=(review_id, source))
+    read: list[str] = []  # by the handler (its thread); the memory queue reads the review to settle it
+    get = services.reviews.get
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        read.append(threading.current_thread().name)
+        return get(*args, **kwargs)
+
+    monkeypatch.setattr(services.reviews, "get", spied)
+
+    outcome = Worker(services, "w1").run_once()
+
+    assert outcome is not None
+    assert (outcome.result, outcome.permanent) == ("dead", True)
+    assert [name for name in read if "handler" in name] == []
     stored = services.reviews.get(review_id)
     assert stored is not None
     assert stored.status is ReviewStatus.FAILED

@@ -37,6 +37,7 @@ def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: Att
     review_id = job.review_id
     if not review_id:
         raise InputError("job payload lacks 'review_id'")
+    _fail_if_source_unavailable(services, _source_kind_of(job))  # ADR 0395: before the review is read
     stored = services.reviews.get(review_id, job.tenant_id)
     if stored is None:
         raise InputError(f"review {review_id} does not exist")
@@ -77,6 +78,27 @@ def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: Att
     services.queue.enqueue(publish.encode(max_attempts=services.settings.worker.max_attempts))
     if assessment.retry_ai_later:
         _rerun_ai_later(services, job)
+
+
+def _source_kind_of(job: ReviewJob) -> str | None:
+    """The plan source the job's review is read from, when the job alone says so (None: its stored review does).
+
+    A pull-request job (the webhook's, the reconciler's) carries its head and no plan: its review was created
+    with it, from the same job (`plan_id_of`), so it has no plan either and GitHub serves it. A job naming a
+    plan is read from the plan store. A retry or deadline job (`ReviewJob.for_review`) names neither."""
+    if job.plan_id:
+        return SourceKind.API.value
+    if job.pull is not None:
+        return SourceKind.GITHUB.value
+    return None
+
+
+def _fail_if_source_unavailable(services: Services, kind: str | None) -> None:
+    """NotConfigured when the plan source of `kind` cannot fetch anything (ADR 0352): a permanent failure known
+    before any read or write of the review's own (ADR 0395)."""
+    source = services.sources.get(kind) if kind is not None else None
+    if source is not None and source.unavailable is not None:
+        raise NotConfigured(source.unavailable)
 
 
 def with_kept_findings(result: Review, kept: Sequence[Mapping[str, Any]], policy: Policy) -> Review:

@@ -14,7 +14,6 @@ work), never twice that.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tfreview.core.errors import ConfigError, StoreUnavailable
 from tfreview.core.redact import scrub_text
 from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.store.writer_turns import WriterTurns
 
 MIN_BUSY_TIMEOUT_MS: Final = 5000
 POSTGRES_DRIVER_MISSING: Final = (
@@ -138,7 +138,7 @@ class Database:
                 raise ConfigError(POSTGRES_DRIVER_MISSING) from error
             event.listen(self.engine, "connect", _postgres_session)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_lock = threading.RLock()
+        self._write_lock = WriterTurns()  # first come, first served (ADR 0398)
 
     @property
     def safe_url(self) -> str:
@@ -185,7 +185,7 @@ class Database:
 
     @contextmanager
     def _writer_slot(self, write: bool, begun: float) -> Iterator[int]:
-        """SQLite: threads of this process queue for the write lock here, in order, instead of polling
+        """SQLite: threads of this process queue for the write lock here, in order (ADR 0398), instead of polling
         SQLite's busy handler (which lets a waiter starve past busy_timeout under contention). Other
         processes still meet at SQLite's lock, within what this wait left of busy_timeout (yielded, in ms)."""
         if not (write and self.is_sqlite):

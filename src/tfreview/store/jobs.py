@@ -25,7 +25,6 @@ from tfreview.ports.job_types import (
     ReviewOutcome,
     failure_notice,
     review_after_expired_lease,
-    review_after_failure,
     review_after_lost_worker,
     review_marker,
     review_while_waiting,
@@ -33,6 +32,7 @@ from tfreview.ports.job_types import (
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, Settled, Settlement, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.database import Database
+from tfreview.store.job_settlements import MAX_ERROR_CHARS, settle_rows
 from tfreview.store.job_statements import (
     CLAIM_ANY_KIND,
     CLAIM_WITH_KINDS,
@@ -53,9 +53,7 @@ from tfreview.store.paging import newest_first
 from tfreview.store.queue_settings import WorkerSettings
 from tfreview.store.tables import JobRow, ReviewRow
 
-MAX_ERROR_CHARS = 4000
-
-
+Finished = datetime | None
 _JOBS = JOBS
 _RUNNING = RUNNING
 
@@ -256,47 +254,38 @@ class SqlJobQueue:
     def fail(
         self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False, announce: bool = True
     ) -> Job:
-        with self.database.transaction() as session:
-            return self._fail_in(session, job_id, attempt_token, error, permanent, announce)
+        answer = self.settle([Settlement(job_id, attempt_token, error, permanent, announce)])[0]
+        if isinstance(answer, StaleAttempt):
+            raise answer
+        if answer is None:  # a failure is answered with the failed job
+            raise TypeError("settle answered a failure as a completion")
+        return answer
 
-    def _fail_in(
-        self, session: Session, job_id: int, token: str, error: str, permanent: bool, announce: bool = True
-    ) -> Job:
-        def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
-            attempts = int(row["attempts"])
-            if permanent or attempts >= row["max_attempts"]:
-                return JobState.DEAD.value, attempts, row["run_after"], now
-            delay = timedelta(seconds=self.policy.delay(attempts, self._rng))
-            return JobState.QUEUED.value, attempts, now + delay, row["finished_at"]
-
-        failed, now = self._release(session, job_id, token, error, decide)
-        # the review it carries says so in the same transaction: a kill cannot leave it `in_progress`
-        _settle_review(session, review_after_failure(failed, failed.last_error or ""), now, only_open=False)
-        if announce:
-            _announce_death(session, failed, now)
-        return failed
+    def _failure(self, row: Mapping[str, Any], now: datetime, permanent: bool) -> tuple[str, int, datetime, Finished]:
+        """A failed attempt's row once released: dead (permanent, or out of attempts) or queued after its backoff."""
+        attempts = int(row["attempts"])
+        if permanent or attempts >= row["max_attempts"]:
+            return JobState.DEAD.value, attempts, row["run_after"], now
+        delay = timedelta(seconds=self.policy.delay(attempts, self._rng))
+        return JobState.QUEUED.value, attempts, now + delay, row["finished_at"]
 
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
-        """One transaction for all: a stale attempt is refused before any write of its own (`_release` reads and
-        checks first; COMPLETE and RELEASE are fenced by the token), so the others commit all the same."""
-        answers: list[Settled] = []
+        """One transaction and one statement of each kind for all (ADR 0396, `store/job_settlements.py`): a stale
+        attempt is refused before any write of its own, so the others commit all the same."""
         with self.database.transaction() as session:
-            for one in settlements:
-                try:
-                    if one.error is None:
-                        values = {"job_id": one.job_id, "token": one.attempt_token, "now": self.clock()}
-                        if session.connection().execute(COMPLETE, values).rowcount != 1:
-                            raise StaleAttempt(one.job_id)
-                        answers.append(None)
-                    else:
-                        answers.append(
-                            self._fail_in(
-                                session, one.job_id, one.attempt_token, one.error, one.permanent, one.announce
-                            )
-                        )
-                except StaleAttempt as stale:
-                    answers.append(stale)
-        return answers
+            now = self.clock()
+            settled = settle_rows(
+                session.connection(),
+                settlements,
+                now,
+                self._failure,
+                job_record_from,
+                lock_rows=not self.database.is_sqlite,
+            )
+            for dead, announce in settled.dead:
+                if announce:
+                    _announce_death(session, dead, now)
+        return settled.answers
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
