@@ -82,9 +82,10 @@ def render_text(
 
 
 # A CI runner reads its steps' output for commands: GitHub Actions takes a line that starts with `::` after
-# leading spaces (`::add-mask::`, `::error::`, `::stop-commands::`) and the older `##[command]` anywhere in a
-# line. The report quotes text nobody here wrote: the model's summary, the plan's values, file names.
-_WORKFLOW_COMMAND = re.compile(r"^([ \t]*(?:\x1b\[[0-9;]*m)*[ \t]*)::", re.MULTILINE)
+# leading blanks (`::add-mask::`, `::error::`, `::stop-commands::`) and the older `##[command]` anywhere in a
+# line. The report quotes text nobody here wrote: the model's summary, the plan's values, file names. The runner
+# trims with .NET's `TrimStart()`: every Unicode blank (a no-break space, an ideographic space…), hence `\s`.
+_WORKFLOW_COMMAND = re.compile(r"^((?:[^\S\n]|\x1b\[[0-9;]*m)*)::", re.MULTILINE)
 
 
 def inert(text: str) -> str:
