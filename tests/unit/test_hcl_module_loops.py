@@ -79,3 +79,32 @@ def test_the_same_module_called_from_two_places_is_still_read_twice(
     report = _scan(tmp_path, capsys)
     assert _addresses(report) >= {"module.x.aws_s3_bucket.b", "module.y.aws_s3_bucket.b"}
     assert not any("loop" in note for note in _notes(report))
+
+
+def test_a_loop_through_a_symbolic_link_is_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`self -> .` in the module's folder, called twice: the same directory on disk under another name, which
+    was followed to the depth bound (2^16 module instances, a report of more than 1 GB)."""
+    (tmp_path / "self").symlink_to(".")
+    (tmp_path / "main.tf").write_text(
+        'module "a" {\n  source = "./self"\n}\nmodule "b" {\n  source = "./self"\n}\n' + BUCKET
+    )
+    report = _scan(tmp_path, capsys)
+    assert _addresses(report) == {"aws_s3_bucket.b"}
+    assert _notes(report) == [
+        f"module.{name}: module source './self' is 'self', a module on its own call path (a module source loop); "
+        "not followed"
+        for name in ("a", "b")
+    ]
+
+
+def test_a_folder_reached_through_a_symbolic_link_from_elsewhere_is_still_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "main.tf").write_text(BUCKET)
+    (tmp_path / "linked").symlink_to("shared")
+    calls = 'module "x" {\n  source = "./shared"\n}\nmodule "y" {\n  source = "./linked"\n}\n'
+    (tmp_path / "main.tf").write_text(calls)
+    report = _scan(tmp_path, capsys)
+    assert _addresses(report) >= {"module.x.aws_s3_bucket.b", "module.y.aws_s3_bucket.b"}
+    assert not any("loop" in note for note in _notes(report))

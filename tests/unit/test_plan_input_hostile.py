@@ -3,12 +3,14 @@ precise line and exit 2, or the review; never a hang, a traceback or gigabytes r
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,3 +109,54 @@ def test_a_regular_file_that_cannot_begin_json_is_refused_at_the_first_64_kib(tm
     path.write_bytes(b"\x7fELF" + b"\x00" * (1024 * 1024))
     with pytest.raises(InputError, match="not JSON"):
         read_bytes(str(path))
+
+
+class _GrowingFile(io.RawIOBase):
+    """A seekable file that keeps growing while read: `{` then blanks, up to `length` bytes; counts what it gave."""
+
+    def __init__(self, length: int) -> None:
+        self.length, self.position, self.served = length, 0, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        assert whence == io.SEEK_SET
+        self.position = offset
+        return offset
+
+    def readinto(self, buffer: Any) -> int:
+        count = min(len(buffer), self.length - self.position)
+        view = memoryview(buffer).cast("B")
+        view[:count] = b" " * count
+        if self.position == 0 and count:
+            view[0:1] = b"{"
+        self.position += count
+        self.served += count
+        return count
+
+
+def test_a_regular_file_growing_while_read_is_refused_past_the_limit_without_reading_all_of_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tfreview.core.errors import InputError
+    from tfreview.parsing import inputs
+
+    monkeypatch.setattr(inputs, "_MAX_PLAN_BYTES", 1024 * 1024)
+    growing = _GrowingFile(256 * 1024 * 1024)  # measured at 100 KiB, 256 MiB by the time it is read
+    with pytest.raises(InputError, match="more than"):
+        inputs._read_file(io.BufferedReader(growing), "plan.json", 100 * 1024)
+    assert growing.served <= 1024 * 1024 + 17 * 1024 * 1024  # the limit and one more 16 MiB piece, not 256 MiB
+
+
+def test_a_regular_file_grown_since_measured_is_read_whole(tmp_path: Path) -> None:
+    from tfreview.parsing import inputs
+
+    data = b"[" + b" " * (300 * 1024) + b"]"
+    path = tmp_path / "plan.json"
+    path.write_bytes(data)
+    with path.open("rb") as stream:  # measured at 100 KiB, as a file still being written may be
+        assert inputs._read_file(stream, str(path), 100 * 1024) == data

@@ -90,3 +90,40 @@ def test_the_model_s_words_and_the_plan_s_values_write_no_workflow_command() -> 
 
 def _commands(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.lstrip().startswith("::") or "##[" in line]
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", "\u2003", "\u3000", "\u202f", "\u2028", " \u00a0\t"])
+def test_a_workflow_command_behind_unicode_blanks_is_inert(blank: str) -> None:
+    """The runner trims a line with .NET's `TrimStart()`, every Unicode blank (a no-break space, an em space, an
+    ideographic space…), not only spaces and tabs, before it looks for `::`."""
+    from dataclasses import replace
+
+    from tests.unit.test_render import sample_review
+    from tfreview.core.findings import Advice
+    from tfreview.core.severity import Severity
+    from tfreview.render import render_text
+
+    summary = f"fine\n{blank}::add-mask::token\n{blank}::error title=X::injected"
+    review = replace(sample_review(), advice=Advice(summary=summary, risk=Severity.LOW, source="openai", is_llm=True))
+    for color in (False, True):
+        out = render_text(review, color=color)
+        assert _commands(re.sub(r"\x1b\[[0-9;]*m", "", out)) == []
+        assert ": :add-mask::token" in out
+
+
+@pytest.mark.parametrize("blank", ["", "   ", "\u00a0"])
+def test_the_markdown_report_printed_to_a_ci_log_writes_no_workflow_command(blank: str) -> None:
+    """`scan -o markdown` prints the comment to stdout, into the CI log: the model's summary escaped `#` and `[`
+    there, but a line starting with `::` stayed a command. Written `\\::`, which Markdown shows as `::`."""
+    from dataclasses import replace
+
+    from tests.unit.test_render import sample_review
+    from tfreview.core.findings import Advice
+    from tfreview.core.severity import Severity
+    from tfreview.render import render_markdown
+
+    summary = f"fine\n{blank}::add-mask::token\n{blank}::error title=X::injected"
+    review = replace(sample_review(), advice=Advice(summary=summary, risk=Severity.LOW, source="openai", is_llm=True))
+    out = render_markdown(review)
+    assert _commands(out) == []
+    assert "\\::add-mask::token" in out

@@ -27,7 +27,7 @@ from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_i
 from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
-from tfreview.parsing.source_tree import SourceReader
+from tfreview.parsing.source_tree import SourceReader, real_directory
 from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -83,6 +83,7 @@ class _ConfigurationReader:
         self.reader = reader
         self.configuration = Configuration()
         self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
+        self.real_directories: dict[str, str] = {}  # module directory -> the directory it is on disk
         self.declared: set[str] = set()  # config addresses of the resources read, instances or not
         self.required: dict[str, list[str]] = {}  # provider name -> `required_providers` version constraints
         self.required_at: dict[str, Location] = {}  # provider name -> the first `terraform` block requiring it
@@ -153,6 +154,12 @@ class _ConfigurationReader:
                 self.configuration.files_parsed.append(path)
             self.modules[reldir] = (files, tfvars)
         return self.modules[reldir]
+
+    def _real(self, reldir: str) -> str:
+        real = self.real_directories.get(reldir)
+        if real is None:
+            real = self.real_directories[reldir] = real_directory(self.reader, reldir)
+        return real
 
     def _module(
         self,
@@ -436,9 +443,10 @@ class _ConfigurationReader:
             return
         child = posixpath.normpath(posixpath.join(reldir, source))
         child = "" if child == "." else child
-        if child in chain:
+        if child in chain or self._real(child) in {self._real(caller) for caller in chain}:
             # A module that calls itself, directly or through others: Terraform loops on it (`init` never ends);
-            # followed, each level's calls multiply (two calls of `./` are 2^16 modules at the depth bound).
+            # followed, each level's calls multiply (two calls of `./` are 2^16 modules at the depth bound). By
+            # the directory on disk too: a symbolic link `self -> .` called twice was 2^16 modules (a 1 GB report).
             self.configuration.notes.append(
                 f"{address}: module source {source!r} is {child or '.'!r}, a module on its own call path "
                 "(a module source loop); not followed"

@@ -7,6 +7,7 @@ the scanned root; a module outside it reads as `../modules/x/main.tf`.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import subprocess
 from collections.abc import Mapping
@@ -102,6 +103,16 @@ class RecordingReader:
         if found.texts or found.unreadable:
             self.read.append(reldir)
         return found
+
+
+def real_directory(reader: SourceReader, reldir: str) -> str:
+    """Which directory `reldir` is: on disk, its real path (a symbolic link to a folder is that folder, so a
+    module's `self -> .` is the module itself); read from elsewhere (git, a mapping), `reldir` as it is."""
+    while isinstance(reader, RecordingReader):
+        reader = reader.reader
+    if isinstance(reader, DirectoryReader):
+        return os.path.realpath(reader.root / reldir if reldir else reader.root)
+    return reldir
 
 
 def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:

@@ -28,6 +28,7 @@ from tfreview.render.digest import (
     tally,
     unparsed_text,
 )
+from tfreview.render.text import WORKFLOW_COMMAND
 
 MAX_CHARS = 65_536  # GitHub's limit on a comment body
 _MAX_LABEL = 200  # the scanned path or ref, in the header
@@ -159,10 +160,19 @@ def render_markdown(
             f"\n> **{lead} (comment size limit); see the full report.** Left out: {where}. Counts above are exact.\n"
         )
     parts["coverage"] = parts["coverage"].replace("\n<!--clip-->", "\n" + clip_note.strip() if clip_note else "")
-    text = fixed + clip_note + "".join(parts[name] for name in _DISPLAY)
+    text = _inert(fixed + clip_note + "".join(parts[name] for name in _DISPLAY))
     if len(text) > max_chars:  # the last resort; it still ends with a newline, inside the limit
         text = text[: max_chars - 1] + "\n"
     return text
+
+
+def _inert(text: str) -> str:
+    """Nothing a CI runner would take for a workflow command where the report is printed to a CI log (`scan -o
+    markdown`), as the text report (`text.inert`): a line's leading `::` is written `\\::` (Markdown shows `::`),
+    `##[` is `## [`. The report's own lines never start so, so an ordinary report is unchanged."""
+    if "::" not in text and "##[" not in text:
+        return text
+    return WORKFLOW_COMMAND.sub(r"\1\\::", text).replace("##[", "## [")
 
 
 def _clip(text: str, limit: int) -> str:

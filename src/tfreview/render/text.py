@@ -82,9 +82,10 @@ def render_text(
 
 
 # A CI runner reads its steps' output for commands: GitHub Actions takes a line that starts with `::` after
-# leading spaces (`::add-mask::`, `::error::`, `::stop-commands::`) and the older `##[command]` anywhere in a
-# line. The report quotes text nobody here wrote: the model's summary, the plan's values, file names.
-_WORKFLOW_COMMAND = re.compile(r"^([ \t]*(?:\x1b\[[0-9;]*m)*[ \t]*)::", re.MULTILINE)
+# leading blanks (`::add-mask::`, `::error::`, `::stop-commands::`) and the older `##[command]` anywhere in a
+# line. The report quotes text nobody here wrote: the model's summary, the plan's values, file names. The runner
+# trims with .NET's `TrimStart()`: every Unicode blank (a no-break space, an ideographic space…), hence `\s`.
+WORKFLOW_COMMAND = re.compile(r"^((?:[^\S\n]|\x1b\[[0-9;]*m)*)::", re.MULTILINE)
 
 
 def inert(text: str) -> str:
@@ -92,7 +93,7 @@ def inert(text: str) -> str:
     `##[` becomes `## [`. The report's own lines never start so, so an ordinary report is unchanged."""
     if "::" not in text and "##[" not in text:
         return text
-    return _WORKFLOW_COMMAND.sub(r"\1: :", text).replace("##[", "## [")
+    return WORKFLOW_COMMAND.sub(r"\1: :", text).replace("##[", "## [")
 
 
 def _header(out: list[str], review: Review, paint: _Paint) -> None:

@@ -13,7 +13,8 @@ _DROPS_NET_RAW = frozenset({"ALL", "NET_RAW", "CAP_NET_RAW"})
 
 
 def _drops_net_raw(dropped: object) -> bool | None:
-    """True when the drop list names NET_RAW or ALL; None when it is not known before apply."""
+    """True when a capability list (`drop`, or `add`) names NET_RAW or ALL; None when it is not known before
+    apply."""
     if dropped is UNKNOWN:
         return None
     if isinstance(dropped, str):
@@ -32,14 +33,19 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for index, _ in enumerate(resource.blocks(f"{base}.container")):
         path = f"{base}.container.{index}.security_context.capabilities.drop"
         dropped = resource.get(path)
+        name = resource.get(f"{base}.container.{index}.name")
+        shown = f"`{name}`" if isinstance(name, str) else f"#{index}"
         if _drops_net_raw(dropped if dropped is not None else []) is False:
-            name = resource.get(f"{base}.container.{index}.name")
-            shown = f"`{name}`" if isinstance(name, str) else f"#{index}"
             yield Hit(
                 path,
                 f"container {shown} keeps NET_RAW (the runtime's default set): it can craft raw packets",
                 unset=dropped is None,
             )
+            continue
+        added_path = f"{base}.container.{index}.security_context.capabilities.add"
+        added = resource.get(added_path)
+        if added is not None and _drops_net_raw(added):  # `add` names it (or ALL): dropped, then given back
+            yield Hit(added_path, f"container {shown} adds NET_RAW back after dropping it: it can craft raw packets")
 
 
 RULE = Rule(
@@ -70,7 +76,8 @@ RULE = Rule(
     "compromised container can forge packets and spoof or intercept traffic of its neighbours (ARP/DNS "
     "spoofing). Kubernetes' restricted Pod Security Standard requires dropping ALL. Low: defence in depth. A "
     "container whose `security_context.capabilities.drop` names neither `ALL` nor `NET_RAW` is flagged, each "
-    "container reported; a drop list known only after apply is left alone. Pods, deployments, daemon sets, "
+    "container reported; so is one that drops it but names `NET_RAW` (or `ALL`) in `capabilities.add`, which "
+    "gives it back. A drop or add list known only after apply is left alone. Pods, deployments, daemon sets, "
     "stateful sets, jobs and cron jobs (legacy and `_v1` names) are judged through their pod template.",
     defaults=(("security_context.capabilities.drop", "none dropped: the runtime's default set, NET_RAW included"),),
     references=References(checkov=("CKV_K8S_28",)),
