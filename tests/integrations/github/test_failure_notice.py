@@ -179,3 +179,29 @@ def test_failing_closed_on_a_fresh_head_creates_a_failure_run_and_a_later_review
     assert after["conclusion"] == check_runs.conclusion(finished.verdict)  # the verdict's, not the failure's
     assert TITLE in run["output"]["title"]
     assert TITLE not in after["output"]["title"]
+
+
+def test_a_check_run_left_in_progress_between_annotation_batches_is_completed(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    """A publish that died after its first annotation batch left the run `in_progress` with an unfinished progress
+    marker; the failure notice used to take that marker for a finished review and leave the run so for ever."""
+    number = open_pr(github)
+    failed = failed_review(github, number)
+    head = failed.source.commit_sha
+    assert head is not None
+    unfinished = check_runs.Progress("d" * 16, 1, 3, "e" * 16)
+    assert check_runs.Progress.read(unfinished.external_id()) == unfinished  # the marker a publish writes
+    client.create_check_run(
+        REPO,
+        name=settings.check_name,
+        head_sha=head,
+        status="in_progress",
+        conclusion=None,
+        external_id=unfinished.external_id(),
+        output={"title": "tfreview", "summary": "reviewing"},
+    )
+    publisher_of(client, settings).publish_failure(failed)
+    (run,) = github.check_runs(REPO, head)
+    assert (run["status"], run["conclusion"]) == ("completed", "neutral")
+    assert TITLE in run["output"]["title"]

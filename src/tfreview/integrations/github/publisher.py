@@ -275,8 +275,11 @@ class GitHubPublisher:
                 run = self._find_check_run(client, repo, head, identity)  # created after all? (I2)
                 if run is None:
                     raise
-        if check_runs.Progress.read(run.external_id) is not None:
+        shown = check_runs.Progress.read(run.external_id)
+        if shown is not None and shown.complete and run.status == "completed":
             return  # a finished review of this head is shown there: the failure of a later job does not undo it
+        # a review's publish that died between its annotation batches left the run `in_progress` for ever (a
+        # required check would block the pull request): it completes now, with the failure's text
         if run.status != "completed" or run.conclusion != conclusion or run.external_id != external_id:
             client.update_check_run(repo, run.id, conclusion=conclusion, external_id=external_id, output=output)
 
