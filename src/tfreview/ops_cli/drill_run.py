@@ -26,6 +26,7 @@ from typing import Any
 
 from tfreview.core.errors import ConfigError
 from tfreview.ops.alert_table import AlertRule
+from tfreview.ops.controls import ACTION_CONTROLS
 from tfreview.ops_cli.drill_scenarios import DrillTarget, InjectionLog, Scenario
 from tfreview.ops_cli.drill_watch import IncidentView
 
@@ -154,14 +155,19 @@ def _wait_for(probe: Callable[[], dict[str, Any] | None], deadline: Deadline) ->
 
 
 def _settled_timeline(view: IncidentView, incident_id: int, deadline: Deadline) -> list[dict[str, Any]]:
-    """The timeline once every notifier told of the trigger has an outcome for the resolve too (or at the
-    deadline: the report then shows what is missing)."""
+    """The timeline once every notifier told of the trigger has an outcome for the resolve too, and every
+    control an action set is recorded as lifted (the watchdog records that just after the resolution it
+    commits: read in between, a loaded machine showed `pause-ai` never lifted) — or at the deadline: the
+    report then shows what is missing."""
     while True:
         timeline = view.timeline(incident_id)
         outcomes = [e["detail"] for e in timeline if e["kind"] in ("notified", "notify-failed")]
         triggered = {d.get("notifier") for d in outcomes if d.get("event") == "trigger" and d.get("notifier") != "none"}
         told = {d.get("notifier") for d in outcomes if d.get("event") == "resolve"}
-        if triggered <= told or deadline.left() <= 0:
+        actions = [e["detail"] for e in timeline if e["kind"] == "action"]
+        set_ = {d.get("action") for d in actions if d.get("state") == "done" and d.get("action") in ACTION_CONTROLS}
+        lifted = {d.get("action") for d in actions if d.get("state") == "lifted"}
+        if (triggered <= told and set_ <= lifted) or deadline.left() <= 0:
             return timeline
         time.sleep(POLL_SECONDS)
 
