@@ -246,3 +246,91 @@ resource "aws_iam_policy" "narrow" {
     for key in (("aws_iam_policy.admin", "TFR-AWS-030"), ("aws_iam_policy.narrow", "TFR-AWS-031")):
         assert "CKV2_AWS_40" in by_key[key].references
         assert "TFR-AWS-253: statement 0 allows every IAM action" in by_key[key].message
+
+
+EVERY_STATEMENT = """
+resource "aws_iam_policy" "ops" {
+  name = "ops"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = ["ec2:*"], Resource = "*" },
+      { Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::logs/*" },
+      { Effect = "Allow", Action = ["iam:PassRole", "iam:*"], Resource = "*" },
+    ]
+  })
+}
+"""
+
+
+def test_an_iam_finding_names_every_offending_statement_wildcards_first() -> None:
+    findings, _ = _findings(EVERY_STATEMENT)
+    management = [f for f in findings if f.rule_id == "TFR-AWS-244"]
+    assert len(management) == 1  # one policy, one finding
+    assert management[0].evidence.path == "policy"
+    assert 'statements 0 and 2 allow permissions management on "*": ec2:*, iam:*, iam:PassRole' in (
+        management[0].message
+    )
+    writes = next(f for f in findings if f.rule_id == "TFR-AWS-243")
+    assert "statements 0 and 2 allow write actions" in writes.message
+
+
+PUBLIC_POLICIES = """
+resource "aws_s3_bucket_policy" "site" {
+  bucket = "site"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "arn:aws:s3:::site/*" },
+      { Effect = "Allow", Principal = { AWS = "arn:aws:iam::111122223333:root" }, Action = "s3:*", Resource = "*" },
+      { Effect = "Allow", Principal = "*", Action = ["s3:PutObject", "s3:*"], Resource = "arn:aws:s3:::site/*" },
+    ]
+  })
+}
+
+resource "aws_kms_key" "shared" {
+  description = "shared"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:Decrypt", Resource = "*" },
+      { Effect = "Allow", Principal = { AWS = "*" }, Action = "kms:Encrypt", Resource = "*" },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "everything" {
+  name = "everything"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "*", Resource = "*" },
+      { Effect = "Allow", NotAction = "iam:*", Resource = "*" },
+      { Effect = "Allow", Action = "*", Resource = "*" },
+    ]
+  })
+}
+"""
+
+
+def test_policy_findings_name_every_offending_statement() -> None:
+    findings, _ = _findings(PUBLIC_POLICIES)
+    by = {(f.address, f.rule_id): f for f in findings}
+    messages = {key: f.message for key, f in by.items()}
+    public = [
+        m for (address, _), m in messages.items() if address == "aws_s3_bucket_policy.site" and "any principal" in m
+    ]
+    assert public == [
+        'statement 0 allows s3:GetObject to any principal ("*"); '
+        'statement 2 allows s3:*, s3:PutObject to any principal ("*")'
+    ]
+    kms = [m for (address, _), m in messages.items() if address == "aws_kms_key.shared" and "any principal" in m]
+    assert kms == ['statements 0 and 1 allow any principal ("*") without a condition']
+    star = [
+        m
+        for (address, _), m in messages.items()
+        if address == "aws_iam_policy.everything" and m.startswith("statement")
+    ]
+    assert 'statements 0 and 2 allow "*"; statement 1 uses NotAction, allowing every other action' in star
+    # NotAction allows every action but those it lists: statement 1 is an admin statement too
+    assert any(m.startswith('statements 0, 1 and 2 allow every action ("*") on every resource ("*")') for m in star)

@@ -6,14 +6,18 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, identity_policies
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, identity_policies, per_statement
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for path, found in identity_policies(resource):
-        for statement in found:
-            if statement.allows and statement.any_action and statement.any_resource:
-                yield Hit(path, f'statement {statement.index} allows every action ("*") on every resource ("*")')
+        parts = [
+            (statement.index, "allows", 'every action ("*") on every resource ("*")')
+            for statement in found
+            if statement.allows and statement.any_action and statement.any_resource
+        ]
+        if parts:  # one finding per document naming every offending statement (issue 12 §3)
+            yield per_statement(path, parts)
 
 
 RULE = Rule(

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import CREDENTIALS_EXPOSURE, allowed_actions, hit, matches, unconstrained
+from tfreview.rules.support.iam_access import CREDENTIALS_EXPOSURE, matches, offending_hits
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for path, statement in unconstrained(resource):
-        found = [p for p in allowed_actions(statement) if any(matches(p, a) for a in CREDENTIALS_EXPOSURE)]
-        if found:
-            yield hit(path, statement, "actions that return credentials", found)
+    # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
+    yield from offending_hits(
+        resource, "actions that return credentials", lambda p: any(matches(p, a) for a in CREDENTIALS_EXPOSURE)
+    )
 
 
 RULE = Rule(

@@ -6,16 +6,20 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, Statement, identity_policies
+from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, Statement, identity_policies, per_statement
 
 _EVERY_IAM_ACTION = ("*", "*:*", "iam:*")
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for path, found in identity_policies(resource):
-        for statement in found:
-            if statement.allows and (what := _grants_all_of_iam(statement)):
-                yield Hit(path, f"statement {statement.index} allows every IAM action ({what})")
+        parts = [
+            (statement.index, "allows", f"every IAM action ({what})")
+            for statement in found
+            if statement.allows and (what := _grants_all_of_iam(statement))
+        ]
+        if parts:  # one finding per document naming every offending statement (issue 12 §3)
+            yield per_statement(path, parts)
 
 
 def _grants_all_of_iam(statement: Statement) -> str | None:

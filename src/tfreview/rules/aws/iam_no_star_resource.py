@@ -11,22 +11,29 @@ from tfreview.rules.support.policy_documents import (
     UNRESTRICTABLE_ACTIONS,
     identity_policies,
     listed,
+    numbered,
     wildcards_first,
 )
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for path, found in identity_policies(resource):
+        # one finding per document naming every offending statement and action, not only the first (issue 12 §3)
+        indexes: list[int] = []
+        restrictable: list[str] = []
+        not_action = False
         for statement in found:
             if not (statement.allows and statement.any_resource):
                 continue
-            restrictable = wildcards_first(
-                statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS
-            )
-            if statement.not_actions:
-                restrictable.insert(0, "every action but those in NotAction")
-            if restrictable:
-                yield Hit(path, f'statement {statement.index} allows {listed(restrictable)} on "*"')
+            actions = [statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
+            if actions or statement.not_actions:
+                indexes.append(statement.index)
+                restrictable.extend(actions)
+                not_action = not_action or bool(statement.not_actions)
+        if indexes:
+            named = (["every action but those in NotAction"] if not_action else []) + wildcards_first(restrictable)
+            verb = "allows" if len(set(indexes)) == 1 else "allow"
+            yield Hit(path, f'{numbered(indexes)} {verb} {listed(named)} on "*"')
 
 
 RULE = Rule(

@@ -6,14 +6,12 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import allowed_actions, hit, levels, unconstrained
+from tfreview.rules.support.iam_access import levels, offending_hits
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for path, statement in unconstrained(resource):
-        found = [a for a in allowed_actions(statement) if "write" in levels(a)]
-        if found:
-            yield hit(path, statement, "write actions", found)
+    # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
+    yield from offending_hits(resource, "write actions", lambda a: "write" in levels(a))
 
 
 RULE = Rule(

@@ -6,13 +6,17 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import statements
+from tfreview.rules.support.policy_documents import per_statement, statements
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for statement in statements(resource.get("policy")):
-        if statement.allows and statement.any_principal and not statement.has_condition:
-            yield Hit("policy", f'statement {statement.index} allows any principal ("*") without a condition')
+    parts = [
+        (statement.index, "allows", 'any principal ("*") without a condition')
+        for statement in statements(resource.get("policy"))
+        if statement.allows and statement.any_principal and not statement.has_condition
+    ]
+    if parts:  # one finding naming every offending statement (issue 12 §3)
+        yield per_statement("policy", parts)
 
 
 RULE = Rule(

@@ -6,15 +6,21 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import listed, statements, wildcards_first
+from tfreview.rules.support.policy_documents import listed, per_statement, statements, wildcards_first
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for statement in statements(resource.get("policy")):
-        if statement.allows and statement.any_principal and not statement.has_condition:
-            actions = listed(wildcards_first(statement.written)) or "no action"
-            yield Hit("policy", f'statement {statement.index} allows {actions} to any principal ("*")')
-            return
+    parts = [
+        (
+            statement.index,
+            "allows",
+            f'{listed(wildcards_first(statement.written)) or "no action"} to any principal ("*")',
+        )
+        for statement in statements(resource.get("policy"))
+        if statement.allows and statement.any_principal and not statement.has_condition
+    ]
+    if parts:  # one finding naming every offending statement, not only the first (issue 12 §3)
+        yield per_statement("policy", parts)
 
 
 RULE = Rule(

@@ -24,14 +24,14 @@ these tables, and a pattern reaches the levels its literal part allows (`s3:Get*
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Final
 
 from tfreview.core.rules import Hit, Resource
 from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
-from tfreview.rules.support.policy_documents import Statement, identity_policies
+from tfreview.rules.support.policy_documents import Statement, identity_policies, listed, numbered, wildcards_first
 
 # resources whose `policy` is an identity policy document (Checkov's resource-level checks read these)
 POLICY_TYPES: Final = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
@@ -254,7 +254,7 @@ def unconstrained(resource: Resource) -> Iterator[tuple[str, Statement]]:
 
 
 def allowed_actions(statement: Statement) -> tuple[str, ...]:
-    """The statement's actions as written; NotAction allows every other action, so it counts as `*`."""
+    """The statement's actions, lower-cased; NotAction allows every other action, so it counts as `*`."""
     return ("*",) if statement.not_actions else statement.actions
 
 
@@ -264,6 +264,23 @@ def named_actions(patterns: Iterable[str], table: frozenset[str]) -> list[str]:
     return sorted(a for a in table if any(matches(p, a) for p in patterns))
 
 
-def hit(path: str, statement: Statement, what: str, actions: list[str], limit: int = 4) -> Hit:
-    shown = ", ".join(actions[:limit]) + (f" and {len(actions) - limit} more" if len(actions) > limit else "")
-    return Hit(path, f'statement {statement.index} allows {what} on "*": {shown}')
+def offending_hits(resource: Resource, what: str, offends: Callable[[str], bool], limit: int = 6) -> Iterator[Hit]:
+    """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
+    `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
+    spelling (`statements 0 and 3 allow permissions management on "*": iam:*, ec2:*`). The hit's path is the
+    document's; the first offending statement is the one the message names first."""
+    found: dict[str, list[tuple[Statement, list[str]]]] = {}
+    for path, statement in unconstrained(resource):
+        actions = [a for a in allowed_actions(statement) if offends(a)]
+        if actions:
+            found.setdefault(path, []).append((statement, actions))
+    for path, offending in found.items():
+        yield hit(path, offending, what, limit)
+
+
+def hit(path: str, offending: list[tuple[Statement, list[str]]], what: str, limit: int = 6) -> Hit:
+    """The hit naming every offending statement and its actions as written, wildcards first."""
+    actions = wildcards_first(statement.as_written(a) for statement, found in offending for a in found)
+    verb = "allows" if len({statement.index for statement, _ in offending}) == 1 else "allow"
+    subject = numbered(statement.index for statement, _ in offending)
+    return Hit(path, f'{subject} {verb} {what} on "*": {listed(actions, limit)}')

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
-from tfreview.core.rules import Resource
+from tfreview.core.rules import Hit, Resource
 from tfreview.core.unicode_text import json_loads
 from tfreview.core.values import UNKNOWN
 
@@ -205,6 +205,31 @@ def listed(items: list[str], limit: int = 5) -> str:
     """`a, b, c` — at most `limit` named, the rest counted."""
     shown = ", ".join(items[:limit])
     return f"{shown} and {len(items) - limit} more" if len(items) > limit else shown
+
+
+def numbered(indexes: Iterable[int]) -> str:
+    """`statement 3`, `statements 0 and 3`, `statements 0, 2 and 5`: every statement named, in order."""
+    found = [str(i) for i in sorted(set(indexes))]
+    if len(found) == 1:
+        return f"statement {found[0]}"
+    return f"statements {', '.join(found[:-1])} and {found[-1]}"
+
+
+def per_statement(path: str, parts: list[tuple[int, str, str]]) -> Hit:
+    """One hit for every offending statement of the policy document at `path` (one cause, one finding).
+
+    `parts` are (statement index, verb, rest), the verb in the singular (`allows`, `uses`): statements with the
+    same words are named together (`statements 0 and 3 allow "*"`), the groups in the order of their first
+    statement and joined by `; `. The finding's path is the document's, as it was for the first statement alone.
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, verb, rest in parts:
+        groups.setdefault((verb, rest), []).append(index)
+    said = []
+    for (verb, rest), indexes in groups.items():
+        plural = len(set(indexes)) > 1
+        said.append(f"{numbered(indexes)} {verb[:-1] if plural and verb.endswith('s') else verb} {rest}")
+    return Hit(path, "; ".join(said))
 
 
 def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]]]:
