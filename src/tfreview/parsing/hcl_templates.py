@@ -128,14 +128,16 @@ def evaluate_template(evaluator: TemplateEvaluator, text: str) -> Any:
     return "".join(out)
 
 
+_PARSED_ALONE = 16  # a failed part this small is parsed source by source
 _UNPARSED = object()  # an interpolation that does not parse: its value is unknown
 
 
 def _parsed(sources: list[str]) -> dict[str, Any]:
     """The expression of each distinct interpolation source, or _UNPARSED. One lark parse per interpolation
     made a heredoc of 40k `${1}` take ~40 s: the distinct one-line sources are parsed together, as the
-    attributes `v0`..`vN` of one block, halved until each part parses; a source that fails alone, or spans
-    lines, or holds a comment opener or heredoc, is parsed on its own as it always was."""
+    attributes `v0`..`vN` of one block, halved until each part parses (a failed part of 16 or fewer is
+    parsed source by source); a source that spans lines, or holds a comment opener or heredoc, is parsed on its
+    own as it always was."""
     distinct = list(dict.fromkeys(sources))
     together = [source for source in distinct if not any(mark in source for mark in ("\n", "\r", "/*", "<<"))]
     found: dict[str, Any] = {}
@@ -164,6 +166,8 @@ def _parse_together(sources: list[str], found: dict[str, Any]) -> None:
             assert isinstance(item, Attribute)
             found[source] = item.expression
         return
+    if len(sources) <= _PARSED_ALONE:
+        return  # few enough to parse one by one: halving further costs more lark calls than it saves
     half = len(sources) // 2
     _parse_together(sources[:half], found)
     _parse_together(sources[half:], found)
