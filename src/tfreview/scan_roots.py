@@ -21,6 +21,7 @@ from tfreview.core.locations import join
 from tfreview.core.plan import ChangeSet
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl import load_directory
+from tfreview.parsing.hcl_configuration import ModuleBudget
 from tfreview.parsing.repository_paths import folder_prefix
 from tfreview.parsing.source_tree import DirectoryReader, RecordingReader
 from tfreview.parsing.terraform_roots import find_roots, normalise
@@ -47,12 +48,13 @@ def review_roots(
     done: list[str] = []
     read: set[str] = set()
     out: list[RootReview] = []
+    budget = ModuleBudget()  # module instances, for all roots together (ADR 0414)
     while pending:
         root = pending.pop(0)
         if progress is not None and len(layout.roots) > 1:
             progress(f"reviewing root {root} ({len(done) + 1} of {len(layout.roots)}+)")
         reader = RecordingReader(DirectoryReader(base / root if root != "." else base))
-        change_set = load_directory(base / root if root != "." else base, reader=reader)
+        change_set = load_directory(base / root if root != "." else base, reader=reader, budget=budget)
         refuse_unparsed(change_set.coverage.files_skipped, allowed=allow_parse_errors)
         read |= {normalise(root, reldir) for reldir in reader.read}
         notes = _unreached_note(root, layout.callers) if root not in layout.roots else []

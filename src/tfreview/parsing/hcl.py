@@ -14,7 +14,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
 from tfreview.core.unicode_text import scrub
-from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, read_configuration
+from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
 from tfreview.parsing.source_tree import (
     DirectoryReader,
     MappingReader,
@@ -35,11 +35,14 @@ def changeset_from_sources(
     )
 
 
-def load_directory(path: str | Path, *, reader: SourceReader | None = None) -> ChangeSet:
+def load_directory(
+    path: str | Path, *, reader: SourceReader | None = None, budget: ModuleBudget | None = None
+) -> ChangeSet:
     """Every resource of the configuration in `path` (its own .tf files and the local modules they call), as creates.
-    `reader` reads it instead of a plain directory reader (one that records what it read)."""
+    `reader` reads it instead of a plain directory reader (one that records what it read); `budget` bounds the
+    module instances read, shared with the other roots of one scan (ADR 0414)."""
     root = _directory(path)
-    return _compare(read_configuration(reader or DirectoryReader(root)), None, scrub(str(path)))
+    return _compare(read_configuration(reader or DirectoryReader(root), budget), None, scrub(str(path)))
 
 
 def load_change(base: str | Path, head: str | Path) -> ChangeSet:

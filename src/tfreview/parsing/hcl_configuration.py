@@ -32,6 +32,9 @@ from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
+# module instances one scan reads, all roots and levels together: a legitimate tree calling two children per level,
+# 16 levels deep, is 2^16 instances (minutes, a report of hundreds of MB); real trees read far fewer (ADR 0414)
+MAX_MODULE_INSTANCES = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +76,24 @@ class _File:
     blocks: list[Block]
 
 
-def read_configuration(reader: SourceReader) -> Configuration:
-    """Parse the root module of `reader` and every local module it calls; skip files that do not parse."""
-    return _ConfigurationReader(reader).read()
+@dataclass(slots=True)
+class ModuleBudget:
+    """The module instances left to read, shared by the roots of one scan (ADR 0414)."""
+
+    limit: int = MAX_MODULE_INSTANCES
+    used: int = 0
+
+
+def read_configuration(reader: SourceReader, budget: ModuleBudget | None = None) -> Configuration:
+    """Parse the root module of `reader` and every local module it calls; skip files that do not parse.
+    Module instances past `budget` (shared by the roots of one scan; else this read's own) are noted, not read."""
+    return _ConfigurationReader(reader, budget or ModuleBudget()).read()
 
 
 class _ConfigurationReader:
-    def __init__(self, reader: SourceReader) -> None:
+    def __init__(self, reader: SourceReader, budget: ModuleBudget) -> None:
         self.reader = reader
+        self.budget = budget
         self.configuration = Configuration()
         self.modules: dict[str, tuple[list[_File], list[tuple[str, str]]]] = {}
         self.real_directories: dict[str, str] = {}  # module directory -> the directory it is on disk
@@ -90,9 +103,18 @@ class _ConfigurationReader:
         # local name -> provider type, from a `required_providers` entry's `source` (`gcp = { source =
         # "hashicorp/google" }`: the `gcp` provider is the google provider; ADR 0365)
         self.local_types: dict[str, str] = {}
+        self.not_followed: list[str] = []  # module instance addresses past the budget, in reading order
 
     def read(self) -> Configuration:
         self._module("", None, None, (), ())
+        if self.not_followed:
+            count = len(self.not_followed)
+            span = self.not_followed[0] if count == 1 else f"{self.not_followed[0]} to {self.not_followed[-1]}"
+            self.configuration.notes.append(
+                f"{count} module instance{'s' if count > 1 else ''} not followed ({span}): one scan reads at most "
+                f"{self.budget.limit} module instances; the resources in them and the modules they call are "
+                "not reviewed"
+            )
         configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
             name = resource.type.removesuffix("_provider")
@@ -467,6 +489,10 @@ class _ConfigurationReader:
             return
         call_scope = _gates_open(scope, expansion.condition)
         for instance in expansion.instances:
+            if self.budget.used >= self.budget.limit:
+                self.not_followed.append(address + instance.suffix)  # noted once, in read()
+                continue
+            self.budget.used += 1
             instance_scope = (
                 replace(call_scope, instance=instance.bindings, instance_defaults=expansion.defaults)
                 if instance.bindings

@@ -11,6 +11,7 @@ from tfreview.parsing.hcl_functions import MAX_VALUE_SIZE, to_template_string
 from tfreview.parsing.hcl_syntax import Attribute, HclSyntaxError, body_items, parse_blocks
 
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+_TEMPLATE_START = re.compile(r"[$%]{")
 _HEREDOC = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\r?\n(.*?)^[ \t]*\2[ \t]*\r?\n?\Z", re.S | re.M)
 
 
@@ -71,8 +72,8 @@ def _dedent(text: str) -> str:
 
 def _next_template_start(text: str, position: int) -> int:
     """Index of the next `${` or `%{` that is not escaped as `$${` / `%%{`, or -1."""
-    for match in re.finditer(r"[$%]{", text[position:]):
-        start = position + match.start()
+    for match in _TEMPLATE_START.finditer(text, position):  # from `position`: no copy of the rest per piece
+        start = match.start()
         if start > 0 and text[start - 1] == text[start]:
             continue
         return start
@@ -111,12 +112,15 @@ def evaluate_template(evaluator: TemplateEvaluator, text: str) -> Any:
     pieces = template_pieces(text)
     if pieces is None:
         return UNKNOWN
+    parsed = _parsed([piece.strip() for kind, piece in pieces if kind == "interpolation"])
     out: list[Any] = []
     for kind, piece in pieces:
         if kind == "text":
             out.append(piece)
         elif kind == "interpolation":
-            out.append(to_template_string(_parse_and_evaluate(evaluator, piece)))
+            expression = parsed[piece.strip()]
+            value = UNKNOWN if expression is _UNPARSED else evaluator.evaluate(expression)
+            out.append(to_template_string(value))
         else:
             out.append(UNKNOWN)
     if any(part is UNKNOWN for part in out) or sum(len(part) for part in out) > MAX_VALUE_SIZE:
@@ -124,12 +128,57 @@ def evaluate_template(evaluator: TemplateEvaluator, text: str) -> Any:
     return "".join(out)
 
 
-def _parse_and_evaluate(evaluator: TemplateEvaluator, source: str) -> Any:
+_PARSED_ALONE = 16  # a failed part this small is parsed source by source
+_UNPARSED = object()  # an interpolation that does not parse: its value is unknown
+
+
+def _parsed(sources: list[str]) -> dict[str, Any]:
+    """The expression of each distinct interpolation source, or _UNPARSED. One lark parse per interpolation
+    made a heredoc of 40k `${1}` take ~40 s: the distinct one-line sources are parsed together, as the
+    attributes `v0`..`vN` of one block, halved until each part parses (a failed part of 16 or fewer is
+    parsed source by source); a source that spans lines, or holds a comment opener or heredoc, is parsed on its
+    own as it always was."""
+    distinct = list(dict.fromkeys(sources))
+    together = [source for source in distinct if not any(mark in source for mark in ("\n", "\r", "/*", "<<"))]
+    found: dict[str, Any] = {}
+    _parse_together(together, found)
+    for source in distinct:
+        if source not in found:
+            found[source] = _parse_one(source)
+    return found
+
+
+def _parse_together(sources: list[str], found: dict[str, Any]) -> None:
+    if len(sources) < 2:
+        return  # parsed on its own
+    text = "x {\n" + "".join(f"  v{index} = {source}\n" for index, source in enumerate(sources)) + "}\n"
     try:
-        blocks = parse_blocks(f"x {{\n  v = {source.strip()}\n}}\n")
+        blocks = parse_blocks(text)
     except HclSyntaxError:
-        return UNKNOWN
+        blocks = []
+    items = list(body_items(blocks[0].body)) if len(blocks) == 1 else []
+    # each attribute where its own line put it, so no source ran into the next (an unclosed bracket)
+    if len(items) == len(sources) and all(
+        isinstance(item, Attribute) and item.name == f"v{index}" and item.line == index + 2
+        for index, item in enumerate(items)
+    ):
+        for source, item in zip(sources, items, strict=True):
+            assert isinstance(item, Attribute)
+            found[source] = item.expression
+        return
+    if len(sources) <= _PARSED_ALONE:
+        return  # few enough to parse one by one: halving further costs more lark calls than it saves
+    half = len(sources) // 2
+    _parse_together(sources[:half], found)
+    _parse_together(sources[half:], found)
+
+
+def _parse_one(source: str) -> Any:
+    try:
+        blocks = parse_blocks(f"x {{\n  v = {source}\n}}\n")
+    except HclSyntaxError:
+        return _UNPARSED
     for item in body_items(blocks[0].body):
         if isinstance(item, Attribute):
-            return evaluator.evaluate(item.expression)
-    return UNKNOWN
+            return item.expression
+    return _UNPARSED
