@@ -102,27 +102,29 @@ def test_a_dead_letter_whose_review_is_gone_still_gets_its_notice(stores: Stores
 # --- DynamoDB: one transaction ----------------------------------------------------------------------------------
 
 
-class NoticeRefused(Table):
-    """The deployment's table, except that DynamoDB is made to refuse a failure notice's job item (its condition
-    can never hold on a fresh item): the transaction is cancelled by DynamoDB itself, not before it is sent."""
+class Refusing(Table):
+    """The deployment's table, except that DynamoDB is made to refuse every new job item of one kind (its
+    condition can never hold on a fresh item): the transaction is cancelled by DynamoDB itself, not before it is
+    sent."""
 
-    def __init__(self, clients: AwsClients) -> None:
+    def __init__(self, clients: AwsClients, kind: JobKind) -> None:
         super().__init__(clients)
+        self.kind = kind
         self.refused = 0
 
     def transact(self, actions: list[dict[str, Any]]) -> None:
         for action in actions:
             put = action.get("Put")
-            if put is not None and put["Item"].get("kind") == {"S": JobKind.PUBLISH.value}:
+            if put is not None and put["Item"].get("kind") == {"S": self.kind.value}:
                 put["ConditionExpression"] = "attribute_exists(pk)"
                 self.refused += 1
         super().transact(actions)
 
 
-def _poisoned_queue(stores: Stores) -> tuple[SqsJobQueue, NoticeRefused]:
+def _poisoned_queue(stores: Stores) -> tuple[SqsJobQueue, Refusing]:
     target = stores.extras["target"]
     assert isinstance(target, AwsTarget)
-    table = NoticeRefused(AwsClients(target))
+    table = Refusing(AwsClients(target), JobKind.PUBLISH)  # a failure notice's job item
     return SqsJobQueue(table, JobMessages(table.clients), worker_settings(), clock=stores.clock), table
 
 
@@ -163,29 +165,12 @@ def test_dynamodb_a_refused_notice_leaves_neither_the_dead_letter_nor_the_notice
     assert len(_raw_publish_items(stores)) == 2  # the notice's job and key items, together
 
 
-class EveryJobRefused(Table):
-    """DynamoDB refuses every new job item (as if each fresh id from the counter were taken) while no job holds the
-    idempotency key: the enqueue used to retry with a fresh id for ever."""
-
-    def __init__(self, clients: AwsClients) -> None:
-        super().__init__(clients)
-        self.refused = 0
-
-    def transact(self, actions: list[dict[str, Any]]) -> None:
-        for action in actions:
-            put = action.get("Put")
-            if put is not None and put["Item"].get("kind") == {"S": JobKind.REVIEW.value}:
-                put["ConditionExpression"] = "attribute_exists(pk)"
-                self.refused += 1
-        super().transact(actions)
-
-
 def test_dynamodb_an_enqueue_whose_fresh_ids_are_all_taken_ends_unavailable(stores: Stores) -> None:
     if stores.backend != "dynamodb":
         pytest.skip("only DynamoDB takes job ids from a counter outside the job's own write")
     target = stores.extras["target"]
     assert isinstance(target, AwsTarget)
-    table = EveryJobRefused(AwsClients(target))
+    table = Refusing(AwsClients(target), JobKind.REVIEW)  # as if each fresh id from the counter were taken
     queue = SqsJobQueue(table, JobMessages(table.clients), worker_settings(), clock=stores.clock)
     review = stores.reviews.create(TENANT, PULL)
     job = ReviewJob.for_review(TENANT, review.id, plan_id="p-1").encode(max_attempts=1)

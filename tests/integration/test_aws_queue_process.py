@@ -36,6 +36,29 @@ LEASE_SECONDS = 2.0
 WAIT_BOUND_SECONDS = 60.0  # a bound on waiting for the message to come back, not a timing assertion
 
 
+def _claimed_by_a_killed_worker(target: AwsTarget) -> dict[str, object]:
+    """A worker process (tests/integration/aws_claimer.py) claims one job and prints it; it is SIGKILLed then."""
+    env = {
+        **os.environ,
+        **DUMMY_CREDENTIALS,
+        "TFREVIEW_TEST_AWS_TARGET": json.dumps(dataclasses.asdict(target)),
+        "TFREVIEW_TEST_LEASE_SECONDS": str(LEASE_SECONDS),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "tests.integration.aws_claimer"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert worker.stdout is not None
+        held: dict[str, object] = json.loads(worker.stdout.readline())
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+        if worker.stdout is not None:
+            worker.stdout.close()
+    assert worker.returncode == -signal.SIGKILL
+    return held
+
+
 @pytest.fixture(scope="module")
 def moto() -> Iterator[SerialMoto]:
     for name, value in DUMMY_CREDENTIALS.items():
@@ -52,24 +75,7 @@ def test_a_killed_worker_s_message_comes_back_after_the_lease_and_the_job_comple
     target = moto.fresh_target()
     queue = aws_stores(target, WorkerSettings(lease_seconds=LEASE_SECONDS)).queue
     job, _ = queue.enqueue(NewJob("review", "github:1", "sigkill-1", {"n": 1}))
-    env = {
-        **os.environ,
-        **DUMMY_CREDENTIALS,
-        "TFREVIEW_TEST_AWS_TARGET": json.dumps(dataclasses.asdict(target)),
-        "TFREVIEW_TEST_LEASE_SECONDS": str(LEASE_SECONDS),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.aws_claimer"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert worker.stdout is not None
-        held = json.loads(worker.stdout.readline())
-    finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-        if worker.stdout is not None:
-            worker.stdout.close()
-    assert worker.returncode == -signal.SIGKILL
+    held = _claimed_by_a_killed_worker(target)
     assert held["id"] == job.id
     running = queue.get(job.id)
     assert running is not None
@@ -106,23 +112,7 @@ def test_a_worker_killed_on_its_last_attempt_is_dead_lettered_with_its_notice(mo
     review = stores.reviews.create("github:1", SourceInfo("github", repository="octo/infra", pull_request=3))
     job = ReviewJob.for_review("github:1", review.id, plan_id="p-1").encode(max_attempts=1)
     created, _ = stores.queue.enqueue(job)
-    env = {
-        **os.environ,
-        **DUMMY_CREDENTIALS,
-        "TFREVIEW_TEST_AWS_TARGET": json.dumps(dataclasses.asdict(target)),
-        "TFREVIEW_TEST_LEASE_SECONDS": str(LEASE_SECONDS),
-    }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.aws_claimer"], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert worker.stdout is not None
-        held = json.loads(worker.stdout.readline())
-    finally:
-        worker.send_signal(signal.SIGKILL)  # on its one and only attempt
-        worker.wait(timeout=30)
-        if worker.stdout is not None:
-            worker.stdout.close()
+    held = _claimed_by_a_killed_worker(target)  # on its one and only attempt
     assert held["id"] == created.id
 
     deadline = time.monotonic() + WAIT_BOUND_SECONDS
