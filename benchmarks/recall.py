@@ -329,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cached-only", action="store_true", help="skip material Checkov has no cached result for")
     parser.add_argument("--top", type=int, default=25, help="how many checks to list with misses")
     parser.add_argument("--write-data", action="store_true", help=f"write the ranking to {DATA.relative_to(ROOT)}")
-    parser.add_argument("--misses", help="list every missed resource of this Checkov check id")
+    parser.add_argument(
+        "--misses", help="list every missed resource of this Checkov check id (`all`: of every covered check)"
+    )
     parser.add_argument(
         "--extra",
         type=Path,
@@ -374,8 +376,12 @@ def main(argv: list[str] | None = None) -> int:
         }
         print(report(summary, tally, args.top, part, title))
         if args.misses:
-            for file, key in misses(tally, args.misses):
-                print(f"  {file}  {key}")
+            wanted = [args.misses]
+            if args.misses == "all":
+                wanted = sorted(c["check"] for c in summary["checks"] if c["rules"] and c["found"] < c["failed"])
+            for check in wanted:
+                for file, key in misses(tally, check):
+                    print(f"  {check:<14} {file}  {key}" if args.misses == "all" else f"  {file}  {key}")
         print()
     if args.write_data:
         # the coverage page ranks every measured material together (the last summary printed)

@@ -37,8 +37,8 @@ RULE = Rule(
     "tokens (`sts:AssumeRole`, `sts:GetFederationToken`), database tokens (`redshift:GetClusterCredentials`, "
     '`rds-db:Connect`), Windows passwords (`ec2:GetPasswordData`). Allowed on `"*"` they hand out every '
     "credential of that kind in the account. MEDIUM: the holder still needs to be trusted with some credential. "
-    "The table (cloudsplaining's) is in `rules/support/iam_access.py`; `ecr:GetAuthorizationToken` accepts only "
-    '`"*"` but is in it, as in Checkov.',
+    "The table (cloudsplaining's) is in `rules/support/iam_access.py`, without `ecr:GetAuthorizationToken`, as in "
+    'Checkov: its token only carries the caller\'s own ECR permissions, and it can only be granted on `"*"`.',
     references=References(checkov=("CKV_AWS_287",), trivy=()),
     check=check,
 )

@@ -9,6 +9,10 @@ from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
 PROVIDER_DEFAULT = "Managed by Terraform"  # what the AWS provider writes when `description` is omitted
+# EC2-Classic groups (retired, removed in aws provider 5): a `description` with the same default, but `ingress`
+# blocks that have no `description` argument at all, so only the group's own description is judged
+CLASSIC_GROUPS = ("aws_db_security_group", "aws_elasticache_security_group", "aws_redshift_security_group")
+GROUPS = ("aws_security_group", *CLASSIC_GROUPS)
 
 
 def _missing(value: Any) -> bool:
@@ -17,7 +21,7 @@ def _missing(value: Any) -> bool:
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if _missing(resource.get("description")):
-        what = "security group" if resource.type == "aws_security_group" else "security group rule"
+        what = "security group" if resource.type in GROUPS else "security group rule"
         yield Hit("description", f"the {what} has no description of its own")
     if resource.type != "aws_security_group":
         return
@@ -40,6 +44,7 @@ RULE = Rule(
         "aws_security_group_rule",
         "aws_vpc_security_group_ingress_rule",
         "aws_vpc_security_group_egress_rule",
+        *CLASSIC_GROUPS,
     ),
     remediation="Set `description` on the security group and on every `ingress`/`egress` block or rule "
     "resource: who needs this access and why.",
@@ -49,7 +54,10 @@ RULE = Rule(
     "(absent) and in a plan (the default filled in); Trivy does the same, whereas Checkov's CKV_AWS_23 "
     "passes any non-empty group description and then ignores the rules inside. Every block without a "
     "description is named in the one finding per direction. A rule open to the whole internet on every port "
-    "is reported once, by TFR-AWS-014, with the missing description as one of its facets.",
+    "is reported once, by TFR-AWS-014, with the missing description as one of its facets. The EC2-Classic DB, "
+    "ElastiCache and Redshift security groups default their `description` the same way and are judged on it; "
+    "their `ingress` blocks have no `description` argument (Checkov's CKV_AWS_23 fails them for it, which no "
+    "configuration can satisfy), so they are not.",
     references=References(
         checkov=("CKV_AWS_23",), trivy=("AVD-AWS-0099", "AVD-AWS-0124", "aws-ec2-add-description-to-security-group")
     ),

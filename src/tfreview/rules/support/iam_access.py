@@ -69,7 +69,9 @@ CREDENTIALS_EXPOSURE: Final = frozenset(
         "cognito-identity:GetCredentialsForIdentity",
         "connect:GetFederationToken",
         "ec2:GetPasswordData",
-        "ecr:GetAuthorizationToken",
+        # not `ecr:GetAuthorizationToken`: its token carries only the caller's own ECR permissions ("represents
+        # your IAM authentication credentials", ECR API reference) and it can only be granted on "*"; Checkov's
+        # CKV_AWS_287/CKV_AWS_107 leave it out of cloudsplaining's list for the same reason
         "gamelift:RequestUploadCredentials",
         "iam:CreateAccessKey",
         "iam:CreateLoginProfile",
