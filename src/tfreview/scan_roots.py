@@ -5,6 +5,7 @@ local modules, reviewed with the same rules and policy, and its paths put under 
 directory no root reached (called only from a cycle of modules) is reviewed as a root too, and says so
 under its coverage; modules from a registry or another remote source are listed under each root's
 coverage ("not reviewed"), never skipped silently. DIR holding one root is the single review it always was.
+Each root reads at most its fair share of the module instances one scan reads (`fair_share`, ADR 0421).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tfreview.core.locations import join
 from tfreview.core.plan import ChangeSet
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl import load_directory
-from tfreview.parsing.hcl_configuration import ModuleBudget
+from tfreview.parsing.hcl_configuration import MAX_MODULE_INSTANCES, MAX_SCAN_MODULE_INSTANCES, ModuleBudget
 from tfreview.parsing.repository_paths import folder_prefix
 from tfreview.parsing.source_tree import DirectoryReader, RecordingReader
 from tfreview.parsing.terraform_roots import find_roots, normalise
@@ -48,13 +49,15 @@ def review_roots(
     done: list[str] = []
     read: set[str] = set()
     out: list[RootReview] = []
-    budget = ModuleBudget()  # module instances, for all roots together (ADR 0414)
+    used = 0  # module instances read by the roots reviewed so far (ADR 0421)
     while pending:
         root = pending.pop(0)
         if progress is not None and len(layout.roots) > 1:
             progress(f"reviewing root {root} ({len(done) + 1} of {len(layout.roots)}+)")
+        budget = fair_share(root, MAX_SCAN_MODULE_INSTANCES - used, 1 + sum(r in pending for r in layout.roots))
         reader = RecordingReader(DirectoryReader(base / root if root != "." else base))
         change_set = load_directory(base / root if root != "." else base, reader=reader, budget=budget)
+        used += budget.used
         refuse_unparsed(change_set.coverage.files_skipped, allowed=allow_parse_errors)
         read |= {normalise(root, reldir) for reldir in reader.read}
         notes = _unreached_note(root, layout.callers) if root not in layout.roots else []
@@ -66,6 +69,22 @@ def review_roots(
         if not pending:
             pending = layout.unreached(read | set(done))[:1]
     return out
+
+
+def fair_share(root: str, left: int, roots: int) -> ModuleBudget:
+    """The module instances `root` may read: at most a root's bound, and no more than an equal part of what the
+    scan has `left` for the `roots` still to review (this one included), so no root starves the others; what a
+    root leaves unread goes to the roots after it (ADR 0421)."""
+    share = max(0, min(MAX_MODULE_INSTANCES, left // max(roots, 1)))
+    name = scrub(root)
+    if share == MAX_MODULE_INSTANCES:
+        reason = f"root {name} reads at most {share} module instances, the bound of one root"
+    else:
+        reason = (
+            f"root {name} reads at most {share} module instances, its share of the {max(left, 0)} left of the "
+            f"{MAX_SCAN_MODULE_INSTANCES} one scan reads, for {roots} root{'s' if roots > 1 else ''}"
+        )
+    return ModuleBudget(limit=share, reason=reason)
 
 
 def _unreached_note(root: str, callers: dict[str, tuple[str, ...]]) -> list[str]:

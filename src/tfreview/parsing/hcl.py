@@ -40,7 +40,7 @@ def load_directory(
 ) -> ChangeSet:
     """Every resource of the configuration in `path` (its own .tf files and the local modules they call), as creates.
     `reader` reads it instead of a plain directory reader (one that records what it read); `budget` bounds the
-    module instances read, shared with the other roots of one scan (ADR 0414)."""
+    module instances read (a root's share of one scan's, ADR 0414 and 0421)."""
     root = _directory(path)
     return _compare(read_configuration(reader or DirectoryReader(root), budget), None, scrub(str(path)))
 

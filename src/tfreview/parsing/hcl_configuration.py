@@ -32,9 +32,11 @@ from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
-# module instances one scan reads, all roots and levels together: a legitimate tree calling two children per level,
-# 16 levels deep, is 2^16 instances (minutes, a report of hundreds of MB); real trees read far fewer (ADR 0414)
+# module instances one root reads, all levels together: a legitimate tree calling two children per level, 16 levels
+# deep, is 2^16 instances (minutes, a report of hundreds of MB); real trees read far fewer (ADR 0414). The roots
+# of one `scan DIR` read at most MAX_SCAN_MODULE_INSTANCES together, each its fair share (ADR 0421).
 MAX_MODULE_INSTANCES = 1_000
+MAX_SCAN_MODULE_INSTANCES = 4_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +80,20 @@ class _File:
 
 @dataclass(slots=True)
 class ModuleBudget:
-    """The module instances left to read, shared by the roots of one scan (ADR 0414)."""
+    """The module instances one read may follow (ADR 0414; a root of `scan DIR` gets its share, ADR 0421)."""
 
     limit: int = MAX_MODULE_INSTANCES
     used: int = 0
+    # why the limit is what it is, ending the coverage note ("" : one read's own bound)
+    reason: str = ""
+
+    def describe(self) -> str:
+        return self.reason or f"one review reads at most {self.limit} module instances"
 
 
 def read_configuration(reader: SourceReader, budget: ModuleBudget | None = None) -> Configuration:
     """Parse the root module of `reader` and every local module it calls; skip files that do not parse.
-    Module instances past `budget` (shared by the roots of one scan; else this read's own) are noted, not read."""
+    Module instances past `budget` (a root's share of one scan's; else this read's own) are noted, not read."""
     return _ConfigurationReader(reader, budget or ModuleBudget()).read()
 
 
@@ -111,9 +118,8 @@ class _ConfigurationReader:
             count = len(self.not_followed)
             span = self.not_followed[0] if count == 1 else f"{self.not_followed[0]} to {self.not_followed[-1]}"
             self.configuration.notes.append(
-                f"{count} module instance{'s' if count > 1 else ''} not followed ({span}): one scan reads at most "
-                f"{self.budget.limit} module instances; the resources in them and the modules they call are "
-                "not reviewed"
+                f"{count} module instance{'s' if count > 1 else ''} not followed ({span}): {self.budget.describe()}; "
+                "the resources in them and the modules they call are not reviewed"
             )
         configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
