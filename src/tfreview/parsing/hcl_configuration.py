@@ -20,6 +20,7 @@ import orjson
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_dynamic import GatedBlock
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
@@ -395,7 +396,7 @@ class _ConfigurationReader:
                 f"{address}: `{path}` ({file.path}:{block.line}) could not be read ({reason}); reviewed as unknown"
             )
         values, mask = split_unknown(body.values)
-        gated = self._conditional_blocks(file, block, address, body.values, body.conditional)
+        gated = self._conditional_blocks(file, block, address, body.conditional)
         items = [
             (item.name if isinstance(item, Attribute) else _block_key(item), item.line, item.end_line)
             for item in body_items(block.body)
@@ -418,25 +419,19 @@ class _ConfigurationReader:
         )
 
     def _conditional_blocks(
-        self,
-        file: _File,
-        block: Block,
-        address: str,
-        values: dict[str, Any],
-        conditional: list[tuple[str, dict[str, Any], tuple[str, ...]]],
+        self, file: _File, block: Block, address: str, conditional: list[GatedBlock]
     ) -> tuple[tuple[str, dict[str, Any], dict[str, Any], tuple[str, ...]], ...]:
-        """Each `dynamic` block empty only by root defaults, as the resource's values with that block added
-        (after the blocks of its type that exist), with a coverage note (ADR 0407)."""
+        """Each `dynamic` block empty only by root defaults, at any depth, as the resource's values with that block
+        added (after the known blocks of its type), with a coverage note (ADR 0407, 0422)."""
         found = []
-        for name, content, condition in conditional:
-            present = values.get(name)
-            if not isinstance(present, list):
-                continue  # the type's blocks are unknown already: nothing to add to
-            with_block, mask = split_unknown({**values, name: [*present, content]})
-            found.append((f"{name}.{len(present)}", with_block, mask or {}, condition))
+        for gated in conditional:
+            with_block, mask = split_unknown(gated.values)
+            found.append((gated.path, with_block, mask or {}, gated.condition))
+            parent = gated.path.rsplit(".", 2)[0] if gated.path.count(".") > 1 else ""
             self.configuration.notes.append(
-                f'{address} ({file.path}:{block.line}): dynamic "{name}" is empty only by the default of '
-                f"{', '.join(condition)}; its content is reviewed once as conditional"
+                f'{address} ({file.path}:{block.line}): dynamic "{gated.name}"{f" in {parent}" if parent else ""} '
+                f"is empty only by the default of {', '.join(gated.condition)}; its content is reviewed once as "
+                "conditional"
             )
         return tuple(found)
 
