@@ -59,7 +59,7 @@ def _directory(path: str | Path) -> Path:
         raise InputError("no such file or directory", path=str(path))
     if not root.is_dir():
         raise InputError("not a directory; give the directory holding the .tf files", path=str(path))
-    if not any(p.is_file() for p in root.glob("*.tf")):
+    if not any(not p.is_dir() for p in root.glob("*.tf")):  # a FIFO or device counts: the review lists it (ADR 0423)
         below = subdirectories_with_terraform(root)
         hint = f" (subdirectories with .tf files: {', '.join(below)}; scan one of them)" if below else ""
         raise InputError(f"no .tf files in {path}{hint}")

@@ -7,8 +7,10 @@ the scanned root; a module outside it reads as `../modules/x/main.tf`.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
+import stat
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -79,16 +81,58 @@ class DirectoryReader:
         if not directory.is_dir():
             return out
         for path in sorted(directory.iterdir()):
-            if not path.is_file() or not is_terraform_file(path.name):
+            if not is_terraform_file(path.name) or path.is_dir():  # a directory named `x.tf` is not Terraform
                 continue
             # the path names the file in output: a name that is not UTF-8 reads with U+FFFD (ADR 0370)
             relpath = scrub(posixpath.join(reldir, path.name) if reldir else path.name)
-            text = _decode(path.read_bytes())
+            data = read_regular_file(path)
+            text = _decode(data) if isinstance(data, bytes) else None
             if text is None:
-                out.unreadable.append((relpath, "not UTF-8 text"))
+                out.unreadable.append((relpath, data if isinstance(data, str) else "not UTF-8 text"))
             else:
                 out.texts[relpath] = text
         return out
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe (FIFO), not a regular file; not read"),
+    (stat.S_ISSOCK, "a socket, not a regular file; not read"),
+    (stat.S_ISCHR, "a character device, not a regular file; not read"),
+    (stat.S_ISBLK, "a block device, not a regular file; not read"),
+)
+
+
+def read_regular_file(path: Path) -> bytes | str:
+    """The bytes of `path` (symbolic links followed), or why it was not read: a FIFO, socket or device is never
+    read (a pipe with no writer would block the scan for ever), nor a broken or looping link. Opened without
+    blocking and checked on the open file, so a file swapped for a FIFO after a check cannot block either."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return _open_problem(path, exc)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        for test, reason in _NOT_REGULAR:
+            if test(mode):
+                return reason
+        if not stat.S_ISREG(mode):
+            return "not a regular file; not read"
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError as exc:
+        return f"could not be read ({exc.strerror or type(exc).__name__})"
+    finally:
+        os.close(descriptor)
+
+
+def _open_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link that loops; not read"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return f"a broken symbolic link (to {scrub(os.readlink(path))}); not read"
+    if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing only
+        return "a socket, not a regular file; not read"
+    return f"could not be opened ({exc.strerror or type(exc).__name__})"
 
 
 @dataclass(slots=True)
