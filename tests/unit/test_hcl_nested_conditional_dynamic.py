@@ -94,7 +94,7 @@ def test_a_nested_dynamic_block_gated_off_by_a_default_is_reviewed_as_conditiona
 
 def test_a_literal_empty_nested_for_each_stays_absent(tmp_path: Path) -> None:
     text = VARIABLES + MSK % SHAPES["in a static block"].replace("var.legacy_clients ? [1] : []", "[]")
-    code, report = _scan(tmp_path, text)
+    _code, report = _scan(tmp_path, text)
     assert _of(report, MSK_OPEN) == []
     assert not any("encryption_in_transit" in note for note in report["coverage"]["notes"])
 
@@ -108,11 +108,14 @@ def test_a_gated_block_inside_a_gated_block_carries_both_conditions(tmp_path: Pa
     _, report = _scan(tmp_path, VARIABLES + MSK % outer)
     [found] = _of(report, MSK_OPEN)
     assert found["evidence"]["path"] == "encryption_info.0.encryption_in_transit.0.client_broker"
-    assert "var.tls_everywhere" in found["message"] and "var.legacy_clients" in found["message"]
+    assert "var.tls_everywhere" in found["message"]
+    assert "var.legacy_clients" in found["message"]
     assert found["message"].split("(conditional: ")[1].startswith("created only when")
 
 
-GROUP = VARIABLES + """
+GROUP = (
+    VARIABLES
+    + """
 variable "allow_ssh" {
   type    = bool
   default = false
@@ -145,6 +148,7 @@ resource "aws_security_group" "web" {
   }
 }
 """
+)
 
 
 def test_a_dynamic_block_with_an_unknown_for_each_does_not_hide_a_gated_sibling(tmp_path: Path) -> None:

@@ -58,9 +58,7 @@ def _findings(answer: subprocess.CompletedProcess[bytes]) -> list[tuple[str, str
 
 
 @pytest.mark.parametrize("number", ["1e999", "-1e999", BIG_INTEGER, "9" * 5000, "1.5e400"])
-def test_a_plan_with_a_number_past_a_double_is_reviewed_as_one_with_a_small_number(
-    tmp_path: Path, number: str
-) -> None:
+def test_a_plan_with_a_number_past_a_double_is_reviewed_as_one_with_a_small_number(tmp_path: Path, number: str) -> None:
     (tmp_path / "big.json").write_bytes(_plan(number))
     (tmp_path / "small.json").write_bytes(_plan("1"))
     big, small = _scan(tmp_path / "big.json"), _scan(tmp_path / "small.json")
@@ -79,14 +77,17 @@ def test_the_number_reads_as_hcl_mode_reads_the_same_literal() -> None:
         )
         from_plan = plan.changes[0].after["tags"]["n"]
         from_hcl = hcl.changes[0].after["tags"]["n"]
-        assert isinstance(from_plan, float) and isinstance(from_hcl, float)
-        assert from_plan == from_hcl and math.isinf(from_plan), literal
+        assert isinstance(from_plan, float)
+        assert isinstance(from_hcl, float)
+        assert from_plan == from_hcl, literal
+        assert math.isinf(from_plan), literal
 
 
 def test_numbers_orjson_reads_are_unchanged_in_a_plan_that_also_holds_a_huge_one() -> None:
     document = parse_json(b'{"a": [1e999, 42, -7, 18446744073709551615, 1e30, 0.5, 123456789012345678901]}', "p")
     huge, small, negative, unsigned, float_, half, past_64_bits = document["a"]
-    assert isinstance(huge, PlanNumber) and huge == math.inf
+    assert isinstance(huge, PlanNumber)
+    assert huge == math.inf
     assert (small, negative, unsigned, float_, half) == (42, -7, 18446744073709551615, 1e30, 0.5)
     assert all(type(n) is int for n in (small, negative, unsigned))
     assert past_64_bits == float(123456789012345678901)  # as orjson reads an integer past 64 bits: its float

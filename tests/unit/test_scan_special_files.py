@@ -47,7 +47,8 @@ def test_special_files_are_listed_as_not_read_and_refused_by_default(tmp_path: P
         reviewed = _scan("--allow-parse-errors", "-o", "json", str(tmp_path))
     assert refused.returncode == 2, refused.stderr
     line = refused.stderr.decode()
-    assert line.count("\n") == 1 and "5 files could not be parsed" in line, line
+    assert line.count("\n") == 1, line
+    assert "5 files could not be parsed" in line, line
     assert "--allow-parse-errors" in line
     assert reviewed.returncode == 1, reviewed.stderr  # the public bucket in main.tf is reviewed
     report = json.loads(reviewed.stdout)

@@ -411,7 +411,9 @@ class Evaluator:
                 expanded = expand_dynamic(self, item) if item.kind == "dynamic" else None
                 if expanded is not None:
                     blocks = values.setdefault(name, [])  # in source order among static blocks
-                    nested.extend((name, len(blocks) + i, gated) for i, b in enumerate(expanded) for gated in b.conditional)
+                    nested.extend(
+                        (name, len(blocks) + i, gated) for i, b in enumerate(expanded) for gated in b.conditional
+                    )
                     blocks.extend(b.values for b in expanded)
                     if not expanded and (opened := conditional_dynamic(self, item)) is not None:
                         own.append((name, *opened))

@@ -166,7 +166,14 @@ def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
             f"the JSON ends early at line {exc.lineno}, column {exc.colno} — the file looks truncated; "
             "write it again with `terraform show -json PLANFILE > plan.json`"
         )
-    return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    where = f"line {exc.lineno}, column {exc.colno}"
+    if "depth limit" in exc.msg:
+        return f"the JSON is nested more than {_MAX_NESTING} levels deep (at {where}); not a plan"
+    found = text.lstrip("\ufeff")[exc.pos : exc.pos + 9]
+    for literal in ("NaN", "Infinity", "-Infinity"):
+        if found.startswith(literal):
+            return f"invalid JSON at {where}: `{literal}` is not a JSON value (JSON has no NaN or Infinity)"
+    return f"invalid JSON at {where}: {exc.msg}"
 
 
 def describe(document: Any) -> str:
@@ -174,7 +181,7 @@ def describe(document: Any) -> str:
     if isinstance(document, list):
         return f"a JSON array of {len(document)} items"
     if not isinstance(document, Mapping):
-        return f"a JSON {type(document).__name__}"
+        return f"{_json_kind(document)}, not an object"
     if "lineage" in document and "serial" in document:
         return "a Terraform state file (terraform.tfstate), not a plan"
     if "values" in document and "format_version" in document and "resource_changes" not in document:
@@ -196,7 +203,12 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
             f"not a Terraform plan: this is {describe(document)}; expected the JSON of `terraform show -json PLANFILE`",
             path=path,
         )
-    version = str(document.get("format_version"))
+    raw_version = document.get("format_version")
+    if isinstance(raw_version, bool) or not isinstance(raw_version, (str, int, float)):
+        raise InputError(
+            f'plan format_version is {_json_kind(raw_version)}, expected a string such as "1.2"', path=path
+        )
+    version = str(raw_version)
     if version.split(".", 1)[0] not in _KNOWN_MAJORS:
         raise InputError(f"plan format_version {version} is not supported (known: 0.x and 1.x)", path=path)
     configuration = read_configuration(document.get("configuration"))

@@ -21,8 +21,6 @@ import tarfile
 from collections.abc import Mapping
 from typing import Any, Final
 
-import orjson
-
 from tfreview.core.errors import InputError
 from tfreview.core.redact import (
     REDACTED,
