@@ -72,17 +72,23 @@ def review_roots(
 
 
 def fair_share(root: str, left: int, roots: int) -> ModuleBudget:
-    """The module instances `root` may read: at most a root's bound, and no more than an equal part of what the
-    scan has `left` for the `roots` still to review (this one included), so no root starves the others; what a
-    root leaves unread goes to the roots after it (ADR 0421)."""
-    share = max(0, min(MAX_MODULE_INSTANCES, left // max(roots, 1)))
+    """The module instances `root` may read: at most a root's bound, and what the scan has `left` less an equal
+    part of it kept for each of the other `roots` still to review (`roots` counts this one). Every root is thus
+    sure of its equal part, and a root may use what the roots before it left unread: no root starves another,
+    and a root needing more than the average is not cut while the others need little (ADR 0421)."""
+    roots = max(roots, 1)
+    left = max(left, 0)
+    kept = left // roots  # for each root after this one
+    share = min(MAX_MODULE_INSTANCES, left - (roots - 1) * kept)
     name = scrub(root)
     if share == MAX_MODULE_INSTANCES:
         reason = f"root {name} reads at most {share} module instances, the bound of one root"
     else:
+        after = roots - 1
         reason = (
-            f"root {name} reads at most {share} module instances, its share of the {max(left, 0)} left of the "
-            f"{MAX_SCAN_MODULE_INSTANCES} one scan reads, for {roots} root{'s' if roots > 1 else ''}"
+            f"root {name} reads at most {share} module instances: what is left of the {MAX_SCAN_MODULE_INSTANCES} "
+            f"one scan reads ({left}), less {kept} kept for each of the {after} root{'s' if after != 1 else ''} "
+            "after it"
         )
     return ModuleBudget(limit=share, reason=reason)
 

@@ -107,14 +107,16 @@ def test_a_root_that_exhausts_its_bound_leaves_the_other_roots_their_share(
         assert public == {f"module.store[{i}].aws_s3_bucket.public" for i in range(3)}
 
 
-def test_each_root_gets_an_equal_part_of_what_the_scan_has_left() -> None:
+def test_each_root_is_sure_of_an_equal_part_and_may_use_what_the_others_leave() -> None:
     assert fair_share("a", MAX_SCAN_MODULE_INSTANCES, 2).limit == MAX_MODULE_INSTANCES
-    many = fair_share("envs/x", MAX_SCAN_MODULE_INSTANCES, 10)
-    assert many.limit == MAX_SCAN_MODULE_INSTANCES // 10
+    many = fair_share("envs/x", MAX_SCAN_MODULE_INSTANCES, 250)  # 16 kept for each of the 249 after it
+    assert many.limit == MAX_SCAN_MODULE_INSTANCES - 249 * (MAX_SCAN_MODULE_INSTANCES // 250)
     assert many.describe() == (
-        f"root envs/x reads at most {MAX_SCAN_MODULE_INSTANCES // 10} module instances, its share of the "
-        f"{MAX_SCAN_MODULE_INSTANCES} left of the {MAX_SCAN_MODULE_INSTANCES} one scan reads, for 10 roots"
+        f"root envs/x reads at most {many.limit} module instances: what is left of the "
+        f"{MAX_SCAN_MODULE_INSTANCES} one scan reads ({MAX_SCAN_MODULE_INSTANCES}), less 16 kept for each of the "
+        "249 roots after it"
     )
+    assert fair_share("last", 37, 1).limit == 37  # the last root may use all that is left
     assert fair_share("z", 0, 1).limit == 0
     assert fair_share("z", -5, 3).limit == 0
 
@@ -134,5 +136,5 @@ def test_roots_that_all_fan_out_share_the_scan_equally(tmp_path: Path, capsys: p
             continue  # a folder past the depth bound, reviewed as a root: the scan has nothing left for it
         notes = _budget_notes(root["coverage"]["notes"])
         assert len(notes) == 1, root["root"]
-        assert f"root {root['root']} reads at most {share} module instances, its share of the " in notes[0]
+        assert f"root {root['root']} reads at most {share} module instances: what is left of the " in notes[0]
     assert [r["root"] for r in report["roots"]][: len(names)] == names
