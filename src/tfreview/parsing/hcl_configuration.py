@@ -169,6 +169,11 @@ class _ConfigurationReader:
         if reldir not in self.modules:
             found = self.reader.read_dir(reldir)
             self.configuration.files_skipped.extend(found.unreadable)
+            self.configuration.notes.extend(
+                f"{path}: {'Terraform JSON syntax' if path.endswith('.tf.json') else 'an OpenTofu file'} is not read; "
+                "the configuration in it is not reviewed"
+                for path in found.unread
+            )
             files: list[_File] = []
             tfvars: list[tuple[str, str]] = []
             for path, text in found.texts.items():

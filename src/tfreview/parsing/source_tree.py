@@ -31,6 +31,13 @@ def is_terraform_file(path: str) -> bool:
 
 
 _TFVARS_FILES = ("terraform.tfvars", "terraform.tfvars.json")
+# configuration Terraform or OpenTofu loads that this reader does not: listed in the coverage, never skipped silently
+_UNREAD_SUFFIXES = (".tf.json", ".tofu", ".tofu.json")
+
+
+def is_unread_configuration(path: str) -> bool:
+    """Terraform JSON syntax (`.tf.json`) and OpenTofu's own files (`.tofu`, `.tofu.json`): not read here."""
+    return posixpath.basename(path).endswith(_UNREAD_SUFFIXES)
 
 
 @dataclass(slots=True)
@@ -39,6 +46,7 @@ class DirectoryFiles:
 
     texts: dict[str, str] = field(default_factory=dict)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # configuration in a syntax not read (`is_unread_configuration`)
 
 
 class SourceReader(Protocol):
@@ -66,6 +74,8 @@ class MappingReader:
             clean = posixpath.normpath(path.replace("\\", "/"))
             if posixpath.dirname(clean) == reldir and is_terraform_file(clean):
                 out.texts[clean] = self.files[path]
+            elif posixpath.dirname(clean) == reldir and is_unread_configuration(clean):
+                out.unread.append(clean)
         return out
 
 
@@ -81,6 +91,9 @@ class DirectoryReader:
         if not directory.is_dir():
             return out
         for path in sorted(directory.iterdir()):
+            if is_unread_configuration(path.name) and not path.is_dir():
+                out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
+                continue
             if not is_terraform_file(path.name) or path.is_dir():  # a directory named `x.tf` is not Terraform
                 continue
             # the path names the file in output: a name that is not UTF-8 reads with U+FFFD (ADR 0370)
@@ -144,7 +157,7 @@ class RecordingReader:
 
     def read_dir(self, reldir: str) -> DirectoryFiles:
         found = self.reader.read_dir(reldir)
-        if found.texts or found.unreadable:
+        if found.texts or found.unreadable or found.unread:
             self.read.append(reldir)
         return found
 
@@ -193,9 +206,14 @@ class GitReader:
         if in_repo.startswith(".."):
             return out  # outside the repository
         for repo_path in self._list(in_repo):
-            if posixpath.dirname(repo_path) != in_repo or not is_terraform_file(repo_path):
+            if posixpath.dirname(repo_path) != in_repo:
                 continue
             relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
+            if is_unread_configuration(repo_path):
+                out.unread.append(relpath)
+                continue
+            if not is_terraform_file(repo_path):
+                continue
             text = _decode(_git(self.repo, "show", f"{self.ref}:{repo_path}"))
             if text is None:
                 out.unreadable.append((relpath, "not UTF-8 text"))
