@@ -54,7 +54,7 @@ def review_roots(
         root = pending.pop(0)
         if progress is not None and len(layout.roots) > 1:
             progress(f"reviewing root {root} ({len(done) + 1} of {len(layout.roots)}+)")
-        budget = fair_share(root, MAX_SCAN_MODULE_INSTANCES - used, 1 + sum(r in pending for r in layout.roots))
+        budget = fair_share(root, MAX_SCAN_MODULE_INSTANCES - used, 1 + len(pending))  # pending: roots after it
         reader = RecordingReader(DirectoryReader(base / root if root != "." else base))
         change_set = load_directory(base / root if root != "." else base, reader=reader, budget=budget)
         used += budget.used

@@ -76,3 +76,17 @@ def test_a_module_folder_holding_a_fifo_is_read_without_blocking(tmp_path: Path)
     report = json.loads(answer.stdout)
     assert [Path(s["file"]).name for s in report["coverage"]["files_skipped"]] == ["calls.tf"]
     assert any(f["address"] == "module.store.aws_s3_bucket.b" for f in report["findings"])
+
+
+def test_a_utf_16_tf_file_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "bom.tf").write_bytes(BUCKET.encode("utf-16"))
+    (tmp_path / "le.tf").write_bytes(BUCKET.encode("utf-16-le"))
+    (tmp_path / "binary.tf").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "zeros.tf").write_bytes(bytes(4096))
+    answer = _scan(str(tmp_path))
+    assert answer.returncode == 2, answer.stderr
+    line = answer.stderr.decode()
+    assert "bom.tf (UTF-16 text; Terraform reads .tf files as UTF-8 only)" in line, line
+    assert "le.tf (UTF-16 text; Terraform reads .tf files as UTF-8 only)" in line, line
+    assert "binary.tf (not UTF-8 text)" in line, line
+    assert "zeros.tf (NUL bytes, not text)" in line, line

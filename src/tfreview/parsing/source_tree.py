@@ -7,6 +7,7 @@ the scanned root; a module outside it reads as `../modules/x/main.tf`.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import posixpath
@@ -62,6 +63,23 @@ def _decode(data: bytes) -> str | None:
         return None
 
 
+def terraform_text(data: bytes) -> str | tuple[str]:
+    """The text of a Terraform file, or (why it is not read,): Terraform reads UTF-8 only. A UTF-16 file, as
+    Windows editors and PowerShell's `>` write it, is named as such — with or without a BOM (ASCII text in
+    UTF-16 without one is valid UTF-8, full of NULs, and would read as a syntax error)."""
+    head = data[:64]
+    half = len(head) // 2
+    utf_16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(head) >= 4 and half in (head[1::2].count(0), head[0::2].count(0))
+    )
+    if utf_16 and head.count(0) == len(head):
+        return ("NUL bytes, not text",)
+    if utf_16:
+        return ("UTF-16 text; Terraform reads .tf files as UTF-8 only",)
+    text = _decode(data)
+    return ("not UTF-8 text",) if text is None else text
+
+
 @dataclass(slots=True)
 class MappingReader:
     """Files given as a mapping of relative path → text (tests, rule examples, a PR's files)."""
@@ -99,9 +117,9 @@ class DirectoryReader:
             # the path names the file in output: a name that is not UTF-8 reads with U+FFFD (ADR 0370)
             relpath = scrub(posixpath.join(reldir, path.name) if reldir else path.name)
             data = read_regular_file(path)
-            text = _decode(data) if isinstance(data, bytes) else None
-            if text is None:
-                out.unreadable.append((relpath, data if isinstance(data, str) else "not UTF-8 text"))
+            text = terraform_text(data) if isinstance(data, bytes) else (data,)
+            if isinstance(text, tuple):
+                out.unreadable.append((relpath, text[0]))
             else:
                 out.texts[relpath] = text
         return out
@@ -214,9 +232,9 @@ class GitReader:
                 continue
             if not is_terraform_file(repo_path):
                 continue
-            text = _decode(_git(self.repo, "show", f"{self.ref}:{repo_path}"))
-            if text is None:
-                out.unreadable.append((relpath, "not UTF-8 text"))
+            text = terraform_text(_git(self.repo, "show", f"{self.ref}:{repo_path}"))
+            if isinstance(text, tuple):
+                out.unreadable.append((relpath, text[0]))
             else:
                 out.texts[relpath] = text
         return out
