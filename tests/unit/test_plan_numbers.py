@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from tfreview.parsing.hcl import changeset_from_sources
-from tfreview.parsing.plan_json import PlanNumber, dump_json, load_plan, parse_json
+from tfreview.parsing.plan_json import load_plan, parse_json
+from tfreview.parsing.plan_numbers import PlanNumber, dump_json
 from tfreview.store.plan_redaction import redact_plan_json
 
 BIG_INTEGER = "1" + "0" * 400  # as big.Float prints a number of 401 digits
@@ -120,3 +121,16 @@ def test_a_broken_document_holding_a_huge_number_is_one_precise_line(
     line = answer.stderr.decode()
     assert line.count("\n") == 1, line
     assert all(word in line for word in words), line
+
+
+def test_a_huge_number_in_a_document_as_deep_as_orjson_reads_is_read() -> None:
+    """The standard library's reader stops near 1,000 levels of nesting; orjson reads 1,024: the second read is
+    orjson's too, numbers swapped for markers, so a depth the first read accepts is accepted."""
+    depth = 1000
+    document = parse_json(b'{"n": 1e999, "s": "1e999 in a string", "d": ' + b"[" * depth + b"]" * depth + b"}", "p")
+    assert isinstance(document["n"], PlanNumber)
+    assert document["s"] == "1e999 in a string"
+    value, levels = document["d"], 0
+    while value:
+        value, levels = value[0], levels + 1
+    assert levels == depth - 1

@@ -7,7 +7,6 @@ says precisely what a file is when it is not a plan.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -18,6 +17,7 @@ from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, s
 from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
+from tfreview.parsing.plan_numbers import read_exact
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _KNOWN_MAJORS = ("0", "1")
@@ -70,41 +70,7 @@ def parse_json(data: bytes, path: str) -> Any:
 # orjson's message for a number past the double range (`1e999`, a 400-digit integer): valid JSON that Terraform
 # writes (a cty number is a 512-bit big.Float), read again by `_exact_numbers` (ADR 0420)
 _OUT_OF_RANGE = "number is infinity when parsed as double"
-_MAX_NESTING = 1024  # as orjson refuses deeper documents, so both readers refuse the same ones
-
-
-class PlanNumber(float):
-    """A plan number that a double or a 64-bit integer cannot hold: the float it rounds to (±inf past the
-    double range; what rules compare, as HCL mode reads `1e999`, ADR 0410) and the digits as the plan wrote
-    them (`text`), which `dump_json` writes back unchanged."""
-
-    text: str
-
-    def __new__(cls, text: str) -> PlanNumber:
-        number = super().__new__(cls, _rounded(text))
-        number.text = text
-        return number
-
-
-def _rounded(text: str) -> float:
-    try:
-        return float(text)  # a float overflows to ±inf; never raises on digits, however many
-    except ValueError:  # pragma: no cover - json only gives number literals
-        return math.nan
-
-
-def _plan_int(digits: str) -> int | PlanNumber:
-    """An integer as orjson reads it: exact within 64 bits (signed or unsigned), else its float."""
-    if len(digits) <= 20:
-        value = int(digits)
-        if -(2**63) <= value < 2**64:
-            return value
-    return PlanNumber(digits)
-
-
-def _plan_float(text: str) -> float:
-    value = float(text)
-    return value if math.isfinite(value) else PlanNumber(text)
+_MAX_NESTING = 1024  # orjson's depth limit
 
 
 def _not_json(name: str) -> Any:
@@ -112,48 +78,25 @@ def _not_json(name: str) -> Any:
 
 
 def _exact_numbers(text: str, path: str) -> Any:
-    """The document read again with numbers past a double's range kept (`PlanNumber`). Run only when orjson
-    refused one: the standard library's reader is slower, and plans holding such numbers are rare."""
+    """The document read again with numbers past a double's range kept (`PlanNumber`, ADR 0420). Run only when
+    orjson refused one."""
     scrubbed = scrub_json_escapes(text).lstrip("\ufeff")
     try:
-        document = json.loads(scrubbed, parse_int=_plan_int, parse_float=_plan_float, parse_constant=_not_json)
+        return read_exact(scrubbed)
+    except orjson.JSONDecodeError as exc:
+        problem = exc
+    # the error's position is in the text with the numbers swapped: read the text as written for it
+    try:
+        json.loads(scrubbed, parse_int=str, parse_float=str, parse_constant=_not_json)
     except json.JSONDecodeError as exc:
         raise InputError(_json_problem(scrubbed, exc), path=path) from None
     except ValueError as exc:
         raise InputError(f"invalid JSON: {exc}", path=path) from None
     except RecursionError:
-        raise InputError(f"the JSON is nested more than {_MAX_NESTING} levels deep; not a plan", path=path) from None
-    if _deeper_than(document, _MAX_NESTING):
+        pass  # deeper than the standard library reads: orjson's word, without its position
+    if "depth limit" in problem.msg:
         raise InputError(f"the JSON is nested more than {_MAX_NESTING} levels deep; not a plan", path=path)
-    return document
-
-
-def _deeper_than(document: Any, limit: int) -> bool:
-    """Whether lists and objects nest past `limit` levels (walked without recursion)."""
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, dict):
-            children: Any = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > limit:
-            return True
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return False
-
-
-def dump_json(document: Any) -> bytes:
-    """A parsed plan as JSON bytes (orjson), a `PlanNumber` written as the plan wrote it."""
-    return orjson.dumps(document, default=_number_text)
-
-
-def _number_text(value: Any) -> Any:
-    if isinstance(value, PlanNumber):
-        return orjson.Fragment(value.text)
-    raise TypeError(f"{type(value).__name__} is not JSON")
+    raise InputError(f"invalid JSON: {problem.msg}", path=path)
 
 
 def _json_problem(text: str, exc: json.JSONDecodeError) -> str:

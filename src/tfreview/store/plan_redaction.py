@@ -32,7 +32,8 @@ from tfreview.core.redact import (
     sensitive_strings,
 )
 from tfreview.parsing.hcl import sensitive_values_of_sources
-from tfreview.parsing.plan_json import dump_json, parse_json
+from tfreview.parsing.plan_json import parse_json
+from tfreview.parsing.plan_numbers import dump_json
 
 PLAN_JSON: Final = "plan_json"
 SOURCE_TARBALL: Final = "tarball"
