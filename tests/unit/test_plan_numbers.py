@@ -134,3 +134,19 @@ def test_a_huge_number_in_a_document_as_deep_as_orjson_reads_is_read() -> None:
     while value:
         value, levels = value[0], levels + 1
     assert levels == depth - 1
+
+
+def test_a_megabyte_string_beside_a_huge_number_is_read_in_bounded_memory() -> None:
+    import tracemalloc
+
+    text = '{"n": 1e999, "s": "' + 'A \\" ' * 250_000 + '", "m": "\\\\"}'
+    tracemalloc.start()
+    try:
+        document = parse_json(text.encode(), "p")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(document["n"], PlanNumber)
+    assert document["s"] == 'A " ' * 250_000
+    assert document["m"] == "\\"
+    assert peak < 40 * len(text)  # the text, its copies and the document; not matcher state per character
