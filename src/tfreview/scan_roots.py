@@ -5,6 +5,7 @@ local modules, reviewed with the same rules and policy, and its paths put under 
 directory no root reached (called only from a cycle of modules) is reviewed as a root too, and says so
 under its coverage; modules from a registry or another remote source are listed under each root's
 coverage ("not reviewed"), never skipped silently. DIR holding one root is the single review it always was.
+Each root reads at most its fair share of the module instances one scan reads (`fair_share`, ADR 0421).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from tfreview.core.locations import join
 from tfreview.core.plan import ChangeSet
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl import load_directory
-from tfreview.parsing.hcl_configuration import ModuleBudget
+from tfreview.parsing.hcl_configuration import MAX_MODULE_INSTANCES, MAX_SCAN_MODULE_INSTANCES, ModuleBudget
 from tfreview.parsing.repository_paths import folder_prefix
 from tfreview.parsing.source_tree import DirectoryReader, RecordingReader
 from tfreview.parsing.terraform_roots import find_roots, normalise
@@ -48,13 +49,15 @@ def review_roots(
     done: list[str] = []
     read: set[str] = set()
     out: list[RootReview] = []
-    budget = ModuleBudget()  # module instances, for all roots together (ADR 0414)
+    used = 0  # module instances read by the roots reviewed so far (ADR 0421)
     while pending:
         root = pending.pop(0)
         if progress is not None and len(layout.roots) > 1:
             progress(f"reviewing root {root} ({len(done) + 1} of {len(layout.roots)}+)")
+        budget = fair_share(root, MAX_SCAN_MODULE_INSTANCES - used, 1 + len(pending))  # pending: roots after it
         reader = RecordingReader(DirectoryReader(base / root if root != "." else base))
         change_set = load_directory(base / root if root != "." else base, reader=reader, budget=budget)
+        used += budget.used
         refuse_unparsed(change_set.coverage.files_skipped, allowed=allow_parse_errors)
         read |= {normalise(root, reldir) for reldir in reader.read}
         notes = _unreached_note(root, layout.callers) if root not in layout.roots else []
@@ -66,6 +69,28 @@ def review_roots(
         if not pending:
             pending = layout.unreached(read | set(done))[:1]
     return out
+
+
+def fair_share(root: str, left: int, roots: int) -> ModuleBudget:
+    """The module instances `root` may read: at most a root's bound, and what the scan has `left` less an equal
+    part of it kept for each of the other `roots` still to review (`roots` counts this one). Every root is thus
+    sure of its equal part, and a root may use what the roots before it left unread: no root starves another,
+    and a root needing more than the average is not cut while the others need little (ADR 0421)."""
+    roots = max(roots, 1)
+    left = max(left, 0)
+    kept = left // roots  # for each root after this one
+    share = min(MAX_MODULE_INSTANCES, left - (roots - 1) * kept)
+    name = scrub(root)
+    if share == MAX_MODULE_INSTANCES:
+        reason = f"root {name} reads at most {share} module instances, the bound of one root"
+    else:
+        after = roots - 1
+        reason = (
+            f"root {name} reads at most {share} module instances: what is left of the {MAX_SCAN_MODULE_INSTANCES} "
+            f"one scan reads ({left}), less {kept} kept for each of the {after} root{'s' if after != 1 else ''} "
+            "after it"
+        )
+    return ModuleBudget(limit=share, reason=reason)
 
 
 def _unreached_note(root: str, callers: dict[str, tuple[str, ...]]) -> list[str]:

@@ -115,7 +115,7 @@ def test_drift_is_kept_apart() -> None:
         (b'{"format_version": "1.0", "values": {"root_module": {}}}', "state (`terraform show -json` without"),
         (b'{"hello": "world"}', "keys hello"),
         (b"[1, 2, 3]", "JSON array of 3 items"),
-        (b'"just a string"', "JSON str"),
+        (b'"just a string"', "this is a string, not an object"),
         (b'{"format_version": "2.0", "resource_changes": []}', "format_version 2.0 is not supported"),
         (b'{"format_version": "1.2", "resource_changes": {}}', "expected a list"),
         (b'{"format_version": "1.2", "resource_changes": [{"type": "x"}]}', "resource_changes[0] has no address"),

@@ -313,9 +313,14 @@ def _run_conditional_blocks(
 
 
 def _prefixes(path: str) -> list[str]:
-    """`ingress.2.cidr_blocks` → `ingress.2` (the block a path of a top-level block list lies in)."""
+    """`logging.0.rule.2.days` → `logging.0`, `logging.0.rule.2` (the blocks, at any depth, a path lies in)."""
     parts = path.split(".")
-    return [".".join(parts[:2])] if len(parts) >= 2 and parts[1].isdigit() else []
+    out = []
+    for end in range(2, len(parts) + 1, 2):
+        if not parts[end - 1].isdigit():
+            break
+        out.append(".".join(parts[:end]))
+    return out
 
 
 def _within(path: str, block: str) -> bool:

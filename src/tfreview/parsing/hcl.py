@@ -40,7 +40,7 @@ def load_directory(
 ) -> ChangeSet:
     """Every resource of the configuration in `path` (its own .tf files and the local modules they call), as creates.
     `reader` reads it instead of a plain directory reader (one that records what it read); `budget` bounds the
-    module instances read, shared with the other roots of one scan (ADR 0414)."""
+    module instances read (a root's share of one scan's, ADR 0414 and 0421)."""
     root = _directory(path)
     return _compare(read_configuration(reader or DirectoryReader(root), budget), None, scrub(str(path)))
 
@@ -59,7 +59,7 @@ def _directory(path: str | Path) -> Path:
         raise InputError("no such file or directory", path=str(path))
     if not root.is_dir():
         raise InputError("not a directory; give the directory holding the .tf files", path=str(path))
-    if not any(p.is_file() for p in root.glob("*.tf")):
+    if not any(not p.is_dir() for p in root.glob("*.tf")):  # a FIFO or device counts: the review lists it (ADR 0423)
         below = subdirectories_with_terraform(root)
         hint = f" (subdirectories with .tf files: {', '.join(below)}; scan one of them)" if below else ""
         raise InputError(f"no .tf files in {path}{hint}")

@@ -20,6 +20,7 @@ import orjson
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_dynamic import GatedBlock
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
@@ -32,9 +33,11 @@ from tfreview.parsing.unknown_mask import split_unknown
 
 _MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _MAX_MODULE_DEPTH = 16
-# module instances one scan reads, all roots and levels together: a legitimate tree calling two children per level,
-# 16 levels deep, is 2^16 instances (minutes, a report of hundreds of MB); real trees read far fewer (ADR 0414)
+# module instances one root reads, all levels together: a legitimate tree calling two children per level, 16 levels
+# deep, is 2^16 instances (minutes, a report of hundreds of MB); real trees read far fewer (ADR 0414). The roots
+# of one `scan DIR` read at most MAX_SCAN_MODULE_INSTANCES together, each its fair share (ADR 0421).
 MAX_MODULE_INSTANCES = 1_000
+MAX_SCAN_MODULE_INSTANCES = 4_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +81,20 @@ class _File:
 
 @dataclass(slots=True)
 class ModuleBudget:
-    """The module instances left to read, shared by the roots of one scan (ADR 0414)."""
+    """The module instances one read may follow (ADR 0414; a root of `scan DIR` gets its share, ADR 0421)."""
 
     limit: int = MAX_MODULE_INSTANCES
     used: int = 0
+    # why the limit is what it is, ending the coverage note ("" : one read's own bound)
+    reason: str = ""
+
+    def describe(self) -> str:
+        return self.reason or f"one review reads at most {self.limit} module instances"
 
 
 def read_configuration(reader: SourceReader, budget: ModuleBudget | None = None) -> Configuration:
     """Parse the root module of `reader` and every local module it calls; skip files that do not parse.
-    Module instances past `budget` (shared by the roots of one scan; else this read's own) are noted, not read."""
+    Module instances past `budget` (a root's share of one scan's; else this read's own) are noted, not read."""
     return _ConfigurationReader(reader, budget or ModuleBudget()).read()
 
 
@@ -111,9 +119,8 @@ class _ConfigurationReader:
             count = len(self.not_followed)
             span = self.not_followed[0] if count == 1 else f"{self.not_followed[0]} to {self.not_followed[-1]}"
             self.configuration.notes.append(
-                f"{count} module instance{'s' if count > 1 else ''} not followed ({span}): one scan reads at most "
-                f"{self.budget.limit} module instances; the resources in them and the modules they call are "
-                "not reviewed"
+                f"{count} module instance{'s' if count > 1 else ''} not followed ({span}): {self.budget.describe()}; "
+                "the resources in them and the modules they call are not reviewed"
             )
         configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
@@ -162,6 +169,11 @@ class _ConfigurationReader:
         if reldir not in self.modules:
             found = self.reader.read_dir(reldir)
             self.configuration.files_skipped.extend(found.unreadable)
+            self.configuration.notes.extend(
+                f"{path}: {'Terraform JSON syntax' if path.endswith('.tf.json') else 'an OpenTofu file'} is not read; "
+                "the configuration in it is not reviewed"
+                for path in found.unread
+            )
             files: list[_File] = []
             tfvars: list[tuple[str, str]] = []
             for path, text in found.texts.items():
@@ -389,7 +401,7 @@ class _ConfigurationReader:
                 f"{address}: `{path}` ({file.path}:{block.line}) could not be read ({reason}); reviewed as unknown"
             )
         values, mask = split_unknown(body.values)
-        gated = self._conditional_blocks(file, block, address, body.values, body.conditional)
+        gated = self._conditional_blocks(file, block, address, body.conditional)
         items = [
             (item.name if isinstance(item, Attribute) else _block_key(item), item.line, item.end_line)
             for item in body_items(block.body)
@@ -412,25 +424,19 @@ class _ConfigurationReader:
         )
 
     def _conditional_blocks(
-        self,
-        file: _File,
-        block: Block,
-        address: str,
-        values: dict[str, Any],
-        conditional: list[tuple[str, dict[str, Any], tuple[str, ...]]],
+        self, file: _File, block: Block, address: str, conditional: list[GatedBlock]
     ) -> tuple[tuple[str, dict[str, Any], dict[str, Any], tuple[str, ...]], ...]:
-        """Each `dynamic` block empty only by root defaults, as the resource's values with that block added
-        (after the blocks of its type that exist), with a coverage note (ADR 0407)."""
+        """Each `dynamic` block empty only by root defaults, at any depth, as the resource's values with that block
+        added (after the known blocks of its type), with a coverage note (ADR 0407, 0422)."""
         found = []
-        for name, content, condition in conditional:
-            present = values.get(name)
-            if not isinstance(present, list):
-                continue  # the type's blocks are unknown already: nothing to add to
-            with_block, mask = split_unknown({**values, name: [*present, content]})
-            found.append((f"{name}.{len(present)}", with_block, mask or {}, condition))
+        for gated in conditional:
+            with_block, mask = split_unknown(gated.values)
+            found.append((gated.path, with_block, mask or {}, gated.condition))
+            parent = gated.path.rsplit(".", 2)[0] if gated.path.count(".") > 1 else ""
             self.configuration.notes.append(
-                f'{address} ({file.path}:{block.line}): dynamic "{name}" is empty only by the default of '
-                f"{', '.join(condition)}; its content is reviewed once as conditional"
+                f'{address} ({file.path}:{block.line}): dynamic "{gated.name}"{f" in {parent}" if parent else ""} '
+                f"is empty only by the default of {', '.join(gated.condition)}; its content is reviewed once as "
+                "conditional"
             )
         return tuple(found)
 

@@ -16,14 +16,17 @@ A `for_each` that is unknown, null, not a collection, or a list holding an unkno
 block unknown: Terraform would know how many blocks there are only at plan time.
 
 A `for_each` empty only because a root variable keeps its declared default (`var.enabled ? [1] : []` with
-`default = false`, `var.rules` with `default = []`) gives no block, as Terraform would; at the top level of a
-resource its content is also read once, as conditional (`conditional_dynamic`, ADR 0407), and reviewed apart.
+`default = false`, `var.rules` with `default = []`) gives no block, as Terraform would; its content is also read
+once, as conditional (`conditional_dynamic`, ADR 0407), and reviewed apart — at any depth, inside static, expanded
+or conditional blocks, and beside a `dynamic` of the same type whose `for_each` is unknown (`gated_blocks`,
+ADR 0422).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
@@ -32,9 +35,22 @@ from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, token_text
 MAX_BLOCKS = 1_000  # more is read as unknown: each block's content is evaluated on its own
 
 
+@dataclass(frozen=True, slots=True)
+class GatedBlock:
+    """A `dynamic` block empty only by root defaults, as a body holds it (ADR 0407, 0422): its `path` in the
+    body's values (`ingress.1`, `logging.0.rule.0`), its block type, the body's values with that one block added
+    (after the blocks of its type that are known), and the variables whose defaults leave it out."""
+
+    path: str
+    name: str
+    values: dict[str, Any]
+    condition: tuple[str, ...]
+
+
 class BlockValues(Protocol):
     values: dict[str, Any]
     references: dict[str, tuple[str, ...]]
+    conditional: list[GatedBlock]
 
 
 class DynamicEvaluator(Protocol):
@@ -61,8 +77,9 @@ def iterator_name(block: Block) -> str:
     return block.labels[0] if block.labels else block.kind
 
 
-def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[dict[str, Any]] | None:
-    """The blocks a `dynamic` block stands for (plan shape), or None when Terraform knows them only later.
+def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[BlockValues] | None:
+    """The blocks a `dynamic` block stands for (plan shape, with the gated blocks inside each), or None when
+    Terraform knows them only later.
 
     References of `for_each` and of every block's content land in `evaluator.references`.
     """
@@ -73,18 +90,18 @@ def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[dict[str, 
     if pairs is None or len(pairs) > MAX_BLOCKS:
         return None
     name = iterator_name(block)
-    blocks: list[dict[str, Any]] = []
+    blocks: list[BlockValues] = []
     for key, value in pairs:
         inner = evaluator.binding({name: {"key": key, "value": value}})
         result = inner.body(content.body)
-        blocks.append(result.values)
+        blocks.append(result)
         evaluator.unreadable.extend((f"{name}.{path}", reason) for path, reason in inner.unreadable)
         for found in result.references.values():
             evaluator.references.extend(found)
     return blocks
 
 
-def conditional_dynamic(evaluator: DynamicEvaluator, block: Block) -> tuple[dict[str, Any], tuple[str, ...]] | None:
+def conditional_dynamic(evaluator: DynamicEvaluator, block: Block) -> tuple[BlockValues, tuple[str, ...]] | None:
     """The one block a `dynamic` block stands for when its `for_each` is empty only because root variables keep
     their declared defaults (ADR 0407, as ADR 0360 for `count`/`for_each`), with the variables whose defaults
     leave it out; None when it is empty whatever they are set to (a literal, a local of literals, tfvars or a
@@ -116,7 +133,36 @@ def conditional_dynamic(evaluator: DynamicEvaluator, block: Block) -> tuple[dict
     evaluator.unreadable.extend((f"{name}.{path}", reason) for path, reason in inner.unreadable)
     for found in result.references.values():
         evaluator.references.extend(found)
-    return result.values, condition
+    return result, condition
+
+
+def gated_blocks(
+    values: dict[str, Any],
+    known: Mapping[str, list[Any]],
+    own: list[tuple[str, BlockValues, tuple[str, ...]]],
+    nested: list[tuple[str, int, GatedBlock]],
+) -> list[GatedBlock]:
+    """The gated blocks of one body whose `values` are final (a `dynamic` with an unknown `for_each` is UNKNOWN
+    there). `known`: the blocks of each type read before that (static and expanded ones); `own`: this body's
+    gated `dynamic` blocks (type, content, condition); `nested`: the gated blocks inside the block at
+    `values[type][index]`. Each is the body's values with the one block added, so it is reviewed in place:
+    after the known blocks of its type, even beside an unknown `dynamic` of that type, which would otherwise hide
+    it (ADR 0422). A gated block inside a gated block carries both conditions."""
+    out: list[GatedBlock] = []
+    for name, content, condition in own:
+        blocks = known.get(name, [])
+        at = f"{name}.{len(blocks)}"
+        out.append(GatedBlock(at, name, {**values, name: [*blocks, content.values]}, condition))
+        for inner in content.conditional:  # a gated block in the gated block's content: both gates
+            both = tuple(dict.fromkeys(condition + inner.condition))
+            out.append(GatedBlock(f"{at}.{inner.path}", inner.name, {**values, name: [*blocks, inner.values]}, both))
+    for name, index, inner in nested:
+        blocks = list(known.get(name, []))
+        if index >= len(blocks):
+            continue  # pragma: no cover - a nested block is always among the known blocks of its type
+        blocks[index] = inner.values
+        out.append(GatedBlock(f"{name}.{index}.{inner.path}", inner.name, {**values, name: blocks}, inner.condition))
+    return out
 
 
 def _parts(block: Block) -> tuple[Attribute | None, Block | None]:

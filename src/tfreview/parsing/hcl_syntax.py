@@ -6,6 +6,7 @@ for it. Nodes of its tree are handled by their grammar name (`node.lark_name()`)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,11 +46,53 @@ class Block:
 _TOO_DEEP = "nested too deeply to parse (blocks, brackets or parentheses)"
 
 
+# python-hcl2's terminals for a quoted string's characters and for a heredoc repeat a group of alternatives once per
+# character: Python's regex engine keeps ~240 bytes of state per repetition, so one 1 MB string or heredoc took a
+# 240 MB peak (10 MB: 2.4 GB). The same languages written so that a run of plain characters is one repetition
+# (`[^"\\$%]+`, `[\s\S]*?`) keep state per special character only. Replaced only where the grammar's text is
+# exactly the one written here (python-hcl2 8.x); another version's terminals are left as they are.
+_BOUNDED_TERMINALS = {
+    "STRING_CHARS": (
+        r'(?:(?!\$\$\{)(?!\$\{)(?!%%\{)(?!%\{)[^"\\]|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+',
+        r'(?:[^"\\$%]+|\\.|(?:\$(?!\$?\{))|(?:%(?!%?\{)))+',
+    ),
+    "HEREDOC_TEMPLATE": (
+        "<<(?P<heredoc>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\\s*(?P=heredoc)\r?\n",
+        "<<(?P<heredoc>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:[\\s\\S]*?\r?\n)??\\s*(?P=heredoc)\r?\n",
+    ),
+    "HEREDOC_TEMPLATE_TRIM": (
+        "<<-(?P<heredoc_trim>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:(?:.|\n)*?\r?\n)??\\s*(?P=heredoc_trim)\r?\n",
+        "<<-(?P<heredoc_trim>[a-zA-Z][a-zA-Z0-9._-]*)\r?\n(?:[\\s\\S]*?\r?\n)??\\s*(?P=heredoc_trim)\r?\n",
+    ),
+}
+
+
+@functools.cache
+def _bound_terminals() -> int:
+    """Rewrite python-hcl2's per-character terminals (above) in its parser, once, before its lexers build their
+    scanners; the number of terminals rewritten."""
+    from hcl2.parser import parser
+
+    built = parser()
+    rewritten = 0
+    for terminal in built.terminals:
+        known = _BOUNDED_TERMINALS.get(terminal.name)
+        if known is not None and terminal.pattern.value == known[0]:
+            terminal.pattern.value = known[1]
+            rewritten += 1
+    lexer = getattr(getattr(built.parser, "lexer", None), "lexer", None)
+    for basic in [*getattr(lexer, "lexers", {}).values(), getattr(lexer, "root_lexer", None)]:
+        if basic is not None and hasattr(basic, "_scanner"):
+            basic._scanner = None  # built again from the rewritten terminals on first use
+    return rewritten
+
+
 def parse_blocks(text: str) -> list[Block]:
     """The top-level blocks of one file; raise HclSyntaxError when it does not parse."""
     from hcl2.api import parses
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+    _bound_terminals()
     try:
         tree = parses(_close_heredocs(text))
     except UnexpectedToken as exc:

@@ -17,7 +17,14 @@ from typing import Any
 
 from tfreview.core.plan import strip_index
 from tfreview.core.values import UNKNOWN, contains_unknown
-from tfreview.parsing.hcl_dynamic import conditional_dynamic, expand_dynamic, iterator_name
+from tfreview.parsing.hcl_dynamic import (
+    BlockValues,
+    GatedBlock,
+    conditional_dynamic,
+    expand_dynamic,
+    gated_blocks,
+    iterator_name,
+)
 from tfreview.parsing.hcl_for import evaluate_for
 from tfreview.parsing.hcl_functions import (
     MAX_VALUE_SIZE,
@@ -159,12 +166,12 @@ def _local_names(expression: Any) -> list[str]:
 @dataclass(slots=True)
 class BodyValues:
     """A block body in plan shape: values with UNKNOWN inside, and per top-level key the references.
-    `conditional`: of a resource's top-level `dynamic` blocks empty only by root defaults, (block type, the one
-    block's values, the variables whose defaults leave it out) — not in `values` (ADR 0407)."""
+    `conditional`: the `dynamic` blocks empty only by root defaults, in this body or any block in it, each as
+    this body's values with the block added — not in `values` (ADR 0407, 0422)."""
 
     values: dict[str, Any]
     references: dict[str, tuple[str, ...]]
-    conditional: list[tuple[str, dict[str, Any], tuple[str, ...]]] = field(default_factory=list)
+    conditional: list[GatedBlock] = field(default_factory=list)
 
 
 class Evaluator:
@@ -388,7 +395,8 @@ class Evaluator:
         values: dict[str, Any] = {}
         references: dict[str, list[str]] = {}
         dynamic: list[str] = []
-        conditional: list[tuple[str, dict[str, Any], tuple[str, ...]]] = []
+        own: list[tuple[str, BlockValues, tuple[str, ...]]] = []  # gated `dynamic` blocks of this body
+        nested: list[tuple[str, int, GatedBlock]] = []  # gated blocks inside the block at values[type][index]
         for item in body_items(body):
             self.references = []
             if isinstance(item, Attribute):
@@ -402,9 +410,13 @@ class Evaluator:
                 name = item.labels[0] if item.kind == "dynamic" and item.labels else item.kind
                 expanded = expand_dynamic(self, item) if item.kind == "dynamic" else None
                 if expanded is not None:
-                    values.setdefault(name, []).extend(expanded)  # in source order among static blocks
-                    if top_level and not expanded and (gated := conditional_dynamic(self, item)) is not None:
-                        conditional.append((name, *gated))
+                    blocks = values.setdefault(name, [])  # in source order among static blocks
+                    nested.extend(
+                        (name, len(blocks) + i, gated) for i, b in enumerate(expanded) for gated in b.conditional
+                    )
+                    blocks.extend(b.values for b in expanded)
+                    if not expanded and (opened := conditional_dynamic(self, item)) is not None:
+                        own.append((name, *opened))
                 elif item.kind == "dynamic":
                     saved = self.bound
                     self.bound = saved | {name, iterator_name(item)}
@@ -412,12 +424,18 @@ class Evaluator:
                     self.bound = saved
                     dynamic.append(name)
                 else:
-                    values.setdefault(name, []).append(self._block(item))
+                    blocks = values.setdefault(name, [])
+                    block = self._block(item)
+                    nested.extend((name, len(blocks), gated) for gated in block.conditional)
+                    blocks.append(block.values)
             if self.references:
                 references.setdefault(name, []).extend(self.references)
+        known = {name: values[name] for name, _, _ in own if isinstance(values.get(name), list)}
+        known.update((name, values[name]) for name, _, _ in nested if isinstance(values.get(name), list))
         for name in dynamic:
             values[name] = UNKNOWN  # its blocks depend on a for_each known only at plan time
         self.references = []
+        conditional = gated_blocks(values, known, own, nested) if own or nested else []
         return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()}, conditional)
 
     def attribute(self, item: Attribute) -> Any:
@@ -434,7 +452,7 @@ class Evaluator:
             return UNKNOWN
         return value
 
-    def _block(self, block: Block) -> dict[str, Any]:
+    def _block(self, block: Block) -> BodyValues:
         collected = self.references
         nested = Evaluator(self.scope, self.bound)
         result = nested.body(block.body)
@@ -442,7 +460,7 @@ class Evaluator:
         for found in result.references.values():
             collected.extend(found)
         self.references = collected
-        return result.values
+        return result
 
 
 def _attrs(steps: list[tuple[str, Any]]) -> bool:

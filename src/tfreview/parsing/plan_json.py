@@ -6,6 +6,7 @@ says precisely what a file is when it is not a plan.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, s
 from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
+from tfreview.parsing.plan_numbers import read_exact
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _KNOWN_MAJORS = ("0", "1")
@@ -45,23 +47,59 @@ def parse_json(data: bytes, path: str) -> Any:
         )
     try:
         return orjson.loads(data)
-    except orjson.JSONDecodeError:
-        pass
+    except orjson.JSONDecodeError as exc:
+        if _OUT_OF_RANGE in exc.msg:
+            return _exact_numbers(decode(data, path), path)
     text = decode(data, path)
     try:
         return orjson.loads(text.lstrip("\ufeff"))
     except orjson.JSONDecodeError as exc:
+        if _OUT_OF_RANGE in exc.msg:
+            return _exact_numbers(text, path)
         problem = exc
     scrubbed = scrub_json_escapes(text)  # half a surrogate pair escaped reads as U+FFFD, as in Terraform (ADR 0370)
     if scrubbed != text:
         try:
             return orjson.loads(scrubbed.lstrip("\ufeff"))
-        except orjson.JSONDecodeError:
-            pass
+        except orjson.JSONDecodeError as exc:
+            if _OUT_OF_RANGE in exc.msg:
+                return _exact_numbers(text, path)
     raise InputError(_json_problem(text, problem), path=path) from None
 
 
-def _json_problem(text: str, exc: orjson.JSONDecodeError) -> str:
+# orjson's message for a number past the double range (`1e999`, a 400-digit integer): valid JSON that Terraform
+# writes (a cty number is a 512-bit big.Float), read again by `_exact_numbers` (ADR 0420)
+_OUT_OF_RANGE = "number is infinity when parsed as double"
+_MAX_NESTING = 1024  # orjson's depth limit
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"`{name}` is not a JSON value (JSON has no NaN or Infinity)")
+
+
+def _exact_numbers(text: str, path: str) -> Any:
+    """The document read again with numbers past a double's range kept (`PlanNumber`, ADR 0420). Run only when
+    orjson refused one."""
+    scrubbed = scrub_json_escapes(text).lstrip("\ufeff")
+    try:
+        return read_exact(scrubbed)
+    except orjson.JSONDecodeError as exc:
+        problem = exc
+    # the error's position is in the text with the numbers swapped: read the text as written for it
+    try:
+        json.loads(scrubbed, parse_int=str, parse_float=str, parse_constant=_not_json)
+    except json.JSONDecodeError as exc:
+        raise InputError(_json_problem(scrubbed, exc), path=path) from None
+    except ValueError as exc:
+        raise InputError(f"invalid JSON: {exc}", path=path) from None
+    except RecursionError:
+        pass  # deeper than the standard library reads: orjson's word, without its position
+    if "depth limit" in problem.msg:
+        raise InputError(f"the JSON is nested more than {_MAX_NESTING} levels deep; not a plan", path=path)
+    raise InputError(f"invalid JSON: {problem.msg}", path=path)
+
+
+def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
     stripped = text.rstrip()
     if stripped[:1] not in ("{", "["):
         start = stripped[:40].splitlines()[0] if stripped else ""
@@ -71,7 +109,14 @@ def _json_problem(text: str, exc: orjson.JSONDecodeError) -> str:
             f"the JSON ends early at line {exc.lineno}, column {exc.colno} — the file looks truncated; "
             "write it again with `terraform show -json PLANFILE > plan.json`"
         )
-    return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+    where = f"line {exc.lineno}, column {exc.colno}"
+    if "depth limit" in exc.msg:
+        return f"the JSON is nested more than {_MAX_NESTING} levels deep (at {where}); not a plan"
+    found = text.lstrip("\ufeff")[exc.pos : exc.pos + 9]
+    for literal in ("NaN", "Infinity", "-Infinity"):
+        if found.startswith(literal):
+            return f"invalid JSON at {where}: `{literal}` is not a JSON value (JSON has no NaN or Infinity)"
+    return f"invalid JSON at {where}: {exc.msg}"
 
 
 def describe(document: Any) -> str:
@@ -79,7 +124,7 @@ def describe(document: Any) -> str:
     if isinstance(document, list):
         return f"a JSON array of {len(document)} items"
     if not isinstance(document, Mapping):
-        return f"a JSON {type(document).__name__}"
+        return f"{_json_kind(document)}, not an object"
     if "lineage" in document and "serial" in document:
         return "a Terraform state file (terraform.tfstate), not a plan"
     if "values" in document and "format_version" in document and "resource_changes" not in document:
@@ -101,7 +146,12 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
             f"not a Terraform plan: this is {describe(document)}; expected the JSON of `terraform show -json PLANFILE`",
             path=path,
         )
-    version = str(document.get("format_version"))
+    raw_version = document.get("format_version")
+    if isinstance(raw_version, bool) or not isinstance(raw_version, (str, int, float)):
+        raise InputError(
+            f'plan format_version is {_json_kind(raw_version)}, expected a string such as "1.2"', path=path
+        )
+    version = str(raw_version)
     if version.split(".", 1)[0] not in _KNOWN_MAJORS:
         raise InputError(f"plan format_version {version} is not supported (known: 0.x and 1.x)", path=path)
     configuration = read_configuration(document.get("configuration"))

@@ -7,8 +7,11 @@ the scanned root; a module outside it reads as `../modules/x/main.tf`.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import os
 import posixpath
+import stat
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +32,13 @@ def is_terraform_file(path: str) -> bool:
 
 
 _TFVARS_FILES = ("terraform.tfvars", "terraform.tfvars.json")
+# configuration Terraform or OpenTofu loads that this reader does not: listed in the coverage, never skipped silently
+_UNREAD_SUFFIXES = (".tf.json", ".tofu", ".tofu.json")
+
+
+def is_unread_configuration(path: str) -> bool:
+    """Terraform JSON syntax (`.tf.json`) and OpenTofu's own files (`.tofu`, `.tofu.json`): not read here."""
+    return posixpath.basename(path).endswith(_UNREAD_SUFFIXES)
 
 
 @dataclass(slots=True)
@@ -37,6 +47,7 @@ class DirectoryFiles:
 
     texts: dict[str, str] = field(default_factory=dict)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # configuration in a syntax not read (`is_unread_configuration`)
 
 
 class SourceReader(Protocol):
@@ -52,6 +63,23 @@ def _decode(data: bytes) -> str | None:
         return None
 
 
+def terraform_text(data: bytes) -> str | tuple[str]:
+    """The text of a Terraform file, or (why it is not read,): Terraform reads UTF-8 only. A UTF-16 file, as
+    Windows editors and PowerShell's `>` write it, is named as such — with or without a BOM (ASCII text in
+    UTF-16 without one is valid UTF-8, full of NULs, and would read as a syntax error)."""
+    head = data[:64]
+    half = len(head) // 2
+    utf_16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(head) >= 4 and half in (head[1::2].count(0), head[0::2].count(0))
+    )
+    if utf_16 and head.count(0) == len(head):
+        return ("NUL bytes, not text",)
+    if utf_16:
+        return ("UTF-16 text; Terraform reads .tf files as UTF-8 only",)
+    text = _decode(data)
+    return ("not UTF-8 text",) if text is None else text
+
+
 @dataclass(slots=True)
 class MappingReader:
     """Files given as a mapping of relative path → text (tests, rule examples, a PR's files)."""
@@ -64,6 +92,8 @@ class MappingReader:
             clean = posixpath.normpath(path.replace("\\", "/"))
             if posixpath.dirname(clean) == reldir and is_terraform_file(clean):
                 out.texts[clean] = self.files[path]
+            elif posixpath.dirname(clean) == reldir and is_unread_configuration(clean):
+                out.unread.append(clean)
         return out
 
 
@@ -79,16 +109,61 @@ class DirectoryReader:
         if not directory.is_dir():
             return out
         for path in sorted(directory.iterdir()):
-            if not path.is_file() or not is_terraform_file(path.name):
+            if is_unread_configuration(path.name) and not path.is_dir():
+                out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
+                continue
+            if not is_terraform_file(path.name) or path.is_dir():  # a directory named `x.tf` is not Terraform
                 continue
             # the path names the file in output: a name that is not UTF-8 reads with U+FFFD (ADR 0370)
             relpath = scrub(posixpath.join(reldir, path.name) if reldir else path.name)
-            text = _decode(path.read_bytes())
-            if text is None:
-                out.unreadable.append((relpath, "not UTF-8 text"))
+            data = read_regular_file(path)
+            text = terraform_text(data) if isinstance(data, bytes) else (data,)
+            if isinstance(text, tuple):
+                out.unreadable.append((relpath, text[0]))
             else:
                 out.texts[relpath] = text
         return out
+
+
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe (FIFO), not a regular file; not read"),
+    (stat.S_ISSOCK, "a socket, not a regular file; not read"),
+    (stat.S_ISCHR, "a character device, not a regular file; not read"),
+    (stat.S_ISBLK, "a block device, not a regular file; not read"),
+)
+
+
+def read_regular_file(path: Path) -> bytes | str:
+    """The bytes of `path` (symbolic links followed), or why it was not read: a FIFO, socket or device is never
+    read (a pipe with no writer would block the scan for ever), nor a broken or looping link. Opened without
+    blocking and checked on the open file, so a file swapped for a FIFO after a check cannot block either."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        return _open_problem(path, exc)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        for test, reason in _NOT_REGULAR:
+            if test(mode):
+                return reason
+        if not stat.S_ISREG(mode):
+            return "not a regular file; not read"
+        with os.fdopen(descriptor, "rb", closefd=False) as stream:
+            return stream.read()
+    except OSError as exc:
+        return f"could not be read ({exc.strerror or type(exc).__name__})"
+    finally:
+        os.close(descriptor)
+
+
+def _open_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "a symbolic link that loops; not read"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return f"a broken symbolic link (to {scrub(os.readlink(path))}); not read"
+    if exc.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing only
+        return "a socket, not a regular file; not read"
+    return f"could not be opened ({exc.strerror or type(exc).__name__})"
 
 
 @dataclass(slots=True)
@@ -100,7 +175,7 @@ class RecordingReader:
 
     def read_dir(self, reldir: str) -> DirectoryFiles:
         found = self.reader.read_dir(reldir)
-        if found.texts or found.unreadable:
+        if found.texts or found.unreadable or found.unread:
             self.read.append(reldir)
         return found
 
@@ -149,12 +224,17 @@ class GitReader:
         if in_repo.startswith(".."):
             return out  # outside the repository
         for repo_path in self._list(in_repo):
-            if posixpath.dirname(repo_path) != in_repo or not is_terraform_file(repo_path):
+            if posixpath.dirname(repo_path) != in_repo:
                 continue
             relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
-            text = _decode(_git(self.repo, "show", f"{self.ref}:{repo_path}"))
-            if text is None:
-                out.unreadable.append((relpath, "not UTF-8 text"))
+            if is_unread_configuration(repo_path):
+                out.unread.append(relpath)
+                continue
+            if not is_terraform_file(repo_path):
+                continue
+            text = terraform_text(_git(self.repo, "show", f"{self.ref}:{repo_path}"))
+            if isinstance(text, tuple):
+                out.unreadable.append((relpath, text[0]))
             else:
                 out.texts[relpath] = text
         return out

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfreview.parsing.source_tree import is_terraform_file
+from tfreview.parsing.source_tree import is_terraform_file, read_regular_file
 
 _MODULE = re.compile(r'^\s*module\s+"[^"]*"\s*\{', re.MULTILINE)
 _SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.MULTILINE)
@@ -57,14 +57,12 @@ def find_roots(base: Path) -> Layout:
 
 def terraform_directories(base: Path) -> list[str]:
     """Directories under `base` with at least one `.tf` file, hidden ones (`.terraform`) skipped, sorted."""
-    found: list[str] = []
-    for path in sorted(base.rglob("*.tf")):
+    found: dict[str, None] = {}
+    for path in base.rglob("*.tf"):
         relative = path.parent.relative_to(base)
-        if not path.is_file() or any(p.startswith(".") or p in _SKIPPED_DIRECTORIES for p in relative.parts):
-            continue
-        name = relative.as_posix()
-        if name not in found:
-            found.append(name)
+        if any(p.startswith(".") or p in _SKIPPED_DIRECTORIES for p in relative.parts) or path.is_dir():
+            continue  # a FIFO or device named `x.tf` counts: the review lists it as not read (ADR 0423)
+        found[relative.as_posix()] = None
     return sorted(found, key=lambda d: (d != ".", d))
 
 
@@ -73,9 +71,12 @@ def local_calls(base: Path, directory: str) -> set[str]:
     out: set[str] = set()
     folder = base / directory
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or not path.name.endswith(".tf") or not is_terraform_file(path.name):
+        if not path.name.endswith(".tf") or not is_terraform_file(path.name) or path.is_dir():
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
+        data = read_regular_file(path)  # never a FIFO or device: the review notes those
+        if not isinstance(data, bytes):
+            continue
+        text = data.decode("utf-8", errors="replace")
         for match in _MODULE.finditer(text):
             source = _SOURCE.search(text, match.end())
             if source is None or not source.group(1).startswith(("./", "../")):

@@ -21,8 +21,6 @@ import tarfile
 from collections.abc import Mapping
 from typing import Any, Final
 
-import orjson
-
 from tfreview.core.errors import InputError
 from tfreview.core.redact import (
     REDACTED,
@@ -35,6 +33,7 @@ from tfreview.core.redact import (
 )
 from tfreview.parsing.hcl import sensitive_values_of_sources
 from tfreview.parsing.plan_json import parse_json
+from tfreview.parsing.plan_numbers import dump_json
 
 PLAN_JSON: Final = "plan_json"
 SOURCE_TARBALL: Final = "tarball"
@@ -73,7 +72,7 @@ def redact_plan_json(content: bytes) -> bytes:
     document = parse_json(content, "upload")  # the reading `load_plan` checked, lone surrogates as U+FFFD (ADR 0370)
     if not isinstance(document, dict):
         raise InputError("the plan is not a JSON object; expected the JSON of `terraform show -json PLANFILE`")
-    return orjson.dumps(redact_plan_document(document))
+    return dump_json(redact_plan_document(document))  # a number past a double is written back as it was (ADR 0420)
 
 
 def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
