@@ -67,7 +67,7 @@ RULE = Rule(
     resource_types=("azurerm_mysql_server", "azurerm_mysql_flexible_server"),
     remediation="Single server: set `public_network_access_enabled = false` and connect through a private endpoint "
     "(Single Server is retired: plan the move to a flexible server). Flexible server: create it with VNet "
-    "integration (`delegated_subnet_id` and `private_dns_zone_id`), or set `public_network_access = \"Disabled\"` "
+    'integration (`delegated_subnet_id` and `private_dns_zone_id`), or set `public_network_access = "Disabled"` '
     "(azurerm 4.x) and reach it through a private endpoint.",
     description="With the public endpoint on, only firewall rules stand between the internet and the database "
     "login. azurerm defaults `public_network_access_enabled` to true on `azurerm_mysql_server`, so an unset "
