@@ -26,6 +26,7 @@ with the variables whose defaults leave it out (ADR 0360). Literal zeros, the tr
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -35,6 +36,8 @@ from tfreview.parsing.hcl_syntax import Attribute, Block, body_items
 from tfreview.parsing.hcl_values import Evaluator, Scope
 
 MAX_INSTANCES = 1_000  # more is read as one object: evaluating a body per instance costs time, not signal
+# a string Terraform converts where a number is expected (`count = "2"`, `count = "${var.n}"` with a string default)
+_NUMERIC_STRING = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,8 @@ def instance_key(key: str | int) -> str:
 
 
 def _count(value: Any) -> Expansion:
+    if isinstance(value, str) and _NUMERIC_STRING.fullmatch(value):
+        value = float(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):

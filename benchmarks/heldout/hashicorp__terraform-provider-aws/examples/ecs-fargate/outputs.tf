@@ -1,0 +1,3 @@
+output "alb_dns" {
+  value = "${aws_alb.alb.dns_name}"
+}

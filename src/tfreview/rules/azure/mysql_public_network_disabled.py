@@ -1,0 +1,87 @@
+"""Azure Database for MySQL servers (single and flexible) must not be reachable from the public internet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
+from tfreview.core.severity import Severity
+
+_SINGLE = "public_network_access_enabled"  # azurerm_mysql_server: a boolean, default true
+_FLEXIBLE = "public_network_access"  # azurerm_mysql_flexible_server (azurerm 4.x): "Enabled" | "Disabled"
+
+
+def _single(resource: Resource) -> Iterator[Hit]:
+    value = resource.get(_SINGLE)
+    setting = resource.setting_of(_SINGLE, value)
+    if setting is Setting.SET and value is True:
+        yield Hit(_SINGLE, "the MySQL server's public endpoint is enabled", value)
+    elif setting is Setting.UNSET:
+        yield Hit(
+            _SINGLE,
+            f"the MySQL server's public endpoint is enabled (`{_SINGLE}` not set: the provider default is true)",
+            unset=True,
+        )
+
+
+def _flexible(resource: Resource) -> Iterator[Hit]:
+    subnet = resource.get("delegated_subnet_id")
+    subnet_setting = resource.setting_of("delegated_subnet_id", subnet)
+    access = resource.get(_FLEXIBLE)
+    access_setting = resource.setting_of(_FLEXIBLE, access)
+    if Setting.UNKNOWN in (subnet_setting, access_setting):
+        return  # an expression known only after apply: never judged
+    if subnet_setting is Setting.SET:
+        return  # VNet integration (private access): the server has no public endpoint
+    if access_setting is Setting.SET:
+        if isinstance(access, str) and access.lower() == "enabled":
+            yield Hit(
+                _FLEXIBLE,
+                'the MySQL flexible server\'s public endpoint is enabled (`public_network_access = "Enabled"`, '
+                "no `delegated_subnet_id`)",
+                access,
+            )
+        return
+    yield Hit(
+        _FLEXIBLE,
+        "the MySQL flexible server's public endpoint is enabled (neither `delegated_subnet_id` nor "
+        '`public_network_access` set: the server is created with public access, "Enabled" by default)',
+        unset=True,
+    )
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    if resource.type == "azurerm_mysql_flexible_server":
+        yield from _flexible(resource)
+    else:
+        yield from _single(resource)
+
+
+RULE = Rule(
+    id="TFR-AZU-116",
+    long_id="azure-mysql-public-network-disabled",
+    title="MySQL server accepts traffic from the public internet",
+    severity=Severity.HIGH,
+    provider="azure",
+    category="networking",
+    resource_types=("azurerm_mysql_server", "azurerm_mysql_flexible_server"),
+    remediation="Single server: set `public_network_access_enabled = false` and connect through a private endpoint "
+    "(Single Server is retired: plan the move to a flexible server). Flexible server: create it with VNet "
+    'integration (`delegated_subnet_id` and `private_dns_zone_id`), or set `public_network_access = "Disabled"` '
+    "(azurerm 4.x) and reach it through a private endpoint.",
+    description="With the public endpoint on, only firewall rules stand between the internet and the database "
+    "login. azurerm defaults `public_network_access_enabled` to true on `azurerm_mysql_server`, so an unset "
+    "attribute is flagged. A flexible server has public access unless it is created in a delegated subnet (VNet "
+    "integration): azurerm 3.x only reports `public_network_access_enabled` (computed, true without "
+    "`delegated_subnet_id`; hashicorp/terraform-provider-azurerm#24641), azurerm 4.x adds `public_network_access`, "
+    '"Enabled" by default and "Disabled" required with VNet integration. A flexible server is flagged when it '
+    'has no `delegated_subnet_id` and `public_network_access` is not "Disabled". Checkov\'s CKV_AZURE_53 reads only '
+    "`public_network_access_enabled`, which a flexible server cannot set on azurerm 3.x, so it also fails "
+    "VNet-integrated and `Disabled` flexible servers; this rule passes them.",
+    defaults=(
+        (_SINGLE, "true (azurerm_mysql_server)"),
+        (_FLEXIBLE, '"Enabled" (azurerm_mysql_flexible_server without `delegated_subnet_id`)'),
+    ),
+    references=References(checkov=("CKV_AZURE_53",), trivy=()),
+    check=check,
+)
