@@ -172,6 +172,17 @@ def test_a_malformed_request_line_is_400_in_one_line(served: Served) -> None:
     assert "Traceback" not in text
 
 
+@pytest.mark.parametrize(
+    "head",
+    [b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"],
+    ids=["no-host", "two-hosts"],
+)
+def test_an_http_1_1_request_without_exactly_one_host_is_400(served: Served, head: bytes) -> None:
+    answer = raw_request(served.port, head)
+    assert status_of(answer) == 400, answer[:300]
+    assert b"exactly one is required" in answer
+
+
 def test_a_malformed_request_pipelined_behind_a_valid_one_is_refused_after_its_answer(served: Served) -> None:
     before = len(log_lines_with(served.log(), "reason=malformed request"))
     answer = raw_request(served.port, get("/healthz").replace(b"Connection: close", b"X-A: b") + b"\x01BAD\r\n\r\n")

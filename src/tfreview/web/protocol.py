@@ -80,6 +80,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self.reading: Reading = "idle"
             self.head_bytes = 0  # the head parsed so far (request line, complete fields)
             self.head_fields = 0
+            self.hosts = 0  # Host fields in this head: an HTTP/1.1 request needs exactly one
             self.head_raw = 0  # bytes received while this head is incomplete (a field that never ends)
             self.head_ended = False  # a head ended during the current read: its bytes are not all the next head's
             self.refused: tuple[int, str] | None = None
@@ -127,7 +128,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self.reading = "head"
-            self.head_bytes, self.head_fields = request_line_bytes(0), 0
+            self.head_bytes, self.head_fields, self.hosts = request_line_bytes(0), 0, 0
 
         def on_url(self, url: bytes) -> None:
             self.url += url
@@ -141,11 +142,15 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if self.head_fields > max_count or self.head_bytes > max_bytes:
                 self._stop(431, limits.cut_short(self.head_fields))
             name = name.lower()  # uvicorn's on_header from here
-            if name == b"expect" and value.lower() == b"100-continue":
+            if name == b"host":
+                self.hosts += 1
+            elif name == b"expect" and value.lower() == b"100-continue":
                 self.expect_100_continue = True
             self.headers.append((name, value))
 
         def on_headers_complete(self) -> None:
+            if self.hosts != 1 and (self.hosts or self.parser.get_http_version() == "1.1"):  # RFC 9112 §3.2; h11's rule
+                self._stop(400, f"malformed request: {self.hosts} Host header fields (exactly one is required)")
             self.reading, self.head_raw, self.head_ended = "body", 0, True
             super().on_headers_complete()
 
