@@ -162,6 +162,25 @@ def test_requests_one_after_another_on_one_connection_are_each_counted_afresh(se
     assert answer.count(b"HTTP/1.1 200 ") == 5, answer[:600]
 
 
+def test_a_large_body_and_the_next_head_in_one_read_are_not_counted_as_a_head(served: Served) -> None:
+    body = b"a" * (LIMITS.max_header_bytes - 100)
+    post = b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(body)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as conn:
+        conn.sendall(post)
+        time.sleep(0.2)  # the head alone; then the body with the start of the next head
+        conn.sendall(body + b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        time.sleep(0.2)
+        conn.sendall(b"X-Padding: " + b"b" * 200 + b"\r\n")  # the head still incomplete after this read
+        time.sleep(0.2)
+        conn.sendall(b"Connection: close\r\n\r\n")
+        answer = b""
+        while piece := conn.recv(65536):
+            answer += piece
+    assert b" 431 " not in answer, answer[:600]
+    assert answer.count(b"HTTP/1.1 ") == 2, answer[:600]
+    assert answer.rsplit(b"HTTP/1.1 ", 1)[1].startswith(b"200 "), answer[:600]
+
+
 def test_a_malformed_request_line_is_400_in_one_line(served: Served) -> None:
     answer = raw_request(served.port, b"GET /healthz?malformed-line HTTP/1.1 trailing\r\nHost: x\r\n\r\n")
     assert status_of(answer) == 400, answer[:300]

@@ -10,8 +10,8 @@ malformed request.
 The head is counted as it is parsed: the request-target as llhttp hands it over, each field once complete
 (the fields are counted and their bytes added up: a head stops being parsed at the first field past a
 limit, so 6,000 small headers cost 101 callbacks). A field that never ends is bounded by the raw bytes
-received while a head is incomplete; a read that also ends an earlier request counts from the next one
-(the bound is then late by at most that read).
+received while a head is incomplete; when a read also ends an earlier request, the new head's share of it is
+unknown and it is counted from the next read (the bound is then late by at most that read).
 
 Slow clients (slowloris): a request head must be complete within `Timeouts.head_seconds` of its first byte
 (or of the connection), and a body may not pause longer than `Timeouts.body_seconds` between two reads;
@@ -82,7 +82,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self.head_fields = 0
             self.hosts = 0  # Host fields in this head: an HTTP/1.1 request needs exactly one
             self.head_raw = 0  # bytes received while this head is incomplete (a field that never ends)
-            self.head_ended = False  # a head ended during the current read: its bytes are not all the next head's
+            self.begun = 0  # requests begun during the current read
             self.refused: tuple[int, str] | None = None
             self.close_after_response = False  # refused a pipelined request: close once the earlier answer ends
             self.lingering: int | None = None  # bytes dropped since the refusal; None: not refused
@@ -104,7 +104,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
                     self.transport.close()
                 return
             self._unset_keepalive_if_required()
-            self.head_ended = False
+            before, self.begun = self.reading, 0
             try:
                 self.parser.feed_data(data)
             except httptools.HttpParserUpgrade:
@@ -117,7 +117,12 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
                 self._refuse(*(self.refused or (400, f"malformed request: {exc}")))
                 return
             if self.reading in ("idle", "head"):
-                self.head_raw = 0 if self.head_ended else self.head_raw + len(data)
+                if not self.begun:  # the head of an earlier read goes on (or stray line ends between requests)
+                    self.head_raw += len(data)
+                elif self.begun == 1 and before in ("idle", "done"):  # the read starts with this head
+                    self.head_raw = len(data)
+                else:  # the read ends an earlier request too: this head's share is counted from the next read
+                    self.head_raw = 0
                 if self.head_raw > max_bytes:
                     self._refuse(431, limits.refusal())
                     return
@@ -127,7 +132,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self.reading = "head"
+            self.reading, self.begun = "head", self.begun + 1
             self.head_bytes, self.head_fields, self.hosts = request_line_bytes(0), 0, 0
 
         def on_url(self, url: bytes) -> None:
@@ -151,7 +156,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
         def on_headers_complete(self) -> None:
             if self.hosts != 1 and (self.hosts or self.parser.get_http_version() == "1.1"):  # RFC 9112 §3.2; h11's rule
                 self._stop(400, f"malformed request: {self.hosts} Host header fields (exactly one is required)")
-            self.reading, self.head_raw, self.head_ended = "body", 0, True
+            self.reading, self.head_raw = "body", 0
             super().on_headers_complete()
 
         def on_message_complete(self) -> None:
