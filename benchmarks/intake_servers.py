@@ -5,6 +5,10 @@
   committed before the 202 — the smallest correct durable intake;
 * tfreview: `tfreview serve` (embedded workers on or `--no-worker`, SQLite or PostgreSQL).
 
+All of them run uvicorn on httptools (llhttp) and uvloop, as `tfreview serve` does since ADR 0415; until then
+bare and naive ran on whatever uvicorn's "auto" found (h11 and asyncio's loop in this project's environment),
+as did tfreview (its h11 protocol subclass).
+
 `python benchmarks/intake_servers.py bare|naive SECRET DBFILE` runs the first two.
 """
 
@@ -86,7 +90,11 @@ def _serve(app: Any) -> None:
 
     listener = bind("127.0.0.1", 0)
     print(f"serving on http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False)
+    # the parser and loop `tfreview serve` runs on (ADR 0415), named rather than left to "auto" (which is h11 and
+    # asyncio's loop wherever httptools and uvloop are missing): the floors are measured on equal terms
+    config = uvicorn.Config(
+        app, http="httptools", loop="uvloop", log_level="warning", access_log=False, server_header=False
+    )
     uvicorn.Server(config).run(sockets=[listener])
 
 

@@ -109,8 +109,8 @@ def _run(
                     HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count),
                     Timeouts(door.header_timeout_seconds, door.body_timeout_seconds),
                 ),
+                loop="auto",  # uvloop (a dependency wherever it builds: CPython off Windows), else asyncio's
                 limit_concurrency=door.max_connections,  # past it: 503 (uvicorn counts connections and tasks)
-                h11_max_incomplete_event_size=settings.server.max_header_bytes,
                 access_log=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
                 server_header=False,

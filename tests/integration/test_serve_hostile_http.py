@@ -11,7 +11,9 @@ back as the operator sees it.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -130,6 +132,89 @@ def test_the_limit_holds_under_load(served: Served) -> None:
         good = list(pool.map(lambda data: status_of(raw_request(served.port, data)), valid))
     assert bad == [431] * len(attacks)
     assert good == [200] * len(valid)
+
+
+def test_a_head_field_that_never_ends_is_431_once_past_the_byte_limit(served: Served) -> None:
+    """A field sent in pieces and never finished: refused on the bytes received, not left to the head timeout."""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as conn:
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ")
+        answer = b""
+        with contextlib.suppress(OSError):  # refused and shut: a later send may fail
+            for _ in range(2 * LIMITS.max_header_bytes // 4096):
+                conn.sendall(b"a" * 4096)
+                time.sleep(0.001)
+            while piece := conn.recv(65536):
+                answer += piece
+    assert status_of(answer) == 431, answer[:300]
+    assert b"application/problem+json" in answer
+
+
+def test_requests_one_after_another_on_one_connection_are_each_counted_afresh(served: Served) -> None:
+    """Keep-alive and pipelining: several heads, each within the limits, on one connection (some in one read)."""
+    head = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: {'a' * (LIMITS.max_header_bytes // 2)}\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as conn:
+        conn.sendall(head.encode() * 3)  # three pipelined: together above the byte limit, each within it
+        conn.sendall(head.encode())
+        conn.sendall(get("/healthz"))  # the last one closes
+        answer = b""
+        while piece := conn.recv(65536):
+            answer += piece
+    assert answer.count(b"HTTP/1.1 200 ") == 5, answer[:600]
+
+
+def test_a_large_body_and_the_next_head_in_one_read_are_not_counted_as_a_head(served: Served) -> None:
+    body = b"a" * (LIMITS.max_header_bytes - 100)
+    post = b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % len(body)
+    with socket.create_connection(("127.0.0.1", served.port), timeout=30) as conn:
+        conn.sendall(post)
+        time.sleep(0.2)  # the head alone; then the body with the start of the next head
+        conn.sendall(body + b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        time.sleep(0.2)
+        conn.sendall(b"X-Padding: " + b"b" * 200 + b"\r\n")  # the head still incomplete after this read
+        time.sleep(0.2)
+        conn.sendall(b"Connection: close\r\n\r\n")
+        answer = b""
+        while piece := conn.recv(65536):
+            answer += piece
+    assert b" 431 " not in answer, answer[:600]
+    assert answer.count(b"HTTP/1.1 ") == 2, answer[:600]
+    assert answer.rsplit(b"HTTP/1.1 ", 1)[1].startswith(b"200 "), answer[:600]
+
+
+def test_a_malformed_request_line_is_400_in_one_line(served: Served) -> None:
+    answer = raw_request(served.port, b"GET /healthz?malformed-line HTTP/1.1 trailing\r\nHost: x\r\n\r\n")
+    assert status_of(answer) == 400, answer[:300]
+    assert b"application/problem+json" in answer
+    assert b"connection: close" in answer.lower()
+    text = served.wait_for_log("status=400 reason=malformed request")
+    assert "Invalid HTTP request received" not in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize(
+    "head",
+    [b"GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n", b"GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"],
+    ids=["no-host", "two-hosts"],
+)
+def test_an_http_1_1_request_without_exactly_one_host_is_400(served: Served, head: bytes) -> None:
+    answer = raw_request(served.port, head)
+    assert status_of(answer) == 400, answer[:300]
+    assert b"exactly one is required" in answer
+
+
+def test_a_malformed_request_pipelined_behind_a_valid_one_is_refused_after_its_answer(served: Served) -> None:
+    before = len(log_lines_with(served.log(), "reason=malformed request"))
+    answer = raw_request(served.port, get("/healthz").replace(b"Connection: close", b"X-A: b") + b"\x01BAD\r\n\r\n")
+    assert status_of(answer) == 200, answer[:300]
+    assert answer.count(b"HTTP/1.1 ") == 1, answer[:600]  # the answer under way ends, then the connection
+    served.wait_for_log("reason=malformed request", count=before + 1)
+
+
+def test_the_server_runs_on_httptools_and_uvloop(served: Served) -> None:
+    """The C parser (llhttp) and libuv's loop are what the process has loaded (ADR 0415)."""
+    maps = Path(f"/proc/{served.process.pid}/maps").read_text()
+    assert "/httptools/parser/parser." in maps
+    assert "/uvloop/loop." in maps
 
 
 # --- 5: hang-ups and bad chunks --------------------------------------------------------------------

@@ -25,15 +25,31 @@ class HeadLimits:
     def problem(self, target_bytes: int, headers: Iterable[tuple[bytes, bytes]]) -> str | None:
         """Why a head of a request-target of `target_bytes` and these headers is refused, or None."""
         count = 0
-        size = target_bytes + len("POST  HTTP/1.1\r\n")
+        size = request_line_bytes(target_bytes)
         for name, value in headers:
             count += 1
-            size += len(name) + len(value) + 4  # "name: value\r\n"
+            size += field_bytes(name, value)
         if count > self.max_count:
             return f"too many header fields ({count}; the limit is {self.max_count})"
         if size > self.max_bytes:
             return f"the request head is larger than {self.max_bytes} bytes"
         return None
 
+    def cut_short(self, count: int) -> str:
+        """Why a head still being parsed was refused after `count` fields (the rest is never read)."""
+        if count > self.max_count:
+            return f"too many header fields (more than {self.max_count})"
+        return f"the request head is larger than {self.max_bytes} bytes"
+
     def refusal(self) -> str:
         return f"the request head exceeds this server's limits ({self.max_count} fields, {self.max_bytes} bytes)"
+
+
+def request_line_bytes(target_bytes: int) -> int:
+    """What the request line of a request-target of `target_bytes` counts toward the head ("POST  HTTP/1.1\\r\\n")."""
+    return target_bytes + 16
+
+
+def field_bytes(name: bytes, value: bytes) -> int:
+    """What one header field counts toward the head: "name: value\\r\\n"."""
+    return len(name) + len(value) + 4
