@@ -102,7 +102,45 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     database_ms = database_s * 1000 / max(1, flat.accepted)
     background_ms = background_s * 1000 / max(1, flat.accepted)
     rows = server.count_rows()
+    if args.observe:
+        print(f"  observed before exit: {observe(server.pid)}", flush=True)
     return Round(target, flat, cpu_ms, intake_ms, steady, rows, database_ms, background_ms, ended_jobs=ended)
+
+
+def _meminfo(*names: str) -> str:
+    found = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    return ", ".join(f"{name} {int(found[name].split()[0]) // 1024} MiB" for name in names)
+
+
+def observe(pid: int | None) -> str:
+    """What a round leaves behind, for the round-over-round drift: with `pid` (the server, still running) its
+    threads and the files of its data directory; without, what is left once it exited (processes, threads,
+    benchmark directories in the temp dir); both with the kernel's dirty and writeback pages."""
+    parts = [_meminfo("Dirty", "Writeback", "Cached")]
+    if pid is not None:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        parts.append(f"{len(os.listdir(f'/proc/{pid}/task'))} threads")
+        if b"--data-dir" in argv:
+            data = Path(argv[argv.index(b"--data-dir") + 1].decode())
+            parts += [f"{f.name} {f.stat().st_size // 1024} KiB" for f in sorted(data.iterdir()) if f.is_file()]
+    else:
+        tasks = sum(len(os.listdir(f"/proc/{p}/task")) for p in os.listdir("/proc") if p.isdigit() and _exists(p))
+        left = [p for p in os.listdir("/proc") if p.isdigit() and _exists(p) and b"tfreview" in _cmdline(p)]
+        parts.append(f"{tasks} threads on the machine, tfreview processes left {len(left)}")
+        dirs = len(list(Path(tempfile.gettempdir()).glob("tfreview-bench-*")))
+        parts.append(f"{dirs} benchmark dirs in the temp dir")
+    return "; ".join(parts)
+
+
+def _exists(pid: str) -> bool:
+    return Path(f"/proc/{pid}/task").exists()
+
+
+def _cmdline(pid: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def _median(values: list[float]) -> float:
@@ -182,6 +220,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="deliveries per second in the paced run")
     parser.add_argument("--paced-seconds", type=float, default=10.0, help="length of the paced run")
     parser.add_argument("--only", help="comma-separated subset of " + ",".join(TARGETS))
+    parser.add_argument(
+        "--observe",
+        action="store_true",
+        help="after each round: the server's files and threads, dirty pages, leftovers",
+    )
     parser.add_argument("--base-src", help="a tree's src directory to run as tfr-base beside tfr (an A/B)")
     args = parser.parse_args()
     if not wrk_available():
@@ -213,6 +256,8 @@ def _run(
                 with servers[target]() as server:
                     found = one_round(target, server, flat_file, fixed, args)
                 rounds.append(found)
+                if args.observe:
+                    print(f"  observed after exit: {observe(None)}", flush=True)
                 print(
                     f"round {repeat + 1} {target}: {found.flat.per_second:.0f}/s, {found.cpu_ms:.2f} CPU ms "
                     f"(intake threads {found.intake_ms:.2f}{_database_part(found)}), "
