@@ -116,7 +116,7 @@ def observe(pid: int | None) -> str:
     """What a round leaves behind, for the round-over-round drift: with `pid` (the server, still running) its
     threads and the files of its data directory; without, what is left once it exited (processes, threads,
     benchmark directories in the temp dir); both with the kernel's dirty and writeback pages."""
-    parts = [_meminfo("Dirty", "Writeback", "Cached")]
+    parts = [_meminfo("Dirty", "Writeback", "Cached"), f"{_written_mib():.0f} MiB written to disk so far (all disks)"]
     if pid is not None:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         parts.append(f"{len(os.listdir(f'/proc/{pid}/task'))} threads")
@@ -125,22 +125,35 @@ def observe(pid: int | None) -> str:
             parts += [f"{f.name} {f.stat().st_size // 1024} KiB" for f in sorted(data.iterdir()) if f.is_file()]
     else:
         tasks = sum(len(os.listdir(f"/proc/{p}/task")) for p in os.listdir("/proc") if p.isdigit() and _exists(p))
-        left = [p for p in os.listdir("/proc") if p.isdigit() and _exists(p) and b"tfreview" in _cmdline(p)]
-        parts.append(f"{tasks} threads on the machine, tfreview processes left {len(left)}")
+        left = [p for p in os.listdir("/proc") if p.isdigit() and _parent(p) == os.getpid()]
+        parts.append(f"{tasks} threads on the machine, this run's child processes left {len(left)}")
         dirs = len(list(Path(tempfile.gettempdir()).glob("tfreview-bench-*")))
         parts.append(f"{dirs} benchmark dirs in the temp dir")
     return "; ".join(parts)
+
+
+def _written_mib() -> float:
+    """Sectors (512 bytes) written to the machine's whole disks since boot, from /proc/diskstats (partitions and
+    device-mapper/loop devices left out so nothing is counted twice)."""
+    sectors = 0
+    for line in Path("/proc/diskstats").read_text().splitlines():
+        fields = line.split()
+        name = fields[2]
+        if name.startswith(("loop", "ram", "dm-", "sr")) or Path(f"/sys/block/{name}").exists() is False:
+            continue
+        sectors += int(fields[9])
+    return sectors * 512 / 2**20
 
 
 def _exists(pid: str) -> bool:
     return Path(f"/proc/{pid}/task").exists()
 
 
-def _cmdline(pid: str) -> bytes:
+def _parent(pid: str) -> int:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 def _median(values: list[float]) -> float:
