@@ -28,6 +28,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -116,7 +117,11 @@ def observe(pid: int | None) -> str:
     """What a round leaves behind, for the round-over-round drift: with `pid` (the server, still running) its
     threads and the files of its data directory; without, what is left once it exited (processes, threads,
     benchmark directories in the temp dir); both with the kernel's dirty and writeback pages."""
-    parts = [_meminfo("Dirty", "Writeback", "Cached"), f"{_written_mib():.0f} MiB written to disk so far (all disks)"]
+    parts = [
+        _meminfo("Dirty", "Writeback", "Cached"),
+        f"{_written_mib():.0f} MiB written to disk so far (all disks)",
+        f"fsync of 4 KiB in the temp dir {_fsync_ms():.2f} ms (median of 20)",
+    ]
     if pid is not None:
         argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         parts.append(f"{len(os.listdir(f'/proc/{pid}/task'))} threads")
@@ -130,6 +135,19 @@ def observe(pid: int | None) -> str:
         dirs = len(list(Path(tempfile.gettempdir()).glob("tfreview-bench-*")))
         parts.append(f"{dirs} benchmark dirs in the temp dir")
     return "; ".join(parts)
+
+
+def _fsync_ms() -> float:
+    """The disk's commit latency now, as SQLite's synchronous=FULL pays it: 4 KiB appended and fsynced, 20 times."""
+    times = []
+    with tempfile.NamedTemporaryFile(prefix="tfreview-bench-fsync-") as probe:
+        for _ in range(20):
+            probe.write(b"x" * 4096)
+            probe.flush()
+            begun = time.perf_counter()
+            os.fsync(probe.fileno())
+            times.append((time.perf_counter() - begun) * 1000)
+    return statistics.median(times)
 
 
 def _written_mib() -> float:
