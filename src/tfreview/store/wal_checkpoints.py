@@ -10,8 +10,8 @@ behind an embedded worker's settle, time every delivery queued behind it waits. 
   committed pages and never blocks a writer or waits for a reader;
 * under a steady stream of commits a PASSIVE checkpoint never catches up with the end of the WAL, and SQLite
   restarts the WAL from its start only after a checkpoint that did (the next writer then rewinds it). Without
-  that the WAL grows for the whole burst (275 MB after one benchmark round of 6,400 deliveries, more than the
-  database itself), and every read searches a longer WAL index. So when a checkpoint left more than
+  that the WAL grows for the whole burst (270 MiB after one benchmark round of ~6,400 deliveries, more than the
+  database itself), and every read searches a longer WAL index. So when a checkpoint found more than
   `BOUND_PAGES` in the WAL, the thread takes this process's writer turn (`Database.write_slot`) and checkpoints
   the tail that arrived meanwhile — a few pages, not the whole WAL — so the checkpoint completes and the WAL
   rewinds: the WAL file stays near `BOUND_PAGES` plus what one checkpoint's copy lets through.
