@@ -100,7 +100,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tfr-checkpoint-holds-") as folder:
         commits, holds = run(args.jobs, Path(folder))
     median, p99, p999 = statistics.median(commits), _pct(commits, 0.99), _pct(commits, 0.999)
-    line = f"{args.label}: {len(commits)} commits, median {median:.2f}, p99 {p99:.2f}, p99.9 {p999:.2f}, max {commits[-1]:.2f} ms"
+    line = f"{args.label}: {len(commits)} commits, median {median:.2f}, p99 {p99:.2f}, p99.9 {p999:.2f}"
+    line += f", max {commits[-1]:.2f} ms"
     if holds:
         held = statistics.median(holds)
         line += f"; {len(holds)} tail checkpoints held the writer median {held:.2f}, max {holds[-1]:.2f} ms"
