@@ -28,6 +28,7 @@ import os
 import statistics
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -102,7 +103,75 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     database_ms = database_s * 1000 / max(1, flat.accepted)
     background_ms = background_s * 1000 / max(1, flat.accepted)
     rows = server.count_rows()
+    if args.observe:
+        print(f"  observed before exit: {observe(server.pid)}", flush=True)
     return Round(target, flat, cpu_ms, intake_ms, steady, rows, database_ms, background_ms, ended_jobs=ended)
+
+
+def _meminfo(*names: str) -> str:
+    found = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    return ", ".join(f"{name} {int(found[name].split()[0]) // 1024} MiB" for name in names)
+
+
+def observe(pid: int | None) -> str:
+    """What a round leaves behind, for the round-over-round drift: with `pid` (the server, still running) its
+    threads and the files of its data directory; without, what is left once it exited (processes, threads,
+    benchmark directories in the temp dir); both with the kernel's dirty and writeback pages."""
+    parts = [
+        _meminfo("Dirty", "Writeback", "Cached"),
+        f"{_written_mib():.0f} MiB written to disk so far (all disks)",
+        f"fsync of 4 KiB in the temp dir {_fsync_ms():.2f} ms (median of 20)",
+    ]
+    if pid is not None:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        parts.append(f"{len(os.listdir(f'/proc/{pid}/task'))} threads")
+        if b"--data-dir" in argv:
+            data = Path(argv[argv.index(b"--data-dir") + 1].decode())
+            parts += [f"{f.name} {f.stat().st_size // 1024} KiB" for f in sorted(data.iterdir()) if f.is_file()]
+    else:
+        tasks = sum(len(os.listdir(f"/proc/{p}/task")) for p in os.listdir("/proc") if p.isdigit() and _exists(p))
+        left = [p for p in os.listdir("/proc") if p.isdigit() and _parent(p) == os.getpid()]
+        parts.append(f"{tasks} threads on the machine, this run's child processes left {len(left)}")
+        dirs = len(list(Path(tempfile.gettempdir()).glob("tfreview-bench-*")))
+        parts.append(f"{dirs} benchmark dirs in the temp dir")
+    return "; ".join(parts)
+
+
+def _fsync_ms() -> float:
+    """The disk's commit latency now, as SQLite's synchronous=FULL pays it: 4 KiB appended and fsynced, 20 times."""
+    times = []
+    with tempfile.NamedTemporaryFile(prefix="tfreview-bench-fsync-") as probe:
+        for _ in range(20):
+            probe.write(b"x" * 4096)
+            probe.flush()
+            begun = time.perf_counter()
+            os.fsync(probe.fileno())
+            times.append((time.perf_counter() - begun) * 1000)
+    return statistics.median(times)
+
+
+def _written_mib() -> float:
+    """Sectors (512 bytes) written to the machine's whole disks since boot, from /proc/diskstats (partitions and
+    device-mapper/loop devices left out so nothing is counted twice)."""
+    sectors = 0
+    for line in Path("/proc/diskstats").read_text().splitlines():
+        fields = line.split()
+        name = fields[2]
+        if name.startswith(("loop", "ram", "dm-", "sr")) or Path(f"/sys/block/{name}").exists() is False:
+            continue
+        sectors += int(fields[9])
+    return sectors * 512 / 2**20
+
+
+def _exists(pid: str) -> bool:
+    return Path(f"/proc/{pid}/task").exists()
+
+
+def _parent(pid: str) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 def _median(values: list[float]) -> float:
@@ -182,6 +251,11 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="deliveries per second in the paced run")
     parser.add_argument("--paced-seconds", type=float, default=10.0, help="length of the paced run")
     parser.add_argument("--only", help="comma-separated subset of " + ",".join(TARGETS))
+    parser.add_argument(
+        "--observe",
+        action="store_true",
+        help="after each round: the server's files and threads, dirty pages, leftovers",
+    )
     parser.add_argument("--base-src", help="a tree's src directory to run as tfr-base beside tfr (an A/B)")
     args = parser.parse_args()
     if not wrk_available():
@@ -213,6 +287,8 @@ def _run(
                 with servers[target]() as server:
                     found = one_round(target, server, flat_file, fixed, args)
                 rounds.append(found)
+                if args.observe:
+                    print(f"  observed after exit: {observe(None)}", flush=True)
                 print(
                     f"round {repeat + 1} {target}: {found.flat.per_second:.0f}/s, {found.cpu_ms:.2f} CPU ms "
                     f"(intake threads {found.intake_ms:.2f}{_database_part(found)}), "

@@ -1,9 +1,11 @@
 """The database the store runs on: one Engine for SQLite (embedded) or PostgreSQL (scaled).
 
-SQLite connections get `journal_mode=WAL`, `synchronous=FULL`, `busy_timeout` and `foreign_keys=ON`
-as they open, and SQLAlchemy — not the sqlite3 module — emits BEGIN: `BEGIN IMMEDIATE` for a write
-transaction (it takes the write lock up front, waiting up to busy_timeout, instead of failing when a
-read lock cannot be upgraded) and a plain BEGIN for a read. Driver errors that mean "the database is
+SQLite connections get `journal_mode=WAL`, `synchronous=FULL`, `busy_timeout`, `foreign_keys=ON` and
+`wal_autocheckpoint=0` as they open (no commit checkpoints inside the writer lock: one background thread
+per process does, and keeps the WAL bounded — `WalCheckpoints`, ADR 0416), and SQLAlchemy — not the
+sqlite3 module — emits BEGIN: `BEGIN IMMEDIATE` for a write transaction (it takes the write lock up front,
+waiting up to busy_timeout, instead of failing when a read lock cannot be upgraded) and a plain BEGIN for a
+read. Driver errors that mean "the database is
 not there right now" become StoreUnavailable here, at the boundary (`translate_errors`).
 
 A writer's whole wait for the lock — first its turn among this process's threads, then SQLite's busy
@@ -27,9 +29,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from tfreview.core.errors import ConfigError, StoreUnavailable
 from tfreview.core.redact import scrub_text
 from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.store.wal_checkpoints import WalCheckpoints
 from tfreview.store.writer_turns import WriterTurns
 
 MIN_BUSY_TIMEOUT_MS: Final = 5000
+TRANSACTION_PAGES: Final = 8  # what a write transaction of a session is taken to add to the WAL (WalCheckpoints)
 POSTGRES_DRIVER_MISSING: Final = (
     "the database URL is PostgreSQL but its driver (psycopg 3) is not installed: install the `postgres` extra — "
     "from a checkout: pip install -e '.[postgres]' (or `make run EXTRAS=postgres`)"
@@ -139,6 +143,8 @@ class Database:
             event.listen(self.engine, "connect", _postgres_session)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = WriterTurns()  # first come, first served (ADR 0398)
+        # SQLite: checkpoints run here, off every commit's path (ADR 0416); None on PostgreSQL
+        self.checkpoints = WalCheckpoints(self.engine.raw_connection, self.write_slot) if self.is_sqlite else None
 
     @property
     def safe_url(self) -> str:
@@ -166,6 +172,8 @@ class Database:
                         committing = time.perf_counter()
                         session.commit()
                         self.metrics.observe("tfreview_db_commit_duration_seconds", time.perf_counter() - committing)
+                        if self.checkpoints is not None:
+                            self.checkpoints.committed(TRANSACTION_PAGES)
                     else:
                         session.commit()
                 except BaseException:
@@ -251,6 +259,8 @@ class Database:
             raise
 
     def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.close()
         self.engine.dispose()
 
 
@@ -306,6 +316,7 @@ def _sqlite_engine(url: URL, busy_timeout_ms: int, pool_size: int) -> Engine:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
             cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA wal_autocheckpoint = 0")  # WalCheckpoints checkpoints, off the commit path
         finally:
             cursor.close()
 

@@ -13,9 +13,9 @@ its oldest delivery's busy_timeout; a locked database gives each caller its own 
 The hot path is plain SQL on the driver connection, built once per dialect (ADR 0125): no ORM session,
 no compiled-statement cache lookups, no SELECT-then-INSERT for jobs (`ON CONFLICT DO NOTHING RETURNING`).
 On SQLite the writer queues for the process's writer lock (`Database.write_slot`) like every writer,
-once per batch; `wal_autocheckpoint` is off on its connection (a commit never checkpoints inside the lock)
-and a checkpoint thread runs a PASSIVE checkpoint every `CHECKPOINT_EVERY` deliveries, outside the writer
-lock (PASSIVE never blocks writers).
+once per batch; like every connection of the `Database` its connection has `wal_autocheckpoint` off (a commit
+never checkpoints inside the lock) and after each batch it tells the database's checkpointer how many pages it
+added (`WalCheckpoints`, ADR 0416), which checkpoints in the background and keeps the WAL bounded.
 
 On PostgreSQL every statement is a round trip and backend work, so a batch is written with ONE statement per
 table (ADR 0325: `_write_together`, cut into groups where a delivery repeats a key of its group) and no
@@ -49,7 +49,7 @@ from tfreview.store.reviews import new_review_values
 from tfreview.store.row_hashes import delivery_hash
 
 MAX_BATCH: Final = 128
-CHECKPOINT_EVERY: Final = 200  # deliveries (~15 MiB of WAL) between two PASSIVE checkpoints
+ROW_PAGES: Final = 4  # WAL pages a delivery adds besides its payload's: its job, review and index entries
 # once a delivery arrives while another is still in flight (submitted, not yet answered: deliveries overlap, the
 # intake is at its limit — the writer's or the event loop's), the intake counts as busy this long, even in the
 # gaps between batches, so the embedded workers wait for the burst to end (ADR 0351)
@@ -94,14 +94,11 @@ class IntakeWriter:
         self._start_lock = threading.Lock()
         self._closed = False
         self._connection: Any = None  # the pooled DBAPI connection the writer keeps for its life
-        self._since_checkpoint = 0
         self.batches = 0  # committed transactions (tests read it: grouping is observable)
         self._writing = False
         self._pressed_until = 0.0  # time.monotonic() until which a burst counts as on (PRESSED_SECONDS)
         self._in_flight = 0  # deliveries submitted and not yet answered (their caller not yet woken)
         self._in_flight_lock = threading.Lock()
-        self._checkpoint_due = threading.Event()
-        self._checkpointer: threading.Thread | None = None
 
     def submit(
         self,
@@ -170,9 +167,6 @@ class IntakeWriter:
         if thread is not None:
             self._queue.put(None)
             thread.join(30)
-        self._checkpoint_due.set()
-        if self._checkpointer is not None:
-            self._checkpointer.join(30)
 
     def _ensure_started(self) -> None:
         if self._thread is not None:
@@ -247,7 +241,8 @@ class IntakeWriter:
                     "delivery %s/%s not stored: %s", item.delivery.source, item.delivery.key, type(outcome).__name__
                 )
         self._answer(results)
-        self._checkpoint_when_large(len(batch))
+        if self.database.checkpoints is not None:  # SQLite
+            self.database.checkpoints.committed(sum(len(item.payload) // 4096 + ROW_PAGES for item in batch))
 
     def _write_each(
         self, cursor: Any, batch: Sequence[_Item], now: datetime
@@ -477,9 +472,6 @@ class IntakeWriter:
     def _connect(self) -> Any:
         if self._connection is None:
             pooled = self.database.engine.raw_connection()
-            driver: Any = pooled.driver_connection
-            if self._sql.sqlite:
-                driver.execute("PRAGMA wal_autocheckpoint = 0")
             self._connection = pooled
         return self._connection.driver_connection
 
@@ -506,7 +498,6 @@ class IntakeWriter:
             return
         try:
             if self._sql.sqlite:
-                connection.driver_connection.execute("PRAGMA wal_autocheckpoint = 1000")
                 connection.driver_connection.execute(f"PRAGMA busy_timeout = {int(self.database.busy_timeout_ms)}")
             connection.invalidate() if invalidate else connection.close()
         except Exception:
@@ -527,35 +518,6 @@ class IntakeWriter:
         if isinstance(error, StoreUnavailable):
             self.database.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
         return error
-
-    def _checkpoint_when_large(self, written: int) -> None:
-        if not self._sql.sqlite:
-            return
-        self._since_checkpoint += written
-        if self._since_checkpoint >= CHECKPOINT_EVERY:
-            self._since_checkpoint = 0
-            if self._checkpointer is None:
-                thread = threading.Thread(target=self._checkpoints, name="tfreview-wal-checkpoint", daemon=True)
-                thread.start()
-                self._checkpointer = thread
-            self._checkpoint_due.set()
-
-    def _checkpoints(self) -> None:
-        """A PASSIVE checkpoint each time the writer asks, on a connection of its own, outside the writer lock:
-        it copies committed pages into the database file and never blocks a writer or waits for readers."""
-        pooled = self.database.engine.raw_connection()
-        driver: Any = pooled.driver_connection
-        try:
-            while not self._closed:
-                if not self._checkpoint_due.wait(1.0):
-                    continue
-                self._checkpoint_due.clear()
-                try:
-                    driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except Exception as error:
-                    _log.warning("WAL checkpoint failed: %s", type(error).__name__)
-        finally:
-            pooled.close()
 
 
 @dataclass(frozen=True, slots=True)

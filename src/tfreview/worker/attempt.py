@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tfreview.ports.jobs import AttemptFence, Job, StaleAttempt
 from tfreview.service.container import Services
@@ -11,10 +10,14 @@ from tfreview.service.container import Services
 
 @dataclass
 class Attempt:
+    """`mark_lost` (the heartbeat thread) and `abandon` (the runner) raise flags the handler's thread reads in
+    `check_lease`: plain attributes — one store and one load, atomic in CPython — where two `threading.Event`s
+    per job cost more to build than the whole check (issue 13: nothing ever waits on them)."""
+
     services: Services
     job: Job
-    _lost: threading.Event = field(default_factory=threading.Event)
-    _abandoned: threading.Event = field(default_factory=threading.Event)
+    _lost: bool = False
+    _abandoned: bool = False
 
     @property
     def token(self) -> str:
@@ -32,16 +35,16 @@ class Attempt:
 
         Raises StaleAttempt when the lease was lost (a heartbeat was refused, or the queue refuses
         this one) or the runner abandoned the attempt at its timeout; nothing may be written then."""
-        if self._abandoned.is_set() or self._lost.is_set():
+        if self._abandoned or self._lost:
             raise StaleAttempt(self.job.id)
         self.services.queue.heartbeat(self.job.id, self.token)
 
     def mark_lost(self) -> None:
-        self._lost.set()
+        self._lost = True
 
     def abandon(self) -> None:
-        self._abandoned.set()
+        self._abandoned = True
 
     @property
     def abandoned(self) -> bool:
-        return self._abandoned.is_set()
+        return self._abandoned
