@@ -11,6 +11,9 @@ scope; the access level follows the action's verb closely enough to be read from
   like a resource-policy setter;
 * **write** is every other action.
 
+Actions the reference lets grant only on `"*"` (`iam_unrestrictable_table.py`, ADR 0428) are left out by the
+"without constraints" write and permissions-management rules: see `only_on_any_resource`.
+
 Three short tables name the actions that matter on their own, as published by cloudsplaining (the
 library behind Checkov's checks of the same names) and Rhino Security Labs' IAM privilege escalation
 methods: actions that expose credentials, actions that read data out (exfiltration), and the sets of
@@ -31,6 +34,7 @@ from typing import Final
 
 from tfreview.core.rules import Hit, Resource
 from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
+from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
 from tfreview.rules.support.policy_documents import Statement, identity_policies, listed, numbered, wildcards_first
 
 # resources whose `policy` is an identity policy document (Checkov's resource-level checks read these)
@@ -143,6 +147,8 @@ _PERMISSIONS_BY_SERVICE: Final = {
     for service, names in PERMISSIONS_MANAGEMENT.items()
 }
 _ALL_PERMISSIONS: Final = _OTHER_PERMISSIONS.union(*_PERMISSIONS_BY_SERVICE.values())
+# name prefixes (and `name$`) of the write and permissions-management actions granted only on "*" (ADR 0428)
+_UNRESTRICTABLE: Final = {service: frozenset(prefixes) for service, prefixes in UNRESTRICTABLE_PREFIXES.items()}
 _POLICY_SETTER = re.compile(r"^[a-z0-9-]+:(put|delete|set|update)\w*(resourcepolicy|accesspolicy)$")
 
 # Rhino Security Labs' escalation methods: each set of actions, allowed together, escalates privileges
@@ -225,6 +231,23 @@ def levels(action: str) -> frozenset[str]:
     if any(fnmatchcase(known, pattern) for known in (*named, *_OTHER_PERMISSIONS)):
         found.add("permissions")
     return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def only_on_any_resource(action: str) -> bool:
+    """True when every write or permissions-management action that an action or pattern reaches can be granted
+    only on `"*"`: the AWS Service Authorization Reference names no resource type for it (`glue:CreateDevEndpoint`,
+    `logs:PutResourcePolicy`, `glue:CreateDev*`; not `glue:Create*`, which reaches `glue:CreateDatabase`). A rule
+    about actions on `"*"` has no constraint to ask for there; cloudsplaining (Checkov) skips them too. A pattern
+    is judged by its part before the first wildcard; `*` and wildcards in the service never qualify."""
+    service, name = _split(action)
+    prefixes = _UNRESTRICTABLE.get(service)
+    if not prefixes:
+        return False
+    literal = _literal(name)
+    if literal == name and f"{name}$" in prefixes:
+        return True
+    return any(literal[:size] in prefixes for size in range(len(literal) + 1))
 
 
 @lru_cache(maxsize=65536)
