@@ -147,8 +147,6 @@ _PERMISSIONS_BY_SERVICE: Final = {
     for service, names in PERMISSIONS_MANAGEMENT.items()
 }
 _ALL_PERMISSIONS: Final = _OTHER_PERMISSIONS.union(*_PERMISSIONS_BY_SERVICE.values())
-# name prefixes (and `name$`) of the write and permissions-management actions granted only on "*" (ADR 0428)
-_UNRESTRICTABLE: Final = {service: frozenset(prefixes) for service, prefixes in UNRESTRICTABLE_PREFIXES.items()}
 _POLICY_SETTER = re.compile(r"^[a-z0-9-]+:(put|delete|set|update)\w*(resourcepolicy|accesspolicy)$")
 
 # Rhino Security Labs' escalation methods: each set of actions, allowed together, escalates privileges
@@ -241,13 +239,11 @@ def only_on_any_resource(action: str) -> bool:
     about actions on `"*"` has no constraint to ask for there; cloudsplaining (Checkov) skips them too. A pattern
     is judged by its part before the first wildcard; `*` and wildcards in the service never qualify."""
     service, name = _split(action)
-    prefixes = _UNRESTRICTABLE.get(service)
+    prefixes = UNRESTRICTABLE_PREFIXES.get(service)
     if not prefixes:
         return False
-    literal = _literal(name)
-    if literal == name and f"{name}$" in prefixes:
-        return True
-    return any(literal[:size] in prefixes for size in range(len(literal) + 1))
+    literal = _literal(name)  # no name holds a `$`: the anchored entries match only through the second test
+    return literal.startswith(prefixes) or (literal == name and f"{name}$" in prefixes)
 
 
 @lru_cache(maxsize=65536)
