@@ -60,6 +60,11 @@ def safe_prefixes(modifying: set[str], unrestrictable: set[str]) -> list[str]:
     return sorted(p for p in found if not any(p != q and p.startswith(q) for q in found))
 
 
+def covered(name: str, prefixes: list[str]) -> bool:
+    """How `iam_access.only_on_any_resource` reads the table, for a lower-cased name."""
+    return name.startswith(tuple(prefixes)) or f"{name}$" in prefixes
+
+
 def _tuple(items: list[str]) -> str:
     return "(" + ", ".join(f'"{item}"' for item in items) + ("," if len(items) == 1 else "") + ")"
 
@@ -83,6 +88,10 @@ def main() -> int:
         if not kept:
             continue
         prefixes[service] = safe_prefixes({n.lower() for n in modifying}, {n.lower() for n in kept})
+        wrong = sorted(n for n in modifying if covered(n.lower(), prefixes[service]) != (n in kept))
+        if wrong:  # the table must stand for exactly the kept names
+            print(f"{service}: prefixes misjudge {', '.join(wrong)}", file=sys.stderr)
+            return 1
         total += len(kept)
     lines = [HEADER.format(version=version("policy_sentry"))]
     lines.append("UNRESTRICTABLE_PREFIXES: Final[dict[str, tuple[str, ...]]] = {\n")
