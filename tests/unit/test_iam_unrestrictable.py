@@ -9,7 +9,7 @@ from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.rules import load_rules
-from tfreview.rules.support.iam_access import only_on_any_resource
+from tfreview.rules.support.iam_access import levels, only_on_any_resource
 from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
 
 
@@ -87,3 +87,12 @@ def test_the_rules_leave_out_actions_granted_only_on_any_resource_and_keep_the_u
     assert write == 'statement 1 allows write actions on "*": Glue:Create*, ssm:*'
     permissions = messages["aws_iam_role_policy.etl", "TFR-AWS-244"]
     assert permissions == 'statement 1 allows permissions management on "*": ssm:*'
+
+
+def test_an_iam_pattern_reaches_permissions_management_not_writes() -> None:
+    """Every IAM write is permissions management (TFR-AWS-244); the reference's ten IAM "Write" actions
+    (`iam:UpdateAccountName`…) can only be granted on "*": `iam:*` leaves TFR-AWS-243 nothing to report."""
+    assert levels("iam:*") == {"permissions", "read", "tagging"}
+    assert levels("iam:put*") == {"permissions"}
+    assert "write" in levels("*")
+    assert "write" in levels("s3:*")

@@ -38,7 +38,8 @@ RULE = Rule(
     'lets grant only on `"*"` (it names no resource type for them: `cloudwatch:PutMetricData`, '
     "`glue:CreateDevEndpoint`, `glue:CreateDev*`), as Checkov does: there is no resource to name instead "
     "(`rules/support/iam_unrestrictable_table.py`, ADR 0428); `glue:Create*` still counts, it reaches "
-    "`glue:CreateDatabase`. MEDIUM: the actions are still named. Conditions on the statement are not taken as "
+    "`glue:CreateDatabase`. IAM writes are permissions management, TFR-AWS-244's (`iam:*` is not reported "
+    "here). MEDIUM: the actions are still named. Conditions on the statement are not taken as "
     "constraints, as in Checkov's check of the same name.",
     references=References(checkov=("CKV_AWS_290",), trivy=()),
     check=check,

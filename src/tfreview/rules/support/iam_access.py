@@ -224,6 +224,10 @@ def levels(action: str) -> frozenset[str]:
         found = {"read", "tagging", "write"}
     if "write" in found and service in ("iam", "*"):
         found.add("permissions")
+        # every IAM write is permissions management, as `_exact_level` reads the names; the reference's ten IAM
+        # "Write" actions can only be granted on "*" (ADR 0428): an IAM pattern reaches no write to constrain
+        if service == "iam":
+            found.discard("write")
     pattern = f"{service}:{name}"
     named = _ALL_PERMISSIONS if any(c in service for c in "*?[") else _PERMISSIONS_BY_SERVICE.get(service, frozenset())
     if any(fnmatchcase(known, pattern) for known in (*named, *_OTHER_PERMISSIONS)):
