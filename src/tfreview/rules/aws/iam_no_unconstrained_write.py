@@ -40,7 +40,8 @@ RULE = Rule(
     "(`rules/support/iam_unrestrictable_table.py`, ADR 0428); `glue:Create*` still counts, it reaches "
     "`glue:CreateDatabase`. IAM writes are permissions management, TFR-AWS-244's (`iam:*` is not reported "
     "here). MEDIUM: the actions are still named. Conditions on the statement are not taken as "
-    "constraints, as in Checkov's check of the same name.",
+    "constraints (unlike Checkov's check of the same name, which through cloudsplaining passes a statement with "
+    "any `Condition`).",
     references=References(checkov=("CKV_AWS_290",), trivy=()),
     check=check,
 )
