@@ -6,12 +6,15 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import levels, offending_hits
+from tfreview.rules.support.iam_access import levels, offending_hits, only_on_any_resource
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    yield from offending_hits(resource, "permissions management", lambda a: "permissions" in levels(a))
+    # actions granted only on "*" have no resource to name: left out, as Checkov does (ADR 0428)
+    yield from offending_hits(
+        resource, "permissions management", lambda a: "permissions" in levels(a) and not only_on_any_resource(a)
+    )
 
 
 RULE = Rule(
@@ -37,7 +40,9 @@ RULE = Rule(
     "permissions-management actions (generated into `rules/support/iam_permissions_table.py`, ADR 0400) and a "
     "short hand-kept table (`rules/support/iam_access.py`); a wildcard counts when it reaches one of them "
     "(`iam:*`, `s3:*`, `ssm:*`, `ec2:Modify*`, `*`). Actions the reference lets grant only on `*` (such as "
-    "`logs:PutResourcePolicy`) are not in that list: there is no resource to limit them to.",
+    "`logs:PutResourcePolicy` or `iam:UpdateAccountPasswordPolicy`) are left out, named or reached by a pattern, "
+    "as Checkov does: there is no resource to limit them to (`rules/support/iam_unrestrictable_table.py`, "
+    "ADR 0428).",
     references=References(checkov=("CKV_AWS_289",), trivy=()),
     check=check,
 )

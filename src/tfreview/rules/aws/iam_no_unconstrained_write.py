@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import levels, offending_hits
+from tfreview.rules.support.iam_access import levels, offending_hits, only_on_any_resource
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    yield from offending_hits(resource, "write actions", lambda a: "write" in levels(a))
+    # actions granted only on "*" have no resource to name: left out, as Checkov does (ADR 0428)
+    yield from offending_hits(resource, "write actions", lambda a: "write" in levels(a) and not only_on_any_resource(a))
 
 
 RULE = Rule(
@@ -33,8 +34,14 @@ RULE = Rule(
     description='A write action (the AWS Service Authorization Reference\'s "Write" access level: create, put, '
     'update, delete, send, start…) on `"Resource": "*"` can change or destroy every current and future resource of '
     "that kind in the account. The access level is read from the action's verb (reads: Get, List, Describe…; a "
-    "pattern such as `s3:*` reaches writes); see `rules/support/iam_access.py`. MEDIUM: the actions are still "
-    "named. Conditions on the statement are not taken as constraints, as in Checkov's check of the same name.",
+    "pattern such as `s3:*` reaches writes); see `rules/support/iam_access.py`. Left out: actions the reference "
+    'lets grant only on `"*"` (it names no resource type for them: `cloudwatch:PutMetricData`, '
+    "`glue:CreateDevEndpoint`, `glue:CreateDev*`), as Checkov does: there is no resource to name instead "
+    "(`rules/support/iam_unrestrictable_table.py`, ADR 0428); `glue:Create*` still counts, it reaches "
+    "`glue:CreateDatabase`. IAM writes are permissions management, TFR-AWS-244's (`iam:*` is not reported "
+    "here). MEDIUM: the actions are still named. Conditions on the statement are not taken as "
+    "constraints (unlike Checkov's check of the same name, which through cloudsplaining passes a statement with "
+    "any `Condition`).",
     references=References(checkov=("CKV_AWS_290",), trivy=()),
     check=check,
 )

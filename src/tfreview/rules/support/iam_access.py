@@ -11,6 +11,9 @@ scope; the access level follows the action's verb closely enough to be read from
   like a resource-policy setter;
 * **write** is every other action.
 
+Actions the reference lets grant only on `"*"` (`iam_unrestrictable_table.py`, ADR 0428) are left out by the
+"without constraints" write and permissions-management rules: see `only_on_any_resource`.
+
 Three short tables name the actions that matter on their own, as published by cloudsplaining (the
 library behind Checkov's checks of the same names) and Rhino Security Labs' IAM privilege escalation
 methods: actions that expose credentials, actions that read data out (exfiltration), and the sets of
@@ -31,6 +34,7 @@ from typing import Final
 
 from tfreview.core.rules import Hit, Resource
 from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
+from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
 from tfreview.rules.support.policy_documents import Statement, identity_policies, listed, numbered, wildcards_first
 
 # resources whose `policy` is an identity policy document (Checkov's resource-level checks read these)
@@ -220,11 +224,30 @@ def levels(action: str) -> frozenset[str]:
         found = {"read", "tagging", "write"}
     if "write" in found and service in ("iam", "*"):
         found.add("permissions")
+        # every IAM write is permissions management, as `_exact_level` reads the names; the reference's ten IAM
+        # "Write" actions can only be granted on "*" (ADR 0428): an IAM pattern reaches no write to constrain
+        if service == "iam":
+            found.discard("write")
     pattern = f"{service}:{name}"
     named = _ALL_PERMISSIONS if any(c in service for c in "*?[") else _PERMISSIONS_BY_SERVICE.get(service, frozenset())
     if any(fnmatchcase(known, pattern) for known in (*named, *_OTHER_PERMISSIONS)):
         found.add("permissions")
     return frozenset(found)
+
+
+@lru_cache(maxsize=4096)
+def only_on_any_resource(action: str) -> bool:
+    """True when every write or permissions-management action that an action or pattern reaches can be granted
+    only on `"*"`: the AWS Service Authorization Reference names no resource type for it (`glue:CreateDevEndpoint`,
+    `logs:PutResourcePolicy`, `glue:CreateDev*`; not `glue:Create*`, which reaches `glue:CreateDatabase`). A rule
+    about actions on `"*"` has no constraint to ask for there; cloudsplaining (Checkov) skips them too. A pattern
+    is judged by its part before the first wildcard; `*` and wildcards in the service never qualify."""
+    service, name = _split(action)
+    prefixes = UNRESTRICTABLE_PREFIXES.get(service)
+    if not prefixes:
+        return False
+    literal = _literal(name)  # no name holds a `$`: the anchored entries match only through the second test
+    return literal.startswith(prefixes) or (literal == name and f"{name}$" in prefixes)
 
 
 @lru_cache(maxsize=65536)
