@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import http
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -38,11 +39,15 @@ import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits, field_bytes, request_line_bytes
-from tfreview.web.problems import PROBLEM_JSON, web_problem
+from tfreview.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, web_problem
 
 LINGER_SECONDS: Final = 2.0
 LINGER_BYTES: Final = 4 * 1024 * 1024
+PIPELINE_DEPTH: Final = 32  # pipelined requests parsed ahead of their answers; the rest waits as bytes
+FEED_BYTES: Final = 8 * 1024  # llhttp is fed this much at a time, so a read of tiny requests stops near the depth
 _log = logging.getLogger("tfreview.web.requests")
+# a Host field's value (RFC 9110 §7.2: uri-host [":" port]; empty is allowed); anything else is 400 (RFC 9112 §3.2)
+_HOST = re.compile(rb"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?")
 
 # where the parser is in the current request: no byte of one yet, its head, its body, all of it received
 Reading = Literal["idle", "head", "body", "done"]
@@ -62,9 +67,10 @@ def _answer(status: int, reason: str) -> bytes:
     """The whole refusal on the wire: status line, headers, problem body."""
     body = orjson.dumps(web_problem(status, reason, "-"))
     phrase = http.HTTPStatus(status).phrase
+    retry = f"retry-after: {RETRY_AFTER_SECONDS}\r\n" if status == 503 else ""
     head = (
         f"HTTP/1.1 {status} {phrase}\r\ncontent-type: {PROBLEM_JSON}\r\n"
-        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        f"content-length: {len(body)}\r\n{retry}connection: close\r\n\r\n"
     )
     return head.encode("ascii") + body
 
@@ -88,6 +94,14 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self.lingering: int | None = None  # bytes dropped since the refusal; None: not refused
             self.read_timer: asyncio.TimerHandle | None = None
             self.waiting_for: str = ""  # "head" or "body": what the running read timer guards
+            self.write_timer: asyncio.TimerHandle | None = None  # runs while the client does not read our answers
+            self.chunked = False  # the body being read is chunked
+            self.chunk_lines = 0  # chunk-size lines complete so far (a running count)
+            self.chunk_raw = 0  # bytes received since the last complete chunk-size line that were no body bytes
+            self.body_in_read = 0  # body bytes the current read carried
+            self.body_received = 0  # body bytes of the current request so far
+            self.backlog = b""  # received, not parsed yet: PIPELINE_DEPTH requests already wait for their answers
+            self.half_closed = False  # the client shut its side (EOF)
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
@@ -95,7 +109,32 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
+            self._writable()
             super().connection_lost(exc)
+
+        def eof_received(self) -> bool | None:  # type: ignore[override]  # asyncio's: True keeps the transport open
+            if self.lingering is not None or self.transport.is_closing():
+                return None
+            self.half_closed = True
+            return True if self._end_after_answers() else None
+
+        def _end_after_answers(self) -> bool:
+            """The client shut its side: requests received whole are still answered, then the connection closes;
+            a head cut short is 400; a body cut short ends as before (the request log's 499). True: answers remain."""
+            if self.backlog:  # still to be parsed: decided once it is
+                return True
+            cycle = self.cycle
+            if self.reading == "head":
+                self._refuse(400, "malformed request: the client closed its side in the middle of a request head")
+                return True
+            waiting = self.pipeline or (cycle is not None and not cycle.response_complete)  # answers to write
+            if self.reading in ("idle", "done") and waiting:
+                last = self.pipeline[0][0] if self.pipeline else cycle
+                if last is not None:
+                    last.keep_alive = False  # uvicorn closes once that answer is written
+                self._disarm()
+                return True
+            return False
 
         def data_received(self, data: bytes) -> None:
             if self.lingering is not None:
@@ -104,28 +143,48 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
                     self.transport.close()
                 return
             self._unset_keepalive_if_required()
-            before, self.begun = self.reading, 0
-            try:
-                self.parser.feed_data(data)
-            except httptools.HttpParserUpgrade:
-                if self._should_upgrade():
-                    self._disarm()  # the connection is the WebSocket protocol's from here
-                    self.handle_websocket_upgrade()
+            data, self.backlog = self.backlog + data, b""
+            before, self.begun, self.body_in_read, lines, size = self.reading, 0, 0, self.chunk_lines, 0
+            while size < len(data):
+                if len(self.pipeline) >= PIPELINE_DEPTH:  # enough requests wait for their turn: parse on later
+                    self.backlog = data[size:]
+                    self.flow.pause_reading()
+                    break
+                piece = data[size : size + FEED_BYTES]
+                try:
+                    self.parser.feed_data(piece)
+                    size += len(piece)
+                except httptools.HttpParserUpgrade as upgrade:
+                    # llhttp pauses after the head of an Upgrade request; no protocol is switched here (the
+                    # request was answered as HTTP/1.1): what follows it is the next request, never dropped
+                    size += int(upgrade.args[0])
+                except httptools.HttpParserError as exc:
+                    self._refuse(*(self.refused or (400, f"malformed request: {exc}")))
                     return
-                self._unsupported_upgrade_warning()
-            except httptools.HttpParserError as exc:
-                self._refuse(*(self.refused or (400, f"malformed request: {exc}")))
-                return
+                if self.lingering is not None or self.transport.is_closing():
+                    return
             if self.reading in ("idle", "head"):
                 if not self.begun:  # the head of an earlier read goes on (or stray line ends between requests)
-                    self.head_raw += len(data)
+                    self.head_raw += size
                 elif self.begun == 1 and before in ("idle", "done"):  # the read starts with this head
-                    self.head_raw = len(data)
+                    self.head_raw = size
                 else:  # the read ends an earlier request too: this head's share is counted from the next read
                     self.head_raw = 0
                 if self.head_raw > max_bytes:
                     self._refuse(431, limits.refusal())
                     return
+            elif self.reading == "body" and self.chunked:
+                # a chunk-size line (size, extensions) that never ends: bounded like a head field that never ends
+                if self.begun or before != "body" or self.chunk_lines != lines:
+                    self.chunk_raw = 0  # a line ended (or the body began) in this read: counted from the next one
+                else:
+                    self.chunk_raw += size - self.body_in_read
+                if self.chunk_raw > max_bytes:
+                    self._refuse(400, f"malformed request: a chunk-size line longer than {max_bytes} bytes")
+                    return
+            if self.half_closed and not self._end_after_answers():
+                self.transport.close()
+                return
             self._watch()
 
         # parser callbacks (uvicorn's, with the head counted)
@@ -154,22 +213,105 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self.headers.append((name, value))
 
         def on_headers_complete(self) -> None:
-            if self.hosts != 1 and (self.hosts or self.parser.get_http_version() == "1.1"):  # RFC 9112 §3.2; h11's rule
-                self._stop(400, f"malformed request: {self.hosts} Host header fields (exactly one is required)")
+            self._check_head()
             self.reading, self.head_raw = "body", 0
+            self.chunked = any(name == b"transfer-encoding" for name, _ in self.headers)
+            self.chunk_raw = self.body_received = 0
             super().on_headers_complete()
+
+        def _check_head(self) -> None:
+            """What llhttp lets through and h11 (or the HTTP RFCs) did not: refused before the app has it."""
+            version, parser = self.parser.get_http_version(), self.parser
+            if version == "0.9":  # "GET /path" and an empty line: llhttp takes it, uvicorn would answer HTTP/1.1
+                self._stop(400, "malformed request: HTTP/0.9 requests are not supported")
+            if self.hosts != 1 and (self.hosts or version == "1.1"):  # RFC 9112 §3.2; h11's rule
+                self._stop(400, f"malformed request: {self.hosts} Host header fields (exactly one is required)")
+            host = next((value for name, value in self.headers if name == b"host"), b"")
+            if not _HOST.fullmatch(host):
+                self._stop(400, "malformed request: the Host header field is not a host[:port]")
+            if parser.get_method() == b"CONNECT":
+                self._stop(400, "malformed request: CONNECT is not supported (this server is no proxy)")
+            if parser.should_upgrade() and any(
+                name == b"transfer-encoding" or (name == b"content-length" and value.strip(b" \t0") != b"")
+                for name, value in self.headers
+            ):  # llhttp would take the body for the next request (h2c smuggling): no upgrade here, no such body
+                self._stop(400, "malformed request: an Upgrade request with a body (upgrades are not supported)")
+            limit = self.limit_concurrency
+            if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
+                self._stop(503, f"the server is at its limit of {limit} connections; retry later")
+
+        def on_body(self, body: bytes) -> None:
+            self.body_in_read += len(body)
+            self.body_received += len(body)
+            super().on_body(body)
+
+        def on_chunk_header(self) -> None:
+            self.chunk_lines += 1
 
         def on_message_complete(self) -> None:
             self.reading = "done"
             super().on_message_complete()
 
         def on_response_complete(self) -> None:
+            # answered before its body was all received (413, 401…): the connection ends unless the rest is known,
+            # small and on its way (then it is read and dropped, as uvicorn does, and the next request is served)
+            unread = self.reading == "body" and not self.pipeline and not self._rest_is_coming()
             if self.reading == "done":  # nothing of a next request yet: the connection waits for one
                 self.reading = "idle"
             super().on_response_complete()
-            if self.close_after_response:
+            if self.close_after_response:  # a pipelined request was refused: its answer now, then the end
                 self.lingering = None
+                if self.refused is not None and not self.transport.is_closing():
+                    self.transport.write(_answer(*self.refused))
                 self._linger()
+            elif unread:
+                self._disarm()
+                self._linger()
+            elif self.backlog:  # no read before what waits is parsed (not inside the app's send: soon)
+                self.flow.pause_reading()
+                self.loop.call_soon(self._parse_backlog)
+
+        def _parse_backlog(self) -> None:
+            if not self.backlog or self.transport.is_closing() or len(self.pipeline) >= PIPELINE_DEPTH:
+                return
+            self.data_received(b"")
+            if not self.backlog and not self.pipeline:
+                self.flow.resume_reading()
+
+        def _rest_is_coming(self) -> bool:
+            """Whether the rest of a body answered early will be sent and is worth reading to keep the connection."""
+            if self.chunked or (self.expect_100_continue and not self.body_received):  # unknown length; or a
+                return False  # client waiting for "100 Continue", never sent as the app answered without reading
+            declared = next((value for name, value in self.headers if name == b"content-length"), b"0")
+            return int(declared) - self.body_received <= LINGER_BYTES
+
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            if self.write_timer is None:
+                self.write_timer = self.loop.call_later(slow.body_seconds, self._not_reading, slow.body_seconds)
+
+        def resume_writing(self) -> None:
+            super().resume_writing()
+            self._writable()
+
+        def _writable(self) -> None:
+            if self.write_timer is not None:
+                self.write_timer.cancel()
+            self.write_timer = None
+
+        def _not_reading(self, seconds: float) -> None:
+            """The client has not read a byte of our answers for `seconds`: drop the connection, say why once."""
+            self.write_timer = None
+            if self.transport.is_closing():
+                return
+            reason = f"the client did not read the answer within {seconds:g} s"
+            cycle = self.cycle
+            if cycle is not None and cycle.response_started and not cycle.response_complete:
+                cycle.scope["state"][PROTOCOL_ERROR] = (408, reason)  # the request log writes the one line
+            else:
+                _log.info("request_id=- method=- path=- status=408 reason=%s", reason)
+            self._disarm()
+            self.transport.abort()  # nothing more can be written, and what was is not being read
 
         def send_400_response(self, msg: str) -> None:
             self._refuse(*(self.refused or (400, msg)))
@@ -244,8 +386,11 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if what == "head" and self.reading == "idle" and (cycle is None or cycle.response_complete):
                 self.transport.close()  # no byte of a request: just close
                 return
-            if what == "body" and self.flow.read_paused:  # we stopped reading (the app is busy), not the client
-                self._arm("body", seconds)
+            if what == "body" and cycle is not None and cycle.response_complete:  # answered early: nothing to say
+                self.transport.close()
+                return
+            if self.flow.read_paused:  # we stopped reading (the app is busy, or requests are queued), not the client
+                self._arm(what, seconds)
                 return
             self._refuse(408, f"the request {what} was not received within {seconds:g} s")
 
