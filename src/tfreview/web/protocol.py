@@ -36,7 +36,7 @@ from typing import Any, Final, Literal
 
 import httptools
 import orjson
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits, field_bytes, request_line_bytes
 from tfreview.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, web_problem
@@ -100,6 +100,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self.chunk_raw = 0  # bytes received since the last complete chunk-size line that were no body bytes
             self.body_in_read = 0  # body bytes the current read carried
             self.body_received = 0  # body bytes of the current request so far
+            self.running: RequestResponseCycle | None = None
             self.backlog = b""  # received, not parsed yet: PIPELINE_DEPTH requests already wait for their answers
             self.half_closed = False  # the client shut its side (EOF)
 
@@ -240,6 +241,10 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
                 self._stop(503, f"the server is at its limit of {limit} connections; retry later")
 
+        def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
+            self.running = cycle  # the request being answered (self.cycle is the last one parsed)
+            super()._start_asgi_task(cycle, app)
+
         def on_body(self, body: bytes) -> None:
             self.body_in_read += len(body)
             self.body_received += len(body)
@@ -305,11 +310,14 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if self.transport.is_closing():
                 return
             reason = f"the client did not read the answer within {seconds:g} s"
-            cycle = self.cycle
-            if cycle is not None and cycle.response_started and not cycle.response_complete:
+            cycle = self.running
+            if cycle is not None and not cycle.response_complete:
                 cycle.scope["state"][PROTOCOL_ERROR] = (408, reason)  # the request log writes the one line
+                cycle.disconnected = True  # its next write goes nowhere (not into a closed transport)
+                cycle.message_event.set()
             else:
                 _log.info("request_id=- method=- path=- status=408 reason=%s", reason)
+            self.pipeline.clear()  # never started: no answer, no line
             self._disarm()
             self.transport.abort()  # nothing more can be written, and what was is not being read
 
