@@ -18,6 +18,16 @@ Slow clients (slowloris): a request head must be complete within `Timeouts.head_
 past either the client gets 408 (one log line, through the request log when the app has the request)
 and the connection is closed.
 
+What llhttp takes and HTTP does not (ADR 0429): HTTP/0.9, CONNECT, a Host field that is no host[:port], an
+Upgrade request with a body (llhttp would parse that body as the next request) are 400. Upgrade itself is never
+granted: the request is answered as HTTP/1.1 and what follows it is the next request. A chunk-size line (size,
+extensions) is bounded like a head field. Pipelined requests are parsed `PIPELINE_DEPTH` ahead of their answers at
+most (the rest waits as bytes), a refused one is answered after the answer under way, and a client that shuts its
+side still gets the answers to what it sent whole. A body answered early (413, 401…) is read and dropped when it is
+known, small and on its way; else the connection ends after the answer (never a second line at the body timeout).
+A client that reads none of our answers for `Timeouts.body_seconds` is cut (408 in the log, one line). Past
+uvicorn's `limit_concurrency` the answer is a 503 problem with `Retry-After` and one line, not uvicorn's text.
+
 After such an answer the connection closes in a "lingering" way (as nginx does): our side is shut for
 writing, and what the client still sends is read and dropped for at most `LINGER_SECONDS` /
 `LINGER_BYTES` — closing at once, with unread bytes in the socket, would make the kernel send a reset
@@ -30,7 +40,6 @@ from __future__ import annotations
 import asyncio
 import http
 import logging
-import re
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -38,7 +47,7 @@ import httptools
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
-from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits, field_bytes, request_line_bytes
+from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits, field_bytes, head_problem, request_line_bytes
 from tfreview.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, web_problem
 
 LINGER_SECONDS: Final = 2.0
@@ -46,8 +55,6 @@ LINGER_BYTES: Final = 4 * 1024 * 1024
 PIPELINE_DEPTH: Final = 32  # pipelined requests parsed ahead of their answers; the rest waits as bytes
 FEED_BYTES: Final = 8 * 1024  # llhttp is fed this much at a time, so a read of tiny requests stops near the depth
 _log = logging.getLogger("tfreview.web.requests")
-# a Host field's value (RFC 9110 §7.2: uri-host [":" port]; empty is allowed); anything else is 400 (RFC 9112 §3.2)
-_HOST = re.compile(rb"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?")
 
 # where the parser is in the current request: no byte of one yet, its head, its body, all of it received
 Reading = Literal["idle", "head", "body", "done"]
@@ -86,7 +93,6 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self.reading: Reading = "idle"
             self.head_bytes = 0  # the head parsed so far (request line, complete fields)
             self.head_fields = 0
-            self.hosts = 0  # Host fields in this head: an HTTP/1.1 request needs exactly one
             self.head_raw = 0  # bytes received while this head is incomplete (a field that never ends)
             self.begun = 0  # requests begun during the current read
             self.refused: tuple[int, str] | None = None
@@ -193,7 +199,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self.reading, self.begun = "head", self.begun + 1
-            self.head_bytes, self.head_fields, self.hosts = request_line_bytes(0), 0, 0
+            self.head_bytes, self.head_fields = request_line_bytes(0), 0
 
         def on_url(self, url: bytes) -> None:
             self.url += url
@@ -207,9 +213,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if self.head_fields > max_count or self.head_bytes > max_bytes:
                 self._stop(431, limits.cut_short(self.head_fields))
             name = name.lower()  # uvicorn's on_header from here
-            if name == b"host":
-                self.hosts += 1
-            elif name == b"expect" and value.lower() == b"100-continue":
+            if name == b"expect" and value.lower() == b"100-continue":
                 self.expect_100_continue = True
             self.headers.append((name, value))
 
@@ -221,22 +225,10 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             super().on_headers_complete()
 
         def _check_head(self) -> None:
-            """What llhttp lets through and h11 (or the HTTP RFCs) did not: refused before the app has it."""
-            version, parser = self.parser.get_http_version(), self.parser
-            if version == "0.9":  # "GET /path" and an empty line: llhttp takes it, uvicorn would answer HTTP/1.1
-                self._stop(400, "malformed request: HTTP/0.9 requests are not supported")
-            if self.hosts != 1 and (self.hosts or version == "1.1"):  # RFC 9112 §3.2; h11's rule
-                self._stop(400, f"malformed request: {self.hosts} Host header fields (exactly one is required)")
-            host = next((value for name, value in self.headers if name == b"host"), b"")
-            if not _HOST.fullmatch(host):
-                self._stop(400, "malformed request: the Host header field is not a host[:port]")
-            if parser.get_method() == b"CONNECT":
-                self._stop(400, "malformed request: CONNECT is not supported (this server is no proxy)")
-            if parser.should_upgrade() and any(
-                name == b"transfer-encoding" or (name == b"content-length" and value.strip(b" \t0") != b"")
-                for name, value in self.headers
-            ):  # llhttp would take the body for the next request (h2c smuggling): no upgrade here, no such body
-                self._stop(400, "malformed request: an Upgrade request with a body (upgrades are not supported)")
+            parser = self.parser
+            found = head_problem(parser.get_http_version(), parser.get_method(), self.headers, parser.should_upgrade())
+            if found:
+                self._stop(400, f"malformed request: {found}")
             limit = self.limit_concurrency
             if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
                 self._stop(503, f"the server is at its limit of {limit} connections; retry later")
