@@ -12,6 +12,7 @@ import json
 import re
 import socket
 import sqlite3
+import struct
 import threading
 import time
 import uuid
@@ -164,12 +165,25 @@ def test_a_head_cut_short_by_a_half_close_is_400(served: Served) -> None:
 def test_a_request_refused_behind_a_pipelined_one_gets_its_own_answer(
     served: Served, refused: bytes, status: int
 ) -> None:
+    """Every request received whole before it is answered (more than the pipeline depth), then the refusal."""
     good = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     with one_probe(served) as lines:
-        answer = raw_request(served.port, good + refused + good)
-    assert statuses(answer) == [200, status], answer[:600]
-    assert b"application/problem+json" in answer.split(b"HTTP/1.1 ")[2]
-    assert len(lines) == 2, lines
+        answer = raw_request(served.port, good * 50 + refused + good)
+    assert statuses(answer) == [200] * 50 + [status], answer[-600:]
+    assert b"application/problem+json" in answer.split(b"HTTP/1.1 ")[-1]
+    assert len(lines) == 51, lines
+
+
+def test_a_client_gone_while_a_pipelined_request_is_answered_leaves_no_traceback(served: Served) -> None:
+    with one_probe(served):
+        for _ in range(3):
+            conn = socket.socket()
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the server's writes stall...
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # ...until a reset
+            conn.connect(("127.0.0.1", served.port))
+            conn.sendall(b"GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n" * 200)
+            time.sleep(0.5)
+            conn.close()
 
 
 @pytest.mark.parametrize("line", [b"2;" + b"e" * 4096, b"0" * 4096], ids=["extension", "leading-zeros"])

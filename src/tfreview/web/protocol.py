@@ -117,11 +117,17 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
         def connection_lost(self, exc: Exception | None) -> None:
             self._disarm()
             self._writable()
+            running = self.running  # uvicorn tells only the last request parsed (a pipelined one may be running)
+            if running is not None and not running.response_complete:
+                running.disconnected = True
+                running.message_event.set()
             super().connection_lost(exc)
 
         def eof_received(self) -> bool | None:  # type: ignore[override]  # asyncio's: True keeps the transport open
-            if self.lingering is not None or self.transport.is_closing():
+            if self.transport.is_closing():
                 return None
+            if self.lingering is not None:  # refused: the close is ours, once the answers still due are written
+                return True if self.close_after_response else None
             self.half_closed = True
             return True if self._end_after_answers() else None
 
@@ -134,7 +140,8 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if self.reading == "head":
                 self._refuse(400, "malformed request: the client closed its side in the middle of a request head")
                 return True
-            waiting = self.pipeline or (cycle is not None and not cycle.response_complete)  # answers to write
+            running = self.running
+            waiting = self.pipeline or any(c is not None and not c.response_complete for c in (cycle, running))
             if self.reading in ("idle", "done") and waiting:
                 last = self.pipeline[0][0] if self.pipeline else cycle
                 if last is not None:
@@ -256,12 +263,14 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if self.reading == "done":  # nothing of a next request yet: the connection waits for one
                 self.reading = "idle"
             super().on_response_complete()
-            if self.close_after_response:  # a pipelined request was refused: its answer now, then the end
+            running = self.running
+            if self.close_after_response and not self.pipeline and (running is None or running.response_complete):
+                # a pipelined request was refused: its answer once every earlier one is written, then the end
                 self.lingering = None
                 if self.refused is not None and not self.transport.is_closing():
                     self.transport.write(_answer(*self.refused))
                 self._linger()
-            elif unread:
+            elif unread and not self.close_after_response:
                 self._disarm()
                 self._linger()
             elif self.backlog:  # no read before what waits is parsed (not inside the app's send: soon)
@@ -272,7 +281,7 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             if not self.backlog or self.transport.is_closing() or len(self.pipeline) >= PIPELINE_DEPTH:
                 return
             self.data_received(b"")
-            if not self.backlog and not self.pipeline:
+            if not self.backlog and not self.pipeline and not self.half_closed:
                 self.flow.resume_reading()
 
         def _rest_is_coming(self) -> bool:
@@ -326,10 +335,12 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
                 return
             self.refused = (status, reason)
             self._disarm()
-            cycle = self.cycle
-            queued = cycle is not None and any(c is cycle for c, _ in self.pipeline)
-            self.pipeline.clear()
-            if self.reading == "body" and cycle is not None and not queued:  # the app has the refused request
+            cycle, self.backlog = self.cycle, b""  # what follows a refused request is never parsed
+            queued = next((entry for entry in self.pipeline if entry[0] is cycle), None)
+            if self.reading == "body" and queued is not None:  # refused mid-body while waiting: it never runs
+                self.pipeline.remove(queued)
+            running = self.running
+            if self.reading == "body" and cycle is not None and queued is None:  # the app has the refused request
                 if cycle.response_started:  # it answers (or answered) already: no second answer, just close
                     _log.info("request_id=- method=- path=- status=%d reason=%s", status, reason)
                 else:
@@ -341,8 +352,8 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
                 self._linger()
                 return
             _log.info("request_id=- method=- path=- status=%d reason=%s", status, reason)
-            if queued or (cycle is not None and not cycle.response_complete):
-                # a next request, pipelined behind one still being answered: that answer ends, then the connection
+            if self.pipeline or (running is not None and not running.response_complete):
+                # pipelined behind requests received whole: they are answered, then this refusal, then the end
                 self.lingering, self.close_after_response = 0, True
                 return
             self.transport.write(_answer(status, reason))
