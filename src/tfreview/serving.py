@@ -111,7 +111,7 @@ def _run(
                 ),
                 ws="none",  # no WebSocket route: an Upgrade request is answered as HTTP/1.1 (web/protocol.py)
                 loop="auto",  # uvloop (a dependency wherever it builds: CPython off Windows), else asyncio's
-                limit_concurrency=door.max_connections,  # past it: 503 (uvicorn counts connections and tasks)
+                limit_concurrency=door.max_connections,  # connections opened past it: 503 (web/protocol.py)
                 access_log=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
                 server_header=False,

@@ -306,8 +306,10 @@ def test_connections_past_the_limit_get_503_problems_in_one_line_each(served: Se
             for conn in conns:
                 conn.close()
     shed = [answer for answer in answers if statuses(answer) == [503]]
-    assert shed
-    assert len(shed) + sum(statuses(answer) == [200] for answer in answers) == len(answers)
+    served_ok = [answer for answer in answers if statuses(answer) == [200]]
+    assert len(shed) >= MAX_CONNECTIONS  # the connections past the limit...
+    assert len(served_ok) >= MAX_CONNECTIONS // 2  # ...not every one while too many are open (some linger)
+    assert len(shed) + len(served_ok) == len(answers)
     assert all(b"application/problem+json" in answer and b"retry-after: " in answer for answer in shed)
     assert len(log_lines_with("\n".join(lines), "status=503")) == len(shed)
     assert not [line for line in lines if "Exceeded concurrency limit" in line]

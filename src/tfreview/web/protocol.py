@@ -26,7 +26,8 @@ most (the rest waits as bytes), a refused one is answered after the answer under
 side still gets the answers to what it sent whole. A body answered early (413, 401…) is read and dropped when it is
 known, small and on its way; else the connection ends after the answer (never a second line at the body timeout).
 A client that reads none of our answers for `Timeouts.body_seconds` is cut (408 in the log, one line). Past
-uvicorn's `limit_concurrency` the answer is a 503 problem with `Retry-After` and one line, not uvicorn's text.
+uvicorn's `limit_concurrency` the connections opened past the limit (not every one while too many are open) get a
+503 problem with `Retry-After` and one line, not uvicorn's text.
 
 After such an answer the connection closes in a "lingering" way (as nginx does): our side is shut for
 writing, and what the client still sends is read and dropped for at most `LINGER_SECONDS` /
@@ -107,11 +108,16 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self.body_in_read = 0  # body bytes the current read carried
             self.body_received = 0  # body bytes of the current request so far
             self.running: RequestResponseCycle | None = None
+            self.over_limit = False  # opened past `limit_concurrency` connections: its requests are 503
+            # uvicorn's own check sheds every request while too many connections are open: ours replaces it
+            self.connection_limit, self.limit_concurrency = self.limit_concurrency, None
             self.backlog = b""  # received, not parsed yet: PIPELINE_DEPTH requests already wait for their answers
             self.half_closed = False  # the client shut its side (EOF)
 
         def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
+            limit = self.connection_limit  # the connections past it get 503, not every one while they are open
+            self.over_limit = limit is not None and len(self.connections) > limit
             self._arm("head", slow.head_seconds)
 
         def connection_lost(self, exc: Exception | None) -> None:
@@ -236,8 +242,8 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             found = head_problem(parser.get_http_version(), parser.get_method(), self.headers, parser.should_upgrade())
             if found:
                 self._stop(400, f"malformed request: {found}")
-            limit = self.limit_concurrency
-            if limit is not None and (len(self.connections) >= limit or len(self.tasks) >= limit):
+            limit = self.connection_limit
+            if limit is not None and (self.over_limit or len(self.tasks) >= limit):
                 self._stop(503, f"the server is at its limit of {limit} connections; retry later")
 
         def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
