@@ -109,8 +109,9 @@ def _run(
                     HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count),
                     Timeouts(door.header_timeout_seconds, door.body_timeout_seconds),
                 ),
+                ws="none",  # no WebSocket route: an Upgrade request is answered as HTTP/1.1 (web/protocol.py)
                 loop="auto",  # uvloop (a dependency wherever it builds: CPython off Windows), else asyncio's
-                limit_concurrency=door.max_connections,  # past it: 503 (uvicorn counts connections and tasks)
+                limit_concurrency=door.max_connections,  # connections opened past it: 503 (web/protocol.py)
                 access_log=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
                 server_header=False,

@@ -206,7 +206,9 @@ def test_a_malformed_request_pipelined_behind_a_valid_one_is_refused_after_its_a
     before = len(log_lines_with(served.log(), "reason=malformed request"))
     answer = raw_request(served.port, get("/healthz").replace(b"Connection: close", b"X-A: b") + b"\x01BAD\r\n\r\n")
     assert status_of(answer) == 200, answer[:300]
-    assert answer.count(b"HTTP/1.1 ") == 1, answer[:600]  # the answer under way ends, then the connection
+    assert answer.count(b"HTTP/1.1 ") == 2, answer[:600]  # the answer under way ends, then the refusal, then the end
+    assert answer.split(b"HTTP/1.1 ")[2].startswith(b"400 "), answer[:600]
+    assert b"application/problem+json" in answer.split(b"HTTP/1.1 ")[2]
     served.wait_for_log("reason=malformed request", count=before + 1)
 
 

@@ -10,11 +10,14 @@ server the app runs under.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 PROTOCOL_ERROR: Final = "tfreview.protocol_error"  # scope["state"] key: (status, reason) the server answered
+# a Host field's value (RFC 9110 §7.2: uri-host [":" port]; empty is allowed); anything else is 400 (RFC 9112 §3.2)
+_HOST = re.compile(rb"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +56,25 @@ def request_line_bytes(target_bytes: int) -> int:
 def field_bytes(name: bytes, value: bytes) -> int:
     """What one header field counts toward the head: "name: value\\r\\n"."""
     return len(name) + len(value) + 4
+
+
+def head_problem(version: str, method: bytes, headers: Sequence[tuple[bytes, bytes]], upgrade: bool) -> str | None:
+    """Why a complete head that llhttp accepted is still malformed (h11's and the RFCs' rules), or None.
+
+    `headers` have lower-case names; `upgrade` is llhttp's verdict (Connection: upgrade with Upgrade, or CONNECT).
+    """
+    if version == "0.9":  # "GET /path" and an empty line: llhttp takes it, uvicorn would answer in HTTP/1.1
+        return "HTTP/0.9 requests are not supported"
+    hosts = [value for name, value in headers if name == b"host"]
+    if len(hosts) != 1 and (hosts or version == "1.1"):  # RFC 9112 §3.2; h11's rule
+        return f"{len(hosts)} Host header fields (exactly one is required)"
+    if hosts and not _HOST.fullmatch(hosts[0]):
+        return "the Host header field is not a host[:port]"
+    if method == b"CONNECT":
+        return "CONNECT is not supported (this server is no proxy)"
+    if upgrade and any(
+        name == b"transfer-encoding" or (name == b"content-length" and value.strip(b" \t0") != b"")
+        for name, value in headers
+    ):  # llhttp would parse the body as the next request (h2c smuggling): no upgrade here, so no such body
+        return "an Upgrade request with a body (upgrades are not supported)"
+    return None
