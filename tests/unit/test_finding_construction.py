@@ -103,3 +103,7 @@ def test_new_change_entry_is_the_entry_the_dataclass_makes() -> None:
     assert made == expected
     assert hash(made) == hash(expected)
     assert [getattr(made, f.name) for f in fields(ChangeEntry)] == list(values)
+    # filled as a draft, then given its class (ADR 0430): frozen like any entry, and copied or pickled alike
+    with pytest.raises(FrozenInstanceError):
+        made.address = "changed"  # type: ignore[misc]
+    assert copy.copy(made) == pickle.loads(pickle.dumps(made)) == expected

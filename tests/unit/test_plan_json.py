@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, fields
 from pathlib import Path
 
 import pytest
@@ -164,6 +164,8 @@ def test_the_readers_constructor_makes_what_the_dataclass_makes(actions: tuple[s
     assert made.kind is expected.kind is ChangeKind.from_actions(actions)
     assert made.known_prefixes == {}
     assert made.known_prefixes is not new_resource_change(*values).known_prefixes  # not one shared dict
+    with pytest.raises(FrozenInstanceError):  # filled as a draft, then given its class (ADR 0430): still frozen
+        made.address = "changed"  # type: ignore[misc]
 
 
 @settings(max_examples=300, deadline=None)

@@ -98,9 +98,16 @@ class Finding(_FindingFields):
 
 
 _keep_fingerprint = Finding.__dict__["_fingerprint"].__set__
-_SETTERS = tuple(_FindingFields.__dict__[name].__set__ for name in _FindingFields.__slots__)
-(_rule_id, _long_id, _title, _severity, _provider, _category, _address, _type, _message, _remediation, _evidence,
- _status, _change, _location, _references, _suppressed) = _SETTERS  # fmt: skip
+
+
+class _FindingDraft(Finding):
+    """A Finding while `new_finding` fills it: the same layout (no slot of its own), with plain attribute stores
+    where the frozen class raises. Filled, it becomes a Finding (`__class__` set, which the same layout allows):
+    sixteen plain stores cost about a third of sixteen slot-descriptor `__set__` calls (ADR 0430)."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
 
 
 def new_finding(
@@ -121,26 +128,29 @@ def new_finding(
     references: tuple[str, ...],
 ) -> Finding:
     """`Finding(...)` (not suppressed) for the engine, which makes one per finding, tens of thousands per review:
-    a frozen dataclass's `__init__` looks `object.__setattr__` up for each of its sixteen fields; this sets the
-    slots directly, in a third of the time. The same object, equal and hashing alike (tests/unit/test_review.py)."""
-    finding = object.__new__(Finding)
-    _rule_id(finding, rule_id)
-    _long_id(finding, long_id)
-    _title(finding, title)
-    _severity(finding, severity)
-    _provider(finding, provider)
-    _category(finding, category)
-    _address(finding, address)
-    _type(finding, resource_type)
-    _message(finding, message)
-    _remediation(finding, remediation)
-    _evidence(finding, evidence)
-    _status(finding, status)
-    _change(finding, change)
-    _location(finding, location)
-    _references(finding, references)
-    _suppressed(finding, None)
-    return finding
+    a frozen dataclass's `__init__` looks `object.__setattr__` up for each of its sixteen fields; this fills a
+    `_FindingDraft` with plain stores and makes it a Finding. The same object, equal and hashing alike
+    (tests/unit/test_review.py)."""
+    finding: Any = object.__new__(_FindingDraft)  # Any: mypy sees the frozen fields, not the draft's stores
+    finding.rule_id = rule_id
+    finding.long_id = long_id
+    finding.title = title
+    finding.severity = severity
+    finding.provider = provider
+    finding.category = category
+    finding.address = address
+    finding.resource_type = resource_type
+    finding.message = message
+    finding.remediation = remediation
+    finding.evidence = evidence
+    finding.status = status
+    finding.change = change
+    finding.location = location
+    finding.references = references
+    finding.suppressed = None
+    finding.__class__ = Finding
+    made: Finding = finding
+    return made
 
 
 def fingerprint(rule_id: str, address: str, path: str) -> str:
@@ -176,8 +186,12 @@ class ChangeEntry:
     blast: BlastRadius | None = None  # destroys and replaces: what depends on the resource that goes
 
 
-_ENTRY_SETTERS = tuple(ChangeEntry.__dict__[name].__set__ for name in ChangeEntry.__slots__)
-_entry_address, _entry_type, _entry_kind, _entry_reason, _entry_paths, _entry_location, _entry_blast = _ENTRY_SETTERS
+class _ChangeEntryDraft(ChangeEntry):
+    """A ChangeEntry while `new_change_entry` fills it (plain stores, then `__class__`), as `_FindingDraft`."""
+
+    __slots__ = ()
+    __setattr__ = object.__setattr__
+    __delattr__ = object.__delattr__
 
 
 def new_change_entry(
@@ -189,17 +203,19 @@ def new_change_entry(
     location: Location | None,
     blast: BlastRadius | None,
 ) -> ChangeEntry:
-    """`ChangeEntry(...)` for the engine, which makes one per changed resource (tens of thousands): the slots set
-    directly, as `new_finding` does. The same object, equal and hashing alike (test_finding_construction.py)."""
-    entry = object.__new__(ChangeEntry)
-    _entry_address(entry, address)
-    _entry_type(entry, type)
-    _entry_kind(entry, kind)
-    _entry_reason(entry, action_reason)
-    _entry_paths(entry, replace_paths)
-    _entry_location(entry, location)
-    _entry_blast(entry, blast)
-    return entry
+    """`ChangeEntry(...)` for the engine, which makes one per changed resource (tens of thousands): filled as
+    `new_finding` fills a finding. The same object, equal and hashing alike (test_finding_construction.py)."""
+    entry: Any = object.__new__(_ChangeEntryDraft)  # Any: as in `new_finding`
+    entry.address = address
+    entry.type = type
+    entry.kind = kind
+    entry.action_reason = action_reason
+    entry.replace_paths = replace_paths
+    entry.location = location
+    entry.blast = blast
+    entry.__class__ = ChangeEntry
+    made: ChangeEntry = entry
+    return made
 
 
 @dataclass(frozen=True, slots=True)
