@@ -29,6 +29,20 @@ def child_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+def write_token(data_dir: Path, name: str) -> str:
+    """A write-scoped API token for tenant github:7, created in `data_dir` with the real CLI before a serve starts."""
+    argv = [sys.executable, "-m", "tfreview", "tokens", "create", "--tenant", "github:7", "--scope", "write"]
+    created = subprocess.run(
+        [*argv, "--name", name, "--data-dir", str(data_dir)],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return created.stdout.strip()
+
+
 @dataclass
 class Served:
     process: subprocess.Popen[str]

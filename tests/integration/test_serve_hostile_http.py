@@ -31,6 +31,7 @@ from tests.integration.served import (
     serving,
     status_of,
     stop,
+    write_token,
 )
 from tfreview.settings import ServerSettings
 
@@ -44,16 +45,7 @@ LIMITS = ServerSettings()  # max_header_bytes, max_header_count: the documented 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("hostile") / "data"
-    argv = [*TFREVIEW, "tokens", "create", "--tenant", "github:7", "--scope", "write"]
-    created = subprocess.run(
-        [*argv, "--name", "hostile", "--data-dir", str(data)],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    token = created.stdout.strip()
+    token = write_token(data, "hostile")
     with serving(data, env=child_env(TFREVIEW_LOG_LEVEL="INFO")) as running:
         running.token = token
         yield running

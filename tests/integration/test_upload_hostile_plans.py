@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import codecs
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
 import pytest
 
 from tests.integration.door_requests import request
-from tests.integration.served import Served, child_env, serving
+from tests.integration.served import Served, serving, write_token
 
 WAIT = 60.0  # a bound on a loaded CI machine, not a threshold
 PLAN = {
@@ -42,17 +40,9 @@ TEXT = json.dumps(PLAN)
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("uploads") / "data"
-    argv = [sys.executable, "-m", "tfreview", "tokens", "create", "--tenant", "github:7", "--scope", "write"]
-    created = subprocess.run(
-        [*argv, "--name", "hostile", "--data-dir", str(data)],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    token = write_token(data, "hostile")
     with serving(data) as running:
-        running.token = created.stdout.strip()
+        running.token = token
         yield running
 
 
