@@ -27,7 +27,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         return
     origin = ", ".join(sources) if sources else "anywhere (no source set, so GCP applies 0.0.0.0/0)"
     shown = ", ".join(f"{_DATABASES[port]} ({port})" for port in ports)
-    yield Hit("source_ranges", f"database ports are allowed from {origin}: {shown}", list(sources))
+    yield Hit("source_ranges", f"TCP ports allowed from {origin} include the default port of {shown}", list(sources))
 
 
 RULE = Rule(
