@@ -32,17 +32,25 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         path_maps[str(path_map["name"])] = path_map
     keys = ("http_listener_name", "redirect_configuration_name", "url_path_map_name")
     rules = _items(resource, "request_routing_rule", keys)
+    # no redirect_configuration at all: nothing can redirect, whatever the listeners and rules are named
+    redirectless = not redirects
     for index, listener in enumerate(listeners):
-        if str(listener["protocol"]).lower() != "http" or listener["name"] is UNKNOWN:
-            continue  # HTTPS, or a listener whose protocol or name is known only after apply
+        if str(listener["protocol"]).lower() != "http":
+            continue  # HTTPS, or a protocol known only after apply
+        if listener["name"] is UNKNOWN and not redirectless:
+            continue  # which rules serve it is known only after apply
         served = [rule for rule in rules if rule["http_listener_name"] in (listener["name"], UNKNOWN)]
-        if served and all(_redirects_to_https(rule, redirects, path_maps, https) for rule in served):
+        if not redirectless and served and all(_redirects_to_https(r, redirects, path_maps, https) for r in served):
             continue
         yield Hit(
             f"http_listener.{index}.protocol",
-            f"listener {listener['name']!r} serves plain HTTP and its routing rules do not redirect to HTTPS",
+            f"listener {_name(listener['name'])} serves plain HTTP and its routing rules do not redirect to HTTPS",
             "Http",
         )
+
+
+def _name(name: Any) -> str:
+    return repr(name) if isinstance(name, str) else "(name known after apply)"
 
 
 def _items(resource: Resource, block: str, keys: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -98,9 +106,10 @@ RULE = Rule(
     "interception and tampering, as for AWS load-balancer listeners (TFR-AWS-043). `protocol` is required by "
     "azurerm; each listener with `Http` is flagged unless every routing rule bound to it redirects to HTTPS — "
     "through a `redirect_configuration` targeting an HTTPS listener or an `https://` URL, directly or through every "
-    "path of its URL path map. A listener whose name, or a rule or redirect whose names or targets, are known "
-    "only after apply is not judged. Checkov (CKV_AZURE_217) reads only the first listener and "
-    "fails an HTTP listener even when it only redirects.",
+    "path of its URL path map. A gateway without any `redirect_configuration` cannot redirect, so its HTTP "
+    "listeners are flagged whatever their names; otherwise a listener whose name, or a rule or redirect whose "
+    "names or targets, are known only after apply is not judged. Checkov (CKV_AZURE_217) reads only the first "
+    "listener and fails an HTTP listener even when it only redirects.",
     references=References(checkov=("CKV_AZURE_217",)),
     check=check,
 )
