@@ -54,7 +54,9 @@ RULE = Rule(
     "protects; key administrators and key users are not separated. Low: nothing outside the account gains "
     "access. A key counts as having a policy when `policy` is written (even if known only after apply) or an "
     "`aws_kms_key_policy` points at it (by reference or by its id or ARN); when some key policy's `key_id` is "
-    "known only after apply and comes through a variable, it may be this key's and the rule stays silent.",
+    "known only after apply and comes through a variable, it may be this key's and the rule stays silent. In a plan, "
+    "a key that already exists shows the policy AWS returns (the default one too) and is not judged: only keys the "
+    "change creates, or HCL, show that no policy was written.",
     defaults=(("policy", "none: AWS applies the default key policy (the account root gets kms:*)"),),
     references=References(checkov=("CKV2_AWS_64",)),
     check=check,
