@@ -34,6 +34,8 @@ class _Refused(Exception):
 class Timeouts:
     head_seconds: float = 10.0  # the whole request head (request line and headers)
     body_seconds: float = 30.0  # the longest pause between two pieces of a body
+    # bytes/s a body must average: it has body_seconds, then one more second per body_min_rate bytes (0: no minimum)
+    body_min_rate: float = 500.0
 
 
 def _answer(status: int, reason: str) -> bytes:
@@ -72,6 +74,8 @@ class ConnectionFlow(HttpToolsProtocol):
         self.chunk_raw = 0  # bytes received since the last complete chunk-size line that were no body bytes
         self.body_in_read = 0  # body bytes the current read carried
         self.body_received = 0  # body bytes of the current request so far
+        self.body_since = 0.0  # loop time the body's rate is measured from (its head's end, or a pause of ours)
+        self.body_counted = 0  # body bytes received before body_since
         self.running: RequestResponseCycle | None = None
         self.over_limit = False  # opened past `limit_concurrency` connections: its requests are 503
         # uvicorn's own check sheds every request while too many connections are open: ours replaces it
@@ -235,7 +239,15 @@ class ConnectionFlow(HttpToolsProtocol):
             if self.waiting_for != "head":
                 self._arm("head", self.timeouts.head_seconds)
         elif reading == "body":
-            self._arm("body", self.timeouts.body_seconds)
+            pause, rate = self.timeouts.body_seconds, self.timeouts.body_min_rate
+            due = pause
+            if rate > 0:  # the rate's deadline (mod_reqtimeout's MinRate): pause, plus a second per `rate` bytes
+                received = self.body_received - self.body_counted
+                due = self.body_since + pause + received / rate - self.loop.time()
+            if due < pause:
+                self._arm("body rate", max(due, 0.0))
+            else:
+                self._arm("body", pause)
         else:
             self._disarm()
 
@@ -264,11 +276,21 @@ class ConnectionFlow(HttpToolsProtocol):
         if what == "head" and self.reading == "idle" and (cycle is None or cycle.response_complete):
             self.transport.close()  # no byte of a request: just close
             return
-        if what == "body" and cycle is not None and cycle.response_complete:  # answered early: nothing to say
+        if what != "head" and cycle is not None and cycle.response_complete:  # answered early: nothing to say
             self.transport.close()
             return
         if self.flow.read_paused:  # we stopped reading (the app is busy, or requests are queued), not the client
+            if what == "body rate":  # nor is the time we did not read: the rate is measured afresh from now
+                self.body_since, self.body_counted = self.loop.time(), self.body_received
+                what, seconds = "body", self.timeouts.body_seconds
             self._arm(what, seconds)
+            return
+        if what == "body rate":
+            received, spent = self.body_received - self.body_counted, self.loop.time() - self.body_since
+            rate = self.timeouts.body_min_rate
+            self._refuse(
+                408, f"the request body arrived slower than {rate:g} bytes/s ({received} bytes in {spent:.0f} s)"
+            )
             return
         self._refuse(408, f"the request {what} was not received within {seconds:g} s")
 

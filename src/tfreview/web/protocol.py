@@ -15,8 +15,9 @@ received while a head is incomplete; when a read also ends an earlier request, t
 unknown and it is counted from the next read (the bound is then late by at most that read).
 
 Slow clients (slowloris): a request head must be complete within `Timeouts.head_seconds` of its first byte
-(or of the connection), and a body may not pause longer than `Timeouts.body_seconds` between two reads;
-past either the client gets 408 (one log line, through the request log when the app has the request)
+(or of the connection), a body may not pause longer than `Timeouts.body_seconds` between two reads, nor
+arrive slower than `Timeouts.body_min_rate` bytes/s once past its first `body_seconds` (ADR 0445);
+past any of them the client gets 408 (one log line, through the request log when the app has the request)
 and the connection is closed.
 
 What llhttp takes and HTTP does not (ADR 0429): HTTP/0.9, CONNECT, a Host field that is no host[:port], an
@@ -138,7 +139,8 @@ def protocol_class(limits: HeadLimits, timeouts: Timeouts | None = None) -> type
             self._check_head()
             self.reading, self.head_raw = "body", 0
             self.chunked = any(name == b"transfer-encoding" for name, _ in self.headers)
-            self.chunk_raw = self.body_received = 0
+            self.chunk_raw = self.body_received = self.body_counted = 0
+            self.body_since = self.loop.time()  # the body's rate is measured from here (connection_flow.py)
             super().on_headers_complete()
 
         def _check_head(self) -> None:
