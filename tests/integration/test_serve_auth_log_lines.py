@@ -1,5 +1,6 @@
-"""A refused credential is one cause, so one log line: the request log's, which names the reason (never the
-credential). A real `tfreview serve` with JSON logs; its stderr is read whole after SIGTERM."""
+"""A refused credential or webhook signature is one cause, so one log line: the request log's, which names the
+reason (never the credential or the secret). A real `tfreview serve` with JSON logs; its stderr is read whole
+after SIGTERM."""
 
 from __future__ import annotations
 
@@ -15,10 +16,18 @@ from tests.integration.test_serve_process import START_SECONDS, tfreview_env
 
 BOGUS_TOKEN = "tfr_log-canary-0c9e51"  # an API token's shape, never issued
 METRICS_TOKEN = "metrics-canary-7d1f"
+WEBHOOK_SECRET = "whsec-canary-5b2e"
+HOOK = {"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=" + "0" * 64}
 
 
 def test_each_401_writes_one_line_that_says_why(tmp_path: Path) -> None:
-    env = tfreview_env(TFREVIEW_LOG_FORMAT="json", TFREVIEW_LOG_LEVEL="INFO", TFREVIEW_METRICS__TOKEN=METRICS_TOKEN)
+    env = tfreview_env(
+        TFREVIEW_LOG_FORMAT="json",
+        TFREVIEW_LOG_LEVEL="INFO",
+        TFREVIEW_METRICS__TOKEN=METRICS_TOKEN,
+        TFREVIEW_GITHUB__WEBHOOK_SECRETS=json.dumps([{"value": WEBHOOK_SECRET}]),
+        TFREVIEW_SPACELIFT__WEBHOOK_SECRETS=json.dumps([{"value": WEBHOOK_SECRET}]),
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", str(tmp_path / "data")],
         env=env,
@@ -39,9 +48,16 @@ def test_each_401_writes_one_line_that_says_why(tmp_path: Path) -> None:
                 ("/api/v1/reviews", {"Authorization": "Basic dXNlcjpwYXNz"}, "must use the Bearer scheme"),
                 ("/metrics", {"Authorization": "Bearer wrong"}, "needs the bearer token of metrics.token"),
             )
-            for number, (path, headers, reason) in enumerate(cases):
+            hooks = (
+                ("/webhooks/github", {**HOOK, "X-GitHub-Event": "ping", "X-GitHub-Delivery": "d-1"}, "X-Hub-Signature"),
+                ("/webhooks/spacelift", {"Content-Type": "application/json"}, "X-Signature-256 header is missing"),
+            )
+            for number, (path, headers, reason) in enumerate((*cases, *hooks)):
                 request_id = f"auth-line-{number:04d}"
-                answer = client.get(path, headers={**headers, "X-Request-Id": request_id})
+                if path.startswith("/webhooks/"):
+                    answer = client.post(path, content=b"{}", headers={**headers, "X-Request-Id": request_id})
+                else:
+                    answer = client.get(path, headers={**headers, "X-Request-Id": request_id})
                 assert answer.status_code == 401, (path, answer.text)
                 assert answer.headers["x-request-id"] == request_id
                 sent[request_id] = reason
@@ -59,5 +75,6 @@ def test_each_401_writes_one_line_that_says_why(tmp_path: Path) -> None:
         assert "reason=authentication failed: " in one["msg"], one
         assert reason in one["msg"], one
     assert not [r for r in records if r["logger"] == "tfreview.identity"]
+    assert WEBHOOK_SECRET not in stderr
     assert BOGUS_TOKEN not in stderr
     assert METRICS_TOKEN not in stderr
