@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
 from tfreview.core.plan import ChangeKind
@@ -31,9 +31,10 @@ _STATUS_SEVERITY = attrgetter("status", "severity")
 _KIND_VALUE = attrgetter("kind._value_")  # `_value_`: `.value` is a descriptor call on Python 3.11
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """The numbers of a review, exact whatever a renderer shows."""
+class Tally(NamedTuple):
+    """The numbers of a review, exact whatever a renderer shows. A NamedTuple, not a frozen dataclass: as
+    immutable, read by name the same way, and defined at import for ~1 M instructions instead of ~6 M (every
+    scan imports it)."""
 
     introduced: int
     existing: int
