@@ -3,14 +3,18 @@
 `core.conditions` says what a condition means, by walking its tree for every resource: per test it
 resolves the path for the resource type, joins it to the base, looks for `*`, looks the value up, asks how
 the attribute is set, and builds the failure's words. All of that but the look-up and the comparison is
-the same for every resource, so it is done here once per rule: a top-level test knows its path keys, its
-verdict on an unset attribute and its failures before it sees a resource. Paths with `*` go through the
-tree's own code (`Test._failures`), and so does a value unknown until apply (`Test._judge`, `Test._verdict`):
-rare, and where the tree knows more than "unknown" (is it written, a `dynamic` block, a known prefix).
+the same for every resource, so it is done here once per rule: a test knows its path keys, its verdict on an
+unset attribute and its hits (unset, wrong value) before it sees a resource. A test at the top level of the
+condition (most rules are one test, or one test guarded by another) is one closure: one look-up, one
+comparison, and a shared tuple of hits or `()` returned, with no list, no `Failure` and no hit made per
+resource (ADR 0441). A value unknown until apply is judged as `Resource.setting_of` and `Test._assess` do:
+unset when the configuration shows it unwritten (and no `dynamic` block around it), else an expression, which
+passes; only a regex test on a value with a known prefix goes to the tree's own `Test._judge` / `Test._verdict`
+(ADR 0330). Paths with `*` go through the tree's own code (`Test._failures`).
 
 What a compiled check yields is what `conditions.check_of` yields, in the same order, and when a condition
 raises, the hits found before it are still yielded, then the error is raised, as the tree's generators do
-(tests/core/test_condition_compiling.py compares the two on every rule's examples and on the fixture plans).
+(tests/unit/test_condition_compiling.py compares the two on every rule's examples and on the fixture plans).
 """
 
 from __future__ import annotations
@@ -32,48 +36,68 @@ from tfreview.core.conditions import (
     _join,
 )
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import UNKNOWN, contains_unknown, lookup, path_keys
+from tfreview.core.values import UNKNOWN, contains_unknown, lookup, path_keys, written
 
-# appends the failures of the resource (or of the block at base) to the list
-_Fails = Callable[[Resource, str, list[Failure]], None]
+# appends the hits of the resource (or of the block at base) to the list, messages without the fallback
+_Fails = Callable[[Resource, str, list[Hit]], None]
 _Holds = Callable[[Resource, str], bool | None]
+_Check = Callable[[Resource, Any], Iterable[Hit]]
 
 _SCALARS = frozenset({str, int, float, bool})  # values that cannot hold an unknown part
 _EMPTY: tuple[list[Any], dict[Any, Any]] = ([], {})  # an absent block (`Resource.setting_of`)
 _CACHED_PATHS = 4096  # per test: concrete paths below a base (`ingress.3.from_port`) whose facts are kept
 
 
-def compile_check(
-    condition: Condition, fallback_message: str | None = None
-) -> Callable[[Resource, Any], Iterable[Hit]]:
+def compile_check(condition: Condition, fallback_message: str | None = None) -> _Check:
     """`conditions.check_of(condition, fallback_message)`, compiled."""
+    top = _top(condition) if fallback_message is None and isinstance(condition, Test) else None
+    if top is not None:
+        if condition.when is None:
+            return top  # a lone test: its closure is the check
+        return _guarded_top(_holds(condition.when), top)
     fails = _failures(condition)
-    hits: dict[Failure, Hit] = {}
-
-    def hit_of(failure: Failure) -> Hit:
-        hit = hits.get(failure)
-        if hit is None:
-            if len(hits) >= _CACHED_PATHS:
-                hits.clear()
-            hit = hits[failure] = Hit(failure.path, failure.message or fallback_message, unset=failure.unset)
-        return hit
 
     def check(resource: Resource, snapshot: Any) -> Iterable[Hit]:
-        out: list[Failure] = []
+        out: list[Hit] = []
         try:
             fails(resource, "", out)
         except Exception as exc:  # what the tree's generator yielded before it raised, then the error
-            return _replay([hit_of(failure) for failure in out], exc)
+            return _replay(_with_fallback(out, fallback_message), exc)
         if not out:
             return ()
-        return [hit_of(failure) for failure in out]
+        return out if fallback_message is None else _with_fallback(out, fallback_message)
 
     return check
 
 
-def _replay(hits: list[Hit], exc: Exception) -> Iterator[Hit]:
+def _guarded_top(when: _Holds, top: _Check) -> _Check:
+    """A lone test with a `when`: the test's closure where the guard holds."""
+
+    def check(resource: Resource, snapshot: Any) -> Iterable[Hit]:
+        try:
+            applies = when(resource, "")
+        except Exception as exc:
+            return _replay((), exc)
+        return top(resource, snapshot) if applies is True else ()
+
+    return check
+
+
+def _with_fallback(hits: list[Hit], message: str | None) -> list[Hit]:
+    """The hits as `check_of` words them: `failure.message or fallback_message`."""
+    if message is None:
+        return hits
+    return [hit if hit.message else Hit(hit.path, message, unset=hit.unset) for hit in hits]
+
+
+def _replay(hits: Iterable[Hit], exc: Exception) -> Iterator[Hit]:
     yield from hits
     raise exc
+
+
+def _hit(failure: Failure) -> Hit:
+    """The hit `check_of` makes of the tree's failure (without a fallback message)."""
+    return Hit(failure.path, failure.message, unset=failure.unset)
 
 
 def _failures(condition: Condition) -> _Fails:
@@ -91,7 +115,7 @@ def _failures(condition: Condition) -> _Fails:
         return fails
     when = _holds(condition.when)
 
-    def guarded(resource: Resource, base: str, out: list[Failure]) -> None:
+    def guarded(resource: Resource, base: str, out: list[Hit]) -> None:
         if when(resource, base) is True:
             fails(resource, base, out)
 
@@ -121,73 +145,90 @@ def _holds(condition: Condition) -> _Holds:
 
 
 def _walked(condition: Condition) -> _Fails:
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
-        out.extend(condition.failures(resource, base))
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        out.extend(_hit(failure) for failure in condition.failures(resource, base))
 
     return fails
 
 
-def _renamed(message: str | None, failure: Failure) -> Failure:
-    """A child's failure as a parent with `message` reports it (`failure.message or message`)."""
-    if failure.message or message is None:
-        return failure
-    return Failure(failure.path, message, failure.unset)
+def _renamed(message: str | None, hit: Hit) -> Hit:
+    """A child's hit as a parent with `message` reports it (`failure.message or message`)."""
+    if hit.message or message is None:
+        return hit
+    return Hit(hit.path, message, unset=hit.unset)
 
 
 # --- tests ----------------------------------------------------------------------------------------
 
 
 class _Judge:
-    """A test at concrete paths: its verdict and failure from one look-up, with every fact that does not
-    depend on the resource (path keys, the verdict on an unset attribute, the failures' words) made once."""
+    """A test at concrete paths: its verdict and hit from one look-up, with every fact that does not depend on
+    the resource (path keys, the verdict on an unset attribute, the hits' words) made once."""
 
-    __slots__ = ("_facts", "_operand", "_operator", "_test", "_unset_verdict")
+    __slots__ = ("_facts", "operand", "operator", "prefixed", "test", "unset_verdict")
 
     def __init__(self, test: Test) -> None:
-        self._test = test
-        self._operator = _OPERATORS[test.operator][0]
-        self._operand = test.operand
+        self.test = test
+        self.operator = _OPERATORS[test.operator][0]
+        self.operand = test.operand
+        self.prefixed = test.operator in ("matches", "not_matches")  # a known prefix may decide an expression
         if test.unset is not None:
-            self._unset_verdict = test.unset == "pass"
+            self.unset_verdict = test.unset == "pass"
         else:
             default = test.default if test.default is not _NO_DEFAULT else None
-            self._unset_verdict = bool(self._operator(default, test.operand))
-        # path → (its keys, the failure when unset, the failure when set)
-        self._facts: dict[str, tuple[tuple[str | int, ...], Failure, Failure]] = {}
+            self.unset_verdict = bool(self.operator(default, test.operand))
+        # path → (its keys, the hit when unset, the hit when set)
+        self._facts: dict[str, tuple[tuple[str | int, ...], Hit, Hit]] = {}
 
-    def facts(self, path: str) -> tuple[tuple[str | int, ...], Failure, Failure]:
+    def facts(self, path: str) -> tuple[tuple[str | int, ...], Hit, Hit]:
         found = self._facts.get(path)
         if found is None:
-            test = self._test
+            test = self.test
             default = test.default if test.default is not _NO_DEFAULT else None
-            unset = Failure(path, test._words(path, True, default), True)
+            unset = Hit(path, test._words(path, True, default), unset=True)
             if len(self._facts) >= _CACHED_PATHS:
                 self._facts.clear()
-            found = self._facts[path] = (path_keys(path), unset, Failure(path, test.message, False))
+            found = self._facts[path] = (path_keys(path), unset, Hit(path, test.message))
         return found
 
-    def failure(self, resource: Resource, path: str) -> Failure | None:
-        """`Test._judge`."""
+    def failure(self, resource: Resource, path: str) -> Hit | None:
+        """`Test._judge`, as a hit."""
         keys, unset, wrong = self.facts(path)
         value = lookup(resource.values, resource.unknown, keys)
-        if value is UNKNOWN:  # rare: the tree's own judgement (unset or an expression, and what else it knows)
-            return self._test._judge(resource, path)
+        if value is UNKNOWN:
+            if _unset_though_unknown(resource, keys, path):
+                return None if self.unset_verdict else unset
+            if self.prefixed and resource.known_prefixes:  # rare: the tree's own judgement of a known prefix
+                failure = self.test._judge(resource, path)
+                return None if failure is None else _hit(failure)
+            return None  # an expression known only after apply satisfies the test
         if value is None or value in _EMPTY:
-            return None if self._unset_verdict else unset
+            return None if self.unset_verdict else unset
         if type(value) not in _SCALARS and contains_unknown(value):
             return None
-        return None if self._operator(value, self._operand) else wrong
+        return None if self.operator(value, self.operand) else wrong
 
     def verdict(self, resource: Resource, path: str) -> bool | None:
         """`Test._verdict`."""
-        value = lookup(resource.values, resource.unknown, self.facts(path)[0])
+        keys = self.facts(path)[0]
+        value = lookup(resource.values, resource.unknown, keys)
         if value is UNKNOWN:
-            return self._test._verdict(resource, path)
+            if _unset_though_unknown(resource, keys, path):
+                return self.unset_verdict
+            return self.test._verdict(resource, path) if self.prefixed and resource.known_prefixes else None
         if value is None or value in _EMPTY:
-            return self._unset_verdict
+            return self.unset_verdict
         if type(value) not in _SCALARS and contains_unknown(value):
             return None
-        return bool(self._operator(value, self._operand))
+        return bool(self.operator(value, self.operand))
+
+
+def _unset_though_unknown(resource: Resource, keys: tuple[str | int, ...], path: str) -> bool:
+    """A value unknown until apply that `Resource.setting_of` calls UNSET: the configuration shows the user did
+    not write it (nor a `dynamic` block around it), so the provider computes it and the test judges the unset
+    attribute. Otherwise it is an expression, which satisfies every test but a prefix-decided regex."""
+    configured = resource.configured
+    return configured is not None and not written(configured, keys) and not resource._dynamic(path)
 
 
 def _judge(test: Test) -> _Judge | None:
@@ -202,6 +243,82 @@ def _judge(test: Test) -> _Judge | None:
         return None
 
 
+def _top(test: Test) -> _Check | None:
+    """A test on one fixed path at the top level (base ``) as one closure: `check(resource, snapshot)` giving
+    `()` or the test's one shared hit in a tuple, from one look-up (inline for a top-level attribute, as
+    `values.lookup`'s own first case) and one comparison. None when the test needs the general path (a path
+    per resource type, `*`, a default the operator cannot judge once)."""
+    judge = _judge(test)
+    if judge is None or not isinstance(test.attribute, str):
+        return None
+    path = test.attribute
+    keys, unset_hit, wrong_hit = judge.facts(path)
+    unset_hits: tuple[Hit, ...] = () if judge.unset_verdict else (unset_hit,)
+    wrong_hits = (wrong_hit,)
+    operator, operand, judged, prefixed = judge.operator, judge.operand, test._judge, judge.prefixed
+    key = keys[0] if len(keys) == 1 and type(keys[0]) is str else None
+
+    def check(resource: Resource, snapshot: Any = None) -> Iterable[Hit]:
+        try:
+            values = resource.values
+            unknown = resource.unknown
+            if key is None or type(values) is not dict or (unknown and type(unknown) is not dict):
+                value = lookup(values, unknown, keys)
+            elif unknown and unknown.get(key) is True:
+                value = UNKNOWN
+            else:
+                value = values.get(key)
+            if value is UNKNOWN:  # `Test._judge` of an unknown value: unset, or an expression
+                if _unset_though_unknown(resource, keys, path):
+                    return unset_hits
+                if prefixed and resource.known_prefixes:  # rare: the tree's own judgement of a known prefix
+                    failure = judged(resource, path)
+                    return () if failure is None else (_hit(failure),)
+                return ()
+            if value is None or value in _EMPTY:
+                return unset_hits
+            if type(value) not in _SCALARS and contains_unknown(value):
+                return ()
+            return () if operator(value, operand) else wrong_hits
+        except Exception as exc:  # raised when iterated, as from the tree's generator
+            return _replay((), exc)
+
+    return check
+
+
+def _top_verdict(test: Test) -> Callable[[Resource], bool | None] | None:
+    """`_top`'s counterpart for a guard: the test's verdict at the top level, from one look-up."""
+    judge = _judge(test)
+    if judge is None or not isinstance(test.attribute, str):
+        return None
+    path = test.attribute
+    keys = judge.facts(path)[0]
+    unset_verdict, operator, operand, judged = judge.unset_verdict, judge.operator, judge.operand, test._verdict
+    prefixed = judge.prefixed
+    key = keys[0] if len(keys) == 1 and type(keys[0]) is str else None
+
+    def verdict(resource: Resource) -> bool | None:
+        values = resource.values
+        unknown = resource.unknown
+        if key is None or type(values) is not dict or (unknown and type(unknown) is not dict):
+            value = lookup(values, unknown, keys)
+        elif unknown and unknown.get(key) is True:
+            value = UNKNOWN
+        else:
+            value = values.get(key)
+        if value is UNKNOWN:  # `Test._verdict` of an unknown value: unset, or an expression
+            if _unset_though_unknown(resource, keys, path):
+                return unset_verdict
+            return judged(resource, path) if prefixed and resource.known_prefixes else None
+        if value is None or value in _EMPTY:
+            return unset_verdict
+        if type(value) not in _SCALARS and contains_unknown(value):
+            return None
+        return bool(operator(value, operand))
+
+    return verdict
+
+
 def _test_failures(test: Test) -> _Fails:
     by_type = None if isinstance(test.attribute, str) else dict(test.attribute)
     fixed = test.attribute if isinstance(test.attribute, str) else None
@@ -209,8 +326,12 @@ def _test_failures(test: Test) -> _Fails:
     if judge is None:
         return _walked_test(test)
     failure = judge.failure
+    top = _top(test)
 
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        if top is not None and not base:
+            out.extend(top(resource, None))  # an error comes out of the extend, as from the tree
+            return
         relative = fixed if by_type is None else by_type.get(resource.type)
         if relative is None:
             return
@@ -222,8 +343,8 @@ def _test_failures(test: Test) -> _Fails:
 
 
 def _walked_test(test: Test) -> _Fails:
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
-        out.extend(test._failures(resource, base))
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        out.extend(_hit(failure) for failure in test._failures(resource, base))
 
     return fails
 
@@ -234,8 +355,11 @@ def _test_holds(test: Test) -> _Holds:
         return test._holds
     verdict = judge.verdict
     path_for = test.path_for
+    top = _top_verdict(test)
 
     def holds(resource: Resource, base: str) -> bool | None:
+        if top is not None and not base:
+            return top(resource)
         relative = path_for(resource.type)
         if relative is None:
             return True
@@ -252,15 +376,15 @@ def _all_failures(condition: AllOf) -> _Fails:
     message = condition.message
     if message is None:  # a child's failures as they are
 
-        def fails(resource: Resource, base: str, out: list[Failure]) -> None:
+        def fails(resource: Resource, base: str, out: list[Hit]) -> None:
             for child in children:
                 child(resource, base, out)
 
         return fails
 
-    def renamed(resource: Resource, base: str, out: list[Failure]) -> None:
+    def renamed(resource: Resource, base: str, out: list[Hit]) -> None:
         for child in children:
-            found: list[Failure] = []
+            found: list[Hit] = []
             try:
                 child(resource, base, found)
             finally:
@@ -273,16 +397,16 @@ def _any_failures(condition: AnyOf) -> _Fails:
     children = tuple(_failures(child) for child in condition.conditions)
     message = condition.message
 
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
-        first: Failure | None = None
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        first: Hit | None = None
         for child in children:
-            found: list[Failure] = []
+            found: list[Hit] = []
             child(resource, base, found)
             if not found:
                 return
             first = first or found[0]
         if first is not None:
-            out.append(Failure(first.path, message or first.message, first.unset))
+            out.append(Hit(first.path, message or first.message, unset=first.unset))
 
     return fails
 
@@ -303,7 +427,7 @@ def _each_failures(condition: Each) -> _Fails:
     message = condition.message
     each = condition.each
 
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
         path = _join(base, each)
         items = resource.get(path)
         if not isinstance(items, list):
@@ -315,7 +439,7 @@ def _each_failures(condition: Each) -> _Fails:
             if message is None:
                 require(resource, element, out)
                 continue
-            found: list[Failure] = []
+            found: list[Hit] = []
             try:
                 require(resource, element, found)
             finally:
