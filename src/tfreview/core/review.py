@@ -207,19 +207,23 @@ def _run_state_rules(
 ) -> _HitMap:
     """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`)."""
     by_type, generic = _index(rules)
-    # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once
+    # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once, and
+    # whether one of them subsumes others (only then are a resource's hits gathered before they are folded)
     entries = {rule.id: (rule.id, _state_check(rule)) for rule in rules}
+    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
     generic_entries = [entries[rule.id] for rule in generic]
+    generic_plan = (generic_entries, any(rule.id in subsuming for rule in generic))
     for_type = {
-        type_name: [entries[rule.id] for rule in applicable] + generic_entries
+        type_name: ([entries[rule.id] for rule in applicable] + generic_entries, generic_plan[1] or any(
+            rule.id in subsuming for rule in applicable
+        ))
         for type_name, applicable in by_type.items()
     }
     snapshot = Snapshot(resources) if snapshot is None else snapshot
     by_id = {rule.id: rule for rule in rules}
-    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
     hits: _HitMap = {}
     for resource in resources:
-        applicable = for_type.get(resource.type, generic_entries)
+        applicable, gathered = for_type.get(resource.type, generic_plan)
         if not applicable:
             continue
         found: dict[str, list[Hit]] = {}
@@ -233,20 +237,31 @@ def _run_state_rules(
                         and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
                     ):
                         continue  # never fire on an expression Terraform does not know yet
-                    found.setdefault(rule_id, []).append(hit)
+                    if gathered:
+                        found.setdefault(rule_id, []).append(hit)
+                    else:  # no rule here subsumes another: folded as it comes, in the same order
+                        _fold(hits, rule_id, hit, resource)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule_id, resource.address, exc)))
+        if not found:
+            continue
         if len(found) > 1 and not subsuming.isdisjoint(found):
             subsume(found, by_id)
         for rule_id, rule_hits in found.items():
             for hit in rule_hits:
-                key = (rule_id, hit.address or resource.address, normalised_path(hit.path))
-                folded = hits.get(key)
-                if folded is None:
-                    hits[key] = Folded(hit, resource, [hit.path])
-                else:
-                    folded.paths.append(hit.path)
+                _fold(hits, rule_id, hit, resource)
     return hits
+
+
+def _fold(hits: _HitMap, rule_id: str, hit: Hit, resource: Resource) -> None:
+    """One finding per rule, blamed address and path without its list indexes (core/folding.py)."""
+    path = hit.path
+    key = (rule_id, hit.address or resource.address, normalised_path(path))
+    folded = hits.get(key)
+    if folded is None:
+        hits[key] = Folded(hit, resource, [path])
+    else:
+        folded.paths.append(path)
 
 
 def _state_hits(
