@@ -21,6 +21,7 @@ _EVIDENCE_MAX = 160
 
 # Messages and evidence values repeat across thousands of findings: scrub and redact each text once.
 _scrub = lru_cache(maxsize=8192)(scrub_text)
+scrubbed = _scrub  # `scrub_text`, cached: `message_of` for a resource and change with no sensitive mask
 
 
 def evidence_of(hit: Hit, resource: Resource) -> Evidence:
