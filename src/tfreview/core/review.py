@@ -75,7 +75,8 @@ def review(
     for key, folded in after_hits.items():
         status = Status.EXISTING if key in before_hits else Status.INTRODUCED
         rule = rules_by_id[key[0]]
-        findings.append(maker.make(rule, key[1], folded.final_hit(rule.title), folded.resource, status))
+        hit = folded.hit if len(folded.paths) < 2 else folded.final_hit(rule.title)  # one item: the hit as it is
+        findings.append(maker.make(rule, key[1], hit, folded.resource, status))
     after_by_address = {r.address: r for r in after_side}
     for key, folded in before_hits.items():
         if key in after_hits:
