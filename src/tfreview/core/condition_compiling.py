@@ -228,7 +228,11 @@ def _unset_though_unknown(resource: Resource, keys: tuple[str | int, ...], path:
     not write it (nor a `dynamic` block around it), so the provider computes it and the test judges the unset
     attribute. Otherwise it is an expression, which satisfies every test but a prefix-decided regex."""
     configured = resource.configured
-    return configured is not None and not written(configured, keys) and not resource._dynamic(path)
+    if configured is None:
+        return False
+    if len(keys) == 1 and type(configured) is dict and type(keys[0]) is str and configured.get(keys[0]) is None:
+        return True  # `written`'s first step, without its call; a top-level attribute has no block around it
+    return not written(configured, keys) and not resource._dynamic(path)
 
 
 def _judge(test: Test) -> _Judge | None:
