@@ -115,7 +115,7 @@ def _is_expression(node: Any) -> bool:
     return isinstance(node, Mapping) and set(node) <= {"constant_value", "references"}
 
 
-def written(configured: Any, path: str | list[str | int]) -> bool:
+def written(configured: Any, path: str | Sequence[str | int]) -> bool:
     """True when the plan's `configuration` expressions show the user wrote `path` (or a parent of it).
 
     `configured` is a block body: attribute → expression, nested block → list of block bodies (or one
