@@ -10,7 +10,8 @@ comparison, and a shared tuple of hits or `()` returned, with no list, no `Failu
 resource (ADR 0441). A value unknown until apply is judged as `Resource.setting_of` and `Test._assess` do:
 unset when the configuration shows it unwritten (and no `dynamic` block around it), else an expression, which
 passes; only a regex test on a value with a known prefix goes to the tree's own `Test._judge` / `Test._verdict`
-(ADR 0330). Paths with `*` go through the tree's own code (`Test._failures`).
+(ADR 0330). Paths with `*` go through the tree's own code (`Test._failures`). A test's judge and its top-level
+closures are in `core.condition_judging`; this module combines them as the tree is combined.
 
 What a compiled check yields is what `conditions.check_of` yields, in the same order, and when a condition
 raises, the hits found before it are still yielded, then the error is raised, as the tree's generators do
@@ -19,38 +20,22 @@ raises, the hits found before it are still yielded, then the error is raised, as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from tfreview.core.conditions import (
-    _NO_DEFAULT,
-    _OPERATORS,
-    AllOf,
-    AnyOf,
-    Condition,
-    Each,
-    Failure,
-    Test,
-    _all,
-    _any,
-    _join,
-)
+from tfreview.core.condition_judging import Check, hit_of, judge_of, replay, top_check, top_verdict
+from tfreview.core.conditions import AllOf, AnyOf, Condition, Each, Test, _all, _any, _join
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import UNKNOWN, contains_unknown, lookup, path_keys, written
+from tfreview.core.values import UNKNOWN
 
 # appends the hits of the resource (or of the block at base) to the list, messages without the fallback
 _Fails = Callable[[Resource, str, list[Hit]], None]
 _Holds = Callable[[Resource, str], bool | None]
-_Check = Callable[[Resource, Any], Iterable[Hit]]
-
-_SCALARS = frozenset({str, int, float, bool})  # values that cannot hold an unknown part
-_EMPTY: tuple[list[Any], dict[Any, Any]] = ([], {})  # an absent block (`Resource.setting_of`)
-_CACHED_PATHS = 4096  # per test: concrete paths below a base (`ingress.3.from_port`) whose facts are kept
 
 
-def compile_check(condition: Condition, fallback_message: str | None = None) -> _Check:
+def compile_check(condition: Condition, fallback_message: str | None = None) -> Check:
     """`conditions.check_of(condition, fallback_message)`, compiled."""
-    top = _top(condition) if fallback_message is None and isinstance(condition, Test) else None
+    top = top_check(condition) if fallback_message is None and isinstance(condition, Test) else None
     if top is not None:
         if condition.when is None:
             return top  # a lone test: its closure is the check
@@ -62,7 +47,7 @@ def compile_check(condition: Condition, fallback_message: str | None = None) -> 
         try:
             fails(resource, "", out)
         except Exception as exc:  # what the tree's generator yielded before it raised, then the error
-            return _replay(_with_fallback(out, fallback_message), exc)
+            return replay(_with_fallback(out, fallback_message), exc)
         if not out:
             return ()
         return out if fallback_message is None else _with_fallback(out, fallback_message)
@@ -70,14 +55,14 @@ def compile_check(condition: Condition, fallback_message: str | None = None) -> 
     return check
 
 
-def _guarded_top(when: _Holds, top: _Check) -> _Check:
+def _guarded_top(when: _Holds, top: Check) -> Check:
     """A lone test with a `when`: the test's closure where the guard holds."""
 
     def check(resource: Resource, snapshot: Any) -> Iterable[Hit]:
         try:
             applies = when(resource, "")
         except Exception as exc:
-            return _replay((), exc)
+            return replay((), exc)
         return top(resource, snapshot) if applies is True else ()
 
     return check
@@ -88,16 +73,6 @@ def _with_fallback(hits: list[Hit], message: str | None) -> list[Hit]:
     if message is None:
         return hits
     return [hit if hit.message else Hit(hit.path, message, unset=hit.unset) for hit in hits]
-
-
-def _replay(hits: Iterable[Hit], exc: Exception) -> Iterator[Hit]:
-    yield from hits
-    raise exc
-
-
-def _hit(failure: Failure) -> Hit:
-    """The hit `check_of` makes of the tree's failure (without a fallback message)."""
-    return Hit(failure.path, failure.message, unset=failure.unset)
 
 
 def _failures(condition: Condition) -> _Fails:
@@ -146,7 +121,7 @@ def _holds(condition: Condition) -> _Holds:
 
 def _walked(condition: Condition) -> _Fails:
     def fails(resource: Resource, base: str, out: list[Hit]) -> None:
-        out.extend(_hit(failure) for failure in condition.failures(resource, base))
+        out.extend(hit_of(failure) for failure in condition.failures(resource, base))
 
     return fails
 
@@ -161,176 +136,14 @@ def _renamed(message: str | None, hit: Hit) -> Hit:
 # --- tests ----------------------------------------------------------------------------------------
 
 
-class _Judge:
-    """A test at concrete paths: its verdict and hit from one look-up, with every fact that does not depend on
-    the resource (path keys, the verdict on an unset attribute, the hits' words) made once."""
-
-    __slots__ = ("_facts", "operand", "operator", "prefixed", "test", "unset_verdict")
-
-    def __init__(self, test: Test) -> None:
-        self.test = test
-        self.operator = _OPERATORS[test.operator][0]
-        self.operand = test.operand
-        self.prefixed = test.operator in ("matches", "not_matches")  # a known prefix may decide an expression
-        if test.unset is not None:
-            self.unset_verdict = test.unset == "pass"
-        else:
-            default = test.default if test.default is not _NO_DEFAULT else None
-            self.unset_verdict = bool(self.operator(default, test.operand))
-        # path → (its keys, the hit when unset, the hit when set)
-        self._facts: dict[str, tuple[tuple[str | int, ...], Hit, Hit]] = {}
-
-    def facts(self, path: str) -> tuple[tuple[str | int, ...], Hit, Hit]:
-        found = self._facts.get(path)
-        if found is None:
-            test = self.test
-            default = test.default if test.default is not _NO_DEFAULT else None
-            unset = Hit(path, test._words(path, True, default), unset=True)
-            if len(self._facts) >= _CACHED_PATHS:
-                self._facts.clear()
-            found = self._facts[path] = (path_keys(path), unset, Hit(path, test.message))
-        return found
-
-    def failure(self, resource: Resource, path: str) -> Hit | None:
-        """`Test._judge`, as a hit."""
-        keys, unset, wrong = self.facts(path)
-        value = lookup(resource.values, resource.unknown, keys)
-        if value is UNKNOWN:
-            if _unset_though_unknown(resource, keys, path):
-                return None if self.unset_verdict else unset
-            if self.prefixed and resource.known_prefixes:  # rare: the tree's own judgement of a known prefix
-                failure = self.test._judge(resource, path)
-                return None if failure is None else _hit(failure)
-            return None  # an expression known only after apply satisfies the test
-        if value is None or value in _EMPTY:
-            return None if self.unset_verdict else unset
-        if type(value) not in _SCALARS and contains_unknown(value):
-            return None
-        return None if self.operator(value, self.operand) else wrong
-
-    def verdict(self, resource: Resource, path: str) -> bool | None:
-        """`Test._verdict`."""
-        keys = self.facts(path)[0]
-        value = lookup(resource.values, resource.unknown, keys)
-        if value is UNKNOWN:
-            if _unset_though_unknown(resource, keys, path):
-                return self.unset_verdict
-            return self.test._verdict(resource, path) if self.prefixed and resource.known_prefixes else None
-        if value is None or value in _EMPTY:
-            return self.unset_verdict
-        if type(value) not in _SCALARS and contains_unknown(value):
-            return None
-        return bool(self.operator(value, self.operand))
-
-
-def _unset_though_unknown(resource: Resource, keys: tuple[str | int, ...], path: str) -> bool:
-    """A value unknown until apply that `Resource.setting_of` calls UNSET: the configuration shows the user did
-    not write it (nor a `dynamic` block around it), so the provider computes it and the test judges the unset
-    attribute. Otherwise it is an expression, which satisfies every test but a prefix-decided regex."""
-    configured = resource.configured
-    if configured is None:
-        return False
-    if len(keys) == 1 and type(configured) is dict and type(keys[0]) is str and configured.get(keys[0]) is None:
-        return True  # `written`'s first step, without its call; a top-level attribute has no block around it
-    return not written(configured, keys) and not resource._dynamic(path)
-
-
-def _judge(test: Test) -> _Judge | None:
-    """The test's judge; None for a path with `*` (the tree's own quantifier logic is used) or a default the
-    operator cannot judge once for all (the error then comes, as from the tree, on each resource)."""
-    paths = [test.attribute] if isinstance(test.attribute, str) else list(test.attribute.values())
-    if any("*" in path.split(".") for path in paths):
-        return None
-    try:
-        return _Judge(test)
-    except Exception:
-        return None
-
-
-def _top(test: Test) -> _Check | None:
-    """A test on one fixed path at the top level (base ``) as one closure: `check(resource, snapshot)` giving
-    `()` or the test's one shared hit in a tuple, from one look-up (inline for a top-level attribute, as
-    `values.lookup`'s own first case) and one comparison. None when the test needs the general path (a path
-    per resource type, `*`, a default the operator cannot judge once)."""
-    judge = _judge(test)
-    if judge is None or not isinstance(test.attribute, str):
-        return None
-    path = test.attribute
-    keys, unset_hit, wrong_hit = judge.facts(path)
-    unset_hits: tuple[Hit, ...] = () if judge.unset_verdict else (unset_hit,)
-    wrong_hits = (wrong_hit,)
-    operator, operand, judged, prefixed = judge.operator, judge.operand, test._judge, judge.prefixed
-    key = keys[0] if len(keys) == 1 and type(keys[0]) is str else None
-
-    def check(resource: Resource, snapshot: Any = None) -> Iterable[Hit]:
-        try:
-            values = resource.values
-            unknown = resource.unknown
-            if key is None or type(values) is not dict or (unknown and type(unknown) is not dict):
-                value = lookup(values, unknown, keys)
-            elif unknown and unknown.get(key) is True:
-                value = UNKNOWN
-            else:
-                value = values.get(key)
-            if value is UNKNOWN:  # `Test._judge` of an unknown value: unset, or an expression
-                if _unset_though_unknown(resource, keys, path):
-                    return unset_hits
-                if prefixed and resource.known_prefixes:  # rare: the tree's own judgement of a known prefix
-                    failure = judged(resource, path)
-                    return () if failure is None else (_hit(failure),)
-                return ()
-            if value is None or value in _EMPTY:
-                return unset_hits
-            if type(value) not in _SCALARS and contains_unknown(value):
-                return ()
-            return () if operator(value, operand) else wrong_hits
-        except Exception as exc:  # raised when iterated, as from the tree's generator
-            return _replay((), exc)
-
-    return check
-
-
-def _top_verdict(test: Test) -> Callable[[Resource], bool | None] | None:
-    """`_top`'s counterpart for a guard: the test's verdict at the top level, from one look-up."""
-    judge = _judge(test)
-    if judge is None or not isinstance(test.attribute, str):
-        return None
-    path = test.attribute
-    keys = judge.facts(path)[0]
-    unset_verdict, operator, operand, judged = judge.unset_verdict, judge.operator, judge.operand, test._verdict
-    prefixed = judge.prefixed
-    key = keys[0] if len(keys) == 1 and type(keys[0]) is str else None
-
-    def verdict(resource: Resource) -> bool | None:
-        values = resource.values
-        unknown = resource.unknown
-        if key is None or type(values) is not dict or (unknown and type(unknown) is not dict):
-            value = lookup(values, unknown, keys)
-        elif unknown and unknown.get(key) is True:
-            value = UNKNOWN
-        else:
-            value = values.get(key)
-        if value is UNKNOWN:  # `Test._verdict` of an unknown value: unset, or an expression
-            if _unset_though_unknown(resource, keys, path):
-                return unset_verdict
-            return judged(resource, path) if prefixed and resource.known_prefixes else None
-        if value is None or value in _EMPTY:
-            return unset_verdict
-        if type(value) not in _SCALARS and contains_unknown(value):
-            return None
-        return bool(operator(value, operand))
-
-    return verdict
-
-
 def _test_failures(test: Test) -> _Fails:
     by_type = None if isinstance(test.attribute, str) else dict(test.attribute)
     fixed = test.attribute if isinstance(test.attribute, str) else None
-    judge = _judge(test)
+    judge = judge_of(test)
     if judge is None:
         return _walked_test(test)
     failure = judge.failure
-    top = _top(test)
+    top = top_check(test)
 
     def fails(resource: Resource, base: str, out: list[Hit]) -> None:
         if top is not None and not base:
@@ -348,18 +161,18 @@ def _test_failures(test: Test) -> _Fails:
 
 def _walked_test(test: Test) -> _Fails:
     def fails(resource: Resource, base: str, out: list[Hit]) -> None:
-        out.extend(_hit(failure) for failure in test._failures(resource, base))
+        out.extend(hit_of(failure) for failure in test._failures(resource, base))
 
     return fails
 
 
 def _test_holds(test: Test) -> _Holds:
-    judge = _judge(test)
+    judge = judge_of(test)
     if judge is None:
         return test._holds
     verdict = judge.verdict
     path_for = test.path_for
-    top = _top_verdict(test)
+    top = top_verdict(test)
 
     def holds(resource: Resource, base: str) -> bool | None:
         if top is not None and not base:
