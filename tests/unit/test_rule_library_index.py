@@ -194,7 +194,6 @@ def test_python_m_tfreview_rules_writes_the_index_whatever_the_bytecode_setting(
     assert not index.save(force=False)  # every file was already there
 
 
-
 def test_a_fresh_checkout_is_waited_for_so_the_index_it_writes_is_not_empty(tmp_path: Path) -> None:
     """`python -m tfreview.rules` right after a clone or an install: every file is newer than the racy window,
     so an index written at once leaves every entry out (seen: a 23-byte index in a fresh worktree)."""
