@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 
 import orjson
 from starlette.requests import ClientDisconnect
@@ -21,12 +20,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tfreview.ops.log_context import bound
 from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.plumbing.ids import uuid4_hex
 from tfreview.plumbing.log_lines import escape
 from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits
 from tfreview.web.problems import PROBLEM_JSON, ClientClosed, http_problem, problem_for
 
 _log = logging.getLogger("tfreview.web.requests")
 _INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_LINE = "request_id=%s method=%s path=%s status=%d duration_ms=%.1f%s"
 
 
 class RequestLog:
@@ -43,7 +44,7 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and _INCOMING_ID.fullmatch(incoming) else uuid4_hex()
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         status = 500
@@ -85,15 +86,16 @@ class RequestLog:
                 route = route_group(scope.get("method", ""), scope.get("path", ""))
                 self.metrics.count("tfreview_http_responses_total", route=route, status=str(status))
                 self.metrics.observe("tfreview_http_request_duration_seconds", elapsed, route=route)
-                _log.info(
-                    "request_id=%s method=%s path=%s status=%d duration_ms=%.1f%s",
-                    request_id,
-                    scope.get("method", "-"),
-                    escape(scope.get("path", "-")),
-                    status,
-                    elapsed * 1000,
-                    f" reason={note}" if note else "",
-                )
+                if _log.isEnabledFor(logging.INFO):  # the line's record made directly: no caller lookup (ADR 0437)
+                    args = (
+                        request_id,
+                        scope.get("method", "-"),
+                        escape(scope.get("path", "-")),
+                        status,
+                        elapsed * 1000,
+                        f" reason={note}" if note else "",
+                    )
+                    _log.handle(_log.makeRecord(_log.name, logging.INFO, __file__, 0, _LINE, args, None))
 
 
 async def _answer(send: Send, status: int, body: object, request_id: str, extra: dict[str, str]) -> None:
