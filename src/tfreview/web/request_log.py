@@ -18,7 +18,7 @@ import orjson
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tfreview.ops.log_context import bound
+from tfreview.ops.log_context import bind_request_id, unbind_request_id
 from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.ids import uuid4_hex
 from tfreview.plumbing.log_lines import escape
@@ -59,7 +59,8 @@ class RequestLog:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("ascii"))]
             await send(message)
 
-        with bound(request_id=request_id):  # every line logged while serving it carries the id
+        bound = bind_request_id(request_id)  # every line logged while serving it carries the id
+        try:
             begun = time.perf_counter()
             limits = self.head_limits
             refused = limits.problem(len(scope.get("raw_path") or b""), scope["headers"]) if limits else None
@@ -86,16 +87,23 @@ class RequestLog:
                 route = route_group(scope.get("method", ""), scope.get("path", ""))
                 self.metrics.count("tfreview_http_responses_total", route=route, status=str(status))
                 self.metrics.observe("tfreview_http_request_duration_seconds", elapsed, route=route)
-                if _log.isEnabledFor(logging.INFO):  # the line's record made directly: no caller lookup (ADR 0437)
-                    args = (
-                        request_id,
-                        scope.get("method", "-"),
-                        escape(scope.get("path", "-")),
-                        status,
-                        elapsed * 1000,
-                        f" reason={note}" if note else "",
-                    )
-                    _log.handle(_log.makeRecord(_log.name, logging.INFO, __file__, 0, _LINE, args, None))
+                _line(request_id, scope, status, elapsed, note)
+        finally:
+            unbind_request_id(bound)
+
+
+def _line(request_id: str, scope: Scope, status: int, elapsed: float, note: str) -> None:
+    """The request's line; its record made directly, without logging's look-up of the caller (ADR 0437)."""
+    if _log.isEnabledFor(logging.INFO):
+        args = (
+            request_id,
+            scope.get("method", "-"),
+            escape(scope.get("path", "-")),
+            status,
+            elapsed * 1000,
+            f" reason={note}" if note else "",
+        )
+        _log.handle(_log.makeRecord(_log.name, logging.INFO, __file__, 0, _LINE, args, None))
 
 
 async def _answer(send: Send, status: int, body: object, request_id: str, extra: dict[str, str]) -> None:
