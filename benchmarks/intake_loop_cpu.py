@@ -3,12 +3,12 @@
 Issue 13: with the event loop saturating one core, the intake's throughput is about 1 / (intake threads' CPU
 per delivery). On a loaded machine rates mean little; the CPU each thread spends per delivery (Linux counts
 it per thread, /proc/<pid>/task/<tid>/stat) is steadier. Each round starts one server per tree (`--src
-label=path`, `.` for this checkout; alternated, fresh process and SQLite directory each), sends 300 deliveries
-of warm-up, then wrk flat out with `--deliveries` pre-signed 28 KB pull_request deliveries (benchmarks/
+label=path`; alternated, fresh process and SQLite directory each), sends up to 300 deliveries of warm-up
+(2 s), then wrk flat out with `--deliveries` pre-signed 28 KB pull_request deliveries (benchmarks/
 intake_load.py), and prints per tree the CPU per accepted delivery of the event loop (`MainThread`), of the
 group-commit writer, and of the whole process, with the medians over `--repeats` rounds. Every 202 must be a
-stored row (checked). `--profile DIR` also records the event loop with py-spy (raw, for flame graphs and
-`--summary` below) during one flat-out run per tree.
+stored row (checked: stored rows ≥ accepted). `--profile DIR` also records the event loop with py-spy (raw,
+for flame graphs and `--summary` below) during one flat-out run per tree.
 
     .venv/bin/python benchmarks/intake_loop_cpu.py --src base=/tmp/main/src --src branch=src --repeats 3
 
@@ -37,7 +37,7 @@ SECRET = "bench-" + uuid.uuid4().hex
 def one_round(label: str, src: Path, warm: Path, flat: Path, args: argparse.Namespace) -> dict[str, float]:
     extra = {"PYTHONPATH": str(src.resolve())}
     with tfreview_server(SECRET, worker=False, postgres=None, extra=extra) as server:
-        flat_out(server.url, warm, args, seconds=2.0)
+        warmed = flat_out(server.url, warm, args, seconds=2.0)
         names = thread_names(server.pid)
         before, tree_before = thread_cpu(server.pid), tree_cpu_seconds(server.pid)
         spy = None
@@ -54,8 +54,8 @@ def one_round(label: str, src: Path, warm: Path, flat: Path, args: argparse.Name
     by_name: dict[str, float] = collections.defaultdict(float)
     for tid, seconds in after.items():
         by_name[names.get(tid, "?")] += seconds - before.get(tid, 0.0)
-    if rows < accepted + 300:
-        print(f"  {label}: {rows} stored rows against {accepted} + 300 accepted", file=sys.stderr)
+    if rows < accepted + warmed:  # more is expected: wrk's clock can end before the last answers are counted
+        print(f"  {label}: {rows} stored rows against {warmed} + {accepted} accepted", file=sys.stderr)
     accepted = max(accepted, 1)
     return {
         "accepted": accepted,
@@ -95,8 +95,8 @@ def summary(raw: Path, top: int) -> None:
         for frame in set(stack.split(";")[1:]):
             counts[frame] += int(n)
     print(f"{raw.name}: {total} MainThread samples")
-    for frame, n in counts.most_common(top):
-        print(f"  {100 * n / total:5.1f} %  {frame}")
+    for frame, hits in counts.most_common(top):
+        print(f"  {100 * hits / total:5.1f} %  {frame}")
 
 
 def main() -> int:
