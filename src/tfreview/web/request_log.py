@@ -6,6 +6,7 @@ An exception that escapes every handler becomes a 500 problem with an error id (
 the log only) — never a traceback in a response. A head above the limits is 431 here too (for ASGI
 servers other than `tfreview serve`'s protocol). A client that hangs up mid-body is status 499 and a
 body the server could not parse (bad chunk size) the 400 the protocol sent: one line each, no traceback.
+A refused credential (401) is one line too: its reason (`LOG_NOTE`, never the credential) ends this line.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from typing import Final
 
 import orjson
 from starlette.requests import ClientDisconnect
@@ -26,6 +28,7 @@ from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits
 from tfreview.web.problems import PROBLEM_JSON, ClientClosed, http_problem, problem_for
 
 _log = logging.getLogger("tfreview.web.requests")
+LOG_NOTE: Final = "tfreview.log_note"  # scope["state"] key: why the app answered as it did, for the one line
 _INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 _LINE = "request_id=%s method=%s path=%s status=%d duration_ms=%.1f%s"
 
@@ -79,10 +82,7 @@ class RequestLog:
                 if not started:
                     await _answer(send, found.status, found.body, request_id, found.headers)
             finally:
-                if PROTOCOL_ERROR in state:  # the server refused the body (bad chunk size…): its status, once
-                    status, note = state[PROTOCOL_ERROR]
-                elif status == ClientClosed().status:
-                    note = "the client closed the connection mid-body"
+                status, note = _outcome(state, status, note)
                 elapsed = time.perf_counter() - begun
                 route = route_group(scope.get("method", ""), scope.get("path", ""))
                 self.metrics.count("tfreview_http_responses_total", route=route, status=str(status))
@@ -90,6 +90,19 @@ class RequestLog:
                 _line(request_id, scope, status, elapsed, note)
         finally:
             unbind_request_id(bound)
+
+
+def _outcome(state: dict[str, object], status: int, note: str) -> tuple[int, str]:
+    """The status and reason the line gives, from what the server and the app left in the scope's state."""
+    if PROTOCOL_ERROR in state:  # the server refused the body (bad chunk size…): its status, once
+        refused = state[PROTOCOL_ERROR]
+        assert isinstance(refused, tuple)
+        return int(refused[0]), str(refused[1])
+    if LOG_NOTE in state:  # why the app refused (a credential that does not hold): on this line
+        return status, escape(str(state[LOG_NOTE]))
+    if status == ClientClosed().status:
+        return status, "the client closed the connection mid-body"
+    return status, note
 
 
 def _line(request_id: str, scope: Scope, status: int, elapsed: float, note: str) -> None:
