@@ -91,9 +91,16 @@ def _serve(app: Any) -> None:
     listener = bind("127.0.0.1", 0)
     print(f"serving on http://127.0.0.1:{listener.getsockname()[1]}", flush=True)
     # the parser and loop `tfreview serve` runs on (ADR 0415), named rather than left to "auto" (which is h11 and
-    # asyncio's loop wherever httptools and uvloop are missing): the floors are measured on equal terms
+    # asyncio's loop wherever httptools and uvloop are missing), and without uvicorn's X-Forwarded-For layer, which
+    # `tfreview serve` turns off too (its door decides whose header is believed): the floors are on equal terms
     config = uvicorn.Config(
-        app, http="httptools", loop="uvloop", log_level="warning", access_log=False, server_header=False
+        app,
+        http="httptools",
+        loop="uvloop",
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        proxy_headers=False,
     )
     uvicorn.Server(config).run(sockets=[listener])
 

@@ -113,6 +113,9 @@ def _run(
                 loop="auto",  # uvloop (a dependency wherever it builds: CPython off Windows), else asyncio's
                 limit_concurrency=door.max_connections,  # connections opened past it: 503 (web/protocol.py)
                 access_log=False,
+                # the door alone decides whose X-Forwarded-For is believed (door.trusted_proxies): uvicorn's own
+                # layer would let any loopback peer pick its address for the limits, blocks and allow list
+                proxy_headers=False,
                 timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
                 server_header=False,
             ),
