@@ -16,6 +16,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, strip_index
 from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
+from tfreview.parsing.module_calls import module_call_changes
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
 from tfreview.parsing.plan_numbers import read_exact
 
@@ -162,6 +163,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         for i, item in enumerate(_list(document, "resource_changes", path))
     ]
     changes.extend(provider_changes(document.get("configuration")))
+    changes.extend(module_call_changes(document.get("configuration")))  # ADR 0431
     drift = [
         _change(item, i, "resource_drift", references, path)
         for i, item in enumerate(_list(document, "resource_drift", path))
