@@ -11,6 +11,9 @@ The index is written by the tree's own tfreview (a copy of its `tfreview` folder
 interpreter running this script: the tree's binary wheels may be for another platform) and named for the
 functions' Python (`--python-version`, 3.12 as the runtime of deploy/aws), as that interpreter looks for it.
 
+Left out of the zip: the distributions no Lambda handler imports (`LEFT_OUT`: httptools and uvloop, the HTTP
+parser and event loop of `tfreview serve`, about 5 MB unzipped on arm64), every file their RECORD lists with it.
+
     .venv/bin/python scripts/build_lambda_package.py build/lambda tfreview-lambda.zip --python-version 3.12
 """
 
@@ -27,6 +30,7 @@ import zipfile
 from pathlib import Path
 
 _DEFAULT_EPOCH = 946_684_800  # 2000-01-01T00:00:00Z: an even second, within the zip format's 1980-2107
+LEFT_OUT = ("httptools", "uvloop")  # `tfreview serve`'s parser and loop (serving.py): no handler runs a server
 _INDEX = "from tfreview.rules import build_index\nwritten = build_index()\nprint(written or '')"
 
 
@@ -62,6 +66,37 @@ def _restamp(compiled: Path, epoch: int) -> None:
             return  # stale already: Python compiles that module anyway
         handle.seek(8)
         handle.write((epoch & 0xFFFFFFFF).to_bytes(4, "little"))
+
+
+def leave_out(tree: Path, names: tuple[str, ...]) -> list[str]:
+    """Remove each installed distribution of `names` from `tree`: every file its RECORD lists (inside `tree`),
+    then the folders that leaves empty; the `.dist-info` folders removed, sorted."""
+    removed: list[str] = []
+    root = tree.resolve()
+    for name in names:
+        for info in sorted(tree.glob(f"{name}-*.dist-info")):
+            record = info / "RECORD"
+            listed = record.read_text(encoding="utf-8").splitlines() if record.is_file() else []
+            folders: set[Path] = set()
+            for line in listed:
+                target = (tree / line.rsplit(",", 2)[0]).resolve()
+                if not line or not target.is_relative_to(root) or target == root:
+                    continue  # a RECORD naming a file outside the tree (../bin/…): never touched
+                if target.is_file() or target.is_symlink():
+                    target.unlink()
+                folders.update(
+                    up for up in target.parents if up.is_relative_to(root) and up != root and up.name != "__pycache__"
+                )
+            shutil.rmtree(info, ignore_errors=True)
+            for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+                for place in (folder / "__pycache__", folder):
+                    for compiled in place.glob("*.pyc") if place.name == "__pycache__" else ():
+                        if not (folder / f"{compiled.name.split('.')[0]}.py").exists():
+                            compiled.unlink()  # bytecode whose source was just removed (RECORD may not list it)
+                    if place.is_dir() and not any(place.iterdir()):
+                        place.rmdir()
+            removed.append(info.name)
+    return sorted(removed)
 
 
 def write_index(tree: Path, python_version: str) -> Path:
@@ -110,11 +145,14 @@ def main() -> int:
     if not args.python_version.replace(".", "").isdigit() or args.python_version.count(".") != 1:
         parser.error(f"--python-version: {args.python_version!r} is not like 3.12")
     epoch = _epoch()
+    gone = leave_out(args.tree, LEFT_OUT)
     stamp(args.tree, epoch)
     index = write_index(args.tree, args.python_version)
     stamp(args.tree, epoch)  # the index's folder and file too
     count = write_zip(args.tree, args.out, epoch)
     print(f"{args.out}: {count} files, the rule library's index at {index.relative_to(args.tree)}")
+    if gone:
+        print(f"left out (no Lambda handler imports them): {', '.join(gone)}")
     return 0
 
 

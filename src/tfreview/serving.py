@@ -107,7 +107,7 @@ def _run(
                 log_config=None,  # uvicorn's records go through our handler and format (log_lines)
                 http=protocol_class(
                     HeadLimits(settings.server.max_header_bytes, settings.server.max_header_count),
-                    Timeouts(door.header_timeout_seconds, door.body_timeout_seconds),
+                    Timeouts(door.header_timeout_seconds, door.body_timeout_seconds, door.body_min_rate_bytes),
                 ),
                 ws="none",  # no WebSocket route: an Upgrade request is answered as HTTP/1.1 (web/protocol.py)
                 loop="auto",  # uvloop (a dependency wherever it builds: CPython off Windows), else asyncio's

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,10 +21,18 @@ INDEX = f"tfreview/rules/__pycache__/library.{TAG}.json"
 EPOCH = 1_700_000_000
 
 
-def _package(tmp_path: Path) -> Path:
-    """The zip of a tree as `pip install --target` leaves it (tfreview's sources, compiled), built by the script."""
+def _package(tmp_path: Path, *installed: str) -> Path:
+    """The zip of a tree as `pip install --target` leaves it (tfreview's sources, compiled, and the `installed`
+    distributions of this interpreter, files and .dist-info as pip wrote them), built by the script."""
     tree = tmp_path / "tree"
     shutil.copytree(ROOT / "src" / "tfreview", tree / "tfreview", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in installed:
+        found = metadata.distribution(name)
+        for file in found.files or ():
+            source = Path(str(found.locate_file(file)))
+            if source.is_file() and not str(file).startswith(".."):
+                (tree / file).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, tree / file)
     compileall.compile_dir(tree, quiet=1)  # pip compiles what it installs
     out = tmp_path / "tfreview-lambda.zip"
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
@@ -114,3 +123,36 @@ def test_a_tree_without_tfreview_is_refused_in_one_line(tmp_path: Path) -> None:
     assert "holds no tfreview/rules" in answer.stderr
     assert "Traceback" not in answer.stderr
     assert not (tmp_path / "out.zip").exists()
+
+
+# a fresh interpreter where httptools and uvloop cannot be imported (as in the zip): every Lambda handler module
+# imports, and neither is looked for by what they import
+HANDLERS = """
+import sys
+class Absent:
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('httptools', 'uvloop'):
+            raise ImportError(name + ' is not in the package')
+        return None
+sys.meta_path.insert(0, Absent())
+import tfreview
+assert tfreview.__file__.startswith({task!r}), tfreview.__file__
+import tfreview.lambda_handlers, tfreview.lambda_handlers.asgi, tfreview.lambda_handlers.sqs_batch
+import tfreview.lambda_handlers.waf_sync, tfreview.lambda_handlers.alarm_values, tfreview.web.app
+print('imported')
+"""
+
+
+def test_the_package_leaves_out_the_server_parser_and_loop_and_its_handlers_import_without_them(
+    tmp_path: Path,
+) -> None:
+    package = _package(tmp_path, "httptools", "uvloop")
+    with zipfile.ZipFile(package) as archive:
+        top = {name.split("/")[0] for name in archive.namelist()}
+    assert "tfreview" in top
+    assert not [name for name in top if name.lower().startswith(("httptools", "uvloop"))], sorted(top)
+    tree = tmp_path / "tree"
+    assert not [path for path in tree.iterdir() if path.name.startswith(("httptools", "uvloop"))]
+    task = tmp_path / "task"
+    _unzip(package, task)
+    assert _run_from(task, HANDLERS.format(task=str(task))).strip() == "imported"

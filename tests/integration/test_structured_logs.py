@@ -71,6 +71,9 @@ def test_json_logs_of_a_serve_process_are_one_object_per_line_without_secrets(tm
     # the client's newline, NUL and line separator stay inside this one message, escaped (plumbing.log_lines)
     assert "/nope\\n2026-01-01 INFO forged line\\x00\\u2028x" in nope["msg"]
     assert not [r for r in records if r["msg"].startswith("2026-01-01 INFO forged line")]
-    assert any(r["logger"] == "tfreview.web.webhooks" or "signature rejected" in r["msg"] for r in records)
+    # the bad signature: one line, the request log's, with the reason (never the secret)
+    [rejected] = [r for r in requests if "/webhooks/github" in r["msg"] and "status=401" in r["msg"]]
+    assert "reason=authentication failed: the X-Hub-Signature-256 header" in rejected["msg"]
+    assert not [r for r in records if r.get("request_id") == rejected["request_id"] and r is not rejected]
     assert WEBHOOK_SECRET not in stderr
     assert METRICS_TOKEN not in stderr

@@ -75,3 +75,27 @@ def test_every_field_is_documented() -> None:
     documented = set(re.findall(r"`([a-z_]+)`", doc))
     missing = _properties(json_schema()) - documented
     assert not missing, f"fields missing from {DOC.name}: {sorted(missing)}"
+
+
+def test_counts_and_fingerprints_agree_with_the_findings() -> None:
+    """The summary is counted in one pass over (status, severity) pairs and the fingerprints are computed for the
+    report: each agrees with the findings read one by one (`Finding.fingerprint`, the users' baseline keys)."""
+    for result in (sample_review(), located(sample_review()), big_review()):
+        document = _valid(render_json(result))
+        findings = [*result.findings, *result.suppressed]
+        assert [f["fingerprint"] for f in (*document["findings"], *document["suppressed"])] == [
+            f.fingerprint for f in findings
+        ]
+        open_ = [f for f in result.findings if f.status.value != "resolved"]
+        assert document["summary"]["severity"] == {
+            s: sum(1 for f in open_ if f.severity.value == s) for s in document["summary"]["severity"]
+        }
+        assert document["summary"]["introduced_severity"] == {
+            s: sum(1 for f in open_ if f.severity.value == s and f.status.value == "introduced")
+            for s in document["summary"]["introduced_severity"]
+        }
+        assert document["summary"]["findings"] == {
+            s: sum(1 for f in result.findings if f.status.value == s) for s in ("introduced", "existing", "resolved")
+        }
+        kinds = sorted({c.kind.value for c in result.changes})
+        assert document["summary"]["changes"] == {k: sum(1 for c in result.changes if c.kind.value == k) for k in kinds}

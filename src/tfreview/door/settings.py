@@ -43,6 +43,7 @@ class DoorSettings(BaseModel):
     allow_list: list[str] = list(GITHUB_HOOK_NETWORKS)  # networks never blocked nor rate limited (GitHub's hooks)
     header_timeout_seconds: float = Field(default=10.0, gt=0)  # a request head not complete by then: 408, closed
     body_timeout_seconds: float = Field(default=30.0, gt=0)  # no body bytes, or an answer left unread, this long: 408
+    body_min_rate_bytes: int = Field(default=500, ge=0)  # bytes/s a body must average past body_timeout_seconds: 408
     max_connections: int = Field(default=1000, ge=1)  # open connections per process; past it requests get 503
     waf_ip_set_arn: str | None = None  # AWS: the watchdog function writes the active IP blocks into this WAF IP set
 

@@ -76,5 +76,4 @@ def visible_tenant(principal: Principal) -> str | None:
 
 
 def _reject(reason: str, *, kind: str = "invalid") -> AuthError:
-    logger.info("authentication failed: %s", reason)
     return AuthError(reason, status=401, reason=kind)

@@ -12,7 +12,6 @@ the token or any value taken from it.
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -24,8 +23,6 @@ from tfreview.core.errors import AuthError, ConfigError
 from tfreview.identity.jwks import JwksCache, SigningKey
 from tfreview.identity.settings import AuthSettings
 from tfreview.ports.records import Principal, Scope
-
-logger = logging.getLogger("tfreview.identity")
 
 MAX_TOKEN_LENGTH = 16 * 1024
 MAX_TENANT_LENGTH = 200
@@ -72,7 +69,6 @@ def scope_from_claim(value: object) -> Scope:
 
 
 def _reject(reason: str, *, kind: str = "invalid") -> AuthError:
-    logger.info("bearer token rejected: %s", reason)
     return AuthError(reason, status=401, reason=kind)
 
 

@@ -10,7 +10,6 @@ sources, outputs (`module.db.output.endpoint`) and module inputs (`module.app.va
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -20,11 +19,16 @@ _NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "
 _META_EXPRESSIONS = ("count_expression", "for_each_expression")
 
 
-@dataclass(slots=True)
 class ConfigurationIndex:
-    references: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
-    expressions: dict[str, Mapping[str, Any]] = field(default_factory=dict)
-    dependencies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """What `read_configuration` found (three dicts it fills). Plain classes here, not dataclasses: a dataclass's
+    methods are compiled when its module is imported, ~2.6 M instructions for this one, in every scan."""
+
+    __slots__ = ("dependencies", "expressions", "references")
+
+    def __init__(self) -> None:
+        self.references: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.expressions: dict[str, Mapping[str, Any]] = {}
+        self.dependencies: dict[str, tuple[str, ...]] = {}
 
 
 def read_configuration(configuration: Any) -> ConfigurationIndex:
@@ -51,14 +55,17 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
             for attribute, expression in expressions.items():
                 if type(expression) is dict and len(expression) == 1 and "constant_value" in expression:
                     continue  # a literal, as most arguments are: it refers to nothing
-                raw = _raw_references(expression)
+                # a bare reference, as most are: its strings, as `_raw_references` reads them, without its walk
+                given = expression.get("references") if type(expression) is dict and len(expression) == 1 else None
+                raw = [r for r in given if isinstance(r, str)] if type(given) is list else _raw_references(expression)
                 if not raw:
                     continue
-                found = [prefix + a for a in (reference_address(r) for r in raw) if a]
+                addresses, relative_nodes = _relative(tuple(raw))  # the same few references in every copy of a module
+                found = [*map(prefix.__add__, addresses)] if prefix else [*addresses]
                 found += passed.resolve(raw, prefix) if passed.calls else []
                 if found:
                     refs[attribute] = tuple(dict.fromkeys(found))
-                nodes.extend(_nodes(raw, prefix))
+                nodes.extend(map(prefix.__add__, relative_nodes) if prefix else relative_nodes)
             if "count_expression" in resource or "for_each_expression" in resource:
                 for meta in _META_EXPRESSIONS:
                     if meta in resource:
@@ -82,13 +89,15 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
     return index
 
 
-@dataclass(slots=True)
 class _Passed:
     """What module calls pass in (`module.s3.var.bucket` ← `aws_s3_bucket.b.id`) and outputs pass out, so a
     resource whose `bucket = var.bucket` refers, as in HCL mode, to the resource the caller gave."""
 
-    calls: dict[str, tuple[str, Mapping[str, list[str]]]] = field(default_factory=dict)  # child → parent, args
-    outputs: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (module prefix, name) → refs
+    __slots__ = ("calls", "outputs")
+
+    def __init__(self) -> None:
+        self.calls: dict[str, tuple[str, Mapping[str, list[str]]]] = {}  # child → parent, args
+        self.outputs: dict[tuple[str, str], list[str]] = {}  # (module prefix, name) → refs
 
     @classmethod
     def of(cls, root: Any) -> _Passed:
@@ -108,6 +117,8 @@ class _Passed:
         """The resource addresses that `var.*` and `module.*.*` references in `raw` stand for (not direct ones)."""
         out: list[str] = []
         for reference in raw:
+            if not reference.startswith(_PASSED_ROOTS):
+                continue  # a resource's own reference (most): no split for it
             parts = strip_index(reference).split(".")
             if depth >= _MAX_PASSES or len(parts) < 2 or parts[0] not in ("var", "module"):
                 continue
@@ -125,6 +136,7 @@ class _Passed:
 
 
 _MAX_PASSES = 16
+_PASSED_ROOTS = ("var", "module")  # what `var.x`, `var["x"]`, `module.m.out` start with (keys stripped or not)
 
 
 def add_state_dependencies(index: ConfigurationIndex, prior_state: Any) -> None:
@@ -155,6 +167,15 @@ def reference_address(reference: str) -> str | None:
     if parts[0] == "data":
         return ".".join(parts[:3]) if len(parts) >= 3 else None
     return ".".join(parts[:2])
+
+
+@lru_cache(maxsize=4096)
+def _relative(raw: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The resource addresses and the graph nodes an expression's references name, relative to its module (each
+    is the module's prefix + one of these): `reference_address` and `_node` of each, read once per distinct list."""
+    addresses = tuple(a for a in map(reference_address, raw) if a)
+    targets = tuple(n for n in (_node(r, "") for r in raw) if n)
+    return addresses, targets
 
 
 def _node(reference: str, prefix: str) -> str | None:

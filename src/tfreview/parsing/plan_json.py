@@ -158,16 +158,10 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
     configuration = read_configuration(document.get("configuration"))
     add_state_dependencies(configuration, document.get("prior_state"))
     references, configured = configuration.references, configuration.expressions
-    changes = [
-        _change(item, i, "resource_changes", references, path, configured)
-        for i, item in enumerate(_list(document, "resource_changes", path))
-    ]
+    changes = _changes(_list(document, "resource_changes", path), "resource_changes", references, path, configured)
     changes.extend(provider_changes(document.get("configuration")))
     changes.extend(module_call_changes(document.get("configuration")))  # ADR 0431
-    drift = [
-        _change(item, i, "resource_drift", references, path)
-        for i, item in enumerate(_list(document, "resource_drift", path))
-    ]
+    drift = _changes(_list(document, "resource_drift", path), "resource_drift", references, path, None)
     outputs = document.get("output_changes") or {}
     return ChangeSet(
         changes=changes,
@@ -215,16 +209,87 @@ def _str_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _change(
-    item: Any,
-    index: int,
+# the types a parsed plan holds where a change is well formed: values are objects or null, masks objects, null or
+# booleans; anything else is looked at again by `_check_values`, which says what is wrong
+_VALUE_TYPES = frozenset({dict, type(None)})
+_MASK_TYPES = frozenset({dict, type(None), bool})
+
+
+def _changes(
+    items: list[Any],
     key: str,
     references: Mapping[str, Mapping[str, tuple[str, ...]]],
     path: str,
-    configured: Mapping[str, Mapping[str, Any]] | None = None,
-) -> ResourceChange:
-    if type(item) is dict and type(item.get("address")) is str and type(item.get("change")) is dict:
-        return _built(item, item["change"], index, key, references, path, configured)
+    configured: Mapping[str, Mapping[str, Any]] | None,
+) -> list[ResourceChange]:
+    """Each entry of `resource_changes` (or `resource_drift`) as a ResourceChange. Run once per resource (10,000s)
+    in one loop, no call but the record's own: what a parsed plan holds is checked by exact type first (no ABC
+    checks, no generator), and only an entry that fails that is looked at again (`_entry`, `_check_values`)."""
+    out: list[ResourceChange] = []
+    append = out.append
+    by_instance = bool(references or configured)  # a configuration to look resources up in, by config address
+    for index, entry in enumerate(items):
+        item: Mapping[str, Any]
+        change: Mapping[str, Any]
+        if type(entry) is dict and type(entry.get("address")) is str and type(entry.get("change")) is dict:
+            item, change = entry, entry["change"]
+        else:
+            item, change = _entry(entry, index, key, path)
+        actions = change.get("actions")
+        if type(actions) is not list or not (
+            (len(actions) == 1 and type(actions[0]) is str) or all(isinstance(a, str) for a in actions)
+        ):
+            raise InputError(f"{key}[{index}] ({item['address']}) has no list of actions", path=path)
+        address: str = item["address"]
+        get = change.get
+        before, after = get("before"), get("after")
+        after_unknown, before_sensitive, after_sensitive = (
+            get("after_unknown"),
+            get("before_sensitive"),
+            get("after_sensitive"),
+        )
+        if not (
+            type(before) in _VALUE_TYPES
+            and type(after) in _VALUE_TYPES
+            and type(after_unknown) in _MASK_TYPES
+            and type(before_sensitive) in _MASK_TYPES
+            and type(after_sensitive) in _MASK_TYPES
+        ):
+            _check_values(change, index, key, address, path)
+        replace_paths = get("replace_paths")
+        config_address = (strip_index(address) if "[" in address else address) if by_instance else address
+        item_get = item.get
+        kind, name, mode = item_get("type", ""), item_get("name", ""), item_get("mode", "managed")
+        provider, module = item_get("provider_name", ""), item_get("module_address")
+        reason, previous = item_get("action_reason"), item_get("previous_address")
+        append(
+            new_resource_change(
+                address,
+                kind if type(kind) is str else str(kind),
+                name if type(name) is str else str(name),
+                tuple(actions),
+                before,
+                after,
+                after_unknown,
+                before_sensitive,
+                after_sensitive,
+                mode if type(mode) is str else str(mode),
+                module if type(module) is str else None,
+                provider if type(provider) is str else str(provider),
+                item_get("index"),
+                reason if type(reason) is str else None,
+                tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
+                previous if type(previous) is str else None,
+                (references.get(config_address) or {}) if references else {},
+                configured.get(config_address) if configured else None,
+            )
+        )
+    return out
+
+
+def _entry(item: Any, index: int, key: str, path: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """An entry that is not a dict with a string address and a `change` dict: (the entry, its change) when it
+    is a mapping still (an address rebuilt from its parts where Terraform 1.0.0 left it out), else InputError."""
     if isinstance(item, Mapping) and not isinstance(item.get("address"), str):
         item = {**item, "address": _address_of(item)} if _address_of(item) else item
     if not isinstance(item, Mapping) or not isinstance(item.get("address"), str):
@@ -232,66 +297,7 @@ def _change(
     change = item.get("change")
     if not isinstance(change, Mapping):
         raise InputError(f"{key}[{index}] ({item['address']}) has no `change` object", path=path)
-    return _built(item, change, index, key, references, path, configured)
-
-
-def _built(
-    item: Mapping[str, Any],
-    change: Mapping[str, Any],
-    index: int,
-    key: str,
-    references: Mapping[str, Mapping[str, tuple[str, ...]]],
-    path: str,
-    configured: Mapping[str, Mapping[str, Any]] | None,
-) -> ResourceChange:
-    """One entry as a ResourceChange. Run once per resource (10,000s): what a parsed plan holds is checked by
-    exact type first (no ABC checks, no generator), and only a value that fails that is looked at again."""
-    actions = change.get("actions")
-    if type(actions) is not list or not (
-        (len(actions) == 1 and type(actions[0]) is str) or all(isinstance(a, str) for a in actions)
-    ):
-        raise InputError(f"{key}[{index}] ({item['address']}) has no list of actions", path=path)
-    address: str = item["address"]
-    get = change.get
-    before, after = get("before"), get("after")
-    after_unknown, before_sensitive, after_sensitive = (
-        get("after_unknown"),
-        get("before_sensitive"),
-        get("after_sensitive"),
-    )
-    for value in (before, after, after_unknown, before_sensitive, after_sensitive):
-        if value is not None and type(value) is not dict and type(value) is not bool:
-            _check_values(change, index, key, address, path)
-            break
-    else:
-        if type(before) is bool or type(after) is bool:
-            _check_values(change, index, key, address, path)
-    replace_paths = get("replace_paths") or ()
-    config_address = (strip_index(address) if "[" in address else address) if references or configured else address
-    item_get = item.get
-    kind, name, mode = item_get("type", ""), item_get("name", ""), item_get("mode", "managed")
-    provider, module = item_get("provider_name", ""), item_get("module_address")
-    reason, previous = item_get("action_reason"), item_get("previous_address")
-    return new_resource_change(
-        address,
-        kind if type(kind) is str else str(kind),
-        name if type(name) is str else str(name),
-        tuple(actions),
-        before,
-        after,
-        after_unknown,
-        before_sensitive,
-        after_sensitive,
-        mode if type(mode) is str else str(mode),
-        module if type(module) is str else None,
-        provider if type(provider) is str else str(provider),
-        item_get("index"),
-        reason if type(reason) is str else None,
-        tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
-        previous if type(previous) is str else None,
-        references.get(config_address, {}) if references else {},
-        configured.get(config_address) if configured else None,
-    )
+    return item, change
 
 
 def _check_values(change: Mapping[str, Any], index: int, key: str, address: str, path: str) -> None:

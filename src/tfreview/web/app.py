@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import tfreview
-from tfreview.core.errors import TfreviewError
+from tfreview.core.errors import AuthError, TfreviewError
 from tfreview.plumbing.clock import Clock
 from tfreview.service.container import Services
 from tfreview.web import (
@@ -33,7 +33,7 @@ from tfreview.web.door_keeper import DoorKeeper
 from tfreview.web.head_limits import HeadLimits
 from tfreview.web.head_requests import HeadAsGet
 from tfreview.web.problems import PROBLEM_JSON, Problem, http_problem, problem_for
-from tfreview.web.request_log import RequestLog
+from tfreview.web.request_log import LOG_NOTE, RequestLog
 
 
 def _utc_now() -> datetime:
@@ -91,6 +91,8 @@ def _respond(found: Problem) -> JSONResponse:
 
 
 async def _on_error(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, AuthError) and exc.status == 401:  # one cause, one line: the request log's, with the reason
+        request.scope.setdefault("state", {})[LOG_NOTE] = f"authentication failed: {exc}"
     return _respond(problem_for(exc, request.url.path, request_id_of(request)))
 
 

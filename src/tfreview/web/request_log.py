@@ -6,6 +6,7 @@ An exception that escapes every handler becomes a 500 problem with an error id (
 the log only) — never a traceback in a response. A head above the limits is 431 here too (for ASGI
 servers other than `tfreview serve`'s protocol). A client that hangs up mid-body is status 499 and a
 body the server could not parse (bad chunk size) the 400 the protocol sent: one line each, no traceback.
+A refused credential (401) is one line too: its reason (`LOG_NOTE`, never the credential) ends this line.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 import re
 import time
 import uuid
+from typing import Final
 
 import orjson
 from starlette.requests import ClientDisconnect
@@ -26,6 +28,7 @@ from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits
 from tfreview.web.problems import PROBLEM_JSON, ClientClosed, http_problem, problem_for
 
 _log = logging.getLogger("tfreview.web.requests")
+LOG_NOTE: Final = "tfreview.log_note"  # scope["state"] key: why the app answered as it did, for the one line
 _INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
@@ -79,6 +82,8 @@ class RequestLog:
             finally:
                 if PROTOCOL_ERROR in state:  # the server refused the body (bad chunk size…): its status, once
                     status, note = state[PROTOCOL_ERROR]
+                elif LOG_NOTE in state:  # why the app refused (a credential that does not hold): on this line
+                    note = escape(str(state[LOG_NOTE]))
                 elif status == ClientClosed().status:
                     note = "the client closed the connection mid-body"
                 elapsed = time.perf_counter() - begun

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 
 import orjson
@@ -13,7 +12,7 @@ from tfreview.core.errors import AuthError
 from tfreview.service.intake import accept_delivery_async
 from tfreview.web import github_events
 from tfreview.web.bodies import read_body, require_media_type
-from tfreview.web.context import clock_of, request_id_of, services_of
+from tfreview.web.context import clock_of, services_of
 from tfreview.web.door_keeper import note_failure, tenant_delivery
 from tfreview.web.github_events import Outcome
 from tfreview.web.models import ProblemOut, WebhookAnswer
@@ -22,7 +21,6 @@ from tfreview.web.signature_metrics import signature_refused, signed_delivery
 from tfreview.web.signatures import matching_versions
 
 router = APIRouter(tags=["webhooks"])
-_log = logging.getLogger("tfreview.web.github")
 
 _PROBLEMS: dict[int | str, dict[str, object]] = {
     status: {"model": ProblemOut, "description": text}
@@ -55,7 +53,6 @@ async def github_webhook(request: Request) -> Response:
     if not matched:
         signature_refused(services, "github", signature, body, settings.webhook_secrets, now)
         note_failure(request, "signature")
-        _log.warning("request_id=%s github signature rejected", request_id_of(request))
         raise AuthError("the X-Hub-Signature-256 header is missing or does not match the body")
     signed_delivery(services, "github", now, matched, settings.webhook_secrets)
     event_name = request.headers.get("x-github-event")

@@ -66,7 +66,6 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     if not matched:
         signature_refused(services, "spacelift", signature, body, versions, now)
         note_failure(request, "signature")
-        _log.warning("request_id=%s spacelift signature rejected", request_id_of(request))
         raise AuthError("the X-Signature-256 header is missing or does not match the body")
     event = spacelift_events.normalise(body)
     if not bound_to(matched, event.account, services.settings.spacelift_api.account):

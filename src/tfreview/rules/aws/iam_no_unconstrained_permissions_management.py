@@ -13,7 +13,10 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
     # actions granted only on "*" have no resource to name: left out, as Checkov does (ADR 0428)
     yield from offending_hits(
-        resource, "permissions management", lambda a: "permissions" in levels(a) and not only_on_any_resource(a)
+        resource,
+        "permissions management",
+        lambda a: "permissions" in levels(a) and not only_on_any_resource(a),
+        unless_narrowed=True,  # a resource-tag, permissions-boundary or policy-ARN condition narrows it (ADR 0446)
     )
 
 
@@ -42,7 +45,10 @@ RULE = Rule(
     "(`iam:*`, `s3:*`, `ssm:*`, `ec2:Modify*`, `*`). Actions the reference lets grant only on `*` (such as "
     "`logs:PutResourcePolicy` or `iam:UpdateAccountPasswordPolicy`) are left out, named or reached by a pattern, "
     "as Checkov does: there is no resource to limit them to (`rules/support/iam_unrestrictable_table.py`, "
-    "ADR 0428).",
+    "ADR 0428). A condition that requires the resource's tags (`aws:ResourceTag/…`), a permissions boundary "
+    "(`iam:PermissionsBoundary`) or named managed policies (`iam:PolicyARN`), with a positive operator and not "
+    "`IfExists`, narrows the statement: silent (ADR 0446); other conditions (`iam:PassedToService`, source "
+    "address, region, account) are still reported, where Checkov passes any `Condition`.",
     references=References(checkov=("CKV_AWS_289",), trivy=()),
     check=check,
 )

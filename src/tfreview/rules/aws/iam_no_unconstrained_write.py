@@ -12,7 +12,13 @@ from tfreview.rules.support.iam_access import levels, offending_hits, only_on_an
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
     # actions granted only on "*" have no resource to name: left out, as Checkov does (ADR 0428)
-    yield from offending_hits(resource, "write actions", lambda a: "write" in levels(a) and not only_on_any_resource(a))
+    # a condition on the resource's tags (ABAC) narrows the statement: silent (ADR 0446)
+    yield from offending_hits(
+        resource,
+        "write actions",
+        lambda a: "write" in levels(a) and not only_on_any_resource(a),
+        unless_narrowed=True,
+    )
 
 
 RULE = Rule(
@@ -39,9 +45,11 @@ RULE = Rule(
     "`glue:CreateDevEndpoint`, `glue:CreateDev*`), as Checkov does: there is no resource to name instead "
     "(`rules/support/iam_unrestrictable_table.py`, ADR 0428); `glue:Create*` still counts, it reaches "
     "`glue:CreateDatabase`. IAM writes are permissions management, TFR-AWS-244's (`iam:*` is not reported "
-    "here). MEDIUM: the actions are still named. Conditions on the statement are not taken as "
-    "constraints (unlike Checkov's check of the same name, which through cloudsplaining passes a statement with "
-    "any `Condition`).",
+    "here). MEDIUM: the actions are still named. A condition that requires the resource's tags "
+    "(`aws:ResourceTag/…` or a service's own `…:ResourceTag/…`, with a positive operator, not `IfExists`) narrows "
+    "the statement to the resources so tagged: silent (ADR 0446). Other conditions (source address, network, MFA, "
+    "region, account) do not narrow which resources: still reported, where Checkov, through cloudsplaining, "
+    "passes a statement with any `Condition`.",
     references=References(checkov=("CKV_AWS_290",), trivy=()),
     check=check,
 )

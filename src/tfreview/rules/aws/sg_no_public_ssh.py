@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.network import SG_TYPES, ingress_of
+from tfreview.rules.support.network import SG_TYPES_WITH_DEFAULT, ingress_of
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -22,12 +22,13 @@ RULE = Rule(
     severity=Severity.HIGH,
     provider="aws",
     category="networking",
-    resource_types=SG_TYPES,
+    resource_types=SG_TYPES_WITH_DEFAULT,
     remediation="Restrict the source CIDR to known networks, or reach instances through SSM Session "
     "Manager or a bastion instead of opening port 22.",
     description="Port 22 open to the internet invites brute-force and exploit attempts within minutes. "
-    "Standalone `aws_security_group_rule` and `aws_vpc_security_group_ingress_rule` resources are "
-    "checked as well as inline `ingress` blocks.",
+    "Inline `ingress` blocks of `aws_security_group` and `aws_default_security_group`, standalone "
+    "`aws_security_group_rule` (type ingress) and `aws_vpc_security_group_ingress_rule` are checked; a port "
+    "range or an all-protocols rule (`-1`, `all`) that includes 22 counts, from any spelling of a /0 CIDR.",
     references=References(checkov=("CKV_AWS_24",), trivy=("AVD-AWS-0107", "aws-ec2-no-public-ingress-sgr")),
     check=check,
 )

@@ -12,7 +12,8 @@ scope; the access level follows the action's verb closely enough to be read from
 * **write** is every other action.
 
 Actions the reference lets grant only on `"*"` (`iam_unrestrictable_table.py`, ADR 0428) are left out by the
-"without constraints" write and permissions-management rules: see `only_on_any_resource`.
+"without constraints" write and permissions-management rules: see `only_on_any_resource`. So is a statement whose
+condition narrows it to some resources or some permissions (`narrowed`, ADR 0446).
 
 Three short tables name the actions that matter on their own, as published by cloudsplaining (the
 library behind Checkov's checks of the same names) and Rhino Security Labs' IAM privilege escalation
@@ -289,13 +290,36 @@ def named_actions(patterns: Iterable[str], table: frozenset[str]) -> list[str]:
     return sorted(a for a in table if any(matches(p, a) for p in patterns))
 
 
-def offending_hits(resource: Resource, what: str, offends: Callable[[str], bool], limit: int = 6) -> Iterator[Hit]:
+# condition keys that narrow a statement on "*" (ADR 0446): the resource's tags (`aws:ResourceTag/…`, or a service's
+# own `ec2:ResourceTag/…`), the permissions boundary a created or changed principal must carry, the managed
+# policies that may be attached; never the caller's address, network, MFA, region or account
+_RESOURCE_TAG = re.compile(r"[a-z0-9-]+:resourcetag/.+")
+_NARROWING_KEYS = frozenset({"iam:permissionsboundary", "iam:policyarn"})
+
+
+def narrowed(statement: Statement) -> bool:
+    """Whether the statement's condition requires a key that limits it to some resources or permissions: a
+    request without that key (an action or resource it does not apply to) fails the condition."""
+    return any(key in _NARROWING_KEYS or _RESOURCE_TAG.fullmatch(key) for key in statement.required_keys)
+
+
+def offending_hits(
+    resource: Resource,
+    what: str,
+    offends: Callable[[str], bool],
+    limit: int = 6,
+    *,
+    unless_narrowed: bool = False,
+) -> Iterator[Hit]:
     """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
     `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
     spelling (`statements 0 and 3 allow permissions management on "*": iam:*, ec2:*`). The hit's path is the
-    document's; the first offending statement is the one the message names first."""
+    document's; the first offending statement is the one the message names first. `unless_narrowed`: statements
+    whose condition narrows them (`narrowed`) are not offending."""
     found: dict[str, list[tuple[Statement, list[str]]]] = {}
     for path, statement in unconstrained(resource):
+        if unless_narrowed and narrowed(statement):
+            continue
         actions = [a for a in allowed_actions(statement) if offends(a)]
         if actions:
             found.setdefault(path, []).append((statement, actions))

@@ -3,12 +3,18 @@
 Ingress can be written three ways, and a plan shows them all: inline `ingress` blocks of
 `aws_security_group`, standalone `aws_security_group_rule` with `type = "ingress"`, and
 `aws_vpc_security_group_ingress_rule` (one CIDR per rule).
+
+What AWS reads (EC2 `IpPermission`): protocol `-1` (Terraform also takes `all`, and a number in HCL) is every
+protocol on every port, with or without `from_port`/`to_port` (the VPC rule has none then); for tcp and udp the
+ports are a range, and `-1` as a port means "every ICMP type" only, so a tcp rule with -1 opens nothing more. Any
+CIDR with prefix length 0 is every address, however it is written (`::/0`, `::0/0`, `0:0:0:0:0:0:0:0/0`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from ipaddress import ip_network
 from typing import Any
 
 from tfreview.core.rules import Resource
@@ -33,7 +39,7 @@ class Ingress:
 
     @property
     def from_world(self) -> bool:
-        return any(c in (WORLD_V4, WORLD_V6) for c in self.cidrs)
+        return any(is_world(c) for c in self.cidrs)
 
     def covers(self, port: int) -> bool:
         if str(self.protocol).lower() in {str(p) for p in _ALL_PROTOCOLS}:
@@ -53,6 +59,18 @@ class Ingress:
             return True
         low, high = _port(self.from_port), _port(self.to_port)
         return low == 0 and high == 65535
+
+
+def is_world(cidr: str) -> bool:
+    """Whether `cidr` is every IPv4 or IPv6 address (prefix length 0, in any spelling)."""
+    if cidr in (WORLD_V4, WORLD_V6):
+        return True
+    if not cidr.endswith("/0"):
+        return False
+    try:
+        return ip_network(cidr.strip(), strict=False).prefixlen == 0
+    except ValueError:
+        return False
 
 
 def _port(value: Any) -> int | None:

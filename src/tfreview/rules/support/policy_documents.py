@@ -66,6 +66,9 @@ class Statement:
     not_resources: tuple[str, ...]
     principals: tuple[str, ...]  # "*" for anyone; otherwise ARNs, service names, account ids
     has_condition: bool
+    # condition keys (lower-cased) a request must match for the statement to apply: tested by a positive operator
+    # without IfExists, on a value that is not a pure wildcard (`required_keys`)
+    required_keys: frozenset[str] = frozenset()
     # the actions as the user wrote them (same order as `actions`, then `not_actions`): messages quote these
     written: tuple[str, ...] = ()
 
@@ -160,6 +163,7 @@ def _statements_of(text: Any) -> list[Statement]:
                 not_resources=_strings(item.get("NotResource")),
                 principals=_principals(item.get("Principal")),
                 has_condition=restricts(item.get("Condition")),
+                required_keys=required_keys(item.get("Condition")),
             )
         )
     return out
@@ -181,6 +185,28 @@ def restricts(condition: Any) -> bool:
             if not wildcards or any(not _matches_all(v) for v in listed_values):
                 return True
     return False
+
+
+def required_keys(condition: Any) -> frozenset[str]:
+    """The keys a request must carry, with a matching value, for the statement to apply: a key absent from the
+    request context makes a test false (IAM User Guide, condition keys), unless its operator ends in `IfExists`
+    or is qualified `ForAllValues:`; a negated operator (`StringNotEquals`, `ArnNotLike`…) or `Null` never
+    requires a value; a pure wildcard under a wildcard-matching operator matches anything there is."""
+    if not isinstance(condition, Mapping):
+        return frozenset()
+    keys: set[str] = set()
+    for operator, tests in condition.items():
+        qualifier, _, name = str(operator).lower().rpartition(":")
+        if not isinstance(tests, Mapping) or "not" in name or name == "null" or name.endswith("ifexists"):
+            continue
+        if qualifier == "forallvalues":  # true when the request has no value for the key at all
+            continue
+        wildcards = "like" in name or name.startswith("arn")
+        for key, values in tests.items():
+            listed_values = values if isinstance(values, list) else [values]
+            if listed_values and not (wildcards and any(_matches_all(v) for v in listed_values)):
+                keys.add(str(key).lower())
+    return frozenset(keys)
 
 
 def _matches_all(value: Any) -> bool:

@@ -28,6 +28,7 @@ from tfreview.web.dashboard.pages import (
     viewer,
 )
 from tfreview.web.dashboard.sessions import SIGN_IN_COOKIE, SIGN_IN_SECONDS
+from tfreview.web.request_log import LOG_NOTE
 
 router = APIRouter(include_in_schema=False)
 Next = Annotated[str | None, Query(max_length=2048)]
@@ -59,6 +60,7 @@ def sign_in_with_token(
         principal = dashboard.services.authenticator.authenticate(f"Bearer {token.strip()}")
         visible_tenant(principal)
     except AuthError as exc:
+        request.scope.setdefault("state", {})[LOG_NOTE] = f"sign-in refused: {exc}"  # on the request's one line
         oidc = dashboard.services.sign_in is not None
         return render(
             request, "signin.html", status=exc.status, next=safe_next(next), oidc=oidc, error=str(exc), title="Sign in"
