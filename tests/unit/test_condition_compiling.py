@@ -98,3 +98,27 @@ def test_a_condition_that_raises_part_way_keeps_the_hits_found_before_it() -> No
         "ValueError: could not convert string to float: 'not a number'",
     )
     assert _outcome(compile_check(condition), resource) == walked
+
+
+def test_an_unknown_value_is_judged_as_the_tree_judges_it_unset_or_an_expression() -> None:
+    # ADR 0441: the compiled test decides an unknown value itself: unset when the configuration does not show it
+    # written (the provider computes it), an expression (passes) when it is written or inside a `dynamic` block
+    test = conditions.Test("encrypted", "equals", True, default=False, message="not encrypted")
+    nested = conditions.Test("logging.0.enabled", "equals", True, default=False)
+    unknown = {"encrypted": True, "logging": [{"enabled": True}]}
+    values: dict[str, Any] = {"logging": [{}]}
+    unwritten = Resource("aws_thing.a", "aws_thing", "a", values, unknown, configured={})
+    written = Resource(
+        "aws_thing.b", "aws_thing", "b", values, unknown,
+        configured={"encrypted": {"references": ["var.on"]}, "logging": [{"enabled": {"references": ["var.on"]}}]},
+    )  # fmt: skip
+    dynamic = Resource("aws_thing.c", "aws_thing", "c", {"logging": [{"x": 1}]}, unknown, configured={})
+    for condition in (test, nested, conditions.AllOf((test, nested)), conditions.Test("x", "equals", 1, when=test)):
+        for resource in (unwritten, written, dynamic):
+            assert _outcome(compile_check(condition), resource) == _outcome(check_of(condition), resource)
+    assert _outcome(compile_check(test), unwritten) == (
+        [Hit("encrypted", "not encrypted (`encrypted` not set: the provider default is false)", unset=True)],
+        None,
+    )
+    assert _outcome(compile_check(test), written) == ([], None)
+    assert _outcome(compile_check(nested), dynamic) == ([], None)

@@ -12,7 +12,7 @@ import pytest
 
 import tfreview.rules as library
 from tfreview.rules.declarative import load_rule_file
-from tfreview.rules.library_index import LibraryIndex, index_path, read_toml
+from tfreview.rules.library_index import LibraryIndex, index_path, read_toml, wait_until_settled
 
 _LIBRARY = Path(library.__file__).parent
 _TYPES = library._TYPES_IN_TOML
@@ -192,3 +192,31 @@ def test_python_m_tfreview_rules_writes_the_index_whatever_the_bytecode_setting(
     kms = _LIBRARY / "aws" / "kms_key_rotation.toml"
     assert index.toml(kms) == read_toml(kms)
     assert not index.save(force=False)  # every file was already there
+
+
+def test_a_fresh_checkout_is_waited_for_so_the_index_it_writes_is_not_empty(tmp_path: Path) -> None:
+    """`python -m tfreview.rules` right after a clone or an install: every file is newer than the racy window,
+    so an index written at once leaves every entry out (seen: a 23-byte index in a fresh worktree)."""
+    rule = _rule_file(tmp_path, "fresh.toml")
+    os.utime(rule)  # written just now, as by a checkout
+    written = rule.stat().st_mtime_ns
+    at_once = LibraryIndex(tmp_path, tmp_path / "index.json")
+    at_once.toml(rule)
+    assert at_once.save(force=True)
+    assert not _saved(tmp_path, tmp_path / "index.json")._files  # the racy window left it out
+
+    slept: list[float] = []
+    seconds = wait_until_settled(tmp_path, clock=lambda: written + 500_000_000, sleep=slept.append)
+    assert slept == [seconds]
+    assert 1.5 < seconds <= 1.502  # the rest of the two-second window, no more
+
+    wait_until_settled(tmp_path)  # for real this time
+    after_wait = LibraryIndex(tmp_path, tmp_path / "index.json")
+    after_wait.toml(rule)
+    assert after_wait.save(force=True)
+    assert "fresh.toml" in _saved(tmp_path, tmp_path / "index.json")._files
+
+    def no_sleep(seconds: float) -> None:
+        raise AssertionError(f"slept {seconds} s for files already settled")
+
+    assert wait_until_settled(tmp_path, sleep=no_sleep) == 0.0

@@ -3,77 +3,76 @@
 `core.conditions` says what a condition means, by walking its tree for every resource: per test it
 resolves the path for the resource type, joins it to the base, looks for `*`, looks the value up, asks how
 the attribute is set, and builds the failure's words. All of that but the look-up and the comparison is
-the same for every resource, so it is done here once per rule: a top-level test knows its path keys, its
-verdict on an unset attribute and its failures before it sees a resource. Paths with `*` go through the
-tree's own code (`Test._failures`), and so does a value unknown until apply (`Test._judge`, `Test._verdict`):
-rare, and where the tree knows more than "unknown" (is it written, a `dynamic` block, a known prefix).
+the same for every resource, so it is done here once per rule: a test knows its path keys, its verdict on an
+unset attribute and its hits (unset, wrong value) before it sees a resource. A test at the top level of the
+condition (most rules are one test, or one test guarded by another) is one closure: one look-up, one
+comparison, and a shared tuple of hits or `()` returned, with no list, no `Failure` and no hit made per
+resource (ADR 0441). A value unknown until apply is judged as `Resource.setting_of` and `Test._assess` do:
+unset when the configuration shows it unwritten (and no `dynamic` block around it), else an expression, which
+passes; only a regex test on a value with a known prefix goes to the tree's own `Test._judge` / `Test._verdict`
+(ADR 0330). Paths with `*` go through the tree's own code (`Test._failures`). A test's judge and its top-level
+closures are in `core.condition_judging`; this module combines them as the tree is combined.
 
 What a compiled check yields is what `conditions.check_of` yields, in the same order, and when a condition
 raises, the hits found before it are still yielded, then the error is raised, as the tree's generators do
-(tests/core/test_condition_compiling.py compares the two on every rule's examples and on the fixture plans).
+(tests/unit/test_condition_compiling.py compares the two on every rule's examples and on the fixture plans).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from tfreview.core.conditions import (
-    _NO_DEFAULT,
-    _OPERATORS,
-    AllOf,
-    AnyOf,
-    Condition,
-    Each,
-    Failure,
-    Test,
-    _all,
-    _any,
-    _join,
-)
+from tfreview.core.condition_judging import Check, hit_of, judge_of, replay, top_check, top_verdict
+from tfreview.core.conditions import AllOf, AnyOf, Condition, Each, Test, _all, _any, _join
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import UNKNOWN, contains_unknown, lookup, path_keys
+from tfreview.core.values import UNKNOWN
 
-# appends the failures of the resource (or of the block at base) to the list
-_Fails = Callable[[Resource, str, list[Failure]], None]
+# appends the hits of the resource (or of the block at base) to the list, messages without the fallback
+_Fails = Callable[[Resource, str, list[Hit]], None]
 _Holds = Callable[[Resource, str], bool | None]
 
-_SCALARS = frozenset({str, int, float, bool})  # values that cannot hold an unknown part
-_EMPTY: tuple[list[Any], dict[Any, Any]] = ([], {})  # an absent block (`Resource.setting_of`)
-_CACHED_PATHS = 4096  # per test: concrete paths below a base (`ingress.3.from_port`) whose facts are kept
 
-
-def compile_check(
-    condition: Condition, fallback_message: str | None = None
-) -> Callable[[Resource, Any], Iterable[Hit]]:
+def compile_check(condition: Condition, fallback_message: str | None = None) -> Check:
     """`conditions.check_of(condition, fallback_message)`, compiled."""
+    top = top_check(condition) if fallback_message is None and isinstance(condition, Test) else None
+    if top is not None:
+        if condition.when is None:
+            return top  # a lone test: its closure is the check
+        return _guarded_top(_holds(condition.when), top)
     fails = _failures(condition)
-    hits: dict[Failure, Hit] = {}
-
-    def hit_of(failure: Failure) -> Hit:
-        hit = hits.get(failure)
-        if hit is None:
-            if len(hits) >= _CACHED_PATHS:
-                hits.clear()
-            hit = hits[failure] = Hit(failure.path, failure.message or fallback_message, unset=failure.unset)
-        return hit
 
     def check(resource: Resource, snapshot: Any) -> Iterable[Hit]:
-        out: list[Failure] = []
+        out: list[Hit] = []
         try:
             fails(resource, "", out)
         except Exception as exc:  # what the tree's generator yielded before it raised, then the error
-            return _replay([hit_of(failure) for failure in out], exc)
+            return replay(_with_fallback(out, fallback_message), exc)
         if not out:
             return ()
-        return [hit_of(failure) for failure in out]
+        return out if fallback_message is None else _with_fallback(out, fallback_message)
 
     return check
 
 
-def _replay(hits: list[Hit], exc: Exception) -> Iterator[Hit]:
-    yield from hits
-    raise exc
+def _guarded_top(when: _Holds, top: Check) -> Check:
+    """A lone test with a `when`: the test's closure where the guard holds."""
+
+    def check(resource: Resource, snapshot: Any) -> Iterable[Hit]:
+        try:
+            applies = when(resource, "")
+        except Exception as exc:
+            return replay((), exc)
+        return top(resource, snapshot) if applies is True else ()
+
+    return check
+
+
+def _with_fallback(hits: list[Hit], message: str | None) -> list[Hit]:
+    """The hits as `check_of` words them: `failure.message or fallback_message`."""
+    if message is None:
+        return hits
+    return [hit if hit.message else Hit(hit.path, message, unset=hit.unset) for hit in hits]
 
 
 def _failures(condition: Condition) -> _Fails:
@@ -91,7 +90,7 @@ def _failures(condition: Condition) -> _Fails:
         return fails
     when = _holds(condition.when)
 
-    def guarded(resource: Resource, base: str, out: list[Failure]) -> None:
+    def guarded(resource: Resource, base: str, out: list[Hit]) -> None:
         if when(resource, base) is True:
             fails(resource, base, out)
 
@@ -121,96 +120,35 @@ def _holds(condition: Condition) -> _Holds:
 
 
 def _walked(condition: Condition) -> _Fails:
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
-        out.extend(condition.failures(resource, base))
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        out.extend(hit_of(failure) for failure in condition.failures(resource, base))
 
     return fails
 
 
-def _renamed(message: str | None, failure: Failure) -> Failure:
-    """A child's failure as a parent with `message` reports it (`failure.message or message`)."""
-    if failure.message or message is None:
-        return failure
-    return Failure(failure.path, message, failure.unset)
+def _renamed(message: str | None, hit: Hit) -> Hit:
+    """A child's hit as a parent with `message` reports it (`failure.message or message`)."""
+    if hit.message or message is None:
+        return hit
+    return Hit(hit.path, message, unset=hit.unset)
 
 
 # --- tests ----------------------------------------------------------------------------------------
 
 
-class _Judge:
-    """A test at concrete paths: its verdict and failure from one look-up, with every fact that does not
-    depend on the resource (path keys, the verdict on an unset attribute, the failures' words) made once."""
-
-    __slots__ = ("_facts", "_operand", "_operator", "_test", "_unset_verdict")
-
-    def __init__(self, test: Test) -> None:
-        self._test = test
-        self._operator = _OPERATORS[test.operator][0]
-        self._operand = test.operand
-        if test.unset is not None:
-            self._unset_verdict = test.unset == "pass"
-        else:
-            default = test.default if test.default is not _NO_DEFAULT else None
-            self._unset_verdict = bool(self._operator(default, test.operand))
-        # path → (its keys, the failure when unset, the failure when set)
-        self._facts: dict[str, tuple[tuple[str | int, ...], Failure, Failure]] = {}
-
-    def facts(self, path: str) -> tuple[tuple[str | int, ...], Failure, Failure]:
-        found = self._facts.get(path)
-        if found is None:
-            test = self._test
-            default = test.default if test.default is not _NO_DEFAULT else None
-            unset = Failure(path, test._words(path, True, default), True)
-            if len(self._facts) >= _CACHED_PATHS:
-                self._facts.clear()
-            found = self._facts[path] = (path_keys(path), unset, Failure(path, test.message, False))
-        return found
-
-    def failure(self, resource: Resource, path: str) -> Failure | None:
-        """`Test._judge`."""
-        keys, unset, wrong = self.facts(path)
-        value = lookup(resource.values, resource.unknown, keys)
-        if value is UNKNOWN:  # rare: the tree's own judgement (unset or an expression, and what else it knows)
-            return self._test._judge(resource, path)
-        if value is None or value in _EMPTY:
-            return None if self._unset_verdict else unset
-        if type(value) not in _SCALARS and contains_unknown(value):
-            return None
-        return None if self._operator(value, self._operand) else wrong
-
-    def verdict(self, resource: Resource, path: str) -> bool | None:
-        """`Test._verdict`."""
-        value = lookup(resource.values, resource.unknown, self.facts(path)[0])
-        if value is UNKNOWN:
-            return self._test._verdict(resource, path)
-        if value is None or value in _EMPTY:
-            return self._unset_verdict
-        if type(value) not in _SCALARS and contains_unknown(value):
-            return None
-        return bool(self._operator(value, self._operand))
-
-
-def _judge(test: Test) -> _Judge | None:
-    """The test's judge; None for a path with `*` (the tree's own quantifier logic is used) or a default the
-    operator cannot judge once for all (the error then comes, as from the tree, on each resource)."""
-    paths = [test.attribute] if isinstance(test.attribute, str) else list(test.attribute.values())
-    if any("*" in path.split(".") for path in paths):
-        return None
-    try:
-        return _Judge(test)
-    except Exception:
-        return None
-
-
 def _test_failures(test: Test) -> _Fails:
     by_type = None if isinstance(test.attribute, str) else dict(test.attribute)
     fixed = test.attribute if isinstance(test.attribute, str) else None
-    judge = _judge(test)
+    judge = judge_of(test)
     if judge is None:
         return _walked_test(test)
     failure = judge.failure
+    top = top_check(test)
 
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        if top is not None and not base:
+            out.extend(top(resource, None))  # an error comes out of the extend, as from the tree
+            return
         relative = fixed if by_type is None else by_type.get(resource.type)
         if relative is None:
             return
@@ -222,20 +160,23 @@ def _test_failures(test: Test) -> _Fails:
 
 
 def _walked_test(test: Test) -> _Fails:
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
-        out.extend(test._failures(resource, base))
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        out.extend(hit_of(failure) for failure in test._failures(resource, base))
 
     return fails
 
 
 def _test_holds(test: Test) -> _Holds:
-    judge = _judge(test)
+    judge = judge_of(test)
     if judge is None:
         return test._holds
     verdict = judge.verdict
     path_for = test.path_for
+    top = top_verdict(test)
 
     def holds(resource: Resource, base: str) -> bool | None:
+        if top is not None and not base:
+            return top(resource)
         relative = path_for(resource.type)
         if relative is None:
             return True
@@ -252,15 +193,15 @@ def _all_failures(condition: AllOf) -> _Fails:
     message = condition.message
     if message is None:  # a child's failures as they are
 
-        def fails(resource: Resource, base: str, out: list[Failure]) -> None:
+        def fails(resource: Resource, base: str, out: list[Hit]) -> None:
             for child in children:
                 child(resource, base, out)
 
         return fails
 
-    def renamed(resource: Resource, base: str, out: list[Failure]) -> None:
+    def renamed(resource: Resource, base: str, out: list[Hit]) -> None:
         for child in children:
-            found: list[Failure] = []
+            found: list[Hit] = []
             try:
                 child(resource, base, found)
             finally:
@@ -273,16 +214,16 @@ def _any_failures(condition: AnyOf) -> _Fails:
     children = tuple(_failures(child) for child in condition.conditions)
     message = condition.message
 
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
-        first: Failure | None = None
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        first: Hit | None = None
         for child in children:
-            found: list[Failure] = []
+            found: list[Hit] = []
             child(resource, base, found)
             if not found:
                 return
             first = first or found[0]
         if first is not None:
-            out.append(Failure(first.path, message or first.message, first.unset))
+            out.append(Hit(first.path, message or first.message, unset=first.unset))
 
     return fails
 
@@ -303,7 +244,7 @@ def _each_failures(condition: Each) -> _Fails:
     message = condition.message
     each = condition.each
 
-    def fails(resource: Resource, base: str, out: list[Failure]) -> None:
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
         path = _join(base, each)
         items = resource.get(path)
         if not isinstance(items, list):
@@ -315,7 +256,7 @@ def _each_failures(condition: Each) -> _Fails:
             if message is None:
                 require(resource, element, out)
                 continue
-            found: list[Failure] = []
+            found: list[Hit] = []
             try:
                 require(resource, element, found)
             finally:

@@ -15,12 +15,14 @@ from tfreview.core.findings import Evidence
 from tfreview.core.plan import ResourceChange
 from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import UNKNOWN, _Unknown, mask_at, path_keys
+from tfreview.core.values import UNKNOWN, _Unknown, lookup, mask_at, path_keys
 
 _EVIDENCE_MAX = 160
+_SCALARS = frozenset({str, int, float, bool})
 
 # Messages and evidence values repeat across thousands of findings: scrub and redact each text once.
 _scrub = lru_cache(maxsize=8192)(scrub_text)
+scrubbed = _scrub  # `scrub_text`, cached: `message_of` for a resource and change with no sensitive mask
 
 
 def evidence_of(hit: Hit, resource: Resource) -> Evidence:
@@ -30,12 +32,17 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
     if value is None:
         if not path:
             return _NO_EVIDENCE
-        value = resource.get(path)
+        value = lookup(resource.values, resource.unknown, path)  # `resource.get(path)`, without its call
         if value is None:
             return _absent(path)
     mask = resource.sensitive
-    sensitive = bool(mask) and mask_at(mask, path_keys(path))  # an empty or absent mask marks nothing
-    if isinstance(value, (str, int, float, bool)) or value is UNKNOWN:
+    if not mask:
+        sensitive = False  # an empty or absent mask marks nothing
+    elif type(mask) is dict and path and "." not in path and not path.isdigit():  # `mask_at` of an attribute
+        sensitive = mask.get(path) is True
+    else:
+        sensitive = mask_at(mask, path_keys(path))
+    if type(value) in _SCALARS or value is UNKNOWN or isinstance(value, (str, int, float, bool)):
         return _scalar_evidence(path, value, sensitive)
     keys, leaf = _path_facts(path)
     # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)

@@ -6,14 +6,12 @@ Every entry point — the CLI, the service worker, tests — calls `review()` an
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import replace
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from tfreview.core.blast import BlastRadius, blast_radius
 from tfreview.core.errors import RuleError
-from tfreview.core.evidence import evidence_of, message_of, secrets_of
+from tfreview.core.finding_making import FindingMaker
 from tfreview.core.findings import (
     ChangeEntry,
     Finding,
@@ -22,14 +20,13 @@ from tfreview.core.findings import (
     Verdict,
     fingerprint,
     new_change_entry,
-    new_finding,
     normalised_path,
 )
 from tfreview.core.folding import Folded, subsume
 from tfreview.core.module_calls import MODULE_CALL_TYPE, is_module_call
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot, StateCheck
+from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot, StateCheck
 from tfreview.core.severity import Severity
 from tfreview.core.suppressing import apply_suppressions
 from tfreview.core.values import UNKNOWN, lookup
@@ -74,14 +71,13 @@ def review(
     after_hits, before_hits = _state_hits(state_rules, after_side, before_side, by_address, diagnostics)
 
     rules_by_id = {r.id: r for r in selected}
-    secrets = _Secrets()
+    maker = FindingMaker(by_address, policy)
     findings: list[Finding] = []
     for key, folded in after_hits.items():
         status = Status.EXISTING if key in before_hits else Status.INTRODUCED
         rule = rules_by_id[key[0]]
-        findings.append(
-            _finding(rule, key[1], folded.final_hit(rule.title), folded.resource, status, by_address, policy, secrets)
-        )
+        hit = folded.hit if len(folded.paths) < 2 else folded.final_hit(rule.title)  # one item: the hit as it is
+        findings.append(maker.make(rule, key[1], hit, folded.resource, status))
     after_by_address = {r.address: r for r in after_side}
     for key, folded in before_hits.items():
         if key in after_hits:
@@ -91,9 +87,9 @@ def review(
             continue  # known only after apply: the change may keep the problem, so it is not "resolved"
         rule = rules_by_id[key[0]]
         hit = folded.final_hit(rule.title)
-        findings.append(_finding(rule, key[1], hit, folded.resource, Status.RESOLVED, by_address, policy, secrets))
+        findings.append(maker.make(rule, key[1], hit, folded.resource, Status.RESOLVED))
 
-    findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, policy, secrets))
+    findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, maker))
 
     notices: list[str] = []
     counted, suppressed = apply_suppressions(findings, rules_by_id, by_address, policy, notices)
@@ -219,19 +215,24 @@ def _run_state_rules(
 ) -> _HitMap:
     """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`)."""
     by_type, generic = _index(rules)
-    # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once
+    # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once, and
+    # whether one of them subsumes others (only then are a resource's hits gathered before they are folded)
     entries = {rule.id: (rule.id, _state_check(rule)) for rule in rules}
+    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
     generic_entries = [entries[rule.id] for rule in generic]
+    generic_plan = (generic_entries, any(rule.id in subsuming for rule in generic))
     for_type = {
-        type_name: [entries[rule.id] for rule in applicable] + generic_entries
+        type_name: (
+            [entries[rule.id] for rule in applicable] + generic_entries,
+            generic_plan[1] or any(rule.id in subsuming for rule in applicable),
+        )
         for type_name, applicable in by_type.items()
     }
     snapshot = Snapshot(resources) if snapshot is None else snapshot
     by_id = {rule.id: rule for rule in rules}
-    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
     hits: _HitMap = {}
     for resource in resources:
-        applicable = for_type.get(resource.type, generic_entries)
+        applicable, gathered = for_type.get(resource.type, generic_plan)
         if not applicable:
             continue
         found: dict[str, list[Hit]] = {}
@@ -245,20 +246,31 @@ def _run_state_rules(
                         and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
                     ):
                         continue  # never fire on an expression Terraform does not know yet
-                    found.setdefault(rule_id, []).append(hit)
+                    if gathered:
+                        found.setdefault(rule_id, []).append(hit)
+                    else:  # no rule here subsumes another: folded as it comes, in the same order
+                        _fold(hits, rule_id, hit, resource)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule_id, resource.address, exc)))
+        if not found:
+            continue
         if len(found) > 1 and not subsuming.isdisjoint(found):
             subsume(found, by_id)
         for rule_id, rule_hits in found.items():
             for hit in rule_hits:
-                key = (rule_id, hit.address or resource.address, normalised_path(hit.path))
-                folded = hits.get(key)
-                if folded is None:
-                    hits[key] = Folded(hit, resource, [hit.path])
-                else:
-                    folded.paths.append(hit.path)
+                _fold(hits, rule_id, hit, resource)
     return hits
+
+
+def _fold(hits: _HitMap, rule_id: str, hit: Hit, resource: Resource) -> None:
+    """One finding per rule, blamed address and path without its list indexes (core/folding.py)."""
+    path = hit.path
+    key = (rule_id, hit.address or resource.address, normalised_path(path))
+    folded = hits.get(key)
+    if folded is None:
+        hits[key] = Folded(hit, resource, [path])
+    else:
+        folded.paths.append(path)
 
 
 def _state_hits(
@@ -350,12 +362,10 @@ def _run_change_rules(
     changes: list[ResourceChange],
     change_set: ChangeSet,
     diagnostics: list[str],
-    policy: Policy,
-    secrets: _Secrets,
+    maker: FindingMaker,
 ) -> list[Finding]:
     by_type, generic = _index(rules)
     findings: list[Finding] = []
-    by_address = {c.address: c for c in changes}
     for_type = {type_name: applicable + generic for type_name, applicable in by_type.items()}
     for change in changes:
         kind = change.kind
@@ -369,100 +379,10 @@ def _run_change_rules(
                     side = "before" if kind is ChangeKind.DELETE else "after"
                     resource = _resource(change, side)
                     address = hit.address or change.address
-                    finding = _finding(rule, address, hit, resource, Status.INTRODUCED, by_address, policy, secrets)
-                    findings.append(finding)
+                    findings.append(maker.make(rule, address, hit, resource, Status.INTRODUCED))
             except Exception as exc:
                 diagnostics.append(str(RuleError(rule.id, change.address, exc)))
     return findings
-
-
-def _finding(
-    rule: Rule,
-    address: str,
-    hit: Hit,
-    resource: Resource,
-    status: Status,
-    by_address: dict[str, ResourceChange],
-    policy: Policy,
-    secrets: _Secrets,
-) -> Finding:
-    change = by_address.get(address)
-    if change is not None:
-        kind = change.kind
-        location = change.location or resource.location
-        resource_type = change.type
-    else:
-        kind = ChangeKind.NOOP
-        location = resource.location
-        resource_type = resource.type
-    found = hit.severity
-    severity = policy.severity_of(rule, found) if policy.severity_overrides else found or rule.severity
-    references = _flat(rule.references)
-    return new_finding(
-        rule.id,
-        rule.long_id,
-        rule.title,
-        severity,
-        rule.provider,
-        rule.category,
-        address,
-        resource_type,
-        _conditional(
-            message_of(hit.message or rule.title, resource, change, secrets.of(resource, change)),
-            # a finding on the resource it was found on: its condition (a gated block's included, ADR 0407)
-            resource.condition if address == resource.address else change.condition if change is not None else (),
-        ),
-        rule.remediation,
-        evidence_of(hit, resource),
-        status,
-        kind,
-        location,
-        _with_facets(references, hit.also) if hit.also else references,
-    )
-
-
-def _conditional(message: str, condition: tuple[str, ...]) -> str:
-    """A finding on a resource (or a block, ADR 0407) that exists only when a caller sets variables says so
-    (ADR 0360)."""
-    if not condition:
-        return message
-    names = " and ".join(condition)
-    verb, its = ("is", "its default leaves") if len(condition) == 1 else ("are", "their defaults leave")
-    return f"{message} (conditional: created only when {names} {verb} set; {its} it out)"
-
-
-class _Secrets:
-    """The sensitive strings of a resource and change (`secrets_of`), read once per review: every finding on
-    the same resource and change needs the same set. Keyed by the identity of the values, masks and change,
-    which it holds so that no identity is reused while the review runs."""
-
-    def __init__(self) -> None:
-        self._known: dict[tuple[int, int, int], tuple[object, object, object, AbstractSet[str]]] = {}
-
-    def of(self, resource: Resource, change: ResourceChange | None) -> AbstractSet[str]:
-        if not resource.sensitive and (change is None or not (change.before_sensitive or change.after_sensitive)):
-            return _NO_SECRETS  # no side has a sensitive mask (what `secrets_of` finds then)
-        key = (id(resource.values), id(resource.sensitive), id(change))
-        held = self._known.get(key)
-        if held is None:
-            held = (resource.values, resource.sensitive, change, secrets_of(resource, change))
-            self._known[key] = held
-        return held[3]
-
-
-_NO_SECRETS: frozenset[str] = frozenset()
-
-
-@lru_cache(maxsize=1024)
-def _flat(references: References) -> tuple[str, ...]:
-    """A rule's other names as one tuple: the same for each of its findings, built once."""
-    return tuple(references)
-
-
-def _with_facets(references: tuple[str, ...], also: tuple[str, ...]) -> tuple[str, ...]:
-    """The rule's other names, then those of the rules its finding subsumed (one cause, one finding: the finding
-    is also what Checkov reports under those ids)."""
-    return references + tuple(name for name in also if name not in references) if also else references
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:

@@ -115,7 +115,7 @@ def _is_expression(node: Any) -> bool:
     return isinstance(node, Mapping) and set(node) <= {"constant_value", "references"}
 
 
-def written(configured: Any, path: str | list[str | int]) -> bool:
+def written(configured: Any, path: str | Sequence[str | int]) -> bool:
     """True when the plan's `configuration` expressions show the user wrote `path` (or a parent of it).
 
     `configured` is a block body: attribute → expression, nested block → list of block bodies (or one
@@ -150,13 +150,31 @@ def written(configured: Any, path: str | list[str | int]) -> bool:
     return True
 
 
+_LEAVES: Final = frozenset({str, int, float, bool, type(None)})  # JSON's scalars: nothing unknown inside
+
+
 def contains_unknown(value: Any) -> bool:
+    """True when UNKNOWN is `value` or inside it. Plain JSON containers are walked by type, not through the
+    `Mapping` ABC's `isinstance` (a rule asks this of every block value it compares), and a scalar child is
+    passed over without a call."""
     if value is UNKNOWN:
         return True
-    if isinstance(value, Mapping):
-        return any(contains_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(contains_unknown(v) for v in value)
+    kind = type(value)
+    if kind is dict:
+        children: Any = value.values()
+    elif kind is list:
+        children = value
+    elif kind in _LEAVES:
+        return False
+    elif isinstance(value, Mapping):
+        children = value.values()
+    elif isinstance(value, list):
+        children = value
+    else:
+        return False
+    for child in children:  # noqa: SIM110 - a loop, not `any` over a generator: no frame per child
+        if child is UNKNOWN or (type(child) not in _LEAVES and contains_unknown(child)):
+            return True
     return False
 
 

@@ -220,7 +220,9 @@ class Intake(Protocol):
         `run_state` (kept when its state_version is the highest seen for the delivery's tenant) — all
         in ONE transaction, all or nothing. Returns (stored delivery, True), or the existing delivery
         and False when (source, key) was seen before (nothing is written then, tenant and run state
-        included). Raises StoreUnavailable when the database is down or locked past busy_timeout."""
+        included). The stored delivery's `payload_sha256` is the adapter's digest of `payload` (the
+        caller's field is not read: the service leaves it empty rather than hash the body twice).
+        Raises StoreUnavailable when the database is down or locked past busy_timeout."""
         ...
 
     async def accept_async(

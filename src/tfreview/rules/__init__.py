@@ -19,7 +19,7 @@ from pathlib import Path
 from tfreview.core.errors import ConfigError
 from tfreview.core.rules import Rule
 from tfreview.rules.declarative import load_rule_file
-from tfreview.rules.library_index import LibraryIndex, index_path
+from tfreview.rules.library_index import LibraryIndex, index_path, wait_until_settled
 
 PROVIDER_PACKAGES = ("aws", "azure", "gcp", "kubernetes", "terraform", "changes")
 _PROVIDERS = {"changes": "change"}  # the package of change rules; its rules say provider "change"
@@ -127,7 +127,9 @@ def load_rules_for(resource_types: Iterable[str]) -> list[Rule]:
 
 def build_index() -> Path | None:
     """Read every rule of the library and write its index whatever PYTHONDONTWRITEBYTECODE says; the
-    index's path, or None when it cannot be written (`python -m tfreview.rules`)."""
+    index's path, or None when it cannot be written (`python -m tfreview.rules`). Files written in the last
+    two seconds (a fresh checkout or install) are waited for, else their entries would be left out."""
+    wait_until_settled(Path(__file__).parent)
     _load()
     index = _index()
     return index.path if index.save(force=True) else None

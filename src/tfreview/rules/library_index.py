@@ -24,6 +24,7 @@ import stat
 import sys
 import time
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,25 @@ _INT64 = 2**63
 # A file changed less than this before the index is written may change again within its timestamp's
 # granularity (coarse kernel ticks, 2 s on FAT) with the same size: its entry is not written ("racy git").
 _RACY_NS = 2_000_000_000
+
+
+def wait_until_settled(
+    base: Path, *, clock: Callable[[], int] = time.time_ns, sleep: Callable[[float], None] = time.sleep
+) -> float:
+    """Sleep until every rule file under `base` was last modified more than the racy window ago, so that an index
+    written next holds every entry; the seconds slept (at most the window). A fresh checkout, image build or
+    install writes its files moments before `python -m tfreview.rules` runs: without the wait every entry is
+    too recent to be written and the index comes out empty (ADR 0305)."""
+    newest = max(
+        (entry.stat().st_mtime_ns for entry in base.rglob("*") if entry.suffix in (".py", ".toml")),
+        default=0,
+    )
+    wait_ns = min(newest + _RACY_NS - clock(), _RACY_NS)
+    if wait_ns <= 0:
+        return 0.0
+    seconds = (wait_ns + 1_000_000) / 1e9  # a millisecond past the window's end
+    sleep(seconds)
+    return seconds
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from tfreview.web import (
 )
 from tfreview.web.body_limits import BodyLimit
 from tfreview.web.context import request_id_of
-from tfreview.web.direct_routes import DirectRoutes
+from tfreview.web.direct_routes import DirectApp, DirectRoutes
 from tfreview.web.door_keeper import DoorKeeper
 from tfreview.web.head_limits import HeadLimits
 from tfreview.web.head_requests import HeadAsGet
@@ -42,7 +42,7 @@ def _utc_now() -> datetime:
 
 def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     """The HTTP app over `services`; `clock` (default: UTC now) decides secret validity and staleness."""
-    app = FastAPI(
+    app = DirectApp(
         title="tfreview",
         version=getattr(tfreview, "__version__", "0"),
         summary="Reviews Terraform and OpenTofu changes from GitHub, Spacelift and uploads",
@@ -72,10 +72,13 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
     app.add_exception_handler(TfreviewError, _on_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
-    # innermost: POST /webhooks/github skips the router (direct_routes.py); the middlewares below see it as before
-    app.add_middleware(
-        DirectRoutes, routes={("POST", "/webhooks/github"): webhooks_github.github_webhook}, on_error=_on_error
-    )
+    # innermost: the webhooks skip the router (direct_routes.py); the middlewares below see them as before
+    direct = {
+        ("POST", "/webhooks/github"): webhooks_github.github_webhook,
+        ("POST", "/webhooks/spacelift"): webhooks_spacelift.spacelift_webhook,
+    }
+    app.direct = frozenset(direct)  # and skip the layers around the middlewares (ADR 0437)
+    app.add_middleware(DirectRoutes, routes=direct, on_error=_on_error)
     app.add_middleware(BodyLimit)  # the routes that do not read their body themselves: 1 MiB (ADR 0374)
     app.add_middleware(HeadAsGet)
     app.add_middleware(DoorKeeper, door=services.door)  # blocks, rate limits, shedding: before any route

@@ -56,7 +56,6 @@ class DoorKeeper:
         allowed = door.guard.allowed(source)
         credential = bearer(scope)
         token = token_source(credential) if credential else None
-        path = escape(scope.get("path", ""))
         if not allowed:
             for blocked in (source, token):
                 until = door.guard.blocked_until(blocked) if blocked else None
@@ -64,7 +63,7 @@ class DoorKeeper:
                     what = "address" if blocked == source else "token"
                     ends = until.isoformat(timespec="seconds")
                     detail = f"this {what} is blocked until {ends} after repeated failures"
-                    await _refuse(send, 403, detail, path, scope)
+                    await _refuse(send, 403, detail, _path(scope), scope)
                     return
         route = route_group(scope.get("method", ""), scope.get("path", ""))
         static = scope.get("path", "").startswith("/static/")  # the dashboard's assets: cheap, many per page
@@ -76,16 +75,21 @@ class DoorKeeper:
                 if not verdict.allowed:
                     who = "address" if scope_name == IP else "token"
                     detail = f"too many requests from this {who}; retry after {verdict.retry_after} seconds"
-                    await _refuse(send, 429, detail, path, scope, verdict.retry_after)
+                    await _refuse(send, 429, detail, _path(scope), scope, verdict.retry_after)
                     return
         if route in _SHED:
             reason = door.shedder.shedding()
             if reason is not None:
                 seconds = door.settings.shed_retry_after_seconds
                 detail = f"the service is shedding load ({reason}); retry after {seconds} seconds"
-                await _refuse(send, 503, detail, path, scope, seconds)
+                await _refuse(send, 503, detail, _path(scope), scope, seconds)
                 return
         await self.app(scope, receive, send)
+
+
+def _path(scope: Scope) -> str:
+    """The path as a refusal names it (escaped only when there is a refusal: most requests have none)."""
+    return escape(scope.get("path", ""))
 
 
 def bearer(scope: Scope) -> str | None:

@@ -14,15 +14,15 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from typing import Final
 
 import orjson
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tfreview.ops.log_context import bound
+from tfreview.ops.log_context import bind_request_id, unbind_request_id
 from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.plumbing.ids import uuid4_hex
 from tfreview.plumbing.log_lines import escape
 from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits
 from tfreview.web.problems import PROBLEM_JSON, ClientClosed, http_problem, problem_for
@@ -30,6 +30,7 @@ from tfreview.web.problems import PROBLEM_JSON, ClientClosed, http_problem, prob
 _log = logging.getLogger("tfreview.web.requests")
 LOG_NOTE: Final = "tfreview.log_note"  # scope["state"] key: why the app answered as it did, for the one line
 _INCOMING_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+_LINE = "request_id=%s method=%s path=%s status=%d duration_ms=%.1f%s"
 
 
 class RequestLog:
@@ -46,7 +47,7 @@ class RequestLog:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and _INCOMING_ID.fullmatch(incoming) else uuid4_hex()
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         status = 500
@@ -61,7 +62,8 @@ class RequestLog:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("ascii"))]
             await send(message)
 
-        with bound(request_id=request_id):  # every line logged while serving it carries the id
+        bound = bind_request_id(request_id)  # every line logged while serving it carries the id
+        try:
             begun = time.perf_counter()
             limits = self.head_limits
             refused = limits.problem(len(scope.get("raw_path") or b""), scope["headers"]) if limits else None
@@ -80,25 +82,41 @@ class RequestLog:
                 if not started:
                     await _answer(send, found.status, found.body, request_id, found.headers)
             finally:
-                if PROTOCOL_ERROR in state:  # the server refused the body (bad chunk size…): its status, once
-                    status, note = state[PROTOCOL_ERROR]
-                elif LOG_NOTE in state:  # why the app refused (a credential that does not hold): on this line
-                    note = escape(str(state[LOG_NOTE]))
-                elif status == ClientClosed().status:
-                    note = "the client closed the connection mid-body"
+                status, note = _outcome(state, status, note)
                 elapsed = time.perf_counter() - begun
                 route = route_group(scope.get("method", ""), scope.get("path", ""))
                 self.metrics.count("tfreview_http_responses_total", route=route, status=str(status))
                 self.metrics.observe("tfreview_http_request_duration_seconds", elapsed, route=route)
-                _log.info(
-                    "request_id=%s method=%s path=%s status=%d duration_ms=%.1f%s",
-                    request_id,
-                    scope.get("method", "-"),
-                    escape(scope.get("path", "-")),
-                    status,
-                    elapsed * 1000,
-                    f" reason={note}" if note else "",
-                )
+                _line(request_id, scope, status, elapsed, note)
+        finally:
+            unbind_request_id(bound)
+
+
+def _outcome(state: dict[str, object], status: int, note: str) -> tuple[int, str]:
+    """The status and reason the line gives, from what the server and the app left in the scope's state."""
+    if PROTOCOL_ERROR in state:  # the server refused the body (bad chunk size…): its status, once
+        refused = state[PROTOCOL_ERROR]
+        assert isinstance(refused, tuple)
+        return int(refused[0]), str(refused[1])
+    if LOG_NOTE in state:  # why the app refused (a credential that does not hold): on this line
+        return status, escape(str(state[LOG_NOTE]))
+    if status == ClientClosed().status:
+        return status, "the client closed the connection mid-body"
+    return status, note
+
+
+def _line(request_id: str, scope: Scope, status: int, elapsed: float, note: str) -> None:
+    """The request's line; its record made directly, without logging's look-up of the caller (ADR 0437)."""
+    if _log.isEnabledFor(logging.INFO):
+        args = (
+            request_id,
+            scope.get("method", "-"),
+            escape(scope.get("path", "-")),
+            status,
+            elapsed * 1000,
+            f" reason={note}" if note else "",
+        )
+        _log.handle(_log.makeRecord(_log.name, logging.INFO, __file__, 0, _LINE, args, None))
 
 
 async def _answer(send: Send, status: int, body: object, request_id: str, extra: dict[str, str]) -> None:

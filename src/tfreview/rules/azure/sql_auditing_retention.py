@@ -7,12 +7,19 @@ from typing import Any
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.azure.sql_server_auditing import check as auditing_missing
 
 _POLICY = "azurerm_mssql_server_extended_auditing_policy"
 _MINIMUM = 90
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    # a server that is not audited keeps no audit logs at all: a facet of TFR-AZU-234's finding (ADR 0281)
+    missing = list(auditing_missing(resource, snapshot))
+    for hit in missing:
+        yield Hit(hit.path, f"no audit logs are kept: {hit.message}")
+    if missing:
+        return
     for index, block in enumerate(resource.blocks("extended_auditing_policy")):
         days = _short(block)
         if days is not None:
@@ -56,8 +63,9 @@ RULE = Rule(
     "Retention is 'greater than 90 days'\"). azurerm documents `retention_in_days` as defaulting to 0, which "
     "Azure reads as unlimited retention, so an unset or 0 retention passes; the rule flags an auditing policy "
     "of the server (inline block, or a linked policy by reference or by the server's id) that is on and keeps "
-    "its storage-account logs for 1 to 89 days. Servers with no auditing at all are TFR-AZU-234's finding, "
-    "not this rule's (Checkov reports both under CKV_AZURE_24). Low: it shortens an investigation's reach.",
+    "its storage-account logs for 1 to 89 days, and a server with no auditing at all, which keeps none: there "
+    "this finding is a facet of TFR-AZU-234's (one cause, one finding; ADR 0281), as Checkov reports both under "
+    "CKV_AZURE_24. Low: it shortens an investigation's reach.",
     defaults=(("retention_in_days", "0: unlimited retention"),),
     references=References(checkov=("CKV_AZURE_24",), trivy=("AVD-AZU-0025", "azure-database-retention-period-set")),
     check=check,

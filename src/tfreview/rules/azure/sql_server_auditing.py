@@ -69,5 +69,7 @@ RULE = Rule(
     "Database-level auditing does not count, as for Checkov.",
     defaults=(("extended_auditing_policy", "none: Azure SQL servers are not audited unless configured"),),
     references=References(checkov=("CKV_AZURE_23",), trivy=("AVD-AZU-0027", "azure-database-enable-audit")),
+    # one cause, one finding: a server without auditing keeps no audit logs either (ADR 0281)
+    subsumes=("TFR-AZU-240",),
     check=check,
 )
