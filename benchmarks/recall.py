@@ -16,7 +16,9 @@ together.
 
 A *pair* is (resource, Checkov check id). A resource is named by its file and its address without
 instance keys; in HCL also without the `module.…` prefix, since the file already tells the module (a module
-reviewed through two callers is one resource in its file). tfreview reports a pair when a finding on that
+reviewed through two callers is one resource in its file). A module call is a resource too (ADR 0431):
+Checkov's module checks name it `vpc` or `module.eks.kms`, tfreview `module.vpc` or `module.eks.module.kms`;
+both become `module.<name>` in HCL (`module.eks.module.kms` in a plan). tfreview reports a pair when a finding on that
 resource comes from a rule whose `references` name the check, or that subsumed such a rule's hit (its
 finding's `references` then name the check too). A check is *covered* when a rule names it.
 
@@ -97,6 +99,21 @@ def address_key(address: str, *, hcl: bool) -> str:
     return address.removeprefix("data.") if hcl else address
 
 
+def module_call_key(resource: str, *, hcl: bool) -> str:
+    """Checkov's name of a module call (a module check's `resource`) as tfreview's address key (ADR 0431): the call's
+    name (`vpc`), or its name through the calls that reach it (`module.eks.kms`, the `kms` call in the module that
+    `module.eks` calls) → `module.kms` (HCL: the file tells the module) or `module.eks.module.kms` (plan)."""
+    names = [name for name in _INDEX.sub("", resource).split(".") if name != "module"]
+    if hcl:
+        return f"module.{names[-1]}" if names else resource
+    return ".".join(f"module.{name}" for name in names)
+
+
+def is_module_check(failed: dict[str, Any]) -> bool:
+    """A check of module calls (`module` blocks), whose `resource` names the call, not a resource."""
+    return str(failed.get("check_class") or "").startswith("checkov.terraform.checks.module.")
+
+
 # ------------------------------------------------------------------ Checkov
 
 
@@ -163,7 +180,8 @@ def checkov_failures(target: Target, reports: Iterable[dict[str, Any]]) -> Itera
         for failed in report["results"].get("failed_checks", []):
             resource = str(failed.get("resource") or "")
             file = os.path.realpath(_checked_file(target, failed) if hcl else target.path)
-            yield str(failed["check_id"]), str(failed.get("check_name") or ""), file, address_key(resource, hcl=hcl)
+            key = module_call_key(resource, hcl=hcl) if is_module_check(failed) else address_key(resource, hcl=hcl)
+            yield str(failed["check_id"]), str(failed.get("check_name") or ""), file, key
 
 
 # ------------------------------------------------------------------ tfreview

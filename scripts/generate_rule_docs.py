@@ -30,6 +30,7 @@ PROVIDER_NAMES = {
     "azure": "Azure",
     "gcp": "Google Cloud",
     "kubernetes": "Kubernetes",
+    "terraform": "Terraform (module calls)",
     "change": "Change risks",
 }
 

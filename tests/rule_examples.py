@@ -109,6 +109,7 @@ def plan_of_hcl(example: Example) -> ChangeSet:
     changes: list[dict[str, Any]] = []
     resources: list[dict[str, Any]] = []
     providers: dict[str, Any] = {}
+    module_calls: dict[str, Any] = {}
     for change in hcl.changes:
         if change.address.startswith("provider.") and change.after is not None:
             name = change.type.removesuffix("_provider")
@@ -116,6 +117,9 @@ def plan_of_hcl(example: Example) -> ChangeSet:
             key = change.address.removeprefix("provider.")
             alias = {"alias": key.split(".", 1)[1]} if "." in key else {}
             providers[key] = {"name": name, **alias, "expressions": expressions}
+            continue
+        if change.type == "module" and change.after is not None:  # a module call (ADR 0431): `module_calls`
+            _add_module_call(module_calls, change.address, change.after)
             continue
         if change.mode != "managed":
             continue
@@ -149,6 +153,20 @@ def plan_of_hcl(example: Example) -> ChangeSet:
     document = {
         "format_version": "1.2",
         "resource_changes": changes,
-        "configuration": {"root_module": {"resources": resources}, "provider_config": providers},
+        "configuration": {
+            "root_module": {"resources": resources, "module_calls": module_calls},
+            "provider_config": providers,
+        },
     }
     return plan_from_document(json.loads(json.dumps(document)), f"{example.test_id}-as-plan.json")
+
+
+def _add_module_call(calls: dict[str, Any], address: str, values: Mapping[str, Any]) -> None:
+    """`module.a.module.b` with `source`/`version` as Terraform writes it: `module_calls.a.module.module_calls.b`."""
+    names = address.split(".")[1::2]
+    for name in names[:-1]:
+        calls = calls.setdefault(name, {"source": "./" + name, "module": {}})["module"].setdefault("module_calls", {})
+    call = calls.setdefault(names[-1], {"module": {}})
+    call["source"] = values.get("source")
+    if "version" in values:
+        call["version_constraint"] = values["version"]

@@ -66,9 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("-o", "--output", choices=("text", "json"), default="text")
     listing.add_argument(
         "--provider",
-        choices=("aws", "azure", "gcp", "kubernetes", "change"),
+        choices=("aws", "azure", "gcp", "kubernetes", "terraform", "change"),
         metavar="PROVIDER",
-        help="only this provider: aws, azure, gcp, kubernetes, change",
+        help="only this provider: aws, azure, gcp, kubernetes, terraform, change",
     )
     show = rule_commands.add_parser("show", help="show one rule")
     show.add_argument("id", help="rule id, long id, or a Checkov/Trivy id")

@@ -51,7 +51,7 @@ _TOP_KEYS = {
     "suppress",
     "advisor",
 }
-_PROVIDERS = {"aws", "azure", "gcp", "kubernetes", "change"}
+_PROVIDERS = {"aws", "azure", "gcp", "kubernetes", "terraform", "change"}
 
 
 def find_config(start: Path) -> Path | None:

@@ -132,7 +132,18 @@ def test_local_modules_are_followed_with_their_addresses() -> None:
         "aws_s3_bucket.root",
         "module.assets.aws_s3_bucket.this",
         "module.assets.module.log.aws_s3_bucket_logging.this",
+        # the module calls themselves, read as pseudo resources for the rules on module sources (ADR 0431)
+        "module.assets",
+        "module.assets.module.log",
+        "module.vpc",
     }
+    vpc = changes["module.vpc"]
+    assert (vpc.type, vpc.after, vpc.location) == (
+        "module",
+        {"source": "terraform-aws-modules/vpc/aws", "version": "5.0.0"},
+        Location("main.tf", 6, 9),
+    )
+    assert changes["module.assets.module.log"].module_address == "module.assets"
     bucket = changes["module.assets.aws_s3_bucket.this"]
     assert bucket.after == {"bucket": "assets-prod"}  # the module argument sets the variable
     assert bucket.module_address == "module.assets"

@@ -6,6 +6,7 @@ on deploys; a literal zero, tfvars or a caller's argument is the value Terraform
 
 from __future__ import annotations
 
+from tfreview.core.module_calls import is_module_call
 from tfreview.core.plan import ChangeSet, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
@@ -14,7 +15,7 @@ from tfreview.rules import load_rules_for
 
 
 def changes(change_set: ChangeSet) -> dict[str, ResourceChange]:
-    return {c.address: c for c in change_set.changes if not is_provider_configuration(c)}
+    return {c.address: c for c in change_set.changes if not (is_provider_configuration(c) or is_module_call(c))}
 
 
 GATED = """

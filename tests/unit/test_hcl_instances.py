@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tfreview.core.module_calls import is_module_call
 from tfreview.core.plan import ChangeSet, Location, ResourceChange, is_provider_configuration, strip_index
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
@@ -42,7 +43,7 @@ AGREEING = [
 
 
 def by_address(change_set: ChangeSet) -> dict[str, ResourceChange]:
-    return {c.address: c for c in change_set.changes if not is_provider_configuration(c)}
+    return {c.address: c for c in change_set.changes if not (is_provider_configuration(c) or is_module_call(c))}
 
 
 @pytest.mark.parametrize("name", AGREEING)

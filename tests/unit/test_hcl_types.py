@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from tfreview.core.module_calls import is_module_call
 from tfreview.core.plan import ResourceChange
 from tfreview.core.values import UNKNOWN, lookup
 from tfreview.parsing.hcl import changeset_from_sources
 
 
 def only(files: dict[str, str]) -> ResourceChange:
-    [change] = changeset_from_sources(files).changes
+    [change] = [c for c in changeset_from_sources(files).changes if not is_module_call(c)]
     return change
 
 

@@ -23,6 +23,7 @@ from tfreview.core.findings import (
     normalised_path,
 )
 from tfreview.core.folding import Folded, subsume
+from tfreview.core.module_calls import MODULE_CALL_TYPE, is_module_call
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot, StateCheck
@@ -96,7 +97,11 @@ def review(
     suppressed.sort(key=_sort_key)
 
     radius = blast_radius(change_set)
-    changes = [_entry(c, radius.get(c.address)) for c in change_set.changes if c.kind not in _NOT_CHANGES]
+    changes = [
+        _entry(c, radius.get(c.address))
+        for c in change_set.changes
+        if c.kind not in _NOT_CHANGES and not (c.type == MODULE_CALL_TYPE and is_module_call(c))
+    ]
     drift = [_entry(c) for c in change_set.drift]
     coverage = _cover(change_set.coverage, change_set, managed, selected)  # a new value: the input is not touched
     outcome = verdict(counted, policy)
@@ -129,11 +134,18 @@ def review(
 
 def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChange], rules: list[Rule]) -> Coverage:
     """How many resources the rules saw, and how many of them some rule checks: a PASS on types no rule
-    knows says nothing, so their types are listed. Provider configurations are not resources."""
+    knows says nothing, so their types are listed. Provider configurations and module calls are not resources."""
     checked = {t for rule in rules for t in rule.resource_types}
-    # `endswith` first: the test's own first step, without a call for each of thousands of resources
-    resources = [c for c in managed if not (c.type.endswith("_provider") and is_provider_configuration(c))]
-    configurations = sum(1 for c in change_set.changes if c.type.endswith("_provider") and is_provider_configuration(c))
+    # the type first: the tests' own first steps, without a call for each of thousands of resources
+    resources = [
+        c
+        for c in managed
+        if not (
+            (c.type.endswith("_provider") and is_provider_configuration(c))
+            or (c.type == MODULE_CALL_TYPE and is_module_call(c))
+        )
+    ]
+    configurations = len(managed) - len(resources)  # pseudo resources are all `managed`
     return replace(
         coverage,
         resources_total=len(change_set.changes) - configurations,

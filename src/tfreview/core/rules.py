@@ -272,7 +272,7 @@ class Rule:
     long_id: str  # readable and stable too: aws-s3-no-public-read-acl
     title: str  # one sentence, what is wrong
     severity: Severity
-    provider: str  # aws | azure | gcp | kubernetes | change
+    provider: str  # aws | azure | gcp | kubernetes | terraform | change
     category: str  # encryption | networking | iam | logging | backup | secrets | general | change
     resource_types: tuple[str, ...]  # empty: every type
     remediation: str

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from tfreview.core.module_calls import MODULE_CALL_TYPE, is_registry_source, module_call_address, shown_source
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
@@ -28,6 +29,7 @@ from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_i
 from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Input, Scope
 from tfreview.parsing.inline_suppressions import suppressions_in
+from tfreview.parsing.module_calls import module_call_values
 from tfreview.parsing.source_tree import SourceReader, real_directory
 from tfreview.parsing.unknown_mask import split_unknown
 
@@ -457,13 +459,15 @@ class _ConfigurationReader:
         arguments = {item.name: item for item in body_items(block.body) if isinstance(item, Attribute)}
         source_item = arguments.get("source")
         source = Evaluator(Scope()).evaluate(source_item.expression) if source_item is not None else None
+        self._module_call(file, block, prefix, arguments, source)
         if not isinstance(source, str):
             self.configuration.notes.append(f"{address}: the module source is not a literal string; not followed")
             return
         if not source.startswith(("./", "../")):
-            kind = "registry" if _is_registry(source) else "remote"
+            kind = "registry" if is_registry_source(source) else "remote"
+            shown = shown_source(source)  # never a credential the source holds (ADR 0431)
             self.configuration.notes.append(
-                f"{address}: module from {kind} source {source!r} not reviewed (not on disk; not followed)"
+                f"{address}: module from {kind} source {shown!r} not reviewed (not on disk; not followed)"
             )
             return
         if len(chain) > _MAX_MODULE_DEPTH:
@@ -519,17 +523,41 @@ class _ConfigurationReader:
                 inputs[argument] = Input(value, references, tuple(dict.fromkeys(evaluator.defaults)))
             self._module(child, address + instance.suffix, inputs, chain, _joined(condition, expansion.condition))
 
+    def _module_call(
+        self, file: _File, block: Block, prefix: str, arguments: Mapping[str, Attribute], source: Any
+    ) -> None:
+        """The call itself as the pseudo resource `module.NAME` of type `module` (ADR 0431), its `source` and
+        `version` as values: once for every instance of the modules around it, as `terraform init` installs it."""
+        name = block.labels[0]
+        address = module_call_address(prefix, name)
+        if address in self.configuration.resources:
+            return
+        version_item = arguments.get("version")
+        version = Evaluator(Scope()).evaluate(version_item.expression) if version_item is not None else None
+        values, unknown = module_call_values(source, version)
+        items = [
+            (item.name if isinstance(item, Attribute) else _block_key(item), item.line, item.end_line)
+            for item in body_items(block.body)
+        ]
+        self.configuration.resources[address] = ConfiguredResource(
+            address=address,
+            type=MODULE_CALL_TYPE,
+            name=name,
+            module_address=address.rpartition(".module.")[0] or None,
+            values=values,
+            unknown=unknown,
+            references={},
+            location=Location(file.path, block.line, block.end_line),
+            prevent_destroy=False,
+            suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
+            unknown_sources=(),
+        )
+
 
 def _tfvars_order(item: tuple[str, str]) -> tuple[int, str]:
     """terraform.tfvars, terraform.tfvars.json, then the `*.auto.tfvars(.json)` files by name."""
     name = posixpath.basename(item[0])
     return ({"terraform.tfvars": 0, "terraform.tfvars.json": 1}.get(name, 2), name)
-
-
-def _is_registry(source: str) -> bool:
-    """`namespace/name/provider` (or `host/namespace/name/provider`), as the module registry names modules."""
-    parts = source.split("//", maxsplit=1)[0].split("/")
-    return "::" not in source and ":" not in parts[0] and len(parts) in (3, 4) and all(parts)
 
 
 def _is_sensitive(block: Block, scope: Scope) -> bool:

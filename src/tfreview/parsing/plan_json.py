@@ -16,6 +16,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, strip_index
 from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
+from tfreview.parsing.module_calls import module_call_changes
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
 from tfreview.parsing.plan_numbers import read_exact
 
@@ -159,6 +160,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
     references, configured = configuration.references, configuration.expressions
     changes = _changes(_list(document, "resource_changes", path), "resource_changes", references, path, configured)
     changes.extend(provider_changes(document.get("configuration")))
+    changes.extend(module_call_changes(document.get("configuration")))  # ADR 0431
     drift = _changes(_list(document, "resource_drift", path), "resource_drift", references, path, None)
     outputs = document.get("output_changes") or {}
     return ChangeSet(

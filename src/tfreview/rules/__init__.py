@@ -21,7 +21,7 @@ from tfreview.core.rules import Rule
 from tfreview.rules.declarative import load_rule_file
 from tfreview.rules.library_index import LibraryIndex, index_path, wait_until_settled
 
-PROVIDER_PACKAGES = ("aws", "azure", "gcp", "kubernetes", "changes")
+PROVIDER_PACKAGES = ("aws", "azure", "gcp", "kubernetes", "terraform", "changes")
 _PROVIDERS = {"changes": "change"}  # the package of change rules; its rules say provider "change"
 
 

@@ -52,7 +52,14 @@ _REFERENCE_KINDS = {
 }
 _EXAMPLE_KEYS = frozenset({"name", "flags", "plan", "hcl", "base_hcl"})
 _ID = re.compile(r"TFR-([A-Z0-9]+)-[0-9]{3}")
-ID_PREFIXES = {"aws": "AWS", "azure": "AZU", "gcp": "GCP", "kubernetes": "K8S", "change": "CHG"}  # TFR-<prefix>-NNN
+ID_PREFIXES = {  # TFR-<prefix>-NNN
+    "aws": "AWS",
+    "azure": "AZU",
+    "gcp": "GCP",
+    "kubernetes": "K8S",
+    "terraform": "TF",
+    "change": "CHG",
+}
 _TYPE = re.compile(r"[a-z][a-z0-9_]*")
 
 

@@ -109,7 +109,12 @@ def test_changed_directory_read_at_head_and_base_with_its_local_modules(
     change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
 
     kinds = {c.address: c.actions for c in change_set.changes}
-    assert kinds == {"aws_ebs_volume.data": ("update",), "module.logs.aws_s3_bucket.this": ("update",)}
+    assert kinds == {
+        "aws_ebs_volume.data": ("update",),
+        "module.logs.aws_s3_bucket.this": ("update",),
+        "module.logs": ("no-op",),  # the module calls, read for the rules on module sources (ADR 0431)
+        "module.vpc": ("create",),
+    }
     locations = {c.address: c.location for c in change_set.changes}
     assert locations["aws_ebs_volume.data"] is not None
     assert locations["aws_ebs_volume.data"].file == "envs/prod/main.tf"  # repository-relative
@@ -173,7 +178,7 @@ def test_module_source_leaving_the_repository_is_never_requested(github: FakeGit
     number = open_pr(github, {"README.md": "a"}, {"main.tf": escaping})
     head = github.pull_request(REPO, number).head_sha
     change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
-    assert [c.address for c in change_set.changes] == ["aws_ebs_volume.v"]
+    assert [c.address for c in change_set.changes] == ["aws_ebs_volume.v", "module.x"]  # the call, not followed
     assert all(".." not in r.path and "etc" not in r.path for r in github.requests)
     assert any("module.x" in note for note in change_set.coverage.notes)
 
