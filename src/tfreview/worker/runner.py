@@ -357,10 +357,10 @@ class Worker:
 
     def _failed(self, job: Job, failed: Job, reason: str, permanent: bool, seconds: float) -> Outcome:
         """The outcome of a failure the queue recorded (retrying or dead), its ONE log line (ADR 0439: a dead job's
-        says it failed and is dead, at ERROR) and review metric; `job` is the attempt as claimed."""
+        says so and which attempt failed, at ERROR) and review metric; `job` is the attempt as claimed."""
         dead = failed.state == JobState.DEAD
         if dead:
-            logger.error("job %s (%s) attempt %s failed and is dead: %s", job.id, job.kind, job.attempts, reason)
+            logger.error("job %s (%s) is dead: %s (attempt %s failed)", job.id, job.kind, reason, job.attempts)
         else:
             self._log_failure(job, reason)
         if dead and review_id_of(failed) is not None:  # the queue marked its review failed
