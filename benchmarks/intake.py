@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake_drift import Split, database_shape, drop_caches, sample, split, thread_split, threads_line
+from intake_drift import Split, calibrate, database_shape, drop_caches, sample, split, thread_split, threads_line
 from intake_load import Load, paced, read_deliveries, saturate, write_deliveries, wrk_available
 from intake_servers import Running, simple_server, tfreview_server, tree_cpu_seconds
 from intake_threads import intake_seconds, thread_cpu, thread_names
@@ -61,6 +61,7 @@ class Round:
     background_ms: float = float("nan")
     ended_jobs: int = -1  # tfreview on SQLite: jobs its workers finished by the end of the flat-out run (else -1)
     split: Split | None = None  # the server process's user/system CPU, faults and switches (intake_drift.py)
+    speed_us: float = float("nan")  # a fixed CPU loop's µs just before the flat-out run (intake_drift.calibrate)
 
 
 def _servers(
@@ -84,6 +85,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     database_before = server.database_cpu() if server.database_cpu is not None else None
     before = tree_cpu_seconds(server.pid)
     threads_before = thread_cpu(server.pid)
+    speed = calibrate()
     process_before, split_before = sample(server.pid), thread_split(server.pid)
     flat = saturate(
         server.url,
@@ -102,7 +104,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
         database_s, background_s = server.database_cpu().since(database_before)
     names = thread_names(server.pid) if target.startswith("tfr") else {}
     spent = split(process_before, process_after, flat.accepted)
-    print(f"  flat-out: {spent.line()}", flush=True)
+    print(f"  flat-out: {spent.line()}; the calibration loop took {speed:.0f} µs CPU before it", flush=True)
     if args.split_threads:
         print(f"  threads (user/system s): {threads_line(split_before, split_after, names)}", flush=True)
     intake = intake_seconds(threads_before, threads_after, names) if names else None
@@ -119,7 +121,17 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
         if server.data is not None:
             print(f"  its database: {database_shape(server.data)}", flush=True)
     return Round(
-        target, flat, cpu_ms, intake_ms, steady, rows, database_ms, background_ms, ended_jobs=ended, split=spent
+        target,
+        flat,
+        cpu_ms,
+        intake_ms,
+        steady,
+        rows,
+        database_ms,
+        background_ms,
+        ended_jobs=ended,
+        split=spent,
+        speed_us=speed,
     )
 
 
@@ -224,15 +236,19 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
         spread = ", ".join(f"{r.flat.per_second:.0f}" for r in mine)
         print(f"| {target} | {rate:.0f} ({spread}) | {cpu:.2f} | {intake:.2f} | {p50:.1f} / {p99:.1f} | {check} |")
     print()
-    print("| server | user + system ms per delivery, by round | minor faults per delivery | invol. switches |")
-    print("|---|---|---|---|")
+    print(
+        "| server | user + system ms per delivery, by round | minor faults per delivery | invol. switches "
+        "| calibration loop µs CPU before the round |"
+    )
+    print("|---|---|---|---|---|")
     for target in TARGETS:
         parts = [r.split for r in rounds if r.target == target and r.split is not None]
         if parts:
             cpu = ", ".join(f"{p.user_ms:.2f} + {p.system_ms:.2f}" for p in parts)
             faults = ", ".join(f"{p.minflt:.1f}" for p in parts)
             switches = ", ".join(f"{p.involuntary:.2f}" for p in parts)
-            print(f"| {target} | {cpu} | {faults} | {switches} |")
+            speeds = ", ".join(f"{r.speed_us:.0f}" for r in rounds if r.target == target)
+            print(f"| {target} | {cpu} | {faults} | {switches} | {speeds} |")
     print()
     on_postgres = [t for t in TARGETS if any(r.target == t and not math.isnan(r.database_ms) for r in rounds)]
     if on_postgres:

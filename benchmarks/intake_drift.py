@@ -155,6 +155,27 @@ def database_shape(data: Path) -> str:
     return "; ".join(parts)
 
 
+def calibrate(rounds: int = 5) -> float:
+    """The machine's speed now, as this process sees it: CPU µs (process_time, the median of `rounds`) of one
+    fixed pure-Python loop (hashing, a dict, string formatting — the same instructions every time). When a
+    server's CPU per delivery rises from one round to the next and this rises with it, the CPU got slower (the
+    host, a neighbour, the cache), not the server's work larger."""
+    import hashlib
+    import statistics
+    import time
+
+    spent = []
+    for _ in range(rounds):
+        begun = time.process_time()
+        table: dict[str, int] = {}
+        digest = b"x"
+        for n in range(20000):
+            digest = hashlib.sha256(digest).digest()
+            table[f"{n}:{digest[:4].hex()}"] = n
+        spent.append((time.process_time() - begun) * 1e6)
+    return statistics.median(spent)
+
+
 def drop_caches() -> None:
     """Write back and drop the clean page cache (the machine's, not only this run's): root only."""
     os.sync()
@@ -173,3 +194,56 @@ def _vmstat() -> dict[str, int]:
         if key in _VMSTAT:
             found[key] = int(value)
     return found
+
+
+def _write_round(directory: str, deliveries: int) -> str:
+    """One fresh process's durable intake of `deliveries` 28 KB rows into a fresh SQLite file (WAL,
+    synchronous=FULL, one commit each, as the naive prototype does): its user/system ms per row and faults."""
+    import subprocess
+    import sys
+    import tempfile
+
+    code = (
+        "import os, sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1] + '/probe.db', isolation_level=None)\n"
+        "db.execute('PRAGMA journal_mode=WAL'); db.execute('PRAGMA synchronous=FULL')\n"
+        "db.execute('CREATE TABLE d (id INTEGER PRIMARY KEY, k TEXT UNIQUE, p BLOB)')\n"
+        "body = os.urandom(28678)\n"
+        "t = os.times()\n"
+        "for n in range(int(sys.argv[2])):\n"
+        "    db.execute('INSERT INTO d (k, p) VALUES (?, ?)', (str(n), body))\n"
+        "u = os.times()\n"
+        "f = open('/proc/self/stat').read().rsplit(')', 1)[1].split()\n"
+        "print(u.user - t.user, u.system - t.system, f[7], f[9])\n"
+    )
+    with tempfile.TemporaryDirectory(prefix="tfreview-bench-probe-", dir=directory) as data:
+        argv = [sys.executable, "-c", code, data, str(deliveries)]
+        out = subprocess.run(argv, check=True, capture_output=True, text=True)
+        user, system, minflt, majflt = out.stdout.split()
+    n = max(1, deliveries)
+    return (
+        f"user {float(user) * 1000 / n:.3f} + system {float(system) * 1000 / n:.3f} ms per row, "
+        f"{int(minflt) / n:.1f} minor / {int(majflt) / n:.2f} major faults per row"
+    )
+
+
+def main() -> None:
+    """Round after round of the same durable writes in a fresh process and directory: does their CPU rise?"""
+    import argparse
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--rows", type=int, default=6000)
+    parser.add_argument("--dirs", default=f"{tempfile.gettempdir()},/dev/shm", help="comma-separated, alternated")
+    parser.add_argument("--drop-caches", action="store_true")
+    args = parser.parse_args()
+    for n in range(args.rounds):
+        for directory in args.dirs.split(","):
+            if args.drop_caches:
+                drop_caches()
+            print(f"round {n + 1} {directory}: {_write_round(directory, args.rows)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
