@@ -17,6 +17,9 @@ with latency from the scheduled start — for `tfr` while its workers chew throu
 run queued. Afterwards the stored delivery rows are counted against the 202s (they must be equal).
 With py-spy installed (`make bench` installs it), tfreview's CPU is also split by thread: the intake
 threads (event loop, group-commit writer) apart from the embedded workers reviewing (intake_threads.py).
+Each round also prints the server's user/system split, page faults and context switches of the flat-out run and
+the machine's steal/iowait/reclaim over it (intake_drift.py); `--drop-caches` (root) starts every round from a
+dropped page cache, `--data-root /dev/shm` puts the fresh data dirs on tmpfs: for the round-over-round drift.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake_drift import Split, calibrate, database_shape, drop_caches, sample, split, thread_split, threads_line
 from intake_load import Load, paced, read_deliveries, saturate, write_deliveries, wrk_available
 from intake_servers import Running, simple_server, tfreview_server, tree_cpu_seconds
 from intake_threads import intake_seconds, thread_cpu, thread_names
@@ -56,20 +60,22 @@ class Round:
     database_ms: float = float("nan")
     background_ms: float = float("nan")
     ended_jobs: int = -1  # tfreview on SQLite: jobs its workers finished by the end of the flat-out run (else -1)
+    split: Split | None = None  # the server process's user/system CPU, faults and switches (intake_drift.py)
+    speed_us: float = float("nan")  # a fixed CPU loop's µs just before the flat-out run (intake_drift.calibrate)
 
 
 def _servers(
-    postgres: str | None, base_src: str | None = None
+    postgres: str | None, base_src: str | None = None, root: str | None = None
 ) -> dict[str, Callable[[], contextlib.AbstractContextManager[Running]]]:
     servers: dict[str, Callable[[], contextlib.AbstractContextManager[Running]]] = {
         "bare": lambda: simple_server("bare", SECRET),
         "naive": lambda: simple_server("naive", SECRET),
-        "tfr": lambda: tfreview_server(SECRET, worker=True, postgres=None),
-        "tfr-nowork": lambda: tfreview_server(SECRET, worker=False, postgres=None),
+        "tfr": lambda: tfreview_server(SECRET, worker=True, postgres=None, data_root=root),
+        "tfr-nowork": lambda: tfreview_server(SECRET, worker=False, postgres=None, data_root=root),
     }
     if base_src:
         base = {"PYTHONPATH": str(Path(base_src).resolve())}
-        servers["tfr-base"] = lambda: tfreview_server(SECRET, worker=True, postgres=None, extra=base)
+        servers["tfr-base"] = lambda: tfreview_server(SECRET, worker=True, postgres=None, extra=base, data_root=root)
     if postgres:
         servers["tfr-pg"] = lambda: tfreview_server(SECRET, worker=False, postgres=postgres)
     return servers
@@ -79,6 +85,8 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     database_before = server.database_cpu() if server.database_cpu is not None else None
     before = tree_cpu_seconds(server.pid)
     threads_before = thread_cpu(server.pid)
+    speed = calibrate()
+    process_before, split_before = sample(server.pid), thread_split(server.pid)
     flat = saturate(
         server.url,
         flat_file,
@@ -88,12 +96,17 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
         cycle=target == "bare",
     )
     cpu = tree_cpu_seconds(server.pid) - before
+    process_after, split_after = sample(server.pid), thread_split(server.pid)
     ended = server.ended_jobs() if server.ended_jobs is not None else -1  # before py-spy's look takes its time
     threads_after = thread_cpu(server.pid)
     database_s = background_s = float("nan")
     if server.database_cpu is not None and database_before is not None:
         database_s, background_s = server.database_cpu().since(database_before)
     names = thread_names(server.pid) if target.startswith("tfr") else {}
+    spent = split(process_before, process_after, flat.accepted)
+    print(f"  flat-out: {spent.line()}; the calibration loop took {speed:.0f} µs CPU before it", flush=True)
+    if args.split_threads:
+        print(f"  threads (user/system s): {threads_line(split_before, split_after, names)}", flush=True)
     intake = intake_seconds(threads_before, threads_after, names) if names else None
     if not target.startswith("tfr"):
         intake = cpu  # the bare endpoint and the prototype do nothing but intake
@@ -105,7 +118,21 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     rows = server.count_rows()
     if args.observe:
         print(f"  observed before exit: {observe(server.pid)}", flush=True)
-    return Round(target, flat, cpu_ms, intake_ms, steady, rows, database_ms, background_ms, ended_jobs=ended)
+        if server.data is not None:
+            print(f"  its database: {database_shape(server.data)}", flush=True)
+    return Round(
+        target,
+        flat,
+        cpu_ms,
+        intake_ms,
+        steady,
+        rows,
+        database_ms,
+        background_ms,
+        ended_jobs=ended,
+        split=spent,
+        speed_us=speed,
+    )
 
 
 def _meminfo(*names: str) -> str:
@@ -209,6 +236,20 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
         spread = ", ".join(f"{r.flat.per_second:.0f}" for r in mine)
         print(f"| {target} | {rate:.0f} ({spread}) | {cpu:.2f} | {intake:.2f} | {p50:.1f} / {p99:.1f} | {check} |")
     print()
+    print(
+        "| server | user + system ms per delivery, by round | minor faults per delivery | invol. switches "
+        "| calibration loop µs CPU before the round |"
+    )
+    print("|---|---|---|---|---|")
+    for target in TARGETS:
+        parts = [r.split for r in rounds if r.target == target and r.split is not None]
+        if parts:
+            cpu = ", ".join(f"{p.user_ms:.2f} + {p.system_ms:.2f}" for p in parts)
+            faults = ", ".join(f"{p.minflt:.1f}" for p in parts)
+            switches = ", ".join(f"{p.involuntary:.2f}" for p in parts)
+            speeds = ", ".join(f"{r.speed_us:.0f}" for r in rounds if r.target == target)
+            print(f"| {target} | {cpu} | {faults} | {switches} | {speeds} |")
+    print()
     on_postgres = [t for t in TARGETS if any(r.target == t and not math.isnan(r.database_ms) for r in rounds)]
     if on_postgres:
         print("| server | PostgreSQL backends' CPU ms per delivery | its background processes' (server-wide) |")
@@ -257,13 +298,22 @@ def main() -> None:
         help="after each round: the server's files and threads, dirty pages, leftovers",
     )
     parser.add_argument("--base-src", help="a tree's src directory to run as tfr-base beside tfr (an A/B)")
+    parser.add_argument(
+        "--drop-caches",
+        action="store_true",
+        help="sync and drop the machine's page cache before each round (root; affects everything on the machine)",
+    )
+    parser.add_argument("--data-root", help="make each tfreview round's fresh data dir here (e.g. /dev/shm: tmpfs)")
+    parser.add_argument(
+        "--split-threads", action="store_true", help="print each round's user/system seconds by thread kind"
+    )
     args = parser.parse_args()
     if not wrk_available():
         raise SystemExit("wrk is not installed: `apt-get install -y wrk` (make bench does it as root)")
     postgres = os.environ.get("TFREVIEW_BENCH_POSTGRES_URL") or os.environ.get("TFREVIEW_TEST_POSTGRES_URL")
     if not postgres:
         print("tfr-pg skipped: set TFREVIEW_BENCH_POSTGRES_URL to an admin URL of a PostgreSQL server", file=sys.stderr)
-    servers = _servers(postgres, args.base_src)
+    servers = _servers(postgres, args.base_src, args.data_root)
     wanted = [t for t in TARGETS if t in servers and (not args.only or t in args.only.split(","))]
     load_before = os.getloadavg()
     rounds: list[Round] = []
@@ -284,6 +334,8 @@ def _run(
     with _request_files(args) as (flat_file, fixed):
         for repeat in range(args.repeats):
             for target in wanted:  # interleaved: each repeat sees every server under similar load
+                if args.drop_caches:
+                    drop_caches()
                 with servers[target]() as server:
                     found = one_round(target, server, flat_file, fixed, args)
                 rounds.append(found)

@@ -109,8 +109,17 @@ class Running:
     """A started server: its URL, its process id (for CPU), how to count what it stored and, on PostgreSQL, the
     CPU of the database server's processes (`database_cpu`: None elsewhere)."""
 
-    def __init__(self, url: str, pid: int, count_rows: Any, database_cpu: Any = None, ended_jobs: Any = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        pid: int,
+        count_rows: Any,
+        database_cpu: Any = None,
+        ended_jobs: Any = None,
+        data: Path | None = None,
+    ) -> None:
         self.url = url
+        self.data = data  # tfreview's data directory (its SQLite database), None elsewhere
         self.pid = pid
         self.count_rows = count_rows
         self.database_cpu: Callable[[], DatabaseCpu] | None = database_cpu
@@ -180,12 +189,18 @@ def simple_server(kind: str, secret: str) -> Iterator[Running]:
 
 @contextlib.contextmanager
 def tfreview_server(
-    secret: str, *, worker: bool, postgres: str | None, extra: dict[str, str] | None = None
+    secret: str,
+    *,
+    worker: bool,
+    postgres: str | None,
+    extra: dict[str, str] | None = None,
+    data_root: str | None = None,
 ) -> Iterator[Running]:
+    """`tfreview serve` on a fresh data directory (under `data_root`, e.g. a tmpfs, or the temp dir)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TFREVIEW_")}
     env["TFREVIEW_GITHUB__WEBHOOK_SECRETS"] = json.dumps([{"value": secret}])
     env.update(extra or {})
-    with tempfile.TemporaryDirectory(prefix="tfreview-bench-") as data, _database(postgres) as url:
+    with tempfile.TemporaryDirectory(prefix="tfreview-bench-", dir=data_root) as data, _database(postgres) as url:
         if url is not None:
             env["TFREVIEW_DATABASE__URL"] = url
             upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade"]
@@ -197,7 +212,7 @@ def tfreview_server(
             if url is None:
                 database = lambda: next(Path(data).glob("*.db"))  # noqa: E731  # created by the server
                 ended = lambda: sqlite_rows(database(), "jobs", "WHERE state IN ('succeeded', 'dead')")  # noqa: E731
-                yield Running(address, pid, lambda: sqlite_rows(database()), ended_jobs=ended)
+                yield Running(address, pid, lambda: sqlite_rows(database()), ended_jobs=ended, data=Path(data))
             else:
                 yield Running(address, pid, lambda: _postgres_rows(url), lambda: _postgres_cpu(url))
 

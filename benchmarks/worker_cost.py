@@ -11,6 +11,9 @@ A/B: run it once with this checkout's `src` and once with another tree's first o
     git archive main src | tar -x -C /tmp/main-src
     PYTHONPATH=/tmp/main-src/src .venv/bin/python benchmarks/worker_cost.py --jobs 1500
     .venv/bin/python benchmarks/worker_cost.py --jobs 1500
+
+`--instructions` counts instead the instructions per job under valgrind's callgrind (as metrics_instructions.py
+does: instrumentation on for the draining only), which the machine's load does not move as it moves CPU time.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import argparse
 import logging
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -26,6 +31,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tfreview.ports.job_types import PullRequestHead, ReviewJob
 from tfreview.ports.records import Delivery, SourceInfo
@@ -43,7 +49,9 @@ def _cpu() -> float:
     return times.user + times.system
 
 
-def one_round(jobs: int, threads: int, directory: Path, batched: bool) -> tuple[float, float, Counter[str]]:
+def one_round(
+    jobs: int, threads: int, directory: Path, batched: bool, meter: Any = None
+) -> tuple[float, float, Counter[str]]:
     """(CPU ms per job, wall seconds, outcomes) of one round on a fresh database."""
     url = f"sqlite:///{directory / 'tfreview.db'}"
     upgrade(url)
@@ -82,10 +90,14 @@ def one_round(jobs: int, threads: int, directory: Path, batched: bool) -> tuple[
 
     pool = [threading.Thread(target=drain) for _ in range(threads)]
     cpu, wall = _cpu(), time.perf_counter()
+    if meter is not None:
+        meter.enable()
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
+    if meter is not None:
+        meter.disable()
     cpu, wall = _cpu() - cpu, time.perf_counter() - wall
     services.close() if hasattr(services, "close") else None
     done = sum(outcomes.values())
@@ -98,8 +110,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="worker threads (serve's default concurrency: 2)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--one-by-one", action="store_true", help="claim and settle each job on its own (run_once)")
+    parser.add_argument("--instructions", action="store_true", help="count instructions per job under callgrind")
+    parser.add_argument("--helper", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, handlers=[logging.FileHandler(os.devnull)])  # logged, not shown
+    if args.helper is not None:  # inside valgrind: one round, instrumented while the workers drain
+        from metrics_instructions import Instrumentation
+
+        with tempfile.TemporaryDirectory(prefix="tfr-worker-cost-") as tmp:
+            one_round(args.jobs, args.threads, Path(tmp), not args.one_by_one, Instrumentation(args.helper))
+        return
+    if args.instructions:
+        _instructions(args)
+        return
     figures = []
     for n in range(args.repeats):
         with tempfile.TemporaryDirectory(prefix="tfr-worker-cost-") as tmp:
@@ -107,6 +130,25 @@ def main() -> None:
         figures.append(per_job)
         print(f"round {n + 1}: {per_job:.2f} ms CPU per job, {wall:.1f} s wall, outcomes {dict(outcomes)}")
     print(f"median: {statistics.median(figures):.2f} ms CPU per job ({args.jobs} jobs, {args.threads} threads)")
+
+
+def _instructions(args: argparse.Namespace) -> None:
+    from metrics_instructions import _totals, build_helper
+
+    with tempfile.TemporaryDirectory(prefix="tfr-worker-cg-") as tmp:
+        library = build_helper(Path(tmp))
+        figures = []
+        for n in range(args.repeats):
+            out = Path(tmp) / f"callgrind.{n}.out"
+            command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
+            command += [sys.executable, str(Path(__file__).resolve()), "--jobs", str(args.jobs)]
+            command += ["--threads", str(args.threads), "--helper", str(library)]
+            command += ["--one-by-one"] if args.one_by_one else []
+            env = {**os.environ, "PYTHONHASHSEED": "0"}
+            subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            figures.append(_totals(out) / args.jobs)
+            print(f"round {n + 1}: {figures[-1]:,.0f} instructions per job")
+    print(f"median: {statistics.median(figures):,.0f} instructions per job ({args.jobs} jobs, {args.threads} threads)")
 
 
 if __name__ == "__main__":

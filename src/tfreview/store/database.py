@@ -183,6 +183,38 @@ class Database:
             self.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
             raise
 
+    @contextmanager
+    def core_transaction(self, *, write: bool = True) -> Iterator[Connection]:
+        """`transaction()` without the ORM: a Core connection in one transaction (the job queue's claim, settle,
+        heartbeat and completion, ADR 0439) — the same writer turn, `BEGIN IMMEDIATE`, busy_timeout budget,
+        commit metric, checkpoint accounting and error translation, without a Session's state machine."""
+        begun = time.monotonic()
+        try:
+            with self._writer_slot(write, begun) as left_ms, translate_errors(), self.engine.connect() as conn:
+                conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE" if write else "DEFERRED", _BUSY_OPTION: left_ms})
+                try:
+                    conn.begin()
+                except exc.OperationalError as error:
+                    if "locked" not in str(error.orig).lower():
+                        raise
+                    raise self.locked(begun) from error
+                try:
+                    yield conn
+                    if write:
+                        committing = time.perf_counter()
+                        conn.commit()
+                        self.metrics.observe("tfreview_db_commit_duration_seconds", time.perf_counter() - committing)
+                        if self.checkpoints is not None:
+                            self.checkpoints.committed(TRANSACTION_PAGES)
+                    else:
+                        conn.commit()
+                except BaseException:
+                    conn.rollback()
+                    raise
+        except StoreUnavailable as error:
+            self.metrics.count("tfreview_db_errors_total", kind=error_kind(str(error)))
+            raise
+
     def locked(self, begun: float) -> StoreUnavailable:
         """The account of a write that found the database locked: how long it waited since `begun` (monotonic)
         against busy_timeout — the same words whichever path (a session or the intake writer) waited."""

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, bindparam, select
 from tfreview.core.redact import scrub_text
 from tfreview.ports.job_types import review_after_failure
 from tfreview.ports.jobs import Job, JobState, Settled, Settlement, StaleAttempt
-from tfreview.store.job_statements import COMPLETE, JOBS, RELEASE, RUNNING, SETTLE_REVIEW
+from tfreview.store.job_statements import COMPLETE_MANY, JOBS, RELEASE_MANY, RUNNING, SETTLE_REVIEW_MANY, Prepared
 
 MAX_ERROR_CHARS = 4000
 
@@ -99,17 +99,17 @@ def settle_rows(
         if failed.state is JobState.DEAD:
             settled.dead.append((failed, one.announce))
         settled.answers.append(failed)
-    _write(conn, COMPLETE, completions)
-    _write(conn, RELEASE, releases)
+    _write(conn, COMPLETE_MANY, completions)
+    _write(conn, RELEASE_MANY, releases)
     if reviews:
-        conn.execute(SETTLE_REVIEW, reviews)
+        SETTLE_REVIEW_MANY.execute(conn, reviews)
     return settled
 
 
-def _write(conn: Connection, statement: Any, values: list[dict[str, Any]]) -> None:
+def _write(conn: Connection, statement: Prepared, values: list[dict[str, Any]]) -> None:
     """One executemany of a statement fenced by each attempt's token; every row must match (they were read
     locked in this transaction and checked)."""
     if not values:
         return
-    if conn.execute(statement, values).rowcount != len(values):
+    if statement.execute(conn, values) != len(values):
         raise SettleRaced(f"settle: {len(values)} job rows read under lock, fewer matched their write")

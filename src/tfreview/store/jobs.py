@@ -45,7 +45,7 @@ from tfreview.store.job_statements import (
     RUNNING,
     SETTLE_OPEN_REVIEW,
     SETTLE_REVIEW,
-    TAKE,
+    TAKE_MANY,
     Decide,
 )
 from tfreview.store.memory_queue import LEASE_EXPIRED
@@ -104,11 +104,12 @@ _BY_KEY = select(_JOBS).where(_JOBS.c.idempotency_key == bindparam("key"))
 _INSERT = _JOBS.insert().returning(_JOBS.c.id)
 
 
-def enqueue_in(session: Session, job: NewJob, now: datetime, run_after: datetime | None = None) -> tuple[Job, bool]:
-    """Within an open transaction: the job for this idempotency key, inserted when new.
-
-    A concurrent insert of the same key surfaces as sqlalchemy's IntegrityError."""
-    conn = session.connection()
+def enqueue_in(
+    session: Session | Connection, job: NewJob, now: datetime, run_after: datetime | None = None
+) -> tuple[Job, bool]:
+    """Within an open transaction (a Session's, or a Core connection's): the job for this idempotency key, inserted
+    when new. A concurrent insert of the same key surfaces as sqlalchemy's IntegrityError."""
+    conn = session.connection() if isinstance(session, Session) else session
     existing = conn.execute(_BY_KEY, {"key": job.idempotency_key}).first()
     if existing is not None:
         return job_record_from(dict(existing._mapping)), False
@@ -147,8 +148,7 @@ class SqlJobQueue:
                 return job_record(found), False
 
     def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
-        with self.database.transaction() as session:
-            conn = session.connection()
+        with self.database.core_transaction() as conn:
             params = self._claim_params(kinds)
             statements = CLAIM_WITH_KINDS if kinds is not None else CLAIM_ANY_KIND
             tenant = conn.execute(statements.fairest_tenant, params).scalar()
@@ -169,8 +169,7 @@ class SqlJobQueue:
         if limit < 1:
             raise ValueError("claim_many: limit must be at least 1")
         claimed: list[Job] = []
-        with self.database.transaction() as session:
-            conn = session.connection()
+        with self.database.core_transaction() as conn:
             params = self._claim_params(kinds)
             now = params["now"]
             statements = CLAIM_WITH_KINDS if kinds is not None else CLAIM_ANY_KIND
@@ -208,25 +207,24 @@ class SqlJobQueue:
             }
             values.append({"job_id": row.id, **{f"to_{name}": value for name, value in claimed.items()}})
             taken.append(job_record_from({**row._mapping, **claimed}))
-        conn.execute(TAKE, values)
+        TAKE_MANY.execute(conn, values)
         return taken
 
     def heartbeat(self, job_id: int, attempt_token: str) -> None:
         now = self.clock()
         values = {"job_id": job_id, "token": attempt_token, "lease": now + self._lease, "now": now}
-        with self.database.transaction() as session:
-            if session.connection().execute(HEARTBEAT, values).rowcount != 1:
+        with self.database.core_transaction() as conn:
+            if conn.execute(HEARTBEAT, values).rowcount != 1:
                 raise StaleAttempt(job_id)
 
     def complete(self, job_id: int, attempt_token: str) -> None:
         values = {"job_id": job_id, "token": attempt_token, "now": self.clock()}
-        with self.database.transaction() as session:
-            if session.connection().execute(COMPLETE, values).rowcount != 1:
+        with self.database.core_transaction() as conn:
+            if conn.execute(COMPLETE, values).rowcount != 1:
                 raise StaleAttempt(job_id)
 
-    def _release(self, session: Session, job_id: int, token: str, error: str, decide: Decide) -> tuple[Job, datetime]:
+    def _release(self, conn: Connection, job_id: int, token: str, error: str, decide: Decide) -> tuple[Job, datetime]:
         """Core statements, no ORM (issue 13): the current attempt's row, then its release, both fenced by the token."""
-        conn = session.connection()
         now = self.clock()
         found = conn.execute(CURRENT_ROW if self.database.is_sqlite else CURRENT_ROW_LOCKED, {"job_id": job_id})
         row = found.first()
@@ -272,10 +270,10 @@ class SqlJobQueue:
     def settle(self, settlements: Sequence[Settlement]) -> list[Settled]:
         """One transaction and one statement of each kind for all (ADR 0396, `store/job_settlements.py`): a stale
         attempt is refused before any write of its own, so the others commit all the same."""
-        with self.database.transaction() as session:
+        with self.database.core_transaction() as conn:
             now = self.clock()
             settled = settle_rows(
-                session.connection(),
+                conn,
                 settlements,
                 now,
                 self._failure,
@@ -284,16 +282,16 @@ class SqlJobQueue:
             )
             for dead, announce in settled.dead:
                 if announce:
-                    _announce_death(session, dead, now)
+                    _announce_death(conn, dead, now)
         return settled.answers
 
     def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
         def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
             return JobState.QUEUED.value, max(0, int(row["attempts"]) - 1), run_after, row["finished_at"]
 
-        with self.database.transaction() as session:
-            deferred, now = self._release(session, job_id, attempt_token, reason, decide)
-            _settle_review(session, review_while_waiting(deferred, deferred.last_error or ""), now, only_open=False)
+        with self.database.core_transaction() as conn:
+            deferred, now = self._release(conn, job_id, attempt_token, reason, decide)
+            _settle_review(conn, review_while_waiting(deferred, deferred.last_error or ""), now, only_open=False)
             return deferred
 
     def reap(self) -> list[Job]:
@@ -384,7 +382,7 @@ class SqlJobQueue:
             return int(session.scalar(query) or 0)
 
 
-def _announce_death(session: Session, job: Job, now: datetime) -> None:
+def _announce_death(session: Session | Connection, job: Job, now: datetime) -> None:
     """A dead-lettered job's review failed: its failure notice goes to the queue in this transaction (ADR 0380)."""
     notice = failure_notice(job, now)
     if notice is not None:
@@ -404,7 +402,7 @@ _UNFINISHED_REVIEWS = (ReviewStatus.QUEUED.value, ReviewStatus.IN_PROGRESS.value
 
 
 def _settle_review(
-    session: Session,
+    session: Session | Connection,
     outcome: ReviewOutcome | None,
     now: datetime,
     *,
@@ -417,4 +415,5 @@ def _settle_review(
     values.update(reason=outcome.reason, now=now)
     if only_open:
         values["statuses"] = list(statuses)
-    session.connection().execute(SETTLE_OPEN_REVIEW if only_open else SETTLE_REVIEW, values)
+    conn = session.connection() if isinstance(session, Session) else session
+    conn.execute(SETTLE_OPEN_REVIEW if only_open else SETTLE_REVIEW, values)

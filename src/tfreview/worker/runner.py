@@ -239,24 +239,32 @@ class Worker:
                 settlements.append(Settlement(attempt.job.id, attempt.token))
                 continue
             failure = classify(error)
-            with bound(job_id=attempt.job.id, **log_fields(attempt.job)):
-                self._log_failure(attempt.job, failure.reason)
             settlements.append(
                 Settlement(attempt.job.id, attempt.token, failure.reason, failure.permanent, failure.announce)
             )
-        answers = self.services.queue.settle(settlements)
+        try:
+            answers = self.services.queue.settle(settlements)
+        except Exception:  # not recorded: the leases expire and the jobs run again; their failures are still told
+            for (attempt, *_), settlement in zip(ended, settlements, strict=True):
+                if settlement.error is not None:
+                    with bound(job_id=attempt.job.id, **log_fields(attempt.job)):
+                        self._log_failure(attempt.job, settlement.error)
+            raise
         outcomes = []
         for (attempt, _error, seconds, begun), settlement, answer in zip(ended, settlements, answers, strict=True):
             job = attempt.job
-            with bound(job_id=job.id, **log_fields(job)):
-                if isinstance(answer, StaleAttempt):
+            if isinstance(answer, StaleAttempt):
+                with bound(job_id=job.id, **log_fields(job)):
                     if settlement.error is None:
                         logger.warning("job %s: lease lost before completion; result discarded", job.id)
-                    outcome = Outcome(job, "discarded", "lease lost", seconds=seconds)
-                elif answer is None:
-                    outcome = Outcome(job, "succeeded", seconds=seconds)
-                else:
-                    outcome = self._failed(answer, settlement.error or "", settlement.permanent, seconds)
+                    else:
+                        self._log_failure(job, settlement.error)
+                outcome = Outcome(job, "discarded", "lease lost", seconds=seconds)
+            elif answer is None:
+                outcome = Outcome(job, "succeeded", seconds=seconds)
+            else:
+                with bound(job_id=job.id, **log_fields(job)):
+                    outcome = self._failed(job, answer, settlement.error or "", settlement.permanent, seconds)
             self._count(outcome, begun)
             outcomes.append(outcome)
         return outcomes
@@ -331,24 +339,30 @@ class Worker:
     def _fail(self, attempt: Attempt, error: BaseException, seconds: float) -> Outcome:
         job = attempt.job
         failure = classify(error)
-        self._log_failure(job, failure.reason)
         try:
             failed = self.services.queue.fail(
                 job.id, attempt.token, failure.reason, permanent=failure.permanent, announce=failure.announce
             )
-        except StaleAttempt:
+        except StaleAttempt:  # not recorded: the failure is told all the same
+            self._log_failure(job, failure.reason)
             return Outcome(job, "discarded", "lease lost", seconds=seconds)
-        return self._failed(failed, failure.reason, failure.permanent, seconds)
+        except Exception:
+            self._log_failure(job, failure.reason)
+            raise
+        return self._failed(job, failed, failure.reason, failure.permanent, seconds)
 
     @staticmethod
     def _log_failure(job: Job, reason: str) -> None:
         logger.warning("job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, reason)
 
-    def _failed(self, failed: Job, reason: str, permanent: bool, seconds: float) -> Outcome:
-        """The outcome of a failure the queue recorded (retrying or dead), its log line and review metric."""
+    def _failed(self, job: Job, failed: Job, reason: str, permanent: bool, seconds: float) -> Outcome:
+        """The outcome of a failure the queue recorded (retrying or dead), its ONE log line (ADR 0439: a dead job's
+        says so and which attempt failed, at ERROR) and review metric; `job` is the attempt as claimed."""
         dead = failed.state == JobState.DEAD
         if dead:
-            logger.error("job %s (%s) is dead: %s", failed.id, failed.kind, reason)
+            logger.error("job %s (%s) is dead: %s (attempt %s failed)", job.id, job.kind, reason, job.attempts)
+        else:
+            self._log_failure(job, reason)
         if dead and review_id_of(failed) is not None:  # the queue marked its review failed
             self.services.metrics.count("tfreview_reviews_finished_total", status="failed")
         return Outcome(failed, "dead" if dead else "retrying", reason, permanent=permanent, seconds=seconds)
