@@ -136,14 +136,7 @@ def top_check(test: Test) -> Check | None:
 
     def check(resource: Resource, snapshot: Any = None) -> Iterable[Hit]:
         try:
-            values = resource.values
-            unknown = resource.unknown
-            if key is None or type(values) is not dict or (unknown and type(unknown) is not dict):
-                value = lookup(values, unknown, keys)
-            elif unknown and unknown.get(key) is True:
-                value = UNKNOWN
-            else:
-                value = values.get(key)
+            value = _value_at(resource, key, keys)
             if value is UNKNOWN:  # `Test._judge` of an unknown value: unset, or an expression
                 if _unset_though_unknown(resource, keys, path):
                     return unset_hits
@@ -162,6 +155,18 @@ def top_check(test: Test) -> Check | None:
     return check
 
 
+def _value_at(resource: Resource, key: str | None, keys: Any) -> Any:
+    """The value at `keys` (`key` when it is one top-level name): `Resource.get`'s fast case with the path
+    already split, else `values.lookup`; UNKNOWN when known only after apply."""
+    values = resource.values
+    unknown = resource.unknown
+    if key is None or type(values) is not dict or (unknown and type(unknown) is not dict):
+        return lookup(values, unknown, keys)
+    if unknown and unknown.get(key) is True:
+        return UNKNOWN
+    return values.get(key)
+
+
 def top_verdict(test: Test) -> Callable[[Resource], bool | None] | None:
     """`_top`'s counterpart for a guard: the test's verdict at the top level, from one look-up."""
     judge = judge_of(test)
@@ -174,14 +179,7 @@ def top_verdict(test: Test) -> Callable[[Resource], bool | None] | None:
     key = keys[0] if len(keys) == 1 and type(keys[0]) is str else None
 
     def verdict(resource: Resource) -> bool | None:
-        values = resource.values
-        unknown = resource.unknown
-        if key is None or type(values) is not dict or (unknown and type(unknown) is not dict):
-            value = lookup(values, unknown, keys)
-        elif unknown and unknown.get(key) is True:
-            value = UNKNOWN
-        else:
-            value = values.get(key)
+        value = _value_at(resource, key, keys)
         if value is UNKNOWN:  # `Test._verdict` of an unknown value: unset, or an expression
             if _unset_though_unknown(resource, keys, path):
                 return unset_verdict
