@@ -335,3 +335,41 @@ def test_policy_findings_name_every_offending_statement() -> None:
     assert 'statements 0 and 2 allow "*"; statement 1 uses NotAction, allowing every other action' in star
     # NotAction allows every action but those it lists: statement 1 is an admin statement too
     assert any(m.startswith('statements 0, 1 and 2 allow every action ("*") on every resource ("*")') for m in star)
+
+
+ELASTICACHE = """
+resource "aws_elasticache_replication_group" "plain" {
+  replication_group_id = "plain"
+  description          = "sessions"
+  engine               = "redis"
+  node_type            = "cache.t4g.small"
+  num_cache_clusters   = 2
+}
+
+resource "aws_elasticache_replication_group" "tls_no_token" {
+  replication_group_id       = "tls-no-token"
+  description                = "sessions"
+  engine                     = "redis"
+  node_type                  = "cache.t4g.small"
+  num_cache_clusters         = 2
+  at_rest_encryption_enabled = true
+  transit_encryption_enabled = true
+}
+"""
+
+
+def test_an_elasticache_group_without_tls_or_encryption_at_rest_is_one_finding_per_cause() -> None:
+    # ADR 0458: no TLS means no AUTH token is possible either, and no encryption at rest means no customer key:
+    # TFR-AWS-124 and TFR-AWS-123 carry TFR-AWS-216's and TFR-AWS-218's hits as facets, with their Checkov ids
+    findings, _ = _findings(ELASTICACHE)
+    plain = {f.rule_id: f for f in findings if f.address == "aws_elasticache_replication_group.plain"}
+    assert set(plain) == {"TFR-AWS-123", "TFR-AWS-124"}
+    assert "also TFR-AWS-216: " in plain["TFR-AWS-124"].message
+    assert "TFR-AWS-216: `auth_token` not set" in plain["TFR-AWS-124"].message
+    assert plain["TFR-AWS-124"].references[0] == "CKV_AWS_30"
+    assert "CKV_AWS_31" in plain["TFR-AWS-124"].references
+    assert "also TFR-AWS-218: " in plain["TFR-AWS-123"].message
+    assert "CKV_AWS_191" in plain["TFR-AWS-123"].references
+    # TLS on and encrypted at rest: the token and the customer key are causes of their own, reported alone
+    tls = sorted(f.rule_id for f in findings if f.address == "aws_elasticache_replication_group.tls_no_token")
+    assert tls == ["TFR-AWS-216", "TFR-AWS-218"]
