@@ -38,7 +38,7 @@ RULE = Rule(
     description="Without authorized networks the public Kubernetes API endpoint answers the whole internet, "
     "exposing it to credential attacks and to any API-server vulnerability before a patch lands. Medium: "
     "requests still need valid credentials. Clusters with a private endpoint are not flagged; an authorized "
-    "block of `0.0.0.0/0` is flagged like a missing configuration.",
-    references=References(checkov=("CKV_GCP_20",), trivy=("AVD-GCP-0061",)),
+    "block of `0.0.0.0/0` is flagged like a missing configuration (Checkov's CKV_GCP_18 judges that case alone).",
+    references=References(checkov=("CKV_GCP_20", "CKV_GCP_18"), trivy=("AVD-GCP-0061",)),
     check=check,
 )
