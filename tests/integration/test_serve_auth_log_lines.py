@@ -123,5 +123,6 @@ def test_a_spacelift_secret_of_another_account_writes_one_403_line(tmp_path: Pat
     [one] = about
     assert one["logger"] == "tfreview.web.requests"
     assert "status=403" in one["msg"], one
-    assert "reason=forbidden: " in one["msg"] and "does not serve account globex" in one["msg"], one
+    assert "reason=forbidden: " in one["msg"], one
+    assert "does not serve account globex" in one["msg"], one
     assert secret not in stderr
