@@ -3,7 +3,8 @@
 -- args: <file> <threads> <seconds> [cycle]. Thread i takes every threads-th request from the i-th, so no
 -- delivery id is sent twice. With "cycle" it starts over at the end (the bare endpoint stores nothing) and
 -- runs for wrk's -d; without, a thread that has sent its share, or has run <seconds>, lets its connections idle
--- until every delivery it sent is answered, then stops. Throughput is counted from the thread's first request to its last 202 (a monotonic clock via FFI).
+-- until every delivery it sent is answered, then stops and says so on stderr (wrk itself would sleep out its -d,
+-- the ~60 s backstop, before printing: the caller interrupts it with SIGINT, as Ctrl-C does). Throughput is counted from the thread's first request to its last 202 (a monotonic clock via FFI).
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -78,18 +79,27 @@ function request()
 end
 
 function response(status, headers, body)
-   if status == 200 and body and body:find('"alive"', 1, true) then return end
-   answered = answered + 1
-   if status == 202 then
-      accepted = accepted + 1
-      last_us = now_us()
-   elseif status >= 200 and status < 300 then
-      other = other + 1
-   else
-      failed = failed + 1
-      if failed <= 3 then io.write("non-2xx answer: ", status, " ", (body or ""):sub(1, 200), "\n") end
+   if not (status == 200 and body and body:find('"alive"', 1, true)) then
+      answered = answered + 1
+      if status == 202 then
+         accepted = accepted + 1
+         last_us = now_us()
+      elseif status >= 200 and status < 300 then
+         other = other + 1
+      else
+         failed = failed + 1
+         if failed <= 3 then io.write("non-2xx answer: ", status, " ", (body or ""):sub(1, 200), "\n") end
+      end
    end
-   if closing and answered >= sent then wrk.thread:stop() end
+   -- stop as soon as the last answer is in: not only once request() has set `closing`, since wrk asks
+   -- delay() first, and a connection whose share is done idles 60 s there before request() runs again; a
+   -- health check's answer may be that last one too
+   if not cycle and (closing or finished()) and answered >= sent and not stopped then
+      stopped = true
+      io.stderr:write("intake.lua: thread done\n") -- wrk's main thread sleeps out -d whatever its threads do:
+      io.stderr:flush()                               -- intake_load.saturate SIGINTs it once every thread said so
+      wrk.thread:stop()
+   end
 end
 
 function done(summary, latency, requests)

@@ -18,6 +18,7 @@ import hmac
 import json
 import re
 import shutil
+import signal
 import subprocess
 import time
 import uuid
@@ -101,10 +102,10 @@ def saturate(url: str, requests: Path, *, seconds: float, connections: int, thre
     argv += ["-s", str(HERE / "intake.lua"), url, "--", str(requests), str(threads), f"{seconds:g}"]
     if cycle:
         argv.append("cycle")
-    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=budget + 60)
-    match = re.search(r"RESULT (.*)", done.stdout)
+    stdout, stderr = _wrk(argv, threads=0 if cycle else threads, timeout=budget + 60)
+    match = re.search(r"RESULT (.*)", stdout)
     if match is None:
-        raise SystemExit(f"wrk failed: {done.stdout}\n{done.stderr}")
+        raise SystemExit(f"wrk failed: {stdout}\n{stderr}")
     fields = dict(part.split("=") for part in match.group(1).split())
     return Load(
         accepted=int(fields["accepted"]),
@@ -114,6 +115,30 @@ def saturate(url: str, requests: Path, *, seconds: float, connections: int, thre
         p50_ms=float(fields["p50_ms"]),
         p99_ms=float(fields["p99_ms"]),
     )
+
+
+def _wrk(argv: list[str], *, threads: int, timeout: float) -> tuple[str, str]:
+    """Run wrk; once `threads` threads said "thread done" on stderr, SIGINT it: its main thread sleeps out the
+    whole -d otherwise (then joins the threads, prints, calls done()), which left every run idle ~60 s."""
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    lines: list[str] = []
+    if threads:
+        finished = 0
+        for line in process.stderr:  # EOF when wrk exits on its own (the -d backstop, an error)
+            if line.startswith("intake.lua: thread done"):
+                finished += 1
+                if finished == threads:
+                    process.send_signal(signal.SIGINT)
+                    break
+            else:
+                lines.append(line)
+    try:
+        stdout, rest = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, rest = process.communicate()
+    return stdout, "".join(lines) + rest
 
 
 async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:

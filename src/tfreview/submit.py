@@ -30,6 +30,7 @@ ATTEMPTS = 3
 BACKOFF_BASE_SECONDS = 1.0
 RETRY_AFTER_CAP_SECONDS = 30.0
 RETRIABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+MAX_ANSWER_BYTES = 1024 * 1024  # a review's JSON is a few KiB; an answer past this is not the service's
 
 # Spacelift's "Spacelift environment" computed variables, injected into every run
 # (https://docs.spacelift.io/concepts/configuration/environment#spacelift-environment), mapped to our query parameters.
@@ -149,7 +150,7 @@ def submit_plan(
         for attempt in range(1, attempts + 1):
             retry_after: float | None = None
             try:
-                response = client.post(url, content=plan, headers=headers, params=params)
+                response = _exchange(client, "POST", url, content=plan, headers=headers, params=params)
             except httpx.TransportError as exc:
                 last_problem = f"cannot reach {_origin(url)}: {_transport_problem(exc)}"
             else:
@@ -164,6 +165,27 @@ def submit_plan(
                 delay = retry_after if retry_after is not None else _backoff(attempt)
                 sleep(delay)
     raise UpstreamError(f"{last_problem} (gave up after {attempts} tries)")
+
+
+def _exchange(client: httpx.Client, method: str, url: str, **request: Any) -> httpx.Response:
+    """One request, its answer read whole but bounded: at most MAX_ANSWER_BYTES, and within the client's read
+    timeout in all (httpx's applies to each read: an answer that never ends, or drips a byte at a time, held
+    the hook for ever and its memory grew with it). Past either bound: a TransportError, retried like one."""
+    limit = client.timeout.read or 120.0
+    started = time.monotonic()
+    with client.stream(method, url, **request) as streamed:
+        data = bytearray()
+        for chunk in streamed.iter_bytes():
+            data += chunk
+            if len(data) > MAX_ANSWER_BYTES:
+                raise httpx.ReadError(f"the answer is longer than {MAX_ANSWER_BYTES} bytes", request=streamed.request)
+            if time.monotonic() - started > limit:
+                raise httpx.ReadTimeout(f"the answer took longer than {limit:g} s", request=streamed.request)
+        kept = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in _BODY_FRAMING]
+        return httpx.Response(streamed.status_code, headers=kept, content=bytes(data), request=streamed.request)
+
+
+_BODY_FRAMING = ("content-encoding", "content-length", "transfer-encoding")  # the content above is already decoded
 
 
 def _plans_url(base_url: str) -> str:
@@ -280,11 +302,11 @@ def wait_for_review(
     with httpx.Client(transport=transport, timeout=httpx.Timeout(30.0, connect=10.0)) as client:
         while True:
             try:
-                response = client.get(url, headers=headers)
+                response = _exchange(client, "GET", url, headers=headers)
             except httpx.TransportError:
                 response = None
             if response is not None and response.status_code == 200:
-                body = response.json()
+                body = _review_body(response, url)
                 status = str(body.get("status") or "unknown")
                 if status in FINISHED_STATUSES:
                     return _outcome(body)
@@ -298,6 +320,20 @@ def wait_for_review(
             polls += 1
 
 
+def _review_body(response: httpx.Response, url: str) -> Mapping[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise UpstreamError(f"{_origin(url)} answered 200 with something that is not a review (not a JSON object)")
+    return body
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _outcome(body: Mapping[str, Any]) -> Outcome:
     status = str(body.get("status"))
     if status == "failed":
@@ -306,7 +342,7 @@ def _outcome(body: Mapping[str, Any]) -> Outcome:
     findings = counts.get("findings") if isinstance(counts, dict) else None
     if not isinstance(findings, dict):
         findings = {}
-    parts = [f"{int(findings.get(name) or 0)} {name}" for name in ("introduced", "existing", "resolved")]
+    parts = [f"{_count(findings.get(name))} {name}" for name in ("introduced", "existing", "resolved")]
     if status == "completed_without_ai":
         parts.append("the AI review was unavailable")
     verdict = body.get("verdict")

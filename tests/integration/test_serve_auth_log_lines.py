@@ -78,3 +78,51 @@ def test_each_401_writes_one_line_that_says_why(tmp_path: Path) -> None:
     assert WEBHOOK_SECRET not in stderr
     assert BOGUS_TOKEN not in stderr
     assert METRICS_TOKEN not in stderr
+
+
+def test_a_spacelift_secret_of_another_account_writes_one_403_line(tmp_path: Path) -> None:
+    """A valid signature made with a secret bound to another account (ADR 0121): 403, and the request log's one
+    line says why — the route added a second, warning line of its own until session 11."""
+    from tests.web import deliveries
+
+    secret = "sl-other-account-canary-3a9d"
+    env = tfreview_env(
+        TFREVIEW_LOG_FORMAT="json",
+        TFREVIEW_LOG_LEVEL="INFO",
+        TFREVIEW_SPACELIFT__WEBHOOK_SECRETS=json.dumps([{"value": secret, "account": "acme"}]),
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--no-worker", "--data-dir", str(tmp_path / "d")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    request_id = "spacelift-403-line-0001"
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert "serving on http://127.0.0.1:" in line, line
+        url = line.split("serving on ", 1)[1].split()[0]
+        payload = deliveries.run_state("FINISHED", 4, run_id="01HRUNGLOBEX00000000000403")
+        payload["account"] = "globex"
+        signed = deliveries.spacelift(payload, secret=secret)
+        with httpx.Client(base_url=url, timeout=30) as client:
+            answer = client.post(
+                "/webhooks/spacelift", content=signed.body, headers={**signed.headers, "X-Request-Id": request_id}
+            )
+        assert answer.status_code == 403, answer.text
+        assert "does not serve account globex" in answer.json()["detail"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=START_SECONDS)
+    assert process.returncode == 0, stderr
+    records = [json.loads(raw) for raw in stderr.splitlines() if raw.startswith("{")]
+    about = [r for r in records if request_id in json.dumps(r)]
+    assert len(about) == 1, about
+    [one] = about
+    assert one["logger"] == "tfreview.web.requests"
+    assert "status=403" in one["msg"], one
+    assert "reason=forbidden: " in one["msg"], one
+    assert "does not serve account globex" in one["msg"], one
+    assert secret not in stderr

@@ -199,6 +199,11 @@ class OidcVerifier:
             if scope is Scope.ADMIN:
                 return Principal(subject=claims["sub"], tenant_id=None, scope=scope, kind="oidc")
             raise AuthError("token is not bound to a tenant", status=403)
-        if not isinstance(tenant, str) or not tenant or len(tenant) > MAX_TENANT_LENGTH:
+        if not isinstance(tenant, str) or not tenant or len(tenant) > MAX_TENANT_LENGTH or _has_control(tenant):
+            # a control character names no tenant (and PostgreSQL's text cannot hold NUL: its driver raised, a 500)
             raise _reject("token tenant claim is invalid")
         return Principal(subject=claims["sub"], tenant_id=tenant, scope=scope, kind="oidc")
+
+
+def _has_control(text: str) -> bool:
+    return any(ord(character) < 0x20 or ord(character) == 0x7F for character in text)

@@ -3,6 +3,9 @@
 Two kinds of upload: the JSON of `terraform show -json PLANFILE`, or a tarball (optionally gzipped)
 of `.tf` files. The tarball is unpacked into a private temporary directory with hard limits: only
 regular files and directories, no absolute paths, no `..`, no links or devices, bounded count and size.
+Its modules are read from that directory only: a `source = "../../elsewhere"` in an upload names the
+server's own disk, which is not the uploader's to read (the call is noted as not followed, as a GitHub
+pull request's module outside its repository is).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.plan_json import load_plan
+from tfreview.parsing.source_tree import DirectoryFiles, DirectoryReader
 from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched, PlanStore
@@ -56,7 +60,23 @@ def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:
     with tempfile.TemporaryDirectory(prefix="tfreview-upload-") as scratch:
         root = Path(scratch)
         _extract(content, root, label)
-        return replace(load_directory(_terraform_root(root, label)), label=label)
+        top = _terraform_root(root, label)
+        return replace(load_directory(top, reader=ConfinedReader(DirectoryReader(top), root)), label=label)
+
+
+class ConfinedReader:
+    """A DirectoryReader that reads nothing outside `boundary` (the unpacked upload): a module directory that
+    resolves outside it reads as empty, whether it exists or not, so the answer tells nothing of the disk."""
+
+    def __init__(self, inner: DirectoryReader, boundary: Path) -> None:
+        self._inner = inner
+        self._boundary = boundary.resolve()
+
+    def read_dir(self, reldir: str) -> DirectoryFiles:
+        directory = (self._inner.root / reldir).resolve() if reldir else self._inner.root.resolve()
+        if not directory.is_relative_to(self._boundary):
+            return DirectoryFiles()
+        return self._inner.read_dir(reldir)
 
 
 def _looks_like_tar(content: bytes) -> bool:

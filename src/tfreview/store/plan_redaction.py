@@ -5,8 +5,9 @@ Plan JSON (read as the CLI reads it: UTF-8 or UTF-16, with or without BOM): vari
 `*_sensitive` mask becomes "(sensitive value)"; secret-named and secret-shaped strings anywhere in
 changes, drift, outputs and configuration become "(redacted)". Redaction is done once, from the
 original, knowing every sensitive value of the plan (issue 9.22): a value masked in one resource and
-copied into another, unmasked, resource (a tag, a name, an output) is "(sensitive value)" there too —
-in the stored plan, so in everything built from it (the prompt, the report).
+copied into another, unmasked, resource (a tag, a name, an output) is "(sensitive value)" there too, and
+so is the literal the configuration section repeats as `constant_value` (Terraform writes it whatever
+the attribute's sensitivity) — in the stored plan, so in everything built from it (the prompt, the report).
 A tarball of Terraform sources: every text member is scrubbed of secret-shaped strings, of values
 assigned to secret-named attributes and of the values its Terraform calls sensitive (`sensitive =
 true` variables and outputs); links, devices and binary members are dropped.
@@ -87,6 +88,10 @@ def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
     for change in (redacted.get("output_changes") or {}).values():
         if isinstance(change, dict):
             _mask_sides(change, secrets)
+    if "configuration" in redacted:
+        # Terraform writes every literal as `constant_value`, whatever the provider's schema says: a literal
+        # `value` of aws_ssm_parameter or azurerm_key_vault_secret is masked in the change, plain here
+        redacted["configuration"] = _masked(redacted["configuration"], secrets)
     return redacted
 
 

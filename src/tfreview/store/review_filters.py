@@ -13,6 +13,7 @@ from tfreview.ports.review_codec import FindingKey, finding_keys
 
 FILTER_NAMES = ("source", "repository", "stack_id", "status", "verdict", "since", "until", "finding", "severity")
 MAX_FINDING_QUERY = 200
+_TEXT_FILTERS = ("source", "repository", "stack_id", "verdict", "finding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,11 @@ def parse_review_filters(filters: dict[str, str]) -> ReviewFilters:
     unknown = sorted(set(filters) - set(FILTER_NAMES))
     if unknown:
         raise InputError(f"unknown review filter {unknown[0]!r}; known: {', '.join(FILTER_NAMES)}")
+    for name in _TEXT_FILTERS:
+        value = filters.get(name)
+        if value is not None and "\x00" in value:
+            # no stored value holds one: PostgreSQL's text cannot, and its driver raised (a 500 on that backend)
+            raise InputError(f"{name}: a NUL character (%00) is not allowed in a filter")
     status = filters.get("status")
     if status is not None and status not in {s.value for s in ReviewStatus}:
         raise InputError(f"unknown status {status!r}; known: {', '.join(s.value for s in ReviewStatus)}")

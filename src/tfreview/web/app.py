@@ -94,8 +94,9 @@ def _respond(found: Problem) -> JSONResponse:
 
 
 async def _on_error(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, AuthError) and exc.status == 401:  # one cause, one line: the request log's, with the reason
-        request.scope.setdefault("state", {})[LOG_NOTE] = f"authentication failed: {exc}"
+    if isinstance(exc, AuthError):  # one cause, one line: the request log's, with the reason (texts name no secret)
+        why = "authentication failed" if exc.status == 401 else "forbidden"
+        request.scope.setdefault("state", {})[LOG_NOTE] = f"{why}: {exc}"
     return _respond(problem_for(exc, request.url.path, request_id_of(request)))
 
 

@@ -7,7 +7,6 @@ delivery comes again; the sender's faults (bad signature, body, staleness) answe
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -20,7 +19,7 @@ from tfreview.service.container import Services
 from tfreview.service.intake import Accepted, accept_delivery
 from tfreview.web import spacelift_events
 from tfreview.web.bodies import read_body, require_media_type
-from tfreview.web.context import clock_of, request_id_of, services_of
+from tfreview.web.context import clock_of, services_of
 from tfreview.web.door_keeper import note_failure, tenant_delivery
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
@@ -29,7 +28,6 @@ from tfreview.web.signatures import bound_to, matching_versions
 from tfreview.web.spacelift_events import SpaceliftEvent
 
 router = APIRouter(tags=["webhooks"])
-_log = logging.getLogger("tfreview.web.spacelift")
 _MAX_STAMP = 253_402_300_799  # 9999-12-31T23:59:59Z, the last instant datetime can show
 
 _PROBLEMS: dict[int | str, dict[str, object]] = {
@@ -71,7 +69,6 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     if not bound_to(matched, event.account, services.settings.spacelift_api.account):
         # a valid secret of another account: its holder may not write into this account's tenant (ADR 0121)
         services.metrics.count("tfreview_webhook_signature_failures_total", source="spacelift")
-        _log.warning("request_id=%s spacelift secret not bound to account %s", request_id_of(request), event.account)
         raise AuthError(f"the secret that signed this notification does not serve account {event.account}", status=403)
     signed_delivery(services, "spacelift", now, matched, versions)
     if event.timestamp is not None:

@@ -6,7 +6,8 @@ Ingress can be written three ways, and a plan shows them all: inline `ingress` b
 
 What AWS reads (EC2 `IpPermission`): protocol `-1` (Terraform also takes `all`, and a number in HCL) is every
 protocol on every port, with or without `from_port`/`to_port` (the VPC rule has none then); for tcp and udp the
-ports are a range, and `-1` as a port means "every ICMP type" only, so a tcp rule with -1 opens nothing more. Any
+ports are a range (so tcp 0-0 is port 0 alone: the "0 to 0 means everything" reading belongs to protocol -1, whose
+ports AWS ignores), and `-1` as a port means "every ICMP type" only, so a tcp rule with -1 opens nothing more. Any
 CIDR with prefix length 0 is every address, however it is written (`::/0`, `::0/0`, `0:0:0:0:0:0:0:0/0`).
 """
 
@@ -49,8 +50,6 @@ class Ingress:
         low, high = _port(self.from_port), _port(self.to_port)
         if low is None or high is None:
             return False
-        if low == 0 and high in (0, 65535):
-            return True
         return low <= port <= high
 
     @property

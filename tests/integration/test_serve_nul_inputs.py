@@ -1,0 +1,95 @@
+"""A NUL character from outside is a precise 4xx on every backend, never a database error.
+
+PostgreSQL's text cannot hold NUL, and its driver raised (a 500 with a traceback in the log, where SQLite answered)
+on `/api/v1/reviews?repository=%00` (also `stack_id`, `finding`: now a 422 naming the filter) and on an OIDC token
+whose tenant claim held one (now a 401, as any other control character there). A real `tfreview serve` with a fake
+OIDC issuer, on SQLite and, when TFREVIEW_TEST_POSTGRES_URL is set, on a fresh PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.oidc import FakeOidcIssuer
+from tests.integration.conftest import POSTGRES_ENV
+from tests.integration.door_requests import request
+from tests.integration.live import fresh_postgres_database
+from tests.integration.served import START_SECONDS, child_env, serving
+
+FILTERS = ("repository", "stack_id", "finding")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_env(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    if request.param == "sqlite":
+        yield {}
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    with fresh_postgres_database(admin_url, f"tfreview_nul_{uuid.uuid4().hex[:12]}") as url:
+        yield {"TFREVIEW_DATABASE__URL": url}
+
+
+def test_a_nul_in_a_filter_or_a_tenant_claim_is_refused_precisely(tmp_path: Path, database_env: dict[str, str]) -> None:
+    with FakeOidcIssuer() as issuer:
+        _probe(tmp_path, database_env, issuer)
+
+
+def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer) -> None:
+    env = child_env(
+        **database_env,
+        TFREVIEW_AUTH__OIDC_ISSUER=issuer.issuer,
+        TFREVIEW_AUTH__OIDC_JWKS_URL=issuer.jwks_url,
+        TFREVIEW_AUTH__OIDC_AUDIENCE=str(issuer.audience),
+        TFREVIEW_AUTH__TENANT_CLAIM=issuer.tenant_claim,
+    )
+    claims = {
+        "nul": issuer.mint({"scope": "read", issuer.tenant_claim: "github:7\u0000"}),
+        "newline": issuer.mint({"scope": "read", issuer.tenant_claim: "github:7\nforged"}),
+        "plain": issuer.mint({"scope": "read", issuer.tenant_claim: "github:7"}),
+    }
+    data = tmp_path / "data"
+    if database_env:
+        argv = [sys.executable, "-m", "tfreview", "db", "upgrade"]
+        upgraded = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
+        assert upgraded.returncode == 0, upgraded.stderr
+    token = _token(env, data)
+    auth = {"Authorization": f"Bearer {token}"}
+    with serving(data, env=env) as served:
+        refused = {name: request(served.port, "GET", f"/api/v1/reviews?{name}=a%00b", headers=auth) for name in FILTERS}
+        plain = {name: request(served.port, "GET", f"/api/v1/reviews?{name}=ab", headers=auth) for name in FILTERS}
+        bearer = {
+            kind: request(served.port, "GET", "/api/v1/reviews", headers={"Authorization": f"Bearer {token}"})
+            for kind, token in claims.items()
+        }
+        log = served.log()
+    for name in FILTERS:
+        assert refused[name].status == 422, refused[name].json()
+        assert refused[name].json()["detail"] == f"{name}: a NUL character (%00) is not allowed in a filter"
+        assert plain[name].status == 200, plain[name].json()
+    for kind in ("nul", "newline"):
+        assert bearer[kind].status == 401, bearer[kind].json()
+        assert bearer[kind].json()["detail"] == "token tenant claim is invalid"
+    assert bearer["plain"].status == 200, bearer["plain"].json()
+    assert "Traceback" not in log
+    assert "DataError" not in log
+
+
+def _token(env: dict[str, str], data: Path) -> str:
+    argv = [sys.executable, "-m", "tfreview", "tokens", "create", "--tenant", "github:7", "--scope", "write"]
+    created = subprocess.run(
+        [*argv, "--name", "nul-filter", "--data-dir", str(data)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=START_SECONDS,
+        check=True,
+    )
+    return created.stdout.strip()
