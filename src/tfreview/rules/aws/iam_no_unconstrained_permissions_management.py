@@ -15,9 +15,13 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     yield from offending_hits(
         resource,
         "permissions management",
-        lambda a: "permissions" in levels(a) and not only_on_any_resource(a),
+        _manages_permissions,
         unless_narrowed=True,  # a resource-tag, permissions-boundary or policy-ARN condition narrows it (ADR 0446)
     )
+
+
+def _manages_permissions(action: str) -> bool:
+    return "permissions" in levels(action) and not only_on_any_resource(action)
 
 
 RULE = Rule(

@@ -16,9 +16,13 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     yield from offending_hits(
         resource,
         "write actions",
-        lambda a: "write" in levels(a) and not only_on_any_resource(a),
+        _writes,
         unless_narrowed=True,
     )
+
+
+def _writes(action: str) -> bool:
+    return "write" in levels(action) and not only_on_any_resource(action)
 
 
 RULE = Rule(

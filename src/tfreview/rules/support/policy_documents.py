@@ -7,14 +7,16 @@ document whose text is unknown at plan time, or is not JSON, yields no statement
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 from tfreview.core.rules import Hit, Resource
 from tfreview.core.unicode_text import json_loads
 from tfreview.core.values import UNKNOWN
+
+_T = TypeVar("_T")
 
 # resources that carry an identity (permissions) policy; `data.aws_iam_policy_document` is not one of them
 IDENTITY_POLICY_TYPES: Final = (
@@ -71,6 +73,17 @@ class Statement:
     required_keys: frozenset[str] = frozenset()
     # the actions as the user wrote them (same order as `actions`, then `not_actions`): messages quote these
     written: tuple[str, ...] = ()
+    # read from the fields above once, when the statement is made (every IAM rule asks them of every statement)
+    allows: bool = field(init=False)  # an Allow (a statement without `Effect` is one)
+    any_action: bool = field(init=False)  # "*" or "*:*" among the actions, or a NotAction
+    any_resource: bool = field(init=False)  # "*" among the resources, or a NotResource
+    any_principal: bool = field(init=False)  # "*" among the principals
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allows", self.effect.lower() == "allow")
+        object.__setattr__(self, "any_action", any(a in ("*", "*:*") for a in self.actions) or bool(self.not_actions))
+        object.__setattr__(self, "any_resource", "*" in self.resources or bool(self.not_resources))
+        object.__setattr__(self, "any_principal", "*" in self.principals)
 
     def as_written(self, action: str) -> str:
         """`s3:getobject` as the user spelled it (`s3:GetObject`)."""
@@ -79,21 +92,26 @@ class Statement:
                 return text
         return action
 
-    @property
-    def allows(self) -> bool:
-        return self.effect.lower() == "allow"
 
-    @property
-    def any_action(self) -> bool:
-        return any(a in ("*", "*:*") for a in self.actions) or bool(self.not_actions)
+@dataclass(frozen=True, slots=True, eq=False)
+class PolicyDocument:
+    """A policy document read and normalised once (cached by its text, ADR 0449): its statements, the Allow
+    statements on "*" resources, and what each rule derives from them, which depends on the document alone."""
 
-    @property
-    def any_resource(self) -> bool:
-        return "*" in self.resources or bool(self.not_resources)
+    statements: tuple[Statement, ...]
+    # the Allow statements on `"*"` resources (or with NotResource), in document order
+    unconstrained: tuple[Statement, ...]
+    _derived: dict[tuple[Hashable, ...], Any] = field(default_factory=dict, repr=False)
 
-    @property
-    def any_principal(self) -> bool:
-        return "*" in self.principals
+    def derived(self, compute: Callable[..., _T], *args: Hashable) -> _T:
+        """`compute(self, *args)`, computed once per document and kept with it. `compute` must be a module-level
+        function (it is part of the memo's key with `args`): a lambda made per call would never be found again."""
+        key = (compute, *args)
+        try:
+            return cast(_T, self._derived[key])
+        except KeyError:
+            value = self._derived[key] = compute(self, *args)
+            return value
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -132,14 +150,25 @@ def parse_document(text: Any) -> Mapping[str, Any] | None:
 
 def statements(text: Any) -> list[Statement]:
     """Every statement of a policy document given as JSON text (or an already parsed object)."""
+    return list(document(text).statements)
+
+
+def document(text: Any) -> PolicyDocument:
+    """The policy document given as JSON text (or an already parsed object), read once per distinct text:
+    several rules read the same document, and a plan's policies repeat (modules, `count`, both sides)."""
     if isinstance(text, str):
-        return list(_statements_of_text(text))  # several rules read the same document: parse it once
-    return _statements_of(text)
+        return _document_of_text(text)
+    return _document_of(text)
 
 
 @lru_cache(maxsize=8192)
-def _statements_of_text(text: str) -> tuple[Statement, ...]:
-    return tuple(_statements_of(text))
+def _document_of_text(text: str) -> PolicyDocument:
+    return _document_of(text)
+
+
+def _document_of(text: Any) -> PolicyDocument:
+    found = tuple(_statements_of(text))
+    return PolicyDocument(found, tuple(s for s in found if s.allows and s.any_resource))
 
 
 def _statements_of(text: Any) -> list[Statement]:
@@ -263,11 +292,15 @@ def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]
 
     A role's trust policy (`assume_role_policy`) is not an identity policy and is not returned.
     """
-    if resource.type == "aws_iam_role":
+    for path, found in identity_documents(resource):
+        yield path, list(found.statements)
+
+
+def identity_documents(resource: Resource) -> list[tuple[str, PolicyDocument]]:
+    """(path, document) of each identity policy on `resource`, as `identity_policies` names them."""
+    kind = resource.type
+    if kind == "aws_iam_role":
         paths = [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
-    elif resource.type == "aws_ssoadmin_permission_set_inline_policy":
-        paths = ["inline_policy"]
-    else:
-        paths = ["policy"]
-    for path in paths:
-        yield path, statements(resource.get(path))
+        return [(path, document(resource.get(path))) for path in paths]
+    path = "inline_policy" if kind == "aws_ssoadmin_permission_set_inline_policy" else "policy"
+    return [(path, document(resource.get(path)))]
