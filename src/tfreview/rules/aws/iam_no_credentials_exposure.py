@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
@@ -10,9 +10,9 @@ from tfreview.core.severity import Severity
 from tfreview.rules.support.iam_access import CREDENTIALS_EXPOSURE, matches, offending_hits
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    yield from offending_hits(resource, "actions that return credentials", _exposes)
+    return offending_hits(resource, "actions that return credentials", _exposes)
 
 
 @lru_cache(maxsize=4096)

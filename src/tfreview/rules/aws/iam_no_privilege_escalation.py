@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.rules.support.iam_access import allowed_actions, escalation_methods
-from tfreview.rules.support.policy_documents import PolicyDocument, identity_documents
+from tfreview.rules.support.policy_documents import PolicyDocument, identity_hits
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for path, document in identity_documents(resource):
-        said = document.derived(_said)  # once per distinct document (ADR 0449)
-        if said is not None:
-            yield Hit(path, said)
+def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
+    return identity_hits(resource, _said)  # judged once per distinct document (ADR 0449)
 
 
 def _said(document: PolicyDocument) -> str | None:

@@ -40,6 +40,7 @@ from tfreview.rules.support.policy_documents import (
     PolicyDocument,
     Statement,
     identity_documents,
+    identity_hits,
     listed,
     numbered,
     wildcards_first,
@@ -316,17 +317,14 @@ def offending_hits(
     limit: int = 6,
     *,
     unless_narrowed: bool = False,
-) -> Iterator[Hit]:
+) -> list[Hit]:
     """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
     `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
     spelling (`statements 0 and 3 allow permissions management on "*": iam:*, ec2:*`). The hit's path is the
     document's; the first offending statement is the one the message names first. `unless_narrowed`: statements
     whose condition narrows them (`narrowed`) are not offending. The message is made once per distinct document
     (ADR 0449): `offends` must be a module-level function, not a lambda made per call."""
-    for path, document in identity_documents(resource):
-        said = document.derived(_offending_message, what, offends, limit, unless_narrowed)
-        if said is not None:
-            yield Hit(path, said)
+    return identity_hits(resource, _offending_message, what, offends, limit, unless_narrowed)
 
 
 def _offending_message(

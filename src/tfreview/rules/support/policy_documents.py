@@ -10,13 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final
 
 from tfreview.core.rules import Hit, Resource
 from tfreview.core.unicode_text import json_loads
 from tfreview.core.values import UNKNOWN
-
-_T = TypeVar("_T")
 
 # resources that carry an identity (permissions) policy; `data.aws_iam_policy_document` is not one of them
 IDENTITY_POLICY_TYPES: Final = (
@@ -96,22 +94,27 @@ class Statement:
 @dataclass(frozen=True, slots=True, eq=False)
 class PolicyDocument:
     """A policy document read and normalised once (cached by its text, ADR 0449): its statements, the Allow
-    statements on "*" resources, and what each rule derives from them, which depends on the document alone."""
+    statements on "*" resources, and the hit each rule makes of it, which depends on the document alone."""
 
     statements: tuple[Statement, ...]
     # the Allow statements on `"*"` resources (or with NotResource), in document order
     unconstrained: tuple[Statement, ...]
-    _derived: dict[tuple[Hashable, ...], Any] = field(default_factory=dict, repr=False)
+    _hits: dict[tuple[Hashable, ...], Hit | None] = field(default_factory=dict, repr=False)
 
-    def derived(self, compute: Callable[..., _T], *args: Hashable) -> _T:
-        """`compute(self, *args)`, computed once per document and kept with it. `compute` must be a module-level
-        function (it is part of the memo's key with `args`): a lambda made per call would never be found again."""
-        key = (compute, *args)
-        try:
-            return cast(_T, self._derived[key])
-        except KeyError:
-            value = self._derived[key] = compute(self, *args)
-            return value
+    def hit(self, path: str, judge: Callable[..., str | None], *args: Hashable) -> Hit | None:
+        """`Hit(path, judge(self, *args))`, or None when the judge says nothing: judged once per document and path,
+        the hit kept with the document (hits are frozen, so resources with the same document share it). `judge`
+        must be a module-level function (it is part of the memo's key with `args`): a lambda made per call would
+        never be found again."""
+        key = (judge, path, *args)
+        found = self._hits.get(key, _UNJUDGED)
+        if found is _UNJUDGED:
+            message = judge(self, *args)
+            found = self._hits[key] = None if message is None else Hit(path, message)
+        return found
+
+
+_UNJUDGED: Final = Hit("unjudged")  # a marker: `PolicyDocument.hit` has not judged that key yet
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -298,9 +301,27 @@ def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]
 
 def identity_documents(resource: Resource) -> list[tuple[str, PolicyDocument]]:
     """(path, document) of each identity policy on `resource`, as `identity_policies` names them."""
+    return [(path, document(resource.get(path))) for path in _identity_paths(resource)]
+
+
+def identity_hits(resource: Resource, judge: Callable[..., str | None], *args: Hashable) -> list[Hit]:
+    """The hit `judge(document, *args)` makes of each identity policy document of `resource` (see
+    `PolicyDocument.hit`), in the order of `identity_policies`: what every IAM rule on identity policies returns."""
+    hits = []
+    for path in _identity_paths(resource):
+        text = resource.get(path)
+        found = (_document_of_text(text) if type(text) is str else _document_of(text)).hit(path, judge, *args)
+        if found is not None:
+            hits.append(found)
+    return hits
+
+
+def _identity_paths(resource: Resource) -> list[str]:
     kind = resource.type
     if kind == "aws_iam_role":
-        paths = [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
-        return [(path, document(resource.get(path))) for path in paths]
-    path = "inline_policy" if kind == "aws_ssoadmin_permission_set_inline_policy" else "policy"
-    return [(path, document(resource.get(path)))]
+        return [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
+    return _INLINE_POLICY if kind == "aws_ssoadmin_permission_set_inline_policy" else _POLICY
+
+
+_INLINE_POLICY: Final = ["inline_policy"]  # never changed: returned as they are
+_POLICY: Final = ["policy"]
