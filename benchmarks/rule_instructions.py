@@ -6,7 +6,7 @@ of its types, the after side then the before side (hits listed, nothing folded),
 rule, so each rule's row holds exactly its own checks. The engine runs them resource by resource instead; the
 instructions a rule spends are the same but for shared caches: the first rule to read a policy document (or any
 other cached fact) pays for it here. PYTHONHASHSEED fixed. `--src` puts another source tree first on PYTHONPATH
-(compiled, its rule index written) for a before/after table:
+(compiled, its rule index written) for a before/after table; `--plan` scans a given plan file instead:
 
     .venv/bin/python benchmarks/rule_instructions.py --size 10000 --src /tmp/main/src --top 25
 """
@@ -105,7 +105,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--src", default=None, help="another source tree to count beside this checkout's")
-    parser.add_argument("--top", type=int, default=25, help="rows of the costliest rules to print")
+    parser.add_argument("--top", type=int, default=25, help="rows of the costliest rules (the five cheapest follow)")
+    parser.add_argument("--plan", default=None, help="a plan JSON file to scan instead of a generated one")
     args = parser.parse_args()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "tfreview")], check=True)
     subprocess.run([sys.executable, "-m", "tfreview.rules"], check=True, stdout=subprocess.DEVNULL)
@@ -115,14 +116,18 @@ def main() -> None:
         (out / "cg_dump.c").write_text(_HELPER_C)
         subprocess.run(["cc", "-O1", "-shared", "-fPIC", "-o", str(helper), str(out / "cg_dump.c")], check=True)
         plan = out / "plan.json"
-        document, _ = generate(args.size)
-        plan.write_bytes(_dumps(document))
-        del document
+        if args.plan:
+            plan = Path(args.plan)
+        else:
+            document, _ = generate(args.size)
+            plan.write_bytes(_dumps(document))
+            del document
         trees = ([("--src", args.src)] if args.src else []) + [("this checkout", str(ROOT / "src"))]
         counted = [(name, counts(plan, helper, src, out)) for name, src in trees]
     last = counted[-1][1]
     order = sorted(last, key=lambda rule_id: -max(rows.get(rule_id, ("", 0, 0))[2] for _, rows in counted))
-    print(f"| rule ({args.size:,} resources, both sides) | kind | pairs | {' | '.join(n for n, _ in counted)} |")
+    size = "given plan" if args.plan else f"{args.size:,} resources"
+    print(f"| rule ({size}, both sides) | kind | pairs | {' | '.join(n for n, _ in counted)} |")
     print(f"|---|---|---|{'---|' * len(counted)}")
     for rule_id in order[: args.top] + order[-5:]:
         kind, pairs, _ = last[rule_id]

@@ -10,7 +10,7 @@ from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
     identity_hits,
-    per_statement,
+    per_statement_message,
 )
 
 
@@ -25,7 +25,7 @@ def _said(document: PolicyDocument) -> str | None:
         if statement.any_action
     ]
     # one finding per document naming every offending statement (issue 12 §3)
-    return per_statement("", parts).message if parts else None
+    return per_statement_message(parts) if parts else None
 
 
 RULE = Rule(

@@ -11,7 +11,7 @@ from tfreview.rules.support.policy_documents import (
     PolicyDocument,
     Statement,
     identity_hits,
-    per_statement,
+    per_statement_message,
 )
 
 _EVERY_IAM_ACTION = ("*", "*:*", "iam:*")
@@ -28,7 +28,7 @@ def _said(document: PolicyDocument) -> str | None:
         if statement.allows and (what := _grants_all_of_iam(statement))
     ]
     # one finding per document naming every offending statement (issue 12 §3)
-    return per_statement("", parts).message if parts else None
+    return per_statement_message(parts) if parts else None
 
 
 def _grants_all_of_iam(statement: Statement) -> str | None:

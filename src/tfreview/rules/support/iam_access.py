@@ -337,12 +337,12 @@ def _offending_message(
         actions = [a for a in allowed_actions(statement) if offends(a)]
         if actions:
             offending.append((statement, actions))
-    return hit("", offending, what, limit).message if offending else None
+    return offending_message(offending, what, limit) if offending else None
 
 
-def hit(path: str, offending: list[tuple[Statement, list[str]]], what: str, limit: int = 6) -> Hit:
-    """The hit naming every offending statement and its actions as written, wildcards first."""
+def offending_message(offending: list[tuple[Statement, list[str]]], what: str, limit: int = 6) -> str:
+    """The words naming every offending statement and its actions as written, wildcards first."""
     actions = wildcards_first(statement.as_written(a) for statement, found in offending for a in found)
     verb = "allows" if len({statement.index for statement, _ in offending}) == 1 else "allow"
     subject = numbered(statement.index for statement, _ in offending)
-    return Hit(path, f'{subject} {verb} {what} on "*": {listed(actions, limit)}')
+    return f'{subject} {verb} {what} on "*": {listed(actions, limit)}'

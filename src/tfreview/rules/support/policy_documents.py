@@ -91,10 +91,12 @@ class Statement:
         return action
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class PolicyDocument:
     """A policy document read and normalised once (cached by its text, ADR 0449): its statements, the Allow
-    statements on "*" resources, and the hit each rule makes of it, which depends on the document alone."""
+    statements on "*" resources, and the hit each rule makes of it, which depends on the document alone. Shared
+    by every reader: never change it (not frozen only because a frozen dataclass is several times slower to make,
+    and most documents of a plan are made once and read by eight rules)."""
 
     statements: tuple[Statement, ...]
     # the Allow statements on `"*"` resources (or with NotResource), in document order
@@ -280,6 +282,11 @@ def per_statement(path: str, parts: list[tuple[int, str, str]]) -> Hit:
     same words are named together (`statements 0 and 3 allow "*"`), the groups in the order of their first
     statement and joined by `; `. The finding's path is the document's, as it was for the first statement alone.
     """
+    return Hit(path, per_statement_message(parts))
+
+
+def per_statement_message(parts: list[tuple[int, str, str]]) -> str:
+    """The words of `per_statement`'s hit."""
     groups: dict[tuple[str, str], list[int]] = {}
     for index, verb, rest in parts:
         groups.setdefault((verb, rest), []).append(index)
@@ -287,7 +294,7 @@ def per_statement(path: str, parts: list[tuple[int, str, str]]) -> Hit:
     for (verb, rest), indexes in groups.items():
         plural = len(set(indexes)) > 1
         said.append(f"{numbered(indexes)} {verb[:-1] if plural and verb.endswith('s') else verb} {rest}")
-    return Hit(path, "; ".join(said))
+    return "; ".join(said)
 
 
 def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]]]:
