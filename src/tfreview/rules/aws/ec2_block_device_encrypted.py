@@ -22,16 +22,20 @@ def _devices(resource: Resource) -> Iterator[str]:
             yield f"{name}.{index}"
 
 
+# hits are frozen: every instance without a root block device shares this one (ADR 0449)
+_ROOT_UNSET = Hit(
+    "root_block_device",
+    "`root_block_device` not declared: the provider default is `encrypted = false` (the root volume is "
+    "encrypted only if the AMI's snapshot is)",
+    unset=True,
+)
+
+
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if encrypted_by_default(resource, snapshot):
         return
     if resource.type != "aws_launch_template" and resource.setting("root_block_device") is Setting.UNSET:
-        yield Hit(
-            "root_block_device",
-            "`root_block_device` not declared: the provider default is `encrypted = false` (the root volume is "
-            "encrypted only if the AMI's snapshot is)",
-            unset=True,
-        )
+        yield _ROOT_UNSET
     for device in _devices(resource):
         encrypted = resource.get(f"{device}.encrypted")
         if encrypted is UNKNOWN or str(encrypted).lower() == "true":

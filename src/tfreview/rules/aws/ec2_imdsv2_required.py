@@ -16,6 +16,12 @@ def _account_requires_tokens(resource: Resource, snapshot: Snapshot) -> bool:
     return any(r.get("http_tokens") == "required" for r in defaults)
 
 
+# hits are frozen: every instance that leaves `http_tokens` out shares this one (ADR 0449)
+_TOKENS_UNSET = Hit(
+    TOKENS, 'IMDSv1 stays enabled: `http_tokens` not set: the provider default is "optional"', unset=True
+)
+
+
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     endpoint = resource.setting(ENDPOINT)
     if endpoint is Setting.UNKNOWN or (endpoint is Setting.SET and resource.get(ENDPOINT) == "disabled"):
@@ -29,7 +35,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
             yield Hit(TOKENS, f'IMDSv1 stays enabled: `http_tokens` is "{value}"')
         return
     if not _account_requires_tokens(resource, snapshot):
-        yield Hit(TOKENS, 'IMDSv1 stays enabled: `http_tokens` not set: the provider default is "optional"', unset=True)
+        yield _TOKENS_UNSET
 
 
 RULE = Rule(

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.policy_documents import IDENTITY_POLICY_TYPES, identity_policies, per_statement
+from tfreview.rules.support.policy_documents import (
+    IDENTITY_POLICY_TYPES,
+    PolicyDocument,
+    identity_hits,
+    per_statement_message,
+)
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for path, found in identity_policies(resource):
-        parts = [
-            (statement.index, "allows", 'every action ("*") on every resource ("*")')
-            for statement in found
-            if statement.allows and statement.any_action and statement.any_resource
-        ]
-        if parts:  # one finding per document naming every offending statement (issue 12 §3)
-            yield per_statement(path, parts)
+def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
+    return identity_hits(resource, _said)  # judged once per distinct document (ADR 0449)
+
+
+def _said(document: PolicyDocument) -> str | None:
+    parts = [
+        (statement.index, "allows", 'every action ("*") on every resource ("*")')
+        for statement in document.unconstrained
+        if statement.any_action
+    ]
+    # one finding per document naming every offending statement (issue 12 §3)
+    return per_statement_message(parts) if parts else None
 
 
 RULE = Rule(

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
+from functools import lru_cache
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.rules.support.iam_access import DATA_EXFILTRATION, matches, offending_hits
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    yield from offending_hits(
-        resource, "reading every object, parameter or secret", lambda p: any(matches(p, a) for a in DATA_EXFILTRATION)
-    )
+    return offending_hits(resource, "reading every object, parameter or secret", _reads_out)
+
+
+@lru_cache(maxsize=4096)
+def _reads_out(pattern: str) -> bool:
+    """Whether an allowed action or pattern covers an action that reads data out (asked once per action)."""
+    return any(matches(pattern, action) for action in DATA_EXFILTRATION)
 
 
 RULE = Rule(

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import allowed_actions, escalation_methods, unconstrained
+from tfreview.rules.support.iam_access import allowed_actions, escalation_methods
+from tfreview.rules.support.policy_documents import PolicyDocument, identity_hits
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    allowed: dict[str, list[str]] = {}  # path → every action pattern allowed on "*" in that document
-    for path, statement in unconstrained(resource):
-        allowed.setdefault(path, []).extend(allowed_actions(statement))
-    for path, patterns in allowed.items():
-        methods = escalation_methods(tuple(patterns))
-        if methods:
-            more = f" and {len(methods) - 3} more" if len(methods) > 3 else ""
-            yield Hit(path, f'the policy allows privilege escalation on "*" ({", ".join(methods[:3])}{more})')
+def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
+    return identity_hits(resource, _said)  # judged once per distinct document (ADR 0449)
+
+
+def _said(document: PolicyDocument) -> str | None:
+    # every action pattern allowed on "*" in the document, from any of its statements
+    patterns = tuple(action for statement in document.unconstrained for action in allowed_actions(statement))
+    methods = escalation_methods(patterns) if patterns else ()
+    if not methods:
+        return None
+    more = f" and {len(methods) - 3} more" if len(methods) > 3 else ""
+    return f'the policy allows privilege escalation on "*" ({", ".join(methods[:3])}{more})'
 
 
 RULE = Rule(

@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     UNRESTRICTABLE_ACTIONS,
-    identity_policies,
+    PolicyDocument,
+    identity_hits,
     listed,
     numbered,
     wildcards_first,
 )
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for path, found in identity_policies(resource):
-        # one finding per document naming every offending statement and action, not only the first (issue 12 §3)
-        indexes: list[int] = []
-        restrictable: list[str] = []
-        not_action = False
-        for statement in found:
-            if not (statement.allows and statement.any_resource):
-                continue
-            actions = [statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
-            if actions or statement.not_actions:
-                indexes.append(statement.index)
-                restrictable.extend(actions)
-                not_action = not_action or bool(statement.not_actions)
-        if indexes:
-            named = (["every action but those in NotAction"] if not_action else []) + wildcards_first(restrictable)
-            verb = "allows" if len(set(indexes)) == 1 else "allow"
-            yield Hit(path, f'{numbered(indexes)} {verb} {listed(named)} on "*"')
+def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
+    return identity_hits(resource, _said)  # judged once per distinct document (ADR 0449)
+
+
+def _said(document: PolicyDocument) -> str | None:
+    # one finding per document naming every offending statement and action, not only the first (issue 12 §3)
+    indexes: list[int] = []
+    restrictable: list[str] = []
+    not_action = False
+    for statement in document.unconstrained:
+        actions = [statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
+        if actions or statement.not_actions:
+            indexes.append(statement.index)
+            restrictable.extend(actions)
+            not_action = not_action or bool(statement.not_actions)
+    if not indexes:
+        return None
+    named = (["every action but those in NotAction"] if not_action else []) + wildcards_first(restrictable)
+    verb = "allows" if len(set(indexes)) == 1 else "allow"
+    return f'{numbered(indexes)} {verb} {listed(named)} on "*"'
 
 
 RULE = Rule(

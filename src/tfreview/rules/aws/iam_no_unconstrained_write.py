@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.rules.support.iam_access import levels, offending_hits, only_on_any_resource
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
     # actions granted only on "*" have no resource to name: left out, as Checkov does (ADR 0428)
     # a condition on the resource's tags (ABAC) narrows the statement: silent (ADR 0446)
-    yield from offending_hits(
+    return offending_hits(
         resource,
         "write actions",
-        lambda a: "write" in levels(a) and not only_on_any_resource(a),
+        _writes,
         unless_narrowed=True,
     )
+
+
+def _writes(action: str) -> bool:
+    return "write" in levels(action) and not only_on_any_resource(action)
 
 
 RULE = Rule(

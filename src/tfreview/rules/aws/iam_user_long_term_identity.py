@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 
+# hits are frozen: every user shares this one (ADR 0449)
+_HIT = Hit(
+    "",
+    "an IAM user is a long-term identity: its password and access keys stay valid until someone rotates or "
+    "deletes them",
+)
+
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    yield Hit(
-        "",
-        "an IAM user is a long-term identity: its password and access keys stay valid until someone rotates or "
-        "deletes them",
-    )
+    yield _HIT
 
 
 RULE = Rule(

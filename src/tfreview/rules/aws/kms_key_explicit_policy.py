@@ -19,11 +19,15 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     # keyed by the key's condition: only a policy there whenever the key is counts (ADR 0361)
     if snapshot.memo(("kms-policy-unlinked", *resource.condition), lambda: _has_unlinked(resource, snapshot)):
         return  # a key policy whose key is known only after apply may be this key's: no guess
-    yield Hit(
-        "",
-        "no key policy: AWS applies the default one, which lets any principal of the account that an IAM "
-        "policy allows administer and use the key",
-    )
+    yield _HIT
+
+
+# hits are frozen: every key shares this one (ADR 0449)
+_HIT = Hit(
+    "",
+    "no key policy: AWS applies the default one, which lets any principal of the account that an IAM "
+    "policy allows administer and use the key",
+)
 
 
 def _has_unlinked(key: Resource, snapshot: Snapshot) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
@@ -19,17 +20,25 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() in ("", PROVIDER_DEFAULT))
 
 
+# hits are frozen: every resource shares the same few (a scan makes hundreds of them)
+_GROUP_HIT = Hit("description", "the security group has no description of its own")
+_RULE_HIT = Hit("description", "the security group rule has no description of its own")
+
+
+@lru_cache(maxsize=1024)
+def _block_hit(direction: str, index: int) -> Hit:
+    return Hit(f"{direction}.{index}.description", f"an {direction} rule has no description")
+
+
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if _missing(resource.get("description")):
-        what = "security group" if resource.type in GROUPS else "security group rule"
-        yield Hit("description", f"the {what} has no description of its own")
+        yield _GROUP_HIT if resource.type in GROUPS else _RULE_HIT
     if resource.type != "aws_security_group":
         return
     for direction in ("ingress", "egress"):
         for index, _ in enumerate(resource.blocks(direction)):
-            path = f"{direction}.{index}.description"
-            if _missing(resource.get(path)):
-                yield Hit(path, f"an {direction} rule has no description")
+            if _missing(resource.get(f"{direction}.{index}.description")):
+                yield _block_hit(direction, index)
 
 
 RULE = Rule(

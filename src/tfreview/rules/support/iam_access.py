@@ -36,7 +36,15 @@ from typing import Final
 from tfreview.core.rules import Hit, Resource
 from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
 from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
-from tfreview.rules.support.policy_documents import Statement, identity_policies, listed, numbered, wildcards_first
+from tfreview.rules.support.policy_documents import (
+    PolicyDocument,
+    Statement,
+    identity_documents,
+    identity_hits,
+    listed,
+    numbered,
+    wildcards_first,
+)
 
 # resources whose `policy` is an identity policy document (Checkov's resource-level checks read these)
 POLICY_TYPES: Final = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
@@ -273,10 +281,9 @@ def escalation_methods(patterns: tuple[str, ...]) -> tuple[str, ...]:
 
 def unconstrained(resource: Resource) -> Iterator[tuple[str, Statement]]:
     """(path, statement) of every Allow statement on `"*"` resources (or NotResource) in the resource's policy."""
-    for path, found in identity_policies(resource):
-        for statement in found:
-            if statement.allows and statement.any_resource:
-                yield path, statement
+    for path, document in identity_documents(resource):
+        for statement in document.unconstrained:
+            yield path, statement
 
 
 def allowed_actions(statement: Statement) -> tuple[str, ...]:
@@ -310,26 +317,32 @@ def offending_hits(
     limit: int = 6,
     *,
     unless_narrowed: bool = False,
-) -> Iterator[Hit]:
+) -> list[Hit]:
     """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
     `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
     spelling (`statements 0 and 3 allow permissions management on "*": iam:*, ec2:*`). The hit's path is the
     document's; the first offending statement is the one the message names first. `unless_narrowed`: statements
-    whose condition narrows them (`narrowed`) are not offending."""
-    found: dict[str, list[tuple[Statement, list[str]]]] = {}
-    for path, statement in unconstrained(resource):
+    whose condition narrows them (`narrowed`) are not offending. The message is made once per distinct document
+    (ADR 0449): `offends` must be a module-level function, not a lambda made per call."""
+    return identity_hits(resource, _offending_message, what, offends, limit, unless_narrowed)
+
+
+def _offending_message(
+    document: PolicyDocument, what: str, offends: Callable[[str], bool], limit: int, unless_narrowed: bool
+) -> str | None:
+    offending: list[tuple[Statement, list[str]]] = []
+    for statement in document.unconstrained:
         if unless_narrowed and narrowed(statement):
             continue
         actions = [a for a in allowed_actions(statement) if offends(a)]
         if actions:
-            found.setdefault(path, []).append((statement, actions))
-    for path, offending in found.items():
-        yield hit(path, offending, what, limit)
+            offending.append((statement, actions))
+    return offending_message(offending, what, limit) if offending else None
 
 
-def hit(path: str, offending: list[tuple[Statement, list[str]]], what: str, limit: int = 6) -> Hit:
-    """The hit naming every offending statement and its actions as written, wildcards first."""
+def offending_message(offending: list[tuple[Statement, list[str]]], what: str, limit: int = 6) -> str:
+    """The words naming every offending statement and its actions as written, wildcards first."""
     actions = wildcards_first(statement.as_written(a) for statement, found in offending for a in found)
     verb = "allows" if len({statement.index for statement, _ in offending}) == 1 else "allow"
     subject = numbered(statement.index for statement, _ in offending)
-    return Hit(path, f'{subject} {verb} {what} on "*": {listed(actions, limit)}')
+    return f'{subject} {verb} {what} on "*": {listed(actions, limit)}'

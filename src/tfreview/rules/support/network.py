@@ -28,6 +28,7 @@ SG_TYPES = ("aws_security_group", "aws_security_group_rule", "aws_vpc_security_g
 SG_TYPES_WITH_DEFAULT = (*SG_TYPES, "aws_default_security_group")
 _INLINE_TYPES = ("aws_security_group", "aws_default_security_group")
 _ALL_PROTOCOLS = {"-1", "all", -1}
+_ALL_PROTOCOL_NAMES = frozenset(str(p) for p in _ALL_PROTOCOLS)  # the protocol as `str(…).lower()` reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,10 @@ class Ingress:
         return any(is_world(c) for c in self.cidrs)
 
     def covers(self, port: int) -> bool:
-        if str(self.protocol).lower() in {str(p) for p in _ALL_PROTOCOLS}:
+        protocol = str(self.protocol).lower()
+        if protocol in _ALL_PROTOCOL_NAMES:
             return True
-        if str(self.protocol).lower() not in ("tcp", "6", "udp", "17"):
+        if protocol not in ("tcp", "6", "udp", "17"):
             return False
         low, high = _port(self.from_port), _port(self.to_port)
         if low is None or high is None:
@@ -54,7 +56,7 @@ class Ingress:
 
     @property
     def all_traffic(self) -> bool:
-        if str(self.protocol).lower() in {str(p) for p in _ALL_PROTOCOLS}:
+        if str(self.protocol).lower() in _ALL_PROTOCOL_NAMES:
             return True
         low, high = _port(self.from_port), _port(self.to_port)
         return low == 0 and high == 65535

@@ -7,8 +7,8 @@ document whose text is unknown at plan time, or is not JSON, yields no statement
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
 
@@ -71,6 +71,17 @@ class Statement:
     required_keys: frozenset[str] = frozenset()
     # the actions as the user wrote them (same order as `actions`, then `not_actions`): messages quote these
     written: tuple[str, ...] = ()
+    # read from the fields above once, when the statement is made (every IAM rule asks them of every statement)
+    allows: bool = field(init=False)  # an Allow (a statement without `Effect` is one)
+    any_action: bool = field(init=False)  # "*" or "*:*" among the actions, or a NotAction
+    any_resource: bool = field(init=False)  # "*" among the resources, or a NotResource
+    any_principal: bool = field(init=False)  # "*" among the principals
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "allows", self.effect.lower() == "allow")
+        object.__setattr__(self, "any_action", any(a in ("*", "*:*") for a in self.actions) or bool(self.not_actions))
+        object.__setattr__(self, "any_resource", "*" in self.resources or bool(self.not_resources))
+        object.__setattr__(self, "any_principal", "*" in self.principals)
 
     def as_written(self, action: str) -> str:
         """`s3:getobject` as the user spelled it (`s3:GetObject`)."""
@@ -79,21 +90,33 @@ class Statement:
                 return text
         return action
 
-    @property
-    def allows(self) -> bool:
-        return self.effect.lower() == "allow"
 
-    @property
-    def any_action(self) -> bool:
-        return any(a in ("*", "*:*") for a in self.actions) or bool(self.not_actions)
+@dataclass(slots=True, eq=False)
+class PolicyDocument:
+    """A policy document read and normalised once (cached by its text, ADR 0449): its statements, the Allow
+    statements on "*" resources, and the hit each rule makes of it, which depends on the document alone. Shared
+    by every reader: never change it (not frozen only because a frozen dataclass is several times slower to make,
+    and most documents of a plan are made once and read by eight rules)."""
 
-    @property
-    def any_resource(self) -> bool:
-        return "*" in self.resources or bool(self.not_resources)
+    statements: tuple[Statement, ...]
+    # the Allow statements on `"*"` resources (or with NotResource), in document order
+    unconstrained: tuple[Statement, ...]
+    _hits: dict[tuple[Hashable, ...], Hit | None] = field(default_factory=dict, repr=False)
 
-    @property
-    def any_principal(self) -> bool:
-        return "*" in self.principals
+    def hit(self, path: str, judge: Callable[..., str | None], *args: Hashable) -> Hit | None:
+        """`Hit(path, judge(self, *args))`, or None when the judge says nothing: judged once per document and path,
+        the hit kept with the document (hits are frozen, so resources with the same document share it). `judge`
+        must be a module-level function (it is part of the memo's key with `args`): a lambda made per call would
+        never be found again."""
+        key = (judge, path, *args)
+        found = self._hits.get(key, _UNJUDGED)
+        if found is _UNJUDGED:
+            message = judge(self, *args)
+            found = self._hits[key] = None if message is None else Hit(path, message)
+        return found
+
+
+_UNJUDGED: Final = Hit("unjudged")  # a marker: `PolicyDocument.hit` has not judged that key yet
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -132,14 +155,25 @@ def parse_document(text: Any) -> Mapping[str, Any] | None:
 
 def statements(text: Any) -> list[Statement]:
     """Every statement of a policy document given as JSON text (or an already parsed object)."""
+    return list(document(text).statements)
+
+
+def document(text: Any) -> PolicyDocument:
+    """The policy document given as JSON text (or an already parsed object), read once per distinct text:
+    several rules read the same document, and a plan's policies repeat (modules, `count`, both sides)."""
     if isinstance(text, str):
-        return list(_statements_of_text(text))  # several rules read the same document: parse it once
-    return _statements_of(text)
+        return _document_of_text(text)
+    return _document_of(text)
 
 
 @lru_cache(maxsize=8192)
-def _statements_of_text(text: str) -> tuple[Statement, ...]:
-    return tuple(_statements_of(text))
+def _document_of_text(text: str) -> PolicyDocument:
+    return _document_of(text)
+
+
+def _document_of(text: Any) -> PolicyDocument:
+    found = tuple(_statements_of(text))
+    return PolicyDocument(found, tuple(s for s in found if s.allows and s.any_resource))
 
 
 def _statements_of(text: Any) -> list[Statement]:
@@ -248,6 +282,11 @@ def per_statement(path: str, parts: list[tuple[int, str, str]]) -> Hit:
     same words are named together (`statements 0 and 3 allow "*"`), the groups in the order of their first
     statement and joined by `; `. The finding's path is the document's, as it was for the first statement alone.
     """
+    return Hit(path, per_statement_message(parts))
+
+
+def per_statement_message(parts: list[tuple[int, str, str]]) -> str:
+    """The words of `per_statement`'s hit."""
     groups: dict[tuple[str, str], list[int]] = {}
     for index, verb, rest in parts:
         groups.setdefault((verb, rest), []).append(index)
@@ -255,7 +294,7 @@ def per_statement(path: str, parts: list[tuple[int, str, str]]) -> Hit:
     for (verb, rest), indexes in groups.items():
         plural = len(set(indexes)) > 1
         said.append(f"{numbered(indexes)} {verb[:-1] if plural and verb.endswith('s') else verb} {rest}")
-    return Hit(path, "; ".join(said))
+    return "; ".join(said)
 
 
 def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]]]:
@@ -263,11 +302,33 @@ def identity_policies(resource: Resource) -> Iterator[tuple[str, list[Statement]
 
     A role's trust policy (`assume_role_policy`) is not an identity policy and is not returned.
     """
-    if resource.type == "aws_iam_role":
-        paths = [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
-    elif resource.type == "aws_ssoadmin_permission_set_inline_policy":
-        paths = ["inline_policy"]
-    else:
-        paths = ["policy"]
-    for path in paths:
-        yield path, statements(resource.get(path))
+    for path, found in identity_documents(resource):
+        yield path, list(found.statements)
+
+
+def identity_documents(resource: Resource) -> list[tuple[str, PolicyDocument]]:
+    """(path, document) of each identity policy on `resource`, as `identity_policies` names them."""
+    return [(path, document(resource.get(path))) for path in _identity_paths(resource)]
+
+
+def identity_hits(resource: Resource, judge: Callable[..., str | None], *args: Hashable) -> list[Hit]:
+    """The hit `judge(document, *args)` makes of each identity policy document of `resource` (see
+    `PolicyDocument.hit`), in the order of `identity_policies`: what every IAM rule on identity policies returns."""
+    hits = []
+    for path in _identity_paths(resource):
+        text = resource.get(path)
+        found = (_document_of_text(text) if type(text) is str else _document_of(text)).hit(path, judge, *args)
+        if found is not None:
+            hits.append(found)
+    return hits
+
+
+def _identity_paths(resource: Resource) -> list[str]:
+    kind = resource.type
+    if kind == "aws_iam_role":
+        return [f"inline_policy.{i}.policy" for i in range(len(resource.blocks("inline_policy")))]
+    return _INLINE_POLICY if kind == "aws_ssoadmin_permission_set_inline_policy" else _POLICY
+
+
+_INLINE_POLICY: Final = ["inline_policy"]  # never changed: returned as they are
+_POLICY: Final = ["policy"]
