@@ -50,6 +50,61 @@ def _answer(status: int, reason: str) -> bytes:
     return head.encode("ascii") + body
 
 
+class CoalescedWrites:
+    """The connection's transport, with the writes of one turn of the event loop sent as ONE write (ADR 0450).
+
+    uvicorn writes an answer's head and its body with two `transport.write` calls, and uvloop sends each at once:
+    two send() system calls and two TCP segments per answer. Here the first write of a turn is held and a
+    callback is queued that sends it with whatever else was written meanwhile — the body, which the app sends in
+    the same step. The bytes and their order are unchanged (everything written to the connection goes through
+    this), only their grouping; closing, shutting the write side or asking for the buffer's size sends what is
+    held first; aborting drops it with the rest; once the transport is closing writes go straight to it."""
+
+    __slots__ = ("_held", "_loop", "_transport")
+
+    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._held is not None:
+            self._held.append(data)
+        elif self._transport.is_closing():
+            self._transport.write(data)
+        else:
+            self._held = [data]
+            self._loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        held, self._held = self._held, None
+        if held and not self._transport.is_closing():  # closing now: the peer went (close() sends what is held first)
+            self._transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def writelines(self, data: Any) -> None:
+        for piece in data:
+            self.write(piece)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def abort(self) -> None:
+        self._held = None
+        self._transport.abort()
+
+    def get_write_buffer_size(self) -> int:
+        self.flush()
+        return int(self._transport.get_write_buffer_size())
+
+    def __getattr__(self, name: str) -> Any:  # is_closing, get_extra_info, pause_reading, can_write_eof…
+        return getattr(self._transport, name)
+
+
 class ConnectionFlow(HttpToolsProtocol):
     """uvicorn's httptools protocol with our refusals, flow control, read deadlines and lingering close; the
     parser side (`protocol_class`) subclasses it with the head limits."""
@@ -85,6 +140,7 @@ class ConnectionFlow(HttpToolsProtocol):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        self.transport = CoalescedWrites(transport, self.loop)  # every write of ours and of uvicorn's goes through it
         limit = self.connection_limit  # the connections past it get 503, not every one while they are open
         self.over_limit = limit is not None and len(self.connections) > limit
         self._arm("head", self.timeouts.head_seconds)
