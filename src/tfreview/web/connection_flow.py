@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import http
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Literal
 
@@ -50,7 +51,7 @@ def _answer(status: int, reason: str) -> bytes:
     return head.encode("ascii") + body
 
 
-class CoalescedWrites:
+class CoalescedWrites(asyncio.Transport):
     """The connection's transport, with the writes of one turn of the event loop sent as ONE write (ADR 0450).
 
     uvicorn writes an answer's head and its body with two `transport.write` calls, and uvloop sends each at once:
@@ -60,20 +61,19 @@ class CoalescedWrites:
     this), only their grouping; closing, shutting the write side or asking for the buffer's size sends what is
     held first; aborting drops it with the rest; once the transport is closing writes go straight to it."""
 
-    __slots__ = ("_held", "_loop", "_transport")
-
-    def __init__(self, transport: Any, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
         self._transport = transport
         self._loop = loop
         self._held: list[bytes] | None = None
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | bytearray | memoryview) -> None:
         if self._held is not None:
-            self._held.append(data)
+            self._held.append(bytes(data))
         elif self._transport.is_closing():
             self._transport.write(data)
         else:
-            self._held = [data]
+            self._held = [bytes(data)]
             self._loop.call_soon(self.flush)
 
     def flush(self) -> None:
@@ -81,9 +81,9 @@ class CoalescedWrites:
         if held and not self._transport.is_closing():  # closing now: the peer went (close() sends what is held first)
             self._transport.write(held[0] if len(held) == 1 else b"".join(held))
 
-    def writelines(self, data: Any) -> None:
-        for piece in data:
-            self.write(piece)
+    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
+        for data in list_of_data:
+            self.write(data)
 
     def close(self) -> None:
         self.flush()
@@ -99,10 +99,38 @@ class CoalescedWrites:
 
     def get_write_buffer_size(self) -> int:
         self.flush()
-        return int(self._transport.get_write_buffer_size())
+        return self._transport.get_write_buffer_size()
 
-    def __getattr__(self, name: str) -> Any:  # is_closing, get_extra_info, pause_reading, can_write_eof…
-        return getattr(self._transport, name)
+    # the rest is the transport's own
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def is_reading(self) -> bool:
+        return self._transport.is_reading()
+
+    def pause_reading(self) -> None:
+        self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self._transport.set_write_buffer_limits(high, low)
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self._transport.get_write_buffer_limits()
 
 
 class ConnectionFlow(HttpToolsProtocol):
