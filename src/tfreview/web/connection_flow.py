@@ -20,6 +20,7 @@ from tfreview.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, web_problem
 
 LINGER_SECONDS: Final = 2.0
 LINGER_BYTES: Final = 4 * 1024 * 1024
+HOLD_BYTES: Final = 64 * 1024  # CoalescedWrites sends at once past this many bytes held in one turn
 PIPELINE_DEPTH: Final = 32  # pipelined requests parsed ahead of their answers; the rest waits as bytes
 _log = logging.getLogger("tfreview.web.requests")
 
@@ -59,25 +60,30 @@ class CoalescedWrites(asyncio.Transport):
     callback is queued that sends it with whatever else was written meanwhile — the body, which the app sends in
     the same step. The bytes and their order are unchanged (everything written to the connection goes through
     this), only their grouping; closing, shutting the write side or asking for the buffer's size sends what is
-    held first; aborting drops it with the rest; once the transport is closing writes go straight to it."""
+    held first; aborting drops it with the rest; once the transport is closing writes go straight to it, and past
+    `HOLD_BYTES` held in one turn they go on at once, so the transport's buffer limits still pause a large answer."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
         self._transport = transport
         self._loop = loop
         self._held: list[bytes] | None = None
+        self._held_bytes = 0
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if self._held is not None:
             self._held.append(bytes(data))
-        elif self._transport.is_closing():
+            self._held_bytes += len(data)
+            if self._held_bytes > HOLD_BYTES:  # a large answer written in one turn: to the transport, whose
+                self.flush()  # buffer limits pause the writer as before (uvicorn awaits the drain)
+        elif len(data) > HOLD_BYTES or self._transport.is_closing():
             self._transport.write(data)
         else:
-            self._held = [bytes(data)]
+            self._held, self._held_bytes = [bytes(data)], len(data)
             self._loop.call_soon(self.flush)
 
     def flush(self) -> None:
-        held, self._held = self._held, None
+        held, self._held, self._held_bytes = self._held, None, 0
         if held and not self._transport.is_closing():  # closing now: the peer went (close() sends what is held first)
             self._transport.write(held[0] if len(held) == 1 else b"".join(held))
 
@@ -94,7 +100,7 @@ class CoalescedWrites(asyncio.Transport):
         self._transport.write_eof()
 
     def abort(self) -> None:
-        self._held = None
+        self._held, self._held_bytes = None, 0
         self._transport.abort()
 
     def get_write_buffer_size(self) -> int:
