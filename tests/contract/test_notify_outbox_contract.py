@@ -153,3 +153,28 @@ def test_the_watchdog_holding_its_lease_sweeps_the_outbox(stores: Outboxes) -> N
         assert not standby.tick().evaluated  # the holder's lease is live: the standby evaluates nothing
     finally:
         dispatcher.close()
+
+
+def test_seconds_to_next_is_when_the_earliest_entry_not_done_may_be_sent(stores: Outboxes) -> None:
+    """What the sender's idle wake reads (ADR 0451): None when every entry is done, 0 when one is due now, else
+    the earliest due time of an unclaimed entry or expiry of a live claim."""
+    outbox = stores.outbox
+    assert outbox.seconds_to_next() is None  # empty
+    first, _ = stores.incidents.open(new_incident("first"), {})
+    assert outbox.seconds_to_next() == 0.0  # written due at once
+    (entry,) = outbox.due()
+    assert outbox.claim(entry.id, "host:1", seconds=120)
+    assert outbox.seconds_to_next() == 120.0  # held by a live sender until its claim expires
+    outbox.later(entry.id, 30, "ConnectionError")  # the claim dropped, due again in 30 s
+    assert outbox.seconds_to_next() == 30.0
+    stores.clock.advance(45)
+    assert outbox.seconds_to_next() == 0.0  # past its due time
+    assert outbox.claim(entry.id, "host:1", seconds=120)
+    outbox.done(entry.id)
+    assert outbox.seconds_to_next() is None  # every entry done
+    second, _ = stores.incidents.open(new_incident("second"), {})
+    (other,) = outbox.due()
+    assert outbox.claim(other.id, "host:2", seconds=60)
+    stores.clock.advance(61)
+    assert outbox.seconds_to_next() == 0.0  # its claim expired: free to claim again
+    assert first.id != second.id

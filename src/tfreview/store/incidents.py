@@ -102,11 +102,12 @@ class SqlIncidents:
             return None if row is None else incident_record(row)
 
     def active(self, group_key: str | None = None) -> list[Incident]:
-        query = select(IncidentRow).where(IncidentRow.open_key.is_not(None)).order_by(IncidentRow.id)
-        if group_key is not None:
-            query = query.where(IncidentRow.open_key == group_key)
+        # `open_key >= ''` is `open_key IS NOT NULL` for a text column, but SQLite walks the unique index on open_key
+        # for it (the active few) instead of every incident ever stored; ordered here, so it needs no sort either way
+        wanted = IncidentRow.open_key >= "" if group_key is None else IncidentRow.open_key == group_key
         with self.database.transaction(write=False) as session:
-            return [incident_record(row) for row in session.scalars(query)]
+            rows = sorted(session.scalars(select(IncidentRow).where(wanted)), key=lambda row: row.id)
+            return [incident_record(row) for row in rows]
 
     def list(self, *, status: str | None = None, limit: int = 50, cursor: str | None = None) -> Page[Incident]:
         wanted = parse_status(status)

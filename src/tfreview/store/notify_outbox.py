@@ -6,13 +6,13 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, type_coerce, update
 
 from tfreview.ops.notify.message import NotifyEvent
 from tfreview.ops.notify.outbox import CLAIM_SECONDS, OutboxEntry, Swept
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.store.database import Database
-from tfreview.store.tables import IncidentRow, NotifyOutboxRow
+from tfreview.store.tables import IncidentRow, NotifyOutboxRow, UtcDateTime
 
 MAX_ERROR = 400
 
@@ -119,6 +119,25 @@ class SqlOutbox:
         query = select(func.count()).select_from(NotifyOutboxRow).where(NotifyOutboxRow.done_at.is_(None))
         with self.database.transaction(write=False) as session:
             return int(session.scalar(query) or 0)
+
+    def seconds_to_next(self) -> float | None:
+        """One Core read over the not-done entries (the (done_at, due_at) index): the earliest due time of those
+        free to claim, and the earliest expiry of a live claim (an entry then due later wakes the sender early:
+        harmless)."""
+        row = NotifyOutboxRow
+        now = self.clock()
+        free = or_(row.claimed_until.is_(None), row.claimed_until <= now)
+        query = select(
+            func.count(),
+            type_coerce(func.min(case((free, row.due_at))), UtcDateTime()),
+            type_coerce(func.min(case((row.claimed_until > now, row.claimed_until))), UtcDateTime()),
+        ).where(row.done_at.is_(None))
+        with self.database.core_transaction(write=False) as connection:
+            pending, due, expiry = connection.execute(query).one()
+        if not pending:
+            return None
+        times = [t for t in (due, expiry) if t is not None]
+        return max(0.0, (min(times) - now).total_seconds()) if times else 0.0
 
     def sweep(self, sent_before: datetime, unsent_before: datetime) -> Swept:
         """Delete the entries sent before `sent_before`; of those never sent, the ones whose incident is

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import http
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Literal
 
@@ -19,6 +20,7 @@ from tfreview.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, web_problem
 
 LINGER_SECONDS: Final = 2.0
 LINGER_BYTES: Final = 4 * 1024 * 1024
+HOLD_BYTES: Final = 64 * 1024  # CoalescedWrites sends at once past this many bytes held in one turn
 PIPELINE_DEPTH: Final = 32  # pipelined requests parsed ahead of their answers; the rest waits as bytes
 _log = logging.getLogger("tfreview.web.requests")
 
@@ -48,6 +50,93 @@ def _answer(status: int, reason: str) -> bytes:
         f"content-length: {len(body)}\r\n{retry}connection: close\r\n\r\n"
     )
     return head.encode("ascii") + body
+
+
+class CoalescedWrites(asyncio.Transport):
+    """The connection's transport, with the writes of one turn of the event loop sent as ONE write (ADR 0450).
+
+    uvicorn writes an answer's head and its body with two `transport.write` calls, and uvloop sends each at once:
+    two send() system calls and two TCP segments per answer. Here the first write of a turn is held and a
+    callback is queued that sends it with whatever else was written meanwhile — the body, which the app sends in
+    the same step. The bytes and their order are unchanged (everything written to the connection goes through
+    this), only their grouping; closing, shutting the write side or asking for the buffer's size sends what is
+    held first; aborting drops it with the rest; once the transport is closing writes go straight to it, and past
+    `HOLD_BYTES` held in one turn they go on at once, so the transport's buffer limits still pause a large answer."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] | None = None
+        self._held_bytes = 0
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if self._held is not None:
+            self._held.append(bytes(data))
+            self._held_bytes += len(data)
+            if self._held_bytes > HOLD_BYTES:  # a large answer written in one turn: to the transport, whose
+                self.flush()  # buffer limits pause the writer as before (uvicorn awaits the drain)
+        elif len(data) > HOLD_BYTES or self._transport.is_closing():
+            self._transport.write(data)
+        else:
+            self._held, self._held_bytes = [bytes(data)], len(data)
+            self._loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        held, self._held, self._held_bytes = self._held, None, 0
+        if held and not self._transport.is_closing():  # closing now: the peer went (close() sends what is held first)
+            self._transport.write(held[0] if len(held) == 1 else b"".join(held))
+
+    def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
+        for data in list_of_data:
+            self.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def abort(self) -> None:
+        self._held, self._held_bytes = None, 0
+        self._transport.abort()
+
+    def get_write_buffer_size(self) -> int:
+        self.flush()
+        return self._transport.get_write_buffer_size()
+
+    # the rest is the transport's own
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def is_reading(self) -> bool:
+        return self._transport.is_reading()
+
+    def pause_reading(self) -> None:
+        self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
+
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        self._transport.set_write_buffer_limits(high, low)
+
+    def get_write_buffer_limits(self) -> tuple[int, int]:
+        return self._transport.get_write_buffer_limits()
 
 
 class ConnectionFlow(HttpToolsProtocol):
@@ -85,6 +174,7 @@ class ConnectionFlow(HttpToolsProtocol):
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
+        self.transport = CoalescedWrites(transport, self.loop)  # every write of ours and of uvicorn's goes through it
         limit = self.connection_limit  # the connections past it get 503, not every one while they are open
         self.over_limit = limit is not None and len(self.connections) > limit
         self._arm("head", self.timeouts.head_seconds)

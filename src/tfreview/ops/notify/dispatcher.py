@@ -13,6 +13,12 @@ With an outbox (the SQL stores: tfreview.ops.notify.outbox) the notifications ar
 them with the incident change, `notify` only wakes the sender thread, and `pump` sends the due entries —
 so a process killed between an alert firing and the page going out sends it when it (or another process)
 starts again. Without one (the in-memory store) they are queued in memory, as before.
+
+The sender thread sleeps until there is work (ADR 0451): `notify` wakes it at once; otherwise it wakes when
+the outbox's earliest entry not done falls due (a retry's due time, a live claim's expiry) and at the latest
+every `poll_seconds` (10 s) — for entries another process wrote and did not send (it died), and for claims of a
+sender of this host that died. Each wake costs one read (`seconds_to_next`) while nothing is pending; the
+claim-releasing and due-entry reads of `pump` run only when something is.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ from tfreview.ops.notify.outbox import NotifyOutbox, OutboxEntry, OutboxRetentio
 logger = logging.getLogger("tfreview.notify")
 
 OutcomeHook = Callable[[str, str, bool], None]  # notifier name, event, ok
+POLL_SECONDS = 10.0  # the sender's fallback wake (the entries of other processes); `notify` wakes it at once
+SHORTEST_WAIT = 0.05  # between two turns that left an entry due (one a concurrent sender claimed, say)
+UNREADABLE_WAIT = 1.0  # the store did not answer: try again this soon
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +67,7 @@ class Dispatcher:
         on_outcome: OutcomeHook = _ignore,
         outbox: NotifyOutbox | None = None,
         owner: str = "dispatcher",
-        poll_seconds: float = 1.0,
+        poll_seconds: float = POLL_SECONDS,
         retention: OutboxRetention | None = None,
     ) -> None:
         self.notifiers = list(notifiers)
@@ -203,6 +212,21 @@ class Dispatcher:
             )
         return swept
 
+    def _turn(self, outbox: NotifyOutbox) -> float:
+        """One wake of the sender thread: pump when an entry is pending; how long to sleep before the next."""
+        try:
+            ahead = outbox.seconds_to_next()
+            if ahead is None:  # idle: nothing but this one read
+                return self._poll_seconds
+            self.pump()
+            ahead = outbox.seconds_to_next()
+        except Exception as exc:  # the store is down: soon again
+            logger.warning("notification outbox unreadable (%s)", type(exc).__name__)
+            return UNREADABLE_WAIT
+        if ahead is None:
+            return self._poll_seconds
+        return min(max(ahead, SHORTEST_WAIT), self._poll_seconds)
+
     def _release_dead(self, outbox: NotifyOutbox) -> None:
         """A sender of this host killed mid-send (SIGKILL, OOM): its entries are due again at once."""
         here = self._owner.rpartition(":")[0]
@@ -273,9 +297,9 @@ class Dispatcher:
     def _run(self) -> None:
         if self._outbox is not None:
             while not self._stopping.is_set():
-                self.pump()
-                self._wake.wait(self._poll_seconds)
-                self._wake.clear()
+                self._wake.clear()  # a notify() from here on wakes the next wait at once
+                wait = self._turn(self._outbox)
+                self._wake.wait(wait)
             return
         while True:
             task = self._queue.get()

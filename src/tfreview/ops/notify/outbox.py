@@ -67,6 +67,11 @@ class NotifyOutbox(Protocol):
         """How many entries are not done."""
         ...
 
+    def seconds_to_next(self) -> float | None:
+        """Seconds until the earliest entry not done may be sent — its due time, or when the claim on it
+        expires — 0 when one is due now; None when every entry is done (the sender's one cheap read when idle)."""
+        ...
+
     def sweep(self, sent_before: datetime, unsent_before: datetime) -> Swept:
         """Delete what is kept no longer (`OutboxRetention`); how many sent and unsent entries went."""
         ...
