@@ -163,7 +163,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
     changes.extend(module_call_changes(document.get("configuration")))  # ADR 0431
     drift = _changes(_list(document, "resource_drift", path), "resource_drift", references, path, None)
     outputs = document.get("output_changes") or {}
-    return ChangeSet(
+    change_set = ChangeSet(
         changes=changes,
         source="plan",
         drift=drift,
@@ -173,6 +173,29 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         label=path,
         dependencies=configuration.dependencies,
     )
+    planned = 0 if "resource_changes" in document else planned_resource_count(document.get("planned_values"))
+    if not planned:
+        return change_set
+    return change_set.with_notes(  # ADR 0461: never a silent "0 of 0" when the document holds resources
+        (
+            f"the plan has no `resource_changes` but {planned} resource{'s' if planned != 1 else ''} in "
+            f"`planned_values`, which {'were' if planned != 1 else 'was'} not reviewed: a planned state leaves out "
+            "every value known only after apply and says nothing of what changes; write the plan with "
+            "`terraform show -json PLANFILE`",
+        )
+    )
+
+
+def planned_resource_count(planned_values: Any) -> int:
+    """How many resources `planned_values` lists (root and child modules), bounded; 0 for anything else."""
+    count, modules, seen = 0, [_mapping_or_empty(planned_values).get("root_module")], 0
+    while modules and seen < 100_000:
+        module = modules.pop()
+        seen += 1
+        if isinstance(module, Mapping):
+            modules.extend(_list_or_empty(module.get("child_modules")))
+            count += sum(1 for r in _list_or_empty(module.get("resources")) if isinstance(r, Mapping))
+    return count
 
 
 def _list(document: Mapping[str, Any], key: str, path: str) -> list[Any]:
