@@ -4,6 +4,11 @@ way only stays silent: which one Terraform renders is not known."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
@@ -216,3 +221,19 @@ variable "tokens" {{
     found = _of(result, IMDS)
     assert [f.address for f in found] == ["aws_instance.web"]
     assert canary not in repr(result)
+
+
+def test_a_scan_reports_it_end_to_end(tmp_path: Path) -> None:
+    """The real command on a folder: the finding, its line, the exit code of a failing LOW with `--fail-on low`."""
+    (tmp_path / "main.tf").write_text(BUCKET % "AES256")
+    answer = subprocess.run(
+        [sys.executable, "-m", "tfreview", "scan", str(tmp_path), "-o", "json", "--fail-on", "low"],
+        capture_output=True,
+        check=False,
+        timeout=120,
+    )
+    assert answer.stderr == b""
+    assert answer.returncode == 1
+    found = [f for f in json.loads(answer.stdout)["findings"] if f["rule_id"] == KMS]
+    assert [(f["address"], f["location"]["line"]) for f in found] == [("aws_s3_bucket.data", 5)]
+    assert "renders no block" in found[0]["message"]
