@@ -323,6 +323,8 @@ def _run_open_blocks(
     if not opened:
         return either
     by_id = {rule.id: rule for rule in rules}
+    by_type, generic = _index(rules)
+    order = {id(rule): position for position, rule in enumerate(rules)}
     by_config: dict[str, list[Resource]] = {}
     referrers: dict[str, list[Resource]] = {}
     for resource in resources:
@@ -338,6 +340,10 @@ def _run_open_blocks(
             for target in targets:
                 near.update((id(other), other) for other in by_config.get(target, ()))
         near.update((id(other), other) for other in referrers.get(resource.config_address, ()))
+        # the rules of those resources' types only, in the library's order: a rule run indexes what it is given
+        chosen = {id(rule): rule for other in near.values() for rule in by_type.get(other.type, ())}
+        chosen.update((id(rule), rule) for rule in generic)
+        applicable = sorted(chosen.values(), key=lambda rule: order[id(rule)])
         outcomes: list[_HitMap] = []
         for values, unknown, sensitive in (
             (block.absent, block.absent_unknown, block.absent_sensitive),
@@ -347,7 +353,7 @@ def _run_open_blocks(
             found_errors: list[str] = []
             outcomes.append(
                 _run_state_rules(
-                    rules,
+                    applicable,
                     [variant if id(other) == id(resource) else other for other in near.values()],
                     found_errors,
                     check_unknown=side == "after",

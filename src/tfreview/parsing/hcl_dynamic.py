@@ -73,6 +73,7 @@ class BlockValues(Protocol):
 
 class DynamicEvaluator(Protocol):
     references: list[str]
+    closed: bool
     defaults: list[str]
     unreadable: list[tuple[str, str]]
 
@@ -164,7 +165,9 @@ def open_dynamic(evaluator: DynamicEvaluator, block: Block) -> BlockValues | Non
     if for_each is None or content is None:
         return None
     name = iterator_name(block)
-    return evaluator.fresh().binding({name: {"key": UNKNOWN, "value": UNKNOWN}}).body(content.body)
+    reader = evaluator.fresh().binding({name: {"key": UNKNOWN, "value": UNKNOWN}})
+    reader.closed = True  # an open block in it stays unknown in the block judged: not read for nothing
+    return reader.body(content.body)
 
 
 def open_known(

@@ -184,8 +184,10 @@ class BodyValues:
 class Evaluator:
     """Evaluates expressions of one scope; `references` collects what they refer to."""
 
-    def __init__(self, scope: Scope, bound: frozenset[str] = frozenset()) -> None:
+    def __init__(self, scope: Scope, bound: frozenset[str] = frozenset(), closed: bool = False) -> None:
         self.scope = scope
+        # reading the content of an open `dynamic` block: the open blocks inside it are not read (ADR 0452)
+        self.closed = closed
         self.references: list[str] = []
         self.bound = bound  # names of `for` iterators and `dynamic` blocks, which are not resources
         self.failures = 0  # steps Terraform would reject (a missing key, a bad argument): what `try` skips
@@ -195,18 +197,18 @@ class Evaluator:
 
     def fresh(self) -> Evaluator:
         """An evaluator of the same scope and bound names, with its own references and failures."""
-        return Evaluator(self.scope, self.bound)
+        return Evaluator(self.scope, self.bound, self.closed)
 
     def opened(self, only: AbstractSet[str] | None = None) -> Evaluator | None:
         """An evaluator of this scope with the root defaults (`only` those) unknown (`Scope.opened`); None when
         no variable holds such a default."""
         scope = self.scope.opened(only)
-        return None if scope is None else Evaluator(scope, self.bound)
+        return None if scope is None else Evaluator(scope, self.bound, self.closed)
 
     def binding(self, names: Mapping[str, Any]) -> Evaluator:
         """An evaluator of the same scope in which `names` (a `for` expression's iterators) hold values."""
         scope = replace(self.scope, instance={**self.scope.instance, **names})
-        return Evaluator(scope, self.bound - names.keys())
+        return Evaluator(scope, self.bound - names.keys(), self.closed)
 
     def evaluate(self, node: Any) -> Any:
         kind = node.lark_name()
@@ -435,7 +437,7 @@ class Evaluator:
                     self.collect(item.body)
                     self.bound = saved
                     dynamic.append(name)
-                    if (content := open_dynamic(self, item)) is not None:
+                    if not self.closed and (content := open_dynamic(self, item)) is not None:
                         unknown_own.append((name, content))
                 else:
                     blocks = values.setdefault(name, [])
@@ -471,7 +473,7 @@ class Evaluator:
 
     def _block(self, block: Block) -> BodyValues:
         collected = self.references
-        nested = Evaluator(self.scope, self.bound)
+        nested = Evaluator(self.scope, self.bound, self.closed)
         result = nested.body(block.body)
         self.unreadable.extend((f"{block.kind}.{path}", reason) for path, reason in nested.unreadable)
         for found in result.references.values():
