@@ -67,11 +67,16 @@ def _added_calls(resources: Sequence[ResourceChange], prior_state: Any) -> froze
     """The calls (`module.a`, `module.a.module.b`, without instance keys) whose managed resources in the plan
     are all created, at least one, and of which the prior state holds no module instance."""
     created: dict[str, bool] = {}
+    enclosing: dict[str, list[str]] = {}  # per module instance: thousands of resources share a few
     for change in resources:
-        if change.mode != "managed" or not change.module_address:
+        module = change.module_address
+        if change.mode != "managed" or not module:
             continue
         is_created = change.kind is ChangeKind.CREATE
-        for call in _enclosing(change.module_address):
+        calls = enclosing.get(module)
+        if calls is None:
+            calls = enclosing[module] = _enclosing(module)
+        for call in calls:
             created[call] = created.get(call, True) and is_created
     if not any(created.values()):
         return frozenset()
