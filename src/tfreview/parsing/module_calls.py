@@ -66,18 +66,16 @@ def module_call_changes(
 def _added_calls(resources: Sequence[ResourceChange], prior_state: Any) -> frozenset[str]:
     """The calls (`module.a`, `module.a.module.b`, without instance keys) whose managed resources in the plan
     are all created, at least one, and of which the prior state holds no module instance."""
-    created: dict[str, bool] = {}
-    enclosing: dict[str, list[str]] = {}  # per module instance: thousands of resources share a few
+    per_module: dict[str, bool] = {}  # module instance → all its managed resources created (one pass, 10,000s)
+    create = ChangeKind.CREATE
     for change in resources:
         module = change.module_address
-        if change.mode != "managed" or not module:
-            continue
-        is_created = change.kind is ChangeKind.CREATE
-        calls = enclosing.get(module)
-        if calls is None:
-            calls = enclosing[module] = _enclosing(module)
-        for call in calls:
-            created[call] = created.get(call, True) and is_created
+        if module and change.mode == "managed":
+            per_module[module] = per_module.get(module, True) and change.kind is create
+    created: dict[str, bool] = {}
+    for module, all_created in per_module.items():
+        for call in _enclosing(module):
+            created[call] = created.get(call, True) and all_created
     if not any(created.values()):
         return frozenset()
     existing: set[str] = set()
