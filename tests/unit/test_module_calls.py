@@ -204,8 +204,8 @@ def test_plan_module_calls_at_any_depth(tmp_path: Path) -> None:
     change_set = plan_from_document(json.loads(json.dumps(PLAN)), "plan.json")
     result = review(change_set, [RULE], Policy())
     assert {f.address: f.status for f in result.findings} == {
-        "module.vpc": Status.EXISTING,  # a plan does not say when a module block was written
-        "module.app.module.queue": Status.EXISTING,
+        "module.vpc": Status.EXISTING,  # no resource: nothing says when the block was written (ADR 0453)
+        "module.app.module.queue": Status.INTRODUCED,  # inside `module.app`, whose only resource is created
     }
     assert result.coverage.resources_total == 1
     assert [c.address for c in result.changes] == ["module.app.aws_sqs_queue.q"]
@@ -228,3 +228,99 @@ def test_a_hostile_plan_nests_calls_without_end() -> None:
         calls = inner
     change_set = plan_from_document(document, "deep.json")
     assert 0 < len(change_set.changes) <= 100
+
+
+def _plan_with_calls(actions: dict[str, list[str]], prior_modules: list[str] | None) -> dict[str, Any]:
+    """A plan calling `module.net` (unpinned, with a nested unpinned `module.net.module.dns`) and `module.db`
+    (unpinned); `actions`: resource address → its actions; `prior_modules`: the module instances the prior state
+    holds (None: the plan has no prior state)."""
+    changes = []
+    for address, acts in actions.items():
+        module, _, rest = address.rpartition(".aws_")
+        before = None if acts == ["create"] else {"name": "x"}
+        changes.append(
+            {
+                "address": address,
+                "module_address": module,
+                "type": "aws_" + rest.split(".")[0],
+                "name": rest.split(".")[1],
+                "mode": "managed",
+                "change": {"actions": acts, "before": before, "after": {"name": "x"}, "after_unknown": {}},
+            }
+        )
+    document: dict[str, Any] = {
+        "format_version": "1.2",
+        "resource_changes": changes,
+        "configuration": {
+            "root_module": {
+                "module_calls": {
+                    "net": {
+                        "source": "github.com/org/net?ref=main",
+                        "module": {"module_calls": {"dns": {"source": "github.com/org/dns", "module": {}}}},
+                    },
+                    "db": {"source": "github.com/org/db", "module": {}},
+                }
+            }
+        },
+    }
+    if prior_modules is not None:
+        document["prior_state"] = {
+            "format_version": "1.0",
+            "values": {"root_module": {"child_modules": [{"address": a, "resources": []} for a in prior_modules]}},
+        }
+    return document
+
+
+def _statuses(document: dict[str, Any]) -> dict[str, Status]:
+    result = review(plan_from_document(document, "plan.json"), [RULE], Policy())
+    return {f.address: f.status for f in result.findings}
+
+
+def test_a_module_call_the_change_adds_reads_as_introduced_in_a_plan() -> None:
+    """Its resources are all created and the prior state holds no instance of it: the call is new, and so is a
+    call inside it, whose own module has no resource. `module.db` keeps resources that exist: not new."""
+    document = _plan_with_calls(
+        {
+            'module.net["a"].aws_vpc.this': ["create"],
+            'module.net["b"].aws_vpc.this': ["create"],
+            "module.db.aws_db_instance.this": ["no-op"],
+            "module.db.aws_db_subnet_group.this": ["create"],
+        },
+        ["module.db"],
+    )
+    assert _statuses(document) == {
+        "module.net": Status.INTRODUCED,
+        "module.net.module.dns": Status.INTRODUCED,
+        "module.db": Status.EXISTING,
+    }
+    result = review(plan_from_document(document, "plan.json"), [RULE], Policy())
+    assert all(f.change.value == "no-op" for f in result.findings)  # Terraform applies nothing to a call
+    assert [c.address for c in result.changes] == [
+        'module.net["a"].aws_vpc.this',
+        'module.net["b"].aws_vpc.this',
+        "module.db.aws_db_subnet_group.this",
+    ]  # the calls are still not changes, nor counted as resources
+    assert result.counts["changes"] == {"create": 3, "no-op": 4}  # as before: three calls, one resource
+    assert result.coverage.resources_total == 4
+    # a first plan: no prior state at all, every resource created
+    assert _statuses(
+        _plan_with_calls({"module.net.aws_vpc.this": ["create"], "module.db.aws_db_instance.this": ["create"]}, None)
+    ) == dict.fromkeys(("module.net", "module.net.module.dns", "module.db"), Status.INTRODUCED)
+
+
+@pytest.mark.parametrize(
+    ("actions", "prior"),
+    [
+        ({"module.net.aws_vpc.this": ["no-op"]}, ["module.net"]),  # kept as it is
+        ({"module.net.aws_vpc.this": ["update"], "module.net.aws_subnet.a": ["create"]}, ["module.net"]),
+        ({"module.net.aws_vpc.this": ["delete", "create"]}, ["module.net"]),  # replaced: the call was there
+        ({"module.net.aws_vpc.this": ["create"]}, ['module.net["old"]']),  # the state holds an instance of it
+        ({"module.net.aws_vpc.this": ["create"]}, ["module.net.module.dns"]),  # …or of a call inside it
+        ({"module.net.module.dns.aws_route53_zone.z": ["no-op"]}, ["module.net.module.dns"]),  # resources below
+        ({}, None),  # no resource at all: nothing says the call is new
+    ],
+)
+def test_a_module_call_that_was_there_reads_as_existing_in_a_plan(
+    actions: dict[str, list[str]], prior: list[str] | None
+) -> None:
+    assert _statuses(_plan_with_calls(actions, prior))["module.net"] is Status.EXISTING

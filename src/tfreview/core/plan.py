@@ -91,6 +91,24 @@ class ConditionalBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenBlock:
+    """HCL mode: a resource's `dynamic` block whose `for_each` is known only at plan time (ADR 0452). Terraform
+    renders no block of it or blocks of its content; the resource's values keep it unknown. `absent` and
+    `present` are the resource's values of `side` with none and with one block of the content at `path`
+    (`rule.0`), each with its unknown and sensitive masks; `name` is the block's type."""
+
+    side: str  # "before" or "after"
+    path: str
+    name: str
+    absent: Any
+    absent_unknown: Any
+    absent_sensitive: Any
+    present: Any
+    present_unknown: Any
+    present_sensitive: Any
+
+
+@dataclass(frozen=True, slots=True)
 class ResourceChange:
     """One resource's change. `before`/`after` are None where the object does not exist."""
 
@@ -124,6 +142,8 @@ class ResourceChange:
     condition: tuple[str, ...] = ()
     # HCL mode: nested blocks that exist only when a caller sets root variables, reviewed apart (ADR 0407)
     conditional_blocks: tuple[ConditionalBlock, ...] = ()
+    # HCL mode: `dynamic` blocks whose `for_each` is unknown, with and without a block, judged both ways (ADR 0452)
+    open_blocks: tuple[OpenBlock, ...] = ()
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 
@@ -195,6 +215,7 @@ def new_resource_change(
     change.known_prefixes = {}
     change.condition = ()
     change.conditional_blocks = ()
+    change.open_blocks = ()
     kind = _KINDS.get(actions)
     change.kind = kind if kind is not None else ChangeKind.from_actions(actions)
     change.__class__ = ResourceChange

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tfreview.core.blast import BlastRadius, blast_radius
 from tfreview.core.errors import RuleError
+from tfreview.core.evidence import message_of
 from tfreview.core.finding_making import FindingMaker
 from tfreview.core.findings import (
     ChangeEntry,
@@ -68,7 +69,7 @@ def review(
             after_side.append(_resource(c, "after"))
     by_address = {c.address: c for c in managed}
 
-    after_hits, before_hits = _state_hits(state_rules, after_side, before_side, by_address, diagnostics)
+    after_hits, before_hits, may_fail = _state_hits(state_rules, after_side, before_side, by_address, diagnostics)
 
     rules_by_id = {r.id: r for r in selected}
     maker = FindingMaker(by_address, policy)
@@ -83,8 +84,9 @@ def review(
         if key in after_hits:
             continue
         after = after_by_address.get(folded.resource.address)
-        if after is not None and _unknown_after(after, folded.hit.path):
-            continue  # known only after apply: the change may keep the problem, so it is not "resolved"
+        if (after is not None and _unknown_after(after, folded.hit.path)) or (key[0], key[1]) in may_fail:
+            continue  # known only after apply, or an open `dynamic` block may render it (ADR 0452): the change
+            # may keep the problem, so it is not "resolved"
         rule = rules_by_id[key[0]]
         hit = folded.final_hit(rule.title)
         findings.append(maker.make(rule, key[1], hit, folded.resource, Status.RESOLVED))
@@ -279,14 +281,114 @@ def _state_hits(
     before_side: list[Resource],
     by_address: dict[str, ResourceChange],
     diagnostics: list[str],
-) -> tuple[_HitMap, _HitMap]:
-    """The state rules' hits on the after side and on the before side."""
+) -> tuple[_HitMap, _HitMap, set[tuple[str, str]]]:
+    """The state rules' hits on the after side and on the before side, and the (rule, address) pairs that an
+    open `dynamic` block on the after side fails one way (ADR 0452): what the change may keep."""
     after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True)
     before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=False)
     if any(c.conditional_blocks for c in by_address.values()):  # HCL: blocks gated off by root defaults (0407)
         _run_conditional_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
         _run_conditional_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)
-    return after_hits, before_hits
+    may_fail: set[tuple[str, str]] = set()
+    if any(c.open_blocks for c in by_address.values()):  # HCL: `dynamic` blocks with an unknown for_each (0452)
+        may_fail = _run_open_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
+        _run_open_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)
+    return after_hits, before_hits, may_fail
+
+
+def _run_open_blocks(
+    rules: list[Rule],
+    resources: list[Resource],
+    by_address: dict[str, ResourceChange],
+    side: str,
+    hits: _HitMap,
+    diagnostics: list[str],
+) -> set[tuple[str, str]]:
+    """A `dynamic` block whose `for_each` is known only at plan time renders no block or blocks of its content
+    (ADR 0452). Each is judged both ways: the resource with none, then with one, among the side's resources with
+    that one changed, its rules run on it and on the resources it refers to or that refer to it (a rule on a
+    bucket reads its encryption configuration). A rule that finds something on the same address both ways, and
+    nothing there on the resource as it is, is reported: whichever Terraform renders, it fails. The finding is
+    the one without the block (the key the before side, which reads an unknown value as absent, makes too),
+    its message followed by what the rule finds with the block. Returns the (rule, address) pairs found either
+    way."""
+    opened = [
+        (resource, block)
+        for resource in resources
+        if (change := by_address.get(resource.address)) is not None
+        for block in change.open_blocks
+        if block.side == side
+    ]
+    either: set[tuple[str, str]] = set()
+    if not opened:
+        return either
+    by_id = {rule.id: rule for rule in rules}
+    by_type, generic = _index(rules)
+    order = {id(rule): position for position, rule in enumerate(rules)}
+    by_config: dict[str, list[Resource]] = {}
+    referrers: dict[str, list[Resource]] = {}
+    for resource in resources:
+        by_config.setdefault(resource.config_address, []).append(resource)
+        for targets in resource.references.values():
+            for target in dict.fromkeys(targets):
+                referrers.setdefault(target, []).append(resource)
+    reported = {(key[0], key[1]) for key in hits}  # (rule, address) found on the resources as they are
+    seen = set(diagnostics)
+    for resource, block in opened:
+        near = {id(resource): resource}
+        for targets in resource.references.values():
+            for target in targets:
+                near.update((id(other), other) for other in by_config.get(target, ()))
+        near.update((id(other), other) for other in referrers.get(resource.config_address, ()))
+        # the rules of those resources' types only, in the library's order: a rule run indexes what it is given
+        chosen = {id(rule): rule for other in near.values() for rule in by_type.get(other.type, ())}
+        chosen.update((id(rule), rule) for rule in generic)
+        applicable = sorted(chosen.values(), key=lambda rule: order[id(rule)])
+        outcomes: list[_HitMap] = []
+        for values, unknown, sensitive in (
+            (block.absent, block.absent_unknown, block.absent_sensitive),
+            (block.present, block.present_unknown, block.present_sensitive),
+        ):
+            variant = replace(resource, values=values, unknown=unknown, sensitive=sensitive)
+            found_errors: list[str] = []
+            outcomes.append(
+                _run_state_rules(
+                    applicable,
+                    [variant if id(other) == id(resource) else other for other in near.values()],
+                    found_errors,
+                    check_unknown=side == "after",
+                    snapshot=Snapshot([variant if other is resource else other for other in resources]),
+                )
+            )
+            for error in found_errors:  # a rule failing on an outcome Terraform may render: said once
+                if error not in seen:
+                    seen.add(error)
+                    diagnostics.append(error)
+        absent, present = outcomes
+        either.update((key[0], key[1]) for outcome in outcomes for key in outcome)
+        with_block: dict[tuple[str, str], Folded] = {}
+        for key, folded in present.items():
+            with_block.setdefault((key[0], key[1]), folded)
+        for key, folded in absent.items():
+            pair = (key[0], key[1])
+            other = with_block.get(pair)
+            if other is None or pair in reported or key in hits:
+                continue
+            rule = by_id[key[0]]
+            hit = folded.final_hit(rule.title)
+            text = hit.message or rule.title
+            # scrubbed of the other outcome's sensitive values here: the finding is made on this one's
+            theirs = message_of(other.final_hit(rule.title).message or rule.title, other.resource, None)
+            message = (
+                f'{text}, whether dynamic "{block.name}" renders blocks or not (its for_each is known only at '
+                "plan time)"
+                if theirs == text
+                else f'{text} if dynamic "{block.name}" renders no block, and {theirs} if it does (its for_each '
+                "is known only at plan time)"
+            )
+            hits[key] = Folded(replace(hit, message=message), folded.resource, [hit.path])
+        reported.update((key[0], key[1]) for key in absent if (key[0], key[1]) in with_block)
+    return either
 
 
 def _run_conditional_blocks(

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, ResourceChange, strip_index
+from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, OpenBlock, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
@@ -132,11 +132,12 @@ def _change(
         actions: tuple[str, ...] = ("create",)
     elif new is None:
         actions = ("delete",)
-    elif (old.values, old.unknown, old.unknown_sources, old.conditional_blocks) == (
+    elif (old.values, old.unknown, old.unknown_sources, old.conditional_blocks, old.open_blocks) == (
         new.values,
         new.unknown,
         new.unknown_sources,
         new.conditional_blocks,
+        new.open_blocks,
     ):
         actions = ("no-op",)
     else:
@@ -161,6 +162,29 @@ def _change(
         known_prefixes=new.known_prefixes if new is not None else {},
         condition=config.condition,
         conditional_blocks=_conditional_blocks("before", old, secrets) + _conditional_blocks("after", new, secrets),
+        open_blocks=_open_blocks("before", old, secrets) + _open_blocks("after", new, secrets),
+    )
+
+
+def _open_blocks(side: str, config: ConfiguredResource | None, secrets: frozenset[str]) -> tuple[OpenBlock, ...]:
+    """The resource's `dynamic` blocks whose `for_each` is unknown (ADR 0452), on one side: its values without
+    and with one block; unknown parts only after (as `_conditional_blocks`), sensitivity as the resource's."""
+    if config is None:
+        return ()
+    after = side == "after"
+    return tuple(
+        OpenBlock(
+            side,
+            path,
+            name,
+            absent,
+            (absent_unknown or None) if after else None,
+            mask_of(absent, secrets),
+            present,
+            (present_unknown or None) if after else None,
+            mask_of(present, secrets),
+        )
+        for path, name, absent, absent_unknown, present, present_unknown in config.open_blocks
     )
 
 

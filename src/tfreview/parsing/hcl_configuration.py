@@ -21,7 +21,7 @@ from tfreview.core.module_calls import MODULE_CALL_TYPE, is_registry_source, mod
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
-from tfreview.parsing.hcl_dynamic import GatedBlock
+from tfreview.parsing.hcl_dynamic import GatedBlock, OpenDynamic
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
@@ -40,6 +40,9 @@ _MAX_MODULE_DEPTH = 16
 # of one `scan DIR` read at most MAX_SCAN_MODULE_INSTANCES together, each its fair share (ADR 0421).
 MAX_MODULE_INSTANCES = 1_000
 MAX_SCAN_MODULE_INSTANCES = 4_000
+
+
+OpenValues = tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,9 @@ class ConfiguredResource:
     # nested blocks that exist only when a caller sets root variables: (path, values, unknown, condition) of the
     # resource with that one block added, reviewed apart (ADR 0407)
     conditional_blocks: tuple[tuple[str, dict[str, Any], dict[str, Any], tuple[str, ...]], ...] = ()
+    # `dynamic` blocks whose for_each is unknown: (path, type, values without a block and their unknown mask,
+    # values with one block and their unknown mask), judged both ways (ADR 0452)
+    open_blocks: tuple[OpenValues, ...] = ()
 
 
 @dataclass(slots=True)
@@ -423,6 +429,7 @@ class _ConfigurationReader:
             known_prefixes=_known_prefixes(block, body.values, scope),
             condition=condition,
             conditional_blocks=gated,
+            open_blocks=tuple(_open_values(found) for found in body.open),
         )
 
     def _conditional_blocks(
@@ -611,6 +618,13 @@ def _prevent_destroy(block: Block) -> bool:
                 if isinstance(setting, Attribute) and setting.name == "prevent_destroy":
                     return Evaluator(Scope()).evaluate(setting.expression) is True
     return False
+
+
+def _open_values(found: OpenDynamic) -> OpenValues:
+    """A `dynamic` block with an unknown `for_each` (ADR 0452): both outcomes split into values and masks."""
+    absent, absent_mask = split_unknown(found.absent)
+    present, present_mask = split_unknown(found.present)
+    return (found.path, found.name, absent, absent_mask or {}, present, present_mask or {})
 
 
 def _unknown_sources(block: Block, values: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -20,6 +20,10 @@ A `for_each` empty only because a root variable keeps its declared default (`var
 once, as conditional (`conditional_dynamic`, ADR 0407), and reviewed apart — at any depth, inside static, expanded
 or conditional blocks, and beside a `dynamic` of the same type whose `for_each` is unknown (`gated_blocks`,
 ADR 0422).
+
+A `for_each` unknown here leaves Terraform two outcomes: no block (the provider's default applies) or blocks of
+the content written. Both are kept beside the body's values (`open_dynamic`, `open_blocks`, ADR 0452), so a rule
+that fails on both is reported, whichever Terraform renders.
 """
 
 from __future__ import annotations
@@ -47,14 +51,29 @@ class GatedBlock:
     condition: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class OpenDynamic:
+    """A `dynamic` block whose `for_each` is known only at plan time, as a body holds it (ADR 0452): Terraform
+    renders no block of it, or blocks of its content. `absent`: the body's values with none (the known blocks of
+    its type only); `present`: with one block of the content, read with the iterator unknown, at `path`
+    (`rule.0`, `logging.0.rule.1`) after the known blocks of its type. `name`: the `dynamic` block's type."""
+
+    path: str
+    name: str
+    absent: dict[str, Any]
+    present: dict[str, Any]
+
+
 class BlockValues(Protocol):
     values: dict[str, Any]
     references: dict[str, tuple[str, ...]]
     conditional: list[GatedBlock]
+    open: list[OpenDynamic]
 
 
 class DynamicEvaluator(Protocol):
     references: list[str]
+    closed: bool
     defaults: list[str]
     unreadable: list[tuple[str, str]]
 
@@ -134,6 +153,70 @@ def conditional_dynamic(evaluator: DynamicEvaluator, block: Block) -> tuple[Bloc
     for found in result.references.values():
         evaluator.references.extend(found)
     return result, condition
+
+
+def open_dynamic(evaluator: DynamicEvaluator, block: Block) -> BlockValues | None:
+    """The one block a `dynamic` block whose `for_each` is unknown stands for when Terraform renders any (ADR
+    0452): its content read with the iterator's `key` and `value` unknown, the variables keeping their defaults.
+    None when the block has no `for_each` or no `content` (Terraform refuses it). Its references and unreadable
+    items are not recorded: the caller collected the block's references already, and an unreadable item reads
+    as unknown, which no rule judges."""
+    for_each, content = _parts(block)
+    if for_each is None or content is None:
+        return None
+    name = iterator_name(block)
+    reader = evaluator.fresh().binding({name: {"key": UNKNOWN, "value": UNKNOWN}})
+    reader.closed = True  # an open block in it stays unknown in the block judged: not read for nothing
+    return reader.body(content.body)
+
+
+def open_known(
+    values: Mapping[str, Any],
+    dynamic: list[str],
+    own: list[tuple[str, BlockValues]],
+    nested: list[tuple[str, int, OpenDynamic]],
+) -> tuple[dict[str, list[Any]], list[tuple[str, BlockValues]]]:
+    """Before a body's open `dynamic` blocks become UNKNOWN in `values` (`dynamic`: their types, once each): the
+    known blocks of each type an open block goes beside or into, and the body's own open blocks that are alone of
+    their type among the open ones (with two, one rendering none leaves the other unknown). A nested one whose
+    type also has an open `dynamic` in this body is left out: that type ends up unknown."""
+    if not own and not nested:
+        return {}, own
+    alone = [(name, content) for name, content in own if dynamic.count(name) == 1]
+    known = {name: values[name] for name, _ in alone if isinstance(values.get(name), list)}
+    known.update(
+        (name, values[name]) for name, _, _ in nested if name not in dynamic and isinstance(values.get(name), list)
+    )
+    return known, alone
+
+
+def open_blocks(
+    values: dict[str, Any],
+    known: Mapping[str, list[Any]],
+    own: list[tuple[str, BlockValues]],
+    nested: list[tuple[str, int, OpenDynamic]],
+) -> list[OpenDynamic]:
+    """The open blocks of one body whose `values` are final (each open `dynamic` is UNKNOWN there). `known`: the
+    blocks of each type read before that (`open_known`); `own`: this body's open `dynamic` blocks (type,
+    content) alone of their type; `nested`: the open blocks inside the block at `values[type][index]`. Each is
+    the body's values with that one block's two outcomes in place."""
+    out: list[OpenDynamic] = []
+    for name, content in own:
+        blocks = known.get(name, [])
+        absent = {**values, name: list(blocks)} if blocks else {k: v for k, v in values.items() if k != name}
+        out.append(OpenDynamic(f"{name}.{len(blocks)}", name, absent, {**values, name: [*blocks, content.values]}))
+    for name, index, inner in nested:
+        blocks = known.get(name, [])
+        if index >= len(blocks):
+            continue  # its type is unknown: an open `dynamic` of that type stands beside it
+        without, with_block = list(blocks), list(blocks)
+        without[index], with_block[index] = inner.absent, inner.present
+        out.append(
+            OpenDynamic(
+                f"{name}.{index}.{inner.path}", inner.name, {**values, name: without}, {**values, name: with_block}
+            )
+        )
+    return out
 
 
 def gated_blocks(

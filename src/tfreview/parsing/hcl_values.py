@@ -20,10 +20,14 @@ from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_dynamic import (
     BlockValues,
     GatedBlock,
+    OpenDynamic,
     conditional_dynamic,
     expand_dynamic,
     gated_blocks,
     iterator_name,
+    open_blocks,
+    open_dynamic,
+    open_known,
 )
 from tfreview.parsing.hcl_for import evaluate_for
 from tfreview.parsing.hcl_functions import (
@@ -167,18 +171,23 @@ def _local_names(expression: Any) -> list[str]:
 class BodyValues:
     """A block body in plan shape: values with UNKNOWN inside, and per top-level key the references.
     `conditional`: the `dynamic` blocks empty only by root defaults, in this body or any block in it, each as
-    this body's values with the block added — not in `values` (ADR 0407, 0422)."""
+    this body's values with the block added — not in `values` (ADR 0407, 0422). `open`: the `dynamic` blocks
+    whose `for_each` is unknown (UNKNOWN in `values`), in this body or any block in it, each as this body's values
+    without the block and with one (ADR 0452)."""
 
     values: dict[str, Any]
     references: dict[str, tuple[str, ...]]
     conditional: list[GatedBlock] = field(default_factory=list)
+    open: list[OpenDynamic] = field(default_factory=list)
 
 
 class Evaluator:
     """Evaluates expressions of one scope; `references` collects what they refer to."""
 
-    def __init__(self, scope: Scope, bound: frozenset[str] = frozenset()) -> None:
+    def __init__(self, scope: Scope, bound: frozenset[str] = frozenset(), closed: bool = False) -> None:
         self.scope = scope
+        # reading the content of an open `dynamic` block: the open blocks inside it are not read (ADR 0452)
+        self.closed = closed
         self.references: list[str] = []
         self.bound = bound  # names of `for` iterators and `dynamic` blocks, which are not resources
         self.failures = 0  # steps Terraform would reject (a missing key, a bad argument): what `try` skips
@@ -188,18 +197,18 @@ class Evaluator:
 
     def fresh(self) -> Evaluator:
         """An evaluator of the same scope and bound names, with its own references and failures."""
-        return Evaluator(self.scope, self.bound)
+        return Evaluator(self.scope, self.bound, self.closed)
 
     def opened(self, only: AbstractSet[str] | None = None) -> Evaluator | None:
         """An evaluator of this scope with the root defaults (`only` those) unknown (`Scope.opened`); None when
         no variable holds such a default."""
         scope = self.scope.opened(only)
-        return None if scope is None else Evaluator(scope, self.bound)
+        return None if scope is None else Evaluator(scope, self.bound, self.closed)
 
     def binding(self, names: Mapping[str, Any]) -> Evaluator:
         """An evaluator of the same scope in which `names` (a `for` expression's iterators) hold values."""
         scope = replace(self.scope, instance={**self.scope.instance, **names})
-        return Evaluator(scope, self.bound - names.keys())
+        return Evaluator(scope, self.bound - names.keys(), self.closed)
 
     def evaluate(self, node: Any) -> Any:
         kind = node.lark_name()
@@ -397,6 +406,8 @@ class Evaluator:
         dynamic: list[str] = []
         own: list[tuple[str, BlockValues, tuple[str, ...]]] = []  # gated `dynamic` blocks of this body
         nested: list[tuple[str, int, GatedBlock]] = []  # gated blocks inside the block at values[type][index]
+        unknown_own: list[tuple[str, BlockValues]] = []  # `dynamic` blocks of this body with an unknown for_each
+        unknown_nested: list[tuple[str, int, OpenDynamic]] = []  # open blocks inside the block at values[type][index]
         for item in body_items(body):
             self.references = []
             if isinstance(item, Attribute):
@@ -414,6 +425,9 @@ class Evaluator:
                     nested.extend(
                         (name, len(blocks) + i, gated) for i, b in enumerate(expanded) for gated in b.conditional
                     )
+                    unknown_nested.extend(
+                        (name, len(blocks) + i, inner) for i, b in enumerate(expanded) for inner in b.open
+                    )
                     blocks.extend(b.values for b in expanded)
                     if not expanded and (opened := conditional_dynamic(self, item)) is not None:
                         own.append((name, *opened))
@@ -423,20 +437,25 @@ class Evaluator:
                     self.collect(item.body)
                     self.bound = saved
                     dynamic.append(name)
+                    if not self.closed and (content := open_dynamic(self, item)) is not None:
+                        unknown_own.append((name, content))
                 else:
                     blocks = values.setdefault(name, [])
                     block = self._block(item)
                     nested.extend((name, len(blocks), gated) for gated in block.conditional)
+                    unknown_nested.extend((name, len(blocks), inner) for inner in block.open)
                     blocks.append(block.values)
             if self.references:
                 references.setdefault(name, []).extend(self.references)
         known = {name: values[name] for name, _, _ in own if isinstance(values.get(name), list)}
         known.update((name, values[name]) for name, _, _ in nested if isinstance(values.get(name), list))
+        beside, unknown_own = open_known(values, dynamic, unknown_own, unknown_nested)
         for name in dynamic:
             values[name] = UNKNOWN  # its blocks depend on a for_each known only at plan time
         self.references = []
         conditional = gated_blocks(values, known, own, nested) if own or nested else []
-        return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()}, conditional)
+        unknown = open_blocks(values, beside, unknown_own, unknown_nested) if unknown_own or unknown_nested else []
+        return BodyValues(values, {k: tuple(dict.fromkeys(v)) for k, v in references.items()}, conditional, unknown)
 
     def attribute(self, item: Attribute) -> Any:
         """The value of an attribute; unknown, and listed in `unreadable`, when it raises or is too large."""
@@ -454,7 +473,7 @@ class Evaluator:
 
     def _block(self, block: Block) -> BodyValues:
         collected = self.references
-        nested = Evaluator(self.scope, self.bound)
+        nested = Evaluator(self.scope, self.bound, self.closed)
         result = nested.body(block.body)
         self.unreadable.extend((f"{block.kind}.{path}", reason) for path, reason in nested.unreadable)
         for found in result.references.values():

@@ -159,8 +159,9 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
     add_state_dependencies(configuration, document.get("prior_state"))
     references, configured = configuration.references, configuration.expressions
     changes = _changes(_list(document, "resource_changes", path), "resource_changes", references, path, configured)
+    calls = module_call_changes(document.get("configuration"), changes, document.get("prior_state"))  # ADR 0431
     changes.extend(provider_changes(document.get("configuration")))
-    changes.extend(module_call_changes(document.get("configuration")))  # ADR 0431
+    changes.extend(calls)
     drift = _changes(_list(document, "resource_drift", path), "resource_drift", references, path, None)
     outputs = document.get("output_changes") or {}
     change_set = ChangeSet(
