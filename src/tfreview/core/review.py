@@ -30,7 +30,7 @@ from tfreview.core.policy import Policy, verdict
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot, StateCheck
 from tfreview.core.severity import Severity
 from tfreview.core.suppressing import apply_suppressions
-from tfreview.core.values import UNKNOWN, lookup
+from tfreview.core.values import UNKNOWN, holds_unknown, lookup, mask_under
 
 if TYPE_CHECKING:  # the ports (and the service records they name) are imported only with an advisor
     from tfreview.core.ports import Advisor
@@ -80,11 +80,12 @@ def review(
         hit = folded.hit if len(folded.paths) < 2 else folded.final_hit(rule.title)  # one item: the hit as it is
         findings.append(maker.make(rule, key[1], hit, folded.resource, status))
     after_by_address = {r.address: r for r in after_side}
+    hcl = change_set.source == "hcl"
     for key, folded in before_hits.items():
         if key in after_hits:
             continue
         after = after_by_address.get(folded.resource.address)
-        if (after is not None and _unknown_after(after, folded.hit.path)) or (key[0], key[1]) in may_fail:
+        if (after is not None and _unknown_after(after, folded.hit.path, hcl)) or (key[0], key[1]) in may_fail:
             continue  # known only after apply, or an open `dynamic` block may render it (ADR 0452): the change
             # may keep the problem, so it is not "resolved"
         rule = rules_by_id[key[0]]
@@ -189,11 +190,20 @@ def _resource(change: ResourceChange, side: str) -> Resource:
     )
 
 
-def _unknown_after(after: Resource, path: str) -> bool:
-    """True when the value a before-side hit points at is unknown on the after side."""
-    if after.unknown is True:
+def _unknown_after(after: Resource, path: str, hcl: bool) -> bool:
+    """True when the value a before-side hit points at is unknown on the after side, or holds an unknown value
+    (a block whose `sse_algorithm = var.x`). A hit on the whole resource (no path) in HCL mode: when any of the
+    resource's values is unknown, since the base side of an HCL diff reads the same expression as unset, not unknown
+    — the rule's silence on the head side is then no evidence of a fix (ADR 0465). In plan mode the before side is
+    state, known in full, and values known only after apply (ids, ARNs) are the provider's, not the user's."""
+    unknown = after.unknown
+    if unknown is True:
         return True
-    return bool(path) and after.unknown is not None and lookup(after.values, after.unknown, path) is UNKNOWN
+    if not unknown:
+        return False
+    if not path:
+        return hcl and holds_unknown(unknown)
+    return lookup(after.values, unknown, path) is UNKNOWN or holds_unknown(mask_under(unknown, path))
 
 
 def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:

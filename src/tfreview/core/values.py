@@ -85,6 +85,34 @@ def mask_at(mask: Any, path: Sequence[str | int]) -> bool:
     return node is True
 
 
+def mask_under(mask: Any, path: str | Sequence[str | int]) -> Any:
+    """The part of an unknown mask at `path` (`True` when a parent is wholly unknown), None when it marks nothing
+    there."""
+    node = mask
+    for key in _split_cached(path) if type(path) is str else path:
+        if node is True:
+            return True
+        node = _step(node, key)
+        if node is None:
+            return None
+    return node
+
+
+def holds_unknown(mask: Any) -> bool:
+    """True when an unknown mask marks anything: `true` at some leaf of its objects and lists (a bounded walk)."""
+    stack, seen = [mask], 0
+    while stack and seen < 10_000:
+        node = stack.pop()
+        seen += 1
+        if node is True:
+            return True
+        if isinstance(node, Mapping):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
 def lookup(values: Any, unknown: Any, path: str | Sequence[str | int]) -> Any:
     """The value at `path`, UNKNOWN when the plan says it is known after apply, None when absent."""
     keys = _split_cached(path) if type(path) is str else path
