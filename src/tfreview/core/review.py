@@ -80,12 +80,14 @@ def review(
         hit = folded.hit if len(folded.paths) < 2 else folded.final_hit(rule.title)  # one item: the hit as it is
         findings.append(maker.make(rule, key[1], hit, folded.resource, status))
     after_by_address = {r.address: r for r in after_side}
-    hcl = change_set.source == "hcl"
     for key, folded in before_hits.items():
         if key in after_hits:
             continue
         after = after_by_address.get(folded.resource.address)
-        if (after is not None and _unknown_after(after, folded.hit.path, hcl)) or (key[0], key[1]) in may_fail:
+        if (after is not None and _unknown_after(after, folded.hit.path, change_set.source == "hcl")) or (
+            key[0],
+            key[1],
+        ) in may_fail:
             continue  # known only after apply, or an open `dynamic` block may render it (ADR 0452): the change
             # may keep the problem, so it is not "resolved"
         rule = rules_by_id[key[0]]
