@@ -117,8 +117,12 @@ def secrets_of(resource: Resource, change: ResourceChange | None) -> frozenset[s
     return frozenset(secrets)
 
 
+# `json.dumps` with options builds a new encoder per call (hundreds a review); one, the same options (ADR 0464)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), sort_keys=True, default=str)
+
+
 def _compact(value: Any) -> str:
     try:
-        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+        return _ENCODER.encode(value)
     except (TypeError, ValueError):
         return REDACTED

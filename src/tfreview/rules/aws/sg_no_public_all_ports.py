@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.network import SG_TYPES_WITH_DEFAULT, ingress_of
+from tfreview.rules.support.network import SG_TYPES_WITH_DEFAULT, snapshot_ingress_of
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    for ingress in ingress_of(resource):
+    for ingress in snapshot_ingress_of(resource, snapshot):
         if ingress.from_world and ingress.all_traffic:
             yield Hit(ingress.path, "every port is open to the whole internet", list(ingress.cidrs))
 

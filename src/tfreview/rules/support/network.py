@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from ipaddress import ip_network
 from typing import Any
 
-from tfreview.core.rules import Resource
+from tfreview.core.rules import Resource, Snapshot
 from tfreview.core.values import UNKNOWN
 
 WORLD_V4 = "0.0.0.0/0"
@@ -122,3 +122,10 @@ def ingress_of(resource: Resource) -> Iterator[Ingress]:
                 yield Ingress(
                     key, cidrs, resource.get("ip_protocol"), resource.get("from_port"), resource.get("to_port")
                 )
+
+
+def snapshot_ingress_of(resource: Resource, snapshot: Snapshot) -> tuple[Ingress, ...]:
+    """`ingress_of(resource)`, built once per resource and side of a review: the four public-port rules read the
+    same permissions (ADR 0464). The memo holds the resource, so its `id` names no other while the snapshot lives."""
+    held = snapshot.memo(("sg-ingress", str(id(resource))), lambda: (resource, tuple(ingress_of(resource))))
+    return held[1]
