@@ -91,8 +91,34 @@ def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
     if "configuration" in redacted:
         # Terraform writes every literal as `constant_value`, whatever the provider's schema says: a literal
         # `value` of aws_ssm_parameter or azurerm_key_vault_secret is masked in the change, plain here
-        redacted["configuration"] = _masked(redacted["configuration"], secrets)
+        # (its addresses, names and references are structure, as in the changes: never masked, ADR 0462)
+        redacted["configuration"] = _masked_configuration(redacted["configuration"], secrets)
     return redacted
+
+
+# the configuration's strings that name things rather than hold values: masking a sensitive value inside them
+# ("orders" in `aws_s3_bucket.orders`) broke the stored plan's links between its changes and its configuration
+_CONFIGURATION_NAMES: Final = frozenset(
+    {"address", "mode", "type", "name", "full_name", "provider_config_key", "references", "depends_on", "source"}
+)
+
+
+def _masked_configuration(value: Any, secrets: set[str]) -> Any:
+    """`_masked` for the configuration section: every value masked (`constant_value` literals, variable defaults,
+    descriptions), the names of `_CONFIGURATION_NAMES` (a string, or a list of strings) kept as they are. An
+    attribute's expression is always an object, so an attribute called `name` or `type` is still masked."""
+    if isinstance(value, Mapping):
+        return {
+            key: child if key in _CONFIGURATION_NAMES and _names(child) else _masked_configuration(child, secrets)
+            for key, child in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked_configuration(child, secrets) for child in value]
+    return _masked(value, secrets)
+
+
+def _names(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
 
 
 def _mask_sides(change: dict[str, Any], secrets: set[str]) -> None:

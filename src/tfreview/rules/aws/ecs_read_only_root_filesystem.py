@@ -7,9 +7,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import UNKNOWN
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    family = resource.get("runtime_platform.0.operating_system_family")
+    if family is UNKNOWN or (isinstance(family, str) and family.upper().startswith("WINDOWS")):
+        return  # Windows containers cannot have a read-only root (ECS refuses the parameter), or not known yet
     text = resource.get("container_definitions")
     if not isinstance(text, str):
         return  # known only after apply (a template, a file read at apply), or absent
@@ -48,7 +52,10 @@ RULE = Rule(
     "and change binaries or configuration for as long as the task runs (AWS Security Hub ECS.5). Low: defence in "
     "depth, as for Kubernetes containers (TFR-K8S rules). The `readonlyRootFilesystem` parameter of a container "
     "definition defaults to false (Amazon ECS Developer Guide, task definition parameters), so every container "
-    "that does not set it to true is reported, all in one finding. Definitions known only after apply (a "
+    "that does not set it to true is reported, all in one finding. Windows task definitions "
+    "(`runtime_platform.operating_system_family` WINDOWS_*, or known only after apply) are not judged: ECS refuses "
+    "the parameter for Windows containers (Amazon ECS API reference, `ContainerDefinition`). Definitions known "
+    "only after apply (a "
     "`templatefile` result, a data source) are not judged.",
     defaults=(("container_definitions", "`readonlyRootFilesystem` false in each container definition"),),
     references=References(checkov=("CKV_AWS_336",)),

@@ -19,7 +19,13 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     else:
         # known only after apply: the same when both expressions refer to one role and nothing else
         task_refs, execution_refs = resource.refs("task_role_arn"), resource.refs("execution_role_arn")
-        same = task is UNKNOWN and execution is UNKNOWN and len(task_refs) == 1 and task_refs == execution_refs
+        same = (
+            task is UNKNOWN
+            and execution is UNKNOWN
+            and len(task_refs) == 1
+            and task_refs == execution_refs
+            and _single_instance(task_refs[0], snapshot)
+        )
         what = f"`{task_refs[0]}`" if same else ""
     if same:
         yield Hit(
@@ -27,6 +33,17 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
             f"the task role is the execution role ({what}): the application can use the permissions meant for "
             "ECS's agent (pulling images, reading the secrets it injects, writing logs)",
         )
+
+
+def _single_instance(address: str, snapshot: Snapshot) -> bool:
+    """The referenced role is one resource instance: references are read without their keys, so
+    `aws_iam_role.ecs["task"]` and `aws_iam_role.ecs["execution"]` both read `aws_iam_role.ecs`; a role made by
+    `count` or `for_each` (or in a module called so), or one not in the snapshot, is not judged."""
+    parts = address.split(".")
+    if len(parts) < 2:
+        return False
+    instances = [r for r in snapshot.of_type(parts[-2]) if r.config_address == address]
+    return len(instances) == 1 and instances[0].address == address
 
 
 RULE = Rule(
@@ -44,7 +61,8 @@ RULE = Rule(
     '"Amazon ECS task execution IAM role"). The task role is what the application\'s own AWS calls get. When '
     "they are one role, code running in the container (or an attacker in it) can read every secret the agent "
     "may inject and pull images beyond its own. Low: least privilege, not an exposure. Flagged when both ARNs "
-    "are set and equal, or, when known only after apply, both refer to the same single role resource. Neither "
+    "are set and equal, or, when known only after apply, both refer to the same single role resource (one "
+    "instance: a role made by `count` or `for_each` is not judged, as the two keys cannot be told apart). Neither "
     "role has a provider default: unset roles are not judged.",
     references=References(checkov=("CKV_AWS_249",)),
     check=check,

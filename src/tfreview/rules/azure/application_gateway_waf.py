@@ -38,14 +38,33 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
 
 
 def _public(resource: Resource) -> bool:
-    """Some frontend takes a public IP (written, or an expression known only after apply)."""
+    """Some listener is on a frontend that takes a public IP (written, or an expression known only after apply).
+    A v2 gateway must have a public frontend even when it serves only its private one (Azure documentation,
+    "Application Gateway frontend IP address configuration"): a public IP no listener uses answers nothing."""
+    served = _served_frontends(resource)
     for index, _ in enumerate(resource.blocks("frontend_ip_configuration")):
         path = f"frontend_ip_configuration.{index}.public_ip_address_id"
         value = resource.get(path)
         setting = resource.setting_of(path, value)
         if setting is Setting.UNKNOWN or (setting is Setting.SET and value != ""):
-            return True
+            name = resource.get(f"frontend_ip_configuration.{index}.name")
+            if served is None or not isinstance(name, str) or name in served:
+                return True
     return False
+
+
+def _served_frontends(resource: Resource) -> set[str] | None:
+    """The frontend names the listeners use; None when some is known only after apply (any may be public), or
+    when none is listed (a gateway has at least one: what it serves is not known)."""
+    if resource.get("http_listener") is UNKNOWN:
+        return None
+    names: set[str] = set()
+    for index, _ in enumerate(resource.blocks("http_listener")):
+        name = resource.get(f"http_listener.{index}.frontend_ip_configuration_name")
+        if not isinstance(name, str):
+            return None
+        names.add(name)
+    return names or None
 
 
 RULE = Rule(
@@ -66,7 +85,9 @@ RULE = Rule(
     "attached (azurerm documentation, `azurerm_application_gateway`): a gateway on a Standard tier, or with the "
     "WAF switched off (`waf_configuration.enabled = false`, or an attached policy with "
     "`policy_settings.enabled = false`), is flagged. Gateways whose frontends take no public IP are internal "
-    "and not judged. Whether the WAF blocks (Prevention) or only logs (Detection) is not judged here. Medium, as "
+    "and not judged, and so are those whose listeners all use a private frontend (a v2 gateway must have a "
+    "public frontend IP even when it serves only the private one). Whether the WAF blocks (Prevention) or only "
+    "logs (Detection) is not judged here. Medium, as "
     "for an internet-facing AWS load balancer without a web ACL (TFR-AWS-258).",
     references=References(checkov=("CKV_AZURE_120",)),
     check=check,
