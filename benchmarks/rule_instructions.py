@@ -26,8 +26,7 @@ sys.path.insert(0, str(HERE))
 
 from generate_plan import generate  # noqa: E402
 from run import ROOT, _dumps  # noqa: E402
-
-_HELPER_C = "#include <valgrind/callgrind.h>\nvoid cg_dump(const char *s) { CALLGRIND_DUMP_STATS_AT(s); }\n"
+from scan_phase_instructions import build_dump_helper, prepare_checkout  # noqa: E402
 
 # Runs in the measured process: argv = [helper library, plan].
 _RULES = r"""
@@ -108,13 +107,10 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=25, help="rows of the costliest rules (the five cheapest follow)")
     parser.add_argument("--plan", default=None, help="a plan JSON file to scan instead of a generated one")
     args = parser.parse_args()
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "tfreview")], check=True)
-    subprocess.run([sys.executable, "-m", "tfreview.rules"], check=True, stdout=subprocess.DEVNULL)
+    prepare_checkout()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        helper = out / "cg_dump.so"
-        (out / "cg_dump.c").write_text(_HELPER_C)
-        subprocess.run(["cc", "-O1", "-shared", "-fPIC", "-o", str(helper), str(out / "cg_dump.c")], check=True)
+        helper = build_dump_helper(out)
         plan = out / "plan.json"
         if args.plan:
             plan = Path(args.plan)

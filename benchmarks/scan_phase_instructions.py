@@ -113,18 +113,29 @@ def phases(plan: Path, helper: Path, src: str, out: Path) -> list[tuple[str, int
     return list(merged.items())
 
 
+def prepare_checkout() -> None:
+    """This checkout's bytecode and rule index written, so that neither is counted."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "tfreview")], check=True)
+    subprocess.run([sys.executable, "-m", "tfreview.rules"], check=True, stdout=subprocess.DEVNULL)
+
+
+def build_dump_helper(out: Path) -> Path:
+    """A tiny shared library whose `cg_dump(label)` asks callgrind to dump its counts there."""
+    helper = out / "cg_dump.so"
+    (out / "cg_dump.c").write_text(_HELPER_C)
+    subprocess.run(["cc", "-O1", "-shared", "-fPIC", "-o", str(helper), str(out / "cg_dump.c")], check=True)
+    return helper
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--src", default=None, help="another source tree to count beside this checkout's")
     args = parser.parse_args()
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "tfreview")], check=True)
-    subprocess.run([sys.executable, "-m", "tfreview.rules"], check=True, stdout=subprocess.DEVNULL)
+    prepare_checkout()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        helper = out / "cg_dump.so"
-        (out / "cg_dump.c").write_text(_HELPER_C)
-        subprocess.run(["cc", "-O1", "-shared", "-fPIC", "-o", str(helper), str(out / "cg_dump.c")], check=True)
+        helper = build_dump_helper(out)
         plan = out / "plan.json"
         document, _ = generate(args.size)
         plan.write_bytes(_dumps(document))
