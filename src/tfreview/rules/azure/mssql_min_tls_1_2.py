@@ -11,9 +11,17 @@ from tfreview.rules.support.provider_versions import older_than
 _MODERN = ("1.2", "1.3")
 
 
+def _as_written(value: object) -> object:
+    """A number written for the string argument, as Terraform converts it (`1.2` → "1.2", `1.0` → "1"; ADR 0477)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    return value
+
+
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    version = resource.get("minimum_tls_version")
-    setting = resource.setting_of("minimum_tls_version", version)
+    version = _as_written(resource.get("minimum_tls_version"))
+    setting = resource.setting_of("minimum_tls_version", resource.get("minimum_tls_version"))
     if setting is Setting.SET and isinstance(version, str) and version not in _MODERN:
         yield Hit(
             "minimum_tls_version", "the SQL server accepts connections with a TLS version older than 1.2", version
