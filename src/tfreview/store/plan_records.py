@@ -10,7 +10,7 @@ from typing import Any
 
 from tfreview.core.redact import redact_value
 from tfreview.plumbing.hashing import sha256_hex
-from tfreview.store.plan_redaction import plan_kind, redact_upload
+from tfreview.store.plan_redaction import mask_values, plan_kind, redact_upload_and_secrets
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +28,13 @@ def prepare_plan(
 ) -> PreparedPlan:
     """InputError when `content` is not a plan JSON / tarball of `kind`."""
     canonical = plan_kind(kind)
-    redacted = redact_upload(content, canonical)
+    redacted, secrets = redact_upload_and_secrets(content, canonical)
     return PreparedPlan(
         id=uuid.uuid4().hex,
         kind=canonical,
         content=redacted,
         sha256=sha256_hex(redacted),
         metadata=json.dumps(redact_value(dict(metadata)), sort_keys=True, default=str),
-        findings=None if findings is None else json.dumps(redact_value(findings), sort_keys=True),
+        # found on the original upload (service/uploads.py): masked with the values masked in the content
+        findings=None if findings is None else json.dumps(mask_values(redact_value(findings), secrets), sort_keys=True),
     )
