@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import posixpath
 import re
 import tarfile
 from collections.abc import Mapping
@@ -272,7 +273,7 @@ def _redact_tarball(content: bytes) -> tuple[bytes, frozenset[str]]:
                     continue  # not a text file: not something a review reads
     except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
         raise InputError(f"the upload is not a readable tar archive: {exc}") from None
-    secrets = sensitive_values_of_tree({m.name: text for m, text in members if text is not None})
+    tree = sensitive_values_of_tree({m.name: text for m, text in members if text is not None})
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as target:
         for member, text in members:
@@ -280,10 +281,11 @@ def _redact_tarball(content: bytes) -> tuple[bytes, frozenset[str]]:
             if text is None:
                 target.addfile(info)
                 continue
-            data = scrub_source(mask_source(member.name, text, secrets)).encode()
+            unread = posixpath.normpath(member.name) in tree.unread
+            data = scrub_source(mask_source(member.name, text, tree.values, unread=unread)).encode()
             info.size = len(data)
             target.addfile(info, io.BytesIO(data))
-    return out.getvalue(), secrets
+    return out.getvalue(), tree.values
 
 
 def _clean_info(member: tarfile.TarInfo) -> tarfile.TarInfo:

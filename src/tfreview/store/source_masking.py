@@ -9,7 +9,8 @@ a literal reached through a local, a variable default or a module input is found
 Masking keeps what names things, as the stored plan's configuration does (ADR 0462): in Terraform files only the
 text of string literals, heredocs and comments is masked; block labels (`resource "aws_s3_bucket" "orders"`),
 object keys, identifiers and the references inside `${…}` are kept, so the stored tree parses to the same
-addresses and links. Any other text file is masked everywhere.
+addresses and links. Any other text file is masked everywhere. A Terraform file that does not parse was never
+evaluated, so what it holds is unknown: every literal of it is masked, its syntax (and so its parse error) kept.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import posixpath
 import re
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import Any, Final
 
-from tfreview.core.redact import is_secret_name, mask_text, sensitive_strings
+from tfreview.core.redact import SENSITIVE, is_secret_name, mask_text, sensitive_strings
 from tfreview.core.sensitive_attributes import is_provider_sensitive
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import MappingReader
@@ -30,26 +32,35 @@ _TERRAFORM_SUFFIXES: Final = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hc
 _HEADER = re.compile(r'[ \t]*[A-Za-z_][\w-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))+[ \t]*\{')
 _KEY_AFTER = re.compile(r"[ \t]*=(?![=>])")  # `"key" = …` in HCL (not `==`, not a for expression's `=>`)
 _JSON_KEY_AFTER = re.compile(r"[ \t\r\n]*:")  # `"key": …` in JSON
+_WORDS = re.compile(r"\S(?:[^\n]*\S)?")  # a line's text, its surrounding blanks and line breaks kept
 _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
 
 
-def sensitive_values_of_tree(texts: Mapping[str, str]) -> frozenset[str]:
-    """Every value the tree (relative path → text) holds that must not be stored in clear; each folder holding
-    .tf files is read as a root (a module folder too: its own literals are found without its caller)."""
+@dataclass(frozen=True, slots=True)
+class TreeSecrets:
+    values: frozenset[str]  # every value that must not be stored in clear
+    unread: frozenset[str]  # the Terraform files that do not parse: what they hold was not evaluated
+
+
+def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
+    """What the tree (relative path → text) holds that must not be stored in clear; each folder holding .tf files
+    is read as a root (a module folder too: its own literals are found without its caller)."""
     folders = {posixpath.dirname(path.replace("\\", "/")) for path in texts if path.endswith((".tf", ".tf.json"))}
     found: set[str] = set()
+    unread: set[str] = set()
     for folder in sorted(folders):
         prefix = f"{folder}/" if folder else ""
         inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
         configuration = read_configuration(MappingReader(inside))
         found |= configuration.sensitive_values
+        unread.update(posixpath.normpath(prefix + path) for path, _reason in configuration.files_skipped)
         for resource in configuration.resources.values():
             for name, value in resource.values.items():
                 if is_provider_sensitive(resource.type, name):
                     found |= sensitive_strings(value, True)
                 else:
                     found |= _secret_named(name, value)
-    return frozenset(found)
+    return TreeSecrets(frozenset(found), frozenset(unread))
 
 
 def _secret_named(name: str, value: Any) -> set[str]:
@@ -65,8 +76,13 @@ def _secret_named(name: str, value: Any) -> set[str]:
     return found
 
 
-def mask_source(path: str, text: str, secrets: AbstractSet[str]) -> str:
-    """`text` of the file `path` with every sensitive value masked; a Terraform file keeps its names."""
+def mask_source(path: str, text: str, secrets: AbstractSet[str], *, unread: bool = False) -> str:
+    """`text` of the file `path` with every sensitive value masked; a Terraform file keeps its names. An `unread`
+    Terraform file (it does not parse, so its values were never evaluated) has all of its literals masked: its
+    syntax, so the reason it does not parse, is kept."""
+    if unread and path.endswith(_TERRAFORM_SUFFIXES):
+        segments = _segments(text, json=path.endswith(".json"))
+        return "".join(_WORDS.sub(SENSITIVE, part) if is_value else part for part, is_value in segments)
     present = {secret for secret in secrets if secret in text}
     if not present:
         return text
