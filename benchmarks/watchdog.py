@@ -127,14 +127,17 @@ def signals_work(url: str) -> str:
     """The queue-signals statement's work, independent of the machine's load."""
     from sqlalchemy import create_engine
 
-    from tfreview.store.queue_signals import STATEMENT
+    from tfreview.store import queue_signals
+
+    # named `_STATEMENT` before ops12 (A/B runs against an older checkout)
+    statement = getattr(queue_signals, "STATEMENT", None) or getattr(queue_signals, "_STATEMENT")  # noqa: B009
 
     now = datetime.now(UTC)
     parameters = {"now": now, "cutoff": now - timedelta(minutes=15)}
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            conn.execute(STATEMENT, parameters).one()
+            conn.execute(statement, parameters).one()
             if engine.dialect.name == "sqlite":
                 steps = [0]
 
@@ -144,10 +147,10 @@ def signals_work(url: str) -> str:
 
                 raw = conn.connection.driver_connection
                 raw.set_progress_handler(step, 1)  # type: ignore[union-attr]
-                conn.execute(STATEMENT, parameters).one()
+                conn.execute(statement, parameters).one()
                 raw.set_progress_handler(None, 1)  # type: ignore[union-attr]
                 return f"{steps[0]:,} SQLite virtual-machine steps"
-            bound = STATEMENT.params(**parameters)
+            bound = statement.params(**parameters)
             compiled = bound.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
             with conn.connection.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {compiled}")
