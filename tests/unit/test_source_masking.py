@@ -90,13 +90,21 @@ FILES = {"main.tf": MAIN, "modules/vault/main.tf": VAULT, "broken.tf": BROKEN_TF
 
 def test_the_stored_tarball_holds_no_sensitive_value_and_reads_with_the_same_names() -> None:
     upload = _tarball(FILES)
-    finding = {"rule_id": "TFR-X", "message": f"found {LOCAL}", "evidence": {"value": K8S}}
+    finding = {
+        "rule_id": "TFR-X",
+        "address": "aws_s3_bucket.orders",  # a name, kept although `orders` is a sensitive value
+        "message": f"found {LOCAL} in aws_s3_bucket.orders",
+        "evidence": {"path": "tags.label", "value": K8S},
+    }
     stored = prepare_plan(upload, "tarball", {}, [finding])
     text = "\n".join(_members(stored.content).values()) + (stored.findings or "")
     for canary in (SSM, LOCAL, K8S, BROKEN, MODULE):
         assert canary not in text, canary
     assert SENSITIVE in text
-    assert json.loads(stored.findings or "[]")[0]["evidence"] == {"value": SENSITIVE}  # found on the original
+    kept = json.loads(stored.findings or "[]")[0]  # found on the original: its values masked, its names kept
+    assert kept["evidence"] == {"path": "tags.label", "value": SENSITIVE}
+    assert kept["message"] == f"found {SENSITIVE} in aws_s3_bucket.{SENSITIVE}"
+    assert kept["address"] == "aws_s3_bucket.orders"
     members = _members(stored.content)
     assert 'resource "aws_s3_bucket" "orders" {' in members["main.tf"]  # a label equal to a sensitive value: a name
     assert "bucket = aws_s3_bucket.orders.id" in members["main.tf"]
