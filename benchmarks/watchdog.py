@@ -130,7 +130,8 @@ def signals_work(url: str) -> str:
     from tfreview.store import queue_signals
 
     # named `_STATEMENT` before ops12 (A/B runs against an older checkout)
-    statement = getattr(queue_signals, "STATEMENT", None) or getattr(queue_signals, "_STATEMENT")  # noqa: B009
+    name = "STATEMENT" if hasattr(queue_signals, "STATEMENT") else "_STATEMENT"
+    statement = getattr(queue_signals, name)
 
     now = datetime.now(UTC)
     parameters = {"now": now, "cutoff": now - timedelta(minutes=15)}
