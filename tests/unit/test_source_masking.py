@@ -20,6 +20,7 @@ LOCAL = "LocalPw-canary-77aa"
 K8S = "K8sData-canary-9f0e"
 BROKEN = "Broken-canary-4d4d"
 MODULE = "ModuleInput-canary-31aa"
+JSON = "JsonLiteral-canary-aa11"
 
 MAIN = f"""
 locals {{
@@ -85,7 +86,14 @@ def _members(content: bytes) -> dict[str, str]:
         return {m.name: archive.extractfile(m).read().decode() for m in archive if m.isfile()}  # type: ignore[union-attr]
 
 
-FILES = {"main.tf": MAIN, "modules/vault/main.tf": VAULT, "broken.tf": BROKEN_TF, "NOTES.txt": f"ssm is {SSM}\n"}
+JSON_TF = json.dumps({"resource": {"aws_ssm_parameter": {"j": {"name": "/j", "type": "String", "value": JSON}}}})
+FILES = {
+    "main.tf": MAIN,
+    "modules/vault/main.tf": VAULT,
+    "broken.tf": BROKEN_TF,
+    "extra.tf.json": JSON_TF,  # not read by the review, so never evaluated: every value masked, its keys kept
+    "NOTES.txt": f"ssm is {SSM}\n",
+}
 
 
 def test_the_stored_tarball_holds_no_sensitive_value_and_reads_with_the_same_names() -> None:
@@ -98,7 +106,7 @@ def test_the_stored_tarball_holds_no_sensitive_value_and_reads_with_the_same_nam
     }
     stored = prepare_plan(upload, "tarball", {}, [finding])
     text = "\n".join(_members(stored.content).values()) + (stored.findings or "")
-    for canary in (SSM, LOCAL, K8S, BROKEN, MODULE):
+    for canary in (SSM, LOCAL, K8S, BROKEN, MODULE, JSON):
         assert canary not in text, canary
     assert SENSITIVE in text
     kept = json.loads(stored.findings or "[]")[0]  # found on the original: its values masked, its names kept
@@ -110,6 +118,7 @@ def test_the_stored_tarball_holds_no_sensitive_value_and_reads_with_the_same_nam
     assert "bucket = aws_s3_bucket.orders.id" in members["main.tf"]
     assert 'bucket = "(sensitive value)-bucket"' in members["main.tf"]  # the value in a literal is masked
     assert members["broken.tf"].endswith("broken {{{\n")  # what makes it unparsable is kept
+    assert json.loads(members["extra.tf.json"])["resource"]["aws_ssm_parameter"]["j"]["value"] == SENSITIVE
 
     before = change_set_from_tarball(upload, label="upload")
     after = change_set_from_tarball(stored.content, label="upload")
@@ -126,7 +135,7 @@ def test_what_the_tree_calls_sensitive_is_evaluated() -> None:
     assert {SSM, LOCAL, K8S, MODULE, "orders"} <= tree.values
     assert "orders-bucket" not in tree.values
     assert "/app/db" not in tree.values
-    assert tree.unread == {"broken.tf"}
+    assert tree.unread == {"broken.tf", "extra.tf.json"}
 
 
 def test_masking_keeps_labels_keys_references_and_template_code() -> None:

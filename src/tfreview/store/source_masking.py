@@ -10,7 +10,8 @@ Masking keeps what names things, as the stored plan's configuration does (ADR 04
 text of string literals, heredocs and comments is masked; block labels (`resource "aws_s3_bucket" "orders"`),
 object keys, identifiers and the references inside `${…}` are kept, so the stored tree parses to the same
 addresses and links. Any other text file is masked everywhere. A Terraform file that does not parse was never
-evaluated, so what it holds is unknown: every literal of it is masked, its syntax (and so its parse error) kept.
+evaluated, so what it holds is unknown: every literal of it is masked, its syntax (and so its parse error) kept;
+so is a file the review does not read (`.tf.json`, `.tofu`).
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from typing import Any, Final
 from tfreview.core.redact import SENSITIVE, is_secret_name, mask_text, sensitive_strings
 from tfreview.core.sensitive_attributes import is_provider_sensitive
 from tfreview.parsing.hcl_configuration import read_configuration
-from tfreview.parsing.source_tree import MappingReader
+from tfreview.parsing.source_tree import MappingReader, is_unread_configuration
 
-_TERRAFORM_SUFFIXES: Final = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl")
+_TERRAFORM_SUFFIXES: Final = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tofu", ".tofu.json")
 # a block header: a type and its labels, then `{` (`resource "aws_s3_bucket" "orders" {`): its labels are names
 _HEADER = re.compile(r'[ \t]*[A-Za-z_][\w-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))+[ \t]*\{')
 _KEY_AFTER = re.compile(r"[ \t]*=(?![=>])")  # `"key" = …` in HCL (not `==`, not a for expression's `=>`)
@@ -39,13 +40,13 @@ _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
 @dataclass(frozen=True, slots=True)
 class TreeSecrets:
     values: frozenset[str]  # every value that must not be stored in clear
-    unread: frozenset[str]  # the Terraform files that do not parse: what they hold was not evaluated
+    unread: frozenset[str]  # the Terraform files not parsed (a syntax error, .tf.json): their values never evaluated
 
 
 def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
     """What the tree (relative path → text) holds that must not be stored in clear; each folder holding .tf files
     is read as a root (a module folder too: its own literals are found without its caller)."""
-    folders = {posixpath.dirname(path.replace("\\", "/")) for path in texts if path.endswith((".tf", ".tf.json"))}
+    folders = {posixpath.dirname(path.replace("\\", "/")) for path in texts if path.endswith(".tf")}
     found: set[str] = set()
     unread: set[str] = set()
     for folder in sorted(folders):
@@ -60,6 +61,8 @@ def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
                     found |= sensitive_strings(value, True)
                 else:
                     found |= _secret_named(name, value)
+    # `.tf.json` and OpenTofu's own files are not read by the review (noted as such): never evaluated either
+    unread.update(posixpath.normpath(path) for path in texts if is_unread_configuration(path))
     return TreeSecrets(frozenset(found), frozenset(unread))
 
 
