@@ -35,7 +35,7 @@ def _review(served: Served, token: str, review: str) -> dict[str, object]:
     while True:
         found = request(served.port, "GET", f"/api/v1/reviews/{review}", headers={"Authorization": f"Bearer {token}"})
         document = found.json()
-        if document.get("status") not in ("queued", "running", "pending", None) or time.monotonic() > deadline:
+        if document.get("status") not in ("queued", "in_progress", "running", "pending", None) or time.monotonic() > deadline:
             return document
         time.sleep(0.1)
 
