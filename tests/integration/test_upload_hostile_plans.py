@@ -90,7 +90,7 @@ def _review(served: Served, review: str) -> dict[str, object]:
             served.port, "GET", f"/api/v1/reviews/{review}", headers={"Authorization": f"Bearer {served.token}"}
         )
         found = answer.json()
-        if found.get("status") not in ("queued", "running", "pending", None) or time.monotonic() > deadline:
+        if found.get("status") not in ("queued", "in_progress", "running", "pending", None) or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
 
