@@ -1,5 +1,6 @@
 """The number of dead jobs, kept by triggers as jobs change state, so the /metrics scrape and every watchdog tick
-read one row instead of counting every job ever dead-lettered (ADR 0473).
+read one row instead of counting every job ever dead-lettered (ADR 0473). A later migration that rebuilds `jobs` on
+SQLite (batch mode copies the table) drops these triggers and must create them again.
 
 Revision ID: 0022_queue_counts
 Revises: 0021_notify_outbox
