@@ -10,7 +10,7 @@ names `is_secret_name` misses; each is `Sensitive: true` in its provider's resou
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final
+from typing import Any, Final
 
 PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     # hashicorp/aws
@@ -43,3 +43,14 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
 def is_provider_sensitive(resource_type: str, argument: str) -> bool:
     """True when `argument` of a `resource_type` resource is sensitive by its provider's schema."""
     return argument in PROVIDER_SENSITIVE.get(resource_type, ())
+
+
+def with_provider_sensitive(resource_type: str, mask: Any) -> Any:
+    """A plan-style sensitive mask (`True`, an object, None) with the provider-sensitive arguments of `resource_type`
+    marked too: what Terraform's plan marks from the schema, for a change read from source (HCL mode)."""
+    names = PROVIDER_SENSITIVE.get(resource_type)
+    if not names or mask is True:
+        return mask
+    merged = dict(mask) if isinstance(mask, Mapping) else {}
+    merged.update(dict.fromkeys(names, True))
+    return merged
