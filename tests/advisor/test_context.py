@@ -118,9 +118,8 @@ def test_a_provider_sensitive_literal_read_from_source_never_reaches_the_prompt(
         f'resource "aws_ssm_parameter" "db" {{\n  name = "/app/db"\n  type = "String"\n  value = "{canary}"\n}}\n'
         f'resource "aws_s3_bucket" "b" {{\n  bucket = "b"\n  tags = {{ copy = "{canary}" }}\n}}\n'
     )
-    built = build_prompt(
-        build_context(AdviceContext(changeset_from_sources({"main.tf": source}), (), Coverage())), max_input_tokens=20_000
-    )
+    context = build_context(AdviceContext(changeset_from_sources({"main.tf": source}), (), Coverage()))
+    built = build_prompt(context, max_input_tokens=20_000)
     text = built.prompt.system + built.prompt.user
     assert "aws_ssm_parameter.db" in text
     assert "/app/db" in text  # only the sensitive argument is hidden
