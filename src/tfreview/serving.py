@@ -149,6 +149,7 @@ def _started(url: str, mode: str) -> None:
     """Listening, everything of the start-up built: its ~180,000 objects (modules, rules, settings, the app) live as
     long as the process, so the cyclic collector stops walking them (ADR 0450) — a full pass under load took ~0.1 s
     of CPU with the GIL held, each one; what is allocated from now on is collected as before."""
+    gc.collect()  # garbage left by the start-up would be frozen with it and never freed (ADR 0474)
     gc.freeze()
     _announce(url, mode)
 

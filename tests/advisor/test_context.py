@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from tfreview.advisor.context import build_context, strip_invisible
+from tfreview.advisor.prompt import build_prompt
 from tfreview.advisor.risk import Rank
 from tfreview.core.plan import Coverage
 from tfreview.core.ports import AdviceContext
+from tfreview.parsing.hcl import changeset_from_sources
 
 from .doubles import change, change_set, finding
 
@@ -107,3 +109,18 @@ def test_many_attributes_are_clipped_and_counted() -> None:
     view = ctx.views()[0]
     assert len(view.diffs) == 40
     assert view.more_attributes == 60
+
+
+def test_a_provider_sensitive_literal_read_from_source_never_reaches_the_prompt() -> None:
+    """HCL mode has no schema's masks: `value` of an aws_ssm_parameter, and its copy in a tag, are hidden (ADR 0472)."""
+    canary = "SsmFromSource-canary-6c1f"
+    source = (
+        f'resource "aws_ssm_parameter" "db" {{\n  name = "/app/db"\n  type = "String"\n  value = "{canary}"\n}}\n'
+        f'resource "aws_s3_bucket" "b" {{\n  bucket = "b"\n  tags = {{ copy = "{canary}" }}\n}}\n'
+    )
+    context = build_context(AdviceContext(changeset_from_sources({"main.tf": source}), (), Coverage()))
+    built = build_prompt(context, max_input_tokens=20_000)
+    text = built.prompt.system + built.prompt.user
+    assert "aws_ssm_parameter.db" in text
+    assert "/app/db" in text  # only the sensitive argument is hidden
+    assert canary not in text

@@ -14,6 +14,7 @@ import pytest
 from tests.integration.door_requests import request
 from tests.integration.served import Served, serving, write_token
 
+_WAITING = ("queued", "in_progress", "running", "pending", None)  # a review not settled yet
 WAIT = 60.0  # a bound on a loaded CI machine, not a threshold
 PLAN = {
     "format_version": "1.2",
@@ -90,7 +91,7 @@ def _review(served: Served, review: str) -> dict[str, object]:
             served.port, "GET", f"/api/v1/reviews/{review}", headers={"Authorization": f"Bearer {served.token}"}
         )
         found = answer.json()
-        if found.get("status") not in ("queued", "running", "pending", None) or time.monotonic() > deadline:
+        if found.get("status") not in _WAITING or time.monotonic() > deadline:
             return found
         time.sleep(0.1)
 

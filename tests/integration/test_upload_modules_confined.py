@@ -15,6 +15,7 @@ from pathlib import Path
 from tests.integration.door_requests import request
 from tests.integration.served import Served, child_env, serving, write_token
 
+_WAITING = ("queued", "in_progress", "running", "pending", None)  # a review not settled yet
 WAIT = 60.0  # a bound on a loaded CI machine, not a threshold
 OUTSIDE_NAME = "server_side_canary_4b7e"
 
@@ -35,7 +36,7 @@ def _review(served: Served, token: str, review: str) -> dict[str, object]:
     while True:
         found = request(served.port, "GET", f"/api/v1/reviews/{review}", headers={"Authorization": f"Bearer {token}"})
         document = found.json()
-        if document.get("status") not in ("queued", "running", "pending", None) or time.monotonic() > deadline:
+        if document.get("status") not in _WAITING or time.monotonic() > deadline:
             return document
         time.sleep(0.1)
 

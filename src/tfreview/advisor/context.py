@@ -26,6 +26,7 @@ from tfreview.core.findings import Finding
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import REDACTED, SENSITIVE, is_secret_name, redact_value, scrub_text
+from tfreview.core.sensitive_attributes import with_provider_sensitive
 from tfreview.core.values import UNKNOWN
 
 UNKNOWN_TEXT: Final = "(known after apply)"
@@ -153,8 +154,8 @@ class Redactor:
     def for_change_set(cls, change_set: ChangeSet) -> Redactor:
         known: set[str] = set(change_set.sensitive_values)
         for change in (*change_set.changes, *change_set.drift):
-            _secrets(change.before, change.before_sensitive, known)
-            _secrets(change.after, change.after_sensitive, known)
+            _secrets(change.before, with_provider_sensitive(change.type, change.before_sensitive), known)
+            _secrets(change.after, with_provider_sensitive(change.type, change.after_sensitive), known)
         return cls(known)
 
     def text(self, text: str) -> str:
@@ -282,9 +283,12 @@ def _view(ref: ChangeRef, redactor: Redactor) -> ChangeView:
     if change.kind is ChangeKind.DELETE or change.kind is ChangeKind.FORGET:
         diffs: list[AttributeDiff] = []  # the whole object goes; its attributes are not the news
     else:
-        before = _leaves(redactor.value(change.before, change.before_sensitive)) if change.before is not None else {}
+        # a change read from source has no schema's masks: the provider-sensitive arguments are marked here (ADR 0472)
+        before_mask = with_provider_sensitive(change.type, change.before_sensitive)
+        after_mask = with_provider_sensitive(change.type, change.after_sensitive)
+        before = _leaves(redactor.value(change.before, before_mask)) if change.before is not None else {}
         after_value = _with_unknown(change.after, change.after_unknown)
-        after = _leaves(redactor.value(after_value, change.after_sensitive)) if after_value is not None else {}
+        after = _leaves(redactor.value(after_value, after_mask)) if after_value is not None else {}
         diffs = []
         for path in sorted(before.keys() | after.keys()):
             old, new = before.get(path), after.get(path)

@@ -226,7 +226,8 @@ CATALOGUE: tuple[MetricSpec, ...] = (
     MetricSpec(
         "tfreview_queue_jobs",
         "collected",
-        "Jobs in the queue by state (queued, running, dead), read from the database at scrape time",
+        "Jobs in the queue by state (queued, running, dead), read from the database at scrape time; every dead job"
+        " until it is retried or purged (a count the database keeps as jobs change state)",
         labels=(("state", ("queued", "running", "dead")),),
     ),
     MetricSpec(

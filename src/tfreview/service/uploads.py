@@ -30,7 +30,7 @@ from tfreview.render.json_report import finding_document
 from tfreview.rules import load_rules
 from tfreview.service.container import Services
 from tfreview.service.intake import accept_delivery
-from tfreview.sources.uploaded import PLAN_JSON_KINDS, TARBALL_KINDS, change_set_from_tarball
+from tfreview.sources.uploaded import PLAN_JSON_KINDS, TARBALL_KINDS, change_set_in_memory
 
 SOURCE = "api"  # the delivery log's source of uploads
 SECRET_CATEGORY = "secrets"  # the rules whose findings may rest on a value redaction removes
@@ -101,7 +101,7 @@ def _change_set(body: bytes, kind: str) -> ChangeSet:
     if kind in PLAN_JSON_KINDS:
         return load_plan(body, path="upload")
     if kind in TARBALL_KINDS:
-        return change_set_from_tarball(body, label="upload")
+        return change_set_in_memory(body, label="upload")  # the original is never written to disk
     raise InputError(f"unknown plan kind {kind!r}")
 
 

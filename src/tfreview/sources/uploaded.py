@@ -18,9 +18,15 @@ from pathlib import Path, PurePosixPath
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
-from tfreview.parsing.hcl import load_directory
+from tfreview.parsing.hcl import changeset_from_sources, load_directory
 from tfreview.parsing.plan_json import load_plan
-from tfreview.parsing.source_tree import DirectoryFiles, DirectoryReader
+from tfreview.parsing.source_tree import (
+    DirectoryFiles,
+    DirectoryReader,
+    is_terraform_file,
+    is_unread_configuration,
+    terraform_text,
+)
 from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched, PlanStore
@@ -53,6 +59,53 @@ class UploadedPlanSource:
         if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
             return Fetched(change_set_from_tarball(content, label=label))
         return Fetched(replace(load_plan(content, path=f"upload {plan_id}"), label=label))
+
+
+def change_set_in_memory(content: bytes, *, label: str) -> ChangeSet:
+    """`change_set_from_tarball`'s review with the files read in memory, never written to disk: for the original of
+    an upload (before redaction), which a process killed mid-review would otherwise leave in clear under $TMPDIR
+    (ADR 0472). Read with the same limits; only Terraform files are kept (the reader reads nothing else)."""
+    texts: dict[str, str] = {}
+    tops: set[str] = set()
+    try:
+        with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as archive:
+            members = archive.getmembers()
+            if len(members) > MAX_TAR_MEMBERS:
+                raise InputError(f"the tarball has more than {MAX_TAR_MEMBERS} entries", path=label)
+            total = 0
+            for member in members:
+                relative = _safe_relative(member.name, label)
+                if relative is None or not (member.isfile() or member.isdir()):
+                    continue
+                tops.add(relative.parts[0])
+                if member.isdir():
+                    continue
+                total += member.size
+                if total > MAX_TAR_BYTES:
+                    raise InputError(f"the tarball unpacks to more than {MAX_TAR_BYTES} bytes", path=label)
+                path = str(relative)
+                if not (is_terraform_file(path) or is_unread_configuration(path)):
+                    continue
+                source = archive.extractfile(member)
+                text = terraform_text(source.read(member.size)) if source is not None else ("",)
+                if isinstance(text, str):
+                    texts[path] = text
+    except (tarfile.TarError, OSError, EOFError) as exc:
+        raise InputError(f"not a plan JSON nor a readable tarball of .tf files ({exc})", path=label) from None
+    prefix = _root_prefix(texts, tops, label)
+    inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
+    return changeset_from_sources(inside, label=label)
+
+
+def _root_prefix(texts: dict[str, str], tops: set[str], label: str) -> str:
+    """`_terraform_root` for files in memory: "" (the archive root) or "folder/" (its single top-level folder)."""
+    if any("/" not in path and path.endswith(".tf") for path in texts):
+        return ""
+    if len(tops) == 1:
+        prefix = f"{next(iter(tops))}/"
+        if any(p.startswith(prefix) and "/" not in p[len(prefix) :] and p.endswith(".tf") for p in texts):
+            return prefix
+    raise InputError("the tarball holds no .tf files at its top level (or in its single top folder)", path=label)
 
 
 def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:

@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tfreview.core.errors import NotFound
-from tfreview.core.redact import redact_value
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.jobs import AttemptFence
@@ -33,7 +32,7 @@ from tfreview.ports.records import (
 )
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
-from tfreview.store.plan_redaction import plan_kind, redact_upload
+from tfreview.store.plan_records import prepare_plan
 from tfreview.store.review_filters import parse_review_filters
 from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
 
@@ -268,14 +267,13 @@ class MemoryPlanStore:
         *,
         findings: list[dict[str, Any]] | None = None,
     ) -> str:
-        canonical = plan_kind(kind)
-        stored = gzip.compress(redact_upload(content, canonical))
-        plan_id = uuid.uuid4().hex
+        plan = prepare_plan(content, kind, metadata, findings)  # what the SQL and DynamoDB stores keep
+        stored = gzip.compress(plan.content)
         with self.lock:
-            self._plans[plan_id] = (tenant_id, stored, canonical, redact_value(dict(metadata)))
-            if findings is not None:
-                self._findings[plan_id] = json.dumps(redact_value(findings), sort_keys=True)
-        return plan_id
+            self._plans[plan.id] = (tenant_id, stored, plan.kind, json.loads(plan.metadata))
+            if plan.findings is not None:
+                self._findings[plan.id] = plan.findings
+        return plan.id
 
     def delete(self, plan_id: str) -> None:
         with self.lock:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import posixpath
 import re
 import tarfile
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any, Final
 
 from tfreview.core.errors import InputError
@@ -32,9 +34,9 @@ from tfreview.core.redact import (
     scrub_text,
     sensitive_strings,
 )
-from tfreview.parsing.hcl import sensitive_values_of_sources
 from tfreview.parsing.plan_json import parse_json
 from tfreview.parsing.plan_numbers import dump_json
+from tfreview.store.source_masking import mask_source, sensitive_values_of_tree
 
 PLAN_JSON: Final = "plan_json"
 SOURCE_TARBALL: Final = "tarball"
@@ -64,16 +66,34 @@ def plan_kind(kind: str) -> str:
 
 def redact_upload(content: bytes, kind: str) -> bytes:
     """The content of an upload as it may be stored."""
+    return redact_upload_and_secrets(content, kind)[0]
+
+
+def redact_upload_and_secrets(content: bytes, kind: str) -> tuple[bytes, frozenset[str]]:
+    """The content of an upload as it may be stored, and the sensitive values masked in it (to mask them in
+    whatever else is kept of the upload: the findings of its original, ADR 0472)."""
     if plan_kind(kind) == PLAN_JSON:
-        return redact_plan_json(content)
-    return redact_tarball(content)
+        document = _plan_document(content)
+        return redact_plan_json(content, document), frozenset(plan_secrets(document))
+    return _redact_tarball(content)
 
 
-def redact_plan_json(content: bytes) -> bytes:
+def _plan_document(content: bytes) -> dict[str, Any]:
     document = parse_json(content, "upload")  # the reading `load_plan` checked, lone surrogates as U+FFFD (ADR 0370)
     if not isinstance(document, dict):
         raise InputError("the plan is not a JSON object; expected the JSON of `terraform show -json PLANFILE`")
+    return document
+
+
+def redact_plan_json(content: bytes, document: dict[str, Any] | None = None) -> bytes:
+    if document is None:
+        document = _plan_document(content)
     return dump_json(redact_plan_document(document))  # a number past a double is written back as it was (ADR 0420)
+
+
+def mask_values(value: Any, secrets: AbstractSet[str]) -> Any:
+    """`value` (JSON-like) with every occurrence of a sensitive value masked in its strings."""
+    return _masked(value, secrets) if secrets else value
 
 
 def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -143,7 +163,7 @@ def plan_secrets(document: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def _masked(value: Any, secrets: set[str]) -> Any:
+def _masked(value: Any, secrets: AbstractSet[str]) -> Any:
     if isinstance(value, str):
         return mask_text(value, secrets)
     if isinstance(value, Mapping):
@@ -228,8 +248,13 @@ def scrub_source(text: str) -> str:
 
 
 def redact_tarball(content: bytes) -> bytes:
-    """The tarball as it may be stored: text members scrubbed, and every value its Terraform calls
-    sensitive (`sensitive = true` variables and outputs, from defaults and tfvars) masked in every member."""
+    """The tarball as it may be stored: text members scrubbed, and every value its Terraform calls sensitive
+    masked in every member (`sensitive = true` variables and outputs, provider-sensitive and secret-named
+    arguments, evaluated: ADR 0472), their names and references kept."""
+    return _redact_tarball(content)[0]
+
+
+def _redact_tarball(content: bytes) -> tuple[bytes, frozenset[str]]:
     members: list[tuple[tarfile.TarInfo, str | None]] = []
     try:
         with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as source:
@@ -248,7 +273,7 @@ def redact_tarball(content: bytes) -> bytes:
                     continue  # not a text file: not something a review reads
     except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
         raise InputError(f"the upload is not a readable tar archive: {exc}") from None
-    secrets = sensitive_values_of_sources({m.name: text for m, text in members if text is not None})
+    tree = sensitive_values_of_tree({m.name: text for m, text in members if text is not None})
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w:gz") as target:
         for member, text in members:
@@ -256,10 +281,11 @@ def redact_tarball(content: bytes) -> bytes:
             if text is None:
                 target.addfile(info)
                 continue
-            data = scrub_source(mask_text(text, secrets)).encode()
+            unread = posixpath.normpath(member.name) in tree.unread
+            data = scrub_source(mask_source(member.name, text, tree.values, unread=unread)).encode()
             info.size = len(data)
             target.addfile(info, io.BytesIO(data))
-    return out.getvalue()
+    return out.getvalue(), tree.values
 
 
 def _clean_info(member: tarfile.TarInfo) -> tarfile.TarInfo:

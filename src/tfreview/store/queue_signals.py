@@ -1,6 +1,8 @@
 """`QueueSignals` from the jobs and reviews tables: ONE read-only statement (five index-backed scalar
 subqueries) on a plain connection — no ORM session, no transaction bookkeeping — because the /metrics
-scrape and every watchdog tick run it (benchmarks/metrics.py, benchmarks/watchdog.py)."""
+scrape and every watchdog tick run it (benchmarks/metrics.py, benchmarks/watchdog.py). Dead jobs are not
+counted: their number is one row that triggers keep as jobs enter and leave `dead` (ADR 0473), so the read
+does not grow with the history of dead-lettered jobs."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from tfreview.ops.signals import OPEN_REVIEW_STATES, QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.jobs import JobState
 from tfreview.store.database import Database, translate_errors
-from tfreview.store.tables import JobRow, ReviewRow
+from tfreview.store.tables import JobRow, QueueCountRow, ReviewRow
 
 _NOW: BindParameter[datetime] = bindparam("now")
 _CUTOFF: BindParameter[datetime] = bindparam("cutoff")
@@ -22,10 +24,10 @@ def _jobs(state: JobState) -> ScalarSelect[int]:
     return select(func.count()).select_from(JobRow).where(JobRow.state == state.value).scalar_subquery()
 
 
-_STATEMENT = select(
+STATEMENT = select(
     _jobs(JobState.QUEUED),
     _jobs(JobState.RUNNING),
-    _jobs(JobState.DEAD),
+    select(QueueCountRow.jobs).where(QueueCountRow.state == JobState.DEAD.value).scalar_subquery(),
     select(func.min(JobRow.run_after))
     .where(JobRow.state == JobState.QUEUED.value, JobRow.run_after <= _NOW)
     .scalar_subquery(),
@@ -48,7 +50,7 @@ class SqlQueueSignals:
     def __call__(self) -> QueueSignals:
         now = self.clock()
         with translate_errors(), self.database.engine.connect() as conn:
-            row = conn.execute(_STATEMENT, {"now": now, "cutoff": now - self.review_deadline}).one()
+            row = conn.execute(STATEMENT, {"now": now, "cutoff": now - self.review_deadline}).one()
         queued, running, dead, oldest, past = row
         age = 0.0
         if oldest is not None:

@@ -127,6 +127,16 @@ class JobRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
 
 
+class QueueCountRow(Base):
+    """Jobs in a state, kept by database triggers as jobs change state (migration 0022, ADR 0473): only `dead` is
+    kept (it grows with history; queued and running are counted live). No row: none."""
+
+    __tablename__ = "queue_counts"
+
+    state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    jobs: Mapped[int] = mapped_column(Integer())
+
+
 class ReviewRow(Base):
     __tablename__ = "reviews"
     __table_args__ = (

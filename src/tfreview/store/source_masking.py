@@ -1,0 +1,208 @@
+"""The sensitive values of an uploaded tree of Terraform sources, and their masking in its text (ADR 0472).
+
+What is sensitive, read from the tree's own configuration (every value evaluated as the review evaluates it, so
+a literal reached through a local, a variable default or a module input is found where it is written):
+- the values of `sensitive = true` variables and outputs (as before);
+- the values of arguments the provider's schema marks sensitive (`aws_ssm_parameter.value`, `kubernetes_secret.data`:
+  `core.sensitive_attributes`) and of secret-named arguments (`password = local.db_password`), at any depth.
+
+Masking keeps what names things, as the stored plan's configuration does (ADR 0462): in Terraform files only the
+text of string literals, heredocs and comments is masked; block labels (`resource "aws_s3_bucket" "orders"`),
+object keys, identifiers and the references inside `${…}` are kept, so the stored tree parses to the same
+addresses and links. Any other text file is masked everywhere. A Terraform file that does not parse was never
+evaluated, so what it holds is unknown: every literal of it is masked, its syntax (and so its parse error) kept;
+so is a file the review does not read (`.tf.json`, `.tofu`).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any, Final
+
+from tfreview.core.redact import SENSITIVE, is_secret_name, mask_text, sensitive_strings
+from tfreview.core.sensitive_attributes import is_provider_sensitive
+from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.source_tree import MappingReader, is_unread_configuration
+
+_TERRAFORM_SUFFIXES: Final = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tofu", ".tofu.json")
+# a block header: a type and its labels, then `{` (`resource "aws_s3_bucket" "orders" {`): its labels are names
+_HEADER = re.compile(r'[ \t]*[A-Za-z_][\w-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))+[ \t]*\{')
+_KEY_AFTER = re.compile(r"[ \t]*=(?![=>])")  # `"key" = …` in HCL (not `==`, not a for expression's `=>`)
+_JSON_KEY_AFTER = re.compile(r"[ \t\r\n]*:")  # `"key": …` in JSON
+_WORDS = re.compile(r"\S(?:[^\n]*\S)?")  # a line's text, its surrounding blanks and line breaks kept
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
+
+
+@dataclass(frozen=True, slots=True)
+class TreeSecrets:
+    values: frozenset[str]  # every value that must not be stored in clear
+    unread: frozenset[str]  # the Terraform files not parsed (a syntax error, .tf.json): their values never evaluated
+
+
+def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
+    """What the tree (relative path → text) holds that must not be stored in clear; each folder holding .tf files
+    is read as a root (a module folder too: its own literals are found without its caller)."""
+    folders = {posixpath.dirname(path.replace("\\", "/")) for path in texts if path.endswith(".tf")}
+    found: set[str] = set()
+    unread: set[str] = set()
+    for folder in sorted(folders):
+        prefix = f"{folder}/" if folder else ""
+        inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
+        configuration = read_configuration(MappingReader(inside))
+        found |= configuration.sensitive_values
+        unread.update(posixpath.normpath(prefix + path) for path, _reason in configuration.files_skipped)
+        for resource in configuration.resources.values():
+            for name, value in resource.values.items():
+                if is_provider_sensitive(resource.type, name):
+                    found |= sensitive_strings(value, True)
+                else:
+                    found |= _secret_named(name, value)
+    # `.tf.json` and OpenTofu's own files are not read by the review (noted as such): never evaluated either
+    unread.update(posixpath.normpath(path) for path in texts if is_unread_configuration(path))
+    return TreeSecrets(frozenset(found), frozenset(unread))
+
+
+def _secret_named(name: str, value: Any) -> set[str]:
+    if is_secret_name(name) and not (isinstance(value, str) and value.startswith("${")):
+        return sensitive_strings(value, True)
+    found: set[str] = set()
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            found |= _secret_named(str(key), child)
+    elif isinstance(value, list):
+        for child in value:
+            found |= _secret_named(name if not isinstance(child, Mapping) else "", child)
+    return found
+
+
+def mask_source(path: str, text: str, secrets: AbstractSet[str], *, unread: bool = False) -> str:
+    """`text` of the file `path` with every sensitive value masked; a Terraform file keeps its names. An `unread`
+    Terraform file (it does not parse, so its values were never evaluated) has all of its literals masked: its
+    syntax, so the reason it does not parse, is kept."""
+    if unread and path.endswith(_TERRAFORM_SUFFIXES):
+        segments = _segments(text, json=path.endswith(".json"))
+        return "".join(_WORDS.sub(SENSITIVE, part) if is_value else part for part, is_value in segments)
+    present = {secret for secret in secrets if secret in text}
+    if not present:
+        return text
+    if not path.endswith(_TERRAFORM_SUFFIXES):
+        return mask_text(text, present)
+    segments = _segments(text, json=path.endswith(".json"))
+    return "".join(mask_text(part, present) if is_value else part for part, is_value in segments)
+
+
+def _segments(text: str, *, json: bool) -> Iterator[tuple[str, bool]]:
+    """`text` cut into (part, holds values) pieces: string literal, heredoc and comment text hold values; code,
+    block labels, object keys and `${…}` / `%{…}` template code do not. Unterminated pieces run to the end."""
+    lexer = _Lexer(text, _JSON_KEY_AFTER if json else _KEY_AFTER)
+    lexer.code(0, len(text), top=True)
+    start = 0
+    for begin, end in lexer.values:
+        if begin > start:
+            yield text[start:begin], False
+        yield text[begin:end], True
+        start = end
+    if start < len(text):
+        yield text[start:], False
+
+
+class _Lexer:
+    def __init__(self, text: str, key_after: re.Pattern[str]) -> None:
+        self.text = text
+        self.key_after = key_after
+        self.values: list[tuple[int, int]] = []  # spans of value text, in order
+        self.header_end = -1  # the end of the block header the scan is in (its labels are names)
+
+    def code(self, position: int, stop: int, *, top: bool = False, depth: int = 0) -> int:
+        """Scan code from `position`; inside a template (`top` false) stop after the `}` closing it."""
+        text = self.text
+        while position < stop:
+            char = text[position]
+            if top and (position == 0 or text[position - 1] == "\n"):
+                header = _HEADER.match(text, position)
+                self.header_end = header.end() if header else -1
+            if char == '"':
+                position = self.string(position + 1, stop, name=position < self.header_end)
+            elif char == "#" or text.startswith("//", position):
+                end = text.find("\n", position)
+                end = stop if end < 0 else end
+                self.values.append((position, end))
+                position = end
+            elif text.startswith("/*", position):
+                end = text.find("*/", position + 2)
+                end = stop if end < 0 else end + 2
+                self.values.append((position, end))
+                position = end
+            elif char == "<" and (heredoc := _HEREDOC.match(text, position)):
+                position = self.heredoc(heredoc.end(), stop, heredoc.group(1))
+            elif char == "{":
+                depth += 1
+                position += 1
+            elif char == "}":
+                position += 1
+                if not top:
+                    if depth == 0:
+                        return position
+                    depth -= 1
+            else:
+                position += 1
+        return stop
+
+    def string(self, position: int, stop: int, *, name: bool) -> int:
+        """A quoted string from after its `"`: its literal text holds values unless it is a label or a key."""
+        text = self.text
+        spans: list[tuple[int, int]] = []
+        begin = position
+        while position < stop:
+            char = text[position]
+            if char == "\\":
+                position += 2
+            elif char == '"':
+                if begin < position:
+                    spans.append((begin, position))
+                position += 1
+                if not name and not self.key_after.match(text, position):
+                    self.values.extend(spans)
+                return position
+            elif char == "\n":
+                break  # not a string: HCL strings are one line
+            elif char in "$%" and text.startswith("{", position + 1):
+                if text.startswith(char * 2, position - 1) and position > begin:
+                    position += 2  # `$${` / `%%{`: an escaped, literal `${`
+                    continue
+                if begin < position:
+                    spans.append((begin, position))
+                position = self.code(position + 2, stop)
+                begin = position
+            else:
+                position += 1
+        if begin < position:
+            spans.append((begin, position))
+        if not name:
+            self.values.extend(spans)
+        return position
+
+    def heredoc(self, position: int, stop: int, marker: str) -> int:
+        """A heredoc's body from its first line to its closing marker: text holds values, templates are code."""
+        text = self.text
+        closing = re.compile(rf"^[ \t]*{re.escape(marker)}[ \t]*\r?$", re.MULTILINE)
+        found = closing.search(text, position, stop)
+        end = found.start() if found else stop
+        begin = position
+        while position < end:
+            if text[position] in "$%" and text.startswith("{", position + 1):
+                if position + 2 < end and text[position - 1 : position] == text[position]:
+                    position += 2
+                    continue
+                self.values.append((begin, position))
+                position = min(self.code(position + 2, end), end)
+                begin = position
+            else:
+                position += 1
+        if begin < end:
+            self.values.append((begin, end))
+        return found.end() if found else stop

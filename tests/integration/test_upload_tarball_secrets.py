@@ -1,0 +1,143 @@
+"""A secret written in an uploaded tarball of .tf files reaches no row, no answer and no log line (ADR 0472).
+
+Canaries stand for what only the provider's schema calls sensitive (`aws_ssm_parameter.value`, `kubernetes_secret`'s
+`data`), what reaches a secret-named argument through a local, and a literal in a file that does not parse. A real
+`tfreview serve` (embedded worker), the tarball over raw HTTP, the review read back through the API, then every
+row of the SQLite file (stored plans and tarballs are gzip) and the serve log. A tarball refused at the door
+(a link member) stores nothing and its answer names no canary."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import sqlite3
+import tarfile
+import time
+from pathlib import Path
+
+from tests.integration.door_requests import request
+from tests.integration.served import Served, serving, write_token
+
+WAIT = 60.0  # a bound on a loaded CI machine, not a threshold
+SSM = "CorrectHorseTarball-canary-5e1b"
+LOCAL = "LocalPassword-canary-77aa"
+K8S = "KubeData-canary-9f0e"
+BROKEN = "UnparsedFile-canary-4d4d"
+REFUSED = "RefusedUpload-canary-0c0c"
+CANARIES = (SSM, LOCAL, K8S, BROKEN)
+
+MAIN = f"""
+locals {{
+  db_password = "{LOCAL}"
+}}
+resource "aws_ssm_parameter" "db" {{
+  name  = "/app/db"
+  type  = "SecureString"
+  value = "{SSM}"
+}}
+resource "aws_db_instance" "main" {{
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  allocated_storage = 20
+  username          = "app"
+  password          = local.db_password
+}}
+resource "kubernetes_secret" "app" {{
+  metadata {{
+    name = "app"
+  }}
+  data = {{ DB_URL = "{K8S}" }}
+}}
+"""
+BROKEN_TF = f'resource "azurerm_key_vault_secret" "x" {{\n  value = "{BROKEN}"\n}}\nbroken {{{{{{\n'
+
+
+def _tarball(files: dict[str, str], *, link: str | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, text in files.items():
+            data = text.encode()
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+        if link is not None:
+            member = tarfile.TarInfo(link)
+            member.type = tarfile.SYMTYPE
+            member.linkname = "/etc/passwd"
+            archive.addfile(member)
+    return buffer.getvalue()
+
+
+def _readable(cell: bytes) -> str:
+    """A blob as text: gzip layers undone (a stored tarball is a .tar.gz, gzipped again), a tar's members read."""
+    while cell[:2] == b"\x1f\x8b":
+        cell = gzip.decompress(cell)
+    if cell[257:262] == b"ustar":
+        with tarfile.open(fileobj=io.BytesIO(cell), mode="r:") as archive:
+            files = [archive.extractfile(member) for member in archive if member.isfile()]
+            return "\n".join(f.read().decode("utf-8", "replace") for f in files if f is not None)
+    return cell.decode("utf-8", "replace")
+
+
+def _stored_text(database: Path) -> str:
+    """Every text and blob of every table."""
+    parts: list[str] = []
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        for table in tables:
+            for row in connection.execute(f'SELECT * FROM "{table}"'):  # names from sqlite_master
+                parts.extend(_readable(c) if isinstance(c, bytes) else c for c in row if isinstance(c, bytes | str))
+    return "\n".join(parts)
+
+
+def _upload(served: Served, token: str, body: bytes) -> tuple[int, dict[str, object]]:
+    answer = request(
+        served.port,
+        "POST",
+        "/api/v1/plans?repository=octo/infra",
+        body=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/gzip"},
+    )
+    return answer.status, answer.json()
+
+
+def _review(served: Served, token: str, review: str) -> dict[str, object]:
+    deadline = time.monotonic() + WAIT
+    while True:
+        found = request(served.port, "GET", f"/api/v1/reviews/{review}", headers={"Authorization": f"Bearer {token}"})
+        document = found.json()
+        if (
+            document.get("status") not in ("queued", "in_progress", "running", "pending", None)
+            or time.monotonic() > deadline
+        ):
+            return document
+        time.sleep(0.1)
+
+
+def test_a_secret_in_an_uploaded_tarball_is_masked_everywhere(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    token = write_token(data, "tarball-secrets")
+    with serving(data) as served:
+        refused_status, refused = _upload(served, token, _tarball({"main.tf": f"# {REFUSED}\n"}, link="escape.tf"))
+        status, accepted = _upload(served, token, _tarball({"main.tf": MAIN, "broken.tf": BROKEN_TF}))
+        assert status == 202, accepted
+        review = _review(served, token, str(accepted["review"]))
+        log = served.log()
+    assert refused_status == 422, refused
+    assert REFUSED not in json.dumps(refused)
+    assert review["status"] == "completed", review
+    answered = json.dumps(review)
+    assert "aws_ssm_parameter.db" in answered
+    assert "aws_db_instance.main" in answered
+    assert "broken.tf" in answered  # the file that does not parse is still named in the coverage
+    stored = _stored_text(data / "tfreview.db")
+    assert 'resource "aws_ssm_parameter" "db"' in stored  # the stored tarball is read back whole
+    assert "(sensitive value)" in stored
+    for canary in CANARIES:
+        assert canary not in stored, canary
+        assert canary not in answered, canary
+        assert canary not in log, canary
+    assert REFUSED not in stored
+    assert REFUSED not in log
+    assert "Traceback" not in log
