@@ -10,7 +10,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from tfreview.core.blast import BlastRadius, blast_radius
-from tfreview.core.check_reach import reads_values_alone, sides_alike
 from tfreview.core.errors import RuleError
 from tfreview.core.evidence import message_of
 from tfreview.core.finding_making import FindingMaker
@@ -227,11 +226,8 @@ def _run_state_rules(
     *,
     check_unknown: bool,
     snapshot: Snapshot | None = None,
-    twins: _Twins | None = None,
 ) -> _HitMap:
-    """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`).
-    `twins` (ADR 0470): on the after side, the hits of its values-alone rules on its alike resources are kept there;
-    on the before side they are replayed instead of running those rules again."""
+    """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`)."""
     by_type, generic = _index(rules)
     # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once, and
     # whether one of them subsumes others (only then are a resource's hits gathered before they are folded)
@@ -249,28 +245,14 @@ def _run_state_rules(
     snapshot = Snapshot(resources) if snapshot is None else snapshot
     by_id = {rule.id: rule for rule in rules}
     hits: _HitMap = {}
-    alike = twins.changes if twins is not None else None
-    blind = twins.blind if twins is not None else frozenset()
     for resource in resources:
         applicable, gathered = for_type.get(resource.type, generic_plan)
         if not applicable:
             continue
-        kept: dict[str, tuple[Hit, ...]] | None = None  # after side: an alike resource's hits, rule by rule
-        replayed: dict[str, tuple[Hit, ...]] | None = None  # before side: those hits
-        if alike and (twin := alike.get(resource.address)) is not None:
-            kept, replayed = twins.pair(resource, twin, check_unknown)  # type: ignore[union-attr]  # alike: twins
         found: dict[str, list[Hit]] = {}
         for rule_id, check in applicable:
-            got: list[Hit] | None = None
             try:
-                source: Iterable[Hit] | None = None
-                if replayed is not None:
-                    source = replayed.get(rule_id)
-                elif kept is not None and rule_id in blind:
-                    got = []
-                for hit in check(resource, snapshot) if source is None else source:
-                    if got is not None:
-                        got.append(hit)
+                for hit in check(resource, snapshot):
                     if (
                         check_unknown
                         and hit.path
@@ -282,8 +264,6 @@ def _run_state_rules(
                         found.setdefault(rule_id, []).append(hit)
                     else:  # no rule here subsumes another: folded as it comes, in the same order
                         _fold(hits, rule_id, hit, resource)
-                if got is not None and kept is not None:  # kept only when the check did not raise: a failing one
-                    kept[rule_id] = tuple(got)  # runs on both sides
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule_id, resource.address, exc)))
         if not found:
@@ -307,42 +287,6 @@ def _fold(hits: _HitMap, rule_id: str, hit: Hit, resource: Resource) -> None:
         folded.paths.append(path)
 
 
-class _Twins:
-    """The changes whose two sides are alike (core/check_reach.py) and the rules that judge a resource by its values
-    alone: such a rule finds the same hits on both sides of such a change, so it runs on the after side and its hits
-    are replayed on the before side (ADR 0470). Paired by the resource's `values` object, which `_resource` takes
-    from the change itself: a resource built otherwise (a variant, a duplicated address) is simply run."""
-
-    __slots__ = ("blind", "changes", "found")
-
-    def __init__(self, changes: dict[str, ResourceChange], blind: frozenset[str]) -> None:
-        self.changes = changes  # address -> change with alike sides
-        self.blind = blind  # ids of the rules that read a resource's values alone
-        self.found: dict[int, dict[str, tuple[Hit, ...]]] = {}  # id(change) -> rule id -> hits on its after side
-
-    @classmethod
-    def of(cls, rules: list[Rule], by_address: dict[str, ResourceChange]) -> _Twins | None:
-        changes = {address: c for address, c in by_address.items() if sides_alike(c)}
-        if not changes:
-            return None
-        blind = frozenset(rule.id for rule in rules if reads_values_alone(rule))
-        return cls(changes, blind) if blind else None
-
-    def pair(
-        self, resource: Resource, change: ResourceChange, after: bool
-    ) -> tuple[dict[str, tuple[Hit, ...]] | None, dict[str, tuple[Hit, ...]] | None]:
-        """(where to keep the after side's hits, the hits to replay on the before side) for `resource`."""
-        if after:
-            if resource.values is not change.after or id(change) in self.found:
-                return None, None
-            kept: dict[str, tuple[Hit, ...]] = {}
-            self.found[id(change)] = kept
-            return kept, None
-        if resource.values is not change.before:
-            return None, None
-        return None, self.found.get(id(change))
-
-
 def _state_hits(
     rules: list[Rule],
     after_side: list[Resource],
@@ -352,9 +296,8 @@ def _state_hits(
 ) -> tuple[_HitMap, _HitMap, set[tuple[str, str]]]:
     """The state rules' hits on the after side and on the before side, and the (rule, address) pairs that an
     open `dynamic` block on the after side fails one way (ADR 0452): what the change may keep."""
-    twins = _Twins.of(rules, by_address) if before_side else None
-    after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True, twins=twins)
-    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=False, twins=twins)
+    after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True)
+    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=False)
     if any(c.conditional_blocks for c in by_address.values()):  # HCL: blocks gated off by root defaults (0407)
         _run_conditional_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
         _run_conditional_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)
