@@ -122,3 +122,46 @@ def test_an_unknown_value_is_judged_as_the_tree_judges_it_unset_or_an_expression
     )
     assert _outcome(compile_check(test), written) == ([], None)
     assert _outcome(compile_check(nested), dynamic) == ([], None)
+
+
+def test_star_paths_text_operators_and_renamed_hits_as_the_tree_gives_them() -> None:
+    # ADR 0471: a test on a path with `*` is judged path by path by the test's judge, a text operand gets the
+    # operator's cheaper text form, and a parent's message renames a shared hit once: all as the tree does
+    star = [
+        conditions.Test("rule.*.verbs", "not_contains", "*", unset="pass", message="every verb"),
+        conditions.Test("log.*.type", "equals", "AUDIT", quantifier="any", unset="fail"),
+        conditions.Test("log.*.enabled", "equals", True, default=True),
+        conditions.Test("log.*.type", "in", ("AUDIT", "SEARCH"), default="AUDIT"),  # parsed lists are tuples
+        conditions.Test("log.*.type", "not_in", ("AUDIT", 1, True)),
+    ]
+    texts = [
+        conditions.Test("kind", "equals", "a"),
+        conditions.Test("kind", "not_equals", "a", unset="pass"),
+        conditions.Test("kinds", "contains", "a", default=[]),
+        conditions.Test("kinds", "not_contains", "a"),
+        conditions.Test("kind", "in", ("a", "b"), default="c"),
+        conditions.Test("kind", "not_in", ["a", "b"], unset="fail"),
+        conditions.Test("kind", "not_in", ("a", "true"), default=True),
+    ]
+    renamed = conditions.AllOf(tuple(texts), message="renamed")
+    each = Each("log", conditions.Test("type", "in", ["AUDIT"]), message="each renamed")
+    values: list[tuple[dict[str, Any], Any]] = [
+        ({}, None),
+        ({"rule": [{"verbs": ["get", "*"]}, {"verbs": ["*"]}], "log": []}, None),
+        ({"rule": [], "log": [{"type": "AUDIT", "enabled": False}, {"type": "INDEX", "enabled": True}]}, None),
+        ({"log": [{"type": "INDEX"}, {"type": "true"}, {"type": 1}, {"type": None}]}, None),
+        ({"log": [{"type": "INDEX"}]}, {"log": True}),  # the list unknown until apply
+        ({"log": [{"type": None}, {"type": "INDEX"}]}, {"log": [{"type": True}]}),  # one element unknown
+        ({"kind": "a", "kinds": ["a", True]}, None),
+        ({"kind": True, "kinds": [1, "b"]}, None),
+        ({"kind": ["a"], "kinds": "a"}, None),
+        ({"kind": "c", "kinds": [["a"]]}, None),
+    ]
+    every = [*star, *texts, renamed, each, conditions.AnyOf(tuple(star[:2]), message="any")]
+    compiled = [(condition, compile_check(condition), check_of(condition)) for condition in every]
+    for twice in (1, 2):  # the second time from the facts and renamed hits the compiled checks kept
+        for number, (value, unknown) in enumerate(values):
+            for configured in (None, {}):
+                resource = Resource(f"aws_thing.t{number}", "aws_thing", "t", value, unknown, configured=configured)
+                for condition, check, walked in compiled:
+                    assert _outcome(check, resource) == _outcome(walked, resource), (condition, value, twice)

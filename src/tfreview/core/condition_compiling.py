@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tfreview.core.condition_judging import Check, hit_of, judge_of, replay, top_check, top_verdict
-from tfreview.core.conditions import AllOf, AnyOf, Condition, Each, Test, _all, _any, _join
+from tfreview.core.condition_judging import Check, Judge, hit_of, judge_of, replay, top_check, top_verdict
+from tfreview.core.conditions import AllOf, AnyOf, Condition, Each, Test, _all, _any, _expand, _join
 from tfreview.core.rules import Hit, Resource
 from tfreview.core.values import UNKNOWN
 
@@ -126,11 +126,30 @@ def _walked(condition: Condition) -> _Fails:
     return fails
 
 
-def _renamed(message: str | None, hit: Hit) -> Hit:
-    """A child's hit as a parent with `message` reports it (`failure.message or message`)."""
-    if hit.message or message is None:
-        return hit
-    return Hit(hit.path, message, unset=hit.unset)
+def _renamer(message: str) -> Callable[[Hit], Hit]:
+    """A child's hit as a parent with `message` reports it (`failure.message or message`), each renamed hit kept
+    with the child's hit it renames: a compiled test's hits are shared by every resource it fails on (ADR 0441),
+    so each is renamed once, not once per resource (ADR 0471). Kept by the child hit's identity, the hit itself
+    held so that the id names no other; at most `_CACHED_RENAMES` at a time (a hit made per resource is renamed
+    again after a clear, as before)."""
+    made: dict[int, tuple[Hit, Hit]] = {}
+
+    def rename(hit: Hit) -> Hit:
+        if hit.message:
+            return hit
+        kept = made.get(id(hit))
+        if kept is not None and kept[0] is hit:
+            return kept[1]
+        renamed = Hit(hit.path, message, unset=hit.unset)
+        if len(made) >= _CACHED_RENAMES:
+            made.clear()
+        made[id(hit)] = (hit, renamed)
+        return renamed
+
+    return rename
+
+
+_CACHED_RENAMES = 1024
 
 
 # --- tests ----------------------------------------------------------------------------------------
@@ -141,7 +160,7 @@ def _test_failures(test: Test) -> _Fails:
     fixed = test.attribute if isinstance(test.attribute, str) else None
     judge = judge_of(test)
     if judge is None:
-        return _walked_test(test)
+        return _star_failures(test) or _walked_test(test)
     failure = judge.failure
     top = top_check(test)
 
@@ -159,6 +178,66 @@ def _test_failures(test: Test) -> _Fails:
     return fails
 
 
+def _star_judge(test: Test) -> Judge | None:
+    """The judge of a test whose path has `*` (`judge_of` leaves those to the tree); None when its default cannot
+    be judged once (the tree then raises on each resource, as before)."""
+    try:
+        return Judge(test)
+    except Exception:
+        return None
+
+
+def _star_failures(test: Test) -> _Fails | None:
+    """`Test._failures` for a path with `*`: the tree's own expansion (`_expand`) and quantifier, each concrete
+    path judged by the test's judge (`Test._judge`, as a hit) instead of the tree's `_assess` (ADR 0471)."""
+    judge = _star_judge(test)
+    if judge is None:
+        return None
+    failure = judge.failure
+    path_for = test.path_for
+    any_of = test.quantifier == "any"
+
+    def fails(resource: Resource, base: str, out: list[Hit]) -> None:
+        relative = path_for(resource.type)
+        if relative is None:
+            return  # the test does not concern this resource type
+        pattern = _join(base, relative)
+        paths = _expand(resource, pattern)
+        if paths is None:
+            return  # the list itself is unknown until apply
+        results = [failure(resource, path) for path in paths]  # every path judged first, as the tree does
+        if not any_of:
+            out.extend(found for found in results if found is not None)
+        elif not paths:
+            list_path = pattern.split(".*", 1)[0]
+            out.append(Hit(list_path, test._words(list_path, True, None), unset=True))
+        elif all(found is not None for found in results):
+            out.append(results[0])  # type: ignore[arg-type]  # every result is a hit here
+
+    return fails
+
+
+def _star_holds(test: Test) -> _Holds | None:
+    """`Test._holds` for a path with `*`, each concrete path's verdict by the test's judge (`Test._verdict`)."""
+    judge = _star_judge(test)
+    if judge is None:
+        return None
+    verdict = judge.verdict
+    path_for = test.path_for
+    combine = _any if test.quantifier == "any" else _all
+
+    def holds(resource: Resource, base: str) -> bool | None:
+        relative = path_for(resource.type)
+        if relative is None:
+            return True
+        paths = _expand(resource, _join(base, relative))
+        if paths is None:
+            return None
+        return combine([verdict(resource, path) for path in paths])
+
+    return holds
+
+
 def _walked_test(test: Test) -> _Fails:
     def fails(resource: Resource, base: str, out: list[Hit]) -> None:
         out.extend(hit_of(failure) for failure in test._failures(resource, base))
@@ -169,7 +248,7 @@ def _walked_test(test: Test) -> _Fails:
 def _test_holds(test: Test) -> _Holds:
     judge = judge_of(test)
     if judge is None:
-        return test._holds
+        return _star_holds(test) or test._holds
     verdict = judge.verdict
     path_for = test.path_for
     top = top_verdict(test)
@@ -199,13 +278,15 @@ def _all_failures(condition: AllOf) -> _Fails:
 
         return fails
 
+    rename = _renamer(message)
+
     def renamed(resource: Resource, base: str, out: list[Hit]) -> None:
         for child in children:
             found: list[Hit] = []
             try:
                 child(resource, base, found)
             finally:
-                out.extend(_renamed(message, failure) for failure in found)
+                out.extend(map(rename, found))
 
     return renamed
 
@@ -242,6 +323,7 @@ def _each_failures(condition: Each) -> _Fails:
     require = _failures(condition.require)
     where = _holds(condition.where) if condition.where is not None else None
     message = condition.message
+    rename = _renamer(message) if message is not None else None
     each = condition.each
 
     def fails(resource: Resource, base: str, out: list[Hit]) -> None:
@@ -260,7 +342,7 @@ def _each_failures(condition: Each) -> _Fails:
             try:
                 require(resource, element, found)
             finally:
-                out.extend(_renamed(message, failure) for failure in found)
+                out.extend(map(rename, found))  # type: ignore[arg-type]  # rename: set with a message
 
     return fails
 

@@ -41,7 +41,7 @@ class Judge:
 
     def __init__(self, test: Test) -> None:
         self.test = test
-        self.operator = _OPERATORS[test.operator][0]
+        self.operator = _operator_for(test.operator, test.operand)
         self.operand = test.operand
         self.prefixed = test.operator in ("matches", "not_matches")  # a known prefix may decide an expression
         if test.unset is not None:
@@ -105,6 +105,54 @@ def _unset_though_unknown(resource: Resource, keys: tuple[str | int, ...], path:
     if len(keys) == 1 and type(configured) is dict and type(keys[0]) is str and configured.get(keys[0]) is None:
         return True  # `written`'s first step, without its call; a top-level attribute has no block around it
     return not written(configured, keys) and not resource._dynamic(path)
+
+
+def _operator_for(name: str, operand: Any) -> Callable[[Any, Any], bool]:
+    """The test's operator (`conditions._OPERATORS`), in a cheaper form with the same answers where its operand is
+    text: `_same(value, text)` is `value == text` (a bool is never equal to a text, nor is anything but a text),
+    so `contains` is the list's own `in`, and `in` over texts is a set look-up for a text value."""
+    general = _OPERATORS[name][0]
+    if type(operand) is str:
+        return _TEXT_OPERATORS.get(name, general)
+    if name in ("in", "not_in") and type(operand) in (list, tuple) and all(type(item) is str for item in operand):
+        texts = frozenset(operand)
+        among = _OPERATORS["in"][0]
+        if name == "in":
+
+            def within(value: Any, operand: Any) -> bool:
+                return value in texts if type(value) is str else among(value, operand)
+
+            return within
+
+        def outside(value: Any, operand: Any) -> bool:
+            return value not in texts if type(value) is str else not among(value, operand)
+
+        return outside
+    return general
+
+
+def _text_equals(value: Any, operand: Any) -> bool:
+    return bool(value == operand)
+
+
+def _text_differs(value: Any, operand: Any) -> bool:
+    return bool(value != operand)
+
+
+def _text_contained(value: Any, operand: Any) -> bool:
+    return isinstance(value, list) and operand in value
+
+
+def _text_not_contained(value: Any, operand: Any) -> bool:
+    return not (isinstance(value, list) and operand in value)
+
+
+_TEXT_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "equals": _text_equals,
+    "not_equals": _text_differs,
+    "contains": _text_contained,
+    "not_contains": _text_not_contained,
+}
 
 
 def judge_of(test: Test) -> Judge | None:

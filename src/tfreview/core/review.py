@@ -256,7 +256,7 @@ def _run_state_rules(
                     if (
                         check_unknown
                         and hit.path
-                        and lookup(resource.values, resource.unknown, hit.path) is UNKNOWN
+                        and resource.get(hit.path) is UNKNOWN  # `lookup`, its top-level case without its call
                         and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
                     ):
                         continue  # never fire on an expression Terraform does not know yet

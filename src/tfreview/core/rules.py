@@ -178,6 +178,7 @@ class Snapshot:
         self._links: dict[tuple[str, str], _LinkIndex] = {}
         self._targets: dict[tuple[str, tuple[str, ...]], _TargetIndex] = {}
         self._memo: dict[tuple[str, ...], object] = {}
+        self._per_resource: dict[tuple[str, int], tuple[Resource, object]] = {}
         for resource in resources:
             self._by_type.setdefault(resource.type, []).append(resource)
 
@@ -254,6 +255,17 @@ class Snapshot:
         if key not in self._memo:
             self._memo[key] = compute()
         return cast(_T, self._memo[key])
+
+    def of_resource(self, name: str, resource: Resource, compute: Callable[[Resource], _T]) -> _T:
+        """`compute(resource)`, computed once per resource while the snapshot lives: a fact several rules read of
+        the same resource (its IAM policy documents, ADR 0471). Kept by the resource's identity, the entry holding
+        the resource so that its id names no other meanwhile; a variant of a resource (the conditional-block pass,
+        ADR 0407) is another object, so another entry. Not kept when `compute` raises."""
+        key = (name, id(resource))
+        held = self._per_resource.get(key)
+        if held is None or held[0] is not resource:
+            held = self._per_resource[key] = (resource, compute(resource))
+        return cast(_T, held[1])
 
     def _link_index(self, other_type: str, attribute: str) -> _LinkIndex:
         key = (other_type, attribute)

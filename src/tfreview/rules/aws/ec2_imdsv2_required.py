@@ -23,14 +23,15 @@ _TOKENS_UNSET = Hit(
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    endpoint = resource.setting(ENDPOINT)
-    if endpoint is Setting.UNKNOWN or (endpoint is Setting.SET and resource.get(ENDPOINT) == "disabled"):
+    endpoint_value = resource.get(ENDPOINT)  # each value looked up once, its setting judged from it
+    endpoint = resource.setting_of(ENDPOINT, endpoint_value)
+    if endpoint is Setting.UNKNOWN or (endpoint is Setting.SET and endpoint_value == "disabled"):
         return  # no metadata service at all (or not known yet); unset means the default, enabled
-    tokens = resource.setting(TOKENS)
+    value = resource.get(TOKENS)
+    tokens = resource.setting_of(TOKENS, value)
     if tokens is Setting.UNKNOWN:
         return
     if tokens is Setting.SET:
-        value = resource.get(TOKENS)
         if value != "required":
             yield Hit(TOKENS, f'IMDSv1 stays enabled: `http_tokens` is "{value}"')
         return

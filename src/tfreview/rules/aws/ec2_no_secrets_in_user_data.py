@@ -39,12 +39,28 @@ def _texts(value: str) -> Iterator[str]:
         return
 
 
+def _found(value: str) -> list[str]:
+    """The shapes found in the value as written or decoded (`_texts`), each shape judged on the text first; the
+    decoding is done once, when a shape first needs it (as a fresh `_texts` per shape would do it, three times)."""
+    found = []
+    decoded: list[str] | None = None
+    for what, shape in _SHAPES:
+        if _real(shape, value):
+            found.append(what)
+            continue
+        if decoded is None:
+            decoded = list(_texts(value))[1:]
+        if any(_real(shape, text) for text in decoded):
+            found.append(what)
+    return found
+
+
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for attribute in ("user_data", "user_data_base64"):
         value = resource.get(attribute)
         if not isinstance(value, str) or not value:
             continue
-        found = [what for what, shape in _SHAPES if any(_real(shape, text) for text in _texts(value))]
+        found = _found(value)
         if found:
             yield Hit(attribute, f"`{attribute}` contains {' and '.join(found)}", REDACTED)
 

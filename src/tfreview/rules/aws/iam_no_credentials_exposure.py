@@ -12,7 +12,7 @@ from tfreview.rules.support.iam_access import CREDENTIALS_EXPOSURE, matches, off
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    return offending_hits(resource, "actions that return credentials", _exposes)
+    return offending_hits(resource, "actions that return credentials", _exposes, snapshot=snapshot)
 
 
 @lru_cache(maxsize=4096)

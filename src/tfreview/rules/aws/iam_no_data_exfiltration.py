@@ -12,7 +12,7 @@ from tfreview.rules.support.iam_access import DATA_EXFILTRATION, matches, offend
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    return offending_hits(resource, "reading every object, parameter or secret", _reads_out)
+    return offending_hits(resource, "reading every object, parameter or secret", _reads_out, snapshot=snapshot)
 
 
 @lru_cache(maxsize=4096)

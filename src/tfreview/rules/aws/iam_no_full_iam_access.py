@@ -18,7 +18,7 @@ _EVERY_IAM_ACTION = ("*", "*:*", "iam:*")
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    return identity_hits(resource, _said)  # judged once per distinct document (ADR 0449)
+    return identity_hits(resource, _said, snapshot=snapshot)  # judged once per distinct document (ADR 0449)
 
 
 def _said(document: PolicyDocument) -> str | None:

@@ -11,7 +11,7 @@ from tfreview.rules.support.policy_documents import PolicyDocument, identity_hit
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    return identity_hits(resource, _said)  # judged once per distinct document (ADR 0449)
+    return identity_hits(resource, _said, snapshot=snapshot)  # judged once per distinct document (ADR 0449)
 
 
 def _said(document: PolicyDocument) -> str | None:

@@ -17,6 +17,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
         "permissions management",
         _manages_permissions,
         unless_narrowed=True,  # a resource-tag, permissions-boundary or policy-ARN condition narrows it (ADR 0446)
+        snapshot=snapshot,
     )
 
 

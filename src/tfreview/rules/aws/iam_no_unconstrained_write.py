@@ -18,6 +18,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
         "write actions",
         _writes,
         unless_narrowed=True,
+        snapshot=snapshot,
     )
 
 

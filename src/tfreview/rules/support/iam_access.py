@@ -33,7 +33,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Final
 
-from tfreview.core.rules import Hit, Resource
+from tfreview.core.rules import Hit, Resource, Snapshot
 from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
 from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
 from tfreview.rules.support.policy_documents import (
@@ -317,14 +317,16 @@ def offending_hits(
     limit: int = 6,
     *,
     unless_narrowed: bool = False,
+    snapshot: Snapshot | None = None,
 ) -> list[Hit]:
     """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
     `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
     spelling (`statements 0 and 3 allow permissions management on "*": iam:*, ec2:*`). The hit's path is the
     document's; the first offending statement is the one the message names first. `unless_narrowed`: statements
     whose condition narrows them (`narrowed`) are not offending. The message is made once per distinct document
-    (ADR 0449): `offends` must be a module-level function, not a lambda made per call."""
-    return identity_hits(resource, _offending_message, what, offends, limit, unless_narrowed)
+    (ADR 0449): `offends` must be a module-level function, not a lambda made per call. `snapshot`: see
+    `identity_hits`."""
+    return identity_hits(resource, _offending_message, what, offends, limit, unless_narrowed, snapshot=snapshot)
 
 
 def _offending_message(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
 
-from tfreview.core.rules import Hit, Resource
+from tfreview.core.rules import Hit, Resource, Snapshot
 from tfreview.core.unicode_text import json_loads
 from tfreview.core.values import UNKNOWN
 
@@ -311,16 +311,33 @@ def identity_documents(resource: Resource) -> list[tuple[str, PolicyDocument]]:
     return [(path, document(resource.get(path))) for path in _identity_paths(resource)]
 
 
-def identity_hits(resource: Resource, judge: Callable[..., str | None], *args: Hashable) -> list[Hit]:
+def identity_hits(
+    resource: Resource, judge: Callable[..., str | None], *args: Hashable, snapshot: Snapshot | None = None
+) -> list[Hit]:
     """The hit `judge(document, *args)` makes of each identity policy document of `resource` (see
-    `PolicyDocument.hit`), in the order of `identity_policies`: what every IAM rule on identity policies returns."""
+    `PolicyDocument.hit`), in the order of `identity_policies`: what every IAM rule on identity policies returns.
+    With the `snapshot` the rule runs in, the resource's documents are looked up once for all the IAM rules that
+    judge it (`Snapshot.of_resource`, ADR 0471)."""
+    documents = (
+        _identity_documents(resource)
+        if snapshot is None
+        else snapshot.of_resource("iam-identity-documents", resource, _identity_documents)
+    )
     hits = []
+    for path, found in documents:
+        hit = found.hit(path, judge, *args)
+        if hit is not None:
+            hits.append(hit)
+    return hits
+
+
+def _identity_documents(resource: Resource) -> tuple[tuple[str, PolicyDocument], ...]:
+    """`identity_documents`, as a tuple (held by a snapshot and shared by the rules that read it)."""
+    found = []
     for path in _identity_paths(resource):
         text = resource.get(path)
-        found = (_document_of_text(text) if type(text) is str else _document_of(text)).hit(path, judge, *args)
-        if found is not None:
-            hits.append(found)
-    return hits
+        found.append((path, _document_of_text(text) if type(text) is str else _document_of(text)))
+    return tuple(found)
 
 
 def _identity_paths(resource: Resource) -> list[str]:
