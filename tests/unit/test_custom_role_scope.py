@@ -34,8 +34,9 @@ _SUBSCRIPTION = '"/subscriptions/00000000-0000-0000-0000-000000000000"'
 
 
 def _severities(scope: str, assignable: str) -> list[Severity]:
-    example = Example(RULE, "bad", 0, "scope", frozenset(), None, _ROLE.format(scope=scope, assignable=assignable), None)
-    found = []
+    hcl = _ROLE.format(scope=scope, assignable=assignable)
+    example = Example(RULE, "bad", 0, "scope", frozenset(), None, hcl, None)
+    found: list[list[Severity]] = []
     for change_set in (change_set_of(example), plan_of_hcl(example)):
         found.append([finding.severity for finding in review(change_set, [RULE], Policy()).findings])
     assert found[0] == found[1]  # HCL mode and plan mode agree

@@ -60,7 +60,9 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
                 severity=Severity.MEDIUM,
             )
         else:
-            yield Hit(path, "the role grants every action (`*`), and its assignable scopes are not limited to resource groups")
+            yield Hit(
+                path, "the role grants every action (`*`); its assignable scopes are not limited to resource groups"
+            )
 
 
 RULE = Rule(
@@ -71,7 +73,7 @@ RULE = Rule(
     provider="azure",
     category="iam",
     resource_types=("azurerm_role_definition",),
-    remediation="List the actions the role needs (`Microsoft.Compute/virtualMachines/read`, …) instead of `\"*\"`, "
+    remediation='List the actions the role needs (`Microsoft.Compute/virtualMachines/read`, …) instead of `"*"`, '
     "or assign a built-in role whose scope and audit trail reviewers already know.",
     description="HIGH: an action of `*` grants every control-plane operation on every resource type within the "
     "role's assignable scopes, role assignments included unless excluded, so whoever holds the role administers "
@@ -84,8 +86,6 @@ RULE = Rule(
     "those groups, a bounded delegation Azure's built-in Owner role also grants, not of the subscription. A scope "
     "that is a subscription, a management group, `/`, or an expression naming anything else stays high. There is "
     "no provider default: `actions` holds what is written.",
-    references=References(
-        checkov=("CKV_AZURE_39",), trivy=("AVD-AZU-0030", "azure-authorization-limit-role-actions")
-    ),
+    references=References(checkov=("CKV_AZURE_39",), trivy=("AVD-AZU-0030", "azure-authorization-limit-role-actions")),
     check=check,
 )
