@@ -83,7 +83,8 @@ def _expressions(values: Any, unknown: Any, references: Mapping[str, tuple[str, 
     for key in sorted(keys):
         value = values.get(key)
         mask = unknown.get(key) if isinstance(unknown, dict) else None
-        if key in references and mask is True:
+        scalars_unknown = isinstance(mask, list) and any(item is True for item in mask)  # `[x, aws_y.z.id]`
+        if key in references and (mask is True or scalars_unknown):
             out[key] = {"references": [f"{address}.id" for address in references[key]]}
         elif mask is True:
             out[key] = {"references": [f"var.{key}"]}
