@@ -17,7 +17,7 @@ from tfreview.core.blast import BlastRadius
 from tfreview.core.findings import Advice, ChangeEntry, Finding, Review, fingerprint
 from tfreview.core.plan import Coverage, Location
 from tfreview.core.rules import Rule
-from tfreview.render.digest import tally
+from tfreview.render.digest import blast_total, tally
 
 SCHEMA_VERSION = "1"
 SCHEMA_RESOURCE = "review-v1.json"
@@ -58,7 +58,7 @@ def review_document(review: Review, *, tool_version: str | None = None) -> dict[
             "changes": dict(t.changes_by_kind),
             "destroys": t.destroys,
             "drift": t.drift,
-            "blast_radius": sum(c.blast.total for c in review.destroys if c.blast is not None),
+            "blast_radius": blast_total(review),
         },
         "findings": _finding_documents(review.findings),
         "suppressed": _finding_documents(review.suppressed),
