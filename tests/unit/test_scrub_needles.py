@@ -58,7 +58,8 @@ def _reference_scrub(text: str) -> str:
         return text
     for pattern in redact._SECRET_SHAPES:
         text = pattern.sub(REDACTED, text)
-    return redact._HIGH_ENTROPY_CANDIDATE.sub(lambda m: REDACTED if redact._high_entropy(m.group(0)) else m.group(0), text)
+    judged = redact._high_entropy
+    return redact._HIGH_ENTROPY_CANDIDATE.sub(lambda m: REDACTED if judged(m.group(0)) else m.group(0), text)
 
 
 def _generated(count: int, seed: int) -> list[str]:
