@@ -51,8 +51,12 @@ def review(
     rules: Sequence[Rule],
     policy: Policy,
     advisor: Advisor | None = None,
+    *,
+    keep: list[object] | None = None,
 ) -> Review:
-    """Evaluate `rules` on both sides of `change_set` and say what the change introduces."""
+    """Evaluate `rules` on both sides of `change_set` and say what the change introduces. `keep` receives the
+    review's working data (both sides' resources, their folded hits), for a process that leaves without freeing
+    it (cli, ADRs 0315 and 0466): otherwise it is freed object by object as this returns."""
     selected = policy.select(rules)
     state_rules = [r for r in selected if r.check is not None]
     change_rules = [r for r in selected if r.check_change is not None]
@@ -76,26 +80,7 @@ def review(
 
     rules_by_id = {r.id: r for r in selected}
     maker = FindingMaker(by_address, policy)
-    findings: list[Finding] = []
-    for key, folded in after_hits.items():
-        status = Status.EXISTING if key in before_hits else Status.INTRODUCED
-        rule = rules_by_id[key[0]]
-        hit = folded.hit if len(folded.paths) < 2 else folded.final_hit(rule.title)  # one item: the hit as it is
-        findings.append(maker.make(rule, key[1], hit, folded.resource, status))
-    after_by_address = {r.address: r for r in after_side}
-    for key, folded in before_hits.items():
-        if key in after_hits:
-            continue
-        after = after_by_address.get(folded.resource.address)
-        if (after is not None and _unknown_after(after, folded.hit.path, change_set.source == "hcl")) or (
-            key[0],
-            key[1],
-        ) in may_fail:
-            continue  # known only after apply, or an open `dynamic` block may render it (ADR 0452): the change
-            # may keep the problem, so it is not "resolved"
-        rule = rules_by_id[key[0]]
-        hit = folded.final_hit(rule.title)
-        findings.append(maker.make(rule, key[1], hit, folded.resource, Status.RESOLVED))
+    findings = _state_findings(after_hits, before_hits, may_fail, rules_by_id, after_side, maker, change_set.source)
 
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, maker))
 
@@ -104,20 +89,7 @@ def review(
     counted.sort(key=_sort_key)
     suppressed.sort(key=_sort_key)
 
-    radius = blast_radius(change_set)
-    changes = [  # `_entry`'s record, made in place: one call fewer for each of thousands of changes
-        new_change_entry(
-            c.address,
-            c.type,
-            kind,
-            c.action_reason,
-            _paths(c.replace_paths) if c.replace_paths else (),
-            c.location,
-            radius.get(c.address),
-        )
-        for c in change_set.changes
-        if (kind := c.kind) not in _NOT_CHANGES and not (c.type == MODULE_CALL_TYPE and is_module_call(c))
-    ]
+    changes = _change_entries(change_set, blast_radius(change_set))
     drift = [_entry(c) for c in change_set.drift]
     coverage = _cover(change_set.coverage, change_set, managed, selected)  # a new value: the input is not touched
     outcome = verdict(counted, policy)
@@ -129,6 +101,8 @@ def review(
         from tfreview.core.ports import AdviceContext
 
         advice = advisor.advise(AdviceContext(change_set, tuple(counted), coverage))
+    if keep is not None:
+        keep.extend((after_hits, before_hits, after_side, before_side, by_address, findings, maker))
     return Review(
         findings=counted,
         suppressed=suppressed,
@@ -146,6 +120,40 @@ def review(
         fail_on_existing=policy.fail_on_existing,
         advice=advice,
     )
+
+
+def _state_findings(
+    after_hits: _HitMap,
+    before_hits: _HitMap,
+    may_fail: set[tuple[str, str]],
+    rules_by_id: dict[str, Rule],
+    after_side: list[Resource],
+    maker: FindingMaker,
+    source: str,
+) -> list[Finding]:
+    """The state rules' findings: each after-side hit, introduced or existing (the before side has it too), then
+    each before-side hit the change resolves."""
+    findings: list[Finding] = []
+    for key, folded in after_hits.items():
+        status = Status.EXISTING if key in before_hits else Status.INTRODUCED
+        rule = rules_by_id[key[0]]
+        hit = folded.hit if len(folded.paths) < 2 else folded.final_hit(rule.title)  # one item: the hit as it is
+        findings.append(maker.make(rule, key[1], hit, folded.resource, status))
+    after_by_address = {r.address: r for r in after_side}
+    for key, folded in before_hits.items():
+        if key in after_hits:
+            continue
+        after = after_by_address.get(folded.resource.address)
+        if (after is not None and _unknown_after(after, folded.hit.path, source == "hcl")) or (
+            key[0],
+            key[1],
+        ) in may_fail:
+            continue  # known only after apply, or an open `dynamic` block may render it (ADR 0452): the change
+            # may keep the problem, so it is not "resolved"
+        rule = rules_by_id[key[0]]
+        hit = folded.final_hit(rule.title)
+        findings.append(maker.make(rule, key[1], hit, folded.resource, Status.RESOLVED))
+    return findings
 
 
 def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChange], rules: list[Rule]) -> Coverage:
@@ -518,6 +526,24 @@ def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
 def _paths(replace_paths: Sequence[Sequence[object]]) -> tuple[str, ...]:
     """A change's `replace_paths` as dotted paths (`["ingress", 0]` → `ingress.0`)."""
     return tuple(".".join(str(p) for p in path) for path in replace_paths)
+
+
+def _change_entries(change_set: ChangeSet, radius: dict[str, BlastRadius]) -> list[ChangeEntry]:
+    """The changes a review lists (not no-ops, reads or module calls), each with its blast radius: `_entry`'s
+    record made in place, one call fewer for each of thousands of changes."""
+    return [
+        new_change_entry(
+            c.address,
+            c.type,
+            kind,
+            c.action_reason,
+            _paths(c.replace_paths) if c.replace_paths else (),
+            c.location,
+            radius.get(c.address),
+        )
+        for c in change_set.changes
+        if (kind := c.kind) not in _NOT_CHANGES and not (c.type == MODULE_CALL_TYPE and is_module_call(c))
+    ]
 
 
 def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEntry:
