@@ -1,5 +1,5 @@
 """From the folded hits to the review's lists (ADR 0466): each step that lost its call per finding or change gives
-what the one-by-one version gave — the order of the findings, the counts, the coverage, the common case of the
+what the one-by-one version gave — the counts, the coverage, the common case of the
 suppressions, the evidence of an empty block, the blast total, a mask's secrets — and what a process that leaves
 without freeing is handed."""
 
@@ -16,7 +16,7 @@ from tfreview.core.module_calls import MODULE_CALL_TYPE
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, InlineSuppression, Location
 from tfreview.core.policy import Policy
 from tfreview.core.redact import SENSITIVE, sensitive_strings
-from tfreview.core.review import _counts, _in_order, _sort_key, review
+from tfreview.core.review import _counts, review
 from tfreview.core.rules import Hit, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.parsing.plan_json import plan_from_document
@@ -39,28 +39,6 @@ def _findings(count: int, seed: int) -> list[Finding]:
         _finding(rng.choice(rules), rng.choice(addresses), rng.choice(list(Status)), rng.choice(list(Severity)), str(i))
         for i in range(count)
     ]
-
-
-def test_findings_in_the_order_of_the_sort_key_ties_kept() -> None:
-    for seed in range(5):
-        findings = _findings(2000, seed)
-        ordered = _in_order(list(findings))
-        assert ordered == sorted(findings, key=_sort_key)
-        # equal keys keep the order they were made in (the message numbers them)
-        assert [f.message for f in ordered] == [f.message for f in sorted(findings, key=_sort_key)]
-
-
-def test_an_address_holding_a_nul_sorts_as_the_tuples_do() -> None:
-    # "a\0z" against "a": with the NUL as the separator a one-string key would put "a\0z"+"\0"+rule before "a"+…
-    findings = [
-        _finding("T-2", "a\0z", Status.INTRODUCED, Severity.HIGH, "1"),
-        _finding("T-1", "a", Status.INTRODUCED, Severity.HIGH, "2"),
-        _finding("T-0", "a\0", Status.INTRODUCED, Severity.HIGH, "3"),
-        _finding("T-\0", "a", Status.INTRODUCED, Severity.HIGH, "4"),
-        *_findings(200, 9),
-    ]
-    assert _in_order(list(findings)) == sorted(findings, key=_sort_key)
-    assert [f.message for f in _in_order(findings[:4])] == ["4", "2", "3", "1"]
 
 
 def _one_by_one_counts(counted: list[Finding], suppressed: list[Finding], change_set: ChangeSet) -> dict[str, Any]:
