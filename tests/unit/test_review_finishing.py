@@ -19,6 +19,7 @@ from tfreview.core.redact import SENSITIVE, sensitive_strings
 from tfreview.core.review import _counts, review
 from tfreview.core.rules import Hit, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import lookup
 from tfreview.parsing.plan_json import plan_from_document
 from tfreview.render.digest import blast_total
 from tfreview.render.json_report import render_json_bytes
@@ -159,6 +160,20 @@ def test_the_evidence_of_an_empty_block() -> None:
     # a secret-like name with an empty object: nothing to redact, shown as it is (as the full walk shows it)
     assert evidence_of(Hit("password"), masked) == Evidence("password", "{}")
     assert evidence_of(Hit("x", value=()), resource({})) == Evidence("x", "[]")  # a tuple: the general path
+
+
+def test_the_evidence_of_a_top_level_attribute_read_inline_is_lookups() -> None:
+    values = {"acl": "private", "tags": {"a": "b"}, "0": "zero", "list": [{"acl": "x"}]}
+    for unknown in (None, {}, {"acl": True}, {"tags": {"a": True}}, True, [{"acl": True}]):
+        resource = Resource("a.b", "a", "b", values, unknown)
+        for path in ("acl", "tags", "absent", "0", "list.0.acl", "list.acl"):
+            value = lookup(values, unknown, path)
+            expected = Evidence(path, None) if value is None else _evidence_of_value(path, value)
+            assert evidence_of(Hit(path), resource) == expected, (unknown, path)
+
+
+def _evidence_of_value(path: str, value: Any) -> Evidence:
+    return evidence_of(Hit(path, value=value), Resource("a.b", "a", "b", {}))
 
 
 def test_secrets_of_a_mask_with_empty_blocks() -> None:

@@ -32,7 +32,12 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
     if value is None:
         if not path:
             return _NO_EVIDENCE
-        value = lookup(resource.values, resource.unknown, path)  # `resource.get(path)`, without its call
+        values, unknown = resource.values, resource.unknown
+        if type(values) is dict and "." not in path and not path.isdigit() and (not unknown or type(unknown) is dict):
+            # a top-level attribute, what most findings point at: `Resource.get`'s own first case, inline
+            value = UNKNOWN if unknown and unknown.get(path) is True else values.get(path)
+        else:
+            value = lookup(values, unknown, path)  # `resource.get(path)`, without its call
         if value is None:
             return _absent(path)
     mask = resource.sensitive
@@ -53,7 +58,7 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
 
 
 _NO_EVIDENCE = Evidence("", None)
-_EMPTY_SHOWN = {list: "[]", dict: "{}"}  # what `_compact` writes for an empty list or object
+_EMPTY_SHOWN: dict[type, str] = {list: "[]", dict: "{}"}  # what `_compact` writes for an empty list or object
 
 
 @lru_cache(maxsize=1024)

@@ -134,6 +134,8 @@ _SHORTEST_MASKED = 3  # shorter sensitive strings ("on", "1") would blot out ord
 def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
     """The string leaves of `value` under the sensitive mask `sensitive` (walking only what it marks)."""
     found: set[str] = set()
+    if type(sensitive) is dict and not any(sensitive.values()):
+        return found  # a plan's usual mask: every attribute's entry empty (`"ingress": []`), nothing marked
     stack: list[tuple[Any, Any]] = [(value, sensitive)]
     while stack:
         node, mask = stack.pop()
