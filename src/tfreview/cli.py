@@ -134,6 +134,11 @@ def _leave(code: int) -> int:
     os._exit(code)
 
 
+def _keeping(args: argparse.Namespace, fmt: str) -> dict[str, Any]:
+    """`keep=_HELD` for the JSON report's document when this run holds what it made (ADR 0466), else nothing."""
+    return {"keep": _HELD} if fmt == "json" and getattr(args, "hold", False) else {}
+
+
 def _hold(args: argparse.Namespace, *objects: object) -> None:
     """Keep `objects` until the process leaves, when this run is one (see `_HELD`)."""
     if getattr(args, "hold", False):
@@ -277,7 +282,7 @@ def _assess(
     if name == "none":  # rules only: what `assess` runs without an advisor, without importing the service
         from tfreview.core.review import review
 
-        return review(change_set, rules, policy)
+        return review(change_set, rules, policy, keep=_HELD if getattr(args, "hold", False) else None)
     from tfreview.advisor.factory import build_advisor
     from tfreview.service.assessment import assess
 
@@ -327,7 +332,9 @@ def _scan(args: argparse.Namespace) -> int:
         formats,
         files,
         lambda fmt, color: render(fmt, result, by_id, color=color, plan_path=plan_path),
-        bytes_of=lambda fmt, color: render_bytes(fmt, result, by_id, color=color, plan_path=plan_path),
+        bytes_of=lambda fmt, color: render_bytes(
+            fmt, result, by_id, color=color, plan_path=plan_path, **_keeping(args, fmt)
+        ),
     )
     return exit_code(result, soft_fail=args.soft_fail)
 

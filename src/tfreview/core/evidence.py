@@ -13,7 +13,7 @@ from typing import Any
 
 from tfreview.core.findings import Evidence
 from tfreview.core.plan import ResourceChange
-from tfreview.core.redact import REDACTED, mask_text, redact_value, scrub_text, sensitive_strings
+from tfreview.core.redact import REDACTED, SENSITIVE, mask_text, redact_value, scrub_text, sensitive_strings
 from tfreview.core.rules import Hit, Resource
 from tfreview.core.values import UNKNOWN, _Unknown, lookup, mask_at, path_keys
 
@@ -32,7 +32,12 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
     if value is None:
         if not path:
             return _NO_EVIDENCE
-        value = lookup(resource.values, resource.unknown, path)  # `resource.get(path)`, without its call
+        values, unknown = resource.values, resource.unknown
+        if type(values) is dict and "." not in path and not path.isdigit() and (not unknown or type(unknown) is dict):
+            # a top-level attribute, what most findings point at: `Resource.get`'s own first case, inline
+            value = UNKNOWN if unknown and unknown.get(path) is True else values.get(path)
+        else:
+            value = lookup(values, unknown, path)  # `resource.get(path)`, without its call
         if value is None:
             return _absent(path)
     mask = resource.sensitive
@@ -44,6 +49,8 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
         sensitive = mask_at(mask, path_keys(path))
     if type(value) in _SCALARS or value is UNKNOWN or isinstance(value, (str, int, float, bool)):
         return _scalar_evidence(path, value, sensitive)
+    if type(value) in _EMPTY_SHOWN and not value:  # an absent block (`[]`): nothing under it to redact
+        return _shown(path, SENSITIVE if sensitive else _EMPTY_SHOWN[type(value)])
     keys, leaf = _path_facts(path)
     # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
     shown = redact_value(value, True if sensitive else _mask_under(mask, keys), leaf)
@@ -51,6 +58,13 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
 
 
 _NO_EVIDENCE = Evidence("", None)
+_EMPTY_SHOWN: dict[type, str] = {list: "[]", dict: "{}"}  # what `_compact` writes for an empty list or object
+
+
+@lru_cache(maxsize=1024)
+def _shown(path: str, shown: str) -> Evidence:
+    """The evidence of a value whose shown text is known without redacting it (an empty list or object)."""
+    return Evidence(path, shown)
 
 
 @lru_cache(maxsize=1024)

@@ -7,6 +7,7 @@ longer applies and says so once in the review's notices.
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
 from tfreview.core.findings import Finding, Suppressed
 from tfreview.core.plan import ResourceChange
@@ -22,6 +23,8 @@ def apply_suppressions(
     notices: list[str],
 ) -> tuple[list[Finding], list[Finding]]:
     """(counted, suppressed): each finding, unless a suppression that has not expired covers it."""
+    if not policy.suppressions and not policy.baseline and not any(map(_INLINE, by_address.values())):
+        return list(findings), []  # the common case: nothing could suppress any finding (no call per finding)
     counted: list[Finding] = []
     suppressed: list[Finding] = []
     today = policy.today.isoformat()
@@ -74,6 +77,9 @@ def apply_suppressions(
         else:
             suppressed.append(replace(finding, suppressed=reason))
     return counted, suppressed
+
+
+_INLINE = attrgetter("suppressions")  # a change's inline suppression comments
 
 
 def _under(path: str, attribute: str) -> bool:

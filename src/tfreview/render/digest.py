@@ -78,6 +78,12 @@ def tally(review: Review) -> Tally:
     )
 
 
+def blast_total(review: Review) -> int:
+    """The resources that the change's destroys and replaces touch, summed (`review.destroys`' blast radii): the
+    blast first, which few entries carry, so that the kind's `destroys` property is read only for those."""
+    return sum(c.blast.total for c in review.changes if c.blast is not None and c.kind.destroys)
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
@@ -100,7 +106,7 @@ def headline(review: Review) -> str:
     if t.suppressed:
         parts.append(f"{t.suppressed:,} suppressed")
     if t.destroys:
-        touched = sum(c.blast.total for c in review.destroys if c.blast is not None)
+        touched = blast_total(review)
         parts.append(plural(t.destroys, "destroy") + (f" (touching {plural(touched, 'resource')})" if touched else ""))
     if t.drift:
         parts.append(f"{t.drift:,} drifted")

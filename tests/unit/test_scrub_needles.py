@@ -1,0 +1,112 @@
+"""`scrub_text` skips the secret shapes on a text that holds none of their literals (ADR 0466).
+
+The literals ("needles") are a necessary condition for each shape: every match holds one. These tests check that
+claim on each shape's own examples and on many generated texts built from the shapes' pieces, and that
+`scrub_text` gives exactly what the unconditional algorithm (every shape substituted, then the long tokens judged)
+gives, on the secret corpus, on messages like a review's and on the generated texts.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tfreview.core import redact
+from tfreview.core.redact import REDACTED, scrub_text
+
+CORPUS = tomllib.loads((Path(__file__).parents[1] / "data" / "secrets" / "corpus.toml").read_text(encoding="utf-8"))
+
+# one text each shape matches (kept apart from the corpus: every shape is exercised even if the corpus changes)
+EXAMPLES = [
+    "key AKIAIOSFODNN7EXAMPLE here",
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
+    "token ghp_abcdefghijklmnopqrstuvwxyz0123456789",
+    "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+    "slack xoxb-1234567890-abcdefghij",
+    "openai sk-proj-abcdefghijklmnopqrstuvwxyz012345",
+    "google AIzaSyA-abcdefghijklmnopqrstuvwxyz01234 key",
+    "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
+    "https://admin:hunter22@db.example.com/x",
+    "Server=x;AccountKey=abcdef123456;Pwd=abcdefgh",
+]
+
+# pieces the generated texts are made of: each shape's literals, their near misses, and the characters around them
+PIECES = [
+    *(needle for _, needles in redact._SHAPES for needle in needles),
+    *("AKI", "ghp", "gh_", "github_pat", "xo", "sk", "AIz", "ey", ":/", "//", "-----BEGIN", "BEGIN "),
+    *("RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "PRIVATE KEY", "proj-", "ant-", ".eyJ", "@"),
+    *("password", "pwd", "sig", "AccountKey", "SharedAccessKey", "PASSWORD", ";", "&", "'", '"', " ", "\n", "."),
+    *("ABCDEFGHIJKLMNOP", "0123456789", "abcdefghijklmnopqrstuvwxyz", "Zq9x", "_", "-", "/", "+", "="),
+    *("x", "o", "b-", "xob-", "SyA", "Sy", "e", "yJ", "hbGciOiJIUzI1NiJ9", "admin", ":", "hunter22", "h:"),
+]
+# texts built around one shape's literals match it often enough to test every shape
+AROUND = {
+    r"\bxox": ["xox", "xo", "x", "b-", "p-", "1234567890", "abcdefghij", " "],
+    r"\bAIza": ["AIza", "AIz", "a", "SyA-", "abcdefghijklmnopqrstuvwxyz", "01234", "0123456789", " ", "_"],
+    r"\beyJ": ["eyJ", "ey", "J", "hbGciOiJ", "IUzI1NiJ9", ".", ".eyJ", "zdWIiOiIx"],
+    r"(?<=://)": ["://", ":/", "/", ":", "admin", "hunter22", "@", "db.example.com", "https"],
+}
+
+
+def _reference_scrub(text: str) -> str:
+    """`scrub_text` as it was before the needles (every shape substituted whenever one might match)."""
+    if len(text) < 12 or (not redact._ANY_SHAPE.search(text) and not redact._HIGH_ENTROPY_CANDIDATE.search(text)):
+        return text
+    for pattern in redact._SECRET_SHAPES:
+        text = pattern.sub(REDACTED, text)
+    judged = redact._high_entropy
+    return redact._HIGH_ENTROPY_CANDIDATE.sub(lambda m: REDACTED if judged(m.group(0)) else m.group(0), text)
+
+
+def _generated(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))) for _ in range(count)]
+    for pieces in AROUND.values():
+        texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(3, 12))) for _ in range(count // 2)]
+    return texts
+
+
+def test_every_shape_has_an_example_and_its_example_holds_a_needle() -> None:
+    for pattern, needles in redact._SHAPES:
+        matched = [text for text in EXAMPLES if pattern.search(text)]
+        assert matched, pattern.pattern
+        assert all(any(needle in text for needle in needles) for text in matched), pattern.pattern
+        assert scrub_text(matched[0]) != matched[0]  # found and replaced through the needle's gate
+
+
+def test_no_match_without_a_needle_on_generated_texts() -> None:
+    texts = _generated(6000, seed=13)
+    for pattern, needles in redact._SHAPES:
+        matched = 0
+        for text in texts:
+            if pattern.search(text):
+                matched += 1
+                assert any(needle in text for needle in needles), (pattern.pattern, text)
+        assert matched >= 5, pattern.pattern  # the generated texts reach every shape, not only its absence
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_scrub_is_the_unconditional_algorithms(seed: int) -> None:
+    texts = _generated(3000, seed) + EXAMPLES
+    texts += [entry["value"] for entry in CORPUS["secret"] + CORPUS["placeholder"]]
+    texts += [f"{entry['name']}={entry['value']} is set in plain text" for entry in CORPUS["secret"]]
+    changed = 0
+    for text in texts:
+        expected = _reference_scrub(text)
+        assert scrub_text(text) == expected, text
+        changed += expected != text
+    assert changed > 100
+
+
+def test_a_reviews_messages_are_left_as_they_are_and_long_tokens_still_judged() -> None:
+    message = "the canned ACL 'public-read-write' lets anyone write (set by module.stack_0.aws_s3_bucket_acl.this)"
+    assert scrub_text(message) == message == _reference_scrub(message)
+    typed = "aws_s3_bucket_server_side_encryption_configuration.this has no customer-managed key"
+    assert scrub_text(typed) == typed  # a long token (a resource type), judged and kept
+    secret = "the value Zq9xA7bK2mP4tR8wL3nV6yC1dF5gH0jQ is stored in plain text"
+    assert scrub_text(secret) == _reference_scrub(secret) == f"the value {REDACTED} is stored in plain text"
+    assert not re.search(r"AKIA|ghp_", scrub_text("x AKIAIOSFODNN7EXAMPLE and ghp_abcdefghijklmnopqrstuvwxyz01"))
