@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from tfreview.core.conditions import _NO_DEFAULT, _OPERATORS, Failure, Test
+from tfreview.core.conditions import _NO_DEFAULT, _OPERATORS, Failure, Test, terraform_text
 from tfreview.core.rules import Hit, Resource
 from tfreview.core.values import UNKNOWN, contains_unknown, lookup, path_keys, written
 
@@ -109,7 +109,8 @@ def _unset_though_unknown(resource: Resource, keys: tuple[str | int, ...], path:
 
 def _operator_for(name: str, operand: Any) -> Callable[[Any, Any], bool]:
     """The test's operator (`conditions._OPERATORS`), in a cheaper form with the same answers where its operand is
-    text: `_same(value, text)` is `value == text` (a bool is never equal to a text, nor is anything but a text),
+    text: `_same(value, text)` is `value == text` (a bool is never equal to a text, nor is anything but a text and a
+    number, compared as the text Terraform converts it to),
     so `contains` is the list's own `in`, and `in` over texts is a set look-up for a text value."""
     general = _OPERATORS[name][0]
     if type(operand) is str:
@@ -132,19 +133,21 @@ def _operator_for(name: str, operand: Any) -> Callable[[Any, Any], bool]:
 
 
 def _text_equals(value: Any, operand: Any) -> bool:
-    return bool(value == operand)
+    if value == operand:
+        return True
+    return type(value) in (int, float) and terraform_text(value) == operand  # a number converted (ADR 0487)
 
 
 def _text_differs(value: Any, operand: Any) -> bool:
-    return bool(value != operand)
+    return not _text_equals(value, operand)
 
 
 def _text_contained(value: Any, operand: Any) -> bool:
-    return isinstance(value, list) and operand in value
+    return isinstance(value, list) and (operand in value or any(_text_equals(item, operand) for item in value))
 
 
 def _text_not_contained(value: Any, operand: Any) -> bool:
-    return not (isinstance(value, list) and operand in value)
+    return not _text_contained(value, operand)
 
 
 _TEXT_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {

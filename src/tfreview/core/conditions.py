@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -64,7 +65,18 @@ def _compare(test: Callable[[float, float], bool]) -> Callable[[Any, Any], bool]
     return apply
 
 
+def terraform_text(value: int | float) -> str:
+    """A number as Terraform converts it to a string (`1.2` → "1.2", `2.0` → "2", `1e-05` → "0.00001")."""
+    if isinstance(value, int):
+        return str(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return repr(value)
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
 def _same(value: Any, operand: Any) -> bool:
+    if isinstance(operand, str) and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return terraform_text(value) == operand  # HCL: `minimum_tls_version = 1.2` is the string "1.2" (ADR 0487)
     if isinstance(operand, bool):
         if isinstance(value, str):  # HCL converts "true" to true for a bool argument
             return value.strip().lower() == ("true" if operand else "false")

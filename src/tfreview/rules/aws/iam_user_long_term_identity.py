@@ -37,6 +37,6 @@ RULE = Rule(
     "through laptops, CI variables and repositories. Every `aws_iam_user` is reported, whatever it is given: the "
     "user is the long-term identity, its credentials may be created outside Terraform. Low: a design choice to "
     "review, not an exposure in itself; suppress it for the break-glass or third-party user that truly needs one.",
-    references=References(checkov=("CKV_AWS_273",)),
+    references=References(checkov=("CKV_AWS_273", "CKV2_AWS_22")),
     check=check,
 )

@@ -48,6 +48,6 @@ RULE = Rule(
     "third-party modules, where Checkov's CKV_TF_1 fails every registry module; an HTTP archive, `s3::` or "
     "`gcs::` source never passes. The message shows the source as written, less anything that may be a "
     "credential (a password or token in the URL, query arguments other than `ref`).",
-    references=References(checkov=("CKV_TF_1",)),
+    references=References(checkov=("CKV_TF_1", "CKV_TF_2")),
     check=check,
 )
