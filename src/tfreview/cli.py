@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
-from tfreview.plumbing.record_code import install as install_record_code
 from tfreview.scan_arguments import add_input_arguments, add_scan_command, parse_scan
 from tfreview.scan_output import emit, write_whole
 from tfreview.service_arguments import add_service_commands
@@ -88,7 +87,9 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
     if arguments == ["--version"]:  # what argparse's version action prints, without building the parser
         sys.stdout.write(f"tfreview {__version__}\n")
         return EXIT_OK
-    install_record_code()  # the records' methods compiled once per install, not in every process (ADR 0468)
+    from tfreview.plumbing.record_code import install  # here: `--version` above reads and defines nothing
+
+    install()  # the records' methods compiled once per install, not in every process (ADR 0468)
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
     args.hold = leave and args.command == "scan"
     collecting = gc.isenabled()
