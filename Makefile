@@ -32,10 +32,11 @@ $(VENV)/.dev-installed: $(VENV)/bin/uv pyproject.toml requirements/dev.lock
 	$(BYTECODE)
 	touch $@ $(VENV)/.run-installed
 
-## bytecode: compile src/tfreview and write the rule library's index, as a wheel install has them (ADR 0390).
+## bytecode: compile src/tfreview and write the rule library's index and the records' compiled dataclass methods
+##           (ADRs 0390, 0468), as a wheel install has them.
 ##           Where PYTHONDONTWRITEBYTECODE is set, an editable install would otherwise compile ~100 modules on
 ##           every `tfreview scan` (70–110 ms CPU). Stale files are safe: Python and the index check each source's
-##           modification time. Fast when nothing changed; run, demo, bench and unit run it first. A tree
+##           modification time, the records' cache holds each method's very source text. Fast when nothing changed; run, demo, bench and unit run it first. A tree
 ##           where they cannot be written (read-only) only says so: they are a cache.
 BYTECODE = { $(PY) -m compileall -q -j 0 src/tfreview && $(PY) -m tfreview.rules >/dev/null; } || \
   echo "bytecode: src/tfreview's bytecode or rule index could not be written (read-only?): scans compile from source"

@@ -37,6 +37,11 @@ _dump = ctypes.CDLL(sys.argv[1]).cg_dump
 def dump(label):
     _dump(label.encode())
 dump("interpreter start")
+try:  # what `cli.main` does first (ADR 0468), here before the imports it times; a tree without it: nothing
+    from tfreview.plumbing.record_code import install
+    install()
+except ImportError:
+    pass
 import tfreview.cli as cli
 import tfreview.core.review as review
 import tfreview.parsing.inputs as inputs

@@ -39,6 +39,11 @@ _SCAN = r"""
 import sys, time, gc, json
 cpu = time.process_time
 started = cpu()
+try:  # what `cli.main` does first (ADR 0468), here before the imports it times; a tree without it: nothing
+    from tfreview.plumbing.record_code import install
+    install()
+except ImportError:
+    pass
 import tfreview.cli as cli
 import tfreview.core.review as review
 import tfreview.parsing.inputs as inputs

@@ -87,6 +87,9 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
     if arguments == ["--version"]:  # what argparse's version action prints, without building the parser
         sys.stdout.write(f"tfreview {__version__}\n")
         return EXIT_OK
+    from tfreview.plumbing.record_code import install  # here: `--version` above reads and defines nothing
+
+    install()  # the records' methods compiled once per install, not in every process (ADR 0468)
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
     args.hold = leave and args.command == "scan"
     collecting = gc.isenabled()

@@ -3,6 +3,7 @@ a changed file is read again, and a broken or unwritable index only costs the pa
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -139,6 +140,36 @@ def test_a_broken_or_foreign_index_is_ignored(tmp_path: Path) -> None:
         assert index.save(force=False) is (not sys.dont_write_bytecode)
     where.write_bytes(b'{"format": 1, "files": {"a.toml": {"stamp": "no", "toml": {"rule": {}}}}}')
     assert LibraryIndex(tmp_path, where).toml(rule) == read_toml(rule)  # a stamp that matches nothing
+
+
+def test_the_toml_is_kept_as_json_text_and_a_damaged_text_is_parsed_again(tmp_path: Path) -> None:
+    """ADR 0469: the index holds each file's TOML as JSON text, parsed only for the files asked for."""
+    rule = _rule_file(tmp_path, "a.toml")
+    other = _rule_file(tmp_path, "b.toml", types='"aws_kms_key"')
+    where = tmp_path / "index.json"
+    _backdate(rule)
+    _backdate(other)
+    first = LibraryIndex(tmp_path, where)
+    first.toml(rule)
+    first.toml(other)
+    assert first.save(force=True)
+    saved = json.loads(where.read_bytes())
+    assert saved["format"] == 2
+    assert isinstance(saved["files"]["a.toml"]["toml"], str)
+    assert json.loads(saved["files"]["a.toml"]["toml"]) == read_toml(rule)
+    saved["files"]["a.toml"]["toml"] = '{"rule": {"id": '  # cut short
+    where.write_bytes(json.dumps(saved).encode())
+    again = LibraryIndex(tmp_path, where)
+    assert again.toml(rule) == read_toml(rule)
+    assert again.toml(other) == read_toml(other)
+
+
+def test_the_stateful_types_table_is_read_through_the_index() -> None:
+    from tfreview.rules import library_toml
+    from tfreview.rules.support.stateful import TABLE_FILE, stateful_types
+
+    assert library_toml(TABLE_FILE) == read_toml(TABLE_FILE)
+    assert stateful_types()["aws_db_instance"].kind
 
 
 def test_invalid_toml_raises_as_parsing_does_and_is_not_kept(tmp_path: Path) -> None:

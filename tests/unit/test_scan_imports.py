@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,39 @@ def test_each_provider_package_declares_only_its_own_resource_types() -> None:
         assert needed <= {r.id for r in loaded}, types
         providers = {t.split("_")[0].replace("azurerm", "azure").replace("google", "gcp") for t in types}
         assert {r.provider for r in loaded} <= providers | {"change"}, types
+
+
+def test_a_scan_imports_tomllib_only_to_parse_a_file(tmp_path: Path) -> None:
+    """ADR 0469: tomllib (22 M instructions to import) is imported where a TOML file is parsed: a .tfreview.toml, a
+    rule file the library's index does not hold. Reading the settings of a folder without a .tfreview.toml and a
+    declarative rule the index holds imports neither it nor gzip (for compressed user data only)."""
+    rule = tmp_path / "kms_key_rotation.toml"
+    rule.write_bytes((LIBRARY / "aws" / "kms_key_rotation.toml").read_bytes())
+    os.utime(rule, (1_000_000_000, 1_000_000_000))  # settled long ago: the index keeps it
+    first, second = (_read_rule(tmp_path) for _ in range(2))  # the first parses it and keeps it in the index
+    assert first == ["TFR-AWS-034", "tomllib", "no gzip"]
+    assert second == ["TFR-AWS-034", "no tomllib", "no gzip"]
+
+
+LIBRARY = Path(__file__).resolve().parents[2] / "src" / "tfreview" / "rules"
+_READ_RULE = """
+import sys
+from pathlib import Path
+import tfreview.config, tfreview.rules.aws.ec2_no_secrets_in_user_data
+from tfreview.rules.declarative import load_rule_file
+from tfreview.rules.library_index import LibraryIndex
+tfreview.config.load_repository_config(None)
+base = Path(sys.argv[1])
+index = LibraryIndex(base, base / "index.json")
+rule = load_rule_file(base / "kms_key_rotation.toml", "aws", parse=index.toml)
+index.save(force=True)
+loaded = ["tomllib" if "tomllib" in sys.modules else "no tomllib", "gzip" if "gzip" in sys.modules else "no gzip"]
+print(rule.id, *loaded, sep="|")
+"""
+
+
+def _read_rule(folder: Path) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _READ_RULE, str(folder)], capture_output=True, text=True, timeout=60, check=True
+    )
+    return done.stdout.strip().split("|")

@@ -55,16 +55,20 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
             for attribute, expression in expressions.items():
                 if type(expression) is dict and len(expression) == 1 and "constant_value" in expression:
                     continue  # a literal, as most arguments are: it refers to nothing
-                # a bare reference, as most are: its strings, as `_raw_references` reads them, without its walk
+                # a bare reference, as most are: its list read once per distinct list (`_relative`, cached), without
+                # the walk of `_raw_references`; the same few lists occur in every copy of a module
                 given = expression.get("references") if type(expression) is dict and len(expression) == 1 else None
-                raw = [r for r in given if isinstance(r, str)] if type(given) is list else _raw_references(expression)
+                relative = _relative_of(given) if type(given) is list else _relative(tuple(_raw_references(expression)))
+                raw, addresses, relative_nodes, passing = relative
                 if not raw:
                     continue
-                addresses, relative_nodes = _relative(tuple(raw))  # the same few references in every copy of a module
-                found = [*map(prefix.__add__, addresses)] if prefix else [*addresses]
-                found += passed.resolve(raw, prefix) if passed.calls else []
-                if found:
-                    refs[attribute] = tuple(dict.fromkeys(found))
+                if passing and passed.calls:  # a `var.`/`module.` reference: what the caller passed in or out too
+                    found = [*map(prefix.__add__, addresses)] if prefix else [*addresses]
+                    found += passed.resolve(list(raw), prefix)
+                    if found:
+                        refs[attribute] = tuple(dict.fromkeys(found))
+                elif addresses:  # distinct already, and a prefix keeps them so
+                    refs[attribute] = tuple(map(prefix.__add__, addresses)) if prefix else addresses
                 nodes.extend(map(prefix.__add__, relative_nodes) if prefix else relative_nodes)
             if "count_expression" in resource or "for_each_expression" in resource:
                 for meta in _META_EXPRESSIONS:
@@ -169,13 +173,28 @@ def reference_address(reference: str) -> str | None:
     return ".".join(parts[:2])
 
 
+_Relative = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool]
+
+
 @lru_cache(maxsize=4096)
-def _relative(raw: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The resource addresses and the graph nodes an expression's references name, relative to its module (each
-    is the module's prefix + one of these): `reference_address` and `_node` of each, read once per distinct list."""
-    addresses = tuple(a for a in map(reference_address, raw) if a)
+def _relative(references: tuple[Any, ...]) -> _Relative:
+    """What an expression's `references` name, relative to its module, read once per distinct list: its strings
+    (anything else is ignored), the distinct resource addresses and the graph nodes they name (each is the module's
+    prefix + one of these: `reference_address` and `_node` of each), and whether one is a `var.`/`module.`
+    reference, which only `_Passed.resolve` reads."""
+    raw = tuple(r for r in references if isinstance(r, str))
+    addresses = tuple(dict.fromkeys(a for a in map(reference_address, raw) if a))
     targets = tuple(n for n in (_node(r, "") for r in raw) if n)
-    return addresses, targets
+    return raw, addresses, targets, any(r.startswith(_PASSED_ROOTS) for r in raw)
+
+
+def _relative_of(references: list[Any]) -> _Relative:
+    """`_relative` of a `references` list; a list holding something unhashable (a malformed plan) is read through
+    its strings."""
+    try:
+        return _relative(tuple(references))
+    except TypeError:
+        return _relative(tuple(r for r in references if isinstance(r, str)))
 
 
 def _node(reference: str, prefix: str) -> str | None:

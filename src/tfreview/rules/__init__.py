@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 from tfreview.core.errors import ConfigError
 from tfreview.core.rules import Rule
@@ -123,6 +124,12 @@ def load_rules_for(resource_types: Iterable[str]) -> list[Rule]:
     """
     wanted = frozenset(resource_types)
     return list(_collect(entry for entry in _entries() if entry.concerns(wanted)))
+
+
+def library_toml(path: Path) -> dict[str, Any]:
+    """A TOML file of the library (a declarative rule, a support table such as `support/stateful_types.toml`)
+    parsed, through the library's index: kept while the file is unchanged, as the rules' own files are."""
+    return _index().toml(path)
 
 
 def build_index() -> Path | None:

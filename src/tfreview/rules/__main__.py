@@ -1,11 +1,26 @@
-"""`python -m tfreview.rules`: write the rule library's index (`rules.library_index`) now, whatever
-PYTHONDONTWRITEBYTECODE says, as `python -m compileall` writes bytecode (an image build, a benchmark)."""
+"""`python -m tfreview.rules`: write the rule library's index (`rules.library_index`) and the records' compiled
+methods (`plumbing.record_code`, ADR 0468) now, whatever PYTHONDONTWRITEBYTECODE says, as `python -m compileall`
+writes bytecode (an image build, a benchmark)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 from tfreview.rules import build_index
+
+# Run in a fresh interpreter: this one imported the engine (and defined its records) with the package
+# `tfreview.rules`, before anything could keep what they compile.
+_RECORDS = (
+    "import sys\n"
+    "from tfreview.plumbing.record_code import install\n"
+    "records = install()\n"
+    "from tfreview.rules.scan_records import define_scan_records\n"
+    "define_scan_records()\n"
+    "sys.exit(0 if records.save(force=True) else 1)\n"
+)
 
 
 def main() -> int:
@@ -13,8 +28,20 @@ def main() -> int:
     if written is None:
         print("the rule library's index could not be written (a read-only install?)", file=sys.stderr)
         return 1
+    if not _write_records():
+        print("the records' compiled methods could not be written (a read-only install?)", file=sys.stderr)
+        return 1
     print(written)
     return 0
+
+
+def _write_records() -> bool:
+    """The compiled methods of every record a scan defines, written by a fresh interpreter of this install."""
+    root = str(Path(__file__).resolve().parent.parent.parent)  # the folder holding this `tfreview` package
+    path = os.environ.get("PYTHONPATH")
+    environment = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+    done = subprocess.run([sys.executable, "-c", _RECORDS], env=environment, check=False)
+    return done.returncode == 0
 
 
 if __name__ == "__main__":

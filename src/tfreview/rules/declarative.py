@@ -15,7 +15,6 @@ The file name is the long id without its provider prefix (`aws-kms-key-rotation`
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -77,10 +76,14 @@ def load_rule_file(path: Path, provider: str, *, parse: Callable[[Path], Mapping
     shown = str(path)
     try:
         data = parse(path)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", path=shown) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the rule file: {exc}", path=shown) from None
+    except ValueError as exc:  # tomllib's TOMLDecodeError is one: imported here, where a file failed to parse
+        import tomllib
+
+        if not isinstance(exc, tomllib.TOMLDecodeError):
+            raise
+        raise ConfigError(f"not valid TOML: {exc}", path=shown) from None
     try:
         return _rule(data, path, provider)
     except ConditionError as exc:

@@ -23,14 +23,13 @@ import re
 import stat
 import sys
 import time
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-_FORMAT = 1  # bump when what an entry holds changes
+_FORMAT = 2  # bump when what an entry holds changes (2: the TOML as JSON text, ADR 0469)
 _INT64 = 2**63
 # A file changed less than this before the index is written may change again within its timestamp's
 # granularity (coarse kernel ticks, 2 s on FAT) with the same size: its entry is not written ("racy git").
@@ -57,7 +56,10 @@ def wait_until_settled(
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file parsed (errors as tomllib and the file system raise them)."""
+    """A TOML file parsed (errors as tomllib and the file system raise them). tomllib is imported here, when a
+    file is parsed: a scan whose rules all come from the index does not import it (ADR 0469)."""
+    import tomllib
+
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
@@ -97,14 +99,21 @@ class LibraryIndex:
         return found
 
     def toml(self, file: Path) -> dict[str, Any]:
-        """`file` parsed as TOML: from the index while the file is unchanged, else parsed (and kept)."""
+        """`file` parsed as TOML: from the index while the file is unchanged, else parsed (and kept). The index
+        holds each file's TOML as JSON text, read only for the files asked for: a scan loads the rules of its
+        resource types, and reading every rule's document (examples included) cost more than those (ADR 0469)."""
         entry = self._entry(file.relative_to(self._base).as_posix(), file)
-        data = entry.get("toml")
-        if isinstance(data, dict):
-            return data
+        text = entry.get("toml")
+        if isinstance(text, str):
+            try:
+                data = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                data = None  # a damaged entry: parse the file again
+            if isinstance(data, dict):
+                return data
         parsed = read_toml(file)
         if _plain(parsed):  # else JSON would not give it back unchanged: parse it each time
-            entry["toml"] = parsed
+            entry["toml"] = orjson.dumps(parsed).decode()
             self._dirty = True
         return parsed
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import gzip
 import re
 from collections.abc import Iterator
 
@@ -33,6 +32,8 @@ def _texts(value: str) -> Iterator[str]:
     try:
         data = base64.b64decode("".join(value.split()), validate=True)
         if data[:2] == b"\x1f\x8b":
+            import gzip  # here: a scan of instances without compressed user data does not import it
+
             data = gzip.decompress(data)
         yield data.decode("utf-8")
     except (ValueError, OSError, EOFError):  # not base64, not gzip, not text

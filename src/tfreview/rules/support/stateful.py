@@ -6,7 +6,6 @@ this module loads it once and words Terraform's `action_reason` values in plain 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,9 +44,11 @@ def _parse(document: Mapping[str, Any]) -> dict[str, Stateful]:
 
 @lru_cache(maxsize=1)
 def stateful_types() -> Mapping[str, Stateful]:
-    """Every stateful type in the table, by type name (loaded once)."""
-    with TABLE_FILE.open("rb") as handle:
-        return _parse(tomllib.load(handle))
+    """Every stateful type in the table, by type name (loaded once; the parsed table is kept in the library's
+    index while the file is unchanged: a scan that loads a rule on stateful types no longer parses it)."""
+    from tfreview.rules import library_toml  # the library's package, imported by then: it loads this module's rules
+
+    return _parse(library_toml(TABLE_FILE))
 
 
 def stateful(type_name: str) -> Stateful | None:

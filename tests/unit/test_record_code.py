@@ -1,0 +1,193 @@
+"""The records' methods compiled once per install (`plumbing.record_code`, ADR 0468): the same code as `exec`
+compiles, kept and read back, never trusted when it is not this interpreter's, and covering what a scan defines."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tfreview import __version__
+from tfreview.plumbing.record_code import RecordCode, cache_path
+
+ROOT = Path(__file__).resolve().parents[2]
+PLAN = ROOT / "tests" / "data" / "plans" / "corpus"
+
+# what `dataclasses` compiles for a frozen record's `__init__` (Python 3.11's text, with its names)
+_INIT = (
+    "def __create_fn__(_type_a, MISSING, __dataclass_builtins_object__, _return_type):\n"
+    " def __init__(self,a:_type_a)->_return_type:\n"
+    "  __dataclass_builtins_object__.__setattr__(self,'a',a)\n"
+    " return __init__"
+)
+_OWN = {"__name__": "tfreview.core.example"}
+
+
+# `exec` called as `dataclasses` calls it: from code without `from __future__` flags (this module has them, and
+# `exec` adds its caller's flags to what it compiles)
+_REFERENCE: dict[str, Any] = {}
+exec(
+    compile(
+        "def plain_exec(text, globals, namespace):\n exec(text, globals, namespace)\n",
+        "<ref>",
+        "exec",
+        dont_inherit=True,
+    ),
+    _REFERENCE,
+)
+plain_exec = _REFERENCE["plain_exec"]
+
+
+def _run(code: Any, text: str, globals: dict[str, Any]) -> Any:
+    namespace: dict[str, Any] = {}
+    code(text, globals, namespace)
+    return namespace["__create_fn__"]
+
+
+def test_a_text_runs_as_exec_runs_it_and_is_kept_read_back_and_reused(tmp_path: Path) -> None:
+    path = tmp_path / "__pycache__" / "records.marshal"
+    cache = RecordCode(path)
+    made = _run(cache.exec, _INIT, dict(_OWN))
+    expected = _run(plain_exec, _INIT, dict(_OWN))
+    assert made.__code__ == expected.__code__  # the same code object: bytecode, constants, names, flags
+    assert cache.save(force=True)
+    assert path.is_file()
+
+    again = RecordCode(path)
+    assert again.code(_INIT) == compile(_INIT, "<string>", "exec", dont_inherit=True)
+    assert again.save() is False  # nothing new compiled: nothing written
+
+
+def test_a_text_is_compiled_without_this_modules_future_flags(tmp_path: Path) -> None:
+    """`exec` adds its caller's `from __future__` flags: the cache compiles as `dataclasses` (which has none)."""
+    text = "def __create_fn__(_return_type):\n def f()->_return_type:\n  pass\n return f"
+    for globals in (dict(_OWN), {"__name__": "elsewhere"}):
+        function = _run(RecordCode(tmp_path / "r.marshal").exec, text, globals)(int)
+        assert function.__annotations__ == {"return": int}  # a type, not the string "_return_type"
+
+
+def test_only_tfreviews_own_records_are_kept(tmp_path: Path) -> None:
+    cache = RecordCode(tmp_path / "r.marshal")
+    _run(cache.exec, _INIT, {"__name__": "someone_elses.module"})
+    _run(cache.exec, _INIT.replace("_type_a", "_type_b"), {})  # a class whose module is not imported
+    assert cache.save() is False
+    assert not (tmp_path / "r.marshal").exists()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"not marshal at all",
+        marshal.dumps((1, b"\x00\x00\r\n", {_INIT: compile("1", "<string>", "exec")})),  # another interpreter's
+        marshal.dumps((1, b"x", [])),
+        marshal.dumps({"a": 1}),
+    ],
+)
+def test_a_foreign_or_broken_file_is_ignored(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "r.marshal"
+    path.write_bytes(content)
+    cache = RecordCode(path)
+    made = _run(cache.exec, _INIT, dict(_OWN))
+    assert made.__code__ == _run(plain_exec, _INIT, dict(_OWN)).__code__
+    assert cache.save(force=True)  # written over with this interpreter's
+    assert RecordCode(path).code(_INIT) == compile(_INIT, "<string>", "exec", dont_inherit=True)
+
+
+def test_a_file_that_cannot_be_written_is_no_failure(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the folder should be")
+    cache = RecordCode(blocked / "__pycache__" / "r.marshal")
+    _run(cache.exec, _INIT, dict(_OWN))
+    assert cache.save(force=True) is False
+
+
+def test_the_install_keeps_its_cache_beside_its_bytecode() -> None:
+    path = cache_path()
+    assert path is not None
+    assert path == ROOT / "src" / "tfreview" / "__pycache__" / f"records.{sys.implementation.cache_tag}.marshal"
+
+
+_DUMP = """
+import dataclasses, json, re, sys
+{install}
+from tfreview.cli import main
+code = main(sys.argv[1:])
+records = {{}}
+for name, module in sorted(sys.modules.items()):
+    if not name.startswith("tfreview."):
+        continue
+    for cls in vars(module).values():
+        if isinstance(cls, type) and cls.__module__ == name and dataclasses.is_dataclass(cls):
+            methods = {{}}
+            for attribute, function in sorted(vars(cls).items()):
+                made = getattr(function, "__code__", None)
+                if made is not None and made.co_filename == "<string>":
+                    shown = [repr(made.co_consts), repr(function.__defaults__), repr(function.__annotations__)]
+                    methods[attribute] = [made.co_code.hex(), made.co_names, made.co_varnames, made.co_flags,
+                        *(re.sub(" at 0x[0-9a-f]+", "", text) for text in shown)]  # a sentinel's address
+            records[f"{{name}}.{{cls.__qualname__}}"] = methods
+compiled = {compiled}
+print(json.dumps({{"code": code, "records": records, "compiled": compiled}}), file=sys.stderr)
+"""
+
+
+def _scan(tmp_path: Path, install: str, compiled: str) -> dict[str, Any]:
+    plan = next(p for p in sorted(PLAN.glob("*.json")) if "after_unknown" in p.name)
+    probe = _DUMP.format(install=install, compiled=compiled)
+    report = tmp_path / "report.json"
+    arguments = ["scan", str(plan), "-o", "json", "--output-file", str(report), "--soft-fail"]
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environment,
+    )
+    result: dict[str, Any] = json.loads(done.stderr.strip().splitlines()[-1])
+    assert result["code"] == 0, done.stderr
+    return result
+
+
+def test_a_scan_with_the_kept_code_defines_the_same_records_and_compiles_nothing(tmp_path: Path) -> None:
+    """What `python -m tfreview.rules` keeps (the rules and `rules.scan_records`) covers a plan scan, and its
+    records are those a process without the cache defines, method for method."""
+    kept = tmp_path / "records.marshal"
+    write = (
+        "import sys\nfrom pathlib import Path\nfrom tfreview.plumbing.record_code import RecordCode, install\n"
+        f"records = install(RecordCode(Path({str(kept)!r})))\n"
+        "from tfreview.rules.scan_records import define_scan_records\n"
+        "define_scan_records()\nsys.exit(0 if records.save(force=True) else 1)\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    subprocess.run([sys.executable, "-c", write], check=True, timeout=120, env=environment)
+
+    plain = _scan(tmp_path, "", "None")
+    cached = _scan(
+        tmp_path,
+        f"from pathlib import Path\nfrom tfreview.plumbing.record_code import RecordCode, install\n"
+        f"cache = install(RecordCode(Path({str(kept)!r})))",
+        "[len(cache._new), len(cache._used)]",
+    )
+    assert cached["records"] == plain["records"]
+    assert len(plain["records"]) >= 30  # the engine's records: the comparison is not of nothing
+    new, used = cached["compiled"]
+    assert new == 0
+    assert used >= 100
+
+
+def test_the_version_defines_no_record_and_reads_no_cache() -> None:
+    probe = "import sys\nfrom tfreview.cli import main\nmain(['--version'])\nprint('dataclasses' in sys.modules)"
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True, env=environment
+    )
+    assert done.stdout.splitlines() == [f"tfreview {__version__}", "False"]
