@@ -22,8 +22,8 @@ expression unknown until apply always satisfies the test — a rule never fires 
 from __future__ import annotations
 
 import json
+import math
 import re
-from decimal import Decimal
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,8 +69,10 @@ def terraform_text(value: int | float) -> str:
     """A number as Terraform converts it to a string (`1.2` → "1.2", `2.0` → "2", `1e-05` → "0.00001")."""
     if isinstance(value, int):
         return str(value)
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         return repr(value)
+    from decimal import Decimal  # rare: only a number compared with a text; kept out of a scan's imports
+
     return format(Decimal(repr(value)).normalize(), "f")
 
 
