@@ -160,6 +160,9 @@ def _change(
         prevent_destroy=config.prevent_destroy,
         suppressions=config.suppressions,
         known_prefixes=new.known_prefixes if new is not None else {},
+        # the base side reads an expression it cannot evaluate as unknown too, not as unset (ADR 0475)
+        before_unknown=(old.unknown or None) if old is not None else None,
+        before_known_prefixes=old.known_prefixes if old is not None else {},
         condition=config.condition,
         conditional_blocks=_conditional_blocks("before", old, secrets) + _conditional_blocks("after", new, secrets),
         open_blocks=_open_blocks("before", old, secrets) + _open_blocks("after", new, secrets),
@@ -168,20 +171,20 @@ def _change(
 
 def _open_blocks(side: str, config: ConfiguredResource | None, secrets: frozenset[str]) -> tuple[OpenBlock, ...]:
     """The resource's `dynamic` blocks whose `for_each` is unknown (ADR 0452), on one side: its values without
-    and with one block; unknown parts only after (as `_conditional_blocks`), sensitivity as the resource's."""
+    and with one block, each with its unknown mask (the base side's too, ADR 0475), sensitivity as the
+    resource's."""
     if config is None:
         return ()
-    after = side == "after"
     return tuple(
         OpenBlock(
             side,
             path,
             name,
             absent,
-            (absent_unknown or None) if after else None,
+            absent_unknown or None,
             mask_of(absent, secrets),
             present,
-            (present_unknown or None) if after else None,
+            present_unknown or None,
             mask_of(present, secrets),
         )
         for path, name, absent, absent_unknown, present, present_unknown in config.open_blocks
@@ -191,13 +194,11 @@ def _open_blocks(side: str, config: ConfiguredResource | None, secrets: frozense
 def _conditional_blocks(
     side: str, config: ConfiguredResource | None, secrets: frozenset[str]
 ) -> tuple[ConditionalBlock, ...]:
-    """The resource's blocks gated off by root defaults (ADR 0407), on one side; unknown parts only after (the
-    before side of HCL mode has none, as `before` itself), sensitivity as the resource's."""
+    """The resource's blocks gated off by root defaults (ADR 0407), on one side, with their unknown mask (the
+    base side's too, ADR 0475), sensitivity as the resource's."""
     if config is None:
         return ()
     return tuple(
-        ConditionalBlock(
-            side, path, values, (unknown or None) if side == "after" else None, mask_of(values, secrets), condition
-        )
+        ConditionalBlock(side, path, values, unknown or None, mask_of(values, secrets), condition)
         for path, values, unknown, condition in config.conditional_blocks
     )
