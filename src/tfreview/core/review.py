@@ -70,7 +70,9 @@ def review(
             after_side.append(_resource(c, "after"))
     by_address = {c.address: c for c in managed}
 
-    after_hits, before_hits, may_fail = _state_hits(state_rules, after_side, before_side, by_address, diagnostics)
+    after_hits, before_hits, may_fail = _state_hits(
+        state_rules, after_side, before_side, by_address, diagnostics, change_set.source == "hcl"
+    )
 
     rules_by_id = {r.id: r for r in selected}
     maker = FindingMaker(by_address, policy)
@@ -191,8 +193,9 @@ def _resource(change: ResourceChange, side: str) -> Resource:
         change.references,
         change.module_address,
         change.provider,
-        known_prefixes=change.before_known_prefixes,
-        condition=change.condition,
+        None,
+        change.before_known_prefixes,
+        change.condition,
     )
 
 
@@ -321,12 +324,13 @@ def _state_hits(
     before_side: list[Resource],
     by_address: dict[str, ResourceChange],
     diagnostics: list[str],
+    hcl: bool,
 ) -> tuple[_HitMap, _HitMap, set[tuple[str, str]]]:
     """The state rules' hits on the after side and on the before side, and the (rule, address) pairs that an
     open `dynamic` block on the after side fails one way (ADR 0452): what the change may keep."""
     after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True)
     # an HCL base side holds unknown values too (ADR 0475): never fire on them, as on the head side
-    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=any(r.unknown for r in before_side))
+    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=hcl)
     if any(c.conditional_blocks for c in by_address.values()):  # HCL: blocks gated off by root defaults (0407)
         _run_conditional_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
         _run_conditional_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)
