@@ -182,8 +182,8 @@ def _uncombined(changes: list[ResourceChange]) -> list[str]:
             if count > MAX_COMBINED:
                 out.append(
                     f"{prefix}{change.address}: {count} `dynamic` blocks whose for_each is known only at plan time "
-                    f"are judged one at a time, not in their {2**count} combinations (at most {MAX_COMBINED} are "
-                    "judged together)"
+                    f"are judged one at a time, not in every combination (at most {MAX_COMBINED} are judged "
+                    "together)"
                 )
                 break
     return out
