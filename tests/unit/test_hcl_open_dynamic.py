@@ -186,8 +186,8 @@ def test_two_open_blocks_of_one_type_stay_unknown() -> None:
 
 
 def test_base_and_head_alike_read_as_existing_never_resolved() -> None:
-    """The before side reads an unknown value as absent: the finding made without the block is its key there
-    too."""
+    """The before side judges its open blocks the same way (ADR 0475): the finding made without the block is its
+    key there too."""
     head = {"main.tf": BUCKET % "AES256"}
     kept = _of(_reviewed(head, dict(head)), KMS)
     assert [(f.address, f.status) for f in kept] == [("aws_s3_bucket.data", Status.EXISTING)]
@@ -195,9 +195,10 @@ def test_base_and_head_alike_read_as_existing_never_resolved() -> None:
     kms = {"main.tf": BUCKET % "aws:kms"}
     assert _of(_reviewed(kms, head), KMS) == []
     assert _of(_reviewed(kms, dict(kms)), KMS) == []  # (the before side alone fails it: was "resolved")
-    # "aws:kms" to "AES256": the base failed already without the block (what its finding's key says)
+    # "aws:kms" to "AES256": the base failed one way only (its for_each decides), the head fails both ways — the
+    # change makes a possible problem a certain one, as a base `var.x` becoming `false` does (ADR 0475)
     broken = _of(_reviewed(head, kms), KMS)
-    assert [(f.address, f.status) for f in broken] == [("aws_s3_bucket.data", Status.EXISTING)]
+    assert [(f.address, f.status) for f in broken] == [("aws_s3_bucket.data", Status.INTRODUCED)]
     # a bucket without the block in the base: the block with "AES256" is no fix, the finding stays existing
     plain = {"main.tf": 'resource "aws_s3_bucket" "data" {\n  bucket = "data"\n}\n'}
     assert [f.status for f in _of(_reviewed(head, plain), KMS)] == [Status.EXISTING]

@@ -144,6 +144,10 @@ class ResourceChange:
     conditional_blocks: tuple[ConditionalBlock, ...] = ()
     # HCL mode: `dynamic` blocks whose `for_each` is unknown, with and without a block, judged both ways (ADR 0452)
     open_blocks: tuple[OpenBlock, ...] = ()
+    # HCL mode: the base side's own unknown mask and known prefixes, as `after_unknown` and `known_prefixes` are
+    # the head's (ADR 0475). None and empty in plan mode: the before side is the state, known in full.
+    before_unknown: Any = None
+    before_known_prefixes: Mapping[str, str] = field(default_factory=dict)
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 
@@ -159,7 +163,7 @@ class ResourceChange:
 class _ResourceChangeDraft(ResourceChange):
     """A ResourceChange while `new_resource_change` fills it: the same layout (no slot of its own), with plain
     attribute stores where the frozen class raises; filled, it becomes a ResourceChange (`__class__` set, which
-    the same layout allows). 25 plain stores cost about a third of 25 slot-descriptor `__set__` calls (ADR 0430)."""
+    the same layout allows). 27 plain stores cost about a third of 27 slot-descriptor `__set__` calls (ADR 0430)."""
 
     __slots__ = ()
     __setattr__ = object.__setattr__
@@ -188,7 +192,7 @@ def new_resource_change(
 ) -> ResourceChange:
     """`ResourceChange(...)` (no location, suppressions or prefixes: what a plan gives) for the plan reader, which
     makes one per resource, tens of thousands per plan: a frozen dataclass's `__init__` looks `object.__setattr__`
-    up for each of its 25 fields; this fills a `_ResourceChangeDraft` with plain stores. The same object, equal
+    up for each of its 27 fields; this fills a `_ResourceChangeDraft` with plain stores. The same object, equal
     and hashing alike (tests/unit/test_plan_json.py)."""
     change: Any = object.__new__(_ResourceChangeDraft)  # Any: mypy sees the frozen fields, not the stores
     change.address = address
@@ -216,6 +220,8 @@ def new_resource_change(
     change.condition = ()
     change.conditional_blocks = ()
     change.open_blocks = ()
+    change.before_unknown = None
+    change.before_known_prefixes = {}
     kind = _KINDS.get(actions)
     change.kind = kind if kind is not None else ChangeKind.from_actions(actions)
     change.__class__ = ResourceChange

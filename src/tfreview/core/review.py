@@ -28,7 +28,8 @@ from tfreview.core.findings import (
 )
 from tfreview.core.folding import Folded, subsume
 from tfreview.core.module_calls import MODULE_CALL_TYPE, is_module_call
-from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, ResourceChange, is_provider_configuration
+from tfreview.core.open_renderings import renderings
+from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, OpenBlock, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot, StateCheck
 from tfreview.core.severity import Severity
@@ -76,7 +77,9 @@ def review(
             after_side.append(_resource(c, "after"))
     by_address = {c.address: c for c in managed}
 
-    after_hits, before_hits, may_fail = _state_hits(state_rules, after_side, before_side, by_address, diagnostics)
+    after_hits, before_hits, may_fail = _state_hits(
+        state_rules, after_side, before_side, by_address, diagnostics, change_set.source == "hcl"
+    )
 
     rules_by_id = {r.id: r for r in selected}
     maker = FindingMaker(by_address, policy)
@@ -144,7 +147,7 @@ def _state_findings(
         if key in after_hits:
             continue
         after = after_by_address.get(folded.resource.address)
-        if (after is not None and _unknown_after(after, folded.hit.path, source == "hcl")) or (
+        if (after is not None and _unknown_after(after, folded.resource, folded.hit.path, source == "hcl")) or (
             key[0],
             key[1],
         ) in may_fail:
@@ -202,30 +205,56 @@ def _resource(change: ResourceChange, side: str) -> Resource:
         change.type,
         change.name,
         change.before or {},
-        None,
+        change.before_unknown,  # HCL: the base side's own mask (ADR 0475); plan mode: None, the state is known
         change.before_sensitive,
         change.location,
         change.references,
         change.module_address,
         change.provider,
-        condition=change.condition,
+        None,
+        change.before_known_prefixes,
+        change.condition,
     )
 
 
-def _unknown_after(after: Resource, path: str, hcl: bool) -> bool:
+def _unknown_after(after: Resource, before: Resource, path: str, hcl: bool) -> bool:
     """True when the value a before-side hit points at is unknown on the after side, or holds an unknown value
-    (a block whose `sse_algorithm = var.x`). A hit on the whole resource (no path) in HCL mode: when any of the
-    resource's values is unknown, since the base side of an HCL diff reads the same expression as unset, not unknown
-    — the rule's silence on the head side is then no evidence of a fix (ADR 0465). In plan mode the before side is
-    state, known in full, and values known only after apply (ids, ARNs) are the provider's, not the user's."""
+    the before side did not hold there (a block whose `sse_algorithm = var.x`): the rule's silence on the head side
+    is then no evidence of a fix. A hit on the whole resource (no path) in HCL mode: when the after side holds an
+    unknown value where the before side held a known one (ADR 0465; ADR 0475 gave the base side its own mask, so an
+    unknown both sides share, which did not keep the rule from firing on the base, no longer blocks it). In plan
+    mode the before side is state, known in full, and values known only after apply (ids, ARNs) are the
+    provider's, not the user's."""
     unknown = after.unknown
     if unknown is True:
         return True
     if not unknown:
         return False
     if not path:
-        return hcl and holds_unknown(unknown)
-    return lookup(after.values, unknown, path) is UNKNOWN or holds_unknown(mask_under(unknown, path))
+        return hcl and _unknown_beyond(unknown, before.unknown)
+    return lookup(after.values, unknown, path) is UNKNOWN or _unknown_beyond(
+        mask_under(unknown, path), mask_under(before.unknown, path) if before.unknown else None
+    )
+
+
+def _unknown_beyond(mask: Any, other: Any) -> bool:
+    """True when `mask` marks a value unknown where `other` (the same shape's mask, or None) does not."""
+    if not mask or other is True:
+        return False
+    if mask is True:
+        return True
+    if not other:
+        return holds_unknown(mask)
+    if isinstance(mask, dict):
+        theirs = other if isinstance(other, dict) else {}
+        return any(_unknown_beyond(child, theirs.get(key)) for key, child in mask.items())
+    if isinstance(mask, list):
+        theirs_list = other if isinstance(other, list) else []
+        return any(
+            _unknown_beyond(child, theirs_list[index] if index < len(theirs_list) else None)
+            for index, child in enumerate(mask)
+        )
+    return False
 
 
 def _index(rules: Iterable[Rule]) -> tuple[dict[str, list[Rule]], list[Rule]]:
@@ -313,11 +342,13 @@ def _state_hits(
     before_side: list[Resource],
     by_address: dict[str, ResourceChange],
     diagnostics: list[str],
+    hcl: bool,
 ) -> tuple[_HitMap, _HitMap, set[tuple[str, str]]]:
     """The state rules' hits on the after side and on the before side, and the (rule, address) pairs that an
     open `dynamic` block on the after side fails one way (ADR 0452): what the change may keep."""
     after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True)
-    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=False)
+    # an HCL base side holds unknown values too (ADR 0475): never fire on them, as on the head side
+    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=hcl)
     if any(c.conditional_blocks for c in by_address.values()):  # HCL: blocks gated off by root defaults (0407)
         _run_conditional_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
         _run_conditional_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)
@@ -339,18 +370,18 @@ def _run_open_blocks(
     """A `dynamic` block whose `for_each` is known only at plan time renders no block or blocks of its content
     (ADR 0452). Each is judged both ways: the resource with none, then with one, among the side's resources with
     that one changed, its rules run on it and on the resources it refers to or that refer to it (a rule on a
-    bucket reads its encryption configuration). A rule that finds something on the same address both ways, and
-    nothing there on the resource as it is, is reported: whichever Terraform renders, it fails. The finding is
-    the one without the block (the key the before side, which reads an unknown value as absent, makes too),
-    its message followed by what the rule finds with the block. Returns the (rule, address) pairs found either
-    way."""
-    opened = [
-        (resource, block)
-        for resource in resources
-        if (change := by_address.get(resource.address)) is not None
-        for block in change.open_blocks
-        if block.side == side
-    ]
+    bucket reads its encryption configuration). A resource with several is judged in every combination of their
+    outcomes, up to `MAX_COMBINED` of them (ADR 0476; past that, or when they cannot be composed, one at a time,
+    the others unknown). A rule that finds something on the same address in every rendering, and nothing there on
+    the resource as it is, is reported: whichever Terraform renders, it fails. The finding is the one with no
+    block rendered (the key the before side, which reads the type as unknown and judges its blocks the same way,
+    makes too), its message followed by what the rule finds with the blocks. Returns the (rule, address) pairs
+    found in any rendering."""
+    opened: dict[int, tuple[Resource, list[OpenBlock]]] = {}
+    for resource in resources:
+        change = by_address.get(resource.address)
+        if change is not None and (mine := [block for block in change.open_blocks if block.side == side]):
+            opened[id(resource)] = (resource, mine)
     either: set[tuple[str, str]] = set()
     if not opened:
         return either
@@ -366,7 +397,7 @@ def _run_open_blocks(
                 referrers.setdefault(target, []).append(resource)
     reported = {(key[0], key[1]) for key in hits}  # (rule, address) found on the resources as they are
     seen = set(diagnostics)
-    for resource, block in opened:
+    for resource, blocks in opened.values():
         near = {id(resource): resource}
         for targets in resource.references.values():
             for target in targets:
@@ -376,51 +407,87 @@ def _run_open_blocks(
         chosen = {id(rule): rule for other in near.values() for rule in by_type.get(other.type, ())}
         chosen.update((id(rule), rule) for rule in generic)
         applicable = sorted(chosen.values(), key=lambda rule: order[id(rule)])
-        outcomes: list[_HitMap] = []
-        for values, unknown, sensitive in (
-            (block.absent, block.absent_unknown, block.absent_sensitive),
-            (block.present, block.present_unknown, block.present_sensitive),
-        ):
-            variant = replace(resource, values=values, unknown=unknown, sensitive=sensitive)
-            found_errors: list[str] = []
-            outcomes.append(
-                _run_state_rules(
-                    applicable,
-                    [variant if id(other) == id(resource) else other for other in near.values()],
-                    found_errors,
-                    check_unknown=side == "after",
-                    snapshot=Snapshot([variant if other is resource else other for other in resources]),
+        for names, rendered in _open_renderings(resource, blocks):
+            outcomes: list[_HitMap] = []
+            for values, unknown, sensitive in rendered:
+                variant = replace(resource, values=values, unknown=unknown, sensitive=sensitive)
+                found_errors: list[str] = []
+                outcomes.append(
+                    _run_state_rules(
+                        applicable,
+                        [variant if id(other) == id(resource) else other for other in near.values()],
+                        found_errors,
+                        check_unknown=True,  # both sides of an HCL diff hold unknown values (ADR 0475)
+                        snapshot=Snapshot([variant if other is resource else other for other in resources]),
+                    )
                 )
-            )
-            for error in found_errors:  # a rule failing on an outcome Terraform may render: said once
-                if error not in seen:
-                    seen.add(error)
-                    diagnostics.append(error)
-        absent, present = outcomes
-        either.update((key[0], key[1]) for outcome in outcomes for key in outcome)
-        with_block: dict[tuple[str, str], Folded] = {}
-        for key, folded in present.items():
-            with_block.setdefault((key[0], key[1]), folded)
-        for key, folded in absent.items():
-            pair = (key[0], key[1])
-            other = with_block.get(pair)
-            if other is None or pair in reported or key in hits:
-                continue
-            rule = by_id[key[0]]
-            hit = folded.final_hit(rule.title)
-            text = hit.message or rule.title
-            # scrubbed of the other outcome's sensitive values here: the finding is made on this one's
-            theirs = message_of(other.final_hit(rule.title).message or rule.title, other.resource, None)
-            message = (
-                f'{text}, whether dynamic "{block.name}" renders blocks or not (its for_each is known only at '
-                "plan time)"
-                if theirs == text
-                else f'{text} if dynamic "{block.name}" renders no block, and {theirs} if it does (its for_each '
-                "is known only at plan time)"
-            )
-            hits[key] = Folded(replace(hit, message=message), folded.resource, [hit.path])
-        reported.update((key[0], key[1]) for key in absent if (key[0], key[1]) in with_block)
+                for error in found_errors:  # a rule failing on an outcome Terraform may render: said once
+                    if error not in seen:
+                        seen.add(error)
+                        diagnostics.append(error)
+            absent, present = outcomes[0], outcomes[-1]
+            either.update((key[0], key[1]) for outcome in outcomes for key in outcome)
+            everywhere = set.intersection(*({(key[0], key[1]) for key in outcome} for outcome in outcomes))
+            with_block: dict[tuple[str, str], Folded] = {}
+            for key, folded in present.items():
+                with_block.setdefault((key[0], key[1]), folded)
+            for key, folded in absent.items():
+                pair = (key[0], key[1])
+                if pair not in everywhere or pair in reported or key in hits:
+                    continue
+                rule = by_id[key[0]]
+                hit = folded.final_hit(rule.title)
+                text = hit.message or rule.title
+                # scrubbed of the other outcome's sensitive values here: the finding is made on this one's
+                other = with_block[pair]
+                theirs = message_of(other.final_hit(rule.title).message or rule.title, other.resource, None)
+                hits[key] = Folded(
+                    replace(hit, message=_open_message(names, text, theirs)), folded.resource, [hit.path]
+                )
+            reported.update(everywhere)
     return either
+
+
+def _open_renderings(
+    resource: Resource, blocks: list[OpenBlock]
+) -> list[tuple[tuple[str, ...], list[tuple[Any, Any, Any]]]]:
+    """How a resource's open blocks are judged: (their types, the renderings, the first with no block and the last
+    with one of each). One block: its two outcomes. Several: all together when they compose (ADR 0476), else each
+    block apart, the others left unknown (ADR 0452)."""
+    if len(blocks) > 1:
+        together = renderings((resource.values, resource.unknown, resource.sensitive), blocks)
+        if together is not None:
+            return [(tuple(block.name for block in blocks), together)]
+    return [
+        (
+            (block.name,),
+            [
+                (block.absent, block.absent_unknown, block.absent_sensitive),
+                (block.present, block.present_unknown, block.present_sensitive),
+            ],
+        )
+        for block in blocks
+    ]
+
+
+def _open_message(names: tuple[str, ...], text: str, theirs: str) -> str:
+    """`text` (with no block rendered) followed by `theirs` (with blocks): one block as ADR 0452 words it."""
+    if len(names) == 1:
+        if theirs == text:
+            return (
+                f'{text}, whether dynamic "{names[0]}" renders blocks or not (its for_each is known only at plan time)'
+            )
+        return (
+            f'{text} if dynamic "{names[0]}" renders no block, and {theirs} if it does (its for_each is known only '
+            "at plan time)"
+        )
+    listed = ", ".join(f'"{name}"' for name in names[:-1]) + f' and "{names[-1]}"'
+    if theirs == text:
+        return f"{text}, whichever of dynamic {listed} render blocks (their for_each are known only at plan time)"
+    return (
+        f"{text} if dynamic {listed} render no block, and {theirs} if each renders one, and in every other "
+        "combination too (their for_each are known only at plan time)"
+    )
 
 
 def _run_conditional_blocks(
@@ -458,7 +525,7 @@ def _run_conditional_blocks(
             for resource, block in gated
         ],
         diagnostics,
-        check_unknown=side == "after",
+        check_unknown=True,  # both sides of an HCL diff hold unknown values (ADR 0475)
         snapshot=Snapshot(resources),  # among the resources as they are by default
     )
     inside = {(resource.address, block.path) for resource, block in gated}

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tfreview.core.errors import InputError
+from tfreview.core.open_renderings import MAX_COMBINED
 from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, OpenBlock, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
 from tfreview.core.unicode_text import scrub
@@ -75,11 +76,12 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
         notes.extend(f"in base: {note}" for note in base.notes if note not in head.notes)
         if base.files_skipped:
             notes.append("base files that do not parse make their resources look created")
-    coverage = Coverage(files_parsed=tuple(head.files_parsed), files_skipped=tuple(skipped), notes=tuple(notes))
     secrets = frozenset(head.sensitive_values | (base.sensitive_values if base is not None else set()))
     changes: list[ResourceChange] = []
     for address in sorted(set(head.resources) | set(before), key=_address_order):
         changes.append(_change(before.get(address), head.resources.get(address), secrets))
+    notes.extend(_uncombined(changes))
+    coverage = Coverage(files_parsed=tuple(head.files_parsed), files_skipped=tuple(skipped), notes=tuple(notes))
     return ChangeSet(
         changes=changes,
         source="hcl",
@@ -160,28 +162,49 @@ def _change(
         prevent_destroy=config.prevent_destroy,
         suppressions=config.suppressions,
         known_prefixes=new.known_prefixes if new is not None else {},
+        # the base side reads an expression it cannot evaluate as unknown too, not as unset (ADR 0475)
+        before_unknown=(old.unknown or None) if old is not None else None,
+        before_known_prefixes=old.known_prefixes if old is not None else {},
         condition=config.condition,
         conditional_blocks=_conditional_blocks("before", old, secrets) + _conditional_blocks("after", new, secrets),
         open_blocks=_open_blocks("before", old, secrets) + _open_blocks("after", new, secrets),
     )
 
 
+def _uncombined(changes: list[ResourceChange]) -> list[str]:
+    """A note for each resource with more open `dynamic` blocks on one side than the review combines (ADR 0476):
+    they are judged one at a time, the others unknown, not in every combination. Said once, for the head side
+    when both sides have them."""
+    out: list[str] = []
+    for change in changes:
+        for side, prefix in (("after", ""), ("before", "in base: ")):
+            count = sum(1 for block in change.open_blocks if block.side == side)
+            if count > MAX_COMBINED:
+                out.append(
+                    f"{prefix}{change.address}: {count} `dynamic` blocks whose for_each is known only at plan time "
+                    f"are judged one at a time, not in every combination (at most {MAX_COMBINED} are judged "
+                    "together)"
+                )
+                break
+    return out
+
+
 def _open_blocks(side: str, config: ConfiguredResource | None, secrets: frozenset[str]) -> tuple[OpenBlock, ...]:
     """The resource's `dynamic` blocks whose `for_each` is unknown (ADR 0452), on one side: its values without
-    and with one block; unknown parts only after (as `_conditional_blocks`), sensitivity as the resource's."""
+    and with one block, each with its unknown mask (the base side's too, ADR 0475), sensitivity as the
+    resource's."""
     if config is None:
         return ()
-    after = side == "after"
     return tuple(
         OpenBlock(
             side,
             path,
             name,
             absent,
-            (absent_unknown or None) if after else None,
+            absent_unknown or None,
             mask_of(absent, secrets),
             present,
-            (present_unknown or None) if after else None,
+            present_unknown or None,
             mask_of(present, secrets),
         )
         for path, name, absent, absent_unknown, present, present_unknown in config.open_blocks
@@ -191,13 +214,11 @@ def _open_blocks(side: str, config: ConfiguredResource | None, secrets: frozense
 def _conditional_blocks(
     side: str, config: ConfiguredResource | None, secrets: frozenset[str]
 ) -> tuple[ConditionalBlock, ...]:
-    """The resource's blocks gated off by root defaults (ADR 0407), on one side; unknown parts only after (the
-    before side of HCL mode has none, as `before` itself), sensitivity as the resource's."""
+    """The resource's blocks gated off by root defaults (ADR 0407), on one side, with their unknown mask (the
+    base side's too, ADR 0475), sensitivity as the resource's."""
     if config is None:
         return ()
     return tuple(
-        ConditionalBlock(
-            side, path, values, (unknown or None) if side == "after" else None, mask_of(values, secrets), condition
-        )
+        ConditionalBlock(side, path, values, unknown or None, mask_of(values, secrets), condition)
         for path, values, unknown, condition in config.conditional_blocks
     )
