@@ -87,12 +87,45 @@ def mask_source(path: str, text: str, secrets: AbstractSet[str], *, unread: bool
         segments = _segments(text, json=path.endswith(".json"))
         return "".join(_WORDS.sub(SENSITIVE, part) if is_value else part for part, is_value in segments)
     present = {secret for secret in secrets if secret in text}
-    if not present:
+    terraform = path.endswith(_TERRAFORM_SUFFIXES)
+    # a value Terraform reads from escapes (`\u0065`, `\"`, `$${`) or an indented `<<-` heredoc is not written
+    # as it evaluates: a literal whose text spells a secret that way is masked whole
+    spelled = {_INDENT.sub("", secret) for secret in secrets} if terraform else set()
+    spelled = {secret for secret in spelled if len(secret) >= _SHORTEST_SPELLED and secret in _spelling(text)}
+    if not present and not spelled:
         return text
-    if not path.endswith(_TERRAFORM_SUFFIXES):
+    if not terraform:
         return mask_text(text, present)
     segments = _segments(text, json=path.endswith(".json"))
-    return "".join(mask_text(part, present) if is_value else part for part, is_value in segments)
+    return "".join(_masked(part, present, spelled) if is_value else part for part, is_value in segments)
+
+
+_ESCAPE: Final = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.DOTALL)
+_ESCAPED: Final = {"n": "\n", "r": "\r", "t": "\t"}
+_INDENT: Final = re.compile(r"^[ \t]+", re.MULTILINE)
+_SHORTEST_SPELLED: Final = 6  # a secret reduced to less by its indentation would blot out ordinary words
+
+
+def _spelling(text: str) -> str:
+    """`text` with HCL/JSON escapes read and every line's indentation dropped: a secret as a literal spells it."""
+    return _INDENT.sub("", _ESCAPE.sub(_unescaped, text))
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    escape = match.group(0)
+    if escape[0] != "\\":
+        return escape[1:]  # `$${` → `${`, `%%{` → `%{`
+    if len(escape) > 2 and escape[1] in "uU":
+        code = int(escape[2:], 16)
+        return chr(code) if code <= 0x10FFFF else escape
+    return _ESCAPED.get(escape[1], escape[1])
+
+
+def _masked(part: str, present: AbstractSet[str], spelled: AbstractSet[str]) -> str:
+    part = mask_text(part, present) if present else part
+    if spelled and any(secret in _spelling(part) for secret in spelled):
+        return _WORDS.sub(SENSITIVE, part)
+    return part
 
 
 def _segments(text: str, *, json: bool) -> Iterator[tuple[str, bool]]:
