@@ -214,3 +214,25 @@ resource "aws_ssm_parameter" "templated" {{
         "aws_ssm_parameter.pem",
         "aws_ssm_parameter.templated",
     ]
+
+
+def test_every_value_a_tree_gives_a_sensitive_variable_is_masked_not_only_the_one_that_wins() -> None:
+    """Terraform loads terraform.tfvars, then *.auto.tfvars (a later value wins); a `-var-file` such as
+    envs/prod.tfvars is loaded by no root. The value each of them gives `db_pw` is a secret however it is loaded."""
+    main = 'variable "db_pw" {\n  sensitive = true\n}\nresource "aws_db_instance" "m" {\n  password = var.db_pw\n}\n'
+    files = {
+        "main.tf": main,
+        "terraform.tfvars": 'db_pw = "Overridden-canary-2222"\n',
+        "z.auto.tfvars": 'db_pw = "Winning-canary-3333"\n',
+        "envs/prod.tfvars": 'db_pw = "VarFile-canary-1111"\n',
+        "envs/stage.tfvars.json": '{"db_pw": "VarFileJson-canary-4444"}',
+    }
+    stored = prepare_plan(_tarball(files), "tarball", {}, [])
+    members = _members(stored.content)
+    text = "\n".join(members.values())
+    for canary in ("Overridden-canary-2222", "Winning-canary-3333", "VarFile-canary-1111", "VarFileJson-canary-4444"):
+        assert canary not in text, canary
+    assert members["envs/prod.tfvars"] == f'db_pw = "{SENSITIVE}"\n'  # its names kept
+    assert json.loads(members["envs/stage.tfvars.json"]) == {"db_pw": SENSITIVE}
+    after = change_set_from_tarball(stored.content, label="upload")
+    assert [c.address for c in after.changes] == ["aws_db_instance.m"]
