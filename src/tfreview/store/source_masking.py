@@ -13,7 +13,7 @@ addresses and links. Any other text file is masked everywhere. A Terraform file 
 evaluated, so what it holds is unknown: every literal of it is masked, its syntax (and so its parse error) kept;
 so is a file the review does not read (`.tf.json`, `.tofu`, a variable file no root loads by itself). A value
 written with escapes or in an indented heredoc masks the literal that spells it; a variable file's value hidden
-by a later one's is masked too (review12).
+by a later one's is masked too (ADR 0484).
 """
 
 from __future__ import annotations
