@@ -104,8 +104,12 @@ def mask_source(path: str, text: str, secrets: AbstractSet[str], *, unread: bool
     terraform = path.endswith(_TERRAFORM_SUFFIXES)
     # a value Terraform reads from escapes (`\u0065`, `\"`, `$${`) or an indented `<<-` heredoc is not written
     # as it evaluates: a literal whose text spells a secret that way is masked whole
-    spelled = {_INDENT.sub("", secret) for secret in secrets} if terraform else set()
-    spelled = {secret for secret in spelled if len(secret) >= _SHORTEST_SPELLED and secret in _spelling(text)}
+    spelled: set[str] = set()
+    if terraform and secrets:
+        spelling = _spelling(text)
+        spelled = {
+            secret for secret in map(_dedented, secrets) if len(secret) >= _SHORTEST_SPELLED and secret in spelling
+        }
     if not present and not spelled:
         return text
     if not terraform:
@@ -118,6 +122,10 @@ _ESCAPE: Final = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\
 _ESCAPED: Final = {"n": "\n", "r": "\r", "t": "\t"}
 _INDENT: Final = re.compile(r"^[ \t]+", re.MULTILINE)
 _SHORTEST_SPELLED: Final = 6  # a secret reduced to less by its indentation would blot out ordinary words
+
+
+def _dedented(secret: str) -> str:
+    return _INDENT.sub("", secret)
 
 
 def _spelling(text: str) -> str:
