@@ -51,6 +51,42 @@ resource "kubernetes_secret" "app" {{
 }}
 """
 BROKEN_TF = f'resource "azurerm_key_vault_secret" "x" {{\n  value = "{BROKEN}"\n}}\nbroken {{{{{{\n'
+# spelled otherwise than it evaluates (an escape, an indented heredoc), or given by a variable file whose value is
+# overridden or that no root loads (ADR 0484): the parts after the escape are what must not be stored
+ESCAPED_TAIL = "ped-canary-3c3c"
+HEREDOC_LINES = ("HeredocLine-canary-6a6a", "HeredocSecond-canary-6b6b")
+OVERRIDDEN = "OverriddenTfvars-canary-2e2e"
+VAR_FILE = "VarFile-canary-1f1f"
+SPELLED = f"""
+variable "db_pw" {{
+  sensitive = true
+}}
+resource "aws_ssm_parameter" "escaped" {{
+  name  = "/app/escaped"
+  type  = "SecureString"
+  value = "Esc\\u0061{ESCAPED_TAIL}"
+}}
+resource "aws_ssm_parameter" "pem" {{
+  name  = "/app/pem"
+  type  = "SecureString"
+  value = <<-EOT
+    {HEREDOC_LINES[0]}
+    {HEREDOC_LINES[1]}
+    EOT
+}}
+resource "aws_db_instance" "other" {{
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  allocated_storage = 20
+  username          = "app"
+  password          = var.db_pw
+}}
+"""
+VARIABLE_FILES = {
+    "terraform.tfvars": f'db_pw = "{OVERRIDDEN}"\n',
+    "z.auto.tfvars": 'db_pw = "Winning-canary-9d9d"\n',
+    "envs/prod.tfvars": f'db_pw = "{VAR_FILE}"\n',
+}
 
 
 def _tarball(files: dict[str, str], *, link: str | None = None) -> bytes:
@@ -120,7 +156,8 @@ def test_a_secret_in_an_uploaded_tarball_is_masked_everywhere(tmp_path: Path) ->
     token = write_token(data, "tarball-secrets")
     with serving(data) as served:
         refused_status, refused = _upload(served, token, _tarball({"main.tf": f"# {REFUSED}\n"}, link="escape.tf"))
-        status, accepted = _upload(served, token, _tarball({"main.tf": MAIN, "broken.tf": BROKEN_TF}))
+        files = {"main.tf": MAIN, "broken.tf": BROKEN_TF, "spelled.tf": SPELLED, **VARIABLE_FILES}
+        status, accepted = _upload(served, token, _tarball(files))
         assert status == 202, accepted
         review = _review(served, token, str(accepted["review"]))
         log = served.log()
@@ -134,7 +171,8 @@ def test_a_secret_in_an_uploaded_tarball_is_masked_everywhere(tmp_path: Path) ->
     stored = _stored_text(data / "tfreview.db")
     assert 'resource "aws_ssm_parameter" "db"' in stored  # the stored tarball is read back whole
     assert "(sensitive value)" in stored
-    for canary in CANARIES:
+    assert 'resource "aws_ssm_parameter" "escaped"' in stored  # its file stored, names kept, the literal masked
+    for canary in (*CANARIES, ESCAPED_TAIL, *HEREDOC_LINES, OVERRIDDEN, "Winning-canary-9d9d", VAR_FILE):
         assert canary not in stored, canary
         assert canary not in answered, canary
         assert canary not in log, canary

@@ -164,3 +164,75 @@ def test_masking_keeps_labels_keys_references_and_template_code() -> None:
         '{"resource": {"aws_s3_bucket": {"orders": {"bucket": "(sensitive value)", "tags": {"a": "${var.orders}"}}}}}'
     )
     assert mask_source("README.md", "the orders bucket", secrets) == "the (sensitive value) bucket"
+
+
+ESCAPED = "Escaped-canary-5e5e"
+HEREDOC = ("Heredoc-canary-line-1", "Heredoc-canary-line-2")
+QUOTED = 'Quo\\ted"canary-6f6f'  # a password holding a backslash and a quote
+TEMPLATED = "Templ${ate}-canary-7a7a"  # `$${` in the source is a literal `${`
+
+
+def test_a_secret_spelled_with_escapes_or_an_indented_heredoc_is_masked_too() -> None:
+    """Terraform evaluates `\\u0065`, `\\"`, `\\\\` and `$${` in a quoted string, and strips the indentation of a
+    `<<-` heredoc: the value the tree calls sensitive is not the text written, so masking only the value's own
+    spelling stored the secret in clear (one decoding step away)."""
+    spelled = ESCAPED.replace("e", "\\u0065", 1)
+    quoted = QUOTED.replace("\\", "\\\\").replace('"', '\\"')
+    templated = TEMPLATED.replace("${", "$${")
+    main = f"""
+variable "token" {{
+  sensitive = true
+  default   = "{spelled}"
+}}
+resource "aws_db_instance" "main" {{
+  engine   = "postgres"
+  password = "{quoted}"
+}}
+resource "aws_ssm_parameter" "pem" {{
+  name  = "/app/pem"
+  type  = "SecureString"
+  value = <<-EOT
+    {HEREDOC[0]}
+    {HEREDOC[1]}
+    EOT
+}}
+resource "aws_ssm_parameter" "templated" {{
+  name  = "/app/templated"
+  type  = "SecureString"
+  value = "{templated}"
+}}
+"""
+    tree = sensitive_values_of_tree({"main.tf": main})
+    assert {ESCAPED, QUOTED, TEMPLATED, f"{HEREDOC[0]}\n{HEREDOC[1]}\n"} <= tree.values
+    stored = prepare_plan(_tarball({"main.tf": main}), "tarball", {}, [])
+    text = _members(stored.content)["main.tf"]
+    for leaked in (spelled, ESCAPED, "Quo\\\\ted", "canary-6f6f", "canary-7a7a", *HEREDOC):
+        assert leaked not in text, leaked
+    after = change_set_from_tarball(stored.content, label="upload")
+    assert sorted(c.address for c in after.changes) == [
+        "aws_db_instance.main",
+        "aws_ssm_parameter.pem",
+        "aws_ssm_parameter.templated",
+    ]
+
+
+def test_every_value_a_tree_gives_a_sensitive_variable_is_masked_not_only_the_one_that_wins() -> None:
+    """Terraform loads terraform.tfvars, then *.auto.tfvars (a later value wins); a `-var-file` such as
+    envs/prod.tfvars is loaded by no root. The value each of them gives `db_pw` is a secret however it is loaded."""
+    main = 'variable "db_pw" {\n  sensitive = true\n}\nresource "aws_db_instance" "m" {\n  password = var.db_pw\n}\n'
+    files = {
+        "main.tf": main,
+        "terraform.tfvars": 'db_pw = "Overridden-canary-2222"\n',
+        "z.auto.tfvars": 'db_pw = "Winning-canary-3333"\n',
+        "envs/prod.tfvars": 'db_pw = "VarFile-canary-1111"\n',
+        "envs/stage.tfvars.json": '{"db_pw": "VarFileJson-canary-4444"}',
+    }
+    stored = prepare_plan(_tarball(files), "tarball", {}, [])
+    members = _members(stored.content)
+    text = "\n".join(members.values())
+    for canary in ("Overridden-canary-2222", "Winning-canary-3333", "VarFile-canary-1111", "VarFileJson-canary-4444"):
+        assert canary not in text, canary
+    assert members["envs/prod.tfvars"] == f'db_pw = "{SENSITIVE}"\n'  # its names kept
+    assert json.loads(members["envs/stage.tfvars.json"]) == {"db_pw": SENSITIVE}
+    after = change_set_from_tarball(stored.content, label="upload")
+    assert [c.address for c in after.changes] == ["aws_db_instance.m"]

@@ -11,7 +11,9 @@ text of string literals, heredocs and comments is masked; block labels (`resourc
 object keys, identifiers and the references inside `${…}` are kept, so the stored tree parses to the same
 addresses and links. Any other text file is masked everywhere. A Terraform file that does not parse was never
 evaluated, so what it holds is unknown: every literal of it is masked, its syntax (and so its parse error) kept;
-so is a file the review does not read (`.tf.json`, `.tofu`).
+so is a file the review does not read (`.tf.json`, `.tofu`, a variable file no root loads by itself). A value
+written with escapes or in an indented heredoc masks the literal that spells it; a variable file's value hidden
+by a later one's is masked too (ADR 0484).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any, Final
 from tfreview.core.redact import SENSITIVE, is_secret_name, mask_text, sensitive_strings
 from tfreview.core.sensitive_attributes import is_provider_sensitive
 from tfreview.parsing.hcl_configuration import read_configuration
-from tfreview.parsing.source_tree import MappingReader, is_unread_configuration
+from tfreview.parsing.source_tree import MappingReader, is_terraform_file, is_unread_configuration
 
 _TERRAFORM_SUFFIXES: Final = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tofu", ".tofu.json")
 # a block header: a type and its labels, then `{` (`resource "aws_s3_bucket" "orders" {`): its labels are names
@@ -54,6 +56,11 @@ def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
         inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
         configuration = read_configuration(MappingReader(inside))
         found |= configuration.sensitive_values
+        loaded = [path for path in inside if "/" not in path and is_terraform_file(path) and not path.endswith(".tf")]
+        if len(loaded) > 1:  # a later variable file's value hides an earlier one's: each one is read alone too
+            alone = {path: text for path, text in inside.items() if path not in loaded}
+            for path in loaded:
+                found |= read_configuration(MappingReader({**alone, path: inside[path]})).sensitive_values
         unread.update(posixpath.normpath(prefix + path) for path, _reason in configuration.files_skipped)
         for resource in configuration.resources.values():
             for name, value in resource.values.items():
@@ -63,6 +70,13 @@ def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
                     found |= _secret_named(name, value)
     # `.tf.json` and OpenTofu's own files are not read by the review (noted as such): never evaluated either
     unread.update(posixpath.normpath(path) for path in texts if is_unread_configuration(path))
+    # a variable file no root loads by itself (`-var-file=envs/prod.tfvars`): its values are never evaluated either
+    unread.update(
+        posixpath.normpath(path)
+        for path in texts
+        if path.endswith((".tfvars", ".tfvars.json"))
+        and not (is_terraform_file(path) and posixpath.dirname(path.replace("\\", "/")) in folders)
+    )
     return TreeSecrets(frozenset(found), frozenset(unread))
 
 
@@ -87,12 +101,53 @@ def mask_source(path: str, text: str, secrets: AbstractSet[str], *, unread: bool
         segments = _segments(text, json=path.endswith(".json"))
         return "".join(_WORDS.sub(SENSITIVE, part) if is_value else part for part, is_value in segments)
     present = {secret for secret in secrets if secret in text}
-    if not present:
+    terraform = path.endswith(_TERRAFORM_SUFFIXES)
+    # a value Terraform reads from escapes (`\u0065`, `\"`, `$${`) or an indented `<<-` heredoc is not written
+    # as it evaluates: a literal whose text spells a secret that way is masked whole
+    spelled: set[str] = set()
+    if terraform and secrets:
+        spelling = _spelling(text)
+        spelled = {
+            secret for secret in map(_dedented, secrets) if len(secret) >= _SHORTEST_SPELLED and secret in spelling
+        }
+    if not present and not spelled:
         return text
-    if not path.endswith(_TERRAFORM_SUFFIXES):
+    if not terraform:
         return mask_text(text, present)
     segments = _segments(text, json=path.endswith(".json"))
-    return "".join(mask_text(part, present) if is_value else part for part, is_value in segments)
+    return "".join(_masked(part, present, spelled) if is_value else part for part, is_value in segments)
+
+
+_ESCAPE: Final = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.DOTALL)
+_ESCAPED: Final = {"n": "\n", "r": "\r", "t": "\t"}
+_INDENT: Final = re.compile(r"^[ \t]+", re.MULTILINE)
+_SHORTEST_SPELLED: Final = 6  # a secret reduced to less by its indentation would blot out ordinary words
+
+
+def _dedented(secret: str) -> str:
+    return _INDENT.sub("", secret)
+
+
+def _spelling(text: str) -> str:
+    """`text` with HCL/JSON escapes read and every line's indentation dropped: a secret as a literal spells it."""
+    return _INDENT.sub("", _ESCAPE.sub(_unescaped, text))
+
+
+def _unescaped(match: re.Match[str]) -> str:
+    escape = match.group(0)
+    if escape[0] != "\\":
+        return escape[1:]  # `$${` → `${`, `%%{` → `%{`
+    if len(escape) > 2 and escape[1] in "uU":
+        code = int(escape[2:], 16)
+        return chr(code) if code <= 0x10FFFF else escape
+    return _ESCAPED.get(escape[1], escape[1])
+
+
+def _masked(part: str, present: AbstractSet[str], spelled: AbstractSet[str]) -> str:
+    part = mask_text(part, present) if present else part
+    if spelled and any(secret in _spelling(part) for secret in spelled):
+        return _WORDS.sub(SENSITIVE, part)
+    return part
 
 
 def _segments(text: str, *, json: bool) -> Iterator[tuple[str, bool]]:
