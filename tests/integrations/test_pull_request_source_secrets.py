@@ -140,8 +140,9 @@ def test_no_canary_of_a_pull_requests_literals_leaves_tfreview(
             max_attempts=1,
             call_timeout_seconds=10.0,
         )
-        base_settings = stack_settings(tmp_path, webhook_secret=secret, github_app=github_app_settings(github, tmp_path))
-        settings = base_settings.model_copy(update={"advisor": advisor})
+        app = github_app_settings(github, tmp_path)
+        settings = stack_settings(tmp_path, webhook_secret=secret, github_app=app)
+        settings = settings.model_copy(update={"advisor": advisor})
         with live_stack(settings, reconcilers=()) as stack:
             github.webhook_url = f"{stack.url}/webhooks/github"
             github.webhook_secret = secret
@@ -149,7 +150,7 @@ def test_no_canary_of_a_pull_requests_literals_leaves_tfreview(
             number = github.open_pull_request(REPO, head="secrets", base="main")
             head_sha = github.pull_request(REPO, number).head_sha
             send_webhook(github, "pull_request", pull_request_event(github, REPO, number, "opened"))
-            wait_for(lambda: stack.finished_reviews(), "the review to finish")
+            wait_for(stack.finished_reviews, "the review to finish")
             wait_for(
                 lambda: [r for r in github.check_runs(REPO, head_sha) if r["status"] == "completed"],
                 "the check run to complete",

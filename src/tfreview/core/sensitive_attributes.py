@@ -71,9 +71,10 @@ def with_provider_sensitive(resource_type: str, mask: Any) -> Any:
 def source_mask(resource_type: str, values: Any) -> Any:
     """The sensitive mask a plan's schema gives `values` of a `resource_type` read from source (HCL mode): True on
     the provider-sensitive arguments and on the secret-named ones (`password`, `secret_key`, `auth_token`…),
-    top-level or in nested blocks (a secret-named one when it holds a text or a number: Terraform converts a number
-    to the string it masks); None when there is none. Keys of a map (`environment.variables`) are data, not arguments: a plan
-    does not mark them, and a rule that judges a literal there (TFR-AWS-028) must still see it unmarked."""
+    top-level or in nested blocks (a secret-named one when it holds a text or a number: Terraform converts a
+    number to the string it masks); None when there is none. Keys of a map (`environment.variables`) are data, not
+    arguments: a plan does not mark them, and a rule that judges a literal there (TFR-AWS-028) must still see it
+    unmarked."""
     if not isinstance(values, Mapping):
         return None
     names = PROVIDER_SENSITIVE.get(resource_type, frozenset())
