@@ -4,13 +4,20 @@ In a plan, Terraform masks these values itself (`after_sensitive`, from the prov
 has no schema: an uploaded tarball's `value = "…"` of an `aws_ssm_parameter` is the secret, under a name that is
 no secret name (`is_secret_name` catches `password`, `secret_key`, `token`…). Only arguments the user sets are
 listed (computed-only secrets such as `aws_iam_access_key.secret` are never in source), and only those whose
-names `is_secret_name` misses; each is `Sensitive: true` in its provider's resource schema (ADR 0472).
+names `is_secret_name` misses; each is `Sensitive: true` in its provider's resource schema (ADR 0472). A provider
+block is read as the pseudo resource `provider.<name>` of type `<name>_provider`: the credentials its configuration
+reference takes under such names are listed the same way (ADR 0490).
+
+`source_mask` gives a change read from source (HCL mode) the mask a plan's schema would: these arguments and the
+secret-named ones, where they are written (ADR 0490).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, Final
+
+from tfreview.core.redact import is_secret_name
 
 PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     # hashicorp/aws
@@ -37,6 +44,11 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     # hashicorp/vault
     "vault_generic_secret": frozenset({"data_json"}),
     "vault_kv_secret_v2": frozenset({"data_json"}),
+    # provider blocks: the service-account key file's contents (hashicorp/google, google-beta), the client's TLS
+    # private key (hashicorp/kubernetes)
+    "google_provider": frozenset({"credentials"}),
+    "google-beta_provider": frozenset({"credentials"}),
+    "kubernetes_provider": frozenset({"client_key"}),
 }
 
 
@@ -54,3 +66,59 @@ def with_provider_sensitive(resource_type: str, mask: Any) -> Any:
     merged = dict(mask) if isinstance(mask, Mapping) else {}
     merged.update(dict.fromkeys(names, True))
     return merged
+
+
+def source_mask(resource_type: str, values: Any) -> Any:
+    """The sensitive mask a plan's schema gives `values` of a `resource_type` read from source (HCL mode): True on
+    the provider-sensitive arguments and on the secret-named ones (`password`, `secret_key`, `auth_token`…),
+    top-level or in nested blocks (a secret-named one when it holds a text or a number: Terraform converts a
+    number to the string it masks); None when there is none. Keys of a map (`environment.variables`) are data, not
+    arguments: a plan does not mark them, and a rule that judges a literal there (TFR-AWS-028) must still see it
+    unmarked."""
+    if not isinstance(values, Mapping):
+        return None
+    names = PROVIDER_SENSITIVE.get(resource_type, frozenset())
+    return _arguments_mask(values, names)
+
+
+def _arguments_mask(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any] | None:
+    marks: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key in names or (_secret_literal(value) and is_secret_name(key)):
+            marks[key] = True
+        elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):  # nested blocks
+            items = [_arguments_mask(item, frozenset()) if isinstance(item, Mapping) else None for item in value]
+            if any(items):
+                marks[key] = [item or False for item in items]
+    return marks or None
+
+
+def _secret_literal(value: Any) -> bool:
+    """A value a secret-named argument holds as a secret: a text (not a reference left as `${…}`) or a number; a
+    flag (`manage_master_user_password = true`) is no secret."""
+    if isinstance(value, str):
+        return not value.startswith("${")
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def merged_mask(first: Any, second: Any) -> Any:
+    """Two plan-style sensitive masks of the same value as one: what either marks is marked (None: nothing)."""
+    if not first:
+        return second or None
+    if not second:
+        return first
+    if first is True or second is True:
+        return True
+    if isinstance(first, Mapping) and isinstance(second, Mapping):
+        keys = dict.fromkeys([*first, *second])  # in order: the same masks merge to the same mask
+        marks = {key: mark for key in keys if (mark := merged_mask(first.get(key), second.get(key)))}
+        return marks or None
+    if isinstance(first, list) and isinstance(second, list):
+        longer, shorter = (first, second) if len(first) >= len(second) else (second, first)
+        return [
+            merged_mask(item, shorter[index] if index < len(shorter) else None) or False
+            for index, item in enumerate(longer)
+        ]
+    return first

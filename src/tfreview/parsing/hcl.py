@@ -9,11 +9,13 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from tfreview.core.errors import InputError
 from tfreview.core.open_renderings import MAX_COMBINED
 from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, OpenBlock, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
+from tfreview.core.sensitive_attributes import merged_mask, source_mask
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
 from tfreview.parsing.source_tree import (
@@ -151,9 +153,10 @@ def _change(
         actions=actions,
         before=old.values if old is not None else None,
         after=new.values if new is not None else None,
-        # what a sensitive variable or output flows into is sensitive, as Terraform marks it in a plan
-        before_sensitive=mask_of(old.values, secrets) if old is not None else None,
-        after_sensitive=mask_of(new.values, secrets) if new is not None else None,
+        # what a sensitive variable or output flows into is sensitive, as Terraform marks it in a plan, and so are
+        # the arguments its provider's schema marks (ADR 0490)
+        before_sensitive=_sensitive(config.type, old.values, secrets) if old is not None else None,
+        after_sensitive=_sensitive(config.type, new.values, secrets) if new is not None else None,
         after_unknown=new.unknown if new is not None else None,
         module_address=config.module_address,
         # a deleted resource's lines are in the base only: never point at them in the new files
@@ -169,6 +172,13 @@ def _change(
         conditional_blocks=_conditional_blocks("before", old, secrets) + _conditional_blocks("after", new, secrets),
         open_blocks=_open_blocks("before", old, secrets) + _open_blocks("after", new, secrets),
     )
+
+
+def _sensitive(resource_type: str, values: dict[str, Any], secrets: frozenset[str]) -> Any:
+    """The sensitive mask of a resource's values read from source: every string holding a value of a sensitive
+    variable or output, and what the provider's schema would mark (`core.sensitive_attributes.source_mask`:
+    its sensitive arguments and the secret-named ones), as a plan has it (ADR 0490)."""
+    return merged_mask(mask_of(values, secrets), source_mask(resource_type, values))
 
 
 def _uncombined(changes: list[ResourceChange]) -> list[str]:
@@ -202,10 +212,10 @@ def _open_blocks(side: str, config: ConfiguredResource | None, secrets: frozense
             name,
             absent,
             absent_unknown or None,
-            mask_of(absent, secrets),
+            _sensitive(config.type, absent, secrets),
             present,
             present_unknown or None,
-            mask_of(present, secrets),
+            _sensitive(config.type, present, secrets),
         )
         for path, name, absent, absent_unknown, present, present_unknown in config.open_blocks
     )
@@ -219,6 +229,6 @@ def _conditional_blocks(
     if config is None:
         return ()
     return tuple(
-        ConditionalBlock(side, path, values, unknown or None, mask_of(values, secrets), condition)
+        ConditionalBlock(side, path, values, unknown or None, _sensitive(config.type, values, secrets), condition)
         for path, values, unknown, condition in config.conditional_blocks
     )
