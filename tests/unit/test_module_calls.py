@@ -4,6 +4,7 @@ is not, in plan and HCL mode, and that a finding on a module call suppresses, fi
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,12 @@ import pytest
 
 from tfreview.core.findings import Status
 from tfreview.core.module_calls import is_registry_source, shown_source
-from tfreview.core.plan import Location
+from tfreview.core.plan import Location, ResourceChange
 from tfreview.core.policy import Policy, Suppression
 from tfreview.core.review import review, with_fingerprint
 from tfreview.parsing.enrich import enrich_plan
 from tfreview.parsing.hcl import changeset_from_sources, load_directory
+from tfreview.parsing.module_calls import module_call_changes
 from tfreview.parsing.plan_json import plan_from_document
 from tfreview.render.markdown import render_markdown
 from tfreview.render.sarif import render_sarif
@@ -324,3 +326,16 @@ def test_a_module_call_that_was_there_reads_as_existing_in_a_plan(
     actions: dict[str, list[str]], prior: list[str] | None
 ) -> None:
     assert _statuses(_plan_with_calls(actions, prior))["module.net"] is Status.EXISTING
+
+
+class _Untouchable(list[ResourceChange]):
+    def __iter__(self) -> Iterator[ResourceChange]:
+        raise AssertionError("the resources were read")
+
+
+def test_a_configuration_without_module_calls_does_not_read_the_resources() -> None:
+    # the added-call test walks every resource change (10,000s in a large plan): only when there is a call to judge
+    for configuration in ({"root_module": {}}, {"root_module": {"resources": []}}, {}):
+        assert module_call_changes(configuration, _Untouchable()) == []
+    with pytest.raises(AssertionError, match="the resources were read"):
+        module_call_changes({"root_module": {"module_calls": {"a": {"source": "./a"}}}}, _Untouchable())

@@ -188,3 +188,48 @@ def test_strip_index_takes_the_fast_path_only_where_the_walk_agrees(address: str
 )
 def test_strip_index(address: str, stripped: str) -> None:
     assert strip_index(address) == stripped
+
+
+def test_a_change_or_resource_without_an_optional_key_reads_as_absent() -> None:
+    # Terraform writes the six keys of a change and a resource's type, name, mode and provider in every entry; the
+    # reader takes them in one call, and an entry without one (an older or hand-written plan) reads as before
+    full = {
+        "address": "aws_s3_bucket.b",
+        "type": "aws_s3_bucket",
+        "name": "b",
+        "mode": "managed",
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "change": {
+            "actions": ["update"],
+            "before": {"acl": "private"},
+            "after": {"acl": "public-read"},
+            "after_unknown": {},
+            "before_sensitive": {},
+            "after_sensitive": {},
+        },
+    }
+    sparse = {"address": "aws_s3_bucket.c", "change": {"actions": ["create"], "after": {"acl": "private"}}}
+    plan = {"format_version": "1.2", "resource_changes": [full, sparse]}
+    first, second = load_plan(json.dumps(plan).encode()).changes
+    assert (first.type, first.name, first.mode, first.provider) == (
+        "aws_s3_bucket",
+        "b",
+        "managed",
+        "registry.terraform.io/hashicorp/aws",
+    )
+    assert (first.before, first.after, first.after_unknown, first.before_sensitive) == (
+        {"acl": "private"},
+        {"acl": "public-read"},
+        {},
+        {},
+    )
+    assert (second.type, second.name, second.mode, second.provider, second.kind) == ("", "", "managed", "", "create")
+    assert (second.before, second.after_unknown, second.before_sensitive, second.after_sensitive) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    bad = {"format_version": "1.2", "resource_changes": [{**sparse, "change": {"after": {"acl": 1}}}]}
+    with pytest.raises(InputError, match=r"resource_changes\[0\] \(aws_s3_bucket.c\) has no list of actions"):
+        load_plan(json.dumps(bad).encode())

@@ -568,11 +568,21 @@ def _run_change_rules(
     by_type, generic = _index(rules)
     findings: list[Finding] = []
     for_type = {type_name: applicable + generic for type_name, applicable in by_type.items()}
+    # the rules of a (type, kind), chosen once per pair: a rule is called on the kinds it declares (`change_kinds`)
+    chosen: dict[tuple[str, ChangeKind], list[Rule]] = {}
     for change in changes:
         kind = change.kind
         if kind is ChangeKind.NOOP or kind is ChangeKind.READ:
             continue
-        for rule in for_type.get(change.type, generic):
+        pair = (change.type, kind)
+        applicable = chosen.get(pair)
+        if applicable is None:
+            applicable = chosen[pair] = [
+                rule
+                for rule in for_type.get(change.type, generic)
+                if not rule.change_kinds or kind in rule.change_kinds
+            ]
+        for rule in applicable:
             check = rule.check_change
             assert check is not None
             try:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
-from tfreview.core.plan import ChangeSet, Location, ResourceChange, strip_index
+from tfreview.core.plan import ChangeKind, ChangeSet, Location, ResourceChange, strip_index
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN, lookup, split_path, written
 
@@ -337,6 +337,9 @@ class Rule:
     # ids of rules whose hits on the same item this rule's hit includes (one cause, one finding):
     # they stay silent there and their messages become facets of this one (core/folding.py)
     subsumes: tuple[str, ...] = ()
+    # a change rule: the kinds of change its check can report on; the review does not call it on the others (a
+    # create, most of a plan, calls no rule that judges only destroys). Empty: every kind.
+    change_kinds: tuple[ChangeKind, ...] = ()
 
     @property
     def kind(self) -> str:

@@ -41,9 +41,12 @@ def module_call_changes(
     there, as a provider block does."""
     if not isinstance(configuration, Mapping):
         return []
+    calls = list(_calls(configuration.get("root_module"), ""))
+    if not calls:
+        return []  # a configuration without modules: no need to look at each resource (10,000s) for added calls
     added = set(_added_calls(resources, prior_state))
     out = []
-    for prefix, name, call in _calls(configuration.get("root_module"), ""):
+    for prefix, name, call in calls:
         values, unknown = module_call_values(call.get("source"), call.get("version_constraint"))
         address = module_call_address(prefix, name)
         if strip_index(prefix.removesuffix(".")) in added:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -237,6 +238,10 @@ def _str_or_none(value: Any) -> str | None:
 # booleans; anything else is looked at again by `_check_values`, which says what is wrong
 _VALUE_TYPES = frozenset({dict, type(None)})
 _MASK_TYPES = frozenset({dict, type(None), bool})
+# what Terraform writes in every change and every resource, each set read in one call (C) instead of a `.get` each
+_CHANGE_KEYS = ("actions", "before", "after", "after_unknown", "before_sensitive", "after_sensitive")
+_CHANGE_VALUES = itemgetter(*_CHANGE_KEYS)
+_ITEM_VALUES = itemgetter("type", "name", "mode", "provider_name")
 
 
 def _changes(
@@ -259,19 +264,15 @@ def _changes(
             item, change = entry, entry["change"]
         else:
             item, change = _entry(entry, index, key, path)
-        actions = change.get("actions")
+        try:  # the six keys Terraform writes in every change, read in one call (C); a plan without one: `.get`
+            actions, before, after, after_unknown, before_sensitive, after_sensitive = _CHANGE_VALUES(change)
+        except KeyError:
+            actions, before, after, after_unknown, before_sensitive, after_sensitive = map(change.get, _CHANGE_KEYS)
         if type(actions) is not list or not (
             (len(actions) == 1 and type(actions[0]) is str) or all(isinstance(a, str) for a in actions)
         ):
             raise InputError(f"{key}[{index}] ({item['address']}) has no list of actions", path=path)
         address: str = item["address"]
-        get = change.get
-        before, after = get("before"), get("after")
-        after_unknown, before_sensitive, after_sensitive = (
-            get("after_unknown"),
-            get("before_sensitive"),
-            get("after_sensitive"),
-        )
         if not (
             type(before) in _VALUE_TYPES
             and type(after) in _VALUE_TYPES
@@ -280,11 +281,15 @@ def _changes(
             and type(after_sensitive) in _MASK_TYPES
         ):
             _check_values(change, index, key, address, path)
-        replace_paths = get("replace_paths")
+        replace_paths = change.get("replace_paths")
         config_address = (strip_index(address) if "[" in address else address) if by_instance else address
         item_get = item.get
-        kind, name, mode = item_get("type", ""), item_get("name", ""), item_get("mode", "managed")
-        provider, module = item_get("provider_name", ""), item_get("module_address")
+        try:  # the four a resource always has, as `_CHANGE_VALUES`
+            kind, name, mode, provider = _ITEM_VALUES(item)
+        except KeyError:
+            kind, name = item_get("type", ""), item_get("name", "")
+            mode, provider = item_get("mode", "managed"), item_get("provider_name", "")
+        module = item_get("module_address")
         reason, previous = item_get("action_reason"), item_get("previous_address")
         append(
             new_resource_change(

@@ -40,4 +40,5 @@ RULE = Rule(
     "removed from the configuration, a `count` or `for_each` key gone, a module removed). The table of "
     "stateful types is data (`rules/support/stateful_types.toml`); keys and databases are the worst case.",
     check_change=check_change,
+    change_kinds=(ChangeKind.DELETE,),
 )

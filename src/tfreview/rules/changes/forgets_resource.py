@@ -33,4 +33,5 @@ RULE = Rule(
     "`forget` the object: nothing is deleted, but drift, cost and security of the object are no longer "
     'Terraform\'s business. A forget paired with a create (`["create", "forget"]`) is not reported here.',
     check_change=check_change,
+    change_kinds=(ChangeKind.FORGET,),
 )

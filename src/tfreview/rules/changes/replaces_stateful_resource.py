@@ -46,4 +46,5 @@ RULE = Rule(
     "starts empty. The message names the attributes that force the replacement (`replace_paths`) and "
     "Terraform's reason (cannot update in place, tainted, `-replace`, `replace_triggered_by`).",
     check_change=check_change,
+    change_kinds=(ChangeKind.REPLACE,),
 )

@@ -38,4 +38,5 @@ RULE = Rule(
     "plan error. Checked only where the configuration is known (HCL review, or a plan reviewed with its "
     "sources): plan JSON alone does not carry `lifecycle`, and the rule stays silent there.",
     check_change=check_change,
+    change_kinds=(ChangeKind.DELETE, ChangeKind.REPLACE),
 )

@@ -112,12 +112,23 @@ def _describe(grants: list[Grant], old: list[Statement]) -> str:
     return f"{_listed(grants)}, a combination no current statement allows"
 
 
+def _unchanged(change: ResourceChange, attribute: str) -> bool:
+    """The attribute holds the same known text before and after (most updates leave a policy alone)."""
+    text = change.after.get(attribute)
+    if type(text) is not str or text != change.before.get(attribute):
+        return False
+    masks = (change.after_unknown, change.before_unknown)
+    return not any(mask and (type(mask) is not dict or mask.get(attribute) is not None) for mask in masks)
+
+
 def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]:
     if change.kind not in (ChangeKind.UPDATE, ChangeKind.REPLACE) or not change.before or not change.after:
         return
     before = Resource(change.address, change.type, change.name, change.before)
     after = Resource(change.address, change.type, change.name, change.after, change.after_unknown)
     for attribute in POLICY_ATTRIBUTES.get(change.type, ()):
+        if attribute != "inline_policy" and _unchanged(change, attribute):
+            continue  # one document, the same text on both sides: each grant covers itself, nothing widens
         old = [s for _, text in _documents(before, attribute) for s in statements(text)]
         for path, text in _documents(after, attribute):
             new = statements(text)
@@ -161,4 +172,5 @@ RULE = Rule(
     "wildcards honoured. Names the added actions, resources and principals, flags a dropped condition and a "
     "removed Deny. A document known only after apply is never compared.",
     check_change=check_change,
+    change_kinds=(ChangeKind.UPDATE, ChangeKind.REPLACE),
 )

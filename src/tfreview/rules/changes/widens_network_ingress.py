@@ -149,4 +149,5 @@ RULE = Rule(
     "`azurerm_network_security_rule` and `google_compute_firewall` only new source ranges are compared. "
     "Sources that are other security groups are not compared, and values known only after apply never count.",
     check_change=check_change,
+    change_kinds=(ChangeKind.UPDATE, ChangeKind.REPLACE),
 )
