@@ -236,3 +236,19 @@ def test_an_inline_policy_with_an_unknown_name_compares_its_known_document(tmp_p
     head = named % (_TRUST, "[]", _ADMIN)
     [finding] = _findings(tmp_path, base, head, IAM.id)
     assert finding.evidence.path == "inline_policy.0.policy"
+
+
+def test_a_whole_ingress_element_from_a_variable_may_be_any_grant(tmp_path: Path) -> None:
+    """`ingress = [var.rule, {…}]`: the first element is unknown as a whole (a null beside a known block in the
+    base's values), so it may grant anything; the known block after it keeps its own index."""
+    known = (
+        '{ from_port = 80, to_port = 80, protocol = "tcp", cidr_blocks = ["10.0.0.0/8"], ipv6_cidr_blocks = [], '
+        'prefix_list_ids = [], security_groups = [], self = false, description = "" }'
+    )
+    world_ssh = known.replace("80", "22").replace("10.0.0.0/8", "0.0.0.0/0")
+    base = 'variable "rule" {\n  type = any\n}\n' + _GROUP % f"  ingress = [var.rule, {known}]\n"
+    assert _findings(tmp_path, base, _GROUP % f"  ingress = [{world_ssh}]\n", INGRESS.id) == []
+    (tmp_path / "again").mkdir()
+    only_known = _GROUP % f"  ingress = [{known}]\n"
+    [finding] = _findings(tmp_path / "again", only_known, _GROUP % f"  ingress = [{world_ssh}]\n", INGRESS.id)
+    assert "0.0.0.0/0 on tcp 22" in finding.message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,15 +107,18 @@ def _unknown_aws_grants(resource: Resource) -> Iterator[Grant]:
     block over a variable), each read as the widest grant it may be: any source, on the protocol and ports its
     block states, or on all traffic where they are unknown too (ADR 0488)."""
     if resource.type == "aws_security_group":
-        if resource.get("ingress") is UNKNOWN:
+        blocks = resource.get("ingress")
+        if blocks is UNKNOWN:
             yield Grant("ingress", _ANY_SOURCE, "all", 0, 65535)
             return
-        for index, block in enumerate(resource.blocks("ingress")):
-            if _unknown(resource, f"ingress.{index}.cidr_blocks") or _unknown(
-                resource, f"ingress.{index}.ipv6_cidr_blocks"
-            ):
+        for index, block in enumerate(blocks if isinstance(blocks, list) else []):
+            path = f"ingress.{index}"
+            if not isinstance(block, Mapping):  # a whole block nobody knows (`ingress = [var.rule]`)
+                if _unknown(resource, path):
+                    yield Grant(path, _ANY_SOURCE, "all", 0, 65535)
+            elif _unknown(resource, f"{path}.cidr_blocks") or _unknown(resource, f"{path}.ipv6_cidr_blocks"):
                 known = _range(block.get("protocol"), block.get("from_port"), block.get("to_port"), strict=False)
-                yield Grant(f"ingress.{index}", _ANY_SOURCE, *(known or ("all", 0, 65535)))
+                yield Grant(path, _ANY_SOURCE, *(known or ("all", 0, 65535)))
         return
     if resource.type == "aws_security_group_rule":
         direction, keys, protocol = resource.get("type"), ("cidr_blocks", "ipv6_cidr_blocks"), "protocol"
@@ -137,13 +140,12 @@ def _unknown_aws_grants(resource: Resource) -> Iterator[Grant]:
 
 
 def _strings(value: Any) -> list[str]:
-    return (
-        [value]
-        if isinstance(value, str)
-        else [v for v in value if isinstance(v, str)]
-        if isinstance(value, list)
-        else []
-    )
+    """The texts of a value that is one text or a list of them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, str)]
+    return []
 
 
 def _may_be(value: Any, expected: str, *, strict: bool) -> bool:
