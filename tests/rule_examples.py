@@ -124,6 +124,8 @@ def plan_of_hcl(example: Example) -> ChangeSet:
             continue
         if change.mode != "managed":
             continue
+        if change.condition:
+            continue  # exists only when a caller sets variables (ADR 0360): a plan made with the defaults lacks it
         after = change.after
         unknown = dict(change.after_unknown or {}) if after is not None else None
         if after is not None and unknown is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot, coexists
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -23,7 +23,37 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     # keyed by the secret's condition: only a rotation there whenever the secret is counts (ADR 0361)
     if snapshot.memo(("secret-rotation-unlinked", *resource.condition), lambda: _has_unlinked(resource, snapshot)):
         return  # a rotation whose secret is known only after apply may be this one's: no guess
+    gated = _gated(resource, snapshot)
+    if gated:
+        yield Hit("", _gated_message(resource, gated), unset=True)
+        return
     yield Hit("", f"the secret never rotates: no `{_ROTATION}` refers to it", unset=True)
+
+
+def _gated(secret: Resource, snapshot: Snapshot) -> list[Resource]:
+    """Rotations that refer to the secret but exist only when a caller sets variables the secret does without
+    (`count = var.enable_rotation ? 1 : 0`, defaulting false): `Snapshot.linked` leaves them out (ADR 0361)."""
+    known = {v for v in (secret.get("id"), secret.get("arn")) if isinstance(v, str) and v}
+    return [
+        rotation
+        for rotation in snapshot.of_type(_ROTATION)
+        if not coexists(rotation, secret)
+        and (secret.config_address in rotation.refs("secret_id") or _text(rotation.get("secret_id")) in known)
+    ]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _gated_message(secret: Resource, gated: list[Resource]) -> str:
+    rotation = gated[0]
+    names = [name for name in rotation.condition if name not in secret.condition]
+    verb, its = ("is", "its default leaves") if len(names) == 1 else ("are", "their defaults leave")
+    return (
+        f"the secret does not rotate unless {' and '.join(names)} {verb} set: `{rotation.config_address}` refers "
+        f"to it, but {its} that rotation out"
+    )
 
 
 def _has_unlinked(secret: Resource, snapshot: Snapshot) -> bool:
@@ -51,8 +81,11 @@ RULE = Rule(
     "provider creates none (AWS Security Hub SecretsManager.1). Low: a hygiene control, and some third-party "
     f"credentials cannot be rotated by a function. A secret passes with an `{_ROTATION}` pointing at it (by "
     "reference, id or ARN) or, with AWS provider versions before 5, inline `rotation_rules` / "
-    "`rotation_lambda_arn`. When some rotation's `secret_id` is known only after apply and comes through a "
-    "module variable or a local, it may be any secret's, and the rule stays silent rather than guess. How often "
+    "`rotation_lambda_arn`. A rotation that exists only when a caller sets a variable (`count = "
+    "var.enable_rotation ? 1 : 0`, defaulting to false) does not count: the secret every caller gets does not "
+    "rotate, and the message names the variable and the rotation. When some rotation's `secret_id` is known only "
+    "after apply and comes through a module variable or a local, it may be any secret's, and the rule stays silent "
+    "rather than guess. How often "
     "a configured rotation runs is TFR-AWS-182's concern.",
     defaults=(("rotation", "none: a secret is not rotated unless a rotation is configured"),),
     references=References(checkov=("CKV2_AWS_57",)),

@@ -32,11 +32,21 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
 
 
 def _absent_from_plan(resource: Resource, attribute: str) -> bool:
-    """In a plan (which lists every attribute of the provider's schema, null when unset), an attribute that
-    is neither a value nor computed: the provider's schema does not have it. HCL mode has no schema."""
-    if resource.configured is None or not resource.values or attribute in resource.values:
+    """An attribute that is neither a value nor computed in an object the provider wrote: a plan's `after` and
+    `before` (the state, upgraded to the same schema) list every attribute of the provider's schema, null when unset,
+    so the provider's schema does not have it. Such an object always holds the resource's `id`, known or computed;
+    HCL values hold what the user wrote, never `id`. Judged alike on both sides, so a no-op or an update of an
+    account from such a provider reads as existing, not introduced (ADR 0489)."""
+    values = resource.values
+    if not values or attribute in values:
         return False
-    return not (resource.unknown is True or (isinstance(resource.unknown, Mapping) and attribute in resource.unknown))
+    unknown = resource.unknown
+    if unknown is True:
+        return False
+    marked = isinstance(unknown, Mapping)
+    if marked and attribute in unknown:
+        return False
+    return "id" in values or (marked and unknown.get("id") is True)
 
 
 RULE = Rule(

@@ -10,6 +10,7 @@ from typing import Any
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.rules import Hit, Resource, Rule
 from tfreview.core.severity import Severity
+from tfreview.core.values import holds_unknown, mask_under
 from tfreview.rules.support.policy_documents import Statement, statements, wildcards_first
 
 # type -> attributes holding a policy document; `inline_policy` is a list of blocks with a `policy` each
@@ -66,6 +67,16 @@ def _documents(resource: Resource, attribute: str) -> list[tuple[str, Any]]:
             (f"inline_policy.{i}.policy", block.get("policy")) for i, block in enumerate(resource.blocks(attribute))
         ]
     return [(attribute, resource.get(attribute))]
+
+
+def _unknown_document(unknown: Any, attribute: str) -> bool:
+    """A policy document at `attribute` (any of the blocks' for `inline_policy`) that the mask marks unknown."""
+    if attribute != "inline_policy":
+        return holds_unknown(mask_under(unknown, attribute))
+    blocks = mask_under(unknown, attribute)
+    if not isinstance(blocks, list):
+        return blocks is True
+    return any(holds_unknown(mask_under(block, "policy")) for block in blocks)
 
 
 def _widening(old: list[Statement], new: list[Statement]) -> tuple[list[Grant], list[Grant], list[Grant]]:
@@ -126,7 +137,12 @@ def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]
         return
     before = Resource(change.address, change.type, change.name, change.before)
     after = Resource(change.address, change.type, change.name, change.after, change.after_unknown)
+    # HCL's base side marks what it could not evaluate (ADR 0475; None in plan mode, the state is known): a base
+    # document or ARN list nobody knows may have allowed anything the head states, so none is new (ADR 0488)
+    unknown = change.before_unknown
     for attribute in POLICY_ATTRIBUTES.get(change.type, ()):
+        if unknown and _unknown_document(unknown, attribute):
+            continue
         if attribute != "inline_policy" and _unchanged(change, attribute):
             continue  # one document, the same text on both sides: each grant covers itself, nothing widens
         old = [s for _, text in _documents(before, attribute) for s in statements(text)]
@@ -147,7 +163,11 @@ def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]
                 yield Hit(path, "the policy " + "; it ".join(parts), shown)
     if change.type == "aws_iam_role":
         old_arns, new_arns = before.get("managed_policy_arns"), after.get("managed_policy_arns")
-        if isinstance(old_arns, list) and isinstance(new_arns, list):
+        if (
+            isinstance(old_arns, list)
+            and isinstance(new_arns, list)
+            and not (unknown and holds_unknown(mask_under(unknown, "managed_policy_arns")))
+        ):
             attached = sorted(a for a in new_arns if isinstance(a, str) and a not in old_arns)
             if attached:
                 yield Hit(
@@ -170,7 +190,9 @@ RULE = Rule(
     "policy, bucket, queue, topic, repository, secret or KMS key policy before and after: every "
     "(action, resource, principal) the new document allows must already be allowed by the old one, with IAM "
     "wildcards honoured. Names the added actions, resources and principals, flags a dropped condition and a "
-    "removed Deny. A document known only after apply is never compared.",
+    "removed Deny. A document known only after apply is never compared, nor, in an HCL diff, a document or a "
+    "role's `managed_policy_arns` whose base tfreview cannot evaluate (a variable, a module input): it may have "
+    "allowed as much.",
     check_change=check_change,
     change_kinds=(ChangeKind.UPDATE, ChangeKind.REPLACE),
 )
