@@ -4,6 +4,8 @@ injected (the recorded sleeps are the evidence; nothing really sleeps)."""
 
 from __future__ import annotations
 
+import time
+
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +20,9 @@ REPO = "octo/infra"
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    # half past a whole second: the fake's whole-second `x-ratelimit-reset` is then never before its own reset
+    # (a start within 1 ms of a whole second made the reset header round below it: see the skew test below)
+    return FakeClock(start=int(time.time()) + 0.5)
 
 
 @pytest.fixture
@@ -113,6 +117,22 @@ def test_primary_limit_waits_for_the_reset(
     assert waits
     assert 119 <= sum(waits) <= 122
     assert not [r for r in github.requests if r.status == 403]
+
+
+def test_a_refusal_whose_reset_is_past_by_our_clock_waits_before_retrying(
+    github: FakeGitHub, http: httpx.Client, tmp_path: Path
+) -> None:
+    """GitHub's clock a little behind ours (here: its whole-second reset rounds below the moment it resets): the
+    403 says "reset" at a second our clock has passed. The client waits the second it logs, not none, and gets in
+    (it used to retry at once, five times, and give up)."""
+    clock = github.clock = FakeClock(start=int(time.time()) + 0.0003)
+    client = make_client(github, http, clock, tmp_path)
+    client.get_pull_request(REPO, 1)
+    github.primary_limit(1, reset_in_seconds=120)
+    client.get_pull_request(REPO, 1)
+    assert client.get_pull_request(REPO, 1).number == 1
+    assert len([r for r in github.requests if r.status == 403]) == 1
+    assert 1.0 in clock.sleeps
 
 
 def test_a_primary_refusal_is_retried_after_the_reset(

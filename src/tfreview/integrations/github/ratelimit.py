@@ -119,6 +119,9 @@ class RateLimiter:
                 self._block(state, reset, "primary")
                 if status in (403, 429):
                     refused = max(reset - now, 1.0)
+                    # a reset already past by our clock (GitHub's is behind, or its whole second rounds down):
+                    # the refusal still stands, so the next request waits the second it says, not none
+                    self._block(state, now + refused, "primary")
             if status in (403, 429) and refused is None:
                 if retry_after is not None:
                     refused = max(retry_after, 0.0)
