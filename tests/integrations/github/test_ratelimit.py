@@ -5,7 +5,6 @@ injected (the recorded sleeps are the evidence; nothing really sleeps)."""
 from __future__ import annotations
 
 import time
-
 from collections.abc import Iterator
 from pathlib import Path
 
