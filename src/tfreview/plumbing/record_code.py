@@ -20,12 +20,12 @@ from __future__ import annotations
 import atexit
 import builtins
 import marshal
-import os
-import stat
 import sys
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from tfreview.plumbing.cache_files import write_cache_file
 
 _FORMAT = 1  # bump when what the file holds changes
 _MAX_ENTRIES = 4096  # past this a save keeps only what its process used (texts of records since changed go)
@@ -79,20 +79,7 @@ class RecordCode:
             known = {text: code for text, code in known.items() if text in self._used}
         entries = {**known, **self._new}
         document = marshal.dumps((_FORMAT, _magic(), entries))
-        temporary = self.path.parent / f".{self.path.name}.{os.getpid()}.{id(self)}.tmp"  # this process's own
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            mode = stat.S_IMODE(self.path.parent.parent.stat().st_mode) & 0o666  # readable as the package is
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-            try:
-                os.fchmod(handle, mode)  # whatever the umask
-                with os.fdopen(handle, "wb") as out:
-                    out.write(document)
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except OSError:
+        if not write_cache_file(self.path, document, self.path.parent.parent):
             return False  # a read-only install: the records are compiled each time, as without the cache
         self._code = entries
         self._new = {}

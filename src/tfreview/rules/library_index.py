@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import stat
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from tfreview.plumbing.cache_files import write_cache_file
 
 _FORMAT = 2  # bump when what an entry holds changes (2: the TOML as JSON text, ADR 0469)
 _INT64 = 2**63
@@ -126,22 +127,8 @@ class LibraryIndex:
         settled = time.time_ns() - _RACY_NS
         files = {**self._files, **{name: entry for name, entry in self._checked.items() if _settled(entry, settled)}}
         document = orjson.dumps({"format": _FORMAT, "files": files})
-        temporary = self._path.parent / f".library.{os.getpid()}.{id(self)}.tmp"  # this process's own
-        try:
-            self._path.parent.mkdir(exist_ok=True)
-            mode = stat.S_IMODE(self._base.stat().st_mode) & 0o666  # readable as the rules are
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-            try:
-                os.fchmod(handle, mode)  # whatever the umask
-                with os.fdopen(handle, "wb") as out:
-                    out.write(document)
-                os.replace(temporary, self._path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except OSError:
-            return False  # a read-only install: the library is parsed each time, as without an index
-        return True
+        # a read-only install: the library is parsed each time, as without an index
+        return write_cache_file(self._path, document, self._base)
 
     def _entry(self, name: str, file: str | Path) -> dict[str, Any]:
         entry = self._checked.get(name)
