@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -69,22 +70,10 @@ def change_set_in_memory(content: bytes, *, label: str) -> ChangeSet:
     tops: set[str] = set()
     try:
         with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as archive:
-            members = archive.getmembers()
-            if len(members) > MAX_TAR_MEMBERS:
-                raise InputError(f"the tarball has more than {MAX_TAR_MEMBERS} entries", path=label)
-            total = 0
-            for member in members:
-                relative = _safe_relative(member.name, label)
-                if relative is None or not (member.isfile() or member.isdir()):
-                    continue
+            for member, relative in _members(archive, label):
                 tops.add(relative.parts[0])
-                if member.isdir():
-                    continue
-                total += member.size
-                if total > MAX_TAR_BYTES:
-                    raise InputError(f"the tarball unpacks to more than {MAX_TAR_BYTES} bytes", path=label)
                 path = str(relative)
-                if not (is_terraform_file(path) or is_unread_configuration(path)):
+                if member.isdir() or not (is_terraform_file(path) or is_unread_configuration(path)):
                     continue
                 source = archive.extractfile(member)
                 text = terraform_text(source.read(member.size)) if source is not None else ("",)
@@ -147,29 +136,35 @@ def _extract(content: bytes, root: Path, label: str) -> None:
 
 
 def _extract_members(archive: tarfile.TarFile, root: Path, label: str) -> None:
-    members = archive.getmembers()
-    if len(members) > MAX_TAR_MEMBERS:
-        raise InputError(f"the tarball has more than {MAX_TAR_MEMBERS} entries", path=label)
-    total = 0
-    for member in members:
-        relative = _safe_relative(member.name, label)
-        if relative is None:
-            continue
+    for member, relative in _members(archive, label):
         target = root.joinpath(*relative.parts)
         if member.isdir():
             target.mkdir(parents=True, exist_ok=True)
             continue
-        if not member.isfile():
-            continue  # links, devices, fifos: never materialised
-        total += member.size
-        if total > MAX_TAR_BYTES:
-            raise InputError(f"the tarball unpacks to more than {MAX_TAR_BYTES} bytes", path=label)
         source = archive.extractfile(member)
         if source is None:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         with source, open(target, "wb") as sink:
             sink.write(source.read(member.size))
+
+
+def _members(archive: tarfile.TarFile, label: str) -> Iterator[tuple[tarfile.TarInfo, PurePosixPath]]:
+    """The archive's directories and regular files with their safe relative paths, within the entry and byte
+    limits (links, devices, fifos: never read nor materialised)."""
+    members = archive.getmembers()
+    if len(members) > MAX_TAR_MEMBERS:
+        raise InputError(f"the tarball has more than {MAX_TAR_MEMBERS} entries", path=label)
+    total = 0
+    for member in members:
+        relative = _safe_relative(member.name, label)
+        if relative is None or not (member.isfile() or member.isdir()):
+            continue
+        if member.isfile():
+            total += member.size
+            if total > MAX_TAR_BYTES:
+                raise InputError(f"the tarball unpacks to more than {MAX_TAR_BYTES} bytes", path=label)
+        yield member, relative
 
 
 def _safe_relative(name: str, label: str) -> PurePosixPath | None:
