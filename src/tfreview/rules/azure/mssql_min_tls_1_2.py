@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfreview.core.conditions import terraform_text
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.rules.support.provider_versions import older_than
@@ -14,8 +15,7 @@ _MODERN = ("1.2", "1.3")
 def _as_written(value: object) -> object:
     """A number written for the string argument, as Terraform converts it (`1.2` → "1.2", `1.0` → "1"; ADR 0477)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-        return str(int(number)) if number.is_integer() else repr(number)
+        return terraform_text(value)
     return value
 
 
