@@ -78,6 +78,51 @@ def test_no_rotation_at_all_still_says_so() -> None:
     assert finding.message == "the secret never rotates: no `aws_secretsmanager_secret_rotation` refers to it"
 
 
+_CANCELLED = """
+variable "enabled" {
+  type = bool
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  name = "prod/db"
+}
+
+resource "aws_secretsmanager_secret_rotation" "db" {
+  secret_id        = aws_secretsmanager_secret.db.id
+  rotation_enabled = %s
+}
+"""
+
+
+@pytest.mark.parametrize("written", ["false", '"false"'])
+def test_a_rotation_that_cancels_rotation_does_not_count(written: str) -> None:
+    """The AWS provider's latest source makes `rotation_enabled` settable: false with no `rotation_rules` calls
+    CancelRotateSecret (ADR 0505). HCL converts the string "false" for a bool argument."""
+    [finding] = _findings(_CANCELLED % written, "TFR-AWS-255")
+    assert finding.address == "aws_secretsmanager_secret.db"
+    assert finding.message == (
+        "the secret never rotates: `aws_secretsmanager_secret_rotation.db` refers to it with "
+        "`rotation_enabled = false`, which cancels its rotation"
+    )
+
+
+def test_a_cancelling_rotation_beside_a_rotating_one_is_outweighed() -> None:
+    rotating = """
+resource "aws_secretsmanager_secret_rotation" "again" {
+  secret_id           = aws_secretsmanager_secret.db.id
+  rotation_lambda_arn = "arn:aws:lambda:eu-west-1:111122223333:function:rotate"
+  rotation_rules {
+    automatically_after_days = 30
+  }
+}
+"""
+    assert _findings(_CANCELLED % "false" + rotating, "TFR-AWS-255") == []
+
+
+def test_rotation_enabled_from_a_variable_may_be_true() -> None:
+    assert _findings(_CANCELLED % "var.enabled", "TFR-AWS-255") == []
+
+
 _ROTATION = """
 variable "days" {
   type = number
