@@ -333,8 +333,14 @@ def test_policy_findings_name_every_offending_statement() -> None:
         if address == "aws_iam_policy.everything" and m.startswith("statement")
     ]
     assert 'statements 0 and 2 allow "*"; statement 1 uses NotAction, allowing every other action' in star
-    # NotAction allows every action but those it lists: statement 1 is an admin statement too
-    assert any(m.startswith('statements 0, 1 and 2 allow every action ("*") on every resource ("*")') for m in star)
+    # NotAction allows every action but those it lists: statement 1 is an admin statement too, said as such
+    assert any(
+        m.startswith(
+            'statements 0 and 2 allow every action ("*") on every resource ("*"); '
+            'statement 1 allows every action except `iam:*` (`NotAction`) on every resource ("*")'
+        )
+        for m in star
+    )
 
 
 ELASTICACHE = """

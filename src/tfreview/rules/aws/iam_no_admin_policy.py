@@ -9,6 +9,7 @@ from tfreview.core.severity import Severity
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
+    Statement,
     identity_hits,
     per_statement_message,
 )
@@ -20,12 +21,20 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
 
 def _said(document: PolicyDocument) -> str | None:
     parts = [
-        (statement.index, "allows", 'every action ("*") on every resource ("*")')
+        (statement.index, "allows", f'{_actions(statement)} on every resource ("*")')
         for statement in document.unconstrained
         if statement.any_action
     ]
     # one finding per document naming every offending statement (issue 12 §3)
     return per_statement_message(parts) if parts else None
+
+
+def _actions(statement: Statement) -> str:
+    """What the statement's actions come to: every action, or every action but those a `NotAction` names."""
+    if statement.not_actions and not any(action in ("*", "*:*") for action in statement.actions):
+        excepted = ", ".join(f"`{text}`" for text in statement.written[len(statement.actions) :])
+        return f"every action except {excepted} (`NotAction`)"
+    return 'every action ("*")'
 
 
 RULE = Rule(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import allowed_actions, escalation_methods
+from tfreview.rules.support.iam_access import escalation_methods
 from tfreview.rules.support.policy_documents import PolicyDocument, identity_hits
 
 
@@ -15,9 +15,12 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
 
 
 def _said(document: PolicyDocument) -> str | None:
-    # every action pattern allowed on "*" in the document, from any of its statements
-    patterns = tuple(action for statement in document.unconstrained for action in allowed_actions(statement))
-    methods = escalation_methods(patterns) if patterns else ()
+    # every action pattern allowed on "*" in the document, from any of its statements; a NotAction statement
+    # allows every action but those its patterns cover (`NotAction = ["iam:*"]` allows no IAM action)
+    unconstrained = document.unconstrained
+    patterns = tuple(action for statement in unconstrained if not statement.not_actions for action in statement.actions)
+    excepting = tuple(statement.not_actions for statement in unconstrained if statement.not_actions)
+    methods = escalation_methods(patterns, excepting) if patterns or excepting else ()
     if not methods:
         return None
     more = f" and {len(methods) - 3} more" if len(methods) > 3 else ""

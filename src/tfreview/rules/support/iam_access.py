@@ -269,13 +269,20 @@ def matches(pattern: str, action: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def escalation_methods(patterns: tuple[str, ...]) -> tuple[str, ...]:
-    """The privilege escalation methods (`PRIVILEGE_ESCALATION`, in its order) whose every action one of the
-    allowed action `patterns` covers. Cached: a plan's policies repeat the same action lists."""
+def escalation_methods(patterns: tuple[str, ...], excepting: tuple[tuple[str, ...], ...] = ()) -> tuple[str, ...]:
+    """The privilege escalation methods (`PRIVILEGE_ESCALATION`, in its order) whose every action is allowed: one
+    of the allowed action `patterns` covers it, or a `NotAction` statement (its patterns one entry of `excepting`)
+    names none that covers it. Cached: a plan's policies repeat the same action lists."""
     return tuple(
         name
         for name, actions in PRIVILEGE_ESCALATION
-        if all(any(matches(p, action) for p in patterns) for action in actions)
+        if all(_allowed(action, patterns, excepting) for action in actions)
+    )
+
+
+def _allowed(action: str, patterns: tuple[str, ...], excepting: tuple[tuple[str, ...], ...]) -> bool:
+    return any(matches(p, action) for p in patterns) or any(
+        not any(matches(p, action) for p in excepted) for excepted in excepting
     )
 
 
