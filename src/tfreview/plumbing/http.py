@@ -1,14 +1,16 @@
 """Outbound HTTP, the same way for every adapter (GitHub, Spacelift, model providers, JWKS, `tfreview submit`).
 
-- `outbound_client`: an httpx client that never follows a redirect (a redirect could leave the API host)
-  and never retries at the transport (callers count their own attempts: one call, one request);
+- `outbound_client`: an httpx client that never follows a redirect (a redirect could leave the API host),
+  never retries at the transport (callers count their own attempts: one call, one request), and whose sockets
+  honour a deadline for the whole call (`call_deadline.py`, ADR 0498);
 - `parse_retry_after`: `retry-after-ms`, or `retry-after` as seconds or an HTTP date, as seconds to wait;
 - `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer;
-  `send_bounded`: a request whose answer is read that way.
+  `send_bounded`: a request whose answer is read that way, the whole exchange within the request's timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Mapping
 from datetime import UTC
@@ -16,6 +18,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from tfreview.plumbing.call_deadline import DeadlineTransport, call_deadline
 from tfreview.plumbing.clock import Clock, utcnow
 
 
@@ -25,7 +28,7 @@ def outbound_client(
     return httpx.Client(
         timeout=timeout if timeout is not None else httpx.Timeout(5.0),
         follow_redirects=False,
-        transport=transport if transport is not None else httpx.HTTPTransport(retries=0),
+        transport=transport if transport is not None else DeadlineTransport(),
     )
 
 
@@ -62,15 +65,25 @@ def read_bounded(
 def send_bounded(client: httpx.Client, request: httpx.Request, max_bytes: int) -> httpx.Response:
     """`client.send(request)`, never following a redirect, with the body read up to `max_bytes` (ResponseTooLarge
     past it): the answer as a complete response, its body decoded (the copy names no content encoding, and gets
-    its own length)."""
-    streamed = client.send(request, stream=True, follow_redirects=False)
-    try:
-        content = read_bounded(streamed, max_bytes)
-    finally:
-        streamed.close()
+    its own length). Through a `DeadlineTransport` the whole exchange ends within the request's timeout (its
+    longest part), or fails as an `httpx.TimeoutException`: a server dribbling its answer cannot hold the call."""
+    total = total_seconds(request)
+    with call_deadline(total) if total is not None else contextlib.nullcontext():
+        streamed = client.send(request, stream=True, follow_redirects=False)
+        try:
+            content = read_bounded(streamed, max_bytes)
+        finally:
+            streamed.close()
     dropped = ("content-encoding", "content-length")
     headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in dropped]
     return httpx.Response(streamed.status_code, headers=headers, content=content, request=request)
+
+
+def total_seconds(request: httpx.Request) -> float | None:
+    """The longest of the request's timeouts (connect, read, write, pool): the time the whole call may take."""
+    timeouts = request.extensions.get("timeout", {})
+    values = [float(value) for value in timeouts.values() if isinstance(value, int | float)]
+    return max(values) if values else None
 
 
 def parse_retry_after(headers: Mapping[str, str], now: Clock = utcnow) -> float | None:
