@@ -193,11 +193,12 @@ def _bomb(expanded: int) -> bytes:
 
 
 def echoing(status: int) -> Behaviour:
-    """An error answer whose body echoes every header of the request (an API gateway's debug page)."""
+    """An error answer whose body echoes every header and the body of the request (an API gateway's debug page)."""
 
     def behave(handler: _Handler) -> None:
         head = handler.last
-        document = {"message": f"bad request; you sent {head.headers}", "headers": head.headers}
+        sent = head.body.decode("utf-8", "replace")
+        document = {"message": f"bad request; you sent {head.headers} {sent}", "headers": head.headers, "body": sent}
         json_answer(status, document)(handler)
 
     return behave

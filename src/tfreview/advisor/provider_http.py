@@ -115,6 +115,8 @@ def post_json(
         ) from None
     except httpx.TransportError as error:
         raise ProviderError(provider, "unavailable", f"{type(error).__name__}", retriable=True) from None
+    except httpx.DecodingError:  # says gzip, is not: the answer is as broken as one that is not JSON
+        raise ProviderError(provider, "malformed", "answer does not decode", retriable=False) from None
 
 
 def exchange_json(
