@@ -104,7 +104,8 @@ class AnthropicClient(OwnedHttp):
 
     def _completion(self, document: dict[str, Any]) -> Completion:
         blocks = document.get("content")
-        texts = [b["text"] for b in blocks or () if isinstance(b, dict) and isinstance(b.get("text"), str)]
+        listed = blocks if isinstance(blocks, list) else []  # a hostile answer's `content: 5` is not iterated
+        texts = [b["text"] for b in listed if isinstance(b, dict) and isinstance(b.get("text"), str)]
         usage = document.get("usage")
         input_tokens = usage.get("input_tokens") if isinstance(usage, dict) else None
         output_tokens = usage.get("output_tokens") if isinstance(usage, dict) else None

@@ -1,10 +1,11 @@
 """The HTTP plumbing the OpenAI-compatible and Anthropic adapters share: one POST, bounded in time and size.
 
 `post_json` sends exactly one request (the transport has `retries=0`, redirects are not followed),
-reads the answer as a stream so that a server which sends headers and then stalls, or sends far
-more than any review needs, is cut off, and turns transport failures into `ProviderError`s
-(timeout and connection errors are retriable). What an HTTP status *means* is each adapter's own
-`classify_error`: the vendors disagree (Anthropic's 529, OpenAI's `insufficient_quota` 429).
+reads the answer as a stream so that a server which sends headers and then stalls, dribbles its headers
+or body a byte at a time (`call_deadline`, ADR 0498), or sends far more than any review needs, is cut
+off, and turns transport failures into `ProviderError`s (timeout and connection errors are retriable).
+What an HTTP status *means* is each adapter's own `classify_error`: the vendors disagree (Anthropic's 529,
+OpenAI's `insufficient_quota` 429).
 
 Transport exceptions are not chained: an httpx exception holds the request, and the request holds
 the API key in a header. The message names the exception type instead.
@@ -24,6 +25,7 @@ import httpx
 
 from tfreview.advisor.model import ProviderError
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.call_deadline import call_deadline
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.http import (
     ResponseTooLarge,
@@ -92,9 +94,12 @@ def post_json(
     content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request_headers = {**headers, "content-type": "application/json", "accept": "application/json"}
     try:
-        with http.stream(
-            "POST", url, params=params, headers=request_headers, content=content, timeout=httpx.Timeout(timeout)
-        ) as response:
+        with (
+            call_deadline(timeout),
+            http.stream(  # the sockets of an `outbound_client` end the call at the deadline
+                "POST", url, params=params, headers=request_headers, content=content, timeout=httpx.Timeout(timeout)
+            ) as response,
+        ):
             try:
                 body = read_bounded(response, max_bytes, deadline=deadline, clock=clock)
             except ResponseTooLarge:
@@ -110,6 +115,8 @@ def post_json(
         ) from None
     except httpx.TransportError as error:
         raise ProviderError(provider, "unavailable", f"{type(error).__name__}", retriable=True) from None
+    except httpx.DecodingError:  # says gzip, is not: the answer is as broken as one that is not JSON
+        raise ProviderError(provider, "malformed", "answer does not decode", retriable=False) from None
 
 
 def exchange_json(

@@ -1,21 +1,26 @@
 """Outbound HTTP, the same way for every adapter (GitHub, Spacelift, model providers, JWKS, `tfreview submit`).
 
-- `outbound_client`: an httpx client that never follows a redirect (a redirect could leave the API host)
-  and never retries at the transport (callers count their own attempts: one call, one request);
+- `outbound_client`: an httpx client that never follows a redirect (a redirect could leave the API host),
+  never retries at the transport (callers count their own attempts: one call, one request), and whose sockets
+  honour a deadline for the whole call (`call_deadline.py`, ADR 0498);
 - `parse_retry_after`: `retry-after-ms`, or `retry-after` as seconds or an HTTP date, as seconds to wait;
-- `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer;
-  `send_bounded`: a request whose answer is read that way.
+- `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer — a gzip
+  body inflated a piece at a time, so a gzip bomb stops at the limit too;
+  `send_bounded`: a request whose answer is read that way, the whole exchange within the request's timeout.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC
 from email.utils import parsedate_to_datetime
 
 import httpx
 
+from tfreview.plumbing.call_deadline import DeadlineTransport, call_deadline
 from tfreview.plumbing.clock import Clock, utcnow
 
 
@@ -25,7 +30,7 @@ def outbound_client(
     return httpx.Client(
         timeout=timeout if timeout is not None else httpx.Timeout(5.0),
         follow_redirects=False,
-        transport=transport if transport is not None else httpx.HTTPTransport(retries=0),
+        transport=transport if transport is not None else DeadlineTransport(),
     )
 
 
@@ -42,14 +47,14 @@ class ResponseTooSlow(Exception):
 def read_bounded(
     response: httpx.Response, max_bytes: int, *, deadline: float | None = None, clock: Callable[[], float] | None = None
 ) -> bytes:
-    """The body of a streamed response; ResponseTooLarge past `max_bytes` (declared or read), ResponseTooSlow
+    """The body of a streamed response; ResponseTooLarge past `max_bytes` (declared or read, decoded), ResponseTooSlow
     when `clock()` passes `deadline` between chunks."""
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise ResponseTooLarge(max_bytes)
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes():
+    for chunk in decoded_chunks(response, max_bytes + 1):
         size += len(chunk)
         if size > max_bytes:
             raise ResponseTooLarge(max_bytes)
@@ -59,18 +64,59 @@ def read_bounded(
     return b"".join(chunks)
 
 
+_INFLATED = {"gzip": zlib.MAX_WBITS | 32, "x-gzip": zlib.MAX_WBITS | 32, "deflate": zlib.MAX_WBITS | 32}
+
+
+def decoded_chunks(response: httpx.Response, step: int) -> Iterator[bytes]:
+    """The body of a streamed response, decoded, in pieces of at most `step` bytes when it is gzip or deflate: a gzip
+    bomb (a small body that inflates a thousandfold) is inflated a piece at a time, never whole, so a reader that
+    stops at its limit holds no more than the limit (ADR 0498). Other encodings are httpx's to decode.
+    httpx.DecodingError when the body does not inflate."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    if encoding not in _INFLATED:
+        yield from response.iter_bytes()
+        return
+    inflater: zlib._Decompress | None = None
+    for raw in response.iter_raw():
+        if inflater is None:
+            # deflate as the RFC says (zlib-wrapped) or as some servers send it (raw): a zlib header is 2 bytes
+            # whose value is a multiple of 31, with method 8
+            zlib_wrapped = len(raw) >= 2 and raw[0] & 0x0F == 8 and (raw[0] << 8 | raw[1]) % 31 == 0
+            raw_deflate = encoding == "deflate" and not zlib_wrapped
+            inflater = zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else _INFLATED[encoding])
+        data = raw
+        try:
+            while data:
+                piece = inflater.decompress(data, step)
+                data = inflater.unconsumed_tail
+                if piece:
+                    yield piece
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"the {encoding} body does not inflate") from exc
+
+
 def send_bounded(client: httpx.Client, request: httpx.Request, max_bytes: int) -> httpx.Response:
     """`client.send(request)`, never following a redirect, with the body read up to `max_bytes` (ResponseTooLarge
     past it): the answer as a complete response, its body decoded (the copy names no content encoding, and gets
-    its own length)."""
-    streamed = client.send(request, stream=True, follow_redirects=False)
-    try:
-        content = read_bounded(streamed, max_bytes)
-    finally:
-        streamed.close()
+    its own length). Through a `DeadlineTransport` the whole exchange ends within the request's timeout (its
+    longest part), or fails as an `httpx.TimeoutException`: a server dribbling its answer cannot hold the call."""
+    total = total_seconds(request)
+    with call_deadline(total) if total is not None else contextlib.nullcontext():
+        streamed = client.send(request, stream=True, follow_redirects=False)
+        try:
+            content = read_bounded(streamed, max_bytes)
+        finally:
+            streamed.close()
     dropped = ("content-encoding", "content-length")
     headers = [(k, v) for k, v in streamed.headers.multi_items() if k.lower() not in dropped]
     return httpx.Response(streamed.status_code, headers=headers, content=content, request=request)
+
+
+def total_seconds(request: httpx.Request) -> float | None:
+    """The longest of the request's timeouts (connect, read, write, pool): the time the whole call may take."""
+    timeouts = request.extensions.get("timeout", {})
+    values = [float(value) for value in timeouts.values() if isinstance(value, int | float)]
+    return max(values) if values else None
 
 
 def parse_retry_after(headers: Mapping[str, str], now: Clock = utcnow) -> float | None:

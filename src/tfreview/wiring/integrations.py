@@ -85,12 +85,11 @@ class _Found:
 def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float, upstream: str) -> httpx.Client:
     if http is not None:
         return http
-    import httpx
-
     from tfreview.ops.upstream import CountingTransport
+    from tfreview.plumbing.call_deadline import DeadlineTransport
     from tfreview.plumbing.http import outbound_client
 
-    transport = CountingTransport(httpx.HTTPTransport(retries=0), services.metrics, upstream)
+    transport = CountingTransport(DeadlineTransport(), services.metrics, upstream)
     client = outbound_client(timeout=timeout, transport=transport)
     services.closers.add(client.close)
     return client

@@ -66,11 +66,9 @@ def wire_ops(
     notify = settings.notify
     client = http
     if client is None:  # notifier outcomes are counted by the dispatcher (tfreview_notifier_failures_total)
-        import httpx
+        from tfreview.plumbing.http import outbound_client
 
-        client = httpx.Client(
-            timeout=notify.timeout_seconds, follow_redirects=False, transport=httpx.HTTPTransport(retries=0)
-        )
+        client = outbound_client(timeout=notify.timeout_seconds)  # each POST ends within it (ADR 0498)
         services.closers.add(client.close)
     recorder = services.metrics
 

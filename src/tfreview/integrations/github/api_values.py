@@ -52,11 +52,19 @@ def next_link(response: httpx.Response) -> str | None:
     return link.get("url") if link else None
 
 
-def json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
+def json_document(response: httpx.Response, method: str, path: str) -> object:
+    """The answer's JSON; GitHubUnavailable when it is not JSON (an HTML page from a proxy, bytes that are not
+    UTF-8), never a bare decoding error out of the client."""
     try:
-        document = response.json()
-    except ValueError:
-        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not JSON") from None
+        return response.json()
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+        raise GitHubUnavailable(
+            f"GitHub {method} {path}: the answer is not JSON", status=response.status_code, ambiguous=method != "GET"
+        ) from None
+
+
+def json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
+    document = json_document(response, "GET", path)
     if not isinstance(document, list):
         raise GitHubUnavailable(f"GitHub GET {path}: the answer is not a JSON list")
     return [item for item in document if isinstance(item, dict)]

@@ -30,6 +30,7 @@ import jwt
 
 from tfreview.core.errors import AuthError, ConfigError
 from tfreview.core.redact import scrub_text
+from tfreview.integrations.github.api_values import json_document
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailable
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
 from tfreview.plumbing.http import ResponseTooLarge, send_bounded
@@ -246,7 +247,7 @@ class AppAuth:
                 raise AuthError(
                     f"GitHub {method} {path}: {response.status_code} {message}", status=response.status_code
                 )
-            document = response.json()
+            document = json_document(response, method, path)
             if not isinstance(document, dict):
                 raise GitHubUnavailable(f"GitHub {method} {path}: the answer is not a JSON object")
             return document

@@ -33,6 +33,7 @@ from tfreview.integrations.github.api_values import (
     errors_of,
     git_ref,
     id_number,
+    json_document,
     json_list,
     message_of,
     next_link,
@@ -178,7 +179,7 @@ class GitHubClient(ChecksAndReviews):
             response = self._request("GET", api_path, params={"ref": git_ref(ref)})
         except GitHubNotFound:
             return None
-        document = response.json()
+        document = json_document(response, "GET", api_path)
         if not isinstance(document, dict) or document.get("type") != "file":
             return None  # a directory (a list), a symlink or a submodule
         if document.get("encoding") == "base64" and isinstance(document.get("content"), str):
@@ -266,7 +267,7 @@ class GitHubClient(ChecksAndReviews):
             if key is None:
                 documents = json_list(response, path)
             else:
-                wrapper = response.json()
+                wrapper = json_document(response, "GET", path)
                 items = wrapper.get(key) if isinstance(wrapper, dict) else None
                 documents = [item for item in items or [] if isinstance(item, dict)]
             yield from documents

@@ -12,7 +12,9 @@ Three things, per key (an installation id, `app` for app-JWT calls, `token` for 
   500/h). A sliding-window log, not a refilling bucket: a bucket of 80 that refills at 80/min lets
   ~160 writes through in the first minute, which is exactly what GitHub punishes.
 
-A wait longer than `max_wait_seconds` is not slept: `RateLimited` is raised with the wait, so a
+A reset or Retry-After more than `LONGEST_WAIT` (an hour, GitHub's longest window) away is read as an hour:
+a server that says 1e12 or the year 9999 is broken or hostile, and must not block a key, or defer a job, for
+ever. A wait longer than `max_wait_seconds` is not slept: `RateLimited` is raised with the wait, so a
 worker gives the job back to the queue instead of holding a thread for an hour. Clock and sleep
 are injected; tests read the recorded sleeps instead of sleeping.
 
@@ -43,6 +45,7 @@ Sleep = Callable[[float], None]
 
 RESTART_PACING_SECONDS = 30.0  # restart_writes: our own pacing may delay a write this long (well within a lease)
 SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait for at least one minute" when no retry-after is given
+LONGEST_WAIT = 3600.0  # GitHub's windows are an hour: a reset or Retry-After further off is not GitHub's (ADR 0499)
 _MINUTE = 60.0
 _HOUR = 3600.0
 
@@ -111,7 +114,11 @@ class RateLimiter:
         now = self._clock()
         remaining = header_number(headers.get("x-ratelimit-remaining"))
         reset = header_number(headers.get("x-ratelimit-reset"))
+        if reset is not None:
+            reset = min(reset, now + LONGEST_WAIT)
         retry_after = parse_retry_after(headers)
+        if retry_after is not None:
+            retry_after = min(retry_after, LONGEST_WAIT)
         refused: float | None = None
         with self._lock:
             state = self._keys.setdefault(key, _KeyState())
