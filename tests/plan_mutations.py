@@ -139,7 +139,7 @@ def _changed(rng: random.Random, document: Any) -> tuple[Any, str]:
     if not isinstance(document, dict) or rng.random() < 0.02:
         return value, f"whole={value!r:.20}"
     aim = rng.random()
-    if aim < 0.25:
+    if aim < 0.25 or not document:
         key = rng.choice(TOP_KEYS)
         return _put(rng, document, (key,), value), f"{key}={value!r:.20}"
     changes = document.get("resource_changes")
