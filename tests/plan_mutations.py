@@ -4,7 +4,7 @@ says what was done to which plan and the bytes to feed.
 
 What a mutation does: cut the bytes at a random offset, flip a byte, or parse the plan and, one to three times,
 delete a key or put a hostile value (a wrong type, null, a number past a double's range, a 5,000-digit integer,
-a lone surrogate, 900-deep nesting, a 200 KB string) at a random place or at one of the keys Terraform 1.x and
+a lone surrogate, 900-deep nesting, a 200 KB string, a policy document cut open) at a random place or at one of the keys Terraform 1.x and
 OpenTofu add (`resource_drift`, `checks`, `deferred_changes`, `relevant_attributes`, `importing`, …)."""
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ _RAW = {
     '"@digits@"': "9" * 5000,
     '"@-zero@"': "-0",
     '"@deep@"': "[" * 900 + "]" * 900,
+    '"@deep-object@"': '{"a":' * 900 + '"x"' + "}" * 900,
+    '"@deep-policy@"': json.dumps(json.dumps({"Statement": [{"Effect": "Allow", "Action": "*"}]})[:-1] + "[" * 600),
     '"@surrogate@"': '"\\ud800"',
     '"@long@"': json.dumps("A" * 200_000),
 }
