@@ -4,8 +4,8 @@ says what was done to which plan and the bytes to feed.
 
 What a mutation does: cut the bytes at a random offset, flip a byte, or parse the plan and, one to three times,
 delete a key or put a hostile value (a wrong type, null, a number past a double's range, a 5,000-digit integer,
-a lone surrogate, 900-deep nesting, a 200 KB string, a policy document cut open) at a random place or at one of the keys Terraform 1.x and
-OpenTofu add (`resource_drift`, `checks`, `deferred_changes`, `relevant_attributes`, `importing`, …)."""
+a lone surrogate, 900-deep nesting, a 200 KB string, a policy document cut open) at a random place or at one of
+the keys Terraform 1.x and OpenTofu add (`resource_drift`, `checks`, `deferred_changes`, `importing`, …)."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ def _mutated(rng: random.Random, raw: bytes) -> tuple[str, bytes]:
     if kind < 0.18:
         spot = rng.randrange(max(len(raw), 1))
         flipped = bytearray(raw)
-        flipped[spot:spot + 1] = bytes([rng.randrange(256)])
+        flipped[spot : spot + 1] = bytes([rng.randrange(256)])
         return f"byte-{spot}", bytes(flipped)
     try:
         document = json.loads(raw.removeprefix(b"\xef\xbb\xbf"))  # json finds UTF-16 and UTF-32 by itself
@@ -171,12 +171,12 @@ def _put(rng: random.Random, document: Any, path: tuple[Any, ...], value: Any) -
     that is not a container puts nothing."""
     parent = document
     for step in path[:-1]:
-        if isinstance(parent, dict) and step in parent:
-            parent = parent[step]
-        elif isinstance(parent, list) and isinstance(step, int) and step < len(parent):
-            parent = parent[step]
-        else:
+        inside = (isinstance(parent, dict) and step in parent) or (
+            isinstance(parent, list) and isinstance(step, int) and step < len(parent)
+        )
+        if not inside:
             return document
+        parent = parent[step]
     last = path[-1]
     if isinstance(parent, dict):
         if rng.random() < 0.25:

@@ -35,7 +35,7 @@ def _scan(path: Path, report: str) -> subprocess.CompletedProcess[bytes]:
         capture_output=True,
         check=False,
         timeout=TIMEOUT,
-        preexec_fn=_bounded,  # noqa: PLW1509 -- no threads in this process start children meanwhile
+        preexec_fn=_bounded,
     )
 
 
@@ -44,14 +44,15 @@ def _assert_ended_well(answer: subprocess.CompletedProcess[bytes], report: str, 
     assert answer.returncode in (0, 1, 2), f"{what}: exit {answer.returncode}: {stderr[-2000:]}"
     assert "Traceback" not in stderr, f"{what}: {stderr[-2000:]}"
     if answer.returncode == 2:
-        assert stderr.startswith("tfreview: error: ") and stderr.count("\n") == 1, f"{what}: {stderr!r}"
+        assert stderr.startswith("tfreview: error: "), f"{what}: {stderr!r}"
+        assert stderr.count("\n") == 1, f"{what}: {stderr!r}"
         assert answer.stdout == b"", f"{what}: a refused input wrote a report"
         return
     assert stderr == "", f"{what}: {stderr!r}"
     if report in ("json", "sarif"):
         json.loads(answer.stdout)
     elif report == "junit":
-        ElementTree.fromstring(answer.stdout)  # noqa: S314 -- our own report, parsed to prove it whole
+        ElementTree.fromstring(answer.stdout)  # our own report, parsed to prove it whole
     else:
         assert answer.stdout.strip(), what
 
@@ -69,7 +70,8 @@ def test_a_mutated_real_plan_is_reviewed_or_refused_in_one_line(tmp_path: Path, 
 def test_the_harness_covers_both_ends() -> None:
     """The seed's cases are not all refused at the first byte: some are reviewed, some refused."""
     names = " ".join(case.name for case in _CASES)
-    assert "cut-at-" in names and "resource_changes." in names, names
+    assert "cut-at-" in names, names
+    assert "resource_changes." in names, names
 
 
 # --- the defects the fuzz found (session 13) --------------------------------------------------------------
@@ -99,4 +101,5 @@ def test_evidence_nested_deeper_than_the_stack_shows_its_first_levels(tmp_path: 
     address = document["resource_changes"][0]["address"]
     findings = json.loads(answer.stdout)["findings"]
     (shown,) = (f["evidence"]["value"] for f in findings if (f["address"], f["rule_id"]) == (address, "TFR-AWS-108"))
-    assert shown.startswith('["api",[[[[') and shown.endswith("[…"), shown
+    assert shown.startswith('["api",[[[['), shown
+    assert shown.endswith("[…"), shown

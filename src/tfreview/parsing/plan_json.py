@@ -323,9 +323,7 @@ def _paths(replace_paths: Any) -> tuple[tuple[str | int, ...], ...]:
     if type(replace_paths) is not list:
         return ()
     return tuple(
-        tuple(p)
-        for p in replace_paths
-        if type(p) is list and all(type(part) is str or type(part) is int for part in p)
+        tuple(p) for p in replace_paths if type(p) is list and all(type(part) is str or type(part) is int for part in p)
     )
 
 
