@@ -7,8 +7,10 @@ end; the log holds no traceback."""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
+import tarfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -125,3 +127,35 @@ def test_an_upload_nested_deeper_than_the_service_keeps_is_one_precise_422(serve
         assert answer.status == 422, answer.body
         assert "more than 200 levels deep (under `resource_changes`)" in str(answer.json()["detail"])
     assert "Traceback" not in served.log()
+
+
+def _tarball(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("files", "words"),
+    [
+        ({"main.tf": b'resource "aws_s3_bucket" "b" {}\n\xff\xfe\x00'}, "not read: main.tf (not UTF-8 text)"),
+        ({"main.tf": 'resource "a" "b" {}'.encode("utf-16")}, "main.tf (UTF-16 text; Terraform reads .tf files"),
+        ({"a/b/main.tf": b'resource "aws_s3_bucket" "b" {}\n'}, "no .tf files at its top level"),
+    ],
+)
+def test_a_tarball_whose_terraform_files_the_review_cannot_read_is_422_and_stores_nothing(
+    served: Served, files: dict[str, bytes], words: str
+) -> None:
+    """ADR 0496: the door let such a tarball through (safe, a .tf file somewhere), the upload answered 202 and the
+    worker failed the stored review. Found by mutated HCL files uploaded as tarballs (benchmarks/fuzz_inputs.py)."""
+    database = Path(served.log_path.parent / "data" / "tfreview.db")
+    reviews, plans = _count(database, "reviews"), _count(database, "plans")
+    headers = {"Authorization": f"Bearer {served.token}", "Content-Type": "application/gzip"}
+    answer = request(served.port, "POST", "/api/v1/plans?run_id=unread", body=_tarball(files), headers=headers)
+    assert answer.status == 422, answer.body
+    assert words in str(answer.json()["detail"]), answer.json()
+    assert (_count(database, "reviews"), _count(database, "plans")) == (reviews, plans)
