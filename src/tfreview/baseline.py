@@ -9,8 +9,10 @@ from pathlib import Path
 from tfreview import __version__
 from tfreview.core.errors import ConfigError
 from tfreview.core.findings import Review, Status
+from tfreview.plumbing.small_files import read_small_text
 
 BASELINE_VERSION = 1
+_MAX_BASELINE_BYTES = 256 * 1024 * 1024  # a baseline is ~150 bytes a finding: a million findings fit
 
 
 def baseline_document(review: Review) -> str:
@@ -33,13 +35,15 @@ def baseline_document(review: Review) -> str:
 
 def load_baseline(path: Path) -> frozenset[str]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_small_text(path, _MAX_BASELINE_BYTES, "a tfreview baseline"))
     except FileNotFoundError:
         raise ConfigError(
             "baseline file not found (create it with `tfreview baseline create`)", path=str(path)
         ) from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"baseline is not valid JSON: {exc}", path=str(path)) from None
+    except RecursionError:  # the standard library reads nested arrays recursively
+        raise ConfigError("baseline is not valid JSON: nested too deeply", path=str(path)) from None
     except OSError as exc:  # a directory, no permission
         raise ConfigError(f"cannot read the baseline: {exc.strerror}", path=str(path)) from None
     if not isinstance(document, dict) or document.get("version") != BASELINE_VERSION:

@@ -38,8 +38,10 @@ from typing import Any
 from tfreview.core.errors import ConfigError
 from tfreview.core.policy import Policy, Suppression
 from tfreview.core.severity import Severity
+from tfreview.plumbing.small_files import read_small_text
 
 CONFIG_NAME = ".tfreview.toml"
+_MAX_CONFIG_BYTES = 1024 * 1024  # a .tfreview.toml is a few KiB; --config /dev/zero must not fill the memory
 _TOP_KEYS = {
     "fail_on",
     "fail_on_existing",
@@ -93,11 +95,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib  # here: a scan without a .tfreview.toml does not import it (22 M instructions, ADR 0469)
 
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_small_text(path, _MAX_CONFIG_BYTES, "a .tfreview.toml"))
     except FileNotFoundError:
         raise ConfigError("configuration file not found", path=str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:  # TOMLDecodeError; an integer past 4,300 digits
         raise ConfigError(f"not valid TOML: {exc}", path=str(path)) from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise ConfigError("not valid TOML: nested too deeply", path=str(path)) from None
     except OSError as exc:  # a directory, no permission
         raise ConfigError(f"cannot read: {exc.strerror}", path=str(path)) from None
 

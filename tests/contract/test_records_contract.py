@@ -307,6 +307,18 @@ def test_plan_uploads_that_are_not_plans_are_refused(stores: Stores) -> None:
         stores.plans.put("github:1", b"{}", "zip", {})
 
 
+def test_a_plan_nested_deeper_than_the_service_keeps_is_refused_by_every_store(stores: Stores) -> None:
+    """ADR 0496: 200 levels kept; deeper was a RecursionError in the redaction or orjson's writer (a 500)."""
+
+    def plan(depth: int) -> bytes:
+        return b'{"resource_changes": [], "x": ' + b"[" * depth + b"]" * depth + b"}"
+
+    assert stores.plans.put("github:1", plan(199), "plan_json", {})
+    for depth in (200, 900):
+        with pytest.raises(InputError, match="more than 200 levels deep"):
+            stores.plans.put("github:1", plan(depth), "plan_json", {})
+
+
 def test_reviews_found_by_a_finding_address_or_rule_and_by_open_severity(stores: Stores) -> None:
     def finding(rule: str, severity: str, status: str, address: str) -> dict[str, str]:
         return {"rule_id": rule, "severity": severity, "status": status, "address": address}

@@ -53,8 +53,28 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
         return _shown(path, SENSITIVE if sensitive else _EMPTY_SHOWN[type(value)])
     keys, leaf = _path_facts(path)
     # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
-    shown = redact_value(value, True if sensitive else _mask_under(mask, keys), leaf)
+    under = True if sensitive else _mask_under(mask, keys)
+    try:
+        shown = redact_value(value, under, leaf)
+    except RecursionError:  # nested deeper than the stack goes (a hostile plan, ADR 0496): its first levels
+        shown = redact_value(_pruned(value, _SHOWN_LEVELS), under, leaf)
     return Evidence(path, _shortened(shown if isinstance(shown, str) else _compact(shown)))
+
+
+# the levels of a list or object evidence shows when the value is nested deeper than redaction can walk; the
+# shown text stops at _EVIDENCE_MAX characters, fewer than the brackets of these levels
+_SHOWN_LEVELS = _EVIDENCE_MAX
+
+
+def _pruned(value: Any, levels: int) -> Any:
+    """`value` down to `levels` levels of lists and objects, what lies below each written `…`."""
+    if type(value) is not dict and type(value) is not list:
+        return value
+    if levels == 0:
+        return "…"
+    if type(value) is dict:
+        return {key: _pruned(child, levels - 1) for key, child in value.items()}
+    return [_pruned(child, levels - 1) for child in value]
 
 
 _NO_EVIDENCE = Evidence("", None)

@@ -307,13 +307,24 @@ def _changes(
                 provider if type(provider) is str else str(provider),
                 item_get("index"),
                 reason if type(reason) is str else None,
-                tuple(tuple(p) for p in replace_paths if isinstance(p, list)) if replace_paths else (),
+                _paths(replace_paths) if replace_paths else (),
                 previous if type(previous) is str else None,
                 (references.get(config_address) or {}) if references else {},
                 configured.get(config_address) if configured else None,
             )
         )
     return out
+
+
+def _paths(replace_paths: Any) -> tuple[tuple[str | int, ...], ...]:
+    """`replace_paths` as Terraform writes it, a list of paths each a list of keys and indexes; what is not
+    (a number, a boolean, an object where a list belongs: a document nobody's Terraform wrote) is left out,
+    as the other optional keys of a change are."""
+    if type(replace_paths) is not list:
+        return ()
+    return tuple(
+        tuple(p) for p in replace_paths if type(p) is list and all(type(part) is str or type(part) is int for part in p)
+    )
 
 
 def _entry(item: Any, index: int, key: str, path: str) -> tuple[Mapping[str, Any], Mapping[str, Any]]:

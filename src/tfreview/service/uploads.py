@@ -87,10 +87,15 @@ def secret_findings(body: bytes, kind: str) -> list[dict[str, Any]]:
     """The findings of the `secrets` rules on the original upload (finding documents: evidence redacted).
 
     The plan store validates the upload (InputError) before anything is stored; this runs first only to
-    see the original, so an unreadable upload yields no findings here and is refused by the store."""
+    see the original, so an unreadable plan yields no findings here and is refused by the store. A tarball the
+    door let through (web.tarballs: safe, a .tf file somewhere) whose Terraform files the review cannot read
+    (none at the top, none UTF-8 text) is refused here, with the reason the review would have failed with: it was
+    a 202 and a stored review failed by the worker (ADR 0496)."""
     try:
         change_set = _change_set(body, kind)
     except InputError:
+        if kind in TARBALL_KINDS:
+            raise
         return []  # the store refuses it with its own one-line error
     rules = [rule for rule in load_rules() if rule.category == SECRET_CATEGORY]
     result = review(change_set, rules, Policy())

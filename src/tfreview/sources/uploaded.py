@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import tarfile
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
@@ -68,6 +68,7 @@ def change_set_in_memory(content: bytes, *, label: str) -> ChangeSet:
     (ADR 0472). Read with the same limits; only Terraform files are kept (the reader reads nothing else)."""
     texts: dict[str, str] = {}
     tops: set[str] = set()
+    unread: list[str] = []  # "main.tf (not UTF-8 text)": Terraform files the review cannot read
     try:
         with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as archive:
             for member, relative in _members(archive, label):
@@ -79,22 +80,26 @@ def change_set_in_memory(content: bytes, *, label: str) -> ChangeSet:
                 text = terraform_text(source.read(member.size)) if source is not None else ("",)
                 if isinstance(text, str):
                     texts[path] = text
+                elif path.endswith(".tf"):
+                    unread.append(f"{path} ({text[0] or 'not read'})")
     except (tarfile.TarError, OSError, EOFError) as exc:
         raise InputError(f"not a plan JSON nor a readable tarball of .tf files ({exc})", path=label) from None
-    prefix = _root_prefix(texts, tops, label)
+    prefix = _root_prefix(texts, tops, label, unread)
     inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
     return changeset_from_sources(inside, label=label)
 
 
-def _root_prefix(texts: dict[str, str], tops: set[str], label: str) -> str:
-    """`_terraform_root` for files in memory: "" (the archive root) or "folder/" (its single top-level folder)."""
+def _root_prefix(texts: dict[str, str], tops: set[str], label: str, unread: Sequence[str] = ()) -> str:
+    """`_terraform_root` for files in memory: "" (the archive root) or "folder/" (its single top-level folder).
+    `unread`: the .tf files left out as not text, named in the error (ADR 0496)."""
     if any("/" not in path and path.endswith(".tf") for path in texts):
         return ""
     if len(tops) == 1:
         prefix = f"{next(iter(tops))}/"
         if any(p.startswith(prefix) and "/" not in p[len(prefix) :] and p.endswith(".tf") for p in texts):
             return prefix
-    raise InputError("the tarball holds no .tf files at its top level (or in its single top folder)", path=label)
+    why = f"; not read: {', '.join(unread[:3])}{' …' if len(unread) > 3 else ''}" if unread else ""
+    raise InputError(f"the tarball holds no .tf files at its top level (or in its single top folder){why}", path=label)
 
 
 def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:

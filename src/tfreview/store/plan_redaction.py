@@ -36,6 +36,7 @@ from tfreview.core.redact import (
 )
 from tfreview.parsing.plan_json import parse_json
 from tfreview.parsing.plan_numbers import dump_json
+from tfreview.store.plan_nesting import check_nesting
 from tfreview.store.source_masking import mask_source, sensitive_values_of_tree
 
 PLAN_JSON: Final = "plan_json"
@@ -82,6 +83,7 @@ def _plan_document(content: bytes) -> dict[str, Any]:
     document = parse_json(content, "upload")  # the reading `load_plan` checked, lone surrogates as U+FFFD (ADR 0370)
     if not isinstance(document, dict):
         raise InputError("the plan is not a JSON object; expected the JSON of `terraform show -json PLANFILE`")
+    check_nesting(document)  # deeper than the redaction and orjson's writer go (ADR 0496)
     return document
 
 
