@@ -311,7 +311,7 @@ def _run_state_rules(
     snapshot = Snapshot(resources, unbuilt) if snapshot is None else snapshot
     by_id = {rule.id: rule for rule in rules}
     hits: _HitMap = {}
-    paths: dict[str, str] = {}  # a hit's path → its normalised form (`_fold`)
+    paths: dict[str, tuple[str, str | None]] = {}  # a hit's path → `_path_facts`
     for resource in resources:
         applicable, gathered = for_type.get(resource.type, generic_plan)
         if not applicable:
@@ -320,21 +320,23 @@ def _run_state_rules(
         for rule_id, check in applicable:
             try:
                 for hit in check(resource, snapshot):
-                    if (
-                        check_unknown
-                        and hit.path
-                        and resource.get(hit.path) is UNKNOWN  # `lookup`, its top-level case without its call
-                        and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
-                    ):
-                        continue  # never fire on an expression Terraform does not know yet
+                    path = hit.path
+                    facts = paths.get(path)
+                    if facts is None:
+                        facts = paths[path] = _path_facts(path)
+                    if check_unknown and path:
+                        # `resource.get(path) is UNKNOWN`, its top-level case (`facts[1]`, the name) without its call
+                        top, values, unknown = facts[1], resource.values, resource.unknown
+                        if top is not None and type(values) is dict and (not unknown or type(unknown) is dict):
+                            unknown_here = (unknown and unknown.get(top) is True) or values.get(top) is UNKNOWN
+                        else:
+                            unknown_here = resource.get(path) is UNKNOWN
+                        if unknown_here and not (hit.unset and resource.setting(path) is Setting.UNSET):
+                            continue  # never fire on an expression Terraform does not know yet
                     if gathered:
                         found.setdefault(rule_id, []).append(hit)
                     else:  # no rule here subsumes another: folded as it comes, in the same order (`_fold`)
-                        path = hit.path
-                        normalised = paths.get(path)
-                        if normalised is None:
-                            normalised = paths[path] = normalised_path(path)
-                        key = (rule_id, hit.address or resource.address, normalised)
+                        key = (rule_id, hit.address or resource.address, facts[0])
                         folded = hits.get(key)
                         if folded is None:
                             hits[key] = Folded(hit, resource, [path])
@@ -352,14 +354,23 @@ def _run_state_rules(
     return hits
 
 
-def _fold(hits: _HitMap, rule_id: str, hit: Hit, resource: Resource, paths: dict[str, str]) -> None:
-    """One finding per rule, blamed address and path without its list indexes (core/folding.py). `paths`: each
-    path's normalised form, computed once per run (thousands of hits share a few paths, ADR 0502)."""
+def _path_facts(path: str) -> tuple[str, str | None]:
+    """What the runner reads of a hit's path, once per run (thousands of hits share a few paths, ADR 0502): the
+    path without its list indexes (what hits fold by) and, for one top-level name, that name (what
+    `Resource.get` looks up without `lookup`), else None."""
+    top = path if type(path) is str and path and "." not in path and not path.isdigit() else None
+    return normalised_path(path), top
+
+
+def _fold(
+    hits: _HitMap, rule_id: str, hit: Hit, resource: Resource, paths: dict[str, tuple[str, str | None]]
+) -> None:
+    """One finding per rule, blamed address and path without its list indexes (core/folding.py)."""
     path = hit.path
-    normalised = paths.get(path)
-    if normalised is None:
-        normalised = paths[path] = normalised_path(path)
-    key = (rule_id, hit.address or resource.address, normalised)
+    facts = paths.get(path)
+    if facts is None:
+        facts = paths[path] = _path_facts(path)
+    key = (rule_id, hit.address or resource.address, facts[0])
     folded = hits.get(key)
     if folded is None:
         hits[key] = Folded(hit, resource, [path])
