@@ -362,9 +362,7 @@ def _path_facts(path: str) -> tuple[str, str | None]:
     return normalised_path(path), top
 
 
-def _fold(
-    hits: _HitMap, rule_id: str, hit: Hit, resource: Resource, paths: dict[str, tuple[str, str | None]]
-) -> None:
+def _fold(hits: _HitMap, rule_id: str, hit: Hit, resource: Resource, paths: dict[str, tuple[str, str | None]]) -> None:
     """One finding per rule, blamed address and path without its list indexes (core/folding.py)."""
     path = hit.path
     facts = paths.get(path)
