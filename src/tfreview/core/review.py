@@ -6,7 +6,7 @@ Every entry point — the CLI, the service worker, tests — calls `review()` an
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from itertools import compress
 from operator import attrgetter
@@ -31,7 +31,7 @@ from tfreview.core.module_calls import MODULE_CALL_TYPE, is_module_call
 from tfreview.core.open_renderings import renderings
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, OpenBlock, ResourceChange, is_provider_configuration
 from tfreview.core.policy import Policy, verdict
-from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot, StateCheck
+from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot, StateCheck, resource_of
 from tfreview.core.severity import Severity
 from tfreview.core.suppressing import apply_suppressions
 from tfreview.core.values import UNKNOWN, holds_unknown, lookup, mask_under
@@ -66,10 +66,17 @@ def review(
     managed: list[ResourceChange] = []  # provider configurations included: rules read their credentials
     before_side: list[Resource] = []
     after_side: list[Resource] = []
+    # plan mode: a resource of a type no state rule checks is built only if a rule asks the snapshot for its type
+    # (ADR 0502); HCL mode builds every one, its conditional and open blocks are judged among whole sides
+    checked = _checked_types(state_rules) if change_set.source != "hcl" else None
+    unchecked = _Unchecked()
     for c in change_set.changes:
         if c.mode != "managed":
             continue
         managed.append(c)
+        if checked is not None and c.type not in checked:
+            unchecked.add(c)
+            continue
         kind = c.kind
         if c.before is not None and kind is not ChangeKind.CREATE:
             before_side.append(_resource(c, "before"))
@@ -78,7 +85,7 @@ def review(
     by_address = {c.address: c for c in managed}
 
     after_hits, before_hits, may_fail = _state_hits(
-        state_rules, after_side, before_side, by_address, diagnostics, change_set.source == "hcl"
+        state_rules, after_side, before_side, by_address, diagnostics, change_set.source == "hcl", unchecked
     )
 
     rules_by_id = {r.id: r for r in selected}
@@ -181,40 +188,48 @@ def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChan
 
 
 _TYPE = attrgetter("type")
+_resource = resource_of  # a change as a Resource on one side (core/rules.py)
 
 
-def _resource(change: ResourceChange, side: str) -> Resource:
-    if side == "after":
-        return Resource(
-            change.address,
-            change.type,
-            change.name,
-            change.after or {},
-            change.after_unknown,
-            change.after_sensitive,
-            change.location,
-            change.references,
-            change.module_address,
-            change.provider,
-            change.configured,
-            change.known_prefixes,
-            change.condition,
-        )
-    return Resource(
-        change.address,
-        change.type,
-        change.name,
-        change.before or {},
-        change.before_unknown,  # HCL: the base side's own mask (ADR 0475); plan mode: None, the state is known
-        change.before_sensitive,
-        change.location,
-        change.references,
-        change.module_address,
-        change.provider,
-        None,
-        change.before_known_prefixes,
-        change.condition,
-    )
+def _checked_types(rules: list[Rule]) -> frozenset[str] | None:
+    """The resource types some state rule checks; None when a rule checks every type."""
+    checked: set[str] = set()
+    for rule in rules:
+        if not rule.resource_types:
+            return None
+        checked.update(rule.resource_types)
+    return frozenset(checked)
+
+
+class _Unchecked:
+    """The managed changes of types no state rule checks, by type: each side's resources of a type are built when a
+    rule first reads that type through the snapshot (`Snapshot(…, unbuilt)`), in the order of the change set."""
+
+    __slots__ = ("by_type",)
+
+    def __init__(self) -> None:
+        self.by_type: dict[str, list[ResourceChange]] = {}
+
+    def add(self, change: ResourceChange) -> None:
+        changes = self.by_type.get(change.type)
+        if changes is None:
+            self.by_type[change.type] = [change]
+        else:
+            changes.append(change)
+
+    def after(self, type_name: str) -> list[Resource]:
+        return [
+            _resource(c, "after")
+            for c in self.by_type.get(type_name, ())
+            if c.after is not None and c.kind is not ChangeKind.DELETE
+        ]
+
+    def before(self, type_name: str) -> list[Resource]:
+        return [
+            _resource(c, "before")
+            for c in self.by_type.get(type_name, ())
+            if c.before is not None and c.kind is not ChangeKind.CREATE
+        ]
 
 
 def _unknown_after(after: Resource, before: Resource, path: str, hcl: bool) -> bool:
@@ -275,8 +290,10 @@ def _run_state_rules(
     *,
     check_unknown: bool,
     snapshot: Snapshot | None = None,
+    unbuilt: Callable[[str], list[Resource]] | None = None,
 ) -> _HitMap:
-    """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`)."""
+    """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`, and
+    the side's resources of the types they leave out that `unbuilt` builds, ADR 0502)."""
     by_type, generic = _index(rules)
     # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once, and
     # whether one of them subsumes others (only then are a resource's hits gathered before they are folded)
@@ -291,9 +308,10 @@ def _run_state_rules(
         )
         for type_name, applicable in by_type.items()
     }
-    snapshot = Snapshot(resources) if snapshot is None else snapshot
+    snapshot = Snapshot(resources, unbuilt) if snapshot is None else snapshot
     by_id = {rule.id: rule for rule in rules}
     hits: _HitMap = {}
+    paths: dict[str, tuple[str, str | None]] = {}  # a hit's path → `_path_facts`
     for resource in resources:
         applicable, gathered = for_type.get(resource.type, generic_plan)
         if not applicable:
@@ -302,17 +320,28 @@ def _run_state_rules(
         for rule_id, check in applicable:
             try:
                 for hit in check(resource, snapshot):
-                    if (
-                        check_unknown
-                        and hit.path
-                        and resource.get(hit.path) is UNKNOWN  # `lookup`, its top-level case without its call
-                        and not (hit.unset and resource.setting(hit.path) is Setting.UNSET)
-                    ):
-                        continue  # never fire on an expression Terraform does not know yet
+                    path = hit.path
+                    facts = paths.get(path)
+                    if facts is None:
+                        facts = paths[path] = _path_facts(path)
+                    if check_unknown and path:
+                        # `resource.get(path) is UNKNOWN`, its top-level case (`facts[1]`, the name) without its call
+                        top, values, unknown = facts[1], resource.values, resource.unknown
+                        if top is not None and type(values) is dict and (not unknown or type(unknown) is dict):
+                            unknown_here = (unknown and unknown.get(top) is True) or values.get(top) is UNKNOWN
+                        else:
+                            unknown_here = resource.get(path) is UNKNOWN
+                        if unknown_here and not (hit.unset and resource.setting(path) is Setting.UNSET):
+                            continue  # never fire on an expression Terraform does not know yet
                     if gathered:
                         found.setdefault(rule_id, []).append(hit)
-                    else:  # no rule here subsumes another: folded as it comes, in the same order
-                        _fold(hits, rule_id, hit, resource)
+                    else:  # no rule here subsumes another: folded as it comes, in the same order (`_fold`)
+                        key = (rule_id, hit.address or resource.address, facts[0])
+                        folded = hits.get(key)
+                        if folded is None:
+                            hits[key] = Folded(hit, resource, [path])
+                        else:
+                            folded.paths.append(path)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule_id, resource.address, exc)))
         if not found:
@@ -321,14 +350,25 @@ def _run_state_rules(
             subsume(found, by_id)
         for rule_id, rule_hits in found.items():
             for hit in rule_hits:
-                _fold(hits, rule_id, hit, resource)
+                _fold(hits, rule_id, hit, resource, paths)
     return hits
 
 
-def _fold(hits: _HitMap, rule_id: str, hit: Hit, resource: Resource) -> None:
+def _path_facts(path: str) -> tuple[str, str | None]:
+    """What the runner reads of a hit's path, once per run (thousands of hits share a few paths, ADR 0502): the
+    path without its list indexes (what hits fold by) and, for one top-level name, that name (what
+    `Resource.get` looks up without `lookup`), else None."""
+    top = path if type(path) is str and path and "." not in path and not path.isdigit() else None
+    return normalised_path(path), top
+
+
+def _fold(hits: _HitMap, rule_id: str, hit: Hit, resource: Resource, paths: dict[str, tuple[str, str | None]]) -> None:
     """One finding per rule, blamed address and path without its list indexes (core/folding.py)."""
     path = hit.path
-    key = (rule_id, hit.address or resource.address, normalised_path(path))
+    facts = paths.get(path)
+    if facts is None:
+        facts = paths[path] = _path_facts(path)
+    key = (rule_id, hit.address or resource.address, facts[0])
     folded = hits.get(key)
     if folded is None:
         hits[key] = Folded(hit, resource, [path])
@@ -343,12 +383,14 @@ def _state_hits(
     by_address: dict[str, ResourceChange],
     diagnostics: list[str],
     hcl: bool,
+    unchecked: _Unchecked,
 ) -> tuple[_HitMap, _HitMap, set[tuple[str, str]]]:
     """The state rules' hits on the after side and on the before side, and the (rule, address) pairs that an
-    open `dynamic` block on the after side fails one way (ADR 0452): what the change may keep."""
-    after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True)
+    open `dynamic` block on the after side fails one way (ADR 0452): what the change may keep. `unchecked`: the
+    changes left out of both sides, of types no rule checks, built when a rule reads their type (ADR 0502)."""
+    after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True, unbuilt=unchecked.after)
     # an HCL base side holds unknown values too (ADR 0475): never fire on them, as on the head side
-    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=hcl)
+    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=hcl, unbuilt=unchecked.before)
     if any(c.conditional_blocks for c in by_address.values()):  # HCL: blocks gated off by root defaults (0407)
         _run_conditional_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
         _run_conditional_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)

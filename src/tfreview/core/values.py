@@ -140,7 +140,10 @@ def lookup(values: Any, unknown: Any, path: str | Sequence[str | int]) -> Any:
 
 def _is_expression(node: Any) -> bool:
     """A plan `configuration` expression: `{"constant_value": …}`, `{"references": […]}` or `{}`."""
-    return isinstance(node, Mapping) and set(node) <= {"constant_value", "references"}
+    return (type(node) is dict or isinstance(node, Mapping)) and set(node) <= _EXPRESSION_KEYS
+
+
+_EXPRESSION_KEYS: Final = frozenset({"constant_value", "references"})
 
 
 def written(configured: Any, path: str | Sequence[str | int]) -> bool:
@@ -164,7 +167,7 @@ def written(configured: Any, path: str | Sequence[str | int]) -> bool:
             if not node:
                 return False
             node = node[0]
-        if not isinstance(node, Mapping):
+        if not (type(node) is dict or isinstance(node, Mapping)):  # a parsed plan's dict: no ABC check (ADR 0502)
             return False
         if isinstance(key, int):
             continue  # a single block (an object) addressed with its index
