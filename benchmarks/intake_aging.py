@@ -266,6 +266,8 @@ def main() -> None:
                     f"calibration {window.calibration_us:.0f} µs, load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
+                for line in last.get("grown", [])[:5]:  # with --tracemalloc, from the second window on
+                    print(f"  grown: {line}", flush=True)
         report(windows, first, last, plans)
         if args.keep:
             shutil.move(data, args.keep)
