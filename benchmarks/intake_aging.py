@@ -92,7 +92,7 @@ def moment(pid: int) -> Moment:
     return Moment(cpu, process, int(status["VmRSS"].split()[0]), int(status["VmHWM"].split()[0]), int(fields[7]))
 
 
-def ask_probe(folder: Path, timeout: float = 120.0) -> dict[str, Any]:
+def ask_probe(folder: Path, timeout: float = 600.0) -> dict[str, Any]:
     answer = folder / "answer.json"
     with contextlib.suppress(FileNotFoundError):
         answer.unlink()
