@@ -37,7 +37,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from intake_drift import Split, calibrate, database_shape, drop_caches, sample, split, thread_split, threads_line
+from intake_drift import (
+    Split,
+    calibrate,
+    database_shape,
+    drop_caches,
+    neighbours,
+    sample,
+    split,
+    thread_split,
+    threads_line,
+)
 from intake_load import Load, paced, read_deliveries, saturate, write_deliveries, wrk_available
 from intake_servers import Running, simple_server, tfreview_server, tree_cpu_seconds
 from intake_threads import intake_seconds, thread_cpu, thread_names
@@ -87,6 +97,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     threads_before = thread_cpu(server.pid)
     speed = calibrate()
     process_before, split_before = sample(server.pid), thread_split(server.pid)
+    around_before = neighbours()
     flat = saturate(
         server.url,
         flat_file,
@@ -97,6 +108,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     )
     cpu = tree_cpu_seconds(server.pid) - before
     process_after, split_after = sample(server.pid), thread_split(server.pid)
+    around = neighbours().line(around_before)
     ended = server.ended_jobs() if server.ended_jobs is not None else -1  # before py-spy's look takes its time
     threads_after = thread_cpu(server.pid)
     database_s = background_s = float("nan")
@@ -105,6 +117,7 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     names = thread_names(server.pid) if target.startswith("tfr") else {}
     spent = split(process_before, process_after, flat.accepted)
     print(f"  flat-out: {spent.line()}; the calibration loop took {speed:.0f} µs CPU before it", flush=True)
+    print(f"  beside it: {around}", flush=True)
     if args.split_threads:
         print(f"  threads (user/system s): {threads_line(split_before, split_after, names)}", flush=True)
     intake = intake_seconds(threads_before, threads_after, names) if names else None

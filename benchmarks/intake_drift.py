@@ -8,6 +8,11 @@ from this VM; iowait; softirq) and the kernel's reclaim counters from /proc/vmst
 kswapd and direct reclaim, the page cache's refaults). `--drop-caches` writes 1 to /proc/sys/vm/drop_caches (root;
 after a `sync`) before each round: every round then starts from the same page cache. `--data-root DIR` puts each
 round's fresh data directory under DIR (e.g. /dev/shm, a tmpfs) instead of the temp dir on disk.
+
+`neighbours()` (intake13) reads the CPU so far of this machine's PostgreSQL processes by kind (checkpointer,
+background writer, walwriter, autovacuum, client backends…) and the sectors written to its disks: a `tfr-pg`
+round leaves the server a spread checkpoint and dirty pages to write while the next rounds run, and
+`Neighbours.line` says what they took during a round.
 """
 
 from __future__ import annotations
@@ -86,6 +91,56 @@ def sample(pid: int) -> Sample:
         machine=_machine(),
         vmstat=_vmstat(),
     )
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What else ran on the machine that a round can leave behind: PostgreSQL's processes' CPU seconds by kind and
+    the megabytes written to the disks so far."""
+
+    postgres: dict[str, float]
+    written_mib: float
+
+    def line(self, before: Neighbours) -> str:
+        spent = {kind: s - before.postgres.get(kind, 0.0) for kind, s in self.postgres.items()}
+        busy = ", ".join(f"{kind} {s:.2f} s" for kind, s in sorted(spent.items(), key=lambda i: -i[1]) if s > 0)
+        return f"PostgreSQL {busy or 'idle'}; disks wrote {self.written_mib - before.written_mib:.0f} MiB"
+
+
+def neighbours() -> Neighbours:
+    """The CPU so far of every live PostgreSQL process on the machine, summed by kind (its `postgres: …` title
+    without the cluster's name and the client's details), and the MiB written to whole disks since boot."""
+    found: dict[str, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if Path(f"/proc/{entry}/comm").read_text().strip() != "postgres":
+                continue
+            title = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")[0].decode(errors="replace")
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            words = title.removeprefix("postgres:").split()
+            if words and words[0].endswith("/main:"):  # Debian's "15/main:" cluster name
+                words = words[1:]
+            kind = "postmaster" if not title.startswith("postgres:") or not words else _kind(words)
+            found[kind] = found.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    return Neighbours(found, _written_mib())
+
+
+def _kind(words: list[str]) -> str:
+    if words[0] in ("checkpointer", "walwriter", "autovacuum", "logical") or words[:2] == ["background", "writer"]:
+        return " ".join(words[:2]) if words[0] in ("background", "autovacuum", "logical") else words[0]
+    return "client backends"
+
+
+def _written_mib() -> float:
+    sectors = 0
+    for line in Path("/proc/diskstats").read_text().splitlines():
+        fields = line.split()
+        if fields[2].startswith(("loop", "ram", "dm-", "sr")) or not Path(f"/sys/block/{fields[2]}").exists():
+            continue
+        sectors += int(fields[9])
+    return sectors * 512 / 2**20
 
 
 def split(before: Sample, after: Sample, accepted: int) -> Split:
