@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from orjson import dumps
 
 from tfreview.core.blast import BlastRadius
-from tfreview.core.findings import ChangeEntry, Finding, Suppressed, fingerprint
+from tfreview.core.findings import ChangeEntry, Finding, Suppressed, fingerprints
 from tfreview.core.plan import Location
 
 _NULL = b"null"
@@ -35,7 +35,7 @@ def findings_json(findings: Sequence[Finding]) -> bytes:
     shared: dict[object, bytes] = {}  # what many findings have: types, changes, remediations, paths, references
     pieces: list[bytes] = [b"[\n"]
     add = pieces.append  # a finding's pieces joined: a bytes `%` format per finding cost more
-    for finding in findings:
+    for finding, known in zip(findings, fingerprints(findings), strict=True):
         key = (
             finding.rule_id,
             finding.long_id,
@@ -71,7 +71,7 @@ def findings_json(findings: Sequence[Finding]) -> bytes:
                     b',\n      "references": ',
                     shared.get(finding.references) or _list(shared, finding.references),
                     b',\n      "fingerprint": "',
-                    fingerprint(finding.rule_id, finding.address, path).encode(),
+                    known.encode(),
                     b'",\n      "suppressed": ',
                     _NULL if why is None else _suppressed(why),
                     b"\n    },\n",
