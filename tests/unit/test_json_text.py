@@ -10,7 +10,7 @@ import pytest
 
 from tests.unit.test_render import big_review, located, sample_review
 from tfreview.core.blast import BlastRadius
-from tfreview.core.findings import ChangeEntry, Evidence, Finding, Review, Suppressed
+from tfreview.core.findings import ChangeEntry, Evidence, Finding, Review, Suppressed, fingerprint, fingerprints
 from tfreview.core.plan import ChangeKind, Location
 from tfreview.render.json_report import render_json_bytes, review_document
 
@@ -53,7 +53,7 @@ def _entry(entry: ChangeEntry, index: int) -> ChangeEntry:
 
 
 def test_the_same_bytes_as_orjson_for_the_sample_reviews() -> None:
-    for result in (sample_review(), located(sample_review()), big_review()):
+    for result in (sample_review(), located(sample_review()), big_review(2_000)):
         assert render_json_bytes(result) == _orjson(result)
 
 
@@ -98,3 +98,12 @@ def test_a_change_kind_is_written_by_its_value() -> None:
     one = replace(result, changes=[entry])
     assert b'"change": "no-op"' in render_json_bytes(one)
     assert render_json_bytes(one) == _orjson(one)
+
+
+def test_the_fingerprints_of_a_report_are_each_findings_own() -> None:
+    findings = [_awkward(f, i) for i, f in enumerate(big_review(300).findings)]
+    findings.append(replace(findings[0], evidence=Evidence(path="ingress.0.cidr_blocks", value=None)))
+    expected = [fingerprint(f.rule_id, f.address, f.evidence.path) for f in findings]
+    assert fingerprints(findings) == expected
+    assert [f.fingerprint for f in findings] == expected
+    assert fingerprints([]) == []

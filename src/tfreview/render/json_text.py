@@ -20,7 +20,7 @@ from orjson import dumps
 
 from tfreview.core.blast import BlastRadius
 from tfreview.core.findings import ChangeEntry, Finding, Suppressed, fingerprints
-from tfreview.core.plan import Location
+from tfreview.core.plan import ChangeKind, Location
 
 _NULL = b"null"
 _join = b"".join
@@ -33,8 +33,9 @@ def findings_json(findings: Sequence[Finding]) -> bytes:
         return b"[]"
     heads: dict[tuple[str, str, str, str, str, str, str], bytes] = {}
     shared: dict[object, bytes] = {}  # what many findings have: types, changes, remediations, paths, references
+    middles: dict[tuple[object, ...], bytes] = {}  # the runs of fields between two that differ, by their values
     pieces: list[bytes] = [b"[\n"]
-    add = pieces.append  # a finding's pieces joined: a bytes `%` format per finding cost more
+    add = pieces.append
     for finding, known in zip(findings, fingerprints(findings), strict=True):
         key = (
             finding.rule_id,
@@ -46,35 +47,25 @@ def findings_json(findings: Sequence[Finding]) -> bytes:
             finding.category,
         )
         evidence = finding.evidence
-        path = evidence.path
+        kind = (finding.resource_type, finding.change)
+        advice = (finding.remediation, evidence.path)
         location = finding.location
         why = finding.suppressed
+        # nine pieces: `b"".join` allocates for more than ten (CPython's join.h), and every piece has its cost
         add(
             _join(
                 (
                     heads.get(key) or _head(heads, key),
                     dumps(finding.address),
-                    b',\n      "resource_type": ',
-                    shared.get(finding.resource_type) or _shared(shared, finding.resource_type),
-                    b',\n      "change": ',
-                    shared.get(finding.change) or _shared(shared, finding.change),
-                    b',\n      "message": ',
+                    middles.get(kind) or _kind(middles, kind, shared),
                     dumps(finding.message),
-                    b',\n      "remediation": ',
-                    shared.get(finding.remediation) or _shared(shared, finding.remediation),
-                    b',\n      "evidence": {\n        "path": ',
-                    shared.get(path) or _shared(shared, path),
-                    b',\n        "value": ',
+                    middles.get(advice) or _advice(middles, advice, shared),
                     dumps(evidence.value),
-                    b'\n      },\n      "location": ',
-                    _NULL if location is None else _location(location, shared),
-                    b',\n      "references": ',
-                    shared.get(finding.references) or _list(shared, finding.references),
-                    b',\n      "fingerprint": "',
+                    middles.get(finding.references) or _references(middles, finding.references, shared)
+                    if location is None
+                    else _located(location, finding.references, shared),
                     known.encode(),
-                    b'",\n      "suppressed": ',
-                    _NULL if why is None else _suppressed(why),
-                    b"\n    },\n",
+                    _NOT_SUPPRESSED if why is None else b'",\n      "suppressed": ' + _suppressed(why) + b"\n    },\n",
                 )
             )
         )
@@ -87,10 +78,11 @@ def changes_json(entries: Sequence[ChangeEntry]) -> bytes:
     if not entries:
         return b"[]"
     shared: dict[object, bytes] = {}
+    middles: dict[tuple[object, ...], bytes] = {}
     pieces: list[bytes] = [b"[\n"]
     add = pieces.append
     for entry in entries:
-        reason = entry.action_reason
+        kind = (entry.type, entry.kind, entry.action_reason, entry.replace_paths)
         location = entry.location
         blast = entry.blast
         add(
@@ -98,24 +90,81 @@ def changes_json(entries: Sequence[ChangeEntry]) -> bytes:
                 (
                     b'    {\n      "address": ',
                     dumps(entry.address),
-                    b',\n      "type": ',
-                    shared.get(entry.type) or _shared(shared, entry.type),
-                    b',\n      "change": ',
-                    shared.get(entry.kind) or _shared(shared, entry.kind),
-                    b',\n      "action_reason": ',
-                    _NULL if reason is None else shared.get(reason) or _shared(shared, reason),
-                    b',\n      "replace_paths": ',
-                    shared.get(entry.replace_paths) or _list(shared, entry.replace_paths),
-                    b',\n      "location": ',
+                    middles.get(kind) or _entry_kind(middles, kind, shared),
                     _NULL if location is None else _location(location, shared),
-                    b',\n      "blast_radius": ',
-                    _NULL if blast is None else _blast(blast),
-                    b"\n    },\n",
+                    _NO_BLAST if blast is None else b',\n      "blast_radius": ' + _blast(blast) + b"\n    },\n",
                 )
             )
         )
     pieces[-1] = pieces[-1][:-2] + b"\n  ]"
     return b"".join(pieces)
+
+
+_NOT_SUPPRESSED = b'",\n      "suppressed": null\n    },\n'
+_NO_BLAST = b',\n      "blast_radius": null\n    },\n'
+
+
+def _kind(middles: dict[tuple[object, ...], bytes], kind: tuple[str, str], shared: dict[object, bytes]) -> bytes:
+    """From the address's value to the message's: the resource type and the change."""
+    resource_type, change = kind
+    middle = b',\n      "resource_type": %b,\n      "change": %b,\n      "message": ' % (
+        shared.get(resource_type) or _shared(shared, resource_type),
+        shared.get(change) or _shared(shared, change),
+    )
+    middles[kind] = middle
+    return middle
+
+
+def _advice(middles: dict[tuple[object, ...], bytes], advice: tuple[str, str], shared: dict[object, bytes]) -> bytes:
+    """From the message's value to the evidence value's: the remediation and the evidence path."""
+    remediation, path = advice
+    middle = b',\n      "remediation": %b,\n      "evidence": {\n        "path": %b,\n        "value": ' % (
+        shared.get(remediation) or _shared(shared, remediation),
+        shared.get(path) or _shared(shared, path),
+    )
+    middles[advice] = middle
+    return middle
+
+
+def _references(
+    middles: dict[tuple[object, ...], bytes], references: tuple[str, ...], shared: dict[object, bytes]
+) -> bytes:
+    """From the evidence value's to the fingerprint's, without a location: kept by the references."""
+    middle = middles[references] = _between(_NULL, references, shared)
+    return middle
+
+
+def _located(location: Location, references: tuple[str, ...], shared: dict[object, bytes]) -> bytes:
+    """From the evidence value's to the fingerprint's, with a location."""
+    return _between(_location(location, shared), references, shared)
+
+
+def _between(location: bytes, references: tuple[str, ...], shared: dict[object, bytes]) -> bytes:
+    return b'\n      },\n      "location": %b,\n      "references": %b,\n      "fingerprint": "' % (
+        location,
+        shared.get(references) or _list(shared, references),
+    )
+
+
+def _entry_kind(
+    middles: dict[tuple[object, ...], bytes],
+    kind: tuple[str, ChangeKind, str | None, tuple[str, ...]],
+    shared: dict[object, bytes],
+) -> bytes:
+    """From a change entry's address's value to its location's: type, change, action reason, replace paths."""
+    type_, change, reason, paths = kind
+    middle = (
+        b',\n      "type": %b,\n      "change": %b,\n      "action_reason": %b,\n      "replace_paths": %b,\n'
+        b'      "location": '
+        % (
+            shared.get(type_) or _shared(shared, type_),
+            shared.get(change) or _shared(shared, change),
+            _NULL if reason is None else shared.get(reason) or _shared(shared, reason),
+            shared.get(paths) or _list(shared, paths),
+        )
+    )
+    middles[kind] = middle
+    return middle
 
 
 def _head(heads: dict[tuple[str, str, str, str, str, str, str], bytes], key: tuple[str, ...]) -> bytes:
