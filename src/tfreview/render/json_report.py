@@ -38,8 +38,9 @@ def render_json_bytes(
     **options: Any,
 ) -> bytes:
     """`render_json` as UTF-8 bytes, for a file: decoding 14 MB of JSON (10k resources) to text and encoding
-    it again to write it cost more CPU than serialising it. `keep` receives the document (tens of thousands of
-    small objects), for a process that leaves without freeing it (cli, ADRs 0315 and 0466)."""
+    it again to write it cost more CPU than serialising it. `keep` receives the document's dicts, for a process
+    that leaves without freeing them (cli, ADRs 0315 and 0466): indented, its head and tail only, its findings and
+    changes being written as bytes (ADR 0500)."""
     if not indent:
         document = review_document(review)
         if keep is not None:
