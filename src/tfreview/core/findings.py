@@ -12,7 +12,9 @@ from tfreview.core.blast import BlastRadius
 from tfreview.core.plan import ChangeKind, Coverage, Location
 from tfreview.core.severity import Severity
 
-if TYPE_CHECKING:  # an annotation only: a scan without an advisor does not import the usage records
+if TYPE_CHECKING:  # annotations only: a scan without an advisor does not import the usage records
+    from collections.abc import Sequence
+
     from tfreview.core.usage import AdviceUsage
 
 
@@ -155,6 +157,16 @@ def new_finding(
 
 def fingerprint(rule_id: str, address: str, path: str) -> str:
     return hashlib.sha256(f"{rule_id}|{address}|{normalised_path(path)}".encode()).hexdigest()[:20]
+
+
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """`fingerprint` of each of `findings`, in one comprehension: a report writes ~13,500 of them for a
+    10,000-resource plan, and a call of `fingerprint` per finding cost a fifth of the hashing itself."""
+    sha256 = hashlib.sha256
+    return [
+        sha256(f"{f.rule_id}|{f.address}|{normalised_path(f.evidence.path)}".encode()).hexdigest()[:20]
+        for f in findings
+    ]
 
 
 @lru_cache(maxsize=8192)

@@ -18,6 +18,7 @@ from tfreview.core.findings import Advice, ChangeEntry, Finding, Review, fingerp
 from tfreview.core.plan import Coverage, Location
 from tfreview.core.rules import Rule
 from tfreview.render.digest import blast_total, tally
+from tfreview.render.json_text import changes_json, findings_json
 
 SCHEMA_VERSION = "1"
 SCHEMA_RESOURCE = "review-v1.json"
@@ -37,18 +38,53 @@ def render_json_bytes(
     **options: Any,
 ) -> bytes:
     """`render_json` as UTF-8 bytes, for a file: decoding 14 MB of JSON (10k resources) to text and encoding
-    it again to write it cost more CPU than serialising it. `keep` receives the document (tens of thousands of
-    small objects), for a process that leaves without freeing it (cli, ADRs 0315 and 0466)."""
-    flags = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE if indent else orjson.OPT_APPEND_NEWLINE
-    document = review_document(review)
+    it again to write it cost more CPU than serialising it. `keep` receives the document's dicts, for a process
+    that leaves without freeing them (cli, ADRs 0315 and 0466): indented, its head and tail only, its findings and
+    changes being written as bytes (ADR 0500)."""
+    if not indent:
+        document = review_document(review)
+        if keep is not None:
+            keep.append(document)
+        return orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)
+    head, tail = _head(review, None), _tail(review)
     if keep is not None:
-        keep.append(document)
-    return orjson.dumps(document, option=flags)
+        keep.extend((head, tail))
+    # `{\n  …\n}` twice, the head without its closing line and the tail without its opening one, and between them
+    # the four long arrays as the bytes orjson would write for them (json_text, ADR 0500)
+    opening = orjson.dumps(head, option=orjson.OPT_INDENT_2)
+    closing = orjson.dumps(tail, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    return b"".join(
+        (
+            opening[:-2],
+            b',\n  "findings": ',
+            findings_json(review.findings),
+            b',\n  "suppressed": ',
+            findings_json(review.suppressed),
+            b',\n  "changes": ',
+            changes_json(review.changes),
+            b',\n  "drift": ',
+            changes_json(review.drift),
+            b",\n",
+            closing[2:],
+        )
+    )
 
 
 def review_document(review: Review, *, tool_version: str | None = None) -> dict[str, Any]:
     """The review as plain data (what `render_json` serialises and the API's `report` shows). `tool_version`:
     the release that made the review, when it is not this one (a stored review, ports.review_codec)."""
+    return {
+        **_head(review, tool_version),
+        "findings": _finding_documents(review.findings),
+        "suppressed": _finding_documents(review.suppressed),
+        "changes": _change_documents(review.changes),
+        "drift": _change_documents(review.drift),
+        **_tail(review),
+    }
+
+
+def _head(review: Review, tool_version: str | None) -> dict[str, Any]:
+    """The document's fields before its findings."""
     t = tally(review)
     return {
         "schema_version": SCHEMA_VERSION,
@@ -69,10 +105,12 @@ def review_document(review: Review, *, tool_version: str | None = None) -> dict[
             "drift": t.drift,
             "blast_radius": blast_total(review),
         },
-        "findings": _finding_documents(review.findings),
-        "suppressed": _finding_documents(review.suppressed),
-        "changes": _change_documents(review.changes),
-        "drift": _change_documents(review.drift),
+    }
+
+
+def _tail(review: Review) -> dict[str, Any]:
+    """The document's fields after its change entries."""
+    return {
         "coverage": _coverage(review.coverage),
         "diagnostics": list(review.diagnostics),
         "notices": list(review.notices),
