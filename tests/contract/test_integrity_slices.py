@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +19,13 @@ from sqlalchemy.engine import ExecutionContext
 
 from tests.contract.conftest import ManualClock, sql_stores
 from tfreview.ops.metrics import PrometheusRecorder
+from tfreview.ops.settings import BackupSettings
 from tfreview.ports.jobs import NewJob
 from tfreview.ports.records import Delivery, SourceInfo
-from tfreview.service.data_safety import AUDIT_METRIC, run_periodic_audit
+from tfreview.service.data_safety import AUDIT_METRIC, run_periodic_audit, start_data_safety
+from tfreview.settings import Settings
 from tfreview.store.audit_cursors import load_positions
+from tfreview.store.audit_entries import MemoryAuditTrail
 from tfreview.store.database import Database
 from tfreview.store.integrity import AUDITED, audit_database, audit_slice
 
@@ -199,3 +203,22 @@ def test_zero_rows_per_pass_is_the_full_audit_and_the_full_audit_checks_every_ro
 def test_a_slice_of_no_rows_is_refused(sql_database: Database) -> None:
     with pytest.raises(ValueError, match="at least one row"):
         audit_slice(sql_database, {}, rows=0)
+
+
+def test_serve_s_data_safety_thread_audits_one_slice_of_the_configured_size(sql_database: Database) -> None:
+    ids = _populate(sql_database)
+    settings = Settings(backup=BackupSettings(interval_seconds=0, audit_interval_seconds=3600, audit_rows_per_pass=K))
+    stop = threading.Event()
+    thread = start_data_safety(settings, sql_database, PrometheusRecorder(strict=True), MemoryAuditTrail(), stop)
+    assert thread is not None
+    try:
+        waited = threading.Event()
+        for _ in range(600):  # the first audit runs at start; the next one only in an hour
+            if load_positions(sql_database):
+                break
+            waited.wait(0.1)
+    finally:
+        stop.set()
+        thread.join()
+    positions = load_positions(sql_database)
+    assert positions["deliveries"] == ids[K - 1]
