@@ -222,3 +222,14 @@ def test_serve_s_data_safety_thread_audits_one_slice_of_the_configured_size(sql_
         thread.join()
     positions = load_positions(sql_database)
     assert positions["deliveries"] == ids[K - 1]
+
+
+def test_a_position_of_the_wrong_kind_starts_its_table_over(sql_database: Database) -> None:
+    _populate(sql_database)
+    report, positions = audit_slice(
+        sql_database, {"deliveries": "not-an-id", "reviews": 7, "plans": None, "jobs": True}, rows=K
+    )
+    assert report.checked == {"deliveries": K, "reviews": K, "plans": 0}
+    assert report.jobs_checked == K
+    assert isinstance(positions["deliveries"], int)
+    assert isinstance(positions["reviews"], str)

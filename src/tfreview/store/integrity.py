@@ -152,6 +152,7 @@ _TABLES: Final = (
     _Table("plans", PlanRow, PlanRow.id, PLAN_COLUMNS, plan_hash, _no_references, _plan_problem),
 )
 AUDITED: Final = ("deliveries", "reviews", "plans", "jobs")  # the tables a slice walks, each with its own cursor
+_KEY_TYPES: Final[dict[str, type]] = {"deliveries": int, "reviews": str, "plans": str, "jobs": int}
 # the order the full pass has always reported broken references in
 _REFERENCE_ORDER: Final = ("reviews", "deliveries", "jobs")
 
@@ -179,8 +180,15 @@ def audit_slice(
     return audit.report, audit.positions
 
 
-def _run(database: Database, positions: Mapping[str, Any], limit: int | None, clock: Clock) -> _Pass:
+def _start(positions: Mapping[str, Any], table: str) -> Any:
+    """A table's stored position, or None (its first row) when it is not of the table's key type."""
+    value = positions.get(table)
+    return value if type(value) is _KEY_TYPES[table] else None
+
+
+def _run(database: Database, given: Mapping[str, Any], limit: int | None, clock: Clock) -> _Pass:
     audit = _Pass(AuditReport(), {})
+    positions = {name: _start(given, name) for name in AUDITED}
     for table in _TABLES:
         _audit_table(database, table, audit, positions.get(table.name), limit, clock)
     _audit_jobs(database, audit, positions.get("jobs"), limit)
