@@ -102,7 +102,9 @@ class BackupSettings(BaseModel):
     interval_seconds: float = Field(default=86400.0, ge=0)  # a verified backup this often; 0: no scheduled backup
     keep: int = Field(default=7, ge=1)  # the newest this many backups are kept
     max_age_days: float = Field(default=30.0, gt=0)  # older backups are deleted (never the newest one)
-    audit_interval_seconds: float = Field(default=3600.0, ge=0)  # integrity audit of every stored row; 0: none
+    audit_interval_seconds: float = Field(default=3600.0, ge=0)  # a periodic integrity audit this often; 0: none
+    # a periodic audit goes on where the last one stopped (ADR 0506); `tfreview audit` always checks every row
+    audit_rows_per_pass: int = Field(default=10000, ge=0)  # rows per table and period (N rows: all in N/this+1); 0: all
 
 
 class SloSettings(BaseModel):

@@ -5,7 +5,9 @@ drill call the same functions, so a scheduled backup and a hand-made one are the
 Metrics: `tfreview_backup_last_success_timestamp_seconds` (set after a backup is VERIFIED, and at start
 from the newest manifest on disk, so a restarted process does not forget it), and
 `tfreview_audit_mismatches_total{table}` (each mismatch counted once, when an audit finds it). Both feed
-the `backup-stale` and `audit-mismatch` alerts.
+the `backup-stale` and `audit-mismatch` alerts. The periodic audit checks a bounded slice of each table per
+period (`backup.audit_rows_per_pass`, ADR 0506) and keeps where it stopped in the database; `tfreview audit`
+checks every row.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from tfreview.ops.recorder import Recorder
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.audit import AuditTrail
 from tfreview.settings import Settings
+from tfreview.store.audit_cursors import load_positions, save_positions
 from tfreview.store.backup import create_backup, list_backups, prune_backups, verify_backup
 from tfreview.store.backup_manifest import Manifest
 from tfreview.store.database import Database
-from tfreview.store.integrity import AuditReport, audit_database
+from tfreview.store.integrity import AuditReport, audit_database, audit_slice
 
 logger = logging.getLogger("tfreview.data_safety")
 BACKUP_METRIC = "tfreview_backup_last_success_timestamp_seconds"
@@ -71,17 +74,32 @@ def publish_backup_age(settings: Settings, metrics: Recorder) -> Manifest | None
 
 
 def run_audit(database: Database, metrics: Recorder, *, clock: Clock = utcnow) -> AuditReport:
-    """One integrity audit; each new mismatch counted in the audit-mismatch metric by table, and logged."""
+    """One full integrity audit; each new mismatch counted in the audit-mismatch metric by table, and logged."""
     report = audit_database(database, clock=clock)
+    _publish(report, metrics)
+    return report
+
+
+def run_periodic_audit(database: Database, metrics: Recorder, *, rows: int, clock: Clock = utcnow) -> AuditReport:
+    """One period's audit: the next slice of at most `rows` rows per table from the stored positions, which are
+    then saved (0: a full audit, positions untouched). Mismatches counted and logged as by `run_audit`."""
+    if rows == 0:
+        return run_audit(database, metrics, clock=clock)
+    report, positions = audit_slice(database, load_positions(database), rows=rows, clock=clock)
+    save_positions(database, positions, clock=clock)
+    _publish(report, metrics)
+    return report
+
+
+def _publish(report: AuditReport, metrics: Recorder) -> None:
     for mismatch in report.mismatches:
         metrics.count(AUDIT_METRIC, table=mismatch.table)
         logger.error("audit: %s %s: %s", mismatch.table, mismatch.row_id, mismatch.problem)
-    return report
 
 
 class DataSafetyLoop:
     """The thread in `serve`: a backup every `backup.interval_seconds` (the first one interval after start),
-    an audit every `backup.audit_interval_seconds` (the first one at start). Failures are logged and tried
+    an audit slice every `backup.audit_interval_seconds` (the first one at start). Failures are logged and tried
     again next period; the backup metric going stale is what alerts."""
 
     def __init__(
@@ -124,8 +142,9 @@ class DataSafetyLoop:
 
     def _audit(self) -> None:
         try:
-            report = run_audit(self.database, self.metrics, clock=self.clock)
-            logger.info("audit: %s", report.summary())
+            rows = self.settings.backup.audit_rows_per_pass
+            report = run_periodic_audit(self.database, self.metrics, rows=rows, clock=self.clock)
+            logger.info("audit: %s; %s jobs checked for references", report.summary(), report.jobs_checked)
         except Exception as exc:  # the store is down: next period
             logger.warning("audit failed: %s", type(exc).__name__)
 

@@ -7,6 +7,12 @@ quarantine what does not match, and report.
   served as good again (reads raise IntegrityError, lists skip it). It is counted once, when found.
 - References: a review's plan must exist; a delivery's job must exist; a review job's review must exist.
   A broken reference is reported (and counted) but quarantines nothing: the row itself is intact.
+
+Rows are read in key order, a batch of 500 per short read transaction, and each batch's references are looked
+up in that same transaction: no transaction spans a table. `audit_database` is the full pass (`tfreview audit`);
+`audit_slice` is the bounded one `serve` runs each period (ADR 0506): at most `rows` rows of each table (jobs
+included, for their references), starting after where the last slice stopped and going back to the first row
+once the end is reached — so a table of N rows is checked whole within ceil(N / rows) + 1 periods.
 """
 
 from __future__ import annotations
@@ -14,12 +20,12 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
@@ -51,6 +57,7 @@ class AuditReport:
     sealed: dict[str, int] = field(default_factory=dict)
     quarantined: dict[str, int] = field(default_factory=dict)  # already quarantined before this audit
     mismatches: list[Mismatch] = field(default_factory=list)  # found by THIS audit
+    jobs_checked: int = 0  # jobs read for their references (not in `document`: the CLI's output is unchanged)
 
     @property
     def clean(self) -> bool:
@@ -88,6 +95,44 @@ def _delivery_problem(row: DeliveryRow) -> str | None:
     return None if sha256_hex(bytes(row.payload)) == row.payload_sha256 else "payload does not match its SHA-256"
 
 
+_References = Callable[[Session, list[Any]], list[Mismatch]]
+
+
+def _delivery_jobs(session: Session, rows: list[Any]) -> list[Mismatch]:
+    wanted = {row.job_id for row in rows if row.job_id is not None}
+    found = set(session.scalars(select(JobRow.id).where(JobRow.id.in_(wanted)))) if wanted else set()
+    return [
+        Mismatch("references", str(row.id), f"delivery's job {row.job_id} does not exist")
+        for row in rows
+        if row.job_id is not None and row.job_id not in found
+    ]
+
+
+def _review_plans(session: Session, rows: list[Any]) -> list[Mismatch]:
+    wanted = {row.plan_id for row in rows if row.plan_id is not None}
+    found = set(session.scalars(select(PlanRow.id).where(PlanRow.id.in_(wanted)))) if wanted else set()
+    return [
+        Mismatch("references", row.id, f"review's plan {row.plan_id} does not exist")
+        for row in rows
+        if row.plan_id is not None and row.plan_id not in found
+    ]
+
+
+def _job_reviews(session: Session, rows: list[Any]) -> list[Mismatch]:
+    wanted = {job_id: review_id for job_id, payload in rows if (review_id := _review_of(payload))}
+    values = set(wanted.values())
+    found = set(session.scalars(select(ReviewRow.id).where(ReviewRow.id.in_(values)))) if values else set()
+    return [
+        Mismatch("references", str(job_id), f"job's review {review_id} does not exist")
+        for job_id, review_id in wanted.items()
+        if review_id not in found
+    ]
+
+
+def _no_references(session: Session, rows: list[Any]) -> list[Mismatch]:
+    return []
+
+
 @dataclass(frozen=True, slots=True)
 class _Table:
     name: str
@@ -95,49 +140,113 @@ class _Table:
     key: InstrumentedAttribute[Any]
     columns: tuple[str, ...]
     hasher: Callable[[dict[str, Any]], str]
+    references: _References
     extra: Callable[[Any], str | None] | None = None
 
 
 _TABLES: Final = (
-    _Table("deliveries", DeliveryRow, DeliveryRow.id, DELIVERY_COLUMNS, delivery_hash, _delivery_problem),
-    _Table("reviews", ReviewRow, ReviewRow.id, REVIEW_COLUMNS, review_hash),
-    _Table("plans", PlanRow, PlanRow.id, PLAN_COLUMNS, plan_hash, _plan_problem),
+    _Table(
+        "deliveries", DeliveryRow, DeliveryRow.id, DELIVERY_COLUMNS, delivery_hash, _delivery_jobs, _delivery_problem
+    ),
+    _Table("reviews", ReviewRow, ReviewRow.id, REVIEW_COLUMNS, review_hash, _review_plans),
+    _Table("plans", PlanRow, PlanRow.id, PLAN_COLUMNS, plan_hash, _no_references, _plan_problem),
 )
+AUDITED: Final = ("deliveries", "reviews", "plans", "jobs")  # the tables a slice walks, each with its own cursor
+_KEY_TYPES: Final[dict[str, type]] = {"deliveries": int, "reviews": str, "plans": str, "jobs": int}
+# the order the full pass has always reported broken references in
+_REFERENCE_ORDER: Final = ("reviews", "deliveries", "jobs")
+
+
+@dataclass
+class _Pass:
+    report: AuditReport
+    positions: dict[str, Any]
+    references: dict[str, list[Mismatch]] = field(default_factory=dict)
 
 
 def audit_database(database: Database, *, clock: Clock = utcnow) -> AuditReport:
     """One full audit; writes only hashes of unsealed rows and quarantine marks."""
-    report = AuditReport()
+    return _run(database, {}, None, clock).report
+
+
+def audit_slice(
+    database: Database, positions: Mapping[str, Any], *, rows: int, clock: Clock = utcnow
+) -> tuple[AuditReport, dict[str, Any]]:
+    """A bounded audit: at most `rows` rows of each table in `AUDITED`, each starting after its position (None:
+    the first row). Returns the report and the next positions (None for a table whose end was reached)."""
+    if rows < 1:
+        raise ValueError("a slice checks at least one row per table")
+    audit = _run(database, positions, rows, clock)
+    return audit.report, audit.positions
+
+
+def _start(positions: Mapping[str, Any], table: str) -> Any:
+    """A table's stored position, or None (its first row) when it is not of the table's key type."""
+    value = positions.get(table)
+    return value if type(value) is _KEY_TYPES[table] else None
+
+
+def _run(database: Database, given: Mapping[str, Any], limit: int | None, clock: Clock) -> _Pass:
+    audit = _Pass(AuditReport(), {})
+    positions = {name: _start(given, name) for name in AUDITED}
     for table in _TABLES:
-        _audit_table(database, table, report, clock)
-    report.mismatches.extend(_references(database))
-    return report
+        _audit_table(database, table, audit, positions.get(table.name), limit, clock)
+    _audit_jobs(database, audit, positions.get("jobs"), limit)
+    for name in _REFERENCE_ORDER:
+        audit.report.mismatches.extend(audit.references.get(name, []))
+    return audit
 
 
-def _batches(database: Database, table: _Table) -> Iterator[list[Any]]:
-    after: Any = None
-    while True:
-        query = select(table.row).order_by(table.key).limit(_BATCH)
+def _batches(
+    database: Database,
+    query: Select[Any] | Select[int, str],
+    key: InstrumentedAttribute[Any],
+    references: _References,
+    *,
+    after: Any,
+    limit: int | None,
+    entities: bool,
+) -> Iterator[tuple[list[Any], list[Mismatch]]]:
+    """Rows in key order after `after`, at most `limit` (None: to the end), a batch per short read transaction,
+    each with the broken references found among its rows in that same transaction."""
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = _BATCH if remaining is None else min(_BATCH, remaining)
+        page = query.order_by(key).limit(size)
         if after is not None:
-            query = query.where(table.key > after)
+            page = page.where(key > after)
         with database.transaction(write=False) as session:
-            rows = list(session.scalars(query))
+            rows: list[Any] = list(session.scalars(page)) if entities else list(session.execute(page).all())
+            broken = references(session, rows) if rows else []
             session.expunge_all()
         if rows:
-            yield rows
-        if len(rows) < _BATCH:
+            yield rows, broken
+        if len(rows) < size:
             return
-        after = getattr(rows[-1], table.key.key)
+        after = getattr(rows[-1], key.key) if entities else rows[-1][0]
+        if remaining is not None:
+            remaining -= len(rows)
 
 
-def _audit_table(database: Database, table: _Table, report: AuditReport, clock: Clock) -> None:
+def _next_position(after: Any, read: int, limit: int | None) -> Any:
+    """Where the next slice starts: after the last row read, or at the first row once this one read fewer rows
+    than it could (the end of the table was reached)."""
+    return after if limit is not None and read >= limit else None
+
+
+def _audit_table(database: Database, table: _Table, audit: _Pass, after: Any, limit: int | None, clock: Clock) -> None:
+    report = audit.report
     checked = sealed = already = 0
-    for rows in _batches(database, table):
+    last = after
+    query = select(table.row)
+    for rows, broken in _batches(database, query, table.key, table.references, after=after, limit=limit, entities=True):
+        audit.references.setdefault(table.name, []).extend(broken)
         seal: dict[Any, str] = {}
         quarantine: list[Any] = []
         for row in rows:
             checked += 1
             row_id = getattr(row, table.key.key)
+            last = row_id
             if row.quarantined_at is not None:
                 already += 1
                 continue
@@ -164,39 +273,20 @@ def _audit_table(database: Database, table: _Table, report: AuditReport, clock: 
     report.checked[table.name] = checked
     report.sealed[table.name] = sealed
     report.quarantined[table.name] = already
+    audit.positions[table.name] = _next_position(last, checked, limit)
 
 
-def _references(database: Database) -> list[Mismatch]:
-    found: list[Mismatch] = []
-    with database.transaction(write=False) as session:
-        missing_plans = session.execute(
-            select(ReviewRow.id, ReviewRow.plan_id)
-            .outerjoin(PlanRow, PlanRow.id == ReviewRow.plan_id)
-            .where(ReviewRow.plan_id.is_not(None), PlanRow.id.is_(None))
-        ).all()
-        found.extend(Mismatch("references", rid, f"review's plan {pid} does not exist") for rid, pid in missing_plans)
-        missing_jobs = session.execute(
-            select(DeliveryRow.id, DeliveryRow.job_id)
-            .outerjoin(JobRow, JobRow.id == DeliveryRow.job_id)
-            .where(DeliveryRow.job_id.is_not(None), JobRow.id.is_(None))
-        ).all()
-        found.extend(
-            Mismatch("references", str(did), f"delivery's job {jid} does not exist") for did, jid in missing_jobs
-        )
-        review_ids = set(session.scalars(select(ReviewRow.id)))
-        after = 0
-        while True:
-            jobs = session.execute(
-                select(JobRow.id, JobRow.payload).where(JobRow.id > after).order_by(JobRow.id).limit(_BATCH)
-            ).all()
-            for job_id, payload in jobs:
-                review_id = _review_of(payload)
-                if review_id and review_id not in review_ids:
-                    found.append(Mismatch("references", str(job_id), f"job's review {review_id} does not exist"))
-            if len(jobs) < _BATCH:
-                break
-            after = jobs[-1][0]
-    return found
+def _audit_jobs(database: Database, audit: _Pass, after: Any, limit: int | None) -> None:
+    """Jobs are checked for their references only (a review job's review must exist)."""
+    read = 0
+    last = after
+    query = select(JobRow.id, JobRow.payload)
+    for rows, broken in _batches(database, query, JobRow.id, _job_reviews, after=after, limit=limit, entities=False):
+        audit.references.setdefault("jobs", []).extend(broken)
+        read += len(rows)
+        last = rows[-1][0]
+    audit.report.jobs_checked = read
+    audit.positions["jobs"] = _next_position(last, read, limit)
 
 
 def _review_of(payload: str) -> str | None:

@@ -317,6 +317,17 @@ class ControlRow(Base):
     incident_id: Mapped[int | None] = mapped_column(Id, nullable=True)
 
 
+class AuditCursorRow(Base):
+    """Where the periodic integrity audit's slice of a table stopped (store/audit_cursors.py, ADR 0506): the JSON
+    spelling of the last key checked; NULL: the next slice starts at the table's first row."""
+
+    __tablename__ = "audit_cursors"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    after: Mapped[str | None] = mapped_column(Text(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 class BlockRow(Base):
     """A blocked source (an address or a token's hash), kept after expiry so the next block lasts longer."""
 
