@@ -163,7 +163,7 @@ def test_the_wired_sign_in_client_ends_a_dribbled_discovery_at_its_timeout(tmp_p
         try:
             assert services.sign_in is not None
             with pytest.raises(UpstreamError, match=r"^the OIDC discovery document is unavailable \(ReadTimeout\)$"):
-                services.sign_in.endpoints()
+                services.sign_in.authorization_url(redirect_uri="http://127.0.0.1/cb", state="s", challenge="c")
         finally:
             services.close()
         assert issuer.dribbled < issuer.ceiling
