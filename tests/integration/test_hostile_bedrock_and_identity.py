@@ -279,3 +279,17 @@ def test_without_a_deadline_the_identity_client_is_httpx_s() -> None:
     with HostileServer(hostile.json_answer(200, {"keys": []})) as server, _identity_client() as http:
         answer = send_bounded(http, http.build_request("GET", server.url), 1000)
     assert answer.json() == {"keys": []}
+
+
+def test_a_ca_bundle_that_cannot_be_loaded_fails_the_model_precisely_without_a_request(
+    monkeypatch: pytest.MonkeyPatch, credentials: AwsCredentials, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """AWS_CA_BUNDLE is botocore's setting, honoured by the httpx sender; one it cannot load is this model's
+    failure with a precise message, not a traceback past the chain."""
+    missing = tmp_path / "no-such-bundle.pem"
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(missing))
+    with HostileServer(hostile.json_answer(200, {})) as server:
+        error = _bedrock_fails(server.url, credentials, caplog)
+    assert server.requests == []
+    assert (error.kind, error.retriable) == ("other", False)
+    assert str(error).endswith(f"the AWS CA bundle {str(missing)!r} cannot be loaded (FileNotFoundError)")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import ssl
 import threading
 import time
@@ -212,11 +213,19 @@ class BedrockClient:
                     region_name=self._region,
                 )
                 session = self._session if self._session is not None else self._new_session()
-                client = session.create_client(
-                    "bedrock-runtime", endpoint_url=self._endpoint_url, config=config, **self._explicit_credentials()
-                )
-                sender = _DeadlineSender(timeout, session.get_config_variable("ca_bundle"))
-                client.meta.events.register("before-send.bedrock-runtime", sender)
+                sender = _DeadlineSender(timeout, session.get_config_variable("ca_bundle"))  # first: it may refuse
+                try:
+                    client = session.create_client(
+                        "bedrock-runtime",
+                        endpoint_url=self._endpoint_url,
+                        config=config,
+                        **self._explicit_credentials(),
+                    )
+                except BaseException:
+                    sender.close()
+                    raise
+                # Converse only: it is the one operation called, and its answer is never streamed
+                client.meta.events.register("before-send.bedrock-runtime.Converse", sender)
                 kept = self._clients[timeout] = _SendingClient(client, sender)
             return kept.client
 
@@ -268,9 +277,7 @@ class _DeadlineSender:
         from tfreview.plumbing.call_deadline import deadline_client
 
         self._timeout = timeout
-        # botocore's AWS_CA_BUNDLE / profile ca_bundle, as botocore would verify with it; otherwise httpx's default
-        verify: ssl.SSLContext | bool = ssl.create_default_context(cafile=ca_bundle) if ca_bundle else True
-        self._http = deadline_client(timeout=timeout, verify=verify)
+        self._http = deadline_client(timeout=timeout, verify=_verify_with(ca_bundle))
 
     def close(self) -> None:
         self._http.close()
@@ -303,6 +310,20 @@ class _DeadlineSender:
         except httpx.HTTPError as error:  # closed mid-answer, a broken answer, a body that does not inflate
             raise ConnectionClosedError(endpoint_url=url, error=type(error).__name__) from None
         return AWSResponse(url, answer.status_code, dict(answer.headers.items()), _Body(answer.content))
+
+
+def _verify_with(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """botocore's `ca_bundle` (AWS_CA_BUNDLE or the profile's; a file or, as botocore allows, a directory) as a
+    verify context; without one, httpx's default. A bundle that cannot be loaded fails this model, not the review."""
+    if not ca_bundle:
+        return True
+    try:
+        if os.path.isdir(ca_bundle):
+            return ssl.create_default_context(capath=ca_bundle)
+        return ssl.create_default_context(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as error:
+        message = f"the AWS CA bundle {ca_bundle!r} cannot be loaded ({type(error).__name__})"
+        raise ProviderError(PROVIDER, "other", message, retriable=False) from None
 
 
 class _Body:
