@@ -145,3 +145,25 @@ def test_run_worker_process_stops_on_its_event(tmp_path: Path) -> None:
     stop.set()
     thread.join(30)
     assert result == [0]
+
+
+def test_the_wired_sign_in_client_ends_a_dribbled_discovery_at_its_timeout(tmp_path: Path) -> None:
+    """The JWKS and sign-in client `build_services` wires ends each exchange within `jwks_timeout_seconds`, whole
+    (ADR 0508): an issuer dribbling its discovery document cannot hold a request thread."""
+    from tests.fakes import hostile
+    from tests.fakes.hostile import HostileServer
+    from tfreview.core.errors import UpstreamError
+
+    with HostileServer(hostile.dribbled_headers) as issuer:
+        settings = database_settings(sqlite_url(tmp_path))
+        auth = settings.auth.model_copy(
+            update={"oidc_issuer": issuer.url, "oidc_client_id": "tfreview", "jwks_timeout_seconds": 1.0}
+        )
+        services = build_services(settings.model_copy(update={"auth": auth}))
+        try:
+            assert services.sign_in is not None
+            with pytest.raises(UpstreamError, match=r"^the OIDC discovery document is unavailable \(ReadTimeout\)$"):
+                services.sign_in.authorization_url(redirect_uri="http://127.0.0.1/cb", state="s", challenge="c")
+        finally:
+            services.close()
+        assert issuer.dribbled < issuer.ceiling

@@ -1,8 +1,13 @@
 """The Amazon Bedrock adapter: the Converse API through boto3's `bedrock-runtime` client (botocore).
 
 One `complete()` is one `converse` call and one HTTP request: botocore's own retries are off
-(`total_max_attempts=1`), so the chain counts every attempt (L3); connect and read timeouts are
-the call's timeout (a client is kept per timeout value). Credentials are the default AWS chain
+(`total_max_attempts=1`), so the chain counts every attempt (L3). botocore signs the request and parses
+the answer, but does not send it: its `before-send` event hands the signed request to `_DeadlineSender`,
+which sends it through httpx on a `DeadlineTransport` (botocore's timeouts are per socket read: a
+dribbling endpoint would hold the call for as long as it dribbles). So the call ends within its timeout
+whole, or fails as botocore's own timeout error, the chain's retriable "timeout" (ADR 0508). The proxy
+environment variables and the AWS CA bundle setting are honoured as botocore honours them; the answer is
+read up to `MAX_ANSWER_BYTES`. Credentials are the default AWS chain
 (role, environment, profile) or an `AwsCredentials` of `SecretSource`s that `reload_credentials`
 re-reads (K3). botocore (installed with boto3, the `bedrock` extra) is imported only when a Bedrock
 client is built; the client is the one `boto3.client` returns. botocore is kept off DEBUG: there it
@@ -14,9 +19,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
+import ssl
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +31,7 @@ from tfreview.advisor.model import Completion, Prompt, ProviderError
 from tfreview.advisor.provider_http import ANSWER_FRAGMENT, Clock, shorten
 from tfreview.core.errors import ConfigError
 from tfreview.core.redact import scrub_text
-from tfreview.plumbing.http import parse_retry_after
+from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bounded
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -33,6 +40,7 @@ BOTOCORE_QUIET_LEVEL = logging.INFO
 
 PROVIDER = "bedrock"
 DEFAULT_MAX_OUTPUT_CHARS = 200_000
+MAX_ANSWER_BYTES = 4_000_000  # a Converse answer is its text (at most 200 000 characters, JSON-escaped) and usage
 
 RETRIABLE_CODES = {
     "ThrottlingException": "throttled",
@@ -98,7 +106,7 @@ class BedrockClient:
         self._clock = clock
         self._lock = threading.Lock()
         self._session: Any = None
-        self._clients: dict[float, Any] = {}
+        self._clients: dict[float, _SendingClient] = {}
         self._fingerprint = b""
 
     def __repr__(self) -> str:
@@ -146,6 +154,8 @@ class BedrockClient:
             response = client.converse(**self.request(prompt))
         except ConfigError as error:  # a credential source that cannot be read: this model fails, not the review
             raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
+        except ResponseTooLarge as error:
+            raise ProviderError(PROVIDER, "malformed", str(error), retriable=False) from None
         except (ClientError, BotoCoreError) as error:
             raise classify_error(error, scrub=self._scrub) from None
         log.debug("bedrock model=%s in %.3f s", self.model, self._clock() - started)
@@ -192,8 +202,8 @@ class BedrockClient:
 
     def _client(self, timeout: float) -> Any:
         with self._lock:
-            client = self._clients.get(timeout)
-            if client is None:
+            kept = self._clients.get(timeout)
+            if kept is None:
                 from botocore.config import Config
 
                 config = Config(
@@ -203,11 +213,21 @@ class BedrockClient:
                     region_name=self._region,
                 )
                 session = self._session if self._session is not None else self._new_session()
-                client = session.create_client(
-                    "bedrock-runtime", endpoint_url=self._endpoint_url, config=config, **self._explicit_credentials()
-                )
-                self._clients[timeout] = client
-            return client
+                sender = _DeadlineSender(timeout, session.get_config_variable("ca_bundle"))  # first: it may refuse
+                try:
+                    client = session.create_client(
+                        "bedrock-runtime",
+                        endpoint_url=self._endpoint_url,
+                        config=config,
+                        **self._explicit_credentials(),
+                    )
+                except BaseException:
+                    sender.close()
+                    raise
+                # Converse only: it is the one operation called, and its answer is never streamed
+                client.meta.events.register("before-send.bedrock-runtime.Converse", sender)
+                kept = self._clients[timeout] = _SendingClient(client, sender)
+            return kept.client
 
     def _explicit_credentials(self) -> dict[str, str | None]:
         if self._credentials is None:
@@ -234,6 +254,86 @@ class BedrockClient:
             material = [frozen.access_key or "", frozen.secret_key or "", frozen.token or ""] if frozen else []
         self._fingerprint = hashlib.sha256("\0".join(material).encode("utf-8")).digest()
         return session
+
+
+@dataclass(frozen=True, slots=True)
+class _SendingClient:
+    """A boto3 client and the sender its requests go through."""
+
+    client: Any
+    sender: _DeadlineSender
+
+    def close(self) -> None:
+        self.client.close()
+        self.sender.close()
+
+
+class _DeadlineSender:
+    """botocore's `before-send` handler: sends the signed request through httpx within `timeout`, whole, and hands
+    botocore the answer to parse. Failures are raised as botocore's own exceptions (their text names the endpoint and
+    the httpx exception's type, never a header), so `classify_error` sees what botocore would have raised."""
+
+    def __init__(self, timeout: float, ca_bundle: str | None) -> None:
+        from tfreview.plumbing.call_deadline import deadline_client
+
+        self._timeout = timeout
+        self._http = deadline_client(timeout=timeout, verify=_verify_with(ca_bundle))
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __call__(self, request: Any, **_: Any) -> Any:
+        import httpx
+        from botocore.awsrequest import AWSResponse
+        from botocore.exceptions import (
+            ConnectionClosedError,
+            ConnectTimeoutError,
+            EndpointConnectionError,
+            ReadTimeoutError,
+        )
+
+        body = request.body
+        if hasattr(body, "read"):
+            body = body.read()
+        url = request.url
+        outbound = self._http.build_request(
+            request.method, url, headers=list(request.headers.items()), content=body or b"", timeout=self._timeout
+        )
+        try:
+            answer = send_bounded(self._http, outbound, MAX_ANSWER_BYTES)
+        except httpx.ConnectTimeout as error:
+            raise ConnectTimeoutError(endpoint_url=url, error=type(error).__name__) from None
+        except httpx.TimeoutException as error:
+            raise ReadTimeoutError(endpoint_url=url, error=type(error).__name__) from None
+        except (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol) as error:
+            raise EndpointConnectionError(endpoint_url=url, error=type(error).__name__) from None
+        except httpx.HTTPError as error:  # closed mid-answer, a broken answer, a body that does not inflate
+            raise ConnectionClosedError(endpoint_url=url, error=type(error).__name__) from None
+        return AWSResponse(url, answer.status_code, dict(answer.headers.items()), _Body(answer.content))
+
+
+def _verify_with(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """botocore's `ca_bundle` (AWS_CA_BUNDLE or the profile's; a file or, as botocore allows, a directory) as a
+    verify context; without one, httpx's default. A bundle that cannot be loaded fails this model, not the review."""
+    if not ca_bundle:
+        return True
+    try:
+        if os.path.isdir(ca_bundle):
+            return ssl.create_default_context(capath=ca_bundle)
+        return ssl.create_default_context(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as error:
+        message = f"the AWS CA bundle {ca_bundle!r} cannot be loaded ({type(error).__name__})"
+        raise ProviderError(PROVIDER, "other", message, retriable=False) from None
+
+
+class _Body:
+    """The raw body botocore's `AWSResponse.content` reads (`raw.stream()`), already read whole."""
+
+    def __init__(self, content: bytes) -> None:
+        self._content = content
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._content
 
 
 @functools.cache

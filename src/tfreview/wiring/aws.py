@@ -43,9 +43,8 @@ def build_aws_services(
     import dataclasses
     import os
 
-    import httpx
-
     from tfreview.identity.factory import build_authenticator
+    from tfreview.plumbing.call_deadline import deadline_client
     from tfreview.store.aws.connection import target_from_urls
     from tfreview.store.aws.stores import aws_stores
     from tfreview.wiring import (
@@ -72,7 +71,8 @@ def build_aws_services(
     prometheus = build_prometheus(settings)
     controls = stores.controls
     closers: list[Callable[[], None]] = []
-    http = httpx.Client(timeout=settings.auth.jwks_timeout_seconds, follow_redirects=False)
+    # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508)
+    http = deadline_client(timeout=settings.auth.jwks_timeout_seconds)
     closers.append(http.close)
     authenticator, jwks = build_authenticator(settings.auth, stores.tokens, http, prometheus)
     health: list[HealthCheck] = [DatabaseCheck(stores.table.probe_write), QueueCheck(stores.queue)]
