@@ -154,8 +154,8 @@ class Redactor:
     def for_change_set(cls, change_set: ChangeSet) -> Redactor:
         known: set[str] = set(change_set.sensitive_values)
         for change in (*change_set.changes, *change_set.drift):
-            _secrets(change.before, with_provider_sensitive(change.type, change.before_sensitive), known)
-            _secrets(change.after, with_provider_sensitive(change.type, change.after_sensitive), known)
+            _secrets(change.before, with_provider_sensitive(change.type, change.before_sensitive, change.before), known)
+            _secrets(change.after, with_provider_sensitive(change.type, change.after_sensitive, change.after), known)
         return cls(known)
 
     def text(self, text: str) -> str:
@@ -284,8 +284,8 @@ def _view(ref: ChangeRef, redactor: Redactor) -> ChangeView:
         diffs: list[AttributeDiff] = []  # the whole object goes; its attributes are not the news
     else:
         # a change read from source has no schema's masks: the provider-sensitive arguments are marked here (ADR 0472)
-        before_mask = with_provider_sensitive(change.type, change.before_sensitive)
-        after_mask = with_provider_sensitive(change.type, change.after_sensitive)
+        before_mask = with_provider_sensitive(change.type, change.before_sensitive, change.before)
+        after_mask = with_provider_sensitive(change.type, change.after_sensitive, change.after)
         before = _leaves(redactor.value(change.before, before_mask)) if change.before is not None else {}
         after_value = _with_unknown(change.after, change.after_unknown)
         after = _leaves(redactor.value(after_value, after_mask)) if after_value is not None else {}

@@ -18,17 +18,20 @@ by a later one's is masked too (ADR 0484).
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from tfreview.core.redact import SENSITIVE, is_secret_name, mask_text, sensitive_strings
-from tfreview.core.sensitive_attributes import is_provider_sensitive
+from tfreview.core.sensitive_attributes import is_provider_sensitive, source_mask
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import MappingReader, is_terraform_file, is_unread_configuration
+from tfreview.store.sensitive_expressions import Span, sensitive_spans
 
 _TERRAFORM_SUFFIXES: Final = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tofu", ".tofu.json")
 # a block header: a type and its labels, then `{` (`resource "aws_s3_bucket" "orders" {`): its labels are names
@@ -43,6 +46,10 @@ _HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
 class TreeSecrets:
     values: frozenset[str]  # every value that must not be stored in clear
     unread: frozenset[str]  # the Terraform files not parsed (a syntax error, .tf.json): their values never evaluated
+    # path → the lines of each sensitive argument's expression (ADR 0494): every literal there is masked
+    spans: Mapping[str, tuple[Span, ...]] = field(default_factory=dict)
+    # the values no file spells whole (`join("", ["Pa55", "w0rd"])`): a literal that is a part of one is masked
+    composed: frozenset[str] = frozenset()
 
 
 def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
@@ -51,9 +58,12 @@ def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
     folders = {posixpath.dirname(path.replace("\\", "/")) for path in texts if path.endswith(".tf")}
     found: set[str] = set()
     unread: set[str] = set()
+    spans: dict[str, tuple[Span, ...]] = {}
     for folder in sorted(folders):
         prefix = f"{folder}/" if folder else ""
         inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
+        own = {path: text for path, text in inside.items() if "/" not in path}
+        spans.update((posixpath.normpath(prefix + path), lines) for path, lines in sensitive_spans(own).items())
         configuration = read_configuration(MappingReader(inside))
         found |= configuration.sensitive_values
         loaded = [path for path in inside if "/" not in path and is_terraform_file(path) and not path.endswith(".tf")]
@@ -63,6 +73,7 @@ def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
                 found |= read_configuration(MappingReader({**alone, path: inside[path]})).sensitive_values
         unread.update(posixpath.normpath(prefix + path) for path, _reason in configuration.files_skipped)
         for resource in configuration.resources.values():
+            found |= sensitive_strings(resource.values, source_mask(resource.type, resource.values))
             for name, value in resource.values.items():
                 if is_provider_sensitive(resource.type, name):
                     found |= sensitive_strings(value, True)
@@ -77,13 +88,20 @@ def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
         if path.endswith((".tfvars", ".tfvars.json"))
         and not (is_terraform_file(path) and posixpath.dirname(path.replace("\\", "/")) in folders)
     )
-    return TreeSecrets(frozenset(found), frozenset(unread))
+    composed = frozenset(
+        value for value in found if len(value) >= _SHORTEST_PIECE and not any(value in text for text in texts.values())
+    )
+    return TreeSecrets(frozenset(found), frozenset(unread), spans, composed)
 
 
 def _secret_named(name: str, value: Any) -> set[str]:
     if is_secret_name(name) and not (isinstance(value, str) and value.startswith("${")):
         return sensitive_strings(value, True)
     found: set[str] = set()
+    if isinstance(value, str):
+        return _secrets_in_text(value)
+    if isinstance(value, Mapping) and is_secret_name(str(value.get("name", ""))) and "value" in value:
+        found |= _secret_named(str(value["name"]), value["value"])  # `{ name = "DB_PASSWORD", value = "…" }` (ECS)
     if isinstance(value, Mapping):
         for key, child in value.items():
             found |= _secret_named(str(key), child)
@@ -93,15 +111,53 @@ def _secret_named(name: str, value: Any) -> set[str]:
     return found
 
 
-def mask_source(path: str, text: str, secrets: AbstractSet[str], *, unread: bool = False) -> str:
+# `DB_PASSWORD=…`, `export API_TOKEN="…"`, `password: …` in a script, an env file or YAML held by a string
+_ASSIGNED: Final = re.compile(
+    r"""(?m)(?:^|[\s;{,(])["']?(?P<name>[A-Za-z_][\w.-]*)["']?[ \t]*(?:=|:[ \t])[ \t]*(?P<quote>["']?)"""
+    r"""(?P<value>[^\s"';&|]+)"""
+)
+_NOT_A_VALUE: Final = ("$", "{{", "arn:", "<")  # a reference, a template or a placeholder, not the secret
+_SHORTEST_PIECE: Final = 4  # a part of a composed secret shorter than this would blot out ordinary words
+
+
+def _secrets_in_text(text: str) -> set[str]:
+    """What our secret detectors call a secret inside a string: a secret-named assignment of a script or an env
+    file (`export DB_PASSWORD=…`), and the secret-named arguments of a JSON document (a `jsonencode`d container
+    definition's `environment`)."""
+    found: set[str] = set()
+    stripped = text.strip()
+    if stripped[:1] in "{[" and stripped[-1:] in "}]":
+        try:
+            document = json.loads(stripped)
+        except ValueError:
+            document = None
+        if isinstance(document, Mapping | list):
+            found |= _secret_named("", document)
+    for match in _ASSIGNED.finditer(text):
+        value = match.group("value")
+        if is_secret_name(match.group("name")) and len(value) >= 3 and not value.startswith(_NOT_A_VALUE):
+            found.add(value)
+    return found
+
+
+def mask_source(
+    path: str,
+    text: str,
+    secrets: AbstractSet[str],
+    *,
+    unread: bool = False,
+    spans: tuple[Span, ...] = (),
+    composed: AbstractSet[str] = frozenset(),
+) -> str:
     """`text` of the file `path` with every sensitive value masked; a Terraform file keeps its names. An `unread`
     Terraform file (it does not parse, so its values were never evaluated) has all of its literals masked: its
     syntax, so the reason it does not parse, is kept."""
     if unread and path.endswith(_TERRAFORM_SUFFIXES):
         segments = _segments(text, json=path.endswith(".json"))
         return "".join(_WORDS.sub(SENSITIVE, part) if is_value else part for part, is_value in segments)
-    present = {secret for secret in secrets if secret in text}
     terraform = path.endswith(_TERRAFORM_SUFFIXES)
+    # a heredoc's value ends with its line break: the text without it is masked, the closing marker kept on its line
+    present = {cut for secret in secrets if len(cut := secret.strip() if terraform else secret) >= 3 and cut in text}
     # a value Terraform reads from escapes (`\u0065`, `\"`, `$${`) or an indented `<<-` heredoc is not written
     # as it evaluates: a literal whose text spells a secret that way is masked whole
     spelled: set[str] = set()
@@ -110,12 +166,42 @@ def mask_source(path: str, text: str, secrets: AbstractSet[str], *, unread: bool
         spelled = {
             secret for secret in map(_dedented, secrets) if len(secret) >= _SHORTEST_SPELLED and secret in spelling
         }
-    if not present and not spelled:
-        return text
     if not terraform:
-        return mask_text(text, present)
-    segments = _segments(text, json=path.endswith(".json"))
-    return "".join(_masked(part, present, spelled) if is_value else part for part, is_value in segments)
+        return mask_text(text, present) if present else text
+    if not present and not spelled and not spans and not composed:
+        return text
+    pieces = _Pieces(composed)
+    starts = _line_starts(text) if spans else []
+    out: list[str] = []
+    offset = 0
+    for part, is_value in _segments(text, json=path.endswith(".json")):
+        if not is_value:
+            out.append(part)
+        elif (spans and _within(bisect_right(starts, offset), spans)) or pieces.holds(part):
+            out.append(_WORDS.sub(SENSITIVE, part))
+        else:
+            out.append(_masked(part, present, spelled))
+        offset += len(part)
+    return "".join(out)
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
+
+
+def _within(line: int, spans: tuple[Span, ...]) -> bool:
+    return any(first <= line <= last for first, last in spans)
+
+
+class _Pieces:
+    """Literals that are a part of a value no file spells whole (`join("", ["Pa55w", "0rd-x"])`)."""
+
+    def __init__(self, composed: AbstractSet[str]) -> None:
+        self._composed = composed
+
+    def holds(self, part: str) -> bool:
+        piece = part.strip()
+        return len(piece) >= _SHORTEST_PIECE and any(piece in value for value in self._composed)
 
 
 _ESCAPE: Final = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.DOTALL)
@@ -156,7 +242,11 @@ def _segments(text: str, *, json: bool) -> Iterator[tuple[str, bool]]:
     lexer = _Lexer(text, _JSON_KEY_AFTER if json else _KEY_AFTER)
     lexer.code(0, len(text), top=True)
     start = 0
-    for begin, end in lexer.values:
+    # a string inside a template's code (`"${"a"}-${"b"}"`) is found before the text around it: read in order
+    for found, end in sorted(lexer.values):
+        begin = max(found, start)
+        if begin >= end:
+            continue
         if begin > start:
             yield text[start:begin], False
         yield text[begin:end], True
