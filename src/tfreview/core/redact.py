@@ -131,8 +131,9 @@ def redact_value(value: Any, sensitive: Any = None, name: str = "") -> Any:
 _SHORTEST_MASKED = 3  # shorter sensitive strings ("on", "1") would blot out ordinary words of a message
 
 
-def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
-    """The string leaves of `value` under the sensitive mask `sensitive` (walking only what it marks)."""
+def sensitive_strings(value: Any, sensitive: Any, *, numbers: bool = False) -> set[str]:
+    """The string leaves of `value` under the sensitive mask `sensitive` (walking only what it marks); with
+    `numbers`, the number leaves too, as they print (a message may quote a sensitive number: ADR 0495)."""
     found: set[str] = set()
     if type(sensitive) is dict and not any(sensitive.values()):
         return found  # a plan's usual mask: every attribute's entry empty (`"ingress": []`), nothing marked
@@ -145,6 +146,8 @@ def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
             if isinstance(node, str):
                 if len(node) >= _SHORTEST_MASKED:
                     found.add(node)
+            elif numbers and isinstance(node, int | float) and not isinstance(node, bool):
+                found.update(text for text in _number_texts(node) if len(text) >= _SHORTEST_MASKED)
             elif isinstance(node, Mapping):
                 stack.extend((child, True) for child in node.values())
             elif isinstance(node, list):
@@ -155,6 +158,14 @@ def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
         elif isinstance(mask, list) and isinstance(node, list):
             stack.extend(pair for pair in zip(node, mask, strict=False) if pair[1])
     return found
+
+
+def _number_texts(number: float) -> set[str]:
+    """How a number prints: Python's way and Terraform's (a whole float without its `.0`)."""
+    texts = {str(number)}
+    if isinstance(number, float) and number.is_integer() and abs(number) < 1e21:
+        texts.add(str(int(number)))
+    return texts
 
 
 def mask_of(value: Any, secrets: AbstractSet[str]) -> Any:
