@@ -25,7 +25,7 @@ from tfreview.advisor.risk import Rank, rank_of
 from tfreview.core.findings import Finding
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.ports import AdviceContext
-from tfreview.core.redact import REDACTED, SENSITIVE, is_secret_name, redact_value, scrub_text
+from tfreview.core.redact import REDACTED, SENSITIVE, assigned_secrets, is_secret_name, redact_value, scrub_text
 from tfreview.core.sensitive_attributes import with_provider_sensitive
 from tfreview.core.values import UNKNOWN
 
@@ -207,6 +207,8 @@ def _secrets(value: Any, mask: Any, out: set[str]) -> None:
             if type(child) is str:
                 if child_mask is True or (_secret_name(str(key)) and not child.startswith("${")):
                     out.add(child)
+                else:
+                    out.update(assigned_secrets(child))  # `export DB_PASSWORD=…` in a script (ADR 0494)
             elif isinstance(child, Mapping | list):
                 _secrets(child, child_mask, out)
             elif child_mask is True and child is not None and type(child) is not bool:

@@ -124,8 +124,62 @@ def redact_value(value: Any, sensitive: Any = None, name: str = "") -> Any:
     if isinstance(value, str):
         if value and name and is_secret_name(name) and not value.startswith("${"):
             return REDACTED
-        return scrub_text(value)
+        return scrub_text(mask_assignments(value))
     return value
+
+
+# A secret-named assignment inside a text: `export DB_PASSWORD=…` in a script, `API_TOKEN: …` in YAML, `"DB_PASSWORD":
+# "…"` in JSON; and a JSON `{"name": "DB_PASSWORD", "value": "…"}` pair (an ECS container's `environment`). The
+# name is kept, the value is the secret (ADR 0494).
+_ASSIGNMENT_HINT: Final = re.compile(r"(?i)pass|secret|token|key|pwd|credential")
+_ASSIGNMENT_IN_TEXT: Final = re.compile(
+    r"""(?P<name>(?<![\w.-])[A-Za-z_][\w.-]*)(?P<between>["']?[ \t]*(?:=|:)[ \t]*(?P<quote>["']?))"""
+    r"""(?P<value>[^\s"';&|,}\]]+)"""
+)
+_NAME_VALUE_PAIR: Final = re.compile(
+    r'"name"\s*:\s*"(?P<name>[^"\\]+)"\s*,\s*"value"\s*:\s*"(?P<value>(?:[^"\\]|\\.)+)"'
+    r'|"value"\s*:\s*"(?P<value2>(?:[^"\\]|\\.)+)"\s*,\s*"name"\s*:\s*"(?P<name2>[^"\\]+)"'
+)
+_NOT_ASSIGNED: Final = ("$", "{{", "arn:", "<", "(redacted)", "(sensitive value)")  # a reference or a mask
+
+
+def assigned_secrets(text: str) -> set[str]:
+    """The values of the secret-named assignments and JSON name/value pairs inside `text` (at least 3 characters)."""
+    return {text[start:end] for start, end in _assigned_spans(text)}
+
+
+def mask_assignments(text: str) -> str:
+    """`text` with the value of every secret-named assignment in it (`assigned_secrets`) redacted, names kept."""
+    spans = _assigned_spans(text)
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + REDACTED + text[end:]
+    return text
+
+
+_NOT_A_SECRET: Final = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off"})
+
+
+def _assigned_spans(text: str) -> set[tuple[int, int]]:
+    if not ("=" in text or ":" in text) or not _ASSIGNMENT_HINT.search(text):
+        return set()
+    found: set[tuple[int, int]] = set()
+    for match in _ASSIGNMENT_IN_TEXT.finditer(text):
+        if _assigned(match["name"], match["value"]):
+            found.add(match.span("value"))
+    for match in _NAME_VALUE_PAIR.finditer(text):
+        group = "value" if match["name"] else "value2"
+        if _assigned(match["name"] or match["name2"], match[group]):
+            found.add(match.span(group))
+    return found
+
+
+def _assigned(name: str, value: str) -> bool:
+    return (
+        len(value) >= _SHORTEST_MASKED
+        and not value.startswith(_NOT_ASSIGNED)
+        and value.lower() not in _NOT_A_SECRET
+        and is_secret_name(name)
+    )
 
 
 _SHORTEST_MASKED = 3  # shorter sensitive strings ("on", "1") would blot out ordinary words of a message

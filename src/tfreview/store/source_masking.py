@@ -27,7 +27,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from tfreview.core.redact import SENSITIVE, is_secret_name, mask_text, sensitive_strings
+from tfreview.core.redact import SENSITIVE, assigned_secrets, is_secret_name, mask_text, sensitive_strings
 from tfreview.core.sensitive_attributes import is_provider_sensitive, source_mask
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import MappingReader, is_terraform_file, is_unread_configuration
@@ -111,12 +111,6 @@ def _secret_named(name: str, value: Any) -> set[str]:
     return found
 
 
-# `DB_PASSWORD=…`, `export API_TOKEN="…"`, `password: …` in a script, an env file or YAML held by a string
-_ASSIGNED: Final = re.compile(
-    r"""(?m)(?:^|[\s;{,(])["']?(?P<name>[A-Za-z_][\w.-]*)["']?[ \t]*(?:=|:[ \t])[ \t]*(?P<quote>["']?)"""
-    r"""(?P<value>[^\s"';&|]+)"""
-)
-_NOT_A_VALUE: Final = ("$", "{{", "arn:", "<")  # a reference, a template or a placeholder, not the secret
 _SHORTEST_PIECE: Final = 4  # a part of a composed secret shorter than this would blot out ordinary words
 
 
@@ -133,11 +127,7 @@ def _secrets_in_text(text: str) -> set[str]:
             document = None
         if isinstance(document, Mapping | list):
             found |= _secret_named("", document)
-    for match in _ASSIGNED.finditer(text):
-        value = match.group("value")
-        if is_secret_name(match.group("name")) and len(value) >= 3 and not value.startswith(_NOT_A_VALUE):
-            found.add(value)
-    return found
+    return found | assigned_secrets(text)
 
 
 def mask_source(
