@@ -140,7 +140,7 @@ _NAME_VALUE_PAIR: Final = re.compile(
     r'"name"\s*:\s*"(?P<name>[^"\\]+)"\s*,\s*"value"\s*:\s*"(?P<value>(?:[^"\\]|\\.)+)"'
     r'|"value"\s*:\s*"(?P<value2>(?:[^"\\]|\\.)+)"\s*,\s*"name"\s*:\s*"(?P<name2>[^"\\]+)"'
 )
-_NOT_ASSIGNED: Final = ("$", "{{", "arn:", "<", "(redacted)", "(sensitive value)")  # a reference or a mask
+_NOT_ASSIGNED: Final = ("$", "{{", "arn:", "<", "(redacted", "(sensitive")  # a reference, a template or a mask
 
 
 def assigned_secrets(text: str) -> set[str]:

@@ -26,7 +26,7 @@ Span = tuple[int, int]
 _NAMED: Final = re.compile(r"\b(local|var)\.([A-Za-z_][\w-]*)")
 _RESOURCE_KINDS: Final = ("resource", "data")
 _TRUE: Final = re.compile(r"\bsensitive\s*=\s*true\b")
-_FLAG: Final = re.compile(r"\s*(true|false|null|-?\d+(\.\d+)?)\s*$")  # no literal text to mask
+_FLAG: Final = re.compile(r"[^=]*=\s*(true|false|null)\s*$")  # a flag (`manage_master_user_password = true`)
 
 
 def sensitive_spans(texts: Mapping[str, str]) -> dict[str, tuple[Span, ...]]:

@@ -27,7 +27,14 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from tfreview.core.redact import SENSITIVE, assigned_secrets, is_secret_name, mask_text, sensitive_strings
+from tfreview.core.redact import (
+    SENSITIVE,
+    assigned_secrets,
+    is_secret_name,
+    mask_assignments,
+    mask_text,
+    sensitive_strings,
+)
 from tfreview.core.sensitive_attributes import is_provider_sensitive, source_mask
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import MappingReader, is_terraform_file, is_unread_configuration
@@ -144,7 +151,7 @@ def mask_source(
     syntax, so the reason it does not parse, is kept."""
     if unread and path.endswith(_TERRAFORM_SUFFIXES):
         segments = _segments(text, json=path.endswith(".json"))
-        return "".join(_WORDS.sub(SENSITIVE, part) if is_value else part for part, is_value in segments)
+        return "".join(_blotted(part) if is_value else part for part, is_value in segments)
     terraform = path.endswith(_TERRAFORM_SUFFIXES)
     # a heredoc's value ends with its line break: the text without it is masked, the closing marker kept on its line
     present = {cut for secret in secrets if len(cut := secret.strip() if terraform else secret) >= 3 and cut in text}
@@ -156,9 +163,9 @@ def mask_source(
         spelled = {
             secret for secret in map(_dedented, secrets) if len(secret) >= _SHORTEST_SPELLED and secret in spelling
         }
-    if not terraform:
-        return mask_text(text, present) if present else text
-    if not present and not spelled and not spans and not composed:
+    if not terraform:  # a script, an env file, a YAML template: its secret-named assignments too (ADR 0494)
+        return mask_assignments(mask_text(text, present) if present else text)
+    if not present and not spelled and not spans and not composed and text == mask_assignments(text):
         return text
     pieces = _Pieces(composed)
     starts = _line_starts(text) if spans else []
@@ -166,9 +173,9 @@ def mask_source(
     offset = 0
     for part, is_value in _segments(text, json=path.endswith(".json")):
         if not is_value:
-            out.append(part)
+            out.append(_quoted_numbers(part, bisect_right(starts, offset), spans) if spans else part)
         elif (spans and _within(bisect_right(starts, offset), spans)) or pieces.holds(part):
-            out.append(_WORDS.sub(SENSITIVE, part))
+            out.append(_blotted(part))
         else:
             out.append(_masked(part, present, spelled))
         offset += len(part)
@@ -222,8 +229,35 @@ def _unescaped(match: re.Match[str]) -> str:
 def _masked(part: str, present: AbstractSet[str], spelled: AbstractSet[str]) -> str:
     part = mask_text(part, present) if present else part
     if spelled and any(secret in _spelling(part) for secret in spelled):
+        return _blotted(part)
+    return mask_assignments(part)
+
+
+_COMMENT: Final = re.compile(r"(?P<open>#|//|/\*)(?P<body>.*?)(?P<close>\*/)?\Z", re.DOTALL)
+
+
+def _blotted(part: str) -> str:
+    """A value part with its words masked; a comment keeps its markers (`#`, `//`, `/* … */`), so the file's syntax
+    is the same."""
+    comment = _COMMENT.match(part)
+    if comment is None:
         return _WORDS.sub(SENSITIVE, part)
-    return part
+    return f"{comment['open']}{_WORDS.sub(SENSITIVE, comment['body'])}{comment['close'] or ''}"
+
+
+# a number written in code where a sensitive argument's expression is (`password = 98765432101`)
+_NUMBER: Final = re.compile(r"(?P<lead>[=:,(\[][ \t]*)-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?![\w.])")
+
+
+def _quoted_numbers(code: str, line: int, spans: tuple[Span, ...]) -> str:
+    """`code` (starting on `line`) with each number on a line of `spans` written as a masked string."""
+    if not any(char.isdigit() for char in code):
+        return code
+    lines = code.splitlines(keepends=True)
+    return "".join(
+        _NUMBER.sub(lambda match: f'{match["lead"]}"{SENSITIVE}"', text) if _within(line + index, spans) else text
+        for index, text in enumerate(lines)
+    )
 
 
 def _segments(text: str, *, json: bool) -> Iterator[tuple[str, bool]]:
