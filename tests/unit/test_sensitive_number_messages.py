@@ -52,3 +52,36 @@ def test_a_sensitive_number_quoted_by_a_message_is_masked(
     assert "TFR-CHG-004" in out or "CHG-004" in out
     assert "sensitive value" in out  # (markdown escapes its parentheses)
     assert str(CANARY) not in out + err
+
+
+SOURCE = """\
+variable "db_port" {{
+  sensitive = true
+  default   = {port}
+}}
+resource "aws_security_group_rule" "db" {{
+  type              = "ingress"
+  protocol          = "tcp"
+  from_port         = var.db_port
+  to_port           = var.db_port
+  cidr_blocks       = ["{cidr}"]
+  security_group_id = "sg-0123456789abcdef0"
+  description       = "db"
+}}
+"""
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "text"])
+def test_a_sensitive_variable_s_number_quoted_by_a_message_is_masked_in_source(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, head = tmp_path / "base", tmp_path / "head"
+    for folder, cidr in ((base, "10.0.0.0/8"), (head, "0.0.0.0/0")):
+        folder.mkdir()
+        (folder / "main.tf").write_text(SOURCE.format(port=CANARY, cidr=cidr), encoding="utf-8")
+    code = main(["scan", str(head), "--base", str(base), "-o", fmt])
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert "CHG-004" in out
+    assert "sensitive value" in out
+    assert str(CANARY) not in out + err

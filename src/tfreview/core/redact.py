@@ -224,11 +224,14 @@ def _number_texts(number: float) -> set[str]:
 
 def mask_of(value: Any, secrets: AbstractSet[str]) -> Any:
     """A plan-style sensitive mask for `value`: True on every string leaf holding one of `secrets` (whole or in
-    part, as an interpolation leaves it), nested objects and lists alike; None when nothing is sensitive."""
+    part, as an interpolation leaves it) and every number that prints as one, nested objects and lists alike; None
+    when nothing is sensitive."""
     if not secrets:
         return None
     if isinstance(value, str):
         return True if any(secret in value for secret in secrets) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):  # a sensitive number's copy (ADR 0495)
+        return True if not _number_texts(value).isdisjoint(secrets) else None
     if isinstance(value, Mapping):
         marks = {key: mark for key, child in value.items() if (mark := mask_of(child, secrets))}
         return marks or None
