@@ -13,7 +13,11 @@ addresses and links. Any other text file is masked everywhere. A Terraform file 
 evaluated, so what it holds is unknown: every literal of it is masked, its syntax (and so its parse error) kept;
 so is a file the review does not read (`.tf.json`, `.tofu`, a variable file no root loads by itself). A value
 written with escapes or in an indented heredoc masks the literal that spells it; a variable file's value hidden
-by a later one's is masked too (ADR 0484).
+by a later one's is masked too (ADR 0484). Every literal of a sensitive argument's expression, and of the locals
+and variables it names, is masked where it is written (a value spelled in parts or through a function: a number
+there is written as a masked string); a literal that is a part of a value no file spells whole is masked; a
+secret-named assignment inside a text (`export DB_PASSWORD=…`, a JSON name/value pair) is a secret value, and is
+masked in any text file, its name kept (ADR 0494).
 """
 
 from __future__ import annotations
