@@ -41,6 +41,7 @@ from tfreview.core.redact import (
 )
 from tfreview.core.sensitive_attributes import is_provider_sensitive, source_mask
 from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.hcl_syntax import parses_remembered
 from tfreview.parsing.source_tree import MappingReader, is_terraform_file, is_unread_configuration
 from tfreview.store.sensitive_expressions import Span, sensitive_spans
 
@@ -74,8 +75,9 @@ def sensitive_values_of_tree(texts: Mapping[str, str]) -> TreeSecrets:
         prefix = f"{folder}/" if folder else ""
         inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
         own = {path: text for path, text in inside.items() if "/" not in path}
-        spans.update((posixpath.normpath(prefix + path), lines) for path, lines in sensitive_spans(own).items())
-        configuration = read_configuration(MappingReader(inside))
+        with parses_remembered():  # the root's files are parsed once for its configuration and its spans
+            configuration = read_configuration(MappingReader(inside))
+            spans.update((posixpath.normpath(prefix + path), lines) for path, lines in sensitive_spans(own).items())
         found |= configuration.sensitive_values
         loaded = [path for path in inside if "/" not in path and is_terraform_file(path) and not path.endswith(".tf")]
         if len(loaded) > 1:  # a later variable file's value hides an earlier one's: each one is read alone too
