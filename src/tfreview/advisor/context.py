@@ -25,7 +25,7 @@ from tfreview.advisor.risk import Rank, rank_of
 from tfreview.core.findings import Finding
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.ports import AdviceContext
-from tfreview.core.redact import REDACTED, SENSITIVE, is_secret_name, redact_value, scrub_text
+from tfreview.core.redact import REDACTED, SENSITIVE, assigned_secrets, is_secret_name, redact_value, scrub_text
 from tfreview.core.sensitive_attributes import with_provider_sensitive
 from tfreview.core.values import UNKNOWN
 
@@ -154,8 +154,8 @@ class Redactor:
     def for_change_set(cls, change_set: ChangeSet) -> Redactor:
         known: set[str] = set(change_set.sensitive_values)
         for change in (*change_set.changes, *change_set.drift):
-            _secrets(change.before, with_provider_sensitive(change.type, change.before_sensitive), known)
-            _secrets(change.after, with_provider_sensitive(change.type, change.after_sensitive), known)
+            _secrets(change.before, with_provider_sensitive(change.type, change.before_sensitive, change.before), known)
+            _secrets(change.after, with_provider_sensitive(change.type, change.after_sensitive, change.after), known)
         return cls(known)
 
     def text(self, text: str) -> str:
@@ -207,6 +207,8 @@ def _secrets(value: Any, mask: Any, out: set[str]) -> None:
             if type(child) is str:
                 if child_mask is True or (_secret_name(str(key)) and not child.startswith("${")):
                     out.add(child)
+                else:
+                    out.update(assigned_secrets(child))  # `export DB_PASSWORD=…` in a script (ADR 0494)
             elif isinstance(child, Mapping | list):
                 _secrets(child, child_mask, out)
             elif child_mask is True and child is not None and type(child) is not bool:
@@ -284,8 +286,8 @@ def _view(ref: ChangeRef, redactor: Redactor) -> ChangeView:
         diffs: list[AttributeDiff] = []  # the whole object goes; its attributes are not the news
     else:
         # a change read from source has no schema's masks: the provider-sensitive arguments are marked here (ADR 0472)
-        before_mask = with_provider_sensitive(change.type, change.before_sensitive)
-        after_mask = with_provider_sensitive(change.type, change.after_sensitive)
+        before_mask = with_provider_sensitive(change.type, change.before_sensitive, change.before)
+        after_mask = with_provider_sensitive(change.type, change.after_sensitive, change.after)
         before = _leaves(redactor.value(change.before, before_mask)) if change.before is not None else {}
         after_value = _with_unknown(change.after, change.after_unknown)
         after = _leaves(redactor.value(after_value, after_mask)) if after_value is not None else {}

@@ -139,7 +139,8 @@ def message_of(
 
 def secrets_of(resource: Resource, change: ResourceChange | None) -> frozenset[str]:
     """The strings a message about `resource` (and `change`) must not show: every sensitive value of the
-    resource's side and, for change rules that may quote either side, of the change's two sides."""
+    resource's side and, for change rules that may quote either side, of the change's two sides; a sensitive
+    number as it prints (ADR 0495)."""
     secrets: set[str] = set()
     sides = [(resource.values, resource.sensitive)]
     if change is not None:
@@ -147,7 +148,7 @@ def secrets_of(resource: Resource, change: ResourceChange | None) -> frozenset[s
     for index, (values, mask) in enumerate(sides):
         if not mask or any(values is v and mask is m for v, m in sides[:index]):
             continue  # no mask, or a side already read (a resource is one side of its change)
-        secrets |= sensitive_strings(values, mask)
+        secrets |= sensitive_strings(values, mask, numbers=True)
     return frozenset(secrets)
 
 

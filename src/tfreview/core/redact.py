@@ -124,15 +124,70 @@ def redact_value(value: Any, sensitive: Any = None, name: str = "") -> Any:
     if isinstance(value, str):
         if value and name and is_secret_name(name) and not value.startswith("${"):
             return REDACTED
-        return scrub_text(value)
+        return scrub_text(mask_assignments(value))
     return value
+
+
+# A secret-named assignment inside a text: `export DB_PASSWORD=…` in a script, `API_TOKEN: …` in YAML, `"DB_PASSWORD":
+# "…"` in JSON; and a JSON `{"name": "DB_PASSWORD", "value": "…"}` pair (an ECS container's `environment`). The
+# name is kept, the value is the secret (ADR 0494).
+_ASSIGNMENT_HINT: Final = re.compile(r"(?i)pass|secret|token|key|pwd|credential")
+_ASSIGNMENT_IN_TEXT: Final = re.compile(
+    r"""(?P<name>(?<![\w.-])[A-Za-z_][\w.-]*)(?P<between>["']?[ \t]*(?:=|:)[ \t]*(?P<quote>["']?))"""
+    r"""(?P<value>[^\s"';&|,}\]]+)"""
+)
+_NAME_VALUE_PAIR: Final = re.compile(
+    r'"name"\s*:\s*"(?P<name>[^"\\]+)"\s*,\s*"value"\s*:\s*"(?P<value>(?:[^"\\]|\\.)+)"'
+    r'|"value"\s*:\s*"(?P<value2>(?:[^"\\]|\\.)+)"\s*,\s*"name"\s*:\s*"(?P<name2>[^"\\]+)"'
+)
+_NOT_ASSIGNED: Final = ("$", "{{", "arn:", "<", "(redacted", "(sensitive")  # a reference, a template or a mask
+
+
+def assigned_secrets(text: str) -> set[str]:
+    """The values of the secret-named assignments and JSON name/value pairs inside `text` (at least 3 characters)."""
+    return {text[start:end] for start, end in _assigned_spans(text)}
+
+
+def mask_assignments(text: str) -> str:
+    """`text` with the value of every secret-named assignment in it (`assigned_secrets`) redacted, names kept."""
+    spans = _assigned_spans(text)
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + REDACTED + text[end:]
+    return text
+
+
+_NOT_A_SECRET: Final = frozenset({"true", "false", "null", "none", "yes", "no", "on", "off"})
+
+
+def _assigned_spans(text: str) -> set[tuple[int, int]]:
+    if not ("=" in text or ":" in text) or not _ASSIGNMENT_HINT.search(text):
+        return set()
+    found: set[tuple[int, int]] = set()
+    for match in _ASSIGNMENT_IN_TEXT.finditer(text):
+        if _assigned(match["name"], match["value"]):
+            found.add(match.span("value"))
+    for match in _NAME_VALUE_PAIR.finditer(text):
+        group = "value" if match["name"] else "value2"
+        if _assigned(match["name"] or match["name2"], match[group]):
+            found.add(match.span(group))
+    return found
+
+
+def _assigned(name: str, value: str) -> bool:
+    return (
+        len(value) >= _SHORTEST_MASKED
+        and not value.startswith(_NOT_ASSIGNED)
+        and value.lower() not in _NOT_A_SECRET
+        and is_secret_name(name)
+    )
 
 
 _SHORTEST_MASKED = 3  # shorter sensitive strings ("on", "1") would blot out ordinary words of a message
 
 
-def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
-    """The string leaves of `value` under the sensitive mask `sensitive` (walking only what it marks)."""
+def sensitive_strings(value: Any, sensitive: Any, *, numbers: bool = False) -> set[str]:
+    """The string leaves of `value` under the sensitive mask `sensitive` (walking only what it marks); with
+    `numbers`, the number leaves too, as they print (a message may quote a sensitive number: ADR 0495)."""
     found: set[str] = set()
     if type(sensitive) is dict and not any(sensitive.values()):
         return found  # a plan's usual mask: every attribute's entry empty (`"ingress": []`), nothing marked
@@ -145,6 +200,8 @@ def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
             if isinstance(node, str):
                 if len(node) >= _SHORTEST_MASKED:
                     found.add(node)
+            elif numbers and isinstance(node, int | float) and not isinstance(node, bool):
+                found.update(text for text in _number_texts(node) if len(text) >= _SHORTEST_MASKED)
             elif isinstance(node, Mapping):
                 stack.extend((child, True) for child in node.values())
             elif isinstance(node, list):
@@ -157,13 +214,24 @@ def sensitive_strings(value: Any, sensitive: Any) -> set[str]:
     return found
 
 
+def _number_texts(number: float) -> set[str]:
+    """How a number prints: Python's way and Terraform's (a whole float without its `.0`)."""
+    texts = {str(number)}
+    if isinstance(number, float) and number.is_integer() and abs(number) < 1e21:
+        texts.add(str(int(number)))
+    return texts
+
+
 def mask_of(value: Any, secrets: AbstractSet[str]) -> Any:
     """A plan-style sensitive mask for `value`: True on every string leaf holding one of `secrets` (whole or in
-    part, as an interpolation leaves it), nested objects and lists alike; None when nothing is sensitive."""
+    part, as an interpolation leaves it) and every number that prints as one, nested objects and lists alike; None
+    when nothing is sensitive."""
     if not secrets:
         return None
     if isinstance(value, str):
         return True if any(secret in value for secret in secrets) else None
+    if isinstance(value, int | float) and not isinstance(value, bool):  # a sensitive number's copy (ADR 0495)
+        return True if not _number_texts(value).isdisjoint(secrets) else None
     if isinstance(value, Mapping):
         marks = {key: mark for key, child in value.items() if (mark := mask_of(child, secrets))}
         return marks or None

@@ -6,7 +6,8 @@ no secret name (`is_secret_name` catches `password`, `secret_key`, `token`…). 
 listed (computed-only secrets such as `aws_iam_access_key.secret` are never in source), and only those whose
 names `is_secret_name` misses; each is `Sensitive: true` in its provider's resource schema (ADR 0472). A provider
 block is read as the pseudo resource `provider.<name>` of type `<name>_provider`: the credentials its configuration
-reference takes under such names are listed the same way (ADR 0490).
+reference takes under such names are listed the same way (ADR 0490). An argument of a nested block is listed by its
+path of block names (`boot_disk.disk_encryption_key_raw`, `set_sensitive.value`: ADR 0495).
 
 `source_mask` gives a change read from source (HCL mode) the mask a plan's schema would: these arguments and the
 secret-named ones, where they are written (ADR 0490).
@@ -25,15 +26,30 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "aws_secretsmanager_secret_version": frozenset({"secret_string", "secret_binary"}),
     "aws_kms_ciphertext": frozenset({"plaintext"}),
     "aws_glue_connection": frozenset({"connection_properties"}),
+    "aws_amplify_app": frozenset({"basic_auth_credentials", "auto_branch_creation_config.basic_auth_credentials"}),
+    "aws_amplify_branch": frozenset({"basic_auth_credentials"}),
     # hashicorp/azurerm
     "azurerm_key_vault_secret": frozenset({"value"}),
     "azurerm_linux_virtual_machine": frozenset({"custom_data"}),
     "azurerm_windows_virtual_machine": frozenset({"custom_data"}),
-    "azurerm_linux_virtual_machine_scale_set": frozenset({"custom_data"}),
-    "azurerm_windows_virtual_machine_scale_set": frozenset({"custom_data"}),
+    "azurerm_linux_virtual_machine_scale_set": frozenset({"custom_data", "extension.protected_settings"}),
+    "azurerm_windows_virtual_machine_scale_set": frozenset({"custom_data", "extension.protected_settings"}),
+    "azurerm_virtual_machine_extension": frozenset({"protected_settings"}),
+    "azurerm_virtual_machine_scale_set_extension": frozenset({"protected_settings"}),
+    "azurerm_container_group": frozenset({"container.secure_environment_variables"}),
+    "azurerm_container_app": frozenset({"secret.value"}),
+    "azurerm_application_gateway": frozenset({"ssl_certificate.data"}),
     # hashicorp/google
     "google_secret_manager_secret_version": frozenset({"secret_data"}),
     "google_kms_secret_ciphertext": frozenset({"plaintext"}),
+    "google_compute_instance": frozenset(
+        {"boot_disk.disk_encryption_key_raw", "attached_disk.disk_encryption_key_raw"}
+    ),
+    "google_compute_disk": frozenset({"disk_encryption_key.raw_key", "disk_encryption_key.rsa_encrypted_key"}),
+    "google_compute_snapshot": frozenset({"snapshot_encryption_key.raw_key", "source_disk_encryption_key.raw_key"}),
+    # hashicorp/helm, hashicorp/local
+    "helm_release": frozenset({"set_sensitive.value"}),
+    "local_file": frozenset({"sensitive_content"}),
     # hashicorp/kubernetes
     "kubernetes_secret": frozenset({"data", "binary_data"}),
     "kubernetes_secret_v1": frozenset({"data", "binary_data"}),
@@ -49,6 +65,8 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "google_provider": frozenset({"credentials"}),
     "google-beta_provider": frozenset({"credentials"}),
     "kubernetes_provider": frozenset({"client_key"}),
+    "helm_provider": frozenset({"kubernetes.client_key"}),
+    "datadog_provider": frozenset({"app_key"}),
 }
 
 
@@ -57,15 +75,40 @@ def is_provider_sensitive(resource_type: str, argument: str) -> bool:
     return argument in PROVIDER_SENSITIVE.get(resource_type, ())
 
 
-def with_provider_sensitive(resource_type: str, mask: Any) -> Any:
+def with_provider_sensitive(resource_type: str, mask: Any, values: Any = None) -> Any:
     """A plan-style sensitive mask (`True`, an object, None) with the provider-sensitive arguments of `resource_type`
-    marked too: what Terraform's plan marks from the schema, for a change read from source (HCL mode)."""
+    marked too: what Terraform's plan marks from the schema, for a change read from source (HCL mode). An argument
+    of a nested block is marked where `values` holds it."""
     names = PROVIDER_SENSITIVE.get(resource_type)
     if not names or mask is True:
         return mask
     merged = dict(mask) if isinstance(mask, Mapping) else {}
-    merged.update(dict.fromkeys(names, True))
-    return merged
+    merged.update(dict.fromkeys((name for name in names if "." not in name), True))
+    nested = _nested_marks(values, names) if isinstance(values, Mapping) else None
+    return merged_mask(merged, nested) if nested else merged
+
+
+def _nested_marks(values: Mapping[str, Any], names: frozenset[str]) -> dict[str, Any] | None:
+    """The mask marking `names` (paths of block names to an argument) where `values` holds them."""
+    marks: dict[str, Any] = {}
+    for name in names:
+        block, _, rest = name.partition(".")
+        if not rest or block not in values:
+            continue
+        inner = frozenset(n.partition(".")[2] for n in names if n.startswith(f"{block}.") and n.partition(".")[2])
+        items = values[block] if isinstance(values[block], list) else [values[block]]
+        found = [_block_marks(item, inner) for item in items]
+        if any(found):
+            marks[block] = [item or False for item in found] if isinstance(values[block], list) else found[0]
+    return marks or None
+
+
+def _block_marks(item: Any, names: frozenset[str]) -> dict[str, Any] | None:
+    if not isinstance(item, Mapping):
+        return None
+    marks: dict[str, Any] = {name: True for name in names if "." not in name and item.get(name) is not None}
+    deeper = _nested_marks(item, names)
+    return {**marks, **deeper} if deeper else (marks or None)
 
 
 def source_mask(resource_type: str, values: Any) -> Any:
@@ -89,7 +132,8 @@ def _arguments_mask(values: Mapping[str, Any], names: frozenset[str]) -> dict[st
         if key in names or (_secret_literal(value) and is_secret_name(key)):
             marks[key] = True
         elif isinstance(value, list) and any(isinstance(item, Mapping) for item in value):  # nested blocks
-            items = [_arguments_mask(item, frozenset()) if isinstance(item, Mapping) else None for item in value]
+            inner = frozenset(name[len(key) + 1 :] for name in names if name.startswith(f"{key}."))
+            items = [_arguments_mask(item, inner) if isinstance(item, Mapping) else None for item in value]
             if any(items):
                 marks[key] = [item or False for item in items]
     return marks or None

@@ -276,7 +276,8 @@ class _ConfigurationReader:
                     ),
                     None,
                 )
-            self.configuration.sensitive_values |= sensitive_strings(value, True)
+            # a number too, as it prints: its copies are masked, a message quoting one hides it (ADR 0495)
+            self.configuration.sensitive_values |= sensitive_strings(value, True, numbers=True)
 
     def _tfvars(self, tfvars: list[tuple[str, str]]) -> dict[str, Input]:
         """Root variables from terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) in name order, as

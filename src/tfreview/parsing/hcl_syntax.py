@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,8 +89,31 @@ def _bound_terminals() -> int:
     return rewritten
 
 
+# within `parses_remembered()`: each text's blocks, parsed once (an upload's masking reads a root's files twice)
+_REMEMBERED: ContextVar[dict[str, list[Block]] | None] = ContextVar("tfreview_parses_remembered", default=None)
+
+
+@contextmanager
+def parses_remembered() -> Iterator[None]:
+    """Within it, a text already parsed is not parsed again (its blocks are kept until the block ends)."""
+    token = _REMEMBERED.set({})
+    try:
+        yield
+    finally:
+        _REMEMBERED.reset(token)
+
+
 def parse_blocks(text: str) -> list[Block]:
     """The top-level blocks of one file; raise HclSyntaxError when it does not parse."""
+    remembered = _REMEMBERED.get()
+    if remembered is None:
+        return _parse_blocks(text)
+    if text not in remembered:
+        remembered[text] = _parse_blocks(text)
+    return list(remembered[text])
+
+
+def _parse_blocks(text: str) -> list[Block]:
     from hcl2.api import parses
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 

@@ -283,8 +283,16 @@ def _redact_tarball(content: bytes) -> tuple[bytes, frozenset[str]]:
             if text is None:
                 target.addfile(info)
                 continue
-            unread = posixpath.normpath(member.name) in tree.unread
-            data = scrub_source(mask_source(member.name, text, tree.values, unread=unread)).encode()
+            name = posixpath.normpath(member.name)
+            masked = mask_source(
+                member.name,
+                text,
+                tree.values,
+                unread=name in tree.unread,
+                spans=tree.spans.get(name, ()),
+                composed=tree.composed,
+            )
+            data = scrub_source(masked).encode()
             info.size = len(data)
             target.addfile(info, io.BytesIO(data))
     return out.getvalue(), tree.values
