@@ -107,3 +107,16 @@ def test_the_fingerprints_of_a_report_are_each_findings_own() -> None:
     assert fingerprints(findings) == expected
     assert [f.fingerprint for f in findings] == expected
     assert fingerprints([]) == []
+
+
+def test_references_equal_to_another_findings_remediation_and_path_or_type_and_change() -> None:
+    """The runs shared between findings are kept by their values: references that are the same tuple as another
+    finding's (remediation, evidence path) or (resource type, change) are still written as references."""
+    result = sample_review()
+    first = replace(result.findings[0], location=None)
+    second = result.findings[1]
+    for references in ((first.remediation, first.evidence.path), (first.resource_type, first.change.value)):
+        both = replace(result, findings=[first, replace(second, references=references, location=None)])
+        rendered = render_json_bytes(both)
+        assert rendered == _orjson(both)
+        assert orjson.loads(rendered)["findings"][1]["references"] == list(references)

@@ -33,7 +33,11 @@ def findings_json(findings: Sequence[Finding]) -> bytes:
         return b"[]"
     heads: dict[tuple[str, str, str, str, str, str, str], bytes] = {}
     shared: dict[object, bytes] = {}  # what many findings have: types, changes, remediations, paths, references
-    middles: dict[tuple[object, ...], bytes] = {}  # the runs of fields between two that differ, by their values
+    # the runs of fields between two that differ, by their values: one table per run, as two runs' keys may be
+    # equal tuples (references naming a remediation and a path, or a type and a change) with other bytes
+    kinds: dict[tuple[object, ...], bytes] = {}
+    advices: dict[tuple[object, ...], bytes] = {}
+    unlocated: dict[tuple[object, ...], bytes] = {}
     pieces: list[bytes] = [b"[\n"]
     add = pieces.append
     for finding, known in zip(findings, fingerprints(findings), strict=True):
@@ -57,11 +61,11 @@ def findings_json(findings: Sequence[Finding]) -> bytes:
                 (
                     heads.get(key) or _head(heads, key),
                     dumps(finding.address),
-                    middles.get(kind) or _kind(middles, kind, shared),
+                    kinds.get(kind) or _kind(kinds, kind, shared),
                     dumps(finding.message),
-                    middles.get(advice) or _advice(middles, advice, shared),
+                    advices.get(advice) or _advice(advices, advice, shared),
                     dumps(evidence.value),
-                    middles.get(finding.references) or _references(middles, finding.references, shared)
+                    unlocated.get(finding.references) or _references(unlocated, finding.references, shared)
                     if location is None
                     else _located(location, finding.references, shared),
                     known.encode(),
