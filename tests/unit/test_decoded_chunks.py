@@ -77,6 +77,14 @@ def test_raw_deflate_and_zlib_deflate_both_inflate() -> None:
     assert read_bounded(_streamed(zlib.compress(document), "deflate"), LIMIT) == document
 
 
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib-wrapped", "raw"])
+def test_deflate_dribbled_a_byte_at_a_time_inflates(wbits: int) -> None:
+    document = b'{"plan": "ok"}' * 50
+    deflate = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    body = deflate.compress(document) + deflate.flush()
+    assert read_bounded(_streamed(body, "deflate", piece=1), LIMIT) == document
+
+
 @pytest.mark.parametrize("encoding", ["br", "zstd", "utf-8"])
 def test_a_coding_not_decoded_passes_as_httpx_passes_it(encoding: str) -> None:
     assert read_bounded(_streamed(b'{"a": 1}', encoding), LIMIT) == b'{"a": 1}'

@@ -90,10 +90,14 @@ def _inflated(pieces: Iterator[bytes], coding: str, step: int) -> Iterator[bytes
     another (RFC 1952 2.2) are one body, bytes after the last one that are no gzip member are passed over."""
     inflater: zlib._Decompress | None = None
     members = 0
+    held = b""  # a first byte alone cannot tell zlib-wrapped deflate from raw: it waits for the next
     for raw in pieces:
-        data = raw
+        data, held = held + raw, b""
         while data:
             if inflater is None:
+                if len(data) < 2:
+                    held = data
+                    break
                 inflater = _inflater(coding, data)
             try:
                 piece = inflater.decompress(data, step)
@@ -109,7 +113,7 @@ def _inflated(pieces: Iterator[bytes], coding: str, step: int) -> Iterator[bytes
                     data = b""
             if piece:
                 yield piece
-    if inflater is not None:
+    if inflater is not None or held:
         raise httpx.DecodingError(f"the {coding} body ends before its compressed stream does")
 
 
