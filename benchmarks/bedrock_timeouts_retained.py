@@ -12,6 +12,7 @@ import sys
 import tracemalloc
 
 from tests.fakes.llm_bedrock import FakeBedrock
+
 from tfreview.advisor.bedrock import BedrockClient
 from tfreview.advisor.model import Prompt
 
@@ -29,7 +30,8 @@ def main(calls: int) -> None:
         gc.collect()
         retained = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
-    print(f"{calls} calls, distinct timeouts: {retained / 1024:.0f} KiB retained, {retained / calls / 1024:.1f} KiB a call")
+    kib = retained / 1024
+    print(f"{calls} calls, distinct timeouts: {kib:.0f} KiB retained, {kib / calls:.1f} KiB a call")
 
 
 if __name__ == "__main__":
