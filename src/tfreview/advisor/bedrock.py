@@ -24,6 +24,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,8 @@ from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bou
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
+# the timeout of the `complete()` running on this thread, read by the shared client's `_DeadlineSender`
+_CALL_TIMEOUT: ContextVar[float | None] = ContextVar("tfreview_bedrock_call_timeout", default=None)
 # botocore at DEBUG logs request and response bodies and every header, X-Amz-Security-Token included (S2)
 BOTOCORE_QUIET_LEVEL = logging.INFO
 
@@ -106,7 +109,7 @@ class BedrockClient:
         self._clock = clock
         self._lock = threading.Lock()
         self._session: Any = None
-        self._clients: dict[float, _SendingClient] = {}
+        self._sending: _SendingClient | None = None  # one for every call, whatever its timeout (ADR 0510)
         self._fingerprint = b""
 
     def __repr__(self) -> str:
@@ -114,9 +117,9 @@ class BedrockClient:
 
     def close(self) -> None:
         with self._lock:
-            clients, self._clients = list(self._clients.values()), {}
-        for client in clients:
-            client.close()
+            sending, self._sending = self._sending, None
+        if sending is not None:
+            sending.close()
 
     def __enter__(self) -> BedrockClient:
         return self
@@ -140,15 +143,16 @@ class BedrockClient:
                 log.warning("bedrock credential reload failed: %s", type(error).__name__)
                 return False
             fresh = self._fingerprint
-            clients, self._clients = list(self._clients.values()), {}
-        for client in clients:  # the next call builds a client on the new session
-            client.close()
+            sending, self._sending = self._sending, None
+        if sending is not None:  # the next call builds a client on the new session
+            sending.close()
         return fresh != old_fingerprint
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
         from botocore.exceptions import BotoCoreError, ClientError
 
         started = self._clock()
+        token = _CALL_TIMEOUT.set(timeout)  # the sender reads it on this thread, inside `converse`
         try:
             client = self._client(timeout)
             response = client.converse(**self.request(prompt))
@@ -158,6 +162,8 @@ class BedrockClient:
             raise ProviderError(PROVIDER, "malformed", str(error), retriable=False) from None
         except (ClientError, BotoCoreError) as error:
             raise classify_error(error, scrub=self._scrub) from None
+        finally:
+            _CALL_TIMEOUT.reset(token)
         log.debug("bedrock model=%s in %.3f s", self.model, self._clock() - started)
         return self._completion(response)
 
@@ -201,8 +207,12 @@ class BedrockClient:
         return scrub_text(text)
 
     def _client(self, timeout: float) -> Any:
+        """The one botocore client, built at the first call: every call passes its own timeout to the sender
+        (`_CALL_TIMEOUT`), so the chain's ever-different `min(call timeout, time left)` shares it, its connection
+        pool and its CA context, instead of a client kept per distinct timeout for ever (ADR 0510). botocore's own
+        timeouts below are never used: botocore never opens a connection."""
         with self._lock:
-            kept = self._clients.get(timeout)
+            kept = self._sending
             if kept is None:
                 from botocore.config import Config
 
@@ -226,7 +236,7 @@ class BedrockClient:
                     raise
                 # Converse only: it is the one operation called, and its answer is never streamed
                 client.meta.events.register("before-send.bedrock-runtime.Converse", sender)
-                kept = self._clients[timeout] = _SendingClient(client, sender)
+                kept = self._sending = _SendingClient(client, sender)
             return kept.client
 
     def _explicit_credentials(self) -> dict[str, str | None]:
@@ -296,8 +306,13 @@ class _DeadlineSender:
         if hasattr(body, "read"):
             body = body.read()
         url = request.url
+        timeout = _CALL_TIMEOUT.get()
         outbound = self._http.build_request(
-            request.method, url, headers=list(request.headers.items()), content=body or b"", timeout=self._timeout
+            request.method,
+            url,
+            headers=list(request.headers.items()),
+            content=body or b"",
+            timeout=self._timeout if timeout is None else timeout,
         )
         try:
             answer = send_bounded(self._http, outbound, MAX_ANSWER_BYTES)

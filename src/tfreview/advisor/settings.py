@@ -44,7 +44,7 @@ class AdvisorSettings(BaseModel):
     prompt_version: str = "review-v1"
     max_input_tokens: int = Field(default=12_000, ge=1_000)
     max_output_tokens: int = Field(default=1_500, ge=100)
-    call_timeout_seconds: float = Field(default=60.0, gt=0)
+    call_timeout_seconds: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     review_deadline_seconds: float = Field(default=180.0, gt=0)  # all attempts on all providers, sleeps included
     max_attempts: int = Field(default=3, ge=1, le=5)  # upstream requests per provider per review
     backoff_base_seconds: float = Field(default=1.0, gt=0)

@@ -16,7 +16,8 @@ class AuthSettings(BaseModel):
     oidc_client_id: str | None = None  # Cognito access tokens: `client_id` claim and token_use=access
     algorithms: list[str] = ["RS256"]  # allow-list; `none` and HS* are never accepted
     leeway_seconds: int = Field(default=60, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
-    jwks_timeout_seconds: float = 5.0  # no keys within this time on a cold cache: 503
+    # every JWKS and sign-in call's whole deadline (ADR 0508): 0 or less failed them all, NaN with a ValueError
+    jwks_timeout_seconds: float = Field(default=5.0, gt=0, allow_inf_nan=False)  # no keys in time on a cold cache: 503
     jwks_refresh_min_interval_seconds: float = 60.0  # unknown `kid`: at most one JWKS fetch per interval
     jwks_max_stale_seconds: float = 3600.0  # keep using cached keys this long while the issuer is down
     tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant

@@ -70,7 +70,7 @@ class NotifySettings(BaseModel):
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_cap_seconds: float = Field(default=30.0, gt=0)
     max_retry_after_seconds: float = Field(default=120.0, ge=0)  # a longer Retry-After fails at once, visibly
-    timeout_seconds: float = Field(default=10.0, gt=0)  # one whole request: connect, send, answer read
+    timeout_seconds: float = Field(default=10.0, gt=0, allow_inf_nan=False)  # one whole request: connect, send, read
     # the SQL stores' outbox: a sent entry is deleted this long after it was sent (its outcome stays in the
     # incident's timeline); one never sent goes this long after it was written once its incident is resolved
     # (at least a day: a shorter one drops a notification while its sender is still backing off)

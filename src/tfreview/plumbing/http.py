@@ -70,29 +70,59 @@ _INFLATED = {"gzip": zlib.MAX_WBITS | 32, "x-gzip": zlib.MAX_WBITS | 32, "deflat
 def decoded_chunks(response: httpx.Response, step: int) -> Iterator[bytes]:
     """The body of a streamed response, decoded, in pieces of at most `step` bytes when it is gzip or deflate: a gzip
     bomb (a small body that inflates a thousandfold) is inflated a piece at a time, never whole, so a reader that
-    stops at its limit holds no more than the limit (ADR 0498). Other encodings are httpx's to decode.
-    httpx.DecodingError when the body does not inflate."""
-    encoding = response.headers.get("content-encoding", "").strip().lower()
-    if encoding not in _INFLATED:
+    stops at its limit holds no more than the limit (ADR 0498). Every gzip or deflate coding of the header is undone
+    that way, in the reverse of the order listed (`gzip, gzip` is a bomb of a bomb, ADR 0509); a coding tfreview
+    does not decode (`br`, `zstd`, a misnamed `utf-8`) is passed over, as httpx passes it over.
+    httpx.DecodingError when the body does not inflate, or ends before its compressed stream does."""
+    listed = response.headers.get("content-encoding", "").lower().split(",")
+    codings = [coding for coding in (part.strip() for part in listed) if coding in _INFLATED]
+    if not codings:
         yield from response.iter_bytes()
         return
+    pieces: Iterator[bytes] = response.iter_raw()
+    for coding in reversed(codings):
+        pieces = _inflated(pieces, coding, step)
+    yield from pieces
+
+
+def _inflated(pieces: Iterator[bytes], coding: str, step: int) -> Iterator[bytes]:
+    """`pieces` of one gzip or deflate stream, inflated `step` bytes at most at a time; gzip members one after
+    another (RFC 1952 2.2) are one body, bytes after the last one that are no gzip member are passed over."""
     inflater: zlib._Decompress | None = None
-    for raw in response.iter_raw():
-        if inflater is None:
-            # deflate as the RFC says (zlib-wrapped) or as some servers send it (raw): a zlib header is 2 bytes
-            # whose value is a multiple of 31, with method 8
-            zlib_wrapped = len(raw) >= 2 and raw[0] & 0x0F == 8 and (raw[0] << 8 | raw[1]) % 31 == 0
-            raw_deflate = encoding == "deflate" and not zlib_wrapped
-            inflater = zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else _INFLATED[encoding])
-        data = raw
-        try:
-            while data:
+    members = 0
+    held = b""  # a first byte alone cannot tell zlib-wrapped deflate from raw: it waits for the next
+    for raw in pieces:
+        data, held = held + raw, b""
+        while data:
+            if inflater is None:
+                if len(data) < 2:
+                    held = data
+                    break
+                inflater = _inflater(coding, data)
+            try:
                 piece = inflater.decompress(data, step)
-                data = inflater.unconsumed_tail
-                if piece:
-                    yield piece
-        except zlib.error as exc:
-            raise httpx.DecodingError(f"the {encoding} body does not inflate") from exc
+            except zlib.error as exc:
+                if members and coding != "deflate":  # trailing bytes after a whole gzip body
+                    return
+                raise httpx.DecodingError(f"the {coding} body does not inflate") from exc
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                members += 1
+                data, inflater = inflater.unused_data + data, None
+                if coding == "deflate":  # one deflate stream; what follows it is not the body
+                    data = b""
+            if piece:
+                yield piece
+    if inflater is not None or held:
+        raise httpx.DecodingError(f"the {coding} body ends before its compressed stream does")
+
+
+def _inflater(coding: str, head: bytes) -> zlib._Decompress:
+    """deflate as the RFC says (zlib-wrapped) or as some servers send it (raw): a zlib header is 2 bytes whose value
+    is a multiple of 31, with method 8."""
+    zlib_wrapped = len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] << 8 | head[1]) % 31 == 0
+    raw_deflate = coding == "deflate" and not zlib_wrapped
+    return zlib.decompressobj(-zlib.MAX_WBITS if raw_deflate else _INFLATED[coding])
 
 
 def send_bounded(client: httpx.Client, request: httpx.Request, max_bytes: int) -> httpx.Response:

@@ -38,7 +38,7 @@ class GitHubAppSettings(BaseModel):
     writes_per_minute: int = Field(default=80, ge=1, le=80)  # GitHub's content-creation cap is 80/min
     writes_per_hour: int = Field(default=500, ge=1, le=500)  # ... and 500/h
     max_rate_limit_wait_seconds: float = Field(default=900.0, ge=0)  # longer: raise RateLimited, retry the job
-    request_timeout_seconds: float = Field(default=30.0, gt=0)  # one whole request: connect, send, answer read
+    request_timeout_seconds: float = Field(default=30.0, gt=0, allow_inf_nan=False)  # one whole request, answer read
     max_response_bytes: int = Field(default=33_554_432, ge=1_048_576)  # one answer, at most; past it: a 5xx
     check_name: str = "tfreview"
     inline_comments: bool = False
