@@ -18,7 +18,7 @@ from tfreview.core.findings import Advice, ChangeEntry, Finding, Review, fingerp
 from tfreview.core.plan import Coverage, Location
 from tfreview.core.rules import Rule
 from tfreview.render.digest import blast_total, tally
-from tfreview.render.json_text import changes_json, findings_json
+from tfreview.render.json_text import changes_pieces, findings_pieces
 
 SCHEMA_VERSION = "1"
 SCHEMA_RESOURCE = "review-v1.json"
@@ -53,17 +53,18 @@ def render_json_bytes(
     # the four long arrays as the bytes orjson would write for them (json_text, ADR 0500)
     opening = orjson.dumps(head, option=orjson.OPT_INDENT_2)
     closing = orjson.dumps(tail, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    # one join of every piece: the report is copied once, not once per array and again for the whole
     return b"".join(
         (
             opening[:-2],
             b',\n  "findings": ',
-            findings_json(review.findings),
+            *findings_pieces(review.findings),
             b',\n  "suppressed": ',
-            findings_json(review.suppressed),
+            *findings_pieces(review.suppressed),
             b',\n  "changes": ',
-            changes_json(review.changes),
+            *changes_pieces(review.changes),
             b',\n  "drift": ',
-            changes_json(review.drift),
+            *changes_pieces(review.drift),
             b",\n",
             closing[2:],
         )

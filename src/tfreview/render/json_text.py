@@ -29,8 +29,14 @@ _NESTED, _NESTED_END = b",\n          ", b"\n        ]"  # a list in an object i
 
 def findings_json(findings: Sequence[Finding]) -> bytes:
     """`findings` as the JSON array orjson indents at depth 1 (`[]` when empty)."""
+    return b"".join(findings_pieces(findings))
+
+
+def findings_pieces(findings: Sequence[Finding]) -> list[bytes]:
+    """`findings_json`'s bytes in pieces, one per finding: joined once with the rest of the report, the report is
+    not copied once per array."""
     if not findings:
-        return b"[]"
+        return [b"[]"]
     heads: dict[tuple[str, str, str, str, str, str, str], bytes] = {}
     shared: dict[object, bytes] = {}  # what many findings have: types, changes, remediations, paths, references
     # the runs of fields between two that differ, by their values: one table per run, as two runs' keys may be
@@ -74,13 +80,18 @@ def findings_json(findings: Sequence[Finding]) -> bytes:
             )
         )
     pieces[-1] = pieces[-1][:-2] + b"\n  ]"
-    return b"".join(pieces)
+    return pieces
 
 
 def changes_json(entries: Sequence[ChangeEntry]) -> bytes:
     """The change entries as the JSON array orjson indents at depth 1 (`[]` when empty)."""
+    return b"".join(changes_pieces(entries))
+
+
+def changes_pieces(entries: Sequence[ChangeEntry]) -> list[bytes]:
+    """`changes_json`'s bytes in pieces, one per entry (see `findings_pieces`)."""
     if not entries:
-        return b"[]"
+        return [b"[]"]
     shared: dict[object, bytes] = {}
     middles: dict[tuple[object, ...], bytes] = {}
     pieces: list[bytes] = [b"[\n"]
@@ -101,7 +112,7 @@ def changes_json(entries: Sequence[ChangeEntry]) -> bytes:
             )
         )
     pieces[-1] = pieces[-1][:-2] + b"\n  ]"
-    return b"".join(pieces)
+    return pieces
 
 
 _NOT_SUPPRESSED = b'",\n      "suppressed": null\n    },\n'
