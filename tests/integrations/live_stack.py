@@ -22,6 +22,7 @@ from pydantic import SecretStr
 
 from tests.fakes.github import FakeGitHub
 from tests.integration.live import WAIT_SECONDS, wait_for
+from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ports.records import ReviewStatus, StoredReview
@@ -233,3 +234,44 @@ def open_terraform_pull_request(
     """A pull request on `repo` changing Terraform (an SSH port open to the world: findings with lines)."""
     github.add_commit(repo, branch, files or {"main.tf": OPEN_SG_TF}, base="main")
     return github.open_pull_request(repo, head=branch, base="main")
+
+
+@dataclass(frozen=True)
+class ModelReviewedPullRequest:
+    """What a pull request reviewed with an OpenAI-compatible model left behind (`review_pull_request_with_model`)."""
+
+    stack: LiveStack
+    number: int
+    stored: str
+    reviews: list[StoredReview]
+
+
+def review_pull_request_with_model(
+    github: FakeGitHub, tmp_path: Path, model_url: str, branch: str, files: dict[str, str]
+) -> ModelReviewedPullRequest:
+    """Open a pull request on REPO changing `files` against a stack whose advisor is the OpenAI-compatible fake at
+    `model_url`, deliver its `opened` webhook and wait for the review, the completed check run and the comment."""
+    secret = f"whsec-{uuid.uuid4().hex}"
+    advisor = AdvisorSettings(
+        name="openai",
+        providers=[ProviderSettings(provider="openai", model="gpt-4o-mini", base_url=f"{model_url}/v1")],
+        max_attempts=1,
+        call_timeout_seconds=10.0,
+    )
+    settings = stack_settings(tmp_path, webhook_secret=secret, github_app=github_app_settings(github, tmp_path))
+    settings = settings.model_copy(update={"advisor": advisor})
+    with live_stack(settings, reconcilers=()) as stack:
+        github.webhook_url = f"{stack.url}/webhooks/github"
+        github.webhook_secret = secret
+        github.add_commit(REPO, branch, files, base="main")
+        number = github.open_pull_request(REPO, head=branch, base="main")
+        head_sha = github.pull_request(REPO, number).head_sha
+        send_webhook(github, "pull_request", pull_request_event(github, REPO, number, "opened"))
+        wait_for(stack.finished_reviews, "the review to finish")
+        wait_for(
+            lambda: [r for r in github.check_runs(REPO, head_sha) if r["status"] == "completed"],
+            "the check run to complete",
+        )
+        wait_for(lambda: [c for c in github.comments(REPO, number) if "tfreview" in str(c["body"])], "the comment")
+        stored, reviews = stack.stored_text(), stack.finished_reviews()
+    return ModelReviewedPullRequest(stack, number, stored, reviews)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,18 +16,12 @@ import pytest
 
 from tests.fakes.github import FakeGitHub
 from tests.fakes.llm_openai import FakeOpenAI
-from tests.integration.live import wait_for
 from tests.integrations.live_stack import (
     INSTALLATION,
     OWNER,
     REPO,
-    github_app_settings,
-    live_stack,
-    pull_request_event,
-    send_webhook,
-    stack_settings,
+    review_pull_request_with_model,
 )
-from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
 from tfreview.cli import main
 
 EXPORTED = "CANARYexportedPw7310"
@@ -111,33 +104,10 @@ def test_no_canary_of_a_spelled_secret_leaves_tfreview(
     github: FakeGitHub, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    secret = f"whsec-{uuid.uuid4().hex}"
     with FakeOpenAI() as model:
-        advisor = AdvisorSettings(
-            name="openai",
-            providers=[ProviderSettings(provider="openai", model="gpt-4o-mini", base_url=f"{model.url}/v1")],
-            max_attempts=1,
-            call_timeout_seconds=10.0,
-        )
-        app = github_app_settings(github, tmp_path)
-        settings = stack_settings(tmp_path, webhook_secret=secret, github_app=app)
-        settings = settings.model_copy(update={"advisor": advisor})
-        with live_stack(settings, reconcilers=()) as stack:
-            github.webhook_url = f"{stack.url}/webhooks/github"
-            github.webhook_secret = secret
-            github.add_commit(REPO, "spelled", {"main.tf": HEAD_TF}, base="main")
-            number = github.open_pull_request(REPO, head="spelled", base="main")
-            head_sha = github.pull_request(REPO, number).head_sha
-            send_webhook(github, "pull_request", pull_request_event(github, REPO, number, "opened"))
-            wait_for(stack.finished_reviews, "the review to finish")
-            wait_for(
-                lambda: [r for r in github.check_runs(REPO, head_sha) if r["status"] == "completed"],
-                "the check run to complete",
-            )
-            wait_for(lambda: [c for c in github.comments(REPO, number) if "tfreview" in str(c["body"])], "the comment")
-            stored = stack.stored_text()
-            reviews = stack.finished_reviews()
+        reviewed = review_pull_request_with_model(github, tmp_path, model.url, "spelled", {"main.tf": HEAD_TF})
         prompts = [request.body.decode("utf-8", "replace") for request in model.requests]
+    stack, number, stored, reviews = reviewed.stack, reviewed.number, reviewed.stored, reviewed.reviews
 
     assert prompts, "the model was asked"
     assert "helm_release.app" in prompts[0]  # the change is in the prompt, its secret is not
