@@ -169,10 +169,11 @@ def main() -> None:
         if phase in shown or any(phase in parts for parts in inner.values()):
             continue
         print(f"| {phase} | {1000 * seconds:.0f} |")
-        for part in inner.get(phase, ()):
+        parts = [part for part in inner.get(phase, ()) if part in median]  # a tree may no longer call one
+        for part in parts:
             print(f"| &nbsp;&nbsp;{part.split(': ', 1)[1]} | {1000 * median[part]:.0f} |")
-        if phase in inner:
-            rest = seconds - sum(median[part] for part in inner[phase])
+        if parts:
+            rest = seconds - sum(median[part] for part in parts)
             print(f"| &nbsp;&nbsp;the rest | {1000 * rest:.0f} |")
     load = os.getloadavg()
     print(f"\nload average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, {os.cpu_count()} CPUs")
