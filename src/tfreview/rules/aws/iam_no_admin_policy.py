@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import every_action_except
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
@@ -32,8 +33,7 @@ def _said(document: PolicyDocument) -> str | None:
 def _actions(statement: Statement) -> str:
     """What the statement's actions come to: every action, or every action but those a `NotAction` names."""
     if statement.not_actions and not any(action in ("*", "*:*") for action in statement.actions):
-        excepted = ", ".join(f"`{text}`" for text in statement.written[len(statement.actions) :])
-        return f"every action except {excepted} (`NotAction`)"
+        return every_action_except(statement)
     return 'every action ("*")'
 
 
