@@ -144,3 +144,10 @@ def test_permissions_management_is_left_in_until_every_service_that_has_it_is_ex
     messages = _messages(_policy(f'{{ Effect = "Allow", NotAction = [{quoted}], Resource = "*" }}'))
     assert "TFR-AWS-244" not in messages
     assert "TFR-AWS-243" in messages  # writes of the services not named (sqs:SendMessage) remain
+
+
+def test_a_not_action_that_excludes_every_action_is_no_administrator_statement() -> None:
+    for excluded in ('"*"', '["*:*"]'):
+        messages = _messages(_policy(f'{{ Effect = "Allow", NotAction = {excluded}, Resource = "*" }}'))
+        assert "TFR-AWS-030" not in messages
+        assert "TFR-AWS-245" not in messages
