@@ -22,7 +22,8 @@ actions that together let a principal escalate its privileges.
 
 Every name is compared lower-cased; patterns (`s3:*`, `iam:Put*`) are matched with `fnmatch` against
 these tables, and a pattern reaches the levels its literal part allows (`s3:Get*` reads, `s3:*` and
-`*` reach every level).
+`*` reach every level). An `Allow` statement with `NotAction` allows every action its patterns do not cover
+(`not_excluded`, one matcher for every rule; ADR 0516): a rule asks whether they leave an action of its category in.
 """
 
 from __future__ import annotations
