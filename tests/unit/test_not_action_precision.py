@@ -8,6 +8,7 @@ from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.rules import load_rules
+from tfreview.rules.support.iam_access import RESTRICTABLE_PERMISSIONS
 
 NOT_IAM = """
 resource "aws_iam_policy" "everything_but_iam" {
@@ -58,3 +59,95 @@ def test_a_not_action_that_excludes_every_escalation_service_reports_no_escalati
     messages = _messages(NOT_ESCALATING)
     assert "TFR-AWS-245" not in messages
     assert messages["TFR-AWS-030"].startswith("statement 0 allows every action except `iam:*`, `lambda:*`")
+
+
+# TFR-AWS-243, 244, 246 and 247 (session 14, issue 12 §3): an Allow statement with NotAction gives a category only
+# when its patterns leave one of the category's actions in; the message says what it allows in the user's spelling
+CATEGORIES = {
+    "TFR-AWS-243": "write actions",
+    "TFR-AWS-244": "permissions management",
+    "TFR-AWS-246": "actions that return credentials",
+    "TFR-AWS-247": "reading every object, parameter or secret",
+}
+
+
+def _policy(*statements: str) -> str:
+    return f"""
+resource "aws_iam_role_policy" "p" {{
+  name   = "p"
+  role   = "app"
+  policy = jsonencode({{ Version = "2012-10-17", Statement = [{", ".join(statements)}] }})
+}}
+"""
+
+
+def test_each_category_rule_names_what_a_not_action_statement_allows_wildcards_first() -> None:
+    messages = _messages(_policy('{ Effect = "Allow", NotAction = ["iam:PassRole", "S3:*"], Resource = "*" }'))
+    for rule_id, what in CATEGORIES.items():
+        assert messages[rule_id] == (
+            f'statement 0 allows {what} on "*": every action except `S3:*`, `iam:PassRole` (`NotAction`)'
+        )
+
+
+def test_the_not_action_statement_leads_the_actions_other_statements_allow() -> None:
+    messages = _messages(
+        _policy(
+            '{ Effect = "Allow", Action = ["sqs:SendMessage", "ec2:*"], Resource = "*" }',
+            '{ Effect = "Allow", NotAction = ["s3:*"], Resource = "*" }',
+        )
+    )
+    assert messages["TFR-AWS-243"] == (
+        'statements 0 and 1 allow write actions on "*": every action except `s3:*` (`NotAction`), ec2:*, '
+        "sqs:SendMessage"
+    )
+
+
+def test_a_deny_not_action_statement_allows_nothing() -> None:
+    guardrail = (
+        '{ Effect = "Deny", NotAction = ["iam:*", "sts:*"], Resource = "*",'
+        ' Condition = { StringNotEquals = { "aws:RequestedRegion" = ["eu-west-1"] } } }'
+    )
+    messages = _messages(_policy(guardrail))
+    for rule_id in (*CATEGORIES, "TFR-AWS-030", "TFR-AWS-245"):
+        assert rule_id not in messages
+
+
+def test_a_not_action_that_excludes_every_action_allows_no_category() -> None:
+    messages = _messages(_policy('{ Effect = "Allow", NotAction = ["*:*"], Resource = "*" }'))
+    assert not set(CATEGORIES) & set(messages)
+
+
+def test_data_reads_excluded_case_insensitively_and_by_wildcard_leave_only_the_other_categories() -> None:
+    excluded = '["S3:GETOBJECT", "ssm:getParameter*", "secretsmanager:*"]'
+    messages = _messages(_policy(f'{{ Effect = "Allow", NotAction = {excluded}, Resource = "*" }}'))
+    assert "TFR-AWS-247" not in messages
+    for rule_id in ("TFR-AWS-243", "TFR-AWS-244", "TFR-AWS-246"):
+        assert "every action except `ssm:getParameter*`, `secretsmanager:*`, `S3:GETOBJECT`" in messages[rule_id]
+
+
+def test_credentials_are_judged_action_by_action_against_the_exclusions() -> None:
+    services = [
+        "iam:*", "sts:*", "sso:*", "cognito-identity:*", "rds-db:*", "redshift:*", "ec2:GetPasswordData",
+        "lightsail:*", "chime:*", "codepipeline:*", "connect:*", "gamelift:*", "mediapackage:*",
+    ]  # fmt: skip
+    quoted = ", ".join(f'"{s}"' for s in services)
+    assert "TFR-AWS-246" not in _messages(_policy(f'{{ Effect = "Allow", NotAction = [{quoted}], Resource = "*" }}'))
+    # leave one credential action in (sts:AssumeRole, through a narrower pattern): reported again
+    narrower = quoted.replace('"sts:*"', '"sts:Get*"')
+    assert "TFR-AWS-246" in _messages(_policy(f'{{ Effect = "Allow", NotAction = [{narrower}], Resource = "*" }}'))
+
+
+def test_permissions_management_is_left_in_until_every_service_that_has_it_is_excluded() -> None:
+    assert "TFR-AWS-244" in _messages(_policy('{ Effect = "Allow", NotAction = ["iam:*"], Resource = "*" }'))
+    services = sorted({action.split(":")[0] for action in RESTRICTABLE_PERMISSIONS})
+    quoted = ", ".join(f'"{service}:*"' for service in services)
+    messages = _messages(_policy(f'{{ Effect = "Allow", NotAction = [{quoted}], Resource = "*" }}'))
+    assert "TFR-AWS-244" not in messages
+    assert "TFR-AWS-243" in messages  # writes of the services not named (sqs:SendMessage) remain
+
+
+def test_a_not_action_that_excludes_every_action_is_no_administrator_statement() -> None:
+    for excluded in ('"*"', '["*:*"]'):
+        messages = _messages(_policy(f'{{ Effect = "Allow", NotAction = {excluded}, Resource = "*" }}'))
+        assert "TFR-AWS-030" not in messages
+        assert "TFR-AWS-245" not in messages

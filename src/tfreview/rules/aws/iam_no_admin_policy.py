@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import every_action_except, excludes_everything
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
@@ -23,17 +24,21 @@ def _said(document: PolicyDocument) -> str | None:
     parts = [
         (statement.index, "allows", f'{_actions(statement)} on every resource ("*")')
         for statement in document.unconstrained
-        if statement.any_action
+        if statement.any_action and not _excludes_everything(statement)
     ]
     # one finding per document naming every offending statement (issue 12 §3)
     return per_statement_message(parts) if parts else None
 
 
+def _excludes_everything(statement: Statement) -> bool:
+    """A `NotAction` statement whose patterns cover every action (`NotAction = "*"`) allows nothing."""
+    return bool(statement.not_actions) and not statement.actions and excludes_everything(statement.not_actions)
+
+
 def _actions(statement: Statement) -> str:
     """What the statement's actions come to: every action, or every action but those a `NotAction` names."""
     if statement.not_actions and not any(action in ("*", "*:*") for action in statement.actions):
-        excepted = ", ".join(f"`{text}`" for text in statement.written[len(statement.actions) :])
-        return f"every action except {excepted} (`NotAction`)"
+        return every_action_except(statement)
     return 'every action ("*")'
 
 

@@ -7,18 +7,26 @@ from functools import lru_cache
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import CREDENTIALS_EXPOSURE, matches, offending_hits
+from tfreview.rules.support.iam_access import CREDENTIALS_EXPOSURE, leaves_any, matches, offending_hits
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    return offending_hits(resource, "actions that return credentials", _exposes, snapshot=snapshot)
+    return offending_hits(
+        resource, "actions that return credentials", _exposes, leaves=_leaves_exposing, snapshot=snapshot
+    )
 
 
 @lru_cache(maxsize=4096)
 def _exposes(pattern: str) -> bool:
     """Whether an allowed action or pattern covers an action that returns credentials (asked once per action)."""
     return any(matches(pattern, action) for action in CREDENTIALS_EXPOSURE)
+
+
+@lru_cache(maxsize=1024)
+def _leaves_exposing(excepted: tuple[str, ...]) -> bool:
+    """Whether a `NotAction` statement naming `excepted` allows an action that returns credentials."""
+    return leaves_any(excepted, CREDENTIALS_EXPOSURE)
 
 
 RULE = Rule(
@@ -43,7 +51,10 @@ RULE = Rule(
     '`rds-db:Connect`), Windows passwords (`ec2:GetPasswordData`). Allowed on `"*"` they hand out every '
     "credential of that kind in the account. MEDIUM: the holder still needs to be trusted with some credential. "
     "The table (cloudsplaining's) is in `rules/support/iam_access.py`, without `ecr:GetAuthorizationToken`, as in "
-    'Checkov: its token only carries the caller\'s own ECR permissions, and it can only be granted on `"*"`.',
+    'Checkov: its token only carries the caller\'s own ECR permissions, and it can only be granted on `"*"`. '
+    "An `Allow` statement with `NotAction` allows every action but those its patterns cover (wildcards, any "
+    'case): it is reported when they leave one of the table\'s actions in (`NotAction = ["iam:*"]` still allows '
+    "`sts:AssumeRole`), named by what it allows; a `Deny` with `NotAction` allows nothing.",
     references=References(checkov=("CKV_AWS_287",), trivy=()),
     check=check,
 )

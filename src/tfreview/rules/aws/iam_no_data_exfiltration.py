@@ -7,18 +7,26 @@ from functools import lru_cache
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import DATA_EXFILTRATION, matches, offending_hits
+from tfreview.rules.support.iam_access import DATA_EXFILTRATION, leaves_any, matches, offending_hits
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
-    return offending_hits(resource, "reading every object, parameter or secret", _reads_out, snapshot=snapshot)
+    return offending_hits(
+        resource, "reading every object, parameter or secret", _reads_out, leaves=_leaves_reading, snapshot=snapshot
+    )
 
 
 @lru_cache(maxsize=4096)
 def _reads_out(pattern: str) -> bool:
     """Whether an allowed action or pattern covers an action that reads data out (asked once per action)."""
     return any(matches(pattern, action) for action in DATA_EXFILTRATION)
+
+
+@lru_cache(maxsize=1024)
+def _leaves_reading(excepted: tuple[str, ...]) -> bool:
+    """Whether a `NotAction` statement naming `excepted` allows an action that reads data out."""
+    return leaves_any(excepted, DATA_EXFILTRATION)
 
 
 RULE = Rule(
@@ -39,7 +47,10 @@ RULE = Rule(
     "`arn:aws:ssm:…:parameter/app/*`, the secret's ARN).",
     description='`s3:GetObject`, `ssm:GetParameter(s)(ByPath)` and `secretsmanager:GetSecretValue` on `"*"` let the '
     "holder read every object, parameter and secret of the account, the usual target of a compromised workload. "
-    "MEDIUM. Wildcards count (`s3:*`, `s3:Get*`, `*`).",
+    "MEDIUM. Wildcards count (`s3:*`, `s3:Get*`, `*`). An `Allow` statement with `NotAction` allows every action "
+    "but those its patterns cover (wildcards, any case): it is reported when they leave one of these five "
+    'actions in (`NotAction = ["s3:*"]` still allows `secretsmanager:GetSecretValue`), named by what it allows; '
+    "a `Deny` with `NotAction` allows nothing.",
     references=References(checkov=("CKV_AWS_288",), trivy=()),
     check=check,
 )

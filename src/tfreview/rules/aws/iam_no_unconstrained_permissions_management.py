@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import levels, offending_hits, only_on_any_resource
+from tfreview.rules.support.iam_access import (
+    RESTRICTABLE_PERMISSIONS,
+    leaves_any,
+    levels,
+    offending_hits,
+    only_on_any_resource,
+)
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
@@ -16,6 +23,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
         resource,
         "permissions management",
         _manages_permissions,
+        leaves=_leaves_permissions,
         unless_narrowed=True,  # a resource-tag, permissions-boundary or policy-ARN condition narrows it (ADR 0446)
         snapshot=snapshot,
     )
@@ -23,6 +31,13 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
 
 def _manages_permissions(action: str) -> bool:
     return "permissions" in levels(action) and not only_on_any_resource(action)
+
+
+@lru_cache(maxsize=1024)
+def _leaves_permissions(excepted: tuple[str, ...]) -> bool:
+    """Whether a `NotAction` statement naming `excepted` allows one of the permissions-management actions that can
+    be limited to a resource (`NotAction = ["iam:*"]` still allows `s3:PutBucketPolicy`)."""
+    return leaves_any(excepted, RESTRICTABLE_PERMISSIONS)
 
 
 RULE = Rule(
@@ -53,7 +68,10 @@ RULE = Rule(
     "ADR 0428). A condition that requires the resource's tags (`aws:ResourceTag/…`), a permissions boundary "
     "(`iam:PermissionsBoundary`) or named managed policies (`iam:PolicyARN`), with a positive operator and not "
     "`IfExists`, narrows the statement: silent (ADR 0446); other conditions (`iam:PassedToService`, source "
-    "address, region, account) are still reported, where Checkov passes any `Condition`.",
+    "address, region, account) are still reported, where Checkov passes any `Condition`. An `Allow` statement "
+    "with `NotAction` allows every action but those its patterns cover (wildcards, any case): it is reported when "
+    'they leave one of the tables\' restrictable permissions-management actions in (`NotAction = ["iam:*"]` '
+    "still allows `s3:PutBucketPolicy`), named by what it allows; a `Deny` with `NotAction` allows nothing.",
     references=References(checkov=("CKV_AWS_289",), trivy=()),
     check=check,
 )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import levels, offending_hits, only_on_any_resource
+from tfreview.rules.support.iam_access import excludes_everything, levels, offending_hits, only_on_any_resource
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
@@ -17,6 +18,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
         resource,
         "write actions",
         _writes,
+        leaves=_leaves_writes,
         unless_narrowed=True,
         snapshot=snapshot,
     )
@@ -24,6 +26,13 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
 
 def _writes(action: str) -> bool:
     return "write" in levels(action) and not only_on_any_resource(action)
+
+
+@lru_cache(maxsize=1024)
+def _leaves_writes(excepted: tuple[str, ...]) -> bool:
+    """Whether a `NotAction` statement naming `excepted` allows a write: every service has writes that can be
+    limited to a resource, so only a pattern excluding every action (`*`) leaves none in."""
+    return not excludes_everything(excepted)
 
 
 RULE = Rule(
@@ -54,7 +63,10 @@ RULE = Rule(
     "(`aws:ResourceTag/…` or a service's own `…:ResourceTag/…`, with a positive operator, not `IfExists`) narrows "
     "the statement to the resources so tagged: silent (ADR 0446). Other conditions (source address, network, MFA, "
     "region, account) do not narrow which resources: still reported, where Checkov, through cloudsplaining, "
-    "passes a statement with any `Condition`.",
+    "passes a statement with any `Condition`. An `Allow` statement with `NotAction` allows every action but those "
+    "its patterns cover (wildcards, any case, as IAM matches them): every service has writes, so it is reported "
+    "unless one pattern excludes every action (`*`), and named by what it allows (every action except `s3:*` "
+    "(`NotAction`)); a `Deny` with `NotAction` allows nothing.",
     references=References(checkov=("CKV_AWS_290",), trivy=()),
     check=check,
 )

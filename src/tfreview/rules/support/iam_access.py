@@ -22,7 +22,8 @@ actions that together let a principal escalate its privileges.
 
 Every name is compared lower-cased; patterns (`s3:*`, `iam:Put*`) are matched with `fnmatch` against
 these tables, and a pattern reaches the levels its literal part allows (`s3:Get*` reads, `s3:*` and
-`*` reach every level).
+`*` reach every level). An `Allow` statement with `NotAction` allows every action its patterns do not cover
+(`not_excluded`, one matcher for every rule; ADR 0516): a rule asks whether they leave an action of its category in.
 """
 
 from __future__ import annotations
@@ -259,6 +260,11 @@ def only_on_any_resource(action: str) -> bool:
     return literal.startswith(prefixes) or (literal == name and f"{name}$" in prefixes)
 
 
+# the permissions-management actions the tables name that can be limited to a resource: a `NotAction` statement on
+# "*" allows permissions management without constraints when it leaves one of them in
+RESTRICTABLE_PERMISSIONS: Final = frozenset(a for a in _ALL_PERMISSIONS if not only_on_any_resource(a))
+
+
 @lru_cache(maxsize=65536)
 def matches(pattern: str, action: str) -> bool:
     """True when an allowed action pattern (`s3:*`, `*`, `ssm:GetParameter*`) covers `action` (lower-cased).
@@ -281,9 +287,40 @@ def escalation_methods(patterns: tuple[str, ...], excepting: tuple[tuple[str, ..
 
 
 def _allowed(action: str, patterns: tuple[str, ...], excepting: tuple[tuple[str, ...], ...]) -> bool:
-    return any(matches(p, action) for p in patterns) or any(
-        not any(matches(p, action) for p in excepted) for excepted in excepting
-    )
+    return any(matches(p, action) for p in patterns) or any(not_excluded(action, excepted) for excepted in excepting)
+
+
+def not_excluded(action: str, excepted: tuple[str, ...]) -> bool:
+    """Whether an `Allow` statement whose `NotAction` names the patterns `excepted` allows `action` (lower-cased):
+    none of the patterns covers it (wildcards `*` and `?`, compared case-insensitively, as IAM matches them)."""
+    return not any(matches(p, action) for p in excepted)
+
+
+def leaves_any(excepted: tuple[str, ...], actions: Iterable[str]) -> bool:
+    """Whether a `NotAction` statement naming `excepted` allows at least one of `actions` (lower-cased): the
+    statement gives a category of a finite table (credentials, data reads, permissions management) only if the
+    patterns leave one of its actions out."""
+    return any(not_excluded(action, excepted) for action in actions)
+
+
+def excludes_everything(excepted: tuple[str, ...]) -> bool:
+    """Whether one of the `NotAction` patterns covers every action of every service (`*`, `*:*`): the statement
+    then allows nothing. Any other list leaves some action of the open categories (write actions) in: a pattern
+    names one service (`s3:*`), or some verbs (`*:Put*`), and every service has writes that no list of verbs
+    exhausts (AWS adds actions), so a statement is judged by what its patterns can be shown to exclude."""
+    return any(_every_action(pattern) for pattern in excepted)
+
+
+def _every_action(pattern: str) -> bool:
+    service, _, name = pattern.partition(":")
+    return set(service) == {"*"} and set(name or "*") == {"*"} and pattern.count(":") <= 1
+
+
+def every_action_except(statement: Statement) -> str:
+    """What an `Allow` statement with `NotAction` allows, in the user's spelling, wildcards first:
+    every action except `s3:*`, `iam:PassRole` (`NotAction`)."""
+    excepted = wildcards_first(statement.written[len(statement.actions) :])
+    return f"every action except {', '.join(f'`{text}`' for text in excepted)} (`NotAction`)"
 
 
 def unconstrained(resource: Resource) -> Iterator[tuple[str, Statement]]:
@@ -291,11 +328,6 @@ def unconstrained(resource: Resource) -> Iterator[tuple[str, Statement]]:
     for path, document in identity_documents(resource):
         for statement in document.unconstrained:
             yield path, statement
-
-
-def allowed_actions(statement: Statement) -> tuple[str, ...]:
-    """The statement's actions, lower-cased; NotAction allows every other action, so it counts as `*`."""
-    return ("*",) if statement.not_actions else statement.actions
 
 
 def named_actions(patterns: Iterable[str], table: frozenset[str]) -> list[str]:
@@ -323,35 +355,51 @@ def offending_hits(
     offends: Callable[[str], bool],
     limit: int = 6,
     *,
+    leaves: Callable[[tuple[str, ...]], bool],
     unless_narrowed: bool = False,
     snapshot: Snapshot | None = None,
 ) -> list[Hit]:
     """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
     `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
-    spelling (`statements 0 and 3 allow permissions management on "*": iam:*, ec2:*`). The hit's path is the
-    document's; the first offending statement is the one the message names first. `unless_narrowed`: statements
-    whose condition narrows them (`narrowed`) are not offending. The message is made once per distinct document
-    (ADR 0449): `offends` must be a module-level function, not a lambda made per call. `snapshot`: see
-    `identity_hits`."""
-    return identity_hits(resource, _offending_message, what, offends, limit, unless_narrowed, snapshot=snapshot)
+    spelling (`statements 0 and 3 allow permissions management on "*": iam:*, ec2:*`). A `NotAction` statement
+    allows every action but those its patterns cover: it offends when `leaves` (given its lower-cased patterns)
+    says they leave an offending action in, and is named first, by what it allows (`every action except
+    `s3:*` (`NotAction`)`). The hit's path is the document's; the first offending statement is the one the
+    message names first. `unless_narrowed`: statements whose condition narrows them (`narrowed`) are not
+    offending. The message is made once per distinct document (ADR 0449): `offends` and `leaves` must be
+    module-level functions, not lambdas made per call. `snapshot`: see `identity_hits`."""
+    return identity_hits(resource, _offending_message, what, offends, leaves, limit, unless_narrowed, snapshot=snapshot)
 
 
 def _offending_message(
-    document: PolicyDocument, what: str, offends: Callable[[str], bool], limit: int, unless_narrowed: bool
+    document: PolicyDocument,
+    what: str,
+    offends: Callable[[str], bool],
+    leaves: Callable[[tuple[str, ...]], bool],
+    limit: int,
+    unless_narrowed: bool,
 ) -> str | None:
     offending: list[tuple[Statement, list[str]]] = []
     for statement in document.unconstrained:
         if unless_narrowed and narrowed(statement):
             continue
-        actions = [a for a in allowed_actions(statement) if offends(a)]
+        if statement.not_actions:
+            if leaves(statement.not_actions):
+                offending.append((statement, []))
+            continue
+        actions = [a for a in statement.actions if offends(a)]
         if actions:
             offending.append((statement, actions))
     return offending_message(offending, what, limit) if offending else None
 
 
 def offending_message(offending: list[tuple[Statement, list[str]]], what: str, limit: int = 6) -> str:
-    """The words naming every offending statement and its actions as written, wildcards first."""
-    actions = wildcards_first(statement.as_written(a) for statement, found in offending for a in found)
+    """The words naming every offending statement and its actions as written, wildcards first; a `NotAction`
+    statement (its actions not used) by what it allows, before them."""
+    excepting = [every_action_except(statement) for statement, _ in offending if statement.not_actions]
+    named = wildcards_first(
+        statement.as_written(a) for statement, found in offending if not statement.not_actions for a in found
+    )
     verb = "allows" if len({statement.index for statement, _ in offending}) == 1 else "allow"
     subject = numbered(statement.index for statement, _ in offending)
-    return f'{subject} {verb} {what} on "*": {listed(actions, limit)}'
+    return f'{subject} {verb} {what} on "*": {listed([*dict.fromkeys(excepting), *named], limit)}'
