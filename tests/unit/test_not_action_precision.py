@@ -151,3 +151,25 @@ def test_a_not_action_that_excludes_every_action_is_no_administrator_statement()
         messages = _messages(_policy(f'{{ Effect = "Allow", NotAction = {excluded}, Resource = "*" }}'))
         assert "TFR-AWS-030" not in messages
         assert "TFR-AWS-245" not in messages
+
+
+def _not_action_policy(patterns: str) -> str:
+    return f"""
+resource "aws_iam_policy" "p" {{
+  name = "p"
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", NotAction = [{patterns}], Resource = "arn:aws:iam::123456789012:role/app" }}]
+  }})
+}}
+"""
+
+
+def test_full_iam_access_reads_not_action_patterns_as_iam_matches_them() -> None:
+    def said(patterns: str) -> str:  # TFR-AWS-031 folds 253 into its own finding ("also TFR-AWS-253: …")
+        return "\n".join(f"{rule}: {message}" for rule, message in _messages(_not_action_policy(patterns)).items())
+
+    for excluding_some_iam in ('"IAM:PassRole"', '"i?m:*"', '"*:*"', '"Iam:Create*"'):
+        assert "TFR-AWS-253" not in said(excluding_some_iam), excluding_some_iam
+    for leaving_all_of_iam in ('"s3:*"', '"ec2:*", "sts:AssumeRole"', '"iamx:*"'):
+        assert "TFR-AWS-253: statement 0 allows every IAM action (NotAction" in said(leaving_all_of_iam)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from fnmatch import fnmatchcase
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
@@ -33,13 +34,21 @@ def _said(document: PolicyDocument) -> str | None:
 
 def _grants_all_of_iam(statement: Statement) -> str | None:
     """How the statement allows every `iam:` action, in words, or None. `NotAction` allows every action it does
-    not list, so it grants all of IAM unless it lists `iam:` actions (any listed one is taken as excluding IAM)."""
+    not list, so it grants all of IAM unless one of its patterns covers some IAM action (`iam:PassRole`, `IAM:*`,
+    `i?m:*`, `*:*`, `*`: IAM matches services and actions case-insensitively, with wildcards)."""
     for action in statement.actions:
         if action in _EVERY_IAM_ACTION:
             return f'"{statement.as_written(action)}"'
-    if statement.not_actions and not any(a.startswith("iam:") or a in _EVERY_IAM_ACTION for a in statement.not_actions):
+    if statement.not_actions and not any(_covers_some_iam_action(a) for a in statement.not_actions):
         return "NotAction without any iam: action"
     return None
+
+
+def _covers_some_iam_action(pattern: str) -> bool:
+    """Whether a `NotAction` pattern excludes at least one IAM action: its service part matches `iam`."""
+    written = pattern.lower()
+    service = written.partition(":")[0] if ":" in written else "*"  # `*` alone, or a bare name IAM would refuse
+    return fnmatchcase("iam", service)
 
 
 RULE = Rule(
