@@ -44,14 +44,16 @@ class _Handler(socketserver.BaseRequestHandler):
             return
         raw_head, rest = head
         lines = raw_head.decode("latin-1").split("\r\n")
-        method, target, version = (lines[0].split(" ") + ["", "", ""])[:3]
+        method, target, version = [*lines[0].split(" "), "", "", ""][:3]
         headers = [line.split(":", 1) for line in lines[1:] if ":" in line]
         authorization = next((v.strip() for k, v in headers if k.strip().lower() == "proxy-authorization"), None)
         owner.seen.append(Passed(method, target, authorization))
         if owner.refuse == "close":
             return
         if owner.refuse is not None:
-            client.sendall(f"HTTP/1.1 {owner.refuse} Refused\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".encode())
+            client.sendall(
+                f"HTTP/1.1 {owner.refuse} Refused\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".encode()
+            )
             return
         if method == "CONNECT":
             host, _, port = target.rpartition(":")

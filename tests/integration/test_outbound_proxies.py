@@ -13,6 +13,7 @@ import base64
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -111,14 +112,12 @@ def _spacelift() -> Iterator[tuple[str, Callable[[Path, str], object]]]:
             settings = spacelift.api_settings(secret_env="KEY", api_url=f"{base}/graphql", timeout_seconds=TIMEOUT)
             source = SecretSource.from_env("KEY", environ={"KEY": spacelift.key_secret})
             with outbound_client(timeout=settings.timeout_seconds) as http:  # as wiring's `_outbound_http` does
-                return SpaceliftClient(http, settings, lambda: _now(), secret=source).run("network-prod", "01RUN").id
+                return SpaceliftClient(http, settings, _now, secret=source).run("network-prod", "01RUN").id
 
         yield spacelift.url, call
 
 
-def _now() -> object:
-    from datetime import UTC, datetime
-
+def _now() -> datetime:
     return datetime.now(UTC)
 
 
@@ -170,7 +169,8 @@ def _expected(upstream: Upstream, answer: object) -> None:
     if upstream.name in expected:
         assert answer == expected[upstream.name]
     else:
-        assert isinstance(answer, str) and answer
+        assert isinstance(answer, str)
+        assert answer
 
 
 @pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
@@ -200,9 +200,7 @@ def test_no_proxy_sends_the_call_direct(
     assert proxy.seen == []
 
 
-def test_an_https_endpoint_is_reached_through_a_connect_tunnel(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_https_endpoint_is_reached_through_a_connect_tunnel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """TLS end to end: the proxy sees CONNECT and the tunnel's ciphertext, the model answers through it."""
     cert_file, key_file = tls_authority(str(tmp_path))
     monkeypatch.setenv("SSL_CERT_FILE", cert_file)
@@ -267,7 +265,8 @@ def test_a_proxy_that_refuses_the_tunnel_is_the_client_s_retriable_unavailable(
     assert str(error).endswith("RemoteProtocolError" if refusal == "close" else "ProxyError")  # the type, no URL
     assert getattr(error, "kind", "unavailable") == "unavailable"  # a model provider's kind
     host = STANDINS[upstream.name].removeprefix("https://")
-    assert proxy.seen and all(passed == Passed("CONNECT", f"{host}:443", f"Basic {PROXY_BASIC}") for passed in proxy.seen)
+    assert proxy.seen
+    assert all(passed == Passed("CONNECT", f"{host}:443", f"Basic {PROXY_BASIC}") for passed in proxy.seen)
 
 
 @pytest.mark.parametrize("scheme", ["http", "https"], ids=["forwarded", "tunnelled"])
@@ -280,7 +279,9 @@ def test_a_proxy_that_dribbles_ends_the_call_at_its_deadline(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     with HostileServer(hostile.dribbled_headers) as proxy:
-        monkeypatch.setenv(f"{scheme.upper()}_PROXY", proxy.url.replace("http://", f"http://{PROXY_USER}:{PROXY_SECRET}@"))
+        monkeypatch.setenv(
+            f"{scheme.upper()}_PROXY", proxy.url.replace("http://", f"http://{PROXY_USER}:{PROXY_SECRET}@")
+        )
         base = STANDINS[upstream.name].replace("https://", f"{scheme}://")
         error = _fails(upstream, base, tmp_path, caplog)
         assert proxy.dribbled < proxy.ceiling  # the deadline cut it short, not the fake's byte ceiling
@@ -305,11 +306,13 @@ def test_proxies_are_read_from_the_environment_as_httpx_reads_them(monkeypatch: 
     monkeypatch.setenv("NO_PROXY", "localhost,.corp.internal,10.0.0.7")
     proxies = environment_proxies()
     https = proxies["https://"]
-    assert https is not None and str(https.url) == "http://proxy.internal:3128"
+    assert https is not None
+    assert str(https.url) == "http://proxy.internal:3128"
     assert https.auth == (PROXY_USER, PROXY_SECRET)
     assert PROXY_SECRET not in repr(https)
     http = proxies["http://"]
-    assert http is not None and str(http.url) == "http://proxy.internal:3129"
+    assert http is not None
+    assert str(http.url) == "http://proxy.internal:3129"
     assert {pattern for pattern, url in proxies.items() if url is None} >= {
         "all://localhost",
         "all://*.corp.internal",

@@ -126,4 +126,3 @@ class DeadlineTransport(httpx.HTTPTransport):
             timeouts["pool"] = left if pool is None else min(float(pool), left)
             request.extensions = {**request.extensions, "timeout": timeouts}
         return super().handle_request(request)
-

@@ -28,7 +28,9 @@ def environment_proxies() -> dict[str, httpx.Proxy | None]:
     """httpx's reading of the proxy environment variables: URL pattern -> proxy (None: no proxy for it)."""
     from httpx._utils import get_environment_proxies  # private, pinned by tests/integration/test_outbound_proxies.py
 
-    return {pattern: None if url is None else _proxy(pattern, url) for pattern, url in get_environment_proxies().items()}
+    return {
+        pattern: None if url is None else _proxy(pattern, url) for pattern, url in get_environment_proxies().items()
+    }
 
 
 def _proxy(pattern: str, url: str) -> httpx.Proxy:
