@@ -40,6 +40,7 @@ from tfreview.plumbing.http import outbound_client
 from tfreview.plumbing.proxies import environment_proxies
 from tfreview.plumbing.secret_references import SecretSource
 from tfreview.store.memory_incidents import MemoryIncidents
+from tfreview.submit import submit_plan
 
 TIMEOUT = 1.0
 PROXY_USER = "egress"
@@ -383,3 +384,23 @@ def test_a_proxy_httpx_cannot_use_is_a_config_error_that_names_no_credential(
     assert problem in str(raised.value)
     assert PROXY_SECRET not in str(raised.value)
     assert raised.value.__cause__ is None
+
+
+@pytest.mark.parametrize("refusal", [407, 502], ids=["407", "502"])
+def test_tfreview_submit_goes_through_the_proxy_and_names_no_credential_when_refused(
+    refusal: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`tfreview submit` (the Spacelift hook) builds its client the same way: a refusing proxy is a retried
+    UpstreamError naming the service's origin and the proxy's answer, never the proxy's credentials."""
+    caplog.set_level(logging.DEBUG)
+    with EgressProxy(refuse=refusal) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url_with(PROXY_USER, PROXY_SECRET))
+        with pytest.raises(UpstreamError) as failure:
+            submit_plan("https://tfreview.example.invalid", b"{}", "tfr_CANARYsubmitT0ken", {}, sleep=lambda _s: None)
+    message = str(failure.value)
+    assert message == f"cannot reach https://tfreview.example.invalid: {refusal} Refused (gave up after 3 tries)"
+    assert len(proxy.seen) == 3
+    assert all(passed.target == "tfreview.example.invalid:443" for passed in proxy.seen)
+    for canary in (PROXY_SECRET, PROXY_BASIC, "tfr_CANARYsubmitT0ken"):
+        assert canary not in message
+        assert canary not in caplog.text
