@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +77,8 @@ def _notification() -> Notification:
 
 # ---- the four upstreams, each built as the service builds it -------------------------------------------------------
 
+Serving = Generator[tuple[str, Callable[[Path, str], object]], None, None]
+
 
 @dataclass(frozen=True)
 class Upstream:
@@ -84,11 +86,11 @@ class Upstream:
     standing for it) and returns what the caller would see; `serve()` runs the fake and yields its plain URL."""
 
     name: str
-    serve: Callable[[], Iterator[tuple[str, Callable[[Path, str], object]]]]
+    serve: Callable[[], Serving]
     failure: type[Exception]
 
 
-def _github() -> Iterator[tuple[str, Callable[[Path, str], object]]]:
+def _github() -> Serving:
     with FakeGitHub() as github:
         github.add_installation(42, "octo", repos=[REPO])
         sha = github.add_commit(REPO, "main", {"main.tf": 'resource "null_resource" "a" {}\n'})
@@ -104,7 +106,7 @@ def _github() -> Iterator[tuple[str, Callable[[Path, str], object]]]:
         yield github.base_url, call
 
 
-def _spacelift() -> Iterator[tuple[str, Callable[[Path, str], object]]]:
+def _spacelift() -> Serving:
     with FakeSpacelift() as spacelift:
         spacelift.add_stack("network-prod", namespace="acme", repository="infra")
         spacelift.add_run("network-prod", "01RUN", state="FINISHED", type="PROPOSED")
@@ -122,7 +124,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _openai() -> Iterator[tuple[str, Callable[[Path, str], object]]]:
+def _openai() -> Serving:
     with FakeOpenAI() as model:
 
         def call(tmp_path: Path, base: str) -> object:
@@ -133,7 +135,7 @@ def _openai() -> Iterator[tuple[str, Callable[[Path, str], object]]]:
         yield model.url, call
 
 
-def _slack() -> Iterator[tuple[str, Callable[[Path, str], object]]]:
+def _slack() -> Serving:
     with FakeSlack() as slack:
 
         def call(tmp_path: Path, base: str) -> object:
