@@ -31,6 +31,13 @@ settings from the environment: `TFREVIEW_` + the path in capitals, levels joined
 objects are JSON: `TFREVIEW_GITHUB__WEBHOOK_SECRETS='[{"value": "…", "not_after": "2026-12-31T00:00:00Z"}]'`.
 Secrets are never values here: a setting that names a secret takes `env:NAME`, `file:PATH` or
 `aws-sm:ARN` (AWS Secrets Manager; the `aws` extra).
+
+Outbound HTTP (GitHub, Spacelift, model providers, notifiers, JWKS and sign-in, `tfreview submit`) also reads the
+standard proxy and CA variables, exactly as httpx does: `HTTPS_PROXY` / `HTTP_PROXY` (per scheme of the endpoint),
+`ALL_PROXY`, `NO_PROXY` (comma-separated hosts, `.domain` suffixes, IPs, `*`), lower-case spellings too; an https
+endpoint is reached through a CONNECT tunnel, every call still ends within its timeout, and a proxy URL's
+`user:password@` is sent only to the proxy. `SSL_CERT_FILE` / `SSL_CERT_DIR` replace the CA bundle (a TLS-inspecting
+proxy's CA). See [behind an egress proxy](../howto/run-the-service.md#behind-an-egress-proxy).
 """
 
 

@@ -10,6 +10,11 @@ import pytest
 # a metric outside the catalogue raises in tests (production counts and logs it: tfreview.ops.metrics);
 # set before any test builds a recorder, and inherited by the service processes the tests start
 os.environ.setdefault("TFREVIEW_TEST_STRICT_METRICS", "1")
+# every outbound client honours the proxy variables (ADR 0513): a developer's proxy must not carry the tests'
+# loopback traffic, so the suite starts without them (a test that wants a proxy sets one with monkeypatch)
+for _variable in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+    os.environ.pop(_variable, None)
+    os.environ.pop(_variable.lower(), None)
 
 _SCREENSHOTS = Path(__file__).resolve().parents[1] / "e2e-artifacts" / "screenshots"
 

@@ -23,7 +23,7 @@ import orjson
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.core.links import review_api_path, review_page_url
-from tfreview.plumbing.http import parse_retry_after
+from tfreview.plumbing.http import outbound_client, parse_retry_after
 
 PLANS_PATH = "/api/v1/plans"
 ATTEMPTS = 3
@@ -144,9 +144,7 @@ def submit_plan(
     }
     params = {key: value for key, value in metadata.items() if value}
     last_problem = "no attempt made"
-    with httpx.Client(
-        transport=transport, timeout=timeout or httpx.Timeout(120.0, connect=10.0), follow_redirects=False
-    ) as client:
+    with outbound_client(transport=transport, timeout=timeout or httpx.Timeout(120.0, connect=10.0)) as client:
         for attempt in range(1, attempts + 1):
             retry_after: float | None = None
             try:
@@ -299,7 +297,7 @@ def wait_for_review(
     started = clock()
     polls = 0
     status = "queued"
-    with httpx.Client(transport=transport, timeout=httpx.Timeout(30.0, connect=10.0)) as client:
+    with outbound_client(transport=transport, timeout=httpx.Timeout(30.0, connect=10.0)) as client:
         while True:
             try:
                 response = _exchange(client, "GET", url, headers=headers)

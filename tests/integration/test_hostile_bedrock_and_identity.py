@@ -1,6 +1,6 @@
 """The two outbound paths ADR 0498 left per-socket-timeout only, gone hostile (`tests/fakes/hostile.py`): Amazon
 Bedrock (botocore signs and parses, httpx on a `DeadlineTransport` sends) and the JWKS and OIDC sign-in client
-(`deadline_client`, as the wiring builds it). A dribbled answer, a silent one and a connection never accepted each
+(`outbound_client`, as the wiring builds it). A dribbled answer, a silent one and a connection never accepted each
 end the call within its timeout as that client's own timeout error (the fakes' byte ceiling proves the deadline
 cut it short); the Bedrock chain falls back to the next model; proxies from the environment still carry the calls,
 under the same deadline; no canary credential reaches an error message or a log line (ADR 0508)."""
@@ -29,8 +29,8 @@ from tfreview.core.ports import AdviceContext
 from tfreview.identity.jwks import JwksCache
 from tfreview.identity.settings import AuthSettings
 from tfreview.identity.sign_in import OidcSignIn
-from tfreview.plumbing.call_deadline import DeadlineTransport, call_deadline, deadline_client, environment_proxies
-from tfreview.plumbing.http import send_bounded
+from tfreview.plumbing.call_deadline import call_deadline
+from tfreview.plumbing.http import outbound_client, send_bounded
 from tfreview.plumbing.secret_references import SecretSource
 
 TIMEOUT = 1.0
@@ -158,7 +158,7 @@ def test_a_dribbling_bedrock_model_falls_back_to_the_next_model(
 
 @contextlib.contextmanager
 def _identity_client() -> Iterator[httpx.Client]:
-    with deadline_client(timeout=TIMEOUT) as http:  # as wiring builds it for JWKS and sign-in
+    with outbound_client(timeout=TIMEOUT) as http:  # as wiring builds it for JWKS and sign-in
         yield http
 
 
@@ -221,7 +221,7 @@ def test_an_http_proxy_from_the_environment_carries_the_call_under_the_deadline(
     """The proxy itself dribbles: the call through it still ends at the deadline (a forwarding connection)."""
     with HostileServer(hostile.dribbled_headers) as proxy:
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
-        with deadline_client(timeout=60) as http, pytest.raises(httpx.ReadTimeout), call_deadline(TIMEOUT):
+        with outbound_client(timeout=60) as http, pytest.raises(httpx.ReadTimeout), call_deadline(TIMEOUT):
             http.get("http://jwks.example.invalid/keys")
         assert proxy.dribbled < proxy.ceiling
     [request] = proxy.requests
@@ -232,7 +232,7 @@ def test_an_https_proxy_tunnel_that_never_opens_ends_at_the_deadline(monkeypatch
     """An https:// target is tunnelled (CONNECT): a proxy dribbling its answer to CONNECT cannot hold the call."""
     with HostileServer(hostile.dribbled_headers) as proxy:
         monkeypatch.setenv("HTTPS_PROXY", proxy.url)
-        with deadline_client(timeout=60) as http, pytest.raises(httpx.TimeoutException), call_deadline(TIMEOUT):
+        with outbound_client(timeout=60) as http, pytest.raises(httpx.TimeoutException), call_deadline(TIMEOUT):
             http.get("https://issuer.example.invalid/.well-known/openid-configuration")
         assert proxy.dribbled < proxy.ceiling
     [request] = proxy.requests
@@ -243,7 +243,7 @@ def test_no_proxy_sends_the_call_direct_through_the_deadline_transport(monkeypat
     with HostileServer(hostile.json_answer(200, {"keys": []})) as proxy, HostileServer(hostile.silence) as target:
         monkeypatch.setenv("HTTP_PROXY", proxy.url)
         monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-        with deadline_client(timeout=60) as http, pytest.raises(httpx.ReadTimeout), call_deadline(TIMEOUT):
+        with outbound_client(timeout=60) as http, pytest.raises(httpx.ReadTimeout), call_deadline(TIMEOUT):
             http.get(target.url)
     assert proxy.requests == []
     assert len(target.requests) == 1
@@ -260,19 +260,6 @@ def test_a_bedrock_call_goes_through_the_environment_s_proxy(
     assert (error.kind, error.retriable) == ("timeout", True)
     [request] = proxy.requests
     assert request.line == "CONNECT bedrock-runtime.eu-west-1.amazonaws.com:443 HTTP/1.1"
-
-
-def test_proxies_are_read_from_the_environment_as_httpx_reads_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pins httpx's private reading of the variables (`httpx._utils.get_environment_proxies`) that `deadline_client`
-    relies on: a plain client's own mounts are the same patterns."""
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
-    monkeypatch.setenv("NO_PROXY", "localhost,.corp.internal")
-    proxies = environment_proxies()
-    assert proxies["https://"] == "http://proxy.internal:3128"
-    assert {pattern for pattern, url in proxies.items() if url is None} >= {"all://localhost", "all://*.corp.internal"}
-    with httpx.Client() as plain, deadline_client(timeout=5) as ours:
-        assert {p.pattern for p in plain._mounts} == {p.pattern for p in ours._mounts}
-        assert all(isinstance(t, DeadlineTransport) for t in ours._mounts.values() if t is not None)
 
 
 def test_without_a_deadline_the_identity_client_is_httpx_s() -> None:

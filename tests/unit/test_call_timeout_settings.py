@@ -1,6 +1,6 @@
 """Timeouts that are a whole call's deadline on the socket (ADR 0498, 0508) are finite and above 0.
 
-`auth.jwks_timeout_seconds` is the whole deadline of every JWKS and sign-in call (`deadline_client`, ADR 0508):
+`auth.jwks_timeout_seconds` is the whole deadline of every JWKS and sign-in call (`outbound_client`, ADR 0508, 0513):
 a value that cannot be one is refused when the settings load, naming the setting, instead of failing every call
 (0 or less: an immediate timeout; NaN: a ValueError out of the socket layer)."""
 

@@ -284,10 +284,10 @@ class _DeadlineSender:
     the httpx exception's type, never a header), so `classify_error` sees what botocore would have raised."""
 
     def __init__(self, timeout: float, ca_bundle: str | None) -> None:
-        from tfreview.plumbing.call_deadline import deadline_client
+        from tfreview.plumbing.http import outbound_client
 
         self._timeout = timeout
-        self._http = deadline_client(timeout=timeout, verify=_verify_with(ca_bundle))
+        self._http = outbound_client(timeout=timeout, verify=_verify_with(ca_bundle))
 
     def close(self) -> None:
         self._http.close()

@@ -6,9 +6,10 @@ is an `httpx.HTTPTransport` whose sockets clamp every connect, read and write ti
 the deadline that `call_deadline(seconds)` set for the current call (a context variable: the sync client reads
 and writes on the caller's thread). Past the deadline the next socket operation fails as httpx's own
 `ConnectTimeout`/`ReadTimeout`/`WriteTimeout`, which every adapter already classifies as a retriable timeout.
-Outside `call_deadline` the transport behaves as httpx's. `deadline_client` is an `httpx.Client` on it that still
-honours the proxy environment variables (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) as a plain client does, each
-proxy reached through a `DeadlineTransport` too (ADR 0508).
+The wait for a connection from the pool (httpx's `pool` timeout) is clamped the same way, so a full pool cannot hold
+the call past its deadline either (ADR 0514): it fails as httpx's `PoolTimeout`, retriable like the others.
+Outside `call_deadline` the transport behaves as httpx's. `plumbing.http.outbound_client` builds every client on it,
+each proxy of the environment reached through a `DeadlineTransport` too (ADR 0508, 0513).
 """
 
 from __future__ import annotations
@@ -114,28 +115,14 @@ class DeadlineTransport(httpx.HTTPTransport):
         # httpcore gives each new connection the pool's backend; there is no public way to pass one through httpx
         pool._network_backend = _DeadlineBackend(pool._network_backend)
 
-
-def deadline_client(
-    *, timeout: float | httpx.Timeout, verify: ssl.SSLContext | str | bool = True, follow_redirects: bool = False
-) -> httpx.Client:
-    """An `httpx.Client` whose every connection, direct or through a proxy from the environment, honours
-    `call_deadline`. httpx ignores the proxy environment variables when it is given a transport, so they are mounted
-    here as httpx would mount them (its own reading of the variables, NO_PROXY included): a proxied pattern gets a
-    `DeadlineTransport(proxy=...)`, an excluded one the direct transport."""
-    mounts: dict[str, httpx.BaseTransport | None] = {
-        pattern: None if url is None else DeadlineTransport(proxy=httpx.Proxy(url), verify=verify)
-        for pattern, url in environment_proxies().items()
-    }
-    return httpx.Client(
-        timeout=timeout,
-        follow_redirects=follow_redirects,
-        transport=DeadlineTransport(verify=verify),
-        mounts=mounts,
-    )
-
-
-def environment_proxies() -> dict[str, str | None]:
-    """httpx's reading of the proxy environment variables: URL pattern -> proxy URL (None: no proxy for it)."""
-    from httpx._utils import get_environment_proxies  # private, pinned by tests/integration/test_call_deadline.py
-
-    return dict(get_environment_proxies())
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """httpx's, with the wait for a free connection ending at the call's deadline too (a passed deadline waits
+        not at all: a free connection still goes on to fail at its first socket operation, as before)."""
+        deadline = _DEADLINE.get()
+        if deadline is not None:
+            timeouts = dict(request.extensions.get("timeout", {}))
+            left = max(0.0, deadline - time.monotonic())
+            pool = timeouts.get("pool")
+            timeouts["pool"] = left if pool is None else min(float(pool), left)
+            request.extensions = {**request.extensions, "timeout": timeouts}
+        return super().handle_request(request)

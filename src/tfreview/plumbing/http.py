@@ -1,8 +1,9 @@
 """Outbound HTTP, the same way for every adapter (GitHub, Spacelift, model providers, JWKS, `tfreview submit`).
 
 - `outbound_client`: an httpx client that never follows a redirect (a redirect could leave the API host),
-  never retries at the transport (callers count their own attempts: one call, one request), and whose sockets
-  honour a deadline for the whole call (`call_deadline.py`, ADR 0498);
+  never retries at the transport (callers count their own attempts: one call, one request), whose sockets and
+  pool waits honour a deadline for the whole call (`call_deadline.py`, ADR 0498, 0514), and that honours the
+  proxy environment variables as httpx would (`proxies.py`, ADR 0513) — the one way every adapter gets a client;
 - `parse_retry_after`: `retry-after-ms`, or `retry-after` as seconds or an HTTP date, as seconds to wait;
 - `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer — a gzip
   body inflated a piece at a time, so a gzip bomb stops at the limit too;
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import ssl
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC
@@ -22,16 +24,32 @@ import httpx
 
 from tfreview.plumbing.call_deadline import DeadlineTransport, call_deadline
 from tfreview.plumbing.clock import Clock, utcnow
+from tfreview.plumbing.proxies import environment_proxies
 
 
 def outbound_client(
-    *, timeout: float | httpx.Timeout | None = None, transport: httpx.BaseTransport | None = None
+    *,
+    timeout: float | httpx.Timeout | None = None,
+    transport: httpx.BaseTransport | None = None,
+    verify: ssl.SSLContext | str | bool = True,
+    wrap: Callable[[httpx.BaseTransport], httpx.BaseTransport] | None = None,
 ) -> httpx.Client:
-    return httpx.Client(
-        timeout=timeout if timeout is not None else httpx.Timeout(5.0),
-        follow_redirects=False,
-        transport=transport if transport is not None else DeadlineTransport(),
-    )
+    """The one way tfreview builds an outbound client. Its transport is a `DeadlineTransport` (every socket and the
+    wait for a pooled connection end at `call_deadline`, ADR 0498, 0514), and the environment's proxies are mounted
+    as httpx itself would mount them (ADR 0513): HTTP_PROXY/HTTPS_PROXY/ALL_PROXY per scheme, NO_PROXY direct, each
+    proxy reached through a `DeadlineTransport(proxy=...)` (forwarding for http://, a CONNECT tunnel for https://).
+    `wrap` wraps each of those transports (the wiring counts requests per upstream with it). A `transport` given
+    (tests) carries every request itself: nothing is mounted around it, as httpx does with a transport."""
+    timeout = timeout if timeout is not None else httpx.Timeout(5.0)
+    if transport is not None:
+        return httpx.Client(timeout=timeout, follow_redirects=False, transport=transport)
+
+    def made(proxy: httpx.Proxy | None) -> httpx.BaseTransport:
+        built = DeadlineTransport(verify=verify, proxy=proxy)
+        return built if wrap is None else wrap(built)
+
+    mounts = {pattern: None if proxy is None else made(proxy) for pattern, proxy in environment_proxies().items()}
+    return httpx.Client(timeout=timeout, follow_redirects=False, transport=made(None), mounts=mounts)
 
 
 class ResponseTooLarge(Exception):

@@ -96,7 +96,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
     The schema must be migrated already (`tfreview db upgrade`; `serve` does it at start on SQLite).
     `clock` is for tests that move time by hand; every store adapter shares it. A dynamodb:// URL builds
     the AWS adapters instead (`tfreview.wiring.aws`)."""
-    from tfreview.plumbing.call_deadline import deadline_client
+    from tfreview.plumbing.http import outbound_client
     from tfreview.wiring.aws import build_aws_services, is_aws
 
     if is_aws(settings):
@@ -135,8 +135,8 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         intake = SqlIntake(db, clock=now, tenants=tenants)  # one tenant cache: the intake writes new tenants
         closers.add(intake.close)  # its writer thread drains and stops before the database closes
         health: list[HealthCheck] = [DatabaseCheck(db.probe_write), QueueCheck(queue)]
-        # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508)
-        http = deadline_client(timeout=settings.auth.jwks_timeout_seconds)
+        # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508, 0513)
+        http = outbound_client(timeout=settings.auth.jwks_timeout_seconds)
         closers.add(http.close)
         authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
         if jwks is not None:

@@ -44,7 +44,7 @@ def build_aws_services(
     import os
 
     from tfreview.identity.factory import build_authenticator
-    from tfreview.plumbing.call_deadline import deadline_client
+    from tfreview.plumbing.http import outbound_client
     from tfreview.store.aws.connection import target_from_urls
     from tfreview.store.aws.stores import aws_stores
     from tfreview.wiring import (
@@ -71,8 +71,8 @@ def build_aws_services(
     prometheus = build_prometheus(settings)
     controls = stores.controls
     closers: list[Callable[[], None]] = []
-    # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508)
-    http = deadline_client(timeout=settings.auth.jwks_timeout_seconds)
+    # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508, 0513)
+    http = outbound_client(timeout=settings.auth.jwks_timeout_seconds)
     closers.append(http.close)
     authenticator, jwks = build_authenticator(settings.auth, stores.tokens, http, prometheus)
     health: list[HealthCheck] = [DatabaseCheck(stores.table.probe_write), QueueCheck(stores.queue)]

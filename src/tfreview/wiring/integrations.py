@@ -86,11 +86,12 @@ def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: 
     if http is not None:
         return http
     from tfreview.ops.upstream import CountingTransport
-    from tfreview.plumbing.call_deadline import DeadlineTransport
     from tfreview.plumbing.http import outbound_client
 
-    transport = CountingTransport(DeadlineTransport(), services.metrics, upstream)
-    client = outbound_client(timeout=timeout, transport=transport)
+    def counted(transport: httpx.BaseTransport) -> httpx.BaseTransport:  # direct and through each proxy alike
+        return CountingTransport(transport, services.metrics, upstream)
+
+    client = outbound_client(timeout=timeout, wrap=counted)
     services.closers.add(client.close)
     return client
 

@@ -1,0 +1,48 @@
+"""The egress proxies of the environment, read as httpx reads them, for `plumbing.http.outbound_client` (ADR 0513).
+
+httpx honours HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (lower-case too) only when it builds its own
+transport; a client given a transport ignores them. `environment_proxies` returns httpx's own reading of the
+variables (`httpx._utils.get_environment_proxies`, private: pinned by
+tests/integration/test_outbound_proxies.py against a plain client's mounts) as URL pattern -> `httpx.Proxy`, or None
+where NO_PROXY sends the call direct:
+
+    HTTPS_PROXY=http://user:secret@proxy.internal:3128  NO_PROXY=.corp.internal
+    -> {"https://": Proxy(http://proxy.internal:3128, auth=user), "all://*.corp.internal": None}
+
+A proxy httpx could not use (a scheme other than http, https, socks5, socks5h; SOCKS without the `socksio`
+package) is a ConfigError naming the pattern and the scheme — never the URL, whose user information is a secret.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+import httpx
+
+from tfreview.core.errors import ConfigError
+
+_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+def environment_proxies() -> dict[str, httpx.Proxy | None]:
+    """httpx's reading of the proxy environment variables: URL pattern -> proxy (None: no proxy for it)."""
+    from httpx._utils import get_environment_proxies  # private, pinned by tests/integration/test_outbound_proxies.py
+
+    return {
+        pattern: None if url is None else _proxy(pattern, url) for pattern, url in get_environment_proxies().items()
+    }
+
+
+def _proxy(pattern: str, url: str) -> httpx.Proxy:
+    where = f"the proxy for {pattern!r} (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY)"
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        raise ConfigError(f"{where} is not a URL") from None
+    if parsed.scheme not in _SCHEMES:
+        raise ConfigError(f"{where} has the scheme {parsed.scheme!r}; use one of {', '.join(_SCHEMES)}")
+    if not parsed.host:
+        raise ConfigError(f"{where} names no host")
+    if parsed.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+        raise ConfigError(f"{where} is a SOCKS proxy; tfreview does not install the socksio package httpx needs")
+    return httpx.Proxy(parsed)
