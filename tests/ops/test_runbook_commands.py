@@ -6,6 +6,7 @@ metric, setting, route or log line breaks the suite instead of the runbook:
 - `tfreview …` invocations are parsed by the CLI's own argparse parser (placeholders filled in);
 - metric names and their label names and values against the exposition of one real `tfreview serve` (and the
   metric catalogue's allowed values); a `grep NAME` of /metrics must match a line of it;
+- PromQL expressions through `promtool check rules` (when `make tools` installed promtool);
 - settings (`TFREVIEW_A__B`, `backup.audit_rows_per_pass`) against the settings model, values by loading them;
 - API paths against the running service's OpenAPI document (query parameters and their enums too); the GET
   paths without placeholders are requested for real with an admin token;
@@ -19,9 +20,11 @@ import argparse
 import contextlib
 import io
 import itertools
+import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import uuid
@@ -496,6 +499,40 @@ def test_the_plain_get_requests_answer_for_real(service: Service) -> None:
         )
         expected = 403 if path in operator_only else 200
         assert answer.status_code == expected, (path, query, answer.text)
+
+
+# --- PromQL -------------------------------------------------------------------------------------
+
+_VENV_PROMTOOL = Path(sys.executable).parent / "promtool"  # where `make tools` puts it
+PROMTOOL = str(_VENV_PROMTOOL) if _VENV_PROMTOOL.exists() else shutil.which("promtool")
+
+
+def promql_expressions() -> list[tuple[str, str]]:
+    """Spans written as a PromQL expression (not `NAME ≥ 3` or `{provider=…} = 1`, which are prose)."""
+    return [
+        (s.runbook, s.text)
+        for s in SPANS
+        if re.match(r"(?:tfreview_|sum\b|rate\(|time\(\))", s.text) and not re.search(r"[…≥]| = ", s.text)
+    ]
+
+
+@pytest.mark.skipif(PROMTOOL is None, reason="promtool is not installed: `make tools` installs it (needs apt)")
+def test_promql_expressions_are_valid_for_promtool(tmp_path: Path) -> None:
+    expressions = promql_expressions()
+    assert len(expressions) > 40
+    rules = [{"record": f"runbook:expression_{n}", "expr": e} for n, (_, e) in enumerate(expressions)]
+    (tmp_path / "rules.json").write_text(json.dumps({"groups": [{"name": "runbooks", "rules": rules}]}))
+    assert PROMTOOL is not None
+    checked = subprocess.run(
+        [PROMTOOL, "check", "rules", "rules.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    where = {f"runbook:expression_{n}": f"{rb}: `{e}`" for n, (rb, e) in enumerate(expressions)}
+    assert checked.returncode == 0, checked.stdout + checked.stderr + "\n" + json.dumps(where, indent=1)
 
 
 # --- SQL ----------------------------------------------------------------------------------------
