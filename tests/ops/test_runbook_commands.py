@@ -262,7 +262,9 @@ def test_links_and_named_docs_exist() -> None:
 
 # --- log lines ----------------------------------------------------------------------------------
 
-LOG_PLACEHOLDER = re.compile(r"…|\b(?:[A-Z]|KIND|kind|reason|ID)\b|<[^>]+>|provider/model|HTTP status")
+LOG_PLACEHOLDER = re.compile(
+    r"…|\b(?:[A-Z]|KIND|kind|reason|ID|PATH|ExceptionType)\b|<[^>]+>|provider/model|HTTP status"
+)
 
 
 def quoted_log_lines() -> list[Span]:
