@@ -74,6 +74,30 @@ def test_serve_refuses_a_database_it_cannot_write(tmp_path: Path) -> None:
     assert database.read_bytes() == before
 
 
+def test_serve_refuses_a_file_that_is_no_database(tmp_path: Path) -> None:
+    """A data directory whose tfreview.db is not SQLite (a failed restore, a copy of the wrong file): exit 2 with
+    one line naming it, as service-unreachable's runbook says — it was exit 3, "internal error" and a link."""
+    data = tmp_path / "data"
+    data.mkdir()
+    database = data / "tfreview.db"
+    database.write_bytes(b"this is not a database\n" * 100)
+    result = subprocess.run(
+        [sys.executable, "-m", "tfreview", "serve", "--port", "0", "--data-dir", str(data)],
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=START_SECONDS,
+        check=False,
+    )
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "serving on" not in result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"tfreview: error: refusing to start: SQLite database sqlite:///{database} is unusable: file is not a database"
+    ], lines
+    assert database.read_bytes() == b"this is not a database\n" * 100
+
+
 def test_a_locked_database_is_503_with_retry_after_within_busy_timeout_plus_one_second(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with serving(data, env=child_env(TFREVIEW_LOG_LEVEL="INFO")) as served:

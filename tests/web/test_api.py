@@ -193,10 +193,15 @@ def test_admin_lists_and_retries_dead_jobs(web: Web) -> None:
     dead = web.client.get("/api/v1/jobs", params={"state": "dead"}, headers=admin).json()
     assert [j["id"] for j in dead["items"]] == [job_id]
     assert "attempt_token" not in dead["items"][0]
+    one = web.client.get(f"/api/v1/jobs/{job_id}", headers=admin).json()
+    assert (one["id"], one["state"], one["last_error"]) == (job_id, "dead", "boom")
     answer = web.client.post(f"/api/v1/jobs/{job_id}/retry", headers=admin)
     assert answer.status_code == 202
     assert answer.json()["state"] == "queued"
+    assert web.client.get(f"/api/v1/jobs/{job_id}", headers=admin).json()["state"] == "queued"
     assert web.client.post(f"/api/v1/jobs/{job_id}/retry", headers=admin).status_code == 409
+    missing = web.client.get(f"/api/v1/jobs/{job_id + 1000}", headers=admin)
+    assert (missing.status_code, missing.json()["detail"]) == (404, f"job {job_id + 1000} not found")
 
 
 def test_admin_requeues_a_deliverys_dead_job(web: Web) -> None:
@@ -227,6 +232,7 @@ ADMIN_ROUTES = [
     ("GET", "/api/v1/deliveries"),
     ("POST", "/api/v1/deliveries/1/requeue"),
     ("GET", "/api/v1/jobs?state=dead"),
+    ("GET", "/api/v1/jobs/1"),
     ("POST", "/api/v1/jobs/1/retry"),
 ]
 
@@ -247,6 +253,7 @@ ID_ROUTES = [
     ("GET", "/api/v1/reviews/{review}", Scope.READ),
     ("POST", "/api/v1/reviews/{review}/retry", Scope.WRITE),
     ("POST", "/api/v1/deliveries/{delivery}/requeue", Scope.ADMIN),
+    ("GET", "/api/v1/jobs/{job}", Scope.ADMIN),
     ("POST", "/api/v1/jobs/{job}/retry", Scope.ADMIN),
 ]
 
@@ -312,6 +319,7 @@ def test_openapi_is_complete(web: Web) -> None:
         "/api/v1/deliveries",
         "/api/v1/deliveries/{delivery_id}/requeue",
         "/api/v1/jobs",
+        "/api/v1/jobs/{job_id}",
         "/api/v1/jobs/{job_id}/retry",
         "/healthz",
         "/readyz",

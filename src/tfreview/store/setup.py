@@ -29,8 +29,11 @@ def redacted_url(url: str) -> str:
 def prepare_database(url: str, busy_timeout_ms: int, *, check_durability: bool = True) -> None:
     """Embedded start: check SQLite's durability settings on the file itself (Q5), then migrate the schema.
 
-    A database SQLite cannot open durably (not WAL, read-only, on a filesystem without WAL support)
-    stops the start with one line (exit 2), before any schema change."""
+    A database SQLite cannot open durably (not WAL, read-only, on a filesystem without WAL support), or a file
+    that is no SQLite database (a failed restore, a wrong path), stops the start with one line (exit 2), before
+    any schema change."""
+    from sqlalchemy.exc import DatabaseError
+
     from tfreview.core.errors import StoreUnavailable
 
     if is_sqlite(url):
@@ -47,6 +50,11 @@ def prepare_database(url: str, busy_timeout_ms: int, *, check_durability: bool =
                 check_sqlite_durability(url, busy_timeout_ms)
             except StoreUnavailable as exc:
                 raise ConfigError(f"refusing to start: SQLite database {redacted_url(url)} is unusable: {exc}") from exc
+            except DatabaseError as exc:  # "file is not a database": the file's content, not a fault of ours
+                reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+                raise ConfigError(
+                    f"refusing to start: SQLite database {redacted_url(url)} is unusable: {reason}"
+                ) from None
     from tfreview.store.migrate import upgrade  # alembic: only once the database is known to be usable
 
     upgrade(url, busy_timeout_ms=busy_timeout_ms)

@@ -1,4 +1,4 @@
-"""Admin routes: deliveries (list, requeue), jobs (list, retry dead ones) and revoking every token of a
+"""Admin routes: deliveries (list, requeue), jobs (list, one, retry dead ones) and revoking every token of a
 tenant (a compromise response). Scope `admin` (else 403).
 
 A tenant admin sees only their tenant; an operator (admin without a tenant) sees every tenant.
@@ -109,6 +109,14 @@ def list_jobs(
         cursor=cursor,
     )
     return JobPage(items=[JobOut.of(j) for j in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=_ERRORS, summary="One job: its state and last error")
+def get_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut:
+    job = services.queue.get(job_id)
+    if job is None or (principal.tenant_id is not None and job.tenant_id != principal.tenant_id):
+        raise NotFound(f"job {job_id} not found")
+    return JobOut.of(job)
 
 
 @router.post(
