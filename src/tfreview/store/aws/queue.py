@@ -221,7 +221,16 @@ class SqsJobQueue(JobItems):
             settlements, self.complete, lambda j, t, e, p, a: self.fail(j, t, e, permanent=p, announce=a)
         )
 
-    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+    def defer(
+        self,
+        job_id: int,
+        attempt_token: str,
+        reason: str,
+        run_after: datetime,
+        *,
+        review_deadline_at: datetime | None = None,
+    ) -> Job:
+        """As the port says, except that the review's deadline is not moved here (ADR 0515: DynamoDB left as is)."""
         job, receipt = self._current(job_id, attempt_token)
         reason = scrub_text(reason)[:MAX_ERROR_CHARS]
         now = self.clock()
