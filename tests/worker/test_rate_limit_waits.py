@@ -154,7 +154,8 @@ def test_a_review_and_its_publish_wait_out_hour_long_rate_limits_without_spendin
         outcome = run(services, JobKind.PUBLISH)
         assert outcome.result == "waiting", outcome
         assert outcome.job.attempts == 0
-        assert "rate limit" in (outcome.reason or "") and "starts over" in (outcome.reason or ""), outcome.reason
+        assert "refused by a rate limit" in (outcome.reason or ""), outcome.reason
+        assert "the publish starts over" in (outcome.reason or ""), outcome.reason
         clock.advance(HOUR + 1)
     assert github.refused_writes == WAITS
     github.heal()
@@ -191,7 +192,8 @@ def test_past_the_bound_a_rate_limited_review_fails_visibly_naming_the_rate_limi
     assert "gave up waiting for GitHub's rate limit" in (failed.status_reason or ""), failed.status_reason
     assert jobs_total(services, "failed") == 1  # what the dead-letters alert counts
     notices = [j for j in services.queue.list(tenant_id=TENANT).items if j.kind == JobKind.PUBLISH.value]
-    assert len(notices) == 1 and notices[0].payload.get("failed_job") == review_job  # the PR will say so
+    assert len(notices) == 1
+    assert notices[0].payload.get("failed_job") == review_job  # the PR will say so
 
 
 def run_none(services: WiredServices, kind: JobKind) -> bool:

@@ -5,7 +5,8 @@ run — for the whole publish, so the publisher's "read the head, find our comme
 interleave with another worker's. A publish that would have to wait (another process holds the lease, or
 GitHub's rate limit refused or would delay a write) is never resent as it was: the job waits
 (`DependencyPending`, uncounted; for a rate limit `UpstreamRateLimited`, bounded in total by ADR 0515) and,
-after the wait, publishes from the top — head re-read, comment searched again — so a late, older review never overwrites a newer one and no second comment appears.
+after the wait, publishes from the top — head re-read, comment searched again — so a late, older review never
+overwrites a newer one and no second comment appears.
 """
 
 from __future__ import annotations
