@@ -230,7 +230,6 @@ class SqsJobQueue(JobItems):
         *,
         review_deadline_at: datetime | None = None,
     ) -> Job:
-        """As the port says, except that the review's deadline is not moved here (ADR 0515: DynamoDB left as is)."""
         job, receipt = self._current(job_id, attempt_token)
         reason = scrub_text(reason)[:MAX_ERROR_CHARS]
         now = self.clock()
@@ -243,7 +242,8 @@ class SqsJobQueue(JobItems):
             last_error=reason,
             run_after=run_after,
         )
-        self._settle_fenced(job, self._state_fields(deferred, now), review_while_waiting(deferred, reason))
+        waiting = review_while_waiting(deferred, reason, review_deadline_at)
+        self._settle_fenced(job, self._state_fields(deferred, now), waiting)
         self._after_settle(deferred, receipt, now)
         return deferred
 
