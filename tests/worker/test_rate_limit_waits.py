@@ -9,6 +9,9 @@ clock is the stores', the rate limiter's and the fake GitHub's: an hour passes w
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +24,7 @@ from tests.fakes.github import FakeGitHub
 from tfreview.ports.job_types import JobKind, PullRequestHead, ReviewJob
 from tfreview.ports.jobs import Job, JobState
 from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
+from tfreview.settings import Settings
 from tfreview.wiring import WiredServices, build_memory_services, build_services
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Outcome, Worker
@@ -198,3 +202,35 @@ def test_past_the_bound_a_rate_limited_review_fails_visibly_naming_the_rate_limi
 
 def run_none(services: WiredServices, kind: JobKind) -> bool:
     return Worker(services, "w", kinds=[kind.value]).run_once() is None
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("5", "greater than or equal to 60"),
+        ("691200", "less than or equal to 604800"),
+        ("nan", "less than or equal to 604800"),
+        ("a day", "a valid number, unable to parse string as a number"),
+    ],
+)
+def test_a_bound_that_cannot_be_one_is_refused_at_load_naming_the_setting(
+    value: str, says: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "TFREVIEW_WORKER__RATE_LIMIT_WAIT_SECONDS": value}
+    done = subprocess.run(
+        [sys.executable, "-m", "tfreview", "worker"],
+        check=False,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2, done
+    assert f"TFREVIEW_WORKER__RATE_LIMIT_WAIT_SECONDS: Input should be {says}" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / ".tfreview-data").exists()  # nothing written before the refusal
+
+
+def test_the_default_bound_is_a_day() -> None:
+    assert Settings().worker.rate_limit_wait_seconds == 86400.0
