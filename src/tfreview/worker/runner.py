@@ -183,7 +183,7 @@ class Worker:
         handler = self.handlers.get(attempt.job.kind)
         error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(attempt.job)
         if isinstance(error, UpstreamRateLimited) and not self._may_wait(attempt.job, error):
-            error = self._outlasted(attempt.job, error)
+            error = self._outlasted(error)
         return error, time.perf_counter() - begun
 
     def _unsettled(self, attempt: Attempt, error: BaseException | None, seconds: float) -> Outcome | None:
@@ -296,19 +296,19 @@ class Worker:
             limit = timedelta(seconds=2 * settings.review_deadline_seconds)
         return self.services.clock() - job.created_at <= limit
 
-    def _outlasted(self, job: Job, limited: UpstreamRateLimited) -> RateLimitOutlasted:
-        """The job waited for `limited`'s upstream longer than it may: a permanent failure that names the limit."""
-        bound = self.services.settings.worker.rate_limit_wait_seconds
-        outlasted = RateLimitOutlasted(limited.upstream, bound, reason_of(limited))
+    def _outlasted(self, limited: UpstreamRateLimited) -> RateLimitOutlasted:
+        """The job waited for `limited`'s upstream longer than it may: a permanent failure that names the limit (its
+        one log line is the dead job's, ADR 0439)."""
+        outlasted = RateLimitOutlasted(
+            limited.upstream, self.services.settings.worker.rate_limit_wait_seconds, reason_of(limited)
+        )
         outlasted.__cause__ = limited
-        logger.warning("job %s (%s): %s", job.id, job.kind, outlasted)
         return outlasted
 
     def _wait(self, attempt: Attempt, pending: DependencyPending) -> Outcome:
         job = attempt.job
         reason = reason_of(pending)
-        now = self.services.clock()
-        run_after = now + timedelta(seconds=pending.retry_after_seconds)
+        run_after = self.services.clock() + timedelta(seconds=pending.retry_after_seconds)
         deadline_at = None
         if isinstance(pending, UpstreamRateLimited):  # the review gets its whole deadline once the wait is over
             deadline_at = run_after + timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
