@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 
 from tests.contract.conftest import LEASE_SECONDS, Stores
+from tfreview.ports.job_types import ReviewJob
 from tfreview.ports.jobs import Job, JobState, NewJob, Settlement, StaleAttempt
+from tfreview.ports.records import ReviewStatus, SourceInfo
 
 
 def new_job(key: str, tenant: str = "github:1", *, max_attempts: int = 3, kind: str = "review") -> NewJob:
@@ -383,3 +386,31 @@ def test_q3_scaled_8_threads_2000_jobs_each_exactly_once_10000_in_make_bench(sto
     assert len(executed) == total
     assert set(executed.values()) == {1}
     assert stores.queue.depth() == 0
+
+
+def test_a_wait_for_a_rate_limit_moves_its_reviews_deadline_in_the_same_write(stores: Stores) -> None:
+    """ADR 0515: `defer(..., review_deadline_at=)` moves the carried review's deadline (the reaper and the
+    past-deadline alert read it); a plain `defer` leaves it where it was."""
+    review = stores.reviews.create("github:1", SourceInfo(kind="api"))
+    job, _ = stores.queue.enqueue(ReviewJob.for_review("github:1", review.id).encode(max_attempts=3))
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    run_after = stores.clock() + timedelta(hours=1)
+    due = run_after + timedelta(minutes=15)
+    waiting = stores.queue.defer(
+        job.id, claimed.attempt_token or "", "GitHub primary rate limit", run_after, review_deadline_at=due
+    )
+    assert (waiting.state, waiting.attempts, waiting.run_after) == (JobState.QUEUED, 0, run_after)
+    stored = stores.reviews.get(review.id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.QUEUED
+    assert stored.status_reason == "waiting: GitHub primary rate limit"
+    assert stored.deadline_at == due
+    stores.clock.advance(3600)
+    again = stores.queue.claim("w")
+    assert again is not None
+    stores.queue.defer(job.id, again.attempt_token or "", "another worker is publishing", stores.clock())
+    unchanged = stores.reviews.get(review.id)
+    assert unchanged is not None
+    assert unchanged.deadline_at == due
+    assert unchanged.status_reason == "waiting: another worker is publishing"

@@ -49,6 +49,9 @@ DEFAULT_USERNAME = "tfreview-bot"
 RUNS_PER_PAGE = 10
 
 
+RATE_LIMIT_RETRY_AFTER = 120  # seconds, in the Retry-After of a scripted 429
+
+
 class GraphQLError(Exception):
     def __init__(self, message: str, code: str | None = None) -> None:
         self.code = code
@@ -288,7 +291,8 @@ class FakeSpacelift:
             return run
 
     def fail_next(self, *modes: str) -> None:
-        """The next requests fail: "http500", "graphql_error" (a retriable internal error) or "drop"."""
+        """The next requests fail: "http500", "http429" (rate limited, `Retry-After: RATE_LIMIT_RETRY_AFTER`),
+        "graphql_error" (a retriable internal error) or "drop"."""
         with self._lock:
             self._script.extend(modes)
 
@@ -373,6 +377,8 @@ class FakeSpacelift:
             scripted = self._script.popleft() if self._script else None
         if scripted == "http500":
             return 500, {"errors": [{"message": "internal server error"}]}
+        if scripted == "http429":
+            return 429, {"errors": [{"message": "too many requests"}]}
         if scripted == "drop":
             return 0, None
         if scripted == "graphql_error":
@@ -684,6 +690,8 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(ConnectionError):
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
+            if status == 429:
+                self.send_header("Retry-After", str(RATE_LIMIT_RETRY_AFTER))
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("Connection", "close")
             self.end_headers()

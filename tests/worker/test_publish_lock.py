@@ -33,12 +33,18 @@ REPO = "octo/infra"
 INSTALLATION = 42
 TENANT = f"github:{INSTALLATION}"
 MAIN_TF = 'resource "aws_ebs_volume" "data" {\n  availability_zone = "eu-west-1a"\n  size = 40\n}\n'
-RETRY_AFTER = 2  # seconds GitHub asks for, in its 403 (real seconds: the rate limiter runs on real time)
+RETRY_AFTER = 2  # seconds GitHub asks for, in its 403 (on the services' clock, which the rate limiter follows)
 
 
 @pytest.fixture
-def github() -> Iterator[FakeGitHub]:
-    with FakeGitHub() as fake:
+def clock() -> ManualClock:
+    """The services', their rate limiters' and App tokens', and the fake GitHub's one clock (ADR 0515)."""
+    return ManualClock()
+
+
+@pytest.fixture
+def github(clock: ManualClock) -> Iterator[FakeGitHub]:
+    with FakeGitHub(clock=lambda: clock().timestamp()) as fake:
         fake.add_installation(INSTALLATION, "octo", repos=[REPO])
         fake.add_commit(REPO, "main", {"README.md": "hello"})
         fake.add_commit(REPO, "feature", {"main.tf": MAIN_TF}, base="main")
@@ -48,7 +54,7 @@ def github() -> Iterator[FakeGitHub]:
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def two_processes(
-    request: pytest.FixtureRequest, github: FakeGitHub, tmp_path: Path
+    request: pytest.FixtureRequest, github: FakeGitHub, tmp_path: Path, clock: ManualClock
 ) -> Iterator[tuple[WiredServices, WiredServices, ManualClock]]:
     url = sqlite_url(tmp_path) if request.param == "sqlite" else _emptied(request.getfixturevalue("postgres_url"))
     marker = tmp_path / "marker-secret"
@@ -56,7 +62,6 @@ def two_processes(
     settings = database_settings(url).model_copy(
         update={"github_app": github.app_settings(tmp_path, marker_secret=f"file:{marker}")}
     )
-    clock = ManualClock()
     first, second = build_services(settings, clock=clock), build_services(settings, clock=clock)
     try:
         yield first, second, clock
@@ -105,8 +110,7 @@ def test_9_11_a_refused_write_is_not_resent_and_an_older_review_never_overwrites
     assert outcomes[0] is not None
     assert outcomes[0].result == "waiting", outcomes[0]  # it did not resend; it waits, uncounted
     assert outcomes[0].job.attempts == 0
-    time.sleep(RETRY_AFTER + 0.2)  # A's own limiter honours GitHub's wait
-    clock.advance(RETRY_AFTER + 5)
+    clock.advance(RETRY_AFTER + 5)  # A's own limiter honours GitHub's wait, on the same clock
     again = publisher(first, "a").run_once()  # starts over: reads the head (new), finds B's comment
     assert again is not None
     assert again.result == "succeeded", again

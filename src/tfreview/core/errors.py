@@ -6,6 +6,7 @@
      ├── UpstreamError   an external system failed (a git command, GitHub, a model)
      │    └── StoreUnavailable   the database is down or locked (503, retry)
      ├── DependencyPending  a job waits for another one (not a failure: it runs again later, uncounted)
+     │    └── UpstreamRateLimited  …or for an upstream's rate limit (also an UpstreamError; bounded in total time)
      ├── AuthError       not authenticated (401) or not allowed (403)
      ├── NotFound        absent, or another tenant's (404 either way)
      ├── IntegrityError  stored data does not match its hash
@@ -66,6 +67,17 @@ class DependencyPending(TfreviewError):
     def __init__(self, message: str, *, retry_after_seconds: float = 5.0) -> None:
         self.retry_after_seconds = retry_after_seconds
         super().__init__(message)
+
+
+class UpstreamRateLimited(DependencyPending, UpstreamError):
+    """An upstream (`upstream`: "GitHub", "Spacelift") refused a request for its rate limit, or would make it wait
+    longer than a worker holds a job: not a failure. The job runs again after `retry_after_seconds`, uncounted, for
+    as long as `worker.rate_limit_wait_seconds` allows in all (ADR 0515); a caller that is not a worker sees an
+    UpstreamError as before."""
+
+    def __init__(self, message: str, *, retry_after_seconds: float, upstream: str) -> None:
+        self.upstream = upstream
+        super().__init__(message, retry_after_seconds=retry_after_seconds)
 
 
 class IntegrityError(TfreviewError):

@@ -385,6 +385,7 @@ class ReviewOutcome:
     review_id: str
     status: ReviewStatus
     reason: str
+    deadline_at: datetime | None = None  # set: the review's deadline moves there (a rate-limit wait, ADR 0515)
 
 
 def review_after_failure(job: Job, reason: str) -> ReviewOutcome | None:
@@ -422,9 +423,10 @@ def review_after_expired_lease(job: Job, reason: str) -> ReviewOutcome | None:
 ORPHANED = "its job is no longer running (worker lost)"
 
 
-def review_while_waiting(job: Job, reason: str) -> ReviewOutcome | None:
-    """The review's status while `job` waits for a dependency (not a failure: no attempt is counted)."""
+def review_while_waiting(job: Job, reason: str, deadline_at: datetime | None = None) -> ReviewOutcome | None:
+    """The review's status while `job` waits for a dependency (not a failure: no attempt is counted); with
+    `deadline_at`, the review's deadline moves there (it waits out a rate limit: ADR 0515)."""
     review_id = review_id_of(job)
     if review_id is None:
         return None
-    return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"waiting: {reason}")
+    return ReviewOutcome(review_id, ReviewStatus.QUEUED, f"waiting: {reason}", deadline_at)

@@ -69,9 +69,18 @@ class JobQueue(Protocol):
         the same. One answer per settlement: None (completed), the failed job, or the StaleAttempt."""
         ...
 
-    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+    def defer(
+        self,
+        job_id: int,
+        attempt_token: str,
+        reason: str,
+        run_after: datetime,
+        *,
+        review_deadline_at: datetime | None = None,
+    ) -> Job:
         """Back to the queue until `run_after`, the attempt not counted (it waited, it did not fail); raises
-        StaleAttempt if the token is no longer current."""
+        StaleAttempt if the token is no longer current. `review_deadline_at`: the deadline of the review the job
+        carries moves there, in the same transaction (a wait for a rate limit outlasts the review deadline)."""
         ...
 
     def reap(self) -> list[Job]:

@@ -4,8 +4,9 @@ Across processes (issue 9.11) a publish holds the lease of its target — the pu
 run — for the whole publish, so the publisher's "read the head, find our comment, then write" cannot
 interleave with another worker's. A publish that would have to wait (another process holds the lease, or
 GitHub's rate limit refused or would delay a write) is never resent as it was: the job waits
-(`DependencyPending`, uncounted) and, after the wait, publishes from the top — head re-read, comment
-searched again — so a late, older review never overwrites a newer one and no second comment appears.
+(`DependencyPending`, uncounted; for a rate limit `UpstreamRateLimited`, bounded in total by ADR 0515) and,
+after the wait, publishes from the top — head re-read, comment searched again — so a late, older review never
+overwrites a newer one and no second comment appears.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import socket
 import uuid
 from collections.abc import Callable
 
-from tfreview.core.errors import DependencyPending, InputError
+from tfreview.core.errors import DependencyPending, InputError, UpstreamRateLimited
 from tfreview.integrations.github.errors import RateLimited
 from tfreview.ports.job_types import PublishJob
 from tfreview.ports.records import ReviewStatus, StoredReview
@@ -98,7 +99,10 @@ def _publish(services: Services, stored: StoredReview, *, failure: bool = False)
             services.publisher.publish(stored)
     except RateLimited as exc:  # a write was refused or would wait: start over after the wait, never resend
         wait = max(1.0, exc.wait_seconds)
-        raise DependencyPending(f"{exc}; the publish starts over in {wait:.0f} s", retry_after_seconds=wait) from exc
+        message = f"{exc}; the publish starts over in {wait:.0f} s"
+        raise UpstreamRateLimited(message, retry_after_seconds=wait, upstream=exc.upstream) from exc
+    except UpstreamRateLimited:  # Spacelift's 429: a wait, not a publish failure
+        raise
     except Exception:
         target = stored.source.kind if stored.source.kind in ("github", "spacelift") else "log"
         services.metrics.count("tfreview_publish_failures_total", target=target)

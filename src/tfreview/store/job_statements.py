@@ -125,6 +125,7 @@ SETTLE_REVIEW = (
     .where(REVIEWS.c.id == bindparam("review_id"))
     .values(status=bindparam("to_status"), status_reason=bindparam("reason"), updated_at=bindparam("now"))
 )
+SETTLE_REVIEW_WITH_DEADLINE = SETTLE_REVIEW.values(deadline_at=bindparam("deadline_at"))  # a rate-limit wait
 SETTLE_OPEN_REVIEW = SETTLE_REVIEW.where(REVIEWS.c.status.in_(bindparam("statuses", expanding=True)))
 # (the current row, now) -> its state, attempts, run_after and finished_at once released
 Decide = Callable[[Mapping[str, Any], datetime], tuple[str, int, datetime, datetime | None]]

@@ -45,6 +45,7 @@ from tfreview.store.job_statements import (
     RUNNING,
     SETTLE_OPEN_REVIEW,
     SETTLE_REVIEW,
+    SETTLE_REVIEW_WITH_DEADLINE,
     TAKE_MANY,
     Decide,
 )
@@ -285,13 +286,22 @@ class SqlJobQueue:
                     _announce_death(conn, dead, now)
         return settled.answers
 
-    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+    def defer(
+        self,
+        job_id: int,
+        attempt_token: str,
+        reason: str,
+        run_after: datetime,
+        *,
+        review_deadline_at: datetime | None = None,
+    ) -> Job:
         def decide(row: Mapping[str, Any], now: datetime) -> tuple[str, int, datetime, datetime | None]:
             return JobState.QUEUED.value, max(0, int(row["attempts"]) - 1), run_after, row["finished_at"]
 
         with self.database.core_transaction() as conn:
             deferred, now = self._release(conn, job_id, attempt_token, reason, decide)
-            _settle_review(conn, review_while_waiting(deferred, deferred.last_error or ""), now, only_open=False)
+            waiting = review_while_waiting(deferred, deferred.last_error or "", review_deadline_at)
+            _settle_review(conn, waiting, now, only_open=False)
             return deferred
 
     def reap(self) -> list[Job]:
@@ -416,4 +426,7 @@ def _settle_review(
     if only_open:
         values["statuses"] = list(statuses)
     conn = session.connection() if isinstance(session, Session) else session
+    if outcome.deadline_at is not None and not only_open:
+        conn.execute(SETTLE_REVIEW_WITH_DEADLINE, {**values, "deadline_at": outcome.deadline_at})
+        return
     conn.execute(SETTLE_OPEN_REVIEW if only_open else SETTLE_REVIEW, values)

@@ -112,6 +112,13 @@ class MemoryReviewStore:
                 review, status=status, status_reason=reason, updated_at=self.clock()
             )
 
+    def postpone_deadline(self, review_id: str, deadline_at: datetime) -> None:
+        """The review's deadline moves to `deadline_at` (its job waits out a rate limit: the queue's defer)."""
+        with self.lock:
+            review = self._reviews.get(review_id)
+            if review is not None:
+                self._reviews[review_id] = dataclasses.replace(review, deadline_at=deadline_at)
+
     def save_result(
         self,
         review_id: str,

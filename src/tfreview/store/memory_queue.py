@@ -66,6 +66,13 @@ class FencedReviews(Protocol):
     def fenced_by(self, queue: MemoryJobQueue) -> None: ...
 
 
+@runtime_checkable
+class DeadlineReviews(Protocol):
+    """A review store whose deadlines the queue moves with a rate-limit wait (MemoryReviewStore)."""
+
+    def postpone_deadline(self, review_id: str, deadline_at: datetime) -> None: ...
+
+
 class MemoryJobQueue:
     def __init__(
         self,
@@ -204,7 +211,15 @@ class MemoryJobQueue:
                 self._announce_death(failed)
             return failed
 
-    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+    def defer(
+        self,
+        job_id: int,
+        attempt_token: str,
+        reason: str,
+        run_after: datetime,
+        *,
+        review_deadline_at: datetime | None = None,
+    ) -> Job:
         with self.lock:
             job = self._current(job_id, attempt_token)
             deferred = dataclasses.replace(
@@ -217,7 +232,8 @@ class MemoryJobQueue:
                 run_after=run_after,
             )
             self._jobs[job_id] = deferred
-            self._settle(review_while_waiting(deferred, deferred.last_error or reason), only_open=False)
+            waiting = review_while_waiting(deferred, deferred.last_error or reason, review_deadline_at)
+            self._settle(waiting, only_open=False)
             return deferred
 
     def reap(self) -> list[Job]:
@@ -278,6 +294,8 @@ class MemoryJobQueue:
         if review is None or (only_open and review.status not in statuses):
             return
         self.reviews.set_status(outcome.review_id, outcome.status, outcome.reason)
+        if outcome.deadline_at is not None and isinstance(self.reviews, DeadlineReviews):
+            self.reviews.postpone_deadline(outcome.review_id, outcome.deadline_at)
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         with self.lock:

@@ -3,7 +3,7 @@ Owned by the queue adapters that enforce it; `tfreview.settings` composes it."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class WorkerSettings(BaseModel):
@@ -16,3 +16,10 @@ class WorkerSettings(BaseModel):
     backoff_base_seconds: float = 2.0  # exponential backoff with full jitter
     backoff_cap_seconds: float = 300.0  # longest wait between attempts
     review_deadline_seconds: float = 900.0  # a review not finished by then is re-queued once, then failed
+    rate_limit_wait_seconds: float = Field(
+        default=86400.0,
+        ge=60.0,
+        le=7 * 86400.0,
+        description="an upstream's rate limit (GitHub, Spacelift) is waited out, attempts unspent, until the job is"
+        " this old; then it fails naming the limit (60 s to 7 days; ADR 0515)",
+    )

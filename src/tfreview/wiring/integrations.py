@@ -108,11 +108,12 @@ def _wire_github(
     from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
 
     settings = services.settings.github_app
+    stores_clock = services.clock
     client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
     auth: GitHubAuth
     app_auth: AppAuth | None = None
     if settings.mode == "app":
-        auth = app_auth = AppAuth(settings, client_http)
+        auth = app_auth = AppAuth(settings, client_http, lambda: stores_clock().timestamp())
     else:
         token = settings.token_source()
         if token is None:  # mode "token" means a token source is set
@@ -123,6 +124,7 @@ def _wire_github(
         writes_per_hour=settings.writes_per_hour,
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
         restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
+        clock=lambda: stores_clock().timestamp(),  # jobs' waits, GitHub's blocks and tokens: one clock (ADR 0515)
     )
     app_client = GitHubClient(
         client_http, settings.api_url, auth, limiter=limiter, max_response_bytes=settings.max_response_bytes

@@ -6,6 +6,9 @@
     unexpected  anything else                                      retried up to max_attempts, then FAILED visibly
     waiting     DependencyPending (not a failure)                  the runner defers the job, the attempt uncounted,
                                                                    while the job is younger than 2 × review deadline
+                UpstreamRateLimited (not a failure)                the same, while the job is younger than
+                                                                   worker.rate_limit_wait_seconds (ADR 0515)
+    permanent   RateLimitOutlasted                                 ...then the job goes dead, naming the rate limit
 
 The reason is one line for a human, scrubbed of anything that looks like a secret and bounded in length.
 """
@@ -39,6 +42,26 @@ class AttemptTimedOut(TimeoutError):
         super().__init__(f"timed out after {seconds:g} s")
 
 
+class RateLimitOutlasted(UpstreamError):
+    """A job still rate limited by `upstream` when older than `worker.rate_limit_wait_seconds`: permanent."""
+
+    def __init__(self, upstream: str, bound_seconds: float, reason: str) -> None:
+        self.upstream = upstream
+        self.bound_seconds = bound_seconds
+        super().__init__(
+            f"gave up waiting for {upstream}'s rate limit: still limited after {_duration(bound_seconds)}"
+            f" (worker.rate_limit_wait_seconds): {reason}"
+        )
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
 @dataclass(frozen=True, slots=True)
 class Failure:
     permanent: bool
@@ -50,7 +73,7 @@ def classify(error: BaseException) -> Failure:
     """Permanent or retriable, with the reason to store on the job and the review."""
     if isinstance(error, NotConfigured):
         return Failure(True, reason_of(error), announce=False)
-    if isinstance(error, PERMANENT):
+    if isinstance(error, (*PERMANENT, RateLimitOutlasted)):
         return Failure(True, reason_of(error))
     if isinstance(error, RETRIABLE):
         return Failure(False, reason_of(error))

@@ -27,13 +27,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from tfreview.core.errors import ConfigError, DependencyPending
+from tfreview.core.errors import ConfigError, DependencyPending, UpstreamRateLimited
 from tfreview.ops.log_context import bound
 from tfreview.ports.job_types import log_fields, review_id_of
 from tfreview.ports.jobs import Job, JobState, Settlement, StaleAttempt
 from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
-from tfreview.worker.errors import AttemptTimedOut, classify, reason_of
+from tfreview.worker.errors import AttemptTimedOut, RateLimitOutlasted, classify, reason_of
 from tfreview.worker.handlers import HANDLERS, Handler
 from tfreview.worker.job_threads import HandlerThreads, Heartbeats
 
@@ -182,6 +182,8 @@ class Worker:
         begun = time.perf_counter()
         handler = self.handlers.get(attempt.job.kind)
         error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(attempt.job)
+        if isinstance(error, UpstreamRateLimited) and not self._may_wait(attempt.job, error):
+            error = self._outlasted(error)
         return error, time.perf_counter() - begun
 
     def _unsettled(self, attempt: Attempt, error: BaseException | None, seconds: float) -> Outcome | None:
@@ -190,7 +192,7 @@ class Worker:
         if isinstance(error, StaleAttempt):
             logger.warning("job %s: lease lost during attempt %s; result discarded", job.id, job.attempts)
             return Outcome(job, "discarded", "lease lost", seconds=seconds)
-        if isinstance(error, DependencyPending) and self._may_wait(job):
+        if isinstance(error, DependencyPending) and self._may_wait(job, error):
             return replace(self._wait(attempt, error), seconds=seconds)
         return None
 
@@ -282,18 +284,38 @@ class Worker:
         self._count(outcome, begun)
         return outcome
 
-    def _may_wait(self, job: Job) -> bool:
-        """Waiting is not failing — within a bound: a job older than twice the review deadline (what it waits for
-        has had every chance to finish, a crash and a re-claim included) counts its attempts again."""
-        limit = timedelta(seconds=2 * self.services.settings.worker.review_deadline_seconds)
+    def _may_wait(self, job: Job, pending: DependencyPending) -> bool:
+        """Waiting is not failing — within a bound (ADR 0515). A wait for another job: while the job is younger
+        than twice the review deadline (what it waits for has had every chance to finish, a crash and a re-claim
+        included); older, it counts its attempts again. A wait for an upstream's rate limit: while the job is
+        younger than `worker.rate_limit_wait_seconds` (a day by default); older, it fails (`_outlasted`)."""
+        settings = self.services.settings.worker
+        if isinstance(pending, UpstreamRateLimited):
+            limit = timedelta(seconds=settings.rate_limit_wait_seconds)
+        else:
+            limit = timedelta(seconds=2 * settings.review_deadline_seconds)
         return self.services.clock() - job.created_at <= limit
+
+    def _outlasted(self, limited: UpstreamRateLimited) -> RateLimitOutlasted:
+        """The job waited for `limited`'s upstream longer than it may: a permanent failure that names the limit (its
+        one log line is the dead job's, ADR 0439)."""
+        outlasted = RateLimitOutlasted(
+            limited.upstream, self.services.settings.worker.rate_limit_wait_seconds, reason_of(limited)
+        )
+        outlasted.__cause__ = limited
+        return outlasted
 
     def _wait(self, attempt: Attempt, pending: DependencyPending) -> Outcome:
         job = attempt.job
         reason = reason_of(pending)
         run_after = self.services.clock() + timedelta(seconds=pending.retry_after_seconds)
+        deadline_at = None
+        if isinstance(pending, UpstreamRateLimited):  # the review gets its whole deadline once the wait is over
+            deadline_at = run_after + timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
         try:
-            waiting = self.services.queue.defer(job.id, attempt.token, reason, run_after)
+            waiting = self.services.queue.defer(
+                job.id, attempt.token, reason, run_after, review_deadline_at=deadline_at
+            )
         except StaleAttempt:
             return Outcome(job, "discarded", "lease lost")
         logger.info("job %s (%s) waits: %s", job.id, job.kind, reason)  # its review says so (same transaction)

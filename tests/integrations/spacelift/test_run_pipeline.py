@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from tests.fakes.spacelift import FakeSpacelift
+from tests.fakes.spacelift import RATE_LIMIT_RETRY_AFTER, FakeSpacelift
 from tests.worker.conftest import PLAN_WITH_FINDINGS, ManualClock, upload, worker_settings
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE, UNCHECKED_NOTE, SpaceliftCheckedPlanSource
@@ -155,3 +155,33 @@ def test_the_run_comment_names_the_stack_and_the_run_not_the_upload(
     assert stored is not None
     assert stored.report is not None
     assert report_document(stored.report)["label"] == f"Spacelift stack {STACK} run 01RUN"
+
+
+def test_a_run_comment_refused_by_spacelifts_rate_limit_waits_without_spending_attempts(
+    spacelift: FakeSpacelift, client: SpaceliftClient
+) -> None:
+    """ADR 0515: HTTP 429 + Retry-After is a wait of the publish job, however often (more than max_attempts)."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=PLAN_ADDRESSES)
+    services = services_for(client)
+    clock = services.clock
+    assert isinstance(clock, ManualClock)
+    upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    worker = Worker(services, "w1")
+    reviewed = worker.run_once()  # the review job (its cross-check answered)
+    assert reviewed is not None
+    assert reviewed.result == "succeeded", reviewed
+    refusals = services.settings.worker.max_attempts + 1
+    spacelift.fail_next(*["http429"] * refusals)
+    for _ in range(refusals):
+        waiting = worker.run_once()
+        assert waiting is not None
+        assert waiting.result == "waiting", waiting
+        assert waiting.job.attempts == 0
+        assert f"HTTP 429, rate limited for {RATE_LIMIT_RETRY_AFTER} s" in (waiting.reason or ""), waiting.reason
+        assert worker.run_once() is None  # not before its Retry-After
+        clock.advance(RATE_LIMIT_RETRY_AFTER)
+    published = worker.run_once()
+    assert published is not None
+    assert published.result == "succeeded", published
+    assert published.job.attempts == 1
+    assert len(spacelift.comments(STACK, "01RUN")) == 1

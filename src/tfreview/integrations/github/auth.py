@@ -31,9 +31,10 @@ import jwt
 from tfreview.core.errors import AuthError, ConfigError
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.github.api_values import json_document
-from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailable
+from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailable, RateLimited
+from tfreview.integrations.github.ratelimit import LONGEST_WAIT, SECONDARY_DEFAULT_WAIT
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
-from tfreview.plumbing.http import ResponseTooLarge, send_bounded
+from tfreview.plumbing.http import ResponseTooLarge, header_number, parse_retry_after, send_bounded
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -240,6 +241,14 @@ class AppAuth:
                 raise GitHubNotFound(f"GitHub {method} {path}: 404 (is the App installed there?)")
             if response.status_code >= 400:
                 message = self.scrub(_message(response))
+                limited = self._rate_limit_wait(response, message)
+                if limited is not None:  # the App's own requests meet rate limits too: a wait, not a refusal
+                    raise RateLimited(
+                        f"GitHub {method} {path}: refused by a rate limit ({response.status_code} {message});"
+                        f" {limited:.0f} s to wait",
+                        wait_seconds=limited,
+                        kind="app",
+                    )
                 if response.status_code >= 500:
                     raise GitHubUnavailable(
                         f"GitHub {method} {path}: {response.status_code} {message}", status=response.status_code
@@ -252,6 +261,24 @@ class AppAuth:
                 raise GitHubUnavailable(f"GitHub {method} {path}: the answer is not a JSON object")
             return document
         raise AuthError(f"GitHub rejected the app JWT signed with each of the {len(self._keys)} private keys")
+
+    def _rate_limit_wait(self, response: httpx.Response, message: str) -> float | None:
+        """Seconds to wait when a 403/429 is a rate limit (as the client's limiter reads one), else None."""
+        if response.status_code not in (403, 429):
+            return None
+        headers = response.headers
+        retry_after = parse_retry_after(headers)
+        if retry_after is not None:
+            return min(max(retry_after, 1.0), LONGEST_WAIT)
+        remaining, reset = (
+            header_number(headers.get("x-ratelimit-remaining")),
+            header_number(headers.get("x-ratelimit-reset")),
+        )
+        if remaining is not None and remaining <= 0 and reset is not None:
+            return min(max(reset - self._clock(), 1.0), LONGEST_WAIT)
+        if "rate limit" in message.lower() or response.status_code == 429:
+            return SECONDARY_DEFAULT_WAIT
+        return None
 
     # --- permissions ------------------------------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
     UpstreamError
      ├── GitHubUnavailable   5xx, a dropped connection, a timeout (retriable; a write may have happened)
-     └── RateLimited         403/429 with `retry-after` or `x-ratelimit-remaining: 0` (carries the wait)
+     └── RateLimited         403/429 with `retry-after` or `x-ratelimit-remaining: 0` (carries the wait); also
+                             the core's UpstreamRateLimited, a DependencyPending: a worker waits it out (ADR 0515)
     NotFound
      └── GitHubNotFound      404 (or a 404-as-403 for a private repository we cannot see)
     InputError
@@ -14,7 +15,7 @@ Messages hold the method, the API path and GitHub's own message, scrubbed: never
 
 from __future__ import annotations
 
-from tfreview.core.errors import InputError, NotFound, UpstreamError
+from tfreview.core.errors import InputError, NotFound, UpstreamError, UpstreamRateLimited
 
 
 class GitHubUnavailable(UpstreamError):
@@ -26,13 +27,13 @@ class GitHubUnavailable(UpstreamError):
         super().__init__(message)
 
 
-class RateLimited(UpstreamError):
+class RateLimited(UpstreamRateLimited):
     """A primary or secondary rate limit; `wait_seconds` is how long GitHub asked us to wait."""
 
     def __init__(self, message: str, *, wait_seconds: float, kind: str) -> None:
         self.wait_seconds = wait_seconds
         self.kind = kind  # "primary" | "secondary"
-        super().__init__(message)
+        super().__init__(message, retry_after_seconds=wait_seconds, upstream="GitHub")
 
 
 class GitHubNotFound(NotFound):

@@ -1,6 +1,8 @@
 """GraphQL over HTTP to Spacelift, and the ONE place its failures are classified.
 
-    HTTP 5xx, 429, a transport error, a body that is not JSON    UpstreamError (retriable)
+    HTTP 5xx, a transport error, a body that is not JSON         UpstreamError (retriable)
+    HTTP 429                                                     UpstreamRateLimited: the job waits out its
+                                                                 Retry-After (a minute without one, an hour at most)
     HTTP 401/403, or a GraphQL error saying unauthenticated      AuthRejected (the client refreshes its JWT once)
     GraphQL validation / bad-input errors, other 4xx             InputError (our request is wrong: permanent)
     any other GraphQL error                                      UpstreamError (retriable)
@@ -19,9 +21,9 @@ from typing import Any
 
 import httpx
 
-from tfreview.core.errors import InputError, UpstreamError
+from tfreview.core.errors import InputError, UpstreamError, UpstreamRateLimited
 from tfreview.core.redact import scrub_text
-from tfreview.plumbing.http import ResponseTooLarge, send_bounded
+from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bounded
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
@@ -37,6 +39,8 @@ _BAD_REQUEST_WORDS = re.compile(
     re.IGNORECASE,
 )
 _MAX_MESSAGE = 300
+RATE_LIMIT_DEFAULT_WAIT = 60.0  # a 429 without Retry-After
+RATE_LIMIT_LONGEST_WAIT = 3600.0  # a Retry-After further off is not plausible (as GitHub's, ADR 0499)
 MAX_ANSWER_BYTES = 32 * 1024 * 1024  # one GraphQL answer (a run's changes included), read at most
 
 
@@ -83,7 +87,15 @@ class GraphQLTransport:
         status = response.status_code
         if status in (401, 403):
             raise AuthRejected(f"Spacelift {name}: HTTP {status}")
-        if status == 429 or status >= 500:
+        if status == 429:
+            wait = parse_retry_after(response.headers)
+            wait = RATE_LIMIT_DEFAULT_WAIT if wait is None else min(max(wait, 1.0), RATE_LIMIT_LONGEST_WAIT)
+            raise UpstreamRateLimited(
+                f"Spacelift {name}: HTTP 429, rate limited for {wait:.0f} s",
+                retry_after_seconds=wait,
+                upstream="Spacelift",
+            )
+        if status >= 500:
             raise UpstreamError(f"Spacelift {name}: HTTP {status}")
         if 300 <= status < 400:
             raise UpstreamError(f"Spacelift {name}: HTTP {status} (redirects are not followed)")

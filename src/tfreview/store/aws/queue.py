@@ -221,7 +221,15 @@ class SqsJobQueue(JobItems):
             settlements, self.complete, lambda j, t, e, p, a: self.fail(j, t, e, permanent=p, announce=a)
         )
 
-    def defer(self, job_id: int, attempt_token: str, reason: str, run_after: datetime) -> Job:
+    def defer(
+        self,
+        job_id: int,
+        attempt_token: str,
+        reason: str,
+        run_after: datetime,
+        *,
+        review_deadline_at: datetime | None = None,
+    ) -> Job:
         job, receipt = self._current(job_id, attempt_token)
         reason = scrub_text(reason)[:MAX_ERROR_CHARS]
         now = self.clock()
@@ -234,7 +242,8 @@ class SqsJobQueue(JobItems):
             last_error=reason,
             run_after=run_after,
         )
-        self._settle_fenced(job, self._state_fields(deferred, now), review_while_waiting(deferred, reason))
+        waiting = review_while_waiting(deferred, reason, review_deadline_at)
+        self._settle_fenced(job, self._state_fields(deferred, now), waiting)
         self._after_settle(deferred, receipt, now)
         return deferred
 

@@ -88,7 +88,13 @@ class JobItems:
             # a dead job's review fails whether its worker had started it or it was queued again (never stuck)
             only_if = (ReviewStatus.IN_PROGRESS.value, ReviewStatus.QUEUED.value) if only_open else None
             review = status_update(
-                self.table, outcome.review_id, outcome.status, outcome.reason, self.clock(), only_if=only_if
+                self.table,
+                outcome.review_id,
+                outcome.status,
+                outcome.reason,
+                self.clock(),
+                only_if=only_if,
+                deadline_at=outcome.deadline_at,
             )
         update = self.table.update_request(
             job_pk(job.id),

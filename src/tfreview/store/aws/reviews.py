@@ -63,16 +63,22 @@ def status_update(
     now: datetime,
     *,
     only_if: str | tuple[str, ...] | None = None,
+    deadline_at: datetime | None = None,
 ) -> dict[str, Any]:
     """The transaction action that sets a review's status (conditional on it existing, and on its status being
-    `only_if`, or one of them)."""
+    `only_if`, or one of them); with `deadline_at`, its deadline too (a rate-limit wait, ADR 0515)."""
     allowed = (only_if,) if isinstance(only_if, str) else (only_if or ())
     values = {f":only{i}": value for i, value in enumerate(allowed)}
     condition = "attribute_exists(#pk)" + (f" AND #status IN ({', '.join(values)})" if values else "")
     request = table.update_request(
         review_pk(review_id),
         REVIEW_SK,
-        set_={"status": status.value, "status_reason": reason, "updated_at": instant(now)},
+        set_={
+            "status": status.value,
+            "status_reason": reason,
+            "updated_at": instant(now),
+            **({"deadline_at": instant(deadline_at)} if deadline_at is not None else {}),
+        },
         condition=condition,
         values=values or None,
     )
