@@ -28,7 +28,8 @@ WAIT = 60.0  # a bound on a loaded CI machine, not a threshold
 
 
 def _scan(tmp_path: Path, plan: Path, fmt: str, *extra: str) -> tuple[int, str, str]:
-    out = tmp_path / f"{plan.stem}.{fmt}"
+    out = tmp_path / "out" / f"{plan.stem}.{fmt}"
+    out.parent.mkdir(exist_ok=True)
     done = tfreview("scan", str(plan), "-o", fmt, "--output-file", str(out), "--no-color", *extra)
     assert "Traceback" not in done.stderr, done.stderr
     return done.returncode, out.read_text(encoding="utf-8") if out.exists() else "", done.stderr
@@ -59,7 +60,8 @@ def test_a_forget_is_no_destroy_and_resolves_nothing(tmp_path: Path) -> None:
     summary = review["summary"]
     assert isinstance(summary, dict)
     assert summary["changes"] == {"create": 1, "forget": 2, "update": 1}
-    assert summary["destroys"] == 0 and summary["blast_radius"] == 0
+    assert summary["destroys"] == 0
+    assert summary["blast_radius"] == 0
     findings = review["findings"]
     assert isinstance(findings, list)
     forgotten = {"aws_db_instance.legacy", "aws_s3_bucket.archive[0]"}
@@ -118,7 +120,8 @@ def test_an_unknown_action_beside_delete_is_taken_for_a_destroy(tmp_path: Path) 
     path.write_text(json.dumps(plan))
     code, text, _ = _scan(tmp_path, path, "json")
     review = json.loads(text)
-    assert code == 1 and review["summary"]["destroys"] == 1
+    assert code == 1
+    assert review["summary"]["destroys"] == 1
     assert 'aws_db_instance.old ["delete", "archive"] as delete' in review["coverage"]["notes"][1]
 
 
@@ -133,10 +136,11 @@ def test_write_only_arguments_are_not_a_missing_or_plaintext_password(tmp_path: 
 
 def test_an_errored_plan_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
     for fmt in FORMATS:
-        code, text, stderr = _scan(tmp_path, ERRORED, fmt)
+        code, _, stderr = _scan(tmp_path, ERRORED, fmt)
         assert code == 2, (fmt, stderr)
-        assert not (tmp_path / f"{ERRORED.stem}.{fmt}").exists(), fmt
-        assert "the plan errored (`errored: true`)" in stderr and "(1 resource change)" in stderr
+        assert not (tmp_path / "out" / f"{ERRORED.stem}.{fmt}").exists(), fmt
+        assert "the plan errored (`errored: true`)" in stderr
+        assert "(1 resource change)" in stderr
 
 
 @pytest.fixture(scope="module")
@@ -187,3 +191,27 @@ def test_an_errored_plan_upload_is_one_precise_422(served: Served) -> None:
     assert status == 422, problem
     assert "the plan errored (`errored: true`)" in str(problem["detail"]), problem
     assert "Traceback" not in served.log()
+
+
+WRITE_ONLY_LITERAL = "Kx8!vQ2#rTm5Lp9z-canary"  # a literal written into a write-only argument
+
+
+def test_a_literal_in_a_write_only_argument_is_flagged_and_never_shown(tmp_path: Path) -> None:
+    """HCL mode: the literal is in the source. Plan mode: the change holds null, the configuration the literal."""
+    source = tmp_path / "infra"
+    source.mkdir()
+    (source / "main.tf").write_text(
+        'resource "aws_db_instance" "main" {\n  identifier = "main"\n  engine = "postgres"\n'
+        f'  password_wo = "{WRITE_ONLY_LITERAL}"\n  password_wo_version = 1\n}}\n'
+    )
+    plan = json.loads(WRITE_ONLY.read_text())
+    resources = plan["configuration"]["root_module"]["resources"]
+    resources[0]["expressions"]["password_wo"] = {"constant_value": WRITE_ONLY_LITERAL}
+    as_plan = tmp_path / "literal.json"
+    as_plan.write_text(json.dumps(plan))
+    for target in (source, as_plan):
+        for fmt in FORMATS:
+            code, text, stderr = _scan(tmp_path, target, fmt, "--advisor", "builtin")
+            assert code == 1, (target, fmt, stderr)  # HIGH: at the default threshold
+            assert "TFR-TF-002" in text, (target, fmt)
+            assert WRITE_ONLY_LITERAL not in text + stderr, (target, fmt)
