@@ -35,6 +35,12 @@ def _scan(tmp_path: Path, plan: Path, fmt: str, *extra: str) -> tuple[int, str, 
     return done.returncode, out.read_text(encoding="utf-8") if out.exists() else "", done.stderr
 
 
+def _scan_text(plan: Path) -> str:
+    done = tfreview("scan", str(plan), "-o", "json", "--soft-fail")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def _json_review(tmp_path: Path, plan: Path) -> dict[str, object]:
     code, text, stderr = _scan(tmp_path, plan, "json")
     assert code == 0, stderr  # findings below the default threshold (high) in every valid fixture
@@ -183,6 +189,10 @@ def test_a_newer_plan_upload_is_reviewed_to_the_end(served: Served, plan: Path) 
     review = _settled(served, str(answer["review"]))
     assert review["status"] == "completed", review
     assert review["verdict"] == "warn", review
+    report = review["report"]
+    assert isinstance(report, dict)
+    expected = json.loads(_scan_text(plan))["coverage"]["notes"]
+    assert report["coverage"]["notes"] == expected  # the service says what was not reviewed, as scan does
     assert "Traceback" not in served.log()
 
 
