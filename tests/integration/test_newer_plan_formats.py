@@ -7,6 +7,7 @@ errored plan is refused (exit 2, 422) with nothing written."""
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -225,3 +226,63 @@ def test_a_literal_in_a_write_only_argument_is_flagged_and_never_shown(tmp_path:
             assert code == 1, (target, fmt, stderr)  # HIGH: at the default threshold
             assert "TFR-TF-002" in text, (target, fmt)
             assert WRITE_ONLY_LITERAL not in text + stderr, (target, fmt)
+
+
+_DATABASE = (
+    'resource "aws_db_instance" "{name}" {{\n  identifier = "legacy"\n  engine = "postgres"\n'
+    "  storage_encrypted = true\n  deletion_protection = true\n}}\n"
+)
+
+
+def _git(repository: Path, *argv: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *argv],
+        cwd=repository,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("head", "changes", "destroys", "code"),
+    [
+        (  # Terraform 1.7 / OpenTofu 1.9: the object is kept, Terraform forgets it
+            "removed {\n  from = aws_db_instance.legacy\n  lifecycle {\n    destroy = false\n  }\n}\n",
+            {"forget": 1},
+            0,
+            0,
+        ),
+        (  # the same block that destroys: a destroy it is
+            "removed {\n  from = aws_db_instance.legacy\n  lifecycle {\n    destroy = true\n  }\n}\n",
+            {"delete": 1},
+            1,
+            1,
+        ),
+        (  # Terraform 1.1: renamed, the object keeps its state under the new address
+            _DATABASE.format(name="main")
+            + "moved {\n  from = aws_db_instance.legacy\n  to = aws_db_instance.main\n}\n",
+            {},
+            0,
+            0,
+        ),
+    ],
+    ids=["removed-kept", "removed-destroyed", "moved"],
+)
+def test_removed_and_moved_blocks_in_a_change_between_commits(
+    tmp_path: Path, head: str, changes: dict[str, int], destroys: int, code: int
+) -> None:
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    _git(repository, "init", "-q")
+    (repository / "main.tf").write_text(_DATABASE.format(name="legacy"))
+    _git(repository, "add", "main.tf")
+    _git(repository, "commit", "-qm", "base")
+    (repository / "main.tf").write_text(head)
+    done = tfreview("scan", "--base", "HEAD", str(repository), "-o", "json")
+    assert done.returncode == code, done.stderr
+    review = json.loads(done.stdout)
+    assert review["summary"]["changes"] == changes
+    assert review["summary"]["destroys"] == destroys
+    resolved = [f["rule_id"] for f in review["findings"] if f["status"] == "resolved"]
+    assert (resolved == []) is (destroys == 0)  # a kept or renamed object resolves nothing; a destroyed one does
