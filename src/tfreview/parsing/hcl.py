@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tfreview.core.errors import InputError
+from tfreview.core.module_calls import MODULE_CALL_TYPE
 from tfreview.core.open_renderings import MAX_COMBINED
 from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, OpenBlock, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
@@ -91,7 +92,9 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
         change = _change(before.get(old_address), head.resources.get(address), secrets)
         if old_address != address:
             change = replace(change, previous_address=old_address)
-        elif change.actions == ("delete",) and is_forgotten(address, head.forgotten):
+        elif (
+            change.actions == ("delete",) and change.type != MODULE_CALL_TYPE and is_forgotten(address, head.forgotten)
+        ):
             change = replace(change, actions=("forget",))
         changes.append(change)
     notes.extend(_uncombined(changes))
