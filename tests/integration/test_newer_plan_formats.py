@@ -286,3 +286,12 @@ def test_removed_and_moved_blocks_in_a_change_between_commits(
     assert review["summary"]["destroys"] == destroys
     resolved = [f["rule_id"] for f in review["findings"] if f["status"] == "resolved"]
     assert (resolved == []) is (destroys == 0)  # a kept or renamed object resolves nothing; a destroyed one does
+
+
+def test_the_builtin_reviewer_calls_a_forget_no_destructive_change(tmp_path: Path) -> None:
+    code, text, stderr = _scan(tmp_path, LIFECYCLE, "text", "--advisor", "builtin")
+    assert code == 0, stderr
+    forget_lines = [line for line in text.splitlines() if "TFR-CHG-006" in line and line.lstrip().startswith("- ")]
+    assert len(forget_lines) == 2, text
+    assert all("state change, nothing destroyed" in line for line in forget_lines), forget_lines
+    assert "destructive change" not in text
