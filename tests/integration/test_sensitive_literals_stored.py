@@ -18,6 +18,8 @@ from tests.integration.served import child_env, serving, write_token
 
 SSM_VALUE = "CorrectHorseStaple-canary-5e1b"  # secret by the provider's schema only: no secret name, no secret shape
 KEY_VAULT_VALUE = "OrchidLampBattery-canary-93d0"
+# a write-only argument (Terraform 1.11): null in the change, its literal only in `configuration` (ADR 0518)
+WRITE_ONLY_VALUE = "MapleKettleRiver-canary-7c41"
 COMMIT = "0ee3a3b7266daf5a1d44a193a0f48ce995fa75eb"
 
 
@@ -59,6 +61,11 @@ PLAN = {
             {"name": "api", "value": KEY_VAULT_VALUE, "key_vault_id": "/subscriptions/x/vaults/v"},
             {"value": True},
         ),
+        _resource(
+            "aws_db_instance.main",
+            {"identifier": "main", "password_wo": None, "password_wo_version": 1},
+            {"password_wo": True},
+        ),
     ],
     "configuration": {
         "root_module": {
@@ -74,6 +81,10 @@ PLAN = {
                 _configured(
                     "azurerm_key_vault_secret.api",
                     {"name": {"constant_value": "api"}, "value": {"constant_value": KEY_VAULT_VALUE}},
+                ),
+                _configured(
+                    "aws_db_instance.main",
+                    {"password_wo": {"constant_value": WRITE_ONLY_VALUE}, "password_wo_version": {"constant_value": 1}},
                 ),
             ],
             "outputs": {"db": {"sensitive": True, "expression": {"constant_value": SSM_VALUE}}},
@@ -121,7 +132,7 @@ def test_a_provider_sensitive_literal_is_not_stored_from_the_configuration_secti
     stored = _stored_text(data / "tfreview.db")
     assert "aws_ssm_parameter.db" in stored  # the plan is there, read back whole
     assert "(sensitive value)" in stored
-    for canary in (SSM_VALUE, KEY_VAULT_VALUE):
+    for canary in (SSM_VALUE, KEY_VAULT_VALUE, WRITE_ONLY_VALUE):
         assert canary not in stored
         assert canary not in log
         assert canary not in done.stdout + done.stderr

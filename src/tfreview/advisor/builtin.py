@@ -124,13 +124,17 @@ def _risky_parts(changes: Sequence[ResourceChange], findings: Sequence[Finding])
     return out
 
 
+_FORGETS = "TFR-CHG-006"  # rules/changes/forgets_resource.py
+
+
 def _theme(finding: Finding) -> str:
     if finding.category == "iam":
         return "IAM widening"
     if finding.category == "networking":
         return "public exposure" if "public" in (finding.title + finding.message).lower() else "network widening"
     if finding.category == "change":
-        return "destructive change"
+        # a forget (TFR-CHG-006) keeps the object: Terraform only stops managing it (ADR 0518)
+        return "state change, nothing destroyed" if finding.rule_id == _FORGETS else "destructive change"
     return finding.category
 
 

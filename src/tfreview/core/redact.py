@@ -73,7 +73,12 @@ def _high_entropy(token: str) -> bool:
 
 
 def is_secret_name(name: str) -> bool:
+    """`password`, `secret_key`, `client_secret`…, and every write-only argument (`password_wo`, `value_wo`,
+    `secret_data_wo`: Terraform 1.11, ADR 0518), which a provider makes write-only only for what must not be stored;
+    not `password_wo_version` and the like, which name no secret."""
     leaf = name.rsplit(".", 1)[-1]
+    if leaf.endswith(("_wo", "_WO")):
+        return True
     return bool(_SECRET_NAME.search(leaf)) and not _NOT_SECRET_NAME.search(leaf)
 
 

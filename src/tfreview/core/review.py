@@ -90,7 +90,9 @@ def review(
 
     rules_by_id = {r.id: r for r in selected}
     maker = FindingMaker(by_address, policy)
-    findings = _state_findings(after_hits, before_hits, may_fail, rules_by_id, after_side, maker, change_set.source)
+    findings = _state_findings(
+        after_hits, before_hits, may_fail, rules_by_id, after_side, maker, change_set.source, by_address
+    )
 
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, maker))
 
@@ -140,9 +142,11 @@ def _state_findings(
     after_side: list[Resource],
     maker: FindingMaker,
     source: str,
+    by_address: dict[str, ResourceChange],
 ) -> list[Finding]:
     """The state rules' findings: each after-side hit, introduced or existing (the before side has it too), then
-    each before-side hit the change resolves."""
+    each before-side hit the change resolves: not one on an object the change forgets (`removed` with
+    `destroy = false`), which keeps what it had."""
     findings: list[Finding] = []
     for key, folded in after_hits.items():
         status = Status.EXISTING if key in before_hits else Status.INTRODUCED
@@ -154,6 +158,9 @@ def _state_findings(
         if key in after_hits:
             continue
         after = after_by_address.get(folded.resource.address)
+        change = by_address.get(folded.resource.address)
+        if change is not None and change.kind is ChangeKind.FORGET:
+            continue  # ADR 0518: a forgotten object still exists as it was; Terraform only stops managing it
         if (after is not None and _unknown_after(after, folded.resource, folded.hit.path, source == "hcl")) or (
             key[0],
             key[1],

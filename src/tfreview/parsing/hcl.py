@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tfreview.core.errors import InputError
+from tfreview.core.module_calls import MODULE_CALL_TYPE
 from tfreview.core.open_renderings import MAX_COMBINED
 from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, OpenBlock, ResourceChange, strip_index
 from tfreview.core.redact import mask_of
 from tfreview.core.sensitive_attributes import merged_mask, source_mask
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
+from tfreview.parsing.hcl_refactoring import is_forgotten, moved_to
 from tfreview.parsing.source_tree import (
     DirectoryReader,
     MappingReader,
@@ -80,8 +83,20 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
             notes.append("base files that do not parse make their resources look created")
     secrets = frozenset(head.sensitive_values | (base.sensitive_values if base is not None else set()))
     changes: list[ResourceChange] = []
+    moves = _moves(head, before)  # base address -> head address (ADR 0518)
+    moved_from = {new: old for old, new in moves.items()}
     for address in sorted(set(head.resources) | set(before), key=_address_order):
-        changes.append(_change(before.get(address), head.resources.get(address), secrets))
+        if address in moves:
+            continue  # the object is reviewed under its new address
+        old_address = moved_from.get(address, address)
+        change = _change(before.get(old_address), head.resources.get(address), secrets)
+        if old_address != address:
+            change = replace(change, previous_address=old_address)
+        elif (
+            change.actions == ("delete",) and change.type != MODULE_CALL_TYPE and is_forgotten(address, head.forgotten)
+        ):
+            change = replace(change, actions=("forget",))
+        changes.append(change)
     notes.extend(_uncombined(changes))
     coverage = Coverage(files_parsed=tuple(head.files_parsed), files_skipped=tuple(skipped), notes=tuple(notes))
     return ChangeSet(
@@ -92,6 +107,21 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
         sensitive_values=secrets,
         dependencies=_dependencies(head, base),
     )
+
+
+def _moves(head: Configuration, before: Mapping[str, ConfiguredResource]) -> dict[str, str]:
+    """Base address -> head address of each object a `moved` block of the head renames: only where the old
+    address is gone from the head and the new one was not in the base, as Terraform plans it."""
+    if not head.moved:
+        return {}
+    out: dict[str, str] = {}
+    for address in before:
+        if address in head.resources:
+            continue
+        target = moved_to(address, head.moved)
+        if target is not None and target in head.resources and target not in before:
+            out[address] = target
+    return out
 
 
 def _address_order(address: str) -> tuple[str, int]:

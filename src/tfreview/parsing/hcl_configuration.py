@@ -25,6 +25,7 @@ from tfreview.parsing.hcl_dynamic import GatedBlock, OpenDynamic
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
+from tfreview.parsing.hcl_refactoring import forgotten_address, moved_pair
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Input, Scope
@@ -78,6 +79,8 @@ class Configuration:
     files_skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sensitive_values: set[str] = field(default_factory=set)  # of `sensitive = true` variables and outputs
+    moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to) of each `moved` block (ADR 0518)
+    forgotten: list[str] = field(default_factory=list)  # `from` of each `removed` block with `destroy = false`
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +243,14 @@ class _ConfigurationReader:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
                 self._required_versions(file, block)
+            elif block.kind == "moved":
+                pair = moved_pair(block, prefix)
+                if pair is not None:
+                    self.configuration.moved.append(pair)
+            elif block.kind == "removed":
+                forgotten = forgotten_address(block, scope)
+                if forgotten is not None:
+                    self.configuration.forgotten.append(forgotten)
         for name, reason in scope.oversized_locals.items():
             self.configuration.notes.append(f"{prefix}local.{name} could not be read ({reason}); read as unknown")
 

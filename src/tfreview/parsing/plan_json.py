@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import orjson
@@ -20,6 +20,7 @@ from tfreview.parsing.decoding import decode
 from tfreview.parsing.module_calls import module_call_changes
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
 from tfreview.parsing.plan_numbers import read_exact
+from tfreview.parsing.plan_sections import KNOWN_ACTIONS, errored_plan_problem, section_notes, unknown_action_notes
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _KNOWN_MAJORS = ("0", "1")
@@ -156,6 +157,9 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
     version = str(raw_version)
     if version.split(".", 1)[0] not in _KNOWN_MAJORS:
         raise InputError(f"plan format_version {version} is not supported (known: 0.x and 1.x)", path=path)
+    errored = errored_plan_problem(document)  # ADR 0517: a part of a change is not reviewed as if it were whole
+    if errored is not None:
+        raise InputError(errored, path=path)
     configuration = read_configuration(document.get("configuration"))
     add_state_dependencies(configuration, document.get("prior_state"))
     references, configured = configuration.references, configuration.expressions
@@ -175,6 +179,13 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         label=path,
         dependencies=configuration.dependencies,
     )
+    notes = (
+        *section_notes(document),
+        *unknown_action_notes(_unknown_actions(changes), "resource_changes"),
+        *unknown_action_notes(_unknown_actions(drift), "resource_drift"),
+    )
+    if notes:
+        change_set = change_set.with_notes(notes)
     planned = 0 if "resource_changes" in document else planned_resource_count(document.get("planned_values"))
     if not planned:
         return change_set
@@ -186,6 +197,17 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
             "`terraform show -json PLANFILE`",
         )
     )
+
+
+_ACTIONS = attrgetter("actions")
+
+
+def _unknown_actions(changes: list[ResourceChange]) -> list[tuple[str, tuple[str, ...], str]]:
+    """(address, actions, kind reviewed as) of each change whose actions the format does not document: the set of
+    action lists is made in C, and only a plan that holds an unknown one is looked at change by change."""
+    if set(map(_ACTIONS, changes)) <= KNOWN_ACTIONS:
+        return []
+    return [(c.address, c.actions, c.kind.value) for c in changes if c.actions not in KNOWN_ACTIONS]
 
 
 def planned_resource_count(planned_values: Any) -> int:

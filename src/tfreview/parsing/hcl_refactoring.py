@@ -1,0 +1,88 @@
+"""`moved` and `removed` blocks in source (HCL mode, ADR 0518): what a change between base and head does to the
+objects of a renamed or removed resource, as Terraform would plan it.
+
+Without them a rename is a delete plus a create and `removed { lifecycle { destroy = false } }` (Terraform 1.7,
+OpenTofu 1.9) a delete: both a destroy of an object Terraform keeps. Terraform plans the first as a move (the
+object keeps its state under the new address, `previous_address`), the second as `["forget"]`.
+
+>>> moved_to("aws_instance.web[0]", [("aws_instance.web", "aws_instance.app")])
+'aws_instance.app[0]'
+>>> moved_to("module.old.aws_s3_bucket.b", [("module.old", "module.new")])
+'module.new.aws_s3_bucket.b'
+>>> is_forgotten("module.db.aws_db_instance.main", ["module.db"]), is_forgotten("aws_db_instance.x", ["aws_db"])
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, traversal
+from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Scope
+
+
+def address_of(expression: Any) -> str | None:
+    """The address a `from`/`to` traversal names (`module.a.aws_instance.b[0]`); None for anything else."""
+    try:
+        found = traversal(expression)
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if found is None:
+        return None
+    root, steps = found
+    parts = [root]
+    for kind, value in steps:
+        if kind == "attr":
+            parts.append(f"[{value}]" if isinstance(value, int) else f".{value}")
+        else:
+            return None  # an index expression: not a literal key
+    return "".join(parts)
+
+
+def _attribute(block: Block, name: str) -> Attribute | None:
+    return next((i for i in body_items(block.body) if isinstance(i, Attribute) and i.name == name), None)
+
+
+def moved_pair(block: Block, prefix: str) -> tuple[str, str] | None:
+    """(from, to) of a `moved` block, with the module's address in front."""
+    source, target = _attribute(block, "from"), _attribute(block, "to")
+    old = address_of(source.expression) if source is not None else None
+    new = address_of(target.expression) if target is not None else None
+    return (prefix + old, prefix + new) if old and new else None
+
+
+def forgotten_address(block: Block, scope: Scope) -> str | None:
+    """The `from` of a `removed` block whose `lifecycle { destroy = false }`, with the module's address in front."""
+    source = _attribute(block, "from")
+    old = address_of(source.expression) if source is not None else None
+    if old is None:
+        return None
+    for inner in body_items(block.body):
+        if isinstance(inner, Block) and inner.kind == "lifecycle":
+            destroy = _attribute(inner, "destroy")
+            if destroy is None:
+                continue
+            try:
+                value = Evaluator(scope).evaluate(destroy.expression)
+            except EVALUATION_ERRORS:
+                return None
+            if value is False:
+                return scope.prefix + old
+    return None
+
+
+def _under(address: str, base: str) -> bool:
+    return address == base or address.startswith((f"{base}[", f"{base}."))
+
+
+def moved_to(address: str, moves: Iterable[tuple[str, str]]) -> str | None:
+    """Where `address` (a base resource instance) is moved by one of `moves`, or None."""
+    for old, new in moves:
+        if _under(address, old):
+            return new + address[len(old) :]
+    return None
+
+
+def is_forgotten(address: str, forgotten: Iterable[str]) -> bool:
+    return any(_under(address, old) for old in forgotten)
