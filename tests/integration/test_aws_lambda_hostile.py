@@ -3,12 +3,17 @@
 - API Gateway v2 events the adapter must refuse precisely (a body flagged base64 that is not, headers that are
   not strings, a v1 event) — 400 problem+json as `serve` answers a bad request, nothing stored — and events it
   must serve although `str.encode("latin-1")` could not hold them (header or query text outside Latin-1);
-- forged and duplicated signatures: 401, nothing stored, no secret in the answer;
+- forged and duplicated signatures: 401, nothing stored, no secret in the answer; a replay under a new or a
+  doubled delivery id: one review;
 - a cold start that cannot build the services: 503 problem+json with Retry-After, no setting's value in the
   answer or the logs, and the next invocation builds again;
+- an SQS batch holding one job twice and poison records: the job runs once, nothing is redelivered;
 - the worker's SQS batch under the invocation's remaining time: a record reached with no time left is handed
   back unclaimed, a job longer than the time left is abandoned before Lambda would kill it and runs again later.
 """
+
+# the fixtures of test_aws_lambda_flow are imported, and each test's parameters name them again
+# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -184,8 +189,53 @@ def test_a_job_longer_than_the_time_left_is_abandoned_in_time_and_runs_again(
     assert job.state is JobState.QUEUED, job  # claimable again, not held by a dead lease nor dead-lettered
     assert job.attempts == 1
     assert (job.last_error or "").startswith("timed out after"), job.last_error
-    # its backoff passes (1 to 2 s here); the next delivery runs it to the end: one review, one comment
-    time.sleep(max(0.0, (job.run_after - deployment.services.clock()).total_seconds()))
-    drain(deployment)
+    # its backoff passes (1 to 2 s here, SQS hides the message in whole seconds); the next delivery runs it to
+    # the end: one review, one comment
+    for _ in range(20):
+        if drain(deployment) and deployment.services.queue.depth() == 0:
+            break
+        time.sleep(0.5)
     comments = [c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]
     assert len(comments) == 1
+
+
+def test_a_replay_under_a_new_or_doubled_delivery_id_reviews_once(deployment: Deployment, github: FakeGitHub) -> None:
+    number = open_terraform_pull_request(github, REPO, "lambda-replay")
+    opened = pull_request_event(github, REPO, number, "opened")
+    first = webhook_event(deployment, "pull_request", opened)
+    assert lambda_handlers.http(first)["statusCode"] == 202
+    delivery = first["headers"]["x-github-delivery"]
+    replay = {**first, "headers": {**first["headers"], "x-github-delivery": str(uuid.uuid4())}}  # not signed
+    assert lambda_handlers.http(replay)["statusCode"] in (200, 202)
+    doubled = {**first, "headers": {**first["headers"], "x-github-delivery": f"{delivery},{uuid.uuid4()}"}}
+    assert "X-GitHub-Delivery" in problem(lambda_handlers.http(doubled), 400)["detail"]  # API Gateway joined two
+    drain(deployment)
+    assert len(deployment.services.reviews.list(None, filters={}, limit=5).items) == 1
+    assert len([c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]) == 1
+
+
+def test_a_batch_with_a_duplicate_and_poison_records_runs_the_job_once_and_redelivers_nothing(
+    deployment: Deployment, github: FakeGitHub
+) -> None:
+    number = open_terraform_pull_request(github, REPO, "lambda-dupes")
+    opened = pull_request_event(github, REPO, number, "opened")
+    assert lambda_handlers.http(webhook_event(deployment, "pull_request", opened))["statusCode"] == 202
+    sqs = deployment.moto.client("sqs")
+    pending = deployment.sqs_event()["Records"]
+    assert len(pending) == 1
+    body = pending[0]["body"]
+    receipt = pending[0]["receiptHandle"]
+    sqs.change_message_visibility(QueueUrl=deployment.queue_url, ReceiptHandle=receipt, VisibilityTimeout=0)
+    sqs.send_message(QueueUrl=deployment.queue_url, MessageBody=body)  # SQS is at-least-once: the same job twice
+    for poison in ("not json", json.dumps({"job_id": 987654}), json.dumps({"job_id": True}), "[]"):
+        sqs.send_message(QueueUrl=deployment.queue_url, MessageBody=poison)
+    event = deployment.sqs_event()
+    assert len(event["Records"]) == 6
+    answers = [lambda_handlers.worker(event, LambdaContext(120))]
+    answers += drain(deployment)  # the publish job the review enqueued
+    assert all(a == {"batchItemFailures": []} for a in answers), answers
+    assert deployment.sqs_event()["Records"] == []  # nothing left to come back
+    reviews = deployment.services.reviews.list(None, filters={}, limit=5).items
+    assert [r.status.value for r in reviews] == ["completed"]
+    assert len([c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]) == 1
+    assert len(github.check_runs(REPO, github.pull_request(REPO, number).head_sha)) == 1
