@@ -18,7 +18,6 @@ from tfreview.service.webhook_signatures import (
 )
 
 
-
 def sole(values: list[str]) -> str | None:
     """The header's value when it was sent once; None (no signature) when it was missing or repeated."""
     return values[0] if len(values) == 1 else None
