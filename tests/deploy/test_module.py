@@ -218,7 +218,8 @@ def test_every_queue_that_collects_failures_has_an_alarm() -> None:
         watching = [
             alarm
             for alarm in alarms.values()
-            if f"aws_sqs_queue.{queue}.name" in str(alarm.get("dimensions")) and unquote(str(alarm.get("namespace"))) == "AWS/SQS"
+            if f"aws_sqs_queue.{queue}.name" in str(alarm.get("dimensions"))
+            and unquote(str(alarm.get("namespace"))) == "AWS/SQS"
         ]
         assert watching, f"no alarm reads aws_sqs_queue.{queue}"
         for alarm in watching:

@@ -239,3 +239,23 @@ def test_a_batch_with_a_duplicate_and_poison_records_runs_the_job_once_and_redel
     assert [r.status.value for r in reviews] == ["completed"]
     assert len([c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]) == 1
     assert len(github.check_runs(REPO, github.pull_request(REPO, number).head_sha)) == 1
+
+
+def test_a_message_back_while_its_job_still_runs_elsewhere_is_kept_and_not_run_twice(deployment: Deployment) -> None:
+    services = deployment.services
+    job, _ = services.queue.enqueue(NewJob("review", "github:octo", "held-1", {"n": 1}))
+    first = deployment.sqs_event()["Records"][0]
+    sqs_queue: Any = services.queue  # the SqsJobQueue: claim_delivered is not on the JobQueue port
+    running, keep = sqs_queue.claim_delivered(job.id, first["receiptHandle"], "lambda:other-container")
+    assert running is not None
+    assert not keep
+    # the same job's message again (its visibility ran out, or SQS delivered it twice) while the first still runs
+    deployment.moto.client("sqs").send_message(QueueUrl=deployment.queue_url, MessageBody=first["body"])
+    event = deployment.sqs_event()
+    assert len(event["Records"]) == 1
+    answer = lambda_handlers.worker(event, LambdaContext(120))
+    assert answer == {"batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]}
+    held = services.queue.get(job.id)
+    assert held is not None
+    assert (held.state, held.attempts, held.attempt_token) == (JobState.RUNNING, 1, running.attempt_token)
+    assert deployment.sqs_event()["Records"] == []  # hidden until the running attempt's lease would end
