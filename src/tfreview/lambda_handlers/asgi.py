@@ -137,7 +137,8 @@ def refusal(status: int, detail: str, instance: str, headers: dict[str, str] | N
 
 
 def response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> dict[str, Any]:
-    """The API Gateway v2 response: headers joined by name, Set-Cookie as `cookies`, binary bodies base64'd."""
+    """The API Gateway v2 response: headers joined by name, Set-Cookie as `cookies`, binary bodies base64'd (and
+    text bodies that are not UTF-8: a `str` body must be, API Gateway sends it as UTF-8)."""
     joined: dict[str, str] = {}
     cookies: list[str] = []
     for name, value in headers:
@@ -147,12 +148,17 @@ def response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> di
         else:
             joined[key] = f"{joined[key]}, {text}" if key in joined else text
     kind = joined.get("content-type", "")
-    binary = bool(body) and not kind.startswith(TEXT_TYPES)
+    text: str | None = None
+    if not body or kind.startswith(TEXT_TYPES):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:  # text in another charset: passed as bytes, as `serve` sends them
+            text = None
     answer: dict[str, Any] = {
         "statusCode": status,
         "headers": joined,
-        "body": base64.b64encode(body).decode("ascii") if binary else body.decode("utf-8"),
-        "isBase64Encoded": binary,
+        "body": text if text is not None else base64.b64encode(body).decode("ascii"),
+        "isBase64Encoded": text is None,
     }
     if cookies:
         answer["cookies"] = cookies
