@@ -148,17 +148,17 @@ def response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> di
         else:
             joined[key] = f"{joined[key]}, {text}" if key in joined else text
     kind = joined.get("content-type", "")
-    text: str | None = None
+    decoded: str | None = None
     if not body or kind.startswith(TEXT_TYPES):
         try:
-            text = body.decode("utf-8")
+            decoded = body.decode("utf-8")
         except UnicodeDecodeError:  # text in another charset: passed as bytes, as `serve` sends them
-            text = None
+            decoded = None
     answer: dict[str, Any] = {
         "statusCode": status,
         "headers": joined,
-        "body": text if text is not None else base64.b64encode(body).decode("ascii"),
-        "isBase64Encoded": text is None,
+        "body": decoded if decoded is not None else base64.b64encode(body).decode("ascii"),
+        "isBase64Encoded": decoded is None,
     }
     if cookies:
         answer["cookies"] = cookies
