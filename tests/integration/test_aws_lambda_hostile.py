@@ -259,3 +259,38 @@ def test_a_message_back_while_its_job_still_runs_elsewhere_is_kept_and_not_run_t
     assert held is not None
     assert (held.state, held.attempts, held.attempt_token) == (JobState.RUNNING, 1, running.attempt_token)
     assert deployment.sqs_event()["Records"] == []  # hidden until the running attempt's lease would end
+
+
+def test_a_function_killed_mid_job_leaves_it_to_the_next_delivery_which_reviews_once(
+    deployment: Deployment, github: FakeGitHub
+) -> None:
+    from tfreview.store.queue_settings import WorkerSettings
+    from tfreview.wiring.aws import build_aws_services
+
+    short = WorkerSettings(lease_seconds=1, heartbeat_seconds=0.5, backoff_base_seconds=1, backoff_cap_seconds=2)
+    services = build_aws_services(deployment.settings.model_copy(update={"worker": short}), loopback_only=True)
+    try:
+        lambda_handlers.reset(services)
+        number = open_terraform_pull_request(github, REPO, "lambda-killed")
+        opened = pull_request_event(github, REPO, number, "opened")
+        assert lambda_handlers.http(webhook_event(deployment, "pull_request", opened))["statusCode"] == 202
+        record = deployment.sqs_event()["Records"][0]
+        sqs_queue: Any = services.queue  # the SqsJobQueue: claim_delivered is not on the JobQueue port
+        killed, _ = sqs_queue.claim_delivered(json.loads(record["body"])["job_id"], record["receiptHandle"], "dead")
+        assert killed is not None  # the function that claimed it is killed here: no heartbeat, no settlement
+        time.sleep(1.5)  # its lease (1 s) runs out
+        sqs = deployment.moto.client("sqs")
+        sqs.change_message_visibility(
+            QueueUrl=deployment.queue_url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
+        )  # the message comes back (its visibility timeout, shortened)
+        for _ in range(20):
+            if drain(deployment) and services.queue.depth() == 0:
+                break
+            time.sleep(0.5)
+        job = services.queue.get(killed.id)
+        assert job is not None
+        assert (job.state, job.attempts) == (JobState.SUCCEEDED, 2), job  # taken over once, not dead-lettered
+        assert len([c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]) == 1
+    finally:
+        lambda_handlers.reset(deployment.services)
+        services.close()
