@@ -41,3 +41,40 @@ resource "aws_sqs_queue" "lambda_failures" {
   kms_data_key_reuse_period_seconds = 300
   tags                              = local.tags
 }
+
+# The two queues that collect failures nothing else reports (docs/adr/0525): a scheduled function (reaper,
+# reconcile, watchdog) that failed after Lambda's retries, and the job DLQ when the reaper stops draining it
+# (drained, its jobs are dead-lettered and the `dead-letters` alarm of alarms.tf.json speaks).
+resource "aws_cloudwatch_metric_alarm" "lambda_failures" {
+  alarm_name          = "${var.name}-lambda-failures"
+  alarm_description   = "A scheduled function (reaper, reconcile or watchdog) failed after Lambda's retries: its event is in ${aws_sqs_queue.lambda_failures.name}. Runbook: docs/howto/deploy-on-aws.md (When a function fails)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = aws_sqs_queue.lambda_failures.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.level["2"].arn]
+  ok_actions          = [aws_sns_topic.level["2"].arn]
+  tags                = local.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "dead_letters_undrained" {
+  alarm_name          = "${var.name}-dead-letters-undrained"
+  alarm_description   = "A message has waited in ${aws_sqs_queue.dead_letters.name} over 15 minutes: the reaper, which drains it each minute, is not running. Runbook: docs/howto/deploy-on-aws.md (When a function fails)."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = aws_sqs_queue.dead_letters.name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 900
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [aws_sns_topic.level["2"].arn]
+  ok_actions          = [aws_sns_topic.level["2"].arn]
+  tags                = local.tags
+}

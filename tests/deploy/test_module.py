@@ -205,3 +205,23 @@ def test_every_function_may_resolve_both_queues_it_looks_up_at_start() -> None:
         assert "sqs:GetQueueUrl" in _actions(grant["dlq"]), role
     assert _actions(MOD.locals["grants"]["worker"]["queue"]) >= {"sqs:ReceiveMessage", "sqs:DeleteMessage"}
     assert "sqs:DeleteMessage" not in _actions(MOD.locals["grants"]["http"]["queue"])
+
+
+def test_every_queue_that_collects_failures_has_an_alarm() -> None:
+    """A DLQ nobody watches is a failure nobody hears of: the job queue's (alarmed when the reaper stops
+    draining it) and the functions' (a scheduled function that failed after Lambda's retries), docs/adr/0525."""
+    text = MOD.text["sqs.tf"] + MOD.text["lambda.tf"]
+    collecting = set(re.findall(r"(?:deadLetterTargetArn|target_arn)\s*=\s*aws_sqs_queue\.([a-z0-9_]+)\.arn", text))
+    assert collecting == {"dead_letters", "lambda_failures"}, collecting
+    alarms = MOD.resources["aws_cloudwatch_metric_alarm"]
+    for queue in collecting:
+        watching = [
+            alarm
+            for alarm in alarms.values()
+            if f"aws_sqs_queue.{queue}.name" in str(alarm.get("dimensions"))
+            and unquote(str(alarm.get("namespace"))) == "AWS/SQS"
+        ]
+        assert watching, f"no alarm reads aws_sqs_queue.{queue}"
+        for alarm in watching:
+            assert str(alarm["alarm_actions"]) == str(alarm["ok_actions"]) != "[]", alarm
+            assert "Runbook:" in str(alarm["alarm_description"]), alarm

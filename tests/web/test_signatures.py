@@ -167,3 +167,24 @@ def test_no_configured_secret_refuses_everything(web: Web) -> None:
     web.services.settings.github.webhook_secrets = []
     signed = deliveries.github("pull_request", deliveries.pull_request())
     assert _post(web, signed).status_code == 401
+
+
+def test_a_repeated_signature_header_is_no_signature_as_api_gateway_sees_it(web: Web) -> None:
+    """GitHub and Spacelift sign once. Sent twice, `serve` took the first (a good one before a forged one
+    passed) while API Gateway joins the two with a comma, which matches nothing: both answer 401 now."""
+    github = deliveries.github("pull_request", deliveries.pull_request())
+    good = github.headers["X-Hub-Signature-256"]
+    forged = "sha256=" + "0" * 64
+    for pair in ((good, forged), (good, good), (forged, good)):
+        headers = [(k, v) for k, v in github.headers.items() if k != "X-Hub-Signature-256"]
+        headers += [("X-Hub-Signature-256", pair[0]), ("X-Hub-Signature-256", pair[1])]
+        answer = web.client.post("/webhooks/github", content=github.body, headers=headers)
+        assert answer.status_code == 401, answer.text
+        assert "X-Hub-Signature-256" in answer.json()["detail"]
+    spacelift = deliveries.spacelift(deliveries.run_state("FINISHED", 1))
+    doubled = [("Content-Type", "application/json")] + [("X-Signature-256", spacelift.headers["X-Signature-256"])] * 2
+    assert web.client.post("/webhooks/spacelift", content=spacelift.body, headers=doubled).status_code == 401
+    assert web.services.intake.list().items == []
+    assert web.services.queue.depth() == 0
+    once = web.client.post("/webhooks/github", content=github.body, headers=github.headers)
+    assert once.status_code == 202, once.text  # the same delivery signed once: accepted

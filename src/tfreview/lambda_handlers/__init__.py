@@ -8,17 +8,21 @@
                                          of the rows the CloudWatch alarms read from it (alarm_values),
                                          and the IP blocks into the WAF IP set (waf_sync)
 
-Services are built once per container (cold start) and kept for its later invocations. Backups need no
+Services are built once per container (cold start) and kept for its later invocations; a build that fails (a
+secret store or setting unreadable) is not kept: the HTTP function answers 503 problem+json with Retry-After
+(one log line, no traceback, no setting's value) and the next invocation builds again. Backups need no
 function: DynamoDB point-in-time recovery and AWS Backup take them (deploy/aws, docs/adr/0155).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+from collections.abc import Callable
 from typing import Any
 
-from tfreview.lambda_handlers.asgi import HttpAdapter
+from tfreview.lambda_handlers.asgi import HttpAdapter, refusal
 from tfreview.service.container import Services
 from tfreview.settings import Settings
 
@@ -33,15 +37,27 @@ class _Container:
 
 
 _kept = _Container()
+logger = logging.getLogger("tfreview.lambda")
+RETRY_AFTER_SECONDS = 5
+
+
+class ColdStartFailed(RuntimeError):
+    """The services could not be built; its text is the cause's first line, scrubbed (a pydantic error would
+    print the offending setting's value, a secret's among them, in the traceback Lambda logs)."""
 
 
 def services() -> Services:
-    """The container's services, built on first use from the environment's settings."""
+    """The container's services, built on first use from the environment's settings; ColdStartFailed when the
+    build fails (nothing is kept: the next invocation builds again)."""
     with _kept.lock:
         if _kept.services is None:
             from tfreview.wiring import build_services
+            from tfreview.worker.errors import reason_of
 
-            _kept.services = build_services(Settings())
+            try:
+                _kept.services = build_services(Settings())
+            except Exception as exc:
+                raise ColdStartFailed(f"the services could not be built: {reason_of(exc)}") from None
         return _kept.services
 
 
@@ -58,8 +74,22 @@ def worker_id(context: Any) -> str:
     return f"lambda:{os.environ.get('AWS_LAMBDA_LOG_STREAM_NAME', 'local')}:{request}"
 
 
+def remaining_seconds(context: Any) -> Callable[[], float] | None:
+    """The seconds left to the invocation (the Lambda context's `get_remaining_time_in_millis`), None without."""
+    left = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(left):
+        return None
+    return lambda: float(left()) / 1000.0
+
+
 def http(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    built = services()
+    try:
+        built = services()
+    except ColdStartFailed as exc:  # answered as `serve` answers a store it cannot reach; the SQS batch fails whole
+        logger.error("http: %s; answering 503", exc)
+        detail = f"the service cannot take this request right now; retry after {RETRY_AFTER_SECONDS} seconds"
+        path = str(event.get("rawPath") or "") if isinstance(event, dict) else ""
+        return refusal(503, detail, path, {"retry-after": str(RETRY_AFTER_SECONDS)})
     if _kept.http is None:
         from tfreview.web.app import create_app
 
@@ -70,7 +100,7 @@ def http(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 def worker(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     from tfreview.lambda_handlers.sqs_batch import handle_batch
 
-    return handle_batch(services(), event, worker_id(context))
+    return handle_batch(services(), event, worker_id(context), remaining_seconds(context))
 
 
 def _scheduled(event: dict[str, Any]) -> None:

@@ -3,12 +3,19 @@
 API Gateway's JWT authorizer has checked the caller's token before the function runs; its claims are handed to
 the app in the scope (`aws.authorizer`) for logs only: the app still verifies the Authorization header itself
 (the same authenticator as `tfreview serve`), so a misconfigured route never lets an unchecked caller in.
+
+An event the adapter cannot read (not payload 2.0, a body flagged base64 that is not, headers that are not
+strings) is answered 400 `application/problem+json` in the app's own shape, never a raised exception (Lambda
+would log a traceback and API Gateway answer a bare 500). Header and query text outside Latin-1 is passed on
+as its UTF-8 bytes, as a client sending it to `tfreview serve` would have (docs/adr/0524).
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -16,6 +23,15 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 AsgiApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 TEXT_TYPES = ("text/", "application/json", "application/problem+json", "application/xml", "image/svg+xml")
+
+
+def wire_bytes(text: str) -> bytes:
+    """The bytes of a header value or query string as a client sent them: Latin-1 (what ASGI servers decode
+    with) when it fits, else UTF-8 (API Gateway decoded the client's bytes as UTF-8)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("utf-8")
 
 
 class BadEvent(ValueError):
@@ -31,15 +47,21 @@ def scope_of(event: dict[str, Any]) -> tuple[Scope, bytes]:
     method, path = str(http.get("method", "")), str(event.get("rawPath") or http.get("path") or "")
     if not method or not path.startswith("/"):
         raise BadEvent("the event has no method or path")
-    headers = [
-        (str(k).lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in (event.get("headers") or {}).items()
-    ]
+    given = event.get("headers") or {}
+    if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
+        raise BadEvent("the event's headers are not a map of strings (payload format 2.0 joins repeated headers)")
+    headers = [(wire_bytes(k.lower()), wire_bytes(v)) for k, v in given.items()]
     cookies = event.get("cookies") or []
     if cookies:
-        headers.append((b"cookie", "; ".join(str(c) for c in cookies).encode("latin-1")))
+        headers.append((b"cookie", wire_bytes("; ".join(str(c) for c in cookies))))
     body = event.get("body") or ""
-    raw = base64.b64decode(body) if event.get("isBase64Encoded") else str(body).encode("utf-8")
-    host = str((event.get("headers") or {}).get("host") or context.get("domainName") or "lambda")
+    if not isinstance(body, str):
+        raise BadEvent("the event's body is not a string")
+    try:
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode("utf-8")
+    except (binascii.Error, ValueError):
+        raise BadEvent("the event's body is flagged isBase64Encoded but is not base64") from None
+    host = str(given.get("host") or context.get("domainName") or "lambda")
     scope: Scope = {
         "type": "http",
         "asgi": {"version": "3.0", "spec_version": "2.3"},
@@ -48,7 +70,7 @@ def scope_of(event: dict[str, Any]) -> tuple[Scope, bytes]:
         "scheme": "https",
         "path": path,
         "raw_path": path.encode("utf-8"),
-        "query_string": str(event.get("rawQueryString") or "").encode("latin-1"),
+        "query_string": wire_bytes(str(event.get("rawQueryString") or "")),
         "root_path": "",
         "headers": headers,
         "client": (str(http.get("sourceIp") or "0.0.0.0"), 0),
@@ -73,7 +95,7 @@ class HttpAdapter:
         try:
             scope, body = scope_of(event)
         except BadEvent as exc:
-            return {"statusCode": 400, "headers": {"content-type": "text/plain"}, "body": str(exc)}
+            return refusal(400, str(exc), str(event.get("rawPath") or event.get("path") or ""))
         return self.loop.run_until_complete(self._run(scope, body))
 
     async def _run(self, scope: Scope, body: bytes) -> dict[str, Any]:
@@ -101,8 +123,22 @@ class HttpAdapter:
         return response(status, headers, b"".join(chunks))
 
 
+def refusal(status: int, detail: str, instance: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """A problem answered before the app has the request, in the app's shape (`application/problem+json`)."""
+    from tfreview.web.problems import PROBLEM_JSON, web_problem
+
+    body = json.dumps(web_problem(status, detail, instance[:200]))
+    return {
+        "statusCode": status,
+        "headers": {"content-type": PROBLEM_JSON, **(headers or {})},
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
 def response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> dict[str, Any]:
-    """The API Gateway v2 response: headers joined by name, Set-Cookie as `cookies`, binary bodies base64'd."""
+    """The API Gateway v2 response: headers joined by name, Set-Cookie as `cookies`, binary bodies base64'd (and
+    text bodies that are not UTF-8: a `str` body must be, API Gateway sends it as UTF-8)."""
     joined: dict[str, str] = {}
     cookies: list[str] = []
     for name, value in headers:
@@ -112,12 +148,17 @@ def response(status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> di
         else:
             joined[key] = f"{joined[key]}, {text}" if key in joined else text
     kind = joined.get("content-type", "")
-    binary = bool(body) and not kind.startswith(TEXT_TYPES)
+    decoded: str | None = None
+    if not body or kind.startswith(TEXT_TYPES):
+        try:
+            decoded = body.decode("utf-8")
+        except UnicodeDecodeError:  # text in another charset: passed as bytes, as `serve` sends them
+            decoded = None
     answer: dict[str, Any] = {
         "statusCode": status,
         "headers": joined,
-        "body": base64.b64encode(body).decode("ascii") if binary else body.decode("utf-8"),
-        "isBase64Encoded": binary,
+        "body": decoded if decoded is not None else base64.b64encode(body).decode("ascii"),
+        "isBase64Encoded": decoded is None,
     }
     if cookies:
         answer["cookies"] = cookies

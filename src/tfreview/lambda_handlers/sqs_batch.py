@@ -4,12 +4,19 @@ A record whose job ran (succeeded, dead-lettered, or over already) is left for L
 job must run later (backoff, waiting on a dependency, not yet due, held by a live lease elsewhere) or that hit
 an error is reported in `batchItemFailures`: the queue has hidden it until the job is due, and SQS hands it out
 again then (the event source mapping must enable ReportBatchItemFailures; deploy/aws does).
+
+The invocation's remaining time bounds each job (docs/adr/0525): a job runs at most until SETTLE_SECONDS before
+Lambda would kill the function, then it is abandoned and failed like any attempt past its timeout (retried
+with backoff, its message kept); a record reached with less than SETTLE_SECONDS left is not claimed at all and
+is handed back to the queue at once. Without the bound, a job started late in a batch was killed mid-run: the
+attempt burned, the job held until its lease ran out, and the whole batch's answer lost (every record redelivered).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from tfreview.ports.jobs import Job
@@ -19,10 +26,13 @@ from tfreview.worker.runner import Worker
 
 logger = logging.getLogger("tfreview.lambda")
 KEEP_RESULTS = frozenset({"retrying", "waiting"})
+SETTLE_SECONDS = 10.0  # kept back from the job: failing it and answering the batch (a few DynamoDB/SQS calls)
 
 
 class DeliveredQueue(Protocol):
     def claim_delivered(self, job_id: int | None, receipt: str, worker_id: str) -> tuple[Job | None, bool]: ...
+
+    def release_delivered(self, receipt: str) -> bool: ...
 
 
 def job_id_of(body: str) -> int | None:
@@ -33,16 +43,26 @@ def job_id_of(body: str) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def handle_batch(services: Services, event: dict[str, Any], worker_id: str) -> dict[str, Any]:
-    """Process an SQS batch; {"batchItemFailures": [{"itemIdentifier": <messageId>}, ...]}."""
+def handle_batch(
+    services: Services, event: dict[str, Any], worker_id: str, remaining: Callable[[], float] | None = None
+) -> dict[str, Any]:
+    """Process an SQS batch; {"batchItemFailures": [{"itemIdentifier": <messageId>}, ...]}. `remaining`: the
+    seconds left to this invocation (the Lambda context's), None: no bound but the review deadline."""
     queue: DeliveredQueue | None = getattr(services.queue, "claim_delivered", None) and services.queue  # type: ignore[assignment]
     records = event.get("Records")
     if queue is None or not isinstance(records, list):
         raise ValueError("the worker function takes SQS batches on the SQS job queue (dynamodb:// and sqs:// URLs)")
     worker = Worker(services, worker_id)
+    deadline = services.settings.worker.review_deadline_seconds
     failures: list[dict[str, str]] = []
     for record in records:
         message_id = str(record.get("messageId", ""))
+        budget = deadline if remaining is None else min(deadline, remaining() - SETTLE_SECONDS)
+        if budget <= 0:  # no time to run a job: not claimed (no attempt spent), back in the queue now
+            queue.release_delivered(str(record.get("receiptHandle", "")))
+            failures.append({"itemIdentifier": message_id})
+            continue
+        worker.job_timeout_seconds = budget
         try:
             job, keep = queue.claim_delivered(
                 job_id_of(str(record.get("body", ""))), str(record["receiptHandle"]), worker_id

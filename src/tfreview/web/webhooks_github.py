@@ -18,7 +18,7 @@ from tfreview.web.github_events import Outcome
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
-from tfreview.web.signatures import matching_versions
+from tfreview.web.signatures import matching_versions, sole
 
 router = APIRouter(tags=["webhooks"])
 
@@ -48,7 +48,7 @@ async def github_webhook(request: Request) -> Response:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    signature = request.headers.get("x-hub-signature-256")
+    signature = sole(request.headers.getlist("x-hub-signature-256"))
     matched = matching_versions(signature, body, settings.webhook_secrets, now)
     if not matched:
         signature_refused(services, "github", signature, body, settings.webhook_secrets, now)

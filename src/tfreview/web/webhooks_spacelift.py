@@ -24,7 +24,7 @@ from tfreview.web.door_keeper import note_failure, tenant_delivery
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
-from tfreview.web.signatures import bound_to, matching_versions
+from tfreview.web.signatures import bound_to, matching_versions, sole
 from tfreview.web.spacelift_events import SpaceliftEvent
 
 router = APIRouter(tags=["webhooks"])
@@ -58,7 +58,7 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    signature = request.headers.get("x-signature-256")
+    signature = sole(request.headers.getlist("x-signature-256"))
     versions = settings.webhook_secrets
     matched = matching_versions(signature, body, versions, now)
     if not matched:

@@ -125,6 +125,11 @@ class SqsJobQueue(JobItems):
         self.messages.extend(receipt, (until - now).total_seconds())
         return None, True
 
+    def release_delivered(self, receipt: str) -> bool:
+        """Hand a delivered message back to the queue at once, its job unclaimed (the function has no time left
+        for it); False when SQS did not take the change (it comes back after its visibility timeout then)."""
+        return self.messages.extend(receipt or None, 0)
+
     def _runnable(self, job: Job, now: datetime, *, takeover: bool) -> bool:
         if job.state is JobState.QUEUED:
             return job.run_after <= now
