@@ -35,6 +35,7 @@ _MAX_LABEL = 200  # the scanned path or ref, in the header
 _MAX_VERSION = 40  # `terraform_version`, in the header
 _RESERVE = 3_000  # room kept for section headers, closing tags and the clipping note (twice)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
+_ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")  # not the `&#8203;` entities written here
 _FINDING_SECTIONS = ("introduced", "existing", "resolved", "suppressed")
 
 
@@ -42,8 +43,9 @@ def escape(text: str) -> str:
     """User-controlled text as inert Markdown: no markup, HTML, mention or issue reference."""
     text = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")  # no autolink either
-    # a zero-width space after @ (as Renovate does) stops a mention; the text reads the same
-    return text.replace("@", "@&#8203;")
+    # a zero-width space after @ (as Renovate does) stops a mention, after # (`\\#` alone may still link) an
+    # issue reference; the text reads the same
+    return _ISSUE_REF.sub("#&#8203;", text.replace("@", "@&#8203;"))
 
 
 def prose(text: str) -> str:
