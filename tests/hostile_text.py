@@ -68,8 +68,8 @@ def hostile_plan() -> dict[str, Any]:
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _OUR_TAGS = re.compile(r"</?(?:details|summary|sub|br)>|<!-- tfreview[^\n]*?-->")
 _HEADING = re.compile(r"^#{1,6} .*$", re.MULTILINE)
-# a line that reads as a verdict once its markup is stripped (ours is the first line: exactly one)
-_VERDICT = re.compile(r"^[^\w\n]*tfreview: (?:PASS|WARN|FAIL)", re.MULTILINE)
+# a line GitHub shows as a verdict: a heading or bold text (unescaped markup) saying one (ours is the first line)
+_VERDICT = re.compile(r"^(?:#{1,6} +|\*\*|__)[^\n\\]*tfreview: (?:PASS|WARN|FAIL)", re.MULTILINE)
 
 
 def markdown_leaks(body: str, *, own_links: tuple[str, ...] = ()) -> list[str]:

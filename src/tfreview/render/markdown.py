@@ -316,7 +316,7 @@ def _advice(review: Review, budget: _Budget) -> str:
         lines += budget.rows(
             "AI concerns",
             list(advice.concerns),
-            lambda c: f"- {c.severity.value} {code(c.address)}: {escape(c.message)}",
+            lambda c: f"- {c.severity.value} {code(c.address)}: {_model_text(c.message)}",
         )
         lines.append(budget.more("AI concerns"))
     lines.append("\n</details>\n")
@@ -324,7 +324,8 @@ def _advice(review: Review, budget: _Budget) -> str:
 
 
 def summary_markdown(summary: str) -> str:
-    """The advisor's summary, escaped line by line: its paragraphs and `- ` bullet lists keep their shape."""
+    """The advisor's summary, escaped line by line: its paragraphs and `- ` bullet lists keep their shape, all of it
+    in a block quote: a line of it never stands where our own lines do ("**tfreview: PASS**", a heading)."""
     out: list[str] = []
     for raw in summary.splitlines():
         stripped = raw.strip()
@@ -337,8 +338,14 @@ def summary_markdown(summary: str) -> str:
             out.append("")  # a list needs a blank line after a paragraph
         elif not bullet and out and out[-1].startswith("- "):
             out.append("")
-        out.append(f"- {escape(stripped[2:])}" if bullet else escape(stripped))
-    return "\n".join(out).strip()
+        out.append(f"- {_model_text(stripped[2:])}" if bullet else _model_text(stripped))
+    return "\n".join(f"> {line}" if line else ">" for line in "\n".join(out).strip().splitlines())
+
+
+def _model_text(text: str) -> str:
+    """The advisor's text (made inert by `advisor.sanitize`, which writes `<`, `>` and `&` as entities) escaped
+    once: its entities read back first, else `escape` writes them again and the reader sees `&lt;script&gt;`."""
+    return escape(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
 
 
 def _coverage(review: Review, budget: _Budget) -> str:
