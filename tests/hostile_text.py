@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 HOSTILE = (
-    'x</textarea><script>alert(1)</script><img src=x onerror=alert(2)>"\'` | @acme/admins @octocat #123 GH-7 '
+    "x</textarea><script>alert(1)</script><img src=x onerror=alert(2)>\"'` | @acme/admins @octocat #123 GH-7 "
     "![p](https://evil.example/pixel?leak) [c](javascript:alert(3)) <https://evil.example> www.evil.example "
     "<!-- hidden --> <details><summary>x</summary> ``` ~~~ "
     "\x1b]0;TITLE\x07\x1b[2J\x1b[1A\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\x9b31m "
@@ -41,6 +41,7 @@ def _change(address_key: str, kind: str, actions: list[str], before: Any, after:
 def hostile_plan() -> dict[str, Any]:
     """A plan (create a public bucket, open SSH, delete a database) whose every free text is `HOSTILE`."""
     text = HOSTILE + FORGED_VERDICT
+    tags = {"Name": text, text: "key"}
     ingress = {
         "cidr_blocks": ["0.0.0.0/0"],
         "description": text,
@@ -56,7 +57,7 @@ def hostile_plan() -> dict[str, Any]:
         "format_version": "1.2",
         "terraform_version": "1.9.0" + FORGED_VERDICT + HOSTILE,
         "resource_changes": [
-            _change(text, "aws_s3_bucket", ["create"], None, {"bucket": text, "acl": "public-read", "tags": {"n": text}}),
+            _change(text, "aws_s3_bucket", ["create"], None, {"bucket": text, "acl": "public-read", "tags": tags}),
             _change(text, "aws_security_group", ["create"], None, {"name": text, "ingress": [ingress], "egress": []}),
             _change(text, "aws_db_instance", ["delete"], {"identifier": text, "engine": "postgres"}, None),
         ],

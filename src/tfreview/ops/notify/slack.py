@@ -25,7 +25,8 @@ def slack_message(notification: Notification) -> dict[str, object]:
     n = notification
     title = slack_text(n.title)  # the alert table's summary: the operator's words, never a ping or a link
     facts = (
-        f"*alert* `{slack_text(n.alert_id)}` ({slack_text(n.scenario)}) · *level* {n.level} ({LEVEL_NAMES.get(n.level, '?')})\n"
+        f"*alert* `{slack_text(n.alert_id)}` ({slack_text(n.scenario)}) · "
+        f"*level* {n.level} ({LEVEL_NAMES.get(n.level, '?')})\n"
         f"<{n.incident_url}|incident #{n.incident_id}> · runbook `{n.runbook_url}` · "
         f"ack: `tfreview incidents ack {n.incident_id}`"
     )
