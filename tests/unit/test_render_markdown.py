@@ -63,7 +63,7 @@ def test_user_text_cannot_inject_markup_mentions_or_links() -> None:
 
 def test_escape_and_code_helpers() -> None:
     assert escape("@admin <script>") == "@&#8203;admin &lt;script&gt;"
-    assert escape("a|b*c_d#1\nnext") == "a\\|b\\*c\\_d\\#1 next"
+    assert escape("a|b*c_d#1\nnext") == "a\\|b\\*c\\_d\\#&#8203;1 next"
     assert code("a`b") == "``a`b``"
     assert code("x|y") == "`x\\|y`"
     assert code("`edge`") == "`` `edge` ``"

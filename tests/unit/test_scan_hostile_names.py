@@ -126,4 +126,4 @@ def test_the_markdown_report_printed_to_a_ci_log_writes_no_workflow_command(blan
     review = replace(sample_review(), advice=Advice(summary=summary, risk=Severity.LOW, source="openai", is_llm=True))
     out = render_markdown(review)
     assert _commands(out) == []
-    assert "\\::add-mask::token" in out
+    assert "\n> ::add-mask::token\n" in out  # the summary is quoted (ADR 0523): `::` no longer starts the line

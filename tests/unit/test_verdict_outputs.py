@@ -62,7 +62,7 @@ def test_markdown_shows_code_spans_not_escaped_backticks(capsys: pytest.CaptureF
 def test_the_builtin_reviewers_bullets_stay_a_list(capsys: pytest.CaptureFixture[str]) -> None:
     markdown = _scan(capsys, "-o", "markdown", "--advisor", "builtin")
     section = markdown[markdown.index("AI review") :]
-    bullets = [line for line in section.splitlines() if line.startswith("- ")]
+    bullets = [line for line in section.splitlines() if line.startswith("> - ")]  # quoted as the model's
     assert len(bullets) >= 5, section[:800]
     assert any("aws\\_db\\_instance.orders" in b or "aws_db_instance.orders" in b for b in bullets)
 

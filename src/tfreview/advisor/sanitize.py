@@ -19,7 +19,6 @@ from tfreview.advisor.context import strip_invisible
 
 MARKER_PREFIX: Final = "<!-- tfreview"
 ZWJ: Final = "\u200d"
-ZWSP: Final = "\u200b"
 _TRUNCATED: Final = "… (truncated)"
 
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\s*(?:\([^)\n]*\)|\[[^\]\n]*\])")
@@ -75,9 +74,10 @@ def sanitize(text: str, *, allowed_hosts: Iterable[str] = (), max_chars: int = 1
 
 def _inert(text: str) -> str:
     """No autolink, dangerous scheme, mention or issue reference left live."""
-    text = _BARE_URL.sub(lambda m: f"{m.group(1)}:{ZWSP}//", text)
-    text = _WWW.sub(lambda m: f"{m.group(0)[:3]}{ZWSP}.", text)
-    text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWSP}{m.group(2)}:", text)
+    # a zero-width joiner, not a zero-width space: the renderers show a zero-width space as `\u200B` (visible)
+    text = _BARE_URL.sub(lambda m: f"{m.group(1)}:{ZWJ}//", text)
+    text = _WWW.sub(lambda m: f"{m.group(0)[:3]}{ZWJ}.", text)
+    text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWJ}{m.group(2)}:", text)
     text = _MENTION.sub("@" + ZWJ, text)
     return _ISSUE_REF.sub(lambda m: m.group(1) + ZWJ, text)
 

@@ -27,6 +27,10 @@ SEVERITIES_DESC: tuple[Severity, ...] = (
 
 # C0 and C1 control characters: a value in a plan must not move a terminal's cursor or colour it
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# direction overrides, isolates and marks (Trojan Source) and the zero-width characters that make two names look
+# alike: shown as their escape (`\\u202E`, as Terraform itself writes one in an address), never acted on. The
+# zero-width joiner stays: emoji sequences need it and it neither reorders nor hides a character.
+_INVISIBLE = re.compile("[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 _STATUS_SEVERITY = attrgetter("status", "severity")
 _KIND_VALUE = attrgetter("kind._value_")  # `_value_`: `.value` is a descriptor call on Python 3.11
 
@@ -203,13 +207,21 @@ def first_line(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Newlines folded into spaces and control characters removed."""
-    return _CONTROL.sub("", " ".join(text.split("\n"))).replace("\r", "").replace("\t", " ")
+    """Newlines folded into spaces, control characters removed, invisible characters shown (`visible`)."""
+    return visible(_CONTROL.sub("", " ".join(text.split("\n"))).replace("\r", "").replace("\t", " "))
 
 
 def clean(text: str) -> str:
-    """Control characters removed (newlines kept): safe to print on a terminal."""
-    return _CONTROL.sub("", text.replace("\t", " "))
+    """Control characters removed (newlines kept), invisible characters shown: safe to print on a terminal."""
+    return visible(_CONTROL.sub("", text.replace("\t", " ")))
+
+
+def visible(text: str) -> str:
+    """`text` whose bidi controls and zero-width characters are written as escapes: U+202E reads `\\u202E`.
+    Such a character in an address or value would reorder or hide what a reviewer reads (Trojan Source)."""
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", text)
 
 
 def location_text(finding: Finding) -> str:

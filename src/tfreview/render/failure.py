@@ -8,6 +8,7 @@ retry. Markdown, deterministic.
 from __future__ import annotations
 
 from tfreview.core.redact import scrub_text
+from tfreview.render.markdown import escape
 
 TITLE = "tfreview could not review this change"
 REASON_LIMIT = 300
@@ -37,8 +38,9 @@ def failure_markdown(
     """The notice: `marker` first (a hidden comment naming us), then the title, the reason, the review and the retry."""
     parts = [marker] if marker else []
     parts.append(f"### ⚠️ {TITLE}")
-    what = f"The review of {subject}" if subject else "The review"
-    parts.append(f"{what} failed and will not be retried automatically: **{safe_reason(reason)}**")
+    what = f"The review of {escape(subject)}" if subject else "The review"
+    # the reason can quote what the change holds (a file name, a value): escaped like any of its text
+    parts.append(f"{what} failed and will not be retried automatically: **{escape(safe_reason(reason))}**")
     review = f"Review `{review_id}`" + (f" ([open it]({page_url}))" if page_url else "")
     parts.append(f"- {review}\n- To review again: {retry}")
     if commit_sha:

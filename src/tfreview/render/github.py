@@ -12,12 +12,13 @@ from typing import Any
 
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
-from tfreview.render.digest import evidence_text, first_line, uncovered_text
+from tfreview.render.digest import clean, evidence_text, first_line, uncovered_text
 
 
 def escape_data(text: str) -> str:
-    """The message part of a workflow command."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part of a workflow command, without a control character: the runner prints it to the log (and a
+    terminal, locally) as is, so an escape sequence in a plan's value would colour, retitle or link the log."""
+    return clean(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -18,14 +18,15 @@ from typing import Any
 
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
-from tfreview.render.digest import evidence_text, first_line, location_text, rules_index
+from tfreview.render.digest import clean, evidence_text, first_line, location_text, rules_index
 
 # characters XML 1.0 cannot carry at all, even escaped
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _x(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    """Text a CI page shows: as on a terminal (`clean`: no escape sequence, bidi control shown), and XML 1.0."""
+    return _NOT_XML.sub("", clean(text))
 
 
 def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **options: Any) -> str:

@@ -35,6 +35,7 @@ _MAX_LABEL = 200  # the scanned path or ref, in the header
 _MAX_VERSION = 40  # `terraform_version`, in the header
 _RESERVE = 3_000  # room kept for section headers, closing tags and the clipping note (twice)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
+_ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")  # not the `&#8203;` entities written here
 _FINDING_SECTIONS = ("introduced", "existing", "resolved", "suppressed")
 
 
@@ -42,8 +43,9 @@ def escape(text: str) -> str:
     """User-controlled text as inert Markdown: no markup, HTML, mention or issue reference."""
     text = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")  # no autolink either
-    # a zero-width space after @ (as Renovate does) stops a mention; the text reads the same
-    return text.replace("@", "@&#8203;")
+    # a zero-width space after @ (as Renovate does) stops a mention, after # (`\\#` alone may still link) an
+    # issue reference; the text reads the same
+    return _ISSUE_REF.sub("#&#8203;", text.replace("@", "@&#8203;"))
 
 
 def prose(text: str) -> str:
@@ -314,7 +316,7 @@ def _advice(review: Review, budget: _Budget) -> str:
         lines += budget.rows(
             "AI concerns",
             list(advice.concerns),
-            lambda c: f"- {c.severity.value} {code(c.address)}: {escape(c.message)}",
+            lambda c: f"- {c.severity.value} {code(c.address)}: {_model_text(c.message)}",
         )
         lines.append(budget.more("AI concerns"))
     lines.append("\n</details>\n")
@@ -322,7 +324,8 @@ def _advice(review: Review, budget: _Budget) -> str:
 
 
 def summary_markdown(summary: str) -> str:
-    """The advisor's summary, escaped line by line: its paragraphs and `- ` bullet lists keep their shape."""
+    """The advisor's summary, escaped line by line: its paragraphs and `- ` bullet lists keep their shape, all of it
+    in a block quote: a line of it never stands where our own lines do ("**tfreview: PASS**", a heading)."""
     out: list[str] = []
     for raw in summary.splitlines():
         stripped = raw.strip()
@@ -335,8 +338,14 @@ def summary_markdown(summary: str) -> str:
             out.append("")  # a list needs a blank line after a paragraph
         elif not bullet and out and out[-1].startswith("- "):
             out.append("")
-        out.append(f"- {escape(stripped[2:])}" if bullet else escape(stripped))
-    return "\n".join(out).strip()
+        out.append(f"- {_model_text(stripped[2:])}" if bullet else _model_text(stripped))
+    return "\n".join(f"> {line}" if line else ">" for line in "\n".join(out).strip().splitlines())
+
+
+def _model_text(text: str) -> str:
+    """The advisor's text (made inert by `advisor.sanitize`, which writes `<`, `>` and `&` as entities) escaped
+    once: its entities read back first, else `escape` writes them again and the reader sees `&lt;script&gt;`."""
+    return escape(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
 
 
 def _coverage(review: Review, budget: _Budget) -> str:

@@ -18,7 +18,7 @@ import tfreview
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
-from tfreview.render.digest import evidence_text, rules_index, uncovered_text
+from tfreview.render.digest import clean, evidence_text, rules_index, uncovered_text
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -161,7 +161,8 @@ def _result(
         "ruleId": finding.rule_id,
         "ruleIndex": rule_index,
         "level": levels[finding.severity],
-        "message": {"text": text},
+        # shown as plain text by code scanning: no escape sequence, no bidi control reordering the address
+        "message": {"text": clean(text)},
         "locations": [_location(finding, fallback, artifacts)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint},
         "properties": {

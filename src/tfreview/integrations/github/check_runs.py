@@ -15,7 +15,7 @@ from typing import Any
 
 from tfreview.core.findings import Review, Status
 from tfreview.plumbing.hashing import short_digest
-from tfreview.render.digest import tally
+from tfreview.render.digest import clean, tally
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create/update request
 SUMMARY_LIMIT = 65_535  # output.summary / output.text, characters (behaves like bytes for non-ASCII)
@@ -65,8 +65,9 @@ def annotations_of(review: Review) -> list[dict[str, Any]]:
                 "start_line": line,
                 "end_line": end_line,
                 "annotation_level": level,
-                "title": _clip(title, _TITLE_LIMIT),
-                "message": _clip(message, _MESSAGE_LIMIT),
+                # plain text on GitHub, but a bidi control in an address would reorder what the reviewer reads
+                "title": _clip(clean(title), _TITLE_LIMIT),
+                "message": _clip(clean(message), _MESSAGE_LIMIT),
             }
         )
     return out

@@ -14,11 +14,19 @@ from tfreview.ops.notify.message import REPEAT_NOTE, Notification
 _EMOJI = {"trigger": ":rotating_light:", "acknowledge": ":eyes:", "resolve": ":white_check_mark:"}
 
 
+def slack_text(text: str) -> str:
+    """Text as Slack's mrkdwn shows it and acts on nothing: `<!channel>`, `<!here>`, `<@U123>` and `<url|label>`
+    are its only live syntax, and `&`, `<`, `>` escaped (Slack's own rule) leave none of them."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def slack_message(notification: Notification) -> dict[str, object]:
     """Slack's message payload: `text` (the notification fallback) and a section block with the facts."""
     n = notification
+    title = slack_text(n.title)  # the alert table's summary: the operator's words, never a ping or a link
     facts = (
-        f"*alert* `{n.alert_id}` ({n.scenario}) · *level* {n.level} ({LEVEL_NAMES.get(n.level, '?')})\n"
+        f"*alert* `{slack_text(n.alert_id)}` ({slack_text(n.scenario)}) · "
+        f"*level* {n.level} ({LEVEL_NAMES.get(n.level, '?')})\n"
         f"<{n.incident_url}|incident #{n.incident_id}> · runbook `{n.runbook_url}` · "
         f"ack: `tfreview incidents ack {n.incident_id}`"
     )
@@ -27,9 +35,9 @@ def slack_message(notification: Notification) -> dict[str, object]:
     footer = f"notification `{n.key}`" + (f" · :repeat: {REPEAT_NOTE}" if n.repeat else "")
     repeat = " :repeat:" if n.repeat else ""
     return {
-        "text": f"{_EMOJI[n.event.value]}{repeat} {n.title}",
+        "text": f"{_EMOJI[n.event.value]}{repeat} {title}",
         "blocks": [
-            {"type": "section", "text": {"type": "mrkdwn", "text": f"{_EMOJI[n.event.value]} *{n.title}*"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"{_EMOJI[n.event.value]} *{title}*"}},
             {"type": "section", "text": {"type": "mrkdwn", "text": facts}},
             {"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]},
         ],

@@ -13,9 +13,11 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from tfreview.core.errors import AuthError
 from tfreview.ports.records import Principal, Scope
+from tfreview.render.digest import visible
 from tfreview.service.container import Services
 from tfreview.web.dashboard.sessions import SESSION_COOKIE, Session, SessionSigner
 
@@ -62,10 +64,23 @@ class Dashboard:
 
 
 def new_environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True), trim_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        finalize=_shown,
+    )
     env.filters["when"] = _when
     env.filters["thousands"] = lambda n: f"{int(n):,}"
     return env
+
+
+def _shown(value: object) -> object:
+    """Every `{{ value }}` as the page shows it: autoescaping makes a plan's HTML text, and this its bidi controls
+    and zero-width characters (which HTML would obey: Trojan Source) escapes a reader sees. Our markup is kept."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def _when(moment: datetime | None) -> str:
