@@ -11,6 +11,9 @@ where NO_PROXY sends the call direct:
 
 A proxy httpx could not use (a scheme other than http, https, socks5, socks5h; SOCKS without the `socksio`
 package) is a ConfigError naming the pattern and the scheme — never the URL, whose user information is a secret.
+A NO_PROXY entry httpx cannot make a URL pattern of (`example.com:abc`, a host IDNA refuses) is a ConfigError
+naming the entry, not the `httpx.InvalidURL` httpx raises when the client is built; a bracketed IPv6 address
+(`[::1]`, `[::1]:8080`) is read as the address it spells, as httpx reads `::1` (ADR 0526).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import importlib.util
 
 import httpx
+from httpx._utils import URLPattern  # private, as `get_environment_proxies`: what httpx.Client builds of each key
 
 from tfreview.core.errors import ConfigError
 
@@ -29,8 +33,26 @@ def environment_proxies() -> dict[str, httpx.Proxy | None]:
     from httpx._utils import get_environment_proxies  # private, pinned by tests/integration/test_outbound_proxies.py
 
     return {
-        pattern: None if url is None else _proxy(pattern, url) for pattern, url in get_environment_proxies().items()
+        _readable(pattern): None if url is None else _proxy(pattern, url)
+        for pattern, url in get_environment_proxies().items()
     }
+
+
+def _readable(pattern: str) -> str:
+    """The URL pattern httpx made of a NO_PROXY entry, as httpx.Client will read it; ConfigError naming the entry
+    when it cannot. httpx reads `::1` as `all://[::1]` but `[::1]` as a host name `*[::1]`: that one is the address."""
+    entry = pattern.removeprefix("all://")
+    if entry.startswith("*["):
+        pattern = f"all://{entry[1:]}"
+    try:
+        URLPattern(pattern)
+    except (httpx.InvalidURL, ValueError):
+        written = pattern.removeprefix("all://").removeprefix("*")
+        raise ConfigError(
+            f"NO_PROXY (or no_proxy) names {written!r}, which is no host, domain, IP address or host:port httpx can "
+            "match; write it as `example.com`, `.example.com`, `10.0.0.7`, `::1` or `example.com:8443`"
+        ) from None
+    return pattern
 
 
 def _proxy(pattern: str, url: str) -> httpx.Proxy:

@@ -1,0 +1,77 @@
+"""NO_PROXY entries httpx cannot turn into a URL pattern are a precise configuration error, not an internal one
+(review14a, ADR 0526): `tfreview submit` run as a real process with such an entry exits 2 naming the entry and
+the variable, with no traceback and no proxy credential; a bracketed IPv6 address (`[::1]`, `[::1]:8080`) is read
+as the address it spells, as httpx reads the unbracketed `::1`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tfreview.core.errors import ConfigError
+from tfreview.plumbing.http import outbound_client
+from tfreview.plumbing.proxies import environment_proxies
+
+PROXY_SECRET = "CANARYn0Pr0xyPassw0rd000000000"
+PROXY_URL = f"http://egress:{PROXY_SECRET}@127.0.0.1:9"
+VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy_but_the_test_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("entry", "pattern"),
+    [("[::1]", "all://[::1]"), ("[::1]:8080", "all://[::1]:8080"), ("::1", "all://[::1]")],
+    ids=["bracketed", "bracketed-with-port", "bare"],
+)
+def test_an_ipv6_address_in_no_proxy_is_direct_bracketed_or_not(
+    entry: str, pattern: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", PROXY_URL)
+    monkeypatch.setenv("NO_PROXY", f"localhost,{entry}")
+    assert environment_proxies()[pattern] is None
+    with outbound_client(timeout=1) as client:  # httpx reads every pattern it is given
+        assert any(mount.pattern == pattern for mount in client._mounts)
+
+
+@pytest.mark.parametrize("entry", ["example.com:abc", "[::1", "*ünïcode.example"], ids=["port", "bracket", "idna"])
+def test_a_no_proxy_entry_httpx_cannot_read_is_a_config_error_naming_it(
+    entry: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", PROXY_URL)
+    monkeypatch.setenv("NO_PROXY", f"localhost, {entry}")
+    with pytest.raises(ConfigError) as raised:
+        outbound_client(timeout=1)
+    message = str(raised.value)
+    assert message.startswith(f"NO_PROXY (or no_proxy) names {entry!r}")
+    assert PROXY_SECRET not in message
+    assert raised.value.__cause__ is None
+
+
+def test_tfreview_submit_with_an_unreadable_no_proxy_exits_2_naming_the_entry(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"format_version": "1.2", "resource_changes": []}', encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if key not in VARIABLES}
+    env.update(HTTPS_PROXY=PROXY_URL, HTTP_PROXY=PROXY_URL, NO_PROXY="localhost,[::1]:80x", TFR_TOKEN="tfr_x")
+    done = subprocess.run(
+        [sys.executable, "-m", "tfreview", "submit", "--url", "http://127.0.0.1:9", "--token-env", "TFR_TOKEN"]
+        + [str(plan)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("tfreview: error: NO_PROXY (or no_proxy) names '[::1]:80x'"), done.stderr
+    assert "Traceback" not in done.stderr
+    assert "internal error" not in done.stderr
+    assert PROXY_SECRET not in done.stderr + done.stdout
