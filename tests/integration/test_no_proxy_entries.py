@@ -61,9 +61,9 @@ def test_tfreview_submit_with_an_unreadable_no_proxy_exits_2_naming_the_entry(tm
     plan.write_text('{"format_version": "1.2", "resource_changes": []}', encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if key not in VARIABLES}
     env.update(HTTPS_PROXY=PROXY_URL, HTTP_PROXY=PROXY_URL, NO_PROXY="localhost,[::1]:80x", TFR_TOKEN="tfr_x")
+    command = ["submit", "--url", "http://127.0.0.1:9", "--token-env", "TFR_TOKEN", str(plan)]
     done = subprocess.run(
-        [sys.executable, "-m", "tfreview", "submit", "--url", "http://127.0.0.1:9", "--token-env", "TFR_TOKEN"]
-        + [str(plan)],
+        [sys.executable, "-m", "tfreview", *command],
         env=env,
         capture_output=True,
         text=True,

@@ -59,7 +59,7 @@ def test_a_pattern_that_leaves_some_iam_action_out_is_not_every_iam_action(spell
 def test_every_spelling_of_every_action_is_administrator_access(spelling: str) -> None:
     messages = _messages(f'{{ Effect = "Allow", Action = "{spelling}", Resource = "*" }}')
     assert messages["TFR-AWS-030"].startswith('statement 0 allows every action ("*") on every resource ("*")')
-    assert messages["TFR-AWS-031"] == f'statement 0 allows "*"'
+    assert messages["TFR-AWS-031"] == 'statement 0 allows "*"'
 
 
 @pytest.mark.parametrize("excepted", ['"*"', '["*:*"]', '["**"]', '["s3:*", "*"]'])

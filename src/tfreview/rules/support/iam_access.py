@@ -21,9 +21,10 @@ methods: actions that expose credentials, actions that read data out (exfiltrati
 actions that together let a principal escalate its privileges.
 
 Every name is compared lower-cased; patterns (`s3:*`, `iam:Put*`) are matched as IAM matches them (`*` any run of
-characters, `?` one, every other character itself: `wildcard_match`, ADR 0527) against these tables, and a pattern reaches the levels its literal part allows (`s3:Get*` reads, `s3:*` and
-`*` reach every level). An `Allow` statement with `NotAction` allows every action its patterns do not cover
-(`not_excluded`, one matcher for every rule; ADR 0516): a rule asks whether they leave an action of its category in.
+characters, `?` one, every other character itself: `wildcard_match`, ADR 0527) against these tables, and a
+pattern reaches the levels its literal part allows (`s3:Get*` reads, `s3:*` and `*` reach every level). An
+`Allow` statement with `NotAction` allows every action its patterns do not cover (`not_excluded`, one matcher for
+every rule; ADR 0516): a rule asks whether they leave an action of its category in.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
 from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
 from tfreview.rules.support.policy_documents import (
     PolicyDocument,
-    every_action,
     Statement,
+    every_action,
     identity_documents,
     identity_hits,
     listed,
