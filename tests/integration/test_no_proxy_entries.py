@@ -1,7 +1,8 @@
 """NO_PROXY entries httpx cannot turn into a URL pattern are a precise configuration error, not an internal one
 (review14a, ADR 0526): `tfreview submit` run as a real process with such an entry exits 2 naming the entry and
 the variable, with no traceback and no proxy credential; a bracketed IPv6 address (`[::1]`, `[::1]:8080`) is read
-as the address it spells, as httpx reads the unbracketed `::1`."""
+as the address it spells, as httpx reads the unbracketed `::1`. A Bedrock model whose proxy environment cannot be used
+fails as that model's configuration problem, not as a credential one."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from tfreview.advisor.bedrock import AwsCredentials, BedrockClient
+from tfreview.advisor.model import Prompt, ProviderError
 from tfreview.core.errors import ConfigError
 from tfreview.plumbing.http import outbound_client
 from tfreview.plumbing.proxies import environment_proxies
+from tfreview.plumbing.secret_references import SecretSource
 
 PROXY_SECRET = "CANARYn0Pr0xyPassw0rd000000000"
 PROXY_URL = f"http://egress:{PROXY_SECRET}@127.0.0.1:9"
@@ -75,3 +79,34 @@ def test_tfreview_submit_with_an_unreadable_no_proxy_exits_2_naming_the_entry(tm
     assert "Traceback" not in done.stderr
     assert "internal error" not in done.stderr
     assert PROXY_SECRET not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("HTTPS_PROXY", f"ftp://egress:{PROXY_SECRET}@proxy.internal:21", "has the scheme 'ftp'"),
+        ("NO_PROXY", "example.com:abc", "NO_PROXY (or no_proxy) names 'example.com:abc'"),
+    ],
+    ids=["proxy-scheme", "no-proxy-entry"],
+)
+def test_a_proxy_environment_bedrock_cannot_use_fails_the_model_as_a_configuration_problem_not_as_auth(
+    variable: str, value: str, named: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sender is built at the first call; its ConfigError was read as a credential problem ("auth"), and the
+    chain then re-read the credentials for nothing. It is this model's permanent "other" failure, the review goes
+    on (ADR 0526)."""
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("HTTPS_PROXY", PROXY_URL)
+    monkeypatch.setenv(variable, value)
+    parts = []
+    for name, secret in (("key_id", "AKIAEXAMPLE000000000"), ("secret", "CANARYawsSecretKey0000000000000000000000")):
+        (tmp_path / name).write_text(secret, encoding="utf-8")
+        parts.append(SecretSource.from_file(tmp_path / name))
+    model = BedrockClient(
+        "eu-west-1", "anthropic.claude", endpoint_url="http://127.0.0.1:9", credentials=AwsCredentials(*parts)
+    )
+    with model, pytest.raises(ProviderError) as caught:
+        model.complete(Prompt(system="s", user="u", max_output_tokens=10), timeout=1.0)
+    assert (caught.value.kind, caught.value.retriable) == ("other", False)
+    assert named in str(caught.value)
+    assert PROXY_SECRET not in str(caught.value)
