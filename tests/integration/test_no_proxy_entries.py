@@ -9,10 +9,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.fakes.proxy import EgressProxy
 from tfreview.advisor.bedrock import AwsCredentials, BedrockClient
 from tfreview.advisor.model import Prompt, ProviderError
 from tfreview.core.errors import ConfigError
@@ -23,6 +28,19 @@ from tfreview.plumbing.secret_references import SecretSource
 PROXY_SECRET = "CANARYn0Pr0xyPassw0rd000000000"
 PROXY_URL = f"http://egress:{PROXY_SECRET}@127.0.0.1:9"
 VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+class _Counting(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, counted: list[str]) -> None:
+        self._inner = inner
+        self._counted = counted
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._counted.append(str(request.url))
+        return self._inner.handle_request(request)
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +128,58 @@ def test_a_proxy_environment_bedrock_cannot_use_fails_the_model_as_a_configurati
     assert (caught.value.kind, caught.value.retriable) == ("other", False)
     assert named in str(caught.value)
     assert PROXY_SECRET not in str(caught.value)
+
+
+class _Hello(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"hello"
+        self.send_response(200)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def origin() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("no_proxy", "direct"),
+    [
+        ("10.0.0.0/8,127.0.0.0/8", True),
+        ("fd00::/8, ::1/128,127.0.0.1/32", True),
+        ("10.0.0.0/8,192.168.0.0/16", False),
+        ("fd00::/8", False),
+    ],
+    ids=["ipv4-range", "ipv6-ranges-and-one-address", "other-ranges", "ipv6-range-only"],
+)
+def test_an_address_range_in_no_proxy_sends_a_call_to_an_address_in_it_direct(
+    no_proxy: str, direct: bool, origin: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """httpx documents `NO_PROXY=192.168.0.0/16` in `get_environment_proxies` but matches it as the one address
+    192.168.0.0 (and cannot read `fd00::/8` at all); requests, curl and Go read a range. A call to an address in a
+    range goes direct, any other through the proxy (ADR 0526)."""
+    with EgressProxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url_with("egress", PROXY_SECRET))
+        monkeypatch.setenv("NO_PROXY", no_proxy)
+        counted: list[str] = []
+
+        def counting(transport: httpx.BaseTransport) -> httpx.BaseTransport:
+            return _Counting(transport, counted)
+
+        with outbound_client(timeout=5, wrap=counting) as client:
+            answer = client.get(origin)
+    assert answer.text == "hello"
+    assert (proxy.seen == []) is direct
+    assert counted == [origin]  # each call counted once, whichever way it went
