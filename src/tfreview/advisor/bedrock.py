@@ -287,7 +287,11 @@ class _DeadlineSender:
         from tfreview.plumbing.http import outbound_client
 
         self._timeout = timeout
-        self._http = outbound_client(timeout=timeout, verify=_verify_with(ca_bundle))
+        verify = _verify_with(ca_bundle)
+        try:
+            self._http = outbound_client(timeout=timeout, verify=verify)
+        except ConfigError as error:  # a proxy environment httpx cannot use: this model's setup, not its credential
+            raise ProviderError(PROVIDER, "other", str(error), retriable=False) from None
 
     def close(self) -> None:
         self._http.close()

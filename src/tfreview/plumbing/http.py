@@ -24,7 +24,7 @@ import httpx
 
 from tfreview.plumbing.call_deadline import DeadlineTransport, call_deadline
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.plumbing.proxies import environment_proxies
+from tfreview.plumbing.proxies import ProxyBypass, environment_proxies, no_proxy_networks
 
 
 def outbound_client(
@@ -36,8 +36,9 @@ def outbound_client(
 ) -> httpx.Client:
     """The one way tfreview builds an outbound client. Its transport is a `DeadlineTransport` (every socket and the
     wait for a pooled connection end at `call_deadline`, ADR 0498, 0514), and the environment's proxies are mounted
-    as httpx itself would mount them (ADR 0513): HTTP_PROXY/HTTPS_PROXY/ALL_PROXY per scheme, NO_PROXY direct, each
-    proxy reached through a `DeadlineTransport(proxy=...)` (forwarding for http://, a CONNECT tunnel for https://).
+    as httpx itself would mount them (ADR 0513): HTTP_PROXY/HTTPS_PROXY/ALL_PROXY per scheme, NO_PROXY direct (its
+    address ranges too, which httpx does not read: ADR 0526), each proxy reached through a
+    `DeadlineTransport(proxy=...)` (forwarding for http://, a CONNECT tunnel for https://).
     `wrap` wraps each of those transports (the wiring counts requests per upstream with it). A `transport` given
     (tests) carries every request itself: nothing is mounted around it, as httpx does with a transport."""
     timeout = timeout if timeout is not None else httpx.Timeout(5.0)
@@ -48,8 +49,16 @@ def outbound_client(
         built = DeadlineTransport(verify=verify, proxy=proxy)
         return built if wrap is None else wrap(built)
 
-    mounts = {pattern: None if proxy is None else made(proxy) for pattern, proxy in environment_proxies().items()}
-    return httpx.Client(timeout=timeout, follow_redirects=False, transport=made(None), mounts=mounts)
+    proxies = environment_proxies()
+    direct = made(None)
+    networks = no_proxy_networks() if any(proxy is not None for proxy in proxies.values()) else ()
+
+    def proxied(proxy: httpx.Proxy) -> httpx.BaseTransport:  # NO_PROXY's address ranges go direct (ADR 0526)
+        through = made(proxy)
+        return ProxyBypass(through, direct, networks) if networks else through
+
+    mounts = {pattern: None if proxy is None else proxied(proxy) for pattern, proxy in proxies.items()}
+    return httpx.Client(timeout=timeout, follow_redirects=False, transport=direct, mounts=mounts)
 
 
 class ResponseTooLarge(Exception):

@@ -11,13 +11,23 @@ where NO_PROXY sends the call direct:
 
 A proxy httpx could not use (a scheme other than http, https, socks5, socks5h; SOCKS without the `socksio`
 package) is a ConfigError naming the pattern and the scheme — never the URL, whose user information is a secret.
+A NO_PROXY entry httpx cannot make a URL pattern of (`example.com:abc`, a host IDNA refuses) is a ConfigError
+naming the entry, not the `httpx.InvalidURL` httpx raises when the client is built; a bracketed IPv6 address
+(`[::1]`, `[::1]:8080`) is read as the address it spells, as httpx reads `::1` (ADR 0526).
+
+An address range in NO_PROXY (`10.0.0.0/8`, `fd00::/8`) is read as requests, curl and Go read it: a call whose
+URL names an address in the range goes direct (`no_proxy_networks`, `ProxyBypass`). httpx's own reading documents
+`192.168.0.0/16` but matches it as the one address 192.168.0.0, and cannot read an IPv6 range at all (ADR 0526).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
+from urllib.request import getproxies
 
 import httpx
+from httpx._utils import URLPattern  # private, as `get_environment_proxies`: what httpx.Client builds of each key
 
 from tfreview.core.errors import ConfigError
 
@@ -29,8 +39,67 @@ def environment_proxies() -> dict[str, httpx.Proxy | None]:
     from httpx._utils import get_environment_proxies  # private, pinned by tests/integration/test_outbound_proxies.py
 
     return {
-        pattern: None if url is None else _proxy(pattern, url) for pattern, url in get_environment_proxies().items()
+        _readable(pattern): None if url is None else _proxy(pattern, url)
+        for pattern, url in get_environment_proxies().items()
+        if url is not None or _network(pattern.removeprefix("all://")) is None  # a range: `no_proxy_networks`
     }
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def no_proxy_networks() -> tuple[Network, ...]:
+    """The address ranges NO_PROXY (or no_proxy) names: `10.0.0.0/8`, `fd00::/8`, `127.0.0.1/32`."""
+    found = (_network(entry.strip()) for entry in getproxies().get("no", "").split(","))
+    return tuple(network for network in found if network is not None)
+
+
+def _network(entry: str) -> Network | None:
+    if "/" not in entry or "://" in entry:
+        return None
+    try:
+        return ipaddress.ip_network(entry.removeprefix("[").removesuffix("]"), strict=False)
+    except ValueError:
+        return None
+
+
+class ProxyBypass(httpx.BaseTransport):
+    """A proxied transport that sends a call whose URL names an address in one of `networks` to `direct` instead
+    (NO_PROXY's address ranges; a host name is never resolved to be compared, as requests does). It closes only
+    its proxied transport: `direct` is the client's own."""
+
+    def __init__(self, proxied: httpx.BaseTransport, direct: httpx.BaseTransport, networks: tuple[Network, ...]):
+        self._proxied = proxied
+        self._direct = direct
+        self._networks = networks
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            address = ipaddress.ip_address(request.url.host)
+        except ValueError:
+            return self._proxied.handle_request(request)
+        bypass = any(address in network for network in self._networks)
+        return (self._direct if bypass else self._proxied).handle_request(request)
+
+    def close(self) -> None:
+        self._proxied.close()
+
+
+def _readable(pattern: str) -> str:
+    """The URL pattern httpx made of a NO_PROXY entry, as httpx.Client will read it; ConfigError naming the entry
+    when it cannot. httpx reads `::1` as `all://[::1]` but `[::1]` as a host name `*[::1]`: that one is the address."""
+    entry = pattern.removeprefix("all://")
+    if entry.startswith("*["):
+        pattern = f"all://{entry[1:]}"
+    try:
+        URLPattern(pattern)
+    except (httpx.InvalidURL, ValueError):
+        written = pattern.removeprefix("all://").removeprefix("*")
+        raise ConfigError(
+            f"NO_PROXY (or no_proxy) names {written!r}, which is no host, domain, IP address or host:port httpx can "
+            "match; write it as `example.com`, `.example.com`, `10.0.0.7`, `::1` or `example.com:8443`"
+        ) from None
+    return pattern
 
 
 def _proxy(pattern: str, url: str) -> httpx.Proxy:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from fnmatch import fnmatchcase
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import wildcard_match
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
     Statement,
+    every_action,
     identity_hits,
     per_statement_message,
 )
-
-_EVERY_IAM_ACTION = ("*", "*:*", "iam:*")
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
@@ -37,18 +36,27 @@ def _grants_all_of_iam(statement: Statement) -> str | None:
     not list, so it grants all of IAM unless one of its patterns covers some IAM action (`iam:PassRole`, `IAM:*`,
     `i?m:*`, `*:*`, `*`: IAM matches services and actions case-insensitively, with wildcards)."""
     for action in statement.actions:
-        if action in _EVERY_IAM_ACTION:
+        if _every_iam_action(action):
             return f'"{statement.as_written(action)}"'
     if statement.not_actions and not any(_covers_some_iam_action(a) for a in statement.not_actions):
         return "NotAction without any iam: action"
     return None
 
 
+def _every_iam_action(pattern: str) -> bool:
+    """Whether an `Action` pattern covers every IAM action: `*`, `*:*`, `iam:*`, and every other spelling of them
+    (`IAM:*`, `i?m:*`, `iam:**`, `i*:*`), as IAM matches services and actions (ADR 0527)."""
+    service, colon, name = pattern.lower().partition(":")
+    if not colon:
+        return every_action(pattern)
+    return wildcard_match("iam", service) and set(name) == {"*"}
+
+
 def _covers_some_iam_action(pattern: str) -> bool:
     """Whether a `NotAction` pattern excludes at least one IAM action: its service part matches `iam`."""
     written = pattern.lower()
     service = written.partition(":")[0] if ":" in written else "*"  # `*` alone, or a bare name IAM would refuse
-    return fnmatchcase("iam", service)
+    return wildcard_match("iam", service)
 
 
 RULE = Rule(

@@ -6,9 +6,11 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import excludes_everything
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
+    Statement,
     identity_hits,
     per_statement_message,
 )
@@ -24,10 +26,15 @@ def _said(document: PolicyDocument) -> str | None:
         if statement.not_actions
         else (statement.index, "allows", '"*"')
         for statement in document.statements
-        if statement.allows and statement.any_action
+        if statement.allows and statement.any_action and not _allows_nothing(statement)
     ]
     # one finding per document naming every offending statement (issue 12 §3)
     return per_statement_message(parts) if parts else None
+
+
+def _allows_nothing(statement: Statement) -> bool:
+    """A `NotAction` statement whose patterns cover every action (`NotAction = "*"`) allows nothing (ADR 0527)."""
+    return not statement.actions and excludes_everything(statement.not_actions)
 
 
 RULE = Rule(

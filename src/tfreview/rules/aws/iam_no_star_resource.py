@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.rules.support.iam_access import excludes_everything
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     UNRESTRICTABLE_ACTIONS,
@@ -27,6 +28,8 @@ def _said(document: PolicyDocument) -> str | None:
     restrictable: list[str] = []
     not_action = False
     for statement in document.unconstrained:
+        if statement.not_actions and not statement.actions and excludes_everything(statement.not_actions):
+            continue  # `NotAction = "*"`: the statement allows nothing (ADR 0527)
         actions = [statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
         if actions or statement.not_actions:
             indexes.append(statement.index)

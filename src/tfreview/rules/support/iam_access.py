@@ -20,17 +20,17 @@ library behind Checkov's checks of the same names) and Rhino Security Labs' IAM 
 methods: actions that expose credentials, actions that read data out (exfiltration), and the sets of
 actions that together let a principal escalate its privileges.
 
-Every name is compared lower-cased; patterns (`s3:*`, `iam:Put*`) are matched with `fnmatch` against
-these tables, and a pattern reaches the levels its literal part allows (`s3:Get*` reads, `s3:*` and
-`*` reach every level). An `Allow` statement with `NotAction` allows every action its patterns do not cover
-(`not_excluded`, one matcher for every rule; ADR 0516): a rule asks whether they leave an action of its category in.
+Every name is compared lower-cased; patterns (`s3:*`, `iam:Put*`) are matched as IAM matches them (`*` any run of
+characters, `?` one, every other character itself: `wildcard_match`, ADR 0527) against these tables, and a
+pattern reaches the levels its literal part allows (`s3:Get*` reads, `s3:*` and `*` reach every level). An
+`Allow` statement with `NotAction` allows every action its patterns do not cover (`not_excluded`, one matcher for
+every rule; ADR 0516): a rule asks whether they leave an action of its category in.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from typing import Final
 
@@ -40,6 +40,7 @@ from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFI
 from tfreview.rules.support.policy_documents import (
     PolicyDocument,
     Statement,
+    every_action,
     identity_documents,
     identity_hits,
     listed,
@@ -191,6 +192,19 @@ PRIVILEGE_ESCALATION: Final = tuple(
 )
 
 
+@lru_cache(maxsize=4096)
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.DOTALL)
+
+
+def wildcard_match(name: str, pattern: str) -> bool:
+    """Whether `name` matches `pattern` as IAM matches actions (IAM User Guide, "IAM JSON policy elements: Action"):
+    `*` any run of characters, `?` one character, every other character itself — `[a-z]` and `[!x]` are no character
+    classes (fnmatch's are: `NotAction = "[!x]*:*"` read as excluding nearly every action excludes none). Both
+    lower-cased by the caller: IAM compares actions case-insensitively."""
+    return _wildcard(pattern).fullmatch(name) is not None
+
+
 def reads_by_verb(name: str) -> bool:
     """True when an action name (without its service) starts with a read or tagging verb."""
     return name.lower().startswith((*_READ_VERBS, *_TAGGING_VERBS))
@@ -239,8 +253,8 @@ def levels(action: str) -> frozenset[str]:
         if service == "iam":
             found.discard("write")
     pattern = f"{service}:{name}"
-    named = _ALL_PERMISSIONS if any(c in service for c in "*?[") else _PERMISSIONS_BY_SERVICE.get(service, frozenset())
-    if any(fnmatchcase(known, pattern) for known in (*named, *_OTHER_PERMISSIONS)):
+    named = _ALL_PERMISSIONS if any(c in service for c in "*?") else _PERMISSIONS_BY_SERVICE.get(service, frozenset())
+    if any(wildcard_match(known, pattern) for known in (*named, *_OTHER_PERMISSIONS)):
         found.add("permissions")
     return frozenset(found)
 
@@ -271,7 +285,7 @@ def matches(pattern: str, action: str) -> bool:
 
     Cached: the escalation table asks the same (pattern, action) pairs of every policy of a plan."""
     pattern = pattern.lower()
-    return pattern == action or fnmatchcase(action, pattern if ":" in pattern or pattern == "*" else f"*:{pattern}")
+    return pattern == action or wildcard_match(action, pattern if ":" in pattern or pattern == "*" else f"*:{pattern}")
 
 
 @lru_cache(maxsize=4096)
@@ -308,12 +322,7 @@ def excludes_everything(excepted: tuple[str, ...]) -> bool:
     then allows nothing. Any other list leaves some action of the open categories (write actions) in: a pattern
     names one service (`s3:*`), or some verbs (`*:Put*`), and every service has writes that no list of verbs
     exhausts (AWS adds actions), so a statement is judged by what its patterns can be shown to exclude."""
-    return any(_every_action(pattern) for pattern in excepted)
-
-
-def _every_action(pattern: str) -> bool:
-    service, _, name = pattern.partition(":")
-    return set(service) == {"*"} and set(name or "*") == {"*"} and pattern.count(":") <= 1
+    return any(every_action(pattern) for pattern in excepted)
 
 
 def every_action_except(statement: Statement) -> str:

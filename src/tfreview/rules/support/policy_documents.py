@@ -73,13 +73,13 @@ class Statement:
     written: tuple[str, ...] = ()
     # read from the fields above once, when the statement is made (every IAM rule asks them of every statement)
     allows: bool = field(init=False)  # an Allow (a statement without `Effect` is one)
-    any_action: bool = field(init=False)  # "*" or "*:*" among the actions, or a NotAction
+    any_action: bool = field(init=False)  # "*" or "*:*" (`every_action`) among the actions, or a NotAction
     any_resource: bool = field(init=False)  # "*" among the resources, or a NotResource
     any_principal: bool = field(init=False)  # "*" among the principals
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "allows", self.effect.lower() == "allow")
-        object.__setattr__(self, "any_action", any(a in ("*", "*:*") for a in self.actions) or bool(self.not_actions))
+        object.__setattr__(self, "any_action", any(map(every_action, self.actions)) or bool(self.not_actions))
         object.__setattr__(self, "any_resource", "*" in self.resources or bool(self.not_resources))
         object.__setattr__(self, "any_principal", "*" in self.principals)
 
@@ -117,6 +117,13 @@ class PolicyDocument:
 
 
 _UNJUDGED: Final = Hit("unjudged")  # a marker: `PolicyDocument.hit` has not judged that key yet
+
+
+def every_action(pattern: str) -> bool:
+    """Whether an action pattern covers every action of every service: `*`, `*:*`, and the same written with more
+    stars (`**`, `*:**`), as IAM's `*` matches any run of characters."""
+    service, _, name = pattern.partition(":")
+    return set(service) == {"*"} and set(name or "*") == {"*"} and pattern.count(":") <= 1
 
 
 def _strings(value: Any) -> tuple[str, ...]:
