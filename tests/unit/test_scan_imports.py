@@ -112,6 +112,13 @@ def test_each_provider_package_declares_only_its_own_resource_types() -> None:
         assert {r.provider for r in loaded} <= providers | {"change"}, types
 
 
+def test_the_write_only_rule_names_every_type_of_its_table() -> None:
+    """TFR-TF-002 spells its types out for the index; they must stay the types its table reads."""
+    from tfreview.rules.terraform.write_only_argument_literal import RULE, WRITE_ONLY
+
+    assert set(RULE.resource_types) == set(WRITE_ONLY)
+
+
 def test_a_scan_imports_tomllib_only_to_parse_a_file(tmp_path: Path) -> None:
     """ADR 0469: tomllib (22 M instructions to import) is imported where a TOML file is parsed: a .tfreview.toml, a
     rule file the library's index does not hold. Reading the settings of a folder without a .tfreview.toml and a

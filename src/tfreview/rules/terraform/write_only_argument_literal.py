@@ -57,7 +57,22 @@ RULE = Rule(
     severity=Severity.HIGH,
     provider="terraform",
     category="secrets",
-    resource_types=tuple(WRITE_ONLY),
+    # spelled out, not `tuple(WRITE_ONLY)`: the rule index reads a rule's types from its source without importing it,
+    # so a scan loads this rule only when one of them occurs (tests/unit/test_scan_imports.py)
+    resource_types=(
+        "aws_db_instance",
+        "aws_docdb_cluster",
+        "aws_rds_cluster",
+        "aws_redshift_cluster",
+        "aws_secretsmanager_secret_version",
+        "aws_ssm_parameter",
+        "azurerm_key_vault_secret",
+        "azurerm_mssql_server",
+        "azurerm_mysql_flexible_server",
+        "azurerm_postgresql_flexible_server",
+        "google_secret_manager_secret_version",
+        "google_sql_user",
+    ),
     remediation="Give the argument an ephemeral value: an `ephemeral` resource (`ephemeral.random_password.db."
     "result`, `ephemeral.aws_secretsmanager_secret_version.db.secret_string`) or an `ephemeral = true` input "
     "variable, and bump its `*_wo_version` to send a new value. Rotate the secret that was committed.",
