@@ -31,6 +31,7 @@ from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, as_utc, utcnow
+from tfreview.plumbing.whole_files import sync_directory
 from tfreview.store.backup_manifest import MANIFEST_SUFFIX, Manifest, TableDigest, compare_digests, table_digests
 from tfreview.store.database import normalise_url, translate_errors
 
@@ -280,6 +281,35 @@ def restore_sqlite(backup: Path, target: Path) -> dict[str, TableDigest]:
     except sqlite3.Error as exc:
         raise UpstreamError(f"SQLite restore failed: {exc}") from exc
     return _sqlite_contents(target)[1]
+
+
+def stage_sqlite_restore(backup: Path, target: Path) -> tuple[Path, dict[str, TableDigest]]:
+    """Restore the backup into a staging file beside `target` (the database itself untouched); returns the
+    staging file and what it holds. A staging file left by a restore killed midway is removed first."""
+    staged = target.with_name(f".{target.name}.restoring")
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        staged.with_name(staged.name + suffix).unlink(missing_ok=True)
+    return staged, restore_sqlite(backup, staged)
+
+
+def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
+    """Put the complete `staged` database in place of `target` with one rename: at every instant `target` is
+    the whole old database or the whole new one (ADR 0520). The old one is first folded into one file (its
+    WAL checkpointed) and kept as `kept`, a hard link of the same bytes (a copy where links are refused)."""
+    if kept is not None and target.exists():
+        try:
+            with _closing(sqlite3.connect(target, timeout=30)) as current:
+                current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                current.execute("PRAGMA journal_mode = DELETE")  # folds and removes -wal: one self-contained file
+        except sqlite3.Error as exc:
+            raise UpstreamError(f"SQLite restore failed: {exc}") from exc
+        try:
+            os.link(target, kept)
+        except OSError:
+            shutil.copyfile(target, kept)
+        target.with_name(target.name + "-shm").unlink(missing_ok=True)
+    os.replace(staged, target)
+    sync_directory(target.parent)
 
 
 def restore_postgres(backup: Path, url: str, *, clean: bool) -> dict[str, TableDigest]:
