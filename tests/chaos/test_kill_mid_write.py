@@ -329,7 +329,8 @@ def test_a_restore_leaves_the_old_or_the_restored_database_at_every_kill_point(t
     sqlite_cli(tmp_path, data, "db", "upgrade")
     sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", "a")
     sqlite_cli(tmp_path, data, "backup", "create", "--dir", str(backups))
-    command = Command(tmp_path, ["backup", "restore", "--force", "--dir", str(backups), "--data-dir", str(data)], [data])
+    restore = ["backup", "restore", "--force", "--dir", str(backups), "--data-dir", str(data)]
+    command = Command(tmp_path, restore, [data])
     added = iter(range(1000))
 
     def reset() -> None:  # the live database moves on past the backup
@@ -378,8 +379,9 @@ def test_a_postgres_migration_is_all_or_nothing_when_killed_at_any_time(tmp_path
             with engine.connect() as conn:
                 tables = conn.execute(text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).scalar()
                 has_version = conn.execute(text("SELECT to_regclass('public.alembic_version')")).scalar()
-                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if has_version else None
-            return revision, int(tables or 0)
+                version = text("SELECT version_num FROM alembic_version")
+                revision = conn.execute(version).scalar() if has_version else None
+            return (str(revision) if revision else None), int(tables or 0)
 
         def reset() -> None:
             with engine.begin() as conn:
