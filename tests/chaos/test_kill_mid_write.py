@@ -180,7 +180,7 @@ def test_alert_exports_are_old_or_whole_at_every_kill_point(tmp_path: Path, fmt:
     subprocess.run([sys.executable, "-m", "tfreview", *args], check=True, capture_output=True, timeout=120)
     names = sorted(p.name for p in out.iterdir())
     assert names
-    # `alerts export` takes ~1 s a run: the suite kills at 2 × MOST of its points, `make chaos` at all
+    # `alerts export` takes ~1 s a run: the suite kills at 2 x MOST of its points, `make chaos` at all
     assert whole_files_test(tmp_path, args, out, names, most=2 * MOST) >= min(2 * MOST, 5 * len(names))
 
 
@@ -329,6 +329,45 @@ def test_a_backup_is_listed_only_when_whole_at_every_kill_point(tmp_path: Path) 
         verify_backup(backups, newest)
 
     assert kill_everywhere(command, reset, killed, rerun, most=MOST) >= min(MOST, 15)
+    partial = backups / "tfreview-20000101T000000Z-000000.sqlite3.partial"  # what a backup killed long ago left
+    partial.write_bytes(b"SQLite format 3\x00 and then nothing")
+    fresh = backups / "tfreview-20000101T000000Z-111111.sqlite3.partial"  # a backup running now
+    fresh.write_bytes(b"SQLite format 3\x00")
+    os.utime(partial, (time.time() - 2 * 3600, time.time() - 2 * 3600))
+    command.rerun()
+    assert not partial.exists()
+    assert fresh.exists()
+
+
+def test_serve_killed_during_its_scheduled_backups_leaves_only_whole_ones(tmp_path: Path) -> None:
+    """`serve` backs up every second; it is killed before its Nth write point under the backup folder (N over
+    the first backups' points: a serve never ends by itself, so there is no count run), then checked."""
+    from tests.integration.served import child_env
+
+    data, backups = tmp_path / "data", tmp_path / "backups"
+    sqlite_cli(tmp_path, data, "db", "upgrade")
+    sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", "a")
+    settings = {k: v for k, v in child_env().items() if k.startswith("TFREVIEW_")}
+    settings |= {"TFREVIEW_BACKUP__INTERVAL_SECONDS": "1", "TFREVIEW_BACKUP__AUDIT_INTERVAL_SECONDS": "0"}
+    settings["TFREVIEW_BACKUP__DIRECTORY"] = str(backups)
+    serve = Command(
+        tmp_path, ["serve", "--no-worker", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(data)], [backups],
+        **settings,
+    )  # fmt: skip
+    create = Command(tmp_path, ["backup", "create", "--dir", str(backups), "--data-dir", str(data)], [])
+    trials = range(0, min(4 * MOST, 24), 4 if MOST < 8 else 1)  # the suite: 3 points; `make chaos`: 24
+    for at in trials:
+        before = {m.file for m in list_backups(backups)}
+        serve.kill_at(at, f"serve's write point {at}")
+        manifests = list_backups(backups)
+        assert len({m.file for m in manifests} - before) <= 1, at
+        for manifest in manifests:
+            verify_backup(backups, manifest)  # InputError when not whole
+        for path in backups.glob("tfreview-*.sqlite3"):  # one without a manifest (yet) is whole too
+            assert schema(path)[0] == head_revision(), at
+        create.rerun()
+        verify_backup(backups, list_backups(backups)[0])
+    print(f"\nserve's scheduled backup: killed at {len(trials)} write points")
 
 
 def test_a_restore_leaves_the_old_or_the_restored_database_at_every_kill_point(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ what the dump holds. Verify restores into a scratch copy (a temporary file; a sc
 and compares every table's row count and content digest with the manifest.
 
 Files: `tfreview-<UTC time>-<random>.sqlite3|.pgdump` and its `.manifest.json`, written under `.partial`
-names and renamed once complete: a crash never leaves a half backup that looks whole.
+names and renamed once complete: a crash never leaves a half backup that looks whole, and the next backup
+removes `.partial` files a crash left once they are older than any backup can run (ADR 0519).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def create_backup(url: str, directory: Path, *, clock: Clock = utcnow) -> Manife
     except OSError as exc:
         raise ConfigError(f"cannot create the backup directory {directory}: {exc.strerror}") from None
     now = as_utc(clock())
+    sweep_partials(directory, now)
     name = f"tfreview-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}{SUFFIXES[kind]}"
     target = directory / name
     partial = target.with_name(name + ".partial")
@@ -95,6 +97,20 @@ def create_backup(url: str, directory: Path, *, clock: Clock = utcnow) -> Manife
     )
     manifest.write(directory)
     return manifest
+
+
+def sweep_partials(directory: Path, now: datetime) -> list[str]:
+    """Remove what backups killed midway left (`*.partial`, its `-journal`): those untouched for longer than a
+    backup may take (PG_TOOL_TIMEOUT_SECONDS; a live backup writes its file as it goes), never a live one's."""
+    removed = []
+    for path in directory.glob("tfreview-*.partial*"):
+        try:
+            if now.timestamp() - path.stat().st_mtime > PG_TOOL_TIMEOUT_SECONDS:
+                path.unlink()
+                removed.append(path.name)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: the next backup tries again
+    return removed
 
 
 def _sqlite_backup(source: Path, partial: Path) -> tuple[str | None, dict[str, TableDigest]]:
