@@ -339,6 +339,20 @@ def test_a_backup_is_listed_only_when_whole_at_every_kill_point(tmp_path: Path) 
     assert fresh.exists()
 
 
+def test_a_backup_verify_killed_anywhere_leaves_the_backup_as_it_was(tmp_path: Path) -> None:
+    data, backups = tmp_path / "data", tmp_path / "backups"
+    sqlite_cli(tmp_path, data, "db", "upgrade")
+    sqlite_cli(tmp_path, data, "backup", "create", "--dir", str(backups))
+    taken = {p.name: p.read_bytes() for p in backups.iterdir()}
+    command = Command(tmp_path, ["backup", "verify", "--dir", str(backups), "--data-dir", str(data)], [])
+    command.watch = [str(command.scratch)]  # verify writes only its scratch copy, under TMPDIR
+
+    def killed(where: str) -> None:  # what a kill leaves in TMPDIR (the scratch copy) is the OS's to clear
+        assert {p.name: p.read_bytes() for p in backups.iterdir()} == taken, where
+
+    assert kill_everywhere(command, lambda: None, killed, lambda: killed("rerun"), most=MOST) >= min(MOST, 8)
+
+
 def test_serve_killed_during_its_scheduled_backups_leaves_only_whole_ones(tmp_path: Path) -> None:
     """`serve` backs up every second; it is killed before its Nth write point under the backup folder (N over
     the first backups' points: a serve never ends by itself, so there is no count run), then checked."""
