@@ -7,6 +7,9 @@ statement). After each kill: the previous file/backup/database is intact or the 
 verifies); nothing truncated lies under a final name; leftovers are only temporary names the next run reuses
 or ignores; then a rerun succeeds. PostgreSQL migrations, whose writes happen in the server, are killed after
 delays spread over a full run's duration instead. ADR 0519, 0520.
+
+The suite (`make unit`) kills the paths a fix touched, at MOST points each where a run is slow; `make chaos`
+kills every path at every point (TFREVIEW_KILL_POINTS=1000).
 """
 
 from __future__ import annotations
@@ -184,6 +187,7 @@ def test_alert_exports_are_old_or_whole_at_every_kill_point(tmp_path: Path, fmt:
     assert whole_files_test(tmp_path, args, out, names, most=2 * MOST) >= min(2 * MOST, 5 * len(names))
 
 
+@pytest.mark.chaos_long  # `make chaos` only: no fix touched this path, and it takes 15-30 s
 def test_a_secret_rotation_leaves_the_old_or_the_new_versions_document(tmp_path: Path) -> None:
     data, secrets = tmp_path / "data", tmp_path / "secrets"
     sqlite_cli(tmp_path, data, "db", "upgrade")  # the rotation is recorded in the audit log
@@ -270,6 +274,7 @@ def schema(database: Path) -> tuple[str | None, list[str]]:
     return revision, sql
 
 
+@pytest.mark.chaos_long  # `make chaos` only: no fix touched this path, and it takes 15-30 s
 def test_a_sqlite_migration_is_all_or_nothing_at_every_statement(tmp_path: Path) -> None:
     data = tmp_path / "data"
     database = data / "tfreview.db"
@@ -339,6 +344,7 @@ def test_a_backup_is_listed_only_when_whole_at_every_kill_point(tmp_path: Path) 
     assert fresh.exists()
 
 
+@pytest.mark.chaos_long  # `make chaos` only: no fix touched this path, and it takes 15-30 s
 def test_a_backup_verify_killed_anywhere_leaves_the_backup_as_it_was(tmp_path: Path) -> None:
     data, backups = tmp_path / "data", tmp_path / "backups"
     sqlite_cli(tmp_path, data, "db", "upgrade")
@@ -353,6 +359,7 @@ def test_a_backup_verify_killed_anywhere_leaves_the_backup_as_it_was(tmp_path: P
     assert kill_everywhere(command, lambda: None, killed, lambda: killed("rerun"), most=MOST) >= min(MOST, 8)
 
 
+@pytest.mark.chaos_long  # `make chaos` only: a serve start per kill (~7 s); the CLI test above runs the same writer
 def test_serve_killed_during_its_scheduled_backups_leaves_only_whole_ones(tmp_path: Path) -> None:
     """`serve` backs up every second; it is killed before its Nth write point under the backup folder (N over
     the first backups' points: a serve never ends by itself, so there is no count run), then checked."""
@@ -409,6 +416,7 @@ def test_a_restore_leaves_the_old_or_the_restored_database_at_every_kill_point(t
     assert kill_everywhere(command, reset, killed, rerun, most=MOST) >= min(MOST, 15)
 
 
+@pytest.mark.chaos_long  # `make chaos` only: no fix touched this path, and it takes 15-30 s
 def test_an_audit_killed_at_every_statement_leaves_a_sound_database(tmp_path: Path) -> None:
     data = tmp_path / "data"
     sqlite_cli(tmp_path, data, "db", "upgrade")
@@ -424,6 +432,7 @@ def test_an_audit_killed_at_every_statement_leaves_a_sound_database(tmp_path: Pa
 # --- PostgreSQL: db upgrade killed after delays spread over a full run -----------------------------------
 
 
+@pytest.mark.chaos_long  # `make chaos` only: no fix touched this path, and it takes 15-30 s
 def test_a_postgres_migration_is_all_or_nothing_when_killed_at_any_time(tmp_path: Path) -> None:
     server = os.environ.get(POSTGRES_ENV)
     if not server:
