@@ -416,6 +416,45 @@ def test_a_restore_leaves_the_old_or_the_restored_database_at_every_kill_point(t
     assert kill_everywhere(command, reset, killed, rerun, most=MOST) >= min(MOST, 15)
 
 
+@pytest.mark.parametrize("taken_by", ["the killed restore", "another file"])
+def test_a_restore_rerun_in_the_same_second_as_a_killed_one_keeps_both(tmp_path: Path, taken_by: str) -> None:
+    """Killed after keeping the old database (a hard link) and before the swap, a restore rerun within the same
+    second found its `before-restore-<second>` name taken (by that very file, or by another restore's) and
+    failed with an internal error (SameFileError, exit 3) — found by the all-points run (`make chaos`)."""
+    from datetime import UTC, datetime, timedelta
+
+    data, backups = tmp_path / "data", tmp_path / "backups"
+    database = data / "tfreview.db"
+    sqlite_cli(tmp_path, data, "db", "upgrade")
+    sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", "a")
+    sqlite_cli(tmp_path, data, "backup", "create", "--dir", str(backups))
+    restore = ["backup", "restore", "--force", "--dir", str(backups), "--data-dir", str(data)]
+    command = Command(tmp_path, restore, [data])
+    points = command.points()  # a whole restore: the database holds "a" only
+    swap = points.index("os.rename .tfreview.db.restoring tfreview.db")
+    sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", "c")
+    for path in data.glob("tfreview.db.before-restore-*"):
+        path.unlink()
+    command.kill_at(swap, points[swap])
+    assert token_names(database) == {"a", "c"}
+    (kept,) = data.glob("tfreview.db.before-restore-*")
+    assert os.path.samefile(kept, database)
+    now = datetime.now(UTC)  # every name the rerun may pick in the next minute is taken as `taken_by` says
+    for second in range(60):
+        name = data / f"tfreview.db.before-restore-{now + timedelta(seconds=second):%Y%m%dT%H%M%SZ}"
+        if not name.exists():
+            if taken_by == "the killed restore":
+                os.link(database, name)
+            else:
+                name.write_bytes(b"another restore's kept file")
+    others = {p.name for p in data.glob("tfreview.db.before-restore-*") if p.read_bytes()[:7] == b"another"}
+    command.rerun()
+    assert token_names(database) == {"a"}
+    kept_files = list(data.glob("tfreview.db.before-restore-*"))
+    assert {p.name for p in kept_files if p.read_bytes()[:7] == b"another"} == others  # none overwritten
+    assert any(token_names(p) == {"a", "c"} for p in kept_files if p.read_bytes()[:6] == b"SQLite")
+
+
 @pytest.mark.chaos_long  # `make chaos` only: no fix touched this path, and it takes 15-30 s
 def test_an_audit_killed_at_every_statement_leaves_a_sound_database(tmp_path: Path) -> None:
     data = tmp_path / "data"

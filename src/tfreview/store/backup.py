@@ -319,13 +319,29 @@ def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
                 current.execute("PRAGMA journal_mode = DELETE")  # folds and removes -wal: one self-contained file
         except sqlite3.Error as exc:
             raise UpstreamError(f"SQLite restore failed: {exc}") from exc
-        try:
-            os.link(target, kept)
-        except OSError:
-            shutil.copyfile(target, kept)
+        _keep(target, kept)
         target.with_name(target.name + "-shm").unlink(missing_ok=True)
     os.replace(staged, target)
     sync_directory(target.parent)
+
+
+def _keep(target: Path, kept: Path) -> None:
+    """`kept` (or `kept-2`, `-3`… when taken by another file) becomes a name of `target`'s bytes; nothing to do
+    when a restore killed before its swap already kept this very file."""
+    for attempt in range(1, 100):
+        name = kept if attempt == 1 else kept.with_name(f"{kept.name}-{attempt}")
+        if name.exists():
+            if os.path.samefile(name, target):
+                return
+            continue
+        try:
+            os.link(target, name)
+        except FileExistsError:
+            continue
+        except OSError:
+            shutil.copyfile(target, name)  # a file system without hard links
+        return
+    raise ConfigError(f"cannot keep {target.name} beside it: {kept.name} and 98 more names are taken")
 
 
 def restore_postgres(backup: Path, url: str, *, clean: bool) -> dict[str, TableDigest]:
