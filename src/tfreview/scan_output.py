@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import codecs
 import os
-import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tfreview.core.errors import InputError
+from tfreview.plumbing.whole_files import write_whole
+
+__all__ = ["emit", "write_whole"]
 
 
 def emit(
@@ -69,34 +70,3 @@ def _json_escape(error: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error("tfreview-json-escape", _json_escape)
 _ESCAPES = {"json": "tfreview-json-escape", "sarif": "tfreview-json-escape", "junit": "xmlcharrefreplace"}
-
-
-def write_whole(path: Path, content: str | bytes) -> None:
-    """Write whole or not at all: a temporary file renamed into place. A path that is not a file to replace (a
-    pipe such as a process substitution's `/dev/fd/63`, `/dev/stdout`, a FIFO, a device) is written as it is:
-    renaming over it would fail, or replace the FIFO or device node with a file."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    if _stream(path):
-        try:
-            with path.open("wb") as out:
-                out.write(data)
-        except OSError as exc:
-            raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
-        return
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_bytes(data)
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
-
-
-def _stream(path: Path) -> bool:
-    """`path` names an existing stream or device rather than a file to replace."""
-    if str(path).startswith(("/dev/", "/proc/")):
-        return True
-    try:
-        return not stat.S_ISREG(path.stat().st_mode)  # follows links: what is written to
-    except (OSError, ValueError):
-        return False  # absent (the usual case: a new file), or a name the OS refuses: the rename reports it

@@ -21,6 +21,7 @@ from tfreview.ops.alert_table import CHANNELS, LEVELS, AlertTable
 from tfreview.ops.prometheus_alerts import ExportedAlert, alert_name, runbook_url, slo_alerts, table_alerts
 from tfreview.ops.rule_tests import tests_document
 from tfreview.ops.slo import Slo
+from tfreview.plumbing.whole_files import write_whole
 
 RULES_FILE = "tfreview-rules.yml"
 TESTS_FILE = "tfreview-rules.test.yml"
@@ -94,10 +95,10 @@ def write_export(
     alerts = table_alerts(table, runbook_base) + slo_alerts(slos, runbook_base)
     directory.mkdir(parents=True, exist_ok=True)
     written = [directory / RULES_FILE, directory / ALERTMANAGER_FILE]
-    written[0].write_text(yaml_text.dump(rules_document(alerts)), encoding="utf-8")
-    written[1].write_text(yaml_text.dump(alertmanager_document()), encoding="utf-8")
+    write_whole(written[0], yaml_text.dump(rules_document(alerts)))
+    write_whole(written[1], yaml_text.dump(alertmanager_document()))
     if with_tests:
         path = directory / TESTS_FILE
-        path.write_text(yaml_text.dump(tests_document(table, slos, runbook_base, RULES_FILE)), encoding="utf-8")
+        write_whole(path, yaml_text.dump(tests_document(table, slos, runbook_base, RULES_FILE)))
         written.append(path)
     return written

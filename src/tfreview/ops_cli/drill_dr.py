@@ -31,6 +31,7 @@ import httpx
 
 from tfreview.core.errors import UpstreamError
 from tfreview.ops.recorder import NullRecorder
+from tfreview.plumbing.whole_files import write_whole
 from tfreview.settings import Settings
 
 READY_TIMEOUT_SECONDS: Final = 120.0
@@ -101,7 +102,7 @@ def run_dr_drill(settings: Settings, *, report_path: str | None, keep: bool) -> 
     result = drill(settings, keep=keep)
     path = Path(report_path) if report_path else _default_report(settings, result.started_at)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(result.markdown(), encoding="utf-8")
+    write_whole(path, result.markdown())
     print(result.summary())
     for problem in result.problems:
         print(f"problem: {problem}", file=sys.stderr)

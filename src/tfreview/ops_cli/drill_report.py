@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tfreview.ops_cli.drill_run import ScenarioDrill
+from tfreview.plumbing.whole_files import write_whole
 
 
 def _seconds(value: float | None) -> str:
@@ -101,9 +102,9 @@ def drill_markdown(drill: ScenarioDrill) -> str:
 def write_reports(drill: ScenarioDrill, markdown_path: Path) -> Path:
     """Write FILE.md and FILE.json beside it; returns the JSON path."""
     markdown_path.parent.mkdir(parents=True, exist_ok=True)
-    markdown_path.write_text(drill_markdown(drill), encoding="utf-8")
+    write_whole(markdown_path, drill_markdown(drill))
     json_path = markdown_path.with_suffix(".json")
-    json_path.write_text(json.dumps(drill_document(drill), indent=2, default=str) + "\n", encoding="utf-8")
+    write_whole(json_path, json.dumps(drill_document(drill), indent=2, default=str) + "\n")
     return json_path
 
 

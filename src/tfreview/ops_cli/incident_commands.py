@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tfreview.core.errors import ConfigError, InputError
+from tfreview.plumbing.whole_files import write_whole
 
 if TYPE_CHECKING:
     from tfreview.settings import Settings
@@ -123,13 +124,7 @@ def _report(args: argparse.Namespace, services: Any, ops: Any) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     path = Path(args.output_file)
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
+    write_whole(path, text)
     print(f"report of incident {incident.id} written to {path}", file=sys.stderr)
     return EXIT_OK
 

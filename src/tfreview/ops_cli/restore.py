@@ -3,7 +3,9 @@
 The backup is verified first (file hash, a scratch restore compared with its manifest); the restored
 database is compared with the manifest again before the schema is migrated; the restore is recorded in
 the restored database's audit log. A live database is never overwritten without --force, and on SQLite
-the file it replaces is kept beside it (`*.before-restore-<time>`).
+the file it replaces is kept beside it (`*.before-restore-<time>`). SQLite restores into a staging file that
+one rename puts in place once it matches the manifest; PostgreSQL restores in one transaction: a restore
+killed midway leaves the old database (ADR 0520).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from tfreview.settings import Settings
 from tfreview.store.backup import (
     postgres_has_schema,
     restore_postgres,
-    restore_sqlite,
     sqlite_file,
+    stage_sqlite_restore,
+    swap_in_sqlite,
     verify_backup,
 )
-from tfreview.store.backup_manifest import Manifest, compare_digests
+from tfreview.store.backup_manifest import Manifest, TableDigest, compare_digests
 
 
 def restore_backup(
@@ -38,28 +41,23 @@ def restore_backup(
     verify_backup(directory, manifest, scratch_server_url=url)
     if kind == "sqlite":
         target = sqlite_file(url)
-        if target.exists():
-            if not force:
-                raise ConfigError(
-                    f"database {target} exists: stop the service, then pass --force to replace it "
-                    "(the current file is kept beside it)"
-                )
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            for suffix in ("", "-wal", "-shm"):
-                current = target.with_name(target.name + suffix)
-                if current.exists():
-                    current.replace(current.with_name(f"{target.name}.before-restore-{stamp}{suffix}"))
-        found = restore_sqlite(directory / manifest.file, target)
+        if target.exists() and not force:
+            raise ConfigError(
+                f"database {target} exists: stop the service, then pass --force to replace it "
+                "(the current file is kept beside it)"
+            )
+        staged, found = stage_sqlite_restore(directory / manifest.file, target)
+        _expect_manifest(manifest, found)  # a restore that does not match never replaces the database
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        swap_in_sqlite(staged, target, target.with_name(f"{target.name}.before-restore-{stamp}"))
     else:
         if postgres_has_schema(url) and not force:
             raise ConfigError(
                 f"database {redacted_url(url)} already holds a tfreview schema: stop the service, "
                 "then pass --force to replace its contents"
             )
-        found = restore_postgres(directory / manifest.file, url, clean=True)
-    problems = compare_digests(manifest.tables, found)
-    if problems:
-        raise InputError("the restored database does not match the backup's manifest: " + "; ".join(problems[:5]))
+        # one transaction (--single-transaction): a pg_restore killed midway leaves the database as it was
+        _expect_manifest(manifest, restore_postgres(directory / manifest.file, url, clean=True))
     prepare_database(url, settings.database.busy_timeout_ms)
     _record(settings, manifest, actor)
     seconds = time.perf_counter() - started
@@ -69,6 +67,12 @@ def restore_backup(
             f"{redacted_url(url)} in {seconds:.2f} s; schema migrated"
         )
     return seconds
+
+
+def _expect_manifest(manifest: Manifest, found: dict[str, TableDigest]) -> None:
+    problems = compare_digests(manifest.tables, found)
+    if problems:
+        raise InputError("the restored database does not match the backup's manifest: " + "; ".join(problems[:5]))
 
 
 def _record(settings: Settings, manifest: Manifest, actor: str) -> None:

@@ -7,7 +7,8 @@ what the dump holds. Verify restores into a scratch copy (a temporary file; a sc
 and compares every table's row count and content digest with the manifest.
 
 Files: `tfreview-<UTC time>-<random>.sqlite3|.pgdump` and its `.manifest.json`, written under `.partial`
-names and renamed once complete: a crash never leaves a half backup that looks whole.
+names and renamed once complete: a crash never leaves a half backup that looks whole, and the next backup
+removes `.partial` files a crash left once they are older than any backup can run (ADR 0519).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, as_utc, utcnow
+from tfreview.plumbing.whole_files import sync_directory
 from tfreview.store.backup_manifest import MANIFEST_SUFFIX, Manifest, TableDigest, compare_digests, table_digests
 from tfreview.store.database import normalise_url, translate_errors
 
@@ -68,6 +70,7 @@ def create_backup(url: str, directory: Path, *, clock: Clock = utcnow) -> Manife
     except OSError as exc:
         raise ConfigError(f"cannot create the backup directory {directory}: {exc.strerror}") from None
     now = as_utc(clock())
+    sweep_partials(directory, now)
     name = f"tfreview-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}{SUFFIXES[kind]}"
     target = directory / name
     partial = target.with_name(name + ".partial")
@@ -94,6 +97,20 @@ def create_backup(url: str, directory: Path, *, clock: Clock = utcnow) -> Manife
     )
     manifest.write(directory)
     return manifest
+
+
+def sweep_partials(directory: Path, now: datetime) -> list[str]:
+    """Remove what backups killed midway left (`*.partial`, its `-journal`): those untouched for longer than a
+    backup may take (PG_TOOL_TIMEOUT_SECONDS; a live backup writes its file as it goes), never a live one's."""
+    removed = []
+    for path in directory.glob("tfreview-*.partial*"):
+        try:
+            if now.timestamp() - path.stat().st_mtime > PG_TOOL_TIMEOUT_SECONDS:
+                path.unlink()
+                removed.append(path.name)
+        except OSError:
+            continue  # gone meanwhile, or not ours to remove: the next backup tries again
+    return removed
 
 
 def _sqlite_backup(source: Path, partial: Path) -> tuple[str | None, dict[str, TableDigest]]:
@@ -280,6 +297,51 @@ def restore_sqlite(backup: Path, target: Path) -> dict[str, TableDigest]:
     except sqlite3.Error as exc:
         raise UpstreamError(f"SQLite restore failed: {exc}") from exc
     return _sqlite_contents(target)[1]
+
+
+def stage_sqlite_restore(backup: Path, target: Path) -> tuple[Path, dict[str, TableDigest]]:
+    """Restore the backup into a staging file beside `target` (the database itself untouched); returns the
+    staging file and what it holds. A staging file left by a restore killed midway is removed first."""
+    staged = target.with_name(f".{target.name}.restoring")
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        staged.with_name(staged.name + suffix).unlink(missing_ok=True)
+    return staged, restore_sqlite(backup, staged)
+
+
+def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
+    """Put the complete `staged` database in place of `target` with one rename: at every instant `target` is
+    the whole old database or the whole new one (ADR 0520). The old one is first folded into one file (its
+    WAL checkpointed) and kept as `kept`, a hard link of the same bytes (a copy where links are refused)."""
+    if kept is not None and target.exists():
+        try:
+            with _closing(sqlite3.connect(target, timeout=30)) as current:
+                current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                current.execute("PRAGMA journal_mode = DELETE")  # folds and removes -wal: one self-contained file
+        except sqlite3.Error as exc:
+            raise UpstreamError(f"SQLite restore failed: {exc}") from exc
+        _keep(target, kept)
+        target.with_name(target.name + "-shm").unlink(missing_ok=True)
+    os.replace(staged, target)
+    sync_directory(target.parent)
+
+
+def _keep(target: Path, kept: Path) -> None:
+    """`kept` (or `kept-2`, `-3`… when taken by another file) becomes a name of `target`'s bytes; nothing to do
+    when a restore killed before its swap already kept this very file."""
+    for attempt in range(1, 100):
+        name = kept if attempt == 1 else kept.with_name(f"{kept.name}-{attempt}")
+        if name.exists():
+            if os.path.samefile(name, target):
+                return
+            continue
+        try:
+            os.link(target, name)
+        except FileExistsError:
+            continue
+        except OSError:
+            shutil.copyfile(target, name)  # a file system without hard links
+        return
+    raise ConfigError(f"cannot keep {target.name} beside it: {kept.name} and 98 more names are taken")
 
 
 def restore_postgres(backup: Path, url: str, *, clean: bool) -> dict[str, TableDigest]:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 
 from tfreview.core.errors import InputError
 from tfreview.plumbing.clock import as_utc
+from tfreview.plumbing.whole_files import write_whole
 from tfreview.store.row_hashes import plain_value
 from tfreview.store.tables import Base
 
@@ -56,9 +57,7 @@ class Manifest:
 
     def write(self, directory: Path) -> Path:
         path = directory / (self.file + MANIFEST_SUFFIX)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_text(json.dumps(self.document(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        partial.replace(path)
+        write_whole(path, json.dumps(self.document(), indent=2, sort_keys=True) + "\n")
         return path
 
     @classmethod
