@@ -86,6 +86,9 @@ class Worker:
         settings = services.settings.worker
         # One attempt may not outlive the review deadline; the lease is kept alive by heartbeats meanwhile.
         self.job_timeout_seconds = job_timeout_seconds or settings.review_deadline_seconds
+        # set (the SQS batch, ADR 0531): the timeout is what others left of an invocation, not the job's own time;
+        # an attempt that outlasts it waits, uncounted, saying this
+        self.cut_short_reason: str | None = None
         # reused for the worker's life: no thread started per job (issue 13)
         self._handler_threads = HandlerThreads(worker_id)
         self._heartbeats = Heartbeats(f"{worker_id}/heartbeat", settings.heartbeat_seconds, self._heartbeat)
@@ -186,6 +189,10 @@ class Worker:
         error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(attempt.job)
         if isinstance(error, UpstreamRateLimited) and not self._may_wait(attempt.job, error):
             error = self._outlasted(error)
+        if isinstance(error, AttemptTimedOut) and self.cut_short_reason is not None:
+            cut = DependencyPending(f"{reason_of(error)}: {self.cut_short_reason}", retry_after_seconds=1.0)
+            cut.__cause__ = error
+            error = cut  # ADR 0097's bound holds: past twice the review deadline, it counts again
         return error, time.perf_counter() - begun
 
     def _unsettled(self, attempt: Attempt, error: BaseException | None, seconds: float) -> Outcome | None:
