@@ -199,6 +199,44 @@ def test_a_job_longer_than_the_time_left_is_abandoned_in_time_and_runs_again(
     assert len(comments) == 1
 
 
+def test_a_job_cut_short_by_the_records_before_it_waits_without_spending_an_attempt(
+    deployment: Deployment, github: FakeGitHub
+) -> None:
+    """A record after one that ran gets what the batch left of the invocation's time, not the time a job has: cut
+    short there, the job did not fail — it waits (uncounted) for an invocation of its own. Counted, a review
+    placed late in three batches went dead ("timed out after 2 s") although nothing ever failed (ADR 0531)."""
+    services = deployment.services
+    first, _ = services.queue.enqueue(NewJob("review", "github:octo", "before-1", {"n": 1}))  # runs, fails fast
+    number = open_terraform_pull_request(github, REPO, "lambda-late")
+    opened = pull_request_event(github, REPO, number, "opened")
+    assert lambda_handlers.http(webhook_event(deployment, "pull_request", opened))["statusCode"] == 202
+    event = deployment.sqs_event()
+    event["Records"].sort(key=lambda r: json.loads(r["body"])["job_id"] != first.id)  # the quick one first
+    late_id = json.loads(event["Records"][1]["body"])["job_id"]
+    github.slow(300)  # GitHub hangs: the late review cannot end within what the batch left it
+    try:
+        answer = lambda_handlers.worker(event, LambdaContext(SETTLE_SECONDS + 3))
+    finally:
+        github.heal()
+    assert {"itemIdentifier": event["Records"][1]["messageId"]} in answer["batchItemFailures"]
+    ran = services.queue.get(first.id)
+    assert ran is not None
+    assert ran.attempts == 1  # the record before it did run
+    late = services.queue.get(late_id)
+    assert late is not None
+    assert (late.state, late.attempts) == (JobState.QUEUED, 0), late  # waiting, no attempt spent
+    assert "the records before it" in (late.last_error or ""), late.last_error
+    for _ in range(20):  # an invocation of its own runs it to the end: one review, one comment
+        if drain(deployment) and services.queue.depth() == 0:
+            break
+        time.sleep(0.5)
+    comments = [c for c in github.comments(REPO, number) if "tfreview:review" in str(c["body"])]
+    assert len(comments) == 1
+    done = services.queue.get(late_id)
+    assert done is not None
+    assert (done.state, done.attempts) == (JobState.SUCCEEDED, 1)
+
+
 def test_a_replay_under_a_new_or_doubled_delivery_id_reviews_once(deployment: Deployment, github: FakeGitHub) -> None:
     number = open_terraform_pull_request(github, REPO, "lambda-replay")
     opened = pull_request_event(github, REPO, number, "opened")

@@ -55,3 +55,60 @@ def test_a_block_that_names_nothing_plainly_changes_nothing(odd: str) -> None:
     head = 'module "old" {\n  source = "./m"\n}\n' + odd
     kinds = _kinds(head)
     assert kinds == {"aws_s3_bucket.a[0]": ("delete", None), "aws_s3_bucket.a[1]": ("delete", None)}
+
+
+@pytest.mark.parametrize(
+    ("base_main", "head_main", "moved_to"),
+    [
+        (  # count added to a resource, its one object moved to [0]: the most common instance-key move
+            'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n',
+            'resource "aws_s3_bucket" "logs" {\n  count = 1\n  bucket = "logs"\n}\n'
+            "moved {\n  from = aws_s3_bucket.logs\n  to = aws_s3_bucket.logs[0]\n}\n",
+            {"aws_s3_bucket.logs[0]": "aws_s3_bucket.logs"},
+        ),
+        (  # a for_each instance renamed, keys quoted as Terraform quotes them
+            'resource "aws_s3_bucket" "logs" {\n  for_each = toset(["x"])\n  bucket = each.key\n}\n',
+            'resource "aws_s3_bucket" "archive" {\n  for_each = toset(["x"])\n  bucket = each.key\n}\n'
+            'moved {\n  from = aws_s3_bucket.logs["x"]\n  to = aws_s3_bucket.archive["x"]\n}\n',
+            {'aws_s3_bucket.archive["x"]': 'aws_s3_bucket.logs["x"]'},
+        ),
+        (  # count to for_each, instance by instance
+            'resource "aws_s3_bucket" "logs" {\n  count = 1\n  bucket = "logs"\n}\n',
+            'resource "aws_s3_bucket" "logs" {\n  for_each = toset(["a"])\n  bucket = "logs"\n}\n'
+            'moved {\n  from = aws_s3_bucket.logs[0]\n  to = aws_s3_bucket.logs["a"]\n}\n',
+            {'aws_s3_bucket.logs["a"]': "aws_s3_bucket.logs[0]"},
+        ),
+        (  # a chain (Terraform follows a.b then b.c: the object moves from a to c)
+            'resource "aws_s3_bucket" "a" {\n  bucket = "logs"\n}\n',
+            'resource "aws_s3_bucket" "c" {\n  bucket = "logs"\n}\n'
+            "moved {\n  from = aws_s3_bucket.a\n  to = aws_s3_bucket.b\n}\n"
+            "moved {\n  from = aws_s3_bucket.b\n  to = aws_s3_bucket.c\n}\n",
+            {"aws_s3_bucket.c": "aws_s3_bucket.a"},
+        ),
+        (  # the same chain written in the other order
+            'resource "aws_s3_bucket" "a" {\n  bucket = "logs"\n}\n',
+            'resource "aws_s3_bucket" "c" {\n  bucket = "logs"\n}\n'
+            "moved {\n  from = aws_s3_bucket.b\n  to = aws_s3_bucket.c\n}\n"
+            "moved {\n  from = aws_s3_bucket.a\n  to = aws_s3_bucket.b\n}\n",
+            {"aws_s3_bucket.c": "aws_s3_bucket.a"},
+        ),
+    ],
+)
+def test_instance_key_moves_and_chained_moves_are_moves_not_a_destroy(
+    base_main: str, head_main: str, moved_to: dict[str, str]
+) -> None:
+    changes = changeset_from_sources({"main.tf": head_main}, base={"main.tf": base_main}).changes
+    kinds = {c.address: (c.kind.value, c.previous_address) for c in changes}
+    assert not [a for a, (kind, _) in kinds.items() if kind in ("delete", "create", "replace")], kinds
+    assert {a: previous for a, (_, previous) in kinds.items() if previous} == moved_to
+
+
+def test_a_cycle_of_moves_ends() -> None:
+    base = 'resource "aws_s3_bucket" "a" {\n  bucket = "logs"\n}\n'
+    head = (
+        'resource "aws_s3_bucket" "c" {\n  bucket = "logs"\n}\n'
+        "moved {\n  from = aws_s3_bucket.a\n  to = aws_s3_bucket.b\n}\n"
+        "moved {\n  from = aws_s3_bucket.b\n  to = aws_s3_bucket.a\n}\n"
+    )
+    kinds = {c.address: c.kind.value for c in changeset_from_sources({"main.tf": head}, base={"main.tf": base}).changes}
+    assert kinds == {"aws_s3_bucket.a": "delete", "aws_s3_bucket.c": "create"}

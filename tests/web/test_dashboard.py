@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
@@ -13,11 +14,20 @@ from tests.fakes.oidc import FakeOidcIssuer
 from tests.web.asgi_client import TestClient
 from tests.web.conftest import TENANT_A, TENANT_B, Web
 from tests.web.dashboard_helpers import DEMO_PLAN, browser, csrf_of, sign_in, stored_review
+from tfreview.advisor.sanitize import sanitize
+from tfreview.core.findings import Advice, Concern
+from tfreview.core.policy import Policy
+from tfreview.core.review import review
+from tfreview.core.severity import Severity
 from tfreview.identity.factory import build_authenticator
 from tfreview.identity.sign_in import OidcSignIn
+from tfreview.parsing.inputs import load_change_set
 from tfreview.ports.jobs import JobState, NewJob
 from tfreview.ports.records import ReviewStatus, Scope, SourceInfo
 from tfreview.ports.review_codec import report_document
+from tfreview.render.json_report import review_document
+from tfreview.render.text import render_text
+from tfreview.rules import load_rules
 from tfreview.settings import ServerSettings
 from tfreview.web.dashboard.sessions import SESSION_COOKIE
 
@@ -358,3 +368,32 @@ def test_the_signing_keys_are_secret_references_like_every_secret(monkeypatch: p
     assert "k" * 32 not in repr(settings)
     with pytest.raises(ValidationError):
         DashboardSettings(session_secret="env:TFR_TEST_NO_SUCH_VARIABLE")  # type: ignore[arg-type]
+
+
+def test_the_models_words_read_as_written_not_as_the_entities_the_advisor_stores(web: Web, client: TestClient) -> None:
+    """`advisor.sanitize` stores `<`, `>` and `&` of a model's answer as entities (ADR 0523); the page escapes
+    what it shows, so read as stored they came out twice escaped: a reader saw `a &lt; b` for `a < b`."""
+    result = review(load_change_set(str(DEMO_PLAN)), load_rules(), Policy())
+    said = "Keep count < 3 && size > 10 for <b>prod</b>"
+    advice = Advice(
+        summary=sanitize(said),
+        risk=Severity.LOW,
+        concerns=(Concern(result.changes[0].address, "general", sanitize(said), Severity.LOW),),
+        source="openai/gpt",
+        is_llm=True,
+    )
+    assert "&lt;" in advice.summary  # as the advisor chain stores it
+    result = dataclasses.replace(result, advice=advice)
+    created = web.services.reviews.create(TENANT_A, SourceInfo(kind="api"))
+    stored = web.services.reviews.save_result(
+        created.id, ReviewStatus.COMPLETED, review_document(result), result.verdict.value, dict(result.counts)
+    )
+    sign_in(client, web.services, TENANT_A, Scope.READ)
+    page = client.get(f"/reviews/{stored.id}").text
+    shown = "Keep count &lt; 3 &amp;&amp; size &gt; 10 for &lt;b&gt;prod&lt;/b&gt;"  # escaped once: reads as said
+    assert page.count(shown) == 2, page  # the summary and the concern
+    assert "&amp;lt;" not in page
+    assert "<b>prod" not in page  # still text, never markup
+    text = render_text(result)
+    assert text.count(said) == 2, text
+    assert "&lt;" not in text

@@ -188,3 +188,35 @@ def test_a_repeated_signature_header_is_no_signature_as_api_gateway_sees_it(web:
     assert web.services.queue.depth() == 0
     once = web.client.post("/webhooks/github", content=github.body, headers=github.headers)
     assert once.status_code == 202, once.text  # the same delivery signed once: accepted
+
+
+def test_a_repeated_signature_header_is_refused_saying_so(web: Web) -> None:
+    """The 401's detail (what GitHub's delivery log and Spacelift's show the operator) names a repeated header,
+    sent twice (`serve`) or joined by commas (API Gateway): "missing or does not match" sent them hunting secrets."""
+    github = deliveries.github("pull_request", deliveries.pull_request())
+    good = github.headers["X-Hub-Signature-256"]
+    others = [(k, v) for k, v in github.headers.items() if k != "X-Hub-Signature-256"]
+    twice = web.client.post(
+        "/webhooks/github", content=github.body, headers=[*others, *[("X-Hub-Signature-256", good)] * 2]
+    )
+    assert twice.status_code == 401
+    assert twice.json()["detail"] == (
+        "the X-Hub-Signature-256 header was sent 2 times: a signature is sent once (does a proxy repeat it?)"
+    )
+    joined = web.client.post(
+        "/webhooks/github", content=github.body, headers=[*others, ("X-Hub-Signature-256", f"{good}, {good}")]
+    )
+    assert joined.status_code == 401
+    assert "holds 2 values joined by commas" in joined.json()["detail"]
+    assert good not in joined.text  # the detail names the header, never echoes it
+    spacelift = deliveries.spacelift(deliveries.run_state("FINISHED", 1))
+    doubled = [("Content-Type", "application/json")] + [("X-Signature-256", spacelift.headers["X-Signature-256"])] * 2
+    answer = web.client.post("/webhooks/spacelift", content=spacelift.body, headers=doubled)
+    assert answer.status_code == 401
+    assert answer.json()["detail"].startswith("the X-Signature-256 header was sent 2 times")
+    forged = [(k, v) for k, v in github.headers.items() if k != "X-Hub-Signature-256"]
+    wrong = web.client.post(
+        "/webhooks/github", content=github.body, headers=[*forged, ("X-Hub-Signature-256", "sha256=0")]
+    )
+    assert wrong.json()["detail"] == "the X-Hub-Signature-256 header is missing or does not match the body"
+    assert web.services.queue.depth() == 0

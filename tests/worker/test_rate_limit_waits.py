@@ -15,7 +15,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -234,3 +234,34 @@ def test_a_bound_that_cannot_be_one_is_refused_at_load_naming_the_setting(
 
 def test_the_default_bound_is_a_day() -> None:
     assert Settings().worker.rate_limit_wait_seconds == 86400.0
+
+
+def test_a_rate_limit_that_never_lifts_is_retried_ever_more_slowly_not_every_second(day: Stack) -> None:
+    """GitHub: "if your request continues to fail due to a secondary rate limit, wait for an exponentially
+    increasing amount of time between retries" — continuing to send while limited may get the App banned. An
+    upstream answering every write 403 + `retry-after: 1` (or a reset our clock already sees as past: 1 s) for a
+    whole day must not be sent the write ~86 400 times: each wait is at least a quarter of the job's age."""
+    services, github, clock = day.services, day.github, day.clock
+    pull_request_review(services, github)
+    assert run(services, JobKind.REVIEW).result == "succeeded"
+    github.secondary_limit(writes_per_minute=0, retry_after=1)
+    publish = next(j for j in services.queue.list(tenant_id=TENANT).items if j.kind == JobKind.PUBLISH.value)
+    waits: list[float] = []
+    while clock() - publish.created_at < timedelta(seconds=HOUR) and len(waits) < 200:
+        outcome = run(services, JobKind.PUBLISH)
+        assert outcome.result == "waiting", outcome
+        assert outcome.job.attempts == 0
+        waited = (outcome.job.run_after - clock()).total_seconds()
+        assert waited >= 1.0 - 1e-3, waited  # never sooner than GitHub said
+        assert waited >= (clock() - publish.created_at).total_seconds() / 4 - 1e-3, waited  # stores keep µs
+        waits.append(waited)
+        assert run_none(services, JobKind.PUBLISH), "the job ran again before its wait was over"
+        clock.advance(waited)
+    assert len(waits) < 40, f"{len(waits)} refused writes in the first hour"  # was one a second: 3 600
+    assert waits == sorted(waits)  # ever more slowly
+    assert github.refused_writes == len(waits)
+    github.heal()
+    published = run(services, JobKind.PUBLISH)
+    assert published.result == "succeeded", published
+    assert published.job.attempts == 1
+    assert jobs_total(services, "failed") == 0

@@ -10,6 +10,8 @@ Lambda would kill the function, then it is abandoned and failed like any attempt
 with backoff, its message kept); a record reached with less than SETTLE_SECONDS left is not claimed at all and
 is handed back to the queue at once. Without the bound, a job started late in a batch was killed mid-run: the
 attempt burned, the job held until its lease ran out, and the whole batch's answer lost (every record redelivered).
+A job after one that ran, cut short by what the batch left of the time, did not fail: it waits (uncounted, ADR
+0531) for an invocation of its own; the first job of a batch had the invocation's whole time, and its timeout counts.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from tfreview.worker.runner import Worker
 
 logger = logging.getLogger("tfreview.lambda")
 KEEP_RESULTS = frozenset({"retrying", "waiting"})
+CUT_SHORT = "the records before it in the batch used the invocation's time; it runs again in an invocation of its own"
 SETTLE_SECONDS = 10.0  # kept back from the job: failing it and answering the batch (a few DynamoDB/SQS calls)
 
 
@@ -55,6 +58,7 @@ def handle_batch(
     worker = Worker(services, worker_id)
     deadline = services.settings.worker.review_deadline_seconds
     failures: list[dict[str, str]] = []
+    ran = False  # a record before this one ran a job: what is left of the invocation is not a job's whole time
     for record in records:
         message_id = str(record.get("messageId", ""))
         budget = deadline if remaining is None else min(deadline, remaining() - SETTLE_SECONDS)
@@ -63,11 +67,13 @@ def handle_batch(
             failures.append({"itemIdentifier": message_id})
             continue
         worker.job_timeout_seconds = budget
+        worker.cut_short_reason = CUT_SHORT if ran and budget < deadline else None  # ADR 0531: not its failure
         try:
             job, keep = queue.claim_delivered(
                 job_id_of(str(record.get("body", ""))), str(record["receiptHandle"]), worker_id
             )
             if job is not None:
+                ran = True
                 keep = worker.process(job).result in KEEP_RESULTS
         except Exception as exc:  # the store is down: this record comes back after its visibility timeout
             logger.warning("worker: record %s not processed: %s", message_id, reason_of(exc))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from tfreview.parsing.hcl_instances import instance_key
 from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, traversal
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Scope
 
@@ -35,9 +36,23 @@ def address_of(expression: Any) -> str | None:
     for kind, value in steps:
         if kind == "attr":
             parts.append(f"[{value}]" if isinstance(value, int) else f".{value}")
-        else:
-            return None  # an index expression: not a literal key
+            continue
+        key = _literal_key(value)
+        if key is None:
+            return None  # an index that is no literal key (`[var.i]`): Terraform refuses it too
+        parts.append(instance_key(key))
     return "".join(parts)
+
+
+def _literal_key(node: Any) -> int | str | None:
+    """`[0]` → 0, `["a"]` → "a"; None for anything else (evaluated with nothing in scope: literals only)."""
+    try:
+        value = Evaluator(Scope()).evaluate(node)
+    except EVALUATION_ERRORS:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
 
 
 def _attribute(block: Block, name: str) -> Attribute | None:
@@ -77,11 +92,25 @@ def _under(address: str, base: str) -> bool:
 
 
 def moved_to(address: str, moves: Iterable[tuple[str, str]]) -> str | None:
-    """Where `address` (a base resource instance) is moved by one of `moves`, or None."""
-    for old, new in moves:
-        if _under(address, old):
-            return new + address[len(old) :]
-    return None
+    """Where `address` (a base resource instance) ends up through `moves`, followed as a chain as Terraform does
+    (`a` to `b`, then `b` to `c`: `a` to `c`, in whatever order the blocks are written), each move once; None when
+    none applies or the chain comes back to `address`.
+
+    >>> moved_to("aws_instance.a", [("aws_instance.b", "aws_instance.c"), ("aws_instance.a", "aws_instance.b")])
+    'aws_instance.c'
+    >>> moved_to("aws_instance.a", [("aws_instance.a", "aws_instance.a[0]")])
+    'aws_instance.a[0]'
+    """
+    pending = list(moves)
+    current = address
+    while True:
+        step = next(((old, new) for old, new in pending if _under(current, old)), None)
+        if step is None:
+            break
+        pending.remove(step)
+        old, new = step
+        current = new + current[len(old) :]
+    return current if current != address else None
 
 
 def is_forgotten(address: str, forgotten: Iterable[str]) -> bool:

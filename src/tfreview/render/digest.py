@@ -216,6 +216,17 @@ def clean(text: str) -> str:
     return visible(_CONTROL.sub("", text.replace("\t", " ")))
 
 
+def model_text(text: str) -> str:
+    """A model's words as it wrote them, from the advice as stored: `advisor.sanitize` writes `<`, `>` and `&` as
+    entities, and each reader escapes for its own language (Markdown, HTML) or needs none (a terminal). Read as
+    stored, they showed twice escaped: `a &lt; b` for `a < b` (ADR 0523's note, fixed by ADR 0531).
+
+    >>> model_text("a &lt; b &amp;&amp; c &gt; d, &amp;lt; as written")
+    'a < b && c > d, &lt; as written'
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def visible(text: str) -> str:
     """`text` whose bidi controls and zero-width characters are written as escapes: U+202E reads `\\u202E`.
     Such a character in an address or value would reorder or hide what a reviewer reads (Trojan Source)."""

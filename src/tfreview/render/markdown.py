@@ -23,6 +23,7 @@ from tfreview.render.digest import (
     first_line,
     headline,
     location_text,
+    model_text,
     one_line,
     plural,
     tally,
@@ -345,7 +346,7 @@ def summary_markdown(summary: str) -> str:
 def _model_text(text: str) -> str:
     """The advisor's text (made inert by `advisor.sanitize`, which writes `<`, `>` and `&` as entities) escaped
     once: its entities read back first, else `escape` writes them again and the reader sees `&lt;script&gt;`."""
-    return escape(text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"))
+    return escape(model_text(text))
 
 
 def _coverage(review: Review, budget: _Budget) -> str:

@@ -19,6 +19,7 @@ from tfreview.render.digest import (
     first_line,
     headline,
     location_text,
+    model_text,
     one_line,
     plural,
     uncovered_text,
@@ -229,12 +230,11 @@ def _advice(out: list[str], review: Review, paint: _Paint, limit: int) -> None:
         out.append(f"  unavailable: {clean(one_line(advice.unavailable_reason))}; the review is rules-only")
     else:
         out.append(f"  risk: {advice.risk.value}")
-        for line in clean(advice.summary).strip().splitlines():
+        for line in clean(model_text(advice.summary)).strip().splitlines():
             out.append(f"  {line}")
         for concern in advice.concerns[:limit]:
-            out.append(
-                f"  - {concern.severity.value} {clean(one_line(concern.address))}: {clean(one_line(concern.message))}"
-            )
+            said = clean(one_line(model_text(concern.message)))
+            out.append(f"  - {concern.severity.value} {clean(one_line(concern.address))}: {said}")
         _more(out, min(limit, len(advice.concerns)), len(advice.concerns))
     out.append("")
 

@@ -23,10 +23,29 @@ def sole(values: list[str]) -> str | None:
     return values[0] if len(values) == 1 else None
 
 
+def refusal(header: str, values: list[str]) -> str:
+    """Why `header` did not authenticate the body, naming a repeated header (a proxy that duplicates it): the
+    operator reading the delivery's answer in GitHub or Spacelift then knows what to look at.
+
+    >>> refusal("X-Signature-256", ["sha256=a", "sha256=a"])
+    'the X-Signature-256 header was sent 2 times: a signature is sent once (does a proxy repeat it?)'
+    >>> refusal("X-Signature-256", ["sha256=a, sha256=a"])
+    'the X-Signature-256 header holds 2 values joined by commas: a signature is sent once (does a proxy repeat it?)'
+    """
+    if len(values) > 1:
+        return f"the {header} header was sent {len(values)} times: {_ONCE}"
+    if len(values) == 1 and "," in values[0]:  # API Gateway joins a repeated header's values
+        return f"the {header} header holds {values[0].count(',') + 1} values joined by commas: {_ONCE}"
+    return f"the {header} header is missing or does not match the body"
+
+
+_ONCE = "a signature is sent once (does a proxy repeat it?)"
+
 __all__ = [
     "bound_to",
     "expired_secret_matches",
     "matching_versions",
+    "refusal",
     "signature_header",
     "sole",
     "valid_secrets",

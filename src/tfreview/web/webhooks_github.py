@@ -18,7 +18,7 @@ from tfreview.web.github_events import Outcome
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
-from tfreview.web.signatures import matching_versions, sole
+from tfreview.web.signatures import matching_versions, refusal, sole
 
 router = APIRouter(tags=["webhooks"])
 
@@ -48,12 +48,13 @@ async def github_webhook(request: Request) -> Response:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    signature = sole(request.headers.getlist("x-hub-signature-256"))
+    given = request.headers.getlist("x-hub-signature-256")
+    signature = sole(given)
     matched = matching_versions(signature, body, settings.webhook_secrets, now)
     if not matched:
         signature_refused(services, "github", signature, body, settings.webhook_secrets, now)
         note_failure(request, "signature")
-        raise AuthError("the X-Hub-Signature-256 header is missing or does not match the body")
+        raise AuthError(refusal("X-Hub-Signature-256", given))
     signed_delivery(services, "github", now, matched, settings.webhook_secrets)
     event_name = request.headers.get("x-github-event")
     delivery_id = request.headers.get("x-github-delivery")

@@ -24,7 +24,7 @@ from tfreview.web.door_keeper import note_failure, tenant_delivery
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
-from tfreview.web.signatures import bound_to, matching_versions, sole
+from tfreview.web.signatures import bound_to, matching_versions, refusal, sole
 from tfreview.web.spacelift_events import SpaceliftEvent
 
 router = APIRouter(tags=["webhooks"])
@@ -58,13 +58,14 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     require_media_type(request, ("application/json",))
     body = await read_body(request, settings.max_body_bytes)
     now = clock_of(request)()
-    signature = sole(request.headers.getlist("x-signature-256"))
+    given = request.headers.getlist("x-signature-256")
+    signature = sole(given)
     versions = settings.webhook_secrets
     matched = matching_versions(signature, body, versions, now)
     if not matched:
         signature_refused(services, "spacelift", signature, body, versions, now)
         note_failure(request, "signature")
-        raise AuthError("the X-Signature-256 header is missing or does not match the body")
+        raise AuthError(refusal("X-Signature-256", given))
     event = spacelift_events.normalise(body)
     if not bound_to(matched, event.account, services.settings.spacelift_api.account):
         # a valid secret of another account: its holder may not write into this account's tenant (ADR 0121)

@@ -44,6 +44,8 @@ CLAIM_BATCH_MAX = 16  # jobs claimed in one transaction at most
 SHORT_JOB_SECONDS = 0.05  # a batch grows while every job of it finished this fast
 SETTLE_AFTER_SECONDS = 0.5  # the longest a finished job's end waits for the rest of its batch
 GATHER_SECONDS = 0.05  # after a short batch that drained the queue: jobs gather this long before the next claim
+RATE_LIMIT_BACKOFF_SHARE = 0.25  # a job refused by a rate limit waits at least this share of its age (ADR 0530)
+RATE_LIMIT_BACKOFF_CAP_SECONDS = 3600.0  # ...an hour at most (GitHub's longest window: ADR 0499)
 STOPPING = "the worker stopped before starting it"
 
 
@@ -84,6 +86,9 @@ class Worker:
         settings = services.settings.worker
         # One attempt may not outlive the review deadline; the lease is kept alive by heartbeats meanwhile.
         self.job_timeout_seconds = job_timeout_seconds or settings.review_deadline_seconds
+        # set (the SQS batch, ADR 0531): the timeout is what others left of an invocation, not the job's own time;
+        # an attempt that outlasts it waits, uncounted, saying this
+        self.cut_short_reason: str | None = None
         # reused for the worker's life: no thread started per job (issue 13)
         self._handler_threads = HandlerThreads(worker_id)
         self._heartbeats = Heartbeats(f"{worker_id}/heartbeat", settings.heartbeat_seconds, self._heartbeat)
@@ -184,6 +189,10 @@ class Worker:
         error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(attempt.job)
         if isinstance(error, UpstreamRateLimited) and not self._may_wait(attempt.job, error):
             error = self._outlasted(error)
+        if isinstance(error, AttemptTimedOut) and self.cut_short_reason is not None:
+            cut = DependencyPending(f"{reason_of(error)}: {self.cut_short_reason}", retry_after_seconds=1.0)
+            cut.__cause__ = error
+            error = cut  # ADR 0097's bound holds: past twice the review deadline, it counts again
         return error, time.perf_counter() - begun
 
     def _unsettled(self, attempt: Attempt, error: BaseException | None, seconds: float) -> Outcome | None:
@@ -308,7 +317,11 @@ class Worker:
     def _wait(self, attempt: Attempt, pending: DependencyPending) -> Outcome:
         job = attempt.job
         reason = reason_of(pending)
-        run_after = self.services.clock() + timedelta(seconds=pending.retry_after_seconds)
+        now = self.services.clock()
+        seconds = pending.retry_after_seconds
+        if isinstance(pending, UpstreamRateLimited):
+            seconds = rate_limit_wait(seconds, (now - job.created_at).total_seconds())
+        run_after = now + timedelta(seconds=seconds)
         deadline_at = None
         if isinstance(pending, UpstreamRateLimited):  # the review gets its whole deadline once the wait is over
             deadline_at = run_after + timedelta(seconds=self.services.settings.worker.review_deadline_seconds)
@@ -318,7 +331,9 @@ class Worker:
             )
         except StaleAttempt:
             return Outcome(job, "discarded", "lease lost")
-        logger.info("job %s (%s) waits: %s", job.id, job.kind, reason)  # its review says so (same transaction)
+        logger.info(
+            "job %s (%s) waits %.0f s: %s", job.id, job.kind, seconds, reason
+        )  # its review says so (same transaction)
         return Outcome(waiting, "waiting", reason)
 
     def _run_handler(self, attempt: Attempt, handler: Handler) -> BaseException | None:
@@ -388,6 +403,16 @@ class Worker:
         if dead and review_id_of(failed) is not None:  # the queue marked its review failed
             self.services.metrics.count("tfreview_reviews_finished_total", status="failed")
         return Outcome(failed, "dead" if dead else "retrying", reason, permanent=permanent, seconds=seconds)
+
+
+def rate_limit_wait(asked_seconds: float, job_age_seconds: float) -> float:
+    """How long a job refused by an upstream's rate limit waits (ADR 0530): what the upstream asked, but at least a
+    second and at least a quarter of the job's age (an hour at most for that floor). A limit that never lifts — a
+    `Retry-After: 1` answered all day, a reset our clock already sees as past — is retried ever more slowly (the
+    age grows by a quarter per wait: ~60 requests a day, not 86 400), as GitHub asks of a client whose requests
+    keep failing on a secondary limit; a first refusal waits what the upstream said."""
+    floor = min(RATE_LIMIT_BACKOFF_SHARE * max(job_age_seconds, 0.0), RATE_LIMIT_BACKOFF_CAP_SECONDS)
+    return max(asked_seconds, 1.0, floor)
 
 
 def _unknown_kind(job: Job) -> BaseException:

@@ -4,6 +4,7 @@ injected (the recorded sleeps are the evidence; nothing really sleeps)."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -185,3 +186,20 @@ def test_secondary_without_retry_after_waits_a_minute() -> None:
     limiter.before_request("42", write=False)
     assert clock.sleeps == [60]
     assert limiter.after_response("42", 403, {}, "Resource not accessible by integration") is None
+
+
+def test_a_retry_after_of_zero_still_waits_a_second_between_refusals(
+    github: FakeGitHub, http: httpx.Client, clock: FakeClock, tmp_path: Path
+) -> None:
+    """`retry-after: 0` on a refusal (a proxy's, or GitHub's rounding) is no licence to resend at once: the App's
+    token exchange, Spacelift's 429 and a publish already wait at least a second (ADR 0515); the client's own
+    resends did not, and sent the refused request MAX_RATE_LIMIT_RETRIES + 1 times within the same instant."""
+    client = make_client(github, http, clock, tmp_path)
+    github.secondary_limit(writes_per_minute=0, retry_after=0)
+    with pytest.raises(RateLimited) as raised:
+        client.create_issue_comment(REPO, 1, "once")
+    times = github.refused_times
+    assert len(times) > 1
+    assert all(later - earlier >= 1 for earlier, later in itertools.pairwise(times)), times
+    assert raised.value.wait_seconds >= 1
+    assert github.comments(REPO, 1) == []

@@ -130,8 +130,8 @@ class RateLimiter:
                     # the refusal still stands, so the next request waits the second it says, not none
                     self._block(state, now + refused, "primary")
             if status in (403, 429) and refused is None:
-                if retry_after is not None:
-                    refused = max(retry_after, 0.0)
+                if retry_after is not None:  # `retry-after: 0` is still a refusal: a second, as the App's own
+                    refused = max(retry_after, 1.0)  # requests and Spacelift's 429 wait (ADR 0515)
                 elif "secondary rate limit" in message.lower() or status == 429:
                     refused = SECONDARY_DEFAULT_WAIT
                 if refused is not None:

@@ -80,10 +80,11 @@ RULE = Rule(
     "`value_wo`…, on the 12 resource types that have them) are sent to the provider and never stored: the plan "
     "and the state hold null. That keeps a secret out of state only when it also stays out of the source; "
     "written as a literal, it is in the repository and its history, and in every plan's `configuration` section "
-    "(Terraform writes each literal there as `constant_value`). Flagged: a literal string in HCL, or a "
-    "`constant_value` in a plan's configuration. Not flagged: a value from an ephemeral resource, a variable or any "
-    "other expression, and placeholders (`changeme`, an unrendered `${...}`). The message never shows the value. "
-    "The `*_wo_version` arguments name no secret and are never read.",
+    "(Terraform writes each literal there as `constant_value`). Flagged: a literal string in HCL (also through a "
+    "local or a variable's default: the secret is in the source all the same), or a `constant_value` in a plan's "
+    "configuration. Not flagged: a value from an ephemeral resource, a variable without a default or any other "
+    "expression unknown before apply, and placeholders (`changeme`, an unrendered `${...}`). The message never "
+    "shows the value. The `*_wo_version` arguments name no secret and are never read.",
     references=References(),
     check=check,
 )

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from tfreview.core.errors import AuthError
 from tfreview.ports.records import Principal, Scope
-from tfreview.render.digest import visible
+from tfreview.render.digest import model_text, visible
 from tfreview.service.container import Services
 from tfreview.web.dashboard.sessions import SESSION_COOKIE, Session, SessionSigner
 
@@ -72,6 +72,7 @@ def new_environment() -> Environment:
     )
     env.filters["when"] = _when
     env.filters["thousands"] = lambda n: f"{int(n):,}"
+    env.filters["model_text"] = model_text  # the advice's words as the model wrote them, escaped once (ADR 0531)
     return env
 
 
