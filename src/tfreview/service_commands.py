@@ -202,16 +202,24 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
 
 def _audit_best_effort(settings: Settings, action: str, target: str, detail: dict[str, object]) -> None:
     """An audit entry for a command that does not otherwise touch the database (a webhook secret's rotation
-    lives in a file): recorded when the database is there, else one line says it is missing."""
+    lives in a file): recorded when the database can take it, else one line says it was not. The command's own work
+    is done by then, and what it must show (a new secret, shown only once) comes after: a database that is
+    missing, not tfreview's or not upgraded must cost the entry, never the secret (a traceback here used to lose it).
+    A local SQLite database is brought to the current schema first, as every other command that writes it does."""
     from tfreview.wiring import build_services
 
+    log = logging.getLogger("tfreview.audit")
     try:
+        if is_sqlite(settings.database.url):
+            prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         services = build_services(settings)
     except Exception as exc:  # the rotation is done; only its audit entry is missing
-        logging.getLogger("tfreview.audit").warning("audit log: %s not recorded (%s)", action, type(exc).__name__)
+        log.warning("audit log: %s not recorded (%s)", action, type(exc).__name__)
         return
     try:
         services.audit.record(action, actor=cli_actor(), target=target, detail=detail)
+    except Exception as exc:
+        log.warning("audit log: %s not recorded (%s)", action, type(exc).__name__)
     finally:
         services.close()
 

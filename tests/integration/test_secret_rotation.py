@@ -148,3 +148,28 @@ def test_by_hand_rotations_print_their_steps_and_check_the_references(tmp_path: 
     missing = tfreview("secrets", "rotate", "model-key", env={**env, "TFREVIEW_ADVISOR__PROVIDERS": providers})
     assert missing.returncode == 2
     assert "refusing to start" in missing.stderr or "cannot be read" in missing.stderr
+
+
+def test_a_database_without_the_schema_costs_the_audit_entry_never_the_new_secret(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    """The versions file was rewritten before the audit entry was written; a database that could not take the entry
+    (a file with someone else's table, a PostgreSQL database never upgraded) ended the command with exit 3 and a
+    traceback before the new secret, shown only once, was printed (killwrite13's finding)."""
+    import sqlite3
+
+    data = tmp_path / "data"
+    data.mkdir()
+    with sqlite3.connect(data / "tfreview.db") as foreign:
+        foreign.execute("CREATE TABLE unrelated (a)")
+    unreachable = {**env, "TFREVIEW_DATABASE__URL": "postgresql+psycopg://nobody@127.0.0.1:9/none"}
+    for where in (env, unreachable):
+        rotated = tfreview("secrets", "rotate", "github-webhook", "--data-dir", str(data), env=where)
+        assert rotated.returncode == 0, rotated.stderr
+        new = rotated.stdout.strip()
+        assert len(new) >= 40
+        assert "Traceback" not in rotated.stderr
+        assert "internal error" not in rotated.stderr
+        document = json.loads((tmp_path / "github-webhook.json").read_text())
+        assert document[0]["value"] == new
+    assert "audit log: secret.rotate not recorded (" in rotated.stderr  # the unreachable database, said in one line
