@@ -124,6 +124,9 @@ def test_signature_flood_against_a_running_service_through_the_api(
             ]
             assert sum(s.value for s in refused) == 0  # not one forged delivery was sent
             monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", "drill-test-metrics-token")
+            # the service's watchdog timing, which the drill's due moment counts with (ADR 0529)
+            monkeypatch.setenv("TFREVIEW_WATCHDOG__INTERVAL_SECONDS", "1")
+            monkeypatch.setenv("TFREVIEW_WATCHDOG__KEEP_FIRING_SECONDS", "3")
             code = main(
                 ["drill", "signature-flood", "--url", served.url, "--scale", "0.05", "--timeout", "120",
                  "--report", str(report)]
@@ -134,6 +137,7 @@ def test_signature_flood_against_a_running_service_through_the_api(
             document = read_report(report)
             consistent(document, code)
             assert document["mode"] == "url"
+            assert document["resolution"]["keep_firing_seconds"] == 3
             assert document["incident"]["alert"] == "signature-failure-spike"
             assert document["incident"]["status"] == "resolved"
             kinds = [event["kind"] for event in document["timeline"]]
