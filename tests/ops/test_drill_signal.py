@@ -52,6 +52,7 @@ def test_an_increase_row_fails_while_its_counter_moves_and_recovers_when_it_stop
     assert [failing(rule.condition, p.samples if p else None, r.samples, r.wall) for p, r in
             zip([None, *trace[:-1]], trace, strict=True)] == [False, True, True, False, False]  # fmt: skip
     assert drill_signal.last_failing(rule.condition, trace) == 102.0
+    assert drill_signal.stopped_at(rule.condition, trace) == 102.0  # the last increase happened by then
     assert recover_seconds(rule.condition, trace, recovered_from=101.5) == pytest.approx(0.5)
     # stopped before the recovery (the row's pause-ai stops the calls that count): 0, not negative
     assert recover_seconds(rule.condition, trace, recovered_from=103.5) == 0.0
@@ -70,7 +71,8 @@ def test_a_value_row_recovers_when_its_condition_stops_holding() -> None:
         for i, v in enumerate([4, 5, 5, 0, 0])  # flat at 5 still fails: the condition holds
     ]
     assert drill_signal.last_failing(rule.condition, trace) == 12.0
-    assert recover_seconds(rule.condition, trace, recovered_from=11.0) == pytest.approx(1.0)
+    assert drill_signal.stopped_at(rule.condition, trace) == 13.0  # it held at 12: stopped by the next read
+    assert recover_seconds(rule.condition, trace, recovered_from=11.0) == pytest.approx(2.0)
 
 
 def test_an_age_row_recovers_when_the_silence_ends() -> None:
@@ -80,7 +82,8 @@ def test_an_age_row_recovers_when_the_silence_ends() -> None:
     spoken = scrape(f'# TYPE {name} gauge\n{name}{{source="github"}} {wall + 1}\n')
     trace = [Read(1.0, wall, silent), Read(2.0, wall + 1, silent), Read(3.0, wall + 2, spoken)]
     assert drill_signal.last_failing(rule.condition, trace) == 2.0
-    assert recover_seconds(rule.condition, trace, recovered_from=2.5) == 0.0
+    assert recover_seconds(rule.condition, trace, recovered_from=2.5) == pytest.approx(0.5)
+    assert recover_seconds(rule.condition, trace, recovered_from=3.5) == 0.0
 
 
 def test_the_resolution_is_due_after_the_last_failure_plus_window_keep_firing_and_slack() -> None:

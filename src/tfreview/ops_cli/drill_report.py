@@ -102,8 +102,9 @@ def drill_markdown(drill: ScenarioDrill) -> str:
         f"| {_seconds(drill.on_table_clock(drill.due_seconds))} (its mechanics) |",
         "",
         f"Time to detect runs from the failure's onset to the incident opening; time to recover from the "
-        f"recovery to the last of {drill.signal_reads} reads of `/metrics` that still saw the failure "
-        f"({drill.signal_misses} read(s) failed). The resolution is "
+        f"recovery to the moment the failure had stopped by, in {drill.signal_reads} reads of `/metrics` "
+        f"({drill.signal_misses} read(s) failed): the last read that saw a new increase of the row's metric, "
+        f"or the first on which its condition no longer held. The resolution is "
         f"{'in time' if drill.resolved_in_time else 'NOT in time'}: {_allowance(drill)}.",
         "",
         "## Incident timeline",

@@ -9,7 +9,7 @@ watch the failure signal stop and the incident resolve (ADR 0528).
        first poll that sees it;
     4. stop the injection, run the scenario's recovery — t1;
     5. poll until that incident is resolved, reading the metrics at every poll — time to recover is from
-       t1 to the last read that still saw the failure (`drill_signal`), compared with the response
+       t1 to the moment the failure had stopped by (`drill_signal`), compared with the response
        target; the resolution is checked against the moment the fired rows' own mechanics make it due
        (last failure + window + keep_firing + slack): later is a problem, never is a failure;
     6. read its timeline (alerts, actions, notifications — once the resolve notifications have an outcome)
@@ -54,7 +54,7 @@ class ScenarioDrill:
     started_at: datetime
     incident: dict[str, Any] | None = None
     detect_seconds: float | None = None  # measured (real seconds)
-    recover_seconds: float | None = None  # recovery → the last read that still saw the failure
+    recover_seconds: float | None = None  # recovery → the failure had stopped (drill_signal.stopped_at)
     resolve_seconds: float | None = None  # recovery → the incident resolved
     due: Due | None = None  # by when its mechanics allow the resolution (monotonic)
     recovered_at: float | None = None  # monotonic, t1

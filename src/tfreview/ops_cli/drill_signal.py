@@ -17,14 +17,16 @@ happening at that read:
     >>> failing(spike, before, before, 0.0)
     False
 
-Time to recover is from the drill's recovery to the last read that still saw the failure (0 when the
-failure had already stopped: a level-1 action such as `pause-ai` can stop it before the recovery).
+Time to recover is from the drill's recovery to the moment the failure had stopped by: the last read that
+saw a new increase (windowed kinds: the failure happened by then), or the first read on which the
+condition no longer held (the others). 0 when the failure had already stopped before the recovery (a
+level-1 action such as `pause-ai` can stop it).
 
 The incident's resolution is due by the row's own mechanics after the last failure: a windowed
 condition keeps holding until the last failure leaves its window, then the alert keeps firing for the
 watchdog's `keep_firing_seconds`; the watchdog and the drill see it at their next poll:
 
-    due = last failure + window (windowed kinds) + keep_firing + slack
+    due = failure stopped + window (windowed kinds) + keep_firing + slack
     slack = 3 watchdog intervals + 2 drill polls + 10 % of (window + keep_firing)
 
 `for_seconds` delays only the firing, never the resolution. For a group whose incident several rows
@@ -90,14 +92,22 @@ def last_failing(condition: Condition, reads: Sequence[Read]) -> float | None:
     return last
 
 
-def recover_seconds(condition: Condition, reads: Sequence[Read], recovered_from: float) -> float | None:
-    """Seconds from the recovery to the last read that saw the failure (0 if none after the recovery);
-    None when the newest read still sees it (the failure never stopped)."""
-    after = [r for r in reads if r.at >= recovered_from]
-    if after and _newest_failing(condition, reads):
-        return None
+def stopped_at(condition: Condition, reads: Sequence[Read]) -> float | None:
+    """The monotonic time by which the failure had stopped; None when no read saw it. An increase seen at
+    a read happened by that read; a condition that held at a read stopped holding by the next read."""
     last = last_failing(condition, reads)
-    return 0.0 if last is None or last <= recovered_from else last - recovered_from
+    if last is None or condition.kind in WINDOWED:
+        return last
+    return next((r.at for r in reads if r.at > last), last)
+
+
+def recover_seconds(condition: Condition, reads: Sequence[Read], recovered_from: float) -> float | None:
+    """Seconds from the recovery to the moment the failure had stopped by (0 if before the recovery);
+    None when the newest read still sees it (the failure never stopped)."""
+    if reads and _newest_failing(condition, reads):
+        return None
+    stopped = stopped_at(condition, reads)
+    return 0.0 if stopped is None else max(0.0, stopped - recovered_from)
 
 
 def _newest_failing(condition: Condition, reads: Sequence[Read]) -> bool:
@@ -124,7 +134,7 @@ class Due:
     """By when the incident may resolve, and why (for the report)."""
 
     alert_id: str
-    last_failure: float  # monotonic; the recovery when the row's metric never showed the failure
+    last_failure: float  # monotonic, when the failure had stopped by; the recovery when no read saw it
     window_seconds: float
     keep_firing_seconds: float
     slack_seconds: float
@@ -140,7 +150,7 @@ def resolution_due(
     """The latest due moment among the rows that fired in the incident (None without any row)."""
     dues = []
     for rule in rules:
-        last = last_failing(rule.condition, reads)
+        last = stopped_at(rule.condition, reads)
         window = float(rule.condition.window_seconds) if rule.condition.kind in WINDOWED else 0.0
         dues.append(
             Due(
