@@ -113,9 +113,13 @@ class ScriptedService:
     """An incident view and a /metrics whose answers follow the injection: the counter moves while
     `failing`, one incident opens once it moved, and resolves `resolve_after` polls after the recovery."""
 
-    def __init__(self, *, resolve_after: int | None, keeps_failing: bool = False, fires: bool = True) -> None:
+    def __init__(
+        self, *, resolve_after: int | None, keeps_failing: bool = False, fires: bool = True, errors: bool = False
+    ) -> None:
         self.failing = False
         self.count = 0
+        self.errors = errors  # a second row of the group (`ai-provider-errors`) fired, its calls keep failing
+        self.error_calls = 0
         self.incident: dict[str, Any] | None = None
         self.recovered_polls: int | None = None
         self.resolve_after = resolve_after
@@ -128,7 +132,14 @@ class ScriptedService:
         with self.lock:
             if self.failing:
                 self.count += 1
-            return all_down(self.count)
+            if not self.errors:
+                return all_down(self.count)
+            self.error_calls += 1
+            calls = "tfreview_advisor_calls_total"
+            return (
+                *all_down(self.count),
+                *scrape(f'# TYPE {calls} counter\n{calls}{{outcome="error",provider="p"}} {self.error_calls}\n'),
+            )
 
     # IncidentView
     def recent(self) -> list[dict[str, Any]]:
@@ -142,7 +153,9 @@ class ScriptedService:
             return [dict(self.incident)] if self.incident else []
 
     def timeline(self, incident_id: int) -> list[dict[str, Any]]:
-        return [{"at": "t", "kind": "opened", "detail": {"alert": "ai-all-providers-down"}}]
+        opened = [{"at": "t", "kind": "opened", "detail": {"alert": "ai-all-providers-down"}}]
+        fired = [{"at": "t", "kind": "alert-fired", "detail": {"alert": "ai-provider-errors"}}]
+        return opened + fired if self.errors else opened
 
     def scenario(self) -> Scenario:
         def inject(target: DrillTarget, stop: threading.Event, log: InjectionLog) -> None:
@@ -216,3 +229,14 @@ def test_an_alert_that_never_fires_fails_the_drill() -> None:
     assert drill.detect_seconds is None
     assert not drill.passed
     assert any("no incident of group ai-provider-failure opened" in p for p in drill.problems)
+
+
+def test_every_row_that_fired_must_recover() -> None:
+    # the drilled row's counter stops at the recovery, but the group's other fired row keeps failing
+    drill = scripted_drill(ScriptedService(resolve_after=None, errors=True), timeout=3.0)
+    assert drill.recover_seconds is None
+    assert not drill.passed
+    assert [p for p in drill.problems if "never stopped" in p] == [
+        "the failure signal of ai-provider-errors (ratio tfreview_advisor_calls_total) never stopped: "
+        "the last read of /metrics still saw it"
+    ]

@@ -98,6 +98,7 @@ def test_signature_flood_against_a_running_service_through_the_api(
             assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
             assert "TFREVIEW_DRILL_TOKEN" in capsys.readouterr().err
             # a tenant's admin is no operator: 403 from the incidents API, exit 2, still nothing injected
+            monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", "drill-test-metrics-token")
             monkeypatch.setenv("TFREVIEW_DRILL_TOKEN", issuer.mint({"scope": "admin", issuer.tenant_claim: "github:7"}))
             assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
             assert "operator token" in capsys.readouterr().err

@@ -220,27 +220,30 @@ def _judge(
     signal: Signal,
     recovered_from: float,
 ) -> None:
-    """Time to recover from the drilled row's signal; the resolution against the fired rows' mechanics."""
+    """Time to recover and the due resolution over the rows that fired in the incident (the drilled row when
+    the timeline names none): the group recovers when the last of their failures stopped."""
     drill.signal_reads, drill.signal_misses = len(signal.reads), signal.misses
-    drill.recover_seconds = recover_seconds(rule.condition, signal.reads, recovered_from)
-    if drill.recover_seconds is None:
-        drill.problems.append(
-            f"the failure signal of {rule.id} ({rule.condition.kind} {rule.condition.metric}) never stopped: "
-            "the last read of /metrics still saw it"
-        )
     fired = {
         (e.get("detail") or {}).get("alert")
         for e in drill.timeline
         if e.get("kind") in (EventKind.OPENED.value, EventKind.ALERT_FIRED.value)
     }
     rows = [r for r in group if r.id in fired] or [rule]
+    recovered = {r.id: recover_seconds(r.condition, signal.reads, recovered_from) for r in rows}
+    never = [r for r in rows if recovered[r.id] is None]
+    for row in never:
+        drill.problems.append(
+            f"the failure signal of {row.id} ({row.condition.kind} {row.condition.metric}) never stopped: "
+            "the last read of /metrics still saw it"
+        )
+    drill.recover_seconds = None if never else max(s for s in recovered.values() if s is not None)
     drill.due = resolution_due(rows, signal.reads, mechanics, recovered_from)
     due, resolved = drill.due_seconds, drill.resolve_seconds
     if drill.due is not None and due is not None and resolved is not None and resolved > due:
         drill.problems.append(
             f"incident resolved {resolved:.1f} s after the recovery, later than its mechanics allow: due by "
-            f"{due:.1f} s ({drill.due.alert_id}: last failure {signed_seconds(drill.last_failure_seconds)} s, window "
-            f"{drill.due.window_seconds:g} s, keep-firing {drill.due.keep_firing_seconds:g} s, slack "
+            f"{due:.1f} s ({drill.due.alert_id}: failure stopped {signed_seconds(drill.last_failure_seconds)} s, "
+            f"window {drill.due.window_seconds:g} s, keep-firing {drill.due.keep_firing_seconds:g} s, slack "
             f"{drill.due.slack_seconds:.1f} s)"
         )
 
