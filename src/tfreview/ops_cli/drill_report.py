@@ -67,8 +67,8 @@ def _allowance(drill: ScenarioDrill) -> str:
     if due is None:
         return "no due moment (no incident, or no read of the metrics)"
     return (
-        f"due by {_seconds(drill.due_seconds)} after the recovery: `{due.alert_id}`'s last failure "
-        f"({signed_seconds(drill.last_failure_seconds)} s) + window {due.window_seconds:g} s + keep-firing "
+        f"due by {_seconds(drill.due_seconds)} after the recovery: `{due.alert_id}`'s failure stopped at "
+        f"{signed_seconds(drill.last_failure_seconds)} s + window {due.window_seconds:g} s + keep-firing "
         f"{due.keep_firing_seconds:g} s + slack {due.slack_seconds:.1f} s"
     )
 

@@ -89,7 +89,8 @@ class ScenarioDrill:
 
     @property
     def last_failure_seconds(self) -> float | None:
-        """From the recovery to the last failure the due moment counts from (negative: before it)."""
+        """From the recovery to the moment the failure had stopped that the due moment counts from (negative:
+        before the recovery)."""
         if self.due is None or self.recovered_at is None:
             return None
         return self.due.last_failure - self.recovered_at
