@@ -114,8 +114,15 @@ class ScriptedService:
     `failing`, one incident opens once it moved, and resolves `resolve_after` polls after the recovery."""
 
     def __init__(
-        self, *, resolve_after: int | None, keeps_failing: bool = False, fires: bool = True, errors: bool = False
+        self,
+        *,
+        resolve_after: int | None,
+        keeps_failing: bool = False,
+        fires: bool = True,
+        errors: bool = False,
+        opened_by: str = "ai-all-providers-down",
     ) -> None:
+        self.opened_by = opened_by  # the row the timeline says opened the incident
         self.failing = False
         self.count = 0
         self.errors = errors  # a second row of the group (`ai-provider-errors`) fired, its calls keep failing
@@ -153,7 +160,7 @@ class ScriptedService:
             return [dict(self.incident)] if self.incident else []
 
     def timeline(self, incident_id: int) -> list[dict[str, Any]]:
-        opened = [{"at": "t", "kind": "opened", "detail": {"alert": "ai-all-providers-down"}}]
+        opened = [{"at": "t", "kind": "opened", "detail": {"alert": self.opened_by}}]
         fired = [{"at": "t", "kind": "alert-fired", "detail": {"alert": "ai-provider-errors"}}]
         return opened + fired if self.errors else opened
 
@@ -240,3 +247,12 @@ def test_every_row_that_fired_must_recover() -> None:
         "the failure signal of ai-provider-errors (ratio tfreview_advisor_calls_total) never stopped: "
         "the last read of /metrics still saw it"
     ]
+
+
+def test_an_incident_opened_by_another_row_of_the_group_is_not_the_drilled_alert_firing() -> None:
+    drill = scripted_drill(ScriptedService(resolve_after=1, opened_by="ai-provider-errors"), timeout=2.0)
+    assert drill.detect_seconds is not None  # the group's incident opened: detection is measured
+    assert drill.row_fired_seconds is None
+    assert not drill.passed
+    assert any(p.startswith("alert ai-all-providers-down never fired within 2 s") for p in drill.problems)
+    assert drill_document(drill)["alert_fired_seconds"] is None

@@ -28,6 +28,7 @@ def drill_document(drill: ScenarioDrill) -> dict[str, Any]:
         "time_scale": drill.scale,
         "response_target_seconds": drill.response_seconds,
         "detect_seconds": drill.detect_seconds,
+        "alert_fired_seconds": drill.row_fired_seconds,
         "recover_seconds": drill.recover_seconds,
         "detect_seconds_table_clock": drill.on_table_clock(drill.detect_seconds),
         "recover_seconds_table_clock": drill.on_table_clock(drill.recover_seconds),
@@ -95,6 +96,8 @@ def drill_markdown(drill: ScenarioDrill) -> str:
         "|---|---|---|---|",
         f"| time to detect | {_seconds(drill.detect_seconds)} | {_seconds(drill.on_table_clock(drill.detect_seconds))} "
         f"| {target:.0f} s |",
+        f"| `{drill.alert_id}` itself fired | {_seconds(drill.row_fired_seconds)} "
+        f"| {_seconds(drill.on_table_clock(drill.row_fired_seconds))} | (not a target) |",
         f"| time to recover (recovery → failure signal stopped) | {_seconds(drill.recover_seconds)} "
         f"| {_seconds(drill.on_table_clock(drill.recover_seconds))} | {target:.0f} s |",
         f"| incident resolved (after the recovery) | {_seconds(drill.resolve_seconds)} "

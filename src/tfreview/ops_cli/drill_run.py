@@ -6,7 +6,8 @@ watch the failure signal stop and the incident resolve (ADR 0528).
     2. start the injection (its own thread) — t0;
     3. poll the incidents (and read the metrics) every 0.25 s until a NEW one of the row's group opens —
        time to detect is from the failure's onset (t0, or t0 + the silence threshold for silence) to the
-       first poll that sees it;
+       first poll that sees it; keep injecting until the drilled row itself fired in it (another row of
+       the group may open it first) — never is a problem;
     4. stop the injection, run the scenario's recovery — t1;
     5. poll until that incident is resolved, reading the metrics at every poll — time to recover is from
        t1 to the moment the failure had stopped by (`drill_signal`), compared with the response
@@ -53,7 +54,8 @@ class ScenarioDrill:
     response_seconds: float  # the row's target, on the real clock of the table
     started_at: datetime
     incident: dict[str, Any] | None = None
-    detect_seconds: float | None = None  # measured (real seconds)
+    detect_seconds: float | None = None  # measured (real seconds): onset → the group's incident opened
+    row_fired_seconds: float | None = None  # onset → the drilled row itself fired in it (seen by a poll)
     recover_seconds: float | None = None  # recovery → the failure had stopped (drill_signal.stopped_at)
     resolve_seconds: float | None = None  # recovery → the incident resolved
     due: Due | None = None  # by when its mechanics allow the resolution (monotonic)
@@ -131,14 +133,7 @@ def rehearse(
 ) -> ScenarioDrill:
     """Run the rehearsal, filling `drill`; never leaves the injection running. `group`: the (scaled) rows of
     the drilled row's incident group; `mechanics`: the watchdog's timing on the service."""
-    before = view.recent()
-    active = [i for i in before if i["group"] == rule.scenario and i["status"] != "resolved"]
-    if active:
-        raise ConfigError(
-            f"incident {active[0]['id']} of group {rule.scenario} is already {active[0]['status']}: "
-            "resolve it (or wait for it to resolve) before rehearsing this scenario"
-        )
-    known = {i["id"] for i in before}
+    known = _known_incidents(view, rule)
     signal = Signal(metrics)
     signal.first()
     stop = threading.Event()
@@ -157,6 +152,15 @@ def rehearse(
         onset = started + scenario.onset_seconds(rule)
         drill.detect_seconds = max(0.0, time.monotonic() - onset)
         drill.incident = found
+        # another row of the group may open the incident first: the drilled row must fire too
+        fired = _wait_for(lambda: _row_fired(view, int(found["id"]), rule.id), deadline, signal.read)
+        if fired is None:
+            drill.problems.append(
+                f"alert {rule.id} never fired within {timeout_seconds:g} s (incident {found['id']} was opened by "
+                f"{found.get('alert')})"
+            )
+        else:
+            drill.row_fired_seconds = max(0.0, time.monotonic() - onset)
         stop.set()
         injector.join(60)
         recovered_from = time.monotonic()
@@ -279,6 +283,27 @@ def _settled_timeline(view: IncidentView, incident_id: int, deadline: Deadline) 
         if (triggered <= told and set_ <= lifted) or deadline.left() <= 0:
             return timeline
         time.sleep(POLL_SECONDS)
+
+
+def _known_incidents(view: IncidentView, rule: AlertRule) -> set[int]:
+    """The incidents before the drill; ConfigError when one of the row's group is active."""
+    before = view.recent()
+    active = [i for i in before if i["group"] == rule.scenario and i["status"] != "resolved"]
+    if active:
+        raise ConfigError(
+            f"incident {active[0]['id']} of group {rule.scenario} is already {active[0]['status']}: "
+            "resolve it (or wait for it to resolve) before rehearsing this scenario"
+        )
+    return {int(i["id"]) for i in before}
+
+
+def _row_fired(view: IncidentView, incident_id: int, alert_id: str) -> dict[str, Any] | None:
+    for event in view.timeline(incident_id):
+        if event.get("kind") in (EventKind.OPENED.value, EventKind.ALERT_FIRED.value) and (
+            (event.get("detail") or {}).get("alert") == alert_id
+        ):
+            return event
+    return None
 
 
 def _new_incident(view: IncidentView, known: set[int], group: str) -> dict[str, Any] | None:
