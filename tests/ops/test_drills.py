@@ -49,6 +49,7 @@ def consistent(document: dict[str, Any], code: int) -> None:
     failure signal stopped) against the target, the resolution against its mechanics (ADR 0528)."""
     resolution = document["resolution"]
     assert document["detect_seconds"] is not None
+    assert document["alert_fired_seconds"] is not None  # the drilled row itself fired, not only its group
     assert document["recover_seconds"] is not None
     assert resolution["resolve_seconds"] is not None
     assert resolution["due_seconds"] is not None
