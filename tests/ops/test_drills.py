@@ -21,6 +21,7 @@ from tests.fakes.notify import FakePagerDuty, FakeSlack
 from tests.fakes.oidc import FakeOidcIssuer
 from tests.integration.served import child_env, serving
 from tfreview.cli import main
+from tfreview.ops.samples import parse_exposition
 
 pytestmark = pytest.mark.slow  # a real service, and the alert's window on a 1/20 clock: about a minute each
 
@@ -44,15 +45,28 @@ def read_report(markdown: Path) -> dict[str, Any]:
 
 
 def consistent(document: dict[str, Any], code: int) -> None:
-    """The verdict, the exit code and the figures say the same thing."""
-    assert document["problems"] == []
+    """The verdict, the exit code and the figures say the same thing: detect and recover (recovery → the
+    failure signal stopped) against the target, the resolution against its mechanics (ADR 0528)."""
+    resolution = document["resolution"]
     assert document["detect_seconds"] is not None
+    assert document["alert_fired_seconds"] is not None  # the drilled row itself fired, not only its group
     assert document["recover_seconds"] is not None
+    assert resolution["resolve_seconds"] is not None
+    assert resolution["due_seconds"] is not None
+    assert resolution["signal_reads"] > 2
     target = document["response_target_seconds"]
     within = document["detect_seconds_table_clock"] <= target and document["recover_seconds_table_clock"] <= target
+    in_time = resolution["resolve_seconds"] <= resolution["due_seconds"]
     assert document["within_target"] is within
-    assert document["passed"] is within
-    assert code == (0 if within else 1)
+    assert resolution["in_time"] is in_time
+    assert resolution["due_seconds"] == pytest.approx(
+        resolution["last_failure_seconds"] + resolution["window_seconds"] + resolution["keep_firing_seconds"]
+        + resolution["slack_seconds"]
+    )  # fmt: skip
+    # a late resolution is the one problem a finished rehearsal may report, and it is reported
+    assert document["problems"] == ([] if in_time else [p for p in document["problems"] if "later than" in p])
+    assert document["passed"] is (within and in_time)
+    assert code == (0 if within and in_time else 1)
 
 
 def test_signature_flood_against_a_running_service_through_the_api(
@@ -72,6 +86,7 @@ def test_signature_flood_against_a_running_service_through_the_api(
             TFREVIEW_WATCHDOG__KEEP_FIRING_SECONDS="3",
             TFREVIEW_WATCHDOG__LEASE_SECONDS="10",
             TFREVIEW_DOOR__ALLOW_LIST='["127.0.0.1/32"]',
+            TFREVIEW_METRICS__TOKEN="drill-test-metrics-token",
             TFREVIEW_NOTIFY__PAGERDUTY__ROUTING_KEY=pagerduty.routing_key,
             TFREVIEW_NOTIFY__PAGERDUTY__EVENTS_URL=pagerduty.events_url,
             TFREVIEW_NOTIFY__ATTEMPTS="2",
@@ -84,6 +99,7 @@ def test_signature_flood_against_a_running_service_through_the_api(
             assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
             assert "TFREVIEW_DRILL_TOKEN" in capsys.readouterr().err
             # a tenant's admin is no operator: 403 from the incidents API, exit 2, still nothing injected
+            monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", "drill-test-metrics-token")
             monkeypatch.setenv("TFREVIEW_DRILL_TOKEN", issuer.mint({"scope": "admin", issuer.tenant_claim: "github:7"}))
             assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
             assert "operator token" in capsys.readouterr().err
@@ -93,6 +109,26 @@ def test_signature_flood_against_a_running_service_through_the_api(
                 "TFREVIEW_DRILL_TOKEN",
                 issuer.mint({"scope": "admin", "sub": "drill-operator", issuer.tenant_claim: None}),
             )
+            # no metrics token: the failure signal cannot be read — refused before any injection
+            monkeypatch.delenv("TFREVIEW_METRICS__TOKEN", raising=False)
+            assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
+            assert "TFREVIEW_METRICS__TOKEN" in capsys.readouterr().err
+            # a wrong one: /metrics answers 401, exit 2, still nothing injected
+            monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", "not-the-metrics-token")
+            assert main(["drill", "signature-flood", "--url", served.url, "--report", str(report)]) == 2
+            assert "/metrics answered 401" in capsys.readouterr().err
+            assert not report.exists()
+            scraped = httpx.get(
+                f"{served.url}/metrics", headers={"Authorization": "Bearer drill-test-metrics-token"}, timeout=10
+            )
+            refused = [
+                s for s in parse_exposition(scraped.text) if s.name == "tfreview_webhook_signature_failures_total"
+            ]
+            assert sum(s.value for s in refused) == 0  # not one forged delivery was sent
+            monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", "drill-test-metrics-token")
+            # the service's watchdog timing, which the drill's due moment counts with (ADR 0529)
+            monkeypatch.setenv("TFREVIEW_WATCHDOG__INTERVAL_SECONDS", "1")
+            monkeypatch.setenv("TFREVIEW_WATCHDOG__KEEP_FIRING_SECONDS", "3")
             code = main(
                 ["drill", "signature-flood", "--url", served.url, "--scale", "0.05", "--timeout", "120",
                  "--report", str(report)]
@@ -103,6 +139,7 @@ def test_signature_flood_against_a_running_service_through_the_api(
             document = read_report(report)
             consistent(document, code)
             assert document["mode"] == "url"
+            assert document["resolution"]["keep_firing_seconds"] == 3
             assert document["incident"]["alert"] == "signature-failure-spike"
             assert document["incident"]["status"] == "resolved"
             kinds = [event["kind"] for event in document["timeline"]]
@@ -194,7 +231,11 @@ def test_drill_usage_errors(
 ) -> None:
     monkeypatch.delenv("TFREVIEW_GITHUB__WEBHOOK_SECRETS", raising=False)
     monkeypatch.setenv("TFREVIEW_DRILL_TOKEN", "anything")
+    monkeypatch.delenv("TFREVIEW_METRICS__TOKEN", raising=False)
     url = "http://127.0.0.1:9"
+    assert main(["drill", "signature-flood", "--url", url, "--data-dir", str(tmp_path)]) == 2
+    assert "set TFREVIEW_METRICS__TOKEN" in capsys.readouterr().err
+    monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", "anything")
     assert main(["drill", "silence", "--url", url, "--data-dir", str(tmp_path)]) == 2
     assert "TFREVIEW_GITHUB__WEBHOOK_SECRETS" in capsys.readouterr().err
     assert main(["drill", "signature-flood", "--url", url, "--notify"]) == 2

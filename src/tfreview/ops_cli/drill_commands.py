@@ -3,11 +3,12 @@
     tfreview drill signature-flood --embedded             a throw-away `serve` on a compressed clock
     TFREVIEW_DRILL_TOKEN=… tfreview drill signature-flood --url https://tfreview.example.com
 
-Exit codes: 0 the alert fired, its incident opened and resolved, both within the row's response-time
-target; 1 it did not (the report says what); 2 usage errors (no target, no operator token, a scenario
-that needs the webhook secret or the database file without them, an incident of the group already
-active, a token the incidents API refuses); 3 the service cannot be reached; 130 interrupted (the injection
-is stopped first).
+Exit codes: 0 the alert fired and its incident opened within the row's response-time target, the failure
+signal stopped within it after the recovery, and the incident resolved by the time its row's mechanics
+allow (ADR 0528); 1 it did not (the report says what); 2 usage errors (no target, no operator token, no
+metrics token with --url, a scenario that needs the webhook secret or the database file without them, an
+incident of the group already active, a token the incidents API or /metrics refuses); 3 the service
+cannot be reached; 130 interrupted (the injection is stopped first).
 """
 
 from __future__ import annotations
@@ -76,6 +77,12 @@ def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
     if scenario.embedded_only:
         raise ConfigError(f"drill {scenario.name} runs --embedded only: the drill takes down a provider it runs itself")
     token = _token(args)
+    metrics_token = settings.metrics.token.get_secret_value() if settings.metrics.token else ""
+    if not metrics_token:
+        raise ConfigError(
+            "drill --url reads the failure signal from the service's /metrics: set TFREVIEW_METRICS__TOKEN "
+            "to the service's metrics token"
+        )
     secret = _newest_secret(settings)
     if scenario.needs_secret and secret is None:
         raise ConfigError(f"drill {scenario.name} signs deliveries: set TFREVIEW_GITHUB__WEBHOOK_SECRETS")
@@ -85,11 +92,16 @@ def run_scenario_drill(args: argparse.Namespace, settings: Settings) -> int:
             f"drill {scenario.name} locks the service's SQLite file: run it where TFREVIEW_DATABASE__URL names it"
         )
     with httpx.Client(base_url=args.url.rstrip("/"), timeout=30.0) as http:
+        from tfreview.ops_cli.drill_run import POLL_SECONDS
         from tfreview.ops_cli.drill_scenarios import DrillTarget
-        from tfreview.ops_cli.drill_watch import ApiIncidents
+        from tfreview.ops_cli.drill_signal import Mechanics
+        from tfreview.ops_cli.drill_watch import ApiIncidents, MetricsScrape
 
         target = DrillTarget(args.url, http, secret, sqlite_path)
-        return _rehearse(args, settings, scenario, target, ApiIncidents(http, token), mode="url", scale=scale)
+        watchdog = settings.watchdog
+        mechanics = Mechanics(watchdog.keep_firing_seconds, watchdog.interval_seconds, POLL_SECONDS)
+        watch = (ApiIncidents(http, token), MetricsScrape(http, metrics_token), mechanics)
+        return _rehearse(args, settings, scenario, target, watch, mode="url", scale=scale)
 
 
 def _embedded(args: argparse.Namespace, settings: Settings, scenario: Scenario) -> int:
@@ -97,9 +109,11 @@ def _embedded(args: argparse.Namespace, settings: Settings, scenario: Scenario) 
 
     from tfreview.ops_cli.drill_issuer import DrillIssuer
     from tfreview.ops_cli.drill_model import DrillModel
+    from tfreview.ops_cli.drill_run import POLL_SECONDS
     from tfreview.ops_cli.drill_scenarios import DrillTarget
-    from tfreview.ops_cli.drill_service import embedded_service
-    from tfreview.ops_cli.drill_watch import StoreIncidents
+    from tfreview.ops_cli.drill_service import WATCHDOG_INTERVAL_SECONDS, embedded_service, keep_firing_seconds
+    from tfreview.ops_cli.drill_signal import Mechanics
+    from tfreview.ops_cli.drill_watch import MetricsScrape, StoreIncidents
     from tfreview.store.database import Database
 
     scale = _scale(scenario.embedded_scale if args.scale is None else args.scale)
@@ -116,25 +130,39 @@ def _embedded(args: argparse.Namespace, settings: Settings, scenario: Scenario) 
                 target = DrillTarget(service.url, http, service.github_secret, service.database_path, issuer, model)
                 if model is not None:
                     target.api_token = _drill_token(database)
-                return _rehearse(
-                    args, settings, scenario, target, StoreIncidents(database), mode="embedded", scale=scale
-                )
+                mechanics = Mechanics(keep_firing_seconds(scale), WATCHDOG_INTERVAL_SECONDS, POLL_SECONDS)
+                watch = (StoreIncidents(database), MetricsScrape(http, service.metrics_token), mechanics)
+                return _rehearse(args, settings, scenario, target, watch, mode="embedded", scale=scale)
         finally:
             database.close()
 
 
 def _rehearse(
-    args: argparse.Namespace, settings: Settings, scenario: Scenario, target: Any, view: Any, *, mode: str, scale: float
+    args: argparse.Namespace,
+    settings: Settings,
+    scenario: Scenario,
+    target: Any,
+    watch: tuple[Any, Any, Any],
+    *,
+    mode: str,
+    scale: float,
 ) -> int:
+    """`watch`: how the drill reads the incidents, the metrics, and the watchdog's timing."""
     from tfreview.ops.alert_table import load_alert_table
-    from tfreview.ops.time_scale import scaled_rule
+    from tfreview.ops.time_scale import scaled_table
     from tfreview.ops_cli.drill_report import write_reports
     from tfreview.ops_cli.drill_run import new_drill, rehearse
 
-    rule = scaled_rule(load_alert_table().by_id(scenario.alert_id), scale)
+    table = scaled_table(load_alert_table(), scale)
+    rule = table.by_id(scenario.alert_id)
+    group = [r for r in table if r.scenario == rule.scenario]
     drill = new_drill(scenario, rule, url=target.url, mode=mode, scale=scale)
     print(f"drill {scenario.name}: {scenario.description} → alert {rule.id} (target {rule.response_minutes} min)")
-    rehearse(scenario, rule, target, view, drill, timeout_seconds=args.timeout)
+    view, metrics, mechanics = watch
+    rehearse(
+        scenario, rule, target, view, drill, timeout_seconds=args.timeout, metrics=metrics, group=group,
+        mechanics=mechanics,
+    )  # fmt: skip
     path = Path(args.report) if args.report else _default_report(settings, scenario.name, drill.started_at)
     json_path = write_reports(drill, path)
     _print(drill)

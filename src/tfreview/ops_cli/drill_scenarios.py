@@ -37,7 +37,11 @@ from tfreview.ops_cli.drill_issuer import DrillIssuer
 from tfreview.ops_cli.drill_model import DrillModel
 
 FLOOD_PAUSE_SECONDS = 0.2  # five refused deliveries a second: enough for any row, never a flood of its own
-LOCK_HOLD_SECONDS = 8.0  # longer than the busy_timeout floor (5 s): writes meanwhile fail as "locked"
+# longer than twice the busy_timeout floor (5 s): the intake writer's batch of deliveries waits 5 s and fails as
+# "locked", the next one too — two `tfreview_db_errors_total{kind="locked"}` a pulse, about 0.17 a second.
+# `db-locked` needs more than 10 in its 300 s window: that is reached from a scale of 0.2 (60 s); 8 s pulses (one
+# failure each, 0.11 a second) at 0.05 never fired `db-locked` itself, only `intake-db-errors` (ADR 0528)
+LOCK_HOLD_SECONDS = 10.5
 LOCK_GAP_SECONDS = 1.0  # the lock is let go this long between pulses: the watchdog can record the incident
 RECOVERY_TOKENS = 20  # valid tokens after recovery: accepted ones bring the rejection ratio back down
 
@@ -285,10 +289,10 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "db-locked",
             "db-locked",
-            "SQLite's write lock held by the drill (8 s pulses) while signed deliveries arrive",
+            "SQLite's write lock held by the drill (10.5 s pulses) while signed deliveries arrive",
             _locked,
             _unlocked,
-            embedded_scale=0.05,
+            embedded_scale=0.25,
             needs_secret=True,
             needs_sqlite=True,
         ),

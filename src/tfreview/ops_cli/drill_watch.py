@@ -9,6 +9,10 @@ Two adapters of one small port:
                     (`--embedded`: the drill made that database, it only reads it).
 
 Both answer the documents of `tfreview.ops.incident_admin` (`incident_document`, `event_document`).
+
+And how it reads the failure signal (ADR 0528): `MetricsScrape`, `GET /metrics` with the service's
+`metrics.token` (the embedded service gets a random one), parsed into samples — what the watchdog and
+Prometheus read.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import httpx
 from tfreview.core.errors import ConfigError, UpstreamError
 
 if TYPE_CHECKING:
+    from tfreview.ops.series import Sample
     from tfreview.store.database import Database
 
 
@@ -30,6 +35,12 @@ class IncidentView(Protocol):
 
     def timeline(self, incident_id: int) -> list[dict[str, Any]]:
         """Its events, oldest first."""
+        ...
+
+
+class MetricsView(Protocol):
+    def samples(self) -> tuple[Sample, ...]:
+        """Every sample of the service's metrics now."""
         ...
 
 
@@ -77,3 +88,25 @@ class StoreIncidents:
         from tfreview.ops.incident_admin import event_document
 
         return [event_document(e) for e in self._incidents.events(incident_id)]
+
+
+class MetricsScrape:
+    def __init__(self, http: httpx.Client, token: str) -> None:
+        self._http = http
+        self._headers = {"Authorization": f"Bearer {token}"}
+
+    def samples(self) -> tuple[Sample, ...]:
+        from tfreview.ops.samples import parse_exposition
+
+        try:
+            answer = self._http.get("/metrics", headers=self._headers)
+        except httpx.HTTPError as exc:
+            raise UpstreamError(f"/metrics cannot be reached: {type(exc).__name__}") from None
+        if answer.status_code in (401, 403, 404):
+            raise ConfigError(
+                f"/metrics answered {answer.status_code}: the drill reads the failure signal there and needs the "
+                "service's metrics token in TFREVIEW_METRICS__TOKEN"
+            )
+        if answer.status_code != 200:
+            raise UpstreamError(f"/metrics answered {answer.status_code}")
+        return tuple(parse_exposition(answer.text))
