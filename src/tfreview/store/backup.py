@@ -303,9 +303,18 @@ def stage_sqlite_restore(backup: Path, target: Path) -> tuple[Path, dict[str, Ta
     """Restore the backup into a staging file beside `target` (the database itself untouched); returns the
     staging file and what it holds. A staging file left by a restore killed midway is removed first."""
     staged = target.with_name(f".{target.name}.restoring")
+    remove_staged(staged)
+    try:
+        return staged, restore_sqlite(backup, staged)
+    except BaseException:
+        remove_staged(staged)
+        raise
+
+
+def remove_staged(staged: Path) -> None:
+    """The staging file of a restore that did not swap it in, and what SQLite kept beside it."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         staged.with_name(staged.name + suffix).unlink(missing_ok=True)
-    return staged, restore_sqlite(backup, staged)
 
 
 def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
@@ -318,6 +327,11 @@ def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
                 current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 current.execute("PRAGMA journal_mode = DELETE")  # folds and removes -wal: one self-contained file
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise ConfigError(
+                    f"database {target} is in use by another process (a running `tfreview serve` or `worker`): "
+                    "stop it, then restore again; the database is unchanged"
+                ) from None
             raise UpstreamError(f"SQLite restore failed: {exc}") from exc
         _keep(target, kept)
         target.with_name(target.name + "-shm").unlink(missing_ok=True)
