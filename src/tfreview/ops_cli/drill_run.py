@@ -234,6 +234,15 @@ def _judge(
         if e.get("kind") in (EventKind.OPENED.value, EventKind.ALERT_FIRED.value)
     }
     rows = [r for r in group if r.id in fired] or [rule]
+    if not any(read.at > recovered_from for read in signal.reads):
+        # every read after the recovery failed: whether the failure stopped is unknown, never "it had"
+        drill.problems.append(
+            f"no read of /metrics succeeded after the recovery ({signal.misses} failed): "
+            "whether the failure signal stopped is unknown"
+        )
+        drill.recover_seconds = None
+        drill.due = resolution_due(rows, signal.reads, mechanics, recovered_from)
+        return
     recovered = {r.id: recover_seconds(r.condition, signal.reads, recovered_from) for r in rows}
     never = [r for r in rows if recovered[r.id] is None]
     for row in never:
