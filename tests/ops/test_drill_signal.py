@@ -10,6 +10,7 @@ mechanics allow, a failure that never stops — are shown to FAIL the drill.
 from __future__ import annotations
 
 import doctest
+import json
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -274,3 +275,14 @@ def test_a_drill_that_cannot_read_metrics_after_the_recovery_does_not_pass() -> 
     assert any(p.startswith("no read of /metrics succeeded after the recovery (") for p in drill.problems), (
         drill.problems
     )
+
+
+def test_the_credentials_of_a_drills_url_stay_out_of_its_report() -> None:
+    rule = TABLE.by_id("ai-all-providers-down")
+    scenario = ScriptedService(resolve_after=1).scenario()
+    url = "https://drill-operator:url-password-canary-7c1e@tfreview.example.com:8443/base"
+    drill = new_drill(scenario, rule, url=url, mode="url", scale=1.0)
+    shown = json.dumps(drill_document(drill)) + drill_markdown(drill) + summary_line(drill)
+    assert "url-password-canary-7c1e" not in shown
+    assert "drill-operator" not in shown
+    assert drill_document(drill)["target"] == "https://tfreview.example.com:8443/base"
