@@ -5,6 +5,7 @@ service untouched, and no staging copy left beside the database. ADR 0533.
 
 from __future__ import annotations
 
+import stat
 import subprocess
 import sys
 import urllib.request
@@ -42,3 +43,22 @@ def test_a_restore_over_the_database_a_running_service_uses_is_refused_cleanly(t
     assert done.returncode == 0, done.stderr
     assert not (data / ".tfreview.db.restoring").exists()
     assert [p.name for p in data.iterdir() if ".before-restore-" in p.name]
+
+
+def test_backups_and_restores_are_as_private_as_the_database(tmp_path: Path) -> None:
+    """A 0600 database: its backup was 0644 (readable by every local user: token hashes, the audit log, stored
+    plans), and a restore replaced it with a 0644 file. Both now take the database's own mode."""
+    data = tmp_path / "data"
+    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
+    (data / "tfreview.db").chmod(0o600)
+    made = tfreview("backup", "create", "--data-dir", str(data))
+    assert made.returncode == 0, made.stderr
+    backup = made.stdout.split("backup ", 1)[1].split()[0]
+    assert stat.S_IMODE((data / "backups" / backup).stat().st_mode) == 0o600
+    done = tfreview("backup", "restore", "--data-dir", str(data), "--force", backup)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((data / "tfreview.db").stat().st_mode) == 0o600
+    (data / "tfreview.db").chmod(0o640)  # a group that reads it (a backup agent) keeps reading it
+    done = tfreview("backup", "restore", "--data-dir", str(data), "--force", backup)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((data / "tfreview.db").stat().st_mode) == 0o640

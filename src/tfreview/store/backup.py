@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tempfile
 import time
@@ -117,6 +118,7 @@ def _sqlite_backup(source: Path, partial: Path) -> tuple[str | None, dict[str, T
     if not source.is_file():
         raise ConfigError(f"no SQLite database at {source}")
     partial.unlink(missing_ok=True)
+    _private_file(partial)
     try:
         with (
             _closing(sqlite3.connect(source.as_uri() + "?mode=ro", uri=True, timeout=30)) as src,
@@ -127,6 +129,7 @@ def _sqlite_backup(source: Path, partial: Path) -> tuple[str | None, dict[str, T
             _integrity_check(dst, partial.name)
     except sqlite3.Error as exc:
         raise UpstreamError(f"SQLite backup failed: {exc}") from exc
+    os.chmod(partial, stat.S_IMODE(source.stat().st_mode))  # readable by whom the database is, no one more
     return _sqlite_contents(partial)
 
 
@@ -287,6 +290,8 @@ def restore_sqlite(backup: Path, target: Path) -> dict[str, TableDigest]:
     except OSError as exc:
         raise ConfigError(f"cannot create {target.parent}: {exc.strerror}") from None
     try:
+        if not target.exists():
+            _private_file(target)  # no copy of the database readable by others while it is written
         with (
             _closing(sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)) as src,
             _closing(sqlite3.connect(target, timeout=30)) as dst,
@@ -335,8 +340,18 @@ def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
             raise UpstreamError(f"SQLite restore failed: {exc}") from exc
         _keep(target, kept)
         target.with_name(target.name + "-shm").unlink(missing_ok=True)
+    if target.exists():
+        os.chmod(staged, stat.S_IMODE(target.stat().st_mode))  # the restored file as private as the one it replaces
     os.replace(staged, target)
     sync_directory(target.parent)
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty, readable by its owner only (SQLite fills an empty file as a new database)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise ConfigError(f"cannot create {path}: {exc.strerror}") from None
 
 
 def _keep(target: Path, kept: Path) -> None:
