@@ -205,12 +205,24 @@ def _audit_best_effort(settings: Settings, action: str, target: str, detail: dic
     lives in a file): recorded when the database can take it, else one line says it was not. The command's own work
     is done by then, and what it must show (a new secret, shown only once) comes after: a database that is
     missing, not tfreview's or not upgraded must cost the entry, never the secret (a traceback here used to lose it).
-    A local SQLite database is brought to the current schema first, as every other command that writes it does."""
+    A local SQLite database is brought to the current schema first, as every other command that writes it does; a
+    SQLite file that does not exist is never created for the entry (run without --data-dir, the command would make a
+    fresh database in the current directory and record the rotation there, where nobody looks: ADR 0533)."""
+    from tfreview.store.database import normalise_url
     from tfreview.wiring import build_services
 
     log = logging.getLogger("tfreview.audit")
     try:
         if is_sqlite(settings.database.url):
+            database = normalise_url(settings.database.url).database or ""
+            if database in ("", ":memory:") or not Path(database).expanduser().is_file():
+                log.warning(
+                    "audit log: %s not recorded (no SQLite database at %s: pass the service's --data-dir or "
+                    "TFREVIEW_DATABASE__URL)",
+                    action,
+                    database or "(memory)",
+                )
+                return
             prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         services = build_services(settings)
     except Exception as exc:  # the rotation is done; only its audit entry is missing

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -173,3 +175,22 @@ def test_a_database_without_the_schema_costs_the_audit_entry_never_the_new_secre
         document = json.loads((tmp_path / "github-webhook.json").read_text())
         assert document[0]["value"] == new
     assert "audit log: secret.rotate not recorded (" in rotated.stderr  # the unreachable database, said in one line
+
+
+def test_a_rotation_without_the_services_database_creates_none(tmp_path: Path, env: dict[str, str]) -> None:
+    """Run where no database is (no --data-dir, a wrong one): the entry is not recorded, and said so, rather than
+    recorded in a fresh database the command made in the current directory (ADR 0533)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "tfreview", "secrets", "rotate", "github-webhook"],
+        env=env, cwd=elsewhere, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.strip()) >= 40  # the new secret, shown
+    assert "audit log: secret.rotate not recorded (no SQLite database at " in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(elsewhere.iterdir()) == []  # no .tfreview-data/tfreview.db made here
+    wrong = tfreview("secrets", "rotate", "github-webhook", "--data-dir", str(tmp_path / "typo"), env=env)
+    assert wrong.returncode == 0, wrong.stderr
+    assert not (tmp_path / "typo" / "tfreview.db").exists()

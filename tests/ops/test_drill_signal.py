@@ -10,12 +10,14 @@ mechanics allow, a failure that never stops — are shown to FAIL the drill.
 from __future__ import annotations
 
 import doctest
+import json
 import threading
 from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
+from tfreview.core.errors import UpstreamError
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.samples import parse_exposition
 from tfreview.ops.series import Sample
@@ -134,10 +136,15 @@ class ScriptedService:
         self.fires = fires
         self.lock = threading.Lock()
 
+    dark_after_recovery = False  # /metrics stops answering at the recovery (the service never comes back)
+    failing_reads: int | None = None  # the counter moves on this many reads only, then pauses
+
     # MetricsView
     def samples(self) -> tuple[Sample, ...]:
         with self.lock:
-            if self.failing:
+            if self.dark_after_recovery and self.recovered_polls is not None:
+                raise UpstreamError("/metrics answered 503")
+            if self.failing and (self.failing_reads is None or self.count < self.failing_reads):
                 self.count += 1
             if not self.errors:
                 return all_down(self.count)
@@ -256,3 +263,26 @@ def test_an_incident_opened_by_another_row_of_the_group_is_not_the_drilled_alert
     assert not drill.passed
     assert any(p.startswith("alert ai-all-providers-down never fired within 2 s") for p in drill.problems)
     assert drill_document(drill)["alert_fired_seconds"] is None
+
+
+def test_a_drill_that_cannot_read_metrics_after_the_recovery_does_not_pass() -> None:
+    # the failure paused before the recovery, then /metrics answers nothing more: no evidence it stopped
+    service = ScriptedService(resolve_after=1)
+    service.failing_reads, service.dark_after_recovery = 1, True
+    drill = scripted_drill(service, timeout=3.0)
+    assert drill.recover_seconds is None
+    assert not drill.passed
+    assert any(p.startswith("no read of /metrics succeeded after the recovery (") for p in drill.problems), (
+        drill.problems
+    )
+
+
+def test_the_credentials_of_a_drills_url_stay_out_of_its_report() -> None:
+    rule = TABLE.by_id("ai-all-providers-down")
+    scenario = ScriptedService(resolve_after=1).scenario()
+    url = "https://drill-operator:url-password-canary-7c1e@tfreview.example.com:8443/base"
+    drill = new_drill(scenario, rule, url=url, mode="url", scale=1.0)
+    shown = json.dumps(drill_document(drill)) + drill_markdown(drill) + summary_line(drill)
+    assert "url-password-canary-7c1e" not in shown
+    assert "drill-operator" not in shown
+    assert drill_document(drill)["target"] == "https://tfreview.example.com:8443/base"

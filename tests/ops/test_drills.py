@@ -138,6 +138,9 @@ def test_signature_flood_against_a_running_service_through_the_api(
             assert report.exists(), (out, err)
             document = read_report(report)
             consistent(document, code)
+            written = report.read_text(encoding="utf-8") + report.with_suffix(".json").read_text(encoding="utf-8")
+            for secret in ("drill-test-metrics-token", os.environ["TFREVIEW_DRILL_TOKEN"]):
+                assert secret not in out + err + written + served.log()  # the drill's tokens are never shown
             assert document["mode"] == "url"
             assert document["resolution"]["keep_firing_seconds"] == 3
             assert document["incident"]["alert"] == "signature-failure-spike"

@@ -168,6 +168,24 @@ def test_every_tfreview_command_parses_with_the_real_cli() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_no_tfreview_command_line_escapes_the_check() -> None:
+    """A command written another way (`sudo tfreview …`, `python -m tfreview …`, `/opt/bin/tfreview …`,
+    `tfreview --data-dir DIR backup …`, a quoted `VAR="a b"`) or in a fenced block (folded into one span with the
+    lines around it) would be skipped by `cli_invocations` without a word: none may be written so."""
+    loose = re.compile(r"(?:[A-Z_]+=\S+\s+|sudo\s+|\S*python3?\s+-m\s+)*(?:\S*/)?tfreview\s+\S.*")
+    checked = {(runbook, f"tfreview {line}") for runbook, line in cli_invocations()}
+    escaped = [
+        f"{s.runbook}: `{s.text}`"
+        for s in SPANS
+        if loose.fullmatch(s.text)
+        and s.text != "tfreview …"
+        and not any(runbook == s.runbook and s.text.endswith(line) for runbook, line in checked)
+    ]
+    assert not escaped, "\n".join(escaped)
+    fenced = [p.name for p in RUNBOOKS if "```" in p.read_text(encoding="utf-8")]
+    assert not fenced, f"fenced code blocks are not read by this test: {fenced}"
+
+
 def test_the_command_check_catches_a_wrong_flag_and_a_missing_subcommand() -> None:
     assert parse_error(["reconcile", "--github-deliveries"]) is None
     assert "unrecognized arguments: --github-delivery" in (parse_error(["reconcile", "--github-delivery"]) or "")

@@ -29,8 +29,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tfreview.core.errors import ConfigError, UpstreamError
+from tfreview.core.redact import scrub_text
 from tfreview.ops.alert_table import AlertRule
 from tfreview.ops.controls import ACTION_CONTROLS
 from tfreview.ops.incidents import EventKind
@@ -234,6 +236,15 @@ def _judge(
         if e.get("kind") in (EventKind.OPENED.value, EventKind.ALERT_FIRED.value)
     }
     rows = [r for r in group if r.id in fired] or [rule]
+    if not any(read.at > recovered_from for read in signal.reads):
+        # every read after the recovery failed: whether the failure stopped is unknown, never "it had"
+        drill.problems.append(
+            f"no read of /metrics succeeded after the recovery ({signal.misses} failed): "
+            "whether the failure signal stopped is unknown"
+        )
+        drill.recover_seconds = None
+        drill.due = resolution_due(rows, signal.reads, mechanics, recovered_from)
+        return
     recovered = {r.id: recover_seconds(r.condition, signal.reads, recovered_from) for r in rows}
     never = [r for r in rows if recovered[r.id] is None]
     for row in never:
@@ -322,9 +333,24 @@ def new_drill(scenario: Scenario, rule: AlertRule, *, url: str, mode: str, scale
     return ScenarioDrill(
         scenario=scenario.name,
         alert_id=rule.id,
-        target=url,
+        target=shown_url(url),
         mode=mode,
         scale=scale,
         response_seconds=rule.response_minutes * 60.0,
         started_at=datetime.now(UTC),
     )
+
+
+def shown_url(url: str) -> str:
+    """The URL as the report shows it: without the credentials a `--url https://user:password@host` carries."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return scrub_text(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    netloc += f":{port}" if port is not None else ""
+    return urlunsplit(parts._replace(netloc=netloc))

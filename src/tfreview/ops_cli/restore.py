@@ -18,6 +18,7 @@ from tfreview.core.errors import ConfigError, InputError
 from tfreview.settings import Settings
 from tfreview.store.backup import (
     postgres_has_schema,
+    remove_staged,
     restore_postgres,
     sqlite_file,
     stage_sqlite_restore,
@@ -47,9 +48,13 @@ def restore_backup(
                 "(the current file is kept beside it)"
             )
         staged, found = stage_sqlite_restore(directory / manifest.file, target)
-        _expect_manifest(manifest, found)  # a restore that does not match never replaces the database
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        swap_in_sqlite(staged, target, target.with_name(f"{target.name}.before-restore-{stamp}"))
+        try:
+            _expect_manifest(manifest, found)  # a restore that does not match never replaces the database
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            swap_in_sqlite(staged, target, target.with_name(f"{target.name}.before-restore-{stamp}"))
+        except Exception:
+            remove_staged(staged)  # refused (a service has the database open) or not matching: nothing left
+            raise
     else:
         if postgres_has_schema(url) and not force:
             raise ConfigError(

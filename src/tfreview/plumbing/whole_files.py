@@ -4,10 +4,17 @@ A temporary file beside the target, fsync'd, renamed over it, then the directory
 any point (SIGKILL, a power cut) leaves under the final name either the previous file or the complete new one,
 never a truncated one (ADR 0519). The temporary's name is fixed per target, so a run killed before its rename
 leaves at most one `.NAME.tmp`, which the next write to NAME reuses and renames away.
+
+The temporary is opened without following a link (a `.NAME.tmp` planted as a link to another file is removed,
+never written through), locked while it is written (two processes writing NAME at once each rename a whole
+version, the last one wins), and given the mode of the file it replaces (a 0600 file stays 0600). A target
+that is a link is written where it points: the link stays (ADR 0532).
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import stat
 from pathlib import Path
@@ -27,17 +34,66 @@ def write_whole(path: Path, content: str | bytes) -> None:
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
         return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # the link stays a link: its file gets the new bytes
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        with temporary.open("wb") as out:
+        descriptor = _locked_temporary(temporary)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
+    try:
+        os.ftruncate(descriptor, 0)  # what a killed run left in it
+        _keep_mode(descriptor, path)
+        with os.fdopen(descriptor, "wb", closefd=False) as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())  # the bytes are on disk before the name points at them
-        temporary.replace(path)
+        os.replace(temporary, path)  # under the lock: no other writer is between its write and its rename
     except OSError as exc:
         temporary.unlink(missing_ok=True)
         raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
+    finally:
+        os.close(descriptor)  # releases the lock
     sync_directory(path.parent)
+
+
+def _locked_temporary(temporary: Path) -> int:
+    """`temporary` opened for writing and exclusively locked, never through a link. A writer that waited for the
+    lock while another renamed the file away reopens the name (the file it locked is the target now)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        try:
+            descriptor = os.open(temporary, flags, 0o666)
+        except OSError as exc:
+            if exc.errno != errno.ELOOP:
+                raise
+            temporary.unlink(missing_ok=True)  # a link where our temporary goes: removed, never followed
+            continue
+        try:
+            opened = os.fstat(descriptor)
+            if not stat.S_ISREG(opened.st_mode):
+                raise OSError(errno.EINVAL, "the temporary name is taken by something that is not a file")
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            now = os.stat(temporary, follow_symlinks=False)
+            if (now.st_dev, now.st_ino) == (opened.st_dev, opened.st_ino):
+                os.set_blocking(descriptor, True)
+                return descriptor
+        except FileNotFoundError:
+            pass  # renamed away by the writer that held the lock
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+    raise OSError(errno.EBUSY, "the temporary file kept changing under other writers")
+
+
+def _keep_mode(descriptor: int, path: Path) -> None:
+    """The new file gets the permissions of the one it replaces (a new name keeps what the umask gave it)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return
+    os.fchmod(descriptor, mode)
 
 
 def sync_directory(directory: Path) -> None:

@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat
 import subprocess
 import tempfile
 import time
@@ -117,6 +118,7 @@ def _sqlite_backup(source: Path, partial: Path) -> tuple[str | None, dict[str, T
     if not source.is_file():
         raise ConfigError(f"no SQLite database at {source}")
     partial.unlink(missing_ok=True)
+    _private_file(partial)
     try:
         with (
             _closing(sqlite3.connect(source.as_uri() + "?mode=ro", uri=True, timeout=30)) as src,
@@ -127,6 +129,7 @@ def _sqlite_backup(source: Path, partial: Path) -> tuple[str | None, dict[str, T
             _integrity_check(dst, partial.name)
     except sqlite3.Error as exc:
         raise UpstreamError(f"SQLite backup failed: {exc}") from exc
+    os.chmod(partial, stat.S_IMODE(source.stat().st_mode))  # readable by whom the database is, no one more
     return _sqlite_contents(partial)
 
 
@@ -287,6 +290,8 @@ def restore_sqlite(backup: Path, target: Path) -> dict[str, TableDigest]:
     except OSError as exc:
         raise ConfigError(f"cannot create {target.parent}: {exc.strerror}") from None
     try:
+        if not target.exists():
+            _private_file(target)  # no copy of the database readable by others while it is written
         with (
             _closing(sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)) as src,
             _closing(sqlite3.connect(target, timeout=30)) as dst,
@@ -303,9 +308,18 @@ def stage_sqlite_restore(backup: Path, target: Path) -> tuple[Path, dict[str, Ta
     """Restore the backup into a staging file beside `target` (the database itself untouched); returns the
     staging file and what it holds. A staging file left by a restore killed midway is removed first."""
     staged = target.with_name(f".{target.name}.restoring")
+    remove_staged(staged)
+    try:
+        return staged, restore_sqlite(backup, staged)
+    except BaseException:
+        remove_staged(staged)
+        raise
+
+
+def remove_staged(staged: Path) -> None:
+    """The staging file of a restore that did not swap it in, and what SQLite kept beside it."""
     for suffix in ("", "-journal", "-wal", "-shm"):
         staged.with_name(staged.name + suffix).unlink(missing_ok=True)
-    return staged, restore_sqlite(backup, staged)
 
 
 def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
@@ -318,11 +332,26 @@ def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
                 current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 current.execute("PRAGMA journal_mode = DELETE")  # folds and removes -wal: one self-contained file
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise ConfigError(
+                    f"database {target} is in use by another process (a running `tfreview serve` or `worker`): "
+                    "stop it, then restore again; the database is unchanged"
+                ) from None
             raise UpstreamError(f"SQLite restore failed: {exc}") from exc
         _keep(target, kept)
         target.with_name(target.name + "-shm").unlink(missing_ok=True)
+    if target.exists():
+        os.chmod(staged, stat.S_IMODE(target.stat().st_mode))  # the restored file as private as the one it replaces
     os.replace(staged, target)
     sync_directory(target.parent)
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty, readable by its owner only (SQLite fills an empty file as a new database)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError as exc:
+        raise ConfigError(f"cannot create {path}: {exc.strerror}") from None
 
 
 def _keep(target: Path, kept: Path) -> None:
