@@ -41,6 +41,7 @@ RULE = Rule(
         "aws_iam_role_policy",
         "aws_iam_user_policy",
         "aws_iam_group_policy",
+        "aws_iam_role",  # its `inline_policy` blocks; the trust policy is not read (policy_documents.py)
         "aws_ssoadmin_permission_set_inline_policy",
     ),
     remediation="Name the buckets, parameter paths and secrets the principal needs (`arn:aws:s3:::reports/*`, "

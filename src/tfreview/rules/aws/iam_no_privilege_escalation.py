@@ -39,6 +39,7 @@ RULE = Rule(
         "aws_iam_role_policy",
         "aws_iam_user_policy",
         "aws_iam_group_policy",
+        "aws_iam_role",  # its `inline_policy` blocks; the trust policy is not read (policy_documents.py)
         "aws_ssoadmin_permission_set_inline_policy",
     ),
     remediation="Remove the actions of the escalation path, or limit them to the resources they are meant for "

@@ -52,6 +52,7 @@ RULE = Rule(
         "aws_iam_role_policy",
         "aws_iam_user_policy",
         "aws_iam_group_policy",
+        "aws_iam_role",  # its `inline_policy` blocks; the trust policy is not read (policy_documents.py)
         "aws_ssoadmin_permission_set_inline_policy",
     ),
     remediation="Limit IAM writes and resource-policy changes to the ARNs they manage (a path such as "
