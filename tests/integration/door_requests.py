@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.integration.served import GITHUB_SECRET, raw_request
+from tests.integration.served import GITHUB_SECRET, Served, raw_request
 
 PULL_REQUEST_OPENED = Path(__file__).parent / "data" / "github.pull_request.opened.payload.json"
 
@@ -68,3 +68,15 @@ def delivery(installation: int, number: int, *, secret: str = GITHUB_SECRET) -> 
         "X-GitHub-Delivery": str(uuid.uuid4()),
         "X-Hub-Signature-256": signature,
     }
+
+
+def upload_plan(served: Served, body: bytes, run: str) -> tuple[int, dict[str, object]]:
+    """POST a plan JSON to a served tfreview with its token (`served.token`): the status and the answer's JSON."""
+    answer = request(
+        served.port,
+        "POST",
+        f"/api/v1/plans?source=api&run_id={run}",
+        body=body,
+        headers={"Authorization": f"Bearer {served.token}", "Content-Type": "application/json"},
+    )
+    return answer.status, answer.json()

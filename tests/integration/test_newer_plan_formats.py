@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.door_requests import request
+from tests.integration.door_requests import request, upload_plan
 from tests.integration.served import Served, serving, write_token
 from tests.integration.test_serve_process import tfreview
 
@@ -159,17 +159,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield running
 
 
-def _upload(served: Served, body: bytes, run: str) -> tuple[int, dict[str, object]]:
-    answer = request(
-        served.port,
-        "POST",
-        f"/api/v1/plans?source=api&run_id={run}",
-        body=body,
-        headers={"Authorization": f"Bearer {served.token}", "Content-Type": "application/json"},
-    )
-    return answer.status, answer.json()
-
-
 def _settled(served: Served, review: str) -> dict[str, object]:
     deadline = time.monotonic() + WAIT
     while True:
@@ -185,7 +174,7 @@ def _settled(served: Served, review: str) -> dict[str, object]:
 
 @pytest.mark.parametrize("plan", [LIFECYCLE, WRITE_ONLY, FUTURE], ids=lambda p: p.stem)
 def test_a_newer_plan_upload_is_reviewed_to_the_end(served: Served, plan: Path) -> None:
-    status, answer = _upload(served, plan.read_bytes(), f"newer-{plan.stem}")
+    status, answer = upload_plan(served, plan.read_bytes(), f"newer-{plan.stem}")
     assert status == 202, answer
     review = _settled(served, str(answer["review"]))
     assert review["status"] == "completed", review
@@ -198,7 +187,7 @@ def test_a_newer_plan_upload_is_reviewed_to_the_end(served: Served, plan: Path) 
 
 
 def test_an_errored_plan_upload_is_one_precise_422(served: Served) -> None:
-    status, problem = _upload(served, ERRORED.read_bytes(), "newer-errored")
+    status, problem = upload_plan(served, ERRORED.read_bytes(), "newer-errored")
     assert status == 422, problem
     assert "the plan errored (`errored: true`)" in str(problem["detail"]), problem
     assert "Traceback" not in served.log()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.door_requests import request
+from tests.integration.door_requests import request, upload_plan
 from tests.integration.served import Served, serving, write_token
 
 _WAITING = ("queued", "in_progress", "running", "pending", None)  # a review not settled yet
@@ -47,17 +47,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         yield running
 
 
-def _upload(served: Served, body: bytes, run: str) -> tuple[int, dict[str, object]]:
-    answer = request(
-        served.port,
-        "POST",
-        f"/api/v1/plans?source=api&run_id={run}",
-        body=body,
-        headers={"Authorization": f"Bearer {served.token}", "Content-Type": "application/json"},
-    )
-    return answer.status, answer.json()
-
-
 @pytest.mark.parametrize(
     ("name", "body", "words"),
     [
@@ -78,7 +67,7 @@ def _upload(served: Served, body: bytes, run: str) -> tuple[int, dict[str, objec
     ],
 )
 def test_a_bad_plan_upload_is_one_precise_422(served: Served, name: str, body: bytes, words: str) -> None:
-    status, problem = _upload(served, body, f"bad-{name}")
+    status, problem = upload_plan(served, body, f"bad-{name}")
     assert status == 422, problem
     assert words in str(problem["detail"]), problem
     assert "Traceback" not in served.log()
@@ -111,7 +100,7 @@ def _review(served: Served, review: str) -> dict[str, object]:
     ],
 )
 def test_an_unusual_but_valid_plan_upload_is_reviewed_to_the_end(served: Served, name: str, body: bytes) -> None:
-    status, answer = _upload(served, body, f"good-{name}")
+    status, answer = upload_plan(served, body, f"good-{name}")
     assert status == 202, answer
     review = _review(served, str(answer["review"]))
     assert review["status"] == "completed", review
