@@ -51,8 +51,10 @@ RULE = Rule(
     "tokens (`sts:AssumeRole`, `sts:GetFederationToken`), database tokens (`redshift:GetClusterCredentials`, "
     '`rds-db:Connect`), Windows passwords (`ec2:GetPasswordData`). Allowed on `"*"` they hand out every '
     "credential of that kind in the account. MEDIUM: the holder still needs to be trusted with some credential. "
-    "The table (cloudsplaining's) is in `rules/support/iam_access.py`, without `ecr:GetAuthorizationToken`, as in "
-    'Checkov: its token only carries the caller\'s own ECR permissions, and it can only be granted on `"*"`. '
+    "The table (cloudsplaining's, which Checkov reads) is in `rules/support/iam_access.py`, without "
+    "`ecr:GetAuthorizationToken` (as in Checkov) and `ecr-public:GetAuthorizationToken`: their token only carries "
+    'the caller\'s own ECR permissions, and they can only be granted on `"*"`; nor '
+    "`cognito-idp:GetSigningCertificate`, which returns a public certificate. "
     "An `Allow` statement with `NotAction` allows every action but those its patterns cover (wildcards, any "
     'case): it is reported when they leave one of the table\'s actions in (`NotAction = ["iam:*"]` still allows '
     "`sts:AssumeRole`), named by what it allows; a `Deny` with `NotAction` allows nothing.",

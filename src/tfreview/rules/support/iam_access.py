@@ -77,26 +77,48 @@ _TAGGING_VERBS: Final = ("tag", "untag")
 CREDENTIALS_EXPOSURE: Final = frozenset(
     a.lower()
     for a in (
+        # cloudsplaining's ACTIONS_THAT_RETURN_CREDENTIALS (the table Checkov's CKV_AWS_287 reads), each checked
+        # against the action's API reference: its response carries a token, key, password or session credentials
+        "airflow:CreateCliToken",
+        "airflow:CreateWebLoginToken",
+        "appsync:CreateApiKey",
         "chime:CreateApiKey",
+        "cloud9:CreateEnvironmentToken",
+        "codeartifact:GetAuthorizationToken",  # unlike ECR's, grantable on one domain's ARN
         "codepipeline:PollForJobs",
         "cognito-identity:GetOpenIdToken",
         "cognito-identity:GetOpenIdTokenForDeveloperIdentity",
         "cognito-identity:GetCredentialsForIdentity",
+        # not `cognito-idp:GetSigningCertificate` (in cloudsplaining's table): it returns the user pool's public
+        # x.509 certificate for SAML, which signs nothing for its reader
         "connect:GetFederationToken",
+        "connect:GetFederationTokens",
         "ec2:GetPasswordData",
-        # not `ecr:GetAuthorizationToken`: its token carries only the caller's own ECR permissions ("represents
-        # your IAM authentication credentials", ECR API reference) and it can only be granted on "*"; Checkov's
-        # CKV_AWS_287/CKV_AWS_107 leave it out of cloudsplaining's list for the same reason
+        # not `ecr:GetAuthorizationToken` nor `ecr-public:GetAuthorizationToken`: the token carries only the
+        # caller's own ECR permissions ("represents your IAM authentication credentials", ECR API reference) and it
+        # can only be granted on "*"; Checkov's CKV_AWS_287/CKV_AWS_107 leave out ECR's for the same reason
+        "emr-containers:GetManagedEndpointSessionCredentials",
+        "finspace-api:GetProgrammaticAccessCredentials",
+        # GameLift's two compute actions are spelled `gamelist:` in cloudsplaining's table (a typo no policy has)
+        "gamelift:GetComputeAccess",
+        "gamelift:GetComputeAuthToken",
+        "gamelift:GetInstanceAccess",
         "gamelift:RequestUploadCredentials",
+        "grafana:CreateWorkspaceApiKey",
         "iam:CreateAccessKey",
         "iam:CreateLoginProfile",
         "iam:CreateServiceSpecificCredential",
         "iam:ResetServiceSpecificCredential",
         "iam:UpdateAccessKey",
+        "license-manager:GetAccessToken",
+        "lightsail:CreateBucketAccessKey",
+        "lightsail:DownloadDefaultKeyPair",
         "lightsail:GetInstanceAccessDetails",
         "lightsail:GetRelationalDatabaseMasterUserPassword",
         "rds-db:Connect",
         "redshift:GetClusterCredentials",
+        "redshift:GetClusterCredentialsWithIAM",
+        "redshift-serverless:GetCredentials",
         "sso:GetRoleCredentials",
         "mediapackage:RotateChannelCredentials",
         "mediapackage:RotateIngestEndpointCredentials",
