@@ -128,7 +128,9 @@ def test_data_reads_excluded_case_insensitively_and_by_wildcard_leave_only_the_o
 def test_credentials_are_judged_action_by_action_against_the_exclusions() -> None:
     services = [
         "iam:*", "sts:*", "sso:*", "cognito-identity:*", "rds-db:*", "redshift:*", "ec2:GetPasswordData",
-        "lightsail:*", "chime:*", "codepipeline:*", "connect:*", "gamelift:*", "mediapackage:*",
+        "lightsail:*", "chime:*", "codepipeline:*", "connect:*", "gamelift:*", "mediapackage:*", "airflow:*",
+        "appsync:*", "cloud9:*", "codeartifact:*", "emr-containers:*", "finspace-api:*", "grafana:*",
+        "license-manager:*", "redshift-serverless:*",
     ]  # fmt: skip
     quoted = ", ".join(f'"{s}"' for s in services)
     assert "TFR-AWS-246" not in _messages(_policy(f'{{ Effect = "Allow", NotAction = [{quoted}], Resource = "*" }}'))

@@ -58,6 +58,7 @@ def _one_by_one_counts(counted: list[Finding], suppressed: list[Finding], change
         "suppressed": len(suppressed),
         "changes": by_kind,
         "drift": len(change_set.drift),
+        "imports": len(change_set.imports),
     }
 
 

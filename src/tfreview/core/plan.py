@@ -305,6 +305,9 @@ class ChangeSet:
     # node → the nodes its configuration refers to (resources, data sources, outputs, module inputs by
     # configuration address): what the blast radius of a destroy is computed from (core/blast.py)
     dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the resources the plan imports (Terraform's `importing`, from `import` blocks): an object that exists already
+    # and comes under management, with the id it is imported by (None when the plan does not say)
+    imports: tuple[tuple[str, str | None], ...] = ()
 
     def with_notes(self, notes: Iterable[str]) -> ChangeSet:
         """The same change set with `notes` added to its coverage (a new value: this one is frozen)."""

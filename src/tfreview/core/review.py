@@ -700,6 +700,7 @@ def _counts(counted: list[Finding], suppressed: list[Finding], change_set: Chang
         "suppressed": len(suppressed),
         "changes": by_kind,
         "drift": len(change_set.drift),
+        "imports": len(change_set.imports),
     }
 
 

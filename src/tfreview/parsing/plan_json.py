@@ -178,6 +178,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         output_changes=outputs if isinstance(outputs, Mapping) else {},
         label=path,
         dependencies=configuration.dependencies,
+        imports=_imports(document.get("resource_changes")),
     )
     notes = (
         *section_notes(document),
@@ -250,6 +251,22 @@ def _list_or_empty(value: Any) -> list[Any]:
 
 def _mapping_or_empty(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
+
+
+def _imports(items: Any) -> tuple[tuple[str, str | None], ...]:
+    """The changes that import an existing object (`"importing": {"id": …}`, Terraform 1.5+; an `identity` or
+    `unknown` in place of the id, 1.12+), with the id when the plan gives one as a string."""
+    if type(items) is not list:
+        return ()
+    found: list[tuple[str, str | None]] = []
+    for entry in items:
+        change = entry.get("change") if type(entry) is dict else None
+        importing = change.get("importing") if type(change) is dict else None
+        if importing is None or importing is False or type(entry.get("address")) is not str:
+            continue
+        given = importing.get("id") if type(importing) is dict else None
+        found.append((entry["address"], given if type(given) is str and given else None))
+    return tuple(found)
 
 
 def _str_or_none(value: Any) -> str | None:

@@ -82,6 +82,12 @@ def tally(review: Review) -> Tally:
     )
 
 
+def imported(review: Review) -> int:
+    """How many existing objects the plan imports (0 for reviews stored before imports were counted)."""
+    count = review.counts.get("imports", 0)
+    return count if type(count) is int else 0
+
+
 def blast_total(review: Review) -> int:
     """The resources that the change's destroys and replaces touch, summed (`review.destroys`' blast radii): the
     blast first, which few entries carry, so that the kind's `destroys` property is read only for those."""
@@ -112,6 +118,9 @@ def headline(review: Review) -> str:
     if t.destroys:
         touched = blast_total(review)
         parts.append(plural(t.destroys, "destroy") + (f" (touching {plural(touched, 'resource')})" if touched else ""))
+    imports = imported(review)
+    if imports:
+        parts.append(f"{imports:,} imported")
     if t.drift:
         parts.append(f"{t.drift:,} drifted")
     coverage = review.coverage

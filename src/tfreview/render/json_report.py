@@ -17,7 +17,7 @@ from tfreview.core.blast import BlastRadius
 from tfreview.core.findings import Advice, ChangeEntry, Finding, Review, fingerprint
 from tfreview.core.plan import Coverage, Location
 from tfreview.core.rules import Rule
-from tfreview.render.digest import blast_total, tally
+from tfreview.render.digest import blast_total, imported, tally
 from tfreview.render.json_text import changes_pieces, findings_pieces
 
 SCHEMA_VERSION = "1"
@@ -104,6 +104,7 @@ def _head(review: Review, tool_version: str | None) -> dict[str, Any]:
             "changes": dict(t.changes_by_kind),
             "destroys": t.destroys,
             "drift": t.drift,
+            "imports": imported(review),
             "blast_radius": blast_total(review),
         },
     }
