@@ -23,9 +23,9 @@ from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
+    KeyInUse,
     OwnedHttp,
     answered_model,
-    api_key_value,
     error_maker,
     exchange_json,
 )
@@ -63,6 +63,7 @@ class AnthropicClient(OwnedHttp):
         self.model = model
         self._url = base_url.rstrip("/") + "/v1/messages"
         self._api_key = api_key
+        self._key = KeyInUse(PROVIDER, api_key)
         self._temperature = temperature
         self._max_response_bytes = max_response_bytes
         self._clock = clock
@@ -73,7 +74,7 @@ class AnthropicClient(OwnedHttp):
         return f"AnthropicClient(url={self._url!r}, model={self.model!r})"
 
     def reload_credentials(self) -> bool:
-        return self._api_key.reload()
+        return self._key.reload()
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
         document = exchange_json(
@@ -81,7 +82,7 @@ class AnthropicClient(OwnedHttp):
             PROVIDER,
             self._url,
             model=self.model,
-            headers={"x-api-key": api_key_value(PROVIDER, self._api_key), "anthropic-version": API_VERSION},
+            headers={"x-api-key": self._key.value(), "anthropic-version": API_VERSION},
             payload=self.request_body(prompt),
             timeout=timeout,
             classify=lambda reply: classify_error(reply, scrub=self._api_key.scrub, now=self._now),

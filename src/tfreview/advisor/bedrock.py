@@ -111,6 +111,7 @@ class BedrockClient:
         self._session: Any = None
         self._sending: _SendingClient | None = None  # one for every call, whatever its timeout (ADR 0510)
         self._fingerprint = b""
+        self._used = threading.local()  # the fingerprint of the credentials this thread's last call was signed with
 
     def __repr__(self) -> str:
         return f"BedrockClient(region={self._region!r}, model={self.model!r})"
@@ -128,11 +129,15 @@ class BedrockClient:
         self.close()
 
     def reload_credentials(self) -> bool:
-        """Re-read the credentials (the SecretSources, or the default chain); True when they changed."""
+        """Re-read the credentials (the SecretSources, or the default chain); True when the next call would be signed
+        with credentials other than this thread's last call was: another review in flight may have reloaded them
+        already (K3)."""
+        used: bytes | None = getattr(self._used, "fingerprint", None)
         if self._credentials is not None:
             changed = [part.reload() for part in self._credentials.parts()]
             if not any(changed):
-                return False
+                with self._lock:
+                    return used is not None and bool(self._fingerprint) and self._fingerprint != used
         from botocore.exceptions import BotoCoreError
 
         with self._lock:
@@ -146,7 +151,7 @@ class BedrockClient:
             sending, self._sending = self._sending, None
         if sending is not None:  # the next call builds a client on the new session
             sending.close()
-        return fresh != old_fingerprint
+        return fresh != (used if used is not None else old_fingerprint)
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -237,6 +242,7 @@ class BedrockClient:
                 # Converse only: it is the one operation called, and its answer is never streamed
                 client.meta.events.register("before-send.bedrock-runtime.Converse", sender)
                 kept = self._sending = _SendingClient(client, sender)
+            self._used.fingerprint = self._fingerprint
             return kept.client
 
     def _explicit_credentials(self) -> dict[str, str | None]:

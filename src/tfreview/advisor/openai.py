@@ -24,9 +24,9 @@ from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
+    KeyInUse,
     OwnedHttp,
     answered_model,
-    api_key_value,
     error_maker,
     estimate_tokens,
     exchange_json,
@@ -71,6 +71,7 @@ class OpenAIClient(OwnedHttp):
         self.model = model
         self._url = base_url.rstrip("/") + "/chat/completions"
         self._api_key = api_key
+        self._key = KeyInUse(PROVIDER, api_key) if api_key is not None else None
         self._api_style = api_style
         self._api_version = api_version
         self._structured_output = structured_output
@@ -84,7 +85,7 @@ class OpenAIClient(OwnedHttp):
         return f"OpenAIClient(url={self._url!r}, model={self.model!r}, api_style={self._api_style!r})"
 
     def reload_credentials(self) -> bool:
-        return self._api_key.reload() if self._api_key is not None else False
+        return self._key.reload() if self._key is not None else False
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
         document = exchange_json(
@@ -121,9 +122,9 @@ class OpenAIClient(OwnedHttp):
         return body
 
     def _headers(self) -> dict[str, str]:
-        if self._api_key is None:
+        if self._key is None:
             return {}
-        key = api_key_value(PROVIDER, self._api_key)
+        key = self._key.value()
         return {"api-key": key} if self._api_style == "azure" else {"authorization": f"Bearer {key}"}
 
     def _scrub(self, text: str) -> str:

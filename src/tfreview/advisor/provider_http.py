@@ -13,9 +13,11 @@ the API key in a header. The message names the exception type instead.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -174,6 +176,38 @@ def api_key_value(provider: str, source: SecretSource) -> str:
         return source.value()
     except ConfigError as error:
         raise ProviderError(provider, "auth", str(error), retriable=False) from None
+
+
+class KeyInUse:
+    """An adapter's API key, and the key each thread's last request carried (K3).
+
+    A 401 answers the key the request carried, not the key the source holds now: when two reviews are in
+    flight at a rotation, the first one's `reload` reads the new key and the second one's reads nothing new —
+    yet its request carried the old key, so it too has one more try with the new one (never a loop: the
+    chain reloads once per model per review)."""
+
+    def __init__(self, provider: str, source: SecretSource) -> None:
+        self.provider = provider
+        self.source = source
+        self._sent = threading.local()
+
+    def value(self) -> str:
+        """The key for the request about to leave, remembered as this thread's."""
+        key = api_key_value(self.provider, self.source)
+        self._sent.key = key
+        return key
+
+    def reload(self) -> bool:
+        """Re-read the source; True when the next request would carry a key other than this thread's last one."""
+        changed = self.source.reload()
+        sent: str | None = getattr(self._sent, "key", None)
+        if changed or sent is None:
+            return changed
+        try:
+            current = self.source.value()
+        except ConfigError:
+            return False
+        return not hmac.compare_digest(sent.encode("utf-8"), current.encode("utf-8"))
 
 
 def _oversized(provider: str, status: int, max_bytes: int) -> ProviderError:
