@@ -139,6 +139,33 @@ def test_l6_the_breaker_opens_after_5_failures_stays_shut_then_probes_once() -> 
     assert breaker.state == "closed"
 
 
+def test_l6_a_probe_the_review_had_no_time_to_send_leaves_the_breaker_half_open() -> None:
+    """The primary hangs out the review's deadline; the fallback's breaker is half-open when its turn comes, with
+    no time left to call it. Before, `allow()` had made that review the probe, which never reported back: the
+    breaker stayed open for ever and the fallback was never called again (until a restart)."""
+    time = FakeTime()
+    hung = ScriptedClient([failure("timeout", status=None)], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advisor = _advisor([hung, fallback], time, call_timeout_seconds=60.0, review_deadline_seconds=180.0)
+    breaker = advisor.breaker(fallback)
+    for _ in range(5):  # the fallback failed five times a moment ago: open
+        breaker.failure()
+    time.now += 30
+    assert breaker.state == "half-open"
+
+    advice = _model(advisor.advise(CONTEXT))  # the hang eats the whole deadline
+    assert advice.unavailable_reason is not None
+    assert "anthropic/claude-test: review deadline reached (0 attempts)" in advice.unavailable_reason
+    assert fallback.calls == []
+    assert breaker.state == "half-open"  # no probe went out: the next review may send it
+
+    hung.script = [failure("invalid_request", status=400, retriable=False)]
+    advice = _model(advisor.advise(CONTEXT))
+    assert advice.source == "anthropic/claude-test"
+    assert len(fallback.calls) == 1
+    assert breaker.state == "closed"
+
+
 def test_l6_failures_spread_over_more_than_30_seconds_do_not_open_it() -> None:
     time = FakeTime()
     client = ScriptedClient([failure("invalid_request", status=400, retriable=False)], time=time)

@@ -233,6 +233,8 @@ class LlmAdvisor:
         while True:
             remaining = deadline - self._clock()
             if remaining <= 0:
+                if not attempts:  # the breaker let this review through (perhaps as its probe): no call was made
+                    breaker.release()
                 return None, f"review deadline reached ({attempts} attempts)"
             if attempts and not breaker.allow():
                 return None, f"circuit opened ({attempts} attempts)"
