@@ -14,6 +14,7 @@ import pytest
 
 from tfreview.advisor.breaker import BreakerBoard
 from tfreview.advisor.chain import UNAVAILABLE, LlmAdvisor
+from tfreview.advisor.model import Completion, Prompt
 from tfreview.advisor.settings import AdvisorSettings, Price
 from tfreview.advisor.token_budget import InMemoryTokenBudget
 from tfreview.core.findings import Advice
@@ -164,6 +165,35 @@ def test_l6_a_probe_the_review_had_no_time_to_send_leaves_the_breaker_half_open(
     assert advice.source == "anthropic/claude-test"
     assert len(fallback.calls) == 1
     assert breaker.state == "closed"
+
+
+def test_l4_an_adapter_that_breaks_is_that_models_failure_the_fallback_answers_and_a_probe_reports() -> None:
+    """An adapter raising something other than a ProviderError (a parser meeting a hostile answer, a bug) fails
+    that model: the breaker hears of it — a half-open probe included, which otherwise never reported back — and
+    the next model answers. Before, the exception left the chain: no fallback, the probe stuck open."""
+    time = FakeTime()
+
+    def broken(prompt: Prompt, timeout: float) -> Completion:
+        raise AttributeError("'str' object has no attribute 'get' sk-CANARY-in-the-message")
+
+    primary = ScriptedClient([broken], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advisor = _advisor([primary, fallback], time)
+    breaker = advisor.breaker(primary)
+    for _ in range(5):
+        breaker.failure()
+    time.now += 30
+    assert breaker.state == "half-open"
+
+    advice = _model(advisor.advise(CONTEXT))
+
+    assert advice.source == "anthropic/claude-test"
+    assert len(primary.calls) == 1  # the probe, not retried
+    assert advice.usage is not None
+    assert advice.usage.failures == ("openai/gpt-test: other (1 attempts)",)
+    assert breaker.state == "open"  # the probe failed and said so: open again for another 30 s
+    time.now += 30
+    assert breaker.state == "half-open"
 
 
 def test_l6_failures_spread_over_more_than_30_seconds_do_not_open_it() -> None:

@@ -54,6 +54,10 @@ RETRIABLE_CODES = {
     "InternalFailure": "unavailable",
     "ServiceUnavailable": "unavailable",
 }
+# what botocore's parser raises on a 200 (or an error answer) whose JSON does not have the service model's shape:
+# `{"output": {"message": "x"}}` is an AttributeError, a list for a number a TypeError, 1e400 an OverflowError, bad
+# base64 a binascii.Error (a ValueError), `[[[[…` a RecursionError — never a botocore exception
+UNPARSABLE = (AttributeError, TypeError, ValueError, LookupError, ArithmeticError, RecursionError)
 PERMANENT_CODES = {
     "ValidationException": "invalid_request",
     "ResourceNotFoundException": "invalid_request",
@@ -160,7 +164,13 @@ class BedrockClient:
         token = _CALL_TIMEOUT.set(timeout)  # the sender reads it on this thread, inside `converse`
         try:
             client = self._client(timeout)
-            response = client.converse(**self.request(prompt))
+            try:
+                response = client.converse(**self.request(prompt))
+            except (ClientError, BotoCoreError, ConfigError, ResponseTooLarge):
+                raise  # classified below (a few botocore errors are ValueErrors too)
+            except UNPARSABLE as error:  # botocore reads an answer of the wrong shape with what it meets there
+                what = f"answer could not be parsed ({type(error).__name__})"
+                raise ProviderError(PROVIDER, "malformed", what, retriable=False) from None
         except ConfigError as error:  # a credential source that cannot be read: this model fails, not the review
             raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
         except ResponseTooLarge as error:

@@ -241,7 +241,7 @@ class LlmAdvisor:
             attempts += 1
             tally.attempts += 1
             try:
-                completion = client.complete(built.prompt, timeout=min(s.call_timeout_seconds, remaining))
+                completion = _complete(client, built, min(s.call_timeout_seconds, remaining))
             except ProviderError as error:
                 self._failed(client, breaker, error)
                 what = _describe(error)
@@ -341,6 +341,19 @@ class LlmAdvisor:
             usage=usage,
             retry_later=retry_later,
         )
+
+
+def _complete(client: ModelClient, built: BuiltPrompt, timeout: float) -> Completion:
+    """`client.complete`; anything else than a ProviderError it raises (a parser meeting a hostile answer, a bug)
+    is this model's failure, not the review's: the breaker hears of it and the next model is asked. Its text is
+    not kept (an adapter's exception may quote the answer, or the request)."""
+    try:
+        return client.complete(built.prompt, timeout=timeout)
+    except ProviderError:
+        raise
+    except Exception as error:
+        log.warning("advisor model %s raised %s", breaker_key(client), type(error).__name__)
+        raise ProviderError(client.provider, "other", type(error).__name__, retriable=False) from None
 
 
 def _upstream_outcome(error: ProviderError) -> str:
