@@ -160,12 +160,18 @@ def exchange_json(
 # secret by chance — which the redactor must still find whole in that answer (short runs would break it up first)
 ANSWER_FRAGMENT = 12
 _MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}")
+_MENTION_AT = re.compile(r"(?<![A-Za-z0-9])@")  # `…/@org/team` mentions in the comment; `sonnet@20240620` does not
 
 
 def answered_model(value: object, configured: str, without: Callable[[str], str]) -> str:
-    """The model the provider says answered, shown in comments: kept when it reads as a model name and holds no
-    fragment of our credential (`without` removes it), the configured model otherwise."""
-    if isinstance(value, str) and _MODEL_NAME.fullmatch(value) and without(value) == value:
+    """The model the provider says answered, shown in comments: kept when it reads as a model name, mentions no one
+    and holds no fragment of our credential (`without` removes it), the configured model otherwise."""
+    if (
+        isinstance(value, str)
+        and _MODEL_NAME.fullmatch(value)
+        and not _MENTION_AT.search(value)
+        and without(value) == value
+    ):
         return value
     return configured
 
