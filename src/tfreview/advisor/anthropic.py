@@ -28,6 +28,7 @@ from tfreview.advisor.provider_http import (
     answered_model,
     error_maker,
     exchange_json,
+    token_count,
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
@@ -108,11 +109,11 @@ class AnthropicClient(OwnedHttp):
         listed = blocks if isinstance(blocks, list) else []  # a hostile answer's `content: 5` is not iterated
         texts = [b["text"] for b in listed if isinstance(b, dict) and isinstance(b.get("text"), str)]
         usage = document.get("usage")
-        input_tokens = usage.get("input_tokens") if isinstance(usage, dict) else None
-        output_tokens = usage.get("output_tokens") if isinstance(usage, dict) else None
+        input_tokens = token_count(usage.get("input_tokens")) if isinstance(usage, dict) else None
+        output_tokens = token_count(usage.get("output_tokens")) if isinstance(usage, dict) else None
         if not isinstance(blocks, list) or not texts:
             raise ProviderError(PROVIDER, "malformed", "no text content block", retriable=False, status=200)
-        if not isinstance(input_tokens, int) or not isinstance(output_tokens, int):
+        if input_tokens is None or output_tokens is None:
             raise ProviderError(PROVIDER, "malformed", "no usage in the answer", retriable=False, status=200)
         model = document.get("model")
         return Completion(

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tfreview.advisor.model import Completion, Prompt, ProviderError
-from tfreview.advisor.provider_http import ANSWER_FRAGMENT, Clock, shorten
+from tfreview.advisor.provider_http import ANSWER_FRAGMENT, Clock, shorten, token_count
 from tfreview.core.errors import ConfigError
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bounded
@@ -199,11 +199,11 @@ class BedrockClient:
         blocks = message.get("content") if isinstance(message, dict) else None
         texts = [b["text"] for b in blocks or () if isinstance(b, dict) and isinstance(b.get("text"), str)]
         usage = response.get("usage") if isinstance(response, dict) else None
-        input_tokens = usage.get("inputTokens") if isinstance(usage, dict) else None
-        output_tokens = usage.get("outputTokens") if isinstance(usage, dict) else None
+        input_tokens = token_count(usage.get("inputTokens")) if isinstance(usage, dict) else None
+        output_tokens = token_count(usage.get("outputTokens")) if isinstance(usage, dict) else None
         if not isinstance(blocks, list) or not texts:
             raise ProviderError(PROVIDER, "malformed", "no text in output.message.content", retriable=False)
-        if not isinstance(input_tokens, int) or not isinstance(output_tokens, int):
+        if input_tokens is None or output_tokens is None:
             raise ProviderError(PROVIDER, "malformed", "no usage in the answer", retriable=False)
         text = "".join(texts)
         if len(text) > self._max_output_chars:

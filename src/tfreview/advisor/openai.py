@@ -30,6 +30,7 @@ from tfreview.advisor.provider_http import (
     error_maker,
     estimate_tokens,
     exchange_json,
+    token_count,
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
@@ -143,16 +144,16 @@ class OpenAIClient(OwnedHttp):
             what = "the model refused" if refused else "no choices[0].message.content"
             raise ProviderError(PROVIDER, "malformed", what, retriable=False, status=200)
         usage = document.get("usage")
-        input_tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
-        output_tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+        input_tokens = token_count(usage.get("prompt_tokens")) if isinstance(usage, dict) else None
+        output_tokens = token_count(usage.get("completion_tokens")) if isinstance(usage, dict) else None
         model = document.get("model")
         prompt_size = estimate_tokens(prompt.system + prompt.user)
         return Completion(
             text=self._without_key(content),  # a hostile endpoint may echo the key it was sent
             model=answered_model(model, self.model, self._without_key),
             # some local servers leave usage out; an estimate keeps budgets honest
-            input_tokens=input_tokens if isinstance(input_tokens, int) else prompt_size,
-            output_tokens=output_tokens if isinstance(output_tokens, int) else estimate_tokens(content),
+            input_tokens=input_tokens if input_tokens is not None else prompt_size,
+            output_tokens=output_tokens if output_tokens is not None else estimate_tokens(content),
         )
 
 

@@ -176,6 +176,17 @@ def answered_model(value: object, configured: str, without: Callable[[str], str]
     return configured
 
 
+MAX_REPORTED_TOKENS = 100_000_000  # no request of a review comes near: a larger count is no count
+
+
+def token_count(value: object) -> int | None:
+    """A provider's reported token count, when it is one a request can have: a whole number from 0 up to
+    MAX_REPORTED_TOKENS (not `true`, not -1,000,000: the tenant's budget spends it); None otherwise, as if absent."""
+    if type(value) is int and 0 <= value <= MAX_REPORTED_TOKENS:
+        return value
+    return None
+
+
 def api_key_value(provider: str, source: SecretSource) -> str:
     """The key's current value; a key that cannot be read is this model's `auth` failure, not the review's."""
     try:
