@@ -173,3 +173,29 @@ def test_a_copy_of_a_secret_past_the_shown_length_leaves_no_part_of_it_in_the_pr
     text = build_prompt(ctx, max_input_tokens=12_000, max_output_tokens=1_500).prompt.user
     assert not [secret[i : i + 6] for i in range(len(secret) - 5) if secret[i : i + 6] in text]
     assert "DBPASS=(redacted)" in text
+
+
+def test_http_credentials_in_a_plain_value_never_reach_the_prompt() -> None:
+    """An Authorization header written into a plain attribute (a health check's curl, a proxy setting) carries a
+    credential: Basic's is `user:password` in base64, Bearer's an opaque token too short or too plain to read as
+    high-entropy. Before, both reached the prompt whole."""
+    basic = "YWRtaW46UzNjcjN0UEBzcyE="  # admin:S3cr3tP@ss!
+    ctx = _context(
+        change(
+            "aws_lambda_function.probe",
+            "create",
+            after={
+                "environment": {
+                    "variables": {
+                        "HEALTHCHECK": f"curl -H 'Authorization: Basic {basic}' https://svc.internal/health",
+                        "UPSTREAM_HEADERS": '{"authorization": "Bearer 8f1c2a9e0b7d4c3a"}',
+                        "PROXY": "Proxy-Authorization: token canary-proxy-tok",
+                    }
+                }
+            },
+        )
+    )
+    text = build_prompt(ctx, max_input_tokens=12_000, max_output_tokens=1_500).prompt.user
+    for secret in (basic, "8f1c2a9e0b7d4c3a", "canary-proxy-tok"):
+        assert secret not in text
+    assert "https://svc.internal/health" in text  # the rest of the value is still read
