@@ -50,8 +50,10 @@ AROUND = {
     r"\bAIza": ["AIza", "AIz", "a", "SyA-", "abcdefghijklmnopqrstuvwxyz", "01234", "0123456789", " ", "_"],
     r"\beyJ": ["eyJ", "ey", "J", "hbGciOiJ", "IUzI1NiJ9", ".", ".eyJ", "zdWIiOiIx"],
     r"(?<=://)": ["://", ":/", "/", ":", "admin", "hunter22", "@", "db.example.com", "https"],
-    "authorization": ["Authorization", "authorization", "uthorization", "Proxy-", ": ", ":", "=", '"', "'", " "]
-    + ["Basic ", "Bearer ", "token ", "YWRtaW46aHVudGVyMg==", "abc", "Auth"],
+    "authorization": [
+        *("Authorization", "authorization", "uthorization", "Proxy-", ": ", ":", "=", '"', "'", " "),
+        *("Basic ", "Bearer ", "token ", "YWRtaW46aHVudGVyMg==", "abc", "Auth"),
+    ],
 }
 
 
