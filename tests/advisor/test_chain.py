@@ -330,3 +330,20 @@ def test_breakers_are_shared_across_tenants() -> None:
     advisor.for_tenant("a").advise(CONTEXT)
     advisor.for_tenant("b").advise(CONTEXT)
     assert board.get("openai/gpt-test").state == "open"
+
+
+def test_l7_the_callers_time_left_bounds_the_advice_as_the_review_deadline_does() -> None:
+    """A worker's job has 40 s left: however long the advisor's own deadline, no call asks for more than that, and
+    the advice (here: every attempt hangs) ends within it."""
+    time = FakeTime()
+    hung = ScriptedClient([failure("timeout", status=None)], time=time)
+    advisor = _advisor([hung], time, call_timeout_seconds=60.0, review_deadline_seconds=180.0)
+    start = time.now
+
+    advice = _model(advisor.advise(AdviceContext(CONTEXT.change_set, (), Coverage(), seconds=40.0)))
+
+    assert advice.unavailable_reason is not None
+    assert hung.timeouts[0] == 40.0
+    assert time.now - start <= 40.0
+    advice = _model(advisor.advise(AdviceContext(CONTEXT.change_set, (), Coverage(), seconds=0.0)))
+    assert "review deadline reached (0 attempts)" in (advice.unavailable_reason or "")

@@ -167,7 +167,10 @@ class LlmAdvisor:
                 return self._fallback(context, base, reason, retry_later=False)
         tally = _Tally()
         start = self._clock()
-        deadline = start + s.review_deadline_seconds
+        allowed = s.review_deadline_seconds
+        if context.seconds is not None:  # the job's time left bounds it too (a worker function's invocation)
+            allowed = max(0.0, min(allowed, context.seconds))
+        deadline = start + allowed
         failures: list[str] = []
         tried: list[str] = []
         for client in self.clients:
