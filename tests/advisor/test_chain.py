@@ -14,6 +14,7 @@ import pytest
 
 from tfreview.advisor.breaker import BreakerBoard
 from tfreview.advisor.chain import UNAVAILABLE, LlmAdvisor
+from tfreview.advisor.model import Completion, Prompt
 from tfreview.advisor.settings import AdvisorSettings, Price
 from tfreview.advisor.token_budget import InMemoryTokenBudget
 from tfreview.core.findings import Advice
@@ -137,6 +138,62 @@ def test_l6_the_breaker_opens_after_5_failures_stays_shut_then_probes_once() -> 
     advice = _model(advisor.advise(CONTEXT))
     assert advice.source == "openai/gpt-test"
     assert breaker.state == "closed"
+
+
+def test_l6_a_probe_the_review_had_no_time_to_send_leaves_the_breaker_half_open() -> None:
+    """The primary hangs out the review's deadline; the fallback's breaker is half-open when its turn comes, with
+    no time left to call it. Before, `allow()` had made that review the probe, which never reported back: the
+    breaker stayed open for ever and the fallback was never called again (until a restart)."""
+    time = FakeTime()
+    hung = ScriptedClient([failure("timeout", status=None)], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advisor = _advisor([hung, fallback], time, call_timeout_seconds=60.0, review_deadline_seconds=180.0)
+    breaker = advisor.breaker(fallback)
+    for _ in range(5):  # the fallback failed five times a moment ago: open
+        breaker.failure()
+    time.now += 30
+    assert breaker.state == "half-open"
+
+    advice = _model(advisor.advise(CONTEXT))  # the hang eats the whole deadline
+    assert advice.unavailable_reason is not None
+    assert "anthropic/claude-test: review deadline reached (0 attempts)" in advice.unavailable_reason
+    assert fallback.calls == []
+    assert breaker.state == "half-open"  # no probe went out: the next review may send it
+
+    hung.script = [failure("invalid_request", status=400, retriable=False)]
+    advice = _model(advisor.advise(CONTEXT))
+    assert advice.source == "anthropic/claude-test"
+    assert len(fallback.calls) == 1
+    assert breaker.state == "closed"
+
+
+def test_l4_an_adapter_that_breaks_is_that_models_failure_the_fallback_answers_and_a_probe_reports() -> None:
+    """An adapter raising something other than a ProviderError (a parser meeting a hostile answer, a bug) fails
+    that model: the breaker hears of it — a half-open probe included, which otherwise never reported back — and
+    the next model answers. Before, the exception left the chain: no fallback, the probe stuck open."""
+    time = FakeTime()
+
+    def broken(prompt: Prompt, timeout: float) -> Completion:
+        raise AttributeError("'str' object has no attribute 'get' sk-CANARY-in-the-message")
+
+    primary = ScriptedClient([broken], time=time)
+    fallback = ScriptedClient([answer(model="claude-test")], provider="anthropic", model="claude-test", time=time)
+    advisor = _advisor([primary, fallback], time)
+    breaker = advisor.breaker(primary)
+    for _ in range(5):
+        breaker.failure()
+    time.now += 30
+    assert breaker.state == "half-open"
+
+    advice = _model(advisor.advise(CONTEXT))
+
+    assert advice.source == "anthropic/claude-test"
+    assert len(primary.calls) == 1  # the probe, not retried
+    assert advice.usage is not None
+    assert advice.usage.failures == ("openai/gpt-test: other (1 attempts)",)
+    assert breaker.state == "open"  # the probe failed and said so: open again for another 30 s
+    time.now += 30
+    assert breaker.state == "half-open"
 
 
 def test_l6_failures_spread_over_more_than_30_seconds_do_not_open_it() -> None:
@@ -273,3 +330,20 @@ def test_breakers_are_shared_across_tenants() -> None:
     advisor.for_tenant("a").advise(CONTEXT)
     advisor.for_tenant("b").advise(CONTEXT)
     assert board.get("openai/gpt-test").state == "open"
+
+
+def test_l7_the_callers_time_left_bounds_the_advice_as_the_review_deadline_does() -> None:
+    """A worker's job has 40 s left: however long the advisor's own deadline, no call asks for more than that, and
+    the advice (here: every attempt hangs) ends within it."""
+    time = FakeTime()
+    hung = ScriptedClient([failure("timeout", status=None)], time=time)
+    advisor = _advisor([hung], time, call_timeout_seconds=60.0, review_deadline_seconds=180.0)
+    start = time.now
+
+    advice = _model(advisor.advise(AdviceContext(CONTEXT.change_set, (), Coverage(), seconds=40.0)))
+
+    assert advice.unavailable_reason is not None
+    assert hung.timeouts[0] == 40.0
+    assert time.now - start <= 40.0
+    advice = _model(advisor.advise(AdviceContext(CONTEXT.change_set, (), Coverage(), seconds=0.0)))
+    assert "review deadline reached (0 attempts)" in (advice.unavailable_reason or "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from tfreview.advisor.context import build_context, strip_invisible
 from tfreview.advisor.prompt import build_prompt
 from tfreview.advisor.risk import Rank
@@ -124,3 +126,76 @@ def test_a_provider_sensitive_literal_read_from_source_never_reaches_the_prompt(
     assert "aws_ssm_parameter.db" in text
     assert "/app/db" in text  # only the sensitive argument is hidden
     assert canary not in text
+
+
+def _policy(action: str) -> str:
+    statement = {
+        "Sid": "ReadTheLogsBucketForTheAnalyticsPipeline",
+        "Effect": "Allow",
+        "Principal": {"AWS": "arn:aws:iam::123456789012:role/analytics"},
+        "Action": action,
+        "Resource": "arn:aws:s3:::logs/*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_a_change_past_the_shown_length_of_a_long_value_is_shown_where_it_is() -> None:
+    """Both sides of a policy agree on their first 160 characters; its Action widens after them. Before, the
+    clipped sides compared equal and the model read `update` with no attribute changed at all."""
+    ctx = _context(
+        change(
+            "aws_s3_bucket_policy.logs",
+            before={"bucket": "logs", "policy": _policy("s3:GetObject")},
+            after={"bucket": "logs", "policy": _policy("s3:*")},
+        )
+    )
+    [diff] = ctx.views()[0].diffs
+    assert diff.path == "policy"
+    assert diff.before is not None
+    assert diff.after is not None
+    assert '\\"Action\\": \\"s3:GetObject\\"' in diff.before
+    assert '\\"Action\\": \\"s3:*\\"' in diff.after
+    assert diff.before.startswith("…")
+    assert len(diff.before) <= 160
+    assert len(diff.after) <= 160
+
+
+def test_a_copy_of_a_secret_past_the_shown_length_leaves_no_part_of_it_in_the_prompt() -> None:
+    """A long, unmarked value holds a copy of a sensitive one around character 150. Before, the value was cut
+    at 160 characters first and redacted after: the cut copy no longer matched, and its first characters
+    reached the prompt."""
+    secret = "Zq8canaryPw7f3a9c2e51"
+    ctx = _context(
+        change("aws_db_instance.db", "create", after={"password": secret}, after_sensitive={"password": True}),
+        change("aws_instance.a", "create", after={"user_data": "x" * 140 + "DBPASS=" + secret + " more"}),
+        change("aws_instance.b", "create", after={"tags": {"Note": "y" * 149 + secret}}),
+    )
+    text = build_prompt(ctx, max_input_tokens=12_000, max_output_tokens=1_500).prompt.user
+    assert not [secret[i : i + 6] for i in range(len(secret) - 5) if secret[i : i + 6] in text]
+    assert "DBPASS=(redacted)" in text
+
+
+def test_http_credentials_in_a_plain_value_never_reach_the_prompt() -> None:
+    """An Authorization header written into a plain attribute (a health check's curl, a proxy setting) carries a
+    credential: Basic's is `user:password` in base64, Bearer's an opaque token too short or too plain to read as
+    high-entropy. Before, both reached the prompt whole."""
+    basic = "YWRtaW46UzNjcjN0UEBzcyE="  # admin:S3cr3tP@ss!
+    ctx = _context(
+        change(
+            "aws_lambda_function.probe",
+            "create",
+            after={
+                "environment": {
+                    "variables": {
+                        "HEALTHCHECK": f"curl -H 'Authorization: Basic {basic}' https://svc.internal/health",
+                        "UPSTREAM_HEADERS": '{"authorization": "Bearer 8f1c2a9e0b7d4c3a"}',
+                        "PROXY": "Proxy-Authorization: token canary-proxy-tok",
+                    }
+                }
+            },
+        )
+    )
+    text = build_prompt(ctx, max_input_tokens=12_000, max_output_tokens=1_500).prompt.user
+    for secret in (basic, "8f1c2a9e0b7d4c3a", "canary-proxy-tok"):
+        assert secret not in text
+    assert "https://svc.internal/health" in text  # the rest of the value is still read

@@ -15,6 +15,7 @@ import pytest
 
 from tests.fakes.llm_anthropic import FakeAnthropic
 from tests.fakes.llm_bedrock import FakeBedrock
+from tests.fakes.llm_common import Reply
 from tests.fakes.llm_openai import FakeOpenAI
 from tfreview.advisor.anthropic import AnthropicClient
 from tfreview.advisor.bedrock import AwsCredentials, BedrockClient
@@ -22,6 +23,7 @@ from tfreview.advisor.chain import LlmAdvisor
 from tfreview.advisor.model import ModelClient
 from tfreview.advisor.openai import OpenAIClient
 from tfreview.advisor.settings import AdvisorSettings
+from tfreview.advisor.token_budget import InMemoryTokenBudget
 from tfreview.core.findings import Advice
 from tfreview.core.plan import ChangeSet, Coverage, ResourceChange
 from tfreview.core.ports import AdviceContext
@@ -182,3 +184,67 @@ def _openai(fake: FakeOpenAI, tmp_path: Path, http: httpx.Client, *, key_file: P
         key_file = tmp_path / "openai.key"
         key_file.write_text("sk-old", encoding="utf-8")
     return OpenAIClient(f"{fake.url}/v1", SecretSource.from_file(key_file), "gpt-4o-mini", http=http)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"output": {"message": "x"}, "usage": {"inputTokens": 1, "outputTokens": 1}}',
+        b'{"output": {"message": {"content": "x"}}, "usage": {"inputTokens": 1, "outputTokens": 1}}',
+        b'{"output": {"message": {"content": [{"text": "hi"}]}}, "usage": {"inputTokens": [1], "outputTokens": 1}}',
+        b'{"output": {"message": {"content": [{"text": "hi"}]}}, "usage": {"inputTokens": 1e400, "outputTokens": 1}}',
+        b'{"output": {"message": {"content": [{"image": {"format": "png", "source": {"bytes": "!!x"}}}]}}}',
+        b"[1, 2]",
+        b"\xff\xfe",
+        b"[" * 100_000,
+    ],
+    ids=["message-str", "content-str", "usage-list", "usage-inf", "image-bad-base64", "array", "not-utf8", "deep"],
+)
+def test_l4_a_bedrock_answer_of_the_wrong_shape_is_that_models_failure_and_the_fallback_answers(
+    bedrock_fake: FakeBedrock, openai_fake: FakeOpenAI, tmp_path: Path, http: httpx.Client, body: bytes
+) -> None:
+    """botocore parses a Converse answer by its service model and, given the wrong shape, raises what it meets
+    (AttributeError, TypeError, OverflowError, RecursionError…). Before, that escaped the chain: the fallback was
+    never asked, the breaker never heard of it, and the review said "AI review unavailable: AttributeError"."""
+    bedrock_fake.script(*[Reply(200, body, (("Content-Type", "application/json"),))] * 3)
+    credentials = AwsCredentials(_key(tmp_path, "id", "AKIAFAKE000000000001"), _key(tmp_path, "secret", "s3cr3t"))
+    with BedrockClient(
+        "us-east-1", "amazon.nova-pro-v1:0", endpoint_url=bedrock_fake.url, credentials=credentials
+    ) as bedrock:
+        settings = AdvisorSettings(name="chain", max_attempts=3, breaker_failures=1)
+        advisor = LlmAdvisor([bedrock, _openai(openai_fake, tmp_path, http)], settings, clock=RecordedTime().clock)
+        advice = advisor.advise(CONTEXT)
+        breaker = advisor.breaker(bedrock)
+
+    assert (advice.is_llm, advice.source) == (True, "openai/gpt-4o-mini")
+    assert advice.usage is not None
+    assert advice.usage.failures == ("bedrock/amazon.nova-pro-v1:0: malformed (1 attempts)",)
+    assert bedrock_fake.request_count == 1  # the same answer again would not parse either
+    assert breaker.state == "open"  # the breaker heard of it (one failure opens it here)
+
+
+@pytest.mark.parametrize("reported", [-1_000_000, 10**30, True])
+def test_d4_usage_a_provider_reports_that_no_request_can_have_is_not_what_the_budget_spends(
+    tmp_path: Path, http: httpx.Client, reported: int
+) -> None:
+    """A gateway (or a broken local server) says the request used -1,000,000 tokens, 10**30, or `true`. Before, the
+    tenant's daily budget took -1,000,000 as "nothing spent" (a free call for ever), 10**30 as the whole day's
+    budget gone, and the comment showed the number. Such a count is no count: the OpenAI-compatible adapter
+    estimates it, as it does for a server that leaves usage out; Anthropic and Bedrock always report usage, and an
+    answer without a believable one is malformed there, as an answer without usage already was."""
+    budget = InMemoryTokenBudget(50_000)
+    with FakeOpenAI(input_tokens=reported, output_tokens=reported) as openai_fake:
+        advisor = LlmAdvisor([_openai(openai_fake, tmp_path, http)], AdvisorSettings(name="chain"), budget_store=budget)
+        advice = advisor.advise(CONTEXT)
+    assert advice.is_llm
+    assert advice.usage is not None
+    spent = 50_000 - budget.remaining("default")
+    assert 0 < advice.usage.input_tokens < 100_000
+    assert spent == advice.usage.input_tokens + advice.usage.output_tokens
+
+    with FakeAnthropic(input_tokens=reported, output_tokens=7) as anthropic_fake:
+        anthropic = AnthropicClient(anthropic_fake.url, _key(tmp_path, "a.key", "sk-ant-1"), "claude", http=http)
+        advice = _advise([anthropic], RecordedTime())
+    assert not advice.is_llm
+    assert advice.usage is not None
+    assert advice.usage.failures == ("anthropic/claude: malformed (HTTP 200) (1 attempts)",)

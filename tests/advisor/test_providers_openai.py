@@ -281,3 +281,16 @@ def test_s2_only_long_runs_of_the_key_are_taken_out_of_an_answer(
         completion = model.complete(PROMPT, timeout=5)
 
     assert completion.text == f'{{"summary": "{password} and (redacted)", "risk": "low", "concerns": []}}'
+
+
+@pytest.mark.parametrize("answered", ["gpt-4o/@org/team", "gpt-4o-@alice", "gpt.@octocat"])
+def test_s3_a_model_name_that_would_mention_someone_is_not_shown(
+    fake: FakeOpenAI, client: OpenAIClient, answered: str
+) -> None:
+    """The answered `model` is shown in the comment's AI heading; `…/@org/team` there is a live team mention (an
+    `@` after a letter or digit, as in Vertex's `claude-3-5-sonnet@20240620`, is not one and stays)."""
+    fake.script(fake.ok('{"summary": "ok", "risk": "low", "concerns": []}', model=answered))
+    fake.script(fake.ok('{"summary": "ok", "risk": "low", "concerns": []}', model="claude-3-5-sonnet@20240620"))
+
+    assert client.complete(PROMPT, timeout=5).model == "gpt-4o-mini"
+    assert client.complete(PROMPT, timeout=5).model == "claude-3-5-sonnet@20240620"

@@ -32,6 +32,7 @@ EXAMPLES = [
     "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N",
     "https://admin:hunter22@db.example.com/x",
     "Server=x;AccountKey=abcdef123456;Pwd=abcdefgh",
+    "curl -H 'Authorization: Basic YWRtaW46aHVudGVyMg==' https://x",
 ]
 
 # pieces the generated texts are made of: each shape's literals, their near misses, and the characters around them
@@ -49,6 +50,10 @@ AROUND = {
     r"\bAIza": ["AIza", "AIz", "a", "SyA-", "abcdefghijklmnopqrstuvwxyz", "01234", "0123456789", " ", "_"],
     r"\beyJ": ["eyJ", "ey", "J", "hbGciOiJ", "IUzI1NiJ9", ".", ".eyJ", "zdWIiOiIx"],
     r"(?<=://)": ["://", ":/", "/", ":", "admin", "hunter22", "@", "db.example.com", "https"],
+    "authorization": [
+        *("Authorization", "authorization", "uthorization", "Proxy-", ": ", ":", "=", '"', "'", " "),
+        *("Basic ", "Bearer ", "token ", "YWRtaW46aHVudGVyMg==", "abc", "Auth"),
+    ],
 }
 
 

@@ -134,3 +134,42 @@ def test_the_ai_rerun_delay_is_a_setting() -> None:
     _run_until_idle(Worker(services, "w1", stop_event=Event()))
     (rerun,) = [job for job in services.queue.list(state="queued").items if "ai-rerun" in job.idempotency_key]
     assert before + timedelta(seconds=42) <= rerun.run_after <= utcnow() + timedelta(seconds=42)
+
+
+class _HungModel:
+    """A model that hangs: every call takes the whole time it is given (recorded, not waited: it fails at once as a
+    timeout, as a hang would when that time is up)."""
+
+    provider = "bedrock"
+    model = "hung-1"
+
+    def __init__(self) -> None:
+        self.timeouts: list[float] = []
+
+    def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
+        self.timeouts.append(timeout)
+        raise ProviderError("bedrock", "timeout", f"ReadTimeoutError within {timeout:g} s", retriable=True)
+
+    def reload_credentials(self) -> bool:
+        return False
+
+
+def test_l7_the_ai_part_never_outlasts_the_jobs_time_and_the_review_completes_without_it() -> None:
+    """The AWS worker function runs a job in what is left of a 120 s invocation; the advisor's own deadline is 180 s
+    of 60 s calls. A model that hangs then held the job past its time: the attempt was abandoned (timed out,
+    counted), retried, and after the last attempt the review failed — the rules' result never posted. The AI part
+    now asks no call longer than the job has left, less a reserve to store and publish the review."""
+    model = _HungModel()
+    services = build_memory_services(publisher=RecordingPublisher())
+    advisor = LlmAdvisor([model], AdvisorSettings(name="bedrock"), sleep=lambda _: None)
+    services = replace(services, advisor=advisor)
+    review_id = _submit(services)
+    worker = Worker(services, "w1", stop_event=Event(), job_timeout_seconds=40.0)
+
+    _run_until_idle(worker)
+
+    stored = services.reviews.get(review_id)
+    assert stored is not None
+    assert stored.status is ReviewStatus.COMPLETED_WITHOUT_AI
+    assert model.timeouts  # the model was asked, within the job's time
+    assert max(model.timeouts) <= 40.0 - 5.0

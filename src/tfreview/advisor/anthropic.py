@@ -23,11 +23,12 @@ from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
+    KeyInUse,
     OwnedHttp,
     answered_model,
-    api_key_value,
     error_maker,
     exchange_json,
+    token_count,
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
@@ -63,6 +64,7 @@ class AnthropicClient(OwnedHttp):
         self.model = model
         self._url = base_url.rstrip("/") + "/v1/messages"
         self._api_key = api_key
+        self._key = KeyInUse(PROVIDER, api_key)
         self._temperature = temperature
         self._max_response_bytes = max_response_bytes
         self._clock = clock
@@ -73,7 +75,7 @@ class AnthropicClient(OwnedHttp):
         return f"AnthropicClient(url={self._url!r}, model={self.model!r})"
 
     def reload_credentials(self) -> bool:
-        return self._api_key.reload()
+        return self._key.reload()
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
         document = exchange_json(
@@ -81,7 +83,7 @@ class AnthropicClient(OwnedHttp):
             PROVIDER,
             self._url,
             model=self.model,
-            headers={"x-api-key": api_key_value(PROVIDER, self._api_key), "anthropic-version": API_VERSION},
+            headers={"x-api-key": self._key.value(), "anthropic-version": API_VERSION},
             payload=self.request_body(prompt),
             timeout=timeout,
             classify=lambda reply: classify_error(reply, scrub=self._api_key.scrub, now=self._now),
@@ -107,11 +109,11 @@ class AnthropicClient(OwnedHttp):
         listed = blocks if isinstance(blocks, list) else []  # a hostile answer's `content: 5` is not iterated
         texts = [b["text"] for b in listed if isinstance(b, dict) and isinstance(b.get("text"), str)]
         usage = document.get("usage")
-        input_tokens = usage.get("input_tokens") if isinstance(usage, dict) else None
-        output_tokens = usage.get("output_tokens") if isinstance(usage, dict) else None
+        input_tokens = token_count(usage.get("input_tokens")) if isinstance(usage, dict) else None
+        output_tokens = token_count(usage.get("output_tokens")) if isinstance(usage, dict) else None
         if not isinstance(blocks, list) or not texts:
             raise ProviderError(PROVIDER, "malformed", "no text content block", retriable=False, status=200)
-        if not isinstance(input_tokens, int) or not isinstance(output_tokens, int):
+        if input_tokens is None or output_tokens is None:
             raise ProviderError(PROVIDER, "malformed", "no usage in the answer", retriable=False, status=200)
         model = document.get("model")
         return Completion(

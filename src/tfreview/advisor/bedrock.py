@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tfreview.advisor.model import Completion, Prompt, ProviderError
-from tfreview.advisor.provider_http import ANSWER_FRAGMENT, Clock, shorten
+from tfreview.advisor.provider_http import ANSWER_FRAGMENT, Clock, shorten, token_count
 from tfreview.core.errors import ConfigError
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bounded
@@ -54,6 +54,10 @@ RETRIABLE_CODES = {
     "InternalFailure": "unavailable",
     "ServiceUnavailable": "unavailable",
 }
+# what botocore's parser raises on a 200 (or an error answer) whose JSON does not have the service model's shape:
+# `{"output": {"message": "x"}}` is an AttributeError, a list for a number a TypeError, 1e400 an OverflowError, bad
+# base64 a binascii.Error (a ValueError), `[[[[…` a RecursionError — never a botocore exception
+UNPARSABLE = (AttributeError, TypeError, ValueError, LookupError, ArithmeticError, RecursionError)
 PERMANENT_CODES = {
     "ValidationException": "invalid_request",
     "ResourceNotFoundException": "invalid_request",
@@ -111,6 +115,7 @@ class BedrockClient:
         self._session: Any = None
         self._sending: _SendingClient | None = None  # one for every call, whatever its timeout (ADR 0510)
         self._fingerprint = b""
+        self._used = threading.local()  # the fingerprint of the credentials this thread's last call was signed with
 
     def __repr__(self) -> str:
         return f"BedrockClient(region={self._region!r}, model={self.model!r})"
@@ -128,11 +133,15 @@ class BedrockClient:
         self.close()
 
     def reload_credentials(self) -> bool:
-        """Re-read the credentials (the SecretSources, or the default chain); True when they changed."""
+        """Re-read the credentials (the SecretSources, or the default chain); True when the next call would be signed
+        with credentials other than this thread's last call was: another review in flight may have reloaded them
+        already (K3)."""
+        used: bytes | None = getattr(self._used, "fingerprint", None)
         if self._credentials is not None:
             changed = [part.reload() for part in self._credentials.parts()]
             if not any(changed):
-                return False
+                with self._lock:
+                    return used is not None and bool(self._fingerprint) and self._fingerprint != used
         from botocore.exceptions import BotoCoreError
 
         with self._lock:
@@ -146,7 +155,7 @@ class BedrockClient:
             sending, self._sending = self._sending, None
         if sending is not None:  # the next call builds a client on the new session
             sending.close()
-        return fresh != old_fingerprint
+        return fresh != (used if used is not None else old_fingerprint)
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -155,7 +164,13 @@ class BedrockClient:
         token = _CALL_TIMEOUT.set(timeout)  # the sender reads it on this thread, inside `converse`
         try:
             client = self._client(timeout)
-            response = client.converse(**self.request(prompt))
+            try:
+                response = client.converse(**self.request(prompt))
+            except (ClientError, BotoCoreError, ConfigError, ResponseTooLarge):
+                raise  # classified below (a few botocore errors are ValueErrors too)
+            except UNPARSABLE as error:  # botocore reads an answer of the wrong shape with what it meets there
+                what = f"answer could not be parsed ({type(error).__name__})"
+                raise ProviderError(PROVIDER, "malformed", what, retriable=False) from None
         except ConfigError as error:  # a credential source that cannot be read: this model fails, not the review
             raise ProviderError(PROVIDER, "auth", str(error), retriable=False) from None
         except ResponseTooLarge as error:
@@ -184,11 +199,11 @@ class BedrockClient:
         blocks = message.get("content") if isinstance(message, dict) else None
         texts = [b["text"] for b in blocks or () if isinstance(b, dict) and isinstance(b.get("text"), str)]
         usage = response.get("usage") if isinstance(response, dict) else None
-        input_tokens = usage.get("inputTokens") if isinstance(usage, dict) else None
-        output_tokens = usage.get("outputTokens") if isinstance(usage, dict) else None
+        input_tokens = token_count(usage.get("inputTokens")) if isinstance(usage, dict) else None
+        output_tokens = token_count(usage.get("outputTokens")) if isinstance(usage, dict) else None
         if not isinstance(blocks, list) or not texts:
             raise ProviderError(PROVIDER, "malformed", "no text in output.message.content", retriable=False)
-        if not isinstance(input_tokens, int) or not isinstance(output_tokens, int):
+        if input_tokens is None or output_tokens is None:
             raise ProviderError(PROVIDER, "malformed", "no usage in the answer", retriable=False)
         text = "".join(texts)
         if len(text) > self._max_output_chars:
@@ -237,6 +252,7 @@ class BedrockClient:
                 # Converse only: it is the one operation called, and its answer is never streamed
                 client.meta.events.register("before-send.bedrock-runtime.Converse", sender)
                 kept = self._sending = _SendingClient(client, sender)
+            self._used.fingerprint = self._fingerprint
             return kept.client
 
     def _explicit_credentials(self) -> dict[str, str | None]:

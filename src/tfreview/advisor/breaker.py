@@ -2,7 +2,8 @@
 
 Closed: calls go through; `failures` failures within `window` seconds open it. Open: no call for
 `open_for` seconds. Then half-open: exactly one probe goes through; its success closes the
-breaker, its failure opens it again for another `open_for`.
+breaker, its failure opens it again for another `open_for`; a probe that was never sent is
+`release`d, and the next caller probes.
 """
 
 from __future__ import annotations
@@ -43,6 +44,13 @@ class CircuitBreaker:
                 return False
             self._probing = True
             return True
+
+    def release(self) -> None:
+        """A call `allow()` let through was never made (no time left for it): in half-open, the probe is free
+        again for the next caller; otherwise nothing changes. Without this the breaker waits for ever for a
+        probe's result that never comes."""
+        with self._lock:
+            self._probing = False
 
     def success(self) -> None:
         with self._lock:

@@ -167,7 +167,10 @@ class LlmAdvisor:
                 return self._fallback(context, base, reason, retry_later=False)
         tally = _Tally()
         start = self._clock()
-        deadline = start + s.review_deadline_seconds
+        allowed = s.review_deadline_seconds
+        if context.seconds is not None:  # the job's time left bounds it too (a worker function's invocation)
+            allowed = max(0.0, min(allowed, context.seconds))
+        deadline = start + allowed
         failures: list[str] = []
         tried: list[str] = []
         for client in self.clients:
@@ -233,13 +236,15 @@ class LlmAdvisor:
         while True:
             remaining = deadline - self._clock()
             if remaining <= 0:
+                if not attempts:  # the breaker let this review through (perhaps as its probe): no call was made
+                    breaker.release()
                 return None, f"review deadline reached ({attempts} attempts)"
             if attempts and not breaker.allow():
                 return None, f"circuit opened ({attempts} attempts)"
             attempts += 1
             tally.attempts += 1
             try:
-                completion = client.complete(built.prompt, timeout=min(s.call_timeout_seconds, remaining))
+                completion = _complete(client, built, min(s.call_timeout_seconds, remaining))
             except ProviderError as error:
                 self._failed(client, breaker, error)
                 what = _describe(error)
@@ -339,6 +344,19 @@ class LlmAdvisor:
             usage=usage,
             retry_later=retry_later,
         )
+
+
+def _complete(client: ModelClient, built: BuiltPrompt, timeout: float) -> Completion:
+    """`client.complete`; anything else than a ProviderError it raises (a parser meeting a hostile answer, a bug)
+    is this model's failure, not the review's: the breaker hears of it and the next model is asked. Its text is
+    not kept (an adapter's exception may quote the answer, or the request)."""
+    try:
+        return client.complete(built.prompt, timeout=timeout)
+    except ProviderError:
+        raise
+    except Exception as error:
+        log.warning("advisor model %s raised %s", breaker_key(client), type(error).__name__)
+        raise ProviderError(client.provider, "other", type(error).__name__, retriable=False) from None
 
 
 def _upstream_outcome(error: ProviderError) -> str:

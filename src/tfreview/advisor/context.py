@@ -166,6 +166,12 @@ class Redactor:
         text = scrub_text(text)
         return defuse_fences(strip_invisible(text))
 
+    def copies(self, text: str) -> str:
+        """`text` without the change's sensitive values, and nothing else done: cheap on a long value, before it is
+        cut to what is shown (and that goes through `text`)."""
+        text = strip_invisible(text)
+        return self._known.sub(REDACTED, text) if self._known is not None else text
+
     def secrets(self, text: str) -> str:
         """`text` without the change's sensitive values and secret-shaped strings; nothing else touched (for the
         model's answer: a hostile provider can echo a secret it was never shown)."""
@@ -298,13 +304,14 @@ def _view(ref: ChangeRef, redactor: Redactor) -> ChangeView:
                 continue
             if old is None and new in ("null", "[]", "{}", '""'):
                 continue  # a create's empty defaults say nothing
-            diffs.append(
-                AttributeDiff(
-                    redactor.text(path),
-                    None if old is None or change.kind is ChangeKind.CREATE else redactor.text(old),
-                    "null" if new is None else redactor.text(new),
-                )
+            # the copies of sensitive values go from the whole value, then it is cut: a copy cut in two would no
+            # longer match, and part of it stay (secret shapes went with `redactor.value`, on whole values too)
+            shown_old, shown_new = _around_difference(
+                None if old is None or change.kind is ChangeKind.CREATE else redactor.copies(old),
+                "null" if new is None else redactor.copies(new),
             )
+            before_text = None if shown_old is None else redactor.text(shown_old)
+            diffs.append(AttributeDiff(redactor.text(path), before_text, redactor.text(shown_new)))
     shown = tuple(diffs[:MAX_ATTRIBUTES])
     return ChangeView(
         redactor.text(ref.address),
@@ -354,12 +361,30 @@ def _leaves(value: Any, prefix: str = "") -> dict[str, str]:
 
 
 def _shown(value: Any) -> str:
+    """The leaf as the model reads it, whole: it is compared, redacted, and only then cut (`_around_difference`)."""
     if isinstance(value, str) and value in (UNKNOWN_TEXT, SENSITIVE, REDACTED):
         return value
     if value is UNKNOWN:
         return UNKNOWN_TEXT
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return _clip(text, MAX_VALUE_CHARS)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _around_difference(old: str | None, new: str, limit: int = MAX_VALUE_CHARS) -> tuple[str | None, str]:
+    """Both sides cut to `limit` characters from a little before where they first differ: a long policy whose
+    `Action` changed at its 300th character shows that change, not the 160 characters both sides share."""
+    if old is None or (len(old) <= limit and len(new) <= limit):
+        return (None if old is None else old), _clip(new, limit)
+    same = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        same += 1
+    start = max(0, same - limit // 4)
+    return _window(old, start, limit), _window(new, start, limit)
+
+
+def _window(text: str, start: int, limit: int) -> str:
+    return _clip(text, limit) if start == 0 else "…" + _clip(text[start:], limit - 1)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -64,5 +64,6 @@ class ModelClient(Protocol):
         ...
 
     def reload_credentials(self) -> bool:
-        """Re-read the credential from its source (env, file); True when it changed (K3)."""
+        """Re-read the credential from its source (env, file); True when the next request would carry another
+        credential than this thread's last request did — changed now, or by another review in flight (K3)."""
         ...

@@ -24,12 +24,13 @@ from tfreview.advisor.provider_http import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Clock,
     HttpReply,
+    KeyInUse,
     OwnedHttp,
     answered_model,
-    api_key_value,
     error_maker,
     estimate_tokens,
     exchange_json,
+    token_count,
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
@@ -71,6 +72,7 @@ class OpenAIClient(OwnedHttp):
         self.model = model
         self._url = base_url.rstrip("/") + "/chat/completions"
         self._api_key = api_key
+        self._key = KeyInUse(PROVIDER, api_key) if api_key is not None else None
         self._api_style = api_style
         self._api_version = api_version
         self._structured_output = structured_output
@@ -84,7 +86,7 @@ class OpenAIClient(OwnedHttp):
         return f"OpenAIClient(url={self._url!r}, model={self.model!r}, api_style={self._api_style!r})"
 
     def reload_credentials(self) -> bool:
-        return self._api_key.reload() if self._api_key is not None else False
+        return self._key.reload() if self._key is not None else False
 
     def complete(self, prompt: Prompt, *, timeout: float) -> Completion:
         document = exchange_json(
@@ -121,9 +123,9 @@ class OpenAIClient(OwnedHttp):
         return body
 
     def _headers(self) -> dict[str, str]:
-        if self._api_key is None:
+        if self._key is None:
             return {}
-        key = api_key_value(PROVIDER, self._api_key)
+        key = self._key.value()
         return {"api-key": key} if self._api_style == "azure" else {"authorization": f"Bearer {key}"}
 
     def _scrub(self, text: str) -> str:
@@ -142,16 +144,16 @@ class OpenAIClient(OwnedHttp):
             what = "the model refused" if refused else "no choices[0].message.content"
             raise ProviderError(PROVIDER, "malformed", what, retriable=False, status=200)
         usage = document.get("usage")
-        input_tokens = usage.get("prompt_tokens") if isinstance(usage, dict) else None
-        output_tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+        input_tokens = token_count(usage.get("prompt_tokens")) if isinstance(usage, dict) else None
+        output_tokens = token_count(usage.get("completion_tokens")) if isinstance(usage, dict) else None
         model = document.get("model")
         prompt_size = estimate_tokens(prompt.system + prompt.user)
         return Completion(
             text=self._without_key(content),  # a hostile endpoint may echo the key it was sent
             model=answered_model(model, self.model, self._without_key),
             # some local servers leave usage out; an estimate keeps budgets honest
-            input_tokens=input_tokens if isinstance(input_tokens, int) else prompt_size,
-            output_tokens=output_tokens if isinstance(output_tokens, int) else estimate_tokens(content),
+            input_tokens=input_tokens if input_tokens is not None else prompt_size,
+            output_tokens=output_tokens if output_tokens is not None else estimate_tokens(content),
         )
 
 

@@ -13,9 +13,11 @@ the API key in a header. The message names the exception type instead.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -158,14 +160,31 @@ def exchange_json(
 # secret by chance — which the redactor must still find whole in that answer (short runs would break it up first)
 ANSWER_FRAGMENT = 12
 _MODEL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,127}")
+_MENTION_AT = re.compile(r"(?<![A-Za-z0-9])@")  # `…/@org/team` mentions in the comment; `sonnet@20240620` does not
 
 
 def answered_model(value: object, configured: str, without: Callable[[str], str]) -> str:
-    """The model the provider says answered, shown in comments: kept when it reads as a model name and holds no
-    fragment of our credential (`without` removes it), the configured model otherwise."""
-    if isinstance(value, str) and _MODEL_NAME.fullmatch(value) and without(value) == value:
+    """The model the provider says answered, shown in comments: kept when it reads as a model name, mentions no one
+    and holds no fragment of our credential (`without` removes it), the configured model otherwise."""
+    if (
+        isinstance(value, str)
+        and _MODEL_NAME.fullmatch(value)
+        and not _MENTION_AT.search(value)
+        and without(value) == value
+    ):
         return value
     return configured
+
+
+MAX_REPORTED_TOKENS = 100_000_000  # no request of a review comes near: a larger count is no count
+
+
+def token_count(value: object) -> int | None:
+    """A provider's reported token count, when it is one a request can have: a whole number from 0 up to
+    MAX_REPORTED_TOKENS (not `true`, not -1,000,000: the tenant's budget spends it); None otherwise, as if absent."""
+    if type(value) is int and 0 <= value <= MAX_REPORTED_TOKENS:
+        return value
+    return None
 
 
 def api_key_value(provider: str, source: SecretSource) -> str:
@@ -174,6 +193,38 @@ def api_key_value(provider: str, source: SecretSource) -> str:
         return source.value()
     except ConfigError as error:
         raise ProviderError(provider, "auth", str(error), retriable=False) from None
+
+
+class KeyInUse:
+    """An adapter's API key, and the key each thread's last request carried (K3).
+
+    A 401 answers the key the request carried, not the key the source holds now: when two reviews are in
+    flight at a rotation, the first one's `reload` reads the new key and the second one's reads nothing new —
+    yet its request carried the old key, so it too has one more try with the new one (never a loop: the
+    chain reloads once per model per review)."""
+
+    def __init__(self, provider: str, source: SecretSource) -> None:
+        self.provider = provider
+        self.source = source
+        self._sent = threading.local()
+
+    def value(self) -> str:
+        """The key for the request about to leave, remembered as this thread's."""
+        key = api_key_value(self.provider, self.source)
+        self._sent.key = key
+        return key
+
+    def reload(self) -> bool:
+        """Re-read the source; True when the next request would carry a key other than this thread's last one."""
+        changed = self.source.reload()
+        sent: str | None = getattr(self._sent, "key", None)
+        if changed or sent is None:
+            return changed
+        try:
+            current = self.source.value()
+        except ConfigError:
+            return False
+        return not hmac.compare_digest(sent.encode("utf-8"), current.encode("utf-8"))
 
 
 def _oversized(provider: str, status: int, max_bytes: int) -> ProviderError:

@@ -1,11 +1,11 @@
 """Model text made inert before it reaches a pull-request or run comment (S3).
 
 What a model writes is untrusted: a prompt injection can make it write anything. The result of
-`sanitize` has no live @mentions or issue references (a zero-width joiner breaks them), no
-images (their alt text stays), no links except to allow-listed hosts (others become their text,
-bare URLs stop autolinking), no raw HTML (escaped: so no copy of our hidden `<!-- tfreview` marker
-and no unbalanced `<details>`), no `javascript:`/`vbscript:`/`data:` URLs, balanced code fences,
-and at most `max_chars` characters.
+`sanitize` has no live @mentions or issue references, this repository's or another's (a zero-width
+joiner breaks them), no images (their alt text stays), no links except to allow-listed hosts (others
+become their text, bare URLs stop autolinking), no raw HTML (escaped: so no copy of our hidden
+`<!-- tfreview` marker and no unbalanced `<details>`), no `javascript:`/`vbscript:`/`data:` URLs,
+balanced code fences, and at most `max_chars` characters.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ _BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://")
 _WWW = re.compile(r"(?i)\bwww\.")
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)(\s*):")
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9_-])")
-_ISSUE_REF = re.compile(r"(?i)(?<![\w])(#|gh-)(?=\d)")
+# `#12` and `GH-12`, and `owner/repo#12`: a reference into another repository posts a cross-reference event on that
+# issue, an action outside the triggering pull request (S1); so every `#` before a digit is broken
+_ISSUE_REF = re.compile(r"(?i)(?<![\w])gh-(?=\d)|#(?=\d)")
 _PLACEHOLDER = re.compile("\x00(\\d+)\x00")
 _PARTIAL_ENTITY = re.compile(r"&[#a-zA-Z0-9]*$")
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
@@ -79,7 +81,7 @@ def _inert(text: str) -> str:
     text = _WWW.sub(lambda m: f"{m.group(0)[:3]}{ZWJ}.", text)
     text = _SCHEME.sub(lambda m: f"{m.group(1)}{ZWJ}{m.group(2)}:", text)
     text = _MENTION.sub("@" + ZWJ, text)
-    return _ISSUE_REF.sub(lambda m: m.group(1) + ZWJ, text)
+    return _ISSUE_REF.sub(lambda m: m.group(0) + ZWJ, text)
 
 
 def _cap(text: str, max_chars: int) -> str:

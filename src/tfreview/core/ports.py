@@ -15,6 +15,7 @@ class AdviceContext:
     findings: tuple[Finding, ...]
     coverage: Coverage
     tenant_id: str | None = None  # whose budget and limits apply (the service's tenant; None in the CLI)
+    seconds: float | None = None  # the most the advice may take (the job's time left); None: the advisor's own bound
 
 
 class Advisor(Protocol):

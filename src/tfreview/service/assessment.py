@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tfreview.advisor.merge import apply_advice
@@ -27,6 +27,15 @@ from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
 
 logger = logging.getLogger("tfreview.review")
+
+# of a job's time left when the rules are done, what the AI part leaves for storing and publishing the review
+AI_RESERVE_SECONDS = 5.0
+AI_RESERVE_SHARE = 0.2
+
+
+def ai_seconds(time_left: float) -> float:
+    """The seconds the AI part may take when the job has `time_left`: the rest after a reserve of 5 s or a fifth."""
+    return max(0.0, time_left - max(AI_RESERVE_SECONDS, AI_RESERVE_SHARE * time_left))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +64,17 @@ def assess(
     ai_can_fail: bool = False,
     strict_config: bool = False,
     tenant_id: str | None = None,
+    time_left: Callable[[], float] | None = None,
 ) -> Assessment:
+    """`time_left`: the seconds the caller (a worker's job) has left; the advice is bounded to `ai_seconds` of them,
+    so a hanging model leaves time to store and publish the rules' review (L7)."""
     begun = time.perf_counter()
     result = review(change_set, list(rules), policy)
     took = time.perf_counter() - begun
     if advisor is None:
         return Assessment(result, None, took)
-    context = AdviceContext(change_set, tuple(result.findings), result.coverage, tenant_id)
+    seconds = None if time_left is None else ai_seconds(time_left())
+    context = AdviceContext(change_set, tuple(result.findings), result.coverage, tenant_id, seconds)
     advice = _advise(advisor, context, strict_config=strict_config)
     return Assessment(apply_advice(result, advice, ai_can_fail=ai_can_fail), advice, took)
 

@@ -33,7 +33,15 @@ Fence = Callable[[], None]
 AI_RERUNS = 3  # times the AI part is tried again after every provider failed
 
 
-def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: AttemptFence | None = None) -> None:
+def run_review(
+    services: Services,
+    job: ReviewJob,
+    fence: Fence,
+    *,
+    attempt: AttemptFence | None = None,
+    time_left: Callable[[], float] | None = None,
+) -> None:
+    """`time_left`: the seconds the job has left (the worker's timeout for it); the AI part keeps within them."""
     review_id = job.review_id
     if not review_id:
         raise InputError("job payload lacks 'review_id'")
@@ -58,6 +66,7 @@ def run_review(services: Services, job: ReviewJob, fence: Fence, *, attempt: Att
         services.advisor,
         ai_can_fail=services.settings.advisor.ai_can_fail,
         tenant_id=job.tenant_id,
+        time_left=time_left,
     )
     plan_id = job.plan_id or stored.plan_id
     kept = services.plans.findings(plan_id) if kind == SourceKind.API.value and plan_id else None

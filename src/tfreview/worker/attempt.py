@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from tfreview.ports.jobs import AttemptFence, Job, StaleAttempt
@@ -18,6 +19,11 @@ class Attempt:
     job: Job
     _lost: bool = False
     _abandoned: bool = False
+    ends_at: float | None = None  # time.monotonic() when the runner abandons it (set as its handler starts)
+
+    def time_left(self) -> float:
+        """Seconds until the runner abandons this attempt (infinite when it never does)."""
+        return float("inf") if self.ends_at is None else max(0.0, self.ends_at - time.monotonic())
 
     @property
     def token(self) -> str:

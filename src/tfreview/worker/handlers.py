@@ -21,7 +21,13 @@ Handler = Callable[[Attempt], None]
 
 
 def handle_review(attempt: Attempt) -> None:
-    run_review(attempt.services, ReviewJob.decode(attempt.job), attempt.check_lease, attempt=attempt.fence)
+    run_review(
+        attempt.services,
+        ReviewJob.decode(attempt.job),
+        attempt.check_lease,
+        attempt=attempt.fence,
+        time_left=attempt.time_left,
+    )
 
 
 def handle_publish(attempt: Attempt) -> None:

@@ -352,6 +352,7 @@ class Worker:
                 done.release()
 
         context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
+        attempt.ends_at = time.monotonic() + self.job_timeout_seconds  # what the handler may spend (its AI part)
         thread = self._handler_threads.start(lambda: context.run(target))
         finished = done.acquire(timeout=self.job_timeout_seconds)
         if not finished:
