@@ -11,6 +11,7 @@ import json
 
 from tests.web.conftest import TENANT_A, TENANT_B, Web
 from tests.web.dashboard_helpers import DEMO_PLAN, browser, csrf_of, sign_in
+from tests.web.test_dashboard_operations import FLOOD, operator
 from tfreview.core.audit_chain import AuditEntry
 from tfreview.ports.records import ReviewStatus, Scope, SourceInfo
 
@@ -109,3 +110,19 @@ def test_the_dashboard_upload_and_a_refused_sign_in_are_audited(web: Web) -> Non
     [entry] = _entries(web, "plan.upload")
     assert entry.target == f"review:{uploaded.headers['location'].rsplit('/', 1)[-1]}"
     assert entry.detail["tenant"] == TENANT_A
+
+
+def test_acknowledging_and_resolving_an_incident_on_the_dashboard_is_audited_as_on_the_api(web: Web) -> None:
+    ops = web.services.ops
+    assert ops is not None
+    incident, _ = ops.incidents.open(FLOOD, {"alert": "request-flood", "value": 250})
+    with browser(web.client) as client:
+        operator(web, client)
+        page = client.get(f"/ops/incidents/{incident.id}")
+        acked = client.post(f"/ops/incidents/{incident.id}/ack", data={"csrf": csrf_of(page.text)})
+        assert acked.status_code == 200
+        resolved = client.post(f"/ops/incidents/{incident.id}/resolve", data={"csrf": csrf_of(acked.text)})
+        assert resolved.status_code == 200
+    for action in ("incident.ack", "incident.resolve"):
+        [entry] = _entries(web, action)
+        assert (entry.actor, entry.target) == ("olivia", f"incident:{incident.id}")
