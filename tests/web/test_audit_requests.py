@@ -126,3 +126,14 @@ def test_acknowledging_and_resolving_an_incident_on_the_dashboard_is_audited_as_
     for action in ("incident.ack", "incident.resolve"):
         [entry] = _entries(web, action)
         assert (entry.actor, entry.target) == ("olivia", f"incident:{incident.id}")
+
+
+def test_a_refused_requests_path_is_written_on_one_line_without_control_characters(web: Web) -> None:
+    # the path is the refused caller's text: written raw, it put terminal escapes (and line breaks) into
+    # `tfreview audit-log`'s output, an anonymous write into what an operator reads
+    path = "/api/v1/reviews/x%0A1%09root%09token.create%1b[31mFORGED%E2%80%AE"
+    assert web.client.get(path, headers={"Authorization": f"Bearer {CANARY}"}).status_code == 401
+    [entry] = _entries(web, "auth.failure")
+    assert entry.target.startswith("GET /api/v1/reviews/x")
+    assert not any(ord(c) < 0x20 or ord(c) == 0x7F or c == "\u202e" for c in entry.target), entry.target
+    assert "FORGED" in entry.target  # escaped, not dropped

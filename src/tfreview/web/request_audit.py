@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 from fastapi import Request
 
+from tfreview.plumbing.log_lines import escape
 from tfreview.service.container import Services
 from tfreview.web.door_keeper import CLIENT_IP
 
@@ -35,7 +36,9 @@ def record_refusal(request: Request, *, method: str, reason: str, actor: str = A
     """One `auth.failure` entry for a credential this request presented and that was refused (401/403)."""
     address = getattr(request.state, CLIENT_IP, None) or (request.client.host if request.client else "unknown")
     detail = {"method": method, "reason": reason, "address": address, "request_id": _request_id(request)}
-    _record(request, "auth.failure", actor, f"{request.method} {request.url.path}", detail)
+    # the path is the caller's text: escaped onto one line, as the request log writes it (no terminal escapes,
+    # no line breaks in `tfreview audit-log`)
+    _record(request, "auth.failure", actor, f"{request.method} {escape(request.url.path)}", detail)
 
 
 def _record(request: Request, action: str, actor: str, target: str, detail: dict[str, object]) -> None:
