@@ -169,7 +169,7 @@ class MetricsSettings(BaseModel):
 class SecretsSettings(BaseModel):
     """Reloading secrets without a restart (docs/howto/rotate-secrets.md)."""
 
-    reload_seconds: float = Field(default=300.0, ge=0)  # re-read secret references this often; 0: only on SIGHUP
+    reload_seconds: float = Field(default=60.0, ge=0)  # re-read secret references this often; 0: only on SIGHUP
 
 
 class Settings(BaseSettings):

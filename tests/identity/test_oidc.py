@@ -156,6 +156,17 @@ def test_a2_leeway_cannot_be_configured_above_60_seconds(issuer: FakeOidcIssuer)
         issuer.auth_settings(leeway_seconds=61)
 
 
+@pytest.mark.parametrize("setting", ["jwks_refresh_min_interval_seconds", "jwks_max_stale_seconds"])
+@pytest.mark.parametrize("value", [-1.0, float("nan"), float("inf")])
+def test_a3_a4_jwks_intervals_refuse_negative_and_non_finite_values(
+    issuer: FakeOidcIssuer, setting: str, value: float
+) -> None:
+    # -1 or NaN unthrottled the unknown-kid refresh (a fetch per random kid); NaN kept stale keys forever
+    with pytest.raises(ValueError, match=setting):
+        issuer.auth_settings(**{setting: value})
+    assert getattr(issuer.auth_settings(**{setting: 0.0}), setting) == 0.0  # 0: no throttle / no stale keys
+
+
 CLAIM_FAILURES: dict[str, tuple[dict[str, Any], str]] = {
     "wrong-iss": ({"iss": "https://evil.example"}, "token issuer is not trusted"),
     "iss-trailing-slash": ({"iss": "ISSUER/"}, "token issuer is not trusted"),

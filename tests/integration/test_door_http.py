@@ -8,6 +8,7 @@ Bounds on time below are how long a test waits for something to happen, never a 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import subprocess
 import sys
@@ -141,6 +142,36 @@ def test_credential_failures_block_the_address_and_the_token(served: Served) -> 
     # the same token from another address is refused too: the token itself is blocked
     assert request(served.port, "GET", "/api/v1/reviews", client="203.0.113.41", headers=forged).status == 403
     assert "tfr_forged_canary" not in served.log()
+
+
+def test_dashboard_sign_in_failures_block_the_address_like_the_api(served: Served) -> None:
+    # the sign-in form checks an API token as the API does: guessing there must not escape the block
+    client = "203.0.113.42"
+    page = request(served.port, "GET", "/signin", client=client)
+    assert page.status == 200
+    csrf = re.search(rb'name="csrf" value="([^"]+)"', page.body)
+    assert csrf is not None
+    form = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": page.headers["set-cookie"].split(";")[0],
+    }
+    guesses = [f"tfr_guess{n}_canary_0123456789abcdef" for n in range(4)]  # the page and 4 posts: within 5/minute
+    statuses = [
+        request(
+            served.port,
+            "POST",
+            "/signin/token",
+            client=client,
+            body=f"token={guess}&csrf={csrf.group(1).decode()}".encode(),
+            headers=form,
+        ).status
+        for guess in guesses
+    ]
+    assert statuses[:3] == [401] * 3
+    assert statuses[3] in (401, 403)  # the failure past the threshold places the block
+    assert request(served.port, "GET", "/healthz", client=client).status == 403  # the address is blocked
+    assert request(served.port, "GET", "/healthz", client="203.0.113.43").status == 200
+    assert not any(guess in served.log() for guess in guesses)
 
 
 def test_block_add_list_remove_from_the_command_line(served: Served) -> None:

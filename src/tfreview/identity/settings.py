@@ -18,8 +18,13 @@ class AuthSettings(BaseModel):
     leeway_seconds: int = Field(default=60, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
     # every JWKS and sign-in call's whole deadline (ADR 0508): 0 or less failed them all, NaN with a ValueError
     jwks_timeout_seconds: float = Field(default=5.0, gt=0, allow_inf_nan=False)  # no keys in time on a cold cache: 503
-    jwks_refresh_min_interval_seconds: float = 60.0  # unknown `kid`: at most one JWKS fetch per interval
-    jwks_max_stale_seconds: float = 3600.0  # keep using cached keys this long while the issuer is down
+    # finite and not negative: -1 or NaN took every random `kid` to the issuer, NaN kept stale keys forever
+    jwks_refresh_min_interval_seconds: float = Field(
+        default=60.0, ge=0, allow_inf_nan=False, description="unknown `kid`: at most one JWKS fetch per interval"
+    )
+    jwks_max_stale_seconds: float = Field(
+        default=3600.0, ge=0, allow_inf_nan=False, description="keep cached keys this long while the issuer is down"
+    )
     tenant_claim: str = "tfreview:tenant"  # the token claim naming the tenant
     scope_claim: str = "scope"  # space-separated: read, write, admin (or tfreview:… forms)
     # dashboard sign-in (authorization code + PKCE); the endpoints come from the issuer's discovery document

@@ -10,20 +10,26 @@
 
 Services are built once per container (cold start) and kept for its later invocations; a build that fails (a
 secret store or setting unreadable) is not kept: the HTTP function answers 503 problem+json with Retry-After
-(one log line, no traceback, no setting's value) and the next invocation builds again. Backups need no
+(one log line, no traceback, no setting's value) and the next invocation builds again. A warm container has
+no thread between invocations and gets no SIGHUP: the HTTP function re-reads the webhook secret versions (and
+the metrics token) on its first invocation past `secrets.reload_seconds`, as `serve` does on its interval, so
+a revoked secret stops working without a cold start (K1, ADR 0541). Backups need no
 function: DynamoDB point-in-time recovery and AWS Backup take them (deploy/aws, docs/adr/0155).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 from tfreview.lambda_handlers.asgi import HttpAdapter, refusal
 from tfreview.service.container import Services
+from tfreview.service.secret_reload import SecretReloader
 from tfreview.settings import Settings
 
 
@@ -34,6 +40,8 @@ class _Container:
         self.lock = threading.Lock()
         self.services: Services | None = None
         self.http: HttpAdapter | None = None
+        self.reloader: SecretReloader | None = None  # the HTTP function's, made with its adapter
+        self.reload_due = math.inf  # time.monotonic() of its next secret reload
 
 
 _kept = _Container()
@@ -67,6 +75,7 @@ def reset(built: Services | None = None) -> None:
         if _kept.http is not None:
             _kept.http.close()
         _kept.services, _kept.http = built, None
+        _kept.reloader, _kept.reload_due = None, math.inf
 
 
 def worker_id(context: Any) -> str:
@@ -94,7 +103,25 @@ def http(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         from tfreview.web.app import create_app
 
         _kept.http = HttpAdapter(create_app(built))
+    _reload_secrets_when_due(built)
     return _kept.http(event)
+
+
+def _reload_secrets_when_due(built: Services) -> None:
+    """Re-read the secret references once `secrets.reload_seconds` have passed (0: never, as without SIGHUP)."""
+    interval = built.settings.secrets.reload_seconds
+    if interval <= 0:
+        return
+    now = time.monotonic()
+    with _kept.lock:
+        if _kept.reloader is None:  # the services were just built: their secrets are fresh
+            _kept.reloader, _kept.reload_due = SecretReloader(built.settings, Settings, built.metrics), now + interval
+            return
+        if now < _kept.reload_due:
+            return
+        _kept.reload_due = now + interval
+        reloader = _kept.reloader
+    reloader.reload()  # never raises: a document that cannot be read keeps the secrets in force
 
 
 def worker(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
 from tfreview.core.errors import InputError, NotFound
@@ -20,6 +20,7 @@ from tfreview.service.retries import retry_review as retry_review_job
 from tfreview.web.context import Reader, ServicesDep, Writer
 from tfreview.web.models import ProblemOut, RetryAnswer, ReviewDetail, ReviewOut, ReviewPage
 from tfreview.web.problems import Conflict
+from tfreview.web.request_audit import record_action
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["reviews"])
 _ERRORS: dict[int | str, dict[str, object]] = {s: {"model": ProblemOut} for s in (401, 403, 404, 422, 503)}
@@ -105,11 +106,13 @@ def get_review(review_id: ReviewId, principal: Reader, services: ServicesDep) ->
     responses={**_ERRORS, 409: {"model": ProblemOut, "description": "the review has not failed"}},
     summary="Queue a failed review again",
 )
-def retry_review(review_id: ReviewId, principal: Writer, services: ServicesDep) -> RetryAnswer:
+def retry_review(request: Request, review_id: ReviewId, principal: Writer, services: ServicesDep) -> RetryAnswer:
     review = _review(services, review_id, principal.tenant_id)
     if review.status is not ReviewStatus.FAILED:
         raise Conflict(f"review {review_id} is {review.status.value}; only a failed review can be retried")
     job = retry_review_job(services, review)
+    detail = {"tenant": review.tenant_id, "job_id": job.id}
+    record_action(request, "review.retry", actor=principal.subject, target=f"review:{review_id}", detail=detail)
     return RetryAnswer(review=review.id, job=job.id, status=ReviewStatus.QUEUED.value)
 
 

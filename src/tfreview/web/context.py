@@ -14,6 +14,7 @@ from tfreview.plumbing.clock import Clock
 from tfreview.ports.records import Principal, Scope
 from tfreview.service.container import Services
 from tfreview.web.door_keeper import note_failure
+from tfreview.web.request_audit import record_refusal
 
 # Declares the scheme in the OpenAPI document; the header itself goes to services.authenticator as is.
 _bearer = HTTPBearer(auto_error=False, description="An OIDC access/ID token or a tfreview API token")
@@ -44,12 +45,14 @@ def _needs(scope: Scope) -> Callable[..., Principal]:
             services.metrics.count("tfreview_auth_attempts_total", method=method, outcome=exc.reason)
             if method != "none":  # a credential that does not hold: toward a block of the address and the token
                 note_failure(request, "credential")
+                record_refusal(request, method=method, reason=exc.reason)
             raise
         except KeysUnavailable:
             services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="unavailable")
             raise
         if not who.scope.allows(scope):
             services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="forbidden")
+            record_refusal(request, method=method, reason="forbidden", actor=who.subject)
             raise AuthError(
                 f"this operation needs the {scope.value!r} scope; the credential has {who.scope.value!r}", status=403
             )

@@ -114,16 +114,16 @@ async def _refuse(
     await send({"type": "http.response.body", "body": body})
 
 
-def note_failure(request: Request, what: str) -> None:
-    """A signature or credential failure by this request's client (and its token, if it sent one): counted
-    toward an automatic block of each."""
+def note_failure(request: Request, what: str, credential: str | None = None) -> None:
+    """A signature or credential failure by this request's client (and its token: `credential`, else the one
+    of its Authorization header): counted toward an automatic block of each."""
     services: Services = request.app.state.services
     door = services.door
     if door is None:
         return
     address = getattr(request.state, CLIENT_IP, None) or (request.client.host if request.client else "unknown")
     door.guard.failed(ip_source(address), what)
-    credential = bearer(request.scope)
+    credential = credential or bearer(request.scope)
     if credential:
         door.guard.failed(token_source(credential), what)
 

@@ -21,6 +21,7 @@ from tfreview.service.uploads import accept_upload
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import Writer, clock_of, services_of
 from tfreview.web.models import ProblemOut, UploadAnswer
+from tfreview.web.request_audit import record_action
 from tfreview.web.tarballs import check_tarball
 
 router = APIRouter(tags=["plans"])
@@ -83,6 +84,11 @@ async def upload_plan(
     review_id, created = await run_in_threadpool(
         accept_upload, services, tenant_id, body, kind, metadata, info, clock_of(request)()
     )
+    if created:  # a repeat changed nothing
+        detail = {"tenant": tenant_id, "kind": kind, "source": source}
+        await run_in_threadpool(
+            record_action, request, "plan.upload", actor=principal.subject, target=f"review:{review_id}", detail=detail
+        )
     answer = UploadAnswer(
         review=review_id,
         url=review_api_path(review_id),

@@ -79,6 +79,44 @@ def test_a_revoked_first_key_falls_over_to_the_second(
     assert "private key 1" in caplog.text
 
 
+def test_k4_concurrent_refusals_of_the_revoked_key_move_past_it_once(
+    github: FakeGitHub, clock: FakeClock, http: httpx.Client, tmp_path: Path
+) -> None:
+    # K4: the old key is revoked on GitHub while several installations mint tokens at once. Every request in
+    # flight was signed with the old key and gets a 401; each refusal moved the key index one step, so the second
+    # moved it back to the revoked key and a caller ran out of keys ("rejected ... each of the 2 private keys")
+    (tmp_path / "old.pem").write_text(github.app_private_key_pem(0))
+    (tmp_path / "new.pem").write_text(github.add_app_key())
+    installations = list(range(50, 56))
+    for installation in installations:
+        github.add_installation(installation, f"org{installation}", repos=[f"org{installation}/infra"])
+    github.revoke_app_key(0)
+    settings = github.app_settings(
+        tmp_path, private_keys=[f"file:{tmp_path / 'old.pem'}", f"file:{tmp_path / 'new.pem'}"]
+    )
+    auth = AppAuth(settings, http, clock)
+    github.slow(0.3, path_contains="access_tokens")  # every caller's first request is in flight before any 401
+    start = threading.Barrier(len(installations))
+    failures: list[str] = []
+
+    def mint(installation: int) -> None:
+        start.wait()
+        try:
+            assert auth.installation_token(installation).startswith("ghs_")
+        except AuthError as error:
+            failures.append(str(error))
+
+    threads = [threading.Thread(target=mint, args=(installation,)) for installation in installations]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    github.heal()
+    assert failures == []
+    created = [r for r in github.requests_to("POST", "access_tokens") if r.status == 201]
+    assert len(created) == len(installations)
+
+
 def test_an_unreadable_or_broken_key_is_skipped(
     github: FakeGitHub, clock: FakeClock, http: httpx.Client, tmp_path: Path
 ) -> None:

@@ -67,8 +67,8 @@ class GitHubAuth(Protocol):
         """GitHub answered 401 with what `installation_authorization` gave: drop it."""
         ...
 
-    def reject_app_key(self) -> None:
-        """GitHub answered 401 to the app JWT: use the next private key."""
+    def reject_app_key(self, authorization: str | None = None) -> None:
+        """GitHub answered 401 to the app JWT (`authorization`, the header sent): use the next private key."""
         ...
 
     def scrub(self, text: str) -> str:
@@ -113,6 +113,7 @@ class AppAuth:
         self._install_locks: dict[int, threading.Lock] = {}
         self._tokens: dict[int, _CachedToken] = {}
         self._jwt: tuple[str, float, int] | None = None  # (jwt, refresh_at, key index)
+        self._signed: dict[int, str] = {}  # key index → the last JWT it signed (which key a refused JWT was)
         self._issued: set[str] = set()  # every installation token handed out, for scrub()
 
     def __repr__(self) -> str:
@@ -134,6 +135,7 @@ class AppAuth:
                 with self._lock:
                     self._key_index = index
                     self._jwt = (token, now + JWT_LIFETIME_SECONDS - 60, index)
+                    self._signed[index] = token
                 return token
         raise ConfigError("no configured GitHub App private key can sign a JWT (see the warnings above)")
 
@@ -157,8 +159,15 @@ class AppAuth:
     def app_authorization(self) -> str:
         return f"Bearer {self.app_jwt()}"
 
-    def reject_app_key(self) -> None:
+    def reject_app_key(self, authorization: str | None = None) -> None:
+        """GitHub refused `authorization` (an app JWT header): move to the next key, once per refused key. Requests
+        in flight together were all signed with the same key: their 401s move past it once, not once each (a
+        second step went back to the refused key, and a caller ran out of keys during a rotation, K4)."""
+        token = authorization.removeprefix("Bearer ") if authorization else None
         with self._lock:
+            signed_by = next((index for index, jwt_ in self._signed.items() if jwt_ == token), None)
+            if signed_by is not None and signed_by != self._key_index:
+                return  # another request's 401 already moved past that key
             rejected = self._key_index
             self._key_index = (rejected + 1) % len(self._keys)
             self._jwt = None
@@ -235,7 +244,7 @@ class AppAuth:
                     f"GitHub {method} {path}: {type(error).__name__}", ambiguous=method != "GET"
                 ) from None
             if response.status_code == 401:
-                self.reject_app_key()
+                self.reject_app_key(headers["Authorization"])
                 continue
             if response.status_code == 404:
                 raise GitHubNotFound(f"GitHub {method} {path}: 404 (is the App installed there?)")
@@ -323,7 +332,7 @@ class TokenAuth:
         if self._source.reload():
             log.info("GitHub token re-read from %s after a 401", self._source.origin)
 
-    def reject_app_key(self) -> None:
+    def reject_app_key(self, authorization: str | None = None) -> None:
         """No app key to reject."""
 
     def check_permissions(self, installation_id: int | None = None) -> list[str]:

@@ -344,7 +344,7 @@ class GitHubClient(ChecksAndReviews):
             if status == 401 and not refreshed:
                 refreshed = True
                 if app:
-                    self._auth.reject_app_key()
+                    self._auth.reject_app_key(headers["Authorization"])
                 else:
                     self._auth.invalidate(self.installation_id)
                 continue

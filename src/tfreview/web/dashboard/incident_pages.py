@@ -20,6 +20,7 @@ from tfreview.ops.services import OpsServices
 from tfreview.ports.records import Principal, Scope
 from tfreview.web.dashboard.ops_pages import PAGE_SIZE, Cursor, act
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
+from tfreview.web.request_audit import record_action
 
 router = APIRouter(include_in_schema=False)
 STATUSES = ("", *(s.value for s in IncidentStatus))
@@ -86,6 +87,7 @@ def acknowledge(request: Request, incident_id: int, csrf: Annotated[str, Form(ma
     principal, ops = operator_ops(request)
     check_csrf(request, csrf)
     act(lambda: incident_admin.acknowledge(ops, incident_id, f"dashboard:{principal.subject}"))
+    record_action(request, "incident.ack", actor=principal.subject, target=f"incident:{incident_id}")
     done = f"Incident {incident_id} is acknowledged: its escalation stopped."
     return redirect(request, f"/ops/incidents/{incident_id}?{urlencode({'done': done})}")
 
@@ -95,6 +97,7 @@ def resolve(request: Request, incident_id: int, csrf: Annotated[str, Form(max_le
     principal, ops = operator_ops(request)
     check_csrf(request, csrf)
     act(lambda: incident_admin.resolve(ops, incident_id, f"dashboard:{principal.subject}"))
+    record_action(request, "incident.resolve", actor=principal.subject, target=f"incident:{incident_id}")
     return redirect(
         request, f"/ops/incidents/{incident_id}?{urlencode({'done': f'Incident {incident_id} is resolved.'})}"
     )

@@ -21,6 +21,7 @@ from tfreview.service.container import Services
 from tfreview.web.api_admin import requeue_delivery, retry_job
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
 from tfreview.web.health import run_check
+from tfreview.web.request_audit import record_action
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -148,6 +149,10 @@ def redeliver(request: Request, delivery_id: int, csrf: Annotated[str, Form(max_
     if not found:
         raise PageError(404, f"GitHub no longer lists delivery {delivery.key} (it keeps them 3 days).")
     services.metrics.count("tfreview_admin_actions_total", action="delivery_redeliver")
+    detail = {"tenant": delivery.tenant_id, "key": delivery.key}
+    record_action(
+        request, "delivery.redeliver", actor=principal.subject, target=f"delivery:{delivery_id}", detail=detail
+    )
     done = f"GitHub was asked to send delivery {delivery_id} again."
     return redirect(request, f"/ops/deliveries?{urlencode({'done': done})}")
 

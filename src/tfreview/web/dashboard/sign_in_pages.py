@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from tfreview.core.errors import AuthError, UpstreamError
 from tfreview.identity.authenticator import visible_tenant
 from tfreview.identity.sign_in import Pkce
+from tfreview.web.context import credential_method
 from tfreview.web.dashboard.pages import (
     PageError,
     auth_page_error,
@@ -28,6 +29,8 @@ from tfreview.web.dashboard.pages import (
     viewer,
 )
 from tfreview.web.dashboard.sessions import SIGN_IN_COOKIE, SIGN_IN_SECONDS
+from tfreview.web.door_keeper import note_failure
+from tfreview.web.request_audit import record_refusal
 from tfreview.web.request_log import LOG_NOTE
 
 router = APIRouter(include_in_schema=False)
@@ -61,6 +64,13 @@ def sign_in_with_token(
         visible_tenant(principal)
     except AuthError as exc:
         request.scope.setdefault("state", {})[LOG_NOTE] = f"sign-in refused: {exc}"  # on the request's one line
+        offered = token.strip()
+        method = credential_method(f"Bearer {offered}")
+        dashboard.services.metrics.count("tfreview_auth_attempts_total", method=method, outcome=exc.reason)
+        if exc.status == 401 and offered:  # a guess, as on the API: toward a block of the address and the token
+            note_failure(request, "credential", offered)
+        if offered:
+            record_refusal(request, method=method, reason=exc.reason)
         oidc = dashboard.services.sign_in is not None
         return render(
             request, "signin.html", status=exc.status, next=safe_next(next), oidc=oidc, error=str(exc), title="Sign in"

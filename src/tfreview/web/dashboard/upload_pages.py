@@ -15,6 +15,7 @@ from tfreview.core.links import review_page_path
 from tfreview.ports.records import Scope, SourceInfo
 from tfreview.service.uploads import accept_upload
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
+from tfreview.web.request_audit import record_action
 from tfreview.web.uploads import check_upload
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +51,7 @@ async def upload(
     services = dashboard_of(request).services
     try:
         await run_in_threadpool(check_upload, body, kind, limit)
-        review_id, _created = await run_in_threadpool(
+        review_id, created = await run_in_threadpool(
             accept_upload,
             services,
             principal.tenant_id,
@@ -62,6 +63,11 @@ async def upload(
         )
     except InputError as exc:
         return render(request, "upload.html", status=422, title="Upload a plan", limit=limit, error=str(exc))
+    if created:  # a repeat changed nothing
+        detail = {"tenant": principal.tenant_id, "kind": kind, "source": "dashboard"}
+        await run_in_threadpool(
+            record_action, request, "plan.upload", actor=principal.subject, target=f"review:{review_id}", detail=detail
+        )
     return redirect(request, review_page_path(review_id))
 
 
