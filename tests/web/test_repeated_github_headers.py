@@ -21,6 +21,7 @@ from tfreview.wiring import build_memory_services
 
 DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958"
 OTHER = "0e8c7d3a-0000-4000-8000-000000000001"
+ONCE = "GitHub sends it once (does a proxy repeat it?)"
 # (header, its two values): a different second value, and the same value repeated
 REPEATS = [
     ("X-GitHub-Delivery", DELIVERY, OTHER),
@@ -47,7 +48,7 @@ def test_serve_refuses_a_repeated_delivery_header_400_and_stores_nothing(
     answer = web.client.post("/webhooks/github", content=signed.body, headers=headers)
     assert answer.status_code == 400, answer.text
     assert answer.headers["content-type"] == "application/problem+json"
-    assert answer.json()["detail"] == f"the {header} header was sent 2 times: GitHub sends it once (does a proxy repeat it?)"
+    assert answer.json()["detail"] == f"the {header} header was sent 2 times: {ONCE}"
     assert _stored_nothing(web.services)
 
 
@@ -75,7 +76,7 @@ def test_lambda_refuses_a_header_api_gateway_joined_400_as_serve_does(
     assert answer["statusCode"] == 400, answer
     assert answer["headers"]["content-type"] == "application/problem+json"
     detail = json.loads(answer["body"])["detail"]
-    assert detail == f"the {header} header holds 2 values joined by commas: GitHub sends it once (does a proxy repeat it?)"
+    assert detail == f"the {header} header holds 2 values joined by commas: {ONCE}"
     assert _stored_nothing(lambda_services)
 
 
