@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
-from tfreview.core.errors import IntegrityError
+from tfreview.core.errors import IntegrityError, StoreUnavailable
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import plan_id_of, review_id_of
@@ -89,8 +89,10 @@ class DynamoIntake:
                     self.tenants.remember(tenant)
                 return accepted, True
         existing = self.find(delivery.source, delivery.key)
-        if existing is None:
-            raise IntegrityError(f"delivery {delivery.source}:{delivery.key}: lost {_RACE_RETRIES} races in a row")
+        if existing is None:  # busy, not corrupt: 503 and the sender's retry brings it again (docs/adr/0535)
+            raise StoreUnavailable(
+                f"database unavailable: delivery {delivery.source}:{delivery.key} lost {_RACE_RETRIES} races in a row"
+            )
         return existing, False
 
     def _tenant_and_run(

@@ -2,6 +2,7 @@
 webhook is answered 503 problem+json with Retry-After, as `serve` answers a store it cannot reach (DESIGN: "database
 unavailable / throttled: webhooks answer 503, never 500"), nothing is stored, no traceback is logged; once the table
 takes writes again the same delivery is accepted. Before, the cancellation's ClientError reached the app: 500.
+A delivery whose every transaction a concurrent one cancels is 503 as well (before: 500 "integrity check failed").
 
 DynamoDB reports insufficient capacity inside a transaction as TransactionCanceledException with a cancellation
 reason per item (`ThrottlingError`, `ProvisionedThroughputExceeded`), not as a throttling error code; moto has no
@@ -62,3 +63,24 @@ def test_a_transaction_cancelled_for_capacity_is_503_with_retry_after_and_stores
     assert services.queue.depth() == 0
     assert lambda_handlers.http(event)["statusCode"] == 202  # the table takes writes again: the redelivery lands
     assert len(services.intake.list().items) == 1
+
+
+def test_a_delivery_that_loses_every_race_is_503_not_an_integrity_failure(
+    deployment: Deployment, github: FakeGitHub
+) -> None:
+    """Every transaction cancelled by a concurrent one (TransactionConflict: a burst of deliveries for one new
+    tenant or one pull request head, over many Lambda containers): after its retries the delivery is refused as
+    the store being busy — 503, Retry-After, so GitHub's redelivery or Spacelift's retry brings it again — and not
+    as "Stored data failed its integrity check" (500), which names corruption that is not there."""
+    number = open_terraform_pull_request(github, REPO, "raced")
+    event = webhook_event(deployment, "pull_request", pull_request_event(github, REPO, number, "opened"))
+    deployment.moto.faults[TRANSACT] = cancelled("TransactionConflict")
+    try:
+        answer = lambda_handlers.http(event)
+    finally:
+        deployment.moto.faults.clear()
+    assert answer["statusCode"] == 503, answer
+    assert answer["headers"]["retry-after"] == "5"
+    assert json.loads(answer["body"])["type"] == "urn:tfreview:problem:store-unavailable"
+    assert deployment.services.intake.list().items == []
+    assert lambda_handlers.http(event)["statusCode"] == 202
