@@ -55,6 +55,7 @@ ROW_PAGES: Final = 4  # WAL pages a delivery adds besides its payload's: its job
 # gaps between batches, so the embedded workers wait for the burst to end (ADR 0351)
 PRESSED_SECONDS: Final = 0.25
 _log = logging.getLogger("tfreview.store.intake")
+_LOCK_TIMEOUT: Final = "SELECT set_config('lock_timeout', %s, true)"  # PostgreSQL, this transaction only
 Result = tuple[Delivery, bool]
 
 
@@ -213,6 +214,8 @@ class IntakeWriter:
                     if self._sql.begin is not None:  # SQLite: its busy handler gets what the queue left
                         cursor.execute(f"PRAGMA busy_timeout = {int(left_ms)}")
                         cursor.execute(self._sql.begin)
+                    else:
+                        self._bound_lock_waits(cursor, begun)
                     now = self.clock()
                     if self._sql.sqlite:
                         results = self._write_each(cursor, batch, now)
@@ -265,8 +268,17 @@ class IntakeWriter:
                 raise  # the connection itself is in trouble: the whole batch fails
             _log.warning("intake batch of %d written item by item: %s", len(batch), type(error).__name__)
             connection.rollback()
+            self._bound_lock_waits(cursor, min(item.queued for item in batch))  # the rollback undid the bound
             return self._write_each(cursor, batch, now)
         return [(item, outcomes[n]) for n, item in enumerate(batch)]
+
+    def _bound_lock_waits(self, cursor: Any, begun: float) -> None:
+        """PostgreSQL: a lock another session holds (a migration's table lock, a transaction left open, or kept by
+        a connection cut mid-write until the server notices) is waited for within what busy_timeout since `begun`
+        left, as SQLite's busy handler is: then LockNotAvailable, and the batch's callers hear 503. Without it the
+        writer waited without end, and every later delivery behind it (docs/adr/0535). For this transaction only."""
+        left_ms = self.database.busy_timeout_ms - round((time.monotonic() - begun) * 1000)
+        cursor.execute(_LOCK_TIMEOUT, [f"{max(1, left_ms)}ms"])  # 0 would mean no bound at all
 
     def _write_group(
         self,
