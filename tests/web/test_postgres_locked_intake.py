@@ -19,6 +19,7 @@ import psycopg
 import pytest
 from sqlalchemy import make_url
 
+from tests.chaos.fault_proxy import FaultProxy
 from tests.web import deliveries
 from tests.web.conftest import Web
 from tests.web.test_sql_backends import _web_on, postgres_server_url  # noqa: F401 - the module's fixture, shared
@@ -61,3 +62,36 @@ def test_a_delivery_waiting_for_a_postgres_lock_is_503_after_busy_timeout(
     assert [d for d in postgres_web.services.intake.list(limit=200).items if d.key == key] == []
     again = postgres_web.client.post("/webhooks/github", content=signed.body, headers=signed.headers)
     assert again.status_code == 202, again.text  # GitHub's redelivery, once the lock is gone
+
+
+@pytest.fixture
+def stalled_web(postgres_server_url: str) -> Iterator[tuple[Web, FaultProxy]]:
+    """The web app over PostgreSQL reached through the fault proxy (tests/chaos/fault_proxy.py)."""
+    url = make_url(postgres_server_url)
+    with FaultProxy(url.port or 5432) as proxy:
+        yield from ((web, proxy) for web in _web_on(url.set(port=proxy.port).render_as_string(False)))
+
+
+def test_a_delivery_meeting_a_black_holed_postgres_is_503_and_lands_once_after(
+    stalled_web: tuple[Web, FaultProxy],
+) -> None:
+    """No byte moves between the service and PostgreSQL (a network partition that drops packets, no RST): the
+    writer's statement waits for a reply that does not come. The delivery is answered 503 with Retry-After once
+    busy_timeout (and a second of grace) has passed, instead of never; once the link is back, the write that was
+    under way commits or not, and GitHub's redelivery is stored exactly once either way."""
+    web, proxy = stalled_web
+    warm = deliveries.github("pull_request", deliveries.pull_request(head_sha=uuid.uuid4().hex + "3" * 8))
+    assert web.client.post("/webhooks/github", content=warm.body, headers=warm.headers).status_code == 202
+    signed = deliveries.github("pull_request", deliveries.pull_request(head_sha=uuid.uuid4().hex + "4" * 8))
+    proxy.stall()
+    try:
+        answer = asyncio.run(_post_bounded(web, signed))
+    finally:
+        proxy.restore()
+    assert answer is not None, f"no answer within {BOUND_SECONDS:.0f} s while the link was black-holed"
+    assert answer.status_code == 503, answer.text
+    assert answer.headers["retry-after"] == "5"
+    again = web.client.post("/webhooks/github", content=signed.body, headers=signed.headers)
+    assert again.status_code in (200, 202), again.text  # 200: the write under way committed once the link came back
+    key = signed.headers["X-GitHub-Delivery"]
+    assert len([d for d in web.services.intake.list(limit=200).items if d.key == key]) == 1
