@@ -25,8 +25,10 @@ class BodyBudget:
         self.limit = limit
         self.held = 0
 
-    def take(self, size: int) -> bool:
-        if self.held and self.held + size > self.limit:
+    def take(self, size: int, own: int = 0) -> bool:
+        """Take `size` more bytes for a body that holds `own` already; False when other bodies hold bytes and the
+        total would pass the limit."""
+        if self.held > own and self.held + size > self.limit:
             return False
         self.held += size
         return True
@@ -75,7 +77,7 @@ async def read_body(request: Request, limit: int) -> bytes:
             if size > limit:
                 raise PayloadTooLarge(limit)
             if size > held:  # chunked, or more than declared
-                if not budget.take(size - held):
+                if not budget.take(size - held, own=held):
                     raise _over_budget(budget)
                 held = size
             if chunk:
