@@ -12,6 +12,8 @@ would pass it is refused 503 with Retry-After and read no further (docs/adr/0535
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import ClientDisconnect, Request
 
 from tfreview.web.problems import BadRequest, Busy, ClientClosed, PayloadTooLarge, UnsupportedMediaType
@@ -84,6 +86,8 @@ async def read_body(request: Request, limit: int) -> bytes:
                 chunks.append(chunk)
     except ClientDisconnect:
         raise ClientClosed() from None
+    except asyncio.CancelledError:  # `serve` stopping: its graceful shutdown ran out before this body came whole
+        raise Busy("the server is stopping before this body was received; send it again") from None
     finally:
         budget.give(held)
     return b"".join(chunks)
