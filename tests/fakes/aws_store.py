@@ -4,6 +4,7 @@ check and its write). Each test gets its own table and queues, named uniquely.""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import uuid
@@ -29,6 +30,9 @@ class SerialMoto:
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        # X-Amz-Target ("DynamoDB_20120810.TransactWriteItems") → the (status, JSON body) AWS answers instead of
+        # moto: a failure mode moto has no switch for (a throttled table cancels a transaction, for instance)
+        self.faults: dict[str, tuple[int, dict[str, Any]]] = {}
 
     def start(self) -> None:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -42,6 +46,13 @@ class SerialMoto:
         lock = threading.Lock()
 
         def serial(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+            fault = self.faults.get(str(environ.get("HTTP_X_AMZ_TARGET", "")))
+            if fault is not None:
+                status, document = fault
+                body = json.dumps(document).encode()
+                kind = "application/x-amz-json-1.0"
+                start_response(f"{status} Fault", [("Content-Type", kind), ("Content-Length", str(len(body)))])
+                return [body]
             with lock:
                 return list(app(environ, start_response))
 

@@ -111,6 +111,12 @@ def _failing(services: Services, port: str, method: str, error: Exception) -> Se
                     raise error
 
                 return fail
+            if name == f"{method}_async":  # the same write, awaited on the event loop (the webhook routes' entry)
+
+                async def fail_async(*args: object, **kwargs: object) -> Any:
+                    raise error
+
+                return fail_async
             return getattr(target, name)
 
     return replace(services, **{port: Failing()})

@@ -45,6 +45,12 @@ class DoorSettings(BaseModel):
     body_timeout_seconds: float = Field(default=30.0, gt=0)  # no body bytes, or an answer left unread, this long: 408
     body_min_rate_bytes: int = Field(default=500, ge=0)  # bytes/s a body must average past body_timeout_seconds: 408
     max_connections: int = Field(default=1000, ge=1)  # open connections per process; past it requests get 503
+    body_bytes_in_flight: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024 * 1024,
+        description="bytes of request bodies read at once per process (webhooks, uploads); a body that would pass "
+        "it: 503 with Retry-After, read no further (a body alone is always read, up to its route's limit)",
+    )
     waf_ip_set_arn: str | None = None  # AWS: the watchdog function writes the active IP blocks into this WAF IP set
 
     @field_validator("per_ip", "per_token", "per_tenant")

@@ -103,7 +103,7 @@ _CONNECT_HINTS: Final = ("connect", "connection", "no route", "too many clients"
 def error_kind(message: str) -> str:
     """The `kind` label of tfreview_db_errors_total for a StoreUnavailable message: locked, connect, other."""
     lowered = message.lower()
-    if "locked" in lowered:
+    if "locked" in lowered or "lock timeout" in lowered:  # SQLite; PostgreSQL's lock_timeout (intake_writer.py)
         return "locked"
     if any(hint in lowered for hint in _CONNECT_HINTS):
         return "connect"

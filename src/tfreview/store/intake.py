@@ -69,7 +69,8 @@ class SqlIntake:
         run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
         unknown = self._unknown(tenant)
-        return self._remember(unknown, self.writer.submit(delivery, payload, job, review, unknown, run_state).result())
+        submitted = self.writer.submit(delivery, payload, job, review, unknown, run_state)
+        return self._remember(unknown, self.writer.result(submitted))
 
     def _unknown(self, tenant: Tenant | None) -> Tenant | None:
         return None if tenant is None or self.tenants.known(tenant) else tenant

@@ -54,7 +54,13 @@ ROW_PAGES: Final = 4  # WAL pages a delivery adds besides its payload's: its job
 # intake is at its limit — the writer's or the event loop's), the intake counts as busy this long, even in the
 # gaps between batches, so the embedded workers wait for the burst to end (ADR 0351)
 PRESSED_SECONDS: Final = 0.25
+# what a caller waits for its batch's answer past busy_timeout (the writer's own bound on a lock wait, from the
+# caller's arrival): a statement the database never answers — a black-holed PostgreSQL, no byte and no RST — has no
+# bound of the writer's, and the caller hears 503 instead of nothing; its rows may still commit once the link is
+# back, and the sender's retry is then a duplicate (docs/adr/0535)
+ANSWER_GRACE_SECONDS: Final = 1.0
 _log = logging.getLogger("tfreview.store.intake")
+_LOCK_TIMEOUT: Final = "SELECT set_config('lock_timeout', %s, true)"  # PostgreSQL, this transaction only
 Result = tuple[Delivery, bool]
 
 
@@ -136,11 +142,36 @@ class IntakeWriter:
         waiter: asyncio.Future[Result] = loop.create_future()
         self._ensure_started()
         self._arrived()
+        queued = time.monotonic()
         try:
-            self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, time.monotonic()))
-            return await waiter
+            self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, queued))
+            try:
+                return await asyncio.wait_for(waiter, self.patience_seconds)  # cancelled on timeout: _settle skips it
+            except TimeoutError:
+                raise self._unanswered(queued) from None
         finally:
             self._answered()
+
+    @property
+    def patience_seconds(self) -> float:
+        """How long a caller waits for its delivery's answer: busy_timeout, then ANSWER_GRACE_SECONDS."""
+        return self.database.busy_timeout_ms / 1000 + ANSWER_GRACE_SECONDS
+
+    def result(self, future: Future[Result]) -> Result:
+        """For a thread: the answer of a `submit`ted delivery, waited for as `accept` waits for its own."""
+        queued = time.monotonic()
+        try:
+            return future.result(self.patience_seconds)
+        except TimeoutError:  # the future stays: its batch answers it, to nobody, when the database does
+            raise self._unanswered(queued) from None
+
+    def _unanswered(self, queued: float) -> StoreUnavailable:
+        waited = round((time.monotonic() - queued) * 1000)
+        self.database.metrics.count("tfreview_db_errors_total", kind="other")
+        return StoreUnavailable(
+            f"database unavailable: no answer from the database (waited {waited} ms; "
+            f"busy_timeout {self.database.busy_timeout_ms} ms)"
+        )
 
     def _arrived(self) -> None:
         with self._in_flight_lock:
@@ -213,6 +244,8 @@ class IntakeWriter:
                     if self._sql.begin is not None:  # SQLite: its busy handler gets what the queue left
                         cursor.execute(f"PRAGMA busy_timeout = {int(left_ms)}")
                         cursor.execute(self._sql.begin)
+                    else:
+                        self._bound_lock_waits(cursor, begun)
                     now = self.clock()
                     if self._sql.sqlite:
                         results = self._write_each(cursor, batch, now)
@@ -265,8 +298,17 @@ class IntakeWriter:
                 raise  # the connection itself is in trouble: the whole batch fails
             _log.warning("intake batch of %d written item by item: %s", len(batch), type(error).__name__)
             connection.rollback()
+            self._bound_lock_waits(cursor, min(item.queued for item in batch))  # the rollback undid the bound
             return self._write_each(cursor, batch, now)
         return [(item, outcomes[n]) for n, item in enumerate(batch)]
+
+    def _bound_lock_waits(self, cursor: Any, begun: float) -> None:
+        """PostgreSQL: a lock another session holds (a migration's table lock, a transaction left open, or kept by
+        a connection cut mid-write until the server notices) is waited for within what busy_timeout since `begun`
+        left, as SQLite's busy handler is: then LockNotAvailable, and the batch's callers hear 503. Without it the
+        writer waited without end, and every later delivery behind it (docs/adr/0535). For this transaction only."""
+        left_ms = self.database.busy_timeout_ms - round((time.monotonic() - begun) * 1000)
+        cursor.execute(_LOCK_TIMEOUT, [f"{max(1, left_ms)}ms"])  # 0 would mean no bound at all
 
     def _write_group(
         self,

@@ -26,6 +26,7 @@ from tfreview.web import (
     webhooks_github,
     webhooks_spacelift,
 )
+from tfreview.web.bodies import BodyBudget
 from tfreview.web.body_limits import BodyLimit
 from tfreview.web.context import request_id_of
 from tfreview.web.direct_routes import DirectApp, DirectRoutes
@@ -54,6 +55,7 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = services
+    app.state.body_budget = BodyBudget(services.settings.door.body_bytes_in_flight)  # every body read at once
     app.state.clock = clock or _utc_now
     for module in (
         webhooks_github,

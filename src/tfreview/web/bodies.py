@@ -3,13 +3,52 @@
 The limit is enforced twice: a declared `Content-Length` above it is refused before a byte is read,
 and the stream (chunked, or a `Content-Length` that lies) is cut at limit + 1 bytes. Either way the
 answer is 413 and nothing past the limit is read, so memory never grows by the size of a body.
+
+Bodies are read before anything can authenticate them (a webhook's HMAC covers the whole body), so the limit
+per request does not bound the process: twenty unsigned 25 MB bodies held one byte short of their end added
+500 MB. `BodyBudget` bounds the bytes of all bodies being read at once (`door.body_bytes_in_flight`): a body that
+would pass it is refused 503 with Retry-After and read no further (docs/adr/0535).
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import ClientDisconnect, Request
 
-from tfreview.web.problems import BadRequest, ClientClosed, PayloadTooLarge, UnsupportedMediaType
+from tfreview.web.problems import BadRequest, Busy, ClientClosed, PayloadTooLarge, UnsupportedMediaType
+
+
+class BodyBudget:
+    """The bytes of request bodies being read at once in this process (one per app; the event loop is its only
+    user). A body is admitted alone whatever its size, so a body within its route's limit is always readable."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+
+    def take(self, size: int, own: int = 0) -> bool:
+        """Take `size` more bytes for a body that holds `own` already; False when other bodies hold bytes and the
+        total would pass the limit."""
+        if self.held > own and self.held + size > self.limit:
+            return False
+        self.held += size
+        return True
+
+    def give(self, size: int) -> None:
+        self.held -= size
+
+
+def _budget_of(request: Request) -> BodyBudget:
+    budget: BodyBudget = request.app.state.body_budget  # installed by create_app
+    return budget
+
+
+def _over_budget(budget: BodyBudget) -> Busy:
+    return Busy(
+        f"the bodies being received already take this server's {budget.limit} bytes "
+        "(door.body_bytes_in_flight); send this one again shortly"
+    )
 
 
 def declared_length(request: Request) -> int | None:
@@ -28,6 +67,10 @@ async def read_body(request: Request, limit: int) -> bytes:
     declared = declared_length(request)
     if declared is not None and declared > limit:
         raise PayloadTooLarge(limit)
+    budget = _budget_of(request)
+    held = declared or 0  # a declared length is taken before a byte is read
+    if not budget.take(held):
+        raise _over_budget(budget)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -35,10 +78,18 @@ async def read_body(request: Request, limit: int) -> bytes:
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLarge(limit)
+            if size > held:  # chunked, or more than declared
+                if not budget.take(size - held, own=held):
+                    raise _over_budget(budget)
+                held = size
             if chunk:
                 chunks.append(chunk)
     except ClientDisconnect:
         raise ClientClosed() from None
+    except asyncio.CancelledError:  # `serve` stopping: its graceful shutdown ran out before this body came whole
+        raise Busy("the server is stopping before this body was received; send it again") from None
+    finally:
+        budget.give(held)
     return b"".join(chunks)
 
 

@@ -62,6 +62,13 @@ class ClientClosed(WebProblem):
         super().__init__(499, "the client closed the connection before sending the whole body")
 
 
+class Busy(WebProblem):
+    """A refusal for the process's own load (503 with Retry-After): the sender should come again shortly."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(503, message)
+
+
 class Conflict(WebProblem):
     def __init__(self, message: str) -> None:
         super().__init__(409, message)
@@ -121,7 +128,7 @@ def kind_for(error: BaseException) -> ProblemKind:
         return _AUTH_403 if error.status == 403 else _AUTH_401
     if isinstance(error, WebProblem):
         slug, title = _WEB_TITLES.get(error.status, ("error", "Error"))
-        return ProblemKind(error.status, slug, title)
+        return ProblemKind(error.status, slug, title, retry_after=error.status == 503)
     for cls, kind in _TABLE:
         if isinstance(error, cls):
             return kind

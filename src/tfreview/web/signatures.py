@@ -16,6 +16,7 @@ from tfreview.service.webhook_signatures import (
     valid_versions,
     verify,
 )
+from tfreview.web.repeated_headers import repeats
 
 
 def sole(values: list[str]) -> str | None:
@@ -32,10 +33,9 @@ def refusal(header: str, values: list[str]) -> str:
     >>> refusal("X-Signature-256", ["sha256=a, sha256=a"])
     'the X-Signature-256 header holds 2 values joined by commas: a signature is sent once (does a proxy repeat it?)'
     """
-    if len(values) > 1:
-        return f"the {header} header was sent {len(values)} times: {_ONCE}"
-    if len(values) == 1 and "," in values[0]:  # API Gateway joins a repeated header's values
-        return f"the {header} header holds {values[0].count(',') + 1} values joined by commas: {_ONCE}"
+    repeat = repeats(header, values)
+    if repeat is not None:
+        return f"{repeat}: {_ONCE}"
     return f"the {header} header is missing or does not match the body"
 
 

@@ -17,6 +17,7 @@ from tfreview.web.door_keeper import note_failure, tenant_delivery
 from tfreview.web.github_events import Outcome
 from tfreview.web.models import ProblemOut, WebhookAnswer
 from tfreview.web.problems import BadRequest
+from tfreview.web.repeated_headers import sole_header
 from tfreview.web.signature_metrics import signature_refused, signed_delivery
 from tfreview.web.signatures import matching_versions, refusal, sole
 
@@ -25,7 +26,7 @@ router = APIRouter(tags=["webhooks"])
 _PROBLEMS: dict[int | str, dict[str, object]] = {
     status: {"model": ProblemOut, "description": text}
     for status, text in {
-        400: "missing GitHub headers",
+        400: "missing or repeated GitHub headers",
         401: "bad or missing signature",
         413: "body too large",
         415: "not application/json",
@@ -56,8 +57,9 @@ async def github_webhook(request: Request) -> Response:
         note_failure(request, "signature")
         raise AuthError(refusal("X-Hub-Signature-256", given))
     signed_delivery(services, "github", now, matched, settings.webhook_secrets)
-    event_name = request.headers.get("x-github-event")
-    delivery_id = request.headers.get("x-github-delivery")
+    # a repeated one is refused, not resolved: which value is the delivery's? (docs/adr/0534)
+    event_name = sole_header(request, "X-GitHub-Event", "GitHub")
+    delivery_id = sole_header(request, "X-GitHub-Delivery", "GitHub")
     if not event_name:
         raise BadRequest("the X-GitHub-Event header is missing")
     if not delivery_id or github_events.DELIVERY_ID.fullmatch(delivery_id) is None:

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import AuthError
 from tfreview.ports.records import RunStateVersion
 from tfreview.service.container import Services
-from tfreview.service.intake import Accepted, accept_delivery
+from tfreview.service.intake import Accepted, accept_delivery_async
 from tfreview.web import spacelift_events
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import clock_of, services_of
@@ -85,7 +84,8 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
                 f"the notification's timestamp ({stamp}) is more than "
                 f"{settings.timestamp_tolerance_seconds} s from now; refusing a stale or replayed delivery"
             )
-    result = await run_in_threadpool(_store, services, event, body, now)
+    # on the event loop, as the GitHub route: a delivery waiting for the store holds no thread (docs/adr/0535)
+    result = await _store(services, event, body, now)
     if not result.created:
         return _answer(200, WebhookAnswer(status="duplicate", delivery=result.delivery.id))
     if not event.reviewable:
@@ -94,7 +94,7 @@ async def spacelift_webhook(request: Request) -> JSONResponse:
     return _answer(202, WebhookAnswer(status="accepted", delivery=result.delivery.id, review=result.review_id))
 
 
-def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime) -> Accepted:
+async def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime) -> Accepted:
     tenant = event.tenant
     tenant_delivery(services, tenant.id)
     run_state = None
@@ -102,7 +102,7 @@ def _store(services: Services, event: SpaceliftEvent, body: bytes, now: datetime
         # keeps the highest stateVersion; an equal or older one writes nothing (idempotent on redelivery)
         run_state = RunStateVersion(event.run_id, event.state, event.state_version)
     job = event.job() if event.reviewable else None
-    return accept_delivery(
+    return await accept_delivery_async(
         services,
         source="spacelift",
         key=event.dedupe_key,

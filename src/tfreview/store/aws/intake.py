@@ -11,7 +11,7 @@ import asyncio
 from dataclasses import replace
 from typing import Any
 
-from tfreview.core.errors import IntegrityError
+from tfreview.core.errors import IntegrityError, StoreUnavailable
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import plan_id_of, review_id_of
@@ -78,18 +78,25 @@ class DynamoIntake:
         tenant: Tenant | None = None,
         run_state: RunStateVersion | None = None,
     ) -> tuple[Delivery, bool]:
+        raced = False
         for _ in range(_RACE_RETRIES):
             existing = self.find(delivery.source, delivery.key)
             if existing is not None:
                 return existing, False
             extra = self._tenant_and_run(delivery.tenant_id, tenant, run_state)
             accepted = self._accept_once(delivery, payload, job, review, extra)
-            if accepted is not None:
-                if tenant is not None:
-                    self.tenants.remember(tenant)
-                return accepted, True
+            if isinstance(accepted, TransactionConflict):
+                raced = accepted.failed == [-1]  # cancelled by a concurrent transaction, not by a condition
+                continue
+            if tenant is not None:
+                self.tenants.remember(tenant)
+            return accepted, True
         existing = self.find(delivery.source, delivery.key)
-        if existing is None:
+        if existing is None and raced:  # busy, not corrupt: 503 and the sender's retry brings it (docs/adr/0535)
+            raise StoreUnavailable(
+                f"database unavailable: delivery {delivery.source}:{delivery.key} lost {_RACE_RETRIES} races in a row"
+            )
+        if existing is None:  # a condition failed on an item that reading again does not account for
             raise IntegrityError(f"delivery {delivery.source}:{delivery.key}: lost {_RACE_RETRIES} races in a row")
         return existing, False
 
@@ -122,7 +129,7 @@ class DynamoIntake:
         job: NewJob | None,
         review: tuple[str, SourceInfo] | None,
         extra: list[dict[str, Any]],
-    ) -> Delivery | None:
+    ) -> Delivery | TransactionConflict:
         now = self.clock()
         retained = self.table.retained_until(now)  # the delivery, its key and its payload: DynamoDB's TTL
         joined = self.queue.by_key(job.idempotency_key) if job is not None else None
@@ -163,8 +170,8 @@ class DynamoIntake:
         actions += [self.table.put_request(c) for c in chunks]
         try:
             self.table.transact(actions)
-        except TransactionConflict:
-            return None  # the same delivery, job or review was written meanwhile: read again
+        except TransactionConflict as conflict:
+            return conflict  # the same delivery, job or review was written meanwhile: read again
         if new_job is not None:
             self.queue.announce(new_job)
         joined_review = review_id_of(queued) if queued is not None else None

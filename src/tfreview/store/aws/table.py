@@ -16,13 +16,16 @@ from decimal import Decimal
 from functools import partial
 from typing import Any, Final
 
-from tfreview.core.errors import InputError
+from tfreview.core.errors import InputError, StoreUnavailable
 from tfreview.plumbing.clock import as_utc
 from tfreview.store.aws.connection import AwsClients, call, error_code
 from tfreview.store.aws.definitions import index_name
 
 CHUNK_BYTES: Final = 300_000  # an item is at most 400 KB; a blob larger than this goes to CHUNK#n items
 MAX_BLOB_BYTES: Final = 3_000_000  # one transaction carries at most 4 MB: larger (compressed) blobs are refused
+# the cancellation reasons of a transaction DynamoDB had no capacity for (a throttled table or index): the store is
+# unavailable for now, as a throttled single-item call is (connection.call), not a bug (docs/adr/0535)
+CAPACITY_REASONS: Final = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
 ID_WIDTH: Final = 20
 
 
@@ -192,7 +195,8 @@ class Table:
         return {"Put": put}
 
     def transact(self, actions: list[dict[str, Any]]) -> None:
-        """All or nothing; TransactionConflict naming the actions whose condition failed."""
+        """All or nothing; TransactionConflict naming the actions whose condition failed; StoreUnavailable when
+        DynamoDB cancelled it for capacity."""
         from botocore.exceptions import ClientError
 
         if len(actions) > 100:
@@ -203,6 +207,9 @@ class Table:
             if error_code(error) != "TransactionCanceledException":
                 raise
             reasons = error.response.get("CancellationReasons", [])
+            capacity = sorted({str(r.get("Code")) for r in reasons} & CAPACITY_REASONS)
+            if capacity:
+                raise StoreUnavailable(f"write transaction: AWS unavailable ({capacity[0]})") from error
             failed = [i for i, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"]
             if not failed and reasons and any(r.get("Code") == "TransactionConflict" for r in reasons):
                 failed = [-1]  # lost a race with another transaction: the caller reads again and decides

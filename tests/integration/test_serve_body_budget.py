@@ -1,0 +1,93 @@
+"""Bodies are read before anything can authenticate them (a webhook's HMAC covers the whole body), so the limit per
+request did not bound the process: twenty unsigned 25 MB bodies held one byte short of their end added 500 MB to a
+real `tfreview serve` (the 1,000 connections it takes would hold 25 GB). `door.body_bytes_in_flight` bounds the
+bytes of every body being read at once: a body that would pass it is refused 503 with Retry-After before more of it
+is read; a body alone is always read, and the budget comes back when a body has been read (docs/adr/0535).
+
+A real `tfreview serve`, raw bytes over loopback sockets."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import select
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.served import GITHUB_SECRET, Served, child_env, raw_request, serving, status_of
+
+MIB = 1024 * 1024
+BUDGET = 4 * MIB
+BODY = 3 * MIB  # one fits the budget; two do not
+BOUND_SECONDS = 30.0  # a bound on a loaded machine for answers that must come; never a threshold
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    env = child_env(TFREVIEW_DOOR__BODY_BYTES_IN_FLIGHT=str(BUDGET))
+    with serving(tmp_path_factory.mktemp("budget") / "data", "--no-worker", env=env) as running:
+        yield running
+
+
+def _head(length: int | None, signature: str = "sha256=" + "0" * 64, event: str = "ping") -> bytes:
+    lines = [
+        "POST /webhooks/github HTTP/1.1",
+        "Host: 127.0.0.1",
+        "Content-Type: application/json",
+        f"X-GitHub-Event: {event}",
+        f"X-GitHub-Delivery: {uuid.uuid4()}",
+        f"X-Hub-Signature-256: {signature}",
+        f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked",
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _answers(conns: list[socket.socket], count: int) -> dict[socket.socket, bytes]:
+    """The first answers of `count` connections (whatever is readable first), within the bound."""
+    answers: dict[socket.socket, bytes] = {}
+    ends = time.monotonic() + BOUND_SECONDS
+    while len(answers) < count and time.monotonic() < ends:
+        readable, _, _ = select.select([c for c in conns if c not in answers], [], [], 0.2)
+        for conn in readable:
+            with contextlib.suppress(OSError):
+                answers[conn] = conn.recv(65536)
+    return answers
+
+
+def _signed_ping() -> bytes:
+    body = json.dumps({"zen": "budget", "hook_id": 1}).encode()
+    signature = "sha256=" + hmac.new(GITHUB_SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return _head(len(body), signature).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n") + body
+
+
+def test_bodies_over_the_budget_are_503_before_they_are_read_and_one_alone_is_read(served: Served) -> None:
+    conns = [socket.create_connection(("127.0.0.1", served.port), timeout=BOUND_SECONDS) for _ in range(3)]
+    try:
+        for conn in conns:  # each body held one byte short of its end: the server must wait for it
+            conn.sendall(_head(BODY) + b"x" * (BODY - 1))
+        refused = _answers(conns, 2)
+        assert len(refused) == 2, f"{len(refused)} of 3 bodies refused while the budget holds one"
+        for answer in refused.values():
+            assert status_of(answer) == 503, answer[:300]
+            assert b"retry-after: 5" in answer.lower()
+            assert b"door.body_bytes_in_flight" in answer
+        [admitted] = [c for c in conns if c not in refused]
+        admitted.sendall(b"x")  # its last byte: read whole, then refused for its (absent) signature
+        [answer] = _answers([admitted], 1).values()
+        assert status_of(answer) == 401, answer[:300]
+    finally:
+        for conn in conns:
+            conn.close()
+    # the budget came back: a signed delivery is read, and a chunked body alone, even one larger than the budget
+    assert status_of(raw_request(served.port, _signed_ping())) == 200
+    chunked = _head(None).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
+    chunk = b"y" * MIB
+    stream = b"".join(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" for _ in range(2 * BUDGET // MIB)) + b"0\r\n\r\n"
+    assert status_of(raw_request(served.port, chunked + stream)) == 401
+    assert "Traceback" not in served.log()
