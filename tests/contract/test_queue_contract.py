@@ -99,10 +99,15 @@ def test_permanent_failure_dead_letters_at_once_and_retry_requeues(stores: Store
     assert dead.state == JobState.DEAD
     assert secret not in (dead.last_error or "")
     assert stores.queue.retry(job.id, tenant_id="github:2") is None  # another tenant's job
+    stores.clock.advance(86400)  # retried by hand a day later: a new start, its bounds count from now (ADR 0536)
     retried = stores.queue.retry(job.id, tenant_id="github:1")
     assert retried is not None
     assert retried.state == JobState.QUEUED
     assert retried.attempts == 0
+    assert retried.created_at == retried.run_after == stores.clock()
+    stored = stores.queue.get(job.id)
+    assert stored is not None
+    assert stored.created_at == stores.clock()
     assert stores.queue.retry(999_999) is None
     again = stores.queue.claim("w")
     assert again is not None
@@ -414,3 +419,23 @@ def test_a_wait_for_a_rate_limit_moves_its_reviews_deadline_in_the_same_write(st
     assert unchanged is not None
     assert unchanged.deadline_at == due
     assert unchanged.status_reason == "waiting: another worker is publishing"
+
+
+def test_a_dead_review_job_retried_by_hand_queues_its_review_with_a_fresh_deadline(stores: Stores) -> None:
+    """ADR 0536: the retry is a new start for the job and its review — queued at once, its deadline counted from
+    the retry (the queue's own `review_deadline_seconds`), in the retry's write."""
+    review = stores.reviews.create("github:1", SourceInfo(kind="api"))
+    job, _ = stores.queue.enqueue(ReviewJob.for_review("github:1", review.id).encode(max_attempts=3))
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    stores.queue.fail(job.id, claimed.attempt_token or "", "no such plan", permanent=True)
+    failed = stores.reviews.get(review.id)
+    assert failed is not None
+    assert failed.status is ReviewStatus.FAILED
+    stores.clock.advance(86400)
+    assert stores.queue.retry(job.id, tenant_id="github:1") is not None
+    queued = stores.reviews.get(review.id)
+    assert queued is not None
+    assert queued.status is ReviewStatus.QUEUED
+    assert queued.status_reason == "retried by hand"
+    assert queued.deadline_at == stores.clock() + timedelta(seconds=900)  # WorkerSettings().review_deadline_seconds

@@ -25,6 +25,7 @@ from tfreview.ports.job_types import (
     ReviewOutcome,
     failure_notice,
     review_after_expired_lease,
+    review_after_hand_retry,
     review_after_lost_worker,
     review_marker,
     review_while_waiting,
@@ -368,9 +369,12 @@ class SqlJobQueue:
                 row.state = JobState.QUEUED.value
                 row.attempts = 0
                 row.run_after = now
+                row.created_at = now  # a new start: the bounds of ADR 0515/0530 count from here (ADR 0536)
                 row.updated_at = now
                 row.finished_at = None
                 session.flush()
+                deadline_at = now + timedelta(seconds=self.settings.review_deadline_seconds)
+                _settle_review(session, review_after_hand_retry(job_record(row), deadline_at), now, only_open=False)
             return job_record(row)
 
     def get(self, job_id: int) -> Job | None:
