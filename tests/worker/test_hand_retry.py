@@ -18,6 +18,7 @@ import pytest
 from tfreview.ports.job_types import JobKind
 from tfreview.ports.jobs import JobState
 from tfreview.ports.records import ReviewStatus
+from tfreview.service.retries import retry_review
 from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker
 
@@ -106,6 +107,36 @@ def test_a_review_retried_by_hand_gets_a_fresh_deadline_and_says_so(two_hours: S
     clock.advance(services.settings.worker.lease_seconds + 1)
     sweep = Reaper(services, clock=clock).run_once()
     assert sweep.reaped == 1
+    assert (sweep.requeued, sweep.failed) == (0, 0), sweep  # was: failed 1, "deadline exceeded"
+    done = run(services, JobKind.REVIEW)
+    assert done.result == "succeeded", done
+    reviewed = services.reviews.get(review_id)
+    assert reviewed is not None
+    assert reviewed.status in (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI), reviewed
+
+
+def test_a_failed_review_retried_by_request_a_day_later_is_not_failed_by_the_next_sweep(two_hours: Stack) -> None:
+    """`POST /api/v1/reviews/{id}/retry` (a new job for a failed review) is a hand retry too: the review is queued
+    with a deadline counted from the retry. Before, it kept the deadline of its first run (or its creation plus
+    the review deadline): the reaper's next sweep — seconds later, before any worker took the new job — failed it
+    "deadline exceeded" and queued a failure notice for the pull request."""
+    services, github, clock = two_hours.services, two_hours.github, two_hours.clock
+    review_id, _review_job = pull_request_review(services, github)
+    github.primary_limit(0, reset_in_seconds=HOUR)
+    assert run(services, JobKind.REVIEW).result == "waiting"
+    clock.advance(2 * HOUR + 1)
+    github.primary_limit(0, reset_in_seconds=HOUR)
+    assert run(services, JobKind.REVIEW).result == "dead"
+    clock.advance(DAY)
+    failed = services.reviews.get(review_id)
+    assert failed is not None
+    assert failed.status is ReviewStatus.FAILED
+    retry_review(services, failed)
+    queued = services.reviews.get(review_id)
+    assert queued is not None
+    assert queued.status is ReviewStatus.QUEUED
+    assert queued.deadline_at == clock() + timedelta(seconds=services.settings.worker.review_deadline_seconds)
+    sweep = Reaper(services, clock=clock).run_once()  # the reaper sweeps before a worker is free
     assert (sweep.requeued, sweep.failed) == (0, 0), sweep  # was: failed 1, "deadline exceeded"
     done = run(services, JobKind.REVIEW)
     assert done.result == "succeeded", done
