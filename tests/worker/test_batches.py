@@ -241,12 +241,15 @@ def test_a_batch_that_drained_the_queue_lets_the_next_jobs_gather(
     assert stop.waits == [min(poll, runner.GATHER_SECONDS), poll]
 
 
-def test_a_slow_job_in_a_batch_hands_the_unstarted_jobs_back_to_the_queue(backend: Backend) -> None:
+def test_a_slow_job_in_a_batch_hands_the_unstarted_jobs_back_to_the_queue(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Q2, a poison job does not block others: a batch grows while its jobs end at once (a publish already done, a
     source not configured); the next claim of it may hold one that runs long (a hung upstream, up to the job
     timeout — the review deadline, 15 min by default). Before, the jobs claimed behind it waited that long, RUNNING
     under its worker's heartbeat where no other worker could take them. Now, once a job has run long the jobs of its
     batch not started go back to the queue (uncounted) for any worker to take, and those that ended are recorded."""
+    monkeypatch.setattr(runner, "HAND_BACK_AFTER_SECONDS", 1.0)  # 10 s in production; the hung job waits for the test
     services = backend.services
     reviews = [_github_delivery(services, n) for n in range(1, 5)]
     release = threading.Event()
@@ -269,7 +272,7 @@ def test_a_slow_job_in_a_batch_hands_the_unstarted_jobs_back_to_the_queue(backen
     try:
         assert started.wait(30)
         taken: list[Job] = []
-        for _ in range(600):  # bounded: the hand-back follows the slow job's first SETTLE_AFTER_SECONDS
+        for _ in range(600):  # bounded: the hand-back follows the slow job's first HAND_BACK_AFTER_SECONDS
             taken += services.queue.claim_many("w2", 4)
             if len(taken) == 2:
                 break

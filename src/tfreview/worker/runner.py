@@ -13,7 +13,7 @@ is SETTLE_AFTER_SECONDS old. The batch doubles (up to CLAIM_BATCH_MAX) while eve
 within SHORT_JOB_SECONDS, and falls back to one job as soon as one did not: reviews that take seconds run one
 per claim as before, jobs that end at once (a source not configured, a publish already done) stop costing
 three fsync'd transactions each. A worker that stops gives its batch's unstarted jobs back (`defer`, now), and so
-does a job still running after SETTLE_AFTER_SECONDS (ADR 0537: a hung job held up to 15 claimed jobs for the job
+does a job still running after HAND_BACK_AFTER_SECONDS (ADR 0537: a hung job held up to 15 claimed jobs for the job
 timeout), recording the batch's ended jobs first. A
 batch of short jobs that came back smaller than asked (the queue drained) is followed by GATHER_SECONDS of wait,
 so the jobs written meanwhile share the next claim instead of paying a claim and a settle each (ADR 0397).
@@ -49,6 +49,7 @@ GATHER_SECONDS = 0.05  # after a short batch that drained the queue: jobs gather
 RATE_LIMIT_BACKOFF_SHARE = 0.25  # a job refused by a rate limit waits at least this share of its age (ADR 0530)
 RATE_LIMIT_BACKOFF_CAP_SECONDS = 3600.0  # ...an hour at most (GitHub's longest window: ADR 0499)
 STOPPING = "the worker stopped before starting it"
+HAND_BACK_AFTER_SECONDS = 10.0  # a job of a batch running this long hands the batch's unstarted jobs back (ADR 0537)
 BEHIND_A_SLOW_JOB = "a job claimed before it in the same batch ran long"
 
 
@@ -189,7 +190,7 @@ class Worker:
         self, attempt: Attempt, running_long: Callable[[], None] | None = None
     ) -> tuple[BaseException | None, float]:
         """Run the job's handler: its error (None: it succeeded) and how long it ran. `running_long` is called once
-        if the handler is still running after SETTLE_AFTER_SECONDS (a batch hands its other jobs back)."""
+        if the handler is still running after HAND_BACK_AFTER_SECONDS (a batch hands its other jobs back)."""
         begun = time.perf_counter()
         handler = self.handlers.get(attempt.job.kind)
         error = self._run_handler(attempt, handler, running_long) if handler is not None else _unknown_kind(attempt.job)
@@ -361,7 +362,7 @@ class Worker:
         self, attempt: Attempt, handler: Handler, running_long: Callable[[], None] | None = None
     ) -> BaseException | None:
         """Run the handler on a thread of its own (lent, see job_threads.py), heartbeating meanwhile; abandon it
-        at the job timeout. `running_long`: called on this thread once the handler has run SETTLE_AFTER_SECONDS."""
+        at the job timeout. `running_long`: called on this thread once the handler has run HAND_BACK_AFTER_SECONDS."""
         done = threading.Lock()  # held until the handler ends: a gate cheaper to make than an Event (issue 13)
         done.acquire()
         errors: list[BaseException] = []
@@ -377,7 +378,7 @@ class Worker:
         context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
         thread = self._handler_threads.start(lambda: context.run(target))
         begun = time.monotonic()
-        patience = min(SETTLE_AFTER_SECONDS, self.job_timeout_seconds)
+        patience = min(HAND_BACK_AFTER_SECONDS, self.job_timeout_seconds)
         if running_long is not None and not done.acquire(timeout=patience):
             try:
                 running_long()
