@@ -361,7 +361,8 @@ class SqlJobQueue:
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         with self.database.transaction() as session:
-            row = session.get(JobRow, job_id)
+            # locked: a retry racing another retry and the claim after it sees the job running (PostgreSQL)
+            row = session.get(JobRow, job_id, with_for_update=True)
             if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
                 return None
             if row.state == JobState.DEAD.value:
