@@ -99,10 +99,15 @@ def test_permanent_failure_dead_letters_at_once_and_retry_requeues(stores: Store
     assert dead.state == JobState.DEAD
     assert secret not in (dead.last_error or "")
     assert stores.queue.retry(job.id, tenant_id="github:2") is None  # another tenant's job
+    stores.clock.advance(86400)  # retried by hand a day later: a new start, its bounds count from now (ADR 0536)
     retried = stores.queue.retry(job.id, tenant_id="github:1")
     assert retried is not None
     assert retried.state == JobState.QUEUED
     assert retried.attempts == 0
+    assert retried.created_at == retried.run_after == stores.clock()
+    stored = stores.queue.get(job.id)
+    assert stored is not None
+    assert stored.created_at == stores.clock()
     assert stores.queue.retry(999_999) is None
     again = stores.queue.claim("w")
     assert again is not None
@@ -414,3 +419,68 @@ def test_a_wait_for_a_rate_limit_moves_its_reviews_deadline_in_the_same_write(st
     assert unchanged is not None
     assert unchanged.deadline_at == due
     assert unchanged.status_reason == "waiting: another worker is publishing"
+
+
+def test_a_dead_review_job_retried_by_hand_queues_its_review_with_a_fresh_deadline(stores: Stores) -> None:
+    """ADR 0536: the retry is a new start for the job and its review — queued at once, its deadline counted from
+    the retry (the queue's own `review_deadline_seconds`), in the retry's write."""
+    review = stores.reviews.create("github:1", SourceInfo(kind="api"))
+    job, _ = stores.queue.enqueue(ReviewJob.for_review("github:1", review.id).encode(max_attempts=3))
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    stores.queue.fail(job.id, claimed.attempt_token or "", "no such plan", permanent=True)
+    failed = stores.reviews.get(review.id)
+    assert failed is not None
+    assert failed.status is ReviewStatus.FAILED
+    stores.clock.advance(86400)
+    assert stores.queue.retry(job.id, tenant_id="github:1") is not None
+    queued = stores.reviews.get(review.id)
+    assert queued is not None
+    assert queued.status is ReviewStatus.QUEUED
+    assert queued.status_reason == "retried by hand"
+    assert queued.deadline_at == stores.clock() + timedelta(seconds=900)  # WorkerSettings().review_deadline_seconds
+
+
+def test_a_retry_racing_a_retry_and_its_claim_leaves_the_running_attempt_alone(stores: Stores) -> None:
+    """Two operators retry the same dead job at once (the API, the dashboard); the first retry commits and a worker
+    claims the job while the second retry's transaction is still in flight. On PostgreSQL the second read the row
+    `dead` before the first committed and then wrote `queued`, attempts 0, over the RUNNING job: another worker
+    could claim it beside the one running it. The retry now reads the row FOR UPDATE and sees it running."""
+    if stores.backend != "postgres" or stores.database is None:
+        pytest.skip(
+            "a race of two transactions on one row: PostgreSQL (SQLite's writers queue; memory and DynamoDB "
+            "retry under a lock / a condition)"
+        )
+    import psycopg
+    from sqlalchemy import text
+
+    job, _ = stores.queue.enqueue(new_job("k1"))
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    stores.queue.fail(job.id, claimed.attempt_token or "", "boom", permanent=True)
+    url = stores.database.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    first = psycopg.connect(url)  # the first retry and the claim after it, one transaction not yet committed
+    first.execute(
+        "UPDATE jobs SET state = 'running', attempts = 1, attempt_token = 'first-claim' WHERE id = %s", (job.id,)
+    )
+    answers: list[object] = []
+    second = threading.Thread(target=lambda: answers.append(stores.queue.retry(job.id)))
+    second.start()
+    try:
+        for _ in range(600):  # until the second retry waits on the row (bounded: 30 s)
+            with stores.database.engine.connect() as conn:
+                waiting = conn.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = :db"),
+                    {"db": stores.database.engine.url.database},
+                ).scalar()
+            if waiting:
+                break
+            threading.Event().wait(0.05)
+        assert waiting, "the second retry never waited on the row"
+        first.commit()
+    finally:
+        first.close()
+        second.join(30)
+    stored = stores.queue.get(job.id)
+    assert stored is not None
+    assert (stored.state, stored.attempts, stored.attempt_token) == (JobState.RUNNING, 1, "first-claim"), stored

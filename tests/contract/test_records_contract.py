@@ -107,6 +107,22 @@ def test_save_result_stores_report_counts_verdict_and_hash(stores: Stores) -> No
         stores.reviews.set_status("00000000-0000-4000-8000-000000000000", ReviewStatus.FAILED)
 
 
+def test_a_status_write_may_move_the_deadline_and_otherwise_keeps_it(stores: Stores) -> None:
+    """ADR 0536: a review retried by request is queued with a deadline counted from the retry."""
+    due = stores.clock() + timedelta(minutes=15)
+    review = stores.reviews.create("github:1", GITHUB, deadline_at=due)
+    stores.reviews.set_status(review.id, ReviewStatus.FAILED, "deadline exceeded")
+    kept = stores.reviews.get(review.id)
+    assert kept is not None
+    assert kept.deadline_at == due
+    stores.clock.advance(86400)
+    fresh = stores.clock() + timedelta(minutes=15)
+    stores.reviews.set_status(review.id, ReviewStatus.QUEUED, "retried by request", deadline_at=fresh)
+    moved = stores.reviews.get(review.id)
+    assert moved is not None
+    assert (moved.status, moved.status_reason, moved.deadline_at) == (ReviewStatus.QUEUED, "retried by request", fresh)
+
+
 def test_tokens_create_verify_revoke_and_expire(stores: Stores) -> None:
     token, secret = stores.tokens.create("github:1", Scope.WRITE, "ci", stores.clock() + timedelta(days=1))
     assert secret.startswith("tfr_")

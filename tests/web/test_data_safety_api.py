@@ -100,8 +100,13 @@ def test_an_admin_requeue_is_recorded_in_the_audit_log(sql_web: Web) -> None:
     from tests.web.test_api import _dead_job
 
     job_id = _dead_job(sql_web, TENANT_A, "audit-requeue")
+    dead = sql_web.services.queue.get(job_id)
+    assert dead is not None
     admin = sql_web.token(TENANT_A, Scope.ADMIN)
-    assert sql_web.client.post(f"/api/v1/jobs/{job_id}/retry", headers=admin).status_code == 202
+    answer = sql_web.client.post(f"/api/v1/jobs/{job_id}/retry", headers=admin)
+    assert answer.status_code == 202
     entries = sql_web.services.audit.list(action="job.requeue").items
     assert entries[0].target == f"job:{job_id}"  # the newest
     assert entries[0].actor.startswith("token:")
+    # the retry is a new start (ADR 0536): the job's created_at is the retry's; when it was first queued is kept here
+    assert entries[0].detail == {"first_queued_at": dead.created_at.isoformat()}

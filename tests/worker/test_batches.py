@@ -239,3 +239,63 @@ def test_a_batch_that_drained_the_queue_lets_the_next_jobs_gather(
     poll = backend.services.settings.worker.poll_interval_seconds
     assert claims.limits == [1, 2, 4, 4]  # 1 and 2 full, then 1 of 4, then none
     assert stop.waits == [min(poll, runner.GATHER_SECONDS), poll]
+
+
+def test_a_slow_job_in_a_batch_hands_the_unstarted_jobs_back_to_the_queue(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Q2, a poison job does not block others: a batch grows while its jobs end at once (a publish already done, a
+    source not configured); the next claim of it may hold one that runs long (a hung upstream, up to the job
+    timeout — the review deadline, 15 min by default). Before, the jobs claimed behind it waited that long, RUNNING
+    under its worker's heartbeat where no other worker could take them. Now, once a job has run long the jobs of its
+    batch not started go back to the queue (uncounted) for any worker to take, and those that ended are recorded."""
+    monkeypatch.setattr(runner, "HAND_BACK_AFTER_SECONDS", 1.0)  # 10 s in production; the hung job waits for the test
+    services = backend.services
+    reviews = [_github_delivery(services, n) for n in range(1, 5)]
+    release = threading.Event()
+    started = threading.Event()
+    ran: list[int] = []
+
+    def handler(attempt: object) -> None:  # the first job claimed hangs until the test releases it
+        job = attempt.job  # type: ignore[attr-defined]
+        ran.append(job.id)
+        if len(ran) == 2:
+            started.set()
+            release.wait(60)
+
+    jobs = services.queue.claim_many("w1", 4)
+    assert len(jobs) == 4
+    worker = Worker(services, "w1", handlers={"review": handler})
+    outcomes: list[runner.Outcome] = []
+    batch = threading.Thread(target=lambda: outcomes.extend(worker.process_batch(jobs)))
+    batch.start()
+    try:
+        assert started.wait(30)
+        taken: list[Job] = []
+        for _ in range(600):  # bounded: the hand-back follows the slow job's first HAND_BACK_AFTER_SECONDS
+            taken += services.queue.claim_many("w2", 4)
+            if len(taken) == 2:
+                break
+            release.wait(0.05)
+        assert sorted(j.id for j in taken) == sorted(j.id for j in jobs[2:]), taken  # was: [] until released
+        first = services.queue.get(jobs[0].id)
+        assert first is not None
+        assert first.state is JobState.SUCCEEDED  # the job that ended before the slow one is recorded meanwhile
+    finally:
+        release.set()
+        batch.join(60)
+    assert [(o.job.id, o.result) for o in outcomes] == [
+        (jobs[0].id, "succeeded"),
+        (jobs[2].id, "waiting"),
+        (jobs[3].id, "waiting"),
+        (jobs[1].id, "succeeded"),
+    ], outcomes
+    assert {o.reason for o in outcomes if o.result == "waiting"} == {runner.BEHIND_A_SLOW_JOB}
+    for job, review_id in zip(jobs[2:], reviews[2:], strict=True):
+        back = services.queue.get(job.id)
+        assert back is not None
+        assert (back.state, back.attempts) == (JobState.RUNNING, 1)  # w2's attempt only: the hand-back spent none
+        review = services.reviews.get(review_id)
+        assert review is not None
+        assert review.status is ReviewStatus.QUEUED
+        assert review.status_reason == f"waiting: {runner.BEHIND_A_SLOW_JOB}"

@@ -35,11 +35,17 @@ class DiesOnStatusWrite:
         self.armed = False
 
     def set_status(
-        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        reason: str | None = None,
+        *,
+        attempt: AttemptFence | None = None,
+        deadline_at: datetime | None = None,
     ) -> None:
         if self.armed:
             raise Killed
-        self.inner.set_status(review_id, status, reason, attempt=attempt)
+        self.inner.set_status(review_id, status, reason, attempt=attempt, deadline_at=deadline_at)
         self.armed = status is ReviewStatus.IN_PROGRESS
 
     def __getattr__(self, name: str) -> object:

@@ -423,6 +423,18 @@ def review_after_expired_lease(job: Job, reason: str) -> ReviewOutcome | None:
 ORPHANED = "its job is no longer running (worker lost)"
 
 
+HAND_RETRY = "retried by hand"
+
+
+def review_after_hand_retry(job: Job, deadline_at: datetime) -> ReviewOutcome | None:
+    """The review's status once its dead `job` is retried by hand (ADR 0536): queued again at once, its deadline
+    counted from the retry — not `failed` until a worker claims the job, nor past a deadline of its first run."""
+    review_id = review_id_of(job)
+    if review_id is None:
+        return None
+    return ReviewOutcome(review_id, ReviewStatus.QUEUED, HAND_RETRY, deadline_at)
+
+
 def review_while_waiting(job: Job, reason: str, deadline_at: datetime | None = None) -> ReviewOutcome | None:
     """The review's status while `job` waits for a dependency (not a failure: no attempt is counted); with
     `deadline_at`, the review's deadline moves there (it waits out a rate limit: ADR 0515)."""

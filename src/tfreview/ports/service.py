@@ -133,9 +133,16 @@ class ReviewStore(Protocol):
         ...
 
     def set_status(
-        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        reason: str | None = None,
+        *,
+        attempt: AttemptFence | None = None,
+        deadline_at: datetime | None = None,
     ) -> None:
-        """`attempt`: a worker's write, refused (StaleAttempt) unless that attempt is still current."""
+        """`attempt`: a worker's write, refused (StaleAttempt) unless that attempt is still current. `deadline_at`:
+        the review's deadline moves there in the same write (a review retried by request: ADR 0536)."""
         ...
 
     def save_result(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tfreview.ports.job_types import PullRequestHead, ReviewJob, RunState, SourceKind, SpaceliftRunJob
 from tfreview.ports.jobs import Job, NewJob
 from tfreview.ports.records import ReviewStatus, StoredReview
@@ -9,9 +11,12 @@ from tfreview.service.container import Services
 
 
 def retry_review(services: Services, review: StoredReview) -> Job:
-    """Queue the review again; a double click finds the same job (the key names the failure instant)."""
-    job, _created = services.queue.enqueue(retry_job(review, max_attempts=services.settings.worker.max_attempts))
-    services.reviews.set_status(review.id, ReviewStatus.QUEUED, "retried by request")
+    """Queue the review again; a double click finds the same job (the key names the failure instant). A new start
+    (ADR 0536): the review's deadline counts from the retry, not from its first run."""
+    settings = services.settings.worker
+    job, _created = services.queue.enqueue(retry_job(review, max_attempts=settings.max_attempts))
+    deadline_at = services.clock() + timedelta(seconds=settings.review_deadline_seconds)
+    services.reviews.set_status(review.id, ReviewStatus.QUEUED, "retried by request", deadline_at=deadline_at)
     return job
 
 

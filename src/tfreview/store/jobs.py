@@ -25,6 +25,7 @@ from tfreview.ports.job_types import (
     ReviewOutcome,
     failure_notice,
     review_after_expired_lease,
+    review_after_hand_retry,
     review_after_lost_worker,
     review_marker,
     review_while_waiting,
@@ -360,7 +361,8 @@ class SqlJobQueue:
 
     def retry(self, job_id: int, tenant_id: str | None = None) -> Job | None:
         with self.database.transaction() as session:
-            row = session.get(JobRow, job_id)
+            # locked: a retry racing another retry and the claim after it sees the job running (PostgreSQL)
+            row = session.get(JobRow, job_id, with_for_update=True)
             if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
                 return None
             if row.state == JobState.DEAD.value:
@@ -368,9 +370,12 @@ class SqlJobQueue:
                 row.state = JobState.QUEUED.value
                 row.attempts = 0
                 row.run_after = now
+                row.created_at = now  # a new start: the bounds of ADR 0515/0530 count from here (ADR 0536)
                 row.updated_at = now
                 row.finished_at = None
                 session.flush()
+                deadline_at = now + timedelta(seconds=self.settings.review_deadline_seconds)
+                _settle_review(session, review_after_hand_retry(job_record(row), deadline_at), now, only_open=False)
             return job_record(row)
 
     def get(self, job_id: int) -> Job | None:

@@ -104,12 +104,22 @@ class MemoryReviewStore:
         return review
 
     def set_status(
-        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        reason: str | None = None,
+        *,
+        attempt: AttemptFence | None = None,
+        deadline_at: datetime | None = None,
     ) -> None:
         with fenced_write(self._jobs, self.lock, attempt):
             review = self._require(review_id)
             self._reviews[review_id] = dataclasses.replace(
-                review, status=status, status_reason=reason, updated_at=self.clock()
+                review,
+                status=status,
+                status_reason=reason,
+                updated_at=self.clock(),
+                deadline_at=review.deadline_at if deadline_at is None else deadline_at,
             )
 
     def postpone_deadline(self, review_id: str, deadline_at: datetime) -> None:

@@ -19,6 +19,7 @@ from tfreview.ports.job_types import (
     failure_notice,
     review_after_expired_lease,
     review_after_failure,
+    review_after_hand_retry,
     review_after_lost_worker,
     review_id_of,
     review_while_waiting,
@@ -304,8 +305,11 @@ class MemoryJobQueue:
                 return None
             if job.state != JobState.DEAD:
                 return job
-            requeued = dataclasses.replace(job, state=JobState.QUEUED, attempts=0, run_after=self.clock())
+            now = self.clock()  # a new start: the bounds of ADR 0515/0530 count from here (ADR 0536)
+            requeued = dataclasses.replace(job, state=JobState.QUEUED, attempts=0, run_after=now, created_at=now)
             self._jobs[job_id] = requeued
+            deadline_at = now + timedelta(seconds=self.settings.review_deadline_seconds)
+            self._settle(review_after_hand_retry(requeued, deadline_at), only_open=False)
             return requeued
 
     def get(self, job_id: int) -> Job | None:

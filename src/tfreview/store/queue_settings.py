@@ -3,19 +3,27 @@ Owned by the queue adapters that enforce it; `tfreview.settings` composes it."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
+
+# a time that can work: finite, positive (a zero interval spun an idle worker), a week at most
+Seconds = Annotated[float, Field(gt=0, le=7 * 86400.0, allow_inf_nan=False)]
+Wait = Annotated[float, Field(ge=0, le=7 * 86400.0, allow_inf_nan=False)]  # a backoff may be none
 
 
 class WorkerSettings(BaseModel):
-    concurrency: int = 2  # jobs run at once per worker process
-    lease_seconds: float = 120.0  # a claimed job returns to the queue when not heartbeaten this long
-    heartbeat_seconds: float = 30.0  # lease extension interval while a job runs
-    poll_interval_seconds: float = 0.5  # idle wait between claims
-    reaper_interval_seconds: float = 10.0  # expired leases and overdue reviews are swept this often
-    max_attempts: int = 5  # then the job is dead-lettered and its review failed visibly
-    backoff_base_seconds: float = 2.0  # exponential backoff with full jitter
-    backoff_cap_seconds: float = 300.0  # longest wait between attempts
-    review_deadline_seconds: float = 900.0  # a review not finished by then is re-queued once, then failed
+    """A value that cannot work is refused at load, naming the setting: times finite and positive (ADR 0537)."""
+
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 2  # jobs run at once per worker process
+    lease_seconds: Seconds = 120.0  # a claimed job returns to the queue when not heartbeaten this long
+    heartbeat_seconds: Seconds = 30.0  # lease extension interval while a job runs
+    poll_interval_seconds: Seconds = 0.5  # idle wait between claims
+    reaper_interval_seconds: Seconds = 10.0  # expired leases and overdue reviews are swept this often
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 5  # then the job is dead-lettered and its review failed visibly
+    backoff_base_seconds: Wait = 2.0  # exponential backoff with full jitter
+    backoff_cap_seconds: Wait = 300.0  # longest wait between attempts
+    review_deadline_seconds: Seconds = 900.0  # a review not finished by then is re-queued once, then failed
     rate_limit_wait_seconds: float = Field(
         default=86400.0,
         ge=60.0,

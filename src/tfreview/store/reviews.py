@@ -174,7 +174,13 @@ class SqlReviewStore:
         return row
 
     def set_status(
-        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        reason: str | None = None,
+        *,
+        attempt: AttemptFence | None = None,
+        deadline_at: datetime | None = None,
     ) -> None:
         with self.database.transaction() as session:
             self._fence(session, attempt)
@@ -182,6 +188,8 @@ class SqlReviewStore:
             row.status = ReviewStatus(status).value
             row.status_reason = reason
             row.updated_at = self.clock()
+            if deadline_at is not None:
+                row.deadline_at = deadline_at
 
     def save_result(
         self,

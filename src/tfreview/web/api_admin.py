@@ -68,7 +68,10 @@ def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: Services
         raise NotFound(f"delivery {delivery_id} not found")
     services.metrics.count("tfreview_admin_actions_total", action="delivery_requeue")
     services.audit.record(
-        "delivery.requeue", actor=principal.subject, target=f"delivery:{delivery_id}", detail={"job_id": job.id}
+        "delivery.requeue",
+        actor=principal.subject,
+        target=f"delivery:{delivery_id}",
+        detail={"job_id": job.id, "first_queued_at": job.created_at.isoformat()},  # the retry resets it (ADR 0536)
     )
     return JobOut.of(retried)
 
@@ -136,7 +139,8 @@ def retry_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobO
     if retried is None:
         raise NotFound(f"job {job_id} not found")
     services.metrics.count("tfreview_admin_actions_total", action="job_retry")
-    services.audit.record("job.requeue", actor=principal.subject, target=f"job:{job_id}")
+    first_queued = {"first_queued_at": job.created_at.isoformat()}  # the retry is a new start (ADR 0536)
+    services.audit.record("job.requeue", actor=principal.subject, target=f"job:{job_id}", detail=first_queued)
     return JobOut.of(retried)
 
 

@@ -12,7 +12,9 @@ together (`JobQueue.settle`, one transaction) — at the end of the batch, or so
 is SETTLE_AFTER_SECONDS old. The batch doubles (up to CLAIM_BATCH_MAX) while every job of a full batch finished
 within SHORT_JOB_SECONDS, and falls back to one job as soon as one did not: reviews that take seconds run one
 per claim as before, jobs that end at once (a source not configured, a publish already done) stop costing
-three fsync'd transactions each. A worker that stops gives its batch's unstarted jobs back (`defer`, now). A
+three fsync'd transactions each. A worker that stops gives its batch's unstarted jobs back (`defer`, now), and so
+does a job still running after HAND_BACK_AFTER_SECONDS (ADR 0537: a hung job held up to 15 claimed jobs for the job
+timeout), recording the batch's ended jobs first. A
 batch of short jobs that came back smaller than asked (the queue drained) is followed by GATHER_SECONDS of wait,
 so the jobs written meanwhile share the next claim instead of paying a claim and a settle each (ADR 0397).
 """
@@ -23,7 +25,7 @@ import contextvars
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -47,6 +49,8 @@ GATHER_SECONDS = 0.05  # after a short batch that drained the queue: jobs gather
 RATE_LIMIT_BACKOFF_SHARE = 0.25  # a job refused by a rate limit waits at least this share of its age (ADR 0530)
 RATE_LIMIT_BACKOFF_CAP_SECONDS = 3600.0  # ...an hour at most (GitHub's longest window: ADR 0499)
 STOPPING = "the worker stopped before starting it"
+HAND_BACK_AFTER_SECONDS = 10.0  # a job of a batch running this long hands the batch's unstarted jobs back (ADR 0537)
+BEHIND_A_SLOW_JOB = "a job claimed before it in the same batch ran long"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +186,14 @@ class Worker:
             return Outcome(job, "succeeded", seconds=seconds)
         return self._fail(attempt, error, seconds)
 
-    def _attempt(self, attempt: Attempt) -> tuple[BaseException | None, float]:
-        """Run the job's handler: its error (None: it succeeded) and how long it ran."""
+    def _attempt(
+        self, attempt: Attempt, running_long: Callable[[], None] | None = None
+    ) -> tuple[BaseException | None, float]:
+        """Run the job's handler: its error (None: it succeeded) and how long it ran. `running_long` is called once
+        if the handler is still running after HAND_BACK_AFTER_SECONDS (a batch hands its other jobs back)."""
         begun = time.perf_counter()
         handler = self.handlers.get(attempt.job.kind)
-        error = self._run_handler(attempt, handler) if handler is not None else _unknown_kind(attempt.job)
+        error = self._run_handler(attempt, handler, running_long) if handler is not None else _unknown_kind(attempt.job)
         if isinstance(error, UpstreamRateLimited) and not self._may_wait(attempt.job, error):
             error = self._outlasted(error)
         if isinstance(error, AttemptTimedOut) and self.cut_short_reason is not None:
@@ -214,14 +221,28 @@ class Worker:
             self._heartbeats.start(attempt)
         outcomes: list[Outcome] = []
         ended: list[tuple[Attempt, BaseException | None, float, float]] = []  # (attempt, error, seconds, begun)
+        handed_back: set[int] = set()  # positions of unstarted attempts given back while a job before them ran long
         try:
-            for attempt in attempts:
+            for position, attempt in enumerate(attempts):
+                if position in handed_back:
+                    continue
                 begun = time.perf_counter()
                 if self.stop_event.is_set():
                     outcomes.append(self._give_back(attempt, begun))
                     continue
+
+                def hand_back(running: int = position, told: list[Outcome] = outcomes) -> None:
+                    """The job runs long: the ended jobs are recorded and the unstarted ones go back (ADR 0537)."""
+                    nonlocal ended
+                    told.extend(self._settle(ended))
+                    ended = []
+                    for later in range(running + 1, len(attempts)):
+                        handed_back.add(later)
+                        told.append(self._give_back(attempts[later], time.perf_counter(), BEHIND_A_SLOW_JOB))
+
+                later_or_ended = position + 1 < len(attempts) or bool(ended)
                 with bound(job_id=attempt.job.id, **log_fields(attempt.job)):
-                    error, seconds = self._attempt(attempt)
+                    error, seconds = self._attempt(attempt, hand_back if later_or_ended else None)
                     if isinstance(error, (StaleAttempt, DependencyPending)):
                         self._heartbeats.stop(attempt)  # before its wait is written, as in `_process`
                     early = self._unsettled(attempt, error, seconds)
@@ -280,16 +301,17 @@ class Worker:
             outcomes.append(outcome)
         return outcomes
 
-    def _give_back(self, attempt: Attempt, begun: float) -> Outcome:
-        """A claimed job not started when the worker stops goes back to the queue at once, its attempt uncounted."""
+    def _give_back(self, attempt: Attempt, begun: float, reason: str = STOPPING) -> Outcome:
+        """A claimed job not started goes back to the queue at once, its attempt uncounted: the worker stops, or a
+        job before it in its batch runs long (`reason`)."""
         self._heartbeats.stop(attempt)
         job = attempt.job
         try:
-            waiting = self.services.queue.defer(job.id, attempt.token, STOPPING, self.services.clock())
+            waiting = self.services.queue.defer(job.id, attempt.token, reason, self.services.clock())
         except StaleAttempt:
             outcome = Outcome(job, "discarded", "lease lost")
         else:
-            outcome = Outcome(waiting, "waiting", STOPPING)
+            outcome = Outcome(waiting, "waiting", reason)
         self._count(outcome, begun)
         return outcome
 
@@ -336,9 +358,11 @@ class Worker:
         )  # its review says so (same transaction)
         return Outcome(waiting, "waiting", reason)
 
-    def _run_handler(self, attempt: Attempt, handler: Handler) -> BaseException | None:
+    def _run_handler(
+        self, attempt: Attempt, handler: Handler, running_long: Callable[[], None] | None = None
+    ) -> BaseException | None:
         """Run the handler on a thread of its own (lent, see job_threads.py), heartbeating meanwhile; abandon it
-        at the job timeout."""
+        at the job timeout. `running_long`: called on this thread once the handler has run HAND_BACK_AFTER_SECONDS."""
         done = threading.Lock()  # held until the handler ends: a gate cheaper to make than an Event (issue 13)
         done.acquire()
         errors: list[BaseException] = []
@@ -354,7 +378,17 @@ class Worker:
         context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
         attempt.ends_at = time.monotonic() + self.job_timeout_seconds  # what the handler may spend (its AI part)
         thread = self._handler_threads.start(lambda: context.run(target))
-        finished = done.acquire(timeout=self.job_timeout_seconds)
+        begun = time.monotonic()
+        patience = min(HAND_BACK_AFTER_SECONDS, self.job_timeout_seconds)
+        if running_long is not None and not done.acquire(timeout=patience):
+            try:
+                running_long()
+            except Exception as exc:  # the store blipped: the batch's leases expire instead; this job goes on
+                logger.warning("job %s: could not hand its batch back: %s", attempt.job.id, reason_of(exc))
+            left = self.job_timeout_seconds - (time.monotonic() - begun)
+            finished = done.acquire(timeout=max(left, 0.0))
+        else:
+            finished = running_long is not None or done.acquire(timeout=self.job_timeout_seconds)
         if not finished:
             attempt.abandon()  # the handler thread may still wake; check_lease() stops its writes
         self._handler_threads.give_back(thread, finished=finished)

@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,6 +30,7 @@ from tfreview.core.redact import scrub_text
 from tfreview.ports.job_types import (
     failure_notice,
     review_after_failure,
+    review_after_hand_retry,
     review_after_lost_worker,
     review_while_waiting,
 )
@@ -37,6 +39,7 @@ from tfreview.store.aws.job_items import JOB_SK, job_of, job_pk, new_job_items, 
 from tfreview.store.aws.messages import Message
 from tfreview.store.aws.queue_admin import drain_dead_letters
 from tfreview.store.aws.queue_items import MAX_TAKEN_IDS, JobItems
+from tfreview.store.aws.reviews import status_update
 from tfreview.store.aws.table import TransactionConflict, instant
 from tfreview.store.memory_queue import LEASE_EXPIRED
 
@@ -308,6 +311,7 @@ class SqsJobQueue(JobItems):
                 **state_indexes(job_id, job.tenant_id, JobState.QUEUED, now),
                 "attempts": 0,
                 "run_after": instant(now),
+                "created_at": instant(now),  # a new start: the bounds of ADR 0515/0530 count from here (ADR 0536)
                 "expires_at": None,  # alive again: no TTL until it is over
             },
             condition="#state = :dead",
@@ -316,6 +320,13 @@ class SqsJobQueue(JobItems):
         if item is None:
             return self.get(job_id)
         requeued = job_of(item)
+        outcome = review_after_hand_retry(requeued, now + timedelta(seconds=self.settings.review_deadline_seconds))
+        if outcome is not None:  # after the job's write: a crash between leaves the review failed until a claim
+            update = status_update(
+                self.table, outcome.review_id, outcome.status, outcome.reason, now, deadline_at=outcome.deadline_at
+            )
+            with contextlib.suppress(TransactionConflict):  # the review is gone (retention): the job says so itself
+                self.table.transact([update])
         self.announce(requeued)
         return requeued
 

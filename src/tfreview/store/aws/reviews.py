@@ -125,9 +125,16 @@ class DynamoReviewStore:
         return self._record(item, with_report=with_report)
 
     def set_status(
-        self, review_id: str, status: ReviewStatus, reason: str | None = None, *, attempt: AttemptFence | None = None
+        self,
+        review_id: str,
+        status: ReviewStatus,
+        reason: str | None = None,
+        *,
+        attempt: AttemptFence | None = None,
+        deadline_at: datetime | None = None,
     ) -> None:
-        self._transact_fenced(review_id, attempt, [status_update(self.table, review_id, status, reason, self.clock())])
+        update = status_update(self.table, review_id, status, reason, self.clock(), deadline_at=deadline_at)
+        self._transact_fenced(review_id, attempt, [update])
 
     def save_result(
         self,
