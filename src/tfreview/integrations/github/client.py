@@ -180,9 +180,15 @@ class GitHubClient(ChecksAndReviews):
         except GitHubNotFound:
             return None
         document = json_document(response, "GET", api_path)
-        if not isinstance(document, dict) or document.get("type") != "file":
-            return None  # a directory (a list), a symlink or a submodule
-        if document.get("encoding") == "base64" and isinstance(document.get("content"), str):
+        if isinstance(document, list):
+            return None  # a directory
+        if not isinstance(document, dict) or not isinstance(document.get("type"), str):
+            raise GitHubUnavailable(f"GitHub GET {api_path}: the answer is not a content object (no 'type')")
+        if document["type"] != "file":
+            return None  # a symlink or a submodule
+        if document.get("encoding") == "base64":
+            if not isinstance(document.get("content"), str):
+                raise GitHubUnavailable(f"GitHub GET {api_path}: base64 content that is not a string")
             try:
                 return base64.b64decode(document["content"]).decode("utf-8", errors="replace")
             except (binascii.Error, ValueError):
@@ -199,9 +205,12 @@ class GitHubClient(ChecksAndReviews):
         document = self._json("GET", path, params={"recursive": "1"})
         if document.get("truncated"):
             log.warning("GitHub tree of %s at %s is truncated: some files are not listed", repo, ref)
+        tree = document.get("tree")
+        if not isinstance(tree, list):
+            raise GitHubUnavailable(f"GitHub GET {path}: the answer's 'tree' is not a JSON list")
         paths = [
             str(entry["path"])
-            for entry in document.get("tree") or []
+            for entry in tree
             if isinstance(entry, Mapping) and entry.get("type") == "blob" and isinstance(entry.get("path"), str)
         ]
         return sorted(p for p in paths if p.endswith(tuple(suffixes)))
@@ -262,14 +271,18 @@ class GitHubClient(ChecksAndReviews):
         """Every item of a paginated list (`per_page=100`), following `Link: rel="next"` on our API host."""
         query: dict[str, str | int] | None = {"per_page": 100, **(params or {})}
         url: str | None = None
+        read: set[httpx.URL] = set()  # the pages already read: a `next` link back to one of them is a loop
         for _page in range(MAX_PAGES):
             response = self._request("GET", path, params=query, app=app, url=url)
+            read.add(response.request.url)
             if key is None:
                 documents = json_list(response, path)
             else:
                 wrapper = json_document(response, "GET", path)
                 items = wrapper.get(key) if isinstance(wrapper, dict) else None
-                documents = [item for item in items or [] if isinstance(item, dict)]
+                if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                    raise GitHubUnavailable(f"GitHub GET {path}: the answer's {key!r} is not a JSON list of objects")
+                documents = items
             yield from documents
             next_url = next_link(response)
             if next_url is None:
@@ -277,6 +290,8 @@ class GitHubClient(ChecksAndReviews):
             if not self._on_api_host(next_url):
                 log.warning("GitHub pagination link of %s leaves the configured API URL: not followed", path)
                 return
+            if httpx.URL(next_url) in read:  # its items would be counted twice, and again, up to MAX_PAGES
+                raise GitHubUnavailable(f"GitHub GET {path}: its next page links back to a page already read")
             url, query = next_url, None
         log.warning("GitHub list %s: stopped after %d pages", path, MAX_PAGES)
 
