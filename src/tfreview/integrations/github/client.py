@@ -54,7 +54,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.integrations.github.writes import ChecksAndReviews
-from tfreview.plumbing.http import ResponseTooLarge, send_bounded
+from tfreview.plumbing.http import ResponseTooLarge, failure_name, send_bounded
 
 log = logging.getLogger(__name__)
 
@@ -343,7 +343,7 @@ class GitHubClient(ChecksAndReviews):
                 ) from None
             except (httpx.TransportError, httpx.DecodingError) as error:  # a body that does not decode: GitHub's
                 self.limiter.write_done(slot)
-                failure = f"GitHub {method} {path}: {type(error).__name__}"
+                failure = f"GitHub {method} {path}: {failure_name(error)}"
                 if method == "GET" and not read_retried:
                     read_retried = True
                     log.warning("%s; retrying once", failure)
