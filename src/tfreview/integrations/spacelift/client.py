@@ -74,11 +74,15 @@ class SpaceliftClient:
         if not isinstance(groups, list):
             raise UpstreamError("Spacelift changesV3: not a list")
         found: list[PlannedChange] = []
-        for group in groups:
+        for group in groups:  # an entry skipped would be a change the cross-check calls missing (ADR 0548)
             resources = group.get("resources") if isinstance(group, Mapping) else None
-            for entry in resources if isinstance(resources, list) else []:
+            if resources is not None and not isinstance(resources, list):
+                raise UpstreamError("Spacelift changesV3: a group's resources are not a list")
+            if not isinstance(group, Mapping):
+                raise UpstreamError("Spacelift changesV3: a group is not an object")
+            for entry in resources or []:
                 if not isinstance(entry, Mapping) or not isinstance(entry.get("address"), str):
-                    continue
+                    raise UpstreamError("Spacelift changesV3: a resource without an address")
                 metadata = entry.get("metadata")
                 kind = metadata.get("type") if isinstance(metadata, Mapping) else None
                 previous = entry.get("previousAddress")
