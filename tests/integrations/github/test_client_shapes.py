@@ -142,3 +142,39 @@ def test_a_next_link_cycle_of_two_pages_is_caught_too(github: FakeGitHub, client
         github.answer_next(200, page, headers={"Link": f'<{target}>; rel="next"'}, path_contains="/files")
     _fails(client, CALLS["list_pull_request_files"][2])
     assert len(github.requests_to("GET", "/files")) == 2
+
+
+def test_a_renamed_repository_s_redirect_on_the_api_url_is_followed_once(
+    github: FakeGitHub, client: GitHubClient
+) -> None:
+    """GitHub answers 301 to a repository's old name, pointing at the same API: the read was a retry to the end ("GitHub
+    GET …: 301") and the review dead. One such redirect on the configured API URL is followed, a GET only."""
+    moved = f"{github.api_url}/repos/{REPO}/pulls/1?moved=1"
+    github.answer_next(301, b"", headers={"Location": moved}, method="GET", path_contains="/pulls/1")
+    assert client.get_pull_request(REPO, 1).number == 1
+    assert [r.query.get("moved") for r in github.requests_to("GET", "/pulls/1$")] == [None, "1"]
+
+
+def test_a_second_redirect_is_not_followed_and_the_reason_names_it(github: FakeGitHub, client: GitHubClient) -> None:
+    again = f"{github.api_url}/repos/{REPO}/pulls/1"
+    github.answer_next(301, b"", headers={"Location": again}, method="GET", path_contains="/pulls/1", times=99)
+    message = _fails(client, CALLS["get_pull_request"][2])
+    assert len(github.requests_to("GET", "/pulls/1$")) == 2
+    assert "a redirect to" in message, message
+
+
+def test_a_redirect_off_the_api_url_is_named_by_its_origin_only(github: FakeGitHub, client: GitHubClient) -> None:
+    elsewhere = "https://169.254.169.254:8443/latest/meta-data/iam?token=CANARYsecret"
+    github.answer_next(302, b"", headers={"Location": elsewhere}, method="GET", path_contains="/pulls/1", times=99)
+    message = _fails(client, CALLS["get_pull_request"][2])
+    assert "https://169.254.169.254:8443" in message, message
+    assert "CANARY" not in message
+    assert "meta-data" not in message
+
+
+def test_a_write_is_never_redirected(github: FakeGitHub, client: GitHubClient) -> None:
+    moved = f"{github.api_url}/repos/{REPO}/issues/1/comments?moved=1"
+    github.answer_next(307, b"", headers={"Location": moved}, method="POST", path_contains="/comments")
+    _fails(client, CALLS["create_issue_comment"][2])
+    assert len(github.requests_to("POST", "/comments$")) == 1
+    assert github.comments(REPO, 1) == []

@@ -1,8 +1,9 @@
 """The GitHub REST client: typed methods over one injectable `httpx.Client`.
 
 Every URL is built from the configured `api_url` plus ids and names that are validated here
-(`owner/name`, numbers, hex SHAs); a URL found in an answer is never requested — the one exception
-is a `Link: rel="next"` page, followed only when it points at the configured API host and path (S4).
+(`owner/name`, numbers, hex SHAs); a URL found in an answer is never requested — the two exceptions
+are a `Link: rel="next"` page (never one already read) and ONE redirect of a GET (a renamed repository's 301),
+each followed only when it points at the configured API host and path (S4, ADR 0548).
 
 Failures become the error tree of `errors.py` (see there). Per request:
 - 401 → the auth drops the installation token (or the app key) and the request is sent ONCE more;
@@ -319,7 +320,7 @@ class GitHubClient(ChecksAndReviews):
         is_write = method in _WRITE_METHODS if write is None else write
         key = "app" if app else (str(self.installation_id) if self.installation_id is not None else self._auth.kind)
         refreshed = read_retried = False
-        rate_limited = 0
+        rate_limited = redirected = 0
         while True:
             slot = self.limiter.before_request(key, write=is_write)
             headers = {
@@ -356,6 +357,9 @@ class GitHubClient(ChecksAndReviews):
             wait = self.limiter.after_response(key, status, response.headers, message)
             if status < 300:
                 return response
+            if not redirected and (moved := self._followed_redirect(method, response)) is not None:
+                url, params, redirected = moved, None, 1
+                continue
             if status == 401 and not refreshed:
                 refreshed = True
                 if app:
@@ -382,6 +386,12 @@ class GitHubClient(ChecksAndReviews):
                 continue
             raise self._error(method, path, status, message, response)
 
+    def _followed_redirect(self, method: str, response: httpx.Response) -> str | None:
+        """The URL a GET's redirect points at when it is on the configured API (a renamed repository: 301 to
+        /repositories/{id}/… on the same API, ADR 0548); None for any other answer, a write, or another place."""
+        target = _location(response) if method == "GET" and 300 <= response.status_code < 400 else None
+        return str(target) if target is not None and self._on_api_host(str(target)) else None
+
     def _error(self, method: str, path: str, status: int, message: str, response: httpx.Response) -> Exception:
         text = self._auth.scrub(f"GitHub {method} {path}: {status} {message}".rstrip())
         if status == 404:
@@ -390,8 +400,27 @@ class GitHubClient(ChecksAndReviews):
             return AuthError(text, status=status)
         if status >= 500:
             return GitHubUnavailable(text, status=status, ambiguous=method != "GET")
+        if 300 <= status < 400:
+            target = _location(response)
+            where = f"{target.scheme}://{target.netloc.decode('ascii', 'replace')}" if target is not None else "nowhere"
+            return GitHubUnavailable(
+                f"{text}: a redirect to {where}, not followed (only one GET redirect on the configured api_url is)",
+                status=status,
+            )
         if 400 <= status < 500:
             errors = [self._auth.scrub(error) for error in errors_of(response)]
             detail = f" ({'; '.join(errors)})" if errors else ""
             return GitHubRejected(f"{text}{detail}"[:1000], status=status, errors=errors)
         return GitHubUnavailable(text, status=status)
+
+
+def _location(response: httpx.Response) -> httpx.URL | None:
+    """Where a redirect points, resolved against the request's URL; None without a readable `Location`."""
+    raw = response.headers.get("location", "")
+    if not raw:
+        return None
+    try:
+        target = response.request.url.join(raw)
+    except (httpx.InvalidURL, ValueError):
+        return None
+    return target if target.scheme in ("http", "https") and target.host else None
