@@ -8,7 +8,8 @@
     client.runs(stack, since)                  → runs created at or after `since`, newest first
 
 Auth: `apiKeyUser(id, secret)` gives a JWT and `validUntil` (Unix seconds); the JWT is reused until
-`validUntil - token_margin_seconds`, and refreshed once when Spacelift rejects it. The key secret and
+`validUntil - token_margin_seconds` (half its life at most: a JWT shorter-lived than the margin is not exchanged
+again before every call), and refreshed once when Spacelift rejects it. The key secret and
 the JWT are never logged and never part of an error message (SecretSource.scrub + scrub_text).
 """
 
@@ -53,6 +54,7 @@ class SpaceliftClient:
         self._lock = threading.Lock()
         self._jwt: str | None = None
         self._valid_until = 0.0
+        self._margin = settings.token_margin_seconds  # at most half the life of the token held
         self.token_exchanges = 0  # how many times apiKeyUser was called (for metrics and tests)
 
     def __repr__(self) -> str:
@@ -159,11 +161,13 @@ class SpaceliftClient:
     def _token(self, refresh_from: str | None = None) -> str:
         with self._lock:
             now = self._clock().timestamp()
-            fresh = self._jwt is not None and now < self._valid_until - self._settings.token_margin_seconds
+            fresh = self._jwt is not None and now < self._valid_until - self._margin
             if fresh and (refresh_from is None or self._jwt != refresh_from):
                 assert self._jwt is not None
                 return self._jwt
             self._jwt, self._valid_until = self._exchange()
+            # a JWT issued for less than the margin would be "expired" at once: an exchange before every call
+            self._margin = min(self._settings.token_margin_seconds, max(0.0, self._valid_until - now) / 2)
             return self._jwt
 
     def _exchange(self) -> tuple[str, float]:
