@@ -281,7 +281,19 @@ class GitHubPublisher:
         # a review's publish that died between its annotation batches left the run `in_progress` for ever (a
         # required check would block the pull request): it completes now, with the failure's text
         if run.status != "completed" or run.conclusion != conclusion or run.external_id != external_id:
-            client.update_check_run(repo, run.id, conclusion=conclusion, external_id=external_id, output=output)
+            try:
+                client.update_check_run(repo, run.id, conclusion=conclusion, external_id=external_id, output=output)
+            except GitHubNotFound:  # listed, then gone: a completed run takes its place, once (ADR 0548)
+                logger.warning("%s: check run %d of %s is gone (404): a new one is created", repo, run.id, head[:12])
+                client.create_check_run(
+                    repo,
+                    name=name,
+                    head_sha=head,
+                    status="completed",
+                    conclusion=conclusion,
+                    external_id=external_id,
+                    output=output,
+                )
 
     def identity(self, client: PublishingClient) -> AppIdentity:
         """Who we are: given, or the App's id and slug (asked once)."""
