@@ -178,3 +178,15 @@ def test_a_write_is_never_redirected(github: FakeGitHub, client: GitHubClient) -
     _fails(client, CALLS["create_issue_comment"][2])
     assert len(github.requests_to("POST", "/comments$")) == 1
     assert github.comments(REPO, 1) == []
+
+
+@pytest.mark.parametrize("link", ['<http://[::1:bad>; rel="next"', '<https://[v1.x]:99999/x>; rel="next"'])
+def test_a_next_link_that_is_no_url_is_not_followed_and_not_a_crash(
+    link: str, github: FakeGitHub, client: GitHubClient
+) -> None:
+    """urlsplit raises ValueError on such a link: it left the client bare ("internal error: ValueError: Invalid IPv6
+    URL"). It is a link off the configured API URL: the pages read so far are the list, as for a foreign link."""
+    page = [{"filename": "main.tf", "status": "modified"}]
+    github.answer_next(200, page, headers={"Link": link}, method="GET", path_contains="/files")
+    assert [changed.filename for changed in client.list_pull_request_files(REPO, 1)] == ["main.tf"]
+    assert len(github.requests_to("GET", "/files")) == 1

@@ -297,7 +297,10 @@ class GitHubClient(ChecksAndReviews):
         log.warning("GitHub list %s: stopped after %d pages", path, MAX_PAGES)
 
     def _on_api_host(self, url: str) -> bool:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "Invalid IPv6 URL": no URL of ours
+            return False
         return (
             parts.scheme == self._base.scheme
             and parts.netloc == self._base.netloc
