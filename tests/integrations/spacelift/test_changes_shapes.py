@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -81,3 +82,27 @@ def test_documented_shapes_still_read(
     changes: object, addresses: list[str], serve: Callable[[object], SpaceliftClient]
 ) -> None:
     assert [change.address for change in serve(changes).changes("network-prod", "01RUN")] == addresses
+
+
+def runs_page(handler: hostile._Handler) -> None:
+    """A Spacelift whose `runs(before: …)` ignores `before`: the same page, whatever is asked."""
+    query = json.loads(handler.last.body)["query"]
+    if "apiKeyUser" in query:
+        document: object = {"data": {"apiKeyUser": {"jwt": "eyJhbGciOi.e30.c2ln", "validUntil": 4_102_444_800}}}
+    else:
+        runs = [{"id": f"01RUN{n}", "state": "FINISHED", "createdAt": 4_000_000_000 - n} for n in range(2)]
+        document = {"data": {"stack": {"id": "network-prod", "runs": runs}}}
+    hostile.json_answer(200, document)(handler)
+
+
+def test_a_runs_page_that_repeats_is_spacelifts_failure_not_fifty_copies() -> None:
+    """Every run was listed 50 times (MAX_RUN_PAGES requests per stack and reconciler pass) when Spacelift answered
+    the same page whatever `before` said."""
+    with HostileServer(runs_page) as server, outbound_client(timeout=5) as http:
+        settings = SpaceliftApiSettings(
+            account="acme", api_url=f"{server.url}/graphql", api_key_id="01KEY", api_key_secret="env:KEY"
+        )
+        client = SpaceliftClient(http, settings, secret=SecretSource.from_env("KEY", environ={"KEY": "secret"}))
+        with pytest.raises(UpstreamError, match="repeats runs already listed"):
+            client.runs("network-prod", datetime(2020, 1, 1, tzinfo=UTC))
+        assert len(server.requests) == 3  # the token, the first page, its repeat
