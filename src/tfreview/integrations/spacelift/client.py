@@ -124,7 +124,9 @@ class SpaceliftClient:
         for _ in range(MAX_RUN_PAGES):
             page = self.runs_page(stack_id, before)
             if any(run.id in seen for run in page.runs):  # `before` ignored: every run listed MAX_RUN_PAGES times
-                raise UpstreamError(f"Spacelift runs of {stack_id}: the page before {before} repeats runs already listed")
+                raise UpstreamError(
+                    f"Spacelift runs of {stack_id}: the page before {before} repeats runs already listed"
+                )
             seen.update(run.id for run in page.runs)
             for run in page.runs:
                 if run.created_at is not None and run.created_at < threshold:
