@@ -29,7 +29,8 @@ a write without the permission is 403 "Resource not accessible by integration".
 Failure modes: `revoke_token`, `fail_next` (5xx, no side effect), `lose_next_response` (the write
 happens, then a 502 or a dropped connection — I2), `secondary_limit` (403 + retry-after after N
 writes a minute), `primary_limit` (x-ratelimit-remaining: 0 until reset), `slow`, `poison_urls`
-(every URL in answers points at 169.254.169.254 — S4), `foreign_next_link`.
+(every URL in answers points at 169.254.169.254 — S4), `foreign_next_link`, `answer_next` (the next matching
+requests get a raw answer of our choosing: an HTML page with 200, JSON of the wrong shape, a redirect elsewhere).
 """
 
 from __future__ import annotations
@@ -177,6 +178,7 @@ class FakeGitHub:
         self.redelivery_requests: list[int] = []
         self._fail_rules: list[_Rule] = []
         self._lose_rules: list[_Rule] = []
+        self._raw_rules: list[tuple[_Rule, bytes, dict[str, str]]] = []
         self._secondary: tuple[int, float] | None = None  # (writes per minute, retry-after)
         self.write_times: list[float] = []  # clock() of every write performed
         self.refused_writes = 0
@@ -444,6 +446,23 @@ class FakeGitHub:
         with self.lock:
             self._lose_rules.append(_Rule(502, method, path_contains, times, mode))
 
+    def answer_next(
+        self,
+        status: int,
+        body: bytes | object,
+        *,
+        headers: Mapping[str, str] | None = None,
+        method: str | None = None,
+        path_contains: str | None = None,
+        times: int = 1,
+    ) -> None:
+        """The next `times` matching requests (after authentication) get `status` and `body` as they are, doing
+        nothing: bytes are sent as given (`Content-Type` from `headers`), anything else as JSON."""
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        sent = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+        with self.lock:
+            self._raw_rules.append((_Rule(status, method, path_contains, times), data, sent))
+
     def secondary_limit(self, writes_per_minute: int = 80, retry_after: float = 60) -> None:
         """A write after `writes_per_minute` writes in the last 60 s (by `clock`) answers 403 + retry-after."""
         with self.lock:
@@ -464,6 +483,7 @@ class FakeGitHub:
         with self.lock:
             self._fail_rules.clear()
             self._lose_rules.clear()
+            self._raw_rules.clear()
             self._secondary = None
             self._slow = None
         self._release.set()
@@ -589,6 +609,10 @@ class FakeGitHub:
         slow = self._slow
         if slow is not None and (slow[1] is None or slow[1] in path):
             self._release.wait(slow[0])
+        raw = self._take_raw(method, path, record, handler.headers)
+        if raw is not None:
+            handler.send_raw(*raw)
+            return
         status, document, headers, after, lose = self._process(method, path, query, body, record, handler.headers)
         if after is not None:
             after()
@@ -635,6 +659,23 @@ class FakeGitHub:
             if lose is not None:
                 record.status = 0 if lose.mode == "drop" else 502
         return status, document, headers, after, lose
+
+    def _take_raw(
+        self, method: str, path: str, record: RecordedRequest, request_headers: Any
+    ) -> tuple[int, bytes, dict[str, str]] | None:
+        with self.lock:
+            rules = [rule for rule, _data, _headers in self._raw_rules]
+            rule = self._take_rule(rules, method, path)
+            if rule is None:
+                return None
+            index = next(i for i, (r, _d, _h) in enumerate(self._raw_rules) if r is rule)
+            _rule, data, headers = self._raw_rules[index]
+            if rule.remaining <= 0:
+                del self._raw_rules[index]
+            with contextlib.suppress(_Reply):  # recorded as "bad": the answer is the hostile one all the same
+                self._authenticate(request_headers.get("Authorization") or "", path, record)
+            record.status = rule.status
+            return rule.status, data, headers
 
     @staticmethod
     def _take_rule(rules: list[_Rule], method: str, path: str) -> _Rule | None:
@@ -799,6 +840,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def reply_text(self, status: int, text: str, headers: Mapping[str, str] | None = None) -> None:
         self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8", headers)
+
+    def send_raw(self, status: int, data: bytes, headers: Mapping[str, str]) -> None:
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass
 
     def drop(self) -> None:
         """Answer nothing: the connection closes without a response (a lost response)."""

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tfreview.core.errors import (
+    AuthError,
     ConfigError,
     InputError,
     IntegrityError,
@@ -40,6 +41,7 @@ CANARY = "AKIAZ7Q2CANARY9X4WLM"  # shaped like an AWS access key id: must never 
         (UpstreamError("GitHub 502"), False),
         (StoreUnavailable("database is locked"), False),
         (KeysUnavailable("JWKS down"), False),
+        (AuthError("GitHub GET /repos/o/r/pulls/1: 401 Bad credentials", status=401), False),
         (AttemptTimedOut(1, 3.0), False),
         (TimeoutError("read timed out"), False),
         (ConnectionResetError("reset by peer"), False),
@@ -48,6 +50,11 @@ CANARY = "AKIAZ7Q2CANARY9X4WLM"  # shaped like an AWS access key id: must never 
 )
 def test_classification(error: BaseException, permanent: bool) -> None:
     assert classify(error).permanent is permanent
+
+
+def test_an_upstream_refusing_a_fresh_credential_is_retried_under_its_own_name_not_an_internal_error() -> None:
+    failure = classify(AuthError("GitHub GET /repos/o/r/pulls/1: 401 Bad credentials", status=401))
+    assert failure.reason == "GitHub GET /repos/o/r/pulls/1: 401 Bad credentials"
 
 
 def test_an_unexpected_error_is_named_and_its_secrets_scrubbed() -> None:

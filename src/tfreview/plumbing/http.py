@@ -4,6 +4,8 @@
   never retries at the transport (callers count their own attempts: one call, one request), whose sockets and
   pool waits honour a deadline for the whole call (`call_deadline.py`, ADR 0498, 0514), and that honours the
   proxy environment variables as httpx would (`proxies.py`, ADR 0513) — the one way every adapter gets a client;
+- `failure_name`: what a transport failure is called in a stored reason — its type, and TLS's own reason when TLS
+  failed (a certificate not trusted, a server that speaks no TLS), never the request or the answer (ADR 0549);
 - `parse_retry_after`: `retry-after-ms`, or `retry-after` as seconds or an HTTP date, as seconds to wait;
 - `read_bounded`: a streamed body read up to a size limit (and a deadline), never a runaway answer — a gzip
   body inflated a piece at a time, so a gzip bomb stops at the limit too;
@@ -59,6 +61,21 @@ def outbound_client(
 
     mounts = {pattern: None if proxy is None else proxied(proxy) for pattern, proxy in proxies.items()}
     return httpx.Client(timeout=timeout, follow_redirects=False, transport=direct, mounts=mounts)
+
+
+def failure_name(error: BaseException) -> str:
+    """`ConnectError`, or `ConnectError: TLS failed (self-signed certificate)` when an `ssl.SSLError` is behind it: the
+    type and OpenSSL's reason (a fixed code or message) only — never text of the request or of an answer."""
+    name = type(error).__name__
+    cause: BaseException | None = error
+    seen = 0
+    while cause is not None and not isinstance(cause, ssl.SSLError) and seen < 8:  # httpx → httpcore → ssl
+        cause, seen = cause.__cause__ or cause.__context__, seen + 1
+    if not isinstance(cause, ssl.SSLError):
+        return name
+    verify = getattr(cause, "verify_message", None)
+    reason = verify if isinstance(verify, str) and verify else cause.reason or "handshake"
+    return f"{name}: TLS failed ({str(reason)[:100]})"
 
 
 class ResponseTooLarge(Exception):

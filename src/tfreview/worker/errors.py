@@ -3,6 +3,8 @@
     permanent   InputError, ConfigError, IntegrityError, NotFound   the job goes dead, the review FAILED with the reason
     retriable   UpstreamError (StoreUnavailable, KeysUnavailable), AttemptTimedOut, TimeoutError, ConnectionError
                                                                    backoff; the review stays queued with the reason
+                AuthError (an upstream refused a fresh credential)  the same, up to max_attempts: a token GitHub has
+                                                                   just minted may be refused for a moment (ADR 0549)
     unexpected  anything else                                      retried up to max_attempts, then FAILED visibly
     waiting     DependencyPending (not a failure)                  the runner defers the job, the attempt uncounted,
                                                                    while the job is younger than 2 × review deadline
@@ -18,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tfreview.core.errors import (
+    AuthError,
     ConfigError,
     InputError,
     IntegrityError,
@@ -30,7 +33,7 @@ from tfreview.core.redact import scrub_text
 
 REASON_MAX = 500
 PERMANENT = (InputError, ConfigError, IntegrityError, NotFound)
-RETRIABLE = (UpstreamError, TimeoutError, ConnectionError)
+RETRIABLE = (UpstreamError, AuthError, TimeoutError, ConnectionError)
 
 
 class AttemptTimedOut(TimeoutError):

@@ -205,3 +205,22 @@ def test_a_check_run_left_in_progress_between_annotation_batches_is_completed(
     (run,) = github.check_runs(REPO, head)
     assert (run["status"], run["conclusion"]) == ("completed", "neutral")
     assert TITLE in run["output"]["title"]
+
+
+def test_a_check_run_gone_when_the_notice_completes_it_is_replaced_once(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    """ADR 0548: the run left `in_progress` is listed, but its update answers 404. The notice's job went dead on it, the
+    pull request's check never completed; now a completed run of the head says why."""
+    number = open_pr(github)
+    failed = failed_review(github, number)
+    head = failed.source.commit_sha
+    assert head is not None
+    gone = client.create_check_run(REPO, name=settings.check_name, head_sha=head, status="in_progress")
+    github.answer_next(404, {"message": "Not Found"}, method="PATCH", path_contains=f"/check-runs/{gone.id}", times=9)
+    publisher_of(client, settings).publish_failure(failed)
+    assert len(github.requests_to("PATCH", rf"/check-runs/{gone.id}$")) == 1
+    newest = max(github.check_runs(REPO, head), key=lambda run: run["id"])
+    assert newest["id"] != gone.id
+    assert (newest["status"], newest["conclusion"]) == ("completed", "neutral")
+    assert TITLE in newest["output"]["title"]

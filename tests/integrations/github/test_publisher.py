@@ -224,6 +224,27 @@ def test_annotation_batches_resume_after_a_crash_without_duplicates(
     assert run["conclusion"] == "failure"
 
 
+def test_a_check_run_gone_when_updated_is_replaced_once_not_left_in_progress(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    """ADR 0548: the head's run is listed, but its update answers 404 (GitHub no longer has it). It was a permanent
+    failure of the publish, the pull request's check left as it was; now a new run carries the result."""
+    number = open_pr(github, {"main.tf": volume("a")})
+    first = reviewed(client, github, number)
+    publisher = publisher_for(client, settings)
+    publisher.publish(first)
+    (old,) = github.check_runs(REPO, first.source.commit_sha)
+    github.answer_next(404, {"message": "Not Found"}, method="PATCH", path_contains=f"/check-runs/{old['id']}", times=9)
+    publisher.publish(synthetic(first, 60))  # another result for the same head: the old run is updated first
+    assert len(github.requests_to("PATCH", rf"/check-runs/{old['id']}$")) == 1  # once, never chased
+    newest = max(github.check_runs(REPO, first.source.commit_sha), key=lambda run: run["id"])
+    assert newest["id"] != old["id"]
+    assert newest["status"] == "completed"
+    assert newest["conclusion"] == "failure"
+    assert len(newest["annotations"]) == 60
+    assert len(github.comments(REPO, number)) == 1
+
+
 def test_inline_comments_only_on_lines_inside_the_diff(
     github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
 ) -> None:

@@ -41,6 +41,23 @@ def test_the_token_is_refreshed_before_valid_until(
     assert len([r for r in spacelift.requests if r.operation == "TfreviewRun"]) == 3  # none refused and re-sent
 
 
+def test_a_token_shorter_lived_than_the_margin_is_reused_for_half_its_life(
+    spacelift: FakeSpacelift, client: SpaceliftClient, clock: UnixClock
+) -> None:
+    """A JWT valid 30 s against the 60 s margin counted as expired when issued: every GraphQL call was preceded by an
+    apiKeyUser exchange, twice the requests against Spacelift's rate limit. Now the margin is at most half the life
+    the token was issued with."""
+    spacelift.token_ttl = 30
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    for _ in range(3):
+        assert client.run(STACK, "01RUN").state == "UNCONFIRMED"
+    assert spacelift.token_exchanges == 1
+    clock.advance(16)  # past half its life: refreshed before Spacelift would refuse it
+    client.run(STACK, "01RUN")
+    assert spacelift.token_exchanges == 2
+    assert len([r for r in spacelift.requests if r.operation == "TfreviewRun"]) == 4  # none refused and re-sent
+
+
 def test_a_rejected_token_is_refreshed_once(spacelift: FakeSpacelift, client: SpaceliftClient) -> None:
     spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
     client.run(STACK, "01RUN")

@@ -65,9 +65,10 @@ def json_document(response: httpx.Response, method: str, path: str) -> object:
 
 def json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
     document = json_document(response, "GET", path)
-    if not isinstance(document, list):
-        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not a JSON list")
-    return [item for item in document if isinstance(item, dict)]
+    if not isinstance(document, list) or not all(isinstance(item, dict) for item in document):
+        # an item dropped here could be our own comment: the publisher would post a second one
+        raise GitHubUnavailable(f"GitHub GET {path}: the answer is not a JSON list of objects")
+    return document
 
 
 def message_of(response: httpx.Response) -> str:

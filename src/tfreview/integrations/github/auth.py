@@ -34,7 +34,7 @@ from tfreview.integrations.github.api_values import json_document
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailable, RateLimited
 from tfreview.integrations.github.ratelimit import LONGEST_WAIT, SECONDARY_DEFAULT_WAIT
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
-from tfreview.plumbing.http import ResponseTooLarge, header_number, parse_retry_after, send_bounded
+from tfreview.plumbing.http import ResponseTooLarge, failure_name, header_number, parse_retry_after, send_bounded
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ class AppAuth:
                 ) from None
             except (httpx.TransportError, httpx.DecodingError) as error:  # a body that does not decode: GitHub's
                 raise GitHubUnavailable(
-                    f"GitHub {method} {path}: {type(error).__name__}", ambiguous=method != "GET"
+                    f"GitHub {method} {path}: {failure_name(error)}", ambiguous=method != "GET"
                 ) from None
             if response.status_code == 401:
                 self.reject_app_key(headers["Authorization"])

@@ -1,8 +1,9 @@
 """The GitHub REST client: typed methods over one injectable `httpx.Client`.
 
 Every URL is built from the configured `api_url` plus ids and names that are validated here
-(`owner/name`, numbers, hex SHAs); a URL found in an answer is never requested — the one exception
-is a `Link: rel="next"` page, followed only when it points at the configured API host and path (S4).
+(`owner/name`, numbers, hex SHAs); a URL found in an answer is never requested — the two exceptions
+are a `Link: rel="next"` page (never one already read) and ONE redirect of a GET (a renamed repository's 301),
+each followed only when it points at the configured API host and path (S4, ADR 0548).
 
 Failures become the error tree of `errors.py` (see there). Per request:
 - 401 → the auth drops the installation token (or the app key) and the request is sent ONCE more;
@@ -54,7 +55,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.integrations.github.writes import ChecksAndReviews
-from tfreview.plumbing.http import ResponseTooLarge, send_bounded
+from tfreview.plumbing.http import ResponseTooLarge, failure_name, send_bounded
 
 log = logging.getLogger(__name__)
 
@@ -180,9 +181,15 @@ class GitHubClient(ChecksAndReviews):
         except GitHubNotFound:
             return None
         document = json_document(response, "GET", api_path)
-        if not isinstance(document, dict) or document.get("type") != "file":
-            return None  # a directory (a list), a symlink or a submodule
-        if document.get("encoding") == "base64" and isinstance(document.get("content"), str):
+        if isinstance(document, list):
+            return None  # a directory
+        if not isinstance(document, dict) or not isinstance(document.get("type"), str):
+            raise GitHubUnavailable(f"GitHub GET {api_path}: the answer is not a content object (no 'type')")
+        if document["type"] != "file":
+            return None  # a symlink or a submodule
+        if document.get("encoding") == "base64":
+            if not isinstance(document.get("content"), str):
+                raise GitHubUnavailable(f"GitHub GET {api_path}: base64 content that is not a string")
             try:
                 return base64.b64decode(document["content"]).decode("utf-8", errors="replace")
             except (binascii.Error, ValueError):
@@ -199,9 +206,12 @@ class GitHubClient(ChecksAndReviews):
         document = self._json("GET", path, params={"recursive": "1"})
         if document.get("truncated"):
             log.warning("GitHub tree of %s at %s is truncated: some files are not listed", repo, ref)
+        tree = document.get("tree")
+        if not isinstance(tree, list):
+            raise GitHubUnavailable(f"GitHub GET {path}: the answer's 'tree' is not a JSON list")
         paths = [
             str(entry["path"])
-            for entry in document.get("tree") or []
+            for entry in tree
             if isinstance(entry, Mapping) and entry.get("type") == "blob" and isinstance(entry.get("path"), str)
         ]
         return sorted(p for p in paths if p.endswith(tuple(suffixes)))
@@ -262,14 +272,18 @@ class GitHubClient(ChecksAndReviews):
         """Every item of a paginated list (`per_page=100`), following `Link: rel="next"` on our API host."""
         query: dict[str, str | int] | None = {"per_page": 100, **(params or {})}
         url: str | None = None
+        read: set[httpx.URL] = set()  # the pages already read: a `next` link back to one of them is a loop
         for _page in range(MAX_PAGES):
             response = self._request("GET", path, params=query, app=app, url=url)
+            read.add(response.request.url)
             if key is None:
                 documents = json_list(response, path)
             else:
                 wrapper = json_document(response, "GET", path)
                 items = wrapper.get(key) if isinstance(wrapper, dict) else None
-                documents = [item for item in items or [] if isinstance(item, dict)]
+                if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+                    raise GitHubUnavailable(f"GitHub GET {path}: the answer's {key!r} is not a JSON list of objects")
+                documents = items
             yield from documents
             next_url = next_link(response)
             if next_url is None:
@@ -277,11 +291,16 @@ class GitHubClient(ChecksAndReviews):
             if not self._on_api_host(next_url):
                 log.warning("GitHub pagination link of %s leaves the configured API URL: not followed", path)
                 return
+            if httpx.URL(next_url) in read:  # its items would be counted twice, and again, up to MAX_PAGES
+                raise GitHubUnavailable(f"GitHub GET {path}: its next page links back to a page already read")
             url, query = next_url, None
         log.warning("GitHub list %s: stopped after %d pages", path, MAX_PAGES)
 
     def _on_api_host(self, url: str) -> bool:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # "Invalid IPv6 URL": no URL of ours
+            return False
         return (
             parts.scheme == self._base.scheme
             and parts.netloc == self._base.netloc
@@ -304,7 +323,7 @@ class GitHubClient(ChecksAndReviews):
         is_write = method in _WRITE_METHODS if write is None else write
         key = "app" if app else (str(self.installation_id) if self.installation_id is not None else self._auth.kind)
         refreshed = read_retried = False
-        rate_limited = 0
+        rate_limited = redirected = 0
         while True:
             slot = self.limiter.before_request(key, write=is_write)
             headers = {
@@ -328,7 +347,7 @@ class GitHubClient(ChecksAndReviews):
                 ) from None
             except (httpx.TransportError, httpx.DecodingError) as error:  # a body that does not decode: GitHub's
                 self.limiter.write_done(slot)
-                failure = f"GitHub {method} {path}: {type(error).__name__}"
+                failure = f"GitHub {method} {path}: {failure_name(error)}"
                 if method == "GET" and not read_retried:
                     read_retried = True
                     log.warning("%s; retrying once", failure)
@@ -341,6 +360,9 @@ class GitHubClient(ChecksAndReviews):
             wait = self.limiter.after_response(key, status, response.headers, message)
             if status < 300:
                 return response
+            if not redirected and (moved := self._followed_redirect(method, response)) is not None:
+                url, params, redirected = moved, None, 1
+                continue
             if status == 401 and not refreshed:
                 refreshed = True
                 if app:
@@ -367,6 +389,12 @@ class GitHubClient(ChecksAndReviews):
                 continue
             raise self._error(method, path, status, message, response)
 
+    def _followed_redirect(self, method: str, response: httpx.Response) -> str | None:
+        """The URL a GET's redirect points at when it is on the configured API (a renamed repository: 301 to
+        /repositories/{id}/… on the same API, ADR 0548); None for any other answer, a write, or another place."""
+        target = _location(response) if method == "GET" and 300 <= response.status_code < 400 else None
+        return str(target) if target is not None and self._on_api_host(str(target)) else None
+
     def _error(self, method: str, path: str, status: int, message: str, response: httpx.Response) -> Exception:
         text = self._auth.scrub(f"GitHub {method} {path}: {status} {message}".rstrip())
         if status == 404:
@@ -375,8 +403,27 @@ class GitHubClient(ChecksAndReviews):
             return AuthError(text, status=status)
         if status >= 500:
             return GitHubUnavailable(text, status=status, ambiguous=method != "GET")
+        if 300 <= status < 400:
+            target = _location(response)
+            where = f"{target.scheme}://{target.netloc.decode('ascii', 'replace')}" if target is not None else "nowhere"
+            return GitHubUnavailable(
+                f"{text}: a redirect to {where}, not followed (only one GET redirect on the configured api_url is)",
+                status=status,
+            )
         if 400 <= status < 500:
             errors = [self._auth.scrub(error) for error in errors_of(response)]
             detail = f" ({'; '.join(errors)})" if errors else ""
             return GitHubRejected(f"{text}{detail}"[:1000], status=status, errors=errors)
         return GitHubUnavailable(text, status=status)
+
+
+def _location(response: httpx.Response) -> httpx.URL | None:
+    """Where a redirect points, resolved against the request's URL; None without a readable `Location`."""
+    raw = response.headers.get("location", "")
+    if not raw:
+        return None
+    try:
+        target = response.request.url.join(raw)
+    except (httpx.InvalidURL, ValueError):
+        return None
+    return target if target.scheme in ("http", "https") and target.host else None

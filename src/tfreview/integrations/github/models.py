@@ -2,13 +2,46 @@
 
 Only the fields tfreview uses are kept. URLs from GitHub's answers are deliberately NOT kept (S4):
 every request is built from the configured API URL and ids, never from a URL found in a payload.
+
+An answer of another shape (a comment without `id`, a pull request whose `head` is a number: a proxy's
+document, an API change) is `MalformedAnswer`, a `GitHubUnavailable` naming the model and the missing
+field — never a bare KeyError or TypeError out of the client (ADR 0548). It counts as ambiguous: the answer
+to a write that was performed may be the malformed one, so the publisher searches before it creates again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
+
+from tfreview.integrations.github.errors import GitHubUnavailable
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class MalformedAnswer(GitHubUnavailable):
+    """GitHub answered JSON, but not of the shape it documents (retriable, as a 5xx)."""
+
+
+def _from_answer(build: Callable[_P, _T]) -> Callable[_P, _T]:
+    """`build` (a `from_json`), its shape errors turned into `MalformedAnswer`. The message names the model and
+    our own key, never a value of the answer."""
+    model = build.__qualname__.split(".")[0]
+
+    @functools.wraps(build)
+    def built(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        try:
+            return build(*args, **kwargs)
+        except KeyError as error:
+            missing = error.args[0] if error.args and isinstance(error.args[0], str) else "a field"
+            raise MalformedAnswer(f"GitHub's {model} answer has no {missing!r}", ambiguous=True) from None
+        except (TypeError, ValueError, AttributeError):
+            raise MalformedAnswer(f"GitHub's {model} answer has a field of the wrong type", ambiguous=True) from None
+
+    return built
 
 
 @dataclass(frozen=True)
@@ -21,6 +54,7 @@ class App:
     events: list[str]
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> App:
         return cls(
             id=int(doc["id"]),
@@ -42,6 +76,7 @@ class Installation:
     suspended: bool
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> Installation:
         account = doc.get("account") or {}
         return cls(
@@ -63,6 +98,7 @@ class Repository:
     archived: bool
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> Repository:
         return cls(
             id=int(doc["id"]),
@@ -95,6 +131,7 @@ class PullRequest:
         return self.head_repo != self.repo
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any], repo: str) -> PullRequest:
         head, base = doc.get("head") or {}, doc.get("base") or {}
         head_repo = head.get("repo")
@@ -127,6 +164,7 @@ class ChangedFile:
     patch: str | None  # absent for binary or very large files
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> ChangedFile:
         return cls(
             filename=str(doc["filename"]),
@@ -149,6 +187,7 @@ class IssueComment:
     updated_at: str
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> IssueComment:
         user = doc.get("user") or {}
         app = doc.get("performed_via_github_app")
@@ -175,6 +214,7 @@ class CheckRun:
     annotations_count: int
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> CheckRun:
         app = doc.get("app")
         output = doc.get("output") or {}
@@ -216,6 +256,7 @@ class Review:
     body: str
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> Review:
         return cls(
             id=int(doc["id"]),
@@ -243,6 +284,7 @@ class HookDelivery:
         return self.status == "OK" or 200 <= self.status_code < 300
 
     @classmethod
+    @_from_answer
     def from_json(cls, doc: Mapping[str, Any]) -> HookDelivery:
         return cls(
             id=int(doc["id"]),

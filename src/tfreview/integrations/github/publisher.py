@@ -32,7 +32,7 @@ from tfreview.core.rules import Rule
 from tfreview.integrations.github import check_runs
 from tfreview.integrations.github.comment import comment_body
 from tfreview.integrations.github.diff_lines import diff_lines_from_files
-from tfreview.integrations.github.errors import GitHubRejected, GitHubUnavailable
+from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected, GitHubUnavailable
 from tfreview.integrations.github.inline import inline_comments
 from tfreview.integrations.github.marker import AppIdentity, find_ours, make_marker
 from tfreview.integrations.github.models import (
@@ -281,7 +281,19 @@ class GitHubPublisher:
         # a review's publish that died between its annotation batches left the run `in_progress` for ever (a
         # required check would block the pull request): it completes now, with the failure's text
         if run.status != "completed" or run.conclusion != conclusion or run.external_id != external_id:
-            client.update_check_run(repo, run.id, conclusion=conclusion, external_id=external_id, output=output)
+            try:
+                client.update_check_run(repo, run.id, conclusion=conclusion, external_id=external_id, output=output)
+            except GitHubNotFound:  # listed, then gone: a completed run takes its place, once (ADR 0548)
+                logger.warning("%s: check run %d of %s is gone (404): a new one is created", repo, run.id, head[:12])
+                client.create_check_run(
+                    repo,
+                    name=name,
+                    head_sha=head,
+                    status="completed",
+                    conclusion=conclusion,
+                    external_id=external_id,
+                    output=output,
+                )
 
     def identity(self, client: PublishingClient) -> AppIdentity:
         """Who we are: given, or the App's id and slug (asked once)."""
@@ -344,7 +356,30 @@ class GitHubPublisher:
         without_ai: bool,
         identity: AppIdentity,
     ) -> bool:
-        """Find or create the run, send the annotation batches it lacks, set the result. True when created."""
+        """Find or create the run, send the annotation batches it lacks, set the result. True when created.
+        A run listed for the head that is gone (404) when updated is replaced by a new one, once (ADR 0548)."""
+        run = self._find_check_run(client, repo, head, identity)
+        if run is None:
+            return self._fill_check_run(client, repo, head, None, review, without_ai, identity)
+        try:
+            return self._fill_check_run(client, repo, head, run, review, without_ai, identity)
+        except GitHubNotFound:
+            logger.warning("%s: check run %d of %s is gone (404): a new one is created", repo, run.id, head[:12])
+        return self._fill_check_run(client, repo, head, None, review, without_ai, identity, gone=run.id)
+
+    def _fill_check_run(
+        self,
+        client: PublishingClient,
+        repo: str,
+        head: str,
+        run: CheckRun | None,
+        review: ReviewResult,
+        without_ai: bool,
+        identity: AppIdentity,
+        *,
+        gone: int | None = None,
+    ) -> bool:
+        """Create the run when `run` is None, send the annotation batches it lacks, set the result."""
         name = self._settings.check_name
         annotations = check_runs.annotations_of(review)
         batches = list(check_runs.batches(annotations))
@@ -353,7 +388,6 @@ class GitHubPublisher:
         digest = check_runs.digest(annotations)
         result = check_runs.digest([conclusion, output])
         created = False
-        run = self._find_check_run(client, repo, head, identity)
         if run is None:
             first = batches[0] if batches else []
             progress = check_runs.Progress(digest, 1 if batches else 0, len(batches), result)
@@ -369,7 +403,7 @@ class GitHubPublisher:
                 )
                 created = True
             except GitHubUnavailable:
-                run = self._find_check_run(client, repo, head, identity)  # created after all? (I2)
+                run = self._find_check_run(client, repo, head, identity, gone=gone)  # created after all? (I2)
                 if run is None:
                     raise
                 created = True  # this publish made it: inline comments are still this publish's to send
@@ -390,12 +424,15 @@ class GitHubPublisher:
             client.update_check_run(repo, run.id, conclusion=conclusion, external_id=final.external_id(), output=output)
         return created
 
-    def _find_check_run(self, client: PublishingClient, repo: str, head: str, identity: AppIdentity) -> CheckRun | None:
+    def _find_check_run(
+        self, client: PublishingClient, repo: str, head: str, identity: AppIdentity, *, gone: int | None = None
+    ) -> CheckRun | None:
         name = self._settings.check_name
         runs = [
             run
             for run in client.list_check_runs(repo, head, name)
             if run.name == name
+            and run.id != gone
             and run.head_sha in (head, "")
             and (identity.app_id is None or run.app_id in (None, identity.app_id))
         ]

@@ -54,6 +54,8 @@ class GitHubAppSettings(BaseModel):
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
             raise ValueError("api_url is a base URL: https://api.github.com or https://HOST/api/v3")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("api_url holds no credentials (user:password@): the App's keys or the token are set apart")
         return value.rstrip("/")
 
     @field_validator("private_keys", "token", "marker_secret")

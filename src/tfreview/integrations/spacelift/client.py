@@ -8,7 +8,8 @@
     client.runs(stack, since)                  → runs created at or after `since`, newest first
 
 Auth: `apiKeyUser(id, secret)` gives a JWT and `validUntil` (Unix seconds); the JWT is reused until
-`validUntil - token_margin_seconds`, and refreshed once when Spacelift rejects it. The key secret and
+`validUntil - token_margin_seconds` (half its life at most: a JWT shorter-lived than the margin is not exchanged
+again before every call), and refreshed once when Spacelift rejects it. The key secret and
 the JWT are never logged and never part of an error message (SecretSource.scrub + scrub_text).
 """
 
@@ -53,6 +54,7 @@ class SpaceliftClient:
         self._lock = threading.Lock()
         self._jwt: str | None = None
         self._valid_until = 0.0
+        self._margin = settings.token_margin_seconds  # at most half the life of the token held
         self.token_exchanges = 0  # how many times apiKeyUser was called (for metrics and tests)
 
     def __repr__(self) -> str:
@@ -74,11 +76,15 @@ class SpaceliftClient:
         if not isinstance(groups, list):
             raise UpstreamError("Spacelift changesV3: not a list")
         found: list[PlannedChange] = []
-        for group in groups:
+        for group in groups:  # an entry skipped would be a change the cross-check calls missing (ADR 0548)
             resources = group.get("resources") if isinstance(group, Mapping) else None
-            for entry in resources if isinstance(resources, list) else []:
+            if resources is not None and not isinstance(resources, list):
+                raise UpstreamError("Spacelift changesV3: a group's resources are not a list")
+            if not isinstance(group, Mapping):
+                raise UpstreamError("Spacelift changesV3: a group is not an object")
+            for entry in resources or []:
                 if not isinstance(entry, Mapping) or not isinstance(entry.get("address"), str):
-                    continue
+                    raise UpstreamError("Spacelift changesV3: a resource without an address")
                 metadata = entry.get("metadata")
                 kind = metadata.get("type") if isinstance(metadata, Mapping) else None
                 previous = entry.get("previousAddress")
@@ -113,9 +119,15 @@ class SpaceliftClient:
         """Runs of `stack_id` created at or after `since`, newest first (pages with `before` until older)."""
         threshold = since.timestamp()
         found: list[SpaceliftRun] = []
+        seen: set[str] = set()
         before: str | None = None
         for _ in range(MAX_RUN_PAGES):
             page = self.runs_page(stack_id, before)
+            if any(run.id in seen for run in page.runs):  # `before` ignored: every run listed MAX_RUN_PAGES times
+                raise UpstreamError(
+                    f"Spacelift runs of {stack_id}: the page before {before} repeats runs already listed"
+                )
+            seen.update(run.id for run in page.runs)
             for run in page.runs:
                 if run.created_at is not None and run.created_at < threshold:
                     return found
@@ -155,11 +167,13 @@ class SpaceliftClient:
     def _token(self, refresh_from: str | None = None) -> str:
         with self._lock:
             now = self._clock().timestamp()
-            fresh = self._jwt is not None and now < self._valid_until - self._settings.token_margin_seconds
+            fresh = self._jwt is not None and now < self._valid_until - self._margin
             if fresh and (refresh_from is None or self._jwt != refresh_from):
                 assert self._jwt is not None
                 return self._jwt
             self._jwt, self._valid_until = self._exchange()
+            # a JWT issued for less than the margin would be "expired" at once: an exchange before every call
+            self._margin = min(self._settings.token_margin_seconds, max(0.0, self._valid_until - now) / 2)
             return self._jwt
 
     def _exchange(self) -> tuple[str, float]:

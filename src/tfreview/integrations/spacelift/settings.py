@@ -9,6 +9,7 @@ reconciler watches. The key secret is never a value here, only where to read it 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -40,6 +41,20 @@ class SpaceliftApiSettings(BaseModel):
     def _account(cls, value: str | None) -> str | None:
         if value is not None and not _ACCOUNT.match(value):
             raise ValueError("account is the subdomain of <account>.app.spacelift.io (letters, digits, '-')")
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _endpoint_url(cls, value: str | None) -> str | None:
+        """An http(s) URL with a host, without query, fragment or credentials: anything else failed only when a job
+        called it ("UnsupportedProtocol", retried to the end), and a user:password in it was printed with the URL."""
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("api_url is the GraphQL endpoint: https://<account>.app.spacelift.io/graphql")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("api_url holds no credentials (user:password@): the API key is api_key_id/api_key_secret")
         return value
 
     @field_validator("api_key_secret")

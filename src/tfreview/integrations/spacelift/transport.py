@@ -23,7 +23,7 @@ import httpx
 
 from tfreview.core.errors import InputError, UpstreamError, UpstreamRateLimited
 from tfreview.core.redact import scrub_text
-from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bounded
+from tfreview.plumbing.http import ResponseTooLarge, failure_name, parse_retry_after, send_bounded
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
@@ -79,7 +79,7 @@ class GraphQLTransport:
         except httpx.TimeoutException:
             raise UpstreamError(f"Spacelift {name}: timed out") from None
         except (httpx.TransportError, httpx.DecodingError) as exc:  # a body that does not decode: Spacelift's
-            raise UpstreamError(f"Spacelift {name}: {type(exc).__name__}") from None
+            raise UpstreamError(f"Spacelift {name}: {failure_name(exc)}") from None
         logger.debug("spacelift %s: HTTP %s", name, response.status_code)
         return self._data(name, response)
 
