@@ -58,11 +58,7 @@ resource "aws_sns_topic" "with_kms" {
 
 def test_a_bool_compared_with_a_number_makes_no_instance_by_default() -> None:
     change_set = changeset_from_sources({"main.tf": SWITCH})
-    found = {
-        c.address: c
-        for c in change_set.changes
-        if not (is_provider_configuration(c) or is_module_call(c))
-    }
+    found = {c.address: c for c in change_set.changes if not (is_provider_configuration(c) or is_module_call(c))}
     assert set(found) == {"aws_sns_topic.plain[0]", "aws_sns_topic.with_kms[0]"}
     assert found["aws_sns_topic.plain[0]"].condition == ("var.with_kms",)  # conditional, not made by default
     assert found["aws_sns_topic.with_kms[0]"].condition == ("var.with_kms",)
