@@ -14,7 +14,7 @@ import pytest
 from tfreview.core.module_calls import is_module_call
 from tfreview.core.plan import is_provider_configuration
 from tfreview.parsing.hcl import changeset_from_sources
-from tfreview.parsing.hcl_functions import operate
+from tfreview.parsing.hcl_functions import call, operate
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,10 @@ def test_a_bool_compared_with_a_number_makes_no_instance_by_default() -> None:
         "aws_sns_topic.plain (main.tf:5): count or for_each is empty only by the default of var.with_kms" in note
         for note in change_set.coverage.notes
     )
+
+
+def test_contains_finds_an_element_of_the_same_type_only() -> None:
+    assert call("contains", [[1, 2], True]) is False  # Python: True in [1, 2]
+    assert call("contains", [[True], 1]) is False
+    assert call("contains", [[1, 2], 1.0]) is True
+    assert call("contains", [[["a", False]], ["a", False]]) is True

@@ -243,7 +243,7 @@ def _lookup(value: Any, key: Any, *default: Any) -> Any:
 def _contains(collection: Any, value: Any) -> bool:
     if not isinstance(collection, list):
         raise TypeError("contains of a value that is not a list or a set")
-    return value in collection
+    return any(same_value(item, value) for item in collection)
 
 
 def _max(*numbers: Any) -> Any:
