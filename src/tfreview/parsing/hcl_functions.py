@@ -243,7 +243,7 @@ def _lookup(value: Any, key: Any, *default: Any) -> Any:
 def _contains(collection: Any, value: Any) -> bool:
     if not isinstance(collection, list):
         raise TypeError("contains of a value that is not a list or a set")
-    return value in collection
+    return any(same_value(item, value) for item in collection)
 
 
 def _max(*numbers: Any) -> Any:
@@ -332,12 +332,36 @@ def short_circuit(operator: str, left: Any, right: Any) -> bool | None:
     return decisive if any(v is decisive for v in (left, right)) else None
 
 
+def same_value(left: Any, right: Any) -> bool:
+    """Terraform's `==`: the same type and the same value, so `false == 0` is false (Python says true).
+
+    Numbers are one type (`1 == 1.0`); a bool never equals a number, at any depth of a list or map.
+    """
+    pending = [(left, right)]
+    while pending:
+        a, b = pending.pop()
+        if isinstance(a, bool) or isinstance(b, bool):
+            if not (isinstance(a, bool) and isinstance(b, bool) and a is b):
+                return False
+        elif isinstance(a, Mapping) and isinstance(b, Mapping):
+            if set(a) != set(b):
+                return False
+            pending.extend((a[key], b[key]) for key in a)
+        elif isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b):
+                return False
+            pending.extend(zip(a, b, strict=True))
+        elif bool(a != b):
+            return False
+    return True
+
+
 def operate(operator: str, left: Any, right: Any) -> Any:
     """A binary operator on two known values; UNKNOWN for anything Terraform would reject."""
     if operator == "==":
-        return bool(left == right)
+        return same_value(left, right)
     if operator == "!=":
-        return bool(left != right)
+        return not same_value(left, right)
     if operator in ("&&", "||"):
         if not isinstance(left, bool) or not isinstance(right, bool):
             return UNKNOWN
