@@ -368,9 +368,31 @@ def _keep(target: Path, kept: Path) -> None:
         except FileExistsError:
             continue
         except OSError:
-            shutil.copyfile(target, name)  # a file system without hard links
+            copy_whole(target, name)  # a file system without hard links
         return
     raise ConfigError(f"cannot keep {target.name} beside it: {kept.name} and 98 more names are taken")
+
+
+def copy_whole(source: Path, name: Path) -> None:
+    """Copy `source` to `name` whole or not at all: into `name.partial` (as private as `source`), fsync'd, then
+    renamed. A copy that fails midway (a full disk) leaves nothing under `name` and raises ConfigError (ADR 0543)."""
+    partial = name.with_name(name.name + ".partial")
+    try:
+        partial.unlink(missing_ok=True)  # what a copy killed midway left
+        _private_file(partial)
+        shutil.copyfile(source, partial)
+        with partial.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(partial, stat.S_IMODE(source.stat().st_mode))
+        os.replace(partial, name)
+    except (OSError, ConfigError) as exc:
+        partial.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise ConfigError(
+            f"cannot keep a copy of {source.name} as {name.name} ({reason}); the database is unchanged: "
+            "free space beside it, then restore again"
+        ) from None
+    sync_directory(name.parent)
 
 
 def restore_postgres(backup: Path, url: str, *, clean: bool) -> dict[str, TableDigest]:
