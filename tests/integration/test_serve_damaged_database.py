@@ -13,7 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.integration.served import START_SECONDS, child_env
+from tests.integration.door_requests import delivery, request
+from tests.integration.served import START_SECONDS, child_env, serving
 
 PAGE = 4096
 
@@ -64,8 +65,10 @@ def test_serve_refuses_a_database_whose_pages_quick_check_finds_damaged(tmp_path
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr[-2000:])
     assert "serving on" not in result.stdout
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("tfreview: error: refusing to start: SQLite database "), lines
-    assert "is damaged (PRAGMA quick_check: " in lines[0] and "tfreview backup restore --force" in lines[0], lines
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("tfreview: error: refusing to start: SQLite database "), lines
+    assert "is damaged (PRAGMA quick_check: " in lines[0], lines
+    assert "tfreview backup restore --force" in lines[0], lines
     assert database.read_bytes() == bytes(damaged)
 
 
@@ -92,3 +95,41 @@ def test_serve_refuses_a_database_sqlite_calls_malformed(tmp_path: Path) -> None
         "database disk image is malformed"
     ]
     assert database.read_bytes() == bytes(damaged)
+
+
+METRICS_TOKEN = "metrics-damage-canary-5d1e"
+
+
+def test_damage_found_while_serving_counts_an_audit_mismatch_and_logs_an_error(tmp_path: Path) -> None:
+    """The file damaged under a running serve: each audit pass SQLite refuses counts
+    tfreview_audit_mismatches_total{table="database"} (the audit-mismatch alert) and logs an error naming the way
+    back; it used to log `WARNING audit failed: DatabaseError` each period, and nothing alerted."""
+    data = tmp_path / "data"
+    env = child_env(TFREVIEW_BACKUP__AUDIT_INTERVAL_SECONDS="1", TFREVIEW_METRICS__TOKEN=METRICS_TOKEN)
+    with serving(data) as served:
+        for number in range(8):
+            body, headers = delivery(7, number + 1)
+            assert request(served.port, "POST", "/webhooks/github", body=body, headers=headers).status == 202
+    # stopped: the rows are in the file itself (no WAL holds newer copies of their pages), where the damage goes
+    with serving(data, env=env) as served:
+        database = data / "tfreview.db"
+        connection = sqlite3.connect(database)
+        roots = [r for (r,) in connection.execute("SELECT rootpage FROM sqlite_master WHERE tbl_name = 'deliveries'")]
+        connection.close()
+        with database.open("r+b") as file:
+            for root in roots:
+                file.seek((root - 1) * PAGE + 4)
+                (count,) = file.read(1)
+                file.seek((root - 1) * PAGE + 4)
+                file.write(bytes([count ^ 0x01]))  # the cell count of the table's and its indexes' root pages
+        log = served.wait_for_log("audit: the database is damaged (")
+        assert "docs/runbooks/audit-mismatch.md" in log
+        assert "audit failed: DatabaseError" not in log
+        scraped = request(served.port, "GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert scraped.status == 200
+        counted = [
+            line for line in scraped.body.decode().splitlines()
+            if line.startswith('tfreview_audit_mismatches_total{table="database"}')
+        ]  # fmt: skip
+        assert counted, scraped.body.decode()[-2000:]
+        assert float(counted[0].split()[-1]) >= 1, counted

@@ -115,7 +115,8 @@ os.kill(os.getpid(), signal.SIGSTOP)
 def _stopped_holder(temporary: Path) -> subprocess.Popen[str]:
     """A writer of `temporary` stopped (SIGSTOP) while it holds the whole-file lock, as write_whole takes it."""
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(temporary)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "locked\n"
     return holder
 
 
@@ -139,7 +140,8 @@ def test_a_writer_stopped_while_it_holds_the_lock_does_not_block_the_others_for_
             message = str(exc)
         else:
             raise AssertionError("the write went through a lock another writer holds")
-        assert "held .manifest.json.tmp locked" in message and "stopped or hung" in message, message
+        assert "held .manifest.json.tmp locked" in message, message
+        assert "stopped or hung" in message, message
         assert message.startswith(str(target)), message
         assert target.read_text() == "old\n"
     finally:
@@ -162,7 +164,7 @@ def test_a_writer_waiting_for_the_lock_writes_once_the_holder_lets_go(tmp_path: 
     def write() -> None:
         try:
             write_whole(target, "waited\n", lock_wait=120)
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     writer = threading.Thread(target=write)
@@ -172,5 +174,6 @@ def test_a_writer_waiting_for_the_lock_writes_once_the_holder_lets_go(tmp_path: 
     finally:
         _end(holder)
     writer.join(timeout=120)
-    assert not writer.is_alive() and errors == []
+    assert not writer.is_alive()
+    assert errors == []
     assert target.read_text() == "waited\n"
