@@ -1,0 +1,53 @@
+"""What lies in the backup directory is read, never trusted: a manifest (planted, copied from another host,
+edited) naming a file other than the one beside it — `../tfreview.db`, an absolute path — made `backup create`'s
+retention DELETE that file (the live database itself, or any file the service user may remove), and made
+`backup verify`/`restore` read it. Such a manifest is now no backup: not listed, not pruned, not restorable.
+The real CLI on a real data directory.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.integration.served import child_env
+
+
+def tfreview(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tfreview", *args], env=child_env(), capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+
+
+def test_a_manifest_naming_another_file_is_neither_pruned_nor_restored(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
+    made = tfreview("backup", "create", "--data-dir", str(data))
+    assert made.returncode == 0, made.stderr
+    backups = data / "backups"
+    (genuine,) = backups.glob("*.manifest.json")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    database = data / "tfreview.db"
+    for name, file in (("old-1", str(victim)), ("old-2", "../tfreview.db"), ("..", ".."), ("old-3", "old-3/../x")):
+        document = json.loads(genuine.read_text())
+        document.update(file=file, created_at="2001-01-01T00:00:00+00:00")  # past any retention
+        (backups / f"{name}.manifest.json").write_text(json.dumps(document))
+
+    listed = tfreview("backup", "list", "--data-dir", str(data))
+    again = tfreview("backup", "create", "--data-dir", str(data))
+    restored = tfreview("backup", "restore", "--data-dir", str(data), "--force", "../tfreview.db")
+
+    assert listed.returncode == 0, listed.stderr
+    assert "victim" not in listed.stdout
+    assert "../tfreview.db" not in listed.stdout
+    assert again.returncode == 0, again.stderr
+    assert victim.read_text() == "precious\n"
+    assert database.exists()
+    assert restored.returncode == 2, restored.stderr
+    assert "no backup '../tfreview.db'" in restored.stderr
+    assert "Traceback" not in restored.stderr + again.stderr
+    assert genuine.stem.removesuffix(".manifest") in tfreview("backup", "list", "--data-dir", str(data)).stdout
