@@ -73,7 +73,8 @@ class Manifest:
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise InputError(f"backup manifest {path.name} is unreadable: {type(exc).__name__}") from None
         named = manifest.file
-        if not isinstance(named, str) or named + MANIFEST_SUFFIX != path.name or "/" in named or named in ("", ".", ".."):
+        beside = isinstance(named, str) and named + MANIFEST_SUFFIX == path.name
+        if not beside or "/" in named or named in ("", ".", ".."):
             raise InputError(f"backup manifest {path.name} names another file than the one beside it: not used")
         return manifest
 
