@@ -2,17 +2,20 @@
 edited) naming a file other than the one beside it — `../tfreview.db`, an absolute path — made `backup create`'s
 retention DELETE that file (the live database itself, or any file the service user may remove), and made
 `backup verify`/`restore` read it. Such a manifest is now no backup: not listed, not pruned, not restorable.
-The real CLI on a real data directory.
+A backup of a newer schema is refused before it replaces the database. The real CLI on a real data directory.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.integration.served import child_env
+from tfreview.store.backup import create_backup
+from tfreview.store.migrate import head_revision
 
 
 def tfreview(*args: str) -> subprocess.CompletedProcess[str]:
@@ -51,3 +54,41 @@ def test_a_manifest_naming_another_file_is_neither_pruned_nor_restored(tmp_path:
     assert "no backup '../tfreview.db'" in restored.stderr
     assert "Traceback" not in restored.stderr + again.stderr
     assert genuine.stem.removesuffix(".manifest") in tfreview("backup", "list", "--data-dir", str(data)).stdout
+
+
+def _set_revision(database: Path, revision: str) -> None:
+    connection = sqlite3.connect(database)
+    try:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def test_a_backup_from_a_newer_schema_is_refused_before_it_replaces_the_database(tmp_path: Path) -> None:
+    """A backup a newer tfreview took (its schema at a revision this version does not carry): the restore swapped it
+    in, then failed to migrate it — exit 3, "CommandError: Can't locate revision" — leaving a database this version
+    cannot start on. Now: exit 2 before anything changes. And `serve`, `db upgrade` on such a database: exit 2 with
+    the same one line instead of the internal error."""
+    data = tmp_path / "data"
+    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
+    database = data / "tfreview.db"
+    current = head_revision()
+    assert current is not None
+    _set_revision(database, "9999_from_a_newer_tfreview")
+    newer = create_backup(f"sqlite:///{database}", data / "backups")  # what the newer version's backup holds
+    assert newer.schema_revision == "9999_from_a_newer_tfreview"
+    refused = [tfreview(*command, "--data-dir", str(data)) for command in (("serve", "--port", "0"), ("db", "upgrade"))]
+    _set_revision(database, current)
+    before = database.read_bytes()
+
+    restored = tfreview("backup", "restore", "--data-dir", str(data), "--force", newer.file)
+
+    for done in [*refused, restored]:
+        assert done.returncode == 2, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "internal error" not in done.stderr
+        assert "revision 9999_from_a_newer_tfreview, which this version of tfreview" in done.stderr, done.stderr
+    assert f"backup {newer.file} cannot be restored by this version" in restored.stderr
+    assert database.read_bytes() == before
+    assert sorted(p.name for p in data.iterdir()) == ["backups", "tfreview.db"]
