@@ -83,7 +83,7 @@ def create_backup(url: str, directory: Path, *, clock: Clock = utcnow) -> Manife
             revision, tables = _postgres_backup(url, partial)
         partial.replace(target)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        remove_staged(partial)  # and the -wal/-shm SQLite leaves beside it when the disk filled midway
         raise
     manifest = Manifest(
         file=name,
