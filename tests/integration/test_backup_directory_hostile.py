@@ -92,3 +92,27 @@ def test_a_backup_from_a_newer_schema_is_refused_before_it_replaces_the_database
     assert f"backup {newer.file} cannot be restored by this version" in restored.stderr
     assert database.read_bytes() == before
     assert sorted(p.name for p in data.iterdir()) == ["backups", "tfreview.db"]
+
+
+def test_a_backup_whose_manifest_is_damaged_or_missing_is_named_as_such(tmp_path: Path) -> None:
+    """`backup verify NAME` / `restore NAME` of a backup whose manifest is truncated or gone said "no backup NAME"
+    while the file lay there; now they say what is wrong with it (exit 2 either way, nothing restored)."""
+    data = tmp_path / "data"
+    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
+    made = tfreview("backup", "create", "--data-dir", str(data))
+    assert made.returncode == 0, made.stderr
+    (manifest,) = (data / "backups").glob("*.manifest.json")
+    name = manifest.name.removesuffix(".manifest.json")
+    manifest.write_bytes(manifest.read_bytes()[:100])  # a copy cut short
+
+    damaged = tfreview("backup", "verify", "--data-dir", str(data), name)
+    by_stem = tfreview("backup", "restore", "--data-dir", str(data), "--force", name.removesuffix(".sqlite3"))
+    manifest.unlink()
+    missing = tfreview("backup", "verify", "--data-dir", str(data), name)
+
+    for done in (damaged, by_stem):
+        assert done.returncode == 2, done.stderr
+        assert f"backup manifest {manifest.name} is unreadable: JSONDecodeError" in done.stderr, done.stderr
+        assert f"no backup in {data / 'backups'} can be used as " in done.stderr, done.stderr
+    assert missing.returncode == 2, missing.stderr
+    assert f"no backup in {data / 'backups'} can be used as {name!r}: {name} has no manifest" in missing.stderr

@@ -216,13 +216,26 @@ def list_backups(directory: Path) -> list[Manifest]:
 def find_backup(directory: Path, name: str | None) -> Manifest:
     """The backup named `name` (its file name, with or without suffix), or the newest when None."""
     backups = list_backups(directory)
-    if not backups:
-        raise InputError(f"no backup in {directory}; take one with `tfreview backup create`")
     if name is None:
+        if not backups:
+            raise InputError(f"no backup in {directory}; take one with `tfreview backup create`")
         return backups[0]
     for manifest in backups:
         if name in (manifest.file, Path(manifest.file).stem):
             return manifest
+    for candidate in (name, *(name + suffix for suffix in SUFFIXES.values())):  # say why NAME is not one
+        if "/" in candidate or candidate in (".", ".."):
+            break
+        unusable = f"no backup in {directory} can be used as {name!r}"
+        try:
+            if (directory / (candidate + MANIFEST_SUFFIX)).is_file():
+                Manifest.read(directory / (candidate + MANIFEST_SUFFIX))
+        except InputError as exc:
+            raise InputError(f"{unusable}: {exc}") from None
+        if (directory / candidate).is_file():
+            raise InputError(
+                f"{unusable}: {candidate} has no manifest ({candidate}{MANIFEST_SUFFIX}) to verify or restore it by"
+            )
     raise InputError(f"no backup {name!r} in {directory}; see `tfreview backup list`")
 
 
