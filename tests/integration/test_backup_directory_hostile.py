@@ -7,6 +7,7 @@ A backup of a newer schema is refused before it replaces the database. The real 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import subprocess
@@ -116,3 +117,30 @@ def test_a_backup_whose_manifest_is_damaged_or_missing_is_named_as_such(tmp_path
         assert f"no backup in {data / 'backups'} can be used as " in done.stderr, done.stderr
     assert missing.returncode == 2, missing.stderr
     assert f"no backup in {data / 'backups'} can be used as {name!r}: {name} has no manifest" in missing.stderr
+
+
+def test_a_foreign_file_with_a_matching_manifest_is_refused_with_one_line(tmp_path: Path) -> None:
+    """A file that is no SQLite database under a backup's name, its manifest's size and SHA-256 made to match (a
+    copy of the wrong file, a deliberate swap): verify and restore ended in exit 3, "internal error: DatabaseError:
+    file is not a database"; now exit 2 naming the backup, the database untouched."""
+    data = tmp_path / "data"
+    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
+    assert tfreview("backup", "create", "--data-dir", str(data)).returncode == 0
+    (manifest,) = (data / "backups").glob("*.manifest.json")
+    backup = manifest.with_name(manifest.name.removesuffix(".manifest.json"))
+    foreign = b"SQLite format 3\x00" + bytes(range(256)) * 40
+    backup.write_bytes(foreign)
+    document = json.loads(manifest.read_text())
+    document.update(size=len(foreign), sha256=hashlib.sha256(foreign).hexdigest())
+    manifest.write_text(json.dumps(document))
+    database = data / "tfreview.db"
+    before = database.read_bytes()
+
+    verified = tfreview("backup", "verify", "--data-dir", str(data), backup.name)
+    restored = tfreview("backup", "restore", "--data-dir", str(data), "--force", backup.name)
+
+    for done in (verified, restored):
+        assert done.returncode == 2, done.stderr
+        assert f"backup {backup.name} is not a readable SQLite database: " in done.stderr, done.stderr
+        assert "internal error" not in done.stderr
+    assert database.read_bytes() == before

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Final
 
 from sqlalchemy import URL, Connection, create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
@@ -265,9 +266,13 @@ def verify_backup(directory: Path, manifest: Manifest, *, scratch_server_url: st
         with tempfile.TemporaryDirectory(prefix="tfreview-verify-") as scratch:
             copy = Path(scratch) / "verify.sqlite3"
             shutil.copyfile(path, copy)
-            with _closing(sqlite3.connect(copy)) as connection:
-                _integrity_check(connection, manifest.file)
-            _, found = _sqlite_contents(copy)
+            try:
+                with _closing(sqlite3.connect(copy)) as connection:
+                    _integrity_check(connection, manifest.file)
+                _, found = _sqlite_contents(copy)
+            except (sqlite3.DatabaseError, DBAPIError) as exc:  # a file that is no SQLite database, or damaged
+                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                raise InputError(f"backup {manifest.file} is not a readable SQLite database: {reason}") from None
         _expect(manifest, found)
         return
     if not scratch_server_url:
