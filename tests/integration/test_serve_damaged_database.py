@@ -133,3 +133,41 @@ def test_damage_found_while_serving_counts_an_audit_mismatch_and_logs_an_error(t
         ]  # fmt: skip
         assert counted, scraped.body.decode()[-2000:]
         assert float(counted[0].split()[-1]) >= 1, counted
+
+
+def test_a_stored_text_that_is_no_longer_utf8_counts_as_damage(tmp_path: Path) -> None:
+    """A flipped bit in a text column (here written as such: the stored event name's first byte 0xF2): SQLite's
+    quick_check does not look at text encodings, and the audit failed on the row with `WARNING audit failed:
+    UnicodeDecodeError` each period — nothing alerted. It now counts as damage, as above."""
+    data = tmp_path / "data"
+    env = child_env(TFREVIEW_BACKUP__AUDIT_INTERVAL_SECONDS="1", TFREVIEW_METRICS__TOKEN=METRICS_TOKEN)
+    with serving(data, env=env) as served:
+        body, headers = delivery(7, 1)
+        assert request(served.port, "POST", "/webhooks/github", body=body, headers=headers).status == 202
+        connection = sqlite3.connect(data / "tfreview.db", timeout=30)
+        connection.execute("UPDATE deliveries SET event = CAST(X'F2' || CAST(event AS BLOB) AS TEXT)")
+        connection.commit()
+        connection.close()
+        log = served.wait_for_log("audit: the database is damaged (a stored text is not UTF-8")
+        assert "audit failed: UnicodeDecodeError" not in log
+        scraped = request(served.port, "GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert 'tfreview_audit_mismatches_total{table="database"}' in scraped.body.decode()
+
+
+def test_a_stored_time_that_no_longer_parses_counts_as_damage(tmp_path: Path) -> None:
+    """A flipped bit in a stored time ('2026-12-06' → '2026-12-46'): the audit pass failed with `WARNING audit
+    failed: ValueError` each period, after quarantining what it had found in that pass without counting it."""
+    data = tmp_path / "data"
+    env = child_env(TFREVIEW_BACKUP__AUDIT_INTERVAL_SECONDS="1", TFREVIEW_METRICS__TOKEN=METRICS_TOKEN)
+    with serving(data, env=env) as served:
+        body, headers = delivery(7, 1)
+        assert request(served.port, "POST", "/webhooks/github", body=body, headers=headers).status == 202
+        connection = sqlite3.connect(data / "tfreview.db", timeout=30)
+        connection.execute("UPDATE reviews SET created_at = '2026-12-46 16:01:12.064307'")
+        connection.commit()
+        connection.close()
+        log = served.wait_for_log("audit: the database is damaged (a stored value cannot be read back (ValueError))")
+        assert "audit failed: ValueError" not in log
+        assert "2026-12-46" not in log
+        scraped = request(served.port, "GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        assert 'tfreview_audit_mismatches_total{table="database"}' in scraped.body.decode()

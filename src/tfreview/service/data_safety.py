@@ -106,13 +106,20 @@ _DAMAGE_CODES: Final = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result
 
 def database_damage(error: BaseException) -> str | None:
     """What SQLite said when `error` (or what it was raised from) is SQLite finding the file damaged ("database
-    disk image is malformed"), as opposed to the database being busy or away; None otherwise."""
+    disk image is malformed"), or a stored value that no longer reads back (we only ever write UTF-8 text and valid
+    times: a flipped bit in a column), as opposed to the database being busy or away; None otherwise."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        if isinstance(current, UnicodeDecodeError):
+            return f"a stored text is not UTF-8: {current.reason} at byte {current.start}"
+        if isinstance(current, ValueError):  # a stored time or number we wrote that no longer parses: not echoed
+            return f"a stored value cannot be read back ({type(current).__name__})"
         original = getattr(current, "orig", None)
         for candidate in (current, original):
+            if isinstance(candidate, sqlite3.Error) and str(candidate).startswith("Could not decode to UTF-8"):
+                return f"a stored text is not UTF-8: {str(candidate).split(' with text ', 1)[0]}"  # not its bytes
             code = getattr(candidate, "sqlite_errorcode", None)
             if isinstance(candidate, sqlite3.DatabaseError) and isinstance(code, int) and code & 0xFF in _DAMAGE_CODES:
                 return (str(candidate).strip().splitlines() or [type(candidate).__name__])[0][:200]
