@@ -100,3 +100,80 @@ def test_writers_racing_on_one_target_each_leave_a_whole_version(tmp_path: Path)
     seen.add((final[:1], len(final)) if len(set(final)) == 1 else ("torn", len(final)))
     assert seen <= {("a", 10), ("a", sizes["a"]), ("b", sizes["b"])}, seen
     assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+HOLDER = """
+import fcntl, os, signal, sys
+descriptor = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT, 0o600)
+os.write(descriptor, b"half of a write")
+fcntl.flock(descriptor, fcntl.LOCK_EX)
+print("locked", flush=True)
+os.kill(os.getpid(), signal.SIGSTOP)
+"""
+
+
+def _stopped_holder(temporary: Path) -> subprocess.Popen[str]:
+    """A writer of `temporary` stopped (SIGSTOP) while it holds the whole-file lock, as write_whole takes it."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(temporary)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    assert holder.stdout.readline() == "locked\n"
+    return holder
+
+
+def _end(holder: subprocess.Popen[str]) -> None:
+    holder.kill()  # SIGKILL reaches a stopped process; its flock goes with its descriptors
+    holder.communicate(timeout=30)
+
+
+def test_a_writer_stopped_while_it_holds_the_lock_does_not_block_the_others_for_ever(tmp_path: Path) -> None:
+    """ADR 0542: the lock is waited for a bounded time, then the write fails with a message, the file unchanged."""
+    from tfreview.core.errors import InputError
+    from tfreview.plumbing.whole_files import write_whole
+
+    target = tmp_path / "manifest.json"
+    target.write_text("old\n")
+    holder = _stopped_holder(tmp_path / ".manifest.json.tmp")
+    try:
+        try:
+            write_whole(target, "new\n", lock_wait=0.2)
+        except InputError as exc:
+            message = str(exc)
+        else:
+            raise AssertionError("the write went through a lock another writer holds")
+        assert "held .manifest.json.tmp locked" in message, message
+        assert "stopped or hung" in message, message
+        assert message.startswith(str(target)), message
+        assert target.read_text() == "old\n"
+    finally:
+        _end(holder)
+    write_whole(target, "new\n", lock_wait=0.2)  # the holder gone, its lock went with it
+    assert target.read_text() == "new\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]
+
+
+def test_a_writer_waiting_for_the_lock_writes_once_the_holder_lets_go(tmp_path: Path) -> None:
+    """The bound is a wait, not a refusal: a holder that resumes and finishes lets the waiting writer through."""
+    import threading
+
+    from tfreview.plumbing.whole_files import write_whole
+
+    target = tmp_path / "r.json"
+    holder = _stopped_holder(tmp_path / ".r.json.tmp")
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            write_whole(target, "waited\n", lock_wait=120)
+        except BaseException as exc:
+            errors.append(exc)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        assert writer.is_alive()
+    finally:
+        _end(holder)
+    writer.join(timeout=120)
+    assert not writer.is_alive()
+    assert errors == []
+    assert target.read_text() == "waited\n"

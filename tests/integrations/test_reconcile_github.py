@@ -4,12 +4,14 @@ pull-request reconcilers, the S6 permission check, the scheduler, the routing pu
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -453,3 +455,41 @@ def test_9_20_an_empty_database_catch_up_is_rated_per_pass(
     third = reconciler.run_once()
     assert (third.acted, third.skipped) == (0, 3)
     assert len(services.queue.list(limit=50).items) == 3
+
+
+class _WebhookDuringScan:
+    """The review store as the scan sees it when the webhook of the pull request it looks at lands between the
+    scan's read of the reviews and its enqueue (a redelivery burst at start, when the scan runs too)."""
+
+    def __init__(self, services: WiredServices, deliver: Callable[[], None]) -> None:
+        self.inner = services.reviews
+        self.deliver = deliver
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def list(self, *args: Any, **kwargs: Any) -> Any:
+        page = self.inner.list(*args, **kwargs)
+        self.deliver()  # committed after the read: the scan does not see its review
+        return page
+
+
+def test_a_head_whose_webhook_lands_during_the_scan_is_not_counted_as_caught_up(
+    github: FakeGitHub, client: GitHubClient, services: WiredServices, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The scan joins the webhook's job (same key): nothing was missed. It counted it as caught up (the
+    reconciler-caught-up alert, "the webhook path loses events") and logged "had no review: enqueued"; the
+    Spacelift reconciler already told a joined job apart."""
+    number = open_terraform_pull_request(github, REPO, "feature")
+    event = pull_request_event(github, REPO, number, "opened")
+    racing = dataclasses.replace(
+        services, reviews=_WebhookDuringScan(services, lambda: store_delivery(services, "webhook-guid", event))
+    )
+    caplog.set_level(logging.INFO, logger="tfreview.reconcile")
+
+    caught = PullRequestReconciler(client, racing, clock.utc).run_once()
+
+    assert (caught.acted, caught.skipped) == (0, 1)
+    assert "had no review: enqueued" not in caplog.text
+    assert len(services.queue.list(limit=50).items) == 1  # the webhook's job, joined
+    assert len(services.reviews.list(None, filters={}).items) == 1

@@ -189,6 +189,13 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         ),
     ),
     MetricSpec(
+        "tfreview_job_retries_total",
+        "counter",
+        "Job attempts that failed and go back to the queue for another, by kind and reason: store (the database was"
+        " unavailable), upstream (GitHub, Spacelift, a model provider failed), timeout, connection, unexpected",
+        labels=(("kind", ()), ("reason", ("store", "upstream", "timeout", "connection", "unexpected"))),
+    ),
+    MetricSpec(
         "tfreview_job_duration_seconds",
         "histogram",
         "Time a worker spent on one job attempt",

@@ -26,6 +26,7 @@ from tfreview.store.backup import (
     verify_backup,
 )
 from tfreview.store.backup_manifest import Manifest, TableDigest, compare_digests
+from tfreview.store.migrate import refuse_newer_schema
 
 
 def restore_backup(
@@ -39,6 +40,10 @@ def restore_backup(
     kind = "sqlite" if url.startswith("sqlite") else "postgresql"
     if manifest.kind != kind:
         raise InputError(f"backup {manifest.file} is a {manifest.kind} backup; the configured database is {kind}")
+    try:
+        refuse_newer_schema(manifest.schema_revision)  # swapped in, it would stop this version from starting
+    except ConfigError as exc:
+        raise ConfigError(f"backup {manifest.file} cannot be restored by this version: {exc}") from None
     verify_backup(directory, manifest, scratch_server_url=url)
     if kind == "sqlite":
         target = sqlite_file(url)

@@ -8,7 +8,9 @@ leaves at most one `.NAME.tmp`, which the next write to NAME reuses and renames 
 The temporary is opened without following a link (a `.NAME.tmp` planted as a link to another file is removed,
 never written through), locked while it is written (two processes writing NAME at once each rename a whole
 version, the last one wins), and given the mode of the file it replaces (a 0600 file stays 0600). A target
-that is a link is written where it points: the link stays (ADR 0532).
+that is a link is written where it points: the link stays (ADR 0532). The lock is waited for at most
+LOCK_WAIT_SECONDS: a writer stopped (SIGSTOP, a hung file system) while it holds it makes the others fail with a
+message naming the temporary, the target unchanged, instead of hanging for ever (ADR 0542).
 """
 
 from __future__ import annotations
@@ -17,12 +19,19 @@ import errno
 import fcntl
 import os
 import stat
+import time
 from pathlib import Path
+from typing import Final
 
 from tfreview.core.errors import InputError
 
+# a whole write of the largest file written this way (a report, a manifest) takes well under a second; a holder
+# still writing after this long is stopped or hung, and will not let go
+LOCK_WAIT_SECONDS: Final = 30.0
+_LOCK_POLL_SECONDS: Final = (0.001, 0.05)  # first and longest pause between tries
 
-def write_whole(path: Path, content: str | bytes) -> None:
+
+def write_whole(path: Path, content: str | bytes, *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
     """Write whole or not at all: a temporary file renamed into place. A path that is not a file to replace (a
     pipe such as a process substitution's `/dev/fd/63`, `/dev/stdout`, a FIFO, a device) is written as it is:
     renaming over it would fail, or replace the FIFO or device node with a file."""
@@ -38,7 +47,13 @@ def write_whole(path: Path, content: str | bytes) -> None:
         path = Path(os.path.realpath(path))  # the link stays a link: its file gets the new bytes
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        descriptor = _locked_temporary(temporary)
+        descriptor = _locked_temporary(temporary, time.monotonic() + lock_wait)
+    except _LockHeld:
+        raise InputError(
+            f"cannot write: another process writing this file held {temporary.name} locked through the "
+            f"{lock_wait:g} s this write waited (stopped or hung?); the file is unchanged",
+            path=str(path),
+        ) from None
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror}", path=str(path)) from None
     try:
@@ -57,9 +72,14 @@ def write_whole(path: Path, content: str | bytes) -> None:
     sync_directory(path.parent)
 
 
-def _locked_temporary(temporary: Path) -> int:
+class _LockHeld(Exception):
+    """Another writer of the same target kept the temporary locked past the deadline."""
+
+
+def _locked_temporary(temporary: Path, deadline: float) -> int:
     """`temporary` opened for writing and exclusively locked, never through a link. A writer that waited for the
-    lock while another renamed the file away reopens the name (the file it locked is the target now)."""
+    lock while another renamed the file away reopens the name (the file it locked is the target now). _LockHeld
+    when the lock is still taken at `deadline` (time.monotonic)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
         try:
@@ -73,7 +93,7 @@ def _locked_temporary(temporary: Path) -> int:
             opened = os.fstat(descriptor)
             if not stat.S_ISREG(opened.st_mode):
                 raise OSError(errno.EINVAL, "the temporary name is taken by something that is not a file")
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            _lock(descriptor, deadline)
             now = os.stat(temporary, follow_symlinks=False)
             if (now.st_dev, now.st_ino) == (opened.st_dev, opened.st_ino):
                 os.set_blocking(descriptor, True)
@@ -85,6 +105,21 @@ def _locked_temporary(temporary: Path) -> int:
             raise
         os.close(descriptor)
     raise OSError(errno.EBUSY, "the temporary file kept changing under other writers")
+
+
+def _lock(descriptor: int, deadline: float) -> None:
+    """An exclusive flock on `descriptor`, tried until `deadline` (a blocking flock has no timeout, and an alarm
+    signal is no help off the main thread, where `serve` writes backup manifests)."""
+    pause, longest = _LOCK_POLL_SECONDS
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise _LockHeld from None
+            time.sleep(pause)
+            pause = min(pause * 2, longest)
 
 
 def _keep_mode(descriptor: int, path: Path) -> None:

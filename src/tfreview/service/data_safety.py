@@ -4,7 +4,8 @@ drill call the same functions, so a scheduled backup and a hand-made one are the
 
 Metrics: `tfreview_backup_last_success_timestamp_seconds` (set after a backup is VERIFIED, and at start
 from the newest manifest on disk, so a restarted process does not forget it), and
-`tfreview_audit_mismatches_total{table}` (each mismatch counted once, when an audit finds it). Both feed
+`tfreview_audit_mismatches_total{table}` (each mismatch counted once, when an audit finds it; `table="database"`
+once per audit pass that SQLite refuses because the file itself is damaged). Both feed
 the `backup-stale` and `audit-mismatch` alerts. The periodic audit checks a bounded slice of each table per
 period (`backup.audit_rows_per_pass`, ADR 0506) and keeps where it stopped in the database; `tfreview audit`
 checks every row.
@@ -13,11 +14,14 @@ checks every row.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Final
 
+from tfreview.core.errors import StoreUnavailable
 from tfreview.ops.recorder import Recorder
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.audit import AuditTrail
@@ -97,6 +101,32 @@ def _publish(report: AuditReport, metrics: Recorder) -> None:
         logger.error("audit: %s %s: %s", mismatch.table, mismatch.row_id, mismatch.problem)
 
 
+_DAMAGE_CODES: Final = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB (primary result codes)
+
+
+def database_damage(error: BaseException) -> str | None:
+    """What SQLite said when `error` (or what it was raised from) is SQLite finding the file damaged ("database
+    disk image is malformed"), or a stored value that no longer reads back (we only ever write UTF-8 text and valid
+    times: a flipped bit in a column), as opposed to the database being busy or away; None otherwise."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, UnicodeDecodeError):
+            return f"a stored text is not UTF-8: {current.reason} at byte {current.start}"
+        if isinstance(current, ValueError):  # a stored time or number we wrote that no longer parses: not echoed
+            return f"a stored value cannot be read back ({type(current).__name__})"
+        original = getattr(current, "orig", None)
+        for candidate in (current, original):
+            if isinstance(candidate, sqlite3.Error) and str(candidate).startswith("Could not decode to UTF-8"):
+                return f"a stored text is not UTF-8: {str(candidate).split(' with text ', 1)[0]}"  # not its bytes
+            code = getattr(candidate, "sqlite_errorcode", None)
+            if isinstance(candidate, sqlite3.DatabaseError) and isinstance(code, int) and code & 0xFF in _DAMAGE_CODES:
+                return (str(candidate).strip().splitlines() or [type(candidate).__name__])[0][:200]
+        current = current.__cause__ or current.__context__
+    return None
+
+
 class DataSafetyLoop:
     """The thread in `serve`: a backup every `backup.interval_seconds` (the first one interval after start),
     an audit slice every `backup.audit_interval_seconds` (the first one at start). Failures are logged and tried
@@ -145,8 +175,30 @@ class DataSafetyLoop:
             rows = self.settings.backup.audit_rows_per_pass
             report = run_periodic_audit(self.database, self.metrics, rows=rows, clock=self.clock)
             logger.info("audit: %s; %s jobs checked for references", report.summary(), report.jobs_checked)
-        except Exception as exc:  # the store is down: next period
-            logger.warning("audit failed: %s", type(exc).__name__)
+        except Exception as exc:
+            damage = self._damage(exc)
+            if damage is None:  # the store is down: next period
+                logger.warning("audit failed: %s", type(exc).__name__)
+                return
+            self.metrics.count(AUDIT_METRIC, table="database")  # each pass that meets it: alerts while it lasts
+            logger.error(
+                "audit: the database is damaged (%s): keep a copy of it, then restore the newest verified backup "
+                "(docs/runbooks/audit-mismatch.md)",
+                damage,
+            )
+
+    def _damage(self, error: Exception) -> str | None:
+        """Why a failed audit pass failed when the database file is damaged, else None. Damage shows as SQLite's
+        "malformed", or as anything (a TypeError from a garbled row) when its pages are wrong: then quick_check
+        says. A database that is merely away (StoreUnavailable) is not checked."""
+        said = database_damage(error)
+        if said is not None or isinstance(error, StoreUnavailable) or not self.database.is_sqlite:
+            return said
+        try:
+            problems = self.database.page_problems()
+        except Exception as exc:
+            return database_damage(exc)
+        return "; ".join(problems) if problems else None
 
     def _backup(self) -> None:
         try:

@@ -344,7 +344,9 @@ class PullRequestReconciler:
             job=job,
             review_source=source,
         )
-        return result.created and result.review_id is not None
+        # False when the delivery was there already, or when the webhook's job won (it has its own review): a
+        # webhook that landed between the scan's read of the reviews and this enqueue was not missed
+        return result.created and result.review_id is not None and not result.joined
 
 
 def _all_reviews(services: Services, tenant_id: str, filters: dict[str, str]) -> Iterator[StoredReview]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Final
 
 from sqlalchemy import URL, Connection, create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
@@ -83,7 +84,7 @@ def create_backup(url: str, directory: Path, *, clock: Clock = utcnow) -> Manife
             revision, tables = _postgres_backup(url, partial)
         partial.replace(target)
     except BaseException:
-        partial.unlink(missing_ok=True)
+        remove_staged(partial)  # and the -wal/-shm SQLite leaves beside it when the disk filled midway
         raise
     manifest = Manifest(
         file=name,
@@ -216,13 +217,26 @@ def list_backups(directory: Path) -> list[Manifest]:
 def find_backup(directory: Path, name: str | None) -> Manifest:
     """The backup named `name` (its file name, with or without suffix), or the newest when None."""
     backups = list_backups(directory)
-    if not backups:
-        raise InputError(f"no backup in {directory}; take one with `tfreview backup create`")
     if name is None:
+        if not backups:
+            raise InputError(f"no backup in {directory}; take one with `tfreview backup create`")
         return backups[0]
     for manifest in backups:
         if name in (manifest.file, Path(manifest.file).stem):
             return manifest
+    for candidate in (name, *(name + suffix for suffix in SUFFIXES.values())):  # say why NAME is not one
+        if "/" in candidate or candidate in (".", ".."):
+            break
+        unusable = f"no backup in {directory} can be used as {name!r}"
+        try:
+            if (directory / (candidate + MANIFEST_SUFFIX)).is_file():
+                Manifest.read(directory / (candidate + MANIFEST_SUFFIX))
+        except InputError as exc:
+            raise InputError(f"{unusable}: {exc}") from None
+        if (directory / candidate).is_file():
+            raise InputError(
+                f"{unusable}: {candidate} has no manifest ({candidate}{MANIFEST_SUFFIX}) to verify or restore it by"
+            )
     raise InputError(f"no backup {name!r} in {directory}; see `tfreview backup list`")
 
 
@@ -252,9 +266,13 @@ def verify_backup(directory: Path, manifest: Manifest, *, scratch_server_url: st
         with tempfile.TemporaryDirectory(prefix="tfreview-verify-") as scratch:
             copy = Path(scratch) / "verify.sqlite3"
             shutil.copyfile(path, copy)
-            with _closing(sqlite3.connect(copy)) as connection:
-                _integrity_check(connection, manifest.file)
-            _, found = _sqlite_contents(copy)
+            try:
+                with _closing(sqlite3.connect(copy)) as connection:
+                    _integrity_check(connection, manifest.file)
+                _, found = _sqlite_contents(copy)
+            except (sqlite3.DatabaseError, DBAPIError) as exc:  # a file that is no SQLite database, or damaged
+                reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+                raise InputError(f"backup {manifest.file} is not a readable SQLite database: {reason}") from None
         _expect(manifest, found)
         return
     if not scratch_server_url:
@@ -368,9 +386,31 @@ def _keep(target: Path, kept: Path) -> None:
         except FileExistsError:
             continue
         except OSError:
-            shutil.copyfile(target, name)  # a file system without hard links
+            copy_whole(target, name)  # a file system without hard links
         return
     raise ConfigError(f"cannot keep {target.name} beside it: {kept.name} and 98 more names are taken")
+
+
+def copy_whole(source: Path, name: Path) -> None:
+    """Copy `source` to `name` whole or not at all: into `name.partial` (as private as `source`), fsync'd, then
+    renamed. A copy that fails midway (a full disk) leaves nothing under `name` and raises ConfigError (ADR 0543)."""
+    partial = name.with_name(name.name + ".partial")
+    try:
+        partial.unlink(missing_ok=True)  # what a copy killed midway left
+        _private_file(partial)
+        shutil.copyfile(source, partial)
+        with partial.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(partial, stat.S_IMODE(source.stat().st_mode))
+        os.replace(partial, name)
+    except (OSError, ConfigError) as exc:
+        partial.unlink(missing_ok=True)
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        raise ConfigError(
+            f"cannot keep a copy of {source.name} as {name.name} ({reason}); the database is unchanged: "
+            "free space beside it, then restore again"
+        ) from None
+    sync_directory(name.parent)
 
 
 def restore_postgres(backup: Path, url: str, *, clean: bool) -> dict[str, TableDigest]:

@@ -62,13 +62,21 @@ class Manifest:
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
+        """The manifest at `path`; InputError when it is unreadable, or names any file but the one it sits beside
+        (`NAME` for `NAME.manifest.json`): retention deletes, and verify and restore read, the file a manifest
+        names, so one naming `../tfreview.db` or `/etc/…` (planted, or copied from elsewhere) is not a backup."""
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
             tables = {name: TableDigest(**value) for name, value in document.pop("tables").items()}
             document["created_at"] = as_utc(datetime.fromisoformat(document["created_at"]))
-            return cls(**document, tables=tables)
+            manifest = cls(**document, tables=tables)
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise InputError(f"backup manifest {path.name} is unreadable: {type(exc).__name__}") from None
+        named = manifest.file
+        beside = isinstance(named, str) and named + MANIFEST_SUFFIX == path.name
+        if not beside or "/" in named or named in ("", ".", ".."):
+            raise InputError(f"backup manifest {path.name} names another file than the one beside it: not used")
+        return manifest
 
 
 def table_digests(connection: Connection) -> dict[str, TableDigest]:

@@ -261,6 +261,30 @@ class Database:
             else:
                 session.execute(text("UPDATE alembic_version SET version_num = version_num"))
 
+    def page_problems(self) -> list[str]:
+        """What SQLite's `PRAGMA quick_check` finds damaged in the file (B3: flipped bytes, a torn copy), at most
+        three lines; [] when it is sound, and always on PostgreSQL. Read only. A file SQLite cannot read at all
+        ("file is not a database", "database disk image is malformed") raises the driver's error."""
+        if not self.is_sqlite:
+            return []
+        with translate_errors(), self.engine.connect() as conn:
+            found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+        lines = [line.strip() for row in found for line in row.splitlines()]
+        problems = [scrub_text(line)[:200] for line in lines if line and line != "*** in database main ***"]
+        return [] if problems == ["ok"] else problems
+
+    def check_pages(self) -> None:
+        """Refuse to start on a SQLite file whose pages are damaged (`page_problems`): ConfigError naming the first
+        problems and the way back (a restore). Run before any write of a start (`probe_write`), so a service
+        never starts writing into a damaged file."""
+        problems = self.page_problems()
+        if problems:
+            raise ConfigError(
+                f"refusing to start: SQLite database {self.safe_url} is damaged (PRAGMA quick_check: "
+                f"{'; '.join(problems)}); keep a copy of the file, then restore the newest verified backup: "
+                "`tfreview backup restore --force` (docs/runbooks/audit-mismatch.md)"
+            )
+
     def check_durability(self) -> None:
         """Refuse to run on a SQLite database that is not WAL, synchronous=FULL, busy_timeout ≥ 5 s (Q5), or that
         cannot be written (StoreUnavailable from `probe_write`)."""

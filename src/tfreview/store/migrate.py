@@ -8,6 +8,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
+from tfreview import __version__
+from tfreview.core.errors import ConfigError
 from tfreview.store.database import Database, translate_errors
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -32,12 +34,26 @@ def upgrade(database_url: str, revision: str = "head", *, busy_timeout_ms: int =
 
 
 def upgrade_database(database: Database, revision: str = "head") -> None:
+    """ConfigError, nothing changed, when the database is at a revision this version does not carry (written by a
+    newer tfreview): Alembic's "Can't locate revision" was an internal error (exit 3) of every command."""
+    from alembic.runtime.migration import MigrationContext
+
     config = alembic_config(database)
     with translate_errors(), database.engine.begin() as connection:
         if not database.is_sqlite:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        refuse_newer_schema(MigrationContext.configure(connection).get_current_revision())
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def refuse_newer_schema(revision: str | None) -> None:
+    """ConfigError when `revision` (a database's, a backup's) is one this version does not carry."""
+    if revision is not None and revision not in known_revisions():
+        raise ConfigError(
+            f"the database schema is at revision {revision}, which this version of tfreview ({__version__}) does "
+            f"not know (its newest is {head_revision()}): a newer tfreview wrote it; run that version (or newer)"
+        )
 
 
 def head_revision() -> str | None:

@@ -98,11 +98,13 @@ def require_current_schema(url: str, busy_timeout_ms: int) -> None:
 
 
 def check_sqlite_durability(url: str, busy_timeout_ms: int) -> None:
-    """Q5: ConfigError unless journal_mode=wal, synchronous=FULL and busy_timeout >= 5000 ms."""
+    """B3: ConfigError when PRAGMA quick_check finds damaged pages (checked first: nothing is written to such a
+    file); Q5: ConfigError unless journal_mode=wal, synchronous=FULL and busy_timeout >= 5000 ms."""
     from tfreview.store.database import Database
 
     database = Database(url, busy_timeout_ms, pool_size=1)
     try:
+        database.check_pages()
         database.check_durability()
     finally:
         database.close()

@@ -26,6 +26,7 @@ from tfreview.core.errors import (
     IntegrityError,
     NotConfigured,
     NotFound,
+    StoreUnavailable,
     TfreviewError,
     UpstreamError,
 )
@@ -70,6 +71,22 @@ class Failure:
     permanent: bool
     reason: str
     announce: bool = True  # False: the failure notice could reach no one (the integration is not configured)
+
+
+RETRY_CAUSES = ("store", "upstream", "timeout", "connection", "unexpected")
+
+
+def retry_cause(error: BaseException) -> str:
+    """The `reason` label of tfreview_job_retries_total for a retried attempt's error (one of RETRY_CAUSES)."""
+    if isinstance(error, StoreUnavailable):
+        return "store"
+    if isinstance(error, UpstreamError):
+        return "upstream"
+    if isinstance(error, TimeoutError):  # AttemptTimedOut included
+        return "timeout"
+    if isinstance(error, ConnectionError):
+        return "connection"
+    return "unexpected"
 
 
 def classify(error: BaseException) -> Failure:

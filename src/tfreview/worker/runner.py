@@ -35,7 +35,7 @@ from tfreview.ports.job_types import log_fields, review_id_of
 from tfreview.ports.jobs import Job, JobState, Settlement, StaleAttempt
 from tfreview.service.container import Services
 from tfreview.worker.attempt import Attempt
-from tfreview.worker.errors import AttemptTimedOut, RateLimitOutlasted, classify, reason_of
+from tfreview.worker.errors import AttemptTimedOut, RateLimitOutlasted, classify, reason_of, retry_cause
 from tfreview.worker.handlers import HANDLERS, Handler
 from tfreview.worker.job_threads import HandlerThreads, Heartbeats
 
@@ -62,6 +62,7 @@ class Outcome:
     reason: str | None = None
     permanent: bool = False  # the failure was not retriable (dead at once, not out of attempts)
     seconds: float = 0.0  # how long its handler ran
+    cause: str = ""  # a retried failure's kind (`retry_cause`): the reason label of tfreview_job_retries_total
 
     @property
     def label(self) -> str:
@@ -166,6 +167,8 @@ class Worker:
         metrics = self.services.metrics
         metrics.observe("tfreview_job_duration_seconds", time.perf_counter() - begun, kind=outcome.job.kind)
         metrics.count("tfreview_jobs_total", kind=outcome.job.kind, outcome=outcome.label)
+        if outcome.result == "retrying":
+            metrics.count("tfreview_job_retries_total", kind=outcome.job.kind, reason=outcome.cause or "unexpected")
 
     def _process(self, job: Job) -> Outcome:
         attempt = Attempt(self.services, job)
@@ -283,7 +286,7 @@ class Worker:
                         self._log_failure(attempt.job, settlement.error)
             raise
         outcomes = []
-        for (attempt, _error, seconds, begun), settlement, answer in zip(ended, settlements, answers, strict=True):
+        for (attempt, error, seconds, begun), settlement, answer in zip(ended, settlements, answers, strict=True):
             job = attempt.job
             if isinstance(answer, StaleAttempt):
                 with bound(job_id=job.id, **log_fields(job)):
@@ -297,6 +300,7 @@ class Worker:
             else:
                 with bound(job_id=job.id, **log_fields(job)):
                     outcome = self._failed(job, answer, settlement.error or "", settlement.permanent, seconds)
+                outcome = replace(outcome, cause=retry_cause(error) if error is not None else "")
             self._count(outcome, begun)
             outcomes.append(outcome)
         return outcomes
@@ -421,7 +425,7 @@ class Worker:
         except Exception:
             self._log_failure(job, failure.reason)
             raise
-        return self._failed(job, failed, failure.reason, failure.permanent, seconds)
+        return replace(self._failed(job, failed, failure.reason, failure.permanent, seconds), cause=retry_cause(error))
 
     @staticmethod
     def _log_failure(job: Job, reason: str) -> None:
