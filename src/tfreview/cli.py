@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
 from tfreview.scan_arguments import add_input_arguments, add_scan_command, parse_scan
-from tfreview.scan_output import emit, write_whole
+from tfreview.scan_output import emit, refuse_shared_files, write_whole
 from tfreview.service_arguments import add_service_commands
 
 if TYPE_CHECKING:
@@ -322,6 +322,7 @@ def _scan(args: argparse.Namespace) -> int:
     files: list[str] = args.output_file or []
     if len(files) > len(formats):
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
+    refuse_shared_files(formats, files)
     interactive = sys.stderr is not None and sys.stderr.isatty()  # None: closed at start (`2>&-`)
     if args.path != "-" and args.base is None and Path(args.path).is_dir():
         return _scan_roots(args, formats, files, interactive)
