@@ -1,5 +1,6 @@
 """Where `tfreview scan` writes its reports: each format to its file or to stdout, whole or not at all; never two
-reports to one file (the second replaced the first), and a stdout that cannot take them said in one line."""
+reports to one file (the second replaced the first), and a stdout that cannot take them said in one line. A JSON
+report printed to stdout (a CI log) holds no `##[`, which GitHub's runner reads as a command anywhere in a line."""
 
 from __future__ import annotations
 
@@ -51,6 +52,8 @@ def emit(
             continue
         color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
         text = text_of(fmt, color)
+        if fmt in _JSON_FORMATS and "##[" in text:  # only inside strings: JSON's own syntax never holds it
+            text = text.replace("##[", "#\\u0023[")  # read back the same; a CI runner reads `##[` as a command
         try:
             write_stdout(text if text.endswith("\n") else text + "\n", fmt)
         except BrokenPipeError:
@@ -65,6 +68,9 @@ def emit(
             raise
         except OSError as exc:
             raise _unwritable(exc) from None
+
+
+_JSON_FORMATS = ("json", "sarif")
 
 
 def _unwritable(exc: OSError) -> InputError:

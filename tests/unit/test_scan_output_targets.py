@@ -55,3 +55,32 @@ def test_a_full_stdout_is_one_line_and_an_input_or_output_error() -> None:
         )
     assert done.stderr.decode() == "tfreview: error: stdout: cannot write: No space left on device\n"
     assert done.returncode == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_json_report_printed_to_a_ci_log_writes_no_workflow_command(
+    tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitHub's runner reads the older `##[command]` anywhere in a line of a step's output: a bucket named
+    `##[add-mask]…` printed in `scan -o json` (a CI log) was a command. Written `#\\u0023[`, the same string."""
+    import json
+
+    name = "x##[add-mask]y"
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": f'aws_s3_bucket.b["{name}"]',
+                "mode": "managed",
+                "type": "aws_s3_bucket",
+                "name": "b",
+                "index": name,
+                "change": {"actions": ["create"], "before": None, "after": {"bucket": name, "acl": "public-read"}},
+            }
+        ],
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    assert main(["scan", str(tmp_path / "plan.json"), "-o", fmt]) == 1
+    out = capsys.readouterr().out
+    assert "##[" not in out
+    assert f'aws_s3_bucket.b[\\"{name}\\"]' in json.dumps(json.loads(out), ensure_ascii=False)
