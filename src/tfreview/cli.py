@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
-from tfreview.scan_arguments import add_input_arguments, add_scan_command, parse_scan
+from tfreview.scan_arguments import add_input_arguments, add_scan_command, given_path, parse_scan
 from tfreview.scan_output import emit, refuse_shared_files, write_whole
 from tfreview.service_arguments import add_service_commands
 
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline_commands = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=_Parser)
     create = baseline_commands.add_parser("create", help="write a baseline of the current findings")
     add_input_arguments(create)
-    create.add_argument("-f", "--file", default=".tfreview-baseline.json", help="where to write it")
+    create.add_argument("-f", "--file", type=given_path, default=".tfreview-baseline.json", help="where to write it")
 
     rules = commands.add_parser("rules", help="the rule library")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
