@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
-from tfreview.scan_arguments import add_input_arguments, add_scan_command, parse_scan
-from tfreview.scan_output import emit, write_whole
+from tfreview.scan_arguments import add_input_arguments, add_scan_command, given_path, parse_scan
+from tfreview.scan_output import emit, refuse_shared_files, write_whole
 from tfreview.service_arguments import add_service_commands
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     baseline_commands = baseline.add_subparsers(dest="baseline_command", required=True, parser_class=_Parser)
     create = baseline_commands.add_parser("create", help="write a baseline of the current findings")
     add_input_arguments(create)
-    create.add_argument("-f", "--file", default=".tfreview-baseline.json", help="where to write it")
+    create.add_argument("-f", "--file", type=given_path, default=".tfreview-baseline.json", help="where to write it")
 
     rules = commands.add_parser("rules", help="the rule library")
     rule_commands = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -322,6 +322,7 @@ def _scan(args: argparse.Namespace) -> int:
     files: list[str] = args.output_file or []
     if len(files) > len(formats):
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
+    refuse_shared_files(formats, files)
     interactive = sys.stderr is not None and sys.stderr.isatty()  # None: closed at start (`2>&-`)
     if args.path != "-" and args.base is None and Path(args.path).is_dir():
         return _scan_roots(args, formats, files, interactive)

@@ -16,6 +16,15 @@ FORMATS = ("text", "json", "sarif", "junit", "markdown", "github")
 ADVISOR_CHOICES = ("none", "builtin", "openai", "anthropic", "bedrock", "chain")
 
 
+def given_path(value: str) -> str:
+    """A path argument as written, unless empty: `tfreview scan "$PLAN"` with the variable unset read `''` as the
+    current directory (a review of something nobody asked for), and an empty `--config` or `--baseline` as not
+    given at all."""
+    if not value:
+        raise argparse.ArgumentTypeError("an empty path (a variable that is not set?)")
+    return value
+
+
 def add_scan_command(commands: Any) -> None:
     """`scan` and its arguments, on the `commands` of a parser (`add_subparsers`)."""
     scan = commands.add_parser("scan", help="review a plan JSON file or a directory of .tf files")
@@ -31,6 +40,7 @@ def add_scan_command(commands: Any) -> None:
     scan.add_argument(
         "--output-file",
         action="append",
+        type=given_path,
         metavar="FILE",
         help="write the matching -o format to FILE (in the order given); '-' is stdout",
     )
@@ -48,7 +58,7 @@ def add_scan_command(commands: Any) -> None:
         help="fail when a reviewed resource is of a type no rule checks (also: fail_on_uncovered in .tfreview.toml)",
     )
 
-    scan.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE")
+    scan.add_argument("--baseline", type=given_path, metavar="FILE", help="report only findings not recorded in FILE")
     scan.add_argument(
         "--skip-rule",
         action="append",
@@ -70,20 +80,29 @@ def add_scan_command(commands: Any) -> None:
 def add_input_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "path",
+        type=given_path,
         help="plan JSON file (`terraform show -json`), '-' for stdin, or a directory (scan: each root module under it)",
     )
     command.add_argument(
-        "--base", metavar="DIR_OR_GIT_REF", help="review PATH (a directory) as a change from this directory or git ref"
+        "--base",
+        type=given_path,
+        metavar="DIR_OR_GIT_REF",
+        help="review PATH (a directory) as a change from this directory or git ref",
     )
     command.add_argument(
-        "--source", metavar="DIR", help="for a plan: the .tf files to read suppressions and file/line from"
+        "--source",
+        type=given_path,
+        metavar="DIR",
+        help="for a plan: the .tf files to read suppressions and file/line from",
     )
     command.add_argument(
         "--allow-parse-errors",
         action="store_true",
         help="review what parses when a .tf file does not (default: exit 2, since an unread file would pass)",
     )
-    command.add_argument("--config", metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)")
+    command.add_argument(
+        "--config", type=given_path, metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)"
+    )
     command.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of internal errors"
     )

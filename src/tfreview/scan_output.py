@@ -1,4 +1,6 @@
-"""Where `tfreview scan` writes its reports: each format to its file or to stdout, whole or not at all."""
+"""Where `tfreview scan` writes its reports: each format to its file or to stdout, whole or not at all; never two
+reports to one file (the second replaced the first), and a stdout that cannot take them said in one line. A JSON
+report printed to stdout (a CI log) holds no `##[`, which GitHub's runner reads as a command anywhere in a line."""
 
 from __future__ import annotations
 
@@ -9,9 +11,27 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tfreview.plumbing.whole_files import write_whole
+from tfreview.core.errors import ConfigError, InputError
+from tfreview.plumbing.whole_files import is_stream, write_whole
 
-__all__ = ["emit", "write_whole"]
+__all__ = ["emit", "refuse_shared_files", "write_whole"]
+
+
+def refuse_shared_files(formats: list[str], files: list[str]) -> None:
+    """ConfigError when two -o formats name one file (however spelled): each write replaces the file whole, so
+    the first report would be lost. `-` and streams (`/dev/stdout`, a FIFO) take several reports, one after the
+    other, as stdout always has."""
+    seen: dict[str, str] = {}
+    for fmt, target in zip(formats, files, strict=False):
+        if target == "-" or is_stream(Path(target)):
+            continue
+        key = os.path.realpath(target)
+        if key in seen:
+            raise ConfigError(
+                f"--output-file {target} is also the file of -o {seen[key]}: one file holds one report; "
+                "give each format its own file"
+            )
+        seen[key] = fmt
 
 
 def emit(
@@ -32,10 +52,46 @@ def emit(
             continue
         color = sys.stdout.isatty() and not args.no_color and not os.environ.get("NO_COLOR")
         text = text_of(fmt, color)
-        write_stdout(text if text.endswith("\n") else text + "\n", fmt)
+        if fmt in _JSON_FORMATS and "##[" in text:  # only inside strings: JSON's own syntax never holds it
+            text = text.replace("##[", "#\\u0023[")  # read back the same; a CI runner reads `##[` as a command
+        try:
+            write_stdout(text if text.endswith("\n") else text + "\n", fmt)
+        except BrokenPipeError:
+            raise  # the reader has gone (`| head`): nothing to say (cli)
+        except OSError as exc:
+            raise _unwritable(exc) from None
         to_stdout = True
     if to_stdout:
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _unwritable(exc) from None
+
+
+_JSON_FORMATS = ("json", "sarif")
+
+
+def _unwritable(exc: OSError) -> InputError:
+    """stdout refused the report (a full disk behind `> file`, `> /dev/full`): said as a file's refusal is. What
+    it holds unwritten is dropped, so the interpreter's exit does not try again and print a traceback."""
+    _drop_unwritten()
+    return InputError(f"cannot write: {exc.strerror or type(exc).__name__}", path="stdout")
+
+
+def _drop_unwritten() -> None:
+    """What stdout holds unwritten goes to the null device: stdout's descriptor is pointed there (a stream has no
+    way to discard its buffer). A stdout without a descriptor (a test's capture) is left as it is."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
 
 
 def write_stdout(text: str, fmt: str) -> None:

@@ -58,7 +58,7 @@ def review_roots(
         reader = RecordingReader(DirectoryReader(base / root if root != "." else base))
         change_set = load_directory(base / root if root != "." else base, reader=reader, budget=budget)
         used += budget.used
-        refuse_unparsed(change_set.coverage.files_skipped, allowed=allow_parse_errors)
+        refuse_unparsed(_from_base(root, change_set.coverage.files_skipped), allowed=allow_parse_errors)
         read |= {normalise(root, reldir) for reldir in reader.read}
         notes = _unreached_note(root, layout.callers) if root not in layout.roots else []
         out.append(_placed(base, root, assess(change_set), notes, path_prefix))
@@ -69,6 +69,11 @@ def review_roots(
         if not pending:
             pending = layout.unreached(read | set(done))[:1]
     return out
+
+
+def _from_base(root: str, skipped: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """The files a root could not read, named from the scanned folder: every root has its `main.tf`."""
+    return [(join(scrub(root), file) if root != "." else file, reason) for file, reason in skipped]
 
 
 def fair_share(root: str, left: int, roots: int) -> ModuleBudget:

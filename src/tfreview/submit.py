@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import orjson
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.core.links import review_api_path, review_page_url
+from tfreview.parsing.plan_json import parse_json
 from tfreview.plumbing.http import outbound_client, parse_retry_after
 
 PLANS_PATH = "/api/v1/plans"
@@ -85,7 +85,8 @@ def spacelift_metadata(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def read_plan(path: str, stdin: Callable[[], bytes] | None = None) -> bytes:
-    """The plan JSON as bytes, checked to be a `terraform show -json` document (not a binary plan file)."""
+    """The plan JSON as bytes, checked to be a `terraform show -json` document (not a binary plan file), read as
+    `scan` reads it; sent as it is."""
     try:
         if path == "-":
             if stdin is None:
@@ -98,12 +99,8 @@ def read_plan(path: str, stdin: Callable[[], bytes] | None = None) -> bytes:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
     if not content.strip():
         raise InputError("empty file; expected the output of `terraform show -json PLANFILE`", path=path)
-    try:
-        document = orjson.loads(content)
-    except orjson.JSONDecodeError:
-        raise InputError(
-            "not JSON; a binary plan must go through `terraform show -json PLANFILE > plan.json` first", path=path
-        ) from None
+    # read as scan and the service read it (BOM, UTF-16, numbers past a double): refused here only what they refuse
+    document = parse_json(content, path)
     if not isinstance(document, dict) or not (
         {"resource_changes", "planned_values", "format_version"} & document.keys()
     ):

@@ -127,3 +127,38 @@ def test_the_markdown_report_printed_to_a_ci_log_writes_no_workflow_command(blan
     out = render_markdown(review)
     assert _commands(out) == []
     assert "\n> ::add-mask::token\n" in out  # the summary is quoted (ADR 0523): `::` no longer starts the line
+
+
+def test_the_junit_report_printed_to_a_ci_log_writes_no_workflow_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan -o junit` prints the XML to stdout, into the CI log: an instance key (or any value the report quotes)
+    holding a newline then `::error …` wrote that command on a line of its own, and `##[add-mask]` anywhere.
+    Written as character references (`&#58;`, `&#35;`), the XML reads back the very same text."""
+    import json
+    import xml.etree.ElementTree as ET
+
+    key = f"k{COMMAND}##[add-mask]x"
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": f'aws_s3_bucket.b["{key}"]',
+                "mode": "managed",
+                "type": "aws_s3_bucket",
+                "name": "b",
+                "index": key,
+                "change": {"actions": ["create"], "before": None, "after": {"bucket": key, "acl": "public-read"}},
+            }
+        ],
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan), encoding="utf-8")
+    code, out, _ = _run(capsys, "-o", "junit", str(tmp_path / "plan.json"))
+    assert code == 1
+    assert _commands(out) == []
+    case = next(c for c in ET.fromstring(out).iter("testcase") if c.get("name", "").startswith("TFR-AWS-001 "))
+    assert case.get("name") == f'TFR-AWS-001 aws_s3_bucket.b["{key}"]'
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.text is not None
+    assert f'resource: aws_s3_bucket.b["{key}"]' in failure.text

@@ -170,3 +170,27 @@ def test_outside_any_repository_paths_start_at_the_scanned_folder(
     assert code == 1
     files = {f["location"]["file"] for r in document["roots"] for f in r["findings"]}
     assert files == {"modules/bucket/main.tf"}
+
+
+def test_a_root_that_does_not_parse_is_named_from_the_scanned_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every root has its `main.tf`: the refusal named `main.tf` alone, and the reader could not tell which root's
+    file to fix (the report of --allow-parse-errors already said `envs/b/main.tf`)."""
+    for name, text in {
+        "envs/a/main.tf": 'resource "aws_s3_bucket" "a" {}\n',
+        "envs/b/main.tf": 'resource "aws_s3_bucket" "b" {\n  acl =\n}\n',
+        "envs/c/main.tf": 'module "m" {\n  source = "../../modules/m"\n}\n',
+        "modules/m/main.tf": 'resource "aws_s3_bucket" "m" {\n  acl = [\n}\n',
+    }.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "report.json"
+    assert main(["scan", str(tmp_path), "-o", "json", "--output-file", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("tfreview: error: 1 file could not be parsed and was not reviewed: envs/b/main.tf (line 2")
+    assert len(error.splitlines()) == 1
+    assert not out.exists()
+    (tmp_path / "envs/b/main.tf").write_text('resource "aws_s3_bucket" "b" {}\n', encoding="utf-8")
+    assert main(["scan", str(tmp_path)]) == 2  # the module's file, named from the scanned folder too
+    assert "was not reviewed: modules/m/main.tf (line 3" in capsys.readouterr().err

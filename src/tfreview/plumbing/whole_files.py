@@ -146,6 +146,12 @@ def sync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
+def is_stream(path: Path) -> bool:
+    """`path` names a stream or device (written as it is, so two writes to it are two reports on it), not a file
+    that a write replaces whole."""
+    return _stream(path)
+
+
 def _stream(path: Path) -> bool:
     """`path` names an existing stream or device rather than a file to replace."""
     if str(path).startswith(("/dev/", "/proc/")):

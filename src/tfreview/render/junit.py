@@ -19,6 +19,7 @@ from typing import Any
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
 from tfreview.render.digest import clean, evidence_text, first_line, location_text, rules_index
+from tfreview.render.text import WORKFLOW_COMMAND
 
 # characters XML 1.0 cannot carry at all, even escaped
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -75,7 +76,17 @@ def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **opti
         out = ET.SubElement(root, "system-err")
         out.text = _x("\n".join(lines))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + inert_xml(ET.tostring(root, encoding="unicode")) + "\n"
+
+
+def inert_xml(xml: str) -> str:
+    """`xml` with nothing a CI runner takes for a workflow command when the report is printed to its log (as
+    `render.text.inert` does for the text report): a line's leading `::` and a `##[` anywhere are written with a
+    character reference (`&#58;:`, `#&#35;[`), which an XML reader reads back as the same text. The document's
+    own markup never holds either, so only quoted text (addresses, values, messages) is touched."""
+    if "::" not in xml and "##[" not in xml:
+        return xml
+    return WORKFLOW_COMMAND.sub(r"\1&#58;:", xml).replace("##[", "#&#35;[")
 
 
 def _case(finding: Finding, review: Review) -> ET.Element:

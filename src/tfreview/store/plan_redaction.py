@@ -1,7 +1,8 @@
 """What an uploaded plan is turned into BEFORE it is stored: nothing secret reaches the database.
 
 Plan JSON (read as the CLI reads it: UTF-8 or UTF-16, with or without BOM): variable values,
-`prior_state` and `planned_values` are dropped (a review needs none of them); every leaf under a
+`prior_state` and `planned_values` are reduced to the addresses and counts a review reads of them
+(`plan_outlines`, ADR 0544); every leaf under a
 `*_sensitive` mask becomes "(sensitive value)"; secret-named and secret-shaped strings anywhere in
 changes, drift, outputs and configuration become "(redacted)". Redaction is done once, from the
 original, knowing every sensitive value of the plan (issue 9.22): a value masked in one resource and
@@ -37,6 +38,7 @@ from tfreview.core.redact import (
 from tfreview.parsing.plan_json import parse_json
 from tfreview.parsing.plan_numbers import dump_json
 from tfreview.store.plan_nesting import check_nesting
+from tfreview.store.plan_outlines import planned_outline, state_outline
 from tfreview.store.source_masking import mask_source, sensitive_values_of_tree
 
 PLAN_JSON: Final = "plan_json"
@@ -50,7 +52,6 @@ _KIND_ALIASES: Final = {
     "tar.gz": SOURCE_TARBALL,
     "tgz": SOURCE_TARBALL,
 }
-_DROPPED_KEYS: Final = ("prior_state", "planned_values")
 _CHANGE_LISTS: Final = ("resource_changes", "resource_drift")
 _MAX_MEMBER_BYTES: Final = 16 * 1024 * 1024
 # `password = "…"` / `"password": "…"` in HCL, tfvars or JSON sources
@@ -178,9 +179,14 @@ def _masked(value: Any, secrets: AbstractSet[str]) -> Any:
 def _redact_document(document: Mapping[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in document.items():
-        if key in _DROPPED_KEYS:
-            continue
-        if key == "variables" and isinstance(value, Mapping):
+        if key == "prior_state":
+            outline = state_outline(value)  # what the review reads of it, no value (ADR 0544)
+            if outline is not None:
+                result[key] = outline
+        elif key == "planned_values":
+            if "resource_changes" not in document:  # read only then: how many resources were not reviewed
+                result[key] = planned_outline(value)
+        elif key == "variables" and isinstance(value, Mapping):
             result[key] = {name: {} for name in value}
         elif key in _CHANGE_LISTS and isinstance(value, list):
             result[key] = [_redact_change_holder(item) for item in value]
@@ -190,8 +196,6 @@ def _redact_document(document: Mapping[str, Any]) -> dict[str, Any]:
             result[key] = _redact_configuration(value, "")
         else:
             result[key] = redact_value(value)
-    if "resource_changes" not in result and "planned_values" in document:
-        result["resource_changes"] = []  # still recognisable as a plan once planned_values is gone
     return result
 
 

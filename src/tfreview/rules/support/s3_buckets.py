@@ -129,7 +129,8 @@ def is_log_target(bucket: Resource, snapshot: Snapshot) -> bool:
         return True
     key = ("inline-log-targets", *bucket.condition)
     by_ref, by_name = _memo(snapshot, key, lambda: _inline_log_targets(bucket, snapshot))
-    return bucket.config_address in by_ref or any(bucket.get(key) in by_name for key in ("id", "bucket"))
+    names = (bucket.get(key) for key in ("id", "bucket"))  # a name that is not a string names no log target
+    return bucket.config_address in by_ref or any(isinstance(name, str) and name in by_name for name in names)
 
 
 def _inline_log_targets(bucket: Resource, snapshot: Snapshot) -> tuple[set[str], set[str]]:
