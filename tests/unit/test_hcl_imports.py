@@ -41,7 +41,8 @@ def test_a_resource_an_import_block_brings_in_is_imported_not_created() -> None:
     assert result.counts["imports"] == 1
     assert result.counts["changes"].get("create", 0) == 0
     legacy_findings = [f for f in result.findings if f.address == "aws_s3_bucket.legacy"]
-    assert legacy_findings and all(f.status is Status.EXISTING for f in legacy_findings)
+    assert legacy_findings
+    assert all(f.status is Status.EXISTING for f in legacy_findings)
     assert "1 imported" in headline(result)
     assert json.loads(render_json(result))["summary"]["imports"] == 1
 

@@ -70,7 +70,9 @@ def test_imports_survive_the_reviews_merged_from_a_plan_and_the_hcl_diff() -> No
     the plan's imports: the merged review carried no counts, so the comment said nothing of them and the JSON 0."""
     from tfreview.service.combining import merge_reviews
 
-    plan = review(plan_from_document(_document("newer/terraform_1_14_lifecycle.json"), "p.json"), load_rules(), Policy())
+    plan = review(
+        plan_from_document(_document("newer/terraform_1_14_lifecycle.json"), "p.json"), load_rules(), Policy()
+    )
     hcl = review(plan_from_document(_document("tfjson__actions__plan.json"), "h.json"), load_rules(), Policy())
     merged = merge_reviews(plan, hcl, run_label="stack/run")
     assert "2 imported" in headline(merged)

@@ -1,5 +1,5 @@
-"""`moved`, `removed` and `import` blocks in source (HCL mode, ADR 0518): what a change between base and head does to the
-objects of a renamed or removed resource, as Terraform would plan it.
+"""`moved`, `removed` and `import` blocks in source (HCL mode, ADR 0518): what a change between base and head
+does to the objects of a renamed or removed resource, as Terraform would plan it.
 
 Without them a rename is a delete plus a create and `removed { lifecycle { destroy = false } }` (Terraform 1.7,
 OpenTofu 1.9) a delete: both a destroy of an object Terraform keeps. Terraform plans the first as a move (the

@@ -25,10 +25,10 @@ from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.hashing import report_hash
-from tfreview.render.digest import imported
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.ports.review_codec import encode
 from tfreview.ports.service import Publisher, ReviewStore
+from tfreview.render.digest import imported
 
 logger = logging.getLogger("tfreview.integrations.spacelift")  # the logger name operators already filter on
 
