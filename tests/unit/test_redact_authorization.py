@@ -2,7 +2,8 @@
 
 review15a: "the Authorization: Basic header is needed" was shown as "the (redacted) is needed", and a description
 changing from "Authorization: Bearer required" to "… optional" was two identical "(redacted)" to the model.
-A credential that is one plain lowercase word is prose; anything else after the scheme is still masked.
+A credential that is one plain lowercase word (up to 20 letters) is prose; anything else after the scheme is still
+masked.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def test_prose_after_a_scheme_is_not_a_credential(text: str) -> None:
         ("Proxy-Authorization: token canary-proxy-tok", "canary-proxy-tok"),
         ("AUTHORIZATION=Bearer abc.def_ghi", "abc.def_ghi"),
         ("Authorization: Bearer Abcdefgh", "Abcdefgh"),
+        ("Authorization: Bearer qwertyuiopasdfghjklzxcvbnm", "qwertyuiopasdfghjklzxcvbnm"),  # longer than a word
     ],
 )
 def test_a_credential_is_still_masked(text: str, secret: str) -> None:
