@@ -8,6 +8,7 @@ Bounds on time below are how long a test waits for something to happen, never a 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import socket
 import subprocess
@@ -172,6 +173,28 @@ def test_dashboard_sign_in_failures_block_the_address_like_the_api(served: Serve
     assert request(served.port, "GET", "/healthz", client=client).status == 403  # the address is blocked
     assert request(served.port, "GET", "/healthz", client="203.0.113.43").status == 200
     assert not any(guess in served.log() for guess in guesses)
+
+
+def test_an_under_scoped_token_hammering_a_write_route_is_blocked_and_its_audit_entries_bounded(
+    served: Served,
+) -> None:
+    # review15a: each 403 of a valid read token on a write route wrote an auth.failure audit row and counted toward
+    # no block: a low-privilege client appended rows at its rate limit for as long as it liked (ADR 0540 bounds
+    # refused credentials by the block; ADR 0550)
+    created = cli(data_dir(served), "tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "ro")
+    assert created.returncode == 0, created.stderr
+    reader = {"Authorization": f"Bearer {created.stdout.strip()}"}
+    statuses = [  # a new address each time: the per-address rate and block are not what stops it
+        request(served.port, "POST", "/api/v1/reviews/r-1/retry", client=f"203.0.113.{70 + n}", headers=reader).status
+        for n in range(6)
+    ]
+    assert statuses == [403] * 6
+    # the token is blocked: its allowed reads are refused too, from yet another address
+    assert request(served.port, "GET", "/api/v1/reviews", client="203.0.113.90", headers=reader).status == 403
+    listed = cli(data_dir(served), "audit-log", "--action", "auth.failure", "--limit", "500", "-o", "json")
+    assert listed.returncode == 0, listed.stderr
+    forbidden = [e for e in json.loads(listed.stdout) if e["detail"].get("reason") == "forbidden"]
+    assert 1 <= len(forbidden) <= 4  # block_failures and the one that placed the block: the rest stop at the door
 
 
 def test_block_add_list_remove_from_the_command_line(served: Served) -> None:

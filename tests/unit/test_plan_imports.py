@@ -63,3 +63,28 @@ def test_an_importing_of_a_shape_no_terraform_writes_is_an_import_without_id() -
     entries.append({**base, "address": "aws_s3_bucket.c", "change": {**change, "importing": False}})
     change_set = plan_from_document({"format_version": "1.2", "resource_changes": entries}, "p.json")
     assert change_set.imports == tuple((f"aws_s3_bucket.b{i}", None) for i in range(len(shapes)))
+
+
+def test_imports_survive_the_reviews_merged_from_a_plan_and_the_hcl_diff() -> None:
+    """review15a: a Spacelift run's plan review combined with the pull request's HCL review (one PR comment) lost
+    the plan's imports: the merged review carried no counts, so the comment said nothing of them and the JSON 0."""
+    from tfreview.service.combining import merge_reviews
+
+    plan = review(
+        plan_from_document(_document("newer/terraform_1_14_lifecycle.json"), "p.json"), load_rules(), Policy()
+    )
+    hcl = review(plan_from_document(_document("tfjson__actions__plan.json"), "h.json"), load_rules(), Policy())
+    merged = merge_reviews(plan, hcl, run_label="stack/run")
+    assert "2 imported" in headline(merged)
+    assert json.loads(render_json(merged))["summary"]["imports"] == 2
+
+
+def test_imports_of_every_root_are_summed_in_a_scan_of_several_roots() -> None:
+    """review15a: `scan DIR` over several roots summarised them in one review without counts: 0 imported."""
+    from tfreview.render.roots import RootReview, merged
+
+    one = review(plan_from_document(_document("newer/terraform_1_14_lifecycle.json"), "p.json"), load_rules(), Policy())
+    two = review(plan_from_document(_document("tfjson__identity__plan.json"), "q.json"), load_rules(), Policy())
+    both = merged([RootReview("a", one), RootReview("b", two)])
+    assert "3 imported" in headline(both)
+    assert json.loads(render_json(both))["summary"]["imports"] == 3

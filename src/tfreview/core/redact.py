@@ -50,10 +50,11 @@ _SHAPES: Final = [
     (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b"), ("eyJ",)),
     (re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"), ("://",)),  # user:password@ in a URL
     (re.compile(r"(?i:\b(AccountKey|SharedAccessKey|sig|password|pwd)=[^;&\s\"']{6,})"), ("=",)),
-    (  # an HTTP Authorization header's credential (Basic's is `user:password` in base64), in a script or JSON
+    (  # an HTTP Authorization header's credential (Basic's is `user:password` in base64), in a script or JSON;
+        # not one lowercase word of up to 20 letters, which is prose ("the Authorization: Basic header", review15a)
         re.compile(
             r"\b(?:[Pp]roxy-)?(?:[Aa]uthorization|AUTHORIZATION)[\"']?\s*[:=]\s*[\"']?"
-            r"(?i:basic|bearer|token|digest|negotiate)\s+[A-Za-z0-9+/=._~-]{6,}"
+            r"(?i:basic|bearer|token|digest|negotiate)\s+(?![a-z]{6,20}(?![A-Za-z0-9+/=._~-]))[A-Za-z0-9+/=._~-]{6,}"
         ),
         ("uthorization", "UTHORIZATION"),
     ),

@@ -85,11 +85,15 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
     changes: list[ResourceChange] = []
     moves = _moves(head, before)  # base address -> head address (ADR 0518)
     moved_from = {new: old for old, new in moves.items()}
+    imported = _imported(head, before, moved_from)
     for address in sorted(set(head.resources) | set(before), key=_address_order):
         if address in moves:
             continue  # the object is reviewed under its new address
         old_address = moved_from.get(address, address)
-        change = _change(before.get(old_address), head.resources.get(address), secrets)
+        if address in imported:  # the object is there already: as Terraform plans an import that matches it
+            change = _change(head.resources[address], head.resources[address], secrets)
+        else:
+            change = _change(before.get(old_address), head.resources.get(address), secrets)
         if old_address != address:
             change = replace(change, previous_address=old_address)
         elif (
@@ -106,7 +110,20 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
         label=label,
         sensitive_values=secrets,
         dependencies=_dependencies(head, base),
+        imports=tuple(imported.items()),
     )
+
+
+def _imported(
+    head: Configuration, before: Mapping[str, ConfiguredResource], moved_from: Mapping[str, str]
+) -> dict[str, str | None]:
+    """Head address -> import id of each resource an `import` block brings under management: one the head
+    configures and the base did not (an import the base holds already was applied: Terraform plans nothing)."""
+    out: dict[str, str | None] = {}
+    for address, given in head.imports:
+        if address in head.resources and address not in before and address not in moved_from:
+            out.setdefault(address, given)
+    return out
 
 
 def _moves(head: Configuration, before: Mapping[str, ConfiguredResource]) -> dict[str, str]:

@@ -25,7 +25,7 @@ from tfreview.parsing.hcl_dynamic import GatedBlock, OpenDynamic
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
-from tfreview.parsing.hcl_refactoring import forgotten_address, moved_pair
+from tfreview.parsing.hcl_refactoring import forgotten_address, import_target, moved_pair
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Input, Scope
@@ -81,6 +81,7 @@ class Configuration:
     sensitive_values: set[str] = field(default_factory=set)  # of `sensitive = true` variables and outputs
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to) of each `moved` block (ADR 0518)
     forgotten: list[str] = field(default_factory=list)  # `from` of each `removed` block with `destroy = false`
+    imports: list[tuple[str, str | None]] = field(default_factory=list)  # (to, id) of the root's `import` blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +252,10 @@ class _ConfigurationReader:
                 forgotten = forgotten_address(block, scope)
                 if forgotten is not None:
                     self.configuration.forgotten.append(forgotten)
+            elif block.kind == "import":
+                imported = import_target(block, scope)
+                if imported is not None:
+                    self.configuration.imports.append(imported)
         for name, reason in scope.oversized_locals.items():
             self.configuration.notes.append(f"{prefix}local.{name} could not be read ({reason}); read as unknown")
 

@@ -1,9 +1,10 @@
-"""`moved` and `removed` blocks in source (HCL mode, ADR 0518): what a change between base and head does to the
-objects of a renamed or removed resource, as Terraform would plan it.
+"""`moved`, `removed` and `import` blocks in source (HCL mode, ADR 0518): what a change between base and head
+does to the objects of a renamed or removed resource, as Terraform would plan it.
 
 Without them a rename is a delete plus a create and `removed { lifecycle { destroy = false } }` (Terraform 1.7,
 OpenTofu 1.9) a delete: both a destroy of an object Terraform keeps. Terraform plans the first as a move (the
-object keeps its state under the new address, `previous_address`), the second as `["forget"]`.
+object keeps its state under the new address, `previous_address`), the second as `["forget"]`. A resource an
+`import` block brings in is no create either: Terraform imports the object that is there (review15a, ADR 0550).
 
 >>> moved_to("aws_instance.web[0]", [("aws_instance.web", "aws_instance.app")])
 'aws_instance.app[0]'
@@ -85,6 +86,23 @@ def forgotten_address(block: Block, scope: Scope) -> str | None:
             if value is False:
                 return scope.prefix + old
     return None
+
+
+def import_target(block: Block, scope: Scope) -> tuple[str, str | None] | None:
+    """(to, id) of an `import` block of the root module (Terraform allows none elsewhere): the id when it reads as
+    a non-empty string (None: an expression not known here, or an `identity`); None without a literal `to`."""
+    if scope.prefix:
+        return None
+    target = _attribute(block, "to")
+    address = address_of(target.expression) if target is not None else None
+    if address is None:
+        return None
+    given = _attribute(block, "id")
+    try:
+        value = Evaluator(scope).evaluate(given.expression) if given is not None else None
+    except EVALUATION_ERRORS:
+        value = None
+    return address, value if isinstance(value, str) and value else None
 
 
 def _under(address: str, base: str) -> bool:

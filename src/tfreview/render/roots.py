@@ -19,7 +19,7 @@ import orjson
 from tfreview.core.findings import Review, Status, Verdict, worst_verdict
 from tfreview.core.plan import Coverage
 from tfreview.core.rules import Rule
-from tfreview.render.digest import clean, one_line
+from tfreview.render.digest import clean, imported, one_line
 from tfreview.render.json_report import review_document
 from tfreview.render.markdown import code, escape
 
@@ -112,6 +112,7 @@ def merged(roots: Sequence[RootReview]) -> Review:
         diagnostics=[f"{r.root}: {d}" for r in roots for d in r.review.diagnostics],
         notices=[f"{r.root}: {n}" for r in roots for n in r.review.notices],
         fail_on_existing=first.fail_on_existing,
+        counts={"imports": sum(imported(r.review) for r in roots)},  # the one count read from `counts`
     )
 
 

@@ -11,6 +11,7 @@ Imports no SQL, web or HTTP library: `tfreview scan` stays fast.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -34,8 +35,12 @@ AI_RESERVE_SHARE = 0.2
 
 
 def ai_seconds(time_left: float) -> float:
-    """The seconds the AI part may take when the job has `time_left`: the rest after a reserve of 5 s or a fifth."""
-    return max(0.0, time_left - max(AI_RESERVE_SECONDS, AI_RESERVE_SHARE * time_left))
+    """The seconds the AI part may take when the job has `time_left`: the rest after a reserve of 5 s or a fifth
+    (infinite for a job without an end: `inf - inf` is NaN, which `max` made 0 s, no AI at all; NaN gives 0)."""
+    if time_left == math.inf:
+        return math.inf
+    rest = time_left - max(AI_RESERVE_SECONDS, AI_RESERVE_SHARE * time_left)
+    return rest if rest > 0.0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.ports.review_codec import encode
 from tfreview.ports.service import Publisher, ReviewStore
+from tfreview.render.digest import imported
 
 logger = logging.getLogger("tfreview.integrations.spacelift")  # the logger name operators already filter on
 
@@ -66,6 +67,7 @@ def merge_reviews(plan: Review, hcl: Review, *, run_label: str) -> Review:
         diagnostics=[*plan.diagnostics, *(d for d in hcl.diagnostics if d not in plan.diagnostics)],
         notices=[*plan.notices, *(n for n in hcl.notices if n not in plan.notices)],
         advice=plan.advice or hcl.advice,
+        counts={"imports": imported(plan)},  # the plan's: the one count the renderers read from `counts`
     )
 
 

@@ -13,7 +13,7 @@ from tfreview.identity.authenticator import API_TOKEN_PREFIX
 from tfreview.plumbing.clock import Clock
 from tfreview.ports.records import Principal, Scope
 from tfreview.service.container import Services
-from tfreview.web.door_keeper import note_failure
+from tfreview.web.door_keeper import note_failure, note_overreach
 from tfreview.web.request_audit import record_refusal
 
 # Declares the scheme in the OpenAPI document; the header itself goes to services.authenticator as is.
@@ -52,6 +52,7 @@ def _needs(scope: Scope) -> Callable[..., Principal]:
             raise
         if not who.scope.allows(scope):
             services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="forbidden")
+            note_overreach(request)  # toward a block of the token: its 403s (and their entries) are bounded
             record_refusal(request, method=method, reason="forbidden", actor=who.subject)
             raise AuthError(
                 f"this operation needs the {scope.value!r} scope; the credential has {who.scope.value!r}", status=403

@@ -114,6 +114,15 @@ async def _refuse(
     await send({"type": "http.response.body", "body": body})
 
 
+def note_overreach(request: Request) -> None:
+    """A valid credential used past its scope (a 403): counted toward a block of that token only (its address may
+    be shared by others whose credentials hold), so its refusals, and their audit entries, stay bounded (ADR 0550)."""
+    services: Services = request.app.state.services
+    credential = bearer(request.scope)
+    if services.door is not None and credential:
+        services.door.guard.failed(token_source(credential), "scope")
+
+
 def note_failure(request: Request, what: str, credential: str | None = None) -> None:
     """A signature or credential failure by this request's client (and its token: `credential`, else the one
     of its Authorization header): counted toward an automatic block of each."""

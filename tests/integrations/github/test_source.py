@@ -261,3 +261,19 @@ def test_read_limits_are_said_in_coverage(github: FakeGitHub, client: GitHubClie
     )
     assert len(change_set.changes) == 3
     assert any("2 more changed directories not reviewed" in n for n in change_set.coverage.notes)
+
+
+def test_a_pull_request_importing_a_bucket_counts_an_import_not_a_create(
+    github: FakeGitHub, client: GitHubClient
+) -> None:
+    """review15a: an `import` block in a changed root is an import in the GitHub review as in `scan --base` (the
+    roots' change sets were gathered without their imports)."""
+    base = 'resource "aws_ebs_volume" "data" {\n  size = 1\n}\n'
+    imported = 'import {\n  to = aws_s3_bucket.legacy\n  id = "legacy"\n}\nresource "aws_s3_bucket" "legacy" {\n}\n'
+    number = open_pr(github, {"envs/prod/main.tf": base}, {"envs/prod/main.tf": base + imported})
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
+    assert change_set.imports == (("aws_s3_bucket.legacy", "legacy"),)
+    assert [(c.address, c.actions) for c in change_set.changes if "legacy" in c.address] == [
+        ("aws_s3_bucket.legacy", ("no-op",))
+    ]

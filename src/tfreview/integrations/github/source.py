@@ -327,9 +327,11 @@ class _Merged:
     files_parsed: list[str] = field(default_factory=list)
     files_skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    imports: list[tuple[str, str | None]] = field(default_factory=list)
 
     def add(self, part: ChangeSet, root: str, unreadable: list[tuple[str, str]]) -> None:
         self.changes.extend(_relocated(c, root) for c in part.changes)
+        self.imports.extend(part.imports)
         for parsed in (_in_repo(root, f) for f in part.coverage.files_parsed):
             if parsed not in self.files_parsed:
                 self.files_parsed.append(parsed)
@@ -343,4 +345,4 @@ class _Merged:
         coverage = Coverage(
             files_parsed=tuple(self.files_parsed), files_skipped=tuple(self.files_skipped), notes=tuple(self.notes)
         )
-        return ChangeSet(changes=self.changes, source="hcl", coverage=coverage)
+        return ChangeSet(changes=self.changes, source="hcl", coverage=coverage, imports=tuple(self.imports))
