@@ -225,3 +225,13 @@ def test_advisor_from_the_repository_config_and_its_errors(capsys: pytest.Captur
     code, _, err = run(capsys, "scan", str(DEMO / "plan.json"), "--advisor", "anthropic")
     assert code == 2
     assert "no anthropic model is configured" in err
+
+
+def test_a_review_that_could_not_read_a_file_is_no_pass(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # ADR 0556: with nothing found in what was read, an unread file still keeps the verdict from `pass`
+    (tmp_path / "good.tf").write_text('resource "null_resource" "n" {\n  triggers = { a = "b" }\n}\n')
+    code, out, _ = run(capsys, "scan", str(tmp_path), "-o", "json")
+    assert (code, json.loads(out)["verdict"]) == (0, "pass")
+    (tmp_path / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
+    code, out, _ = run(capsys, "scan", str(tmp_path), "-o", "json", "--allow-parse-errors")
+    assert (code, json.loads(out)["verdict"]) == (0, "warn")  # said, not failed: exit 0 as for any warning

@@ -107,6 +107,8 @@ def review(
     outcome = verdict(counted, policy)
     if policy.fail_on_uncovered and coverage.uncovered_types:
         outcome = Verdict.FAIL
+    if outcome is Verdict.PASS and coverage.files_skipped:
+        outcome = Verdict.WARN  # ADR 0556: a file nobody read is no pass (a neutral check, never a green one)
 
     advice = None
     if advisor is not None:
