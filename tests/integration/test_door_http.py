@@ -111,20 +111,21 @@ def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(served: Served) -
 def test_signature_failures_block_the_address_with_growing_expiry(served: Served) -> None:
     client = "203.0.113.30"
     assert [bad_delivery(served.port, client) for _ in range(3)] == [401] * 3
-    assert bad_delivery(served.port, client) in (401, 403)  # the failure past the threshold places the block
+    assert bad_delivery(served.port, client) in (401, 429)  # the failure past the threshold places the block
     blocked = request(served.port, "GET", "/healthz", client=client)
-    assert blocked.status == 403
+    assert blocked.status == 429
     assert "blocked until" in str(blocked.json()["detail"])
+    assert int(blocked.headers["retry-after"]) >= 1  # when to come back: the block's end (ADR 0559)
     body, headers = delivery(9, 1)  # even a valid delivery: the block answers before the body is read
-    assert request(served.port, "POST", "/webhooks/github", client=client, body=body, headers=headers).status == 403
+    assert request(served.port, "POST", "/webhooks/github", client=client, body=body, headers=headers).status == 429
     assert request(served.port, "GET", "/healthz", client="203.0.113.31").status == 200  # others are served
 
     deadline = time.monotonic() + WAIT
-    while request(served.port, "GET", "/healthz", client=client).status == 403:  # 2 s, then it expires
+    while request(served.port, "GET", "/healthz", client=client).status == 429:  # 2 s, then it expires
         assert time.monotonic() < deadline, "the block did not expire"
         time.sleep(0.2)
-    assert bad_delivery(served.port, client) in (401, 403)  # the window still holds the earlier failures
-    assert request(served.port, "GET", "/healthz", client=client).status == 403  # blocked again ...
+    assert bad_delivery(served.port, client) in (401, 429)  # the window still holds the earlier failures
+    assert request(served.port, "GET", "/healthz", client=client).status == 429  # blocked again ...
     assert "blocked ip:203.0.113.30 for 4 s (strike 2)" in served.wait_for_log("strike 2")  # ... twice as long
 
 
@@ -139,9 +140,9 @@ def test_credential_failures_block_the_address_and_the_token(served: Served) -> 
         request(served.port, "GET", "/api/v1/reviews", client="203.0.113.40", headers=forged).status for _ in range(5)
     ]
     assert statuses[:3] == [401] * 3
-    assert statuses[-1] == 403
+    assert statuses[-1] == 429
     # the same token from another address is refused too: the token itself is blocked
-    assert request(served.port, "GET", "/api/v1/reviews", client="203.0.113.41", headers=forged).status == 403
+    assert request(served.port, "GET", "/api/v1/reviews", client="203.0.113.41", headers=forged).status == 429
     assert "tfr_forged_canary" not in served.log()
 
 
@@ -169,8 +170,8 @@ def test_dashboard_sign_in_failures_block_the_address_like_the_api(served: Serve
         for guess in guesses
     ]
     assert statuses[:3] == [401] * 3
-    assert statuses[3] in (401, 403)  # the failure past the threshold places the block
-    assert request(served.port, "GET", "/healthz", client=client).status == 403  # the address is blocked
+    assert statuses[3] in (401, 429)  # the failure past the threshold places the block
+    assert request(served.port, "GET", "/healthz", client=client).status == 429  # the address is blocked
     assert request(served.port, "GET", "/healthz", client="203.0.113.43").status == 200
     assert not any(guess in served.log() for guess in guesses)
 
@@ -188,9 +189,9 @@ def test_an_under_scoped_token_hammering_a_write_route_is_blocked_and_its_audit_
         request(served.port, "POST", "/api/v1/reviews/r-1/retry", client=f"203.0.113.{70 + n}", headers=reader).status
         for n in range(6)
     ]
-    assert statuses == [403] * 6
+    assert statuses == [403] * 4 + [429] * 2  # refused for its scope until the block, then blocked (ADR 0559)
     # the token is blocked: its allowed reads are refused too, from yet another address
-    assert request(served.port, "GET", "/api/v1/reviews", client="203.0.113.90", headers=reader).status == 403
+    assert request(served.port, "GET", "/api/v1/reviews", client="203.0.113.90", headers=reader).status == 429
     listed = cli(data_dir(served), "audit-log", "--action", "auth.failure", "--limit", "500", "-o", "json")
     assert listed.returncode == 0, listed.stderr
     forbidden = [e for e in json.loads(listed.stdout) if e["detail"].get("reason") == "forbidden"]
@@ -201,7 +202,7 @@ def test_block_add_list_remove_from_the_command_line(served: Served) -> None:
     client = "203.0.113.50"
     added = cli(data_dir(served), "block", "add", f"ip:{client}", "--minutes", "10", "--reason", "drill")
     assert added.returncode == 0, added.stderr
-    assert request(served.port, "GET", "/healthz", client=client).status == 403
+    assert request(served.port, "GET", "/healthz", client=client).status == 429
     listed = cli(data_dir(served), "block", "list")
     assert f"ip:{client}" in listed.stdout
     assert "drill" in listed.stdout

@@ -37,7 +37,7 @@ class DoorSettings(BaseModel):
     shed_action_seconds: float = Field(default=300.0, gt=0)  # how long the `shed-load` alert action sheds
     block_failures: int = Field(default=20, ge=2)  # signature or auth failures from one source ...
     block_window_seconds: int = Field(default=60, ge=1)  # ... within this window block it
-    block_seconds: float = Field(default=300.0, gt=0)  # the first block; each further one doubles
+    block_seconds: float = Field(default=900.0, gt=0)  # the first block (15 min); each further one doubles
     block_max_seconds: float = Field(default=86400.0, gt=0)  # longest block
     block_cache_seconds: float = Field(default=5.0, ge=0)  # other processes' blocks are seen within this time
     allow_list: list[str] = list(GITHUB_HOOK_NETWORKS)  # networks never blocked nor rate limited (GitHub's hooks)

@@ -4,7 +4,7 @@ In order, each answer `application/problem+json` and counted by the request log 
 
 1. the client's address (X-Forwarded-For only from `TFREVIEW_DOOR__TRUSTED_PROXIES`) goes into the scope's
    state (`client_ip`) for the routes that count failures;
-2. a blocked address or API token: 403 with the block's end, before any body is read;
+2. a blocked address or API token: 429 with Retry-After and the block's end, before any body is read (ADR 0559);
 3. over the per-address or per-token rate: 429 with Retry-After — never for webhooks (a signed delivery is
    always accepted; an unsigned one counts toward a block instead), health checks, /metrics or /static;
 4. API reads and uploads while the queue is too deep or too old: 503 with Retry-After.
@@ -13,6 +13,7 @@ In order, each answer `application/problem+json` and counted by the request log 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -63,7 +64,8 @@ class DoorKeeper:
                     what = "address" if blocked == source else "token"
                     ends = until.isoformat(timespec="seconds")
                     detail = f"this {what} is blocked until {ends} after repeated failures"
-                    await _refuse(send, 403, detail, _path(scope), scope)
+                    left = math.ceil((until - door.guard.clock()).total_seconds())
+                    await _refuse(send, 429, detail, _path(scope), scope, max(1, left))
                     return
         route = route_group(scope.get("method", ""), scope.get("path", ""))
         static = scope.get("path", "").startswith("/static/")  # the dashboard's assets: cheap, many per page
