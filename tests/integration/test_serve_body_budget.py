@@ -91,3 +91,30 @@ def test_bodies_over_the_budget_are_503_before_they_are_read_and_one_alone_is_re
     stream = b"".join(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" for _ in range(2 * BUDGET // MIB)) + b"0\r\n\r\n"
     assert status_of(raw_request(served.port, chunked + stream)) == 401
     assert "Traceback" not in served.log()
+
+
+def _until_continued(conn: socket.socket) -> bytes:
+    """What the server sends before its final answer: '100 Continue' once the app has started reading the body."""
+    conn.settimeout(BOUND_SECONDS)
+    return conn.recv(65536)
+
+
+def test_a_declared_length_alone_holds_none_of_the_budget(served: Served) -> None:
+    """An unsigned client declaring a large Content-Length and sending no byte of it held that length of the budget
+    for the body timeout (30 s), and every signed delivery meanwhile was 503: a handful of idle connections, reopened
+    every 30 s, refused all of GitHub's deliveries while holding no memory at all (review15b, ADR 0552)."""
+    hogs = [socket.create_connection(("127.0.0.1", served.port), timeout=BOUND_SECONDS) for _ in range(3)]
+    try:
+        for hog in hogs:  # headers only: the body the head announces never comes
+            hog.sendall(_head(BUDGET).replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n"))
+            interim = _until_continued(hog)  # the app has begun its read of this body
+            assert status_of(interim) == 100, interim[:300]
+        answer = raw_request(served.port, _signed_ping())
+        assert status_of(answer) == 200, answer[:300]
+        hogs[0].sendall(b"x" * BUDGET)  # a body that does come is still read whole (the others send nothing)
+        [answer] = _answers([hogs[0]], 1).values()
+        assert status_of(answer) == 401, answer[:300]
+    finally:
+        for hog in hogs:
+            hog.close()
+    assert "Traceback" not in served.log()

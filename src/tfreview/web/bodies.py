@@ -7,7 +7,9 @@ answer is 413 and nothing past the limit is read, so memory never grows by the s
 Bodies are read before anything can authenticate them (a webhook's HMAC covers the whole body), so the limit
 per request does not bound the process: twenty unsigned 25 MB bodies held one byte short of their end added
 500 MB. `BodyBudget` bounds the bytes of all bodies being read at once (`door.body_bytes_in_flight`): a body that
-would pass it is refused 503 with Retry-After and read no further (docs/adr/0535).
+would pass it is refused 503 with Retry-After and read no further (docs/adr/0535). Bytes are taken as they arrive,
+never as a Content-Length announces them: a head declaring 25 MB and sending nothing held 25 MB of the budget for the
+body timeout, so a few idle connections refused every signed delivery while holding no memory (ADR 0552).
 """
 
 from __future__ import annotations
@@ -68,9 +70,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared is not None and declared > limit:
         raise PayloadTooLarge(limit)
     budget = _budget_of(request)
-    held = declared or 0  # a declared length is taken before a byte is read
-    if not budget.take(held):
-        raise _over_budget(budget)
+    held = 0  # bytes taken as they arrive: a declared length costs nothing until it comes (ADR 0552)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -78,7 +78,7 @@ async def read_body(request: Request, limit: int) -> bytes:
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLarge(limit)
-            if size > held:  # chunked, or more than declared
+            if size > held:
                 if not budget.take(size - held, own=held):
                     raise _over_budget(budget)
                 held = size
