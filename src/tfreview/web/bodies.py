@@ -25,7 +25,6 @@ from starlette.requests import ClientDisconnect, Request
 
 from tfreview.web.problems import BadRequest, Busy, ClientClosed, PayloadTooLarge, UnsupportedMediaType
 
-
 UNBUDGETED_BYTES: Final = 256 * 1024  # a body's first bytes, never refused for the budget (ADR 0553)
 
 
