@@ -124,7 +124,7 @@ def test_a_stalled_body_holding_the_budget_refuses_no_small_signed_delivery(serv
     """A body sent fast up to one byte short of its end may then stall for its bytes / body_min_rate_bytes seconds
     (25 MB at 500 bytes/s: 14 hours) holding its bytes of the budget: eleven of them — 264 MiB sent once — made every
     signed delivery 503 for that long, where before the budget they were stored. A body's first UNBUDGETED_BYTES
-    (256 KiB: a GitHub or Spacelift delivery is rarely larger) are never refused for the budget (ADR 0553)."""
+    (256 KiB: a GitHub or Spacelift delivery is rarely larger) are never refused for the budget (ADR 0552)."""
     hog = socket.create_connection(("127.0.0.1", served.port), timeout=BOUND_SECONDS)
     try:
         hog.sendall(_head(BUDGET).replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n"))

@@ -13,7 +13,7 @@ body timeout, so a few idle connections refused every signed delivery while hold
 body's first UNBUDGETED_BYTES are not counted and never refused for the budget: bodies sent fast to one byte short
 of their end may then hold their bytes for hours (a byte every body_timeout_seconds keeps to the average rate), and
 eleven 24 MB ones made every signed delivery 503 for that long; a delivery is rarely larger than 256 KiB, and the
-bound on memory becomes the budget plus max_connections × 256 KiB (ADR 0553).
+bound on memory becomes the budget plus max_connections × 256 KiB (ADR 0552).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from starlette.requests import ClientDisconnect, Request
 
 from tfreview.web.problems import BadRequest, Busy, ClientClosed, PayloadTooLarge, UnsupportedMediaType
 
-UNBUDGETED_BYTES: Final = 256 * 1024  # a body's first bytes, never refused for the budget (ADR 0553)
+UNBUDGETED_BYTES: Final = 256 * 1024  # a body's first bytes, never refused for the budget (ADR 0552)
 
 
 class BodyBudget:
