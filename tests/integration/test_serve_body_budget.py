@@ -91,3 +91,53 @@ def test_bodies_over_the_budget_are_503_before_they_are_read_and_one_alone_is_re
     stream = b"".join(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" for _ in range(2 * BUDGET // MIB)) + b"0\r\n\r\n"
     assert status_of(raw_request(served.port, chunked + stream)) == 401
     assert "Traceback" not in served.log()
+
+
+def _until_continued(conn: socket.socket) -> bytes:
+    """What the server sends before its final answer: '100 Continue' once the app has started reading the body."""
+    conn.settimeout(BOUND_SECONDS)
+    return conn.recv(65536)
+
+
+def test_a_declared_length_alone_holds_none_of_the_budget(served: Served) -> None:
+    """An unsigned client declaring a large Content-Length and sending no byte of it held that length of the budget
+    for the body timeout (30 s), and every signed delivery meanwhile was 503: a handful of idle connections, reopened
+    every 30 s, refused all of GitHub's deliveries while holding no memory at all (review15b, ADR 0552)."""
+    hogs = [socket.create_connection(("127.0.0.1", served.port), timeout=BOUND_SECONDS) for _ in range(3)]
+    try:
+        for hog in hogs:  # headers only: the body the head announces never comes
+            hog.sendall(_head(BUDGET).replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n"))
+            interim = _until_continued(hog)  # the app has begun its read of this body
+            assert status_of(interim) == 100, interim[:300]
+        answer = raw_request(served.port, _signed_ping())
+        assert status_of(answer) == 200, answer[:300]
+        hogs[0].sendall(b"x" * BUDGET)  # a body that does come is still read whole (the others send nothing)
+        [answer] = _answers([hogs[0]], 1).values()
+        assert status_of(answer) == 401, answer[:300]
+    finally:
+        for hog in hogs:
+            hog.close()
+    assert "Traceback" not in served.log()
+
+
+def test_a_stalled_body_holding_the_budget_refuses_no_small_signed_delivery(served: Served) -> None:
+    """A body sent fast up to one byte short of its end may then stall for its bytes / body_min_rate_bytes seconds
+    (25 MB at 500 bytes/s: 14 hours) holding its bytes of the budget: eleven of them — 264 MiB sent once — made every
+    signed delivery 503 for that long, where before the budget they were stored. A body's first UNBUDGETED_BYTES
+    (256 KiB: a GitHub or Spacelift delivery is rarely larger) are never refused for the budget (ADR 0552)."""
+    hog = socket.create_connection(("127.0.0.1", served.port), timeout=BOUND_SECONDS)
+    try:
+        hog.sendall(_head(BUDGET).replace(b"\r\n\r\n", b"\r\nExpect: 100-continue\r\n\r\n"))
+        assert status_of(_until_continued(hog)) == 100  # the app reads this body from here
+        hog.sendall(b"x" * (BUDGET - 1))
+        # a second large body is refused once the hog's bytes are read (before, it is read whole: 401): from
+        # then on the hog holds the budget
+        ends = time.monotonic() + BOUND_SECONDS
+        probe = _head(2 * MIB).replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n") + b"x" * (2 * MIB)
+        while status_of(raw_request(served.port, probe)) != 503:
+            assert time.monotonic() < ends, "the stalled body never held the budget"
+        answer = raw_request(served.port, _signed_ping())  # small: read whatever the budget holds
+        assert status_of(answer) == 200, answer[:300]
+    finally:
+        hog.close()
+    assert "Traceback" not in served.log()

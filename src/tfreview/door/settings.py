@@ -48,8 +48,9 @@ class DoorSettings(BaseModel):
     body_bytes_in_flight: int = Field(
         default=256 * 1024 * 1024,
         ge=1024 * 1024,
-        description="bytes of request bodies read at once per process (webhooks, uploads); a body that would pass "
-        "it: 503 with Retry-After, read no further (a body alone is always read, up to its route's limit)",
+        description="bytes of request bodies read at once per process (webhooks, uploads), as they arrive and past "
+        "each body's first 256 KiB; a body that would pass it: 503 with Retry-After, read no further (a body alone "
+        "is always read, up to its route's limit)",
     )
     waf_ip_set_arn: str | None = None  # AWS: the watchdog function writes the active IP blocks into this WAF IP set
 

@@ -7,16 +7,25 @@ answer is 413 and nothing past the limit is read, so memory never grows by the s
 Bodies are read before anything can authenticate them (a webhook's HMAC covers the whole body), so the limit
 per request does not bound the process: twenty unsigned 25 MB bodies held one byte short of their end added
 500 MB. `BodyBudget` bounds the bytes of all bodies being read at once (`door.body_bytes_in_flight`): a body that
-would pass it is refused 503 with Retry-After and read no further (docs/adr/0535).
+would pass it is refused 503 with Retry-After and read no further (docs/adr/0535). Bytes are taken as they arrive,
+never as a Content-Length announces them: a head declaring 25 MB and sending nothing held 25 MB of the budget for the
+body timeout, so a few idle connections refused every signed delivery while holding no memory (ADR 0552). A
+body's first UNBUDGETED_BYTES are not counted and never refused for the budget: bodies sent fast to one byte short
+of their end may then hold their bytes for hours (a byte every body_timeout_seconds keeps to the average rate), and
+eleven 24 MB ones made every signed delivery 503 for that long; a delivery is rarely larger than 256 KiB, and the
+bound on memory becomes the budget plus max_connections × 256 KiB (ADR 0552).
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import Final
 
 from starlette.requests import ClientDisconnect, Request
 
 from tfreview.web.problems import BadRequest, Busy, ClientClosed, PayloadTooLarge, UnsupportedMediaType
+
+UNBUDGETED_BYTES: Final = 256 * 1024  # a body's first bytes, never refused for the budget (ADR 0552)
 
 
 class BodyBudget:
@@ -68,9 +77,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared is not None and declared > limit:
         raise PayloadTooLarge(limit)
     budget = _budget_of(request)
-    held = declared or 0  # a declared length is taken before a byte is read
-    if not budget.take(held):
-        raise _over_budget(budget)
+    held = 0  # bytes taken as they arrive: a declared length costs nothing until it comes (ADR 0552)
     chunks: list[bytes] = []
     size = 0
     try:
@@ -78,10 +85,11 @@ async def read_body(request: Request, limit: int) -> bytes:
             size += len(chunk)
             if size > limit:
                 raise PayloadTooLarge(limit)
-            if size > held:  # chunked, or more than declared
-                if not budget.take(size - held, own=held):
+            counted = size - UNBUDGETED_BYTES
+            if counted > held:
+                if not budget.take(counted - held, own=held):
                     raise _over_budget(budget)
-                held = size
+                held = counted
             if chunk:
                 chunks.append(chunk)
     except ClientDisconnect:

@@ -91,8 +91,11 @@ def test_a_next_link_to_another_host_is_not_followed(
     github.add_commit(REPO, "many", {f"f{i}.tf": "#\n" for i in range(150)}, base="main")
     number = github.open_pull_request(REPO, head="many")
     github.foreign_next_link = True
-    assert len(client.list_pull_request_files(REPO, number)) == 100  # the first page only
+    with pytest.raises(GitHubUnavailable) as failure:  # not the first page only, read as the whole list (review15b)
+        client.list_pull_request_files(REPO, number)
     assert {url.host for url in recorder.urls} == {"127.0.0.1"}
+    assert "(http://169.254.169.254) leaves the configured api_url" in str(failure.value)
+    assert "meta-data" not in str(failure.value)  # its origin only
 
 
 def test_s4_urls_inside_answers_are_never_requested(

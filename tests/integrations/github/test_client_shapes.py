@@ -185,8 +185,9 @@ def test_a_next_link_that_is_no_url_is_not_followed_and_not_a_crash(
     link: str, github: FakeGitHub, client: GitHubClient
 ) -> None:
     """urlsplit raises ValueError on such a link: it left the client bare ("internal error: ValueError: Invalid IPv6
-    URL"). It is a link off the configured API URL: the pages read so far are the list, as for a foreign link."""
+    URL"). It is a link off the configured API URL, not followed — and, as a foreign link is since review15b, the
+    client's own GitHubUnavailable: the pages read so far are not the whole list."""
     page = [{"filename": "main.tf", "status": "modified"}]
     github.answer_next(200, page, headers={"Link": link}, method="GET", path_contains="/files")
-    assert [changed.filename for changed in client.list_pull_request_files(REPO, 1)] == ["main.tf"]
+    assert "(no URL) leaves the configured api_url" in _fails(client, CALLS["list_pull_request_files"][2])
     assert len(github.requests_to("GET", "/files")) == 1

@@ -222,3 +222,23 @@ def test_i3_locks_do_not_pile_up(github: FakeGitHub, client: GitHubClient, setti
     publisher = GitHubPublisher(lambda _i: client, settings, marker_secret=SECRET)
     publisher.publish(replace(stored, id="r2"))
     assert len(publisher._locks) == 0
+
+
+def test_a_next_link_off_the_api_url_is_a_failure_not_a_shorter_list_and_a_second_comment(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    """A comment list whose `next` link leaves the configured api_url (a GitHub Enterprise Server reached by another
+    name than the one it writes in its links) was cut at its first page, silently: our comment, on page 2 of a busy
+    pull request, was not found, and every publish posted one more. The list is GitHub's failure now (review15b)."""
+    number = open_pr(github)
+    for n in range(100):  # a busy pull request: ours is the 101st comment, on the second page
+        github.add_comment(REPO, number, f"comment {n}")
+    stored = stored_review(github, number, report_of(client, github, number), "r1")
+    publisher = GitHubPublisher(lambda _i: client, settings, marker_secret=SECRET)
+    publisher.publish(stored)
+    github.foreign_next_link = True
+    with pytest.raises(GitHubUnavailable) as failure:
+        publisher.publish(stored)  # the job's retry, or the next review of the head
+    assert "leaves the configured api_url" in str(failure.value)
+    assert comment_posts(github) == 1
+    assert len(github.comments(REPO, number)) == 101

@@ -3,7 +3,8 @@
 Every URL is built from the configured `api_url` plus ids and names that are validated here
 (`owner/name`, numbers, hex SHAs); a URL found in an answer is never requested — the two exceptions
 are a `Link: rel="next"` page (never one already read) and ONE redirect of a GET (a renamed repository's 301),
-each followed only when it points at the configured API host and path (S4, ADR 0548).
+each followed only when it points at the configured API host and path (S4, ADR 0548); a `next` link elsewhere is
+GitHubUnavailable, never the end of the list (an item left out could be our own comment: a second one posted).
 
 Failures become the error tree of `errors.py` (see there). Per request:
 - 401 → the auth drops the installation token (or the app key) and the request is sent ONCE more;
@@ -288,9 +289,12 @@ class GitHubClient(ChecksAndReviews):
             next_url = next_link(response)
             if next_url is None:
                 return
-            if not self._on_api_host(next_url):
-                log.warning("GitHub pagination link of %s leaves the configured API URL: not followed", path)
-                return
+            if not self._on_api_host(next_url):  # not followed (S4), and not read as the end of the list either:
+                # an item left out could be our own comment, and the publisher would post a second one
+                raise GitHubUnavailable(
+                    f"GitHub GET {path}: its next page {_origin(next_url)} leaves the configured "
+                    "api_url: not followed (is GitHub Enterprise reached by another name than its own?)"
+                )
             if httpx.URL(next_url) in read:  # its items would be counted twice, and again, up to MAX_PAGES
                 raise GitHubUnavailable(f"GitHub GET {path}: its next page links back to a page already read")
             url, query = next_url, None
@@ -415,6 +419,16 @@ class GitHubClient(ChecksAndReviews):
             detail = f" ({'; '.join(errors)})" if errors else ""
             return GitHubRejected(f"{text}{detail}"[:1000], status=status, errors=errors)
         return GitHubUnavailable(text, status=status)
+
+
+def _origin(url: str) -> str:
+    """Where a URL points, its scheme and host only (never its path or query: they may hold anything)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # "Invalid IPv6 URL", a port out of range
+        return "(no URL)"
+    return f"({parts.scheme}://{host}{f':{port}' if port else ''})"
 
 
 def _location(response: httpx.Response) -> httpx.URL | None:
