@@ -620,7 +620,10 @@ def _typed(block: Block, received: Input) -> Input:
     for item in body_items(block.body):
         if isinstance(item, Attribute) and item.name == "type":
             spec = parse_type(item.expression, Evaluator(Scope()).evaluate)
-            return received if spec is None else replace(received, value=convert(received.value, spec))
+            if spec is None:
+                return received
+            collection = spec.kind in ("list", "set", "map")  # never `==` a `[…]` or `{…}` literal (ADR 0554)
+            return replace(received, value=convert(received.value, spec), collection=collection)
     return received
 
 
