@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from tfreview.scan_arguments import given_path
+
 
 def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
     """The service's commands; their code is imported only when one of them runs (`scan` stays fast)."""
@@ -68,7 +70,9 @@ def add_service_commands(commands: Any, parser_class: type[argparse.ArgumentPars
         "With --wait: wait for the review, print its verdict, and exit like `scan` (0 pass or warn, 1 fail, "
         "3 when the review failed or did not finish within --timeout).",
     )
-    submit.add_argument("plan", help="plan JSON (`terraform show -json PLANFILE`), '-' for stdin")
+    submit.add_argument(
+        "plan", type=given_path, help="plan JSON (`terraform show -json PLANFILE`), '-' for stdin"
+    )  # `submit "$PLAN"` with the variable unset: a usage error naming the argument, as `scan` has it
     submit.add_argument("--url", help="the service's base URL (default: $TFREVIEW_URL)")
     submit.add_argument(
         "--token-env", default="TFREVIEW_TOKEN", metavar="VAR", help="environment variable holding the API token"

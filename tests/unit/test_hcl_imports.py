@@ -70,3 +70,60 @@ def test_an_import_block_in_a_module_is_no_import() -> None:
     assert change_set.imports == ()
     legacy = next(c for c in change_set.changes if c.address.endswith("aws_s3_bucket.legacy"))
     assert legacy.actions == ("create",)
+
+
+FOR_EACH_IMPORT = """
+locals {
+  buckets = { a = "bucket-a", b = "bucket-b" }
+}
+
+resource "aws_s3_bucket" "kept" {
+  for_each = local.buckets
+  bucket   = each.value
+}
+
+import {
+  for_each = local.buckets
+  to       = aws_s3_bucket.kept[each.key]
+  id       = each.value
+}
+
+resource "aws_s3_bucket" "named" {
+  for_each = toset(["x", "y"])
+  bucket   = each.key
+}
+
+import {
+  for_each = ["x", "y"]
+  to       = aws_s3_bucket.named[each.value]
+  id       = "named-${each.key}"
+}
+"""
+
+
+def test_an_import_block_with_for_each_imports_one_object_per_element() -> None:
+    """Terraform 1.7 (OpenTofu 1.7): `for_each` over a map or a set of strings in an `import` block imports one
+    object per element, `each.key`/`each.value` in `to` and `id`. The review read such a block as no import: four
+    creates, 0 imported, every finding of the four buckets introduced (review15c)."""
+    change_set = changeset_from_sources({"main.tf": BASE + FOR_EACH_IMPORT}, {"main.tf": BASE})
+    assert sorted(change_set.imports) == [
+        ('aws_s3_bucket.kept["a"]', "bucket-a"),
+        ('aws_s3_bucket.kept["b"]', "bucket-b"),
+        ('aws_s3_bucket.named["x"]', "named-x"),
+        ('aws_s3_bucket.named["y"]', "named-y"),
+    ]
+    result = review(change_set, load_rules(), Policy())
+    assert result.counts["imports"] == 4
+    assert result.counts["changes"].get("create", 0) == 0
+    imported = [f for f in result.findings if f.address.startswith(("aws_s3_bucket.kept", "aws_s3_bucket.named"))]
+    assert imported
+    assert all(f.status is Status.EXISTING for f in imported)
+
+
+def test_an_import_for_each_not_known_here_imports_nothing() -> None:
+    head = BASE + FOR_EACH_IMPORT.replace("for_each = local.buckets\n  to", "for_each = var.ids\n  to", 1)
+    change_set = changeset_from_sources({"main.tf": head}, {"main.tf": BASE})
+    assert sorted(change_set.imports) == [
+        ('aws_s3_bucket.named["x"]', "named-x"),
+        ('aws_s3_bucket.named["y"]', "named-y"),
+    ]

@@ -184,6 +184,10 @@ def test_strip_index_takes_the_fast_path_only_where_the_walk_agrees(address: str
         ("module.m[3].aws_s3_bucket.b[12]", "module.m.aws_s3_bucket.b"),
         ('module.a["x.y[0]"].aws_s3_bucket.b[0]', "module.a.aws_s3_bucket.b"),
         ("aws_s3_bucket.b", "aws_s3_bucket.b"),
+        # Terraform quotes a key as HCL does: `"` and `\\` escaped (review15c: `x.yb"` and `x.y` + the rest)
+        ('aws_s3_bucket.b["say \\"hi\\"]"].x', "aws_s3_bucket.b.x"),
+        ('module.m["a\\"]"].aws_s3_bucket.b["k"]', "module.m.aws_s3_bucket.b"),
+        ('module.m["C:\\\\"].aws_s3_bucket.b', "module.m.aws_s3_bucket.b"),
     ],
 )
 def test_strip_index(address: str, stripped: str) -> None:

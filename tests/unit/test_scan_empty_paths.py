@@ -29,6 +29,7 @@ ROOT = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
         (["scan", "-o", "json", "--output-file", "", PLAN], "--output-file"),
         (["baseline", "create", "-f", "", PLAN], "-f/--file"),
         (["baseline", "create", ""], "path"),
+        (["submit", "--url", "http://127.0.0.1:9", ""], "plan"),  # "cannot read: No such file or directory"
     ],
 )
 def test_an_empty_path_is_a_usage_error(

@@ -254,13 +254,18 @@ _KEY = re.compile(r"\[[^\[\]]*\]")
 
 
 def _walk_keys(address: str) -> str:
-    """`strip_index` of any address: a quoted key may hold dots and brackets."""
+    """`strip_index` of any address: a quoted key may hold dots and brackets, and `\\"` or `\\\\` (Terraform quotes a
+    key as HCL does)."""
     out: list[str] = []
     depth = 0
-    quoted = False
+    quoted = escaped = False
     for char in address:
         if quoted:
-            if char == '"':
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
                 quoted = False
             continue
         if char == "[":

@@ -57,8 +57,8 @@ def restore_backup(
             _expect_manifest(manifest, found)  # a restore that does not match never replaces the database
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             swap_in_sqlite(staged, target, target.with_name(f"{target.name}.before-restore-{stamp}"))
-        except Exception:
-            remove_staged(staged)  # refused (a service has the database open) or not matching: nothing left
+        except BaseException:
+            remove_staged(staged)  # refused (a service has the database open), not matching, interrupted: nothing left
             raise
     else:
         if postgres_has_schema(url) and not force:

@@ -25,7 +25,7 @@ from tfreview.parsing.hcl_dynamic import GatedBlock, OpenDynamic
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
-from tfreview.parsing.hcl_refactoring import forgotten_address, import_target, moved_pair
+from tfreview.parsing.hcl_refactoring import forgotten_address, import_targets, moved_pair
 from tfreview.parsing.hcl_syntax import Attribute, Block, HclSyntaxError, body_items, parse_blocks
 from tfreview.parsing.hcl_types import convert, parse_type
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Input, Scope
@@ -253,9 +253,7 @@ class _ConfigurationReader:
                 if forgotten is not None:
                     self.configuration.forgotten.append(forgotten)
             elif block.kind == "import":
-                imported = import_target(block, scope)
-                if imported is not None:
-                    self.configuration.imports.append(imported)
+                self.configuration.imports.extend(import_targets(block, scope))
         for name, reason in scope.oversized_locals.items():
             self.configuration.notes.append(f"{prefix}local.{name} could not be read ({reason}); read as unknown")
 
@@ -620,7 +618,10 @@ def _typed(block: Block, received: Input) -> Input:
     for item in body_items(block.body):
         if isinstance(item, Attribute) and item.name == "type":
             spec = parse_type(item.expression, Evaluator(Scope()).evaluate)
-            return received if spec is None else replace(received, value=convert(received.value, spec))
+            if spec is None:
+                return received
+            collection = spec.kind in ("list", "set", "map")  # never `==` a `[…]` or `{…}` literal (ADR 0554)
+            return replace(received, value=convert(received.value, spec), collection=collection)
     return received
 
 

@@ -16,7 +16,7 @@ object keeps its state under the new address, `previous_address`), the second as
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tfreview.parsing.hcl_instances import instance_key
@@ -24,8 +24,9 @@ from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, traversal
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Scope
 
 
-def address_of(expression: Any) -> str | None:
-    """The address a `from`/`to` traversal names (`module.a.aws_instance.b[0]`); None for anything else."""
+def address_of(expression: Any, evaluator: Evaluator | None = None) -> str | None:
+    """The address a `from`/`to` traversal names (`module.a.aws_instance.b[0]`); None for anything else. An index
+    is a literal key, or one `evaluator` reads (an `import` block's `[each.key]`)."""
     try:
         found = traversal(expression)
     except (AttributeError, IndexError, TypeError):
@@ -38,17 +39,17 @@ def address_of(expression: Any) -> str | None:
         if kind == "attr":
             parts.append(f"[{value}]" if isinstance(value, int) else f".{value}")
             continue
-        key = _literal_key(value)
+        key = _literal_key(value, evaluator or Evaluator(Scope()))
         if key is None:
             return None  # an index that is no literal key (`[var.i]`): Terraform refuses it too
         parts.append(instance_key(key))
     return "".join(parts)
 
 
-def _literal_key(node: Any) -> int | str | None:
+def _literal_key(node: Any, evaluator: Evaluator) -> int | str | None:
     """`[0]` → 0, `["a"]` → "a"; None for anything else (evaluated with nothing in scope: literals only)."""
     try:
-        value = Evaluator(Scope()).evaluate(node)
+        value = evaluator.evaluate(node)
     except EVALUATION_ERRORS:
         return None
     if isinstance(value, float) and value.is_integer():
@@ -88,21 +89,41 @@ def forgotten_address(block: Block, scope: Scope) -> str | None:
     return None
 
 
-def import_target(block: Block, scope: Scope) -> tuple[str, str | None] | None:
-    """(to, id) of an `import` block of the root module (Terraform allows none elsewhere): the id when it reads as
-    a non-empty string (None: an expression not known here, or an `identity`); None without a literal `to`."""
-    if scope.prefix:
-        return None
+def import_targets(block: Block, scope: Scope) -> list[tuple[str, str | None]]:
+    """(to, id) of each object an `import` block of the root module (Terraform allows none elsewhere) imports: one,
+    or one per element of its `for_each` (a map, or a set of strings: Terraform 1.7), with `each.key` and
+    `each.value` read in `to` and `id`. The id when it reads as a non-empty string (None: an expression not known
+    here, or an `identity`); none without a `to` read here or with a `for_each` not known here."""
     target = _attribute(block, "to")
-    address = address_of(target.expression) if target is not None else None
-    if address is None:
-        return None
+    if scope.prefix or target is None:
+        return []
+    each = _attribute(block, "for_each")
+    if each is None:
+        evaluators: list[Evaluator | None] = [None]  # `to` with literal keys only, as before for_each
+    else:
+        try:
+            elements = Evaluator(scope).evaluate(each.expression)
+        except EVALUATION_ERRORS:
+            return []
+        if isinstance(elements, Mapping):
+            pairs = list(elements.items())
+        elif isinstance(elements, list) and all(isinstance(e, str) for e in elements):
+            pairs = [(e, e) for e in dict.fromkeys(elements)]  # a set of strings: each.key is each.value
+        else:
+            return []
+        evaluators = [Evaluator(scope).binding({"each": {"key": k, "value": v}}) for k, v in pairs]
     given = _attribute(block, "id")
-    try:
-        value = Evaluator(scope).evaluate(given.expression) if given is not None else None
-    except EVALUATION_ERRORS:
-        value = None
-    return address, value if isinstance(value, str) and value else None
+    found: list[tuple[str, str | None]] = []
+    for evaluator in evaluators:
+        address = address_of(target.expression, evaluator.fresh() if evaluator is not None else None)
+        if address is None:
+            continue
+        try:
+            value = (evaluator or Evaluator(scope)).fresh().evaluate(given.expression) if given is not None else None
+        except EVALUATION_ERRORS:
+            value = None
+        found.append((address, value if isinstance(value, str) and value else None))
+    return found
 
 
 def _under(address: str, base: str) -> bool:

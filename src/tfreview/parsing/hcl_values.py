@@ -68,11 +68,13 @@ class Input:
     """A variable's value as a module call (or tfvars) gives it, with the references it carries.
 
     `defaulted`: the variables (`var.create`, `module.m.var.create`) whose declared default the value is or
-    is built from, none when a caller, tfvars or a literal set it (ADR 0360)."""
+    is built from, none when a caller, tfvars or a literal set it (ADR 0360). `collection`: the variable's `type`
+    is a list, set or map, which Terraform's `==` never finds equal to a `[…]` tuple or `{…}` object (ADR 0554)."""
 
     value: Any
     references: tuple[str, ...] = ()
     defaulted: tuple[str, ...] = ()
+    collection: bool = False
 
 
 @dataclass(slots=True)
@@ -391,7 +393,25 @@ class Evaluator:
             return decided  # `false && unknown` is false, as Terraform has it
         if contains_unknown(left) or contains_unknown(right):
             return UNKNOWN
+        if operator in ("==", "!=") and self._kinds_differ(node.expr_term, node.binary_term.expr_term):
+            return operator == "!="
         return operate(operator, left, right)
+
+    def _kinds_differ(self, left: Any, right: Any) -> bool:
+        """One side a list, set or map (a variable of that `type`, a `tolist`/`toset`/`tomap` call), the other a
+        `[…]` or `{…}` literal (a tuple, an object): two types, so never equal in Terraform, whatever the values
+        (`var.subnets == []` is false for an empty `list(string)`; ADR 0554)."""
+        return (_constructor(left) and self._collection(right)) or (_constructor(right) and self._collection(left))
+
+    def _collection(self, node: Any) -> bool:
+        node = _unparenthesised(node)
+        if node.lark_name() == "function_call":
+            return "::".join(token_text(identifier) for identifier in node.identifiers) in _CONVERTERS
+        steps = traversal(node) if node.lark_name() == "get_attr_expr_term" else None
+        if steps is None or steps[0] != "var" or len(steps[1]) != 1:
+            return False
+        given = self.scope.variables.get(str(steps[1][0][1]))
+        return given is not None and given.collection
 
     def _splat(self, node: Any) -> Any:
         self.collect(node)
@@ -512,6 +532,20 @@ def _traverse(evaluator: Evaluator, node: Any) -> Any:
             return evaluator._walk(value, [("attr", legacy_index(str(step.index.value)))])
         return evaluator._walk(value, [("index", step.index_expression)])
     return evaluator._resolve(*steps)
+
+
+_CONVERTERS = frozenset({"tolist", "toset", "tomap"})  # their results are lists, sets, maps: never tuples or objects
+
+
+def _unparenthesised(node: Any) -> Any:
+    while node.lark_name() == "expr_term":
+        node = node.expression
+    return node
+
+
+def _constructor(node: Any) -> bool:
+    """A `[…]` or `{…}` literal: a tuple or an object to Terraform."""
+    return _unparenthesised(node).lark_name() in ("tuple", "object")
 
 
 _HANDLERS: dict[str, Any] = {

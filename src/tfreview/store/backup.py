@@ -393,7 +393,8 @@ def _keep(target: Path, kept: Path) -> None:
 
 def copy_whole(source: Path, name: Path) -> None:
     """Copy `source` to `name` whole or not at all: into `name.partial` (as private as `source`), fsync'd, then
-    renamed. A copy that fails midway (a full disk) leaves nothing under `name` and raises ConfigError (ADR 0543)."""
+    renamed. A copy that fails midway (a full disk) leaves nothing under `name` and raises ConfigError (ADR 0543);
+    one interrupted (Ctrl-C) leaves nothing either."""
     partial = name.with_name(name.name + ".partial")
     try:
         partial.unlink(missing_ok=True)  # what a copy killed midway left
@@ -403,8 +404,10 @@ def copy_whole(source: Path, name: Path) -> None:
             os.fsync(written.fileno())
         os.chmod(partial, stat.S_IMODE(source.stat().st_mode))
         os.replace(partial, name)
-    except (OSError, ConfigError) as exc:
-        partial.unlink(missing_ok=True)
+    except BaseException as exc:
+        partial.unlink(missing_ok=True)  # its name carries the restore's time: no later restore would remove it
+        if not isinstance(exc, (OSError, ConfigError)):
+            raise  # Ctrl-C (KeyboardInterrupt): interrupted, nothing left
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         raise ConfigError(
             f"cannot keep a copy of {source.name} as {name.name} ({reason}); the database is unchanged: "
