@@ -98,7 +98,7 @@ def add_input_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--allow-parse-errors",
         action="store_true",
-        help="review what parses when a .tf file does not (default: exit 2, since an unread file would pass)",
+        help="review what parses when a .tf file does not: the verdict is then at least warn (default: exit 2)",
     )
     command.add_argument(
         "--config", type=given_path, metavar="FILE", help="a .tfreview.toml (default: found upward from PATH)"

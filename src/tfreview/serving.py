@@ -192,9 +192,18 @@ def _stop_on_signals(server: _Server, stop: threading.Event) -> Generator[None, 
         yield
         return
 
+    handled = False
+
     def handle(signum: int, frame: FrameType | None) -> None:
-        stop.set()
+        # A second signal may arrive while this handler is inside stop.set() (`timeout` and container runtimes
+        # signal the process, then its group): running stop.set() again there waits for the lock this very thread
+        # holds, and serve never stops. Only the first signal sets the event; every one asks uvicorn to exit.
+        nonlocal handled
         server.stop()
+        if handled:
+            return
+        handled = True
+        stop.set()
 
     previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -68,6 +68,23 @@ def test_a_versions_document_is_read_at_start_and_swapped_in_on_reload(
     assert expiry == (NOW + timedelta(days=3)).timestamp()  # within 7 days: secret-near-expiry fires
 
 
+def test_a_versions_document_value_may_be_a_file_or_env_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # docs/howto/rotate-secrets.md's document: [{"value": "file:/run/secrets/gh-2026-12", ...}] — the value was
+    # refused ("0.value: Input should be a valid string"): the resolved reference is read back as JSON
+    (tmp_path / "gh-2026-12").write_text(OLD + "\n", encoding="utf-8")
+    monkeypatch.setenv("GH_HOOK_NEW", NEW)
+    versions = tmp_path / "github-webhook.json"
+    _write(versions, [{"value": f"file:{tmp_path / 'gh-2026-12'}", "name": "2026-12"}, {"value": "env:GH_HOOK_NEW"}])
+    live = _settings(versions, monkeypatch)
+    assert _values(live) == [OLD, NEW]
+    _write(versions, [{"value": f"file:{tmp_path / 'absent'}"}])
+    with pytest.raises(ValueError, match=r"absent") as error:
+        Settings()
+    assert OLD not in str(error.value)
+
+
 def test_a_failed_reload_keeps_the_old_secrets_and_names_no_value(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

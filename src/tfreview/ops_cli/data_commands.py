@@ -54,7 +54,8 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     audit.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
 
     log = commands.add_parser(
-        "audit-log", help="the audit log (sign-ins, tokens, admin actions, backups), newest first"
+        "audit-log",
+        help="the audit log (sign-ins, tokens, uploads, admin actions, backups, refused credentials), newest first",
     )
     log.add_argument("--verify", action="store_true", help="check the hash chain; exit 1 when it was tampered with")
     log.add_argument("--action", help="only this action, e.g. token.create")

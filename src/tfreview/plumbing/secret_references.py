@@ -49,14 +49,15 @@ def resolve_secret(text: str) -> str:
 def resolved_secret_field(value: object) -> object:
     """A pydantic `mode="before"` validator body for a SecretStr setting: a reference (`env:NAME`,
     `file:PATH`, `aws-sm:ARN`) becomes its value when the settings are built; one that does not resolve is a ValueError
-    (a settings error: the service refuses to start)."""
+    (a settings error: the service refuses to start). The value is handed on as a plain string, which SecretStr
+    takes in JSON mode too (a versions document is validated as JSON: a SecretStr there was 'not a valid string')."""
     from pydantic import SecretStr
 
     text = value.get_secret_value() if isinstance(value, SecretStr) else value
     if not isinstance(text, str) or not looks_like_reference(text):
         return value
     try:
-        return SecretStr(resolve_secret(text))
+        return resolve_secret(text)
     except ConfigError as error:
         raise ValueError(str(error)) from None
 

@@ -134,9 +134,19 @@ def start_reloading(
     )
     thread.start()
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGHUP"):
+        busy = False
 
         def handle(signum: int, frame: FrameType | None) -> None:
-            reloader.ask()
+            # a SIGHUP arriving inside this handler's own ask() (two `kill -HUP` at once) would wait for the lock
+            # its own thread holds, for ever: the outer ask() asks for both
+            nonlocal busy
+            if busy:
+                return
+            busy = True
+            try:
+                reloader.ask()
+            finally:
+                busy = False
 
         signal.signal(signal.SIGHUP, handle)
     return reloader, thread

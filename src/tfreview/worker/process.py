@@ -107,7 +107,15 @@ def _stop_on_signals(stop: threading.Event) -> dict[int, object]:
     if threading.current_thread() is not threading.main_thread():
         return {}
 
+    handled = False
+
     def handle(signum: int, frame: FrameType | None) -> None:
+        # only the first signal sets the event: a second one arriving inside stop.set() (`timeout` and container
+        # runtimes signal the process, then its group) would wait for the lock this very thread holds, for ever
+        nonlocal handled
+        if handled:
+            return
+        handled = True
         stop.set()
 
     return {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
