@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.integration.served import child_env
 from tfreview.store.backup import create_backup
-from tfreview.store.migrate import head_revision
+from tfreview.store.migrate import head_revision, upgrade
 
 
 def tfreview(*args: str) -> subprocess.CompletedProcess[str]:
@@ -26,16 +26,25 @@ def tfreview(*args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def test_a_manifest_naming_another_file_is_neither_pruned_nor_restored(tmp_path: Path) -> None:
+def _data_dir_with_a_backup(tmp_path: Path) -> Path:
+    """A data directory at the head revision holding one backup, made in this process by what `db upgrade` and
+    `backup create` call: each command in a process of its own costs seconds on a loaded 2-core machine, and what
+    these tests prove is what the CLI does with the directory afterwards (those commands stay real processes)."""
     data = tmp_path / "data"
-    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
-    made = tfreview("backup", "create", "--data-dir", str(data))
-    assert made.returncode == 0, made.stderr
+    data.mkdir()
+    url = f"sqlite:///{data / 'tfreview.db'}"
+    upgrade(url)
+    create_backup(url, data / "backups")
+    return data
+
+
+def test_a_manifest_naming_another_file_is_neither_pruned_nor_restored(tmp_path: Path) -> None:
+    data = _data_dir_with_a_backup(tmp_path)
+    database = data / "tfreview.db"
     backups = data / "backups"
     (genuine,) = backups.glob("*.manifest.json")
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
-    database = data / "tfreview.db"
     for name, file in (("old-1", str(victim)), ("old-2", "../tfreview.db"), ("..", ".."), ("old-3", "old-3/../x")):
         document = json.loads(genuine.read_text())
         document.update(file=file, created_at="2001-01-01T00:00:00+00:00")  # past any retention
@@ -98,10 +107,7 @@ def test_a_backup_from_a_newer_schema_is_refused_before_it_replaces_the_database
 def test_a_backup_whose_manifest_is_damaged_or_missing_is_named_as_such(tmp_path: Path) -> None:
     """`backup verify NAME` / `restore NAME` of a backup whose manifest is truncated or gone said "no backup NAME"
     while the file lay there; now they say what is wrong with it (exit 2 either way, nothing restored)."""
-    data = tmp_path / "data"
-    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
-    made = tfreview("backup", "create", "--data-dir", str(data))
-    assert made.returncode == 0, made.stderr
+    data = _data_dir_with_a_backup(tmp_path)
     (manifest,) = (data / "backups").glob("*.manifest.json")
     name = manifest.name.removesuffix(".manifest.json")
     manifest.write_bytes(manifest.read_bytes()[:100])  # a copy cut short
@@ -123,9 +129,7 @@ def test_a_foreign_file_with_a_matching_manifest_is_refused_with_one_line(tmp_pa
     """A file that is no SQLite database under a backup's name, its manifest's size and SHA-256 made to match (a
     copy of the wrong file, a deliberate swap): verify and restore ended in exit 3, "internal error: DatabaseError:
     file is not a database"; now exit 2 naming the backup, the database untouched."""
-    data = tmp_path / "data"
-    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
-    assert tfreview("backup", "create", "--data-dir", str(data)).returncode == 0
+    data = _data_dir_with_a_backup(tmp_path)
     (manifest,) = (data / "backups").glob("*.manifest.json")
     backup = manifest.with_name(manifest.name.removesuffix(".manifest.json"))
     foreign = b"SQLite format 3\x00" + bytes(range(256)) * 40
