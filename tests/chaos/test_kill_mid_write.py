@@ -526,3 +526,53 @@ def test_a_postgres_migration_is_all_or_nothing_when_killed_at_any_time(tmp_path
         finally:
             engine.dispose()
         print(f"\npostgres db upgrade: {trials} kills over {duration:.2f} s")
+
+
+NO_LINKS = """
+import errno, os, sys
+def _refused(*args, **kwargs):
+    raise OSError(errno.EPERM, "Operation not permitted")  # what vfat, SMB and some FUSE mounts answer
+os.link = _refused
+from tfreview.cli import run
+sys.argv = ["tfreview", *{args!r}]
+sys.exit(run())
+"""
+
+
+@pytest.mark.chaos_long  # `make chaos` only: 30-60 s at every point
+def test_a_restore_where_links_are_refused_keeps_a_whole_copy_or_none_at_every_kill_point(tmp_path: Path) -> None:
+    """On a file system without hard links the restore keeps the old database as a copy (`copy_whole`: into
+    `<kept>.partial`, fsync'd, renamed; ADR 0543). Killed anywhere: the database is the old one or the restored
+    one; every file under a kept name is a whole copy of a database this restore replaced; a rerun restores."""
+    data, backups = tmp_path / "data", tmp_path / "backups"
+    database = data / "tfreview.db"
+    sqlite_cli(tmp_path, data, "db", "upgrade")
+    sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", "a")
+    sqlite_cli(tmp_path, data, "backup", "create", "--dir", str(backups))
+    restore = ["backup", "restore", "--force", "--dir", str(backups), "--data-dir", str(data)]
+    command = Command(tmp_path, ["--code", NO_LINKS.format(args=restore)], [data])
+    added = iter(range(1000))
+    replaced: list[set[str]] = [{"a"}]  # the contents each restore replaced (the first full run: "a" alone)
+
+    def kept() -> list[Path]:
+        return [p for p in data.glob("tfreview.db.before-restore-*") if not p.name.endswith(".partial")]
+
+    def reset() -> None:  # the live database moves on past the backup
+        sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", f"b{next(added)}")
+        replaced.append(token_names(database))
+
+    def killed(where: str) -> None:
+        assert database.exists(), f"{where}: no database under its name"
+        assert token_names(database) in ({"a"}, replaced[-1]), f"{where}: {token_names(database)}"
+        for path in kept():
+            assert token_names(path) in replaced, f"{where}: {path.name} is no whole copy"
+        assert not [p for p in data.iterdir() if p.is_symlink() or p.stat().st_nlink > 1], f"{where}: a link"
+
+    def rerun() -> None:
+        assert token_names(database) == {"a"}
+        for path in kept():
+            assert token_names(path) in replaced
+        assert not {p.name for p in data.iterdir()} & {f".{database.name}.restoring"}, "staging file outlived rerun"
+        assert not list(data.glob("*.partial")), "a half copy outlived the rerun"
+
+    assert kill_everywhere(command, reset, killed, rerun, most=MOST) >= min(MOST, 15)

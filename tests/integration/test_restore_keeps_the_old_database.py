@@ -65,3 +65,31 @@ def test_a_copy_with_room_is_whole_and_as_private_as_the_database(tmp_path: Path
     assert kept.read_bytes() == database.read_bytes()
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([database.name, kept.name])
+
+
+def test_a_restore_removes_the_half_copy_a_killed_restore_left(tmp_path: Path) -> None:
+    """A restore killed while copying the old database (a file system without hard links) left
+    `tfreview.db.before-restore-<its second>.partial`; every later restore picks another second's name, so that
+    half copy of the database stayed for good (found by `make chaos`, session 15). The next restore removes it."""
+    from tests.integration.served import child_env
+
+    data = tmp_path / "data"
+
+    def tfreview(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "tfreview", *args, "--data-dir", str(data)], env=child_env(),
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    assert tfreview("db", "upgrade").returncode == 0
+    made = tfreview("backup", "create")
+    assert made.returncode == 0, made.stderr
+    half = data / "tfreview.db.before-restore-20261206T120000Z.partial"
+    half.write_bytes((data / "tfreview.db").read_bytes()[:4096])
+    other = data / "notes.partial"  # not a restore's: left alone
+    other.write_text("mine", encoding="utf-8")
+    done = tfreview("backup", "restore", "--force", made.stdout.split("backup ", 1)[1].split()[0])
+    assert done.returncode == 0, done.stderr
+    assert not half.exists()
+    assert other.read_text(encoding="utf-8") == "mine"
+    assert [p.name for p in data.iterdir() if ".before-restore-" in p.name and not p.name.endswith(".partial")]

@@ -10,6 +10,7 @@ killed midway leaves the old database (ADR 0520).
 
 from __future__ import annotations
 
+import glob
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,7 @@ from tfreview.core.errors import ConfigError, InputError
 from tfreview.settings import Settings
 from tfreview.store.backup import (
     postgres_has_schema,
+    remove_half_copies,
     remove_staged,
     restore_postgres,
     sqlite_file,
@@ -52,6 +54,7 @@ def restore_backup(
                 f"database {target} exists: stop the service, then pass --force to replace it "
                 "(the current file is kept beside it)"
             )
+        remove_half_copies(target.parent, f"{glob.escape(target.name)}.before-restore-*")  # a killed restore's
         staged, found = stage_sqlite_restore(directory / manifest.file, target)
         try:
             _expect_manifest(manifest, found)  # a restore that does not match never replaces the database

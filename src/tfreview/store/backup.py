@@ -391,6 +391,16 @@ def _keep(target: Path, kept: Path) -> None:
     raise ConfigError(f"cannot keep {target.name} beside it: {kept.name} and 98 more names are taken")
 
 
+def remove_half_copies(directory: Path, pattern: str) -> None:
+    """The `<name>.partial` files that copies (`copy_whole`) killed midway left under names matching `pattern`:
+    a later copy picks another name (a restore's holds its second), so nothing else would ever remove them."""
+    for path in directory.glob(pattern + ".partial"):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            continue  # not ours to remove: the restore goes on, the next one tries again
+
+
 def copy_whole(source: Path, name: Path) -> None:
     """Copy `source` to `name` whole or not at all: into `name.partial` (as private as `source`), fsync'd, then
     renamed. A copy that fails midway (a full disk) leaves nothing under `name` and raises ConfigError (ADR 0543);
