@@ -47,7 +47,11 @@ resource "aws_wafv2_web_acl" "edge" {
     name     = "block-list"
     priority = 0
     action {
-      block {}
+      block {
+        custom_response {
+          response_code = 429 # as `serve` answers a blocked or over-rate source (ADR 0559)
+        }
+      }
     }
     statement {
       ip_set_reference_statement {
@@ -65,7 +69,11 @@ resource "aws_wafv2_web_acl" "edge" {
     name     = "block-list-synced"
     priority = 1
     action {
-      block {}
+      block {
+        custom_response {
+          response_code = 429 # as `serve` answers a blocked or over-rate source (ADR 0559)
+        }
+      }
     }
     statement {
       ip_set_reference_statement {
@@ -83,7 +91,11 @@ resource "aws_wafv2_web_acl" "edge" {
     name     = "rate-per-address"
     priority = 2
     action {
-      block {}
+      block {
+        custom_response {
+          response_code = 429 # as `serve` answers a blocked or over-rate source (ADR 0559)
+        }
+      }
     }
     statement {
       rate_based_statement {
