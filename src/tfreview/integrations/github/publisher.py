@@ -258,18 +258,22 @@ class GitHubPublisher:
         conclusion = self._failed_conclusion  # no verdict: neutral (ADR 0380), or failure to fail closed (0406)
         output = {"title": f"{name}: {failure.TITLE}"[:255], "summary": text}
         external_id = f"tfreview:failed:{check_runs.digest([conclusion, output])}"
+
+        def create() -> None:
+            client.create_check_run(
+                repo,
+                name=name,
+                head_sha=head,
+                status="completed",
+                conclusion=conclusion,
+                external_id=external_id,
+                output=output,
+            )
+
         run = self._find_check_run(client, repo, head, identity)
         if run is None:
             try:
-                client.create_check_run(
-                    repo,
-                    name=name,
-                    head_sha=head,
-                    status="completed",
-                    conclusion=conclusion,
-                    external_id=external_id,
-                    output=output,
-                )
+                create()
                 return
             except GitHubUnavailable:
                 run = self._find_check_run(client, repo, head, identity)  # created after all? (I2)
@@ -285,15 +289,7 @@ class GitHubPublisher:
                 client.update_check_run(repo, run.id, conclusion=conclusion, external_id=external_id, output=output)
             except GitHubNotFound:  # listed, then gone: a completed run takes its place, once (ADR 0548)
                 logger.warning("%s: check run %d of %s is gone (404): a new one is created", repo, run.id, head[:12])
-                client.create_check_run(
-                    repo,
-                    name=name,
-                    head_sha=head,
-                    status="completed",
-                    conclusion=conclusion,
-                    external_id=external_id,
-                    output=output,
-                )
+                create()
 
     def identity(self, client: PublishingClient) -> AppIdentity:
         """Who we are: given, or the App's id and slug (asked once)."""
