@@ -228,7 +228,18 @@ class GitHubPlanSource:
         def read_at_head(path: str) -> str | None:
             return client.get_file(target.repository, path, head) if path in head_tree else None
 
-        policy = repo_policy(directories, read_at_head, today=self._today())
+        def read_at_base(path: str) -> str | None:
+            return client.get_file(target.repository, path, base) if path in base_tree else None
+
+        policy = repo_policy(directories, read_at_head, today=self._today())  # the PR's own file: checked (ADR 0031)
+        merged = repo_policy(directories, read_at_base, today=self._today())
+        if merged.policy != policy.policy:  # the PR changes the gate that judges it: the base's applies (ADR 0563)
+            notes.append(
+                f"this pull request changes its review policy ({policy.path or 'the defaults'} at head); it is "
+                f"reviewed under the policy at its base commit ({merged.path or 'the defaults'}): a policy change "
+                "applies to the pull requests after it is merged"
+            )
+            policy = merged
         notes.extend(policy.notes)
         change_set = self._read(client, target.repository, (head, head_tree), (base, base_tree), directories, notes)
         return Fetched(replace(change_set, label=label), policy.policy)
