@@ -235,6 +235,23 @@ def test_a_pull_request_that_changes_its_policy_is_reviewed_under_the_base_s(
     assert "reviewed under the policy at its base commit (.tfreview.toml)" in notes[0]
 
 
+def test_a_pull_request_that_mends_a_broken_policy_is_reviewed_under_its_own(
+    github: FakeGitHub, client: GitHubClient
+) -> None:
+    """The base's file does not read: the review cannot run under it, and the PR is the fix (ADR 0563)."""
+    number = open_pr(
+        github,
+        {".tfreview.toml": "fail_on = [", "main.tf": PROD_BASE},
+        {".tfreview.toml": 'fail_on = "medium"\n', "main.tf": PROD_HEAD},
+    )
+    head = github.pull_request(REPO, number).head_sha
+    fetched = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert fetched.policy.fail_on is Severity.MEDIUM
+    notes = [n for n in fetched.change_set.coverage.notes if "policy" in n]
+    assert len(notes) == 1
+    assert "the policy at its base commit does not read" in notes[0]
+
+
 def test_bad_repository_policy_is_a_config_error_naming_the_file(github: FakeGitHub, client: GitHubClient) -> None:
     number = open_pr(github, {"main.tf": PROD_BASE}, {".tfreview.toml": "fail_on = [", "main.tf": PROD_HEAD})
     head = github.pull_request(REPO, number).head_sha
