@@ -254,9 +254,9 @@ def test_text_follows_the_order_a_reviewer_reads() -> None:
         "CRITICAL (",
         "HIGH (",
         "Destroys and replaces",
+        "Introduced by this change and suppressed (1)",  # the plan creates it: shown in the open (ADR 0562)
         "Already there (existing) (",
         "Resolved by this change (",
-        "Suppressed (1)",
         "Changed outside Terraform",
         "Coverage",
         "Diagnostics (1)",

@@ -31,11 +31,13 @@ def test_everything_else_folds_into_details() -> None:
     for summary in (
         "Already there (existing): 2",
         "Resolved by this change: 2",
-        "Suppressed: 1",
         "Drift (changed outside Terraform): 1",
         "Coverage",
     ):
         assert f"<details><summary>{summary}</summary>" in out
+    # but not what the change introduces and suppresses (the plan creates it): in the open (ADR 0562)
+    assert "### Introduced by this change and suppressed (1)" in out
+    assert "<details><summary>Suppressed" not in out
     assert out.count("<details>") == out.count("</details>")
     assert "`infra/aws_s3_bucket.tf:13`" in out
 

@@ -13,15 +13,17 @@ import os
 import posixpath
 import stat
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from tfreview.core.errors import InputError, UpstreamError
 from tfreview.core.unicode_text import scrub
+from tfreview.parsing.repository_paths import repository_root
 
 _GIT_TIMEOUT_SECONDS = 60
+MAX_TERRAFORM_FILE_BYTES = 32 * 1024 * 1024  # a .tf or .tfvars file past it is not read (a 1 GiB file was, whole)
 
 
 def is_terraform_file(path: str) -> bool:
@@ -99,9 +101,24 @@ class MappingReader:
 
 @dataclass(slots=True)
 class DirectoryReader:
-    """Files on disk under `root`."""
+    """Files on disk under `root`. A symbolic link is read only when its file is inside `boundary`: the repository
+    holding `root` (the nearest `.git`), else `root` itself (S5: the tree is the pull request's to shape)."""
 
     root: Path
+    boundary: Path | None = None
+    _real_root: str = ""
+
+    def _boundary(self) -> Path:
+        if self.boundary is None:
+            self.boundary = repository_root(self.root) or self.root.resolve()
+        return self.boundary
+
+    def _unlinked(self, reldir: str, name: str) -> str:
+        """Where the file would be with no symbolic link below the root: a link above it (`/tmp` → `/private/tmp`,
+        a linked checkout) is the reader's own layout, not the tree's."""
+        if not self._real_root:
+            self._real_root = os.path.realpath(self.root)
+        return os.path.normpath(os.path.join(self._real_root, reldir, name))
 
     def read_dir(self, reldir: str) -> DirectoryFiles:
         out = DirectoryFiles()
@@ -116,7 +133,7 @@ class DirectoryReader:
                 continue
             # the path names the file in output: a name that is not UTF-8 reads with U+FFFD (ADR 0370)
             relpath = scrub(posixpath.join(reldir, path.name) if reldir else path.name)
-            data = read_regular_file(path)
+            data = read_regular_file(path, boundary=self._boundary(), unlinked=self._unlinked(reldir, path.name))
             text = terraform_text(data) if isinstance(data, bytes) else (data,)
             if isinstance(text, tuple):
                 out.unreadable.append((relpath, text[0]))
@@ -133,27 +150,52 @@ _NOT_REGULAR = (
 )
 
 
-def read_regular_file(path: Path) -> bytes | str:
+def read_regular_file(
+    path: Path, *, limit: int = MAX_TERRAFORM_FILE_BYTES, boundary: Path | None = None, unlinked: str = ""
+) -> bytes | str:
     """The bytes of `path` (symbolic links followed), or why it was not read: a FIFO, socket or device is never
     read (a pipe with no writer would block the scan for ever), nor a broken or looping link. Opened without
-    blocking and checked on the open file, so a file swapped for a FIFO after a check cannot block either."""
+    blocking and checked on the open file, so a file swapped for a FIFO after a check cannot block either.
+    Nor (S5, the tree is a pull request's): a file past `limit` bytes; a file whose content is not its size (a
+    /proc or /sys file: `/proc/self/environ` is the process's environment); with `boundary`, a file reached
+    through a symbolic link that leaves it (`unlinked`: the real path the file has when no link is on its way)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         return _open_problem(path, exc)
     try:
-        mode = os.fstat(descriptor).st_mode
+        status = os.fstat(descriptor)
+        mode = status.st_mode
         for test, reason in _NOT_REGULAR:
             if test(mode):
                 return reason
         if not stat.S_ISREG(mode):
             return "not a regular file; not read"
+        if boundary is not None and _leaves(path, boundary, unlinked):
+            return "a symbolic link to a file outside the repository; not read"
+        if status.st_size > limit:
+            return f"larger than {_size_text(limit)}; not read"
         with os.fdopen(descriptor, "rb", closefd=False) as stream:
-            return stream.read()
+            data = stream.read(status.st_size + 1)
+        if len(data) != status.st_size:
+            return "not an ordinary file (its content is not its size, as in /proc or /sys); not read"
+        return data
     except OSError as exc:
         return f"could not be read ({exc.strerror or type(exc).__name__})"
     finally:
         os.close(descriptor)
+
+
+def _leaves(path: Path, boundary: Path, unlinked: str) -> bool:
+    """Whether a symbolic link (the file's or a folder's on its way) takes `path` out of `boundary` (resolved)."""
+    real = os.path.realpath(path)
+    if real == (unlinked or os.path.abspath(path)):
+        return False  # no link on the way: a module beside the scanned folder is the user's own layout
+    return not Path(real).is_relative_to(boundary)
+
+
+def _size_text(limit: int) -> str:
+    return f"{limit // 1024 // 1024} MiB" if limit % (1024 * 1024) == 0 else f"{limit:,} bytes"
 
 
 def _open_problem(path: Path, exc: OSError) -> str:
@@ -193,18 +235,38 @@ def real_directory(reader: SourceReader, reldir: str) -> str:
 def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:
     """A few subdirectories of `root` holding .tf files, for a helpful error message."""
     found: list[str] = []
-    for path in sorted(root.rglob("*.tf")):
+    for path in sorted(tf_entries(root, lambda name: name.startswith("."))):
         if not path.is_file():  # a directory named `x.tf` is not Terraform
             continue
-        relative = path.parent.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        name = relative.as_posix()
+        name = path.parent.relative_to(root).as_posix()
         if name not in found:
             found.append(name)
         if len(found) >= limit:
             break
     return found
+
+
+def tf_entries(root: Path, skip: Callable[[str], bool]) -> Iterator[Path]:
+    """Every entry named `*.tf` under `root`, at any depth, without recursion (a tree 1,900 folders deep overflowed
+    `Path.rglob`'s stack, S5). Folders whose name `skip` accepts are not entered, nor symbolic links to folders (as
+    `rglob`); a folder that cannot be listed is passed over (as `rglob`)."""
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder and not skip(entry.name):
+                pending.append(folder / entry.name)
+            if entry.name.endswith(".tf"):
+                yield folder / entry.name
 
 
 @dataclass(slots=True)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfreview.parsing.source_tree import is_terraform_file, read_regular_file
+from tfreview.parsing.source_tree import is_terraform_file, read_regular_file, tf_entries
 
 _MODULE = re.compile(r'^\s*module\s+"[^"]*"\s*\{', re.MULTILINE)
 _SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.MULTILINE)
@@ -58,12 +58,15 @@ def find_roots(base: Path) -> Layout:
 def terraform_directories(base: Path) -> list[str]:
     """Directories under `base` with at least one `.tf` file, hidden ones (`.terraform`) skipped, sorted."""
     found: dict[str, None] = {}
-    for path in base.rglob("*.tf"):
-        relative = path.parent.relative_to(base)
-        if any(p.startswith(".") or p in _SKIPPED_DIRECTORIES for p in relative.parts) or path.is_dir():
+    for path in tf_entries(base, _skipped):  # hidden folders and node_modules are not entered
+        if path.is_dir():
             continue  # a FIFO or device named `x.tf` counts: the review lists it as not read (ADR 0423)
-        found[relative.as_posix()] = None
+        found[path.parent.relative_to(base).as_posix()] = None
     return sorted(found, key=lambda d: (d != ".", d))
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name in _SKIPPED_DIRECTORIES
 
 
 def local_calls(base: Path, directory: str) -> set[str]:

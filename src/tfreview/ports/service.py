@@ -347,7 +347,7 @@ class HealthCheck(Protocol):
 @dataclass(frozen=True, slots=True)
 class Fetched:
     """What a PlanSource fetched: the change set and the Policy it is reviewed under (GitHub: the
-    repository's `.tfreview.toml` at head; an uploaded plan: the defaults)."""
+    repository's `.tfreview.toml` at head, at base when the PR changes it; an uploaded plan: the defaults)."""
 
     change_set: ChangeSet
     policy: Policy = field(default_factory=Policy)

@@ -103,6 +103,13 @@ def severity_breakdown(counts: Mapping[Severity, int]) -> str:
     return ", ".join(f"{n:,} {s.value}" for s, n in counts.items() if n)
 
 
+def suppressed_by_the_change(review: Review) -> list[Finding]:
+    """The suppressed findings this change introduces, most severe first: a pull request that adds a finding and
+    the comment or `.tfreview.toml` entry that hides it (ADR 0562)."""
+    own = [f for f in review.suppressed if f.status is Status.INTRODUCED]
+    return sorted(own, key=lambda f: SEVERITIES_DESC.index(f.severity))
+
+
 def headline(review: Review) -> str:
     """One line without markup: `3 introduced (1 critical), 2 existing, 2 destroys`."""
     t = tally(review)
@@ -114,7 +121,12 @@ def headline(review: Review) -> str:
     if t.resolved:
         parts.append(f"{t.resolved:,} resolved")
     if t.suppressed:
-        parts.append(f"{t.suppressed:,} suppressed")
+        own = suppressed_by_the_change(review)
+        if own:  # a change that hides what it introduces says so, and how severe (ADR 0562)
+            own_breakdown = severity_breakdown(Counter(f.severity for f in own))
+            parts.append(f"{t.suppressed:,} suppressed ({len(own):,} introduced by this change: {own_breakdown})")
+        else:
+            parts.append(f"{t.suppressed:,} suppressed")
     if t.destroys:
         touched = blast_total(review)
         parts.append(plural(t.destroys, "destroy") + (f" (touching {plural(touched, 'resource')})" if touched else ""))

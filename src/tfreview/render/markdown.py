@@ -26,6 +26,7 @@ from tfreview.render.digest import (
     model_text,
     one_line,
     plural,
+    suppressed_by_the_change,
     tally,
     unparsed_text,
 )
@@ -37,7 +38,7 @@ _MAX_VERSION = 40  # `terraform_version`, in the header
 _RESERVE = 3_000  # room kept for section headers, closing tags and the clipping note (twice)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
 _ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")  # not the `&#8203;` entities written here
-_FINDING_SECTIONS = ("introduced", "existing", "resolved", "suppressed")
+_FINDING_SECTIONS = ("introduced", "introduced and suppressed", "existing", "resolved", "suppressed")
 
 
 def escape(text: str) -> str:
@@ -102,8 +103,30 @@ class _Budget:
 
 
 # sections are given room in this order (most important first) and shown in display order
-_PRIORITY = ("notices", "destroys", "coverage", "introduced", "existing", "suppressed", "drift", "resolved", "advice")
-_DISPLAY = ("notices", "destroys", "introduced", "existing", "resolved", "suppressed", "drift", "advice", "coverage")
+_PRIORITY = (
+    "notices",
+    "destroys",
+    "coverage",
+    "introduced",
+    "suppressed_own",
+    "existing",
+    "suppressed",
+    "drift",
+    "resolved",
+    "advice",
+)
+_DISPLAY = (
+    "notices",
+    "destroys",
+    "introduced",
+    "suppressed_own",
+    "existing",
+    "resolved",
+    "suppressed",
+    "drift",
+    "advice",
+    "coverage",
+)
 
 
 def render_markdown(
@@ -133,21 +156,24 @@ def render_markdown(
         head.append(f"\n> [!NOTE]\n> No rule checks {plural(len(uncovered), 'resource type')}: {types}\n")
     fixed = "".join(head)
     budget = _Budget(max_chars - len(fixed) - _RESERVE)
+    own = suppressed_by_the_change(review)  # shown unfolded, never only as a count (ADR 0562)
+    older = [f for f in review.suppressed if f.status is not Status.INTRODUCED] if own else review.suppressed
 
     builders: dict[str, Callable[[], str]] = {
         "notices": lambda: _notices(review.notices, budget),
         "destroys": lambda: _destroys(destroys(review), budget),
         "coverage": lambda: _coverage(review, budget),
         "introduced": lambda: _findings_table(
-            f"Introduced by this change ({t.introduced:,})", review.by_status(Status.INTRODUCED), budget
+            f"Introduced by this change ({t.introduced:,})", review.by_status(Status.INTRODUCED), budget, len(own)
         ),
+        "suppressed_own": lambda: _suppressed_own(own, budget),
         "existing": lambda: _details(
             f"Already there (existing): {t.existing:,}", review.by_status(Status.EXISTING), budget, "existing"
         ),
         "resolved": lambda: _details(
             f"Resolved by this change: {t.resolved:,}", review.by_status(Status.RESOLVED), budget, "resolved"
         ),
-        "suppressed": lambda: _suppressed(review.suppressed, budget),
+        "suppressed": lambda: _suppressed(older, budget),
         "drift": lambda: _drift(review.drift, budget),
         "advice": lambda: _advice(review, budget),
     }
@@ -200,7 +226,12 @@ def _destroys(entries: list[ChangeEntry], budget: _Budget) -> str:
     return header + "\n".join(rows) + "\n" + budget.more("destroys and replaces")
 
 
-def _findings_table(title: str, findings: list[Finding], budget: _Budget) -> str:
+def _findings_table(title: str, findings: list[Finding], budget: _Budget, suppressed: int = 0) -> str:
+    if not findings and suppressed:
+        return (
+            f"\n### {title}\n\nThis change introduces no finding that counts: "
+            f"{plural(suppressed, 'finding')} it introduces {'is' if suppressed == 1 else 'are'} suppressed, below.\n"
+        )
     if not findings:
         return f"\n### {title}\n\nThis change introduces no finding.\n"
     header = f"\n### {title}\n\n| Severity | Rule | Resource | Finding | Location |\n|---|---|---|---|---|\n"
@@ -263,21 +294,38 @@ def _details(summary: str, findings: list[Finding], budget: _Budget, section: st
     return f"\n<details><summary>{summary}</summary>\n\n{body}\n</details>\n"
 
 
+_SUPPRESSED_HEADER = "| Severity | Rule | Resource | By | Reason | Where |\n|---|---|---|---|---|---|\n"
+
+
+def _suppressed_row(finding: Finding) -> str:
+    why = finding.suppressed
+    by = why.by if why else ""
+    reason = (escape(why.reason) or "*no reason given*") if why else ""
+    until = f" (until {escape(why.expires)})" if why and why.expires else ""
+    source = code(why.source) if why else ""
+    return (
+        f"| {finding.severity.value} | {code(finding.rule_id)} | {code(finding.address)} | {by} | {reason}{until} "
+        f"| {source} |"
+    )
+
+
+def _suppressed_own(findings: list[Finding], budget: _Budget) -> str:
+    """The findings this change introduces and suppresses: a table in the open, after the introduced ones."""
+    if not findings:
+        return ""
+    section = "introduced and suppressed"
+    title = f"\n### Introduced by this change and suppressed ({len(findings):,})\n\n"
+    budget.take(title + _SUPPRESSED_HEADER)
+    rows = budget.rows(section, findings, _suppressed_row, 0.5)
+    return title + _SUPPRESSED_HEADER + "\n".join(rows) + "\n" + budget.more(section)
+
+
 def _suppressed(findings: list[Finding], budget: _Budget) -> str:
     if not findings:
         return ""
-
-    def row(finding: Finding) -> str:
-        why = finding.suppressed
-        by = why.by if why else ""
-        reason = escape(why.reason) if why else ""
-        until = f" (until {escape(why.expires)})" if why and why.expires else ""
-        source = code(why.source) if why else ""
-        return f"| {code(finding.rule_id)} | {code(finding.address)} | {by} | {reason}{until} | {source} |"
-
-    header = "| Rule | Resource | By | Reason | Where |\n|---|---|---|---|---|\n"
+    header = _SUPPRESSED_HEADER
     budget.take(header)
-    rows = budget.rows("suppressed", findings, row)
+    rows = budget.rows("suppressed", findings, _suppressed_row)
     return (
         f"\n<details><summary>Suppressed: {len(findings):,}</summary>\n\n{header}"
         + "\n".join(rows)

@@ -22,6 +22,7 @@ from tfreview.render.digest import (
     model_text,
     one_line,
     plural,
+    suppressed_by_the_change,
     uncovered_text,
     unparsed_text,
 )
@@ -69,11 +70,18 @@ def render_text(
     paint = _Paint(color)
     out: list[str] = []
     _header(out, review, paint)
-    _introduced(out, review.by_status(Status.INTRODUCED), paint, limit)
+    own = suppressed_by_the_change(review)  # in the open, after what the change introduces (ADR 0562)
+    _introduced(out, review.by_status(Status.INTRODUCED), paint, limit, len(own))
     _destroys(out, destroys(review), paint, limit)
+    _suppressed(out, own, paint, limit, "Introduced by this change and suppressed", "bold-red")
     _condensed(out, "Already there (existing)", review.by_status(Status.EXISTING), paint, limit)
     _condensed(out, "Resolved by this change", review.by_status(Status.RESOLVED), paint, limit, severity=False)
-    _suppressed(out, review.suppressed, paint, limit)
+    _suppressed(
+        out,
+        [f for f in review.suppressed if f.status is not Status.INTRODUCED] if own else review.suppressed,
+        paint,
+        limit,
+    )
     _drift(out, review.drift, paint, limit)
     _advice(out, review, paint, limit)
     _coverage(out, review, paint, limit)
@@ -126,10 +134,15 @@ def _sev(severity: Severity, paint: _Paint) -> str:
     return paint(f"{severity.value.upper():<8}", _SEVERITY_STYLE[severity])
 
 
-def _introduced(out: list[str], findings: list[Finding], paint: _Paint, limit: int) -> None:
+def _introduced(out: list[str], findings: list[Finding], paint: _Paint, limit: int, suppressed: int = 0) -> None:
     _section(out, "Introduced by this change", len(findings), paint)
     if not findings:
-        out.append("  nothing: this change introduces no finding")
+        out.append(
+            f"  nothing that counts: {plural(suppressed, 'finding')} it introduces {'is' if suppressed == 1 else 'are'}"
+            " suppressed, below"
+            if suppressed
+            else "  nothing: this change introduces no finding"
+        )
         out.append("")
         return
     budget = limit
@@ -194,16 +207,19 @@ def _condensed(
     out.append("")
 
 
-def _suppressed(out: list[str], findings: list[Finding], paint: _Paint, limit: int) -> None:
+def _suppressed(
+    out: list[str], findings: list[Finding], paint: _Paint, limit: int, title: str = "Suppressed", style: str = "dim"
+) -> None:
     if not findings:
         return
-    _section(out, "Suppressed", len(findings), paint, "dim")
+    _section(out, title, len(findings), paint, style)
     for finding in findings[:limit]:
         why = finding.suppressed
-        reason = f"{why.by}: {clean(one_line(why.reason))} ({clean(one_line(why.source))})" if why else "suppressed"
+        said = clean(one_line(why.reason)) or "no reason given" if why else ""
+        reason = f"{why.by}: {said} ({clean(one_line(why.source))})" if why else "suppressed"
         if why is not None and why.expires:
             reason += f", until {why.expires}"
-        out.append(f"  {finding.rule_id} {clean(one_line(finding.address))} — {reason}")
+        out.append(f"  {_sev(finding.severity, paint)} {finding.rule_id} {clean(one_line(finding.address))} — {reason}")
     _more(out, min(limit, len(findings)), len(findings))
     out.append("")
 

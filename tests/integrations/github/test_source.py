@@ -183,25 +183,73 @@ def test_module_source_leaving_the_repository_is_never_requested(github: FakeGit
     assert any("module.x" in note for note in change_set.coverage.notes)
 
 
-def test_repository_policy_is_the_nearest_tfreview_toml_at_head(github: FakeGitHub, client: GitHubClient) -> None:
+def test_repository_policy_is_the_nearest_tfreview_toml(github: FakeGitHub, client: GitHubClient) -> None:
     number = open_pr(
         github,
         {
             ".tfreview.toml": 'fail_on = "critical"\n',
+            "envs/.tfreview.toml": 'fail_on = "medium"\n[rules]\ndisable = ["TFR-AWS-018"]\n',
             "envs/prod/main.tf": PROD_BASE,
             "modules/bucket/main.tf": BUCKET_MODULE,
         },
-        {
-            "envs/.tfreview.toml": 'fail_on = "medium"\n[rules]\ndisable = ["TFR-AWS-018"]\n',
-            "envs/prod/main.tf": PROD_HEAD,
-        },
+        {"envs/prod/main.tf": PROD_HEAD},
     )
     head = github.pull_request(REPO, number).head_sha
     source = source_for(client)
     review = stored(number, head)
-    policy = source.fetch(review, payload(github, number)).policy
-    assert policy.fail_on is Severity.MEDIUM
-    assert "TFR-AWS-018" in policy.disabled_rules
+    fetched = source.fetch(review, payload(github, number))
+    assert fetched.policy.fail_on is Severity.MEDIUM
+    assert "TFR-AWS-018" in fetched.policy.disabled_rules
+    assert not any("policy" in note for note in fetched.change_set.coverage.notes)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"envs/.tfreview.toml": 'fail_on = "critical"\n[rules]\ndisable = ["TFR-AWS-018"]\n'},  # a nearer file
+        {".tfreview.toml": 'fail_on = "critical"\n[[suppress]]\nrule = "*"\naddress = "*"\nreason = "ok"\n'},
+        {".tfreview.toml": None},  # the policy deleted: the defaults would apply
+    ],
+    ids=["nearer-file", "edited", "deleted"],
+)
+def test_a_pull_request_that_changes_its_policy_is_reviewed_under_the_base_s(
+    github: FakeGitHub, client: GitHubClient, edit: dict[str, str | None]
+) -> None:
+    """S5, ADR 0563: a PR cannot relax the gate that judges it; its policy change applies once merged."""
+    number = open_pr(
+        github,
+        {
+            ".tfreview.toml": 'fail_on = "medium"\n',
+            "envs/prod/main.tf": PROD_BASE,
+            "modules/bucket/main.tf": BUCKET_MODULE,
+        },
+        {**edit, "envs/prod/main.tf": PROD_HEAD},
+    )
+    head = github.pull_request(REPO, number).head_sha
+    fetched = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert fetched.policy.fail_on is Severity.MEDIUM
+    assert fetched.policy.disabled_rules == frozenset()
+    assert fetched.policy.suppressions == ()
+    notes = [n for n in fetched.change_set.coverage.notes if "policy" in n]
+    assert len(notes) == 1
+    assert "reviewed under the policy at its base commit (.tfreview.toml)" in notes[0]
+
+
+def test_a_pull_request_that_mends_a_broken_policy_is_reviewed_under_its_own(
+    github: FakeGitHub, client: GitHubClient
+) -> None:
+    """The base's file does not read: the review cannot run under it, and the PR is the fix (ADR 0563)."""
+    number = open_pr(
+        github,
+        {".tfreview.toml": "fail_on = [", "main.tf": PROD_BASE},
+        {".tfreview.toml": 'fail_on = "medium"\n', "main.tf": PROD_HEAD},
+    )
+    head = github.pull_request(REPO, number).head_sha
+    fetched = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert fetched.policy.fail_on is Severity.MEDIUM
+    notes = [n for n in fetched.change_set.coverage.notes if "policy" in n]
+    assert len(notes) == 1
+    assert "the policy at its base commit does not read" in notes[0]
 
 
 def test_bad_repository_policy_is_a_config_error_naming_the_file(github: FakeGitHub, client: GitHubClient) -> None:

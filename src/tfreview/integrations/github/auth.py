@@ -292,9 +292,12 @@ class AppAuth:
     # --- permissions ------------------------------------------------------------------------------
 
     def installation_permissions(self, installation_id: int) -> dict[str, str]:
-        document = self._app_request("GET", f"/app/installations/{int(installation_id)}")
+        path = f"/app/installations/{int(installation_id)}"
+        document = self._app_request("GET", path)
         permissions = document.get("permissions")
-        return {str(k): str(v) for k, v in permissions.items()} if isinstance(permissions, dict) else {}
+        if not isinstance(permissions, dict):  # not "every permission missing": an answer of another shape (ADR 0548)
+            raise GitHubUnavailable(f"GitHub GET {path}: the answer holds no permissions object")
+        return {str(k)[:100]: str(v)[:100] for k, v in permissions.items()}
 
     def check_permissions(self, installation_id: int) -> list[str]:
         """Warnings: a required permission missing or too weak, and any write permission we do not need (S6)."""
@@ -351,13 +354,22 @@ def permission_warnings(granted: Mapping[str, str], required: Mapping[str, str] 
         have = granted.get(name)
         if have is None:
             warnings.append(f"missing permission {name}: {level}")
-        elif _LEVELS.get(have, 0) < _LEVELS.get(level, 0):
+        elif _level(have) < _level(level):
             warnings.append(f"permission {name} is {have}, tfreview needs {level}")
     for name, have in sorted(granted.items()):
-        needed = _LEVELS.get(required.get(name, ""), 0)
-        if _LEVELS.get(have, 0) >= _LEVELS["write"] and _LEVELS.get(have, 0) > needed:
+        needed = _level(required.get(name, "none"))
+        if _level(have) >= _LEVELS["write"] and _level(have) > needed:
             warnings.append(f"extra permission {name}: {have} (tfreview does not need it; remove it from the App)")
     return warnings
+
+
+def _level(value: object) -> int:
+    """A permission level's rank: `read` < `write` < `admin`, in any case and spacing; `none` (or empty) is 0. A level
+    of another name (or not a string) is ranked a write: an unknown grant is never taken for harmless."""
+    text = str(value).strip().lower()
+    if text in ("", "none"):
+        return 0
+    return _LEVELS.get(text, _LEVELS["write"])
 
 
 def _message(response: httpx.Response) -> str:

@@ -23,11 +23,11 @@ from datetime import date
 from typing import Protocol
 
 from tfreview.config import CONFIG_NAME
-from tfreview.core.errors import InputError, NotFound
+from tfreview.core.errors import ConfigError, InputError, NotFound
 from tfreview.core.plan import ChangeSet, Coverage, Location, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.integrations.github.models import ChangedFile, PullRequest
-from tfreview.integrations.github.repo_policy import repo_policy
+from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
@@ -228,7 +228,25 @@ class GitHubPlanSource:
         def read_at_head(path: str) -> str | None:
             return client.get_file(target.repository, path, head) if path in head_tree else None
 
-        policy = repo_policy(directories, read_at_head, today=self._today())
+        def read_at_base(path: str) -> str | None:
+            return client.get_file(target.repository, path, base) if path in base_tree else None
+
+        policy = repo_policy(directories, read_at_head, today=self._today())  # the PR's own file: checked (ADR 0031)
+        try:
+            merged: RepoPolicy | None = repo_policy(directories, read_at_base, today=self._today())
+        except ConfigError as error:  # the base's file does not read: the PR may be its fix; it cannot be the gate
+            merged = None
+            notes.append(
+                f"the policy at its base commit does not read ({error}); this review runs under the pull request's "
+                f"({policy.path or 'the defaults'})"
+            )
+        if merged is not None and merged.policy != policy.policy:  # the PR changes its own gate: the base's applies
+            notes.append(  # (ADR 0563)
+                f"this pull request changes its review policy ({policy.path or 'the defaults'} at head); it is "
+                f"reviewed under the policy at its base commit ({merged.path or 'the defaults'}): a policy change "
+                "applies to the pull requests after it is merged"
+            )
+            policy = merged
         notes.extend(policy.notes)
         change_set = self._read(client, target.repository, (head, head_tree), (base, base_tree), directories, notes)
         return Fetched(replace(change_set, label=label), policy.policy)
