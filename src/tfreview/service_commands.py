@@ -21,6 +21,7 @@ from tfreview.ops.log_format import apply_log_format
 from tfreview.ops_cli.actor import cli_actor
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
+from tfreview.setting_variables import refuse_unknown_variables
 from tfreview.settings import Settings
 from tfreview.store.setup import is_sql, is_sqlite, prepare_database, redacted_url, require_current_schema
 
@@ -106,6 +107,7 @@ def load_settings(*, data_dir: str | None = None) -> Settings:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
+    refuse_unknown_variables(os.environ)  # a misspelt setting is not left to its default (ADR 0564)
     try:
         settings = Settings()
     except ValidationError as exc:
