@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
@@ -43,6 +43,9 @@ class SecretVersion(BaseModel):
     # `spacelift_api.account` when set, else any account (a single-account installation)
     account: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
     name: str | None = Field(default=None, max_length=64)  # a label for `secrets status` (default: v1, v2, ...)
+
+    # written by hand in JSON: a misspelt `not_afer` would leave the version valid for ever (ADR 0564)
+    model_config = ConfigDict(extra="forbid")
 
     @field_validator("value")
     @classmethod

@@ -80,3 +80,40 @@ def test_a_scan_warns_about_a_misspelt_setting_and_goes_on(
     warning = "tfreview: warning: unknown setting variable TFREVIEW_ADVISOR__NAEM (did you mean TFREVIEW_ADVISOR__NAME?)"
     assert warning in captured.err
     assert CANARY not in captured.err + captured.out
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "named"),
+    [
+        (  # a rotation's end misspelt: the old secret would stay valid for ever
+            "TFREVIEW_GITHUB__WEBHOOK_SECRETS",
+            '[{"value": "%s", "not_afer": "2026-01-01T00:00:00Z"}]' % CANARY,
+            "TFREVIEW_GITHUB__WEBHOOK_SECRETS__NOT_AFER: Extra inputs are not permitted",
+        ),
+        (
+            "TFREVIEW_ADVISOR__PROVIDERS",
+            '[{"provider": "openai", "model": "gpt-4o", "api_kye": "env:%s"}]' % CANARY,
+            "TFREVIEW_ADVISOR__PROVIDERS__API_KYE: Extra inputs are not permitted",
+        ),
+        (
+            "TFREVIEW_ADVISOR__PRICES",
+            '{"gpt-4o": {"input_per_million": 2.5, "output_per_milion": 10, "x": "%s"}}' % CANARY,
+            "TFREVIEW_ADVISOR__PRICES__GPT-4O__OUTPUT_PER_MILION",
+        ),
+    ],
+)
+def test_a_misspelt_key_inside_a_json_setting_is_refused_by_name(
+    name: str,
+    value: str,
+    named: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(name, value)
+    code = main(["db", "upgrade", "--data-dir", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert named in captured.err
+    assert CANARY not in captured.err + captured.out
+    assert "Traceback" not in captured.err
