@@ -133,6 +133,9 @@ def settings_problem(exc: object) -> str:
     parts = []
     for error in errors[:5]:
         path = "__".join(str(part) for part in error["loc"] if not isinstance(part, int))
+        if not path:  # the whole model's check (setting_bounds): its text names each variable itself
+            parts.append(str(error["msg"]).removeprefix("Value error, "))
+            continue
         parts.append(f"TFREVIEW_{path.upper()}: {error['msg']}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return "invalid settings: " + "; ".join(parts) + more

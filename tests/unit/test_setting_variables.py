@@ -77,7 +77,9 @@ def test_a_scan_warns_about_a_misspelt_setting_and_goes_on(
     code = main(["scan", plan, "-o", "json", "--soft-fail"])
     captured = capsys.readouterr()
     assert code == expected == 0
-    warning = "tfreview: warning: unknown setting variable TFREVIEW_ADVISOR__NAEM (did you mean TFREVIEW_ADVISOR__NAME?)"
+    warning = (
+        "tfreview: warning: unknown setting variable TFREVIEW_ADVISOR__NAEM (did you mean TFREVIEW_ADVISOR__NAME?)"
+    )
     assert warning in captured.err
     assert CANARY not in captured.err + captured.out
 
@@ -87,17 +89,17 @@ def test_a_scan_warns_about_a_misspelt_setting_and_goes_on(
     [
         (  # a rotation's end misspelt: the old secret would stay valid for ever
             "TFREVIEW_GITHUB__WEBHOOK_SECRETS",
-            '[{"value": "%s", "not_afer": "2026-01-01T00:00:00Z"}]' % CANARY,
+            f'[{{"value": "{CANARY}", "not_afer": "2026-01-01T00:00:00Z"}}]',
             "TFREVIEW_GITHUB__WEBHOOK_SECRETS__NOT_AFER: Extra inputs are not permitted",
         ),
         (
             "TFREVIEW_ADVISOR__PROVIDERS",
-            '[{"provider": "openai", "model": "gpt-4o", "api_kye": "env:%s"}]' % CANARY,
+            f'[{{"provider": "openai", "model": "gpt-4o", "api_kye": "env:{CANARY}"}}]',
             "TFREVIEW_ADVISOR__PROVIDERS__API_KYE: Extra inputs are not permitted",
         ),
         (
             "TFREVIEW_ADVISOR__PRICES",
-            '{"gpt-4o": {"input_per_million": 2.5, "output_per_milion": 10, "x": "%s"}}' % CANARY,
+            f'{{"gpt-4o": {{"input_per_million": 2.5, "output_per_milion": 10, "x": "{CANARY}"}}}}',
             "TFREVIEW_ADVISOR__PRICES__GPT-4O__OUTPUT_PER_MILION",
         ),
     ],

@@ -21,7 +21,10 @@ def test_a_trailing_slash_is_a_404_problem_never_a_redirect_to_the_host_header(
     web: Web, method: str, path: str
 ) -> None:
     answer = web.client.request(
-        method, path, headers={"Host": "attacker.invalid", "X-Forwarded-Host": "forwarded.invalid"}, follow_redirects=False
+        method,
+        path,
+        headers={"Host": "attacker.invalid", "X-Forwarded-Host": "forwarded.invalid"},
+        follow_redirects=False,
     )
     assert answer.status_code == 404
     assert "location" not in answer.headers
