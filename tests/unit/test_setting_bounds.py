@@ -32,7 +32,12 @@ DURATIONS = [name for name, _ in _numeric(Settings) if name.endswith("_SECONDS")
 
 
 def _refused(
-    name: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    name: str,
+    value: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    named: str | None = None,
 ) -> str:
     monkeypatch.setenv(name, value)
     code = main(["db", "upgrade", "--data-dir", str(tmp_path / "data")])
@@ -41,7 +46,7 @@ def _refused(
     line = captured.err.strip()
     assert len(line.splitlines()) == 1
     assert line.startswith("tfreview: error: invalid settings: ")
-    assert name in line
+    assert (named or name) in line
     assert "Traceback" not in line
     assert not (tmp_path / "data").exists()
     return line
@@ -140,3 +145,38 @@ def test_trusting_every_address_as_a_proxy_is_refused(
     # any client could then choose the address its rate limits, blocks and audit entries are counted under
     line = _refused("TFREVIEW_DOOR__TRUSTED_PROXIES", networks, tmp_path, monkeypatch, capsys)
     assert "X-Forwarded-For" in line
+
+
+@pytest.mark.parametrize("name", ["TFREVIEW_METRICS__TOKEN", "TFREVIEW_GITHUB__WEBHOOK_SECRETS_FROM"])
+def test_a_secret_file_larger_than_any_secret_is_refused_not_read_whole(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `file:/dev/zero` (or a log file named by mistake) was read until the memory ran out
+    big = tmp_path / "not-a-secret"
+    big.write_bytes(b"canary" * (400 * 1024))  # 2.4 MB
+    # a versions document is checked by its section: the line names `webhook_secrets_from`
+    named = "webhook_secrets_from" if name.endswith("_FROM") else name
+    line = _refused(name, f"file:{big}", tmp_path, monkeypatch, capsys, named=named)
+    assert "canary" not in line.replace(str(big), "")
+
+
+@pytest.mark.parametrize("content", [b"s3cret-token\n", b"s3cret-token\r\n", b"  s3cret-token \r\n\n"])
+def test_a_secret_file_s_line_ending_is_not_part_of_the_secret(content: bytes, tmp_path: Path) -> None:
+    from tfreview.plumbing.secret_references import resolve_secret
+
+    path = tmp_path / "token"
+    path.write_bytes(content)
+    link = tmp_path / "link"  # a Kubernetes secret volume is a symlink farm
+    link.symlink_to(path)
+    assert resolve_secret(f"file:{path}") == resolve_secret(f"file:{link}") == "s3cret-token"
+
+
+def test_a_secret_file_that_is_not_text_is_refused_by_its_source(tmp_path: Path) -> None:
+    from tfreview.core.errors import ConfigError
+    from tfreview.plumbing.secret_references import SecretSource
+
+    path = tmp_path / "binary"
+    path.write_bytes(b"\xff\xfecanary")
+    with pytest.raises(ConfigError, match="is not UTF-8 text") as raised:
+        SecretSource.parse(f"file:{path}").value()
+    assert "canary" not in str(raised.value).replace(str(path), "")
