@@ -55,23 +55,32 @@ class UnknownVariable:
         return f"{self.name} (did you mean {self.closest}?)" if self.closest else self.name
 
 
-def setting_variables(model: type[BaseModel], prefix: str = PREFIX) -> tuple[frozenset[str], frozenset[str]]:
-    """The variables `model` reads (upper case) and the prefixes of its mapping fields (`…__PRICES__<key>`)."""
+def setting_variables(
+    model: type[BaseModel], prefix: str = PREFIX
+) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The variables `model` reads (upper case), the prefixes of its mapping fields (`…__PRICES__<key>`) and the
+    variables whose value is JSON (lists, mappings, whole sections)."""
     names: set[str] = set()
     mappings: set[str] = set()
+    documents: set[str] = set()
     for name, field in model.model_fields.items():
         variable = prefix + name.upper()
         nested = _nested_model(field.annotation)
         if nested is not None:
-            inner_names, inner_mappings = setting_variables(nested, variable + NESTING)
+            inner_names, inner_mappings, inner_documents = setting_variables(nested, variable + NESTING)
             names |= inner_names
             mappings |= inner_mappings
+            documents |= inner_documents
             names.add(variable)  # the whole section as one JSON object is read too
+            documents.add(variable)
             continue
         names.add(variable)
-        if typing.get_origin(field.annotation) in (dict, Mapping):
+        origin = typing.get_origin(field.annotation)
+        if origin in (dict, Mapping):
             mappings.add(variable + NESTING)
-    return frozenset(names), frozenset(mappings)
+        if origin in (dict, Mapping, list, set, tuple):
+            documents.add(variable)
+    return frozenset(names), frozenset(mappings), frozenset(documents)
 
 
 def _nested_model(annotation: object) -> type[BaseModel] | None:
@@ -87,7 +96,7 @@ def _nested_model(annotation: object) -> type[BaseModel] | None:
 
 
 @cache
-def _known() -> tuple[frozenset[str], frozenset[str]]:
+def _known() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     from tfreview.settings import Settings  # here: the settings import the whole configuration tree
 
     return setting_variables(Settings)
@@ -99,7 +108,7 @@ def unknown_variables(environ: Mapping[str, str]) -> list[UnknownVariable]:
     candidates = [name for name in sorted(environ) if _maybe_setting(name.upper())]
     if not candidates:
         return []
-    names, mappings = _known()
+    names, mappings, _ = _known()
     found = []
     for name in candidates:
         upper = name.upper()
@@ -141,3 +150,18 @@ def warn_unknown_variables(environ: Mapping[str, str], stream: IO[str]) -> None:
     unknown = unknown_variables(environ)
     if unknown:
         stream.write(f"tfreview: warning: {describe(unknown)}\n")
+
+
+def not_json(environ: Mapping[str, str]) -> str | None:
+    """The first setting variable of `environ` whose value should be JSON (a list, a mapping, a section) and is
+    not, None when each is: what pydantic-settings' "error parsing value" leaves unsaid."""
+    import json
+
+    documents = _known()[2]
+    for name in sorted(environ):
+        if name.upper() in documents:
+            try:
+                json.loads(environ[name])
+            except ValueError:
+                return name
+    return None

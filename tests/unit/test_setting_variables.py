@@ -119,3 +119,23 @@ def test_a_misspelt_key_inside_a_json_setting_is_refused_by_name(
     assert named in captured.err
     assert CANARY not in captured.err + captured.out
     assert "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("TFREVIEW_DOOR__TRUSTED_PROXIES", "10.0.0.0/8"),  # a list written as its one element
+        ("TFREVIEW_GITHUB__WEBHOOK_SECRETS", CANARY),  # the secret itself instead of its JSON list
+        ("TFREVIEW_NOTIFY__SLACK__LEVELS", "1,2"),
+    ],
+)
+def test_a_json_setting_that_is_not_json_is_named_not_its_section(
+    name: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TFREVIEW_DOOR__PER_IP", "600/minute")  # a plain setting of the same section, not JSON
+    monkeypatch.setenv(name, value)
+    code = main(["db", "upgrade", "--data-dir", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert f"invalid settings: {name} is not valid JSON" in captured.err
+    assert CANARY not in captured.err
