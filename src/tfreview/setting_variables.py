@@ -11,6 +11,7 @@ library until a variable needs checking: a scan in an environment without one pa
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ OTHER_VARIABLES = frozenset(
 )
 OTHER_PREFIXES = ("TFREVIEW_TEST_", "TFREVIEW_E2E_", "TFREVIEW_BENCH_")
 _SHOWN = 5  # unknown variables named in one message
+_ENV_REFERENCE = re.compile(r"\benv:([A-Za-z_][A-Za-z0-9_]*)")  # secret_references' `env:NAME`, in a JSON value too
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,10 +111,17 @@ def unknown_variables(environ: Mapping[str, str]) -> list[UnknownVariable]:
     if not candidates:
         return []
     names, mappings, _ = _known()
+    # a variable a setting names as where its secret lives (`TFREVIEW_METRICS__TOKEN=env:TFREVIEW_METRICS_KEY`)
+    referenced = {
+        match.group(1)
+        for name in candidates
+        if name.upper() in names
+        for match in _ENV_REFERENCE.finditer(environ[name])
+    }
     found = []
     for name in candidates:
         upper = name.upper()
-        if upper in names or any(upper.startswith(m) and len(upper) > len(m) for m in mappings):
+        if upper in names or name in referenced or any(upper.startswith(m) and len(upper) > len(m) for m in mappings):
             continue
         found.append(UnknownVariable(name, _closest(upper, names)))
     return found

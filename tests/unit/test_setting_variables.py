@@ -139,3 +139,14 @@ def test_a_json_setting_that_is_not_json_is_named_not_its_section(
     assert code == 2
     assert f"invalid settings: {name} is not valid JSON" in captured.err
     assert CANARY not in captured.err
+
+
+def test_a_variable_a_setting_names_as_its_secret_s_source_is_known() -> None:
+    environ = {
+        "TFREVIEW_METRICS__TOKEN": "env:TFREVIEW_METRICS_TOKEN_VALUE",
+        "TFREVIEW_METRICS_TOKEN_VALUE": CANARY,
+        "TFREVIEW_ADVISOR__PROVIDERS": '[{"provider": "openai", "model": "m", "api_key": "env:TFREVIEW_OPENAI_KEY"}]',
+        "TFREVIEW_OPENAI_KEY": CANARY,
+        "TFREVIEW_OPENAI_KYE": CANARY,  # named by no reference: still a typo
+    }
+    assert [u.name for u in unknown_variables(environ)] == ["TFREVIEW_OPENAI_KYE"]
