@@ -167,6 +167,9 @@ class ApiSettings(BaseModel):
     report_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0)  # reports kept as rendered, per process; 0: none
 
 
+MIN_SIGNING_KEY_BYTES = 16  # the session and CSRF keys (web/dashboard/sessions.py)
+
+
 class DashboardSettings(BaseModel):
     """The pages people read at the service's URL (docs/howto/sign-in.md)."""
 
@@ -176,6 +179,14 @@ class DashboardSettings(BaseModel):
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)  # then sign in again
     cookie_secure: bool = True  # Secure cookies (browsers keep them on https and on http://127.0.0.1/localhost)
     api_docs: bool = True  # serve the interactive OpenAPI docs at /docs (the document itself stays at /openapi.json)
+
+    @field_validator("session_secret", "csrf_secret")
+    @classmethod
+    def _signing_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # what the session signer needs: a shorter key ended `serve` with an internal error after the build
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SIGNING_KEY_BYTES:
+            raise ValueError(f"a dashboard signing key is at least {MIN_SIGNING_KEY_BYTES} bytes")
+        return value
 
 
 class MetricsSettings(BaseModel):

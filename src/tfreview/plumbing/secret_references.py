@@ -56,6 +56,10 @@ def resolved_secret_field(value: object) -> object:
     from pydantic import SecretStr
 
     text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if isinstance(text, str) and not text.strip():
+        # unset is None; a blank value (compose's `${UNSET}`) would be taken as the key itself: a /metrics token
+        # of " " let `Authorization: Bearer  ` in. Never the value in the message, though blank says little.
+        raise ValueError("the secret is empty (blank): unset it, or give the secret, env:NAME, file:PATH or aws-sm:ARN")
     if not isinstance(text, str) or not looks_like_reference(text):
         return value
     try:
