@@ -32,6 +32,11 @@ objects are JSON: `TFREVIEW_GITHUB__WEBHOOK_SECRETS='[{"value": "…", "not_afte
 Secrets are never values here: a setting that names a secret takes `env:NAME`, `file:PATH` or
 `aws-sm:ARN` (AWS Secrets Manager; the `aws` extra).
 
+A `TFREVIEW_` variable that is none of these, or a misspelt key inside a JSON setting, is refused at start with
+the closest setting's name (`tfreview scan` only warns; ADR 0564). No number setting takes `nan` or `inf`, no
+duration is longer than 1,000,000,000 seconds and no count of days larger than 36,500; a URL setting is an
+http(s) URL with a host; a `TFREVIEW_QUEUE__URL` goes with a `dynamodb://` database only.
+
 Outbound HTTP (GitHub, Spacelift, model providers, notifiers, JWKS and sign-in, `tfreview submit`) also reads the
 standard proxy and CA variables, exactly as httpx does: `HTTPS_PROXY` / `HTTP_PROXY` (per scheme of the endpoint),
 `ALL_PROXY`, `NO_PROXY` (comma-separated hosts, `.domain` suffixes, IPs, `*`), lower-case spellings too; an https

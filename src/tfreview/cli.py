@@ -323,6 +323,10 @@ def _scan(args: argparse.Namespace) -> int:
     if len(files) > len(formats):
         raise ConfigError(f"{len(files)} --output-file given for {len(formats)} -o format(s); pair them in order")
     refuse_shared_files(formats, files)
+    if sys.stderr is not None:  # a misspelt TFREVIEW_ADVISOR__NAME would leave the scan without its AI review
+        from tfreview.setting_variables import warn_unknown_variables
+
+        warn_unknown_variables(os.environ, sys.stderr)
     interactive = sys.stderr is not None and sys.stderr.isatty()  # None: closed at start (`2>&-`)
     if args.path != "-" and args.base is None and Path(args.path).is_dir():
         return _scan_roots(args, formats, files, interactive)

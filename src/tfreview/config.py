@@ -53,6 +53,7 @@ _TOP_KEYS = {
     "advisor",
 }
 _PROVIDERS = {"aws", "azure", "gcp", "kubernetes", "terraform", "change"}
+_SUPPRESS_KEYS = {"rule", "address", "reason", "expires"}
 
 
 def find_config(start: Path) -> Path | None:
@@ -110,7 +111,7 @@ def policy_from_mapping(data: Mapping[str, Any], *, source: str, base: Policy) -
     unknown = set(data) - _TOP_KEYS
     if unknown:
         raise ConfigError(
-            f"unknown setting(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(_TOP_KEYS))})", path=source
+            f"unknown setting(s) {_guesses(unknown, _TOP_KEYS)}; known: {', '.join(sorted(_TOP_KEYS))}", path=source
         )
     changes: dict[str, Any] = {}
     if "fail_on" in data:
@@ -154,8 +155,19 @@ def _table(data: Mapping[str, Any], key: str, source: str, allowed: set[str]) ->
         raise ConfigError(f"[{key}] must be a table", path=source)
     unknown = set(table) - allowed
     if unknown:
-        raise ConfigError(f"[{key}]: unknown key(s) {', '.join(sorted(unknown))}", path=source)
+        raise ConfigError(f"[{key}]: unknown key(s) {_guesses(unknown, allowed)}", path=source)
     return table
+
+
+def _guesses(unknown: set[str], known: set[str]) -> str:
+    """The unknown keys, each with the known key it most likely meant: `fail_onn (did you mean fail_on?)`."""
+    import difflib  # here: a valid configuration never pays for it
+
+    shown = []
+    for key in sorted(unknown, key=str):
+        close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
+        shown.append(f"{key} (did you mean {close[0]}?)" if close else str(key))
+    return ", ".join(shown)
 
 
 def _names(value: Any, where: str, source: str) -> list[str]:
@@ -175,9 +187,9 @@ def _suppression(entry: Any, index: int, source: str) -> Suppression:
     where = f"suppress[{index}]"
     if not isinstance(entry, Mapping):
         raise ConfigError(f"{where} must be a table", path=source)
-    unknown = set(entry) - {"rule", "address", "reason", "expires"}
+    unknown = set(entry) - _SUPPRESS_KEYS
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}", path=source)
+        raise ConfigError(f"{where}: unknown key(s) {_guesses(unknown, _SUPPRESS_KEYS)}", path=source)
     rule, reason = entry.get("rule"), entry.get("reason")
     if not isinstance(rule, str) or not rule:
         raise ConfigError(f"{where}: `rule` is required", path=source)
@@ -215,8 +227,8 @@ def _advisor_table(data: Mapping[str, Any], path: Path | None) -> dict[str, Any]
     unknown = set(table) - _ADVISOR_KEYS
     if unknown:
         raise ConfigError(
-            f"[advisor]: unknown key(s) {', '.join(sorted(unknown))} (provider keys and models are "
-            "service settings, not repository settings)",
+            f"[advisor]: unknown key(s) {_guesses(unknown, _ADVISOR_KEYS)}; provider keys and models are "
+            "service settings, not repository settings",
             path=str(path),
         )
     return dict(table)

@@ -21,6 +21,7 @@ from tfreview.ops.log_format import apply_log_format
 from tfreview.ops_cli.actor import cli_actor
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
+from tfreview.setting_variables import not_json, refuse_unknown_variables
 from tfreview.settings import Settings
 from tfreview.store.setup import is_sql, is_sqlite, prepare_database, redacted_url, require_current_schema
 
@@ -106,11 +107,17 @@ def load_settings(*, data_dir: str | None = None) -> Settings:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
+    refuse_unknown_variables(os.environ)  # a misspelt setting is not left to its default (ADR 0564)
     try:
         settings = Settings()
     except ValidationError as exc:
         raise ConfigError(settings_problem(exc)) from None
     except SettingsError as exc:  # a value that is not valid JSON where a list or object is expected
+        name = not_json(os.environ)
+        if name is not None:
+            raise ConfigError(
+                f"invalid settings: {name} is not valid JSON (lists and objects are JSON: '[\"10.0.0.0/8\"]')"
+            ) from None
         field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else "?"
         raise ConfigError(
             f"invalid settings: a TFREVIEW_{field.upper()}__* variable is not valid JSON (lists and objects are JSON)"
@@ -131,6 +138,9 @@ def settings_problem(exc: object) -> str:
     parts = []
     for error in errors[:5]:
         path = "__".join(str(part) for part in error["loc"] if not isinstance(part, int))
+        if not path:  # the whole model's check (setting_bounds): its text names each variable itself
+            parts.append(str(error["msg"]).removeprefix("Value error, "))
+            continue
         parts.append(f"TFREVIEW_{path.upper()}: {error['msg']}")
     more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
     return "invalid settings: " + "; ".join(parts) + more

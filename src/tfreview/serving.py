@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import signal
 import socket
 import sys
@@ -22,6 +23,8 @@ from tfreview.core.errors import ConfigError
 from tfreview.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
+logger = logging.getLogger(__name__)
+_EVERY_ADDRESS = ("0.0.0.0", "::", "")  # a listening address no one can reach the service at
 WORKER_STOP_SECONDS = 30.0
 
 
@@ -78,6 +81,12 @@ def _listening_settings(settings: Settings, host: str, port: int) -> Settings:
     if "public_url" not in settings.server.model_fields_set:
         shown = f"[{host}]" if ":" in host else host
         update["public_url"] = f"http://{shown}:{port}"
+        if host in _EVERY_ADDRESS:  # links in PR comments and notifications would point at no machine
+            logger.warning(
+                "server.public_url is not set and serve listens on every address: the links in comments and "
+                "notifications point at %s; set TFREVIEW_SERVER__PUBLIC_URL to the service's URL",
+                update["public_url"],
+            )
     return settings.model_copy(update={"server": settings.server.model_copy(update=update)})
 
 

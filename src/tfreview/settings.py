@@ -15,7 +15,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal, Self
 
-from pydantic import BaseModel, Field, SecretStr, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tfreview.advisor.settings import AdvisorSettings
@@ -28,6 +37,8 @@ from tfreview.ops.settings import BackupSettings, NotifySettings, SloSettings, W
 from tfreview.plumbing.log_lines import level_name
 from tfreview.plumbing.secret_references import SecretSource, looks_like_reference
 from tfreview.plumbing.secret_setting import SecretSetting
+from tfreview.plumbing.web_urls import web_url
+from tfreview.setting_bounds import out_of_bounds
 from tfreview.store.queue_settings import WorkerSettings
 
 
@@ -44,6 +55,9 @@ class SecretVersion(BaseModel):
     account: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")
     name: str | None = Field(default=None, max_length=64)  # a label for `secrets status` (default: v1, v2, ...)
 
+    # written by hand in JSON: a misspelt `not_afer` would leave the version valid for ever (ADR 0564)
+    model_config = ConfigDict(extra="forbid")
+
     @field_validator("value")
     @classmethod
     def _not_empty(cls, value: SecretStr) -> SecretStr:
@@ -59,8 +73,8 @@ class DatabaseSettings(BaseModel):
         "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db, or dynamodb://<table>?region=<r>
     )
     busy_timeout_ms: int = Field(default=5000, ge=5000)  # SQLite: wait for the writer lock; the service refuses less
-    pool_size: int = 5  # PostgreSQL connections per process
-    connect_timeout_seconds: float = 5.0  # PostgreSQL connect timeout
+    pool_size: int = Field(default=5, ge=1, le=1000)  # PostgreSQL connections per process
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)  # PostgreSQL connect timeout
 
 
 class QueueSettings(BaseModel):
@@ -71,11 +85,16 @@ class QueueSettings(BaseModel):
 
 class ServerSettings(BaseModel):
     host: str = "127.0.0.1"  # address `tfreview serve` listens on
-    port: int = 8080  # port `tfreview serve` listens on
+    port: int = Field(default=8080, ge=0, le=65535)  # port `tfreview serve` listens on (0: any free port)
     data_dir: str = ".tfreview-data"  # embedded mode: where the SQLite file lives
     public_url: str = "http://127.0.0.1:8080"  # how others reach the service (links in comments)
     max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line + headers; larger heads: 431
     max_header_count: int = Field(default=100, ge=20)  # header fields per request; more: 431
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        return web_url(value, "https://tfreview.example.com")
 
 
 def versions_from(spec: str) -> list[SecretVersion]:
@@ -134,18 +153,21 @@ class GitHubSettings(_WebhookSecrets):
         "or failure (a required check blocks the merge until a review succeeds: fail-closed); the comment is the "
         "same either way",
     )
-    max_body_bytes: int = 26 * 1024 * 1024  # GitHub caps payloads at 25 MB
+    max_body_bytes: int = Field(default=26 * 1024 * 1024, ge=1024)  # GitHub caps payloads at 25 MB
 
 
 class SpaceliftSettings(_WebhookSecrets):
-    max_body_bytes: int = 1024 * 1024  # larger notifications are refused with 413
-    timestamp_tolerance_seconds: int = 300  # older or future notifications are refused (replay)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)  # larger notifications are refused with 413
+    timestamp_tolerance_seconds: int = Field(default=300, ge=1)  # older or future notifications are refused (replay)
 
 
 class ApiSettings(BaseModel):
-    max_upload_bytes: int = 256 * 1024 * 1024  # POST /api/v1/plans body limit
-    page_size_max: int = 200  # largest `limit` of a list endpoint
+    max_upload_bytes: int = Field(default=256 * 1024 * 1024, ge=1024)  # POST /api/v1/plans body limit
+    page_size_max: int = Field(default=200, ge=1)  # largest `limit` of a list endpoint
     report_cache_bytes: int = Field(default=64 * 1024 * 1024, ge=0)  # reports kept as rendered, per process; 0: none
+
+
+MIN_SIGNING_KEY_BYTES = 16  # the session and CSRF keys (web/dashboard/sessions.py)
 
 
 class DashboardSettings(BaseModel):
@@ -157,6 +179,14 @@ class DashboardSettings(BaseModel):
     session_max_age_seconds: int = Field(default=8 * 3600, ge=60, le=7 * 24 * 3600)  # then sign in again
     cookie_secure: bool = True  # Secure cookies (browsers keep them on https and on http://127.0.0.1/localhost)
     api_docs: bool = True  # serve the interactive OpenAPI docs at /docs (the document itself stays at /openapi.json)
+
+    @field_validator("session_secret", "csrf_secret")
+    @classmethod
+    def _signing_key(cls, value: SecretStr | None) -> SecretStr | None:
+        # what the session signer needs: a shorter key ended `serve` with an internal error after the build
+        if value is not None and len(value.get_secret_value().encode()) < MIN_SIGNING_KEY_BYTES:
+            raise ValueError(f"a dashboard signing key is at least {MIN_SIGNING_KEY_BYTES} bytes")
+        return value
 
 
 class MetricsSettings(BaseModel):
@@ -197,6 +227,24 @@ class Settings(BaseSettings):
     @classmethod
     def _known_level(cls, value: str) -> str:
         return level_name(value)
+
+    @model_validator(mode="after")
+    def _queue_beside_its_database(self) -> Self:
+        # a queue URL beside a SQL database was ignored: the jobs went into the database's own table
+        if self.queue.url is not None and not self.database.url.startswith("dynamodb://"):
+            raise ValueError(
+                "TFREVIEW_QUEUE__URL: an SQS queue is used with a dynamodb:// database only; with a SQL database "
+                "the jobs are its own table (unset TFREVIEW_QUEUE__URL)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _within_shared_bounds(self) -> Self:
+        # no nan, no inf, no wait longer than a thread can wait, anywhere in the tree (setting_bounds.py)
+        problems = list(out_of_bounds(self))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     def secret_references(self) -> list[tuple[str, SecretSource]]:
         """Every configured secret reference of the integrations, by its environment variable (checked at start).

@@ -152,6 +152,24 @@ def test_a_cold_start_that_cannot_build_answers_503_leaks_nothing_and_builds_aga
         lambda_handlers.reset(deployment.services)
 
 
+def test_a_cold_start_with_a_misspelt_setting_answers_503_naming_it_and_not_its_value(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    canary = "canary-typo-3b9c"
+    monkeypatch.setenv("TFREVIEW_DATABASE__URL", deployment.settings.database.url)
+    monkeypatch.setenv("TFREVIEW_QUEUE__URL", deployment.settings.queue.url)
+    monkeypatch.setenv("TFREVIEW_METRICS__TOKN", canary)  # a typo: the metrics would stay closed, silently
+    lambda_handlers.reset()
+    try:
+        with caplog.at_level(logging.INFO):
+            answer = lambda_handlers.http(http_event("GET", "/healthz"))
+        assert problem(answer, 503)["title"] == "Service unavailable"
+        assert "TFREVIEW_METRICS__TOKN (did you mean TFREVIEW_METRICS__TOKEN?)" in caplog.text
+        assert canary not in json.dumps(answer) + caplog.text
+    finally:
+        lambda_handlers.reset(deployment.services)
+
+
 # --- the worker's SQS batches under the invocation's remaining time ------------------------------------------
 
 

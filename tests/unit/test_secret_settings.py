@@ -49,6 +49,8 @@ def test_a_reference_is_read_not_taken_literally(
     path: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     canary = "canary-value-7f3a9c"
+    if path == ("notify", "slack", "webhook_url"):  # checked as a URL once read
+        canary = f"https://hooks.slack.com/services/{canary}"
     secret_file = tmp_path / "secret"
     secret_file.write_text(canary + "\n", encoding="utf-8")
     monkeypatch.setenv("TFREVIEW_" + "__".join(part.upper() for part in path), f"file:{secret_file}")
@@ -74,5 +76,34 @@ def test_an_empty_webhook_secret_is_refused_at_start(source: str, value: str) ->
     every delivery 401 (an empty file was refused already). One more mistake becomes a settings error."""
     from pydantic import ValidationError
 
-    with pytest.raises(ValidationError, match="webhook secret is empty"):
+    with pytest.raises(ValidationError, match="secret is empty"):
         Settings.model_validate({source: {"webhook_secrets": [{"value": value}]}})
+
+
+@pytest.mark.parametrize("path", SECRET_PATHS, ids=".".join)
+@pytest.mark.parametrize("value", ["", " ", "\t\n"])
+def test_a_blank_secret_is_refused_not_taken_as_the_key(
+    path: tuple[str, ...], value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`TFREVIEW_METRICS__TOKEN=" "` opened /metrics to `Authorization: Bearer  `; an empty session secret (compose's
+    `${UNSET}`) ended `serve` with an internal error. Unset is None; blank is a mistake, refused at start."""
+    from pydantic import ValidationError
+
+    monkeypatch.setenv("TFREVIEW_" + "__".join(part.upper() for part in path), value)
+    with pytest.raises(ValidationError, match="secret is empty"):
+        Settings()
+
+
+@pytest.mark.parametrize("name", ["session_secret", "csrf_secret"])
+def test_a_dashboard_signing_key_shorter_than_16_bytes_is_a_settings_error(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ended `serve` with `internal error: ValueError` (exit 3) once the services were built."""
+    from tfreview.cli import main
+
+    monkeypatch.setenv(f"TFREVIEW_DASHBOARD__{name.upper()}", "short-canary")
+    code = main(["db", "upgrade", "--data-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"TFREVIEW_DASHBOARD__{name.upper()}: Value error, a dashboard signing key is at least 16 bytes" in err
+    assert "short-canary" not in err

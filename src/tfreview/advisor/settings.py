@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 ProviderName = Literal["openai", "anthropic", "bedrock"]
 
 
 class ProviderSettings(BaseModel):
     """One model of one provider, in the fallback list."""
+
+    model_config = ConfigDict(extra="forbid")  # written by hand in JSON: a misspelt key is refused (ADR 0564)
 
     provider: ProviderName
     model: str  # bedrock: the model id or inference profile
@@ -33,6 +35,8 @@ class ProviderSettings(BaseModel):
 
 class Price(BaseModel):
     """US dollars per million tokens."""
+
+    model_config = ConfigDict(extra="forbid")  # written by hand in JSON: a misspelt key is refused (ADR 0564)
 
     input_per_million: float = Field(ge=0)
     output_per_million: float = Field(ge=0)

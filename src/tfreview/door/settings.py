@@ -19,6 +19,8 @@ GITHUB_HOOK_NETWORKS = (
     "2606:50c0::/32",
 )
 
+_BROADEST_PROXY_PREFIX = {4: 8, 6: 7}  # 10.0.0.0/8 and fc00::/7: the widest networks a set of proxies lives in
+
 
 class DoorSettings(BaseModel):
     """Rate limits, load shedding, slow clients and automatic blocks."""
@@ -71,4 +73,18 @@ class DoorSettings(BaseModel):
                 ipaddress.ip_network(text, strict=False)
             except ValueError:
                 raise ValueError(f"not an address or network: {text!r}") from None
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_not_everyone(cls, value: list[str]) -> list[str]:
+        # `0.0.0.0/0` believed every client's X-Forwarded-For: any client chose the address its rate limits, blocks
+        # and audit entries count under. The broadest private ranges (10.0.0.0/8, fc00::/7) are still taken.
+        for text in value:
+            network = ipaddress.ip_network(text, strict=False)
+            if network.prefixlen < _BROADEST_PROXY_PREFIX[network.version]:
+                raise ValueError(
+                    f"{text} holds more than proxies: every client in it could choose its address with "
+                    "X-Forwarded-For; name the proxies' own networks"
+                )
         return value

@@ -15,7 +15,7 @@ class AuthSettings(BaseModel):
     oidc_audience: str | None = None  # ID tokens / generic access tokens: the `aud` claim
     oidc_client_id: str | None = None  # Cognito access tokens: `client_id` claim and token_use=access
     algorithms: list[str] = ["RS256"]  # allow-list; `none` and HS* are never accepted
-    leeway_seconds: int = Field(default=60, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
+    leeway_seconds: int = Field(default=60, ge=0, le=60)  # clock skew allowed on exp/nbf (at most 60 s)
     # every JWKS and sign-in call's whole deadline (ADR 0508): 0 or less failed them all, NaN with a ValueError
     jwks_timeout_seconds: float = Field(default=5.0, gt=0, allow_inf_nan=False)  # no keys in time on a cold cache: 503
     # finite and not negative: -1 or NaN took every random `kid` to the issuer, NaN kept stale keys forever

@@ -59,10 +59,12 @@ def services() -> Services:
     build fails (nothing is kept: the next invocation builds again)."""
     with _kept.lock:
         if _kept.services is None:
+            from tfreview.setting_variables import refuse_unknown_variables
             from tfreview.wiring import build_services
             from tfreview.worker.errors import reason_of
 
             try:
+                refuse_unknown_variables(os.environ)  # a misspelt setting is not left to its default (ADR 0564)
                 _kept.services = build_services(Settings())
             except Exception as exc:
                 raise ColdStartFailed(f"the services could not be built: {reason_of(exc)}") from None

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr, field_validator
 
 from tfreview.plumbing.secret_setting import SecretSetting
+from tfreview.plumbing.web_urls import web_url
 
 Channel = Literal["page", "chat", "email", "ticket"]
 ALL_LEVELS = [1, 2, 3, 4]
@@ -25,12 +26,24 @@ class SlackSettings(BaseModel):
     channels: list[Channel] = ["chat"]
     levels: list[int] = ALL_LEVELS
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            web_url(value.get_secret_value(), "https://hooks.slack.com/services/…")
+        return value
+
 
 class PagerDutySettings(BaseModel):
     routing_key: SecretSetting | None = None  # the integration key of an Events API v2 integration
     events_url: str = "https://events.pagerduty.com/v2/enqueue"
     channels: list[Channel] = ["page"]
     levels: list[int] = ALL_LEVELS
+
+    @field_validator("events_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return web_url(value, "https://events.pagerduty.com/v2/enqueue")
 
 
 class SnsSettings(BaseModel):
@@ -39,6 +52,11 @@ class SnsSettings(BaseModel):
     endpoint_url: str | None = None  # a VPC endpoint (or a local AWS endpoint in tests)
     channels: list[Channel] = ["page", "email"]
     levels: list[int] = ALL_LEVELS
+
+    @field_validator("endpoint_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else web_url(value, "https://sns.eu-west-1.amazonaws.com")
 
 
 class SmtpSettings(BaseModel):
@@ -58,6 +76,11 @@ class WebhookSettings(BaseModel):
     secret: SecretSetting | None = None  # HMAC-SHA256 key of X-Tfreview-Signature-256; required with a url
     channels: list[Channel] = ["ticket"]
     levels: list[int] = ALL_LEVELS
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else web_url(value, "https://hooks.example.com/tfreview")
 
 
 class NotifySettings(BaseModel):
@@ -112,7 +135,9 @@ class SloSettings(BaseModel):
 
     window_days: int = Field(default=30, ge=1, le=90)  # the error budget's period
     webhook_availability: float = Field(default=0.999, gt=0, lt=1)  # webhook deliveries answered without a 5xx
-    time_to_review_seconds: float = 600.0  # delivery → final review state; a bucket of the latency histogram
+    time_to_review_seconds: float = Field(
+        default=600.0, gt=0, description="delivery → final review state; a bucket of the latency histogram"
+    )
     time_to_review_objective: float = Field(default=0.95, gt=0, lt=1)  # share of reviews within that time
-    rules_latency_seconds: float = 10.0  # the rules part of one review; a bucket of its histogram
+    rules_latency_seconds: float = Field(default=10.0, gt=0)  # the rules part of one review; a bucket of its histogram
     rules_latency_objective: float = Field(default=0.99, gt=0, lt=1)  # share of reviews within that time

@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 REFERENCE_KINDS = ("env", "file", "aws-sm")
+# a key, a PEM private key or a document of webhook-secret versions is a few KiB; past this it is no secret
+MAX_SECRET_FILE_BYTES = 1024 * 1024
 
 
 def looks_like_reference(text: str) -> bool:
@@ -54,6 +56,10 @@ def resolved_secret_field(value: object) -> object:
     from pydantic import SecretStr
 
     text = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if isinstance(text, str) and not text.strip():
+        # unset is None; a blank value (compose's `${UNSET}`) would be taken as the key itself: a /metrics token
+        # of " " let `Authorization: Bearer  ` in. Never the value in the message, though blank says little.
+        raise ValueError("the secret is empty (blank): unset it, or give the secret, env:NAME, file:PATH or aws-sm:ARN")
     if not isinstance(text, str) or not looks_like_reference(text):
         return value
     try:
@@ -191,9 +197,16 @@ class SecretSource:
         else:
             assert self._path is not None  # the constructor guarantees one of env and path
             try:
-                raw = self._path.read_text(encoding="utf-8")
+                with self._path.open("rb") as stream:  # bounded: `file:/dev/zero` was read until the memory ran out
+                    data = stream.read(MAX_SECRET_FILE_BYTES + 1)
             except OSError as error:
                 raise ConfigError(f"credential {self.origin} cannot be read: {error.strerror}") from None
+            if len(data) > MAX_SECRET_FILE_BYTES:
+                raise ConfigError(f"credential {self.origin} is larger than {MAX_SECRET_FILE_BYTES // 1024} KiB")
+            try:
+                raw = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ConfigError(f"credential {self.origin} is not UTF-8 text") from None
         value = raw.strip()
         if not value:
             raise ConfigError(f"credential {self.origin} is empty")

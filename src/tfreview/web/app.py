@@ -53,6 +53,9 @@ def create_app(services: Services, *, clock: Clock | None = None) -> FastAPI:
         # FastAPI's own OpenTelemetry hooks, unused here (tfreview exports Prometheus metrics): off, so no
         # request pays for asking whether they are configured (an environment look-up per request)
         telemetry={"tracing": False, "metrics": False, "logs": False},
+        # no 307 from `/path/` to `/path`: Starlette builds that Location from the Host header, which the client
+        # chooses (a link to any host, ours in name); a trailing slash is a 404 like any unknown path (ADR 0565)
+        redirect_slashes=False,
     )
     app.state.services = services
     app.state.body_budget = BodyBudget(services.settings.door.body_bytes_in_flight)  # every body read at once

@@ -30,7 +30,7 @@ REQUIRED_PERMISSIONS: dict[str, Permission] = {
 
 class GitHubAppSettings(BaseModel):
     api_url: str = "https://api.github.com"  # GitHub Enterprise Server: https://HOST/api/v3
-    app_id: int | None = None
+    app_id: int | None = Field(default=None, ge=1)
     private_keys: list[str] = []  # `env:NAME` / `file:PATH`, PEM; several during a rotation
     token: str | None = None  # `env:NAME` / `file:PATH`: a plain token, instead of an App (one repository)
     marker_secret: str | None = None  # `env:NAME` / `file:PATH`: the HMAC key of the comment marker
