@@ -75,8 +75,24 @@ class SpaceliftPublisher:
     def handles(review: StoredReview) -> bool:
         return bool(review.source.stack_id and review.source.run_id) and review.source.kind in ("spacelift", "api")
 
-    def publish(self, review: StoredReview) -> None:
+    def ours(self, review: StoredReview) -> bool:
+        """A review of a run this account's API key may act on: of its tenant and naming no other account (ADR 0566);
+        another tenant's review naming this account's stack and run is logged and left alone."""
         if not self.handles(review):
+            return False
+        why = self._settings.foreign(review.tenant_id, review.source.account)
+        if why is not None:
+            logger.info(
+                "spacelift run %s/%s: review %s is not this Spacelift account's (%s): not published to Spacelift",
+                review.source.stack_id,
+                review.source.run_id,
+                review.id,
+                why,
+            )
+        return why is None
+
+    def publish(self, review: StoredReview) -> None:
+        if not self.ours(review):
             return
         typed = review.review()  # InputError: a stored document this release cannot read
         if typed is None:
@@ -101,7 +117,7 @@ class SpaceliftPublisher:
     def publish_failure(self, review: StoredReview) -> None:
         """The review failed for good (ADR 0380): one run comment says so, with the safe reason, the review id and
         how to retry; found again by its marker (a fingerprint of the failure) before anything is posted."""
-        if not self.handles(review) or review.status is not ReviewStatus.FAILED:
+        if review.status is not ReviewStatus.FAILED or not self.ours(review):
             return
         stack_id, run_id = review.source.stack_id or "", review.source.run_id or ""
         key = (stack_id, run_id)
