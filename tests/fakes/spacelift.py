@@ -23,7 +23,8 @@ changesV3(input) { resources { address previousAddress metadata { type } } } }` 
 Failure modes: an unknown or expired bearer token → `errors: [{message: "unauthorized", extensions:
 {code: "UNAUTHENTICATED"}}]`; `fail_next(...)` scripts the next requests ("http500", "graphql_error",
 "drop"); `comment_fault(...)` the next runComment ("lost_response": recorded, then the connection is
-dropped; "fail_after_create": recorded, then HTTP 500). `clock` is injectable (Unix seconds).
+dropped; "fail_after_create": recorded, then HTTP 500), `review_fault(...)` the next runReview likewise (or "refused").
+`clock` is injectable (Unix seconds).
 """
 
 from __future__ import annotations
@@ -271,6 +272,7 @@ class FakeSpacelift:
         self._lock = threading.RLock()
         self._script: deque[str] = deque()
         self._comment_faults: deque[str] = deque()
+        self._review_faults: deque[str] = deque()
         self._requests: list[Recorded] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -300,6 +302,12 @@ class FakeSpacelift:
         """The next runComment calls: "lost_response" or "fail_after_create" (the comment IS recorded)."""
         with self._lock:
             self._comment_faults.extend(faults)
+
+    def review_fault(self, *faults: str) -> None:
+        """The next runReview calls: "lost_response" or "fail_after_create" (the review IS recorded), or "refused"
+        (a GraphQL BAD_USER_INPUT error, nothing recorded: the run moved past review)."""
+        with self._lock:
+            self._review_faults.extend(faults)
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -474,6 +482,9 @@ class FakeSpacelift:
 
     def _run_review(self, args: Mapping[str, Any], after: list[str]) -> tuple[str, Any]:
         run = self._run_of(args)
+        if self._review_faults and self._review_faults[0] == "refused":
+            self._review_faults.popleft()
+            raise GraphQLError("run is not awaiting review", "BAD_USER_INPUT")
         decision = args.get("decision")
         if decision not in ("APPROVE", "REJECT"):
             raise GraphQLError(f'Value "{decision}" does not exist in "RunReviewDecision" enum.', "BAD_USER_INPUT")
@@ -487,6 +498,8 @@ class FakeSpacelift:
             "timestamp": int(self.clock()),
         }
         run.reviews.append(review)
+        if self._review_faults:
+            after.append(self._review_faults.popleft())
         return "RunReview", review
 
 

@@ -157,6 +157,65 @@ def test_run_review_follows_the_verdict_when_enabled(
     assert [r["decision"] for r in spacelift.reviews(STACK, "01RUN")] == expected
 
 
+def test_i6_the_runs_two_reviews_published_by_two_workers_approve_or_reject_it_once(
+    spacelift: FakeSpacelift, client: SpaceliftClient, make_client: ClientFactory
+) -> None:
+    """The upload's review and the webhook's run review carry the same content; in the scaled service two worker
+    processes publish them one after the other (the run's publish lease): one comment, one decision."""
+    for verdict, decision in (("fail", "REJECT"), ("pass", "APPROVE")):
+        run_id = f"TWO{decision}"
+        spacelift.add_run(STACK, run_id, state="UNCONFIRMED")
+        one_worker = publisher_for(client, review_runs=True)
+        one_worker.publish(stored_review(review_id="upload", run_id=run_id, verdict=verdict))
+        other_worker = publisher_for(make_client(), review_runs=True)
+        other_worker.publish(stored_review(review_id="run", run_id=run_id, verdict=verdict))
+        assert len(spacelift.comments(STACK, run_id)) == 1
+        assert [r["decision"] for r in spacelift.reviews(STACK, run_id)] == [decision]
+
+
+@pytest.mark.parametrize("fault", ["lost_response", "fail_after_create"])
+def test_i6_an_approval_whose_answer_was_lost_is_not_sent_twice(
+    spacelift: FakeSpacelift, client: SpaceliftClient, make_client: ClientFactory, fault: str
+) -> None:
+    """An APPROVE is sent at most once (a second one could count as a second approval in a policy): Spacelift
+    created it, then the answer was lost (or a 5xx came back); the job's retry on a restarted worker sends none."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    spacelift.review_fault(fault)
+    with pytest.raises(UpstreamError):
+        publisher_for(client, review_runs=True).publish(stored_review(verdict="pass"))
+    publisher_for(make_client(), review_runs=True).publish(stored_review(verdict="pass"))  # the retry, restarted
+    assert len(spacelift.comments(STACK, "01RUN")) == 1
+    assert [r["decision"] for r in spacelift.reviews(STACK, "01RUN")] == ["APPROVE"]
+
+
+def test_i6_a_rejection_is_never_lost_to_a_failure_after_it(
+    spacelift: FakeSpacelift, client: SpaceliftClient, make_client: ClientFactory
+) -> None:
+    """A REJECT is sent before the comment that records it: a comment that fails after the REJECT was sent leaves
+    the retry to send the comment; a REJECT that failed is sent again by the retry."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    spacelift.fail_next("http500")  # the token exchange of the first attempt
+    with pytest.raises(UpstreamError):
+        publisher_for(client, review_runs=True).publish(stored_review(verdict="fail"))
+    spacelift.comment_fault("fail_after_create")
+    with pytest.raises(UpstreamError):
+        publisher_for(make_client(), review_runs=True).publish(stored_review(verdict="fail"))
+    publisher_for(make_client(), review_runs=True).publish(stored_review(verdict="fail"))
+    assert len(spacelift.comments(STACK, "01RUN")) == 1
+    assert [r["decision"] for r in spacelift.reviews(STACK, "01RUN")] == ["REJECT"]
+
+
+def test_a_run_review_spacelift_refuses_for_good_still_leaves_the_comment(
+    spacelift: FakeSpacelift, client: SpaceliftClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    spacelift.review_fault("refused")  # the run moved past review between our read and the REJECT
+    publisher_for(client, review_runs=True).publish(stored_review(verdict="fail"))
+    assert len(spacelift.comments(STACK, "01RUN")) == 1
+    assert spacelift.reviews(STACK, "01RUN") == []
+    assert "REJECT not sent" in caplog.text
+
+
 def test_run_review_is_off_by_default(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
     publisher_for(client).publish(stored_review())
     assert spacelift.reviews(STACK, run) == []
