@@ -9,15 +9,22 @@ import threading
 import pytest
 
 from tests.fakes.spacelift import FakeSpacelift
+from tests.hostile_text import FORGED_VERDICT, HOSTILE, markdown_leaks
 from tfreview.core.errors import InputError, UpstreamError
+from tfreview.core.policy import Policy
+from tfreview.core.review import review as run_rules
 from tfreview.integrations.spacelift.client import SpaceliftClient
-from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
+from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE, cross_check_notes
+from tfreview.integrations.spacelift.models import PlannedChange
 from tfreview.integrations.spacelift.publisher import SpaceliftPublisher, content_fingerprint
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.parsing.plan_json import load_plan
 from tfreview.ports.records import ReviewStatus
 from tfreview.ports.review_codec import decode
+from tfreview.render.json_report import review_document
+from tfreview.rules import load_rules
 
-from .conftest import STACK, ClientFactory, plan_report, stored_review
+from .conftest import PLAN, STACK, ClientFactory, plan_report, stored_review
 
 
 def publisher_for(client: SpaceliftClient, **settings: object) -> SpaceliftPublisher:
@@ -281,3 +288,20 @@ def test_a_failed_review_becomes_one_run_comment_saying_why_and_how_to_retry(
         assert expected in body
     assert canary not in body
     assert "Traceback" not in body
+
+
+def test_hostile_addresses_named_by_a_plan_mismatch_reach_the_run_comment_inert(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    """The cross-check note names addresses from Spacelift's changesV3 and from the upload (for_each keys anyone
+    with a branch writes) in plain text, not in code spans: they must render as text in the run comment (and in
+    the PR comment that combines it), no autolink (`www.…`), no issue reference (`GH-7`), no markup."""
+    change_set = load_plan(PLAN.read_bytes(), path="plan.json")
+    spacelifts = [PlannedChange(address=f'aws_s3_bucket.x["{HOSTILE}{FORGED_VERDICT}"]'), PlannedChange("see GH-7")]
+    change_set = change_set.with_notes(cross_check_notes(change_set, spacelifts, f"{STACK}/{run}"))
+    assert change_set.coverage.notes[-1].startswith(MISMATCH_NOTE)
+    report = review_document(run_rules(change_set, load_rules(), Policy()))
+    publisher_for(client).publish(stored_review(report, run_id=run))
+    [comment] = spacelift.comments(STACK, run)
+    assert MISMATCH_NOTE in comment["body"]
+    assert markdown_leaks(str(comment["body"])) == []
