@@ -294,7 +294,8 @@ class FakeSpacelift:
 
     def fail_next(self, *modes: str) -> None:
         """The next requests fail: "http500", "http429" (rate limited, `Retry-After: RATE_LIMIT_RETRY_AFTER`),
-        "graphql_error" (a retriable internal error) or "drop"."""
+        "graphql_error" (a retriable internal error), "drop", or "comments_null" (a run's `comments` come back
+        null without an error: partial data)."""
         with self._lock:
             self._script.extend(modes)
 
@@ -404,6 +405,8 @@ class FakeSpacelift:
             if error.code:
                 entry["extensions"] = {"code": error.code}
             return 200, {"errors": [entry], "data": None}
+        if scripted == "comments_null" and isinstance((data.get("stack") or {}).get("run"), dict):
+            data["stack"]["run"]["comments"] = None  # partial data: the field resolved to null, no error said why
         if after == "lost_response":
             return 0, None
         if after == "fail_after_create":

@@ -101,6 +101,19 @@ def test_i2_a_lost_response_to_a_successful_run_comment(
     assert len(spacelift.comments(STACK, run)) == 1
 
 
+def test_i6_a_run_whose_comments_come_back_null_is_not_commented_again(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    """Partial data: `comments: null` without an error is not "no comments" — read as such, every retry would
+    post one more comment. It is Spacelift's failure (retried), and nothing is posted."""
+    publisher_for(client).publish(stored_review())
+    client.run(STACK, run)  # a token in hand: the scripted answer below is the run's own
+    spacelift.fail_next("comments_null")
+    with pytest.raises(UpstreamError, match="comments"):
+        publisher_for(client).publish(stored_review())  # another worker, its publish of the same content
+    assert len(spacelift.comments(STACK, run)) == 1
+
+
 def test_i3_two_jobs_racing_for_the_same_run_post_once_in_100_of_100(
     spacelift: FakeSpacelift, client: SpaceliftClient
 ) -> None:

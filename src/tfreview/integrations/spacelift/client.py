@@ -66,6 +66,9 @@ class SpaceliftClient:
         data = self._call(documents.RUN, {"stack": stack_id, "run": run_id})
         stack = _object(data.get("stack"), f"stack {stack_id}")
         run = _object(stack.get("run"), f"run {run_id} of stack {stack_id}")
+        if not isinstance(run.get("comments"), list):
+            # selected, so a list (maybe empty); anything else read as "no comments" would post ours again (I6)
+            raise UpstreamError(f"Spacelift: run {run_id} of stack {stack_id} came back without its comments list")
         return _run(stack_id, stack, run)
 
     def changes(self, stack_id: str, run_id: str) -> list[PlannedChange]:
