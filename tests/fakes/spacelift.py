@@ -294,8 +294,8 @@ class FakeSpacelift:
 
     def fail_next(self, *modes: str) -> None:
         """The next requests fail: "http500", "http429" (rate limited, `Retry-After: RATE_LIMIT_RETRY_AFTER`),
-        "graphql_error" (a retriable internal error), "drop", or "comments_null" (a run's `comments` come back
-        null without an error: partial data)."""
+        "graphql_error" (a retriable internal error), "graphql_rate_limited" (HTTP 200), "drop", or
+        "comments_null" (a run's `comments` come back null without an error: partial data)."""
         with self._lock:
             self._script.extend(modes)
 
@@ -392,6 +392,8 @@ class FakeSpacelift:
             return 0, None
         if scripted == "graphql_error":
             return 200, {"errors": [{"message": "something went wrong", "extensions": {"code": "INTERNAL"}}]}
+        if scripted == "graphql_rate_limited":  # a limit said in GraphQL's own words, with HTTP 200
+            return 200, {"errors": [{"message": "rate limit exceeded", "extensions": {"code": "RATE_LIMITED"}}]}
         variables = request.get("variables") or {}
         try:
             operation = self._operation(request["query"], request.get("operationName"))

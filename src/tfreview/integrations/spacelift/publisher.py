@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from tfreview.core.errors import InputError
+from tfreview.core.errors import InputError, UpstreamError
 from tfreview.core.findings import Review
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
@@ -204,6 +204,19 @@ class SpaceliftPublisher:
             self._client.run_review(key[0], key[1], decision, note)
         except InputError as exc:  # refused for good (the run moved on): the comment still says the verdict
             logger.warning("spacelift run %s/%s: %s not sent (review %s): %s", *key, decision, review.id, exc)
+            return
+        except UpstreamError as exc:
+            if decision == "REJECT":
+                raise  # sent again by the retry, before the comment
+            # after its comment, an APPROVE is never sent again (at most once): say so instead of a useless retry
+            logger.warning(
+                "spacelift run %s/%s: APPROVE of review %s may not have been sent (%s); it is not sent again: "
+                "the run waits for a human approval",
+                key[0],
+                key[1],
+                review.id,
+                exc,
+            )
             return
         self._reviewed[key] = decision
         logger.info("spacelift run %s/%s: %s sent (review %s)", key[0], key[1], decision, review.id)
