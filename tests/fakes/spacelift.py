@@ -294,8 +294,9 @@ class FakeSpacelift:
 
     def fail_next(self, *modes: str) -> None:
         """The next requests fail: "http500", "http429" (rate limited, `Retry-After: RATE_LIMIT_RETRY_AFTER`),
-        "graphql_error" (a retriable internal error), "graphql_rate_limited" (HTTP 200), "drop", or
-        "comments_null" (a run's `comments` come back null without an error: partial data)."""
+        "graphql_error" (a retriable internal error), "graphql_rate_limited" (HTTP 200), "drop", "comments_null" (a
+        run's `comments` come back null without an error: partial data) or "null_result" (the operation is executed,
+        its result answered null without an error); "pass" answers as usual (to script a later request)."""
         with self._lock:
             self._script.extend(modes)
 
@@ -407,6 +408,8 @@ class FakeSpacelift:
             if error.code:
                 entry["extensions"] = {"code": error.code}
             return 200, {"errors": [entry], "data": None}
+        if scripted == "null_result":  # executed (a mutation took effect), then answered null without an error
+            data = dict.fromkeys(data)
         if scripted == "comments_null" and isinstance((data.get("stack") or {}).get("run"), dict):
             data["stack"]["run"]["comments"] = None  # partial data: the field resolved to null, no error said why
         if after == "lost_response":

@@ -10,7 +10,7 @@ import pytest
 
 from tests.fakes.spacelift import FakeSpacelift
 from tests.hostile_text import FORGED_VERDICT, HOSTILE, markdown_leaks
-from tfreview.core.errors import InputError, UpstreamError
+from tfreview.core.errors import InputError, NotFound, UpstreamError
 from tfreview.core.policy import Policy
 from tfreview.core.review import review as run_rules
 from tfreview.integrations.spacelift.client import SpaceliftClient
@@ -111,6 +111,21 @@ def test_i6_a_run_whose_comments_come_back_null_is_not_commented_again(
     spacelift.fail_next("comments_null")
     with pytest.raises(UpstreamError, match="comments"):
         publisher_for(client).publish(stored_review())  # another worker, its publish of the same content
+    assert len(spacelift.comments(STACK, run)) == 1
+
+
+def test_i6_a_run_comment_answered_null_is_retried_and_not_posted_twice(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    """`runComment` took effect but its result came back null without an error: ambiguous, so retriable (the retry
+    finds the comment) — not "not found", which killed the publish at once."""
+    publisher = publisher_for(client)
+    client.run(STACK, run)  # a token in hand: the scripted answers below are the publish's own
+    spacelift.fail_next("pass", "null_result")  # the run is read as it is; the comment is created, answered null
+    with pytest.raises(UpstreamError) as raised:
+        publisher.publish(stored_review())
+    assert not isinstance(raised.value, NotFound)
+    publisher_for(client).publish(stored_review())  # the job's retry
     assert len(spacelift.comments(STACK, run)) == 1
 
 
