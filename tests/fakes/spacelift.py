@@ -23,7 +23,8 @@ changesV3(input) { resources { address previousAddress metadata { type } } } }` 
 Failure modes: an unknown or expired bearer token → `errors: [{message: "unauthorized", extensions:
 {code: "UNAUTHENTICATED"}}]`; `fail_next(...)` scripts the next requests ("http500", "graphql_error",
 "drop"); `comment_fault(...)` the next runComment ("lost_response": recorded, then the connection is
-dropped; "fail_after_create": recorded, then HTTP 500). `clock` is injectable (Unix seconds).
+dropped; "fail_after_create": recorded, then HTTP 500), `review_fault(...)` the next runReview likewise (or "refused").
+`clock` is injectable (Unix seconds).
 """
 
 from __future__ import annotations
@@ -271,6 +272,7 @@ class FakeSpacelift:
         self._lock = threading.RLock()
         self._script: deque[str] = deque()
         self._comment_faults: deque[str] = deque()
+        self._review_faults: deque[str] = deque()
         self._requests: list[Recorded] = []
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -292,7 +294,9 @@ class FakeSpacelift:
 
     def fail_next(self, *modes: str) -> None:
         """The next requests fail: "http500", "http429" (rate limited, `Retry-After: RATE_LIMIT_RETRY_AFTER`),
-        "graphql_error" (a retriable internal error) or "drop"."""
+        "graphql_error" (a retriable internal error), "graphql_rate_limited" (HTTP 200), "drop", "comments_null" (a
+        run's `comments` come back null without an error: partial data) or "null_result" (the operation is executed,
+        its result answered null without an error); "pass" answers as usual (to script a later request)."""
         with self._lock:
             self._script.extend(modes)
 
@@ -300,6 +304,12 @@ class FakeSpacelift:
         """The next runComment calls: "lost_response" or "fail_after_create" (the comment IS recorded)."""
         with self._lock:
             self._comment_faults.extend(faults)
+
+    def review_fault(self, *faults: str) -> None:
+        """The next runReview calls: "lost_response" or "fail_after_create" (the review IS recorded), or "refused"
+        (a GraphQL BAD_USER_INPUT error, nothing recorded: the run moved past review)."""
+        with self._lock:
+            self._review_faults.extend(faults)
 
     def expire_tokens(self) -> None:
         with self._lock:
@@ -383,6 +393,8 @@ class FakeSpacelift:
             return 0, None
         if scripted == "graphql_error":
             return 200, {"errors": [{"message": "something went wrong", "extensions": {"code": "INTERNAL"}}]}
+        if scripted == "graphql_rate_limited":  # a limit said in GraphQL's own words, with HTTP 200
+            return 200, {"errors": [{"message": "rate limit exceeded", "extensions": {"code": "RATE_LIMITED"}}]}
         variables = request.get("variables") or {}
         try:
             operation = self._operation(request["query"], request.get("operationName"))
@@ -396,6 +408,10 @@ class FakeSpacelift:
             if error.code:
                 entry["extensions"] = {"code": error.code}
             return 200, {"errors": [entry], "data": None}
+        if scripted == "null_result":  # executed (a mutation took effect), then answered null without an error
+            data = dict.fromkeys(data)
+        if scripted == "comments_null" and isinstance((data.get("stack") or {}).get("run"), dict):
+            data["stack"]["run"]["comments"] = None  # partial data: the field resolved to null, no error said why
         if after == "lost_response":
             return 0, None
         if after == "fail_after_create":
@@ -474,6 +490,9 @@ class FakeSpacelift:
 
     def _run_review(self, args: Mapping[str, Any], after: list[str]) -> tuple[str, Any]:
         run = self._run_of(args)
+        if self._review_faults and self._review_faults[0] == "refused":
+            self._review_faults.popleft()
+            raise GraphQLError("run is not awaiting review", "BAD_USER_INPUT")
         decision = args.get("decision")
         if decision not in ("APPROVE", "REJECT"):
             raise GraphQLError(f'Value "{decision}" does not exist in "RunReviewDecision" enum.', "BAD_USER_INPUT")
@@ -487,6 +506,8 @@ class FakeSpacelift:
             "timestamp": int(self.clock()),
         }
         run.reviews.append(review)
+        if self._review_faults:
+            after.append(self._review_faults.popleft())
         return "RunReview", review
 
 

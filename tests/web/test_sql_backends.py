@@ -91,6 +91,22 @@ def test_on_sql_the_api_serves_what_the_webhook_stored(sql_web: Web) -> None:
     assert sql_web.client.get("/readyz").status_code == 200
 
 
+def test_w6_on_sql_policy_input_notifications_ordered_by_nanoseconds_are_stored(sql_web: Web) -> None:
+    """The policy-input shape orders a run's states by `run.updated_at` in nanoseconds (~1.8e18): a column of 32
+    bits on PostgreSQL refused every such notification (500, so Spacelift retried, then disabled the webhook)."""
+    run_id = f"01HQ{uuid.uuid4().hex[:22].upper()}"
+    versions = [deliveries.NOW * 10**9 + n for n in (3, 1, 2)]
+    for version in [*versions, *versions]:
+        signed = deliveries.spacelift(deliveries.policy_input("UNCONFIRMED", version, run_id=run_id))
+        answer = sql_web.client.post("/webhooks/spacelift", content=signed.body, headers=signed.headers)
+        assert answer.status_code in (200, 202), answer.text
+    largest = deliveries.spacelift(deliveries.run_state("FINISHED", 2**63 - 1, run_id=run_id))
+    answer = sql_web.client.post("/webhooks/spacelift", content=largest.body, headers=largest.headers)
+    assert answer.status_code in (200, 202), answer.text  # the largest stateVersion the route accepts is stored
+    mine = [d for d in sql_web.services.intake.list(limit=200).items if run_id in d.key]
+    assert len(mine) == 4
+
+
 def test_w9_sqlite_locked_answers_503_in_time_and_writes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "tfreview.db"
     for web in _web_on(f"sqlite:///{path}"):

@@ -134,21 +134,26 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
 
 
 def upload(
-    services: WiredServices, content: bytes | None = None, *, kind: str = "plan_json", source: SourceInfo | None = None
+    services: WiredServices,
+    content: bytes | None = None,
+    *,
+    kind: str = "plan_json",
+    source: SourceInfo | None = None,
+    tenant: str = TENANT,
 ) -> tuple[str, str]:
-    """Store a plan and accept its upload like `POST /api/v1/plans`: (review id, plan id)."""
+    """Store a plan and accept its upload like `POST /api/v1/plans` with a token of `tenant`: (review id, plan id)."""
     data = PLAN_WITH_FINDINGS.read_bytes() if content is None else content
-    plan_id = services.plans.put(TENANT, data, kind, {"source": "test"})
+    plan_id = services.plans.put(tenant, data, kind, {"source": "test"})
     review_id = str(uuid.uuid4())
     delivery = Delivery(
         source="api",
         key=f"upload-{review_id}",
         event="plan_upload",
-        tenant_id=TENANT,
+        tenant_id=tenant,
         payload_sha256="",
         received_at=datetime.now(UTC),
     )
-    job = ReviewJob.for_review(TENANT, review_id, plan_id=plan_id).encode(
+    job = ReviewJob.for_review(tenant, review_id, plan_id=plan_id).encode(
         max_attempts=services.settings.worker.max_attempts
     )
     services.intake.accept(delivery, data, job, review=(review_id, source or SourceInfo(kind="api")))

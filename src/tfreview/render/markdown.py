@@ -38,6 +38,8 @@ _MAX_VERSION = 40  # `terraform_version`, in the header
 _RESERVE = 3_000  # room kept for section headers, closing tags and the clipping note (twice)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
 _ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")  # not the `&#8203;` entities written here
+_GH_REF = re.compile(r"\b(GH)-(?=\d)", re.IGNORECASE)  # GitHub links `GH-7` like `#7`
+_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)  # GitHub autolinks `www.example.com` without a scheme
 _FINDING_SECTIONS = ("introduced", "introduced and suppressed", "existing", "resolved", "suppressed")
 
 
@@ -47,7 +49,8 @@ def escape(text: str) -> str:
     text = _MD_SPECIAL.sub(r"\\\1", text).replace("://", ":&#8203;//")  # no autolink either
     # a zero-width space after @ (as Renovate does) stops a mention, after # (`\\#` alone may still link) an
     # issue reference; the text reads the same
-    return _ISSUE_REF.sub("#&#8203;", text.replace("@", "@&#8203;"))
+    text = _ISSUE_REF.sub("#&#8203;", text.replace("@", "@&#8203;"))
+    return _WWW.sub(r"\1&#8203;.", _GH_REF.sub(r"\1&#8203;-", text))
 
 
 def prose(text: str) -> str:

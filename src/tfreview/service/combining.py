@@ -10,7 +10,7 @@ happen), both coverages, and the worse verdict.
 whichever of the two reviews finishes last, the PR shows the same combined review — published through
 `GitHubPublisher`, which edits its one comment in place. Only repositories listed in
 `spacelift_api.pull_request_repositories` are combined (a Spacelift account's review reaches a repository's
-PR only when the operator says so).
+PR only when the operator says so), and only plan reviews of the account's own tenant (ADR 0566).
 """
 
 from __future__ import annotations
@@ -123,6 +123,7 @@ class PullRequestCombiner:
         self._reviews = reviews
         self._client = client
         self._repositories = set(settings.pull_request_repositories)
+        self._settings = settings
 
     def publish(self, review: StoredReview) -> None:
         repository, number = review.source.repository, review.source.pull_request
@@ -137,6 +138,8 @@ class PullRequestCombiner:
             return
         if not allowed or not review.source.stack_id or not review.source.run_id:
             return
+        if self._settings.foreign(review.tenant_id, review.source.account) is not None:
+            return  # another tenant's plan naming this account's run: the Spacelift publisher logs it (ADR 0566)
         run = self._client.run(review.source.stack_id, review.source.run_id)
         if not run.proposed:
             logger.info("spacelift run %s is %s, not proposed: not published to a PR", run.id, run.type)
@@ -155,8 +158,10 @@ class PullRequestCombiner:
         return combined_review(plan, hcl, repository=repository, pull_request=number, commit_sha=sha)
 
     def _latest_plan(self, repository: str, number: int) -> StoredReview | None:
-        candidate = self._latest(repository, number, "spacelift")
+        candidate = self._latest(repository, number, "spacelift", tenant_id=self._settings.tenant_id)
         if candidate is None or not candidate.source.stack_id or not candidate.source.run_id:
+            return None
+        if self._settings.foreign(candidate.tenant_id, candidate.source.account) is not None:
             return None
         try:
             run = self._client.run(candidate.source.stack_id, candidate.source.run_id)
@@ -165,12 +170,12 @@ class PullRequestCombiner:
             return None
         return candidate if run.proposed else None
 
-    def _latest(self, repository: str, number: int, kind: str) -> StoredReview | None:
+    def _latest(self, repository: str, number: int, kind: str, *, tenant_id: str | None = None) -> StoredReview | None:
         found: list[StoredReview] = []
         cursor: str | None = None
         for _ in range(_MAX_PAGES):
             page = self._reviews.list(
-                None, filters={"source": kind, "repository": repository}, limit=100, cursor=cursor
+                tenant_id, filters={"source": kind, "repository": repository}, limit=100, cursor=cursor
             )
             found.extend(r for r in page.items if r.source.pull_request == number and r.status in FINISHED)
             cursor = page.next_cursor

@@ -98,7 +98,8 @@ class SpaceliftRunRow(Base):
     tenant_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     run_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     state: Mapped[str] = mapped_column(String(64))
-    state_version: Mapped[int] = mapped_column(Integer())
+    # 64 bits: the policy-input shape's state version is `run.updated_at` in nanoseconds (~1.8e18; migration 0024)
+    state_version: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -183,7 +183,7 @@ def _wire_spacelift(
     settings = services.settings.spacelift_api
     client = SpaceliftClient(_outbound_http(services, http, settings.timeout_seconds, "spacelift"), settings)
     if "api" in sources:
-        sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client)
+        sources["api"] = SpaceliftCheckedPlanSource(sources["api"], client, settings)
     run_publisher = SpaceliftPublisher(client, settings, review_links=_review_links(services))
     spacelift_route: list[Publisher] = [run_publisher]
     if github_publisher is not None:

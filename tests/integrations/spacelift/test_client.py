@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from tests.fakes.spacelift import FakeSpacelift
-from tfreview.core.errors import ConfigError, InputError, NotFound, UpstreamError
+from tfreview.core.errors import ConfigError, InputError, NotFound, UpstreamError, UpstreamRateLimited
 from tfreview.integrations.spacelift.client import SpaceliftClient
+from tfreview.integrations.spacelift.transport import RATE_LIMIT_DEFAULT_WAIT
 
 from .conftest import STACK, ClientFactory, UnixClock
 
@@ -137,6 +138,21 @@ def test_upstream_failures_are_retriable(
     with pytest.raises(error):
         client.run(STACK, "01RUN")
     assert client.run(STACK, "01RUN").id == "01RUN"
+
+
+def test_a_rate_limit_said_in_a_graphql_error_is_waited_out_not_failed(
+    spacelift: FakeSpacelift, client: SpaceliftClient
+) -> None:
+    """HTTP 200 with `errors: [{extensions: {code: RATE_LIMITED}}]`: a wait (no attempt spent), as a 429 is — not a
+    failure retried five times within seconds and then dead with the run never commented."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    client.run(STACK, "01RUN")
+    spacelift.fail_next("graphql_rate_limited")
+    with pytest.raises(UpstreamRateLimited) as raised:
+        client.run_comment(STACK, "01RUN", "hi")
+    assert raised.value.retry_after_seconds == RATE_LIMIT_DEFAULT_WAIT
+    assert raised.value.upstream == "Spacelift"
+    assert spacelift.comments(STACK, "01RUN") == []
 
 
 def test_a_bad_request_is_permanent(spacelift: FakeSpacelift, client: SpaceliftClient) -> None:

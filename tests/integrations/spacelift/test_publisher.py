@@ -9,15 +9,22 @@ import threading
 import pytest
 
 from tests.fakes.spacelift import FakeSpacelift
-from tfreview.core.errors import InputError, UpstreamError
+from tests.hostile_text import FORGED_VERDICT, HOSTILE, markdown_leaks
+from tfreview.core.errors import InputError, NotFound, UpstreamError
+from tfreview.core.policy import Policy
+from tfreview.core.review import review as run_rules
 from tfreview.integrations.spacelift.client import SpaceliftClient
-from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
+from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE, cross_check_notes
+from tfreview.integrations.spacelift.models import PlannedChange
 from tfreview.integrations.spacelift.publisher import SpaceliftPublisher, content_fingerprint
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
+from tfreview.parsing.plan_json import load_plan
 from tfreview.ports.records import ReviewStatus
 from tfreview.ports.review_codec import decode
+from tfreview.render.json_report import review_document
+from tfreview.rules import load_rules
 
-from .conftest import STACK, ClientFactory, plan_report, stored_review
+from .conftest import PLAN, STACK, ClientFactory, plan_report, stored_review
 
 
 def publisher_for(client: SpaceliftClient, **settings: object) -> SpaceliftPublisher:
@@ -94,6 +101,34 @@ def test_i2_a_lost_response_to_a_successful_run_comment(
     assert len(spacelift.comments(STACK, run)) == 1
 
 
+def test_i6_a_run_whose_comments_come_back_null_is_not_commented_again(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    """Partial data: `comments: null` without an error is not "no comments" — read as such, every retry would
+    post one more comment. It is Spacelift's failure (retried), and nothing is posted."""
+    publisher_for(client).publish(stored_review())
+    client.run(STACK, run)  # a token in hand: the scripted answer below is the run's own
+    spacelift.fail_next("comments_null")
+    with pytest.raises(UpstreamError, match="comments"):
+        publisher_for(client).publish(stored_review())  # another worker, its publish of the same content
+    assert len(spacelift.comments(STACK, run)) == 1
+
+
+def test_i6_a_run_comment_answered_null_is_retried_and_not_posted_twice(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    """`runComment` took effect but its result came back null without an error: ambiguous, so retriable (the retry
+    finds the comment) — not "not found", which killed the publish at once."""
+    publisher = publisher_for(client)
+    client.run(STACK, run)  # a token in hand: the scripted answers below are the publish's own
+    spacelift.fail_next("pass", "null_result")  # the run is read as it is; the comment is created, answered null
+    with pytest.raises(UpstreamError) as raised:
+        publisher.publish(stored_review())
+    assert not isinstance(raised.value, NotFound)
+    publisher_for(client).publish(stored_review())  # the job's retry
+    assert len(spacelift.comments(STACK, run)) == 1
+
+
 def test_i3_two_jobs_racing_for_the_same_run_post_once_in_100_of_100(
     spacelift: FakeSpacelift, client: SpaceliftClient
 ) -> None:
@@ -155,6 +190,64 @@ def test_run_review_follows_the_verdict_when_enabled(
     publisher.publish(stored_review(verdict=verdict))
     publisher.publish(stored_review(verdict=verdict))
     assert [r["decision"] for r in spacelift.reviews(STACK, "01RUN")] == expected
+
+
+def test_i6_the_runs_two_reviews_published_by_two_workers_approve_or_reject_it_once(
+    spacelift: FakeSpacelift, client: SpaceliftClient, make_client: ClientFactory
+) -> None:
+    """The upload's review and the webhook's run review carry the same content; in the scaled service two worker
+    processes publish them one after the other (the run's publish lease): one comment, one decision."""
+    for verdict, decision in (("fail", "REJECT"), ("pass", "APPROVE")):
+        run_id = f"TWO{decision}"
+        spacelift.add_run(STACK, run_id, state="UNCONFIRMED")
+        one_worker = publisher_for(client, review_runs=True)
+        one_worker.publish(stored_review(review_id="upload", run_id=run_id, verdict=verdict))
+        other_worker = publisher_for(make_client(), review_runs=True)
+        other_worker.publish(stored_review(review_id="run", run_id=run_id, verdict=verdict))
+        assert len(spacelift.comments(STACK, run_id)) == 1
+        assert [r["decision"] for r in spacelift.reviews(STACK, run_id)] == [decision]
+
+
+@pytest.mark.parametrize("fault", ["lost_response", "fail_after_create"])
+def test_i6_an_approval_whose_answer_was_lost_is_not_sent_twice(
+    spacelift: FakeSpacelift, client: SpaceliftClient, make_client: ClientFactory, fault: str
+) -> None:
+    """An APPROVE is sent at most once (a second one could count as a second approval in a policy): Spacelift
+    created it, then the answer was lost (or a 5xx came back); the job's retry on a restarted worker sends none."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    spacelift.review_fault(fault)
+    publisher_for(client, review_runs=True).publish(stored_review(verdict="pass"))  # logged, not retried
+    publisher_for(make_client(), review_runs=True).publish(stored_review(verdict="pass"))  # a republish, restarted
+    assert len(spacelift.comments(STACK, "01RUN")) == 1
+    assert [r["decision"] for r in spacelift.reviews(STACK, "01RUN")] == ["APPROVE"]
+
+
+def test_i6_a_rejection_is_never_lost_to_a_failure_after_it(
+    spacelift: FakeSpacelift, client: SpaceliftClient, make_client: ClientFactory
+) -> None:
+    """A REJECT is sent before the comment that records it: a comment that fails after the REJECT was sent leaves
+    the retry to send the comment; a REJECT that failed is sent again by the retry."""
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    spacelift.fail_next("http500")  # the token exchange of the first attempt
+    with pytest.raises(UpstreamError):
+        publisher_for(client, review_runs=True).publish(stored_review(verdict="fail"))
+    spacelift.comment_fault("fail_after_create")
+    with pytest.raises(UpstreamError):
+        publisher_for(make_client(), review_runs=True).publish(stored_review(verdict="fail"))
+    publisher_for(make_client(), review_runs=True).publish(stored_review(verdict="fail"))
+    assert len(spacelift.comments(STACK, "01RUN")) == 1
+    assert [r["decision"] for r in spacelift.reviews(STACK, "01RUN")] == ["REJECT"]
+
+
+def test_a_run_review_spacelift_refuses_for_good_still_leaves_the_comment(
+    spacelift: FakeSpacelift, client: SpaceliftClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    spacelift.review_fault("refused")  # the run moved past review between our read and the REJECT
+    publisher_for(client, review_runs=True).publish(stored_review(verdict="fail"))
+    assert len(spacelift.comments(STACK, "01RUN")) == 1
+    assert spacelift.reviews(STACK, "01RUN") == []
+    assert "REJECT not sent" in caplog.text
 
 
 def test_run_review_is_off_by_default(spacelift: FakeSpacelift, client: SpaceliftClient, run: str) -> None:
@@ -222,3 +315,20 @@ def test_a_failed_review_becomes_one_run_comment_saying_why_and_how_to_retry(
         assert expected in body
     assert canary not in body
     assert "Traceback" not in body
+
+
+def test_hostile_addresses_named_by_a_plan_mismatch_reach_the_run_comment_inert(
+    spacelift: FakeSpacelift, client: SpaceliftClient, run: str
+) -> None:
+    """The cross-check note names addresses from Spacelift's changesV3 and from the upload (for_each keys anyone
+    with a branch writes) in plain text, not in code spans: they must render as text in the run comment (and in
+    the PR comment that combines it), no autolink (`www.…`), no issue reference (`GH-7`), no markup."""
+    change_set = load_plan(PLAN.read_bytes(), path="plan.json")
+    spacelifts = [PlannedChange(address=f'aws_s3_bucket.x["{HOSTILE}{FORGED_VERDICT}"]'), PlannedChange("see GH-7")]
+    change_set = change_set.with_notes(cross_check_notes(change_set, spacelifts, f"{STACK}/{run}"))
+    assert change_set.coverage.notes[-1].startswith(MISMATCH_NOTE)
+    report = review_document(run_rules(change_set, load_rules(), Policy()))
+    publisher_for(client).publish(stored_review(report, run_id=run))
+    [comment] = spacelift.comments(STACK, run)
+    assert MISMATCH_NOTE in comment["body"]
+    assert markdown_leaks(str(comment["body"])) == []

@@ -20,18 +20,21 @@ from tfreview.worker.runner import Worker
 
 from .conftest import STACK
 
+RUN_SOURCE = SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme")
+ACME = "spacelift:acme"  # the after_plan hook's token is one of the account's tenant (ADR 0566)
 PLAN_ADDRESSES = ["aws_internet_gateway.gw", "aws_security_group.allow_tls", "aws_security_group_rule.allow_all",
                   "aws_vpc.fail"]  # fmt: skip
 
 
 def services_for(client: SpaceliftClient) -> WiredServices:
-    publisher = SpaceliftPublisher(client, SpaceliftApiSettings(account="acme"))
+    settings = SpaceliftApiSettings(account="acme")
+    publisher = SpaceliftPublisher(client, settings)
     services = build_memory_services(worker_settings(), clock=ManualClock(), publisher=publisher)
     return replace(
         services,
         sources={
             **services.sources,
-            "api": SpaceliftCheckedPlanSource(UploadedPlanSource(services.plans), client),
+            "api": SpaceliftCheckedPlanSource(UploadedPlanSource(services.plans), client, settings),
         },
     )
 
@@ -47,7 +50,7 @@ def test_an_uploaded_plan_that_matches_the_run_is_commented_once(
 ) -> None:
     spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=PLAN_ADDRESSES)
     services = services_for(client)
-    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    review_id, _ = upload(services, tenant=ACME, source=RUN_SOURCE)
     run_all(services)
     stored = services.reviews.get(review_id)
     assert stored is not None
@@ -64,7 +67,7 @@ def test_a_plan_that_does_not_match_the_run_gets_a_coverage_note_and_says_so_fir
 ) -> None:
     spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=[*PLAN_ADDRESSES[1:], "aws_db_instance.main"])
     services = services_for(client)
-    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    review_id, _ = upload(services, tenant=ACME, source=RUN_SOURCE)
     run_all(services)
     stored = services.reviews.get(review_id)
     assert stored is not None
@@ -81,7 +84,7 @@ def test_when_spacelift_is_down_the_review_goes_on_and_says_it_was_not_cross_che
 ) -> None:
     spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=PLAN_ADDRESSES)
     services = services_for(client)
-    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    review_id, _ = upload(services, tenant=ACME, source=RUN_SOURCE)
     spacelift.fail_next("http500")  # the cross-check call (its token exchange) answers 500
     worker = Worker(services, "w1")
     worker.run_once()  # the review job only
@@ -108,6 +111,7 @@ def test_9_13_a_secret_shaped_for_each_key_is_no_mismatch_and_is_never_shown(
     review_id, _ = upload(
         services,
         json.dumps(plan).encode(),
+        tenant=ACME,
         source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"),
     )
     run_all(services)
@@ -129,7 +133,7 @@ def test_9_13_a_real_mismatch_names_spacelift_addresses_redacted(
     key = "AKIAIOSFODNN7EXAMPLE"
     spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=[*PLAN_ADDRESSES, f'aws_iam_user.u["{key}"]'])
     services = services_for(client)
-    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    review_id, _ = upload(services, tenant=ACME, source=RUN_SOURCE)
     run_all(services)
     stored = services.reviews.get(review_id)
     assert stored is not None
@@ -146,7 +150,7 @@ def test_the_run_comment_names_the_stack_and_the_run_not_the_upload(
     """Issue 9, item 18: `upload <id>` means nothing to a Spacelift user."""
     spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", changes=PLAN_ADDRESSES)
     services = services_for(client)
-    review_id, _ = upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    review_id, _ = upload(services, tenant=ACME, source=RUN_SOURCE)
     run_all(services)
     body = spacelift.comments(STACK, "01RUN")[0]["body"]
     assert f"Spacelift stack {STACK} run 01RUN" in body
@@ -165,7 +169,7 @@ def test_a_run_comment_refused_by_spacelifts_rate_limit_waits_without_spending_a
     services = services_for(client)
     clock = services.clock
     assert isinstance(clock, ManualClock)
-    upload(services, source=SourceInfo("spacelift", stack_id=STACK, run_id="01RUN", account="acme"))
+    upload(services, tenant=ACME, source=RUN_SOURCE)
     worker = Worker(services, "w1")
     reviewed = worker.run_once()  # the review job (its cross-check answered)
     assert reviewed is not None

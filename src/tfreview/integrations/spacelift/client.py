@@ -66,6 +66,9 @@ class SpaceliftClient:
         data = self._call(documents.RUN, {"stack": stack_id, "run": run_id})
         stack = _object(data.get("stack"), f"stack {stack_id}")
         run = _object(stack.get("run"), f"run {run_id} of stack {stack_id}")
+        if not isinstance(run.get("comments"), list):
+            # selected, so a list (maybe empty); anything else read as "no comments" would post ours again (I6)
+            raise UpstreamError(f"Spacelift: run {run_id} of stack {stack_id} came back without its comments list")
         return _run(stack_id, stack, run)
 
     def changes(self, stack_id: str, run_id: str) -> list[PlannedChange]:
@@ -99,7 +102,7 @@ class SpaceliftClient:
 
     def run_comment(self, stack_id: str, run_id: str, body: str) -> RunComment:
         data = self._call(documents.COMMENT_RUN, {"stack": stack_id, "run": run_id, "body": body})
-        comment = _object(data.get("runComment"), f"comment on run {run_id}")
+        comment = _result(data.get("runComment"), f"runComment on run {run_id}")
         return _comment(comment)
 
     def run_review(self, stack_id: str, run_id: str, decision: str, note: str | None = None) -> RunReview:
@@ -107,7 +110,7 @@ class SpaceliftClient:
             raise InputError(f"a run review decision is APPROVE or REJECT, not {decision!r}")
         variables = {"stack": stack_id, "run": run_id, "decision": decision, "note": note}
         data = self._call(documents.REVIEW_RUN, variables)
-        review = _object(data.get("runReview"), f"review of run {run_id}")
+        review = _result(data.get("runReview"), f"runReview of run {run_id}")
         note_out = review.get("note")
         return RunReview(
             id=str(review.get("id", "")),
@@ -209,6 +212,14 @@ def _object(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise UpstreamError(f"Spacelift answered something else than an object for {what}")
     return value
+
+
+def _result(value: Any, what: str) -> Mapping[str, Any]:
+    """A mutation's result: null without an error says neither done nor refused — retriable (the publisher reads
+    the run before it writes again), never "not found"."""
+    if value is None:
+        raise UpstreamError(f"Spacelift answered {what} with no result and no error")
+    return _object(value, what)
 
 
 def _text(value: Any) -> str | None:

@@ -25,6 +25,7 @@ from tfreview.core.plan import ChangeKind, ChangeSet
 from tfreview.core.redact import scrub_text
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.models import PlannedChange
+from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ports.records import StoredReview
 from tfreview.ports.service import Fetched, PlanSource
 
@@ -68,14 +69,16 @@ def cross_check_notes(change_set: ChangeSet, planned: list[PlannedChange], run_l
 
 
 class SpaceliftCheckedPlanSource:
-    """Wraps the `api` PlanSource: a review with a Spacelift stack and run id gets the cross-check note."""
+    """Wraps the `api` PlanSource: a review with a Spacelift stack and run id gets the cross-check note — made only
+    for a review of the account's own tenant (ADR 0566); another tenant's gets a note saying why it was not."""
 
     kind = "api"
     unavailable: str | None = None
 
-    def __init__(self, inner: PlanSource, client: SpaceliftClient) -> None:
+    def __init__(self, inner: PlanSource, client: SpaceliftClient, settings: SpaceliftApiSettings) -> None:
         self._inner = inner
         self._client = client
+        self._settings = settings
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
         fetched = self._inner.fetch(review, payload)
@@ -84,6 +87,10 @@ class SpaceliftCheckedPlanSource:
         if not stack_id or not run_id:
             return fetched
         label = f"{stack_id}/{run_id}"
+        foreign = self._settings.foreign(review.tenant_id, review.source.account)
+        if foreign is not None:  # another tenant's upload naming this account's run: never shown its changes
+            logger.warning("spacelift cross-check of %s skipped for review %s: %s", label, review.id, foreign)
+            return replace(fetched, change_set=change_set.with_notes([f"{UNCHECKED_NOTE} (run {label}): {foreign}"]))
         try:
             planned = self._client.changes(stack_id, run_id)
         except TfreviewError as exc:  # the review goes on; the note says what was not checked

@@ -11,6 +11,10 @@ posted. That covers a crash after the comment was created (I1), a lost response 
 
 With `review_runs`, the verdict also drives `runReview`: pass → APPROVE, fail → REJECT, warn → none
 (a human decides); only in states an approval policy evaluates (QUEUED, UNCONFIRMED, PENDING_REVIEW).
+A run's reviews cannot be read back, so our comment is the record of the decision (ADR 0567): it is sent only
+by the publish that posts the comment — a REJECT just before it (at least once: never lost, at worst repeated
+when the comment then fails), an APPROVE just after it (at most once: a second approval could count twice in
+an approval policy; a lost one waits for a human). Spacelift refusing the decision for good leaves the comment.
 """
 
 from __future__ import annotations
@@ -23,11 +27,11 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
-from tfreview.core.errors import InputError
+from tfreview.core.errors import InputError, UpstreamError
 from tfreview.core.findings import Review
 from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
-from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment
+from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment, SpaceliftRun
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.hashing import short_digest
 from tfreview.ports.records import ReviewStatus, StoredReview
@@ -75,8 +79,24 @@ class SpaceliftPublisher:
     def handles(review: StoredReview) -> bool:
         return bool(review.source.stack_id and review.source.run_id) and review.source.kind in ("spacelift", "api")
 
-    def publish(self, review: StoredReview) -> None:
+    def ours(self, review: StoredReview) -> bool:
+        """A review of a run this account's API key may act on: of its tenant and naming no other account (ADR 0566);
+        another tenant's review naming this account's stack and run is logged and left alone."""
         if not self.handles(review):
+            return False
+        why = self._settings.foreign(review.tenant_id, review.source.account)
+        if why is not None:
+            logger.info(
+                "spacelift run %s/%s: review %s is not this Spacelift account's (%s): not published to Spacelift",
+                review.source.stack_id,
+                review.source.run_id,
+                review.id,
+                why,
+            )
+        return why is None
+
+    def publish(self, review: StoredReview) -> None:
+        if not self.ours(review):
             return
         typed = review.review()  # InputError: a stored document this release cannot read
         if typed is None:
@@ -85,23 +105,28 @@ class SpaceliftPublisher:
         key = (stack_id, run_id)
         fingerprint = content_fingerprint(typed, review.verdict)
         with self._lock_for(key):
-            if self._posted.get(key) != fingerprint:
-                run = self._client.run(stack_id, run_id)
-                if self.latest_fingerprint(stack_id, run_id, run.comments) == fingerprint:
-                    logger.info("spacelift run %s/%s: our comment for this content is there already", *key)
-                else:
-                    body = self.comment_body(review, typed, fingerprint)
-                    self._client.run_comment(stack_id, run_id, body)
-                    self.comments_posted += 1
-                    logger.info("spacelift run %s/%s: review %s commented", stack_id, run_id, review.id)
-                self._posted[key] = fingerprint
-            if self._settings.review_runs:
-                self._review(review, typed, key)
+            if self._posted.get(key) == fingerprint:
+                return
+            run = self._client.run(stack_id, run_id)
+            if self.latest_fingerprint(stack_id, run_id, run.comments) == fingerprint:
+                # its run review, when there was one, went with it: never sent again (I6)
+                logger.info("spacelift run %s/%s: our comment for this content is there already", *key)
+            else:
+                decision = self._decision(review, key, run) if self._settings.review_runs else None
+                if decision == "REJECT":  # at least once: sent before the comment that records it
+                    self._send_review(review, typed, key, decision)
+                body = self.comment_body(review, typed, fingerprint)
+                self._client.run_comment(stack_id, run_id, body)
+                self.comments_posted += 1
+                logger.info("spacelift run %s/%s: review %s commented", stack_id, run_id, review.id)
+                if decision == "APPROVE":  # at most once: the comment records it before it is sent
+                    self._send_review(review, typed, key, decision)
+            self._posted[key] = fingerprint
 
     def publish_failure(self, review: StoredReview) -> None:
         """The review failed for good (ADR 0380): one run comment says so, with the safe reason, the review id and
         how to retry; found again by its marker (a fingerprint of the failure) before anything is posted."""
-        if not self.handles(review) or review.status is not ReviewStatus.FAILED:
+        if review.status is not ReviewStatus.FAILED or not self.ours(review):
             return
         stack_id, run_id = review.source.stack_id or "", review.source.run_id or ""
         key = (stack_id, run_id)
@@ -162,17 +187,37 @@ class SpaceliftPublisher:
 
     # --- the run review --------------------------------------------------------------------------
 
-    def _review(self, review: StoredReview, typed: Review, key: tuple[str, str]) -> None:
+    def _decision(self, review: StoredReview, key: tuple[str, str], run: SpaceliftRun) -> str | None:
+        """APPROVE or REJECT for this review's verdict, when the run is in a state an approval policy evaluates."""
         decision = _DECISIONS.get(review.verdict or "")
         if decision is None or self._reviewed.get(key) == decision:
-            return
-        run = self._client.run(*key)
+            return None
         if run.state not in APPROVABLE_STATES:
             logger.info("spacelift run %s/%s is %s: no run review (approval policies do not see it)", *key, run.state)
-            return
+            return None
+        return decision
+
+    def _send_review(self, review: StoredReview, typed: Review, key: tuple[str, str], decision: str) -> None:
         introduced = tally(typed).introduced
         note = f"tfreview: {review.verdict} — {introduced} introduced finding(s); review {review.id}"
-        self._client.run_review(key[0], key[1], decision, note)
+        try:
+            self._client.run_review(key[0], key[1], decision, note)
+        except InputError as exc:  # refused for good (the run moved on): the comment still says the verdict
+            logger.warning("spacelift run %s/%s: %s not sent (review %s): %s", *key, decision, review.id, exc)
+            return
+        except UpstreamError as exc:
+            if decision == "REJECT":
+                raise  # sent again by the retry, before the comment
+            # after its comment, an APPROVE is never sent again (at most once): say so instead of a useless retry
+            logger.warning(
+                "spacelift run %s/%s: APPROVE of review %s may not have been sent (%s); it is not sent again: "
+                "the run waits for a human approval",
+                key[0],
+                key[1],
+                review.id,
+                exc,
+            )
+            return
         self._reviewed[key] = decision
         logger.info("spacelift run %s/%s: %s sent (review %s)", key[0], key[1], decision, review.id)
 

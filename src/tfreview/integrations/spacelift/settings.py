@@ -107,6 +107,24 @@ class SpaceliftApiSettings(BaseModel):
         """The tenant the account's webhooks and uploads land in (see web/spacelift_events.py)."""
         return f"spacelift:{(self.account or '').lower()}"
 
+    def foreign(self, tenant_id: str, account: str | None = None) -> str | None:
+        """Why a review of `tenant_id` (naming `account`, when it does) is not this account's, or None when it is.
+
+        The API key serves one account: only its tenant's reviews are cross-checked with its runs, commented on
+        them, approved or rejected, or combined into their pull requests (ADR 0566). Anyone else's write token
+        can name this account's stack and run in an upload; a notification of another account can carry the
+        same run id."""
+        if not self.account:
+            return "no Spacelift account is configured"
+        if tenant_id.lower() != self.tenant_id:
+            return (
+                f"this review belongs to tenant {tenant_id}, "
+                f"not to Spacelift account {self.account}'s tenant {self.tenant_id}"
+            )
+        if account is not None and account.lower() != self.account.lower():
+            return f"this review names Spacelift account {account}, not {self.account}"
+        return None
+
     def secret_source(self) -> SecretSource:
         if self.api_key_secret is None:
             raise ValueError("spacelift_api.api_key_secret is not set")

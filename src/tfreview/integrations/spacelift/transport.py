@@ -3,6 +3,7 @@
     HTTP 5xx, a transport error, a body that is not JSON         UpstreamError (retriable)
     HTTP 429                                                     UpstreamRateLimited: the job waits out its
                                                                  Retry-After (a minute without one, an hour at most)
+    a GraphQL error saying rate limited (code or words)          UpstreamRateLimited, a minute (no Retry-After there)
     HTTP 401/403, or a GraphQL error saying unauthenticated      AuthRejected (the client refreshes its JWT once)
     GraphQL validation / bad-input errors, other 4xx             InputError (our request is wrong: permanent)
     any other GraphQL error                                      UpstreamError (retriable)
@@ -38,6 +39,8 @@ _BAD_REQUEST_WORDS = re.compile(
     r"|expected type|not found|does not exist",
     re.IGNORECASE,
 )
+_RATE_LIMIT_CODES = frozenset({"RATE_LIMITED", "RATE_LIMIT_EXCEEDED", "TOO_MANY_REQUESTS", "THROTTLED"})
+_RATE_LIMIT_WORDS = re.compile(r"rate[ -]?limit|too many requests|throttl", re.IGNORECASE)
 _MAX_MESSAGE = 300
 RATE_LIMIT_DEFAULT_WAIT = 60.0  # a 429 without Retry-After
 RATE_LIMIT_LONGEST_WAIT = 3600.0  # a Retry-After further off is not plausible (as GitHub's, ADR 0499)
@@ -134,6 +137,12 @@ class GraphQLTransport:
             text = text[: _MAX_MESSAGE - 1] + "…"
         if codes & _AUTH_CODES or _AUTH_WORDS.search(" ".join(messages)):
             return AuthRejected(f"Spacelift {name}: {text}")
+        if codes & _RATE_LIMIT_CODES or _RATE_LIMIT_WORDS.search(" ".join(messages)):
+            return UpstreamRateLimited(
+                f"Spacelift {name}: {text} (rate limited, HTTP 200); waiting {RATE_LIMIT_DEFAULT_WAIT:.0f} s",
+                retry_after_seconds=RATE_LIMIT_DEFAULT_WAIT,
+                upstream="Spacelift",
+            )
         if codes & _BAD_REQUEST_CODES or (not codes and _BAD_REQUEST_WORDS.search(" ".join(messages))):
             return InputError(f"Spacelift {name}: {text}")
         return UpstreamError(f"Spacelift {name}: {text}")
