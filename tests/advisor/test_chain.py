@@ -7,6 +7,7 @@ rows (real requests to the fake provider servers) are in test_providers_*.py.
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from datetime import date
 
@@ -347,3 +348,32 @@ def test_l7_the_callers_time_left_bounds_the_advice_as_the_review_deadline_does(
     assert time.now - start <= 40.0
     advice = _model(advisor.advise(AdviceContext(CONTEXT.change_set, (), Coverage(), seconds=0.0)))
     assert "review deadline reached (0 attempts)" in (advice.unavailable_reason or "")
+
+
+def test_d4_two_reviews_racing_for_the_last_of_the_budget_make_one_call() -> None:
+    """Worker threads check the budget at the same moment: only one may spend its last tokens."""
+    probe = ScriptedClient([answer()])
+    settings = AdvisorSettings(name="openai")
+    used = _model(LlmAdvisor([probe], settings).advise(CONTEXT)).usage
+    need = used.prompt_tokens_estimate + settings.max_output_tokens
+    budget = InMemoryTokenBudget(need + need // 2)  # room for one review, not two
+    entered, release = threading.Event(), threading.Event()
+
+    def first_call_waits(prompt: Prompt, timeout: float) -> Completion:
+        entered.set()
+        release.wait(5)
+        return answer(tokens=(need - settings.max_output_tokens, settings.max_output_tokens))
+
+    client = ScriptedClient([first_call_waits, answer(tokens=(need - settings.max_output_tokens, 1))])
+    advisor = LlmAdvisor([client], settings, budget_store=budget).for_tenant("acme")
+    results: list[Advice] = []
+    racer = threading.Thread(target=lambda: results.append(advisor.advise(CONTEXT)))
+    racer.start()
+    assert entered.wait(5)
+    second = _model(advisor.advise(CONTEXT))  # the first review's call is still in flight
+    release.set()
+    racer.join(5)
+    assert len(client.calls) == 1
+    assert _model(results[0]).is_llm
+    assert not second.is_llm
+    assert second.unavailable_reason is not None and "daily token budget" in second.unavailable_reason

@@ -37,7 +37,7 @@ from tfreview.core.findings import Advice
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import scrub_text
 from tfreview.core.usage import AdviceUsage
-from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls
+from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls, Control
 from tfreview.ops.recorder import NullRecorder, Recorder
 
 log = logging.getLogger("tfreview.advisor")
@@ -56,6 +56,8 @@ class _Tally:
     attempts: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    need: int = 0  # the budget one call may spend: the prompt's estimate and the most output it may have
+    reserved: int = 0  # of the tenant's budget, held for the next call and given back at the end
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +160,32 @@ class LlmAdvisor:
             reason = f"{UNAVAILABLE}: AI review paused until {until} by {paused.set_by}; the rules ran as usual"
             return self._fallback(context, base, reason, retry_later=False)
         held = self.controls.active(AI_BREAKER_OPEN) if self.controls is not None else None
-        if self._budget is not None:
-            need = built.estimated_tokens + s.max_output_tokens
-            if self._budget.remaining(self.tenant_id) < need:
+        tally = _Tally()
+        if self._budget is not None:  # reserved, not just read: two reviews racing for the last tokens get one call
+            tally.need = built.estimated_tokens + s.max_output_tokens
+            if not self._budget.reserve(self.tenant_id, tally.need):
                 limit = self._budget.limit(self.tenant_id)
                 reason = f"{UNAVAILABLE}: the daily token budget ({limit:,} tokens) is spent; the rules ran as usual"
                 self.metrics.count("tfreview_advisor_budget_exhausted_total")
                 return self._fallback(context, base, reason, retry_later=False)
-        tally = _Tally()
+            tally.reserved = tally.need
+        try:
+            return self._consult(context, base, built, view, held, tally)
+        finally:
+            if self._budget is not None and tally.reserved:
+                self._budget.spend(self.tenant_id, -tally.reserved)  # what the calls did not use goes back
+
+    def _consult(
+        self,
+        context: AdviceContext,
+        base: AdviceUsage,
+        built: BuiltPrompt,
+        view: ReviewContext,
+        held: Control | None,
+        tally: _Tally,
+    ) -> Advice:
+        """The models in order, each behind its breaker, until one answers usably."""
+        s = self.settings
         start = self._clock()
         allowed = s.review_deadline_seconds
         if context.seconds is not None:  # the job's time left bounds it too (a worker function's invocation)
@@ -241,6 +261,11 @@ class LlmAdvisor:
                 return None, f"review deadline reached ({attempts} attempts)"
             if attempts and not breaker.allow():
                 return None, f"circuit opened ({attempts} attempts)"
+            if self._budget is not None and tally.reserved < tally.need:  # an earlier answer spent the reservation
+                if not self._budget.reserve(self.tenant_id, tally.need - tally.reserved):
+                    self.metrics.count("tfreview_advisor_budget_exhausted_total")
+                    return None, f"the daily token budget is spent ({attempts} attempts)"
+                tally.reserved = tally.need
             attempts += 1
             tally.attempts += 1
             try:
@@ -269,8 +294,12 @@ class LlmAdvisor:
             self.metrics.set("tfreview_advisor_breaker_open", 0, provider=key)
             tally.input_tokens += completion.input_tokens
             tally.output_tokens += completion.output_tokens
-            if self._budget is not None:
-                self._budget.spend(self.tenant_id, completion.input_tokens + completion.output_tokens)
+            if self._budget is not None:  # the reservation covers the call; beyond it, counted as spent
+                used = completion.input_tokens + completion.output_tokens
+                covered = min(used, tally.reserved)
+                tally.reserved -= covered
+                if used > covered:
+                    self._budget.spend(self.tenant_id, used - covered)
             try:
                 return _Answer(parse_output(completion.text, view.addresses), completion), ""
             except OutputError as error:

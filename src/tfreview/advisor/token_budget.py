@@ -1,7 +1,10 @@
 """A per-tenant daily token budget (D4): at the cap no LLM call is made; the rules go on.
 
-`TokenBudget` is the port; `InMemoryTokenBudget` serves the CLI and the tests (the service can
-back it with its database behind the same three methods).
+`TokenBudget` is the port; `InMemoryTokenBudget` serves the CLI and the tests; the service keeps it in its
+database (`tfreview.store.token_budgets.SqlTokenBudget`, ADR 0560), one budget for every worker process.
+
+A call reserves what it may spend before it is made (`reserve`: all or nothing, so concurrent reviews cannot
+together pass the cap) and settles after it (`spend` of the difference, negative to give back).
 """
 
 from __future__ import annotations
@@ -18,7 +21,11 @@ class TokenBudget(Protocol):
         ...
 
     def spend(self, tenant_id: str, tokens: int) -> None:
-        """Record tokens spent (input and output) by one request."""
+        """Record tokens spent (input and output) by one request; negative: give back part of a reservation."""
+        ...
+
+    def reserve(self, tenant_id: str, tokens: int) -> bool:
+        """Count `tokens` spent now if they fit within today's limit (True); count nothing otherwise (False)."""
         ...
 
     def limit(self, tenant_id: str) -> int: ...
@@ -47,7 +54,20 @@ class InMemoryTokenBudget:
 
     def spend(self, tenant_id: str, tokens: int) -> None:
         with self._lock:
-            day = self._today()
-            for key in [k for k in self._spent if k[1] != day]:
-                del self._spent[key]  # yesterday is gone: the map stays one day long
-            self._spent[(tenant_id, day)] = self._spent.get((tenant_id, day), 0) + max(0, tokens)
+            day = self._forget_other_days()
+            self._spent[(tenant_id, day)] = max(0, self._spent.get((tenant_id, day), 0) + tokens)
+
+    def reserve(self, tenant_id: str, tokens: int) -> bool:
+        with self._lock:
+            day = self._forget_other_days()
+            spent = self._spent.get((tenant_id, day), 0) + max(0, tokens)
+            if spent > self.limit(tenant_id):
+                return False
+            self._spent[(tenant_id, day)] = spent
+            return True
+
+    def _forget_other_days(self) -> date:
+        day = self._today()
+        for key in [k for k in self._spent if k[1] != day]:
+            del self._spent[key]  # yesterday is gone: the map stays one day long
+        return day
