@@ -376,4 +376,21 @@ def test_d4_two_reviews_racing_for_the_last_of_the_budget_make_one_call() -> Non
     assert len(client.calls) == 1
     assert _model(results[0]).is_llm
     assert not second.is_llm
-    assert second.unavailable_reason is not None and "daily token budget" in second.unavailable_reason
+    assert second.unavailable_reason is not None
+    assert "daily token budget" in second.unavailable_reason
+
+
+def test_d4_a_review_across_midnight_settles_on_the_day_it_reserved() -> None:
+    """What a review reserved before midnight and did not use is not given back out of the next day's spending."""
+    settings = AdvisorSettings(name="openai")
+    today = [date(2026, 1, 1)]
+    budget = InMemoryTokenBudget(50_000, today=lambda: today[0])
+
+    def across_midnight(prompt: Prompt, timeout: float) -> Completion:
+        today[0] = date(2026, 1, 2)
+        budget.spend("acme", 3_000)  # another review, after midnight
+        return answer(tokens=(100, 20))
+
+    advisor = LlmAdvisor([ScriptedClient([across_midnight])], settings, budget_store=budget).for_tenant("acme")
+    assert _model(advisor.advise(CONTEXT)).is_llm
+    assert budget.remaining("acme") == 50_000 - 3_000

@@ -23,6 +23,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from tfreview.advisor.breaker import BreakerBoard, CircuitBreaker
 from tfreview.advisor.builtin import BuiltinAdvisor
@@ -58,6 +59,7 @@ class _Tally:
     output_tokens: int = 0
     need: int = 0  # the budget one call may spend: the prompt's estimate and the most output it may have
     reserved: int = 0  # of the tenant's budget, held for the next call and given back at the end
+    day: date | None = None  # the budget's day when the review began: it spends and settles on that day
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +165,8 @@ class LlmAdvisor:
         tally = _Tally()
         if self._budget is not None:  # reserved, not just read: two reviews racing for the last tokens get one call
             tally.need = built.estimated_tokens + s.max_output_tokens
-            if not self._budget.reserve(self.tenant_id, tally.need):
+            tally.day = self._budget.today()
+            if not self._budget.reserve(self.tenant_id, tally.need, day=tally.day):
                 limit = self._budget.limit(self.tenant_id)
                 reason = f"{UNAVAILABLE}: the daily token budget ({limit:,} tokens) is spent; the rules ran as usual"
                 self.metrics.count("tfreview_advisor_budget_exhausted_total")
@@ -173,7 +176,7 @@ class LlmAdvisor:
             return self._consult(context, base, built, view, held, tally)
         finally:
             if self._budget is not None and tally.reserved:
-                self._budget.spend(self.tenant_id, -tally.reserved)  # what the calls did not use goes back
+                self._budget.spend(self.tenant_id, -tally.reserved, day=tally.day)  # what the calls did not use
 
     def _consult(
         self,
@@ -262,7 +265,7 @@ class LlmAdvisor:
             if attempts and not breaker.allow():
                 return None, f"circuit opened ({attempts} attempts)"
             if self._budget is not None and tally.reserved < tally.need:  # an earlier answer spent the reservation
-                if not self._budget.reserve(self.tenant_id, tally.need - tally.reserved):
+                if not self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day):
                     self.metrics.count("tfreview_advisor_budget_exhausted_total")
                     return None, f"the daily token budget is spent ({attempts} attempts)"
                 tally.reserved = tally.need
@@ -299,7 +302,7 @@ class LlmAdvisor:
                 covered = min(used, tally.reserved)
                 tally.reserved -= covered
                 if used > covered:
-                    self._budget.spend(self.tenant_id, used - covered)
+                    self._budget.spend(self.tenant_id, used - covered, day=tally.day)
             try:
                 return _Answer(parse_output(completion.text, view.addresses), completion), ""
             except OutputError as error:

@@ -20,12 +20,18 @@ class TokenBudget(Protocol):
         """Tokens the tenant may still spend today."""
         ...
 
-    def spend(self, tenant_id: str, tokens: int) -> None:
-        """Record tokens spent (input and output) by one request; negative: give back part of a reservation."""
+    def today(self) -> date:
+        """The budget's day now (UTC): a review spends and settles on the day it began."""
         ...
 
-    def reserve(self, tenant_id: str, tokens: int) -> bool:
-        """Count `tokens` spent now if they fit within today's limit (True); count nothing otherwise (False)."""
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
+        """Record tokens spent (input and output) on `day` (today when None); negative: give back part of a
+        reservation made that day."""
+        ...
+
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
+        """Count `tokens` spent on `day` (today when None) if they fit within its limit (True); count nothing
+        otherwise (False)."""
         ...
 
     def limit(self, tenant_id: str) -> int: ...
@@ -48,22 +54,30 @@ class InMemoryTokenBudget:
     def limit(self, tenant_id: str) -> int:
         return self._per_tenant.get(tenant_id, self._default)
 
+    def today(self) -> date:
+        return self._today()
+
     def remaining(self, tenant_id: str) -> int:
         with self._lock:
             return max(0, self.limit(tenant_id) - self._spent.get((tenant_id, self._today()), 0))
 
-    def spend(self, tenant_id: str, tokens: int) -> None:
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
         with self._lock:
-            day = self._forget_other_days()
+            today = self._forget_other_days()
+            day = day or today
+            if day != today:
+                return  # a day that is over: what it spent no longer limits anything
             self._spent[(tenant_id, day)] = max(0, self._spent.get((tenant_id, day), 0) + tokens)
 
-    def reserve(self, tenant_id: str, tokens: int) -> bool:
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
         with self._lock:
-            day = self._forget_other_days()
+            today = self._forget_other_days()
+            day = day or today
             spent = self._spent.get((tenant_id, day), 0) + max(0, tokens)
             if spent > self.limit(tenant_id):
                 return False
-            self._spent[(tenant_id, day)] = spent
+            if day == today:
+                self._spent[(tenant_id, day)] = spent
             return True
 
     def _forget_other_days(self) -> date:

@@ -35,6 +35,9 @@ class SqlTokenBudget:
     def limit(self, tenant_id: str) -> int:
         return self._per_tenant.get(tenant_id, self._default)
 
+    def today(self) -> date:
+        return self._today()
+
     def remaining(self, tenant_id: str) -> int:
         day = self._today().isoformat()
         with self.database.transaction(write=False) as session:
@@ -43,13 +46,14 @@ class SqlTokenBudget:
             )
         return max(0, self.limit(tenant_id) - int(spent or 0))
 
-    def reserve(self, tenant_id: str, tokens: int) -> bool:
-        """Count `tokens` as spent today if they fit within the tenant's limit; False (nothing counted) if not."""
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
+        """Count `tokens` as spent on `day` (today) if they fit within the tenant's limit; False (nothing counted)
+        if not."""
         tokens = max(0, tokens)
         limit = self.limit(tenant_id)
         if tokens > limit:
             return False
-        day = self._today()
+        day = day or self._today()
         for attempt in range(_RACES):
             try:
                 with self.database.transaction() as session:
@@ -70,9 +74,10 @@ class SqlTokenBudget:
                     raise
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    def spend(self, tenant_id: str, tokens: int) -> None:
-        """Count `tokens` spent today; negative: give back what a reservation held and the call did not use."""
-        day = self._today()
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
+        """Count `tokens` spent on `day` (today); negative: give back what a reservation held and the call did not
+        use."""
+        day = day or self._today()
         for attempt in range(_RACES):
             try:
                 with self.database.transaction() as session:
