@@ -394,3 +394,42 @@ def test_d4_a_review_across_midnight_settles_on_the_day_it_reserved() -> None:
     advisor = LlmAdvisor([ScriptedClient([across_midnight])], settings, budget_store=budget).for_tenant("acme")
     assert _model(advisor.advise(CONTEXT)).is_llm
     assert budget.remaining("acme") == 50_000 - 3_000
+
+
+def test_d4_the_tokens_spent_and_the_refused_reviews_are_in_the_metrics() -> None:
+    from tfreview.ops.metrics import PrometheusRecorder
+
+    metrics = PrometheusRecorder(strict=True)
+    settings = AdvisorSettings(name="openai")
+    budget = InMemoryTokenBudget(3_000)
+    client = ScriptedClient([answer(tokens=(900, 100))])
+    advisor = LlmAdvisor([client], settings, budget_store=budget, metrics=metrics).for_tenant("acme")
+    results = [_model(advisor.advise(CONTEXT)) for _ in range(4)]
+    calls = len(client.calls)
+    assert 0 < calls < 4
+    samples = {(name, tuple(sorted(labels.items()))): value for name, labels, value in metrics.samples()}
+    assert (
+        samples[("tfreview_advisor_tokens_total", (("kind", "input"), ("provider", "openai/gpt-test")))] == 900 * calls
+    )
+    assert (
+        samples[("tfreview_advisor_tokens_total", (("kind", "output"), ("provider", "openai/gpt-test")))] == 100 * calls
+    )
+    assert samples[("tfreview_advisor_budget_exhausted_total", ())] == 4 - calls
+    assert sum(not r.is_llm for r in results) == 4 - calls
+
+
+def test_d4_asking_again_after_a_malformed_answer_needs_room_in_the_budget() -> None:
+    probe = ScriptedClient([answer()])
+    settings = AdvisorSettings(name="openai")
+    need = (
+        _model(LlmAdvisor([probe], settings).advise(CONTEXT)).usage.prompt_tokens_estimate + settings.max_output_tokens
+    )
+    budget = InMemoryTokenBudget(need + need // 2)
+    malformed = Completion("not json at all", "gpt-test", need - settings.max_output_tokens, settings.max_output_tokens)
+    client = ScriptedClient([malformed, answer()])
+    advice = _model(LlmAdvisor([client], settings, budget_store=budget).for_tenant("acme").advise(CONTEXT))
+    assert len(client.calls) == 1  # the first answer spent the reservation; a second call would pass the cap
+    assert not advice.is_llm
+    assert advice.unavailable_reason is not None
+    assert "daily token budget is spent" in advice.unavailable_reason
+    assert budget.remaining("acme") == need // 2

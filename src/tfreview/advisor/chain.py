@@ -264,11 +264,8 @@ class LlmAdvisor:
                 return None, f"review deadline reached ({attempts} attempts)"
             if attempts and not breaker.allow():
                 return None, f"circuit opened ({attempts} attempts)"
-            if self._budget is not None and tally.reserved < tally.need:  # an earlier answer spent the reservation
-                if not self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day):
-                    self.metrics.count("tfreview_advisor_budget_exhausted_total")
-                    return None, f"the daily token budget is spent ({attempts} attempts)"
-                tally.reserved = tally.need
+            if not self._top_up(tally):
+                return None, f"the daily token budget is spent ({attempts} attempts)"
             attempts += 1
             tally.attempts += 1
             try:
@@ -293,16 +290,13 @@ class LlmAdvisor:
             breaker.success()  # the provider answered; whether the answer is usable is another matter
             key = breaker_key(client)
             self.metrics.count("tfreview_advisor_calls_total", provider=key, outcome="ok")
+            self.metrics.count("tfreview_advisor_tokens_total", completion.input_tokens, provider=key, kind="input")
+            self.metrics.count("tfreview_advisor_tokens_total", completion.output_tokens, provider=key, kind="output")
             self.metrics.count("tfreview_upstream_requests_total", upstream="model", outcome="ok")
             self.metrics.set("tfreview_advisor_breaker_open", 0, provider=key)
             tally.input_tokens += completion.input_tokens
             tally.output_tokens += completion.output_tokens
-            if self._budget is not None:  # the reservation covers the call; beyond it, counted as spent
-                used = completion.input_tokens + completion.output_tokens
-                covered = min(used, tally.reserved)
-                tally.reserved -= covered
-                if used > covered:
-                    self._budget.spend(self.tenant_id, used - covered, day=tally.day)
+            self._charge(tally, completion.input_tokens + completion.output_tokens)
             try:
                 return _Answer(parse_output(completion.text, view.addresses), completion), ""
             except OutputError as error:
@@ -310,6 +304,26 @@ class LlmAdvisor:
                 if asked_again or attempts >= s.max_attempts:
                     return None, f"malformed answer ({attempts} attempts)"
                 asked_again = True
+
+    def _top_up(self, tally: _Tally) -> bool:
+        """Before a call: the reservation holds what it may spend again (an earlier answer used it); False when
+        the tenant's budget has no room for it."""
+        if self._budget is None or tally.reserved >= tally.need:
+            return True
+        if not self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day):
+            self.metrics.count("tfreview_advisor_budget_exhausted_total")
+            return False
+        tally.reserved = tally.need
+        return True
+
+    def _charge(self, tally: _Tally, used: int) -> None:
+        """After a call: the reservation covers what it used; beyond it, counted as spent."""
+        if self._budget is None:
+            return
+        covered = min(used, tally.reserved)
+        tally.reserved -= covered
+        if used > covered:
+            self._budget.spend(self.tenant_id, used - covered, day=tally.day)
 
     def _failed(self, client: ModelClient, breaker: CircuitBreaker, error: ProviderError) -> None:
         """Tell the breaker, and the metrics: the failed call, and the breaker opening when it does."""
