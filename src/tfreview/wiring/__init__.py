@@ -190,6 +190,7 @@ def _wire_sql_operations(
     from tfreview.store.blocks import SqlBlocks
     from tfreview.store.incidents import SqlIncidents, SqlLeases
     from tfreview.store.notify_outbox import SqlOutbox
+    from tfreview.store.queue_signals import SqlTenantBacklog
     from tfreview.store.secret_uses import SqlSecretUses
     from tfreview.wiring.door import build_door
     from tfreview.wiring.integrations import wire_integrations
@@ -197,7 +198,8 @@ def _wire_sql_operations(
 
     services = wire_integrations(replace(services, audit=SqlAuditTrail(db, clock=now), database=db))
     leases = SqlLeases(db, clock=now)
-    services = replace(services, door=build_door(services, SqlBlocks(db), signals, leases))
+    backlog = SqlTenantBacklog(db, clock=now)
+    services = replace(services, door=build_door(services, SqlBlocks(db), signals, leases, backlog))
     return wire_ops(
         services,
         SqlIncidents(db, clock=now),
