@@ -1,10 +1,10 @@
 """Load shedding: API reads and uploads get 503 + Retry-After while the queue is too deep or too old, or
 while the `shed-load` alert action holds its lease (shared by every process through the database).
 
-A queue too deep or too old sheds only the tenants that fill it (ADR 0561): a tenant with more queued jobs than
-an equal share of `shed_queue_depth` among the tenants waiting, or whose oldest due job has waited past
-`shed_oldest_age_seconds`. The others' reads and uploads are served (fair share runs their jobs first). The
-`shed-load` action, and a caller of no one tenant, are shed whatever they hold.
+A queue too deep or too old, or the `shed-load` action of the queue-backlog alert, sheds only the tenants that
+fill the queue (ADR 0561): a tenant with at least the mean number of queued jobs of the tenants waiting, or whose
+oldest due job has waited past `shed_oldest_age_seconds`. The others' reads and uploads are served (fair share runs
+their jobs first). The `shed-load` action of the other alerts, and a caller of no one tenant, shed everyone.
 
 The queue is looked at every `shed_check_seconds` at most, never per request. Signed webhooks are never
 shed: they are stored and queued whatever the load (the web layer does not ask for them).
@@ -24,6 +24,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 
 logger = logging.getLogger("tfreview.door")
 SHED_LEASE = "shed-load"  # held by the alert action for `shed_action_seconds`
+SHED_QUEUE_LEASE = "shed-load-queue"  # held by the queue-backlog alert's action: sheds the tenants that fill it
 SHED_OWNER = "shed-load-action"  # one owner: a repeated action extends the lease
 
 
@@ -82,9 +83,8 @@ class Shedder:
         mine = backlog.get(tenant_id)
         if mine is None:
             return None
-        settings = self.settings
-        share = settings.shed_queue_depth / max(1, len(backlog))
-        if mine.queued > share or mine.oldest_queued_age_seconds > settings.shed_oldest_age_seconds:
+        mean = sum(b.queued for b in backlog.values()) / len(backlog)
+        if mine.queued >= mean or mine.oldest_queued_age_seconds > self.settings.shed_oldest_age_seconds:
             return reason
         return None
 
@@ -103,11 +103,13 @@ class Shedder:
             self._tenants_at, self._tenants = now, found
         return found
 
-    def force(self) -> bool:
-        """The `shed-load` action: shed for `shed_action_seconds` in every process (False: no lease store)."""
+    def force(self, *, per_tenant: bool = False) -> bool:
+        """The `shed-load` action: shed for `shed_action_seconds` in every process (False: no lease store);
+        `per_tenant` (the queue is the cause): only the tenants that fill the queue."""
         if self.leases is None:
             return False
-        self.leases.acquire(SHED_LEASE, SHED_OWNER, self.settings.shed_action_seconds)
+        lease = SHED_QUEUE_LEASE if per_tenant else SHED_LEASE
+        self.leases.acquire(lease, SHED_OWNER, self.settings.shed_action_seconds)
         with self._lock:
             self._checked_at = None
         return True
@@ -126,14 +128,14 @@ class Shedder:
         elif found.oldest_queued_age_seconds > settings.shed_oldest_age_seconds:
             age, limit = found.oldest_queued_age_seconds, settings.shed_oldest_age_seconds
             reason = f"the oldest job waited {age:.0f} s (limit {limit:g} s)"
-        if self.leases is not None:
+        for lease, everyone in ((SHED_LEASE, True), (SHED_QUEUE_LEASE, False)):
+            if self.leases is None:
+                break
             try:
-                held = self.leases.holder(SHED_LEASE)
+                held = self.leases.holder(lease)
             except Exception:  # as above: no shedding for a database fault
                 held = None
             if held is not None and held.expires_at > self.clock():
-                return (
-                    reason or f"the shed-load action holds until {held.expires_at.isoformat(timespec='seconds')}",
-                    True,
-                )
+                until = held.expires_at.isoformat(timespec="seconds")
+                return reason or f"the shed-load action holds until {until}", everyone
         return reason, False

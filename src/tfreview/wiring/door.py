@@ -19,6 +19,7 @@ from tfreview.ports.blocks import Blocks
 from tfreview.service.container import Services
 
 logger = logging.getLogger("tfreview.wiring")
+QUEUE_CAUSED = frozenset({"queue-backlog"})  # alerts whose shed-load sheds only the tenants that fill the queue
 
 
 def build_door(
@@ -75,10 +76,12 @@ def door_actions(services: Services) -> dict[str, Handler]:
         return {}
 
     def shed_load(rule: AlertRule, incident: Incident) -> str:
-        if not door.shedder.force():
+        per_tenant = rule.id in QUEUE_CAUSED  # the queue is the cause: shed the tenants that fill it (ADR 0561)
+        if not door.shedder.force(per_tenant=per_tenant):
             raise RuntimeError("no lease store to share the shedding")
         seconds = door.settings.shed_action_seconds
-        return f"API reads and uploads answer 503 for {seconds:g} s (signed webhooks are still accepted)"
+        whose = "of the tenants that fill the queue " if per_tenant else ""
+        return f"API reads and uploads {whose}answer 503 for {seconds:g} s (signed webhooks are still accepted)"
 
     def block_source(rule: AlertRule, incident: Incident) -> str:
         at_least = max(2, door.settings.block_failures // 4)
