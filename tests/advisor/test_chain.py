@@ -433,3 +433,35 @@ def test_d4_asking_again_after_a_malformed_answer_needs_room_in_the_budget() -> 
     assert advice.unavailable_reason is not None
     assert "daily token budget is spent" in advice.unavailable_reason
     assert budget.remaining("acme") == need // 2
+
+
+class _BrokenBudget(InMemoryTokenBudget):
+    """A budget whose store fails: on reserve, or only when the review gives back what it did not use."""
+
+    def __init__(self, *, reserve_fails: bool) -> None:
+        super().__init__(50_000)
+        self.reserve_fails = reserve_fails
+
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
+        if self.reserve_fails:
+            raise OSError("the budget's database is gone")
+        return super().reserve(tenant_id, tokens, day=day)
+
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
+        if tokens < 0:
+            raise OSError("the budget's database is gone")
+        super().spend(tenant_id, tokens, day=day)
+
+
+def test_d4_a_budget_store_that_fails_never_calls_a_model_and_never_loses_the_answer() -> None:
+    client = ScriptedClient([answer()])
+    settings = AdvisorSettings(name="openai")
+    unread = _model(LlmAdvisor([client], settings, budget_store=_BrokenBudget(reserve_fails=True)).advise(CONTEXT))
+    assert client.calls == []  # no budget read: no model call (it could not be counted)
+    assert not unread.is_llm
+    assert unread.retry_later is True
+    assert unread.unavailable_reason is not None
+    assert "token budget could not be read" in unread.unavailable_reason
+    answered = LlmAdvisor([client], settings, budget_store=_BrokenBudget(reserve_fails=False)).advise(CONTEXT)
+    assert _model(answered).is_llm  # the give-back failed after the call: the answer is kept, the tokens stay counted
+    assert len(client.calls) == 1

@@ -166,7 +166,13 @@ class LlmAdvisor:
         if self._budget is not None:  # reserved, not just read: two reviews racing for the last tokens get one call
             tally.need = built.estimated_tokens + s.max_output_tokens
             tally.day = self._budget.today()
-            if not self._budget.reserve(self.tenant_id, tally.need, day=tally.day):
+            try:
+                reserved = self._budget.reserve(self.tenant_id, tally.need, day=tally.day)
+            except Exception as error:  # the store is down: a call it cannot count is not made; the AI part later
+                log.warning("advisor token budget could not be read: %s", type(error).__name__)
+                reason = f"{UNAVAILABLE}: the token budget could not be read; the rules ran as usual"
+                return self._fallback(context, base, reason, retry_later=True)
+            if not reserved:
                 limit = self._budget.limit(self.tenant_id)
                 reason = f"{UNAVAILABLE}: the daily token budget ({limit:,} tokens) is spent; the rules ran as usual"
                 self.metrics.count("tfreview_advisor_budget_exhausted_total")
@@ -176,7 +182,7 @@ class LlmAdvisor:
             return self._consult(context, base, built, view, held, tally)
         finally:
             if self._budget is not None and tally.reserved:
-                self._budget.spend(self.tenant_id, -tally.reserved, day=tally.day)  # what the calls did not use
+                self._give_back(tally)
 
     def _consult(
         self,
@@ -305,12 +311,28 @@ class LlmAdvisor:
                     return None, f"malformed answer ({attempts} attempts)"
                 asked_again = True
 
+    def _give_back(self, tally: _Tally) -> None:
+        """What the review reserved and its calls did not use goes back; if the store fails, it stays counted (the
+        review's answer is not lost for it)."""
+        assert self._budget is not None
+        try:
+            self._budget.spend(self.tenant_id, -tally.reserved, day=tally.day)
+        except Exception as error:
+            log.warning(
+                "advisor token budget: %d reserved tokens not given back: %s", tally.reserved, type(error).__name__
+            )
+
     def _top_up(self, tally: _Tally) -> bool:
         """Before a call: the reservation holds what it may spend again (an earlier answer used it); False when
         the tenant's budget has no room for it."""
         if self._budget is None or tally.reserved >= tally.need:
             return True
-        if not self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day):
+        try:
+            reserved = self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day)
+        except Exception as error:  # the store is down: no call it cannot count
+            log.warning("advisor token budget could not be read: %s", type(error).__name__)
+            return False
+        if not reserved:
             self.metrics.count("tfreview_advisor_budget_exhausted_total")
             return False
         tally.reserved = tally.need
