@@ -5,17 +5,21 @@ one conditional UPDATE, so two workers racing for the last tokens cannot both pa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import case, delete, exc, select, update
 from sqlalchemy.orm import Session
 
-from tfreview.advisor.token_budget import utc_today
 from tfreview.store.database import Database
 from tfreview.store.tables import TokenSpendRow
 
 _RACES = 3
 KEPT_DAYS = 7  # older days' rows go when a tenant starts a new day
+
+
+def utc_today() -> date:
+    """The budget's day now (UTC), as `tfreview.advisor.token_budget` counts it (the store may not import it)."""
+    return datetime.now(UTC).date()
 
 
 class SqlTokenBudget:

@@ -10,11 +10,15 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Final
 
-from tfreview.advisor.token_budget import utc_today
 from tfreview.store.aws.table import Table
 
 PREFIX: Final = "AIBUDGET#"
 KEPT_DAYS: Final = 7  # a day's item expires this long after the day ends
+
+
+def utc_today() -> date:
+    """The budget's day now (UTC), as `tfreview.advisor.token_budget` counts it (the store may not import it)."""
+    return datetime.now(UTC).date()
 
 
 class DynamoTokenBudget:
