@@ -186,8 +186,10 @@ def problem_for(error: BaseException, instance: str, request_id: str) -> Problem
                 instance,
                 exc_info=(type(error), error, error.__traceback__),
             )
-    if kind.retry_after:
-        headers["Retry-After"] = str(error.retry_after_seconds if isinstance(error, Shed) else RETRY_AFTER_SECONDS)
+    if isinstance(error, Shed):  # as the door's own refusals: the request-log line, no warning per request
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    elif kind.retry_after:
+        headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         _log.warning(
             "request_id=%s error_id=%s %s (%s) on %s: answering %d",
             request_id,
