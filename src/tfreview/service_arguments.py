@@ -105,7 +105,12 @@ def _add_token_commands(commands: Any, parser_class: type[argparse.ArgumentParse
     tokens = commands.add_parser("tokens", help="API tokens: create, list, revoke, revoke-all")
     token_commands = tokens.add_subparsers(dest="tokens_command", required=True, parser_class=parser_class)
     create = token_commands.add_parser("create", help="create a token and print its secret (shown once)")
-    create.add_argument("--tenant", required=True, help="the tenant it is bound to, e.g. github:123 or spacelift:acme")
+    create.add_argument(
+        "--tenant",
+        required=True,
+        help="the tenant it is bound to, e.g. github:123 or spacelift:acme (printable ASCII; GitHub and Spacelift "
+        "tenants are stored in lower case, as their webhooks name them)",
+    )
     create.add_argument("--scope", required=True, choices=("read", "write", "admin"), help="what it may do")
     create.add_argument("--name", required=True, help="a label to recognise it by")
     create.add_argument("--expires-in-days", type=int, metavar="D", help="expire after D days (default: never)")

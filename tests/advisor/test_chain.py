@@ -7,6 +7,7 @@ rows (real requests to the fake provider servers) are in test_providers_*.py.
 from __future__ import annotations
 
 import random
+import threading
 from collections import Counter
 from datetime import date
 
@@ -347,3 +348,120 @@ def test_l7_the_callers_time_left_bounds_the_advice_as_the_review_deadline_does(
     assert time.now - start <= 40.0
     advice = _model(advisor.advise(AdviceContext(CONTEXT.change_set, (), Coverage(), seconds=0.0)))
     assert "review deadline reached (0 attempts)" in (advice.unavailable_reason or "")
+
+
+def test_d4_two_reviews_racing_for_the_last_of_the_budget_make_one_call() -> None:
+    """Worker threads check the budget at the same moment: only one may spend its last tokens."""
+    probe = ScriptedClient([answer()])
+    settings = AdvisorSettings(name="openai")
+    used = _model(LlmAdvisor([probe], settings).advise(CONTEXT)).usage
+    need = used.prompt_tokens_estimate + settings.max_output_tokens
+    budget = InMemoryTokenBudget(need + need // 2)  # room for one review, not two
+    entered, release = threading.Event(), threading.Event()
+
+    def first_call_waits(prompt: Prompt, timeout: float) -> Completion:
+        entered.set()
+        release.wait(5)
+        return answer(tokens=(need - settings.max_output_tokens, settings.max_output_tokens))
+
+    client = ScriptedClient([first_call_waits, answer(tokens=(need - settings.max_output_tokens, 1))])
+    advisor = LlmAdvisor([client], settings, budget_store=budget).for_tenant("acme")
+    results: list[Advice] = []
+    racer = threading.Thread(target=lambda: results.append(advisor.advise(CONTEXT)))
+    racer.start()
+    assert entered.wait(5)
+    second = _model(advisor.advise(CONTEXT))  # the first review's call is still in flight
+    release.set()
+    racer.join(5)
+    assert len(client.calls) == 1
+    assert _model(results[0]).is_llm
+    assert not second.is_llm
+    assert second.unavailable_reason is not None
+    assert "daily token budget" in second.unavailable_reason
+
+
+def test_d4_a_review_across_midnight_settles_on_the_day_it_reserved() -> None:
+    """What a review reserved before midnight and did not use is not given back out of the next day's spending."""
+    settings = AdvisorSettings(name="openai")
+    today = [date(2026, 1, 1)]
+    budget = InMemoryTokenBudget(50_000, today=lambda: today[0])
+
+    def across_midnight(prompt: Prompt, timeout: float) -> Completion:
+        today[0] = date(2026, 1, 2)
+        budget.spend("acme", 3_000)  # another review, after midnight
+        return answer(tokens=(100, 20))
+
+    advisor = LlmAdvisor([ScriptedClient([across_midnight])], settings, budget_store=budget).for_tenant("acme")
+    assert _model(advisor.advise(CONTEXT)).is_llm
+    assert budget.remaining("acme") == 50_000 - 3_000
+
+
+def test_d4_the_tokens_spent_and_the_refused_reviews_are_in_the_metrics() -> None:
+    from tfreview.ops.metrics import PrometheusRecorder
+
+    metrics = PrometheusRecorder(strict=True)
+    settings = AdvisorSettings(name="openai")
+    budget = InMemoryTokenBudget(3_000)
+    client = ScriptedClient([answer(tokens=(900, 100))])
+    advisor = LlmAdvisor([client], settings, budget_store=budget, metrics=metrics).for_tenant("acme")
+    results = [_model(advisor.advise(CONTEXT)) for _ in range(4)]
+    calls = len(client.calls)
+    assert 0 < calls < 4
+    samples = {(name, tuple(sorted(labels.items()))): value for name, labels, value in metrics.samples()}
+    assert (
+        samples[("tfreview_advisor_tokens_total", (("kind", "input"), ("provider", "openai/gpt-test")))] == 900 * calls
+    )
+    assert (
+        samples[("tfreview_advisor_tokens_total", (("kind", "output"), ("provider", "openai/gpt-test")))] == 100 * calls
+    )
+    assert samples[("tfreview_advisor_budget_exhausted_total", ())] == 4 - calls
+    assert sum(not r.is_llm for r in results) == 4 - calls
+
+
+def test_d4_asking_again_after_a_malformed_answer_needs_room_in_the_budget() -> None:
+    probe = ScriptedClient([answer()])
+    settings = AdvisorSettings(name="openai")
+    need = (
+        _model(LlmAdvisor([probe], settings).advise(CONTEXT)).usage.prompt_tokens_estimate + settings.max_output_tokens
+    )
+    budget = InMemoryTokenBudget(need + need // 2)
+    malformed = Completion("not json at all", "gpt-test", need - settings.max_output_tokens, settings.max_output_tokens)
+    client = ScriptedClient([malformed, answer()])
+    advice = _model(LlmAdvisor([client], settings, budget_store=budget).for_tenant("acme").advise(CONTEXT))
+    assert len(client.calls) == 1  # the first answer spent the reservation; a second call would pass the cap
+    assert not advice.is_llm
+    assert advice.unavailable_reason is not None
+    assert "daily token budget is spent" in advice.unavailable_reason
+    assert budget.remaining("acme") == need // 2
+
+
+class _BrokenBudget(InMemoryTokenBudget):
+    """A budget whose store fails: on reserve, or only when the review gives back what it did not use."""
+
+    def __init__(self, *, reserve_fails: bool) -> None:
+        super().__init__(50_000)
+        self.reserve_fails = reserve_fails
+
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
+        if self.reserve_fails:
+            raise OSError("the budget's database is gone")
+        return super().reserve(tenant_id, tokens, day=day)
+
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
+        if tokens < 0:
+            raise OSError("the budget's database is gone")
+        super().spend(tenant_id, tokens, day=day)
+
+
+def test_d4_a_budget_store_that_fails_never_calls_a_model_and_never_loses_the_answer() -> None:
+    client = ScriptedClient([answer()])
+    settings = AdvisorSettings(name="openai")
+    unread = _model(LlmAdvisor([client], settings, budget_store=_BrokenBudget(reserve_fails=True)).advise(CONTEXT))
+    assert client.calls == []  # no budget read: no model call (it could not be counted)
+    assert not unread.is_llm
+    assert unread.retry_later is True
+    assert unread.unavailable_reason is not None
+    assert "token budget could not be read" in unread.unavailable_reason
+    answered = LlmAdvisor([client], settings, budget_store=_BrokenBudget(reserve_fails=False)).advise(CONTEXT)
+    assert _model(answered).is_llm  # the give-back failed after the call: the answer is kept, the tokens stay counted
+    assert len(client.calls) == 1

@@ -484,3 +484,28 @@ def test_a_retry_racing_a_retry_and_its_claim_leaves_the_running_attempt_alone(s
     stored = stores.queue.get(job.id)
     assert stored is not None
     assert (stored.state, stored.attempts, stored.attempt_token) == (JobState.RUNNING, 1, "first-claim"), stored
+
+
+def test_q10_the_tenant_backlog_counts_each_tenants_queued_jobs_and_its_oldest_due_one(stores: Stores) -> None:
+    """What load shedding per tenant reads (ADR 0561): queued jobs by tenant; running ones are not a backlog."""
+    from tfreview.ops.signals import TenantBacklog, memory_tenant_backlog
+    from tfreview.store.queue_signals import SqlTenantBacklog
+
+    for i in range(4):
+        stores.queue.enqueue(new_job(f"a{i}", tenant="github:A"))
+    stores.clock.advance(30)
+    stores.queue.enqueue(new_job("b0", tenant="github:B"))
+    stores.queue.enqueue(new_job("c0", tenant="github:C"))
+    claimed = [stores.queue.claim("w") for _ in range(2)]
+    assert {job.tenant_id for job in claimed if job is not None} <= {"github:A", "github:B", "github:C"}
+    stores.clock.advance(10)
+    if stores.database is not None:
+        found = SqlTenantBacklog(stores.database, clock=stores.clock)()
+    else:
+        found = memory_tenant_backlog(stores.queue, stores.clock())
+    running = [job.tenant_id for job in claimed if job is not None]
+    expected = {"github:A": 4 - running.count("github:A"), "github:B": 1 - running.count("github:B"),
+                "github:C": 1 - running.count("github:C")}  # fmt: skip
+    assert {tenant: backlog.queued for tenant, backlog in found.items()} == {t: n for t, n in expected.items() if n}
+    if "github:A" in found:
+        assert found["github:A"] == TenantBacklog(found["github:A"].queued, 40.0)

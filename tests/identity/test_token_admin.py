@@ -9,7 +9,14 @@ import pytest
 
 from tfreview.core.errors import AuthError, InputError
 from tfreview.identity.authenticator import BearerAuthenticator
-from tfreview.identity.token_admin import create_token, format_tokens, list_tokens, revoke_token, token_state
+from tfreview.identity.token_admin import (
+    create_token,
+    format_tokens,
+    list_tokens,
+    revoke_all_tokens,
+    revoke_token,
+    token_state,
+)
 from tfreview.ports.records import Scope
 from tfreview.store.memory import MemoryTokens
 
@@ -94,3 +101,43 @@ def test_revoke_is_immediate_and_reports_unknown_ids(tokens: MemoryTokens) -> No
         authenticator.authenticate(f"Bearer {secret}")
     assert not revoke_token(tokens, "does-not-exist")
     assert not revoke_token(tokens, "  ")
+
+
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [
+        ("spacelift:Acme", "spacelift:acme"),  # the account as Spacelift shows it; its webhooks say spacelift:acme
+        ("GitHub:1234", "github:1234"),
+        ("github:owner:Octo-Org", "github:owner:octo-org"),
+        ("  github:7 \n", "github:7"),
+    ],
+)
+def test_a7_a_tenant_is_stored_as_the_webhooks_spell_it(tokens: MemoryTokens, given: str, stored: str) -> None:
+    token, _ = create_token(tokens, given, "read", "x")
+    assert token.tenant_id == stored
+    assert [t.id for t in list_tokens(tokens, given)] == [token.id]
+    assert revoke_all_tokens(tokens, given) == [token.id]
+
+
+@pytest.mark.parametrize(
+    "lookalike",
+    [
+        "github:\uff11",  # FULLWIDTH DIGIT ONE: shows as github:1 in `tokens list`, is another tenant
+        "spacelift:\u0430cme",  # CYRILLIC SMALL LETTER A
+        "github:1\u200b",  # ZERO WIDTH SPACE
+        "github:\u0661",  # ARABIC-INDIC DIGIT ONE
+        "github:1\x00",
+    ],
+)
+def test_a7_a_lookalike_tenant_is_refused(tokens: MemoryTokens, lookalike: str) -> None:
+    with pytest.raises(InputError, match="printable ASCII"):
+        create_token(tokens, lookalike, "admin", "x")
+    assert tokens.list() == []
+
+
+def test_a7_a_rotated_token_keeps_the_tenant_its_old_token_was_stored_with(tokens: MemoryTokens) -> None:
+    from tfreview.service.secret_rotation import rotate_api_token
+
+    old, _ = tokens.create("spacelift:Acme", Scope.WRITE, "made before tenants were case-folded", None)
+    rotate_api_token(tokens, old.id, START)
+    assert {t.tenant_id for t in tokens.list()} == {"spacelift:Acme"}

@@ -287,3 +287,38 @@ def test_every_api_listing_pages_with_a_keyset_cursor_on_dynamodb(
     bad = call(two, "GET", "/api/v1/incidents", operator, query="cursor=not-a-cursor")
     assert bad["statusCode"] == 422  # InputError, as on SQL (web/problems.py)
     assert "invalid cursor" in bad["body"]
+
+
+def test_d4_two_containers_spend_one_tenant_token_budget(moto: SerialMoto) -> None:
+    """A tenant's daily token budget is the table's, not each container's: a cold start is not a fresh budget."""
+    from tfreview.advisor.chain import LlmAdvisor
+    from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
+
+    target = moto.fresh_target()
+    provider = ProviderSettings(provider="openai", model="gpt-test", base_url="http://127.0.0.1:9/v1")  # never called
+    settings = Settings(
+        database=DatabaseSettings(url=f"dynamodb://{target.table}?region={REGION}&endpoint={moto.endpoint_url}"),
+        queue=QueueSettings(url=f"sqs://{target.queue_url}"),
+        advisor=AdvisorSettings(name="openai", providers=[provider], daily_tokens_per_tenant=8_000),
+    )
+    one = build_aws_services(settings, loopback_only=True)
+    two = build_aws_services(settings, loopback_only=True)
+    try:
+        first, second = one.advisor, two.advisor
+        assert isinstance(first, LlmAdvisor)
+        assert isinstance(second, LlmAdvisor)
+        assert first.budget is not None
+        assert second.budget is not None
+        first.budget.spend("github:5", 6_000)
+        assert second.budget.remaining("github:5") == 2_000
+        assert not second.budget.reserve("github:5", 2_001)
+    finally:
+        one.close()
+        two.close()
+    cold = build_aws_services(settings, loopback_only=True)
+    try:
+        assert isinstance(cold.advisor, LlmAdvisor)
+        assert cold.advisor.budget is not None
+        assert cold.advisor.budget.remaining("github:5") == 2_000
+    finally:
+        cold.close()

@@ -23,6 +23,8 @@ import pytest
 from tests.integration.door_requests import delivery, parse, request
 from tests.integration.served import Served, child_env, log_lines_with, serving
 
+REPO = Path(__file__).resolve().parents[2]
+
 TFREVIEW = (sys.executable, "-m", "tfreview")
 PROBLEM_JSON = "application/problem+json"
 DOOR = {
@@ -282,8 +284,8 @@ def test_load_shedding_refuses_api_reads_and_uploads_but_accepts_signed_webhooks
     with serving(data, "--no-worker", env=env) as running:
         auth = {"Authorization": f"Bearer {created.stdout.strip()}"}
         assert request(running.port, "GET", "/api/v1/reviews", headers=auth).status == 200
-        for number in range(1, 4):  # three queued jobs (no worker runs them): past the depth of 2
-            body, headers = delivery(20 + number, number)
+        for number in range(1, 4):  # three queued jobs of the token's tenant (no worker runs them): past 2
+            body, headers = delivery(7, number)
             assert request(running.port, "POST", "/webhooks/github", body=body, headers=headers).status == 202
         time.sleep(0.1)  # one shedding check period
         shed = request(running.port, "GET", "/api/v1/reviews", headers=auth)
@@ -299,6 +301,34 @@ def test_load_shedding_refuses_api_reads_and_uploads_but_accepts_signed_webhooks
         assert request(running.port, "POST", "/webhooks/github", body=body, headers=headers).status == 202
         assert request(running.port, "GET", "/healthz").status == 200
         running.wait_for_log("load shedding on: 3 jobs queued")
+
+
+def test_q10_shedding_refuses_the_tenant_that_fills_the_queue_and_serves_the_others(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    noisy = cli(data, "tokens", "create", "--tenant", "github:21", "--scope", "write", "--name", "noisy")
+    quiet = cli(data, "tokens", "create", "--tenant", "github:22", "--scope", "write", "--name", "quiet")
+    env = child_env(TFREVIEW_DOOR__SHED_QUEUE_DEPTH="4", TFREVIEW_DOOR__SHED_CHECK_SECONDS="0.05")
+    plan = (REPO / "examples" / "demo" / "plan.json").read_bytes()
+    with serving(data, "--no-worker", env=env) as running:
+        for number in range(1, 7):  # tenant github:21 floods: six queued jobs (no worker runs them), past 4
+            body, headers = delivery(21, number)
+            assert request(running.port, "POST", "/webhooks/github", body=body, headers=headers).status == 202
+        body, headers = delivery(22, 1)  # the quiet tenant has one waiting too
+        assert request(running.port, "POST", "/webhooks/github", body=body, headers=headers).status == 202
+        time.sleep(0.1)  # one shedding check period
+        for token, served in ((noisy, False), (quiet, True)):
+            auth = {"Authorization": f"Bearer {token.stdout.strip()}"}
+            read = request(running.port, "GET", "/api/v1/reviews", headers=auth)
+            upload = request(
+                running.port, "POST", "/api/v1/plans", body=plan, headers={**auth, "Content-Type": "application/json"}
+            )
+            if served:
+                assert (read.status, upload.status) == (200, 202), (read.body, upload.body)
+            else:
+                assert (read.status, upload.status) == (503, 503)
+                assert read.headers["retry-after"] == "30"
+                assert "7 jobs queued" in str(read.json()["detail"])
+        running.wait_for_log("load shedding on: 7 jobs queued")
 
 
 def test_one_flooding_tenant_does_not_starve_another(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from tfreview.advisor.breaker import BreakerBoard, CircuitBreaker
 from tfreview.advisor.builtin import BuiltinAdvisor
@@ -37,7 +38,7 @@ from tfreview.core.findings import Advice
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import scrub_text
 from tfreview.core.usage import AdviceUsage
-from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls
+from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls, Control
 from tfreview.ops.recorder import NullRecorder, Recorder
 
 log = logging.getLogger("tfreview.advisor")
@@ -56,6 +57,9 @@ class _Tally:
     attempts: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    need: int = 0  # the budget one call may spend: the prompt's estimate and the most output it may have
+    reserved: int = 0  # of the tenant's budget, held for the next call and given back at the end
+    day: date | None = None  # the budget's day when the review began: it spends and settles on that day
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +162,39 @@ class LlmAdvisor:
             reason = f"{UNAVAILABLE}: AI review paused until {until} by {paused.set_by}; the rules ran as usual"
             return self._fallback(context, base, reason, retry_later=False)
         held = self.controls.active(AI_BREAKER_OPEN) if self.controls is not None else None
-        if self._budget is not None:
-            need = built.estimated_tokens + s.max_output_tokens
-            if self._budget.remaining(self.tenant_id) < need:
+        tally = _Tally()
+        if self._budget is not None:  # reserved, not just read: two reviews racing for the last tokens get one call
+            tally.need = built.estimated_tokens + s.max_output_tokens
+            tally.day = self._budget.today()
+            try:
+                reserved = self._budget.reserve(self.tenant_id, tally.need, day=tally.day)
+            except Exception as error:  # the store is down: a call it cannot count is not made; the AI part later
+                log.warning("advisor token budget could not be read: %s", type(error).__name__)
+                reason = f"{UNAVAILABLE}: the token budget could not be read; the rules ran as usual"
+                return self._fallback(context, base, reason, retry_later=True)
+            if not reserved:
                 limit = self._budget.limit(self.tenant_id)
                 reason = f"{UNAVAILABLE}: the daily token budget ({limit:,} tokens) is spent; the rules ran as usual"
                 self.metrics.count("tfreview_advisor_budget_exhausted_total")
                 return self._fallback(context, base, reason, retry_later=False)
-        tally = _Tally()
+            tally.reserved = tally.need
+        try:
+            return self._consult(context, base, built, view, held, tally)
+        finally:
+            if self._budget is not None and tally.reserved:
+                self._give_back(tally)
+
+    def _consult(
+        self,
+        context: AdviceContext,
+        base: AdviceUsage,
+        built: BuiltPrompt,
+        view: ReviewContext,
+        held: Control | None,
+        tally: _Tally,
+    ) -> Advice:
+        """The models in order, each behind its breaker, until one answers usably."""
+        s = self.settings
         start = self._clock()
         allowed = s.review_deadline_seconds
         if context.seconds is not None:  # the job's time left bounds it too (a worker function's invocation)
@@ -241,6 +270,8 @@ class LlmAdvisor:
                 return None, f"review deadline reached ({attempts} attempts)"
             if attempts and not breaker.allow():
                 return None, f"circuit opened ({attempts} attempts)"
+            if not self._top_up(tally):
+                return None, f"the daily token budget is spent ({attempts} attempts)"
             attempts += 1
             tally.attempts += 1
             try:
@@ -265,12 +296,13 @@ class LlmAdvisor:
             breaker.success()  # the provider answered; whether the answer is usable is another matter
             key = breaker_key(client)
             self.metrics.count("tfreview_advisor_calls_total", provider=key, outcome="ok")
+            self.metrics.count("tfreview_advisor_tokens_total", completion.input_tokens, provider=key, kind="input")
+            self.metrics.count("tfreview_advisor_tokens_total", completion.output_tokens, provider=key, kind="output")
             self.metrics.count("tfreview_upstream_requests_total", upstream="model", outcome="ok")
             self.metrics.set("tfreview_advisor_breaker_open", 0, provider=key)
             tally.input_tokens += completion.input_tokens
             tally.output_tokens += completion.output_tokens
-            if self._budget is not None:
-                self._budget.spend(self.tenant_id, completion.input_tokens + completion.output_tokens)
+            self._charge(tally, completion.input_tokens + completion.output_tokens)
             try:
                 return _Answer(parse_output(completion.text, view.addresses), completion), ""
             except OutputError as error:
@@ -278,6 +310,42 @@ class LlmAdvisor:
                 if asked_again or attempts >= s.max_attempts:
                     return None, f"malformed answer ({attempts} attempts)"
                 asked_again = True
+
+    def _give_back(self, tally: _Tally) -> None:
+        """What the review reserved and its calls did not use goes back; if the store fails, it stays counted (the
+        review's answer is not lost for it)."""
+        assert self._budget is not None
+        try:
+            self._budget.spend(self.tenant_id, -tally.reserved, day=tally.day)
+        except Exception as error:
+            log.warning(
+                "advisor token budget: %d reserved tokens not given back: %s", tally.reserved, type(error).__name__
+            )
+
+    def _top_up(self, tally: _Tally) -> bool:
+        """Before a call: the reservation holds what it may spend again (an earlier answer used it); False when
+        the tenant's budget has no room for it."""
+        if self._budget is None or tally.reserved >= tally.need:
+            return True
+        try:
+            reserved = self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day)
+        except Exception as error:  # the store is down: no call it cannot count
+            log.warning("advisor token budget could not be read: %s", type(error).__name__)
+            return False
+        if not reserved:
+            self.metrics.count("tfreview_advisor_budget_exhausted_total")
+            return False
+        tally.reserved = tally.need
+        return True
+
+    def _charge(self, tally: _Tally, used: int) -> None:
+        """After a call: the reservation covers what it used; beyond it, counted as spent."""
+        if self._budget is None:
+            return
+        covered = min(used, tally.reserved)
+        tally.reserved -= covered
+        if used > covered:
+            self._budget.spend(self.tenant_id, used - covered, day=tally.day)
 
     def _failed(self, client: ModelClient, breaker: CircuitBreaker, error: ProviderError) -> None:
         """Tell the breaker, and the metrics: the failed call, and the breaker opening when it does."""

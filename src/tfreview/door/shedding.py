@@ -1,6 +1,11 @@
 """Load shedding: API reads and uploads get 503 + Retry-After while the queue is too deep or too old, or
 while the `shed-load` alert action holds its lease (shared by every process through the database).
 
+A queue too deep or too old, or the `shed-load` action of the queue-backlog alert, sheds only the tenants that
+fill the queue (ADR 0561): a tenant with at least the mean number of queued jobs of the tenants waiting, or whose
+oldest due job has waited past `shed_oldest_age_seconds`. The others' reads and uploads are served (fair share runs
+their jobs first). The `shed-load` action of the other alerts, and a caller of no one tenant, shed everyone.
+
 The queue is looked at every `shed_check_seconds` at most, never per request. Signed webhooks are never
 shed: they are stored and queued whatever the load (the web layer does not ask for them).
 """
@@ -10,15 +15,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from tfreview.door.settings import DoorSettings
 from tfreview.ops.incidents import Leases
-from tfreview.ops.signals import QueueSignals
+from tfreview.ops.signals import QueueSignals, TenantBacklog
 from tfreview.plumbing.clock import Clock, utcnow
 
 logger = logging.getLogger("tfreview.door")
 SHED_LEASE = "shed-load"  # held by the alert action for `shed_action_seconds`
+SHED_QUEUE_LEASE = "shed-load-queue"  # held by the queue-backlog alert's action: sheds the tenants that fill it
 SHED_OWNER = "shed-load-action"  # one owner: a repeated action extends the lease
 
 
@@ -29,10 +35,12 @@ class Shedder:
         settings: DoorSettings,
         leases: Leases | None = None,
         *,
+        backlog: Callable[[], Mapping[str, TenantBacklog]] | None = None,
         clock: Clock = utcnow,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.signals = signals
+        self.backlog = backlog  # each tenant's queued jobs (None: every caller is shed alike)
         self.settings = settings
         self.leases = leases
         self.clock = clock
@@ -40,6 +48,9 @@ class Shedder:
         self._lock = threading.Lock()
         self._checked_at: float | None = None
         self._reason: str | None = None
+        self._forced = False  # the reason is the shed-load action's: every tenant is shed
+        self._tenants_at: float | None = None
+        self._tenants: Mapping[str, TenantBacklog] = {}
 
     def shedding(self) -> str | None:
         """Why API reads and uploads are shed right now (None: they are served)."""
@@ -48,39 +59,83 @@ class Shedder:
             if self._checked_at is not None and now - self._checked_at < self.settings.shed_check_seconds:
                 return self._reason
             self._checked_at = now
-        reason = self._decide()
+        reason, forced = self._decide()
         with self._lock:
             if reason != self._reason:
                 logger.warning("load shedding %s", f"on: {reason}" if reason else "off")
-            self._reason = reason
+            self._reason, self._forced = reason, forced
         return reason
 
-    def force(self) -> bool:
-        """The `shed-load` action: shed for `shed_action_seconds` in every process (False: no lease store)."""
+    @property
+    def per_tenant(self) -> bool:
+        """Whether the current shedding spares the tenants that do not fill the queue (`shedding_for` decides)."""
+        with self._lock:
+            return self.backlog is not None and self._reason is not None and not self._forced
+
+    def shedding_for(self, tenant_id: str | None) -> str | None:
+        """Why this tenant's API reads and uploads are shed right now (None: they are served)."""
+        reason = self.shedding()
+        if reason is None or tenant_id is None or not self.per_tenant:
+            return reason
+        backlog = self._tenant_backlog()
+        if backlog is None:  # the queue could not be read per tenant: shed alike, as before
+            return reason
+        mine = backlog.get(tenant_id)
+        if mine is None:
+            return None
+        mean = sum(b.queued for b in backlog.values()) / len(backlog)
+        if mine.queued >= mean or mine.oldest_queued_age_seconds > self.settings.shed_oldest_age_seconds:
+            return reason
+        return None
+
+    def _tenant_backlog(self) -> Mapping[str, TenantBacklog] | None:
+        assert self.backlog is not None
+        now = self._monotonic()
+        with self._lock:
+            if self._tenants_at is not None and now - self._tenants_at < self.settings.shed_check_seconds:
+                return self._tenants
+        try:
+            found = dict(self.backlog())
+        except Exception as exc:
+            logger.warning("load shedding: the queue could not be read per tenant: %s", type(exc).__name__)
+            return None
+        with self._lock:
+            self._tenants_at, self._tenants = now, found
+        return found
+
+    def force(self, *, per_tenant: bool = False) -> bool:
+        """The `shed-load` action: shed for `shed_action_seconds` in every process (False: no lease store);
+        `per_tenant` (the queue is the cause): only the tenants that fill the queue."""
         if self.leases is None:
             return False
-        self.leases.acquire(SHED_LEASE, SHED_OWNER, self.settings.shed_action_seconds)
+        lease = SHED_QUEUE_LEASE if per_tenant else SHED_LEASE
+        self.leases.acquire(lease, SHED_OWNER, self.settings.shed_action_seconds)
         with self._lock:
             self._checked_at = None
         return True
 
-    def _decide(self) -> str | None:
+    def _decide(self) -> tuple[str | None, bool]:
+        """(why shed, whether the shed-load action holds: then every tenant is shed)."""
         try:
             found = self.signals()
         except Exception as exc:  # the database is down: the readiness check says so; do not shed for it
             logger.warning("load shedding: the queue could not be read: %s", type(exc).__name__)
-            return None
+            return None, False
         settings = self.settings
+        reason = None
         if found.queued > settings.shed_queue_depth:
-            return f"{found.queued} jobs queued (limit {settings.shed_queue_depth})"
-        if found.oldest_queued_age_seconds > settings.shed_oldest_age_seconds:
+            reason = f"{found.queued} jobs queued (limit {settings.shed_queue_depth})"
+        elif found.oldest_queued_age_seconds > settings.shed_oldest_age_seconds:
             age, limit = found.oldest_queued_age_seconds, settings.shed_oldest_age_seconds
-            return f"the oldest job waited {age:.0f} s (limit {limit:g} s)"
-        if self.leases is not None:
+            reason = f"the oldest job waited {age:.0f} s (limit {limit:g} s)"
+        for lease, everyone in ((SHED_LEASE, True), (SHED_QUEUE_LEASE, False)):
+            if self.leases is None:
+                break
             try:
-                held = self.leases.holder(SHED_LEASE)
+                held = self.leases.holder(lease)
             except Exception:  # as above: no shedding for a database fault
                 held = None
             if held is not None and held.expires_at > self.clock():
-                return f"the shed-load action holds until {held.expires_at.isoformat(timespec='seconds')}"
-        return None
+                until = held.expires_at.isoformat(timespec="seconds")
+                return reason or f"the shed-load action holds until {until}", everyone
+        return reason, False

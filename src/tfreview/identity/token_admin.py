@@ -18,6 +18,23 @@ from tfreview.ports.service import Tokens
 MAX_EXPIRY_DAYS = 3650
 MAX_NAME_LENGTH = 100
 MAX_TENANT_LENGTH = 200
+# the tenants the webhooks name, spelled in lower case (`github:<installation>`, `github:owner:<login>`,
+# `spacelift:<account>`): a token for `spacelift:Acme` is one for the tenant its webhooks call `spacelift:acme`
+CASE_FOLDED_KINDS = ("github:", "spacelift:")
+
+
+def canonical_tenant(tenant_id: str) -> str:
+    """The tenant as the service stores it: trimmed, printable ASCII only (a lookalike such as `github:１` or a
+    Cyrillic `а` would name another, empty tenant that reads like a real one), and a GitHub or Spacelift tenant in
+    lower case, as the webhooks spell it. InputError otherwise."""
+    tenant_id = tenant_id.strip()
+    if not tenant_id or len(tenant_id) > MAX_TENANT_LENGTH or any(c.isspace() for c in tenant_id):
+        raise InputError(f"tenant must be 1–{MAX_TENANT_LENGTH} characters without spaces, e.g. github:123")
+    if not all("!" <= c <= "~" for c in tenant_id):
+        raise InputError("tenant must be printable ASCII (no lookalike letters or digits), e.g. github:123")
+    if tenant_id.lower().startswith(CASE_FOLDED_KINDS):
+        return tenant_id.lower()
+    return tenant_id
 
 
 def create_token(
@@ -30,13 +47,13 @@ def create_token(
     expires_in_days: int | None = None,
     out: TextIO | None = None,
     now: Callable[[], datetime] = utcnow,
+    same_tenant: bool = False,
 ) -> tuple[ApiToken, str]:
     """Create a token; (record, secret). The secret exists only in this return value (and on `out`,
-    when given): show it once. InputError on a bad tenant, name, scope or expiry."""
-    tenant_id = tenant_id.strip()
+    when given): show it once. InputError on a bad tenant, name, scope or expiry. The tenant is stored as
+    `canonical_tenant` spells it; `same_tenant`: exactly as given (a rotated token keeps its old token's tenant)."""
+    tenant_id = tenant_id if same_tenant else canonical_tenant(tenant_id)
     name = name.strip()
-    if not tenant_id or len(tenant_id) > MAX_TENANT_LENGTH or any(c.isspace() for c in tenant_id):
-        raise InputError(f"tenant must be 1–{MAX_TENANT_LENGTH} characters without spaces, e.g. github:123")
     if not name or len(name) > MAX_NAME_LENGTH:
         raise InputError(f"name must be 1–{MAX_NAME_LENGTH} characters")
     try:
@@ -77,7 +94,9 @@ def token_state(token: ApiToken, now: datetime) -> str:
 
 def list_tokens(tokens: Tokens, tenant_id: str | None = None) -> list[ApiToken]:
     """Every token (of one tenant, when given), oldest first. There are no secrets to show: none is stored."""
-    return sorted(tokens.list(tenant_id), key=lambda token: (token.tenant_id, token.created_at, token.id))
+    if tenant_id is not None and tenant_id.strip():
+        tenant_id = _stored_spelling(tenant_id)
+    return sorted(tokens.list(tenant_id or None), key=lambda token: (token.tenant_id, token.created_at, token.id))
 
 
 def format_tokens(found: list[ApiToken], now: datetime) -> str:
@@ -115,7 +134,19 @@ def revoke_all_tokens(tokens: Tokens, tenant_id: str, scope: str | None = None) 
         chosen = Scope(scope) if scope is not None else None
     except ValueError:
         raise ConfigError(f"unknown scope {scope!r}; one of: read, write, admin") from None
-    return tokens.revoke_all(tenant_id, chosen)
+    revoked = tokens.revoke_all(tenant_id, chosen)
+    canonical = _stored_spelling(tenant_id)
+    if canonical != tenant_id:  # `spacelift:Acme`: the tokens created as `spacelift:acme` (and any of old as given)
+        revoked += tokens.revoke_all(canonical, chosen)
+    return revoked
+
+
+def _stored_spelling(tenant_id: str) -> str:
+    """The tenant as `create_token` stores it; what was given (trimmed) when it is no tenant at all."""
+    try:
+        return canonical_tenant(tenant_id)
+    except InputError:
+        return tenant_id.strip()
 
 
 def revoke_token(tokens: Tokens, token_id: str) -> bool:

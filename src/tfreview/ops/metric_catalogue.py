@@ -256,6 +256,13 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         labels=(("provider", ()), ("outcome", ("ok", "error", "timeout", "refused"))),
     ),
     MetricSpec(
+        "tfreview_advisor_tokens_total",
+        "counter",
+        "Model tokens the providers reported, by provider and kind (input, output): what the tenants' daily token "
+        "budgets spend",
+        labels=(("provider", ()), ("kind", ("input", "output"))),
+    ),
+    MetricSpec(
         "tfreview_advisor_breaker_open",
         "gauge",
         "1 while a provider's circuit breaker is open in this process, else 0",

@@ -55,3 +55,32 @@ def memory_queue_signals(
                 break
     age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
     return QueueSignals(counts[JobState.QUEUED], counts[JobState.RUNNING], counts[JobState.DEAD], age, past)
+
+
+@dataclass(frozen=True, slots=True)
+class TenantBacklog:
+    """One tenant's share of the queue: its queued jobs, and how long the oldest due one has waited."""
+
+    queued: int
+    oldest_queued_age_seconds: float  # 0 when none is due
+
+
+def memory_tenant_backlog(queue: JobQueue, now: datetime, *, pages: int = 100) -> dict[str, TenantBacklog]:
+    """Each tenant with queued jobs, through the port's own listing (in-memory services, DynamoDB: bounded
+    paging)."""
+    counts: dict[str, int] = {}
+    oldest: dict[str, datetime] = {}
+    cursor: str | None = None
+    for _ in range(pages):
+        page = queue.list(state=JobState.QUEUED.value, limit=200, cursor=cursor)
+        for job in page.items:
+            counts[job.tenant_id] = counts.get(job.tenant_id, 0) + 1
+            if job.run_after <= now and (job.tenant_id not in oldest or job.run_after < oldest[job.tenant_id]):
+                oldest[job.tenant_id] = job.run_after
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return {
+        tenant: TenantBacklog(n, max(0.0, (now - oldest[tenant]).total_seconds()) if tenant in oldest else 0.0)
+        for tenant, n in counts.items()
+    }

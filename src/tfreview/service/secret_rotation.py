@@ -117,7 +117,7 @@ def rotate_api_token(tokens: Tokens, token_id: str, now: datetime) -> Rotation:
     days = None
     if old.expires_at is not None:
         days = max(1, round((old.expires_at - old.created_at).total_seconds() / 86400))
-    new, secret = create_token(tokens, old.tenant_id, old.scope.value, old.name, expires_in_days=days)
+    new, secret = create_token(tokens, old.tenant_id, old.scope.value, old.name, expires_in_days=days, same_tenant=True)
     principal = BearerAuthenticator(None, tokens).authenticate(f"Bearer {secret}")
     if principal.tenant_id != old.tenant_id or principal.scope is not old.scope:
         raise ConfigError(f"the new token {new.id} does not authenticate as {old.tenant_id} ({old.scope.value})")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import BindParameter, ScalarSelect, and_, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ScalarSelect, and_, bindparam, case, func, or_, select
 
-from tfreview.ops.signals import OPEN_REVIEW_STATES, QueueSignals
+from tfreview.ops.signals import OPEN_REVIEW_STATES, QueueSignals, TenantBacklog
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.jobs import JobState
 from tfreview.store.database import Database, translate_errors
@@ -56,6 +56,33 @@ class SqlQueueSignals:
         if oldest is not None:
             age = max(0.0, (now - _as_utc(_as_datetime(oldest), now)).total_seconds())
         return QueueSignals(int(queued or 0), int(running or 0), int(dead or 0), age, int(past or 0))
+
+
+class SqlTenantBacklog:
+    """Each tenant with queued jobs: how many, and the age of its oldest due one (load shedding per tenant,
+    ADR 0561). One grouped read of the queued jobs, asked only while the queue is past a shedding limit."""
+
+    def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
+        self.database = database
+        self.clock = clock
+
+    def __call__(self) -> dict[str, TenantBacklog]:
+        now = self.clock()
+        due = case((JobRow.run_after <= _NOW, JobRow.run_after), else_=None)
+        statement = (
+            select(JobRow.tenant_id, func.count(), func.min(due))
+            .where(JobRow.state == JobState.QUEUED.value)
+            .group_by(JobRow.tenant_id)
+        )
+        with translate_errors(), self.database.engine.connect() as conn:
+            rows = conn.execute(statement, {"now": now}).all()
+        found = {}
+        for tenant, queued, oldest in rows:
+            age = 0.0
+            if oldest is not None:
+                age = max(0.0, (now - _as_utc(_as_datetime(oldest), now)).total_seconds())
+            found[str(tenant)] = TenantBacklog(int(queued), age)
+        return found
 
 
 def _as_datetime(value: object) -> datetime:

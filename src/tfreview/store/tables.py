@@ -358,3 +358,14 @@ class AuditLogRow(Base):
     detail: Mapped[str] = mapped_column(Text())  # JSON object
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class TokenSpendRow(Base):
+    """Model tokens one tenant spent (or holds reserved for a call in flight) on one UTC day: the per-tenant daily
+    token budget (D4, store/token_budgets.py, ADR 0560), shared by every process on the database."""
+
+    __tablename__ = "ai_token_spend"
+
+    tenant_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD (UTC)
+    spent: Mapped[int] = mapped_column(BigInteger())

@@ -13,7 +13,7 @@ from tfreview.identity.authenticator import API_TOKEN_PREFIX
 from tfreview.plumbing.clock import Clock
 from tfreview.ports.records import Principal, Scope
 from tfreview.service.container import Services
-from tfreview.web.door_keeper import note_failure, note_overreach
+from tfreview.web.door_keeper import note_failure, note_overreach, shed_for_tenant
 from tfreview.web.request_audit import record_refusal
 
 # Declares the scheme in the OpenAPI document; the header itself goes to services.authenticator as is.
@@ -59,6 +59,7 @@ def _needs(scope: Scope) -> Callable[..., Principal]:
             )
         services.metrics.count("tfreview_auth_attempts_total", method=method, outcome="ok")
         request.state.subject = who.subject
+        shed_for_tenant(request, who.tenant_id)
         return who
 
     return principal

@@ -28,13 +28,14 @@ from tfreview.door.addresses import client_address, ip_source, token_source
 from tfreview.door.door import IP, TOKEN, Door
 from tfreview.plumbing.log_lines import escape
 from tfreview.service.container import Services
-from tfreview.web.problems import PROBLEM_JSON, http_problem
+from tfreview.web.problems import PROBLEM_JSON, Shed, http_problem
 from tfreview.web.request_log import route_group
 
 _log = logging.getLogger("tfreview.door")
 CLIENT_IP: Final = "client_ip"
 _UNLIMITED: Final = frozenset({"webhook", "health", "metrics"})
 _SHED: Final = frozenset({"api", "upload"})
+SHED_PER_TENANT: Final = "tfreview.shed_per_tenant"  # request state: shed only if the caller's tenant fills the queue
 _OVER_RATE_LINE_SECONDS: Final = 60.0
 _OVER_RATE_TENANTS: Final = 10_000
 
@@ -81,7 +82,9 @@ class DoorKeeper:
                     return
         if route in _SHED:
             reason = door.shedder.shedding()
-            if reason is not None:
+            if reason is not None and credential and door.shedder.per_tenant:
+                scope["state"][SHED_PER_TENANT] = True  # decided once the caller's tenant is known (ADR 0561)
+            elif reason is not None:
                 seconds = door.settings.shed_retry_after_seconds
                 detail = f"the service is shedding load ({reason}); retry after {seconds} seconds"
                 await _refuse(send, 503, detail, _path(scope), scope, seconds)
@@ -114,6 +117,20 @@ async def _refuse(
         headers.append((b"retry-after", str(retry_after).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def shed_for_tenant(request: Request, tenant_id: str | None) -> None:
+    """After authentication: Shed (503) when the queue is past a shedding limit and this tenant fills it."""
+    if not request.scope.get("state", {}).get(SHED_PER_TENANT):
+        return
+    services: Services = request.app.state.services
+    door = services.door
+    if door is None:
+        return
+    reason = door.shedder.shedding_for(tenant_id)
+    if reason is not None:
+        seconds = door.settings.shed_retry_after_seconds
+        raise Shed(f"the service is shedding load ({reason}); retry after {seconds} seconds", seconds)
 
 
 def note_overreach(request: Request) -> None:

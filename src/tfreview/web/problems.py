@@ -69,6 +69,15 @@ class Busy(WebProblem):
         super().__init__(503, message)
 
 
+class Shed(WebProblem):
+    """Load shedding decided once the caller is known (its tenant fills the queue): 503 with the shedding's own
+    Retry-After."""
+
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(503, message)
+
+
 class Conflict(WebProblem):
     def __init__(self, message: str) -> None:
         super().__init__(409, message)
@@ -177,7 +186,9 @@ def problem_for(error: BaseException, instance: str, request_id: str) -> Problem
                 instance,
                 exc_info=(type(error), error, error.__traceback__),
             )
-    if kind.retry_after:
+    if isinstance(error, Shed):  # as the door's own refusals: the request-log line, no warning per request
+        headers["Retry-After"] = str(error.retry_after_seconds)
+    elif kind.retry_after:
         headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         _log.warning(
             "request_id=%s error_id=%s %s (%s) on %s: answering %d",

@@ -52,6 +52,7 @@ from tfreview.sources.uploaded import UploadedPlanSource
 from tfreview.store.health import DatabaseCheck, QueueCheck
 
 if TYPE_CHECKING:
+    from tfreview.advisor.token_budget import TokenBudget
     from tfreview.ops.controls import CachedControls, Controls
     from tfreview.ops.metrics import PrometheusRecorder
     from tfreview.ops.signals import QueueSignals
@@ -146,7 +147,10 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             from tfreview.identity.sign_in import OidcSignIn
 
             sign_in = OidcSignIn(settings.auth, http)
-        advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
+        from tfreview.store.token_budgets import SqlTokenBudget
+
+        budget = SqlTokenBudget(db, settings.advisor.daily_tokens_per_tenant)  # one budget for every process
+        advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now), budget)
         services = WiredServices(
             settings=settings,
             clock=now,
@@ -186,6 +190,7 @@ def _wire_sql_operations(
     from tfreview.store.blocks import SqlBlocks
     from tfreview.store.incidents import SqlIncidents, SqlLeases
     from tfreview.store.notify_outbox import SqlOutbox
+    from tfreview.store.queue_signals import SqlTenantBacklog
     from tfreview.store.secret_uses import SqlSecretUses
     from tfreview.wiring.door import build_door
     from tfreview.wiring.integrations import wire_integrations
@@ -193,7 +198,8 @@ def _wire_sql_operations(
 
     services = wire_integrations(replace(services, audit=SqlAuditTrail(db, clock=now), database=db))
     leases = SqlLeases(db, clock=now)
-    services = replace(services, door=build_door(services, SqlBlocks(db), signals, leases))
+    backlog = SqlTenantBacklog(db, clock=now)
+    services = replace(services, door=build_door(services, SqlBlocks(db), signals, leases, backlog))
     return wire_ops(
         services,
         SqlIncidents(db, clock=now),
@@ -333,13 +339,19 @@ def announce_process(services: Services, role: str) -> None:
 
 
 def build_review_advisor(
-    settings: Settings, metrics: Recorder | None = None, controls: CachedControls | None = None
+    settings: Settings,
+    metrics: Recorder | None = None,
+    controls: CachedControls | None = None,
+    budget: TokenBudget | None = None,
 ) -> Advisor:
     """The advisor the workers use: `settings.advisor.name` (builtin, the offline default, or a model chain),
-    consulting the shared controls (AI paused, breakers held open) when given."""
+    consulting the shared controls (AI paused, breakers held open) when given, spending the tenants' daily token
+    budget in `budget` (the shared database's; one in this process's memory when None)."""
     from tfreview.advisor.factory import build_advisor
 
-    return build_advisor(settings.advisor.name, settings.advisor, metrics=metrics, controls=controls)
+    return build_advisor(
+        settings.advisor.name, settings.advisor, metrics=metrics, controls=controls, budget_store=budget
+    )
 
 
 def advisor_status(advisor: Advisor) -> AdvisorStatus | None:

@@ -83,7 +83,10 @@ def build_aws_services(
         from tfreview.identity.sign_in import OidcSignIn
 
         sign_in = OidcSignIn(settings.auth, http)
-    advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now))
+    from tfreview.store.aws.token_budgets import DynamoTokenBudget
+
+    budget = DynamoTokenBudget(stores.table, settings.advisor.daily_tokens_per_tenant)  # one for every container
+    advisor = build_review_advisor(settings, prometheus, _cached(settings, controls, now), budget)
     services = WiredServices(
         settings=settings,
         clock=now,

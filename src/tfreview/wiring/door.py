@@ -4,7 +4,7 @@ queue signals and lease, and the two alert actions it answers (`shed-load`, `blo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from tfreview.core.errors import ConfigError
 from tfreview.door.addresses import networks
@@ -14,14 +14,23 @@ from tfreview.door.limiter import Limiter, build_storage
 from tfreview.ops.actions import Handler
 from tfreview.ops.alert_table import AlertRule
 from tfreview.ops.incidents import Incident, Leases
-from tfreview.ops.signals import QueueSignals
+from tfreview.ops.signals import QueueSignals, TenantBacklog, memory_tenant_backlog
 from tfreview.ports.blocks import Blocks
 from tfreview.service.container import Services
 
 logger = logging.getLogger("tfreview.wiring")
+QUEUE_CAUSED = frozenset({"queue-backlog"})  # alerts whose shed-load sheds only the tenants that fill the queue
 
 
-def build_door(services: Services, blocks: Blocks, signals: Callable[[], QueueSignals], leases: Leases | None) -> Door:
+def build_door(
+    services: Services,
+    blocks: Blocks,
+    signals: Callable[[], QueueSignals],
+    leases: Leases | None,
+    backlog: Callable[[], Mapping[str, TenantBacklog]] | None = None,
+) -> Door:
+    """The door; `backlog` (each tenant's queued jobs) sheds only the tenants that fill the queue (ADR 0561),
+    the queue's listing when None."""
     from limits.errors import ConfigurationError
 
     from tfreview.door.shedding import Shedder
@@ -52,7 +61,11 @@ def build_door(services: Services, blocks: Blocks, signals: Callable[[], QueueSi
         metrics=services.metrics,
         audit=audit,
     )
-    shedder = Shedder(signals, settings, leases, clock=services.clock)
+
+    def listed() -> Mapping[str, TenantBacklog]:
+        return memory_tenant_backlog(services.queue, services.clock())
+
+    shedder = Shedder(signals, settings, leases, backlog=backlog or listed, clock=services.clock)
     return Door(settings, limiter, guard, shedder, networks(settings.trusted_proxies), services.metrics)
 
 
@@ -63,10 +76,12 @@ def door_actions(services: Services) -> dict[str, Handler]:
         return {}
 
     def shed_load(rule: AlertRule, incident: Incident) -> str:
-        if not door.shedder.force():
+        per_tenant = rule.id in QUEUE_CAUSED  # the queue is the cause: shed the tenants that fill it (ADR 0561)
+        if not door.shedder.force(per_tenant=per_tenant):
             raise RuntimeError("no lease store to share the shedding")
         seconds = door.settings.shed_action_seconds
-        return f"API reads and uploads answer 503 for {seconds:g} s (signed webhooks are still accepted)"
+        whose = "of the tenants that fill the queue " if per_tenant else ""
+        return f"API reads and uploads {whose}answer 503 for {seconds:g} s (signed webhooks are still accepted)"
 
     def block_source(rule: AlertRule, incident: Incident) -> str:
         at_least = max(2, door.settings.block_failures // 4)

@@ -161,6 +161,42 @@ def test_the_shed_load_action_sheds_for_its_period_across_processes() -> None:
     assert other.shedding() is None
 
 
+def test_q10_a_deep_or_old_queue_sheds_only_the_tenants_that_fill_it() -> None:
+    from tfreview.ops.signals import TenantBacklog
+
+    clock = Clock()
+    leases = MemoryLeases(clock=clock)
+    backlog = {
+        "github:1": TenantBacklog(5_000, 30.0),
+        "github:2": TenantBacklog(10, 2.0),
+        "github:3": TenantBacklog(2, 0),
+    }
+    door = DoorSettings(shed_queue_depth=5_000, shed_oldest_age_seconds=900, shed_check_seconds=1)
+    shedder = Shedder(lambda: _signals(5_012, 30.0), door, leases, backlog=lambda: backlog, clock=clock,
+                      monotonic=clock.monotonic)  # fmt: skip
+    assert shedder.shedding_for("github:1") == "5012 jobs queued (limit 5000)"  # at least the tenants' mean (1,671)
+    assert shedder.shedding_for("github:2") is None
+    assert shedder.shedding_for("github:4") is None  # nothing queued at all
+    assert shedder.shedding_for(None) is not None  # an operator across tenants: shed alike
+    assert shedder.per_tenant
+    backlog["github:3"] = TenantBacklog(2, 901.0)  # a job of github:3 waited past the age limit
+    clock.advance(1)
+    assert shedder.shedding_for("github:3") is not None
+    assert shedder.shedding_for("github:2") is None
+    assert shedder.force()  # the shed-load action: every tenant
+    assert shedder.shedding_for("github:2") is not None
+    assert not shedder.per_tenant
+
+
+def test_q10_a_backlog_that_cannot_be_read_sheds_every_tenant_alike() -> None:
+    def broken() -> dict[str, object]:
+        raise OSError("database gone")
+
+    door = DoorSettings(shed_queue_depth=10)
+    shedder = Shedder(lambda: _signals(11, 0.0), door, backlog=broken)  # type: ignore[arg-type]
+    assert shedder.shedding_for("github:2") == "11 jobs queued (limit 10)"
+
+
 def test_shed_load_and_block_source_are_registered_level_1_actions() -> None:
     from tfreview.ops.alert_table import load_alert_table
     from tfreview.ops.incidents import Incident, IncidentStatus
@@ -199,6 +235,35 @@ def test_shed_load_and_block_source_are_registered_level_1_actions() -> None:
     assert state == "done"
     assert "503" in note
     assert door.shedder.shedding() is not None
+
+
+def test_q10_the_queue_backlog_alerts_shed_load_sheds_the_tenants_that_fill_the_queue() -> None:
+    """The queue-backlog alert's action (the queue is the cause) keeps a quiet tenant served; request-flood's and
+    intake-db-errors' shed everyone."""
+    from tfreview.ops.alert_table import load_alert_table
+    from tfreview.ops.incidents import Incident, IncidentStatus
+    from tfreview.ports.jobs import NewJob
+
+    settings = Settings(door=DoorSettings(shed_check_seconds=0.001))
+    services = build_memory_services(settings)
+    assert services.ops is not None
+    assert services.ops.watchdog is not None
+    assert services.door is not None
+    for i in range(3):
+        services.queue.enqueue(NewJob(kind="review", tenant_id="github:1", idempotency_key=f"k{i}", payload={}))
+    services.queue.enqueue(NewJob(kind="review", tenant_id="github:2", idempotency_key="q", payload={}))
+    rules = {rule.id: rule for rule in load_alert_table()}
+    now = datetime.now(UTC)
+    incident = Incident(8, "g", "queue-backlog", "flood", "high", "s", IncidentStatus.OPEN, 1, 10, ("chat",), now, None)
+    shedder = services.door.shedder
+    state, note = services.ops.watchdog.actions.run("shed-load", rules["queue-backlog"], incident)
+    assert state == "done"
+    assert "tenants that fill the queue" in note
+    assert shedder.shedding_for("github:1") is not None  # 3 of the 4 queued jobs: at least the tenants' mean (2)
+    assert shedder.shedding_for("github:2") is None
+    assert shedder.shedding_for(None) is not None
+    services.ops.watchdog.actions.run("shed-load", rules["request-flood"], incident)
+    assert shedder.shedding_for("github:2") is not None
 
 
 class Ticks:
