@@ -1,8 +1,11 @@
 """Load shedding: API reads and uploads get 503 + Retry-After while the queue is too deep or too old, or
 while the `shed-load` alert action holds its lease (shared by every process through the database).
 
-The queue is looked at every `shed_check_seconds` at most, never per request. Signed webhooks are never
-shed: they are stored and queued whatever the load (the web layer does not ask for them).
+The queue is looked at every `shed_check_seconds` at most, never per request, and after the first look never
+on the request's thread: a stale answer is rechecked on a thread of its own (one at a time) while requests go
+on with the last answer (a database that stops answering held the event loop, and every request with it; ADR
+0568). Signed webhooks are never shed: they are stored and queued whatever the load (the web layer does not ask
+for them).
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class Shedder:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._checked_at: float | None = None
+        self._checked_once = False
+        self._checking: threading.Thread | None = None
         self._reason: str | None = None
 
     def shedding(self) -> str | None:
@@ -47,12 +52,31 @@ class Shedder:
         with self._lock:
             if self._checked_at is not None and now - self._checked_at < self.settings.shed_check_seconds:
                 return self._reason
+            if self._checking is not None and self._checking.is_alive():
+                return self._reason  # a recheck is on its way: the last answer meanwhile
             self._checked_at = now
+            last, thread = self._reason, None
+            if self._checked_once:
+                thread = threading.Thread(target=self._check, name="tfreview-door-shedding", daemon=True)
+                self._checking = thread
+        if thread is None:  # the first answer: nothing to go on with yet
+            return self._check()
+        thread.start()
+        return last
+
+    def wait_for_check(self, timeout: float = 30.0) -> None:
+        """Wait for a background recheck in progress (tests, shutdown)."""
+        thread = self._checking
+        if thread is not None:
+            thread.join(timeout)
+
+    def _check(self) -> str | None:
         reason = self._decide()
         with self._lock:
             if reason != self._reason:
                 logger.warning("load shedding %s", f"on: {reason}" if reason else "off")
             self._reason = reason
+            self._checked_once = True
         return reason
 
     def force(self) -> bool:
