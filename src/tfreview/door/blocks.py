@@ -1,7 +1,9 @@
 """The block policy: repeated failures block a source, each block of the same source twice as long as
 the one before (capped); allow-listed addresses are never blocked. Blocks are stored through the
 `Blocks` port (a table shared by every process) and read through a cache refreshed every
-`block_cache_seconds` — the hot path (every request) never waits on the database.
+`block_cache_seconds` — the hot path (every request) never waits on the database: it fills the cache once,
+then a stale cache is reloaded on a thread of its own (one at a time) while requests go on with the last view
+(a database that stops answering held the event loop, and every request with it; ADR 0568).
 """
 
 from __future__ import annotations
@@ -61,6 +63,10 @@ class Guard:
         self._allowed: dict[str, bool] = {}  # allow-list answers by source (bounded)
         self._recent: dict[str, deque[float]] = {}  # failures per source seen by this process (the action reads them)
         self._loaded_at: float | None = None
+        self._loaded_once = False
+        self._reloading: threading.Thread | None = None
+        self._reloads = 0  # reloads started; a reload's view is kept only when no later one was kept before it
+        self._kept = 0
 
     def allowed(self, source: str) -> bool:
         """True for an address of the allow-list (never blocked)."""
@@ -159,25 +165,50 @@ class Guard:
         return self.store.active(self.clock())
 
     def refresh(self) -> None:
-        """Reload the cache now (after a change in this process; otherwise every `block_cache_seconds`)."""
+        """Reload the cache now, on this thread (after a change in this process; otherwise every
+        `block_cache_seconds`, in the background)."""
         with self._lock:
-            self._loaded_at = None
-        self._blocks()
+            self._loaded_at = self._monotonic()
+        self._reload()
+
+    def wait_for_reload(self, timeout: float = 30.0) -> None:
+        """Wait for a background reload in progress (tests, shutdown)."""
+        thread = self._reloading
+        if thread is not None:
+            thread.join(timeout)
 
     def _blocks(self) -> dict[str, datetime]:
         now_mono = self._monotonic()
         with self._lock:
             fresh = self._loaded_at is not None and now_mono - self._loaded_at < self.settings.block_cache_seconds
-            if fresh:
-                return self._cached
-            self._loaded_at = now_mono  # one reader at a time reloads; the others keep the old view meanwhile
+            if fresh or (self._reloading is not None and self._reloading.is_alive()):
+                return self._cached  # fresh, or a reload is on its way: the last view meanwhile
+            self._loaded_at = now_mono
+            last, thread = self._cached, None
+            if self._loaded_once:
+                thread = threading.Thread(target=self._reload, name="tfreview-door-blocks", daemon=True)
+                self._reloading = thread
+        if thread is None:  # the first view: nothing to go on with yet
+            return self._reload()
+        thread.start()
+        return last
+
+    def _reload(self) -> dict[str, datetime]:
+        with self._lock:
+            self._reloads += 1
+            number = self._reloads
         try:
             found = {block.source: block.expires_at for block in self.store.active(self.clock())}
         except Exception as exc:  # the database is down: keep the last view (fail open for new blocks)
             logger.warning("blocks could not be read: %s", type(exc).__name__)
+            with self._lock:
+                self._loaded_once = True
             return self._cached
         with self._lock:
-            self._cached = found
+            self._loaded_once = True
+            if number < self._kept:  # a later reload (after a block placed here) finished first: it stands
+                return self._cached
+            self._cached, self._kept = found, number
         self.metrics.set("tfreview_blocked_sources", len(found))
         return found
 

@@ -35,13 +35,13 @@ class DoorSettings(BaseModel):
     shed_queue_depth: int = Field(default=5000, ge=1)  # queued jobs above which API reads and uploads get 503
     shed_oldest_age_seconds: float = Field(default=900.0, gt=0)  # oldest waiting job's age above which they get 503
     shed_retry_after_seconds: int = Field(default=30, ge=1)  # Retry-After of a 503 (shed) answer
-    shed_check_seconds: float = Field(default=2.0, gt=0)  # the queue is looked at this often (not per request)
+    shed_check_seconds: float = Field(default=2.0, gt=0)  # the queue is read this often, off the request path
     shed_action_seconds: float = Field(default=300.0, gt=0)  # how long the `shed-load` alert action sheds
     block_failures: int = Field(default=20, ge=2)  # signature or auth failures from one source ...
     block_window_seconds: int = Field(default=60, ge=1)  # ... within this window block it
     block_seconds: float = Field(default=900.0, gt=0)  # the first block (15 min); each further one doubles
     block_max_seconds: float = Field(default=86400.0, gt=0)  # longest block
-    block_cache_seconds: float = Field(default=5.0, ge=0)  # other processes' blocks are seen within this time
+    block_cache_seconds: float = Field(default=5.0, ge=0)  # others' blocks seen within this + one read
     allow_list: list[str] = list(GITHUB_HOOK_NETWORKS)  # networks never blocked nor rate limited (GitHub's hooks)
     header_timeout_seconds: float = Field(default=10.0, gt=0)  # a request head not complete by then: 408, closed
     body_timeout_seconds: float = Field(default=30.0, gt=0)  # no body bytes, or an answer left unread, this long: 408

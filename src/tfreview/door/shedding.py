@@ -6,8 +6,11 @@ fill the queue (ADR 0561): a tenant with at least the mean number of queued jobs
 oldest due job has waited past `shed_oldest_age_seconds`. The others' reads and uploads are served (fair share runs
 their jobs first). The `shed-load` action of the other alerts, and a caller of no one tenant, shed everyone.
 
-The queue is looked at every `shed_check_seconds` at most, never per request. Signed webhooks are never
-shed: they are stored and queued whatever the load (the web layer does not ask for them).
+The queue (and each tenant's share of it) is looked at every `shed_check_seconds` at most, never per request,
+and after the first look never on the request's thread: a stale answer is rechecked on a thread of its own (one
+at a time) while requests go on with the last answer (a database that stops answering held the event loop, and
+every request with it; ADR 0568). Signed webhooks are never shed: they are stored and queued whatever the load
+(the web layer does not ask for them).
 """
 
 from __future__ import annotations
@@ -47,10 +50,14 @@ class Shedder:
         self._monotonic = monotonic
         self._lock = threading.Lock()
         self._checked_at: float | None = None
+        self._checked_once = False
+        self._checking: threading.Thread | None = None
         self._reason: str | None = None
         self._forced = False  # the reason is the shed-load action's: every tenant is shed
         self._tenants_at: float | None = None
-        self._tenants: Mapping[str, TenantBacklog] = {}
+        self._tenants: Mapping[str, TenantBacklog] | None = None  # None: never read, or the last read failed
+        self._tenants_read_once = False
+        self._tenants_checking: threading.Thread | None = None
 
     def shedding(self) -> str | None:
         """Why API reads and uploads are shed right now (None: they are served)."""
@@ -58,12 +65,31 @@ class Shedder:
         with self._lock:
             if self._checked_at is not None and now - self._checked_at < self.settings.shed_check_seconds:
                 return self._reason
+            if self._checking is not None and self._checking.is_alive():
+                return self._reason  # a recheck is on its way: the last answer meanwhile
             self._checked_at = now
+            last, thread = self._reason, None
+            if self._checked_once:
+                thread = threading.Thread(target=self._check, name="tfreview-door-shedding", daemon=True)
+                self._checking = thread
+        if thread is None:  # the first answer: nothing to go on with yet
+            return self._check()
+        thread.start()
+        return last
+
+    def wait_for_check(self, timeout: float = 30.0) -> None:
+        """Wait for a background recheck in progress (tests, shutdown)."""
+        for thread in (self._checking, self._tenants_checking):
+            if thread is not None:
+                thread.join(timeout)
+
+    def _check(self) -> str | None:
         reason, forced = self._decide()
         with self._lock:
             if reason != self._reason:
                 logger.warning("load shedding %s", f"on: {reason}" if reason else "off")
             self._reason, self._forced = reason, forced
+            self._checked_once = True
         return reason
 
     @property
@@ -89,18 +115,35 @@ class Shedder:
         return None
 
     def _tenant_backlog(self) -> Mapping[str, TenantBacklog] | None:
-        assert self.backlog is not None
+        """Each tenant's queued jobs; after the first read, a stale copy is reread on a thread of its own while
+        callers go on with the last one (ADR 0568)."""
         now = self._monotonic()
         with self._lock:
             if self._tenants_at is not None and now - self._tenants_at < self.settings.shed_check_seconds:
                 return self._tenants
+            if self._tenants_checking is not None and self._tenants_checking.is_alive():
+                return self._tenants
+            self._tenants_at = now
+            last, thread = self._tenants, None
+            if self._tenants_read_once:
+                thread = threading.Thread(target=self._read_tenants, name="tfreview-door-tenants", daemon=True)
+                self._tenants_checking = thread
+        if thread is None:
+            return self._read_tenants()
+        thread.start()
+        return last
+
+    def _read_tenants(self) -> Mapping[str, TenantBacklog] | None:
+        assert self.backlog is not None
+        found: Mapping[str, TenantBacklog] | None
         try:
             found = dict(self.backlog())
         except Exception as exc:
             logger.warning("load shedding: the queue could not be read per tenant: %s", type(exc).__name__)
-            return None
+            found = None
         with self._lock:
-            self._tenants_at, self._tenants = now, found
+            self._tenants = found
+            self._tenants_read_once = True
         return found
 
     def force(self, *, per_tenant: bool = False) -> bool:

@@ -118,6 +118,8 @@ def test_another_process_sees_a_block_after_its_cache_period() -> None:
     assert mine.blocked_until("ip:203.0.113.8") is not None  # at once where it was placed
     assert theirs.blocked_until("ip:203.0.113.8") is None  # the other process's cache is still fresh
     clock.advance(5)
+    theirs.blocked_until("ip:203.0.113.8")  # stale: reloaded in the background, the last view meanwhile (ADR 0568)
+    theirs.wait_for_reload()
     assert theirs.blocked_until("ip:203.0.113.8") is not None
 
 
@@ -141,9 +143,13 @@ def test_shedding_follows_queue_depth_and_age_checked_once_per_period() -> None:
     state["signals"] = _signals(11, 0.0)
     assert shedder.shedding() is None  # still the cached answer
     clock.advance(2)
+    assert shedder.shedding() is None  # stale: rechecked in the background, the last answer meanwhile (ADR 0568)
+    shedder.wait_for_check()
     assert shedder.shedding() == "11 jobs queued (limit 10)"
     state["signals"] = _signals(1, 61.0)
     clock.advance(2)
+    shedder.shedding()
+    shedder.wait_for_check()
     assert shedder.shedding() == "the oldest job waited 61 s (limit 60 s)"
     assert state["reads"] == 3
 
@@ -158,6 +164,8 @@ def test_the_shed_load_action_sheds_for_its_period_across_processes() -> None:
     assert other.shedding() is not None
     assert "shed-load action" in str(other.shedding())
     clock.advance(301)
+    other.shedding()  # stale: rechecked in the background, the last answer meanwhile (ADR 0568)
+    other.wait_for_check()
     assert other.shedding() is None
 
 

@@ -20,7 +20,7 @@ from tfreview.ports.records import Delivery, Scope
 from tfreview.service.container import Services
 from tfreview.web.api_admin import requeue_delivery, retry_job
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
-from tfreview.web.health import run_check
+from tfreview.web.health import patience_seconds, run_check
 from tfreview.web.request_audit import record_action
 
 router = APIRouter(include_in_schema=False)
@@ -32,7 +32,7 @@ Cursor = Annotated[str, Query(max_length=512)]
 def operations_page(request: Request) -> Response:
     principal = signed_in(request, Scope.ADMIN)
     services = dashboard_of(request).services
-    checks = [run_check(check) for check in services.health_checks]
+    checks = [run_check(check, patience_seconds(services)) for check in services.health_checks]
     try:
         depth: int | None = services.queue.depth()
     except Exception:  # an operations page reports a failing store, it does not fail with it

@@ -1,0 +1,105 @@
+"""The door runs on the server's event loop, before every request: once its caches have been filled, a stale
+cache is reloaded on another thread and the request goes on with the last view. A PostgreSQL that stops
+answering (a black-holed link: no byte, no RST) used to hold the reload — and with it the event loop, so
+every request, /healthz and the webhooks' 503 included — for the driver's connect timeout and longer, every
+`block_cache_seconds` (r16-recovery, ADR 0568)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from tfreview.door.blocks import FAILURES, Guard
+from tfreview.door.limiter import Limiter, build_storage
+from tfreview.door.settings import DoorSettings
+from tfreview.door.shedding import Shedder
+from tfreview.ops.signals import QueueSignals
+from tfreview.ports.blocks import Block
+from tfreview.store.blocks import MemoryBlocks
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+        self.mono = 1000.0
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.mono
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+        self.mono += seconds
+
+
+class HangingBlocks(MemoryBlocks):
+    """Blocks whose reads hang once `hang` is set (the database stopped answering) until `answer` is set; a read
+    made on the thread that asked the door (the event loop) is recorded instead of hanging it."""
+
+    def __init__(self, caller: int) -> None:
+        super().__init__()
+        self.caller = caller
+        self.hang = threading.Event()
+        self.answer = threading.Event()
+        self.read_on_caller = 0
+        self.reads_elsewhere = 0
+
+    def active(self, now: datetime) -> list[Block]:
+        if self.hang.is_set():
+            if threading.get_ident() == self.caller:
+                self.read_on_caller += 1
+                return super().active(now)
+            self.reads_elsewhere += 1
+            self.answer.wait()
+        return super().active(now)
+
+
+def test_a_stale_block_cache_is_reloaded_off_the_request_thread_with_the_last_view_kept() -> None:
+    clock = Clock()
+    store = HangingBlocks(threading.get_ident())
+    door = DoorSettings(block_cache_seconds=5)
+    limiter = Limiter(build_storage(None, "t"), {FAILURES: "3/60 second"})
+    guard = Guard(store, limiter, door, (), clock=clock, monotonic=clock.monotonic)
+    guard.block("ip:203.0.113.8", "manual", by="admin x", seconds=600)  # placed here: the cache holds it
+    store.hang.set()  # the database stops answering
+    clock.advance(6)
+    assert guard.blocked_until("ip:203.0.113.8") is not None  # the last view, at once
+    assert store.read_on_caller == 0
+    store.put(Block("ip:198.51.100.7", "ip", "elsewhere", "auto", clock(), clock() + timedelta(minutes=10), 1))
+    store.answer.set()  # the database answers again: the reload started above finishes
+    guard.wait_for_reload()
+    assert store.reads_elsewhere == 1  # one reload, however many requests saw the stale cache
+    assert guard.blocked_until("ip:198.51.100.7") is not None  # what the reload found (still fresh: no new read)
+    assert store.read_on_caller == 0
+
+
+def test_a_stale_shedding_answer_is_rechecked_off_the_request_thread() -> None:
+    clock = Clock()
+    caller = threading.get_ident()
+    hang, answer = threading.Event(), threading.Event()
+    seen = {"on_caller": 0, "elsewhere": 0}
+    queued = {"jobs": 0}
+
+    def signals() -> QueueSignals:
+        if hang.is_set():
+            if threading.get_ident() == caller:
+                seen["on_caller"] += 1
+            else:
+                seen["elsewhere"] += 1
+                answer.wait()
+        return QueueSignals(queued["jobs"], 0, 0, 0.0, 0)
+
+    door = DoorSettings(shed_queue_depth=10, shed_check_seconds=2)
+    shedder = Shedder(signals, door, clock=clock, monotonic=clock.monotonic)
+    assert shedder.shedding() is None  # the first answer
+    hang.set()
+    queued["jobs"] = 11
+    clock.advance(3)
+    assert shedder.shedding() is None  # the last answer, at once
+    assert seen["on_caller"] == 0
+    answer.set()
+    shedder.wait_for_check()
+    assert shedder.shedding() == "11 jobs queued (limit 10)"  # what the recheck found (still fresh: no new read)
+    assert seen == {"on_caller": 0, "elsewhere": 1}
