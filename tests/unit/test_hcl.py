@@ -381,6 +381,7 @@ def test_checkov_jsonencode_policies_decode_and_ec2_describe_on_star_is_not_rest
     assert result.diagnostics == []
     assert [f.address for f in result.findings] == []
 
+
 def test_expressions_that_resolve_and_those_that_stay_unknown() -> None:
     text = """
 variable "m" {

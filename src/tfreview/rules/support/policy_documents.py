@@ -68,6 +68,7 @@ def unrestrictable(action: str) -> bool:
     resource but "*": an exact name of the table, or any action or pattern within `ec2:Describe*`."""
     return action in UNRESTRICTABLE_ACTIONS or action.startswith(_EC2_DESCRIBE)
 
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     index: int
