@@ -357,6 +357,7 @@ resource "aws_s3_bucket" "on" {
 @pytest.mark.parametrize(
     ("directory", "rule_id", "must_flag"),
     [
+        ("checkov_iam_star_resource", "TFR-AWS-032", "aws_iam_policy.fail"),  # jsonencode(...)
         ("checkov_kms_wildcard_principal", "TFR-AWS-035", "aws_kms_key.fail_2"),  # heredoc JSON
         ("checkov_s3_any_principal", "TFR-AWS-008", "aws_s3_bucket_policy.fail"),  # concat(jsondecode(data...))
     ],
@@ -368,18 +369,6 @@ def test_checkov_fixtures_through_real_rules(directory: str, rule_id: str, must_
     assert result.diagnostics == []
     assert must_flag in flagged
     assert not {address for address in flagged if ".pass" in address}
-
-
-def test_checkov_jsonencode_policies_decode_and_ec2_describe_on_star_is_not_restrictable() -> None:
-    """Checkov's IAMStarResourcePolicyDocument example writes its policies with jsonencode(...); they decode to
-    the JSON Terraform sends. Its `fail` cases allow only `ec2:Describe*` on "*", which the EC2 User Guide says
-    supports no resource-level permission: TFR-AWS-032 stays silent on them (r16-signal)."""
-    change_set = load_directory(DATA / "checkov_iam_star_resource")
-    policy = next(c.after["policy"] for c in change_set.changes if c.address == "aws_iam_policy.fail")
-    assert json.loads(policy)["Statement"] == [{"Action": ["ec2:Describe*"], "Effect": "Allow", "Resource": "*"}]
-    result = review(change_set, [r for r in load_rules() if r.id == "TFR-AWS-032"], Policy())
-    assert result.diagnostics == []
-    assert [f.address for f in result.findings] == []
 
 
 def test_expressions_that_resolve_and_those_that_stay_unknown() -> None:

@@ -23,27 +23,6 @@ def _findings(hcl: str) -> dict[tuple[str, str], Finding]:
     return {(f.rule_id, f.address): f for f in result.findings if f.status is not Status.RESOLVED}
 
 
-def _policy(actions: str) -> str:
-    return (
-        'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = jsonencode({ Version = "2012-10-17", '
-        f'Statement = [{{ Effect = "Allow", Action = {actions}, Resource = "*" }}] }})\n}}\n'
-    )
-
-
-@pytest.mark.parametrize("actions", ['["ec2:Describe*"]', '"ec2:DescribeInstances"', '["EC2:describe?nstances"]'])
-def test_ec2_describe_actions_on_star_are_not_restrictable(actions: str) -> None:
-    """The EC2 User Guide: the ec2:Describe* actions support no resource-level permissions, so `"*"` is the only
-    resource they accept (terraform-aws-iam's iam-role example was told to restrict them)."""
-    assert ("TFR-AWS-032", "aws_iam_policy.p") not in _findings(_policy(actions))
-
-
-def test_a_restrictable_action_next_to_ec2_describe_is_still_named_alone() -> None:
-    found = _findings(_policy('["ec2:Describe*", "ec2:TerminateInstances", "ec2:D*"]'))
-    assert found["TFR-AWS-032", "aws_iam_policy.p"].message == (
-        'statement 0 allows ec2:D*, ec2:TerminateInstances on "*"'
-    )
-
-
 def _cluster(extra: str) -> str:
     return (
         'resource "aws_rds_cluster" "c" {\n  cluster_identifier = "c"\n  engine = "aurora-mysql"\n'

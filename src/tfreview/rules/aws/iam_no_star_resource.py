@@ -9,11 +9,11 @@ from tfreview.core.severity import Severity
 from tfreview.rules.support.iam_access import excludes_everything
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
+    UNRESTRICTABLE_ACTIONS,
     PolicyDocument,
     identity_hits,
     listed,
     numbered,
-    unrestrictable,
     wildcards_first,
 )
 
@@ -30,7 +30,7 @@ def _said(document: PolicyDocument) -> str | None:
     for statement in document.unconstrained:
         if statement.not_actions and not statement.actions and excludes_everything(statement.not_actions):
             continue  # `NotAction = "*"`: the statement allows nothing (ADR 0527)
-        actions = [statement.as_written(a) for a in statement.actions if not unrestrictable(a)]
+        actions = [statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
         if actions or statement.not_actions:
             indexes.append(statement.index)
             restrictable.extend(actions)
@@ -55,9 +55,8 @@ RULE = Rule(
     description='`"Resource": "*"` extends the statement to every current and future resource in the account. '
     'MEDIUM: the actions are already named, so the damage is bounded by them. Actions that accept only "*" '
     "(a short table of exact names: `sts:GetCallerIdentity`, `s3:ListAllMyBuckets`, "
-    "`ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, X-Ray writes, account-wide List calls, and every "
-    "`ec2:Describe*` action, which the EC2 User Guide says supports no resource-level permission) are not "
-    "flagged; other wildcard action patterns always count as restrictable.",
+    "`ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, X-Ray writes, account-wide List calls) are not "
+    "flagged; wildcard action patterns always count as restrictable.",
     references=References(checkov=("CKV_AWS_355",), trivy=("AVD-AWS-0057",)),
     check=check,
 )

@@ -27,9 +27,8 @@ IDENTITY_POLICY_TYPES: Final = (
 )
 
 # Actions that support no resource-level permission (AWS Service Authorization Reference: no resource type),
-# so "*" is the only resource they can have. Deliberately small and exact, lower-cased: a wildcard action is
-# never in it, because a pattern usually reaches actions that can be restricted. `unrestrictable` adds the one
-# documented family: every `ec2:Describe*` action (below).
+# so "*" is the only resource they can have. Deliberately small and exact, lower-cased: a wildcard action such
+# as `ec2:Describe*` is never in it, because a pattern usually reaches actions that can be restricted.
 UNRESTRICTABLE_ACTIONS: Final = frozenset(
     {
         "sts:getcalleridentity",
@@ -55,18 +54,6 @@ UNRESTRICTABLE_ACTIONS: Final = frozenset(
         "iam:getaccountsummary",
     }
 )
-
-
-# The EC2 User Guide (IAM policies for Amazon EC2, "ec2:Describe* API actions do not support resource-level
-# permissions"): the `*` wildcard is required in the Resource element of a statement that allows them. A
-# pattern that starts with these literal characters (`ec2:Describe*`, `ec2:Describe?nstances`) reaches only them.
-_EC2_DESCRIBE: Final = "ec2:describe"
-
-
-def unrestrictable(action: str) -> bool:
-    """True when `action` (lower-cased, as `Statement.actions` holds it) names only actions that accept no
-    resource but "*": an exact name of the table, or any action or pattern within `ec2:Describe*`."""
-    return action in UNRESTRICTABLE_ACTIONS or action.startswith(_EC2_DESCRIBE)
 
 
 @dataclass(frozen=True, slots=True)
