@@ -58,3 +58,28 @@ def test_an_instance_type_ebs_optimized_by_default_or_never_is_not_reported(inst
 @pytest.mark.parametrize("instance_type", ["m3.xlarge", "c3.2xlarge", "r3.xlarge", "i2.4xlarge", "m1.large"])
 def test_a_type_that_supports_ebs_optimization_but_has_it_off_by_default_is_reported(instance_type: str) -> None:
     assert ("TFR-AWS-201", "aws_instance.i") in _findings(_instance(instance_type))
+
+
+def _policy(actions: str) -> str:
+    return (
+        'resource "aws_iam_policy" "p" {\n  name = "p"\n  policy = jsonencode({ Version = "2012-10-17", '
+        f'Statement = [{{ Effect = "Allow", Action = {actions}, Resource = "*" }}] }})\n}}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "actions", ['["xray:GetSamplingStatisticSummaries"]', '"ec2:DescribeInstances"', '["EC2:describeregions"]']
+)
+def test_read_and_list_actions_the_reference_grants_only_on_star_are_not_restrictable(actions: str) -> None:
+    """The Service Authorization Reference names no resource type for these Read/List actions: "*" is the only
+    resource they take, so TFR-AWS-032 has nothing to ask (terraform-aws-iam and Checkov's examples were told
+    to restrict `xray:GetSamplingStatisticSummaries`). Its exact table knew only a handful of such names."""
+    assert ("TFR-AWS-032", "aws_iam_policy.p") not in _findings(_policy(actions))
+
+
+def test_a_pattern_that_reaches_one_restrictable_action_is_still_reported() -> None:
+    """`ec2:Describe*` reaches DescribeInstanceAttribute, which the reference lets limit to an instance."""
+    found = _findings(_policy('["ec2:Describe*", "xray:GetSamplingStatisticSummaries", "logs:DescribeLogStreams"]'))
+    assert found["TFR-AWS-032", "aws_iam_policy.p"].message == (
+        'statement 0 allows ec2:Describe*, logs:DescribeLogStreams on "*"'
+    )
