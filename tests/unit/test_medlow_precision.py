@@ -72,8 +72,8 @@ def _policy(actions: str) -> str:
 )
 def test_read_and_list_actions_the_reference_grants_only_on_star_are_not_restrictable(actions: str) -> None:
     """The Service Authorization Reference names no resource type for these Read/List actions: "*" is the only
-    resource they take, so TFR-AWS-032 has nothing to ask (terraform-aws-iam and Checkov's examples were told
-    to restrict `xray:GetSamplingStatisticSummaries`). Its exact table knew only a handful of such names."""
+    resource they take, so TFR-AWS-032 has nothing to ask (terraform-aws-lambda's examples were told to
+    restrict `xray:GetSamplingStatisticSummaries`). Its exact table knew only a handful of such names."""
     assert ("TFR-AWS-032", "aws_iam_policy.p") not in _findings(_policy(actions))
 
 
