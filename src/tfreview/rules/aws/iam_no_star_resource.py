@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import excludes_everything
+from tfreview.rules.support.iam_access import excludes_everything, only_on_any_resource_at_any_level
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     UNRESTRICTABLE_ACTIONS,
@@ -30,7 +30,11 @@ def _said(document: PolicyDocument) -> str | None:
     for statement in document.unconstrained:
         if statement.not_actions and not statement.actions and excludes_everything(statement.not_actions):
             continue  # `NotAction = "*"`: the statement allows nothing (ADR 0527)
-        actions = [statement.as_written(a) for a in statement.actions if a not in UNRESTRICTABLE_ACTIONS]
+        actions = [
+            statement.as_written(a)
+            for a in statement.actions
+            if a not in UNRESTRICTABLE_ACTIONS and not only_on_any_resource_at_any_level(a)
+        ]
         if actions or statement.not_actions:
             indexes.append(statement.index)
             restrictable.extend(actions)
@@ -54,9 +58,10 @@ RULE = Rule(
     '"*" only for actions that accept nothing else, in a statement of their own.',
     description='`"Resource": "*"` extends the statement to every current and future resource in the account. '
     'MEDIUM: the actions are already named, so the damage is bounded by them. Actions that accept only "*" '
-    "(a short table of exact names: `sts:GetCallerIdentity`, `s3:ListAllMyBuckets`, "
-    "`ecr:GetAuthorizationToken`, `cloudwatch:PutMetricData`, X-Ray writes, account-wide List calls) are not "
-    "flagged; wildcard action patterns always count as restrictable.",
+    "(the AWS Service Authorization Reference names no resource type for them: `sts:GetCallerIdentity`, "
+    "`s3:ListAllMyBuckets`, `ec2:DescribeInstances`, `xray:GetSamplingStatisticSummaries`; a generated table over "
+    "every access level, ADR 0570) are not flagged; a wildcard pattern is flagged when it reaches one action that "
+    "can be restricted (`ec2:Describe*` reaches `ec2:DescribeInstanceAttribute`).",
     references=References(checkov=("CKV_AWS_355",), trivy=("AVD-AWS-0057",)),
     check=check,
 )

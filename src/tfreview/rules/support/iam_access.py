@@ -36,6 +36,7 @@ from typing import Final
 
 from tfreview.core.rules import Hit, Resource, Snapshot
 from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
+from tfreview.rules.support.iam_unrestrictable_any_level_table import UNRESTRICTABLE_ANY_LEVEL_PREFIXES
 from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
 from tfreview.rules.support.policy_documents import (
     PolicyDocument,
@@ -293,6 +294,20 @@ def only_on_any_resource(action: str) -> bool:
     if not prefixes:
         return False
     literal = _literal(name)  # no name holds a `$`: the anchored entries match only through the second test
+    return literal.startswith(prefixes) or (literal == name and f"{name}$" in prefixes)
+
+
+@lru_cache(maxsize=4096)
+def only_on_any_resource_at_any_level(action: str) -> bool:
+    """`only_on_any_resource` over every access level, Read and List included: True when every action an action or
+    pattern reaches can be granted only on `"*"` (`xray:GetSamplingStatisticSummaries`, `ec2:DescribeInstances`; not
+    `ec2:Describe*`, which reaches `ec2:DescribeInstanceAttribute`, limited to an instance). For TFR-AWS-032, whose
+    actions on "*" may be of any level (ADR 0570)."""
+    service, name = _split(action)
+    prefixes = UNRESTRICTABLE_ANY_LEVEL_PREFIXES.get(service)
+    if not prefixes:
+        return False
+    literal = _literal(name)
     return literal.startswith(prefixes) or (literal == name and f"{name}$" in prefixes)
 
 

@@ -4,12 +4,16 @@ A critical "hard-coded secret" finding must be right, so a value is a secret onl
 one. Not secrets: empty values; templates left unrendered (`${TOKEN}`, `{{ token }}`); values made
 only of the argument's own words and filler words (`access_key`, `my-secret-key`, `mock_access_key`,
 `dummy`); well-known placeholders (`changeme`, `xxx`, `<secret>`, `foo`); the example keys of the AWS
-documentation (`AKIAIOSFODNN7EXAMPLE`); and any value given to a provider whose every endpoint is a
-local emulator (LocalStack on localhost).
+documentation (`AKIAIOSFODNN7EXAMPLE`); well-known default credentials (MinIO's `minioadmin`); any of
+these wrapped in base64 or behind an HTTP scheme (`Basic dXNlcm5hbWU6cGFzc3dvcmQ=` is `username:password`);
+and any value given to a provider whose every endpoint is a local emulator (LocalStack on localhost, or on
+LocalStack's own `localhost.localstack.cloud`, which resolves to 127.0.0.1).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -22,6 +26,7 @@ _FILLER = frozenset(
         "passwd", "pass", "key", "token", "access", "id", "foo", "bar", "baz", "qux", "abc", "xyz",
         "123", "1234", "12345", "123456", "admin", "user", "username", "string", "str", "redacted",
         "changeme", "changeit", "replaceme", "secretkey", "accesskey", "apikey", "letmein", "api", "db",
+        "minioadmin",  # MinIO's documented default root user and password
     }
 )  # fmt: skip
 _TEMPLATE = re.compile(r"^\s*(\$\{[^}]*\}|\{\{[^}]*\}\}|%\{[^}]*\}|<[^<>]*>|\$[A-Z_][A-Z0-9_]*)\s*$")
@@ -29,13 +34,40 @@ _REPEATED = re.compile(r"^(.)\1+$")  # xxxx, ****, 0000
 _WORDS = re.compile(r"[a-z]+|[0-9]+")
 _DOCUMENTATION_EXAMPLE = re.compile(r"EXAMPLE")  # AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 _LOCAL_HOSTS = re.compile(
-    r"^(https?://)?(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0|localstack|host\.docker\.internal)(:[0-9]+)?(/|$)"
+    r"^(https?://)?(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0|localstack|host\.docker\.internal"
+    r"|([a-z0-9-]+\.)*localhost\.localstack\.cloud)(:[0-9]+)?(/|$)"
 )
+_SCHEME = re.compile(r"^(basic|bearer|token)\s+(\S+)$", re.IGNORECASE)  # an Authorization header's value
+_BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
+_PRINTABLE = re.compile(r"^[\x20-\x7e]+$")
 
 
 def placeholder_reason(value: str, name: str = "") -> str | None:
     """Why `value` (given to the argument `name`) is not a real secret, or None when it may be one."""
     text = value.strip()
+    scheme = _SCHEME.match(text)
+    if scheme:
+        text = scheme.group(2)  # `Basic <credentials>`: the credentials decide
+    decoded = _base64_text(text)
+    reason = None if decoded is None else _plain_reason(decoded, name)
+    if reason is not None:
+        return f"{reason}, wrapped in base64"
+    return _plain_reason(text, name)  # also a plain word that happens to be valid base64 (`testtest`)
+
+
+def _base64_text(text: str) -> str | None:
+    """The printable text `text` encodes in base64, or None when it is not such a wrapping. A random secret
+    that happens to be valid base64 decodes to bytes, not text, and stays as written."""
+    if len(text) < 8 or not _BASE64.match(text):
+        return None
+    try:
+        decoded = base64.b64decode(text, validate=True).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded if _PRINTABLE.match(decoded) else None
+
+
+def _plain_reason(text: str, name: str) -> str | None:
     if not text:
         return "empty"
     if _TEMPLATE.match(text):
