@@ -22,7 +22,14 @@ from tfreview.ops_cli.actor import cli_actor
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.settings import Settings
-from tfreview.store.setup import is_sql, is_sqlite, prepare_database, redacted_url, require_current_schema
+from tfreview.store.setup import (
+    is_sql,
+    is_sqlite,
+    prepare_database,
+    prepare_for_command,
+    redacted_url,
+    require_current_schema,
+)
 
 if TYPE_CHECKING:
     from tfreview.service.secret_rotation import Rotation
@@ -45,6 +52,20 @@ def run_service_command(args: argparse.Namespace) -> int:
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
     configure_logging(settings.log_level)
     apply_log_format(settings.log_format, settings.log_level)
+    if args.command in ("serve", "worker") or settings.log_level == "DEBUG":
+        return _run_command(args, settings)
+    # the wiring's start-up lines (which notifiers, which integrations; "no notifier configured") are for the
+    # processes that run the watchdog: a one-shot command's stderr holds its own answer or its one error line
+    wiring = logging.getLogger("tfreview.wiring")
+    level = wiring.level
+    wiring.setLevel(logging.ERROR)
+    try:
+        return _run_command(args, settings)
+    finally:
+        wiring.setLevel(level)  # an in-process caller (a test, a wrapper) keeps its logging as it was
+
+
+def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from tfreview.serving import serve
 
@@ -147,8 +168,10 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("--expires-in-days must be at least 1")  # before the database is touched
     if args.tokens_command == "revoke" and args.id.startswith(TOKEN_SECRET_PREFIX):  # never echoed back: a secret
         raise ConfigError("`tokens revoke` takes the token's id (first column of `tokens list`), not its secret")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    # only `tokens create` may make the first database (before `serve`); the others read or change one
+    prepare_for_command(
+        settings.database.url, settings.database.busy_timeout_ms, create=args.tokens_command == "create"
+    )
     services = build_services(settings)
     try:
         tokens = services.tokens
@@ -257,8 +280,7 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("`secrets rotate api-token` needs --token ID (the first column of `tokens list`)")
     if args.secrets_command == "rotate" and args.token.startswith(TOKEN_SECRET_PREFIX):
         raise ConfigError("--token takes the token's id (first column of `tokens list`), not its secret")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     services = build_services(settings)
     try:
         if args.secrets_command == "status":
@@ -301,8 +323,7 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.worker.scheduler import run_reconciler
 
     wanted = [name for flag, name in RECONCILE_FLAGS.items() if getattr(args, flag, False)]
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     services = build_services(settings)
     try:
         names = set(RECONCILE_FLAGS.values())

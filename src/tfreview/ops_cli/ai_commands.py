@@ -45,7 +45,7 @@ def add_ai_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) 
 
 def run_ai(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, Control
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
     command = args.ai_command
@@ -55,8 +55,7 @@ def run_ai(args: argparse.Namespace, settings: Settings) -> int:
         reason = " ".join(str(args.reason).split())
         if not reason or len(reason) > MAX_REASON or not reason.isprintable():
             raise InputError(f"--reason must be one printable line of 1 to {MAX_REASON} characters")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
     services = build_services(settings)
     try:

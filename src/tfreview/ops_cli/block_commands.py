@@ -40,13 +40,12 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
 
 
 def run_blocks(args: argparse.Namespace, settings: Settings) -> int:
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
     if args.block_command == "add" and args.minutes is not None and not 0 < args.minutes <= 525_600:
         raise InputError("--minutes must be more than 0 and at most 525600 (a year)")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
     services = build_services(settings)
     try:

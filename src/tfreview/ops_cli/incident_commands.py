@@ -65,11 +65,10 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
 
 def run_incidents(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.ops import incident_admin
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     # a command never evaluates alerts: the watchdog belongs to serve and worker
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
     services = build_services(settings)

@@ -1,0 +1,102 @@
+"""The operator's commands, run as real processes with what a tired operator gets wrong (session 16, r16-cli):
+a PostgreSQL database nobody migrated, a stdout that is closed or full, a `--data-dir` that names no database.
+Each ends with one precise line on stderr and the documented exit code (2: usage, configuration or input), no
+traceback, no SQL, no secret, and nothing half-done left behind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.live import fresh_postgres_database
+from tests.integration.served import child_env
+
+POSTGRES_ENV = "TFREVIEW_TEST_POSTGRES_URL"
+CANARY = "pw-canary-r16cli-7f3a"  # the URL's password: PostgreSQL's trust login ignores it, no message may show it
+
+
+def _run(
+    arguments: list[str], *, stdout: int | None = subprocess.PIPE, close_stdout: bool = False, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tfreview", *arguments],
+        env=child_env(**env),
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=(lambda: os.close(1)) if close_stdout else None,
+    )
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert CANARY not in result.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def unmigrated_postgres() -> Iterator[str]:
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    with fresh_postgres_database(server, f"tfreview_r16cli_{uuid.uuid4().hex[:10]}") as url:
+        yield url.replace("://postgres@", f"://postgres:{CANARY}@", 1)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["tokens", "list"],
+        ["tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "n"],
+        ["incidents", "list", "-o", "json"],
+        ["audit-log"],
+        ["slo"],
+    ],
+    ids=lambda c: "-".join(c[:2]),
+)
+def test_a_postgres_database_without_the_schema_is_one_line_naming_db_upgrade(
+    unmigrated_postgres: str, command: list[str]
+) -> None:
+    result = _run(command, TFREVIEW_DATABASE__URL=unmigrated_postgres)
+
+    assert result.returncode == 2, result.stderr
+    line = _one_line(result)
+    assert "has no tfreview schema" in line
+    assert "tfreview db upgrade" in line
+    assert "SELECT" not in line
+    assert "INSERT" not in line
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["tokens", "revoke-all", "--tenant", "github:7"],
+        ["ai", "pause", "--minutes", "30"],
+        ["block", "add", "ip:203.0.113.9"],
+        ["audit-log", "--verify"],
+    ],
+    ids=lambda c: "-".join(c[:2]),
+)
+def test_a_data_dir_without_a_database_is_refused_and_nothing_is_created(tmp_path: Path, command: list[str]) -> None:
+    """A forgotten or mistyped --data-dir used to create an empty database there and answer from it: "revoked 0
+    tokens" in a compromise response, "AI paused" where no process looks."""
+    wrong = tmp_path / "tfreveiw-data"
+    result = _run([*command, "--data-dir", str(wrong)])
+
+    assert result.returncode == 2, result.stderr
+    line = _one_line(result)
+    assert f"no tfreview database at {wrong / 'tfreview.db'}" in line
+    assert "--data-dir" in line
+    assert not wrong.exists()
+    assert result.stdout == ""
