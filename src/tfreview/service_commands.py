@@ -191,7 +191,16 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
                 "the secret below is shown only once — store it now (e.g. as TFREVIEW_TOKEN):",
                 file=sys.stderr,
             )
-            print(secret, flush=True)
+            try:
+                print(secret, flush=True)
+            except (InputError, OSError) as exc:  # stdout closed, full, or its reader gone: nobody has the secret
+                token_admin.revoke_token(tokens, token.id)
+                services.audit.record("token.revoke", actor=cli_actor(), target=f"token:{token.id}")
+                reason = str(exc) if isinstance(exc, InputError) else "stdout: its reader has gone"
+                raise InputError(
+                    f"{reason}: the secret of token {token.id} was never shown, so it was revoked at once; "
+                    "create the token again with a writable stdout"
+                ) from None
             return EXIT_OK
         if args.tokens_command == "list":
             found = token_admin.list_tokens(tokens, args.tenant)

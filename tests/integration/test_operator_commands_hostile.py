@@ -100,3 +100,67 @@ def test_a_data_dir_without_a_database_is_refused_and_nothing_is_created(tmp_pat
     assert "--data-dir" in line
     assert not wrong.exists()
     assert result.stdout == ""
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The service's SQLite database, created as an operator does before the first `serve`."""
+    directory = tmp_path_factory.mktemp("data")
+    assert _run(["db", "upgrade", "--data-dir", str(directory)]).returncode == 0
+    return directory
+
+
+@pytest.mark.parametrize("command", [["alerts", "list"], ["tokens", "list"]], ids="-".join)
+def test_a_closed_stdout_is_one_line_and_exit_2(data_dir: Path, command: list[str]) -> None:
+    """`>&-`: sys.stdout is None; the first print was an internal error's AttributeError (exit 3)."""
+    extra = ["--data-dir", str(data_dir)] if command[0] == "tokens" else []
+    result = _run([*command, *extra], stdout=None, close_stdout=True)
+
+    assert result.returncode == 2, result.stderr
+    assert _one_line(result) == "tfreview: error: stdout: cannot write: standard output is closed"
+
+
+def test_a_full_stdout_is_one_line_and_exit_2(data_dir: Path) -> None:
+    with open("/dev/full", "w") as full:
+        result = _run(["audit-log", "-o", "json", "--data-dir", str(data_dir)], stdout=full.fileno())
+
+    assert result.returncode == 2, result.stderr
+    assert _one_line(result) == "tfreview: error: stdout: cannot write: No space left on device"
+
+
+def test_a_token_whose_secret_cannot_be_written_is_revoked(data_dir: Path) -> None:
+    """`tokens create > /dev/full` left an active token whose secret nobody ever saw; now it is revoked at once."""
+    with open("/dev/full", "w") as full:
+        result = _run(
+            [
+                "tokens",
+                "create",
+                "--tenant",
+                "github:7",
+                "--scope",
+                "admin",
+                "--name",
+                "lost",
+                "--data-dir",
+                str(data_dir),
+            ],
+            stdout=full.fileno(),
+        )
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "tfr_" not in result.stderr
+    assert "so it was revoked at once" in result.stderr.strip().splitlines()[-1]
+    listed = _run(["tokens", "list", "--data-dir", str(data_dir)])
+    (row,) = [line for line in listed.stdout.splitlines() if line.endswith(" lost")]
+    assert " revoked " in row
+
+
+@pytest.mark.parametrize("command", [["--version"], ["rules", "show", "CKV_AWS_24"]], ids=lambda c: c[-1])
+def test_a_full_stdout_without_a_database_is_one_line_too(command: list[str]) -> None:
+    """`tfreview --version > /dev/full` was a traceback; a short answer failed only in the interpreter's last flush."""
+    with open("/dev/full", "w") as full:
+        result = _run(command, stdout=full.fileno())
+
+    assert result.returncode == 2, result.stderr
+    assert _one_line(result) == "tfreview: error: stdout: cannot write: No space left on device"
