@@ -164,3 +164,18 @@ def test_a_full_stdout_without_a_database_is_one_line_too(command: list[str]) ->
 
     assert result.returncode == 2, result.stderr
     assert _one_line(result) == "tfreview: error: stdout: cannot write: No space left on device"
+
+
+def test_an_internal_error_is_its_first_line_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failed query's text goes on with its SQL and parameters (a token's hash, a stored payload): not for stderr."""
+    from tfreview import cli
+
+    def fail(args: object) -> int:
+        raise RuntimeError(f"relation gone\n[SQL: SELECT secret_hash FROM api_tokens]\n[parameters: {CANARY}]")
+
+    monkeypatch.setattr(cli, "_rules", fail)
+    assert cli.main(["rules", "list"]) == 3
+    err = capsys.readouterr().err
+    assert err == "tfreview: internal error: RuntimeError: relation gone (rerun with --debug for details)\n"
