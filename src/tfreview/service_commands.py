@@ -370,7 +370,7 @@ def _submit(args: argparse.Namespace) -> int:
     if not url:
         raise ConfigError("no service URL: pass --url or set TFREVIEW_URL")
     token = read_token(environ, args.token_env)
-    plan = read_plan(args.plan, stdin=sys.stdin.buffer.read)
+    plan = read_plan(args.plan, stdin=sys.stdin.buffer.read if sys.stdin is not None else None)
     metadata: dict[str, str] = spacelift_metadata(environ) if args.spacelift_env else {"source": "api"}
     if args.repository:
         metadata["repository"] = args.repository

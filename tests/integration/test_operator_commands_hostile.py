@@ -179,3 +179,31 @@ def test_an_internal_error_is_its_first_line_only(
     assert cli.main(["rules", "list"]) == 3
     err = capsys.readouterr().err
     assert err == "tfreview: internal error: RuntimeError: relation gone (rerun with --debug for details)\n"
+
+
+@pytest.mark.parametrize("command", [["scan", "-"], ["submit", "-", "--url", "http://127.0.0.1:9"]], ids=lambda c: c[0])
+def test_a_closed_stdin_is_one_line_and_exit_2(command: list[str]) -> None:
+    """`tfreview scan - <&-`: sys.stdin is None; reading it was an internal error's AttributeError (exit 3)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tfreview", *command],
+        env=child_env(TFREVIEW_TOKEN="tfr_0123456789abcdef_notused"),
+        stdin=None,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        preexec_fn=lambda: os.close(0),
+    )
+
+    assert result.returncode == 2, result.stderr
+    assert "standard input is closed" in _one_line(result)
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_probe_never_shows_the_urls_password(output: str) -> None:
+    """`probe https://user:password@host` (a service behind basic auth) printed the password in its message and JSON."""
+    result = _run(["probe", f"http://monitor:{CANARY}@127.0.0.1:9", "--timeout", "2", "-o", output])
+
+    assert result.returncode == 3, result.stderr
+    assert CANARY not in result.stdout + result.stderr
+    assert "127.0.0.1:9" in result.stdout + result.stderr

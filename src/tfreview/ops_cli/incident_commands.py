@@ -145,13 +145,14 @@ def run_probe(args: argparse.Namespace) -> int:
         raise ConfigError("the URL must start with http:// or https://")
     if not 0 < args.timeout <= 300:
         raise ConfigError("--timeout must be between 0 and 300 seconds")
-    results: dict[str, Any] = {"url": base}
+    shown = _without_userinfo(base)  # a service behind basic auth: its password is never printed
+    results: dict[str, Any] = {"url": shown}
     with httpx.Client(timeout=args.timeout, follow_redirects=False) as client:
         try:
             alive = client.get(f"{base}/healthz")
         except httpx.HTTPError as exc:
             return _probe_result(
-                args, results, EXIT_DOWN, f"down: {base}/healthz did not answer ({type(exc).__name__})"
+                args, results, EXIT_DOWN, f"down: {shown}/healthz did not answer ({type(exc).__name__})"
             )
         results["healthz"] = alive.status_code
         if alive.status_code != 200:
@@ -176,6 +177,18 @@ def run_probe(args: argparse.Namespace) -> int:
     return _probe_result(
         args, results, EXIT_OK, "ok: alive and ready" + (f" (watchdog {watchdog[1]})" if watchdog else "")
     )
+
+
+def _without_userinfo(url: str) -> str:
+    """`url` without `user:password@` (the probe sends it; no line or JSON it prints shows it)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return url.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))
 
 
 def _checks(response: Any) -> dict[str, tuple[bool, str]]:
