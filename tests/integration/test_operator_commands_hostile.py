@@ -10,6 +10,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -207,3 +208,23 @@ def test_probe_never_shows_the_urls_password(output: str) -> None:
     assert result.returncode == 3, result.stderr
     assert CANARY not in result.stdout + result.stderr
     assert "127.0.0.1:9" in result.stdout + result.stderr
+
+
+def test_a_block_reason_is_one_printable_line(data_dir: Path) -> None:
+    """`block add --reason` took a newline and a terminal escape as they were; `block list` wrote them to the
+    operator's terminal (a forged row, a recoloured screen)."""
+    data = ["--data-dir", str(data_dir)]
+    refused = _run(["block", "add", "ip:203.0.113.77", "--reason", "evil\nip:198.51.100.1  0s  1  ok\x1b[2J", *data])
+
+    assert refused.returncode == 2, refused.stderr
+    assert "--reason must be one printable line" in _one_line(refused)
+    assert "203.0.113.77" not in _run(["block", "list", *data]).stdout
+
+    from tfreview.ops_cli.block_commands import format_blocks
+    from tfreview.ports.blocks import Block
+
+    now = datetime.now(UTC)
+    stored = Block("ip:203.0.113.78", "ip", "old\nrow\x1b[2J", "admin x", now, now + timedelta(minutes=5), 1)
+    (_header, row) = format_blocks([stored], now).splitlines()
+    assert "\x1b" not in row
+    assert row.endswith("admin x: old row[2J")
