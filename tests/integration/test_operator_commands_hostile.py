@@ -228,3 +228,26 @@ def test_a_block_reason_is_one_printable_line(data_dir: Path) -> None:
     (_header, row) = format_blocks([stored], now).splitlines()
     assert "\x1b" not in row
     assert row.endswith("admin x: old row[2J")
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "x\x1b]0;pwn\x07\nFAKE"], "name"),
+        (["tokens", "create", "--tenant", "github:7\x1b[31m", "--scope", "read", "--name", "x"], "tenant"),
+        (["ai", "pause", "--by", "bob\x1b[31m\nx"], "--by"),
+        (["incidents", "ack", "1", "--by", "bob\x1b[31m"], "--by"),
+    ],
+    ids=["token-name", "token-tenant", "ai-pause-by", "incidents-ack-by"],
+)
+def test_free_text_that_a_listing_prints_is_one_printable_line(
+    data_dir: Path, command: list[str], message: str
+) -> None:
+    """A token's name, an `ai pause --by` were stored with terminal escapes and newlines as they were, and
+    `tokens list` / `ai status` wrote them to the operator's terminal."""
+    result = _run([*command, "--data-dir", str(data_dir)])
+
+    assert result.returncode == 2, result.stderr
+    line = _one_line(result)
+    assert message in line
+    assert "\x1b" not in line

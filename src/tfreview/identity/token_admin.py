@@ -35,10 +35,16 @@ def create_token(
     when given): show it once. InputError on a bad tenant, name, scope or expiry."""
     tenant_id = tenant_id.strip()
     name = name.strip()
-    if not tenant_id or len(tenant_id) > MAX_TENANT_LENGTH or any(c.isspace() for c in tenant_id):
-        raise InputError(f"tenant must be 1–{MAX_TENANT_LENGTH} characters without spaces, e.g. github:123")
-    if not name or len(name) > MAX_NAME_LENGTH:
-        raise InputError(f"name must be 1–{MAX_NAME_LENGTH} characters")
+    # printable: `tokens list` writes both on the operator's terminal (an escape sequence, a forged row)
+    if (
+        not tenant_id
+        or len(tenant_id) > MAX_TENANT_LENGTH
+        or any(c.isspace() for c in tenant_id)
+        or not tenant_id.isprintable()
+    ):
+        raise InputError(f"tenant must be 1–{MAX_TENANT_LENGTH} printable characters without spaces, e.g. github:123")
+    if not name or len(name) > MAX_NAME_LENGTH or not name.isprintable():
+        raise InputError(f"name must be one printable line of 1–{MAX_NAME_LENGTH} characters")
     try:
         granted = Scope(scope)
     except ValueError:
@@ -82,6 +88,8 @@ def list_tokens(tokens: Tokens, tenant_id: str | None = None) -> list[ApiToken]:
 
 def format_tokens(found: list[ApiToken], now: datetime) -> str:
     """The `tokens list` table: id, tenant, scope, state, expiry, last use, name."""
+    from tfreview.render.digest import one_line
+
     if not found:
         return "no tokens\n"
     rows = [("ID", "TENANT", "SCOPE", "STATE", "EXPIRES", "LAST USED", "NAME")]
@@ -94,7 +102,7 @@ def format_tokens(found: list[ApiToken], now: datetime) -> str:
                 token_state(token, now),
                 token.expires_at.isoformat(timespec="seconds") if token.expires_at else "never",
                 token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "-",
-                token.name,
+                one_line(token.name),  # a name stored before names had to be printable
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]

@@ -50,6 +50,9 @@ def run_ai(args: argparse.Namespace, settings: Settings) -> int:
 
     command = args.ai_command
     if command == "pause":  # checked before the database is touched
+        from tfreview.ops_cli.actor import given_by
+
+        args.by = given_by(args.by)
         if not 1 <= args.minutes <= MAX_MINUTES:
             raise InputError(f"--minutes must be between 1 and {MAX_MINUTES}")
         reason = " ".join(str(args.reason).split())
@@ -82,9 +85,11 @@ def run_ai(args: argparse.Namespace, settings: Settings) -> int:
         elif not current:
             print("AI reviewer: running (no control holds)")
         else:
+            from tfreview.render.digest import one_line  # a row stored before --by had to be printable
+
             for c in current:
                 by_incident = f", incident {c.incident_id}" if c.incident_id is not None else ""
-                print(f"{c.name}\tuntil {_iso(c)}\tby {c.set_by}{by_incident}\t{c.reason}")
+                print(f"{c.name}\tuntil {_iso(c)}\tby {one_line(c.set_by)}{by_incident}\t{one_line(c.reason)}")
         return EXIT_OK
     finally:
         services.close()

@@ -68,6 +68,10 @@ def run_incidents(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
+    if args.incidents_command in ("ack", "resolve"):  # checked before the database is touched
+        from tfreview.ops_cli.actor import given_by
+
+        args.by = given_by(args.by)
     prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     # a command never evaluates alerts: the watchdog belongs to serve and worker
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
