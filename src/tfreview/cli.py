@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from tfreview import __version__
 from tfreview.core.errors import ConfigError, InputError, TfreviewError
@@ -85,7 +85,15 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
     `sys.argv` set) is never ended under its feet (ADR 0345)."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     if arguments == ["--version"]:  # what argparse's version action prints, without building the parser
-        sys.stdout.write(f"tfreview {__version__}\n")
+        out = _Stdout(sys.stdout)
+        try:
+            out.write(f"tfreview {__version__}\n")
+            out.flush()
+        except InputError as exc:  # `> /dev/full` was a traceback
+            print(f"tfreview: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        except BrokenPipeError:
+            pass
         return EXIT_OK
     from tfreview.plumbing.record_code import install  # here: `--version` above reads and defines nothing
 
@@ -98,14 +106,66 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
         # reference counting; cyclic collection passes over them only cost time — more than parsing the
         # plan at 50k resources. Collection is switched back on when the command returns.
         gc.disable()
+    original = sys.stdout
+    sys.stdout = cast(TextIO, _Stdout(original))
     try:
         code = _run(args)
         if _HELD:  # collection stays off: switched on, it would first walk all that is held (0.14 s at 10k)
             code = _leave(code)  # returns only when the process cannot leave at once
     finally:
+        sys.stdout = original
         if collecting:
             gc.enable()
     return code
+
+
+class _Stdout:
+    """sys.stdout while a command runs: what the stream refuses (a closed descriptor, `>&-`; a full disk behind
+    `> file`) is the command's one-line InputError, exit 2, as `scan` says it — not an internal error's
+    AttributeError or OSError (exit 3), and not a `print` that silently writes nowhere with exit 0."""
+
+    def __init__(self, stream: TextIO | None) -> None:
+        self._stream = stream
+
+    def _open(self) -> TextIO:
+        if self._stream is None:
+            raise InputError("cannot write: standard output is closed", path="stdout")
+        return self._stream
+
+    def write(self, text: str) -> int:
+        stream = self._open()
+        try:
+            return stream.write(text)
+        except BrokenPipeError:
+            raise  # the reader has gone (`| head`): nothing to say (`_run`)
+        except OSError as exc:
+            raise _unwritable(exc) from None
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return  # nothing was written
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _unwritable(exc) from None
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    @property
+    def encoding(self) -> str:
+        return self._stream.encoding if self._stream is not None else "utf-8"
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._open(), name)
+
+
+def _unwritable(exc: OSError) -> InputError:
+    from tfreview.scan_output import unwritable
+
+    return unwritable(exc)
 
 
 def run() -> int:
@@ -150,20 +210,9 @@ def _hold(args: argparse.Namespace, *objects: object) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        if args.command == "scan":
-            return _scan(args)
-        if args.command == "baseline":
-            return _baseline(args)
-        if args.command == "rules":
-            return _rules(args)
-        if args.command == "completion":
-            from tfreview.completion import completion_script
-
-            sys.stdout.write(completion_script(args.shell, build_parser()))
-            return EXIT_OK
-        from tfreview.service_commands import run_service_command
-
-        return run_service_command(args)
+        code = _dispatch(args)
+        sys.stdout.flush()  # here, not at the interpreter's exit: a full disk is this command's error line
+        return code
     except (InputError, ConfigError) as exc:
         print(f"tfreview: error: {_printable(exc)}", file=sys.stderr)
         return EXIT_USAGE
@@ -179,10 +228,30 @@ def _run(args: argparse.Namespace) -> int:
         if args.debug:
             raise
         print(
-            f"tfreview: internal error: {type(exc).__name__}: {_printable(exc)} (rerun with --debug for details)",
+            # the first line only: a failed query's text goes on with its SQL and parameters (a token's hash, a
+            # stored payload), which are for --debug, not for a log that keeps stderr
+            f"tfreview: internal error: {type(exc).__name__}: {(_printable(exc).splitlines() or [''])[0]} "
+            "(rerun with --debug for details)",
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "scan":
+        return _scan(args)
+    if args.command == "baseline":
+        return _baseline(args)
+    if args.command == "rules":
+        return _rules(args)
+    if args.command == "completion":
+        from tfreview.completion import completion_script
+
+        sys.stdout.write(completion_script(args.shell, build_parser()))
+        return EXIT_OK
+    from tfreview.service_commands import run_service_command
+
+    return run_service_command(args)
 
 
 def _printable(exc: BaseException) -> str:

@@ -59,7 +59,7 @@ def emit(
         except BrokenPipeError:
             raise  # the reader has gone (`| head`): nothing to say (cli)
         except OSError as exc:
-            raise _unwritable(exc) from None
+            raise unwritable(exc) from None
         to_stdout = True
     if to_stdout:
         try:
@@ -67,13 +67,13 @@ def emit(
         except BrokenPipeError:
             raise
         except OSError as exc:
-            raise _unwritable(exc) from None
+            raise unwritable(exc) from None
 
 
 _JSON_FORMATS = ("json", "sarif")
 
 
-def _unwritable(exc: OSError) -> InputError:
+def unwritable(exc: OSError) -> InputError:
     """stdout refused the report (a full disk behind `> file`, `> /dev/full`): said as a file's refusal is. What
     it holds unwritten is dropped, so the interpreter's exit does not try again and print a traceback."""
     _drop_unwritten()

@@ -23,7 +23,14 @@ from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.setting_variables import not_json, refuse_unknown_variables
 from tfreview.settings import Settings
-from tfreview.store.setup import is_sql, is_sqlite, prepare_database, redacted_url, require_current_schema
+from tfreview.store.setup import (
+    is_sql,
+    is_sqlite,
+    prepare_database,
+    prepare_for_command,
+    redacted_url,
+    require_current_schema,
+)
 
 if TYPE_CHECKING:
     from tfreview.service.secret_rotation import Rotation
@@ -46,6 +53,20 @@ def run_service_command(args: argparse.Namespace) -> int:
     settings = load_settings(data_dir=getattr(args, "data_dir", None))
     configure_logging(settings.log_level)
     apply_log_format(settings.log_format, settings.log_level)
+    if args.command in ("serve", "worker") or settings.log_level == "DEBUG":
+        return _run_command(args, settings)
+    # the wiring's start-up lines (which notifiers, which integrations; "no notifier configured") are for the
+    # processes that run the watchdog: a one-shot command's stderr holds its own answer or its one error line
+    wiring = logging.getLogger("tfreview.wiring")
+    level = wiring.level
+    wiring.setLevel(logging.ERROR)
+    try:
+        return _run_command(args, settings)
+    finally:
+        wiring.setLevel(level)  # an in-process caller (a test, a wrapper) keeps its logging as it was
+
+
+def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from tfreview.serving import serve
 
@@ -157,8 +178,10 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("--expires-in-days must be at least 1")  # before the database is touched
     if args.tokens_command == "revoke" and args.id.startswith(TOKEN_SECRET_PREFIX):  # never echoed back: a secret
         raise ConfigError("`tokens revoke` takes the token's id (first column of `tokens list`), not its secret")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    # only `tokens create` may make the first database (before `serve`); the others read or change one
+    prepare_for_command(
+        settings.database.url, settings.database.busy_timeout_ms, create=args.tokens_command == "create"
+    )
     services = build_services(settings)
     try:
         tokens = services.tokens
@@ -178,7 +201,16 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
                 "the secret below is shown only once — store it now (e.g. as TFREVIEW_TOKEN):",
                 file=sys.stderr,
             )
-            print(secret, flush=True)
+            try:
+                print(secret, flush=True)
+            except (InputError, OSError) as exc:  # stdout closed, full, or its reader gone: nobody has the secret
+                token_admin.revoke_token(tokens, token.id)
+                services.audit.record("token.revoke", actor=cli_actor(), target=f"token:{token.id}")
+                reason = str(exc) if isinstance(exc, InputError) else "stdout: its reader has gone"
+                raise InputError(
+                    f"{reason}: the secret of token {token.id} was never shown, so it was revoked at once; "
+                    "create the token again with a writable stdout"
+                ) from None
             return EXIT_OK
         if args.tokens_command == "list":
             found = token_admin.list_tokens(tokens, args.tenant)
@@ -267,8 +299,7 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError("`secrets rotate api-token` needs --token ID (the first column of `tokens list`)")
     if args.secrets_command == "rotate" and args.token.startswith(TOKEN_SECRET_PREFIX):
         raise ConfigError("--token takes the token's id (first column of `tokens list`), not its secret")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     services = build_services(settings)
     try:
         if args.secrets_command == "status":
@@ -311,8 +342,7 @@ def _reconcile(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.worker.scheduler import run_reconciler
 
     wanted = [name for flag, name in RECONCILE_FLAGS.items() if getattr(args, flag, False)]
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     services = build_services(settings)
     try:
         names = set(RECONCILE_FLAGS.values())
@@ -350,7 +380,7 @@ def _submit(args: argparse.Namespace) -> int:
     if not url:
         raise ConfigError("no service URL: pass --url or set TFREVIEW_URL")
     token = read_token(environ, args.token_env)
-    plan = read_plan(args.plan, stdin=sys.stdin.buffer.read)
+    plan = read_plan(args.plan, stdin=sys.stdin.buffer.read if sys.stdin is not None else None)
     metadata: dict[str, str] = spacelift_metadata(environ) if args.spacelift_env else {"source": "api"}
     if args.repository:
         metadata["repository"] = args.repository

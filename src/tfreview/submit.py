@@ -90,7 +90,7 @@ def read_plan(path: str, stdin: Callable[[], bytes] | None = None) -> bytes:
     try:
         if path == "-":
             if stdin is None:
-                raise InputError("no standard input to read")
+                raise InputError("standard input is closed", path=path)
             content = stdin()
         else:
             with open(path, "rb") as handle:

@@ -129,6 +129,8 @@ def test_rotate_an_api_token_and_see_it_in_the_status(tmp_path: Path, env: dict[
 def test_bad_rotations_are_one_line_and_exit_2(
     tmp_path: Path, env: dict[str, str], argv: list[str], message: str
 ) -> None:
+    if "nope" in argv:  # a token id the service's database does not hold (a missing database is its own refusal)
+        assert tfreview("db", "upgrade", "--data-dir", str(tmp_path / "data"), env=env).returncode == 0
     result = tfreview(*argv, "--data-dir", str(tmp_path / "data"), env={**env, "TFREVIEW_LOG_LEVEL": "ERROR"})
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -372,6 +372,7 @@ def test_reconcile_command_runs_the_reconcilers_once(
     monkeypatch.setenv("TFREVIEW_GITHUB_APP__PRIVATE_KEYS", f'["{app_settings.private_keys[0]}"]')
     monkeypatch.setenv("TFREVIEW_GITHUB_APP__MARKER_SECRET", str(app_settings.marker_secret))
     data = str(tmp_path / "data")
+    assert main(["db", "upgrade", "--data-dir", data]) == 0  # the service's database: reconcile never makes one
 
     assert main(["reconcile", "--spacelift", "--data-dir", data]) == 2
     assert "spacelift-runs is not configured" in capsys.readouterr().err
@@ -399,11 +400,13 @@ def test_reconcile_command_exits_3_when_github_is_unreachable(
     monkeypatch.setenv("TFREVIEW_GITHUB_APP__APP_ID", "1001")
     monkeypatch.setenv("TFREVIEW_GITHUB_APP__PRIVATE_KEYS", f'["{app_settings.private_keys[0]}"]')
     monkeypatch.setenv("TFREVIEW_GITHUB_APP__MARKER_SECRET", str(app_settings.marker_secret))
+    assert main(["db", "upgrade", "--data-dir", str(tmp_path / "data")]) == 0
     assert main(["reconcile", "--github-deliveries", "--data-dir", str(tmp_path / "data")]) == 3
     assert "github-deliveries: failed" in capsys.readouterr().err
 
 
 def test_unconfigured_reconcile_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade", "--data-dir", str(tmp_path / "data")]) == 0
     assert main(["reconcile", "--data-dir", str(tmp_path / "data")]) == 2
     assert "no reconciler is configured" in capsys.readouterr().err
 

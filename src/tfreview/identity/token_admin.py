@@ -54,8 +54,10 @@ def create_token(
     `canonical_tenant` spells it; `same_tenant`: exactly as given (a rotated token keeps its old token's tenant)."""
     tenant_id = tenant_id if same_tenant else canonical_tenant(tenant_id)
     name = name.strip()
-    if not name or len(name) > MAX_NAME_LENGTH:
-        raise InputError(f"name must be 1–{MAX_NAME_LENGTH} characters")
+    # printable: `tokens list` writes it on the operator's terminal (an escape sequence, a forged row); the
+    # tenant is printable ASCII already (`canonical_tenant`)
+    if not name or len(name) > MAX_NAME_LENGTH or not name.isprintable():
+        raise InputError(f"name must be one printable line of 1–{MAX_NAME_LENGTH} characters")
     try:
         granted = Scope(scope)
     except ValueError:
@@ -101,6 +103,8 @@ def list_tokens(tokens: Tokens, tenant_id: str | None = None) -> list[ApiToken]:
 
 def format_tokens(found: list[ApiToken], now: datetime) -> str:
     """The `tokens list` table: id, tenant, scope, state, expiry, last use, name."""
+    from tfreview.render.digest import one_line
+
     if not found:
         return "no tokens\n"
     rows = [("ID", "TENANT", "SCOPE", "STATE", "EXPIRES", "LAST USED", "NAME")]
@@ -113,7 +117,7 @@ def format_tokens(found: list[ApiToken], now: datetime) -> str:
                 token_state(token, now),
                 token.expires_at.isoformat(timespec="seconds") if token.expires_at else "never",
                 token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "-",
-                token.name,
+                one_line(token.name),  # a name stored before names had to be printable
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]

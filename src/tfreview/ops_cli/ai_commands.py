@@ -45,18 +45,20 @@ def add_ai_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) 
 
 def run_ai(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, Control
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
     command = args.ai_command
     if command == "pause":  # checked before the database is touched
+        from tfreview.ops_cli.actor import given_by
+
+        args.by = given_by(args.by)
         if not 1 <= args.minutes <= MAX_MINUTES:
             raise InputError(f"--minutes must be between 1 and {MAX_MINUTES}")
         reason = " ".join(str(args.reason).split())
         if not reason or len(reason) > MAX_REASON or not reason.isprintable():
             raise InputError(f"--reason must be one printable line of 1 to {MAX_REASON} characters")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
     services = build_services(settings)
     try:
@@ -83,9 +85,11 @@ def run_ai(args: argparse.Namespace, settings: Settings) -> int:
         elif not current:
             print("AI reviewer: running (no control holds)")
         else:
+            from tfreview.render.digest import one_line  # a row stored before --by had to be printable
+
             for c in current:
                 by_incident = f", incident {c.incident_id}" if c.incident_id is not None else ""
-                print(f"{c.name}\tuntil {_iso(c)}\tby {c.set_by}{by_incident}\t{c.reason}")
+                print(f"{c.name}\tuntil {_iso(c)}\tby {one_line(c.set_by)}{by_incident}\t{one_line(c.reason)}")
         return EXIT_OK
     finally:
         services.close()

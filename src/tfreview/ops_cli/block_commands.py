@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from tfreview.settings import Settings
 
 EXIT_OK = 0
+MAX_REASON = 200  # characters of --reason, as `ai pause --reason`
 _DATA_DIR_HELP = "where the SQLite database lives (default: .tfreview-data)"
 
 
@@ -40,13 +41,17 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
 
 
 def run_blocks(args: argparse.Namespace, settings: Settings) -> int:
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
     if args.block_command == "add" and args.minutes is not None and not 0 < args.minutes <= 525_600:
         raise InputError("--minutes must be more than 0 and at most 525600 (a year)")
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    if args.block_command == "add":  # as `ai pause --reason`: `block list` prints it on the operator's terminal
+        reason = " ".join(str(args.reason).split())
+        if not reason or len(reason) > MAX_REASON or not reason.isprintable():
+            raise InputError(f"--reason must be one printable line of 1 to {MAX_REASON} characters")
+        args.reason = reason
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
     services = build_services(settings)
     try:
@@ -89,12 +94,15 @@ def block_document(block: Block) -> dict[str, object]:
 
 
 def format_blocks(blocks: list[Block], now: datetime) -> str:
+    from tfreview.render.digest import one_line
+
     if not blocks:
         return "no source is blocked\n"
     lines = [f"{'SOURCE':<42} {'LEFT':>8} {'STRIKES':>7}  BY / REASON"]
     for block in blocks:
         left = max(0, int((block.expires_at - now).total_seconds()))
-        lines.append(f"{block.source:<42} {left:>7}s {block.strikes:>7}  {block.created_by}: {block.reason}")
+        by, reason = one_line(block.created_by), one_line(block.reason)  # a row stored by an older version
+        lines.append(f"{block.source:<42} {left:>7}s {block.strikes:>7}  {by}: {reason}")
     return "\n".join(lines) + "\n"
 
 

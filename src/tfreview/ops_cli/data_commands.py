@@ -106,11 +106,10 @@ def run_data_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _services(settings: Settings) -> WiredServices:
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     return build_services(settings)
 
 

@@ -65,11 +65,14 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
 
 def run_incidents(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.ops import incident_admin
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
     from tfreview.wiring import build_services
 
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    if args.incidents_command in ("ack", "resolve"):  # checked before the database is touched
+        from tfreview.ops_cli.actor import given_by
+
+        args.by = given_by(args.by)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     # a command never evaluates alerts: the watchdog belongs to serve and worker
     settings = settings.model_copy(update={"watchdog": settings.watchdog.model_copy(update={"enabled": False})})
     services = build_services(settings)
@@ -146,13 +149,14 @@ def run_probe(args: argparse.Namespace) -> int:
         raise ConfigError("the URL must start with http:// or https://")
     if not 0 < args.timeout <= 300:
         raise ConfigError("--timeout must be between 0 and 300 seconds")
-    results: dict[str, Any] = {"url": base}
+    shown = _without_userinfo(base)  # a service behind basic auth: its password is never printed
+    results: dict[str, Any] = {"url": shown}
     with httpx.Client(timeout=args.timeout, follow_redirects=False) as client:
         try:
             alive = client.get(f"{base}/healthz")
         except httpx.HTTPError as exc:
             return _probe_result(
-                args, results, EXIT_DOWN, f"down: {base}/healthz did not answer ({type(exc).__name__})"
+                args, results, EXIT_DOWN, f"down: {shown}/healthz did not answer ({type(exc).__name__})"
             )
         results["healthz"] = alive.status_code
         if alive.status_code != 200:
@@ -177,6 +181,18 @@ def run_probe(args: argparse.Namespace) -> int:
     return _probe_result(
         args, results, EXIT_OK, "ok: alive and ready" + (f" (watchdog {watchdog[1]})" if watchdog else "")
     )
+
+
+def _without_userinfo(url: str) -> str:
+    """`url` without `user:password@` (the probe sends it; no line or JSON it prints shows it)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        host = parts.netloc.rpartition("@")[2]
+    except ValueError:
+        return url.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))
 
 
 def _checks(response: Any) -> dict[str, tuple[bool, str]]:

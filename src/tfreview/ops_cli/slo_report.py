@@ -56,11 +56,10 @@ def format_attainment(name: str, found: Attainment) -> str:
 def print_slo_report(settings: Settings, *, now: datetime | None = None) -> int:
     from tfreview.store.database import Database
     from tfreview.store.review_history import finished_reviews
-    from tfreview.store.setup import is_sqlite, prepare_database
+    from tfreview.store.setup import prepare_for_command
 
     slos = {slo.id: slo for slo in service_levels(settings.slo)}
-    if is_sqlite(settings.database.url):
-        prepare_database(settings.database.url, settings.database.busy_timeout_ms)
+    prepare_for_command(settings.database.url, settings.database.busy_timeout_ms)
     database = Database(settings.database.url, settings.database.busy_timeout_ms)
     since = (now or datetime.now(UTC)) - timedelta(days=settings.slo.window_days)
     slo = settings.slo

@@ -25,6 +25,8 @@ def read_bytes(path: str) -> bytes:
     (read in pieces): at most 2 GiB, and refused at the first 64 KiB when they cannot begin a JSON document (a
     zero-filled sparse file, /dev/zero, a binary) instead of reading all of it first."""
     if path == "-":
+        if sys.stdin is None:  # `<&-`: was an internal error's AttributeError
+            raise InputError("standard input is closed", path=path)
         return _read_stream(sys.stdin.buffer, path)
     file = Path(path)
     if not file.exists():

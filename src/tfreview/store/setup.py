@@ -60,12 +60,38 @@ def prepare_database(url: str, busy_timeout_ms: int, *, check_durability: bool =
     upgrade(url, busy_timeout_ms=busy_timeout_ms)
 
 
+def prepare_for_command(url: str, busy_timeout_ms: int, *, create: bool = False) -> None:
+    """An operator command's database, before it builds the services (`tokens`, `incidents`, `ai`, `block`,
+    `audit`, `slo`, …). SQLite: brought to the current schema as `serve` does; a file that is not there is
+    refused unless `create` (only `tokens create` makes the first database): a wrong or forgotten `--data-dir`
+    used to create an empty database there and answer from it ("no tokens", "revoked 0 tokens", "AI paused" where
+    no process looks). PostgreSQL: checked, never migrated (the operator runs `db upgrade`): no tfreview schema or
+    an older one is one line, exit 2, not the failed query's SQL as an internal error; a database that cannot be
+    reached is the command's own one-line StoreUnavailable (exit 3)."""
+    if is_sqlite(url):
+        path = _sqlite_path(url)
+        if not create and path is not None and not path.expanduser().exists():
+            raise ConfigError(
+                f"no tfreview database at {path.expanduser()}: pass the service's --data-dir (or "
+                "TFREVIEW_DATABASE__URL); nothing was created"
+            )
+        prepare_database(url, busy_timeout_ms)
+    elif is_sql(url):
+        _check_schema(url, busy_timeout_ms, refusing="refusing to run", reachable=True)
+
+
 def require_current_schema(url: str, busy_timeout_ms: int) -> None:
     """Scaled start (`serve`, `worker` on PostgreSQL, where the operator migrates): ConfigError (exit 2, one line)
     when the database has no tfreview schema or an older one than this version needs — such a process would
     answer every delivery 500 (ADR 0375). A newer schema (a migration run ahead of a rolling deploy) starts with a
     warning; a database that cannot be reached now is the store's 503 and readiness's business, not a reason to
     stay down."""
+    _check_schema(url, busy_timeout_ms, refusing="refusing to start", reachable=False)
+
+
+def _check_schema(url: str, busy_timeout_ms: int, *, refusing: str, reachable: bool) -> None:
+    """ConfigError when the database has no tfreview schema or an older one; a newer one is a warning. A database
+    that cannot be reached is a warning too, unless `reachable` (a command: its StoreUnavailable is raised)."""
     import logging
 
     from tfreview.core.errors import StoreUnavailable
@@ -77,6 +103,8 @@ def require_current_schema(url: str, busy_timeout_ms: int) -> None:
     try:
         current = current_revision(database)
     except StoreUnavailable as exc:
+        if reachable:
+            raise
         log.warning("database schema not checked at start: %s", exc)
         return
     finally:
@@ -86,15 +114,16 @@ def require_current_schema(url: str, busy_timeout_ms: int) -> None:
         return
     if current is None:
         raise ConfigError(
-            f"refusing to start: the database {redacted_url(url)} has no tfreview schema; "
+            f"{refusing}: the database {redacted_url(url)} has no tfreview schema; "
             "run `tfreview db upgrade` with the same settings first"
         )
     if current in known_revisions():
         raise ConfigError(
-            f"refusing to start: the database schema is at revision {current}, this version needs {head}; "
+            f"{refusing}: the database schema is at revision {current}, this version needs {head}; "
             "run `tfreview db upgrade` with the same settings first"
         )
-    log.warning("database schema revision %s is newer than this version's (%s): starting anyway", current, head)
+    going_on = "running" if reachable else "starting"
+    log.warning("database schema revision %s is newer than this version's (%s): %s anyway", current, head, going_on)
 
 
 def check_sqlite_durability(url: str, busy_timeout_ms: int) -> None:

@@ -32,6 +32,7 @@ def test_burn_rate_thresholds_follow_the_objective() -> None:
 
 
 def test_slo_command_on_an_empty_service(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "upgrade", "--data-dir", str(tmp_path / "data")]) == 0  # the service's database, empty
     assert main(["slo", "--data-dir", str(tmp_path / "data")]) == 0
     out = capsys.readouterr().out
     assert "time-to-review (≤ 600 s): objective 95.00%; no finished review in the window" in out
