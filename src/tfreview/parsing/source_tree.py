@@ -171,8 +171,10 @@ def read_regular_file(
                 return reason
         if not stat.S_ISREG(mode):
             return "not a regular file; not read"
-        if boundary is not None and _leaves(path, boundary, unlinked):
-            return "a symbolic link to a file outside the repository; not read"
+        if boundary is not None:
+            leaves = _leaves(path, boundary, unlinked, status)
+            if leaves:
+                return leaves
         if status.st_size > limit:
             return f"larger than {_size_text(limit)}; not read"
         with os.fdopen(descriptor, "rb", closefd=False) as stream:
@@ -186,12 +188,20 @@ def read_regular_file(
         os.close(descriptor)
 
 
-def _leaves(path: Path, boundary: Path, unlinked: str) -> bool:
-    """Whether a symbolic link (the file's or a folder's on its way) takes `path` out of `boundary` (resolved)."""
+def _leaves(path: Path, boundary: Path, unlinked: str, opened: os.stat_result) -> str:
+    """Why `path` is not read: a symbolic link (the file's or a folder's on its way) takes it out of `boundary`
+    (resolved), or the path no longer names the file `opened` (swapped for another file or link after the open: the
+    path checked must be the file read); "" when it is read."""
     real = os.path.realpath(path)
+    try:
+        now = os.stat(real)
+    except OSError:
+        now = None
+    if now is None or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+        return "changed while it was read; not read"
     if real == (unlinked or os.path.abspath(path)):
-        return False  # no link on the way: a module beside the scanned folder is the user's own layout
-    return not Path(real).is_relative_to(boundary)
+        return ""  # no link on the way: a module beside the scanned folder is the user's own layout
+    return "" if Path(real).is_relative_to(boundary) else "a symbolic link to a file outside the repository; not read"
 
 
 def _size_text(limit: int) -> str:
