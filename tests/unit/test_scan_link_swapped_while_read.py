@@ -46,7 +46,7 @@ def test_a_plain_file_and_a_link_inside_the_repository_still_read(tmp_path: Path
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     (repo / "common").mkdir()
-    (repo / "common" / "shared.tf").write_text('locals {\n  a = 1\n}\n')
-    (repo / "main.tf").write_text('locals {\n  b = 2\n}\n')
+    (repo / "common" / "shared.tf").write_text("locals {\n  a = 1\n}\n")
+    (repo / "main.tf").write_text("locals {\n  b = 2\n}\n")
     (repo / "shared.tf").symlink_to("common/shared.tf")
     assert sorted(DirectoryReader(repo).read_dir("").texts) == ["main.tf", "shared.tf"]

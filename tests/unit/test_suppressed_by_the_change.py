@@ -84,7 +84,8 @@ def test_a_baseline_of_a_scan_without_a_base_is_what_was_already_there() -> None
     again = review(
         changeset_from_sources(HEAD), _RULES, Policy(baseline=recorded, baseline_source=".tfreview-baseline.json")
     )
-    assert again.suppressed and {f.suppressed.by for f in again.suppressed if f.suppressed} == {"baseline", "inline"}
+    assert again.suppressed
+    assert {f.suppressed.by for f in again.suppressed if f.suppressed} == {"baseline", "inline"}
     assert {f.rule_id for f in suppressed_by_the_change(again)} == {"TFR-AWS-001", "TFR-AWS-002"}  # inline only
     assert "2 introduced by this change" in headline(again)
     out = render_markdown(again)
@@ -100,7 +101,9 @@ def test_a_baseline_that_hides_what_a_change_introduces_against_its_base_is_show
     introduced = review(changeset_from_sources(HEAD, BASE), _RULES, Policy())
     recorded = frozenset(f.fingerprint for f in (*introduced.findings, *introduced.suppressed))
     hidden = review(
-        changeset_from_sources({"main.tf": HEAD["main.tf"].replace(" # tfreview:ignore=TFR-AWS-002,TFR-AWS-001", "")}, BASE),
+        changeset_from_sources(
+            {"main.tf": HEAD["main.tf"].replace(" # tfreview:ignore=TFR-AWS-002,TFR-AWS-001", "")}, BASE
+        ),
         _RULES,
         Policy(baseline=recorded, baseline_source=".tfreview-baseline.json"),
     )
