@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from tfreview.config import CONFIG_NAME, policy_from_mapping
+from tfreview.config import CONFIG_NAME, MAX_CONFIG_BYTES, policy_from_mapping
 from tfreview.core.errors import ConfigError
 from tfreview.core.policy import Policy, unknown_rule_names
 from tfreview.rules import load_rules
@@ -91,9 +91,17 @@ def repo_policy(directories: Iterable[str], read: ReadFile, *, today: date | Non
 
 
 def policy_from_text(text: str, path: str, base: Policy) -> Policy:
+    """The Policy `text` sets. Whatever the file holds, a ConfigError naming it (the author's, permanent) or a Policy:
+    bounded as the CLI bounds it (`config.MAX_CONFIG_BYTES`), nesting and integers past Python's limits included."""
+    if len(text) > MAX_CONFIG_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"larger than {MAX_CONFIG_BYTES // 1024 // 1024} MiB; a .tfreview.toml is a few KiB", path=path
+        )
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:  # TOMLDecodeError; an integer past 4,300 digits
         raise ConfigError(f"not valid TOML: {exc}", path=path) from None
+    except RecursionError:  # tomllib reads nested arrays and inline tables recursively
+        raise ConfigError("not valid TOML: nested too deeply", path=path) from None
     data.pop("advisor", None)  # a repository does not choose the service's model (the operator does)
     return policy_from_mapping(data, source=path, base=base)
