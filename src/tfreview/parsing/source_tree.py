@@ -125,7 +125,13 @@ class DirectoryReader:
         directory = self.root / reldir if reldir else self.root
         if not directory.is_dir():
             return out
-        for path in sorted(directory.iterdir()):
+        try:
+            listed = sorted(directory.iterdir())
+        except OSError as exc:  # no permission, a mount gone: the folder is not read, and the review says so
+            why = exc.strerror or type(exc).__name__
+            out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
+            return out
+        for path in listed:
             if is_unread_configuration(path.name) and not path.is_dir():
                 out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
                 continue
@@ -256,17 +262,25 @@ def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:
     return found
 
 
-def tf_entries(root: Path, skip: Callable[[str], bool]) -> Iterator[Path]:
+def tf_entries(
+    root: Path, skip: Callable[[str], bool], unlisted: list[tuple[str, str]] | None = None
+) -> Iterator[Path]:
     """Every entry named `*.tf` under `root`, at any depth, without recursion (a tree 1,900 folders deep overflowed
     `Path.rglob`'s stack, S5). Folders whose name `skip` accepts are not entered, nor symbolic links to folders (as
-    `rglob`); a folder that cannot be listed is passed over (as `rglob`)."""
+    `rglob`); a folder below `root` that cannot be listed is passed over, and added to `unlisted` (its path from
+    `root`, why) when given: the review says so."""
     pending = [root]
     while pending:
         folder = pending.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
-        except OSError:
+        except OSError as exc:
+            if unlisted is not None and folder != root:
+                why = exc.strerror or type(exc).__name__
+                unlisted.append(
+                    (scrub(folder.relative_to(root).as_posix()), f"a folder that could not be listed ({why}); not read")
+                )
             continue
         for entry in listed:
             try:
