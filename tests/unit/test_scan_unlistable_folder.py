@@ -6,8 +6,8 @@ folder is listed as not read, as an unreadable file is: exit 2, or reviewed with
 from __future__ import annotations
 
 import errno
-import os
 import json
+import os
 from pathlib import Path
 
 import pytest
