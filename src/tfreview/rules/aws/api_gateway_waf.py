@@ -31,6 +31,9 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     types = _endpoint_types(apis[0])
     if types is None or "PRIVATE" in types:
         return  # reachable only through interface VPC endpoints, or not known before apply
+    associated = resource.get("web_acl_arn")  # the stage's own read-only attribute: in a plan, whatever associated it
+    if isinstance(associated, str) and associated:  # (Firewall Manager, another stack, the console) is known
+        return
     for association in _ASSOCIATIONS:
         if snapshot.linked(resource, association, "resource_arn", ("arn",)):
             return
@@ -67,7 +70,8 @@ RULE = Rule(
     "REST API's `endpoint_configuration.types` defaults to `EDGE`; stages of a `PRIVATE` API, and stages whose "
     "REST API is not in the configuration (its endpoint type cannot be told), are not judged. When some "
     "association's `resource_arn` is known only after apply and comes through a variable, it may be this stage's "
-    "and the rule stays silent. Medium, as for an internet-facing load balancer without one (TFR-AWS-258).",
+    "and the rule stays silent. In a plan, a stage whose read-only `web_acl_arn` names a web ACL has one, however it "
+    "was associated (Firewall Manager, another configuration). Medium, as for an internet-facing load balancer without one (TFR-AWS-258).",
     defaults=(("endpoint_configuration.types", "EDGE (public)"),),
     references=References(checkov=("CKV2_AWS_29",)),
     check=check,
