@@ -75,7 +75,8 @@ RULE = Rule(
     "REST API is not in the configuration (its endpoint type cannot be told), are not judged. When some "
     "association's `resource_arn` is known only after apply and comes through a variable, it may be this stage's "
     "and the rule stays silent. In a plan, a stage whose read-only `web_acl_arn` names a web ACL has one, however it "
-    "was associated (Firewall Manager, another configuration). Medium, as for an internet-facing load balancer without one (TFR-AWS-258).",
+    "was associated (Firewall Manager, another configuration). Medium, as for an internet-facing load balancer "
+    "without one (TFR-AWS-258).",
     defaults=(("endpoint_configuration.types", "EDGE (public)"),),
     references=References(checkov=("CKV2_AWS_29",)),
     check=check,
