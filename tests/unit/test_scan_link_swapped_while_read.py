@@ -50,3 +50,17 @@ def test_a_plain_file_and_a_link_inside_the_repository_still_read(tmp_path: Path
     (repo / "main.tf").write_text("locals {\n  b = 2\n}\n")
     (repo / "shared.tf").symlink_to("common/shared.tf")
     assert sorted(DirectoryReader(repo).read_dir("").texts) == ["main.tf", "shared.tf"]
+
+
+def test_a_link_to_a_folder_outside_lists_nothing_of_it(tmp_path: Path) -> None:
+    """A module `source = "./linked"` whose folder is a link out of the repository: its files were refused one by
+    one, each named in the report — the listing of a folder elsewhere on the runner. Now the folder is refused."""
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / f"{CANARY}.tf").write_text("locals {\n  a = 1\n}\n")
+    (repo / "linked").symlink_to(elsewhere, target_is_directory=True)
+    found = DirectoryReader(repo).read_dir("linked")
+    assert CANARY not in repr(found)
+    assert found.unreadable == [("linked", "a symbolic link to a folder outside the repository; not read")]

@@ -125,6 +125,13 @@ class DirectoryReader:
         directory = self.root / reldir if reldir else self.root
         if not directory.is_dir():
             return out
+        real = os.path.realpath(directory)
+        if real != self._unlinked(reldir, "") and not Path(real).is_relative_to(self._boundary()):
+            # a link to a folder elsewhere: not even its listing (the names of its files) is read
+            out.unreadable.append(
+                (scrub(reldir or "."), "a symbolic link to a folder outside the repository; not read")
+            )
+            return out
         try:
             listed = sorted(directory.iterdir())
         except OSError as exc:  # no permission, a mount gone: the folder is not read, and the review says so
