@@ -34,9 +34,6 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     types = _endpoint_types(apis[0])
     if types is None or "PRIVATE" in types:
         return  # reachable only through interface VPC endpoints, or not known before apply
-    associated = resource.get("web_acl_arn")  # the stage's own read-only attribute: in a plan, whatever associated it
-    if isinstance(associated, str) and associated:  # (Firewall Manager, another stack, the console) is known
-        return
     for association in _ASSOCIATIONS:
         if snapshot.linked(resource, association, "resource_arn", ("arn",)):
             return
@@ -74,8 +71,8 @@ RULE = Rule(
     "parameter of an API imported from OpenAPI `body`); stages of a `PRIVATE` API, and stages whose "
     "REST API is not in the configuration (its endpoint type cannot be told), are not judged. When some "
     "association's `resource_arn` is known only after apply and comes through a variable, it may be this stage's "
-    "and the rule stays silent. In a plan, a stage whose read-only `web_acl_arn` names a web ACL has one, however it "
-    "was associated (Firewall Manager, another configuration). Medium, as for an internet-facing load balancer "
+    "and the rule stays silent. The stage's read-only `web_acl_arn` is not read: in a plan it is the state's, "
+    "still set while this very change deletes the association. Medium, as for an internet-facing load balancer "
     "without one (TFR-AWS-258).",
     defaults=(("endpoint_configuration.types", "EDGE (public)"),),
     references=References(checkov=("CKV2_AWS_29",)),
