@@ -41,7 +41,7 @@ from tfreview.core.severity import Severity
 from tfreview.plumbing.small_files import read_small_text
 
 CONFIG_NAME = ".tfreview.toml"
-_MAX_CONFIG_BYTES = 1024 * 1024  # a .tfreview.toml is a few KiB; --config /dev/zero must not fill the memory
+MAX_CONFIG_BYTES = 1024 * 1024  # a .tfreview.toml is a few KiB; --config /dev/zero must not fill the memory
 _TOP_KEYS = {
     "fail_on",
     "fail_on_existing",
@@ -96,7 +96,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib  # here: a scan without a .tfreview.toml does not import it (22 M instructions, ADR 0469)
 
     try:
-        return tomllib.loads(read_small_text(path, _MAX_CONFIG_BYTES, "a .tfreview.toml"))
+        return tomllib.loads(read_small_text(path, MAX_CONFIG_BYTES, "a .tfreview.toml"))
     except FileNotFoundError:
         raise ConfigError("configuration file not found", path=str(path)) from None
     except (ValueError, UnicodeDecodeError) as exc:  # TOMLDecodeError; an integer past 4,300 digits

@@ -45,6 +45,11 @@ def review_roots(
     layout = find_roots(base)
     if not layout.directories:
         raise InputError(f"no .tf files in {base} or below")
+    refuse_unparsed(layout.unlisted, allowed=allow_parse_errors)  # a folder not listed: its files are not read
+    unlisted_notes = [
+        f"{folder}/ in the scanned folder: {why}; any Terraform in it is not reviewed"
+        for folder, why in layout.unlisted
+    ]
     pending = list(layout.roots) or list(layout.directories[:1])  # no root at all: a cycle of modules
     done: list[str] = []
     read: set[str] = set()
@@ -61,6 +66,8 @@ def review_roots(
         refuse_unparsed(_from_base(root, change_set.coverage.files_skipped), allowed=allow_parse_errors)
         read |= {normalise(root, reldir) for reldir in reader.read}
         notes = _unreached_note(root, layout.callers) if root not in layout.roots else []
+        if not done:  # the first root's review carries the folders the scan could not list
+            notes = [*unlisted_notes, *notes]
         out.append(_placed(base, root, assess(change_set), notes, path_prefix))
         done.append(root)
         # the parse trees of this root hold cycles (nodes know their parents) and `scan` runs with the

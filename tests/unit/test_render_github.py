@@ -19,13 +19,17 @@ def test_one_command_per_open_finding_by_status_and_threshold() -> None:
     out = render_github(located(sample_review()))
     lines = out.splitlines()
     findings = [line for line in lines if "title=TFR-" in line]
-    assert len(findings) == 7  # 5 introduced + 2 existing; resolved and suppressed are not annotated
+    # 5 introduced + 2 existing + 1 the change introduces and suppresses (ADR 0562); resolved ones are not annotated
+    assert len(findings) == 8
     assert sum(1 for line in findings if line.startswith("::error ")) == 4  # introduced at or above high
-    assert sum(1 for line in findings if line.startswith("::warning ")) == 1  # introduced low
+    assert sum(1 for line in findings if line.startswith("::warning ")) == 2  # introduced low, and the suppressed one
     assert sum(1 for line in findings if line.startswith("::notice ")) == 2  # existing
-    assert all(" file=infra/" in line and ",line=" in line for line in findings)
+    assert all(" file=infra/" in line and ",line=" in line for line in findings if "allowed" not in line)
     assert "aws_s3_bucket.fixed" not in out
-    assert "aws_s3_bucket.allowed" not in out
+    (hidden,) = [line for line in findings if "aws_s3_bucket.allowed" in line]
+    assert hidden.startswith("::warning ")
+    assert "introduced and suppressed" in hidden
+    assert "suppressed (config): public website for @team (.tfreview.toml)" in hidden
 
 
 def test_every_command_is_one_line_even_with_hostile_text() -> None:

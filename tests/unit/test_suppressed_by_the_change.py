@@ -10,7 +10,7 @@ from tfreview.core.findings import Review, Status, Verdict
 from tfreview.core.policy import Policy, Severity
 from tfreview.core.review import review
 from tfreview.parsing.hcl import changeset_from_sources
-from tfreview.render.digest import headline
+from tfreview.render.digest import headline, suppressed_by_the_change
 from tfreview.render.markdown import render_markdown
 from tfreview.render.text import render_text
 from tfreview.rules import load_rules
@@ -72,3 +72,39 @@ def test_the_text_report_marks_the_change_s_own_suppressions() -> None:
     out = render_text(_review())
     assert "introduced by this change and suppressed" in out.lower()
     assert "CRITICAL TFR-AWS-002 aws_s3_bucket.b — inline: no reason given (main.tf:3)" in out
+
+
+def test_a_baseline_of_a_scan_without_a_base_is_what_was_already_there() -> None:
+    """review16a: `baseline create ./infra && scan ./infra --baseline …` (the documented workflow) reported every
+    recorded finding as "introduced by this change and suppressed", unfolded: a scan without a base calls every
+    finding introduced, and the baseline is the record of exactly those. They are older suppressions."""
+    first = review(changeset_from_sources(HEAD), _RULES, Policy())
+    recorded = frozenset(f.fingerprint for f in first.findings)
+    assert recorded
+    again = review(
+        changeset_from_sources(HEAD), _RULES, Policy(baseline=recorded, baseline_source=".tfreview-baseline.json")
+    )
+    assert again.suppressed
+    assert {f.suppressed.by for f in again.suppressed if f.suppressed} == {"baseline", "inline"}
+    assert {f.rule_id for f in suppressed_by_the_change(again)} == {"TFR-AWS-001", "TFR-AWS-002"}  # inline only
+    assert "2 introduced by this change" in headline(again)
+    out = render_markdown(again)
+    assert "### Introduced by this change and suppressed (2)" in out
+    assert f"<details><summary>Suppressed: {len(again.suppressed) - 2}</summary>" in out
+    text = render_text(again)
+    assert "Introduced by this change and suppressed (2)" in text
+    assert f"Suppressed ({len(again.suppressed) - 2})" in text
+
+
+def test_a_baseline_that_hides_what_a_change_introduces_against_its_base_is_shown() -> None:
+    """With a base, a finding the change introduces and a baseline (the PR's own edit) hides is the change's own."""
+    introduced = review(changeset_from_sources(HEAD, BASE), _RULES, Policy())
+    recorded = frozenset(f.fingerprint for f in (*introduced.findings, *introduced.suppressed))
+    hidden = review(
+        changeset_from_sources(
+            {"main.tf": HEAD["main.tf"].replace(" # tfreview:ignore=TFR-AWS-002,TFR-AWS-001", "")}, BASE
+        ),
+        _RULES,
+        Policy(baseline=recorded, baseline_source=".tfreview-baseline.json"),
+    )
+    assert {f.rule_id for f in suppressed_by_the_change(hidden)} == {"TFR-AWS-001", "TFR-AWS-002"}

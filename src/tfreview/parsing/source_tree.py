@@ -125,7 +125,20 @@ class DirectoryReader:
         directory = self.root / reldir if reldir else self.root
         if not directory.is_dir():
             return out
-        for path in sorted(directory.iterdir()):
+        real = os.path.realpath(directory)
+        if real != self._unlinked(reldir, "") and not Path(real).is_relative_to(self._boundary()):
+            # a link to a folder elsewhere: not even its listing (the names of its files) is read
+            out.unreadable.append(
+                (scrub(reldir or "."), "a symbolic link to a folder outside the repository; not read")
+            )
+            return out
+        try:
+            listed = sorted(directory.iterdir())
+        except OSError as exc:  # no permission, a mount gone: the folder is not read, and the review says so
+            why = exc.strerror or type(exc).__name__
+            out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
+            return out
+        for path in listed:
             if is_unread_configuration(path.name) and not path.is_dir():
                 out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
                 continue
@@ -171,8 +184,10 @@ def read_regular_file(
                 return reason
         if not stat.S_ISREG(mode):
             return "not a regular file; not read"
-        if boundary is not None and _leaves(path, boundary, unlinked):
-            return "a symbolic link to a file outside the repository; not read"
+        if boundary is not None:
+            leaves = _leaves(path, boundary, unlinked, status)
+            if leaves:
+                return leaves
         if status.st_size > limit:
             return f"larger than {_size_text(limit)}; not read"
         with os.fdopen(descriptor, "rb", closefd=False) as stream:
@@ -186,12 +201,20 @@ def read_regular_file(
         os.close(descriptor)
 
 
-def _leaves(path: Path, boundary: Path, unlinked: str) -> bool:
-    """Whether a symbolic link (the file's or a folder's on its way) takes `path` out of `boundary` (resolved)."""
+def _leaves(path: Path, boundary: Path, unlinked: str, opened: os.stat_result) -> str:
+    """Why `path` is not read: a symbolic link (the file's or a folder's on its way) takes it out of `boundary`
+    (resolved), or the path no longer names the file `opened` (swapped for another file or link after the open: the
+    path checked must be the file read); "" when it is read."""
     real = os.path.realpath(path)
+    try:
+        now = os.stat(real)
+    except OSError:
+        now = None
+    if now is None or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+        return "changed while it was read; not read"
     if real == (unlinked or os.path.abspath(path)):
-        return False  # no link on the way: a module beside the scanned folder is the user's own layout
-    return not Path(real).is_relative_to(boundary)
+        return ""  # no link on the way: a module beside the scanned folder is the user's own layout
+    return "" if Path(real).is_relative_to(boundary) else "a symbolic link to a file outside the repository; not read"
 
 
 def _size_text(limit: int) -> str:
@@ -246,17 +269,25 @@ def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:
     return found
 
 
-def tf_entries(root: Path, skip: Callable[[str], bool]) -> Iterator[Path]:
+def tf_entries(
+    root: Path, skip: Callable[[str], bool], unlisted: list[tuple[str, str]] | None = None
+) -> Iterator[Path]:
     """Every entry named `*.tf` under `root`, at any depth, without recursion (a tree 1,900 folders deep overflowed
     `Path.rglob`'s stack, S5). Folders whose name `skip` accepts are not entered, nor symbolic links to folders (as
-    `rglob`); a folder that cannot be listed is passed over (as `rglob`)."""
+    `rglob`); a folder below `root` that cannot be listed is passed over, and added to `unlisted` (its path from
+    `root`, why) when given: the review says so."""
     pending = [root]
     while pending:
         folder = pending.pop()
         try:
             with os.scandir(folder) as entries:
                 listed = list(entries)
-        except OSError:
+        except OSError as exc:
+            if unlisted is not None and folder != root:
+                why = exc.strerror or type(exc).__name__
+                unlisted.append(
+                    (scrub(folder.relative_to(root).as_posix()), f"a folder that could not be listed ({why}); not read")
+                )
             continue
         for entry in listed:
             try:

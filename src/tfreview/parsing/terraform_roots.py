@@ -36,6 +36,7 @@ class Layout:
     directories: tuple[str, ...]
     roots: tuple[str, ...]
     callers: dict[str, tuple[str, ...]]  # directory → the directories calling it as a local module
+    unlisted: tuple[tuple[str, str], ...] = ()  # folders that could not be listed (path, why): their files unread
 
     def unreached(self, read: Iterable[str]) -> list[str]:
         """Directories no review has read: called only from directories that are not roots (a cycle)."""
@@ -45,20 +46,22 @@ class Layout:
 
 def find_roots(base: Path) -> Layout:
     """The root modules under `base` (itself included) by the rule above."""
-    directories = terraform_directories(base)
+    unlisted: list[tuple[str, str]] = []
+    directories = terraform_directories(base, unlisted)
     callers: dict[str, list[str]] = {}
     for directory in directories:
         for called in local_calls(base, directory):
             if called != directory and called in directories:
                 callers.setdefault(called, []).append(directory)
     roots = tuple(d for d in directories if d not in callers)
-    return Layout(tuple(directories), roots, {k: tuple(v) for k, v in callers.items()})
+    return Layout(tuple(directories), roots, {k: tuple(v) for k, v in callers.items()}, tuple(unlisted))
 
 
-def terraform_directories(base: Path) -> list[str]:
-    """Directories under `base` with at least one `.tf` file, hidden ones (`.terraform`) skipped, sorted."""
+def terraform_directories(base: Path, unlisted: list[tuple[str, str]] | None = None) -> list[str]:
+    """Directories under `base` with at least one `.tf` file, hidden ones (`.terraform`) skipped, sorted; the
+    folders that could not be listed are added to `unlisted` when given."""
     found: dict[str, None] = {}
-    for path in tf_entries(base, _skipped):  # hidden folders and node_modules are not entered
+    for path in tf_entries(base, _skipped, unlisted):  # hidden folders and node_modules are not entered
         if path.is_dir():
             continue  # a FIFO or device named `x.tf` counts: the review lists it as not read (ADR 0423)
         found[path.parent.relative_to(base).as_posix()] = None
@@ -73,7 +76,11 @@ def local_calls(base: Path, directory: str) -> set[str]:
     """The directories (relative to `base`) that `directory`'s module blocks name as local sources."""
     out: set[str] = set()
     folder = base / directory
-    for path in sorted(folder.iterdir()):
+    try:
+        listed = sorted(folder.iterdir())
+    except OSError:  # listed a moment ago, not now: its root's review says the folder was not read
+        return out
+    for path in listed:
         if not path.name.endswith(".tf") or not is_terraform_file(path.name) or path.is_dir():
             continue
         data = read_regular_file(path)  # never a FIFO or device: the review notes those

@@ -105,9 +105,29 @@ def severity_breakdown(counts: Mapping[Severity, int]) -> str:
 
 def suppressed_by_the_change(review: Review) -> list[Finding]:
     """The suppressed findings this change introduces, most severe first: a pull request that adds a finding and
-    the comment or `.tfreview.toml` entry that hides it (ADR 0562)."""
-    own = [f for f in review.suppressed if f.status is Status.INTRODUCED]
+    the comment or `.tfreview.toml` entry that hides it (ADR 0562). A baseline's are not, in a review without a base
+    (every change a create, every finding introduced): the baseline is the record of what was there (ADR 0576)."""
+    compared = _compared(review)
+    own = [
+        f
+        for f in review.suppressed
+        if f.status is Status.INTRODUCED and (compared or f.suppressed is None or f.suppressed.by != "baseline")
+    ]
     return sorted(own, key=lambda f: SEVERITIES_DESC.index(f.severity))
+
+
+def suppressed_before_the_change(review: Review, own: list[Finding]) -> list[Finding]:
+    """The other suppressed findings (`own`: `suppressed_by_the_change`), in their order: folded, as before."""
+    mine = {id(f) for f in own}
+    return [f for f in review.suppressed if id(f) not in mine]
+
+
+def _compared(review: Review) -> bool:
+    """Whether the review compares against something (a base, a plan's prior state): a change that is not a
+    create, or a finding that is not introduced. A scan of a directory without a base has neither."""
+    return any(c.kind is not ChangeKind.CREATE for c in review.changes) or any(
+        f.status is not Status.INTRODUCED for f in (*review.findings, *review.suppressed)
+    )
 
 
 def headline(review: Review) -> str:

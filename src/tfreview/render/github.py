@@ -2,7 +2,8 @@
 
 `::error` exactly for the findings that fail the verdict (introduced at or above the threshold;
 existing ones too with `fail_on_existing`), `::warning` for other introduced findings, `::notice`
-for other existing ones. Resolved and suppressed findings are not annotated.
+for other existing ones; `::warning` too for a finding the change introduces and suppresses (ADR 0562: never
+quiet). Resolved findings and older suppressions are not annotated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from typing import Any
 
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
-from tfreview.render.digest import clean, evidence_text, first_line, uncovered_text
+from tfreview.render.digest import (
+    clean,
+    evidence_text,
+    first_line,
+    one_line,
+    suppressed_by_the_change,
+    uncovered_text,
+)
 
 
 def escape_data(text: str) -> str:
@@ -38,6 +46,8 @@ def render_github(review: Review, rules: Mapping[str, Rule] | None = None, **opt
         name = _command_name(finding, review)
         if name is not None:
             lines.append(_annotation(name, finding))
+    for finding in suppressed_by_the_change(review):  # the change's own: on its line, with who hid it and why
+        lines.append(_annotation("warning", finding))
     for text in review.diagnostics:
         lines.append(command("warning", text, title="tfreview diagnostic"))
     for text in review.notices:
@@ -60,8 +70,11 @@ def _command_name(finding: Finding, review: Review) -> str | None:
 
 
 def _annotation(name: str, finding: Finding) -> str:
-    title = f"{finding.rule_id} ({finding.severity.value}, {finding.status.value}): {finding.title}"
+    title = f"{finding.rule_id} ({finding.severity.value}, {status_words(finding)}): {finding.title}"
     message = f"{finding.address}: {finding.message}"
+    hidden = suppression_text(finding)
+    if hidden:
+        message += f"\n{hidden}"
     evidence = evidence_text(finding)
     if evidence:
         message += f"\n{evidence}"
@@ -72,3 +85,17 @@ def _annotation(name: str, finding: Finding) -> str:
     if location is None:
         return command(name, message, title=title)
     return command(name, message, file=location.file, line=location.line, endLine=location.end_line, title=title)
+
+
+def status_words(finding: Finding) -> str:
+    """`introduced`, `existing`; `introduced and suppressed` for a suppressed finding."""
+    return f"{finding.status.value} and suppressed" if finding.suppressed is not None else finding.status.value
+
+
+def suppression_text(finding: Finding) -> str:
+    """`suppressed (inline): <reason or "no reason given"> (<where>)`, "" for a finding that is not suppressed."""
+    why = finding.suppressed
+    if why is None:
+        return ""
+    until = f", until {why.expires}" if why.expires else ""
+    return f"suppressed ({why.by}): {one_line(why.reason) or 'no reason given'} ({one_line(why.source)}){until}"

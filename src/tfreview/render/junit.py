@@ -18,7 +18,15 @@ from typing import Any
 
 from tfreview.core.findings import Finding, Review, Status
 from tfreview.core.rules import Rule
-from tfreview.render.digest import clean, evidence_text, first_line, location_text, rules_index
+from tfreview.render.digest import (
+    clean,
+    evidence_text,
+    first_line,
+    location_text,
+    one_line,
+    rules_index,
+    suppressed_by_the_change,
+)
 from tfreview.render.text import WORKFLOW_COMMAND
 
 # characters XML 1.0 cannot carry at all, even escaped
@@ -35,9 +43,10 @@ def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **opti
     known = rules_index(rules)
     suites: dict[str, list[ET.Element]] = {}
     flagged: set[str] = set()
+    own = {id(f) for f in suppressed_by_the_change(review)}  # the change's own suppressions say so (ADR 0562)
     for finding in [*review.findings, *review.suppressed]:
         flagged.add(finding.rule_id)
-        suites.setdefault(finding.provider or "general", []).append(_case(finding, review))
+        suites.setdefault(finding.provider or "general", []).append(_case(finding, review, id(finding) in own))
     for rule in sorted(known.values(), key=lambda r: r.id):
         if rule.id not in flagged:
             case = ET.Element("testcase", name=f"{rule.id} {rule.long_id}", classname=f"tfreview.{rule.provider}")
@@ -89,7 +98,7 @@ def inert_xml(xml: str) -> str:
     return WORKFLOW_COMMAND.sub(r"\1&#58;:", xml).replace("##[", "#&#35;[")
 
 
-def _case(finding: Finding, review: Review) -> ET.Element:
+def _case(finding: Finding, review: Review, own: bool = False) -> ET.Element:
     case = ET.Element(
         "testcase",
         name=_x(f"{finding.rule_id} {finding.address}"),
@@ -115,7 +124,8 @@ def _case(finding: Finding, review: Review) -> ET.Element:
         body.append(f"fix: {fix}")
     if finding.suppressed is not None:
         why = finding.suppressed
-        skipped = ET.SubElement(case, "skipped", message=_x(f"suppressed ({why.by}): {why.reason}"))
+        said = f"suppressed ({why.by}): {one_line(why.reason) or 'no reason given'}"
+        skipped = ET.SubElement(case, "skipped", message=_x(f"introduced by this change and {said}" if own else said))
         skipped.text = _x("\n".join(body))
     elif finding.status is Status.RESOLVED:
         out = ET.SubElement(case, "system-out")

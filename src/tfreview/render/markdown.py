@@ -26,6 +26,7 @@ from tfreview.render.digest import (
     model_text,
     one_line,
     plural,
+    suppressed_before_the_change,
     suppressed_by_the_change,
     tally,
     unparsed_text,
@@ -160,7 +161,7 @@ def render_markdown(
     fixed = "".join(head)
     budget = _Budget(max_chars - len(fixed) - _RESERVE)
     own = suppressed_by_the_change(review)  # shown unfolded, never only as a count (ADR 0562)
-    older = [f for f in review.suppressed if f.status is not Status.INTRODUCED] if own else review.suppressed
+    older = suppressed_before_the_change(review, own)
 
     builders: dict[str, Callable[[], str]] = {
         "notices": lambda: _notices(review.notices, budget),

@@ -22,6 +22,7 @@ from tfreview.render.digest import (
     model_text,
     one_line,
     plural,
+    suppressed_before_the_change,
     suppressed_by_the_change,
     uncovered_text,
     unparsed_text,
@@ -76,12 +77,7 @@ def render_text(
     _suppressed(out, own, paint, limit, "Introduced by this change and suppressed", "bold-red")
     _condensed(out, "Already there (existing)", review.by_status(Status.EXISTING), paint, limit)
     _condensed(out, "Resolved by this change", review.by_status(Status.RESOLVED), paint, limit, severity=False)
-    _suppressed(
-        out,
-        [f for f in review.suppressed if f.status is not Status.INTRODUCED] if own else review.suppressed,
-        paint,
-        limit,
-    )
+    _suppressed(out, suppressed_before_the_change(review, own), paint, limit)
     _drift(out, review.drift, paint, limit)
     _advice(out, review, paint, limit)
     _coverage(out, review, paint, limit)

@@ -325,3 +325,38 @@ def test_a_pull_request_importing_a_bucket_counts_an_import_not_a_create(
     assert [(c.address, c.actions) for c in change_set.changes if "legacy" in c.address] == [
         ("aws_s3_bucket.legacy", ("no-op",))
     ]
+
+
+_HOSTILE_POLICIES = {
+    "nested": "fail_on = " + "[" * 50_000,  # tomllib recursed: RecursionError, an "internal error" retried
+    "huge-integer": "fail_on = " + "9" * 5_000,  # int() past 4,300 digits: ValueError, not TOMLDecodeError
+    "over-1-MiB": 'fail_on = "critical"\n' + "# padding\n" * 110_000,  # the CLI refuses it; the service read it
+}
+
+
+@pytest.mark.parametrize("text", list(_HOSTILE_POLICIES.values()), ids=list(_HOSTILE_POLICIES))
+def test_a_hostile_policy_at_head_is_a_config_error_naming_the_file(
+    github: FakeGitHub, client: GitHubClient, text: str
+) -> None:
+    """review16a: the service parsed the PR's `.tfreview.toml` with no size bound and caught only TOMLDecodeError:
+    a deeply nested or huge-integer file failed the review as an internal error (retried, then FAILED), an 1.1 MB
+    one read as the policy. Now each is the author's error (ConfigError, permanent), as the CLI says it."""
+    number = open_pr(github, {"main.tf": PROD_BASE}, {".tfreview.toml": text, "main.tf": PROD_HEAD})
+    head = github.pull_request(REPO, number).head_sha
+    with pytest.raises(ConfigError, match=r"\.tfreview\.toml"):
+        source_for(client).fetch(stored(number, head), payload(github, number))
+
+
+@pytest.mark.parametrize("text", list(_HOSTILE_POLICIES.values()), ids=list(_HOSTILE_POLICIES))
+def test_a_hostile_policy_at_base_does_not_fail_the_pull_request_that_mends_it(
+    github: FakeGitHub, client: GitHubClient, text: str
+) -> None:
+    number = open_pr(
+        github,
+        {".tfreview.toml": text, "main.tf": PROD_BASE},
+        {".tfreview.toml": 'fail_on = "medium"\n', "main.tf": PROD_HEAD},
+    )
+    head = github.pull_request(REPO, number).head_sha
+    fetched = source_for(client).fetch(stored(number, head), payload(github, number))
+    assert fetched.policy.fail_on is Severity.MEDIUM
+    assert any("the policy at its base commit does not read" in n for n in fetched.change_set.coverage.notes)

@@ -9,13 +9,15 @@ that carries the batch, and a retry reads it back and sends only what is missing
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from tfreview.core.findings import Review, Status
 from tfreview.plumbing.hashing import short_digest
-from tfreview.render.digest import clean, tally
+from tfreview.render.digest import clean, severity_breakdown, suppressed_by_the_change, tally
+from tfreview.render.github import status_words, suppression_text
 
 ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create/update request
 SUMMARY_LIMIT = 65_535  # output.summary / output.text, characters (behaves like bytes for non-ASCII)
@@ -38,7 +40,9 @@ def conclusion(verdict: str | None) -> str:
 def annotations_of(review: Review) -> list[dict[str, Any]]:
     """One annotation per introduced or existing finding located on a `.tf` line (ordered, deterministic)."""
     out: list[dict[str, Any]] = []
-    for finding in review.findings:
+    own = suppressed_by_the_change(review)  # the change's own suppressions: a warning on the line (ADR 0562)
+    own_ids = {id(f) for f in own}
+    for finding in [*review.findings, *own]:
         location = finding.location
         if location is None or not location.file.endswith(_ANNOTATED_SUFFIXES):
             continue
@@ -50,12 +54,15 @@ def annotations_of(review: Review) -> list[dict[str, Any]]:
             continue
         # `failure` exactly for what fails the verdict: existing findings too only with fail_on_existing
         level = "warning" if status is Status.INTRODUCED else "notice"
-        if review.fails(finding):
+        if id(finding) not in own_ids and review.fails(finding):
             level = "failure"
         end = location.end_line
         end_line = end if end is not None and end >= line else line
-        title = f"{finding.rule_id} ({finding.severity.value}, {status.value}): {finding.title}"
+        title = f"{finding.rule_id} ({finding.severity.value}, {status_words(finding)}): {finding.title}"
         message = f"{finding.address}: {finding.message}"
+        hidden = suppression_text(finding)
+        if hidden:
+            message += f"\n{hidden}"
         fix = finding.remediation.strip().splitlines()
         if fix:
             message += f"\nFix: {fix[0]}"
@@ -118,6 +125,12 @@ def output(review: Review, *, without_ai: bool, title: str = "tfreview") -> dict
         "",
         f"Fails on introduced findings at or above **{review.fail_on.value}**.",
     ]
+    own = suppressed_by_the_change(review)
+    if own:  # what the change introduces and hides is never only in the comment (ADR 0562)
+        breakdown = severity_breakdown(Counter(f.severity for f in own))
+        lines += ["", f"{t.suppressed} suppressed ({len(own)} introduced by this change: {breakdown})."]
+    elif t.suppressed:
+        lines += ["", f"{t.suppressed} suppressed."]
     if without_ai:
         lines += ["", "Completed without AI: the AI review was unavailable, this review is rules-only."]
     lines += ["", f"Reviewed {coverage.resources_reviewed} of {coverage.resources_total} resources."]

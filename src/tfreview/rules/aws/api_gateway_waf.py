@@ -15,8 +15,11 @@ def _endpoint_types(api: Resource) -> list[str] | None:
     """The REST API's endpoint types (`["EDGE"]` when `endpoint_configuration` is not set); None when unknown."""
     value = api.get("endpoint_configuration.0.types")
     setting = api.setting_of("endpoint_configuration.0.types", value)
-    if setting is Setting.UNSET:
-        return ["EDGE"]
+    if setting is Setting.UNSET:  # an API imported from OpenAPI may name its type as an import parameter
+        imported = api.get("parameters.endpointConfigurationTypes")
+        if imported is UNKNOWN:
+            return None
+        return [t.strip().upper() for t in imported.split(",")] if isinstance(imported, str) else ["EDGE"]
     if setting is Setting.UNKNOWN or not isinstance(value, (list, tuple)):
         return None
     if any(item is UNKNOWN or not isinstance(item, str) for item in value):
@@ -64,10 +67,13 @@ RULE = Rule(
     "(AWS WAF Developer Guide, protecting an Amazon API Gateway REST API; AWS Security Hub control "
     "APIGateway.4). API Gateway associates no web ACL by default: only an `aws_wafv2_web_acl_association` (or "
     "the classic `aws_wafregional_web_acl_association`) whose `resource_arn` is the stage's ARN counts. The "
-    "REST API's `endpoint_configuration.types` defaults to `EDGE`; stages of a `PRIVATE` API, and stages whose "
+    "REST API's `endpoint_configuration.types` defaults to `EDGE` (or the `endpointConfigurationTypes` import "
+    "parameter of an API imported from OpenAPI `body`); stages of a `PRIVATE` API, and stages whose "
     "REST API is not in the configuration (its endpoint type cannot be told), are not judged. When some "
     "association's `resource_arn` is known only after apply and comes through a variable, it may be this stage's "
-    "and the rule stays silent. Medium, as for an internet-facing load balancer without one (TFR-AWS-258).",
+    "and the rule stays silent. The stage's read-only `web_acl_arn` is not read: in a plan it is the state's, "
+    "still set while this very change deletes the association. Medium, as for an internet-facing load balancer "
+    "without one (TFR-AWS-258).",
     defaults=(("endpoint_configuration.types", "EDGE (public)"),),
     references=References(checkov=("CKV2_AWS_29",)),
     check=check,

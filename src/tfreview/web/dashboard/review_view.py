@@ -11,7 +11,14 @@ from tfreview.core.errors import InputError
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
 from tfreview.core.severity import Severity
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
-from tfreview.render.digest import change_reason, destroys, headline, tally
+from tfreview.render.digest import (
+    change_reason,
+    destroys,
+    headline,
+    suppressed_before_the_change,
+    suppressed_by_the_change,
+    tally,
+)
 from tfreview.render.json_report import advice_document
 
 FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
@@ -45,6 +52,8 @@ class ReviewView:
     introduced: list[Finding] = field(default_factory=list)
     existing: list[Finding] = field(default_factory=list)
     resolved: list[Finding] = field(default_factory=list)
+    suppressed_own: list[Finding] = field(default_factory=list)  # introduced and suppressed: in the open (ADR 0562)
+    suppressed_older: list[Finding] = field(default_factory=list)  # the other suppressions: folded
     counts: dict[str, int] = field(default_factory=dict)  # the whole review's, whatever is shown
     clipped: bool = False  # some section shows only its first SECTION_LIMIT findings
     usage: dict[str, Any] = field(default_factory=dict)  # the AI's tokens and cost, when the report carries them
@@ -78,6 +87,8 @@ def review_view(
     sections = [_ordered(review.by_status(s)) for s in (Status.INTRODUCED, Status.EXISTING, Status.RESOLVED)]
     view.clipped = limit is not None and any(len(found) > limit for found in sections)
     view.introduced, view.existing, view.resolved = (found[:limit] for found in sections)
+    view.suppressed_own = suppressed_by_the_change(review)
+    view.suppressed_older = suppressed_before_the_change(review, view.suppressed_own)
     view.destroys = destroys_first(review)
     advice = advice_document(review.advice)  # what the JSON report says the AI review cost
     if advice is not None and isinstance(advice.get("usage"), dict):
