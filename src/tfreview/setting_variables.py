@@ -111,13 +111,7 @@ def unknown_variables(environ: Mapping[str, str]) -> list[UnknownVariable]:
     if not candidates:
         return []
     names, mappings, _ = _known()
-    # a variable a setting names as where its secret lives (`TFREVIEW_METRICS__TOKEN=env:TFREVIEW_METRICS_KEY`)
-    referenced = {
-        match.group(1)
-        for name in candidates
-        if name.upper() in names
-        for match in _ENV_REFERENCE.finditer(environ[name])
-    }
+    referenced = _referenced(environ, [name for name in candidates if name.upper() in names])
     found = []
     for name in candidates:
         upper = name.upper()
@@ -125,6 +119,21 @@ def unknown_variables(environ: Mapping[str, str]) -> list[UnknownVariable]:
             continue
         found.append(UnknownVariable(name, _closest(upper, names)))
     return found
+
+
+def _referenced(environ: Mapping[str, str], settings: list[str]) -> set[str]:
+    """The variables the settings name as where a secret lives (`TFREVIEW_METRICS__TOKEN=env:TFREVIEW_METRICS_KEY`),
+    and those the named ones name in turn: `webhook_secrets_from=env:VERSIONS`, whose JSON versions are
+    `{"value": "env:V1"}` (the service reads each of them)."""
+    referenced: set[str] = set()
+    pending = list(settings)
+    while pending:
+        for match in _ENV_REFERENCE.finditer(environ.get(pending.pop(), "")):
+            name = match.group(1)
+            if name not in referenced:
+                referenced.add(name)
+                pending.append(name)
+    return referenced
 
 
 def _maybe_setting(upper: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,21 @@ def test_a_variable_a_setting_names_as_its_secret_s_source_is_known() -> None:
         "TFREVIEW_OPENAI_KYE": CANARY,  # named by no reference: still a typo
     }
     assert [u.name for u in unknown_variables(environ)] == ["TFREVIEW_OPENAI_KYE"]
+
+
+def test_a_variable_named_by_a_referenced_document_of_secret_versions_is_known(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `webhook_secrets_from=env:…` names a variable holding the versions' JSON, whose values may be `env:…` too
+    # (run-the-service.md): the service reads all three and started on them before the typo check refused it
+    monkeypatch.setenv("TFREVIEW_GITHUB__WEBHOOK_SECRETS_FROM", "env:TFREVIEW_GH_VERSIONS")
+    monkeypatch.setenv("TFREVIEW_GH_VERSIONS", '[{"value": "env:TFREVIEW_GH_V1"}, {"value": "env:TFREVIEW_GH_V2"}]')
+    monkeypatch.setenv("TFREVIEW_GH_V1", CANARY + "-one")
+    monkeypatch.setenv("TFREVIEW_GH_V2", CANARY + "-two")
+    monkeypatch.setenv("TFREVIEW_GH_V3", CANARY)  # named by nothing: still refused
+    assert [u.name for u in unknown_variables(dict(os.environ))] == ["TFREVIEW_GH_V3"]
+    monkeypatch.delenv("TFREVIEW_GH_V3")
+    code = main(["db", "upgrade", "--data-dir", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert CANARY not in captured.err + captured.out
