@@ -72,7 +72,12 @@ class DatabaseSettings(BaseModel):
     url: str = (
         "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db, or dynamodb://<table>?region=<r>
     )
-    busy_timeout_ms: int = Field(default=5000, ge=5000)  # SQLite: wait for the writer lock; the service refuses less
+    busy_timeout_ms: int = Field(
+        default=5000,
+        ge=5000,
+        le=2**31 - 1,  # SQLite's busy_timeout is a 32-bit count: past it, SQLite kept 0
+        description="SQLite: wait for the writer lock; the service refuses less",
+    )
     pool_size: int = Field(default=5, ge=1, le=1000)  # PostgreSQL connections per process
     connect_timeout_seconds: float = Field(default=5.0, gt=0)  # PostgreSQL connect timeout
 
