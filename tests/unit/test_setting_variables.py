@@ -169,3 +169,42 @@ def test_a_variable_named_by_a_referenced_document_of_secret_versions_is_known(
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert CANARY not in captured.err + captured.out
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        # a whole section as one JSON object is read like its variables: a misspelt key in it was ignored (the
+        # database one left a scaled service on its embedded SQLite file, the ADR's own case)
+        ("TFREVIEW_DATABASE", '{"urll": "postgresql+psycopg://db.internal/tfreview"}', "urll in TFREVIEW_DATABASE"),
+        ("TFREVIEW_NOTIFY__SLACK", '{"levls": [1]}', "levls in TFREVIEW_NOTIFY__SLACK (did you mean levels?)"),
+        ("TFREVIEW_NOTIFY", '{"Slack": {"Levls": [1]}}', "Slack.Levls in TFREVIEW_NOTIFY (did you mean slack.levels?)"),
+        ("tfreview_door", '{"trusted_proxie": ["10.0.0.0/8"]}', "trusted_proxie in tfreview_door"),
+    ],
+)
+def test_a_misspelt_key_in_a_section_written_as_json_is_refused(
+    name: str,
+    value: str,
+    shown: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(name, value)
+    code = main(["db", "upgrade", "--data-dir", str(tmp_path / "data")])
+    captured = capsys.readouterr()
+    assert code == 2, captured.err
+    assert "refusing to start: unknown setting" in captured.err
+    assert shown in captured.err
+    assert "postgresql" not in captured.err and "10.0.0.0" not in captured.err  # names only, never a value
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_section_written_as_json_with_known_keys_in_any_case_is_taken() -> None:
+    environ = {
+        "TFREVIEW_NOTIFY": '{"Slack": {"LEVELS": [2]}, "webhook": {"url": "https://hooks.example.com/x"}}',
+        "TFREVIEW_WATCHDOG": '{"escalation_channels": {"2": ["page"]}}',  # a mapping setting's own keys are free
+        "TFREVIEW_ADVISOR": '{"prices": {"any/model": {"input_per_million": 1, "output_per_million": 2}}}',
+        "TFREVIEW_DOOR": "not json",  # left to the JSON check, which names it
+    }
+    assert unknown_variables(environ) == []
