@@ -207,6 +207,15 @@ class SecretsSettings(BaseModel):
     reload_seconds: float = Field(default=60.0, ge=0)  # re-read secret references this often; 0: only on SIGHUP
 
 
+class AdvisorOnlySettings(BaseSettings):
+    """The advisor's section alone, read from the environment as `Settings` reads it: what `tfreview scan` needs
+    (it runs in CI environments it does not own, where the service's other settings may be anything)."""
+
+    model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
+
+    advisor: AdvisorSettings = AdvisorSettings()
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
 

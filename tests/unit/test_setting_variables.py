@@ -209,3 +209,25 @@ def test_a_section_written_as_json_with_known_keys_in_any_case_is_taken() -> Non
         "TFREVIEW_DOOR": "not json",  # left to the JSON check, which names it
     }
     assert unknown_variables(environ) == []
+
+
+PLAN = Path(__file__).resolve().parents[2] / "examples" / "demo" / "plan.json"
+
+
+def test_a_scan_with_an_advisor_reads_the_advisor_settings_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a CI job's environment may carry the service's own settings: the scan reads the advisor's, and a service
+    # setting the service would refuse (no scheme, a blank secret) no longer ends the scan with exit 2
+    monkeypatch.setenv("TFREVIEW_SERVER__PUBLIC_URL", "tfreview.example.com")
+    monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", " ")
+    monkeypatch.setenv("TFREVIEW_ADVISOR__MAX_OUTPUT_TOKENS", "200")
+    code = main(["scan", str(PLAN), "--advisor", "builtin", "-o", "json"])
+    captured = capsys.readouterr()
+    assert code == 1, captured.err  # the demo plan's findings
+    assert "advisor settings" not in captured.err
+    monkeypatch.setenv("TFREVIEW_ADVISOR__MAX_OUTPUT_TOKENS", "1")  # the advisor's own: still refused
+    code = main(["scan", str(PLAN), "--advisor", "builtin", "-o", "json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "advisor settings: advisor.max_output_tokens" in captured.err
