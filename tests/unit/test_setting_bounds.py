@@ -199,3 +199,21 @@ def test_a_whole_number_past_what_its_store_or_system_call_holds_is_refused(
 ) -> None:
     line = _refused(name, value, tmp_path, monkeypatch, capsys)
     assert value not in line
+
+
+@pytest.mark.parametrize(
+    "networks", ['["::ffff:0:0/96"]', '["::ffff:0.0.0.0/97"]', '["64:ff9b::/96"]', '["::/64"]', '["::/8"]']
+)
+def test_every_ipv4_address_written_as_ipv6_is_refused_as_a_proxy_too(
+    networks: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # on a dual-stack listener (`serve --host ::`) every IPv4 client's peer is `::ffff:a.b.c.d`: a /96 of those is
+    # 0.0.0.0/0 and passed the /7 bound of IPv6 networks
+    line = _refused("TFREVIEW_DOOR__TRUSTED_PROXIES", networks, tmp_path, monkeypatch, capsys)
+    assert "X-Forwarded-For" in line
+
+
+def test_the_proxies_own_ipv4_network_written_as_ipv6_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfreview.door.settings import DoorSettings
+
+    assert DoorSettings(trusted_proxies=["::ffff:10.0.0.0/104", "fd00::/8"]).trusted_proxies
