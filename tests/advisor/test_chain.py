@@ -465,3 +465,20 @@ def test_d4_a_budget_store_that_fails_never_calls_a_model_and_never_loses_the_an
     answered = LlmAdvisor([client], settings, budget_store=_BrokenBudget(reserve_fails=False)).advise(CONTEXT)
     assert _model(answered).is_llm  # the give-back failed after the call: the answer is kept, the tokens stay counted
     assert len(client.calls) == 1
+
+
+class _GoneAfterTheReservation(InMemoryTokenBudget):
+    """A budget whose store fails once the reservation is made: every later write raises."""
+
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
+        raise OSError("the budget's database is gone")
+
+
+def test_d4_an_answer_past_its_reservation_is_kept_when_the_budget_store_fails_to_count_it() -> None:
+    # the provider reported more than the estimate reserved (an estimate is an estimate): counting the difference
+    # failed on a store that had just gone, and the answer already paid for was lost ("AI unavailable: OSError")
+    settings = AdvisorSettings(name="openai")
+    client = ScriptedClient([answer(tokens=(40_000, 5_000))])
+    advice = LlmAdvisor([client], settings, budget_store=_GoneAfterTheReservation(50_000)).advise(CONTEXT)
+    assert _model(advice).is_llm
+    assert len(client.calls) == 1

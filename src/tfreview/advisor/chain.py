@@ -345,7 +345,14 @@ class LlmAdvisor:
         covered = min(used, tally.reserved)
         tally.reserved -= covered
         if used > covered:
-            self._budget.spend(self.tenant_id, used - covered, day=tally.day)
+            try:
+                self._budget.spend(self.tenant_id, used - covered, day=tally.day)
+            except Exception as error:  # the answer is paid for: it is kept, the difference goes uncounted
+                log.warning(
+                    "advisor token budget: %d tokens past the reservation not counted: %s",
+                    used - covered,
+                    type(error).__name__,
+                )
 
     def _failed(self, client: ModelClient, breaker: CircuitBreaker, error: ProviderError) -> None:
         """Tell the breaker, and the metrics: the failed call, and the breaker opening when it does."""
