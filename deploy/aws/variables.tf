@@ -117,6 +117,12 @@ variable "public_url" {
   description = "How others reach the service (links in review comments); empty: the CloudFront distribution's URL."
   type        = string
   default     = ""
+
+  validation {
+    # what the functions accept (TFREVIEW_SERVER__PUBLIC_URL): anything else made every one of them refuse to start
+    condition     = var.public_url == "" || can(regex("^https?://[^/?#\\s]+", var.public_url))
+    error_message = "public_url: an http(s) URL with a host, such as https://tfreview.example.com."
+  }
 }
 
 variable "jwt_issuer" {

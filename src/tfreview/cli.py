@@ -364,13 +364,15 @@ def _assess(
 
 
 def _advisor_settings(overrides: dict[str, Any]) -> AdvisorSettings:
-    """The environment's advisor settings (TFREVIEW_ADVISOR__…) with the repository's overrides on top."""
+    """The environment's advisor settings (TFREVIEW_ADVISOR__…) with the repository's overrides on top. Only the
+    advisor's section is read: a CI job's environment may carry service settings the scan has no use for (and
+    that the service alone refuses: a public URL without its scheme, a blank secret, an unresolvable reference)."""
     from pydantic import ValidationError
 
-    from tfreview.settings import Settings
+    from tfreview.settings import AdvisorOnlySettings
 
     try:
-        base = Settings().advisor
+        base = AdvisorOnlySettings().advisor
         return base.model_validate({**base.model_dump(), **overrides})
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())

@@ -2,9 +2,9 @@
 
 A field's own bounds (`Field(ge=…)`) say what makes sense for it; these say what no setting can mean:
 `nan` or `inf` anywhere (`TFREVIEW_DOOR__SHED_OLDEST_AGE_SECONDS=inf` was taken, and `nan` compares false with
-every threshold), a duration past `MAX_SECONDS` (a thread's `Event.wait(1e10)` raises OverflowError) or a
-number of days past `MAX_DAYS` (a date that far away overflows `datetime`). Each problem names the setting as
-its environment variable, never its value.
+every threshold), a whole number past 64 bits (no database column holds it), a duration past `MAX_SECONDS` (a
+thread's `Event.wait(1e10)` raises OverflowError) or a number of days past `MAX_DAYS` (a date that far away
+overflows `datetime`). Each problem names the setting as its environment variable, never its value.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 MAX_SECONDS = 1_000_000_000  # about 31 years: any interval, timeout or age
 MAX_DAYS = 36_500  # a hundred years: any retention or age in days
+MAX_INTEGER = 2**63 - 1  # any whole number: what a database column or a system call holds
 
 
 def out_of_bounds(model: BaseModel, prefix: str = "TFREVIEW_") -> Iterator[str]:
@@ -41,6 +42,8 @@ def out_of_bounds(model: BaseModel, prefix: str = "TFREVIEW_") -> Iterator[str]:
 def _problem(name: str, value: float) -> str | None:
     if isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
+    if isinstance(value, int) and abs(value) > MAX_INTEGER:
+        return f"at most {MAX_INTEGER:,}"
     if name.endswith("_seconds") and abs(value) > MAX_SECONDS:
         return f"at most {MAX_SECONDS:,} seconds"
     if name.endswith("_days") and abs(value) > MAX_DAYS:

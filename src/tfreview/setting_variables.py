@@ -50,11 +50,13 @@ _ENV_REFERENCE = re.compile(r"\benv:([A-Za-z_][A-Za-z0-9_]*)")  # secret_referen
 
 @dataclass(frozen=True, slots=True)
 class UnknownVariable:
-    name: str  # as it is written in the environment
+    name: str  # as it is written in the environment (or a key, as written, of the JSON section `within`)
     closest: str | None  # the setting it most likely meant, None when nothing is close
+    within: str | None = None  # the variable holding a whole section as JSON, when `name` is one of its keys
 
     def __str__(self) -> str:
-        return f"{self.name} (did you mean {self.closest}?)" if self.closest else self.name
+        shown = f"{self.name} in {self.within}" if self.within else self.name
+        return f"{shown} (did you mean {self.closest}?)" if self.closest else shown
 
 
 def setting_variables(
@@ -104,6 +106,60 @@ def _known() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     return setting_variables(Settings)
 
 
+@cache
+def _sections() -> dict[str, type[BaseModel]]:
+    """Each variable that holds a whole settings section as JSON (upper case) → the section's model."""
+    from tfreview.settings import Settings
+
+    found: dict[str, type[BaseModel]] = {}
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            nested = _nested_model(field.annotation)
+            if nested is not None:
+                found[prefix + name.upper()] = nested
+                walk(nested, prefix + name.upper() + NESTING)
+
+    walk(Settings, PREFIX)
+    return found
+
+
+def _unknown_keys(value: object, model: type[BaseModel], path: str = "") -> list[tuple[str, str | None]]:
+    """The keys of a section's JSON object that name no field (as written, dotted below the top), each with the
+    field it most likely meant. Keys are compared regardless of case, as pydantic-settings reads them; a mapping
+    setting's own keys and a list's items are the field's to check."""
+    if not isinstance(value, dict):
+        return []
+    found: list[tuple[str, str | None]] = []
+    fields = model.model_fields
+    for key, inner in value.items():
+        where = f"{path}{key}"
+        field = fields.get(str(key).lower())
+        if field is None:
+            close = difflib.get_close_matches(str(key).lower(), list(fields), n=1, cutoff=0.75)
+            found.append((where, f"{path.lower()}{close[0]}" if close else None))
+            continue
+        nested = _nested_model(field.annotation)
+        if nested is not None:
+            found += _unknown_keys(inner, nested, where + ".")
+    return found
+
+
+def _misspelt_keys(environ: Mapping[str, str], name: str) -> list[UnknownVariable]:
+    """The misspelt keys of `name`'s value when it holds a whole section as JSON (ADR 0564: `TFREVIEW_NOTIFY__SLACK=
+    '{"levls": [1]}'` was taken and its key ignored, as a misspelt variable was); not JSON: the JSON check's."""
+    import json
+
+    model = _sections().get(name.upper())
+    if model is None:
+        return []
+    try:
+        value = json.loads(environ[name])
+    except ValueError:
+        return []
+    return [UnknownVariable(key, closest, within=name) for key, closest in _unknown_keys(value, model)]
+
+
 def unknown_variables(environ: Mapping[str, str]) -> list[UnknownVariable]:
     """Each `TFREVIEW_` variable of `environ` that tfreview does not read (names compared as pydantic-settings
     does, regardless of case), in name order, each with the closest setting's name."""
@@ -111,20 +167,32 @@ def unknown_variables(environ: Mapping[str, str]) -> list[UnknownVariable]:
     if not candidates:
         return []
     names, mappings, _ = _known()
-    # a variable a setting names as where its secret lives (`TFREVIEW_METRICS__TOKEN=env:TFREVIEW_METRICS_KEY`)
-    referenced = {
-        match.group(1)
-        for name in candidates
-        if name.upper() in names
-        for match in _ENV_REFERENCE.finditer(environ[name])
-    }
+    referenced = _referenced(environ, [name for name in candidates if name.upper() in names])
     found = []
     for name in candidates:
         upper = name.upper()
-        if upper in names or name in referenced or any(upper.startswith(m) and len(upper) > len(m) for m in mappings):
+        if upper in names:
+            found += _misspelt_keys(environ, name)
+            continue
+        if name in referenced or any(upper.startswith(m) and len(upper) > len(m) for m in mappings):
             continue
         found.append(UnknownVariable(name, _closest(upper, names)))
     return found
+
+
+def _referenced(environ: Mapping[str, str], settings: list[str]) -> set[str]:
+    """The variables the settings name as where a secret lives (`TFREVIEW_METRICS__TOKEN=env:TFREVIEW_METRICS_KEY`),
+    and those the named ones name in turn: `webhook_secrets_from=env:VERSIONS`, whose JSON versions are
+    `{"value": "env:V1"}` (the service reads each of them)."""
+    referenced: set[str] = set()
+    pending = list(settings)
+    while pending:
+        for match in _ENV_REFERENCE.finditer(environ.get(pending.pop(), "")):
+            name = match.group(1)
+            if name not in referenced:
+                referenced.add(name)
+                pending.append(name)
+    return referenced
 
 
 def _maybe_setting(upper: str) -> bool:
@@ -142,7 +210,11 @@ def describe(unknown: list[UnknownVariable]) -> str:
     """One line naming the unknown variables (never their values)."""
     shown = "; ".join(str(u) for u in unknown[:_SHOWN])
     more = f" (and {len(unknown) - _SHOWN} more)" if len(unknown) > _SHOWN else ""
-    kind = "variable" if len(unknown) == 1 else "variables"
+    keys = sum(1 for u in unknown if u.within)
+    if not keys:
+        kind = "variable" if len(unknown) == 1 else "variables"
+    else:
+        kind = ("key" if keys == 1 else "keys") if keys == len(unknown) else "variables and keys"
     return f"unknown setting {kind} {shown}{more}; the settings are listed in docs/reference/settings.md"
 
 

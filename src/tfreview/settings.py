@@ -72,7 +72,12 @@ class DatabaseSettings(BaseModel):
     url: str = (
         "sqlite:///.tfreview-data/tfreview.db"  # or postgresql+psycopg://user@host/db, or dynamodb://<table>?region=<r>
     )
-    busy_timeout_ms: int = Field(default=5000, ge=5000)  # SQLite: wait for the writer lock; the service refuses less
+    busy_timeout_ms: int = Field(
+        default=5000,
+        ge=5000,
+        le=2**31 - 1,  # SQLite's busy_timeout is a 32-bit count: past it, SQLite kept 0
+        description="SQLite: wait for the writer lock; the service refuses less",
+    )
     pool_size: int = Field(default=5, ge=1, le=1000)  # PostgreSQL connections per process
     connect_timeout_seconds: float = Field(default=5.0, gt=0)  # PostgreSQL connect timeout
 
@@ -200,6 +205,15 @@ class SecretsSettings(BaseModel):
     """Reloading secrets without a restart (docs/howto/rotate-secrets.md)."""
 
     reload_seconds: float = Field(default=60.0, ge=0)  # re-read secret references this often; 0: only on SIGHUP
+
+
+class AdvisorOnlySettings(BaseSettings):
+    """The advisor's section alone, read from the environment as `Settings` reads it: what `tfreview scan` needs
+    (it runs in CI environments it does not own, where the service's other settings may be anything)."""
+
+    model_config = SettingsConfigDict(env_prefix="TFREVIEW_", env_nested_delimiter="__", extra="ignore")
+
+    advisor: AdvisorSettings = AdvisorSettings()
 
 
 class Settings(BaseSettings):

@@ -431,7 +431,8 @@ def test_d4_asking_again_after_a_malformed_answer_needs_room_in_the_budget() -> 
     assert len(client.calls) == 1  # the first answer spent the reservation; a second call would pass the cap
     assert not advice.is_llm
     assert advice.unavailable_reason is not None
-    assert "daily token budget is spent" in advice.unavailable_reason
+    assert "daily token budget (" in advice.unavailable_reason  # the same words as a refusal before the first call
+    assert "is spent" in advice.unavailable_reason
     assert budget.remaining("acme") == need // 2
 
 
@@ -465,3 +466,67 @@ def test_d4_a_budget_store_that_fails_never_calls_a_model_and_never_loses_the_an
     answered = LlmAdvisor([client], settings, budget_store=_BrokenBudget(reserve_fails=False)).advise(CONTEXT)
     assert _model(answered).is_llm  # the give-back failed after the call: the answer is kept, the tokens stay counted
     assert len(client.calls) == 1
+
+
+class _GoneAfterTheReservation(InMemoryTokenBudget):
+    """A budget whose store fails once the reservation is made: every later write raises."""
+
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
+        raise OSError("the budget's database is gone")
+
+
+def test_d4_an_answer_past_its_reservation_is_kept_when_the_budget_store_fails_to_count_it() -> None:
+    # the provider reported more than the estimate reserved (an estimate is an estimate): counting the difference
+    # failed on a store that had just gone, and the answer already paid for was lost ("AI unavailable: OSError")
+    settings = AdvisorSettings(name="openai")
+    client = ScriptedClient([answer(tokens=(40_000, 5_000))])
+    advice = LlmAdvisor([client], settings, budget_store=_GoneAfterTheReservation(50_000)).advise(CONTEXT)
+    assert _model(advice).is_llm
+    assert len(client.calls) == 1
+
+
+class _StoreGoneAfterTheFirstReservation(InMemoryTokenBudget):
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.reservations = 0
+
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
+        self.reservations += 1
+        if self.reservations > 1:
+            raise OSError("the budget's database is gone")
+        return super().reserve(tenant_id, tokens, day=day)
+
+
+@pytest.mark.parametrize("store_down", [False, True])
+def test_d4_a_budget_refusal_before_asking_again_is_no_provider_outage(store_down: bool) -> None:
+    # a tenant at its cap whose first answer was malformed: asking again needs room it has not got (or a store that
+    # has gone). That counted as "every provider down", whose alert pauses the AI reviewer for EVERY tenant, and the
+    # next model of the chain was tried, refused again, and the AI part put off to be refused once more.
+    from tfreview.ops.metrics import PrometheusRecorder
+
+    metrics = PrometheusRecorder(strict=True)
+    settings = AdvisorSettings(name="chain")
+    probe = ScriptedClient([answer()])
+    need = (
+        _model(LlmAdvisor([probe], settings).advise(CONTEXT)).usage.prompt_tokens_estimate + settings.max_output_tokens
+    )
+    budget = _StoreGoneAfterTheFirstReservation(need) if store_down else InMemoryTokenBudget(need + need // 2)
+    malformed = Completion("not json at all", "gpt-test", need - settings.max_output_tokens, settings.max_output_tokens)
+    first = ScriptedClient([malformed, answer()])
+    second = ScriptedClient([answer()], provider="anthropic", model="claude-test")
+    advice = _model(
+        LlmAdvisor([first, second], settings, budget_store=budget, metrics=metrics).for_tenant("acme").advise(CONTEXT)
+    )
+    assert not advice.is_llm
+    assert len(first.calls) == 1
+    assert second.calls == []
+    samples = {name: value for name, _, value in metrics.samples()}
+    assert samples.get("tfreview_advisor_all_down_total", 0) == 0
+    assert advice.unavailable_reason is not None
+    if store_down:
+        assert "token budget could not be read" in advice.unavailable_reason
+        assert advice.retry_later is True
+    else:
+        assert "daily token budget" in advice.unavailable_reason
+        assert advice.retry_later is False
+        assert samples["tfreview_advisor_budget_exhausted_total"] == 1

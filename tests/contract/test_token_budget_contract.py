@@ -105,3 +105,15 @@ def test_a_budget_is_shared_by_every_process_on_the_store(shared_budgets: tuple[
     assert one.reserve(TENANT, 3_000)
     assert two.remaining(TENANT) == 2_000
     assert not two.reserve(TENANT, 2_001)
+
+
+def test_the_largest_daily_limit_the_settings_take_is_counted(budgets: tuple[list[date], Budgets]) -> None:
+    # the largest `advisor.daily_tokens_per_tenant` the service starts with is one every store can count against
+    from tfreview.advisor.settings import AdvisorSettings
+
+    largest = next(m.le for m in AdvisorSettings.model_fields["daily_tokens_per_tenant"].metadata if hasattr(m, "le"))
+    _, make = budgets
+    budget = make(largest)
+    assert budget.reserve(TENANT, 13_500)
+    budget.spend(TENANT, -500)
+    assert budget.remaining(TENANT) == largest - 13_000

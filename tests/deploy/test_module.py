@@ -6,9 +6,11 @@ them, no secret value in the state; `terraform fmt -check` where a terraform bin
 from __future__ import annotations
 
 import importlib
+import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -225,3 +227,39 @@ def test_every_queue_that_collects_failures_has_an_alarm() -> None:
         for alarm in watching:
             assert str(alarm["alarm_actions"]) == str(alarm["ok_actions"]) != "[]", alarm
             assert "Runbook:" in str(alarm["alarm_description"]), alarm
+
+
+@pytest.mark.skipif(shutil.which("terraform") is None, reason="no terraform binary on this machine")
+@pytest.mark.parametrize(
+    "public_url",
+    [
+        "",
+        "https://tfreview.example.com",
+        "http://10.0.0.5:8080/",
+        "tfreview.example.com",
+        "https://",
+        "ftp://x.example",
+    ],
+)
+def test_public_url_is_refused_at_plan_time_as_the_functions_would_refuse_it(public_url: str, tmp_path: Path) -> None:
+    # a public_url the functions refuse (TFREVIEW_SERVER__PUBLIC_URL, no scheme) passed `terraform apply` and made
+    # every function answer 503 at its cold start; the variable's own validation now says so at plan time
+    from pydantic import ValidationError
+
+    from tfreview.settings import ServerSettings
+
+    block = re.search(r'(?ms)^variable "public_url" \{.*?^\}', (MODULE / "variables.tf").read_text(encoding="utf-8"))
+    assert block is not None
+    (tmp_path / "main.tf").write_text(block.group(0) + "\n", encoding="utf-8")
+    env = {**os.environ, "TF_IN_AUTOMATION": "1", "TF_CLI_CONFIG_FILE": str(tmp_path / "none.tfrc")}
+    plan = ["plan", "-input=false", f"-var=public_url={public_url}"]
+    for command in (["init", "-input=false", "-backend=false"], plan):
+        done = subprocess.run(
+            ["terraform", *command], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False, env=env
+        )
+    try:
+        ServerSettings(public_url=public_url) if public_url else None
+        functions_accept = True
+    except ValidationError:
+        functions_accept = False
+    assert (done.returncode == 0) is functions_accept, done.stdout + done.stderr

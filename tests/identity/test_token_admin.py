@@ -141,3 +141,14 @@ def test_a7_a_rotated_token_keeps_the_tenant_its_old_token_was_stored_with(token
     old, _ = tokens.create("spacelift:Acme", Scope.WRITE, "made before tenants were case-folded", None)
     rotate_api_token(tokens, old.id, START)
     assert {t.tenant_id for t in tokens.list()} == {"spacelift:Acme"}
+
+
+def test_a7_tokens_stored_before_the_case_folding_are_listed_under_their_tenant(tokens: MemoryTokens) -> None:
+    # a token made as `spacelift:Acme` before tenants were case-folded still authenticates: `tokens list --tenant`
+    # under either spelling shows it (it was hidden, while `revoke-all` under the same spelling revoked it)
+    old, _ = tokens.create("spacelift:Acme", Scope.WRITE, "made before tenants were case-folded", None)
+    new, _ = create_token(tokens, "spacelift:acme", "read", "made after")
+    for given in ("spacelift:Acme", "spacelift:acme", "SPACELIFT:ACME"):
+        assert {t.id for t in list_tokens(tokens, given)} == {old.id, new.id}, given
+    assert [t.id for t in list_tokens(tokens, "spacelift:other")] == []
+    assert sorted(revoke_all_tokens(tokens, "spacelift:Acme")) == sorted([old.id, new.id])

@@ -180,3 +180,40 @@ def test_a_secret_file_that_is_not_text_is_refused_by_its_source(tmp_path: Path)
     with pytest.raises(ConfigError, match="is not UTF-8 text") as raised:
         SecretSource.parse(f"file:{path}").value()
     assert "canary" not in str(raised.value).replace(str(path), "")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        # SQLite's busy_timeout is a 32-bit count of milliseconds: past it SQLite kept 0 and the service refused to
+        # start saying "busy_timeout is 0 ms, must be at least 5000 ms" of a value a person had set huge
+        ("TFREVIEW_DATABASE__BUSY_TIMEOUT_MS", "2147483648"),
+        # "unlimited" written as a huge number: past a 64-bit integer SQLite's token budget could not bind it, so
+        # every review's AI part failed "the token budget could not be read" and was put off, day after day
+        ("TFREVIEW_ADVISOR__DAILY_TOKENS_PER_TENANT", "99999999999999999999"),
+        ("TFREVIEW_API__MAX_UPLOAD_BYTES", "99999999999999999999"),  # any whole number past 64 bits
+    ],
+)
+def test_a_whole_number_past_what_its_store_or_system_call_holds_is_refused(
+    name: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    line = _refused(name, value, tmp_path, monkeypatch, capsys)
+    assert value not in line
+
+
+@pytest.mark.parametrize(
+    "networks", ['["::ffff:0:0/96"]', '["::ffff:0.0.0.0/97"]', '["64:ff9b::/96"]', '["::/64"]', '["::/8"]']
+)
+def test_every_ipv4_address_written_as_ipv6_is_refused_as_a_proxy_too(
+    networks: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # on a dual-stack listener (`serve --host ::`) every IPv4 client's peer is `::ffff:a.b.c.d`: a /96 of those is
+    # 0.0.0.0/0 and passed the /7 bound of IPv6 networks
+    line = _refused("TFREVIEW_DOOR__TRUSTED_PROXIES", networks, tmp_path, monkeypatch, capsys)
+    assert "X-Forwarded-For" in line
+
+
+def test_the_proxies_own_ipv4_network_written_as_ipv6_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfreview.door.settings import DoorSettings
+
+    assert DoorSettings(trusted_proxies=["::ffff:10.0.0.0/104", "fd00::/8"]).trusted_proxies

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,83 @@ def test_a_variable_a_setting_names_as_its_secret_s_source_is_known() -> None:
         "TFREVIEW_OPENAI_KYE": CANARY,  # named by no reference: still a typo
     }
     assert [u.name for u in unknown_variables(environ)] == ["TFREVIEW_OPENAI_KYE"]
+
+
+def test_a_variable_named_by_a_referenced_document_of_secret_versions_is_known(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `webhook_secrets_from=env:…` names a variable holding the versions' JSON, whose values may be `env:…` too
+    # (run-the-service.md): the service reads all three and started on them before the typo check refused it
+    monkeypatch.setenv("TFREVIEW_GITHUB__WEBHOOK_SECRETS_FROM", "env:TFREVIEW_GH_VERSIONS")
+    monkeypatch.setenv("TFREVIEW_GH_VERSIONS", '[{"value": "env:TFREVIEW_GH_V1"}, {"value": "env:TFREVIEW_GH_V2"}]')
+    monkeypatch.setenv("TFREVIEW_GH_V1", CANARY + "-one")
+    monkeypatch.setenv("TFREVIEW_GH_V2", CANARY + "-two")
+    monkeypatch.setenv("TFREVIEW_GH_V3", CANARY)  # named by nothing: still refused
+    assert [u.name for u in unknown_variables(dict(os.environ))] == ["TFREVIEW_GH_V3"]
+    monkeypatch.delenv("TFREVIEW_GH_V3")
+    code = main(["db", "upgrade", "--data-dir", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert CANARY not in captured.err + captured.out
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        # a whole section as one JSON object is read like its variables: a misspelt key in it was ignored (the
+        # database one left a scaled service on its embedded SQLite file, the ADR's own case)
+        ("TFREVIEW_DATABASE", '{"urll": "postgresql+psycopg://db.internal/tfreview"}', "urll in TFREVIEW_DATABASE"),
+        ("TFREVIEW_NOTIFY__SLACK", '{"levls": [1]}', "levls in TFREVIEW_NOTIFY__SLACK (did you mean levels?)"),
+        ("TFREVIEW_NOTIFY", '{"Slack": {"Levls": [1]}}', "Slack.Levls in TFREVIEW_NOTIFY (did you mean slack.levels?)"),
+        ("tfreview_door", '{"trusted_proxie": ["10.0.0.0/8"]}', "trusted_proxie in tfreview_door"),
+    ],
+)
+def test_a_misspelt_key_in_a_section_written_as_json_is_refused(
+    name: str,
+    value: str,
+    shown: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(name, value)
+    code = main(["db", "upgrade", "--data-dir", str(tmp_path / "data")])
+    captured = capsys.readouterr()
+    assert code == 2, captured.err
+    assert "refusing to start: unknown setting" in captured.err
+    assert shown in captured.err
+    assert "postgresql" not in captured.err  # names only, never a value
+    assert "10.0.0.0" not in captured.err
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_section_written_as_json_with_known_keys_in_any_case_is_taken() -> None:
+    environ = {
+        "TFREVIEW_NOTIFY": '{"Slack": {"LEVELS": [2]}, "webhook": {"url": "https://hooks.example.com/x"}}',
+        "TFREVIEW_WATCHDOG": '{"escalation_channels": {"2": ["page"]}}',  # a mapping setting's own keys are free
+        "TFREVIEW_ADVISOR": '{"prices": {"any/model": {"input_per_million": 1, "output_per_million": 2}}}',
+        "TFREVIEW_DOOR": "not json",  # left to the JSON check, which names it
+    }
+    assert unknown_variables(environ) == []
+
+
+PLAN = Path(__file__).resolve().parents[2] / "examples" / "demo" / "plan.json"
+
+
+def test_a_scan_with_an_advisor_reads_the_advisor_settings_only(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a CI job's environment may carry the service's own settings: the scan reads the advisor's, and a service
+    # setting the service would refuse (no scheme, a blank secret) no longer ends the scan with exit 2
+    monkeypatch.setenv("TFREVIEW_SERVER__PUBLIC_URL", "tfreview.example.com")
+    monkeypatch.setenv("TFREVIEW_METRICS__TOKEN", " ")
+    monkeypatch.setenv("TFREVIEW_ADVISOR__MAX_OUTPUT_TOKENS", "200")
+    code = main(["scan", str(PLAN), "--advisor", "builtin", "-o", "json"])
+    captured = capsys.readouterr()
+    assert code == 1, captured.err  # the demo plan's findings
+    assert "advisor settings" not in captured.err
+    monkeypatch.setenv("TFREVIEW_ADVISOR__MAX_OUTPUT_TOKENS", "1")  # the advisor's own: still refused
+    code = main(["scan", str(PLAN), "--advisor", "builtin", "-o", "json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "advisor settings: advisor.max_output_tokens" in captured.err

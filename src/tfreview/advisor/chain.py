@@ -60,6 +60,8 @@ class _Tally:
     need: int = 0  # the budget one call may spend: the prompt's estimate and the most output it may have
     reserved: int = 0  # of the tenant's budget, held for the next call and given back at the end
     day: date | None = None  # the budget's day when the review began: it spends and settles on that day
+    # why the budget refused a call mid-review, and whether the AI part may be run again later: no model is down
+    refused: tuple[str, bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,18 @@ class LlmAdvisor:
                 tried.append(key)
                 continue
             answer, why = self._ask(client, breaker, built, view, deadline, tally)
+            if tally.refused is not None:  # the tenant's budget, not a model: no other model, no outage counted
+                reason, retry_later = tally.refused
+                usage = replace(
+                    base,
+                    input_tokens=tally.input_tokens,
+                    output_tokens=tally.output_tokens,
+                    latency_seconds=round(self._clock() - start, 3),
+                    attempts=tally.attempts,
+                    fallbacks_used=tuple(tried),
+                    failures=tuple(failures),
+                )
+                return self._fallback(context, usage, f"{UNAVAILABLE}: {reason}", retry_later=retry_later)
             if answer is not None:
                 usage = replace(
                     base,
@@ -324,16 +338,19 @@ class LlmAdvisor:
 
     def _top_up(self, tally: _Tally) -> bool:
         """Before a call: the reservation holds what it may spend again (an earlier answer used it); False when
-        the tenant's budget has no room for it."""
+        the tenant's budget has no room for it, or cannot be read (`tally.refused` says which)."""
         if self._budget is None or tally.reserved >= tally.need:
             return True
         try:
             reserved = self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day)
-        except Exception as error:  # the store is down: no call it cannot count
+        except Exception as error:  # the store is down: no call it cannot count; the AI part later
             log.warning("advisor token budget could not be read: %s", type(error).__name__)
+            tally.refused = ("the token budget could not be read; the rules ran as usual", True)
             return False
         if not reserved:
             self.metrics.count("tfreview_advisor_budget_exhausted_total")
+            limit = self._budget.limit(self.tenant_id)
+            tally.refused = (f"the daily token budget ({limit:,} tokens) is spent; the rules ran as usual", False)
             return False
         tally.reserved = tally.need
         return True
@@ -345,7 +362,14 @@ class LlmAdvisor:
         covered = min(used, tally.reserved)
         tally.reserved -= covered
         if used > covered:
-            self._budget.spend(self.tenant_id, used - covered, day=tally.day)
+            try:
+                self._budget.spend(self.tenant_id, used - covered, day=tally.day)
+            except Exception as error:  # the answer is paid for: it is kept, the difference goes uncounted
+                log.warning(
+                    "advisor token budget: %d tokens past the reservation not counted: %s",
+                    used - covered,
+                    type(error).__name__,
+                )
 
     def _failed(self, client: ModelClient, breaker: CircuitBreaker, error: ProviderError) -> None:
         """Tell the breaker, and the metrics: the failed call, and the breaker opening when it does."""

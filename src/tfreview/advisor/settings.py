@@ -57,7 +57,8 @@ class AdvisorSettings(BaseModel):
     breaker_failures: int = Field(default=5, ge=1)
     breaker_window_seconds: float = Field(default=30.0, gt=0)
     breaker_open_seconds: float = Field(default=30.0, gt=0)
-    daily_tokens_per_tenant: int = Field(default=2_000_000, ge=0)
+    # at most a quadrillion: "unlimited" written as a huge number is refused at start, not failed at every review
+    daily_tokens_per_tenant: int = Field(default=2_000_000, ge=0, le=10**15)
     prices: dict[str, Price] = {}  # "provider/model" or "model" → price
     allowed_link_hosts: list[str] = []  # links in model text to other hosts are reduced to text
     max_text_chars: int = Field(default=12_000, ge=200)  # the model's summary, after sanitising

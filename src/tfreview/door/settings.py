@@ -20,6 +20,8 @@ GITHUB_HOOK_NETWORKS = (
 )
 
 _BROADEST_PROXY_PREFIX = {4: 8, 6: 7}  # 10.0.0.0/8 and fc00::/7: the widest networks a set of proxies lives in
+# IPv6 ranges that hold IPv4 addresses: IPv4-mapped (a dual-stack listener's IPv4 peers) and NAT64's well-known prefix
+_IPV4_WITHIN_IPV6 = (ipaddress.ip_network("::ffff:0:0/96"), ipaddress.ip_network("64:ff9b::/96"))
 
 
 class DoorSettings(BaseModel):
@@ -82,7 +84,11 @@ class DoorSettings(BaseModel):
         # and audit entries count under. The broadest private ranges (10.0.0.0/8, fc00::/7) are still taken.
         for text in value:
             network = ipaddress.ip_network(text, strict=False)
-            if network.prefixlen < _BROADEST_PROXY_PREFIX[network.version]:
+            prefix, version = network.prefixlen, network.version
+            for holder in _IPV4_WITHIN_IPV6:  # `::ffff:0:0/96` is every IPv4 client of a dual-stack listener
+                if network.version == 6 and network.overlaps(holder):
+                    prefix, version = max(0, prefix - 96), 4  # `::/64` holds every one of them too
+            if prefix < _BROADEST_PROXY_PREFIX[version]:
                 raise ValueError(
                     f"{text} holds more than proxies: every client in it could choose its address with "
                     "X-Forwarded-For; name the proxies' own networks"

@@ -96,9 +96,11 @@ def token_state(token: ApiToken, now: datetime) -> str:
 
 def list_tokens(tokens: Tokens, tenant_id: str | None = None) -> list[ApiToken]:
     """Every token (of one tenant, when given), oldest first. There are no secrets to show: none is stored."""
+    found = tokens.list(None)
     if tenant_id is not None and tenant_id.strip():
-        tenant_id = _stored_spelling(tenant_id)
-    return sorted(tokens.list(tenant_id or None), key=lambda token: (token.tenant_id, token.created_at, token.id))
+        spellings = _spellings(tokens, tenant_id)
+        found = [token for token in found if token.tenant_id in spellings]
+    return sorted(found, key=lambda token: (token.tenant_id, token.created_at, token.id))
 
 
 def format_tokens(found: list[ApiToken], now: datetime) -> str:
@@ -138,19 +140,25 @@ def revoke_all_tokens(tokens: Tokens, tenant_id: str, scope: str | None = None) 
         chosen = Scope(scope) if scope is not None else None
     except ValueError:
         raise ConfigError(f"unknown scope {scope!r}; one of: read, write, admin") from None
-    revoked = tokens.revoke_all(tenant_id, chosen)
-    canonical = _stored_spelling(tenant_id)
-    if canonical != tenant_id:  # `spacelift:Acme`: the tokens created as `spacelift:acme` (and any of old as given)
-        revoked += tokens.revoke_all(canonical, chosen)
+    revoked: list[str] = []
+    for spelling in sorted(_spellings(tokens, tenant_id)):
+        revoked += tokens.revoke_all(spelling, chosen)
     return revoked
 
 
-def _stored_spelling(tenant_id: str) -> str:
-    """The tenant as `create_token` stores it; what was given (trimmed) when it is no tenant at all."""
+def _spellings(tokens: Tokens, tenant_id: str) -> set[str]:
+    """Every spelling a token of this tenant is stored under: what was given (trimmed), as `create_token` stores
+    it now, and, for a GitHub or Spacelift tenant, any case a token made before the case folding kept
+    (`spacelift:Acme` still authenticates: `tokens list` and `revoke-all` must find it under either spelling)."""
+    given = tenant_id.strip()
     try:
-        return canonical_tenant(tenant_id)
-    except InputError:
-        return tenant_id.strip()
+        canonical = canonical_tenant(given)
+    except InputError:  # no tenant at all: only what was given
+        return {given}
+    spellings = {given, canonical}
+    if canonical.startswith(CASE_FOLDED_KINDS):
+        spellings |= {t.tenant_id for t in tokens.list(None) if t.tenant_id.lower() == canonical}
+    return spellings
 
 
 def revoke_token(tokens: Tokens, token_id: str) -> bool:
