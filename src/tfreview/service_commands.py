@@ -310,7 +310,19 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
         services.audit.record(
             "secret.rotate", actor=cli_actor(), target=f"token:{args.token}", detail={"kind": args.kind}
         )
-        return _print_rotation(rotation)
+        try:
+            return _print_rotation(rotation)
+        except (InputError, OSError) as exc:  # stdout closed, full, or its reader gone: nobody has the new secret
+            from tfreview.identity import token_admin
+
+            new_id = rotation.token_id or ""
+            token_admin.revoke_token(services.tokens, new_id)
+            services.audit.record("token.revoke", actor=cli_actor(), target=f"token:{new_id}")
+            reason = str(exc) if isinstance(exc, InputError) else "stdout: its reader has gone"
+            raise InputError(
+                f"{reason}: the secret of token {new_id} was never shown, so it was revoked at once; token "
+                f"{args.token} is left as it was: rotate again with a writable stdout"
+            ) from None
     finally:
         services.close()
 

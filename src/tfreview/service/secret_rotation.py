@@ -45,6 +45,7 @@ _PROBE = b'{"zen": "tfreview secrets rotate: verification"}'
 class Rotation:
     kind: str
     new_secret: str | None = None  # shown once by the caller
+    token_id: str | None = None  # api-token: the new token, revoked by the caller when its secret cannot be shown
     steps: list[str] = field(default_factory=list)  # what to do by hand, in order
     checks: list[str] = field(default_factory=list)  # what was verified
 
@@ -124,6 +125,7 @@ def rotate_api_token(tokens: Tokens, token_id: str, now: datetime) -> Rotation:
     return Rotation(
         "api-token",
         new_secret=secret,
+        token_id=new.id,
         checks=[f"new token {new.id} authenticates as {old.tenant_id} with scope {old.scope.value}"],
         steps=[
             "give the new secret printed above to the token's clients",
