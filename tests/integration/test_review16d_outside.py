@@ -163,3 +163,29 @@ def test_a_rotated_token_whose_secret_cannot_be_written_is_revoked(tmp_path: Pat
     assert " revoked " in new_row, rows
     (old_row,) = [row for row in rows if row.startswith(old_id)]
     assert " revoked " not in old_row, rows
+
+
+def test_a_webhook_rotation_whose_secret_cannot_be_written_is_undone(tmp_path: Path) -> None:
+    """`secrets rotate github-webhook > /dev/full` (or `>&-`) said "stdout: cannot write" and exit 2, yet the
+    versions document already held a new version nobody saw and ended the current one after the overlap: a day
+    later every GitHub delivery was refused. The document is now put back as it was."""
+    import json
+
+    document = tmp_path / "github-webhook.json"
+    original = [{"value": "whsec-review16d-current", "name": "2026-11"}]
+    document.write_text(json.dumps(original), encoding="utf-8")
+    document.chmod(0o600)
+    with open("/dev/full", "w") as devfull:
+        result = _run(
+            ["secrets", "rotate", "github-webhook", "--overlap-hours", "24", "--data-dir", str(tmp_path / "none")],
+            stdout=devfull.fileno(),
+            TFREVIEW_GITHUB__WEBHOOK_SECRETS_FROM=f"file:{document}",
+        )
+
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("tfreview: error: stdout: cannot write: No space left on device"), last
+    assert "the rotation was undone" in last, last
+    assert json.loads(document.read_text(encoding="utf-8")) == original
+    assert not (tmp_path / "none").exists()
