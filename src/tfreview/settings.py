@@ -81,7 +81,7 @@ class DatabaseSettings(BaseModel):
     def _readable_url(cls, value: str) -> str:
         """A PostgreSQL URL SQLAlchemy cannot read (a port that is no number) was an internal error's ValueError,
         exit 3, on the first command that opened it (review16d): a setting's error, which never shows the URL."""
-        if value.startswith("postgresql"):
+        if value.startswith("postgres"):
             from sqlalchemy.engine import make_url
             from sqlalchemy.exc import ArgumentError
 

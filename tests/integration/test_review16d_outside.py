@@ -84,8 +84,9 @@ def test_serve_runs_on_with_a_stdout_it_cannot_write(tmp_path: Path, full: bool)
 # --- a database URL whose password the redaction did not see ----------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def unmigrated_postgres() -> Iterator[str]:
+    """A fresh database per test: `db upgrade` below migrates its own."""
     server = os.environ.get(POSTGRES_ENV)
     if not server:
         pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
@@ -118,6 +119,24 @@ def test_a_password_with_a_slash_and_a_space_is_never_printed(unmigrated_postgre
     assert result.returncode in (0, 2), result.stderr
     assert "@127.0.0.1:5432/tfreview_r16d_" in result.stdout + result.stderr
     _no_canary(result.stdout + result.stderr)
+
+
+def test_a_postgres_scheme_url_is_checked_as_a_postgresql_one(unmigrated_postgres: str) -> None:
+    """`postgres://…` (the spelling many hosts hand out, which the store reads as PostgreSQL) skipped the schema check
+    of `serve`, `worker` and every operator command: `tokens list` on an unmigrated database was an internal error
+    (exit 3, the missing relation) and `serve` started to answer 500s (ADR 0375's check, bypassed)."""
+    from tfreview.store.setup import is_sql
+
+    assert is_sql("postgres://app@db.internal/tfreview")
+    url = "postgres://" + unmigrated_postgres.split("://", 1)[1]
+    result = _run(["tokens", "list"], TFREVIEW_DATABASE__URL=url)
+
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "has no tfreview schema" in lines[0]
+    assert "tfreview db upgrade" in lines[0]
+    _no_canary(result.stderr)
 
 
 def test_a_database_url_sqlalchemy_cannot_read_is_a_setting_error(tmp_path: Path) -> None:

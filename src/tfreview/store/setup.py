@@ -15,8 +15,9 @@ def is_sqlite(url: str) -> bool:
 
 
 def is_sql(url: str) -> bool:
-    """A database Alembic migrates (SQLite, PostgreSQL); not the DynamoDB store of the AWS deployment."""
-    return url.startswith(("sqlite", "postgresql"))
+    """A database Alembic migrates (SQLite, PostgreSQL in any spelling the store reads: `postgresql+psycopg://`,
+    `postgres://`); not the DynamoDB store of the AWS deployment. `postgres://` used to skip every schema check."""
+    return url.startswith(("sqlite", "postgres"))
 
 
 def redacted_url(url: str) -> str:
