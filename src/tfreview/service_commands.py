@@ -292,7 +292,18 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
         overlap = timedelta(hours=args.overlap_hours)
         rotation = secret_rotation.rotate_webhook(args.kind, settings, _reloader(args), now, overlap, args.account)
         _audit_best_effort(settings, "secret.rotate", args.kind, {"account": args.account or ""})
-        return _print_rotation(rotation)
+        try:
+            return _print_rotation(rotation)
+        except (InputError, OSError) as exc:  # nobody has the new secret: its version would be the only one left
+            if rotation.undo is None:
+                raise
+            rotation.undo()
+            _audit_best_effort(settings, "secret.rotate.undo", args.kind, {"account": args.account or ""})
+            reason = str(exc) if isinstance(exc, InputError) else "stdout: its reader has gone"
+            raise InputError(
+                f"{reason}: the new {args.kind} secret was never shown, so the rotation was undone (the versions "
+                "document is as it was); rotate again with a writable stdout"
+            ) from None
     if args.secrets_command == "rotate" and args.kind in secret_rotation.MANUAL_KINDS:
         return _print_rotation(secret_rotation.rotate_by_hand(args.kind, settings))
     if args.secrets_command == "rotate" and not args.token:
@@ -310,7 +321,19 @@ def _secrets(args: argparse.Namespace, settings: Settings) -> int:
         services.audit.record(
             "secret.rotate", actor=cli_actor(), target=f"token:{args.token}", detail={"kind": args.kind}
         )
-        return _print_rotation(rotation)
+        try:
+            return _print_rotation(rotation)
+        except (InputError, OSError) as exc:  # stdout closed, full, or its reader gone: nobody has the new secret
+            from tfreview.identity import token_admin
+
+            new_id = rotation.token_id or ""
+            token_admin.revoke_token(services.tokens, new_id)
+            services.audit.record("token.revoke", actor=cli_actor(), target=f"token:{new_id}")
+            reason = str(exc) if isinstance(exc, InputError) else "stdout: its reader has gone"
+            raise InputError(
+                f"{reason}: the secret of token {new_id} was never shown, so it was revoked at once; token "
+                f"{args.token} is left as it was: rotate again with a writable stdout"
+            ) from None
     finally:
         services.close()
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Generator
 from types import FrameType
 from typing import Any
 
-from tfreview.core.errors import ConfigError
+from tfreview.core.errors import ConfigError, TfreviewError
 from tfreview.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
@@ -164,7 +164,18 @@ def _started(url: str, mode: str) -> None:
 
 
 def _announce(url: str, mode: str) -> None:
-    print(f"tfreview serving on {url} ({mode}); Ctrl-C to stop", flush=True)
+    """The start-up line on stdout, where scripts read the URL. A stdout that refuses it (`>&-`, a full disk behind
+    `> file`, a reader gone) does not stop the service: it raised in uvicorn's start-up, which then stopped a
+    running service with exit 2 (review16d); the line goes to the log instead."""
+    line = f"tfreview serving on {url} ({mode}); Ctrl-C to stop"
+    try:
+        print(line, flush=True)
+    except (TfreviewError, OSError) as exc:  # InputError from the CLI's stdout; a reader gone, another caller's
+        if isinstance(exc, OSError):
+            from tfreview.scan_output import unwritable
+
+            exc = unwritable(exc)  # drops what stdout holds unwritten, so the exit does not try it again
+        logger.warning("%s (%s)", line, exc)
 
 
 class _Server:

@@ -81,6 +81,24 @@ class DatabaseSettings(BaseModel):
     pool_size: int = Field(default=5, ge=1, le=1000)  # PostgreSQL connections per process
     connect_timeout_seconds: float = Field(default=5.0, gt=0)  # PostgreSQL connect timeout
 
+    @field_validator("url")
+    @classmethod
+    def _readable_url(cls, value: str) -> str:
+        """A PostgreSQL URL SQLAlchemy cannot read (a port that is no number) was an internal error's ValueError,
+        exit 3, on the first command that opened it (review16d): a setting's error, which never shows the URL."""
+        if value.startswith("postgres"):
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+
+            try:
+                make_url(value)
+            except (ArgumentError, ValueError):
+                raise ValueError(
+                    "not a database URL SQLAlchemy can read: check the port, and percent-encode `@`, `:` and `/` "
+                    "in the user name and password"
+                ) from None
+        return value
+
 
 class QueueSettings(BaseModel):
     # the job queue when it is not the database's own table: sqs://<queue name> or sqs://https://<queue url>

@@ -45,6 +45,9 @@ _PROBE = b'{"zen": "tfreview secrets rotate: verification"}'
 class Rotation:
     kind: str
     new_secret: str | None = None  # shown once by the caller
+    token_id: str | None = None  # api-token: the new token, revoked by the caller when its secret cannot be shown
+    # a webhook's: puts the versions document back as it was, when the new secret cannot be shown (review16d)
+    undo: Callable[[], None] | None = field(default=None, repr=False, compare=False)
     steps: list[str] = field(default_factory=list)  # what to do by hand, in order
     checks: list[str] = field(default_factory=list)  # what was verified
 
@@ -85,7 +88,7 @@ def rotate_webhook(
     if account is not None:
         new_version["account"] = account
     _write_atomically(path, [new_version, *kept])
-    rotation = Rotation(kind, new_secret=new_secret)
+    rotation = Rotation(kind, new_secret=new_secret, undo=lambda: _write_atomically(path, current))
     fresh = build()
     versions: list[SecretVersion] = getattr(fresh, WEBHOOK_KINDS[kind]).webhook_secrets
     if not verify_signature(signature_header(new_secret.encode(), _PROBE), _PROBE, versions, now):
@@ -124,6 +127,7 @@ def rotate_api_token(tokens: Tokens, token_id: str, now: datetime) -> Rotation:
     return Rotation(
         "api-token",
         new_secret=secret,
+        token_id=new.id,
         checks=[f"new token {new.id} authenticates as {old.tenant_id} with scope {old.scope.value}"],
         steps=[
             "give the new secret printed above to the token's clients",

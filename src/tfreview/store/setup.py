@@ -15,15 +15,31 @@ def is_sqlite(url: str) -> bool:
 
 
 def is_sql(url: str) -> bool:
-    """A database Alembic migrates (SQLite, PostgreSQL); not the DynamoDB store of the AWS deployment."""
-    return url.startswith(("sqlite", "postgresql"))
+    """A database Alembic migrates (SQLite, PostgreSQL in any spelling the store reads: `postgresql+psycopg://`,
+    `postgres://`); not the DynamoDB store of the AWS deployment. `postgres://` used to skip every schema check."""
+    return url.startswith(("sqlite", "postgres"))
 
 
 def redacted_url(url: str) -> str:
-    """The database URL without its password, fit for a log line."""
+    """The database URL without its password, fit for a log line. The password is what SQLAlchemy reads as one
+    (everything between the user's `:` and the first `@`), so a password written into the URL as it is — with a
+    `/` or a space, as `openssl rand -base64` makes them — is hidden too: the free-text shape of a URL's
+    credentials stops at them, and `db upgrade` printed such a password in clear (review16d). A URL SQLAlchemy
+    cannot read, or with an `@` left in its host, loses everything between its `://` and its last `@`."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     from tfreview.core.redact import scrub_text
 
-    return scrub_text(url)
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # a URL that cannot be parsed: hide all that may be credentials
+        parsed = None
+    if parsed is not None and "@" not in (parsed.host or ""):
+        return scrub_text(parsed.render_as_string(hide_password=True))
+    scheme, separator, rest = url.partition("://")  # `user:p@ss@host`: the password's end is anyone's guess
+    _, at, location = rest.rpartition("@")
+    return scrub_text(f"{scheme}{separator}***@{location}" if separator and at else url)
 
 
 def prepare_database(url: str, busy_timeout_ms: int, *, check_durability: bool = True) -> None:
