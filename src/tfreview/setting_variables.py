@@ -15,9 +15,8 @@ import re
 import types
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 from tfreview.core.errors import ConfigError
 
@@ -48,8 +47,7 @@ _SHOWN = 5  # unknown variables named in one message
 _ENV_REFERENCE = re.compile(r"\benv:([A-Za-z_][A-Za-z0-9_]*)")  # secret_references' `env:NAME`, in a JSON value too
 
 
-@dataclass(frozen=True, slots=True)
-class UnknownVariable:
+class UnknownVariable(NamedTuple):  # not a dataclass: a scan imports this module, and a record compiles code (ADR 0468)
     name: str  # as it is written in the environment (or a key, as written, of the JSON section `within`)
     closest: str | None  # the setting it most likely meant, None when nothing is close
     within: str | None = None  # the variable holding a whole section as JSON, when `name` is one of its keys

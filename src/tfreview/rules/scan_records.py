@@ -21,8 +21,7 @@ def define_scan_records() -> None:
     import tfreview.render.junit
     import tfreview.render.markdown
     import tfreview.render.roots
-    import tfreview.render.text
-    import tfreview.setting_variables  # noqa: F401 (imported for the records they define)
+    import tfreview.render.text  # noqa: F401 (imported for the records it defines)
     from tfreview.rules import load_rules
 
     load_rules()
