@@ -77,6 +77,13 @@ class Shedder:
         thread.start()
         return last
 
+    def prime(self) -> None:
+        """The first look, made now on this thread (Door.prime, before serve listens): every later one is made on a
+        thread of its own (ADR 0580)."""
+        with self._lock:
+            self._checked_at = self._monotonic()
+        self._check()
+
     def wait_for_check(self, timeout: float = 30.0) -> None:
         """Wait for a background recheck in progress (tests, shutdown)."""
         for thread in (self._checking, self._tenants_checking):

@@ -10,6 +10,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from tfreview.door.blocks import FAILURES, Guard
+from tfreview.door.door import Door
 from tfreview.door.limiter import Limiter, build_storage
 from tfreview.door.settings import DoorSettings
 from tfreview.door.shedding import Shedder
@@ -103,3 +104,41 @@ def test_a_stale_shedding_answer_is_rechecked_off_the_request_thread() -> None:
     shedder.wait_for_check()
     assert shedder.shedding() == "11 jobs queued (limit 10)"  # what the recheck found (still fresh: no new read)
     assert seen == {"on_caller": 0, "elsewhere": 1}
+
+
+def test_primed_at_the_start_the_first_request_reads_nothing_on_its_thread() -> None:
+    """`serve` primes the door before it listens (ADR 0580): the shedder's first look used to be made at the first
+    API request, on the event loop — hours after the start, maybe, with the database stalled by then."""
+    clock = Clock()
+    caller = threading.get_ident()
+    store = HangingBlocks(caller)
+    hang, answer = threading.Event(), threading.Event()
+    seen = {"on_caller": 0, "elsewhere": 0}
+
+    def signals() -> QueueSignals:
+        if hang.is_set():
+            if threading.get_ident() == caller:
+                seen["on_caller"] += 1
+            else:
+                seen["elsewhere"] += 1
+                answer.wait()
+        return QueueSignals(0, 0, 0, 0.0, 0)
+
+    settings = DoorSettings(block_cache_seconds=5, shed_check_seconds=2)
+    limiter = Limiter(build_storage(None, "t"), {FAILURES: "3/60 second"})
+    guard = Guard(store, limiter, settings, (), clock=clock, monotonic=clock.monotonic)
+    shedder = Shedder(signals, settings, clock=clock, monotonic=clock.monotonic)
+    store.put(Block("ip:203.0.113.8", "ip", "elsewhere", "auto", clock(), clock() + timedelta(minutes=10), 1))
+    Door(settings, limiter, guard, shedder).prime()  # at the start: the database answers
+    hang.set()  # then it stops answering, before any request
+    clock.advance(6)
+    assert shedder.shedding() is None  # the first request: the primed answer, at once
+    assert guard.blocked_until("ip:203.0.113.8") is not None  # the primed view, at once
+    assert seen["on_caller"] == 0
+    assert store.read_on_caller == 0
+    answer.set()
+    store.answer.set()
+    shedder.wait_for_check()
+    guard.wait_for_reload()
+    assert seen == {"on_caller": 0, "elsewhere": 1}
+    assert store.read_on_caller == 0
