@@ -125,3 +125,62 @@ def test_a_stalled_postgres_never_holds_the_event_loop(tmp_path: Path) -> None:
         assert len(github.check_runs(REPO, first_sha)) == 1
         assert len(github.check_runs(REPO, second_sha)) == 1
         assert "Traceback" not in log, log[-3000:]
+
+
+def _forged(source: str) -> bytes:
+    """A GitHub delivery with a wrong signature, from `source` (its X-Forwarded-For, through a trusted proxy)."""
+    body = b'{"zen": "forged"}'
+    head = (
+        "POST /webhooks/github HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"X-GitHub-Event: ping\r\nX-GitHub-Delivery: {uuid.uuid4()}\r\nX-Hub-Signature-256: sha256={'0' * 64}\r\n"
+        f"X-Forwarded-For: {source}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+@pytest.mark.chaos
+def test_a_block_earned_while_postgres_is_stalled_never_holds_the_event_loop(tmp_path: Path) -> None:
+    """The failure that earns a block wrote it (and read it back) on the request's thread: a forged webhook is
+    answered on the event loop, so the block's write held the loop for as long as the database did not answer, and
+    each further forged delivery of the source earned it again meanwhile. Now the block is written on a thread of
+    its own (one per source at a time) and lands once the database answers (ADR 0581)."""
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set: no PostgreSQL server to stall")
+    name = f"tfreview_stall_{uuid.uuid4().hex[:10]}"
+    attacker = "203.0.113.9"
+    with (
+        fresh_postgres_database(server, name) as url,
+        FaultProxy(urlsplit(url).port or 5432) as proxy,
+        FakeGitHub() as github,
+    ):
+        direct = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        env = stack_env(
+            github,
+            tmp_path,
+            TFREVIEW_DATABASE__URL=_via(direct, proxy.port),
+            TFREVIEW_DOOR__BLOCK_FAILURES="2",  # the third forged delivery in a minute earns a block
+            TFREVIEW_DOOR__TRUSTED_PROXIES='["127.0.0.1/32"]',  # the attacker's address is its X-Forwarded-For
+        )
+        upgraded = subprocess.run(
+            [sys.executable, "-m", "tfreview", "db", "upgrade"],
+            env={**env, "TFREVIEW_DATABASE__URL": url},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert upgraded.returncode == 0, upgraded.stderr
+        with serving(tmp_path / "data", env=env) as served:
+            assert status_of(raw_request(served.port, HEALTH)) == 200
+            proxy.stall()
+            forged = [status_of(raw_request(served.port, _forged(attacker), timeout=HUNG)) for _ in range(5)]
+            health = status_of(raw_request(served.port, HEALTH, timeout=HUNG))
+            proxy.restore()
+            # the third earns the block: refused at the door from then on, before it is written
+            assert (forged, health) == ([401, 401, 401, 429, 429], 200)
+            served.wait_for_log(f"blocked ip:{attacker}", timeout=SETTLE_SECONDS)  # written once the database answers
+            assert status_of(raw_request(served.port, _forged(attacker))) == 429
+            log = served.log()
+        assert log.count(f"blocked ip:{attacker}") == 1, log[-3000:]
+        assert "Traceback" not in log, log[-3000:]

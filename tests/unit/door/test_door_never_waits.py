@@ -142,3 +142,54 @@ def test_primed_at_the_start_the_first_request_reads_nothing_on_its_thread() -> 
     guard.wait_for_reload()
     assert seen == {"on_caller": 0, "elsewhere": 1}
     assert store.read_on_caller == 0
+
+
+class HangingWrites(MemoryBlocks):
+    """Blocks whose writes hang once `hang` is set until `answer` is set; a write on the caller's thread is recorded
+    instead of hanging it."""
+
+    def __init__(self, caller: int) -> None:
+        super().__init__()
+        self.caller = caller
+        self.hang = threading.Event()
+        self.answer = threading.Event()
+        self.written_on_caller = 0
+
+    def put(self, block: Block) -> Block:
+        if self.hang.is_set():
+            if threading.get_ident() == self.caller:
+                self.written_on_caller += 1
+                return super().put(block)
+            self.answer.wait()
+        return super().put(block)
+
+
+def test_a_block_earned_by_a_request_is_refused_at_once_and_written_off_its_thread() -> None:
+    """A forged webhook is answered on the event loop: the block its failure earned was written there (ADR 0581)."""
+    clock = Clock()
+    store = HangingWrites(threading.get_ident())
+    settings = DoorSettings(block_failures=3, block_window_seconds=60, block_seconds=10, block_cache_seconds=5)
+    limiter = Limiter(build_storage(None, "t"), {FAILURES: "3/60 second"})
+    audited: list[str] = []
+    guard = Guard(
+        store, limiter, settings, (), clock=clock, monotonic=clock.monotonic, audit=lambda a, *_: audited.append(a)
+    )
+    guard.refresh()
+    store.hang.set()  # the database stops answering
+    source = "ip:203.0.113.7"
+    assert [guard.failed_nowait(source, "signature") for _ in range(3)] == [None, None, None]
+    until = guard.failed_nowait(source, "signature")  # the fourth in a minute earns the block
+    assert until == clock.now + timedelta(seconds=10)
+    assert guard.blocked_until(source) == until  # refused here at once
+    assert [guard.failed_nowait(source, "signature") for _ in range(5)] == [None] * 5  # earned once
+    assert store.written_on_caller == 0
+    assert store.get(source) is None  # not written yet: the database does not answer
+    store.answer.set()
+    guard.wait_for_writes()
+    stored = store.get(source)
+    assert stored is not None and stored.strikes == 1 and stored.created_by == "auto"
+    assert audited == ["block.add"]
+    assert guard.blocked_until(source) == stored.expires_at
+    assert guard.unblock(source, by="admin x")
+    assert guard.blocked_until(source) is None  # the earned block does not outlive its lifting
+    assert store.written_on_caller == 0
