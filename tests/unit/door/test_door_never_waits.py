@@ -187,7 +187,8 @@ def test_a_block_earned_by_a_request_is_refused_at_once_and_written_off_its_thre
     store.answer.set()
     guard.wait_for_writes()
     stored = store.get(source)
-    assert stored is not None and stored.strikes == 1 and stored.created_by == "auto"
+    assert stored is not None
+    assert (stored.strikes, stored.created_by) == (1, "auto")
     assert audited == ["block.add"]
     assert guard.blocked_until(source) == stored.expires_at
     assert guard.unblock(source, by="admin x")
