@@ -14,7 +14,8 @@ from typing import Any
 
 HOSTILE = (
     "x</textarea><script>alert(1)</script><img src=x onerror=alert(2)>\"'` | @acme/admins @octocat #123 GH-7 "
-    "![p](https://evil.example/pixel?leak) [c](javascript:alert(3)) <https://evil.example> www.evil.example x_www.evil.example "
+    "![p](https://evil.example/pixel?leak) [c](javascript:alert(3)) <https://evil.example> www.evil.example "
+    "x_www.evil.example "
     "<!-- hidden --> <details><summary>x</summary> ``` ~~~ "
     "\x1b]0;TITLE\x07\x1b[2J\x1b[1A\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\x9b31m "
     "\u202eevil\u202c \u2066iso\u2069 a\u200bb\ufeff "
