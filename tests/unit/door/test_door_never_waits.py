@@ -14,9 +14,11 @@ from tfreview.door.door import Door
 from tfreview.door.limiter import Limiter, build_storage
 from tfreview.door.settings import DoorSettings
 from tfreview.door.shedding import Shedder
+from tfreview.ops.incidents import LeaseHolder
 from tfreview.ops.signals import QueueSignals
 from tfreview.ports.blocks import Block
 from tfreview.store.blocks import MemoryBlocks
+from tfreview.store.memory_incidents import MemoryLeases
 
 
 class Clock:
@@ -194,3 +196,47 @@ def test_a_block_earned_by_a_request_is_refused_at_once_and_written_off_its_thre
     assert guard.unblock(source, by="admin x")
     assert guard.blocked_until(source) is None  # the earned block does not outlive its lifting
     assert store.written_on_caller == 0
+
+
+class SlowLeases(MemoryLeases):
+    """Leases whose holder is read at once but answered only once `answer` is set, when `hang` is set and the reader
+    is not the caller (a recheck whose read was made before the lease was taken, its answer arriving after)."""
+
+    def __init__(self, clock: Clock, caller: int) -> None:
+        super().__init__(clock=clock)
+        self.caller = caller
+        self.hang = threading.Event()
+        self.answer = threading.Event()
+
+    def holder(self, name: str) -> LeaseHolder | None:
+        found = super().holder(name)
+        if self.hang.is_set() and threading.get_ident() != self.caller:
+            self.answer.wait()
+        return found
+
+
+def test_the_shed_load_action_sheds_at_once_and_a_recheck_begun_before_it_does_not_undo_it() -> None:
+    """force() during a recheck: the process that took the lease went on serving with the last answer until a later
+    recheck finished, and the recheck in flight (its lease read made before the lease was taken) wrote back its
+    "not shedding" (review16c)."""
+    clock = Clock()
+    leases = SlowLeases(clock, threading.get_ident())
+    settings = DoorSettings(shed_check_seconds=2, shed_action_seconds=300)
+    shedder = Shedder(lambda: QueueSignals(0, 0, 0, 0.0, 0), settings, leases, clock=clock, monotonic=clock.monotonic)
+    assert shedder.shedding() is None  # the first answer
+    leases.hang.set()
+    clock.advance(3)
+    assert shedder.shedding() is None  # a recheck starts: it reads no lease holder, its answer delayed
+    assert shedder.force()  # the alert action takes the lease meanwhile
+    assert "shed-load action" in str(shedder.shedding())  # at once, in the process that took it
+    leases.answer.set()
+    shedder.wait_for_check()  # the recheck begun before the lease ends: "not shedding", read before it
+    assert "shed-load action" in str(shedder.shedding())
+    clock.advance(3)
+    shedder.shedding()
+    shedder.wait_for_check()
+    assert "shed-load action" in str(shedder.shedding())  # a recheck of its own sees the lease
+    clock.advance(300)
+    shedder.shedding()
+    shedder.wait_for_check()
+    assert shedder.shedding() is None  # the lease ran out
