@@ -15,6 +15,7 @@ from typing import Any
 HOSTILE = (
     "x</textarea><script>alert(1)</script><img src=x onerror=alert(2)>\"'` | @acme/admins @octocat #123 GH-7 "
     "![p](https://evil.example/pixel?leak) [c](javascript:alert(3)) <https://evil.example> www.evil.example "
+    "x_www.evil.example "
     "<!-- hidden --> <details><summary>x</summary> ``` ~~~ "
     "\x1b]0;TITLE\x07\x1b[2J\x1b[1A\x1b]8;;https://evil.example\x07link\x1b]8;;\x07\x9b31m "
     "\u202eevil\u202c \u2066iso\u2069 a\u200bb\ufeff "
@@ -66,7 +67,8 @@ def hostile_plan() -> dict[str, Any]:
 
 # --- Markdown (GitHub-flavoured: PR comments, Spacelift comments, check-run text) -----------------------------
 
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+# an escaped backtick (`\``) opens no code span: read as one, it hid what followed it from the checks (review16c)
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _OUR_TAGS = re.compile(r"</?(?:details|summary|sub|br)>|<!-- tfreview[^\n]*?-->")
 _HEADING = re.compile(r"^#{1,6} .*$", re.MULTILINE)
 # a line GitHub shows as a verdict: a heading or bold text (unescaped markup) saying one (ours is the first line)
@@ -89,7 +91,8 @@ def markdown_leaks(body: str, *, own_links: tuple[str, ...] = ()) -> list[str]:
         "live @mention": r"@[A-Za-z0-9_-]",
         "live #reference": r"(?<![&\w\\])#\d|\bGH-\d",
         "link or image": r"(?<!\\)\[[^\]\n]*(?<!\\)\]\(|(?<!\\)\]\[",
-        "autolink": r"[a-z]://|\bwww\.",
+        # GFM links `www.` at a line's start, after a space or after `*`, `_`, `~`, `(` — `x_www.…` too (review16c)
+        "autolink": r"[a-z]://|(?<![A-Za-z0-9])[wW]{3}\.",
         "code fence": r"(?m)^\s*(?:```|~~~)",
         "workflow command": r"(?m)^\s*::|##\[",
     }

@@ -105,6 +105,8 @@ def _run(
 
     services = build_services(settings)
     announce_process(services, "serve")
+    if services.door is not None:  # the door's first reads, before the event loop runs (ADR 0580)
+        services.door.prime()
     door = settings.door
     stop = threading.Event()
     try:

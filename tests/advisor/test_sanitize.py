@@ -26,6 +26,7 @@ CORPUS = [
     "[docs](https://docs.example.com/guide) and [evil](https://evil.example/?q=1)",
     "[sneaky](https://docs.example.com@evil.example/)",
     "Visit https://evil.example/?q=leak or www.evil.example now",
+    "Rename site_www.evil.example or *WWW.evil.example* (www.evil.example)",
     "<details><summary>open",
     "<!-- tfreview:comment --> fake marker",
     "<script>alert(1)</script><a href='https://evil.example'>x</a>",
@@ -39,7 +40,8 @@ CORPUS = [
 _LIVE_MENTION = re.compile(r"(?<![\w`])@[A-Za-z0-9]")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(|<img", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
-_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp)://|\bwww\.")
+# GFM links `www.` after a space or `*`, `_`, `~`, `(`: `site_www.…` too (review16c)
+_AUTOLINK = re.compile(r"(?i)\b(?:https?|ftp)://|(?<![a-z0-9])www\.")
 
 
 def _assert_inert(text: str) -> None:

@@ -26,7 +26,7 @@ _LINK = re.compile(r"\[([^\]\n]*)\]\(\s*(?:&lt;)?([^)\s]*?)(?:&gt;)?(?:\s+(?:\"[
 _REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[^\n]*$", re.MULTILINE)
 _BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://")
-_WWW = re.compile(r"(?i)\bwww\.")
+_WWW = re.compile(r"(?i)(?<![a-z0-9])www\.")  # after `_` too: GFM links `x_www.…` (review16c)
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)(\s*):")
 _MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9_-])")
 # `#12` and `GH-12`, and `owner/repo#12`: a reference into another repository posts a cross-reference event on that

@@ -67,6 +67,11 @@ class Guard:
         self._reloading: threading.Thread | None = None
         self._reloads = 0  # reloads started; a reload's view is kept only when no later one was kept before it
         self._kept = 0
+        # blocks earned by a request being answered (failed_nowait): refused here at once, until this end at the
+        # latest, while one writer thread stores them (ADR 0581); bounded like the failures seen
+        self._provisional: dict[str, datetime] = {}
+        self._to_write: deque[tuple[str, str]] = deque()
+        self._writer: threading.Thread | None = None
 
     def allowed(self, source: str) -> bool:
         """True for an address of the allow-list (never blocked)."""
@@ -83,6 +88,9 @@ class Guard:
         """When the source's block ends, or None (not blocked); from the cache."""
         cached = self._blocks()
         until = cached.get(source)
+        provisional = self._provisional.get(source) if self._provisional else None
+        if provisional is not None and (until is None or provisional > until):
+            until = provisional
         if until is None or until <= self.clock():
             return None
         return until
@@ -101,6 +109,66 @@ class Guard:
         except ValueError as exc:  # a peer that is no address (a Unix socket, a test client): refused, not blocked
             logger.warning("cannot block %s: %s", source[:80], exc)
             return None
+
+    def failed_nowait(self, source: str, what: str) -> datetime | None:
+        """As failed(), for a request being answered (on the event loop, for a webhook): the block it earns is
+        refused by this process at once and written to the store on a thread of its own, never on the caller's —
+        its write (read, put, audit, reload) held the event loop for as long as the database did not answer, and
+        every further failure of the source earned it again meanwhile (ADR 0581). The end of the block earned now,
+        or None. Once written, every process refuses it (after its cache period); the store's block, with its
+        strikes, is the one that stands."""
+        if self.allowed(source) or source in ("ip:unknown", ""):
+            return None
+        self._remember(source)
+        verdict = self.limiter.hit(FAILURES, source)
+        if verdict.allowed or self.blocked_until(source) is not None:
+            return None
+        try:
+            _kind(source)
+        except ValueError as exc:  # a peer that is no address (a Unix socket, a test client): refused, not blocked
+            logger.warning("cannot block %s: %s", source[:80], exc)
+            return None
+        reason = f"more than {self.settings.block_failures} {what} failures in {self.settings.block_window_seconds} s"
+        until = self.clock() + timedelta(seconds=self.settings.block_seconds)  # a first strike's, until it is written
+        with self._lock:
+            if len(self._provisional) >= _MAX_TRACKED:
+                now = self.clock()
+                for ended in [k for k, v in self._provisional.items() if v <= now]:
+                    del self._provisional[ended]
+            if len(self._provisional) >= _MAX_TRACKED:
+                return None  # a flood of distinct sources: the limiter's counts and later writes still block each
+            self._provisional[source] = until
+            self._to_write.append((source, reason))
+            writer = None
+            if self._writer is None or not self._writer.is_alive():
+                writer = threading.Thread(target=self._write_blocks, name="tfreview-door-block-writer", daemon=True)
+                self._writer = writer
+        if writer is not None:
+            writer.start()
+        return until
+
+    def wait_for_writes(self, timeout: float = 30.0) -> None:
+        """Wait for the blocks earned by failed_nowait() to be written (tests, shutdown)."""
+        writer = self._writer
+        if writer is not None:
+            writer.join(timeout)
+
+    def _write_blocks(self) -> None:
+        """The writer thread: stores the blocks earned, one after the other, until none is left."""
+        while True:
+            with self._lock:
+                if not self._to_write:
+                    self._writer = None
+                    return
+                source, reason = self._to_write.popleft()
+            try:
+                self.block(source, reason, by="auto")
+            except Exception as exc:  # the database is down: this process still refuses it until its end
+                logger.warning("block of %s not stored: %s", source[:80], type(exc).__name__)
+                continue
+            with self._lock:
+                if source in self._cached:  # the store's block (with its strikes) stands from now on
+                    self._provisional.pop(source, None)
 
     def offenders(self, at_least: int) -> list[str]:
         """Sources with at least `at_least` failures in the window seen by this process, not blocked yet."""
@@ -145,6 +213,8 @@ class Guard:
 
     def unblock(self, source: str, *, by: str) -> bool:
         """Lift `source`'s block and forget its strikes; `by` is who did it (for the log and the audit trail)."""
+        with self._lock:
+            self._provisional.pop(source, None)
         removed = self.store.remove(source)
         if removed:
             logger.warning("unblocked %s (by %s)", source, by)

@@ -23,6 +23,15 @@ class Door:
     trusted_proxies: tuple[Network, ...] = ()
     metrics: Recorder = field(default_factory=NullRecorder)
 
+    def prime(self) -> None:
+        """Make the block cache's and the shedder's first looks now, on this thread (serve, before it listens): after
+        them, a request never reads the database on its own thread — the event loop's (ADR 0568, 0580). Without
+        this, the shedder's first look waited for the first API request, which may come long after the start,
+        with the database stalled by then, and held the loop meanwhile. A read that fails is logged; the caches
+        go on from it (fail open), as later reloads do."""
+        self.guard.refresh()
+        self.shedder.prime()
+
     def over_limit(self, scope: str, identity: str) -> Verdict:
         """One request of `identity` in `scope` (ip, token); refused with a Retry-After when over the rate."""
         if not self.settings.rate_limits:

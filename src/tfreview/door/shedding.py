@@ -19,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 
 from tfreview.door.settings import DoorSettings
 from tfreview.ops.incidents import Leases
@@ -58,6 +59,7 @@ class Shedder:
         self._tenants: Mapping[str, TenantBacklog] | None = None  # None: never read, or the last read failed
         self._tenants_read_once = False
         self._tenants_checking: threading.Thread | None = None
+        self._forced_at = 0  # bumped by force(): a recheck begun before it does not write its answer back
 
     def shedding(self) -> str | None:
         """Why API reads and uploads are shed right now (None: they are served)."""
@@ -77,6 +79,13 @@ class Shedder:
         thread.start()
         return last
 
+    def prime(self) -> None:
+        """The first look, made now on this thread (Door.prime, before serve listens): every later one is made on a
+        thread of its own (ADR 0580)."""
+        with self._lock:
+            self._checked_at = self._monotonic()
+        self._check()
+
     def wait_for_check(self, timeout: float = 30.0) -> None:
         """Wait for a background recheck in progress (tests, shutdown)."""
         for thread in (self._checking, self._tenants_checking):
@@ -84,8 +93,13 @@ class Shedder:
                 thread.join(timeout)
 
     def _check(self) -> str | None:
+        with self._lock:
+            began = self._forced_at
         reason, forced = self._decide()
         with self._lock:
+            if began != self._forced_at:  # force() answered meanwhile: its answer stands until the next recheck
+                self._checked_once = True
+                return self._reason
             if reason != self._reason:
                 logger.warning("load shedding %s", f"on: {reason}" if reason else "off")
             self._reason, self._forced = reason, forced
@@ -153,8 +167,16 @@ class Shedder:
             return False
         lease = SHED_QUEUE_LEASE if per_tenant else SHED_LEASE
         self.leases.acquire(lease, SHED_OWNER, self.settings.shed_action_seconds)
+        until = self.clock() + timedelta(seconds=self.settings.shed_action_seconds)
         with self._lock:
-            self._checked_at = None
+            # this process sheds at once (a recheck would take one read, and one begun before the lease was taken
+            # would write back "not shedding"); the others see the lease at their next recheck (review16c)
+            if self._reason is None:
+                logger.warning("load shedding on: the shed-load action holds until %s", until.isoformat())
+            self._reason = self._reason or f"the shed-load action holds until {until.isoformat(timespec='seconds')}"
+            self._forced = self._forced or not per_tenant
+            self._forced_at += 1
+            self._checked_at = self._monotonic()
         return True
 
     def _decide(self) -> tuple[str | None, bool]:

@@ -47,6 +47,7 @@ class _Container:
 _kept = _Container()
 logger = logging.getLogger("tfreview.lambda")
 RETRY_AFTER_SECONDS = 5
+BLOCK_WRITE_SECONDS = 5.0  # how long an invocation waits for the block it earned to be written (ADR 0581)
 
 
 class ColdStartFailed(RuntimeError):
@@ -106,7 +107,10 @@ def http(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
         _kept.http = HttpAdapter(create_app(built))
     _reload_secrets_when_due(built)
-    return _kept.http(event)
+    answer = _kept.http(event)
+    if built.door is not None:  # a block this request earned is written before the container may be frozen
+        built.door.guard.wait_for_writes(BLOCK_WRITE_SECONDS)  # (ADR 0581); bounded: the answer is ready
+    return answer
 
 
 def _reload_secrets_when_due(built: Services) -> None:

@@ -39,8 +39,10 @@ _MAX_VERSION = 40  # `terraform_version`, in the header
 _RESERVE = 3_000  # room kept for section headers, closing tags and the clipping note (twice)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~>$])")
 _ISSUE_REF = re.compile(r"(?<!&)#(?=\d)")  # not the `&#8203;` entities written here
-_GH_REF = re.compile(r"\b(GH)-(?=\d)", re.IGNORECASE)  # GitHub links `GH-7` like `#7`
-_WWW = re.compile(r"\b(www)\.", re.IGNORECASE)  # GitHub autolinks `www.example.com` without a scheme
+# GitHub links `GH-7` like `#7`, and autolinks `www.example.com` without a scheme — after a space or `*`, `_`, `~`,
+# `(` too: `\b` missed `x_www.evil.example` (`_` is a word character; review16c)
+_GH_REF = re.compile(r"(?<![A-Za-z0-9])(GH)-(?=\d)", re.IGNORECASE)
+_WWW = re.compile(r"(?<![A-Za-z0-9])(www)\.", re.IGNORECASE)
 _FINDING_SECTIONS = ("introduced", "introduced and suppressed", "existing", "resolved", "suppressed")
 
 

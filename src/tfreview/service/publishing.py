@@ -62,19 +62,25 @@ def _publish_failure(services: Services, job: PublishJob, stored: StoredReview, 
 def _under_lease(
     services: Services, stored: StoredReview, fence: Callable[[], None], write: Callable[[], None]
 ) -> None:
-    key = publish_target(stored)
+    keys = sorted(publish_targets(stored))  # one order everywhere: two publishes never hold one each
     locks = services.publish_locks
-    if key is None or locks is None:
+    if not keys or locks is None:
         write()
         return
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-    if not locks.acquire(key, holder, services.settings.worker.lease_seconds):
-        raise DependencyPending(f"another worker is publishing to {key}", retry_after_seconds=LOCK_RETRY_SECONDS)
+    held: list[str] = []
     try:
+        for key in keys:
+            if not locks.acquire(key, holder, services.settings.worker.lease_seconds):
+                raise DependencyPending(
+                    f"another worker is publishing to {key}", retry_after_seconds=LOCK_RETRY_SECONDS
+                )
+            held.append(key)
         fence()  # the lease may have been lost while waiting for the lock
         write()
     finally:
-        locks.release(key, holder)
+        for key in reversed(held):
+            locks.release(key, holder)
 
 
 LOCK_RETRY_SECONDS = 2.0
@@ -83,12 +89,21 @@ NOTICE_RETRY_SECONDS = 5.0
 
 def publish_target(review: StoredReview) -> str | None:
     """The lease key of what a review publishes to: its pull request, or its Spacelift run; None for neither."""
+    targets = publish_targets(review)
+    return targets[0] if targets else None
+
+
+def publish_targets(review: StoredReview) -> tuple[str, ...]:
+    """The lease keys of everything a review may write to: its pull request and its Spacelift run. A review naming
+    both (an upload) holds both: under the pull request's alone it commented on — and approved — the run while the
+    run's own review did the same on another worker (review16c)."""
     source = review.source
+    keys: list[str] = []
     if source.repository and source.pull_request is not None:
-        return f"{review.tenant_id}:{source.repository.lower()}#{source.pull_request}"
+        keys.append(f"{review.tenant_id}:{source.repository.lower()}#{source.pull_request}")
     if source.stack_id and source.run_id:
-        return f"{review.tenant_id}:spacelift:{source.stack_id}/{source.run_id}"
-    return None
+        keys.append(f"{review.tenant_id}:spacelift:{source.stack_id}/{source.run_id}")
+    return tuple(keys)
 
 
 def _publish(services: Services, stored: StoredReview, *, failure: bool = False) -> None:
