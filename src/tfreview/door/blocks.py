@@ -87,9 +87,11 @@ class Guard:
 
     def blocked_until(self, source: str) -> datetime | None:
         """When the source's block ends, or None (not blocked); from the cache."""
+        # the provisional block first, then the view: the writer drops a provisional block only once its view holds
+        # the stored one, so read the other way round a block being written fell between the two (flaky16)
+        provisional = self._provisional.get(source) if self._provisional else None
         cached = self._blocks()
         until = cached.get(source)
-        provisional = self._provisional.get(source) if self._provisional else None
         if provisional is not None and (until is None or provisional > until):
             until = provisional
         if until is None or until <= self.clock():

@@ -81,3 +81,52 @@ def test_close_waits_for_the_background_rereads_then_starts_no_other() -> None:
     assert (blocks_gate.reads, signals_gate.reads) == (2, 2)
     names = {t.name for t in threading.enumerate()}
     assert not {"tfreview-door-blocks", "tfreview-door-shedding"} & names
+
+
+class PutGate(MemoryBlocks):
+    """Blocks whose writes, once `armed`, wait for `release`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.armed = False
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def put(self, block: Block) -> Block:
+        if self.armed:
+            self.entered.set()
+            self.release.wait(5)
+        return super().put(block)
+
+
+class WriterFinishesDuringTheLookUp(dict[str, datetime]):
+    """The view a request holds; the block writer finishes its write while the request looks the source up in it."""
+
+    def __init__(self, view: dict[str, datetime], guard: Guard, store: PutGate) -> None:
+        super().__init__(view)
+        self.guard, self.store = guard, store
+
+    def get(self, key: str, default: object = None) -> datetime | None:  # type: ignore[override]
+        self.store.release.set()
+        self.guard.wait_for_writes()  # stored, reloaded into a new view, the provisional block dropped
+        return super().get(key)
+
+
+def test_a_block_being_written_is_refused_while_the_writer_finishes_it() -> None:
+    """A CI run (under load): a request right after the failure that earned a second block was served 200 — it took
+    the block view from before the write, then found the provisional block already dropped by the writer."""
+    clock, store = Clock(), PutGate()
+    settings = DoorSettings(block_failures=3, block_cache_seconds=5)
+    limiter = Limiter(build_storage(None, "t"), {FAILURES: "3/60 second"})
+    guard = Guard(store, limiter, settings, (), clock=clock, monotonic=clock.monotonic)
+    guard.refresh()
+    store.armed = True
+    source = "ip:203.0.113.32"
+    earned = [guard.failed_nowait(source, "signature") for _ in range(4)]
+    assert earned[:3] == [None, None, None]
+    assert earned[3] is not None  # the block earned, its write on the writer thread (held at the store)
+    assert store.entered.wait(5)
+    guard._cached = WriterFinishesDuringTheLookUp(guard._cached, guard, store)
+    assert guard.blocked_until(source) is not None
+    guard.wait_for_writes()
+    assert guard.blocked_until(source) is not None  # the stored block, from then on
