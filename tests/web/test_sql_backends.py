@@ -7,11 +7,15 @@ W5 (50 concurrent copies of one delivery → 1 job) on both; W9 (SQLite held by 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sqlite3
+import threading
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,8 @@ from sqlalchemy import create_engine, make_url, text
 from tests.web import deliveries
 from tests.web.conftest import TENANT_A, Web, make_web, web_settings
 from tests.web.test_github_webhook import _post_concurrently, post
+from tfreview.door.settings import DoorSettings
+from tfreview.ports.blocks import Block
 from tfreview.ports.records import Scope
 from tfreview.settings import DatabaseSettings, Settings
 from tfreview.store.migrate import upgrade
@@ -105,6 +111,46 @@ def test_w6_on_sql_policy_input_notifications_ordered_by_nanoseconds_are_stored(
     assert answer.status_code in (200, 202), answer.text  # the largest stateVersion the route accepts is stored
     mine = [d for d in sql_web.services.intake.list(limit=200).items if run_id in d.key]
     assert len(mine) == 4
+
+
+def test_closing_the_services_on_postgresql_waits_for_the_door_reload_and_leaves_no_connection_open(
+    postgres_server_url: str,
+) -> None:
+    """flaky16: a block-cache reload on its own thread (ADR 0568) still holding a pooled connection when the services
+    closed (engine.dispose) left it unclosed; psycopg's ResourceWarning was raised at its garbage collection, in the
+    next test of the CI worker. The services' close now waits for the door's threads before the database's."""
+    upgrade(postgres_server_url)
+    database_settings, door_settings = DatabaseSettings(url=postgres_server_url), DoorSettings(block_cache_seconds=0)
+    settings = web_settings(database=database_settings, door=door_settings)
+    services = build_services(settings)
+    door, database = services.door, services.database
+    assert door is not None
+    assert database is not None
+    door.prime()
+    entered, release = threading.Event(), threading.Event()
+    read = door.guard.store.active
+
+    def held(now: datetime) -> list[Block]:  # the reload holds a pooled connection while it reads
+        with database.engine.connect():
+            entered.set()
+            release.wait(5)
+            return read(now)
+
+    door.guard.store.active = held  # type: ignore[method-assign]
+    try:
+        door.guard.blocked_until("ip:203.0.113.9")  # a cache of 0 s is stale: reloaded on a thread of its own
+        assert entered.wait(5)
+    finally:
+        release.set()
+        services.close()
+    left = [t for t in threading.enumerate() if t.name == "tfreview-door-blocks"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for thread in left:  # (before the fix) let it end here, so its connection is collected in this test
+            thread.join(5)
+        gc.collect()
+    assert left == []  # close() waited for it
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 def test_w9_sqlite_locked_answers_503_in_time_and_writes_nothing(tmp_path: Path) -> None:

@@ -72,6 +72,7 @@ class Guard:
         self._provisional: dict[str, datetime] = {}
         self._to_write: deque[tuple[str, str]] = deque()
         self._writer: threading.Thread | None = None
+        self._closed = False  # close(): no further background thread is started
 
     def allowed(self, source: str) -> bool:
         """True for an address of the allow-list (never blocked)."""
@@ -86,9 +87,11 @@ class Guard:
 
     def blocked_until(self, source: str) -> datetime | None:
         """When the source's block ends, or None (not blocked); from the cache."""
+        # the provisional block first, then the view: the writer drops a provisional block only once its view holds
+        # the stored one, so read the other way round a block being written fell between the two (flaky16)
+        provisional = self._provisional.get(source) if self._provisional else None
         cached = self._blocks()
         until = cached.get(source)
-        provisional = self._provisional.get(source) if self._provisional else None
         if provisional is not None and (until is None or provisional > until):
             until = provisional
         if until is None or until <= self.clock():
@@ -140,12 +143,23 @@ class Guard:
             self._provisional[source] = until
             self._to_write.append((source, reason))
             writer = None
-            if self._writer is None or not self._writer.is_alive():
+            if not self._closed and (self._writer is None or not self._writer.is_alive()):
                 writer = threading.Thread(target=self._write_blocks, name="tfreview-door-block-writer", daemon=True)
                 self._writer = writer
         if writer is not None:
             writer.start()
         return until
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Shutdown, before the database closes: start no further background reload or block write, and wait up to
+        `timeout` s for those running. A reload or write still holding a database connection when the pool was
+        disposed left it unclosed — garbage-collected later, in whatever ran next (flaky16)."""
+        with self._lock:
+            self._closed = True
+        deadline = time.monotonic() + timeout
+        for thread in (self._reloading, self._writer):
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def wait_for_writes(self, timeout: float = 30.0) -> None:
         """Wait for the blocks earned by failed_nowait() to be written (tests, shutdown)."""
@@ -251,8 +265,9 @@ class Guard:
         now_mono = self._monotonic()
         with self._lock:
             fresh = self._loaded_at is not None and now_mono - self._loaded_at < self.settings.block_cache_seconds
-            if fresh or (self._reloading is not None and self._reloading.is_alive()):
-                return self._cached  # fresh, or a reload is on its way: the last view meanwhile
+            reloading = self._reloading is not None and self._reloading.is_alive()
+            if fresh or reloading or (self._closed and self._loaded_once):
+                return self._cached  # fresh, a reload on its way, or shutting down: the last view meanwhile
             self._loaded_at = now_mono
             last, thread = self._cached, None
             if self._loaded_once:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from tfreview.door.addresses import Network
@@ -31,6 +32,13 @@ class Door:
         go on from it (fail open), as later reloads do."""
         self.guard.refresh()
         self.shedder.prime()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Shutdown (a closer of the services, run before the database's): the guard's and the shedder's background
+        reads and writes are waited for, `timeout` s at most in all, and no new one starts."""
+        deadline = time.monotonic() + timeout
+        self.guard.close(timeout)
+        self.shedder.close(max(0.0, deadline - time.monotonic()))
 
     def over_limit(self, scope: str, identity: str) -> Verdict:
         """One request of `identity` in `scope` (ip, token); refused with a Retry-After when over the rate."""

@@ -60,6 +60,7 @@ class Shedder:
         self._tenants_read_once = False
         self._tenants_checking: threading.Thread | None = None
         self._forced_at = 0  # bumped by force(): a recheck begun before it does not write its answer back
+        self._closed = False  # close(): no further recheck thread is started
 
     def shedding(self) -> str | None:
         """Why API reads and uploads are shed right now (None: they are served)."""
@@ -69,6 +70,8 @@ class Shedder:
                 return self._reason
             if self._checking is not None and self._checking.is_alive():
                 return self._reason  # a recheck is on its way: the last answer meanwhile
+            if self._closed and self._checked_once:
+                return self._reason  # shutting down: no new thread
             self._checked_at = now
             last, thread = self._reason, None
             if self._checked_once:
@@ -85,6 +88,16 @@ class Shedder:
         with self._lock:
             self._checked_at = self._monotonic()
         self._check()
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Shutdown, before the database closes: start no further recheck, and wait up to `timeout` s for those
+        running (one holding a connection when the pool was disposed left it unclosed; flaky16)."""
+        with self._lock:
+            self._closed = True
+        deadline = time.monotonic() + timeout  # the real clock (a test's hand-moved one does not bound a join)
+        for thread in (self._checking, self._tenants_checking):
+            if thread is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
     def wait_for_check(self, timeout: float = 30.0) -> None:
         """Wait for a background recheck in progress (tests, shutdown)."""
@@ -137,6 +150,8 @@ class Shedder:
                 return self._tenants
             if self._tenants_checking is not None and self._tenants_checking.is_alive():
                 return self._tenants
+            if self._closed and self._tenants_read_once:
+                return self._tenants  # shutting down: no new thread
             self._tenants_at = now
             last, thread = self._tenants, None
             if self._tenants_read_once:

@@ -199,7 +199,9 @@ def _wire_sql_operations(
     services = wire_integrations(replace(services, audit=SqlAuditTrail(db, clock=now), database=db))
     leases = SqlLeases(db, clock=now)
     backlog = SqlTenantBacklog(db, clock=now)
-    services = replace(services, door=build_door(services, SqlBlocks(db), signals, leases, backlog))
+    door = build_door(services, SqlBlocks(db), signals, leases, backlog)
+    services = replace(services, door=door)
+    services.closers.add(door.close)  # its reads and writes end before the database closes (flaky16)
     return wire_ops(
         services,
         SqlIncidents(db, clock=now),
@@ -281,7 +283,9 @@ def build_memory_services(
     from tfreview.wiring.ops import wire_ops
 
     leases = MemoryLeases(clock=now)
-    services = replace(services, door=build_door(services, MemoryBlocks(), signals, leases))
+    door = build_door(services, MemoryBlocks(), signals, leases)
+    services = replace(services, door=door)
+    services.closers.add(door.close)
     return wire_ops(services, MemoryIncidents(clock=now), leases, clock=now, controls=controls)
 
 

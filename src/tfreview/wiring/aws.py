@@ -120,5 +120,7 @@ def build_aws_services(
     elif prometheus is not None:
         services = _expose(services, prometheus, signals)
     services = wire_integrations(services)
-    services = dataclasses.replace(services, door=build_door(services, stores.blocks, signals, stores.leases))
+    door = build_door(services, stores.blocks, signals, stores.leases)
+    services = dataclasses.replace(services, door=door)
+    services.closers.add(door.close)  # its reads and writes end before the stores close
     return wire_ops(services, stores.incidents, stores.leases, clock=now, controls=controls)
