@@ -30,7 +30,7 @@ every rule; ADR 0516): a rule asks whether they leave an action of its category 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Final
 
@@ -289,12 +289,7 @@ def only_on_any_resource(action: str) -> bool:
     `logs:PutResourcePolicy`, `glue:CreateDev*`; not `glue:Create*`, which reaches `glue:CreateDatabase`). A rule
     about actions on `"*"` has no constraint to ask for there; cloudsplaining (Checkov) skips them too. A pattern
     is judged by its part before the first wildcard; `*` and wildcards in the service never qualify."""
-    service, name = _split(action)
-    prefixes = UNRESTRICTABLE_PREFIXES.get(service)
-    if not prefixes:
-        return False
-    literal = _literal(name)  # no name holds a `$`: the anchored entries match only through the second test
-    return literal.startswith(prefixes) or (literal == name and f"{name}$" in prefixes)
+    return _in_table(action, UNRESTRICTABLE_PREFIXES)
 
 
 @lru_cache(maxsize=4096)
@@ -303,11 +298,16 @@ def only_on_any_resource_at_any_level(action: str) -> bool:
     pattern reaches can be granted only on `"*"` (`xray:GetSamplingStatisticSummaries`, `ec2:DescribeInstances`; not
     `ec2:Describe*`, which reaches `ec2:DescribeInstanceAttribute`, limited to an instance). For TFR-AWS-032, whose
     actions on "*" may be of any level (ADR 0570)."""
+    return _in_table(action, UNRESTRICTABLE_ANY_LEVEL_PREFIXES)
+
+
+def _in_table(action: str, table: Mapping[str, tuple[str, ...]]) -> bool:
+    """Whether an action or pattern's literal part starts with one of its service's prefixes in a generated table."""
     service, name = _split(action)
-    prefixes = UNRESTRICTABLE_ANY_LEVEL_PREFIXES.get(service)
+    prefixes = table.get(service)
     if not prefixes:
         return False
-    literal = _literal(name)
+    literal = _literal(name)  # no name holds a `$`: the anchored entries match only through the second test
     return literal.startswith(prefixes) or (literal == name and f"{name}$" in prefixes)
 
 
