@@ -11,6 +11,11 @@ value known), 15 % no-ops, 3 % deletes and 2 % replaces. 30 % of the copies get 
 injected into six of their resources (created, or updated from a safe `before`); the manifest
 lists each injected risk with its address and the Checkov id that should flag it.
 
+With `prior_state=True` (`--prior-state`) the plan also holds a `prior_state`, as `terraform show -json PLANFILE`
+writes one for any workspace with a state: every resource that exists before the change, its values (the
+change's `before`), its sensitive mask and the `depends_on` Terraform records (here: the resources of its copy
+before it in the stack, at most three). Without it the document is the one the figures were always taken on.
+
     python benchmarks/generate_plan.py --resources 10000 --out plan.json --manifest manifest.json
 """
 
@@ -370,8 +375,11 @@ def _change(spec: Resource, module: str, copy_index: int, action: str) -> Resour
     return change
 
 
-def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """A plan of `resources` resource changes and the manifest of the risks injected into it."""
+def generate(
+    resources: int, seed: int = 7, risky_share: float = 0.3, prior_state: bool = False
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """A plan of `resources` resource changes and the manifest of the risks injected into it; with `prior_state`,
+    the state before the change as well."""
     rng = random.Random(seed)
     stack = template()
     present = sorted(t for t in INJECTIONS if any(spec["type"] == t for spec in stack))
@@ -433,7 +441,38 @@ def generate(resources: int, seed: int = 7, risky_share: float = 0.3) -> tuple[d
         "resource_changes": changes,
         "configuration": {"provider_config": {"aws": {"name": "aws"}}, "root_module": {"module_calls": calls}},
     }
+    if prior_state:
+        document["prior_state"] = state_before(changes, "1.9.8")
     return document, manifest
+
+
+def state_before(changes: list[Resource], terraform_version: str) -> dict[str, Any]:
+    """The `prior_state` of a plan whose changes are `changes`: each resource with a `before`, by module."""
+    modules: dict[str, list[Resource]] = {}
+    for change in changes:
+        before = change["change"]["before"]
+        if before is None:
+            continue
+        existing = modules.setdefault(change["module_address"], [])
+        existing.append(
+            {
+                "address": change["address"],
+                "mode": change["mode"],
+                "type": change["type"],
+                "name": change["name"],
+                "provider_name": change["provider_name"],
+                "schema_version": 0,
+                "values": before,
+                "sensitive_values": {},
+                "depends_on": [r["address"] for r in existing[-3:]],
+            }
+        )
+    child_modules = [{"address": module, "resources": items} for module, items in modules.items()]
+    return {
+        "format_version": "1.0",
+        "terraform_version": terraform_version,
+        "values": {"root_module": {"resources": [], "child_modules": child_modules}},
+    }
 
 
 def main() -> None:
@@ -442,8 +481,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--manifest", type=Path)
+    parser.add_argument("--prior-state", action="store_true", help="add the state before the change")
     args = parser.parse_args()
-    document, manifest = generate(args.resources, args.seed)
+    document, manifest = generate(args.resources, args.seed, prior_state=args.prior_state)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(document), encoding="utf-8")
     if args.manifest:

@@ -10,7 +10,10 @@ with `git archive main src | tar -x -C DIR` (compile it and its rule index first
     .venv/bin/python benchmarks/scan_ab.py --before /tmp/main-src/src --size 10000 --repeat 7
 
 Prints the median and minimum CPU seconds (user + system of the child) of each, the ratios to the floor and
-the load average.
+the load average. `--prior-state` measures a second shape after the first, the same plan with the `prior_state`
+`terraform show -json PLANFILE` writes for a workspace that has a state (generate_plan.py's `prior_state`):
+
+    .venv/bin/python benchmarks/scan_ab.py --before /tmp/main-src/src --size 10000 --repeat 7 --prior-state
 """
 
 from __future__ import annotations
@@ -43,38 +46,44 @@ def main() -> None:
     parser.add_argument("--before", required=True, help="the source tree to compare with (main's src)")
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--prior-state", action="store_true", help="also measure the plan with a prior_state")
     args = parser.parse_args()
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "tfreview")], check=True)
     subprocess.run([sys.executable, "-m", "tfreview.rules"], check=True, stdout=subprocess.DEVNULL)
+    for prior_state in (False, True) if args.prior_state else (False,):
+        measure(args.before, args.size, args.repeat, prior_state)
+
+
+def measure(before: str, size: int, repeat: int, prior_state: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         plan, report = Path(tmp) / "plan.json", Path(tmp) / "report.json"
-        document, _ = generate(args.size)
+        document, _ = generate(size, prior_state=prior_state)
         plan.write_bytes(_dumps(document))
+        plan_bytes = plan.stat().st_size
         del document
         scan = [sys.executable, "-m", "tfreview", "scan", str(plan), "-o", "json", "--output-file", str(report)]
         scan.append("--soft-fail")
         floor = [sys.executable, "-c", "import orjson,sys; orjson.loads(open(sys.argv[1],'rb').read())", str(plan)]
         runs = {
             "parse floor": (floor, dict(os.environ)),
-            "before": (scan, {**os.environ, "PYTHONPATH": args.before}),
+            "before": (scan, {**os.environ, "PYTHONPATH": before}),
             "after (this checkout)": (scan, {**os.environ, "PYTHONPATH": str(ROOT / "src")}),
         }
         for command, env in runs.values():  # warm-up: page cache, bytecode
             cpu(command, env)
         seconds: dict[str, list[float]] = {name: [] for name in runs}
-        for _ in range(args.repeat):
+        for _ in range(repeat):
             for name, (command, env) in runs.items():
                 seconds[name].append(cpu(command, env))
     floor_median = statistics.median(seconds["parse floor"])
-    print(f"| {args.size:,} resources | median CPU s | min CPU s | median / floor |")
+    shape = f"{size:,} resources" + (", with a prior_state" if prior_state else "")
+    print(f"| {shape} ({plan_bytes / 1e6:.1f} MB) | median CPU s | min CPU s | median / floor |")
     print("|---|---|---|---|")
     for name, values in seconds.items():
         median = statistics.median(values)
         print(f"| {name} | {median:.3f} | {min(values):.3f} | {median / floor_median:.2f}× |")
     load = os.getloadavg()
-    print(
-        f"\nload average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, {os.cpu_count()} CPUs, {args.repeat} runs each"
-    )
+    print(f"\nload average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}, {os.cpu_count()} CPUs, {repeat} runs each\n")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""Whether two source trees write the same reports, byte for byte (issue 13: a faster scan says the same).
+
+Scans every plan of the shared fixtures (or `--plans DIR`), a generated 1,000-resource plan and a generated
+10,000-resource plan, each with and without a `prior_state`, with the "before" tree (first on PYTHONPATH, made
+as for scan_ab.py) and with this checkout, in the json, sarif and text formats, and compares the reports.
+This checkout reads every plan the quick way (`plan_json.QUICK_READING_FROM` set to 0, ADR 0584), whatever its
+size, so that the fixtures exercise it too. Exits 1 and names each report that differs.
+
+    git archive main src | tar -x -C /tmp/main-src
+    .venv/bin/python benchmarks/scan_equivalence.py --before /tmp/main-src/src
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate_plan import generate  # noqa: E402
+from run import ROOT, _dumps  # noqa: E402
+
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "plans"
+FORMATS = ("json", "sarif", "text")
+# this checkout, every plan read the quick way; the "before" tree as it is
+_SCAN = """
+import sys
+import tfreview.parsing.plan_json as plan_json
+if sys.argv[1] == "quick":
+    plan_json.QUICK_READING_FROM = 0
+from tfreview.cli import main
+sys.exit(main(["scan", *sys.argv[2:]]))
+"""
+
+
+def scan(source: str, quick: bool, plan: Path, form: str, out: Path) -> tuple[int, bytes]:
+    command = [sys.executable, "-c", _SCAN, "quick" if quick else "as-is", str(plan), "-o", form]
+    done = subprocess.run(
+        [*command, "--output-file", str(out), "--soft-fail"],
+        env={**os.environ, "PYTHONPATH": source},
+        capture_output=True,
+        check=False,
+    )
+    report = out.read_bytes() if out.exists() else b""
+    out.unlink(missing_ok=True)
+    return done.returncode, report + b"\n--stderr--\n" + done.stderr
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--before", required=True, help="the source tree to compare with (main's src)")
+    parser.add_argument("--plans", type=Path, default=FIXTURES)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        plans = sorted(args.plans.glob("*.json"))
+        for size in (1000, 10000):
+            for prior_state in (False, True):
+                plan = Path(tmp) / f"generated-{size}{'-prior-state' if prior_state else ''}.json"
+                plan.write_bytes(_dumps(generate(size, prior_state=prior_state)[0]))
+                plans.append(plan)
+        differing, compared = [], 0
+        for plan in plans:
+            for form in FORMATS:
+                out = Path(tmp) / f"report.{form}"
+                before = scan(args.before, False, plan, form, out)
+                after = scan(str(ROOT / "src"), True, plan, form, out)
+                compared += 1
+                if before != after:
+                    differing.append(f"{plan.name} ({form})")
+    print(f"{compared} reports compared ({len(plans)} plans × {len(FORMATS)} formats), {len(differing)} differ")
+    for name in differing:
+        print(f"  differs: {name}")
+    sys.exit(1 if differing else 0)
+
+
+if __name__ == "__main__":
+    main()
