@@ -65,7 +65,7 @@ def timed(module, name, label):
     setattr(module, name, wrapper)
 
 timed(inputs, "read_bytes", "read the plan file")
-timed(plan_json, "parse_plan" if hasattr(plan_json, "parse_plan") else "parse_json", "parse (orjson.loads)")
+timed(plan_json, "parse_json", "parse (orjson.loads)")
 timed(plan_json, "plan_from_document", "plan -> change set")
 timed(rules, "load_rules_for", "load the rules (imports, index)")
 timed(review, "review", "review")

@@ -108,10 +108,10 @@ def load_change_set(
         raise InputError(
             "--base compares two Terraform directories; PATH must be a directory, not a plan file", path=path
         )
-    from tfreview.parsing.plan_json import QUICK_READING_FROM, parse_plan, plan_from_document
+    from tfreview.parsing.plan_json import parse_json, plan_from_document
 
     label = "stdin" if path == "-" else scrub(path)
-    document = parse_plan(read_bytes(path), label, quick_from=QUICK_READING_FROM)
+    document = parse_json(read_bytes(path), label)
     if keep is not None:
         keep.append(document)
     change_set = plan_from_document(document, label)

@@ -36,25 +36,8 @@ _CHANGE_FIELDS: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
 
 def load_plan(data: bytes, path: str = "plan.json") -> ChangeSet:
     """Parse the bytes of a plan JSON file; raise InputError with one clear line when it is not one."""
-    return plan_from_document(parse_plan(data, path), path)
-
-
-# ADR 0584: importing msgspec costs a process ~20 ms of CPU; the sections a review does not read cost orjson about
-# 0.5 to 1.4 ms per MB of plan. A process that reads one plan (`tfreview scan`) reads that way from this size on; a
-# service, which pays the import once, reads every plan that way (`load_plan`).
-QUICK_READING_FROM = 16_000_000
-
-
-def parse_plan(data: bytes, path: str, *, quick_from: int = 0) -> Any:
-    """The document of a plan to review: what `parse_json` reads, without the sections a review does not read
-    when the plan has at least `quick_from` bytes (`plan_reading`, ADR 0584); the errors are `parse_json`'s."""
-    if len(data) >= quick_from:
-        from tfreview.parsing.plan_reading import read_sections
-
-        document = read_sections(data)
-        if document is not None:
-            return document
-    return parse_json(data, path)
+    document = parse_json(data, path)
+    return plan_from_document(document, path)
 
 
 def parse_json(data: bytes, path: str) -> Any:
