@@ -3,8 +3,7 @@
 Scans every plan of the shared fixtures (or `--plans DIR`), a generated 1,000-resource plan and a generated
 10,000-resource plan, each with and without a `prior_state`, with the "before" tree (first on PYTHONPATH, made
 as for scan_ab.py) and with this checkout, in the json, sarif and text formats, and compares the reports.
-This checkout reads every plan the quick way (`plan_json.QUICK_READING_FROM` set to 0, ADR 0584), whatever its
-size, so that the fixtures exercise it too. Exits 1 and names each report that differs.
+Exits 1 and names each report that differs.
 
     git archive main src | tar -x -C /tmp/main-src
     .venv/bin/python benchmarks/scan_equivalence.py --before /tmp/main-src/src
@@ -27,19 +26,10 @@ from run import ROOT, _dumps  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "plans"
 FORMATS = ("json", "sarif", "text")
-# this checkout, every plan read the quick way; the "before" tree as it is
-_SCAN = """
-import sys
-import tfreview.parsing.plan_json as plan_json
-if sys.argv[1] == "quick":
-    plan_json.QUICK_READING_FROM = 0
-from tfreview.cli import main
-sys.exit(main(["scan", *sys.argv[2:]]))
-"""
 
 
-def scan(source: str, quick: bool, plan: Path, form: str, out: Path) -> tuple[int, bytes]:
-    command = [sys.executable, "-c", _SCAN, "quick" if quick else "as-is", str(plan), "-o", form]
+def scan(source: str, plan: Path, form: str, out: Path) -> tuple[int, bytes]:
+    command = [sys.executable, "-m", "tfreview", "scan", str(plan), "-o", form]
     done = subprocess.run(
         [*command, "--output-file", str(out), "--soft-fail"],
         env={**os.environ, "PYTHONPATH": source},
@@ -67,8 +57,8 @@ def main() -> None:
         for plan in plans:
             for form in FORMATS:
                 out = Path(tmp) / f"report.{form}"
-                before = scan(args.before, False, plan, form, out)
-                after = scan(str(ROOT / "src"), True, plan, form, out)
+                before = scan(args.before, plan, form, out)
+                after = scan(str(ROOT / "src"), plan, form, out)
                 compared += 1
                 if before != after:
                     differing.append(f"{plan.name} ({form})")
