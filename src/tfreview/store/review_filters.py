@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,8 +41,7 @@ class ReviewFilters:
             return False
         if self.finding is None:
             return True
-        needle = self.finding.lower()
-        return rule_id.lower() == needle or needle in address.lower()
+        return rule_id.lower() == self.finding.lower() or searched(self.finding) in searched(address)
 
     @property
     def on_findings(self) -> bool:
@@ -61,6 +61,13 @@ class ReviewFilters:
 
     def _row_matches(self, finding: FindingKey) -> bool:
         return self.finding_matches(finding.rule_id, finding.address, finding.severity, finding.status)
+
+
+def searched(text: str) -> str:
+    """`text` as the `finding` filter compares it (ADR 0596): compatibility-composed (NFKC: `é` typed or
+    decomposed, `Ａ` full-width and `A` are one) and case-folded in every script, then composed again (a fold
+    may decompose). A needle and an address in this form match whatever the writer's keyboard or editor did."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _findings_of(review: StoredReview) -> list[FindingKey]:

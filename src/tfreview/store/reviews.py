@@ -18,7 +18,7 @@ from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.ports.review_codec import finding_keys
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.database import Database
-from tfreview.store.review_filters import ReviewFilters, parse_review_filters
+from tfreview.store.review_filters import ReviewFilters, parse_review_filters, searched
 from tfreview.store.row_hashes import REVIEW_COLUMNS, attributes, review_hash
 from tfreview.store.tables import FindingRow, JobRow, ReviewRow
 
@@ -105,7 +105,7 @@ def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:
             rule_id=f.rule_id[:100],
             severity=f.severity[:16],
             status=f.status[:16],
-            address=f.address,
+            address=searched(f.address),  # the searched form: the report keeps the address as written (ADR 0596)
             fingerprint=f.fingerprint[:128] if f.fingerprint else None,
         )
         for f in finding_keys(report)
@@ -262,19 +262,24 @@ class SqlReviewStore:
         return time_page(items, more=len(rows) > limit)
 
 
+def _literal(text: str) -> str:
+    """`text` inside a LIKE pattern: its wildcards and the escape character match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _has_finding(wanted: ReviewFilters) -> ColumnElement[bool]:
     """EXISTS a finding row of the review matching the `finding` and `severity` filters."""
     condition: ColumnElement[bool] = FindingRow.review_id == ReviewRow.id
     if wanted.severity is not None:
         condition = and_(condition, FindingRow.severity.in_(wanted.severities), FindingRow.status != "resolved")
     if wanted.finding is not None:
-        needle = wanted.finding.lower()
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         condition = and_(
             condition,
             or_(
-                func.lower(FindingRow.rule_id) == needle,
-                func.lower(FindingRow.address).like(f"%{escaped}%", escape="\\"),
+                func.lower(FindingRow.rule_id) == wanted.finding.lower(),
+                FindingRow.address.like(f"%{_literal(searched(wanted.finding))}%", escape="\\"),
+                # a row written before ADR 0596 holds the address as written: found as it was then
+                func.lower(FindingRow.address).like(f"%{_literal(wanted.finding.lower())}%", escape="\\"),
             ),
         )
     return exists().where(condition)
