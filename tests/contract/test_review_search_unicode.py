@@ -68,7 +68,6 @@ def test_another_tenant_is_never_found_by_a_folded_search(stores: Stores) -> Non
     assert stores.reviews.list("github:2", filters={"finding": "café"}).items == []
 
 
-
 def test_a_finding_row_written_before_the_folding_is_still_found_as_before(sql_database: Database) -> None:
     """A database upgraded in place keeps its rows: their address as written, found by its lower case."""
     reviews = SqlReviewStore(sql_database)
