@@ -78,3 +78,14 @@ def test_a_finding_row_written_before_the_folding_is_still_found_as_before(sql_d
         session.execute(update(FindingRow).values(address='aws_s3_bucket.b["Plain"]'))
     assert [r.id for r in reviews.list("github:1", filters={"finding": 'b["plain'}).items] == [review.id]
     assert reviews.list("github:1", filters={"finding": "other"}).items == []
+
+
+def test_a_repository_is_found_in_any_case_as_github_names_it(stores: Stores) -> None:
+    """GitHub's owner/name is case-insensitive (`Acme/Infra` is `acme/infra`); the filter was exact, so the
+    dashboard's repository box found nothing for a name typed in another case."""
+    mixed = stores.reviews.create("github:1", SourceInfo(kind="github", repository="Acme/Infra-Live", pull_request=1))
+    stores.reviews.create("github:1", SourceInfo(kind="github", repository="acme/infra", pull_request=2))
+    for typed in ("Acme/Infra-Live", "acme/infra-live", "ACME/INFRA-LIVE"):
+        assert [r.id for r in stores.reviews.list("github:1", filters={"repository": typed}).items] == [mixed.id]
+    assert stores.reviews.list("github:1", filters={"repository": "acme/infra-liv"}).items == []  # still whole
+    assert stores.reviews.list("github:2", filters={"repository": "acme/infra-live"}).items == []

@@ -20,7 +20,7 @@ _TEXT_FILTERS = ("source", "repository", "stack_id", "verdict", "finding")
 @dataclass(frozen=True, slots=True)
 class ReviewFilters:
     source: str | None = None  # SourceInfo.kind: github | spacelift | api
-    repository: str | None = None
+    repository: str | None = None  # owner/name in any case: GitHub's names are case-insensitive (ADR 0596)
     stack_id: str | None = None
     status: ReviewStatus | None = None
     verdict: str | None = None
@@ -50,7 +50,7 @@ class ReviewFilters:
     def matches(self, review: StoredReview) -> bool:
         return (
             (self.source is None or review.source.kind == self.source)
-            and (self.repository is None or review.source.repository == self.repository)
+            and (self.repository is None or (review.source.repository or "").lower() == self.repository.lower())
             and (self.stack_id is None or review.source.stack_id == self.stack_id)
             and (self.status is None or review.status == self.status)
             and (self.verdict is None or review.verdict == self.verdict)

@@ -237,7 +237,6 @@ class SqlReviewStore:
         conditions = {
             ReviewRow.tenant_id: tenant_id,
             ReviewRow.source_kind: wanted.source,
-            ReviewRow.repository: wanted.repository,
             ReviewRow.stack_id: wanted.stack_id,
             ReviewRow.status: wanted.status.value if wanted.status else None,
             ReviewRow.verdict: wanted.verdict,
@@ -245,6 +244,8 @@ class SqlReviewStore:
         for column, value in conditions.items():
             if value is not None:
                 query = query.where(column == value)
+        if wanted.repository is not None:  # any case, as GitHub names it (ADR 0596)
+            query = query.where(func.lower(ReviewRow.repository) == wanted.repository.lower())
         if wanted.since is not None:
             query = query.where(ReviewRow.created_at >= wanted.since)
         if wanted.until is not None:
