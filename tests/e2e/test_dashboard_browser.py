@@ -162,6 +162,12 @@ def test_sign_in_and_reviews_pages_are_accessible(site: Site, page: Any) -> None
     check_page(page, "reviews")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    assert page.get_by_label("Address or rule").get_attribute("maxlength") == "200"
+    answer = page.goto(f"{site.url}/reviews?q={'module.a.' * 30}")  # typed into the address bar: the error page
+    assert answer is not None
+    assert answer.status == 400
+    assert "q: at most 200 characters" in page.content()
+    check_page(page, "reviews-bad-query")
 
 
 def test_an_operator_acknowledges_an_incident_and_reads_alerts_and_service_levels(site: Site, page: Any) -> None:

@@ -109,4 +109,8 @@ def test_an_admin_requeue_is_recorded_in_the_audit_log(sql_web: Web) -> None:
     assert entries[0].target == f"job:{job_id}"  # the newest
     assert entries[0].actor.startswith("token:")
     # the retry is a new start (ADR 0536): the job's created_at is the retry's; when it was first queued is kept here
-    assert entries[0].detail == {"first_queued_at": dead.created_at.isoformat()}
+    assert entries[0].detail == {
+        "tenant": TENANT_A,
+        "first_queued_at": dead.created_at.isoformat(),
+        "request_id": answer.headers["x-request-id"],  # A11: which request (test_audit_request_ids.py)
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ _TEXT_FILTERS = ("source", "repository", "stack_id", "verdict", "finding")
 @dataclass(frozen=True, slots=True)
 class ReviewFilters:
     source: str | None = None  # SourceInfo.kind: github | spacelift | api
-    repository: str | None = None
+    repository: str | None = None  # owner/name in any case: GitHub's names are case-insensitive (ADR 0596)
     stack_id: str | None = None
     status: ReviewStatus | None = None
     verdict: str | None = None
@@ -40,8 +41,7 @@ class ReviewFilters:
             return False
         if self.finding is None:
             return True
-        needle = self.finding.lower()
-        return rule_id.lower() == needle or needle in address.lower()
+        return rule_id.lower() == self.finding.lower() or searched(self.finding) in searched(address)
 
     @property
     def on_findings(self) -> bool:
@@ -50,7 +50,7 @@ class ReviewFilters:
     def matches(self, review: StoredReview) -> bool:
         return (
             (self.source is None or review.source.kind == self.source)
-            and (self.repository is None or review.source.repository == self.repository)
+            and (self.repository is None or (review.source.repository or "").lower() == self.repository.lower())
             and (self.stack_id is None or review.source.stack_id == self.stack_id)
             and (self.status is None or review.status == self.status)
             and (self.verdict is None or review.verdict == self.verdict)
@@ -61,6 +61,13 @@ class ReviewFilters:
 
     def _row_matches(self, finding: FindingKey) -> bool:
         return self.finding_matches(finding.rule_id, finding.address, finding.severity, finding.status)
+
+
+def searched(text: str) -> str:
+    """`text` as the `finding` filter compares it (ADR 0596): compatibility-composed (NFKC: `é` typed or
+    decomposed, `Ａ` full-width and `A` are one) and case-folded in every script, then composed again (a fold
+    may decompose). A needle and an address in this form match whatever the writer's keyboard or editor did."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _findings_of(review: StoredReview) -> list[FindingKey]:

@@ -18,7 +18,7 @@ from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.ports.review_codec import finding_keys
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.database import Database
-from tfreview.store.review_filters import ReviewFilters, parse_review_filters
+from tfreview.store.review_filters import ReviewFilters, parse_review_filters, searched
 from tfreview.store.row_hashes import REVIEW_COLUMNS, attributes, review_hash
 from tfreview.store.tables import FindingRow, JobRow, ReviewRow
 
@@ -105,7 +105,7 @@ def finding_rows(review_id: str, report: dict[str, Any]) -> list[FindingRow]:
             rule_id=f.rule_id[:100],
             severity=f.severity[:16],
             status=f.status[:16],
-            address=f.address,
+            address=searched(f.address),  # the searched form: the report keeps the address as written (ADR 0596)
             fingerprint=f.fingerprint[:128] if f.fingerprint else None,
         )
         for f in finding_keys(report)
@@ -237,7 +237,6 @@ class SqlReviewStore:
         conditions = {
             ReviewRow.tenant_id: tenant_id,
             ReviewRow.source_kind: wanted.source,
-            ReviewRow.repository: wanted.repository,
             ReviewRow.stack_id: wanted.stack_id,
             ReviewRow.status: wanted.status.value if wanted.status else None,
             ReviewRow.verdict: wanted.verdict,
@@ -245,6 +244,8 @@ class SqlReviewStore:
         for column, value in conditions.items():
             if value is not None:
                 query = query.where(column == value)
+        if wanted.repository is not None:  # any case, as GitHub names it (ADR 0596)
+            query = query.where(func.lower(ReviewRow.repository) == wanted.repository.lower())
         if wanted.since is not None:
             query = query.where(ReviewRow.created_at >= wanted.since)
         if wanted.until is not None:
@@ -262,19 +263,24 @@ class SqlReviewStore:
         return time_page(items, more=len(rows) > limit)
 
 
+def _literal(text: str) -> str:
+    """`text` inside a LIKE pattern: its wildcards and the escape character match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _has_finding(wanted: ReviewFilters) -> ColumnElement[bool]:
     """EXISTS a finding row of the review matching the `finding` and `severity` filters."""
     condition: ColumnElement[bool] = FindingRow.review_id == ReviewRow.id
     if wanted.severity is not None:
         condition = and_(condition, FindingRow.severity.in_(wanted.severities), FindingRow.status != "resolved")
     if wanted.finding is not None:
-        needle = wanted.finding.lower()
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         condition = and_(
             condition,
             or_(
-                func.lower(FindingRow.rule_id) == needle,
-                func.lower(FindingRow.address).like(f"%{escaped}%", escape="\\"),
+                func.lower(FindingRow.rule_id) == wanted.finding.lower(),
+                FindingRow.address.like(f"%{_literal(searched(wanted.finding))}%", escape="\\"),
+                # a row written before ADR 0596 holds the address as written: found as it was then
+                func.lower(FindingRow.address).like(f"%{_literal(wanted.finding.lower())}%", escape="\\"),
             ),
         )
     return exists().where(condition)

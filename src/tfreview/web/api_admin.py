@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from tfreview.core.errors import NotFound
 from tfreview.ports.jobs import JobState
@@ -19,6 +19,7 @@ from tfreview.service.container import Services
 from tfreview.web.context import Admin, ServicesDep
 from tfreview.web.models import DeliveryOut, DeliveryPage, JobOut, JobPage, ProblemOut, RevokeAll, RevokedTokens
 from tfreview.web.problems import Conflict
+from tfreview.web.request_audit import record_action
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 _log = logging.getLogger("tfreview.web.admin")
@@ -54,7 +55,7 @@ def list_deliveries(
     responses={**_ERRORS, **_CONFLICT},
     summary="Queue a delivery's dead job again",
 )
-def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut:
+def requeue_delivery(request: Request, delivery_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut:
     delivery = _find_delivery(services, delivery_id, principal.tenant_id)
     if delivery.job_id is None:
         raise Conflict(f"delivery {delivery_id} ({delivery.status}) created no job; there is nothing to requeue")
@@ -67,12 +68,9 @@ def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: Services
     if retried is None:
         raise NotFound(f"delivery {delivery_id} not found")
     services.metrics.count("tfreview_admin_actions_total", action="delivery_requeue")
-    services.audit.record(
-        "delivery.requeue",
-        actor=principal.subject,
-        target=f"delivery:{delivery_id}",
-        detail={"job_id": job.id, "first_queued_at": job.created_at.isoformat()},  # the retry resets it (ADR 0536)
-    )
+    first_queued = job.created_at.isoformat()  # the retry resets it (ADR 0536)
+    detail = {"tenant": job.tenant_id, "job_id": job.id, "first_queued_at": first_queued}
+    record_action(request, "delivery.requeue", actor=principal.subject, target=f"delivery:{delivery_id}", detail=detail)
     return JobOut.of(retried)
 
 
@@ -82,17 +80,13 @@ def requeue_delivery(delivery_id: ObjectId, principal: Admin, services: Services
     responses=_ERRORS,
     summary="Revoke every token of a tenant (of one scope): a compromise response",
 )
-def revoke_all_tokens(body: RevokeAll, principal: Admin, services: ServicesDep) -> RevokedTokens:
+def revoke_all_tokens(request: Request, body: RevokeAll, principal: Admin, services: ServicesDep) -> RevokedTokens:
     if principal.tenant_id is not None and body.tenant != principal.tenant_id:
         raise NotFound(f"tenant {body.tenant} not found")  # another tenant's, like a missing one
     revoked = services.tokens.revoke_all(body.tenant, body.scope)
     services.metrics.count("tfreview_admin_actions_total", action="tokens_revoke_all")
-    services.audit.record(
-        "token.revoke_all",
-        actor=principal.subject,
-        target=f"tenant:{body.tenant}",
-        detail={"scope": body.scope or "all", "revoked": list(revoked)},
-    )
+    detail = {"tenant": body.tenant, "scope": body.scope or "all", "revoked": list(revoked)}
+    record_action(request, "token.revoke_all", actor=principal.subject, target=f"tenant:{body.tenant}", detail=detail)
     _log.warning("%s revoked %d tokens of %s (scope %s)", principal.subject, len(revoked), body.tenant, body.scope)
     return RevokedTokens(tenant=body.tenant, scope=body.scope, revoked=revoked)
 
@@ -129,7 +123,7 @@ def get_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut
     responses={**_ERRORS, **_CONFLICT},
     summary="Queue a dead job again",
 )
-def retry_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut:
+def retry_job(request: Request, job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobOut:
     job = services.queue.get(job_id)
     if job is None or (principal.tenant_id is not None and job.tenant_id != principal.tenant_id):
         raise NotFound(f"job {job_id} not found")
@@ -139,8 +133,8 @@ def retry_job(job_id: ObjectId, principal: Admin, services: ServicesDep) -> JobO
     if retried is None:
         raise NotFound(f"job {job_id} not found")
     services.metrics.count("tfreview_admin_actions_total", action="job_retry")
-    first_queued = {"first_queued_at": job.created_at.isoformat()}  # the retry is a new start (ADR 0536)
-    services.audit.record("job.requeue", actor=principal.subject, target=f"job:{job_id}", detail=first_queued)
+    detail = {"tenant": job.tenant_id, "first_queued_at": job.created_at.isoformat()}  # a new start (ADR 0536)
+    record_action(request, "job.requeue", actor=principal.subject, target=f"job:{job_id}", detail=detail)
     return JobOut.of(retried)
 
 

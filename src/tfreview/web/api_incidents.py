@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 
 from tfreview.core.errors import AuthError, NotFound
@@ -21,6 +21,7 @@ from tfreview.ports.records import Principal
 from tfreview.service.container import Services
 from tfreview.web.context import Admin, ServicesDep
 from tfreview.web.models import ProblemOut
+from tfreview.web.request_audit import record_action
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
 _ERRORS: dict[int | str, dict[str, object]] = {s: {"model": ProblemOut} for s in (401, 403, 404, 422, 503)}
@@ -100,18 +101,20 @@ def show_incident(incident_id: IncidentId, principal: Admin, services: ServicesD
 @router.post(
     "/{incident_id}/ack", response_model=IncidentOut, responses=_ERRORS, summary="Acknowledge (stops escalation)"
 )
-def acknowledge_incident(incident_id: IncidentId, principal: Admin, services: ServicesDep) -> IncidentOut:
+def acknowledge_incident(
+    request: Request, incident_id: IncidentId, principal: Admin, services: ServicesDep
+) -> IncidentOut:
     ops = _ops(principal, services)
     incident = incident_admin.acknowledge(ops, incident_id, f"api:{principal.subject}")
-    services.audit.record("incident.ack", actor=principal.subject, target=f"incident:{incident_id}")
+    record_action(request, "incident.ack", actor=principal.subject, target=f"incident:{incident_id}")
     return IncidentOut(**incident_admin.incident_document(incident))
 
 
 @router.post("/{incident_id}/resolve", response_model=IncidentOut, responses=_ERRORS, summary="Resolve by hand")
-def resolve_incident(incident_id: IncidentId, principal: Admin, services: ServicesDep) -> IncidentOut:
+def resolve_incident(request: Request, incident_id: IncidentId, principal: Admin, services: ServicesDep) -> IncidentOut:
     ops = _ops(principal, services)
     incident = incident_admin.resolve(ops, incident_id, f"api:{principal.subject}")
-    services.audit.record("incident.resolve", actor=principal.subject, target=f"incident:{incident_id}")
+    record_action(request, "incident.resolve", actor=principal.subject, target=f"incident:{incident_id}")
     return IncidentOut(**incident_admin.incident_document(incident))
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import tfreview
@@ -105,8 +105,10 @@ async def _on_error(request: Request, exc: Exception) -> JSONResponse:
     return _respond(problem_for(exc, request.url.path, request_id_of(request)))
 
 
-async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+async def _on_validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)  # registered for this class only
+    if dashboard.is_page(request):  # a person's browser: the dashboard's error page, not JSON
+        return await dashboard.on_invalid_input(request, exc)
     parts = []
     for error in exc.errors()[:10]:
         where = ".".join(str(p) for p in error.get("loc", ()))

@@ -7,6 +7,7 @@ the log only) — never a traceback in a response. A head above the limits is 43
 servers other than `tfreview serve`'s protocol). A client that hangs up mid-body is status 499 and a
 body the server could not parse (bad chunk size) the 400 the protocol sent: one line each, no traceback.
 A refused credential (401) is one line too: its reason (`LOG_NOTE`, never the credential) ends this line.
+Every answer leaves with the baseline headers (`response_headers.with_baseline`, ADR 0597).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tfreview.plumbing.ids import uuid4_hex
 from tfreview.plumbing.log_lines import escape
 from tfreview.web.head_limits import PROTOCOL_ERROR, HeadLimits
 from tfreview.web.problems import PROBLEM_JSON, ClientClosed, http_problem, problem_for
+from tfreview.web.response_headers import with_baseline
 
 _log = logging.getLogger("tfreview.web.requests")
 LOG_NOTE: Final = "tfreview.log_note"  # scope["state"] key: why the app answered as it did, for the one line
@@ -59,7 +61,8 @@ class RequestLog:
             if message["type"] == "http.response.start":
                 started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode("ascii"))]
+                headers = with_baseline(list(message.get("headers", [])), scope.get("path", ""))
+                message["headers"] = [*headers, (b"x-request-id", request_id.encode("ascii"))]
             await send(message)
 
         bound = bind_request_id(request_id)  # every line logged while serving it carries the id
@@ -122,6 +125,7 @@ def _line(request_id: str, scope: Scope, status: int, elapsed: float, note: str)
 async def _answer(send: Send, status: int, body: object, request_id: str, extra: dict[str, str]) -> None:
     headers = [(b"content-type", PROBLEM_JSON.encode()), (b"x-request-id", request_id.encode("ascii"))]
     headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+    headers = with_baseline(headers, "")  # an answer of this layer is never a static file
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": orjson.dumps(body)})
 

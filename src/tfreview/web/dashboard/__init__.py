@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 
 from tfreview.service.container import Services
@@ -28,13 +28,21 @@ from tfreview.web.dashboard.pages import (
     PageError,
     SignInRequired,
     new_environment,
+    on_invalid_input,
     on_page_error,
     on_sign_in_required,
 )
 from tfreview.web.dashboard.sessions import SessionSigner
 
-__all__ = ["install"]
+__all__ = ["install", "is_page", "on_invalid_input"]
 logger = logging.getLogger("tfreview.web.dashboard")
+_MODULES = (sign_in_pages, review_pages, upload_pages, ops_pages, incident_pages, slo_pages, audit_pages)
+_ENDPOINTS = frozenset(getattr(route, "endpoint", None) for module in _MODULES for route in module.router.routes)
+
+
+def is_page(request: Request) -> bool:
+    """Whether `request` was routed to a dashboard page (its refusals are pages too, not JSON problems)."""
+    return request.scope.get("endpoint") in _ENDPOINTS
 
 
 def install(app: FastAPI, services: Services) -> None:
@@ -50,7 +58,7 @@ def install(app: FastAPI, services: Services) -> None:
             keys.append(secret.get_secret_value().encode())
     signer = SessionSigner(keys[0], keys[1], settings.session_max_age_seconds)
     app.state.dashboard = Dashboard(services=services, signer=signer, templates=new_environment())
-    for module in (sign_in_pages, review_pages, upload_pages, ops_pages, incident_pages, slo_pages, audit_pages):
+    for module in _MODULES:
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(PageError, on_page_error)

@@ -85,7 +85,7 @@ def jobs_page(request: Request, state: Annotated[str, Query(max_length=16)] = "d
 def retry_dead_job(request: Request, job_id: int, csrf: Annotated[str, Form(max_length=256)] = "") -> Response:
     principal = signed_in(request, Scope.ADMIN)
     check_csrf(request, csrf)
-    act(lambda: retry_job(job_id, principal, dashboard_of(request).services))
+    act(lambda: retry_job(request, job_id, principal, dashboard_of(request).services))
     return redirect(request, f"/ops/jobs?{urlencode({'state': 'dead', 'done': f'Job {job_id} is queued again.'})}")
 
 
@@ -121,7 +121,7 @@ def deliveries_page(
 def requeue(request: Request, delivery_id: int, csrf: Annotated[str, Form(max_length=256)] = "") -> Response:
     principal = signed_in(request, Scope.ADMIN)
     check_csrf(request, csrf)
-    act(lambda: requeue_delivery(delivery_id, principal, dashboard_of(request).services))
+    act(lambda: requeue_delivery(request, delivery_id, principal, dashboard_of(request).services))
     done = f"Delivery {delivery_id}'s job is queued again."
     return redirect(request, f"/ops/deliveries?{urlencode({'done': done})}")
 

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -219,6 +220,26 @@ def set_cookie(response: Response, dashboard: Dashboard, name: str, value: str, 
 async def on_page_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PageError)  # registered for this class only
     return render(request, "error.html", status=exc.status, message=exc.message)
+
+
+async def on_invalid_input(request: Request, exc: Exception) -> Response:
+    """A page's address or form with a value its route refuses: the error page, in words (never the value)."""
+    assert isinstance(exc, RequestValidationError)  # the app's handler sends only these here
+    said = "; ".join(_refusal(error) for error in exc.errors()[:5])
+    message = f"This address or form has a value the page cannot use: {said}."
+    return render(request, "error.html", status=400, message=message)
+
+
+def _refusal(error: Any) -> str:
+    name = str(error.get("loc", ("value",))[-1])
+    kind, limits = error.get("type", ""), error.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"{name}: at most {limits.get('max_length')} characters"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{name}: a whole number"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{name}: yes or no (true or false)"
+    return f"{name}: {error.get('msg', 'not valid')}"
 
 
 async def on_sign_in_required(request: Request, exc: Exception) -> Response:

@@ -30,7 +30,7 @@ from tfreview.web.dashboard.pages import (
 )
 from tfreview.web.dashboard.sessions import SIGN_IN_COOKIE, SIGN_IN_SECONDS
 from tfreview.web.door_keeper import note_failure
-from tfreview.web.request_audit import record_refusal
+from tfreview.web.request_audit import record_action, record_refusal
 from tfreview.web.request_log import LOG_NOTE
 
 router = APIRouter(include_in_schema=False)
@@ -76,7 +76,8 @@ def sign_in_with_token(
             request, "signin.html", status=exc.status, next=safe_next(next), oidc=oidc, error=str(exc), title="Sign in"
         )
     token_id = principal.subject.removeprefix("token:") if principal.kind == "token" else None
-    dashboard.services.audit.record("sign_in", actor=principal.subject, target="dashboard", detail={"method": "token"})
+    detail = {"method": "token", "tenant": principal.tenant_id or "*"}
+    record_action(request, "sign_in", actor=principal.subject, target="dashboard", detail=detail)
     replace_session(request, dashboard.signer.signed_in(principal, token_id=token_id))
     return redirect(request, safe_next(next))
 
@@ -126,9 +127,9 @@ async def oidc_callback(
         raise auth_page_error(exc) from None
     except UpstreamError as exc:
         raise PageError(503, f"The identity provider cannot be reached now ({exc}). Try again shortly.") from None
-    audit = dashboard.services.audit
+    detail = {"method": "oidc", "tenant": principal.tenant_id or "*"}
     await run_in_threadpool(
-        audit.record, "sign_in", actor=principal.subject, target="dashboard", detail={"method": "oidc"}
+        record_action, request, "sign_in", actor=principal.subject, target="dashboard", detail=detail
     )
     replace_session(request, dashboard.signer.signed_in(principal, until=_expiry(token)))
     response = redirect(request, safe_next(str(flight.get("next") or "")))
