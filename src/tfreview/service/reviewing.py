@@ -150,5 +150,5 @@ def _rerun_ai_later(services: Services, job: ReviewJob) -> None:
     now = datetime.now(UTC)
     new_job = rerun.encode(max_attempts=services.settings.worker.max_attempts)
     delay = timedelta(seconds=services.settings.advisor.rerun_delay_seconds) * rerun.ai_rerun  # the n-th: n times
-    spread = delay * random.uniform(0.0, RERUN_SPREAD)  # noqa: S311 - a spread in time, not a secret
+    spread = delay * random.uniform(0.0, RERUN_SPREAD)  # a spread in time, not a secret
     services.queue.enqueue(new_job, run_after=now + delay + spread)
