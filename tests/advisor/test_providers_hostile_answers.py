@@ -1,6 +1,6 @@
 """Providers misbehaving as the real ones do, through the chain and the real adapters (L1, L3, L5; session 17).
 
-- api.openai.com answers a 429 without `Retry-After`: the wait is in `x-ratelimit-reset-requests` /
+- api.openai.com can answer a 429 without `Retry-After`: the wait is in `x-ratelimit-reset-requests` /
   `x-ratelimit-reset-tokens` (Go durations: `6m0s`, `1.5s`, `20ms`), beside what is left of each limit. A retry
   before the exhausted limit resets is one more request that can only fail.
 - A 200 whose answer stopped at the output limit (OpenAI `finish_reason: length`, Anthropic and Bedrock

@@ -74,7 +74,7 @@ class FakeOpenAI(FakeModelServer):
     def rate_limited_by_headers(
         cls, *, requests: tuple[int, str] = (1, "0s"), tokens: tuple[int, str] = (40_000, "0s")
     ) -> Reply:
-        """A 429 as api.openai.com sends it: no Retry-After, the wait in `x-ratelimit-reset-*` (Go durations, `6m0s`)
+        """A 429 as api.openai.com can send it: no Retry-After, the wait in `x-ratelimit-reset-*` (Go durations, `6m0s`)
         beside what is left of each limit (remaining, reset)."""
         return cls.error(
             429,
