@@ -7,6 +7,7 @@ the monthly spend cap is a 429 whose `error.details.error_code` is `enforced_spe
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.fakes.llm_common import (
@@ -49,6 +50,13 @@ class FakeAnthropic(FakeModelServer):
                 "usage": {"input_tokens": self.input_tokens, "output_tokens": self.output_tokens},
             },
         )
+
+    def cut_short(self, text: str) -> Reply:
+        """A 200 whose answer stopped at `max_tokens` (`stop_reason: max_tokens`): `text` is what came before."""
+        reply = self.ok(text)
+        document = json.loads(reply.body)
+        document["stop_reason"] = "max_tokens"
+        return Reply.of_json(200, document)
 
     @staticmethod
     def error(

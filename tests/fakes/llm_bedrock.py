@@ -9,6 +9,7 @@ the `Credential=` part of `Authorization` so `valid_keys` can reject an old key 
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import unquote
 
@@ -73,6 +74,13 @@ class FakeBedrock(FakeModelServer):
             },
             (("x-amzn-RequestId", "00000000-0000-0000-0000-000000000000"),),
         )
+
+    def cut_short(self, text: str) -> Reply:
+        """A 200 whose answer stopped at `maxTokens` (`stopReason: max_tokens`): `text` is what came before."""
+        reply = self.ok(text)
+        document = json.loads(reply.body)
+        document["stopReason"] = "max_tokens"
+        return Reply.of_json(200, document, reply.headers[1:])
 
     @staticmethod
     def error(

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 from tests.fakes.llm_common import (
@@ -68,6 +69,34 @@ class FakeOpenAI(FakeModelServer):
             "rate_limit_exceeded",
             (("Retry-After", retry_after),),
         )
+
+    @classmethod
+    def rate_limited_by_headers(
+        cls, *, requests: tuple[int, str] = (1, "0s"), tokens: tuple[int, str] = (40_000, "0s")
+    ) -> Reply:
+        """A 429 as api.openai.com can send it: no Retry-After, the wait in `x-ratelimit-reset-*` (Go durations, `6m0s`)
+        beside what is left of each limit (remaining, reset)."""
+        return cls.error(
+            429,
+            "Rate limit reached for gpt-4o-mini on requests per min (RPM): Limit 3, Used 3, Requested 1.",
+            "requests",
+            "rate_limit_exceeded",
+            (
+                ("x-ratelimit-limit-requests", "3"),
+                ("x-ratelimit-remaining-requests", str(requests[0])),
+                ("x-ratelimit-reset-requests", requests[1]),
+                ("x-ratelimit-limit-tokens", "40000"),
+                ("x-ratelimit-remaining-tokens", str(tokens[0])),
+                ("x-ratelimit-reset-tokens", tokens[1]),
+            ),
+        )
+
+    def cut_short(self, text: str) -> Reply:
+        """A 200 whose answer stopped at `max_tokens` (`finish_reason: length`): `text` is what came before."""
+        reply = self.ok(text)
+        document = json.loads(reply.body)
+        document["choices"][0]["finish_reason"] = "length"
+        return Reply.of_json(200, document)
 
     @classmethod
     def quota_exhausted(cls) -> Reply:

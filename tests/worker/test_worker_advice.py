@@ -133,7 +133,35 @@ def test_the_ai_rerun_delay_is_a_setting() -> None:
     _submit(services)
     _run_until_idle(Worker(services, "w1", stop_event=Event()))
     (rerun,) = [job for job in services.queue.list(state="queued").items if "ai-rerun" in job.idempotency_key]
-    assert before + timedelta(seconds=42) <= rerun.run_after <= utcnow() + timedelta(seconds=42)
+    # at least the delay, spread over half as much again (L2: reruns of one outage do not come back together)
+    assert before + timedelta(seconds=42) <= rerun.run_after <= utcnow() + timedelta(seconds=63)
+
+
+def test_l2_the_ai_reruns_of_reviews_failed_together_are_spread() -> None:
+    """Session 17 (r17-llm): reviews that an outage (an open breaker refuses at once) failed within the same instant
+    were re-run all at the same instant, `rerun_delay_seconds` later — and again together at twice and three times
+    the delay: the provider met them as one burst each time. Now each re-run waits its delay and up to half again."""
+    from collections import Counter
+
+    from tfreview.settings import Settings
+
+    settings = Settings(advisor=AdvisorSettings(rerun_delay_seconds=300))
+    services = build_memory_services(settings, publisher=RecordingPublisher())
+    services = replace(
+        services, advisor=LlmAdvisor([_DownModel()], AdvisorSettings(name="openai"), sleep=lambda _: None)
+    )
+    data = DEMO.read_bytes()
+    for n in range(30):
+        plan_id = services.plans.put("api:t1", data + b" " * n, "plan_json", {})
+        delivery = Delivery("api", f"upload-{n}", "plan_upload", "api:t1", "x", utcnow())
+        job = NewJob("review", "api:t1", f"review:upload-{n}", {"plan_id": plan_id, "review_id": f"r-{n}"})
+        services.intake.accept(delivery, data + b" " * n, job, review=(f"r-{n}", SourceInfo(kind="api")))
+    _run_until_idle(Worker(services, "w1", stop_event=Event()))
+
+    reruns = [job.run_after for job in services.queue.list(state="queued").items if "ai-rerun" in job.idempotency_key]
+    assert len(reruns) == 30
+    buckets = Counter(int(when.timestamp() * 10) for when in reruns)  # 100 ms buckets
+    assert max(buckets.values()) <= 0.2 * len(reruns)
 
 
 class _HungModel:

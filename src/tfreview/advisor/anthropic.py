@@ -121,6 +121,7 @@ class AnthropicClient(OwnedHttp):
             model=answered_model(model, self.model, self._api_key.without),
             input_tokens=input_tokens,
             output_tokens=output_tokens,
+            truncated=document.get("stop_reason") == "max_tokens",
         )
 
 

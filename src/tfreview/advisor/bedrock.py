@@ -213,7 +213,13 @@ class BedrockClient:
         if self._credentials is not None:  # a hostile endpoint may echo the credentials it was signed with
             for part in self._credentials.parts():
                 text = part.without(text, shortest=ANSWER_FRAGMENT)
-        return Completion(text=text, model=self.model, input_tokens=input_tokens, output_tokens=output_tokens)
+        return Completion(
+            text=text,
+            model=self.model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            truncated=response.get("stopReason") == "max_tokens",
+        )
 
     def _scrub(self, text: str) -> str:
         if self._credentials is not None:

@@ -9,7 +9,8 @@ make up to `max_attempts` requests —
   Retry-After longer than `max_retry_after_seconds`, or past the review's deadline, moves on;
 - a permanent error (400, 403, spend cap, validation) moves straight to the next model (L5);
 - a 401 reloads the credential once and, only if it changed, tries once more (K3) — never a loop;
-- an answer that fails the schema is asked for once more, then the model counts as failed.
+- an answer that fails the schema is asked for once more, then the model counts as failed; one cut at
+  the output limit (`max_tokens`) is not asked for again: the same prompt stops at the same limit.
 
 When every model fails the advice says "AI review unavailable: …", carries the built-in
 reviewer's deterministic text, and `retry_later=True` so the worker re-runs the AI part (L7).
@@ -321,6 +322,9 @@ class LlmAdvisor:
                 return _Answer(parse_output(completion.text, view.addresses), completion), ""
             except OutputError as error:
                 log.info("advisor answer failed validation: %s: %s", breaker_key(client), error)
+                if completion.truncated:  # asked again, the same prompt stops at the same limit: paid twice (L3)
+                    limit = built.prompt.max_output_tokens
+                    return None, f"answer cut at the output limit ({limit} tokens) ({attempts} attempts)"
                 if asked_again or attempts >= s.max_attempts:
                     return None, f"malformed answer ({attempts} attempts)"
                 asked_again = True

@@ -27,6 +27,9 @@ class Completion:
     model: str
     input_tokens: int
     output_tokens: int
+    truncated: bool = (
+        False  # the answer stopped at `max_output_tokens`, not at its end: the same prompt stops there too
+    )
 
 
 class ProviderError(UpstreamError):

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import httpx
@@ -34,6 +36,7 @@ from tfreview.advisor.provider_http import (
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
+from tfreview.plumbing.http import header_number
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -154,6 +157,7 @@ class OpenAIClient(OwnedHttp):
             # some local servers leave usage out; an estimate keeps budgets honest
             input_tokens=input_tokens if input_tokens is not None else prompt_size,
             output_tokens=output_tokens if output_tokens is not None else estimate_tokens(content),
+            truncated=first.get("finish_reason") == "length" if isinstance(first, dict) else False,
         )
 
 
@@ -163,7 +167,9 @@ def classify_error(
     """The one place an OpenAI-compatible error answer becomes a classified ProviderError."""
     status = reply.status
     codes, message = _error_fields(reply.body)
-    error = error_maker(PROVIDER, reply, message, scrub=scrub, now=now)
+    # api.openai.com sends no Retry-After with a 429: its wait is in the rate-limit headers (L1, ADR 0590)
+    wait = rate_limit_wait(reply.headers) if status == 429 else None
+    error = error_maker(PROVIDER, reply, message, scrub=scrub, now=now, otherwise=wait)
     if status == 402 or (status == 429 and codes & QUOTA_CODES):
         return error("quota", False)
     if status == 429:
@@ -194,3 +200,45 @@ def _error_fields(body: bytes) -> tuple[frozenset[str], str]:
     codes = frozenset(str(inner[key]) for key in ("code", "type") if inner.get(key))
     message = inner.get("message")
     return codes, message if isinstance(message, str) else ""
+
+
+_LIMITS = ("requests", "tokens")
+_DURATION = re.compile(r"(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?")
+MAX_RESET_SECONDS = 86_400.0  # a day: a larger reset is no wait anyone would make, and no number to trust
+
+
+def rate_limit_wait(headers: Mapping[str, str]) -> float | None:
+    """Seconds until OpenAI's rate limits allow a request again, from `x-ratelimit-reset-{requests,tokens}` (a Go
+    duration, `6m0s`, `1.5s`, `20ms`; Azure's whole seconds): the later reset of the limits whose
+    `x-ratelimit-remaining-*` is 0, or when none says so (a request larger than what is left), the earlier reset of
+    those given. None when no reset reads as a duration."""
+    resets: dict[str, float] = {}
+    for limit in _LIMITS:
+        seconds = reset_seconds(headers.get(f"x-ratelimit-reset-{limit}"))
+        if seconds is not None:
+            resets[limit] = seconds
+    if not resets:
+        return None
+    spent = [
+        seconds
+        for limit, seconds in resets.items()
+        if header_number(headers.get(f"x-ratelimit-remaining-{limit}")) == 0
+    ]
+    return max(spent) if spent else min(resets.values())
+
+
+def reset_seconds(raw: str | None) -> float | None:
+    """A reset header's value in seconds: a Go duration (`1h2m3.5s`, `20ms`) or a number of seconds; None otherwise."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    number = header_number(text)
+    if number is None:
+        match = _DURATION.fullmatch(text) if text else None
+        if match is None or not any(match.groups()):
+            return None
+        hours, minutes, seconds, millis = (float(part) if part else 0.0 for part in match.groups())
+        number = hours * 3600 + minutes * 60 + seconds + millis / 1000
+    if not math.isfinite(number) or not 0 <= number <= MAX_RESET_SECONDS:
+        return None
+    return number

@@ -243,12 +243,21 @@ def decode_json_object(provider: str, reply: HttpReply) -> dict[str, Any]:
 
 
 def error_maker(
-    provider: str, reply: HttpReply, message: str, *, scrub: Callable[[str], str] | None, now: WallClock
+    provider: str,
+    reply: HttpReply,
+    message: str,
+    *,
+    scrub: Callable[[str], str] | None,
+    now: WallClock,
+    otherwise: float | None = None,
 ) -> Callable[[str, bool], ProviderError]:
     """`error(kind, retriable)` for one error answer: the upstream message scrubbed and shortened (or
-    `HTTP <status>`), the status and the Retry-After; the adapter's `classify_error` picks the kind."""
+    `HTTP <status>`), the status and the Retry-After (`otherwise` when the answer has none: the wait a vendor's own
+    headers give); the adapter's `classify_error` picks the kind."""
     text = shorten(scrub(message) if scrub is not None else message) or f"HTTP {reply.status}"
     retry_after = parse_retry_after(reply.headers, now)
+    if retry_after is None:
+        retry_after = otherwise
 
     def error(kind: str, retriable: bool) -> ProviderError:
         return ProviderError(provider, kind, text, retriable=retriable, status=reply.status, retry_after=retry_after)

@@ -63,5 +63,6 @@ class AdvisorSettings(BaseModel):
     allowed_link_hosts: list[str] = []  # links in model text to other hosts are reduced to text
     max_text_chars: int = Field(default=12_000, ge=200)  # the model's summary, after sanitising
     ai_can_fail: bool = False  # may AI concerns at or above fail_on fail a review? (off by default)
-    # every model down: the AI part is run again after this delay, times the re-run's number (1, 2, 3)
+    # every model down: the AI part is run again after this delay, times the re-run's number (1, 2, 3), and up to
+    # half as much again at random: the reviews one outage failed together do not come back together
     rerun_delay_seconds: float = Field(default=300.0, gt=0)

@@ -227,6 +227,24 @@ def sensitive_strings(value: Any, sensitive: Any, *, numbers: bool = False) -> s
     return found
 
 
+def sensitive_variable_values(document: Mapping[str, Any]) -> set[str]:
+    """The values (strings, and numbers as they print) of the root module's variables a plan's configuration declares
+    `sensitive = true`: the plan's `variables` holds them in clear, and a copy the plan does not mark (through
+    `nonsensitive()`, or a provider that drops the mark) must be hidden as the variable is (S2)."""
+    configuration = document.get("configuration")
+    root = configuration.get("root_module") if isinstance(configuration, Mapping) else None
+    declared = root.get("variables") if isinstance(root, Mapping) else None
+    values = document.get("variables")
+    if not isinstance(declared, Mapping) or not isinstance(values, Mapping):
+        return set()
+    found: set[str] = set()
+    for name, declaration in declared.items():
+        entry = values.get(name)
+        if isinstance(declaration, Mapping) and declaration.get("sensitive") is True and isinstance(entry, Mapping):
+            found |= sensitive_strings(entry.get("value"), True, numbers=True)
+    return found
+
+
 def _number_texts(number: float) -> set[str]:
     """How a number prints: Python's way and Terraform's (a whole float without its `.0`)."""
     texts = {str(number)}

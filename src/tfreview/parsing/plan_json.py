@@ -15,6 +15,7 @@ import orjson
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, strip_index
+from tfreview.core.redact import sensitive_variable_values
 from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.module_calls import module_call_changes
@@ -179,6 +180,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         label=path,
         dependencies=configuration.dependencies,
         imports=_imports(document.get("resource_changes")),
+        sensitive_values=frozenset(sensitive_variable_values(document)),  # their copies are hidden too (S2)
     )
     notes = (
         *section_notes(document),

@@ -12,6 +12,7 @@ review of the redacted copy lacks are merged in (issue 9 item 12), with the verd
 from __future__ import annotations
 
 import dataclasses
+import random
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from tfreview.service.container import Services
 Fence = Callable[[], None]
 
 AI_RERUNS = 3  # times the AI part is tried again after every provider failed
+RERUN_SPREAD = 0.5  # a re-run waits its delay and up to half again: reviews one outage failed together come apart (L2)
 
 
 def run_review(
@@ -147,5 +149,6 @@ def _rerun_ai_later(services: Services, job: ReviewJob) -> None:
         return
     now = datetime.now(UTC)
     new_job = rerun.encode(max_attempts=services.settings.worker.max_attempts)
-    delay = timedelta(seconds=services.settings.advisor.rerun_delay_seconds)  # advisor.rerun_delay_seconds
-    services.queue.enqueue(new_job, run_after=now + delay * rerun.ai_rerun)
+    delay = timedelta(seconds=services.settings.advisor.rerun_delay_seconds) * rerun.ai_rerun  # the n-th: n times
+    spread = delay * random.uniform(0.0, RERUN_SPREAD)  # a spread in time, not a secret
+    services.queue.enqueue(new_job, run_after=now + delay + spread)

@@ -34,6 +34,7 @@ from tfreview.core.redact import (
     redact_value,
     scrub_text,
     sensitive_strings,
+    sensitive_variable_values,
 )
 from tfreview.parsing.plan_json import parse_json
 from tfreview.parsing.plan_numbers import dump_json
@@ -151,8 +152,9 @@ def _mask_sides(change: dict[str, Any], secrets: set[str]) -> None:
 
 
 def plan_secrets(document: Mapping[str, Any]) -> set[str]:
-    """Every string value the plan marks sensitive, wherever it is (changes, drift, outputs)."""
-    found: set[str] = set()
+    """Every string value the plan marks sensitive, wherever it is (changes, drift, outputs), and the values of its
+    `sensitive = true` root variables (the plan's `variables` holds them in clear; a copy may be unmarked)."""
+    found: set[str] = sensitive_variable_values(document)
     holders = [
         item.get("change") for key in _CHANGE_LISTS for item in (document.get(key) or []) if isinstance(item, Mapping)
     ]
