@@ -88,6 +88,7 @@ class WiredServices(Services):
     database: Database | None = None  # the SQL database (backups, audits, drills); None on the memory adapters
 
     def close(self) -> None:
+        self.readiness_calls.close()  # a check still on its database connection ends before the pool is disposed
         self.closers.close_all()
 
 
