@@ -1,4 +1,4 @@
-"""Shutdown while a /readyz check is still running (ADR 0587): the check's thread was never joined, so a check
+"""Shutdown while a /readyz check is still running (ADR 0569, amended): the check's thread was never joined, so a check
 holding a database connection when the pool was disposed left that connection open (PostgreSQL: a session the
 server kept until the thread let go of it; in CI, an unclosed connection collected in whatever test ran next).
 Now `services.close()` waits for the checks in flight, a bounded time, before it closes the database, and starts

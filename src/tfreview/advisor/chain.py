@@ -62,7 +62,7 @@ class _Tally:
     need: int = 0  # the budget one call may spend: the prompt's estimate and the most output it may have
     reserved: int = 0  # of the tenant's budget, held for the next call and given back at the end
     day: date | None = None  # the budget's day when the review began: it spends and settles on that day
-    hold: str = ""  # the review's hold on the tenant's budget (ADR 0586): it expires if this process dies
+    hold: str = ""  # the review's hold on the tenant's budget (ADR 0560, amended): it expires if this process dies
     hold_seconds: float = 0.0  # the review's deadline and a margin: how long its hold counts unless settled
     # why the budget refused a call mid-review, and whether the AI part may be run again later: no model is down
     refused: tuple[str, bool] | None = None

@@ -1,4 +1,4 @@
-"""One tenant's token spending on one UTC day, with the holds of the calls in flight (ADR 0586).
+"""One tenant's token spending on one UTC day, with the holds of the calls in flight (ADR 0560, amended).
 
 A call reserves before it starts: its tokens are counted at once (`spent`) and remembered as a hold that expires at
 the call's own deadline plus a margin. After the call it settles (what it used comes out of its hold, anything past

@@ -1,5 +1,5 @@
 """Calls run on threads of their own, one at a time per key, and joined at shutdown (the readiness checks of
-/readyz and the operations page, ADR 0569 and ADR 0587).
+/readyz and the operations page, ADR 0569).
 
 A probe starts a check's call here and waits for it a bounded time; a call still running from an earlier probe is
 waited on again rather than started twice. `close()` (before the database closes) starts no further call and

@@ -1,7 +1,7 @@
 """`TokenBudget` (tfreview.advisor.token_budget) in the shared database: one `ai_token_spend` row per tenant and
 UTC day (ADR 0560). Every worker process spends the same budget, a restart keeps what was spent. Each change locks
 the day's row (FOR UPDATE on PostgreSQL; SQLite's write transaction is the lock), so two workers racing for the
-last tokens cannot both pass the cap. A reservation is a hold on the row that expires (ADR 0586,
+last tokens cannot both pass the cap. A reservation is a hold on the row that expires (ADR 0560, amended,
 tfreview.core.token_holds): a worker killed mid-call stops holding its tokens at its call's deadline plus a
 margin."""
 

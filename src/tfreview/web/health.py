@@ -4,7 +4,7 @@ Each readiness check runs on a thread of its own and is waited for busy_timeout 
 patience, ADR 0535): a database that takes the connection and answers nothing (PostgreSQL black-holed) makes the
 check fail with "no answer within N s" instead of hanging the probe; the next probe waits on the check still in
 flight rather than starting another (ADR 0569). The calls are the services' (`services.readiness_calls`): shutdown
-starts no further one and joins those running, a bounded time, before the database closes (ADR 0587)."""
+starts no further one and joins those running, a bounded time, before the database closes (ADR 0569, amended)."""
 
 from __future__ import annotations
 

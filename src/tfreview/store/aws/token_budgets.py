@@ -2,7 +2,7 @@
 (`AIBUDGET#<tenant>` / <day>), so every Lambda container spends the same budget and a cold start keeps what was
 spent (ADR 0560). Each change reads the item and writes it back on condition that nobody changed it since (its
 version `v` and `spent`): two containers racing for the last tokens cannot both pass the cap; the loser reads again.
-A reservation is a hold in the item that expires (ADR 0586, tfreview.core.token_holds): a container killed mid-call
+A reservation is a hold in the item that expires (ADR 0560, amended, tfreview.core.token_holds): a container killed mid-call
 stops holding its tokens at its call's deadline plus a margin. The item carries the table's TTL attribute; DynamoDB
 removes past days by itself."""
 
@@ -98,7 +98,7 @@ class DynamoTokenBudget:
                 condition, values = "attribute_not_exists(#spent)", {}
             elif "v" in item:
                 condition, values = "#v = :v AND #spent = :spent", {":v": item["v"], ":spent": item.get("spent", 0)}
-            else:  # an item written before holds (ADR 0586): nobody has versioned it yet
+            else:  # an item written before holds (ADR 0560, amended): nobody has versioned it yet
                 condition, values = "attribute_not_exists(#v) AND #spent = :spent", {":spent": item.get("spent", 0)}
             version = int(item.get("v") or 0) if item is not None else 0
             written = self.table.update(
