@@ -140,7 +140,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508, 0513)
         http = outbound_client(timeout=settings.auth.jwks_timeout_seconds)
         closers.add(http.close)
-        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
+        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus, tenants)
         if jwks is not None:
             health.append(jwks)
         sign_in = None

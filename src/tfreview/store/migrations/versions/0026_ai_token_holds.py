@@ -1,6 +1,6 @@
-"""The holds of the calls in flight on the per-tenant daily token budget (ADR 0560, amended): a reservation expires at its
-call's deadline plus a margin, so a process killed mid-call does not keep its tokens until midnight. One column,
-JSON text, on `ai_token_spend`; existing rows start with no holds.
+"""The holds of the calls in flight on the per-tenant daily token budget (ADR 0560, amended): a reservation expires
+at its call's deadline plus a margin, so a process killed mid-call does not keep its tokens until midnight. One
+column, JSON text, on `ai_token_spend`; existing rows start with no holds.
 
 Revision ID: 0026_ai_token_holds
 Revises: 0025_ai_token_spend
