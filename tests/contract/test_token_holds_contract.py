@@ -1,6 +1,6 @@
-"""Reservations on the daily token budget are holds that expire (ADR 0560, amended), the same on memory, SQLite, PostgreSQL
-and DynamoDB: a hold whose process died stops counting at its expiry, settling or releasing an expired (or already
-released) hold is harmless, and many PROCESSES reserving at the cap still never pass it."""
+"""Reservations on the daily token budget are holds that expire (ADR 0560, amended), the same on memory, SQLite,
+PostgreSQL and DynamoDB: a hold whose process died stops counting at its expiry, settling or releasing an expired (or
+already released) hold is harmless, and many PROCESSES reserving at the cap still never pass it."""
 
 from __future__ import annotations
 

@@ -61,7 +61,8 @@ def test_shutdown_waits_for_a_readiness_check_on_its_database_connection(short_p
         assert client.get("/readyz").status_code == 503  # the check has not answered within its patience
     services.close()
     closed_at = time.monotonic()
-    assert check.finished_at is not None and check.finished_at <= closed_at  # joined before the pool went
+    assert check.finished_at is not None
+    assert check.finished_at <= closed_at  # joined before the pool went
     assert services.readiness_calls.running() == 0
     assert not [t for t in threading.enumerate() if t.name.startswith("tfreview-readyz") and t.is_alive()]
 

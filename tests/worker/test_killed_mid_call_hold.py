@@ -1,7 +1,7 @@
-"""D4 with real processes (ADR 0560, amended): a worker SIGKILLed while its model call hangs on a slow provider never settles
-its reservation. Before, the tokens it reserved stayed counted until UTC midnight: a few crashes spent a tenant's
-day. Now the reservation is a hold that expires at the call's deadline plus a margin; after that, another review of
-the same tenant gets its AI call."""
+"""D4 with real processes (ADR 0560, amended): a worker SIGKILLed while its model call hangs on a slow provider never
+settles its reservation. Before, the tokens it reserved stayed counted until UTC midnight: a few crashes spent a
+tenant's day. Now the reservation is a hold that expires at the call's deadline plus a margin; after that, another
+review of the same tenant gets its AI call."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 `TokenBudget` is the port; `InMemoryTokenBudget` serves the CLI and the tests; the service keeps it in its
 database (`tfreview.store.token_budgets.SqlTokenBudget`, ADR 0560), one budget for every worker process.
 
-A call reserves what it may spend before it is made (`reserve`: all or nothing, so concurrent reviews cannot
-together pass the cap) as a hold that expires (ADR 0560, amended: a process killed mid-call does not keep its tokens until
+A call reserves what it may spend before it is made (`reserve`: all or nothing, so concurrent reviews cannot together
+pass the cap) as a hold that expires (ADR 0560, amended: a process killed mid-call does not keep its tokens until
 midnight), settles after it (`spend` against its hold) and releases what the hold still holds at the end.
 """
 

@@ -1,10 +1,10 @@
-"""`TokenBudget` (tfreview.advisor.token_budget) in DynamoDB: one item per tenant and UTC day
-(`AIBUDGET#<tenant>` / <day>), so every Lambda container spends the same budget and a cold start keeps what was
-spent (ADR 0560). Each change reads the item and writes it back on condition that nobody changed it since (its
-version `v` and `spent`): two containers racing for the last tokens cannot both pass the cap; the loser reads again.
-A reservation is a hold in the item that expires (ADR 0560, amended, tfreview.core.token_holds): a container killed mid-call
-stops holding its tokens at its call's deadline plus a margin. The item carries the table's TTL attribute; DynamoDB
-removes past days by itself."""
+"""`TokenBudget` (tfreview.advisor.token_budget) in DynamoDB: one item per tenant and UTC day (`AIBUDGET#<tenant>` /
+<day>), so every Lambda container spends the same budget and a cold start keeps what was spent (ADR 0560). Each
+change reads the item and writes it back on condition that nobody changed it since (its version `v` and `spent`): two
+containers racing for the last tokens cannot both pass the cap; the loser reads again. A reservation is a hold in the
+item that expires (ADR 0560, amended, tfreview.core.token_holds): a container killed mid-call stops holding its
+tokens at its call's deadline plus a margin. The item carries the table's TTL attribute; DynamoDB removes past days
+by itself."""
 
 from __future__ import annotations
 
