@@ -18,6 +18,8 @@ condition, and writes it back.
 True
 >>> day.settle(300, hold="a").release("a").spent  # used 300 of the 900 held
 300
+>>> day.settle(900, hold="a").holds  # used up: no hold left to expire or release
+{}
 """
 
 from __future__ import annotations
@@ -75,7 +77,10 @@ class Ledger:
         if held is None or hold is None:
             return replace(self, spent=self.spent + used)
         covered = min(used, held.tokens)
-        return Ledger(self.spent + used - covered, {**self.holds, hold: replace(held, tokens=held.tokens - covered)})
+        rest = {key: h for key, h in self.holds.items() if key != hold}
+        if held.tokens > covered:  # a hold used up is gone: the day's item does not fill with empty holds
+            rest[hold] = replace(held, tokens=held.tokens - covered)
+        return Ledger(self.spent + used - covered, rest)
 
     def release(self, hold: str) -> Ledger:
         """What `hold` still holds is given back; a hold already released or swept gives nothing."""
