@@ -63,3 +63,24 @@ def test_a_called_module_folder_past_the_bound_is_refused(tmp_path: Path) -> Non
     assert "../../modules/big holds more than" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "report.txt").exists()
+
+
+def test_a_base_revision_past_the_bound_is_refused_before_a_file_of_it_is_read(tmp_path: Path) -> None:
+    # `--base REF` reads the base's files one `git show` each: 50,001 of them was most of an hour
+    repo = tmp_path / "repo"
+    _files(repo / "infra", MAX_SCAN_FILES + 1)
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, timeout=120)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "base")
+    for path in (repo / "infra").iterdir():
+        path.unlink()
+    (repo / "infra" / "main.tf").write_text('variable "x" {}\n', encoding="utf-8")
+    done = _scan(repo, "infra", "--base", "HEAD", "--output-file", "report.txt")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("tfreview: error: . at HEAD holds more than 50,000 Terraform files"), done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (repo / "report.txt").exists()

@@ -151,8 +151,8 @@ class DirectoryReader:
             why = exc.strerror or type(exc).__name__
             out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
             return out
-        if sum(1 for path in listed if is_terraform_file(path.name)) > MAX_SCAN_FILES:  # a module's folder, too
-            raise TooManyFiles(scrub(reldir or str(self.root)))
+        if sum(1 for path in listed if is_terraform_file(path.name) and not path.is_dir()) > MAX_SCAN_FILES:
+            raise TooManyFiles(scrub(reldir or str(self.root)))  # a module's folder too, inside the scanned one or not
         for path in listed:
             if is_unread_configuration(path.name) and not path.is_dir():
                 out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
@@ -317,7 +317,7 @@ def tf_entries(
                 is_folder = False
             if is_folder and not skip(entry.name):
                 pending.append(folder / entry.name)
-            if at_most is not None and is_terraform_file(entry.name):
+            if at_most is not None and not is_folder and is_terraform_file(entry.name):
                 counted += 1
                 if counted > at_most:
                     raise TooManyFiles(scrub(str(root)))
@@ -341,9 +341,10 @@ class GitReader:
             in_repo = ""
         if in_repo.startswith(".."):
             return out  # outside the repository
-        for repo_path in self._list(in_repo):
-            if posixpath.dirname(repo_path) != in_repo:
-                continue
+        listed = [path for path in self._list(in_repo) if posixpath.dirname(path) == in_repo]
+        if sum(1 for path in listed if is_terraform_file(path)) > MAX_SCAN_FILES:  # each is a `git show`
+            raise TooManyFiles(scrub(f"{reldir or '.'} at {self.ref}"))
+        for repo_path in listed:
             relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
             if is_unread_configuration(repo_path):
                 out.unread.append(relpath)
