@@ -10,6 +10,7 @@ import random
 import threading
 from collections import Counter
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -443,15 +444,13 @@ class _BrokenBudget(InMemoryTokenBudget):
         super().__init__(50_000)
         self.reserve_fails = reserve_fails
 
-    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None, **hold: Any) -> bool:
         if self.reserve_fails:
             raise OSError("the budget's database is gone")
-        return super().reserve(tenant_id, tokens, day=day)
+        return super().reserve(tenant_id, tokens, day=day, **hold)
 
-    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
-        if tokens < 0:
-            raise OSError("the budget's database is gone")
-        super().spend(tenant_id, tokens, day=day)
+    def release(self, tenant_id: str, hold: str, *, day: date | None = None) -> None:
+        raise OSError("the budget's database is gone")
 
 
 def test_d4_a_budget_store_that_fails_never_calls_a_model_and_never_loses_the_answer() -> None:
@@ -471,7 +470,10 @@ def test_d4_a_budget_store_that_fails_never_calls_a_model_and_never_loses_the_an
 class _GoneAfterTheReservation(InMemoryTokenBudget):
     """A budget whose store fails once the reservation is made: every later write raises."""
 
-    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None) -> None:
+    def spend(self, tenant_id: str, tokens: int, *, day: date | None = None, hold: str | None = None) -> None:
+        raise OSError("the budget's database is gone")
+
+    def release(self, tenant_id: str, hold: str, *, day: date | None = None) -> None:
         raise OSError("the budget's database is gone")
 
 
@@ -490,11 +492,11 @@ class _StoreGoneAfterTheFirstReservation(InMemoryTokenBudget):
         super().__init__(limit)
         self.reservations = 0
 
-    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None) -> bool:
+    def reserve(self, tenant_id: str, tokens: int, *, day: date | None = None, **hold: Any) -> bool:
         self.reservations += 1
         if self.reservations > 1:
             raise OSError("the budget's database is gone")
-        return super().reserve(tenant_id, tokens, day=day)
+        return super().reserve(tenant_id, tokens, day=day, **hold)
 
 
 @pytest.mark.parametrize("store_down", [False, True])

@@ -270,3 +270,41 @@ def test_custom_tenant_and_scope_claims(http: httpx.Client) -> None:
 )
 def test_scope_mapping(claim: object, scope: Scope) -> None:
     assert scope_from_claim(claim) is scope
+
+
+# --- the tenant's spelling (ADR 0586) ---------------------------------------------------------------------
+
+
+def test_a_github_or_spacelift_claim_is_folded_as_the_webhooks_spell_it(
+    issuer: FakeOidcIssuer, jwks: JwksCache
+) -> None:
+    looked_up: list[str] = []
+
+    def known(tenant_id: str) -> bool:
+        looked_up.append(tenant_id)
+        return tenant_id == "spacelift:Legacy"  # data is stored under this spelling (before the folding)
+
+    verifier = OidcVerifier(issuer.auth_settings(), jwks, clock=lambda: NOW, known_tenant=known)
+
+    def tenant(claim: str) -> str | None:
+        return verifier.verify(issuer.mint({"tfreview:tenant": claim}, now=NOW)).tenant_id
+
+    assert tenant("github:owner:Octo-Org") == "github:owner:octo-org"
+    assert tenant("GitHub:Owner:Octo-Org") == "github:owner:octo-org"
+    assert tenant("Spacelift:ACME") == "spacelift:acme"
+    assert tenant("team:Platform") == "team:Platform"  # another kind of tenant: as the issuer spells it
+    assert tenant("github:1001") == "github:1001"
+    assert tenant("spacelift:Legacy") == "spacelift:Legacy"  # what it stored stays visible to it
+    assert tenant("spacelift:Legacy") == "spacelift:Legacy"
+    assert looked_up == ["github:owner:Octo-Org", "GitHub:Owner:Octo-Org", "Spacelift:ACME", "spacelift:Legacy"]
+
+
+def test_a_tenant_store_that_fails_folds_the_claim_and_the_token_is_accepted(
+    issuer: FakeOidcIssuer, jwks: JwksCache
+) -> None:
+    def down(tenant_id: str) -> bool:
+        raise OSError("the database is gone")
+
+    verifier = OidcVerifier(issuer.auth_settings(), jwks, clock=lambda: NOW, known_tenant=down)
+    principal = verifier.verify(issuer.mint({"tfreview:tenant": "github:owner:Octo"}, now=NOW))
+    assert principal.tenant_id == "github:owner:octo"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -38,6 +39,7 @@ from tfreview.advisor.token_budget import TokenBudget
 from tfreview.core.findings import Advice
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import scrub_text
+from tfreview.core.token_holds import HOLD_MARGIN_SECONDS
 from tfreview.core.usage import AdviceUsage
 from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls, Control
 from tfreview.ops.recorder import NullRecorder, Recorder
@@ -61,6 +63,8 @@ class _Tally:
     need: int = 0  # the budget one call may spend: the prompt's estimate and the most output it may have
     reserved: int = 0  # of the tenant's budget, held for the next call and given back at the end
     day: date | None = None  # the budget's day when the review began: it spends and settles on that day
+    hold: str = ""  # the review's hold on the tenant's budget (ADR 0560, amended): it expires if this process dies
+    hold_seconds: float = 0.0  # the review's deadline and a margin: how long its hold counts unless settled
     # why the budget refused a call mid-review, and whether the AI part may be run again later: no model is down
     refused: tuple[str, bool] | None = None
 
@@ -165,12 +169,16 @@ class LlmAdvisor:
             reason = f"{UNAVAILABLE}: AI review paused until {until} by {paused.set_by}; the rules ran as usual"
             return self._fallback(context, base, reason, retry_later=False)
         held = self.controls.active(AI_BREAKER_OPEN) if self.controls is not None else None
-        tally = _Tally()
+        tally = _Tally(
+            hold=uuid.uuid4().hex, hold_seconds=_allowed(s.review_deadline_seconds, context) + HOLD_MARGIN_SECONDS
+        )
         if self._budget is not None:  # reserved, not just read: two reviews racing for the last tokens get one call
             tally.need = built.estimated_tokens + s.max_output_tokens
             tally.day = self._budget.today()
             try:
-                reserved = self._budget.reserve(self.tenant_id, tally.need, day=tally.day)
+                reserved = self._budget.reserve(
+                    self.tenant_id, tally.need, day=tally.day, hold=tally.hold, hold_seconds=tally.hold_seconds
+                )
             except Exception as error:  # the store is down: a call it cannot count is not made; the AI part later
                 log.warning("advisor token budget could not be read: %s", type(error).__name__)
                 reason = f"{UNAVAILABLE}: the token budget could not be read; the rules ran as usual"
@@ -199,10 +207,7 @@ class LlmAdvisor:
         """The models in order, each behind its breaker, until one answers usably."""
         s = self.settings
         start = self._clock()
-        allowed = s.review_deadline_seconds
-        if context.seconds is not None:  # the job's time left bounds it too (a worker function's invocation)
-            allowed = max(0.0, min(allowed, context.seconds))
-        deadline = start + allowed
+        deadline = start + _allowed(s.review_deadline_seconds, context)
         failures: list[str] = []
         tried: list[str] = []
         for client in self.clients:
@@ -331,10 +336,10 @@ class LlmAdvisor:
 
     def _give_back(self, tally: _Tally) -> None:
         """What the review reserved and its calls did not use goes back; if the store fails, it stays counted (the
-        review's answer is not lost for it)."""
+        review's answer is not lost for it) until the hold expires."""
         assert self._budget is not None
         try:
-            self._budget.spend(self.tenant_id, -tally.reserved, day=tally.day)
+            self._budget.release(self.tenant_id, tally.hold, day=tally.day)
         except Exception as error:
             log.warning(
                 "advisor token budget: %d reserved tokens not given back: %s", tally.reserved, type(error).__name__
@@ -346,7 +351,13 @@ class LlmAdvisor:
         if self._budget is None or tally.reserved >= tally.need:
             return True
         try:
-            reserved = self._budget.reserve(self.tenant_id, tally.need - tally.reserved, day=tally.day)
+            reserved = self._budget.reserve(
+                self.tenant_id,
+                tally.need - tally.reserved,
+                day=tally.day,
+                hold=tally.hold,
+                hold_seconds=tally.hold_seconds,
+            )
         except Exception as error:  # the store is down: no call it cannot count; the AI part later
             log.warning("advisor token budget could not be read: %s", type(error).__name__)
             tally.refused = ("the token budget could not be read; the rules ran as usual", True)
@@ -360,20 +371,15 @@ class LlmAdvisor:
         return True
 
     def _charge(self, tally: _Tally, used: int) -> None:
-        """After a call: the reservation covers what it used; beyond it, counted as spent."""
+        """After a call: what it used is settled against the review's hold (spent for good, not expiring with the
+        hold); beyond the hold, counted on top."""
         if self._budget is None:
             return
-        covered = min(used, tally.reserved)
-        tally.reserved -= covered
-        if used > covered:
-            try:
-                self._budget.spend(self.tenant_id, used - covered, day=tally.day)
-            except Exception as error:  # the answer is paid for: it is kept, the difference goes uncounted
-                log.warning(
-                    "advisor token budget: %d tokens past the reservation not counted: %s",
-                    used - covered,
-                    type(error).__name__,
-                )
+        tally.reserved -= min(used, tally.reserved)
+        try:
+            self._budget.spend(self.tenant_id, used, day=tally.day, hold=tally.hold)
+        except Exception as error:  # the answer is paid for: it is kept; the hold still counts it until it expires
+            log.warning("advisor token budget: %d tokens used not settled: %s", used, type(error).__name__)
 
     def _failed(self, client: ModelClient, breaker: CircuitBreaker, error: ProviderError) -> None:
         """Tell the breaker, and the metrics: the failed call, and the breaker opening when it does."""
@@ -440,6 +446,13 @@ class LlmAdvisor:
             usage=usage,
             retry_later=retry_later,
         )
+
+
+def _allowed(review_deadline_seconds: float, context: AdviceContext) -> float:
+    """The seconds a review may take: its deadline, bounded by the job's time left (a worker function's)."""
+    if context.seconds is None:
+        return review_deadline_seconds
+    return max(0.0, min(review_deadline_seconds, context.seconds))
 
 
 def _complete(client: ModelClient, built: BuiltPrompt, timeout: float) -> Completion:

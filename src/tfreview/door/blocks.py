@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from tfreview.door.addresses import Network, parse_address, within
 from tfreview.door.limiter import Limiter
+from tfreview.door.rereads import Reread
 from tfreview.door.settings import DoorSettings
 from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.clock import Clock, utcnow
@@ -62,9 +63,7 @@ class Guard:
         self._cached: dict[str, datetime] = {}
         self._allowed: dict[str, bool] = {}  # allow-list answers by source (bounded)
         self._recent: dict[str, deque[float]] = {}  # failures per source seen by this process (the action reads them)
-        self._loaded_at: float | None = None
-        self._loaded_once = False
-        self._reloading: threading.Thread | None = None
+        self._view = Reread(self._reload, self._every, "tfreview-door-blocks", monotonic=monotonic)
         self._reloads = 0  # reloads started; a reload's view is kept only when no later one was kept before it
         self._kept = 0
         # blocks earned by a request being answered (failed_nowait): refused here at once, until this end at the
@@ -157,9 +156,10 @@ class Guard:
         with self._lock:
             self._closed = True
         deadline = time.monotonic() + timeout
-        for thread in (self._reloading, self._writer):
-            if thread is not None:
-                thread.join(max(0.0, deadline - time.monotonic()))
+        self._view.close(timeout)
+        writer = self._writer
+        if writer is not None:
+            writer.join(max(0.0, deadline - time.monotonic()))
 
     def wait_for_writes(self, timeout: float = 30.0) -> None:
         """Wait for the blocks earned by failed_nowait() to be written (tests, shutdown)."""
@@ -251,32 +251,20 @@ class Guard:
     def refresh(self) -> None:
         """Reload the cache now, on this thread (after a change in this process; otherwise every
         `block_cache_seconds`, in the background)."""
-        with self._lock:
-            self._loaded_at = self._monotonic()
-        self._reload()
+        self._view.read_now()
 
     def wait_for_reload(self, timeout: float = 30.0) -> None:
         """Wait for a background reload in progress (tests, shutdown)."""
-        thread = self._reloading
-        if thread is not None:
-            thread.join(timeout)
+        self._view.wait(timeout)
+
+    def _every(self) -> float:
+        return self.settings.block_cache_seconds
 
     def _blocks(self) -> dict[str, datetime]:
-        now_mono = self._monotonic()
-        with self._lock:
-            fresh = self._loaded_at is not None and now_mono - self._loaded_at < self.settings.block_cache_seconds
-            reloading = self._reloading is not None and self._reloading.is_alive()
-            if fresh or reloading or (self._closed and self._loaded_once):
-                return self._cached  # fresh, a reload on its way, or shutting down: the last view meanwhile
-            self._loaded_at = now_mono
-            last, thread = self._cached, None
-            if self._loaded_once:
-                thread = threading.Thread(target=self._reload, name="tfreview-door-blocks", daemon=True)
-                self._reloading = thread
-        if thread is None:  # the first view: nothing to go on with yet
-            return self._reload()
-        thread.start()
-        return last
+        last = self._cached
+        if self._view.due():  # the first view: nothing to go on with yet
+            return self._view.read_now()
+        return last  # fresh, a reload on its way, or shutting down: the last view meanwhile
 
     def _reload(self) -> dict[str, datetime]:
         with self._lock:
@@ -286,11 +274,8 @@ class Guard:
             found = {block.source: block.expires_at for block in self.store.active(self.clock())}
         except Exception as exc:  # the database is down: keep the last view (fail open for new blocks)
             logger.warning("blocks could not be read: %s", type(exc).__name__)
-            with self._lock:
-                self._loaded_once = True
             return self._cached
         with self._lock:
-            self._loaded_once = True
             if number < self._kept:  # a later reload (after a block placed here) finished first: it stands
                 return self._cached
             self._cached, self._kept = found, number

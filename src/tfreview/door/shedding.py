@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 
+from tfreview.door.rereads import Reread
 from tfreview.door.settings import DoorSettings
 from tfreview.ops.incidents import Leases
 from tfreview.ops.signals import QueueSignals, TenantBacklog
@@ -48,62 +49,40 @@ class Shedder:
         self.settings = settings
         self.leases = leases
         self.clock = clock
-        self._monotonic = monotonic
         self._lock = threading.Lock()
-        self._checked_at: float | None = None
-        self._checked_once = False
-        self._checking: threading.Thread | None = None
         self._reason: str | None = None
         self._forced = False  # the reason is the shed-load action's: every tenant is shed
-        self._tenants_at: float | None = None
         self._tenants: Mapping[str, TenantBacklog] | None = None  # None: never read, or the last read failed
-        self._tenants_read_once = False
-        self._tenants_checking: threading.Thread | None = None
         self._forced_at = 0  # bumped by force(): a recheck begun before it does not write its answer back
-        self._closed = False  # close(): no further recheck thread is started
+        self._queue_look = Reread(self._check, self._every, "tfreview-door-shedding", monotonic=monotonic)
+        self._tenants_look = Reread(self._read_tenants, self._every, "tfreview-door-tenants", monotonic=monotonic)
+
+    def _every(self) -> float:
+        return self.settings.shed_check_seconds  # read at each look: the settings may be swapped
 
     def shedding(self) -> str | None:
         """Why API reads and uploads are shed right now (None: they are served)."""
-        now = self._monotonic()
-        with self._lock:
-            if self._checked_at is not None and now - self._checked_at < self.settings.shed_check_seconds:
-                return self._reason
-            if self._checking is not None and self._checking.is_alive():
-                return self._reason  # a recheck is on its way: the last answer meanwhile
-            if self._closed and self._checked_once:
-                return self._reason  # shutting down: no new thread
-            self._checked_at = now
-            last, thread = self._reason, None
-            if self._checked_once:
-                thread = threading.Thread(target=self._check, name="tfreview-door-shedding", daemon=True)
-                self._checking = thread
-        if thread is None:  # the first answer: nothing to go on with yet
-            return self._check()
-        thread.start()
-        return last
+        last = self._reason
+        if self._queue_look.due():  # the first answer: nothing to go on with yet
+            return self._queue_look.read_now()
+        return last  # fresh, or a recheck on its way (or shutting down): the last answer meanwhile
 
     def prime(self) -> None:
         """The first look, made now on this thread (Door.prime, before serve listens): every later one is made on a
         thread of its own (ADR 0580)."""
-        with self._lock:
-            self._checked_at = self._monotonic()
-        self._check()
+        self._queue_look.read_now()
 
     def close(self, timeout: float = 10.0) -> None:
         """Shutdown, before the database closes: start no further recheck, and wait up to `timeout` s for those
         running (one holding a connection when the pool was disposed left it unclosed; flaky16)."""
-        with self._lock:
-            self._closed = True
         deadline = time.monotonic() + timeout  # the real clock (a test's hand-moved one does not bound a join)
-        for thread in (self._checking, self._tenants_checking):
-            if thread is not None:
-                thread.join(max(0.0, deadline - time.monotonic()))
+        for look in (self._queue_look, self._tenants_look):
+            look.close(deadline - time.monotonic())
 
     def wait_for_check(self, timeout: float = 30.0) -> None:
         """Wait for a background recheck in progress (tests, shutdown)."""
-        for thread in (self._checking, self._tenants_checking):
-            if thread is not None:
-                thread.join(timeout)
+        for look in (self._queue_look, self._tenants_look):
+            look.wait(timeout)
 
     def _check(self) -> str | None:
         with self._lock:
@@ -111,12 +90,10 @@ class Shedder:
         reason, forced = self._decide()
         with self._lock:
             if began != self._forced_at:  # force() answered meanwhile: its answer stands until the next recheck
-                self._checked_once = True
                 return self._reason
             if reason != self._reason:
                 logger.warning("load shedding %s", f"on: {reason}" if reason else "off")
             self._reason, self._forced = reason, forced
-            self._checked_once = True
         return reason
 
     @property
@@ -144,22 +121,9 @@ class Shedder:
     def _tenant_backlog(self) -> Mapping[str, TenantBacklog] | None:
         """Each tenant's queued jobs; after the first read, a stale copy is reread on a thread of its own while
         callers go on with the last one (ADR 0568)."""
-        now = self._monotonic()
-        with self._lock:
-            if self._tenants_at is not None and now - self._tenants_at < self.settings.shed_check_seconds:
-                return self._tenants
-            if self._tenants_checking is not None and self._tenants_checking.is_alive():
-                return self._tenants
-            if self._closed and self._tenants_read_once:
-                return self._tenants  # shutting down: no new thread
-            self._tenants_at = now
-            last, thread = self._tenants, None
-            if self._tenants_read_once:
-                thread = threading.Thread(target=self._read_tenants, name="tfreview-door-tenants", daemon=True)
-                self._tenants_checking = thread
-        if thread is None:
-            return self._read_tenants()
-        thread.start()
+        last = self._tenants
+        if self._tenants_look.due():
+            return self._tenants_look.read_now()
         return last
 
     def _read_tenants(self) -> Mapping[str, TenantBacklog] | None:
@@ -172,7 +136,6 @@ class Shedder:
             found = None
         with self._lock:
             self._tenants = found
-            self._tenants_read_once = True
         return found
 
     def force(self, *, per_tenant: bool = False) -> bool:
@@ -191,7 +154,7 @@ class Shedder:
             self._reason = self._reason or f"the shed-load action holds until {until.isoformat(timespec='seconds')}"
             self._forced = self._forced or not per_tenant
             self._forced_at += 1
-            self._checked_at = self._monotonic()
+        self._queue_look.touch()
         return True
 
     def _decide(self) -> tuple[str | None, bool]:

@@ -9,7 +9,7 @@ from tfreview.identity.jwks import JwksCache
 from tfreview.identity.oidc import OidcVerifier
 from tfreview.identity.settings import AuthSettings
 from tfreview.ops.recorder import Recorder
-from tfreview.ports.service import Tokens
+from tfreview.ports.service import Tenants, Tokens
 
 
 def jwks_url(settings: AuthSettings) -> str | None:
@@ -22,9 +22,14 @@ def jwks_url(settings: AuthSettings) -> str | None:
 
 
 def build_authenticator(
-    settings: AuthSettings, tokens: Tokens, http: httpx.Client, metrics: Recorder | None = None
+    settings: AuthSettings,
+    tokens: Tokens,
+    http: httpx.Client,
+    metrics: Recorder | None = None,
+    tenants: Tenants | None = None,
 ) -> tuple[BearerAuthenticator, JwksCache | None]:
-    """The authenticator, and the JWKS cache to register as a health check (None without OIDC)."""
+    """The authenticator, and the JWKS cache to register as a health check (None without OIDC). `tenants`: an
+    OIDC claim spelt otherwise than folded keeps its spelling when data is stored under it (ADR 0586)."""
     url = jwks_url(settings)
     if url is None:
         return BearerAuthenticator(None, tokens), None
@@ -36,4 +41,5 @@ def build_authenticator(
         max_stale=settings.jwks_max_stale_seconds,
         metrics=metrics,
     )
-    return BearerAuthenticator(OidcVerifier(settings, jwks), tokens), jwks
+    known = (lambda tenant_id: tenants.get(tenant_id) is not None) if tenants is not None else None
+    return BearerAuthenticator(OidcVerifier(settings, jwks, known_tenant=known), tokens), jwks

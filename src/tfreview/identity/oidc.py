@@ -12,20 +12,24 @@ the token or any value taken from it.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import jwt
 from jwt.exceptions import PyJWTError
 
 from tfreview.core.errors import AuthError, ConfigError
+from tfreview.core.tenant_names import folded_tenant
 from tfreview.identity.jwks import JwksCache, SigningKey
 from tfreview.identity.settings import AuthSettings
 from tfreview.ports.records import Principal, Scope
 
 MAX_TOKEN_LENGTH = 16 * 1024
 MAX_TENANT_LENGTH = 200
+_log = logging.getLogger("tfreview.identity")
+_MAX_KNOWN: Final = 10_000  # claimed spellings remembered (a flood of distinct claims starts the map afresh)
 
 # Asymmetric algorithms only: the keys come from a public JWKS, so an HMAC "secret" would be public.
 _ALGORITHMS_BY_KEY: dict[tuple[str, str | None], frozenset[str]] = {
@@ -79,7 +83,15 @@ def _is_number(value: object) -> bool:
 class OidcVerifier:
     """Verifies OIDC access tokens (and audience-bound tokens) from one issuer."""
 
-    def __init__(self, settings: AuthSettings, jwks: JwksCache, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        settings: AuthSettings,
+        jwks: JwksCache,
+        *,
+        clock: Callable[[], float] = time.time,
+        known_tenant: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`known_tenant`: whether data is stored under a tenant spelt exactly so (the Tenants store)."""
         if not settings.oidc_issuer:
             raise ConfigError("auth.oidc_issuer is required for OIDC")
         if not settings.oidc_audience and not settings.oidc_client_id:
@@ -99,6 +111,8 @@ class OidcVerifier:
         self._algorithms = frozenset(settings.algorithms)
         self._jwks = jwks
         self._clock = clock
+        self._known_tenant = known_tenant
+        self._known: dict[str, bool] = {}  # claims not spelt as folded: whether data is stored under them
 
     def verify(self, token: str) -> Principal:
         """The caller this token names. Raises AuthError(401), or KeysUnavailable when no keys can be had."""
@@ -202,7 +216,26 @@ class OidcVerifier:
         if not isinstance(tenant, str) or not tenant or len(tenant) > MAX_TENANT_LENGTH or _has_control(tenant):
             # a control character names no tenant (and PostgreSQL's text cannot hold NUL: its driver raised, a 500)
             raise _reject("token tenant claim is invalid")
-        return Principal(subject=claims["sub"], tenant_id=tenant, scope=scope, kind="oidc")
+        return Principal(subject=claims["sub"], tenant_id=self._tenant(tenant), scope=scope, kind="oidc")
+
+    def _tenant(self, claimed: str) -> str:
+        """The tenant a claim names, spelled as the webhooks and tokens spell it (ADR 0586): `github:owner:Octo` is
+        `github:owner:octo`. Unless data is stored under the claim's own spelling (written before the folding, on a
+        store no migration re-keyed): then that spelling, so what the tenant stored stays visible to it."""
+        folded = folded_tenant(claimed)
+        if folded == claimed or self._known_tenant is None:
+            return folded
+        known = self._known.get(claimed)
+        if known is None:
+            try:
+                known = self._known_tenant(claimed)
+            except Exception as exc:  # the store is down: the folded spelling, not an error for a valid token
+                _log.warning("tenant look-up failed: %s", type(exc).__name__)
+                return folded
+            if len(self._known) >= _MAX_KNOWN:
+                self._known.clear()
+            self._known[claimed] = known
+        return claimed if known else folded
 
 
 def _has_control(text: str) -> bool:

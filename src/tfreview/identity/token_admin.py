@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.tenant_names import CASE_FOLDED_KINDS, folded_tenant
 from tfreview.plumbing.clock import utcnow
 from tfreview.ports.records import ApiToken, Scope
 from tfreview.ports.service import Tokens
@@ -18,9 +19,6 @@ from tfreview.ports.service import Tokens
 MAX_EXPIRY_DAYS = 3650
 MAX_NAME_LENGTH = 100
 MAX_TENANT_LENGTH = 200
-# the tenants the webhooks name, spelled in lower case (`github:<installation>`, `github:owner:<login>`,
-# `spacelift:<account>`): a token for `spacelift:Acme` is one for the tenant its webhooks call `spacelift:acme`
-CASE_FOLDED_KINDS = ("github:", "spacelift:")
 
 
 def canonical_tenant(tenant_id: str) -> str:
@@ -32,9 +30,9 @@ def canonical_tenant(tenant_id: str) -> str:
         raise InputError(f"tenant must be 1–{MAX_TENANT_LENGTH} characters without spaces, e.g. github:123")
     if not all("!" <= c <= "~" for c in tenant_id):
         raise InputError("tenant must be printable ASCII (no lookalike letters or digits), e.g. github:123")
-    if tenant_id.lower().startswith(CASE_FOLDED_KINDS):
-        return tenant_id.lower()
-    return tenant_id
+    return folded_tenant(
+        tenant_id
+    )  # a token for `spacelift:Acme` is one for the tenant its webhooks call `spacelift:acme`
 
 
 def create_token(

@@ -24,6 +24,19 @@ from tfreview.parsing.repository_paths import repository_root
 
 _GIT_TIMEOUT_SECONDS = 60
 MAX_TERRAFORM_FILE_BYTES = 32 * 1024 * 1024  # a .tf or .tfvars file past it is not read (a 1 GiB file was, whole)
+# Terraform files (.tf, .tfvars) one scan of a folder reads at most (ADR 0587): 200,000 tiny files were all listed,
+# read and parsed, minutes and gigabytes for a pull request's say-so
+MAX_SCAN_FILES = 50_000
+
+
+class TooManyFiles(InputError):
+    """A folder holds more Terraform files than a scan reads: refused before any is read (exit 2)."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"{where} holds more than {MAX_SCAN_FILES:,} Terraform files (.tf, .tfvars): a scan reads at most "
+            f"{MAX_SCAN_FILES:,} (scan a folder that holds fewer)"
+        )
 
 
 def is_terraform_file(path: str) -> bool:
@@ -138,6 +151,8 @@ class DirectoryReader:
             why = exc.strerror or type(exc).__name__
             out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
             return out
+        if sum(1 for path in listed if is_terraform_file(path.name) and not path.is_dir()) > MAX_SCAN_FILES:
+            raise TooManyFiles(scrub(reldir or str(self.root)))  # a module's folder too, inside the scanned one or not
         for path in listed:
             if is_unread_configuration(path.name) and not path.is_dir():
                 out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
@@ -270,13 +285,19 @@ def subdirectories_with_terraform(root: Path, limit: int = 5) -> list[str]:
 
 
 def tf_entries(
-    root: Path, skip: Callable[[str], bool], unlisted: list[tuple[str, str]] | None = None
+    root: Path,
+    skip: Callable[[str], bool],
+    unlisted: list[tuple[str, str]] | None = None,
+    *,
+    at_most: int | None = None,
 ) -> Iterator[Path]:
     """Every entry named `*.tf` under `root`, at any depth, without recursion (a tree 1,900 folders deep overflowed
     `Path.rglob`'s stack, S5). Folders whose name `skip` accepts are not entered, nor symbolic links to folders (as
     `rglob`); a folder below `root` that cannot be listed is passed over, and added to `unlisted` (its path from
-    `root`, why) when given: the review says so."""
+    `root`, why) when given: the review says so. With `at_most`: TooManyFiles once more Terraform files (.tf and
+    the variable files Terraform loads) than that are listed."""
     pending = [root]
+    counted = 0
     while pending:
         folder = pending.pop()
         try:
@@ -296,6 +317,10 @@ def tf_entries(
                 is_folder = False
             if is_folder and not skip(entry.name):
                 pending.append(folder / entry.name)
+            if at_most is not None and not is_folder and is_terraform_file(entry.name):
+                counted += 1
+                if counted > at_most:
+                    raise TooManyFiles(scrub(str(root)))
             if entry.name.endswith(".tf"):
                 yield folder / entry.name
 
@@ -316,9 +341,10 @@ class GitReader:
             in_repo = ""
         if in_repo.startswith(".."):
             return out  # outside the repository
-        for repo_path in self._list(in_repo):
-            if posixpath.dirname(repo_path) != in_repo:
-                continue
+        listed = [path for path in self._list(in_repo) if posixpath.dirname(path) == in_repo]
+        if sum(1 for path in listed if is_terraform_file(path)) > MAX_SCAN_FILES:  # each is a `git show`
+            raise TooManyFiles(scrub(f"{reldir or '.'} at {self.ref}"))
+        for repo_path in listed:
             relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
             if is_unread_configuration(repo_path):
                 out.unread.append(relpath)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfreview.parsing.source_tree import is_terraform_file, read_regular_file, tf_entries
+from tfreview.parsing.source_tree import MAX_SCAN_FILES, is_terraform_file, read_regular_file, tf_entries
 
 _MODULE = re.compile(r'^\s*module\s+"[^"]*"\s*\{', re.MULTILINE)
 _SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.MULTILINE)
@@ -61,7 +61,8 @@ def terraform_directories(base: Path, unlisted: list[tuple[str, str]] | None = N
     """Directories under `base` with at least one `.tf` file, hidden ones (`.terraform`) skipped, sorted; the
     folders that could not be listed are added to `unlisted` when given."""
     found: dict[str, None] = {}
-    for path in tf_entries(base, _skipped, unlisted):  # hidden folders and node_modules are not entered
+    # hidden folders and node_modules are not entered; past MAX_SCAN_FILES, TooManyFiles before any file is read
+    for path in tf_entries(base, _skipped, unlisted, at_most=MAX_SCAN_FILES):
         if path.is_dir():
             continue  # a FIFO or device named `x.tf` counts: the review lists it as not read (ADR 0423)
         found[path.parent.relative_to(base).as_posix()] = None

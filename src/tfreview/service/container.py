@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import NullRecorder, Recorder
+from tfreview.plumbing.calls_in_flight import CallsInFlight
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.audit import AuditTrail
 from tfreview.ports.service import (
@@ -88,3 +89,5 @@ class Services:
     redelivery: Redelivery | None = None  # GitHub's redeliver API (a GitHub App); None: requeue only
     advisor_status: AdvisorStatus | None = None  # the model chain's breakers and budgets; None: no model chain
     reports: ReportCache = field(default_factory=ReportCache)  # reports as rendered (api.report_cache_bytes)
+    # the readiness checks' calls on threads of their own (web/health.py): joined at shutdown, before the database
+    readiness_calls: CallsInFlight = field(default_factory=lambda: CallsInFlight("tfreview-readyz"))

@@ -368,4 +368,6 @@ class TokenSpendRow(Base):
 
     tenant_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     day: Mapped[str] = mapped_column(String(10), primary_key=True)  # YYYY-MM-DD (UTC)
-    spent: Mapped[int] = mapped_column(BigInteger())
+    spent: Mapped[int] = mapped_column(BigInteger())  # settled tokens plus what the holds hold
+    # the holds of calls in flight, JSON {hold id: [tokens, expires at (epoch s)]} (tfreview.core.token_holds)
+    holds: Mapped[str] = mapped_column(Text(), default="{}", server_default="{}")

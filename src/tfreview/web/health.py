@@ -3,12 +3,12 @@
 Each readiness check runs on a thread of its own and is waited for busy_timeout + 1 s at most (the intake's own
 patience, ADR 0535): a database that takes the connection and answers nothing (PostgreSQL black-holed) makes the
 check fail with "no answer within N s" instead of hanging the probe; the next probe waits on the check still in
-flight rather than starting another (ADR 0569)."""
+flight rather than starting another (ADR 0569). The calls are the services' (`services.readiness_calls`): shutdown
+starts no further one and joins those running, a bounded time, before the database closes (ADR 0569, amended)."""
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -19,6 +19,7 @@ from typing import cast
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from tfreview.plumbing.calls_in_flight import CallsInFlight
 from tfreview.ports.service import HealthCheck
 from tfreview.service.container import Services
 from tfreview.web.context import ServicesDep
@@ -27,24 +28,11 @@ from tfreview.web.models import Alive, CheckOut, Readiness
 router = APIRouter(tags=["health"])
 _log = logging.getLogger("tfreview.web.health")
 ANSWER_GRACE_SECONDS = 1.0  # past busy_timeout, as the intake waits (store/intake_writer.py)
-_in_flight: dict[str, Future[object]] = {}  # one running call per check: a stalled check is not started again
-_in_flight_lock = threading.Lock()
 
 
 def patience_seconds(services: Services) -> float:
     """How long /readyz waits for one check: the database's busy_timeout, then ANSWER_GRACE_SECONDS."""
     return services.settings.database.busy_timeout_ms / 1000 + ANSWER_GRACE_SECONDS
-
-
-def _start(key: str, call: Callable[[], object]) -> Future[object]:
-    """`call()` on its own thread; the call of the same `key` still running from an earlier probe, if any."""
-    with _in_flight_lock:
-        future = _in_flight.get(key)
-        if future is None or future.done():
-            future = Future()
-            _in_flight[key] = future
-            threading.Thread(target=_run, args=(future, call), name=f"tfreview-readyz-{key}", daemon=True).start()
-    return future
 
 
 def _wait(future: Future[object], deadline: float, patience: float) -> object:
@@ -53,13 +41,6 @@ def _wait(future: Future[object], deadline: float, patience: float) -> object:
         return future.result(max(0.0, deadline - time.monotonic()))
     except FutureTimeout:
         raise TimeoutError(f"no answer within {patience:g} s") from None
-
-
-def _run(future: Future[object], call: Callable[[], object]) -> None:
-    try:
-        future.set_result(call())
-    except BaseException as exc:  # handed to the probe waiting on it
-        future.set_exception(exc)
 
 
 @router.get("/healthz", response_model=Alive, summary="Liveness: no dependency is checked")
@@ -76,8 +57,9 @@ def healthz() -> Alive:
 def readyz(services: ServicesDep) -> JSONResponse:
     patience = patience_seconds(services)
     deadline = time.monotonic() + patience  # every check runs at once: one wait for them all
-    started = [(check, _start(f"check:{check.name}:{id(check)}", check.check)) for check in services.health_checks]
-    counting = _start(f"queue_depth:{id(services.queue)}", services.queue.depth)
+    calls = services.readiness_calls  # one running call per check: a stalled check is not started again
+    started = [(check, calls.start(f"check:{check.name}:{id(check)}", check.check)) for check in services.health_checks]
+    counting = calls.start(f"queue_depth:{id(services.queue)}", services.queue.depth)
     checks = [_outcome(check.name, partial(_wait, future, deadline, patience)) for check, future in started]
     depth: int | None
     try:
@@ -96,11 +78,12 @@ def readyz(services: ServicesDep) -> JSONResponse:
     return JSONResponse(answer.model_dump(), status_code=200 if ready else 503)
 
 
-def run_check(check: HealthCheck, patience: float | None = None) -> CheckOut:
-    """One check's outcome; with `patience`, a check that does not answer within it has failed."""
-    if patience is None:
+def run_check(check: HealthCheck, calls: CallsInFlight | None = None, patience: float | None = None) -> CheckOut:
+    """One check's outcome; with `calls` and `patience`, run on a thread of `calls` and failed if it does not
+    answer within `patience` s."""
+    if patience is None or calls is None:
         return _outcome(check.name, check.check)
-    future = _start(f"check:{check.name}:{id(check)}", check.check)
+    future = calls.start(f"check:{check.name}:{id(check)}", check.check)
     deadline = time.monotonic() + patience
     return _outcome(check.name, lambda: _wait(future, deadline, patience))
 

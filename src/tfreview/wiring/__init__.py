@@ -88,6 +88,7 @@ class WiredServices(Services):
     database: Database | None = None  # the SQL database (backups, audits, drills); None on the memory adapters
 
     def close(self) -> None:
+        self.readiness_calls.close()  # a check still on its database connection ends before the pool is disposed
         self.closers.close_all()
 
 
@@ -139,7 +140,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508, 0513)
         http = outbound_client(timeout=settings.auth.jwks_timeout_seconds)
         closers.add(http.close)
-        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus)
+        authenticator, jwks = build_authenticator(settings.auth, tokens, http, prometheus, tenants)
         if jwks is not None:
             health.append(jwks)
         sign_in = None

@@ -74,7 +74,7 @@ def build_aws_services(
     # JWKS and sign-in: each exchange ends within the timeout whole, env proxies honoured (ADR 0508, 0513)
     http = outbound_client(timeout=settings.auth.jwks_timeout_seconds)
     closers.append(http.close)
-    authenticator, jwks = build_authenticator(settings.auth, stores.tokens, http, prometheus)
+    authenticator, jwks = build_authenticator(settings.auth, stores.tokens, http, prometheus, stores.tenants)
     health: list[HealthCheck] = [DatabaseCheck(stores.table.probe_write), QueueCheck(stores.queue)]
     if jwks is not None:
         health.append(jwks)

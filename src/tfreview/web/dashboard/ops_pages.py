@@ -32,7 +32,9 @@ Cursor = Annotated[str, Query(max_length=512)]
 def operations_page(request: Request) -> Response:
     principal = signed_in(request, Scope.ADMIN)
     services = dashboard_of(request).services
-    checks = [run_check(check, patience_seconds(services)) for check in services.health_checks]
+    checks = [
+        run_check(check, services.readiness_calls, patience_seconds(services)) for check in services.health_checks
+    ]
     try:
         depth: int | None = services.queue.depth()
     except Exception:  # an operations page reports a failing store, it does not fail with it
