@@ -48,6 +48,7 @@ _UNAVAILABLE_HINTS: Final = (
     "disk i/o error",
     "unable to open database",
     "disk is full",
+    "no space left on device",  # PostgreSQL's "could not extend file ...", a full WAL disk (B4)
     "connection refused",
     "connection reset",
     "server closed the connection",
@@ -90,8 +91,9 @@ def unavailable_driver_error(error: Exception) -> StoreUnavailable | None:
     if not module.startswith(("sqlite3", "psycopg")):
         return None
     reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    name = type(error).__name__
-    unavailable = (name in ("InterfaceError", "OperationalError") and module.startswith("psycopg")) or any(
+    # psycopg raises a subclass per SQLSTATE (DiskFull, QueryCanceled...): the class it derives from says what it is
+    driver_classes = {cls.__name__ for cls in type(error).__mro__ if cls.__module__.startswith("psycopg")}
+    unavailable = bool(driver_classes & {"InterfaceError", "OperationalError"}) or any(
         hint in reason.lower() for hint in _UNAVAILABLE_HINTS
     )
     return StoreUnavailable(f"database unavailable: {scrub_text(reason)[:200]}") if unavailable else None
