@@ -64,7 +64,8 @@ def bury_damaged(database: Database, now: datetime, read: Callable[[Mapping[str,
                 buried[job_id] = reason
         for job_id, reason in buried.items():
             dead = {"state": JobState.DEAD.value, "last_error": f"its stored row is damaged: {reason}"}
-            conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(**dead, finished_at=now, updated_at=now))
+            still_queued = (JOBS.c.id == job_id, JOBS.c.state == JobState.QUEUED.value)
+            conn.execute(update(JOBS).where(*still_queued).values(**dead, finished_at=now, updated_at=now))
     for job_id, reason in buried.items():
         logger.error("job %d is dead: its stored row is damaged (%s); the queue goes on without it", job_id, reason)
     return list(buried)
