@@ -41,6 +41,9 @@ def test_a_full_disk_named_by_the_operating_system_is_unavailable_whatever_the_c
     [
         errors.UniqueViolation('duplicate key value violates unique constraint "uq_deliveries_source_key"'),
         errors.StringDataRightTruncation("value too long for type character varying(64)"),
+        # OperationalError subclasses too, but a conflict between transactions: the intake retries row by row
+        errors.DeadlockDetected("deadlock detected"),
+        errors.SerializationFailure("could not serialize access due to concurrent update"),
     ],
 )
 def test_a_fault_in_the_data_is_still_the_deliverys_own(error: Exception) -> None:
