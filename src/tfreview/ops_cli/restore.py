@@ -5,12 +5,14 @@ database is compared with the manifest again before the schema is migrated; the 
 the restored database's audit log. A live database is never overwritten without --force, and on SQLite
 the file it replaces is kept beside it (`*.before-restore-<time>`). SQLite restores into a staging file that
 one rename puts in place once it matches the manifest; PostgreSQL restores in one transaction: a restore
-killed midway leaves the old database (ADR 0520).
+killed midway leaves the old database (ADR 0520). Token revocations of the replaced database are carried into the
+restored one (ADR 0593): a token revoked since the backup stays revoked.
 """
 
 from __future__ import annotations
 
 import glob
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,7 @@ from tfreview.store.backup import (
 )
 from tfreview.store.backup_manifest import Manifest, TableDigest, compare_digests
 from tfreview.store.migrate import refuse_newer_schema
+from tfreview.store.restore_revocations import carry_revocations, read_revocations
 
 
 def restore_backup(
@@ -47,6 +50,7 @@ def restore_backup(
     except ConfigError as exc:
         raise ConfigError(f"backup {manifest.file} cannot be restored by this version: {exc}") from None
     verify_backup(directory, manifest, scratch_server_url=url)
+    revocations: dict[str, datetime] = {}
     if kind == "sqlite":
         target = sqlite_file(url)
         if target.exists() and not force:
@@ -54,6 +58,8 @@ def restore_backup(
                 f"database {target} exists: stop the service, then pass --force to replace it "
                 "(the current file is kept beside it)"
             )
+        if target.exists():
+            revocations = _revocations_of(settings)
         remove_half_copies(target.parent, f"{glob.escape(target.name)}.before-restore-*")  # a killed restore's
         staged, found = stage_sqlite_restore(directory / manifest.file, target)
         try:
@@ -69,17 +75,40 @@ def restore_backup(
                 f"database {redacted_url(url)} already holds a tfreview schema: stop the service, "
                 "then pass --force to replace its contents"
             )
+        if postgres_has_schema(url):
+            revocations = _revocations_of(settings)
         # one transaction (--single-transaction): a pg_restore killed midway leaves the database as it was
         _expect_manifest(manifest, restore_postgres(directory / manifest.file, url, clean=True))
     prepare_database(url, settings.database.busy_timeout_ms)
-    _record(settings, manifest, actor)
+    carried = carry_revocations(url, settings.database.busy_timeout_ms, revocations)
+    _record(settings, manifest, actor, carried)
     seconds = time.perf_counter() - started
     if not quiet:
         print(
             f"restored {manifest.file} ({manifest.rows} rows, taken {manifest.created_at:%Y-%m-%d %H:%M:%S}Z) into "
             f"{redacted_url(url)} in {seconds:.2f} s; schema migrated"
+            + (f"; {_revocations(len(carried))} made since the backup carried over" if carried else "")
         )
     return seconds
+
+
+def _revocations(count: int) -> str:
+    return f"{count} token revocation{'' if count == 1 else 's'}"
+
+
+def _revocations_of(settings: Settings) -> dict[str, datetime]:
+    """The revocations of the database being replaced; none (and a warning) when it cannot be read — a damaged
+    database is what restores are for, and the restore must not depend on reading it."""
+    try:
+        return read_revocations(settings.database.url, settings.database.busy_timeout_ms)
+    except Exception as error:  # any failure to read it: said, and the restore goes on
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+        print(
+            f"tfreview: warning: the token revocations of the database being replaced could not be read ({reason}); "
+            "a token revoked since the backup is active again: revoke it again (tfreview tokens revoke)",
+            file=sys.stderr,
+        )
+        return {}
 
 
 def _expect_manifest(manifest: Manifest, found: dict[str, TableDigest]) -> None:
@@ -88,7 +117,7 @@ def _expect_manifest(manifest: Manifest, found: dict[str, TableDigest]) -> None:
         raise InputError("the restored database does not match the backup's manifest: " + "; ".join(problems[:5]))
 
 
-def _record(settings: Settings, manifest: Manifest, actor: str) -> None:
+def _record(settings: Settings, manifest: Manifest, actor: str, carried: list[str]) -> None:
     from tfreview.store.audit_log import SqlAuditTrail
     from tfreview.store.database import Database
 
@@ -98,7 +127,12 @@ def _record(settings: Settings, manifest: Manifest, actor: str) -> None:
             "backup.restore",
             actor=actor,
             target=f"backup:{manifest.file}",
-            detail={"rows": manifest.rows, "taken_at": manifest.created_at.isoformat(), "sha256": manifest.sha256},
+            detail={
+                "rows": manifest.rows,
+                "taken_at": manifest.created_at.isoformat(),
+                "sha256": manifest.sha256,
+                "revocations_carried": len(carried),
+            },
         )
     finally:
         database.close()

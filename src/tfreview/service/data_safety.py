@@ -29,6 +29,7 @@ from tfreview.settings import Settings
 from tfreview.store.audit_cursors import load_positions, save_positions
 from tfreview.store.backup import create_backup, list_backups, prune_backups, verify_backup
 from tfreview.store.backup_manifest import Manifest
+from tfreview.store.damaged_jobs import stored_value_damage
 from tfreview.store.database import Database
 from tfreview.store.integrity import AuditReport, audit_database, audit_slice
 
@@ -108,18 +109,14 @@ def database_damage(error: BaseException) -> str | None:
     """What SQLite said when `error` (or what it was raised from) is SQLite finding the file damaged ("database
     disk image is malformed"), or a stored value that no longer reads back (we only ever write UTF-8 text and valid
     times: a flipped bit in a column), as opposed to the database being busy or away; None otherwise."""
+    value = stored_value_damage(error)  # a stored text, time or number we wrote that no longer reads: not echoed
+    if value is not None:
+        return value
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, UnicodeDecodeError):
-            return f"a stored text is not UTF-8: {current.reason} at byte {current.start}"
-        if isinstance(current, ValueError):  # a stored time or number we wrote that no longer parses: not echoed
-            return f"a stored value cannot be read back ({type(current).__name__})"
-        original = getattr(current, "orig", None)
-        for candidate in (current, original):
-            if isinstance(candidate, sqlite3.Error) and str(candidate).startswith("Could not decode to UTF-8"):
-                return f"a stored text is not UTF-8: {str(candidate).split(' with text ', 1)[0]}"  # not its bytes
+        for candidate in (current, getattr(current, "orig", None)):
             code = getattr(candidate, "sqlite_errorcode", None)
             if isinstance(candidate, sqlite3.DatabaseError) and isinstance(code, int) and code & 0xFF in _DAMAGE_CODES:
                 return (str(candidate).strip().splitlines() or [type(candidate).__name__])[0][:200]

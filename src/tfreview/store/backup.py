@@ -345,18 +345,25 @@ def swap_in_sqlite(staged: Path, target: Path, kept: Path | None) -> None:
     the whole old database or the whole new one (ADR 0520). The old one is first folded into one file (its
     WAL checkpointed) and kept as `kept`, a hard link of the same bytes (a copy where links are refused)."""
     if kept is not None and target.exists():
+        damaged = False
         try:
             with _closing(sqlite3.connect(target, timeout=30)) as current:
                 current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 current.execute("PRAGMA journal_mode = DELETE")  # folds and removes -wal: one self-contained file
         except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            code = getattr(exc, "sqlite_errorcode", None)
+            if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 raise ConfigError(
                     f"database {target} is in use by another process (a running `tfreview serve` or `worker`): "
                     "stop it, then restore again; the database is unchanged"
                 ) from None
-            raise UpstreamError(f"SQLite restore failed: {exc}") from exc
-        _keep(target, kept)
+            if not isinstance(code, int) or code & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                raise UpstreamError(f"SQLite restore failed: {exc}") from exc
+            damaged = True  # what a restore is for: kept as it is, its WAL (unfolded) beside the kept copy
+        name = _keep(target, kept)
+        wal = target.with_name(target.name + "-wal")
+        if damaged and wal.exists():
+            os.replace(wal, name.with_name(name.name + "-wal"))  # never replayed onto the restored file
         target.with_name(target.name + "-shm").unlink(missing_ok=True)
     if target.exists():
         os.chmod(staged, stat.S_IMODE(target.stat().st_mode))  # the restored file as private as the one it replaces
@@ -372,14 +379,14 @@ def _private_file(path: Path) -> None:
         raise ConfigError(f"cannot create {path}: {exc.strerror}") from None
 
 
-def _keep(target: Path, kept: Path) -> None:
+def _keep(target: Path, kept: Path) -> Path:
     """`kept` (or `kept-2`, `-3`… when taken by another file) becomes a name of `target`'s bytes; nothing to do
-    when a restore killed before its swap already kept this very file."""
+    when a restore killed before its swap already kept this very file. Returns the name it has."""
     for attempt in range(1, 100):
         name = kept if attempt == 1 else kept.with_name(f"{kept.name}-{attempt}")
         if name.exists():
             if os.path.samefile(name, target):
-                return
+                return name
             continue
         try:
             os.link(target, name)
@@ -387,7 +394,7 @@ def _keep(target: Path, kept: Path) -> None:
             continue
         except OSError:
             copy_whole(target, name)  # a file system without hard links
-        return
+        return name
     raise ConfigError(f"cannot keep {target.name} beside it: {kept.name} and 98 more names are taken")
 
 

@@ -48,6 +48,7 @@ _UNAVAILABLE_HINTS: Final = (
     "disk i/o error",
     "unable to open database",
     "disk is full",
+    "no space left on device",  # PostgreSQL's "could not extend file ...", a full WAL disk (B4)
     "connection refused",
     "connection reset",
     "server closed the connection",
@@ -90,8 +91,11 @@ def unavailable_driver_error(error: Exception) -> StoreUnavailable | None:
     if not module.startswith(("sqlite3", "psycopg")):
         return None
     reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-    name = type(error).__name__
-    unavailable = (name in ("InterfaceError", "OperationalError") and module.startswith("psycopg")) or any(
+    # psycopg raises a subclass per SQLSTATE (DiskFull, QueryCanceled...): the class it derives from says what it is;
+    # a transaction rollback (class 40: a deadlock, a serialization failure) is a conflict the intake retries row by row
+    driver_classes = {cls.__name__ for cls in type(error).__mro__ if cls.__module__.startswith("psycopg")}
+    conflict = str(getattr(error, "sqlstate", None) or "").startswith("40")
+    unavailable = (not conflict and bool(driver_classes & {"InterfaceError", "OperationalError"})) or any(
         hint in reason.lower() for hint in _UNAVAILABLE_HINTS
     )
     return StoreUnavailable(f"database unavailable: {scrub_text(reason)[:200]}") if unavailable else None

@@ -7,6 +7,8 @@ quarantine what does not match, and report.
   served as good again (reads raise IntegrityError, lists skip it). It is counted once, when found.
 - References: a review's plan must exist; a delivery's job must exist; a review job's review must exist.
   A broken reference is reported (and counted) but quarantines nothing: the row itself is intact.
+- A job whose payload is no longer UTF-8 (a flipped bit) is reported as a `jobs` mismatch; jobs have no hash and
+  are not quarantined (a queued one is dead-lettered by the queue itself, store/damaged_jobs.py).
 
 Rows are read in key order, a batch of 500 per short read transaction, and each batch's references are looked
 up in that same transaction: no transaction spans a table. `audit_database` is the full pass (`tfreview audit`);
@@ -24,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import LargeBinary, Select, cast, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from tfreview.plumbing.clock import Clock, utcnow
@@ -46,7 +48,7 @@ _BATCH: Final = 500
 
 @dataclass(frozen=True, slots=True)
 class Mismatch:
-    table: str  # deliveries | reviews | plans | references
+    table: str  # deliveries | reviews | plans | jobs (a payload that no longer reads) | references
     row_id: str
     problem: str
 
@@ -119,10 +121,19 @@ def _review_plans(session: Session, rows: list[Any]) -> list[Mismatch]:
 
 
 def _job_reviews(session: Session, rows: list[Any]) -> list[Mismatch]:
-    wanted = {job_id: review_id for job_id, payload in rows if (review_id := _review_of(payload))}
+    damaged: list[Mismatch] = []
+    wanted: dict[int, str] = {}
+    for job_id, stored in rows:
+        try:  # SQLite hands the payload over as bytes (below): a flipped bit must not stop the audit (B3)
+            payload = stored.decode() if isinstance(stored, bytes) else stored
+        except UnicodeDecodeError as error:
+            damaged.append(Mismatch("jobs", str(job_id), f"its stored payload is not UTF-8 (byte {error.start})"))
+            continue
+        if review_id := _review_of(payload):
+            wanted[job_id] = review_id
     values = set(wanted.values())
     found = set(session.scalars(select(ReviewRow.id).where(ReviewRow.id.in_(values)))) if values else set()
-    return [
+    return damaged + [
         Mismatch("references", str(job_id), f"job's review {review_id} does not exist")
         for job_id, review_id in wanted.items()
         if review_id not in found
@@ -199,7 +210,7 @@ def _run(database: Database, given: Mapping[str, Any], limit: int | None, clock:
 
 def _batches(
     database: Database,
-    query: Select[Any] | Select[int, str],
+    query: Select[Any] | Select[int, Any],
     key: InstrumentedAttribute[Any],
     references: _References,
     *,
@@ -280,7 +291,9 @@ def _audit_jobs(database: Database, audit: _Pass, after: Any, limit: int | None)
     """Jobs are checked for their references only (a review job's review must exist)."""
     read = 0
     last = after
-    query = select(JobRow.id, JobRow.payload)
+    # SQLite returns a text column's bytes as they are when CAST to BLOB, where decoding it would fail the whole batch
+    payload = cast(JobRow.payload, LargeBinary) if database.is_sqlite else JobRow.payload
+    query: Select[int, Any] = select(JobRow.id, payload)
     for rows, broken in _batches(database, query, JobRow.id, _job_reviews, after=after, limit=limit, entities=False):
         audit.references.setdefault("jobs", []).extend(broken)
         read += len(rows)

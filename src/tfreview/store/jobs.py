@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, exc, func, select, update
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from tfreview.ports.job_types import (
 )
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, Settled, Settlement, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
+from tfreview.store.damaged_jobs import bury_damaged, stored_value_damage
 from tfreview.store.database import Database
 from tfreview.store.job_settlements import MAX_ERROR_CHARS, settle_rows
 from tfreview.store.job_statements import (
@@ -56,6 +57,7 @@ from tfreview.store.queue_settings import WorkerSettings
 from tfreview.store.tables import JobRow, ReviewRow
 
 Finished = datetime | None
+_Claimed = TypeVar("_Claimed", Job | None, list[Job])
 _JOBS = JOBS
 _RUNNING = RUNNING
 
@@ -150,6 +152,27 @@ class SqlJobQueue:
                 return job_record(found), False
 
     def claim(self, worker_id: str, *, kinds: Sequence[str] | None = None) -> Job | None:
+        return self._past_damage(lambda: self._claim(worker_id, kinds))
+
+    def claim_many(self, worker_id: str, limit: int, *, kinds: Sequence[str] | None = None) -> list[Job]:
+        """One transaction (one BEGIN IMMEDIATE and one fsync on SQLite) for up to `limit` claims, each as fair as
+        `claim`: while several tenants wait, one job at a time from the fairest; when only one does, its oldest
+        `limit` jobs at once."""
+        if limit < 1:
+            raise ValueError("claim_many: limit must be at least 1")
+        return self._past_damage(lambda: self._claim_many(worker_id, limit, kinds))
+
+    def _past_damage(self, claiming: Callable[[], _Claimed]) -> _Claimed:
+        """`claiming()`; when it failed on a stored row that no longer reads back, the runnable jobs that do not
+        read are dead-lettered (store/damaged_jobs.py) and it is tried once more."""
+        try:
+            return claiming()
+        except Exception as error:
+            if stored_value_damage(error) is None or not bury_damaged(self.database, self.clock(), job_record_from):
+                raise
+        return claiming()
+
+    def _claim(self, worker_id: str, kinds: Sequence[str] | None) -> Job | None:
         with self.database.core_transaction() as conn:
             params = self._claim_params(kinds)
             statements = CLAIM_WITH_KINDS if kinds is not None else CLAIM_ANY_KIND
@@ -164,12 +187,7 @@ class SqlJobQueue:
                 return None
             return self._take(conn, [row], worker_id, params["now"])[0]
 
-    def claim_many(self, worker_id: str, limit: int, *, kinds: Sequence[str] | None = None) -> list[Job]:
-        """One transaction (one BEGIN IMMEDIATE and one fsync on SQLite) for up to `limit` claims, each as fair as
-        `claim`: while several tenants wait, one job at a time from the fairest; when only one does, its oldest
-        `limit` jobs at once."""
-        if limit < 1:
-            raise ValueError("claim_many: limit must be at least 1")
+    def _claim_many(self, worker_id: str, limit: int, kinds: Sequence[str] | None) -> list[Job]:
         claimed: list[Job] = []
         with self.database.core_transaction() as conn:
             params = self._claim_params(kinds)
