@@ -18,7 +18,7 @@ import pytest
 
 from tests.integration.door_requests import request
 from tests.integration.served import Served, serving, write_token
-from tests.integration.test_upload_tarball_secrets import _stored_text
+from tests.integration.test_upload_tarball_secrets import _stored_text, _tarball
 from tfreview.cli import main
 
 PLAN = Path(__file__).resolve().parents[1] / "data" / "plans" / "real17" / "sensitive_nested.json"
@@ -72,3 +72,54 @@ def test_the_service_finds_on_sensitive_values_what_scan_finds(
     for where, text in (("answer", json.dumps(review)), ("database", stored), ("log", log)):
         assert CANARY not in text, where
     assert "Traceback" not in log
+
+
+SENSITIVE_TREE = """
+variable "admin_cidr" {
+  type      = string
+  default   = "0.0.0.0/0"
+  sensitive = true
+}
+
+resource "aws_security_group" "admin" {
+  name        = "admin"
+  description = "admin access"
+  ingress {
+    description = "ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.admin_cidr]
+  }
+}
+"""
+
+
+def test_a_tarball_whose_sensitive_variable_opens_ssh_fails_as_scan_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "main.tf").write_text(SENSITIVE_TREE)
+    assert main(["scan", "-o", "json", str(tree)]) == 1
+    scanned = json.loads(capsys.readouterr().out)
+    data = tmp_path / "data"
+    token = write_token(data, "sensitive-tree")
+    with serving(data) as served:
+        answer = request(
+            served.port,
+            "POST",
+            "/api/v1/plans?repository=octo/infra",
+            body=_tarball({"main.tf": SENSITIVE_TREE}),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/gzip"},
+        )
+        assert answer.status == 202, answer.json()
+        review = _review(served, token, str(answer.json()["review"]))
+    assert review["status"] == "completed", review
+    report = review["report"]
+    assert isinstance(report, dict)
+    assert ("TFR-AWS-012", "aws_security_group.admin", "introduced", "ingress.0.cidr_blocks") in _keys(
+        scanned["findings"]
+    )
+    assert _keys(report["findings"]) == _keys(scanned["findings"])
+    assert review["verdict"] == scanned["verdict"] == "fail"
