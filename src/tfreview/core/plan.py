@@ -148,6 +148,9 @@ class ResourceChange:
     # the head's (ADR 0475). None and empty in plan mode: the before side is the state, known in full.
     before_unknown: Any = None
     before_known_prefixes: Mapping[str, str] = field(default_factory=dict)
+    # plan mode: the deposed key of an object an unfinished create-before-destroy replace left behind (Terraform's
+    # `deposed`); the change is that old object's, and the current object at the same address is another change
+    deposed: str | None = None
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 
@@ -163,7 +166,7 @@ class ResourceChange:
 class _ResourceChangeDraft(ResourceChange):
     """A ResourceChange while `new_resource_change` fills it: the same layout (no slot of its own), with plain
     attribute stores where the frozen class raises; filled, it becomes a ResourceChange (`__class__` set, which
-    the same layout allows). 27 plain stores cost about a third of 27 slot-descriptor `__set__` calls (ADR 0430)."""
+    the same layout allows). 28 plain stores cost about a third of 28 slot-descriptor `__set__` calls (ADR 0430)."""
 
     __slots__ = ()
     __setattr__ = object.__setattr__
@@ -189,10 +192,11 @@ def new_resource_change(
     previous_address: str | None,
     references: Mapping[str, tuple[str, ...]],
     configured: Any,
+    deposed: str | None = None,
 ) -> ResourceChange:
     """`ResourceChange(...)` (no location, suppressions or prefixes: what a plan gives) for the plan reader, which
     makes one per resource, tens of thousands per plan: a frozen dataclass's `__init__` looks `object.__setattr__`
-    up for each of its 27 fields; this fills a `_ResourceChangeDraft` with plain stores. The same object, equal
+    up for each of its 28 fields; this fills a `_ResourceChangeDraft` with plain stores. The same object, equal
     and hashing alike (tests/unit/test_plan_json.py)."""
     change: Any = object.__new__(_ResourceChangeDraft)  # Any: mypy sees the frozen fields, not the stores
     change.address = address
@@ -222,6 +226,7 @@ def new_resource_change(
     change.open_blocks = ()
     change.before_unknown = None
     change.before_known_prefixes = {}
+    change.deposed = deposed
     kind = _KINDS.get(actions)
     change.kind = kind if kind is not None else ChangeKind.from_actions(actions)
     change.__class__ = ResourceChange

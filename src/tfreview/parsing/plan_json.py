@@ -350,6 +350,7 @@ def _changes(
                 previous if type(previous) is str else None,
                 (references.get(config_address) or {}) if references else {},
                 configured.get(config_address) if configured else None,
+                deposed if type(deposed := item_get("deposed")) is str and deposed else None,
             )
         )
     return out
