@@ -19,6 +19,7 @@ from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.module_calls import module_call_changes
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
+from tfreview.parsing.plan_look_alikes import UI_STREAM, is_ui_message, more_than_one_document
 from tfreview.parsing.plan_numbers import read_exact
 from tfreview.parsing.plan_sections import KNOWN_ACTIONS, errored_plan_problem, section_notes, unknown_action_notes
 
@@ -115,6 +116,8 @@ def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
     where = f"line {exc.lineno}, column {exc.colno}"
     if "depth limit" in exc.msg:
         return f"the JSON is nested more than {_MAX_NESTING} levels deep (at {where}); not a plan"
+    if "after document" in exc.msg or exc.msg.startswith("Extra data"):
+        return more_than_one_document(text.lstrip("\ufeff").lstrip(), where)
     found = text.lstrip("\ufeff")[exc.pos : exc.pos + 9]
     for literal in ("NaN", "Infinity", "-Infinity"):
         if found.startswith(literal):
@@ -124,6 +127,8 @@ def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
 
 def describe(document: Any) -> str:
     """What a JSON document that is not a plan looks like, for the error message."""
+    if is_ui_message(document):
+        return UI_STREAM
     if isinstance(document, list):
         return f"a JSON array of {len(document)} items"
     if not isinstance(document, Mapping):
