@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 
 from tfreview.cli import main
-from tfreview.core.plan import strip_index
-from tfreview.parsing.hcl_instances import instance_key
+from tfreview.core.plan import instance_key, strip_index
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "plans" / "real17" / "odd_keys"
 
@@ -78,3 +77,27 @@ def test_a_baseline_of_the_tree_holds_the_findings_of_its_plan(
     summary = report["summary"]
     assert summary["findings"]["introduced"] == 0, [f["address"] for f in report["findings"]]  # type: ignore[index]
     assert summary["suppressed"] == 24  # type: ignore[index]
+
+
+def test_a_drift_entry_without_address_is_named_as_terraform_names_it() -> None:
+    """Terraform 1.0.0 wrote `resource_drift` entries without `address`: rebuilt from its parts, a string index is
+    quoted as Terraform quotes it (it was put between quotes as it was: `["a"b"]`)."""
+    from tfreview.parsing.plan_json import plan_from_document
+
+    change = {"actions": ["update"], "before": {"bucket": "x"}, "after": {"bucket": "y"}}
+    document = {
+        "format_version": "0.2",
+        "terraform_version": "1.0.0",
+        "resource_changes": [],
+        "resource_drift": [
+            {"module_address": 'module.m["k"]', "mode": "managed", "type": "aws_s3_bucket", "name": "b", "index": key}
+            | {"change": change}
+            for key in ('a"b', "${x}", 3)
+        ],
+    }
+    drift = plan_from_document(document, "plan.json").drift
+    assert [c.address for c in drift] == [
+        'module.m["k"].aws_s3_bucket.b["a\\"b"]',
+        'module.m["k"].aws_s3_bucket.b["$${x}"]',
+        'module.m["k"].aws_s3_bucket.b[3]',
+    ]

@@ -254,6 +254,40 @@ def strip_index(address: str) -> str:
     return _walk_keys(address)
 
 
+def instance_key(key: str | int) -> str:
+    r"""`0` → `[0]`; `"a"` → `["a"]`, quoted as Terraform writes addresses (ADR 0594): as HCL quotes a string
+    (`internal/addrs/instance_key.go`, `toHCLQuotedString`), not as JSON does, so that HCL mode and a plan name an
+    instance alike. `${`/`%{` doubled, a character Go does not print as `\uXXXX` (`\UXXXXXXXX` past the BMP).
+
+    >>> print(instance_key("${x}"), instance_key("nb\u00a0sp"), instance_key('q"uote'), instance_key(0))
+    ["$${x}"] ["nb\u00a0sp"] ["q\"uote"] [0]
+    """
+    if isinstance(key, int):
+        return f"[{key}]"
+    if key.isprintable() and not any(mark in key for mark in _QUOTED_MARKS):
+        return f'["{key}"]'  # the common case: nothing to escape
+    return "[" + _hcl_quoted(key) + "]"
+
+
+_QUOTED_MARKS = ('"', "\\", "${", "%{")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
+
+
+def _hcl_quoted(text: str) -> str:
+    out = ['"']
+    for position, char in enumerate(text):
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char in "$%":
+            out.append(char * 2 if text.startswith("{", position + 1) else char)
+        elif not char.isprintable():  # Python's and Go's `unicode.IsPrint` agree: categories C and Z but U+0020
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
 _PLAIN_KEYS = re.compile(r"(?:[^\[\]]*\[[^\[\]]*\])*[^\[\]]*")
 _KEY = re.compile(r"\[[^\[\]]*\]")
 

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, strip_index
+from tfreview.core.plan import ChangeSet, ResourceChange, instance_key, new_resource_change, strip_index
 from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.module_calls import module_call_changes
@@ -407,7 +407,7 @@ def _address_of(item: Mapping[str, Any]) -> str | None:
     if isinstance(index, int):
         address += f"[{index}]"
     elif isinstance(index, str):
-        address += f'["{index}"]'
+        address += instance_key(index)
     module = item.get("module_address")
     return f"{module}.{address}" if isinstance(module, str) and module else address
 
