@@ -19,6 +19,7 @@ import pytest
 
 from tfreview.cli import main
 from tfreview.core.plan import instance_key, strip_index
+from tfreview.parsing.plan_json import plan_from_document
 
 TREE = Path(__file__).resolve().parents[1] / "data" / "plans" / "real17" / "odd_keys"
 
@@ -82,8 +83,6 @@ def test_a_baseline_of_the_tree_holds_the_findings_of_its_plan(
 def test_a_drift_entry_without_address_is_named_as_terraform_names_it() -> None:
     """Terraform 1.0.0 wrote `resource_drift` entries without `address`: rebuilt from its parts, a string index is
     quoted as Terraform quotes it (it was put between quotes as it was: `["a"b"]`)."""
-    from tfreview.parsing.plan_json import plan_from_document
-
     change = {"actions": ["update"], "before": {"bucket": "x"}, "after": {"bucket": "y"}}
     document = {
         "format_version": "0.2",
