@@ -58,3 +58,18 @@ def test_plans_one_after_another_are_named(tmp_path: Path, capsys: pytest.Captur
 def test_one_plan_is_still_read(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", "-o", "json", str(PLAN)]) == 0
     assert json.loads(capsys.readouterr().out)["summary"]["destroys"] == 1
+
+
+def test_a_cdktf_stack_says_its_json_is_not_read_and_what_to_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cdktf synth` writes Terraform as JSON (`cdktf.out/stacks/<name>/cdk.tf.json`), which HCL mode does not read:
+    the folder read "no .tf files in … or below", as if it held no Terraform at all."""
+    stack = tmp_path / "cdktf.out" / "stacks" / "app"
+    stack.mkdir(parents=True)
+    (stack / "cdk.tf.json").write_text(json.dumps({"resource": {"aws_s3_bucket": {"b": {"bucket": "b"}}}}))
+    assert main(["scan", str(tmp_path / "cdktf.out")]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1
+    assert "cdk.tf.json" in captured.err
+    assert "terraform show -json" in captured.err
