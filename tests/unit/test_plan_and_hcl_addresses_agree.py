@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_a_key_is_quoted_as_terraform_quotes_it(key: str | int, address: str) ->
     assert instance_key(key) == address
 
 
-def _report(capsys: pytest.CaptureFixture[str], *arguments: str) -> dict[str, object]:
+def _report(capsys: pytest.CaptureFixture[str], *arguments: str) -> dict[str, Any]:
     code = main(["scan", "-o", "json", *arguments])
     captured = capsys.readouterr()
     assert code in (0, 1), captured.err
@@ -62,10 +63,10 @@ def test_hcl_mode_names_the_instances_the_plan_names(capsys: pytest.CaptureFixtu
     planned = {r["address"] for r in plan["resource_changes"]}
     hcl = _report(capsys, str(TREE))
     from_plan = _report(capsys, str(TREE / "plan.json"), "--source", str(TREE))
-    assert {c["address"] for c in hcl["changes"]} == planned  # type: ignore[index, union-attr]
-    assert {c["address"] for c in from_plan["changes"]} == planned  # type: ignore[index, union-attr]
+    assert {c["address"] for c in hcl["changes"]} == planned
+    assert {c["address"] for c in from_plan["changes"]} == planned
     assert len({strip_index(a) for a in planned}) == 1
-    assert {f["fingerprint"] for f in hcl["findings"]} == {f["fingerprint"] for f in from_plan["findings"]}  # type: ignore[index, union-attr]
+    assert {f["fingerprint"] for f in hcl["findings"]} == {f["fingerprint"] for f in from_plan["findings"]}
 
 
 def test_a_baseline_of_the_tree_holds_the_findings_of_its_plan(
@@ -76,8 +77,8 @@ def test_a_baseline_of_the_tree_holds_the_findings_of_its_plan(
     capsys.readouterr()
     report = _report(capsys, str(TREE / "plan.json"), "--source", str(TREE), "--baseline", str(baseline))
     summary = report["summary"]
-    assert summary["findings"]["introduced"] == 0, [f["address"] for f in report["findings"]]  # type: ignore[index]
-    assert summary["suppressed"] == 24  # type: ignore[index]
+    assert summary["findings"]["introduced"] == 0, [f["address"] for f in report["findings"]]
+    assert summary["suppressed"] == 24
 
 
 def test_a_drift_entry_without_address_is_named_as_terraform_names_it() -> None:
