@@ -33,6 +33,18 @@ Assess = Callable[[ChangeSet], Review]
 _FILE_IN_NOTE = re.compile(r"\(([^()\s]+?\.tf):(\d+)\)")  # "(../../main.tf:12)"
 
 
+def _terraform_json_hint(base: Path) -> str:
+    """For a folder of Terraform JSON only (`cdktf synth`'s `cdk.tf.json`): what is there and what to scan instead."""
+    found = next((p for p in base.rglob("*.tf.json") if ".terraform" not in p.parts), None)
+    if found is None:
+        return ""
+    shown = found.relative_to(base).as_posix()
+    return (
+        f"; Terraform written as JSON ({shown}, e.g. `cdktf synth`'s output) is not read: scan its plan instead "
+        "(`terraform plan -out=tfplan && terraform show -json tfplan > plan.json` in that folder)"
+    )
+
+
 def review_roots(
     base: Path,
     assess: Assess,
@@ -44,7 +56,7 @@ def review_roots(
     """The review of every root module under `base`, in path order ("." first)."""
     layout = find_roots(base)
     if not layout.directories:
-        raise InputError(f"no .tf files in {base} or below")
+        raise InputError(f"no .tf files in {base} or below{_terraform_json_hint(base)}")
     refuse_unparsed(layout.unlisted, allowed=allow_parse_errors)  # a folder not listed: its files are not read
     unlisted_notes = [
         f"{folder}/ in the scanned folder: {why}; any Terraform in it is not reviewed"

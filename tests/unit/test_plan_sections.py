@@ -4,6 +4,7 @@ bounded, tolerant of any JSON where a section should be, and an errored plan ref
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -63,3 +64,11 @@ def test_an_invoked_action_says_how_it_is_invoked() -> None:
     invocation = {"address": "action.a.b", "invoke_action_trigger": {}}
     (note,) = section_notes({**BASE, "action_invocations": [invocation]})
     assert note.endswith("action.a.b (invoked with `terraform apply -invoke`)")
+
+
+def test_terraform_1_2s_condition_results_are_known() -> None:
+    """Terraform 1.2 (format 1.1) wrote the results of preconditions and postconditions as `condition_results`,
+    the section 1.3 renamed `checks`: a plan of that version was told it held a key tfreview does not know."""
+    plan = Path(__file__).resolve().parents[1] / "data" / "plans" / "real17" / "opentofu__show_json__conditions.json"
+    assert section_notes(json.loads(plan.read_text(encoding="utf-8"))) == ()
+    assert load_plan(plan.read_bytes(), path=str(plan)).coverage.notes == ()

@@ -148,6 +148,9 @@ class ResourceChange:
     # the head's (ADR 0475). None and empty in plan mode: the before side is the state, known in full.
     before_unknown: Any = None
     before_known_prefixes: Mapping[str, str] = field(default_factory=dict)
+    # plan mode: the deposed key of an object an unfinished create-before-destroy replace left behind (Terraform's
+    # `deposed`); the change is that old object's, and the current object at the same address is another change
+    deposed: str | None = None
 
     kind: ChangeKind = field(init=False, repr=False, compare=False)  # folded from `actions` once
 
@@ -163,7 +166,7 @@ class ResourceChange:
 class _ResourceChangeDraft(ResourceChange):
     """A ResourceChange while `new_resource_change` fills it: the same layout (no slot of its own), with plain
     attribute stores where the frozen class raises; filled, it becomes a ResourceChange (`__class__` set, which
-    the same layout allows). 27 plain stores cost about a third of 27 slot-descriptor `__set__` calls (ADR 0430)."""
+    the same layout allows). 28 plain stores cost about a third of 28 slot-descriptor `__set__` calls (ADR 0430)."""
 
     __slots__ = ()
     __setattr__ = object.__setattr__
@@ -189,10 +192,11 @@ def new_resource_change(
     previous_address: str | None,
     references: Mapping[str, tuple[str, ...]],
     configured: Any,
+    deposed: str | None = None,
 ) -> ResourceChange:
     """`ResourceChange(...)` (no location, suppressions or prefixes: what a plan gives) for the plan reader, which
     makes one per resource, tens of thousands per plan: a frozen dataclass's `__init__` looks `object.__setattr__`
-    up for each of its 27 fields; this fills a `_ResourceChangeDraft` with plain stores. The same object, equal
+    up for each of its 28 fields; this fills a `_ResourceChangeDraft` with plain stores. The same object, equal
     and hashing alike (tests/unit/test_plan_json.py)."""
     change: Any = object.__new__(_ResourceChangeDraft)  # Any: mypy sees the frozen fields, not the stores
     change.address = address
@@ -222,6 +226,7 @@ def new_resource_change(
     change.open_blocks = ()
     change.before_unknown = None
     change.before_known_prefixes = {}
+    change.deposed = deposed
     kind = _KINDS.get(actions)
     change.kind = kind if kind is not None else ChangeKind.from_actions(actions)
     change.__class__ = ResourceChange
@@ -247,6 +252,40 @@ def strip_index(address: str) -> str:
         # without a Python step per character (it runs for every instance in a plan, several µs each)
         return _KEY.sub("", address)
     return _walk_keys(address)
+
+
+def instance_key(key: str | int) -> str:
+    r"""`0` → `[0]`; `"a"` → `["a"]`, quoted as Terraform writes addresses (ADR 0594): as HCL quotes a string
+    (`internal/addrs/instance_key.go`, `toHCLQuotedString`), not as JSON does, so that HCL mode and a plan name an
+    instance alike. `${`/`%{` doubled, a character Go does not print as `\uXXXX` (`\UXXXXXXXX` past the BMP).
+
+    >>> print(instance_key("${x}"), instance_key("nb\u00a0sp"), instance_key('q"uote'), instance_key(0))
+    ["$${x}"] ["nb\u00a0sp"] ["q\"uote"] [0]
+    """
+    if isinstance(key, int):
+        return f"[{key}]"
+    if key.isprintable() and not any(mark in key for mark in _QUOTED_MARKS):
+        return f'["{key}"]'  # the common case: nothing to escape
+    return "[" + _hcl_quoted(key) + "]"
+
+
+_QUOTED_MARKS = ('"', "\\", "${", "%{")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
+
+
+def _hcl_quoted(text: str) -> str:
+    out = ['"']
+    for position, char in enumerate(text):
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char in "$%":
+            out.append(char * 2 if text.startswith("{", position + 1) else char)
+        elif not char.isprintable():  # Python's and Go's `unicode.IsPrint` agree: categories C and Z but U+0020
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
 
 
 _PLAIN_KEYS = re.compile(r"(?:[^\[\]]*\[[^\[\]]*\])*[^\[\]]*")

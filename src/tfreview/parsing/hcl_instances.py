@@ -25,12 +25,12 @@ with the variables whose defaults leave it out (ADR 0360). Literal zeros, the tr
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tfreview.core.plan import instance_key
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_syntax import Attribute, Block, body_items
 from tfreview.parsing.hcl_values import Evaluator, Scope
@@ -92,13 +92,6 @@ def expand(block: Block, scope: Scope) -> Expansion:
             instance = Instance(instance_key(0), {"count": {"index": 0}}) if item.name == "count" else Instance()
             return Expansion((instance,), None, condition)
     return SINGLE
-
-
-def instance_key(key: str | int) -> str:
-    """`0` → `[0]`; `"a"` → `["a"]`, quoted as Terraform writes addresses."""
-    if isinstance(key, int):
-        return f"[{key}]"
-    return "[" + json.dumps(key, ensure_ascii=False) + "]"
 
 
 def _count(value: Any) -> Expansion:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from tfreview.parsing.hcl_instances import instance_key
+from tfreview.core.plan import instance_key
 from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, traversal
 from tfreview.parsing.hcl_values import EVALUATION_ERRORS, Evaluator, Scope
 

@@ -14,12 +14,13 @@ from typing import Any
 import orjson
 
 from tfreview.core.errors import InputError
-from tfreview.core.plan import ChangeSet, ResourceChange, new_resource_change, strip_index
+from tfreview.core.plan import ChangeSet, ResourceChange, instance_key, new_resource_change, strip_index
 from tfreview.core.redact import sensitive_variable_values
 from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.module_calls import module_call_changes
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
+from tfreview.parsing.plan_look_alikes import UI_STREAM, is_ui_message, more_than_one_document
 from tfreview.parsing.plan_numbers import read_exact
 from tfreview.parsing.plan_sections import KNOWN_ACTIONS, errored_plan_problem, section_notes, unknown_action_notes
 
@@ -116,6 +117,8 @@ def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
     where = f"line {exc.lineno}, column {exc.colno}"
     if "depth limit" in exc.msg:
         return f"the JSON is nested more than {_MAX_NESTING} levels deep (at {where}); not a plan"
+    if "after document" in exc.msg or exc.msg.startswith("Extra data"):
+        return more_than_one_document(text.lstrip("\ufeff").lstrip(), where)
     found = text.lstrip("\ufeff")[exc.pos : exc.pos + 9]
     for literal in ("NaN", "Infinity", "-Infinity"):
         if found.startswith(literal):
@@ -125,6 +128,8 @@ def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
 
 def describe(document: Any) -> str:
     """What a JSON document that is not a plan looks like, for the error message."""
+    if is_ui_message(document):
+        return UI_STREAM
     if isinstance(document, list):
         return f"a JSON array of {len(document)} items"
     if not isinstance(document, Mapping):
@@ -352,6 +357,7 @@ def _changes(
                 previous if type(previous) is str else None,
                 (references.get(config_address) or {}) if references else {},
                 configured.get(config_address) if configured else None,
+                deposed if type(deposed := item_get("deposed")) is str and deposed else None,
             )
         )
     return out
@@ -403,7 +409,7 @@ def _address_of(item: Mapping[str, Any]) -> str | None:
     if isinstance(index, int):
         address += f"[{index}]"
     elif isinstance(index, str):
-        address += f'["{index}"]'
+        address += instance_key(index)
     module = item.get("module_address")
     return f"{module}.{address}" if isinstance(module, str) and module else address
 

@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# every top-level key Terraform 1.14 (`internal/command/jsonplan/plan.go`) and OpenTofu 1.10 write in a plan
+# every top-level key Terraform 1.2 to 1.14 (`internal/command/jsonplan/plan.go`) and OpenTofu 1.10 write in a plan
 KNOWN_KEYS = frozenset(
     {
         "format_version",
@@ -37,6 +37,7 @@ KNOWN_KEYS = frozenset(
         "configuration",
         "relevant_attributes",
         "checks",
+        "condition_results",  # Terraform 1.2 (format 1.1): the results `checks` holds since 1.3
         "timestamp",
         "applyable",
         "complete",

@@ -8,26 +8,31 @@ when the intake tells it the delivery existed.
 Issue 9 item 12: only the redacted copy is stored, and a finding that rests on a secret's own shape (an access
 key id in a Lambda environment) cannot be found on it. So the `secrets` rules run here, on the ORIGINAL in
 memory, and their findings (whose evidence the engine has already redacted) are kept with the stored plan;
-the worker adds those its review of the redacted copy can no longer show.
+the worker adds those its review of the redacted copy can no longer show. The same holds for any rule reading a
+value the stored copy masks as "(sensitive value)" (a `*` policy, a 0.0.0.0/0 CIDR the plan marks sensitive):
+when the upload holds such a value, every rule runs on the original and the findings of the resources holding
+one are kept too (ADR 0595), so the service finds what `tfreview scan` finds on the same plan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import orjson
 
 from tfreview.core.errors import InputError, IntegrityError
-from tfreview.core.plan import ChangeSet
+from tfreview.core.plan import ChangeSet, ResourceChange
 from tfreview.core.policy import Policy
+from tfreview.core.redact import sensitive_strings
 from tfreview.core.review import review
 from tfreview.parsing.plan_json import load_plan
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import ReviewJob, review_id_of
 from tfreview.ports.records import Delivery, SourceInfo, Tenant
 from tfreview.render.json_report import finding_document
-from tfreview.rules import load_rules
+from tfreview.rules import load_rules, load_rules_for
 from tfreview.service.container import Services
 from tfreview.service.intake import accept_delivery
 from tfreview.sources.uploaded import PLAN_JSON_KINDS, TARBALL_KINDS, change_set_in_memory
@@ -98,8 +103,71 @@ def secret_findings(body: bytes, kind: str) -> list[dict[str, Any]]:
             raise
         return []  # the store refuses it with its own one-line error
     rules = [rule for rule in load_rules() if rule.category == SECRET_CATEGORY]
+    masked = masked_addresses(change_set)
+    if masked:  # a rule may read what the stored copy masks: the rules of those resources, on the original (ADR 0595)
+        ids = {rule.id for rule in rules}
+        types = {change.type for change in (*change_set.changes, *change_set.drift) if change.address in masked}
+        rules += [rule for rule in load_rules_for(types) if rule.id not in ids]
     result = review(change_set, rules, Policy())
-    return [finding_document(finding) for finding in result.findings]
+    return [
+        finding_document(finding)
+        for finding in result.findings
+        if finding.category == SECRET_CATEGORY or finding.address in masked
+    ]
+
+
+def masked_addresses(change_set: ChangeSet) -> frozenset[str]:
+    """The addresses of the changes (and drift) whose values the stored copy masks as "(sensitive value)": a value
+    under a `*_sensitive` mask, or a string holding one of the sensitive values of the upload (a copy of it)."""
+    changes = [*change_set.changes, *change_set.drift]
+    secrets = set(change_set.sensitive_values)
+    marked = set()
+    for change in changes:
+        found = sensitive_strings(change.before, change.before_sensitive, numbers=True)
+        found |= sensitive_strings(change.after, change.after_sensitive, numbers=True)
+        if found or _marks(change.before_sensitive) or _marks(change.after_sensitive):
+            marked.add(change.address)
+        secrets |= found
+    for output in change_set.output_changes.values():
+        if isinstance(output, dict):
+            for side in ("before", "after"):
+                secrets |= sensitive_strings(output.get(side), output.get(f"{side}_sensitive"), numbers=True)
+    if secrets:
+        marked.update(change.address for change in changes if _holds(_values(change), secrets))
+    return frozenset(marked)
+
+
+def _values(change: ResourceChange) -> Iterable[Any]:
+    return (change.before, change.after)
+
+
+def _marks(mask: Any) -> bool:
+    """Whether a sensitive mask marks anything (a `true` leaf)."""
+    stack = [mask]
+    while stack:
+        node = stack.pop()
+        if node is True:
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _holds(values: Iterable[Any], secrets: set[str]) -> bool:
+    """Whether a string leaf of `values` holds one of `secrets` (the stored copy masks it there too)."""
+    stack = list(values)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if any(secret in node for secret in secrets):
+                return True
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _change_set(body: bytes, kind: str) -> ChangeSet:

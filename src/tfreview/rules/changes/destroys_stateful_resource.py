@@ -15,6 +15,15 @@ def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]
     if info is None or change.kind is not ChangeKind.DELETE:
         return
     reason = reason_text(change)
+    if change.deposed is not None:  # the old object of a replace that did not finish, not the current one
+        yield Hit(
+            "",
+            f"destroys a deposed object of this {change.type} (key {change.deposed}), the old object an earlier "
+            f"create-before-destroy replace left behind; at risk: {info.data}, as far as that old object still "
+            "holds them. The current object at this address stays.",
+            severity=info.severity,
+        )
+        return
     if reason is not None:
         why = f"Terraform destroys it because {reason}."
     elif change_set.source == "hcl":

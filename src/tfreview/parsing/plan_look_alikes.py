@@ -1,0 +1,39 @@
+r"""Files passed for a plan that are not one, named in the error: `terraform plan -json`'s UI stream (one JSON message
+a line, not the plan) and plans one after another (`terragrunt run-all show -json`, one per module).
+
+>>> is_ui_message({"@level": "info", "@message": "Terraform 1.9.8", "type": "version"})
+True
+>>> more_than_one_document('{"format_version": "1.2"}\n{"format_version": "1.2"}', "line 2, column 1")[:35]
+'more than one JSON document in the '
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+UI_STREAM = (
+    "the machine-readable UI output of `terraform plan -json` (one message a line); write the plan with "
+    "`terraform plan -out=tfplan`, then `terraform show -json tfplan > plan.json` (`tofu` alike)"
+)
+_FIRST_LINE = 64 * 1024  # a UI message is a line of a few hundred bytes; a longer first line is read no further
+
+
+def is_ui_message(document: Any) -> bool:
+    """A message of Terraform's (or OpenTofu's) machine-readable UI: `{"@level", "@message", "type", …}`."""
+    return isinstance(document, Mapping) and "@message" in document and "type" in document
+
+
+def more_than_one_document(text: str, where: str) -> str:
+    line = text[:_FIRST_LINE].split("\n", 1)[0]
+    try:
+        first = json.loads(line) if len(line) < _FIRST_LINE else None
+    except ValueError:
+        first = None
+    if is_ui_message(first):
+        return f"not a Terraform plan: this is {UI_STREAM}"
+    return (
+        f"more than one JSON document in the file (the second starts at {where}); a plan is one document: "
+        "scan the plans one at a time (`terragrunt run-all show -json` writes one per module)"
+    )
