@@ -39,6 +39,7 @@ from tfreview.integrations.github.api_values import (
     json_list,
     message_of,
     next_link,
+    refusal_text,
     repo_name,
 )
 from tfreview.integrations.github.auth import API_VERSION, USER_AGENT, GitHubAuth
@@ -361,7 +362,8 @@ class GitHubClient(ChecksAndReviews):
             self.limiter.write_done(slot)
             status = response.status_code
             message = message_of(response) if status >= 400 else ""
-            wait = self.limiter.after_response(key, status, response.headers, message)
+            said = refusal_text(response) if status in (403, 429) else ""
+            wait = self.limiter.after_response(key, status, response.headers, said)
             if status < 300:
                 return response
             if not redirected and (moved := self._followed_redirect(method, response)) is not None:

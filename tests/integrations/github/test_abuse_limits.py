@@ -1,0 +1,104 @@
+"""GitHub's abuse-detection refusals, as GitHub really sends them (session 17): a 403 whose JSON says "You have
+triggered an abuse detection mechanism" with `documentation_url` ending `#abuse-rate-limits` and no `retry-after`
+(GitHub's older wording, still seen in the wild and from GitHub Enterprise Server), and the same refusal as an HTML
+page from GitHub's front end. GitHub documents both as a secondary rate limit: wait at least a minute, then send
+the request again. They were read as "permission denied" (AuthError): the publish died and the pull request never
+got its comment. A plain 403 that names no limit stays a permission failure (never retried)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.fakes.github import FakeClock, FakeGitHub
+from tfreview.core.errors import AuthError
+from tfreview.integrations.github import GitHubClient, RateLimited, build_github_client
+
+REPO = "octo/infra"
+ABUSE = {
+    "documentation_url": "https://developer.github.com/v3/#abuse-rate-limits",
+    "message": "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.",
+}
+ABUSE_HTML = (
+    b"<!DOCTYPE html><html><head><title>Whoa there!</title></head><body><h1>Whoa there!</h1>"
+    b"<p>You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.</p>"
+    b"</body></html>"
+)
+NOT_A_LIMIT = b"<!DOCTYPE html><html><body><h1>Access denied</h1><p>Blocked by policy.</p></body></html>"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(start=int(time.time()) + 0.5)
+
+
+@pytest.fixture
+def github(clock: FakeClock) -> Iterator[FakeGitHub]:
+    with FakeGitHub(clock=clock) as fake:
+        fake.add_installation(42, "octo", repos=[REPO])
+        fake.add_commit(REPO, "main", {"main.tf": "# base\n"})
+        fake.add_commit(REPO, "feature", {"main.tf": "# head\n"}, base="main")
+        fake.open_pull_request(REPO, head="feature")
+        yield fake
+
+
+@pytest.fixture
+def client(github: FakeGitHub, clock: FakeClock, tmp_path: Path) -> Iterator[GitHubClient]:
+    with httpx.Client(timeout=10) as http:
+        yield build_github_client(
+            github.app_settings(tmp_path), http, installation_id=42, clock=clock, sleep=clock.sleep
+        )
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [(ABUSE, {}), (ABUSE_HTML, {"Content-Type": "text/html; charset=utf-8"})],
+    ids=["json-abuse-detection", "html-abuse-detection"],
+)
+def test_an_abuse_detection_403_without_retry_after_waits_a_minute_and_the_write_is_sent_once(
+    github: FakeGitHub, client: GitHubClient, clock: FakeClock, body: object, headers: dict[str, str]
+) -> None:
+    github.answer_next(403, body, headers=headers, method="POST", path_contains="/comments")
+    start = clock()
+    client.create_issue_comment(REPO, 1, "the review")
+    assert [c["body"] for c in github.comments(REPO, 1)] == ["the review"]  # sent again, once: 0 lost, 0 twice
+    assert clock() - start >= 60  # GitHub: "wait for at least one minute before retrying"
+    assert max(clock.sleeps) >= 60
+
+
+def test_an_abuse_detection_403_on_a_read_waits_too(github: FakeGitHub, client: GitHubClient, clock: FakeClock) -> None:
+    github.answer_next(403, ABUSE, method="GET", path_contains="/pulls/1")
+    assert client.get_pull_request(REPO, 1).number == 1
+    assert max(clock.sleeps) >= 60
+
+
+def test_an_html_403_that_names_no_limit_is_still_a_permission_failure_sent_once(
+    github: FakeGitHub, client: GitHubClient, clock: FakeClock
+) -> None:
+    github.answer_next(
+        403, NOT_A_LIMIT, headers={"Content-Type": "text/html"}, method="POST", path_contains="/comments", times=9
+    )
+    with pytest.raises(AuthError, match=r"POST /repos/octo/infra/issues/1/comments: 403 Forbidden$"):
+        client.create_issue_comment(REPO, 1, "the review")
+    assert len(github.requests_to("POST", "/comments")) == 1  # a 4xx that cannot succeed is not sent again
+    assert clock.sleeps == []
+    assert github.comments(REPO, 1) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [(ABUSE, {}), (ABUSE_HTML, {"Content-Type": "text/html"})],
+    ids=["json-abuse-detection", "html-abuse-detection"],
+)
+def test_the_installation_token_request_refused_by_abuse_detection_is_a_wait_not_a_permission_failure(
+    github: FakeGitHub, client: GitHubClient, body: object, headers: dict[str, str]
+) -> None:
+    github.answer_next(403, body, headers=headers, method="POST", path_contains="/access_tokens")
+    with pytest.raises(RateLimited, match=r"access_tokens: refused by a rate limit") as raised:
+        client.get_pull_request(REPO, 1)
+    assert raised.value.wait_seconds >= 60
+    assert client.get_pull_request(REPO, 1).number == 1  # the job's next attempt, after the wait
