@@ -102,3 +102,19 @@ def test_the_installation_token_request_refused_by_abuse_detection_is_a_wait_not
         client.get_pull_request(REPO, 1)
     assert raised.value.wait_seconds >= 60
     assert client.get_pull_request(REPO, 1).number == 1  # the job's next attempt, after the wait
+
+
+def test_a_secondary_limit_that_goes_on_doubles_the_wait_and_a_write_that_goes_through_ends_the_row(
+    github: FakeGitHub, client: GitHubClient, clock: FakeClock
+) -> None:
+    """GitHub: "If your request continues to fail due to a secondary rate limit, wait for an exponentially increasing
+    amount of time between retries". The same `retry-after: 2` four times in a row was waited 2, 2, 2, 2 s: a client
+    that keeps asking while refused risks the App's ban. Now 2, 4, 8, 16 s; after a write goes through, 2 s again."""
+    refusal = {"message": "You have exceeded a secondary rate limit."}
+    github.answer_next(403, refusal, headers={"Retry-After": "2"}, method="POST", path_contains="/comments", times=4)
+    client.create_issue_comment(REPO, 1, "first")
+    assert clock.sleeps == [2, 4, 8, 16]
+    github.answer_next(403, refusal, headers={"Retry-After": "2"}, method="POST", path_contains="/comments", times=1)
+    client.create_issue_comment(REPO, 1, "second")
+    assert clock.sleeps[4:] == [2]
+    assert [c["body"] for c in github.comments(REPO, 1)] == ["first", "second"]

@@ -73,6 +73,8 @@ class _KeyState:
     blocked_kind: str = "primary"
     writes: deque[list[float]] = field(default_factory=deque)  # [time] per write of the last hour: its start,
     # then its end once answered — GitHub counts a write somewhere in between, so the later time is kept
+    refusals: int = 0  # secondary refusals in a row: each doubles the wait GitHub states (ADR 0589)
+    refused_write: bool = False  # the last refusal was of a write: only a write that goes through ends the row
 
 
 class RateLimiter:
@@ -125,9 +127,13 @@ class RateLimiter:
             with self._lock:
                 slot[0] = max(slot[0], self._clock())
 
-    def after_response(self, key: str, status: int, headers: Mapping[str, str], message: str = "") -> float | None:
+    def after_response(
+        self, key: str, status: int, headers: Mapping[str, str], message: str = "", *, write: bool = False
+    ) -> float | None:
         """Record the limits an answer reports. Returns the wait before retrying when the answer is a
-        rate-limit refusal (403/429), else None."""
+        rate-limit refusal (403/429), else None. A secondary refusal that follows another one without a request
+        of its kind going through in between waits twice as long as the one before (GitHub: "wait for an
+        exponentially increasing amount of time between retries"), up to `LONGEST_WAIT`."""
         now = self._clock()
         remaining = header_number(headers.get("x-ratelimit-remaining"))
         reset = header_number(headers.get("x-ratelimit-reset"))
@@ -152,7 +158,11 @@ class RateLimiter:
                 elif status == 429 or names_a_limit(message):
                     refused = SECONDARY_DEFAULT_WAIT
                 if refused is not None:
+                    refused = min(refused * 2 ** min(state.refusals, 12), max(refused, LONGEST_WAIT))
+                    state.refusals, state.refused_write = state.refusals + 1, write
                     self._block(state, now + refused, "secondary")
+            if status < 400 and (write or not state.refused_write):
+                state.refusals = 0
         if refused is not None:
             log.warning("GitHub rate limit for %s: waiting %.0f s before the next request", key, refused)
         return refused
