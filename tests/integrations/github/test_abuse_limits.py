@@ -16,7 +16,8 @@ import pytest
 
 from tests.fakes.github import FakeClock, FakeGitHub
 from tfreview.core.errors import AuthError
-from tfreview.integrations.github import GitHubClient, RateLimited, build_github_client
+from tfreview.integrations.github import GitHubClient, GitHubRejected, RateLimited, build_github_client
+from tfreview.integrations.github import client as client_module
 
 REPO = "octo/infra"
 ABUSE = {
@@ -118,3 +119,18 @@ def test_a_secondary_limit_that_goes_on_doubles_the_wait_and_a_write_that_goes_t
     client.create_issue_comment(REPO, 1, "second")
     assert clock.sleeps[4:] == [2]
     assert [c["body"] for c in github.comments(REPO, 1)] == ["first", "second"]
+
+
+def test_a_search_before_create_longer_than_the_pages_read_is_refused_not_cut_short(
+    github: FakeGitHub, client: GitHubClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list past `MAX_PAGES` stopped there with a warning, as if it ended: for the comments searched before our one
+    comment is created, an item left out could be that comment, and a second one would be posted. Now the searches
+    before a create (comments, check runs) refuse for good; the scans (repositories, open pull requests) still stop
+    with a warning. (github.com closes an issue's comments at 2,500, 25 pages: a GitHub Enterprise Server may not.)"""
+    monkeypatch.setattr(client_module, "MAX_PAGES", 2)
+    for index in range(201):  # three pages of 100
+        github.add_comment(REPO, 1, f"chatter {index}")
+    with pytest.raises(GitHubRejected, match=r"comments: more than 2 pages .* not read to the end"):
+        client.list_issue_comments(REPO, 1)
+    assert len(github.requests_to("GET", r"/issues/1/comments$")) == 2  # the pages read, no more
