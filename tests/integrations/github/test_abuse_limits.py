@@ -16,7 +16,7 @@ import pytest
 
 from tests.fakes.github import FakeClock, FakeGitHub
 from tfreview.core.errors import AuthError
-from tfreview.integrations.github import GitHubClient, GitHubRejected, RateLimited, build_github_client
+from tfreview.integrations.github import GitHubClient, GitHubRejected, RateLimited, RateLimiter, build_github_client
 from tfreview.integrations.github import client as client_module
 
 REPO = "octo/infra"
@@ -134,3 +134,16 @@ def test_a_search_before_create_longer_than_the_pages_read_is_refused_not_cut_sh
     with pytest.raises(GitHubRejected, match=r"comments: more than 2 pages .* not read to the end"):
         client.list_issue_comments(REPO, 1)
     assert len(github.requests_to("GET", r"/issues/1/comments$")) == 2  # the pages read, no more
+
+
+def test_refusals_of_requests_in_flight_together_are_one_refusal_not_a_row() -> None:
+    """Four workers' writes sent at the same instant, all refused: one refusal (3 s), not four in a row (24 s)."""
+    clock = FakeClock(start=0.0)
+    limiter = RateLimiter(clock=clock, sleep=clock.sleep)
+    said = {"retry-after": "3"}
+    assert [limiter.after_response("42", 403, said, write=True) for _ in range(4)] == [3, 3, 3, 3]
+    clock.advance(3)
+    assert limiter.after_response("42", 403, said, write=True) == 6  # sent after the wait, refused again
+    clock.advance(6)
+    assert limiter.after_response("42", 201, {}, write=True) is None
+    assert limiter.after_response("42", 403, said, write=True) == 3  # the row ended with the write that went through

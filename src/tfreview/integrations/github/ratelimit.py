@@ -158,8 +158,12 @@ class RateLimiter:
                 elif status == 429 or names_a_limit(message):
                     refused = SECONDARY_DEFAULT_WAIT
                 if refused is not None:
-                    refused = min(refused * 2 ** min(state.refusals, 12), max(refused, LONGEST_WAIT))
-                    state.refusals, state.refused_write = state.refusals + 1, write
+                    # a request sent while the key was already blocked (in flight beside the one refused first) is
+                    # the same refusal, not one more in the row: it does not double the wait again
+                    again = state.blocked_until <= now or state.blocked_kind != "secondary"
+                    row = state.refusals if again else max(state.refusals - 1, 0)
+                    refused = min(refused * 2 ** min(row, 12), max(refused, LONGEST_WAIT))
+                    state.refusals, state.refused_write = state.refusals + int(again), write
                     self._block(state, now + refused, "secondary")
             if status < 400 and (write or not state.refused_write):
                 state.refusals = 0
