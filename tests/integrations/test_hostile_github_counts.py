@@ -54,10 +54,11 @@ def test_a_comment_refused_for_good_still_leaves_one_completed_check_run_and_a_d
     wait_for(publish_dead, "the publish job to end")
     runs = github.check_runs(REPO, sha)
     assert len(runs) == 1, runs  # the verdict is on the head even though the comment could not be
-    assert runs[0]["status"] == "completed" and runs[0]["conclusion"] == "failure", runs[0]
+    assert (runs[0]["status"], runs[0]["conclusion"]) == ("completed", "failure"), runs[0]
     assert github.comments(REPO, number) == []
     dead = [j for j in stack.services.queue.list(limit=50).items if j.kind == "publish"]
-    assert len(dead) == 1 and REFUSED in (dead[0].last_error or ""), dead
+    assert len(dead) == 1, dead
+    assert REFUSED in (dead[0].last_error or ""), dead
     assert len(github.requests_to("POST", "/comments")) == 1  # a 422 that cannot succeed is not sent again
 
 
@@ -72,9 +73,7 @@ def test_github_api_calls_per_review(github: FakeGitHub, tmp_path: Path, stacks:
     for number in numbers:
         sha = github.pull_request(REPO, number).head_sha
         wait_for(lambda n=number: len(ours(github, REPO, n)) == 1, "the comment")
-        wait_for(
-            lambda s=sha: [r for r in github.check_runs(REPO, s) if r["status"] == "completed"], "the check run"
-        )
+        wait_for(lambda s=sha: [r for r in github.check_runs(REPO, s) if r["status"] == "completed"], "the check run")
     calls = collections.Counter(f"{r.method} {_shape(r.path)}" for r in github.requests)
     for call, count in sorted(calls.items()):
         print(f"{count:3d} {call}")
@@ -137,7 +136,7 @@ def test_a_hostile_github_at_once_still_gives_every_pull_request_one_comment_and
     for number in numbers:
         assert len(ours(github, REPO, number)) == 1, number
         runs = github.check_runs(REPO, github.pull_request(REPO, number).head_sha)
-        assert len(runs) == 1 and runs[0]["status"] == "completed", (number, runs)
+        assert [run["status"] for run in runs] == ["completed"], (number, runs)
     assert sum(len(github.comments(REPO, n)) for n in numbers) == 8  # nothing else was posted
     print(f"refused writes: {len(github.refused_times)}, writes: {len(github.write_times)}")
     assert github.refused_times, "the secondary limit was met"
@@ -148,7 +147,8 @@ def test_a_hostile_github_at_once_still_gives_every_pull_request_one_comment_and
 
     marker_secret = (tmp_path / "marker-secret").read_text(encoding="utf-8")
     canaries = [github.app_private_key_pem().splitlines()[1], marker_secret, stack.webhook_secret, *github._tokens]
-    assert revoked and set(revoked).isdisjoint(github._tokens)  # a new token was minted after the 401
+    assert revoked
+    assert set(revoked).isdisjoint(github._tokens)  # a new token was minted after the 401
     canaries += revoked
     everything = "\n".join(
         itertools.chain(

@@ -28,8 +28,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from tfreview.core.errors import TfreviewError
-from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected
 from tfreview.core.redact import scrub_text
+from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected
 from tfreview.integrations.github.models import DeliveryPage, HookDelivery, Installation, PullRequest, Repository
 from tfreview.plumbing.clock import Clock, as_utc, utcnow
 from tfreview.ports.job_types import PullRequestHead, ReviewJob

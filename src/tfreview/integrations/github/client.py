@@ -371,8 +371,9 @@ class GitHubClient(ChecksAndReviews):
             self.limiter.write_done(slot)
             status = response.status_code
             message = message_of(response) if status >= 400 else ""
-            said = refusal_text(response) if status in (403, 429) else ""
-            wait = self.limiter.after_response(key, status, response.headers, said, write=is_write)
+            wait = self.limiter.after_response(
+                key, status, response.headers, refusal_text(response) if status in (403, 429) else "", write=is_write
+            )
             if status < 300:
                 return response
             if not redirected and (moved := self._followed_redirect(method, response)) is not None:
