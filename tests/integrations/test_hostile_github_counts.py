@@ -138,7 +138,12 @@ def test_a_hostile_github_at_once_still_gives_every_pull_request_one_comment_and
         runs = github.check_runs(REPO, github.pull_request(REPO, number).head_sha)
         assert [run["status"] for run in runs] == ["completed"], (number, runs)
     assert sum(len(github.comments(REPO, n)) for n in numbers) == 8  # nothing else was posted
-    print(f"refused writes: {len(github.refused_times)}, writes: {len(github.write_times)}")
+    first_refusal = github.refused_times[0] if github.refused_times else 0.0
+    print(
+        f"refused writes: {len(github.refused_times)}, writes: {len(github.write_times)},",
+        "at +",
+        [round(t - first_refusal, 1) for t in github.refused_times],
+    )
     assert github.refused_times, "the secondary limit was met"
     for refused_at in github.refused_times:  # the next write waited the retry-after
         later = [t for t in github.write_times if t > refused_at]
