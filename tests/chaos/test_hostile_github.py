@@ -26,6 +26,30 @@ ABUSE_PAGE = (
 )
 
 
+def make_hostile(github: FakeGitHub) -> None:
+    """Writes performed then answered 502, not at all or with half a body; 502 reads; the abuse page twice."""
+    for mode in ("502", "drop", "cut"):
+        github.lose_next_response(method="POST", path_contains="/comments", mode=mode)
+        github.lose_next_response(method="POST", path_contains="/check-runs", mode=mode)
+    github.fail_next(502, method="GET", path_contains="/files", times=2)
+    github.answer_next(
+        403,
+        ABUSE_PAGE,
+        headers={"Content-Type": "text/html", "Retry-After": "2"},
+        method="POST",
+        path_contains="/comments",
+        times=2,
+    )
+
+
+def assert_every_fault_met(github: FakeGitHub) -> None:
+    """The lost answers taken, the 502s sent, the abuse page sent twice, a revoked token refused (401)."""
+    assert not github._lose_rules
+    assert not github._fail_rules
+    assert [r.status for r in github.requests_to("POST", "/comments")].count(403) == 2
+    assert any(r.status == 401 for r in github.requests)
+
+
 @pytest.mark.chaos
 @pytest.mark.slow
 def test_a_hostile_github_loses_nothing_duplicates_nothing_and_learns_no_secret(tmp_path: Path) -> None:
@@ -34,18 +58,7 @@ def test_a_hostile_github_loses_nothing_duplicates_nothing_and_learns_no_secret(
     data.mkdir()
     with FakeGitHub() as github:
         pulls = open_pulls(github, PULLS)
-        for mode in ("502", "drop", "cut"):
-            github.lose_next_response(method="POST", path_contains="/comments", mode=mode)
-            github.lose_next_response(method="POST", path_contains="/check-runs", mode=mode)
-        github.fail_next(502, method="GET", path_contains="/files", times=2)
-        github.answer_next(
-            403,
-            ABUSE_PAGE,
-            headers={"Content-Type": "text/html", "Retry-After": "2"},
-            method="POST",
-            path_contains="/comments",
-            times=2,
-        )
+        make_hostile(github)
         env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=f"sqlite:///{data / 'tfreview.db'}")
         log = tmp_path / "workers.log"
         workers: list[subprocess.Popen[bytes]] = []
@@ -83,11 +96,7 @@ def test_a_hostile_github_loses_nothing_duplicates_nothing_and_learns_no_secret(
             tokens.update(github._tokens)
         for number, _sha in pulls:
             assert len(github.comments(REPO, number)) == 1, number
-        # every fault was met: the lost answers taken, the abuse page sent twice, a revoked token refused (401)
-        assert not github._lose_rules
-        assert not github._fail_rules
-        assert [r.status for r in github.requests_to("POST", "/comments")].count(403) == 2
-        assert any(r.status == 401 for r in github.requests)
+        assert_every_fault_met(github)
         logs = log.read_text(encoding="utf-8", errors="replace") + serve_log.read_text(
             encoding="utf-8", errors="replace"
         )
