@@ -68,3 +68,22 @@ def test_an_attempt_whose_date_does_not_read_does_not_end_the_scan(
     # taken as inside the window, never as older than it)
     assert sorted(github.redelivery_requests) == sorted(d["id"] for d in failed)
     assert result.acted == 250
+
+
+def test_a_cursor_that_comes_back_ends_the_scan_instead_of_reading_the_same_page_200_times(
+    github: FakeGitHub,  # noqa: F811
+    client: GitHubClient,  # noqa: F811
+    services: WiredServices,  # noqa: F811
+    clock: Clock,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    failed = github.add_delivery("ping", {"zen": "x"}, status_code=502)
+    item = {key: failed[key] for key in ("id", "guid", "delivered_at", "redelivery", "status", "status_code", "event")}
+    same = f'<{github.api_url}/app/hook/deliveries?per_page=100&cursor=v1_again>; rel="next"'
+    github.answer_next(200, [item], headers={"Link": same}, method="GET", path_contains="/hook/deliveries", times=999)
+
+    result = DeliveryReconciler(client, services, clock.utc).run_once()
+
+    assert len(github.requests_to("GET", r"^/app/hook/deliveries$")) == 2  # the first page, the cursor, then seen
+    assert result.acted == 1
+    assert "came back" in caplog.text

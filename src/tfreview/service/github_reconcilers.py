@@ -9,7 +9,8 @@ attempt) and asks GitHub to redeliver a guid only when
   GitHub marks a delivery failed when our 2xx came after its 10 s timeout, yet we stored it), and
 - it was not redelivered `MAX_REDELIVERIES` times already (a delivery we keep refusing stays refused), and
 - GitHub did not refuse to redeliver it for good (4xx: gone, too old): it is not asked again (ADR 0589).
-An attempt whose `delivered_at` does not read is taken as inside the window: it never ends the scan.
+An attempt whose `delivered_at` does not read is taken as inside the window: it never ends the scan; a cursor
+that comes back to a page already read does.
 The redelivery goes through the webhook route like any delivery: signed, verified, deduplicated.
 
 `PullRequestReconciler`: for every installation and repository, every open pull request whose head
@@ -205,6 +206,7 @@ class DeliveryReconciler:
         """Every guid with an attempt at or after `since` (all its listed attempts), newest pages first."""
         groups: dict[str, _Attempts] = {}
         cursor: str | None = None
+        cursors: set[str] = set()
         for _ in range(MAX_DELIVERY_PAGES):
             page = self.client.list_hook_deliveries(per_page=PAGE_SIZE, cursor=cursor)
             older = False
@@ -219,9 +221,13 @@ class DeliveryReconciler:
                 if group is None:
                     groups[delivery.guid] = group = _Attempts(delivery.guid, delivery)
                 group.add(delivery)
+            if page.next_cursor is not None and page.next_cursor in cursors:  # read again, it would be read 200 times
+                logger.warning("GitHub's deliveries cursor came back to a page already read: the scan ends there")
+                break
             cursor = page.next_cursor
             if cursor is None or older:
                 break
+            cursors.add(cursor)
         return groups
 
     def _stored_delivery_keys(self, since: datetime) -> set[str]:
