@@ -27,7 +27,7 @@ comment body over 65,536 characters is refused (422), a repository outside the i
 a write without the permission is 403 "Resource not accessible by integration".
 
 Failure modes: `revoke_token`, `fail_next` (5xx, no side effect), `lose_next_response` (the write
-happens, then a 502 or a dropped connection — I2), `secondary_limit` (403 + retry-after after N
+happens, then a 502, a dropped connection, or half the answer's body — I2), `secondary_limit` (403 + retry-after after N
 writes a minute), `primary_limit` (x-ratelimit-remaining: 0 until reset), `slow`, `poison_urls`
 (every URL in answers points at 169.254.169.254 — S4), `foreign_next_link`, `answer_next` (the next matching
 requests get a raw answer of our choosing: an HTML page with 200, JSON of the wrong shape, a redirect elsewhere).
@@ -442,7 +442,8 @@ class FakeGitHub:
     def lose_next_response(
         self, *, method: str = "POST", path_contains: str | None = None, mode: str = "502", times: int = 1
     ) -> None:
-        """The next matching write is PERFORMED, then answered 502 (`mode="502"`) or not at all (`"drop"`)."""
+        """The next matching write is PERFORMED, then answered 502 (`mode="502"`), not at all (`"drop"`), or with its
+        real status and headers and half its body before the connection closes (`"cut"`: a timeout mid-response)."""
         with self.lock:
             self._lose_rules.append(_Rule(502, method, path_contains, times, mode))
 
@@ -619,6 +620,8 @@ class FakeGitHub:
         if lose is not None:
             if lose.mode == "drop":
                 handler.drop()
+            elif lose.mode == "cut":
+                handler.cut(status, document, headers)
             else:
                 handler.reply(502, docs.basic_error("Server Error", 502), self._rate_headers())
             return
@@ -657,7 +660,7 @@ class FakeGitHub:
             headers = {**self._rate_headers(), **headers}
             record.status = status
             if lose is not None:
-                record.status = 0 if lose.mode == "drop" else 502
+                record.status = {"drop": 0, "cut": status}.get(lose.mode, 502)
         return status, document, headers, after, lose
 
     def _take_raw(
@@ -854,6 +857,22 @@ class _Handler(BaseHTTPRequestHandler):
 
     def drop(self) -> None:
         """Answer nothing: the connection closes without a response (a lost response)."""
+        self.close_connection = True
+
+    def cut(self, status: int, document: Any, headers: Mapping[str, str]) -> None:
+        """The answer's status, headers and Content-Length, then half its body, then the connection closes."""
+        data = json.dumps(document).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+        except OSError:
+            pass
         self.close_connection = True
 
     def _send(self, status: int, data: bytes, content_type: str, headers: Mapping[str, str] | None) -> None:

@@ -7,7 +7,10 @@ attempt) and asks GitHub to redeliver a guid only when
 - none of its attempts succeeded (status_code 1…399), and
 - the service does not hold that delivery already (our delivery log, keyed by X-GitHub-Delivery —
   GitHub marks a delivery failed when our 2xx came after its 10 s timeout, yet we stored it), and
-- it was not redelivered `MAX_REDELIVERIES` times already (a delivery we keep refusing stays refused).
+- it was not redelivered `MAX_REDELIVERIES` times already (a delivery we keep refusing stays refused), and
+- GitHub did not refuse to redeliver it for good (4xx: gone, too old): it is not asked again (ADR 0589).
+An attempt whose `delivered_at` does not read is taken as inside the window: it never ends the scan; a cursor
+that comes back to a page already read does.
 The redelivery goes through the webhook route like any delivery: signed, verified, deduplicated.
 
 `PullRequestReconciler`: for every installation and repository, every open pull request whose head
@@ -27,6 +30,7 @@ from typing import Protocol
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.redact import scrub_text
+from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected
 from tfreview.integrations.github.models import DeliveryPage, HookDelivery, Installation, PullRequest, Repository
 from tfreview.plumbing.clock import Clock, as_utc, utcnow
 from tfreview.ports.job_types import PullRequestHead, ReviewJob
@@ -150,6 +154,7 @@ class DeliveryReconciler:
         )
         self.retention = retention
         self.checkpoint: datetime | None = None  # the start of the last pass that redelivered everything it meant to
+        self.refused: dict[str, datetime] = {}  # guid → when GitHub refused its redelivery for good (4xx)
 
     def run_once(self) -> CatchUp:
         started = self.clock()
@@ -159,9 +164,10 @@ class DeliveryReconciler:
         attempts = self._failed_since(since)
         failed = [group for group in attempts.values() if not group.succeeded]
         processed = self._stored_delivery_keys(since - LOG_SLACK) if failed else set()
+        self.refused = {guid: at for guid, at in self.refused.items() if at >= started - self.retention}
         redelivered = skipped = errors = 0
         for group in failed:
-            if group.guid in processed:
+            if group.guid in processed or group.guid in self.refused:
                 skipped += 1  # we hold it (GitHub gave up waiting for our answer): never re-requested
                 continue
             if group.redeliveries >= MAX_REDELIVERIES:
@@ -170,6 +176,11 @@ class DeliveryReconciler:
                 continue
             try:
                 self.client.redeliver(group.latest.id)
+            except (GitHubRejected, GitHubNotFound) as exc:  # for good: asking again every period changes nothing
+                self.refused[group.guid] = started
+                skipped += 1
+                logger.warning("GitHub refused to redeliver %s: %s", group.guid, scrub_text(str(exc))[:300])
+                continue
             except TfreviewError as exc:  # tried again next period: the checkpoint does not move
                 errors += 1
                 logger.warning("redelivering %s failed: %s", group.guid, scrub_text(str(exc))[:300])
@@ -195,11 +206,12 @@ class DeliveryReconciler:
         """Every guid with an attempt at or after `since` (all its listed attempts), newest pages first."""
         groups: dict[str, _Attempts] = {}
         cursor: str | None = None
+        cursors: set[str] = set()
         for _ in range(MAX_DELIVERY_PAGES):
             page = self.client.list_hook_deliveries(per_page=PAGE_SIZE, cursor=cursor)
             older = False
             for delivery in page.deliveries:
-                if _instant(delivery.delivered_at) < since:
+                if _readable(delivery.delivered_at) and _instant(delivery.delivered_at) < since:
                     older = True
                     if delivery.guid not in groups:
                         continue  # an event wholly before the window; its attempts inside it count below
@@ -209,9 +221,13 @@ class DeliveryReconciler:
                 if group is None:
                     groups[delivery.guid] = group = _Attempts(delivery.guid, delivery)
                 group.add(delivery)
+            if page.next_cursor is not None and page.next_cursor in cursors:  # read again, it would be read 200 times
+                logger.warning("GitHub's deliveries cursor came back to a page already read: the scan ends there")
+                break
             cursor = page.next_cursor
             if cursor is None or older:
                 break
+            cursors.add(cursor)
         return groups
 
     def _stored_delivery_keys(self, since: datetime) -> set[str]:
@@ -364,6 +380,11 @@ def _instant(text: str) -> datetime:
         return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         return datetime.min.replace(tzinfo=UTC)
+
+
+def _readable(text: str) -> bool:
+    """True when `delivered_at` reads as an instant (one that does not is never taken for an old attempt)."""
+    return _instant(text) != datetime.min.replace(tzinfo=UTC)
 
 
 def _reason(exc: BaseException) -> str:

@@ -14,6 +14,7 @@ from tfreview.integrations.github.errors import GitHubUnavailable
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SHA_OR_REF = re.compile(r"^[A-Za-z0-9_./-]+$")
+_REFUSAL_TEXT_CHARS = 4000  # of an HTML refusal: its title and first paragraph
 
 
 def repo_name(repo: str) -> str:
@@ -79,6 +80,19 @@ def message_of(response: httpx.Response) -> str:
     if isinstance(document, dict) and isinstance(document.get("message"), str):
         return str(document["message"])[:300]
     return response.reason_phrase
+
+
+def refusal_text(response: httpx.Response) -> str:
+    """What a refusal says about itself, for telling a rate limit from a missing permission: the JSON `message` and
+    `documentation_url` (GitHub's older abuse-detection answer names its limit only there), or the start of a body
+    that is not JSON (GitHub's front end refuses with an HTML page)."""
+    try:
+        document = response.json()
+    except ValueError:
+        return response.text[:_REFUSAL_TEXT_CHARS]
+    if not isinstance(document, dict):
+        return ""
+    return " ".join(str(document.get(key))[:300] for key in ("message", "documentation_url") if document.get(key))
 
 
 def errors_of(response: httpx.Response) -> list[str]:

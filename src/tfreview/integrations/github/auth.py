@@ -30,9 +30,9 @@ import jwt
 
 from tfreview.core.errors import AuthError, ConfigError
 from tfreview.core.redact import scrub_text
-from tfreview.integrations.github.api_values import json_document
+from tfreview.integrations.github.api_values import json_document, refusal_text
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailable, RateLimited
-from tfreview.integrations.github.ratelimit import LONGEST_WAIT, SECONDARY_DEFAULT_WAIT
+from tfreview.integrations.github.ratelimit import LONGEST_WAIT, SECONDARY_DEFAULT_WAIT, names_a_limit
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
 from tfreview.plumbing.http import ResponseTooLarge, failure_name, header_number, parse_retry_after, send_bounded
 from tfreview.plumbing.secret_references import SecretSource
@@ -285,7 +285,7 @@ class AppAuth:
         )
         if remaining is not None and remaining <= 0 and reset is not None:
             return min(max(reset - self._clock(), 1.0), LONGEST_WAIT)
-        if "rate limit" in message.lower() or response.status_code == 429:
+        if response.status_code == 429 or "rate limit" in message.lower() or names_a_limit(refusal_text(response)):
             return SECONDARY_DEFAULT_WAIT
         return None
 

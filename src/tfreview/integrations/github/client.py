@@ -39,6 +39,7 @@ from tfreview.integrations.github.api_values import (
     json_list,
     message_of,
     next_link,
+    refusal_text,
     repo_name,
 )
 from tfreview.integrations.github.auth import API_VERSION, USER_AGENT, GitHubAuth
@@ -221,7 +222,7 @@ class GitHubClient(ChecksAndReviews):
 
     def list_issue_comments(self, repo: str, number: int) -> list[IssueComment]:
         path = f"/repos/{repo_name(repo)}/issues/{id_number(number)}/comments"
-        return [IssueComment.from_json(doc) for doc in self._pages(path)]
+        return [IssueComment.from_json(doc) for doc in self._pages(path, whole=True)]
 
     def create_issue_comment(self, repo: str, number: int, body: str) -> IssueComment:
         path = f"/repos/{repo_name(repo)}/issues/{id_number(number)}/comments"
@@ -238,7 +239,7 @@ class GitHubClient(ChecksAndReviews):
         params: dict[str, str] = {"filter": "all"}
         if name:
             params["check_name"] = name
-        return [CheckRun.from_json(doc) for doc in self._pages(path, params=params, key="check_runs")]
+        return [CheckRun.from_json(doc) for doc in self._pages(path, params=params, key="check_runs", whole=True)]
 
     # --- the request loop --------------------------------------------------------------------------
 
@@ -269,8 +270,11 @@ class GitHubClient(ChecksAndReviews):
         params: Mapping[str, str | int] | None = None,
         key: str | None = None,
         app: bool = False,
+        whole: bool = False,
     ) -> Iterator[dict[str, Any]]:
-        """Every item of a paginated list (`per_page=100`), following `Link: rel="next"` on our API host."""
+        """Every item of a paginated list (`per_page=100`), following `Link: rel="next"` on our API host. Past
+        `MAX_PAGES` a list stops with a warning — or, `whole` (a search before a create: an item left out could be
+        our own), is refused for good (`GitHubRejected`, ADR 0589)."""
         query: dict[str, str | int] | None = {"per_page": 100, **(params or {})}
         url: str | None = None
         read: set[httpx.URL] = set()  # the pages already read: a `next` link back to one of them is a loop
@@ -298,6 +302,12 @@ class GitHubClient(ChecksAndReviews):
             if httpx.URL(next_url) in read:  # its items would be counted twice, and again, up to MAX_PAGES
                 raise GitHubUnavailable(f"GitHub GET {path}: its next page links back to a page already read")
             url, query = next_url, None
+        if whole:
+            raise GitHubRejected(
+                f"GitHub GET {path}: more than {MAX_PAGES} pages (of 100); not read to the end, so nothing is"
+                " created that may exist already",
+                status=0,
+            )
         log.warning("GitHub list %s: stopped after %d pages", path, MAX_PAGES)
 
     def _on_api_host(self, url: str) -> bool:
@@ -361,7 +371,9 @@ class GitHubClient(ChecksAndReviews):
             self.limiter.write_done(slot)
             status = response.status_code
             message = message_of(response) if status >= 400 else ""
-            wait = self.limiter.after_response(key, status, response.headers, message)
+            wait = self.limiter.after_response(
+                key, status, response.headers, refusal_text(response) if status in (403, 429) else "", write=is_write
+            )
             if status < 300:
                 return response
             if not redirected and (moved := self._followed_redirect(method, response)) is not None:

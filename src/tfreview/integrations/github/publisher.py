@@ -10,6 +10,8 @@ Idempotent by construction, so a retried publish job changes nothing that is alr
 - two publishes of one pull request in this process take turns (a lock per repo#number: I3); across
   processes the unique publish-job key and the search-before-create do it;
 - a review of a commit that is no longer the PR's head does not overwrite the newer comment;
+- a comment GitHub refuses for good (422: a locked conversation, 2,500 comments) does not take the check run
+  with it: the run is written, then the refusal ends the publish (ADR 0588);
 - inline comments, when enabled, are sent at most once per head SHA (with the check run's creation)
   and only on lines inside the diff (`diff_lines`): one outside would fail the whole review (422);
 - with a plain token (no App) there is no check run at all: GitHub lets only Apps write check runs
@@ -185,6 +187,7 @@ class GitHubPublisher:
         identity = self.identity(client)
         without_ai = review.status is ReviewStatus.COMPLETED_WITHOUT_AI
         commented = False
+        refused: GitHubRejected | None = None
         with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
             current = client.get_pull_request(target.repository, target.number).head_sha
             stale = bool(head and current and head != current)
@@ -197,15 +200,20 @@ class GitHubPublisher:
                     target.number,
                 )
             else:
-                commented = self._comment(client, target, identity, stored, without_ai, review.id)
+                try:
+                    commented = self._comment(client, target, identity, stored, without_ai, review.id)
+                except GitHubRejected as exc:  # for good (a locked PR, 2,500 comments): the check run still
+                    refused = exc  # carries the verdict, then the publish ends with GitHub's reason (ADR 0588)
             if head and self._settings.mode == "token":
                 # only GitHub Apps may write check runs: a token's POST would be refused (403) on every publish
                 if self._settings.inline_comments and not stale and commented:
                     self._inline(client, target, head, stored)
             elif head:
                 created = self._check_run(client, target.repository, head, stored, without_ai, identity)
-                if created and self._settings.inline_comments and not stale:
+                if created and self._settings.inline_comments and not stale and refused is None:
                     self._inline(client, target, head, stored)
+        if refused is not None:
+            raise refused
 
     def publish_failure(self, review: StoredReview) -> None:
         """The review failed for good (ADR 0380): our one comment says so (edited in place, never a second one)

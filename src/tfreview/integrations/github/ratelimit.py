@@ -4,7 +4,8 @@ Three things, per key (an installation id, `app` for app-JWT calls, `token` for 
 
 - **primary** — every answer carries `x-ratelimit-remaining` and `x-ratelimit-reset` (epoch seconds);
   once `remaining` is 0, the next request waits until `reset`;
-- **secondary** — 403/429 with `retry-after` (or a "secondary rate limit" message without one: a
+- **secondary** — 403/429 with `retry-after` (or, without one, a refusal that names a limit — "secondary rate
+  limit", "abuse detection", in its JSON or its HTML page — `names_a_limit`: a
   minute, as GitHub documents): the key waits at least that long, then the same request is sent
   again — a refused write was not performed, so resending it loses nothing and duplicates nothing;
 - **write pacing** — content-creating requests (POST/PATCH/PUT/DELETE) are held to
@@ -48,6 +49,22 @@ SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait for at least one minute" when no 
 LONGEST_WAIT = 3600.0  # GitHub's windows are an hour: a reset or Retry-After further off is not GitHub's (ADR 0499)
 _MINUTE = 60.0
 _HOUR = 3600.0
+# how a 403 names a rate limit when it carries no header saying so: "You have exceeded a secondary rate limit",
+# "You have triggered an abuse detection mechanism" (GitHub's older wording, and its HTML page), their
+# documentation_url anchors, and the primary limit's "API rate limit exceeded" from behind a proxy that drops headers
+_LIMIT_WORDS = (
+    "secondary rate limit",
+    "abuse detection",
+    "rate limit exceeded",
+    "#abuse-rate-limits",
+    "#secondary-rate-limits",
+)
+
+
+def names_a_limit(text: str) -> bool:
+    """True when a refusal's text (message, documentation_url, or an HTML page) says it is a rate limit."""
+    lowered = text.lower()
+    return any(words in lowered for words in _LIMIT_WORDS)
 
 
 @dataclass
@@ -56,6 +73,8 @@ class _KeyState:
     blocked_kind: str = "primary"
     writes: deque[list[float]] = field(default_factory=deque)  # [time] per write of the last hour: its start,
     # then its end once answered — GitHub counts a write somewhere in between, so the later time is kept
+    refusals: int = 0  # secondary refusals in a row: each doubles the wait GitHub states (ADR 0589)
+    refused_write: bool = False  # the last refusal was of a write: only a write that goes through ends the row
 
 
 class RateLimiter:
@@ -108,9 +127,13 @@ class RateLimiter:
             with self._lock:
                 slot[0] = max(slot[0], self._clock())
 
-    def after_response(self, key: str, status: int, headers: Mapping[str, str], message: str = "") -> float | None:
+    def after_response(
+        self, key: str, status: int, headers: Mapping[str, str], message: str = "", *, write: bool = False
+    ) -> float | None:
         """Record the limits an answer reports. Returns the wait before retrying when the answer is a
-        rate-limit refusal (403/429), else None."""
+        rate-limit refusal (403/429), else None. A secondary refusal that follows another one without a request
+        of its kind going through in between waits twice as long as the one before (GitHub: "wait for an
+        exponentially increasing amount of time between retries"), up to `LONGEST_WAIT`."""
         now = self._clock()
         remaining = header_number(headers.get("x-ratelimit-remaining"))
         reset = header_number(headers.get("x-ratelimit-reset"))
@@ -132,10 +155,18 @@ class RateLimiter:
             if status in (403, 429) and refused is None:
                 if retry_after is not None:  # `retry-after: 0` is still a refusal: a second, as the App's own
                     refused = max(retry_after, 1.0)  # requests and Spacelift's 429 wait (ADR 0515)
-                elif "secondary rate limit" in message.lower() or status == 429:
+                elif status == 429 or names_a_limit(message):
                     refused = SECONDARY_DEFAULT_WAIT
                 if refused is not None:
+                    # a request sent while the key was already blocked (in flight beside the one refused first) is
+                    # the same refusal, not one more in the row: it does not double the wait again
+                    again = state.blocked_until <= now or state.blocked_kind != "secondary"
+                    row = state.refusals if again else max(state.refusals - 1, 0)
+                    refused = min(refused * 2 ** min(row, 12), max(refused, LONGEST_WAIT))
+                    state.refusals, state.refused_write = state.refusals + int(again), write
                     self._block(state, now + refused, "secondary")
+            if status < 400 and (write or not state.refused_write):
+                state.refusals = 0
         if refused is not None:
             log.warning("GitHub rate limit for %s: waiting %.0f s before the next request", key, refused)
         return refused
