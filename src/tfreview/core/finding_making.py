@@ -9,6 +9,7 @@ Python `__hash__` no more), the sensitive strings of a resource and change, and 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Set as AbstractSet
 
 from tfreview.core.evidence import evidence_of, message_of, scrubbed, secrets_of
@@ -93,16 +94,16 @@ def without_copies(findings: list[Finding], secrets: AbstractSet[str]) -> list[F
     own resource, and a report goes to the pull request, the check run and SARIF. A finding with none is kept as is."""
     if not secrets:
         return findings
+    holds = re.compile("|".join(re.escape(secret) for secret in secrets)).search  # one pass finds the few to mask
     kept: list[Finding] = []
     for finding in findings:
-        message = mask_text(finding.message, secrets)
         value = finding.evidence.value
-        shown = mask_text(value, secrets) if value is not None else None
-        if message == finding.message and shown == value:
+        if not holds(finding.message) and (value is None or not holds(value)):
             kept.append(finding)
-        else:
-            evidence = Evidence(finding.evidence.path, shown) if shown != value else finding.evidence
-            kept.append(dataclasses.replace(finding, message=message, evidence=evidence))
+            continue
+        shown = mask_text(value, secrets) if value is not None else None
+        evidence = Evidence(finding.evidence.path, shown) if shown != value else finding.evidence
+        kept.append(dataclasses.replace(finding, message=mask_text(finding.message, secrets), evidence=evidence))
     return kept
 
 
