@@ -25,7 +25,15 @@ from tfreview.advisor.risk import Rank, rank_of
 from tfreview.core.findings import Finding
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.ports import AdviceContext
-from tfreview.core.redact import REDACTED, SENSITIVE, assigned_secrets, is_secret_name, redact_value, scrub_text
+from tfreview.core.redact import (
+    REDACTED,
+    SENSITIVE,
+    assigned_secrets,
+    hunted,
+    is_secret_name,
+    redact_value,
+    scrub_text,
+)
 from tfreview.core.sensitive_attributes import with_provider_sensitive
 from tfreview.core.values import UNKNOWN
 
@@ -33,7 +41,7 @@ UNKNOWN_TEXT: Final = "(known after apply)"
 MAX_VALUE_CHARS: Final = 160
 MAX_ATTRIBUTES: Final = 40  # per resource; the rest are counted
 MAX_EXTRA_CHARS: Final = 4_000  # per untrusted text (PR body, comments)
-_MIN_KNOWN_SECRET = 4  # shorter sensitive values ("true", "80") are too common to hunt for
+_MIN_KNOWN_SECRET = 4  # shorter sensitive values ("80", "on") and literal words ("true") are too common to hunt for
 
 # invisible or direction-changing characters (controls, soft hyphen, zero-width and joiners, bidi
 # marks, embeddings, overrides and isolates, line/paragraph separators, invisible operators, fillers,
@@ -147,7 +155,7 @@ class Redactor:
 
     def __init__(self, known: set[str]) -> None:
         forms = {form for s in known for form in (s, json.dumps(s, ensure_ascii=False)[1:-1])}  # raw and as shown
-        ordered = sorted((s for s in forms if len(s) >= _MIN_KNOWN_SECRET), key=len, reverse=True)
+        ordered = sorted((s for s in forms if hunted(s, shortest=_MIN_KNOWN_SECRET)), key=len, reverse=True)
         self._known = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
 
     @classmethod

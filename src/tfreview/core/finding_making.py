@@ -8,12 +8,15 @@ Python `__hash__` no more), the sensitive strings of a resource and change, and 
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Set as AbstractSet
 
 from tfreview.core.evidence import evidence_of, message_of, scrubbed, secrets_of
-from tfreview.core.findings import Finding, Status, new_finding
+from tfreview.core.findings import Evidence, Finding, Status, new_finding
 from tfreview.core.plan import ChangeKind, ResourceChange
 from tfreview.core.policy import Policy
+from tfreview.core.redact import mask_text
 from tfreview.core.rules import Hit, Resource, Rule
 
 _NO_SECRETS: frozenset[str] = frozenset()
@@ -83,6 +86,25 @@ class FindingMaker:
             held = (resource.values, resource.sensitive, change, secrets_of(resource, change))
             self._secrets[key] = held
         return held[3]
+
+
+def without_copies(findings: list[Finding], secrets: AbstractSet[str]) -> list[Finding]:
+    """`findings` with no copy of `secrets` (a change set's `sensitive_values`: the sensitive root variables' values,
+    ADRs 0472 and 0591) in a message or an evidence value: a copy the plan does not mark is not masked by the finding's
+    own resource, and a report goes to the pull request, the check run and SARIF. A finding with none is kept as is."""
+    if not secrets:
+        return findings
+    holds = re.compile("|".join(re.escape(secret) for secret in secrets)).search  # one pass finds the few to mask
+    kept: list[Finding] = []
+    for finding in findings:
+        value = finding.evidence.value
+        if not holds(finding.message) and (value is None or not holds(value)):
+            kept.append(finding)
+            continue
+        shown = mask_text(value, secrets) if value is not None else None
+        evidence = Evidence(finding.evidence.path, shown) if shown != value else finding.evidence
+        kept.append(dataclasses.replace(finding, message=mask_text(finding.message, secrets), evidence=evidence))
+    return kept
 
 
 def conditional(message: str, condition: tuple[str, ...]) -> str:

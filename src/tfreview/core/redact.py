@@ -241,8 +241,14 @@ def sensitive_variable_values(document: Mapping[str, Any]) -> set[str]:
     for name, declaration in declared.items():
         entry = values.get(name)
         if isinstance(declaration, Mapping) and declaration.get("sensitive") is True and isinstance(entry, Mapping):
-            found |= sensitive_strings(entry.get("value"), True, numbers=True)
+            found |= {text for text in sensitive_strings(entry.get("value"), True, numbers=True) if hunted(text)}
     return found
+
+
+def hunted(value: str, *, shortest: int = _SHORTEST_MASKED) -> bool:
+    """Whether copies of the sensitive `value` are hunted in other text: long enough, and not a literal word every
+    plan is full of (`true`, `off`, `null`: hidden where it is marked, like a sensitive `true`, never hunted)."""
+    return len(value) >= shortest and value.lower() not in _NOT_A_SECRET
 
 
 def _number_texts(number: float) -> set[str]:

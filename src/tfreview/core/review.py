@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tfreview.core.blast import BlastRadius, blast_radius
 from tfreview.core.errors import RuleError
 from tfreview.core.evidence import message_of
-from tfreview.core.finding_making import FindingMaker
+from tfreview.core.finding_making import FindingMaker, without_copies
 from tfreview.core.findings import (
     ChangeEntry,
     Finding,
@@ -95,6 +95,7 @@ def review(
     )
 
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, maker))
+    findings = without_copies(findings, change_set.sensitive_values)  # unmarked copies of sensitive variables (S2)
 
     notices: list[str] = []
     counted, suppressed = apply_suppressions(findings, rules_by_id, by_address, policy, notices)

@@ -2,8 +2,8 @@
 
 `configure_logging(level)` is called by every long-running command (`serve`, `worker`, `db`, `tokens`,
 `reconcile`) and by `python -m tfreview.worker.process`, so they all look alike:
-`2026-01-01 12:00:00,123 INFO tfreview.worker: …`, at the level of TFREVIEW_LOG_LEVEL (httpcore never below INFO:
-its DEBUG trace holds the raw headers of every answer).
+`2026-01-01 12:00:00,123 INFO tfreview.worker: …`, at the level of TFREVIEW_LOG_LEVEL (httpcore and botocore never
+below INFO: their DEBUG traces hold the raw headers of every request or answer, credentials included).
 
 A log line must never be forged or broken by what a client, a webhook or an upstream answer sent
 (issue 9.3): `escape` — the ONE escaping function — turns control characters (CR, LF, NUL, ESC…),
@@ -27,8 +27,9 @@ _UNSAFE_CATEGORIES: Final = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 _MAYBE_UNSAFE: Final = re.compile(r"[^\x20-\x7e]")
 _NAMED: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # libraries whose lines below these levels say nothing an operator acts on — or say too much: httpcore's DEBUG trace
-# holds every response's headers as an upstream sent them, an echo of our API key included (S2, ADR 0591)
-_CHATTY: Final = {"alembic": logging.WARNING, "httpcore": logging.INFO}
+# holds every response's headers as an upstream sent them, an echo of our API key included (S2, ADR 0591);
+# botocore's holds every AWS request's canonical form and headers: the session token, the signature (S2, ADR 0598)
+_CHATTY: Final = {"alembic": logging.WARNING, "httpcore": logging.INFO, "botocore": logging.INFO}
 
 
 def escape(text: object) -> str:

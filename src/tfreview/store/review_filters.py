@@ -50,7 +50,7 @@ class ReviewFilters:
     def matches(self, review: StoredReview) -> bool:
         return (
             (self.source is None or review.source.kind == self.source)
-            and (self.repository is None or (review.source.repository or "").lower() == self.repository.lower())
+            and (self.repository is None or _same_repository(review.source.repository, self.repository))
             and (self.stack_id is None or review.source.stack_id == self.stack_id)
             and (self.status is None or review.status == self.status)
             and (self.verdict is None or review.verdict == self.verdict)
@@ -61,6 +61,12 @@ class ReviewFilters:
 
     def _row_matches(self, finding: FindingKey) -> bool:
         return self.finding_matches(finding.rule_id, finding.address, finding.severity, finding.status)
+
+
+def _same_repository(stored: str | None, wanted: str) -> bool:
+    """`stored` is `wanted` in any case; a review without a repository (an API upload) is no repository's, not even
+    `?repository=`'s — as the SQL stores compare (NULL matches nothing)."""
+    return stored is not None and stored.lower() == wanted.lower()
 
 
 def searched(text: str) -> str:

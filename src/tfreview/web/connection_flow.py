@@ -17,6 +17,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResp
 
 from tfreview.web.head_limits import PROTOCOL_ERROR
 from tfreview.web.problems import PROBLEM_JSON, RETRY_AFTER_SECONDS, web_problem
+from tfreview.web.response_headers import with_baseline
 
 LINGER_SECONDS: Final = 2.0
 LINGER_BYTES: Final = 4 * 1024 * 1024
@@ -44,12 +45,12 @@ def _answer(status: int, reason: str) -> bytes:
     """The whole refusal on the wire: status line, headers, problem body."""
     body = orjson.dumps(web_problem(status, reason, "-"))
     phrase = http.HTTPStatus(status).phrase
-    retry = f"retry-after: {RETRY_AFTER_SECONDS}\r\n" if status == 503 else ""
-    head = (
-        f"HTTP/1.1 {status} {phrase}\r\ncontent-type: {PROBLEM_JSON}\r\n"
-        f"content-length: {len(body)}\r\n{retry}connection: close\r\n\r\n"
-    )
-    return head.encode("ascii") + body
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    if status == 503:
+        headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
+    headers = [*with_baseline(headers, ""), (b"connection", b"close")]  # every answer's headers (ADR 0597)
+    lines = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+    return f"HTTP/1.1 {status} {phrase}\r\n".encode("ascii") + lines + b"\r\n" + body
 
 
 class CoalescedWrites(asyncio.Transport):
