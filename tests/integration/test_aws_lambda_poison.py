@@ -1,0 +1,125 @@
+"""A hostile read of the SQS worker, the reaper and the DynamoDB batch reads (session 17, r17-aws), on moto in
+server mode and the fake GitHub:
+
+- a message whose body nests JSON deeper than the decoder's recursion limit (json raises RecursionError, not
+  ValueError): the worker deletes it as it deletes any body it cannot read, and the reaper function, draining
+  the job DLQ where such a message ends, drains it rather than crashing on every schedule;
+- BatchGetItem answering UnprocessedKeys (a throttled table hands keys back): the claim retries them with
+  backoff a bounded number of times, then answers "unavailable", instead of calling DynamoDB in a tight loop
+  for as long as the table is throttled.
+"""
+
+# the fixtures of test_aws_lambda_flow are imported, and each test's parameters name them again
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.fakes.aws_store import REGION
+from tests.fakes.github import FakeGitHub
+from tests.integration.test_aws_lambda_flow import (  # noqa: F401 - the module's fixtures, shared
+    Deployment,
+    deployment,
+    github,
+    moto,
+)
+from tests.integration.test_aws_lambda_hostile import LambdaContext
+from tfreview import lambda_handlers
+from tfreview.core.errors import StoreUnavailable
+from tfreview.ports.jobs import JobState, NewJob
+
+DEEP = "[" * 100_000  # 100 KB: under SQS's message size limit, far over json's recursion limit
+
+
+def scheduled() -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "2026-12-06T22:00:00Z",
+        "region": REGION,
+        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/tfreview-reaper"],
+        "detail": {},
+    }
+
+
+def test_a_body_nested_past_the_decoder_s_limit_is_deleted_by_the_worker_not_redelivered(
+    deployment: Deployment,
+) -> None:
+    services = deployment.services
+    job, _ = services.queue.enqueue(NewJob("review", "github:octo", "poison-neighbour", {"n": 1}))
+    deployment.moto.client("sqs").send_message(QueueUrl=deployment.queue_url, MessageBody=DEEP)
+    event = deployment.sqs_event()
+    assert len(event["Records"]) == 2
+    ids = {r["messageId"]: r["body"] for r in event["Records"]}
+    answer = lambda_handlers.worker(event, LambdaContext(120))
+    failed = [ids[f["itemIdentifier"]][:20] for f in answer["batchItemFailures"]]
+    # the job runs (and, its payload naming no review, is dead-lettered); the poison is deleted, not kept
+    assert DEEP[:20] not in failed, answer
+    kept = services.queue.get(job.id)
+    assert kept is not None
+    assert kept.attempts == 1
+
+
+def test_the_reaper_drains_a_dlq_message_nested_past_the_decoder_s_limit(deployment: Deployment) -> None:
+    sqs = deployment.moto.client("sqs")
+    dead_url: str = deployment.services.queue.messages.dead_url  # type: ignore[attr-defined]
+    sqs.send_message(QueueUrl=dead_url, MessageBody=DEEP)
+    assert lambda_handlers.reaper(scheduled(), None) == {"reaped": 0, "requeued": 0, "failed": 0, "repaired": 0}
+    left = sqs.get_queue_attributes(
+        QueueUrl=dead_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    assert left == {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}
+    assert deployment.sqs_event()["Records"] == []  # nothing sent back to the job queue for it
+
+
+def test_keys_a_throttled_table_hands_back_are_retried_with_backoff_then_unavailable(
+    deployment: Deployment, github: FakeGitHub
+) -> None:
+    services = deployment.services
+    job, _ = services.queue.enqueue(NewJob("review", "github:octo", "throttled-batch-get", {"n": 1}))
+    unprocessed = {
+        deployment.services.queue.table.name: {  # type: ignore[attr-defined]
+            "Keys": [{"pk": {"S": f"JOB#{job.id:020d}"}, "sk": {"S": "JOB"}}],
+            "ConsistentRead": True,
+        }
+    }
+    deployment.moto.faults["DynamoDB_20120810.BatchGetItem"] = (200, {"Responses": {}, "UnprocessedKeys": unprocessed})
+    outcome: list[object] = []
+
+    def claim() -> None:
+        try:
+            outcome.append(services.queue.claim("worker:throttled"))
+        except StoreUnavailable as exc:
+            outcome.append(exc)
+
+    started = time.monotonic()
+    claimer = threading.Thread(target=claim, daemon=True)
+    claimer.start()
+    claimer.join(timeout=30)
+    still_looping = claimer.is_alive()
+    deployment.moto.faults.clear()  # a looping claim ends now, whatever happens to the assertions
+    claimer.join(timeout=30)
+    assert not still_looping, "the claim called BatchGetItem in a loop for as long as the table was throttled"
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], StoreUnavailable), outcome
+    assert "unprocessed" in str(outcome[0])
+    assert time.monotonic() - started >= 0.5  # it backed off between the retries rather than spinning
+    held = services.queue.get(job.id)
+    assert held is not None
+    assert (held.state, held.attempts) == (JobState.QUEUED, 0)  # nothing claimed on a read it could not make
+
+
+@pytest.mark.parametrize("body", ["[" * 5000 + "]" * 5000, '{"job_id": ' + "9" * 5000 + "}"])
+def test_no_body_sqs_can_carry_makes_the_job_id_reader_raise(body: str) -> None:
+    from tfreview.store.aws.messages import job_id_of
+
+    assert job_id_of(body) is None
