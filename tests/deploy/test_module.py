@@ -308,7 +308,7 @@ def test_throttles_and_function_errors_that_no_tfreview_metric_sees_are_alarmed(
     assert re.findall(r'"([\w-]*)"', str(table["WriteThrottleEvents"][0]["for_each"])) == ["", *indexes]
     for alarm in [*throttles, *errors, *table["WriteThrottleEvents"]]:
         assert str(alarm["alarm_actions"]) == str(alarm["ok_actions"]) != "[]", alarm
-        assert "level[\"2\"]" in str(alarm["alarm_actions"]).replace("\\", ""), alarm
+        assert 'level["2"]' in str(alarm["alarm_actions"]).replace("\\", ""), alarm
         assert unquote(str(alarm["treat_missing_data"])) == "notBreaching", alarm
         _runbook_section(alarm)
 

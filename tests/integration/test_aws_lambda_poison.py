@@ -14,6 +14,9 @@ server mode and the fake GitHub:
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import threading
 import time
 import uuid
@@ -123,3 +126,56 @@ def test_no_body_sqs_can_carry_makes_the_job_id_reader_raise(body: str) -> None:
     from tfreview.store.aws.messages import job_id_of
 
     assert job_id_of(body) is None
+
+
+# --- answers larger than a Lambda function may return ------------------------------------------------------
+
+LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024  # a synchronous invocation's response payload, the JSON as serialized
+
+
+def big_review(deployment: Deployment) -> tuple[str, dict[str, str]]:
+    """A completed review whose report is about 8 MB of JSON (compressible, as reports are), and a read token."""
+    from tfreview.ports.records import ReviewStatus, Scope, SourceInfo
+
+    services = deployment.services
+    review = services.reviews.create("github:octo", SourceInfo("github", repository="octo/big"))
+    findings = [{"rule": f"R{n % 50}", "address": f"aws_s3_bucket.b{n}", "message": "x" * 300} for n in range(24_000)]
+    report = {"verdict": "pass", "findings": findings}
+    services.reviews.save_result(review.id, ReviewStatus.COMPLETED, report, "pass", {})
+    _, secret = services.tokens.create("github:octo", Scope.READ, "big-review", None)
+    return review.id, {"authorization": f"Bearer {secret}"}
+
+
+def test_an_answer_over_lambda_s_response_limit_is_a_problem_naming_it_not_a_gateway_error(
+    deployment: Deployment,
+) -> None:
+    from tests.fakes.aws_events import http_event
+
+    review_id, headers = big_review(deployment)
+    answer = lambda_handlers.http(http_event("GET", f"/api/v1/reviews/{review_id}", headers=headers))
+    assert len(json.dumps(answer)) <= LAMBDA_RESPONSE_BYTES  # else Lambda fails the invocation: API Gateway's 5xx
+    assert answer["statusCode"] == 500, answer["statusCode"]
+    assert answer["headers"]["content-type"] == "application/problem+json"
+    detail = json.loads(answer["body"])["detail"]
+    assert "6 MB" in detail
+    assert "Accept-Encoding: gzip" in detail
+
+
+def test_an_answer_over_lambda_s_response_limit_is_sent_gzipped_to_a_client_that_accepts_it(
+    deployment: Deployment,
+) -> None:
+    from tests.fakes.aws_events import http_event
+
+    review_id, headers = big_review(deployment)
+    asked = {**headers, "accept-encoding": "br;q=1.0, gzip;q=0.8"}
+    answer = lambda_handlers.http(http_event("GET", f"/api/v1/reviews/{review_id}", headers=asked))
+    assert len(json.dumps(answer)) <= LAMBDA_RESPONSE_BYTES
+    assert answer["statusCode"] == 200
+    assert (answer["headers"]["content-encoding"], answer["isBase64Encoded"]) == ("gzip", True)
+    assert "accept-encoding" in answer["headers"]["vary"].lower()
+    body = json.loads(gzip.decompress(base64.b64decode(answer["body"])))
+    assert len(body["report"]["findings"]) == 24_000
+    # a small answer is left as it was: no compression a client did not need
+    small = lambda_handlers.http(http_event("GET", "/api/v1/reviews", headers=asked, query="limit=1"))
+    assert (small["statusCode"], small["isBase64Encoded"]) == (200, False)
+    assert "content-encoding" not in small["headers"]

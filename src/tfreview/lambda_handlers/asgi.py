@@ -7,7 +7,9 @@ the app in the scope (`aws.authorizer`) for logs only: the app still verifies th
 An event the adapter cannot read (not payload 2.0, a body flagged base64 that is not, headers that are not
 strings) is answered 400 `application/problem+json` in the app's own shape, never a raised exception (Lambda
 would log a traceback and API Gateway answer a bare 500). Header and query text outside Latin-1 is passed on
-as its UTF-8 bytes, as a client sending it to `tfreview serve` would have (docs/adr/0524).
+as its UTF-8 bytes, as a client sending it to `tfreview serve` would have (docs/adr/0524). An answer larger
+than the 6 MB a function may return is gzipped for a client that accepts it, else refused with a problem
+document naming the limit, rather than left to fail the invocation (docs/adr/0600).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from tfreview.lambda_handlers.answer_size import fitted, too_large
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -96,7 +100,10 @@ class HttpAdapter:
             scope, body = scope_of(event)
         except BadEvent as exc:
             return refusal(400, str(exc), str(event.get("rawPath") or event.get("path") or ""))
-        return self.loop.run_until_complete(self._run(scope, body))
+        answer = self.loop.run_until_complete(self._run(scope, body))
+        asked = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-encoding"), "")
+        sent = fitted(answer, asked)  # what Lambda can return (6 MB): gzipped if need be, else a problem
+        return sent if sent is not None else refusal(500, too_large(answer), str(scope["path"]))
 
     async def _run(self, scope: Scope, body: bytes) -> dict[str, Any]:
         sent = False
