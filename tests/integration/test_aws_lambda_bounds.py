@@ -6,7 +6,10 @@ server mode and the fake GitHub:
   the job DLQ where such a message ends, drains it rather than crashing on every schedule;
 - BatchGetItem answering UnprocessedKeys (a throttled table hands keys back): the claim retries them with
   backoff a bounded number of times, then answers "unavailable", instead of calling DynamoDB in a tight loop
-  for as long as the table is throttled.
+  for as long as the table is throttled;
+- an answer larger than the 6 MB a function may return: gzipped for a client that accepts it, else a problem
+  document naming the limit (Lambda would fail the invocation: API Gateway's bare 5xx);
+- a named stage's `/<stage>` prefix in rawPath: routed as on the `$default` stage.
 """
 
 # the fixtures of test_aws_lambda_flow are imported, and each test's parameters name them again
@@ -179,3 +182,26 @@ def test_an_answer_over_lambda_s_response_limit_is_sent_gzipped_to_a_client_that
     small = lambda_handlers.http(http_event("GET", "/api/v1/reviews", headers=asked, query="limit=1"))
     assert (small["statusCode"], small["isBase64Encoded"]) == (200, False)
     assert "content-encoding" not in small["headers"]
+
+
+# --- a named stage --------------------------------------------------------------------------------------------
+
+
+def test_a_named_stage_s_prefix_is_not_part_of_the_path_the_app_routes_on(deployment: Deployment) -> None:
+    from tests.fakes.aws_events import http_event
+    from tests.integration.test_aws_lambda_flow import webhook_event
+
+    staged = webhook_event(deployment, "ping", {"zen": "z", "hook_id": 1})
+    staged["rawPath"] = "/prod/webhooks/github"  # an HTTP API's named stage on its execute-api endpoint
+    staged["requestContext"] = {**staged["requestContext"], "stage": "prod"}
+    staged["requestContext"]["http"] = {**staged["requestContext"]["http"], "path": "/prod/webhooks/github"}
+    answer = lambda_handlers.http(staged)
+    assert (answer["statusCode"], json.loads(answer["body"])) == (200, {"status": "pong"}), answer
+    # through a custom domain the stage is not in the path: a stage named like a route's first segment stays
+    custom = http_event("GET", "/api/v1/reviews")
+    custom["requestContext"] = {**custom["requestContext"], "stage": "api", "domainName": "reviews.example.com"}
+    assert lambda_handlers.http(custom)["statusCode"] == 401  # the route, asking for a token (not 404)
+    # the stage's name alone in front of a path that is not under it is left as it is
+    other = http_event("GET", "/products")
+    other["requestContext"] = {**other["requestContext"], "stage": "prod"}
+    assert lambda_handlers.http(other)["statusCode"] == 404
