@@ -316,3 +316,40 @@ def test_throttles_and_function_errors_that_no_tfreview_metric_sees_are_alarmed(
 def test_the_failure_queue_alarms_name_a_runbook_section_that_exists() -> None:
     for name in ("lambda_failures", "dead_letters_undrained"):
         assert _runbook_section(MOD.resource("aws_cloudwatch_metric_alarm", name)) == "When a function fails"
+
+
+# what AWS itself does with a function's role, not tfreview's code: the SQS event source mapping polls the job
+# queue with the worker's role (AWS's AWSLambdaSQSQueueExecutionRole: ReceiveMessage, DeleteMessage,
+# GetQueueAttributes); Converse is authorized as InvokeModel; a transaction's ConditionCheck as ConditionCheckItem
+_AWS_USES = {
+    "worker": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
+}
+_CALLED_AS = {
+    "dynamodb:ConditionCheckItem": '"ConditionCheck"',
+    "bedrock:InvokeModel": "converse(",
+    "wafv2:GetIPSet": "get_ip_set(",
+    "wafv2:UpdateIPSet": "update_ip_set(",
+}
+
+
+def _snake(action: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", action.split(":", 1)[1]).lower()
+
+
+def test_every_data_action_a_function_is_granted_is_one_tfreview_calls() -> None:
+    """Least privilege: a DynamoDB, SQS, Secrets Manager or Bedrock action in a function's policy is one the
+    code calls (boto3's method for it appears in src/tfreview), or one AWS uses the role for (_AWS_USES)."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "src" / "tfreview").rglob("*.py"))
+    granted: dict[str, set[str]] = {}
+    for role, grant in MOD.locals["grants"].items():
+        granted[role] = _actions(grant["table"]) | _actions(grant["queue"]) | _actions(grant["dlq"])
+    fixed = set(re.findall(r'"((?:dynamodb|sqs|secretsmanager|bedrock|sns|wafv2):\w+)"', MOD.text["iam.tf"]))
+    unused = set()
+    for role, actions in granted.items():
+        for action in actions | fixed:
+            if action in _AWS_USES.get(role, set()):
+                continue
+            evidence = _CALLED_AS.get(action, f"{_snake(action)}(")
+            if evidence not in source and f".{_snake(action)}," not in source:
+                unused.add(f"{role}: {action}")
+    assert not unused, sorted(unused)
