@@ -205,3 +205,34 @@ def test_a_named_stage_s_prefix_is_not_part_of_the_path_the_app_routes_on(deploy
     other = http_event("GET", "/products")
     other["requestContext"] = {**other["requestContext"], "stage": "prod"}
     assert lambda_handlers.http(other)["statusCode"] == 404
+
+
+# --- the reaper's sweeps over a table of finished reviews -----------------------------------------------------
+
+
+def test_the_reaper_s_sweeps_read_no_finished_review_s_report(deployment: Deployment) -> None:
+    """The deadline and orphan sweeps list open reviews: a finished review's report (inline, or in chunks that
+    cost a query each) is not theirs to read. They read every one of them, each minute, before the status
+    filter dropped it: a table of many large reviews made the reaper outlast its 60 s timeout."""
+    import os
+
+    from tfreview.ports.records import ReviewStatus, SourceInfo
+
+    services = deployment.services
+    for n in range(12):  # chunked: incompressible, past the 300 KB an item keeps inline
+        review = services.reviews.create("github:octo", SourceInfo("github", repository=f"octo/r{n}"))
+        report = {"verdict": "pass", "findings": [], "noise": base64.b64encode(os.urandom(330_000)).decode()}
+        services.reviews.save_result(review.id, ReviewStatus.COMPLETED, report, "pass", {})
+    table: Any = services.queue.table  # type: ignore[attr-defined]
+    queries: list[dict[str, Any]] = []
+
+    def count(params: dict[str, Any], **_: Any) -> None:
+        queries.append(params)
+
+    table._client.meta.events.register("provide-client-params.dynamodb.Query", count)
+    try:
+        assert lambda_handlers.reaper(scheduled(), None) == {"reaped": 0, "requeued": 0, "failed": 0, "repaired": 0}
+    finally:
+        table._client.meta.events.unregister("provide-client-params.dynamodb.Query", count)
+    chunk_reads = [q for q in queries if "IndexName" not in q]
+    assert chunk_reads == [], f"{len(chunk_reads)} reads of finished reviews' report chunks"
