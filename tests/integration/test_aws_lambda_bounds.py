@@ -236,3 +236,40 @@ def test_the_reaper_s_sweeps_read_no_finished_review_s_report(deployment: Deploy
         table._client.meta.events.unregister("provide-client-params.dynamodb.Query", count)
     chunk_reads = [q for q in queries if "IndexName" not in q]
     assert chunk_reads == [], f"{len(chunk_reads)} reads of finished reviews' report chunks"
+
+
+# --- a job whose message was never sent ---------------------------------------------------------------------
+
+
+def test_a_job_whose_message_send_failed_is_announced_again_by_the_reaper(deployment: Deployment) -> None:
+    """The job's item is written, then its message sent: a send that fails (SQS throttling, an outage) leaves a
+    queued job no message carries. `tfreview worker`'s claim sweeps due jobs; on Lambda nothing claims without a
+    message, so the job waited forever (a review's until its deadline sweep, a publish job for good)."""
+    from datetime import timedelta
+
+    services = deployment.services
+    send = "AmazonSQS.SendMessage"
+    deployment.moto.faults[send] = (400, {"__type": "com.amazonaws.sqs#RequestThrottled", "message": "slow down"})
+    try:
+        with pytest.raises(StoreUnavailable):
+            services.queue.enqueue(NewJob("review", "github:octo", "send-lost", {"n": 1}))
+    finally:
+        deployment.moto.faults.clear()
+    assert deployment.sqs_event()["Records"] == []  # the job is there, its message is not
+    stranded = services.queue.by_key("send-lost")  # type: ignore[attr-defined]
+    assert stranded is not None
+    assert stranded.state is JobState.QUEUED
+    reaper = scheduled()
+    assert lambda_handlers.reaper(reaper, None)["reaped"] == 0
+    assert deployment.sqs_event()["Records"] == []  # just written: its message may still be on its way
+    later = services.queue.clock() + timedelta(minutes=6)  # type: ignore[attr-defined]
+    services.queue.clock = lambda: later  # type: ignore[attr-defined]
+    lambda_handlers.reaper(reaper, None)
+    records = deployment.sqs_event()["Records"]
+    assert [json.loads(r["body"]) for r in records] == [{"job_id": stranded.id}]
+    lambda_handlers.reaper(reaper, None)  # announced once per sweep interval, not on every run
+    for record in records:  # hand the one message back so that it can be counted
+        deployment.moto.client("sqs").change_message_visibility(
+            QueueUrl=deployment.queue_url, ReceiptHandle=record["receiptHandle"], VisibilityTimeout=0
+        )
+    assert len(deployment.sqs_event()["Records"]) == 1
