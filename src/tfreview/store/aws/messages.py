@@ -1,7 +1,8 @@
 """The SQS side of the job queue: a message carries one job id; its visibility timeout is the attempt's lease.
 
 Every call here but `receive` is best effort: a receipt handle goes stale when SQS delivers the message again,
-and a lost message is recovered by the claim's sweep of due jobs (the DynamoDB item is the truth), so a
+and a lost message is recovered by the claim's sweep of due jobs, or on Lambda by the reaper sending it again
+(the DynamoDB item is the truth), so a
 failed visibility change or delete is logged by the caller's metrics, never raised to a worker.
 """
 
