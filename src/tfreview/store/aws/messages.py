@@ -2,8 +2,8 @@
 
 Every call here but `receive` is best effort: a receipt handle goes stale when SQS delivers the message again,
 and a lost message is recovered by the claim's sweep of due jobs, or on Lambda by the reaper sending it again
-(the DynamoDB item is the truth), so a
-failed visibility change or delete is logged by the caller's metrics, never raised to a worker.
+(the DynamoDB item is the truth), so a failed visibility change or delete is logged by the caller's metrics,
+never raised to a worker.
 """
 
 from __future__ import annotations
