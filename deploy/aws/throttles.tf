@@ -42,10 +42,10 @@ resource "aws_cloudwatch_metric_alarm" "function_errors" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "table_throttles" {
-  for_each = toset(["", "g1-index", "g2-index", "g3-index", "g4-index"]) # "": the table itself
+  for_each = toset(["table", "g1-index", "g2-index", "g3-index", "g4-index"])
 
-  alarm_name          = "${var.name}-table-throttles${each.key == "" ? "" : "-${each.key}"}"
-  alarm_description   = "DynamoDB throttled reads or writes of ${local.table_name}${each.key == "" ? "" : " (index ${each.key})"} (on-demand: past twice the previous peak, or the table's limits). Runbook: docs/howto/deploy-on-aws.md (When AWS refuses or throttles)."
+  alarm_name          = "${var.name}-table-throttles${each.key == "table" ? "" : "-${each.key}"}"
+  alarm_description   = "DynamoDB throttled reads or writes of ${local.table_name}${each.key == "table" ? "" : " (index ${each.key})"} (on-demand: past twice the previous peak, or the table's limits). Runbook: docs/howto/deploy-on-aws.md (When AWS refuses or throttles)."
   evaluation_periods  = 1
   comparison_operator = "GreaterThanThreshold"
   threshold           = 0
@@ -66,7 +66,7 @@ resource "aws_cloudwatch_metric_alarm" "table_throttles" {
     metric {
       namespace   = "AWS/DynamoDB"
       metric_name = "ReadThrottleEvents"
-      dimensions  = merge({ TableName = local.table_name }, each.key == "" ? {} : { GlobalSecondaryIndexName = each.key })
+      dimensions  = merge({ TableName = local.table_name }, each.key == "table" ? {} : { GlobalSecondaryIndexName = each.key })
       stat        = "Sum"
       period      = 300
     }
@@ -77,7 +77,7 @@ resource "aws_cloudwatch_metric_alarm" "table_throttles" {
     metric {
       namespace   = "AWS/DynamoDB"
       metric_name = "WriteThrottleEvents"
-      dimensions  = merge({ TableName = local.table_name }, each.key == "" ? {} : { GlobalSecondaryIndexName = each.key })
+      dimensions  = merge({ TableName = local.table_name }, each.key == "table" ? {} : { GlobalSecondaryIndexName = each.key })
       stat        = "Sum"
       period      = 300
     }

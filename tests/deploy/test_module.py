@@ -305,7 +305,7 @@ def test_throttles_and_function_errors_that_no_tfreview_metric_sees_are_alarmed(
     assert table["ReadThrottleEvents"] == table["WriteThrottleEvents"]
     assert "local.table_name" in str(table["WriteThrottleEvents"][0]["metric_query"])
     indexes = [definition["IndexName"] for definition in definitions.table_definition("t")["GlobalSecondaryIndexes"]]
-    assert re.findall(r'"([\w-]*)"', str(table["WriteThrottleEvents"][0]["for_each"])) == ["", *indexes]
+    assert re.findall(r'"([\w-]*)"', str(table["WriteThrottleEvents"][0]["for_each"])) == ["table", *indexes]
     for alarm in [*throttles, *errors, *table["WriteThrottleEvents"]]:
         assert str(alarm["alarm_actions"]) == str(alarm["ok_actions"]) != "[]", alarm
         assert 'level["2"]' in str(alarm["alarm_actions"]).replace("\\", ""), alarm
