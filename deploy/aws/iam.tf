@@ -24,10 +24,12 @@ resource "aws_iam_role" "function" {
 
 locals {
   table_resources = [local.table_arn, "${local.table_arn}/index/*"]
-  table_read      = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:DescribeTable"]
+  table_read      = ["dynamodb:GetItem", "dynamodb:Query"]
   table_write     = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"]
-  queue_send      = ["sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
-  queue_consume   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
+  queue_send      = ["sqs:SendMessage", "sqs:GetQueueUrl"]
+  queue_consume   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl"]
+  # the SQS event source mapping polls the job queue with the worker's role (AWSLambdaSQSQueueExecutionRole)
+  queue_polled = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
 
   # what each function may do beyond its log group: [sid, actions, resources]
   grants = {
@@ -42,7 +44,7 @@ locals {
     }
     worker = {
       table   = concat(local.table_read, local.table_write)
-      queue   = distinct(concat(local.queue_send, local.queue_consume))
+      queue   = distinct(concat(local.queue_send, local.queue_consume, local.queue_polled))
       dlq     = ["sqs:GetQueueUrl"] # every function resolves the DLQ's URL at start (store.aws.messages)
       secrets = true
       alerts  = false
@@ -69,8 +71,8 @@ locals {
     }
     watchdog = {
       table   = concat(local.table_read, local.table_write)
-      queue   = ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
-      dlq     = ["sqs:GetQueueUrl", "sqs:GetQueueAttributes"]
+      queue   = ["sqs:GetQueueUrl"]
+      dlq     = ["sqs:GetQueueUrl"]
       secrets = true
       alerts  = true
       bedrock = false
@@ -137,7 +139,7 @@ data "aws_iam_policy_document" "function" {
     for_each = local.grants[each.key].secrets && length(local.secret_arns) > 0 ? [1] : []
     content {
       sid       = "Secrets"
-      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
+      actions   = ["secretsmanager:GetSecretValue"]
       resources = values(local.secret_arns)
     }
   }
@@ -183,7 +185,7 @@ data "aws_iam_policy_document" "function" {
     for_each = local.grants[each.key].bedrock && length(local.bedrock_model_arns) > 0 ? [1] : []
     content {
       sid       = "BedrockModels"
-      actions   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+      actions   = ["bedrock:InvokeModel"] # Converse, never streamed (advisor.bedrock)
       resources = local.bedrock_model_arns
     }
   }

@@ -11,10 +11,11 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.deploy.module import MODULE, Module, load_module, unquote, walk
+from tests.deploy.module import MODULE, ROOT, Module, load_module, unquote, walk
 from tfreview.store.aws import definitions
 
 MOD = load_module()
@@ -263,3 +264,92 @@ def test_public_url_is_refused_at_plan_time_as_the_functions_would_refuse_it(pub
     except ValidationError:
         functions_accept = False
     assert (done.returncode == 0) is functions_accept, done.stdout + done.stderr
+
+
+def _alarms_on(namespace: str, metric: str) -> list[dict[str, Any]]:
+    """The alarms reading `metric` of `namespace`, directly or in a metric_query (metric math)."""
+    found = []
+    for alarm in MOD.resources["aws_cloudwatch_metric_alarm"].values():
+        metrics = [alarm, *(m for q in alarm.get("metric_query", []) for m in q.get("metric", []))]
+        if any(
+            unquote(str(m.get("namespace"))) == namespace and unquote(str(m.get("metric_name"))) == metric
+            for m in metrics
+        ):
+            found.append(alarm)
+    return found
+
+
+def _runbook_section(alarm: dict[str, Any]) -> str:
+    """The section of docs/howto/deploy-on-aws.md an AWS alarm's description names ("Runbook: <file> (<title>)")."""
+    match = re.search(r"Runbook: (docs/[\w/.-]+\.md) \(([^)]+)\)", str(alarm["alarm_description"]))
+    assert match, alarm["alarm_description"]
+    document = (ROOT / match.group(1)).read_text(encoding="utf-8")
+    assert re.search(rf"(?m)^#+ {re.escape(match.group(2))}$", document), match.groups()
+    return match.group(2)
+
+
+def test_throttles_and_function_errors_that_no_tfreview_metric_sees_are_alarmed() -> None:
+    """What AWS refuses before tfreview runs is in no EMF line: a throttled function (the API answers 429/5xx
+    from API Gateway, an SQS batch waits), a function that crashed, timed out or ran out of memory before it
+    answered, a throttled table (the botocore retries spent, answered 503). docs/adr/0601."""
+    throttles = _alarms_on("AWS/Lambda", "Throttles")
+    assert len(throttles) == 1, throttles
+    assert "aws_lambda_function.this[each.key].function_name" in str(throttles[0]["dimensions"])
+    assert "local.functions" in str(throttles[0]["for_each"])  # every function, the schedules' included
+    errors = _alarms_on("AWS/Lambda", "Errors")
+    assert len(errors) == 1, errors
+    # the scheduled functions' failures are alarmed already through their failures queue
+    assert re.findall(r'"(\w+)"', str(errors[0]["for_each"])) == ["http", "worker"], errors[0]["for_each"]
+    table = {m: _alarms_on("AWS/DynamoDB", m) for m in ("ReadThrottleEvents", "WriteThrottleEvents")}
+    assert all(len(alarms) == 1 for alarms in table.values()), table
+    assert table["ReadThrottleEvents"] == table["WriteThrottleEvents"]
+    assert "local.table_name" in str(table["WriteThrottleEvents"][0]["metric_query"])
+    indexes = [definition["IndexName"] for definition in definitions.table_definition("t")["GlobalSecondaryIndexes"]]
+    assert re.findall(r'"([\w-]*)"', str(table["WriteThrottleEvents"][0]["for_each"])) == ["table", *indexes]
+    for alarm in [*throttles, *errors, *table["WriteThrottleEvents"]]:
+        assert str(alarm["alarm_actions"]) == str(alarm["ok_actions"]) != "[]", alarm
+        assert 'level["2"]' in str(alarm["alarm_actions"]).replace("\\", ""), alarm
+        assert unquote(str(alarm["treat_missing_data"])) == "notBreaching", alarm
+        _runbook_section(alarm)
+
+
+def test_the_failure_queue_alarms_name_a_runbook_section_that_exists() -> None:
+    for name in ("lambda_failures", "dead_letters_undrained"):
+        assert _runbook_section(MOD.resource("aws_cloudwatch_metric_alarm", name)) == "When a function fails"
+
+
+# what AWS itself does with a function's role, not tfreview's code: the SQS event source mapping polls the job
+# queue with the worker's role (AWS's AWSLambdaSQSQueueExecutionRole: ReceiveMessage, DeleteMessage,
+# GetQueueAttributes); Converse is authorized as InvokeModel; a transaction's ConditionCheck as ConditionCheckItem
+_AWS_USES = {
+    "worker": {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"},
+}
+_CALLED_AS = {
+    "dynamodb:ConditionCheckItem": '"ConditionCheck"',
+    "bedrock:InvokeModel": "converse(",
+    "wafv2:GetIPSet": "get_ip_set(",
+    "wafv2:UpdateIPSet": "update_ip_set(",
+}
+
+
+def _snake(action: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", action.split(":", 1)[1]).lower()
+
+
+def test_every_data_action_a_function_is_granted_is_one_tfreview_calls() -> None:
+    """Least privilege: a DynamoDB, SQS, Secrets Manager or Bedrock action in a function's policy is one the
+    code calls (boto3's method for it appears in src/tfreview), or one AWS uses the role for (_AWS_USES)."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (ROOT / "src" / "tfreview").rglob("*.py"))
+    granted: dict[str, set[str]] = {}
+    for role, grant in MOD.locals["grants"].items():
+        granted[role] = _actions(grant["table"]) | _actions(grant["queue"]) | _actions(grant["dlq"])
+    fixed = set(re.findall(r'"((?:dynamodb|sqs|secretsmanager|bedrock|sns|wafv2):\w+)"', MOD.text["iam.tf"]))
+    unused = set()
+    for role, actions in granted.items():
+        for action in actions | fixed:
+            if action in _AWS_USES.get(role, set()):
+                continue
+            evidence = _CALLED_AS.get(action, f"{_snake(action)}(")
+            if evidence not in source and f".{_snake(action)}," not in source:
+                unused.add(f"{role}: {action}")
+    assert not unused, sorted(unused)

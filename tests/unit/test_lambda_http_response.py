@@ -39,3 +39,23 @@ def test_repeated_headers_are_joined_and_cookies_kept_apart() -> None:
     assert answer["headers"] == {"vary": "Accept, Cookie"}
     assert answer["cookies"] == ["a=1", "b=2"]
     assert (answer["body"], answer["isBase64Encoded"]) == ("", False)
+
+
+@pytest.mark.parametrize(
+    ("header", "accepted"),
+    [
+        ("gzip", True),
+        ("GZIP", True),
+        ("br;q=1.0, gzip;q=0.8", True),
+        ("deflate, *;q=0.5", True),
+        ("gzip;q=0", False),
+        ("gzip;q=0.0, br", False),
+        ("gzip;q=lots", False),
+        ("br, deflate", False),
+        ("", False),
+    ],
+)
+def test_gzip_is_used_only_where_the_client_accepts_it(header: str, accepted: bool) -> None:
+    from tfreview.lambda_handlers.answer_size import accepts_gzip
+
+    assert accepts_gzip(header) is accepted

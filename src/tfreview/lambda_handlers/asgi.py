@@ -7,7 +7,10 @@ the app in the scope (`aws.authorizer`) for logs only: the app still verifies th
 An event the adapter cannot read (not payload 2.0, a body flagged base64 that is not, headers that are not
 strings) is answered 400 `application/problem+json` in the app's own shape, never a raised exception (Lambda
 would log a traceback and API Gateway answer a bare 500). Header and query text outside Latin-1 is passed on
-as its UTF-8 bytes, as a client sending it to `tfreview serve` would have (docs/adr/0524).
+as its UTF-8 bytes, as a client sending it to `tfreview serve` would have (docs/adr/0524). An answer larger
+than the 6 MB a function may return is gzipped for a client that accepts it, else refused with a problem
+document naming the limit, rather than left to fail the invocation (docs/adr/0600). A named stage's `/<stage>`
+prefix is taken off the path (it is the ASGI root path) as a `$default` stage has none (docs/adr/0600).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import binascii
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from tfreview.lambda_handlers.answer_size import fitted, too_large
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -34,6 +39,17 @@ def wire_bytes(text: str) -> bytes:
         return text.encode("utf-8")
 
 
+def stage_stripped(path: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(the path the app routes on, the prefix API Gateway added): a named stage (not `$default`) called on the
+    API's execute-api endpoint puts `/<stage>` in front of rawPath; a custom domain's mapping does not."""
+    stage = str(context.get("stage") or "$default")
+    prefix = f"/{stage}"
+    through_endpoint = ".execute-api." in str(context.get("domainName") or "")
+    if stage == "$default" or not through_endpoint or not (path == prefix or path.startswith(f"{prefix}/")):
+        return path, ""
+    return path[len(prefix) :] or "/", prefix
+
+
 class BadEvent(ValueError):
     """The event is not an API Gateway v2 HTTP event."""
 
@@ -47,6 +63,7 @@ def scope_of(event: dict[str, Any]) -> tuple[Scope, bytes]:
     method, path = str(http.get("method", "")), str(event.get("rawPath") or http.get("path") or "")
     if not method or not path.startswith("/"):
         raise BadEvent("the event has no method or path")
+    path, root = stage_stripped(path, context)
     given = event.get("headers") or {}
     if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
         raise BadEvent("the event's headers are not a map of strings (payload format 2.0 joins repeated headers)")
@@ -71,7 +88,7 @@ def scope_of(event: dict[str, Any]) -> tuple[Scope, bytes]:
         "path": path,
         "raw_path": path.encode("utf-8"),
         "query_string": wire_bytes(str(event.get("rawQueryString") or "")),
-        "root_path": "",
+        "root_path": root,
         "headers": headers,
         "client": (str(http.get("sourceIp") or "0.0.0.0"), 0),
         "server": (host, 443),
@@ -96,7 +113,10 @@ class HttpAdapter:
             scope, body = scope_of(event)
         except BadEvent as exc:
             return refusal(400, str(exc), str(event.get("rawPath") or event.get("path") or ""))
-        return self.loop.run_until_complete(self._run(scope, body))
+        answer = self.loop.run_until_complete(self._run(scope, body))
+        asked = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept-encoding"), "")
+        sent = fitted(answer, asked)  # what Lambda can return (6 MB): gzipped if need be, else a problem
+        return sent if sent is not None else refusal(500, too_large(answer), str(scope["path"]))
 
     async def _run(self, scope: Scope, body: bytes) -> dict[str, Any]:
         sent = False

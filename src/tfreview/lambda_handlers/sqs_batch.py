@@ -16,13 +16,13 @@ A job after one that ran, cut short by what the batch left of the time, did not 
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from tfreview.ports.jobs import Job
 from tfreview.service.container import Services
+from tfreview.store.aws.messages import job_id_of
 from tfreview.worker.errors import reason_of
 from tfreview.worker.runner import Worker
 
@@ -36,14 +36,6 @@ class DeliveredQueue(Protocol):
     def claim_delivered(self, job_id: int | None, receipt: str, worker_id: str) -> tuple[Job | None, bool]: ...
 
     def release_delivered(self, receipt: str) -> bool: ...
-
-
-def job_id_of(body: str) -> int | None:
-    try:
-        value = json.loads(body).get("job_id")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def handle_batch(

@@ -132,7 +132,9 @@ class Reaper:
         for status in _OPEN:
             cursor: str | None = None
             for _ in range(_SCAN_PAGES):
-                page = self.services.reviews.list(None, filters={"status": status.value}, limit=100, cursor=cursor)
+                page = self.services.reviews.list(
+                    None, filters={"status": status.value}, limit=100, cursor=cursor, with_report=False
+                )  # the sweeps need no report (an open review re-run for its AI part has one)
                 yield from page.items
                 cursor = page.next_cursor
                 if cursor is None:

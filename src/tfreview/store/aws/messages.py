@@ -1,8 +1,9 @@
 """The SQS side of the job queue: a message carries one job id; its visibility timeout is the attempt's lease.
 
 Every call here but `receive` is best effort: a receipt handle goes stale when SQS delivers the message again,
-and a lost message is recovered by the claim's sweep of due jobs (the DynamoDB item is the truth), so a
-failed visibility change or delete is logged by the caller's metrics, never raised to a worker.
+and a lost message is recovered by the claim's sweep of due jobs, or on Lambda by the reaper sending it again
+(the DynamoDB item is the truth), so a failed visibility change or delete is logged by the caller's metrics,
+never raised to a worker.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class JobMessages:
             ),
             "receive messages",
         )
-        return [Message(_job_id(m.get("Body", "")), str(m["ReceiptHandle"])) for m in answer.get("Messages", [])]
+        return [Message(job_id_of(m.get("Body", "")), str(m["ReceiptHandle"])) for m in answer.get("Messages", [])]
 
     def release(self, receipts: list[tuple[str, float]]) -> None:
         """Make messages visible again after the given seconds (0: at once), in batches of ten."""
@@ -102,9 +103,12 @@ class JobMessages:
             return False
 
 
-def _job_id(body: str) -> int | None:
+def job_id_of(body: str) -> int | None:
+    """The job id a message body carries; None for any body this release cannot read (deleted on sight, by the
+    worker function and by the DLQ drain alike). JSON nested past the decoder's limit raises RecursionError, not
+    ValueError: a body of a few hundred brackets crashed every scheduled reaper run that received it."""
     try:
         value = json.loads(body).get("job_id")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         return None
     return value if isinstance(value, int) and not isinstance(value, bool) else None

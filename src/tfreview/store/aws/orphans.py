@@ -30,7 +30,8 @@ def repair_orphans(table: Table, older_than: datetime, now: datetime) -> list[tu
     repaired: list[tuple[str, bool]] = []
     cursor: str | None = None
     for _ in range(PAGES):
-        page = reviews.list(None, filters={"status": ReviewStatus.IN_PROGRESS.value}, limit=200, cursor=cursor)
+        wanted = {"status": ReviewStatus.IN_PROGRESS.value}
+        page = reviews.list(None, filters=wanted, limit=200, cursor=cursor, with_report=False)
         for review in page.items:
             carried = states.get(review.id, set())
             if review.updated_at >= older_than or JobState.RUNNING in carried:

@@ -40,11 +40,12 @@ from tfreview.store.aws.messages import Message
 from tfreview.store.aws.queue_admin import drain_dead_letters
 from tfreview.store.aws.queue_items import MAX_TAKEN_IDS, JobItems
 from tfreview.store.aws.reviews import status_update
-from tfreview.store.aws.table import TransactionConflict, instant
+from tfreview.store.aws.table import TransactionConflict, instant, parse_instant
 from tfreview.store.memory_queue import LEASE_EXPIRED
 
 MAX_ERROR_CHARS = 4000
 SWEEP_SIZE = 50
+STRANDED_AFTER = timedelta(minutes=5)  # a due job with no claim this long may have lost its message (ADR 0600)
 
 
 class SqsJobQueue(JobItems):
@@ -266,7 +267,35 @@ class SqsJobQueue(JobItems):
                 if moved is not None:
                     expired.append(moved)
         drain_dead_letters(self)
+        self._announce_stranded(now)
         return expired
+
+    def _announce_stranded(self, now: datetime) -> int:
+        """Send again the message of a job due for STRANDED_AFTER and not announced since (docs/adr/0600).
+
+        A job's item is written before its message is sent: a send that failed left a queued job no message
+        carries. `claim()` sweeps due jobs, but on Lambda nothing claims without a message. A job whose message
+        is only late (a backlog) gets a second one, at most once per STRANDED_AFTER: the claim is fenced, the
+        second delivery of a running or finished job is kept or dropped (ADR 0155)."""
+        cutoff = now - max(STRANDED_AFTER, timedelta(seconds=self.settings.lease_seconds))
+        sent = 0
+        for item in self.table.query("g4", "JOB#DUE", at_most=f"{instant(cutoff)}#~", newest_first=False):
+            announced = parse_instant(item.get("announced_at"))
+            if announced is not None and announced > cutoff:
+                continue
+            marked = self.table.update(
+                job_pk(int(item["id"])),
+                JOB_SK,
+                set_={"announced_at": instant(now)},
+                condition="#state = :q" + (" AND #announced_at = :seen" if announced is not None else ""),
+                values={":q": JobState.QUEUED.value, ":seen": item.get("announced_at")},
+            )
+            if marked is not None:  # still queued, and no other reaper announced it meanwhile
+                self.messages.send(int(item["id"]))
+                sent += 1
+            if sent >= SWEEP_SIZE:
+                break
+        return sent
 
     def _expire(self, job: Job, now: datetime, receipt: str | None) -> Job | None:
         dead = job.attempts >= job.max_attempts

@@ -46,7 +46,8 @@ class JobItems:
         self._rng = rng
 
     def announce(self, job: Job) -> None:
-        """Send the job's message (after its item is written; a lost send is covered by the claim's sweep)."""
+        """Send the job's message (after its item is written; a lost send is covered by the claim's sweep, and by
+        the reaper sending it again after STRANDED_AFTER: on Lambda nothing claims without a message)."""
         self.messages.send(job.id, (job.run_after - self.clock()).total_seconds())
 
     def by_key(self, idempotency_key: str) -> Job | None:

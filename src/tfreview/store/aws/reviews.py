@@ -200,10 +200,18 @@ class DynamoReviewStore:
             before = f"{instant(at)}#{last_id}"
         index, pk = ("g1", f"REV#T#{tenant_id}") if tenant_id is not None else ("g3", "REV")
         found: list[StoredReview] = []
+        # the filters a review's item answers alone (status, source, dates…) are applied before its report is
+        # read: a listing of open reviews (the reaper's sweeps, each minute) read and unpacked every finished
+        # review's report — a query per chunked one — only to drop it (docs/adr/0600)
+        cheap = dataclasses.replace(wanted, finding=None, severity=None)
         for item in self.table.query(index, pk, before=before, page_size=max(limit + 1, 25)):
-            review = self._record(item, with_report=with_report or wanted.on_findings)
-            if not wanted.matches(review):
+            review = self._record(item, with_report=False)
+            if not cheap.matches(review):
                 continue
+            if with_report or wanted.on_findings:
+                review = self._record(item, with_report=True)
+                if not wanted.matches(review):
+                    continue
             found.append(review if with_report else dataclasses.replace(review, report=None))
             if len(found) > limit:
                 break

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import math
 import re
+import time
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -27,6 +28,9 @@ MAX_BLOB_BYTES: Final = 3_000_000  # one transaction carries at most 4 MB: large
 # unavailable for now, as a throttled single-item call is (connection.call), not a bug (docs/adr/0535)
 CAPACITY_REASONS: Final = frozenset({"ThrottlingError", "ProvisionedThroughputExceeded"})
 ID_WIDTH: Final = 20
+# the waits before asking again for keys BatchGetItem handed back unprocessed with nothing read (throttling):
+# AWS asks for an exponential backoff; after the last, the store is unavailable for now (docs/adr/0600)
+UNPROCESSED_BACKOFF: Final = (0.05, 0.1, 0.2, 0.4, 0.8)
 
 
 def fixed_id(value: int) -> str:
@@ -93,12 +97,20 @@ class Table:
         while pending:
             batch, pending = pending[:100], pending[100:]
             request: dict[str, Any] = {self.name: {"Keys": batch, "ConsistentRead": True}}
+            stalled = 0  # rounds in a row that read nothing: the keys came back unprocessed (a throttled table)
             while request:
                 answer: dict[str, Any] = call(partial(self._client.batch_get_item, RequestItems=request), "get items")
-                for raw in answer.get("Responses", {}).get(self.name, []):
+                answered = answer.get("Responses", {}).get(self.name, [])
+                for raw in answered:
                     item = self.decode(raw)
                     found[(str(item["pk"]), str(item["sk"]))] = item
                 request = answer.get("UnprocessedKeys") or {}
+                stalled = 0 if answered else stalled + 1
+                if request and stalled > len(UNPROCESSED_BACKOFF):
+                    left = len(request.get(self.name, {}).get("Keys", []))
+                    raise StoreUnavailable(f"get items: AWS unavailable ({left} keys left unprocessed)")
+                if request and stalled:
+                    time.sleep(UNPROCESSED_BACKOFF[stalled - 1])
         return found
 
     def probe_write(self) -> None:
