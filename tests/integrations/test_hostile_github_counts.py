@@ -60,6 +60,23 @@ def test_a_comment_refused_for_good_still_leaves_one_completed_check_run_and_a_d
     assert len(dead) == 1, dead
     assert REFUSED in (dead[0].last_error or ""), dead
     assert len(github.requests_to("POST", "/comments")) == 1  # a 422 that cannot succeed is not sent again
+    # the check run is honest about what is missing: its summary says the comment was refused, and why
+    summary = str(runs[0]["output"]["summary"])
+    assert "comment on the pull request could not be written" in summary, summary
+    assert REFUSED in summary, summary
+
+    # the operator retries the dead publish (the dashboard's "retry"): the same run is kept, never a second one
+    assert stack.services.queue.retry(dead[0].id) is not None
+
+    def retried_dead() -> bool:
+        job = stack.services.queue.get(dead[0].id)
+        return job is not None and job.state is JobState.DEAD and job.created_at > dead[0].created_at
+
+    wait_for(retried_dead, "the retried publish to end")
+    assert len(github.check_runs(REPO, sha)) == 1
+    assert len(github.requests_to("POST", "/check-runs")) == 1
+    assert len(github.requests_to("POST", "/comments")) == 2  # asked again once: the PR may have been unlocked
+    assert github.comments(REPO, number) == []
 
 
 def test_github_api_calls_per_review(github: FakeGitHub, tmp_path: Path, stacks: list[LiveStack]) -> None:  # noqa: F811

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from tfreview.core.errors import ConfigError, InputError
 from tfreview.core.findings import Review as ReviewResult
+from tfreview.core.redact import scrub_text
 from tfreview.core.rules import Rule
 from tfreview.integrations.github import check_runs
 from tfreview.integrations.github.comment import comment_body
@@ -209,7 +210,8 @@ class GitHubPublisher:
                 if self._settings.inline_comments and not stale and commented:
                     self._inline(client, target, head, stored)
             elif head:
-                created = self._check_run(client, target.repository, head, stored, without_ai, identity)
+                why = scrub_text(str(refused)) if refused is not None else None  # said on the run (ADR 0608)
+                created = self._check_run(client, target.repository, head, stored, without_ai, identity, why)
                 if created and self._settings.inline_comments and not stale and refused is None:
                     self._inline(client, target, head, stored)
         if refused is not None:
@@ -359,17 +361,21 @@ class GitHubPublisher:
         review: ReviewResult,
         without_ai: bool,
         identity: AppIdentity,
+        comment_refused: str | None = None,
     ) -> bool:
         """Find or create the run, send the annotation batches it lacks, set the result. True when created.
         A run listed for the head that is gone (404) when updated is replaced by a new one, once (ADR 0548)."""
+        output = check_runs.output(
+            review, without_ai=without_ai, title=self._settings.check_name, comment_refused=comment_refused
+        )
         run = self._find_check_run(client, repo, head, identity)
         if run is None:
-            return self._fill_check_run(client, repo, head, None, review, without_ai, identity)
+            return self._fill_check_run(client, repo, head, None, review, output, identity)
         try:
-            return self._fill_check_run(client, repo, head, run, review, without_ai, identity)
+            return self._fill_check_run(client, repo, head, run, review, output, identity)
         except GitHubNotFound:
             logger.warning("%s: check run %d of %s is gone (404): a new one is created", repo, run.id, head[:12])
-        return self._fill_check_run(client, repo, head, None, review, without_ai, identity, gone=run.id)
+        return self._fill_check_run(client, repo, head, None, review, output, identity, gone=run.id)
 
     def _fill_check_run(
         self,
@@ -378,7 +384,7 @@ class GitHubPublisher:
         head: str,
         run: CheckRun | None,
         review: ReviewResult,
-        without_ai: bool,
+        output: dict[str, str],
         identity: AppIdentity,
         *,
         gone: int | None = None,
@@ -387,7 +393,6 @@ class GitHubPublisher:
         name = self._settings.check_name
         annotations = check_runs.annotations_of(review)
         batches = list(check_runs.batches(annotations))
-        output = check_runs.output(review, without_ai=without_ai, title=name)
         conclusion = check_runs.conclusion(review.verdict.value)
         digest = check_runs.digest(annotations)
         result = check_runs.digest([conclusion, output])
