@@ -133,7 +133,8 @@ class RateLimiter:
         """Record the limits an answer reports. Returns the wait before retrying when the answer is a
         rate-limit refusal (403/429), else None. A secondary refusal that follows another one without a request
         of its kind going through in between waits twice as long as the one before (GitHub: "wait for an
-        exponentially increasing amount of time between retries"), up to `LONGEST_WAIT`."""
+        exponentially increasing amount of time between retries"), up to `LONGEST_WAIT`. The row ends with a request
+        of the refused kind that goes through, or an hour past its last wait without a refusal."""
         now = self._clock()
         remaining = header_number(headers.get("x-ratelimit-remaining"))
         reset = header_number(headers.get("x-ratelimit-reset"))
@@ -145,6 +146,8 @@ class RateLimiter:
         refused: float | None = None
         with self._lock:
             state = self._keys.setdefault(key, _KeyState())
+            if state.refusals and now - state.blocked_until > LONGEST_WAIT:
+                state.refusals = 0  # an hour past its last wait without a refusal: a row left open is over (ADR 0608)
             if remaining is not None and remaining <= 0 and reset is not None:
                 self._block(state, reset, "primary")
                 if status in (403, 429):
