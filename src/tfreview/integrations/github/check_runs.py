@@ -139,12 +139,16 @@ def output(
         lines += ["", "Completed without AI: the AI review was unavailable, this review is rules-only."]
     lines += ["", f"Reviewed {coverage.resources_reviewed} of {coverage.resources_total} resources."]
     if comment_refused is not None:
-        reason = " ".join(comment_refused.split())[:_REASON_LIMIT]
-        lines += ["", f"The review's comment on the pull request could not be written: {reason}"]
+        lines += ["", comment_refused_line(comment_refused)]
     text = "\n".join(lines)
     while len(text.encode()) > _SUMMARY_BUDGET:  # our own numbers only: cannot really happen, but never 422
         text = text[: len(text) // 2]
     return {"title": _clip(f"{title}: {verdict}", _TITLE_LIMIT), "summary": text}
+
+
+def comment_refused_line(reason: str) -> str:
+    """What a check run says when GitHub would not take the pull request's comment (ADR 0608)."""
+    return f"The review's comment on the pull request could not be written: {' '.join(reason.split())[:_REASON_LIMIT]}"
 
 
 def _clip(text: str, limit: int) -> str:

@@ -231,6 +231,7 @@ class GitHubPublisher:
         page_url = self._review_links(review.id) if self._review_links is not None else None
         subject = f"{target.repository}#{target.number}"
         retry = github_retry(review.id)
+        refused: GitHubRejected | None = None
         with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
             current = client.get_pull_request(target.repository, target.number).head_sha
             if head and current and head != current:
@@ -246,20 +247,32 @@ class GitHubPublisher:
                     page_url=page_url,
                     commit_sha=head,
                 )
-                ours = self._find_comment(client, target, identity)
-                if ours is None:
-                    try:
-                        client.create_issue_comment(target.repository, target.number, body)
-                    except GitHubUnavailable:
-                        if self._find_comment(client, target, identity) is None:  # created after all? (I2)
-                            raise
-                elif ours.body != body:
-                    client.update_issue_comment(target.repository, ours.id, body)
+                try:
+                    self._failure_comment(client, target, identity, body)
+                except GitHubRejected as exc:  # for good: the check run still says it, then the refusal (ADR 0608)
+                    refused = exc
             if head and self._settings.mode != "token":
                 text = failure_markdown(
                     review.id, review.status_reason, subject=subject, retry=retry, page_url=page_url
                 )
+                if refused is not None:
+                    text += f"\n\n{check_runs.comment_refused_line(scrub_text(str(refused)))}"
                 self._failed_check_run(client, target.repository, head, identity, text)
+        if refused is not None:
+            raise refused
+
+    def _failure_comment(
+        self, client: PublishingClient, target: PullRequestTarget, identity: AppIdentity, body: str
+    ) -> None:
+        ours = self._find_comment(client, target, identity)
+        if ours is None:
+            try:
+                client.create_issue_comment(target.repository, target.number, body)
+            except GitHubUnavailable:
+                if self._find_comment(client, target, identity) is None:  # created after all? (I2)
+                    raise
+        elif ours.body != body:
+            client.update_issue_comment(target.repository, ours.id, body)
 
     def _failed_check_run(
         self, client: PublishingClient, repo: str, head: str, identity: AppIdentity, text: str
