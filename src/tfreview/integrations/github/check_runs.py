@@ -119,7 +119,7 @@ def output(
     review: Review, *, without_ai: bool, title: str = "tfreview", comment_refused: str | None = None
 ) -> dict[str, str]:
     """The check run's `output` (title and summary; annotations are added per request). `comment_refused`: why
-    GitHub would not take the pull request's comment — said here, where the verdict still is (ADR 0608)."""
+    GitHub would not take the pull request's comment — said here, where the verdict still is (ADR 0609)."""
     t = tally(review)
     verdict = review.verdict.value.upper()
     coverage = review.coverage
@@ -147,7 +147,7 @@ def output(
 
 
 def comment_refused_line(reason: str) -> str:
-    """What a check run says when GitHub would not take the pull request's comment (ADR 0608)."""
+    """What a check run says when GitHub would not take the pull request's comment (ADR 0609)."""
     return f"The review's comment on the pull request could not be written: {' '.join(reason.split())[:_REASON_LIMIT]}"
 
 

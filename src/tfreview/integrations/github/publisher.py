@@ -210,7 +210,7 @@ class GitHubPublisher:
                 if self._settings.inline_comments and not stale and commented:
                     self._inline(client, target, head, stored)
             elif head:
-                why = scrub_text(str(refused)) if refused is not None else None  # said on the run (ADR 0608)
+                why = scrub_text(str(refused)) if refused is not None else None  # said on the run (ADR 0609)
                 created = self._check_run(client, target.repository, head, stored, without_ai, identity, why)
                 if created and self._settings.inline_comments and not stale and refused is None:
                     self._inline(client, target, head, stored)
@@ -249,7 +249,7 @@ class GitHubPublisher:
                 )
                 try:
                     self._failure_comment(client, target, identity, body)
-                except GitHubRejected as exc:  # for good: the check run still says it, then the refusal (ADR 0608)
+                except GitHubRejected as exc:  # for good: the check run still says it, then the refusal (ADR 0609)
                     refused = exc
             if head and self._settings.mode != "token":
                 text = failure_markdown(

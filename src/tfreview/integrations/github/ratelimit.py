@@ -147,7 +147,7 @@ class RateLimiter:
         with self._lock:
             state = self._keys.setdefault(key, _KeyState())
             if state.refusals and now - state.blocked_until > LONGEST_WAIT:
-                state.refusals = 0  # an hour past its last wait without a refusal: a row left open is over (ADR 0608)
+                state.refusals = 0  # an hour past its last wait without a refusal: a row left open is over (ADR 0609)
             if remaining is not None and remaining <= 0 and reset is not None:
                 self._block(state, reset, "primary")
                 if status in (403, 429):
