@@ -24,7 +24,8 @@ after a refusal: `RateLimited` is raised instead (the key stays blocked for the 
 job restarts from the top after the wait — re-reading the head, searching its comment again, under
 the per-PR publish lease — since another process may have published a newer review meanwhile. Our own
 write pacing may still delay a write up to `RESTART_PACING_SECONDS` (nothing was refused, and the
-lease outlasts it). Reads still wait and are sent (they change nothing).
+lease outlasts it). Reads still wait and are sent (they change nothing) — for at most `RESTART_READ_SECONDS`: a
+longer wait is raised too, so one installation's limit never holds the worker threads every tenant shares (ADR 0609).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
 RESTART_PACING_SECONDS = 30.0  # restart_writes: our own pacing may delay a write this long (well within a lease)
+RESTART_READ_SECONDS = 60.0  # restart_writes: a read sleeps at most GitHub's default minute in a shared thread
 SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait for at least one minute" when no retry-after is given
 LONGEST_WAIT = 3600.0  # GitHub's windows are an hour: a reset or Retry-After further off is not GitHub's (ADR 0499)
 _MINUTE = 60.0
@@ -116,6 +118,12 @@ class RateLimiter:
             if write and self.restart_writes and (kind != "pacing" or wait > RESTART_PACING_SECONDS):
                 raise RateLimited(
                     f"GitHub {kind} rate limit for {key}: a write would wait {wait:.0f} s; restart after it",
+                    wait_seconds=wait,
+                    kind=kind,
+                )
+            if not write and self.restart_writes and wait > RESTART_READ_SECONDS:  # the job is handed back instead
+                raise RateLimited(
+                    f"GitHub {kind} rate limit for {key}: a read would wait {wait:.0f} s; retried after it",
                     wait_seconds=wait,
                     kind=kind,
                 )
