@@ -232,13 +232,16 @@ class GitHubClient(ChecksAndReviews):
         except GitHubNotFound:
             return FileListing(())
         document = json_document(response, "GET", api_path)
-        if not isinstance(document, list):
+        if isinstance(document, dict) and isinstance(document.get("type"), str):
             return FileListing(())  # a file, a symlink or a submodule
-        paths = [
-            str(entry["path"])
+        # anything else, or an entry we cannot read, would list the directory shorter than it is: its files left out
+        # would read as deleted (ADR 0608), so the answer is GitHub's failure (ADR 0548)
+        if not isinstance(document, list) or not all(
+            isinstance(entry, Mapping) and isinstance(entry.get("type"), str) and isinstance(entry.get("path"), str)
             for entry in document
-            if isinstance(entry, Mapping) and entry.get("type") == "file" and isinstance(entry.get("path"), str)
-        ]
+        ):
+            raise GitHubUnavailable(f"GitHub GET {api_path}: the answer is not a directory's list of entries")
+        paths = [str(entry["path"]) for entry in document if entry["type"] == "file"]
         return FileListing(tuple(sorted(paths)), complete=len(document) < DIRECTORY_ENTRIES)
 
     # --- comments ----------------------------------------------------------------------------------
