@@ -180,6 +180,7 @@ class FakeGitHub:
         self._lose_rules: list[_Rule] = []
         self._raw_rules: list[tuple[_Rule, bytes, dict[str, str]]] = []
         self._secondary: tuple[int, float] | None = None  # (writes per minute, retry-after)
+        self.tree_entries: int | None = None  # a recursive tree lists at most this many entries, then `truncated`
         self.write_times: list[float] = []  # clock() of every write performed
         self.refused_writes = 0
         self.refused_times: list[float] = []  # clock() of every write refused by the secondary limit
@@ -463,6 +464,12 @@ class FakeGitHub:
         sent = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
         with self.lock:
             self._raw_rules.append((_Rule(status, method, path_contains, times), data, sent))
+
+    def truncate_trees(self, entries: int) -> None:
+        """A recursive git tree lists its first `entries` entries and says `truncated: true` (GitHub: past 100,000
+        entries or 7 MB); the contents API still lists a directory whole."""
+        with self.lock:
+            self.tree_entries = entries
 
     def secondary_limit(self, writes_per_minute: int = 80, retry_after: float = 60) -> None:
         """A write after `writes_per_minute` writes in the last 60 s (by `clock`) answers 403 + retry-after."""

@@ -33,6 +33,7 @@ _ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", rf"{_REPO}/pulls/(?P<number>\d+)", "get_pull"),
         ("GET", rf"{_REPO}/pulls/(?P<number>\d+)/files", "pull_files"),
         ("POST", rf"{_REPO}/pulls/(?P<number>\d+)/reviews", "create_review"),
+        ("GET", f"{_REPO}/contents/?", "get_root_contents"),
         ("GET", f"{_REPO}/contents/(?P<path>.+)", "get_contents"),
         ("GET", f"{_REPO}/git/trees/(?P<ref>.+)", "get_tree"),
         ("GET", rf"{_REPO}/issues/(?P<number>\d+)/comments", "list_comments"),
@@ -374,6 +375,10 @@ def _snapshot(c: _Context, repo: str, ref: str) -> tuple[str, dict[str, str]]:
     return sha, state.commits[sha]
 
 
+def _get_root_contents(c: _Context, repo: str) -> Result:
+    return _get_contents(c, repo, "")
+
+
 def _get_contents(c: _Context, repo: str, path: str) -> Result:
     from tests.fakes.github import _Reply, encoded_content
 
@@ -387,7 +392,7 @@ def _get_contents(c: _Context, repo: str, path: str) -> Result:
             raise _Reply(200, text, raw=True)
         encoded = encoded_content(text) if len(text.encode()) <= 1024 * 1024 else None
         return c.reply(200, docs.content_file(c.api, repo, path, ref, docs.blob_sha(text), text, encoded))
-    prefix = path + "/"
+    prefix = path + "/" if path else ""
     children: dict[str, tuple[str, int]] = {}
     for name, text in files.items():
         if name.startswith(prefix):
@@ -427,11 +432,13 @@ def _get_tree(c: _Context, repo: str, ref: str) -> Result:
             "sha": docs.blob_sha(text),
             "size": len(text.encode()),
         }
+    listed = list(entries.values())
+    limit = c.fake.tree_entries if recursive else None
     document = {
         "sha": sha,
         "url": f"{c.api}/repos/{repo}/git/trees/{sha}",
-        "tree": list(entries.values()),
-        "truncated": False,
+        "tree": listed[:limit] if limit is not None else listed,
+        "truncated": limit is not None and len(listed) > limit,
     }
     return c.reply(200, document)
 

@@ -60,6 +60,23 @@ def test_a_comment_refused_for_good_still_leaves_one_completed_check_run_and_a_d
     assert len(dead) == 1, dead
     assert REFUSED in (dead[0].last_error or ""), dead
     assert len(github.requests_to("POST", "/comments")) == 1  # a 422 that cannot succeed is not sent again
+    # the check run is honest about what is missing: its summary says the comment was refused, and why
+    summary = str(runs[0]["output"]["summary"])
+    assert "comment on the pull request could not be written" in summary, summary
+    assert REFUSED in summary, summary
+
+    # the operator retries the dead publish (the dashboard's "retry"): the same run is kept, never a second one
+    assert stack.services.queue.retry(dead[0].id) is not None
+
+    def retried_dead() -> bool:
+        job = stack.services.queue.get(dead[0].id)
+        return job is not None and job.state is JobState.DEAD and job.created_at > dead[0].created_at
+
+    wait_for(retried_dead, "the retried publish to end")
+    assert len(github.check_runs(REPO, sha)) == 1
+    assert len(github.requests_to("POST", "/check-runs")) == 1
+    assert len(github.requests_to("POST", "/comments")) == 2  # asked again once: the PR may have been unlocked
+    assert github.comments(REPO, number) == []
 
 
 def test_github_api_calls_per_review(github: FakeGitHub, tmp_path: Path, stacks: list[LiveStack]) -> None:  # noqa: F811
@@ -164,3 +181,30 @@ def test_a_hostile_github_at_once_still_gives_every_pull_request_one_comment_and
     )
     for canary in canaries:
         assert canary not in everything
+
+
+def test_a_repository_too_large_for_one_git_tree_gets_no_invented_destroys(
+    github: FakeGitHub,  # noqa: F811
+    tmp_path: Path,
+    stacks: list[LiveStack],  # noqa: F811
+) -> None:
+    """GitHub lists a recursive tree past 100,000 entries or 7 MB only in part (`truncated: true`). A file the head's
+    listing left out was read as deleted: an unchanged bucket was "destroyed" in the comment and the check run. Now
+    the directories reviewed are listed one by one and the review says the tree was truncated (ADR 0608)."""
+    stack = start(github, tmp_path)
+    stacks.append(stack)
+    bucket = 'resource "aws_s3_bucket" "{0}" {{\n  bucket = "{0}-logs"\n}}\n'
+    github.add_commit(REPO, "main", {"envs/prod/a.tf": bucket.format("a"), "envs/prod/z.tf": bucket.format("z")})
+    number = open_terraform_pull_request(github, REPO, "big", files={"envs/prod/b.tf": bucket.format("b")})
+    sha = github.pull_request(REPO, number).head_sha
+    github.truncate_trees(4)  # the head's tree ends before envs/prod/z.tf; the base's is whole
+    send_webhook(github, "pull_request", pull_request_event(github, REPO, number, "opened"))
+
+    wait_for(lambda: [r for r in github.check_runs(REPO, sha) if r["status"] == "completed"], "the check run")
+    wait_for(lambda: len(ours(github, REPO, number)) == 1, "the comment")
+    summary = str(github.check_runs(REPO, sha)[0]["output"]["summary"])
+    assert "; 0 destroys or replaces." in summary, summary
+    body = str(ours(github, REPO, number)[0]["body"])
+    assert "This change creates 1 resource \\(1 in all\\)" in body, body  # b created; z, unchanged, not destroyed
+    assert "file tree of the head commit" in body, body
+    assert "is truncated" in body, body

@@ -147,3 +147,46 @@ def test_refusals_of_requests_in_flight_together_are_one_refusal_not_a_row() -> 
     clock.advance(6)
     assert limiter.after_response("42", 201, {}, write=True) is None
     assert limiter.after_response("42", 403, said, write=True) == 3  # the row ended with the write that went through
+
+
+def test_a_row_of_refusals_left_without_a_write_through_is_forgotten_after_an_hour_of_quiet() -> None:
+    """The row ended only with a write that went through. A publish refused five times in a row, then handed back for
+    good (or its pull request closed), left the installation's row at 5 for ever: the next refusal of a write, a day
+    later, a new incident, waited 32 times what GitHub asked (an hour at most) — every publish of that installation
+    stalled. A row is now forgotten once the installation went an hour past its last wait without a refusal."""
+    clock = FakeClock(start=0.0)
+    limiter = RateLimiter(clock=clock, sleep=clock.sleep)
+    said = {"retry-after": "60"}
+    waits = []
+    for _ in range(5):
+        wait = limiter.after_response("42", 403, said, write=True)
+        assert wait is not None
+        waits.append(wait)
+        clock.advance(wait)
+    assert waits == [60, 120, 240, 480, 960]
+    clock.advance(86_400)  # a day of reads only
+    assert limiter.after_response("42", 200, {}, write=False) is None
+    assert limiter.after_response("42", 403, said, write=True) == 60
+    # inside the hour after a wait, the row still goes on (GitHub's "exponentially increasing" retries)
+    clock.advance(60 + 1_800)
+    assert limiter.after_response("42", 403, said, write=True) == 120
+
+
+def test_in_the_service_a_read_does_not_hold_a_worker_thread_through_a_doubled_wait() -> None:
+    """Reads in the service slept any wait up to `max_wait_seconds` (15 minutes) in the worker's thread. With the
+    row doubling (ADR 0589) one installation's reads met 60, 120, 240, 480 s in a row — 15 minutes a job — and a few
+    of its jobs held every worker thread while every other tenant's reviews waited. Now a read in the service sleeps
+    at most a minute (GitHub's own default); a longer wait is raised, and the worker hands the job back (ADR 0609)."""
+    clock = FakeClock(start=0.0)
+    limiter = RateLimiter(clock=clock, sleep=clock.sleep, restart_writes=True)
+    said = {"retry-after": "60"}
+    assert limiter.after_response("42", 403, said) == 60
+    limiter.before_request("42", write=False)  # a minute: slept, as GitHub asks
+    assert clock.sleeps == [60]
+    assert limiter.after_response("42", 403, said) == 120
+    with pytest.raises(RateLimited) as raised:
+        limiter.before_request("42", write=False)
+    assert raised.value.wait_seconds == pytest.approx(120)
+    assert clock.sleeps == [60]
+    limiter.before_request("7", write=False)  # another installation is not held at all
+    assert clock.sleeps == [60]

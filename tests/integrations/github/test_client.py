@@ -139,7 +139,7 @@ def test_file_contents_and_tree(client: GitHubClient, github: FakeGitHub) -> Non
     assert 'bucket = "logs-2"' in (client.get_file(REPO, "main.tf", "feature") or "")
     assert client.get_file(REPO, "absent.tf", "main") is None
     assert client.get_file(REPO, "modules", "main") is None  # a directory
-    assert client.get_tree(REPO, "main") == ["main.tf", "modules/net/vpc.tf"]
+    assert client.get_tree(REPO, "main").paths == ("main.tf", "modules/net/vpc.tf")
     big = "# " + "x" * (1024 * 1024 + 10) + "\n"
     sha = github.add_commit(REPO, "big", {"big.tf": big}, base="main")
     assert client.get_file(REPO, "big.tf", sha) == big  # over 1 MB: fetched raw

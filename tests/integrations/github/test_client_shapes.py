@@ -35,8 +35,10 @@ CALLS: dict[str, tuple[str, str, Call]] = {  # name → (method, path fragment, 
     "update_check_run": ("PATCH", "/check-runs/", lambda c: c.update_check_run(REPO, 7, status="completed")),
     "get_tree": ("GET", "/git/trees/", lambda c: c.get_tree(REPO, "main")),
     "get_file": ("GET", "/contents/", lambda c: c.get_file(REPO, "main.tf", "main")),
+    "list_directory": ("GET", "/contents/", lambda c: c.list_directory(REPO, "envs", "main")),
 }
-LISTS = ("list_open_pull_requests", "list_pull_request_files", "list_issue_comments")
+# a directory listed shorter than it is reads its missing files as deleted (ADR 0608): wrong shapes are refused too
+LISTS = ("list_open_pull_requests", "list_pull_request_files", "list_issue_comments", "list_directory")
 OBJECTS = [name for name in CALLS if name not in LISTS]
 
 NOT_NUMBERS = {"id": "abc", "number": "one", "type": "file", "encoding": "base64", "content": 5}

@@ -27,6 +27,7 @@ from tests.integrations.github.test_idempotency import (
     stored_review,
 )
 from tfreview.integrations.github import GitHubAppSettings, GitHubClient, check_runs
+from tfreview.integrations.github.errors import GitHubRejected
 from tfreview.integrations.github.publisher import GitHubPublisher, PublishingClient
 from tfreview.integrations.github.settings import FailedReviewConclusion
 from tfreview.ports.records import ReviewStatus, StoredReview
@@ -224,3 +225,22 @@ def test_a_check_run_gone_when_the_notice_completes_it_is_replaced_once(
     assert newest["id"] != gone.id
     assert (newest["status"], newest["conclusion"]) == ("completed", "neutral")
     assert TITLE in newest["output"]["title"]
+
+
+def test_a_failure_notice_github_will_not_take_as_a_comment_still_completes_the_check_run(
+    github: FakeGitHub, client: GitHubClient, settings: GitHubAppSettings
+) -> None:
+    """ADR 0588 kept the check run of a review when GitHub refuses its comment for good (a locked conversation,
+    2,500 comments), but not the check run of a failed review: the notice's 422 ended `publish_failure` before its
+    check run, so a required check of that head waited for ever. Now the run completes (saying the comment was
+    refused), then GitHub's refusal ends the job, sent once."""
+    refused = "Commenting is disabled on issues with more than 2500 comments"
+    number = open_pr(github)
+    failed = failed_review(github, number)
+    github.answer_next(422, {"message": refused}, method="POST", path_contains="/comments", times=9)
+    with pytest.raises(GitHubRejected, match=refused):
+        publisher_of(client, settings).publish_failure(failed)
+    (run,) = github.check_runs(REPO, failed.source.commit_sha)
+    assert (run["status"], run["conclusion"]) == ("completed", "neutral")
+    assert refused in run["output"]["summary"]
+    assert len(github.requests_to("POST", "/comments")) == 1  # a 422 that cannot succeed is not sent again

@@ -23,6 +23,7 @@ ANNOTATIONS_PER_REQUEST = 50  # GitHub's limit per create/update request
 SUMMARY_LIMIT = 65_535  # output.summary / output.text, characters (behaves like bytes for non-ASCII)
 _SUMMARY_BUDGET = 60_000  # bytes, well under the limit
 _TITLE_LIMIT = 255
+_REASON_LIMIT = 300  # characters of GitHub's reason for refusing the comment
 _MESSAGE_LIMIT = 4_000
 _ANNOTATED_SUFFIXES = (".tf",)
 _EXTERNAL_ID = re.compile(
@@ -114,8 +115,11 @@ class Progress:
         return cls(match["digest"], int(match["done"]), int(match["total"]), match["result"])
 
 
-def output(review: Review, *, without_ai: bool, title: str = "tfreview") -> dict[str, str]:
-    """The check run's `output` (title and summary; annotations are added per request)."""
+def output(
+    review: Review, *, without_ai: bool, title: str = "tfreview", comment_refused: str | None = None
+) -> dict[str, str]:
+    """The check run's `output` (title and summary; annotations are added per request). `comment_refused`: why
+    GitHub would not take the pull request's comment — said here, where the verdict still is (ADR 0609)."""
     t = tally(review)
     verdict = review.verdict.value.upper()
     coverage = review.coverage
@@ -134,10 +138,17 @@ def output(review: Review, *, without_ai: bool, title: str = "tfreview") -> dict
     if without_ai:
         lines += ["", "Completed without AI: the AI review was unavailable, this review is rules-only."]
     lines += ["", f"Reviewed {coverage.resources_reviewed} of {coverage.resources_total} resources."]
+    if comment_refused is not None:
+        lines += ["", comment_refused_line(comment_refused)]
     text = "\n".join(lines)
     while len(text.encode()) > _SUMMARY_BUDGET:  # our own numbers only: cannot really happen, but never 422
         text = text[: len(text) // 2]
     return {"title": _clip(f"{title}: {verdict}", _TITLE_LIMIT), "summary": text}
+
+
+def comment_refused_line(reason: str) -> str:
+    """What a check run says when GitHub would not take the pull request's comment (ADR 0609)."""
+    return f"The review's comment on the pull request could not be written: {' '.join(reason.split())[:_REASON_LIMIT]}"
 
 
 def _clip(text: str, limit: int) -> str:

@@ -49,6 +49,7 @@ from tfreview.integrations.github.models import (
     ChangedFile,
     CheckRun,
     DeliveryPage,
+    FileListing,
     HookDelivery,
     Installation,
     IssueComment,
@@ -71,6 +72,7 @@ READ_RETRY_DELAY_SECONDS = 1.0
 # file can be 100 MB on GitHub and endless from a broken proxy — cut off as GitHub's fault, not held in memory
 DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
+DIRECTORY_ENTRIES = 1000  # the contents API lists at most this many entries of one directory
 
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
@@ -202,12 +204,14 @@ class GitHubClient(ChecksAndReviews):
         except GitHubNotFound:
             return None
 
-    def get_tree(self, repo: str, ref: str, suffixes: Sequence[str] = TERRAFORM_SUFFIXES) -> list[str]:
-        """Paths of the files at `ref` whose names end in one of `suffixes` (recursive git tree)."""
+    def get_tree(self, repo: str, ref: str, suffixes: Sequence[str] = TERRAFORM_SUFFIXES) -> FileListing:
+        """Paths of the files at `ref` whose names end in one of `suffixes` (recursive git tree); not `complete`
+        when GitHub truncated the tree (a file it left out is not a file that does not exist: ADR 0608)."""
         path = f"/repos/{repo_name(repo)}/git/trees/{quote(git_ref(ref), safe='')}"
         document = self._json("GET", path, params={"recursive": "1"})
-        if document.get("truncated"):
-            log.warning("GitHub tree of %s at %s is truncated: some files are not listed", repo, ref)
+        truncated = bool(document.get("truncated"))
+        if truncated:
+            log.warning("GitHub tree of %s at %s is truncated: its directories are listed one by one", repo, ref)
         tree = document.get("tree")
         if not isinstance(tree, list):
             raise GitHubUnavailable(f"GitHub GET {path}: the answer's 'tree' is not a JSON list")
@@ -216,7 +220,29 @@ class GitHubClient(ChecksAndReviews):
             for entry in tree
             if isinstance(entry, Mapping) and entry.get("type") == "blob" and isinstance(entry.get("path"), str)
         ]
-        return sorted(p for p in paths if p.endswith(tuple(suffixes)))
+        return FileListing(tuple(sorted(p for p in paths if p.endswith(tuple(suffixes)))), complete=not truncated)
+
+    def list_directory(self, repo: str, directory: str, ref: str) -> FileListing:
+        """The files directly in `directory` ("" = the root) at `ref` (contents API); empty when it is not a
+        directory there; not `complete` past `DIRECTORY_ENTRIES` entries (GitHub lists no more)."""
+        base = f"/repos/{repo_name(repo)}/contents"
+        api_path = f"{base}/{content_path(directory)}" if directory.strip("/") else base
+        try:
+            response = self._request("GET", api_path, params={"ref": git_ref(ref)})
+        except GitHubNotFound:
+            return FileListing(())
+        document = json_document(response, "GET", api_path)
+        if isinstance(document, dict) and isinstance(document.get("type"), str):
+            return FileListing(())  # a file, a symlink or a submodule
+        # anything else, or an entry we cannot read, would list the directory shorter than it is: its files left out
+        # would read as deleted (ADR 0608), so the answer is GitHub's failure (ADR 0548)
+        if not isinstance(document, list) or not all(
+            isinstance(entry, Mapping) and isinstance(entry.get("type"), str) and isinstance(entry.get("path"), str)
+            for entry in document
+        ):
+            raise GitHubUnavailable(f"GitHub GET {api_path}: the answer is not a directory's list of entries")
+        paths = [str(entry["path"]) for entry in document if entry["type"] == "file"]
+        return FileListing(tuple(sorted(paths)), complete=len(document) < DIRECTORY_ENTRIES)
 
     # --- comments ----------------------------------------------------------------------------------
 

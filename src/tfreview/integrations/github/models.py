@@ -155,6 +155,16 @@ class PullRequest:
 
 
 @dataclass(frozen=True)
+class FileListing:
+    """Paths of files at a commit, and whether GitHub listed them all: a recursive tree past 100,000 entries or
+    7 MB comes back `truncated`, a directory's contents past 1,000 entries are cut — a path left out of an
+    incomplete listing may well exist (ADR 0608)."""
+
+    paths: tuple[str, ...]
+    complete: bool = True
+
+
+@dataclass(frozen=True)
 class ChangedFile:
     filename: str
     status: str  # added | removed | modified | renamed | copied | changed | unchanged

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from tfreview.core.errors import ConfigError, InputError
 from tfreview.core.findings import Review as ReviewResult
+from tfreview.core.redact import scrub_text
 from tfreview.core.rules import Rule
 from tfreview.integrations.github import check_runs
 from tfreview.integrations.github.comment import comment_body
@@ -209,7 +210,8 @@ class GitHubPublisher:
                 if self._settings.inline_comments and not stale and commented:
                     self._inline(client, target, head, stored)
             elif head:
-                created = self._check_run(client, target.repository, head, stored, without_ai, identity)
+                why = scrub_text(str(refused)) if refused is not None else None  # said on the run (ADR 0609)
+                created = self._check_run(client, target.repository, head, stored, without_ai, identity, why)
                 if created and self._settings.inline_comments and not stale and refused is None:
                     self._inline(client, target, head, stored)
         if refused is not None:
@@ -229,6 +231,7 @@ class GitHubPublisher:
         page_url = self._review_links(review.id) if self._review_links is not None else None
         subject = f"{target.repository}#{target.number}"
         retry = github_retry(review.id)
+        refused: GitHubRejected | None = None
         with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
             current = client.get_pull_request(target.repository, target.number).head_sha
             if head and current and head != current:
@@ -244,20 +247,32 @@ class GitHubPublisher:
                     page_url=page_url,
                     commit_sha=head,
                 )
-                ours = self._find_comment(client, target, identity)
-                if ours is None:
-                    try:
-                        client.create_issue_comment(target.repository, target.number, body)
-                    except GitHubUnavailable:
-                        if self._find_comment(client, target, identity) is None:  # created after all? (I2)
-                            raise
-                elif ours.body != body:
-                    client.update_issue_comment(target.repository, ours.id, body)
+                try:
+                    self._failure_comment(client, target, identity, body)
+                except GitHubRejected as exc:  # for good: the check run still says it, then the refusal (ADR 0609)
+                    refused = exc
             if head and self._settings.mode != "token":
                 text = failure_markdown(
                     review.id, review.status_reason, subject=subject, retry=retry, page_url=page_url
                 )
+                if refused is not None:
+                    text += f"\n\n{check_runs.comment_refused_line(scrub_text(str(refused)))}"
                 self._failed_check_run(client, target.repository, head, identity, text)
+        if refused is not None:
+            raise refused
+
+    def _failure_comment(
+        self, client: PublishingClient, target: PullRequestTarget, identity: AppIdentity, body: str
+    ) -> None:
+        ours = self._find_comment(client, target, identity)
+        if ours is None:
+            try:
+                client.create_issue_comment(target.repository, target.number, body)
+            except GitHubUnavailable:
+                if self._find_comment(client, target, identity) is None:  # created after all? (I2)
+                    raise
+        elif ours.body != body:
+            client.update_issue_comment(target.repository, ours.id, body)
 
     def _failed_check_run(
         self, client: PublishingClient, repo: str, head: str, identity: AppIdentity, text: str
@@ -359,17 +374,21 @@ class GitHubPublisher:
         review: ReviewResult,
         without_ai: bool,
         identity: AppIdentity,
+        comment_refused: str | None = None,
     ) -> bool:
         """Find or create the run, send the annotation batches it lacks, set the result. True when created.
         A run listed for the head that is gone (404) when updated is replaced by a new one, once (ADR 0548)."""
+        output = check_runs.output(
+            review, without_ai=without_ai, title=self._settings.check_name, comment_refused=comment_refused
+        )
         run = self._find_check_run(client, repo, head, identity)
         if run is None:
-            return self._fill_check_run(client, repo, head, None, review, without_ai, identity)
+            return self._fill_check_run(client, repo, head, None, review, output, identity)
         try:
-            return self._fill_check_run(client, repo, head, run, review, without_ai, identity)
+            return self._fill_check_run(client, repo, head, run, review, output, identity)
         except GitHubNotFound:
             logger.warning("%s: check run %d of %s is gone (404): a new one is created", repo, run.id, head[:12])
-        return self._fill_check_run(client, repo, head, None, review, without_ai, identity, gone=run.id)
+        return self._fill_check_run(client, repo, head, None, review, output, identity, gone=run.id)
 
     def _fill_check_run(
         self,
@@ -378,7 +397,7 @@ class GitHubPublisher:
         head: str,
         run: CheckRun | None,
         review: ReviewResult,
-        without_ai: bool,
+        output: dict[str, str],
         identity: AppIdentity,
         *,
         gone: int | None = None,
@@ -387,7 +406,6 @@ class GitHubPublisher:
         name = self._settings.check_name
         annotations = check_runs.annotations_of(review)
         batches = list(check_runs.batches(annotations))
-        output = check_runs.output(review, without_ai=without_ai, title=name)
         conclusion = check_runs.conclusion(review.verdict.value)
         digest = check_runs.digest(annotations)
         result = check_runs.digest([conclusion, output])

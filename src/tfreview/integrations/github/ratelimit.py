@@ -24,7 +24,8 @@ after a refusal: `RateLimited` is raised instead (the key stays blocked for the 
 job restarts from the top after the wait — re-reading the head, searching its comment again, under
 the per-PR publish lease — since another process may have published a newer review meanwhile. Our own
 write pacing may still delay a write up to `RESTART_PACING_SECONDS` (nothing was refused, and the
-lease outlasts it). Reads still wait and are sent (they change nothing).
+lease outlasts it). Reads still wait and are sent (they change nothing) — for at most `RESTART_READ_SECONDS`: a
+longer wait is raised too, so one installation's limit never holds the worker threads every tenant shares (ADR 0609).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 
 RESTART_PACING_SECONDS = 30.0  # restart_writes: our own pacing may delay a write this long (well within a lease)
+RESTART_READ_SECONDS = 60.0  # restart_writes: a read sleeps at most GitHub's default minute in a shared thread
 SECONDARY_DEFAULT_WAIT = 60.0  # GitHub: "wait for at least one minute" when no retry-after is given
 LONGEST_WAIT = 3600.0  # GitHub's windows are an hour: a reset or Retry-After further off is not GitHub's (ADR 0499)
 _MINUTE = 60.0
@@ -119,6 +121,12 @@ class RateLimiter:
                     wait_seconds=wait,
                     kind=kind,
                 )
+            if not write and self.restart_writes and wait > RESTART_READ_SECONDS:  # the job is handed back instead
+                raise RateLimited(
+                    f"GitHub {kind} rate limit for {key}: a read would wait {wait:.0f} s; retried after it",
+                    wait_seconds=wait,
+                    kind=kind,
+                )
             self._pause(key, wait, kind)
 
     def write_done(self, slot: list[float] | None) -> None:
@@ -133,7 +141,8 @@ class RateLimiter:
         """Record the limits an answer reports. Returns the wait before retrying when the answer is a
         rate-limit refusal (403/429), else None. A secondary refusal that follows another one without a request
         of its kind going through in between waits twice as long as the one before (GitHub: "wait for an
-        exponentially increasing amount of time between retries"), up to `LONGEST_WAIT`."""
+        exponentially increasing amount of time between retries"), up to `LONGEST_WAIT`. The row ends with a request
+        of the refused kind that goes through, or an hour past its last wait without a refusal."""
         now = self._clock()
         remaining = header_number(headers.get("x-ratelimit-remaining"))
         reset = header_number(headers.get("x-ratelimit-reset"))
@@ -145,6 +154,8 @@ class RateLimiter:
         refused: float | None = None
         with self._lock:
             state = self._keys.setdefault(key, _KeyState())
+            if state.refusals and now - state.blocked_until > LONGEST_WAIT:
+                state.refusals = 0  # an hour past its last wait without a refusal: a row left open is over (ADR 0609)
             if remaining is not None and remaining <= 0 and reset is not None:
                 self._block(state, reset, "primary")
                 if status in (403, 429):

@@ -26,7 +26,7 @@ from tfreview.config import CONFIG_NAME
 from tfreview.core.errors import ConfigError, InputError, NotFound
 from tfreview.core.plan import ChangeSet, Coverage, Location, ResourceChange
 from tfreview.core.policy import Policy
-from tfreview.integrations.github.models import ChangedFile, PullRequest
+from tfreview.integrations.github.models import ChangedFile, FileListing, PullRequest
 from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_configuration import read_configuration
@@ -51,7 +51,9 @@ class PullRequestReader(Protocol):
 
     def list_pull_request_files(self, repo: str, number: int) -> list[ChangedFile]: ...
 
-    def get_tree(self, repo: str, ref: str, suffixes: Sequence[str] = ...) -> list[str]: ...
+    def get_tree(self, repo: str, ref: str, suffixes: Sequence[str] = ...) -> FileListing: ...
+
+    def list_directory(self, repo: str, directory: str, ref: str) -> FileListing: ...
 
     def get_file(self, repo: str, path: str, ref: str) -> str | None: ...
 
@@ -131,10 +133,11 @@ class _RepoReader:
     client: PullRequestReader
     repository: str
     ref: str
-    tree: frozenset[str]
+    tree: FileListing  # the recursive tree; when GitHub truncated it, each directory is listed on its own
     root: str
     cache: dict[tuple[str, str], str | None]
     budget: _Budget
+    listings: dict[tuple[str, str], FileListing] = field(default_factory=dict)  # (ref, directory) → its files
     texts: dict[str, str] = field(default_factory=dict)  # path relative to root → text
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     directories: set[str] = field(default_factory=set)  # repository-relative directories read
@@ -146,7 +149,11 @@ class _RepoReader:
         if in_repo.startswith(("..", "/")):
             return out  # outside the repository: never requested (the parser notes the module as not followed)
         self.directories.add(in_repo)
-        for path in sorted(self.tree):
+        listing = self._files_in(in_repo)
+        if not listing.complete:  # a file GitHub did not list may exist: said, and the review is no pass (ADR 0608)
+            shown = f"{in_repo}/" if in_repo else "./"
+            out.unreadable.append((shown, "GitHub lists only part of this directory: some files may not be reviewed"))
+        for path in listing.paths:
             if posixpath.dirname(path) != in_repo or not is_terraform_file(path):
                 continue
             relpath = posixpath.join(reldir, posixpath.basename(path)) if reldir else posixpath.basename(path)
@@ -158,6 +165,14 @@ class _RepoReader:
             self.texts[relpath] = text
         self.unreadable.extend(out.unreadable)
         return out
+
+    def _files_in(self, directory: str) -> FileListing:
+        if self.tree.complete:
+            return self.tree
+        key = (self.ref, directory)
+        if key not in self.listings:
+            self.listings[key] = self.client.list_directory(self.repository, directory, self.ref)
+        return self.listings[key]
 
     def _fetch(self, path: str) -> str | None:
         key = (self.ref, path)
@@ -222,14 +237,24 @@ class GitHubPlanSource:
             notes.insert(0, "this pull request changes no Terraform file (.tf, .tfvars): nothing to review")
             nothing = ChangeSet(changes=[], source="hcl", coverage=Coverage(notes=tuple(notes)), label=label)
             return Fetched(nothing, self._defaults())
-        head_tree = frozenset(client.get_tree(target.repository, head, _TREE_SUFFIXES))
-        base_tree = frozenset(client.get_tree(target.repository, base, _TREE_SUFFIXES))
+        head_tree = client.get_tree(target.repository, head, _TREE_SUFFIXES)
+        base_tree = client.get_tree(target.repository, base, _TREE_SUFFIXES)
+        for name, commit, tree in (("head", head, head_tree), ("base", base, base_tree)):
+            if not tree.complete:
+                notes.append(
+                    f"GitHub's file tree of the {name} commit {commit[:12]} is truncated (too large to list at once): "
+                    "the directories reviewed were listed one by one"
+                )
 
-        def read_at_head(path: str) -> str | None:
-            return client.get_file(target.repository, path, head) if path in head_tree else None
+        head_paths, base_paths = frozenset(head_tree.paths), frozenset(base_tree.paths)
+
+        def read_at_head(path: str) -> str | None:  # a path a truncated tree leaves out is asked for all the same
+            known = path in head_paths or not head_tree.complete
+            return client.get_file(target.repository, path, head) if known else None
 
         def read_at_base(path: str) -> str | None:
-            return client.get_file(target.repository, path, base) if path in base_tree else None
+            known = path in base_paths or not base_tree.complete
+            return client.get_file(target.repository, path, base) if known else None
 
         policy = repo_policy(directories, read_at_head, today=self._today())  # the PR's own file: checked (ADR 0031)
         try:
@@ -268,13 +293,14 @@ class GitHubPlanSource:
         self,
         client: PullRequestReader,
         repository: str,
-        head_commit: tuple[str, frozenset[str]],
-        base_commit: tuple[str, frozenset[str]],
+        head_commit: tuple[str, FileListing],
+        base_commit: tuple[str, FileListing],
         directories: list[str],
         notes: list[str],
     ) -> ChangeSet:
         (head, head_tree), (base, base_tree) = head_commit, base_commit
         cache: dict[tuple[str, str], str | None] = {}
+        listings: dict[tuple[str, str], FileListing] = {}
         budget = _Budget(self._limits)
         roots = directories[: self._limits.max_roots]
         if len(directories) > len(roots):
@@ -284,8 +310,8 @@ class GitHubPlanSource:
         readers: dict[str, tuple[_RepoReader, _RepoReader]] = {}
         for root in roots:
             pair = (
-                _RepoReader(client, repository, head, head_tree, root, cache, budget),
-                _RepoReader(client, repository, base, base_tree, root, cache, budget),
+                _RepoReader(client, repository, head, head_tree, root, cache, budget, listings),
+                _RepoReader(client, repository, base, base_tree, root, cache, budget, listings),
             )
             for reader in pair:
                 read_configuration(reader)  # reads exactly the directories the parser follows
