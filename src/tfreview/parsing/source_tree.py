@@ -39,6 +39,33 @@ class TooManyFiles(InputError):
         )
 
 
+class TooManyReads(InputError):
+    """A scan would read more Terraform files than it reads, its modules' with them (ADR 0604)."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(
+            f"scanning {where} reads more than {MAX_SCAN_FILES:,} Terraform files (.tf, .tfvars) with the modules it "
+            f"calls (a module again for each root that calls it): a scan reads at most {MAX_SCAN_FILES:,} (scan a "
+            "folder that holds fewer)"
+        )
+
+
+@dataclass(slots=True)
+class FileCount:
+    """The Terraform files one scan has listed to read, every folder and root together (ADR 0587, ADR 0604): the
+    root walk does not count hidden module folders nor those outside the scanned one, and a module is read again for
+    each root calling it. `where` names the scan in the refusal."""
+
+    where: str
+    counted: int = 0
+
+    def take(self, files: int) -> None:
+        """`files` more about to be read; TooManyReads, before any of them is read, past MAX_SCAN_FILES in all."""
+        self.counted += files
+        if self.counted > MAX_SCAN_FILES:
+            raise TooManyReads(self.where)
+
+
 def is_terraform_file(path: str) -> bool:
     """`.tf` files and the variable files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`, and
     their `.json` forms)."""
@@ -119,6 +146,7 @@ class DirectoryReader:
 
     root: Path
     boundary: Path | None = None
+    count: FileCount | None = None  # the scan's, shared by its roots' readers; None: this reader's own
     _real_root: str = ""
 
     def _boundary(self) -> Path:
@@ -151,8 +179,12 @@ class DirectoryReader:
             why = exc.strerror or type(exc).__name__
             out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
             return out
-        if sum(1 for path in listed if is_terraform_file(path.name) and not path.is_dir()) > MAX_SCAN_FILES:
+        files = sum(1 for path in listed if is_terraform_file(path.name) and not path.is_dir())
+        if files > MAX_SCAN_FILES:
             raise TooManyFiles(scrub(reldir or str(self.root)))  # a module's folder too, inside the scanned one or not
+        if self.count is None:
+            self.count = FileCount(scrub(str(self.root)))
+        self.count.take(files)
         for path in listed:
             if is_unread_configuration(path.name) and not path.is_dir():
                 out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
@@ -333,6 +365,7 @@ class GitReader:
     ref: str
     reldir: str  # the scanned root, relative to the repository root ("" for the root)
     _listings: dict[str, list[str]] = field(default_factory=dict)
+    _count: FileCount | None = None
 
     def read_dir(self, reldir: str) -> DirectoryFiles:
         out = DirectoryFiles()
@@ -342,8 +375,12 @@ class GitReader:
         if in_repo.startswith(".."):
             return out  # outside the repository
         listed = [path for path in self._list(in_repo) if posixpath.dirname(path) == in_repo]
-        if sum(1 for path in listed if is_terraform_file(path)) > MAX_SCAN_FILES:  # each is a `git show`
+        files = sum(1 for path in listed if is_terraform_file(path))
+        if files > MAX_SCAN_FILES:  # each is a `git show`
             raise TooManyFiles(scrub(f"{reldir or '.'} at {self.ref}"))
+        if self._count is None:
+            self._count = FileCount(scrub(f"{self.reldir or '.'} at {self.ref}"))
+        self._count.take(files)
         for repo_path in listed:
             relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
             if is_unread_configuration(repo_path):
