@@ -32,9 +32,7 @@ def _verifier(issuer: FakeOidcIssuer, jwks: JwksCache, stored: set[str]) -> Oidc
 
 
 @pytest.mark.parametrize("claim", LOOKALIKES)
-def test_a_lookalike_github_or_spacelift_claim_is_refused(
-    issuer: FakeOidcIssuer, jwks: JwksCache, claim: str
-) -> None:
+def test_a_lookalike_github_or_spacelift_claim_is_refused(issuer: FakeOidcIssuer, jwks: JwksCache, claim: str) -> None:
     verifier = _verifier(issuer, jwks, set())
     with pytest.raises(AuthError) as caught:
         verifier.verify(issuer.mint({"tfreview:tenant": claim}, now=NOW))

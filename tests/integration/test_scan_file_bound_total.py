@@ -2,7 +2,7 @@
 the scan (review17b, ADR 0604): module folders the walk does not count (hidden ones, `./.m1`; folders outside the
 scanned one) were read past the bound, 60,001 files parsed from two hidden module folders of 30,000; and a module
 shared by several roots was read (and parsed) again for each, 72,003 reads in a tree of 24,003 files. Every file a
-scan reads now counts against one bound, a module read again for another root counted again."""
+scan reads now counts against one bound, a module read again for another root counted again (ADR 0604)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def test_a_module_read_again_for_each_root_counts_again(
     _files(tmp_path / "tree" / "modules" / "shared", 8)
     for root in ("r1", "r2", "r3"):
         _calls(tmp_path / "tree" / "envs" / root, "../../modules/shared")
-    # 11 files in the tree: within the bound; 27 reads (3 roots × (1 + 8)): past it
+    # 11 files in the tree: within the bound; 27 reads (3 roots, each 1 + 8): past it
     assert _main(tmp_path, monkeypatch, "tree", "-o", "text") == 2
     assert capsys.readouterr().err.strip() == _refusal("tree")
 
@@ -93,7 +93,7 @@ def test_reads_up_to_the_bound_scan_as_before(
     _files(tmp_path / "tree" / "modules" / "shared", 5)
     for root in ("r1", "r2", "r3"):
         _calls(tmp_path / "tree" / "envs" / root, "../../modules/shared")
-    (tmp_path / "tree" / "envs" / "r3" / "extra.tf").write_bytes(b"")  # 3 × 6 + 1 + ... = exactly 20 reads
+    (tmp_path / "tree" / "envs" / "r3" / "extra.tf").write_bytes(b"")  # 6 + 6 + 8 = exactly 20 reads
     (tmp_path / "tree" / "envs" / "r3" / "more.tf").write_bytes(b"")
     assert _main(tmp_path, monkeypatch, "tree", "-o", "text") == 0
     out = capsys.readouterr().out

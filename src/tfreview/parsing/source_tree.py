@@ -78,6 +78,16 @@ _TFVARS_FILES = ("terraform.tfvars", "terraform.tfvars.json")
 _UNREAD_SUFFIXES = (".tf.json", ".tofu", ".tofu.json")
 
 
+def listed_names(directory: Path, keep: Callable[[str], bool]) -> list[str]:
+    """The names in `directory` that `keep` accepts, streamed from the listing (OSError: it cannot be listed)."""
+    with os.scandir(directory) as entries:
+        return [entry.name for entry in entries if keep(entry.name)]
+
+
+def _read_or_noted(name: str) -> bool:
+    return is_terraform_file(name) or is_unread_configuration(name)
+
+
 def is_unread_configuration(path: str) -> bool:
     """Terraform JSON syntax (`.tf.json`) and OpenTofu's own files (`.tofu`, `.tofu.json`): not read here."""
     return posixpath.basename(path).endswith(_UNREAD_SUFFIXES)
@@ -173,8 +183,8 @@ class DirectoryReader:
                 (scrub(reldir or "."), "a symbolic link to a folder outside the repository; not read")
             )
             return out
-        try:
-            listed = sorted(directory.iterdir())
+        try:  # only the names read or noted are kept and sorted: not a Path per entry of 10 million others
+            listed = sorted(directory / name for name in listed_names(directory, _read_or_noted))
         except OSError as exc:  # no permission, a mount gone: the folder is not read, and the review says so
             why = exc.strerror or type(exc).__name__
             out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
@@ -332,9 +342,13 @@ def tf_entries(
     counted = 0
     while pending:
         folder = pending.pop()
-        try:
+        try:  # kept: the folders to enter and the Terraform names, not every entry of a folder of millions
             with os.scandir(folder) as entries:
-                listed = list(entries)
+                listed = [
+                    (entry.name, is_folder)
+                    for entry, is_folder in _kinds(entries)
+                    if is_folder or is_terraform_file(entry.name)
+                ]
         except OSError as exc:
             if unlisted is not None and folder != root:
                 why = exc.strerror or type(exc).__name__
@@ -342,19 +356,25 @@ def tf_entries(
                     (scrub(folder.relative_to(root).as_posix()), f"a folder that could not be listed ({why}); not read")
                 )
             continue
-        for entry in listed:
-            try:
-                is_folder = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_folder = False
-            if is_folder and not skip(entry.name):
-                pending.append(folder / entry.name)
-            if at_most is not None and not is_folder and is_terraform_file(entry.name):
+        for name, is_folder in listed:
+            if is_folder and not skip(name):
+                pending.append(folder / name)
+            if at_most is not None and not is_folder and is_terraform_file(name):
                 counted += 1
                 if counted > at_most:
                     raise TooManyFiles(scrub(str(root)))
-            if entry.name.endswith(".tf"):
-                yield folder / entry.name
+            if name.endswith(".tf"):
+                yield folder / name
+
+
+def _kinds(entries: Iterator[os.DirEntry[str]]) -> Iterator[tuple[os.DirEntry[str], bool]]:
+    """Each entry, and whether it is a folder (not a link to one)."""
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        yield entry, is_folder
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ costs nothing: the callee is then reviewed as a root, or through the caller that
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable
@@ -77,8 +78,9 @@ def local_calls(base: Path, directory: str) -> set[str]:
     """The directories (relative to `base`) that `directory`'s module blocks name as local sources."""
     out: set[str] = set()
     folder = base / directory
-    try:
-        listed = sorted(folder.iterdir())
+    try:  # the `.tf` names only are kept and sorted (a folder may hold millions of other files)
+        with os.scandir(folder) as entries:
+            listed = sorted(folder / e.name for e in entries if e.name.endswith(".tf") and is_terraform_file(e.name))
     except OSError:  # listed a moment ago, not now: its root's review says the folder was not read
         return out
     for path in listed:
