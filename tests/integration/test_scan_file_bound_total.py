@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tfreview import cli
-from tfreview.parsing import source_tree, terraform_roots
+from tfreview.parsing import file_bound
 
 BOUND = 20
 
@@ -33,8 +33,7 @@ def _calls(folder: Path, *sources: str) -> None:
 
 @pytest.fixture
 def small_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(source_tree, "MAX_SCAN_FILES", BOUND)
-    monkeypatch.setattr(terraform_roots, "MAX_SCAN_FILES", BOUND)
+    monkeypatch.setattr(file_bound, "MAX_SCAN_FILES", BOUND)
 
 
 def _refusal(where: str) -> str:
@@ -102,7 +101,7 @@ def test_reads_up_to_the_bound_scan_as_before(
 
 def test_a_real_scan_of_two_hidden_module_folders_stops_at_the_bound(tmp_path: Path) -> None:
     # from the outside, at the real bound: two hidden module folders of 25,001 files (the walk counted main.tf only)
-    half = source_tree.MAX_SCAN_FILES // 2 + 1
+    half = file_bound.MAX_SCAN_FILES // 2 + 1
     _files(tmp_path / "tree" / ".m1", half)
     _files(tmp_path / "tree" / ".m2", half)
     _calls(tmp_path / "tree", "./.m1", "./.m2")
@@ -116,6 +115,6 @@ def test_a_real_scan_of_two_hidden_module_folders_stops_at_the_bound(tmp_path: P
         check=False,
     )
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith(f"tfreview: error: scanning tree reads more than {source_tree.MAX_SCAN_FILES:,}")
+    assert done.stderr.startswith(f"tfreview: error: scanning tree reads more than {file_bound.MAX_SCAN_FILES:,}")
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "report.txt").exists()

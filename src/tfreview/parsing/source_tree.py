@@ -20,50 +20,12 @@ from typing import Protocol
 
 from tfreview.core.errors import InputError, UpstreamError
 from tfreview.core.unicode_text import scrub
+from tfreview.parsing import file_bound
+from tfreview.parsing.file_bound import FileCount, TooManyFiles
 from tfreview.parsing.repository_paths import repository_root
 
 _GIT_TIMEOUT_SECONDS = 60
 MAX_TERRAFORM_FILE_BYTES = 32 * 1024 * 1024  # a .tf or .tfvars file past it is not read (a 1 GiB file was, whole)
-# Terraform files (.tf, .tfvars) one scan of a folder reads at most (ADR 0587): 200,000 tiny files were all listed,
-# read and parsed, minutes and gigabytes for a pull request's say-so
-MAX_SCAN_FILES = 50_000
-
-
-class TooManyFiles(InputError):
-    """A folder holds more Terraform files than a scan reads: refused before any is read (exit 2)."""
-
-    def __init__(self, where: str) -> None:
-        super().__init__(
-            f"{where} holds more than {MAX_SCAN_FILES:,} Terraform files (.tf, .tfvars): a scan reads at most "
-            f"{MAX_SCAN_FILES:,} (scan a folder that holds fewer)"
-        )
-
-
-class TooManyReads(InputError):
-    """A scan would read more Terraform files than it reads, its modules' with them (ADR 0604)."""
-
-    def __init__(self, where: str) -> None:
-        super().__init__(
-            f"scanning {where} reads more than {MAX_SCAN_FILES:,} Terraform files (.tf, .tfvars) with the modules it "
-            f"calls (a module again for each root that calls it): a scan reads at most {MAX_SCAN_FILES:,} (scan a "
-            "folder that holds fewer)"
-        )
-
-
-@dataclass(slots=True)
-class FileCount:
-    """The Terraform files one scan has listed to read, every folder and root together (ADR 0587, ADR 0604): the
-    root walk does not count hidden module folders nor those outside the scanned one, and a module is read again for
-    each root calling it. `where` names the scan in the refusal."""
-
-    where: str
-    counted: int = 0
-
-    def take(self, files: int) -> None:
-        """`files` more about to be read; TooManyReads, before any of them is read, past MAX_SCAN_FILES in all."""
-        self.counted += files
-        if self.counted > MAX_SCAN_FILES:
-            raise TooManyReads(self.where)
 
 
 def is_terraform_file(path: str) -> bool:
@@ -190,7 +152,7 @@ class DirectoryReader:
             out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
             return out
         files = sum(1 for path in listed if is_terraform_file(path.name) and not path.is_dir())
-        if files > MAX_SCAN_FILES:
+        if files > file_bound.MAX_SCAN_FILES:
             raise TooManyFiles(scrub(reldir or str(self.root)))  # a module's folder too, inside the scanned one or not
         if self.count is None:
             self.count = FileCount(scrub(str(self.root)))
@@ -396,7 +358,7 @@ class GitReader:
             return out  # outside the repository
         listed = [path for path in self._list(in_repo) if posixpath.dirname(path) == in_repo]
         files = sum(1 for path in listed if is_terraform_file(path))
-        if files > MAX_SCAN_FILES:  # each is a `git show`
+        if files > file_bound.MAX_SCAN_FILES:  # each is a `git show`
             raise TooManyFiles(scrub(f"{reldir or '.'} at {self.ref}"))
         if self._count is None:
             self._count = FileCount(scrub(f"{self.reldir or '.'} at {self.ref}"))

@@ -23,7 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfreview.parsing.source_tree import MAX_SCAN_FILES, is_terraform_file, read_regular_file, tf_entries
+from tfreview.parsing import file_bound
+from tfreview.parsing.source_tree import is_terraform_file, read_regular_file, tf_entries
 
 _MODULE = re.compile(r'^\s*module\s+"[^"]*"\s*\{', re.MULTILINE)
 _SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.MULTILINE)
@@ -63,7 +64,7 @@ def terraform_directories(base: Path, unlisted: list[tuple[str, str]] | None = N
     folders that could not be listed are added to `unlisted` when given."""
     found: dict[str, None] = {}
     # hidden folders and node_modules are not entered; past MAX_SCAN_FILES, TooManyFiles before any file is read
-    for path in tf_entries(base, _skipped, unlisted, at_most=MAX_SCAN_FILES):
+    for path in tf_entries(base, _skipped, unlisted, at_most=file_bound.MAX_SCAN_FILES):
         if path.is_dir():
             continue  # a FIFO or device named `x.tf` counts: the review lists it as not read (ADR 0423)
         found[path.parent.relative_to(base).as_posix()] = None
