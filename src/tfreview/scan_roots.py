@@ -21,6 +21,7 @@ from tfreview.core.findings import Review
 from tfreview.core.locations import join
 from tfreview.core.plan import ChangeSet
 from tfreview.core.unicode_text import scrub
+from tfreview.parsing.file_bound import FileCount
 from tfreview.parsing.hcl import load_directory
 from tfreview.parsing.hcl_configuration import MAX_MODULE_INSTANCES, MAX_SCAN_MODULE_INSTANCES, ModuleBudget
 from tfreview.parsing.repository_paths import folder_prefix
@@ -67,12 +68,13 @@ def review_roots(
     read: set[str] = set()
     out: list[RootReview] = []
     used = 0  # module instances read by the roots reviewed so far (ADR 0421)
+    count = FileCount(scrub(str(base)))  # Terraform files read by every root, its modules' too (ADR 0604)
     while pending:
         root = pending.pop(0)
         if progress is not None and len(layout.roots) > 1:
             progress(f"reviewing root {root} ({len(done) + 1} of {len(layout.roots)}+)")
         budget = fair_share(root, MAX_SCAN_MODULE_INSTANCES - used, 1 + len(pending))  # pending: roots after it
-        reader = RecordingReader(DirectoryReader(base / root if root != "." else base))
+        reader = RecordingReader(DirectoryReader(base / root if root != "." else base, count=count))
         change_set = load_directory(base / root if root != "." else base, reader=reader, budget=budget)
         used += budget.used
         refuse_unparsed(_from_base(root, change_set.coverage.files_skipped), allowed=allow_parse_errors)

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tfreview.parsing.source_tree import MAX_SCAN_FILES
+from tfreview.parsing.file_bound import MAX_SCAN_FILES
 
 
 def _files(folder: Path, count: int, suffix: str = ".tf") -> None:

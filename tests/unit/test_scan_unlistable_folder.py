@@ -8,11 +8,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tfreview.cli import main
+from tfreview.parsing import source_tree
 from tfreview.parsing.source_tree import DirectoryReader
 
 ROOT = 'module "m" {\n  source = "./mod"\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n}\n'
@@ -25,14 +27,14 @@ def infra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "infra" / "mod").mkdir(parents=True)
     (tmp_path / "infra" / "main.tf").write_text(ROOT)
     (tmp_path / "infra" / "mod" / "m.tf").write_text(MODULE)
-    listed = Path.iterdir
+    listed = source_tree.listed_names
 
-    def iterdir(self: Path):  # type: ignore[no-untyped-def]
-        if self.name == "mod":
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return listed(self)
+    def names(directory: Path, keep: Callable[[str], bool]) -> list[str]:
+        if directory.name == "mod":
+            raise PermissionError(errno.EACCES, "Permission denied", str(directory))
+        return listed(directory, keep)
 
-    monkeypatch.setattr(Path, "iterdir", iterdir)
+    monkeypatch.setattr(source_tree, "listed_names", names)
     return tmp_path / "infra"
 
 

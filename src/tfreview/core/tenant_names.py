@@ -9,10 +9,13 @@ SQLite's lower() folds those alone, and a tenant a token names is ASCII (`tokens
 'spacelift:acme'
 >>> folded_tenant("team:Platform")
 'team:Platform'
+>>> is_lookalike("github:owner:ｏｃｔｏ"), is_lookalike("ｇｉｔｈｕｂ:1"), is_lookalike("team:Straße")
+(True, True, False)
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Final
 
 CASE_FOLDED_KINDS: Final = ("github:", "spacelift:")
@@ -27,3 +30,12 @@ def is_case_folded(tenant_id: str) -> bool:
 def folded_tenant(tenant_id: str) -> str:
     """`tenant_id` as the service stores it: a GitHub or Spacelift tenant with its ASCII letters in lower case."""
     return tenant_id.translate(_ASCII_LOWER) if is_case_folded(tenant_id) else tenant_id
+
+
+def is_lookalike(tenant_id: str) -> bool:
+    """A tenant that reads as a GitHub or Spacelift one (full-width letters, a space, `İ`, `ß`, the Kelvin sign: its
+    NFKC form, case-folded, starts as theirs) but is not printable ASCII: the webhooks never name such a tenant, and
+    `tokens create` refuses it (ADR 0605)."""
+    if all("!" <= c <= "~" for c in tenant_id):
+        return False
+    return unicodedata.normalize("NFKC", tenant_id).casefold().startswith(CASE_FOLDED_KINDS)

@@ -21,7 +21,7 @@ import jwt
 from jwt.exceptions import PyJWTError
 
 from tfreview.core.errors import AuthError, ConfigError
-from tfreview.core.tenant_names import folded_tenant
+from tfreview.core.tenant_names import folded_tenant, is_lookalike
 from tfreview.identity.jwks import JwksCache, SigningKey
 from tfreview.identity.settings import AuthSettings
 from tfreview.ports.records import Principal, Scope
@@ -221,21 +221,35 @@ class OidcVerifier:
     def _tenant(self, claimed: str) -> str:
         """The tenant a claim names, spelled as the webhooks and tokens spell it (ADR 0586): `github:owner:Octo` is
         `github:owner:octo`. Unless data is stored under the claim's own spelling (written before the folding, on a
-        store no migration re-keyed): then that spelling, so what the tenant stored stays visible to it."""
+        store no migration re-keyed): then that spelling, so what the tenant stored stays visible to it. A claim that
+        reads as a GitHub or Spacelift tenant but is not printable ASCII (`github:owner:ｏｃｔｏ`) names no tenant
+        the webhooks name: refused as `tokens create` refuses it, unless data is stored under it (ADR 0605)."""
         folded = folded_tenant(claimed)
-        if folded == claimed or self._known_tenant is None:
+        lookalike = is_lookalike(claimed)
+        if not lookalike and (folded == claimed or self._known_tenant is None):
             return folded
+        if self._stored_under(claimed):
+            return claimed
+        if lookalike:
+            raise _reject("token tenant claim is invalid")
+        return folded
+
+    def _stored_under(self, claimed: str) -> bool:
+        """Whether the tenant registry holds a tenant spelt exactly `claimed` (remembered per spelling); False when
+        there is no registry or it cannot be read (not remembered: asked again next time)."""
+        if self._known_tenant is None:
+            return False
         known = self._known.get(claimed)
         if known is None:
             try:
                 known = self._known_tenant(claimed)
             except Exception as exc:  # the store is down: the folded spelling, not an error for a valid token
                 _log.warning("tenant look-up failed: %s", type(exc).__name__)
-                return folded
+                return False
             if len(self._known) >= _MAX_KNOWN:
                 self._known.clear()
             self._known[claimed] = known
-        return claimed if known else folded
+        return known
 
 
 def _has_control(text: str) -> bool:

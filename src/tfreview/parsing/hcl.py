@@ -6,6 +6,7 @@ Values are in plan JSON shape (see `hcl_values`), so the same rules read plans a
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Mapping
 from dataclasses import replace
@@ -65,11 +66,28 @@ def _directory(path: str | Path) -> Path:
         raise InputError("no such file or directory", path=str(path))
     if not root.is_dir():
         raise InputError("not a directory; give the directory holding the .tf files", path=str(path))
-    if not any(not p.is_dir() for p in root.glob("*.tf")):  # a FIFO or device counts: the review lists it (ADR 0423)
+    if not _holds_tf(root):
         below = subdirectories_with_terraform(root)
         hint = f" (subdirectories with .tf files: {', '.join(below)}; scan one of them)" if below else ""
         raise InputError(f"no .tf files in {path}{hint}")
     return root
+
+
+def _holds_tf(root: Path) -> bool:
+    """A `.tf` entry that is not a folder directly in `root` (a FIFO or device counts: the review lists it, ADR 0423).
+    Streamed: a glob listed the folder whole, every entry of a folder of millions of other files (review17b)."""
+    try:
+        with os.scandir(root) as entries:
+            return any(entry.name.endswith(".tf") and not _folder(entry) for entry in entries)
+    except OSError:
+        return False
+
+
+def _folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # a link to a folder is one, as Path.is_dir() says
+    except OSError:
+        return False
 
 
 def _compare(head: Configuration, base: Configuration | None, label: str) -> ChangeSet:

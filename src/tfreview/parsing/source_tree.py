@@ -20,23 +20,12 @@ from typing import Protocol
 
 from tfreview.core.errors import InputError, UpstreamError
 from tfreview.core.unicode_text import scrub
+from tfreview.parsing import file_bound
+from tfreview.parsing.file_bound import FileCount, TooManyFiles
 from tfreview.parsing.repository_paths import repository_root
 
 _GIT_TIMEOUT_SECONDS = 60
 MAX_TERRAFORM_FILE_BYTES = 32 * 1024 * 1024  # a .tf or .tfvars file past it is not read (a 1 GiB file was, whole)
-# Terraform files (.tf, .tfvars) one scan of a folder reads at most (ADR 0587): 200,000 tiny files were all listed,
-# read and parsed, minutes and gigabytes for a pull request's say-so
-MAX_SCAN_FILES = 50_000
-
-
-class TooManyFiles(InputError):
-    """A folder holds more Terraform files than a scan reads: refused before any is read (exit 2)."""
-
-    def __init__(self, where: str) -> None:
-        super().__init__(
-            f"{where} holds more than {MAX_SCAN_FILES:,} Terraform files (.tf, .tfvars): a scan reads at most "
-            f"{MAX_SCAN_FILES:,} (scan a folder that holds fewer)"
-        )
 
 
 def is_terraform_file(path: str) -> bool:
@@ -49,6 +38,16 @@ def is_terraform_file(path: str) -> bool:
 _TFVARS_FILES = ("terraform.tfvars", "terraform.tfvars.json")
 # configuration Terraform or OpenTofu loads that this reader does not: listed in the coverage, never skipped silently
 _UNREAD_SUFFIXES = (".tf.json", ".tofu", ".tofu.json")
+
+
+def listed_names(directory: Path, keep: Callable[[str], bool]) -> list[str]:
+    """The names in `directory` that `keep` accepts, streamed from the listing (OSError: it cannot be listed)."""
+    with os.scandir(directory) as entries:
+        return [entry.name for entry in entries if keep(entry.name)]
+
+
+def _read_or_noted(name: str) -> bool:
+    return is_terraform_file(name) or is_unread_configuration(name)
 
 
 def is_unread_configuration(path: str) -> bool:
@@ -119,6 +118,7 @@ class DirectoryReader:
 
     root: Path
     boundary: Path | None = None
+    count: FileCount | None = None  # the scan's, shared by its roots' readers; None: this reader's own
     _real_root: str = ""
 
     def _boundary(self) -> Path:
@@ -145,14 +145,18 @@ class DirectoryReader:
                 (scrub(reldir or "."), "a symbolic link to a folder outside the repository; not read")
             )
             return out
-        try:
-            listed = sorted(directory.iterdir())
+        try:  # only the names read or noted are kept and sorted: not a Path per entry of 10 million others
+            listed = sorted(directory / name for name in listed_names(directory, _read_or_noted))
         except OSError as exc:  # no permission, a mount gone: the folder is not read, and the review says so
             why = exc.strerror or type(exc).__name__
             out.unreadable.append((scrub(reldir or "."), f"a folder that could not be listed ({why}); not read"))
             return out
-        if sum(1 for path in listed if is_terraform_file(path.name) and not path.is_dir()) > MAX_SCAN_FILES:
+        files = sum(1 for path in listed if is_terraform_file(path.name) and not path.is_dir())
+        if files > file_bound.MAX_SCAN_FILES:
             raise TooManyFiles(scrub(reldir or str(self.root)))  # a module's folder too, inside the scanned one or not
+        if self.count is None:
+            self.count = FileCount(scrub(str(self.root)))
+        self.count.take(files)
         for path in listed:
             if is_unread_configuration(path.name) and not path.is_dir():
                 out.unread.append(scrub(posixpath.join(reldir, path.name) if reldir else path.name))
@@ -300,9 +304,13 @@ def tf_entries(
     counted = 0
     while pending:
         folder = pending.pop()
-        try:
+        try:  # kept: the folders to enter and the Terraform names, not every entry of a folder of millions
             with os.scandir(folder) as entries:
-                listed = list(entries)
+                listed = [
+                    (entry.name, is_folder)
+                    for entry, is_folder in _kinds(entries)
+                    if is_folder or is_terraform_file(entry.name)
+                ]
         except OSError as exc:
             if unlisted is not None and folder != root:
                 why = exc.strerror or type(exc).__name__
@@ -310,19 +318,25 @@ def tf_entries(
                     (scrub(folder.relative_to(root).as_posix()), f"a folder that could not be listed ({why}); not read")
                 )
             continue
-        for entry in listed:
-            try:
-                is_folder = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                is_folder = False
-            if is_folder and not skip(entry.name):
-                pending.append(folder / entry.name)
-            if at_most is not None and not is_folder and is_terraform_file(entry.name):
+        for name, is_folder in listed:
+            if is_folder and not skip(name):
+                pending.append(folder / name)
+            if at_most is not None and not is_folder and is_terraform_file(name):
                 counted += 1
                 if counted > at_most:
                     raise TooManyFiles(scrub(str(root)))
-            if entry.name.endswith(".tf"):
-                yield folder / entry.name
+            if name.endswith(".tf"):
+                yield folder / name
+
+
+def _kinds(entries: Iterator[os.DirEntry[str]]) -> Iterator[tuple[os.DirEntry[str], bool]]:
+    """Each entry, and whether it is a folder (not a link to one)."""
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_folder = False
+        yield entry, is_folder
 
 
 @dataclass(slots=True)
@@ -333,6 +347,7 @@ class GitReader:
     ref: str
     reldir: str  # the scanned root, relative to the repository root ("" for the root)
     _listings: dict[str, list[str]] = field(default_factory=dict)
+    _count: FileCount | None = None
 
     def read_dir(self, reldir: str) -> DirectoryFiles:
         out = DirectoryFiles()
@@ -342,8 +357,12 @@ class GitReader:
         if in_repo.startswith(".."):
             return out  # outside the repository
         listed = [path for path in self._list(in_repo) if posixpath.dirname(path) == in_repo]
-        if sum(1 for path in listed if is_terraform_file(path)) > MAX_SCAN_FILES:  # each is a `git show`
+        files = sum(1 for path in listed if is_terraform_file(path))
+        if files > file_bound.MAX_SCAN_FILES:  # each is a `git show`
             raise TooManyFiles(scrub(f"{reldir or '.'} at {self.ref}"))
+        if self._count is None:
+            self._count = FileCount(scrub(f"{self.reldir or '.'} at {self.ref}"))
+        self._count.take(files)
         for repo_path in listed:
             relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
             if is_unread_configuration(repo_path):

@@ -16,13 +16,15 @@ costs nothing: the callee is then reviewed as a root, or through the caller that
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tfreview.parsing.source_tree import MAX_SCAN_FILES, is_terraform_file, read_regular_file, tf_entries
+from tfreview.parsing import file_bound
+from tfreview.parsing.source_tree import is_terraform_file, read_regular_file, tf_entries
 
 _MODULE = re.compile(r'^\s*module\s+"[^"]*"\s*\{', re.MULTILINE)
 _SOURCE = re.compile(r'^\s*source\s*=\s*"([^"]*)"', re.MULTILINE)
@@ -62,7 +64,7 @@ def terraform_directories(base: Path, unlisted: list[tuple[str, str]] | None = N
     folders that could not be listed are added to `unlisted` when given."""
     found: dict[str, None] = {}
     # hidden folders and node_modules are not entered; past MAX_SCAN_FILES, TooManyFiles before any file is read
-    for path in tf_entries(base, _skipped, unlisted, at_most=MAX_SCAN_FILES):
+    for path in tf_entries(base, _skipped, unlisted, at_most=file_bound.MAX_SCAN_FILES):
         if path.is_dir():
             continue  # a FIFO or device named `x.tf` counts: the review lists it as not read (ADR 0423)
         found[path.parent.relative_to(base).as_posix()] = None
@@ -77,8 +79,9 @@ def local_calls(base: Path, directory: str) -> set[str]:
     """The directories (relative to `base`) that `directory`'s module blocks name as local sources."""
     out: set[str] = set()
     folder = base / directory
-    try:
-        listed = sorted(folder.iterdir())
+    try:  # the `.tf` names only are kept and sorted (a folder may hold millions of other files)
+        with os.scandir(folder) as entries:
+            listed = sorted(folder / e.name for e in entries if e.name.endswith(".tf") and is_terraform_file(e.name))
     except OSError:  # listed a moment ago, not now: its root's review says the folder was not read
         return out
     for path in listed:
