@@ -18,6 +18,7 @@ import contextlib
 import json
 import socket
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from tests.ops.stack import INTERVAL_SECONDS, ScenarioStack, scenario_stack
 from tests.web import deliveries
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.incidents import EventKind, IncidentStatus
+from tfreview.service.secret_reload import SecretReloader
 from tfreview.settings import AuthSettings, GitHubSettings, SecretVersion
 from tfreview.wiring import publish_secret_expiry
 from tfreview.worker.runner import Worker
@@ -213,6 +215,59 @@ def signed_with_retired_secret(stack: ScenarioStack) -> None:
     assert stack.github_delivery(secret=GITHUB_SECRET).status_code == 401
 
 
+# the compromised GitHub webhook secret is revoked with no overlap: the versions document is rewritten to hold
+# only the new secret, but the rewrite does not read (a time that is not one); every reload fails
+VERSIONS: list[tempfile.TemporaryDirectory[str]] = []  # the secret-reload row's documents, removed by the test
+RELOADERS: dict[int, SecretReloader] = {}  # its reloader, by stack
+REVOKED_BADLY = json.dumps([{"value": NEW_SECRET, "name": "2026-12"}, {"value": "x", "not_after": "at once"}])
+
+
+def versions_document() -> Path:
+    return Path(VERSIONS[-1].name) / "github-webhook.json"
+
+
+def versions_document_settings() -> dict[str, Any]:
+    VERSIONS.append(tempfile.TemporaryDirectory())
+    versions_document().write_text(json.dumps([{"value": GITHUB_SECRET, "name": "2026-11"}]), encoding="utf-8")
+    return {"github": GitHubSettings(webhook_secrets_from=f"file:{versions_document()}")}
+
+
+def reloader_of(stack: ScenarioStack) -> SecretReloader:
+    """What `serve` runs (service/secret_reload.py), building GitHub's settings again from the document."""
+    if id(stack) not in RELOADERS:
+        reference = stack.settings.github.webhook_secrets_from
+
+        def build() -> Any:
+            return stack.settings.model_copy(update={"github": GitHubSettings(webhook_secrets_from=reference)})
+
+        RELOADERS[id(stack)] = SecretReloader(stack.settings, build, stack.services.metrics, clock=stack.clock)
+    return RELOADERS[id(stack)]
+
+
+def revoke_written_badly(stack: ScenarioStack) -> None:
+    reloader_of(stack).reload()  # the baseline document reloads
+    assert [v.value.get_secret_value() for v in stack.settings.github.webhook_secrets] == [GITHUB_SECRET]
+    versions_document().write_text(REVOKED_BADLY, encoding="utf-8")
+
+
+def ping(stack: ScenarioStack, secret: str) -> int:
+    """A GitHub ping signed with `secret`: verified, then answered 200 with nothing queued (no other alert)."""
+    signed = deliveries.github("ping", {"zen": "Keep it logically awesome."}, secret=secret)
+    return stack.http.post("/webhooks/github", content=signed.body, headers=signed.headers).status_code
+
+
+def reload_fails_and_the_revoked_secret_still_works(stack: ScenarioStack) -> None:
+    assert reloader_of(stack).reload() is False
+    assert ping(stack, GITHUB_SECRET) == 200  # the revoke did not take effect
+
+
+def revoke_written_right(stack: ScenarioStack) -> None:
+    versions_document().write_text(json.dumps([{"value": NEW_SECRET, "name": "2026-12"}]), encoding="utf-8")
+    assert reloader_of(stack).reload() is True
+    assert ping(stack, GITHUB_SECRET) == 401
+    assert ping(stack, NEW_SECRET) == 200
+
+
 def drain_queue(stack: ScenarioStack) -> None:
     """The worker comes back: the stuck job runs (and fails visibly: GitHub is not configured here)."""
     worker = Worker(stack.services, "recovered-worker")
@@ -283,6 +338,16 @@ ROWS = [
         "pagerduty",
         settings=expired_version_settings,
     ),
+    Row(
+        "secrets-compromise",
+        "secret-reload-failing",
+        reload_fails_and_the_revoked_secret_still_works,
+        "pagerduty",
+        every_ticks=2,  # the reload interval: once a minute
+        settings=versions_document_settings,
+        before=revoke_written_badly,
+        recover=revoke_written_right,
+    ),
 ]
 
 
@@ -305,6 +370,9 @@ def test_scenario(row: Row, tmp_path: Path) -> None:
     finally:
         while ISSUERS:
             ISSUERS.pop().close()
+        RELOADERS.clear()
+        while VERSIONS:
+            VERSIONS.pop().cleanup()
 
 
 def run_row(row: Row, rule: Any, tmp_path: Path) -> None:

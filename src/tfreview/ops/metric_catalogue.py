@@ -360,6 +360,13 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         "Secret reloads (SIGHUP or the interval) by outcome: unchanged, changed, or error (the old values are kept)",
         labels=(("outcome", ("unchanged", "changed", "error")),),
     ),
+    MetricSpec(
+        "tfreview_secret_reload_consecutive_failures",
+        "gauge",
+        "Secret reloads failed in a row (0 at start and after a reload that worked): the old secrets, revoked"
+        " ones included, are still accepted meanwhile",
+        multiprocess="max",
+    ),
 )
 
 BY_NAME: dict[str, MetricSpec] = {spec.name: spec for spec in CATALOGUE}
