@@ -37,6 +37,7 @@ from tfreview.ops.incidents import EventKind, IncidentStatus
 from tfreview.service.secret_reload import SecretReloader
 from tfreview.settings import AuthSettings, GitHubSettings, SecretVersion
 from tfreview.wiring import publish_secret_expiry
+from tfreview.worker.reaper import Reaper
 from tfreview.worker.runner import Worker
 
 TABLE = load_alert_table()
@@ -268,6 +269,26 @@ def revoke_written_right(stack: ScenarioStack) -> None:
     assert ping(stack, NEW_SECRET) == 200
 
 
+def one_damaged_job(stack: ScenarioStack) -> None:
+    """A delivery queued, then a flipped bit: its stored payload no longer reads back (store/damaged_jobs.py)."""
+    one_queued_delivery(stack)
+    path = stack.settings.database.url.split(":///", 1)[1]
+    with contextlib.closing(sqlite3.connect(path)) as raw, raw:
+        raw.execute("UPDATE jobs SET payload = CAST(X'F2' || CAST(payload AS BLOB) AS TEXT) WHERE state = 'queued'")
+
+
+def a_worker_claims(stack: ScenarioStack) -> None:
+    """The damaged job is buried by the claim, out of any worker's sight; the queue goes on (here: empty)."""
+    assert Worker(stack.services, "worker-1").run_once() is None
+
+
+def reaper_sweeps(stack: ScenarioStack) -> None:
+    """The reaper's sweep: the damaged job's review, past twice its deadline, is marked failed (its failure notice
+    runs and fails visibly: GitHub is not configured here)."""
+    assert Reaper(stack.services, clock=stack.clock).run_once().failed == 1
+    drain_queue(stack)
+
+
 def drain_queue(stack: ScenarioStack) -> None:
     """The worker comes back: the stuck job runs (and fails visibly: GitHub is not configured here)."""
     worker = Worker(stack.services, "recovered-worker")
@@ -302,6 +323,15 @@ ROWS = [
         before=one_queued_delivery,
         recover=drain_queue,
         step=60.0,
+    ),
+    Row(
+        "job-timeouts",
+        "dead-letters",
+        a_worker_claims,
+        "slack",
+        step=60.0,
+        before=one_damaged_job,
+        recover=reaper_sweeps,
     ),
     Row(
         "flood",
