@@ -26,14 +26,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 
+from tests.fakes.github import FakeGitHub
 from tests.fakes.oidc import FakeOidcIssuer
+from tests.integrations.live_stack import github_app_settings
 from tests.ops.stack import INTERVAL_SECONDS, ScenarioStack, scenario_stack
 from tests.web import deliveries
+from tfreview.integrations.github import build_github_client
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.incidents import EventKind, IncidentStatus
+from tfreview.service.github_reconcilers import DeliveryReconciler
 from tfreview.service.secret_reload import SecretReloader
 from tfreview.settings import AuthSettings, GitHubSettings, SecretVersion
 from tfreview.wiring import publish_secret_expiry
@@ -289,6 +294,26 @@ def reaper_sweeps(stack: ScenarioStack) -> None:
     drain_queue(stack)
 
 
+ROW_RESOURCES: list[contextlib.ExitStack] = []  # what a row opened beside the stack (a fake GitHub), closed after
+
+
+def redelivery_refused(stack: ScenarioStack) -> None:
+    """GitHub failed to deliver a pull request event to us, and refuses its redelivery for good (422: too old):
+    the delivery reconciler's pass (service/github_reconcilers.py) against a fake GitHub on loopback."""
+    resources = contextlib.ExitStack()
+    ROW_RESOURCES.append(resources)
+    now = lambda: stack.clock().timestamp()  # noqa: E731  # the fake's and the client's clock: the manual one
+    github = resources.enter_context(FakeGitHub(clock=now))
+    folder = Path(resources.enter_context(tempfile.TemporaryDirectory()))
+    http = resources.enter_context(httpx.Client(timeout=10))
+    client = build_github_client(github_app_settings(github, folder), http, clock=now, sleep=lambda _: None)
+    github.add_delivery("pull_request", deliveries.pull_request("opened"), status_code=502)
+    too_old = {"message": "Validation Failed", "errors": ["The delivery is too old to be redelivered"]}
+    github.answer_next(422, too_old, method="POST", path_contains="/attempts", times=99)
+    caught = DeliveryReconciler(client, stack.services, stack.clock).run_once()
+    assert (caught.acted, caught.skipped) == (0, 1)
+
+
 def drain_queue(stack: ScenarioStack) -> None:
     """The worker comes back: the stuck job runs (and fails visibly: GitHub is not configured here)."""
     worker = Worker(stack.services, "recovered-worker")
@@ -351,6 +376,14 @@ ROWS = [
         recover=deliver_again,
         step=900.0,
     ),
+    Row(
+        "webhook-failure",
+        "deliveries-lost",
+        lambda s: None,
+        "slack",
+        before=redelivery_refused,
+        step=300.0,
+    ),
     Row("data-corruption", "audit-mismatch", audit_mismatch, "webhook", every_ticks=24, step=1800.0),
     Row(
         "secrets-compromise",
@@ -401,6 +434,8 @@ def test_scenario(row: Row, tmp_path: Path) -> None:
         while ISSUERS:
             ISSUERS.pop().close()
         RELOADERS.clear()
+        while ROW_RESOURCES:
+            ROW_RESOURCES.pop().close()
         while VERSIONS:
             VERSIONS.pop().cleanup()
 

@@ -157,6 +157,14 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         labels=(("reconciler", ()), ("outcome", ("ok", "error"))),
     ),
     MetricSpec(
+        "tfreview_deliveries_lost_total",
+        "counter",
+        "Failed webhook deliveries the service never stored and will not get again, by source and reason:"
+        " redelivery_refused (GitHub refused the redelivery for good, 4xx), redeliveries_exhausted (failed every"
+        " redelivery asked); each once",
+        labels=(("source", SOURCES), ("reason", ("redelivery_refused", "redeliveries_exhausted"))),
+    ),
+    MetricSpec(
         "tfreview_reconciler_caught_up_total",
         "counter",
         "Deliveries, pull requests or runs that a reconciler found missed and caught up",
