@@ -107,7 +107,7 @@ def test_the_jobs_list_leaves_a_damaged_job_out_and_pages_on(case: tuple[Databas
     # the reaper's sweep lists a tenant's jobs (its review's first job) and the API lists them: one damaged row
     # failed every such list, the sweep for every review with it (ADR 0611)
     sql_database, damage = case
-    queue, damaged, healthy = _queue_with_a_damaged_job(sql_database, damage)
+    queue, _, healthy = _queue_with_a_damaged_job(sql_database, damage)
     queue.claim_many("worker-1", 10)  # the damaged job is dead; the others run
     first = queue.list(limit=2)
     assert [job.id for job in first.items] == [healthy[1], healthy[0]]

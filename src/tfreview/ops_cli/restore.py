@@ -118,9 +118,7 @@ def _expect_manifest(manifest: Manifest, found: dict[str, TableDigest]) -> None:
         raise InputError("the restored database does not match the backup's manifest: " + "; ".join(problems[:5]))
 
 
-def _record(
-    settings: Settings, manifest: Manifest, actor: str, carried: list[str], *, revocations_read: bool
-) -> None:
+def _record(settings: Settings, manifest: Manifest, actor: str, carried: list[str], *, revocations_read: bool) -> None:
     from tfreview.store.audit_log import SqlAuditTrail
     from tfreview.store.database import Database
 
