@@ -35,7 +35,9 @@ from tests.fakes.oidc import FakeOidcIssuer
 from tests.integrations.live_stack import github_app_settings
 from tests.ops.stack import INTERVAL_SECONDS, ScenarioStack, scenario_stack
 from tests.web import deliveries
+from tfreview.core.errors import TfreviewError
 from tfreview.integrations.github import build_github_client
+from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.incidents import EventKind, IncidentStatus
 from tfreview.service.github_reconcilers import DeliveryReconciler
@@ -314,6 +316,29 @@ def redelivery_refused(stack: ScenarioStack) -> None:
     assert (caught.acted, caught.skipped) == (0, 1)
 
 
+GITHUBS: dict[int, Any] = {}  # the secondary-limit row's GitHub client, by stack
+
+
+def github_refuses_every_request(stack: ScenarioStack) -> None:
+    """GitHub's secondary rate limit refuses every request (403 + retry-after: 60) while we keep asking: each
+    refusal in a row doubles the wait (ADR 0589) until it reaches the hour. The client is the service's (its
+    limiter counting into the service's metrics); a request the limiter holds back is not sent."""
+    if id(stack) not in GITHUBS:
+        resources = contextlib.ExitStack()
+        ROW_RESOURCES.append(resources)
+        now = lambda: stack.clock().timestamp()  # noqa: E731  # the fake's and the client's clock: the manual one
+        github = resources.enter_context(FakeGitHub(clock=now))
+        folder = Path(resources.enter_context(tempfile.TemporaryDirectory()))
+        http = resources.enter_context(httpx.Client(timeout=10))
+        client = build_github_client(github_app_settings(github, folder), http, clock=now, sleep=lambda _: None)
+        client.limiter = RateLimiter(clock=now, max_wait_seconds=0, metrics=stack.services.metrics)
+        refused = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."}
+        github.answer_next(403, refused, headers={"retry-after": "60"}, path_contains="/hook/deliveries", times=999)
+        GITHUBS[id(stack)] = client
+    with contextlib.suppress(TfreviewError):  # refused, or held back by the limiter: the job would wait
+        GITHUBS[id(stack)].list_hook_deliveries()
+
+
 def drain_queue(stack: ScenarioStack) -> None:
     """The worker comes back: the stuck job runs (and fails visibly: GitHub is not configured here)."""
     worker = Worker(stack.services, "recovered-worker")
@@ -384,6 +409,13 @@ ROWS = [
         before=redelivery_refused,
         step=300.0,
     ),
+    Row(
+        "webhook-failure",
+        "github-secondary-limit-capped",
+        github_refuses_every_request,
+        "slack",
+        step=300.0,
+    ),
     Row("data-corruption", "audit-mismatch", audit_mismatch, "webhook", every_ticks=24, step=1800.0),
     Row(
         "secrets-compromise",
@@ -434,6 +466,7 @@ def test_scenario(row: Row, tmp_path: Path) -> None:
         while ISSUERS:
             ISSUERS.pop().close()
         RELOADERS.clear()
+        GITHUBS.clear()
         while ROW_RESOURCES:
             ROW_RESOURCES.pop().close()
         while VERSIONS:

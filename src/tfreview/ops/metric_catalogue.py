@@ -165,6 +165,12 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         labels=(("source", SOURCES), ("reason", ("redelivery_refused", "redeliveries_exhausted"))),
     ),
     MetricSpec(
+        "tfreview_github_secondary_limit_capped_total",
+        "counter",
+        "GitHub secondary rate-limit refusals whose wait reached an hour (refused again and again, each wait doubled"
+        " up to the one-hour cap): nothing of that kind is sent to GitHub for the hour",
+    ),
+    MetricSpec(
         "tfreview_reconciler_caught_up_total",
         "counter",
         "Deliveries, pull requests or runs that a reconciler found missed and caught up",

@@ -18,6 +18,7 @@ from tests.fakes.github import FakeClock, FakeGitHub
 from tfreview.core.errors import AuthError
 from tfreview.integrations.github import GitHubClient, GitHubRejected, RateLimited, RateLimiter, build_github_client
 from tfreview.integrations.github import client as client_module
+from tfreview.ops.metrics import PrometheusRecorder
 
 REPO = "octo/infra"
 ABUSE = {
@@ -147,3 +148,19 @@ def test_refusals_of_requests_in_flight_together_are_one_refusal_not_a_row() -> 
     clock.advance(6)
     assert limiter.after_response("42", 201, {}, write=True) is None
     assert limiter.after_response("42", 403, said, write=True) == 3  # the row ended with the write that went through
+
+
+def test_a_refusal_whose_doubled_wait_reaches_the_hour_is_counted_once() -> None:
+    """The github-secondary-limit-capped alert's count (ADR 0611): the wait reaching its one-hour cap was said only
+    in a log line; requests refused in flight beside it are the same refusal, not more."""
+    clock = FakeClock(start=0.0)
+    recorder = PrometheusRecorder()
+    limiter = RateLimiter(clock=clock, sleep=clock.sleep, metrics=recorder)
+    said = {"retry-after": "60"}
+    waits = []
+    for _ in range(8):
+        waits.append(limiter.after_response("42", 403, said, write=True))
+        assert limiter.after_response("42", 403, said, write=True) == waits[-1]  # in flight beside it
+        clock.advance(waits[-1] or 0)
+    assert waits == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert recorder.registry.get_sample_value("tfreview_github_secondary_limit_capped_total") == 2
