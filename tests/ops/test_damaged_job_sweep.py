@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ops.scenario_injections import a_worker_claims, one_damaged_job
 from tests.ops.stack import scenario_stack
-from tests.ops.test_scenarios import a_worker_claims, one_damaged_job
 from tfreview.ports.records import ReviewStatus
 from tfreview.worker.reaper import Reaper
 
