@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.contract.conftest import ManualClock, empty_postgres, fresh_sqlite
+from tfreview.ops.metrics import PrometheusRecorder
 from tfreview.ports.jobs import JobState, NewJob
 from tfreview.store.database import Database
 from tfreview.store.jobs import SqlJobQueue
@@ -23,6 +24,7 @@ DAMAGES = {  # PostgreSQL refuses to store invalid UTF-8 or a malformed timestam
     "tenant-not-utf8": ("tenant_id", NOT_UTF8.format(column="tenant_id"), ("sqlite",)),
     "payload-not-json": ("payload", '\'{"review_id": "r-a"\'', ("sqlite", "postgres")),
     "run-after-not-a-time": ("run_after", "'2025-03-01 0x:00:00'", ("sqlite",)),  # sorts before now: runnable
+    "kind-not-utf8": ("kind", NOT_UTF8.format(column="kind"), ("sqlite",)),
 }
 CASES = [(backend, damage) for damage, (_, _, backends) in sorted(DAMAGES.items()) for backend in backends]
 
@@ -85,3 +87,32 @@ def test_a_damaged_job_does_not_stop_a_batch_claim(case: tuple[Database, str]) -
     assert sorted(job.id for job in queue.claim_many("worker-1", 10)) == healthy
     assert _state_of(sql_database, damaged)[0] == JobState.DEAD.value
     assert queue.claim_many("worker-1", 10) == []
+
+
+def test_a_damaged_job_is_counted_as_a_dead_letter(case: tuple[Database, str]) -> None:
+    # the dead-letters alert watches tfreview_jobs_total{outcome="dead_lettered"}: a job the queue buried, out of
+    # any worker's sight, was dead and nothing said so but one log line (ADR 0611)
+    sql_database, damage = case
+    recorder = PrometheusRecorder()
+    sql_database.metrics = recorder
+    queue, _, healthy = _queue_with_a_damaged_job(sql_database, damage)
+    assert sorted(job.id for job in queue.claim_many("worker-1", 10)) == healthy
+    kind = "unreadable" if damage == "kind-not-utf8" else "review"
+    assert recorder.registry.get_sample_value("tfreview_jobs_total", {"kind": kind, "outcome": "dead_lettered"}) == 1
+    queue.claim("worker-1")  # nothing left to bury: counted once
+    assert recorder.registry.get_sample_value("tfreview_jobs_total", {"kind": kind, "outcome": "dead_lettered"}) == 1
+
+
+def test_the_jobs_list_leaves_a_damaged_job_out_and_pages_on(case: tuple[Database, str]) -> None:
+    # the reaper's sweep lists a tenant's jobs (its review's first job) and the API lists them: one damaged row
+    # failed every such list, the sweep for every review with it (ADR 0611)
+    sql_database, damage = case
+    queue, _, healthy = _queue_with_a_damaged_job(sql_database, damage)
+    queue.claim_many("worker-1", 10)  # the damaged job is dead; the others run
+    first = queue.list(limit=2)
+    assert [job.id for job in first.items] == [healthy[1], healthy[0]]
+    assert first.next_cursor is not None
+    rest = queue.list(limit=2, cursor=first.next_cursor)
+    assert rest.items == []  # the damaged job (the oldest) left out; the page after it ends the list
+    assert rest.next_cursor is None
+    assert [job.id for job in queue.list(state="dead").items] == []

@@ -7,6 +7,7 @@ replaced."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import subprocess
 import sys
@@ -58,6 +59,12 @@ def test_a_restore_replaces_a_database_sqlite_cannot_read_and_keeps_it(tmp_path:
 
     assert restored.returncode == 0, restored.stderr
     assert "Traceback" not in restored.stderr
+    # its revocations could not be read: said on stderr, and kept in the audit trail (ADR 0611)
+    assert "token revocations of the database being replaced could not be read" in restored.stderr
+    audit = _tfreview("audit-log", "--action", "backup.restore", "-o", "json", "--data-dir", str(data))
+    assert audit.returncode == 0, audit.stderr
+    (entry,) = json.loads(audit.stdout)
+    assert entry["detail"]["revocations_read"] is False
     kept = [p for p in data.iterdir() if p.name.startswith("tfreview.db.before-restore-") and "-wal" not in p.name]
     assert len(kept) == 1, sorted(p.name for p in data.iterdir())
     # kept for whoever investigates: as it was, or with its WAL folded in or beside it (SQLite folds a WAL into the

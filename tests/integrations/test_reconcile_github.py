@@ -34,6 +34,7 @@ from tfreview.integrations.github.publisher import GitHubPublisher
 from tfreview.integrations.github.settings import GitHubAppSettings
 from tfreview.integrations.github.source import GitHubPlanSource
 from tfreview.integrations.publishers import RoutingPublisher
+from tfreview.ops.metrics import PrometheusRecorder
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.publish.log import LogPublisher
 from tfreview.publish.recording import RecordingPublisher
@@ -168,11 +169,14 @@ def test_a_delivery_that_keeps_failing_is_left_alone_after_three_redeliveries(
 ) -> None:
     github.on_redeliver = lambda delivery: 503  # our endpoint keeps refusing it
     first = github.add_delivery("ping", {"zen": "x"}, status_code=503)
-    reconciler = DeliveryReconciler(client, services, clock.utc)
+    recorder = PrometheusRecorder()
+    reconciler = DeliveryReconciler(client, replace(services, metrics=recorder), clock.utc)
     for _ in range(MAX_REDELIVERIES + 2):
         reconciler.run_once()
     assert len(github.redelivery_requests) == MAX_REDELIVERIES
     assert github.redelivery_requests[0] == first["id"]
+    lost = {"source": "github", "reason": "redeliveries_exhausted"}
+    assert recorder.registry.get_sample_value("tfreview_deliveries_lost_total", lost) == 1  # once (ADR 0611)
 
 
 def test_the_checkpoint_moves_only_when_every_redelivery_was_requested(

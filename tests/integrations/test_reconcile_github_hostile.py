@@ -4,6 +4,8 @@ attempt whose `delivered_at` does not read does not end the scan of the older pa
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.fakes.github import FakeGitHub
@@ -16,6 +18,7 @@ from tests.integrations.test_reconcile_github import (  # noqa: F401  (fixtures)
     services,
 )
 from tfreview.integrations.github import GitHubClient
+from tfreview.ops.metrics import PrometheusRecorder
 from tfreview.service.github_reconcilers import DeliveryReconciler
 from tfreview.wiring import WiredServices
 
@@ -39,7 +42,8 @@ def test_a_redelivery_github_refuses_for_good_is_not_asked_again_and_the_checkpo
 ) -> None:
     refused = github.add_delivery("ping", {"zen": "x"}, status_code=502)
     github.answer_next(status, answer, method="POST", path_contains="/attempts", times=99)
-    reconciler = DeliveryReconciler(client, services, clock.utc)
+    recorder = PrometheusRecorder()
+    reconciler = DeliveryReconciler(client, dataclasses.replace(services, metrics=recorder), clock.utc)
 
     first = reconciler.run_once()
     clock.now += 300
@@ -52,6 +56,8 @@ def test_a_redelivery_github_refuses_for_good_is_not_asked_again_and_the_checkpo
     assert reconciler.checkpoint is not None  # the pass did all it could: the window moves on
     assert second.acted == 0
     assert f"GitHub refused to redeliver {refused['guid']}" in caplog.text
+    lost = {"source": "github", "reason": "redelivery_refused"}  # the deliveries-lost alert's count, once
+    assert recorder.registry.get_sample_value("tfreview_deliveries_lost_total", lost) == 1
 
 
 def test_an_attempt_whose_date_does_not_read_does_not_end_the_scan(

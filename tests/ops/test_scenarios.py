@@ -29,6 +29,18 @@ import pytest
 from pydantic import SecretStr
 
 from tests.fakes.oidc import FakeOidcIssuer
+from tests.ops.scenario_injections import (
+    a_worker_claims,
+    close_row_resources,
+    github_refuses_every_request,
+    one_damaged_job,
+    reaper_sweeps,
+    redelivery_refused,
+    reload_fails_and_the_revoked_secret_still_works,
+    revoke_written_badly,
+    revoke_written_right,
+    versions_document_settings,
+)
 from tests.ops.stack import INTERVAL_SECONDS, ScenarioStack, scenario_stack
 from tests.web import deliveries
 from tfreview.ops.alert_table import load_alert_table
@@ -249,6 +261,15 @@ ROWS = [
         step=60.0,
     ),
     Row(
+        "job-timeouts",
+        "dead-letters",
+        a_worker_claims,
+        "slack",
+        step=60.0,
+        before=one_damaged_job,
+        recover=reaper_sweeps,
+    ),
+    Row(
         "flood",
         "queue-oldest-job-age",
         lambda s: None,
@@ -266,6 +287,21 @@ ROWS = [
         recover=deliver_again,
         step=900.0,
     ),
+    Row(
+        "webhook-failure",
+        "deliveries-lost",
+        lambda s: None,
+        "slack",
+        before=redelivery_refused,
+        step=300.0,
+    ),
+    Row(
+        "webhook-failure",
+        "github-secondary-limit-capped",
+        github_refuses_every_request,
+        "slack",
+        step=300.0,
+    ),
     Row("data-corruption", "audit-mismatch", audit_mismatch, "webhook", every_ticks=24, step=1800.0),
     Row(
         "secrets-compromise",
@@ -282,6 +318,16 @@ ROWS = [
         signed_with_retired_secret,
         "pagerduty",
         settings=expired_version_settings,
+    ),
+    Row(
+        "secrets-compromise",
+        "secret-reload-failing",
+        reload_fails_and_the_revoked_secret_still_works,
+        "pagerduty",
+        every_ticks=2,  # the reload interval: once a minute
+        settings=versions_document_settings,
+        before=revoke_written_badly,
+        recover=revoke_written_right,
     ),
 ]
 
@@ -305,6 +351,7 @@ def test_scenario(row: Row, tmp_path: Path) -> None:
     finally:
         while ISSUERS:
             ISSUERS.pop().close()
+        close_row_resources()
 
 
 def run_row(row: Row, rule: Any, tmp_path: Path) -> None:

@@ -105,6 +105,12 @@ def test_a_failed_reload_keeps_the_old_secrets_and_names_no_value(
     versions.unlink()
     assert reloader.reload() is False
     assert _sample(recorder, "tfreview_secret_reloads_total", outcome="error") == 4
+    # what the secret-reload-failing alert pages on (a revoke that did not take effect), back to 0 once one works
+    assert _sample(recorder, "tfreview_secret_reload_consecutive_failures") == 4
+    _write(versions, [{"value": NEW}])
+    assert reloader.reload() is True
+    assert _values(live) == [NEW]
+    assert _sample(recorder, "tfreview_secret_reload_consecutive_failures") == 0
 
 
 def test_an_unreadable_versions_document_refuses_to_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

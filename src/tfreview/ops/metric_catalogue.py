@@ -157,6 +157,20 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         labels=(("reconciler", ()), ("outcome", ("ok", "error"))),
     ),
     MetricSpec(
+        "tfreview_deliveries_lost_total",
+        "counter",
+        "Failed webhook deliveries the service never stored and will not get again, by source and reason:"
+        " redelivery_refused (GitHub refused the redelivery for good, 4xx), redeliveries_exhausted (failed every"
+        " redelivery asked); each once",
+        labels=(("source", SOURCES), ("reason", ("redelivery_refused", "redeliveries_exhausted"))),
+    ),
+    MetricSpec(
+        "tfreview_github_secondary_limit_capped_total",
+        "counter",
+        "GitHub secondary rate-limit refusals whose wait reached an hour (refused again and again, each wait doubled"
+        " up to the one-hour cap): nothing of that kind is sent to GitHub for the hour",
+    ),
+    MetricSpec(
         "tfreview_reconciler_caught_up_total",
         "counter",
         "Deliveries, pull requests or runs that a reconciler found missed and caught up",
@@ -359,6 +373,13 @@ CATALOGUE: tuple[MetricSpec, ...] = (
         "counter",
         "Secret reloads (SIGHUP or the interval) by outcome: unchanged, changed, or error (the old values are kept)",
         labels=(("outcome", ("unchanged", "changed", "error")),),
+    ),
+    MetricSpec(
+        "tfreview_secret_reload_consecutive_failures",
+        "gauge",
+        "Secret reloads failed in a row (0 at start and after a reload that worked): the old secrets, revoked"
+        " ones included, are still accepted meanwhile",
+        multiprocess="max",
     ),
 )
 

@@ -50,7 +50,7 @@ def restore_backup(
     except ConfigError as exc:
         raise ConfigError(f"backup {manifest.file} cannot be restored by this version: {exc}") from None
     verify_backup(directory, manifest, scratch_server_url=url)
-    revocations: dict[str, datetime] = {}
+    revocations: dict[str, datetime] | None = {}  # None: the replaced database's could not be read
     if kind == "sqlite":
         target = sqlite_file(url)
         if target.exists() and not force:
@@ -80,8 +80,8 @@ def restore_backup(
         # one transaction (--single-transaction): a pg_restore killed midway leaves the database as it was
         _expect_manifest(manifest, restore_postgres(directory / manifest.file, url, clean=True))
     prepare_database(url, settings.database.busy_timeout_ms)
-    carried = carry_revocations(url, settings.database.busy_timeout_ms, revocations)
-    _record(settings, manifest, actor, carried)
+    carried = carry_revocations(url, settings.database.busy_timeout_ms, revocations or {})
+    _record(settings, manifest, actor, carried, revocations_read=revocations is not None)
     seconds = time.perf_counter() - started
     if not quiet:
         print(
@@ -96,9 +96,10 @@ def _revocations(count: int) -> str:
     return f"{count} token revocation{'' if count == 1 else 's'}"
 
 
-def _revocations_of(settings: Settings) -> dict[str, datetime]:
-    """The revocations of the database being replaced; none (and a warning) when it cannot be read — a damaged
-    database is what restores are for, and the restore must not depend on reading it."""
+def _revocations_of(settings: Settings) -> dict[str, datetime] | None:
+    """The revocations of the database being replaced; None (and a warning) when it cannot be read — a damaged
+    database is what restores are for, and the restore must not depend on reading it. The audit entry of the
+    restore says so too (`revocations_read: false`, ADR 0611): the warning alone was gone with the terminal."""
     try:
         return read_revocations(settings.database.url, settings.database.busy_timeout_ms)
     except Exception as error:  # any failure to read it: said, and the restore goes on
@@ -108,7 +109,7 @@ def _revocations_of(settings: Settings) -> dict[str, datetime]:
             "a token revoked since the backup is active again: revoke it again (tfreview tokens revoke)",
             file=sys.stderr,
         )
-        return {}
+        return None
 
 
 def _expect_manifest(manifest: Manifest, found: dict[str, TableDigest]) -> None:
@@ -117,7 +118,7 @@ def _expect_manifest(manifest: Manifest, found: dict[str, TableDigest]) -> None:
         raise InputError("the restored database does not match the backup's manifest: " + "; ".join(problems[:5]))
 
 
-def _record(settings: Settings, manifest: Manifest, actor: str, carried: list[str]) -> None:
+def _record(settings: Settings, manifest: Manifest, actor: str, carried: list[str], *, revocations_read: bool) -> None:
     from tfreview.store.audit_log import SqlAuditTrail
     from tfreview.store.database import Database
 
@@ -132,6 +133,7 @@ def _record(settings: Settings, manifest: Manifest, actor: str, carried: list[st
                 "taken_at": manifest.created_at.isoformat(),
                 "sha256": manifest.sha256,
                 "revocations_carried": len(carried),
+                "revocations_read": revocations_read,
             },
         )
     finally:

@@ -154,7 +154,8 @@ class DeliveryReconciler:
         )
         self.retention = retention
         self.checkpoint: datetime | None = None  # the start of the last pass that redelivered everything it meant to
-        self.refused: dict[str, datetime] = {}  # guid → when GitHub refused its redelivery for good (4xx)
+        self.refused: dict[str, datetime] = {}  # guid → when it was lost: GitHub refused its redelivery for good
+        # (4xx), or it failed MAX_REDELIVERIES redeliveries; never asked again
 
     def run_once(self) -> CatchUp:
         started = self.clock()
@@ -172,12 +173,13 @@ class DeliveryReconciler:
                 continue
             if group.redeliveries >= MAX_REDELIVERIES:
                 logger.warning("delivery %s failed %s redeliveries; left alone", group.guid, group.redeliveries)
+                self._lost(group.guid, started, "redeliveries_exhausted")
                 skipped += 1
                 continue
             try:
                 self.client.redeliver(group.latest.id)
             except (GitHubRejected, GitHubNotFound) as exc:  # for good: asking again every period changes nothing
-                self.refused[group.guid] = started
+                self._lost(group.guid, started, "redelivery_refused")
                 skipped += 1
                 logger.warning("GitHub refused to redeliver %s: %s", group.guid, scrub_text(str(exc))[:300])
                 continue
@@ -191,6 +193,12 @@ class DeliveryReconciler:
             self.checkpoint = started
         skipped += len(attempts) - len(failed)
         return CatchUp(self.name, examined=len(attempts), acted=redelivered, skipped=skipped, errors=errors)
+
+    def _lost(self, guid: str, when: datetime, reason: str) -> None:
+        """A delivery the service never stored and will not get again: left alone from now on, and counted once
+        (`tfreview_deliveries_lost_total`, the deliveries-lost alert, ADR 0611) — its pull request has no review."""
+        self.refused[guid] = when
+        self.services.metrics.count("tfreview_deliveries_lost_total", source="github", reason=reason)
 
     def redeliver_guid(self, guid: str) -> bool:
         """Ask GitHub to send the delivery `guid` again (its latest attempt within the retention), as a pass

@@ -11,7 +11,9 @@ The adapters' own credentials (GitHub App keys, the Spacelift API key, model key
 
 Each reload also publishes `tfreview_secret_expiry_timestamp_seconds` per webhook kind: the latest
 `not_after` of the versions still valid (+Inf when one has no end), which the `secret-near-expiry`
-alert reads.
+alert reads; and `tfreview_secret_reload_consecutive_failures` (0 at start and after a reload that worked),
+which the `secret-reload-failing` alert pages on (ADR 0610): a reload that fails keeps the old secrets, so a
+revoke written into a versions document that does not read never takes effect.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class SecretReloader:
         self._clock = clock
         self._asked = threading.Event()
         self._lock = threading.Lock()
+        self._failures = 0  # reloads failed in a row
 
     def reload(self) -> bool:
         """Build the settings again and swap the secrets in; True when a secret changed. Never raises."""
@@ -71,8 +74,12 @@ class SecretReloader:
                 # one line, no value: ConfigError and the settings' errors name settings and references only
                 logger.warning("secret reload failed, keeping the current secrets: %s", _first_line(error))
                 self._metrics.count("tfreview_secret_reloads_total", outcome="error")
+                self._failures += 1
+                self._metrics.set("tfreview_secret_reload_consecutive_failures", self._failures)
                 return False
             changed = self._swap(fresh)
+            self._failures = 0
+            self._metrics.set("tfreview_secret_reload_consecutive_failures", 0)
             self._metrics.count("tfreview_secret_reloads_total", outcome="changed" if changed else "unchanged")
             if changed:
                 logger.info("secrets reloaded: new webhook secret versions or metrics token in effect")
@@ -129,6 +136,7 @@ def start_reloading(
     """A reloader on its own thread, published expiry gauges, and SIGHUP wired to it (main thread only)."""
     reloader = SecretReloader(settings, build, metrics)
     reloader.publish_expiry()
+    metrics.set("tfreview_secret_reload_consecutive_failures", 0)  # the series exists before any failure
     thread = threading.Thread(
         target=reloader.run, args=(stop, settings.secrets.reload_seconds), name="tfreview-secrets", daemon=True
     )

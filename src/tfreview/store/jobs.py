@@ -32,7 +32,7 @@ from tfreview.ports.job_types import (
 )
 from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, Settled, Settlement, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus
-from tfreview.store.damaged_jobs import bury_damaged, stored_value_damage
+from tfreview.store.damaged_jobs import bury_damaged, readable_page, stored_value_damage
 from tfreview.store.database import Database
 from tfreview.store.job_settlements import MAX_ERROR_CHARS, settle_rows
 from tfreview.store.job_statements import (
@@ -407,7 +407,12 @@ class SqlJobQueue:
         filters = [JobRow.state == state] if state is not None else []
         if tenant_id is not None:
             filters.append(JobRow.tenant_id == tenant_id)
-        return newest_first(self.database, JobRow, filters, limit=limit, cursor=cursor, record=job_record)
+        try:
+            return newest_first(self.database, JobRow, filters, limit=limit, cursor=cursor, record=job_record)
+        except Exception as error:
+            if stored_value_damage(error) is None:
+                raise
+        return readable_page(self.database, filters, limit=limit, cursor=cursor, read=job_record_from)
 
     def depth(self) -> int:
         with self.database.transaction(write=False) as session:

@@ -125,6 +125,7 @@ def _wire_github(
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
         restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
         clock=lambda: stores_clock().timestamp(),  # jobs' waits, GitHub's blocks and tokens: one clock (ADR 0515)
+        metrics=services.metrics,
     )
     app_client = GitHubClient(
         client_http, settings.api_url, auth, limiter=limiter, max_response_bytes=settings.max_response_bytes

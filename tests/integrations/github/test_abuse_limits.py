@@ -18,6 +18,7 @@ from tests.fakes.github import FakeClock, FakeGitHub
 from tfreview.core.errors import AuthError
 from tfreview.integrations.github import GitHubClient, GitHubRejected, RateLimited, RateLimiter, build_github_client
 from tfreview.integrations.github import client as client_module
+from tfreview.ops.metrics import PrometheusRecorder
 
 REPO = "octo/infra"
 ABUSE = {
@@ -190,3 +191,19 @@ def test_in_the_service_a_read_does_not_hold_a_worker_thread_through_a_doubled_w
     assert clock.sleeps == [60]
     limiter.before_request("7", write=False)  # another installation is not held at all
     assert clock.sleeps == [60]
+
+
+def test_a_refusal_whose_doubled_wait_reaches_the_hour_is_counted_once() -> None:
+    """The github-secondary-limit-capped alert's count (ADR 0611): the wait reaching its one-hour cap was said only
+    in a log line; requests refused in flight beside it are the same refusal, not more."""
+    clock = FakeClock(start=0.0)
+    recorder = PrometheusRecorder()
+    limiter = RateLimiter(clock=clock, sleep=clock.sleep, metrics=recorder)
+    said = {"retry-after": "60"}
+    waits = []
+    for _ in range(8):
+        waits.append(limiter.after_response("42", 403, said, write=True))
+        assert limiter.after_response("42", 403, said, write=True) == waits[-1]  # in flight beside it
+        clock.advance(waits[-1] or 0)
+    assert waits == [60, 120, 240, 480, 960, 1920, 3600, 3600]
+    assert recorder.registry.get_sample_value("tfreview_github_secondary_limit_capped_total") == 2

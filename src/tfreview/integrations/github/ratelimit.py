@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from tfreview.integrations.github.errors import RateLimited
+from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.http import header_number, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -91,8 +92,10 @@ class RateLimiter:
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
         restart_writes: bool = False,
+        metrics: Recorder | None = None,
     ) -> None:
         self.restart_writes = restart_writes
+        self.metrics: Recorder = metrics or NullRecorder()  # refusals whose doubled wait reached LONGEST_WAIT
         self.writes_per_minute = writes_per_minute
         self.writes_per_hour = writes_per_hour
         self.max_wait_seconds = max_wait_seconds
@@ -152,6 +155,7 @@ class RateLimiter:
         if retry_after is not None:
             retry_after = min(retry_after, LONGEST_WAIT)
         refused: float | None = None
+        capped = False
         with self._lock:
             state = self._keys.setdefault(key, _KeyState())
             if state.refusals and now - state.blocked_until > LONGEST_WAIT:
@@ -176,10 +180,13 @@ class RateLimiter:
                     refused = min(refused * 2 ** min(row, 12), max(refused, LONGEST_WAIT))
                     state.refusals, state.refused_write = state.refusals + int(again), write
                     self._block(state, now + refused, "secondary")
+                    capped = again and refused >= LONGEST_WAIT
             if status < 400 and (write or not state.refused_write):
                 state.refusals = 0
         if refused is not None:
             log.warning("GitHub rate limit for %s: waiting %.0f s before the next request", key, refused)
+        if capped:  # GitHub has refused us for an hour and more: the github-secondary-limit-capped alert (ADR 0611)
+            self.metrics.count("tfreview_github_secondary_limit_capped_total")
         return refused
 
     def _wait(self, state: _KeyState, now: float, *, write: bool) -> tuple[float, str]:
