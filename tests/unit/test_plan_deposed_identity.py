@@ -29,7 +29,8 @@ def _write(path: Path, document: dict[str, Any]) -> Path:
 def _live_destroy(tmp_path: Path) -> Path:
     document = json.loads(PLAN.read_text())
     live = document["resource_changes"][0]
-    assert live["address"] == "aws_db_instance.main" and "deposed" not in live
+    assert live["address"] == "aws_db_instance.main"
+    assert "deposed" not in live
     live["change"].update(actions=["delete"], after=None, after_unknown={}, after_sensitive=False)
     document["resource_changes"] = [live]
     return _write(tmp_path / "live.json", document)

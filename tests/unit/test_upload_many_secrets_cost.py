@@ -84,7 +84,8 @@ def test_the_search_masks_as_mask_text_does() -> None:
     for text in ("abcdefgh", "tok-00042 and tok-00199", "xyz-long-secretabc", "nothing here", "abc", ""):
         assert search.mask(text) == mask_text(text, secrets), text
         assert search.holds(text) == any(secret in text for secret in secrets), text
-    assert not SecretSearch(set()) and SecretSearch({"abc"}).found("xabcx") == {"abc"}
+    assert not SecretSearch(set())
+    assert SecretSearch({"abc"}).found("xabcx") == {"abc"}
 
 
 def test_overlapping_secrets_mask_alike_whatever_the_hash_seed() -> None:
