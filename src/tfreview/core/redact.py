@@ -278,9 +278,14 @@ def mask_of(value: Any, secrets: AbstractSet[str]) -> Any:
     return None
 
 
+def _longest_first(secret: str) -> tuple[int, str]:
+    return -len(secret), secret
+
+
 def mask_text(text: str, secrets: AbstractSet[str]) -> str:
-    """`text` with every occurrence of a sensitive value replaced, longest first."""
-    for secret in sorted(secrets, key=len, reverse=True):
+    """`text` with every occurrence of a sensitive value replaced, longest first (then in text order: the same text
+    whatever the set's iteration order, ADR 0606)."""
+    for secret in sorted(secrets, key=_longest_first):
         if secret in text:
             text = text.replace(secret, SENSITIVE)
     return text

@@ -27,6 +27,7 @@ from tfreview.core.plan import ChangeSet, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.review import review
+from tfreview.core.secret_search import SecretSearch
 from tfreview.parsing.plan_json import load_plan
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import ReviewJob, review_id_of
@@ -132,8 +133,9 @@ def masked_addresses(change_set: ChangeSet) -> frozenset[str]:
         if isinstance(output, dict):
             for side in ("before", "after"):
                 secrets |= sensitive_strings(output.get(side), output.get(f"{side}_sensitive"), numbers=True)
-    if secrets:
-        marked.update(change.address for change in changes if _holds(_values(change), secrets))
+    if secrets:  # grouped once: each string is searched for all of them at once (ADR 0606)
+        search = SecretSearch(secrets)
+        marked.update(change.address for change in changes if _holds(_values(change), search))
     return frozenset(marked)
 
 
@@ -155,13 +157,13 @@ def _marks(mask: Any) -> bool:
     return False
 
 
-def _holds(values: Iterable[Any], secrets: set[str]) -> bool:
+def _holds(values: Iterable[Any], secrets: SecretSearch) -> bool:
     """Whether a string leaf of `values` holds one of `secrets` (the stored copy masks it there too)."""
     stack = list(values)
     while stack:
         node = stack.pop()
         if isinstance(node, str):
-            if any(secret in node for secret in secrets):
+            if secrets.holds(node):
                 return True
         elif isinstance(node, dict):
             stack.extend(node.values())

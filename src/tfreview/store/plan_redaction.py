@@ -30,12 +30,12 @@ from tfreview.core.redact import (
     REDACTED,
     SENSITIVE,
     is_secret_name,
-    mask_text,
     redact_value,
     scrub_text,
     sensitive_strings,
     sensitive_variable_values,
 )
+from tfreview.core.secret_search import SecretSearch
 from tfreview.parsing.plan_json import parse_json
 from tfreview.parsing.plan_numbers import dump_json
 from tfreview.store.plan_nesting import check_nesting
@@ -95,16 +95,20 @@ def redact_plan_json(content: bytes, document: dict[str, Any] | None = None) -> 
     return dump_json(redact_plan_document(document))  # a number past a double is written back as it was (ADR 0420)
 
 
-def mask_values(value: Any, secrets: AbstractSet[str]) -> Any:
-    """`value` (JSON-like) with every occurrence of a sensitive value masked in its strings."""
-    return _masked(value, secrets) if secrets else value
+def mask_values(value: Any, secrets: AbstractSet[str] | SecretSearch) -> Any:
+    """`value` (JSON-like) with every occurrence of a sensitive value masked in its strings. A caller masking many
+    values with one set passes it grouped once (`SecretSearch`): grouping costs as much as the set (ADR 0606)."""
+    if not secrets:
+        return value
+    return _masked(value, secrets if isinstance(secrets, SecretSearch) else SecretSearch(secrets))
 
 
 def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
-    secrets = plan_secrets(document)
+    found = plan_secrets(document)
     redacted = _redact_document(document)
-    if not secrets:
+    if not found:
         return redacted
+    secrets = SecretSearch(found)  # grouped once: each string is searched for all of them at once (ADR 0606)
     for key in _CHANGE_LISTS:  # values only: addresses, types and keys are structure, never masked
         for item in redacted.get(key) or []:
             if isinstance(item, dict) and isinstance(item.get("change"), dict):
@@ -127,7 +131,7 @@ _CONFIGURATION_NAMES: Final = frozenset(
 )
 
 
-def _masked_configuration(value: Any, secrets: set[str]) -> Any:
+def _masked_configuration(value: Any, secrets: SecretSearch) -> Any:
     """`_masked` for the configuration section: every value masked (`constant_value` literals, variable defaults,
     descriptions), the names of `_CONFIGURATION_NAMES` (a string, or a list of strings) kept as they are. An
     attribute's expression is always an object, so an attribute called `name` or `type` is still masked."""
@@ -145,7 +149,7 @@ def _names(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
 
 
-def _mask_sides(change: dict[str, Any], secrets: set[str]) -> None:
+def _mask_sides(change: dict[str, Any], secrets: SecretSearch) -> None:
     for side in ("before", "after"):
         if side in change:
             change[side] = _masked(change[side], secrets)
@@ -168,9 +172,9 @@ def plan_secrets(document: Mapping[str, Any]) -> set[str]:
     return found
 
 
-def _masked(value: Any, secrets: AbstractSet[str]) -> Any:
+def _masked(value: Any, secrets: SecretSearch) -> Any:
     if isinstance(value, str):
-        return mask_text(value, secrets)
+        return secrets.mask(value)
     if isinstance(value, Mapping):
         return {key: _masked(child, secrets) for key, child in value.items()}
     if isinstance(value, list):

@@ -17,7 +17,9 @@ def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]
     reason = reason_text(change)
     if change.deposed is not None:  # the old object of a replace that did not finish, not the current one
         yield Hit(
-            "",
+            # its own identity: a baseline or fingerprint that accepts this destroy must not accept the current
+            # object's (ADR 0607); one segment, so that an all-digit key is not read as a list index
+            f"deposed:{change.deposed}",
             f"destroys a deposed object of this {change.type} (key {change.deposed}), the old object an earlier "
             f"create-before-destroy replace left behind; at risk: {info.data}, as far as that old object still "
             "holds them. The current object at this address stays.",
