@@ -4,7 +4,9 @@ Found from the outside (review17c, session 17): a generated plan of N `aws_db_in
 sensitive password, uploaded as is — `redact_plan_json` (the stored copy) and `masked_addresses` (ADR 0595) searched
 every string of the plan for every secret: 1,000 resources 2.5 s, 2,000 8.5 s, 4,000 50 s, 100,000 hours, all in the
 upload request. Here 20,000 sensitive strings (a sensitive output) and a resource with 20,000 tags: before, 4·10^8
-substring searches (minutes); the bound below is 30 times what the fix takes on a loaded 2-CPU machine.
+substring searches (minutes; ~0.5 s now at load 8 on 2 CPUs, benchmarks/upload_many_secrets_cost.py). No timing
+here (no timing thresholds in tests): the search's secrets are grouped once per upload, not once per string or part
+of a finding, and what it finds is right.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import json
 import os
 import subprocess
 import sys
-import time
+from collections.abc import Set as AbstractSet
+
+import pytest
 
 from tfreview.core.redact import SENSITIVE, mask_text
 from tfreview.core.secret_search import SecretSearch
@@ -23,7 +27,19 @@ from tfreview.store.plan_records import prepare_plan
 from tfreview.store.plan_redaction import redact_plan_json
 
 COUNT = 20_000
-BOUND_SECONDS = 15.0  # a bound on a loaded CI machine, not a measure (the fix: ~0.5 s at load 8 on 2 CPUs)
+
+
+def _groupings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many secrets each `SecretSearch` made while the test runs grouped (each grouping is the per-upload cost)."""
+    made: list[int] = []
+    grouping = SecretSearch.__init__
+
+    def counted(self: SecretSearch, secrets: AbstractSet[str]) -> None:
+        made.append(len(secrets))
+        grouping(self, secrets)
+
+    monkeypatch.setattr(SecretSearch, "__init__", counted)
+    return made
 
 
 def _plan() -> bytes:
@@ -65,21 +81,21 @@ def _plan() -> bytes:
     ).encode()
 
 
-def test_many_secrets_are_searched_in_time_linear_in_the_upload() -> None:
+def test_many_secrets_are_searched_in_time_linear_in_the_upload(monkeypatch: pytest.MonkeyPatch) -> None:
     body = _plan()
-    started = time.perf_counter()
+    made = _groupings(monkeypatch)
     masked = masked_addresses(load_plan(body, path="many-secrets"))
     stored = json.loads(redact_plan_json(body))
-    seconds = time.perf_counter() - started
+    assert len(made) <= 3, made  # grouped once per pass over the upload, not once per string
+    assert max(made) >= COUNT, made
     assert masked == frozenset({"aws_s3_bucket.b"})
     tags = stored["resource_changes"][0]["change"]["after"]["tags"]
     assert tags["holder"] == f"ticket {SENSITIVE} opened"
     assert tags["k7"] == "plain-00000007-value"
     assert f"pw-{COUNT // 2:08d}-secret" not in json.dumps(stored)
-    assert seconds < BOUND_SECONDS, f"{seconds:.1f} s"
 
 
-def test_the_findings_kept_with_many_secrets_are_masked_in_time_linear_in_them() -> None:
+def test_the_findings_kept_with_many_secrets_are_masked_in_time_linear_in_them(monkeypatch: pytest.MonkeyPatch) -> None:
     """The findings made on the original are masked with the upload's secrets before they are stored: a real
     `serve` took over 30 s to answer a 4,000-resource upload (8 kept findings a resource, 4,000 secrets), each of
     the 96,000 parts of a finding searched for every secret (and the whole set sorted again for each)."""
@@ -93,15 +109,14 @@ def test_the_findings_kept_with_many_secrets_are_masked_in_time_linear_in_them()
         }
         for n in range(COUNT)
     ]
-    started = time.perf_counter()
+    made = _groupings(monkeypatch)
     prepared = prepare_plan(body, "plan_json", {}, kept)
-    seconds = time.perf_counter() - started
+    assert len(made) <= 3, made  # the findings' parts share one grouping (one per part took 333 s)
     assert prepared.findings is not None
     stored = json.loads(prepared.findings)
     assert stored[1000]["evidence"]["value"] == SENSITIVE
     assert stored[7]["evidence"]["value"] == "tag 7"
     assert "-secret" not in prepared.findings
-    assert seconds < BOUND_SECONDS, f"{seconds:.1f} s"
 
 
 def test_the_search_masks_as_mask_text_does() -> None:
