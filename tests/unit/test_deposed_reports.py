@@ -148,3 +148,26 @@ def test_the_dashboard_says_the_delete_is_of_a_deposed_object() -> None:
     (destroy,) = destroys_first(_review(_plan()))
     assert destroy.entry.deposed == KEY
     assert f"deposed object {KEY}" in destroy.reason
+
+
+def test_the_builtin_reviewer_says_the_destroyed_object_is_the_deposed_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["scan", "-o", "markdown", "--advisor", "builtin", str(PLAN)]) == 1
+    advice = capsys.readouterr().out.split("AI review", 1)[1]
+    (destroyed,) = [line for line in advice.splitlines() if line.startswith("> - aws\\_db\\_instance.main")][:1]
+    assert f"deposed object {KEY}" in destroyed
+    risky = [line for line in advice.splitlines() if "loses" in line]
+    assert risky
+    assert all(f"deposed object {KEY}" in line and "the current object stays" in line for line in risky)
+
+
+def test_the_builtin_reviewers_concern_says_the_destroyed_object_is_the_deposed_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["scan", "-o", "json", "--advisor", "builtin", "--skip-rule", "TFR-CHG-001", str(PLAN)]
+    main(args)
+    (concern,) = json.loads(capsys.readouterr().out)["advice"]["concerns"]
+    assert concern["category"] == "data-loss"
+    assert f"deposed object {KEY}" in concern["message"]
+    assert "the current object stays" in concern["message"]
