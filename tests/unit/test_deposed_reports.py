@@ -16,10 +16,13 @@ from typing import Any
 import jsonschema
 import pytest
 
+from tfreview.advisor.context import build_context
+from tfreview.advisor.prompt import build_prompt
 from tfreview.cli import main
 from tfreview.core.findings import ChangeEntry, Review
 from tfreview.core.plan import ChangeKind
 from tfreview.core.policy import Policy
+from tfreview.core.ports import AdviceContext
 from tfreview.core.review import review
 from tfreview.parsing.plan_json import load_plan
 from tfreview.ports.review_codec import decode, encode
@@ -171,3 +174,13 @@ def test_the_builtin_reviewers_concern_says_the_destroyed_object_is_the_deposed_
     assert concern["category"] == "data-loss"
     assert f"deposed object {KEY}" in concern["message"]
     assert "the current object stays" in concern["message"]
+
+
+def test_the_models_prompt_says_the_delete_is_of_a_deposed_object() -> None:
+    change_set = load_plan(PLAN.read_bytes(), path=str(PLAN))
+    context = build_context(AdviceContext(change_set, (), change_set.coverage), {})
+    user = build_prompt(context, max_input_tokens=12_000, new_nonce=lambda: "0123456789abcdef").prompt.user
+    changes = user.split("<<<DATA-0123456789abcdef changes\n", 1)[1].split("\nDATA-0123456789abcdef>>>", 1)[0]
+    (line,) = [line for line in changes.splitlines() if line.startswith("- aws_db_instance.main: delete")]
+    assert f"deposed object {KEY}" in line
+    assert "the current object stays" in line
