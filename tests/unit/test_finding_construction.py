@@ -97,6 +97,7 @@ def test_new_change_entry_is_the_entry_the_dataclass_makes() -> None:
         ("engine_version",),
         Location("db.tf", 1, 20),
         BlastRadius(("aws_route53_record.db",), 1, 1, ("output.endpoint",)),
+        "5b6c7d8e",  # a deposed object's key
     )
     made, expected = new_change_entry(*values), ChangeEntry(*values)
     assert type(made) is ChangeEntry

@@ -92,6 +92,8 @@ def _reason(change: ResourceChange) -> str:
     words = reason_text(change)
     forced = ", ".join(render_path(p) for p in change.replace_paths)
     text = f", because {words}" if words else ""
+    if change.deposed is not None:  # the old object of an unfinished replace, not the current one (ADR 0616)
+        text = f", {_deposed(change)}{text}"
     if forced:
         text += f" (forced by {forced})"
     return text
@@ -104,6 +106,10 @@ def _risky_parts(changes: Sequence[ResourceChange], findings: Sequence[Finding])
         if change.kind.destroys and held is not None:
             verb = "destroying" if change.kind is ChangeKind.DELETE else "replacing"
             guard = "" if change.prevent_destroy else "; nothing in the configuration prevents it"
+            if change.deposed is not None:
+                why = f"destroying its {_deposed(change)} loses what that old object holds of {held.data}"
+                out.append(_Risky(held.severity, change.address, why))
+                continue
             out.append(_Risky(held.severity, change.address, f"{verb} it loses {held.data}{guard}"))
     for finding in findings:
         if finding.status is not Status.INTRODUCED:
@@ -184,8 +190,17 @@ def _concerns(changes: Iterable[ResourceChange], findings: Sequence[Finding]) ->
         held = stateful(change.type)
         if change.kind.destroys and held is not None and change.address not in named:
             verb = "Destroying" if change.kind is ChangeKind.DELETE else "Replacing"
-            out.append(Concern(change.address, "data-loss", f"{verb} it loses {held.data}.", held.severity))
+            said = f"{verb} it loses {held.data}."
+            if change.deposed is not None:
+                said = f"Destroying its {_deposed(change)} loses what that old object holds of {held.data}."
+            out.append(Concern(change.address, "data-loss", said, held.severity))
     return tuple(out)
+
+
+def _deposed(change: ResourceChange) -> str:
+    """The old object an unfinished create-before-destroy replace left behind, said as such."""
+    left = "left by an unfinished create-before-destroy replace; the current object stays"
+    return f"deposed object {change.deposed} ({left})"
 
 
 def _join(parts: Sequence[str]) -> str:

@@ -88,6 +88,7 @@ class ChangeView:
     replace_paths: tuple[str, ...] = ()
     diffs: tuple[AttributeDiff, ...] = ()
     more_attributes: int = 0  # changed attributes left out of `diffs`
+    deposed: str | None = None  # the key of the deposed object a delete removes; the current object stays (ADR 0616)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +331,7 @@ def _view(ref: ChangeRef, redactor: Redactor) -> ChangeView:
         tuple(redactor.text(p) for p in paths),
         shown,
         len(diffs) - len(shown),
+        redactor.text(change.deposed) if change.deposed is not None else None,
     )
 
 

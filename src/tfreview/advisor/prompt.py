@@ -160,9 +160,14 @@ def _change_parts(context: ReviewContext, ref: ChangeRef, facts: tuple[Fact, ...
     return (("changes", _change_text(context.view(ref))), *(("facts", f.line()) for f in facts))
 
 
+_STAYS = "the current object stays"
+
+
 def _change_text(view: ChangeView) -> str:
     head = f"- {view.address}: {view.kind.value}"
     why = [view.reason.replace("_", " ")] if view.reason else []
+    if view.deposed is not None:  # not the current object at the address, which stays (ADR 0616)
+        why.insert(0, f"deposed object {view.deposed}, left by an unfinished create-before-destroy replace: {_STAYS}")
     if view.replace_paths:
         why.append("forced by " + ", ".join(view.replace_paths))
     if why:

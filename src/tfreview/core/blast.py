@@ -39,7 +39,8 @@ class BlastRadius:
 
 
 def blast_radius(change_set: ChangeSet, depth: int = DEPTH) -> dict[str, BlastRadius]:
-    """Instance address of each destroy/replace → its blast radius (only those that touch something)."""
+    """Instance address of each destroy/replace → its blast radius (only those that touch something; never a
+    deposed object's delete, whose address is the current object's)."""
     if not change_set.dependencies:
         return {}
     # one pass over the changes (10,000s): the kinds compared by identity and the config address read in place,
@@ -52,7 +53,9 @@ def blast_radius(change_set: ChangeSet, depth: int = DEPTH) -> dict[str, BlastRa
             address = change.address
             instances.setdefault(strip_index(address) if "[" in address else address, []).append(address)
             kind = change.kind
-            if kind is delete or kind is replace:
+            # a deposed object's delete takes nothing with it: what refers to the address refers to the current
+            # object, which stays (ADR 0616)
+            if (kind is delete or kind is replace) and change.deposed is None:
                 destroyed.append(change)
     if not destroyed:
         return {}

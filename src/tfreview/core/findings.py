@@ -196,6 +196,9 @@ class ChangeEntry:
     replace_paths: tuple[str, ...] = ()
     location: Location | None = None
     blast: BlastRadius | None = None  # destroys and replaces: what depends on the resource that goes
+    # the deposed key when the change deletes an old object an unfinished create_before_destroy replace left
+    # behind (Terraform's `deposed`), not the current object at the address, which stays (ADR 0616)
+    deposed: str | None = None
 
 
 class _ChangeEntryDraft(ChangeEntry):
@@ -214,6 +217,7 @@ def new_change_entry(
     replace_paths: tuple[str, ...],
     location: Location | None,
     blast: BlastRadius | None,
+    deposed: str | None = None,
 ) -> ChangeEntry:
     """`ChangeEntry(...)` for the engine, which makes one per changed resource (tens of thousands): filled as
     `new_finding` fills a finding. The same object, equal and hashing alike (test_finding_construction.py)."""
@@ -225,6 +229,7 @@ def new_change_entry(
     entry.replace_paths = replace_paths
     entry.location = location
     entry.blast = blast
+    entry.deposed = deposed
     entry.__class__ = ChangeEntry
     made: ChangeEntry = entry
     return made

@@ -669,7 +669,8 @@ def _change_entries(change_set: ChangeSet, radius: dict[str, BlastRadius]) -> li
             c.action_reason,
             _paths(c.replace_paths) if c.replace_paths else (),
             c.location,
-            radius.get(c.address),
+            radius.get(c.address) if (deposed := c.deposed) is None else None,  # the current object stays
+            deposed,
         )
         for c in change_set.changes
         if (kind := c.kind) not in _NOT_CHANGES and not (c.type == MODULE_CALL_TYPE and is_module_call(c))
@@ -679,7 +680,7 @@ def _change_entries(change_set: ChangeSet, radius: dict[str, BlastRadius]) -> li
 def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEntry:
     paths = _paths(change.replace_paths) if change.replace_paths else ()
     return new_change_entry(
-        change.address, change.type, change.kind, change.action_reason, paths, change.location, blast
+        change.address, change.type, change.kind, change.action_reason, paths, change.location, blast, change.deposed
     )
 
 

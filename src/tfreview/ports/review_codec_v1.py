@@ -68,8 +68,9 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 
 def _change(c: ChangeEntry) -> dict[str, Any]:
+    """A change entry; `deposed` only when there is one, so a review without one is stored as before (ADR 0616)."""
     blast = c.blast
-    return {
+    document = {
         "address": c.address,
         "type": c.type,
         "kind": c.kind.value,
@@ -85,6 +86,9 @@ def _change(c: ChangeEntry) -> dict[str, Any]:
             "exposed_by": list(blast.exposed_by),
         },
     }
+    if c.deposed is not None:
+        document["deposed"] = c.deposed
+    return document
 
 
 def _coverage(c: Coverage) -> dict[str, Any]:
@@ -216,6 +220,7 @@ def _change_of(d: Any) -> ChangeEntry:
             direct=_int(blast["direct"]),
             exposed_by=_texts(blast["exposed_by"]),
         ),
+        deposed=_maybe_text(d.get("deposed")),  # stored before ADR 0616: none
     )
 
 

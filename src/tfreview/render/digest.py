@@ -299,10 +299,17 @@ def rules_index(rules: Mapping[str, Rule] | Iterable[Rule] | None) -> dict[str, 
     return {rule.id: rule for rule in rules}
 
 
+_STAYS = "the current object stays"
+
+
 def change_reason(entry: ChangeEntry) -> str:
-    """Why a resource is destroyed or replaced, in words, with the attributes that force it."""
+    """Why a resource is destroyed or replaced, in words, with the attributes that force it; for a deposed object's
+    delete, first that it is one (ADR 0616): the address is the current object's, which stays."""
     reason = (entry.action_reason or "").replace("_", " ")
     if entry.replace_paths:
         forced = ", ".join(entry.replace_paths)
         reason = f"{reason}; forced by {forced}" if reason else f"forced by {forced}"
+    if entry.deposed is not None:
+        deposed = f"deposed object {entry.deposed}, left by an unfinished create-before-destroy replace: {_STAYS}"
+        reason = f"{deposed}; {reason}" if reason else deposed
     return reason

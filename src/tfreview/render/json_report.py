@@ -176,6 +176,7 @@ def _change_documents(entries: Sequence[ChangeEntry]) -> list[dict[str, Any]]:
             "replace_paths": [*entry.replace_paths],
             "location": None if (location := entry.location) is None else _location(location),
             "blast_radius": None if (blast := entry.blast) is None else _blast(blast),
+            "deposed": entry.deposed,
         }
         for entry in entries
     ]

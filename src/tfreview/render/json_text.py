@@ -107,7 +107,8 @@ def changes_pieces(entries: Sequence[ChangeEntry]) -> list[bytes]:
                     dumps(entry.address),
                     middles.get(kind) or _entry_kind(middles, kind, shared),
                     _NULL if location is None else _location(location, shared),
-                    _NO_BLAST if blast is None else b',\n      "blast_radius": ' + _blast(blast) + b"\n    },\n",
+                    _NO_BLAST if blast is None else b',\n      "blast_radius": ' + _blast(blast),
+                    _NOT_DEPOSED if (deposed := entry.deposed) is None else _deposed(deposed),
                 )
             )
         )
@@ -116,7 +117,13 @@ def changes_pieces(entries: Sequence[ChangeEntry]) -> list[bytes]:
 
 
 _NOT_SUPPRESSED = b'",\n      "suppressed": null\n    },\n'
-_NO_BLAST = b',\n      "blast_radius": null\n    },\n'
+_NO_BLAST = b',\n      "blast_radius": null'
+_NOT_DEPOSED = b',\n      "deposed": null\n    },\n'
+
+
+def _deposed(key: str) -> bytes:
+    """The closing of a change entry whose delete is of a deposed object (ADR 0616)."""
+    return b',\n      "deposed": ' + dumps(key) + b"\n    },\n"
 
 
 def _kind(middles: dict[tuple[object, ...], bytes], kind: tuple[str, str], shared: dict[object, bytes]) -> bytes:

@@ -271,7 +271,8 @@ def _destroy_row(entry: ChangeEntry) -> str:
     blast = _blast(entry)
     if blast:
         why = f"{why}<br>{blast}" if why else blast
-    return f"| **{entry.kind.value}** | {code(entry.address)} | {code(entry.type)} | {why} |"
+    action = f"**{entry.kind.value}**" if entry.deposed is None else f"**{entry.kind.value}** (deposed)"
+    return f"| {action} | {code(entry.address)} | {code(entry.type)} | {why} |"
 
 
 def _blast(entry: ChangeEntry) -> str:

@@ -113,6 +113,7 @@ def _change(data: Mapping[str, Any]) -> ChangeEntry:
         replace_paths=tuple(str(p) for p in data.get("replace_paths") or ()),
         location=_location(data.get("location")),
         blast=_blast(data.get("blast_radius")),
+        deposed=deposed if isinstance(deposed := data.get("deposed"), str) else None,  # absent before ADR 0616
     )
 
 
