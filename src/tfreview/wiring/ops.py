@@ -251,3 +251,33 @@ def build_notifiers(settings: Settings, http: httpx.Client, *, sns_client: objec
 def _arn_region(arn: str) -> str | None:
     parts = arn.split(":")
     return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+ALERTED_ADMIN_ACTIONS = (
+    "create_token",
+    "tokens_revoke_all",
+    "delivery_requeue",
+    "delivery_redeliver",
+    "job_retry",
+    "block_add",
+    "block_remove",
+)
+ALERTED_STATUSES = ("500", "503")  # the 5xx statuses tfreview answers itself (an error, the door shedding load)
+
+
+def alerted_label_values() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The values of free-form labels the code records, for `zero_series` (ADR 0614): what the alerts read
+    exists at 0 from start. A value missing here only delays that series' first alert by a scrape."""
+    from tfreview.ports.job_types import JobKind
+    from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
+    from tfreview.service.spacelift_reconciler import SpaceliftRunReconciler
+    from tfreview.store.integrity import AUDITED
+
+    reconcilers = (PermissionCheck, DeliveryReconciler, PullRequestReconciler, SpaceliftRunReconciler)
+    return {
+        "tfreview_jobs_total": {"kind": tuple(kind.value for kind in JobKind)},
+        "tfreview_reconciler_caught_up_total": {"reconciler": tuple(r.name for r in reconcilers)},
+        "tfreview_audit_mismatches_total": {"table": (*AUDITED, "references", "database")},
+        "tfreview_admin_actions_total": {"action": ALERTED_ADMIN_ACTIONS},
+        "tfreview_http_responses_total": {"status": ALERTED_STATUSES},
+    }
