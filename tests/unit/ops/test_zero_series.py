@@ -5,7 +5,10 @@ from __future__ import annotations
 from tfreview.ops.alert_table import load_alert_table, parse_alert_table
 from tfreview.ops.metrics import PrometheusRecorder
 from tfreview.ops.zero_series import READ_OVER_TIME, zero_series
-from tfreview.wiring.ops import alerted_label_values
+from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
+from tfreview.service.spacelift_reconciler import SpaceliftRunReconciler
+from tfreview.store.integrity import AUDITED
+from tfreview.wiring.ops import ALERTED_AUDIT_TABLES, ALERTED_RECONCILERS, alerted_label_values
 
 
 def test_every_row_read_over_time_has_its_series_made_except_free_form_ones_nobody_knows() -> None:
@@ -61,3 +64,9 @@ def test_the_recorder_shows_them_at_zero_before_anything_is_counted() -> None:
     assert samples[("tfreview_auth_attempts_total", (("method", "token"), ("outcome", "revoked")))] == 0.0
     assert samples[("tfreview_webhook_expired_secret_used_total", (("source", "github"),))] == 0.0
     assert samples[("tfreview_review_latency_seconds_count", (("status", "completed"),))] == 0.0
+
+
+def test_the_known_values_are_the_codes_own() -> None:
+    reconcilers = (PermissionCheck, DeliveryReconciler, PullRequestReconciler, SpaceliftRunReconciler)
+    assert ALERTED_RECONCILERS == tuple(reconciler.name for reconciler in reconcilers)
+    assert ALERTED_AUDIT_TABLES == (*AUDITED, "references", "database")
