@@ -68,5 +68,5 @@ def test_the_recorder_shows_them_at_zero_before_anything_is_counted() -> None:
 
 def test_the_known_values_are_the_codes_own() -> None:
     reconcilers = (PermissionCheck, DeliveryReconciler, PullRequestReconciler, SpaceliftRunReconciler)
-    assert ALERTED_RECONCILERS == tuple(reconciler.name for reconciler in reconcilers)
-    assert ALERTED_AUDIT_TABLES == (*AUDITED, "references", "database")
+    assert tuple(reconciler.name for reconciler in reconcilers) == ALERTED_RECONCILERS
+    assert (*AUDITED, "references", "database") == ALERTED_AUDIT_TABLES
