@@ -44,8 +44,14 @@ def recording(test: dict[str, Any]) -> list[tuple[str, dict[str, str], list[floa
     found = []
     for node in test["input_series"]:
         name, labels = _SERIES.fullmatch(node["series"]).groups()  # type: ignore[union-attr]  # our own writer's output
-        start, step, count = _VALUES.fullmatch(node["values"]).groups()  # type: ignore[union-attr]  # as above
-        values = [float(start) + float(step) * i for i in range(int(count) + 1)]
+        values: list[float] = []
+        for token in node["values"].split():  # promtool's notation: `a` or `a+bxn` (n+1 values), in turn
+            expanding = _VALUES.fullmatch(token)
+            if expanding is None:
+                values.append(float(token))
+                continue
+            start, step, count = expanding.groups()
+            values += [float(start) + float(step) * i for i in range(int(count) + 1)]
         found.append((name, dict(_LABEL.findall(labels or "")), values))
     return found
 
@@ -99,6 +105,8 @@ def test_the_watchdog_and_promtool_agree_on_every_alert(tmp_path: Path) -> None:
         verdicts[name] = (watchdog_verdict(table.by_id(alert_id), test), expected)  # type: ignore[arg-type]  # a mapping node
     disagree = {name: got for name, (got, expected) in verdicts.items() if got != expected}
     assert not disagree, disagree
-    assert len(verdicts) == 2 * len(table)
+    first_events = [rule for rule in table if rule.condition.kind == "increase"]
+    assert len(verdicts) == 2 * len(table) + len(first_events)
+    assert all(verdicts[f"{rule.id} fires on the first events after a scrape at 0"][0] for rule in first_events)
     if PROMTOOL is None:
         pytest.skip("promtool is not installed (`make tools`): only the watchdog's side was checked")

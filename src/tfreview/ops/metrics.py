@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -64,6 +64,14 @@ class PrometheusRecorder:
             instrument = _instrument(spec, self.registry)
             if instrument is not None:
                 self._instruments[spec.name] = (spec, instrument)
+
+    def start_at_zero(self, series: Iterable[tuple[str, tuple[tuple[str, str], ...]]]) -> None:
+        """Create these counter/histogram series at 0 now (`zero_series`: the label sets the alerts read), so
+        the first event is an increase Prometheus sees. A series outside the catalogue is refused as any call."""
+        for name, labels in series:
+            found = self._instruments.get(name)
+            if found is not None and found[0].kind in ("counter", "histogram"):
+                self._child(name, found[0].kind, dict(labels))
 
     def count(self, name: str, amount: float = 1.0, /, **labels: str) -> None:
         child = self._child(name, "counter", labels)

@@ -65,6 +65,7 @@ def _row_tests(rule: AlertRule, alert: ExportedAlert) -> list[yaml_text.Node]:
     trips, quiet = _series(condition)
     expected_labels = {**_absent_labels(condition), **alert.labels}
     return [
+        *_first_event_tests(rule, alert, expected_labels),
         {
             "name": f"{rule.id} fires",
             "interval": duration(INTERVAL),
@@ -84,6 +85,41 @@ def _row_tests(rule: AlertRule, alert: ExportedAlert) -> list[yaml_text.Node]:
             "alert_rule_test": [{"eval_time": duration(at), "alertname": alert.alert, "exp_alerts": []}],
         },
     ]
+
+
+def _first_event_tests(rule: AlertRule, alert: ExportedAlert, labels: dict[str, str]) -> list[yaml_text.Node]:
+    """An `increase` row's first events after a scrape at 0 (the series exists at 0 from start: ADR 0614):
+    one scrape at 0, then just over the threshold and nothing more; the alert fires within the window."""
+    condition = rule.condition
+    if condition.kind != "increase":
+        return []
+    if condition.op not in (">", ">="):
+        raise ValueError(f"no promtool test for increase with {condition.op}")
+    jump = math.floor(condition.threshold) + 1 if condition.op == ">" else math.ceil(condition.threshold)
+    at = INTERVAL + rule.for_seconds + INTERVAL
+    if at >= condition.window_seconds:
+        raise ValueError(f"{rule.id}: its for_seconds leaves no time inside its window for a first event")
+    series = f"{selector_series(condition.selector)}"
+    return [
+        {
+            "name": f"{rule.id} fires on the first events after a scrape at 0",
+            "interval": duration(INTERVAL),
+            "input_series": [{"series": series, "values": f"0 {_num(jump)}+0x{at // INTERVAL + 5}"}],
+            "alert_rule_test": [
+                {
+                    "eval_time": duration(at),
+                    "alertname": alert.alert,
+                    "exp_alerts": [{"exp_labels": labels, "exp_annotations": dict(alert.annotations)}],
+                }
+            ],
+        }
+    ]
+
+
+def selector_series(selector: Selector) -> str:
+    """The series text (`name{a="b"}`) of one series the selector selects."""
+    labels = ",".join(f'{key}="{value}"' for key, value in _concrete(selector))
+    return f"{selector.metric}{{{labels}}}" if labels else selector.metric
 
 
 def _span(condition: Condition) -> int:

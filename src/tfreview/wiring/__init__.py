@@ -295,9 +295,14 @@ def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
     the NullRecorder and /metrics answers 404)."""
     if not settings.metrics.enabled:
         return None
+    from tfreview.ops.alert_table import load_alert_table
     from tfreview.ops.metrics import PrometheusRecorder
+    from tfreview.ops.zero_series import zero_series
+    from tfreview.wiring.ops import alerted_label_values
 
-    return PrometheusRecorder()
+    recorder = PrometheusRecorder()
+    recorder.start_at_zero(zero_series(load_alert_table(), alerted_label_values()).series)  # ADR 0614
+    return recorder
 
 
 def _expose(

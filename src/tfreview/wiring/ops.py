@@ -251,3 +251,34 @@ def build_notifiers(settings: Settings, http: httpx.Client, *, sns_client: objec
 def _arn_region(arn: str) -> str | None:
     parts = arn.split(":")
     return parts[3] if len(parts) > 5 and parts[3] else None
+
+
+ALERTED_ADMIN_ACTIONS = (
+    "create_token",
+    "tokens_revoke_all",
+    "delivery_requeue",
+    "delivery_redeliver",
+    "job_retry",
+    "block_add",
+    "block_remove",
+)
+ALERTED_STATUSES = ("500", "503")  # the 5xx statuses tfreview answers itself (an error, the door shedding load)
+# the scheduled reconcilers' `name`s and the audit's tables (store.integrity: AUDITED, its Mismatch tables and
+# "database"), spelled here so that a process start does not import the store and the reconcilers for them
+# (a Lambda cold start); tests/unit/ops/test_zero_series.py holds them equal to the code's
+ALERTED_RECONCILERS = ("github-permissions", "github-deliveries", "github-pull-requests", "spacelift-runs")
+ALERTED_AUDIT_TABLES = ("deliveries", "reviews", "plans", "jobs", "references", "database")
+
+
+def alerted_label_values() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The values of free-form labels the code records, for `zero_series` (ADR 0614): what the alerts read
+    exists at 0 from start. A value missing here only delays that series' first alert by a scrape."""
+    from tfreview.ports.job_types import JobKind
+
+    return {
+        "tfreview_jobs_total": {"kind": tuple(kind.value for kind in JobKind)},
+        "tfreview_reconciler_caught_up_total": {"reconciler": ALERTED_RECONCILERS},
+        "tfreview_audit_mismatches_total": {"table": ALERTED_AUDIT_TABLES},
+        "tfreview_admin_actions_total": {"action": ALERTED_ADMIN_ACTIONS},
+        "tfreview_http_responses_total": {"status": ALERTED_STATUSES},
+    }

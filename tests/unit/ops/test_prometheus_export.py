@@ -71,6 +71,8 @@ def test_the_written_test_file_covers_every_alert(exported: Path) -> None:
     for rule in load_alert_table():
         assert f'"name": "{rule.id} fires"' in text
         assert f'"name": "{rule.id} stays quiet"' in text
+        if rule.condition.kind == "increase":  # a series that exists at 0 from start fires on its first events
+            assert f'"name": "{rule.id} fires on the first events after a scrape at 0"' in text
     for slo in service_levels(SloSettings()):
         assert f'"name": "SLO {slo.id} burns its budget"' in text
 
