@@ -9,6 +9,7 @@ longer than `server.shutdown_seconds` (a database that does not answer), exits 3
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
@@ -115,6 +116,8 @@ def _run(
     stop = threading.Event()
     finished = threading.Event()
     _exit_at_deadline(stop, finished, settings.server.shutdown_seconds)
+    quieted = _CancelledAtShutdown()
+    logging.getLogger("uvicorn.error").addFilter(quieted)
     try:
         app = create_app(services)
         mode = "API, webhooks, worker pool and scheduler" if worker else "API and webhooks only"
@@ -158,9 +161,24 @@ def _run(
     finally:
         stop.set()
         services.close()
+        logging.getLogger("uvicorn.error").removeFilter(quieted)
         finished.set()
     print("tfreview: stopped", file=sys.stderr)
     return 0
+
+
+class _CancelledAtShutdown(logging.Filter):
+    """uvicorn logs a request its graceful shutdown cancelled (`timeout_graceful_shutdown` ran out while it waited,
+    on a database that does not answer) as "Exception in ASGI application" with a traceback: one line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            record.msg = "a request still in flight was cancelled: the graceful shutdown's %d s ran out (%s)"
+            record.args = (GRACEFUL_SHUTDOWN_SECONDS, str(error) or "cancelled")
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
 
 
 def _exit_at_deadline(stop: threading.Event, finished: threading.Event, seconds: float) -> None:
