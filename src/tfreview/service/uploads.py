@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from tfreview.core.errors import InputError, IntegrityError
+from tfreview.core.errors import InputError, IntegrityError, StoreUnanswered
 from tfreview.core.plan import ChangeSet, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.core.redact import sensitive_strings
@@ -86,8 +86,8 @@ def accept_upload(
             job=ReviewJob.for_upload(tenant_id, key, info.kind, plan_id, kind),
             review_source=info,
         )
-    except BaseException:  # refused (503, shed, over budget) or the database went away: no plan without a review
-        _forget(services, plan_id)
+    except BaseException as failure:  # refused (503, over budget) or the database went away: no plan without a review
+        _forget(services, plan_id, key, failure)
         raise
     if result.created and result.review_id is not None:
         return result.review_id, True
@@ -186,11 +186,18 @@ def _change_set(body: bytes, kind: str) -> ChangeSet:
     raise InputError(f"unknown plan kind {kind!r}")
 
 
-def _forget(services: Services, plan_id: str) -> None:
-    """Delete the plan of an upload whose delivery was not accepted (ADR 0612). When the database is away this
-    fails too: the plan is left, referenced by no review, and `tfreview audit` reports it as an orphan."""
+def _forget(services: Services, plan_id: str, key: str, failure: BaseException) -> None:
+    """Delete the plan of an upload whose delivery was not accepted (ADR 0612) — unless the delivery may still be
+    committed (a queued write the database has not answered yet) or was committed after all (an error on the way
+    back): its review reads this plan. What is left is reported by `tfreview audit` when no review refers to it."""
+    if isinstance(failure, StoreUnanswered):
+        logger.info(
+            "upload not answered in time; its plan %s is kept for its delivery, which may still be stored", plan_id
+        )
+        return
     try:
-        services.plans.delete(plan_id)
+        if services.intake.find(SOURCE, key) is None:
+            services.plans.delete(plan_id)
     except Exception as exc:  # the caller's own failure is the one to answer with
         logger.warning("upload not accepted; its plan %s could not be deleted (%s)", plan_id, type(exc).__name__)
 
