@@ -185,13 +185,16 @@ def _exit_at_deadline(stop: threading.Event, finished: threading.Event, seconds:
     """One deadline for the whole shutdown (ADR 0613): each step is bounded on its own (requests in flight, the
     workers, the watchdog, the data-safety thread, the closers), ~100 s in all while the database does not answer,
     and a thread still waiting on the database then held the interpreter's exit for good — past a platform's grace
-    period, whose SIGKILL leaves no word in the log. `seconds` after `stop` is set, a process still alive ends: one
-    line naming what still runs, exit 3. Nothing acknowledged is lost: a delivery is answered only once committed,
+    period, whose SIGKILL leaves no word in the log. `seconds` after `stop` is set, a process still in its shutdown
+    (or, serve returned, still waiting on threads at the interpreter's exit) ends: one line naming what still runs,
+    exit 3. Nothing acknowledged is lost: a delivery is answered only once committed,
     and a job in flight is claimed again once its lease expires."""
 
     def watch() -> None:
         stop.wait()
         time.sleep(seconds)  # a daemon thread: a process that exits first simply does not run the rest
+        if finished.is_set() and threading.main_thread().is_alive():
+            return  # serve returned and its caller runs on (serve called in a process that outlives it)
         waiting = sorted(
             {t.name for t in threading.enumerate() if t.is_alive() and t is not threading.current_thread()}
         )
