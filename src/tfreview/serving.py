@@ -3,18 +3,22 @@
 Order at start: migrate and check the database (SQLite), bind the socket, build the services, start
 the workers, serve; the URL is printed once the server accepts connections. SIGINT and SIGTERM stop
 the server gracefully (in-flight requests finish), then the workers (a review in progress either
-finishes or is left to its lease, to be claimed again), and the process exits 0.
+finishes or is left to its lease, to be claimed again), and the process exits 0 — or, when all that takes
+longer than `server.shutdown_seconds` (a database that does not answer), exits 3 with one log line (ADR 0613).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import logging
+import os
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Generator
 from types import FrameType
 from typing import Any
@@ -26,6 +30,7 @@ GRACEFUL_SHUTDOWN_SECONDS = 10
 logger = logging.getLogger(__name__)
 _EVERY_ADDRESS = ("0.0.0.0", "::", "")  # a listening address no one can reach the service at
 WORKER_STOP_SECONDS = 30.0
+SHUTDOWN_OVERRUN_EXIT = 3  # the shutdown ran past server.shutdown_seconds (EXIT_INTERNAL)
 
 
 def serve(
@@ -109,6 +114,10 @@ def _run(
         services.door.prime()
     door = settings.door
     stop = threading.Event()
+    finished = threading.Event()
+    _exit_at_deadline(stop, finished, settings.server.shutdown_seconds)
+    quieted = _CancelledAtShutdown()
+    logging.getLogger("uvicorn.error").addFilter(quieted)
     try:
         app = create_app(services)
         mode = "API, webhooks, worker pool and scheduler" if worker else "API and webhooks only"
@@ -152,8 +161,60 @@ def _run(
     finally:
         stop.set()
         services.close()
+        logging.getLogger("uvicorn.error").removeFilter(quieted)
+        finished.set()
     print("tfreview: stopped", file=sys.stderr)
     return 0
+
+
+class _CancelledAtShutdown(logging.Filter):
+    """uvicorn logs a request its graceful shutdown cancelled (`timeout_graceful_shutdown` ran out while it waited,
+    on a database that does not answer) as "Exception in ASGI application" with a traceback: one line instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, asyncio.CancelledError):
+            record.msg = "a request still in flight was cancelled: the graceful shutdown's %d s ran out (%s)"
+            record.args = (GRACEFUL_SHUTDOWN_SECONDS, str(error) or "cancelled")
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def _exit_at_deadline(stop: threading.Event, finished: threading.Event, seconds: float) -> None:
+    """One deadline for the whole shutdown (ADR 0613): each step is bounded on its own (requests in flight, the
+    workers, the watchdog, the data-safety thread, the closers), ~100 s in all while the database does not answer,
+    and a thread still waiting on the database then held the interpreter's exit for good — past a platform's grace
+    period, whose SIGKILL leaves no word in the log. `seconds` after `stop` is set, a process still in its shutdown
+    (or, serve returned, still waiting on threads at the interpreter's exit) ends: one line naming what still runs,
+    exit 3. Nothing acknowledged is lost: a delivery is answered only once committed,
+    and a job in flight is claimed again once its lease expires."""
+
+    def watch() -> None:
+        stop.wait()
+        time.sleep(seconds)  # a daemon thread: a process that exits first simply does not run the rest
+        if finished.is_set() and threading.main_thread().is_alive():
+            return  # serve returned and its caller runs on (serve called in a process that outlives it)
+        waiting = sorted(
+            {t.name for t in threading.enumerate() if t.is_alive() and t is not threading.current_thread()}
+        )
+        logger.error(
+            "serve did not stop within %g s of the stop signal (server.shutdown_seconds; %s; still running: %s): "
+            "exiting now, exit %d; acknowledged deliveries are committed, jobs in flight are claimed again once "
+            "their leases expire",
+            seconds,
+            "the shutdown steps ended, threads still wait" if finished.is_set() else "a shutdown step still waits",
+            ", ".join(waiting)[:500] or "-",
+            SHUTDOWN_OVERRUN_EXIT,
+        )
+        for handler in logging.getLogger().handlers:
+            with contextlib.suppress(Exception):
+                handler.flush()
+        with contextlib.suppress(Exception):
+            sys.stderr.flush()
+        os._exit(SHUTDOWN_OVERRUN_EXIT)
+
+    threading.Thread(target=watch, name="shutdown-deadline", daemon=True).start()
 
 
 def _started(url: str, mode: str) -> None:

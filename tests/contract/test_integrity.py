@@ -97,3 +97,22 @@ def test_broken_references_are_reported(sql_database: Database) -> None:
         )
     problems = sorted(m.problem for m in audit_database(sql_database).mismatches)
     assert problems == ["job's review gone does not exist", f"review's plan {plan_id} does not exist"]
+
+
+def test_a_plan_no_review_refers_to_is_reported_once_it_has_settled(sql_database: Database) -> None:
+    """An upload killed between storing its plan and storing its delivery leaves a plan no review refers to
+    (ADR 0612): the audit reports it once it is older than an upload takes, never while one may be in progress."""
+    clock = ManualClock()
+    stores = sql_stores("sql", sql_database, clock)
+    _, kept = _populate(stores)
+    orphan = stores.plans.put("github:1", PLAN, "plan_json", {"stack": "killed"})
+    clock.advance(60)
+    young = audit_database(sql_database, clock=clock)
+    clock.advance(15 * 60)
+    settled = audit_database(sql_database, clock=clock)
+    assert young.clean, young.mismatches
+    assert [(m.table, m.row_id, m.problem) for m in settled.mismatches] == [
+        ("references", orphan, "plan is referred to by no review (an upload whose delivery was never stored)")
+    ]
+    assert kept != orphan
+    assert stores.plans.get(orphan) is not None  # reported, not quarantined: its content is intact

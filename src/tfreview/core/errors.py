@@ -5,6 +5,7 @@
      ├── ConfigError     a bad .tfreview.toml, an unknown rule id, a bad flag value
      ├── UpstreamError   an external system failed (a git command, GitHub, a model)
      │    └── StoreUnavailable   the database is down or locked (503, retry)
+     │         └── StoreUnanswered   a queued write got no answer in time: it may still commit
      ├── DependencyPending  a job waits for another one (not a failure: it runs again later, uncounted)
      │    └── UpstreamRateLimited  …or for an upstream's rate limit (also an UpstreamError; bounded in total time)
      ├── AuthError       not authenticated (401) or not allowed (403)
@@ -58,6 +59,11 @@ class RuleError(TfreviewError):
 
 class StoreUnavailable(UpstreamError):
     """The database is down, read-only or locked past busy_timeout; the caller answers 503 and retries."""
+
+
+class StoreUnanswered(StoreUnavailable):
+    """A write queued for the database got no answer in time: 503 as above, but it may still be committed once the
+    database answers, so what depends on it must not be undone (ADR 0612)."""
 
 
 class DependencyPending(TfreviewError):

@@ -16,13 +16,14 @@ one are kept too (ADR 0595), so the service finds what `tfreview scan` finds on 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 import orjson
 
-from tfreview.core.errors import InputError, IntegrityError
+from tfreview.core.errors import InputError, IntegrityError, StoreUnanswered
 from tfreview.core.plan import ChangeSet, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.core.redact import sensitive_strings
@@ -38,6 +39,7 @@ from tfreview.service.container import Services
 from tfreview.service.intake import accept_delivery
 from tfreview.sources.uploaded import PLAN_JSON_KINDS, TARBALL_KINDS, change_set_in_memory
 
+logger = logging.getLogger(__name__)
 SOURCE = "api"  # the delivery log's source of uploads
 SECRET_CATEGORY = "secrets"  # the rules whose findings may rest on a value redaction removes
 
@@ -72,17 +74,21 @@ def accept_upload(
         {"plan_id": plan_id, "kind": kind, "upload_sha256": sha256_hex(body), "bytes": len(body)},
         option=orjson.OPT_SORT_KEYS,
     )
-    result = accept_delivery(
-        services,
-        source=SOURCE,
-        key=key,
-        event="plan_upload",
-        tenant=tenant,
-        body=receipt,
-        received_at=received_at,
-        job=ReviewJob.for_upload(tenant_id, key, info.kind, plan_id, kind),
-        review_source=info,
-    )
+    try:
+        result = accept_delivery(
+            services,
+            source=SOURCE,
+            key=key,
+            event="plan_upload",
+            tenant=tenant,
+            body=receipt,
+            received_at=received_at,
+            job=ReviewJob.for_upload(tenant_id, key, info.kind, plan_id, kind),
+            review_source=info,
+        )
+    except BaseException as failure:  # refused (503, over budget) or the database went away: no plan without a review
+        _forget(services, plan_id, key, failure)
+        raise
     if result.created and result.review_id is not None:
         return result.review_id, True
     services.plans.delete(plan_id)  # lost a race with the same upload: keep one copy
@@ -178,6 +184,22 @@ def _change_set(body: bytes, kind: str) -> ChangeSet:
     if kind in TARBALL_KINDS:
         return change_set_in_memory(body, label="upload")  # the original is never written to disk
     raise InputError(f"unknown plan kind {kind!r}")
+
+
+def _forget(services: Services, plan_id: str, key: str, failure: BaseException) -> None:
+    """Delete the plan of an upload whose delivery was not accepted (ADR 0612) — unless the delivery may still be
+    committed (a queued write the database has not answered yet) or was committed after all (an error on the way
+    back): its review reads this plan. What is left is reported by `tfreview audit` when no review refers to it."""
+    if isinstance(failure, StoreUnanswered):
+        logger.info(
+            "upload not answered in time; its plan %s is kept for its delivery, which may still be stored", plan_id
+        )
+        return
+    try:
+        if services.intake.find(SOURCE, key) is None:
+            services.plans.delete(plan_id)
+    except Exception as exc:  # the caller's own failure is the one to answer with
+        logger.warning("upload not accepted; its plan %s could not be deleted (%s)", plan_id, type(exc).__name__)
 
 
 def _review_of(services: Services, delivery: Delivery, tenant_id: str) -> str:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Final
 
-from tfreview.core.errors import StoreUnavailable
+from tfreview.core.errors import StoreUnanswered, StoreUnavailable
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import sha256_hex
 from tfreview.ports.job_types import plan_id_of, review_id_of
@@ -165,10 +165,10 @@ class IntakeWriter:
         except TimeoutError:  # the future stays: its batch answers it, to nobody, when the database does
             raise self._unanswered(queued) from None
 
-    def _unanswered(self, queued: float) -> StoreUnavailable:
+    def _unanswered(self, queued: float) -> StoreUnanswered:
         waited = round((time.monotonic() - queued) * 1000)
         self.database.metrics.count("tfreview_db_errors_total", kind="other")
-        return StoreUnavailable(
+        return StoreUnanswered(
             f"database unavailable: no answer from the database (waited {waited} ms; "
             f"busy_timeout {self.database.busy_timeout_ms} ms)"
         )

@@ -5,7 +5,8 @@ quarantine what does not match, and report.
 - A row without a hash (stored before migration 0010) is sealed: its hash is computed and stored.
 - A row whose content no longer matches its hash is QUARANTINED (`quarantined_at` set): it is never
   served as good again (reads raise IntegrityError, lists skip it). It is counted once, when found.
-- References: a review's plan must exist; a delivery's job must exist; a review job's review must exist.
+- References: a review's plan must exist; a delivery's job must exist; a review job's review must exist; a plan
+  stored more than 15 minutes ago must be some review's (else an upload was killed before its delivery was stored).
   A broken reference is reported (and counted) but quarantines nothing: the row itself is intact.
 - A job whose payload is no longer UTF-8 (a flipped bit) is reported as a `jobs` mismatch; jobs have no hash and
   are not quarantined (a queued one is dead-lettered by the queue itself, store/damaged_jobs.py).
@@ -24,6 +25,7 @@ import json
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from sqlalchemy import LargeBinary, Select, cast, select, update
@@ -44,6 +46,9 @@ from tfreview.store.row_hashes import (
 from tfreview.store.tables import DeliveryRow, JobRow, PlanRow, ReviewRow
 
 _BATCH: Final = 500
+# an upload stores its plan, then its delivery and review: a plan younger than this may be one whose delivery is
+# being stored now, not an orphan
+ORPHAN_GRACE: Final = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +102,10 @@ def _delivery_problem(row: DeliveryRow) -> str | None:
     return None if sha256_hex(bytes(row.payload)) == row.payload_sha256 else "payload does not match its SHA-256"
 
 
-_References = Callable[[Session, list[Any]], list[Mismatch]]
+_References = Callable[[Session, list[Any], datetime], list[Mismatch]]
 
 
-def _delivery_jobs(session: Session, rows: list[Any]) -> list[Mismatch]:
+def _delivery_jobs(session: Session, rows: list[Any], now: datetime) -> list[Mismatch]:
     wanted = {row.job_id for row in rows if row.job_id is not None}
     found = set(session.scalars(select(JobRow.id).where(JobRow.id.in_(wanted)))) if wanted else set()
     return [
@@ -110,7 +115,7 @@ def _delivery_jobs(session: Session, rows: list[Any]) -> list[Mismatch]:
     ]
 
 
-def _review_plans(session: Session, rows: list[Any]) -> list[Mismatch]:
+def _review_plans(session: Session, rows: list[Any], now: datetime) -> list[Mismatch]:
     wanted = {row.plan_id for row in rows if row.plan_id is not None}
     found = set(session.scalars(select(PlanRow.id).where(PlanRow.id.in_(wanted)))) if wanted else set()
     return [
@@ -120,7 +125,7 @@ def _review_plans(session: Session, rows: list[Any]) -> list[Mismatch]:
     ]
 
 
-def _job_reviews(session: Session, rows: list[Any]) -> list[Mismatch]:
+def _job_reviews(session: Session, rows: list[Any], now: datetime) -> list[Mismatch]:
     damaged: list[Mismatch] = []
     wanted: dict[int, str] = {}
     for job_id, stored in rows:
@@ -140,8 +145,17 @@ def _job_reviews(session: Session, rows: list[Any]) -> list[Mismatch]:
     ]
 
 
-def _no_references(session: Session, rows: list[Any]) -> list[Mismatch]:
-    return []
+def _plan_reviews(session: Session, rows: list[Any], now: datetime) -> list[Mismatch]:
+    """A plan no review refers to, stored more than ORPHAN_GRACE ago: an upload whose delivery was never stored (the
+    process killed between the two writes, ADR 0612). Reported; the plan itself is intact and is not quarantined."""
+    settled = now - ORPHAN_GRACE
+    wanted = {row.id for row in rows if row.created_at <= settled}
+    found = set(session.scalars(select(ReviewRow.plan_id).where(ReviewRow.plan_id.in_(wanted)))) if wanted else set()
+    return [
+        Mismatch("references", row.id, "plan is referred to by no review (an upload whose delivery was never stored)")
+        for row in rows
+        if row.id in wanted and row.id not in found
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,12 +174,12 @@ _TABLES: Final = (
         "deliveries", DeliveryRow, DeliveryRow.id, DELIVERY_COLUMNS, delivery_hash, _delivery_jobs, _delivery_problem
     ),
     _Table("reviews", ReviewRow, ReviewRow.id, REVIEW_COLUMNS, review_hash, _review_plans),
-    _Table("plans", PlanRow, PlanRow.id, PLAN_COLUMNS, plan_hash, _no_references, _plan_problem),
+    _Table("plans", PlanRow, PlanRow.id, PLAN_COLUMNS, plan_hash, _plan_reviews, _plan_problem),
 )
 AUDITED: Final = ("deliveries", "reviews", "plans", "jobs")  # the tables a slice walks, each with its own cursor
 _KEY_TYPES: Final[dict[str, type]] = {"deliveries": int, "reviews": str, "plans": str, "jobs": int}
 # the order the full pass has always reported broken references in
-_REFERENCE_ORDER: Final = ("reviews", "deliveries", "jobs")
+_REFERENCE_ORDER: Final = ("reviews", "deliveries", "jobs", "plans")
 
 
 @dataclass
@@ -202,7 +216,7 @@ def _run(database: Database, given: Mapping[str, Any], limit: int | None, clock:
     positions = {name: _start(given, name) for name in AUDITED}
     for table in _TABLES:
         _audit_table(database, table, audit, positions.get(table.name), limit, clock)
-    _audit_jobs(database, audit, positions.get("jobs"), limit)
+    _audit_jobs(database, audit, positions.get("jobs"), limit, clock)
     for name in _REFERENCE_ORDER:
         audit.report.mismatches.extend(audit.references.get(name, []))
     return audit
@@ -217,6 +231,7 @@ def _batches(
     after: Any,
     limit: int | None,
     entities: bool,
+    now: datetime,
 ) -> Iterator[tuple[list[Any], list[Mismatch]]]:
     """Rows in key order after `after`, at most `limit` (None: to the end), a batch per short read transaction,
     each with the broken references found among its rows in that same transaction."""
@@ -228,7 +243,7 @@ def _batches(
             page = page.where(key > after)
         with database.transaction(write=False) as session:
             rows: list[Any] = list(session.scalars(page)) if entities else list(session.execute(page).all())
-            broken = references(session, rows) if rows else []
+            broken = references(session, rows, now) if rows else []
             session.expunge_all()
         if rows:
             yield rows, broken
@@ -250,7 +265,10 @@ def _audit_table(database: Database, table: _Table, audit: _Pass, after: Any, li
     checked = sealed = already = 0
     last = after
     query = select(table.row)
-    for rows, broken in _batches(database, query, table.key, table.references, after=after, limit=limit, entities=True):
+    batches = _batches(
+        database, query, table.key, table.references, after=after, limit=limit, entities=True, now=clock()
+    )
+    for rows, broken in batches:
         audit.references.setdefault(table.name, []).extend(broken)
         seal: dict[Any, str] = {}
         quarantine: list[Any] = []
@@ -287,14 +305,15 @@ def _audit_table(database: Database, table: _Table, audit: _Pass, after: Any, li
     audit.positions[table.name] = _next_position(last, checked, limit)
 
 
-def _audit_jobs(database: Database, audit: _Pass, after: Any, limit: int | None) -> None:
+def _audit_jobs(database: Database, audit: _Pass, after: Any, limit: int | None, clock: Clock) -> None:
     """Jobs are checked for their references only (a review job's review must exist)."""
     read = 0
     last = after
     # SQLite returns a text column's bytes as they are when CAST to BLOB, where decoding it would fail the whole batch
     payload = cast(JobRow.payload, LargeBinary) if database.is_sqlite else JobRow.payload
     query: Select[int, Any] = select(JobRow.id, payload)
-    for rows, broken in _batches(database, query, JobRow.id, _job_reviews, after=after, limit=limit, entities=False):
+    batches = _batches(database, query, JobRow.id, _job_reviews, after=after, limit=limit, entities=False, now=clock())
+    for rows, broken in batches:
         audit.references.setdefault("jobs", []).extend(broken)
         read += len(rows)
         last = rows[-1][0]
