@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.advisor.doubles import FakeTime
 from tests.fakes.llm_anthropic import FakeAnthropic
 from tests.fakes.llm_bedrock import FakeBedrock
 from tests.fakes.llm_common import DEFAULT_ADVICE_TEXT, FakeModelServer
@@ -44,19 +44,6 @@ CONTEXT = AdviceContext(
     Coverage(),
 )
 HALF_AN_ANSWER = '{"summary": "The bucket is created without a public access block; the risk is in the'
-
-
-@dataclass
-class RecordedTime:
-    now: float = 1_000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture(autouse=True)
@@ -86,7 +73,7 @@ def _openai(fake: FakeOpenAI, tmp_path: Path, http: httpx.Client, model: str = "
     return OpenAIClient(f"{fake.url}/v1", _key(tmp_path, f"{model}.key", "sk-test-1"), model, http=http)
 
 
-def _advise(clients: list[ModelClient], time: RecordedTime, **settings: object) -> Advice:
+def _advise(clients: list[ModelClient], time: FakeTime, **settings: object) -> Advice:
     chosen = AdvisorSettings.model_validate({"name": "chain", "max_attempts": 3, **settings})
     advisor = LlmAdvisor(clients, chosen, clock=time.clock, sleep=time.sleep, rng=random.Random(5))
     return advisor.advise(CONTEXT)
@@ -100,7 +87,7 @@ def test_l1_an_openai_429_without_retry_after_waits_for_the_exhausted_limit_to_r
 ) -> None:
     # the requests limit is spent and resets in 6.5 s; the tokens limit has room (its reset is not the wait)
     openai_fake.script(FakeOpenAI.rate_limited_by_headers(requests=(0, "6.5s"), tokens=(39_000, "45s")))
-    time = RecordedTime()
+    time = FakeTime()
 
     advice = _advise([_openai(openai_fake, tmp_path, http)], time)
 
@@ -115,7 +102,7 @@ def test_l1_a_reset_longer_than_the_longest_wait_moves_to_the_next_model_at_once
 ) -> None:
     # the tokens-per-minute limit is spent for six minutes: waiting past `max_retry_after_seconds` (60) is not done
     openai_fake.script(FakeOpenAI.rate_limited_by_headers(requests=(2, "20ms"), tokens=(0, "6m0s")))
-    time = RecordedTime()
+    time = FakeTime()
     primary = _openai(openai_fake, tmp_path, http)
     fallback = _openai(fallback_fake, tmp_path, http, model="gpt-4.1-mini")
 
@@ -175,7 +162,7 @@ def test_retry_after_wins_over_the_rate_limit_headers(
 ) -> None:
     limited = FakeOpenAI.rate_limited_by_headers(requests=(0, "50s"))
     openai_fake.script(type(limited)(limited.status, limited.body, (*limited.headers, ("Retry-After", "3"))))
-    time = RecordedTime()
+    time = FakeTime()
 
     _advise([_openai(openai_fake, tmp_path, http)], time)
 
@@ -215,7 +202,7 @@ def test_l3_an_answer_cut_at_the_output_limit_is_not_asked_for_again(
 ) -> None:
     with _AlwaysCut.make(kind) as cut:
         model = _cut_model(kind, cut, tmp_path, http)
-        time = RecordedTime()
+        time = FakeTime()
 
         advice = _advise([model, _openai(fallback_fake, tmp_path, http)], time, max_output_tokens=700)
 
@@ -231,7 +218,7 @@ def test_an_answer_that_ends_at_the_limit_yet_is_whole_is_used(kind: str, tmp_pa
     base: type[FakeModelServer] = {"openai": FakeOpenAI, "anthropic": FakeAnthropic, "bedrock": FakeBedrock}[kind]
     with base() as fake:
         fake.script(fake.cut_short(DEFAULT_ADVICE_TEXT))  # type: ignore[attr-defined]
-        advice = _advise([_cut_model(kind, fake, tmp_path, http)], RecordedTime())
+        advice = _advise([_cut_model(kind, fake, tmp_path, http)], FakeTime())
 
         assert fake.request_count == 1
     assert advice.is_llm
