@@ -14,6 +14,7 @@ from typing import Any
 from tfreview.core.errors import InputError
 from tfreview.ports.job_types import PullRequestHead, ReviewJob
 from tfreview.ports.records import SourceInfo, Tenant
+from tfreview.web import pull_request_fields
 from tfreview.web.payloads import flag, integer, obj, opt_obj, opt_text, parse_object, text
 
 REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
@@ -50,7 +51,9 @@ def normalise(event_name: str, body: bytes, *, review_drafts: bool) -> GitHubEve
     """Read a verified delivery; InputError when the body is not the event it claims to be."""
     if EVENT_NAME.fullmatch(event_name) is None:
         raise InputError("X-GitHub-Event is not an event name")
-    document = parse_object(body, "webhook")
+    # a pull request's delivery: only the fields read become Python objects; else (or when unsure) all of it
+    read = pull_request_fields.read(body) if event_name == "pull_request" else None
+    document = parse_object(body, "webhook") if read is None else read
     if event_name == "ping":
         return GitHubEvent(Outcome.PING, "ping")
     action = opt_text(document, "action", "payload", _ACTION)
