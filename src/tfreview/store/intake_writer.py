@@ -77,6 +77,15 @@ class _Item:
     queued: float = 0.0  # time.monotonic() at submit: its busy_timeout budget runs from here
 
 
+class _Late(Exception):
+    """A coroutine's delivery not answered within `patience_seconds` (raised as StoreUnanswered)."""
+
+
+def _expire(waiter: asyncio.Future[Result]) -> None:
+    if not waiter.done():
+        waiter.set_exception(_Late())
+
+
 def _settle(outcomes: list[tuple[asyncio.Future[Result], Result | BaseException]]) -> None:
     for future, outcome in outcomes:
         if future.done():  # the request was cancelled (client gone): its rows are stored all the same
@@ -105,6 +114,7 @@ class IntakeWriter:
         self._pressed_until = 0.0  # time.monotonic() until which a burst counts as on (PRESSED_SECONDS)
         self._in_flight = 0  # deliveries submitted and not yet answered (their caller not yet woken)
         self._in_flight_lock = threading.Lock()
+        self._now: tuple[datetime | None, Any] = (None, None)  # a batch's `now` and its bound value (`_bound`)
 
     def submit(
         self,
@@ -143,13 +153,17 @@ class IntakeWriter:
         self._ensure_started()
         self._arrived()
         queued = time.monotonic()
+        # the bound on the wait: one timer that fails the waiter (cheaper than asyncio.wait_for's second future and
+        # callbacks); a late batch's _settle skips the settled waiter, a cancelled request's too
+        timer = loop.call_later(self.patience_seconds, _expire, waiter)
         try:
             self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, queued))
             try:
-                return await asyncio.wait_for(waiter, self.patience_seconds)  # cancelled on timeout: _settle skips it
-            except TimeoutError:
+                return await waiter
+            except _Late:
                 raise self._unanswered(queued) from None
         finally:
+            timer.cancel()
             self._answered()
 
     @property
@@ -404,14 +418,13 @@ class IntakeWriter:
         sql, delivery = self._sql, item.delivery
         job = None
         if item.job is not None:
-            values = new_job_values(item.job, now)
-            job = [sql.value(values[c]) for c in sql.job_columns]
+            job = self._bound(new_job_values(item.job, now), sql.job_columns, now)
         review = None
         if item.review is not None:
             review_id, source = item.review
             plan_id = plan_id_of(item.job) if item.job is not None else None
             values = new_review_values(review_id, delivery.tenant_id, source, now, plan_id=plan_id)
-            review = [sql.value(values[c]) for c in sql.review_columns]
+            review = self._bound(values, sql.review_columns, now)
         sha = sha256_hex(item.payload)
         columns = {
             "source": delivery.source,
@@ -427,6 +440,14 @@ class IntakeWriter:
         # the payload's digest is known: hash its spelling (row_hashes.plain_value of bytes) instead of the bytes again
         columns["integrity_hash"] = delivery_hash({**columns, "payload": "sha256:" + sha})
         return _Rows(job, review, [sql.value(columns[c]) for c in sql.delivery_columns], sha)
+
+    def _bound(self, values: dict[str, Any], columns: Sequence[str], now: datetime) -> list[Any]:
+        """The values of `columns` as the driver binds them; the batch's `now` (five columns of a job and its review)
+        converted once per batch, not once per column."""
+        if self._now[0] is not now:
+            self._now = (now, self._sql.value(now))
+        bound_now, value = self._now[1], self._sql.value
+        return [bound_now if (found := values[c]) is now else value(found) for c in columns]
 
     def _answer(self, results: Sequence[tuple[_Item, Result | BaseException]]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Result], Result | BaseException]]] = {}
@@ -493,8 +514,8 @@ class IntakeWriter:
         inserted = cursor.fetchone()
         if inserted is None:  # PostgreSQL: a concurrent transaction committed the same (source, key) first
             raise _Duplicate()
-        stored = replace(delivery, id=int(inserted[0]), job_id=job_id, payload_sha256=rows.sha)
-        return replace(stored, review_id=joined or (item.review[0] if item.review is not None else None)), True
+        review_id = joined or (item.review[0] if item.review is not None else None)
+        return replace(delivery, id=int(inserted[0]), job_id=job_id, payload_sha256=rows.sha, review_id=review_id), True
 
     def _find_delivery(self, cursor: Any, source: str, key: str) -> Delivery | None:
         cursor.execute(self._sql.find_delivery, [source, key])
