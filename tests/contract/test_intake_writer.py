@@ -465,3 +465,41 @@ def test_deliveries_awaited_on_an_event_loop_overlap_too(writer: IntakeWriter, m
     asyncio.run(two())
     _wait_idle(writer)
     assert writer.busy()
+
+
+def test_a_sqlite_batch_without_failures_has_no_savepoints_and_one_with_a_bad_delivery_is_redone(
+    writer: IntakeWriter, sql_database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SQLite (r18-intake): a batch is written without a SAVEPOINT per delivery; a delivery failing on its data
+    rolls the transaction back and the batch is written again item by item, so that only that delivery fails."""
+    if not sql_database.is_sqlite:
+        pytest.skip("PostgreSQL writes a batch with one statement per table (ADR 0325)")
+    statements: list[str] = []
+    writer.submit(_delivery(ManualClock(), "warm"), b"{}", None, None).result(30)  # the writer's connection exists
+    writer._connect().set_trace_callback(statements.append)  # the writer's own sqlite3 connection
+    clock = ManualClock()
+    good = [writer.submit(_delivery(clock, f"plain-{n}"), b"{}", _job(f"plain-{n}"), _review(n)) for n in (1, 2, 3)]
+    assert all(future.result(30)[1] for future in good)
+    assert statements
+    assert not [s for s in statements if "SAVEPOINT" in s.upper()]
+    statements.clear()
+    mixed = [
+        (_delivery(clock, "redo-1"), _job("redo-1"), 4),
+        (_delivery(clock, "redo-bad"), _job("redo-bad", {"not json": {1, 2}}), 5),
+        (_delivery(clock, "redo-2"), _job("redo-2"), 6),
+    ]
+    with caplog.at_level(logging.WARNING, logger="tfreview.store.intake"):
+        futures = _held_while_submitting(writer, mixed)
+        assert futures[0].result(30)[1]
+        assert futures[2].result(30)[1]
+        with pytest.raises(TypeError):
+            futures[1].result(30)
+    assert any("written item by item" in record.getMessage() for record in caplog.records)
+    assert [s for s in statements if s.upper().startswith("SAVEPOINT")]
+    intake = SqlIntake(sql_database)
+    try:
+        assert intake.find("github", "redo-bad") is None
+        assert intake.find("github", "redo-1") is not None
+        assert intake.find("github", "redo-2") is not None
+    finally:
+        intake.close()

@@ -12,9 +12,14 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# json.dumps with these options built an encoder per call; one made once spells every document the same (it keeps
+# no state between calls, so threads share it)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def canonical_json(document: Any) -> str:
     """One spelling of a JSON document: sorted keys, no spaces, UTF-8 kept as is (other values as `str`)."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _CANONICAL.encode(document)
 
 
 def short_digest(document: Any, length: int = 16) -> str:

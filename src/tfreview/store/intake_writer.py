@@ -2,13 +2,15 @@
 
 Every accepted delivery — webhook, upload, reconciler find — is handed to `IntakeWriter.submit`, which
 returns a Future. The writer thread takes what is queued (up to `max_batch`), writes each item's rows
-(its tenant and Spacelift run state when given, the delivery, its job, its queued review) inside its own
-SAVEPOINT, all in ONE transaction, COMMITs — with SQLite's synchronous=FULL that is the fsync — and only
-then resolves the futures: an answered delivery is durable, and a SIGKILL at any moment loses only
-unanswered ones. One item failing (bad data) rolls back to its savepoint — its tenant and run state
-with it — and fails only its own future; a failing BEGIN or COMMIT (database locked, gone, disk full) fails
-the whole batch with StoreUnavailable, and nothing of it is stored. The batch's wait for the lock is bounded by
-its oldest delivery's busy_timeout; a locked database gives each caller its own wait (`Database.locked`, ADR 0240).
+(its tenant and Spacelift run state when given, the delivery, its job, its queued review), all in ONE
+transaction, COMMITs — with SQLite's synchronous=FULL that is the fsync — and only then resolves the futures:
+an answered delivery is durable, and a SIGKILL at any moment loses only unanswered ones. One item failing (bad
+data) rolls the transaction back and the batch is written again with each item inside its own SAVEPOINT (on
+SQLite the first pass has none: two statements fewer per delivery); there it rolls back to its savepoint — its
+tenant and run state with it — and fails only its own future; a failing BEGIN or COMMIT (database locked, gone,
+disk full) fails the whole batch with StoreUnavailable, and nothing of it is stored. The batch's wait for the lock
+is bounded by its oldest delivery's busy_timeout; a locked database gives each caller its own wait
+(`Database.locked`, ADR 0240).
 
 The hot path is plain SQL on the driver connection, built once per dialect (ADR 0125): no ORM session,
 no compiled-statement cache lookups, no SELECT-then-INSERT for jobs (`ON CONFLICT DO NOTHING RETURNING`).
@@ -77,6 +79,15 @@ class _Item:
     queued: float = 0.0  # time.monotonic() at submit: its busy_timeout budget runs from here
 
 
+class _Late(Exception):
+    """A coroutine's delivery not answered within `patience_seconds` (raised as StoreUnanswered)."""
+
+
+def _expire(waiter: asyncio.Future[Result]) -> None:
+    if not waiter.done():
+        waiter.set_exception(_Late())
+
+
 def _settle(outcomes: list[tuple[asyncio.Future[Result], Result | BaseException]]) -> None:
     for future, outcome in outcomes:
         if future.done():  # the request was cancelled (client gone): its rows are stored all the same
@@ -105,6 +116,7 @@ class IntakeWriter:
         self._pressed_until = 0.0  # time.monotonic() until which a burst counts as on (PRESSED_SECONDS)
         self._in_flight = 0  # deliveries submitted and not yet answered (their caller not yet woken)
         self._in_flight_lock = threading.Lock()
+        self._now: tuple[datetime | None, Any] = (None, None)  # a batch's `now` and its bound value (`_bound`)
 
     def submit(
         self,
@@ -143,13 +155,17 @@ class IntakeWriter:
         self._ensure_started()
         self._arrived()
         queued = time.monotonic()
+        # the bound on the wait: one timer that fails the waiter (cheaper than asyncio.wait_for's second future and
+        # callbacks); a late batch's _settle skips the settled waiter, a cancelled request's too
+        timer = loop.call_later(self.patience_seconds, _expire, waiter)
         try:
             self._queue.put(_Item(delivery, bytes(payload), job, review, waiter, loop, tenant, run, queued))
             try:
-                return await asyncio.wait_for(waiter, self.patience_seconds)  # cancelled on timeout: _settle skips it
-            except TimeoutError:
+                return await waiter
+            except _Late:
                 raise self._unanswered(queued) from None
         finally:
+            timer.cancel()
             self._answered()
 
     @property
@@ -248,7 +264,7 @@ class IntakeWriter:
                         self._bound_lock_waits(cursor, begun)
                     now = self.clock()
                     if self._sql.sqlite:
-                        results = self._write_each(cursor, batch, now)
+                        results = self._write_plain(cursor, batch, now)
                     else:
                         results = self._write_together(connection, cursor, batch, now)
                     committing = time.perf_counter()
@@ -282,6 +298,26 @@ class IntakeWriter:
     ) -> list[tuple[_Item, Result | BaseException]]:
         """Item by item, each in its own SAVEPOINT (SQLite always; PostgreSQL when the batch statements failed)."""
         return [(item, self._write_one(cursor, item, now, n)) for n, item in enumerate(batch)]
+
+    def _write_plain(
+        self, cursor: Any, batch: Sequence[_Item], now: datetime
+    ) -> list[tuple[_Item, Result | BaseException]]:
+        """SQLite: the batch without a SAVEPOINT per delivery (two statements, and two hand-overs of the GIL around
+        them, fewer per delivery). When a delivery fails on its data, the transaction is rolled back, nothing of the
+        batch stays, and the batch is written again item by item, each in its own SAVEPOINT (`_write_each`), so that
+        only that delivery fails — as on PostgreSQL (`_write_together`)."""
+        results: list[tuple[_Item, Result | BaseException]] = []
+        try:
+            for item in batch:
+                results.append((item, self._rows(cursor, item, now)))
+        except Exception as error:
+            if unavailable_driver_error(error) is not None:
+                raise  # the connection itself is in trouble: the whole batch fails
+            _log.warning("intake batch of %d written item by item: %s", len(batch), type(error).__name__)
+            cursor.execute("ROLLBACK")
+            cursor.execute(self._sql.begin)
+            return self._write_each(cursor, batch, now)
+        return results
 
     def _write_together(
         self, connection: Any, cursor: Any, batch: Sequence[_Item], now: datetime
@@ -404,14 +440,13 @@ class IntakeWriter:
         sql, delivery = self._sql, item.delivery
         job = None
         if item.job is not None:
-            values = new_job_values(item.job, now)
-            job = [sql.value(values[c]) for c in sql.job_columns]
+            job = self._bound(new_job_values(item.job, now), sql.job_columns, now)
         review = None
         if item.review is not None:
             review_id, source = item.review
             plan_id = plan_id_of(item.job) if item.job is not None else None
             values = new_review_values(review_id, delivery.tenant_id, source, now, plan_id=plan_id)
-            review = [sql.value(values[c]) for c in sql.review_columns]
+            review = self._bound(values, sql.review_columns, now)
         sha = sha256_hex(item.payload)
         columns = {
             "source": delivery.source,
@@ -427,6 +462,14 @@ class IntakeWriter:
         # the payload's digest is known: hash its spelling (row_hashes.plain_value of bytes) instead of the bytes again
         columns["integrity_hash"] = delivery_hash({**columns, "payload": "sha256:" + sha})
         return _Rows(job, review, [sql.value(columns[c]) for c in sql.delivery_columns], sha)
+
+    def _bound(self, values: dict[str, Any], columns: Sequence[str], now: datetime) -> list[Any]:
+        """The values of `columns` as the driver binds them; the batch's `now` (five columns of a job and its review)
+        converted once per batch, not once per column."""
+        if self._now[0] is not now:
+            self._now = (now, self._sql.value(now))
+        bound_now, value = self._now[1], self._sql.value
+        return [bound_now if (found := values[c]) is now else value(found) for c in columns]
 
     def _answer(self, results: Sequence[tuple[_Item, Result | BaseException]]) -> None:
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Result], Result | BaseException]]] = {}
@@ -493,8 +536,8 @@ class IntakeWriter:
         inserted = cursor.fetchone()
         if inserted is None:  # PostgreSQL: a concurrent transaction committed the same (source, key) first
             raise _Duplicate()
-        stored = replace(delivery, id=int(inserted[0]), job_id=job_id, payload_sha256=rows.sha)
-        return replace(stored, review_id=joined or (item.review[0] if item.review is not None else None)), True
+        review_id = joined or (item.review[0] if item.review is not None else None)
+        return replace(delivery, id=int(inserted[0]), job_id=job_id, payload_sha256=rows.sha, review_id=review_id), True
 
     def _find_delivery(self, cursor: Any, source: str, key: str) -> Delivery | None:
         cursor.execute(self._sql.find_delivery, [source, key])

@@ -14,6 +14,7 @@ from typing import Any
 from tfreview.core.errors import InputError
 from tfreview.ports.job_types import PullRequestHead, ReviewJob
 from tfreview.ports.records import SourceInfo, Tenant
+from tfreview.web import pull_request_fields
 from tfreview.web.payloads import flag, integer, obj, opt_obj, opt_text, parse_object, text
 
 REVIEW_ACTIONS = frozenset({"opened", "synchronize", "reopened", "ready_for_review"})
@@ -46,11 +47,14 @@ class GitHubEvent:
     reason: str | None = None
 
 
-def normalise(event_name: str, body: bytes, *, review_drafts: bool) -> GitHubEvent:
-    """Read a verified delivery; InputError when the body is not the event it claims to be."""
+def normalise(event_name: str, body: bytes, *, review_drafts: bool, delivery: str | None = None) -> GitHubEvent:
+    """Read a verified delivery (`delivery`: its X-GitHub-Delivery, named in a review job it makes); InputError when
+    the body is not the event it claims to be."""
     if EVENT_NAME.fullmatch(event_name) is None:
         raise InputError("X-GitHub-Event is not an event name")
-    document = parse_object(body, "webhook")
+    # a pull request's delivery: only the fields read become Python objects; else (or when unsure) all of it
+    read = pull_request_fields.read(body) if event_name == "pull_request" else None
+    document = parse_object(body, "webhook") if read is None else read
     if event_name == "ping":
         return GitHubEvent(Outcome.PING, "ping")
     action = opt_text(document, "action", "payload", _ACTION)
@@ -60,7 +64,7 @@ def normalise(event_name: str, body: bytes, *, review_drafts: bool) -> GitHubEve
         return GitHubEvent(Outcome.TENANT, event, tenant=_installation_tenant(installation))
     if event_name != "pull_request":
         return GitHubEvent(Outcome.UNHANDLED, event, reason=f"event {event_name!r} is not one tfreview acts on")
-    return _pull_request(document, event, action, review_drafts=review_drafts)
+    return _pull_request(document, event, action, review_drafts=review_drafts, delivery=delivery)
 
 
 def _installation_tenant(installation: Mapping[str, Any]) -> Tenant:
@@ -70,7 +74,9 @@ def _installation_tenant(installation: Mapping[str, Any]) -> Tenant:
     return Tenant(id=f"github:{installation_id}", kind="github", name=name)
 
 
-def _pull_request(document: Mapping[str, Any], event: str, action: str | None, *, review_drafts: bool) -> GitHubEvent:
+def _pull_request(
+    document: Mapping[str, Any], event: str, action: str | None, *, review_drafts: bool, delivery: str | None = None
+) -> GitHubEvent:
     if action is None:
         raise InputError("payload.action is missing on a pull_request event")
     pull = obj(document, "pull_request", "payload")
@@ -104,5 +110,6 @@ def _pull_request(document: Mapping[str, Any], event: str, action: str | None, *
         base_ref=opt_text(base, "ref", "pull_request.base", _REF),
         installation_id=installation_id,
         action=action,
+        delivery=delivery,
     )
     return GitHubEvent(Outcome.REVIEW, event, tenant, source, job=ReviewJob.for_pull_request(tenant.id, head_of))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -64,15 +62,13 @@ async def github_webhook(request: Request) -> Response:
         raise BadRequest("the X-GitHub-Event header is missing")
     if not delivery_id or github_events.DELIVERY_ID.fullmatch(delivery_id) is None:
         raise BadRequest("the X-GitHub-Delivery header is missing or not a delivery id")
-    event = github_events.normalise(event_name, body, review_drafts=settings.review_drafts)
+    event = github_events.normalise(event_name, body, review_drafts=settings.review_drafts, delivery=delivery_id)
     if event.outcome is Outcome.PING:
         return _answer(200, "pong")
     if event.outcome is Outcome.UNHANDLED or event.tenant is None:
         return _answer(200, "ignored", detail=event.reason)
     tenant_delivery(services, event.tenant.id)
-    job = None
-    if event.outcome is Outcome.REVIEW and event.job is not None and event.job.pull is not None:
-        job = replace(event.job, pull=replace(event.job.pull, delivery=delivery_id))
+    job = event.job if event.outcome is Outcome.REVIEW else None  # its pull request head names this delivery
     # on the event loop: no thread hop; the write is grouped with its neighbours' (store/intake_writer.py)
     result = await accept_delivery_async(
         services,
