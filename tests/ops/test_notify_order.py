@@ -1,0 +1,108 @@
+"""The notifications of one incident go out in the order they were written, across senders (ADR 0637).
+
+Two senders share one outbox (`serve` ×N, or `serve` and `worker`): one holds an incident's trigger while
+PagerDuty throttles it; the incident resolves meanwhile. The other sender must not take the resolve before the
+trigger is done: it would find no trigger recorded as sent, tell nobody, and mark the resolve done — and the
+trigger, once PagerDuty takes it, would open an alert that nothing ever resolves. Real HTTP on loopback, a real
+SQLite file and a real PostgreSQL database; no sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.contract.conftest import empty_postgres, fresh_sqlite, postgres_url  # noqa: F401  # the fixture
+from tests.fakes.llm_common import Reply
+from tests.fakes.notify import FakePagerDuty
+from tfreview.ops.incidents import EventKind, NewIncident
+from tfreview.ops.notify.delivery import RetryPolicy
+from tfreview.ops.notify.dispatcher import Dispatcher
+from tfreview.ops.notify.pagerduty import PagerDutyNotifier
+from tfreview.store.database import Database
+from tfreview.store.incidents import SqlIncidents
+from tfreview.store.notify_outbox import SqlOutbox
+
+INCIDENT = NewIncident(
+    "queue-backlog", "queue-backlog", "overload", "critical", "Jobs wait in the queue", 2, 10, ("page",),
+)  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    if request.param == "sqlite":
+        db = fresh_sqlite(tmp_path)
+    else:
+        db = empty_postgres(request.getfixturevalue("postgres_url"))
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+class HeldRetry:
+    """The sender's sleep between two attempts: it says it is waiting, and waits until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.waiting = threading.Event()
+        self.go = threading.Event()
+
+    def __call__(self, seconds: float) -> None:
+        self.waiting.set()
+        assert self.go.wait(30), "the test never released the retry"
+
+
+def test_a_resolve_waits_for_the_trigger_another_sender_is_retrying(database: Database) -> None:
+    incidents = SqlIncidents(database)
+    outbox = SqlOutbox(database)
+    held = HeldRetry()
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+
+        def sender(owner: str, sleep: HeldRetry | None = None) -> Dispatcher:
+            notifier = PagerDutyNotifier(
+                http,
+                pagerduty.routing_key,
+                source="tfreview",
+                channels=frozenset({"page"}),
+                levels=frozenset({1, 2, 3, 4}),
+                events_url=pagerduty.events_url,
+            )
+            return Dispatcher(
+                [notifier],
+                incidents,
+                public_url="http://tfreview.test",
+                policy=RetryPolicy(attempts=3),
+                outbox=outbox,
+                owner=owner,
+                **({"sleep": sleep} if sleep else {}),
+            )
+
+        first, second = sender("host-a:101", held), sender("host-b:202")
+        incident, _ = incidents.open(INCIDENT, {"value": 900})
+        (trigger,) = outbox.due()
+        pagerduty.script(Reply.of_json(429, {"status": "throttled"}, [("Retry-After", "1")]))
+        retrying = threading.Thread(target=first.pump)
+        retrying.start()
+        try:
+            assert held.waiting.wait(30), "the first sender never got the 429"
+            incidents.resolve(incident.id, "watchdog")
+            assert second.pump() == 0  # the trigger is not done: its resolve waits for it
+            resolve = trigger.id + 1  # the only other entry this fresh database holds
+            assert not outbox.claim(resolve, "host-c:303")  # nor can a sender that read it as due a moment before
+        finally:
+            held.go.set()
+            retrying.join(30)
+        assert second.pump() == 1  # now it goes, to the notifier the trigger reached
+        assert outbox.pending() == 0
+
+        actions = [e["event_action"] for e in pagerduty.events()]
+        assert actions == ["trigger", "trigger", "resolve"]  # the throttled one, its retry, then the resolve
+        dedup_key = f"tfreview-{incident.group_key}-{incident.id}"
+        assert pagerduty.alerts == {dedup_key: "resolved"}
+    notified = [(e.detail["event"], e.detail["notifier"]) for e in incidents.events(incident.id)
+                if e.kind is EventKind.NOTIFIED]  # fmt: skip
+    assert notified == [("trigger", "pagerduty"), ("resolve", "pagerduty")]
