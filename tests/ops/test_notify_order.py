@@ -1,4 +1,5 @@
-"""The notifications of one incident go out in the order they were written, across senders (ADR 0637).
+"""The notifications of one incident go out in the order they were written, across senders (ADR 0637), and a page
+a notifier's outage refused is owed, sent again when the outage ends (ADR 0639).
 
 Two senders share one outbox (`serve` ×N, or `serve` and `worker`): one holds an incident's trigger while
 PagerDuty throttles it; the incident resolves meanwhile. The other sender must not take the resolve before the
@@ -11,17 +12,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.contract.conftest import empty_postgres, fresh_sqlite, postgres_url  # noqa: F401  # the fixture
+from tests.contract.conftest import ManualClock, empty_postgres, fresh_sqlite, postgres_url  # noqa: F401  # the fixture
 from tests.fakes.llm_common import Reply
 from tests.fakes.notify import FakePagerDuty
 from tfreview.ops.incidents import EventKind, NewIncident
 from tfreview.ops.notify.delivery import RetryPolicy
-from tfreview.ops.notify.dispatcher import Dispatcher
+from tfreview.ops.notify.dispatcher import OWED_TURNS, Dispatcher, owed_wait
 from tfreview.ops.notify.pagerduty import PagerDutyNotifier
 from tfreview.store.database import Database
 from tfreview.store.incidents import SqlIncidents
@@ -42,6 +44,13 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         yield db
     finally:
         db.close()
+
+
+def pager(http: httpx.Client, pagerduty: FakePagerDuty) -> PagerDutyNotifier:
+    return PagerDutyNotifier(
+        http, pagerduty.routing_key, source="tfreview", channels=frozenset({"page"}),
+        levels=frozenset({1, 2, 3, 4}), events_url=pagerduty.events_url,
+    )  # fmt: skip
 
 
 class HeldRetry:
@@ -106,3 +115,71 @@ def test_a_resolve_waits_for_the_trigger_another_sender_is_retrying(database: Da
     notified = [(e.detail["event"], e.detail["notifier"]) for e in incidents.events(incident.id)
                 if e.kind is EventKind.NOTIFIED]  # fmt: skip
     assert notified == [("trigger", "pagerduty"), ("resolve", "pagerduty")]
+
+
+def test_a_page_refused_by_a_pagerduty_outage_goes_out_when_it_ends(database: Database) -> None:
+    """PagerDuty answers 503 through every retry of a trigger: the page is owed, not dropped (ADR 0639)."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+        dispatcher = Dispatcher(
+            [pager(http, pagerduty)], incidents, public_url="http://tfreview.test",
+            policy=RetryPolicy(attempts=2), sleep=lambda seconds: None, outbox=outbox, owner="host-a:101",
+        )  # fmt: skip
+        incident, _ = incidents.open(INCIDENT, {"value": 900})
+        outage = Reply.of_json(503, {"status": "unavailable"})
+        pagerduty.script(outage, outage)
+        assert dispatcher.pump() == 1
+        assert pagerduty.alerts == {}  # both attempts refused
+        assert outbox.pending() == 1  # ... and the page still owed
+        assert dispatcher.pump() == 0  # not due yet: a later turn, not a busy loop
+        clock.advance(owed_wait(1))
+        assert dispatcher.pump() == 1  # the outage is over
+        assert outbox.pending() == 0
+        assert pagerduty.alerts == {f"tfreview-{incident.group_key}-{incident.id}": "triggered"}
+        third = pagerduty.events()[-1]
+        assert third["event_action"] == "trigger"
+    outcomes = [(e.kind, e.detail.get("owed")) for e in incidents.events(incident.id)
+                if e.kind in (EventKind.NOTIFIED, EventKind.NOTIFY_FAILED)]  # fmt: skip
+    assert outcomes == [(EventKind.NOTIFY_FAILED, True), (EventKind.NOTIFIED, None)]
+
+
+def test_an_owed_page_is_not_sent_once_its_incident_resolved(database: Database) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+        dispatcher = Dispatcher(
+            [pager(http, pagerduty)], incidents, public_url="http://tfreview.test",
+            policy=RetryPolicy(attempts=1), sleep=lambda seconds: None, outbox=outbox, owner="host-a:101",
+        )  # fmt: skip
+        incident, _ = incidents.open(INCIDENT, {"value": 900})
+        pagerduty.script(Reply.of_json(502, {"status": "bad gateway"}))
+        assert dispatcher.pump() == 1
+        incidents.resolve(incident.id, "watchdog")
+        clock.advance(owed_wait(1))
+        assert dispatcher.pump() == 1  # the owed trigger is dropped: its incident is over ...
+        assert dispatcher.pump() == 1  # ... and the resolve behind it goes to no one: PagerDuty never knew
+        assert outbox.pending() == 0
+        assert [e["event_action"] for e in pagerduty.events()] == ["trigger"]
+        assert pagerduty.alerts == {}
+
+
+def test_an_owed_notification_is_given_up_after_its_last_turn(database: Database) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+        dispatcher = Dispatcher(
+            [pager(http, pagerduty)], incidents, public_url="http://tfreview.test",
+            policy=RetryPolicy(attempts=1), sleep=lambda seconds: None, outbox=outbox, owner="host-a:101",
+        )  # fmt: skip
+        incidents.open(INCIDENT, {"value": 900})
+        pagerduty.script(*[Reply.of_json(500, {"status": "error"})] * OWED_TURNS)
+        for turn in range(1, OWED_TURNS + 1):
+            assert dispatcher.pump() == 1
+            clock.advance(owed_wait(turn))
+        assert outbox.pending() == 0  # given up: the notifier-failures alert and the timeline say so
+        assert len(pagerduty.events()) == OWED_TURNS
+        assert dispatcher.pump() == 0
