@@ -183,3 +183,26 @@ def test_an_owed_notification_is_given_up_after_its_last_turn(database: Database
         assert outbox.pending() == 0  # given up: the notifier-failures alert and the timeline say so
         assert len(pagerduty.events()) == OWED_TURNS
         assert dispatcher.pump() == 0
+
+
+def test_an_owed_page_waits_as_long_as_the_servers_retry_after_asked(database: Database) -> None:
+    """PagerDuty throttles with a Retry-After longer than a turn waits: the next turn honours it (not 15 s later)."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+        dispatcher = Dispatcher(
+            [pager(http, pagerduty)], incidents, public_url="http://tfreview.test",
+            policy=RetryPolicy(attempts=4, max_retry_after_seconds=120), sleep=lambda seconds: None,
+            outbox=outbox, owner="host-a:101",
+        )  # fmt: skip
+        incidents.open(INCIDENT, {"value": 900})
+        pagerduty.script(Reply.of_json(429, {"status": "throttled"}, [("Retry-After", "600")]))
+        assert dispatcher.pump() == 1
+        assert len(pagerduty.events()) == 1  # a 10-minute Retry-After ends the turn at once ...
+        clock.advance(owed_wait(1) + 1)
+        assert dispatcher.pump() == 0  # ... and the next turn is not before it
+        clock.advance(600 - owed_wait(1))
+        assert dispatcher.pump() == 1
+        assert list(pagerduty.alerts.values()) == ["triggered"]
+        assert len(pagerduty.events()) == 2

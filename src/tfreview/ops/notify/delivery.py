@@ -37,6 +37,7 @@ class Outcome:
     attempts: int
     error: str | None = None  # one scrubbed line, never a URL or a key
     retriable: bool = False  # failed on something that may pass later (5xx, 429, a timeout): worth a later turn
+    retry_after: float | None = None  # the server's last Retry-After: a later turn waits at least that long
 
 
 def deliver(send: Callable[[], None], policy: RetryPolicy, *, sleep: Sleep = time.sleep) -> Outcome:
@@ -49,10 +50,10 @@ def deliver(send: Callable[[], None], policy: RetryPolicy, *, sleep: Sleep = tim
         except NotifyFailure as failure:
             reason = scrub_text(failure.reason.splitlines()[0] if failure.reason else "failed")
             if not failure.retriable or attempt >= policy.attempts:
-                return Outcome(False, attempt, reason, retriable=failure.retriable)
+                return Outcome(False, attempt, reason, retriable=failure.retriable, retry_after=failure.retry_after)
             if failure.retry_after is not None and failure.retry_after > policy.max_retry_after_seconds:
                 too_long = f"{reason} (Retry-After {failure.retry_after:g} s is too long)"
-                return Outcome(False, attempt, too_long, retriable=True)
+                return Outcome(False, attempt, too_long, retriable=True, retry_after=failure.retry_after)
             sleep(policy.wait(attempt, failure.retry_after))
             continue
         return Outcome(True, attempt)

@@ -191,11 +191,13 @@ class Dispatcher:
                 owed = self._send_entry(entry)
                 turn = entry.attempts + 1  # this claim's
                 if owed and turn < OWED_TURNS:
-                    wait = owed_wait(turn)
-                    outbox.later(entry.id, wait, f"{', '.join(owed)} failed (turn {turn} of {OWED_TURNS})")
+                    # no sooner than a server's Retry-After asked (one longer than a turn waits ended the turn)
+                    wait = max([owed_wait(turn), *(o.retry_after or 0.0 for o in owed.values())])
+                    names = ", ".join(owed)
+                    outbox.later(entry.id, wait, f"{names} failed (turn {turn} of {OWED_TURNS})")
                     logger.warning(
                         "notification %s: %s failed; sending it again in %g s (turn %d of %d)",
-                        entry.id, ", ".join(owed), wait, turn, OWED_TURNS,
+                        entry.id, names, wait, turn, OWED_TURNS,
                     )  # fmt: skip
                 else:
                     outbox.done(entry.id)
@@ -264,12 +266,12 @@ class Dispatcher:
                 return False
             time.sleep(0.01)
 
-    def _send_entry(self, entry: OutboxEntry) -> list[str]:
-        """Send the entry to each notifier it goes to that has no final outcome for it yet; the names of those that
-        failed on something that may pass later (owed another turn)."""
+    def _send_entry(self, entry: OutboxEntry) -> dict[str, Outcome]:
+        """Send the entry to each notifier it goes to that has no final outcome for it yet; the outcomes of those that
+        failed on something that may pass later (owed another turn), by notifier."""
         incident = self._incidents.get(entry.incident_id)
         if incident is None:  # deleted meanwhile: nothing to tell
-            return []
+            return {}
         then = replace(incident, level=entry.level, channels=entry.channels)
         notification = notification_for(then, entry.event, public_url=self._public_url, details=entry.details)
         latest: dict[object, IncidentEvent] = {}  # notifier → its last outcome for this entry
@@ -280,7 +282,7 @@ class Dispatcher:
         handled = set(latest) - owed_before
         if owed_before and entry.event is NotifyEvent.TRIGGER and not incident.active:
             logger.info("notification %s: its incident is resolved; the page it owed is not sent", entry.id)
-            return []
+            return {}
         if entry.event is NotifyEvent.TRIGGER:
             chosen = self.targets(entry.channels, entry.level)
             if not chosen and entry.channels and "none" not in handled:
@@ -293,7 +295,7 @@ class Dispatcher:
                 logger.warning("incident %s: %s", entry.incident_id, error)
         else:
             chosen = self._triggered(entry.incident_id)
-        owed: list[str] = []
+        owed: dict[str, Outcome] = {}
         for notifier in chosen:
             if notifier.name in handled:  # its outcome is recorded: a previous sender got that far
                 continue
@@ -302,7 +304,7 @@ class Dispatcher:
             repeat = entry.attempts > 0 and notifier.name not in owed_before
             outcome = self._send(_Task(notifier, replace(notification, repeat=repeat)), outbox_id=entry.id)
             if not outcome.ok and outcome.retriable:
-                owed.append(notifier.name)
+                owed[notifier.name] = outcome
         return owed
 
     def _triggered(self, incident_id: int) -> list[Notifier]:
