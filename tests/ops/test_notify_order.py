@@ -206,3 +206,39 @@ def test_an_owed_page_waits_as_long_as_the_servers_retry_after_asked(database: D
         assert dispatcher.pump() == 1
         assert list(pagerduty.alerts.values()) == ["triggered"]
         assert len(pagerduty.events()) == 2
+
+
+def test_no_other_sender_takes_an_entry_while_its_turn_waits_out_a_retry_after(database: Database) -> None:
+    """PagerDuty asks for 100 s between attempts (under the 120 s a turn may wait for one): a turn of 4 attempts
+    slept 300 s, past its 120 s claim, and a second sender took the same entry and paged again meanwhile. A turn now
+    sleeps at most a quarter of its claim; the rest of the wait is the next turn's (ADR 0639)."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    taken: list[bool] = []
+
+    def sleep(seconds: float) -> None:  # the first sender waits; time passes; the second looks for work
+        clock.advance(seconds)
+        taken.append(outbox.claim(entry.id, "host-b:202"))
+
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+        dispatcher = Dispatcher(
+            [pager(http, pagerduty)], incidents, public_url="http://tfreview.test",
+            policy=RetryPolicy(attempts=4, max_retry_after_seconds=120), sleep=sleep, outbox=outbox,
+            owner="host-a:101",
+        )  # fmt: skip
+        incidents.open(INCIDENT, {"value": 900})
+        (entry,) = outbox.due()
+        throttled = Reply.of_json(429, {"status": "throttled"}, [("Retry-After", "100")])
+        pagerduty.script(throttled, throttled, throttled)
+        for _ in range(3):  # each 100 s wait is longer than a turn may sleep: one attempt a turn, the wait between
+            assert dispatcher.pump() == 1
+            assert not any(taken), "a second sender took the entry while the first still sent it"
+            assert outbox.pending() == 1  # owed
+            assert dispatcher.pump() == 0  # and not before the Retry-After
+            clock.advance(100)
+        assert dispatcher.pump() == 1
+        assert not any(taken)  # never two senders on one entry
+        assert outbox.pending() == 0
+        assert list(pagerduty.alerts.values()) == ["triggered"]
+        assert len(pagerduty.events()) == 4

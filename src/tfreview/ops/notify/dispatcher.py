@@ -35,7 +35,15 @@ from typing import Any
 from tfreview.ops.incidents import EventKind, Incident, IncidentEvent, Incidents
 from tfreview.ops.notify.delivery import Outcome, RetryPolicy, Sleep, deliver
 from tfreview.ops.notify.message import Notification, Notifier, NotifyEvent, notification_for
-from tfreview.ops.notify.outbox import NotifyOutbox, OutboxEntry, OutboxRetention, Swept, dead_owner, process_alive
+from tfreview.ops.notify.outbox import (
+    CLAIM_SECONDS,
+    NotifyOutbox,
+    OutboxEntry,
+    OutboxRetention,
+    Swept,
+    dead_owner,
+    process_alive,
+)
 
 logger = logging.getLogger("tfreview.notify")
 
@@ -46,6 +54,9 @@ OutcomeHook = Callable[[str, str, bool], None]  # notifier name, event, ok
 OWED_TURNS = 8
 OWED_WAIT_SECONDS = 15.0
 OWED_WAIT_CAP_SECONDS = 300.0
+# the seconds one outbox turn may sleep between attempts, all its notifiers together: well inside its claim
+# (CLAIM_SECONDS, 120), so that no other sender takes the entry while this one still sends it (ADR 0639)
+TURN_WAIT_SECONDS = CLAIM_SECONDS / 4
 POLL_SECONDS = 10.0  # the sender's fallback wake (the entries of other processes); `notify` wakes it at once
 SHORTEST_WAIT = 0.05  # between two turns that left an entry due (one a concurrent sender claimed, say)
 UNREADABLE_WAIT = 1.0  # the store did not answer: try again this soon
@@ -296,13 +307,16 @@ class Dispatcher:
         else:
             chosen = self._triggered(entry.incident_id)
         owed: dict[str, Outcome] = {}
+        budget = TURN_WAIT_SECONDS
         for notifier in chosen:
             if notifier.name in handled:  # its outcome is recorded: a previous sender got that far
                 continue
             # an earlier claim that recorded nothing for this notifier may have sent it (ADR 0260); one that recorded
             # a failure did not get it through
             repeat = entry.attempts > 0 and notifier.name not in owed_before
-            outcome = self._send(_Task(notifier, replace(notification, repeat=repeat)), outbox_id=entry.id)
+            task = _Task(notifier, replace(notification, repeat=repeat))
+            outcome = self._send(task, outbox_id=entry.id, wait_budget=max(0.0, budget))
+            budget -= outcome.waited
             if not outcome.ok and outcome.retriable:
                 owed[notifier.name] = outcome
         return owed
@@ -343,10 +357,11 @@ class Dispatcher:
             finally:
                 self._queue.task_done()
 
-    def _send(self, task: _Task, *, outbox_id: int | None = None) -> Outcome:
+    def _send(self, task: _Task, *, outbox_id: int | None = None, wait_budget: float | None = None) -> Outcome:
         notification = task.notification
         try:
-            outcome = deliver(lambda: task.notifier.send(notification), self._policy, sleep=self._sleep)
+            send = lambda: task.notifier.send(notification)  # noqa: E731  # one call, named for the line below
+            outcome = deliver(send, self._policy, sleep=self._sleep, wait_budget=wait_budget)
         except Exception as exc:  # an adapter bug must not kill the notifier thread
             outcome = Outcome(False, 1, f"{task.notifier.name}: internal error {type(exc).__name__}")
         detail: dict[str, Any] = {
