@@ -242,3 +242,27 @@ def test_no_other_sender_takes_an_entry_while_its_turn_waits_out_a_retry_after(d
         assert outbox.pending() == 0
         assert list(pagerduty.alerts.values()) == ["triggered"]
         assert len(pagerduty.events()) == 4
+
+
+def test_draining_does_not_wait_for_an_owed_turn(database: Database) -> None:
+    """`tfreview incidents ack` drains the outbox before it exits: with a page owed for a later turn (PagerDuty
+    down) it says "pending" at once, and the acknowledge it wrote waits behind the page (ADR 0637, 0639)."""
+    clock = ManualClock(datetime.now(UTC))  # the owed turn stays 15 s away
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+        dispatcher = Dispatcher(
+            [pager(http, pagerduty)], incidents, public_url="http://tfreview.test",
+            policy=RetryPolicy(attempts=1), sleep=lambda seconds: None, outbox=outbox, owner="host-a:101",
+        )  # fmt: skip
+        incident, _ = incidents.open(INCIDENT, {"value": 900})
+        pagerduty.script(Reply.of_json(503, {"status": "unavailable"}))
+        assert dispatcher.pump() == 1
+        incidents.acknowledge(incident.id, "cli:oncall")
+        drained: list[bool] = []
+        draining = threading.Thread(target=lambda: drained.append(dispatcher.drain(timeout=600)), daemon=True)
+        draining.start()
+        draining.join(30)  # a bound, not a threshold: the old drain waited out its 600 s
+        assert drained == [False]
+        assert outbox.pending() == 2  # the owed page, and the acknowledge behind it
+        assert len(pagerduty.events()) == 1
