@@ -269,17 +269,19 @@ class Dispatcher:
                 logger.info("notification %s: its sender %s is gone; sending it again", entry_id, owner)
 
     def _drain_outbox(self, outbox: NotifyOutbox, deadline: float) -> bool:
-        """Send what is due now; True once nothing is pending. Returns False as soon as what remains is not due
-        (owed for a later turn, ADR 0639, or behind one of its incident's): `tfreview incidents ack` during a
-        notifier's outage says "pending" at once instead of waiting out its deadline for a turn minutes away."""
+        """Send what is due now, and wait for what a sender is sending; True once nothing is pending. Returns False
+        as soon as what remains is neither due soon nor being sent (owed for a later turn, ADR 0639, or behind such
+        an entry of its incident): `tfreview incidents ack` during a notifier's outage says "pending" at once
+        instead of waiting out its deadline for a turn minutes away."""
         while True:
             self.pump()
-            if outbox.pending() == 0:
-                return True
+            held = outbox.claimed_by_others("")  # by any sender; read first: one that finishes meanwhile is seen below
             ahead = outbox.seconds_to_next()
             if ahead is None:
                 return True
-            if ahead > OWED_WAIT_SECONDS / 2 or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
+                return False
+            if ahead > OWED_WAIT_SECONDS / 2 and not held:
                 return False
             time.sleep(0.01)
 
