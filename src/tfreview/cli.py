@@ -99,6 +99,10 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
 
     install()  # the records' methods compiled once per install, not in every process (ADR 0468)
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
+    if args.command in ("serve", "worker"):
+        from tfreview.plumbing.held_hangup import hold
+
+        hold()  # a SIGHUP (reload secrets) while it starts is remembered, not fatal (ADR 0640)
     args.hold = leave and args.command == "scan"
     collecting = gc.isenabled()
     if collecting and args.command in ("scan", "baseline"):

@@ -56,6 +56,11 @@ def recording(test: dict[str, Any]) -> list[tuple[str, dict[str, str], list[floa
     return found
 
 
+def _shifted(value: float, timestamp: bool) -> float:
+    """A timestamp moves to the watchdog's clock; a 0 stays 0 (a gauge never set, "never", in either system)."""
+    return value + EPOCH if timestamp and value != 0 else value
+
+
 def watchdog_verdict(rule: AlertRule, test: dict[str, Any]) -> bool:
     """Does the watchdog's alert fire at the test's evaluation time, evaluating every interval like Prometheus?"""
     interval = _seconds(test["interval"])
@@ -69,7 +74,7 @@ def watchdog_verdict(rule: AlertRule, test: dict[str, Any]) -> bool:
         buffer.add(
             now,
             [
-                Sample.of(name, labels, values[step] + (EPOCH if timestamps and name == rule.condition.metric else 0))
+                Sample.of(name, labels, _shifted(values[step], timestamps and name == rule.condition.metric))
                 for name, labels, values in series
                 if step < len(values)
             ],
@@ -106,7 +111,10 @@ def test_the_watchdog_and_promtool_agree_on_every_alert(tmp_path: Path) -> None:
     disagree = {name: got for name, (got, expected) in verdicts.items() if got != expected}
     assert not disagree, disagree
     first_events = [rule for rule in table if rule.condition.kind == "increase"]
-    assert len(verdicts) == 2 * len(table) + len(first_events)
+    ages = [rule for rule in table if rule.condition.kind == "age"]
+    assert len(verdicts) == 2 * len(table) + len(first_events) + len(ages)
+    assert ages
+    assert not any(verdicts[f"{rule.id} stays quiet while its gauge was never set (0)"][0] for rule in ages)
     assert all(verdicts[f"{rule.id} fires on the first events after a scrape at 0"][0] for rule in first_events)
     if PROMTOOL is None:
         pytest.skip("promtool is not installed (`make tools`): only the watchdog's side was checked")

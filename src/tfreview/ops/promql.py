@@ -6,7 +6,7 @@ Each kind reduces the selected series exactly as `alert_table` documents it:
     rate      sum(rate(m{...}[w])) > t
     increase  sum(increase(m{...}[w])) > t
     ratio     sum(rate(m{...}[w])) / sum(rate(d{...}[w])) > t      (0/0 is NaN: never holds)
-    age       time() - max(m{...}) > t
+    age       time() - max(m{...} > 0) > t     (a gauge never set is exported at 0: "never", not 1970)
     absent    absent(m{...})
 
 No series: the expression is empty and the alert does not hold (except `absent`, which holds then).
@@ -53,7 +53,7 @@ def value_expression(condition: Condition) -> str:
         assert condition.denominator is not None  # the loader requires it for ratio
         return f"sum(rate({chosen}[{window}])) / sum(rate({selector(condition.denominator)}[{window}]))"
     if condition.kind == "age":
-        return f"time() - max({chosen})"
+        return f"time() - max({chosen} > 0)"  # as the watchdog reads it (ADR 0638)
     return f"absent({chosen})"
 
 

@@ -8,6 +8,9 @@ For each row, two tests over the series the condition selects (1-minute samples 
     quiet   the same series on the safe side (flat counters, fresh timestamps, the series present for
             `absent`); at the same time no alert fires
 
+An `increase` row also gets "fires on the first events after a scrape at 0" (ADR 0614), an `age` row "stays
+quiet while its gauge was never set (0)" (ADR 0638).
+
 The SLO burn-rate alerts get the same pair: every event bad (all three windows fire), none bad.
 Only what the table uses is supported; anything else raises ValueError, so a new row kind cannot go
 untested silently.
@@ -28,6 +31,7 @@ from tfreview.ops.promql import duration
 from tfreview.ops.slo import BURN_WINDOWS, Slo
 
 INTERVAL = 60
+AGE_MARGIN = 3600  # how far past (or short of) its threshold an `age` row's test timestamp is
 _NOT_MATCHING = ("200", "ok", "other", "0")
 
 
@@ -61,11 +65,14 @@ def tests_document(
 def _row_tests(rule: AlertRule, alert: ExportedAlert) -> list[yaml_text.Node]:
     condition = rule.condition
     at = _span(condition) + rule.for_seconds + 300
+    if condition.kind == "age":  # the tripping timestamp is a real one (> 0: 0 means "never"), so time must pass
+        at = max(at, math.ceil((condition.threshold + AGE_MARGIN) / INTERVAL) * INTERVAL + INTERVAL)
     samples = at // INTERVAL + 5
-    trips, quiet = _series(condition)
+    trips, quiet = _series(condition, at)
     expected_labels = {**_absent_labels(condition), **alert.labels}
     return [
         *_first_event_tests(rule, alert, expected_labels),
+        *_never_set_tests(rule, alert, at, samples),
         {
             "name": f"{rule.id} fires",
             "interval": duration(INTERVAL),
@@ -116,6 +123,21 @@ def _first_event_tests(rule: AlertRule, alert: ExportedAlert, labels: dict[str, 
     ]
 
 
+def _never_set_tests(rule: AlertRule, alert: ExportedAlert, at: int, samples: int) -> list[yaml_text.Node]:
+    """An `age` row over a gauge that was never set: prometheus-client exports it at 0, which means "never",
+    not 1970 (the watchdog reads it so, `tfreview.ops.evaluation`): no alert from the 0 alone (ADR 0638)."""
+    if rule.condition.kind != "age":
+        return []
+    return [
+        {
+            "name": f"{rule.id} stays quiet while its gauge was never set (0)",
+            "interval": duration(INTERVAL),
+            "input_series": [{"series": selector_series(rule.condition.selector), "values": f"0+0x{samples}"}],
+            "alert_rule_test": [{"eval_time": duration(at), "alertname": alert.alert, "exp_alerts": []}],
+        }
+    ]
+
+
 def selector_series(selector: Selector) -> str:
     """The series text (`name{a="b"}`) of one series the selector selects."""
     labels = ",".join(f'{key}="{value}"' for key, value in _concrete(selector))
@@ -136,7 +158,7 @@ def _absent_labels(condition: Condition) -> dict[str, str]:
     return dict(condition.selector.labels) if condition.kind == "absent" else {}
 
 
-def _series(condition: Condition) -> tuple[list[Series], list[Series]]:
+def _series(condition: Condition, at: int) -> tuple[list[Series], list[Series]]:
     """(series that trip the condition, series that keep it quiet)."""
     chosen = condition.selector
     labels = _concrete(chosen)
@@ -156,9 +178,8 @@ def _series(condition: Condition) -> tuple[list[Series], list[Series]]:
         per_minute = math.ceil((threshold + 1) * INTERVAL * 2 / _span(condition)) + 1
         return [Series(chosen.metric, labels, 0, per_minute)], [Series(chosen.metric, labels, 0, 0)]
     if condition.kind == "age":
-        margin = 3600
-        tripping = Series(chosen.metric, labels, -(threshold + margin), 0)  # age = now + threshold + margin
-        fresh = Series(chosen.metric, labels, max(0.0, -threshold) + margin, INTERVAL)  # age = -(that)
+        tripping = Series(chosen.metric, labels, at - threshold - AGE_MARGIN, 0)  # age at `at` = threshold + margin
+        fresh = Series(chosen.metric, labels, max(0.0, -threshold) + AGE_MARGIN, INTERVAL)  # age = -(that)
         return [tripping], [fresh]
     return _ratio_series(condition, labels)
 

@@ -2,8 +2,11 @@
 in `serve` that schedules both (issue 11 B*). The commands (`tfreview backup`, `tfreview audit`) and the
 drill call the same functions, so a scheduled backup and a hand-made one are the same thing.
 
-Metrics: `tfreview_backup_last_success_timestamp_seconds` (set after a backup is VERIFIED, and at start
-from the newest manifest on disk, so a restarted process does not forget it), and
+Metrics: `tfreview_backup_last_success_timestamp_seconds` (set after a backup is VERIFIED, and from the newest
+backup on disk at start and every `BACKUP_RESCAN_SECONDS` — so a restarted process does not forget it, and a backup
+taken by another process (`tfreview backup create` by hand or from cron) counts; with scheduled backups on and none
+on disk, it starts at the thread's start: a backup is owed from then, and `backup-stale` fires 26 hours later
+rather than never — ADR 0638), and
 `tfreview_audit_mismatches_total{table}` (each mismatch counted once, when an audit finds it; `table="database"`
 once per audit pass that SQLite refuses because the file itself is damaged). Both feed
 the `backup-stale` and `audit-mismatch` alerts. The periodic audit checks a bounded slice of each table per
@@ -36,6 +39,7 @@ from tfreview.store.integrity import AuditReport, audit_database, audit_slice
 logger = logging.getLogger("tfreview.data_safety")
 BACKUP_METRIC = "tfreview_backup_last_success_timestamp_seconds"
 AUDIT_METRIC = "tfreview_audit_mismatches_total"
+BACKUP_RESCAN_SECONDS = 60.0  # how often `serve` reads the backup directory for backups others took
 
 
 def backup_directory(settings: Settings) -> Path:
@@ -70,11 +74,13 @@ def take_backup(
 
 
 def publish_backup_age(settings: Settings, metrics: Recorder) -> Manifest | None:
-    """Set the backup metric from the newest manifest on disk (at start: the gauge survives restarts)."""
-    backups = list_backups(backup_directory(settings))
-    if backups:
-        metrics.set(BACKUP_METRIC, backups[0].created_at.timestamp())
-        return backups[0]
+    """Set the backup metric from the newest backup on disk whose file is still there (the gauge survives
+    restarts, and sees the backups other processes took); None, and the metric untouched, when there is none."""
+    directory = backup_directory(settings)
+    for manifest in list_backups(directory):
+        if (directory / manifest.file).is_file():
+            metrics.set(BACKUP_METRIC, manifest.created_at.timestamp())
+            return manifest
     return None
 
 
@@ -138,6 +144,7 @@ class DataSafetyLoop:
         stop: threading.Event,
         *,
         clock: Clock = utcnow,
+        rescan_seconds: float = BACKUP_RESCAN_SECONDS,
     ) -> None:
         self.settings = settings
         self.database = database
@@ -145,17 +152,20 @@ class DataSafetyLoop:
         self.audit = audit
         self.stop = stop
         self.clock = clock
+        self.rescan_seconds = rescan_seconds
+        self._rescan_failed = False
 
     def run(self) -> None:
         backup_every = self.settings.backup.interval_seconds
         audit_every = self.settings.backup.audit_interval_seconds
-        try:
-            publish_backup_age(self.settings, self.metrics)
-        except Exception as exc:  # an unreadable backup directory: the metric stays unset, the alert tells
-            logger.warning("backups: cannot read the backup directory: %s", type(exc).__name__)
+        if self._rescan() is None and backup_every:
+            # no backup yet, and this process is to take them: one is owed from now (ADR 0638). The gauge at 0
+            # would read as "never" to the watchdog (no alert, ever) and as 1970 to Prometheus (an alert at once)
+            self.metrics.set(BACKUP_METRIC, self.clock().timestamp())
         now = time.monotonic()
         next_backup = now + backup_every if backup_every else None
         next_audit = now if audit_every else None
+        next_rescan = now + self.rescan_seconds
         while not self.stop.is_set():
             now = time.monotonic()
             if next_audit is not None and now >= next_audit:
@@ -164,8 +174,24 @@ class DataSafetyLoop:
             if next_backup is not None and now >= next_backup:
                 self._backup()
                 next_backup = time.monotonic() + backup_every
-            due = [t for t in (next_audit, next_backup) if t is not None]
-            self.stop.wait(max(1.0, min(due) - time.monotonic()) if due else 3600.0)
+            if now >= next_rescan:
+                self._rescan()
+                next_rescan = time.monotonic() + self.rescan_seconds
+            due = [t for t in (next_audit, next_backup, next_rescan) if t is not None]
+            self.stop.wait(max(min(1.0, self.rescan_seconds), min(due) - time.monotonic()))
+
+    def _rescan(self) -> Manifest | None:
+        """The newest backup on disk into the metric (a backup another process took counts); None when there is
+        none or the directory cannot be read (logged once per failing spell: the alert tells the rest)."""
+        try:
+            found = publish_backup_age(self.settings, self.metrics)
+        except Exception as exc:  # an unreadable backup directory: the metric keeps its value
+            if not self._rescan_failed:
+                logger.warning("backups: cannot read the backup directory: %s", type(exc).__name__)
+            self._rescan_failed = True
+            return None
+        self._rescan_failed = False
+        return found
 
     def _audit(self) -> None:
         try:

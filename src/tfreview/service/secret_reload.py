@@ -29,6 +29,7 @@ from types import FrameType
 
 from tfreview.core.errors import ConfigError
 from tfreview.ops.recorder import Recorder
+from tfreview.plumbing import held_hangup
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.settings import SecretVersion, Settings
 
@@ -157,6 +158,9 @@ def start_reloading(
                 busy = False
 
         signal.signal(signal.SIGHUP, handle)
+        if held_hangup.take():  # a SIGHUP came while the process started (ADR 0640): the reload it asked for
+            logger.info("a SIGHUP arrived while starting: reloading the secrets now")
+            reloader.ask()
     return reloader, thread
 
 

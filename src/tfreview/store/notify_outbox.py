@@ -6,7 +6,8 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, type_coerce, update
+from sqlalchemy.orm import aliased
 
 from tfreview.ops.notify.message import NotifyEvent
 from tfreview.ops.notify.outbox import CLAIM_SECONDS, OutboxEntry, Swept
@@ -30,6 +31,23 @@ def outbox_row(
         created_at=at,
         due_at=at,
         attempts=0,
+    )
+
+
+def _first_of_its_incident() -> ColumnElement[bool]:
+    """No older entry of the same incident is still to send: an incident's notifications go out in the order
+    they were written, whichever sender holds which (ADR 0637) — a resolve taken while another sender still
+    retries the trigger would go to no one (no trigger recorded as sent yet), and the trigger, once through,
+    would open an alert nothing resolves."""
+    older = aliased(NotifyOutboxRow)
+    return ~(
+        select(older.id)
+        .where(
+            older.incident_id == NotifyOutboxRow.incident_id,
+            older.id < NotifyOutboxRow.id,
+            older.done_at.is_(None),
+        )
+        .exists()
     )
 
 
@@ -59,6 +77,7 @@ class SqlOutbox:
                 NotifyOutboxRow.done_at.is_(None),
                 NotifyOutboxRow.due_at <= now,
                 or_(NotifyOutboxRow.claimed_until.is_(None), NotifyOutboxRow.claimed_until <= now),
+                _first_of_its_incident(),
             )
             .order_by(NotifyOutboxRow.id)
             .limit(limit)
@@ -75,6 +94,7 @@ class SqlOutbox:
                     NotifyOutboxRow.id == entry_id,
                     NotifyOutboxRow.done_at.is_(None),
                     or_(NotifyOutboxRow.claimed_until.is_(None), NotifyOutboxRow.claimed_until <= now),
+                    _first_of_its_incident(),  # checked again: another sender may have claimed an older one since
                 )
                 .values(
                     claimed_by=owner[:200],
@@ -126,7 +146,9 @@ class SqlOutbox:
         harmless)."""
         row = NotifyOutboxRow
         now = self.clock()
-        free = or_(row.claimed_until.is_(None), row.claimed_until <= now)
+        # an entry behind an older one of its incident is not free: it waits for that one (whose claim expiry
+        # or due time is counted), instead of waking the sender every SHORTEST_WAIT meanwhile
+        free = and_(or_(row.claimed_until.is_(None), row.claimed_until <= now), _first_of_its_incident())
         query = select(
             func.count(),
             type_coerce(func.min(case((free, row.due_at))), UtcDateTime()),

@@ -111,7 +111,7 @@ def test_promql_follows_the_documented_reduction_per_kind() -> None:
     )
     assert expression(table.by_id("service-unreachable").condition) == 'absent(tfreview_build_info{role="serve"})'
     assert expression(table.by_id("watchdog-heartbeat-stale").condition) == (
-        "time() - max(tfreview_watchdog_heartbeat_timestamp_seconds) > 180"
+        "time() - max(tfreview_watchdog_heartbeat_timestamp_seconds > 0) > 180"
     )
     assert expression(table.by_id("queue-backlog").condition) == 'sum(tfreview_queue_jobs{state="queued"}) > 500'
     assert [duration(s) for s in (90, 300, 3600, 86400, 259200)] == ["90s", "5m", "1h", "1d", "3d"]

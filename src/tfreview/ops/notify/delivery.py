@@ -36,11 +36,19 @@ class Outcome:
     ok: bool
     attempts: int
     error: str | None = None  # one scrubbed line, never a URL or a key
+    retriable: bool = False  # failed on something that may pass later (5xx, 429, a timeout): worth a later turn
+    retry_after: float | None = None  # the server's last Retry-After: a later turn waits at least that long
+    waited: float = 0.0  # seconds slept between attempts
 
 
-def deliver(send: Callable[[], None], policy: RetryPolicy, *, sleep: Sleep = time.sleep) -> Outcome:
-    """Call `send` until it succeeds, fails permanently or runs out of attempts; never raises NotifyFailure."""
+def deliver(
+    send: Callable[[], None], policy: RetryPolicy, *, sleep: Sleep = time.sleep, wait_budget: float | None = None
+) -> Outcome:
+    """Call `send` until it succeeds, fails permanently or runs out of attempts; never raises NotifyFailure.
+    With `wait_budget` (an outbox turn: its claim must not expire under it, ADR 0639), a wait between attempts that
+    would take the seconds slept past it ends the call instead: retriable, the wait as its `retry_after`."""
     attempt = 0
+    waited = 0.0
     while True:
         attempt += 1
         try:
@@ -48,9 +56,17 @@ def deliver(send: Callable[[], None], policy: RetryPolicy, *, sleep: Sleep = tim
         except NotifyFailure as failure:
             reason = scrub_text(failure.reason.splitlines()[0] if failure.reason else "failed")
             if not failure.retriable or attempt >= policy.attempts:
-                return Outcome(False, attempt, reason)
+                return Outcome(
+                    False, attempt, reason, retriable=failure.retriable, retry_after=failure.retry_after, waited=waited
+                )
             if failure.retry_after is not None and failure.retry_after > policy.max_retry_after_seconds:
-                return Outcome(False, attempt, f"{reason} (Retry-After {failure.retry_after:g} s is too long)")
-            sleep(policy.wait(attempt, failure.retry_after))
+                too_long = f"{reason} (Retry-After {failure.retry_after:g} s is too long)"
+                return Outcome(False, attempt, too_long, retriable=True, retry_after=failure.retry_after, waited=waited)
+            wait = policy.wait(attempt, failure.retry_after)
+            if wait_budget is not None and waited + wait > wait_budget:
+                later = f"{reason} (next try in {wait:g} s, in a later turn)"
+                return Outcome(False, attempt, later, retriable=True, retry_after=wait, waited=waited)
+            sleep(wait)
+            waited += wait
             continue
-        return Outcome(True, attempt)
+        return Outcome(True, attempt, waited=waited)

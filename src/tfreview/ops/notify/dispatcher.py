@@ -32,14 +32,31 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from tfreview.ops.incidents import EventKind, Incident, Incidents
+from tfreview.ops.incidents import EventKind, Incident, IncidentEvent, Incidents
 from tfreview.ops.notify.delivery import Outcome, RetryPolicy, Sleep, deliver
 from tfreview.ops.notify.message import Notification, Notifier, NotifyEvent, notification_for
-from tfreview.ops.notify.outbox import NotifyOutbox, OutboxEntry, OutboxRetention, Swept, dead_owner, process_alive
+from tfreview.ops.notify.outbox import (
+    CLAIM_SECONDS,
+    NotifyOutbox,
+    OutboxEntry,
+    OutboxRetention,
+    Swept,
+    dead_owner,
+    process_alive,
+)
 
 logger = logging.getLogger("tfreview.notify")
 
 OutcomeHook = Callable[[str, str, bool], None]  # notifier name, event, ok
+# an outbox entry one of whose notifiers failed on something that passes (5xx, 429, a timeout) after its retries
+# is sent again to that notifier later, not given up (ADR 0639): at most OWED_TURNS turns, OWED_WAIT_SECONDS
+# before the second, doubling to at most OWED_WAIT_CAP_SECONDS (8 turns: about 20 minutes of outage covered)
+OWED_TURNS = 8
+OWED_WAIT_SECONDS = 15.0
+OWED_WAIT_CAP_SECONDS = 300.0
+# the seconds one outbox turn may sleep between attempts, all its notifiers together: well inside its claim
+# (CLAIM_SECONDS, 120), so that no other sender takes the entry while this one still sends it (ADR 0639)
+TURN_WAIT_SECONDS = CLAIM_SECONDS / 4
 POLL_SECONDS = 10.0  # the sender's fallback wake (the entries of other processes); `notify` wakes it at once
 SHORTEST_WAIT = 0.05  # between two turns that left an entry due (one a concurrent sender claimed, say)
 UNREADABLE_WAIT = 1.0  # the store did not answer: try again this soon
@@ -53,6 +70,11 @@ class _Task:
 
 def _ignore(name: str, event: str, ok: bool) -> None:
     return None
+
+
+def owed_wait(turn: int) -> float:
+    """Seconds before an owed entry's next turn, after turn `turn` (1: the first claim)."""
+    return min(OWED_WAIT_CAP_SECONDS, OWED_WAIT_SECONDS * 2.0 ** (turn - 1))
 
 
 class Dispatcher:
@@ -177,8 +199,19 @@ class Dispatcher:
             try:
                 if not outbox.claim(entry.id, self._owner):
                     continue
-                self._send_entry(entry)
-                outbox.done(entry.id)
+                owed = self._send_entry(entry)
+                turn = entry.attempts + 1  # this claim's
+                if owed and turn < OWED_TURNS:
+                    # no sooner than a server's Retry-After asked (one longer than a turn waits ended the turn)
+                    wait = max([owed_wait(turn), *(o.retry_after or 0.0 for o in owed.values())])
+                    names = ", ".join(owed)
+                    outbox.later(entry.id, wait, f"{names} failed (turn {turn} of {OWED_TURNS})")
+                    logger.warning(
+                        "notification %s: %s failed; sending it again in %g s (turn %d of %d)",
+                        entry.id, names, wait, turn, OWED_TURNS,
+                    )  # fmt: skip
+                else:
+                    outbox.done(entry.id)
                 handled += 1
             except Exception as exc:  # the store failed mid-entry: due again shortly, at least once
                 logger.warning("notification %s: not sent yet (%s)", entry.id, type(exc).__name__)
@@ -236,28 +269,39 @@ class Dispatcher:
                 logger.info("notification %s: its sender %s is gone; sending it again", entry_id, owner)
 
     def _drain_outbox(self, outbox: NotifyOutbox, deadline: float) -> bool:
+        """Send what is due now, and wait for what a sender is sending; True once nothing is pending. Returns False
+        as soon as what remains is neither due soon nor being sent (owed for a later turn, ADR 0639, or behind such
+        an entry of its incident): `tfreview incidents ack` during a notifier's outage says "pending" at once
+        instead of waiting out its deadline for a turn minutes away."""
         while True:
             self.pump()
-            if outbox.pending() == 0:
+            held = outbox.claimed_by_others("")  # by any sender; read first: one that finishes meanwhile is seen below
+            ahead = outbox.seconds_to_next()
+            if ahead is None:
                 return True
             if time.monotonic() > deadline:
                 return False
+            if ahead > OWED_WAIT_SECONDS / 2 and not held:
+                return False
             time.sleep(0.01)
 
-    def _send_entry(self, entry: OutboxEntry) -> None:
+    def _send_entry(self, entry: OutboxEntry) -> dict[str, Outcome]:
+        """Send the entry to each notifier it goes to that has no final outcome for it yet; the outcomes of those that
+        failed on something that may pass later (owed another turn), by notifier."""
         incident = self._incidents.get(entry.incident_id)
         if incident is None:  # deleted meanwhile: nothing to tell
-            return
+            return {}
         then = replace(incident, level=entry.level, channels=entry.channels)
         notification = notification_for(then, entry.event, public_url=self._public_url, details=entry.details)
-        if entry.attempts:  # an earlier claim of this entry did not finish: what it sent may have arrived
-            notification = replace(notification, repeat=True)
-        events = self._incidents.events(entry.incident_id)
-        handled = {
-            e.detail.get("notifier")
-            for e in events
-            if e.kind in (EventKind.NOTIFIED, EventKind.NOTIFY_FAILED) and e.detail.get("outbox") == entry.id
-        }
+        latest: dict[object, IncidentEvent] = {}  # notifier → its last outcome for this entry
+        for e in self._incidents.events(entry.incident_id):
+            if e.kind in (EventKind.NOTIFIED, EventKind.NOTIFY_FAILED) and e.detail.get("outbox") == entry.id:
+                latest[e.detail.get("notifier")] = e
+        owed_before = {name for name, e in latest.items() if e.kind is EventKind.NOTIFY_FAILED and e.detail.get("owed")}
+        handled = set(latest) - owed_before
+        if owed_before and entry.event is NotifyEvent.TRIGGER and not incident.active:
+            logger.info("notification %s: its incident is resolved; the page it owed is not sent", entry.id)
+            return {}
         if entry.event is NotifyEvent.TRIGGER:
             chosen = self.targets(entry.channels, entry.level)
             if not chosen and entry.channels and "none" not in handled:
@@ -270,9 +314,20 @@ class Dispatcher:
                 logger.warning("incident %s: %s", entry.incident_id, error)
         else:
             chosen = self._triggered(entry.incident_id)
+        owed: dict[str, Outcome] = {}
+        budget = TURN_WAIT_SECONDS
         for notifier in chosen:
-            if notifier.name not in handled:  # its outcome is recorded: a previous sender got that far
-                self._send(_Task(notifier, notification), outbox_id=entry.id)
+            if notifier.name in handled:  # its outcome is recorded: a previous sender got that far
+                continue
+            # an earlier claim that recorded nothing for this notifier may have sent it (ADR 0260); one that recorded
+            # a failure did not get it through
+            repeat = entry.attempts > 0 and notifier.name not in owed_before
+            task = _Task(notifier, replace(notification, repeat=repeat))
+            outcome = self._send(task, outbox_id=entry.id, wait_budget=max(0.0, budget))
+            budget -= outcome.waited
+            if not outcome.ok and outcome.retriable:
+                owed[notifier.name] = outcome
+        return owed
 
     def _triggered(self, incident_id: int) -> list[Notifier]:
         try:
@@ -310,10 +365,11 @@ class Dispatcher:
             finally:
                 self._queue.task_done()
 
-    def _send(self, task: _Task, *, outbox_id: int | None = None) -> None:
+    def _send(self, task: _Task, *, outbox_id: int | None = None, wait_budget: float | None = None) -> Outcome:
         notification = task.notification
         try:
-            outcome = deliver(lambda: task.notifier.send(notification), self._policy, sleep=self._sleep)
+            send = lambda: task.notifier.send(notification)  # noqa: E731  # one call, named for the line below
+            outcome = deliver(send, self._policy, sleep=self._sleep, wait_budget=wait_budget)
         except Exception as exc:  # an adapter bug must not kill the notifier thread
             outcome = Outcome(False, 1, f"{task.notifier.name}: internal error {type(exc).__name__}")
         detail: dict[str, Any] = {
@@ -324,6 +380,8 @@ class Dispatcher:
         }
         if outbox_id is not None:
             detail["outbox"] = outbox_id
+            if not outcome.ok and outcome.retriable:
+                detail["owed"] = True  # the outbox sends it again later (ADR 0639)
         if outcome.ok:
             logger.info(
                 "incident %s: %s %s sent (%d attempt(s))",
@@ -344,6 +402,7 @@ class Dispatcher:
             )
             self._record(notification.incident_id, EventKind.NOTIFY_FAILED, {**detail, "error": outcome.error})
         self._on_outcome(task.notifier.name, notification.event.value, outcome.ok)
+        return outcome
 
     def _record(self, incident_id: int, kind: EventKind, detail: dict[str, Any]) -> None:
         try:

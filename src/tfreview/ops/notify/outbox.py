@@ -42,11 +42,13 @@ class OutboxEntry:
 
 class NotifyOutbox(Protocol):
     def due(self, limit: int = 50) -> list[OutboxEntry]:
-        """Entries not done, not claimed by a live sender and due, oldest first."""
+        """Entries not done, not claimed by a live sender and due, oldest first; none behind an older entry of its
+        incident that is not done (an incident's notifications go out in order, across senders: ADR 0637)."""
         ...
 
     def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:
-        """Take the entry for `seconds`; False when another sender holds it or it is done."""
+        """Take the entry for `seconds`; False when another sender holds it, it is done, or an older entry of its
+        incident is not done yet."""
         ...
 
     def done(self, entry_id: int) -> None: ...
