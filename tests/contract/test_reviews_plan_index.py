@@ -43,7 +43,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        database = Database(make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(False))
+        database = Database(
+            make_url(server).set(drivername="postgresql+psycopg", database=name).render_as_string(False)
+        )
         try:
             upgrade_database(database, BEFORE)
             yield database
@@ -81,7 +83,9 @@ def _indexes(database: Database) -> set[str]:
 
 def _plan_reviews(database: Database, plan_id: str) -> int:
     with database.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(ReviewRow).where(ReviewRow.plan_id == plan_id)).scalar_one()
+        return conn.execute(
+            select(func.count()).select_from(ReviewRow).where(ReviewRow.plan_id == plan_id)
+        ).scalar_one()
 
 
 def _plan(database: Database) -> str:

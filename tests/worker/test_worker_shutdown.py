@@ -37,7 +37,9 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def start_worker(url: str, log: Path, *, shutdown_seconds: float, slow_seconds: float | None) -> subprocess.Popen[bytes]:
+def start_worker(
+    url: str, log: Path, *, shutdown_seconds: float, slow_seconds: float | None
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "TFREVIEW_DATABASE__URL": url,
@@ -89,11 +91,14 @@ def test_sigterm_mid_review_within_the_deadline_finishes_it_and_exits_0(tmp_path
         process.send_signal(signal.SIGTERM)
         assert process.wait(90) == 0
         review = services.reviews.get(review_id)
-        assert review is not None and review.status is ReviewStatus.COMPLETED  # finished, not released
+        assert review is not None
+        assert review.status is ReviewStatus.COMPLETED  # finished, not released
         jobs = {job.kind: job for job in services.queue.list(limit=10).items}
-        assert jobs["review"].state is JobState.SUCCEEDED and jobs["review"].attempts == 1
+        assert jobs["review"].state is JobState.SUCCEEDED
+        assert jobs["review"].attempts == 1
         assert jobs["publish"].state is JobState.QUEUED  # enqueued by the review; the next worker publishes it
-        assert b"released" not in log.read_bytes() and b"ERROR" not in log.read_bytes()
+        assert b"released" not in log.read_bytes()
+        assert b"ERROR" not in log.read_bytes()
     finally:
         if process.poll() is None:
             process.kill()
@@ -119,9 +124,11 @@ def test_a_review_outliving_the_deadline_is_released_exit_3_and_another_worker_c
         )
         (job,) = [job for job in services.queue.list(limit=10).items if job.kind == "review"]
         assert job.state is JobState.QUEUED  # released: runnable now, not held under a lease for 600 s
-        assert job.attempt_token is None and job.attempts == 0  # the released attempt is not counted
+        assert job.attempt_token is None
+        assert job.attempts == 0  # the released attempt is not counted
         review = services.reviews.get(review_id)
-        assert review is not None and review.status is ReviewStatus.QUEUED
+        assert review is not None
+        assert review.status is ReviewStatus.QUEUED
 
         processes.append(start_worker(url, logs[1], shutdown_seconds=25, slow_seconds=None))
         wait_for(lambda: completed(services, review_id), 60, "another worker to complete the released review")
@@ -129,7 +136,8 @@ def test_a_review_outliving_the_deadline_is_released_exit_3_and_another_worker_c
         assert processes[1].wait(60) == 0
         assert published(logs) == Counter({review_id: 1})  # not lost, not done twice
         (done,) = [job for job in services.queue.list(limit=10).items if job.kind == "review"]
-        assert done.state is JobState.SUCCEEDED and done.attempts == 1
+        assert done.state is JobState.SUCCEEDED
+        assert done.attempts == 1
     finally:
         for process in processes:
             if process.poll() is None:

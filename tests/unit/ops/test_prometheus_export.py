@@ -158,7 +158,6 @@ def _row_text(alert_id: str) -> str:
     return "[[alert]]" + row.split("\n# ---")[0]
 
 
-
 @needs_promtool
 def test_ai_provider_errors_fires_on_a_first_burst_only_when_its_series_start_at_0(exported: Path) -> None:
     """ADR 0634: a provider that fails right after start — 4 errors and 2 successes in its first minute, then

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
 from tfreview.ops.alert_table import load_alert_table, parse_alert_table
 from tfreview.ops.metrics import PrometheusRecorder
 from tfreview.ops.zero_series import READ_OVER_TIME, zero_series
-from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
 from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
 from tfreview.service.spacelift_reconciler import SpaceliftRunReconciler
-from tfreview.store.integrity import AUDITED
 from tfreview.settings import Settings
+from tfreview.store.integrity import AUDITED
 from tfreview.wiring.ops import ALERTED_AUDIT_TABLES, ALERTED_RECONCILERS, alerted_label_values
 
 

@@ -2,11 +2,11 @@
 any listing of a plan's reviews read the whole table without it.
 
 PostgreSQL: `tfreview db upgrade` runs every migration in ONE transaction under an advisory lock (ADR 0375), where
-`CREATE INDEX CONCURRENTLY` cannot run (PostgreSQL refuses it inside a transaction block, and the runner's own
+`CREATE INDEX CONCURRENTLY` cannot run (PostgreSQL refuses it in a transaction block, and the runner's own
 transaction would be one it waits for). The migration builds the index with `IF NOT EXISTS`, so an operator with a
 large `reviews` table builds it online first — `CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_reviews_plan_id ON
-reviews (plan_id)` (docs/howto/run-the-service.md) — and the upgrade then finds it and only records the revision. Without
-that step the build holds a SHARE lock on `reviews` (reads go on; review writes wait) for as long as it takes.
+reviews (plan_id)` (docs/howto/run-the-service.md) — and the upgrade then finds it and only records the revision.
+Without that step the build holds a SHARE lock on `reviews` (reads go on; review writes wait) while it runs.
 
 Revision ID: 0027_reviews_plan_id_index
 Revises: 0026_ai_token_holds
