@@ -1,4 +1,4 @@
-"""DynamoDB items the queue signals read per request on Lambda: the every-tenant review index (before, ADR 0639) or
+"""DynamoDB items the queue signals read per request on Lambda: the every-tenant review index (before, ADR 0633) or
 the open reviews' sparse index (after). moto on loopback; counts, not timings.
 
     .venv/bin/python benchmarks/open_reviews_reads.py --finished 1000 --open 5

@@ -1,5 +1,5 @@
 """On Lambda (DynamoDB), a tenant's listing reads that tenant's index, and the request path no every-tenant one
-(ADR 0639).
+(ADR 0633).
 
 Session 17 saw a tenant's review listing read the every-tenant review index (`g3`, `REV`). From outside, through
 the Lambda handler on moto's DynamoDB: the listing itself queried the tenant's `g1` key, but the door's queue

@@ -94,7 +94,7 @@ def test_unknown_values_land_in_the_mask_and_rules_stay_silent() -> None:
     assert after(logs, "kms_key_id") is UNKNOWN  # a data source
     assert after(logs, "name") == "/app/0"  # count.index of the instance
     write = changes["aws_iam_policy.write_logs"]
-    policy = after(write, "policy")  # jsonencode of an object holding an unknown ARN: partly known (ADR 0637)
+    policy = after(write, "policy")  # jsonencode of an object holding an unknown ARN: partly known (ADR 0635)
     assert isinstance(policy, PartlyKnownJson)
     assert unknown_paths(policy.document) == [("Statement", "0", "Resource")]
     assert '"Resource":"(known after apply)"' in policy

@@ -1,4 +1,4 @@
-"""An IAM policy with an element known only after apply (ADR 0637): what is known is judged, and the coverage names
+"""An IAM policy with an element known only after apply (ADR 0635): what is known is judged, and the coverage names
 what was not. Before, `jsonencode({...})` holding one unknown value was unknown as a whole in HCL mode, so a
 `"Action": "iam:PassRole", "Resource": "*"` statement beside a `Resource = aws_s3_bucket.data.arn` one was never
 judged, and neither mode said anything: "reviewed 2 of 2 resources" and no finding on the policy."""

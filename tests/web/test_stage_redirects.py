@@ -1,4 +1,4 @@
-"""The dashboard's redirects keep an API Gateway named stage's prefix (ADR 0638).
+"""The dashboard's redirects keep an API Gateway named stage's prefix (ADR 0600, amended).
 
 The Lambda adapter takes a named stage's `/<stage>` off the path the app routes on and hands it as the ASGI root
 path (ADR 0600). The dashboard's redirects were written from the root: through

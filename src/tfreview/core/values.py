@@ -37,7 +37,7 @@ UNKNOWN_TEXT: Final = "(known after apply)"  # where a value known only after ap
 
 
 class PartlyKnownJson(str):
-    """`jsonencode` of an object some of whose values are known only after apply (HCL mode, ADR 0637): the text
+    """`jsonencode` of an object some of whose values are known only after apply (HCL mode, ADR 0635): the text
     Terraform would write with UNKNOWN_TEXT where those values go, and `document`, the object itself with UNKNOWN
     there. A reader of policies judges `document` element by element (an unknown element matches nothing); any
     other reader sees a string, as for any JSON text."""

@@ -121,7 +121,7 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
             change = replace(change, actions=("forget",))
         changes.append(change)
     notes.extend(_uncombined(changes))
-    notes.extend(policy_notes(changes))  # what of a policy is known only after apply (ADR 0637)
+    notes.extend(policy_notes(changes))  # what of a policy is known only after apply (ADR 0635)
     coverage = Coverage(files_parsed=tuple(head.files_parsed), files_skipped=tuple(skipped), notes=tuple(notes))
     return ChangeSet(
         changes=changes,

@@ -37,7 +37,7 @@ def attempt(name: str, args: list[Any]) -> Any:
         if any(arg is UNKNOWN for arg in args) or (name == "lookup" and len(args) > 1 and contains_unknown(args[1])):
             return UNKNOWN
     elif name == "jsonencode" and len(args) == 1 and isinstance(args[0], Mapping) and contains_unknown(args[0]):
-        return _partly_known(args[0])  # an object written out, some values known after apply (ADR 0637)
+        return _partly_known(args[0])  # an object written out, some values known after apply (ADR 0635)
     elif any(contains_unknown(arg) for arg in args):
         return UNKNOWN
     try:
@@ -152,7 +152,7 @@ def jsonencode(value: Any) -> str:
 
 def _partly_known(document: Mapping[str, Any]) -> PartlyKnownJson:
     """`jsonencode` of an object holding values known only after apply: the text with UNKNOWN_TEXT in their place,
-    the object kept beside it (a policy's known statements and elements are judged, ADR 0637)."""
+    the object kept beside it (a policy's known statements and elements are judged, ADR 0635)."""
     return partly_known_json(document, jsonencode(_placeholders(document)))
 
 

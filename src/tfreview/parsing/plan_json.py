@@ -192,7 +192,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         *section_notes(document),
         *unknown_action_notes(_unknown_actions(changes), "resource_changes"),
         *unknown_action_notes(_unknown_actions(drift), "resource_drift"),
-        *policy_notes(changes),  # a policy known only after apply is not judged: said (ADR 0637)
+        *policy_notes(changes),  # a policy known only after apply is not judged: said (ADR 0635)
     )
     if notes:
         change_set = change_set.with_notes(notes)

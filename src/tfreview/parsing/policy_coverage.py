@@ -1,4 +1,4 @@
-"""What the coverage says of policy documents not known at plan time (ADR 0637).
+"""What the coverage says of policy documents not known at plan time (ADR 0635).
 
 A policy written with a value known only after apply (`Resource = aws_s3_bucket.data.arn`) cannot be judged where
 that value goes. A plan carries the whole document as one string, unknown as a whole: nothing of it is judged. An

@@ -111,7 +111,7 @@ def build_aws_services(
     )
     deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
 
-    open_reviews = DynamoReviewStore(stores.reviews.table, clock=now, open_index=True)  # g2, not g3 (ADR 0639)
+    open_reviews = DynamoReviewStore(stores.reviews.table, clock=now, open_index=True)  # g2, not g3 (ADR 0633)
 
     def signals() -> QueueSignals:
         return memory_queue_signals(stores.queue, open_reviews, now(), deadline)

@@ -4,7 +4,7 @@ A plan carries a policy as a JSON string (`policy`, `assume_role_policy`, `inlin
 HCL carries it as `jsonencode({...})`, which the HCL reader turns into the same JSON string. A
 document whose text is unknown at plan time, or is not JSON, yields no statements; one written in HCL with some
 values known only after apply (`Resource = aws_s3_bucket.x.arn`) yields its statements with those elements
-matching nothing (a `PartlyKnownJson`), and the coverage names them (ADR 0637).
+matching nothing (a `PartlyKnownJson`), and the coverage names them (ADR 0635).
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def parse_document(text: Any) -> Mapping[str, Any] | None:
     """The document as an object, or None if unknown, absent or not JSON."""
     if text is UNKNOWN or text is None:
         return None
-    if isinstance(text, PartlyKnownJson):  # HCL: some values known after apply; each matches nothing (ADR 0637)
+    if isinstance(text, PartlyKnownJson):  # HCL: some values known after apply; each matches nothing (ADR 0635)
         return text.document
     if isinstance(text, Mapping):
         return text

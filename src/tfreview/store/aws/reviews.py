@@ -1,7 +1,7 @@
 """Stored reviews in DynamoDB: one item per review (the report inline or in chunks), listed newest first
 through g1 (a tenant's) and g3 (every tenant's) with keyset paging on (created_at, id); g2 holds the open reviews
 only (`REV#S#queued`, `REV#S#in_progress`: a sparse index, the key removed when the review finishes), what the queue
-signals read on every request instead of the every-tenant index (ADR 0639)."""
+signals read on every request instead of the every-tenant index (ADR 0633)."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ class DynamoReviewStore:
     def __init__(self, table: Table, *, clock: Clock = utcnow, open_index: bool = False) -> None:
         """`open_index`: an every-tenant listing of one open status reads the open reviews' index (g2) instead of
         the every-tenant one — for the queue signals, which count; not for the sweeps, which must also see the
-        open reviews written before that index was (ADR 0639)."""
+        open reviews written before that index was (ADR 0633)."""
         self.table = table
         self.clock = clock
         self.open_index = open_index
