@@ -113,7 +113,7 @@ class ServerSettings(BaseModel):
     public_url: str = "http://127.0.0.1:8080"  # how others reach the service (links in comments)
     max_header_bytes: int = Field(default=32 * 1024, ge=4096)  # request line + headers; larger heads: 431
     max_header_count: int = Field(default=100, ge=20)  # header fields per request; more: 431
-    # below the platform's grace period (Kubernetes and ECS: 30 s), so the process is not SIGKILLed first, silently
+    # serve and worker: below the platform's grace period (Kubernetes, ECS: 30 s): not SIGKILLed first, silently
     shutdown_seconds: float = Field(default=25.0, ge=1.0, le=3600.0)  # SIGTERM to exit at most; past it: exit 3
 
     @field_validator("public_url")

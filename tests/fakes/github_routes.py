@@ -77,12 +77,14 @@ class _Context:
     def reply(self, status: int, document: Any, headers: Mapping[str, str] | None = None) -> Result:
         return status, document, dict(headers or {}), None
 
-    def refuse(self, status: int, message: str, errors: list[Any] | None = None) -> Exception:
+    def refuse(
+        self, status: int, message: str, errors: list[Any] | None = None, headers: dict[str, str] | None = None
+    ) -> Exception:
         from tests.fakes.github import _Reply
 
         if status == 422:
-            return _Reply(422, docs.validation_error(message, errors))
-        return _Reply(status, docs.basic_error(message, status))
+            return _Reply(422, docs.validation_error(message, errors), headers)
+        return _Reply(status, docs.basic_error(message, status), headers)
 
     def repo(self, name: str) -> Any:
         """The repository, when the caller's installation (or a personal token) can see it; else 404."""
@@ -105,8 +107,9 @@ class _Context:
             return  # a personal token: its owner's rights
         granted = self.fake._installations[installation_id].permissions.get(permission)
         order = {"read": 1, "write": 2, "admin": 3}
-        if order.get(granted or "", 0) < order[level]:
-            raise self.refuse(403, "Resource not accessible by integration")
+        if order.get(granted or "", 0) < order[level]:  # GitHub names what the request needs in a header
+            accepted = {"X-Accepted-GitHub-Permissions": f"{permission}={level}"}
+            raise self.refuse(403, "Resource not accessible by integration", headers=accepted)
 
     def author(self) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """Who a write is attributed to: the App's bot (with performed_via_github_app) or the token's user."""

@@ -63,3 +63,17 @@ def test_serve_shows_the_alerted_series_at_zero_before_any_failure(tmp_path: Pat
     assert [series for series in wanted if series not in before] == []  # at 0 unless something happened already
     assert forged.status == 401
     assert after['tfreview_webhook_signature_failures_total{source="github"}'] == 1.0
+
+
+def test_serve_with_a_model_provider_shows_its_error_series_at_zero(tmp_path: Path) -> None:
+    """`ai-provider-errors` reads `tfreview_advisor_calls_total{outcome=~"error|timeout"}` per `provider/model`:
+    before, those series appeared at the first failure, already at 1, so the burst that began an outage was not a
+    rate at all. Now each configured provider's error and timeout series is at 0 from start (ADR 0634)."""
+    providers = '[{"provider": "openai", "model": "gpt-canary", "base_url": "http://127.0.0.1:9/v1"}]'
+    env = child_env(
+        TFREVIEW_METRICS__TOKEN=TOKEN, TFREVIEW_ADVISOR__NAME="openai", TFREVIEW_ADVISOR__PROVIDERS=providers
+    )
+    with serving(tmp_path / "data", env=env) as served:
+        before = _metrics(served)
+    for outcome in ("error", "timeout"):
+        assert before.get(f'tfreview_advisor_calls_total{{outcome="{outcome}",provider="openai/gpt-canary"}}') == 0.0

@@ -68,6 +68,17 @@ def build_advisor(
     )
 
 
+def provider_keys(settings_like: Any = None) -> tuple[str, ...]:
+    """The `provider` label of `tfreview_advisor_calls_total` for every model the configured advisor may call
+    (`provider/model`, as `chain.breaker_key` names it), in order; none for the builtin reviewer. Built from the
+    settings alone (no client, no secret read): the series the `ai-provider-errors` alert reads start at 0 with
+    them (ADR 0634)."""
+    settings = advisor_settings(settings_like)
+    if settings.name.strip().lower() == "builtin":
+        return ()
+    return tuple(dict.fromkeys(f"{spec.provider}/{spec.model}" for spec in settings.providers))
+
+
 def build_client(spec: ProviderSettings) -> ModelClient:
     """One adapter for one configured model (imported lazily)."""
     from tfreview.plumbing.secret_references import SecretSource

@@ -104,6 +104,16 @@ class AuthError(TfreviewError):
         super().__init__(message)
 
 
+class PermissionMissing(AuthError):
+    """An upstream refused a request its credential is not allowed to make — GitHub's 403 "Resource not accessible
+    by integration": the App lacks a permission. Retrying cannot help until an operator grants it: permanent (ADR
+    0636). `permission`: what the upstream says the request needs (`checks=write`), when it says."""
+
+    def __init__(self, message: str, *, permission: str | None = None) -> None:
+        self.permission = permission
+        super().__init__(message, status=403, reason="forbidden")
+
+
 class NotFound(TfreviewError):
     """The object does not exist — or belongs to another tenant (the same answer: 404)."""
 

@@ -78,11 +78,16 @@ def review(
             unchecked.add(c)
             continue
         kind = c.kind
-        if c.before is not None and kind is not ChangeKind.CREATE:
+        # a deposed object (the old object of an unfinished create-before-destroy replace) is not a before side of
+        # its address: the replace that made it already resolved what it had, and the current object is that
+        # address's before; its delete is judged by the change rules (TFR-CHG-001) alone (ADR 0635)
+        if c.before is not None and kind is not ChangeKind.CREATE and c.deposed is None:
             before_side.append(_resource(c, "before"))
         if c.after is not None and kind is not ChangeKind.DELETE:
             after_side.append(_resource(c, "after"))
-    by_address = {c.address: c for c in managed}
+    by_address = {c.address: c for c in managed if c.deposed is None}  # an address is its current object's
+    for c in managed if len(by_address) < len(managed) else ():
+        by_address.setdefault(c.address, c)  # a deposed object alone at its address
 
     after_hits, before_hits, may_fail = _state_hits(
         state_rules, after_side, before_side, by_address, diagnostics, change_set.source == "hcl", unchecked
@@ -187,17 +192,21 @@ def _cover(coverage: Coverage, change_set: ChangeSet, managed: list[ResourceChan
     for c in compress(managed, map(pseudo_types.__contains__, map(_TYPE, managed))) if pseudo_types else ():
         if is_provider_configuration(c) or is_module_call(c):
             by_type[c.type] -= 1
-    configurations = len(managed) - by_type.total()  # pseudo resources are all `managed`
+    deposed = list(compress(managed, map(_DEPOSED, managed)))  # an old object of a resource, not one more (0635)
+    for c in deposed:
+        by_type[c.type] -= 1
+    configurations = len(managed) - len(deposed) - by_type.total()  # pseudo resources are all `managed`
     return replace(
         coverage,
-        resources_total=len(change_set.changes) - configurations,
-        resources_reviewed=len(managed) - configurations,
+        resources_total=len(change_set.changes) - configurations - len(deposed),
+        resources_reviewed=len(managed) - configurations - len(deposed),
         resources_covered=sum(count for t, count in by_type.items() if t in checked),
         uncovered_types=tuple(sorted(t for t, count in by_type.items() if count and t not in checked)),
     )
 
 
 _TYPE = attrgetter("type")
+_DEPOSED = attrgetter("deposed")
 _resource = resource_of  # a change as a Resource on one side (core/rules.py)
 
 

@@ -33,6 +33,35 @@ class _Unknown:
 UNKNOWN: Final = _Unknown()
 
 
+UNKNOWN_TEXT: Final = "(known after apply)"  # where a value known only after apply stands in a partly known text
+
+
+class PartlyKnownJson(str):
+    """`jsonencode` of an object some of whose values are known only after apply (HCL mode, ADR 0635): the text
+    Terraform would write with UNKNOWN_TEXT where those values go, and `document`, the object itself with UNKNOWN
+    there. A reader of policies judges `document` element by element (an unknown element matches nothing); any
+    other reader sees a string, as for any JSON text."""
+
+    document: Mapping[str, Any]
+
+
+def partly_known_json(document: Mapping[str, Any], text: str) -> PartlyKnownJson:
+    found = PartlyKnownJson(text)
+    found.document = document
+    return found
+
+
+def unknown_paths(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Where UNKNOWN stands inside `value` (a JSON-shaped value): each place as its keys and list positions."""
+    if value is UNKNOWN:
+        return [prefix]
+    if isinstance(value, Mapping):
+        return [path for key, child in value.items() for path in unknown_paths(child, (*prefix, str(key)))]
+    if isinstance(value, list):
+        return [path for index, child in enumerate(value) for path in unknown_paths(child, (*prefix, str(index)))]
+    return []
+
+
 def is_unknown(value: object) -> bool:
     return value is UNKNOWN
 

@@ -22,6 +22,7 @@ from tfreview.core.sensitive_attributes import merged_mask, source_mask
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
 from tfreview.parsing.hcl_refactoring import is_forgotten, moved_to
+from tfreview.parsing.policy_coverage import policy_notes
 from tfreview.parsing.source_tree import (
     DirectoryReader,
     MappingReader,
@@ -120,6 +121,7 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
             change = replace(change, actions=("forget",))
         changes.append(change)
     notes.extend(_uncombined(changes))
+    notes.extend(policy_notes(changes))  # what of a policy is known only after apply (ADR 0635)
     coverage = Coverage(files_parsed=tuple(head.files_parsed), files_skipped=tuple(skipped), notes=tuple(notes))
     return ChangeSet(
         changes=changes,

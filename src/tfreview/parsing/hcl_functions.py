@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.core.values import UNKNOWN, UNKNOWN_TEXT, PartlyKnownJson, contains_unknown, partly_known_json
 
 
 class FunctionError(Exception):
@@ -36,6 +36,8 @@ def attempt(name: str, args: list[Any]) -> Any:
         # known collections with unknown elements: the result holds the same unknowns where they land
         if any(arg is UNKNOWN for arg in args) or (name == "lookup" and len(args) > 1 and contains_unknown(args[1])):
             return UNKNOWN
+    elif name == "jsonencode" and len(args) == 1 and isinstance(args[0], Mapping) and contains_unknown(args[0]):
+        return _partly_known(args[0])  # an object written out, some values known after apply (ADR 0635)
     elif any(contains_unknown(arg) for arg in args):
         return UNKNOWN
     try:
@@ -146,6 +148,22 @@ def jsonencode(value: Any) -> str:
         _numbers(_bounded(value)), separators=(",", ":"), sort_keys=True, ensure_ascii=False, allow_nan=False
     )
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _partly_known(document: Mapping[str, Any]) -> PartlyKnownJson:
+    """`jsonencode` of an object holding values known only after apply: the text with UNKNOWN_TEXT in their place,
+    the object kept beside it (a policy's known statements and elements are judged, ADR 0635)."""
+    return partly_known_json(document, jsonencode(_placeholders(document)))
+
+
+def _placeholders(value: Any) -> Any:
+    if value is UNKNOWN:
+        return UNKNOWN_TEXT
+    if isinstance(value, Mapping):
+        return {k: _placeholders(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_placeholders(v) for v in value]
+    return value
 
 
 def _numbers(value: Any) -> Any:

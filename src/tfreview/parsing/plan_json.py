@@ -23,6 +23,7 @@ from tfreview.parsing.plan_configuration import add_state_dependencies, read_con
 from tfreview.parsing.plan_look_alikes import UI_STREAM, is_ui_message, more_than_one_document
 from tfreview.parsing.plan_numbers import read_exact
 from tfreview.parsing.plan_sections import KNOWN_ACTIONS, errored_plan_problem, section_notes, unknown_action_notes
+from tfreview.parsing.policy_coverage import policy_notes
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _KNOWN_MAJORS = ("0", "1")
@@ -191,6 +192,7 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         *section_notes(document),
         *unknown_action_notes(_unknown_actions(changes), "resource_changes"),
         *unknown_action_notes(_unknown_actions(drift), "resource_drift"),
+        *policy_notes(changes),  # a policy known only after apply is not judged: said (ADR 0635)
     )
     if notes:
         change_set = change_set.with_notes(notes)

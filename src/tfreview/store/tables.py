@@ -144,6 +144,7 @@ class ReviewRow(Base):
         Index(None, "tenant_id", "created_at", "id"),
         Index(None, "created_at", "id"),
         Index(None, "status", "deadline_at"),
+        Index(None, "plan_id"),  # a plan's reviews (migration 0027, ADR 0633)
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -301,7 +301,7 @@ def build_prometheus(settings: Settings) -> PrometheusRecorder | None:
     from tfreview.wiring.ops import alerted_label_values
 
     recorder = PrometheusRecorder()
-    recorder.start_at_zero(zero_series(load_alert_table(), alerted_label_values()).series)  # ADR 0614
+    recorder.start_at_zero(zero_series(load_alert_table(), alerted_label_values(settings)).series)  # ADR 0614, 0634
     return recorder
 
 

@@ -46,6 +46,7 @@ def build_aws_services(
     from tfreview.identity.factory import build_authenticator
     from tfreview.plumbing.http import outbound_client
     from tfreview.store.aws.connection import target_from_urls
+    from tfreview.store.aws.reviews import DynamoReviewStore
     from tfreview.store.aws.stores import aws_stores
     from tfreview.wiring import (
         Closers,
@@ -110,8 +111,10 @@ def build_aws_services(
     )
     deadline = timedelta(seconds=settings.worker.review_deadline_seconds)
 
+    open_reviews = DynamoReviewStore(stores.reviews.table, clock=now, open_index=True)  # g2, not g3 (ADR 0633)
+
     def signals() -> QueueSignals:
-        return memory_queue_signals(stores.queue, stores.reviews, now(), deadline)
+        return memory_queue_signals(stores.queue, open_reviews, now(), deadline)
 
     if emf if emf is not None else bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME")):
         from tfreview.ops.emf import EmfRecorder

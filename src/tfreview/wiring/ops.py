@@ -270,12 +270,16 @@ ALERTED_RECONCILERS = ("github-permissions", "github-deliveries", "github-pull-r
 ALERTED_AUDIT_TABLES = ("deliveries", "reviews", "plans", "jobs", "references", "database")
 
 
-def alerted_label_values() -> dict[str, dict[str, tuple[str, ...]]]:
+def alerted_label_values(settings: Settings | None = None) -> dict[str, dict[str, tuple[str, ...]]]:
     """The values of free-form labels the code records, for `zero_series` (ADR 0614): what the alerts read
-    exists at 0 from start. A value missing here only delays that series' first alert by a scrape."""
+    exists at 0 from start. A value missing here only delays that series' first alert by a scrape. With
+    `settings`, the configured model providers too (`ai-provider-errors`, ADR 0634)."""
+    from tfreview.advisor.factory import provider_keys
     from tfreview.ports.job_types import JobKind
 
+    providers = provider_keys(settings) if settings is not None else ()
     return {
+        **({"tfreview_advisor_calls_total": {"provider": providers}} if providers else {}),
         "tfreview_jobs_total": {"kind": tuple(kind.value for kind in JobKind)},
         "tfreview_reconciler_caught_up_total": {"reconciler": ALERTED_RECONCILERS},
         "tfreview_audit_mismatches_total": {"table": ALERTED_AUDIT_TABLES},

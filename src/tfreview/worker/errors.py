@@ -1,6 +1,8 @@
 """The ONE place a worker decides whether a failure is worth retrying.
 
     permanent   InputError, ConfigError, IntegrityError, NotFound   the job goes dead, the review FAILED with the reason
+                PermissionMissing (an AuthError: a 403 naming a     the same: retrying cannot grant it (ADR 0636)
+                permission the credential lacks)
     retriable   UpstreamError (StoreUnavailable, KeysUnavailable), AttemptTimedOut, TimeoutError, ConnectionError
                                                                    backoff; the review stays queued with the reason
                 AuthError (an upstream refused a fresh credential)  the same, up to max_attempts: a token GitHub has
@@ -26,6 +28,7 @@ from tfreview.core.errors import (
     IntegrityError,
     NotConfigured,
     NotFound,
+    PermissionMissing,
     StoreUnavailable,
     TfreviewError,
     UpstreamError,
@@ -33,7 +36,7 @@ from tfreview.core.errors import (
 from tfreview.core.redact import scrub_text
 
 REASON_MAX = 500
-PERMANENT = (InputError, ConfigError, IntegrityError, NotFound)
+PERMANENT = (InputError, ConfigError, IntegrityError, NotFound, PermissionMissing)
 RETRIABLE = (UpstreamError, AuthError, TimeoutError, ConnectionError)
 
 

@@ -1,18 +1,22 @@
 """How workers run: `tfreview worker` (its own process) and `tfreview serve` (threads inside the server).
 
 `python -m tfreview.worker.process` runs `run_worker_process(Settings())` — what the crash tests start.
-SIGTERM or SIGINT stops claiming; jobs in progress finish (bounded by the job timeout); a job left
-unfinished keeps its lease until it expires and is then claimed again, by this or another worker.
+SIGTERM or SIGINT stops claiming; jobs in progress finish within ONE shutdown deadline, `server.shutdown_seconds`
+(the same setting and the same exit 3 as `serve`, ADR 0613 and 0632): a job still running RELEASE_RESERVE before it is
+released — abandoned, its writes refused, and back in the queue at once for another worker — and the process exits 3
+with one log line; by the deadline itself it exits 3 whatever still waits (a database that does not answer).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
@@ -26,15 +30,20 @@ from tfreview.worker.runner import Worker
 from tfreview.worker.scheduler import start_scheduler
 
 logger = logging.getLogger("tfreview.worker")
+SHUTDOWN_OVERRUN_EXIT = 3  # the shutdown ran past server.shutdown_seconds (EXIT_INTERNAL), as `serve` (ADR 0613)
+RELEASE_RESERVE_SHARE = 0.2  # the last fifth of the deadline releases the jobs still running...
+RELEASE_RESERVE_MAX_SECONDS = 5.0  # ...five seconds at most
+RELEASED = "the worker stopped before the review ended (server.shutdown_seconds): another worker takes it"
 
 
 class EmbeddedThreads(list[threading.Thread]):
-    """The started worker, reaper and scheduler threads; `join(timeout)` waits for all of them within one budget."""
+    """The started worker, reaper and scheduler threads; `join(timeout)` waits for all of them within one budget;
+    `worker` runs the worker threads (its `release_running` gives their jobs back)."""
+
+    worker: Worker | None = None
 
     def join(self, timeout: float | None = None) -> bool:
         """True when every thread stopped in time."""
-        import time
-
         end = None if timeout is None else time.monotonic() + timeout
         for thread in self:
             thread.join(None if end is None else max(0.0, end - time.monotonic()))
@@ -55,6 +64,7 @@ def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedT
         threading.Thread(target=worker.loop, name=f"tfreview-worker-{n}", daemon=True)
         for n in range(max(1, services.settings.worker.concurrency))
     )
+    threads.worker = worker
     threads.append(threading.Thread(target=reaper.run, name="tfreview-reaper", daemon=True))
     for thread in threads:
         thread.start()
@@ -71,13 +81,18 @@ def run_worker_process(
     stop_event: threading.Event | None = None,
     reload_settings: Callable[[], Settings] | None = None,
 ) -> int:
-    """`tfreview worker`: build the services, run workers and the reaper until SIGTERM/SIGINT; exit 0.
-    `reload_settings` builds the settings again for a secret reload (SIGHUP and the interval)."""
+    """`tfreview worker`: build the services, run workers and the reaper until SIGTERM/SIGINT; exit 0, or 3 when
+    the shutdown ran into `server.shutdown_seconds` (see the module docstring). `reload_settings` builds the
+    settings again for a secret reload (SIGHUP and the interval)."""
     from tfreview.wiring import announce_process, build_services
 
     stop = stop_event or threading.Event()
     services = build_services(settings)
     announce_process(services, "worker")
+    seconds = settings.server.shutdown_seconds
+    finished = threading.Event()
+    _exit_at_deadline(stop, finished, seconds)
+    code = 0
     try:
         previous = _stop_on_signals(stop)
         try:
@@ -92,15 +107,60 @@ def run_worker_process(
                 threads.append(watchdog)
             while not stop.wait(1.0):
                 pass
-            logger.info("stopping: finishing the jobs in progress")
-            finished = threads.join(services.settings.worker.review_deadline_seconds)
-            if not finished:
-                logger.warning("stopping with jobs still running; their leases will expire and they run again")
+            logger.info("stopping: finishing the jobs in progress (server.shutdown_seconds: %g s)", seconds)
+            reserve = min(RELEASE_RESERVE_MAX_SECONDS, RELEASE_RESERVE_SHARE * seconds)
+            if not threads.join(seconds - reserve):
+                code = _release(threads, seconds)
         finally:
             _restore_signals(previous)
     finally:
         services.close()
-    return 0
+        finished.set()
+    return code
+
+
+def _release(threads: EmbeddedThreads, seconds: float) -> int:
+    """The jobs still running as the deadline nears go back to the queue (ADR 0632): exit 3, one ERROR line. Their
+    handler threads are left to the process's exit (daemons): what they would still write is refused."""
+    released = threads.worker.release_running(RELEASED) if threads.worker is not None else []
+    logger.error(
+        "worker did not stop within %g s of the stop signal (server.shutdown_seconds): released %s for another "
+        "worker; exit %d",
+        seconds,
+        ("job(s) " + ", ".join(str(job_id) for job_id in released)) if released else "no job (none still held)",
+        SHUTDOWN_OVERRUN_EXIT,
+    )
+    return SHUTDOWN_OVERRUN_EXIT
+
+
+def _exit_at_deadline(stop: threading.Event, finished: threading.Event, seconds: float) -> None:
+    """By the deadline itself the process ends whatever still waits (a release or a close blocked on a database
+    that does not answer, a thread holding the interpreter's exit): one ERROR line, exit 3. Its job keeps its lease
+    and is claimed again once the lease expires; nothing is written twice (every write is fenced by the attempt)."""
+
+    def watch() -> None:
+        stop.wait()
+        time.sleep(seconds)  # a daemon thread: a process that exits first simply does not run the rest
+        if finished.is_set() and threading.main_thread().is_alive():
+            return  # run_worker_process returned and its caller runs on (tests call it in their own process)
+        waiting = sorted(
+            {t.name for t in threading.enumerate() if t.is_alive() and t is not threading.current_thread()}
+        )
+        logger.error(
+            "worker did not stop within %g s of the stop signal (server.shutdown_seconds; still running: %s): "
+            "exiting now, exit %d; a job still held is claimed again once its lease expires",
+            seconds,
+            ", ".join(waiting)[:500] or "-",
+            SHUTDOWN_OVERRUN_EXIT,
+        )
+        for handler in logging.getLogger().handlers:
+            with contextlib.suppress(Exception):
+                handler.flush()
+        with contextlib.suppress(Exception):
+            sys.stderr.flush()
+        os._exit(SHUTDOWN_OVERRUN_EXIT)
+
+    threading.Thread(target=watch, name="shutdown-deadline", daemon=True).start()
 
 
 def _stop_on_signals(stop: threading.Event) -> dict[int, object]:

@@ -96,6 +96,9 @@ class Worker:
         self.cut_short_reason: str | None = None
         # reused for the worker's life: no thread started per job (issue 13)
         self._handler_threads = HandlerThreads(worker_id)
+        # the attempts whose handler runs now, by job id: what a shutdown past its deadline releases (ADR 0632)
+        self._running: dict[int, Attempt] = {}
+        self._running_lock = threading.Lock()
         self._heartbeats = Heartbeats(f"{worker_id}/heartbeat", settings.heartbeat_seconds, self._heartbeat)
 
     # --- the loop ------------------------------------------------------------------------------
@@ -381,6 +384,23 @@ class Worker:
 
         context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
         attempt.ends_at = time.monotonic() + self.job_timeout_seconds  # what the handler may spend (its AI part)
+        with self._running_lock:
+            self._running[attempt.job.id] = attempt
+        try:
+            return self._wait_for_handler(attempt, context, target, done, errors, running_long)
+        finally:
+            with self._running_lock:
+                self._running.pop(attempt.job.id, None)
+
+    def _wait_for_handler(
+        self,
+        attempt: Attempt,
+        context: contextvars.Context,
+        target: Callable[[], None],
+        done: threading.Lock,
+        errors: list[BaseException],
+        running_long: Callable[[], None] | None,
+    ) -> BaseException | None:
         thread = self._handler_threads.start(lambda: context.run(target))
         begun = time.monotonic()
         patience = min(HAND_BACK_AFTER_SECONDS, self.job_timeout_seconds)
@@ -399,6 +419,25 @@ class Worker:
         if not finished:
             return AttemptTimedOut(attempt.job.id, self.job_timeout_seconds)
         return errors[0] if errors else None
+
+    def release_running(self, reason: str) -> list[int]:
+        """A shutdown past its deadline (ADR 0632): every attempt whose handler still runs is abandoned (its writes
+        are refused from now on, `Attempt.check_lease`) and its job goes back to the queue at once, the attempt
+        uncounted, so another worker takes it now rather than when the lease expires. A job whose end was recorded
+        meanwhile is left as it is (StaleAttempt): never released after it was done, never done twice. Returns the
+        ids of the jobs released."""
+        with self._running_lock:
+            running = list(self._running.values())
+        released: list[int] = []
+        for attempt in running:
+            attempt.abandon()
+            self._heartbeats.stop(attempt)
+            try:
+                self.services.queue.defer(attempt.job.id, attempt.token, reason, self.services.clock())
+            except StaleAttempt:
+                continue
+            released.append(attempt.job.id)
+        return released
 
     def _heartbeat(self, attempt: Attempt) -> bool:
         """One renewal of the attempt's lease (on the worker's heartbeat thread); False once the lease is lost."""

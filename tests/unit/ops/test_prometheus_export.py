@@ -156,3 +156,42 @@ def _row_text(alert_id: str) -> str:
     rows = text.split("[[alert]]")
     [row] = [r for r in rows if f'id = "{alert_id}"' in r]
     return "[[alert]]" + row.split("\n# ---")[0]
+
+
+@needs_promtool
+def test_ai_provider_errors_fires_on_a_first_burst_only_when_its_series_start_at_0(exported: Path) -> None:
+    """ADR 0634: a provider that fails right after start — 4 errors and 2 successes in its first minute, then
+    nothing. Its series at 0 from start (what serve now exports per configured provider): the burst's ratio is
+    4/6 and the alert fires. Appearing with their first events (before): no rate, no alert."""
+    from tfreview.ops.prometheus_alerts import table_alerts
+
+    (alert,) = [
+        a
+        for a in table_alerts(load_alert_table(), "https://runbooks.example/rb")
+        if a.labels["alert_id"] == "ai-provider-errors"
+    ]
+    series = 'tfreview_advisor_calls_total{provider="openai/gpt-canary",outcome="%s"}'
+    fires = {"exp_labels": dict(alert.labels), "exp_annotations": dict(alert.annotations)}
+
+    def case(name: str, first: str, expected: list[yaml_text.Node]) -> yaml_text.Node:
+        return {
+            "name": name,
+            "interval": "1m",
+            "input_series": [
+                {"series": series % "error", "values": f"{first} 4+0x20"},
+                {"series": series % "ok", "values": f"{first} 2+0x20"},
+            ],
+            "alert_rule_test": [{"eval_time": "8m", "alertname": alert.alert, "exp_alerts": expected}],
+        }
+
+    document: dict[str, yaml_text.Node] = {
+        "rule_files": [RULES_FILE],
+        "evaluation_interval": "1m",
+        "tests": [
+            case("series at 0 from start: the first burst fires", "0", [fires]),
+            case("series appearing with the first events: quiet (why they must start at 0)", "_", []),
+        ],
+    }
+    (exported / "ai-first-burst.test.yml").write_text(yaml_text.dump(document))
+    tested = promtool("test", "rules", "ai-first-burst.test.yml", cwd=exported)
+    assert tested.returncode == 0, tested.stdout + tested.stderr

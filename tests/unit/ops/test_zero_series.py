@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from tfreview.advisor.settings import AdvisorSettings, ProviderSettings
 from tfreview.ops.alert_table import load_alert_table, parse_alert_table
 from tfreview.ops.metrics import PrometheusRecorder
 from tfreview.ops.zero_series import READ_OVER_TIME, zero_series
 from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
 from tfreview.service.spacelift_reconciler import SpaceliftRunReconciler
+from tfreview.settings import Settings
 from tfreview.store.integrity import AUDITED
 from tfreview.wiring.ops import ALERTED_AUDIT_TABLES, ALERTED_RECONCILERS, alerted_label_values
 
@@ -70,3 +72,25 @@ def test_the_known_values_are_the_codes_own() -> None:
     reconcilers = (PermissionCheck, DeliveryReconciler, PullRequestReconciler, SpaceliftRunReconciler)
     assert tuple(reconciler.name for reconciler in reconcilers) == ALERTED_RECONCILERS
     assert (*AUDITED, "references", "database") == ALERTED_AUDIT_TABLES
+
+
+def _with_models(name: str) -> Settings:
+    models = [ProviderSettings(provider="openai", model="gpt-a"), ProviderSettings(provider="anthropic", model="c-b")]
+    return Settings().model_copy(update={"advisor": AdvisorSettings(name=name, providers=models)})
+
+
+def test_the_configured_models_error_series_are_made_and_the_ai_row_is_then_enumerable() -> None:
+    found = zero_series(load_alert_table(), alerted_label_values(_with_models("chain")))
+    assert found.not_enumerable == ()
+    made = {labels for name, labels in found.series if name == "tfreview_advisor_calls_total"}
+    assert made == {
+        (("provider", provider), ("outcome", outcome))
+        for provider in ("openai/gpt-a", "anthropic/c-b")
+        for outcome in ("error", "timeout")
+    }
+
+
+def test_the_builtin_reviewer_calls_no_model_and_makes_no_series_for_one() -> None:
+    found = zero_series(load_alert_table(), alerted_label_values(_with_models("builtin")))
+    assert found.not_enumerable == ("ai-provider-errors",)
+    assert not [name for name, _labels in found.series if name == "tfreview_advisor_calls_total"]

@@ -111,3 +111,18 @@ def errors_of(response: httpx.Response) -> list[str]:
             )
             found.append(str(text)[:300])
     return found[:10]
+
+
+_NOT_ACCESSIBLE = "resource not accessible by"  # "... by integration" (an App), "... by personal access token"
+ACCEPTED_PERMISSIONS = "X-Accepted-GitHub-Permissions"  # what GitHub says the request needs: `checks=write`
+_PERMISSION_TEXT = re.compile(r"[a-z_]+=[a-z]+(?:\s*[;,]\s*[a-z_]+=[a-z]+)*")
+
+
+def missing_permission(response: httpx.Response) -> str | None:
+    """For a 403 that is not a rate limit and says "Resource not accessible by ...": the permission GitHub says the
+    request needs (its X-Accepted-GitHub-Permissions header, `checks=write`; "" without one). None for any other
+    refusal (ADR 0636)."""
+    if _NOT_ACCESSIBLE not in message_of(response).lower():
+        return None  # another refusal (SAML enforcement, an IP allow list...): an AuthError as before (ADR 0549)
+    header = response.headers.get(ACCEPTED_PERMISSIONS, "").strip().lower()[:200]
+    return header if _PERMISSION_TEXT.fullmatch(header) else ""

@@ -207,7 +207,9 @@ class AppAuth:
             lock = self._install_locks.setdefault(installation_id, threading.Lock())
         with lock:
             self._tokens.pop(installation_id, None)
-        log.info("GitHub installation %d: token dropped after a 401", installation_id)
+        log.info(
+            "GitHub installation %d: token dropped after a refusal (401, or 403 naming a permission)", installation_id
+        )
 
     def _fetch_token(self, installation_id: int) -> tuple[str, float]:
         path = f"/app/installations/{int(installation_id)}/access_tokens"

@@ -8,6 +8,8 @@ GitHubUnavailable, never the end of the list (an item left out could be our own 
 
 Failures become the error tree of `errors.py` (see there). Per request:
 - 401 → the auth drops the installation token (or the app key) and the request is sent ONCE more;
+- 403 "Resource not accessible by integration" → the same once (a token minted before the permission was granted),
+  then `PermissionMissing`, naming the permission (X-Accepted-GitHub-Permissions): permanent (ADR 0636);
 - 403/429 that is a rate limit → the limiter waits, then the SAME request is sent again (a refused
   write was not performed), at most `MAX_RATE_LIMIT_RETRIES` times — except a write when the limiter
   has `restart_writes` (the service): `RateLimited` is raised, and the caller starts over after the wait;
@@ -28,7 +30,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
-from tfreview.core.errors import AuthError, ConfigError
+from tfreview.core.errors import AuthError, ConfigError, PermissionMissing
 from tfreview.integrations.github.api_values import (
     commit_sha,
     content_path,
@@ -38,6 +40,7 @@ from tfreview.integrations.github.api_values import (
     json_document,
     json_list,
     message_of,
+    missing_permission,
     next_link,
     refusal_text,
     repo_name,
@@ -405,9 +408,9 @@ class GitHubClient(ChecksAndReviews):
             if not redirected and (moved := self._followed_redirect(method, response)) is not None:
                 url, params, redirected = moved, None, 1
                 continue
-            if status == 401 and not refreshed:
+            if not refreshed and self._refresh_may_help(status, wait, app, response):
                 refreshed = True
-                if app:
+                if app and status == 401:
                     self._auth.reject_app_key(headers["Authorization"])
                 else:
                     self._auth.invalidate(self.installation_id)
@@ -431,6 +434,15 @@ class GitHubClient(ChecksAndReviews):
                 continue
             raise self._error(method, path, status, message, response)
 
+    @staticmethod
+    def _refresh_may_help(status: int, wait: float | None, app: bool, response: httpx.Response) -> bool:
+        """A 401; or, with an installation's token, a 403 naming a permission: a token minted before the permission
+        was granted keeps its old permissions for its hour, so a fresh one may be let through (no write happened:
+        a 403 performs nothing). Refused again, it is for good (ADR 0636)."""
+        if status == 401:
+            return True
+        return status == 403 and wait is None and not app and missing_permission(response) is not None
+
     def _followed_redirect(self, method: str, response: httpx.Response) -> str | None:
         """The URL a GET's redirect points at when it is on the configured API (a renamed repository: 301 to
         /repositories/{id}/… on the same API, ADR 0548); None for any other answer, a write, or another place."""
@@ -441,6 +453,12 @@ class GitHubClient(ChecksAndReviews):
         text = self._auth.scrub(f"GitHub {method} {path}: {status} {message}".rstrip())
         if status == 404:
             return GitHubNotFound(text)
+        if status == 403 and (needed := missing_permission(response)) is not None:
+            return PermissionMissing(
+                f"{text}: the GitHub App lacks the permission {needed or 'this request needs'} — retrying cannot help;"
+                " grant it in the App's settings, accept it on the installation, then retry the job",
+                permission=needed or None,
+            )
         if status in (401, 403):
             return AuthError(text, status=status)
         if status >= 500:

@@ -8,7 +8,9 @@
      └── GitHubNotFound      404 (or a 404-as-403 for a private repository we cannot see)
     InputError
      └── GitHubRejected      400/409/410/422: GitHub refused the request as written (its message kept)
-    AuthError                401 after one token refresh; 403 that is not a rate limit (missing permission)
+    AuthError                401 after one token refresh; 403 that is not a rate limit (retriable, ADR 0549)
+     └── PermissionMissing   403 "Resource not accessible by integration" after one token refresh: the App lacks
+                             a permission (named from X-Accepted-GitHub-Permissions); permanent (core, ADR 0636)
 
 Messages hold the method, the API path and GitHub's own message, scrubbed: never a token, never a key.
 """

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 
-from tfreview.core.errors import ConfigError, InputError
+from tfreview.core.errors import ConfigError, InputError, PermissionMissing
 from tfreview.core.findings import Review as ReviewResult
 from tfreview.core.redact import scrub_text
 from tfreview.core.rules import Rule
@@ -188,7 +188,7 @@ class GitHubPublisher:
         identity = self.identity(client)
         without_ai = review.status is ReviewStatus.COMPLETED_WITHOUT_AI
         commented = False
-        refused: GitHubRejected | None = None
+        refused: GitHubRejected | PermissionMissing | None = None
         with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
             current = client.get_pull_request(target.repository, target.number).head_sha
             stale = bool(head and current and head != current)
@@ -203,8 +203,9 @@ class GitHubPublisher:
             else:
                 try:
                     commented = self._comment(client, target, identity, stored, without_ai, review.id)
-                except GitHubRejected as exc:  # for good (a locked PR, 2,500 comments): the check run still
-                    refused = exc  # carries the verdict, then the publish ends with GitHub's reason (ADR 0588)
+                except (GitHubRejected, PermissionMissing) as exc:  # for good (a locked PR, 2,500 comments, no
+                    refused = exc  # pull_requests permission: ADR 0636): the check run still carries the verdict,
+                    # then the publish ends with GitHub's reason (ADR 0588)
             if head and self._settings.mode == "token":
                 # only GitHub Apps may write check runs: a token's POST would be refused (403) on every publish
                 if self._settings.inline_comments and not stale and commented:
@@ -231,7 +232,7 @@ class GitHubPublisher:
         page_url = self._review_links(review.id) if self._review_links is not None else None
         subject = f"{target.repository}#{target.number}"
         retry = github_retry(review.id)
-        refused: GitHubRejected | None = None
+        refused: GitHubRejected | PermissionMissing | None = None
         with self._locks.hold(f"{target.repository.lower()}#{target.number}"):
             current = client.get_pull_request(target.repository, target.number).head_sha
             if head and current and head != current:
@@ -249,7 +250,8 @@ class GitHubPublisher:
                 )
                 try:
                     self._failure_comment(client, target, identity, body)
-                except GitHubRejected as exc:  # for good: the check run still says it, then the refusal (ADR 0609)
+                except (GitHubRejected, PermissionMissing) as exc:  # for good: the check run still says it, then
+                    # the refusal (ADR 0609, 0636)
                     refused = exc
             if head and self._settings.mode != "token":
                 text = failure_markdown(

@@ -2,7 +2,9 @@
 
 A plan carries a policy as a JSON string (`policy`, `assume_role_policy`, `inline_policy.*.policy`);
 HCL carries it as `jsonencode({...})`, which the HCL reader turns into the same JSON string. A
-document whose text is unknown at plan time, or is not JSON, yields no statements.
+document whose text is unknown at plan time, or is not JSON, yields no statements; one written in HCL with some
+values known only after apply (`Resource = aws_s3_bucket.x.arn`) yields its statements with those elements
+matching nothing (a `PartlyKnownJson`), and the coverage names them (ADR 0635).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Final
 
 from tfreview.core.rules import Hit, Resource, Snapshot
 from tfreview.core.unicode_text import json_loads
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, PartlyKnownJson
 
 # resources that carry an identity (permissions) policy; `data.aws_iam_policy_document` is not one of them
 IDENTITY_POLICY_TYPES: Final = (
@@ -149,6 +151,8 @@ def parse_document(text: Any) -> Mapping[str, Any] | None:
     """The document as an object, or None if unknown, absent or not JSON."""
     if text is UNKNOWN or text is None:
         return None
+    if isinstance(text, PartlyKnownJson):  # HCL: some values known after apply; each matches nothing (ADR 0635)
+        return text.document
     if isinstance(text, Mapping):
         return text
     if not isinstance(text, str) or not text.strip():

@@ -11,7 +11,8 @@ Items (pk / sk; then the GSIs each sets: g1 by tenant, g2 by state or source, g3
 - job key       JOBKEY#<idempotency key> / JOBKEY   (the dedupe item, written with the job)
 - delivery      DEL#<id> / DEL;  g1 DEL#T#<tenant>, id;  g2 DEL#S#<source>, id;  g3 DEL, id
 - delivery key  DELKEY#<source>#<key> / DELKEY
-- review        REV#<id> / REV;  g1 REV#T#<tenant>, <created>#<id>;  g3 REV, <created>#<id>
+- review        REV#<id> / REV;  g1 REV#T#<tenant>, <created>#<id>;  g2 REV#S#<status>, <created>#<id> (only while
+                queued or in progress: a sparse index, ADR 0633);  g3 REV, <created>#<id>
 - token         TOK#<id> / TOK;  g1 TOK#T#<tenant>, <created>#<id>;  g3 TOK, <created>#<id>
 - tenant        TEN#<id> / TEN
 - plan          PLAN#<id> / PLAN

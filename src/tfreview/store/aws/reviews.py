@@ -1,5 +1,7 @@
 """Stored reviews in DynamoDB: one item per review (the report inline or in chunks), listed newest first
-through g1 (a tenant's) and g3 (every tenant's) with keyset paging on (created_at, id)."""
+through g1 (a tenant's) and g3 (every tenant's) with keyset paging on (created_at, id); g2 holds the open reviews
+only (`REV#S#queued`, `REV#S#in_progress`: a sparse index, the key removed when the review finishes), what the queue
+signals read on every request instead of the every-tenant index (ADR 0633)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,13 @@ from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.review_filters import parse_review_filters
 
 REVIEW_SK = "REV"
+OPEN_STATUSES = (ReviewStatus.QUEUED.value, ReviewStatus.IN_PROGRESS.value)
+
+
+def open_key(status: ReviewStatus | str) -> str | None:
+    """The review's g2 partition while it is open (queued, in progress); None (the key removed) once it is not."""
+    value = status.value if isinstance(status, ReviewStatus) else status
+    return f"REV#S#{value}" if value in OPEN_STATUSES else None
 
 
 def review_pk(review_id: str) -> str:
@@ -50,6 +59,8 @@ def new_review_item(
         "updated_at": instant(now),
         "g1pk": f"REV#T#{tenant_id}",
         "g1sk": order,
+        "g2pk": open_key(ReviewStatus.QUEUED),
+        "g2sk": order,  # kept for good: the review is in g2 while it has a g2pk
         "g3pk": "REV",
         "g3sk": order,
     }
@@ -77,6 +88,7 @@ def status_update(
             "status": status.value,
             "status_reason": reason,
             "updated_at": instant(now),
+            "g2pk": open_key(status),  # None: removed, out of the open reviews' index
             **({"deadline_at": instant(deadline_at)} if deadline_at is not None else {}),
         },
         condition=condition,
@@ -105,9 +117,13 @@ def fence_job(attempt: AttemptFence | None) -> int:
 
 
 class DynamoReviewStore:
-    def __init__(self, table: Table, *, clock: Clock = utcnow) -> None:
+    def __init__(self, table: Table, *, clock: Clock = utcnow, open_index: bool = False) -> None:
+        """`open_index`: an every-tenant listing of one open status reads the open reviews' index (g2) instead of
+        the every-tenant one — for the queue signals, which count; not for the sweeps, which must also see the
+        open reviews written before that index was (ADR 0633)."""
         self.table = table
         self.clock = clock
+        self.open_index = open_index
 
     def create(
         self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
@@ -155,6 +171,7 @@ class DynamoReviewStore:
         fields: dict[str, Any] = {
             "status": status.value,
             "status_reason": None,
+            "g2pk": open_key(status),
             "verdict": verdict,
             "counts": json.dumps(counts, sort_keys=True),
             "content_hash": sha256_hex(text.encode()),
@@ -199,6 +216,8 @@ class DynamoReviewStore:
             at, last_id = decode_time_cursor(cursor)
             before = f"{instant(at)}#{last_id}"
         index, pk = ("g1", f"REV#T#{tenant_id}") if tenant_id is not None else ("g3", "REV")
+        if tenant_id is None and self.open_index and set(filters) == {"status"} and filters["status"] in OPEN_STATUSES:
+            index, pk = "g2", f"REV#S#{filters['status']}"
         found: list[StoredReview] = []
         # the filters a review's item answers alone (status, source, dates…) are applied before its report is
         # read: a listing of open reviews (the reaper's sweeps, each minute) read and unpacked every finished

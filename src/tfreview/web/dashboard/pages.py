@@ -190,6 +190,12 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 def redirect(request: Request, target: str) -> RedirectResponse:
+    """303 to a local path, under the ASGI root path: an API Gateway named stage's `/<stage>` (the Lambda adapter
+    takes it off the path and hands it as `root_path`, ADR 0600) stays in front of it, as behind any proxy that
+    mounts the service under a prefix (ADR 0600, amended). `serve` has none."""
+    root = str(request.scope.get("root_path") or "").rstrip("/")
+    if root and target.startswith("/") and not target.startswith(("//", "/\\")):  # paths here are root-free
+        target = f"{root}{target}"
     response = RedirectResponse(target, status_code=303)
     finish(request, response)
     return response
