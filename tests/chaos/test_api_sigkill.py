@@ -88,7 +88,7 @@ def test_sigkill_the_api_during_deliveries_loses_and_duplicates_nothing(tmp_path
                 ledger.settle(next(data.glob("*.db")), github, REPO)
                 if not ledger.lost and not ledger.stuck:
                     break
-                time.sleep(1.0)
+                time.sleep(0.25)
         ledger.settle(next(data.glob("*.db")), github, REPO)
     print(f"killed after {killed_at} acked")
     assert len(ledger.acked) == DELIVERIES
