@@ -136,7 +136,7 @@ bench: $(VENV)/.dev-installed bytecode
 	$(PY) benchmarks/door.py
 
 ## chaos: the long chaos suite (tests/chaos with 1,000 deliveries through the API SIGKILL, every kill point of
-## test_kill_mid_write); the CI variant runs 200 deliveries and 6 kill points per database path
+## test_kill_mid_write); the CI variant runs 100 deliveries (ADR 0630) and 6 kill points per database path
 chaos: $(VENV)/.dev-installed
 	TFREVIEW_CHAOS_DELIVERIES=1000 TFREVIEW_KILL_POINTS=1000 $(PY) -m pytest -q -s -m chaos tests/chaos
 

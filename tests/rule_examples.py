@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import tomllib
 from collections.abc import Mapping
@@ -69,11 +70,18 @@ def change_set_of(example: Example) -> ChangeSet:
             document = {"format_version": "1.2", "resource_changes": document}
         document["resource_changes"] = [_complete(i) for i in document.get("resource_changes", [])]
         return plan_from_document(document, f"{example.test_id}.json")
+    assert example.hcl is not None, f"{example.test_id}: an example needs `plan` or `hcl`"
+    return _hcl_change_set(example.hcl, example.base_hcl, example.test_id)
+
+
+@functools.cache
+def _hcl_change_set(hcl: str, base_hcl: str | None, label: str) -> ChangeSet:
+    """An HCL example parsed once per test process (ADR 0630): four test modules read every example, and the HCL
+    parse is most of their time. A ChangeSet is frozen and the review reads it without changing it."""
     from tfreview.parsing.hcl import changeset_from_sources
 
-    assert example.hcl is not None, f"{example.test_id}: an example needs `plan` or `hcl`"
-    base = {"main.tf": example.base_hcl} if example.base_hcl is not None else None
-    return changeset_from_sources({"main.tf": example.hcl}, base=base, label=example.test_id)
+    base = {"main.tf": base_hcl} if base_hcl is not None else None
+    return changeset_from_sources({"main.tf": hcl}, base=base, label=label)
 
 
 def _expressions(values: Any, unknown: Any, references: Mapping[str, tuple[str, ...]]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Chaos: `tfreview serve` is SIGKILLed while N signed deliveries pour in from several clients; GitHub
 redelivers what was not acknowledged (same delivery id) to the restarted service. Ledger: every acked
-delivery is stored, reviewed and published exactly once; nothing stuck. CI: 200 deliveries; `make chaos`:
+delivery is stored, reviewed and published exactly once; nothing stuck. CI: 100 deliveries; `make chaos`:
 TFREVIEW_CHAOS_DELIVERIES=1000. GitHub's write pacing (80/min) holds some publications in queued publish
 jobs at the end: they count as on their way, not lost (ADR 0160); the figures show how many."""
 
@@ -19,7 +19,7 @@ from tests.chaos.ledger import Ledger
 from tests.fakes.github import FakeGitHub
 from tests.integration.served import raw_request, serving, status_of
 
-DELIVERIES = int(os.environ.get("TFREVIEW_CHAOS_DELIVERIES", "200"))
+DELIVERIES = int(os.environ.get("TFREVIEW_CHAOS_DELIVERIES", "100"))  # ADR 0630: 200 until session 18
 CLIENTS = 6
 SETTLE_SECONDS = 240.0  # a bound on a loaded machine, not a threshold
 
@@ -88,8 +88,8 @@ def test_sigkill_the_api_during_deliveries_loses_and_duplicates_nothing(tmp_path
                 ledger.settle(next(data.glob("*.db")), github, REPO)
                 if not ledger.lost and not ledger.stuck:
                     break
-                time.sleep(1.0)
+                time.sleep(0.25)
         ledger.settle(next(data.glob("*.db")), github, REPO)
     print(f"killed after {killed_at} acked")
     assert len(ledger.acked) == DELIVERIES
-    ledger.assert_nothing_lost("api-sigkill", paced_allowed=True)  # 200+ writes exceed GitHub's pacing
+    ledger.assert_nothing_lost("api-sigkill", paced_allowed=True)  # ~400 writes (4 a review) exceed GitHub's pacing

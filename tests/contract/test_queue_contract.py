@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -356,9 +357,14 @@ def test_list_pages_with_cursor_and_filters(stores: Stores) -> None:
     assert stores.queue.list(state="running").items == []
 
 
-def test_q3_scaled_8_threads_2000_jobs_each_exactly_once_10000_in_make_bench(stores: Stores) -> None:
-    """Q3 at CI scale; the catalogue's 10,000 jobs run in `make bench` / the chaos suite."""
-    total = {"memory": 500, "dynamodb": 40}.get(stores.backend, 2000)  # moto answers in tens of ms: smaller
+# Q3's jobs on SQLite and PostgreSQL: 400 in the suite (8 threads take ~50 each, every claim racing the others'),
+# 2,000 until session 18 (ADR 0630); the catalogue's 10,000 with TFREVIEW_TEST_Q3_JOBS=10000
+Q3_JOBS = int(os.environ.get("TFREVIEW_TEST_Q3_JOBS", "400"))
+
+
+def test_q3_scaled_8_threads_each_job_exactly_once(stores: Stores) -> None:
+    """Q3 at CI scale (Q3_JOBS); TFREVIEW_TEST_Q3_JOBS=10000 runs the catalogue's scale."""
+    total = {"memory": 500, "dynamodb": 40}.get(stores.backend, Q3_JOBS)  # moto answers in tens of ms: smaller
     for i in range(total):
         stores.queue.enqueue(new_job(f"q3-{i}", tenant=f"github:{i % 3}"))
     executed: Counter[int] = Counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class Module:
         return self.resources[kind][name]
 
 
+@functools.cache  # read once per test process: two test modules load it at import (1 to 2 s of HCL parsing each)
 def load_module(directory: Path = MODULE) -> Module:
     found = Module()
     for path in sorted(directory.glob("*.tf")):
