@@ -32,11 +32,6 @@ class FindingMaker:
         self._references: dict[str, tuple[Rule, tuple[str, ...]]] = {}
         # (values, mask, change) identities → (what they name, held so no identity is reused, the secrets)
         self._secrets: dict[tuple[int, int, int], tuple[object, object, object, AbstractSet[str]]] = {}
-        # the evidence of a top-level attribute with no sensitive mask, by path: absent, or a string or boolean value
-        # (by path, then value): what most findings show, read once per review
-        self._absent: dict[str, Evidence] = {}
-        self._strings: dict[tuple[str, str], Evidence] = {}
-        self._booleans: dict[tuple[str, bool], Evidence] = {}
 
     def make(self, rule: Rule, address: str, hit: Hit, resource: Resource, status: Status) -> Finding:
         """The finding of `hit`, which `rule` found on `resource` and blames on `address`."""
@@ -76,42 +71,12 @@ class FindingMaker:
             resource_type,
             conditional(message, condition) if condition else message,
             rule.remediation,
-            self._evidence(hit, resource),
+            evidence_of(hit, resource),
             status,
             kind,
             location,
             with_facets(references, hit.also) if hit.also else references,
         )
-
-    def _evidence(self, hit: Hit, resource: Resource) -> Evidence:
-        """`evidence_of(hit, resource)`; its commonest cases (a top-level attribute of a resource with no sensitive
-        mask, no unknown value, absent or a string or a boolean) kept once per review by path and value."""
-        path = hit.path
-        if hit.value is not None or not path or resource.sensitive or resource.unknown:
-            return evidence_of(hit, resource)
-        values = resource.values
-        if type(values) is not dict or "." in path or path.isdigit():
-            return evidence_of(hit, resource)
-        value = values.get(path)
-        if value is None:
-            known = self._absent.get(path)
-            if known is None:
-                known = self._absent[path] = evidence_of(hit, resource)
-            return known
-        kind = type(value)
-        if kind is str:
-            key = (path, value)
-            known = self._strings.get(key)
-            if known is None:
-                known = self._strings[key] = evidence_of(hit, resource)
-            return known
-        if kind is bool:
-            flag = (path, value)
-            known = self._booleans.get(flag)
-            if known is None:
-                known = self._booleans[flag] = evidence_of(hit, resource)
-            return known
-        return evidence_of(hit, resource)
 
     def _secrets_of(self, resource: Resource, change: ResourceChange | None) -> AbstractSet[str]:
         """`secrets_of`, read once per resource and change: every finding on them needs the same set."""
