@@ -18,7 +18,7 @@ from tfreview.core.rules import Hit, Resource
 from tfreview.core.values import UNKNOWN, _Unknown, lookup, mask_at, path_keys
 
 _EVIDENCE_MAX = 160
-SCALARS = frozenset({str, int, float, bool})  # the types whose evidence `scalar_evidence` keeps
+_SCALARS = frozenset({str, int, float, bool})
 
 # Messages and evidence values repeat across thousands of findings: scrub and redact each text once.
 _scrub = lru_cache(maxsize=8192)(scrub_text)
@@ -39,7 +39,7 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
         else:
             value = lookup(values, unknown, path)  # `resource.get(path)`, without its call
         if value is None:
-            return absent_evidence(path)
+            return _absent(path)
     mask = resource.sensitive
     if not mask:
         sensitive = False  # an empty or absent mask marks nothing
@@ -47,8 +47,8 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
         sensitive = mask.get(path) is True
     else:
         sensitive = mask_at(mask, path_keys(path))
-    if type(value) in SCALARS or value is UNKNOWN or isinstance(value, (str, int, float, bool)):
-        return scalar_evidence(path, value, sensitive)
+    if type(value) in _SCALARS or value is UNKNOWN or isinstance(value, (str, int, float, bool)):
+        return _scalar_evidence(path, value, sensitive)
     if type(value) in _EMPTY_SHOWN and not value:  # an absent block (`[]`): nothing under it to redact
         return _shown(path, SENSITIVE if sensitive else _EMPTY_SHOWN[type(value)])
     keys, leaf = _path_facts(path)
@@ -88,12 +88,12 @@ def _shown(path: str, shown: str) -> Evidence:
 
 
 @lru_cache(maxsize=1024)
-def absent_evidence(path: str) -> Evidence:
+def _absent(path: str) -> Evidence:
     return Evidence(path, None)
 
 
 @lru_cache(maxsize=8192, typed=True)
-def scalar_evidence(path: str, value: str | int | float | bool | _Unknown, sensitive: bool) -> Evidence:
+def _scalar_evidence(path: str, value: str | int | float | bool | _Unknown, sensitive: bool) -> Evidence:
     """The evidence of a scalar (or unknown) value: the same path and value give the same evidence on thousands
     of findings."""
     shown = redact_value(value, True if sensitive else None, _path_facts(path)[1])

@@ -12,28 +12,14 @@ import dataclasses
 import re
 from collections.abc import Set as AbstractSet
 
-from tfreview.core.evidence import (
-    SCALARS,
-    absent_evidence,
-    evidence_of,
-    message_of,
-    scalar_evidence,
-    scrubbed,
-    secrets_of,
-)
+from tfreview.core.evidence import evidence_of, message_of, scrubbed, secrets_of
 from tfreview.core.findings import Evidence, Finding, Status, new_finding
-from tfreview.core.plan import ChangeKind, Location, ResourceChange
+from tfreview.core.plan import ChangeKind, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.core.redact import mask_text
 from tfreview.core.rules import Hit, Resource, Rule
-from tfreview.core.severity import Severity
 
 _NO_SECRETS: frozenset[str] = frozenset()
-
-# (the rule, id, long id, title, severity, provider, category, remediation, other names)
-_RuleFacts = tuple[Rule, str, str, str, Severity, str, str, str, tuple[str, ...]]
-# (the resource, the change at the address or None, its kind, location, type, whether masked, its condition)
-_Place = tuple[Resource, ResourceChange | None, ChangeKind, Location | None, str, bool, tuple[str, ...]]
 
 
 class FindingMaker:
@@ -42,97 +28,55 @@ class FindingMaker:
     def __init__(self, by_address: dict[str, ResourceChange], policy: Policy) -> None:
         self._by_address = by_address
         self._policy = policy
-        # rule id → (the rule, its fields every finding of it copies): the rule held
-        self._rules: dict[str, _RuleFacts] = {}
-        # blamed address → (the resource found on, what a finding on it copies from its change): the resource held
-        self._places: dict[str, _Place] = {}
+        # rule id → (the rule, its other names): the rule held, so that a rule of the same id is not mistaken
+        self._references: dict[str, tuple[Rule, tuple[str, ...]]] = {}
         # (values, mask, change) identities → (what they name, held so no identity is reused, the secrets)
         self._secrets: dict[tuple[int, int, int], tuple[object, object, object, AbstractSet[str]]] = {}
 
     def make(self, rule: Rule, address: str, hit: Hit, resource: Resource, status: Status) -> Finding:
         """The finding of `hit`, which `rule` found on `resource` and blames on `address`."""
-        facts = self._rules.get(rule.id)
-        if facts is None or facts[0] is not rule:
-            facts = self._rule_facts(rule)
-        place = self._places.get(address)
-        if place is None or place[0] is not resource:
-            place = self._place(address, resource)
-        _, change, kind, location, resource_type, masked, condition = place
+        change = self._by_address.get(address)
+        if change is not None:
+            kind = change.kind
+            location = change.location or resource.location
+            resource_type = change.type
+        else:
+            kind = ChangeKind.NOOP
+            location = resource.location
+            resource_type = resource.type
         found = hit.severity
         policy = self._policy
-        severity = policy.severity_of(rule, found) if policy.severity_overrides else found or facts[4]
-        references = facts[8]
-        text = hit.message or facts[3]
-        if not masked:
-            message = scrubbed(text)
+        severity = policy.severity_of(rule, found) if policy.severity_overrides else found or rule.severity
+        held = self._references.get(rule.id)
+        if held is None or held[0] is not rule:
+            held = self._references[rule.id] = (rule, tuple(rule.references))
+        references = held[1]
+        text = hit.message or rule.title
+        if not resource.sensitive and (change is None or not (change.before_sensitive or change.after_sensitive)):
+            message = scrubbed(text)  # no side has a sensitive mask: `message_of` with no secrets
         else:
             message = message_of(text, resource, change, self._secrets_of(resource, change))
-        path = hit.path
-        evidence: Evidence | None = None
-        if hit.value is None and path and not resource.sensitive:
-            values, unknown = resource.values, resource.unknown
-            if type(values) is dict and "." not in path and not path.isdigit() and not unknown:
-                value = values.get(path)
-                if value is None:
-                    evidence = absent_evidence(path)
-                elif type(value) in SCALARS:
-                    evidence = scalar_evidence(path, value, False)
+        # a finding on the resource it was found on: its condition (a gated block's included, ADR 0407)
+        condition = (
+            resource.condition if address == resource.address else change.condition if change is not None else ()
+        )
         return new_finding(
-            facts[1],
-            facts[2],
-            facts[3],
+            rule.id,
+            rule.long_id,
+            rule.title,
             severity,
-            facts[5],
-            facts[6],
+            rule.provider,
+            rule.category,
             address,
             resource_type,
             conditional(message, condition) if condition else message,
-            facts[7],
-            evidence_of(hit, resource) if evidence is None else evidence,
+            rule.remediation,
+            evidence_of(hit, resource),
             status,
             kind,
             location,
             with_facets(references, hit.also) if hit.also else references,
         )
-
-    def _rule_facts(self, rule: Rule) -> _RuleFacts:
-        facts = self._rules[rule.id] = (
-            rule,
-            rule.id,
-            rule.long_id,
-            rule.title,
-            rule.severity,
-            rule.provider,
-            rule.category,
-            rule.remediation,
-            tuple(rule.references),
-        )
-        return facts
-
-    def _place(self, address: str, resource: Resource) -> _Place:
-        change = self._by_address.get(address)
-        if change is not None:
-            place = (
-                resource,
-                change,
-                change.kind,
-                change.location or resource.location,
-                change.type,
-                bool(resource.sensitive or change.before_sensitive or change.after_sensitive),
-                resource.condition if address == resource.address else change.condition,
-            )
-        else:
-            place = (
-                resource,
-                None,
-                ChangeKind.NOOP,
-                resource.location,
-                resource.type,
-                bool(resource.sensitive),
-                resource.condition if address == resource.address else (),
-            )
-        self._places[address] = place
-        return place
 
     def _secrets_of(self, resource: Resource, change: ResourceChange | None) -> AbstractSet[str]:
         """`secrets_of`, read once per resource and change: every finding on them needs the same set."""
