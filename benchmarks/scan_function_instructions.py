@@ -12,7 +12,7 @@ module holds it (a module that imported it by name keeps its own reference: name
 `tfreview.core.finding_making:evidence_of`). PYTHONHASHSEED fixed. `--src` as for scan_phase_instructions.py:
 
     .venv/bin/python benchmarks/scan_function_instructions.py --size 2000 --src /tmp/main-src/src \\
-        tfreview.core.finding_making:FindingMaker.make tfreview.core.findings:fingerprints
+        tfreview.core.finding_making:FindingMaker.make tfreview.render.json_text:fingerprints
 """
 
 from __future__ import annotations
@@ -125,7 +125,9 @@ def main() -> None:
         document, _ = generate(args.size)
         plan.write_bytes(_dumps(document))
         del document
-        rows = [(function, [count(plan, helper, src, function, out) for _, src in trees]) for function in args.functions]
+        rows = [
+            (function, [count(plan, helper, src, function, out) for _, src in trees]) for function in args.functions
+        ]
     print(f"| function ({args.size:,} resources) | {' | '.join(name for name, _ in trees)} |")
     print(f"|---|{'---|' * len(trees)}")
     for function, counted in rows:
