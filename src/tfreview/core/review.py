@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from itertools import compress
-from operator import add, attrgetter
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from tfreview.core.blast import BlastRadius, blast_radius
@@ -99,8 +99,8 @@ def review(
 
     notices: list[str] = []
     counted, suppressed = apply_suppressions(findings, rules_by_id, by_address, policy, notices)
-    _sort(counted)
-    _sort(suppressed)
+    counted.sort(key=_sort_key)
+    suppressed.sort(key=_sort_key)
 
     changes = _change_entries(change_set, blast_radius(change_set))
     drift = [_entry(c) for c in change_set.drift]
@@ -646,28 +646,6 @@ def _run_change_rules(
             except Exception as exc:
                 diagnostics.append(str(RuleError(rule.id, change.address, exc)))
     return findings
-
-
-_ADDRESS_RULE = attrgetter("address", "rule_id")
-_STATUS_VALUE = attrgetter("status._value_")  # `_value_`: a str, hashed in C (an Enum member's hash is Python's)
-_SEVERITY_VALUE = attrgetter("severity._value_")
-# status then severity as one number (the severity's order spans fewer than ten)
-_STATUS_RANK = {status._value_: order * 10 for status, order in _STATUS_ORDER.items()}
-_SEVERITY_RANK = {severity._value_: order for severity, order in _SEVERITY_ORDER.items()}
-
-
-def _sort(findings: list[Finding]) -> None:
-    """`findings.sort(key=_sort_key)` with no Python call per finding (ADR 0618): stably by address and rule, then
-    stably by status and severity, each key read in C; the same order, ties kept as they came."""
-    findings.sort(key=_ADDRESS_RULE)
-    ranks = list(
-        map(
-            add,
-            map(_STATUS_RANK.__getitem__, map(_STATUS_VALUE, findings)),
-            map(_SEVERITY_RANK.__getitem__, map(_SEVERITY_VALUE, findings)),
-        )
-    )
-    findings[:] = map(findings.__getitem__, sorted(range(len(findings)), key=ranks.__getitem__))
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str, str]:
