@@ -85,3 +85,36 @@ def test_review_honours_inline_suppressions_from_hcl() -> None:
     result = review(load_directory(DATA / "suppressions"), rules, Policy())
     assert [f.address for f in result.findings if f.status is not Status.RESOLVED] == []
     assert [f.address for f in result.suppressed] == ["aws_s3_bucket.website"]
+
+
+def test_bridgecrew_and_cortex_skip_comments_count_as_checkovs() -> None:
+    # Checkov honours `bridgecrew:skip=` and `cortex:skip=` as it does `checkov:skip=` (Cloud Posse's modules carry
+    # the first); each covers the whole resource, as Checkov's does.
+    text = """
+resource "aws_s3_bucket" "cache" {
+  #bridgecrew:skip=CKV_AWS_52:MFA delete cannot be managed by Terraform
+  bucket = "cache"
+  acl    = "public-read" # cortex:skip=CKV_AWS_20,CKV_AWS_57:a public download cache
+}
+"""
+    [change] = changeset_from_sources({"main.tf": text}).changes
+    got = [(s.rule, s.reason, s.attribute, s.location.line) for s in change.suppressions]
+    assert got == [
+        ("CKV_AWS_52", "MFA delete cannot be managed by Terraform", None, 3),
+        ("CKV_AWS_20", "a public download cache", None, 5),
+        ("CKV_AWS_57", "a public download cache", None, 5),
+    ]
+
+
+def test_review_honours_a_bridgecrew_skip_for_the_rule_that_lists_the_check() -> None:
+    text = """
+resource "aws_s3_bucket" "site" {
+  # bridgecrew:skip=CKV_AWS_20:public static website
+  bucket = "site"
+  acl    = "public-read"
+}
+"""
+    rules = [rule for rule in load_rules() if rule.id == "TFR-AWS-001"]
+    result = review(changeset_from_sources({"main.tf": text}), rules, Policy())
+    assert [f.address for f in result.findings if f.status is not Status.RESOLVED] == []
+    assert [(f.address, f.rule_id) for f in result.suppressed] == [("aws_s3_bucket.site", "TFR-AWS-001")]

@@ -1,7 +1,7 @@
 """Suppression comments in Terraform source: tfreview's own, and those Checkov, tfsec and Trivy users already wrote.
 
     # tfreview:ignore=TFR-AWS-001,TFR-AWS-002 the bucket is a public website
-    # checkov:skip=CKV_AWS_20:the bucket is a public website
+    # checkov:skip=CKV_AWS_20:the bucket is a public website   (also bridgecrew:skip= and cortex:skip=, as Checkov)
     # tfsec:ignore:aws-s3-enable-versioning:exp:2025-12-31
     # trivy:ignore:AVD-AWS-0086
 
@@ -21,7 +21,10 @@ from tfreview.core.plan import InlineSuppression, Location
 _IDS = r"[A-Za-z0-9_.*\-]+(?:\s*,\s*[A-Za-z0-9_.*\-]+)*"
 _EXPIRY = r"(?::exp:(?P<expires>\d{4}-\d{2}-\d{2}))?"
 _TFREVIEW = re.compile(r"tfreview:ignore[=:]\s*(?P<ids>" + _IDS + r")" + _EXPIRY + r"(?P<reason>[^\n]*)")
-_CHECKOV = re.compile(r"checkov:skip=\s*(?P<ids>[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*)(?::(?P<reason>[^\n]*))?")
+_CHECKOV = re.compile(  # Checkov reads all three prefixes (bridgecrew: and cortex: are its platforms' names)
+    r"(?:checkov|bridgecrew|cortex):skip=\s*(?P<ids>[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*)(?::(?P<reason>[^\n]*))?"
+)
+_MARKERS = ("tfreview:", "checkov:", "bridgecrew:", "cortex:", "tfsec:", "trivy:")
 _PEER = re.compile(r"(?:tfsec|trivy):ignore:(?P<ids>[A-Za-z0-9_*\-]+(?:,[A-Za-z0-9_*\-]+)*)(?:\[[^\]]*\])?" + _EXPIRY)
 
 
@@ -39,7 +42,7 @@ def suppressions_in(
         first -= 1
     for number in range(first, min(end, len(text_lines)) + 1):
         comment = _comment_of(text_lines[number - 1])
-        if comment is None or not any(marker in comment for marker in ("tfreview:", "checkov:", "tfsec:", "trivy:")):
+        if comment is None or not any(marker in comment for marker in _MARKERS):
             continue
         attribute = None
         if start < number < end:

@@ -1,0 +1,61 @@
+"""Cognitive Services (Azure AI services, Azure OpenAI) accounts should encrypt data with a customer-managed key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
+from tfreview.core.severity import Severity
+from tfreview.core.values import UNKNOWN
+
+_KEY = "azurerm_cognitive_account_customer_managed_key"
+
+
+def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
+    if resource.setting("customer_managed_key") is not Setting.UNSET:
+        return  # an inline key (or one known only after apply)
+    if snapshot.linked(resource, _KEY, "cognitive_account_id"):
+        return
+    # keyed by the account's condition: only a key there whenever the account is counts (ADR 0361)
+    if snapshot.memo(("cognitive-cmk-unlinked", *resource.condition), lambda: _has_unlinked(resource, snapshot)):
+        return  # a key whose account is known only after apply may be this account's: no guess
+    yield Hit(
+        "customer_managed_key",
+        f"data is encrypted with a Microsoft-managed key: no `customer_managed_key` block and no `{_KEY}`",
+        unset=True,
+    )
+
+
+def _has_unlinked(account: Resource, snapshot: Snapshot) -> bool:
+    return any(
+        key.get("cognitive_account_id") is UNKNOWN
+        and not any(ref.split(".")[-2:-1] == ["azurerm_cognitive_account"] for ref in key.refs("cognitive_account_id"))
+        for key in snapshot.present_with(account, _KEY)
+    )
+
+
+RULE = Rule(
+    id="TFR-AZU-254",
+    long_id="azure-cognitive-account-cmk",
+    title="Cognitive Services account is not encrypted with a customer-managed key",
+    severity=Severity.LOW,
+    provider="azure",
+    category="encryption",
+    resource_types=("azurerm_cognitive_account",),
+    remediation="Add a `customer_managed_key { key_vault_key_id = …  identity_client_id = … }` block, or an "
+    f"`{_KEY}` with `cognitive_account_id = azurerm_cognitive_account.<name>.id`, pointing at a Key Vault key the "
+    "account's managed identity may wrap and unwrap with.",
+    description="Azure AI services (Cognitive Services, including Azure OpenAI) encrypt customer data at rest — "
+    "fine-tuning files, custom models, stored prompts and results — with Microsoft-managed keys unless a "
+    'customer-managed key is configured (Azure AI services documentation, "Customer-managed keys for '
+    'encryption"; azurerm documentation, `azurerm_cognitive_account`: the `customer_managed_key` block is optional '
+    f"and absent by default, and `{_KEY}` is the alternative; the two must not be combined). A customer-managed key "
+    "lets you revoke access to the data and audit every use of the key. Low, as for the other customer-managed-key "
+    f"rules: the data is already encrypted. The key counts when it is inline or when an `{_KEY}` points at the "
+    "account (by reference or by its id); when some such key's account is known only after apply and comes "
+    "through a module variable or a local, it may be this account's, and the rule stays silent rather than guess. "
+    "Checkov's CKV2_AZURE_22 accepts only the separate resource.",
+    defaults=(("customer_managed_key", "none: Microsoft-managed keys"),),
+    references=References(checkov=("CKV2_AZURE_22",)),
+    check=check,
+)
