@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -322,3 +323,43 @@ def test_no_other_sender_takes_an_entry_while_its_notifiers_time_out(database: D
     assert not any(taken)
     assert all(n.attempts > 0 for n in notifiers)  # every notifier tried within two turns
     assert sum(n.attempts for n in notifiers) > tried
+
+
+class Answering:
+    """A notifier that takes every notification at once (Slack while PagerDuty is unreachable)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.channels = frozenset({"page"})
+        self.levels = frozenset({1, 2, 3, 4})
+        self.sent: list[int] = []
+
+    def send(self, notification: Notification) -> None:
+        self.sent.append(notification.incident_id)
+
+
+def test_a_notifier_timing_out_costs_one_pump_its_timeouts_once_not_once_per_incident(database: Database) -> None:
+    """PagerDuty unreachable (each POST runs into its 10 s timeout) while alerts fire: the one sender thread spent
+    its attempts on every incident's page in turn — and again at each owed turn (ADR 0639) — so Slack heard of the
+    tenth incident minutes late, behind the others' timeouts. A notifier that failed on something passing is not
+    tried again in the same pump: the others' pages to it are owed to the next turn, and Slack gets all at once."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    elapsed = [0.0]
+
+    def tick(seconds: float) -> None:
+        clock.advance(seconds)
+        elapsed[0] += seconds
+
+    pagerduty, slack = TimingOut("pagerduty", 10.0, tick), Answering("slack")
+    dispatcher = Dispatcher(
+        [pagerduty, slack], incidents, public_url="http://tfreview.test",
+        policy=RetryPolicy(attempts=4, attempt_seconds=10.0), sleep=tick, outbox=outbox, owner="host-a:101",
+        monotonic=lambda: elapsed[0],
+    )  # fmt: skip
+    opened = [incidents.open(replace(INCIDENT, group_key=f"queue-backlog-{n}"), {"value": n})[0] for n in range(10)]
+    assert dispatcher.pump() == 10
+    assert sorted(slack.sent) == sorted(i.id for i in opened)  # every incident told on Slack in this one pump
+    assert pagerduty.attempts <= 4  # PagerDuty's timeouts paid once, not for each of the ten pages
+    assert outbox.pending() == 10  # ... and every page still owed to PagerDuty

@@ -198,11 +198,12 @@ class Dispatcher:
         except Exception as exc:  # the store is down: the next pump tries again
             logger.warning("notification outbox unreadable (%s)", type(exc).__name__)
             return 0
+        failing: set[str] = set()  # notifiers that failed on something passing in this pump (ADR 0643)
         for entry in entries:
             try:
                 if not outbox.claim(entry.id, self._owner):
                     continue
-                owed = self._send_entry(entry)
+                owed = self._send_entry(entry, failing)
                 turn = entry.attempts + 1  # this claim's
                 if owed and turn < OWED_TURNS:
                     # no sooner than a server's Retry-After asked (one longer than a turn waits ended the turn)
@@ -288,9 +289,12 @@ class Dispatcher:
                 return False
             time.sleep(0.01)
 
-    def _send_entry(self, entry: OutboxEntry) -> dict[str, Outcome]:
+    def _send_entry(self, entry: OutboxEntry, failing: set[str] | None = None) -> dict[str, Outcome]:
         """Send the entry to each notifier it goes to that has no final outcome for it yet; the outcomes of those that
-        failed on something that may pass later (owed another turn), by notifier."""
+        failed on something that may pass later (owed another turn), by notifier. A notifier in `failing` (it failed
+        so for another entry of this pump) is not tried: owed too, so that one unreachable notifier costs a pump
+        its timeouts once, not once per incident, and the other notifiers' messages are not held behind them."""
+        failing = set() if failing is None else failing
         incident = self._incidents.get(entry.incident_id)
         if incident is None:  # deleted meanwhile: nothing to tell
             return {}
@@ -323,6 +327,9 @@ class Dispatcher:
         waiting = [notifier for notifier in chosen if notifier.name not in handled]
         for index, notifier in enumerate(waiting):
             now = self._monotonic()
+            if notifier.name in failing:
+                owed[notifier.name] = Outcome(False, 0, "not tried: it failed for another notification", retriable=True)
+                continue
             if index and now + self._policy.attempt_seconds > deadline:
                 # its attempt could end past the turn (the claim): the next turn's, with nothing recorded (ADR 0643)
                 owed[notifier.name] = Outcome(False, 0, "not tried: the turn's time is up", retriable=True)
@@ -336,6 +343,7 @@ class Dispatcher:
             outcome = self._send(task, outbox_id=entry.id, deadline=share)
             if not outcome.ok and outcome.retriable:
                 owed[notifier.name] = outcome
+                failing.add(notifier.name)
         return owed
 
     def _triggered(self, incident_id: int) -> list[Notifier]:
