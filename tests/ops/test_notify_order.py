@@ -11,7 +11,8 @@ SQLite file and a real PostgreSQL database; no sleeping.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tests.fakes.notify import FakePagerDuty
 from tfreview.ops.incidents import EventKind, NewIncident
 from tfreview.ops.notify.delivery import RetryPolicy
 from tfreview.ops.notify.dispatcher import OWED_TURNS, Dispatcher, owed_wait
+from tfreview.ops.notify.message import Notification, NotifyFailure
 from tfreview.ops.notify.pagerduty import PagerDutyNotifier
 from tfreview.store.database import Database
 from tfreview.store.incidents import SqlIncidents
@@ -266,3 +268,98 @@ def test_draining_does_not_wait_for_an_owed_turn(database: Database) -> None:
         assert drained == [False]
         assert outbox.pending() == 2  # the owed page, and the acknowledge behind it
         assert len(pagerduty.events()) == 1
+
+
+class TimingOut:
+    """A notifier whose every POST runs into its whole timeout (a black-holed network path): each attempt costs the
+    sender `seconds` of the clock, and meanwhile a second sender looks for work."""
+
+    def __init__(self, name: str, seconds: float, tick: Callable[[float], None]) -> None:
+        self.name = name
+        self.channels = frozenset({"page"})
+        self.levels = frozenset({1, 2, 3, 4})
+        self._seconds = seconds
+        self._tick = tick
+        self.attempts = 0
+
+    def send(self, notification: Notification) -> None:
+        self.attempts += 1
+        self._tick(self._seconds)
+        raise NotifyFailure(f"{self.name}: timed out", retriable=True)
+
+
+def test_no_other_sender_takes_an_entry_while_its_notifiers_time_out(database: Database) -> None:
+    """Three notifiers behind a black-holed path, each POST ending at its 10 s timeout, 4 attempts each: a turn
+    counted only its sleeps against its budget, so it ran ~140 s, past its 120 s claim, and a second sender took the
+    same entry and sent it to the same notifiers at the same time. A turn now counts the time its attempts take, and
+    ends (the rest owed) before its claim can expire."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    elapsed = [0.0]
+    taken: list[bool] = []
+
+    def tick(seconds: float) -> None:  # time passes in the first sender; the second looks for work
+        clock.advance(seconds)
+        elapsed[0] += seconds
+        taken.append(outbox.claim(entry.id, "host-b:202"))
+
+    notifiers = [TimingOut(name, 10.0, tick) for name in ("pagerduty", "slack", "webhook")]
+    dispatcher = Dispatcher(
+        notifiers, incidents, public_url="http://tfreview.test",
+        policy=RetryPolicy(attempts=4, attempt_seconds=10.0), sleep=tick, outbox=outbox, owner="host-a:101",
+        monotonic=lambda: elapsed[0],
+    )  # fmt: skip
+    incidents.open(INCIDENT, {"value": 900})
+    (entry,) = outbox.due()
+    assert dispatcher.pump() == 1
+    assert taken  # the second sender looked for work while the first sent
+    assert not any(taken), "a second sender took the entry while the first still sent it"
+    assert outbox.pending() == 1  # owed: every notifier still failing
+    tried = sum(n.attempts for n in notifiers)
+    clock.advance(owed_wait(1))
+    elapsed[0] += owed_wait(1)
+    assert dispatcher.pump() == 1  # the next turn goes on where this one stopped
+    assert not any(taken)
+    assert all(n.attempts > 0 for n in notifiers)  # every notifier tried within two turns
+    assert sum(n.attempts for n in notifiers) > tried
+
+
+class Answering:
+    """A notifier that takes every notification at once (Slack while PagerDuty is unreachable)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.channels = frozenset({"page"})
+        self.levels = frozenset({1, 2, 3, 4})
+        self.sent: list[int] = []
+
+    def send(self, notification: Notification) -> None:
+        self.sent.append(notification.incident_id)
+
+
+def test_a_notifier_timing_out_costs_one_pump_its_timeouts_once_not_once_per_incident(database: Database) -> None:
+    """PagerDuty unreachable (each POST runs into its 10 s timeout) while alerts fire: the one sender thread spent
+    its attempts on every incident's page in turn — and again at each owed turn (ADR 0639) — so Slack heard of the
+    tenth incident minutes late, behind the others' timeouts. A notifier that failed on something passing is not
+    tried again in the same pump: the others' pages to it are owed to the next turn, and Slack gets all at once."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    elapsed = [0.0]
+
+    def tick(seconds: float) -> None:
+        clock.advance(seconds)
+        elapsed[0] += seconds
+
+    pagerduty, slack = TimingOut("pagerduty", 10.0, tick), Answering("slack")
+    dispatcher = Dispatcher(
+        [pagerduty, slack], incidents, public_url="http://tfreview.test",
+        policy=RetryPolicy(attempts=4, attempt_seconds=10.0), sleep=tick, outbox=outbox, owner="host-a:101",
+        monotonic=lambda: elapsed[0],
+    )  # fmt: skip
+    opened = [incidents.open(replace(INCIDENT, group_key=f"queue-backlog-{n}"), {"value": n})[0] for n in range(10)]
+    assert dispatcher.pump() == 10
+    assert sorted(slack.sent) == sorted(i.id for i in opened)  # every incident told on Slack in this one pump
+    assert pagerduty.attempts <= 4  # PagerDuty's timeouts paid once, not for each of the ten pages
+    assert outbox.pending() == 10  # ... and every page still owed to PagerDuty

@@ -15,6 +15,7 @@ from tfreview.ports.jobs import Job, JobState
 from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
 from tfreview.service.container import Services
 from tfreview.worker import runner
+from tfreview.worker.process import RELEASED
 from tfreview.worker.runner import Worker
 
 from .conftest import TENANT, Backend, upload
@@ -299,3 +300,50 @@ def test_a_slow_job_in_a_batch_hands_the_unstarted_jobs_back_to_the_queue(
         assert review is not None
         assert review.status is ReviewStatus.QUEUED
         assert review.status_reason == f"waiting: {runner.BEHIND_A_SLOW_JOB}"
+
+
+def test_a_shutdown_release_records_the_ended_jobs_of_the_batch_and_gives_back_the_unstarted(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0632 releases the job still running at the shutdown deadline; with `server.shutdown_seconds` under
+    ~12.5 s (Cloud Run gives 10 s, Fly.io 5 s) the release came before the batch's hand-back (10 s into the slow
+    job), and the worker exited 3 with the jobs of that batch that had ended (their reviews saved, their publish
+    queued) and the ones not started still RUNNING under its lease: held for `worker.lease_seconds`, then run again.
+    The release now records the ended ones and gives the unstarted back, as the hand-back does (ADR 0644)."""
+    monkeypatch.setattr(runner, "HAND_BACK_AFTER_SECONDS", 3600.0)  # the release comes first
+    services = backend.services
+    for n in range(1, 5):
+        _github_delivery(services, n)
+    release = threading.Event()
+    started = threading.Event()
+    ran: list[int] = []
+
+    def handler(attempt: object) -> None:  # the second job claimed hangs until the test lets it go
+        job = attempt.job  # type: ignore[attr-defined]
+        ran.append(job.id)
+        if len(ran) == 2:
+            started.set()
+            release.wait(60)
+
+    jobs = services.queue.claim_many("w1", 4)
+    assert len(jobs) == 4
+    worker = Worker(services, "w1", handlers={"review": handler})
+    batch = threading.Thread(target=worker.process_batch, args=(jobs,))
+    batch.start()
+    try:
+        assert started.wait(30)
+        assert worker.release_running(RELEASED) == [jobs[1].id]
+        states = {job.id: services.queue.get(job.id) for job in jobs}
+        ended = states[jobs[0].id]
+        assert ended is not None
+        assert ended.state is JobState.SUCCEEDED  # was: RUNNING under the lease of a worker about to exit
+        for job in (jobs[1], jobs[2], jobs[3]):  # the released one and the two never started
+            back = states[job.id]
+            assert back is not None
+            assert (back.state, back.attempts, back.attempt_token) == (JobState.QUEUED, 0, None)
+        taken = services.queue.claim_many("w2", 4)
+        assert sorted(j.id for j in taken) == sorted(j.id for j in jobs[1:])  # another worker takes them now
+    finally:
+        release.set()
+        batch.join(60)
+    assert ran == [jobs[0].id, jobs[1].id]  # the unstarted ones never ran here

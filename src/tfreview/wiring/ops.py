@@ -81,7 +81,11 @@ def wire_ops(
         incidents,
         public_url=settings.server.public_url,
         policy=RetryPolicy(
-            notify.attempts, notify.backoff_base_seconds, notify.backoff_cap_seconds, notify.max_retry_after_seconds
+            notify.attempts,
+            notify.backoff_base_seconds,
+            notify.backoff_cap_seconds,
+            notify.max_retry_after_seconds,
+            notify.timeout_seconds,  # one attempt's longest: an outbox turn ends before its claim (ADR 0643)
         ),
         sleep=sleep or time.sleep,
         on_outcome=on_outcome,

@@ -98,6 +98,8 @@ class Worker:
         self._handler_threads = HandlerThreads(worker_id)
         # the attempts whose handler runs now, by job id: what a shutdown past its deadline releases (ADR 0632)
         self._running: dict[int, Attempt] = {}
+        # ... and, for one run in a batch, what records the batch's ended jobs and gives back its unstarted ones
+        self._hand_backs: dict[int, Callable[[], None]] = {}
         self._running_lock = threading.Lock()
         self._heartbeats = Heartbeats(f"{worker_id}/heartbeat", settings.heartbeat_seconds, self._heartbeat)
 
@@ -384,13 +386,17 @@ class Worker:
 
         context = contextvars.copy_context()  # the job's log ids follow it onto the handler's thread
         attempt.ends_at = time.monotonic() + self.job_timeout_seconds  # what the handler may spend (its AI part)
+        hand_back = _once(running_long) if running_long is not None else None
         with self._running_lock:
             self._running[attempt.job.id] = attempt
+            if hand_back is not None:
+                self._hand_backs[attempt.job.id] = hand_back
         try:
-            return self._wait_for_handler(attempt, context, target, done, errors, running_long)
+            return self._wait_for_handler(attempt, context, target, done, errors, hand_back)
         finally:
             with self._running_lock:
                 self._running.pop(attempt.job.id, None)
+                self._hand_backs.pop(attempt.job.id, None)
 
     def _wait_for_handler(
         self,
@@ -427,9 +433,14 @@ class Worker:
         meanwhile is left as it is (StaleAttempt): never released after it was done, never done twice. Returns the
         ids of the jobs released."""
         with self._running_lock:
-            running = list(self._running.values())
+            running = [(attempt, self._hand_backs.get(job_id)) for job_id, attempt in self._running.items()]
         released: list[int] = []
-        for attempt in running:
+        for attempt, hand_back in running:
+            if hand_back is not None:  # its batch: the jobs that ended are recorded, those not started go back
+                try:  # (the runner's own hand-back, 10 s into the job, may not have come yet: ADR 0644)
+                    hand_back()
+                except Exception as exc:  # the store blipped: their leases expire instead
+                    logger.warning("job %s: could not hand its batch back: %s", attempt.job.id, reason_of(exc))
             attempt.abandon()
             self._heartbeats.stop(attempt)
             try:
@@ -495,3 +506,20 @@ def rate_limit_wait(asked_seconds: float, job_age_seconds: float) -> float:
 
 def _unknown_kind(job: Job) -> BaseException:
     return ConfigError(f"no handler for jobs of kind {job.kind!r}")
+
+
+def _once(call: Callable[[], None]) -> Callable[[], None]:
+    """`call`, run at most once whichever thread asks first (the runner 10 s into a job, or a shutdown's release);
+    a second caller waits for the first to end."""
+    lock = threading.Lock()
+    called = False
+
+    def run() -> None:
+        nonlocal called
+        with lock:
+            if called:
+                return
+            called = True
+            call()
+
+    return run

@@ -54,9 +54,10 @@ OutcomeHook = Callable[[str, str, bool], None]  # notifier name, event, ok
 OWED_TURNS = 8
 OWED_WAIT_SECONDS = 15.0
 OWED_WAIT_CAP_SECONDS = 300.0
-# the seconds one outbox turn may sleep between attempts, all its notifiers together: well inside its claim
-# (CLAIM_SECONDS, 120), so that no other sender takes the entry while this one still sends it (ADR 0639)
-TURN_WAIT_SECONDS = CLAIM_SECONDS / 4
+# the seconds one outbox turn may take, its attempts and the waits between them, all its notifiers together: well
+# inside its claim (CLAIM_SECONDS, 120), so that no other sender takes the entry while this one still sends it
+# (ADR 0639). An attempt or a notifier that would end past it is left to the next turn (ADR 0643).
+TURN_SECONDS = CLAIM_SECONDS / 2
 POLL_SECONDS = 10.0  # the sender's fallback wake (the entries of other processes); `notify` wakes it at once
 SHORTEST_WAIT = 0.05  # between two turns that left an entry due (one a concurrent sender claimed, say)
 UNREADABLE_WAIT = 1.0  # the store did not answer: try again this soon
@@ -91,6 +92,7 @@ class Dispatcher:
         owner: str = "dispatcher",
         poll_seconds: float = POLL_SECONDS,
         retention: OutboxRetention | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.notifiers = list(notifiers)
         self._incidents = incidents
@@ -109,6 +111,7 @@ class Dispatcher:
         self._woken = False  # this process announced a change: close() sends what it wrote
         self.retention = retention or OutboxRetention()
         self._swept_at: datetime | None = None
+        self._monotonic = monotonic
 
     @property
     def durable(self) -> bool:
@@ -195,11 +198,12 @@ class Dispatcher:
         except Exception as exc:  # the store is down: the next pump tries again
             logger.warning("notification outbox unreadable (%s)", type(exc).__name__)
             return 0
+        failing: set[str] = set()  # notifiers that failed on something passing in this pump (ADR 0643)
         for entry in entries:
             try:
                 if not outbox.claim(entry.id, self._owner):
                     continue
-                owed = self._send_entry(entry)
+                owed = self._send_entry(entry, failing)
                 turn = entry.attempts + 1  # this claim's
                 if owed and turn < OWED_TURNS:
                     # no sooner than a server's Retry-After asked (one longer than a turn waits ended the turn)
@@ -285,9 +289,12 @@ class Dispatcher:
                 return False
             time.sleep(0.01)
 
-    def _send_entry(self, entry: OutboxEntry) -> dict[str, Outcome]:
+    def _send_entry(self, entry: OutboxEntry, failing: set[str] | None = None) -> dict[str, Outcome]:
         """Send the entry to each notifier it goes to that has no final outcome for it yet; the outcomes of those that
-        failed on something that may pass later (owed another turn), by notifier."""
+        failed on something that may pass later (owed another turn), by notifier. A notifier in `failing` (it failed
+        so for another entry of this pump) is not tried: owed too, so that one unreachable notifier costs a pump
+        its timeouts once, not once per incident, and the other notifiers' messages are not held behind them."""
+        failing = set() if failing is None else failing
         incident = self._incidents.get(entry.incident_id)
         if incident is None:  # deleted meanwhile: nothing to tell
             return {}
@@ -315,18 +322,28 @@ class Dispatcher:
         else:
             chosen = self._triggered(entry.incident_id)
         owed: dict[str, Outcome] = {}
-        budget = TURN_WAIT_SECONDS
-        for notifier in chosen:
-            if notifier.name in handled:  # its outcome is recorded: a previous sender got that far
+        deadline = self._monotonic() + TURN_SECONDS
+        # those whose outcome is recorded are skipped: a previous sender got that far
+        waiting = [notifier for notifier in chosen if notifier.name not in handled]
+        for index, notifier in enumerate(waiting):
+            now = self._monotonic()
+            if notifier.name in failing:
+                owed[notifier.name] = Outcome(False, 0, "not tried: it failed for another notification", retriable=True)
                 continue
+            if index and now + self._policy.attempt_seconds > deadline:
+                # its attempt could end past the turn (the claim): the next turn's, with nothing recorded (ADR 0643)
+                owed[notifier.name] = Outcome(False, 0, "not tried: the turn's time is up", retriable=True)
+                continue
+            # each its share of what is left of the turn, so that one notifier's retries do not starve the others
+            share = now + (deadline - now) / (len(waiting) - index)
             # an earlier claim that recorded nothing for this notifier may have sent it (ADR 0260); one that recorded
             # a failure did not get it through
             repeat = entry.attempts > 0 and notifier.name not in owed_before
             task = _Task(notifier, replace(notification, repeat=repeat))
-            outcome = self._send(task, outbox_id=entry.id, wait_budget=max(0.0, budget))
-            budget -= outcome.waited
+            outcome = self._send(task, outbox_id=entry.id, deadline=share)
             if not outcome.ok and outcome.retriable:
                 owed[notifier.name] = outcome
+                failing.add(notifier.name)
         return owed
 
     def _triggered(self, incident_id: int) -> list[Notifier]:
@@ -365,11 +382,11 @@ class Dispatcher:
             finally:
                 self._queue.task_done()
 
-    def _send(self, task: _Task, *, outbox_id: int | None = None, wait_budget: float | None = None) -> Outcome:
+    def _send(self, task: _Task, *, outbox_id: int | None = None, deadline: float | None = None) -> Outcome:
         notification = task.notification
         try:
             send = lambda: task.notifier.send(notification)  # noqa: E731  # one call, named for the line below
-            outcome = deliver(send, self._policy, sleep=self._sleep, wait_budget=wait_budget)
+            outcome = deliver(send, self._policy, sleep=self._sleep, deadline=deadline, clock=self._monotonic)
         except Exception as exc:  # an adapter bug must not kill the notifier thread
             outcome = Outcome(False, 1, f"{task.notifier.name}: internal error {type(exc).__name__}")
         detail: dict[str, Any] = {
