@@ -503,3 +503,53 @@ def test_a_sqlite_batch_without_failures_has_no_savepoints_and_one_with_a_bad_de
         assert intake.find("github", "redo-2") is not None
     finally:
         intake.close()
+
+
+def test_a_redone_batch_with_a_repeated_delivery_and_a_joined_job_stores_each_once(
+    writer: IntakeWriter, sql_database: Database
+) -> None:
+    """review18a: the batch that fails on one delivery's data and is written again item by item (ADR 0623) holds the
+    same delivery id twice and two deliveries of one pull-request head: the redo answers the repeat as a duplicate of
+    the first (same row), the second head joins the first's job and review, the bad one alone fails, and nothing
+    of the rolled-back first pass stays or is answered."""
+    clock = ManualClock()
+    futures = _held_while_submitting(
+        writer,
+        [
+            (_delivery(clock, "twice"), _job("head-1", {"review_id": _review(1)[0]}), 1),
+            (_delivery(clock, "twice"), _job("head-1", {"review_id": _review(2)[0]}), 2),
+            (_delivery(clock, "bad"), _job("bad", {"not json": {1, 2}}), 3),
+            (_delivery(clock, "same-head"), _job("head-1", {"review_id": _review(4)[0]}), 4),
+            (_delivery(clock, "after"), _job("head-2", {"review_id": _review(5)[0]}), 5),
+        ],
+    )
+    first, repeat, bad, joined, after = futures
+    stored, new = first.result(30)
+    assert new
+    assert stored.review_id == _review(1)[0]
+    again, repeated_new = repeat.result(30)
+    assert not repeated_new
+    assert (again.id, again.job_id) == (stored.id, stored.job_id)
+    with pytest.raises(TypeError):
+        bad.result(30)
+    joining, joined_new = joined.result(30)
+    assert joined_new
+    assert (joining.job_id, joining.review_id) == (stored.job_id, stored.review_id)
+    assert after.result(30)[1]
+    intake = SqlIntake(sql_database)
+    try:
+        assert intake.find("github", "bad") is None
+        found = {key: intake.find("github", key) for key in ("twice", "same-head", "after")}
+        assert found["twice"] is not None
+        assert (found["twice"].id, found["twice"].job_id) == (stored.id, stored.job_id)
+        assert found["same-head"] is not None
+        assert found["after"] is not None
+    finally:
+        intake.close()
+    with sql_database.engine.connect() as connection:
+        keys = [row[0] for row in connection.exec_driver_sql("SELECT key FROM deliveries ORDER BY key")]
+        jobs = [row[0] for row in connection.exec_driver_sql("SELECT idempotency_key FROM jobs ORDER BY 1")]
+        reviews = connection.exec_driver_sql("SELECT count(*) FROM reviews").scalar_one()
+    assert [key for key in keys if key != "hold"] == ["after", "same-head", "twice"]  # "hold": _writer_held
+    assert jobs == ["review:head-1", "review:head-2"]
+    assert reviews == 2  # the first pass's rows are gone: head-1's review once, head-2's; none of the repeat's

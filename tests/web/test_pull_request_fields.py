@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 
+import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -115,3 +117,123 @@ def test_the_one_difference_a_number_out_of_float_range_where_the_read_skips() -
     with pytest.raises(InputError, match="not valid JSON"):
         _full(body, False)
     assert _lean(body, False) == _lean(_RECORDED, False)
+
+
+# review18a: the lean read attacked at the byte level, where two parsers differ (duplicate keys, escaped key names,
+# surrogates, control characters, invalid UTF-8, numbers out of range, depth, BOM, trailing bytes, a non-object).
+_NUMBER = b'"number": 2'
+_SHA = b'"sha": "ec26c3e57ca3a959ca5aad62de7213c562f8c821"'
+_FRAGMENTS = st.sampled_from(
+    [
+        b'"action": "closed"',
+        b'"action": "synchronize"',
+        b'"act\\u0069on": "closed"',
+        b'"\\u0061ction": null',
+        b'"action": "\\ud800"',
+        b'"action": "op\\u0000ened"',
+        b'"action": "op\x00ened"',
+        b'"action": "\xff"',
+        b'"pull_request": {"number": 9, "head": {"sha": "' + b"a" * 40 + b'"}, "base": {}}',
+        b'"pull_request": null',
+        b'"pull_request": {}',
+        b'"pull_\\u0072equest": {"number": 8, "head": {"sha": "' + b"b" * 40 + b'"}, "base": {}}',
+        b'"repository": {"full_name": "evil/repo", "owner": {"login": "evil"}}',
+        b'"repository": {"full_name": "evil/repo", "full_name": "Codertocat/Hello-World", "owner": {"login": "e"}}',
+        b'"installation": {"id": 99}',
+        b'"installation": {"id": 99, "id": 1}',
+        b'"installation": {"id": -0}',
+        b'"installation": {"id": 9223372036854775808}',
+        b'"installation": {"id": 123456789012345678901234567890}',
+        b'"installation": {"id": 1e2}',
+        b'"installation": {"id": 1.0}',
+        b'"installation": null',
+        b'"x": "\\udc00"',
+        b'"x": "\\ud83d\\ude00"',
+        b'"x": "a\tb"',
+        b'"x": "\xed\xa0\x80"',
+        b'"x": "\xc0\xaf"',
+        b'"x": ' + b"[" * 1030 + b"]" * 1030,
+        b'"x": ' + b"[" * 500 + b"]" * 500,
+        b'"x": -0',
+        b'"x": 1e-400',
+        b'"x": 123456789012345678901234567890',
+        b'"x": NaN',
+        b'"x": [1,]',
+        b'"x": 01',
+    ]
+)
+_SPLICES = st.lists(st.tuples(st.sampled_from(["start", "end", "pull", "head"]), _FRAGMENTS), min_size=1, max_size=4)
+_WRAPS = st.sampled_from([b"", b"\xef\xbb\xbf", b" \r\n\t", b"\x00", b"\x0c"])
+
+
+def _spliced(splices: list[tuple[str, bytes]], before: bytes, after: bytes) -> bytes:
+    body = _RECORDED.strip()
+    for where, fragment in splices:
+        if where == "start":
+            body = b"{" + fragment + b"," + body[1:]
+        elif where == "end":
+            body = body[:-1] + b"," + fragment + b"}"
+        elif where == "pull":  # inside pull_request, before its number (a repeated key takes the last one)
+            body = body.replace(_NUMBER, fragment + b", " + _NUMBER, 1)
+        else:  # inside the head, after its sha
+            body = body.replace(_SHA, _SHA + b", " + fragment, 1)
+    return before + body + after
+
+
+def _out_of_float_range(body: bytes) -> bool:
+    """The one pinned difference (ADR 0622; test above): orjson refuses a number out of float range anywhere."""
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError as error:
+        return "infinity" in str(error)
+    return False
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_SPLICES, _WRAPS, _WRAPS, st.booleans())
+def test_hostile_bytes_spliced_into_a_real_delivery_answer_as_the_full_parse(
+    splices: list[tuple[str, bytes]], before: bytes, after: bytes, drafts: bool
+) -> None:
+    """Which action, pull request, head, repository and installation the intake acts on — or the refusal and its
+    message — is what the full parse reads, for every splice of the fragments above."""
+    body = _spliced(splices, before, after)
+    if _out_of_float_range(body):
+        return  # pinned by test_the_one_difference_a_number_out_of_float_range_where_the_read_skips
+    assert _outcome(_lean, body, drafts) == _outcome(_full, body, drafts)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "where"),
+    [
+        (b'"pull_request": {"number": 9, "head": {"sha": "' + b"a" * 40 + b'"}, "base": {}}', "end"),
+        (b'"installation": {"id": 99, "id": 7}', "end"),
+        (b'"act\\u0069on": "closed"', "end"),
+        (b'"repository": {"full_name": "evil/repo", "owner": {"login": "evil"}}', "end"),
+    ],
+)
+def test_a_repeated_key_is_read_as_the_last_one_by_both(fragment: bytes, where: str) -> None:
+    """Positive: the delivery's own values are replaced by the repeated key's, in the lean read as in orjson."""
+    body = _spliced([(where, fragment)], b"", b"")
+    lean, full = _lean(body, False), _full(body, False)
+    assert lean == full
+    assert lean != _lean(_RECORDED, False)
+
+
+@pytest.mark.parametrize("limit", [1000, 1024, 1025, 20_000])
+@pytest.mark.parametrize("depth", [1022, 1023, 1024, 1030, 3000])
+def test_a_body_nested_deeper_than_orjson_allows_is_refused_at_any_recursion_limit(limit: int, depth: int) -> None:
+    """orjson refuses a document nested more than 1,024 levels; msgspec is bound only by the recursion limit, which
+    hypothesis (and any process) may raise: the lean read then accepted, where the read skips, what orjson refuses
+    (review18a)."""
+    body = b'{"x": ' + b"[" * depth + b"]" * depth + b"," + _RECORDED.strip()[1:]
+    was = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        lean = _outcome(_lean, body, False)
+    finally:
+        sys.setrecursionlimit(was)
+    assert lean == _outcome(_full, body, False)
+    if depth >= 1024:
+        assert lean == ("InputError", "the webhook body is not valid JSON (line 1, column 1031)")
+    else:
+        assert lean == _lean(_RECORDED, False)
