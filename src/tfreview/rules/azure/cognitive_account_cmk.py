@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
+from tfreview.core.rules import References, Rule
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.rules.support.azure_cmk import customer_managed_key_check
 
 _KEY = "azurerm_cognitive_account_customer_managed_key"
 
 
-def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    if resource.setting("customer_managed_key") is not Setting.UNSET:
-        return  # an inline key (or one known only after apply)
-    if snapshot.linked(resource, _KEY, "cognitive_account_id"):
-        return
-    # keyed by the account's condition: only a key there whenever the account is counts (ADR 0361)
-    if snapshot.memo(("cognitive-cmk-unlinked", *resource.condition), lambda: _has_unlinked(resource, snapshot)):
-        return  # a key whose account is known only after apply may be this account's: no guess
-    yield Hit(
-        "customer_managed_key",
-        f"data is encrypted with a Microsoft-managed key: no `customer_managed_key` block and no `{_KEY}`",
-        unset=True,
-    )
-
-
-def _has_unlinked(account: Resource, snapshot: Snapshot) -> bool:
-    return any(
-        key.get("cognitive_account_id") is UNKNOWN
-        and not any(ref.split(".")[-2:-1] == ["azurerm_cognitive_account"] for ref in key.refs("cognitive_account_id"))
-        for key in snapshot.present_with(account, _KEY)
-    )
+check = customer_managed_key_check("azurerm_cognitive_account", _KEY, "cognitive_account_id")
 
 
 RULE = Rule(
