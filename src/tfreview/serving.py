@@ -13,24 +13,22 @@ import asyncio
 import contextlib
 import gc
 import logging
-import os
 import signal
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable, Generator
 from types import FrameType
 from typing import Any
 
 from tfreview.core.errors import ConfigError, TfreviewError
+from tfreview.plumbing.shutdown_deadline import SHUTDOWN_OVERRUN_EXIT, exit_at_deadline
 from tfreview.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 10
 logger = logging.getLogger(__name__)
 _EVERY_ADDRESS = ("0.0.0.0", "::", "")  # a listening address no one can reach the service at
 WORKER_STOP_SECONDS = 30.0
-SHUTDOWN_OVERRUN_EXIT = 3  # the shutdown ran past server.shutdown_seconds (EXIT_INTERNAL)
 
 
 def serve(
@@ -190,31 +188,18 @@ def _exit_at_deadline(stop: threading.Event, finished: threading.Event, seconds:
     exit 3. Nothing acknowledged is lost: a delivery is answered only once committed,
     and a job in flight is claimed again once its lease expires."""
 
-    def watch() -> None:
-        stop.wait()
-        time.sleep(seconds)  # a daemon thread: a process that exits first simply does not run the rest
-        if finished.is_set() and threading.main_thread().is_alive():
-            return  # serve returned and its caller runs on (serve called in a process that outlives it)
-        waiting = sorted(
-            {t.name for t in threading.enumerate() if t.is_alive() and t is not threading.current_thread()}
-        )
+    def log_overrun(waiting: str) -> None:
         logger.error(
             "serve did not stop within %g s of the stop signal (server.shutdown_seconds; %s; still running: %s): "
             "exiting now, exit %d; acknowledged deliveries are committed, jobs in flight are claimed again once "
             "their leases expire",
             seconds,
             "the shutdown steps ended, threads still wait" if finished.is_set() else "a shutdown step still waits",
-            ", ".join(waiting)[:500] or "-",
+            waiting,
             SHUTDOWN_OVERRUN_EXIT,
         )
-        for handler in logging.getLogger().handlers:
-            with contextlib.suppress(Exception):
-                handler.flush()
-        with contextlib.suppress(Exception):
-            sys.stderr.flush()
-        os._exit(SHUTDOWN_OVERRUN_EXIT)
 
-    threading.Thread(target=watch, name="shutdown-deadline", daemon=True).start()
+    exit_at_deadline(stop, finished, seconds, log_overrun)
 
 
 def _started(url: str, mode: str) -> None:

@@ -9,7 +9,6 @@ with one log line; by the deadline itself it exits 3 whatever still waits (a dat
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
@@ -22,6 +21,7 @@ from types import FrameType
 
 from tfreview.ops.log_format import apply_log_format
 from tfreview.plumbing.log_lines import configure_logging
+from tfreview.plumbing.shutdown_deadline import SHUTDOWN_OVERRUN_EXIT, exit_at_deadline
 from tfreview.service.container import Services
 from tfreview.service.secret_reload import start_reloading
 from tfreview.settings import Settings
@@ -30,7 +30,6 @@ from tfreview.worker.runner import Worker
 from tfreview.worker.scheduler import start_scheduler
 
 logger = logging.getLogger("tfreview.worker")
-SHUTDOWN_OVERRUN_EXIT = 3  # the shutdown ran past server.shutdown_seconds (EXIT_INTERNAL), as `serve` (ADR 0613)
 RELEASE_RESERVE_SHARE = 0.2  # the last fifth of the deadline releases the jobs still running...
 RELEASE_RESERVE_MAX_SECONDS = 5.0  # ...five seconds at most
 RELEASED = "the worker stopped before the review ended (server.shutdown_seconds): another worker takes it"
@@ -138,29 +137,16 @@ def _exit_at_deadline(stop: threading.Event, finished: threading.Event, seconds:
     that does not answer, a thread holding the interpreter's exit): one ERROR line, exit 3. Its job keeps its lease
     and is claimed again once the lease expires; nothing is written twice (every write is fenced by the attempt)."""
 
-    def watch() -> None:
-        stop.wait()
-        time.sleep(seconds)  # a daemon thread: a process that exits first simply does not run the rest
-        if finished.is_set() and threading.main_thread().is_alive():
-            return  # run_worker_process returned and its caller runs on (tests call it in their own process)
-        waiting = sorted(
-            {t.name for t in threading.enumerate() if t.is_alive() and t is not threading.current_thread()}
-        )
+    def log_overrun(waiting: str) -> None:
         logger.error(
             "worker did not stop within %g s of the stop signal (server.shutdown_seconds; still running: %s): "
             "exiting now, exit %d; a job still held is claimed again once its lease expires",
             seconds,
-            ", ".join(waiting)[:500] or "-",
+            waiting,
             SHUTDOWN_OVERRUN_EXIT,
         )
-        for handler in logging.getLogger().handlers:
-            with contextlib.suppress(Exception):
-                handler.flush()
-        with contextlib.suppress(Exception):
-            sys.stderr.flush()
-        os._exit(SHUTDOWN_OVERRUN_EXIT)
 
-    threading.Thread(target=watch, name="shutdown-deadline", daemon=True).start()
+    exit_at_deadline(stop, finished, seconds, log_overrun)
 
 
 def _stop_on_signals(stop: threading.Event) -> dict[int, object]:
