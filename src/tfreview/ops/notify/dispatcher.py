@@ -12,7 +12,9 @@ its alert by the dedup key; Slack and e-mail say it is over).
 With an outbox (the SQL stores: tfreview.ops.notify.outbox) the notifications are durable: the store wrote
 them with the incident change, `notify` only wakes the sender thread, and `pump` sends the due entries —
 so a process killed between an alert firing and the page going out sends it when it (or another process)
-starts again. Without one (the in-memory store) they are queued in memory, as before.
+starts again. The stores without one (memory, DynamoDB) get this process's (`ProcessOutbox`, ADR 0657): `notify`
+writes the entry there and it is sent the same way — in order, owed through an outage — but not past the process's
+end (`close` logs and counts what it loses).
 
 The sender thread sleeps until there is work (ADR 0451): `notify` wakes it at once; otherwise it wakes when
 the outbox's earliest entry not done falls due (a retry's due time, a live claim's expiry) and at the latest
@@ -24,7 +26,6 @@ claim-releasing and due-entry reads of `pump` run only when something is.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -44,6 +45,8 @@ from tfreview.ops.notify.outbox import (
     dead_owner,
     process_alive,
 )
+from tfreview.ops.notify.process_outbox import ProcessOutbox
+from tfreview.plumbing.clock import Clock, utcnow
 
 logger = logging.getLogger("tfreview.notify")
 
@@ -73,6 +76,12 @@ def _ignore(name: str, event: str, ok: bool) -> None:
     return None
 
 
+def _over(incidents: Incidents, incident_id: int) -> bool:
+    """Whether the incident is resolved or gone (the sweep then drops its entries never sent)."""
+    incident = incidents.get(incident_id)
+    return incident is None or not incident.active
+
+
 def owed_wait(turn: int) -> float:
     """Seconds before an owed entry's next turn, after turn `turn` (1: the first claim)."""
     return min(OWED_WAIT_CAP_SECONDS, OWED_WAIT_SECONDS * 2.0 ** (turn - 1))
@@ -93,6 +102,7 @@ class Dispatcher:
         poll_seconds: float = POLL_SECONDS,
         retention: OutboxRetention | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        clock: Clock = utcnow,
     ) -> None:
         self.notifiers = list(notifiers)
         self._incidents = incidents
@@ -100,10 +110,13 @@ class Dispatcher:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._on_outcome = on_outcome
-        self._queue: queue.Queue[_Task | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._outbox = outbox
+        # the stores without an outbox (memory, DynamoDB): one in this process, sent the same way (ADR 0657)
+        self._own: ProcessOutbox | None = None
+        if outbox is None:
+            outbox = self._own = ProcessOutbox(clock=clock, resolved=lambda i: _over(incidents, i))
+        self._outbox: NotifyOutbox = outbox
         self._owner = owner
         self._poll_seconds = poll_seconds
         self._wake = threading.Event()
@@ -115,7 +128,8 @@ class Dispatcher:
 
     @property
     def durable(self) -> bool:
-        return self._outbox is not None
+        """Whether the notifications outlive this process (the SQL stores' outbox)."""
+        return self._own is None
 
     def targets(self, channels: Sequence[str], level: int) -> list[Notifier]:
         wanted = set(channels)
@@ -123,51 +137,25 @@ class Dispatcher:
 
     def notify(self, incident: Incident, event: NotifyEvent, details: dict[str, Any] | None = None) -> int:
         """Queue the notification for every notifier it goes to; returns how many. Never raises.
-        With an outbox the store has written it already: wake the sender."""
-        if self._outbox is not None:
-            self._woken = True
-            self.start()
-            self._wake.set()
-            return len(self.targets(incident.channels, incident.level)) if event is NotifyEvent.TRIGGER else 0
-        notification = notification_for(incident, event, public_url=self._public_url, details=details)
+        With a store's outbox the store has written it already; without, it goes in this process's. Wake the sender."""
+        if self._own is not None:
+            self._own.add(incident, event, details)
+        self._woken = True
+        self.start()
+        self._wake.set()
         if event is NotifyEvent.TRIGGER:
-            chosen = self.targets(incident.channels, incident.level)
-            if not chosen and incident.channels:
-                self._record(
-                    incident.id,
-                    EventKind.NOTIFY_FAILED,
-                    {
-                        "notifier": "none",
-                        "event": event.value,
-                        "error": f"no notifier serves {', '.join(incident.channels)} at level {incident.level}",
-                    },
-                )
-                logger.warning(
-                    "incident %s: no notifier serves %s at level %s", incident.id, incident.channels, incident.level
-                )
-        else:
-            chosen = self._triggered(incident.id)
-        for notifier in chosen:
-            self._start()
-            self._queue.put(_Task(notifier, notification))
-        return len(chosen)
+            return len(self.targets(incident.channels, incident.level))
+        return 0 if self._own is None else len(self._triggered(incident.id))
 
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every queued notification was sent or given up; True when that happened in time."""
-        deadline = time.monotonic() + timeout
-        if self._outbox is not None:
-            return self._drain_outbox(self._outbox, deadline)
-        while self._queue.unfinished_tasks:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.01)
-        return True
+        return self._drain_outbox(self._outbox, time.monotonic() + timeout)
 
     def close(self, timeout: float = 10.0) -> None:
         """Send what is queued (with an outbox: only when this process announced a change itself — a CLI
         command that changed nothing must not send, nor wait for, the service's notifications), then stop."""
         try:
-            if self._outbox is None or self._woken:
+            if self._woken:
                 self.drain(timeout)
         except Exception as exc:  # the store is gone at shutdown: the entries wait for the next process
             logger.info("notifications not drained at shutdown (%s)", type(exc).__name__)
@@ -176,8 +164,24 @@ class Dispatcher:
         with self._lock:
             thread, self._thread = self._thread, None
         if thread is not None:
-            self._queue.put(None)
             thread.join(timeout)
+        if self._own is not None:
+            self._drop_unsent(self._own)
+
+    def _drop_unsent(self, outbox: ProcessOutbox) -> None:
+        """This process's outbox ends with it: what it still owes is lost — said, never silently (ADR 0657)."""
+        unsent = outbox.unsent()
+        if not unsent:
+            return
+        logger.error(
+            "%d notification(s) not sent are lost with this process (its store keeps no outbox): %s",
+            len(unsent),
+            ", ".join(f"incident {e.incident_id} {e.event.value}" for e in unsent),
+        )
+        for entry in unsent:
+            chosen = self.targets(entry.channels, entry.level) if entry.event is NotifyEvent.TRIGGER else []
+            for notifier in chosen or self.notifiers:
+                self._on_outcome(notifier.name, entry.event.value, False)
 
     def start(self) -> None:
         """Start the sender thread (idempotent). `serve` and `worker` start it at once, so that the entries a
@@ -189,8 +193,6 @@ class Dispatcher:
     def pump(self) -> int:
         """Send every due outbox entry this process can claim; how many were handled. Never raises."""
         outbox = self._outbox
-        if outbox is None:
-            return 0
         handled = 0
         try:
             self._release_dead(outbox)
@@ -231,7 +233,7 @@ class Dispatcher:
         a store error propagates (the watchdog logs it and tries again next tick)."""
         outbox = self._outbox
         every = self.retention.every_seconds
-        if outbox is None or (self._swept_at is not None and 0 <= (now - self._swept_at).total_seconds() < every):
+        if self._swept_at is not None and 0 <= (now - self._swept_at).total_seconds() < every:
             return None
         swept = outbox.sweep(*self.retention.cutoffs(now))
         self._swept_at = now
@@ -367,20 +369,10 @@ class Dispatcher:
                 self._thread.start()
 
     def _run(self) -> None:
-        if self._outbox is not None:
-            while not self._stopping.is_set():
-                self._wake.clear()  # a notify() from here on wakes the next wait at once
-                wait = self._turn(self._outbox)
-                self._wake.wait(wait)
-            return
-        while True:
-            task = self._queue.get()
-            try:
-                if task is None:
-                    return
-                self._send(task)
-            finally:
-                self._queue.task_done()
+        while not self._stopping.is_set():
+            self._wake.clear()  # a notify() from here on wakes the next wait at once
+            wait = self._turn(self._outbox)
+            self._wake.wait(wait)
 
     def _send(self, task: _Task, *, outbox_id: int | None = None, deadline: float | None = None) -> Outcome:
         notification = task.notification
