@@ -123,3 +123,33 @@ def test_a_resolve_written_while_the_page_is_owed_goes_after_it(
     assert dispatcher.drain(10.0)
     assert [e["event_action"] for e in pagerduty.events()] == ["trigger", "trigger", "trigger", "acknowledge"]
     assert pagerduty.alerts == {f"tfreview-{incident.group_key}-{incident.id}": "acknowledged"}
+
+
+def test_a_process_without_a_store_outbox_says_what_it_loses_when_it_ends(
+    pagerduty: FakePagerDuty, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Memory and DynamoDB keep the owed page in the process: closing with it unsent is an ERROR line and a counted
+    failure (`tfreview_notifier_failures_total`), never silence."""
+    clock = ManualClock()
+    incidents = MemoryIncidents(clock=clock)
+    counted: list[tuple[str, str, bool]] = []
+    with httpx.Client(timeout=5.0) as http:
+        notifier = PagerDutyNotifier(
+            http, pagerduty.routing_key, source="tfreview", channels=frozenset({"page"}),
+            levels=frozenset({1, 2, 3, 4}), events_url=pagerduty.events_url,
+        )  # fmt: skip
+        dispatcher = Dispatcher(
+            [notifier], incidents, public_url="http://tfreview.test", policy=RetryPolicy(attempts=1),
+            sleep=lambda seconds: None, clock=clock, on_outcome=lambda *o: counted.append(o),
+        )  # fmt: skip
+        assert not dispatcher.durable
+        pagerduty.script(OUTAGE)
+        incident, _ = incidents.open(new_incident(), {"value": 900})
+        dispatcher.notify(incident, NotifyEvent.TRIGGER)
+        assert not dispatcher.drain(10.0)
+        with caplog.at_level("ERROR", logger="tfreview.notify"):
+            dispatcher.close(5.0)
+    assert counted == [("pagerduty", "trigger", False), ("pagerduty", "trigger", False)]  # the turn, then the loss
+    (line,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert f"incident {incident.id} trigger" in line.getMessage()
+    assert "lost with this process" in line.getMessage()

@@ -325,6 +325,35 @@ def test_no_other_sender_takes_an_entry_while_its_notifiers_time_out(database: D
     assert sum(n.attempts for n in notifiers) > tried
 
 
+def test_an_attempt_longer_than_the_claim_keeps_its_entry_from_a_second_sender(database: Database) -> None:
+    """`notify.timeout_seconds` may exceed the 120 s claim (the settings allow it): one black-holed attempt of 150 s
+    outlived the claim, and a second sender took the entry and paged again while the first still sent it (ADR 0643's
+    consequence). The claim now covers a turn's longest: its time plus one attempt (ADR 0658)."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    elapsed = [0.0]
+    taken: list[bool] = []
+
+    def tick(seconds: float) -> None:  # the attempt runs into its timeout; the second sender looks for work meanwhile
+        clock.advance(seconds)
+        elapsed[0] += seconds
+        taken.append(outbox.claim(entry.id, "host-b:202"))
+
+    slow = TimingOut("pagerduty", 150.0, tick)
+    dispatcher = Dispatcher(
+        [slow], incidents, public_url="http://tfreview.test",
+        policy=RetryPolicy(attempts=1, attempt_seconds=150.0), sleep=tick, outbox=outbox, owner="host-a:101",
+        monotonic=lambda: elapsed[0],
+    )  # fmt: skip
+    incidents.open(INCIDENT, {"value": 900})
+    (entry,) = outbox.due()
+    assert dispatcher.pump() == 1
+    assert taken == [False], "a second sender took the entry while the first still sent it"
+    assert slow.attempts == 1
+    assert outbox.pending() == 1  # owed to its next turn
+
+
 class Answering:
     """A notifier that takes every notification at once (Slack while PagerDuty is unreachable)."""
 

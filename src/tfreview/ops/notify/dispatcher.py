@@ -61,6 +61,8 @@ OWED_WAIT_CAP_SECONDS = 300.0
 # inside its claim (CLAIM_SECONDS, 120), so that no other sender takes the entry while this one still sends it
 # (ADR 0639). An attempt or a notifier that would end past it is left to the next turn (ADR 0643).
 TURN_SECONDS = CLAIM_SECONDS / 2
+# what's left of the claim once a turn's time is up: the attempt the turn may still be in (ADR 0658)
+CLAIM_MARGIN_SECONDS = CLAIM_SECONDS - TURN_SECONDS
 POLL_SECONDS = 10.0  # the sender's fallback wake (the entries of other processes); `notify` wakes it at once
 SHORTEST_WAIT = 0.05  # between two turns that left an entry due (one a concurrent sender claimed, say)
 UNREADABLE_WAIT = 1.0  # the store did not answer: try again this soon
@@ -125,6 +127,9 @@ class Dispatcher:
         self.retention = retention or OutboxRetention()
         self._swept_at: datetime | None = None
         self._monotonic = monotonic
+        # a turn ends by TURN_SECONDS, or one attempt past it (the first is always made): a notifier timeout longer
+        # than the claim's margin lengthens the claim, so no other sender takes the entry mid-attempt (ADR 0658)
+        self.claim_seconds = max(CLAIM_SECONDS, TURN_SECONDS + self._policy.attempt_seconds + CLAIM_MARGIN_SECONDS / 2)
 
     @property
     def durable(self) -> bool:
@@ -203,7 +208,7 @@ class Dispatcher:
         failing: set[str] = set()  # notifiers that failed on something passing in this pump (ADR 0643)
         for entry in entries:
             try:
-                if not outbox.claim(entry.id, self._owner):
+                if not outbox.claim(entry.id, self._owner, self.claim_seconds):
                     continue
                 owed = self._send_entry(entry, failing)
                 turn = entry.attempts + 1  # this claim's
