@@ -132,6 +132,13 @@ class Dispatcher:
         self.claim_seconds = max(CLAIM_SECONDS, TURN_SECONDS + self._policy.attempt_seconds + CLAIM_MARGIN_SECONDS / 2)
 
     @property
+    def sends(self) -> bool:
+        """Whether this process takes outbox entries: not when it has no notifier and the outbox is shared (the
+        store's): a process without them (`tfreview incidents ack` where the keys are not set, a worker configured
+        without notifiers) would mark entries done that the service's notifiers must send (ADR 0659)."""
+        return bool(self.notifiers) or self._own is not None
+
+    @property
     def durable(self) -> bool:
         """Whether the notifications outlive this process (the SQL stores' outbox)."""
         return self._own is None
@@ -199,6 +206,8 @@ class Dispatcher:
         """Send every due outbox entry this process can claim; how many were handled. Never raises."""
         outbox = self._outbox
         handled = 0
+        if not self.sends:  # the entries stay for the processes that have the notifiers
+            return 0
         try:
             self._release_dead(outbox)
             entries = outbox.due()
@@ -284,6 +293,8 @@ class Dispatcher:
         as soon as what remains is neither due soon nor being sent (owed for a later turn, ADR 0639, or behind such
         an entry of its incident): `tfreview incidents ack` during a notifier's outage says "pending" at once
         instead of waiting out its deadline for a turn minutes away."""
+        if not self.sends:  # sent by the process that has the notifiers, not here: pending unless none is
+            return outbox.seconds_to_next() is None
         while True:
             self.pump()
             held = outbox.claimed_by_others("")  # by any sender; read first: one that finishes meanwhile is seen below
@@ -368,6 +379,8 @@ class Dispatcher:
         return [n for n in self.notifiers if n.name in sent]
 
     def _start(self) -> None:
+        if not self.sends:  # nothing to send from here: no thread
+            return
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="tfreview-notifier", daemon=True)
