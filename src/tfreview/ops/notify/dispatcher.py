@@ -152,6 +152,12 @@ class Dispatcher:
         With a store's outbox the store has written it already; without, it goes in this process's. Wake the sender."""
         if self._own is not None:
             self._own.add(incident, event, details)
+        elif not self.sends:
+            logger.warning(
+                "incident %s: %s waits in the outbox for a process with a notifier (none is configured here)",
+                incident.id,
+                event.value,
+            )
         self._woken = True
         self.start()
         self._wake.set()
