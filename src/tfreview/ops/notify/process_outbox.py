@@ -63,26 +63,34 @@ class ProcessOutbox:
             self._rows[entry.id] = _Row(entry, now)
             return entry
 
-    def _free(self, row: _Row, now: datetime) -> bool:
-        """Not done, not claimed by a live sender, and no older entry of its incident still to send (ADR 0637)."""
+    def _firsts(self) -> dict[int, int]:
+        """Each incident's oldest entry not done (the only one of it that may go: ADR 0637)."""
+        firsts: dict[int, int] = {}
+        for row in self._rows.values():
+            if row.done_at is None:
+                incident = row.entry.incident_id
+                firsts[incident] = min(firsts.get(incident, row.entry.id), row.entry.id)
+        return firsts
+
+    @staticmethod
+    def _free(row: _Row, now: datetime, firsts: dict[int, int]) -> bool:
+        """Not done, not claimed by a live sender, and no older entry of its incident still to send."""
         if row.done_at is not None or (row.claimed_until is not None and row.claimed_until > now):
             return False
-        return not any(
-            other.entry.incident_id == row.entry.incident_id and other.entry.id < row.entry.id and other.done_at is None
-            for other in self._rows.values()
-        )
+        return firsts.get(row.entry.incident_id) == row.entry.id
 
     def due(self, limit: int = 50) -> list[OutboxEntry]:
         now = self._clock()
         with self._lock:
+            firsts = self._firsts()
             rows = sorted(self._rows.values(), key=lambda r: r.entry.id)
-            return [r.entry for r in rows if r.due_at <= now and self._free(r, now)][:limit]
+            return [r.entry for r in rows if r.due_at <= now and self._free(r, now, firsts)][:limit]
 
     def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:
         now = self._clock()
         with self._lock:
             row = self._rows.get(entry_id)
-            if row is None or not self._free(row, now):
+            if row is None or not self._free(row, now, self._firsts()):
                 return False
             row.claimed_by, row.claimed_until = owner, now + timedelta(seconds=seconds)
             row.entry = replace(row.entry, attempts=row.entry.attempts + 1)
@@ -129,7 +137,8 @@ class ProcessOutbox:
             waiting = [r for r in self._rows.values() if r.done_at is None]
             if not waiting:
                 return None
-            times = [r.due_at for r in waiting if self._free(r, now)]
+            firsts = self._firsts()
+            times = [r.due_at for r in waiting if self._free(r, now, firsts)]
             times += [r.claimed_until for r in waiting if r.claimed_until is not None and r.claimed_until > now]
         return max(0.0, (min(times) - now).total_seconds()) if times else 0.0
 
