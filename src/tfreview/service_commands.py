@@ -81,7 +81,7 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
             prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         elif is_sql(settings.database.url):  # scaled: the operator migrates (ADR 0375)
             require_current_schema(settings.database.url, settings.database.busy_timeout_ms)
-        return run_worker_process(settings, reload_settings=_reloader(args))
+        return run_worker_process(settings, reload_settings=_reloader(args), keep_signal_handlers=True)
     if args.command == "db":
         prepare_database(settings.database.url, settings.database.busy_timeout_ms)
         print(f"database schema is up to date ({redacted_url(settings.database.url)})")

@@ -25,7 +25,7 @@ from tests.fakes.notify import FakePagerDuty
 from tfreview.ops.incidents import EventKind, NewIncident
 from tfreview.ops.notify.delivery import RetryPolicy
 from tfreview.ops.notify.dispatcher import OWED_TURNS, Dispatcher, owed_wait
-from tfreview.ops.notify.message import Notification, NotifyFailure
+from tfreview.ops.notify.message import Notification, NotifyEvent, NotifyFailure
 from tfreview.ops.notify.pagerduty import PagerDutyNotifier
 from tfreview.store.database import Database
 from tfreview.store.incidents import SqlIncidents
@@ -323,6 +323,64 @@ def test_no_other_sender_takes_an_entry_while_its_notifiers_time_out(database: D
     assert not any(taken)
     assert all(n.attempts > 0 for n in notifiers)  # every notifier tried within two turns
     assert sum(n.attempts for n in notifiers) > tried
+
+
+def test_an_attempt_longer_than_the_claim_keeps_its_entry_from_a_second_sender(database: Database) -> None:
+    """`notify.timeout_seconds` may exceed the 120 s claim (the settings allow it): one black-holed attempt of 150 s
+    outlived the claim, and a second sender took the entry and paged again while the first still sent it (ADR 0643's
+    consequence). The claim now covers a turn's longest: its time plus one attempt (ADR 0658)."""
+    clock = ManualClock(datetime.now(UTC))
+    incidents = SqlIncidents(database, clock=clock)
+    outbox = SqlOutbox(database, clock=clock)
+    elapsed = [0.0]
+    taken: list[bool] = []
+
+    def tick(seconds: float) -> None:  # the attempt runs into its timeout; the second sender looks for work meanwhile
+        clock.advance(seconds)
+        elapsed[0] += seconds
+        taken.append(outbox.claim(entry.id, "host-b:202"))
+
+    slow = TimingOut("pagerduty", 150.0, tick)
+    dispatcher = Dispatcher(
+        [slow], incidents, public_url="http://tfreview.test",
+        policy=RetryPolicy(attempts=1, attempt_seconds=150.0), sleep=tick, outbox=outbox, owner="host-a:101",
+        monotonic=lambda: elapsed[0],
+    )  # fmt: skip
+    incidents.open(INCIDENT, {"value": 900})
+    (entry,) = outbox.due()
+    assert dispatcher.pump() == 1
+    assert taken == [False], "a second sender took the entry while the first still sent it"
+    assert slow.attempts == 1
+    assert outbox.pending() == 1  # owed to its next turn
+
+
+def test_a_process_without_notifiers_leaves_the_entries_to_the_one_that_has_them(database: Database) -> None:
+    """`tfreview incidents ack` run where the PagerDuty key is not set (an operator's shell, a worker configured
+    without notifiers) drained the shared outbox: it found no notifier of its own that the trigger reached, told
+    no one and marked the acknowledge done — PagerDuty kept paging for an incident acknowledged. Its entries now stay
+    for the process that has the notifiers (ADR 0659)."""
+    incidents = SqlIncidents(database)
+    outbox = SqlOutbox(database)
+    with FakePagerDuty() as pagerduty, httpx.Client(timeout=5.0) as http:
+        service = Dispatcher(
+            [pager(http, pagerduty)], incidents, public_url="http://tfreview.test", outbox=outbox, owner="host-a:101",
+        )  # fmt: skip
+        shell = Dispatcher([], incidents, public_url="http://tfreview.test", outbox=outbox, owner="host-b:202")
+        incident, _ = incidents.open(INCIDENT, {"value": 900})
+        assert service.pump() == 1
+        after = incidents.acknowledge(incident.id, "cli:alice")
+        assert after is not None
+        shell.notify(after, NotifyEvent.ACKNOWLEDGE)
+        assert not shell.drain(30.0)  # "notifications still pending", at once
+        second, _ = incidents.open(replace(INCIDENT, group_key="other", alert_id="other"), {"value": 1})
+        assert shell.pump() == 0  # nor a trigger: it cannot know who serves it
+        shell.close(5.0)
+        assert outbox.pending() == 2
+        assert service.pump() == 2
+        dedup = f"tfreview-{incident.group_key}-{incident.id}"
+        assert pagerduty.alerts == {dedup: "acknowledged", f"tfreview-other-{second.id}": "triggered"}
+    failures = [e for e in incidents.events(second.id) if e.kind is EventKind.NOTIFY_FAILED]
+    assert failures == []  # no "no notifier serves" from the process that has none
 
 
 class Answering:

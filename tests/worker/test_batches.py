@@ -347,3 +347,51 @@ def test_a_shutdown_release_records_the_ended_jobs_of_the_batch_and_gives_back_t
         release.set()
         batch.join(60)
     assert ran == [jobs[0].id, jobs[1].id]  # the unstarted ones never ran here
+
+
+class HeldAfterSave(Counted):
+    """The worker's recorder: the review handler's first observation comes right after it saved the review — held
+    there until the test lets it go (a shutdown's release lands between "review saved" and "job recorded")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved = threading.Event()
+        self.go = threading.Event()
+
+    def observe(self, name: str, value: float, /, **labels: str) -> None:
+        super().observe(name, value, **labels)
+        if name == "tfreview_review_rules_duration_seconds" and not self.go.is_set():
+            self.saved.set()
+            assert self.go.wait(60), "the test never let the handler go"
+
+
+def test_a_review_saved_before_a_release_is_not_computed_again(backend: Backend) -> None:
+    """A shutdown's release (ADR 0632) after the handler saved the review and before its job was recorded put the
+    COMPLETED review back to `queued` and the next worker computed it again — its AI part paid twice. The review now
+    stays completed and the job given back only queues its publish (ADR 0660)."""
+    held = HeldAfterSave()
+    services = replace(backend.services, metrics=held)
+    review_id, _plan_id = upload(services)
+    jobs = services.queue.claim_many("w1", 1)
+    assert len(jobs) == 1
+    worker = Worker(services, "w1")
+    running = threading.Thread(target=worker.process_batch, args=(jobs,))
+    running.start()
+    try:
+        assert held.saved.wait(60)
+        assert worker.release_running(RELEASED) == [jobs[0].id]
+        review = services.reviews.get(review_id)
+        assert review is not None
+        assert review.status is ReviewStatus.COMPLETED  # was: queued, "waiting: released …"
+    finally:
+        held.go.set()
+        running.join(60)
+    again = Counted()
+    outcomes = Worker(replace(backend.services, metrics=again), "w2").run_batch(4)
+    assert sorted((o.job.kind, o.result) for o in outcomes) == [("publish", "succeeded"), ("review", "succeeded")]
+    assert again.observed["tfreview_review_rules_duration_seconds"] == 0  # not assessed a second time
+    review = services.reviews.get(review_id)
+    assert review is not None
+    assert review.status is ReviewStatus.COMPLETED
+    publishes = [j for j in services.queue.list(limit=50).items if j.kind == "publish"]
+    assert len(publishes) == 1  # keyed by review and content: the one the first attempt queued

@@ -6,6 +6,7 @@ worker then completes it: nothing lost, published once."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -138,6 +139,47 @@ def test_a_review_outliving_the_deadline_is_released_exit_3_and_another_worker_c
         (done,) = [job for job in services.queue.list(limit=10).items if job.kind == "review"]
         assert done.state is JobState.SUCCEEDED
         assert done.attempts == 1
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
+        services.close()
+
+
+@pytest.mark.slow
+def test_a_second_sigterm_releases_the_review_now_and_exits_3(tmp_path: Path) -> None:
+    """The operator's (or the platform's) second signal means "now": the worker ignored it and kept waiting out
+    `server.shutdown_seconds` (600 s here) for a review that would not end. It now releases the review at once —
+    back in the queue, its attempt uncounted — and exits 3, the documented "stopped before its work ended" (ADR
+    0660); another worker completes it: nothing acknowledged lost."""
+    url = sqlite_url(tmp_path)
+    services = build_services(database_settings(url))
+    logs = [tmp_path / "stopped.log", tmp_path / "other.log"]
+    processes = [start_worker(url, logs[0], shutdown_seconds=600, slow_seconds=300)]
+    try:
+        review_id, _plan = upload(services)
+        wait_for(lambda: in_progress(services, review_id), 30, "the review to start")
+        processes[0].send_signal(signal.SIGTERM)
+        wait_for(lambda: b"stopping: finishing the jobs in progress" in logs[0].read_bytes(), 30, "the first signal")
+        # again, as an operator presses again: a repeat within a second of the first is the same stop (`timeout`
+        # signals the process, then its group)
+        for _ in range(120):
+            processes[0].send_signal(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                processes[0].wait(0.5)
+                break
+        assert processes[0].wait(1) == 3  # a bound, not a threshold: before, it waited its 600 s
+        stopped_log = logs[0].read_text(errors="replace")
+        assert "worker stopped by a second signal before its jobs ended: released job(s)" in stopped_log
+        (job,) = [job for job in services.queue.list(limit=10).items if job.kind == "review"]
+        assert (job.state, job.attempts, job.attempt_token) == (JobState.QUEUED, 0, None)
+
+        processes.append(start_worker(url, logs[1], shutdown_seconds=25, slow_seconds=None))
+        wait_for(lambda: completed(services, review_id), 60, "another worker to complete the released review")
+        processes[1].send_signal(signal.SIGTERM)
+        assert processes[1].wait(60) == 0
+        assert published(logs) == Counter({review_id: 1})
     finally:
         for process in processes:
             if process.poll() is None:

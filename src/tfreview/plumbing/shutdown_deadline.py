@@ -18,16 +18,28 @@ def exit_at_deadline(
     finished: threading.Event,
     seconds: float,
     log_overrun: Callable[[str], None],
+    *,
+    hurried: Callable[[], bool] | None = None,
+    grace_seconds: float = 0.0,
 ) -> None:
     """`seconds` after `stop` is set, a process still in its shutdown (or, its entry point returned, still waiting on
     threads at the interpreter's exit) ends with exit 3, once `log_overrun` has written its line (given the names
     of the threads still running) and the log handlers are flushed. A daemon thread: a process that exits first
     simply does not run the rest; one whose entry point returned while its caller runs on (a test calling it in
-    its own process) is left alone."""
+    its own process) is left alone.
+
+    With `hurried` (a second stop signal, worker ADR 0660), the deadline comes `grace_seconds` after it: the time
+    the process has to give its work back and close."""
 
     def watch() -> None:
         stop.wait()
-        time.sleep(seconds)
+        end = time.monotonic() + seconds
+        while hurried is not None and not finished.is_set() and time.monotonic() < end:
+            if hurried():  # a flag a signal handler set: read, never waited on (no lock in a handler)
+                end = min(end, time.monotonic() + grace_seconds)
+                break
+            finished.wait(min(0.1, max(0.0, end - time.monotonic())))
+        time.sleep(max(0.0, end - time.monotonic()))
         if finished.is_set() and threading.main_thread().is_alive():
             return
         waiting = sorted(

@@ -31,6 +31,7 @@ from tfreview.service.container import Services
 
 Fence = Callable[[], None]
 
+_FINISHED = (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)  # a review job finding these has nothing to do
 AI_RERUNS = 3  # times the AI part is tried again after every provider failed
 RERUN_SPREAD = 0.5  # a re-run waits its delay and up to half again: reviews one outage failed together come apart (L2)
 
@@ -51,6 +52,12 @@ def run_review(
     stored = services.reviews.get(review_id, job.tenant_id)
     if stored is None:
         raise InputError(f"review {review_id} does not exist")
+    if stored.status in _FINISHED and not job.ai_rerun:
+        # an earlier attempt of this job saved it and was given back (a shutdown's release, ADR 0660) or failed
+        # before its job was recorded: not computed (nor its AI part paid) again; its publish is queued (keyed by
+        # review and content: the one it queued already, if it got that far)
+        _queue_publish(services, stored.tenant_id, stored.id, stored.content_hash or report_hash(stored.report))
+        return
     # An uploaded plan is read from the store whatever its metadata says (a Spacelift after_plan upload too).
     kind = SourceKind.API.value if job.plan_id or stored.plan_id else stored.source.kind
     source = services.sources.get(kind)
@@ -84,11 +91,14 @@ def run_review(
         took = max(0.0, (datetime.now(UTC) - created).total_seconds())
         services.metrics.count("tfreview_reviews_finished_total", status=status.value)
         services.metrics.observe("tfreview_review_latency_seconds", took, status=status.value)
-    content_hash = saved.content_hash or report_hash(document)
-    publish = PublishJob(saved.tenant_id, saved.id, content_hash)
-    services.queue.enqueue(publish.encode(max_attempts=services.settings.worker.max_attempts))
+    _queue_publish(services, saved.tenant_id, saved.id, saved.content_hash or report_hash(document))
     if assessment.retry_ai_later:
         _rerun_ai_later(services, job)
+
+
+def _queue_publish(services: Services, tenant_id: str, review_id: str, content_hash: str) -> None:
+    publish = PublishJob(tenant_id, review_id, content_hash)
+    services.queue.enqueue(publish.encode(max_attempts=services.settings.worker.max_attempts))
 
 
 def _source_kind_of(job: ReviewJob) -> str | None:

@@ -127,6 +127,7 @@ SETTLE_REVIEW = (
 )
 SETTLE_REVIEW_WITH_DEADLINE = SETTLE_REVIEW.values(deadline_at=bindparam("deadline_at"))  # a rate-limit wait
 SETTLE_OPEN_REVIEW = SETTLE_REVIEW.where(REVIEWS.c.status.in_(bindparam("statuses", expanding=True)))
+SETTLE_OPEN_REVIEW_WITH_DEADLINE = SETTLE_OPEN_REVIEW.values(deadline_at=bindparam("deadline_at"))
 # (the current row, now) -> its state, attempts, run_after and finished_at once released
 Decide = Callable[[Mapping[str, Any], datetime], tuple[str, int, datetime, datetime | None]]
 

@@ -46,6 +46,7 @@ from tfreview.store.job_statements import (
     RELEASE,
     RUNNING,
     SETTLE_OPEN_REVIEW,
+    SETTLE_OPEN_REVIEW_WITH_DEADLINE,
     SETTLE_REVIEW,
     SETTLE_REVIEW_WITH_DEADLINE,
     TAKE_MANY,
@@ -320,7 +321,8 @@ class SqlJobQueue:
         with self.database.core_transaction() as conn:
             deferred, now = self._release(conn, job_id, attempt_token, reason, decide)
             waiting = review_while_waiting(deferred, deferred.last_error or "", review_deadline_at)
-            _settle_review(conn, waiting, now, only_open=False)
+            # a review the attempt finished before it was given back stays finished (ADR 0660)
+            _settle_review(conn, waiting, now, only_open=True, statuses=_UNFINISHED_REVIEWS)
             return deferred
 
     def reap(self) -> list[Job]:
@@ -454,7 +456,8 @@ def _settle_review(
     if only_open:
         values["statuses"] = list(statuses)
     conn = session.connection() if isinstance(session, Session) else session
-    if outcome.deadline_at is not None and not only_open:
-        conn.execute(SETTLE_REVIEW_WITH_DEADLINE, {**values, "deadline_at": outcome.deadline_at})
+    if outcome.deadline_at is not None:
+        statement = SETTLE_OPEN_REVIEW_WITH_DEADLINE if only_open else SETTLE_REVIEW_WITH_DEADLINE
+        conn.execute(statement, {**values, "deadline_at": outcome.deadline_at})
         return
     conn.execute(SETTLE_OPEN_REVIEW if only_open else SETTLE_REVIEW, values)

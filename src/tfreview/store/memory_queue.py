@@ -234,7 +234,8 @@ class MemoryJobQueue:
             )
             self._jobs[job_id] = deferred
             waiting = review_while_waiting(deferred, deferred.last_error or reason, review_deadline_at)
-            self._settle(waiting, only_open=False)
+            # a review the attempt finished before it was given back stays finished (ADR 0660)
+            self._settle(waiting, only_open=True, statuses=_UNFINISHED_REVIEWS)
             return deferred
 
     def reap(self) -> list[Job]:

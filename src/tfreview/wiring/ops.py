@@ -89,9 +89,10 @@ def wire_ops(
         ),
         sleep=sleep or time.sleep,
         on_outcome=on_outcome,
-        outbox=outbox,  # the SQL stores: notifications written with the incident change, sent at least once
+        outbox=outbox,  # the SQL stores': written with the incident change, sent at least once; else this process's
         owner=f"{socket.gethostname()}:{os.getpid()}",
         retention=OutboxRetention(notify.outbox_retention_days, notify.outbox_unsent_retention_days),
+        clock=clock,  # the in-process outbox's, without the store's (ADR 0657)
     )
     services.closers.add(dispatcher.close)
     uses = ThrottledSecretUses(secret_uses if secret_uses is not None else MemorySecretUses(), in_background=True)

@@ -12,7 +12,9 @@ its alert by the dedup key; Slack and e-mail say it is over).
 With an outbox (the SQL stores: tfreview.ops.notify.outbox) the notifications are durable: the store wrote
 them with the incident change, `notify` only wakes the sender thread, and `pump` sends the due entries —
 so a process killed between an alert firing and the page going out sends it when it (or another process)
-starts again. Without one (the in-memory store) they are queued in memory, as before.
+starts again. The stores without one (memory, DynamoDB) get this process's (`ProcessOutbox`, ADR 0657): `notify`
+writes the entry there and it is sent the same way — in order, owed through an outage — but not past the process's
+end (`close` logs and counts what it loses).
 
 The sender thread sleeps until there is work (ADR 0451): `notify` wakes it at once; otherwise it wakes when
 the outbox's earliest entry not done falls due (a retry's due time, a live claim's expiry) and at the latest
@@ -24,7 +26,6 @@ claim-releasing and due-entry reads of `pump` run only when something is.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -44,6 +45,8 @@ from tfreview.ops.notify.outbox import (
     dead_owner,
     process_alive,
 )
+from tfreview.ops.notify.process_outbox import ProcessOutbox
+from tfreview.plumbing.clock import Clock, utcnow
 
 logger = logging.getLogger("tfreview.notify")
 
@@ -58,6 +61,8 @@ OWED_WAIT_CAP_SECONDS = 300.0
 # inside its claim (CLAIM_SECONDS, 120), so that no other sender takes the entry while this one still sends it
 # (ADR 0639). An attempt or a notifier that would end past it is left to the next turn (ADR 0643).
 TURN_SECONDS = CLAIM_SECONDS / 2
+# what's left of the claim once a turn's time is up: the attempt the turn may still be in (ADR 0658)
+CLAIM_MARGIN_SECONDS = CLAIM_SECONDS - TURN_SECONDS
 POLL_SECONDS = 10.0  # the sender's fallback wake (the entries of other processes); `notify` wakes it at once
 SHORTEST_WAIT = 0.05  # between two turns that left an entry due (one a concurrent sender claimed, say)
 UNREADABLE_WAIT = 1.0  # the store did not answer: try again this soon
@@ -71,6 +76,12 @@ class _Task:
 
 def _ignore(name: str, event: str, ok: bool) -> None:
     return None
+
+
+def _over(incidents: Incidents, incident_id: int) -> bool:
+    """Whether the incident is resolved or gone (the sweep then drops its entries never sent)."""
+    incident = incidents.get(incident_id)
+    return incident is None or not incident.active
 
 
 def owed_wait(turn: int) -> float:
@@ -93,6 +104,7 @@ class Dispatcher:
         poll_seconds: float = POLL_SECONDS,
         retention: OutboxRetention | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        clock: Clock = utcnow,
     ) -> None:
         self.notifiers = list(notifiers)
         self._incidents = incidents
@@ -100,10 +112,13 @@ class Dispatcher:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._on_outcome = on_outcome
-        self._queue: queue.Queue[_Task | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._outbox = outbox
+        # the stores without an outbox (memory, DynamoDB): one in this process, sent the same way (ADR 0657)
+        self._own: ProcessOutbox | None = None
+        if outbox is None:
+            outbox = self._own = ProcessOutbox(clock=clock, resolved=lambda i: _over(incidents, i))
+        self._outbox: NotifyOutbox = outbox
         self._owner = owner
         self._poll_seconds = poll_seconds
         self._wake = threading.Event()
@@ -112,10 +127,21 @@ class Dispatcher:
         self.retention = retention or OutboxRetention()
         self._swept_at: datetime | None = None
         self._monotonic = monotonic
+        # a turn ends by TURN_SECONDS, or one attempt past it (the first is always made): a notifier timeout longer
+        # than the claim's margin lengthens the claim, so no other sender takes the entry mid-attempt (ADR 0658)
+        self.claim_seconds = max(CLAIM_SECONDS, TURN_SECONDS + self._policy.attempt_seconds + CLAIM_MARGIN_SECONDS / 2)
+
+    @property
+    def sends(self) -> bool:
+        """Whether this process takes outbox entries: not when it has no notifier and the outbox is shared (the
+        store's): a process without them (`tfreview incidents ack` where the keys are not set, a worker configured
+        without notifiers) would mark entries done that the service's notifiers must send (ADR 0659)."""
+        return bool(self.notifiers) or self._own is not None
 
     @property
     def durable(self) -> bool:
-        return self._outbox is not None
+        """Whether the notifications outlive this process (the SQL stores' outbox)."""
+        return self._own is None
 
     def targets(self, channels: Sequence[str], level: int) -> list[Notifier]:
         wanted = set(channels)
@@ -123,51 +149,31 @@ class Dispatcher:
 
     def notify(self, incident: Incident, event: NotifyEvent, details: dict[str, Any] | None = None) -> int:
         """Queue the notification for every notifier it goes to; returns how many. Never raises.
-        With an outbox the store has written it already: wake the sender."""
-        if self._outbox is not None:
-            self._woken = True
-            self.start()
-            self._wake.set()
-            return len(self.targets(incident.channels, incident.level)) if event is NotifyEvent.TRIGGER else 0
-        notification = notification_for(incident, event, public_url=self._public_url, details=details)
+        With a store's outbox the store has written it already; without, it goes in this process's. Wake the sender."""
+        if self._own is not None:
+            self._own.add(incident, event, details)
+        elif not self.sends:
+            logger.warning(
+                "incident %s: %s waits in the outbox for a process with a notifier (none is configured here)",
+                incident.id,
+                event.value,
+            )
+        self._woken = True
+        self.start()
+        self._wake.set()
         if event is NotifyEvent.TRIGGER:
-            chosen = self.targets(incident.channels, incident.level)
-            if not chosen and incident.channels:
-                self._record(
-                    incident.id,
-                    EventKind.NOTIFY_FAILED,
-                    {
-                        "notifier": "none",
-                        "event": event.value,
-                        "error": f"no notifier serves {', '.join(incident.channels)} at level {incident.level}",
-                    },
-                )
-                logger.warning(
-                    "incident %s: no notifier serves %s at level %s", incident.id, incident.channels, incident.level
-                )
-        else:
-            chosen = self._triggered(incident.id)
-        for notifier in chosen:
-            self._start()
-            self._queue.put(_Task(notifier, notification))
-        return len(chosen)
+            return len(self.targets(incident.channels, incident.level))
+        return 0 if self._own is None else len(self._triggered(incident.id))
 
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every queued notification was sent or given up; True when that happened in time."""
-        deadline = time.monotonic() + timeout
-        if self._outbox is not None:
-            return self._drain_outbox(self._outbox, deadline)
-        while self._queue.unfinished_tasks:
-            if time.monotonic() > deadline:
-                return False
-            time.sleep(0.01)
-        return True
+        return self._drain_outbox(self._outbox, time.monotonic() + timeout)
 
     def close(self, timeout: float = 10.0) -> None:
         """Send what is queued (with an outbox: only when this process announced a change itself — a CLI
         command that changed nothing must not send, nor wait for, the service's notifications), then stop."""
         try:
-            if self._outbox is None or self._woken:
+            if self._woken:
                 self.drain(timeout)
         except Exception as exc:  # the store is gone at shutdown: the entries wait for the next process
             logger.info("notifications not drained at shutdown (%s)", type(exc).__name__)
@@ -176,8 +182,24 @@ class Dispatcher:
         with self._lock:
             thread, self._thread = self._thread, None
         if thread is not None:
-            self._queue.put(None)
             thread.join(timeout)
+        if self._own is not None:
+            self._drop_unsent(self._own)
+
+    def _drop_unsent(self, outbox: ProcessOutbox) -> None:
+        """This process's outbox ends with it: what it still owes is lost — said, never silently (ADR 0657)."""
+        unsent = outbox.unsent()
+        if not unsent:
+            return
+        logger.error(
+            "%d notification(s) not sent are lost with this process (its store keeps no outbox): %s",
+            len(unsent),
+            ", ".join(f"incident {e.incident_id} {e.event.value}" for e in unsent),
+        )
+        for entry in unsent:
+            chosen = self.targets(entry.channels, entry.level) if entry.event is NotifyEvent.TRIGGER else []
+            for notifier in chosen or self.notifiers:
+                self._on_outcome(notifier.name, entry.event.value, False)
 
     def start(self) -> None:
         """Start the sender thread (idempotent). `serve` and `worker` start it at once, so that the entries a
@@ -189,9 +211,9 @@ class Dispatcher:
     def pump(self) -> int:
         """Send every due outbox entry this process can claim; how many were handled. Never raises."""
         outbox = self._outbox
-        if outbox is None:
-            return 0
         handled = 0
+        if not self.sends:  # the entries stay for the processes that have the notifiers
+            return 0
         try:
             self._release_dead(outbox)
             entries = outbox.due()
@@ -201,7 +223,7 @@ class Dispatcher:
         failing: set[str] = set()  # notifiers that failed on something passing in this pump (ADR 0643)
         for entry in entries:
             try:
-                if not outbox.claim(entry.id, self._owner):
+                if not outbox.claim(entry.id, self._owner, self.claim_seconds):
                     continue
                 owed = self._send_entry(entry, failing)
                 turn = entry.attempts + 1  # this claim's
@@ -231,7 +253,7 @@ class Dispatcher:
         a store error propagates (the watchdog logs it and tries again next tick)."""
         outbox = self._outbox
         every = self.retention.every_seconds
-        if outbox is None or (self._swept_at is not None and 0 <= (now - self._swept_at).total_seconds() < every):
+        if self._swept_at is not None and 0 <= (now - self._swept_at).total_seconds() < every:
             return None
         swept = outbox.sweep(*self.retention.cutoffs(now))
         self._swept_at = now
@@ -277,6 +299,8 @@ class Dispatcher:
         as soon as what remains is neither due soon nor being sent (owed for a later turn, ADR 0639, or behind such
         an entry of its incident): `tfreview incidents ack` during a notifier's outage says "pending" at once
         instead of waiting out its deadline for a turn minutes away."""
+        if not self.sends:  # sent by the process that has the notifiers, not here: pending unless none is
+            return outbox.seconds_to_next() is None
         while True:
             self.pump()
             held = outbox.claimed_by_others("")  # by any sender; read first: one that finishes meanwhile is seen below
@@ -361,26 +385,18 @@ class Dispatcher:
         return [n for n in self.notifiers if n.name in sent]
 
     def _start(self) -> None:
+        if not self.sends:  # nothing to send from here: no thread
+            return
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="tfreview-notifier", daemon=True)
                 self._thread.start()
 
     def _run(self) -> None:
-        if self._outbox is not None:
-            while not self._stopping.is_set():
-                self._wake.clear()  # a notify() from here on wakes the next wait at once
-                wait = self._turn(self._outbox)
-                self._wake.wait(wait)
-            return
-        while True:
-            task = self._queue.get()
-            try:
-                if task is None:
-                    return
-                self._send(task)
-            finally:
-                self._queue.task_done()
+        while not self._stopping.is_set():
+            self._wake.clear()  # a notify() from here on wakes the next wait at once
+            wait = self._turn(self._outbox)
+            self._wake.wait(wait)
 
     def _send(self, task: _Task, *, outbox_id: int | None = None, deadline: float | None = None) -> Outcome:
         notification = task.notification

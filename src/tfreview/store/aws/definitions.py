@@ -24,6 +24,7 @@ Items (pk / sk; then the GSIs each sets: g1 by tenant, g2 by state or source, g3
 - block         BLOCK#<source> / BLOCK;  g3 BLOCK, <expiry>#<source>
 - audit entry   AUDIT / <id>;  g1 AUDIT#A#<action>, id;   chain head  AUDITHEAD / HEAD   (docs/adr/0195)
 - token budget  AIBUDGET#<tenant> / <YYYY-MM-DD>   (TTL: a week after its UTC day; docs/adr/0560)
+- marker        META#open-reviews-index / backfilled   (every review written before g2 is in it: docs/adr/0660)
 
 Retention (docs/adr/0196): deliveries, their keys and payload chunks, job keys, and jobs once over (succeeded or
 dead) carry `expires_at` = then + `retention_days` (the dynamodb:// URL's, 30 by default); DynamoDB's TTL

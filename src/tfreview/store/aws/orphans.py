@@ -13,7 +13,7 @@ from tfreview.ports.job_types import ORPHANED, review_id_of
 from tfreview.ports.jobs import JobState
 from tfreview.ports.records import ReviewStatus
 from tfreview.store.aws.job_items import job_of
-from tfreview.store.aws.reviews import DynamoReviewStore, status_update
+from tfreview.store.aws.reviews import DynamoReviewStore, backfill_open_index, status_update
 from tfreview.store.aws.table import Table, TransactionConflict
 
 PAGES = 50  # bounded per sweep, as the reaper's own scan (200 reviews a page)
@@ -26,7 +26,8 @@ def repair_orphans(table: Table, older_than: datetime, now: datetime) -> list[tu
             carrier = review_id_of(job_of(item))
             if carrier is not None:
                 states.setdefault(carrier, set()).add(state)
-    reviews = DynamoReviewStore(table)
+    backfill_open_index(table)  # once (then a read of its record): the sweeps read the open index (ADR 0660)
+    reviews = DynamoReviewStore(table, open_index="when-backfilled")
     repaired: list[tuple[str, bool]] = []
     cursor: str | None = None
     for _ in range(PAGES):

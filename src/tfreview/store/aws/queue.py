@@ -252,7 +252,8 @@ class SqsJobQueue(JobItems):
             run_after=run_after,
         )
         waiting = review_while_waiting(deferred, reason, review_deadline_at)
-        self._settle_fenced(job, self._state_fields(deferred, now), waiting)
+        # a review the attempt finished before it was given back stays finished (ADR 0660)
+        self._fenced(job, self._state_fields(deferred, now), waiting, only_open=True)
         self._after_settle(deferred, receipt, now)
         return deferred
 

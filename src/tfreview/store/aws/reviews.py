@@ -9,7 +9,7 @@ import dataclasses
 import json
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from tfreview.core.errors import NotFound
 from tfreview.plumbing.clock import Clock, utcnow
@@ -29,6 +29,33 @@ def open_key(status: ReviewStatus | str) -> str | None:
     """The review's g2 partition while it is open (queued, in progress); None (the key removed) once it is not."""
     value = status.value if isinstance(status, ReviewStatus) else status
     return f"REV#S#{value}" if value in OPEN_STATUSES else None
+
+
+# the record that every review written before the open index has been put in it (ADR 0660): from then on the
+# every-tenant listings of an open status, the reaper's sweeps among them, read the open index
+OPEN_INDEX_DONE = ("META#open-reviews-index", "backfilled")
+OpenIndex = bool | Literal["when-backfilled"]
+
+
+def backfill_open_index(table: Table) -> bool:
+    """Put each open review that lacks it (written before ADR 0633) in the open reviews' index, once: one walk of the
+    every-tenant index, then the record that it is done (a later call reads that record only). True once done.
+    Conditional on the status it read: a review that moved meanwhile got its key from that write."""
+    if table.get(*OPEN_INDEX_DONE) is not None:
+        return True
+    for item in table.query("g3", "REV", page_size=200):
+        status = item.get("status")
+        if status not in OPEN_STATUSES or item.get("g2pk"):
+            continue
+        table.update(
+            item["pk"],
+            REVIEW_SK,
+            set_={"g2pk": open_key(str(status)), "g2sk": item.get("g3sk") or f"{item['created_at']}#{item['id']}"},
+            condition="#status = :status",
+            values={":status": status},
+        )
+    table.put({"pk": OPEN_INDEX_DONE[0], "sk": OPEN_INDEX_DONE[1]})
+    return True
 
 
 def review_pk(review_id: str) -> str:
@@ -117,13 +144,22 @@ def fence_job(attempt: AttemptFence | None) -> int:
 
 
 class DynamoReviewStore:
-    def __init__(self, table: Table, *, clock: Clock = utcnow, open_index: bool = False) -> None:
+    def __init__(self, table: Table, *, clock: Clock = utcnow, open_index: OpenIndex = False) -> None:
         """`open_index`: an every-tenant listing of one open status reads the open reviews' index (g2) instead of
-        the every-tenant one — for the queue signals, which count; not for the sweeps, which must also see the
-        open reviews written before that index was (ADR 0633)."""
+        the every-tenant one — True for the queue signals, which count (ADR 0633); "when-backfilled" for the rest,
+        the reaper's sweeps among them, which must also see the open reviews written before that index was: once
+        `backfill_open_index` has put them in it (ADR 0660)."""
         self.table = table
         self.clock = clock
         self.open_index = open_index
+        self._backfilled = False
+
+    def _reads_open_index(self) -> bool:
+        if self.open_index is True or self._backfilled:
+            return True
+        if self.open_index == "when-backfilled" and self.table.get(*OPEN_INDEX_DONE) is not None:
+            self._backfilled = True  # for good: nothing takes an open review out of the index but its end
+        return self._backfilled
 
     def create(
         self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
@@ -216,7 +252,8 @@ class DynamoReviewStore:
             at, last_id = decode_time_cursor(cursor)
             before = f"{instant(at)}#{last_id}"
         index, pk = ("g1", f"REV#T#{tenant_id}") if tenant_id is not None else ("g3", "REV")
-        if tenant_id is None and self.open_index and set(filters) == {"status"} and filters["status"] in OPEN_STATUSES:
+        one_open_status = set(filters) == {"status"} and filters["status"] in OPEN_STATUSES
+        if tenant_id is None and one_open_status and self._reads_open_index():
             index, pk = "g2", f"REV#S#{filters['status']}"
         found: list[StoredReview] = []
         # the filters a review's item answers alone (status, source, dates…) are applied before its report is

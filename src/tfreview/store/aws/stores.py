@@ -45,7 +45,7 @@ def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clo
         table=table,
         queue=queue,
         intake=DynamoIntake(table, queue, clock=clock, tenants=tenants),
-        reviews=DynamoReviewStore(table, clock=clock),
+        reviews=DynamoReviewStore(table, clock=clock, open_index="when-backfilled"),  # ADR 0660
         tokens=DynamoTokens(table, clock=clock),
         tenants=tenants,
         plans=DynamoPlanStore(table, clock=clock),

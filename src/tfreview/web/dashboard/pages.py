@@ -4,6 +4,7 @@ and the HTML answers (pages, redirects, error pages) with their security headers
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,9 +185,23 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         path=request.url.path,
         **context,
     )
-    response = HTMLResponse(page, status_code=status)
+    response = HTMLResponse(under_root(request, page), status_code=status)
     finish(request, response)
     return response
+
+
+# a local link, form or asset of a rendered page: an attribute opening with one "/" (a value the page shows is
+# escaped — its quotes are `&#34;` — so only the page's own attributes match)
+_LOCAL_LINK = re.compile(r'(\s(?:href|action|src)=")/(?![/\\])')
+
+
+def under_root(request: Request, page: str) -> str:
+    """The page's local links, forms and assets under the ASGI root path, as `redirect`'s targets: through an API
+    Gateway named stage, `/reviews` is `/<stage>/reviews` in the browser (ADR 0660). `serve` has no root path."""
+    root = str(request.scope.get("root_path") or "").rstrip("/")
+    if not root:
+        return page
+    return _LOCAL_LINK.sub(lambda m: f"{m.group(1)}{root}/", page)
 
 
 def redirect(request: Request, target: str) -> RedirectResponse:

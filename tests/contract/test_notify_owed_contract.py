@@ -1,0 +1,155 @@
+"""A page refused by a notifier's outage longer than the quick retries is owed and sent when the outage ends, on every
+store behind the incident port (ADR 0639 for the SQL stores' outbox, ADR 0657 for memory and DynamoDB, which keep
+the owed notifications in the process). What the wiring builds: the SQL stores hand the dispatcher their outbox, the
+others none. A fake PagerDuty on loopback; the watchdog's calls (`open`, then `notify`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.contract.conftest import ManualClock, empty_postgres, fresh_sqlite, fresh_table
+from tests.contract.test_incidents_contract import new_incident
+from tests.fakes.llm_common import Reply
+from tests.fakes.notify import FakePagerDuty
+from tfreview.ops.incidents import EventKind, Incidents
+from tfreview.ops.notify.delivery import RetryPolicy
+from tfreview.ops.notify.dispatcher import Dispatcher, owed_wait
+from tfreview.ops.notify.message import NotifyEvent
+from tfreview.ops.notify.outbox import NotifyOutbox
+from tfreview.ops.notify.pagerduty import PagerDutyNotifier
+from tfreview.store.aws.incidents import DynamoIncidents
+from tfreview.store.incidents import SqlIncidents
+from tfreview.store.memory_incidents import MemoryIncidents
+from tfreview.store.notify_outbox import SqlOutbox
+
+OUTAGE = Reply.of_json(503, {"status": "unavailable"})
+
+
+@dataclass
+class Wired:
+    clock: ManualClock
+    incidents: Incidents
+    outbox: NotifyOutbox | None  # what the wiring hands the dispatcher: the store's outbox, or none
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres", "dynamodb"])
+def wired(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Wired]:
+    clock = ManualClock()
+    if request.param == "memory":
+        yield Wired(clock, MemoryIncidents(clock=clock), None)
+        return
+    if request.param == "dynamodb":
+        yield Wired(clock, DynamoIncidents(fresh_table(request), clock=clock), None)
+        return
+    database = (
+        fresh_sqlite(sqlite_dir)
+        if request.param == "sqlite"
+        else empty_postgres(request.getfixturevalue("postgres_url"))
+    )
+    try:
+        yield Wired(clock, SqlIncidents(database, clock=clock), SqlOutbox(database, clock=clock))
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def pagerduty() -> Iterator[FakePagerDuty]:
+    with FakePagerDuty() as fake:
+        yield fake
+
+
+@pytest.fixture
+def dispatcher(wired: Wired, pagerduty: FakePagerDuty) -> Iterator[Dispatcher]:
+    with httpx.Client(timeout=5.0) as http:
+        notifier = PagerDutyNotifier(
+            http, pagerduty.routing_key, source="tfreview", channels=frozenset({"page"}),
+            levels=frozenset({1, 2, 3, 4}), events_url=pagerduty.events_url,
+        )  # fmt: skip
+        made = Dispatcher(
+            [notifier], wired.incidents, public_url="http://tfreview.test", policy=RetryPolicy(attempts=2),
+            sleep=lambda seconds: None, outbox=wired.outbox, owner="host-a:101", clock=wired.clock,
+        )  # fmt: skip
+        try:
+            yield made
+        finally:
+            made.close(5.0)
+
+
+def outcomes(incidents: Incidents, incident_id: int) -> list[tuple[str, str, bool]]:
+    return [
+        (e.kind.value, str(e.detail["event"]), bool(e.detail.get("owed")))
+        for e in incidents.events(incident_id)
+        if e.kind in (EventKind.NOTIFIED, EventKind.NOTIFY_FAILED)
+    ]
+
+
+def test_a_page_refused_through_every_retry_is_owed_and_sent_when_the_outage_ends(
+    wired: Wired, dispatcher: Dispatcher, pagerduty: FakePagerDuty
+) -> None:
+    pagerduty.script(OUTAGE, OUTAGE)
+    incident, _ = wired.incidents.open(new_incident(), {"value": 900})
+    dispatcher.notify(incident, NotifyEvent.TRIGGER, {"value": 900})
+    assert not dispatcher.drain(10.0)  # both attempts refused: still owed, not given up
+    assert pagerduty.alerts == {}
+    wired.clock.advance(owed_wait(1))
+    assert dispatcher.drain(10.0)  # the outage is over: the next turn pages
+    assert pagerduty.alerts == {f"tfreview-{incident.group_key}-{incident.id}": "triggered"}
+    assert [e["event_action"] for e in pagerduty.events()] == ["trigger"] * 3
+    assert outcomes(wired.incidents, incident.id) == [
+        ("notify-failed", "trigger", True),
+        ("notified", "trigger", False),
+    ]
+
+
+def test_a_resolve_written_while_the_page_is_owed_goes_after_it(
+    wired: Wired, dispatcher: Dispatcher, pagerduty: FakePagerDuty
+) -> None:
+    """The resolve waits behind its owed trigger (ADR 0637): sent first, it would find no trigger sent and tell no
+    one, and the page, once through, would open an alert nothing resolves."""
+    pagerduty.script(OUTAGE, OUTAGE)
+    incident, _ = wired.incidents.open(new_incident(), {"value": 900})
+    dispatcher.notify(incident, NotifyEvent.TRIGGER, {"value": 900})
+    assert not dispatcher.drain(10.0)
+    acknowledged = wired.incidents.acknowledge(incident.id, "cli:alice")
+    assert acknowledged is not None
+    dispatcher.notify(acknowledged, NotifyEvent.ACKNOWLEDGE, {"acknowledged_by": "cli:alice"})
+    assert not dispatcher.drain(10.0)  # behind the owed trigger
+    wired.clock.advance(owed_wait(1))
+    assert dispatcher.drain(10.0)
+    assert [e["event_action"] for e in pagerduty.events()] == ["trigger", "trigger", "trigger", "acknowledge"]
+    assert pagerduty.alerts == {f"tfreview-{incident.group_key}-{incident.id}": "acknowledged"}
+
+
+def test_a_process_without_a_store_outbox_says_what_it_loses_when_it_ends(
+    pagerduty: FakePagerDuty, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Memory and DynamoDB keep the owed page in the process: closing with it unsent is an ERROR line and a counted
+    failure (`tfreview_notifier_failures_total`), never silence."""
+    clock = ManualClock()
+    incidents = MemoryIncidents(clock=clock)
+    counted: list[tuple[str, str, bool]] = []
+    with httpx.Client(timeout=5.0) as http:
+        notifier = PagerDutyNotifier(
+            http, pagerduty.routing_key, source="tfreview", channels=frozenset({"page"}),
+            levels=frozenset({1, 2, 3, 4}), events_url=pagerduty.events_url,
+        )  # fmt: skip
+        dispatcher = Dispatcher(
+            [notifier], incidents, public_url="http://tfreview.test", policy=RetryPolicy(attempts=1),
+            sleep=lambda seconds: None, clock=clock, on_outcome=lambda *o: counted.append(o),
+        )  # fmt: skip
+        assert not dispatcher.durable
+        pagerduty.script(OUTAGE)
+        incident, _ = incidents.open(new_incident(), {"value": 900})
+        dispatcher.notify(incident, NotifyEvent.TRIGGER)
+        assert not dispatcher.drain(10.0)
+        with caplog.at_level("ERROR", logger="tfreview.notify"):
+            dispatcher.close(5.0)
+    assert counted == [("pagerduty", "trigger", False), ("pagerduty", "trigger", False)]  # the turn, then the loss
+    (line,) = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert f"incident {incident.id} trigger" in line.getMessage()
+    assert "lost with this process" in line.getMessage()
