@@ -268,6 +268,7 @@ class FakeSpacelift:
         self.username = username
         self.stacks: dict[str, FakeStack] = {}
         self.token_exchanges = 0
+        self.said_valid_until: Any = None  # what apiKeyUser answers as validUntil, when not the token's real expiry
         self._tokens: dict[str, float] = {}  # jwt -> validUntil
         self._lock = threading.RLock()
         self._script: deque[str] = deque()
@@ -468,7 +469,8 @@ class FakeSpacelift:
         jwt = _jwt_shaped()
         valid_until = int(self.clock() + self.token_ttl)
         self._tokens[jwt] = valid_until
-        return "User", {"id": self.key_id, "jwt": jwt, "validUntil": valid_until}
+        said = valid_until if self.said_valid_until is None else self.said_valid_until
+        return "User", {"id": self.key_id, "jwt": jwt, "validUntil": said}
 
     def _stack(self, args: Mapping[str, Any], after: list[str]) -> tuple[str, Any]:
         return "Stack", self.stacks.get(str(args.get("id")))
