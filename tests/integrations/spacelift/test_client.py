@@ -127,7 +127,14 @@ def test_comment_and_review(spacelift: FakeSpacelift, client: SpaceliftClient) -
 
 
 @pytest.mark.parametrize(
-    ("mode", "error"), [("http500", UpstreamError), ("graphql_error", UpstreamError), ("drop", UpstreamError)]
+    ("mode", "error"),
+    [
+        ("http500", UpstreamError),
+        ("graphql_error", UpstreamError),
+        ("drop", UpstreamError),
+        # review19a: a RecursionError out of the client, the worker's "internal error", not an answer that is not JSON
+        ("nested", UpstreamError),
+    ],
 )
 def test_upstream_failures_are_retriable(
     spacelift: FakeSpacelift, client: SpaceliftClient, mode: str, error: type[Exception]
