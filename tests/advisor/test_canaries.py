@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 
+import httpx
 import pytest
 
+from tests.fakes.llm_openai import FakeOpenAI
 from tfreview.advisor.chain import LlmAdvisor
 from tfreview.advisor.model import Prompt
+from tfreview.advisor.openai import OpenAIClient
 from tfreview.advisor.settings import AdvisorSettings
 from tfreview.core.findings import Advice as ModelAdvice
 from tfreview.core.plan import Coverage
@@ -17,6 +21,7 @@ from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import REDACTED, SENSITIVE
 from tfreview.core.review import review
 from tfreview.parsing.plan_json import plan_from_document
+from tfreview.plumbing.secret_references import SecretSource
 from tfreview.rules import load_rules
 
 from .doubles import FakeTime, ScriptedClient, answer
@@ -128,3 +133,57 @@ def test_s2_a_model_that_echoes_secrets_gets_none_into_the_advice() -> None:
         assert canary not in shown
     assert shown.count(REDACTED) == 8  # four secrets in the summary, four in the concern
     assert advice.summary.startswith("No issues. password (redacted), url (redacted)")
+
+
+@pytest.mark.parametrize("echoed", [PASSWORD, DB_URL_SECRET, AWS_KEY])
+def test_s2_a_model_name_that_echoes_a_secret_is_not_shown(echoed: str) -> None:
+    """review19a: the answer's `model` field (OpenAI's `model`, Anthropic's) is shown as the advice's source in the
+    comment ("AI review (openai/…)"), the JSON report and the stored usage. It was kept whenever it read as a model
+    name and held no fragment of the API key: a provider answering `"model": "<the plan's password>"` put the
+    password into the pull-request comment. A name holding one of the change's secrets is the configured model's."""
+    cs = plan_from_document(_plan(), "plan.json")
+    result = review(cs, load_rules(), Policy())
+    client = ScriptedClient([answer(model=echoed)])
+    advisor = LlmAdvisor([client], AdvisorSettings(name="openai"))
+    advice = advisor.advise(AdviceContext(cs, tuple(result.findings), Coverage()))
+
+    assert advice.is_llm
+    assert advice.source == "openai/gpt-test"
+    assert advice.usage.model == "gpt-test"
+    shown = advice.source + json.dumps(advice.usage.as_dict())
+    for canary in CANARIES:
+        assert canary not in shown
+
+
+def test_s2_a_model_name_the_provider_gives_is_kept_when_it_holds_no_secret() -> None:
+    cs = plan_from_document(_plan(), "plan.json")
+    result = review(cs, load_rules(), Policy())
+    client = ScriptedClient([answer(model="gpt-4o-2024-08-06")])
+    advice = LlmAdvisor([client], AdvisorSettings(name="openai")).advise(
+        AdviceContext(cs, tuple(result.findings), Coverage())
+    )
+    assert advice.source == "openai/gpt-4o-2024-08-06"
+    assert advice.usage.model == "gpt-4o-2024-08-06"
+
+
+def test_s2_over_http_an_openai_answer_naming_a_secret_as_its_model_keeps_it_out(
+    tmp_path: Path, http: httpx.Client
+) -> None:
+    """The same through the real adapter and a real server on loopback: `"model": "<the password>"` in a 200."""
+    cs = plan_from_document(_plan(), "plan.json")
+    result = review(cs, load_rules(), Policy())
+    key_file = tmp_path / "openai.key"
+    key_file.write_text("sk-test-key-0001\n", encoding="utf-8")
+    text = json.dumps({"summary": "Looks fine.", "risk": "low", "concerns": []})
+    with (
+        FakeOpenAI() as fake,
+        OpenAIClient(f"{fake.url}/v1", SecretSource.from_file(key_file), "gpt-4o-mini", http=http) as client,
+    ):
+        fake.script(fake.ok(text, model=PASSWORD))
+        advice = LlmAdvisor([client], AdvisorSettings(name="openai")).advise(
+            AdviceContext(cs, tuple(result.findings), Coverage())
+        )
+        assert fake.request_count == 1
+    assert advice.is_llm
+    assert advice.source == "openai/gpt-4o-mini"
+    assert PASSWORD not in advice.source + json.dumps(advice.usage.as_dict())

@@ -24,6 +24,7 @@ from tests.fakes.llm_common import (
     Hang,
     Reply,
     StallAfterHeaders,
+    deeply_nested,
     malformed_json,
     not_json,
 )
@@ -95,6 +96,11 @@ ERRORS: list[ErrorCase] = [
     ("403", FakeAnthropic.forbidden(), "auth", False, 403, None),
     ("malformed JSON", malformed_json(), "malformed", False, 200, None),
     ("missing fields", FakeAnthropic.missing_fields(), "malformed", False, 200, None),
+    # review19a: a body nested past the JSON reader's depth raised RecursionError out of the adapter: the chain's
+    # "other", not retriable — a 503 or a 429 was not retried on this model, and a 200 was not "malformed"
+    ("503 nested too deep", deeply_nested(503), "unavailable", True, 503, None),
+    ("429 nested too deep", deeply_nested(429, (("Retry-After", "7"),)), "throttled", True, 429, 7.0),
+    ("200 nested too deep", deeply_nested(200), "malformed", False, 200, None),
 ]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.advisor.provider_checks import check_a_hang_is_a_timeout, check_schema_breaking_output_is_returned, fails
 from tests.fakes.llm_bedrock import ERROR_STATUS, FakeBedrock
-from tests.fakes.llm_common import Behaviour, Hang, StallAfterHeaders, malformed_json
+from tests.fakes.llm_common import Behaviour, Hang, Reply, StallAfterHeaders, malformed_json
 from tfreview.advisor.bedrock import AwsCredentials, BedrockClient
 from tfreview.advisor.model import Prompt, ProviderError
 from tfreview.plumbing.secret_references import SecretSource
@@ -227,3 +227,28 @@ def test_a_missing_credential_fails_this_model_as_auth_without_a_request(fake: F
 
     assert (error.kind, error.retriable) == ("auth", False)
     assert fake.request_count == 0
+
+
+@pytest.mark.parametrize(("status", "code", "kind"), [(503, "ServiceUnavailableException", "unavailable"),
+                                                      (429, "ThrottlingException", "throttled")])  # fmt: skip
+def test_an_error_answer_nested_past_the_json_readers_depth_keeps_its_class(
+    fake: FakeBedrock, client: BedrockClient, status: int, code: str, kind: str
+) -> None:
+    """review19a: botocore parses an error answer's body to read its message; `[[[[…` 100 000 deep raised RecursionError
+    in its parser, read as a malformed answer: not retriable, so a throttled or unavailable model was not asked again.
+    The status and the `x-amzn-ErrorType` header say what it is; the body's message is lost, not the class."""
+    fake.script(
+        Reply(
+            status,
+            b"[" * 100_000,
+            (
+                ("Content-Type", "application/json"),
+                ("x-amzn-ErrorType", f"{code}:http://internal.amazon.com/coral/com.amazon.bedrock/"),
+            ),
+        )
+    )
+
+    error = fails(client, PROMPT)
+
+    assert (error.kind, error.retriable, error.status) == (kind, True, status)
+    assert fake.request_count == 1

@@ -34,10 +34,15 @@ CORPUS = [
     "data:text/html;base64,PHNjcmlwdD4= and vbscript:msgbox",
     "```\nunclosed code fence",
     "@\u200balice with a zero-width space",
+    # review19a: GitHub's mention reads `@name` after any character that is not an ASCII letter, digit or `_`: after a
+    # lone backtick (no code span) and after a non-ASCII letter too; Python's `\w` spared both
+    "`@octocat, a backtick no span closes",
+    "``@octocat` a double backtick a single one does not close",
+    "José@octocat and 名@org/team",
     "A" * 70_000,
 ]
 
-_LIVE_MENTION = re.compile(r"(?<![\w`])@[A-Za-z0-9]")
+_LIVE_MENTION = re.compile(r"(?<![A-Za-z0-9_])@[A-Za-z0-9]")  # GitHub's reading: ASCII word characters only
 _IMAGE = re.compile(r"!\[[^\]]*\]\(|<img", re.IGNORECASE)
 _LINK_TARGET = re.compile(r"\]\(([^)\s]+)")
 # GFM links `www.` after a space or `*`, `_`, `~`, `(`: `site_www.…` too (review16c)

@@ -515,3 +515,18 @@ def test_q10_the_tenant_backlog_counts_each_tenants_queued_jobs_and_its_oldest_d
     assert {tenant: backlog.queued for tenant, backlog in found.items()} == {t: n for t, n in expected.items() if n}
     if "github:A" in found:
         assert found["github:A"] == TenantBacklog(found["github:A"].queued, 40.0)
+
+
+def test_a_failure_reason_holding_a_nul_is_stored_with_it_written_out(stores: Stores) -> None:
+    """review19a: an upstream's words end up in a failure's reason (a Spacelift GraphQL error's `message`, GitHub's);
+    one holding a NUL made PostgreSQL's driver refuse the settlement (its text cannot hold one): the job's end not
+    recorded, its lease left to expire and the job run again. The NUL is written out (`\\x00`), on every backend."""
+    job, _ = stores.queue.enqueue(new_job("nul"))
+    claimed = stores.queue.claim("w")
+    assert claimed is not None
+    dead = stores.queue.fail(job.id, claimed.attempt_token or "", "Spacelift TfreviewRun: bo\x00om", permanent=True)
+    assert dead.state == JobState.DEAD
+    assert dead.last_error == "Spacelift TfreviewRun: bo\\x00om"
+    stored = stores.queue.get(job.id)
+    assert stored is not None
+    assert stored.last_error == "Spacelift TfreviewRun: bo\\x00om"

@@ -76,6 +76,11 @@ def malformed_json() -> Reply:
     return Reply(200, b'{"id": "x", "choices": [', (("Content-Type", "application/json"),))
 
 
+def deeply_nested(status: int, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
+    """JSON nested deeper than any JSON reader goes (`[[[[…`, 100 000 deep, 100 kB): valid to the byte it stops at."""
+    return Reply(status, b"[" * 100_000, (("Content-Type", "application/json"), *headers))
+
+
 def not_json(status: int = 200) -> Reply:
     return Reply(status, b"<html><body>502 Bad Gateway</body></html>", (("Content-Type", "text/html"),))
 

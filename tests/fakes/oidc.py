@@ -457,6 +457,10 @@ class FakeOidcIssuer:
         """The JWKS endpoint answers 200 with a body that is not JSON."""
         self._mode = "malformed"
 
+    def nested(self) -> None:
+        """The JWKS endpoint answers 200 with JSON nested deeper than any JSON reader goes (`{"keys": [[[[…`)."""
+        self._mode = "nested"
+
     def heal(self) -> None:
         """Back to serving the JWKS; requests hanging now are released (and answer the JWKS)."""
         self._mode = "ok"
@@ -478,6 +482,8 @@ class FakeOidcIssuer:
             handler._json(200, self.jwks())
         elif mode == "malformed":
             handler._send(200, b'{"keys": [', "application/json")
+        elif mode == "nested":
+            handler._send(200, b'{"keys": ' + b"[" * 100_000, "application/json")
         else:
             handler._json(200, self.jwks())
 

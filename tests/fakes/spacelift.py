@@ -268,6 +268,7 @@ class FakeSpacelift:
         self.username = username
         self.stacks: dict[str, FakeStack] = {}
         self.token_exchanges = 0
+        self.said_valid_until: Any = None  # what apiKeyUser answers as validUntil, when not the token's real expiry
         self._tokens: dict[str, float] = {}  # jwt -> validUntil
         self._lock = threading.RLock()
         self._script: deque[str] = deque()
@@ -294,9 +295,10 @@ class FakeSpacelift:
 
     def fail_next(self, *modes: str) -> None:
         """The next requests fail: "http500", "http429" (rate limited, `Retry-After: RATE_LIMIT_RETRY_AFTER`),
-        "graphql_error" (a retriable internal error), "graphql_rate_limited" (HTTP 200), "drop", "comments_null" (a
-        run's `comments` come back null without an error: partial data) or "null_result" (the operation is executed,
-        its result answered null without an error); "pass" answers as usual (to script a later request)."""
+        "graphql_error" (a retriable internal error), "graphql_rate_limited" (HTTP 200), "drop", "nested" (`[[[[…`
+        100 000 deep, HTTP 200), "comments_null" (a run's `comments` come back null without an error: partial data) or
+        "null_result" (the operation is executed, its result answered null without an error); "pass" answers as usual
+        (to script a later request)."""
         with self._lock:
             self._script.extend(modes)
 
@@ -374,8 +376,8 @@ class FakeSpacelift:
 
     # --- serving ----------------------------------------------------------------------------------
 
-    def handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, Any] | None]:
-        """(status, JSON answer); None as the answer drops the connection."""
+    def handle(self, headers: Mapping[str, str], body: bytes) -> tuple[int, dict[str, Any] | bytes | None]:
+        """(status, JSON answer, or the answer's bytes as they are); None as the answer drops the connection."""
         try:
             request = json.loads(body)
         except ValueError:
@@ -391,6 +393,8 @@ class FakeSpacelift:
             return 429, {"errors": [{"message": "too many requests"}]}
         if scripted == "drop":
             return 0, None
+        if scripted == "nested":  # JSON nested deeper than any JSON reader goes: valid to the byte it stops at
+            return 200, b"[" * 100_000
         if scripted == "graphql_error":
             return 200, {"errors": [{"message": "something went wrong", "extensions": {"code": "INTERNAL"}}]}
         if scripted == "graphql_rate_limited":  # a limit said in GraphQL's own words, with HTTP 200
@@ -468,7 +472,8 @@ class FakeSpacelift:
         jwt = _jwt_shaped()
         valid_until = int(self.clock() + self.token_ttl)
         self._tokens[jwt] = valid_until
-        return "User", {"id": self.key_id, "jwt": jwt, "validUntil": valid_until}
+        said = valid_until if self.said_valid_until is None else self.said_valid_until
+        return "User", {"id": self.key_id, "jwt": jwt, "validUntil": said}
 
     def _stack(self, args: Mapping[str, Any], after: list[str]) -> tuple[str, Any]:
         return "Stack", self.stacks.get(str(args.get("id")))
@@ -706,8 +711,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._send(status, answer)
 
-    def _send(self, status: int, answer: dict[str, Any]) -> None:
-        payload = json.dumps(answer).encode()
+    def _send(self, status: int, answer: dict[str, Any] | bytes) -> None:
+        payload = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
         with contextlib.suppress(ConnectionError):
             self.send_response(status)
             self.send_header("Content-Type", "application/json")

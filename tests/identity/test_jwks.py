@@ -95,7 +95,9 @@ def test_a3_one_fetch_per_interval_over_simulated_minutes(
 # --- A4: issuer down with a warm cache: stale-if-error for at least an hour --------------------------
 
 
-@pytest.mark.parametrize("failure", ["500", "malformed"])
+# "nested" (review19a): `[[[[…` past the JSON reader's depth raised RecursionError out of the refresh, not
+# JwksFetchError: every bearer request a 500 instead of the cached keys
+@pytest.mark.parametrize("failure", ["500", "malformed", "nested"])
 def test_a4_cached_keys_keep_working_for_an_hour_while_the_jwks_fails(
     issuer: FakeOidcIssuer, verifier: OidcVerifier, jwks: JwksCache, clock: FakeClock, failure: str
 ) -> None:
@@ -103,6 +105,8 @@ def test_a4_cached_keys_keep_working_for_an_hour_while_the_jwks_fails(
     verifier.verify(token)
     if failure == "500":
         issuer.fail_with(500)
+    elif failure == "nested":
+        issuer.nested()
     else:
         issuer.malformed()
     for _ in range(60):  # one verification a minute for an hour of simulated time
@@ -206,8 +210,9 @@ def test_a5_cold_retries_are_throttled_then_recover(issuer: FakeOidcIssuer, jwks
     assert jwks.warm()
 
 
-def test_a5_cold_cache_with_malformed_jwks(issuer: FakeOidcIssuer, jwks: JwksCache) -> None:
-    issuer.malformed()
+@pytest.mark.parametrize("nested", [False, True], ids=["malformed", "nested past the reader's depth"])
+def test_a5_cold_cache_with_malformed_jwks(issuer: FakeOidcIssuer, jwks: JwksCache, nested: bool) -> None:
+    issuer.nested() if nested else issuer.malformed()
     with pytest.raises(KeysUnavailable):
         jwks.key_for(issuer.kid_for("RS256"))
     assert not jwks.warm()

@@ -7,6 +7,7 @@ OIDC issuer, on SQLite and, when TFREVIEW_TEST_POSTGRES_URL is set, on a fresh P
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from tests.integration.conftest import POSTGRES_ENV
 from tests.integration.door_requests import request
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import START_SECONDS, child_env, serving
+from tfreview.store.cursor import encode_cursor
 
 FILTERS = ("repository", "stack_id", "finding")
 
@@ -62,7 +64,20 @@ def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer)
         assert upgraded.returncode == 0, upgraded.stderr
     token = _token(env, data)
     auth = {"Authorization": f"Bearer {token}"}
+    operator = {"Authorization": f"Bearer {issuer.mint({'scope': 'admin', issuer.tenant_claim: None})}"}
+    # a cursor as `next_cursor` spells one (base64url JSON), holding a NUL no id ever holds (review19a)
+    cursor = encode_cursor("2026-01-01T00:00:00.000000+00:00", "a\u0000b")
     with serving(data, env=env) as served:
+        later = {
+            "cursor": request(served.port, "GET", f"/api/v1/reviews?cursor={cursor}", headers=auth),
+            "action": request(served.port, "GET", "/api/v1/audit-log?action=a%00b", headers=operator),
+        }
+        block = json.dumps({"source": "ip:203.0.113.9", "minutes": 1, "reason": "a\u0000b"}).encode()
+        json_operator = {**operator, "Content-Type": "application/json"}
+        later["block"] = request(served.port, "POST", "/api/v1/blocks", headers=json_operator, body=block)
+        later["unblock"] = request(served.port, "DELETE", "/api/v1/blocks/ip:203.0.113.9%00", headers=operator)
+        blocks = request(served.port, "GET", "/api/v1/blocks", headers=operator)
+        plain_action = request(served.port, "GET", "/api/v1/audit-log?action=token.create", headers=operator)
         refused = {name: request(served.port, "GET", f"/api/v1/reviews?{name}=a%00b", headers=auth) for name in FILTERS}
         plain = {name: request(served.port, "GET", f"/api/v1/reviews?{name}=ab", headers=auth) for name in FILTERS}
         bearer = {
@@ -78,6 +93,19 @@ def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer)
         assert bearer[kind].status == 401, bearer[kind].json()
         assert bearer[kind].json()["detail"] == "token tenant claim is invalid"
     assert bearer["plain"].status == 200, bearer["plain"].json()
+    # review19a: on PostgreSQL these were 500s with a DataError traceback
+    assert later["cursor"].status == 422, later["cursor"].body
+    assert later["cursor"].json()["detail"] == "invalid cursor: pass the next_cursor of a previous page unchanged"
+    assert later["action"].status == 422, later["action"].body
+    assert later["action"].json()["detail"] == "action: a NUL character (%00) is not allowed in a filter"
+    assert later["block"].status == 422, later["block"].body
+    assert "reason" in str(later["block"].json()["detail"])
+    assert later["unblock"].status == 404, later["unblock"].body
+    assert later["unblock"].json()["detail"] == "ip:203.0.113.9\x00 is not blocked"
+    assert blocks.status == 200, blocks.body
+    assert blocks.json()["items"] == []  # nothing half-written
+    assert plain_action.status == 200, plain_action.body
+    assert [item["action"] for item in plain_action.json()["items"]] == ["token.create"]  # type: ignore[union-attr]
     assert "Traceback" not in log
     assert "DataError" not in log
 

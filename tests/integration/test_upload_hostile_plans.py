@@ -63,6 +63,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         ("string-list", json.dumps({**PLAN, "resource_changes": "x"}).encode(), "is a string, expected a list"),
         ("string-after", TEXT.replace('"after": {', '"after": "x", "y": {').encode(), "`change.after` is a string"),
         ("a-string", b'"plan"', "this is a string, not an object"),
+        # review19a: a first document nested 1,020 deep (orjson reads it) then a second: the standard library's
+        # second look at the first line, for Terraform's UI stream, raised RecursionError (a 500; `scan` exit 3)
+        ("deep-then-more", ("[" * 1020 + "]" * 1020 + "\n" + TEXT).encode(), "more than one JSON document"),
         ("format-version", json.dumps({**PLAN, "format_version": None}).encode(), "format_version is null"),
     ],
 )

@@ -150,3 +150,14 @@ def test_a_megabyte_string_beside_a_huge_number_is_read_in_bounded_memory() -> N
     assert document["s"] == 'A " ' * 250_000
     assert document["m"] == "\\"
     assert peak < 40 * len(text)  # the text, its copies and the document; not matcher state per character
+
+
+def test_two_documents_the_first_as_deep_as_orjson_reads_are_one_precise_line(tmp_path: Path) -> None:
+    """review19a: orjson reads the first document (1,020 levels), stops at the second; the standard library's second
+    look at the first line (is it Terraform's UI stream?) raised RecursionError: `scan` exited 3, an internal error."""
+    (tmp_path / "plan.json").write_bytes(b"[" * 1020 + b"]" * 1020 + b'\n{"format_version": "1.2"}\n')
+    answer = _scan(tmp_path / "plan.json")
+    assert answer.returncode == 2, answer.stderr
+    line = answer.stderr.decode()
+    assert line.count("\n") == 1, line
+    assert "more than one JSON document in the file (the second starts at line 2, column 1)" in line

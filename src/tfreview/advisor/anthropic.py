@@ -152,7 +152,7 @@ def _error_fields(body: bytes) -> tuple[frozenset[str], str]:
     """({error.type, error.details.error_code}, error.message) of `{"type": "error", "error": {…}}`."""
     try:
         document = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past the reader's depth: the status decides
         return frozenset(), ""
     inner = document.get("error") if isinstance(document, dict) else None
     if not isinstance(inner, dict):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import ssl
@@ -350,7 +351,23 @@ class _DeadlineSender:
             raise EndpointConnectionError(endpoint_url=url, error=type(error).__name__) from None
         except httpx.HTTPError as error:  # closed mid-answer, a broken answer, a body that does not inflate
             raise ConnectionClosedError(endpoint_url=url, error=type(error).__name__) from None
-        return AWSResponse(url, answer.status_code, dict(answer.headers.items()), _Body(answer.content))
+        content = answer.content
+        if answer.status_code >= 400 and _nested_too_deep(content):
+            # botocore's error parser would raise RecursionError reading it (a "malformed" answer, not retried): its
+            # status and `x-amzn-ErrorType` still say what it is, its message is lost (review19a)
+            content = b""
+        return AWSResponse(url, answer.status_code, dict(answer.headers.items()), _Body(content))
+
+
+def _nested_too_deep(body: bytes) -> bool:
+    """True for JSON nested deeper than the reader goes (`[[[[…`): botocore's parser meets a RecursionError there."""
+    try:
+        json.loads(body)
+    except RecursionError:
+        return True
+    except (UnicodeDecodeError, ValueError):
+        return False
+    return False
 
 
 def _verify_with(ca_bundle: str | None) -> ssl.SSLContext | bool:

@@ -240,7 +240,7 @@ class LlmAdvisor:
                 usage = replace(
                     base,
                     provider=client.provider,
-                    model=answer.completion.model or client.model,
+                    model=_shown_model(answer.completion.model, client.model, view.redactor),
                     input_tokens=tally.input_tokens,
                     output_tokens=tally.output_tokens,
                     latency_seconds=round(self._clock() - start, 3),
@@ -466,6 +466,14 @@ def _complete(client: ModelClient, built: BuiltPrompt, timeout: float) -> Comple
     except Exception as error:
         log.warning("advisor model %s raised %s", breaker_key(client), type(error).__name__)
         raise ProviderError(client.provider, "other", type(error).__name__, retriable=False) from None
+
+
+def _shown_model(answered: str, configured: str, redactor: Redactor) -> str:
+    """The model the provider says answered, shown in the comment, the report and the stored usage: the configured one
+    when it says none, or says one holding a secret of the change (a hostile provider's `"model": "<password>"`)."""
+    if not answered or redactor.secrets(answered) != answered:
+        return configured
+    return answered
 
 
 def _upstream_outcome(error: ProviderError) -> str:

@@ -190,7 +190,7 @@ def _error_fields(body: bytes) -> tuple[frozenset[str], str]:
     or `{"object": "error", "message": …}` (vLLM); empty when the body says nothing usable."""
     try:
         document = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past the reader's depth: the status decides
         return frozenset(), ""
     inner = document.get("error", document) if isinstance(document, dict) else None
     if isinstance(inner, str):

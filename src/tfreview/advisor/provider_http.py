@@ -235,7 +235,7 @@ def decode_json_object(provider: str, reply: HttpReply) -> dict[str, Any]:
     """The body as a JSON object, or a `malformed` ProviderError."""
     try:
         document = json.loads(reply.body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # `[[[[…` past the reader's depth: not JSON to us
         raise ProviderError(provider, "malformed", "answer is not JSON", retriable=False, status=reply.status) from None
     if not isinstance(document, dict):
         raise ProviderError(provider, "malformed", "answer is not a JSON object", retriable=False, status=reply.status)

@@ -28,7 +28,9 @@ _REF_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:[^\n]*$", re.MULTILINE)
 _BARE_URL = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://")
 _WWW = re.compile(r"(?i)(?<![a-z0-9])www\.")  # after `_` too: GFM links `x_www.…` (review16c)
 _SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data|file)(\s*):")
-_MENTION = re.compile(r"(?<![\w`])@(?=[A-Za-z0-9_-])")
+# GitHub reads `@name` after anything but an ASCII letter, digit or `_`: after a backtick that opens no code span, and
+# after `é` or `名` too (review19a: `\w` is Unicode, and a backtick was spared); `bob@example.com` stays as it is
+_MENTION = re.compile(r"(?<![A-Za-z0-9_])@(?=[A-Za-z0-9_-])")
 # `#12` and `GH-12`, and `owner/repo#12`: a reference into another repository posts a cross-reference event on that
 # issue, an action outside the triggering pull request (S1); so every `#` before a digit is broken
 _ISSUE_REF = re.compile(r"(?i)(?<![\w])gh-(?=\d)|#(?=\d)")

@@ -227,6 +227,8 @@ class Guard:
 
     def unblock(self, source: str, *, by: str) -> bool:
         """Lift `source`'s block and forget its strikes; `by` is who did it (for the log and the audit trail)."""
+        if "\x00" in source:  # never blocked (`block` refuses it), and PostgreSQL's text cannot hold one (a 500)
+            return False
         with self._lock:
             self._provisional.pop(source, None)
         removed = self.store.remove(source)

@@ -252,7 +252,7 @@ class JwksCache:
             raise JwksFetchError(f"HTTP {response.status_code}", status=response.status_code)
         try:
             document = json.loads(response.content)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # `[[[[…` past the reader's depth is no JWKS either
             raise JwksFetchError("response is not JSON") from exc
         return parse_jwks(document)
 

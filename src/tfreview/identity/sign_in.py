@@ -104,7 +104,7 @@ class OidcSignIn:
             raise UpstreamError(f"the OIDC token endpoint answered {answer.status_code}")
         try:
             token = answer.json().get("access_token")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):  # RecursionError: `[[[[…` past the reader's depth
             token = None
         if not isinstance(token, str) or not token:
             raise UpstreamError("the OIDC token endpoint answered no access token")
@@ -127,7 +127,7 @@ class OidcSignIn:
             try:
                 answer = send_bounded(self._http, request, _MAX_ANSWER_BYTES)
                 document = answer.json() if answer.status_code == 200 else None
-            except (httpx.HTTPError, ValueError, ResponseTooLarge) as exc:
+            except (httpx.HTTPError, ValueError, RecursionError, ResponseTooLarge) as exc:
                 raise UpstreamError(f"the OIDC discovery document is unavailable ({type(exc).__name__})") from None
             if not isinstance(document, dict):
                 raise UpstreamError("the OIDC discovery document is unavailable")

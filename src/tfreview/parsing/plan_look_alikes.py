@@ -29,7 +29,7 @@ def more_than_one_document(text: str, where: str) -> str:
     line = text[:_FIRST_LINE].split("\n", 1)[0]
     try:
         first = json.loads(line) if len(line) < _FIRST_LINE else None
-    except ValueError:
+    except (ValueError, RecursionError):  # a first document orjson read, nested deeper than this reader goes
         first = None
     if is_ui_message(first):
         return f"not a Terraform plan: this is {UI_STREAM}"

@@ -10,6 +10,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from tfreview.core.redact import scrub_text
+
 
 class JobState(StrEnum):
     QUEUED = "queued"  # waiting for run_after
@@ -88,6 +90,16 @@ class Settlement:
 
 # what `settle` answers for each Settlement: None (completed), the failed job, or the refusal of a stale attempt
 Settled = Job | StaleAttempt | None
+
+
+MAX_ERROR_CHARS = 4000  # of a job's last_error
+
+
+def job_error(text: str) -> str:
+    """A failure's reason as every queue keeps it: scrubbed of secrets, a NUL written out (`\\x00`: PostgreSQL's text
+    cannot hold one, and an upstream's words in the reason may — its driver refused the settlement, review19a), and
+    at most MAX_ERROR_CHARS characters."""
+    return scrub_text(text).replace("\x00", "\\x00")[:MAX_ERROR_CHARS]
 
 
 def settle_each(

@@ -11,12 +11,20 @@ from datetime import datetime
 from typing import Final
 
 from tfreview.core.audit_chain import GENESIS, AuditEntry, ChainCheck, entry_hash, verify_chain
+from tfreview.core.errors import InputError
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports.records import Page
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 
 MAX_DETAIL_CHARS: Final = 4000
+
+
+def check_action_filter(action: str | None) -> None:
+    """InputError for an `action` filter holding a NUL: no action does, and PostgreSQL's text cannot (its driver
+    raised: a 500 on that backend, review19a); every adapter refuses it alike."""
+    if action is not None and "\x00" in action:
+        raise InputError("action: a NUL character (%00) is not allowed in a filter")
 
 
 def clean_entry(
@@ -65,6 +73,7 @@ class MemoryAuditTrail:
 
     def list(self, *, action: str | None = None, limit: int = 50, cursor: str | None = None) -> Page[AuditEntry]:
         check_limit(limit)
+        check_action_filter(action)
         before = int(decode_cursor(cursor, (int,))[0]) if cursor else None
         with self._lock:
             chosen = [

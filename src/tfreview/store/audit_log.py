@@ -17,7 +17,13 @@ from tfreview.core.audit_chain import GENESIS, AuditEntry, ChainCheck, entry_has
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports.records import Page
-from tfreview.store.audit_entries import MAX_DETAIL_CHARS, MemoryAuditTrail, chained, clean_entry
+from tfreview.store.audit_entries import (
+    MAX_DETAIL_CHARS,
+    MemoryAuditTrail,
+    chained,
+    check_action_filter,
+    clean_entry,
+)
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.database import Database
 from tfreview.store.tables import AuditLogRow
@@ -69,6 +75,7 @@ class SqlAuditTrail:
 
     def list(self, *, action: str | None = None, limit: int = 50, cursor: str | None = None) -> Page[AuditEntry]:
         check_limit(limit)
+        check_action_filter(action)
         query = select(AuditLogRow).order_by(AuditLogRow.id.desc()).limit(limit + 1)
         if action:
             query = query.where(AuditLogRow.action == action)

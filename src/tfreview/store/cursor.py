@@ -46,6 +46,8 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[CursorPart, ...
         and len(parts) == len(shape)
         and all(isinstance(p, kind) and not isinstance(p, bool) for p, kind in zip(parts, shape, strict=True))
         and all(_INT64[0] <= p <= _INT64[1] for p in parts if isinstance(p, int))
+        # no id or time of ours holds a NUL; PostgreSQL's text cannot, and its driver raised (a 500, review19a)
+        and not any("\x00" in p for p in parts if isinstance(p, str))
     )
     if not valid:
         raise InputError("invalid cursor: pass the next_cursor of a previous page unchanged")

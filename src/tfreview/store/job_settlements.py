@@ -16,12 +16,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
-from tfreview.core.redact import scrub_text
 from tfreview.ports.job_types import review_after_failure
-from tfreview.ports.jobs import Job, JobState, Settled, Settlement, StaleAttempt
+from tfreview.ports.jobs import Job, JobState, Settled, Settlement, StaleAttempt, job_error
 from tfreview.store.job_statements import COMPLETE_MANY, JOBS, RELEASE_MANY, RUNNING, SETTLE_REVIEW_MANY, Prepared
-
-MAX_ERROR_CHARS = 4000
 
 CURRENT_ROWS = select(JOBS).where(JOBS.c.id.in_(bindparam("job_ids", expanding=True))).order_by(JOBS.c.id)
 CURRENT_ROWS_LOCKED = CURRENT_ROWS.with_for_update()  # in id order: two settles never lock in opposite orders
@@ -77,7 +74,7 @@ def settle_rows(
             continue
         error = scrubbed.get(one.error)
         if error is None:
-            error = scrubbed[one.error] = scrub_text(one.error)[:MAX_ERROR_CHARS]
+            error = scrubbed[one.error] = job_error(one.error)
         state, attempts, run_after, finished_at = decide(row, now, one.permanent)
         releases.append(
             {

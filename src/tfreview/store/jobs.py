@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 from sqlalchemy import ColumnElement, Connection, Row, bindparam, exc, func, select, update
 from sqlalchemy.orm import Session
 
-from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.job_types import (
     ORPHANED,
@@ -30,11 +29,11 @@ from tfreview.ports.job_types import (
     review_marker,
     review_while_waiting,
 )
-from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, Settled, Settlement, StaleAttempt
+from tfreview.ports.jobs import Job, JobState, NewJob, RetryPolicy, Settled, Settlement, StaleAttempt, job_error
 from tfreview.ports.records import Page, ReviewStatus
 from tfreview.store.damaged_jobs import bury_damaged, readable_page, stored_value_damage
 from tfreview.store.database import Database
-from tfreview.store.job_settlements import MAX_ERROR_CHARS, settle_rows
+from tfreview.store.job_settlements import settle_rows
 from tfreview.store.job_statements import (
     CLAIM_ANY_KIND,
     CLAIM_WITH_KINDS,
@@ -257,7 +256,7 @@ class SqlJobQueue:
             "state": state,
             "attempts": attempts,
             "run_after": run_after,
-            "last_error": scrub_text(error)[:MAX_ERROR_CHARS],
+            "last_error": job_error(error),
             "attempt_token": None,
             "lease_owner": None,
             "lease_expires_at": None,

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from tfreview.core.redact import scrub_text
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.job_types import (
     ORPHANED,
@@ -33,6 +32,7 @@ from tfreview.ports.jobs import (
     Settled,
     Settlement,
     StaleAttempt,
+    job_error,
     settle_each,
 )
 from tfreview.ports.records import Page, ReviewStatus
@@ -191,7 +191,7 @@ class MemoryJobQueue:
     ) -> Job:
         with self.lock:
             job = self._current(job_id, attempt_token)
-            error = scrub_text(error)[:4000]
+            error = job_error(error)
             if permanent or job.attempts >= job.max_attempts:
                 failed = dataclasses.replace(
                     job, state=JobState.DEAD, attempt_token=None, lease_expires_at=None, last_error=error
@@ -229,7 +229,7 @@ class MemoryJobQueue:
                 attempts=max(0, job.attempts - 1),
                 attempt_token=None,
                 lease_expires_at=None,
-                last_error=scrub_text(reason)[:4000],
+                last_error=job_error(reason),
                 run_after=run_after,
             )
             self._jobs[job_id] = deferred

@@ -193,3 +193,31 @@ def test_a_next_link_that_is_no_url_is_not_followed_and_not_a_crash(
     github.answer_next(200, page, headers={"Link": link}, method="GET", path_contains="/files")
     assert "(no URL) leaves the configured api_url" in _fails(client, CALLS["list_pull_request_files"][2])
     assert len(github.requests_to("GET", "/files")) == 1
+
+
+NESTED = b"[" * 100_000  # JSON nested deeper than any JSON reader goes: valid to the byte it stops at
+
+
+@pytest.mark.parametrize("status", [200, 403, 404, 422, 502])
+@pytest.mark.parametrize("name", list(CALLS))
+def test_an_answer_nested_past_the_json_readers_depth_reads_as_one_that_is_not_json(
+    name: str, status: int, github: FakeGitHub, client: GitHubClient
+) -> None:
+    """review19a: `[[[[…` 100 000 deep raised RecursionError out of the client (`except ValueError` around
+    `response.json()`, in the answer and in the error readers): the worker's "internal error", not the client's own
+    error. It now fails as an answer that is not JSON does, whatever the status."""
+    method, fragment, call = CALLS[name]
+
+    def outcome(body: bytes) -> tuple[str, str]:
+        """What the call did: (exception type, its message) or ("returned", the value) (a 404 file is None)."""
+        github.answer_next(status, body, method=method, path_contains=fragment, times=3)
+        try:
+            value = call(client)
+        except Exception as error:  # compared below, whatever it is
+            return type(error).__name__, str(error).replace("not JSON", "?")
+        finally:
+            github.heal()
+        return "returned", repr(value)
+
+    html = outcome(b"<html><body>not JSON</body></html>")
+    assert outcome(NESTED) == html

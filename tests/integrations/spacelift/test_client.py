@@ -127,7 +127,14 @@ def test_comment_and_review(spacelift: FakeSpacelift, client: SpaceliftClient) -
 
 
 @pytest.mark.parametrize(
-    ("mode", "error"), [("http500", UpstreamError), ("graphql_error", UpstreamError), ("drop", UpstreamError)]
+    ("mode", "error"),
+    [
+        ("http500", UpstreamError),
+        ("graphql_error", UpstreamError),
+        ("drop", UpstreamError),
+        # review19a: a RecursionError out of the client, the worker's "internal error", not an answer that is not JSON
+        ("nested", UpstreamError),
+    ],
 )
 def test_upstream_failures_are_retriable(
     spacelift: FakeSpacelift, client: SpaceliftClient, mode: str, error: type[Exception]
@@ -185,3 +192,32 @@ def test_canary_neither_the_key_secret_nor_the_jwt_is_logged_or_shown(
     for jwt in set(jwts):
         assert jwt not in text
         assert jwt.split(".")[2] not in text
+
+
+@pytest.mark.parametrize("stamp", [float("inf"), float("-inf"), float("nan")])
+def test_a_created_at_that_is_no_number_of_seconds_reads_as_absent(
+    spacelift: FakeSpacelift, client: SpaceliftClient, clock: UnixClock, stamp: float
+) -> None:
+    """review19a: Python's JSON reader takes `Infinity`, `-Infinity`, `NaN` (and `1e400`, read as infinity); a run or
+    comment whose `createdAt` said one of them made `int()` raise OverflowError or ValueError out of the client — an
+    "internal error" retried to its last attempt, not an upstream answer read. Such a time is no time: absent."""
+    run = spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED", created_at=stamp)
+    run.comments.append({"body": "hello", "createdAt": stamp, "username": "someone"})
+    read = client.run(STACK, "01RUN")
+    assert read.created_at is None
+    assert [(c.body, c.created_at) for c in read.comments] == [("hello", 0)]
+    assert [r.id for r in client.runs(STACK, clock.now())] == ["01RUN"]
+
+
+@pytest.mark.parametrize("said", [float("nan"), float("inf"), float("-inf")])
+def test_a_valid_until_that_is_no_number_of_seconds_reads_as_absent(
+    spacelift: FakeSpacelift, client: SpaceliftClient, said: float
+) -> None:
+    """review19a: `"validUntil": NaN` made every later call exchange the API key again (no instant is before NaN), and
+    `-Infinity` too: twice the requests against Spacelift's rate limit. Such an expiry is no expiry: the token is kept
+    as one without `validUntil` is (two margins), and refreshed when Spacelift refuses it."""
+    spacelift.said_valid_until = said
+    spacelift.add_run(STACK, "01RUN", state="UNCONFIRMED")
+    for _ in range(3):
+        assert client.run(STACK, "01RUN").state == "UNCONFIRMED"
+    assert spacelift.token_exchanges == 1

@@ -58,7 +58,7 @@ def json_document(response: httpx.Response, method: str, path: str) -> object:
     UTF-8), never a bare decoding error out of the client."""
     try:
         return response.json()
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError alike; `[[[[…` past the depth
         raise GitHubUnavailable(
             f"GitHub {method} {path}: the answer is not JSON", status=response.status_code, ambiguous=method != "GET"
         ) from None
@@ -75,7 +75,7 @@ def json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
 def message_of(response: httpx.Response) -> str:
     try:
         document = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.reason_phrase
     if isinstance(document, dict) and isinstance(document.get("message"), str):
         return str(document["message"])[:300]
@@ -88,7 +88,7 @@ def refusal_text(response: httpx.Response) -> str:
     that is not JSON (GitHub's front end refuses with an HTML page)."""
     try:
         document = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.text[:_REFUSAL_TEXT_CHARS]
     if not isinstance(document, dict):
         return ""
@@ -98,7 +98,7 @@ def refusal_text(response: httpx.Response) -> str:
 def errors_of(response: httpx.Response) -> list[str]:
     try:
         document = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return []
     errors = document.get("errors") if isinstance(document, dict) else None
     found: list[str] = []

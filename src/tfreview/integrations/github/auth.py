@@ -377,7 +377,7 @@ def _level(value: object) -> int:
 def _message(response: httpx.Response) -> str:
     try:
         document = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return response.reason_phrase
     if isinstance(document, dict) and isinstance(document.get("message"), str):
         return str(document["message"])[:300]

@@ -284,7 +284,7 @@ class GitHubClient(ChecksAndReviews):
         response = self._request(method, path, params=params, body=body, app=app)
         try:
             document = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise GitHubUnavailable(
                 f"GitHub {method} {path}: the answer is not JSON", status=response.status_code
             ) from None

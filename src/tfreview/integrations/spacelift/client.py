@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import threading
 from collections.abc import Mapping
 from datetime import datetime
@@ -195,7 +196,11 @@ class SpaceliftClient:
         valid_until = user.get("validUntil")
         if not isinstance(jwt, str) or not jwt:
             raise UpstreamError("Spacelift apiKeyUser: the answer has no jwt")
-        if isinstance(valid_until, bool) or not isinstance(valid_until, (int, float)):
+        if (
+            isinstance(valid_until, bool)
+            or not isinstance(valid_until, (int, float))
+            or not math.isfinite(valid_until)  # `NaN`: no instant is before it, every call would exchange again
+        ):
             # without an expiry, keep the token one margin long: it is refreshed on the next rejection anyway
             valid_until = self._clock().timestamp() + 2 * self._settings.token_margin_seconds
         return jwt, float(valid_until)
@@ -227,7 +232,11 @@ def _text(value: Any) -> str | None:
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    """A whole number of seconds, or None: the JSON reader takes `Infinity`, `NaN` and `1e400` (infinity), which
+    `int()` refuses with an OverflowError or a ValueError — no time at all, so absent (review19a)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if math.isfinite(value) else None
 
 
 def _comment(entry: Mapping[str, Any]) -> RunComment:

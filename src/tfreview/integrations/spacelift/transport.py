@@ -104,7 +104,7 @@ class GraphQLTransport:
             raise UpstreamError(f"Spacelift {name}: HTTP {status} (redirects are not followed)")
         try:
             document = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # `[[[[…` past the reader's depth is no JSON we can read either
             raise UpstreamError(f"Spacelift {name}: HTTP {status}, the answer is not JSON") from None
         if not isinstance(document, dict):
             raise UpstreamError(f"Spacelift {name}: the answer is not a GraphQL response")

@@ -18,7 +18,7 @@ from tfreview.core.audit_chain import GENESIS, AuditEntry, ChainCheck, verify_ch
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports.records import Page
-from tfreview.store.audit_entries import chained, clean_entry
+from tfreview.store.audit_entries import chained, check_action_filter, clean_entry
 from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 
@@ -87,6 +87,7 @@ class DynamoAuditTrail:
 
     def list(self, *, action: str | None = None, limit: int = 50, cursor: str | None = None) -> Page[AuditEntry]:
         check_limit(limit)
+        check_action_filter(action)
         before = fixed_id(int(decode_cursor(cursor, (int,))[0])) if cursor else None
         page = min(limit + 1, 1000)
         if action:

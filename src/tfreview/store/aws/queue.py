@@ -26,7 +26,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tfreview.core.errors import StoreUnavailable
-from tfreview.core.redact import scrub_text
 from tfreview.ports.job_types import (
     failure_notice,
     review_after_failure,
@@ -34,7 +33,7 @@ from tfreview.ports.job_types import (
     review_after_lost_worker,
     review_while_waiting,
 )
-from tfreview.ports.jobs import Job, JobState, NewJob, Settled, Settlement, StaleAttempt, settle_each
+from tfreview.ports.jobs import Job, JobState, NewJob, Settled, Settlement, StaleAttempt, job_error, settle_each
 from tfreview.store.aws.job_items import JOB_SK, job_of, job_pk, new_job_items, state_indexes
 from tfreview.store.aws.messages import Message
 from tfreview.store.aws.queue_admin import drain_dead_letters
@@ -43,7 +42,6 @@ from tfreview.store.aws.reviews import status_update
 from tfreview.store.aws.table import TransactionConflict, instant, parse_instant
 from tfreview.store.memory_queue import LEASE_EXPIRED
 
-MAX_ERROR_CHARS = 4000
 SWEEP_SIZE = 50
 STRANDED_AFTER = timedelta(minutes=5)  # a due job with no claim this long may have lost its message (ADR 0600)
 
@@ -209,7 +207,7 @@ class SqsJobQueue(JobItems):
         self, job_id: int, attempt_token: str, error: str, *, permanent: bool = False, announce: bool = True
     ) -> Job:
         job, receipt = self._current(job_id, attempt_token)
-        error = scrub_text(error)[:MAX_ERROR_CHARS]
+        error = job_error(error)
         now = self.clock()
         dead = permanent or job.attempts >= job.max_attempts
         run_after = job.run_after if dead else now + timedelta(seconds=self.policy.delay(job.attempts, self._rng))
@@ -240,7 +238,7 @@ class SqsJobQueue(JobItems):
         review_deadline_at: datetime | None = None,
     ) -> Job:
         job, receipt = self._current(job_id, attempt_token)
-        reason = scrub_text(reason)[:MAX_ERROR_CHARS]
+        reason = job_error(reason)
         now = self.clock()
         deferred = replace(
             job,
