@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -61,7 +63,7 @@ def _reference_scrub(text: str) -> str:
     """`scrub_text` as it was before the needles (every shape substituted whenever one might match)."""
     if len(text) < 12 or (not redact._ANY_SHAPE.search(text) and not redact._HIGH_ENTROPY_CANDIDATE.search(text)):
         return text
-    for pattern in redact._SECRET_SHAPES:
+    for pattern in redact._secret_shapes():
         text = pattern.sub(REDACTED, text)
     judged = redact._high_entropy
     return redact._HIGH_ENTROPY_CANDIDATE.sub(lambda m: REDACTED if judged(m.group(0)) else m.group(0), text)
@@ -76,7 +78,7 @@ def _generated(count: int, seed: int) -> list[str]:
 
 
 def test_every_shape_has_an_example_and_its_example_holds_a_needle() -> None:
-    for pattern, needles in redact._SHAPES:
+    for pattern, (_, needles) in zip(redact._secret_shapes(), redact._SHAPES, strict=True):
         matched = [text for text in EXAMPLES if pattern.search(text)]
         assert matched, pattern.pattern
         assert all(any(needle in text for needle in needles) for text in matched), pattern.pattern
@@ -85,7 +87,7 @@ def test_every_shape_has_an_example_and_its_example_holds_a_needle() -> None:
 
 def test_no_match_without_a_needle_on_generated_texts() -> None:
     texts = _generated(6000, seed=13)
-    for pattern, needles in redact._SHAPES:
+    for pattern, (_, needles) in zip(redact._secret_shapes(), redact._SHAPES, strict=True):
         matched = 0
         for text in texts:
             if pattern.search(text):
@@ -115,3 +117,36 @@ def test_a_reviews_messages_are_left_as_they_are_and_long_tokens_still_judged() 
     secret = "the value Zq9xA7bK2mP4tR8wL3nV6yC1dF5gH0jQ is stored in plain text"
     assert scrub_text(secret) == _reference_scrub(secret) == f"the value {REDACTED} is stored in plain text"
     assert not re.search(r"AKIA|ghp_", scrub_text("x AKIAIOSFODNN7EXAMPLE and ghp_abcdefghijklmnopqrstuvwxyz01"))
+
+
+def _reference_looks_secret(text: str) -> bool:
+    """`looks_secret` as it was before the needles (each shape searched in turn)."""
+    if any(pattern.search(text) for pattern in redact._secret_shapes()):
+        return True
+    return any(redact._high_entropy(m.group(0)) for m in redact._HIGH_ENTROPY_CANDIDATE.finditer(text))
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_looks_secret_is_each_shape_searched_in_turn(seed: int) -> None:
+    """`looks_secret` asks the shapes' union, behind their needles (ADR 0649): the same answer as each shape."""
+    texts = _generated(3000, seed) + EXAMPLES + [entry["value"] for entry in CORPUS["secret"] + CORPUS["placeholder"]]
+    said = [redact.looks_secret(text) for text in texts]
+    assert said == [_reference_looks_secret(text) for text in texts]
+    assert 100 < sum(said) < len(texts)  # both answers are reached
+
+
+def test_a_scan_compiles_no_shape_nor_assignment_pattern_it_does_not_need() -> None:
+    """The shapes one by one and the assignment patterns are compiled on first need (ADR 0649): a process that
+    only scrubs plain messages and names compiles neither."""
+    script = (
+        "from tfreview.core import redact\n"
+        "assert redact.scrub_text('the bucket module.stack_0.aws_s3_bucket.logs has no versioning') != ''\n"
+        "assert redact.redact_value({'name': 'logs', 'password': 'hunter22'}) == "
+        "{'name': 'logs', 'password': redact.REDACTED}\n"
+        "print(redact._secret_shapes.cache_info().currsize, redact._assignment_patterns.cache_info().currsize)\n"
+        "assert redact.scrub_text('key AKIAIOSFODNN7EXAMPLE here') == f'key {redact.REDACTED} here'\n"
+        "assert redact.mask_assignments('export DB_PASSWORD=hunter22') == f'export DB_PASSWORD={redact.REDACTED}'\n"
+        "print(redact._secret_shapes.cache_info().currsize, redact._assignment_patterns.cache_info().currsize)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert run.stdout.split("\n")[:2] == ["0 0", "1 1"]

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
+from functools import cache
 from typing import Any, Final
 
 from tfreview.core.values import UNKNOWN
@@ -35,31 +36,28 @@ _NOT_SECRET_NAME = re.compile(
 # message, paid for every distinct message of a review). tests/unit/test_scrub_needles.py keeps them honest.
 _SHAPES: Final = [
     (
-        re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])"),
+        r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])",
         ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA"),
     ),
     (
-        re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)"),
+        r"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)",
         ("-----BEGIN ",),
     ),
-    (re.compile(r"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b"), ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
-    (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}\b"), ("github_pat_",)),
-    (re.compile(r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b"), ("xox",)),
-    (re.compile(r"\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b"), ("sk-",)),
-    (re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b"), ("AIza",)),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b"), ("eyJ",)),
-    (re.compile(r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)"), ("://",)),  # user:password@ in a URL
-    (re.compile(r"(?i:\b(AccountKey|SharedAccessKey|sig|password|pwd)=[^;&\s\"']{6,})"), ("=",)),
+    (r"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    (r"\bgithub_pat_[A-Za-z0-9_]{20,}\b", ("github_pat_",)),
+    (r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b", ("xox",)),
+    (r"\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b", ("sk-",)),
+    (r"\bAIza[0-9A-Za-z_-]{35}\b", ("AIza",)),
+    (r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b", ("eyJ",)),
+    (r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)", ("://",)),  # user:password@ in a URL
+    (r"(?i:\b(AccountKey|SharedAccessKey|sig|password|pwd)=[^;&\s\"']{6,})", ("=",)),
     (  # an HTTP Authorization header's credential (Basic's is `user:password` in base64), in a script or JSON;
         # not one lowercase word of up to 20 letters, which is prose ("the Authorization: Basic header", review15a)
-        re.compile(
-            r"\b(?:[Pp]roxy-)?(?:[Aa]uthorization|AUTHORIZATION)[\"']?\s*[:=]\s*[\"']?"
-            r"(?i:basic|bearer|token|digest|negotiate)\s+(?![a-z]{6,20}(?![A-Za-z0-9+/=._~-]))[A-Za-z0-9+/=._~-]{6,}"
-        ),
+        r"\b(?:[Pp]roxy-)?(?:[Aa]uthorization|AUTHORIZATION)[\"']?\s*[:=]\s*[\"']?"
+        r"(?i:basic|bearer|token|digest|negotiate)\s+(?![a-z]{6,20}(?![A-Za-z0-9+/=._~-]))[A-Za-z0-9+/=._~-]{6,}",
         ("uthorization", "UTHORIZATION"),
     ),
 ]
-_SECRET_SHAPES: Final = [pattern for pattern, _ in _SHAPES]
 _SHAPE_NEEDLES: Final = tuple(needle for _, needles in _SHAPES for needle in needles)
 _HIGH_ENTROPY_CANDIDATE = re.compile(r"[A-Za-z0-9+/=_\-]{32,}")
 _LOOKS_LIKE_ID = re.compile(r"^(arn:|[a-z]+-[0-9a-f]{8,17}$|[0-9a-f]{8}-[0-9a-f]{4}-)")
@@ -91,12 +89,20 @@ def is_secret_name(name: str) -> bool:
 
 
 def looks_secret(text: str) -> bool:
-    if any(pattern.search(text) for pattern in _SECRET_SHAPES):
+    # some shape matches exactly when their union does, and only where one of their literals is (as `scrub_text`)
+    if any(needle in text for needle in _SHAPE_NEEDLES) and _ANY_SHAPE.search(text):
         return True
     return any(_high_entropy(m.group(0)) for m in _HIGH_ENTROPY_CANDIDATE.finditer(text))
 
 
-_ANY_SHAPE = re.compile("|".join(f"(?:{p.pattern})" for p in _SECRET_SHAPES))
+_ANY_SHAPE = re.compile("|".join(f"(?:{shape})" for shape, _ in _SHAPES))
+
+
+@cache
+def _secret_shapes() -> list[re.Pattern[str]]:
+    """The shapes each compiled, on the first text their union matches: a scan seldom meets one, and compiling
+    them costs ~10 M instructions per process (ADR 0649)."""
+    return [re.compile(shape) for shape, _ in _SHAPES]
 
 
 def scrub_text(text: str) -> str:
@@ -107,7 +113,7 @@ def scrub_text(text: str) -> str:
     if len(text) < 12:
         return text
     if any(needle in text for needle in _SHAPE_NEEDLES) and _ANY_SHAPE.search(text):
-        for pattern in _SECRET_SHAPES:
+        for pattern in _secret_shapes():
             text = pattern.sub(REDACTED, text)
     elif not _HIGH_ENTROPY_CANDIDATE.search(text):
         return text
@@ -145,14 +151,22 @@ def redact_value(value: Any, sensitive: Any = None, name: str = "") -> Any:
 # "…"` in JSON; and a JSON `{"name": "DB_PASSWORD", "value": "…"}` pair (an ECS container's `environment`). The
 # name is kept, the value is the secret (ADR 0494).
 _ASSIGNMENT_HINT: Final = re.compile(r"(?i)pass|secret|token|key|pwd|credential")
-_ASSIGNMENT_IN_TEXT: Final = re.compile(
+_ASSIGNMENT_IN_TEXT: Final = (
     r"""(?P<name>(?<![\w.-])[A-Za-z_][\w.-]*)(?P<between>["']?[ \t]*(?:=|:)[ \t]*(?P<quote>["']?))"""
     r"""(?P<value>[^\s"';&|,}\]]+)"""
 )
-_NAME_VALUE_PAIR: Final = re.compile(
+_NAME_VALUE_PAIR: Final = (
     r'"name"\s*:\s*"(?P<name>[^"\\]+)"\s*,\s*"value"\s*:\s*"(?P<value>(?:[^"\\]|\\.)+)"'
     r'|"value"\s*:\s*"(?P<value2>(?:[^"\\]|\\.)+)"\s*,\s*"name"\s*:\s*"(?P<name2>[^"\\]+)"'
 )
+
+
+@cache
+def _assignment_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`_ASSIGNMENT_IN_TEXT` and `_NAME_VALUE_PAIR` compiled, on the first text that may hold one (ADR 0649)."""
+    return re.compile(_ASSIGNMENT_IN_TEXT), re.compile(_NAME_VALUE_PAIR)
+
+
 _NOT_ASSIGNED: Final = ("$", "{{", "arn:", "<", "(redacted", "(sensitive")  # a reference, a template or a mask
 
 
@@ -176,10 +190,11 @@ def _assigned_spans(text: str) -> set[tuple[int, int]]:
     if not ("=" in text or ":" in text) or not _ASSIGNMENT_HINT.search(text):
         return set()
     found: set[tuple[int, int]] = set()
-    for match in _ASSIGNMENT_IN_TEXT.finditer(text):
+    assignment, name_value_pair = _assignment_patterns()
+    for match in assignment.finditer(text):
         if _assigned(match["name"], match["value"]):
             found.add(match.span("value"))
-    for match in _NAME_VALUE_PAIR.finditer(text):
+    for match in name_value_pair.finditer(text):
         group = "value" if match["name"] else "value2"
         if _assigned(match["name"] or match["name2"], match[group]):
             found.add(match.span(group))

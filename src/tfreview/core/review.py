@@ -45,6 +45,8 @@ _NOT_CHANGES = frozenset({ChangeKind.NOOP, ChangeKind.READ})
 
 # (rule id, blamed address, normalised path) -> (hit, resource it was found on)
 _HitMap = dict[tuple[str, str, str], Folded]
+# address -> rule id -> the hits its check yielded there (ADR 0648)
+_Kept = dict[str, dict[str, list[Hit]]]
 
 
 def review(
@@ -63,34 +65,14 @@ def review(
     change_rules = [r for r in selected if r.check_change is not None]
     diagnostics: list[str] = []
 
-    managed: list[ResourceChange] = []  # provider configurations included: rules read their credentials
-    before_side: list[Resource] = []
-    after_side: list[Resource] = []
-    # plan mode: a resource of a type no state rule checks is built only if a rule asks the snapshot for its type
-    # (ADR 0502); HCL mode builds every one, its conditional and open blocks are judged among whole sides
-    checked = _checked_types(state_rules) if change_set.source != "hcl" else None
-    unchecked = _Unchecked()
-    for c in change_set.changes:
-        if c.mode != "managed":
-            continue
-        managed.append(c)
-        if checked is not None and c.type not in checked:
-            unchecked.add(c)
-            continue
-        kind = c.kind
-        # a deposed object (the old object of an unfinished create-before-destroy replace) is not a before side of
-        # its address: the replace that made it already resolved what it had, and the current object is that
-        # address's before; its delete is judged by the change rules (TFR-CHG-001) alone (ADR 0635)
-        if c.before is not None and kind is not ChangeKind.CREATE and c.deposed is None:
-            before_side.append(_resource(c, "before"))
-        if c.after is not None and kind is not ChangeKind.DELETE:
-            after_side.append(_resource(c, "after"))
+    plan_mode = change_set.source != "hcl"
+    managed, before_side, after_side, unchecked, unchanged = _sides(change_set, state_rules, plan_mode)
     by_address = {c.address: c for c in managed if c.deposed is None}  # an address is its current object's
     for c in managed if len(by_address) < len(managed) else ():
         by_address.setdefault(c.address, c)  # a deposed object alone at its address
 
     after_hits, before_hits, may_fail = _state_hits(
-        state_rules, after_side, before_side, by_address, diagnostics, change_set.source == "hcl", unchecked
+        state_rules, after_side, before_side, by_address, diagnostics, not plan_mode, unchecked, unchanged
     )
 
     rules_by_id = {r.id: r for r in selected}
@@ -210,6 +192,56 @@ _DEPOSED = attrgetter("deposed")
 _resource = resource_of  # a change as a Resource on one side (core/rules.py)
 
 
+_Sides = tuple[list[ResourceChange], list[Resource], list[Resource], "_Unchecked", set[str]]
+
+
+def _sides(change_set: ChangeSet, state_rules: list[Rule], plan_mode: bool) -> _Sides:
+    """The managed changes (provider configurations included: rules read their credentials), the before and after
+    sides' resources, the changes of types no state rule checks, and (plan mode) the addresses whose two sides are
+    one object to the rules (`_same_sides`, ADR 0648)."""
+    managed: list[ResourceChange] = []
+    before_side: list[Resource] = []
+    after_side: list[Resource] = []
+    # plan mode: a resource of a type no state rule checks is built only if a rule asks the snapshot for its type
+    # (ADR 0502); HCL mode builds every one, its conditional and open blocks are judged among whole sides
+    checked = _checked_types(state_rules) if plan_mode else None
+    unchecked = _Unchecked()
+    unchanged: set[str] = set()
+    for c in change_set.changes:
+        if c.mode != "managed":
+            continue
+        managed.append(c)
+        if checked is not None and c.type not in checked:
+            unchecked.add(c)
+            continue
+        kind = c.kind
+        # a deposed object (the old object of an unfinished create-before-destroy replace) is not a before side of
+        # its address: the replace that made it already resolved what it had, and the current object is that
+        # address's before; its delete is judged by the change rules (TFR-CHG-001) alone (ADR 0635)
+        if c.before is not None and kind is not ChangeKind.CREATE and c.deposed is None:
+            before_side.append(_resource(c, "before"))
+            if kind is ChangeKind.NOOP and plan_mode and _same_sides(c):  # both sides (an update changes one)
+                unchanged.add(c.address)
+        if c.after is not None and kind is not ChangeKind.DELETE:
+            after_side.append(_resource(c, "after"))
+    return managed, before_side, after_side, unchecked, unchanged
+
+
+def _same_sides(change: ResourceChange) -> bool:
+    """True when a plan's change leaves its resource as it was for every rule that reads no configuration: the
+    same values, no value unknown, the same sensitive mask (a no-op; the location, references, provider and
+    module of both sides are the change's). Such a resource's before side gets the hits its after side got, when
+    the checks read nothing else of the side (ADR 0648)."""
+    return (
+        not change.after_unknown
+        and not change.before_unknown
+        and not change.known_prefixes
+        and not change.before_known_prefixes
+        and change.before == change.after
+        and change.before_sensitive == change.after_sensitive
+    )
+
+
 def _checked_types(rules: list[Rule]) -> frozenset[str] | None:
     """The resource types some state rule checks; None when a rule checks every type."""
     checked: set[str] = set()
@@ -310,25 +342,18 @@ def _run_state_rules(
     check_unknown: bool,
     snapshot: Snapshot | None = None,
     unbuilt: Callable[[str], list[Resource]] | None = None,
+    record: _Kept | None = None,
+    unchanged: set[str] | frozenset[str] = frozenset(),
+    replay: _Kept | None = None,
 ) -> _HitMap:
     """The hits of `rules` on `resources`; `snapshot`: the side they are read among (default: `resources`, and
-    the side's resources of the types they leave out that `unbuilt` builds, ADR 0502)."""
-    by_type, generic = _index(rules)
-    # per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once, and
-    # whether one of them subsumes others (only then are a resource's hits gathered before they are folded)
-    entries = {rule.id: (rule.id, _state_check(rule)) for rule in rules}
-    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
-    generic_entries = [entries[rule.id] for rule in generic]
-    generic_plan = (generic_entries, any(rule.id in subsuming for rule in generic))
-    for_type = {
-        type_name: (
-            [entries[rule.id] for rule in applicable] + generic_entries,
-            generic_plan[1] or any(rule.id in subsuming for rule in applicable),
-        )
-        for type_name, applicable in by_type.items()
-    }
+    the side's resources of the types they leave out that `unbuilt` builds, ADR 0502). `record`: filled with the
+    hits the checks yield (before `check_unknown` drops any) on each resource whose address is `unchanged`, by
+    rule, when they read nothing of the side but that resource and none fails; `replay`: such hits, taken for
+    what the checks would yield on the resource of that address, but for a rule that reads the configuration
+    (ADR 0648)."""
+    for_type, generic_plan, subsuming, by_id, own = _run_plan(rules)
     snapshot = Snapshot(resources, unbuilt) if snapshot is None else snapshot
-    by_id = {rule.id: rule for rule in rules}
     hits: _HitMap = {}
     paths: dict[str, tuple[str, str | None]] = {}  # a hit's path → `_path_facts`
     for resource in resources:
@@ -336,9 +361,17 @@ def _run_state_rules(
         if not applicable:
             continue
         found: dict[str, list[Hit]] = {}
+        kept = replay.get(resource.address) if replay else None
+        # an unchanged resource: what each check yields, kept for its before side when the check read it alone
+        kept_here: dict[str, list[Hit]] | None = {} if record is not None and resource.address in unchanged else None
         for rule_id, check in applicable:
+            if kept_here is not None:
+                snapshot.read, yielded = False, []
             try:
-                for hit in check(resource, snapshot):
+                got = kept.get(rule_id) if kept is not None else None
+                for hit in check(resource, snapshot) if got is None else got:
+                    if kept_here is not None:
+                        yielded.append(hit)
                     path = hit.path
                     facts = paths.get(path)
                     if facts is None:
@@ -363,6 +396,11 @@ def _run_state_rules(
                             folded.paths.append(path)
             except Exception as exc:  # a failing rule becomes a diagnostic; the review goes on
                 diagnostics.append(str(RuleError(rule_id, resource.address, exc)))
+                continue  # each side says it: the before side runs it again
+            if kept_here is not None and not snapshot.read and rule_id not in own:
+                kept_here[rule_id] = yielded  # it read this resource alone: the before side's hits too
+        if kept_here and record is not None:
+            record[resource.address] = kept_here
         if not found:
             continue
         if len(found) > 1 and not subsuming.isdisjoint(found):
@@ -371,6 +409,32 @@ def _run_state_rules(
             for hit in rule_hits:
                 _fold(hits, rule_id, hit, resource, paths)
     return hits
+
+
+_Entries = list[tuple[str, StateCheck]]
+
+
+def _run_plan(
+    rules: list[Rule],
+) -> tuple[dict[str, tuple[_Entries, bool]], tuple[_Entries, bool], frozenset[str], dict[str, Rule], frozenset[str]]:
+    """Per type: its rules, generic ones after (as the engine always ran them), as (id, check) built once, and
+    whether one of them subsumes others (only then are a resource's hits gathered before they are folded); the
+    same for a type no rule names; the ids of the rules that subsume others; the rules by id; the ids of the
+    rules that read the configuration (ADR 0648)."""
+    by_type, generic = _index(rules)
+    entries = {rule.id: (rule.id, _state_check(rule)) for rule in rules}
+    subsuming = frozenset(rule.id for rule in rules if rule.subsumes)
+    generic_entries = [entries[rule.id] for rule in generic]
+    generic_plan = (generic_entries, any(rule.id in subsuming for rule in generic))
+    for_type = {
+        type_name: (
+            [entries[rule.id] for rule in applicable] + generic_entries,
+            generic_plan[1] or any(rule.id in subsuming for rule in applicable),
+        )
+        for type_name, applicable in by_type.items()
+    }
+    own = frozenset(rule.id for rule in rules if rule.reads_configuration)
+    return for_type, generic_plan, subsuming, {rule.id: rule for rule in rules}, own
 
 
 def _path_facts(path: str) -> tuple[str, str | None]:
@@ -403,13 +467,21 @@ def _state_hits(
     diagnostics: list[str],
     hcl: bool,
     unchecked: _Unchecked,
+    unchanged: set[str],
 ) -> tuple[_HitMap, _HitMap, set[tuple[str, str]]]:
     """The state rules' hits on the after side and on the before side, and the (rule, address) pairs that an
     open `dynamic` block on the after side fails one way (ADR 0452): what the change may keep. `unchecked`: the
-    changes left out of both sides, of types no rule checks, built when a rule reads their type (ADR 0502)."""
-    after_hits = _run_state_rules(rules, after_side, diagnostics, check_unknown=True, unbuilt=unchecked.after)
+    changes left out of both sides, of types no rule checks, built when a rule reads their type (ADR 0502).
+    `unchanged`: the addresses whose before side is its after side to the rules (`_same_sides`): the checks that
+    read only that resource there are not run twice (ADR 0648)."""
+    kept: _Kept = {}
+    after_hits = _run_state_rules(
+        rules, after_side, diagnostics, check_unknown=True, unbuilt=unchecked.after, record=kept, unchanged=unchanged
+    )
     # an HCL base side holds unknown values too (ADR 0475): never fire on them, as on the head side
-    before_hits = _run_state_rules(rules, before_side, diagnostics, check_unknown=hcl, unbuilt=unchecked.before)
+    before_hits = _run_state_rules(
+        rules, before_side, diagnostics, check_unknown=hcl, unbuilt=unchecked.before, replay=kept
+    )
     if any(c.conditional_blocks for c in by_address.values()):  # HCL: blocks gated off by root defaults (0407)
         _run_conditional_blocks(rules, after_side, by_address, "after", after_hits, diagnostics)
         _run_conditional_blocks(rules, before_side, by_address, "before", before_hits, diagnostics)

@@ -213,10 +213,14 @@ class Snapshot:
         self._targets: dict[tuple[str, tuple[str, ...]], _TargetIndex] = {}
         self._memo: dict[tuple[str, ...], object] = {}
         self._per_resource: dict[tuple[str, int], tuple[Resource, object]] = {}
+        # set by every look across the side (`of_type` and what is built on it, `memo`): the review clears it before
+        # a resource's checks and reads it after, to know that they read that resource alone (ADR 0648)
+        self.read = False
         for resource in resources:
             self._by_type.setdefault(resource.type, []).append(resource)
 
     def of_type(self, *types: str) -> Iterator[Resource]:
+        self.read = True
         for type_name in types:
             found = self._by_type.get(type_name)
             if found is None and self._unbuilt is not None:
@@ -231,6 +235,7 @@ class Snapshot:
         They point at it by reference in the configuration (`bucket = aws_s3_bucket.b.id`) or by
         an equal known value (the bucket's id, name or arn).
         """
+        self.read = True
         by_ref, by_value = self._link_index(other_type, attribute)
         found = list(by_ref.get(target.config_address, ()))
         for name in target_attributes:
@@ -248,6 +253,7 @@ class Snapshot:
         """The reverse of `linked`: resources of `target_type` that `source`'s `attribute` points at, in
         snapshot order. `t in targets(s, T, a, names)` exactly when `s in linked(t, s.type, a, names)`;
         one index per (type, names) built once, so a rule run on every resource stays linear."""
+        self.read = True
         by_address, by_value, order = self._target_index(target_type, target_attributes)
         found: dict[int, Resource] = {}
         for ref in source.refs(attribute):
@@ -262,6 +268,7 @@ class Snapshot:
     def present_with(self, resource: Resource, *types: str) -> Iterator[Resource]:
         """`of_type(*types)` less what exists only when a caller sets variables `resource` does not need:
         what a rule may count on whenever `resource` exists (see `coexists`)."""
+        self.read = True
         return (other for other in self.of_type(*types) if coexists(other, resource))
 
     def _target_index(self, target_type: str, names: tuple[str, ...]) -> _TargetIndex:
@@ -285,10 +292,12 @@ class Snapshot:
 
     def position(self, resource: Resource) -> int:
         """Where `resource` stands among the snapshot's resources of its type (the order `of_type` gives)."""
+        self.read = True
         return self._target_index(resource.type, ())[2][id(resource)]
 
     def memo(self, key: tuple[str, ...], compute: Callable[[], _T]) -> _T:
         """A result computed once per snapshot (a check run on every resource must not rescan them all)."""
+        self.read = True
         if key not in self._memo:
             self._memo[key] = compute()
         return cast(_T, self._memo[key])
@@ -297,7 +306,8 @@ class Snapshot:
         """`compute(resource)`, computed once per resource while the snapshot lives: a fact several rules read of
         the same resource (its IAM policy documents, ADR 0471). Kept by the resource's identity, the entry holding
         the resource so that its id names no other meanwhile; a variant of a resource (the conditional-block pass,
-        ADR 0407) is another object, so another entry. Not kept when `compute` raises."""
+        ADR 0407) is another object, so another entry. Not kept when `compute` raises. `compute` reads `resource`
+        alone, so this is no look across the side (`read` is left as it is)."""
         key = (name, id(resource))
         held = self._per_resource.get(key)
         if held is None or held[0] is not resource:
@@ -377,6 +387,9 @@ class Rule:
     # a change rule: the kinds of change its check can report on; the review does not call it on the others (a
     # create, most of a plan, calls no rule that judges only destroys). Empty: every kind.
     change_kinds: tuple[ChangeKind, ...] = ()
+    # the check reads `Resource.configured` (what the user wrote, which only the after side carries): its hits on
+    # an unchanged resource's after side are never taken for its before side's (ADR 0648)
+    reads_configuration: bool = False
 
     @property
     def kind(self) -> str:

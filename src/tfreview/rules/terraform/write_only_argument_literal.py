@@ -87,4 +87,5 @@ RULE = Rule(
     "shows the value. The `*_wo_version` arguments name no secret and are never read.",
     references=References(),
     check=check,
+    reads_configuration=True,  # a plan's `constant_value`: the after side alone has it (ADR 0648)
 )
