@@ -81,8 +81,8 @@ def watchdog_verdict(rule: AlertRule, test: dict[str, Any]) -> bool:
 
 def test_the_watchdog_and_promtool_agree_on_every_alert(tmp_path: Path) -> None:
     """promtool's side is tests/unit/ops/test_prometheus_export.py's: `promtool test rules` over these very
-    files (the CLI's export, the same bytes as written here), in four chunks xdist's workers share. Running promtool
-    over the whole file once more here cost ~40 s of a worker for a verdict the suite already has."""
+    files (the CLI's export, the same bytes as written here). Running promtool over the whole file once more here
+    cost ~60 s of CPU for a verdict the suite already has."""
     table = load_alert_table()
     slos = service_levels(SloSettings())
     write_export(tmp_path / "written", table, slos, "https://runbooks.example/rb")
