@@ -39,6 +39,7 @@ from tfreview.advisor.token_budget import TokenBudget
 from tfreview.core.findings import Advice
 from tfreview.core.ports import AdviceContext
 from tfreview.core.redact import scrub_text
+from tfreview.core.token_holds import HOLD_MARGIN_SECONDS
 from tfreview.core.usage import AdviceUsage
 from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls, Control
 from tfreview.ops.recorder import NullRecorder, Recorder
@@ -169,7 +170,7 @@ class LlmAdvisor:
             return self._fallback(context, base, reason, retry_later=False)
         held = self.controls.active(AI_BREAKER_OPEN) if self.controls is not None else None
         tally = _Tally(
-            hold=uuid.uuid4().hex, hold_seconds=_allowed(s.review_deadline_seconds, context) + s.hold_margin_seconds
+            hold=uuid.uuid4().hex, hold_seconds=_allowed(s.review_deadline_seconds, context) + HOLD_MARGIN_SECONDS
         )
         if self._budget is not None:  # reserved, not just read: two reviews racing for the last tokens get one call
             tally.need = built.estimated_tokens + s.max_output_tokens

@@ -11,8 +11,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tfreview.core.token_holds import HOLD_MARGIN_SECONDS
-
 ProviderName = Literal["openai", "anthropic", "bedrock"]
 
 
@@ -52,12 +50,6 @@ class AdvisorSettings(BaseModel):
     max_output_tokens: int = Field(default=1_500, ge=100)
     call_timeout_seconds: float = Field(default=60.0, gt=0, allow_inf_nan=False)
     review_deadline_seconds: float = Field(default=180.0, gt=0)  # all attempts on all providers, sleeps included
-    hold_margin_seconds: float = Field(
-        default=HOLD_MARGIN_SECONDS,
-        gt=0,
-        allow_inf_nan=False,
-        description="a budget reservation no answer settled (a killed worker) lapses this long past its deadline",
-    )
     max_attempts: int = Field(default=3, ge=1, le=5)  # upstream requests per provider per review
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_cap_seconds: float = Field(default=20.0, gt=0)

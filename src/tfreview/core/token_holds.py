@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-HOLD_MARGIN_SECONDS: Final = 30.0  # past the call's deadline: clock skew, settling writes (advisor.hold_margin_seconds)
+HOLD_MARGIN_SECONDS: Final = 30.0  # past the call's deadline: clock skew between hosts and the settling writes
 MAX_HOLD_ID_CHARS: Final = 64
 
 
