@@ -28,7 +28,7 @@ a write without the permission is 403 "Resource not accessible by integration".
 
 Failure modes: `revoke_token`, `fail_next` (5xx, no side effect), `lose_next_response` (the write
 happens, then a 502, a dropped connection, or half the answer's body — I2), `secondary_limit` (403 + retry-after after N
-writes a minute), `primary_limit` (x-ratelimit-remaining: 0 until reset), `slow`, `poison_urls`
+writes a minute, or in a shorter window), `primary_limit` (x-ratelimit-remaining: 0 until reset), `slow`, `poison_urls`
 (every URL in answers points at 169.254.169.254 — S4), `foreign_next_link`, `answer_next` (the next matching
 requests get a raw answer of our choosing: an HTML page with 200, JSON of the wrong shape, a redirect elsewhere).
 """
@@ -179,7 +179,7 @@ class FakeGitHub:
         self._fail_rules: list[_Rule] = []
         self._lose_rules: list[_Rule] = []
         self._raw_rules: list[tuple[_Rule, bytes, dict[str, str]]] = []
-        self._secondary: tuple[int, float] | None = None  # (writes per minute, retry-after)
+        self._secondary: tuple[int, float, float] | None = None  # (writes per window, retry-after, window seconds)
         self.tree_entries: int | None = None  # a recursive tree lists at most this many entries, then `truncated`
         self.write_times: list[float] = []  # clock() of every write performed
         self.refused_writes = 0
@@ -471,10 +471,13 @@ class FakeGitHub:
         with self.lock:
             self.tree_entries = entries
 
-    def secondary_limit(self, writes_per_minute: int = 80, retry_after: float = 60) -> None:
-        """A write after `writes_per_minute` writes in the last 60 s (by `clock`) answers 403 + retry-after."""
+    def secondary_limit(
+        self, writes_per_minute: int = 80, retry_after: float = 60, *, window_seconds: float = 60
+    ) -> None:
+        """A write after `writes_per_minute` writes in the last `window_seconds` (GitHub's minute unless a test
+        shortens it, by `clock`) answers 403 + retry-after."""
         with self.lock:
-            self._secondary = (writes_per_minute, retry_after)
+            self._secondary = (writes_per_minute, retry_after, window_seconds)
 
     def primary_limit(self, remaining: int, *, reset_in_seconds: float = 60, limit: int = 5000) -> None:
         """`remaining` requests are left until `clock() + reset_in_seconds`; then 403 until the reset."""
@@ -748,9 +751,9 @@ class FakeGitHub:
 
     def _check_secondary(self) -> None:
         assert self._secondary is not None
-        limit, retry_after = self._secondary
+        limit, retry_after, window = self._secondary
         now = self.clock()
-        recent = [at for at in self.write_times if at > now - 60]
+        recent = [at for at in self.write_times if at > now - window]
         if len(recent) >= limit:
             self.refused_writes += 1
             self.refused_times.append(now)

@@ -202,6 +202,7 @@ def test_jwks_down_in_an_embedded_service(
     assert report.exists(), (out, err)
     document = read_report(report)
     consistent(document, code)
+    assert document["time_scale"] == 0.05  # no --scale: the scenario's own
     assert document["incident"]["alert"] == "jwks-refresh-failing"
     answers = document["injection"]["answers"]
     # valid tokens signed with the rotated key: refused while the issuer is down, accepted once it is back
@@ -215,11 +216,16 @@ def test_provider_down_in_an_embedded_service(
     for name in [k for k in os.environ if k.startswith("TFREVIEW_")]:
         monkeypatch.delenv(name)
     report = tmp_path / "provider.md"
-    code = main(["drill", "provider-down", "--embedded", "--timeout", "240", "--report", str(report)])
+    # the alert's 15-minute window on a 1/50 clock (18 s) rather than the scenario's 1/20 (45 s): its 15-minute
+    # response target is still 18 s of real time, several watchdog intervals (1 s)
+    code = main(
+        ["drill", "provider-down", "--embedded", "--scale", "0.02", "--timeout", "240", "--report", str(report)]
+    )
     out, err = capsys.readouterr()
     assert report.exists(), (out, err)
     document = read_report(report)
     consistent(document, code)
+    assert document["time_scale"] == 0.02
     assert document["incident"]["alert"] == "ai-all-providers-down"
     timeline = document["timeline"]
     actions = [(e["detail"]["action"], e["detail"]["state"]) for e in timeline if e["kind"] == "action"]
