@@ -304,3 +304,33 @@ def test_an_endless_answer_fails_the_send_near_the_limit_without_a_resend(http: 
         assert not raised.value.retriable  # the POST arrived: a resend would notify twice
         assert "canary" not in str(raised.value)
         assert endless.sent < endless.ceiling // 10  # stopped early (socket buffers aside): not the 200 MB
+
+
+@pytest.mark.parametrize("status", [400, 429, 503])
+def test_a_pagerduty_answer_echoing_the_routing_key_never_shows_it(http: httpx.Client, status: int) -> None:
+    """An answer's excerpt is in the failure (logged, and the incident's timeline a reader sees): the routing key an
+    answer echoes (an integration key is 32 hex digits, which the generic scrub leaves) is taken out (review19b)."""
+    canary = "0c4f9e2ab3d84e61a7f05b9c2de8a3f1"
+    with FakePagerDuty(routing_key=canary) as pagerduty:
+        pagerduty.script(
+            Reply.of_json(status, {"status": "invalid event", "errors": [f"Invalid routing key {canary}"]})
+        )
+        notifier = PagerDutyNotifier(
+            http, canary, source="s", channels=PAGE, levels=ALL, events_url=pagerduty.events_url
+        )
+        with pytest.raises(NotifyFailure) as failure:
+            notifier.send(notification())
+    assert f"HTTP {status}" in failure.value.reason
+    assert "Invalid routing key" in failure.value.reason  # the excerpt is still there, less the key
+    assert canary not in failure.value.reason
+
+
+def test_a_slack_answer_echoing_the_webhook_url_never_shows_it(http: httpx.Client) -> None:
+    """A proxy's or a server's error page that names the URL it was asked for (the URL is the Slack secret)."""
+    with FakeSlack(secret="T024BE7LD/B08D7G3KX/8fGxIkcOq2MvYp1nHeRtZwAb") as slack:  # a real URL's shape
+        slack.script(Reply(404, f"no hook at {httpx.URL(slack.webhook_url).path}".encode()))
+        notifier = SlackNotifier(http, slack.webhook_url, channels=frozenset({"chat"}), levels=ALL)
+        with pytest.raises(NotifyFailure) as failure:
+            notifier.send(notification())
+    assert "HTTP 404 no hook at" in failure.value.reason
+    assert "8fGxIkcOq2MvYp1nHeRtZwAb" not in failure.value.reason

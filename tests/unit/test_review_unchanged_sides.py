@@ -210,3 +210,24 @@ def test_the_library_reports_as_when_every_check_runs_on_both_sides(
 
 FIXTURES = Path(__file__).parent.parent.parent / ".." / "shared" / "fixtures" / "plans"
 _SAME_SIDES = review_module._same_sides
+
+
+@pytest.mark.parametrize("order", ["update first", "no-op first"])
+def test_an_address_two_changes_share_is_checked_on_both_sides(order: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plan (not one Terraform writes, but one the parser takes) holding two current objects at one address: the
+    hits kept by address for a no-op's before side would stand for the other change's before side too, and a
+    problem that change resolves would not be reported (review19b). Such an address is checked on both sides."""
+    changes = [
+        {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+         "change": {"actions": ["update"], "before": {"bucket": "bad-old"}, "after": {"bucket": "good"}}},
+        {"address": "aws_s3_bucket.b", "mode": "managed", "type": "aws_s3_bucket", "name": "b",
+         "change": {"actions": ["no-op"], "before": {"bucket": "good"}, "after": {"bucket": "good"}}},
+    ]  # fmt: skip
+    if order == "no-op first":
+        changes.reverse()
+    plan = {"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": changes}
+    change_set = load_plan(orjson.dumps(plan), "plan.json")
+    resolved = [("aws_s3_bucket.b", "TFR-TST-911", "resolved")]
+    assert _review(list(change_set.changes), [NAMED]) == resolved
+    monkeypatch.setattr(review_module, "_same_sides", lambda change: False)  # every check on both sides
+    assert _review(list(change_set.changes), [NAMED]) == resolved

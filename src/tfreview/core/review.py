@@ -68,8 +68,11 @@ def review(
     plan_mode = change_set.source != "hcl"
     managed, before_side, after_side, unchecked, unchanged = _sides(change_set, state_rules, plan_mode)
     by_address = {c.address: c for c in managed if c.deposed is None}  # an address is its current object's
-    for c in managed if len(by_address) < len(managed) else ():
-        by_address.setdefault(c.address, c)  # a deposed object alone at its address
+    if len(by_address) < len(managed):  # deposed objects, or (not a plan Terraform writes) an address held twice
+        if unchanged:
+            unchanged -= _held_twice(managed)
+        for c in managed:
+            by_address.setdefault(c.address, c)  # a deposed object alone at its address
 
     after_hits, before_hits, may_fail = _state_hits(
         state_rules, after_side, before_side, by_address, diagnostics, not plan_mode, unchecked, unchanged
@@ -225,6 +228,18 @@ def _sides(change_set: ChangeSet, state_rules: list[Rule], plan_mode: bool) -> _
         if c.after is not None and kind is not ChangeKind.DELETE:
             after_side.append(_resource(c, "after"))
     return managed, before_side, after_side, unchecked, unchanged
+
+
+def _held_twice(managed: list[ResourceChange]) -> set[str]:
+    """The addresses more than one current (not deposed) object holds: the hits kept by address for a no-op's
+    before side would stand for another change's before side there (review19b), so such an address is checked on
+    both sides (ADR 0648)."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for c in managed:
+        if c.deposed is None:
+            (twice if c.address in seen else seen).add(c.address)
+    return twice
 
 
 def _same_sides(change: ResourceChange) -> bool:

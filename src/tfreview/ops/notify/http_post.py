@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from tfreview.core.redact import scrub_text
+from tfreview.core.redact import REDACTED, scrub_text
 from tfreview.ops.notify.message import NotifyFailure
 from tfreview.plumbing.http import ResponseTooLarge, parse_retry_after, send_bounded
 
@@ -18,8 +18,12 @@ BODY_EXCERPT = 120
 ANSWER_MAX_BYTES = 64 * 1024  # Slack answers "ok", PagerDuty and our webhooks a short JSON document
 
 
-def post(client: httpx.Client, name: str, url: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
-    """POST `body`; NotifyFailure unless the answer is 2xx (retriable: transport errors, 408, 429, 5xx)."""
+def post(
+    client: httpx.Client, name: str, url: str, body: bytes, headers: dict[str, str], secrets: tuple[str, ...] = ()
+) -> httpx.Response:
+    """POST `body`; NotifyFailure unless the answer is 2xx (retriable: transport errors, 408, 429, 5xx). `secrets`:
+    what the notifier sends that an answer may echo (a PagerDuty routing key, 32 hex digits the generic scrub
+    leaves): taken out of the whole answer before its excerpt is cut (review19b)."""
     request = client.build_request("POST", url, content=body, headers={"content-type": "application/json", **headers})
     try:
         response = send_bounded(client, request, ANSWER_MAX_BYTES)
@@ -32,7 +36,11 @@ def post(client: httpx.Client, name: str, url: str, body: bytes, headers: dict[s
     if response.is_success:
         return response
     status = response.status_code
-    excerpt = scrub_text(" ".join(response.text[:BODY_EXCERPT].split()))
+    text = response.text
+    for secret in secrets:
+        if len(secret) >= 8 and secret in text:  # a short value would redact innocent text
+            text = text.replace(secret, REDACTED)
+    excerpt = scrub_text(" ".join(text[:BODY_EXCERPT].split()))
     retriable = status in (408, 429) or status >= 500
     retry_after = parse_retry_after(response.headers) if retriable else None
     raise NotifyFailure(f"{name}: HTTP {status} {excerpt}".rstrip(), retriable=retriable, retry_after=retry_after)

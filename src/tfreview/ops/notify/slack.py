@@ -58,4 +58,5 @@ class SlackNotifier:
         self.levels = levels
 
     def send(self, notification: Notification) -> None:
-        post(self._client, self.name, self._url, json.dumps(slack_message(notification)).encode(), {})
+        body = json.dumps(slack_message(notification)).encode()
+        post(self._client, self.name, self._url, body, {}, secrets=(self._url, self._url.rsplit("/", 1)[-1]))
