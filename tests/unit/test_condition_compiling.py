@@ -3,6 +3,7 @@ on the plan corpus, and when a condition raises part-way."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,6 +123,32 @@ def test_an_unknown_value_is_judged_as_the_tree_judges_it_unset_or_an_expression
     )
     assert _outcome(compile_check(test), written) == ([], None)
     assert _outcome(compile_check(nested), dynamic) == ([], None)
+
+
+def test_a_guard_passing_unknown_values_holds_as_the_tree_holds_it() -> None:
+    # ADR 0654: `unknown = "pass"` makes an unknown guard hold, compiled (top level, under a base, in `any`)
+    # as in the tree; a known value is judged as before
+    guard = conditions.Test("engine", "not_matches", re.compile("^aurora"), unknown="pass")
+    either = conditions.AnyOf((conditions.Test("engine", "in", ["postgres"]), guard))
+    test = conditions.Test("encrypted", "equals", True, default=False, message="not encrypted")
+    nested = conditions.Each("db", conditions.Test("encrypted", "equals", True, default=False), where=guard)
+    written = {"engine": {"references": ["var.engine"]}, "db": [{"engine": {"references": ["var.engine"]}}]}
+    resources = [
+        Resource("aws_thing.a", "aws_thing", "a", {"encrypted": False, "db": [{}]}, {"engine": True,
+                 "db": [{"engine": True}]}, configured=written),
+        Resource("aws_thing.b", "aws_thing", "b", {"encrypted": False, "engine": "aurora",
+                 "db": [{"engine": "aurora"}]}),
+        Resource("aws_thing.c", "aws_thing", "c", {"engine": "postgres", "db": [{"engine": "postgres"}]}),
+    ]  # fmt: skip
+    for condition in (
+        conditions.Test("encrypted", "equals", True, default=False, when=guard),
+        conditions.Test("encrypted", "equals", True, default=False, when=either),
+        nested,
+        conditions.AllOf((test,), when=guard),
+    ):
+        outcomes = [_outcome(compile_check(condition), resource) for resource in resources]
+        assert outcomes == [_outcome(check_of(condition), resource) for resource in resources]
+        assert [bool(hits) for hits, _ in outcomes] == [True, False, True]
 
 
 def test_star_paths_text_operators_and_renamed_hits_as_the_tree_gives_them() -> None:

@@ -197,6 +197,26 @@ when = { attribute = "spec", equals = "SYMMETRIC", default = "SYMMETRIC" }
     assert _failures(check, {}, {"spec": True}) == []  # spec unknown: cannot tell, stay silent
 
 
+def test_a_guard_that_passes_unknown_applies_unless_the_value_shows_the_exception() -> None:
+    # ADR 0654: `unknown = "pass"` on a guard that only excludes a case (an Aurora engine): an engine known only
+    # from an input does not silence the check; a written Aurora engine still does, and so does the tested
+    # attribute being unknown (the check itself never fires on an expression)
+    check = """
+[check]
+attribute = "storage_encrypted"
+equals = true
+default = false
+when = { attribute = "engine", not_matches = "^aurora", unknown = "pass" }
+"""
+    written = {"engine": {"references": ["var.engine"]}}
+    assert len(_failures(check, {"storage_encrypted": "false"}, {"engine": True}, configured=written)) == 1
+    assert len(_failures(check, {}, {"engine": True}, configured=written)) == 1
+    assert _failures(check, {"engine": "aurora-mysql"}) == []
+    assert _failures(check, {"engine": "postgres"}, {"storage_encrypted": True}) == []
+    silent = check.replace(', unknown = "pass"', "")
+    assert _failures(silent, {"storage_encrypted": "false"}, {"engine": True}, configured=written) == []
+
+
 # --- errors name the file and the key ---------------------------------------------------------------
 
 RULE_HEAD = """
@@ -260,6 +280,7 @@ def test_a_valid_file_loads(tmp_path: Path) -> None:
         (RULE_HEAD + '[check]\nattribute = "a..b"\nequals = 1\n' + EXAMPLES, "`check.attribute`"),
         (RULE_HEAD + "[check]\nall = [{ attribute = 'a', in = [] }]\n" + EXAMPLES, "`check.all[0].in`"),
         (RULE_HEAD + '[check]\nattribute = "on"\nequals = 1\nunset = "maybe"\n' + EXAMPLES, "`check.unset`"),
+        (RULE_HEAD + '[check]\nattribute = "on"\nequals = 1\nunknown = "fail"\n' + EXAMPLES, "`check.unknown`"),
         (RULE_HEAD + EXAMPLES, "`check`"),
         (RULE_HEAD.replace('"low"', '"urgent"') + GOOD_CHECK + EXAMPLES, "`rule.severity`"),
         (RULE_HEAD.replace("TFR-AWS-901", "TFR-AWS-1") + GOOD_CHECK + EXAMPLES, "`rule.id`"),

@@ -246,6 +246,18 @@ def _walked_test(test: Test) -> _Fails:
 
 
 def _test_holds(test: Test) -> _Holds:
+    held = _test_verdict(test)
+    if test.unknown != "pass":
+        return held
+
+    def holds_unless_known(resource: Resource, base: str) -> bool | None:
+        verdict = held(resource, base)
+        return True if verdict is None else verdict  # `unknown = "pass"` (ADR 0654)
+
+    return holds_unless_known
+
+
+def _test_verdict(test: Test) -> _Holds:
     judge = judge_of(test)
     if judge is None:
         return _star_holds(test) or test._holds

@@ -19,7 +19,7 @@ from tfreview.core.conditions import (
     _number,
 )
 
-_TEST_KEYS = frozenset({"attribute", "default", "unset", "quantifier", "message", "when", *_OPERATORS})
+_TEST_KEYS = frozenset({"attribute", "default", "unset", "unknown", "quantifier", "message", "when", *_OPERATORS})
 _ALL_KEYS = frozenset({"all", "message", "when"})
 _ANY_KEYS = frozenset({"any", "message", "when"})
 _EACH_KEYS = frozenset({"each", "where", "require", "message", "when"})
@@ -120,6 +120,9 @@ def _test(data: Mapping[str, Any], key: str, resource_types: tuple[str, ...]) ->
         raise ConditionError(f"{key}.unset", f'expected "pass" or "fail", got {unset!r}')
     if unset is not None and "default" in data:
         raise ConditionError(f"{key}.unset", "give either `default` or `unset`, not both")
+    unknown = data.get("unknown")
+    if unknown is not None and unknown != "pass":
+        raise ConditionError(f"{key}.unknown", f'expected "pass", got {unknown!r}')
     quantifier = data.get("quantifier", "all")
     if quantifier not in ("all", "any"):
         raise ConditionError(f"{key}.quantifier", f'expected "all" or "any", got {quantifier!r}')
@@ -135,6 +138,7 @@ def _test(data: Mapping[str, Any], key: str, resource_types: tuple[str, ...]) ->
         quantifier,
         _message(data, key),
         _when(data, key, resource_types),
+        unknown,
     )
 
 

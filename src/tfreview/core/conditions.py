@@ -14,7 +14,10 @@ list (`ingress.*.cidr_blocks`); `attribute` may instead be a table of paths by r
 The three states of an attribute (`Setting`) decide what a test sees: a value the user set is tested
 as it is; an attribute the user did not set is tested with the provider `default` the test declares
 (or as null when it declares none, or passes/fails outright with `unset = "pass" | "fail"`); an
-expression unknown until apply always satisfies the test — a rule never fires on it.
+expression unknown until apply always satisfies the test — a rule never fires on it. As a guard (`when`,
+`where`) such a test neither holds nor fails, so the condition it guards is skipped, unless the test says
+`unknown = "pass"`: then an unknown value holds, for a guard that only excludes a case the value would have to
+show (an Aurora engine on an `aws_db_instance`, ADR 0654).
 
 `core.condition_parsing.parse_condition` turns the TOML data into conditions and names the exact key of any mistake.
 """
@@ -237,6 +240,7 @@ class Test(Condition):
     quantifier: str = "all"  # over the elements a `*` stands for
     message: str | None = None
     when: Condition | None = None
+    unknown: str | None = None  # "pass": as a guard, a value unknown until apply holds (ADR 0654)
 
     @property
     def has_default(self) -> bool:
@@ -279,9 +283,10 @@ class Test(Condition):
             return True
         paths = _expand(resource, _join(base, relative))
         if paths is None:
-            return None
+            return True if self.unknown == "pass" else None
         verdicts = [self._verdict(resource, path) for path in paths]
-        return _any(verdicts) if self.quantifier == "any" else _all(verdicts)
+        held = _any(verdicts) if self.quantifier == "any" else _all(verdicts)
+        return True if held is None and self.unknown == "pass" else held
 
     def _verdict(self, resource: Resource, path: str) -> bool | None:
         return self._assess(resource, path)[0]
