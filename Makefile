@@ -1,6 +1,8 @@
 # One command per chore, the same on a laptop and in CI (.ci/run calls `make test`).
 PYTHON ?= python3
 VENV   ?= .venv
+# pytest-xdist workers for `make unit` (`make unit TEST_WORKERS=3`, or TEST_WORKERS in the environment)
+TEST_WORKERS ?= 2
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
@@ -77,7 +79,7 @@ typecheck: $(VENV)/.dev-installed
 	$(VENV)/bin/mypy
 
 unit: $(VENV)/.dev-installed tools e2e-tools bytecode
-	TFREVIEW_E2E_CACHE=$(E2E_CACHE) $(PY) -m pytest -n 2 -q -m "not chaos_long"
+	TFREVIEW_E2E_CACHE=$(E2E_CACHE) $(PY) -m pytest -n $(TEST_WORKERS) -q -m "not chaos_long"
 
 ## e2e-tools: what tests/e2e drive: Debian's chromium (apt, as root) and axe-core (npm) in $(E2E_CACHE).
 ## Idempotent; where either cannot be installed the browser tests skip and say why. Never a browser download.
