@@ -6,10 +6,8 @@ none of them), the read deadlines of a head and a body, and the lingering close 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import http
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, Literal
@@ -64,14 +62,7 @@ class CoalescedWrites(asyncio.Transport):
     the same step. The bytes and their order are unchanged (everything written to the connection goes through
     this), only their grouping; closing, shutting the write side or asking for the buffer's size sends what is
     held first; aborting drops it with the rest; once the transport is closing writes go straight to it, and past
-    `HOLD_BYTES` held in one turn they go on at once, so the transport's buffer limits still pause a large answer.
-
-    What is held is sent with `os.write` on the socket when the transport has nothing buffered (ADR 0651): the same
-    one send() uvloop makes, but with the GIL released — on loopback a send runs the receiver's TCP path too, and
-    uvloop's `transport.write` held the GIL through it (a tenth of the intake's GIL time under load). What the
-    socket does not take at once (a full send buffer, an error) goes to the transport's own write, which buffers it
-    or meets the error again and closes the connection as it always did. TLS transports and blocking sockets are
-    left to the transport."""
+    `HOLD_BYTES` held in one turn they go on at once, so the transport's buffer limits still pause a large answer."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
         super().__init__()
@@ -79,7 +70,6 @@ class CoalescedWrites(asyncio.Transport):
         self._loop = loop
         self._held: list[bytes] | None = None
         self._held_bytes = 0
-        self._fd = _plain_socket_fd(transport)
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if self._held is not None:
@@ -96,20 +86,7 @@ class CoalescedWrites(asyncio.Transport):
     def flush(self) -> None:
         held, self._held, self._held_bytes = self._held, None, 0
         if held and not self._transport.is_closing():  # closing now: the peer went (close() sends what is held first)
-            self._send(held[0] if len(held) == 1 else b"".join(held))
-
-    def _send(self, data: bytes) -> None:
-        """`data` to the socket without the GIL where nothing is buffered before it; the rest to the transport."""
-        fd = self._fd
-        if fd is not None and not self._transport.get_write_buffer_size():
-            try:
-                sent = os.write(fd, data)
-            except OSError:  # EAGAIN, or the peer is gone: the transport's write buffers it or handles the error
-                sent = 0
-            if sent == len(data):
-                return
-            data = data[sent:]
-        self._transport.write(data)
+            self._transport.write(held[0] if len(held) == 1 else b"".join(held))
 
     def writelines(self, list_of_data: Iterable[bytes | bytearray | memoryview]) -> None:
         for data in list_of_data:
@@ -161,19 +138,6 @@ class CoalescedWrites(asyncio.Transport):
 
     def get_write_buffer_limits(self) -> tuple[int, int]:
         return self._transport.get_write_buffer_limits()
-
-
-def _plain_socket_fd(transport: asyncio.Transport) -> int | None:
-    """The descriptor of the transport's socket where bytes written to it go to the peer as they are: a plain
-    (not TLS), non-blocking stream socket; else None."""
-    if transport.get_extra_info("ssl_object") is not None or transport.get_extra_info("sslcontext") is not None:
-        return None
-    sock = transport.get_extra_info("socket")
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        fd = int(sock.fileno())
-        if fd >= 0 and not os.get_blocking(fd):
-            return fd
-    return None
 
 
 class ConnectionFlow(HttpToolsProtocol):
