@@ -15,8 +15,9 @@ Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries,
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
 with latency from the scheduled start — for `tfr` while its workers chew through the backlog the flat-out
 run queued. Afterwards the stored delivery rows are counted against the 202s (they must be equal).
-With py-spy installed (`make bench` installs it), tfreview's CPU is also split by thread: the intake
-threads (event loop, group-commit writer) apart from the embedded workers reviewing (intake_threads.py).
+tfreview's CPU is also split by thread: the intake threads (event loop, group-commit writer) apart from the embedded
+workers reviewing (intake_threads.py); the threads are named by py-spy, which the benchmark needs (`make bench`
+installs it; without it the benchmark says so and stops, where it printed NaN as the intake threads' share).
 Each round also prints the server's user/system split, page faults and context switches of the flat-out run and
 the machine's steal/iowait/reclaim over it (intake_drift.py); `--drop-caches` (root) starts every round from a
 dropped page cache, `--data-root /dev/shm` puts the fresh data dirs on tmpfs: for the round-over-round drift.
@@ -50,7 +51,7 @@ from intake_drift import (
 )
 from intake_load import Load, paced, read_deliveries, saturate, write_deliveries, wrk_available
 from intake_servers import Running, simple_server, tfreview_server, tree_cpu_seconds
-from intake_threads import intake_seconds, thread_cpu, thread_names
+from intake_threads import intake_seconds, py_spy, thread_cpu, thread_names
 
 SECRET = "bench-" + uuid.uuid4().hex
 TARGETS = ("bare", "naive", "tfr", "tfr-base", "tfr-nowork", "tfr-pg")
@@ -323,6 +324,11 @@ def main() -> None:
     args = parser.parse_args()
     if not wrk_available():
         raise SystemExit("wrk is not installed: `apt-get install -y wrk` (make bench does it as root)")
+    if py_spy() is None:  # without it the intake threads cannot be told from the workers: the split is NaN
+        raise SystemExit(
+            "py-spy is not installed: `.venv/bin/uv pip install --python .venv/bin/python py-spy` (make bench does "
+            "it); it names the server's threads, which the intake/worker split of the CPU needs"
+        )
     postgres = os.environ.get("TFREVIEW_BENCH_POSTGRES_URL") or os.environ.get("TFREVIEW_TEST_POSTGRES_URL")
     if not postgres:
         print("tfr-pg skipped: set TFREVIEW_BENCH_POSTGRES_URL to an admin URL of a PostgreSQL server", file=sys.stderr)

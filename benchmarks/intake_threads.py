@@ -30,15 +30,22 @@ def py_spy() -> str | None:
     return str(beside) if beside.exists() else shutil.which("py-spy")
 
 
-def thread_names(pid: int) -> dict[int, str]:
-    """Native thread id → Python thread name, from one `py-spy dump` (empty without py-spy)."""
+def thread_names(pid: int, attempts: int = 3) -> dict[int, str]:
+    """Native thread id → Python thread name, from `py-spy dump` (empty without py-spy). A dump that names no
+    thread (py-spy could not read the process at that moment: it was busy, or a thread was starting) is tried
+    again, up to `attempts` times; when none names one, py-spy's own words go to stderr (the split is then NaN)."""
     spy = py_spy()
     if spy is None:
         return {}
-    dump = subprocess.run(
-        [spy, "dump", "--pid", str(pid)], check=False, capture_output=True, text=True, timeout=60
-    ).stdout
-    return {int(m.group(1)): m.group(2) for m in _DUMPED.finditer(dump)}
+    said = ""
+    for _ in range(attempts):
+        done = subprocess.run([spy, "dump", "--pid", str(pid)], check=False, capture_output=True, text=True, timeout=60)
+        names = {int(m.group(1)): m.group(2) for m in _DUMPED.finditer(done.stdout)}
+        if names:
+            return names
+        said = (done.stderr or done.stdout).strip()
+    print(f"  py-spy dump named no thread of {pid} ({attempts} tries): {said[:300] or 'no output'}", file=sys.stderr)
+    return {}
 
 
 def thread_cpu(pid: int) -> dict[int, float]:

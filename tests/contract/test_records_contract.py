@@ -123,6 +123,42 @@ def test_a_status_write_may_move_the_deadline_and_otherwise_keeps_it(stores: Sto
     assert (moved.status, moved.status_reason, moved.deadline_at) == (ReviewStatus.QUEUED, "retried by request", fresh)
 
 
+def test_overdue_gives_the_open_reviews_past_their_deadline_oldest_first(stores: Stores) -> None:
+    """ADR 0652: the reaper's sweep reads only these — `deadline_at`, or `created_at + deadline` where none is set."""
+    deadline = timedelta(seconds=600)
+    by_age = stores.reviews.create("github:1", GITHUB)  # T: due at T+600
+    stores.clock.advance(10)
+    moved_later = stores.reviews.create("github:1", GITHUB, deadline_at=stores.clock() + timedelta(hours=2))
+    stores.clock.advance(10)
+    moved_sooner = stores.reviews.create("github:1", SPACELIFT, deadline_at=stores.clock() + timedelta(seconds=60))
+    stores.clock.advance(10)
+    running = stores.reviews.create("github:2", GITHUB)  # due at T+630
+    stores.reviews.set_status(running.id, ReviewStatus.IN_PROGRESS)
+    stores.clock.advance(10)
+    finished = stores.reviews.create("github:2", GITHUB)
+    stores.reviews.set_status(finished.id, ReviewStatus.FAILED, "gone")
+    stores.clock.advance(10)
+    fresh = stores.reviews.create("github:1", GITHUB)  # T+50: due at T+650
+
+    def overdue(limit: int = 10) -> list[str]:
+        found = stores.reviews.overdue(stores.clock(), deadline, limit=limit)
+        assert all(review.report is None for review in found)
+        return [review.id for review in found]
+
+    assert overdue() == []  # T+50: the moved one is due at T+80
+    stores.clock.advance(30)
+    assert overdue() == []  # T+80: due exactly now is not past it
+    stores.clock.advance(1)
+    assert overdue() == [moved_sooner.id]
+    stores.clock.advance(520)  # T+601
+    assert overdue() == [by_age.id, moved_sooner.id]
+    stores.clock.advance(30)  # T+631: the one in progress too
+    assert overdue() == [by_age.id, moved_sooner.id, running.id]
+    assert overdue(limit=2) == [by_age.id, moved_sooner.id]
+    stores.clock.advance(3 * 3600)  # every open one; never the finished one
+    assert overdue() == [by_age.id, moved_later.id, moved_sooner.id, running.id, fresh.id]
+
+
 def test_tokens_create_verify_revoke_and_expire(stores: Stores) -> None:
     token, secret = stores.tokens.create("github:1", Scope.WRITE, "ci", stores.clock() + timedelta(days=1))
     assert secret.startswith("tfr_")

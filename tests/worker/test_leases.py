@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -225,3 +226,36 @@ def test_a_worker_thawed_right_after_its_claim_cannot_put_a_completed_review_bac
     assert stored is not None
     assert stored.status is ReviewStatus.COMPLETED
     assert backend.publisher.published == [review_id]  # exactly one publish
+
+
+def test_the_oldest_review_past_its_deadline_is_reached_behind_thousands_of_newer_open_ones(backend: Backend) -> None:
+    """ADR 0652: the sweep read the open reviews newest first, 5,000 per status at most, so under a backlog the
+    oldest — the ones past their deadline — were never reached; the store now picks the overdue ones."""
+    from tfreview.ports.records import SourceInfo
+    from tfreview.store.reviews import new_review_row
+
+    services = backend.services
+    deadline = services.settings.worker.review_deadline_seconds
+    oldest = services.reviews.create("default", SourceInfo(kind="api")).id
+    backend.clock.advance(deadline + 1)  # the first is past its deadline; the 5,000 after it are not
+    newer = 5000
+    database = services.database
+    if database is None:  # memory
+        for _ in range(newer):
+            services.reviews.create("default", SourceInfo(kind="api"))
+    else:  # in one transaction: 5,000 commits would take the test's time
+        import uuid
+
+        with database.transaction() as session:
+            session.add_all(
+                new_review_row(str(uuid.uuid4()), "default", SourceInfo(kind="api"), backend.clock())
+                for _ in range(newer)
+            )
+    assert Reaper(services, clock=backend.clock).run_once().requeued == 1
+    stored = services.reviews.get(oldest)
+    assert stored is not None
+    assert stored.status_reason == f"{DEADLINE_EXCEEDED}; re-queued once"
+    overdue = services.reviews.overdue(backend.clock(), timedelta(seconds=deadline), limit=10)
+    assert [review.id for review in overdue] == [oldest]  # the only one, still past its first deadline
+    assert overdue[0].report is None
+    assert Reaper(services, clock=backend.clock).run_once().requeued == 0  # once

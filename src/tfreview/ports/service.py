@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from tfreview.core.plan import ChangeSet
@@ -169,6 +169,12 @@ class ReviewStore(Protocol):
         with_report: bool = True,
     ) -> Page[StoredReview]:
         """Newest first; `with_report=False` leaves `report` None (a listing page reads no report)."""
+        ...
+
+    def overdue(self, now: datetime, deadline: timedelta, *, limit: int) -> Sequence[StoredReview]:
+        """Open reviews (queued or in progress, not quarantined) whose deadline — `deadline_at`, or `created_at +
+        deadline` where none is set — is before `now`, oldest first, at most `limit`, without their report: what
+        the reaper's sweep acts on, read without reading every open review (store/review_deadlines.py, ADR 0652)."""
         ...
 
 

@@ -14,6 +14,7 @@ import gzip
 import json
 import threading
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +34,7 @@ from tfreview.ports.records import (
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
 from tfreview.store.plan_records import prepare_plan
+from tfreview.store.review_deadlines import is_overdue
 from tfreview.store.review_filters import parse_review_filters
 from tfreview.store.token_secrets import hash_matches, new_secret, rejection_of, secret_hash, token_id_of
 
@@ -177,6 +179,12 @@ class MemoryReviewStore:
         reviews.sort(key=lambda r: (r.created_at, r.id), reverse=True)
         items = reviews[:limit] if with_report else [dataclasses.replace(r, report=None) for r in reviews[:limit]]
         return time_page(items, more=len(reviews) > limit)
+
+    def overdue(self, now: datetime, deadline: timedelta, *, limit: int) -> Sequence[StoredReview]:
+        with self.lock:
+            found = [r for r in self._reviews.values() if is_overdue(r, now, deadline)]
+        found.sort(key=lambda r: (r.created_at, r.id))
+        return [dataclasses.replace(r, report=None) for r in found[:limit]]
 
 
 class MemoryTokens:

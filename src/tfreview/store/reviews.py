@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
@@ -18,6 +19,7 @@ from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.ports.review_codec import finding_keys
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.database import Database
+from tfreview.store.review_deadlines import OPEN_STATUSES
 from tfreview.store.review_filters import ReviewFilters, parse_review_filters, searched
 from tfreview.store.row_hashes import REVIEW_COLUMNS, attributes, review_hash
 from tfreview.store.tables import FindingRow, JobRow, ReviewRow
@@ -261,6 +263,23 @@ class SqlReviewStore:
             rows = list(session.scalars(query))
             items = [review_record(r, with_report=with_report) for r in rows[:limit]]
         return time_page(items, more=len(rows) > limit)
+
+    def overdue(self, now: datetime, deadline: timedelta, *, limit: int) -> Sequence[StoredReview]:
+        """The database picks them (ADR 0652): a sweep under a backlog of thousands of open reviews read every one
+        as an ORM row, to keep the few past their deadline."""
+        late = or_(
+            and_(ReviewRow.deadline_at.is_not(None), ReviewRow.deadline_at < now),
+            and_(ReviewRow.deadline_at.is_(None), ReviewRow.created_at < now - deadline),
+        )
+        query = (
+            select(ReviewRow)
+            .options(defer(ReviewRow.report))
+            .where(ReviewRow.status.in_([s.value for s in OPEN_STATUSES]), ReviewRow.quarantined_at.is_(None), late)
+            .order_by(ReviewRow.created_at, ReviewRow.id)
+            .limit(limit)
+        )
+        with self.database.transaction(write=False) as session:
+            return [review_record(row, with_report=False) for row in session.scalars(query)]
 
 
 def _literal(text: str) -> str:

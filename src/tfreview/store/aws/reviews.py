@@ -8,7 +8,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from tfreview.core.errors import NotFound
@@ -19,6 +20,7 @@ from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
 from tfreview.store.aws.job_items import JOB_SK, job_pk
 from tfreview.store.aws.table import Table, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
+from tfreview.store.review_deadlines import overdue_by_listing
 from tfreview.store.review_filters import parse_review_filters
 
 REVIEW_SK = "REV"
@@ -273,6 +275,17 @@ class DynamoReviewStore:
                 break
         items = found[:limit]
         return time_page(items, more=len(found) > limit)
+
+    def overdue(self, now: datetime, deadline: timedelta, *, limit: int) -> Sequence[StoredReview]:
+        """Through the open-reviews index (`list` by status), as the sweep read them before ADR 0652."""
+        return overdue_by_listing(
+            lambda status, cursor: self.list(
+                None, filters={"status": status}, limit=100, cursor=cursor, with_report=False
+            ),
+            now,
+            deadline,
+            limit,
+        )
 
     def _record(self, item: dict[str, Any], *, with_report: bool) -> StoredReview:
         report_bytes = self.table.blob(item) if with_report else None
