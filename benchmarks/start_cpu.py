@@ -1,7 +1,9 @@
 """The CPU of starting `tfreview` service processes: one-shot commands on an up-to-date SQLite database and
 `serve` until its `/healthz` answers 200, for this checkout and another source tree side by side (ADR 0666–0668).
 
-Each case runs `--repeat` times, alternating the trees run by run (so load drifts hit both alike); the figure is
+Both trees first get what the Makefile's `bytecode` step writes (`compileall`, `python -m tfreview.rules`); the
+processes run with the environment's PYTHONDONTWRITEBYTECODE (the suite's). Each case runs `--repeat` times,
+alternating the trees run by run (so load drifts hit both alike); the figure is
 the median of the process's user+system CPU (a one-shot command: its rusage; `serve`: /proc/PID/stat at the first
 200 of /healthz, then SIGTERM). `--instructions` adds one run of each one-shot command under valgrind's callgrind
 (instruction counts: the same whatever the load). Base tree: `git archive main src | tar -x -C /tmp/base`.
@@ -73,7 +75,7 @@ def serve_cpu(tree: str, data_dir: Path) -> float:
         url = line.split("serving on ", 1)[1].split()[0]
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:  # noqa: S310  # loopback
+                with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:  # loopback only
                     if answer.status == 200:
                         break
             except OSError:
@@ -91,8 +93,8 @@ def serve_cpu(tree: str, data_dir: Path) -> float:
 def instructions(tree: str, data_dir: Path, case: str, out: Path) -> int:
     target = out / "callgrind.out"
     subprocess.run(
-        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={target}"]
-        + [sys.executable, "-m", "tfreview", *COMMANDS[case]],
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={target}", sys.executable, "-m", "tfreview"]
+        + COMMANDS[case],
         env=_env(tree, data_dir, case),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -113,8 +115,14 @@ def main() -> None:
     parser.add_argument("--cases", default=",".join([*COMMANDS, "serve to /healthz"]))
     args = parser.parse_args()
     trees = {"before": args.before, "this checkout": str(ROOT / "src")}
-    for tree in trees.values():  # bytecode written once, outside the measured runs
+    for tree in trees.values():  # each tree's `make bytecode` (bytecode, rule index, records), outside the runs
         subprocess.run([sys.executable, "-m", "compileall", "-q", tree], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "tfreview.rules"],
+            env={**os.environ, "PYTHONPATH": tree},
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     print(f"load before: {os.getloadavg()[0]:.2f} (1 min)", flush=True)
     print("| start | before CPU s | this checkout CPU s | ratio |" + (" before instr. | after instr. |" * 1))
     print("|---|---|---|---|---|---|")

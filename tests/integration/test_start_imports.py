@@ -1,6 +1,7 @@
 """What a service command imports to start: a database already at the schema head is recognised without Alembic
-(ADR 0666), and the settings model without the GitHub client, httpx or PyJWT (ADR 0667). Run as real processes
-with `python -X importtime`, whose stderr names every module imported."""
+(ADR 0666), the settings model without the GitHub client, httpx or PyJWT, the services without PyJWT where OIDC
+is not configured (ADR 0667). Run as real processes with `python -X importtime`, whose stderr names every module
+imported."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def test_db_upgrade_of_a_sqlite_database_at_the_head_does_not_import_alembic(tmp
     assert listed.returncode == 0, _errors(listed)
     assert listed.stdout == "no tokens\n"
     assert {"alembic", "mako"}.isdisjoint(_top(modules))
+    # without OIDC the authenticator needs neither PyJWT nor cryptography (ADR 0667)
+    assert {"jwt", "cryptography"}.isdisjoint(_top(modules))
+    assert "tfreview.store.tokens" in modules  # the services were built: the comparison is not of nothing
 
 
 def test_settings_are_read_without_the_github_client(tmp_path: Path) -> None:
