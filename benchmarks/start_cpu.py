@@ -5,10 +5,11 @@ Both trees first get what the Makefile's `bytecode` step writes (`compileall`, `
 processes run with the environment's PYTHONDONTWRITEBYTECODE (the suite's). Each case runs `--repeat` times,
 alternating the trees run by run (so load drifts hit both alike); the figure is
 the median of the process's user+system CPU (a one-shot command: its rusage; `serve`: /proc/PID/stat at the first
-200 of /healthz, then SIGTERM). `--instructions` adds one run of each one-shot command under valgrind's callgrind
-(instruction counts: the same whatever the load). Base tree: `git archive main src | tar -x -C /tmp/base`.
+200 of /healthz, then SIGTERM). `--instructions CASES` adds one run of those one-shot commands under valgrind's
+callgrind (instruction counts: the same whatever the load). Base tree: `git archive main src | tar -x -C /tmp/base`.
 
-    .venv/bin/python benchmarks/start_cpu.py --before /tmp/r20-cli-base/src --repeat 7 --instructions
+    .venv/bin/python benchmarks/start_cpu.py --before /tmp/r20-cli-base/src --repeat 7 \
+        --instructions "db upgrade (at head),tokens list,settings error"
 """
 
 from __future__ import annotations
@@ -110,11 +111,12 @@ def instructions(tree: str, data_dir: Path, case: str, out: Path) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--before", required=True, help="the source tree to compare with (main's src)")
+    parser.add_argument("--after", default=str(ROOT / "src"), help="the tree measured against it (this checkout's)")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--instructions", action="store_true", help="also count instructions (callgrind)")
+    parser.add_argument("--instructions", default="", help="the one-shot cases to count instructions of (callgrind)")
     parser.add_argument("--cases", default=",".join([*COMMANDS, "serve to /healthz"]))
     args = parser.parse_args()
-    trees = {"before": args.before, "this checkout": str(ROOT / "src")}
+    trees = {"before": args.before, "this checkout": args.after}
     for tree in trees.values():  # each tree's `make bytecode` (bytecode, rule index, records), outside the runs
         subprocess.run([sys.executable, "-m", "compileall", "-q", tree], check=True)
         subprocess.run(
@@ -147,7 +149,7 @@ def main() -> None:
                         cpu[name].append(command_cpu(tree, dirs[name], case))
             medians = {name: statistics.median(values) for name, values in cpu.items()}
             counts = ["", ""]
-            if args.instructions and case != "serve to /healthz":
+            if case in args.instructions.split(",") and case != "serve to /healthz":
                 counts = [f"{instructions(t, dirs[n], case, Path(tmp)) / 1e6:,.0f} M" for n, t in trees.items()]
             ratio = medians["this checkout"] / medians["before"]
             print(
