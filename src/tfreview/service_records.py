@@ -1,7 +1,7 @@
 """What a service process may import, imported: so that `python -m tfreview.rules` keeps the compiled methods of
 every record `serve`, `worker` and the operator commands define (`plumbing.record_code`, ADR 0468 and 0668).
 
-Without them each service process compiled ~500–1,000 record methods at start (`tokens list` ~500, `serve` more):
+Without them each service process compiled its record methods at every start (`tokens list` ~500, `serve` ~670):
 the Makefile's `bytecode` step kept only the scan's, and a process under PYTHONDONTWRITEBYTECODE (the test suite,
 a container) keeps nothing itself.
 """

@@ -244,7 +244,8 @@ def test_a_service_command_reads_the_service_cache_a_scan_the_scans(tmp_path: Pa
 def test_the_service_records_kept_cover_a_service_command(tmp_path: Path) -> None:
     """What `python -m tfreview.rules` keeps for the service (`service_records`, ADR 0668) covers a service
     command — settings, the wiring's services, the store: it compiles none of its records. The service processes
-    used to compile ~500–1,000 record methods each, the `bytecode` step keeping only the scan's."""
+    used to compile theirs at every start (`tokens list` ~500, `serve` ~670), the `bytecode` step keeping only the
+    scan's."""
     kept = tmp_path / "service-records.marshal"
     write = (
         "import sys\nfrom pathlib import Path\nfrom tfreview.plumbing.record_code import RecordCode, install\n"
