@@ -35,7 +35,7 @@ $(VENV)/.dev-installed: $(VENV)/bin/uv pyproject.toml requirements/dev.lock
 	touch $@ $(VENV)/.run-installed
 
 ## bytecode: compile src/tfreview and write the rule library's index and the records' compiled dataclass methods
-##           (ADRs 0390, 0468), as a wheel install has them.
+##           (ADRs 0390, 0468; the scan's and, apart, every service module's: ADR 0668), as a wheel install has them.
 ##           Where PYTHONDONTWRITEBYTECODE is set, an editable install would otherwise compile ~100 modules on
 ##           every `tfreview scan` (70–110 ms CPU). Stale files are safe: Python and the index check each source's
 ##           modification time, the records' cache holds each method's very source text. Fast when nothing changed; run, demo, bench and unit run it first. A tree

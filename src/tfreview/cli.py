@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tfreview.core.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+_SCAN_COMMANDS = frozenset({"scan", "baseline", "rules", "completion", None})  # the others: service commands
 _PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
 # What a scan run as its own process keeps until it leaves with os._exit (ADR 0315): the plan's document, the
 # change set and the review, millions of small objects that freeing one by one on the way out would only cost
@@ -97,7 +98,9 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
         return EXIT_OK
     from tfreview.plumbing.record_code import install  # here: `--version` above reads and defines nothing
 
-    install()  # the records' methods compiled once per install, not in every process (ADR 0468)
+    # the records' methods compiled once per install, not in every process (ADR 0468); a service command's own
+    # cache holds the service's records too (ADR 0668)
+    install(service=next((a for a in arguments if not a.startswith("-")), None) not in _SCAN_COMMANDS)
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
     if args.command in ("serve", "worker"):
         from tfreview.plumbing.held_hangup import hold

@@ -191,3 +191,72 @@ def test_the_version_defines_no_record_and_reads_no_cache() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True, env=environment
     )
     assert done.stdout.splitlines() == [f"tfreview {__version__}", "False"]
+
+
+_WHICH = """
+import sys
+from pathlib import Path
+from tfreview.plumbing import record_code
+if sys.argv[1]:  # a cache written by the test
+    record_code.install(record_code.RecordCode(Path(sys.argv[1])), service=True)
+from tfreview.cli import main
+code = main(sys.argv[2:])
+cache = record_code._INSTALLED[0]
+print(cache.path.name if cache.path else None, len(cache._new), len(cache._used), code, file=sys.stderr)
+"""
+
+
+def _which_cache(tmp_path: Path, kept: Path | None, *arguments: str) -> tuple[str, int, int, int]:
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TFREVIEW_")},
+        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONDONTWRITEBYTECODE": "1",  # as the suite runs it: the process keeps nothing itself
+        "TFREVIEW_DATABASE__URL": f"sqlite:///{tmp_path / 'tfreview.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _WHICH, str(kept or ""), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=environment,
+    )
+    name, new, used, code = done.stderr.strip().splitlines()[-1].split()
+    return name, int(new), int(used), int(code)
+
+
+_CREATE = ("tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "probe")
+
+
+def test_a_service_command_reads_the_service_cache_a_scan_the_scans(tmp_path: Path) -> None:
+    """ADR 0668: the service's cache holds every module's records (1.5 MB, ~6 ms to read), the scan's only the
+    scan's; each process reads its own."""
+    service, scan = cache_path("service-records"), cache_path()
+    assert service is not None
+    assert scan is not None
+    assert _which_cache(tmp_path, None, *_CREATE)[0::3] == (service.name, 0)
+    plan = next(p for p in sorted(PLAN.glob("*.json")) if "after_unknown" in p.name)
+    report = str(tmp_path / "report.json")
+    scanned = _which_cache(tmp_path, None, "--debug", "scan", str(plan), "-o", "json", "--output-file", report)
+    assert scanned[0::3] == (scan.name, 0)
+
+
+def test_the_service_records_kept_cover_a_service_command(tmp_path: Path) -> None:
+    """What `python -m tfreview.rules` keeps for the service (`service_records`, ADR 0668) covers a service
+    command — settings, the wiring's services, the store: it compiles none of its records. The service processes
+    used to compile theirs at every start (`tokens list` ~500, `serve` ~670), the `bytecode` step keeping only the
+    scan's."""
+    kept = tmp_path / "service-records.marshal"
+    write = (
+        "import sys\nfrom pathlib import Path\nfrom tfreview.plumbing.record_code import RecordCode, install\n"
+        f"records = install(RecordCode(Path({str(kept)!r})), service=True)\n"
+        "from tfreview.service_records import define_service_records\n"
+        "define_service_records()\nsys.exit(0 if records.save(force=True) else 1)\n"
+    )
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    subprocess.run([sys.executable, "-c", write], check=True, timeout=120, env=environment)
+
+    name, new, used, code = _which_cache(tmp_path, kept, *_CREATE)
+    assert (name, code) == (kept.name, 0)
+    assert new == 0
+    assert used >= 300  # the comparison is not of nothing

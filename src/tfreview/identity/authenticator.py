@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from tfreview.core.errors import AuthError
-from tfreview.identity.oidc import OidcVerifier
 from tfreview.ports.records import Principal, Scope
 from tfreview.ports.service import Tokens
+
+if TYPE_CHECKING:  # PyJWT and cryptography: imported where OIDC is configured (ADR 0667)
+    from tfreview.identity.oidc import OidcVerifier
 
 logger = logging.getLogger("tfreview.identity")
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import httpx
+from typing import TYPE_CHECKING
 
 from tfreview.identity.authenticator import BearerAuthenticator
-from tfreview.identity.jwks import JwksCache
-from tfreview.identity.oidc import OidcVerifier
 from tfreview.identity.settings import AuthSettings
 from tfreview.ops.recorder import Recorder
 from tfreview.ports.service import Tenants, Tokens
+
+if TYPE_CHECKING:
+    import httpx
+
+    from tfreview.identity.jwks import JwksCache
 
 
 def jwks_url(settings: AuthSettings) -> str | None:
@@ -33,6 +36,10 @@ def build_authenticator(
     url = jwks_url(settings)
     if url is None:
         return BearerAuthenticator(None, tokens), None
+    # here: without OIDC a process imports neither PyJWT nor cryptography for it (ADR 0667)
+    from tfreview.identity.jwks import JwksCache
+    from tfreview.identity.oidc import OidcVerifier
+
     jwks = JwksCache(
         url,
         http,

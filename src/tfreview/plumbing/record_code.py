@@ -30,6 +30,11 @@ from tfreview.plumbing.cache_files import write_cache_file
 _FORMAT = 1  # bump when what the file holds changes
 _MAX_ENTRIES = 4096  # past this a save keeps only what its process used (texts of records since changed go)
 _OWN = "tfreview."  # the modules whose records' texts are kept
+# The scan's cache holds what a scan defines (~310 texts, 0.4 MB); the service's every module's (~1,300 texts,
+# 1.5 MB: read in ~6 ms, which a scan would pay for nothing), for the service commands, `serve` and `worker`
+# (ADR 0668)
+SCAN_RECORDS = "records"
+SERVICE_RECORDS = "service-records"
 
 
 class RecordCode:
@@ -113,22 +118,23 @@ def _magic() -> bytes:
     return MAGIC_NUMBER
 
 
-def cache_path() -> Path | None:
-    """Where the cache of this install lives; None when the interpreter has no cache tag."""
+def cache_path(name: str = SCAN_RECORDS) -> Path | None:
+    """Where the cache `name` of this install lives; None when the interpreter has no cache tag."""
     tag = sys.implementation.cache_tag
-    return Path(__file__).resolve().parent.parent / "__pycache__" / f"records.{tag}.marshal" if tag else None
+    return Path(__file__).resolve().parent.parent / "__pycache__" / f"{name}.{tag}.marshal" if tag else None
 
 
 _INSTALLED: list[RecordCode] = []
 
 
-def install(cache: RecordCode | None = None) -> RecordCode:
-    """Give `dataclasses` the `exec` of `cache` (by default this install's, read when a record is first defined),
-    once per process, and return the cache in use. Records defined before this are unaffected."""
+def install(cache: RecordCode | None = None, *, service: bool = False) -> RecordCode:
+    """Give `dataclasses` the `exec` of `cache` (by default this install's — its service cache for a `service`
+    process — read when a record is first defined), once per process, and return the cache in use. Records defined
+    before this are unaffected."""
     if not _INSTALLED:
         import dataclasses  # here: `tfreview --version` does not define a record
 
-        cache = cache or RecordCode(cache_path())
+        cache = cache or RecordCode(cache_path(SERVICE_RECORDS if service else SCAN_RECORDS))
         setattr(dataclasses, "exec", cache.exec)  # noqa: B010 (shadows the builtin for that module's code only)
         _INSTALLED.append(cache)
     return _INSTALLED[0]

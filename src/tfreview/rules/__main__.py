@@ -21,6 +21,15 @@ _RECORDS = (
     "define_scan_records()\n"
     "sys.exit(0 if records.save(force=True) else 1)\n"
 )
+# … and, in another, those of every module a service process may import, kept apart (ADR 0668)
+_SERVICE_RECORDS = (
+    "import sys\n"
+    "from tfreview.plumbing.record_code import install\n"
+    "records = install(service=True)\n"
+    "from tfreview.service_records import define_service_records\n"
+    "define_service_records()\n"
+    "sys.exit(0 if records.save(force=True) else 1)\n"
+)
 
 
 def main() -> int:
@@ -36,12 +45,16 @@ def main() -> int:
 
 
 def _write_records() -> bool:
-    """The compiled methods of every record a scan defines, written by a fresh interpreter of this install."""
+    """The compiled methods of every record a scan defines, and of every record a service process may define,
+    written by fresh interpreters of this install."""
     root = str(Path(__file__).resolve().parent.parent.parent)  # the folder holding this `tfreview` package
     path = os.environ.get("PYTHONPATH")
     environment = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
-    done = subprocess.run([sys.executable, "-c", _RECORDS], env=environment, check=False)
-    return done.returncode == 0
+    for script in (_RECORDS, _SERVICE_RECORDS):
+        done = subprocess.run([sys.executable, "-c", script], env=environment, check=False)
+        if done.returncode != 0:
+            return False
+    return True
 
 
 if __name__ == "__main__":

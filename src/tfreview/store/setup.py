@@ -71,9 +71,30 @@ def prepare_database(url: str, busy_timeout_ms: int, *, check_durability: bool =
                 raise ConfigError(
                     f"refusing to start: SQLite database {redacted_url(url)} is unusable: {reason}"
                 ) from None
+    if is_sql(url) and _already_at_head(url, busy_timeout_ms):
+        return  # one SELECT said so: Alembic (~0.3 s of imports and reading) is not needed (ADR 0666)
     from tfreview.store.migrate import upgrade  # alembic: only once the database is known to be usable
 
     upgrade(url, busy_timeout_ms=busy_timeout_ms)
+
+
+def _already_at_head(url: str, busy_timeout_ms: int) -> bool:
+    """True when the database's schema is this version's head; False when it is not, or not known for sure (the
+    upgrade then runs as before, with its own errors). A PostgreSQL database that cannot be reached is the
+    upgrade's own StoreUnavailable, raised here rather than waited for a second time."""
+    from tfreview.core.errors import StoreUnavailable
+    from tfreview.store.database import Database
+    from tfreview.store.schema_head import at_head
+
+    database = Database(url, busy_timeout_ms, pool_size=1)
+    try:
+        return at_head(database)
+    except StoreUnavailable:
+        if not is_sqlite(url):
+            raise
+        return False  # SQLite: the upgrade's own attempt says what is wrong, as it did
+    finally:
+        database.close()
 
 
 def prepare_for_command(url: str, busy_timeout_ms: int, *, create: bool = False) -> None:
@@ -112,11 +133,15 @@ def _check_schema(url: str, busy_timeout_ms: int, *, refusing: str, reachable: b
 
     from tfreview.core.errors import StoreUnavailable
     from tfreview.store.database import Database
-    from tfreview.store.migrate import current_revision, head_revision, known_revisions
+    from tfreview.store.schema_head import at_head
 
     log = logging.getLogger("tfreview.store")
     database = Database(url, busy_timeout_ms, pool_size=1)
     try:
+        if at_head(database):
+            return  # one SELECT, no Alembic (ADR 0666)
+        from tfreview.store.migrate import current_revision
+
         current = current_revision(database)
     except StoreUnavailable as exc:
         if reachable:
@@ -125,6 +150,8 @@ def _check_schema(url: str, busy_timeout_ms: int, *, refusing: str, reachable: b
         return
     finally:
         database.close()
+    from tfreview.store.migrate import head_revision, known_revisions
+
     head = head_revision()
     if current == head:
         return

@@ -1,0 +1,99 @@
+"""What a service command imports to start: a database already at the schema head is recognised without Alembic
+(ADR 0666), the settings model without the GitHub client, httpx or PyJWT, the services without PyJWT where OIDC
+is not configured (ADR 0667). Run as real processes with `python -X importtime`, whose stderr names every module
+imported."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.live import fresh_postgres_database
+from tests.integration.served import child_env
+
+POSTGRES_ENV = "TFREVIEW_TEST_POSTGRES_URL"
+
+
+def _run(argv: list[str], **env: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "tfreview", *argv],
+        env=child_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    modules = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "tfreview.cli" in modules, result.stderr[-2000:]  # -X importtime did report
+    return result, modules
+
+
+def _top(modules: set[str]) -> set[str]:
+    return {module.split(".", 1)[0] for module in modules}
+
+
+def _errors(result: subprocess.CompletedProcess[str]) -> str:
+    return "\n".join(line for line in result.stderr.splitlines() if not line.startswith("import time:"))
+
+
+def test_db_upgrade_of_a_sqlite_database_at_the_head_does_not_import_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'tfreview.db'}"
+    first, modules = _run(["db", "upgrade"], TFREVIEW_DATABASE__URL=url)
+    assert first.returncode == 0, _errors(first)
+    assert "alembic" in _top(modules)  # a new database: migrated through Alembic
+
+    again, modules = _run(["db", "upgrade"], TFREVIEW_DATABASE__URL=url)
+    assert again.returncode == 0, _errors(again)
+    assert again.stdout == f"database schema is up to date ({url})\n"
+    assert {"alembic", "mako"}.isdisjoint(_top(modules))
+
+    listed, modules = _run(["tokens", "list"], TFREVIEW_DATABASE__URL=url)
+    assert listed.returncode == 0, _errors(listed)
+    assert listed.stdout == "no tokens\n"
+    assert {"alembic", "mako"}.isdisjoint(_top(modules))
+    # without OIDC the authenticator needs neither PyJWT nor cryptography (ADR 0667)
+    assert {"jwt", "cryptography"}.isdisjoint(_top(modules))
+    assert "tfreview.store.tokens" in modules  # the services were built: the comparison is not of nothing
+
+
+def test_settings_are_read_without_the_github_client(tmp_path: Path) -> None:
+    # a settings error: the settings model was built in full, and nothing after it ran
+    result, modules = _run(
+        ["tokens", "list"],
+        TFREVIEW_DATABASE__URL=f"sqlite:///{tmp_path / 'tfreview.db'}",
+        TFREVIEW_DATABASE__BUSY_TIMEOUT_MS="10",
+    )
+    assert result.returncode == 2, _errors(result)
+    assert "TFREVIEW_DATABASE__BUSY_TIMEOUT_MS" in _errors(result)
+    assert "Traceback" not in result.stderr
+    assert "tfreview.settings" in modules
+    assert "tfreview.integrations.github.settings" in modules
+    assert {"tfreview.integrations.github.auth", "tfreview.integrations.github.client"}.isdisjoint(modules)
+    assert {"httpx", "jwt", "cryptography", "alembic"}.isdisjoint(_top(modules))
+    assert not (tmp_path / "tfreview.db").exists()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    with fresh_postgres_database(server, f"tfreview_imports_{uuid.uuid4().hex[:10]}") as url:
+        yield url
+
+
+def test_db_upgrade_of_a_postgres_database_at_the_head_does_not_import_alembic(postgres_url: str) -> None:
+    first, modules = _run(["db", "upgrade"], TFREVIEW_DATABASE__URL=postgres_url)
+    assert first.returncode == 0, _errors(first)
+    assert "alembic" in _top(modules)
+
+    again, modules = _run(["db", "upgrade"], TFREVIEW_DATABASE__URL=postgres_url)
+    assert again.returncode == 0, _errors(again)
+    assert "database schema is up to date" in again.stdout
+    assert {"alembic", "mako"}.isdisjoint(_top(modules))
