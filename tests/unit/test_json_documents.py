@@ -48,5 +48,6 @@ def test_what_is_not_json_is_one_error_that_never_quotes_it(data: bytes | str, m
         read_json(data)
     assert str(caught.value) == message
     assert CANARY not in str(caught.value)
-    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
     assert isinstance(caught.value, ValueError)  # callers catching ValueError keep working

@@ -17,7 +17,9 @@ let the RecursionError out as a traceback (`tfreview submit`, `tfreview probe`).
     tfreview.plumbing.json_documents.NotJson: not JSON: Expecting value: line 1 column 1 (char 0)
 
 `NotJson` is a `ValueError`, so a caller that catches `ValueError` around it keeps working. What `json.loads`
-accepts, it accepts (NaN and Infinity included): only the error changes.
+accepts, it accepts (NaN and Infinity included): only the error changes. `read_written_json` is the same reader
+for JSON text a user wrote in a plan or a .tf file (a policy document, a container definition): lone surrogates
+escaped in it (`"\\ud800"`) read as U+FFFD, as `core.unicode_text` scrubs them, so no value holds one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from __future__ import annotations
 import json
 import sys
 from typing import Any
+
+from tfreview.core.unicode_text import scrub_json_escapes
 
 
 class NotJson(ValueError):
@@ -37,8 +41,15 @@ def read_json(data: bytes | bytearray | str) -> Any:
     try:
         return json.loads(data)
     except RecursionError:
-        raise NotJson(f"not JSON: nested deeper than the reader goes (about {sys.getrecursionlimit():,} levels)") from None
+        depth = sys.getrecursionlimit()
+        raise NotJson(f"not JSON: nested deeper than the reader goes (about {depth:,} levels)") from None
     except UnicodeDecodeError as exc:  # before ValueError, whose subclass it is: its text quotes the bytes
         raise NotJson(f"not JSON: not UTF-8 (byte {exc.start})") from None
     except ValueError as exc:  # JSONDecodeError: "Expecting value: line 1 column 1 (char 0)", no input quoted
         raise NotJson(f"not JSON: {str(exc).splitlines()[0][:200]}") from None
+
+
+def read_written_json(text: str) -> Any:
+    """`read_json` of JSON text written by the user (a policy, a `jsondecode` argument), lone surrogates escaped in
+    it read as U+FFFD: a rule that reads it finds no value it cannot print or store."""
+    return read_json(scrub_json_escapes(text) if "\\u" in text else text)
