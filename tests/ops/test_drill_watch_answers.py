@@ -6,43 +6,22 @@ HTML page a JSONDecodeError, `[]` or `{}` a TypeError or KeyError: each is now o
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
+from tests.fakes.hostile import HostileServer, answer
 from tfreview.core.errors import UpstreamError
 from tfreview.ops_cli.drill_watch import ApiIncidents
 
 TOKEN = "tfr_drill-canary-0680"
 
 
-class _Service(BaseHTTPRequestHandler):
-    body = b""
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(self.body)))
-        self.end_headers()
-        self.wfile.write(self.body)
-
-
 @pytest.fixture
 def incidents(request: pytest.FixtureRequest) -> Iterator[ApiIncidents]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Service,), {"body": request.param}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{server.server_address[1]}", timeout=30) as http:
-            yield ApiIncidents(http, TOKEN)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with HostileServer(answer(200, request.param)) as service, httpx.Client(base_url=service.url, timeout=30) as http:
+        yield ApiIncidents(http, TOKEN)
 
 
 @pytest.mark.parametrize(
