@@ -105,19 +105,19 @@ def test_a_review_that_is_not_a_json_object_is_one_precise_line(hostile: str, tm
     assert TOKEN not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("hostile", ["nested-refusal"], indirect=True)
-def test_a_refusal_nested_past_the_readers_depth_is_its_status_line(hostile: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("hostile", "code", "said"),
+    [
+        ("nested-refusal", 2, "refused the plan: 422 Unprocessable Entity"),  # its status line, as for an HTML body
+        ("nested-acceptance", 0, "plan accepted for review: (the service returned no review id)"),
+    ],
+    indirect=["hostile"],
+)
+def test_an_answer_to_the_upload_nested_past_the_readers_depth_is_read_as_no_json(
+    hostile: str, code: int, said: str, tmp_path: Path
+) -> None:
     done = _submit(hostile, tmp_path)
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    assert "refused the plan: 422 Unprocessable Entity" in done.stderr, done.stderr
-    assert "Traceback" not in done.stderr
-    assert TOKEN not in done.stdout + done.stderr
-
-
-@pytest.mark.parametrize("hostile", ["nested-acceptance"], indirect=True)
-def test_an_acceptance_nested_past_the_readers_depth_is_accepted_without_an_id(hostile: str, tmp_path: Path) -> None:
-    done = _submit(hostile, tmp_path)
-    assert done.returncode == 0, (done.stdout, done.stderr)
-    assert "plan accepted for review: (the service returned no review id)" in done.stdout, done.stdout
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert said in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert TOKEN not in done.stdout + done.stderr
