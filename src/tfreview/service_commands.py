@@ -133,12 +133,15 @@ def load_settings(*, data_dir: str | None = None) -> Settings:
         settings = Settings()
     except ValidationError as exc:
         raise ConfigError(settings_problem(exc)) from None
-    except SettingsError as exc:  # a value that is not valid JSON where a list or object is expected
+    except (SettingsError, RecursionError) as exc:  # a value that is not valid JSON where a list or object is
+        # expected; pydantic-settings reads JSON with the standard library: `[[[[…` past its depth is a RecursionError
         name = not_json(os.environ)
         if name is not None:
             raise ConfigError(
                 f"invalid settings: {name} is not valid JSON (lists and objects are JSON: '[\"10.0.0.0/8\"]')"
             ) from None
+        if isinstance(exc, RecursionError):  # no variable's JSON is nested so: not ours to explain
+            raise
         field = str(exc).split('"')[1] if str(exc).count('"') >= 2 else "?"
         raise ConfigError(
             f"invalid settings: a TFREVIEW_{field.upper()}__* variable is not valid JSON (lists and objects are JSON)"

@@ -19,6 +19,7 @@ from functools import cache
 from typing import IO, TYPE_CHECKING, NamedTuple
 
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -146,14 +147,12 @@ def _unknown_keys(value: object, model: type[BaseModel], path: str = "") -> list
 def _misspelt_keys(environ: Mapping[str, str], name: str) -> list[UnknownVariable]:
     """The misspelt keys of `name`'s value when it holds a whole section as JSON (ADR 0564: `TFREVIEW_NOTIFY__SLACK=
     '{"levls": [1]}'` was taken and its key ignored, as a misspelt variable was); not JSON: the JSON check's."""
-    import json
-
     model = _sections().get(name.upper())
     if model is None:
         return []
     try:
-        value = json.loads(environ[name])
-    except ValueError:
+        value = read_json(environ[name])
+    except NotJson:  # `[[[[…` past the reader's depth too (ADR 0680)
         return []
     return [UnknownVariable(key, closest, within=name) for key, closest in _unknown_keys(value, model)]
 
@@ -234,13 +233,11 @@ def warn_unknown_variables(environ: Mapping[str, str], stream: IO[str]) -> None:
 def not_json(environ: Mapping[str, str]) -> str | None:
     """The first setting variable of `environ` whose value should be JSON (a list, a mapping, a section) and is
     not, None when each is: what pydantic-settings' "error parsing value" leaves unsaid."""
-    import json
-
     documents = _known()[2]
     for name in sorted(environ):
         if name.upper() in documents:
             try:
-                json.loads(environ[name])
-            except ValueError:
+                read_json(environ[name])
+            except NotJson:
                 return name
     return None

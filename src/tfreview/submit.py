@@ -24,6 +24,7 @@ from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.core.links import review_api_path, review_page_url
 from tfreview.parsing.plan_json import parse_json
 from tfreview.plumbing.http import outbound_client, parse_retry_after
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 PLANS_PATH = "/api/v1/plans"
 ATTEMPTS = 3
@@ -217,8 +218,8 @@ def _problem(response: httpx.Response) -> str:
     head = f"{response.status_code} {response.reason_phrase}".strip()
     body: Any = None
     try:
-        body = response.json()
-    except ValueError:
+        body = read_json(response.content)
+    except NotJson:
         text = response.text.strip().splitlines()[0][:200] if response.text.strip() else ""
         return f"{head}: {text}" if text else head
     if isinstance(body, dict):
@@ -243,8 +244,8 @@ def _submitted(response: httpx.Response, base_url: str) -> Submitted:
     """From the answer `{"review": "<id>", "url": "/api/v1/reviews/<id>", "status": "accepted" | "duplicate"}`."""
     body: Any
     try:
-        body = response.json()
-    except ValueError:
+        body = read_json(response.content)
+    except NotJson:
         body = {}
     if not isinstance(body, dict):
         body = {}
@@ -317,8 +318,8 @@ def wait_for_review(
 
 def _review_body(response: httpx.Response, url: str) -> Mapping[str, Any]:
     try:
-        body = response.json()
-    except ValueError:
+        body = read_json(response.content)
+    except NotJson:
         body = None
     if not isinstance(body, dict):
         raise UpstreamError(f"{_origin(url)} answered 200 with something that is not a review (not a JSON object)")

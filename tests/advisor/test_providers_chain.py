@@ -223,11 +223,16 @@ def test_l4_a_bedrock_answer_of_the_wrong_shape_is_that_models_failure_and_the_f
     assert breaker.state == "open"  # the breaker heard of it (one failure opens it here)
 
 
-@pytest.mark.parametrize("reported", [-1_000_000, 10**30, True])
+@pytest.mark.parametrize(
+    "reported",
+    [-1_000_000, -5, 10**30, 1e30, float("nan"), float("inf"), "120", True, False],
+    ids=["minus-million", "minus-5", "10**30", "1e30", "nan", "infinity", "string", "true", "false"],
+)
 def test_d4_usage_a_provider_reports_that_no_request_can_have_is_not_what_the_budget_spends(
-    tmp_path: Path, http: httpx.Client, reported: int
+    tmp_path: Path, http: httpx.Client, reported: object
 ) -> None:
-    """A gateway (or a broken local server) says the request used -1,000,000 tokens, 10**30, or `true`. Before, the
+    """A gateway (or a broken local server) says the request used -1,000,000 tokens, 10**30, or `true` (or -5,
+    1e30, NaN, Infinity, "120", `false`: session 20 checked these hold too). Before, the
     tenant's daily budget took -1,000,000 as "nothing spent" (a free call for ever), 10**30 as the whole day's
     budget gone, and the comment showed the number. Such a count is no count: the OpenAI-compatible adapter
     estimates it, as it does for a server that leaves usage out; Anthropic and Bedrock always report usage, and an

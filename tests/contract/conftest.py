@@ -7,6 +7,7 @@ emptied before each test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -229,28 +230,34 @@ def stores(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Stores]
     if request.param == "dynamodb":
         yield dynamodb_stores(request.getfixturevalue("moto_server").fresh_target(), clock)
         return
-    if request.param == "sqlite":
-        database = fresh_sqlite(sqlite_dir)
-    else:
-        database = empty_postgres(request.getfixturevalue("postgres_url"))
-    made = sql_stores(request.param, database, clock)
+    with sql_database_of(request, sqlite_dir) as database:
+        made = sql_stores(request.param, database, clock)
+        try:
+            yield made
+        finally:
+            made.intake.close()  # type: ignore[attr-defined]  (SqlIntake: its writer thread stops first)
+
+
+@contextlib.contextmanager
+def sql_database_of(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Database]:
+    """The SQL database of a fixture parametrised by backend: `request.param` "sqlite" a fresh migrated file in
+    `sqlite_dir`, any other an emptied PostgreSQL database (skipped without TFREVIEW_TEST_POSTGRES_URL); closed
+    after."""
+    database = (
+        fresh_sqlite(sqlite_dir)
+        if request.param == "sqlite"
+        else empty_postgres(request.getfixturevalue("postgres_url"))
+    )
     try:
-        yield made
+        yield database
     finally:
-        made.intake.close()  # type: ignore[attr-defined]  (SqlIntake: its writer thread stops first)
         database.close()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def sql_database(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        database = fresh_sqlite(sqlite_dir)
-    else:
-        database = empty_postgres(request.getfixturevalue("postgres_url"))
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield database
-    finally:
-        database.close()
 
 
 def raw_dynamodb(stores: Stores) -> bytes:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite, fresh_table
+from tests.contract.conftest import START, ManualClock, fresh_table, sql_database_of
 from tfreview.core.audit_chain import GENESIS
 from tfreview.core.errors import InputError
 from tfreview.ports.audit import AuditTrail
@@ -27,15 +27,8 @@ def trail(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[tuple[st
     if request.param == "dynamodb":
         yield "dynamodb", clock, DynamoAuditTrail(fresh_table(request), clock=clock)
         return
-    database = (
-        fresh_sqlite(sqlite_dir)
-        if request.param == "sqlite"
-        else empty_postgres(request.getfixturevalue("postgres_url"))
-    )
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield request.param, clock, SqlAuditTrail(database, clock=clock)
-    finally:
-        database.close()
 
 
 def test_entries_chain_and_list_newest_first(trail: tuple[str, ManualClock, AuditTrail]) -> None:

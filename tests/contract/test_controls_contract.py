@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite, fresh_table
+from tests.contract.conftest import START, ManualClock, fresh_table, sql_database_of
 from tfreview.core.errors import StoreUnavailable
 from tfreview.ops.controls import AI_BREAKER_OPEN, AI_PAUSED, CachedControls, Control, Controls, MemoryControls
 from tfreview.store.aws.controls import DynamoControls
@@ -25,15 +25,8 @@ def controls(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[tuple
     if request.param == "dynamodb":
         yield clock, DynamoControls(fresh_table(request), clock=clock)
         return
-    database = (
-        fresh_sqlite(sqlite_dir)
-        if request.param == "sqlite"
-        else empty_postgres(request.getfixturevalue("postgres_url"))
-    )
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield clock, SqlControls(database, clock=clock)
-    finally:
-        database.close()
 
 
 def control(name: str, minutes: float, incident: int | None = None, by: str = "watchdog") -> Control:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import START, ManualClock, empty_postgres, fresh_sqlite, fresh_table
+from tests.contract.conftest import START, ManualClock, fresh_table, sql_database_of
 from tfreview.core.errors import InputError, NotFound
 from tfreview.ops.incidents import EventKind, Incidents, IncidentStatus, Leases, NewIncident
 from tfreview.store.aws.incidents import DynamoIncidents, DynamoLeases
@@ -33,15 +33,8 @@ def ops(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[OpsStores]
         table = fresh_table(request)
         yield OpsStores(clock, DynamoIncidents(table, clock=clock), DynamoLeases(table, clock=clock))
         return
-    database = (
-        fresh_sqlite(sqlite_dir)
-        if request.param == "sqlite"
-        else empty_postgres(request.getfixturevalue("postgres_url"))
-    )
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield OpsStores(clock, SqlIncidents(database, clock=clock), SqlLeases(database, clock=clock))
-    finally:
-        database.close()
 
 
 def new_incident(group: str = "intake-db-errors", level: int = 2, minutes: int = 10) -> NewIncident:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.contract.conftest import ManualClock, empty_postgres, fresh_sqlite
+from tests.contract.conftest import ManualClock, sql_database_of
 from tests.contract.test_incidents_contract import new_incident
 from tfreview.ops.actions import Actions
 from tfreview.ops.alert_table import load_alert_table
@@ -47,15 +47,8 @@ class Outboxes:
 @pytest.fixture(params=["sqlite", "postgres"])
 def stores(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Outboxes]:
     clock = ManualClock()
-    database = (
-        fresh_sqlite(sqlite_dir)
-        if request.param == "sqlite"
-        else empty_postgres(request.getfixturevalue("postgres_url"))
-    )
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield Outboxes(clock, database, SqlIncidents(database, clock=clock), SqlOutbox(database, clock=clock))
-    finally:
-        database.close()
 
 
 def send(stores: Outboxes, incident_id: int) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.contract.conftest import ManualClock, empty_postgres, fresh_sqlite, fresh_table
+from tests.contract.conftest import ManualClock, fresh_table, sql_database_of
 from tests.contract.test_incidents_contract import new_incident
 from tests.fakes.llm_common import Reply
 from tests.fakes.notify import FakePagerDuty
@@ -46,15 +46,8 @@ def wired(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Wired]:
     if request.param == "dynamodb":
         yield Wired(clock, DynamoIncidents(fresh_table(request), clock=clock), None)
         return
-    database = (
-        fresh_sqlite(sqlite_dir)
-        if request.param == "sqlite"
-        else empty_postgres(request.getfixturevalue("postgres_url"))
-    )
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield Wired(clock, SqlIncidents(database, clock=clock), SqlOutbox(database, clock=clock))
-    finally:
-        database.close()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.conftest import empty_postgres, fresh_sqlite, fresh_table
+from tests.contract.conftest import fresh_table, sql_database_of
 from tfreview.advisor.token_budget import InMemoryTokenBudget, TokenBudget
 from tfreview.store.aws.token_budgets import DynamoTokenBudget
 from tfreview.store.token_budgets import SqlTokenBudget
@@ -40,15 +40,8 @@ def _budgets(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[tuple
         table = fresh_table(request)
         yield today, lambda limit: DynamoTokenBudget(table, limit, today=lambda: today[0])
         return
-    database = (
-        fresh_sqlite(sqlite_dir)
-        if request.param == "sqlite"
-        else empty_postgres(request.getfixturevalue("postgres_url"))
-    )
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield today, lambda limit: SqlTokenBudget(database, limit, today=lambda: today[0])
-    finally:
-        database.close()
 
 
 def test_racing_reservations_never_pass_the_cap(budgets: tuple[list[date], Budgets]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.contract.conftest import empty_postgres, fresh_sqlite
+from tests.contract.conftest import empty_postgres, fresh_sqlite, sql_database_of
 from tfreview.advisor.token_budget import InMemoryTokenBudget, TokenBudget
 from tfreview.store.aws.connection import AwsClients
 from tfreview.store.aws.table import Table
@@ -38,15 +38,8 @@ def clocked(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[tuple[
         table = Table(AwsClients(request.getfixturevalue("moto_server").fresh_target()))
         yield now, lambda limit: DynamoTokenBudget(table, limit, **options)
         return
-    database = (
-        fresh_sqlite(sqlite_dir)
-        if request.param == "sqlite"
-        else empty_postgres(request.getfixturevalue("postgres_url"))
-    )
-    try:
+    with sql_database_of(request, sqlite_dir) as database:
         yield now, lambda limit: SqlTokenBudget(database, limit, **options)
-    finally:
-        database.close()
 
 
 def test_a_hold_nobody_settles_stops_counting_at_its_expiry(clocked: tuple[list[float], Budgets]) -> None:

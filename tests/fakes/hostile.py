@@ -15,7 +15,7 @@ import socket
 import socketserver
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Self
 
@@ -33,12 +33,14 @@ class Head:
 
 class _Handler(socketserver.BaseRequestHandler):
     server: _Server
+    head: Head  # the request this handler answers
 
     def handle(self) -> None:
         head = self._read_head()
         if head is None:
             return
         self.server.owner.requests.append(head)
+        self.head = head
         try:
             self.server.owner.behaviour(self)
         except OSError:  # the client gave up and closed: what most tests want
@@ -142,6 +144,16 @@ def answer(status: int, body: bytes, headers: tuple[tuple[str, str], ...] = ()) 
 
 def json_answer(status: int, document: object, headers: tuple[tuple[str, str], ...] = ()) -> Behaviour:
     return answer(status, json.dumps(document).encode(), (("Content-Type", "application/json"), *headers))
+
+
+def by_path(behaviours: Mapping[str, Behaviour], otherwise: Behaviour) -> Behaviour:
+    """Each request path (its query left out) its own behaviour: a service whose one endpoint went bad."""
+
+    def behave(handler: _Handler) -> None:
+        target = handler.head.line.split(" ")[1] if handler.head.line.count(" ") >= 2 else ""
+        behaviours.get(target.partition("?")[0], otherwise)(handler)
+
+    return behave
 
 
 def silence(handler: _Handler) -> None:

@@ -179,13 +179,13 @@ class FakeModelServer(FakeLLMServer):
         self,
         reply_text: str = DEFAULT_ADVICE_TEXT,
         *,
-        input_tokens: int | None = None,
-        output_tokens: int | None = None,
+        input_tokens: object = None,  # any JSON value: a hostile answer's usage (-5, NaN, "120", true)
+        output_tokens: object = None,
     ) -> None:
         super().__init__()
         self.reply_text = reply_text
-        self.input_tokens = self.default_usage[0] if input_tokens is None else input_tokens
-        self.output_tokens = self.default_usage[1] if output_tokens is None else output_tokens
+        self.input_tokens: object = self.default_usage[0] if input_tokens is None else input_tokens
+        self.output_tokens: object = self.default_usage[1] if output_tokens is None else output_tokens
 
     def ok(self, text: str) -> Reply:
         raise NotImplementedError

@@ -47,7 +47,7 @@ class FakeOpenAI(FakeModelServer):
                 "usage": {
                     "prompt_tokens": self.input_tokens,
                     "completion_tokens": self.output_tokens,
-                    "total_tokens": self.input_tokens + self.output_tokens,
+                    "total_tokens": _total(self.input_tokens, self.output_tokens),
                 },
             },
         )
@@ -127,3 +127,10 @@ class FakeOpenAI(FakeModelServer):
     @staticmethod
     def missing_fields() -> Reply:
         return Reply.of_json(200, {"id": "chatcmpl-fake", "object": "chat.completion", "choices": []})
+
+
+def _total(first: object, second: object) -> object:
+    """What a server adding its two counts writes: their sum when both are numbers, else the first as it is."""
+    if isinstance(first, int | float) and isinstance(second, int | float):
+        return first + second
+    return first

@@ -202,6 +202,54 @@ class FakeSmtp:
         self.stop()
 
 
+class TricklingSmtp:
+    """An SMTP server on 127.0.0.1 that greets one byte every `interval` seconds (`220-slow` continuation lines,
+    which smtplib reads on as one reply): each read gets a byte well within any per-read timeout, so only a
+    deadline for the whole attempt ends it. `dribbled` counts the bytes written; at `ceiling` (~20 s) the greeting
+    ends and the connection closes, so a client without such a deadline ends the test late, not never."""
+
+    def __init__(self, *, interval: float = 0.05, ceiling: int = 400) -> None:
+        self.interval = interval
+        self.ceiling = ceiling
+        self.dribbled = 0
+        self._stopping = threading.Event()
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(4)
+        self.port = int(self._listener.getsockname()[1])
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:  # the listener closed: stop
+                return
+            with connection:
+                self._greet(connection)
+
+    def _greet(self, connection: socket.socket) -> None:
+        lines = b"220-slow\r\n" * (self.ceiling // 10)
+        try:
+            for byte in lines[: self.ceiling]:
+                if self._stopping.wait(self.interval):
+                    return
+                connection.sendall(bytes([byte]))
+                self.dribbled += 1
+            connection.sendall(b"421 closing\r\n")
+        except OSError:  # the client gave up and closed: what a deadline does
+            return
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._listener.close()
+        self._thread.join(timeout=30)
+
+
 class MotoAws:
     """moto's server mode on 127.0.0.1: a local AWS endpoint for SNS (and SQS to read what SNS published)."""
 

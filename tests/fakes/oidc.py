@@ -352,6 +352,12 @@ class FakeOidcIssuer:
         header = {"kid": kid, **(headers or {})}
         return jwt.encode(self.claims(claims, now=now), key, algorithm=alg, headers=header)
 
+    def mint_payload(self, payload: bytes, *, alg: str = "RS256") -> str:
+        """A token signed with this issuer's key for `alg` whose payload is `payload` as written: JSON that no
+        encoder writes from Python values (`"exp": 1e400`), or no JSON at all."""
+        kid = self._signing[alg] if alg in self._signing else next(iter(self._keys))
+        return jwt.api_jws.encode(payload, self._known_key(kid).private, algorithm=alg, headers={"kid": kid})
+
     def _known_key(self, kid: str) -> IssuerKey:
         with self._lock:
             known = self._keys.get(kid) or self._retired.get(kid)

@@ -178,6 +178,13 @@ CLAIM_FAILURES: dict[str, tuple[dict[str, Any], str]] = {
     "missing-iss": ({"iss": None}, "token lacks the iss claim"),
     "exp-not-a-number": ({"exp": "tomorrow"}, "token exp claim is not a number"),
     "exp-boolean": ({"exp": True}, "token exp claim is not a number"),
+    "exp-nan": ({"exp": float("nan")}, "token exp claim is not a number"),  # never expired (ADR 0681)
+    "exp-infinity": ({"exp": float("inf")}, "token exp claim is not a number"),
+    "nbf-nan": ({"nbf": float("nan")}, "token nbf claim is not a number"),
+    "nbf-string": ({"nbf": "0"}, "token nbf claim is not a number"),
+    "iat-infinity": ({"iat": float("-inf")}, "token iat claim is not a number"),
+    "iat-boolean": ({"iat": False}, "token iat claim is not a number"),
+    "exp-huge-integer-expired": ({"exp": -(10**400)}, "token expired"),  # an integer is finite, however large
     "empty-sub": ({"sub": ""}, "token subject is invalid"),
     "iat-in-the-future": ({"iat": int(NOW) + 3600}, "token issued in the future"),
     "id-token": ({"token_use": "id"}, "ID tokens are not accepted; send an access token"),

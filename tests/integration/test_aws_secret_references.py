@@ -68,6 +68,15 @@ def test_a_field_of_a_json_secret(aws: MotoAws, aws_env: dict[str, str]) -> None
     assert JSON_CANARY not in str(error.value)
 
 
+def test_a_field_of_a_secret_nested_past_the_readers_depth_is_one_config_error(
+    aws: MotoAws, aws_env: dict[str, str]
+) -> None:
+    """`[[[[…` was a RecursionError out of the reference, past `refusing to start: …` (ADR 0680)."""
+    arn = _secret(aws, "tfreview/nested", "[" * 60_000)  # within Secrets Manager's 64 KiB
+    with pytest.raises(ConfigError, match=r"is not a JSON object \(asked for field openai\)$"):
+        SecretSource.parse(f"aws-sm:{arn}#openai").value()
+
+
 def test_a_missing_secret_is_one_line_naming_the_arn(aws: MotoAws, aws_env: dict[str, str]) -> None:
     arn = f"arn:aws:secretsmanager:{MotoAws.REGION}:123456789012:secret:tfreview/absent-AbCdEf"
     with pytest.raises(ConfigError) as error:

@@ -114,13 +114,16 @@ def test_a_backup_whose_manifest_is_damaged_or_missing_is_named_as_such(tmp_path
 
     damaged = tfreview("backup", "verify", "--data-dir", str(data), name)
     by_stem = tfreview("backup", "restore", "--data-dir", str(data), "--force", name.removesuffix(".sqlite3"))
+    manifest.write_bytes(b"[" * 100_000)  # nested past the reader's depth: was exit 3, a RecursionError (ADR 0680)
+    nested = tfreview("backup", "verify", "--data-dir", str(data), name)
     manifest.unlink()
     missing = tfreview("backup", "verify", "--data-dir", str(data), name)
 
-    for done in (damaged, by_stem):
+    for done, why in ((damaged, "Unterminated string"), (by_stem, "Unterminated string"), (nested, "nested deeper")):
         assert done.returncode == 2, done.stderr
-        assert f"backup manifest {manifest.name} is unreadable: JSONDecodeError" in done.stderr, done.stderr
+        assert f"backup manifest {manifest.name} is unreadable: not JSON: {why}" in done.stderr, done.stderr
         assert f"no backup in {data / 'backups'} can be used as " in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
     assert missing.returncode == 2, missing.stderr
     assert f"no backup in {data / 'backups'} can be used as {name!r}: {name} has no manifest" in missing.stderr
 

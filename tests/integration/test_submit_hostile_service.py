@@ -2,7 +2,10 @@
 
 An answer that never ends (an endless chunked body) held the hook for ever while its memory grew; a review
 answered as something other than a JSON object ended in "internal error: JSONDecodeError/AttributeError".
-Now: a bounded read (1 MiB, and the read timeout for the whole answer), then a precise line and exit 3."""
+Now: a bounded read (1 MiB, and the read timeout for the whole answer), then a precise line and exit 3.
+An answer nested past the JSON reader's depth (`[[[[…` 100,000 deep, 100 kB) was a RecursionError: a traceback
+and exit 3 wherever submit read an answer (the review, a refusal, an acceptance); it is an answer that is not JSON
+(ADR 0661, 0680)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from tests.integration.served import child_env
 PLAN = {"format_version": "1.2", "terraform_version": "1.9.0", "resource_changes": []}
 TOKEN = "tfr_submit-canary-61c2"
 ENDLESS_CHUNKS = 4096  # 256 MiB if read whole: far past the bound, finite so the handler thread ends
+NESTED = b"[" * 100_000  # past the standard library reader's depth, well within the 1 MiB bound
 
 
 class _Hostile(BaseHTTPRequestHandler):
@@ -44,10 +48,14 @@ class _Hostile(BaseHTTPRequestHandler):
             except OSError:
                 pass  # the client stopped reading: what it should do
             return
+        if self.mode in ("nested-refusal", "nested-acceptance"):
+            self._send(422 if self.mode == "nested-refusal" else 202, NESTED)
+            return
         self._send(202, json.dumps({"review": "r-1", "status": "accepted"}).encode())
 
     def do_GET(self) -> None:
-        self._send(200, b"[1, 2]" if self.mode == "list" else b"<html>maintenance</html>")
+        bodies = {"list": b"[1, 2]", "nested": NESTED}
+        self._send(200, bodies.get(self.mode, b"<html>maintenance</html>"))
 
     def _send(self, status: int, body: bytes) -> None:
         self.send_response(status)
@@ -87,11 +95,29 @@ def test_an_answer_that_never_ends_is_cut_and_reported(hostile: str, tmp_path: P
     assert TOKEN not in done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("hostile", ["html", "list"], indirect=True)
+@pytest.mark.parametrize("hostile", ["html", "list", "nested"], indirect=True)
 def test_a_review_that_is_not_a_json_object_is_one_precise_line(hostile: str, tmp_path: Path) -> None:
     done = _submit(hostile, tmp_path, "--wait", "--timeout", "60")
     assert done.returncode == 3, (done.stdout, done.stderr)
     assert "answered 200 with something that is not a review (not a JSON object)" in done.stderr, done.stderr
     assert "internal error" not in done.stderr
+    assert "Traceback" not in done.stderr
+    assert TOKEN not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("hostile", "code", "said"),
+    [
+        ("nested-refusal", 2, "refused the plan: 422 Unprocessable Entity"),  # its status line, as for an HTML body
+        ("nested-acceptance", 0, "plan accepted for review: (the service returned no review id)"),
+    ],
+    indirect=["hostile"],
+)
+def test_an_answer_to_the_upload_nested_past_the_readers_depth_is_read_as_no_json(
+    hostile: str, code: int, said: str, tmp_path: Path
+) -> None:
+    done = _submit(hostile, tmp_path)
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert said in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert TOKEN not in done.stdout + done.stderr

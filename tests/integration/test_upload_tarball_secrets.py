@@ -179,3 +179,36 @@ def test_a_secret_in_an_uploaded_tarball_is_masked_everywhere(tmp_path: Path) ->
     assert REFUSED not in stored
     assert REFUSED not in log
     assert "Traceback" not in log
+
+
+NESTED_SSM = "NestedNeighbour-canary-6806"
+NESTED_TF = f"""
+resource "aws_instance" "web" {{
+  ami       = "ami-12345678"
+  user_data = "{"[" * 5000}{"]" * 5000}"
+}}
+resource "aws_ssm_parameter" "beside" {{
+  name  = "/app/beside"
+  type  = "SecureString"
+  value = "{NESTED_SSM}"
+}}
+"""
+
+
+def test_a_string_of_json_nested_past_the_readers_depth_is_no_json_and_the_upload_is_reviewed(tmp_path: Path) -> None:
+    """A .tf string that looks like JSON nested past the standard library reader's depth raised a RecursionError out
+    of the search for secret-named arguments in JSON strings: the upload answered 500 (ADR 0680)."""
+    data = tmp_path / "data"
+    token = write_token(data, "tarball-nested")
+    with serving(data) as served:
+        status, accepted = _upload(served, token, _tarball({"main.tf": NESTED_TF}))
+        assert status == 202, accepted
+        review = _review(served, token, str(accepted["review"]))
+        log = served.log()
+    assert review["status"] == "completed", review
+    assert "aws_instance.web" in json.dumps(review)
+    stored = _stored_text(data / "tfreview.db")
+    assert 'resource "aws_ssm_parameter" "beside"' in stored
+    assert NESTED_SSM not in stored
+    assert NESTED_SSM not in log
+    assert "Traceback" not in log

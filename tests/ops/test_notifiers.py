@@ -12,7 +12,7 @@ import pytest
 from tests.contract.conftest import ManualClock
 from tests.fakes.endless import EndlessServer
 from tests.fakes.llm_common import Hang, Reply
-from tests.fakes.notify import FakePagerDuty, FakeSlack, FakeSmtp, FakeWebhook, MotoAws
+from tests.fakes.notify import FakePagerDuty, FakeSlack, FakeSmtp, FakeWebhook, MotoAws, TricklingSmtp
 from tfreview.ops.incidents import EventKind, NewIncident
 from tfreview.ops.notify.delivery import RetryPolicy, deliver
 from tfreview.ops.notify.dispatcher import Dispatcher, owed_wait
@@ -190,6 +190,29 @@ def test_email_wrong_password_is_permanent_and_secret() -> None:
             notifier.send(notification())
         assert not failure.value.retriable
         assert canary not in failure.value.reason
+
+
+@pytest.mark.parametrize("security", ["none", "starttls"])
+def test_an_smtp_server_that_trickles_its_greeting_is_given_up_on_at_the_attempts_deadline(security: str) -> None:
+    """smtplib's timeout is per socket read: a server sending a byte every 50 ms never tripped the 1 s timeout and
+    held the sender (and the notify turn's claim) for as long as it trickled (ADR 0682)."""
+    with TricklingSmtp() as slow:
+        notifier = SmtpNotifier(
+            "127.0.0.1",
+            slow.port,
+            sender="a@example.com",
+            recipients=("b@example.com",),
+            channels=frozenset({"email"}),
+            levels=ALL,
+            security=security,
+            timeout_seconds=1.0,
+        )
+        with pytest.raises(NotifyFailure) as failure:
+            notifier.send(notification())
+        written = slow.dribbled
+    assert failure.value.reason == "smtp: no complete exchange within 1 s"
+    assert failure.value.retriable
+    assert written < slow.ceiling  # given up on before the greeting ended by itself
 
 
 def test_sns_publishes_to_the_topic_through_a_local_aws_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,6 +90,25 @@ def test_real_plan_with_deletes_updates_and_drift() -> None:
     assert change_set.drift[0].address == "aws_cloudwatch_event_rule.metrics_schedule"
 
 
+@pytest.mark.parametrize(
+    ("index", "address"),
+    [(1, "aws_s3_bucket.b[1]"), (0, "aws_s3_bucket.b[0]"), ("k", 'aws_s3_bucket.b["k"]'), (True, "aws_s3_bucket.b")],
+    ids=["one", "zero", "key", "true"],
+)
+def test_a_drift_address_rebuilt_from_its_parts_takes_a_boolean_index_for_none(index: object, address: str) -> None:
+    """JSON `true` is no instance index: it was rebuilt as `aws_s3_bucket.b[True]`, a Python spelling (bool is an int
+    in Python), where `1` gives `[1]`."""
+    entry = {
+        "mode": "managed",
+        "type": "aws_s3_bucket",
+        "name": "b",
+        "index": index,
+        "change": {"actions": ["update"], "before": {"bucket": "x"}, "after": {"bucket": "y"}, "after_unknown": {}},
+    }
+    plan = {"format_version": "1.0", "terraform_version": "1.0.0", "resource_changes": [], "resource_drift": [entry]}
+    assert [c.address for c in load_plan(json.dumps(plan).encode(), "drift").drift] == [address]
+
+
 def test_replace_with_reason() -> None:
     change_set = load_plan((CORPUS / "tfjson__action_reason__plan.json").read_bytes(), "reason")
     replaced = [c for c in change_set.changes if c.kind is ChangeKind.REPLACE]

@@ -128,7 +128,10 @@ def test_a_misspelt_key_inside_a_json_setting_is_refused_by_name(
         ("TFREVIEW_DOOR__TRUSTED_PROXIES", "10.0.0.0/8"),  # a list written as its one element
         ("TFREVIEW_GITHUB__WEBHOOK_SECRETS", CANARY),  # the secret itself instead of its JSON list
         ("TFREVIEW_NOTIFY__SLACK__LEVELS", "1,2"),
+        ("TFREVIEW_NOTIFY__SLACK", "[" * 100_000),  # nested past the reader's depth: was exit 3 (ADR 0680)
+        ("TFREVIEW_DOOR__TRUSTED_PROXIES", "[" * 100_000),
     ],
+    ids=["list-as-element", "secret", "levels", "nested-section", "nested-list"],
 )
 def test_a_json_setting_that_is_not_json_is_named_not_its_section(
     name: str, value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]

@@ -12,7 +12,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from tfreview.core.unicode_text import json_loads, scrub, scrub_json_escapes
+from tfreview.core.unicode_text import scrub, scrub_json_escapes
+from tfreview.plumbing.json_documents import read_written_json
 
 FORMATS = ("text", "json", "sarif", "markdown", "junit", "github")
 # a lone high and a lone low half escaped in JSON, an escaped backslash before `ud800` (text, kept), a valid pair
@@ -52,7 +53,7 @@ def test_json_escapes_of_lone_halves_read_as_the_replacement_character() -> None
         "\ufffd\ufffd",
         "\U0001f600",
     ]
-    assert json_loads('{"a": "\\ud800"}') == {"a": "\ufffd"}
+    assert read_written_json('{"a": "\\ud800"}') == {"a": "\ufffd"}
 
 
 def _scan(target: Path, fmt: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[bytes]:

@@ -9,7 +9,6 @@ the prompt asks for JSON and the chain validates it. Every upstream error is cla
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from tfreview.advisor.provider_http import (
 )
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -151,8 +151,8 @@ def classify_error(
 def _error_fields(body: bytes) -> tuple[frozenset[str], str]:
     """({error.type, error.details.error_code}, error.message) of `{"type": "error", "error": {…}}`."""
     try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past the reader's depth: the status decides
+        document = read_json(body)
+    except NotJson:  # nested past the reader's depth: the status decides
         return frozenset(), ""
     inner = document.get("error") if isinstance(document, dict) else None
     if not isinstance(inner, dict):

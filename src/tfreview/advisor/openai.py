@@ -10,7 +10,6 @@ that only know JSON mode, or nothing). Every upstream error is classified in `cl
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
@@ -37,6 +36,7 @@ from tfreview.advisor.provider_http import (
 from tfreview.plumbing.clock import Clock as WallClock
 from tfreview.plumbing.clock import utcnow as utc_now
 from tfreview.plumbing.http import header_number
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -189,8 +189,8 @@ def _error_fields(body: bytes) -> tuple[frozenset[str], str]:
     """({code, type}, message) from `{"error": {"code", "type", "message"}}` (OpenAI, Azure), `{"error": "…"}` (Ollama)
     or `{"object": "error", "message": …}` (vLLM); empty when the body says nothing usable."""
     try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, ValueError, RecursionError):  # nested past the reader's depth: the status decides
+        document = read_json(body)
+    except NotJson:  # nested past the reader's depth: the status decides
         return frozenset(), ""
     inner = document.get("error", document) if isinstance(document, dict) else None
     if isinstance(inner, str):

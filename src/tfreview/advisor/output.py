@@ -10,7 +10,6 @@ invents `aws_iam_role.admin` gains nothing). Anything else that does not fit rai
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from typing import Any, Final
 from tfreview.core.errors import UpstreamError
 from tfreview.core.findings import Concern
 from tfreview.core.severity import Severity
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 RISKS: Final = ("low", "medium", "high", "critical")
 CATEGORIES: Final = (
@@ -80,8 +80,8 @@ def parse_output(text: str, addresses: frozenset[str]) -> ParsedAdvice:
     match = _FENCED_JSON.match(text)
     body = match.group(1) if match else text.strip()
     try:
-        document = json.loads(body)
-    except (ValueError, RecursionError):
+        document = read_json(body)
+    except NotJson:
         raise OutputError(f"the answer is not JSON ({len(text):,} characters)") from None
     if not isinstance(document, Mapping):
         raise OutputError("the answer is not a JSON object")

@@ -36,6 +36,7 @@ from tfreview.plumbing.http import (
     parse_retry_after,
     read_bounded,
 )
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.plumbing.secret_references import SecretSource
 
 DEFAULT_MAX_RESPONSE_BYTES = 1_000_000  # a review's completion is a few kB; anything near this is a runaway
@@ -234,8 +235,8 @@ def _oversized(provider: str, status: int, max_bytes: int) -> ProviderError:
 def decode_json_object(provider: str, reply: HttpReply) -> dict[str, Any]:
     """The body as a JSON object, or a `malformed` ProviderError."""
     try:
-        document = json.loads(reply.body)
-    except (UnicodeDecodeError, ValueError, RecursionError):  # `[[[[…` past the reader's depth: not JSON to us
+        document = read_json(reply.body)
+    except NotJson:  # `[[[[…` past the reader's depth: not JSON to us
         raise ProviderError(provider, "malformed", "answer is not JSON", retriable=False, status=reply.status) from None
     if not isinstance(document, dict):
         raise ProviderError(provider, "malformed", "answer is not a JSON object", retriable=False, status=reply.status)

@@ -9,9 +9,7 @@ the parse boundary, so nothing downstream ever sees one.
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 REPLACEMENT = "\ufffd"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -36,11 +34,3 @@ def scrub_json_escapes(text: str) -> str:
         return found if len(found) != 6 else "\\ufffd"
 
     return _JSON_ESCAPE.sub(replace, text)
-
-
-def json_loads(text: str) -> Any:
-    """`json.loads` of JSON text written by the user (a policy, a `jsondecode` argument), lone surrogates
-    escaped in it read as U+FFFD. Raises `json.JSONDecodeError` as `json.loads` does."""
-    if "\\u" in text:
-        text = scrub_json_escapes(text)
-    return json.loads(text)

@@ -14,7 +14,6 @@ fails; this cache does neither (docs/adr/0011-identity.md):
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -29,6 +28,7 @@ from tfreview.core.errors import KeysUnavailable
 from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.ops.upstream import upstream_outcome
 from tfreview.plumbing.http import ResponseTooLarge, send_bounded
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 logger = logging.getLogger("tfreview.identity")
 
@@ -251,8 +251,8 @@ class JwksCache:
         if response.status_code != 200:
             raise JwksFetchError(f"HTTP {response.status_code}", status=response.status_code)
         try:
-            document = json.loads(response.content)
-        except (ValueError, RecursionError) as exc:  # `[[[[…` past the reader's depth is no JWKS either
+            document = read_json(response.content)
+        except NotJson as exc:  # `[[[[…` past the reader's depth is no JWKS either
             raise JwksFetchError("response is not JSON") from exc
         return parse_jwks(document)
 

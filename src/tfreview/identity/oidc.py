@@ -13,6 +13,7 @@ the token or any value taken from it.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final
@@ -77,7 +78,11 @@ def _reject(reason: str, *, kind: str = "invalid") -> AuthError:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    """A time claim's value: a finite JSON number. NaN compares false with every time and Infinity (`1e400` as
+    JSON readers read it) with none: a token whose `exp` is either never expired (ADR 0681)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))  # isfinite(10**400) raises
 
 
 class OidcVerifier:
@@ -179,11 +184,14 @@ class OidcVerifier:
             raise _reject("token exp claim is not a number")
         if exp <= now - leeway:
             raise _reject("token expired", kind="expired")
+        for name in ("nbf", "iat"):
+            if claims.get(name) is not None and not _is_number(claims[name]):
+                raise _reject(f"token {name} claim is not a number")
         nbf = claims.get("nbf")
-        if nbf is not None and (not _is_number(nbf) or nbf > now + leeway):
+        if nbf is not None and nbf > now + leeway:
             raise _reject("token not yet valid")
         iat = claims.get("iat")
-        if iat is not None and (not _is_number(iat) or iat > now + leeway):
+        if iat is not None and iat > now + leeway:
             raise _reject("token issued in the future")
         self._check_audience(claims)
 

@@ -25,6 +25,7 @@ import httpx
 from tfreview.core.errors import AuthError, ConfigError, UpstreamError
 from tfreview.identity.settings import AuthSettings
 from tfreview.plumbing.http import ResponseTooLarge, send_bounded
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 logger = logging.getLogger("tfreview.identity.sign_in")
 _MAX_ANSWER_BYTES = 256 * 1024
@@ -103,9 +104,10 @@ class OidcSignIn:
         if answer.status_code != 200:
             raise UpstreamError(f"the OIDC token endpoint answered {answer.status_code}")
         try:
-            token = answer.json().get("access_token")
-        except (ValueError, AttributeError, RecursionError):  # RecursionError: `[[[[…` past the reader's depth
-            token = None
+            document = read_json(answer.content)
+        except NotJson:  # `[[[[…` past the reader's depth too
+            document = None
+        token = document.get("access_token") if isinstance(document, dict) else None
         if not isinstance(token, str) or not token:
             raise UpstreamError("the OIDC token endpoint answered no access token")
         return token
@@ -126,8 +128,8 @@ class OidcSignIn:
             )
             try:
                 answer = send_bounded(self._http, request, _MAX_ANSWER_BYTES)
-                document = answer.json() if answer.status_code == 200 else None
-            except (httpx.HTTPError, ValueError, RecursionError, ResponseTooLarge) as exc:
+                document = read_json(answer.content) if answer.status_code == 200 else None
+            except (httpx.HTTPError, NotJson, ResponseTooLarge) as exc:
                 raise UpstreamError(f"the OIDC discovery document is unavailable ({type(exc).__name__})") from None
             if not isinstance(document, dict):
                 raise UpstreamError("the OIDC discovery document is unavailable")

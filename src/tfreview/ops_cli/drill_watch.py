@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import httpx
 
 from tfreview.core.errors import ConfigError, UpstreamError
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 if TYPE_CHECKING:
     from tfreview.ops.series import Sample
@@ -50,14 +51,13 @@ class ApiIncidents:
         self._headers = {"Authorization": f"Bearer {token}"}
 
     def recent(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = self._get("/api/v1/incidents?limit=100")["items"]
-        return items
+        return self._get("/api/v1/incidents?limit=100", "items")
 
     def timeline(self, incident_id: int) -> list[dict[str, Any]]:
-        events: list[dict[str, Any]] = self._get(f"/api/v1/incidents/{incident_id}")["timeline"]
-        return events
+        return self._get(f"/api/v1/incidents/{incident_id}", "timeline")
 
-    def _get(self, path: str) -> dict[str, Any]:
+    def _get(self, path: str, field: str) -> list[dict[str, Any]]:
+        """The list `field` of the JSON object at `path`; UpstreamError for any other answer."""
         try:
             answer = self._http.get(path, headers=self._headers)
         except httpx.HTTPError as exc:
@@ -69,8 +69,14 @@ class ApiIncidents:
             )
         if answer.status_code != 200:
             raise UpstreamError(f"{path.split('?', maxsplit=1)[0]} answered {answer.status_code}")
-        document: dict[str, Any] = answer.json()
-        return document
+        try:
+            document = read_json(answer.content)
+        except NotJson as exc:  # an HTML page, or `[[[[…` past the reader's depth (ADR 0680)
+            raise UpstreamError(f"{path.split('?', maxsplit=1)[0]} answered 200 with a body that is {exc}") from None
+        found = document.get(field) if isinstance(document, dict) else None
+        if not isinstance(found, list) or not all(isinstance(item, dict) for item in found):
+            raise UpstreamError(f"{path.split('?', maxsplit=1)[0]} answered 200 without a list of objects in {field!r}")
+        return found
 
 
 class StoreIncidents:

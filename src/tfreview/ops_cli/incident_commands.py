@@ -196,9 +196,11 @@ def _without_userinfo(url: str) -> str:
 
 
 def _checks(response: Any) -> dict[str, tuple[bool, str]]:
+    from tfreview.plumbing.json_documents import NotJson, read_json
+
     try:
-        document = response.json()
-    except ValueError:
+        document = read_json(response.content)
+    except NotJson:  # an HTML page, or `[[[[…` past the reader's depth: the status alone decides
         return {}
     found = {}
     for check in document.get("checks", []) if isinstance(document, dict) else []:

@@ -16,10 +16,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from tfreview.core.unicode_text import json_loads
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_syntax import Block
 from tfreview.parsing.hcl_values import Evaluator, Input, Scope
+from tfreview.plumbing.json_documents import read_written_json
 
 TYPE: Final = "aws_iam_policy_document"
 _STATEMENT_LISTS: Final = (
@@ -54,7 +54,7 @@ class PolicyDocuments:
             self.rendering.discard(name)
         found = self.rendered[name]
         if attribute == "minified_json" and isinstance(found.value, str):
-            return Input(json.dumps(json_loads(found.value), separators=(",", ":")), found.references)
+            return Input(json.dumps(read_written_json(found.value), separators=(",", ":")), found.references)
         return found
 
 
@@ -83,7 +83,7 @@ def _strings(value: Any) -> list[str]:
 
 def _statements_of(text: str) -> list[dict[str, Any]]:
     try:
-        parsed = json_loads(text)
+        parsed = read_written_json(text)
     except ValueError:
         return []
     found = parsed.get("Statement") if isinstance(parsed, Mapping) else None

@@ -408,7 +408,7 @@ def _address_of(item: Mapping[str, Any]) -> str | None:
         return None
     address = f"{'data.' if item.get('mode') == 'data' else ''}{kind}.{name}"
     index = item.get("index")
-    if isinstance(index, int):
+    if type(index) is int:  # JSON `true` is no index (bool is an int in Python: it was `[True]`)
         address += f"[{index}]"
     elif isinstance(index, str):
         address += instance_key(index)

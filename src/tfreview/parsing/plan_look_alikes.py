@@ -9,9 +9,10 @@ True
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
+
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 UI_STREAM = (
     "the machine-readable UI output of `terraform plan -json` (one message a line); write the plan with "
@@ -28,8 +29,8 @@ def is_ui_message(document: Any) -> bool:
 def more_than_one_document(text: str, where: str) -> str:
     line = text[:_FIRST_LINE].split("\n", 1)[0]
     try:
-        first = json.loads(line) if len(line) < _FIRST_LINE else None
-    except (ValueError, RecursionError):  # a first document orjson read, nested deeper than this reader goes
+        first = read_json(line) if len(line) < _FIRST_LINE else None
+    except NotJson:  # a first document orjson read, nested deeper than this reader goes
         first = None
     if is_ui_message(first):
         return f"not a Terraform plan: this is {UI_STREAM}"

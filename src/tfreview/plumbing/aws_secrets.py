@@ -12,11 +12,11 @@ naming the ARN and the AWS error code — never the secret, never AWS's message 
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 # arn:PARTITION:secretsmanager:REGION:ACCOUNT:secret:NAME
 _ARN = re.compile(r"arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:[A-Za-z0-9/_+=.@!-]+")
@@ -43,8 +43,8 @@ def read_secret(arn: str, region: str, field: str | None) -> str:
     if field is None:
         return text
     try:
-        document = json.loads(text)
-    except ValueError:
+        document = read_json(text)
+    except NotJson:  # `[[[[…` past the reader's depth too (ADR 0680)
         raise ConfigError(f"credential {origin} is not a JSON object (asked for field {field})") from None
     value = document.get(field) if isinstance(document, dict) else None
     if not isinstance(value, str):

@@ -29,6 +29,7 @@ from pathlib import Path
 from tfreview.core.errors import ConfigError
 from tfreview.identity.authenticator import BearerAuthenticator
 from tfreview.identity.token_admin import create_token
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.plumbing.secret_references import SecretSource, check_resolvable
 from tfreview.ports.service import Tokens
 from tfreview.service.webhook_signatures import signature_header
@@ -72,8 +73,8 @@ def rotate_webhook(
         )
     path = Path(spec.removeprefix("file:"))
     try:
-        current = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        current = read_json(path.read_bytes())
+    except (OSError, NotJson):
         raise ConfigError(f"{kind}: the versions document {path} cannot be read as JSON") from None
     if not isinstance(current, list):
         raise ConfigError(f"{kind}: the versions document {path} is not a JSON list")

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 
 from tfreview.core.errors import InputError
 from tfreview.plumbing.clock import as_utc
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.plumbing.whole_files import write_whole
 from tfreview.store.row_hashes import plain_value
 from tfreview.store.tables import Base
@@ -66,10 +67,12 @@ class Manifest:
         (`NAME` for `NAME.manifest.json`): retention deletes, and verify and restore read, the file a manifest
         names, so one naming `../tfreview.db` or `/etc/…` (planted, or copied from elsewhere) is not a backup."""
         try:
-            document = json.loads(path.read_text(encoding="utf-8"))
+            document = read_json(path.read_bytes())
             tables = {name: TableDigest(**value) for name, value in document.pop("tables").items()}
             document["created_at"] = as_utc(datetime.fromisoformat(document["created_at"]))
             manifest = cls(**document, tables=tables)
+        except NotJson as exc:  # `[[[[…` past the reader's depth too: it was an internal error (ADR 0680)
+            raise InputError(f"backup manifest {path.name} is unreadable: {exc}") from None
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise InputError(f"backup manifest {path.name} is unreadable: {type(exc).__name__}") from None
         named = manifest.file

@@ -22,7 +22,6 @@ masked in any text file, its name kept (ADR 0494).
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from bisect import bisect_right
@@ -43,6 +42,7 @@ from tfreview.core.sensitive_attributes import is_provider_sensitive, source_mas
 from tfreview.parsing.hcl_configuration import read_configuration
 from tfreview.parsing.hcl_syntax import parses_remembered
 from tfreview.parsing.source_tree import MappingReader, is_terraform_file, is_unread_configuration
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.store.sensitive_expressions import Span, sensitive_spans
 
 _TERRAFORM_SUFFIXES: Final = (".tf", ".tf.json", ".tfvars", ".tfvars.json", ".hcl", ".tofu", ".tofu.json")
@@ -135,8 +135,8 @@ def _secrets_in_text(text: str) -> set[str]:
     stripped = text.strip()
     if stripped[:1] in "{[" and stripped[-1:] in "}]":
         try:
-            document = json.loads(stripped)
-        except ValueError:
+            document = read_json(stripped)
+        except NotJson:  # `[[[[…` past the reader's depth too: a string that is no JSON document (ADR 0680)
             document = None
         if isinstance(document, Mapping | list):
             found |= _secret_named("", document)

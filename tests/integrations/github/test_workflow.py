@@ -120,7 +120,13 @@ def test_an_empty_token_is_a_warning_not_a_crash(
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "cannot read the report"), ("{", "the report is not JSON"), ('{"schema_version": "9"}', "schema version")],
+    [
+        (None, "cannot read the report"),
+        ("{", "the report is not JSON: Expecting property name"),
+        ("[" * 100_000, "the report is not JSON: nested deeper than the reader goes"),  # was exit 3 (ADR 0680)
+        ('{"schema_version": "9"}', "schema version"),
+    ],
+    ids=["missing", "broken", "nested", "schema"],
 )
 def test_a_bad_report_is_exit_2_with_one_line_and_nothing_written(
     tmp_path: Path,

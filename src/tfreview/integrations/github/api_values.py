@@ -11,6 +11,7 @@ import httpx
 
 from tfreview.core.errors import ConfigError
 from tfreview.integrations.github.errors import GitHubUnavailable
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SHA_OR_REF = re.compile(r"^[A-Za-z0-9_./-]+$")
@@ -57,8 +58,8 @@ def json_document(response: httpx.Response, method: str, path: str) -> object:
     """The answer's JSON; GitHubUnavailable when it is not JSON (an HTML page from a proxy, bytes that are not
     UTF-8), never a bare decoding error out of the client."""
     try:
-        return response.json()
-    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError alike; `[[[[…` past the depth
+        return read_json(response.content)
+    except NotJson:  # JSONDecodeError and UnicodeDecodeError alike; `[[[[…` past the depth
         raise GitHubUnavailable(
             f"GitHub {method} {path}: the answer is not JSON", status=response.status_code, ambiguous=method != "GET"
         ) from None
@@ -74,8 +75,8 @@ def json_list(response: httpx.Response, path: str) -> list[dict[str, Any]]:
 
 def message_of(response: httpx.Response) -> str:
     try:
-        document = response.json()
-    except (ValueError, RecursionError):
+        document = read_json(response.content)
+    except NotJson:
         return response.reason_phrase
     if isinstance(document, dict) and isinstance(document.get("message"), str):
         return str(document["message"])[:300]
@@ -87,8 +88,8 @@ def refusal_text(response: httpx.Response) -> str:
     `documentation_url` (GitHub's older abuse-detection answer names its limit only there), or the start of a body
     that is not JSON (GitHub's front end refuses with an HTML page)."""
     try:
-        document = response.json()
-    except (ValueError, RecursionError):
+        document = read_json(response.content)
+    except NotJson:
         return response.text[:_REFUSAL_TEXT_CHARS]
     if not isinstance(document, dict):
         return ""
@@ -97,8 +98,8 @@ def refusal_text(response: httpx.Response) -> str:
 
 def errors_of(response: httpx.Response) -> list[str]:
     try:
-        document = response.json()
-    except (ValueError, RecursionError):
+        document = read_json(response.content)
+    except NotJson:
         return []
     errors = document.get("errors") if isinstance(document, dict) else None
     found: list[str] = []

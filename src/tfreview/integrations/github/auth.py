@@ -35,6 +35,7 @@ from tfreview.integrations.github.errors import GitHubNotFound, GitHubUnavailabl
 from tfreview.integrations.github.ratelimit import LONGEST_WAIT, SECONDARY_DEFAULT_WAIT, names_a_limit
 from tfreview.integrations.github.settings import REQUIRED_PERMISSIONS, GitHubAppSettings
 from tfreview.plumbing.http import ResponseTooLarge, failure_name, header_number, parse_retry_after, send_bounded
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.plumbing.secret_references import SecretSource
 
 log = logging.getLogger(__name__)
@@ -376,8 +377,8 @@ def _level(value: object) -> int:
 
 def _message(response: httpx.Response) -> str:
     try:
-        document = response.json()
-    except (ValueError, RecursionError):
+        document = read_json(response.content)
+    except NotJson:
         return response.reason_phrase
     if isinstance(document, dict) and isinstance(document.get("message"), str):
         return str(document["message"])[:300]

@@ -62,6 +62,7 @@ from tfreview.integrations.github.models import (
 from tfreview.integrations.github.ratelimit import RateLimiter
 from tfreview.integrations.github.writes import ChecksAndReviews
 from tfreview.plumbing.http import ResponseTooLarge, failure_name, send_bounded
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 log = logging.getLogger(__name__)
 
@@ -283,8 +284,8 @@ class GitHubClient(ChecksAndReviews):
     ) -> dict[str, Any]:
         response = self._request(method, path, params=params, body=body, app=app)
         try:
-            document = response.json()
-        except (ValueError, RecursionError):
+            document = read_json(response.content)
+        except NotJson:
             raise GitHubUnavailable(
                 f"GitHub {method} {path}: the answer is not JSON", status=response.status_code
             ) from None

@@ -21,7 +21,6 @@ Exit codes: 0 done, 2 bad input (no report, an unreadable event), 3 internal err
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -36,6 +35,7 @@ from tfreview.integrations.github import build_github_client, default_http_clien
 from tfreview.integrations.github.marker import AppIdentity
 from tfreview.integrations.github.publisher import GitHubPublisher
 from tfreview.integrations.github.settings import GitHubAppSettings
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.ports.records import ReviewStatus, SourceInfo, StoredReview
 from tfreview.ports.review_codec import encode
 from tfreview.render.digest import tally
@@ -226,11 +226,11 @@ def _run(args: argparse.Namespace, env: Mapping[str, str]) -> int:
 
 def _read_json(path: Path, what: str) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_json(path.read_bytes())
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror}", path=str(path)) from None
-    except ValueError as exc:
-        raise InputError(f"{what} is not JSON: {exc}", path=str(path)) from None
+    except NotJson as exc:  # `[[[[…` past the reader's depth too: it was an internal error (ADR 0680)
+        raise InputError(f"{what} is {exc}", path=str(path)) from None
 
 
 if __name__ == "__main__":

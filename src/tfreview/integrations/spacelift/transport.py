@@ -25,6 +25,7 @@ import httpx
 from tfreview.core.errors import InputError, UpstreamError, UpstreamRateLimited
 from tfreview.core.redact import scrub_text
 from tfreview.plumbing.http import ResponseTooLarge, failure_name, parse_retry_after, send_bounded
+from tfreview.plumbing.json_documents import NotJson, read_json
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
 
@@ -103,8 +104,8 @@ class GraphQLTransport:
         if 300 <= status < 400:
             raise UpstreamError(f"Spacelift {name}: HTTP {status} (redirects are not followed)")
         try:
-            document = response.json()
-        except (ValueError, RecursionError):  # `[[[[…` past the reader's depth is no JSON we can read either
+            document = read_json(response.content)
+        except NotJson:  # `[[[[…` past the reader's depth is no JSON we can read either
             raise UpstreamError(f"Spacelift {name}: HTTP {status}, the answer is not JSON") from None
         if not isinstance(document, dict):
             raise UpstreamError(f"Spacelift {name}: the answer is not a GraphQL response")

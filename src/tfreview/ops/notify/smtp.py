@@ -2,13 +2,21 @@
 
 A 4xx reply (greylisting, a full queue) and a dropped connection are retried; a 5xx reply (a bad
 recipient, authentication refused) is not. The password never appears in a reason.
+
+smtplib's timeout is per socket operation: a server that trickles its replies (a byte every few seconds) never
+trips it. The whole attempt — connect, greeting, TLS, login, message — has the same bound as the HTTP notifiers'
+whole exchange, `timeout_seconds` (ADR 0682): at the deadline `_AttemptDeadline` shuts the connection's socket
+down, the blocked read returns, and the send fails, retriable, "no complete exchange within N s".
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import smtplib
+import socket
 import ssl
+import threading
 from email.message import EmailMessage
 from email.utils import formatdate
 
@@ -16,6 +24,7 @@ from tfreview.ops.notify.message import Notification, NotifyFailure
 
 MESSAGE_ID_DOMAIN = "tfreview.invalid"  # RFC 2606: never a real host; the ids are ours, not a mail domain's
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_SOCKET_POLL_SECONDS = 0.05  # past the deadline, how often the timer looks for the socket connect() is making
 
 
 class SmtpNotifier:
@@ -68,32 +77,98 @@ class SmtpNotifier:
 
     def send(self, notification: Notification) -> None:
         message = self.message(notification)
+        deadline = _AttemptDeadline(self._timeout)
         try:
-            with self._connect() as server:
+            with deadline, self._connect(deadline) as server:
                 if self._security == "starttls":
                     server.starttls(context=ssl.create_default_context())
                 if self._username and self._password is not None:
                     _login(server, self._username, self._password)
                 refused = server.send_message(message, from_addr=self._sender, to_addrs=list(self._recipients))
-        except smtplib.SMTPAuthenticationError as exc:
-            raise NotifyFailure(f"smtp: authentication refused ({exc.smtp_code})", retriable=False) from None
-        except smtplib.SMTPResponseException as exc:
-            code = int(exc.smtp_code)
-            raise NotifyFailure(f"smtp: server answered {code}", retriable=400 <= code < 500) from None
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = sorted({code for code, _ in exc.recipients.values()})
-            raise NotifyFailure(
-                f"smtp: every recipient refused ({codes})", retriable=all(c < 500 for c in codes)
-            ) from None
-        except (smtplib.SMTPException, OSError) as exc:  # refused, reset, timeout, TLS failure
-            raise NotifyFailure(f"smtp: {type(exc).__name__}", retriable=True) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            if deadline.expired:  # whatever the cut connection raised: the deadline is the reason
+                raise NotifyFailure(f"smtp: no complete exchange within {self._timeout:g} s", retriable=True) from None
+            raise _failure(exc) from None
         if refused:
             raise NotifyFailure(f"smtp: {len(refused)} recipient(s) refused", retriable=False)
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self, deadline: _AttemptDeadline) -> smtplib.SMTP:
         if self._security == "tls":
-            return smtplib.SMTP_SSL(self._host, self._port, timeout=self._timeout, context=ssl.create_default_context())
-        return smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+            context = ssl.create_default_context()
+            return _WatchedSmtpSsl(deadline, self._host, self._port, timeout=self._timeout, context=context)
+        return _WatchedSmtp(deadline, self._host, self._port, timeout=self._timeout)
+
+
+class _WatchedSmtp(smtplib.SMTP):
+    """smtplib's client, watched by `deadline` from before it connects: the greeting is read inside __init__."""
+
+    def __init__(self, deadline: _AttemptDeadline, host: str, port: int, *, timeout: float) -> None:
+        deadline.watch(self)
+        super().__init__(host, port, timeout=timeout)
+
+
+class _WatchedSmtpSsl(smtplib.SMTP_SSL):
+    def __init__(
+        self, deadline: _AttemptDeadline, host: str, port: int, *, timeout: float, context: ssl.SSLContext
+    ) -> None:
+        deadline.watch(self)
+        super().__init__(host, port, timeout=timeout, context=context)
+
+
+def _failure(exc: smtplib.SMTPException | OSError) -> NotifyFailure:
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return NotifyFailure(f"smtp: authentication refused ({exc.smtp_code})", retriable=False)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        code = int(exc.smtp_code)
+        return NotifyFailure(f"smtp: server answered {code}", retriable=400 <= code < 500)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = sorted({code for code, _ in exc.recipients.values()})
+        return NotifyFailure(f"smtp: every recipient refused ({codes})", retriable=all(c < 500 for c in codes))
+    return NotifyFailure(f"smtp: {type(exc).__name__}", retriable=True)  # refused, reset, timeout, TLS failure
+
+
+class _AttemptDeadline:
+    """Cuts an SMTP exchange that outlasts `seconds`: a timer shuts down the socket the watched connection holds
+    then (the TLS one after STARTTLS), so a read or write blocked on it returns at once; while connect() has not
+    made its socket yet, the timer waits for it. Leaving the `with` cancels it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._server: smtplib.SMTP | None = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, server: smtplib.SMTP) -> None:
+        with self._lock:
+            self._server = server
+
+    def _expire(self) -> None:
+        self.expired = True
+        while True:
+            with self._lock:
+                if self._done.is_set():
+                    return
+                held = getattr(self._server, "sock", None)
+                if held is not None:
+                    _shut(held)
+                    return
+            self._done.wait(_SOCKET_POLL_SECONDS)  # connect() still resolving or connecting: its own timeout runs
+
+    def __enter__(self) -> _AttemptDeadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:  # no shutdown after this: the socket may be closed and its number reused
+            self._done.set()
+            self._timer.cancel()
+
+
+def _shut(held: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # already closed, or never connected
+        socket.socket.shutdown(held, socket.SHUT_RDWR)  # the plain call: an SSLSocket's own would drop its TLS state
 
 
 def message_id(key: str) -> str:

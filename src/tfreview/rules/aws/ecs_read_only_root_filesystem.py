@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
+from tfreview.plumbing.json_documents import NotJson, read_written_json
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -18,8 +18,8 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if not isinstance(text, str):
         return  # known only after apply (a template, a file read at apply), or absent
     try:
-        containers = json.loads(text)
-    except ValueError:
+        containers = read_written_json(text)
+    except NotJson:  # nested past the reader's depth too (ADR 0680)
         return
     if not isinstance(containers, list):
         return

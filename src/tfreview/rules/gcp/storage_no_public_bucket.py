@@ -7,7 +7,7 @@ from typing import Any
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.unicode_text import json_loads
+from tfreview.plumbing.json_documents import read_written_json
 
 PUBLIC = ("allUsers", "allAuthenticatedUsers")
 _ATTRIBUTE = {  # where each resource type names its principals
@@ -23,7 +23,7 @@ _ATTRIBUTE = {  # where each resource type names its principals
 def _principals(value: Any, attribute: str) -> list[str]:
     if attribute == "policy_data" and isinstance(value, str):
         try:
-            bindings = json_loads(value).get("bindings", [])
+            bindings = read_written_json(value).get("bindings", [])
         except (ValueError, AttributeError):
             return []
         return [m for b in bindings if isinstance(b, dict) for m in b.get("members", []) if isinstance(m, str)]

@@ -15,8 +15,8 @@ from functools import lru_cache
 from typing import Any, Final
 
 from tfreview.core.rules import Hit, Resource, Snapshot
-from tfreview.core.unicode_text import json_loads
 from tfreview.core.values import UNKNOWN, PartlyKnownJson
+from tfreview.plumbing.json_documents import read_written_json
 
 # resources that carry an identity (permissions) policy; `data.aws_iam_policy_document` is not one of them
 IDENTITY_POLICY_TYPES: Final = (
@@ -158,7 +158,7 @@ def parse_document(text: Any) -> Mapping[str, Any] | None:
     if not isinstance(text, str) or not text.strip():
         return None
     try:
-        document = json_loads(text)
+        document = read_written_json(text)
     except ValueError:
         return None
     return document if isinstance(document, Mapping) else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.json_documents import NotJson, read_json
 from tfreview.store.aws.connection import AwsClients, call
 
 MAX_VISIBILITY: Final = 43_200  # SQS's longest visibility timeout (12 hours)
@@ -108,7 +109,8 @@ def job_id_of(body: str) -> int | None:
     worker function and by the DLQ drain alike). JSON nested past the decoder's limit raises RecursionError, not
     ValueError: a body of a few hundred brackets crashed every scheduled reaper run that received it."""
     try:
-        value = json.loads(body).get("job_id")
-    except (ValueError, AttributeError, RecursionError):
+        document = read_json(body)
+    except NotJson:
         return None
+    value = document.get("job_id") if isinstance(document, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
