@@ -136,7 +136,13 @@ class DirectoryReader:
     def read_dir(self, reldir: str) -> DirectoryFiles:
         out = DirectoryFiles()
         directory = self.root / reldir if reldir else self.root
-        if not directory.is_dir():
+        try:  # `is_dir` answers no for a missing folder, but raises for a name too long or a folder above it locked
+            is_folder = directory.is_dir()
+        except OSError as exc:  # a module `source = "./<300 characters>"` was an internal error (review20a)
+            why = exc.strerror or type(exc).__name__
+            out.unreadable.append((scrub(reldir or "."), f"a folder that could not be read ({why}); not read"))
+            return out
+        if not is_folder:
             return out
         real = os.path.realpath(directory)
         if real != self._unlinked(reldir, "") and not Path(real).is_relative_to(self._boundary()):
