@@ -40,7 +40,8 @@ def test_a_module_source_longer_than_a_file_name_is_not_followed_and_said_so(tmp
     done = _scan("-o", "text", str(tmp_path))
     err = done.stderr.decode()
     assert done.returncode == 2, err
-    assert "internal error" not in err and "Traceback" not in err
+    assert "internal error" not in err
+    assert "Traceback" not in err
     assert f"{long_name} (a folder that could not be read (File name too long); not read)" in err
     allowed = _scan("-o", "text", "--allow-parse-errors", str(tmp_path))
     out = allowed.stdout.decode()
@@ -56,18 +57,21 @@ def test_the_junit_report_of_several_roots_is_xml_and_writes_no_workflow_command
         (tmp_path / folder / "main.tf").write_text(PUBLIC)
     (tmp_path / "ok" / "x\n::error title=INJECTED::file.tf").write_text("resource {\n")  # not parsable
     (tmp_path / "ok" / "tags.tf").write_text(
-        'resource "aws_s3_bucket" "t" {\n  for_each = { "##[error]forged" = 1 }\n  bucket = "t"\n  acl = "public-read"\n}\n'
+        'resource "aws_s3_bucket" "t" {\n  for_each = { "##[error]forged" = 1 }\n'
+        '  bucket = "t"\n  acl = "public-read"\n}\n'
     )
     done = _scan("-o", "junit", "--allow-parse-errors", str(tmp_path))
     assert done.returncode == 1, done.stderr.decode()
     out = done.stdout.decode()
     tree = ET.fromstring(out)  # XML 1.0: no ESC, no BEL
-    assert "\x1b" not in out and "\x07" not in out
+    assert "\x1b" not in out
+    assert "\x07" not in out
     assert _command_lines(out) == []
     names = {suite.get("name", "") for suite in tree.iter("testsuite")}
     assert "r]0;TITLE[2J ::error::root: tfreview.aws" in names  # the folder, named, without its controls
     err = tree.find("system-err")
-    assert err is not None and err.text is not None
+    assert err is not None
+    assert err.text is not None
     assert "\n::error title=INJECTED::file.tf: not reviewed" in err.text  # read back as it is, inert in the bytes
     for single in ("ok", hostile_root):  # each root alone was inert already
         alone = _scan("-o", "junit", "--allow-parse-errors", str(tmp_path / single)).stdout.decode()

@@ -125,14 +125,19 @@ def _case(finding: Finding, review: Review, own: bool = False) -> ET.Element:
     if finding.suppressed is not None:
         why = finding.suppressed
         said = f"suppressed ({why.by}): {one_line(why.reason) or 'no reason given'}"
-        skipped = ET.SubElement(case, "skipped", message=xml_text(f"introduced by this change and {said}" if own else said))
+        skipped = ET.SubElement(
+            case, "skipped", message=xml_text(f"introduced by this change and {said}" if own else said)
+        )
         skipped.text = xml_text("\n".join(body))
     elif finding.status is Status.RESOLVED:
         out = ET.SubElement(case, "system-out")
         out.text = xml_text("resolved by this change\n" + "\n".join(body))
     elif review.fails(finding):
         failure = ET.SubElement(
-            case, "failure", message=xml_text(f"[{finding.status.value}] {finding.message}"), type=finding.severity.value
+            case,
+            "failure",
+            message=xml_text(f"[{finding.status.value}] {finding.message}"),
+            type=finding.severity.value,
         )
         failure.text = xml_text("\n".join(body))
     elif finding.status is Status.EXISTING:
