@@ -21,6 +21,7 @@ from tfreview.core.module_calls import MODULE_CALL_TYPE, is_registry_source, mod
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_dynamic import GatedBlock, OpenDynamic
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, Instance, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
@@ -104,6 +105,8 @@ class ModuleBudget:
     used: int = 0
     resource_limit: int = MAX_RESOURCE_INSTANCES  # resource instances expanded (ADR 0677)
     resources: int = 0
+    evaluation_limit: int = evaluation_budget.MAX_EVALUATIONS  # `for` elements (ADR 0678)
+    block_limit: int = evaluation_budget.MAX_DYNAMIC_BLOCKS  # `dynamic` blocks expanded (ADR 0678)
     # why the limit is what it is, ending the coverage note ("" : one read's own bound)
     reason: str = ""
 
@@ -141,7 +144,21 @@ class _ConfigurationReader:
         self.not_expanded: list[str] = []  # resources read once, without a key, at that bound (ADR 0677)
 
     def read(self) -> Configuration:
-        self._module("", None, None, (), ())
+        with evaluation_budget.budget(self.budget.evaluation_limit, self.budget.block_limit) as spent:
+            self._module("", None, None, (), ())
+        if spent.outcomes_left_out:
+            self.configuration.notes.append(
+                f"{spent.outcomes_left_out} `dynamic` block{'s' if spent.outcomes_left_out > 1 else ''} with a "
+                "for_each unknown until plan or empty by a default not checked apart: one block body is checked in "
+                f"at most {evaluation_budget.MAX_OUTCOMES} such outcomes"
+            )
+        if spent.refused:
+            self.configuration.notes.append(
+                f"{spent.refused} `for` expression{'s' if spent.refused > 1 else ''} or `dynamic` block"
+                f"{'s' if spent.refused > 1 else ''} read as unknown: one review evaluates at most "
+                f"{spent.limit} `for` elements and expands at most {spent.block_limit} `dynamic` blocks, nested ones "
+                "multiplying; what they build is not reviewed"
+            )
         if self.not_followed:
             count = len(self.not_followed)
             span = self.not_followed[0] if count == 1 else f"{self.not_followed[0]} to {self.not_followed[-1]}"
