@@ -72,7 +72,7 @@ def test_nested_for_expressions_past_the_read_s_budget_read_as_unknown() -> None
     assert large.resources["aws_s3_bucket.b"].unknown == {"tags": {"n": True}}  # 5 + 25 + 125: past 100
     (note,) = _refused(large.notes)
     assert note.endswith(
-        "read as unknown: one review evaluates at most 100 `for` elements and expands at most 20000 `dynamic` "
+        "read as unknown: one review evaluates at most 100 `for` elements and expands at most 10000 `dynamic` "
         "blocks, nested ones multiplying; what they build is not reviewed"
     )
 
@@ -86,12 +86,12 @@ def test_nested_dynamic_blocks_past_the_read_s_budget_read_as_unknown() -> None:
     assert _refused(cut.notes)  # the outer 10 and four inner 10s are expanded, the other inner ones are not
 
 
-def test_open_dynamic_blocks_inside_many_blocks_are_checked_in_at_most_32_outcomes() -> None:
-    configuration = read_configuration(MappingReader({"main.tf": OPEN_INSIDE_EACH % {"n": 40}}))
-    assert len(configuration.resources["aws_security_group.s"].open_blocks) == 32
+def test_open_dynamic_blocks_inside_many_blocks_are_checked_in_at_most_128_outcomes() -> None:
+    configuration = read_configuration(MappingReader({"main.tf": OPEN_INSIDE_EACH % {"n": 140}}))
+    assert len(configuration.resources["aws_security_group.s"].open_blocks) == 128
     assert (
-        "8 `dynamic` blocks with a for_each unknown until plan or empty by a default not checked apart: one block "
-        "body is checked in at most 32 such outcomes"
+        "12 `dynamic` blocks with a for_each unknown until plan or empty by a default not checked apart: one block "
+        "body is checked in at most 128 such outcomes"
     ) in configuration.notes
 
 
@@ -108,4 +108,4 @@ def test_a_nested_for_bomb_scans_and_says_what_it_left(tmp_path: Path) -> None:
     assert done.returncode in (0, 1), done.stderr.decode()
     notes = json.loads(done.stdout)["coverage"]["notes"]
     assert _refused(notes), notes
-    assert [n for n in notes if n.startswith("268 `dynamic` blocks with a for_each unknown until plan")], notes
+    assert [n for n in notes if n.startswith("172 `dynamic` blocks with a for_each unknown until plan")], notes

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 MAX_EVALUATIONS = 250_000  # `for` elements one read evaluates
 # `dynamic` blocks one read expands: each is a block of a resource's value, walked again for every check and for
 # each outcome of an open `dynamic` beside it (three nested `dynamic` blocks of 100 were 250,000 blocks: minutes)
-MAX_DYNAMIC_BLOCKS = 20_000
+MAX_DYNAMIC_BLOCKS = 10_000
 # outcomes one body's `dynamic` blocks add, each a copy of the body checked on its own: an open or gated `dynamic`
 # inside each of 1,000 expanded blocks was 1,000 copies of 1,000 blocks (22 s of CPU, 843 MB for 16 lines)
-MAX_OUTCOMES = 32
+MAX_OUTCOMES = 128
 
 
 @dataclass(slots=True)
