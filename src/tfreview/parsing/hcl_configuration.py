@@ -21,8 +21,9 @@ from tfreview.core.module_calls import MODULE_CALL_TYPE, is_registry_source, mod
 from tfreview.core.plan import InlineSuppression, Location
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_dynamic import GatedBlock, OpenDynamic
-from tfreview.parsing.hcl_instances import SINGLE, Expansion, expand
+from tfreview.parsing.hcl_instances import SINGLE, Expansion, Instance, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
 from tfreview.parsing.hcl_refactoring import forgotten_address, import_targets, moved_pair
@@ -41,6 +42,11 @@ _MAX_MODULE_DEPTH = 16
 # of one `scan DIR` read at most MAX_SCAN_MODULE_INSTANCES together, each its fair share (ADR 0421).
 MAX_MODULE_INSTANCES = 1_000
 MAX_SCAN_MODULE_INSTANCES = 4_000
+# resource instances one read expands from `count` and `for_each`: each block expands at most
+# `hcl_instances.MAX_INSTANCES`, but module instances multiply it (1,000 module instances of a module with a
+# `count = 1000` resource were a million resources: minutes of CPU and gigabytes, ADR 0677). Past it, a resource
+# is reviewed once without an instance key, and no further module instance is followed.
+MAX_RESOURCE_INSTANCES = 20_000
 
 
 OpenValues = tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]
@@ -97,11 +103,21 @@ class ModuleBudget:
 
     limit: int = MAX_MODULE_INSTANCES
     used: int = 0
+    resource_limit: int = MAX_RESOURCE_INSTANCES  # resource instances expanded (ADR 0677)
+    resources: int = 0
+    evaluation_limit: int = evaluation_budget.MAX_EVALUATIONS  # `for` elements (ADR 0678)
+    block_limit: int = evaluation_budget.MAX_DYNAMIC_BLOCKS  # `dynamic` blocks expanded (ADR 0678)
     # why the limit is what it is, ending the coverage note ("" : one read's own bound)
     reason: str = ""
 
     def describe(self) -> str:
         return self.reason or f"one review reads at most {self.limit} module instances"
+
+
+def _counted(items: list[str], noun: str) -> str:
+    """`3 module instances (a to c)`: how many, the first and the last."""
+    span = items[0] if len(items) == 1 else f"{items[0]} to {items[-1]}"
+    return f"{len(items)} {noun}{'s' if len(items) > 1 else ''} ({span})"
 
 
 def read_configuration(reader: SourceReader, budget: ModuleBudget | None = None) -> Configuration:
@@ -124,15 +140,41 @@ class _ConfigurationReader:
         # "hashicorp/google" }`: the `gcp` provider is the google provider; ADR 0365)
         self.local_types: dict[str, str] = {}
         self.not_followed: list[str] = []  # module instance addresses past the budget, in reading order
+        self.not_followed_resources: list[str] = []  # those past the resource instances' bound (ADR 0677)
+        self.not_expanded: list[str] = []  # resources read once, without a key, at that bound (ADR 0677)
 
     def read(self) -> Configuration:
-        self._module("", None, None, (), ())
+        with evaluation_budget.budget(self.budget.evaluation_limit, self.budget.block_limit) as spent:
+            self._module("", None, None, (), ())
+        if spent.outcomes_left_out:
+            self.configuration.notes.append(
+                f"{spent.outcomes_left_out} `dynamic` block{'s' if spent.outcomes_left_out > 1 else ''} with a "
+                "for_each unknown until plan or empty by a default not checked apart: one block body is checked in "
+                f"at most {evaluation_budget.MAX_OUTCOMES} such outcomes"
+            )
+        if spent.refused:
+            self.configuration.notes.append(
+                f"{spent.refused} `for` expression{'s' if spent.refused > 1 else ''} or `dynamic` block"
+                f"{'s' if spent.refused > 1 else ''} read as unknown: one review evaluates at most "
+                f"{spent.limit} `for` elements and expands at most {spent.block_limit} `dynamic` blocks, nested ones "
+                "multiplying; what they build is not reviewed"
+            )
         if self.not_followed:
             count = len(self.not_followed)
             span = self.not_followed[0] if count == 1 else f"{self.not_followed[0]} to {self.not_followed[-1]}"
             self.configuration.notes.append(
                 f"{count} module instance{'s' if count > 1 else ''} not followed ({span}): {self.budget.describe()}; "
                 "the resources in them and the modules they call are not reviewed"
+            )
+        bound = f"one review expands at most {self.budget.resource_limit} resource instances"
+        if self.not_expanded:
+            self.configuration.notes.append(
+                f"{_counted(self.not_expanded, 'resource')} reviewed once, without an instance key: {bound}"
+            )
+        if self.not_followed_resources:
+            self.configuration.notes.append(
+                f"{_counted(self.not_followed_resources, 'module instance')} not followed: {bound}; the resources "
+                "in them and the modules they call are not reviewed"
             )
         configured: set[str] = set()
         for resource in self.configuration.resources.values():  # as a plan's `version_constraint` has it
@@ -347,6 +389,7 @@ class _ConfigurationReader:
                 f"({type(exc).__name__}); reviewed once, without an instance key"
             )
             expansion = SINGLE
+        expansion = self._bounded(file, block, address, expansion)
         try:
             gated = _joined(condition, expansion.condition)
             body_scope = _gates_open(scope, expansion.condition)
@@ -362,6 +405,18 @@ class _ConfigurationReader:
         except EVALUATION_ERRORS as exc:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
+
+    def _bounded(self, file: _File, block: Block, address: str, expansion: Expansion) -> Expansion:
+        """`expansion`, or its one instance without a key when its instances would take the read past its bound
+        of resource instances (ADR 0677); counted."""
+        count = len(expansion.instances)
+        budget = self.budget
+        if count > 1 and budget.resources + count > budget.resource_limit:
+            self.not_expanded.append(f"{address} ({file.path}:{block.line}, {count} instances)")  # noted in read()
+            expansion = replace(expansion, instances=(Instance(),))
+            count = 1
+        budget.resources += count
+        return expansion
 
     def _expansion(self, file: _File, block: Block, scope: Scope, address: str) -> Expansion:
         """The instances of a resource or module block, with a coverage note when there are none or they
@@ -523,6 +578,9 @@ class _ConfigurationReader:
         for instance in expansion.instances:
             if self.budget.used >= self.budget.limit:
                 self.not_followed.append(address + instance.suffix)  # noted once, in read()
+                continue
+            if self.budget.resources >= self.budget.resource_limit:
+                self.not_followed_resources.append(address + instance.suffix)  # noted once, in read()
                 continue
             self.budget.used += 1
             instance_scope = (

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_syntax import Attribute, Block, body_items, token_text
 
 MAX_BLOCKS = 1_000  # more is read as unknown: each block's content is evaluated on its own
@@ -105,8 +106,10 @@ def expand_dynamic(evaluator: DynamicEvaluator, block: Block) -> list[BlockValue
     for_each, content = _parts(block)
     if for_each is None or content is None:
         return None  # Terraform rejects it; nothing to read
+    if evaluation_budget.exhausted(blocks=True):  # nested `dynamic` blocks multiply: the budget is spent (ADR 0678)
+        return None
     pairs = _pairs(evaluator.evaluate(for_each.expression), _is_toset(for_each.expression))
-    if pairs is None or len(pairs) > MAX_BLOCKS:
+    if pairs is None or len(pairs) > MAX_BLOCKS or not evaluation_budget.take(len(pairs), blocks=True):
         return None
     name = iterator_name(block)
     blocks: list[BlockValues] = []
@@ -202,6 +205,8 @@ def open_blocks(
     the body's values with that one block's two outcomes in place."""
     out: list[OpenDynamic] = []
     for name, content in own:
+        if not evaluation_budget.outcome_allowed(len(out)):  # ADR 0678
+            continue
         blocks = known.get(name, [])
         absent = {**values, name: list(blocks)} if blocks else {k: v for k, v in values.items() if k != name}
         out.append(OpenDynamic(f"{name}.{len(blocks)}", name, absent, {**values, name: [*blocks, content.values]}))
@@ -209,6 +214,8 @@ def open_blocks(
         blocks = known.get(name, [])
         if index >= len(blocks):
             continue  # its type is unknown: an open `dynamic` of that type stands beside it
+        if not evaluation_budget.outcome_allowed(len(out)):
+            continue
         without, with_block = list(blocks), list(blocks)
         without[index], with_block[index] = inner.absent, inner.present
         out.append(
@@ -233,13 +240,19 @@ def gated_blocks(
     it (ADR 0422). A gated block inside a gated block carries both conditions."""
     out: list[GatedBlock] = []
     for name, content, condition in own:
+        if not evaluation_budget.outcome_allowed(len(out)):  # ADR 0678
+            continue
         blocks = known.get(name, [])
         at = f"{name}.{len(blocks)}"
         out.append(GatedBlock(at, name, {**values, name: [*blocks, content.values]}, condition))
         for inner in content.conditional:  # a gated block in the gated block's content: both gates
+            if not evaluation_budget.outcome_allowed(len(out)):
+                continue
             both = tuple(dict.fromkeys(condition + inner.condition))
             out.append(GatedBlock(f"{at}.{inner.path}", inner.name, {**values, name: [*blocks, inner.values]}, both))
     for name, index, inner in nested:
+        if not evaluation_budget.outcome_allowed(len(out)):
+            continue
         blocks = list(known.get(name, []))
         if index >= len(blocks):
             continue  # pragma: no cover - a nested block is always among the known blocks of its type

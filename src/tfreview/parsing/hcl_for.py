@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_functions import normalise_number
 from tfreview.parsing.hcl_syntax import token_text
 
@@ -35,6 +36,9 @@ class ForEvaluator(Protocol):
 def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
     """The value of a `for_tuple_expr` or `for_object_expr` node, or UNKNOWN."""
     intro = node.for_intro
+    if evaluation_budget.exhausted():  # nested `for`s multiply: the read's budget is spent (ADR 0678)
+        evaluator.collect(node)
+        return UNKNOWN
     collection = evaluator.evaluate(intro.iterable)
     if isinstance(collection, Mapping):
         pairs: list[tuple[Any, Any]] = sorted(collection.items())
@@ -43,7 +47,7 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
     else:
         evaluator.collect(node)
         return UNKNOWN
-    if len(pairs) > MAX_ELEMENTS:
+    if len(pairs) > MAX_ELEMENTS or not evaluation_budget.take(len(pairs)):
         evaluator.collect(node)
         return UNKNOWN
     first = token_text(intro.first_iterator)

@@ -136,7 +136,13 @@ class DirectoryReader:
     def read_dir(self, reldir: str) -> DirectoryFiles:
         out = DirectoryFiles()
         directory = self.root / reldir if reldir else self.root
-        if not directory.is_dir():
+        try:  # `is_dir` answers no for a missing folder, but raises for a name too long or a folder above it locked
+            is_folder = directory.is_dir()
+        except OSError as exc:  # a module `source = "./<300 characters>"` was an internal error (review20a)
+            why = exc.strerror or type(exc).__name__
+            out.unreadable.append((scrub(reldir or "."), f"a folder that could not be read ({why}); not read"))
+            return out
+        if not is_folder:
             return out
         real = os.path.realpath(directory)
         if real != self._unlinked(reldir, "") and not Path(real).is_relative_to(self._boundary()):
@@ -341,12 +347,18 @@ def _kinds(entries: Iterator[os.DirEntry[str]]) -> Iterator[tuple[os.DirEntry[st
 
 @dataclass(slots=True)
 class GitReader:
-    """Files of directory `reldir` of repository `repo` at revision `ref` (`git ls-tree` + `git show`)."""
+    """Files of directory `reldir` of repository `repo` at revision `ref` (`git ls-tree` + `git show`).
+
+    The listing is read NUL-separated: git quotes a name it prints one a line (`"r\\303\\251seau.tf"` for
+    `réseau.tf`, `"a\\"q.tf"`), and such a base file was passed over in silence, every finding in it then read
+    as introduced by the change (review20a). A symbolic link is followed inside the revision's tree as the
+    working tree's reader follows it on disk (its target's text read as HCL was a parse error), never out of it;
+    a submodule is not read, and said so."""
 
     repo: Path
     ref: str
     reldir: str  # the scanned root, relative to the repository root ("" for the root)
-    _listings: dict[str, list[str]] = field(default_factory=dict)
+    _listings: dict[str, list[_GitEntry]] = field(default_factory=dict)
     _count: FileCount | None = None
 
     def read_dir(self, reldir: str) -> DirectoryFiles:
@@ -356,35 +368,85 @@ class GitReader:
             in_repo = ""
         if in_repo.startswith(".."):
             return out  # outside the repository
-        listed = [path for path in self._list(in_repo) if posixpath.dirname(path) == in_repo]
-        files = sum(1 for path in listed if is_terraform_file(path))
+        listed = [entry for entry in self._list(in_repo) if posixpath.dirname(entry.path) == in_repo]
+        files = sum(1 for entry in listed if is_terraform_file(entry.path))
         if files > file_bound.MAX_SCAN_FILES:  # each is a `git show`
             raise TooManyFiles(scrub(f"{reldir or '.'} at {self.ref}"))
         if self._count is None:
             self._count = FileCount(scrub(f"{self.reldir or '.'} at {self.ref}"))
         self._count.take(files)
-        for repo_path in listed:
-            relpath = posixpath.join(reldir, posixpath.basename(repo_path)) if reldir else posixpath.basename(repo_path)
-            if is_unread_configuration(repo_path):
+        for entry in listed:
+            name = posixpath.basename(entry.path)
+            relpath = scrub(posixpath.join(reldir, name) if reldir else name)
+            if is_unread_configuration(entry.path):
                 out.unread.append(relpath)
                 continue
-            if not is_terraform_file(repo_path):
+            if not is_terraform_file(entry.path):
                 continue
-            text = terraform_text(_git(self.repo, "show", f"{self.ref}:{repo_path}"))
+            data = self._blob(entry)
+            text = terraform_text(data) if isinstance(data, bytes) else (data,)
             if isinstance(text, tuple):
                 out.unreadable.append((relpath, text[0]))
             else:
                 out.texts[relpath] = text
         return out
 
-    def _list(self, in_repo: str) -> list[str]:
+    def _blob(self, entry: _GitEntry) -> bytes | str:
+        """The file's bytes at the revision, or why it is not read (as `read_regular_file` says it on disk)."""
+        if entry.mode == _GIT_SUBMODULE:
+            return "a git submodule, not a file; not read"
+        if entry.mode == _GIT_SYMLINK:
+            return self._linked(entry.path)
+        if entry.size > MAX_TERRAFORM_FILE_BYTES:
+            return f"larger than {_size_text(MAX_TERRAFORM_FILE_BYTES)}; not read"
+        return _git(self.repo, "show", f"{self.ref}:{entry.path}")
+
+    def _linked(self, path: str) -> bytes | str:
+        """The file a symbolic link of the revision names, followed by git inside the revision's tree only."""
+        answer = _git(self.repo, "cat-file", "--batch", "--follow-symlinks", stdin=f"{self.ref}:{path}\n".encode())
+        header, _, rest = answer.partition(b"\n")
+        words = header.split()
+        if len(words) == 3 and words[1] == b"blob" and words[2].isdigit():
+            size = int(words[2])
+            return rest[:size] if size <= MAX_TERRAFORM_FILE_BYTES else f"larger than {_size_text(size)}; not read"
+        kind = words[0] if words else b""
+        if kind == b"symlink":  # a target outside the tree: an absolute path, or `../` past its top
+            return "a symbolic link to a file outside the repository; not read"
+        if kind == b"loop":
+            return "a symbolic link that loops; not read"
+        if len(words) == 3 and words[1] != b"blob":
+            return "a symbolic link to a folder, not a file; not read"
+        return "a broken symbolic link; not read"  # `dangling`, `missing`, `notdir`
+
+    def _list(self, in_repo: str) -> list[_GitEntry]:
         if in_repo not in self._listings:
-            args = ["ls-tree", "-r", "--name-only", self.ref, "--"]
+            args = ["ls-tree", "-r", "-z", "-l", self.ref, "--"]
             if in_repo:
                 args.append(in_repo)
-            listing = _git(self.repo, *args).decode("utf-8", "replace")
-            self._listings[in_repo] = [line for line in listing.splitlines() if line]
+            listing = _git(self.repo, *args)
+            self._listings[in_repo] = [_GitEntry.read(line) for line in listing.split(b"\0") if line]
         return self._listings[in_repo]
+
+
+_GIT_SYMLINK = "120000"
+_GIT_SUBMODULE = "160000"
+
+
+@dataclass(frozen=True, slots=True)
+class _GitEntry:
+    """One line of `git ls-tree -l -z`: `<mode> <type> <object> <size>\\t<path>`; the path as the file system
+    names it (a name that is not UTF-8 keeps its bytes, for git; `scrub` shows it)."""
+
+    mode: str
+    size: int
+    path: str
+
+    @classmethod
+    def read(cls, line: bytes) -> _GitEntry:
+        head, _, path = line.partition(b"\t")
+        words = head.split()
+        size = int(words[3]) if len(words) > 3 and words[3].isdigit() else 0
+        return cls(words[0].decode("ascii", "replace") if words else "", size, os.fsdecode(path))
 
 
 def git_reader(head: Path, ref: str) -> GitReader:
@@ -404,10 +466,11 @@ def git_reader(head: Path, ref: str) -> GitReader:
     return GitReader(repo, ref, "" if reldir == "." else reldir)
 
 
-def _git(cwd: Path, *args: str) -> bytes:
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
         completed = subprocess.run(
             ["git", "-C", str(cwd), *args],
+            input=stdin,
             capture_output=True,
             check=False,
             timeout=_GIT_TIMEOUT_SECONDS,

@@ -33,7 +33,7 @@ from tfreview.render.text import WORKFLOW_COMMAND
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _x(text: str) -> str:
+def xml_text(text: str) -> str:
     """Text a CI page shows: as on a terminal (`clean`: no escape sequence, bidi control shown), and XML 1.0."""
     return _NOT_XML.sub("", clean(text))
 
@@ -54,7 +54,7 @@ def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **opti
             suites.setdefault(rule.provider or "general", []).append(case)
 
     for resource_type in review.coverage.uncovered_types:
-        case = ET.Element("testcase", name=_x(f"no rule checks {resource_type}"), classname="tfreview.coverage")
+        case = ET.Element("testcase", name=xml_text(f"no rule checks {resource_type}"), classname="tfreview.coverage")
         case.set("time", "0")
         ET.SubElement(case, "skipped", message="no tfreview rule covers this resource type; a pass says nothing")
         suites.setdefault("coverage", []).append(case)
@@ -83,7 +83,7 @@ def render_junit(review: Review, rules: Mapping[str, Rule] | None = None, **opti
         lines = [*review.diagnostics, *review.notices]
         lines += [f"{file}: not reviewed: {why}" for file, why in review.coverage.files_skipped]
         out = ET.SubElement(root, "system-err")
-        out.text = _x("\n".join(lines))
+        out.text = xml_text("\n".join(lines))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + inert_xml(ET.tostring(root, encoding="unicode")) + "\n"
 
@@ -101,13 +101,13 @@ def inert_xml(xml: str) -> str:
 def _case(finding: Finding, review: Review, own: bool = False) -> ET.Element:
     case = ET.Element(
         "testcase",
-        name=_x(f"{finding.rule_id} {finding.address}"),
-        classname=_x(f"tfreview.{finding.provider or 'general'}.{finding.resource_type or 'resource'}"),
+        name=xml_text(f"{finding.rule_id} {finding.address}"),
+        classname=xml_text(f"tfreview.{finding.provider or 'general'}.{finding.resource_type or 'resource'}"),
     )
     case.set("time", "0")
     where = location_text(finding)
     if where:
-        case.set("file", _x(finding.location.file if finding.location else ""))
+        case.set("file", xml_text(finding.location.file if finding.location else ""))
         case.set("line", str(finding.location.line if finding.location else 0))
     body = [
         f"{finding.severity.value} {finding.rule_id} ({finding.long_id}) {finding.status.value}",
@@ -125,24 +125,29 @@ def _case(finding: Finding, review: Review, own: bool = False) -> ET.Element:
     if finding.suppressed is not None:
         why = finding.suppressed
         said = f"suppressed ({why.by}): {one_line(why.reason) or 'no reason given'}"
-        skipped = ET.SubElement(case, "skipped", message=_x(f"introduced by this change and {said}" if own else said))
-        skipped.text = _x("\n".join(body))
+        skipped = ET.SubElement(
+            case, "skipped", message=xml_text(f"introduced by this change and {said}" if own else said)
+        )
+        skipped.text = xml_text("\n".join(body))
     elif finding.status is Status.RESOLVED:
         out = ET.SubElement(case, "system-out")
-        out.text = _x("resolved by this change\n" + "\n".join(body))
+        out.text = xml_text("resolved by this change\n" + "\n".join(body))
     elif review.fails(finding):
         failure = ET.SubElement(
-            case, "failure", message=_x(f"[{finding.status.value}] {finding.message}"), type=finding.severity.value
+            case,
+            "failure",
+            message=xml_text(f"[{finding.status.value}] {finding.message}"),
+            type=finding.severity.value,
         )
-        failure.text = _x("\n".join(body))
+        failure.text = xml_text("\n".join(body))
     elif finding.status is Status.EXISTING:
         skipped = ET.SubElement(
             case, "skipped", message="existing: already there before this change (fail_on_existing is off)"
         )
-        skipped.text = _x("\n".join(body))
+        skipped.text = xml_text("\n".join(body))
     else:
         properties = ET.SubElement(case, "properties")
         ET.SubElement(properties, "property", name="below-threshold", value=review.fail_on.value)
         out = ET.SubElement(case, "system-out")
-        out.text = _x(f"introduced, below the {review.fail_on.value} threshold\n" + "\n".join(body))
+        out.text = xml_text(f"introduced, below the {review.fail_on.value} threshold\n" + "\n".join(body))
     return case

@@ -21,6 +21,7 @@ from tfreview.core.plan import Coverage
 from tfreview.core.rules import Rule
 from tfreview.render.digest import clean, imported, one_line
 from tfreview.render.json_report import review_document
+from tfreview.render.junit import inert_xml, xml_text
 from tfreview.render.markdown import code, escape
 
 
@@ -140,6 +141,9 @@ def _sarif(roots: Sequence[RootReview], rules: Mapping[str, Rule]) -> str:
 
 
 def _junit(parts: Sequence[tuple[RootReview, str]]) -> str:
+    """The roots' reports as one. Each root's report is read back, so the text in it is plain again (its inert
+    `&#58;:` reads `::`): the whole is written inert once more, and a root's name is written as the roots' text
+    is (a folder's escape sequence was raw in the report, and not XML 1.0)."""
     combined = ET.Element("testsuites", name="tfreview")
     totals = dict.fromkeys(("tests", "failures", "errors", "skipped"), 0)
     errors: list[str] = []
@@ -148,14 +152,14 @@ def _junit(parts: Sequence[tuple[RootReview, str]]) -> str:
         for key in totals:
             totals[key] += int(tree.get(key, "0"))
         for suite in tree.findall("testsuite"):
-            suite.set("name", f"{root.root}: {suite.get('name', '')}")
+            suite.set("name", xml_text(f"{one_line(root.root)}: {suite.get('name', '')}"))
             combined.append(suite)
         err = tree.find("system-err")
         if err is not None and err.text:
-            errors.append(f"{root.root}: {err.text}")
+            errors.append(xml_text(f"{one_line(root.root)}: {err.text}"))
     for key, value in totals.items():
         combined.set(key, str(value))
     combined.set("time", "0")
     if errors:
         ET.SubElement(combined, "system-err").text = "\n".join(errors)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(combined, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + inert_xml(ET.tostring(combined, encoding="unicode")) + "\n"
