@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 # pytest-xdist workers for `make unit` (`make unit TEST_WORKERS=3`, or TEST_WORKERS in the environment)
-TEST_WORKERS ?= 2
+TEST_WORKERS ?= 3
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 DATA   ?= .tfreview-data
