@@ -1,0 +1,3 @@
+locals {
+  enable_telemetry = true
+}
