@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.served import child_env, raw_request, serving, status_of
 
 pytestmark = [pytest.mark.chaos, pytest.mark.slow]
@@ -35,10 +36,15 @@ def cli(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
+def prepared(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The database before the serve, the rows read after it: the same CLI in this process (ADR 0669)."""
+    return tfreview_in_process(*args, "--data-dir", str(data), env=child_env())
+
+
 def test_serve_killed_between_refusals_and_their_audit_rows_keeps_a_chain_that_verifies(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert cli(data, "db", "upgrade").returncode == 0
-    assert cli(data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", "a").returncode == 0
+    assert prepared(data, "db", "upgrade").returncode == 0
+    assert prepared(data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", "a").returncode == 0
     canary = f"canary{uuid.uuid4().hex}"
     env = child_env(
         TFREVIEW_DOOR__BLOCK_FAILURES="1000000",  # every attempt reaches the credential check (no block)
@@ -91,7 +97,7 @@ def test_serve_killed_between_refusals_and_their_audit_rows_keeps_a_chain_that_v
         (entries,) = connection.execute("SELECT count(*) FROM audit_log WHERE action = 'auth.failure'").fetchone()
     connection.close()
     assert entries >= refused[0], f"{refused[0]} refusals answered, {entries} entries"
-    listed = cli(data, "audit-log", "--action", "auth.failure", "--limit", "1000", "-o", "json")
+    listed = prepared(data, "audit-log", "--action", "auth.failure", "--limit", "1000", "-o", "json")
     assert listed.returncode == 0, listed.stderr
     shown = {(e["actor"], e["target"], e["detail"]["method"]) for e in json.loads(listed.stdout)}
     assert shown == {("anonymous", "GET /api/v1/reviews", "token")}, shown

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tfreview.store.backup import list_backups, verify_backup
 from tfreview.store.migrate import head_revision
 
@@ -180,7 +181,8 @@ def _undated(document: bytes) -> object:
 def test_alert_exports_are_old_or_whole_at_every_kill_point(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / "out"
     args = ["alerts", "export", "--format", fmt, str(out)]
-    subprocess.run([sys.executable, "-m", "tfreview", *args], check=True, capture_output=True, timeout=120)
+    done = tfreview_in_process(*args, env=dict(os.environ))  # the files a whole run writes; killed runs follow
+    assert done.returncode == 0, done.stderr
     names = sorted(p.name for p in out.iterdir())
     assert names
     # `alerts export` takes ~1 s a run: the suite kills at 2 x MOST of its points, `make chaos` at all
@@ -298,7 +300,12 @@ def test_a_sqlite_migration_is_all_or_nothing_at_every_statement(tmp_path: Path)
 
 
 def sqlite_cli(tmp: Path, data: Path, *args: str) -> None:
-    Command(tmp, [*args, "--data-dir", str(data)], []).rerun()
+    """A step that prepares what the killed command then works on (`db upgrade`, `tokens create`, `backup create`):
+    the same CLI in this process, under the child's environment (tests/cli_in_process.py) — not killed, so a process
+    of its own (1-2 s of CPU) adds nothing (ADR 0669). `tmp` is where a killed run's files go; unused here."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TFREVIEW_", "KILL_"))}
+    done = tfreview_in_process(*args, "--data-dir", str(data), env=env)
+    assert done.returncode == 0, f"{' '.join(args)} failed: {done.stderr}"
 
 
 def token_names(database: Path) -> set[str]:
@@ -402,7 +409,9 @@ def test_a_restore_leaves_the_old_or_the_restored_database_at_every_kill_point(t
     added = iter(range(1000))
 
     def reset() -> None:  # the live database moves on past the backup
-        sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", f"b{next(added)}")
+        name = f"b{next(added)}"
+        sqlite_cli(tmp_path, data, "tokens", "create", "--tenant", "t", "--scope", "read", "--name", name)
+        assert token_names(database) == {"a", name}
 
     def killed(where: str) -> None:
         assert database.exists(), f"{where}: no database under its name"

@@ -7,8 +7,6 @@ read from the database directly, must show 0 acked-but-lost, 0 duplicated, 0 stu
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,6 +20,7 @@ from tests.chaos.conftest import REPO, open_pulls, stack_env
 from tests.chaos.fault_proxy import FaultProxy
 from tests.chaos.flows import SETTLE_SECONDS, deliver_all, settle_with
 from tests.chaos.ledger import Ledger
+from tests.cli_in_process import tfreview_in_process
 from tests.fakes.github import FakeGitHub
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import serving
@@ -66,14 +65,8 @@ def test_postgres_cut_and_restored_loses_nothing(tmp_path: Path) -> None:
         direct = url.replace("postgresql+psycopg://", "postgresql://", 1)
         pulls = open_pulls(github, PULLS)
         env = stack_env(github, tmp_path, TFREVIEW_DATABASE__URL=_via(direct, proxy.port))
-        upgraded = subprocess.run(  # scaled mode: the operator migrates, `serve` does not
-            [sys.executable, "-m", "tfreview", "db", "upgrade"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        # scaled mode: the operator migrates, `serve` does not — the same CLI in this process (ADR 0669)
+        upgraded = tfreview_in_process("db", "upgrade", env=env)
         assert upgraded.returncode == 0, upgraded.stderr
         with serving(tmp_path / "data", env=env) as served:
             delivering = threading.Thread(

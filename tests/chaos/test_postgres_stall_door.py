@@ -16,8 +16,6 @@ flight (its lease running out) while the database does not answer."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -31,6 +29,7 @@ from tests.chaos.conftest import OPEN_SG_TF, REPO, delivery_request, open_pulls,
 from tests.chaos.fault_proxy import FaultProxy
 from tests.chaos.flows import SETTLE_SECONDS
 from tests.chaos.test_postgres_cut import _via
+from tests.cli_in_process import tfreview_in_process
 from tests.fakes.github import FakeGitHub
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import raw_request, serving, status_of
@@ -84,14 +83,8 @@ def test_a_stalled_postgres_never_holds_the_event_loop(tmp_path: Path) -> None:
             TFREVIEW_GITHUB_APP__RECONCILE_PULL_REQUESTS_SECONDS="100000",  # one pass, at the start
             TFREVIEW_METRICS__TOKEN=METRICS_TOKEN,
         )
-        upgraded = subprocess.run(
-            [sys.executable, "-m", "tfreview", "db", "upgrade"],
-            env={**env, "TFREVIEW_DATABASE__URL": url},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        # the same CLI in this process (ADR 0669): the serve is the process under test
+        upgraded = tfreview_in_process("db", "upgrade", env={**env, "TFREVIEW_DATABASE__URL": url})
         assert upgraded.returncode == 0, upgraded.stderr
         with serving(tmp_path / "data", env=env) as served:
             assert status_of(raw_request(served.port, delivery_request(github, first, str(uuid.uuid4())))) == 202
@@ -162,14 +155,8 @@ def test_a_block_earned_while_postgres_is_stalled_never_holds_the_event_loop(tmp
             TFREVIEW_DOOR__BLOCK_FAILURES="2",  # the third forged delivery in a minute earns a block
             TFREVIEW_DOOR__TRUSTED_PROXIES='["127.0.0.1/32"]',  # the attacker's address is its X-Forwarded-For
         )
-        upgraded = subprocess.run(
-            [sys.executable, "-m", "tfreview", "db", "upgrade"],
-            env={**env, "TFREVIEW_DATABASE__URL": url},
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        # the same CLI in this process (ADR 0669): the serve is the process under test
+        upgraded = tfreview_in_process("db", "upgrade", env={**env, "TFREVIEW_DATABASE__URL": url})
         assert upgraded.returncode == 0, upgraded.stderr
         with serving(tmp_path / "data", env=env) as served:
             assert status_of(raw_request(served.port, HEALTH)) == 200

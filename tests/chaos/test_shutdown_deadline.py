@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -21,6 +19,7 @@ import pytest
 
 from tests.chaos.fault_proxy import FaultProxy
 from tests.chaos.test_postgres_cut import _via
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.door_requests import request
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import child_env, serving
@@ -31,9 +30,8 @@ WAIT = 60.0  # a bound on a loaded machine (the old shutdown took ~100 s here), 
 
 
 def _command(env: dict[str, str], *argv: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "tfreview", *argv], env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    """A step before the serve under test (`db upgrade`, `tokens create`): the same CLI in this process (ADR 0669)."""
+    done = tfreview_in_process(*argv, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 

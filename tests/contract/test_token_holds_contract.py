@@ -5,7 +5,7 @@ already released) hold is harmless, and many PROCESSES reserving at the cap stil
 from __future__ import annotations
 
 import multiprocessing
-import os
+import queue
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.contract import token_racer
 from tests.contract.conftest import empty_postgres, fresh_sqlite, sql_database_of
 from tfreview.advisor.token_budget import InMemoryTokenBudget, TokenBudget
 from tfreview.store.aws.connection import AwsClients
@@ -98,40 +99,32 @@ def _spec(request: pytest.FixtureRequest, backend: str, sqlite_dir: Path) -> tup
     return backend, request.getfixturevalue("postgres_url")
 
 
-def _racer(spec: tuple[str, Any], start: Any, results: Any, n: int) -> None:
-    """One process: reserve 700 tokens `n` times (each its own hold, never settled), report how many it got."""
-    backend, where = spec
-    # five processes take SQLite's one writer in turn: on a loaded machine a turn can wait past the 5 s default,
-    # and this test is about the cap, not the wait (a locked database was a failure of the race, not of the cap)
-    database = Database(str(where), busy_timeout_ms=120_000) if backend != "dynamodb" else None
-    budget: TokenBudget = (
-        DynamoTokenBudget(Table(AwsClients(where)), 10_000, today=lambda: DAY)
-        if database is None
-        else SqlTokenBudget(database, 10_000, today=lambda: DAY)
-    )
-    start.wait()
-    got = sum(budget.reserve(TENANT, 700, hold=f"{os.getpid()}-{i}", hold_seconds=600) for i in range(n))
-    results.put(got)
-    if database is not None:
-        database.close()
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgres", "dynamodb"])
 def test_processes_reserving_at_the_cap_never_pass_it(
     request: pytest.FixtureRequest, backend: str, sqlite_dir: Path
 ) -> None:
+    """Three processes, nine reservations each, released at once: 27 asked for, 14 fit, not one more. (Five
+    processes of five each until ADR 0669: each spawned process costs its interpreter and imports, and three
+    racing on one row take its lock in turn as five do.)"""
     spec = _spec(request, backend, sqlite_dir)
     spawn = multiprocessing.get_context("spawn")
-    start = spawn.Barrier(5)
+    racers = 3
+    start = spawn.Barrier(racers)
     results = spawn.Queue()
-    workers = [spawn.Process(target=_racer, args=(spec, start, results, 5)) for _ in range(5)]
+    workers = [spawn.Process(target=token_racer.race, args=(spec, start, results, 9)) for _ in range(racers)]
     for worker in workers:
         worker.start()
-    granted = [results.get(timeout=120) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=30)
-        assert worker.exitcode == 0
-    assert sum(granted) == 10_000 // 700  # 14 of the 25 fit; not one more
+    try:
+        granted = [results.get(timeout=120) for _ in workers]
+    except queue.Empty:
+        pytest.fail(f"a racer reported nothing within 120 s; exit codes {[w.exitcode for w in workers]}")
+    finally:
+        for worker in workers:
+            worker.join(timeout=30)
+    failures = [g for g in granted if isinstance(g, str)]
+    assert not failures, failures[0]  # a racer's traceback, at once
+    assert [worker.exitcode for worker in workers] == [0] * racers
+    assert sum(granted) == token_racer.LIMIT // token_racer.TOKENS  # 14 of the 27 fit; not one more
     database = Database(str(spec[1])) if backend != "dynamodb" else None
     budget: TokenBudget = (
         DynamoTokenBudget(Table(AwsClients(spec[1])), 10_000, today=lambda: DAY)

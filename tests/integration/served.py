@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.cli_in_process import tfreview_in_process
+
 START_SECONDS = 60.0  # a bound on a loaded CI machine, not a threshold
 GITHUB_SECRET = "whsec-black-box-github"
 SPACELIFT_SECRET = "whsec-black-box-spacelift"
@@ -30,16 +32,11 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 def write_token(data_dir: Path, name: str) -> str:
-    """A write-scoped API token for tenant github:7, created in `data_dir` with the real CLI before a serve starts."""
-    argv = [sys.executable, "-m", "tfreview", "tokens", "create", "--tenant", "github:7", "--scope", "write"]
-    created = subprocess.run(
-        [*argv, "--name", name, "--data-dir", str(data_dir)],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    """A write-scoped API token for tenant github:7, created in `data_dir` by the real CLI's `tokens create` before a
+    serve starts — in this process (tests/cli_in_process.py): the serve is what these tests examine."""
+    argv = ["tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", name]
+    created = tfreview_in_process(*argv, "--data-dir", str(data_dir), env=child_env())
+    assert created.returncode == 0, created.stderr
     return created.stdout.strip()
 
 

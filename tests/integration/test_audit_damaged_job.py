@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.served import START_SECONDS, child_env
 from tfreview.ports.jobs import NewJob
 from tfreview.store.database import Database
@@ -28,8 +29,9 @@ def _audit(data: Path) -> subprocess.CompletedProcess[str]:
 
 def test_audit_reports_a_job_whose_payload_is_no_longer_utf8_and_exits_1(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)]
-    subprocess.run(upgrade, env=child_env(), capture_output=True, timeout=START_SECONDS, check=True)
+    # the same CLI in this process (ADR 0669): the audits are the processes under test
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env())
+    assert upgraded.returncode == 0, upgraded.stderr
     database = Database(f"sqlite:///{data / 'tfreview.db'}")
     try:
         queue = SqlJobQueue(database)
@@ -37,7 +39,8 @@ def test_audit_reports_a_job_whose_payload_is_no_longer_utf8_and_exits_1(tmp_pat
         healthy, _ = queue.enqueue(NewJob("notify", "github:7", "notify:b", {"note": "fine"}))
     finally:
         database.close()
-    assert _audit(data).returncode == 0  # clean before the damage
+    clean = tfreview_in_process("audit", "--data-dir", str(data), env=child_env())
+    assert clean.returncode == 0, clean.stdout  # clean before the damage
     connection = sqlite3.connect(data / "tfreview.db")
     connection.execute(
         "UPDATE jobs SET payload = CAST(X'F2' || CAST(payload AS BLOB) AS TEXT) WHERE id = ?", (damaged.id,)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.live import wait_for
 from tests.integration.served import child_env
 from tfreview.ops.alert_table import load_alert_table
@@ -69,8 +70,8 @@ class Running:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)]
-    subprocess.run(upgrade, env=child_env(), capture_output=True, timeout=120, check=True)
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env())  # ADR 0669
+    assert upgraded.returncode == 0, upgraded.stderr
     return data
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.served import child_env
 from tfreview.store.backup import create_backup
 from tfreview.store.migrate import head_revision, upgrade
@@ -81,7 +82,8 @@ def test_a_backup_from_a_newer_schema_is_refused_before_it_replaces_the_database
     cannot start on. Now: exit 2 before anything changes. And `serve`, `db upgrade` on such a database: exit 2 with
     the same one line instead of the internal error."""
     data = tmp_path / "data"
-    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
+    # the database: the same CLI in this process (ADR 0669); `serve`, `db upgrade` and the restore below are processes
+    assert tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env()).returncode == 0
     database = data / "tfreview.db"
     current = head_revision()
     assert current is not None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.served import child_env
 
 # inside the namespace: a tmpfs on the backup directory, filled so that the backup (not its manifest) runs out
@@ -44,8 +45,8 @@ def test_a_backup_that_fills_its_disk_leaves_nothing_behind(tmp_path: Path) -> N
     if reason is not None:
         pytest.skip(reason)
     data = tmp_path / "data"
-    upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)]
-    subprocess.run(upgrade, env=child_env(), capture_output=True, timeout=120, check=True)
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env())  # ADR 0669
+    assert upgraded.returncode == 0, upgraded.stderr
     database = data / "tfreview.db"
     connection = sqlite3.connect(database)
     connection.execute("CREATE TABLE filler (x TEXT)")  # a database of some size, so the backup fails midway

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.door_requests import delivery, parse, request
 from tests.integration.served import Served, child_env, log_lines_with, serving
 
@@ -55,10 +56,16 @@ def cli(data: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def prepared(data: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """A token a test needs, or the audit log it reads back: the same CLI in this process (ADR 0669). The `block`
+    commands, which a test examines, stay processes (`cli`)."""
+    return tfreview_in_process(*argv, "--data-dir", str(data), env=child_env())
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("door") / "data"
-    created = cli(data, "tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "door")
+    created = prepared(data, "tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "door")
     assert created.returncode == 0, created.stderr
     with serving(data, env=child_env(**DOOR)) as running:
         running.token = created.stdout.strip()
@@ -195,7 +202,7 @@ def test_an_under_scoped_token_hammering_a_write_route_is_blocked_and_its_audit_
     # review15a: each 403 of a valid read token on a write route wrote an auth.failure audit row and counted toward
     # no block: a low-privilege client appended rows at its rate limit for as long as it liked (ADR 0540 bounds
     # refused credentials by the block; ADR 0550)
-    created = cli(data_dir(served), "tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "ro")
+    created = prepared(data_dir(served), "tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "ro")
     assert created.returncode == 0, created.stderr
     reader = {"Authorization": f"Bearer {created.stdout.strip()}"}
     statuses = [  # a new address each time: the per-address rate and block are not what stops it
@@ -205,7 +212,7 @@ def test_an_under_scoped_token_hammering_a_write_route_is_blocked_and_its_audit_
     assert statuses == [403] * 4 + [429] * 2  # refused for its scope until the block, then blocked (ADR 0559)
     # the token is blocked: its allowed reads are refused too, from yet another address
     assert request(served.port, "GET", "/api/v1/reviews", client="203.0.113.90", headers=reader).status == 429
-    listed = cli(data_dir(served), "audit-log", "--action", "auth.failure", "--limit", "500", "-o", "json")
+    listed = prepared(data_dir(served), "audit-log", "--action", "auth.failure", "--limit", "500", "-o", "json")
     assert listed.returncode == 0, listed.stderr
     forbidden = [e for e in json.loads(listed.stdout) if e["detail"].get("reason") == "forbidden"]
     assert 1 <= len(forbidden) <= 4  # block_failures and the one that placed the block: the rest stop at the door
@@ -290,7 +297,7 @@ def test_a_stalled_body_gets_408_in_one_line(served: Served) -> None:
 
 def test_load_shedding_refuses_api_reads_and_uploads_but_accepts_signed_webhooks(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    created = cli(data, "tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "shed")
+    created = prepared(data, "tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "shed")
     env = child_env(TFREVIEW_DOOR__SHED_QUEUE_DEPTH="2", TFREVIEW_DOOR__SHED_CHECK_SECONDS="0.05")
     with serving(data, "--no-worker", env=env) as running:
         auth = {"Authorization": f"Bearer {created.stdout.strip()}"}
@@ -317,8 +324,8 @@ def test_load_shedding_refuses_api_reads_and_uploads_but_accepts_signed_webhooks
 
 def test_q10_shedding_refuses_the_tenant_that_fills_the_queue_and_serves_the_others(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    noisy = cli(data, "tokens", "create", "--tenant", "github:21", "--scope", "write", "--name", "noisy")
-    quiet = cli(data, "tokens", "create", "--tenant", "github:22", "--scope", "write", "--name", "quiet")
+    noisy = prepared(data, "tokens", "create", "--tenant", "github:21", "--scope", "write", "--name", "noisy")
+    quiet = prepared(data, "tokens", "create", "--tenant", "github:22", "--scope", "write", "--name", "quiet")
     env = child_env(TFREVIEW_DOOR__SHED_QUEUE_DEPTH="4", TFREVIEW_DOOR__SHED_CHECK_SECONDS="0.05")
     plan = (REPO / "examples" / "demo" / "plan.json").read_bytes()
     with serving(data, "--no-worker", env=env) as running:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import child_env
 
@@ -107,7 +108,8 @@ def test_a_data_dir_without_a_database_is_refused_and_nothing_is_created(tmp_pat
 def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The service's SQLite database, created as an operator does before the first `serve`."""
     directory = tmp_path_factory.mktemp("data")
-    assert _run(["db", "upgrade", "--data-dir", str(directory)]).returncode == 0
+    # the same CLI in this process (ADR 0669): the commands the tests below examine are the processes
+    assert tfreview_in_process("db", "upgrade", "--data-dir", str(directory), env=child_env()).returncode == 0
     return directory
 
 
@@ -152,7 +154,7 @@ def test_a_token_whose_secret_cannot_be_written_is_revoked(data_dir: Path) -> No
     assert "Traceback" not in result.stderr
     assert "tfr_" not in result.stderr
     assert "so it was revoked at once" in result.stderr.strip().splitlines()[-1]
-    listed = _run(["tokens", "list", "--data-dir", str(data_dir)])
+    listed = tfreview_in_process("tokens", "list", "--data-dir", str(data_dir), env=child_env())
     (row,) = [line for line in listed.stdout.splitlines() if line.endswith(" lost")]
     assert " revoked " in row
 

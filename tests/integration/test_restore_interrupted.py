@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.served import child_env
 
 INTERRUPTED_RESTORE = """
@@ -48,8 +49,9 @@ def _contents(database: Path) -> list[str]:
 
 def test_an_interrupted_restore_leaves_nothing_beside_the_database(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    assert tfreview("db", "upgrade", "--data-dir", str(data)).returncode == 0
-    made = tfreview("backup", "create", "--data-dir", str(data))
+    # the database and its backup: the same CLI in this process (ADR 0669); the restores are the processes under test
+    assert tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env()).returncode == 0
+    made = tfreview_in_process("backup", "create", "--data-dir", str(data), env=child_env())
     assert made.returncode == 0, made.stderr
     backup = made.stdout.split("backup ", 1)[1].split()[0]
     database = data / "tfreview.db"

@@ -71,6 +71,7 @@ def test_a_restore_removes_the_half_copy_a_killed_restore_left(tmp_path: Path) -
     """A restore killed while copying the old database (a file system without hard links) left
     `tfreview.db.before-restore-<its second>.partial`; every later restore picks another second's name, so that
     half copy of the database stayed for good (found by `make chaos`, session 15). The next restore removes it."""
+    from tests.cli_in_process import tfreview_in_process
     from tests.integration.served import child_env
 
     data = tmp_path / "data"
@@ -81,8 +82,9 @@ def test_a_restore_removes_the_half_copy_a_killed_restore_left(tmp_path: Path) -
             capture_output=True, text=True, timeout=120, check=False,
         )  # fmt: skip
 
-    assert tfreview("db", "upgrade").returncode == 0
-    made = tfreview("backup", "create")
+    # the database and its backup: the same CLI in this process (ADR 0669); the restore is the process under test
+    assert tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env()).returncode == 0
+    made = tfreview_in_process("backup", "create", "--data-dir", str(data), env=child_env())
     assert made.returncode == 0, made.stderr
     half = data / "tfreview.db.before-restore-20261206T120000Z.partial"
     half.write_bytes((data / "tfreview.db").read_bytes()[:4096])

@@ -3,7 +3,10 @@ backup" — and `tfreview backup restore --force` then refused too: "SQLite rest
 (exit 3), because it folded the old file's WAL into it (a checkpoint) before keeping it, and SQLite will not
 checkpoint a file it cannot read. Found from the outside: random bytes over tfreview.db, then the restore. A damaged
 database is now kept (a WAL SQLite did not fold in goes beside the kept copy, never under the restored file) and
-replaced."""
+replaced.
+
+The restore is a real process; the steps before it and the reads after it run the same CLI in this process
+(tests/cli_in_process.py, ADR 0669)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.served import START_SECONDS, child_env
 
 
@@ -23,6 +27,10 @@ def _tfreview(*argv: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "tfreview", *argv],
         env=child_env(), capture_output=True, text=True, timeout=START_SECONDS, check=False,
     )  # fmt: skip
+
+
+def _here(*argv: str) -> subprocess.CompletedProcess[str]:
+    return tfreview_in_process(*argv, env=child_env())
 
 
 def _not_a_database(database: Path) -> None:
@@ -38,10 +46,10 @@ def _header_page_damaged(database: Path) -> None:
 @pytest.mark.parametrize("damage", [_not_a_database, _header_page_damaged])
 def test_a_restore_replaces_a_database_sqlite_cannot_read_and_keeps_it(tmp_path: Path, damage: object) -> None:
     data = tmp_path / "data"
-    created = _tfreview("tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "ci",
-                        "--data-dir", str(data))  # fmt: skip
+    created = _here("tokens", "create", "--tenant", "github:7", "--scope", "read", "--name", "ci",
+                    "--data-dir", str(data))  # fmt: skip
     assert created.returncode == 0, created.stderr
-    assert _tfreview("backup", "create", "--data-dir", str(data)).returncode == 0
+    assert _here("backup", "create", "--data-dir", str(data)).returncode == 0
     database = data / "tfreview.db"
     wal = data / "tfreview.db-wal"
     connection = sqlite3.connect(database)
@@ -61,7 +69,7 @@ def test_a_restore_replaces_a_database_sqlite_cannot_read_and_keeps_it(tmp_path:
     assert "Traceback" not in restored.stderr
     # its revocations could not be read: said on stderr, and kept in the audit trail (ADR 0611)
     assert "token revocations of the database being replaced could not be read" in restored.stderr
-    audit = _tfreview("audit-log", "--action", "backup.restore", "-o", "json", "--data-dir", str(data))
+    audit = _here("audit-log", "--action", "backup.restore", "-o", "json", "--data-dir", str(data))
     assert audit.returncode == 0, audit.stderr
     (entry,) = json.loads(audit.stdout)
     assert entry["detail"]["revocations_read"] is False
@@ -73,7 +81,7 @@ def test_a_restore_replaces_a_database_sqlite_cannot_read_and_keeps_it(tmp_path:
     assert kept[0].read_bytes() == damaged or kept[0].stat().st_size == len(damaged)
     assert not kept_wal.exists() or kept_wal.read_bytes() == frames
     assert _reads_back(database)  # the old WAL was never replayed onto the restored file
-    listed = _tfreview("tokens", "list", "--data-dir", str(data))
+    listed = _here("tokens", "list", "--data-dir", str(data))
     assert listed.returncode == 0, listed.stderr
     assert " ci" in listed.stdout  # the backup's row, not the damaged file's WAL replayed onto it
     assert "after-the-backup" not in listed.stdout

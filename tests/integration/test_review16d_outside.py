@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import Served, child_env, stop
 
@@ -160,9 +161,9 @@ def test_a_rotated_token_whose_secret_cannot_be_written_is_revoked(tmp_path: Pat
     secret nobody ever saw (the error line said stdout could not be written; the token stayed). `tokens create`
     revokes such a token: so does the rotation."""
     data = tmp_path / "data"
-    created = _run(
-        ["tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "hook", "--data-dir", str(data)]
-    )
+    # the rotation is the process under test; the token before it and the list after it: the CLI in this process
+    argv = ["tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "hook", "--data-dir", str(data)]
+    created = tfreview_in_process(*argv, env=child_env())
     assert created.returncode == 0, created.stderr
     old_id = created.stdout.strip().split("_")[1]
 
@@ -175,7 +176,7 @@ def test_a_rotated_token_whose_secret_cannot_be_written_is_revoked(tmp_path: Pat
     assert "Traceback" not in result.stderr
     assert "tfr_" not in result.stderr
     assert "was never shown, so it was revoked at once" in result.stderr.strip().splitlines()[-1]
-    listed = _run(["tokens", "list", "--data-dir", str(data)]).stdout.splitlines()
+    listed = tfreview_in_process("tokens", "list", "--data-dir", str(data), env=child_env()).stdout.splitlines()
     rows = [line for line in listed if line.endswith(" hook")]
     assert len(rows) == 2, listed
     (new_row,) = [row for row in rows if not row.startswith(old_id)]

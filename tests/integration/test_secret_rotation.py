@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.test_secret_references import _serve, _stop
 from tests.integration.test_serve_process import tfreview, tfreview_env
 from tests.web import deliveries
@@ -94,7 +95,7 @@ def test_rotate_the_github_webhook_secret_against_a_running_service(tmp_path: Pa
 
 def test_rotate_an_api_token_and_see_it_in_the_status(tmp_path: Path, env: dict[str, str]) -> None:
     data = str(tmp_path / "data")
-    created = tfreview(
+    created = tfreview_in_process(  # the token to rotate, made in this process: the rotation is the process under test
         "tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "ci", "--data-dir", data, env=env
     )
     assert created.returncode == 0, created.stderr
@@ -130,7 +131,7 @@ def test_bad_rotations_are_one_line_and_exit_2(
     tmp_path: Path, env: dict[str, str], argv: list[str], message: str
 ) -> None:
     if "nope" in argv:  # a token id the service's database does not hold (a missing database is its own refusal)
-        assert tfreview("db", "upgrade", "--data-dir", str(tmp_path / "data"), env=env).returncode == 0
+        assert tfreview_in_process("db", "upgrade", "--data-dir", str(tmp_path / "data"), env=env).returncode == 0
     result = tfreview(*argv, "--data-dir", str(tmp_path / "data"), env={**env, "TFREVIEW_LOG_LEVEL": "ERROR"})
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.door_requests import delivery, request
 from tests.integration.served import START_SECONDS, child_env, serving
 
@@ -20,8 +21,9 @@ PAGE = 4096
 
 
 def _migrated_with_rows(data: Path) -> Path:
-    upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)]
-    subprocess.run(upgrade, env=child_env(), capture_output=True, timeout=START_SECONDS, check=True)
+    # the same CLI in this process (ADR 0669): the serve that meets the damage is the process under test
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env())
+    assert upgraded.returncode == 0, upgraded.stderr
     database = data / "tfreview.db"
     connection = sqlite3.connect(database)
     try:
@@ -75,8 +77,9 @@ def test_serve_refuses_a_database_whose_pages_quick_check_finds_damaged(tmp_path
 def test_serve_refuses_a_database_sqlite_calls_malformed(tmp_path: Path) -> None:
     """Damage PRAGMA quick_check raises on rather than reports (the root page of the deliveries table)."""
     data = tmp_path / "data"
-    upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)]
-    subprocess.run(upgrade, env=child_env(), capture_output=True, timeout=START_SECONDS, check=True)
+    # the same CLI in this process (ADR 0669): the serve that meets the damage is the process under test
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env())
+    assert upgraded.returncode == 0, upgraded.stderr
     database = data / "tfreview.db"
     connection = sqlite3.connect(database)
     (root,) = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = 'deliveries'").fetchone()

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.served import GITHUB_SECRET, START_SECONDS, child_env, serving
 from tests.web import deliveries
 from tfreview.settings import DatabaseSettings
@@ -42,14 +43,8 @@ def as_unprivileged(argv: list[str]) -> list[str]:
 
 def test_serve_refuses_a_database_it_cannot_write(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    upgraded = subprocess.run(
-        [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=START_SECONDS,
-        check=False,
-    )
+    # the same CLI in this process (ADR 0669): the serve that is refused is the process under test
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env())
     assert upgraded.returncode == 0, upgraded.stderr
     database = data / "tfreview.db"
     for path in (database, database.with_name("tfreview.db-wal"), database.with_name("tfreview.db-shm")):
@@ -132,14 +127,8 @@ def test_serve_refuses_a_data_directory_it_cannot_write(tmp_path: Path) -> None:
     """Issue 11: the database file is writable but its directory is not (SQLite cannot create its -wal and -shm
     files beside it): exit 2 with one line, the database untouched."""
     data = tmp_path / "data"
-    upgraded = subprocess.run(
-        [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)],
-        env=child_env(),
-        capture_output=True,
-        text=True,
-        timeout=START_SECONDS,
-        check=False,
-    )
+    # the same CLI in this process (ADR 0669): the serve that is refused is the process under test
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=child_env())
     assert upgraded.returncode == 0, upgraded.stderr
     database = data / "tfreview.db"
     for leftover in (database.with_name("tfreview.db-wal"), database.with_name("tfreview.db-shm")):

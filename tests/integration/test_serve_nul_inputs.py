@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.fakes.oidc import FakeOidcIssuer
 from tests.integration.conftest import POSTGRES_ENV
 from tests.integration.door_requests import request
 from tests.integration.live import fresh_postgres_database
-from tests.integration.served import START_SECONDS, child_env, serving
+from tests.integration.served import child_env, serving
 from tfreview.store.cursor import encode_cursor
 
 FILTERS = ("repository", "stack_id", "finding")
@@ -59,8 +58,7 @@ def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer)
     }
     data = tmp_path / "data"
     if database_env:
-        argv = [sys.executable, "-m", "tfreview", "db", "upgrade"]
-        upgraded = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, check=False)
+        upgraded = tfreview_in_process("db", "upgrade", env=env)  # the same CLI in this process (ADR 0669)
         assert upgraded.returncode == 0, upgraded.stderr
     token = _token(env, data)
     auth = {"Authorization": f"Bearer {token}"}
@@ -111,13 +109,8 @@ def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer)
 
 
 def _token(env: dict[str, str], data: Path) -> str:
-    argv = [sys.executable, "-m", "tfreview", "tokens", "create", "--tenant", "github:7", "--scope", "write"]
-    created = subprocess.run(
-        [*argv, "--name", "nul-filter", "--data-dir", str(data)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=START_SECONDS,
-        check=True,
-    )
+    """The serve's write token: the same CLI in this process (ADR 0669); the serve is the process under test."""
+    argv = ["tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "nul-filter"]
+    created = tfreview_in_process(*argv, "--data-dir", str(data), env=env)
+    assert created.returncode == 0, created.stderr
     return created.stdout.strip()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.test_secret_references import _stop
 from tests.integration.test_serve_process import tfreview_env
 from tests.web import deliveries
@@ -42,10 +43,8 @@ def _catches_sighup(pid: int) -> bool:
 def test_a_sighup_while_serve_starts_is_a_reload_not_its_end(tmp_path: Path) -> None:
     data = tmp_path / "data"
     env = tfreview_env(TFREVIEW_LOG_LEVEL="INFO", TFREVIEW_SECRETS__RELOAD_SECONDS="0")
-    upgraded = subprocess.run(
-        [sys.executable, "-m", "tfreview", "db", "upgrade", "--data-dir", str(data)],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    # the same CLI in this process (ADR 0669): the serve that gets the SIGHUP is the process under test
+    upgraded = tfreview_in_process("db", "upgrade", "--data-dir", str(data), env=env)
     assert upgraded.returncode == 0, upgraded.stderr
     versions = tmp_path / "github-webhook.json"
     versions.write_text(json.dumps([{"value": OLD}]), encoding="utf-8")

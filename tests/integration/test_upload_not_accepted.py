@@ -21,6 +21,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.cli_in_process import tfreview_in_process
 from tests.integration.door_requests import request
 from tests.integration.live import fresh_postgres_database
 from tests.integration.served import Served, child_env, serving, write_token
@@ -88,9 +89,7 @@ def _postgres(tmp_path: Path, url: str) -> tuple[dict[str, str], str, Callable[[
     """The serve environment on the fresh database `url` (migrated), a write token, and a way to run SQL."""
     env = child_env(TFREVIEW_DATABASE__URL=url)
     for argv in (["db", "upgrade"], ["tokens", "create", "--tenant", "github:7", "--scope", "write", "--name", "t"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "tfreview", *argv], env=env, capture_output=True, text=True, timeout=120, check=False
-        )
+        done = tfreview_in_process(*argv, env=env)  # the same CLI in this process (ADR 0669): serve is under test
         assert done.returncode == 0, done.stderr
     direct = url.replace("postgresql+psycopg://", "postgresql://", 1)
 
