@@ -3,6 +3,8 @@ byte of source (a 1 MB map literal: 8 s of CPU and 500 MB; four of them 933 MB),
 32 MiB — one file a pull request adds could need ~16 GB and take the CI job or the service's worker down. A `.tf` or
 `.tfvars` file past MAX_TERRAFORM_FILE_BYTES (1 MiB; the largest file of the shared corpus is 103 KB) is not read:
 named with the reason, as every file not read is — exit 2, or listed under coverage with --allow-parse-errors.
+Nor is a file that would take one review's parsed Terraform past MAX_SOURCE_CHARACTERS (4 MiB, ADR 0684): files
+each under the bound add up (four 1 MB map literals: 25 s of CPU and 933 MB), and a module called is parsed too.
 The trees are written at run time; a long string literal is cheap to parse, a map literal is what costs."""
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tfreview.parsing.hcl_configuration import MAX_SOURCE_CHARACTERS
 from tfreview.parsing.source_tree import MAX_TERRAFORM_FILE_BYTES
 
 MEMORY = 300 * 1024 * 1024  # bytes of address space the scan may take: main's parse of the map below passed it
@@ -96,4 +99,37 @@ def test_a_map_literal_past_the_bound_is_refused_within_a_modest_memory_cap(tmp_
     assert json.loads(done.stdout)["coverage"]["files_skipped"] == [
         {"file": "tree/terraform.tfvars", "reason": "larger than 1 MiB; not read"},
         {"file": "tree/values.tf", "reason": "larger than 1 MiB; not read"},
+    ]
+
+
+def test_files_past_one_reviews_budget_are_named_and_not_parsed(tmp_path: Path) -> None:
+    # each file under the per-file bound; together, with the module the root calls, past the review's budget
+    tree = tmp_path / "tree"
+    (tree / "modules" / "m").mkdir(parents=True)
+    part = MAX_TERRAFORM_FILE_BYTES  # at the per-file bound: read
+    for name in ("a.tf", "b.tf", "c.tf"):
+        _long_string(tree / name, part)
+    (tree / "main.tf").write_text('module "m" {\n  source = "./modules/m"\n}\n', encoding="utf-8")
+    _long_string(tree / "modules" / "m" / "big.tf", part)
+    (tree / "modules" / "m" / "small.tf").write_text('variable "v" {\n  default = "x"\n}\n', encoding="utf-8")
+    read = 3 * part + len((tree / "main.tf").read_text(encoding="utf-8"))
+    assert read + part > MAX_SOURCE_CHARACTERS >= read + len((tree / "modules" / "m" / "small.tf").read_text())
+    why = f"not parsed: one review parses at most {MAX_SOURCE_CHARACTERS:,} characters of Terraform, and the files read"
+    done = _scan(tmp_path, "tree", "-o", "json", "--output-file", "report.json")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip() == (
+        f"tfreview: error: 1 file could not be parsed and was not reviewed: modules/m/big.tf ({why} before it hold "
+        f"{read:,}); fix it, or pass --allow-parse-errors to review the rest"
+    )
+    assert not (tmp_path / "report.json").exists()
+    rest = _scan(tmp_path, "tree", "-o", "json", "--allow-parse-errors")
+    assert rest.returncode == 0, rest.stderr
+    coverage = json.loads(rest.stdout)["coverage"]
+    assert coverage["files_skipped"] == [{"file": "tree/modules/m/big.tf", "reason": f"{why} before it hold {read:,}"}]
+    assert coverage["files_parsed"] == [
+        "tree/a.tf",
+        "tree/b.tf",
+        "tree/c.tf",
+        "tree/main.tf",
+        "tree/modules/m/small.tf",
     ]

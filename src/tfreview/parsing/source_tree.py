@@ -410,7 +410,9 @@ class GitReader:
         words = header.split()
         if len(words) == 3 and words[1] == b"blob" and words[2].isdigit():
             size = int(words[2])
-            return rest[:size] if size <= MAX_TERRAFORM_FILE_BYTES else f"larger than {_size_text(MAX_TERRAFORM_FILE_BYTES)}; not read"
+            if size > MAX_TERRAFORM_FILE_BYTES:
+                return f"larger than {_size_text(MAX_TERRAFORM_FILE_BYTES)}; not read"
+            return rest[:size]
         kind = words[0] if words else b""
         if kind == b"symlink":  # a target outside the tree: an absolute path, or `../` past its top
             return "a symbolic link to a file outside the repository; not read"
