@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_configuration import MAX_SOURCE_CHARACTERS
 from tfreview.parsing.source_tree import MAX_TERRAFORM_FILE_BYTES
 
@@ -133,3 +134,18 @@ def test_files_past_one_reviews_budget_are_named_and_not_parsed(tmp_path: Path) 
         "tree/main.tf",
         "tree/modules/m/small.tf",
     ]
+
+
+def test_a_pull_requests_files_are_held_to_the_same_budget() -> None:
+    # the service reviews a pull request's fetched texts through `changeset_from_sources` (GitHub: at most 1,000,000
+    # characters a file, `SourceLimits.max_file_chars`): head and base each parse at most MAX_SOURCE_CHARACTERS
+    text = 'locals {\n  s = "' + "x" * 1_000_000 + '"\n}\n'
+    files = {f"part{n}.tf": text for n in range(5)}
+    change_set = changeset_from_sources(files, files)
+    skipped = change_set.coverage.files_skipped
+    read = 4 * len(text)
+    assert [file for file, _ in skipped] == ["part4.tf", "part4.tf"]  # at head and in base
+    assert skipped[0][1] == (
+        f"not parsed: one review parses at most {MAX_SOURCE_CHARACTERS:,} characters of Terraform, and the files read "
+        f"before it hold {read:,}"
+    )
