@@ -47,6 +47,23 @@ MAX_SCAN_MODULE_INSTANCES = 4_000
 # `count = 1000` resource were a million resources: minutes of CPU and gigabytes, ADR 0677). Past it, a resource
 # is reviewed once without an instance key, and no further module instance is followed.
 MAX_RESOURCE_INSTANCES = 20_000
+# characters of Terraform (.tf and .tfvars texts) one read parses, its modules' with them (ADR 0684): a parse holds
+# ~230 bytes of memory per character for as long as the review runs (four 1 MB files: 933 MB), and each file is held
+# to 1 MiB alone (`source_tree.MAX_TERRAFORM_FILE_BYTES`, ADR 0683); the largest root of the shared fixtures parses
+# 247 KB. A file that would take the read past it is not parsed: named with the reason, as a file not read is.
+MAX_SOURCE_CHARACTERS = 4 * 1024 * 1024
+
+
+def _past_source_budget(read: int) -> str:
+    """Why a file is not parsed: the files read before it leave too little of MAX_SOURCE_CHARACTERS.
+
+    >>> _past_source_budget(4_000_000)  # doctest: +ELLIPSIS
+    'not parsed: one review parses at most 4,194,304 characters of Terraform, and ... before it hold 4,000,000'
+    """
+    return (
+        f"not parsed: one review parses at most {MAX_SOURCE_CHARACTERS:,} characters of Terraform, and the files read "
+        f"before it hold {read:,}"
+    )
 
 
 OpenValues = tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]
@@ -142,6 +159,7 @@ class _ConfigurationReader:
         self.not_followed: list[str] = []  # module instance addresses past the budget, in reading order
         self.not_followed_resources: list[str] = []  # those past the resource instances' bound (ADR 0677)
         self.not_expanded: list[str] = []  # resources read once, without a key, at that bound (ADR 0677)
+        self.source_characters = 0  # of the texts parsed so far (ADR 0684)
 
     def read(self) -> Configuration:
         with evaluation_budget.budget(self.budget.evaluation_limit, self.budget.block_limit) as spent:
@@ -231,6 +249,10 @@ class _ConfigurationReader:
             files: list[_File] = []
             tfvars: list[tuple[str, str]] = []
             for path, text in found.texts.items():
+                if self.source_characters + len(text) > MAX_SOURCE_CHARACTERS:
+                    self.configuration.files_skipped.append((path, _past_source_budget(self.source_characters)))
+                    continue
+                self.source_characters += len(text)
                 if not path.endswith(".tf"):
                     tfvars.append((path, text))
                     continue

@@ -25,7 +25,9 @@ from tfreview.parsing.file_bound import FileCount, TooManyFiles
 from tfreview.parsing.repository_paths import repository_root
 
 _GIT_TIMEOUT_SECONDS = 60
-MAX_TERRAFORM_FILE_BYTES = 32 * 1024 * 1024  # a .tf or .tfvars file past it is not read (a 1 GiB file was, whole)
+# a .tf or .tfvars file past it is not read (ADR 0683): parsing HCL holds ~500 bytes of memory per byte of source, so
+# a 32 MiB file (the bound until session 20) needed ~16 GB; the largest file of the shared corpus is 103 KB
+MAX_TERRAFORM_FILE_BYTES = 1024 * 1024
 
 
 def is_terraform_file(path: str) -> bool:
@@ -408,7 +410,9 @@ class GitReader:
         words = header.split()
         if len(words) == 3 and words[1] == b"blob" and words[2].isdigit():
             size = int(words[2])
-            return rest[:size] if size <= MAX_TERRAFORM_FILE_BYTES else f"larger than {_size_text(size)}; not read"
+            if size > MAX_TERRAFORM_FILE_BYTES:
+                return f"larger than {_size_text(MAX_TERRAFORM_FILE_BYTES)}; not read"
+            return rest[:size]
         kind = words[0] if words else b""
         if kind == b"symlink":  # a target outside the tree: an absolute path, or `../` past its top
             return "a symbolic link to a file outside the repository; not read"
