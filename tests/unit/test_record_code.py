@@ -100,6 +100,47 @@ def test_a_foreign_or_broken_file_is_ignored(tmp_path: Path, content: bytes) -> 
     assert RecordCode(path).code(_INIT) == compile(_INIT, "<string>", "exec", dont_inherit=True)
 
 
+_EVERY_DAMAGE = """
+import sys
+from pathlib import Path
+from tfreview.plumbing.record_code import RecordCode
+kept, text = Path(sys.argv[1]), sys.argv[2]
+good = kept.read_bytes()
+expected = compile(text, "<string>", "exec", dont_inherit=True)
+damaged = kept.with_name("damaged.marshal")
+cases = [good[:cut] for cut in range(0, len(good), 7)]
+for at in range(len(good)):
+    for value in (0, 0xFF, good[at] ^ 0x01, good[at] ^ 0x80):
+        cases.append(good[:at] + bytes([value]) + good[at + 1 :])
+for case in cases:
+    damaged.write_bytes(case)
+    assert RecordCode(damaged).code(text) == expected, case
+print(len(cases))
+"""
+
+
+def test_a_damaged_file_is_ignored_never_given_to_marshal(tmp_path: Path) -> None:
+    """A cache file one byte off or cut short: marshal.loads of such bytes raised SystemError ("bad argument to
+    internal function") or crashed the interpreter with SIGSEGV, in every scan and service process that read it.
+    Every truncation and every one-byte change of a real file is read as no cache (run in a child process: on the
+    old reader it died of the signal)."""
+    kept = tmp_path / "r.marshal"
+    cache = RecordCode(kept)
+    _run(cache.exec, _INIT, dict(_OWN))
+    assert cache.save(force=True)
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    child = subprocess.run(
+        [sys.executable, "-c", _EVERY_DAMAGE, str(kept), _INIT],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=environment,
+        check=False,
+    )
+    assert (child.returncode, child.stderr) == (0, "")
+    assert int(child.stdout) > 4 * len(kept.read_bytes())
+
+
 def test_a_file_that_cannot_be_written_is_no_failure(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the folder should be")

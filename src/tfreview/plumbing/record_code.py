@@ -9,10 +9,11 @@ compiled from a text depends only on that text and the interpreter, so it is kep
 (compiled with the same flags: none inherited, no `from __future__`), so the classes are the same.
 
 Only texts compiled for tfreview's own modules are kept. The file is a cache, never a source: a missing, foreign
-(another interpreter's magic number) or unreadable one is ignored. It is written where Python writes bytecode
-(not with `PYTHONDONTWRITEBYTECODE`, not on a read-only install) by a process that compiled something new, at
-its exit, atomically; `python -m tfreview.rules` writes it whatever PYTHONDONTWRITEBYTECODE says, after loading
-every rule and what a scan imports (the Makefile's `bytecode` step, an image build).
+(another interpreter's magic number), damaged (its entries' CRC-32 or length not the header's) or unreadable one is
+ignored. It is written where Python writes bytecode (not with `PYTHONDONTWRITEBYTECODE`, not on a read-only
+install) by a process that compiled something new, at its exit, atomically; `python -m tfreview.rules` writes it
+whatever PYTHONDONTWRITEBYTECODE says, after loading every rule and what a scan imports (the Makefile's `bytecode`
+step, an image build).
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ import atexit
 import builtins
 import marshal
 import sys
+import zlib
 from pathlib import Path
 from types import CodeType
 from typing import Any
 
 from tfreview.plumbing.cache_files import write_cache_file
 
-_FORMAT = 1  # bump when what the file holds changes
+_FORMAT = 2  # bump when what the file holds changes
+# the file: this header, then the marshalled entries. `marshal.loads` trusts its input — a damaged file (one byte
+# off, a torn copy) raised SystemError or crashed the interpreter (SIGSEGV) in every process that read it, so the
+# entries are read only once their length and CRC-32 match the header's, and only by the interpreter that wrote them
+_HEADER = b"tfreview-records"
 _MAX_ENTRIES = 4096  # past this a save keeps only what its process used (texts of records since changed go)
 _OWN = "tfreview."  # the modules whose records' texts are kept
 # The scan's cache holds what a scan defines (~310 texts, 0.4 MB); the service's every module's (~1,300 texts,
@@ -83,7 +89,8 @@ class RecordCode:
         if len(known) + len(self._new) > _MAX_ENTRIES:
             known = {text: code for text, code in known.items() if text in self._used}
         entries = {**known, **self._new}
-        document = marshal.dumps((_FORMAT, _magic(), entries))
+        body = marshal.dumps(entries)
+        document = _header(len(body), zlib.crc32(body)) + body
         if not write_cache_file(self.path, document, self.path.parent.parent):
             return False  # a read-only install: the records are compiled each time, as without the cache
         self._code = entries
@@ -100,15 +107,25 @@ def _read(path: Path | None) -> dict[str, CodeType]:
     if path is None:
         return {}
     try:
-        document = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        document = path.read_bytes()
+    except OSError:
         return {}
-    if not (type(document) is tuple and len(document) == 3 and document[:2] == (_FORMAT, _magic())):
-        return {}  # another format, or another interpreter's bytecode
-    entries = document[2]
+    size = len(document) - len(_header(0, 0))
+    body = document[-size:] if size > 0 else b""
+    if size <= 0 or document[:-size] != _header(size, zlib.crc32(body)):
+        return {}  # another format, another interpreter's bytecode, or a damaged file: never given to marshal
+    try:
+        entries = marshal.loads(body)
+    except Exception:  # a cache: whatever else marshal makes of the bytes, the records are compiled instead
+        return {}
     if type(entries) is not dict:
         return {}
     return {text: code for text, code in entries.items() if type(text) is str and type(code) is CodeType}
+
+
+def _header(size: int, crc: int) -> bytes:
+    """What the file starts with: its format, the interpreter's magic number, the entries' length and CRC-32."""
+    return _HEADER + bytes([_FORMAT]) + _magic() + size.to_bytes(8, "big") + crc.to_bytes(4, "big")
 
 
 def _magic() -> bytes:
