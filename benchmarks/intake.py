@@ -360,8 +360,8 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
 def _busy_line(rounds: list[Round]) -> None:
     busy = [r for r in rounds if r.paced_reviews >= 0]
     if busy:
-        reviews = ", ".join(str(r.paced_reviews) for r in busy)
-        print(f"tfr-busy: reviews that succeeded during each paced run: {reviews}\n")
+        reviews = ", ".join(f"{r.target} {r.paced_reviews}" for r in busy)
+        print(f"reviews that succeeded during each paced run, round by round: {reviews}\n")
 
 
 @contextlib.contextmanager
