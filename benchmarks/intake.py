@@ -9,7 +9,12 @@ process on 127.0.0.1 with the same uvicorn settings (see intake_servers.py):
              /tmp/main-src` then `--base-src /tmp/main-src/src`): an A/B in the same run; only with --base-src;
   tfr-nowork `tfreview serve --no-worker` on SQLite;
   tfr-pg     `tfreview serve --no-worker` on a fresh PostgreSQL database of $TFREVIEW_BENCH_POSTGRES_URL
-             (or $TFREVIEW_TEST_POSTGRES_URL; skipped, and said so, when neither is set).
+             (or $TFREVIEW_TEST_POSTGRES_URL; skipped, and said so, when neither is set);
+  tfr-busy   `tfr` with a GitHub App against the test suite's fake GitHub on loopback, every delivery a pull
+             request it serves: the workers fetch, review and publish (intake_busy.py). Only when named in
+             --only; after its paced run it prints the reviews finished during it and the CPU split over it;
+  tfr-busy-apart  the same reviewing load with `serve --no-worker` and a `tfreview worker` process on its
+             database (the server's CPU is then intake only; the worker process's is printed beside it).
 Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries, each sent once
 (`--seconds` at most, `--connections` in flight): throughput of 202s and the server's CPU per delivery
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
@@ -29,6 +34,7 @@ import argparse
 import contextlib
 import math
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -38,6 +44,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from intake_busy import BusyRunning, busy_running, job_states
 from intake_drift import (
     Split,
     calibrate,
@@ -54,7 +61,8 @@ from intake_servers import Running, simple_server, tfreview_server, tree_cpu_sec
 from intake_threads import intake_seconds, py_spy, thread_cpu, thread_names
 
 SECRET = "bench-" + uuid.uuid4().hex
-TARGETS = ("bare", "naive", "tfr", "tfr-base", "tfr-nowork", "tfr-pg")
+TARGETS = ("bare", "naive", "tfr", "tfr-base", "tfr-nowork", "tfr-pg", "tfr-busy", "tfr-busy-apart")
+OPT_IN = ("tfr-busy", "tfr-busy-apart")  # run only when named in --only (the default run stays what it was)
 GOALS = "≥ 650/s and ≤ 1.5 ms CPU (tfr), p99 ≤ 20 ms at 100/s (tfr), ≥ 500/s and p99 ≤ 30 ms (tfr-pg)"
 
 
@@ -73,16 +81,19 @@ class Round:
     ended_jobs: int = -1  # tfreview on SQLite: jobs its workers finished by the end of the flat-out run (else -1)
     split: Split | None = None  # the server process's user/system CPU, faults and switches (intake_drift.py)
     speed_us: float = float("nan")  # a fixed CPU loop's µs just before the flat-out run (intake_drift.calibrate)
+    paced_reviews: int = -1  # tfr-busy: review jobs that succeeded during the paced run (else -1)
 
 
 def _servers(
-    postgres: str | None, base_src: str | None = None, root: str | None = None
+    postgres: str | None, base_src: str | None = None, root: str | None = None, counts: tuple[int, int] = (0, 0)
 ) -> dict[str, Callable[[], contextlib.AbstractContextManager[Running]]]:
     servers: dict[str, Callable[[], contextlib.AbstractContextManager[Running]]] = {
         "bare": lambda: simple_server("bare", SECRET),
         "naive": lambda: simple_server("naive", SECRET),
         "tfr": lambda: tfreview_server(SECRET, worker=True, postgres=None, data_root=root),
         "tfr-nowork": lambda: tfreview_server(SECRET, worker=False, postgres=None, data_root=root),
+        "tfr-busy": lambda: busy_running(SECRET, *counts, data_root=root),
+        "tfr-busy-apart": lambda: busy_running(SECRET, *counts, data_root=root, apart=True),
     }
     if base_src:
         base = {"PYTHONPATH": str(Path(base_src).resolve())}
@@ -93,6 +104,8 @@ def _servers(
 
 
 def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes], args: argparse.Namespace) -> Round:
+    if isinstance(server, BusyRunning):  # its deliveries name the pull requests of its own fake GitHub
+        flat_file, fixed = server.flat_file, server.fixed
     database_before = server.database_cpu() if server.database_cpu is not None else None
     before = tree_cpu_seconds(server.pid)
     threads_before = thread_cpu(server.pid)
@@ -124,7 +137,9 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
     intake = intake_seconds(threads_before, threads_after, names) if names else None
     if not target.startswith("tfr"):
         intake = cpu  # the bare endpoint and the prototype do nothing but intake
+    busy_before = _busy_sample(server)
     steady = paced(server.url, fixed, args.rate)
+    reviews = _busy_report(server, busy_before, names)
     cpu_ms = cpu * 1000 / max(1, flat.accepted)
     intake_ms = float("nan") if intake is None else intake * 1000 / max(1, flat.accepted)
     database_ms = database_s * 1000 / max(1, flat.accepted)
@@ -146,7 +161,63 @@ def one_round(target: str, server: Running, flat_file: Path, fixed: list[bytes],
         ended_jobs=ended,
         split=spent,
         speed_us=speed,
+        paced_reviews=reviews,
     )
+
+
+_BusySample = tuple[dict[str, int], tuple[int, int], dict[int, float], float, float, float]
+
+
+def _busy_sample(server: Running) -> _BusySample | None:
+    """tfr-busy: its jobs by state, what the fake GitHub holds, its threads' CPU and its tree's CPU, now."""
+    if not isinstance(server, BusyRunning):
+        return None
+    states = job_states(server)
+    states["_review_succeeded"] = _succeeded(server, "review")
+    return (
+        states,
+        server.github.published(),
+        thread_cpu(server.pid),
+        tree_cpu_seconds(server.pid),
+        tree_cpu_seconds(server.worker) if server.worker is not None else 0.0,
+        time.perf_counter(),
+    )
+
+
+def _busy_report(server: Running, before: _BusySample | None, names: dict[int, str]) -> int:
+    """Print what the workers did during the paced run and the CPU split over it; the reviews that succeeded."""
+    if before is None or not isinstance(server, BusyRunning):
+        return -1
+    after = _busy_sample(server)
+    assert after is not None
+    states_before, (comments_before, runs_before), threads_before, tree_before, worker_before, began = before
+    states, (comments, runs), threads, tree, worker, ended = after
+    # a review job that succeeded queues a publish job; `succeeded` counts both kinds: reviews are counted apart
+    reviews = states["_review_succeeded"] - states_before["_review_succeeded"]
+    intake = intake_seconds(threads_before, threads, names)
+    total = tree - tree_before
+    shown = "NaN" if intake is None else f"{intake:.2f}"
+    rest = "NaN" if intake is None else f"{total - intake:.2f}"
+    print(
+        f"  paced ({ended - began:.1f} s) with workers reviewing: {reviews} reviews succeeded, "
+        f"{comments - comments_before} comments and {runs - runs_before} check runs published; "
+        f"jobs before {_states(states_before)}, after {_states(states)}; CPU {total:.2f} s: intake threads "
+        f"{shown} s, the rest (workers…) {rest} s; the worker process {worker - worker_before:.2f} s",
+        flush=True,
+    )
+    return reviews
+
+
+def _succeeded(server: BusyRunning, kind: str) -> int:
+    assert server.data is not None
+    database = next(server.data.glob("*.db"))
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        row = connection.execute("SELECT count(*) FROM jobs WHERE kind = ? AND state = 'succeeded'", (kind,)).fetchone()
+        return int(row[0])
+
+
+def _states(states: dict[str, int]) -> str:
+    return ", ".join(f"{state} {count}" for state, count in sorted(states.items()) if not state.startswith("_"))
 
 
 def _meminfo(*names: str) -> str:
@@ -275,6 +346,7 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
             spread = ", ".join(f"{r.database_ms:.2f}" for r in mine)
             print(f"| {target} | {database:.2f} ({spread}) | {background:.2f} |")
         print()
+    _busy_line(rounds)
     for target, (rate, cpu, p99) in medians.items():
         for floor in ("bare", "naive"):
             if floor in medians and target != floor and not (target == "bare" and floor == "naive"):
@@ -283,6 +355,13 @@ def report(rounds: list[Round], load_before: tuple[float, ...], load_after: tupl
                     f"{target} / {floor}: throughput ×{rate / base[0]:.2f}, CPU per delivery ×{cpu / base[1]:.2f}, "
                     f"p99 ×{p99 / base[2]:.1f}"
                 )
+
+
+def _busy_line(rounds: list[Round]) -> None:
+    busy = [r for r in rounds if r.paced_reviews >= 0]
+    if busy:
+        reviews = ", ".join(f"{r.target} {r.paced_reviews}" for r in busy)
+        print(f"reviews that succeeded during each paced run, round by round: {reviews}\n")
 
 
 @contextlib.contextmanager
@@ -332,8 +411,10 @@ def main() -> None:
     postgres = os.environ.get("TFREVIEW_BENCH_POSTGRES_URL") or os.environ.get("TFREVIEW_TEST_POSTGRES_URL")
     if not postgres:
         print("tfr-pg skipped: set TFREVIEW_BENCH_POSTGRES_URL to an admin URL of a PostgreSQL server", file=sys.stderr)
-    servers = _servers(postgres, args.base_src, args.data_root)
-    wanted = [t for t in TARGETS if t in servers and (not args.only or t in args.only.split(","))]
+    counts = (args.deliveries, int(args.rate * args.paced_seconds))
+    servers = _servers(postgres, args.base_src, args.data_root, counts)
+    named = args.only.split(",") if args.only else []
+    wanted = [t for t in TARGETS if t in servers and (t in named or (not named and t not in OPT_IN))]
     load_before = os.getloadavg()
     rounds: list[Round] = []
     try:

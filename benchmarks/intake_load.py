@@ -22,8 +22,10 @@ import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
@@ -40,8 +42,17 @@ def _padded_template() -> dict[str, object]:
     return template
 
 
-def write_deliveries(path: Path, count: int, secret: str, *, first: int) -> int:
-    """Write `count` signed raw requests to `path` (see intake.lua for the format); their size in bytes."""
+def write_deliveries(
+    path: Path,
+    count: int,
+    secret: str,
+    *,
+    first: int,
+    shape: Callable[[int, dict[str, Any]], None] | None = None,
+) -> int:
+    """Write `count` signed raw requests to `path` (see intake.lua for the format); their size in bytes.
+    `shape(n, document)`, when given, edits delivery n's document before it is signed (intake_busy.py: the
+    repository, installation and SHAs of a pull request the fake GitHub serves)."""
     template = _padded_template()
     pull = template["pull_request"]
     assert isinstance(pull, dict)
@@ -51,6 +62,8 @@ def write_deliveries(path: Path, count: int, secret: str, *, first: int) -> int:
             template["number"] = 1000 + n
             pull["number"] = 1000 + n
             pull["head"]["sha"] = hashlib.sha1(str(n).encode()).hexdigest()
+            if shape is not None:
+                shape(n, template)
             body = json.dumps(template).encode()
             size = len(body)
             signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
