@@ -96,7 +96,8 @@ def main() -> int:
             shapes[name] = (answer["changes"], answer["findings"])
     before, after = statistics.median(sides["before"]), statistics.median(sides["after"])
     print(f"load {os.getloadavg()[0]:.2f}; {len(sides['after'])} reviews a side; changes, findings: {shapes}")
-    print(f"before {before * 1000:.0f} ms CPU per review, after {after * 1000:.0f} ms: after/before {after / before:.2f}")
+    ratio = after / before
+    print(f"before {before * 1000:.0f} ms CPU per review, after {after * 1000:.0f} ms: after/before {ratio:.2f}")
     return 0
 
 
