@@ -43,6 +43,12 @@ def changeset_from_sources(
     )
 
 
+def compare_configurations(head: Configuration, base: Configuration | None, label: str = "") -> ChangeSet:
+    """The change from `base` (None: nothing, everything is created) to `head`, configurations already read (a pull
+    request's source reads each side once to learn which files to fetch, and compares what it read)."""
+    return _compare(head, base, label)
+
+
 def load_directory(
     path: str | Path, *, reader: SourceReader | None = None, budget: ModuleBudget | None = None
 ) -> ChangeSet:

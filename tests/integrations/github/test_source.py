@@ -360,3 +360,45 @@ def test_a_hostile_policy_at_base_does_not_fail_the_pull_request_that_mends_it(
     fetched = source_for(client).fetch(stored(number, head), payload(github, number))
     assert fetched.policy.fail_on is Severity.MEDIUM
     assert any("the policy at its base commit does not read" in n for n in fetched.change_set.coverage.notes)
+
+
+def test_each_file_of_a_pull_request_is_parsed_once_per_side(
+    github: FakeGitHub, client: GitHubClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pass that finds the files to fetch is the one the comparison uses (session 20 found every root's files
+    parsed twice: about a third of a review's CPU)."""
+    from tfreview.parsing import hcl_syntax
+
+    parsed: list[str] = []
+    real = hcl_syntax._parse_blocks
+
+    def counted(text: str) -> list[hcl_syntax.Block]:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(hcl_syntax, "_parse_blocks", counted)
+    number = open_pr(
+        github,
+        {"envs/prod/main.tf": PROD_BASE, "modules/bucket/main.tf": BUCKET_MODULE},
+        {"envs/prod/main.tf": PROD_HEAD},
+    )
+    head = github.pull_request(REPO, number).head_sha
+    change_set = source_for(client).fetch(stored(number, head), payload(github, number)).change_set
+
+    assert {c.address: c.actions for c in change_set.changes}["aws_ebs_volume.data"] == ("update",)
+    # head: envs/prod/main.tf and the module; base: its envs/prod/main.tf (the module's text is the same: parsed
+    # once for each side's reading of it)
+    assert sorted(parsed) == sorted([PROD_HEAD, BUCKET_MODULE, PROD_BASE, BUCKET_MODULE])
+
+
+def test_a_file_unreadable_at_head_and_base_is_listed_once_for_each(github: FakeGitHub, client: GitHubClient) -> None:
+    big = 'resource "aws_ebs_volume" "v" {\n  size = 1\n}\n' + "#" * 200
+    number = open_pr(github, {"main.tf": big, "other.tf": "# base\n"}, {"main.tf": big + "#", "other.tf": "# head\n"})
+    head = github.pull_request(REPO, number).head_sha
+    source = source_for(client, limits=SourceLimits(max_file_chars=100))
+    change_set = source.fetch(stored(number, head), payload(github, number)).change_set
+
+    skipped = list(change_set.coverage.files_skipped)
+    assert skipped.count(("main.tf", "larger than 100 characters")) == 1
+    assert skipped.count(("main.tf", "in base: larger than 100 characters")) == 1
+    assert len(skipped) == len(set(skipped))

@@ -3,8 +3,9 @@
     the job (repository, number, head/base SHA, installation) → the PR's changed files (paginated)
     → the directories holding changed `.tf`/`.tfvars` files → each one read at head and at base, with
     the local modules it calls (the parser asks for exactly the directories it follows, inside the
-    repository; remote sources are noted in coverage) → `changeset_from_sources(head, base)` per root
-    → one ChangeSet, every location repository-relative (so check-run annotations land on the lines).
+    repository; remote sources are noted in coverage), each side parsed once
+    → `compare_configurations(head, base)` per root → one ChangeSet, every location repository-relative (so
+    check-run annotations land on the lines).
 
 A directory that is itself a module of another touched directory is reviewed once, as that module.
 The repository's `.tfreview.toml` at head becomes the review's Policy, returned with the change set (`Fetched`).
@@ -28,8 +29,8 @@ from tfreview.core.plan import ChangeSet, Coverage, Location, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.integrations.github.models import ChangedFile, FileListing, PullRequest
 from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
-from tfreview.parsing.hcl import changeset_from_sources
-from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.hcl import compare_configurations
+from tfreview.parsing.hcl_configuration import Configuration, read_configuration
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
 from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
@@ -128,7 +129,7 @@ class _Budget:
 
 @dataclass
 class _RepoReader:
-    """A SourceReader over one commit of the repository, rooted at `root`; records what it read."""
+    """A SourceReader over one commit of the repository, rooted at `root`; records the directories it read."""
 
     client: PullRequestReader
     repository: str
@@ -138,8 +139,6 @@ class _RepoReader:
     cache: dict[tuple[str, str], str | None]
     budget: _Budget
     listings: dict[tuple[str, str], FileListing] = field(default_factory=dict)  # (ref, directory) → its files
-    texts: dict[str, str] = field(default_factory=dict)  # path relative to root → text
-    unreadable: list[tuple[str, str]] = field(default_factory=list)
     directories: set[str] = field(default_factory=set)  # repository-relative directories read
 
     def read_dir(self, reldir: str) -> DirectoryFiles:
@@ -162,8 +161,6 @@ class _RepoReader:
                 out.unreadable.append((relpath, self._why_not(path)))
                 continue
             out.texts[relpath] = text
-            self.texts[relpath] = text
-        self.unreadable.extend(out.unreadable)
         return out
 
     def _files_in(self, directory: str) -> FileListing:
@@ -308,23 +305,23 @@ class GitHubPlanSource:
                 f"{len(directories) - len(roots):,} more changed directories not reviewed (limit {len(roots)})"
             )
         readers: dict[str, tuple[_RepoReader, _RepoReader]] = {}
+        read: dict[str, tuple[Configuration, Configuration]] = {}
         for root in roots:
             pair = (
                 _RepoReader(client, repository, head, head_tree, root, cache, budget, listings),
                 _RepoReader(client, repository, base, base_tree, root, cache, budget, listings),
             )
-            for reader in pair:
-                read_configuration(reader)  # reads exactly the directories the parser follows
+            # reads exactly the directories the parser follows; what it read is what is compared (parsed once)
+            read[root] = (read_configuration(pair[0]), read_configuration(pair[1]))
             readers[root] = pair
         merged = _Merged(notes=list(notes))
-        for root, (head_reader, base_reader) in readers.items():
+        for root, (head_configuration, base_configuration) in read.items():
             caller = _called_by(root, readers)
             if caller is not None:
                 merged.notes.append(f"{_shown(root)} is reviewed as a module called from {_shown(caller)}")
                 continue
-            part = changeset_from_sources(head_reader.texts, base_reader.texts)
-            unreadable = head_reader.unreadable + [(f, f"in base: {why}") for f, why in base_reader.unreadable]
-            merged.add(part, root, unreadable)
+            # the files a side could not read are in its configuration's files_skipped (base ones said "in base")
+            merged.add(compare_configurations(head_configuration, base_configuration), root)
         if budget.exhausted:
             merged.notes.append(
                 f"read limits reached ({self._limits.max_files:,} files, {self._limits.max_total_chars:,} characters): "
@@ -373,14 +370,13 @@ class _Merged:
     notes: list[str] = field(default_factory=list)
     imports: list[tuple[str, str | None]] = field(default_factory=list)
 
-    def add(self, part: ChangeSet, root: str, unreadable: list[tuple[str, str]]) -> None:
+    def add(self, part: ChangeSet, root: str) -> None:
         self.changes.extend(_relocated(c, root) for c in part.changes)
         self.imports.extend(part.imports)
         for parsed in (_in_repo(root, f) for f in part.coverage.files_parsed):
             if parsed not in self.files_parsed:
                 self.files_parsed.append(parsed)
         skipped = {(_in_repo(root, f), why) for f, why in part.coverage.files_skipped}
-        skipped |= {(_in_repo(root, f), why) for f, why in unreadable}
         self.files_skipped.extend(sorted(s for s in skipped if s not in self.files_skipped))
         prefix = f"{root}: " if root else ""
         self.notes.extend(f"{prefix}{note}" for note in part.coverage.notes if f"{prefix}{note}" not in self.notes)
