@@ -6,6 +6,7 @@
                        routing key or event 400 "invalid event"; keeps each alert's state by dedup key
     FakeWebhook        a receiver that verifies X-Tfreview-Signature-256 over "<timestamp>.<body>" (401 if not)
     FakeSmtp           aiosmtpd on a free port, AUTH PLAIN/LOGIN with one user; collects the messages
+    TricklingSmtp      greets one byte at a time; TricklingTlsSmtp: its TLS handshake, one byte at a time
     MotoAws            moto's server mode: SNS (and SQS, to subscribe a queue to a topic and read what SNS sent)
 
 The HTTP fakes share the scripted server of the model fakes (`FakeLLMServer`: a script of `Reply`,
@@ -20,7 +21,9 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
 import threading
+import time
 from email.message import EmailMessage
 from typing import Any, Self
 
@@ -144,11 +147,21 @@ class FakeWebhook(FakeLLMServer):
 
 
 class FakeSmtp:
-    """aiosmtpd on 127.0.0.1; AUTH (PLAIN, LOGIN) with `username`/`password`, offered without TLS (loopback only)."""
+    """aiosmtpd on 127.0.0.1; AUTH (PLAIN, LOGIN) with `username`/`password`, offered without TLS (loopback only).
+    With `certificate` (cert file, key file): STARTTLS offered, or implicit TLS from the first byte (`implicit`)."""
 
-    def __init__(self, username: str = "alerts", password: str = "smtp-password-0123456789") -> None:
+    def __init__(
+        self,
+        username: str = "alerts",
+        password: str = "smtp-password-0123456789",
+        *,
+        certificate: tuple[str, str] | None = None,
+        implicit: bool = False,
+    ) -> None:
         self.username = username
         self.password = password
+        self.certificate = certificate
+        self.implicit = implicit
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse_with: str | None = None  # e.g. "451 4.3.0 try again later" for the next DATA
@@ -179,6 +192,11 @@ class FakeSmtp:
             )
             return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
 
+        tls: dict[str, ssl.SSLContext] = {}
+        if self.certificate is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.certificate)
+            tls = {"ssl_context": context} if self.implicit else {"tls_context": context}
         self.port = _free_port()
         self._controller = Controller(
             Handler(),
@@ -187,6 +205,7 @@ class FakeSmtp:
             authenticator=authenticate,
             auth_require_tls=False,
             auth_required=False,  # offered, not demanded: demanding AUTH without TLS is warned about
+            **tls,  # type: ignore[arg-type]  # aiosmtpd's keyword parameters, typed one by one
         )
         self._controller.start()
 
@@ -248,6 +267,144 @@ class TricklingSmtp:
         self._stopping.set()
         self._listener.close()
         self._thread.join(timeout=30)
+
+
+_ACCEPT_POLL_SECONDS = 0.1
+
+
+class TricklingTlsSmtp:
+    """An SMTP server on 127.0.0.1 whose STARTTLS handshake straddles a client's deadline, then trickles.
+
+    It greets after `seconds`, offers STARTTLS, and answers the client's TLS hello with a real TLS server's first
+    flight (ServerHello to Finished, made by an `ssl.SSLObject` with the certificate `cert_file`), a byte at a
+    time spread over `seconds` more: a client whose attempt lasts less than 2 × `seconds` is still in the
+    handshake when its deadline passes, and a handshake has its own bound (the socket's timeout) that such a slow
+    one stays within. If the handshake completes, the reply to the client's EHLO comes over TLS one byte every
+    `interval` seconds, each its own record, so every read gets a byte within any per-read timeout. `handshakes`
+    counts completed handshakes, `dribbled` the reply's bytes written; at `ceiling` (~20 s) the connection closes,
+    so a client without a deadline for its whole attempt ends the test late, not never."""
+
+    def __init__(
+        self, cert_file: str, key_file: str, *, seconds: float, interval: float = 0.05, ceiling: int = 400
+    ) -> None:
+        self.seconds = seconds
+        self.interval = interval
+        self.ceiling = ceiling
+        self.flight = 0  # the length of the server's first flight, once the client's hello has been read
+        self.handshakes = 0
+        self.dribbled = 0
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self._context.load_cert_chain(cert_file, key_file)
+        self._stopping = threading.Event()
+        self._listener = socket.socket()
+        self._listener.bind(("127.0.0.1", 0))
+        self._listener.listen(4)
+        self.port = int(self._listener.getsockname()[1])
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        self._listener.settimeout(_ACCEPT_POLL_SECONDS)  # a blocked accept() does not see the listener close
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:  # the listener closed: stop
+                return
+            with connection:
+                try:
+                    self._exchange(connection)
+                except (OSError, ssl.SSLError):  # the client gave up and closed: what a deadline does
+                    continue
+
+    def _exchange(self, connection: socket.socket) -> None:
+        if self._stopping.wait(self.seconds):
+            return
+        connection.sendall(b"220 trickling.invalid ESMTP\r\n")
+        _read_line(connection)  # EHLO
+        connection.sendall(b"250-trickling.invalid\r\n250 STARTTLS\r\n")
+        _read_line(connection)  # STARTTLS
+        connection.sendall(b"220 ready to start TLS\r\n")
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        tls = self._context.wrap_bio(incoming, outgoing, server_side=True)
+        self._handshake(connection, tls, incoming, outgoing)
+        self.handshakes += 1
+        _send(connection, outgoing)  # TLS 1.3's session tickets
+        text = b""
+        while b"\n" not in text:
+            text += _read_tls(connection, tls, incoming)
+        reply = b"250-trickling.invalid\r\n" * (self.ceiling // 10)
+        for byte in reply[: self.ceiling]:
+            if self._stopping.wait(self.interval):
+                return
+            tls.write(bytes([byte]))
+            _send(connection, outgoing)
+            self.dribbled += 1
+
+    def _handshake(
+        self, connection: socket.socket, tls: ssl.SSLObject, incoming: ssl.MemoryBIO, outgoing: ssl.MemoryBIO
+    ) -> None:
+        """The server's side: its first flight a byte at a time over `seconds`, then the client's Finished."""
+        trickled = False
+        while True:
+            try:
+                tls.do_handshake()
+                return
+            except ssl.SSLWantReadError:
+                if outgoing.pending and not trickled:
+                    self._trickle(connection, outgoing.read())
+                    trickled = True
+                _send(connection, outgoing)
+                data = connection.recv(65536)
+                if not data:
+                    raise ConnectionResetError("the client closed") from None
+                incoming.write(data)
+
+    def _trickle(self, connection: socket.socket, flight: bytes) -> None:
+        """`flight` a byte at a time, each at its place on a schedule over `seconds` (late sends catch up)."""
+        self.flight = len(flight)
+        started = time.monotonic()
+        for index, byte in enumerate(flight):
+            due = started + self.seconds * index / len(flight)
+            if self._stopping.wait(max(0.0, due - time.monotonic())):
+                raise ConnectionAbortedError("stopping")
+            connection.sendall(bytes([byte]))
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._listener.close()
+        self._thread.join(timeout=30)
+
+
+def _read_line(connection: socket.socket) -> bytes:
+    """One command line, read a byte at a time: nothing after it (the client's TLS hello) is taken."""
+    line = b""
+    while not line.endswith(b"\n"):
+        byte = connection.recv(1)
+        if not byte:
+            raise ConnectionResetError("the client closed")
+        line += byte
+    return line
+
+
+def _read_tls(connection: socket.socket, tls: ssl.SSLObject, incoming: ssl.MemoryBIO) -> bytes:
+    while True:
+        try:
+            return tls.read(4096)
+        except ssl.SSLWantReadError:
+            data = connection.recv(65536)
+            if not data:
+                raise ConnectionResetError("the client closed") from None
+            incoming.write(data)
+
+
+def _send(connection: socket.socket, outgoing: ssl.MemoryBIO) -> None:
+    if outgoing.pending:
+        connection.sendall(outgoing.read())
 
 
 class MotoAws:

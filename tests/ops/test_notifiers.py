@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,7 +13,16 @@ import pytest
 from tests.contract.conftest import ManualClock
 from tests.fakes.endless import EndlessServer
 from tests.fakes.llm_common import Hang, Reply
-from tests.fakes.notify import FakePagerDuty, FakeSlack, FakeSmtp, FakeWebhook, MotoAws, TricklingSmtp
+from tests.fakes.notify import (
+    FakePagerDuty,
+    FakeSlack,
+    FakeSmtp,
+    FakeWebhook,
+    MotoAws,
+    TricklingSmtp,
+    TricklingTlsSmtp,
+)
+from tests.fakes.proxy import tls_authority
 from tfreview.ops.incidents import EventKind, NewIncident
 from tfreview.ops.notify.delivery import RetryPolicy, deliver
 from tfreview.ops.notify.dispatcher import Dispatcher, owed_wait
@@ -172,6 +182,29 @@ def test_email_through_smtp_with_login() -> None:
         assert failure.value.retriable
 
 
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_email_through_smtp_over_tls(security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """STARTTLS and implicit TLS: the connection the deadline watches is the one the message goes through."""
+    cert_file, key_file = tls_authority(str(tmp_path))
+    monkeypatch.setenv("SSL_CERT_FILE", cert_file)  # the client trusts the loopback certificate
+    with FakeSmtp(certificate=(cert_file, key_file), implicit=security == "tls") as smtp:
+        notifier = SmtpNotifier(
+            "127.0.0.1",
+            smtp.port,
+            sender="tfreview@example.com",
+            recipients=("oncall@example.com",),
+            channels=frozenset({"email"}),
+            levels=ALL,
+            security=security,
+            username=smtp.username,
+            password=smtp.password,
+        )
+        notifier.send(notification())
+        (message,) = smtp.messages
+    assert message["Subject"].startswith("[FIRING] [critical] tfreview incident #1")
+    assert smtp.envelopes == [("tfreview@example.com", ["oncall@example.com"])]
+
+
 def test_email_wrong_password_is_permanent_and_secret() -> None:
     with FakeSmtp() as smtp:
         canary = "canary-smtp-password-77aa"
@@ -213,6 +246,35 @@ def test_an_smtp_server_that_trickles_its_greeting_is_given_up_on_at_the_attempt
     assert failure.value.reason == "smtp: no complete exchange within 1 s"
     assert failure.value.retriable
     assert written < slow.ceiling  # given up on before the greeting ended by itself
+
+
+def test_an_smtp_attempt_whose_deadline_passes_in_the_tls_handshake_is_given_up_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """STARTTLS is part of the attempt (ADR 0695). While ssl wrapped the connection, the deadline found the socket
+    smtplib held detached: its shutdown did nothing, and it cut nothing again — the handshake went on to its own
+    end, and a server trickling its replies after it held the sender for as long as it trickled."""
+    cert_file, key_file = tls_authority(str(tmp_path))
+    monkeypatch.setenv("SSL_CERT_FILE", cert_file)  # the loopback certificate verifies: the handshake can complete
+    with TricklingTlsSmtp(cert_file, key_file, seconds=1.2) as slow:
+        notifier = SmtpNotifier(
+            "127.0.0.1",
+            slow.port,
+            sender="a@example.com",
+            recipients=("b@example.com",),
+            channels=frozenset({"email"}),
+            levels=ALL,
+            security="starttls",
+            timeout_seconds=2.0,  # passes while the handshake trickles (from 1.2 s to 2.4 s)
+        )
+        with pytest.raises(NotifyFailure) as failure:
+            notifier.send(notification())
+        handshakes, written = slow.handshakes, slow.dribbled
+    assert slow.flight > 0  # the client's hello came, a real flight was trickled
+    assert failure.value.reason == "smtp: no complete exchange within 2 s"
+    assert failure.value.retriable
+    assert handshakes == 0  # cut in the handshake, at the deadline
+    assert written < slow.ceiling
 
 
 def test_sns_publishes_to_the_topic_through_a_local_aws_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -235,3 +235,30 @@ def test_a_review_that_could_not_read_a_file_is_no_pass(capsys: pytest.CaptureFi
     (tmp_path / "broken.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = \n}\n')
     code, out, _ = run(capsys, "scan", str(tmp_path), "-o", "json", "--allow-parse-errors")
     assert (code, json.loads(out)["verdict"]) == (0, "warn")  # said, not failed: exit 0 as for any warning
+
+
+def test_a_file_skipped_at_head_and_in_base_is_one_file_not_reviewed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`scan --base`: a file that does not parse on both sides was two entries ("2 files could not be parsed":
+    `main.tf (…)`, `main.tf (in base: …)`); it is one file, its reasons in one entry."""
+    head, base = tmp_path / "head", tmp_path / "base"
+    for side in (head, base):
+        side.mkdir()
+        (side / "good.tf").write_text('resource "aws_ebs_volume" "v" {\n  size = 10\n}\n')
+        (side / "same.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "x"\n')
+    (head / "other.tf").write_text('resource "aws_s3_bucket" "c" {\n  bucket = \n}\n')
+    (base / "other.tf").write_text('resource "aws_s3_bucket" "c" {\n')
+    unexpected_end = "unexpected end of file (column 1)"
+    code, _, err = run(capsys, "scan", str(head), "--base", str(base))
+    assert code == 2
+    assert err.startswith("tfreview: error: 2 files could not be parsed and were not reviewed: "), err
+    assert f"same.tf (line 3: {unexpected_end}; in base too)" in err
+    code, out, _ = run(capsys, "scan", str(head), "--base", str(base), "-o", "json", "--allow-parse-errors")
+    entries = json.loads(out)["coverage"]["files_skipped"]
+    skipped = {Path(entry["file"]).name: entry["reason"] for entry in entries}
+    assert len(entries) == 2
+    assert skipped["same.tf"] == f"line 3: {unexpected_end}; in base too"
+    head_reason, base_reason = skipped["other.tf"].split("; in base: ")
+    assert head_reason.startswith("line 2: ")
+    assert base_reason == f"line 2: {unexpected_end}"

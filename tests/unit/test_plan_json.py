@@ -142,6 +142,7 @@ def test_drift_is_kept_apart() -> None:
         (b'{"format_version": "1.2", "resource_changes": [{"type": "x"}]}', "resource_changes[0] has no address"),
         (b'{"format_version": "1.2", "resource_changes": [{"address": "a.b"}]}', "has no `change` object"),
         (b"\xff\xfe\x00", "not valid UTF-16"),
+        (b'\xef\xbb\xbf{"a": \xff}', "not valid UTF-8 text (byte 9)"),  # in the file, its BOM counted (said 6)
     ],
 )
 def test_bad_input_gets_one_clear_line(data: bytes, expected: str) -> None:

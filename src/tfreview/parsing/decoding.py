@@ -9,27 +9,29 @@ from tfreview.core.errors import InputError
 
 def decode(data: bytes, path: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    elif data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
+        return _decode(data, "utf-8", path, skipped=len(codecs.BOM_UTF8))
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE starts both
         return _decode(data, "utf-32", path)
-    elif len(data) >= 4 and data[0] != 0 and data[1:4] == b"\0\0\0":
+    if len(data) >= 4 and data[0] != 0 and data[1:4] == b"\0\0\0":
         return _decode(data, "utf-32-le", path)
-    elif len(data) >= 4 and data[:3] == b"\0\0\0" and data[3] != 0:
+    if len(data) >= 4 and data[:3] == b"\0\0\0" and data[3] != 0:
         return _decode(data, "utf-32-be", path)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode(data, "utf-16", path)
-    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
+    if len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
         return _decode(data, "utf-16-le", path)
-    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:
+    if len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:
         return _decode(data, "utf-16-be", path)
     return _decode(data, "utf-8", path)
 
 
-def _decode(data: bytes, encoding: str, path: str) -> str:
+def _decode(data: bytes, encoding: str, path: str, *, skipped: int = 0) -> str:
+    """`data[skipped:]` decoded; a byte that is not `encoding` is named by its place in `data` (the file)."""
     try:
-        return data.decode(encoding)
+        return data[skipped:].decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"not valid {encoding.upper()} text (byte {exc.start}); expected the JSON of `terraform show -json`",
+            f"not valid {encoding.upper()} text (byte {skipped + exc.start}); expected the JSON of "
+            "`terraform show -json`",
             path=path,
         ) from None

@@ -23,6 +23,7 @@ from tfreview.core.unicode_text import scrub
 from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
 from tfreview.parsing.hcl_refactoring import is_forgotten, moved_to
 from tfreview.parsing.policy_coverage import policy_notes
+from tfreview.parsing.skipped_files import IN_BASE, one_per_file
 from tfreview.parsing.source_tree import (
     DirectoryReader,
     MappingReader,
@@ -102,7 +103,8 @@ def _compare(head: Configuration, base: Configuration | None, label: str) -> Cha
     notes = list(head.notes)
     before = base.resources if base is not None else {}
     if base is not None:
-        skipped.extend((path, f"in base: {reason}") for path, reason in base.files_skipped)
+        skipped.extend((path, f"{IN_BASE}{reason}") for path, reason in base.files_skipped)
+        skipped = one_per_file(skipped)  # unread on both sides: one file not reviewed
         notes.extend(f"in base: {note}" for note in base.notes if note not in head.notes)
         if base.files_skipped:
             notes.append("base files that do not parse make their resources look created")

@@ -24,6 +24,7 @@ escaped in it (`"\\ud800"`) read as U+FFFD, as `core.unicode_text` scrubs them, 
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from typing import Any
@@ -44,9 +45,18 @@ def read_json(data: bytes | bytearray | str) -> Any:
         depth = sys.getrecursionlimit()
         raise NotJson(f"not JSON: nested deeper than the reader goes (about {depth:,} levels)") from None
     except UnicodeDecodeError as exc:  # before ValueError, whose subclass it is: its text quotes the bytes
-        raise NotJson(f"not JSON: not UTF-8 (byte {exc.start})") from None
+        raise NotJson(f"not JSON: {_undecodable(data, exc)}") from None
     except ValueError as exc:  # JSONDecodeError: "Expecting value: line 1 column 1 (char 0)", no input quoted
         raise NotJson(f"not JSON: {str(exc).splitlines()[0][:200]}") from None
+
+
+def _undecodable(data: bytes | bytearray | str, error: UnicodeDecodeError) -> str:
+    """Why `data` could not be read, as what: `json.loads` reads bytes as the encoding their first bytes say (a
+    byte order mark, or the zeros of UTF-16/32 around the first ASCII character), so "not UTF-16-BE (byte 4)";
+    the byte counted in `data`, a UTF-8 byte order mark included (the decoder counts after it)."""
+    detected = "utf-8" if isinstance(data, str) else json.detect_encoding(data)  # text: never undecodable
+    start = error.start + (len(codecs.BOM_UTF8) if detected == "utf-8-sig" else 0)
+    return f"not {error.encoding.upper()} (byte {start})"
 
 
 def read_written_json(text: str) -> Any:

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from tfreview import __version__
 from tfreview.core.errors import ConfigError
 from tfreview.store.database import Database, translate_errors
+from tfreview.store.version_table import refuse_unreadable_version
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # any constant: serialises `db upgrade` of several processes starting at once on PostgreSQL
@@ -35,13 +36,15 @@ def upgrade(database_url: str, revision: str = "head", *, busy_timeout_ms: int =
 
 def upgrade_database(database: Database, revision: str = "head") -> None:
     """ConfigError, nothing changed, when the database is at a revision this version does not carry (written by a
-    newer tfreview): Alembic's "Can't locate revision" was an internal error (exit 3) of every command."""
+    newer tfreview): Alembic's "Can't locate revision" was an internal error (exit 3) of every command; the same
+    when its version table cannot say the revision (several rows, none beside tfreview's tables: ADR 0694)."""
     from alembic.runtime.migration import MigrationContext
 
     config = alembic_config(database)
     with translate_errors(), database.engine.begin() as connection:
         if not database.is_sqlite:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+        refuse_unreadable_version(connection, _shown(database))
         refuse_newer_schema(MigrationContext.configure(connection).get_current_revision())
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -75,8 +78,16 @@ def known_revisions() -> frozenset[str]:
 
 
 def current_revision(database: Database) -> str | None:
-    """The revision the database is at (None before the first upgrade)."""
+    """The revision the database is at (None before the first upgrade); ConfigError when its version table cannot
+    say (ADR 0694)."""
     from alembic.runtime.migration import MigrationContext
 
     with translate_errors(), database.engine.connect() as connection:
+        refuse_unreadable_version(connection, _shown(database))
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def _shown(database: Database) -> str:
+    """The database's URL as the user wrote it (`sqlite:///…`, `postgresql://…`), its password hidden."""
+    url = database.url
+    return url.set(drivername=url.get_backend_name()).render_as_string(hide_password=True)

@@ -389,16 +389,3 @@ def test_each_file_of_a_pull_request_is_parsed_once_per_side(
     # head: envs/prod/main.tf and the module; base: its envs/prod/main.tf (the module's text is the same: parsed
     # once for each side's reading of it)
     assert sorted(parsed) == sorted([PROD_HEAD, BUCKET_MODULE, PROD_BASE, BUCKET_MODULE])
-
-
-def test_a_file_unreadable_at_head_and_base_is_listed_once_for_each(github: FakeGitHub, client: GitHubClient) -> None:
-    big = 'resource "aws_ebs_volume" "v" {\n  size = 1\n}\n' + "#" * 200
-    number = open_pr(github, {"main.tf": big, "other.tf": "# base\n"}, {"main.tf": big + "#", "other.tf": "# head\n"})
-    head = github.pull_request(REPO, number).head_sha
-    source = source_for(client, limits=SourceLimits(max_file_chars=100))
-    change_set = source.fetch(stored(number, head), payload(github, number)).change_set
-
-    skipped = list(change_set.coverage.files_skipped)
-    assert skipped.count(("main.tf", "larger than 100 characters")) == 1
-    assert skipped.count(("main.tf", "in base: larger than 100 characters")) == 1
-    assert len(skipped) == len(set(skipped))

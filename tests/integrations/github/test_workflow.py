@@ -125,18 +125,21 @@ def test_an_empty_token_is_a_warning_not_a_crash(
         ("{", "the report is not JSON: Expecting property name"),
         ("[" * 100_000, "the report is not JSON: nested deeper than the reader goes"),  # was exit 3 (ADR 0680)
         ('{"schema_version": "9"}', "schema version"),
+        (b"\xfe\xff\x00{\x00", "the report is not JSON: not UTF-16-BE (byte 4)"),  # said "not UTF-8"
     ],
-    ids=["missing", "broken", "nested", "schema"],
+    ids=["missing", "broken", "nested", "schema", "utf-16"],
 )
 def test_a_bad_report_is_exit_2_with_one_line_and_nothing_written(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    content: str | None,
+    content: str | bytes | None,
     message: str,
 ) -> None:
     path = tmp_path / "report.json"
-    if content is not None:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
         path.write_text(content)
     monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "output"))
     assert main(["--report", str(path)]) == 2

@@ -31,6 +31,7 @@ from tfreview.integrations.github.models import ChangedFile, FileListing, PullRe
 from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
 from tfreview.parsing.hcl import compare_configurations
 from tfreview.parsing.hcl_configuration import Configuration, read_configuration
+from tfreview.parsing.skipped_files import one_per_file
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
 from tfreview.ports.job_types import source_fields
 from tfreview.ports.records import StoredReview
@@ -376,8 +377,10 @@ class _Merged:
         for parsed in (_in_repo(root, f) for f in part.coverage.files_parsed):
             if parsed not in self.files_parsed:
                 self.files_parsed.append(parsed)
-        skipped = {(_in_repo(root, f), why) for f, why in part.coverage.files_skipped}
-        self.files_skipped.extend(sorted(s for s in skipped if s not in self.files_skipped))
+        # one entry a file: unread at head and in base (too large, or not parsed) is one file not reviewed
+        skipped = one_per_file((_in_repo(root, f), why) for f, why in part.coverage.files_skipped)
+        listed = {file for file, _ in self.files_skipped}  # a module two roots read is listed by the first
+        self.files_skipped.extend(sorted(s for s in skipped if s[0] not in listed))
         prefix = f"{root}: " if root else ""
         self.notes.extend(f"{prefix}{note}" for note in part.coverage.notes if f"{prefix}{note}" not in self.notes)
 

@@ -4,9 +4,12 @@ A 4xx reply (greylisting, a full queue) and a dropped connection are retried; a 
 recipient, authentication refused) is not. The password never appears in a reason.
 
 smtplib's timeout is per socket operation: a server that trickles its replies (a byte every few seconds) never
-trips it. The whole attempt — connect, greeting, TLS, login, message — has the same bound as the HTTP notifiers'
-whole exchange, `timeout_seconds` (ADR 0682): at the deadline `_AttemptDeadline` shuts the connection's socket
-down, the blocked read returns, and the send fails, retriable, "no complete exchange within N s".
+trips it. The whole attempt — connect, greeting, TLS handshake, login, message — has the same bound as the HTTP
+notifiers' whole exchange, `timeout_seconds` (ADR 0682): at the deadline `_AttemptDeadline` shuts the connection
+down, the blocked read returns, and the send fails, retriable, "no complete exchange within N s". It shuts it
+through a duplicate of the connection's socket, taken as soon as connect() made it: what smtplib holds changes
+(a TLS socket after STARTTLS) and is detached or not yet held while ssl does a handshake, the connection does not
+(ADR 0695).
 """
 
 from __future__ import annotations
@@ -100,19 +103,28 @@ class SmtpNotifier:
 
 
 class _WatchedSmtp(smtplib.SMTP):
-    """smtplib's client, watched by `deadline` from before it connects: the greeting is read inside __init__."""
+    """smtplib's client, its connection watched by `deadline` from the moment connect() makes it: the greeting is
+    read inside __init__, and SMTP_SSL's handshake right after this class's `_get_socket` returns."""
 
     def __init__(self, deadline: _AttemptDeadline, host: str, port: int, *, timeout: float) -> None:
-        deadline.watch(self)
+        self._deadline = deadline
         super().__init__(host, port, timeout=timeout)
 
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        # smtplib's own hook (connect() calls it, SMTP_SSL overrides it), not in typeshed's stubs
+        connection: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self._deadline.watch(connection)
+        return connection
 
-class _WatchedSmtpSsl(smtplib.SMTP_SSL):
+
+class _WatchedSmtpSsl(smtplib.SMTP_SSL, _WatchedSmtp):
+    """SMTP_SSL's `_get_socket` wraps what `_WatchedSmtp._get_socket` (next in line) returns, watched already."""
+
     def __init__(
         self, deadline: _AttemptDeadline, host: str, port: int, *, timeout: float, context: ssl.SSLContext
     ) -> None:
-        deadline.watch(self)
-        super().__init__(host, port, timeout=timeout, context=context)
+        self._deadline = deadline
+        smtplib.SMTP_SSL.__init__(self, host, port, timeout=timeout, context=context)
 
 
 def _failure(exc: smtplib.SMTPException | OSError) -> NotifyFailure:
@@ -128,21 +140,34 @@ def _failure(exc: smtplib.SMTPException | OSError) -> NotifyFailure:
 
 
 class _AttemptDeadline:
-    """Cuts an SMTP exchange that outlasts `seconds`: a timer shuts down the socket the watched connection holds
-    then (the TLS one after STARTTLS), so a read or write blocked on it returns at once; while connect() has not
-    made its socket yet, the timer waits for it. Leaving the `with` cancels it."""
+    """Cuts an SMTP exchange that outlasts `seconds`: a timer shuts the watched connection down, so a read or write
+    blocked on it — a reply, a TLS handshake — returns at once; while connect() has not made it yet, the timer
+    waits for it. Leaving the `with` cancels it.
+
+    The connection is shut through a duplicate of its socket (`socket.dup`, its own file descriptor, closed on
+    leaving): the socket object smtplib holds is replaced by ssl's at STARTTLS, detached while the handshake runs,
+    and not held at all during SMTP_SSL's — shutting what was held then did nothing, and the deadline cut nothing
+    afterwards. A shutdown acts on the connection, whichever descriptor names it; the duplicate's number is ours
+    until the attempt ends, so it cannot name another file when the timer fires."""
 
     def __init__(self, seconds: float) -> None:
         self.expired = False
-        self._server: smtplib.SMTP | None = None
+        self._connection: socket.socket | None = None
         self._done = threading.Event()
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
 
-    def watch(self, server: smtplib.SMTP) -> None:
+    def watch(self, connection: socket.socket) -> None:
+        """Watch `connection`, the plain socket connect() made, before anything is read or written on it."""
+        duplicate = connection.dup()
         with self._lock:
-            self._server = server
+            if self._done.is_set():  # the attempt already ended
+                duplicate.close()
+                return
+            if self._connection is not None:
+                self._connection.close()
+            self._connection = duplicate
 
     def _expire(self) -> None:
         self.expired = True
@@ -150,9 +175,9 @@ class _AttemptDeadline:
             with self._lock:
                 if self._done.is_set():
                     return
-                held = getattr(self._server, "sock", None)
-                if held is not None:
-                    _shut(held)
+                if self._connection is not None:
+                    with contextlib.suppress(OSError):  # the peer closed it already
+                        self._connection.shutdown(socket.SHUT_RDWR)
                     return
             self._done.wait(_SOCKET_POLL_SECONDS)  # connect() still resolving or connecting: its own timeout runs
 
@@ -161,14 +186,12 @@ class _AttemptDeadline:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        with self._lock:  # no shutdown after this: the socket may be closed and its number reused
+        with self._lock:  # no shutdown after this: the duplicate is closed
             self._done.set()
             self._timer.cancel()
-
-
-def _shut(held: socket.socket) -> None:
-    with contextlib.suppress(OSError):  # already closed, or never connected
-        socket.socket.shutdown(held, socket.SHUT_RDWR)  # the plain call: an SSLSocket's own would drop its TLS state
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
 
 def message_id(key: str) -> str:
