@@ -105,3 +105,38 @@ def test_an_association_of_the_api_silences_it() -> None:
 
 def test_a_private_api_is_not_judged() -> None:
     assert _flagged(APPSYNC.replace("default = null", 'default = "PRIVATE"'), "TFR-AWS-286") == []
+
+
+SYNAPSE = """
+variable "managed_virtual_network_enabled" {
+  type    = bool
+  default = false
+}
+variable "data_exfiltration_protection_enabled" {
+  type    = bool
+  default = false
+}
+resource "azurerm_synapse_workspace" "this" {
+  name                                 = "analytics"
+  location                             = "westeurope"
+  resource_group_name                  = "rg"
+  storage_data_lake_gen2_filesystem_id = "https://lake.dfs.core.windows.net/fs"
+  managed_virtual_network_enabled      = var.managed_virtual_network_enabled
+  data_exfiltration_protection_enabled = var.data_exfiltration_protection_enabled
+}
+"""
+
+
+def test_a_synapse_workspace_left_at_the_module_defaults_is_reported_three_times() -> None:
+    for rule_id in ("TFR-AZU-258", "TFR-AZU-259", "TFR-AZU-260"):
+        assert _flagged(SYNAPSE, rule_id) == ["azurerm_synapse_workspace.this"], rule_id
+
+
+def test_a_synapse_workspace_isolated_and_audited_is_not() -> None:
+    isolated = SYNAPSE.replace("default = false", "default = true") + (
+        'resource "azurerm_synapse_workspace_extended_auditing_policy" "this" {\n'
+        "  synapse_workspace_id = azurerm_synapse_workspace.this.id\n"
+        "}\n"
+    )
+    for rule_id in ("TFR-AZU-258", "TFR-AZU-259", "TFR-AZU-260"):
+        assert _flagged(isolated, rule_id) == [], rule_id
