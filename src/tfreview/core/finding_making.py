@@ -52,10 +52,20 @@ class FindingMaker:
             held = self._references[rule.id] = (rule, tuple(rule.references))
         references = held[1]
         text = hit.message or rule.title
+        evidence = evidence_of(hit, resource)
         if not resource.sensitive and (change is None or not (change.before_sensitive or change.after_sensitive)):
             message = scrubbed(text)  # no side has a sensitive mask: `message_of` with no secrets
         else:
-            message = message_of(text, resource, change, self._secrets_of(resource, change))
+            secrets = self._secrets_of(resource, change)
+            message = message_of(text, resource, change, secrets)
+            # a value the rule gave its hit, with a path that does not lead to it (`Hit("", …, value)`), is
+            # masked as the message is: its mask was not found at the path
+            if (
+                evidence.value is not None
+                and secrets
+                and (shown := mask_text(evidence.value, secrets)) != evidence.value
+            ):
+                evidence = Evidence(evidence.path, shown)
         # a finding on the resource it was found on: its condition (a gated block's included, ADR 0407)
         condition = (
             resource.condition if address == resource.address else change.condition if change is not None else ()
@@ -71,7 +81,7 @@ class FindingMaker:
             resource_type,
             conditional(message, condition) if condition else message,
             rule.remediation,
-            evidence_of(hit, resource),
+            evidence,
             status,
             kind,
             location,
