@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tfreview.core.redact import mask_assignments, scrub_text
 from tfreview.plumbing.json_documents import NotJson, read_json
 
 UI_STREAM = (
@@ -19,6 +20,16 @@ UI_STREAM = (
     "`terraform plan -out=tfplan`, then `terraform show -json tfplan > plan.json` (`tofu` alike)"
 )
 _FIRST_LINE = 64 * 1024  # a UI message is a line of a few hundred bytes; a longer first line is read no further
+_QUOTED = 40  # characters of a file's first line an error quotes
+
+
+def quoted_start(text: str) -> str:
+    """The start of a file's first line as an error quotes it (`'…'`), scrubbed before it is cut: a file given by
+    mistake (a `.tfvars`, an `.env`, a token file) starts with a secret more often than not, and the error goes to
+    the terminal and the CI log (review21)."""
+    stripped = text.lstrip("\ufeff").strip()[:_FIRST_LINE]
+    line = stripped.splitlines()[0] if stripped else ""
+    return repr(scrub_text(mask_assignments(line))[:_QUOTED])
 
 
 def is_ui_message(document: Any) -> bool:
