@@ -37,6 +37,14 @@ def is_ui_message(document: Any) -> bool:
     return isinstance(document, Mapping) and "@message" in document and "type" in document
 
 
+QUERY_STREAM = (
+    "the machine-readable UI output of `terraform query -json` (one message a line): the existing objects its list "
+    "blocks found, not a change; write a plan with `terraform plan -out=tfplan`, then `terraform show -json tfplan "
+    "> plan.json`"
+)
+_QUERY_LINES = 8  # lines of a UI stream looked at for a `terraform query` message (`list_start`, …)
+
+
 def more_than_one_document(text: str, where: str) -> str:
     line = text[:_FIRST_LINE].split("\n", 1)[0]
     try:
@@ -44,8 +52,20 @@ def more_than_one_document(text: str, where: str) -> str:
     except NotJson:  # a first document orjson read, nested deeper than this reader goes
         first = None
     if is_ui_message(first):
-        return f"not a Terraform plan: this is {UI_STREAM}"
+        return f"not a Terraform plan: this is {QUERY_STREAM if _is_query(text) else UI_STREAM}"
     return (
         f"more than one JSON document in the file (the second starts at {where}); a plan is one document: "
         "scan the plans one at a time (`terragrunt run-all show -json` writes one per module)"
     )
+
+
+def _is_query(text: str) -> bool:
+    """A UI stream of `terraform query -json` (Terraform 1.14): one of its first lines is a `list_…` message."""
+    for line in text[:_FIRST_LINE].split("\n")[1:_QUERY_LINES]:
+        try:
+            message: Any = read_json(line) if line.strip() else None
+        except NotJson:
+            continue
+        if is_ui_message(message) and str(message.get("type", "")).startswith("list_"):
+            return True
+    return False
