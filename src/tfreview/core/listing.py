@@ -1,0 +1,20 @@
+"""Names in a sentence: the first few, the rest counted — a plan may hold thousands of them (ADR 0696's review).
+
+>>> listed(["a", "b", "c"], limit=2)
+'a, b and 1 more'
+>>> listed(["a", "b"])
+'a, b'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+NAMED: Final = 10  # names one sentence lists
+
+
+def listed(names: Sequence[str], limit: int = NAMED) -> str:
+    """`names` joined with commas, the first `limit` of them and how many more there are."""
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
