@@ -13,6 +13,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.fakes.llm_openai import FakeOpenAI
+from tfreview.advisor.chain import LlmAdvisor
+from tfreview.advisor.openai import OpenAIClient
+from tfreview.advisor.settings import AdvisorSettings
+from tfreview.core.plan import Coverage
+from tfreview.core.ports import AdviceContext
+from tfreview.parsing.plan_json import load_plan
 from tfreview.store.plan_redaction import redact_upload_and_secrets
 
 PLAN = Path(__file__).parents[1] / "data" / "plans" / "review21" / "deferred_sensitive.json"
@@ -45,3 +52,17 @@ def test_the_stored_sections_keep_their_shape_and_what_is_not_sensitive() -> Non
     later = stored["deferred_action_invocations"][0]["action_invocation"]
     assert later["config_values"] == {"function_name": "later", "payload": "(sensitive value)"}
     assert stored["resource_changes"][0]["change"]["after"]["tags"] == {"copied": "(sensitive value)"}
+
+
+def test_s2_a_copy_of_a_deferred_sensitive_value_reaches_no_prompt() -> None:
+    """The copy of the deferred change's sensitive tag in `aws_s3_bucket.audit` (unmarked there) went into the model's
+    prompt of `tfreview scan --advisor openai`: the prompt's redactor knew the changes' masks, not the deferred ones."""
+    change_set = load_plan(PLAN.read_bytes(), str(PLAN))
+    assert set(CANARIES) <= change_set.sensitive_values
+
+    with FakeOpenAI() as fake, OpenAIClient(f"{fake.url}/v1", None, "gpt-4o-mini") as model:
+        advice = LlmAdvisor([model], AdvisorSettings(name="openai")).advise(AdviceContext(change_set, (), Coverage()))
+        sent = b"".join(request.body for request in fake.requests).decode()
+    assert advice.is_llm
+    assert "aws_s3_bucket.audit" in sent
+    assert [canary for canary in CANARIES if canary in sent] == []

@@ -20,6 +20,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tfreview.core.redact import sensitive_strings
+
 # every top-level key Terraform 1.2 to 1.14 (`internal/command/jsonplan/plan.go`) and OpenTofu 1.10 write in a plan
 KNOWN_KEYS = frozenset(
     {
@@ -74,6 +76,24 @@ def errored_plan_problem(document: Mapping[str, Any]) -> str | None:
         f"the change ({held} resource change{'s' if held != 1 else ''}) and cannot be applied; fix the errors "
         "`terraform plan` printed and scan the plan of a run that succeeds"
     )
+
+
+def section_secrets(document: Mapping[str, Any]) -> set[str]:
+    """The values marked sensitive in the sections not read as changes: deferred changes (`after_sensitive`…) and
+    action invocations (`config_sensitive`). A copy of one elsewhere, unmarked, is hidden as a sensitive variable's
+    is (`ChangeSet.sensitive_values`: the prompt, the findings)."""
+    found: set[str] = set()
+    for entry in _entries(document.get("deferred_changes")):
+        change = entry.get("resource_change")
+        change = change.get("change") if isinstance(change, Mapping) else None
+        if isinstance(change, Mapping):
+            for side in ("before", "after"):
+                found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"), numbers=True)
+    invocations = _entries(document.get("action_invocations"))
+    invocations += _entries([e.get("action_invocation") for e in _entries(document.get("deferred_action_invocations"))])
+    for invocation in invocations:
+        found |= sensitive_strings(invocation.get("config_values"), invocation.get("config_sensitive"), numbers=True)
+    return found
 
 
 def section_notes(document: Mapping[str, Any]) -> tuple[str, ...]:
