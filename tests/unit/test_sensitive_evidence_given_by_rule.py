@@ -3,7 +3,8 @@ lead to it (`""`: the bucket as a whole): the evidence showed that value in clea
 sensitive, and the message beside it was masked (review21, session 21).
 
 Found from the outside: every `bad` example of the rule library, as a plan with every value marked sensitive;
-TFR-AWS-009's evidence printed the inline `sse_algorithm`. Plan: tests/data/plans/review21/bucket_sensitive_algorithm.json.
+TFR-AWS-009's evidence printed the inline `sse_algorithm`.
+Plan: tests/data/plans/review21/bucket_sensitive_algorithm.json.
 """
 
 from __future__ import annotations
