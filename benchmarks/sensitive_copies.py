@@ -1,7 +1,10 @@
 """The cost of hiding sensitive variables' copies from a review's findings (ADR 0599): `without_copies` over
-13,000 findings (a 10,000-resource plan's count, ADR 0441) with 0 and 20 sensitive values, best of 5.
+13,000 findings (a 10,000-resource plan's count, ADR 0441) with 0, 20 and 10,000 sensitive values (every sensitive
+value of a plan whose every resource holds one, of 50 lengths: ADR 0696), best of 5. Before and after a change: the
+same script with another source tree first on PYTHONPATH (`git archive main src | tar -x -C DIR`):
 
     .venv/bin/python benchmarks/sensitive_copies.py
+    PYTHONPATH=DIR/src .venv/bin/python benchmarks/sensitive_copies.py
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ FINDINGS = 13_000
 
 def main() -> None:
     findings = [_finding(i) for i in range(FINDINGS)]
-    for count in (0, 20):
-        secrets = {f"CANARY-SECRET-{i:04d}" for i in range(count)}
+    for count in (0, 20, 10_000):
+        secrets = {f"CANARY-SECRET-{i:05d}-" + "x" * (i % 50) for i in range(count)}
         best = min(_timed(findings, secrets) for _ in range(5))
         print(f"{FINDINGS} findings, {count} sensitive values: {best * 1000:.1f} ms")
 

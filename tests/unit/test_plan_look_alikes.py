@@ -73,3 +73,18 @@ def test_a_cdktf_stack_says_its_json_is_not_read_and_what_to_scan(
     assert captured.err.count("\n") == 1
     assert "cdk.tf.json" in captured.err
     assert "terraform show -json" in captured.err
+
+
+UI_LIST_FOUND = (
+    '{"@level":"info","@message":"list.aws_instance.all: Result found","@module":"terraform.ui",'
+    '"list_resource_found":{"address":"list.aws_instance.all","display_name":"i-0abc","identity":{"id":"i-0abc"},'
+    '"resource_type":"aws_instance"},"type":"list_resource_found"}'
+)
+
+
+def test_the_stream_of_terraform_query_json_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Terraform 1.14's `terraform query -json` (list resources, `.tfquery.hcl`) writes the same UI stream; it lists
+    existing objects and changes nothing, and was named `terraform plan -json` (review21)."""
+    error = _error(tmp_path, capsys, f"{UI_VERSION}\n{UI_LIST_FOUND}\n")
+    assert "`terraform query -json`" in error
+    assert "`terraform plan -json`" not in error

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from tfreview.advisor.risk import is_iam, is_network
 from tfreview.core.findings import Advice, Concern, Finding, Status
+from tfreview.core.listing import listed
 from tfreview.core.plan import ChangeKind, ResourceChange
 from tfreview.core.ports import AdviceContext
 from tfreview.core.severity import Severity
@@ -90,7 +91,7 @@ def _named(changes: Sequence[ResourceChange], kind: ChangeKind) -> str:
 
 def _reason(change: ResourceChange) -> str:
     words = reason_text(change)
-    forced = ", ".join(render_path(p) for p in change.replace_paths)
+    forced = listed([render_path(p) for p in change.replace_paths])
     text = f", because {words}" if words else ""
     if change.deposed is not None:  # the old object of an unfinished replace, not the current one (ADR 0616)
         text = f", {_deposed(change)}{text}"

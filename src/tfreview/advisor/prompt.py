@@ -21,6 +21,7 @@ from tfreview.advisor.model import Prompt
 from tfreview.advisor.output import OUTPUT_SCHEMA
 from tfreview.advisor.risk import Rank
 from tfreview.core.errors import ConfigError
+from tfreview.core.listing import listed
 from tfreview.core.severity import Severity
 from tfreview.core.usage import Omission
 
@@ -169,7 +170,7 @@ def _change_text(view: ChangeView) -> str:
     if view.deposed is not None:  # not the current object at the address, which stays (ADR 0616)
         why.insert(0, f"deposed object {view.deposed}, left by an unfinished create-before-destroy replace: {_STAYS}")
     if view.replace_paths:
-        why.append("forced by " + ", ".join(view.replace_paths))
+        why.append("forced by " + listed(view.replace_paths))
     if why:
         head += f" ({'; '.join(why)})"
     lines = [head] + [f"    {d.line()}" for d in view.diffs]

@@ -6,7 +6,6 @@ Values the plan marks sensitive never reach a message or an evidence value; long
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
@@ -15,7 +14,7 @@ from tfreview.core.findings import Evidence
 from tfreview.core.plan import ResourceChange
 from tfreview.core.redact import REDACTED, SENSITIVE, mask_text, redact_value, scrub_text, sensitive_strings
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import UNKNOWN, _Unknown, lookup, mask_at, path_keys
+from tfreview.core.values import UNKNOWN, _Unknown, lookup, mask_at, mask_under, path_keys
 
 _EVIDENCE_MAX = 160
 _SCALARS = frozenset({str, int, float, bool})
@@ -52,8 +51,9 @@ def evidence_of(hit: Hit, resource: Resource) -> Evidence:
     if type(value) in _EMPTY_SHOWN and not value:  # an absent block (`[]`): nothing under it to redact
         return _shown(path, SENSITIVE if sensitive else _EMPTY_SHOWN[type(value)])
     keys, leaf = _path_facts(path)
-    # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`)
-    under = True if sensitive else _mask_under(mask, keys)
+    # a list or object may be sensitive in part (`cidr_blocks = [var.secret_cidr]` → mask `[true]`); the mask is
+    # stepped as the value is, into a single nested block addressed without its index (`spec.container.1…`)
+    under = True if sensitive else mask_under(mask, keys)
     try:
         shown = redact_value(value, under, leaf)
     except RecursionError:  # nested deeper than the stack goes (a hostile plan, ADR 0496): its first levels
@@ -109,19 +109,6 @@ def _path_facts(path: str) -> tuple[tuple[str | int, ...], str]:
     """A path's keys and its last name (the leaf a value is redacted by): the same for thousands of findings."""
     keys = path_keys(path)
     return keys, next((str(k) for k in reversed(keys) if isinstance(k, str)), "")
-
-
-def _mask_under(mask: Any, keys: Sequence[str | int]) -> Any:
-    """The part of a sensitive mask at `keys` (None when the mask says nothing there)."""
-    node = mask
-    for key in keys:
-        if isinstance(node, Mapping) and isinstance(key, str):
-            node = node.get(key)
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            node = node[key]
-        else:
-            return None
-    return node
 
 
 def message_of(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from tfreview.core.blast import BlastRadius, blast_radius
 from tfreview.core.errors import RuleError
 from tfreview.core.evidence import message_of
-from tfreview.core.finding_making import FindingMaker, without_copies
+from tfreview.core.finding_making import FindingMaker, plan_secrets_of, without_copies
 from tfreview.core.findings import (
     ChangeEntry,
     Finding,
@@ -85,7 +85,7 @@ def review(
     )
 
     findings.extend(_run_change_rules(change_rules, managed, change_set, diagnostics, maker))
-    findings = without_copies(findings, change_set.sensitive_values)  # unmarked copies of sensitive variables (S2)
+    findings = without_copies(findings, plan_secrets_of(change_set))  # copies, and values of other resources (S2)
 
     notices: list[str] = []
     counted, suppressed = apply_suppressions(findings, rules_by_id, by_address, policy, notices)

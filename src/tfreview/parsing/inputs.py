@@ -11,6 +11,7 @@ from typing import BinaryIO
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
 from tfreview.core.unicode_text import scrub
+from tfreview.parsing.plan_look_alikes import quoted_start
 
 _MAX_PLAN_BYTES = 2 * 1024 * 1024 * 1024  # 2 GiB: larger is not a plan we can hold in memory
 
@@ -90,7 +91,9 @@ def _sniff(head: bytes, path: str) -> None:
         )
     if start[0] not in _JSON_STARTS:
         raise InputError(
-            f"not JSON (starts with {start[:40]!r}); expected the JSON of `terraform show -json PLANFILE`", path=path
+            f"not JSON (starts with {quoted_start(start.decode('utf-8', 'backslashreplace'))}); expected the JSON of "
+            "`terraform show -json PLANFILE`",
+            path=path,
         )
 
 

@@ -20,9 +20,15 @@ from tfreview.core.unicode_text import scrub_json_escapes
 from tfreview.parsing.decoding import decode
 from tfreview.parsing.module_calls import module_call_changes
 from tfreview.parsing.plan_configuration import add_state_dependencies, read_configuration
-from tfreview.parsing.plan_look_alikes import UI_STREAM, is_ui_message, more_than_one_document
+from tfreview.parsing.plan_look_alikes import UI_STREAM, is_ui_message, more_than_one_document, quoted_start
 from tfreview.parsing.plan_numbers import read_exact
-from tfreview.parsing.plan_sections import KNOWN_ACTIONS, errored_plan_problem, section_notes, unknown_action_notes
+from tfreview.parsing.plan_sections import (
+    KNOWN_ACTIONS,
+    errored_plan_problem,
+    section_notes,
+    section_secrets,
+    unknown_action_notes,
+)
 from tfreview.parsing.policy_coverage import policy_notes
 
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -108,8 +114,7 @@ def _exact_numbers(text: str, path: str) -> Any:
 def _json_problem(text: str, exc: json.JSONDecodeError) -> str:
     stripped = text.rstrip()
     if stripped[:1] not in ("{", "["):
-        start = stripped[:40].splitlines()[0] if stripped else ""
-        return f"not JSON (starts with {start!r}); expected the JSON of `terraform show -json PLANFILE`"
+        return f"not JSON (starts with {quoted_start(stripped)}); expected the JSON of `terraform show -json PLANFILE`"
     if exc.pos >= len(stripped) - 1 or "EOF" in exc.msg or "unexpected end" in exc.msg.lower():
         return (
             f"the JSON ends early at line {exc.lineno}, column {exc.colno} — the file looks truncated; "
@@ -186,7 +191,8 @@ def plan_from_document(document: Any, path: str) -> ChangeSet:
         label=path,
         dependencies=configuration.dependencies,
         imports=_imports(document.get("resource_changes")),
-        sensitive_values=frozenset(sensitive_variable_values(document)),  # their copies are hidden too (S2)
+        # their copies are hidden too (S2), and those of the values deferred changes and actions mark
+        sensitive_values=frozenset(sensitive_variable_values(document) | section_secrets(document)),
     )
     notes = (
         *section_notes(document),

@@ -20,6 +20,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from tfreview.core.redact import sensitive_strings
+
 # every top-level key Terraform 1.2 to 1.14 (`internal/command/jsonplan/plan.go`) and OpenTofu 1.10 write in a plan
 KNOWN_KEYS = frozenset(
     {
@@ -59,6 +61,7 @@ KNOWN_ACTIONS = frozenset(
     }
 )
 _LISTED = 5  # addresses named in one note; the rest counted
+_FAILED = frozenset({"fail", "error"})  # a check's statuses (`jsonchecks`): pass, fail, error, unknown
 _LONGEST = 200  # characters of one name from the document (an address, a reason, a key) a note repeats
 
 
@@ -75,9 +78,45 @@ def errored_plan_problem(document: Mapping[str, Any]) -> str | None:
     )
 
 
+def section_secrets(document: Mapping[str, Any]) -> set[str]:
+    """The values marked sensitive in the sections not read as changes: deferred changes (`after_sensitive`…) and
+    action invocations (`config_sensitive`). A copy of one elsewhere, unmarked, is hidden as a sensitive variable's
+    is (`ChangeSet.sensitive_values`: the prompt, the findings)."""
+    found: set[str] = set()
+    for entry in _entries(document.get("deferred_changes")):
+        change = entry.get("resource_change")
+        change = change.get("change") if isinstance(change, Mapping) else None
+        if isinstance(change, Mapping):
+            for side in ("before", "after"):
+                found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"), numbers=True)
+    invocations = _entries(document.get("action_invocations"))
+    invocations += _entries([e.get("action_invocation") for e in _entries(document.get("deferred_action_invocations"))])
+    for invocation in invocations:
+        found |= sensitive_strings(invocation.get("config_values"), invocation.get("config_sensitive"), numbers=True)
+    return found
+
+
 def section_notes(document: Mapping[str, Any]) -> tuple[str, ...]:
     """Every note about the sections of `document` that are not reviewed."""
-    return (*deferred_notes(document), *action_notes(document), *unknown_key_notes(document))
+    return (*deferred_notes(document), *action_notes(document), *check_notes(document), *unknown_key_notes(document))
+
+
+def check_notes(document: Mapping[str, Any]) -> tuple[str, ...]:
+    """One note for the checks of the plan's own (`checks`, Terraform 1.5+: `check` blocks, preconditions,
+    postconditions) whose status is `fail` or `error`: Terraform prints a failing `check` block as a warning and the
+    plan goes on, so a plan that is not errored may hold them (ADR 0697). Their addresses, never their messages: an
+    author's `error_message` may quote any value."""
+    failed = [
+        f"{_check_address(entry.get('address'))} ({entry['status']})"
+        for entry in _entries(document.get("checks"))
+        if entry.get("status") in _FAILED
+    ]
+    if not failed:
+        return ()
+    return (
+        f"{_count(len(failed), 'check')} of the plan's own (`check` blocks, conditions) failed when Terraform planned; "
+        f"Terraform printed them as warnings and went on, and tfreview does not judge them: {_listed(failed)}",
+    )
 
 
 def deferred_notes(document: Mapping[str, Any]) -> tuple[str, ...]:
@@ -145,6 +184,10 @@ def _invocation(invocation: Mapping[str, Any]) -> str:
     if "invoke_action_trigger" in invocation:
         return f"{address} (invoked with `terraform apply -invoke`)"
     return address
+
+
+def _check_address(address: Any) -> str:
+    return _text(address.get("to_display") if isinstance(address, Mapping) else None, "(no address)")
 
 
 def _entries(value: Any) -> list[Mapping[str, Any]]:

@@ -13,6 +13,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from tfreview.core.findings import ChangeEntry, Finding, Review, Status
+from tfreview.core.listing import listed
 from tfreview.core.plan import ChangeKind
 from tfreview.core.rules import Rule
 from tfreview.core.severity import Severity
@@ -307,7 +308,7 @@ def change_reason(entry: ChangeEntry) -> str:
     delete, first that it is one (ADR 0616): the address is the current object's, which stays."""
     reason = (entry.action_reason or "").replace("_", " ")
     if entry.replace_paths:
-        forced = ", ".join(entry.replace_paths)
+        forced = listed(entry.replace_paths)
         reason = f"{reason}; forced by {forced}" if reason else f"forced by {forced}"
     if entry.deposed is not None:
         deposed = f"deposed object {entry.deposed}, left by an unfinished create-before-destroy replace: {_STAYS}"

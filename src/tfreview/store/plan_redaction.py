@@ -5,7 +5,8 @@ Plan JSON (read as the CLI reads it: UTF-8 or UTF-16, with or without BOM): vari
 (`plan_outlines`, ADR 0544); every leaf under a
 `*_sensitive` mask becomes "(sensitive value)"; secret-named and secret-shaped strings anywhere in
 changes, drift, outputs and configuration become "(redacted)". Redaction is done once, from the
-original, knowing every sensitive value of the plan (issue 9.22): a value masked in one resource and
+original, knowing every sensitive value of the plan (issue 9.22; deferred changes and the `config_values` of action
+invocations, Terraform 1.9+/1.14, under their own masks too): a value masked in one resource and
 copied into another, unmasked, resource (a tag, a name, an output) is "(sensitive value)" there too, and
 so is the literal the configuration section repeats as `constant_value` (Terraform writes it whatever
 the attribute's sensitivity) — in the stored plan, so in everything built from it (the prompt, the report).
@@ -21,7 +22,7 @@ import io
 import posixpath
 import re
 import tarfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any, Final
 
@@ -109,10 +110,12 @@ def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
     if not found:
         return redacted
     secrets = SecretSearch(found)  # grouped once: each string is searched for all of them at once (ADR 0606)
-    for key in _CHANGE_LISTS:  # values only: addresses, types and keys are structure, never masked
-        for item in redacted.get(key) or []:
-            if isinstance(item, dict) and isinstance(item.get("change"), dict):
-                _mask_sides(item["change"], secrets)
+    for change in _changes(redacted):  # values only: addresses, types and keys are structure, never masked
+        if isinstance(change, dict):
+            _mask_sides(change, secrets)
+    for invocation in _invocations(redacted):
+        if isinstance(invocation, dict) and "config_values" in invocation:
+            invocation["config_values"] = _masked(invocation["config_values"], secrets)
     for change in (redacted.get("output_changes") or {}).values():
         if isinstance(change, dict):
             _mask_sides(change, secrets)
@@ -159,9 +162,7 @@ def plan_secrets(document: Mapping[str, Any]) -> set[str]:
     """Every string value the plan marks sensitive, wherever it is (changes, drift, outputs), and the values of its
     `sensitive = true` root variables (the plan's `variables` holds them in clear; a copy may be unmarked)."""
     found: set[str] = sensitive_variable_values(document)
-    holders = [
-        item.get("change") for key in _CHANGE_LISTS for item in (document.get(key) or []) if isinstance(item, Mapping)
-    ]
+    holders = _changes(document)
     outputs = document.get("output_changes")
     if isinstance(outputs, Mapping):
         holders.extend(outputs.values())
@@ -169,7 +170,28 @@ def plan_secrets(document: Mapping[str, Any]) -> set[str]:
         if isinstance(change, Mapping):
             for side in ("before", "after"):
                 found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"))
+    for invocation in _invocations(document):
+        if isinstance(invocation, Mapping):
+            found |= sensitive_strings(invocation.get("config_values"), invocation.get("config_sensitive"))
     return found
+
+
+def _changes(document: Mapping[str, Any]) -> list[Any]:
+    """The `change` of every resource change, drift entry and deferred change (Terraform 1.9+) of a plan."""
+    items = [item for key in _CHANGE_LISTS for item in _list(document.get(key))]
+    items.extend(entry.get("resource_change") for entry in _list(document.get("deferred_changes")))
+    return [item.get("change") for item in items if isinstance(item, Mapping)]
+
+
+def _invocations(document: Mapping[str, Any]) -> list[Any]:
+    """Every action invocation of a plan (Terraform 1.14), of this apply and deferred to a later one."""
+    deferred = [entry.get("action_invocation") for entry in _list(document.get("deferred_action_invocations"))]
+    return [*_list(document.get("action_invocations")), *deferred]
+
+
+def _list(value: Any) -> list[Any]:
+    """The mappings of a list from the document; nothing for anything else."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
 
 
 def _masked(value: Any, secrets: SecretSearch) -> Any:
@@ -196,6 +218,12 @@ def _redact_document(document: Mapping[str, Any]) -> dict[str, Any]:
             result[key] = {name: {} for name in value}
         elif key in _CHANGE_LISTS and isinstance(value, list):
             result[key] = [_redact_change_holder(item) for item in value]
+        elif key == "deferred_changes" and isinstance(value, list):
+            result[key] = [_redact_entry(entry, "resource_change", _redact_change_holder) for entry in value]
+        elif key == "action_invocations" and isinstance(value, list):
+            result[key] = [_redact_invocation(entry) for entry in value]
+        elif key == "deferred_action_invocations" and isinstance(value, list):
+            result[key] = [_redact_entry(entry, "action_invocation", _redact_invocation) for entry in value]
         elif key == "output_changes" and isinstance(value, Mapping):
             result[key] = {name: _redact_change(change, name) for name, change in value.items()}
         elif key == "configuration":
@@ -209,6 +237,24 @@ def _redact_change_holder(item: Any) -> Any:
     if not isinstance(item, Mapping):
         return redact_value(item)
     return {key: _redact_change(value, "") if key == "change" else redact_value(value) for key, value in item.items()}
+
+
+def _redact_entry(entry: Any, inner: str, redact: Callable[[Any], Any]) -> Any:
+    """A deferred entry (`{"reason": …, inner: …}`) with its inner change or invocation redacted by `redact`."""
+    if not isinstance(entry, Mapping):
+        return redact_value(entry)
+    return {key: redact(value) if key == inner else redact_value(value) for key, value in entry.items()}
+
+
+def _redact_invocation(invocation: Any) -> Any:
+    """An action invocation with every leaf of `config_values` under `config_sensitive` masked."""
+    if not isinstance(invocation, Mapping) or "config_values" not in invocation:
+        return redact_value(invocation)
+    masked = {
+        **invocation,
+        "config_values": mask_leaves(invocation["config_values"], invocation.get("config_sensitive")),
+    }
+    return {key: redact_value(value) for key, value in masked.items()}
 
 
 def _redact_change(change: Any, name: str) -> Any:

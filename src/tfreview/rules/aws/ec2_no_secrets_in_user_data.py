@@ -16,7 +16,8 @@ _SHAPES = (
     ("an AWS access key id", re.compile(r"(?<![A-Z0-9])(?P<v>(AKIA|ASIA)[A-Z0-9]{16})(?![A-Z0-9])")),
     (
         "an AWS secret key",
-        re.compile(r"(?i)aws_secret_access_key\W{0,3}[:=]\W{0,3}(?P<v>[A-Za-z0-9/+]{40})(?![\w/+=])"),
+        # `KEY=…`, `KEY: …`, and the AWS CLI's `aws configure set aws_secret_access_key …` (a blank, no `=`)
+        re.compile(r"(?i)aws_secret_access_key(?:\W{0,3}[:=]\W{0,3}|[ \t]+[\"']?)(?P<v>[A-Za-z0-9/+]{40})(?![\w/+=])"),
     ),
     ("a private key", re.compile(r"(?P<v>-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----)")),
 )
@@ -78,7 +79,8 @@ RULE = Rule(
     "and fetch other secrets at boot from Secrets Manager or SSM Parameter Store.",
     description="User data is readable by anyone allowed `ec2:DescribeInstanceAttribute`, by every process on "
     "the instance through the metadata service, and is kept in state and plan files; CRITICAL because the "
-    "keys are usable at once. Looks for AWS access key ids, literal `aws_secret_access_key` values and "
+    "keys are usable at once. Looks for AWS access key ids, literal `aws_secret_access_key` values (`=`, `:` or the "
+    "AWS CLI's `aws configure set aws_secret_access_key KEY`) and "
     "private keys, in the text and in its base64 (optionally gzip) decoding, so `user_data_base64` and "
     "launch templates are covered. Plans show an instance's `user_data` only as a hash (HCL review sees it).",
     references=References(checkov=("CKV_AWS_46",), trivy=("AVD-AWS-0029", "AVD-AWS-0129")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tfreview.core.listing import listed
 from tfreview.core.plan import ChangeKind, ChangeSet, ResourceChange
 from tfreview.core.rules import Hit, Rule
 from tfreview.core.severity import Severity
@@ -21,7 +22,7 @@ def check_change(change: ResourceChange, change_set: ChangeSet) -> Iterator[Hit]
     paths = [render_path(p) for p in change.replace_paths]
     reason = reason_text(change)
     if paths:
-        why = "forced by " + ", ".join(f"`{p}`" for p in paths) + (f" because {reason}" if reason else "")
+        why = "forced by " + listed([f"`{p}`" for p in paths]) + (f" because {reason}" if reason else "")
     elif reason:
         why = f"Terraform replaces it because {reason}"
     else:
