@@ -30,7 +30,7 @@ from tfreview.core.errors import InputError
 # still writing after this long is stopped or hung, and will not let go
 LOCK_WAIT_SECONDS: Final = 30.0
 _LOCK_POLL_SECONDS: Final = (0.001, 0.05)  # first and longest pause between tries
-_IOV_MAX: Final = os.sysconf("SC_IOV_MAX")  # pieces one writev takes (1,024 on Linux)
+_IOV_MAX: Final = max(os.sysconf("SC_IOV_MAX"), 0) or 1024  # pieces one writev takes (1,024 on Linux; -1: no limit)
 
 
 def write_whole(path: Path, content: str | bytes | Sequence[bytes], *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
