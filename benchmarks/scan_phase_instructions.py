@@ -71,7 +71,8 @@ timed(review, "_run_change_rules", "review: change rules")
 timed(review, "blast_radius", "review: blast radius")
 timed(json_report, "review_document", "report: document")
 # the report as the CLI makes it: its pieces where the tree writes them unjoined (ADR 0692), else its bytes
-timed(render, "render_pieces" if hasattr(render, "render_pieces") else "render_bytes", "report: the rest (orjson.dumps)")
+made = "render_pieces" if hasattr(render, "render_pieces") else "render_bytes"
+timed(render, made, "report: the rest (orjson.dumps)")
 timed(scan_output, "write_whole", "write the report")
 leave = cli._leave
 def leaving(code):
