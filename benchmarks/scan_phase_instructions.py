@@ -70,7 +70,9 @@ timed(review, "_run_state_rules", "review: state rules, one side")
 timed(review, "_run_change_rules", "review: change rules")
 timed(review, "blast_radius", "review: blast radius")
 timed(json_report, "review_document", "report: document")
-timed(render, "render_bytes", "report: the rest (orjson.dumps)")
+# the report as the CLI makes it: its pieces where the tree writes them unjoined (ADR 0692), else its bytes
+made = "render_pieces" if hasattr(render, "render_pieces") else "render_bytes"
+timed(render, made, "report: the rest (orjson.dumps)")
 timed(scan_output, "write_whole", "write the report")
 leave = cli._leave
 def leaving(code):

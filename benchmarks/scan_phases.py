@@ -73,7 +73,7 @@ timed(review, "_run_state_rules", "review: state rules (both sides)")
 timed(review, "_run_change_rules", "review: change rules")
 timed(review, "blast_radius", "review: blast radius")
 timed(json_report, "review_document", "report: document")
-timed(render, "render_bytes", "report")
+timed(render, "render_pieces" if hasattr(render, "render_pieces") else "render_bytes", "report")  # ADR 0692
 timed(scan_output, "write_whole", "write the report")
 import orjson
 dumps = orjson.dumps

@@ -393,7 +393,7 @@ def _progress(text: str) -> None:
 
 def _scan(args: argparse.Namespace) -> int:
     from tfreview.core.review import exit_code
-    from tfreview.render import render, render_bytes
+    from tfreview.render import render, render_pieces
     from tfreview.scan_guards import in_repository
 
     formats: list[str] = args.output or ["text"]
@@ -418,7 +418,7 @@ def _scan(args: argparse.Namespace) -> int:
         formats,
         files,
         lambda fmt, color: render(fmt, result, by_id, color=color, plan_path=plan_path),
-        bytes_of=lambda fmt, color: render_bytes(
+        bytes_of=lambda fmt, color: render_pieces(
             fmt, result, by_id, color=color, plan_path=plan_path, **_keeping(args, fmt)
         ),
     )

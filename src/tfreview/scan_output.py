@@ -8,7 +8,7 @@ import argparse
 import codecs
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tfreview.core.errors import ConfigError, InputError
@@ -40,10 +40,11 @@ def emit(
     files: list[str],
     text_of: Callable[[str, bool], str],
     *,
-    bytes_of: Callable[[str, bool], bytes] | None = None,
+    bytes_of: Callable[[str, bool], Sequence[bytes]] | None = None,
 ) -> None:
     """Each -o format to its --output-file (or stdout); colour only on a terminal. `bytes_of`, when given, makes
-    a file's content straight as bytes (no decoding and encoding again of a report of many MB)."""
+    a file's content straight as bytes, in pieces written as they are (no decoding and encoding again of a report
+    of many MB, no join of its pieces: ADR 0692)."""
     to_stdout = False
     for index, fmt in enumerate(formats):
         target = files[index] if index < len(files) else "-"

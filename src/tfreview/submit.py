@@ -98,7 +98,7 @@ def read_plan(path: str, stdin: Callable[[], bytes] | None = None) -> bytes:
                 content = handle.read()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-    if not content.strip():
+    if not content or content.isspace():  # `not content.strip()` without a copy of the plan (ADR 0692)
         raise InputError("empty file; expected the output of `terraform show -json PLANFILE`", path=path)
     # read as scan and the service read it (BOM, UTF-16, numbers past a double): refused here only what they refuse
     document = parse_json(content, path)

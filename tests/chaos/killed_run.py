@@ -6,7 +6,8 @@ Write points, in the order the process reaches them, each taken just BEFORE the 
 - a file opened for writing, a rename/replace, a link, an unlink, a mkdir, a chmod, a copy, a SQLite connect —
   any whose path lies under a watched directory (audit events, PEP 578);
 - once such a file is open: each `write`/`writelines`/`flush`/`truncate`/`close`/`__exit__` on a file under
-  a watched directory or opened from a descriptor (`os.fdopen`), and each `os.fsync` (profile `c_call` events);
+  a watched directory or opened from a descriptor (`os.fdopen`), and each `os.fsync` and `os.writev` (profile
+  `c_call` events);
 - with KILL_SQL=1, once a SQLite database under a watched directory is connected: each `execute*`/`commit`
   on a SQLite connection or cursor (every statement a migration runs).
 
@@ -91,8 +92,8 @@ def _profile(frame: FrameType, event: str, arg: Any) -> None:
         return
     name = getattr(arg, "__name__", "")
     owner = getattr(arg, "__self__", None)
-    if name == "fsync" and getattr(owner, "__name__", "") in ("posix", "nt"):
-        _point("fsync")
+    if name in ("fsync", "writev") and getattr(owner, "__name__", "") in ("posix", "nt"):
+        _point(name)  # writev: a whole file written from its pieces (ADR 0692)
     elif name in _FILE_CALLS and _watched(getattr(owner, "name", None)):
         _point(f"{name} {os.path.basename(owner.name)}")
     elif name in _FILE_CALLS and type(getattr(owner, "name", None)) is int and owner.name > 2:

@@ -50,7 +50,9 @@ def load_plan(data: bytes, path: str = "plan.json") -> ChangeSet:
 
 
 def parse_json(data: bytes, path: str) -> Any:
-    if not data.strip():
+    # `not data.strip()` without its copy: `terraform show -json` ends with a newline, so strip copied every plan
+    # whole (18.6 MB of fresh pages at 10,000 resources, ~10 ms) to see whether it was empty (ADR 0692)
+    if not data or data.isspace():
         raise InputError("the file is empty; expected the JSON of `terraform show -json PLANFILE`", path=path)
     if data.startswith(_ZIP_MAGIC):
         raise InputError(

@@ -41,11 +41,24 @@ def render_json_bytes(
     it again to write it cost more CPU than serialising it. `keep` receives the document's dicts, for a process
     that leaves without freeing them (cli, ADRs 0315 and 0466): indented, its head and tail only, its findings and
     changes being written as bytes (ADR 0500)."""
+    # one join of every piece: the report is copied once, not once per array and again for the whole
+    return b"".join(render_json_pieces(review, rules, indent=indent, keep=keep, **options))
+
+
+def render_json_pieces(
+    review: Review,
+    rules: Mapping[str, Rule] | None = None,
+    *,
+    indent: bool = True,
+    keep: list[object] | None = None,
+    **options: Any,
+) -> list[bytes]:
+    """`render_json_bytes` as the pieces it joins, for a file written from them without that copy (ADR 0692)."""
     if not indent:
         document = review_document(review)
         if keep is not None:
             keep.append(document)
-        return orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)
+        return [orjson.dumps(document, option=orjson.OPT_APPEND_NEWLINE)]
     head, tail = _head(review, None), _tail(review)
     if keep is not None:
         keep.extend((head, tail))
@@ -53,22 +66,19 @@ def render_json_bytes(
     # the four long arrays as the bytes orjson would write for them (json_text, ADR 0500)
     opening = orjson.dumps(head, option=orjson.OPT_INDENT_2)
     closing = orjson.dumps(tail, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-    # one join of every piece: the report is copied once, not once per array and again for the whole
-    return b"".join(
-        (
-            opening[:-2],
-            b',\n  "findings": ',
-            *findings_pieces(review.findings),
-            b',\n  "suppressed": ',
-            *findings_pieces(review.suppressed),
-            b',\n  "changes": ',
-            *changes_pieces(review.changes),
-            b',\n  "drift": ',
-            *changes_pieces(review.drift),
-            b",\n",
-            closing[2:],
-        )
-    )
+    return [
+        opening[:-2],
+        b',\n  "findings": ',
+        *findings_pieces(review.findings),
+        b',\n  "suppressed": ',
+        *findings_pieces(review.suppressed),
+        b',\n  "changes": ',
+        *changes_pieces(review.changes),
+        b',\n  "drift": ',
+        *changes_pieces(review.drift),
+        b",\n",
+        closing[2:],
+    ]
 
 
 def review_document(review: Review, *, tool_version: str | None = None) -> dict[str, Any]:
