@@ -1,0 +1,152 @@
+"""ADR 0689 from the outside: `tfreview serve` (embedded workers, SQLite) reviews a pull request of the fake GitHub
+in a review process — a real child of the server — and that child never outlives the server for long, never
+carries a secret in its argv or environment, and never changes how the server stops.
+
+(1) the server SIGKILLed while its review process works: the child ends within seconds (no orphan reviewing);
+(2) SIGTERM while the review process works: the same exit code as with the reviews on the worker threads, and the
+    child gone once the server is; (3) a review completed, then SIGTERM: exit 0, the child gone, its log lines in
+    the server's stderr with the job's ids, no secret anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.chaos.conftest import delivery_request, open_pulls, stack_env
+from tests.fakes.github import FakeGitHub
+from tests.integration.served import Served, raw_request, serving, status_of
+
+WAIT_SECONDS = 60.0
+ORPHAN_SECONDS = 5.0  # a review process notices its parent's death within 0.5 s (review_child.ORPHAN_CHECK_SECONDS)
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+    return text.rsplit(")", 1)[1].split()
+
+
+def gone(pid: int) -> bool:
+    fields = _stat(pid)
+    return fields is None or fields[0] in ("Z", "X")
+
+
+def review_processes(parent: int) -> list[int]:
+    """The server's review processes: its children spawned by multiprocessing, not its resource tracker."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        fields = _stat(int(entry.name))
+        if fields is None or int(fields[1]) != parent or fields[0] in ("Z", "X"):
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if b"spawn_main" in command and b"resource_tracker" not in command:
+            found.append(int(entry.name))
+    return found
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = WAIT_SECONDS) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still waiting for {what}"
+        time.sleep(0.05)
+
+
+def deliver(github: FakeGitHub, served: Served, number: int) -> None:
+    answer = raw_request(served.port, delivery_request(github, number, f"delivery-{number}"))
+    assert status_of(answer) == 202, answer[:300]
+
+
+def review_state(data: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(data / "tfreview.db", timeout=10) as connection:
+        return [(str(s), str(r or "")) for s, r in connection.execute("SELECT status, id FROM reviews")]
+
+
+def _env(github: FakeGitHub, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return stack_env(github, tmp_path, TFREVIEW_SERVER__SHUTDOWN_SECONDS="8", TFREVIEW_LOG_FORMAT="json", **extra)
+
+
+@pytest.mark.chaos
+def test_a_server_killed_while_its_review_process_works_leaves_no_orphan_reviewing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with FakeGitHub() as github:
+        ((number, _head),) = open_pulls(github, 1)
+        github.slow(WAIT_SECONDS, path_contains=f"/pulls/{number}/files")
+        key = github.app_private_key_pem()
+        with serving(data, env=_env(github, tmp_path)) as served:
+            deliver(github, served, number)
+            wait_until(lambda: bool(github.requests_to("GET", f"/pulls/{number}/files")), "the fetch to start")
+            (child,) = review_processes(served.process.pid)
+            # secrets: the settings came through the pipe, not argv or the environment
+            for part in ("cmdline", "environ"):
+                text = Path(f"/proc/{child}/{part}").read_bytes()
+                assert key.splitlines()[1].encode() not in text
+            assert (
+                Path(f"/proc/{child}/environ").read_bytes() == Path(f"/proc/{served.process.pid}/environ").read_bytes()
+            )  # nothing added to the environment it inherited
+            served.process.kill()
+            served.process.wait(WAIT_SECONDS)
+            begun = time.monotonic()
+            wait_until(lambda: gone(child), "the orphaned review process to end", ORPHAN_SECONDS)
+            print(f"review process {child} ended {time.monotonic() - begun:.2f} s after its server was killed")
+        assert key.splitlines()[1] not in served.log()
+
+
+@pytest.mark.chaos
+@pytest.mark.parametrize("review_process", ["true", "false"])
+def test_sigterm_while_a_review_runs_exits_as_with_the_reviews_on_the_worker_threads(
+    tmp_path: Path, review_process: str
+) -> None:
+    """The review hangs on GitHub past the shutdown deadline (8 s): exit 3 either way; no review process left."""
+    data = tmp_path / "data"
+    with FakeGitHub() as github:
+        ((number, _head),) = open_pulls(github, 1)
+        github.slow(WAIT_SECONDS, path_contains=f"/pulls/{number}/files")
+        env = _env(github, tmp_path, TFREVIEW_WORKER__REVIEW_PROCESS=review_process)
+        with serving(data, env=env) as served:
+            deliver(github, served, number)
+            wait_until(lambda: bool(github.requests_to("GET", f"/pulls/{number}/files")), "the fetch to start")
+            children = review_processes(served.process.pid)
+            assert len(children) == (1 if review_process == "true" else 0)
+            served.process.send_signal(signal.SIGTERM)
+            code = served.process.wait(WAIT_SECONDS)
+            assert code == 3, served.log()[-3000:]
+            for child in children:
+                wait_until(lambda child=child: gone(child), "the review process to end", ORPHAN_SECONDS)
+
+
+@pytest.mark.chaos
+def test_a_review_in_a_review_process_logs_with_its_ids_and_stops_with_the_server(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with FakeGitHub() as github:
+        ((number, _head),) = open_pulls(github, 1)
+        key = github.app_private_key_pem()
+        with serving(data, env=_env(github, tmp_path)) as served:
+            deliver(github, served, number)
+            wait_until(lambda: any(s == "completed" for s, _ in review_state(data)), "the review to complete")
+            (child,) = review_processes(served.process.pid)
+            served.process.send_signal(signal.SIGTERM)
+            assert served.process.wait(WAIT_SECONDS) == 0
+            assert gone(child)
+        assert github.comments("octo/infra", number)
+        lines = [json.loads(line) for line in served.log().splitlines() if line.startswith("{")]
+        (review_id,) = [r for _, r in review_state(data)]
+        fetched = [
+            line for line in lines if line.get("logger") == "httpx" and f"/pulls/{number}/files" in str(line.get("msg"))
+        ]
+        assert fetched, "the review process's own log lines reach the server's stderr"
+        assert all(line.get("review_id") == review_id and line.get("job_id") for line in fetched)
+        assert key.splitlines()[1] not in served.log()
