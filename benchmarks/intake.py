@@ -75,7 +75,8 @@ TARGETS = (
     "tfr-busy-threads",
     "tfr-busy-apart-threads",
 )
-OPT_IN = ("tfr-busy", "tfr-busy-apart", "tfr-busy-threads", "tfr-busy-apart-threads")  # run only when named in --only (the default run stays what it was)
+# run only when named in --only (the default run stays what it was)
+OPT_IN = ("tfr-busy", "tfr-busy-apart", "tfr-busy-threads", "tfr-busy-apart-threads")
 GOALS = "≥ 650/s and ≤ 1.5 ms CPU (tfr), p99 ≤ 20 ms at 100/s (tfr), ≥ 500/s and p99 ≤ 30 ms (tfr-pg)"
 
 
