@@ -282,3 +282,29 @@ def test_close_stops_every_review_process(stack: Stack) -> None:
     (child,) = stack.pool.pids()
     stack.pool.close()
     assert gone(child)
+
+
+@pytest.fixture
+def beating(tmp_path: Path) -> Iterator[Stack]:
+    """Heartbeats every 0.2 s: a refused one marks the attempt lost while its handler runs."""
+    yield from _stack(tmp_path, processes=True, heartbeat_seconds=0.2)
+
+
+def test_a_lease_lost_while_the_review_process_works_kills_it_and_discards_the_attempt(beating: Stack) -> None:
+    from tfreview.worker.reaper import Reaper
+
+    services, github = beating.services, beating.github
+    pull_request_review(services, github)
+    github.slow(WAIT_SECONDS, path_contains="/pulls/1/files")
+    outcomes: list[Outcome] = []
+    worker = threading.Thread(target=lambda: outcomes.append(review_once(services)))
+    worker.start()
+    wait_until(lambda: bool(github.requests_to("GET", "/pulls/1/files")), "the review process to fetch the files")
+    (child,) = beating.pool.pids()
+    beating.clock.advance(services.settings.worker.lease_seconds + 1)  # the lease expires: the reaper requeues it
+    assert Reaper(services, clock=beating.clock).run_once().reaped == 1
+    worker.join(WAIT_SECONDS)  # the next heartbeat is refused: the attempt is lost
+    (outcome,) = outcomes
+    assert outcome.result == "discarded", outcome
+    assert outcome.reason == "lease lost"
+    wait_until(lambda: gone(child), "the lost attempt's review process to end")
