@@ -65,14 +65,18 @@ def wait_until(condition: Callable[[], bool], what: str, seconds: float = WAIT_S
         time.sleep(0.05)
 
 
-def deliver(github: FakeGitHub, served: Served, number: int) -> None:
-    answer = raw_request(served.port, delivery_request(github, number, f"delivery-{number}"))
+def deliver(github: FakeGitHub, served: Served, number: int, delivery: str = "") -> None:
+    answer = raw_request(served.port, delivery_request(github, number, delivery or f"delivery-{number}"))
     assert status_of(answer) == 202, answer[:300]
 
 
 def review_state(data: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(data / "tfreview.db", timeout=10) as connection:
         return [(str(s), str(r or "")) for s, r in connection.execute("SELECT status, id FROM reviews")]
+
+
+def completed(data: Path) -> int:
+    return sum(1 for status, _ in review_state(data) if status == "completed")
 
 
 def _env(github: FakeGitHub, tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -150,3 +154,35 @@ def test_a_review_in_a_review_process_logs_with_its_ids_and_stops_with_the_serve
         assert fetched, "the review process's own log lines reach the server's stderr"
         assert all(line.get("review_id") == review_id and line.get("job_id") for line in fetched)
         assert key.splitlines()[1] not in served.log()
+
+
+@pytest.mark.chaos
+def test_review_processes_started_after_a_sighup_reload_carry_the_reloaded_settings(tmp_path: Path) -> None:
+    """A SIGHUP reload swaps new webhook secret versions into serve's live settings: the review process started
+    before it is stale and replaced at the next review; the new secret is in no argv, environment or log."""
+    from tests.integration.served import GITHUB_SECRET
+
+    canary = "gh-review-process-reload-canary-5e1d"
+    versions = tmp_path / "github-webhook.json"
+    versions.write_text(json.dumps([{"value": GITHUB_SECRET}]), encoding="utf-8")
+    data = tmp_path / "data"
+    with FakeGitHub() as github:
+        ((number, _head),) = open_pulls(github, 1)
+        env = _env(github, tmp_path, TFREVIEW_GITHUB__WEBHOOK_SECRETS_FROM=f"file:{versions}")
+        env.pop("TFREVIEW_GITHUB__WEBHOOK_SECRETS")
+        with serving(data, env=env) as served:
+            deliver(github, served, number)
+            wait_until(lambda: completed(data) == 1, "the first review to complete")
+            (before,) = review_processes(served.process.pid)
+            versions.write_text(json.dumps([{"value": GITHUB_SECRET}, {"value": canary}]), encoding="utf-8")
+            served.process.send_signal(signal.SIGHUP)
+            wait_until(lambda: "secrets reloaded" in served.log(), "the reload")
+            github.push("octo/infra", number, {"main.tf": "# pushed after the reload\n"})  # a new head: a new review
+            deliver(github, served, number, "delivery-after-the-reload")
+            wait_until(lambda: completed(data) == 2, "the second review to complete")
+            (after,) = review_processes(served.process.pid)
+            assert after != before
+            assert gone(before)
+            for part in ("cmdline", "environ"):
+                assert canary.encode() not in Path(f"/proc/{after}/{part}").read_bytes()
+        assert canary not in served.log()
