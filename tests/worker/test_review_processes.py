@@ -8,6 +8,7 @@ HTTP against the fake GitHub on loopback; the review processes are real, killed 
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import threading
 import time
@@ -20,11 +21,14 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.github import FakeGitHub
+from tfreview.core.errors import ConfigError
 from tfreview.ports.job_types import JobKind, PullRequestHead, ReviewJob
 from tfreview.ports.records import Delivery, ReviewStatus, SourceInfo
-from tfreview.settings import SecretVersion
+from tfreview.settings import SecretVersion, Settings
 from tfreview.wiring import WiredServices, build_memory_services
-from tfreview.worker.review_processes import ReviewProcessPool, with_review_processes
+from tfreview.worker.review_child import Failed
+from tfreview.worker.review_errors import unpack
+from tfreview.worker.review_processes import ReviewProcess, ReviewProcessPool, with_review_processes
 from tfreview.worker.runner import Outcome, Worker
 
 from .conftest import ManualClock, worker_settings
@@ -308,3 +312,39 @@ def test_a_lease_lost_while_the_review_process_works_kills_it_and_discards_the_a
     assert outcome.result == "discarded", outcome
     assert outcome.reason == "lease lost"
     wait_until(lambda: gone(child), "the lost attempt's review process to end")
+
+
+def test_an_app_key_gone_after_the_start_fails_the_review_as_in_process(tmp_path: Path) -> None:
+    """The App's key file removed after the services were built: the same permanent failure, the same reason, and
+    the review process stays (its error is the review's, not its own end)."""
+    reasons = {}
+    for processes in (False, True):
+        for stack in _stack(tmp_path / str(processes), processes=processes):
+            (tmp_path / str(processes) / "github-app.pem").unlink()
+            pull_request_review(stack.services, stack.github)
+            outcome = review_once(stack.services)
+            reasons[processes] = (outcome.result, outcome.permanent, outcome.reason)
+            if processes:
+                assert len(stack.pool.pids()) == 1
+    assert reasons[True] == reasons[False]
+    assert reasons[True][:2] == ("dead", True)
+
+
+def test_a_review_process_that_cannot_build_its_source_answers_each_review_with_the_reason(stack: Stack) -> None:
+    """Settings without a GitHub App (the parent would not send it one: defensive): no traceback, no death at
+    every start — each review is answered with the ConfigError, classified as in-process."""
+    review_id = pull_request_review(stack.services, stack.github)
+    stored = stack.services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    child = ReviewProcess(pickle.dumps(Settings()))
+    try:
+        for _ in range(2):
+            answer = child.ask((stored, {}, {}), lambda: False)
+            assert isinstance(answer, Failed)
+            error = unpack(answer.error)
+            assert isinstance(error, ConfigError)
+            assert "github_app" in str(error)
+        assert child.alive()
+    finally:
+        child.stop()
+    assert not child.alive()

@@ -65,11 +65,27 @@ def main(connection: Connection) -> None:
     configure_logging(settings.log_level)
     apply_log_format(settings.log_format, settings.log_level)
     recorder = CallRecorder()
-    source, close = github_review_source(settings, recorder)
+    try:
+        source, close = github_review_source(settings, recorder)
+    except Exception as exc:  # a reference that no longer reads: each review is told so, classified as in-process
+        _refuse(connection, pack(exc), recorder)
+        return
     try:
         _serve(connection, source, recorder)
     finally:
         close()
+
+
+def _refuse(connection: Connection, error: PackedError, recorder: CallRecorder) -> None:
+    """Answer every request with `error` (the GitHub source could not be built here) until the pipe closes."""
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        connection.send(Failed(error, recorder.take()))
 
 
 def _serve(connection: Connection, source: PlanSource, recorder: CallRecorder) -> None:
