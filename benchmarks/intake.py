@@ -14,7 +14,9 @@ process on 127.0.0.1 with the same uvicorn settings (see intake_servers.py):
              request it serves: the workers fetch, review and publish (intake_busy.py). Only when named in
              --only; after its paced run it prints the reviews finished during it and the CPU split over it;
   tfr-busy-apart  the same reviewing load with `serve --no-worker` and a `tfreview worker` process on its
-             database (the server's CPU is then intake only; the worker process's is printed beside it).
+             database (the server's CPU is then intake only; the worker process's is printed beside it);
+  tfr-busy-threads, tfr-busy-apart-threads  the same two with `worker.review_process` off: the reviews' fetch
+             and rules on the worker threads, as before ADR 0689 (the A/B of the review processes).
 Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries, each sent once
 (`--seconds` at most, `--connections` in flight): throughput of 202s and the server's CPU per delivery
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
@@ -61,8 +63,20 @@ from intake_servers import Running, simple_server, tfreview_server, tree_cpu_sec
 from intake_threads import intake_seconds, py_spy, thread_cpu, thread_names
 
 SECRET = "bench-" + uuid.uuid4().hex
-TARGETS = ("bare", "naive", "tfr", "tfr-base", "tfr-nowork", "tfr-pg", "tfr-busy", "tfr-busy-apart")
-OPT_IN = ("tfr-busy", "tfr-busy-apart")  # run only when named in --only (the default run stays what it was)
+TARGETS = (
+    "bare",
+    "naive",
+    "tfr",
+    "tfr-base",
+    "tfr-nowork",
+    "tfr-pg",
+    "tfr-busy",
+    "tfr-busy-apart",
+    "tfr-busy-threads",
+    "tfr-busy-apart-threads",
+)
+# run only when named in --only (the default run stays what it was)
+OPT_IN = ("tfr-busy", "tfr-busy-apart", "tfr-busy-threads", "tfr-busy-apart-threads")
 GOALS = "≥ 650/s and ≤ 1.5 ms CPU (tfr), p99 ≤ 20 ms at 100/s (tfr), ≥ 500/s and p99 ≤ 30 ms (tfr-pg)"
 
 
@@ -94,6 +108,10 @@ def _servers(
         "tfr-nowork": lambda: tfreview_server(SECRET, worker=False, postgres=None, data_root=root),
         "tfr-busy": lambda: busy_running(SECRET, *counts, data_root=root),
         "tfr-busy-apart": lambda: busy_running(SECRET, *counts, data_root=root, apart=True),
+        "tfr-busy-threads": lambda: busy_running(SECRET, *counts, data_root=root, review_process=False),
+        "tfr-busy-apart-threads": lambda: busy_running(
+            SECRET, *counts, data_root=root, apart=True, review_process=False
+        ),
     }
     if base_src:
         base = {"PYTHONPATH": str(Path(base_src).resolve())}
@@ -198,11 +216,14 @@ def _busy_report(server: Running, before: _BusySample | None, names: dict[int, s
     total = tree - tree_before
     shown = "NaN" if intake is None else f"{intake:.2f}"
     rest = "NaN" if intake is None else f"{total - intake:.2f}"
+    # the server's own threads (still running at both ends) against its tree: what its review processes spent
+    own = sum(threads[tid] - threads_before[tid] for tid in threads if tid in threads_before)
     print(
         f"  paced ({ended - began:.1f} s) with workers reviewing: {reviews} reviews succeeded, "
         f"{comments - comments_before} comments and {runs - runs_before} check runs published; "
         f"jobs before {_states(states_before)}, after {_states(states)}; CPU {total:.2f} s: intake threads "
-        f"{shown} s, the rest (workers…) {rest} s; the worker process {worker - worker_before:.2f} s",
+        f"{shown} s, the rest (workers…) {rest} s, of which its child processes (review processes) "
+        f"~{max(0.0, total - own):.2f} s; the worker process {worker - worker_before:.2f} s",
         flush=True,
     )
     return reviews

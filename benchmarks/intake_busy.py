@@ -144,11 +144,18 @@ def _fake_main(count: int, key: Path) -> None:
 
 @contextlib.contextmanager
 def busy_server(
-    secret: str, flat: int, paced: int, *, data_root: str | None = None, apart: bool = False
+    secret: str,
+    flat: int,
+    paced: int,
+    *,
+    data_root: str | None = None,
+    apart: bool = False,
+    review_process: bool = True,
 ) -> Iterator[tuple[Running, BusyGitHub, Path, Path, int | None]]:
     """A fresh fake GitHub seeded for `flat + paced` deliveries, their signed request files (flat-out, paced),
     and `tfreview serve` (SQLite, embedded workers) with a GitHub App against the fake — or, `apart`,
-    `tfreview serve --no-worker` and a `tfreview worker` process on the same database (its pid comes last)."""
+    `tfreview serve --no-worker` and a `tfreview worker` process on the same database (its pid comes last).
+    `review_process` false: the reviews' fetch and rules on the worker threads (`*-threads`, ADR 0689)."""
     with tempfile.TemporaryDirectory(prefix="tfreview-bench-busy-") as folder:
         key = Path(folder) / "github-app.pem"
         github = BusyGitHub(flat + paced, key)
@@ -163,6 +170,7 @@ def busy_server(
                 "TFREVIEW_GITHUB_APP__APP_ID": str(github.app_id),
                 "TFREVIEW_GITHUB_APP__PRIVATE_KEYS": json.dumps([f"file:{key}"]),
                 "TFREVIEW_GITHUB_APP__MARKER_SECRET": f"file:{marker}",
+                "TFREVIEW_WORKER__REVIEW_PROCESS": "true" if review_process else "false",
             }
             with tfreview_server(secret, worker=not apart, postgres=None, extra=app, data_root=data_root) as server:
                 if not apart:
@@ -219,9 +227,15 @@ class BusyRunning(Running):
 
 @contextlib.contextmanager
 def busy_running(
-    secret: str, flat: int, paced: int, *, data_root: str | None = None, apart: bool = False
+    secret: str,
+    flat: int,
+    paced: int,
+    *,
+    data_root: str | None = None,
+    apart: bool = False,
+    review_process: bool = True,
 ) -> Iterator[BusyRunning]:
-    with busy_server(secret, flat, paced, data_root=data_root, apart=apart) as (
+    with busy_server(secret, flat, paced, data_root=data_root, apart=apart, review_process=review_process) as (
         server,
         github,
         flat_file,

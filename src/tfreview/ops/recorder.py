@@ -34,3 +34,39 @@ class NullRecorder:
 
     def set(self, name: str, value: float, /, **labels: str) -> None:
         return None
+
+
+Call = tuple[str, str, float, dict[str, str]]  # (count | observe | set, name, amount or value, labels)
+
+
+class CallRecorder:
+    """Records the calls instead of making them, for another process to replay (`replay`): a review process's
+    GitHub counters and rate-limit waits reach the server's own registry, and its /metrics, with the result."""
+
+    def __init__(self) -> None:
+        self._calls: list[Call] = []
+
+    def count(self, name: str, amount: float = 1.0, /, **labels: str) -> None:
+        self._calls.append(("count", name, amount, labels))
+
+    def observe(self, name: str, value: float, /, **labels: str) -> None:
+        self._calls.append(("observe", name, value, labels))
+
+    def set(self, name: str, value: float, /, **labels: str) -> None:
+        self._calls.append(("set", name, value, labels))
+
+    def take(self) -> list[Call]:
+        """The calls recorded since the last `take`, in order."""
+        calls, self._calls = self._calls, []
+        return calls
+
+
+def replay(calls: list[Call], recorder: Recorder) -> None:
+    """Make the recorded `calls` on `recorder`, in order (an unknown method is skipped: the data came from a pipe)."""
+    for method, name, value, labels in calls:
+        if method == "count":
+            recorder.count(name, value, **labels)
+        elif method == "observe":
+            recorder.observe(name, value, **labels)
+        elif method == "set":
+            recorder.set(name, value, **labels)

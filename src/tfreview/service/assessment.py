@@ -4,6 +4,7 @@
 merges its advice (`advisor.merge.apply_advice`: it may add, never remove or lower). An advisor that
 raises degrades to "AI review unavailable" instead of failing the review (issue 5) — except a
 ConfigError when the caller asks for it (`strict_config`: the CLI's exit 2 on a missing credential).
+`advise_on` is the second half alone, for a rules' review computed elsewhere (a review process's, ADR 0689).
 
 Imports no SQL, web or HTTP library: `tfreview scan` stays fast.
 """
@@ -76,6 +77,31 @@ def assess(
     begun = time.perf_counter()
     result = review(change_set, list(rules), policy)
     took = time.perf_counter() - begun
+    return advise_on(
+        change_set,
+        result,
+        took,
+        advisor,
+        ai_can_fail=ai_can_fail,
+        strict_config=strict_config,
+        tenant_id=tenant_id,
+        time_left=time_left,
+    )
+
+
+def advise_on(
+    change_set: ChangeSet,
+    result: Review,
+    took: float,
+    advisor: Advisor | None,
+    *,
+    ai_can_fail: bool = False,
+    strict_config: bool = False,
+    tenant_id: str | None = None,
+    time_left: Callable[[], float] | None = None,
+) -> Assessment:
+    """`assess` from a rules' review already computed (`result`, in `took` seconds: a review process's, ADR 0689):
+    the advice asked and merged as `assess` does, the rules not run again."""
     if advisor is None:
         return Assessment(result, None, took)
     seconds = None if time_left is None else ai_seconds(time_left())

@@ -12,6 +12,7 @@ from tfreview.ops.recorder import NullRecorder, Recorder
 from tfreview.plumbing.calls_in_flight import CallsInFlight
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.audit import AuditTrail
+from tfreview.ports.review_processes import ReviewProcesses
 from tfreview.ports.service import (
     AdvisorStatus,
     Authenticator,
@@ -75,6 +76,10 @@ class Services:
     publisher: Publisher
     authenticator: Authenticator
     sources: Mapping[str, PlanSource] = field(default_factory=dict)  # by SourceInfo.kind
+    # the sources are those `settings` build (wiring's, not a test's own): a review process can build them again
+    sources_from_settings: bool = False
+    # GitHub reviews' fetch and rules in child processes (ADR 0689; the workers add them); None: on the worker thread
+    review_processes: ReviewProcesses | None = None
     health_checks: tuple[HealthCheck, ...] = ()
     advisor: Advisor | None = None  # None: rules only (the review is then `completed`, no AI part)
     reconcilers: tuple[Reconciler, ...] = ()  # run by the scheduler and `tfreview reconcile`

@@ -1,6 +1,7 @@
 """The review job: fetch the input (PlanSource) → `assess` (the CLI's own path) → store → enqueue its publish.
 
-`run_review` is what the worker calls for a claimed `ReviewJob`; `fence` is the attempt's lease check —
+`run_review` is what the worker calls for a claimed `ReviewJob` (a GitHub review's fetch and rules in a review
+process when the services carry them, ADR 0689); `fence` is the attempt's lease check —
 a lost or abandoned attempt writes nothing and publishes nothing — and `attempt` names it to the store, which
 refuses its review writes in their own transaction once another attempt took over (a thawed worker).
 
@@ -25,8 +26,10 @@ from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
 from tfreview.ports.review_codec import encode, findings_from_documents
+from tfreview.ports.review_processes import ReviewStopped
+from tfreview.ports.service import Fetched
 from tfreview.rules import load_rules_for
-from tfreview.service.assessment import assess
+from tfreview.service.assessment import Assessment, advise_on, assess
 from tfreview.service.container import Services
 
 Fence = Callable[[], None]
@@ -43,8 +46,11 @@ def run_review(
     *,
     attempt: AttemptFence | None = None,
     time_left: Callable[[], float] | None = None,
+    stopped: Callable[[], bool] | None = None,
 ) -> None:
-    """`time_left`: the seconds the job has left (the worker's timeout for it); the AI part keeps within them."""
+    """`time_left`: the seconds the job has left (the worker's timeout for it); the AI part keeps within them.
+    `stopped`: whether the attempt stopped (timed out, lease lost, released) — a review process working for it is
+    killed then (`services.review_processes`, used for GitHub reviews when the services carry it)."""
     review_id = job.review_id
     if not review_id:
         raise InputError("job payload lacks 'review_id'")
@@ -66,17 +72,21 @@ def run_review(
     if source.unavailable is not None:  # known without fetching: the job fails before any write of its own
         raise NotConfigured(source.unavailable)
     services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
-    fetched = source.fetch(stored, dict(job.encode().payload))  # GitHub: policy of the .tfreview.toml at head
-    change_set, policy = fetched.change_set, fetched.policy
-    assessment = assess(
-        change_set,
-        load_rules_for(change_set.resource_types()),
-        policy,
-        services.advisor,
-        ai_can_fail=services.settings.advisor.ai_can_fail,
-        tenant_id=job.tenant_id,
-        time_left=time_left,
-    )
+    payload = dict(job.encode().payload)
+    processes = services.review_processes
+    if processes is not None and kind == SourceKind.GITHUB.value:  # fetch + rules off the server's GIL (ADR 0689)
+        try:
+            reviewed = processes.review(stored, payload, stopped or _never)
+        except ReviewStopped:
+            fence()  # the attempt stopped: StaleAttempt, as its next write would have raised in-process
+            raise
+        fetched = reviewed.fetched
+        computed: tuple[Review, float] | None = (reviewed.review, reviewed.seconds)
+    else:
+        fetched = source.fetch(stored, payload)  # GitHub: policy of the .tfreview.toml at head
+        computed = None
+    assessment = _assessed(services, job, fetched, computed, time_left)
+    policy = fetched.policy
     plan_id = job.plan_id or stored.plan_id
     kept = services.plans.findings(plan_id) if kind == SourceKind.API.value and plan_id else None
     result = with_kept_findings(assessment.review, kept or [], policy)
@@ -94,6 +104,42 @@ def run_review(
     _queue_publish(services, saved.tenant_id, saved.id, saved.content_hash or report_hash(document))
     if assessment.retry_ai_later:
         _rerun_ai_later(services, job)
+
+
+def _never() -> bool:
+    return False
+
+
+def _assessed(
+    services: Services,
+    job: ReviewJob,
+    fetched: Fetched,
+    computed: tuple[Review, float] | None,
+    time_left: Callable[[], float] | None,
+) -> Assessment:
+    """The rules' review (`computed` by a review process, or run here) with the advice merged."""
+    change_set, policy = fetched.change_set, fetched.policy
+    settings = services.settings.advisor
+    if computed is not None:
+        result, took = computed
+        return advise_on(
+            change_set,
+            result,
+            took,
+            services.advisor,
+            ai_can_fail=settings.ai_can_fail,
+            tenant_id=job.tenant_id,
+            time_left=time_left,
+        )
+    return assess(
+        change_set,
+        load_rules_for(change_set.resource_types()),
+        policy,
+        services.advisor,
+        ai_can_fail=settings.ai_can_fail,
+        tenant_id=job.tenant_id,
+        time_left=time_left,
+    )
 
 
 def _queue_publish(services: Services, tenant_id: str, review_id: str, content_hash: str) -> None:

@@ -31,3 +31,8 @@ class WorkerSettings(BaseModel):
         description="an upstream's rate limit (GitHub, Spacelift) is waited out, attempts unspent, until the job is"
         " this old; then it fails naming the limit (60 s to 7 days; ADR 0515)",
     )
+    review_process: bool = Field(
+        default=True,
+        description="a GitHub pull request's fetch and rules run in review processes, one per concurrency slot,"
+        " started at the first such review; false: on the worker threads, holding the server's GIL (ADR 0689)",
+    )

@@ -165,6 +165,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
             publisher=LogPublisher(),
             authenticator=authenticator,
             sources=build_sources(plans),
+            sources_from_settings=True,
             health_checks=tuple(health),
             closers=closers,
             advisor=advisor,
@@ -259,6 +260,7 @@ def build_memory_services(
         publisher=publisher if publisher is not None else LogPublisher(),
         authenticator=BearerAuthenticator(None, tokens),
         sources=dict(sources) if sources is not None else build_sources(plans),
+        sources_from_settings=sources is None,  # a test's own sources: no review process could build them again
         health_checks=(QueueCheck(queue),),
         audit=MemoryAuditTrail(clock=now),
         advisor=advisor,

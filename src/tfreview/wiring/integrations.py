@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from tfreview.core.errors import ConfigError
+from tfreview.plumbing.clock import utcnow
 from tfreview.ports.service import PlanSource, Publisher, Redelivery
 from tfreview.publish.log import LogPublisher
 from tfreview.service.container import Reconciler
@@ -17,6 +18,13 @@ from tfreview.service.container import Reconciler
 if TYPE_CHECKING:
     import httpx
 
+    from tfreview.integrations.github.auth import AppAuth
+    from tfreview.integrations.github.client import GitHubClient
+    from tfreview.integrations.github.clients import GitHubClients
+    from tfreview.integrations.github.settings import GitHubAppSettings
+    from tfreview.ops.recorder import Recorder
+    from tfreview.plumbing.clock import Clock
+    from tfreview.settings import Settings
     from tfreview.wiring import WiredServices
 
 logger = logging.getLogger("tfreview.wiring")
@@ -65,6 +73,8 @@ def wire_integrations(
         publisher=services.publisher if keep_publisher else RoutingPublisher(routes, always=[LogPublisher()]),
         reconcilers=(*services.reconcilers, *found.reconcilers),
         redelivery=found.redelivery or services.redelivery,
+        # a test's own HTTP client: no review process could build the GitHub source again (ADR 0689)
+        sources_from_settings=services.sources_from_settings and http is None,
     )
     logger.info(
         "integrations: %s; publishing %s",
@@ -85,31 +95,47 @@ class _Found:
 def _outbound_http(services: WiredServices, http: httpx.Client | None, timeout: float, upstream: str) -> httpx.Client:
     if http is not None:
         return http
-    from tfreview.ops.upstream import CountingTransport
-    from tfreview.plumbing.http import outbound_client
-
-    def counted(transport: httpx.BaseTransport) -> httpx.BaseTransport:  # direct and through each proxy alike
-        return CountingTransport(transport, services.metrics, upstream)
-
-    client = outbound_client(timeout=timeout, wrap=counted)
+    client = _counted_client(services.metrics, timeout, upstream)
     services.closers.add(client.close)
     return client
 
 
-def _wire_github(
-    services: WiredServices, sources: dict[str, PlanSource], found: _Found, http: httpx.Client | None
-) -> Publisher:
+def _counted_client(metrics: Recorder, timeout: float, upstream: str) -> httpx.Client:
+    from tfreview.ops.upstream import CountingTransport
+    from tfreview.plumbing.http import outbound_client
+
+    def counted(transport: httpx.BaseTransport) -> httpx.BaseTransport:  # direct and through each proxy alike
+        return CountingTransport(transport, metrics, upstream)
+
+    return outbound_client(timeout=timeout, wrap=counted)
+
+
+def github_review_source(settings: Settings, metrics: Recorder) -> tuple[PlanSource, Callable[[], None]]:
+    """The GitHub plan source alone, as `_wire_github` builds it for `settings` — and what closes it: a review
+    process's (ADR 0689), with no database and no publisher. Its clock is the wall clock (the stores' clock of
+    a test's services is not in that process)."""
+    from tfreview.integrations.github.source import GitHubPlanSource
+
+    if settings.github_app.mode == "off":
+        raise ConfigError("a review process needs github_app configured (TFREVIEW_GITHUB_APP__*)")
+    client_http = _counted_client(metrics, settings.github_app.request_timeout_seconds, "github")
+    try:
+        clients, _app_client, _app_auth = _github_clients(settings.github_app, client_http, metrics, utcnow)
+    except BaseException:
+        client_http.close()
+        raise
+    return GitHubPlanSource(clients), client_http.close
+
+
+def _github_clients(
+    settings: GitHubAppSettings, client_http: httpx.Client, metrics: Recorder, stores_clock: Clock
+) -> tuple[GitHubClients, GitHubClient, AppAuth | None]:
+    """The GitHub clients on `client_http`: the App's (or the plain token's), rate limited on `stores_clock`."""
     from tfreview.integrations.github.auth import AppAuth, GitHubAuth, TokenAuth
     from tfreview.integrations.github.client import GitHubClient
-    from tfreview.integrations.github.marker import AppIdentity
-    from tfreview.integrations.github.publisher import GitHubPublisher
+    from tfreview.integrations.github.clients import GitHubClients
     from tfreview.integrations.github.ratelimit import RateLimiter
-    from tfreview.integrations.github.source import GitHubPlanSource
-    from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
 
-    settings = services.settings.github_app
-    stores_clock = services.clock
-    client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
     auth: GitHubAuth
     app_auth: AppAuth | None = None
     if settings.mode == "app":
@@ -125,14 +151,25 @@ def _wire_github(
         max_wait_seconds=settings.max_rate_limit_wait_seconds,
         restart_writes=True,  # a publish restarts after any wait, under the per-PR publish lock (issue 9.11)
         clock=lambda: stores_clock().timestamp(),  # jobs' waits, GitHub's blocks and tokens: one clock (ADR 0515)
-        metrics=services.metrics,
+        metrics=metrics,
     )
     app_client = GitHubClient(
         client_http, settings.api_url, auth, limiter=limiter, max_response_bytes=settings.max_response_bytes
     )
-    from tfreview.integrations.github.clients import GitHubClients
+    return GitHubClients(app_client, app=app_auth is not None), app_client, app_auth
 
-    clients = GitHubClients(app_client, app=app_auth is not None)
+
+def _wire_github(
+    services: WiredServices, sources: dict[str, PlanSource], found: _Found, http: httpx.Client | None
+) -> Publisher:
+    from tfreview.integrations.github.marker import AppIdentity
+    from tfreview.integrations.github.publisher import GitHubPublisher
+    from tfreview.integrations.github.source import GitHubPlanSource
+    from tfreview.service.github_reconcilers import DeliveryReconciler, PermissionCheck, PullRequestReconciler
+
+    settings = services.settings.github_app
+    client_http = _outbound_http(services, http, settings.request_timeout_seconds, "github")
+    clients, app_client, app_auth = _github_clients(settings, client_http, services.metrics, services.clock)
     sources["github"] = GitHubPlanSource(clients)
     identity = None
     if settings.mode == "token":

@@ -54,3 +54,7 @@ class Attempt:
     @property
     def abandoned(self) -> bool:
         return self._abandoned
+
+    def stopped(self) -> bool:
+        """Abandoned or lost: a review process working for this attempt is killed (ADR 0689)."""
+        return self._abandoned or self._lost

@@ -3,8 +3,8 @@
     permanent   InputError, ConfigError, IntegrityError, NotFound   the job goes dead, the review FAILED with the reason
                 PermissionMissing (an AuthError: a 403 naming a     the same: retrying cannot grant it (ADR 0636)
                 permission the credential lacks)
-    retriable   UpstreamError (StoreUnavailable, KeysUnavailable), AttemptTimedOut, TimeoutError, ConnectionError
-                                                                   backoff; the review stays queued with the reason
+    retriable   UpstreamError (StoreUnavailable, KeysUnavailable), AttemptTimedOut, TimeoutError, ConnectionError,
+                ReviewProcessEnded (ADR 0689)                       backoff; the review stays queued with the reason
                 AuthError (an upstream refused a fresh credential)  the same, up to max_attempts: a token GitHub has
                                                                    just minted may be refused for a moment (ADR 0549)
     unexpected  anything else                                      retried up to max_attempts, then FAILED visibly
@@ -37,7 +37,14 @@ from tfreview.core.redact import scrub_text
 
 REASON_MAX = 500
 PERMANENT = (InputError, ConfigError, IntegrityError, NotFound, PermissionMissing)
-RETRIABLE = (UpstreamError, AuthError, TimeoutError, ConnectionError)
+
+
+class ReviewProcessEnded(TfreviewError):
+    """The review process working for an attempt ended before it answered (killed, crashed; ADR 0689): retriable,
+    and the next review starts a new process."""
+
+
+RETRIABLE = (UpstreamError, AuthError, TimeoutError, ConnectionError, ReviewProcessEnded)
 
 
 class AttemptTimedOut(TimeoutError):

@@ -27,6 +27,7 @@ def handle_review(attempt: Attempt) -> None:
         attempt.check_lease,
         attempt=attempt.fence,
         time_left=attempt.time_left,
+        stopped=attempt.stopped,
     )
 
 

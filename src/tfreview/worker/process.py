@@ -26,6 +26,7 @@ from tfreview.service.container import Services
 from tfreview.service.secret_reload import start_reloading
 from tfreview.settings import Settings
 from tfreview.worker.reaper import Reaper
+from tfreview.worker.review_processes import with_review_processes
 from tfreview.worker.runner import Worker
 from tfreview.worker.scheduler import start_scheduler
 
@@ -65,7 +66,12 @@ def worker_id(suffix: str = "") -> str:
 
 def start_embedded(services: Services, stop_event: threading.Event) -> EmbeddedThreads:
     """Start settings.worker.concurrency worker threads, the reaper and (when any reconciler is configured)
-    the scheduler of the reconcilers; they run until `stop_event` is set."""
+    the scheduler of the reconcilers; they run until `stop_event` is set. GitHub reviews' fetch and rules run in
+    review processes (`worker.review_process`, ADR 0689), closed with the services."""
+    from tfreview.wiring import WiredServices
+
+    closers = services.closers.add if isinstance(services, WiredServices) else None
+    services = with_review_processes(services, closers)
     worker = Worker(services, worker_id(), stop_event=stop_event)
     reaper = Reaper(services, stop_event=stop_event)
     threads = EmbeddedThreads(

@@ -1,0 +1,139 @@
+"""A review process (ADR 0689): started by `worker.review_processes` with `multiprocessing`'s spawn, it fetches
+GitHub pull requests and runs the rules on them, so the server's interpreter lock stays with the intake.
+
+Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets) and the parent's pid;
+it then builds the GitHub plan source alone (`wiring.integrations.github_review_source`: no database, no
+publisher), lowers its priority (the intake wins the CPU) and answers each request — (stored review, payload, log
+ids) — with `Reviewed` or `Failed`, each carrying the metric calls recorded meanwhile for the parent to replay. EOF
+on the pipe (the parent closed it, or died) ends it; so does its parent's death while it reviews (`_orphaned`).
+SIGINT and SIGTERM are ignored: a Ctrl-C or a container runtime's SIGTERM to the process group stops the parent,
+which stops its review processes within its own shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from tfreview.ops.log_context import bound
+from tfreview.ops.recorder import Call, CallRecorder
+from tfreview.ports.review_processes import RulesReviewed
+from tfreview.ports.service import PlanSource
+from tfreview.worker.review_errors import PackedError, pack
+
+logger = logging.getLogger("tfreview.worker")
+NICENESS = 10  # added to the review process's niceness: the server's threads are scheduled first
+ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its parent is still there
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    reviewed: RulesReviewed
+    calls: list[Call]
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    error: PackedError
+    calls: list[Call]
+
+
+Answer = Reviewed | Failed
+
+
+def main(connection: Connection) -> None:
+    """The review process's life (the target `multiprocessing` runs)."""
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, signal.SIG_IGN)
+    try:
+        settings_bytes, parent = pickle.loads(connection.recv_bytes())
+    except (EOFError, OSError):  # the parent went before it said anything
+        return
+    _watch_parent(parent)
+    os.nice(NICENESS)
+    from tfreview.ops.log_format import apply_log_format
+    from tfreview.plumbing.log_lines import configure_logging
+    from tfreview.wiring.integrations import github_review_source
+
+    settings = pickle.loads(settings_bytes)
+    configure_logging(settings.log_level)
+    apply_log_format(settings.log_format, settings.log_level)
+    recorder = CallRecorder()
+    try:
+        source, close = github_review_source(settings, recorder)
+    except Exception as exc:  # a reference that no longer reads: each review is told so, classified as in-process
+        _refuse(connection, pack(exc), recorder)
+        return
+    try:
+        _serve(connection, source, recorder)
+    finally:
+        close()
+
+
+def _refuse(connection: Connection, error: PackedError, recorder: CallRecorder) -> None:
+    """Answer every request with `error` (the GitHub source could not be built here) until the pipe closes."""
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        connection.send(Failed(error, recorder.take()))
+
+
+def _serve(connection: Connection, source: PlanSource, recorder: CallRecorder) -> None:
+    while True:
+        try:
+            request = connection.recv()
+        except (EOFError, OSError):  # the parent closed the pipe (its shutdown) or died
+            return
+        if request is None:
+            return
+        answer = review_one(source, recorder, *request)
+        try:
+            connection.send(answer)
+        except (BrokenPipeError, EOFError):
+            return
+        except Exception as exc:  # what the review built does not pickle: said as an error of its own
+            connection.send(Failed(pack(exc), recorder.take()))
+
+
+def review_one(
+    source: PlanSource, recorder: CallRecorder, stored: object, payload: dict[str, object], ids: dict[str, str]
+) -> Answer:
+    """Fetch the review's input and run the rules on it: what the worker thread did in-process (service.reviewing)."""
+    from tfreview.core.review import review
+    from tfreview.ports.records import StoredReview
+    from tfreview.rules import load_rules_for
+
+    assert isinstance(stored, StoredReview)  # the parent sends nothing else
+    with bound(**ids):
+        try:
+            fetched = source.fetch(stored, payload)
+            change_set = fetched.change_set
+            rules = load_rules_for(change_set.resource_types())
+            begun = time.perf_counter()
+            result = review(change_set, rules, fetched.policy)
+            took = time.perf_counter() - begun
+        except Exception as exc:  # every error goes back to the worker, which classifies it
+            return Failed(pack(exc), recorder.take())
+    return Reviewed(RulesReviewed(fetched, result, took), recorder.take())
+
+
+def _watch_parent(parent: int) -> None:
+    """End this process once its parent is gone (SIGKILLed, or past its shutdown deadline's exit): no review goes
+    on for no one. An idle review process sees EOF on its pipe; a busy one would not until its review ended."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_CHECK_SECONDS)
+        os._exit(0)  # mid-review, nothing to finish: its parent will never read the answer
+
+    threading.Thread(target=watch, name="tfreview-review-orphan", daemon=True).start()

@@ -1,0 +1,213 @@
+"""The review processes of a worker (ADR 0689): a GitHub pull request's fetch and rules, off the server's GIL.
+
+`ReviewProcessPool.review` takes an idle review process (`worker.review_child`) — or starts one, lazily: a server
+that never reviews a pull request never starts any — sends it the review, and waits for its answer while asking
+`stopped()` every POLL_SECONDS. At most `size` processes are kept idle (one per worker handler slot,
+`worker.concurrency`). A process whose settings are stale (a secret reload changed the live settings since it
+started) is stopped when next taken, and a new one started with the settings of now.
+
+    the answer comes           its metric calls are replayed into this process's recorder; its error is raised
+                               again here (`review_errors.unpack`: the same class and attributes)
+    the process ends first     ReviewProcessEnded ("… (signal 9) …"): retriable; the next review starts another
+    `stopped()` says so        the process is killed (it may be stuck) and ReviewStopped raised: the attempt
+                               timed out, lost its lease or was released at a shutdown, as it would in-process
+    `close()`                  idle processes are told to end, then every one still running is killed
+
+`with_review_processes` gives the services a pool when `worker.review_process` is on, GitHub is configured, and
+the services' sources are the settings' own (`Services.sources_from_settings`: a test's fakes stay in-process).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+import os
+import pickle
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from tfreview.ops.log_context import current
+from tfreview.ops.recorder import Recorder, replay
+from tfreview.ports.records import StoredReview
+from tfreview.ports.review_processes import ReviewStopped, RulesReviewed
+from tfreview.service.container import Services
+from tfreview.settings import Settings
+from tfreview.worker import review_child
+from tfreview.worker.errors import ReviewProcessEnded
+from tfreview.worker.review_errors import unpack
+
+logger = logging.getLogger("tfreview.worker")
+POLL_SECONDS = 0.1  # how often a waiting worker thread asks whether its attempt stopped
+STOP_SECONDS = 2.0  # how long an idle review process has to end once told to, before it is killed
+
+
+class ReviewProcess:
+    """One review process and the worker's end of its pipe."""
+
+    def __init__(self, settings_bytes: bytes) -> None:
+        context = multiprocessing.get_context("spawn")  # a fork would copy the server's threads and locks
+        ours, theirs = context.Pipe()
+        self.settings_bytes = settings_bytes
+        self.connection: Connection = ours
+        self.process: BaseProcess = context.Process(
+            target=review_child.main, args=(theirs,), name="tfreview-review", daemon=True
+        )
+        self.process.start()
+        theirs.close()
+        # the settings through the pipe: never in argv or the environment, where secrets would show
+        ours.send_bytes(pickle.dumps((settings_bytes, os.getpid())))
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def ask(self, request: tuple[object, ...], stopped: Callable[[], bool]) -> review_child.Answer:
+        try:
+            self.connection.send(request)
+            while not self.connection.poll(POLL_SECONDS):
+                if stopped():
+                    self.kill()
+                    raise ReviewStopped("the attempt stopped while its review process worked: the process was killed")
+            answer = self.connection.recv()
+        except (EOFError, OSError) as exc:  # its end of the pipe closed: it ended
+            raise ReviewProcessEnded(
+                f"the review process ended ({self._how()}) before the review did: a new one reviews the next attempt"
+            ) from exc
+        if not isinstance(answer, (review_child.Reviewed, review_child.Failed)):
+            self.kill()
+            raise ReviewProcessEnded(f"the review process answered {type(answer).__name__}: it was stopped")
+        return answer
+
+    def _how(self) -> str:
+        self.process.join(STOP_SECONDS)
+        code = self.process.exitcode
+        if code is None:
+            self.kill()
+            return "its pipe closed"
+        return f"signal {-code}" if code < 0 else f"exit {code}"
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        """Tell it to end (EOF on its pipe), then kill it if it has not within STOP_SECONDS."""
+        self.connection.close()
+        self.process.join(STOP_SECONDS)
+        if self.process.is_alive():
+            self.kill()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(STOP_SECONDS)
+        self.connection.close()
+
+
+class ReviewProcessPool:
+    """The review processes of one worker process (see the module docstring)."""
+
+    def __init__(self, settings: Callable[[], Settings], metrics: Recorder, size: int) -> None:
+        self._settings = settings
+        self._metrics = metrics
+        self._size = max(1, size)
+        self._lock = threading.Lock()
+        self._idle: list[ReviewProcess] = []
+        self._all: set[ReviewProcess] = set()
+        self._closed = False
+
+    def review(self, stored: StoredReview, payload: Mapping[str, object], stopped: Callable[[], bool]) -> RulesReviewed:
+        child = self._take()
+        try:
+            answer = child.ask((stored, dict(payload), current()), stopped)
+        except BaseException:
+            self._drop(child)
+            raise
+        self._give_back(child)
+        replay(answer.calls, self._metrics)
+        if isinstance(answer, review_child.Failed):
+            raise unpack(answer.error)
+        return answer.reviewed
+
+    def pids(self) -> list[int]:
+        """The review processes running now (tests, logs)."""
+        with self._lock:
+            return sorted(child.pid for child in self._all if child.pid is not None and child.alive())
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+            busy = [child for child in self._all if child not in idle]
+            self._all.clear()
+        for child in busy:  # its attempt is abandoned or released by now; what it would write is refused
+            child.kill()
+        for child in idle:
+            child.stop()
+
+    def _take(self) -> ReviewProcess:
+        wanted = pickle.dumps(self._settings())
+        stale: list[ReviewProcess] = []
+        taken: ReviewProcess | None = None
+        with self._lock:
+            if self._closed:
+                raise ReviewProcessEnded("the review processes are stopping: the worker is shutting down")
+            while self._idle and taken is None:
+                child = self._idle.pop()
+                if child.settings_bytes == wanted and child.alive():
+                    taken = child
+                else:
+                    stale.append(child)
+                    self._all.discard(child)
+        for child in stale:
+            child.stop()
+        if taken is not None:
+            return taken
+        child = ReviewProcess(wanted)
+        logger.info("review process %s started (ADR 0689)", child.pid)
+        with self._lock:
+            closed = self._closed
+            if not closed:
+                self._all.add(child)
+        if closed:
+            child.kill()
+            raise ReviewProcessEnded("the review processes are stopping: the worker is shutting down")
+        return child
+
+    def _give_back(self, child: ReviewProcess) -> None:
+        with self._lock:
+            keep = not self._closed and len(self._idle) < self._size
+            if keep:
+                self._idle.append(child)
+            else:
+                self._all.discard(child)
+        if not keep:
+            child.stop()
+
+    def _drop(self, child: ReviewProcess) -> None:
+        with self._lock:
+            self._all.discard(child)
+        child.kill()
+
+
+def with_review_processes(services: Services, on_close: Callable[[Callable[[], None]], None] | None) -> Services:
+    """`services` with a review-process pool (see the module docstring), or the same services. `on_close` registers
+    the pool's `close` with what the caller closes at its shutdown; the interpreter's exit closes it too."""
+    settings = services.settings
+    github = services.sources.get("github")
+    if (
+        not settings.worker.review_process
+        or not services.sources_from_settings
+        or services.review_processes is not None
+        or github is None
+        or github.unavailable is not None
+    ):
+        return services
+    pool = ReviewProcessPool(lambda: services.settings, services.metrics, settings.worker.concurrency)
+    if on_close is not None:
+        on_close(pool.close)
+    atexit.register(pool.close)  # before multiprocessing's own exit handler, which would wait for them
+    return replace(services, review_processes=pool)
