@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.findings import Review
@@ -41,3 +41,11 @@ class ReviewProcesses(Protocol):
     def close(self) -> None:
         """Stop every review process (a busy one is killed)."""
         ...
+
+
+@runtime_checkable
+class LendsCredentials(Protocol):
+    """A plan source that can lend the credential its fetch would use to the review process fetching in its place
+    (GitHub's installation token, ADR 0690): opaque here, handed to the child's own source's `adopt_token`."""
+
+    def lend_token(self, review: StoredReview, payload: Mapping[str, object]) -> object | None: ...

@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from typing import Any, Protocol, runtime_checkable
 
 from tfreview.ops.log_context import bound
 from tfreview.ops.recorder import Call, CallRecorder
@@ -106,7 +107,12 @@ def _serve(connection: Connection, source: PlanSource, recorder: CallRecorder) -
 
 
 def review_one(
-    source: PlanSource, recorder: CallRecorder, stored: object, payload: dict[str, object], ids: dict[str, str]
+    source: PlanSource,
+    recorder: CallRecorder,
+    stored: object,
+    payload: dict[str, object],
+    ids: dict[str, str],
+    lent: object | None = None,
 ) -> Answer:
     """Fetch the review's input and run the rules on it: what the worker thread did in-process (service.reviewing)."""
     from tfreview.core.review import review
@@ -116,6 +122,8 @@ def review_one(
     assert isinstance(stored, StoredReview)  # the parent sends nothing else
     with bound(**ids):
         try:
+            if lent is not None and isinstance(source, AdoptsCredentials):  # the worker's token (ADR 0690)
+                source.adopt_token(lent)
             fetched = source.fetch(stored, payload)
             change_set = fetched.change_set
             rules = load_rules_for(change_set.resource_types())
@@ -125,6 +133,13 @@ def review_one(
         except Exception as exc:  # every error goes back to the worker, which classifies it
             return Failed(pack(exc), recorder.take())
     return Reviewed(RulesReviewed(fetched, result, took), recorder.take())
+
+
+@runtime_checkable
+class AdoptsCredentials(Protocol):
+    """The GitHub source's side of ADR 0690: fetch with the token the worker lent."""
+
+    def adopt_token(self, lent: Any) -> None: ...
 
 
 def _watch_parent(parent: int) -> None:

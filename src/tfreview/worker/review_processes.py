@@ -33,7 +33,7 @@ from multiprocessing.process import BaseProcess
 from tfreview.ops.log_context import current
 from tfreview.ops.recorder import Recorder, replay
 from tfreview.ports.records import StoredReview
-from tfreview.ports.review_processes import ReviewStopped, RulesReviewed
+from tfreview.ports.review_processes import LendsCredentials, ReviewStopped, RulesReviewed
 from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker import review_child
@@ -110,8 +110,11 @@ class ReviewProcess:
 class ReviewProcessPool:
     """The review processes of one worker process (see the module docstring)."""
 
-    def __init__(self, settings: Callable[[], Settings], metrics: Recorder, size: int) -> None:
+    def __init__(
+        self, settings: Callable[[], Settings], metrics: Recorder, size: int, lender: LendsCredentials | None = None
+    ) -> None:
         self._settings = settings
+        self._lender = lender  # the worker's own GitHub source: its installation token goes with each review
         self._metrics = metrics
         self._size = max(1, size)
         self._lock = threading.Lock()
@@ -120,9 +123,12 @@ class ReviewProcessPool:
         self._closed = False
 
     def review(self, stored: StoredReview, payload: Mapping[str, object], stopped: Callable[[], bool]) -> RulesReviewed:
+        # the token this process holds (or fetches now) goes with the review: one token per installation for the
+        # whole service, not one per review process (ADR 0690); an error here is the fetch's, as in-process
+        lent = self._lender.lend_token(stored, payload) if self._lender is not None else None
         child = self._take()
         try:
-            answer = child.ask((stored, dict(payload), current()), stopped)
+            answer = child.ask((stored, dict(payload), current(), lent), stopped)
         except BaseException:
             self._drop(child)
             raise
@@ -206,7 +212,8 @@ def with_review_processes(services: Services, on_close: Callable[[Callable[[], N
         or github.unavailable is not None
     ):
         return services
-    pool = ReviewProcessPool(lambda: services.settings, services.metrics, settings.worker.concurrency)
+    lender = github if isinstance(github, LendsCredentials) else None
+    pool = ReviewProcessPool(lambda: services.settings, services.metrics, settings.worker.concurrency, lender)
     if on_close is not None:
         on_close(pool.close)
     atexit.register(pool.close)  # before multiprocessing's own exit handler, which would wait for them

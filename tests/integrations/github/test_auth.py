@@ -279,3 +279,25 @@ def test_canary_no_private_key_or_token_in_logs_or_errors(
     for secret in secrets:
         assert secret not in text
     assert "ghs_" not in text
+
+
+def test_a_lent_token_is_used_until_it_is_stale_and_never_shown(
+    github: FakeGitHub, clock: FakeClock, http: httpx.Client, tmp_path: Path
+) -> None:
+    """A worker lends its installation token to the review process fetching for it (ADR 0690): the process fetches
+    none of its own while the lent one is fresh, fetches its own once it is not, and the token shows in no repr."""
+    lender = AppAuth(github.app_settings(tmp_path), http, clock)
+    borrower = AppAuth(github.app_settings(tmp_path), http, clock)
+    lent = lender.lend(42)
+    assert token_requests(github) == 1
+    assert lent.installation_id == 42
+    assert 3600 - 301 <= lent.fresh_seconds <= 3600 - 300
+    assert lent.token not in repr(lent)
+    assert lent.token not in str(lent)
+    borrower.adopt(lent)
+    assert borrower.installation_token(42) == lent.token
+    assert lent.token not in borrower.scrub(f"GitHub said {lent.token}")  # scrubbed as one it fetched
+    assert token_requests(github) == 1, "the borrower fetched nothing while the lent token was fresh"
+    clock.advance(lent.fresh_seconds + 1)
+    assert borrower.installation_token(42) != lent.token
+    assert token_requests(github) == 2

@@ -77,6 +77,19 @@ class GitHubAuth(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class LentToken:
+    """An installation token a worker lends the review process it sends a review to (ADR 0690): that process uses
+    it instead of minting one of its own. `fresh_seconds`: how long it may be used before a new one is fetched."""
+
+    installation_id: int
+    token: str
+    fresh_seconds: float
+
+    def __repr__(self) -> str:  # never the token (a log line, an error's args)
+        return f"LentToken(installation_id={self.installation_id}, fresh_seconds={self.fresh_seconds:.0f})"
+
+
 @dataclass(frozen=True)
 class _CachedToken:
     token: str
@@ -200,6 +213,26 @@ class AppAuth:
             self._tokens[installation_id] = _CachedToken(token, expires_at - TOKEN_REFRESH_MARGIN_SECONDS)
             log.info("GitHub installation %d: new token, expires %s", installation_id, _iso(expires_at))
             return token
+
+    def lend(self, installation_id: int) -> LentToken:
+        """A valid token of `installation_id` (cached, or fetched now) and how long it stays fresh, for a review
+        process (ADR 0690): one token per installation for the whole service, not one per process."""
+        token = self.installation_token(installation_id)
+        with self._lock:
+            cached = self._tokens.get(installation_id)
+        fresh = cached.refresh_at - self._clock() if cached is not None and cached.token == token else 0.0
+        return LentToken(installation_id, token, max(0.0, fresh))
+
+    def adopt(self, lent: LentToken) -> None:
+        """Use `lent` (a token the worker fetched) for its installation until it is no longer fresh or GitHub
+        refuses it (`invalidate`); then this process fetches its own."""
+        if lent.fresh_seconds <= 0:
+            return
+        with self._lock:
+            lock = self._install_locks.setdefault(lent.installation_id, threading.Lock())
+            self._issued.add(lent.token)  # scrubbed from what this process says, as a token it fetched
+        with lock:
+            self._tokens[lent.installation_id] = _CachedToken(lent.token, self._clock() + lent.fresh_seconds)
 
     def invalidate(self, installation_id: int | None) -> None:
         if installation_id is None:

@@ -45,7 +45,7 @@ from tfreview.integrations.github.api_values import (
     refusal_text,
     repo_name,
 )
-from tfreview.integrations.github.auth import API_VERSION, USER_AGENT, GitHubAuth
+from tfreview.integrations.github.auth import API_VERSION, USER_AGENT, AppAuth, GitHubAuth, LentToken
 from tfreview.integrations.github.errors import GitHubNotFound, GitHubRejected, GitHubUnavailable, RateLimited
 from tfreview.integrations.github.models import (
     App,
@@ -108,6 +108,17 @@ class GitHubClient(ChecksAndReviews):
         self._sleep = sleep
         self._max_response_bytes = max_response_bytes
         self.limiter = limiter if limiter is not None else RateLimiter(clock=clock, sleep=sleep)
+
+    def lend_token(self) -> LentToken | None:
+        """This installation's token for a review process (ADR 0690); None: a plain token, or the App's own client."""
+        if not isinstance(self._auth, AppAuth) or self.installation_id is None:
+            return None
+        return self._auth.lend(self.installation_id)
+
+    def adopt_token(self, lent: LentToken) -> None:
+        """Use the token a worker lent (ADR 0690), when this client is an App's."""
+        if isinstance(self._auth, AppAuth):
+            self._auth.adopt(lent)
 
     def for_installation(self, installation_id: int) -> GitHubClient:
         """The same client (HTTP pool, auth, limiter) acting as another installation."""

@@ -21,12 +21,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from tfreview.config import CONFIG_NAME
 from tfreview.core.errors import ConfigError, InputError, NotFound
 from tfreview.core.plan import ChangeSet, Coverage, Location, ResourceChange
 from tfreview.core.policy import Policy
+from tfreview.integrations.github.auth import LentToken
 from tfreview.integrations.github.models import ChangedFile, FileListing, PullRequest
 from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
 from tfreview.parsing.hcl import compare_configurations
@@ -61,6 +62,15 @@ class PullRequestReader(Protocol):
 
 
 ClientFactory = Callable[[int | None], PullRequestReader]
+
+
+@runtime_checkable
+class _LendsTokens(Protocol):
+    """What `GitHubClient` adds for review processes (ADR 0690)."""
+
+    def lend_token(self) -> LentToken | None: ...
+
+    def adopt_token(self, lent: LentToken) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +283,21 @@ class GitHubPlanSource:
         notes.extend(policy.notes)
         change_set = self._read(client, target.repository, (head, head_tree), (base, base_tree), directories, notes)
         return Fetched(replace(change_set, label=label), policy.policy)
+
+    def lend_token(self, review: StoredReview, payload: Mapping[str, object]) -> LentToken | None:
+        """The installation token the review's fetch would use (fetched now if none is cached), for the review
+        process that fetches it instead (ADR 0690); None: nothing to lend (a plain token, no installation)."""
+        target = target_of(review, payload)
+        if target.installation_id is None:
+            return None
+        client = self._clients(target.installation_id)
+        return client.lend_token() if isinstance(client, _LendsTokens) else None
+
+    def adopt_token(self, lent: LentToken) -> None:
+        """Fetch with the token a worker lent (ADR 0690) until it is stale or refused."""
+        client = self._clients(lent.installation_id)
+        if isinstance(client, _LendsTokens):
+            client.adopt_token(lent)
 
     def _defaults(self) -> Policy:
         """The Policy of a repository without `.tfreview.toml`."""
