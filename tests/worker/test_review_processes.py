@@ -348,3 +348,14 @@ def test_a_review_process_that_cannot_build_its_source_answers_each_review_with_
     finally:
         child.stop()
     assert not child.alive()
+
+
+def test_the_kernels_oom_killer_picks_a_review_process_before_its_server(stack: Stack) -> None:
+    """A pull request's author shapes what the review process holds (a read parses up to 4 MiB of Terraform, ~1 GB
+    of parse trees, head and base: ADR 0684): memory that runs out must end that review, never the server's intake,
+    store and other reviews. The review process raises its own oom_score_adj to the most (1000): chosen first."""
+    pull_request_review(stack.services, stack.github)
+    assert review_once(stack.services).result == "succeeded"
+    (child,) = stack.pool.pids()
+    assert Path(f"/proc/{child}/oom_score_adj").read_text().strip() == "1000"
+    assert Path(f"/proc/{os.getpid()}/oom_score_adj").read_text().strip() != "1000"  # the server's own is untouched
