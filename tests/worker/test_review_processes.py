@@ -359,3 +359,26 @@ def test_the_kernels_oom_killer_picks_a_review_process_before_its_server(stack: 
     (child,) = stack.pool.pids()
     assert Path(f"/proc/{child}/oom_score_adj").read_text().strip() == "1000"
     assert Path(f"/proc/{os.getpid()}/oom_score_adj").read_text().strip() != "1000"  # the server's own is untouched
+
+
+def test_a_sighup_to_every_process_of_the_service_reloads_and_loses_no_review(stack: Stack) -> None:
+    """The runbooks say `kill -HUP <pid of every tfreview process>` (docs/howto/respond-to-compromise.md), and a
+    `systemctl kill -s HUP` reaches the whole cgroup: a review process reached too must go on reviewing — its
+    settings are renewed by its parent (a stale one is replaced), SIGHUP's default action (the end) would lose the
+    attempt in flight ("signal 1") and every idle process."""
+    services, github = stack.services, stack.github
+    pull_request_review(services, github)
+    github.slow(WAIT_SECONDS, path_contains="/pulls/1/files")
+    outcomes: list[Outcome] = []
+    worker = threading.Thread(target=lambda: outcomes.append(review_once(services)))
+    worker.start()
+    wait_until(lambda: bool(github.requests_to("GET", "/pulls/1/files")), "the review process to fetch the files")
+    (child,) = stack.pool.pids()
+    for _ in range(3):
+        os.kill(child, signal.SIGHUP)
+    time.sleep(0.5)  # a signal's default action is taken at once: gone by now had it been
+    github.heal()
+    worker.join(WAIT_SECONDS)
+    (outcome,) = outcomes
+    assert outcome.result == "succeeded", outcome.reason
+    assert stack.pool.pids() == [child]

@@ -8,7 +8,9 @@ publisher), lowers its priority (the intake wins the CPU), offers itself first t
 metric calls recorded meanwhile for the parent to replay. EOF on the pipe (the parent closed it, or died) ends it;
 so does its parent's death while it reviews (`_orphaned`).
 SIGINT and SIGTERM are ignored: a Ctrl-C or a container runtime's SIGTERM to the process group stops the parent,
-which stops its review processes within its own shutdown.
+which stops its review processes within its own shutdown. SIGHUP too (ADR 0698): a reload sent to every process of
+the service (`kill -HUP` of each, `systemctl kill -s HUP`) is its parent's to do — it replaces a review process
+whose settings are stale — and its default action would end the review in flight.
 """
 
 from __future__ import annotations
@@ -51,8 +53,8 @@ Answer = Reviewed | Failed
 
 def main(connection: Connection) -> None:
     """The review process's life (the target `multiprocessing` runs)."""
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, signal.SIG_IGN)
+    for parents_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(parents_signal, signal.SIG_IGN)
     try:
         settings_bytes, parent = pickle.loads(connection.recv_bytes())
     except (EOFError, OSError):  # the parent went before it said anything
