@@ -382,3 +382,21 @@ def test_a_sighup_to_every_process_of_the_service_reloads_and_loses_no_review(st
     (outcome,) = outcomes
     assert outcome.result == "succeeded", outcome.reason
     assert stack.pool.pids() == [child]
+
+
+def test_a_sighup_while_a_review_process_starts_does_not_end_it(stack: Stack) -> None:
+    """A reload sent to every process of the service while a review process is being spawned (a reload storm
+    replaces the stale ones: spawns happen then) reaches it before `review_child.main` ignores SIGHUP — during the
+    second of imports its default action (the end) applied. The spawn now starts it with SIGHUP blocked."""
+    review_id = pull_request_review(stack.services, stack.github)
+    stored = stack.services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    child = ReviewProcess(pickle.dumps(Settings()))
+    try:
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGHUP)  # at once: the child is still importing
+        answer = child.ask((stored, {}, {}), lambda: False)  # it answers (Settings without a GitHub App: refused)
+        assert isinstance(answer, Failed)
+        assert child.alive()
+    finally:
+        child.stop()

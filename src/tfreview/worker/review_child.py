@@ -10,7 +10,7 @@ so does its parent's death while it reviews (`_orphaned`).
 SIGINT and SIGTERM are ignored: a Ctrl-C or a container runtime's SIGTERM to the process group stops the parent,
 which stops its review processes within its own shutdown. SIGHUP too (ADR 0698): a reload sent to every process of
 the service (`kill -HUP` of each, `systemctl kill -s HUP`) is its parent's to do — it replaces a review process
-whose settings are stale — and its default action would end the review in flight.
+whose settings are stale — and its default action would end the review in flight; the spawn blocks it until then.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ def main(connection: Connection) -> None:
     """The review process's life (the target `multiprocessing` runs)."""
     for parents_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(parents_signal, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})  # blocked by the spawn: one pending is dropped now
     try:
         settings_bytes, parent = pickle.loads(connection.recv_bytes())
     except (EOFError, OSError):  # the parent went before it said anything
