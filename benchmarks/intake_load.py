@@ -96,6 +96,7 @@ class Load:
     seconds: float
     p50_ms: float
     p99_ms: float
+    said: tuple[str, ...] = ()  # what the failed ones were: wrk's first non-2xx answers and socket errors, or the paced
 
     @property
     def per_second(self) -> float:
@@ -120,6 +121,8 @@ def saturate(url: str, requests: Path, *, seconds: float, connections: int, thre
     if match is None:
         raise SystemExit(f"wrk failed: {stdout}\n{stderr}")
     fields = dict(part.split("=") for part in match.group(1).split())
+    lines = (line.strip() for line in stdout.splitlines())
+    said = tuple(line for line in lines if line.startswith(("non-2xx answer:", "Socket errors:")))
     return Load(
         accepted=int(fields["accepted"]),
         other_2xx=int(fields["other"]),
@@ -127,6 +130,7 @@ def saturate(url: str, requests: Path, *, seconds: float, connections: int, thre
         seconds=float(fields["seconds"]),
         p50_ms=float(fields["p50_ms"]),
         p99_ms=float(fields["p99_ms"]),
+        said=said,
     )
 
 
@@ -186,19 +190,24 @@ async def _paced(url: str, batch: list[bytes], rate: float) -> Load:
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     latencies: list[float] = []
     counts = {"accepted": 0, "other": 0, "failed": 0}
+    said: list[str] = []
 
     async def one(raw: bytes, scheduled: float) -> None:
         await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-        connection = _reusable(idle) or await asyncio.open_connection(host, port)
+        reused = _reusable(idle)
+        connection = reused or await asyncio.open_connection(host, port)
         try:
             status = await _exchange(*connection, raw)
-        except (OSError, asyncio.IncompleteReadError):
+        except (OSError, asyncio.IncompleteReadError) as exc:
             counts["failed"] += 1
+            said.append(f"paced: {type(exc).__name__} on a {'reused' if reused else 'new'} connection")
             connection[1].close()
         else:
             idle.append(connection)
             kind = "accepted" if status == 202 else "other" if 200 <= status < 300 else "failed"
             counts[kind] += 1
+            if kind == "failed":
+                said.append(f"paced: answered {status}")
         latencies.append((time.perf_counter() - scheduled) * 1000)
 
     start = time.perf_counter() + 0.2
@@ -211,7 +220,7 @@ async def _paced(url: str, batch: list[bytes], rate: float) -> Load:
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] if ordered else float("nan")
 
-    return Load(counts["accepted"], counts["other"], counts["failed"], seconds, pct(50), pct(99))
+    return Load(counts["accepted"], counts["other"], counts["failed"], seconds, pct(50), pct(99), tuple(said[:3]))
 
 
 def paced(url: str, batch: list[bytes], rate: float) -> Load:
