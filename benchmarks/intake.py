@@ -471,6 +471,8 @@ def _run(
                     f"load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
+                for line in (*found.flat.said, *found.fixed.said):  # what each failed one was
+                    print(f"  failed: {line}", flush=True)
 
 
 def _jobs_part(found: Round) -> str:

@@ -192,3 +192,49 @@ def test_an_attribute_that_does_not_pickle_is_left_out_not_an_error_of_its_own()
     assert type(back) is UpstreamError
     assert not hasattr(back, "handle")
     assert getattr(back, "status", None) == 500
+
+
+class UnreadableMessage(Exception):
+    """An error whose `__str__` raises (a library's bug, or a message built from a value that breaks)."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("the message broke")
+
+
+class KeywordOnly(UpstreamError):
+    """Pickles (BaseException.__reduce__: class and args) but does not unpickle: its constructor wants a keyword."""
+
+    def __init__(self, *, upstream: str) -> None:
+        super().__init__(f"{upstream} said no")
+
+
+def test_an_error_whose_message_cannot_be_read_is_classified_by_its_class_in_process_and_through_the_pipe() -> None:
+    """Neither the worker's classification nor the review process's packing raises with it (in a review process, an
+    exception out of `pack` ended the process, its traceback raw on stderr, and the attempt failed as its death)."""
+    in_process = classify(UnreadableMessage())
+    assert in_process.reason == "internal error: UnreadableMessage (its message could not be read)"
+    back = _through_the_pipe(UnreadableMessage())
+    assert type(back) is UnreadableMessage
+    assert classify(back) == in_process
+
+
+def test_a_value_that_pickles_but_does_not_unpickle_is_left_out_not_the_whole_answer() -> None:
+    """A pickle that fails to load fails the worker's `recv` of the whole answer: the review's error replaced by an
+    unrelated one ("TypeError: … missing 1 required keyword-only argument"), its healthy review process killed."""
+    error = UpstreamError("the upstream broke", KeywordOnly(upstream="github"))
+    error.last = KeywordOnly(upstream="github")  # type: ignore[attr-defined]
+    error.status = 502  # type: ignore[attr-defined]
+    back = _through_the_pipe(error)
+    assert type(back) is UpstreamError
+    assert str(back) == str(error)
+    assert not hasattr(back, "last")
+    assert getattr(back, "status", None) == 502
+    assert classify(back) == classify(error)
+
+
+def test_a_secret_in_an_errors_arguments_is_scrubbed_from_the_reason_as_in_process() -> None:
+    canary = "ghp_" + "Zq8Xw7Vu6Ts5Rq4Po3Nm2Lk1Ji0Hg9Fe8Dc"
+    error = RuntimeError(f"GET /repos/o/r answered 401 for token {canary}", canary)
+    back = _through_the_pipe(error)
+    assert classify(back) == classify(error)
+    assert canary not in classify(back).reason

@@ -349,3 +349,55 @@ def test_a_review_process_that_cannot_build_its_source_answers_each_review_with_
     finally:
         child.stop()
     assert not child.alive()
+
+
+def test_the_kernels_oom_killer_picks_a_review_process_before_its_server(stack: Stack) -> None:
+    """A pull request's author shapes what the review process holds (a read parses up to 4 MiB of Terraform, ~1 GB
+    of parse trees, head and base: ADR 0684): memory that runs out must end that review, never the server's intake,
+    store and other reviews. The review process raises its own oom_score_adj to the most (1000): chosen first."""
+    pull_request_review(stack.services, stack.github)
+    assert review_once(stack.services).result == "succeeded"
+    (child,) = stack.pool.pids()
+    assert Path(f"/proc/{child}/oom_score_adj").read_text().strip() == "1000"
+    assert Path(f"/proc/{os.getpid()}/oom_score_adj").read_text().strip() != "1000"  # the server's own is untouched
+
+
+def test_a_sighup_to_every_process_of_the_service_reloads_and_loses_no_review(stack: Stack) -> None:
+    """The runbooks say `kill -HUP <pid of every tfreview process>` (docs/howto/respond-to-compromise.md), and a
+    `systemctl kill -s HUP` reaches the whole cgroup: a review process reached too must go on reviewing — its
+    settings are renewed by its parent (a stale one is replaced), SIGHUP's default action (the end) would lose the
+    attempt in flight ("signal 1") and every idle process."""
+    services, github = stack.services, stack.github
+    pull_request_review(services, github)
+    github.slow(WAIT_SECONDS, path_contains="/pulls/1/files")
+    outcomes: list[Outcome] = []
+    worker = threading.Thread(target=lambda: outcomes.append(review_once(services)))
+    worker.start()
+    wait_until(lambda: bool(github.requests_to("GET", "/pulls/1/files")), "the review process to fetch the files")
+    (child,) = stack.pool.pids()
+    for _ in range(3):
+        os.kill(child, signal.SIGHUP)
+    time.sleep(0.5)  # a signal's default action is taken at once: gone by now had it been
+    github.heal()
+    worker.join(WAIT_SECONDS)
+    (outcome,) = outcomes
+    assert outcome.result == "succeeded", outcome.reason
+    assert stack.pool.pids() == [child]
+
+
+def test_a_sighup_while_a_review_process_starts_does_not_end_it(stack: Stack) -> None:
+    """A reload sent to every process of the service while a review process is being spawned (a reload storm
+    replaces the stale ones: spawns happen then) reaches it before `review_child.main` ignores SIGHUP — during the
+    second of imports its default action (the end) applied. The spawn now starts it with SIGHUP blocked."""
+    review_id = pull_request_review(stack.services, stack.github)
+    stored = stack.services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    child = ReviewProcess(pickle.dumps(Settings()))
+    try:
+        assert child.pid is not None
+        os.kill(child.pid, signal.SIGHUP)  # at once: the child is still importing
+        answer = child.ask((stored, {}, {}), lambda: False)  # it answers (Settings without a GitHub App: refused)
+        assert isinstance(answer, Failed)
+        assert child.alive()
+    finally:
+        child.stop()

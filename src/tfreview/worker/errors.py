@@ -110,8 +110,19 @@ def classify(error: BaseException) -> Failure:
     return Failure(False, f"internal error: {reason_of(error)}")
 
 
+def message_of(error: BaseException) -> str | None:
+    """`str(error)`, or None when its `__str__` raises (ADR 0699): no error escapes the telling of another."""
+    try:
+        return str(error)
+    except Exception:  # any class's __str__ can fail in its own way
+        return None
+
+
 def reason_of(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
+    message = message_of(error)
+    if message is None:
+        return f"{type(error).__name__} (its message could not be read)"
+    text = message.strip().splitlines()
     line = text[0] if text else ""
     if not isinstance(error, (TfreviewError, AttemptTimedOut)):
         line = f"{type(error).__name__}: {line}" if line else type(error).__name__

@@ -3,11 +3,14 @@ GitHub pull requests and runs the rules on them, so the server's interpreter loc
 
 Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets) and the parent's pid;
 it then builds the GitHub plan source alone (`wiring.integrations.github_review_source`: no database, no
-publisher), lowers its priority (the intake wins the CPU) and answers each request — (stored review, payload, log
-ids) — with `Reviewed` or `Failed`, each carrying the metric calls recorded meanwhile for the parent to replay. EOF
-on the pipe (the parent closed it, or died) ends it; so does its parent's death while it reviews (`_orphaned`).
+publisher), lowers its priority (the intake wins the CPU), offers itself first to the kernel's OOM killer (ADR
+0698) and answers each request — (stored review, payload, log ids) — with `Reviewed` or `Failed`, each carrying the
+metric calls recorded meanwhile for the parent to replay. EOF on the pipe (the parent closed it, or died) ends it;
+so does its parent's death while it reviews (`_orphaned`).
 SIGINT and SIGTERM are ignored: a Ctrl-C or a container runtime's SIGTERM to the process group stops the parent,
-which stops its review processes within its own shutdown.
+which stops its review processes within its own shutdown. SIGHUP too (ADR 0698): a reload sent to every process of
+the service (`kill -HUP` of each, `systemctl kill -s HUP`) is its parent's to do — it replaces a review process
+whose settings are stale — and its default action would end the review in flight; the spawn blocks it until then.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from tfreview.worker.review_errors import PackedError, pack
 
 logger = logging.getLogger("tfreview.worker")
 NICENESS = 10  # added to the review process's niceness: the server's threads are scheduled first
+OOM_SCORE_ADJ = "1000"  # the most: the kernel's OOM killer ends a review process before its server (ADR 0698)
 ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its parent is still there
 
 
@@ -50,14 +54,16 @@ Answer = Reviewed | Failed
 
 def main(connection: Connection) -> None:
     """The review process's life (the target `multiprocessing` runs)."""
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, signal.SIG_IGN)
+    for parents_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(parents_signal, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})  # blocked by the spawn: one pending is dropped now
     try:
         settings_bytes, parent = pickle.loads(connection.recv_bytes())
     except (EOFError, OSError):  # the parent went before it said anything
         return
     _watch_parent(parent)
     os.nice(NICENESS)
+    _first_for_the_oom_killer()
     from tfreview.ops.log_format import apply_log_format
     from tfreview.plumbing.log_lines import configure_logging
     from tfreview.wiring.integrations import github_review_source
@@ -75,6 +81,17 @@ def main(connection: Connection) -> None:
         _serve(connection, source, recorder)
     finally:
         close()
+
+
+def _first_for_the_oom_killer() -> None:
+    """A pull request's author shapes what a review holds (~1 GB of parse trees per read, ADR 0684): memory that runs
+    out must end this review — its attempt then fails retriably, "signal 9" — never the server's intake and store.
+    Raising one's own score needs no privilege; a system without /proc (or a read-only one) keeps the default."""
+    try:
+        with open("/proc/self/oom_score_adj", "w", encoding="ascii") as score:
+            score.write(OOM_SCORE_ADJ)
+    except OSError:
+        return
 
 
 def _refuse(connection: Connection, error: PackedError, recorder: CallRecorder) -> None:

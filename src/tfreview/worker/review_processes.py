@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -56,7 +57,13 @@ class ReviewProcess:
         self.process: BaseProcess = context.Process(
             target=review_child.main, args=(theirs,), name="tfreview-review", daemon=True
         )
-        self.process.start()
+        # SIGHUP blocked while it is spawned (the mask outlives the exec): a reload sent to every process of the
+        # service before `review_child.main` ignores it waits, then is dropped there — not its end (ADR 0698)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         theirs.close()
         # the settings through the pipe: never in argv or the environment, where secrets would show
         ours.send_bytes(pickle.dumps((settings_bytes, os.getpid())))
