@@ -310,7 +310,7 @@ class _ConfigurationReader:
             elif block.kind == "module" and block.labels:
                 self._call(file, reldir, block, scope, prefix, (*callers, reldir), condition)
             elif block.kind == "output" and block.labels:
-                self._output(block, scope, address)
+                self._output(file, block, scope, address)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
@@ -436,7 +436,7 @@ class _ConfigurationReader:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
 
-    def _output(self, block: Block, scope: Scope, address: str | None) -> None:
+    def _output(self, file: _File, block: Block, scope: Scope, address: str | None) -> None:
         """An output as a node of the blast-radius graph: what its value refers to (resources, through variables
         too, module outputs, whole modules); in a module, the module itself (`module.db`) refers to it."""
         here = strip_index(scope.prefix)
@@ -451,18 +451,20 @@ class _ConfigurationReader:
             evaluator.collect(value.expression)
         except EVALUATION_ERRORS:
             evaluator.references = []  # what it refers to through variables is left out; the syntax still says
-        self._edge(node, [*evaluator.references, *module_nodes(value.expression, here)])
+        modules = module_nodes(value.expression, here) if _mentions(file, value, "module.") else []
+        self._edge(node, [*evaluator.references, *modules])
 
     def _graph_edges(self, file: _File, block: Block, scope: Scope, config_address: str) -> None:
         """A resource's edges that its references do not hold: module outputs and whole modules it refers to, and
         its `depends_on` (a whole module there: every resource in it, resolved once all are read)."""
-        if not any("module." in line or "depends_on" in line for line in file.lines[block.line - 1 : block.end_line]):
+        if not _mentions(file, block, "module.") and not _mentions(file, block, "depends_on"):
             return  # most resources: no module reference, no depends_on, no walk of the body
         here = strip_index(scope.prefix)
         for item in body_items(block.body):
             if not isinstance(item, Attribute) or item.name != "depends_on":
-                node = item.expression if isinstance(item, Attribute) else item.body
-                self._edge(config_address, module_nodes(node, here))
+                if _mentions(file, item, "module."):  # only the arguments and blocks that may name one
+                    node = item.expression if isinstance(item, Attribute) else item.body
+                    self._edge(config_address, module_nodes(node, here))
                 continue
             evaluator = Evaluator(scope)
             try:
@@ -706,6 +708,11 @@ class _ConfigurationReader:
             suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
             unknown_sources=(),
         )
+
+
+def _mentions(file: _File, item: Attribute | Block, text: str) -> bool:
+    """Whether `text` occurs in the source lines of `item`: a walk of its syntax is needed only then."""
+    return any(text in line for line in file.lines[item.line - 1 : item.end_line])
 
 
 def _tfvars_order(item: tuple[str, str]) -> tuple[int, str]:
