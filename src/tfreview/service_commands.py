@@ -175,7 +175,7 @@ def settings_problem(exc: object) -> str:
 
 def _tokens(args: argparse.Namespace, settings: Settings) -> int:
     from tfreview.identity import token_admin
-    from tfreview.wiring import build_services
+    from tfreview.wiring import build_token_services
 
     if args.tokens_command == "create" and args.expires_in_days is not None and args.expires_in_days < 1:
         raise ConfigError("--expires-in-days must be at least 1")  # before the database is touched
@@ -185,7 +185,7 @@ def _tokens(args: argparse.Namespace, settings: Settings) -> int:
     prepare_for_command(
         settings.database.url, settings.database.busy_timeout_ms, create=args.tokens_command == "create"
     )
-    services = build_services(settings)
+    services = build_token_services(settings)  # the token and audit stores only (ADR 0701)
     try:
         tokens = services.tokens
         if args.tokens_command == "create":
@@ -254,7 +254,7 @@ def _audit_best_effort(settings: Settings, action: str, target: str, detail: dic
     SQLite file that does not exist is never created for the entry (run without --data-dir, the command would make a
     fresh database in the current directory and record the rotation there, where nobody looks: ADR 0533)."""
     from tfreview.store.database import normalise_url
-    from tfreview.wiring import build_services
+    from tfreview.wiring import build_token_services
 
     log = logging.getLogger("tfreview.audit")
     try:
@@ -269,7 +269,7 @@ def _audit_best_effort(settings: Settings, action: str, target: str, detail: dic
                 )
                 return
             prepare_database(settings.database.url, settings.database.busy_timeout_ms)
-        services = build_services(settings)
+        services = build_token_services(settings)  # the audit store is what it uses (ADR 0701)
     except Exception as exc:  # the rotation is done; only its audit entry is missing
         log.warning("audit log: %s not recorded (%s)", action, type(exc).__name__)
         return

@@ -97,3 +97,57 @@ def test_db_upgrade_of_a_postgres_database_at_the_head_does_not_import_alembic(p
     assert again.returncode == 0, _errors(again)
     assert "database schema is up to date" in again.stdout
     assert {"alembic", "mako"}.isdisjoint(_top(modules))
+
+
+def test_token_commands_build_only_the_token_and_audit_stores(tmp_path: Path) -> None:
+    # ADR 0701: neither the intake writer, the job queue, the door, the advisor, the integrations nor the outbound
+    # HTTP client; what the commands print and record is as before
+    url = f"sqlite:///{tmp_path / 'tfreview.db'}"
+    unused = {
+        "tfreview.store.intake",
+        "tfreview.store.jobs",
+        "tfreview.wiring.door",
+        "tfreview.wiring.integrations",
+        "tfreview.wiring.ops",
+        "tfreview.advisor.factory",
+        "tfreview.plumbing.http",
+    }
+    created, modules = _run(
+        ["tokens", "create", "--tenant", "acme", "--scope", "read", "--name", "ci"], TFREVIEW_DATABASE__URL=url
+    )
+    assert created.returncode == 0, _errors(created)
+    assert unused.isdisjoint(modules), sorted(unused & modules)
+    token_id = _errors(created).split("created token ", 1)[1].split(" ", 1)[0]
+    listed, modules = _run(["tokens", "list", "--tenant", "acme"], TFREVIEW_DATABASE__URL=url)
+    assert listed.returncode == 0, _errors(listed)
+    assert unused.isdisjoint(modules), sorted(unused & modules)
+    assert token_id in listed.stdout
+    revoked, modules = _run(["tokens", "revoke", token_id], TFREVIEW_DATABASE__URL=url)
+    assert revoked.returncode == 0, _errors(revoked)
+    assert unused.isdisjoint(modules), sorted(unused & modules)
+    audit, _ = _run(["audit-log", "--action", "token.create"], TFREVIEW_DATABASE__URL=url)
+    assert audit.returncode == 0, _errors(audit)
+    assert f"token:{token_id}" in audit.stdout
+
+
+def test_revoking_tokens_is_not_held_up_by_a_part_it_does_not_use(tmp_path: Path) -> None:
+    # a leaked token is revoked even while the advisor's settings are broken; `serve` still refuses them (ADR 0701)
+    url = f"sqlite:///{tmp_path / 'tfreview.db'}"
+    created, _ = _run(
+        ["tokens", "create", "--tenant", "acme", "--scope", "read", "--name", "ci"], TFREVIEW_DATABASE__URL=url
+    )
+    assert created.returncode == 0, _errors(created)
+    broken = {"TFREVIEW_DATABASE__URL": url, "TFREVIEW_ADVISOR__NAME": "anthropic"}  # no anthropic model configured
+    revoked, _ = _run(["tokens", "revoke-all", "--tenant", "acme"], **broken)
+    assert revoked.returncode == 0, _errors(revoked)
+    assert revoked.stdout.startswith("revoked 1 tokens of acme")
+    served = subprocess.run(
+        [sys.executable, "-m", "tfreview", "serve", "--port", "0"],
+        env=child_env(**broken),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert served.returncode == 2, served.stderr[-2000:]
+    assert "no anthropic model is configured" in served.stderr

@@ -2,12 +2,15 @@
 
 The change set carries a dependency graph (`ChangeSet.dependencies`): node → the nodes its configuration
 refers to. Nodes are configuration addresses: resources (`module.db.aws_db_instance.main`), data sources,
-outputs (`output.url`, `module.db.output.endpoint`) and module inputs (`module.app.var.db_host`). A plan's
-`configuration` section gives them all; an HCL tree gives the resources' references (already followed
-through module variables). Locals are not in a plan's configuration, so a chain through a `local` ends there.
+outputs (`output.url`, `module.db.output.endpoint`), module inputs (`module.app.var.db_host`) and whole modules
+(`module.db` → its outputs, as `value = module.db`, `module.db[0]` or `values(module.db)` refer to it; a
+`depends_on = [module.db]` refers to every resource in it instead). A plan's `configuration` section gives them
+all; an HCL tree gives the resources' references (already followed through module variables) and the rest from
+its outputs and `depends_on` (parsing/hcl_graph.py). Locals are not in a plan's configuration, so a chain
+through a `local` ends there.
 
-`blast_radius` inverts the graph once and walks it from every destroyed or replaced resource, up to
-`depth` resource hops (outputs and module inputs pass through without counting as a hop): the resources
+`blast_radius` inverts the graph once and walks it from every destroyed or replaced resource, up to `depth`
+resource hops (outputs, module inputs and whole modules pass through without counting as a hop): the resources
 that refer to it, directly or through others, and the outputs and modules that expose it. One pass over
 the graph to invert it, then a bounded walk per destroy: linear in the graph for the usual handful of
 destroys.
@@ -94,7 +97,7 @@ def _walk(
             if kind == "output":
                 exposed[_exposer(referrer)] = None
                 queue.append((referrer, hops))
-            elif kind == "input":
+            elif kind in ("input", "module"):
                 queue.append((referrer, hops))
             elif hops < depth:
                 found.append((hops + 1, referrer))
@@ -115,10 +118,13 @@ def _walk(
 
 
 def node_kind(node: str) -> str:
-    """`output` (an output, root or module), `input` (a module's variable), else `resource`."""
+    """`output` (an output, root or module), `input` (a module's variable), `module` (a whole module, as
+    `value = module.db` refers to it: its outputs), else `resource`."""
     parts = strip_index(node).split(".")
     while len(parts) >= 2 and parts[0] == "module":
         parts = parts[2:]
+    if not parts:
+        return "module"
     if parts and parts[0] == "output":
         return "output"
     if parts and parts[0] == "var":
@@ -130,3 +136,10 @@ def _exposer(output: str) -> str:
     """`output.url` stays; `module.db.output.endpoint` → `module.db` (the module exposes it to its caller)."""
     head, _, _ = output.rpartition("output.")
     return head.rstrip(".") or output
+
+
+def enclosing_modules(config_address: str) -> list[str]:
+    """The modules a resource is in, outermost first: `module.a.module.b.aws_x.y` → `module.a`, `module.a.module.b`
+    (what a `depends_on = [module.a]` waits for is every resource these name)."""
+    parts = config_address.split(".")
+    return [".".join(parts[:end]) for end in range(2, len(parts) - 1, 2) if parts[end - 2] == "module"]

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tfreview.core.blast import enclosing_modules
 from tfreview.core.errors import InputError
 from tfreview.core.module_calls import MODULE_CALL_TYPE
 from tfreview.core.open_renderings import MAX_COMBINED
@@ -178,8 +179,9 @@ def _address_order(address: str) -> tuple[str, int]:
 
 
 def _dependencies(*configurations: Configuration | None) -> dict[str, tuple[str, ...]]:
-    """Resource → what it refers to, in the head and the base: a resource deleted by the change keeps the
-    dependents it had in the base (references already followed through module variables)."""
+    """Node → what it refers to, in the head and the base: a resource deleted by the change keeps the
+    dependents it had in the base (references already followed through module variables). Resources' references,
+    then outputs, whole modules and `depends_on` (`Configuration.graph`, hcl_graph)."""
     graph: dict[str, dict[str, None]] = {}
     for configuration in configurations:
         if configuration is None:
@@ -187,7 +189,27 @@ def _dependencies(*configurations: Configuration | None) -> dict[str, tuple[str,
         for address, resource in configuration.resources.items():
             for targets in resource.references.values():  # nodes are config addresses: instances share one
                 graph.setdefault(strip_index(address), {}).update(dict.fromkeys(targets))
+        for node, edges in configuration.graph.items():  # outputs, whole modules, module outputs, depends_on
+            graph.setdefault(node, {}).update(edges)
+        if configuration.module_dependents:
+            inside = _resources_by_module(configuration)
+            for node, module in configuration.module_dependents:
+                graph.setdefault(node, {}).update(dict.fromkeys(inside.get(module, ())))
     return {address: tuple(targets) for address, targets in graph.items()}
+
+
+def _resources_by_module(configuration: Configuration) -> dict[str, list[str]]:
+    """Module config address → the config addresses of the resources in it and in the modules it calls (what a
+    `depends_on = [module.m]` waits for): neither module calls nor providers, which are pseudo resources here."""
+    inside: dict[str, dict[str, None]] = {}
+    for address, resource in configuration.resources.items():
+        config_address = strip_index(address)
+        parts = config_address.split(".")
+        if resource.type == MODULE_CALL_TYPE or parts[-2] == "provider" or parts[-3:-2] == ["provider"]:
+            continue  # `module.a.provider.aws`, `module.a.provider.aws.alias`
+        for module in enclosing_modules(config_address):
+            inside.setdefault(module, {})[config_address] = None
+    return {module: list(found) for module, found in inside.items()}
 
 
 def sensitive_values_of_sources(texts: Mapping[str, str]) -> frozenset[str]:

@@ -18,11 +18,12 @@ from typing import Any
 import orjson
 
 from tfreview.core.module_calls import MODULE_CALL_TYPE, is_registry_source, module_call_address, shown_source
-from tfreview.core.plan import InlineSuppression, Location
+from tfreview.core.plan import InlineSuppression, Location, strip_index
 from tfreview.core.redact import sensitive_strings
 from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_dynamic import GatedBlock, OpenDynamic
+from tfreview.parsing.hcl_graph import module_nodes
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, Instance, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_prefixes import known_prefix
@@ -105,6 +106,10 @@ class Configuration:
     moved: list[tuple[str, str]] = field(default_factory=list)  # (from, to) of each `moved` block (ADR 0518)
     forgotten: list[str] = field(default_factory=list)  # `from` of each `removed` block with `destroy = false`
     imports: list[tuple[str, str | None]] = field(default_factory=list)  # (to, id) of the root's `import` blocks
+    # blast-radius graph edges beyond resources' references (hcl_graph): outputs, whole modules, a resource's
+    # module outputs and `depends_on`; and (resource, module) of each `depends_on = [module.m]`
+    graph: dict[str, dict[str, None]] = field(default_factory=dict)
+    module_dependents: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +309,8 @@ class _ConfigurationReader:
                 self._resource(file, block, scope, address, condition)
             elif block.kind == "module" and block.labels:
                 self._call(file, reldir, block, scope, prefix, (*callers, reldir), condition)
+            elif block.kind == "output" and block.labels:
+                self._output(file, block, scope, address)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
@@ -403,6 +410,7 @@ class _ConfigurationReader:
             )
             return
         self.declared.add(address)
+        self._graph_edges(file, block, scope, strip_index(address))
         try:
             expansion = self._expansion(file, block, scope, address)
         except EVALUATION_ERRORS as exc:  # as for a module call: read once rather than not at all
@@ -427,6 +435,52 @@ class _ConfigurationReader:
         except EVALUATION_ERRORS as exc:
             reason = f"{type(exc).__name__}: {exc}"
             self.configuration.notes.append(f"{address} ({file.path}:{block.line}) could not be read: {reason}")
+
+    def _output(self, file: _File, block: Block, scope: Scope, address: str | None) -> None:
+        """An output as a node of the blast-radius graph: what its value refers to (resources, through variables
+        too, module outputs, whole modules); in a module, the module itself (`module.db`) refers to it."""
+        here = strip_index(scope.prefix)
+        node = f"{here}output.{block.labels[0]}"
+        if address is not None:
+            self._edge(strip_index(address), [node])
+        value = next((i for i in body_items(block.body) if isinstance(i, Attribute) and i.name == "value"), None)
+        if value is None:
+            return
+        evaluator = Evaluator(scope)
+        try:
+            evaluator.collect(value.expression)
+        except EVALUATION_ERRORS:
+            evaluator.references = []  # what it refers to through variables is left out; the syntax still says
+        modules = module_nodes(value.expression, here) if _mentions(file, value, "module.") else []
+        self._edge(node, [*evaluator.references, *modules])
+
+    def _graph_edges(self, file: _File, block: Block, scope: Scope, config_address: str) -> None:
+        """A resource's edges that its references do not hold: module outputs and whole modules it refers to, and
+        its `depends_on` (a whole module there: every resource in it, resolved once all are read)."""
+        if not _mentions(file, block, "module.") and not _mentions(file, block, "depends_on"):
+            return  # most resources: no module reference, no depends_on, no walk of the body
+        here = strip_index(scope.prefix)
+        for item in body_items(block.body):
+            if not isinstance(item, Attribute) or item.name != "depends_on":
+                if _mentions(file, item, "module."):  # only the arguments and blocks that may name one
+                    node = item.expression if isinstance(item, Attribute) else item.body
+                    self._edge(config_address, module_nodes(node, here))
+                continue
+            evaluator = Evaluator(scope)
+            try:
+                evaluator.collect(item.expression)
+            except EVALUATION_ERRORS:
+                evaluator.references = []
+            self._edge(config_address, evaluator.references)
+            for node in module_nodes(item.expression, here):
+                if ".output." in node.removeprefix(here):
+                    self._edge(config_address, [node])
+                else:
+                    self.configuration.module_dependents.append((config_address, node))
+
+    def _edge(self, node: str, targets: list[str]) -> None:
+        if targets:
+            self.configuration.graph.setdefault(node, {}).update(dict.fromkeys(t for t in targets if t != node))
 
     def _bounded(self, file: _File, block: Block, address: str, expansion: Expansion) -> Expansion:
         """`expansion`, or its one instance without a key when its instances would take the read past its bound
@@ -654,6 +708,11 @@ class _ConfigurationReader:
             suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
             unknown_sources=(),
         )
+
+
+def _mentions(file: _File, item: Attribute | Block, text: str) -> bool:
+    """Whether `text` occurs in the source lines of `item`: a walk of its syntax is needed only then."""
+    return any(text in line for line in file.lines[item.line - 1 : item.end_line])
 
 
 def _tfvars_order(item: tuple[str, str]) -> tuple[int, str]:

@@ -4,15 +4,17 @@ and the dependency graph the blast radius of a destroy is walked on (core/blast.
 One walk over every module's resources, module calls and outputs, and over each expression once: the
 references a rule reads (config address → attribute → resource addresses), the expressions that tell
 "unset" from "unknown", and the graph (node → nodes it refers to) whose nodes are resources, data
-sources, outputs (`module.db.output.endpoint`) and module inputs (`module.app.var.db_host`).
+sources, outputs (`module.db.output.endpoint`), module inputs (`module.app.var.db_host`) and whole modules
+(`module.db`: its outputs; a `depends_on = [module.db]`: every resource in it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
+from tfreview.core.blast import enclosing_modules
 from tfreview.core.plan import strip_index
 
 _NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "path", "terraform", "self"})
@@ -37,6 +39,7 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
         return index
     passed = _Passed.of(configuration.get("root_module"))
     expressions_of, references_of, graph = index.expressions, index.references, index.dependencies
+    whole_modules: list[tuple[str, str]] = []  # (resource, module) of each `depends_on = [module.m]`
     for prefix, module in _modules(configuration.get("root_module")):
         for resource in _list(module.get("resources")):
             # exact types first: a parsed plan holds dicts, and this runs once per resource (10,000s)
@@ -75,7 +78,7 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
                     if meta in resource:
                         nodes.extend(_nodes(_raw_references(resource[meta]), prefix))
             if "depends_on" in resource:
-                nodes.extend(_nodes([d for d in _list(resource["depends_on"]) if isinstance(d, str)], prefix))
+                nodes.extend(_depends_on(resource["depends_on"], address, prefix, whole_modules))
             if refs:
                 references_of[address] = refs
             if nodes:
@@ -83,6 +86,8 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
         for name, call in _mapping(module.get("module_calls")).items():
             if not isinstance(call, Mapping):
                 continue
+            # `module.db` (the whole module, as `value = module.db` or `values(module.db)` refer to it) is its outputs
+            _add(graph, f"{prefix}module.{name}", _outputs_of(call, f"{prefix}module.{name}"))
             for argument, expression in _mapping(call.get("expressions")).items():
                 node = f"{prefix}module.{name}.var.{argument}"
                 _add(index.dependencies, node, _nodes(_raw_references(expression), prefix))
@@ -90,7 +95,45 @@ def read_configuration(configuration: Any) -> ConfigurationIndex:
             if isinstance(output, Mapping):
                 targets = _nodes(_raw_references(output.get("expression")), prefix)
                 _add(index.dependencies, f"{prefix}output.{name}", targets)
+    _add_whole_modules(graph, whole_modules, expressions_of)
     return index
+
+
+def _add_whole_modules(
+    graph: dict[str, tuple[str, ...]], whole_modules: list[tuple[str, str]], resources: Iterable[str]
+) -> None:
+    """`depends_on = [module.m]`: the resource depends on every resource in `module.m` and the modules it calls."""
+    if not whole_modules:
+        return  # most plans: no walk of the resources
+    inside: dict[str, list[str]] = {}
+    for address in resources:
+        for module in enclosing_modules(address):
+            inside.setdefault(module, []).append(address)
+    for node, module in whole_modules:
+        _add(graph, node, inside.get(module, []))
+
+
+def _depends_on(targets: Any, address: str, prefix: str, whole_modules: list[tuple[str, str]]) -> list[str]:
+    """The nodes of a resource's `depends_on`; a whole module there goes to `whole_modules`: every resource in it,
+    as Terraform waits for them all, once every module is read."""
+    nodes: list[str] = []
+    for target in _list(targets):
+        if isinstance(target, str) and _is_module(target):
+            whole_modules.append((address, prefix + strip_index(target)))
+        elif isinstance(target, str):
+            nodes.extend(_nodes([target], prefix))
+    return nodes
+
+
+def _outputs_of(call: Mapping[str, Any], module: str) -> list[str]:
+    """The output nodes of a called module (`module.db.output.endpoint`)."""
+    return [f"{module}.output.{name}" for name in _mapping(_mapping(call.get("module")).get("outputs"))]
+
+
+def _is_module(reference: str) -> bool:
+    """`module.m` or `module.m[0]`: a whole module, not one of its outputs (`module.m.out`)."""
+    parts = strip_index(reference).split(".")
+    return len(parts) == 2 and parts[0] == "module"
 
 
 class _Passed:
@@ -203,8 +246,8 @@ def _node(reference: str, prefix: str) -> str | None:
     parts = strip_index(reference).split(".")
     if parts[0] == "var" and len(parts) >= 2:
         return f"{prefix}var.{parts[1]}"
-    if parts[0] == "module":
-        return f"{prefix}module.{parts[1]}.output.{parts[2]}" if len(parts) >= 3 else None
+    if parts[0] == "module" and len(parts) >= 2:  # one output, or the whole module (`module.m`, `module.m[0]`)
+        return f"{prefix}module.{parts[1]}.output.{parts[2]}" if len(parts) >= 3 else f"{prefix}module.{parts[1]}"
     address = reference_address(reference)
     return prefix + address if address else None
 

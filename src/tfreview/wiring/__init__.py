@@ -5,6 +5,8 @@
                                       integrations below
                                       (a dynamodb:// URL: DynamoDB + SQS, tfreview.wiring.aws)
     build_memory_services(...)        the same container on the in-memory adapters, for tests
+    build_token_services(settings)    only the token and audit stores on the same database, for the one-shot
+                                      commands that use nothing else (`tokens …`; ADR 0701)
 
 Integrations (`tfreview.wiring.integrations`, docs/adr/0033-catching-up.md):
 
@@ -41,7 +43,8 @@ from tfreview.core.ports import Advisor
 from tfreview.ops.recorder import Recorder
 from tfreview.ops.signals import QueueSignals
 from tfreview.plumbing.clock import Clock, utcnow
-from tfreview.ports.service import AdvisorStatus, HealthCheck, PlanSource, PlanStore, Publisher
+from tfreview.ports.audit import AuditTrail
+from tfreview.ports.service import AdvisorStatus, HealthCheck, PlanSource, PlanStore, Publisher, Tokens
 from tfreview.publish.log import LogPublisher
 from tfreview.service.container import Services
 from tfreview.service.report_cache import ReportCache
@@ -179,6 +182,56 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> WiredSe
         if prometheus is not None:
             services = _expose(services, prometheus, signals)
         return _wire_sql_operations(services, db, signals, controls, now)
+    except BaseException:
+        closers.close_all()
+        raise
+
+
+@dataclass(frozen=True)
+class TokenServices:
+    """What the one-shot token commands use (`tokens create|list|revoke|revoke-all`, the audit entry of a webhook
+    secret's rotation): the token and audit stores, on the adapters `build_services` chooses. Nothing else is built
+    (intake writer, job queue, authenticator, door, advisor, integrations, operations: ADR 0701)."""
+
+    tokens: Tokens
+    audit: AuditTrail
+    closers: Closers = field(default_factory=Closers)
+
+    def close(self) -> None:
+        self.closers.close_all()
+
+
+def build_token_services(settings: Settings, *, clock: Clock | None = None) -> TokenServices:
+    """`build_services(settings)`'s token and audit stores alone: the same database (refusing a non-durable
+    SQLite), the same clock. A dynamodb:// URL builds the AWS services whole and takes those two from them."""
+    from tfreview.wiring.aws import is_aws
+
+    if is_aws(settings):
+        whole = build_services(settings, clock=clock)
+        return TokenServices(whole.tokens, whole.audit, Closers([whole.close]))
+
+    from tfreview.store.audit_log import SqlAuditTrail
+    from tfreview.store.database import Database
+    from tfreview.store.tokens import SqlTokens
+
+    # the database's own metrics reach `/metrics` only through prometheus-client's shared directory (the variable
+    # `tfreview.ops.metrics.MULTIPROC_ENV` names): without it a one-shot command's recorder dies unread
+    shared = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    prometheus = build_prometheus(settings) if shared else None
+    db = Database(
+        settings.database.url,
+        settings.database.busy_timeout_ms,
+        pool_size=settings.database.pool_size,
+        connect_timeout_seconds=settings.database.connect_timeout_seconds,
+        metrics=prometheus,
+    )
+    closers = Closers([db.close])
+    if prometheus is not None:
+        closers.add(prometheus.process_exited)
+    try:
+        db.check_durability()
+        now = clock or utcnow
+        return TokenServices(SqlTokens(db, clock=now), SqlAuditTrail(db, clock=now), closers)
     except BaseException:
         closers.close_all()
         raise
