@@ -234,3 +234,20 @@ def test_an_acknowledge_written_by_another_process_waits_behind_the_owed_page(
         assert after.drain(10.0)
     assert [e["event_action"] for e in pagerduty.events()] == ["trigger", "trigger", "trigger", "acknowledge"]
     assert pagerduty.alerts == {f"tfreview-{incident.group_key}-{incident.id}": "acknowledged"}
+
+
+def test_send_due_leaves_an_entry_another_sender_holds(durable: Wired, pagerduty: FakePagerDuty) -> None:
+    """What the watchdog function runs (ADR 0712): an entry claimed by a sender that may be frozen (another Lambda
+    container) is left to its claim's expiry, not waited on nor sent twice; once the claim expired it is sent."""
+    assert durable.outbox is not None
+    with httpx.Client(timeout=5.0) as http:
+        incident, _ = durable.incidents.open(new_incident(), {"value": 900})
+        (entry,) = durable.outbox.due()
+        assert durable.outbox.claim(entry.id, "frozen-container:7")
+        incidents, outbox = durable.another()
+        sender = dispatcher_of(http, pagerduty, durable, incidents, outbox, "host-b:202")
+        assert not sender.send_due(10.0)
+        assert pagerduty.events() == []
+        durable.clock.advance(sender.claim_seconds + 1)
+        assert sender.send_due(10.0)
+    assert pagerduty.alerts == {f"tfreview-{incident.group_key}-{incident.id}": "triggered"}

@@ -50,7 +50,7 @@ logger = logging.getLogger("tfreview.lambda")
 RETRY_AFTER_SECONDS = 5
 BLOCK_WRITE_SECONDS = 5.0  # how long an invocation waits for the block it earned to be written (ADR 0581)
 # the watchdog function sends the outbox's due notifications for at most this long (a turn under way ends first);
-# what is owed to a later turn is left to a later minute (ADR 0711)
+# what is owed to a later turn, or claimed by another container, is left to a later minute (ADR 0712)
 NOTIFY_DRAIN_SECONDS = 20.0
 
 
@@ -186,7 +186,7 @@ def send_notifications(built: Services, left: Callable[[], float] | None = None)
         return None
     timeout = NOTIFY_DRAIN_SECONDS if left is None else min(NOTIFY_DRAIN_SECONDS, max(0.0, left() / 2))
     try:
-        return not built.ops.dispatcher.drain(timeout)
+        return not built.ops.dispatcher.send_due(timeout)
     except Exception as exc:
         logger.warning("watchdog: notification outbox not drained (%s); next minute", type(exc).__name__)
         return True

@@ -169,6 +169,16 @@ class Dispatcher:
         """Wait until every queued notification was sent or given up; True when that happened in time."""
         return self._drain_outbox(self._outbox, time.monotonic() + timeout)
 
+    def send_due(self, timeout: float) -> bool:
+        """Send what is due now, pump after pump (a sent entry lets its incident's next one go), for at most `timeout`
+        seconds; True when nothing is left to send. Unlike `drain` it never waits on another sender's claim: in a
+        Lambda container (the watchdog function, ADR 0712) that sender may be a container AWS froze or recycled, whose
+        claim only expires — the next scheduled run sees the entry again."""
+        deadline = self._monotonic() + timeout
+        while self.pump() and self._monotonic() < deadline:
+            continue
+        return self._outbox.seconds_to_next() is None
+
     def close(self, timeout: float = 10.0) -> None:
         """Send what is queued (with an outbox: only when this process announced a change itself — a CLI
         command that changed nothing must not send, nor wait for, the service's notifications), then stop."""
