@@ -170,3 +170,33 @@ def test_entry_ids_name_their_incident_and_stay_exact_in_json() -> None:
     for incident, n in ((0, 1), (1, 0), (1, 2**16), (2**35, 1)):
         with pytest.raises(ValueError, match="no outbox entry number"):
             entry_id(incident, n)
+
+
+class StaleIndex(Table):
+    """A table whose g2 index still answers what it held before (`freeze`): an entry sent since is still listed."""
+
+    frozen: list[dict[str, Any]] | None = None
+
+    def freeze(self) -> None:
+        self.frozen = list(super().query("g2", "NOTIFY#PENDING", newest_first=False))
+
+    def query(self, index: str | None, pk: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        if index == "g2" and self.frozen is not None:
+            return iter(list(self.frozen))
+        return super().query(index, pk, **kwargs)
+
+
+def test_the_writer_trusts_its_consistent_read_over_a_stale_index(table: Table, clock: ManualClock) -> None:
+    stale = StaleIndex(table.clients)
+    here = container(stale, clock)
+    incident, _ = here.incidents.open(new_incident(), {})
+    stale.freeze()
+    (entry,) = here.outbox.due()
+    assert here.outbox.claim(entry.id, "a:1")
+    here.outbox.done(entry.id)
+    assert here.outbox.seconds_to_next() is None  # the index still lists it; the incident's partition says sent
+    assert here.outbox.due() == []
+    elsewhere = DynamoOutbox(stale, clock=clock)
+    assert [e.id for e in elsewhere.due()] == [entry.id]  # another container goes by the index until it catches up
+    assert not elsewhere.claim(entry.id, "b:2")  # and its claim is refused: sent once
+    assert incident.id == entry.incident_id

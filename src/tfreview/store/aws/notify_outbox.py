@@ -129,8 +129,12 @@ class DynamoOutbox:
             recent = sorted(self._recent)
         for incident_id in recent:
             left = self._partition(incident_id)
-            found.update({int(i["id"]): i for i in left})  # the consistent read wins over the index's copy
-            if not left:
+            # the consistent read wins over the index's copies (an entry the index still lists may be done)
+            listed = {key for key, i in found.items() if int(i["incident_id"]) == incident_id}
+            for key in listed:
+                del found[key]
+            found.update({int(i["id"]): i for i in left})
+            if not left and not listed:  # all sent, and the index says so too: no need to read it any more
                 with self._lock:
                     self._recent.discard(incident_id)
         return sorted(found.values(), key=lambda i: (str(i["created_at"]), int(i["id"])))
