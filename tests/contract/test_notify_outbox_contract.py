@@ -1,25 +1,28 @@
-"""The notification outbox's retention on SQLite and PostgreSQL (the stores that have an outbox): sent entries
-go `sent_days` after they were sent, unsent ones stay while their incident is open, and go once it is
-resolved or after `unsent_days`; the incident timeline is never touched."""
+"""The notification outbox's retention on SQLite, PostgreSQL and DynamoDB (the stores that have an outbox; DynamoDB's
+since ADR 0711): sent entries go `sent_days` after they were sent, unsent ones stay while their incident is open, and
+go once it is resolved or after `unsent_days`; the incident timeline is never touched."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tests.contract.conftest import ManualClock, sql_database_of
+from tests.contract.conftest import ManualClock, fresh_table, sql_database_of
 from tests.contract.test_incidents_contract import new_incident
 from tfreview.ops.actions import Actions
 from tfreview.ops.alert_table import load_alert_table
-from tfreview.ops.incidents import EventKind
+from tfreview.ops.incidents import EventKind, Incidents, Leases
 from tfreview.ops.notify.dispatcher import Dispatcher
 from tfreview.ops.notify.message import NotifyEvent
-from tfreview.ops.notify.outbox import OutboxRetention, Swept
+from tfreview.ops.notify.outbox import NotifyOutbox, OutboxRetention, Swept
 from tfreview.ops.watchdog import Watchdog, WatchdogConfig
+from tfreview.store.aws.incidents import DynamoIncidents, DynamoLeases
+from tfreview.store.aws.notify_outbox import DynamoOutbox
+from tfreview.store.aws.table import Table
 from tfreview.store.database import Database
 from tfreview.store.incidents import SqlIncidents, SqlLeases
 from tfreview.store.notify_outbox import SqlOutbox
@@ -31,24 +34,54 @@ DAY = 86_400.0
 @dataclass
 class Outboxes:
     clock: ManualClock
-    database: Database
-    incidents: SqlIncidents
-    outbox: SqlOutbox
+    incidents: Incidents
+    outbox: NotifyOutbox
+    leases: Leases
+    rows: Callable[[], list[tuple[int, str, bool]]]  # (incident id, event, sent) of every entry left, oldest first
 
-    def rows(self) -> list[tuple[int, str, bool]]:
-        """(incident id, event, sent) of every entry left."""
+
+def sql_rows(database: Database) -> Callable[[], list[tuple[int, str, bool]]]:
+    def rows() -> list[tuple[int, str, bool]]:
         query = select(NotifyOutboxRow.incident_id, NotifyOutboxRow.event, NotifyOutboxRow.done_at).order_by(
             NotifyOutboxRow.id
         )
-        with self.database.transaction(write=False) as session:
+        with database.transaction(write=False) as session:
             return [(int(i), str(e), d is not None) for i, e, d in session.execute(query)]
 
+    return rows
 
-@pytest.fixture(params=["sqlite", "postgres"])
+
+def dynamodb_rows(table: Table) -> Callable[[], list[tuple[int, str, bool]]]:
+    def rows() -> list[tuple[int, str, bool]]:
+        answer = table.clients.dynamodb.scan(
+            TableName=table.name,
+            FilterExpression="begins_with(pk, :pk) AND begins_with(sk, :sk)",
+            ExpressionAttributeValues={":pk": {"S": "NOTIFY#"}, ":sk": {"S": "OUT#"}},
+            ConsistentRead=True,
+        )
+        items = sorted((table.decode(raw) for raw in answer["Items"]), key=lambda i: (i["created_at"], i["id"]))
+        return [(int(i["incident_id"]), str(i["event"]), "done_at" in i) for i in items]
+
+    return rows
+
+
+@pytest.fixture(params=["sqlite", "postgres", "dynamodb"])
 def stores(request: pytest.FixtureRequest, sqlite_dir: Path) -> Iterator[Outboxes]:
     clock = ManualClock()
+    if request.param == "dynamodb":
+        table = fresh_table(request)
+        outbox = DynamoOutbox(table, clock=clock)
+        incidents = DynamoIncidents(table, clock=clock, written=outbox.written)
+        yield Outboxes(clock, incidents, outbox, DynamoLeases(table, clock=clock), dynamodb_rows(table))
+        return
     with sql_database_of(request, sqlite_dir) as database:
-        yield Outboxes(clock, database, SqlIncidents(database, clock=clock), SqlOutbox(database, clock=clock))
+        yield Outboxes(
+            clock,
+            SqlIncidents(database, clock=clock),
+            SqlOutbox(database, clock=clock),
+            SqlLeases(database, clock=clock),
+            sql_rows(database),
+        )
 
 
 def send(stores: Outboxes, incident_id: int) -> None:
@@ -127,7 +160,7 @@ def test_the_watchdog_holding_its_lease_sweeps_the_outbox(stores: Outboxes) -> N
     dispatcher = Dispatcher(
         [], stores.incidents, public_url="http://x", outbox=stores.outbox, retention=OutboxRetention(7, 30)
     )
-    leases = SqlLeases(stores.database, clock=stores.clock)
+    leases = stores.leases
 
     def watchdog(owner: str) -> Watchdog:
         config = WatchdogConfig(skip=frozenset(rule.id for rule in table))  # no alert: only the housekeeping

@@ -5,7 +5,9 @@ the API takes Amazon Cognito-shaped access tokens verified against a JWKS served
   access tokens carry `token_use=access` and `client_id` (no `aud`), roles in `cognito:groups`;
 - the watchdog function evaluates in exactly one container (the lease);
 - a block, an incident's acknowledgement and resolution, the controls its action held and the audit log
-  written through one container are what the other one reads.
+  written through one container are what the other one reads;
+- a page one container owed through a PagerDuty outage (a fake on loopback) and never sent — AWS recycled it — is
+  sent by the watchdog function in the next container once the outage is over (ADR 0711).
 """
 
 from __future__ import annotations
@@ -18,13 +20,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
+from tests.contract.conftest import ManualClock
 from tests.fakes.aws_events import http_event
 from tests.fakes.aws_store import DUMMY_CREDENTIALS, REGION, SerialMoto
+from tests.fakes.llm_common import Reply
+from tests.fakes.notify import FakePagerDuty
 from tests.fakes.oidc import FakeOidcIssuer
 from tfreview import lambda_handlers
 from tfreview.ops.controls import AI_PAUSED, Control
-from tfreview.ops.incidents import NewIncident
+from tfreview.ops.incidents import EventKind, NewIncident
+from tfreview.ops.notify.dispatcher import owed_wait
+from tfreview.ops.settings import NotifySettings, PagerDutySettings
 from tfreview.settings import DatabaseSettings, QueueSettings, Settings
 from tfreview.store.queue_settings import WorkerSettings
 from tfreview.wiring import WiredServices
@@ -322,3 +330,48 @@ def test_d4_two_containers_spend_one_tenant_token_budget(moto: SerialMoto) -> No
         assert cold.advisor.budget.remaining("github:5") == 2_000
     finally:
         cold.close()
+
+
+def test_the_watchdog_function_sends_the_page_a_recycled_container_owed(moto: SerialMoto) -> None:
+    target = moto.fresh_target()
+    clock = ManualClock()
+    with FakePagerDuty() as pagerduty:
+        settings = Settings(
+            database=DatabaseSettings(url=f"dynamodb://{target.table}?region={REGION}&endpoint={moto.endpoint_url}"),
+            queue=QueueSettings(url=f"sqs://{target.queue_url}"),
+            notify=NotifySettings(
+                pagerduty=PagerDutySettings(
+                    routing_key=SecretStr(pagerduty.routing_key), events_url=pagerduty.events_url, channels=["page"]
+                ),
+                attempts=2,
+                backoff_base_seconds=0.01,
+                backoff_cap_seconds=0.02,
+                timeout_seconds=2.0,
+            ),
+        )
+        recycled = build_aws_services(settings, loopback_only=True, clock=clock)
+        assert recycled.ops is not None
+        assert recycled.ops.dispatcher.durable
+        incident, _ = recycled.ops.incidents.open(
+            NewIncident(
+                "owed-page", "owed-page", "ai-provider-outage", "high", "AI provider failing", 2, 10, ("page",)
+            ),
+            {"value": 0.5},
+        )
+        pagerduty.script(Reply.of_json(503, {"status": "unavailable"}), Reply.of_json(503, {"status": "unavailable"}))
+        assert recycled.ops.dispatcher.pump() == 1  # refused through both attempts: owed
+        # AWS recycles the container here: no close, no drain, its memory gone
+        fresh = build_aws_services(settings, loopback_only=True, clock=clock)
+        try:
+            lambda_handlers.reset(fresh)
+            assert lambda_handlers.watchdog(SCHEDULED, None)["notifications_pending"] is True  # owed to a later turn
+            assert pagerduty.alerts == {}
+            clock.advance(owed_wait(1))
+            assert lambda_handlers.watchdog(SCHEDULED, None)["notifications_pending"] is False
+            assert pagerduty.alerts == {f"tfreview-{incident.group_key}-{incident.id}": "triggered"}
+            assert fresh.ops is not None
+            sent = [e for e in fresh.ops.incidents.events(incident.id) if e.kind is EventKind.NOTIFIED]
+            assert [(e.detail["notifier"], e.detail["event"]) for e in sent] == [("pagerduty", "trigger")]
+        finally:
+            lambda_handlers.reset()
+            fresh.close()

@@ -6,7 +6,8 @@
     tfreview.lambda_handlers.reconcile   EventBridge schedule → every configured reconciler once
     tfreview.lambda_handlers.watchdog    EventBridge schedule → one evaluation of the alert table, and the values
                                          of the rows the CloudWatch alarms read from it (alarm_values),
-                                         and the IP blocks into the WAF IP set (waf_sync)
+                                         the IP blocks into the WAF IP set (waf_sync), and the notifications
+                                         due in the table's outbox — those a recycled container owed (ADR 0711)
 
 Services are built once per container (cold start) and kept for its later invocations; a build that fails (a
 secret store or setting unreadable) is not kept: the HTTP function answers 503 problem+json with Retry-After
@@ -48,6 +49,9 @@ _kept = _Container()
 logger = logging.getLogger("tfreview.lambda")
 RETRY_AFTER_SECONDS = 5
 BLOCK_WRITE_SECONDS = 5.0  # how long an invocation waits for the block it earned to be written (ADR 0581)
+# the watchdog function sends the outbox's due notifications for at most this long (a turn under way ends first);
+# what is owed to a later turn, or claimed by another container, is left to a later minute (ADR 0712)
+NOTIFY_DRAIN_SECONDS = 20.0
 
 
 class ColdStartFailed(RuntimeError):
@@ -170,4 +174,19 @@ def watchdog(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         answer = {"evaluated": result.evaluated, "errors": list(result.errors)}
     answer["published"] = sorted(publish(built))  # what the CloudWatch alarms of deploy/aws read (docs/adr/0190)
     answer["waf_blocks"] = sync_blocks(built)  # after the tick: its block-source action may have placed one
+    answer["notifications_pending"] = send_notifications(built, remaining_seconds(context))
     return answer
+
+
+def send_notifications(built: Services, left: Callable[[], float] | None = None) -> bool | None:
+    """Send the outbox's due notifications — this tick's, and those a container recycled by AWS owed (ADR 0711) —
+    before the container may be frozen: whether some remain (owed to a later turn: a later minute sends them); None
+    without a durable outbox. Never raises: the store's failure is logged, the next minute tries again."""
+    if built.ops is None or not built.ops.dispatcher.durable:
+        return None
+    timeout = NOTIFY_DRAIN_SECONDS if left is None else min(NOTIFY_DRAIN_SECONDS, max(0.0, left() / 2))
+    try:
+        return not built.ops.dispatcher.send_due(timeout)
+    except Exception as exc:
+        logger.warning("watchdog: notification outbox not drained (%s); next minute", type(exc).__name__)
+        return True

@@ -94,7 +94,7 @@ class NotifySettings(BaseModel):
     backoff_cap_seconds: float = Field(default=30.0, gt=0)
     max_retry_after_seconds: float = Field(default=120.0, ge=0)  # a longer Retry-After fails at once, visibly
     timeout_seconds: float = Field(default=10.0, gt=0, allow_inf_nan=False)  # one whole request: connect, send, read
-    # the SQL stores' outbox: a sent entry is deleted this long after it was sent (its outcome stays in the
+    # the outbox (SQL stores, DynamoDB): a sent entry is deleted this long after it was sent (its outcome stays in the
     # incident's timeline); one never sent goes this long after it was written once its incident is resolved
     # (at least a day: a shorter one drops a notification while its sender is still backing off)
     outbox_retention_days: float = Field(default=7.0, ge=1, le=3650)

@@ -126,4 +126,4 @@ def build_aws_services(
     door = build_door(services, stores.blocks, signals, stores.leases)
     services = dataclasses.replace(services, door=door)
     services.closers.add(door.close)  # its reads and writes end before the stores close
-    return wire_ops(services, stores.incidents, stores.leases, clock=now, controls=controls)
+    return wire_ops(services, stores.incidents, stores.leases, clock=now, controls=controls, outbox=stores.outbox)

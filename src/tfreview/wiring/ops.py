@@ -89,8 +89,10 @@ def wire_ops(
         ),
         sleep=sleep or time.sleep,
         on_outcome=on_outcome,
-        outbox=outbox,  # the SQL stores': written with the incident change, sent at least once; else this process's
-        owner=f"{socket.gethostname()}:{os.getpid()}",
+        # the store's (SQL, DynamoDB: ADR 0711): written with the incident change, sent at least once; memory: none,
+        # the dispatcher's own in this process (ADR 0657)
+        outbox=outbox,
+        owner=sender_name(socket.gethostname()),
         retention=OutboxRetention(notify.outbox_retention_days, notify.outbox_unsent_retention_days),
         clock=clock,  # the in-process outbox's, without the store's (ADR 0657)
     )
@@ -139,6 +141,14 @@ def wire_ops(
         check = WatchdogCheck(leases, watchdog_settings.heartbeat_stale_seconds, clock=clock)
         return replace(services, ops=ops, health_checks=(*services.health_checks, check))
     return replace(services, ops=ops)
+
+
+def sender_name(host: str) -> str:
+    """The dispatcher's name on its outbox claims, "host:pid": a sender of this host whose pid is gone is known dead
+    (its claims released at once). In a Lambda container the host is the container's log stream too: containers may
+    share a host name and a pid, and one must never take a live container's claim for a dead process's (ADR 0711)."""
+    stream = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "").strip()
+    return f"{host}/{stream}:{os.getpid()}" if stream else f"{host}:{os.getpid()}"
 
 
 def ai_pause_suppressions(controls: Controls, ttl_seconds: float, clock: Clock) -> dict[str, Callable[[], str | None]]:

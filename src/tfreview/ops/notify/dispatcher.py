@@ -9,12 +9,12 @@ notifier `none`): an alert nobody receives must not look delivered.
 Acknowledge and resolve go to every notifier that was sent a trigger for the incident (PagerDuty closes
 its alert by the dedup key; Slack and e-mail say it is over).
 
-With an outbox (the SQL stores: tfreview.ops.notify.outbox) the notifications are durable: the store wrote
-them with the incident change, `notify` only wakes the sender thread, and `pump` sends the due entries —
-so a process killed between an alert firing and the page going out sends it when it (or another process)
-starts again. The stores without one (memory, DynamoDB) get this process's (`ProcessOutbox`, ADR 0657): `notify`
-writes the entry there and it is sent the same way — in order, owed through an outage — but not past the process's
-end (`close` logs and counts what it loses).
+With an outbox (the SQL stores and DynamoDB: tfreview.ops.notify.outbox, ADR 0711) the notifications are durable:
+the store wrote them with the incident change, `notify` only wakes the sender thread, and `pump` sends the due
+entries — so a process killed between an alert firing and the page going out (a Lambda container recycled by AWS)
+sends it when it (or another process) starts again. The store without one (memory) gets this process's
+(`ProcessOutbox`, ADR 0657): `notify` writes the entry there and it is sent the same way — in order, owed through an
+outage — but not past the process's end (`close` logs and counts what it loses).
 
 The sender thread sleeps until there is work (ADR 0451): `notify` wakes it at once; otherwise it wakes when
 the outbox's earliest entry not done falls due (a retry's due time, a live claim's expiry) and at the latest
@@ -114,7 +114,7 @@ class Dispatcher:
         self._on_outcome = on_outcome
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        # the stores without an outbox (memory, DynamoDB): one in this process, sent the same way (ADR 0657)
+        # the store without an outbox (memory): one in this process, sent the same way (ADR 0657)
         self._own: ProcessOutbox | None = None
         if outbox is None:
             outbox = self._own = ProcessOutbox(clock=clock, resolved=lambda i: _over(incidents, i))
@@ -140,7 +140,7 @@ class Dispatcher:
 
     @property
     def durable(self) -> bool:
-        """Whether the notifications outlive this process (the SQL stores' outbox)."""
+        """Whether the notifications outlive this process (the SQL stores' and DynamoDB's outbox)."""
         return self._own is None
 
     def targets(self, channels: Sequence[str], level: int) -> list[Notifier]:
@@ -168,6 +168,16 @@ class Dispatcher:
     def drain(self, timeout: float = 30.0) -> bool:
         """Wait until every queued notification was sent or given up; True when that happened in time."""
         return self._drain_outbox(self._outbox, time.monotonic() + timeout)
+
+    def send_due(self, timeout: float) -> bool:
+        """Send what is due now, pump after pump (a sent entry lets its incident's next one go), for at most `timeout`
+        seconds; True when nothing is left to send. Unlike `drain` it never waits on another sender's claim: in a
+        Lambda container (the watchdog function, ADR 0712) that sender may be a container AWS froze or recycled, whose
+        claim only expires — the next scheduled run sees the entry again."""
+        deadline = self._monotonic() + timeout
+        while self.pump() and self._monotonic() < deadline:
+            continue
+        return self._outbox.seconds_to_next() is None
 
     def close(self, timeout: float = 10.0) -> None:
         """Send what is queued (with an outbox: only when this process announced a change itself — a CLI

@@ -1,12 +1,12 @@
-"""The outbox of a process whose store keeps none (memory, DynamoDB): the same `NotifyOutbox` as the SQL stores', held
-in this process (ADR 0657). `Dispatcher.notify` adds the entry; the dispatcher sends it as it sends the SQL stores' —
-an incident's notifications in order, a page refused by an outage owed for about 20 minutes (ADR 0637, 0639) — so
-the behaviour behind the port is one. What it cannot do is outlive the process: an entry not sent when the process
-ends is lost. `Dispatcher.close` says so (one ERROR line, `tfreview_notifications_dropped_total`); a Lambda container
-recycled by AWS says nothing (docs/runbooks/notifier-failures.md).
+"""The outbox of a process whose store keeps none (memory; DynamoDB has its own since ADR 0711): the same
+`NotifyOutbox` as the SQL stores', held in this process (ADR 0657). `Dispatcher.notify` adds the entry; the dispatcher
+sends it as it sends the SQL stores' — an incident's notifications in order, a page refused by an outage owed for
+about 20 minutes (ADR 0637, 0639) — so the behaviour behind the port is one. What it cannot do is outlive the
+process: an entry not sent when the process ends is lost. `Dispatcher.close` says so (one ERROR line,
+`tfreview_notifier_failures_total` per notifier; docs/runbooks/notifier-failures.md).
 
-Entry ids are unique across processes (a random high part): the timeline of a shared store (DynamoDB) records each
-notifier's outcome under the entry's id, and another process's entry must not read as this one's."""
+Entry ids are unique across processes (a random high part): the timeline of a shared store records each notifier's
+outcome under the entry's id, and another process's entry must not read as this one's."""
 
 from __future__ import annotations
 

@@ -20,6 +20,8 @@ Items (pk / sk; then the GSIs each sets: g1 by tenant, g2 by state or source, g3
 - publish lock  LOCK#<target> / LOCK   (carries the TTL attribute: DynamoDB removes crashed holders' locks)
 - incident      INC#<id> / INC;  g1 INC#S#<status>, id;  g2 INC#ACTIVE, id (until resolved);  g3 INC, id
 - incident ev.  INC#<id> / EV#<event id>;   open group INCOPEN#<group key> / INCOPEN
+- notification  NOTIFY#<incident id> / OUT#<entry id>;  g2 NOTIFY#PENDING, <created>#<entry id> (until sent);
+                g3 NOTIFY#DONE, <done>#<entry id> (once sent: what the outbox sweep deletes; docs/adr/0711)
 - lease         LEASE#<name> / LEASE     (TTL);   control  CONTROLS / <name>  (TTL)
 - block         BLOCK#<source> / BLOCK;  g3 BLOCK, <expiry>#<source>
 - audit entry   AUDIT / <id>;  g1 AUDIT#A#<action>, id;   chain head  AUDITHEAD / HEAD   (docs/adr/0195)

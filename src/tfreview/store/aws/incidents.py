@@ -15,20 +15,24 @@ from __future__ import annotations
 
 import builtins
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from tfreview.core.errors import NotFound
 from tfreview.ops.incidents import EventKind, Incident, IncidentEvent, IncidentStatus, LeaseHolder, NewIncident
+from tfreview.ops.notify.message import NotifyEvent
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.ports.records import Page
 from tfreview.store.aws.holds import give_back, take
+from tfreview.store.aws.notify_outbox import entry_put
 from tfreview.store.aws.table import Table, TransactionConflict, fixed_id, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_cursor, encode_cursor
 from tfreview.store.incident_rules import check_new, dump_detail, escalates, parse_status
 
 INCIDENT_SK: Final = "INC"
 ACTIVE: Final = "INC#ACTIVE"
+RENUMBER_TRIES: Final = 20  # another change of the incident took the outbox number read: read again, at most so often
 
 
 def incident_pk(incident_id: int) -> str:
@@ -71,10 +75,19 @@ def _event(item: dict[str, Any]) -> IncidentEvent:
     )
 
 
+def _shown(value: object) -> str:
+    return f"{value:.6g}" if isinstance(value, int | float) else "none" if value is None else str(value)
+
+
+def _ignore(incident_id: int) -> None:
+    return None
+
+
 class DynamoIncidents:
-    def __init__(self, table: Table, *, clock: Clock = utcnow) -> None:
+    def __init__(self, table: Table, *, clock: Clock = utcnow, written: Callable[[int], None] = _ignore) -> None:
         self.table = table
         self.clock = clock
+        self._written = written  # told the incident of each outbox entry written (DynamoOutbox.written)
 
     def open(self, new: NewIncident, detail: dict[str, Any]) -> tuple[Incident, bool]:
         check_new(new)
@@ -106,15 +119,21 @@ class DynamoIncidents:
             "g2sk": key,
             "g3pk": "INC",
             "g3sk": key,
+            "outbox_n": 1,
         }
         group = {"pk": _group_pk(new.group_key), "sk": "INCOPEN", "incident_id": incident_id}
         _, event_item = self._event_item(incident_id, now, EventKind.OPENED, detail)
+        # the page is written with the incident: a container recycled before sending it loses nothing (ADR 0711)
+        trigger = {"value": _shown(detail.get("value"))} if "value" in detail else {}
+        channels = json.dumps(list(new.channels))
+        page = entry_put(self.table, incident_id, 1, NotifyEvent.TRIGGER, new.level, channels, trigger, now)
         try:
             self.table.transact(
                 [
                     self.table.put_request(group, condition="attribute_not_exists(pk)"),
                     self.table.put_request(item, condition="attribute_not_exists(pk)"),
                     self.table.put_request(event_item),
+                    page,
                 ]
             )
         except TransactionConflict:  # another process opened this group's incident just now
@@ -122,6 +141,7 @@ class DynamoIncidents:
             if not raced:
                 raise
             return raced[0], False
+        self._written(incident_id)
         return _record(self.table.decode(self.table.encode(item))), True
 
     def get(self, incident_id: int) -> Incident | None:
@@ -158,7 +178,8 @@ class DynamoIncidents:
             "escalate_at": None,
             "g1pk": f"INC#S#{IncidentStatus.ACKNOWLEDGED.value}",
         }
-        self._change(incident_id, change, "#status = :open", EventKind.ACKNOWLEDGED, {"by": by}, now)
+        told = (NotifyEvent.ACKNOWLEDGE, {"acknowledged_by": by})
+        self._change(incident_id, change, "#status = :open", EventKind.ACKNOWLEDGED, {"by": by}, now, told)
         return self.get(incident_id)
 
     def resolve(self, incident_id: int, by: str) -> Incident | None:
@@ -183,7 +204,8 @@ class DynamoIncidents:
                 "ExpressionAttributeValues": {":id": {"N": str(incident_id)}},
             }
         }
-        self._change(incident_id, change, "#status <> :resolved", EventKind.RESOLVED, {"by": by}, now, [release])
+        told = (NotifyEvent.RESOLVE, {"resolved_by": by})
+        self._change(incident_id, change, "#status <> :resolved", EventKind.RESOLVED, {"by": by}, now, told, [release])
         return self.get(incident_id)
 
     def escalate(
@@ -203,7 +225,11 @@ class DynamoIncidents:
             detail = {"from": incident.level, "to": level, "channels": list(channels)}
             condition = f"#status = :open AND #level = :level_{incident.level}"
             values = {f":level_{incident.level}": incident.level}
-            if self._change(incident_id, change, condition, EventKind.ESCALATED, detail, self.clock(), values=values):
+            told = (NotifyEvent.TRIGGER, {"escalated_from": incident.level})
+            changed = self._change(
+                incident_id, change, condition, EventKind.ESCALATED, detail, self.clock(), told, values=values
+            )
+            if changed:
                 escalated = self.get(incident_id)
                 assert escalated is not None
                 return escalated
@@ -230,24 +256,47 @@ class DynamoIncidents:
         kind: EventKind,
         detail: dict[str, Any],
         now: datetime,
+        told: tuple[NotifyEvent, dict[str, Any]],
         more: builtins.list[dict[str, Any]] | None = None,
         *,
         values: dict[str, Any] | None = None,
     ) -> bool:
-        """Apply `change` when the incident exists and `condition` holds, with its event; False otherwise."""
-        update = self.table.update_request(
-            incident_pk(incident_id),
-            INCIDENT_SK,
-            set_=change,
-            condition=f"attribute_exists(#pk) AND {condition}",
-            values={":open": IncidentStatus.OPEN.value, ":resolved": IncidentStatus.RESOLVED.value, **(values or {})},
-        )
-        _, event_item = self._event_item(incident_id, now, kind, detail)
-        try:
-            self.table.transact([{"Update": update}, self.table.put_request(event_item), *(more or [])])
-        except TransactionConflict:
-            return False
-        return True
+        """Apply `change` when the incident exists and `condition` holds, with its event and the outbox entry of the
+        notification it causes (`told`: its event and details); False otherwise. The entry takes the incident's next
+        outbox number under the condition that no other change took it meanwhile (then: read again, decide again)."""
+        event, said = told
+        for _ in range(RENUMBER_TRIES):
+            current = self.table.get(incident_pk(incident_id), INCIDENT_SK)
+            if current is None:
+                return False
+            n = int(current.get("outbox_n", 0))  # 0: an incident written before the outbox (ADR 0711)
+            level = int(change.get("level", current["level"]))  # an escalation pages the new level
+            channels = str(change.get("channels", current["channels"]))
+            numbered = "#outbox_n = :outbox_n" if n else "attribute_not_exists(#outbox_n)"
+            update = self.table.update_request(
+                incident_pk(incident_id),
+                INCIDENT_SK,
+                set_={**change, "outbox_n": n + 1},
+                condition=f"attribute_exists(#pk) AND {condition} AND {numbered}",
+                values={
+                    ":open": IncidentStatus.OPEN.value,
+                    ":resolved": IncidentStatus.RESOLVED.value,
+                    ":outbox_n": n,
+                    **(values or {}),
+                },
+            )
+            _, event_item = self._event_item(incident_id, now, kind, detail)
+            page = entry_put(self.table, incident_id, n + 1, event, level, channels, said, now)
+            try:
+                self.table.transact([{"Update": update}, self.table.put_request(event_item), page, *(more or [])])
+            except TransactionConflict:
+                again = self.table.get(incident_pk(incident_id), INCIDENT_SK)
+                if again is None or int(again.get("outbox_n", 0)) == n:
+                    return False  # its state is not the one the change starts from
+                continue  # another change of the incident took the number
+            self._written(incident_id)
+            return True
+        return False
 
     def _exists(self, incident_id: int) -> dict[str, Any]:
         return {

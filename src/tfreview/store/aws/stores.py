@@ -12,6 +12,7 @@ from tfreview.store.aws.controls import DynamoControls
 from tfreview.store.aws.incidents import DynamoIncidents, DynamoLeases
 from tfreview.store.aws.intake import DynamoIntake
 from tfreview.store.aws.messages import JobMessages
+from tfreview.store.aws.notify_outbox import DynamoOutbox
 from tfreview.store.aws.publish_locks import DynamoPublishLocks
 from tfreview.store.aws.queue import SqsJobQueue
 from tfreview.store.aws.records import DynamoPlanStore, DynamoTenants, DynamoTokens
@@ -31,6 +32,7 @@ class AwsStores:
     plans: DynamoPlanStore
     publish_locks: DynamoPublishLocks
     incidents: DynamoIncidents
+    outbox: DynamoOutbox  # the notifications the incident changes wrote (ADR 0711)
     leases: DynamoLeases
     controls: DynamoControls
     blocks: DynamoBlocks
@@ -41,6 +43,7 @@ def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clo
     table = Table(AwsClients(target))
     queue = SqsJobQueue(table, JobMessages(table.clients), settings, clock=clock)
     tenants = DynamoTenants(table, clock=clock)  # one tenant cache: the intake writes new tenants
+    outbox = DynamoOutbox(table, clock=clock)  # told what the incidents write, so this process sends it at once
     return AwsStores(
         table=table,
         queue=queue,
@@ -50,7 +53,8 @@ def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clo
         tenants=tenants,
         plans=DynamoPlanStore(table, clock=clock),
         publish_locks=DynamoPublishLocks(table, clock=clock),
-        incidents=DynamoIncidents(table, clock=clock),
+        incidents=DynamoIncidents(table, clock=clock, written=outbox.written),
+        outbox=outbox,
         leases=DynamoLeases(table, clock=clock),
         controls=DynamoControls(table, clock=clock),
         blocks=DynamoBlocks(table),
