@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
+from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import UNKNOWN
 
@@ -67,9 +67,20 @@ def _unlinked_rule(policy: Resource, snapshot: Snapshot) -> bool:
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     kind = resource.get("type")
+    if kind is UNKNOWN and resource.setting_of("type", kind) is Setting.UNSET:
+        kind = None  # not written: the provider's default, a backend (CLOUD_ARMOR) policy
     if kind is UNKNOWN or kind not in (None, "CLOUD_ARMOR"):
         return  # edge and network policies cannot evaluate preconfigured WAF rules
-    if resource.get("rule") is UNKNOWN:
+    rules = resource.get("rule")
+    if rules is UNKNOWN:
+        # a plan computes `rule` when none is written: the policy then has only the provider's default rule
+        if resource.setting_of("rule", rules) is not Setting.UNSET:
+            return
+        separate = _separate(resource, snapshot)
+        if separate == "" or (separate is None and _unlinked_rule(resource, snapshot)):
+            return
+        why = separate or "`rule` not set: the policy has only the provider's default rule, none evaluates `cve-canary`"
+        yield Hit("rule", f"{why}: Log4j (CVE-2021-44228) exploit attempts reach the backends", unset=True)
         return
     inline = _inline(resource)
     if inline == "":
@@ -100,7 +111,8 @@ RULE = Rule(
     "for backends behind a load balancer). A backend security policy (`type` unset or `CLOUD_ARMOR`) has no WAF "
     "rule unless one is written: its default rule allows or denies everything by source range only. A policy "
     "with no rule whose expression evaluates `cve-canary`, or whose `cve-canary` rule is in preview or does not "
-    "deny, lets those payloads through. Low: defence in depth (patching Log4j is the fix, and the backends may "
+    "deny, lets those payloads through; a policy that writes no `rule` (a plan then shows it computed) has only the "
+    "provider's default rule and is judged so. Low: defence in depth (patching Log4j is the fix, and the backends may "
     "not run Java). Edge and network policies, which cannot evaluate preconfigured WAF rules, are not judged; a "
     "rule whose expression or action is known only after apply, and a separate "
     "`google_compute_security_policy_rule` whose policy comes through an input, silence the rule. Checkov's "
