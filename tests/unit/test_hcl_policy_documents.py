@@ -133,3 +133,49 @@ resource "aws_sqs_queue_policy" "q" {
     assert change.address == "module.queue.aws_sqs_queue_policy.q"
     assert json.loads(change.after["policy"])["Statement"][0]["Principal"] == "*"
     assert change.references["policy"] == ("module.queue.data.aws_iam_policy_document.open",)
+
+
+def test_the_legacy_source_json_and_override_json_arguments_follow_the_provider() -> None:
+    """AWS provider 4's single-document arguments (Cloud Posse's Elastic Beanstalk module, session 22): `source_json`
+    merged first, before `source_policy_documents`; `override_json` last, after `override_policy_documents`. They were
+    ignored, which rendered a document built only from them as an empty, known policy."""
+    source = json.dumps({"Statement": [{"Sid": "Ops", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}]})
+    extra = json.dumps({"Statement": [{"Sid": "Extra", "Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]})
+    override = json.dumps({"Statement": [{"Sid": "Extra", "Effect": "Allow", "Action": "sqs:Send*", "Resource": "*"}]})
+    rendered = render(
+        {
+            "source_json": source,
+            "source_policy_documents": [extra],
+            "override_policy_documents": [extra],
+            "override_json": override,
+        }
+    )
+    assert json.loads(rendered)["Statement"] == [
+        {"Sid": "Ops", "Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+        {"Sid": "Extra", "Effect": "Allow", "Action": "sqs:Send*", "Resource": "*"},
+    ]
+    assert json.loads(render({"source_json": source, "override_json": "{}"}))["Statement"] == [
+        {"Sid": "Ops", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+    ]
+
+
+def test_a_role_policy_from_a_legacy_source_json_document_is_judged() -> None:
+    text = """
+data "aws_iam_policy_document" "default" {
+  statement {
+    sid       = "AllowOperations"
+    actions   = ["*"]
+    resources = ["*"]
+  }
+}
+data "aws_iam_policy_document" "extended" {
+  source_json   = data.aws_iam_policy_document.default.json
+  override_json = "{}"
+}
+resource "aws_iam_role_policy" "default" {
+  role   = "eb-ec2"
+  policy = data.aws_iam_policy_document.extended.json
+}
+"""
+    found = review(changeset_from_sources({"main.tf": text}), load_rules(), Policy()).findings
+    assert "TFR-AWS-030" in {f.rule_id for f in found if f.address == "aws_iam_role_policy.default"}

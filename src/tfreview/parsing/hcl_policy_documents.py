@@ -6,8 +6,10 @@ The rendering follows the provider (`data_source_iam_policy_document.go`): `Vers
 `2012-10-17`, `Effect` to `Allow`; a list of one item is written as a string; principals of type `*`
 with identifier `*` become `"Principal": "*"`; statements of `source_policy_documents` come first, the
 document's own statements replace those with the same `sid`, then `override_policy_documents` replace
-again. Any part unknown from the source (an ARN of another resource, a `dynamic "statement"` over an
-unknown collection) makes the whole text unknown, as Terraform defers reading the data source until apply in that case.
+again; provider 4's single-document `source_json` is merged before the source documents and `override_json`
+after the override documents (both removed in provider 5). Any part unknown from the source (an ARN of another
+resource, a `dynamic "statement"` over an unknown collection) makes the whole text unknown, as Terraform defers
+reading the data source until apply in that case.
 """
 
 from __future__ import annotations
@@ -63,11 +65,12 @@ def render(values: Mapping[str, Any]) -> Any:
     if contains_unknown(values):
         return UNKNOWN
     statements: list[dict[str, Any]] = []
-    for text in _strings(values.get("source_policy_documents")):
+    # provider 4's single-document `source_json` comes first and `override_json` last (removed in provider 5)
+    for text in _strings([values.get("source_json"), *_listed(values.get("source_policy_documents"))]):
         statements = _merge(statements, _statements_of(text))
     own = [_statement(s) for s in values.get("statement") or () if isinstance(s, Mapping)]
     statements = _merge(statements, own)
-    for text in _strings(values.get("override_policy_documents")):
+    for text in _strings([*_listed(values.get("override_policy_documents")), values.get("override_json")]):
         statements = _merge(statements, _statements_of(text))
     document: dict[str, Any] = {"Version": values.get("version") or "2012-10-17"}
     if values.get("policy_id"):
@@ -75,6 +78,10 @@ def render(values: Mapping[str, Any]) -> Any:
     if statements:
         document["Statement"] = statements
     return json.dumps(document, indent=2)
+
+
+def _listed(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
 
 
 def _strings(value: Any) -> list[str]:
