@@ -10,7 +10,6 @@ library until a variable needs checking: a scan in an environment without one pa
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -45,7 +44,12 @@ OTHER_VARIABLES = frozenset(
 )
 OTHER_PREFIXES = ("TFREVIEW_TEST_", "TFREVIEW_E2E_", "TFREVIEW_BENCH_")
 _SHOWN = 5  # unknown variables named in one message
-_ENV_REFERENCE = re.compile(r"\benv:([A-Za-z_][A-Za-z0-9_]*)")  # secret_references' `env:NAME`, in a JSON value too
+
+
+@cache
+def _env_reference() -> re.Pattern[str]:
+    # secret_references' `env:NAME`, in a JSON value too
+    return re.compile(r"\benv:([A-Za-z_][A-Za-z0-9_]*)")
 
 
 class UnknownVariable(NamedTuple):  # not a dataclass: a scan imports this module, and a record compiles code (ADR 0468)
@@ -135,6 +139,8 @@ def _unknown_keys(value: object, model: type[BaseModel], path: str = "") -> list
         where = f"{path}{key}"
         field = fields.get(str(key).lower())
         if field is None:
+            import difflib  # here: a valid environment never pays for it
+
             close = difflib.get_close_matches(str(key).lower(), list(fields), n=1, cutoff=0.75)
             found.append((where, f"{path.lower()}{close[0]}" if close else None))
             continue
@@ -184,7 +190,7 @@ def _referenced(environ: Mapping[str, str], settings: list[str]) -> set[str]:
     referenced: set[str] = set()
     pending = list(settings)
     while pending:
-        for match in _ENV_REFERENCE.finditer(environ.get(pending.pop(), "")):
+        for match in _env_reference().finditer(environ.get(pending.pop(), "")):
             name = match.group(1)
             if name not in referenced:
                 referenced.add(name)
@@ -199,6 +205,8 @@ def _maybe_setting(upper: str) -> bool:
 def _closest(name: str, names: frozenset[str]) -> str | None:
     # compared without the prefix every name shares: what is left is what the person typed differently
     stems = {known[len(PREFIX) :]: known for known in names}
+    import difflib  # here: a valid environment never pays for it
+
     match = difflib.get_close_matches(name[len(PREFIX) :], list(stems), n=1, cutoff=0.75)
     return stems[match[0]] if match else None
 

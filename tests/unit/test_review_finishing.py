@@ -16,7 +16,7 @@ from tfreview.core.module_calls import MODULE_CALL_TYPE
 from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, InlineSuppression, Location
 from tfreview.core.policy import Policy
 from tfreview.core.redact import SENSITIVE, sensitive_strings
-from tfreview.core.review import _counts, review
+from tfreview.core.review import _counts, _sort_key, review
 from tfreview.core.rules import Hit, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
 from tfreview.core.values import lookup
@@ -90,10 +90,29 @@ def test_counts_are_the_one_by_one_counts_kinds_in_the_order_first_met() -> None
         ("aws_s3_bucket.b", ["create"]),
         ("aws_s3_bucket.u", ["update"]),
     )
-    findings = _findings(500, 3)
+    findings = sorted(_findings(500, 3), key=_sort_key)  # as `review` hands them: its runs are counted
     counts = _counts(findings, findings[:7], change_set)
     assert counts == _one_by_one_counts(findings, findings[:7], change_set)
     assert list(counts["changes"]) == ["delete", "create", "no-op", "update"]
+
+
+def test_counts_of_sorted_findings_are_the_one_by_one_counts_whatever_runs_they_make() -> None:
+    """ADR 0705: `_counts` finds each (status, severity) run of the sorted findings by binary search: none, one
+    finding, one pair only, every pair, runs of one, and the lists `review` sorts."""
+    change_set = _plan(("aws_s3_bucket.a", ["create"]))
+    every_pair = [_finding("T", "a.b", s, v) for s in Status for v in Severity]
+    for findings in (
+        [],
+        _findings(1, 1),
+        [_finding("T", "a.b", Status.EXISTING, Severity.LOW)] * 9,
+        every_pair,
+        every_pair * 3,
+        *(_findings(count, seed) for seed in range(40) for count in (2, 17, 300)),
+    ):
+        ordered = sorted(findings, key=_sort_key)
+        assert _counts(ordered, [], change_set) == _one_by_one_counts(ordered, [], change_set)
+    result = review(change_set, [RULE], Policy())
+    assert result.counts == _one_by_one_counts(result.findings, result.suppressed, change_set)
 
 
 def _public(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:

@@ -153,3 +153,50 @@ def _read_rule(folder: Path) -> list[str]:
         [sys.executable, "-c", _READ_RULE, str(folder)], capture_output=True, text=True, timeout=60, check=True
     )
     return done.stdout.strip().split("|")
+
+
+# modules whose patterns only some inputs need: each compiles them on first use, so a scan of an ordinary plan
+# compiles none of them (ADR 0705)
+_COMPILE_ON_USE = (
+    "tfreview.core.plan",
+    "tfreview.core.unicode_text",
+    "tfreview.parsing.plan_numbers",
+    "tfreview.render.digest",
+    "tfreview.rules.library_index",
+    "tfreview.rules.support.module_sources",
+    "tfreview.setting_variables",
+)
+_COMPILE_PROBE = """
+import json, re, sys
+compiled = []
+_compile = re.compile
+def compile(pattern, flags=0):
+    compiled.append(sys._getframe(1).f_globals.get("__name__"))
+    return _compile(pattern, flags)
+re.compile = compile
+from tfreview.cli import main
+code = main(sys.argv[1:])
+print(json.dumps({"code": code, "compiled": compiled, "difflib": "difflib" in sys.modules}), file=sys.stderr)
+"""
+
+
+def test_a_scan_compiles_no_pattern_its_plan_does_not_need(tmp_path: Path) -> None:
+    """Patterns for addresses with quoted keys, surrogates, huge numbers, terminal text, module versions, a rule file
+    the index lacks or a mistyped setting are compiled on first use, not at import: ~10 M instructions of every scan
+    (ADR 0705). difflib, for a mistyped setting's suggestion, is imported only then."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(_one_bucket_plan()), encoding="utf-8")
+    report = tmp_path / "report.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPILE_PROBE, "scan", str(plan), "-o", "json", "--output-file", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    probe = json.loads(done.stderr.strip().splitlines()[-1])
+    assert probe["code"] == 1, done.stderr  # the public-read bucket is flagged
+    assert [f["rule_id"] for f in json.loads(report.read_text())["findings"]] != []
+    assert "tfreview.rules.declarative" in probe["compiled"]  # the probe sees the library's own patterns
+    assert sorted(set(probe["compiled"]) & set(_COMPILE_ON_USE)) == []
+    assert probe["difflib"] is False

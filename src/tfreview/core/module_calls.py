@@ -11,6 +11,7 @@ list of changes does not show it.
 from __future__ import annotations
 
 import re
+from functools import cache
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from tfreview.core.plan import ResourceChange, strip_index
@@ -19,8 +20,18 @@ from tfreview.core.redact import REDACTED
 MODULE_CALL_TYPE = "module"  # no provider's resource type: theirs all hold `_` (`aws_s3_bucket`)
 
 _ADDRESS = re.compile(r"(?:module\.[^.]+\.)*module\.[^.]+")
-_REGISTRY_PART = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?")
-_HOST = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.-]*[0-9A-Za-z])?(?::[0-9]+)?")
+
+
+@cache
+def _registry_part() -> re.Pattern[str]:
+    return re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z_-]{0,62}[0-9A-Za-z])?")
+
+
+@cache
+def _host() -> re.Pattern[str]:
+    return re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.-]*[0-9A-Za-z])?(?::[0-9]+)?")
+
+
 _NOT_REGISTRY_HOSTS = frozenset({"github.com", "bitbucket.org"})  # go-getter shorthands, never registries
 # query arguments a message may show: the rest may carry credentials (go-getter's `sshkey`, S3's
 # `aws_access_key_secret`, a signed URL's signature)
@@ -46,9 +57,9 @@ def is_registry_source(source: str) -> bool:
     parts = source.split("//", 1)[0].split("/")
     if len(parts) == 4:
         host = parts.pop(0).lower()
-        if host in _NOT_REGISTRY_HOSTS or not _HOST.fullmatch(host):
+        if host in _NOT_REGISTRY_HOSTS or not _host().fullmatch(host):
             return False
-    return len(parts) == 3 and all(_REGISTRY_PART.fullmatch(part) for part in parts)
+    return len(parts) == 3 and all(_registry_part().fullmatch(part) for part in parts)
 
 
 def shown_source(source: str) -> str:

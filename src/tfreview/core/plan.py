@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 
@@ -247,10 +248,10 @@ def strip_index(address: str) -> str:
     """`module.a["x"].aws_s3_bucket.b[0]` → `module.a.aws_s3_bucket.b` (a key may hold dots and brackets)."""
     if "[" not in address:
         return address  # the common case, on every reference of a plan's configuration: no copy, no loop
-    if '"' not in address and _PLAIN_KEYS.fullmatch(address):
+    if '"' not in address and _plain_keys().fullmatch(address):
         # unquoted keys (`count`'s numbers), each `[…]` closed before the next opens: what the walk below gives,
         # without a Python step per character (it runs for every instance in a plan, several µs each)
-        return _KEY.sub("", address)
+        return _key().sub("", address)
     return _walk_keys(address)
 
 
@@ -288,8 +289,14 @@ def _hcl_quoted(text: str) -> str:
     return "".join(out)
 
 
-_PLAIN_KEYS = re.compile(r"(?:[^\[\]]*\[[^\[\]]*\])*[^\[\]]*")
-_KEY = re.compile(r"\[[^\[\]]*\]")
+@cache
+def _plain_keys() -> re.Pattern[str]:
+    return re.compile(r"(?:[^\[\]]*\[[^\[\]]*\])*[^\[\]]*")
+
+
+@cache
+def _key() -> re.Pattern[str]:
+    return re.compile(r"\[[^\[\]]*\]")
 
 
 def _walk_keys(address: str) -> str:

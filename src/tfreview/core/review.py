@@ -5,6 +5,7 @@ Every entry point — the CLI, the service worker, tests — calls `review()` an
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -780,19 +781,30 @@ def _entry(change: ResourceChange, blast: BlastRadius | None = None) -> ChangeEn
     )
 
 
-_STATUS_SEVERITY = attrgetter("status", "severity")
+def _pair_rank(finding: Finding) -> tuple[int, int]:
+    """The first two places of `_sort_key`: a finding's (status, severity) pair, by rank."""
+    return (_STATUS_ORDER[finding.status], _SEVERITY_ORDER[finding.severity])
+
+
 _KIND_VALUE = attrgetter("kind._value_")  # `_value_`: `.value` is a descriptor call on Python 3.11
 
 
 def _counts(counted: list[Finding], suppressed: list[Finding], change_set: ChangeSet) -> dict[str, Any]:
+    """The review's counts. `counted` is in `_sort_key`'s order: its findings of one (status, severity) pair are
+    one run, whose end a binary search finds (ADR 0705)."""
     by_status = {s.value: 0 for s in Status}
     by_severity = {s.value: 0 for s in Severity}
-    # the findings counted by (status, severity) pair and the changes by kind in C (`Counter` over `attrgetter`),
-    # no Python step for each of thousands of findings and changes; the kinds in the order first met, as before
-    for (status, severity), count in Counter(map(_STATUS_SEVERITY, counted)).items():
-        by_status[status._value_] += count
+    # at most 15 runs, each found in ~log2(n) key calls: `Counter` over `attrgetter` cost ~1,700 instructions a
+    # finding (22 M at 10,000 resources); the changes by kind in C, in the order first met, as before
+    start, total = 0, len(counted)
+    while start < total:
+        first = counted[start]
+        status = first.status
+        end = bisect_right(counted, _pair_rank(first), start, total, key=_pair_rank)
+        by_status[status._value_] += end - start
         if status is not Status.RESOLVED:
-            by_severity[severity._value_] += count
+            by_severity[first.severity._value_] += end - start
+        start = end
     by_kind = dict(Counter(map(_KIND_VALUE, change_set.changes)))
     return {
         "findings": by_status,

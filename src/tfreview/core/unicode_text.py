@@ -10,20 +10,29 @@ the parse boundary, so nothing downstream ever sees one.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 REPLACEMENT = "\ufffd"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
+
+
 # in JSON text: an escaped backslash (kept, so the `u` after it is text), a valid pair (kept), a lone half
-_JSON_ESCAPE = re.compile(
-    r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
-)
+@cache
+def _json_escape() -> re.Pattern[str]:
+    return re.compile(
+        r"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[dD][89a-fA-F][0-9a-fA-F]{2}"
+    )
 
 
 def scrub(text: str) -> str:
     """`text` with every surrogate code point replaced by U+FFFD (the same object when there is none)."""
     if text.isascii():
         return text
-    return _SURROGATE.sub(REPLACEMENT, text)
+    return _surrogate().sub(REPLACEMENT, text)
 
 
 def scrub_json_escapes(text: str) -> str:
@@ -33,4 +42,4 @@ def scrub_json_escapes(text: str) -> str:
         found = match.group(0)
         return found if len(found) != 6 else "\\ufffd"
 
-    return _JSON_ESCAPE.sub(replace, text)
+    return _json_escape().sub(replace, text)

@@ -12,13 +12,17 @@ from __future__ import annotations
 import math
 import re
 import uuid
+from functools import cache
 from typing import Any
 
 import orjson
 
+
 # a JSON string (skipped whole, so digits inside it are never read as numbers) or a JSON number. The string is
 # written unrolled: `"(?:[^"\\]|\\.)*"` keeps ~120 bytes of matcher state per character (a 1 MB string: 122 MB)
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
+@cache
+def _token() -> re.Pattern[str]:
+    return re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?')
 
 
 class PlanNumber(float):
@@ -55,7 +59,7 @@ def read_exact(text: str) -> Any:
         numbers.append(PlanNumber(token))
         return f'"\\u0000{marker[1:]}{len(numbers) - 1}"'
 
-    document = orjson.loads(_TOKEN.sub(swap, text))
+    document = orjson.loads(_token().sub(swap, text))
     return _restored(document, marker, numbers) if numbers else document
 
 

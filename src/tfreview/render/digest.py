@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -26,12 +27,21 @@ SEVERITIES_DESC: tuple[Severity, ...] = (
     Severity.INFO,
 )
 
+
 # C0 and C1 control characters: a value in a plan must not move a terminal's cursor or colour it
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+@cache
+def _control() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 # direction overrides, isolates and marks (Trojan Source) and the zero-width characters that make two names look
 # alike: shown as their escape (`\\u202E`, as Terraform itself writes one in an address), never acted on. The
 # zero-width joiner stays: emoji sequences need it and it neither reorders nor hides a character.
-_INVISIBLE = re.compile("[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+@cache
+def _invisible() -> re.Pattern[str]:
+    return re.compile("[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
 _STATUS_SEVERITY = attrgetter("status", "severity")
 _KIND_VALUE = attrgetter("kind._value_")  # `_value_`: `.value` is a descriptor call on Python 3.11
 
@@ -250,12 +260,12 @@ def first_line(text: str) -> str:
 
 def one_line(text: str) -> str:
     """Newlines folded into spaces, control characters removed, invisible characters shown (`visible`)."""
-    return visible(_CONTROL.sub("", " ".join(text.split("\n"))).replace("\r", "").replace("\t", " "))
+    return visible(_control().sub("", " ".join(text.split("\n"))).replace("\r", "").replace("\t", " "))
 
 
 def clean(text: str) -> str:
     """Control characters removed (newlines kept), invisible characters shown: safe to print on a terminal."""
-    return visible(_CONTROL.sub("", text.replace("\t", " ")))
+    return visible(_control().sub("", text.replace("\t", " ")))
 
 
 def model_text(text: str) -> str:
@@ -274,7 +284,7 @@ def visible(text: str) -> str:
     Such a character in an address or value would reorder or hide what a reviewer reads (Trojan Source)."""
     if text.isascii():
         return text
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", text)
+    return _invisible().sub(lambda m: f"\\u{ord(m.group(0)):04X}", text)
 
 
 def location_text(finding: Finding) -> str:

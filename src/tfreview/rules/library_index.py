@@ -23,6 +23,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -150,15 +151,17 @@ def _settled(entry: dict[str, Any], before_ns: int) -> bool:
     return isinstance(stamp, list) and len(stamp) == 2 and isinstance(stamp[0], int) and stamp[0] < before_ns
 
 
-_QUOTED = re.compile(r'"([A-Za-z0-9_]+)"')
+@cache
+def _quoted() -> re.Pattern[str]:
+    return re.compile(r'"([A-Za-z0-9_]+)"')
 
 
 def declared_types(text: str, pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """The names in the literal list `pattern` finds in `text`; None when it is not a literal list of names."""
     found = pattern.search(text)
-    if found is None or _QUOTED.sub("", found.group(1)).replace(",", "").strip():
+    if found is None or _quoted().sub("", found.group(1)).replace(",", "").strip():
         return None  # not a literal list of names (a constant, a call): load the rule to know
-    return tuple(_QUOTED.findall(found.group(1)))
+    return tuple(_quoted().findall(found.group(1)))
 
 
 def _read(path: Path | None) -> dict[str, dict[str, Any]]:

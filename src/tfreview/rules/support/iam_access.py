@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Final
 
 from tfreview.core.rules import Hit, Resource, Snapshot
@@ -181,7 +181,12 @@ _PERMISSIONS_BY_SERVICE: Final = {
     for service, names in PERMISSIONS_MANAGEMENT.items()
 }
 _ALL_PERMISSIONS: Final = _OTHER_PERMISSIONS.union(*_PERMISSIONS_BY_SERVICE.values())
-_POLICY_SETTER = re.compile(r"^[a-z0-9-]+:(put|delete|set|update)\w*(resourcepolicy|accesspolicy)$")
+
+
+@cache
+def _policy_setter() -> re.Pattern[str]:
+    return re.compile(r"^[a-z0-9-]+:(put|delete|set|update)\w*(resourcepolicy|accesspolicy)$")
+
 
 # Rhino Security Labs' escalation methods: each set of actions, allowed together, escalates privileges
 PRIVILEGE_ESCALATION: Final = tuple(
@@ -249,7 +254,7 @@ def _exact_level(service: str, name: str) -> str:
     if name.startswith(_READ_VERBS):
         return "read"
     action = f"{service}:{name}"
-    if service == "iam" or action in _ALL_PERMISSIONS or _POLICY_SETTER.match(action):
+    if service == "iam" or action in _ALL_PERMISSIONS or _policy_setter().match(action):
         return "permissions"
     return "write"
 
@@ -385,14 +390,18 @@ def named_actions(patterns: Iterable[str], table: frozenset[str]) -> list[str]:
 # condition keys that narrow a statement on "*" (ADR 0446): the resource's tags (`aws:ResourceTag/…`, or a service's
 # own `ec2:ResourceTag/…`), the permissions boundary a created or changed principal must carry, the managed
 # policies that may be attached; never the caller's address, network, MFA, region or account
-_RESOURCE_TAG = re.compile(r"[a-z0-9-]+:resourcetag/.+")
+@cache
+def _resource_tag() -> re.Pattern[str]:
+    return re.compile(r"[a-z0-9-]+:resourcetag/.+")
+
+
 _NARROWING_KEYS = frozenset({"iam:permissionsboundary", "iam:policyarn"})
 
 
 def narrowed(statement: Statement) -> bool:
     """Whether the statement's condition requires a key that limits it to some resources or permissions: a
     request without that key (an action or resource it does not apply to) fails the condition."""
-    return any(key in _NARROWING_KEYS or _RESOURCE_TAG.fullmatch(key) for key in statement.required_keys)
+    return any(key in _NARROWING_KEYS or _resource_tag().fullmatch(key) for key in statement.required_keys)
 
 
 def offending_hits(

@@ -18,16 +18,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import parse_qsl
 
 from tfreview.core.module_calls import is_registry_source
 
 _LOCAL = ("./", "../", ".\\", "..\\")
 _GIT_PREFIXES = ("git::", "hg::", "github.com/", "bitbucket.org/", "git@")
+
+
 # 7 to 40 hex digits (git's abbreviations up to a full SHA-1 id), or 64 (a SHA-256 repository's); all digits
 # reads as a number or date tag (`20240115`), not as an abbreviated id
-_COMMIT = re.compile(r"(?=[0-9]*[a-fA-F])[0-9a-fA-F]{7,40}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
-_EXACT = re.compile(r"\s*=?\s*v?[0-9]+(?:\.[0-9]+){0,2}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*")
+@cache
+def _commit() -> re.Pattern[str]:
+    return re.compile(r"(?=[0-9]*[a-fA-F])[0-9a-fA-F]{7,40}|[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+
+
+@cache
+def _exact() -> re.Pattern[str]:
+    return re.compile(r"\s*=?\s*v?[0-9]+(?:\.[0-9]+){0,2}(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?\s*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +70,7 @@ def _registry(version: str | None) -> Unpinned | None:
             "a registry module without `version`: every fresh `terraform init` installs the newest release; "
             'set `version` to the one exact release reviewed (`version = "1.2.0"`)',
         )
-    if "," in version or not _EXACT.fullmatch(version):
+    if "," in version or not _exact().fullmatch(version):
         return Unpinned(
             "version",
             f'`version = "{version}"` allows a range: a fresh `terraform init` installs the newest release in it '
@@ -79,7 +88,7 @@ def _revision(source: str) -> Unpinned | None:
             "no `ref`: `terraform init` installs whatever the default branch holds then; "
             "add `?ref=` with the full commit id reviewed",
         )
-    if _COMMIT.fullmatch(ref):
+    if _commit().fullmatch(ref):
         return None
     return Unpinned(
         "source",

@@ -16,6 +16,7 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 _FILLER = frozenset(
@@ -33,13 +34,23 @@ _TEMPLATE = re.compile(r"^\s*(\$\{[^}]*\}|\{\{[^}]*\}\}|%\{[^}]*\}|<[^<>]*>|\$[A
 _REPEATED = re.compile(r"^(.)\1+$")  # xxxx, ****, 0000
 _WORDS = re.compile(r"[a-z]+|[0-9]+")
 _DOCUMENTATION_EXAMPLE = re.compile(r"EXAMPLE")  # AKIAIOSFODNN7EXAMPLE, wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-_LOCAL_HOSTS = re.compile(
-    r"^(https?://)?(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0|localstack|host\.docker\.internal"
-    r"|([a-z0-9-]+\.)*localhost\.localstack\.cloud)(:[0-9]+)?(/|$)"
-)
+
+
+@cache
+def _local_hosts() -> re.Pattern[str]:
+    return re.compile(
+        r"^(https?://)?(localhost|127\.0\.0\.1|\[::1\]|0\.0\.0\.0|localstack|host\.docker\.internal"
+        r"|([a-z0-9-]+\.)*localhost\.localstack\.cloud)(:[0-9]+)?(/|$)"
+    )
+
+
 _SCHEME = re.compile(r"^(basic|bearer|token)\s+(\S+)$", re.IGNORECASE)  # an Authorization header's value
 _BASE64 = re.compile(r"^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$")
-_PRINTABLE = re.compile(r"^[\x20-\x7e]+$")
+
+
+@cache
+def _printable() -> re.Pattern[str]:
+    return re.compile(r"^[\x20-\x7e]+$")
 
 
 def placeholder_reason(value: str, name: str = "") -> str | None:
@@ -64,7 +75,7 @@ def _base64_text(text: str) -> str | None:
         decoded = base64.b64decode(text, validate=True).decode("ascii")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    return decoded if _PRINTABLE.match(decoded) else None
+    return decoded if _printable().match(decoded) else None
 
 
 def _plain_reason(text: str, name: str) -> str | None:
@@ -87,4 +98,4 @@ def local_endpoints_only(endpoints: Any) -> bool:
     """True when a provider's `endpoints` block sends every service to a local emulator."""
     blocks: Iterable[Any] = endpoints if isinstance(endpoints, list) else [endpoints]
     urls = [url for block in blocks if isinstance(block, Mapping) for url in block.values() if url]
-    return bool(urls) and all(isinstance(url, str) and _LOCAL_HOSTS.match(url.strip()) for url in urls)
+    return bool(urls) and all(isinstance(url, str) and _local_hosts().match(url.strip()) for url in urls)
