@@ -28,6 +28,9 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "aws_glue_connection": frozenset({"connection_properties"}),
     "aws_amplify_app": frozenset({"basic_auth_credentials", "auto_branch_creation_config.basic_auth_credentials"}),
     "aws_amplify_branch": frozenset({"basic_auth_credentials"}),
+    # a set of strings named `passwords`, no secret name (review22b, ADR 0718)
+    "aws_elasticache_user": frozenset({"passwords", "authentication_mode.passwords"}),
+    "aws_memorydb_user": frozenset({"authentication_mode.passwords"}),
     # hashicorp/azurerm
     "azurerm_key_vault_secret": frozenset({"value"}),
     "azurerm_linux_virtual_machine": frozenset({"custom_data"}),

@@ -1,0 +1,93 @@
+"""S2 from the outside (review22b): `tfreview scan DIR --advisor openai`, a real process, against a fake OpenAI on
+loopback; an ElastiCache or MemoryDB user's `passwords` written in the .tf files reached the model's prompt.
+
+The provider's schema marks `aws_elasticache_user.passwords`, `aws_elasticache_user.authentication_mode.passwords`
+and `aws_memorydb_user.authentication_mode.passwords` `Sensitive: true`; a plan masks them, but source has no schema
+and `passwords` (a set of strings) is no secret name: the change read from source must carry the mask the plan's
+schema would (ADR 0472, 0718).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.llm_openai import FakeOpenAI
+from tfreview.core.redact import SENSITIVE
+from tfreview.parsing.hcl import changeset_from_sources
+
+CANARIES = ("cnryElastiCachePw0123456789", "cnryNestedElastiPw0123456", "cnryMemoryDbPw0123456789")
+
+SOURCE = f"""
+resource "aws_elasticache_user" "app" {{
+  user_id       = "app"
+  user_name     = "app"
+  access_string = "on ~* +@all"
+  engine        = "REDIS"
+  passwords     = ["{CANARIES[0]}"]
+  tags          = {{ note = "rotated from {CANARIES[0]}" }}
+}}
+
+resource "aws_elasticache_user" "nested" {{
+  user_id       = "nested"
+  user_name     = "nested"
+  access_string = "on ~* +@all"
+  engine        = "REDIS"
+  authentication_mode {{
+    type      = "password"
+    passwords = ["{CANARIES[1]}"]
+  }}
+}}
+
+resource "aws_memorydb_user" "app" {{
+  user_name     = "app"
+  access_string = "on ~* &* +@all"
+  authentication_mode {{
+    type      = "password"
+    passwords = ["{CANARIES[2]}"]
+  }}
+}}
+"""
+
+
+@pytest.fixture
+def model() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+def test_source_changes_mask_the_user_passwords_as_the_schema_does() -> None:
+    by_address = {c.address: c for c in changeset_from_sources({"main.tf": SOURCE}).changes}
+    assert by_address["aws_elasticache_user.app"].after_sensitive == {"passwords": True}
+    assert by_address["aws_elasticache_user.nested"].after_sensitive == {"authentication_mode": [{"passwords": True}]}
+    assert by_address["aws_memorydb_user.app"].after_sensitive == {"authentication_mode": [{"passwords": True}]}
+
+
+def test_s2_scan_of_source_sends_no_user_password_to_the_model(model: FakeOpenAI, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(SOURCE)
+    env = {
+        **os.environ,
+        "TFREVIEW_ADVISOR__PROVIDERS": f'[{{"provider": "openai", "base_url": "{model.url}/v1", "model": "m"}}]',
+    }
+    child = subprocess.run(
+        [sys.executable, "-m", "tfreview", "scan", str(tmp_path), "--advisor", "openai", "-o", "markdown", "-o", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
+
+    assert child.returncode == 0, child.stderr
+    assert model.request_count == 1  # the model was asked, once
+    sent = b"\n".join(r.body for r in model.requests).decode()
+    assert "aws_memorydb_user.app" in sent  # the resources are in the prompt…
+    assert SENSITIVE in sent  # …their passwords as the sensitive marker
+    for canary in CANARIES:
+        assert canary not in sent
+        assert canary not in child.stdout + child.stderr
