@@ -1,9 +1,11 @@
 """S2 from the outside (review22b): `tfreview scan DIR --advisor openai`, a real process, against a fake OpenAI on
-loopback; an ElastiCache or MemoryDB user's `passwords` written in the .tf files reached the model's prompt.
+loopback; an ElastiCache or MemoryDB user's `passwords` and a VPN's pre-shared keys written in the .tf files reached
+the model's prompt.
 
 The provider's schema marks `aws_elasticache_user.passwords`, `aws_elasticache_user.authentication_mode.passwords`
-and `aws_memorydb_user.authentication_mode.passwords` `Sensitive: true`; a plan masks them, but source has no schema
-and `passwords` (a set of strings) is no secret name: the change read from source must carry the mask the plan's
+and `aws_memorydb_user.authentication_mode.passwords`, `aws_vpn_connection.tunnel1_preshared_key`/`tunnel2_…`, the
+`shared_key` of `azurerm_virtual_network_gateway_connection` and `azurerm_express_route_circuit_peering`
+`Sensitive: true`; a plan masks them, but source has no schema and none of these is a secret name: the change read from source must carry the mask the plan's
 schema would (ADR 0472, 0718).
 """
 
@@ -21,7 +23,15 @@ from tests.fakes.llm_openai import FakeOpenAI
 from tfreview.core.redact import SENSITIVE
 from tfreview.parsing.hcl import changeset_from_sources
 
-CANARIES = ("cnryElastiCachePw0123456789", "cnryNestedElastiPw0123456", "cnryMemoryDbPw0123456789")
+CANARIES = (
+    "cnryElastiCachePw0123456789",
+    "cnryNestedElastiPw0123456",
+    "cnryMemoryDbPw0123456789",
+    "cnryTunnelOnePsk01",
+    "cnryTunnelTwoPsk02",
+    "cnryAzureVnetPsk03",
+    "cnryExpressRoutePsk",
+)
 
 SOURCE = f"""
 resource "aws_elasticache_user" "app" {{
@@ -52,6 +62,26 @@ resource "aws_memorydb_user" "app" {{
     passwords = ["{CANARIES[2]}"]
   }}
 }}
+
+resource "aws_vpn_connection" "office" {{
+  customer_gateway_id   = "cgw-1"
+  type                  = "ipsec.1"
+  tunnel1_preshared_key = "{CANARIES[3]}"
+  tunnel2_preshared_key = "{CANARIES[4]}"
+}}
+
+resource "azurerm_virtual_network_gateway_connection" "office" {{
+  name                       = "office"
+  type                       = "IPsec"
+  virtual_network_gateway_id = "gw"
+  shared_key                 = "{CANARIES[5]}"
+}}
+
+resource "azurerm_express_route_circuit_peering" "private" {{
+  peering_type = "AzurePrivatePeering"
+  vlan_id      = 100
+  shared_key   = "{CANARIES[6]}"
+}}
 """
 
 
@@ -66,6 +96,11 @@ def test_source_changes_mask_the_user_passwords_as_the_schema_does() -> None:
     assert by_address["aws_elasticache_user.app"].after_sensitive == {"passwords": True}
     assert by_address["aws_elasticache_user.nested"].after_sensitive == {"authentication_mode": [{"passwords": True}]}
     assert by_address["aws_memorydb_user.app"].after_sensitive == {"authentication_mode": [{"passwords": True}]}
+    # a VPN's pre-shared keys: `…_preshared_key` and `shared_key` are no secret names either
+    psks = {"tunnel1_preshared_key": True, "tunnel2_preshared_key": True}
+    assert by_address["aws_vpn_connection.office"].after_sensitive == psks
+    assert by_address["azurerm_virtual_network_gateway_connection.office"].after_sensitive == {"shared_key": True}
+    assert by_address["azurerm_express_route_circuit_peering.private"].after_sensitive == {"shared_key": True}
 
 
 def test_s2_scan_of_source_sends_no_user_password_to_the_model(model: FakeOpenAI, tmp_path: Path) -> None:
