@@ -1,12 +1,13 @@
 """S2 from the outside (review22b): `tfreview scan DIR --advisor openai`, a real process, against a fake OpenAI on
-loopback; an ElastiCache or MemoryDB user's `passwords` and a VPN's pre-shared keys written in the .tf files reached
-the model's prompt.
+loopback. Secrets written in the .tf files reached the model's prompt: an ElastiCache or MemoryDB user's
+`passwords`, a VPN's pre-shared keys, a Grafana provider's `auth`.
 
-The provider's schema marks `aws_elasticache_user.passwords`, `aws_elasticache_user.authentication_mode.passwords`
-and `aws_memorydb_user.authentication_mode.passwords`, `aws_vpn_connection.tunnel1_preshared_key`/`tunnel2_…`, the
-`shared_key` of `azurerm_virtual_network_gateway_connection` and `azurerm_express_route_circuit_peering`
-`Sensitive: true`; a plan masks them, but source has no schema and none of these is a secret name: the change read from source must carry the mask the plan's
-schema would (ADR 0472, 0718).
+Their providers' schemas mark them `Sensitive: true` (`aws_elasticache_user.passwords` and
+`authentication_mode.passwords`, `aws_memorydb_user.authentication_mode.passwords`, `aws_vpn_connection`'s
+`tunnel1_preshared_key`/`tunnel2_preshared_key`, the `shared_key` of `azurerm_virtual_network_gateway_connection` and
+`azurerm_express_route_circuit_peering`, the grafana provider's `auth` and `http_headers`); a plan masks them, but
+source has no schema and none of these is a secret name: a change read from source carries the mask the plan's
+schema would (ADR 0472, ADR 0718).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ CANARIES = (
     "cnryTunnelTwoPsk02",
     "cnryAzureVnetPsk03",
     "cnryExpressRoutePsk",
+    "cnryGrafanaAuth0123",
+    "cnryGrafanaHeader0123",
 )
 
 SOURCE = f"""
@@ -82,6 +85,12 @@ resource "azurerm_express_route_circuit_peering" "private" {{
   vlan_id      = 100
   shared_key   = "{CANARIES[6]}"
 }}
+
+provider "grafana" {{
+  url          = "https://grafana.example.com"
+  auth         = "admin:{CANARIES[7]}"
+  http_headers = {{ "X-Scope-OrgID" = "{CANARIES[8]}" }}
+}}
 """
 
 
@@ -101,6 +110,8 @@ def test_source_changes_mask_the_user_passwords_as_the_schema_does() -> None:
     assert by_address["aws_vpn_connection.office"].after_sensitive == psks
     assert by_address["azurerm_virtual_network_gateway_connection.office"].after_sensitive == {"shared_key": True}
     assert by_address["azurerm_express_route_circuit_peering.private"].after_sensitive == {"shared_key": True}
+    # a provider block's credentials: Grafana's `auth` (`user:password` or a token) and its `http_headers`
+    assert by_address["provider.grafana"].after_sensitive == {"auth": True, "http_headers": True}
 
 
 def test_s2_scan_of_source_sends_no_user_password_to_the_model(model: FakeOpenAI, tmp_path: Path) -> None:

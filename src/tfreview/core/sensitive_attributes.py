@@ -73,6 +73,7 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "kubernetes_provider": frozenset({"client_key"}),
     "helm_provider": frozenset({"kubernetes.client_key"}),
     "datadog_provider": frozenset({"app_key"}),
+    "grafana_provider": frozenset({"auth", "http_headers"}),  # `user:password` or a token; headers (review22b)
 }
 
 
