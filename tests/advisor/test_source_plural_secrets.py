@@ -120,8 +120,22 @@ def test_s2_scan_of_source_sends_no_user_password_to_the_model(model: FakeOpenAI
         **os.environ,
         "TFREVIEW_ADVISOR__PROVIDERS": f'[{{"provider": "openai", "base_url": "{model.url}/v1", "model": "m"}}]',
     }
+    argv = [
+        sys.executable,
+        "-m",
+        "tfreview",
+        "scan",
+        str(tmp_path),
+        "--advisor",
+        "openai",
+        "-o",
+        "markdown",
+        "-o",
+        "json",
+    ]
     child = subprocess.run(
-        [sys.executable, "-m", "tfreview", "scan", str(tmp_path), "--advisor", "openai", "-o", "markdown", "-o", "json"],
+        argv,
+        check=False,
         capture_output=True,
         text=True,
         timeout=120,
