@@ -23,6 +23,7 @@ import pytest
 from tests.fakes.llm_openai import FakeOpenAI
 from tfreview.core.redact import SENSITIVE
 from tfreview.parsing.hcl import changeset_from_sources
+from tfreview.store.source_masking import sensitive_values_of_tree
 
 CANARIES = (
     "cnryElastiCachePw0123456789",
@@ -112,6 +113,11 @@ def test_source_changes_mask_the_user_passwords_as_the_schema_does() -> None:
     assert by_address["azurerm_express_route_circuit_peering.private"].after_sensitive == {"shared_key": True}
     # a provider block's credentials: Grafana's `auth` (`user:password` or a token) and its `http_headers`
     assert by_address["provider.grafana"].after_sensitive == {"auth": True, "http_headers": True}
+
+
+def test_a_stored_tarball_masks_them_too() -> None:
+    masked = sensitive_values_of_tree({"main.tf": SOURCE}).values
+    assert [canary for canary in CANARIES if not any(canary in value for value in masked)] == []
 
 
 def test_s2_scan_of_source_sends_no_user_password_to_the_model(model: FakeOpenAI, tmp_path: Path) -> None:
