@@ -1,13 +1,14 @@
 """S2 from the outside (review22b): `tfreview scan DIR --advisor openai`, a real process, against a fake OpenAI on
 loopback. Secrets written in the .tf files reached the model's prompt: an ElastiCache or MemoryDB user's
-`passwords`, a VPN's pre-shared keys, a Grafana provider's `auth`.
+`passwords`, a VPN's pre-shared keys, an API Gateway key's value, an SFTP server's host key, a Grafana provider's
+`auth`.
 
 Their providers' schemas mark them `Sensitive: true` (`aws_elasticache_user.passwords` and
 `authentication_mode.passwords`, `aws_memorydb_user.authentication_mode.passwords`, `aws_vpn_connection`'s
 `tunnel1_preshared_key`/`tunnel2_preshared_key`, the `shared_key` of `azurerm_virtual_network_gateway_connection` and
-`azurerm_express_route_circuit_peering`, the grafana provider's `auth` and `http_headers`); a plan masks them, but
-source has no schema and none of these is a secret name: a change read from source carries the mask the plan's
-schema would (ADR 0472, ADR 0718).
+`azurerm_express_route_circuit_peering`, `aws_api_gateway_api_key.value`, `aws_transfer_server.host_key`, the
+grafana provider's `auth` and `http_headers`); a plan masks them, but source has no schema and none of these is a
+secret name: a change read from source carries the mask the plan's schema would (ADR 0472, ADR 0718).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ CANARIES = (
     "cnryExpressRoutePsk",
     "cnryGrafanaAuth0123",
     "cnryGrafanaHeader0123",
+    "cnryApiGatewayKey0123456789",
+    "cnryTransferHostKey0123",
 )
 
 SOURCE = f"""
@@ -87,6 +90,16 @@ resource "azurerm_express_route_circuit_peering" "private" {{
   shared_key   = "{CANARIES[6]}"
 }}
 
+resource "aws_api_gateway_api_key" "partner" {{
+  name  = "partner"
+  value = "{CANARIES[9]}"
+}}
+
+resource "aws_transfer_server" "sftp" {{
+  identity_provider_type = "SERVICE_MANAGED"
+  host_key               = "{CANARIES[10]}"
+}}
+
 provider "grafana" {{
   url          = "https://grafana.example.com"
   auth         = "admin:{CANARIES[7]}"
@@ -111,6 +124,8 @@ def test_source_changes_mask_the_user_passwords_as_the_schema_does() -> None:
     assert by_address["aws_vpn_connection.office"].after_sensitive == psks
     assert by_address["azurerm_virtual_network_gateway_connection.office"].after_sensitive == {"shared_key": True}
     assert by_address["azurerm_express_route_circuit_peering.private"].after_sensitive == {"shared_key": True}
+    assert by_address["aws_api_gateway_api_key.partner"].after_sensitive == {"value": True}
+    assert by_address["aws_transfer_server.sftp"].after_sensitive == {"host_key": True}
     # a provider block's credentials: Grafana's `auth` (`user:password` or a token) and its `http_headers`
     assert by_address["provider.grafana"].after_sensitive == {"auth": True, "http_headers": True}
 

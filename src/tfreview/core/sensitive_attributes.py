@@ -32,6 +32,8 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "aws_elasticache_user": frozenset({"passwords", "authentication_mode.passwords"}),
     "aws_memorydb_user": frozenset({"authentication_mode.passwords"}),
     "aws_vpn_connection": frozenset({"tunnel1_preshared_key", "tunnel2_preshared_key"}),
+    "aws_api_gateway_api_key": frozenset({"value"}),
+    "aws_transfer_server": frozenset({"host_key"}),
     # hashicorp/azurerm
     "azurerm_key_vault_secret": frozenset({"value"}),
     "azurerm_linux_virtual_machine": frozenset({"custom_data"}),
