@@ -15,13 +15,14 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
 
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.core.links import review_api_path, review_page_url
+from tfreview.core.redact import REDACTED
 from tfreview.parsing.plan_json import parse_json
 from tfreview.plumbing.http import outbound_client, parse_retry_after
 from tfreview.plumbing.json_documents import NotJson, read_json
@@ -148,11 +149,13 @@ def submit_plan(
             try:
                 response = _exchange(client, "POST", url, content=plan, headers=headers, params=params)
             except httpx.TransportError as exc:
-                last_problem = f"cannot reach {_origin(url)}: {_transport_problem(exc)}"
+                last_problem = f"cannot reach {_origin(url)}: {_hidden(_transport_problem(exc), token)}"
             else:
                 if 200 <= response.status_code < 300:
-                    return _submitted(response, base_url)
-                problem = _problem(response)
+                    submitted = _submitted(response, base_url)  # its link is printed: no token in it either
+                    shown = None if submitted.review_url is None else _hidden(submitted.review_url, token)
+                    return replace(submitted, review_url=shown)
+                problem = _hidden(_problem(response), token)
                 if response.status_code not in RETRIABLE_STATUS:
                     raise InputError(f"{_origin(url)} refused the plan: {problem}")
                 last_problem = f"{_origin(url)} answered {problem}"
@@ -201,6 +204,12 @@ def _transport_problem(exc: httpx.TransportError) -> str:
         return "timed out"
     text = str(exc) or type(exc).__name__
     return text.splitlines()[0][:200]
+
+
+def _hidden(text: str, token: str) -> str:
+    """`text` taken from an answer, with the token written `(redacted)`: a gateway's refusal, an error page or a
+    review's reason that quotes the credential it was sent must not put it in the CI log (review22b, ADR 0719)."""
+    return text.replace(token, REDACTED) if token else text
 
 
 def _backoff(attempt: int) -> float:
@@ -303,11 +312,14 @@ def wait_for_review(
                 response = None
             if response is not None and response.status_code == 200:
                 body = _review_body(response, url)
-                status = str(body.get("status") or "unknown")
+                status = _hidden(str(body.get("status") or "unknown"), token)
                 if status in FINISHED_STATUSES:
-                    return _outcome(body)
+                    outcome = _outcome(body)
+                    verdict = None if outcome.verdict is None else _hidden(outcome.verdict, token)
+                    return replace(outcome, verdict=verdict, summary=_hidden(outcome.summary, token))
             elif response is not None and response.status_code not in RETRIABLE_STATUS:
-                raise InputError(f"{_origin(url)} refused to show review {review_id}: {_problem(response)}")
+                problem = _hidden(_problem(response), token)
+                raise InputError(f"{_origin(url)} refused to show review {review_id}: {problem}")
             waited = clock() - started
             on_status(status, waited)
             if waited >= timeout:

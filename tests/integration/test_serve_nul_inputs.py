@@ -65,9 +65,12 @@ def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer)
     operator = {"Authorization": f"Bearer {issuer.mint({'scope': 'admin', issuer.tenant_claim: None})}"}
     # a cursor as `next_cursor` spells one (base64url JSON), holding a NUL no id ever holds (review19a)
     cursor = encode_cursor("2026-01-01T00:00:00.000000+00:00", "a\u0000b")
+    # and a lone surrogate (`"\ud800"` in its JSON), which no driver encodes: a 500 on SQLite too (review22b)
+    surrogate = encode_cursor("2026-01-01T00:00:00.000000+00:00", "a\ud800b")
     with serving(data, env=env) as served:
         later = {
             "cursor": request(served.port, "GET", f"/api/v1/reviews?cursor={cursor}", headers=auth),
+            "surrogate": request(served.port, "GET", f"/api/v1/reviews?cursor={surrogate}", headers=auth),
             "action": request(served.port, "GET", "/api/v1/audit-log?action=a%00b", headers=operator),
         }
         block = json.dumps({"source": "ip:203.0.113.9", "minutes": 1, "reason": "a\u0000b"}).encode()
@@ -94,6 +97,8 @@ def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer)
     # review19a: on PostgreSQL these were 500s with a DataError traceback
     assert later["cursor"].status == 422, later["cursor"].body
     assert later["cursor"].json()["detail"] == "invalid cursor: pass the next_cursor of a previous page unchanged"
+    assert later["surrogate"].status == 422, later["surrogate"].body
+    assert later["surrogate"].json()["detail"] == later["cursor"].json()["detail"]
     assert later["action"].status == 422, later["action"].body
     assert later["action"].json()["detail"] == "action: a NUL character (%00) is not allowed in a filter"
     assert later["block"].status == 422, later["block"].body
@@ -106,6 +111,7 @@ def _probe(tmp_path: Path, database_env: dict[str, str], issuer: FakeOidcIssuer)
     assert [item["action"] for item in plain_action.json()["items"]] == ["token.create"]  # type: ignore[union-attr]
     assert "Traceback" not in log
     assert "DataError" not in log
+    assert "UnicodeEncodeError" not in log
 
 
 def _token(env: dict[str, str], data: Path) -> str:

@@ -48,12 +48,26 @@ class _Hostile(BaseHTTPRequestHandler):
             except OSError:
                 pass  # the client stopped reading: what it should do
             return
+        echoed = self.headers.get("Authorization", "")
+        if self.mode == "echo-refusal":  # a gateway that quotes the credential it refused
+            self._send(401, json.dumps({"title": "Unauthorized", "detail": f"rejected {echoed}"}).encode())
+            return
+        if self.mode == "echo-down":  # retried, then given up on: its last answer is the message
+            self._send(503, f"<html>upstream down for {echoed}</html>".encode())
+            return
         if self.mode in ("nested-refusal", "nested-acceptance"):
             self._send(422 if self.mode == "nested-refusal" else 202, NESTED)
             return
         self._send(202, json.dumps({"review": "r-1", "status": "accepted"}).encode())
 
     def do_GET(self) -> None:
+        echoed = self.headers.get("Authorization", "")
+        if self.mode == "echo-wait-refusal":
+            self._send(403, json.dumps({"title": "Forbidden", "detail": f"{echoed} may not read"}).encode())
+            return
+        if self.mode == "echo-wait-failed":
+            self._send(200, json.dumps({"status": "failed", "status_reason": f"token {echoed[7:]}"}).encode())
+            return
         bodies = {"list": b"[1, 2]", "nested": NESTED}
         self._send(200, bodies.get(self.mode, b"<html>maintenance</html>"))
 
@@ -117,6 +131,29 @@ def test_an_answer_to_the_upload_nested_past_the_readers_depth_is_read_as_no_jso
     hostile: str, code: int, said: str, tmp_path: Path
 ) -> None:
     done = _submit(hostile, tmp_path)
+    assert done.returncode == code, (done.stdout, done.stderr)
+    assert said in done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert TOKEN not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("hostile", "code", "said"),
+    [
+        ("echo-refusal", 2, "refused the plan: 401 Unauthorized: Unauthorized — rejected Bearer (redacted)"),
+        ("echo-down", 3, "answered 503 Service Unavailable: <html>upstream down for Bearer (redacted)</html>"),
+        ("echo-wait-refusal", 2, "refused to show review r-1: 403 Forbidden: Forbidden — Bearer (redacted) may not"),
+        ("echo-wait-failed", 3, "review r-1 failed: token (redacted)"),
+    ],
+    indirect=["hostile"],
+)
+def test_s2_an_answer_that_quotes_the_token_does_not_put_it_in_the_log(
+    hostile: str, code: int, said: str, tmp_path: Path
+) -> None:
+    """review22b: a service (or a gateway in front of it) that quotes the credential it was sent in a refusal, an
+    error page or a review's reason put the API token in the CI log (a Spacelift run's log is read by everyone who
+    sees the stack): what submit prints of an answer has the token written `(redacted)`."""
+    done = _submit(hostile, tmp_path, "--wait", "--timeout", "60")
     assert done.returncode == code, (done.stdout, done.stderr)
     assert said in done.stdout + done.stderr
     assert "Traceback" not in done.stderr

@@ -28,6 +28,12 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "aws_glue_connection": frozenset({"connection_properties"}),
     "aws_amplify_app": frozenset({"basic_auth_credentials", "auto_branch_creation_config.basic_auth_credentials"}),
     "aws_amplify_branch": frozenset({"basic_auth_credentials"}),
+    # a set of strings named `passwords`, no secret name (review22b, ADR 0718)
+    "aws_elasticache_user": frozenset({"passwords", "authentication_mode.passwords"}),
+    "aws_memorydb_user": frozenset({"authentication_mode.passwords"}),
+    "aws_vpn_connection": frozenset({"tunnel1_preshared_key", "tunnel2_preshared_key"}),
+    "aws_api_gateway_api_key": frozenset({"value"}),
+    "aws_transfer_server": frozenset({"host_key"}),
     # hashicorp/azurerm
     "azurerm_key_vault_secret": frozenset({"value"}),
     "azurerm_linux_virtual_machine": frozenset({"custom_data"}),
@@ -39,6 +45,8 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "azurerm_container_group": frozenset({"container.secure_environment_variables"}),
     "azurerm_container_app": frozenset({"secret.value"}),
     "azurerm_application_gateway": frozenset({"ssl_certificate.data"}),
+    "azurerm_virtual_network_gateway_connection": frozenset({"shared_key"}),
+    "azurerm_express_route_circuit_peering": frozenset({"shared_key"}),
     # hashicorp/google
     "google_secret_manager_secret_version": frozenset({"secret_data"}),
     "google_kms_secret_ciphertext": frozenset({"plaintext"}),
@@ -67,6 +75,7 @@ PROVIDER_SENSITIVE: Final[Mapping[str, frozenset[str]]] = {
     "kubernetes_provider": frozenset({"client_key"}),
     "helm_provider": frozenset({"kubernetes.client_key"}),
     "datadog_provider": frozenset({"app_key"}),
+    "grafana_provider": frozenset({"auth", "http_headers"}),  # `user:password` or a token; headers (review22b)
 }
 
 

@@ -46,12 +46,21 @@ def decode_cursor(cursor: str, shape: tuple[type, ...]) -> tuple[CursorPart, ...
         and len(parts) == len(shape)
         and all(isinstance(p, kind) and not isinstance(p, bool) for p, kind in zip(parts, shape, strict=True))
         and all(_INT64[0] <= p <= _INT64[1] for p in parts if isinstance(p, int))
-        # no id or time of ours holds a NUL; PostgreSQL's text cannot, and its driver raised (a 500, review19a)
-        and not any("\x00" in p for p in parts if isinstance(p, str))
+        # no id or time of ours holds a NUL; PostgreSQL's text cannot, and its driver raised (a 500, review19a); nor a
+        # lone surrogate (`"\ud800"` in the JSON), which no driver can encode as UTF-8 (a 500, review22b)
+        and not any("\x00" in p or not _utf8(p) for p in parts if isinstance(p, str))
     )
     if not valid:
         raise InputError("invalid cursor: pass the next_cursor of a previous page unchanged")
     return tuple(parts)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_limit(limit: int) -> int:
