@@ -28,6 +28,7 @@ EXAMPLES = [
     "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
     "token ghp_abcdefghijklmnopqrstuvwxyz0123456789",
     "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+    "Bearer tfr_0123456789abcdef_abcdefghijklmnopqrstuvwxyz-_ABC",
     "slack xoxb-1234567890-abcdefghij",
     "openai sk-proj-abcdefghijklmnopqrstuvwxyz012345",
     "google AIzaSyA-abcdefghijklmnopqrstuvwxyz01234 key",
@@ -52,6 +53,7 @@ AROUND = {
     r"\bAIza": ["AIza", "AIz", "a", "SyA-", "abcdefghijklmnopqrstuvwxyz", "01234", "0123456789", " ", "_"],
     r"\beyJ": ["eyJ", "ey", "J", "hbGciOiJ", "IUzI1NiJ9", ".", ".eyJ", "zdWIiOiIx"],
     r"(?<=://)": ["://", ":/", "/", ":", "admin", "hunter22", "@", "db.example.com", "https"],
+    r"\btfr_": ["tfr_", "tfr", "_", "0123456789abcdef", "0123456789abcdef_", "abcdefghijklmnopqrstuvwxyz", "-"],
     "authorization": [
         *("Authorization", "authorization", "uthorization", "Proxy-", ": ", ":", "=", '"', "'", " "),
         *("Basic ", "Bearer ", "token ", "YWRtaW46aHVudGVyMg==", "abc", "Auth"),
@@ -150,3 +152,16 @@ def test_a_scan_compiles_no_shape_nor_assignment_pattern_it_does_not_need() -> N
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert run.stdout.split("\n")[:2] == ["0 0", "1 1"]
+
+
+def test_a_tfreview_api_token_is_scrubbed_whatever_its_random_part() -> None:
+    """A `tfr_` API token is scrubbed by its shape, not only when its random part happens to look high-entropy
+    (a token_urlsafe part of one letter class is not): any log line, error or comment quoting one hides it."""
+    from tfreview.store.token_secrets import new_secret
+
+    _, secret = new_secret()
+    for token in (secret, "tfr_0123456789abcdef_" + "a" * 43, "tfr_0123456789abcdef_" + "-" * 43):
+        text = f"401 Unauthorized: Authorization header 'x {token}' refused"
+        assert token not in scrub_text(text), token
+        assert redact.looks_secret(token)
+    assert scrub_text("the cookie tfr_session_name is set") == "the cookie tfr_session_name is set"

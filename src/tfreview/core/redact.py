@@ -45,6 +45,7 @@ _SHAPES: Final = [
     ),
     (r"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
     (r"\bgithub_pat_[A-Za-z0-9_]{20,}\b", ("github_pat_",)),
+    (r"\btfr_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", ("tfr_",)),  # tfreview's own API token (store/token_secrets.py)
     (r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b", ("xox",)),
     (r"\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b", ("sk-",)),
     (r"\bAIza[0-9A-Za-z_-]{35}\b", ("AIza",)),
