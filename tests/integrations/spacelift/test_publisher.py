@@ -332,3 +332,34 @@ def test_hostile_addresses_named_by_a_plan_mismatch_reach_the_run_comment_inert(
     [comment] = spacelift.comments(STACK, run)
     assert MISMATCH_NOTE in comment["body"]
     assert markdown_leaks(str(comment["body"])) == []
+
+
+def test_a_long_lived_publisher_remembers_a_bounded_number_of_runs_and_what_it_forgets_is_read_back(
+    spacelift: FakeSpacelift, client: SpaceliftClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service publishes for runs without end: its memory of each run's latest comment is bounded and holds no lock
+    once a publish is over; a run it forgot is not commented twice (its marker is read back from the run)."""
+    from tfreview.integrations.spacelift import publisher as module
+
+    monkeypatch.setattr(module, "_REMEMBERED_RUNS", 3)
+    publisher = publisher_for(client)
+    runs = [f"01RUN{n}" for n in range(6)]
+    for run_id in runs:
+        spacelift.add_run(STACK, run_id, state="UNCONFIRMED", type="TRACKED")
+        publisher.publish(stored_review(run_id=run_id, review_id=f"r-{run_id}"))
+    assert len(publisher._posted) == 3 and len(publisher._locks) == 0
+    publisher.publish(stored_review(run_id=runs[0], review_id="r-again"))  # forgotten: read back, not posted again
+    assert [len(spacelift.comments(STACK, run_id)) for run_id in runs] == [1] * 6
+
+
+def test_recent_values_keeps_the_newest_written_keys() -> None:
+    from tfreview.plumbing.recent_values import RecentValues
+
+    recent: RecentValues[str, int] = RecentValues(2)
+    recent.put("a", 1)
+    recent.put("b", 2)
+    recent.put("a", 3)  # written again: the newest
+    recent.put("c", 4)
+    assert (recent.get("a"), recent.get("b"), recent.get("c"), len(recent)) == (3, None, 4, 2)
+    with pytest.raises(ValueError, match="at least 1"):
+        RecentValues(0)

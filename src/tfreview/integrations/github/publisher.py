@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from tfreview.core.errors import ConfigError, InputError, PermissionMissing
@@ -49,6 +48,7 @@ from tfreview.integrations.github.models import (
 )
 from tfreview.integrations.github.settings import FailedReviewConclusion, GitHubAppSettings
 from tfreview.integrations.github.source import PullRequestTarget, target_of
+from tfreview.plumbing.keyed_locks import KeyedLocks
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.render import failure
 from tfreview.render.failure import failure_markdown, github_retry
@@ -111,34 +111,6 @@ class PublishingClient(Protocol):
 
 
 PublishingClients = Callable[[int | None], PublishingClient]
-
-
-class KeyedLocks:
-    """One lock per key, dropped when nobody holds or waits for it (the map does not grow without bound)."""
-
-    def __init__(self) -> None:
-        self._guard = threading.Lock()
-        self._locks: dict[str, tuple[threading.Lock, int]] = {}
-
-    @contextmanager
-    def hold(self, key: str) -> Iterator[None]:
-        with self._guard:
-            lock, users = self._locks.get(key, (threading.Lock(), 0))
-            self._locks[key] = (lock, users + 1)
-        try:
-            with lock:
-                yield
-        finally:
-            with self._guard:
-                lock, users = self._locks[key]
-                if users <= 1:
-                    del self._locks[key]
-                else:
-                    self._locks[key] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        with self._guard:
-            return len(self._locks)
 
 
 class GitHubPublisher:

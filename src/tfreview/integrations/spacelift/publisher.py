@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import logging
 import re
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 
@@ -34,6 +33,8 @@ from tfreview.integrations.spacelift.crosscheck import MISMATCH_NOTE
 from tfreview.integrations.spacelift.models import APPROVABLE_STATES, RunComment, SpaceliftRun
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.plumbing.hashing import short_digest
+from tfreview.plumbing.keyed_locks import KeyedLocks
+from tfreview.plumbing.recent_values import RecentValues
 from tfreview.ports.records import ReviewStatus, StoredReview
 from tfreview.render.digest import tally
 from tfreview.render.failure import failure_markdown, safe_reason, spacelift_retry
@@ -44,6 +45,7 @@ logger = logging.getLogger("tfreview.integrations.spacelift")
 MAX_COMMENT_CHARS = 65_536  # Spacelift documents no limit; the PR comment's bound keeps a comment readable
 _MARKER = re.compile(r"<!-- tfreview:spacelift-run fp=([0-9a-f]{16}) sig=([0-9a-f]{32}) -->")
 _DECISIONS = {"pass": "APPROVE", "fail": "REJECT"}
+_REMEMBERED_RUNS = 4096  # runs whose latest comment and run review a publisher remembers
 
 
 def content_fingerprint(review: Review, verdict: str | None = None) -> str:
@@ -69,10 +71,11 @@ class SpaceliftPublisher:
         self._review_links = review_links  # review id → its dashboard page (core.links), linked from the comment
         self._settings = settings
         self._marker_key = marker_key
-        self._guard = threading.Lock()
-        self._locks: dict[tuple[str, str], threading.Lock] = {}
-        self._posted: dict[tuple[str, str], str] = {}  # (stack, run) → fingerprint of our latest comment
-        self._reviewed: dict[tuple[str, str], str] = {}  # (stack, run) → decision sent
+        # a process's memory of its latest comment and run review per run, bounded (a long-lived service sees runs
+        # without end); what it forgets is found again by the marker read back from the run's comments
+        self._locks = KeyedLocks()
+        self._posted: RecentValues[tuple[str, str], str] = RecentValues(_REMEMBERED_RUNS)  # → our latest fingerprint
+        self._reviewed: RecentValues[tuple[str, str], str] = RecentValues(_REMEMBERED_RUNS)  # → decision sent
         self.comments_posted = 0
 
     @staticmethod
@@ -104,7 +107,7 @@ class SpaceliftPublisher:
         stack_id, run_id = review.source.stack_id or "", review.source.run_id or ""
         key = (stack_id, run_id)
         fingerprint = content_fingerprint(typed, review.verdict)
-        with self._lock_for(key):
+        with self._locks.hold(key):
             if self._posted.get(key) == fingerprint:
                 return
             run = self._client.run(stack_id, run_id)
@@ -121,7 +124,7 @@ class SpaceliftPublisher:
                 logger.info("spacelift run %s/%s: review %s commented", stack_id, run_id, review.id)
                 if decision == "APPROVE":  # at most once: the comment records it before it is sent
                     self._send_review(review, typed, key, decision)
-            self._posted[key] = fingerprint
+            self._posted.put(key, fingerprint)
 
     def publish_failure(self, review: StoredReview) -> None:
         """The review failed for good (ADR 0380): one run comment says so, with the safe reason, the review id and
@@ -131,7 +134,7 @@ class SpaceliftPublisher:
         stack_id, run_id = review.source.stack_id or "", review.source.run_id or ""
         key = (stack_id, run_id)
         fingerprint = short_digest({"failed": review.id, "reason": safe_reason(review.status_reason)})
-        with self._lock_for(key):
+        with self._locks.hold(key):
             if self._posted.get(key) == fingerprint:
                 return
             run = self._client.run(stack_id, run_id)
@@ -148,7 +151,7 @@ class SpaceliftPublisher:
                 self._client.run_comment(stack_id, run_id, body)
                 self.comments_posted += 1
                 logger.info("spacelift run %s/%s: failure of review %s commented", stack_id, run_id, review.id)
-            self._posted[key] = fingerprint
+            self._posted.put(key, fingerprint)
 
     # --- the comment -----------------------------------------------------------------------------
 
@@ -218,9 +221,5 @@ class SpaceliftPublisher:
                 exc,
             )
             return
-        self._reviewed[key] = decision
+        self._reviewed.put(key, decision)
         logger.info("spacelift run %s/%s: %s sent (review %s)", key[0], key[1], decision, review.id)
-
-    def _lock_for(self, key: tuple[str, str]) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(key, threading.Lock())
