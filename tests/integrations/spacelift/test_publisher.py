@@ -347,7 +347,8 @@ def test_a_long_lived_publisher_remembers_a_bounded_number_of_runs_and_what_it_f
     for run_id in runs:
         spacelift.add_run(STACK, run_id, state="UNCONFIRMED", type="TRACKED")
         publisher.publish(stored_review(run_id=run_id, review_id=f"r-{run_id}"))
-    assert len(publisher._posted) == 3 and len(publisher._locks) == 0
+    assert len(publisher._posted) == 3
+    assert len(publisher._locks) == 0
     publisher.publish(stored_review(run_id=runs[0], review_id="r-again"))  # forgotten: read back, not posted again
     assert [len(spacelift.comments(STACK, run_id)) for run_id in runs] == [1] * 6
 
