@@ -171,6 +171,24 @@ def test_a_pull_request_review_runs_in_a_review_process_with_the_same_result_and
     assert process[2] == threads[2]
 
 
+def test_a_lent_token_github_refused_is_replaced_once_for_the_whole_service(stack: Stack) -> None:
+    """The installation's tokens revoked (an App's permissions changed, a token reported leaked): the review process
+    whose lent token GitHub refuses fetches its own and gives it back with its answer (ADR 0713). The worker lent the
+    refused token again with every review, each review process then paid a 401 and a token of its own: one token a
+    review, not one for the service, until the worker itself met a 401 (review22)."""
+    services, github = stack.services, stack.github
+    pull_request_review(services, github)
+    assert review_once(services).result == "succeeded"
+    minted = len(github.requests_to("POST", "/access_tokens"))
+    github.revoke_installation_tokens(INSTALLATION)
+    for push in range(3):
+        github.push(REPO, 1, {"main.tf": OPEN_SG_TF + f"# push {push}\n"})  # a new head: a new review
+        pull_request_review(services, github)
+        assert review_once(services).result == "succeeded"
+    assert len(github.requests_to("POST", "/access_tokens")) - minted == 1
+    assert len([r for r in github.requests if r.status == 401]) == 1
+
+
 def test_services_with_a_tests_own_sources_keep_the_in_process_path(tmp_path: Path) -> None:
     services = build_memory_services(worker_settings(), sources={})
     try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.findings import Review
@@ -46,6 +46,12 @@ class ReviewProcesses(Protocol):
 @runtime_checkable
 class LendsCredentials(Protocol):
     """A plan source that can lend the credential its fetch would use to the review process fetching in its place
-    (GitHub's installation token, ADR 0690): opaque here, handed to the child's own source's `adopt_token`."""
+    (GitHub's installation token, ADR 0690): opaque here, handed to the child's own source's `adopt_token`; the
+    token the child fetched in its place, when it had to, comes back to `take_back_token` (ADR 0713)."""
 
     def lend_token(self, review: StoredReview, payload: Mapping[str, object]) -> object | None: ...
+
+    def take_back_token(self, lent: Any, returned: Any) -> None:
+        """The review process fetched `returned` in place of `lent` (refused by GitHub, or stale): lend that one
+        next (ADR 0713)."""
+        ...

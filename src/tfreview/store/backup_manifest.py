@@ -71,15 +71,44 @@ class Manifest:
             tables = {name: TableDigest(**value) for name, value in document.pop("tables").items()}
             document["created_at"] = as_utc(datetime.fromisoformat(document["created_at"]))
             manifest = cls(**document, tables=tables)
+            wrong = _wrong_type(manifest)
         except NotJson as exc:  # `[[[[…` past the reader's depth too: it was an internal error (ADR 0680)
             raise InputError(f"backup manifest {path.name} is unreadable: {exc}") from None
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise InputError(f"backup manifest {path.name} is unreadable: {type(exc).__name__}") from None
+        if wrong is not None:
+            raise InputError(f"backup manifest {path.name} is unreadable: {wrong}")
         named = manifest.file
         beside = isinstance(named, str) and named + MANIFEST_SUFFIX == path.name
         if not beside or "/" in named or named in ("", ".", ".."):
             raise InputError(f"backup manifest {path.name} names another file than the one beside it: not used")
         return manifest
+
+
+_TYPES: Final[dict[str, tuple[type, ...]]] = {
+    "file": (str,),
+    "kind": (str,),
+    "schema_revision": (str, type(None)),
+    "size": (int,),
+    "sha256": (str,),
+    "duration_seconds": (int, float),
+    "tfreview_version": (str,),
+    "format": (int,),
+}
+_DIGEST_TYPES: Final[dict[str, tuple[type, ...]]] = {"rows": (int,), "sha256": (str,)}
+_JSON_NAMES: Final = {str: "a string", int: "an integer", float: "a number", type(None): "null"}
+
+
+def _wrong_type(manifest: Manifest) -> str | None:
+    """What in `manifest` (as read from JSON) is not of its field's type, e.g. "schema_revision is not a string or
+    null": such a value reached the restore's checks and ended it in an internal error (review22)."""
+    checks = [(name, getattr(manifest, name), kinds) for name, kinds in _TYPES.items()]
+    for table, digest in manifest.tables.items():
+        checks += [(f"tables.{table}.{name}", getattr(digest, name), kinds) for name, kinds in _DIGEST_TYPES.items()]
+    for name, value, kinds in checks:
+        if isinstance(value, bool) or not isinstance(value, kinds):  # JSON true is no count of bytes or rows
+            return f"{name} is not " + " or ".join(_JSON_NAMES[kind] for kind in kinds)
+    return None
 
 
 def table_digests(connection: Connection) -> dict[str, TableDigest]:

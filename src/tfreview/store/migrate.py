@@ -11,7 +11,7 @@ from sqlalchemy import text
 from tfreview import __version__
 from tfreview.core.errors import ConfigError
 from tfreview.store.database import Database, translate_errors
-from tfreview.store.version_table import refuse_unreadable_version
+from tfreview.store.version_table import REVISION_CHARACTERS, quoted_revision, refuse_unreadable_version
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # any constant: serialises `db upgrade` of several processes starting at once on PostgreSQL
@@ -54,9 +54,17 @@ def refuse_newer_schema(revision: str | None) -> None:
     """ConfigError when `revision` (a database's, a backup's) is one this version does not carry."""
     if revision is not None and revision not in known_revisions():
         raise ConfigError(
-            f"the database schema is at revision {revision}, which this version of tfreview ({__version__}) does "
-            f"not know (its newest is {head_revision()}): a newer tfreview wrote it; run that version (or newer)"
+            f"the database schema is at revision {_plain(revision)}, which this version of tfreview ({__version__})"
+            f" does not know (its newest is {head_revision()}): a newer tfreview wrote it; run that version (or newer)"
         )
+
+
+def _plain(revision: str) -> str:
+    """`revision` as it is when it is a short printable name (every migration's), else quoted, bounded and its control
+    characters escaped: it comes from a database or a backup file, which may come from anywhere (review22)."""
+    if revision.isprintable() and len(revision) <= REVISION_CHARACTERS:
+        return revision
+    return quoted_revision(revision)
 
 
 def head_revision() -> str | None:

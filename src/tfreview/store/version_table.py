@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 VERSION_TABLE = "alembic_version"
 _NAMED = 3  # tables or revisions named in a refusal, the rest counted
-_REVISION_CHARACTERS = 64
+REVISION_CHARACTERS = 64
 
 
 def version_table_problem(connection: Connection) -> str | None:
@@ -38,7 +38,7 @@ def version_table_problem(connection: Connection) -> str | None:
         return f"it holds tfreview's tables ({_few(ours)}) but no {VERSION_TABLE} table" if ours else None
     revisions = [row[0] for row in connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))]
     if len(revisions) > 1:
-        quoted = sorted(_quoted(revision) for revision in revisions)
+        quoted = sorted(quoted_revision(revision) for revision in revisions)
         return f"its {VERSION_TABLE} table holds {len(revisions)} rows ({_few(quoted)}) where Alembic keeps one"
     if revisions and revisions[0] in (None, ""):
         return f"its {VERSION_TABLE} table holds a row without a revision"
@@ -58,12 +58,12 @@ def refuse_unreadable_version(connection: Connection, database: str) -> None:
         )
 
 
-def _quoted(revision: object) -> str:
+def quoted_revision(revision: object) -> str:
     """A revision as the refusal shows it: quoted, bounded, its control characters escaped."""
     if revision is None:
         return "NULL"
     shown = str(revision)
-    cut = shown[:_REVISION_CHARACTERS]
+    cut = shown[:REVISION_CHARACTERS]
     return repr(cut) + ("…" if len(shown) > len(cut) else "")
 
 

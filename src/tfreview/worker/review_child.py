@@ -15,6 +15,7 @@ whose settings are stale — and its default action would end the review in flig
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -41,12 +42,14 @@ ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its paren
 class Reviewed:
     reviewed: RulesReviewed
     calls: list[Call]
+    returned: object | None = None  # the token fetched in place of the lent one (ADR 0713)
 
 
 @dataclass(frozen=True, slots=True)
 class Failed:
     error: PackedError
     calls: list[Call]
+    returned: object | None = None  # the token fetched in place of the lent one (ADR 0713)
 
 
 Answer = Reviewed | Failed
@@ -114,13 +117,22 @@ def _serve(connection: Connection, source: PlanSource, recorder: CallRecorder) -
             return
         if request is None:
             return
-        answer = review_one(source, recorder, *request)
-        try:
-            connection.send(answer)
-        except (BrokenPipeError, EOFError):
+        if not _answer(connection, review_one(source, recorder, *request), recorder):
             return
-        except Exception as exc:  # what the review built does not pickle: said as an error of its own
-            connection.send(Failed(pack(exc), recorder.take()))
+        # what the review built is unreachable once answered, much of it in reference cycles (parse trees): freed
+        # now, not held while this process waits idle for the next review (a 5 MB pull request: ~660 MiB; ADR 0714)
+        gc.collect()
+
+
+def _answer(connection: Connection, answer: Answer, recorder: CallRecorder) -> bool:
+    """Send `answer`; False once the parent is gone."""
+    try:
+        connection.send(answer)
+    except (BrokenPipeError, EOFError):
+        return False
+    except Exception as exc:  # what the review built does not pickle: said as an error of its own
+        connection.send(Failed(pack(exc), recorder.take()))
+    return True
 
 
 def review_one(
@@ -137,10 +149,11 @@ def review_one(
     from tfreview.rules import load_rules_for
 
     assert isinstance(stored, StoredReview)  # the parent sends nothing else
+    borrower = source if lent is not None and isinstance(source, AdoptsCredentials) else None
     with bound(**ids):
         try:
-            if lent is not None and isinstance(source, AdoptsCredentials):  # the worker's token (ADR 0690)
-                source.adopt_token(lent)
+            if borrower is not None:  # the worker's token (ADR 0690)
+                borrower.adopt_token(lent)
             fetched = source.fetch(stored, payload)
             change_set = fetched.change_set
             rules = load_rules_for(change_set.resource_types())
@@ -148,15 +161,30 @@ def review_one(
             result = review(change_set, rules, fetched.policy)
             took = time.perf_counter() - begun
         except Exception as exc:  # every error goes back to the worker, which classifies it
-            return Failed(pack(exc), recorder.take())
-    return Reviewed(RulesReviewed(fetched, result, took), recorder.take())
+            return Failed(pack(exc), recorder.take(), _returned(borrower, lent))
+    return Reviewed(RulesReviewed(fetched, result, took), recorder.take(), _returned(borrower, lent))
+
+
+def _returned(borrower: AdoptsCredentials | None, lent: object) -> object | None:
+    """The token this process fetched in place of `lent` (GitHub refused it, or it went stale), for the worker to
+    lend next (ADR 0713): else every review process would meet the refused token again, and fetch one of its own."""
+    if borrower is None:
+        return None
+    try:
+        return borrower.returned_token(lent)
+    except Exception:  # a read of its own cache: never the review's failure
+        logger.warning("the token fetched in place of the lent one could not be read back (ADR 0713)")
+        return None
 
 
 @runtime_checkable
 class AdoptsCredentials(Protocol):
-    """The GitHub source's side of ADR 0690: fetch with the token the worker lent."""
+    """The GitHub source's side of ADR 0690: fetch with the token the worker lent; give back the one it fetched
+    in its place (ADR 0713)."""
 
     def adopt_token(self, lent: Any) -> None: ...
+
+    def returned_token(self, lent: Any) -> Any | None: ...
 
 
 def _watch_parent(parent: int) -> None:

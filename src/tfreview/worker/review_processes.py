@@ -141,6 +141,8 @@ class ReviewProcessPool:
             raise
         self._give_back(child)
         replay(answer.calls, self._metrics)
+        if answer.returned is not None and self._lender is not None:  # lend that one next, not the refused one
+            self._lender.take_back_token(lent, answer.returned)  # (ADR 0713)
         if isinstance(answer, review_child.Failed):
             raise unpack(answer.error)
         return answer.reviewed

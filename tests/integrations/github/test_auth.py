@@ -301,3 +301,31 @@ def test_a_lent_token_is_used_until_it_is_stale_and_never_shown(
     clock.advance(lent.fresh_seconds + 1)
     assert borrower.installation_token(42) != lent.token
     assert token_requests(github) == 2
+
+
+def test_a_token_a_borrower_fetched_in_place_of_the_lent_one_is_taken_back(
+    github: FakeGitHub, clock: FakeClock, http: httpx.Client, tmp_path: Path
+) -> None:
+    """GitHub refused the lent token: the borrower's own token goes back to the lender (ADR 0713), which lends it
+    next instead of the refused one — unless the lender has moved on to another token meanwhile."""
+    lender = AppAuth(github.app_settings(tmp_path), http, clock)
+    borrower = AppAuth(github.app_settings(tmp_path), http, clock)
+    lent = lender.lend(42)
+    borrower.adopt(lent)
+    assert borrower.returned(lent) is None  # it still holds the lent one: nothing to give back
+    github.revoke_token(lent.token)
+    borrower.invalidate(42)  # what the client does on the 401
+    own = borrower.installation_token(42)
+    returned = borrower.returned(lent)
+    assert returned is not None
+    assert returned.token == own
+    assert own not in repr(returned)
+    lender.take_back(lent, returned)
+    assert lender.lend(42).token == own
+    assert token_requests(github) == 2
+    assert own not in lender.scrub(f"GitHub said {own}")
+    # a lender that fetched a newer token meanwhile keeps it
+    lender.invalidate(42)
+    newer = lender.installation_token(42)
+    lender.take_back(lent, returned)
+    assert lender.lend(42).token == newer

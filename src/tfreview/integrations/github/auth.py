@@ -234,6 +234,31 @@ class AppAuth:
         with lock:
             self._tokens[lent.installation_id] = _CachedToken(lent.token, self._clock() + lent.fresh_seconds)
 
+    def returned(self, lent: LentToken) -> LentToken | None:
+        """The token this process holds for `lent`'s installation when it is not `lent`'s — GitHub refused the lent
+        one, or it went stale, and this process fetched its own — to give back to the lender (ADR 0713); else None."""
+        with self._lock:
+            cached = self._tokens.get(lent.installation_id)
+        if cached is None or cached.token == lent.token:
+            return None
+        fresh = cached.refresh_at - self._clock()
+        return LentToken(lent.installation_id, cached.token, fresh) if fresh > 0 else None
+
+    def take_back(self, lent: LentToken, returned: LentToken) -> None:
+        """The borrower of `lent` fetched `returned` in its place (ADR 0713): lend and use that one from now on —
+        unless this process already holds another token than `lent` (it fetched a newer one meanwhile)."""
+        if returned.installation_id != lent.installation_id or returned.fresh_seconds <= 0:
+            return
+        with self._lock:
+            lock = self._install_locks.setdefault(lent.installation_id, threading.Lock())
+        with lock:
+            cached = self._tokens.get(lent.installation_id)
+            if cached is not None and cached.token != lent.token:
+                return
+            with self._lock:
+                self._issued.add(returned.token)  # scrubbed from what this process says, as a token it fetched
+            self._tokens[lent.installation_id] = _CachedToken(returned.token, self._clock() + returned.fresh_seconds)
+
     def invalidate(self, installation_id: int | None) -> None:
         if installation_id is None:
             return

@@ -120,6 +120,15 @@ class GitHubClient(ChecksAndReviews):
         if isinstance(self._auth, AppAuth):
             self._auth.adopt(lent)
 
+    def returned_token(self, lent: LentToken) -> LentToken | None:
+        """The token this client fetched in place of `lent` (refused, or stale), to give back (ADR 0713)."""
+        return self._auth.returned(lent) if isinstance(self._auth, AppAuth) else None
+
+    def take_back_token(self, lent: LentToken, returned: LentToken) -> None:
+        """The review process fetched `returned` in place of `lent` (ADR 0713): this client uses and lends it."""
+        if isinstance(self._auth, AppAuth):
+            self._auth.take_back(lent, returned)
+
     def for_installation(self, installation_id: int) -> GitHubClient:
         """The same client (HTTP pool, auth, limiter) acting as another installation."""
         return GitHubClient(

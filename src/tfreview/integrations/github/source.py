@@ -72,6 +72,10 @@ class _LendsTokens(Protocol):
 
     def adopt_token(self, lent: LentToken) -> None: ...
 
+    def returned_token(self, lent: LentToken) -> LentToken | None: ...
+
+    def take_back_token(self, lent: LentToken, returned: LentToken) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class SourceLimits:
@@ -298,6 +302,19 @@ class GitHubPlanSource:
         client = self._clients(lent.installation_id)
         if isinstance(client, _LendsTokens):
             client.adopt_token(lent)
+
+    def returned_token(self, lent: LentToken) -> LentToken | None:
+        """In the review process: the token it fetched in place of `lent` (GitHub refused it, or it went stale), for
+        the worker to use and lend from now on (ADR 0713); None: it still holds `lent`, or holds nothing fresh."""
+        client = self._clients(lent.installation_id)
+        return client.returned_token(lent) if isinstance(client, _LendsTokens) else None
+
+    def take_back_token(self, lent: LentToken, returned: LentToken) -> None:
+        """In the worker: the review process fetched `returned` in place of `lent` (ADR 0713): lend that one next,
+        not the token GitHub refused — which every review process would meet again, and replace with one of its own."""
+        client = self._clients(lent.installation_id)
+        if isinstance(client, _LendsTokens):
+            client.take_back_token(lent, returned)
 
     def _defaults(self) -> Policy:
         """The Policy of a repository without `.tfreview.toml`."""
