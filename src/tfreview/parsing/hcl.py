@@ -21,7 +21,9 @@ from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, OpenBlock,
 from tfreview.core.redact import mask_of
 from tfreview.core.sensitive_attributes import merged_mask, source_mask
 from tfreview.core.unicode_text import scrub
-from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
+from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.hcl_configured import Configuration, ConfiguredResource
+from tfreview.parsing.hcl_read_budget import ModuleBudget
 from tfreview.parsing.hcl_refactoring import is_forgotten, moved_to
 from tfreview.parsing.policy_coverage import policy_notes
 from tfreview.parsing.skipped_files import IN_BASE, one_per_file
