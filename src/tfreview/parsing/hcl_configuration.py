@@ -20,7 +20,7 @@ from tfreview.core.plan import Location, strip_index
 from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_configured import Configuration, ConfiguredResource
 from tfreview.parsing.hcl_dynamic import GatedBlock
-from tfreview.parsing.hcl_graph import output_edges, resource_edges
+from tfreview.parsing.hcl_graph import ModuleGraph
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, Instance, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_providers import ProviderRequirements
@@ -135,13 +135,16 @@ class _ConfigurationReader:
         scope = Scope(variables, local_expressions, prefix)
         scope.data_attribute = PolicyDocuments(scope, [block for _, block in blocks]).attribute
         self.configuration.sensitive_values |= sensitive_values([block for _, block in blocks], scope)
+        graph = ModuleGraph(self.configuration, scope)
         for file, block in blocks:
             if block.kind == "resource" and len(block.labels) == 2:
-                self._resource(file, block, scope, address, condition)
+                self._resource(file, block, graph, address, condition)
             elif block.kind == "module" and block.labels:
-                self._call(file, reldir, block, scope, prefix, (*callers, reldir), condition)
+                self._call(file, reldir, block, graph, (*callers, reldir), condition)
             elif block.kind == "output" and block.labels:
-                output_edges(self.configuration, file.lines, block, scope, address)
+                graph.output(file.lines, block, address)
+            elif block.kind == "data" and len(block.labels) == 2:
+                graph.data_source(file.lines, block)
             elif block.kind == "provider" and len(block.labels) == 1:
                 self._provider(file, block, scope, address)
             elif block.kind == "terraform":
@@ -160,8 +163,9 @@ class _ConfigurationReader:
             self.configuration.notes.append(f"{prefix}local.{name} could not be read ({reason}); read as unknown")
 
     def _resource(
-        self, file: _File, block: Block, scope: Scope, module_address: str | None, condition: tuple[str, ...]
+        self, file: _File, block: Block, graph: ModuleGraph, module_address: str | None, condition: tuple[str, ...]
     ) -> None:
+        scope = graph.scope
         type_name, name = block.labels
         address = f"{scope.prefix}{type_name}.{name}"
         if address in self.declared:
@@ -170,7 +174,7 @@ class _ConfigurationReader:
             )
             return
         self.declared.add(address)
-        resource_edges(self.configuration, file.lines, block, scope, strip_index(address))
+        graph.resource(file.lines, block, strip_index(address))
         try:
             expansion = self._expansion(file, block, scope, address)
         except EVALUATION_ERRORS as exc:  # as for a module call: read once rather than not at all
@@ -314,13 +318,14 @@ class _ConfigurationReader:
         file: _File,
         reldir: str,
         block: Block,
-        scope: Scope,
-        prefix: str,
+        graph: ModuleGraph,
         chain: tuple[str, ...],
         condition: tuple[str, ...],
     ) -> None:
-        """A module call in the module in `reldir`; `chain` is the directories of the modules on the way to this
-        call, root first, `reldir` last."""
+        """A module call in the module in `reldir` (`graph`'s); `chain` is the directories of the modules on the way
+        to this call, root first, `reldir` last."""
+        scope = graph.scope
+        prefix = scope.prefix
         name = block.labels[0]
         address = f"{prefix}module.{name}"
         arguments = {item.name: item for item in body_items(block.body) if isinstance(item, Attribute)}
@@ -365,6 +370,7 @@ class _ConfigurationReader:
             self.configuration.notes.append(f"{address}: no parsable .tf files in {source!r}; not followed")
             return
         call_scope = _gates_open(scope, expansion.condition)
+        passed = {argument: graph.argument_nodes(file.lines, item) for argument, item in arguments.items()}
         for instance in expansion.instances:
             if self.budget.used >= self.budget.limit:
                 self.left_out.not_followed.append(address + instance.suffix)  # noted once, in read()
@@ -390,7 +396,8 @@ class _ConfigurationReader:
                         f"read ({reason}); passed as unknown"
                     )
                 references = tuple(dict.fromkeys(evaluator.references))
-                inputs[argument] = Input(value, references, tuple(dict.fromkeys(evaluator.defaults)))
+                defaults = tuple(dict.fromkeys(evaluator.defaults))
+                inputs[argument] = Input(value, references, defaults, nodes=passed[argument])
             self._module(child, address + instance.suffix, inputs, chain, _joined(condition, expansion.condition))
 
     def _module_call(

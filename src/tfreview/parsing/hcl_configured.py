@@ -53,6 +53,9 @@ class Configuration:
     forgotten: list[str] = field(default_factory=list)  # `from` of each `removed` block with `destroy = false`
     imports: list[tuple[str, str | None]] = field(default_factory=list)  # (to, id) of the root's `import` blocks
     # blast-radius graph edges beyond resources' references (hcl_graph): outputs, whole modules, a resource's
-    # module outputs and `depends_on`; and (resource, module) of each `depends_on = [module.m]`
+    # module outputs and `depends_on`, data sources; and (resource, module) of each `depends_on = [module.m]`
     graph: dict[str, dict[str, None]] = field(default_factory=dict)
     module_dependents: list[tuple[str, str]] = field(default_factory=list)
+    # config addresses of the data sources read (for references only: they are not changes), which a
+    # `depends_on = [module.m]` waits for as it waits for the resources in module.m (ADR 0710)
+    data_sources: dict[str, None] = field(default_factory=dict)
