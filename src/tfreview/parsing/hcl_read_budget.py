@@ -4,7 +4,7 @@ instances and characters parsed, and the coverage notes that say what they left 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from tfreview.parsing import evaluation_budget
 
@@ -54,13 +54,16 @@ class ModuleBudget:
         return self.reason or f"one review reads at most {self.limit} module instances"
 
 
-@dataclass(slots=True)
 class LeftOut:
-    """What one read's bounds left out, in reading order, noted once at its end."""
+    """What one read's bounds left out, in reading order, noted once at its end. A plain class, not a dataclass:
+    a dataclass's methods are compiled when its module is imported, at every scan."""
 
-    not_followed: list[str] = field(default_factory=list)  # module instance addresses past the budget
-    not_followed_resources: list[str] = field(default_factory=list)  # those past the resource instances' bound
-    not_expanded: list[str] = field(default_factory=list)  # resources read once, without a key, at that bound
+    __slots__ = ("not_expanded", "not_followed", "not_followed_resources")
+
+    def __init__(self) -> None:
+        self.not_followed: list[str] = []  # module instance addresses past the budget
+        self.not_followed_resources: list[str] = []  # those past the resource instances' bound
+        self.not_expanded: list[str] = []  # resources read once, without a key, at that bound
 
     def notes(self, budget: ModuleBudget, spent: evaluation_budget.Spent) -> list[str]:
         """The coverage notes of the evaluation budget `spent` and of what was left out under `budget`."""
