@@ -20,7 +20,7 @@ from tfreview.core.plan import Location, strip_index
 from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_configured import Configuration, ConfiguredResource
 from tfreview.parsing.hcl_dynamic import GatedBlock
-from tfreview.parsing.hcl_graph import ModuleGraph
+from tfreview.parsing.hcl_graph import ModuleGraph, Named
 from tfreview.parsing.hcl_instances import SINGLE, Expansion, Instance, expand
 from tfreview.parsing.hcl_policy_documents import PolicyDocuments
 from tfreview.parsing.hcl_providers import ProviderRequirements
@@ -63,6 +63,7 @@ class _ConfigurationReader:
         self.declared: set[str] = set()  # config addresses of the resources read, instances or not
         self.providers = ProviderRequirements()
         self.left_out = LeftOut()  # what the budget left out, noted once at the end (ADR 0414, 0677)
+        self.named: dict[int, Named] = {}  # what each syntax node walked for the graph names (hcl_graph)
         self.source_characters = 0  # of the texts parsed so far (ADR 0684)
 
     def read(self) -> Configuration:
@@ -135,7 +136,7 @@ class _ConfigurationReader:
         scope = Scope(variables, local_expressions, prefix)
         scope.data_attribute = PolicyDocuments(scope, [block for _, block in blocks]).attribute
         self.configuration.sensitive_values |= sensitive_values([block for _, block in blocks], scope)
-        graph = ModuleGraph(self.configuration, scope)
+        graph = ModuleGraph(self.configuration, scope, self.named)
         for file, block in blocks:
             if block.kind == "resource" and len(block.labels) == 2:
                 self._resource(file, block, graph, address, condition)

@@ -19,6 +19,10 @@ from tfreview.parsing.plan_configuration import reference_address
 
 _TRAVERSALS = ("get_attr_expr_term", "index_expr_term")
 
+# what one expression or body names, from its syntax: ("module", a module node relative to its module: `module.db`,
+# `module.db.output.x`), ("var", a variable's name) or ("ref", a resource or data source address)
+Named = tuple[tuple[str, str], ...]
+
 
 class ModuleGraph:
     """The edges one module instance's blocks add to `configuration.graph` (node → what it refers to) beyond its
@@ -26,11 +30,14 @@ class ModuleGraph:
     sources, and the module nodes a variable carries in from its caller (`module "app" { db = module.db }`: inside
     app, `var.db` refers to `module.db`, which the evaluator, following resources only, does not carry)."""
 
-    __slots__ = ("carried", "configuration", "here", "scope")
+    __slots__ = ("carried", "configuration", "here", "named", "scope")
 
-    def __init__(self, configuration: Configuration, scope: Scope) -> None:
+    def __init__(self, configuration: Configuration, scope: Scope, named: dict[int, Named]) -> None:
         self.configuration = configuration
         self.scope = scope
+        # id of a syntax node → what it names: one walk of each per read, however many module instances read it (the
+        # reader holds the nodes, so an id is not reused while it reads)
+        self.named = named
         self.here = strip_index(scope.prefix)  # config address and a dot: `module.app.`, keys stripped
         # variable name → the module nodes its value carries (Input.nodes): most modules have none
         self.carried = {name: given.nodes for name, given in scope.variables.items() if given.nodes}
@@ -97,14 +104,11 @@ class ModuleGraph:
         `for` or `dynamic` iterator named like a resource type gives a node no resource has."""
         found: dict[str, None] = {}
         variables = self.scope.variables
-        for root, steps in _traversals(body, None):
-            if root == "var":
-                if steps and steps[0][0] == "attr" and steps[0][1] in variables:
-                    found.update(dict.fromkeys(variables[steps[0][1]].references))
-            elif "_" in root or root == "data":
-                address = reference_address(".".join([root] + [str(value) for kind, value in steps if kind == "attr"]))
-                if address is not None:
-                    found[self.here + address] = None
+        for kind, name in self._names(body):
+            if kind == "ref":
+                found[self.here + name] = None
+            elif kind == "var" and name in variables:
+                found.update(dict.fromkeys(variables[name].references))
         return list(found)
 
     def _named(self, lines: list[str], item: Attribute | Block, node: Any) -> list[str]:
@@ -115,18 +119,38 @@ class ModuleGraph:
         if not modules and not variables:
             return []
         found: dict[str, None] = {}
-        for root, steps in _traversals(node, ("module", "var") if variables else ("module",)):
-            if root == "module":
-                named = module_node(steps, self.here)
-                if named is not None:
-                    found[named] = None
-            elif steps and steps[0][0] == "attr":
-                found.update(dict.fromkeys(self.carried.get(steps[0][1], ())))
+        for kind, name in self._names(node):
+            if kind == "module":
+                found[self.here + name] = None
+            elif kind == "var" and variables:
+                found.update(dict.fromkeys(self.carried.get(name, ())))
         return list(found)
+
+    def _names(self, node: Any) -> Named:
+        """What `node` names (`Named`), its syntax walked once per read."""
+        named = self.named.get(id(node))
+        if named is None:
+            named = self.named[id(node)] = tuple(_named_in(node))
+        return named
 
     def _edge(self, node: str, targets: list[str]) -> None:
         if targets:
             self.configuration.graph.setdefault(node, {}).update(dict.fromkeys(t for t in targets if t != node))
+
+
+def _named_in(node: Any) -> Iterator[tuple[str, str]]:
+    for root, steps in _traversals(node, None):
+        if root == "module":
+            named = module_node(steps, "")
+            if named is not None:
+                yield ("module", named)
+        elif root == "var":
+            if steps and steps[0][0] == "attr":
+                yield ("var", steps[0][1])
+        elif "_" in root or root == "data":
+            address = reference_address(".".join([root] + [str(value) for kind, value in steps if kind == "attr"]))
+            if address is not None:
+                yield ("ref", address)
 
 
 def module_nodes(node: Any, prefix: str) -> list[str]:
