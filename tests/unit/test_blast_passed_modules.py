@@ -99,3 +99,20 @@ def test_hcl_mode_passes_a_module_output_through_a_variable_of_a_module_instance
         direct=2,
         exposed_by=("module.db",),
     )
+
+
+def test_hcl_mode_reads_a_data_source_from_its_syntax_where_a_local_ends_the_chain_as_in_a_plan(tmp_path: Path) -> None:
+    bucket = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n'
+    rest = (
+        "locals {\n  arn = aws_s3_bucket.b.arn\n}\n"
+        'data "aws_iam_policy_document" "direct" {\n  statement {\n    resources = [aws_s3_bucket.b.arn]\n  }\n}\n'
+        'data "aws_iam_policy_document" "via_local" {\n  statement {\n    resources = [local.arn]\n  }\n}\n'
+    )
+    (tmp_path / "base").mkdir()
+    (tmp_path / "head").mkdir()
+    (tmp_path / "base" / "main.tf").write_text(bucket + rest)
+    (tmp_path / "head" / "main.tf").write_text(rest.replace("aws_s3_bucket.b.arn", '"gone"'))
+    radius = blast_radius(load_change(tmp_path / "base", tmp_path / "head"))
+    assert radius["aws_s3_bucket.b"] == BlastRadius(
+        dependents=("data.aws_iam_policy_document.direct",), total=1, direct=1
+    )
