@@ -23,7 +23,7 @@ from tfreview.core.plan import ChangeSet
 from tfreview.core.unicode_text import scrub
 from tfreview.parsing.file_bound import FileCount
 from tfreview.parsing.hcl import load_directory
-from tfreview.parsing.hcl_configuration import MAX_MODULE_INSTANCES, MAX_SCAN_MODULE_INSTANCES, ModuleBudget
+from tfreview.parsing.hcl_read_budget import MAX_MODULE_INSTANCES, MAX_SCAN_MODULE_INSTANCES, ModuleBudget
 from tfreview.parsing.repository_paths import folder_prefix
 from tfreview.parsing.source_tree import DirectoryReader, RecordingReader
 from tfreview.parsing.terraform_roots import find_roots, normalise

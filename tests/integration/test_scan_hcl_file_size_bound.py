@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from tfreview.parsing.hcl import changeset_from_sources
-from tfreview.parsing.hcl_configuration import MAX_SOURCE_CHARACTERS
+from tfreview.parsing.hcl_read_budget import MAX_SOURCE_CHARACTERS
 from tfreview.parsing.source_tree import MAX_TERRAFORM_FILE_BYTES
 
 MEMORY = 300 * 1024 * 1024  # bytes of address space the scan may take: main's parse of the map below passed it

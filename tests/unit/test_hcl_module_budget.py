@@ -11,12 +11,8 @@ from pathlib import Path
 import pytest
 
 from tfreview.cli import main
-from tfreview.parsing.hcl_configuration import (
-    MAX_MODULE_INSTANCES,
-    MAX_SCAN_MODULE_INSTANCES,
-    ModuleBudget,
-    read_configuration,
-)
+from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.hcl_read_budget import MAX_MODULE_INSTANCES, MAX_SCAN_MODULE_INSTANCES, ModuleBudget
 from tfreview.parsing.source_tree import MappingReader
 from tfreview.scan_roots import fair_share
 

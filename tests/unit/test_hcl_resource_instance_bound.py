@@ -13,7 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tfreview.parsing.hcl_configuration import ModuleBudget, read_configuration
+from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.hcl_read_budget import ModuleBudget
 from tfreview.parsing.source_tree import MappingReader
 
 FILES = {

@@ -21,7 +21,9 @@ from tfreview.core.plan import ChangeSet, ConditionalBlock, Coverage, OpenBlock,
 from tfreview.core.redact import mask_of
 from tfreview.core.sensitive_attributes import merged_mask, source_mask
 from tfreview.core.unicode_text import scrub
-from tfreview.parsing.hcl_configuration import Configuration, ConfiguredResource, ModuleBudget, read_configuration
+from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.hcl_configured import Configuration, ConfiguredResource
+from tfreview.parsing.hcl_read_budget import ModuleBudget
 from tfreview.parsing.hcl_refactoring import is_forgotten, moved_to
 from tfreview.parsing.policy_coverage import policy_notes
 from tfreview.parsing.skipped_files import IN_BASE, one_per_file
@@ -199,8 +201,8 @@ def _dependencies(*configurations: Configuration | None) -> dict[str, tuple[str,
 
 
 def _resources_by_module(configuration: Configuration) -> dict[str, list[str]]:
-    """Module config address → the config addresses of the resources in it and in the modules it calls (what a
-    `depends_on = [module.m]` waits for): neither module calls nor providers, which are pseudo resources here."""
+    """Module config address → the config addresses of the resources and data sources in it and in the modules it
+    calls (what a `depends_on = [module.m]` waits for): neither module calls nor providers, pseudo resources here."""
     inside: dict[str, dict[str, None]] = {}
     for address, resource in configuration.resources.items():
         config_address = strip_index(address)
@@ -209,6 +211,9 @@ def _resources_by_module(configuration: Configuration) -> dict[str, list[str]]:
             continue  # `module.a.provider.aws`, `module.a.provider.aws.alias`
         for module in enclosing_modules(config_address):
             inside.setdefault(module, {})[config_address] = None
+    for data_source in configuration.data_sources:  # as a plan's configuration lists them among the resources
+        for module in enclosing_modules(data_source):
+            inside.setdefault(module, {})[data_source] = None
     return {module: list(found) for module, found in inside.items()}
 
 

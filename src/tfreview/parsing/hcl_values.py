@@ -69,12 +69,15 @@ class Input:
 
     `defaulted`: the variables (`var.create`, `module.m.var.create`) whose declared default the value is or
     is built from, none when a caller, tfvars or a literal set it (ADR 0360). `collection`: the variable's `type`
-    is a list, set or map, which Terraform's `==` never finds equal to a `[…]` tuple or `{…}` object (ADR 0554)."""
+    is a list, set or map, which Terraform's `==` never finds equal to a `[…]` tuple or `{…}` object (ADR 0554).
+    `nodes`: the blast-radius graph nodes beyond resources the value carries, whole modules and module outputs
+    (`db = module.db`), which `hcl_graph` follows where the variable is used (ADR 0709)."""
 
     value: Any
     references: tuple[str, ...] = ()
     defaulted: tuple[str, ...] = ()
     collection: bool = False
+    nodes: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

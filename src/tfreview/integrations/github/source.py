@@ -31,7 +31,8 @@ from tfreview.integrations.github.auth import LentToken
 from tfreview.integrations.github.models import ChangedFile, FileListing, PullRequest
 from tfreview.integrations.github.repo_policy import RepoPolicy, repo_policy
 from tfreview.parsing.hcl import compare_configurations
-from tfreview.parsing.hcl_configuration import Configuration, read_configuration
+from tfreview.parsing.hcl_configuration import read_configuration
+from tfreview.parsing.hcl_configured import Configuration
 from tfreview.parsing.skipped_files import one_per_file
 from tfreview.parsing.source_tree import DirectoryFiles, is_terraform_file
 from tfreview.ports.job_types import source_fields
