@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -195,12 +196,18 @@ def tfreview_server(
     postgres: str | None,
     extra: dict[str, str] | None = None,
     data_root: str | None = None,
+    seed: Path | None = None,
 ) -> Iterator[Running]:
-    """`tfreview serve` on a fresh data directory (under `data_root`, e.g. a tmpfs, or the temp dir)."""
+    """`tfreview serve` on a fresh data directory (under `data_root`, e.g. a tmpfs, or the temp dir); `seed`: a
+    stopped server's data directory whose files are copied into it first (intake_plans.py's queued uploads)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TFREVIEW_")}
     env["TFREVIEW_GITHUB__WEBHOOK_SECRETS"] = json.dumps([{"value": secret}])
     env.update(extra or {})
     with tempfile.TemporaryDirectory(prefix="tfreview-bench-", dir=data_root) as data, _database(postgres) as url:
+        if seed is not None:
+            for file in seed.iterdir():
+                if file.is_file():
+                    shutil.copy2(file, Path(data) / file.name)
         if url is not None:
             env["TFREVIEW_DATABASE__URL"] = url
             upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade"]
