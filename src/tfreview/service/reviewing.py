@@ -1,9 +1,10 @@
 """The review job: fetch the input (PlanSource) → `assess` (the CLI's own path) → store → enqueue its publish.
 
-`run_review` is what the worker calls for a claimed `ReviewJob` (a GitHub review's fetch and rules in a review
-process when the services carry them, ADR 0689); `fence` is the attempt's lease check —
-a lost or abandoned attempt writes nothing and publishes nothing — and `attempt` names it to the store, which
-refuses its review writes in their own transaction once another attempt took over (a thawed worker).
+`run_review` is what the worker calls for a claimed `ReviewJob` (a GitHub review's fetch and rules, an uploaded
+plan's parsing and rules, in a review process when the services carry them, ADR 0689 and 0702); `fence` is the
+attempt's lease check — a lost or abandoned attempt writes nothing and publishes nothing — and `attempt` names it
+to the store, which refuses its review writes in their own transaction once another attempt took over (a thawed
+worker).
 
 An uploaded plan is stored redacted, so a finding resting on a secret's own shape is gone from it: the
 findings kept with the plan at upload (found on the original, `service.uploads.secret_findings`) that the
@@ -26,7 +27,7 @@ from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
 from tfreview.ports.review_codec import encode, findings_from_documents
-from tfreview.ports.review_processes import ReviewStopped
+from tfreview.ports.review_processes import PreparesInput, ReviewStopped, RulesReviewed
 from tfreview.ports.service import Fetched
 from tfreview.rules import load_rules_for
 from tfreview.service.assessment import Assessment, advise_on, assess
@@ -74,19 +75,23 @@ def run_review(
     services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
     payload = dict(job.encode().payload)
     processes = services.review_processes
-    if processes is not None and kind == SourceKind.GITHUB.value:  # fetch + rules off the server's GIL (ADR 0689)
+    if processes is not None and (kind == SourceKind.GITHUB.value or isinstance(source, PreparesInput)):
+        # fetch (or parse) + rules off the server's GIL (ADR 0689, 0702): an upload's bytes are read here, where the
+        # store is; the change set comes back only for the advisor, which reads it
+        prepared = source.prepare(stored, payload) if isinstance(source, PreparesInput) else None
         try:
-            reviewed = processes.review(stored, payload, stopped or _never)
+            reviewed = processes.review(
+                stored, payload, stopped or _never, prepared=prepared, with_change_set=services.advisor is not None
+            )
         except ReviewStopped:
             fence()  # the attempt stopped: StaleAttempt, as its next write would have raised in-process
             raise
-        fetched = reviewed.fetched
-        computed: tuple[Review, float] | None = (reviewed.review, reviewed.seconds)
+        policy = reviewed.policy
+        assessment = _advised(services, job, reviewed, time_left)
     else:
         fetched = source.fetch(stored, payload)  # GitHub: policy of the .tfreview.toml at head
-        computed = None
-    assessment = _assessed(services, job, fetched, computed, time_left)
-    policy = fetched.policy
+        policy = fetched.policy
+        assessment = _assessed(services, job, fetched, time_left)
     plan_id = job.plan_id or stored.plan_id
     kept = services.plans.findings(plan_id) if kind == SourceKind.API.value and plan_id else None
     result = with_kept_findings(assessment.review, kept or [], policy)
@@ -110,33 +115,35 @@ def _never() -> bool:
     return False
 
 
-def _assessed(
-    services: Services,
-    job: ReviewJob,
-    fetched: Fetched,
-    computed: tuple[Review, float] | None,
-    time_left: Callable[[], float] | None,
+def _advised(
+    services: Services, job: ReviewJob, reviewed: RulesReviewed, time_left: Callable[[], float] | None
 ) -> Assessment:
-    """The rules' review (`computed` by a review process, or run here) with the advice merged."""
-    change_set, policy = fetched.change_set, fetched.policy
-    settings = services.settings.advisor
-    if computed is not None:
-        result, took = computed
-        return advise_on(
-            change_set,
-            result,
-            took,
-            services.advisor,
-            ai_can_fail=settings.ai_can_fail,
-            tenant_id=job.tenant_id,
-            time_left=time_left,
-        )
+    """The rules' review a review process computed, with the advice merged (the advisor reads the change set, which
+    was sent back for it: `with_change_set`)."""
+    if reviewed.change_set is None or services.advisor is None:
+        return Assessment(reviewed.review, None, reviewed.seconds)
+    return advise_on(
+        reviewed.change_set,
+        reviewed.review,
+        reviewed.seconds,
+        services.advisor,
+        ai_can_fail=services.settings.advisor.ai_can_fail,
+        tenant_id=job.tenant_id,
+        time_left=time_left,
+    )
+
+
+def _assessed(
+    services: Services, job: ReviewJob, fetched: Fetched, time_left: Callable[[], float] | None
+) -> Assessment:
+    """The rules' review, run here, with the advice merged."""
+    change_set = fetched.change_set
     return assess(
         change_set,
         load_rules_for(change_set.resource_types()),
-        policy,
+        fetched.policy,
         services.advisor,
-        ai_can_fail=settings.ai_can_fail,
+        ai_can_fail=services.settings.advisor.ai_can_fail,
         tenant_id=job.tenant_id,
         time_left=time_left,
     )

@@ -1,0 +1,192 @@
+"""ADR 0702: an uploaded plan's parsing and rules run in a review process too (the worker reads the stored bytes and
+hands them through the pipe; the process opens no store), the rest of the review in the worker's own process.
+
+The real worker runner over the memory store and real, spawned review processes, killed with real signals.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tfreview.ports.job_types import JobKind
+from tfreview.ports.records import ReviewStatus, SourceInfo
+from tfreview.service.uploads import accept_upload
+from tfreview.sources.uploaded import UploadedInput, UploadedPlanSource
+from tfreview.wiring import WiredServices, build_memory_services
+from tfreview.worker.review_processes import ReviewProcessPool, with_review_processes
+from tfreview.worker.runner import Outcome, Worker
+
+from .blocking_input import BlockingSource
+from .conftest import ManualClock, worker_settings
+from .test_review_processes import WAIT_SECONDS, gone, wait_until
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "plans" / "corpus"
+PLANS = (
+    "tfcompliance__test_issue-158.json",
+    "checkov__terraform__parser__resources__plan_module_with_connected_resources__tfplan.json",
+    "checkov__terraform__checks__data__aws__example_GithubActionsOIDCTrustPolicy__tfplan.json",
+)
+TENANT = "api:acme"
+
+
+def _services(processes: bool) -> Iterator[WiredServices]:
+    services = build_memory_services(worker_settings(), clock=ManualClock(datetime.now(UTC).replace(microsecond=0)))
+    if processes:
+        services = with_review_processes(services, services.closers.add)  # type: ignore[assignment]
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+@pytest.fixture
+def services() -> Iterator[WiredServices]:
+    yield from _services(processes=True)
+
+
+def pool_of(services: WiredServices) -> ReviewProcessPool:
+    pool = services.review_processes
+    assert isinstance(pool, ReviewProcessPool)
+    return pool
+
+
+def upload(services: WiredServices, name: str) -> str:
+    body = (CORPUS / name).read_bytes()
+    metadata = {"source": "api", "run": uuid.uuid4().hex}
+    review_id, created = accept_upload(
+        services, TENANT, body, "plan", metadata, SourceInfo(kind="api"), datetime.now(UTC)
+    )
+    assert created
+    return review_id
+
+
+def review_once(services: WiredServices, **worker: object) -> Outcome:
+    outcome = Worker(services, "w", kinds=[JobKind.REVIEW.value], **worker).run_once()  # type: ignore[arg-type]
+    assert outcome is not None, "no review job was runnable"
+    return outcome
+
+
+def report_of(services: WiredServices, review_id: str) -> tuple[object, ...]:
+    stored = services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    report = dict(stored.report)
+    report.pop("id", None)
+    report["review"] = {k: v for k, v in report["review"].items() if k != "label"}  # "upload <its plan id>"
+    return stored.status, stored.verdict, dict(stored.counts), report
+
+
+def test_an_uploaded_plan_is_reviewed_in_a_review_process_with_the_same_result() -> None:
+    results = {}
+    for processes in (False, True):
+        for services in _services(processes):
+            found = []
+            for name in PLANS:
+                review_id = upload(services, name)
+                outcome = review_once(services)
+                assert outcome.result == "succeeded", outcome.reason
+                found.append(report_of(services, review_id))
+            results[processes] = found
+            if processes:  # no GitHub App configured: the pool is there for the uploads
+                assert services.sources["github"].unavailable is not None
+                (child,) = pool_of(services).pids()
+                assert child != os.getpid()
+            else:
+                assert services.review_processes is None
+    assert results[True] == results[False]
+    assert all(status == ReviewStatus.COMPLETED for status, *_ in results[True])
+    assert any(counts.get("findings") for _, _, counts, _ in results[True])  # type: ignore[attr-defined]
+
+
+def test_the_change_set_comes_back_only_when_asked(services: WiredServices) -> None:
+    review_id = upload(services, PLANS[0])
+    stored = services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    source = services.sources["api"]
+    assert isinstance(source, UploadedPlanSource)
+    prepared = source.prepare(stored, {})
+    assert isinstance(prepared, UploadedInput)
+    assert str(len(prepared.content)) in repr(prepared)
+    assert "resource_changes" not in repr(prepared)  # a log line never carries the plan
+    pool = pool_of(services)
+    bare = pool.review(stored, {}, lambda: False, prepared=prepared, with_change_set=False)
+    whole = pool.review(stored, {}, lambda: False, prepared=prepared, with_change_set=True)
+    assert bare.change_set is None
+    assert whole.change_set is not None
+    assert whole.change_set.changes == prepared.fetched().change_set.changes
+    assert bare.review.findings == whole.review.findings
+    assert bare.review.findings
+
+
+@pytest.fixture
+def blocking(services: WiredServices, tmp_path: Path) -> tuple[WiredServices, Path, Path]:
+    started, go = tmp_path / "started", tmp_path / "go"
+    services.sources["api"] = BlockingSource(services.sources["api"], started, go)  # type: ignore[index]
+    return services, started, go
+
+
+def test_a_review_process_killed_mid_review_of_an_upload_fails_retriably_and_the_retry_completes_it(
+    blocking: tuple[WiredServices, Path, Path],
+) -> None:
+    services, started, go = blocking
+    review_id = upload(services, PLANS[0])
+    outcomes: list[Outcome] = []
+    worker = threading.Thread(target=lambda: outcomes.append(review_once(services)))
+    worker.start()
+    wait_until(started.exists, "the review process to read the upload")
+    (killed,) = pool_of(services).pids()
+    os.kill(killed, signal.SIGKILL)
+    worker.join(WAIT_SECONDS)
+    (outcome,) = outcomes
+    assert outcome.result == "retrying", outcome
+    assert outcome.reason is not None
+    assert outcome.reason.startswith("the review process ended (signal 9)")
+    stored = services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    assert stored.status not in (ReviewStatus.COMPLETED, ReviewStatus.COMPLETED_WITHOUT_AI)
+    assert not stored.report  # nothing half-written
+    go.touch()
+    services.clock.advance(60)  # type: ignore[attr-defined]  # past the retry's backoff
+    outcome = review_once(services)
+    assert outcome.result == "succeeded", outcome.reason
+    assert killed not in pool_of(services).pids()
+    status, verdict, counts, report = report_of(services, review_id)
+    assert status == ReviewStatus.COMPLETED
+    for plain in _services(processes=False):  # the same review as the worker thread would have made
+        plain_id = upload(plain, PLANS[0])
+        assert review_once(plain).result == "succeeded"
+        assert report_of(plain, plain_id) == (status, verdict, counts, report)
+    job = services.queue.get(outcome.job.id)
+    assert job is not None
+    assert job.state.value == "succeeded"
+
+
+def test_an_upload_reviewed_past_its_timeout_kills_the_review_process(
+    blocking: tuple[WiredServices, Path, Path],
+) -> None:
+    services, started, _go = blocking
+    upload(services, PLANS[0])
+    outcome = review_once(services, job_timeout_seconds=2.0)
+    assert outcome.result == "retrying", outcome
+    assert outcome.reason == "timed out after 2 s"
+    assert started.exists()
+    wait_until(lambda: not pool_of(services).pids(), "the timed-out attempt's review process to end")
+
+
+def test_close_ends_a_review_process_reading_an_upload(blocking: tuple[WiredServices, Path, Path]) -> None:
+    services, started, _go = blocking
+    upload(services, PLANS[0])
+    worker = threading.Thread(target=lambda: review_once(services), daemon=True)
+    worker.start()
+    wait_until(started.exists, "the review process to read the upload")
+    (child,) = pool_of(services).pids()
+    pool_of(services).close()
+    wait_until(lambda: gone(child), "the busy review process to be killed")
+    worker.join(WAIT_SECONDS)
