@@ -16,8 +16,14 @@ from pathlib import Path
 
 import pytest
 
+from tfreview.core.policy import Policy
+from tfreview.core.review import review
 from tfreview.ports.job_types import JobKind
 from tfreview.ports.records import ReviewStatus, SourceInfo
+from tfreview.ports.review_codec import encode
+from tfreview.ports.review_processes import FinishedReview, RulesReviewed
+from tfreview.rules import load_rules_for
+from tfreview.service.kept_findings import with_kept_findings
 from tfreview.service.uploads import accept_upload
 from tfreview.sources.uploaded import UploadedInput, UploadedPlanSource
 from tfreview.wiring import WiredServices, build_memory_services
@@ -35,6 +41,17 @@ PLANS = (
     "checkov__terraform__checks__data__aws__example_GithubActionsOIDCTrustPolicy__tfplan.json",
 )
 TENANT = "api:acme"
+KEPT = {  # a finding kept with an upload (found on its original, service.uploads.secret_findings), as a document
+    "rule_id": "TFR-AWS-999",
+    "title": "A kept finding",
+    "severity": "high",
+    "provider": "aws",
+    "category": "secrets",
+    "address": "aws_lambda_function.kept",
+    "resource_type": "aws_lambda_function",
+    "status": "introduced",
+    "message": "kept at upload",
+}
 
 
 def _services(processes: bool) -> Iterator[WiredServices]:
@@ -105,7 +122,10 @@ def test_an_uploaded_plan_is_reviewed_in_a_review_process_with_the_same_result()
     assert any(counts.get("findings") for _, _, counts, _ in results[True])  # type: ignore[attr-defined]
 
 
-def test_the_change_set_comes_back_only_when_asked(services: WiredServices) -> None:
+def test_without_an_advisor_only_the_finished_document_comes_back(services: WiredServices) -> None:
+    """`kept` given (no advisor follows): the review process merges the kept findings and encodes the document, and
+    neither the change set nor the rules' review crosses back; `kept` None: the rules' review and the change set
+    the advisor reads."""
     review_id = upload(services, PLANS[0])
     stored = services.reviews.get(review_id, TENANT)
     assert stored is not None
@@ -115,14 +135,18 @@ def test_the_change_set_comes_back_only_when_asked(services: WiredServices) -> N
     assert isinstance(prepared, UploadedInput)
     assert str(len(prepared.content)) in repr(prepared)
     assert "resource_changes" not in repr(prepared)  # a log line never carries the plan
+    kept = [KEPT]
     pool = pool_of(services)
-    bare = pool.review(stored, {}, lambda: False, prepared=prepared, with_change_set=False)
-    whole = pool.review(stored, {}, lambda: False, prepared=prepared, with_change_set=True)
-    assert bare.change_set is None
-    assert whole.change_set is not None
-    assert whole.change_set.changes == prepared.fetched().change_set.changes
-    assert bare.review.findings == whole.review.findings
-    assert bare.review.findings
+    finished = pool.review(stored, {}, lambda: False, prepared=prepared, kept=kept)
+    rules = pool.review(stored, {}, lambda: False, prepared=prepared, kept=None)
+    assert isinstance(finished, FinishedReview)
+    assert isinstance(rules, RulesReviewed)
+    change_set = prepared.fetched().change_set
+    assert rules.change_set.changes == change_set.changes
+    here = with_kept_findings(review(change_set, load_rules_for(change_set.resource_types()), Policy()), kept, Policy())
+    assert finished.document == encode(here)  # what the worker thread would have stored
+    assert (finished.verdict, finished.counts) == (here.verdict.value, dict(here.counts))
+    assert len(here.findings) == len(rules.review.findings) + 1  # the kept one merged, in the review process
 
 
 @pytest.fixture

@@ -7,15 +7,17 @@ plan's bytes the worker read from its store, ADR 0702), reads it, and runs the d
 (`service.reviewing`) does the rest in its own process — the advisor, the store's writes, the publish job. `stopped`
 is asked while the child works: once it says so (the attempt timed out, lost its lease, or was released at a
 shutdown), the child is killed and `ReviewStopped` raised. An error raised in the child is raised again here, of
-the same class and attributes. The change set comes back only when asked (`with_change_set`: the advisor reads it);
-unpickling a 10,000-resource one costs the worker more than parsing it did (ADR 0702).
+the same class and attributes. Without an advisor the child finishes the review (`kept`: merges the upload's kept
+findings, encodes the document) and only the document crosses back; with one, the rules' review and the change set
+the advisor reads. Unpickling a 10,000-resource change set costs the worker more than parsing it did, and the
+rules' review of slotted dataclasses more than its document of plain dicts (ADR 0702).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.findings import Review
@@ -27,13 +29,24 @@ from tfreview.ports.service import Fetched
 
 @dataclass(frozen=True, slots=True)
 class RulesReviewed:
-    """What a review process sends back: the rules' review, their seconds, the policy it was reviewed under and the
-    change set — None unless asked for (`with_change_set`)."""
+    """What a review process sends back for the advisor (`kept` None): the rules' review, their seconds, the policy
+    it was reviewed under and the change set the advisor reads."""
 
     review: Review
     seconds: float
     policy: Policy
-    change_set: ChangeSet | None
+    change_set: ChangeSet
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedReview:
+    """What a review process sends back when no advisor follows (`kept` given): the document the store keeps (the
+    rules' review with the kept findings merged, encoded), its verdict and counts, and the rules' seconds."""
+
+    document: dict[str, Any]
+    verdict: str
+    counts: dict[str, Any]
+    seconds: float
 
 
 class PreparedInput(Protocol):
@@ -63,9 +76,10 @@ class ReviewProcesses(Protocol):
         stopped: Callable[[], bool],
         *,
         prepared: PreparedInput | None = None,
-        with_change_set: bool = True,
-    ) -> RulesReviewed:
-        """Fetch `stored`'s input (or read `prepared`) and run the rules on it in a review process."""
+        kept: Sequence[Mapping[str, Any]] | None = None,
+    ) -> RulesReviewed | FinishedReview:
+        """Fetch `stored`'s input (or read `prepared`) and run the rules on it in a review process; given `kept`
+        (an upload's kept findings, or none), finish the review there too."""
         ...
 
     def close(self) -> None:

@@ -24,14 +24,14 @@ import pickle
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol, runtime_checkable
 
 from tfreview.ops.log_context import bound
 from tfreview.ops.recorder import Call, CallRecorder
-from tfreview.ports.review_processes import PreparedInput, RulesReviewed
+from tfreview.ports.review_processes import FinishedReview, PreparedInput, RulesReviewed
 from tfreview.ports.service import PlanSource
 from tfreview.worker.review_errors import PackedError, pack
 
@@ -43,7 +43,7 @@ ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its paren
 
 @dataclass(frozen=True, slots=True)
 class Reviewed:
-    reviewed: RulesReviewed
+    reviewed: RulesReviewed | FinishedReview
     calls: list[Call]
 
 
@@ -151,13 +151,16 @@ def review_one(
     ids: dict[str, str],
     lent: object | None = None,
     prepared: PreparedInput | None = None,
-    with_change_set: bool = True,
+    kept: Sequence[Mapping[str, Any]] | None = None,
 ) -> Answer:
     """Fetch the review's input (or read `prepared`) and run the rules on it: what the worker thread did in-process
-    (service.reviewing). The change set goes back only `with_change_set` (ADR 0702)."""
+    (service.reviewing). Given `kept` (no advisor follows), finish it: the kept findings merged, the document
+    encoded — only the document goes back (ADR 0702)."""
     from tfreview.core.review import review
     from tfreview.ports.records import StoredReview
+    from tfreview.ports.review_codec import encode
     from tfreview.rules import load_rules_for
+    from tfreview.service.kept_findings import with_kept_findings
 
     assert isinstance(stored, StoredReview)  # the parent sends nothing else
     with bound(**ids):
@@ -174,10 +177,14 @@ def review_one(
             begun = time.perf_counter()
             result = review(change_set, rules, fetched.policy)
             took = time.perf_counter() - begun
+            if kept is None:  # the advisor follows, in the worker: it reads the change set
+                return Reviewed(RulesReviewed(result, took, fetched.policy, change_set), recorder.take())
+            finished = with_kept_findings(result, kept, fetched.policy)
+            document = encode(finished)
         except Exception as exc:  # every error goes back to the worker, which classifies it
             return Failed(pack(exc), recorder.take())
-    sent = change_set if with_change_set else None
-    return Reviewed(RulesReviewed(result, took, fetched.policy, sent), recorder.take())
+    done = FinishedReview(document, finished.verdict.value, dict(finished.counts), took)
+    return Reviewed(done, recorder.take())
 
 
 @runtime_checkable
