@@ -214,3 +214,31 @@ def test_close_ends_a_review_process_reading_an_upload(blocking: tuple[WiredServ
     pool_of(services).close()
     wait_until(lambda: gone(child), "the busy review process to be killed")
     worker.join(WAIT_SECONDS)
+
+
+def _bounded(mib: int) -> Iterator[WiredServices]:
+    settings = worker_settings(review_process_max_rss_mib=mib)
+    services = with_review_processes(build_memory_services(settings), None)
+    try:
+        yield services  # type: ignore[misc]
+    finally:
+        services.close()
+
+
+def test_a_review_process_over_its_memory_bound_after_a_review_is_replaced_for_the_next() -> None:
+    """ADR 0703: a process holding more than `worker.review_process_max_rss_mib` after its review is ended (the
+    smallest bound, 32 MiB, is below what any process holds once it reviewed); under the default it is kept."""
+    for services in _bounded(32):
+        upload(services, PLANS[0])
+        assert review_once(services).result == "succeeded"
+        assert not pool_of(services).pids()  # ended after its review: the peak is not kept while idle
+        upload(services, PLANS[1])
+        assert review_once(services).result == "succeeded"  # a new one reviewed it
+        assert not pool_of(services).pids()
+    for services in _bounded(worker_settings().worker.review_process_max_rss_mib):
+        upload(services, PLANS[0])
+        assert review_once(services).result == "succeeded"
+        (kept,) = pool_of(services).pids()
+        upload(services, PLANS[1])
+        assert review_once(services).result == "succeeded"
+        assert pool_of(services).pids() == [kept]  # the same process, kept idle between reviews

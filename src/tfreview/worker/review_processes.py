@@ -14,6 +14,8 @@ started) is stopped when next taken, and a new one started with the settings of 
     `stopped()` says so        the process is killed (it may be stuck) and ReviewStopped raised: the attempt
                                timed out, lost its lease or was released at a shutdown, as it would in-process
     `close()`                  idle processes are told to end, then every one still running is killed
+    it holds more than         it is told to end after its answer (`worker.review_process_max_rss_mib`, ADR 0703):
+    the bound after a review   the peak of a huge review is not kept while it idles; the next review starts another
 
 `with_review_processes` gives the services a pool when `worker.review_process` is on and the services' sources are
 the settings' own (`Services.sources_from_settings`: a test's fakes stay in-process).
@@ -32,6 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 from tfreview.ops.log_context import current
@@ -80,6 +83,18 @@ class ReviewProcess:
     @property
     def pid(self) -> int | None:
         return self.process.pid
+
+    def resident_mib(self) -> int | None:
+        """Its resident memory now (VmRSS), None where /proc does not say."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                fields = line.split()
+                return int(fields[1]) // 1024 if len(fields) > 1 and fields[1].isdigit() else None
+        return None
 
     def ask(self, request: tuple[object, ...], stopped: Callable[[], bool]) -> review_child.Answer:
         try:
@@ -208,6 +223,18 @@ class ReviewProcessPool:
         return child
 
     def _give_back(self, child: ReviewProcess) -> None:
+        bound = self._settings().worker.review_process_max_rss_mib
+        held = child.resident_mib()
+        if held is not None and held > bound:  # a huge review's peak, which an idle process would keep (ADR 0703)
+            logger.info(
+                "review process %s holds %d MiB after its review, over worker.review_process_max_rss_mib (%d): ended,"
+                " a new one reviews the next (ADR 0703)",
+                child.pid,
+                held,
+                bound,
+            )
+            self._drop_idle(child)
+            return
         with self._lock:
             keep = not self._closed and len(self._idle) < self._size
             if keep:
@@ -216,6 +243,11 @@ class ReviewProcessPool:
                 self._all.discard(child)
         if not keep:
             child.stop()
+
+    def _drop_idle(self, child: ReviewProcess) -> None:
+        with self._lock:
+            self._all.discard(child)
+        child.stop()
 
     def _drop(self, child: ReviewProcess) -> None:
         with self._lock:
