@@ -21,6 +21,7 @@ process on 127.0.0.1 with the same uvicorn settings (see intake_servers.py):
              `--plan-resources` resources, queued before the round: intake_plans.py) — what a Spacelift run's
              review is; tfr-busy-plans-threads: the same with `worker.review_process` off (ADR 0702's A/B);
              tfr-busy-plans-base: tfr-busy-plans run from `--base-src` (only with it).
+  tfr-busy-pg  `tfr-busy` on a fresh PostgreSQL database (as tfr-pg's), the embedded workers reviewing.
 Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries, each sent once
 (`--seconds` at most, `--connections` in flight): throughput of 202s and the server's CPU per delivery
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
@@ -82,6 +83,7 @@ TARGETS = (
     "tfr-busy-plans-base",
     "tfr-busy-plans",
     "tfr-busy-plans-threads",
+    "tfr-busy-pg",
 )
 # run only when named in --only (the default run stays what it was)
 OPT_IN = (
@@ -92,6 +94,7 @@ OPT_IN = (
     "tfr-busy-plans-base",
     "tfr-busy-plans",
     "tfr-busy-plans-threads",
+    "tfr-busy-pg",
 )
 GOALS = "≥ 650/s and ≤ 1.5 ms CPU (tfr), p99 ≤ 20 ms at 100/s (tfr), ≥ 500/s and p99 ≤ 30 ms (tfr-pg)"
 
@@ -145,6 +148,7 @@ def _servers(
             servers["tfr-busy-plans-base"] = lambda: plans_running(SECRET, backlog(), data_root=root, extra=base)
     if postgres:
         servers["tfr-pg"] = lambda: tfreview_server(SECRET, worker=False, postgres=postgres)
+        servers["tfr-busy-pg"] = lambda: busy_running(SECRET, *counts, postgres=postgres)
     return servers
 
 
@@ -258,6 +262,12 @@ def _busy_report(server: Running, before: _BusySample | None, names: dict[int, s
 
 
 def _succeeded(server: Running, kind: str) -> int:
+    if server.database_url is not None:
+        import psycopg
+
+        with psycopg.connect(server.database_url) as pg:
+            found = pg.execute("SELECT count(*) FROM jobs WHERE kind = %s AND state = 'succeeded'", (kind,)).fetchone()
+            return int(found[0]) if found else 0
     assert server.data is not None
     database = next(server.data.glob("*.db"))
     with contextlib.closing(sqlite3.connect(database)) as connection:
