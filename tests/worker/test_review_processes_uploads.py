@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pytest
 
+from tfreview.advisor.builtin import BuiltinAdvisor
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.ports.job_types import JobKind
 from tfreview.ports.records import ReviewStatus, SourceInfo
 from tfreview.ports.review_codec import encode
-from tfreview.ports.review_processes import FinishedReview, RulesReviewed
+from tfreview.ports.review_processes import Finish, FinishedReview, RulesReviewed
 from tfreview.rules import load_rules_for
+from tfreview.service.assessment import advise_on
 from tfreview.service.kept_findings import with_kept_findings
 from tfreview.service.uploads import accept_upload
 from tfreview.sources.uploaded import UploadedInput, UploadedPlanSource
@@ -122,10 +124,10 @@ def test_an_uploaded_plan_is_reviewed_in_a_review_process_with_the_same_result()
     assert any(counts.get("findings") for _, _, counts, _ in results[True])  # type: ignore[attr-defined]
 
 
-def test_without_an_advisor_only_the_finished_document_comes_back(services: WiredServices) -> None:
-    """`kept` given (no advisor follows): the review process merges the kept findings and encodes the document, and
-    neither the change set nor the rules' review crosses back; `kept` None: the rules' review and the change set
-    the advisor reads."""
+def test_without_a_model_advisor_only_the_finished_document_comes_back(services: WiredServices) -> None:
+    """A `Finish` (no model advises): the review process merges the built-in advice and the kept findings and encodes
+    the document, and neither the change set nor the rules' review crosses back; None: the rules' review and the
+    change set a model's prompt reads."""
     review_id = upload(services, PLANS[0])
     stored = services.reviews.get(review_id, TENANT)
     assert stored is not None
@@ -137,16 +139,22 @@ def test_without_an_advisor_only_the_finished_document_comes_back(services: Wire
     assert "resource_changes" not in repr(prepared)  # a log line never carries the plan
     kept = [KEPT]
     pool = pool_of(services)
-    finished = pool.review(stored, {}, lambda: False, prepared=prepared, kept=kept)
-    rules = pool.review(stored, {}, lambda: False, prepared=prepared, kept=None)
-    assert isinstance(finished, FinishedReview)
+    rules = pool.review(stored, {}, lambda: False, prepared=prepared, finish=None)
     assert isinstance(rules, RulesReviewed)
     change_set = prepared.fetched().change_set
     assert rules.change_set.changes == change_set.changes
-    here = with_kept_findings(review(change_set, load_rules_for(change_set.resource_types()), Policy()), kept, Policy())
-    assert finished.document == encode(here)  # what the worker thread would have stored
-    assert (finished.verdict, finished.counts) == (here.verdict.value, dict(here.counts))
-    assert len(here.findings) == len(rules.review.findings) + 1  # the kept one merged, in the review process
+    for advised in (False, True):
+        finish = Finish(tuple(kept), builtin_advice=advised, tenant_id=TENANT)
+        finished = pool.review(stored, {}, lambda: False, prepared=prepared, finish=finish)
+        assert isinstance(finished, FinishedReview)
+        rules_here = review(change_set, load_rules_for(change_set.resource_types()), Policy())
+        assessed = advise_on(change_set, rules_here, 0.0, BuiltinAdvisor() if advised else None, tenant_id=TENANT)
+        here = with_kept_findings(assessed.review, kept, Policy())
+        assert finished.document == encode(here)  # what the worker thread would have stored
+        assert (finished.verdict, finished.counts) == (here.verdict.value, dict(here.counts))
+        assert (here.advice is not None) == advised
+        assert not finished.ai_unavailable
+        assert len(here.findings) == len(rules.review.findings) + 1  # the kept one merged, in the review process
 
 
 @pytest.fixture

@@ -7,15 +7,16 @@ plan's bytes the worker read from its store, ADR 0702), reads it, and runs the d
 (`service.reviewing`) does the rest in its own process — the advisor, the store's writes, the publish job. `stopped`
 is asked while the child works: once it says so (the attempt timed out, lost its lease, or was released at a
 shutdown), the child is killed and `ReviewStopped` raised. An error raised in the child is raised again here, of
-the same class and attributes. Without an advisor the child finishes the review (`kept`: merges the upload's kept
-findings, encodes the document) and only the document crosses back; with one, the rules' review and the change set
-the advisor reads. Unpickling a 10,000-resource change set costs the worker more than parsing it did, and the
-rules' review of slotted dataclasses more than its document of plain dicts (ADR 0702).
+the same class and attributes. Without a model advisor the child finishes the review (`Finish`: the upload's kept
+findings and the built-in reviewer's advice merged, the document encoded) and only the document crosses back; with
+one, the rules' review and the change set the model's prompt reads. Unpickling a 10,000-resource change set costs
+the worker more than parsing it did, and the rules' review of slotted dataclasses more than its document of plain
+dicts (ADR 0702).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -39,14 +40,28 @@ class RulesReviewed:
 
 
 @dataclass(frozen=True, slots=True)
+class Finish:
+    """How a review process finishes a review no model advisor follows in the worker: the upload's `kept` findings
+    merged and, `builtin_advice`, the built-in reviewer's advice (offline, deterministic: the default advisor)
+    asked and merged there, as `service.assessment.advise_on` does."""
+
+    kept: tuple[Mapping[str, Any], ...] = ()
+    builtin_advice: bool = False
+    ai_can_fail: bool = False
+    tenant_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class FinishedReview:
-    """What a review process sends back when no advisor follows (`kept` given): the document the store keeps (the
-    rules' review with the kept findings merged, encoded), its verdict and counts, and the rules' seconds."""
+    """What a review process sends back for a `Finish`: the document the store keeps (encoded), its verdict and
+    counts, the rules' seconds, and what the advice said of itself (unavailable; worth running again later)."""
 
     document: dict[str, Any]
     verdict: str
     counts: dict[str, Any]
     seconds: float
+    ai_unavailable: bool = False
+    retry_ai_later: bool = False
 
 
 class PreparedInput(Protocol):
@@ -76,10 +91,10 @@ class ReviewProcesses(Protocol):
         stopped: Callable[[], bool],
         *,
         prepared: PreparedInput | None = None,
-        kept: Sequence[Mapping[str, Any]] | None = None,
+        finish: Finish | None = None,
     ) -> RulesReviewed | FinishedReview:
-        """Fetch `stored`'s input (or read `prepared`) and run the rules on it in a review process; given `kept`
-        (an upload's kept findings, or none), finish the review there too."""
+        """Fetch `stored`'s input (or read `prepared`) and run the rules on it in a review process; given `finish`,
+        finish the review there too."""
         ...
 
     def close(self) -> None:

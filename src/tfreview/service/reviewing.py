@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tfreview.advisor.builtin import BuiltinAdvisor
 from tfreview.core.errors import ConfigError, InputError, NotConfigured
 from tfreview.core.policy import Policy
 from tfreview.plumbing.hashing import report_hash
@@ -26,7 +27,7 @@ from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
 from tfreview.ports.review_codec import encode
-from tfreview.ports.review_processes import FinishedReview, PreparesInput, ReviewStopped, RulesReviewed
+from tfreview.ports.review_processes import Finish, FinishedReview, PreparesInput, ReviewStopped, RulesReviewed
 from tfreview.ports.service import Fetched
 from tfreview.rules import load_rules_for
 from tfreview.service.assessment import Assessment, advise_on, assess
@@ -78,19 +79,22 @@ def run_review(
     plan_id = job.plan_id or stored.plan_id
     if processes is not None and (kind == SourceKind.GITHUB.value or isinstance(source, PreparesInput)):
         # fetch (or parse) + rules off the server's GIL (ADR 0689, 0702): an upload's bytes are read here, where the
-        # store is; without an advisor the review process finishes the document too (kept findings, encoding), and
-        # only the document crosses back — with one, the rules' review and the change set the advisor reads
+        # store is; unless a model advises, the review process finishes the document too (the built-in advice, the
+        # kept findings, the encoding) and only the document crosses back — else the rules' review and change set
         prepared = source.prepare(stored, payload) if isinstance(source, PreparesInput) else None
         kept = _kept(services, kind, plan_id)
         try:
             answer = processes.review(
-                stored, payload, stopped or _never, prepared=prepared, kept=None if services.advisor else kept
+                stored, payload, stopped or _never, prepared=prepared, finish=_finish(services, job, kept)
             )
         except ReviewStopped:
             fence()  # the attempt stopped: StaleAttempt, as its next write would have raised in-process
             raise
         if isinstance(answer, FinishedReview):
-            finished = Finished(answer.document, answer.verdict, answer.counts, ReviewStatus.COMPLETED, answer.seconds)
+            status = ReviewStatus.COMPLETED_WITHOUT_AI if answer.ai_unavailable else ReviewStatus.COMPLETED
+            finished = Finished(
+                answer.document, answer.verdict, answer.counts, status, answer.seconds, answer.retry_ai_later
+            )
         else:
             finished = _finished(_advised(services, job, answer, time_left), kept, answer.policy)
     else:
@@ -113,6 +117,16 @@ def run_review(
 
 def _never() -> bool:
     return False
+
+
+def _finish(services: Services, job: ReviewJob, kept: Sequence[Mapping[str, Any]]) -> Finish | None:
+    """How the review process finishes the review: all of it unless a model advises (None: its prompt reads the
+    change set, and its calls, budget and breakers are the worker's)."""
+    advisor = services.advisor
+    if advisor is not None and not isinstance(advisor, BuiltinAdvisor):
+        return None
+    ai_can_fail = services.settings.advisor.ai_can_fail
+    return Finish(tuple(kept), advisor is not None, ai_can_fail, job.tenant_id)
 
 
 def _kept(services: Services, kind: str, plan_id: str | None) -> Sequence[Mapping[str, Any]]:

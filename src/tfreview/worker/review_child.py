@@ -24,15 +24,16 @@ import pickle
 import signal
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol, runtime_checkable
 
+from tfreview.core.findings import Review
 from tfreview.ops.log_context import bound
 from tfreview.ops.recorder import Call, CallRecorder
-from tfreview.ports.review_processes import FinishedReview, PreparedInput, RulesReviewed
-from tfreview.ports.service import PlanSource
+from tfreview.ports.review_processes import Finish, FinishedReview, PreparedInput, RulesReviewed
+from tfreview.ports.service import Fetched, PlanSource
 from tfreview.worker.review_errors import PackedError, pack
 
 logger = logging.getLogger("tfreview.worker")
@@ -151,16 +152,14 @@ def review_one(
     ids: dict[str, str],
     lent: object | None = None,
     prepared: PreparedInput | None = None,
-    kept: Sequence[Mapping[str, Any]] | None = None,
+    finish: Finish | None = None,
 ) -> Answer:
     """Fetch the review's input (or read `prepared`) and run the rules on it: what the worker thread did in-process
-    (service.reviewing). Given `kept` (no advisor follows), finish it: the kept findings merged, the document
-    encoded — only the document goes back (ADR 0702)."""
+    (service.reviewing). Given `finish` (no model advisor follows), finish it: the built-in reviewer's advice and
+    the kept findings merged, the document encoded — only the document goes back (ADR 0702)."""
     from tfreview.core.review import review
     from tfreview.ports.records import StoredReview
-    from tfreview.ports.review_codec import encode
     from tfreview.rules import load_rules_for
-    from tfreview.service.kept_findings import with_kept_findings
 
     assert isinstance(stored, StoredReview)  # the parent sends nothing else
     with bound(**ids):
@@ -177,14 +176,40 @@ def review_one(
             begun = time.perf_counter()
             result = review(change_set, rules, fetched.policy)
             took = time.perf_counter() - begun
-            if kept is None:  # the advisor follows, in the worker: it reads the change set
+            if finish is None:  # a model advisor follows, in the worker: its prompt reads the change set
                 return Reviewed(RulesReviewed(result, took, fetched.policy, change_set), recorder.take())
-            finished = with_kept_findings(result, kept, fetched.policy)
-            document = encode(finished)
+            done = _finished(fetched, result, took, finish)
         except Exception as exc:  # every error goes back to the worker, which classifies it
             return Failed(pack(exc), recorder.take())
-    done = FinishedReview(document, finished.verdict.value, dict(finished.counts), took)
     return Reviewed(done, recorder.take())
+
+
+def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> FinishedReview:
+    """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings."""
+    from tfreview.advisor.builtin import BuiltinAdvisor
+    from tfreview.ports.review_codec import encode
+    from tfreview.service.assessment import Assessment, advise_on
+    from tfreview.service.kept_findings import with_kept_findings
+
+    assessment = Assessment(result, None, took)
+    if finish.builtin_advice:
+        assessment = advise_on(
+            fetched.change_set,
+            result,
+            took,
+            BuiltinAdvisor(),
+            ai_can_fail=finish.ai_can_fail,
+            tenant_id=finish.tenant_id,
+        )
+    finished = with_kept_findings(assessment.review, finish.kept, fetched.policy)
+    return FinishedReview(
+        encode(finished),
+        finished.verdict.value,
+        dict(finished.counts),
+        took,
+        assessment.ai_unavailable,
+        assessment.retry_ai_later,
+    )
 
 
 @runtime_checkable

@@ -30,17 +30,17 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
 
 from tfreview.ops.log_context import current
 from tfreview.ops.recorder import Recorder, replay
 from tfreview.ports.records import StoredReview
 from tfreview.ports.review_processes import (
+    Finish,
     FinishedReview,
     LendsCredentials,
     PreparedInput,
@@ -160,14 +160,14 @@ class ReviewProcessPool:
         stopped: Callable[[], bool],
         *,
         prepared: PreparedInput | None = None,
-        kept: Sequence[Mapping[str, Any]] | None = None,
+        finish: Finish | None = None,
     ) -> RulesReviewed | FinishedReview:
         # a pull request's: the token this process holds (or fetches now) goes with the review: one token per
         # installation for the whole service, not one per review process (ADR 0690); an error here is the fetch's
         lent = self._lender.lend_token(stored, payload) if self._lender is not None and prepared is None else None
         child = self._take()
         try:
-            answer = child.ask((stored, dict(payload), current(), lent, prepared, kept), stopped)
+            answer = child.ask((stored, dict(payload), current(), lent, prepared, finish), stopped)
         except BaseException:
             self._drop(child)
             raise
