@@ -28,8 +28,10 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def _children_cpu() -> float:
-    """CPU seconds of this process's live children (the review processes), from /proc."""
-    total = 0.0
+    """CPU seconds of this process's children (the review processes): the live ones from /proc, the ended ones
+    (a process over `worker.review_process_max_rss_mib` is ended after its review, ADR 0703) from os.times."""
+    ended = os.times()
+    total = ended.children_user + ended.children_system
     me = str(os.getpid())
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
