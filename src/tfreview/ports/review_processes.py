@@ -25,6 +25,7 @@ from tfreview.core.findings import Review
 from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
 from tfreview.ports.records import StoredReview
+from tfreview.ports.review_codec import FindingKey
 from tfreview.ports.service import Fetched
 
 
@@ -54,7 +55,8 @@ class Finish:
 @dataclass(frozen=True, slots=True)
 class FinishedReview:
     """What a review process sends back for a `Finish`: the document the store keeps (encoded), its verdict and
-    counts, the rules' seconds, and what the advice said of itself (unavailable; worth running again later)."""
+    counts, the rules' seconds, what the advice said of itself (unavailable; worth running again later) and the keys
+    of its counted findings (the store need not decode the document to index them)."""
 
     document: dict[str, Any]
     verdict: str
@@ -62,6 +64,7 @@ class FinishedReview:
     seconds: float
     ai_unavailable: bool = False
     retry_ai_later: bool = False
+    keys: tuple[FindingKey, ...] = ()  # what the store indexes of its counted findings (review_codec.keys_of)
 
 
 class PreparedInput(Protocol):

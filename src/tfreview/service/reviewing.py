@@ -26,7 +26,7 @@ from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
-from tfreview.ports.review_codec import encode
+from tfreview.ports.review_codec import FindingKey, encode, keys_of
 from tfreview.ports.review_processes import Finish, FinishedReview, PreparesInput, ReviewStopped, RulesReviewed
 from tfreview.ports.service import Fetched
 from tfreview.rules import load_rules_for
@@ -93,7 +93,13 @@ def run_review(
         if isinstance(answer, FinishedReview):
             status = ReviewStatus.COMPLETED_WITHOUT_AI if answer.ai_unavailable else ReviewStatus.COMPLETED
             finished = Finished(
-                answer.document, answer.verdict, answer.counts, status, answer.seconds, answer.retry_ai_later
+                answer.document,
+                answer.verdict,
+                answer.counts,
+                status,
+                answer.seconds,
+                answer.keys,
+                answer.retry_ai_later,
             )
         else:
             finished = _finished(_advised(services, job, answer, time_left), kept, answer.policy)
@@ -103,7 +109,9 @@ def run_review(
         finished = _finished(_assessed(services, job, fetched, time_left), kept, fetched.policy)
     document, status, counts = finished.document, finished.status, finished.counts
     fence()
-    saved = services.reviews.save_result(review_id, status, document, finished.verdict, counts, attempt=attempt)
+    saved = services.reviews.save_result(
+        review_id, status, document, finished.verdict, counts, attempt=attempt, keys=finished.keys
+    )
     services.metrics.observe("tfreview_review_rules_duration_seconds", finished.rules_seconds)
     if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
         created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=UTC)
@@ -136,14 +144,15 @@ def _kept(services: Services, kind: str, plan_id: str | None) -> Sequence[Mappin
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """A review ready to store: its document, verdict, counts and status, the rules' seconds, whether the AI part
-    is worth running again later."""
+    """A review ready to store: its document, verdict, counts and status, the rules' seconds, the keys of its
+    counted findings, whether the AI part is worth running again later."""
 
     document: dict[str, Any]
     verdict: str
     counts: dict[str, Any]
     status: ReviewStatus
     rules_seconds: float
+    keys: Sequence[FindingKey]
     retry_ai_later: bool = False
 
 
@@ -156,6 +165,7 @@ def _finished(assessment: Assessment, kept: Sequence[Mapping[str, Any]], policy:
         dict(result.counts),
         status,
         assessment.rules_seconds,
+        keys_of(result.findings),
         assessment.retry_ai_later,
     )
 

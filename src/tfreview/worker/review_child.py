@@ -187,7 +187,7 @@ def review_one(
 def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> FinishedReview:
     """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings."""
     from tfreview.advisor.builtin import BuiltinAdvisor
-    from tfreview.ports.review_codec import encode
+    from tfreview.ports.review_codec import encode, keys_of
     from tfreview.service.assessment import Assessment, advise_on
     from tfreview.service.kept_findings import with_kept_findings
 
@@ -209,6 +209,7 @@ def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> 
         took,
         assessment.ai_unavailable,
         assessment.retry_ai_later,
+        tuple(keys_of(finished.findings)),
     )
 
 
