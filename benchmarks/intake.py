@@ -17,6 +17,11 @@ process on 127.0.0.1 with the same uvicorn settings (see intake_servers.py):
              database (the server's CPU is then intake only; the worker process's is printed beside it);
   tfr-busy-threads, tfr-busy-apart-threads  the same two with `worker.review_process` off: the reviews' fetch
              and rules on the worker threads, as before ADR 0689 (the A/B of the review processes).
+  tfr-busy-plans  `tfr` whose workers review a backlog of uploaded plans (`--plans` uploads of a generated plan of
+             `--plan-resources` resources, queued before the round: intake_plans.py) — what a Spacelift run's
+             review is; tfr-busy-plans-threads: the same with `worker.review_process` off (ADR 0702's A/B);
+             tfr-busy-plans-base: tfr-busy-plans run from `--base-src` (only with it).
+  tfr-busy-pg  `tfr-busy` on a fresh PostgreSQL database (as tfr-pg's), the embedded workers reviewing.
 Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries, each sent once
 (`--seconds` at most, `--connections` in flight): throughput of 202s and the server's CPU per delivery
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
@@ -59,6 +64,7 @@ from intake_drift import (
     threads_line,
 )
 from intake_load import Load, paced, read_deliveries, saturate, write_deliveries, wrk_available
+from intake_plans import PlanBacklog, PlansRunning, plans_running
 from intake_servers import Running, simple_server, tfreview_server, tree_cpu_seconds
 from intake_threads import intake_seconds, py_spy, thread_cpu, thread_names
 
@@ -74,9 +80,22 @@ TARGETS = (
     "tfr-busy-apart",
     "tfr-busy-threads",
     "tfr-busy-apart-threads",
+    "tfr-busy-plans-base",
+    "tfr-busy-plans",
+    "tfr-busy-plans-threads",
+    "tfr-busy-pg",
 )
 # run only when named in --only (the default run stays what it was)
-OPT_IN = ("tfr-busy", "tfr-busy-apart", "tfr-busy-threads", "tfr-busy-apart-threads")
+OPT_IN = (
+    "tfr-busy",
+    "tfr-busy-apart",
+    "tfr-busy-threads",
+    "tfr-busy-apart-threads",
+    "tfr-busy-plans-base",
+    "tfr-busy-plans",
+    "tfr-busy-plans-threads",
+    "tfr-busy-pg",
+)
 GOALS = "≥ 650/s and ≤ 1.5 ms CPU (tfr), p99 ≤ 20 ms at 100/s (tfr), ≥ 500/s and p99 ≤ 30 ms (tfr-pg)"
 
 
@@ -99,7 +118,11 @@ class Round:
 
 
 def _servers(
-    postgres: str | None, base_src: str | None = None, root: str | None = None, counts: tuple[int, int] = (0, 0)
+    postgres: str | None,
+    base_src: str | None = None,
+    root: str | None = None,
+    counts: tuple[int, int] = (0, 0),
+    backlog: Callable[[], PlanBacklog] | None = None,
 ) -> dict[str, Callable[[], contextlib.AbstractContextManager[Running]]]:
     servers: dict[str, Callable[[], contextlib.AbstractContextManager[Running]]] = {
         "bare": lambda: simple_server("bare", SECRET),
@@ -113,11 +136,19 @@ def _servers(
             SECRET, *counts, data_root=root, apart=True, review_process=False
         ),
     }
+    if backlog is not None:
+        servers["tfr-busy-plans"] = lambda: plans_running(SECRET, backlog(), data_root=root)
+        servers["tfr-busy-plans-threads"] = lambda: plans_running(
+            SECRET, backlog(), data_root=root, review_process=False
+        )
     if base_src:
         base = {"PYTHONPATH": str(Path(base_src).resolve())}
         servers["tfr-base"] = lambda: tfreview_server(SECRET, worker=True, postgres=None, extra=base, data_root=root)
+        if backlog is not None:
+            servers["tfr-busy-plans-base"] = lambda: plans_running(SECRET, backlog(), data_root=root, extra=base)
     if postgres:
         servers["tfr-pg"] = lambda: tfreview_server(SECRET, worker=False, postgres=postgres)
+        servers["tfr-busy-pg"] = lambda: busy_running(SECRET, *counts, postgres=postgres)
     return servers
 
 
@@ -187,24 +218,25 @@ _BusySample = tuple[dict[str, int], tuple[int, int], dict[int, float], float, fl
 
 
 def _busy_sample(server: Running) -> _BusySample | None:
-    """tfr-busy: its jobs by state, what the fake GitHub holds, its threads' CPU and its tree's CPU, now."""
-    if not isinstance(server, BusyRunning):
+    """tfr-busy(-plans): its jobs by state, what the fake GitHub holds, its threads' CPU and its tree's CPU, now."""
+    if not isinstance(server, (BusyRunning, PlansRunning)):
         return None
     states = job_states(server)
     states["_review_succeeded"] = _succeeded(server, "review")
+    busy = server if isinstance(server, BusyRunning) else None
     return (
         states,
-        server.github.published(),
+        busy.github.published() if busy is not None else (0, 0),
         thread_cpu(server.pid),
         tree_cpu_seconds(server.pid),
-        tree_cpu_seconds(server.worker) if server.worker is not None else 0.0,
+        tree_cpu_seconds(busy.worker) if busy is not None and busy.worker is not None else 0.0,
         time.perf_counter(),
     )
 
 
 def _busy_report(server: Running, before: _BusySample | None, names: dict[int, str]) -> int:
     """Print what the workers did during the paced run and the CPU split over it; the reviews that succeeded."""
-    if before is None or not isinstance(server, BusyRunning):
+    if before is None or not isinstance(server, (BusyRunning, PlansRunning)):
         return -1
     after = _busy_sample(server)
     assert after is not None
@@ -229,7 +261,13 @@ def _busy_report(server: Running, before: _BusySample | None, names: dict[int, s
     return reviews
 
 
-def _succeeded(server: BusyRunning, kind: str) -> int:
+def _succeeded(server: Running, kind: str) -> int:
+    if server.database_url is not None:
+        import psycopg
+
+        with psycopg.connect(server.database_url) as pg:
+            found = pg.execute("SELECT count(*) FROM jobs WHERE kind = %s AND state = 'succeeded'", (kind,)).fetchone()
+            return int(found[0]) if found else 0
     assert server.data is not None
     database = next(server.data.glob("*.db"))
     with contextlib.closing(sqlite3.connect(database)) as connection:
@@ -405,6 +443,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--rate", type=float, default=100.0, help="deliveries per second in the paced run")
     parser.add_argument("--paced-seconds", type=float, default=10.0, help="length of the paced run")
+    parser.add_argument("--plans", type=int, default=200, help="tfr-busy-plans: uploads queued before each round")
+    parser.add_argument("--plan-resources", type=int, default=1000, help="tfr-busy-plans: resources of each plan")
     parser.add_argument("--only", help="comma-separated subset of " + ",".join(TARGETS))
     parser.add_argument(
         "--observe",
@@ -433,7 +473,14 @@ def main() -> None:
     if not postgres:
         print("tfr-pg skipped: set TFREVIEW_BENCH_POSTGRES_URL to an admin URL of a PostgreSQL server", file=sys.stderr)
     counts = (args.deliveries, int(args.rate * args.paced_seconds))
-    servers = _servers(postgres, args.base_src, args.data_root, counts)
+    made: list[PlanBacklog] = []
+
+    def backlog() -> PlanBacklog:  # made once, at the first round that needs it
+        if not made:
+            made.append(PlanBacklog(SECRET, args.plans, args.plan_resources, args.data_root))
+        return made[0]
+
+    servers = _servers(postgres, args.base_src, args.data_root, counts, backlog)
     named = args.only.split(",") if args.only else []
     wanted = [t for t in TARGETS if t in servers and (t in named or (not named and t not in OPT_IN))]
     load_before = os.getloadavg()
@@ -443,6 +490,9 @@ def main() -> None:
     except KeyboardInterrupt:  # Ctrl-C: still report what was measured
         _interrupted(rounds, load_before)
         return
+    finally:
+        for template in made:
+            template.close()
     report(rounds, load_before, os.getloadavg())
 
 

@@ -151,11 +151,13 @@ def busy_server(
     data_root: str | None = None,
     apart: bool = False,
     review_process: bool = True,
+    postgres: str | None = None,
 ) -> Iterator[tuple[Running, BusyGitHub, Path, Path, int | None]]:
     """A fresh fake GitHub seeded for `flat + paced` deliveries, their signed request files (flat-out, paced),
     and `tfreview serve` (SQLite, embedded workers) with a GitHub App against the fake — or, `apart`,
     `tfreview serve --no-worker` and a `tfreview worker` process on the same database (its pid comes last).
-    `review_process` false: the reviews' fetch and rules on the worker threads (`*-threads`, ADR 0689)."""
+    `review_process` false: the reviews' fetch and rules on the worker threads (`*-threads`, ADR 0689); `postgres`:
+    an admin URL, the server on a fresh PostgreSQL database of its server (`tfr-busy-pg`) rather than SQLite."""
     with tempfile.TemporaryDirectory(prefix="tfreview-bench-busy-") as folder:
         key = Path(folder) / "github-app.pem"
         github = BusyGitHub(flat + paced, key)
@@ -172,7 +174,7 @@ def busy_server(
                 "TFREVIEW_GITHUB_APP__MARKER_SECRET": f"file:{marker}",
                 "TFREVIEW_WORKER__REVIEW_PROCESS": "true" if review_process else "false",
             }
-            with tfreview_server(secret, worker=not apart, postgres=None, extra=app, data_root=data_root) as server:
+            with tfreview_server(secret, worker=not apart, postgres=postgres, extra=app, data_root=data_root) as server:
                 if not apart:
                     yield server, github, flat_file, paced_file, None
                     return
@@ -203,13 +205,19 @@ def _worker_process(server: Running, secret: str, app: dict[str, str]) -> Iterat
 
 
 def job_states(server: Running) -> dict[str, int]:
-    """The server's jobs by state (SQLite)."""
+    """The server's jobs by state (SQLite, or its PostgreSQL database)."""
     import sqlite3
 
+    query = "SELECT state, count(*) FROM jobs GROUP BY state"
+    if server.database_url is not None:
+        import psycopg
+
+        with psycopg.connect(server.database_url) as pg:
+            return {str(s): int(c) for s, c in pg.execute(query).fetchall()}
     assert server.data is not None
     database = next(server.data.glob("*.db"))
     with contextlib.closing(sqlite3.connect(database)) as connection:
-        return {str(s): int(c) for s, c in connection.execute("SELECT state, count(*) FROM jobs GROUP BY state")}
+        return {str(s): int(c) for s, c in connection.execute(query)}
 
 
 class BusyRunning(Running):
@@ -218,7 +226,15 @@ class BusyRunning(Running):
     def __init__(
         self, running: Running, github: BusyGitHub, flat_file: Path, fixed: list[bytes], worker: int | None
     ) -> None:
-        super().__init__(running.url, running.pid, running.count_rows, ended_jobs=running.ended_jobs, data=running.data)
+        super().__init__(
+            running.url,
+            running.pid,
+            running.count_rows,
+            running.database_cpu,
+            ended_jobs=running.ended_jobs,
+            data=running.data,
+            database_url=running.database_url,
+        )
         self.github = github
         self.flat_file = flat_file
         self.fixed = fixed
@@ -234,8 +250,11 @@ def busy_running(
     data_root: str | None = None,
     apart: bool = False,
     review_process: bool = True,
+    postgres: str | None = None,
 ) -> Iterator[BusyRunning]:
-    with busy_server(secret, flat, paced, data_root=data_root, apart=apart, review_process=review_process) as (
+    with busy_server(
+        secret, flat, paced, data_root=data_root, apart=apart, review_process=review_process, postgres=postgres
+    ) as (
         server,
         github,
         flat_file,

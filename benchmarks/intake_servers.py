@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -117,8 +118,10 @@ class Running:
         database_cpu: Any = None,
         ended_jobs: Any = None,
         data: Path | None = None,
+        database_url: str | None = None,
     ) -> None:
         self.url = url
+        self.database_url = database_url  # tfreview on PostgreSQL: its (fresh) database, None elsewhere
         self.data = data  # tfreview's data directory (its SQLite database), None elsewhere
         self.pid = pid
         self.count_rows = count_rows
@@ -195,12 +198,18 @@ def tfreview_server(
     postgres: str | None,
     extra: dict[str, str] | None = None,
     data_root: str | None = None,
+    seed: Path | None = None,
 ) -> Iterator[Running]:
-    """`tfreview serve` on a fresh data directory (under `data_root`, e.g. a tmpfs, or the temp dir)."""
+    """`tfreview serve` on a fresh data directory (under `data_root`, e.g. a tmpfs, or the temp dir); `seed`: a
+    stopped server's data directory whose files are copied into it first (intake_plans.py's queued uploads)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TFREVIEW_")}
     env["TFREVIEW_GITHUB__WEBHOOK_SECRETS"] = json.dumps([{"value": secret}])
     env.update(extra or {})
     with tempfile.TemporaryDirectory(prefix="tfreview-bench-", dir=data_root) as data, _database(postgres) as url:
+        if seed is not None:
+            for file in seed.iterdir():
+                if file.is_file():
+                    shutil.copy2(file, Path(data) / file.name)
         if url is not None:
             env["TFREVIEW_DATABASE__URL"] = url
             upgrade = [sys.executable, "-m", "tfreview", "db", "upgrade"]
@@ -214,7 +223,15 @@ def tfreview_server(
                 ended = lambda: sqlite_rows(database(), "jobs", "WHERE state IN ('succeeded', 'dead')")  # noqa: E731
                 yield Running(address, pid, lambda: sqlite_rows(database()), ended_jobs=ended, data=Path(data))
             else:
-                yield Running(address, pid, lambda: _postgres_rows(url), lambda: _postgres_cpu(url))
+                ended = lambda: _postgres_count(url, "jobs", "WHERE state IN ('succeeded', 'dead')")  # noqa: E731
+                yield Running(
+                    address,
+                    pid,
+                    lambda: _postgres_rows(url),
+                    lambda: _postgres_cpu(url),
+                    ended_jobs=ended if worker else None,
+                    database_url=url,
+                )
 
 
 @contextlib.contextmanager
@@ -236,6 +253,14 @@ def _database(admin_url: str | None) -> Iterator[str | None]:
     finally:
         with psycopg.connect(plain, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _postgres_count(url: str, table: str, where: str = "") -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        row = connection.execute(f"SELECT count(*) FROM {table} {where}").fetchone()
+        return int(row[0]) if row else 0
 
 
 def _postgres_rows(url: str) -> int:

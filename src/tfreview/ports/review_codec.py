@@ -16,7 +16,7 @@ job failure, a 409 page), never a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +24,7 @@ import orjson
 
 import tfreview
 from tfreview.core.errors import InputError
-from tfreview.core.findings import Review
+from tfreview.core.findings import Finding, Review
 from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports import review_codec_v1 as v1
 from tfreview.render.json_report import review_document
@@ -41,6 +41,7 @@ __all__ = [
     "encode",
     "finding_keys",
     "findings_from_documents",
+    "keys_of",
     "report_document",
     "report_json",
     "version_of",
@@ -127,6 +128,12 @@ class FindingKey:
     fingerprint: str | None
 
 
+def keys_of(findings: Sequence[Finding]) -> list[FindingKey]:
+    """The keys a store indexes of a review's counted findings (`Review.findings`): what `finding_keys` reads back
+    from the review's document, for a caller that holds the review it encoded (ADR 0702)."""
+    return [FindingKey(f.rule_id, f.severity.value, f.status.value, f.address, f.fingerprint) for f in findings]
+
+
 def finding_keys(document: object) -> list[FindingKey]:
     """The counted findings of a stored document, as a store indexes them; [] for a document this release
     cannot read (the store keeps a document as given: its readers say what is wrong with it). A version-0
@@ -135,10 +142,7 @@ def finding_keys(document: object) -> list[FindingKey]:
         version = version_of(document)
         assert isinstance(document, Mapping)
         if version != 0:
-            return [
-                FindingKey(f.rule_id, f.severity.value, f.status.value, f.address, f.fingerprint)
-                for f in decode(document).findings
-            ]
+            return keys_of(decode(document).findings)
     except InputError:
         return []
     found = document.get("findings")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
@@ -28,6 +28,9 @@ from tfreview.ports.records import (
 # --- the service's ports -------------------------------------------------------------------------
 # Adapters: tfreview.store (SQLite, PostgreSQL) and tfreview.store.memory (tests, contract suite).
 # Every method is synchronous and short; the web layer calls them from a thread pool.
+
+if TYPE_CHECKING:  # the codec renders; this port module stays import-light
+    from tfreview.ports.review_codec import FindingKey
 
 
 class JobQueue(Protocol):
@@ -154,9 +157,11 @@ class ReviewStore(Protocol):
         counts: dict[str, object],
         *,
         attempt: AttemptFence | None = None,
+        keys: Sequence[FindingKey] | None = None,
     ) -> StoredReview:
         """Store the finished review (report + findings rows + content hash) in one transaction; `attempt` as in
-        set_status, checked in that same transaction."""
+        set_status, checked in that same transaction. `keys`: the counted findings' keys when the caller holds the
+        review it encoded (`review_codec.keys_of`) — a store indexing findings then does not decode the report."""
         ...
 
     def list(

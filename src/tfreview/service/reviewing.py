@@ -1,9 +1,10 @@
 """The review job: fetch the input (PlanSource) → `assess` (the CLI's own path) → store → enqueue its publish.
 
-`run_review` is what the worker calls for a claimed `ReviewJob` (a GitHub review's fetch and rules in a review
-process when the services carry them, ADR 0689); `fence` is the attempt's lease check —
-a lost or abandoned attempt writes nothing and publishes nothing — and `attempt` names it to the store, which
-refuses its review writes in their own transaction once another attempt took over (a thawed worker).
+`run_review` is what the worker calls for a claimed `ReviewJob` (a GitHub review's fetch and rules, an uploaded
+plan's parsing and rules, in a review process when the services carry them, ADR 0689 and 0702); `fence` is the
+attempt's lease check — a lost or abandoned attempt writes nothing and publishes nothing — and `attempt` names it
+to the store, which refuses its review writes in their own transaction once another attempt took over (a thawed
+worker).
 
 An uploaded plan is stored redacted, so a finding resting on a secret's own shape is gone from it: the
 findings kept with the plan at upload (found on the original, `service.uploads.secret_findings`) that the
@@ -12,25 +13,26 @@ review of the redacted copy lacks are merged in (issue 9 item 12), with the verd
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tfreview.advisor.builtin import BuiltinAdvisor
 from tfreview.core.errors import ConfigError, InputError, NotConfigured
-from tfreview.core.findings import Finding, Review, Status, Verdict
-from tfreview.core.policy import Policy, verdict
+from tfreview.core.policy import Policy
 from tfreview.plumbing.hashing import report_hash
 from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
-from tfreview.ports.review_codec import encode, findings_from_documents
-from tfreview.ports.review_processes import ReviewStopped
+from tfreview.ports.review_codec import FindingKey, encode, keys_of
+from tfreview.ports.review_processes import Finish, FinishedReview, PreparesInput, ReviewStopped, RulesReviewed
 from tfreview.ports.service import Fetched
 from tfreview.rules import load_rules_for
 from tfreview.service.assessment import Assessment, advise_on, assess
 from tfreview.service.container import Services
+from tfreview.service.kept_findings import with_kept_findings
 
 Fence = Callable[[], None]
 
@@ -74,35 +76,50 @@ def run_review(
     services.reviews.set_status(review_id, ReviewStatus.IN_PROGRESS, attempt=attempt)
     payload = dict(job.encode().payload)
     processes = services.review_processes
-    if processes is not None and kind == SourceKind.GITHUB.value:  # fetch + rules off the server's GIL (ADR 0689)
+    plan_id = job.plan_id or stored.plan_id
+    if processes is not None and (kind == SourceKind.GITHUB.value or isinstance(source, PreparesInput)):
+        # fetch (or parse) + rules off the server's GIL (ADR 0689, 0702): an upload's bytes are read here, where the
+        # store is; unless a model advises, the review process finishes the document too (the built-in advice, the
+        # kept findings, the encoding) and only the document crosses back — else the rules' review and change set
+        prepared = source.prepare(stored, payload) if isinstance(source, PreparesInput) else None
+        kept = _kept(services, kind, plan_id)
         try:
-            reviewed = processes.review(stored, payload, stopped or _never)
+            answer = processes.review(
+                stored, payload, stopped or _never, prepared=prepared, finish=_finish(services, job, kept)
+            )
         except ReviewStopped:
             fence()  # the attempt stopped: StaleAttempt, as its next write would have raised in-process
             raise
-        fetched = reviewed.fetched
-        computed: tuple[Review, float] | None = (reviewed.review, reviewed.seconds)
+        if isinstance(answer, FinishedReview):
+            status = ReviewStatus.COMPLETED_WITHOUT_AI if answer.ai_unavailable else ReviewStatus.COMPLETED
+            finished = Finished(
+                answer.document,
+                answer.verdict,
+                answer.counts,
+                status,
+                answer.seconds,
+                answer.keys,
+                answer.retry_ai_later,
+            )
+        else:
+            finished = _finished(_advised(services, job, answer, time_left), kept, answer.policy)
     else:
         fetched = source.fetch(stored, payload)  # GitHub: policy of the .tfreview.toml at head
-        computed = None
-    assessment = _assessed(services, job, fetched, computed, time_left)
-    policy = fetched.policy
-    plan_id = job.plan_id or stored.plan_id
-    kept = services.plans.findings(plan_id) if kind == SourceKind.API.value and plan_id else None
-    result = with_kept_findings(assessment.review, kept or [], policy)
-    status = ReviewStatus.COMPLETED_WITHOUT_AI if assessment.ai_unavailable else ReviewStatus.COMPLETED
-    document = encode(result)
+        kept = _kept(services, kind, plan_id)
+        finished = _finished(_assessed(services, job, fetched, time_left), kept, fetched.policy)
+    document, status, counts = finished.document, finished.status, finished.counts
     fence()
-    counts = dict(result.counts)
-    saved = services.reviews.save_result(review_id, status, document, result.verdict.value, counts, attempt=attempt)
-    services.metrics.observe("tfreview_review_rules_duration_seconds", assessment.rules_seconds)
+    saved = services.reviews.save_result(
+        review_id, status, document, finished.verdict, counts, attempt=attempt, keys=finished.keys
+    )
+    services.metrics.observe("tfreview_review_rules_duration_seconds", finished.rules_seconds)
     if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
         created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=UTC)
         took = max(0.0, (datetime.now(UTC) - created).total_seconds())
         services.metrics.count("tfreview_reviews_finished_total", status=status.value)
         services.metrics.observe("tfreview_review_latency_seconds", took, status=status.value)
     _queue_publish(services, saved.tenant_id, saved.id, saved.content_hash or report_hash(document))
-    if assessment.retry_ai_later:
+    if finished.retry_ai_later:
         _rerun_ai_later(services, job)
 
 
@@ -110,33 +127,78 @@ def _never() -> bool:
     return False
 
 
-def _assessed(
-    services: Services,
-    job: ReviewJob,
-    fetched: Fetched,
-    computed: tuple[Review, float] | None,
-    time_left: Callable[[], float] | None,
+def _finish(services: Services, job: ReviewJob, kept: Sequence[Mapping[str, Any]]) -> Finish | None:
+    """How the review process finishes the review: all of it unless a model advises (None: its prompt reads the
+    change set, and its calls, budget and breakers are the worker's)."""
+    advisor = services.advisor
+    if advisor is not None and not isinstance(advisor, BuiltinAdvisor):
+        return None
+    ai_can_fail = services.settings.advisor.ai_can_fail
+    return Finish(tuple(kept), advisor is not None, ai_can_fail, job.tenant_id)
+
+
+def _kept(services: Services, kind: str, plan_id: str | None) -> Sequence[Mapping[str, Any]]:
+    """The findings kept with an uploaded plan at upload (none for another source)."""
+    return (services.plans.findings(plan_id) or []) if kind == SourceKind.API.value and plan_id else []
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A review ready to store: its document, verdict, counts and status, the rules' seconds, the keys of its
+    counted findings, whether the AI part is worth running again later."""
+
+    document: dict[str, Any]
+    verdict: str
+    counts: dict[str, Any]
+    status: ReviewStatus
+    rules_seconds: float
+    keys: Sequence[FindingKey]
+    retry_ai_later: bool = False
+
+
+def _finished(assessment: Assessment, kept: Sequence[Mapping[str, Any]], policy: Policy) -> Finished:
+    result = with_kept_findings(assessment.review, kept, policy)
+    status = ReviewStatus.COMPLETED_WITHOUT_AI if assessment.ai_unavailable else ReviewStatus.COMPLETED
+    return Finished(
+        encode(result),
+        result.verdict.value,
+        dict(result.counts),
+        status,
+        assessment.rules_seconds,
+        keys_of(result.findings),
+        assessment.retry_ai_later,
+    )
+
+
+def _advised(
+    services: Services, job: ReviewJob, reviewed: RulesReviewed, time_left: Callable[[], float] | None
 ) -> Assessment:
-    """The rules' review (`computed` by a review process, or run here) with the advice merged."""
-    change_set, policy = fetched.change_set, fetched.policy
-    settings = services.settings.advisor
-    if computed is not None:
-        result, took = computed
-        return advise_on(
-            change_set,
-            result,
-            took,
-            services.advisor,
-            ai_can_fail=settings.ai_can_fail,
-            tenant_id=job.tenant_id,
-            time_left=time_left,
-        )
+    """The rules' review a review process computed, with the advice merged (the advisor reads the change set, which
+    was sent back for it)."""
+    if services.advisor is None:
+        return Assessment(reviewed.review, None, reviewed.seconds)
+    return advise_on(
+        reviewed.change_set,
+        reviewed.review,
+        reviewed.seconds,
+        services.advisor,
+        ai_can_fail=services.settings.advisor.ai_can_fail,
+        tenant_id=job.tenant_id,
+        time_left=time_left,
+    )
+
+
+def _assessed(
+    services: Services, job: ReviewJob, fetched: Fetched, time_left: Callable[[], float] | None
+) -> Assessment:
+    """The rules' review, run here, with the advice merged."""
+    change_set = fetched.change_set
     return assess(
         change_set,
         load_rules_for(change_set.resource_types()),
-        policy,
+        fetched.policy,
         services.advisor,
-        ai_can_fail=settings.ai_can_fail,
+        ai_can_fail=services.settings.advisor.ai_can_fail,
         tenant_id=job.tenant_id,
         time_left=time_left,
     )
@@ -166,36 +228,6 @@ def _fail_if_source_unavailable(services: Services, kind: str | None) -> None:
     source = services.sources.get(kind) if kind is not None else None
     if source is not None and source.unavailable is not None:
         raise NotConfigured(source.unavailable)
-
-
-def with_kept_findings(result: Review, kept: Sequence[Mapping[str, Any]], policy: Policy) -> Review:
-    """`result` plus the kept findings it lacks (same rule, address and attribute path: no duplicates)."""
-    if not kept:
-        return result
-    seen = {f.fingerprint for f in (*result.findings, *result.suppressed)}
-    carried = [f for f in findings_from_documents(kept) if f.fingerprint not in seen and f.suppressed is None]
-    if not carried:
-        return result
-    findings = sorted((*result.findings, *carried), key=_order)
-    counts = {key: dict(value) if isinstance(value, dict) else value for key, value in result.counts.items()}
-    for finding in carried:
-        by_status = counts.setdefault("findings", {})
-        by_status[finding.status.value] = by_status.get(finding.status.value, 0) + 1
-        if finding.status is not Status.RESOLVED:
-            by_severity = counts.setdefault("severity", {})
-            by_severity[finding.severity.value] = by_severity.get(finding.severity.value, 0) + 1
-    outcome = verdict(findings, policy)
-    if result.verdict is Verdict.FAIL:  # e.g. fail_on_uncovered: the merge never lowers the verdict
-        outcome = Verdict.FAIL
-    return dataclasses.replace(result, findings=findings, counts=counts, verdict=outcome)
-
-
-_STATUS_ORDER = {Status.INTRODUCED: 0, Status.EXISTING: 1, Status.RESOLVED: 2}
-
-
-def _order(finding: Finding) -> tuple[int, int, str, str]:
-    """The engine's order of findings (core.review): status, severity (highest first), address, rule."""
-    return (_STATUS_ORDER[finding.status], -finding.severity.rank, finding.address, finding.rule_id)
 
 
 def _rerun_ai_later(services: Services, job: ReviewJob) -> None:

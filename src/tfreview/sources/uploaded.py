@@ -6,6 +6,10 @@ regular files and directories, no absolute paths, no `..`, no links or devices, 
 Its modules are read from that directory only: a `source = "../../elsewhere"` in an upload names the
 server's own disk, which is not the uploader's to read (the call is noted as not followed, as a GitHub
 pull request's module outside its repository is).
+
+`fetch` is `prepare(...).fetched()`: `prepare` reads the stored bytes (the worker's process: it holds the store),
+`UploadedInput.fetched` parses them — in a review process when the worker has them (ADR 0702), which is handed the
+bytes through its pipe and never opens the store.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 import io
 import tarfile
 import tempfile
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from tfreview.core.errors import InputError
@@ -49,6 +53,10 @@ class UploadedPlanSource:
         self._plans = plans
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
+        return self.prepare(review, payload).fetched()
+
+    def prepare(self, review: StoredReview, payload: Mapping[str, object]) -> UploadedInput:
+        """The stored (redacted) upload the review reads: InputError when the review names none or it is gone."""
         plan_id = source_fields(payload).plan_id or review.plan_id
         if not isinstance(plan_id, str) or not plan_id:
             raise InputError(f"review {review.id} names no uploaded plan")
@@ -57,9 +65,26 @@ class UploadedPlanSource:
             raise InputError(f"uploaded plan {plan_id} was not found (deleted or never stored)")
         content, kind, _metadata = stored
         label = review.source.label(f"upload {plan_id}")  # the stack and run a Spacelift user knows
+        return UploadedInput(plan_id, content, kind, label)
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedInput:
+    """An upload's stored bytes, read and not yet parsed (a `PreparedInput`, ports.review_processes)."""
+
+    plan_id: str
+    content: bytes
+    kind: str
+    label: str
+
+    def __repr__(self) -> str:  # a log line or a traceback never carries the plan itself
+        return f"UploadedInput({self.plan_id!r}, {len(self.content)} bytes, {self.kind!r})"
+
+    def fetched(self) -> Fetched:
+        content, kind, label = self.content, self.kind, self.label
         if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
             return Fetched(change_set_from_tarball(content, label=label))
-        return Fetched(replace(load_plan(content, path=f"upload {plan_id}"), label=label))
+        return Fetched(replace(load_plan(content, path=f"upload {self.plan_id}"), label=label))
 
 
 def change_set_in_memory(content: bytes, *, label: str) -> ChangeSet:

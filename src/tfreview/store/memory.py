@@ -31,6 +31,7 @@ from tfreview.ports.records import (
     StoredReview,
     Tenant,
 )
+from tfreview.ports.review_codec import FindingKey
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
 from tfreview.store.plan_records import prepare_plan
@@ -140,6 +141,7 @@ class MemoryReviewStore:
         counts: dict[str, object],
         *,
         attempt: AttemptFence | None = None,
+        keys: Sequence[FindingKey] | None = None,
     ) -> StoredReview:
         with fenced_write(self._jobs, self.lock, attempt):
             review = self._require(review_id)

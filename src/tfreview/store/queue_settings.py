@@ -33,6 +33,14 @@ class WorkerSettings(BaseModel):
     )
     review_process: bool = Field(
         default=True,
-        description="a GitHub pull request's fetch and rules run in review processes, one per concurrency slot,"
-        " started at the first such review; false: on the worker threads, holding the server's GIL (ADR 0689)",
+        description="a GitHub pull request's fetch and rules, an uploaded plan's parsing and rules, run in review"
+        " processes, one per concurrency slot, started at the first review; false: on the worker threads, holding the"
+        " server's GIL (ADR 0689, 0702)",
+    )
+    review_process_max_rss_mib: int = Field(
+        default=128,
+        ge=32,
+        le=65536,
+        description="a review process holding more than this resident memory (MiB) after a review is ended and a new"
+        " one started for the next: the peak of a huge review is not kept while idle (ADR 0703)",
     )

@@ -1,12 +1,15 @@
-"""A review process (ADR 0689): started by `worker.review_processes` with `multiprocessing`'s spawn, it fetches
-GitHub pull requests and runs the rules on them, so the server's interpreter lock stays with the intake.
+"""A review process (ADR 0689, 0702): started by `worker.review_processes` with `multiprocessing`'s spawn, it
+fetches GitHub pull requests, reads uploaded plans, and runs the rules on them, so the server's interpreter lock
+stays with the intake.
 
 Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets) and the parent's pid;
-it then builds the GitHub plan source alone (`wiring.integrations.github_review_source`: no database, no
-publisher), lowers its priority (the intake wins the CPU), offers itself first to the kernel's OOM killer (ADR
-0698) and answers each request — (stored review, payload, log ids) — with `Reviewed` or `Failed`, each carrying the
-metric calls recorded meanwhile for the parent to replay. EOF on the pipe (the parent closed it, or died) ends it;
-so does its parent's death while it reviews (`_orphaned`).
+it lowers its priority (the intake wins the CPU), offers itself first to the kernel's OOM killer (ADR 0698) and
+answers each request — (stored review, payload, log ids, lent token, prepared input, with change set) — with
+`Reviewed` or `Failed`, each carrying the metric calls recorded meanwhile for the parent to replay. A request with
+a prepared input (an uploaded plan's bytes, Spacelift's changes of its run: `ports.review_processes.PreparedInput`)
+is read from it: this process opens no database. One without is a pull request's: the GitHub plan source alone
+(`wiring.integrations.github_review_source`: no database, no publisher) is built for the first, and kept.
+EOF on the pipe (the parent closed it, or died) ends it; so does its parent's death while it reviews (`_orphaned`).
 SIGINT and SIGTERM are ignored: a Ctrl-C or a container runtime's SIGTERM to the process group stops the parent,
 which stops its review processes within its own shutdown. SIGHUP too (ADR 0698): a reload sent to every process of
 the service (`kill -HUP` of each, `systemctl kill -s HUP`) is its parent's to do — it replaces a review process
@@ -22,14 +25,16 @@ import pickle
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol, runtime_checkable
 
+from tfreview.core.findings import Review
 from tfreview.ops.log_context import bound
 from tfreview.ops.recorder import Call, CallRecorder
-from tfreview.ports.review_processes import RulesReviewed
-from tfreview.ports.service import PlanSource
+from tfreview.ports.review_processes import Finish, FinishedReview, PreparedInput, RulesReviewed
+from tfreview.ports.service import Fetched, PlanSource
 from tfreview.worker.review_errors import PackedError, pack
 
 logger = logging.getLogger("tfreview.worker")
@@ -40,7 +45,7 @@ ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its paren
 
 @dataclass(frozen=True, slots=True)
 class Reviewed:
-    reviewed: RulesReviewed
+    reviewed: RulesReviewed | FinishedReview
     calls: list[Call]
     returned: object | None = None  # the token fetched in place of the lent one (ADR 0713)
 
@@ -69,21 +74,49 @@ def main(connection: Connection) -> None:
     _first_for_the_oom_killer()
     from tfreview.ops.log_format import apply_log_format
     from tfreview.plumbing.log_lines import configure_logging
-    from tfreview.wiring.integrations import github_review_source
 
     settings = pickle.loads(settings_bytes)
     configure_logging(settings.log_level)
     apply_log_format(settings.log_format, settings.log_level)
     recorder = CallRecorder()
+    github = _GitHub(settings, recorder)
     try:
-        source, close = github_review_source(settings, recorder)
-    except Exception as exc:  # a reference that no longer reads: each review is told so, classified as in-process
-        _refuse(connection, pack(exc), recorder)
-        return
-    try:
-        _serve(connection, source, recorder)
+        _serve(connection, github.source, recorder)
     finally:
-        close()
+        github.close()
+
+
+class _GitHub:
+    """The GitHub plan source, built at the first pull request's review — an uploaded plan's needs none — and kept;
+    one that cannot be built (a reference that no longer reads) fails each such review with the same error,
+    classified as in-process."""
+
+    def __init__(self, settings: Any, recorder: CallRecorder) -> None:
+        self._settings = settings
+        self._recorder = recorder
+        self._built: PlanSource | None = None
+        self._close: Callable[[], None] = _nothing
+        self._error: Exception | None = None
+
+    def source(self) -> PlanSource:
+        if self._built is None and self._error is None:
+            from tfreview.wiring.integrations import github_review_source
+
+            try:
+                self._built, self._close = github_review_source(self._settings, self._recorder)
+            except Exception as exc:
+                self._error = exc
+        if self._error is not None:
+            raise self._error
+        assert self._built is not None
+        return self._built
+
+    def close(self) -> None:
+        self._close()
+
+
+def _nothing() -> None:
+    return None
 
 
 def _first_for_the_oom_killer() -> None:
@@ -97,19 +130,7 @@ def _first_for_the_oom_killer() -> None:
         return
 
 
-def _refuse(connection: Connection, error: PackedError, recorder: CallRecorder) -> None:
-    """Answer every request with `error` (the GitHub source could not be built here) until the pipe closes."""
-    while True:
-        try:
-            request = connection.recv()
-        except (EOFError, OSError):
-            return
-        if request is None:
-            return
-        connection.send(Failed(error, recorder.take()))
-
-
-def _serve(connection: Connection, source: PlanSource, recorder: CallRecorder) -> None:
+def _serve(connection: Connection, source: Callable[[], PlanSource], recorder: CallRecorder) -> None:
     while True:
         try:
             request = connection.recv()
@@ -136,33 +157,46 @@ def _answer(connection: Connection, answer: Answer, recorder: CallRecorder) -> b
 
 
 def review_one(
-    source: PlanSource,
+    source: Callable[[], PlanSource],
     recorder: CallRecorder,
     stored: object,
     payload: dict[str, object],
     ids: dict[str, str],
     lent: object | None = None,
+    prepared: PreparedInput | None = None,
+    finish: Finish | None = None,
 ) -> Answer:
-    """Fetch the review's input and run the rules on it: what the worker thread did in-process (service.reviewing)."""
+    """Fetch the review's input (or read `prepared`) and run the rules on it: what the worker thread did in-process
+    (service.reviewing). Given `finish` (no model advisor follows), finish it: the built-in reviewer's advice and
+    the kept findings merged, the document encoded — only the document goes back (ADR 0702)."""
     from tfreview.core.review import review
     from tfreview.ports.records import StoredReview
     from tfreview.rules import load_rules_for
 
     assert isinstance(stored, StoredReview)  # the parent sends nothing else
-    borrower = source if lent is not None and isinstance(source, AdoptsCredentials) else None
+    borrower: AdoptsCredentials | None = None
     with bound(**ids):
         try:
-            if borrower is not None:  # the worker's token (ADR 0690)
-                borrower.adopt_token(lent)
-            fetched = source.fetch(stored, payload)
+            if prepared is not None:
+                fetched = prepared.fetched()
+            else:
+                github = source()
+                if lent is not None and isinstance(github, AdoptsCredentials):  # the worker's token (ADR 0690)
+                    borrower = github
+                    github.adopt_token(lent)
+                fetched = github.fetch(stored, payload)
             change_set = fetched.change_set
             rules = load_rules_for(change_set.resource_types())
             begun = time.perf_counter()
             result = review(change_set, rules, fetched.policy)
             took = time.perf_counter() - begun
+            if finish is None:  # a model advisor follows, in the worker: its prompt reads the change set
+                reviewed = RulesReviewed(result, took, fetched.policy, change_set)
+                return Reviewed(reviewed, recorder.take(), _returned(borrower, lent))
+            done = _finished(fetched, result, took, finish)
         except Exception as exc:  # every error goes back to the worker, which classifies it
             return Failed(pack(exc), recorder.take(), _returned(borrower, lent))
-    return Reviewed(RulesReviewed(fetched, result, took), recorder.take(), _returned(borrower, lent))
+    return Reviewed(done, recorder.take(), _returned(borrower, lent))
 
 
 def _returned(borrower: AdoptsCredentials | None, lent: object) -> object | None:
@@ -175,6 +209,35 @@ def _returned(borrower: AdoptsCredentials | None, lent: object) -> object | None
     except Exception:  # a read of its own cache: never the review's failure
         logger.warning("the token fetched in place of the lent one could not be read back (ADR 0713)")
         return None
+
+
+def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> FinishedReview:
+    """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings."""
+    from tfreview.advisor.builtin import BuiltinAdvisor
+    from tfreview.ports.review_codec import encode, keys_of
+    from tfreview.service.assessment import Assessment, advise_on
+    from tfreview.service.kept_findings import with_kept_findings
+
+    assessment = Assessment(result, None, took)
+    if finish.builtin_advice:
+        assessment = advise_on(
+            fetched.change_set,
+            result,
+            took,
+            BuiltinAdvisor(),
+            ai_can_fail=finish.ai_can_fail,
+            tenant_id=finish.tenant_id,
+        )
+    finished = with_kept_findings(assessment.review, finish.kept, fetched.policy)
+    return FinishedReview(
+        encode(finished),
+        finished.verdict.value,
+        dict(finished.counts),
+        took,
+        assessment.ai_unavailable,
+        assessment.retry_ai_later,
+        tuple(keys_of(finished.findings)),
+    )
 
 
 @runtime_checkable

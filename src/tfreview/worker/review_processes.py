@@ -1,7 +1,9 @@
-"""The review processes of a worker (ADR 0689): a GitHub pull request's fetch and rules, off the server's GIL.
+"""The review processes of a worker (ADR 0689, 0702): a GitHub pull request's fetch and rules, an uploaded plan's
+parsing and rules, off the server's GIL.
 
 `ReviewProcessPool.review` takes an idle review process (`worker.review_child`) — or starts one, lazily: a server
-that never reviews a pull request never starts any — sends it the review, and waits for its answer while asking
+that never reviews never starts any — sends it the review (with an uploaded plan's prepared input: its bytes, read
+here), and waits for its answer while asking
 `stopped()` every POLL_SECONDS. At most `size` processes are kept idle (one per worker handler slot,
 `worker.concurrency`). A process whose settings are stale (a secret reload changed the live settings since it
 started) is stopped when next taken, and a new one started with the settings of now.
@@ -12,9 +14,11 @@ started) is stopped when next taken, and a new one started with the settings of 
     `stopped()` says so        the process is killed (it may be stuck) and ReviewStopped raised: the attempt
                                timed out, lost its lease or was released at a shutdown, as it would in-process
     `close()`                  idle processes are told to end, then every one still running is killed
+    it holds more than         it is told to end after its answer (`worker.review_process_max_rss_mib`, ADR 0703):
+    the bound after a review   the peak of a huge review is not kept while it idles; the next review starts another
 
-`with_review_processes` gives the services a pool when `worker.review_process` is on, GitHub is configured, and
-the services' sources are the settings' own (`Services.sources_from_settings`: a test's fakes stay in-process).
+`with_review_processes` gives the services a pool when `worker.review_process` is on and the services' sources are
+the settings' own (`Services.sources_from_settings`: a test's fakes stay in-process).
 """
 
 from __future__ import annotations
@@ -30,11 +34,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 from tfreview.ops.log_context import current
 from tfreview.ops.recorder import Recorder, replay
 from tfreview.ports.records import StoredReview
-from tfreview.ports.review_processes import LendsCredentials, ReviewStopped, RulesReviewed
+from tfreview.ports.review_processes import (
+    Finish,
+    FinishedReview,
+    LendsCredentials,
+    PreparedInput,
+    ReviewStopped,
+    RulesReviewed,
+)
 from tfreview.service.container import Services
 from tfreview.settings import Settings
 from tfreview.worker import review_child
@@ -71,6 +83,18 @@ class ReviewProcess:
     @property
     def pid(self) -> int | None:
         return self.process.pid
+
+    def resident_mib(self) -> int | None:
+        """Its resident memory now (VmRSS), None where /proc does not say."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return None
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                fields = line.split()
+                return int(fields[1]) // 1024 if len(fields) > 1 and fields[1].isdigit() else None
+        return None
 
     def ask(self, request: tuple[object, ...], stopped: Callable[[], bool]) -> review_child.Answer:
         try:
@@ -129,13 +153,21 @@ class ReviewProcessPool:
         self._all: set[ReviewProcess] = set()
         self._closed = False
 
-    def review(self, stored: StoredReview, payload: Mapping[str, object], stopped: Callable[[], bool]) -> RulesReviewed:
-        # the token this process holds (or fetches now) goes with the review: one token per installation for the
-        # whole service, not one per review process (ADR 0690); an error here is the fetch's, as in-process
-        lent = self._lender.lend_token(stored, payload) if self._lender is not None else None
+    def review(
+        self,
+        stored: StoredReview,
+        payload: Mapping[str, object],
+        stopped: Callable[[], bool],
+        *,
+        prepared: PreparedInput | None = None,
+        finish: Finish | None = None,
+    ) -> RulesReviewed | FinishedReview:
+        # a pull request's: the token this process holds (or fetches now) goes with the review: one token per
+        # installation for the whole service, not one per review process (ADR 0690); an error here is the fetch's
+        lent = self._lender.lend_token(stored, payload) if self._lender is not None and prepared is None else None
         child = self._take()
         try:
-            answer = child.ask((stored, dict(payload), current(), lent), stopped)
+            answer = child.ask((stored, dict(payload), current(), lent, prepared, finish), stopped)
         except BaseException:
             self._drop(child)
             raise
@@ -193,6 +225,18 @@ class ReviewProcessPool:
         return child
 
     def _give_back(self, child: ReviewProcess) -> None:
+        bound = self._settings().worker.review_process_max_rss_mib
+        held = child.resident_mib()
+        if held is not None and held > bound:  # a huge review's peak, which an idle process would keep (ADR 0703)
+            logger.info(
+                "review process %s holds %d MiB after its review, over worker.review_process_max_rss_mib (%d): ended,"
+                " a new one reviews the next (ADR 0703)",
+                child.pid,
+                held,
+                bound,
+            )
+            self._drop_idle(child)
+            return
         with self._lock:
             keep = not self._closed and len(self._idle) < self._size
             if keep:
@@ -201,6 +245,11 @@ class ReviewProcessPool:
                 self._all.discard(child)
         if not keep:
             child.stop()
+
+    def _drop_idle(self, child: ReviewProcess) -> None:
+        with self._lock:
+            self._all.discard(child)
+        child.stop()
 
     def _drop(self, child: ReviewProcess) -> None:
         with self._lock:
@@ -212,16 +261,15 @@ def with_review_processes(services: Services, on_close: Callable[[Callable[[], N
     """`services` with a review-process pool (see the module docstring), or the same services. `on_close` registers
     the pool's `close` with what the caller closes at its shutdown; the interpreter's exit closes it too."""
     settings = services.settings
-    github = services.sources.get("github")
     if (
         not settings.worker.review_process
         or not services.sources_from_settings
         or services.review_processes is not None
-        or github is None
-        or github.unavailable is not None
     ):
         return services
-    lender = github if isinstance(github, LendsCredentials) else None
+    github = services.sources.get("github")
+    usable = github is not None and github.unavailable is None
+    lender = github if usable and isinstance(github, LendsCredentials) else None
     pool = ReviewProcessPool(lambda: services.settings, services.metrics, settings.worker.concurrency, lender)
     if on_close is not None:
         on_close(pool.close)

@@ -12,13 +12,16 @@ Both sides are compared the same way (issue 9.13): the stored upload's addresses
 store's redaction (a `for_each` key shaped like a secret became "(redacted)") and Spacelift's did not,
 so Spacelift's addresses get the same treatment (`comparable`) before the comparison — and the note
 only ever names addresses in that form.
+
+`SpaceliftCheckedPlanSource.prepare` asks Spacelift in the worker's process (its credentials stay there) and
+`CrossCheckedInput.fetched` compares — in a review process when the worker has them (ADR 0702).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from tfreview.core.errors import TfreviewError
 from tfreview.core.plan import ChangeKind, ChangeSet
@@ -27,6 +30,7 @@ from tfreview.integrations.spacelift.client import SpaceliftClient
 from tfreview.integrations.spacelift.models import PlannedChange
 from tfreview.integrations.spacelift.settings import SpaceliftApiSettings
 from tfreview.ports.records import StoredReview
+from tfreview.ports.review_processes import PreparedInput, PreparesInput
 from tfreview.ports.service import Fetched, PlanSource
 
 logger = logging.getLogger("tfreview.integrations.spacelift")
@@ -81,26 +85,61 @@ class SpaceliftCheckedPlanSource:
         self._settings = settings
 
     def fetch(self, review: StoredReview, payload: dict[str, object]) -> Fetched:
-        fetched = self._inner.fetch(review, payload)
-        change_set = fetched.change_set
+        return self.prepare(review, payload).fetched()
+
+    def prepare(self, review: StoredReview, payload: Mapping[str, object]) -> PreparedInput:
+        """The inner source's input and what Spacelift says of the run (or why it was not asked / did not answer);
+        the comparison is left to `fetched()`, which needs the parsed change set."""
+        source = self._inner
+        if isinstance(source, PreparesInput):
+            inner = source.prepare(review, payload)
+        else:  # read here, whole: what crosses to a review process is then the change set, parsed
+            inner = _Read(source.fetch(review, dict(payload)))
         stack_id, run_id = review.source.stack_id, review.source.run_id
         if not stack_id or not run_id:
-            return fetched
+            return inner
         label = f"{stack_id}/{run_id}"
         foreign = self._settings.foreign(review.tenant_id, review.source.account)
         if foreign is not None:  # another tenant's upload naming this account's run: never shown its changes
             logger.warning("spacelift cross-check of %s skipped for review %s: %s", label, review.id, foreign)
-            return replace(fetched, change_set=change_set.with_notes([f"{UNCHECKED_NOTE} (run {label}): {foreign}"]))
+            return CrossCheckedInput(inner, label, None, f"{UNCHECKED_NOTE} (run {label}): {foreign}")
         try:
             planned = self._client.changes(stack_id, run_id)
         except TfreviewError as exc:  # the review goes on; the note says what was not checked
             reason = scrub_text(str(exc))[:200]
             logger.warning("spacelift cross-check of %s failed: %s", label, reason)
-            return replace(fetched, change_set=change_set.with_notes([f"{UNCHECKED_NOTE} (run {label}): {reason}"]))
-        notes = cross_check_notes(change_set, planned, label)
+            return CrossCheckedInput(inner, label, None, f"{UNCHECKED_NOTE} (run {label}): {reason}")
+        return CrossCheckedInput(inner, label, tuple(planned), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CrossCheckedInput:
+    """An upload's input with Spacelift's `changesV3` of its run (`planned`), or the note saying why there is none."""
+
+    inner: PreparedInput
+    label: str
+    planned: tuple[PlannedChange, ...] | None
+    unchecked: str | None
+
+    def fetched(self) -> Fetched:
+        fetched = self.inner.fetched()
+        change_set = fetched.change_set
+        if self.planned is None:
+            return replace(fetched, change_set=change_set.with_notes([self.unchecked or UNCHECKED_NOTE]))
+        notes = cross_check_notes(change_set, list(self.planned), self.label)
         if any(note.startswith(MISMATCH_NOTE) for note in notes):
-            logger.warning("spacelift run %s: the uploaded plan does not match changesV3", label)
+            logger.warning("spacelift run %s: the uploaded plan does not match changesV3", self.label)
         return replace(fetched, change_set=change_set.with_notes(notes))
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """The input of an inner source that cannot prepare it, already read (a test's source)."""
+
+    read: Fetched
+
+    def fetched(self) -> Fetched:
+        return self.read
 
 
 def _names(addresses: Iterable[str]) -> str:
