@@ -67,7 +67,7 @@ def test_an_idle_review_process_holds_nothing_its_last_review_built() -> None:
     pipe = Pipe(source, (stored, {}, {}))
     gc.disable()  # the collector runs when the process asks, not when allocations happen to trigger it
     try:
-        review_child._serve(pipe, source, CallRecorder())  # type: ignore[arg-type]
+        review_child._serve(pipe, lambda: source, CallRecorder())  # type: ignore[arg-type,return-value]
     finally:
         gc.enable()
     assert len(pipe.answers) == 1
