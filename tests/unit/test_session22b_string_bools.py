@@ -129,3 +129,30 @@ resource "google_storage_bucket" "b" {
 )
 def test_python_rules_judge_string_bools_as_terraform_converts_them(rule_id: str, expected: list[str]) -> None:
     assert _flagged(SUBNET_AND_QUEUE, rule_id) == expected
+
+
+MORE = """
+resource "azurerm_storage_account" "sa" {
+  name                            = "sa"
+  resource_group_name             = "rg"
+  location                        = "westeurope"
+  account_tier                    = "Standard"
+  account_replication_type        = "LRS"
+  allow_nested_items_to_be_public = "true"
+}
+resource "google_sql_database_instance" "db" {
+  name             = "db"
+  database_version = "POSTGRES_15"
+  settings {
+    tier = "db-f1-micro"
+    ip_configuration {
+      require_ssl = "true"
+    }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize(("rule_id", "expected"), [("TFR-AZU-003", ["azurerm_storage_account.sa"]), ("TFR-GCP-005", [])])
+def test_more_python_rules_judge_string_bools(rule_id: str, expected: list[str]) -> None:
+    assert _flagged(MORE, rule_id) == expected
