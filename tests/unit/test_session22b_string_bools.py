@@ -153,6 +153,8 @@ resource "google_sql_database_instance" "db" {
 """
 
 
-@pytest.mark.parametrize(("rule_id", "expected"), [("TFR-AZU-003", ["azurerm_storage_account.sa"]), ("TFR-GCP-005", [])])
+@pytest.mark.parametrize(
+    ("rule_id", "expected"), [("TFR-AZU-003", ["azurerm_storage_account.sa"]), ("TFR-GCP-005", [])]
+)
 def test_more_python_rules_judge_string_bools(rule_id: str, expected: list[str]) -> None:
     assert _flagged(MORE, rule_id) == expected
