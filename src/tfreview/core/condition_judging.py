@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from tfreview.core.conditions import _NO_DEFAULT, _OPERATORS, Failure, Test, terraform_text
+from tfreview.core.conditions import _NO_DEFAULT, _OPERATORS, Failure, Test, _bool_operand, terraform_text
 from tfreview.core.rules import Hit, Resource
-from tfreview.core.values import UNKNOWN, contains_unknown, lookup, path_keys, written
+from tfreview.core.values import UNKNOWN, contains_unknown, lookup, not_a_bool, path_keys, written
 
 Check = Callable[[Resource, Any], Iterable[Hit]]
 
@@ -37,13 +37,15 @@ class Judge:
     """A test at concrete paths: its verdict and hit from one look-up, with every fact that does not depend on
     the resource (path keys, the verdict on an unset attribute, the hits' words) made once."""
 
-    __slots__ = ("_facts", "operand", "operator", "prefixed", "test", "unset_verdict")
+    __slots__ = ("_facts", "bool_argument", "operand", "operator", "prefixed", "test", "unset_verdict")
 
     def __init__(self, test: Test) -> None:
         self.test = test
         self.operator = _operator_for(test.operator, test.operand)
         self.operand = test.operand
         self.prefixed = test.operator in ("matches", "not_matches")  # a known prefix may decide an expression
+        # compared with a bool: a string Terraform refuses for a bool argument is not judged (ADR 0716)
+        self.bool_argument = _bool_operand(test.operator, test.operand)
         if test.unset is not None:
             self.unset_verdict = test.unset == "pass"
         else:
@@ -78,6 +80,8 @@ class Judge:
             return None if self.unset_verdict else unset
         if type(value) not in _SCALARS and contains_unknown(value):
             return None
+        if self.bool_argument and not_a_bool(value):
+            return None
         return None if self.operator(value, self.operand) else wrong
 
     def verdict(self, resource: Resource, path: str) -> bool | None:
@@ -91,6 +95,8 @@ class Judge:
         if value is None or value in _EMPTY:
             return self.unset_verdict
         if type(value) not in _SCALARS and contains_unknown(value):
+            return None
+        if self.bool_argument and not_a_bool(value):
             return None
         return bool(self.operator(value, self.operand))
 
@@ -183,6 +189,7 @@ def top_check(test: Test) -> Check | None:
     unset_hits: tuple[Hit, ...] = () if judge.unset_verdict else (unset_hit,)
     wrong_hits = (wrong_hit,)
     operator, operand, judged, prefixed = judge.operator, judge.operand, test._judge, judge.prefixed
+    bool_argument = judge.bool_argument
     key = keys[0] if len(keys) == 1 and type(keys[0]) is str else None
 
     def check(resource: Resource, snapshot: Any = None) -> Iterable[Hit]:
@@ -198,6 +205,8 @@ def top_check(test: Test) -> Check | None:
             if value is None or value in _EMPTY:
                 return unset_hits
             if type(value) not in _SCALARS and contains_unknown(value):
+                return ()
+            if bool_argument and type(value) is str and not_a_bool(value):
                 return ()
             return () if operator(value, operand) else wrong_hits
         except Exception as exc:  # raised when iterated, as from the tree's generator
@@ -226,7 +235,7 @@ def top_verdict(test: Test) -> Callable[[Resource], bool | None] | None:
     path = test.attribute
     keys = judge.facts(path)[0]
     unset_verdict, operator, operand, judged = judge.unset_verdict, judge.operator, judge.operand, test._verdict
-    prefixed = judge.prefixed
+    prefixed, bool_argument = judge.prefixed, judge.bool_argument
     key = keys[0] if len(keys) == 1 and type(keys[0]) is str else None
 
     def verdict(resource: Resource) -> bool | None:
@@ -238,6 +247,8 @@ def top_verdict(test: Test) -> Callable[[Resource], bool | None] | None:
         if value is None or value in _EMPTY:
             return unset_verdict
         if type(value) not in _SCALARS and contains_unknown(value):
+            return None
+        if bool_argument and type(value) is str and not_a_bool(value):
             return None
         return bool(operator(value, operand))
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 from typing import Any, Final
 
 from tfreview.core.rules import Hit, Resource, Setting
-from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.core.values import UNKNOWN, contains_unknown, not_a_bool, terraform_bool
 
 
 class ConditionError(ValueError):
@@ -83,14 +83,23 @@ def _same(value: Any, operand: Any) -> bool:
     if isinstance(operand, str) and isinstance(value, (int, float)) and not isinstance(value, bool):
         return terraform_text(value) == operand  # HCL: `minimum_tls_version = 1.2` is the string "1.2" (ADR 0487)
     if isinstance(operand, bool):
-        if isinstance(value, str):  # HCL converts "true" to true for a bool argument
-            return value.strip().lower() == ("true" if operand else "false")
-        return isinstance(value, bool) and value is operand
+        # a bool argument given a string: Terraform converts "true"/"1" and "false"/"0" (ADR 0716)
+        return terraform_bool(value) is operand
     if isinstance(value, bool):
         return False
     if isinstance(operand, (int, float)) and isinstance(value, str):
         return _number(value) == float(operand)  # plans write some numbers as strings
     return bool(value == operand)
+
+
+def _bool_operand(operator: str, operand: Any) -> bool:
+    """The test compares the value with a bool (`equals = false`, `in = [true]`; not `present = true`): the
+    attribute is a bool argument."""
+    if operator == "present":
+        return False
+    if isinstance(operand, bool):
+        return True
+    return isinstance(operand, list) and any(isinstance(item, bool) for item in operand)
 
 
 def _within(value: Any, operand: Any) -> bool:
@@ -306,8 +315,8 @@ class Test(Condition):
                 return self.unset == "pass", setting
             default = self.default if self.has_default else None
             return bool(_OPERATORS[self.operator][0](default, self.operand)), setting
-        if contains_unknown(value):
-            return None, setting
+        if contains_unknown(value) or (not_a_bool(value) and _bool_operand(self.operator, self.operand)):
+            return None, setting  # unknown, or a string Terraform refuses for a bool argument (ADR 0716)
         return bool(_OPERATORS[self.operator][0](value, self.operand)), setting
 
     def _judge(self, resource: Resource, path: str) -> Failure | None:

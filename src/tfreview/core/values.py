@@ -248,3 +248,21 @@ def walk_strings(value: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from walk_strings(child, f"{prefix}.{index}" if prefix else str(index))
+
+
+_STRING_BOOLS: Final = {"true": True, "1": True, "false": False, "0": False}
+
+
+def terraform_bool(value: Any) -> Any:
+    """`value` as Terraform passes it to a bool argument: the strings "true" and "1" are true, "false" and "0"
+    false (go-cty's string-to-bool conversion, exact and case-sensitive; Terraform 0.11-era modules write their
+    booleans as strings). Anything else is returned as it is: a bool, None, UNKNOWN, or a value Terraform refuses
+    for a bool ("", "TRUE"), which is then neither `True` nor `False` and is judged by no rule (ADR 0716)."""
+    if type(value) is str:
+        return _STRING_BOOLS.get(value, value)
+    return value
+
+
+def not_a_bool(value: Any) -> bool:
+    """True for a string Terraform cannot convert to a bool (`terraform_bool` leaves it a string)."""
+    return type(value) is str and value not in _STRING_BOOLS

@@ -6,12 +6,16 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import not_a_bool, terraform_bool
 from tfreview.rules.support.ebs import encrypted_by_default
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     setting = resource.setting("encrypted")
-    if setting is Setting.UNKNOWN or resource.get("encrypted") is True or encrypted_by_default(resource, snapshot):
+    encrypted = terraform_bool(resource.get("encrypted"))
+    if setting is Setting.UNKNOWN or encrypted is True or not_a_bool(encrypted):
+        return  # an expression, encrypted, or a string Terraform refuses for a bool (ADR 0716)
+    if encrypted_by_default(resource, snapshot):
         return
     if setting is Setting.SET:
         yield Hit("encrypted", "the volume is not encrypted")

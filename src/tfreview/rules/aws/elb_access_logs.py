@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if not resource.blocks("access_logs"):
         yield Hit("access_logs", "the classic load balancer has no access_logs block")
-    elif resource.get("access_logs.0.enabled") is False:  # the provider defaults `enabled` to true here
+    elif terraform_bool(resource.get("access_logs.0.enabled")) is False:  # the provider defaults `enabled` to true here
         yield Hit("access_logs.0.enabled", "access logs are switched off (enabled = false)", False)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import terraform_bool
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -14,8 +14,8 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         engine = resource.get("engine")
         if isinstance(engine, str) and engine.startswith("aurora"):
             return  # an Aurora member's data belongs to its cluster, protected there
-    protected = resource.get("deletion_protection")
-    if protected is not True and protected is not UNKNOWN:
+    protected = terraform_bool(resource.get("deletion_protection"))
+    if protected is False or protected is None:
         message = "is off" if protected is False else "is not set (the default is false)"
         yield Hit("deletion_protection", f"deletion protection {message}")
 

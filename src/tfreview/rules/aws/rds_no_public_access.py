@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    if resource.get("publicly_accessible") is True:
+    if terraform_bool(resource.get("publicly_accessible")) is True:
         yield Hit("publicly_accessible", "the database gets a public endpoint (`publicly_accessible = true`)")
 
 

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     key = resource.get("kms_master_key_id")
     if key is UNKNOWN or key:  # SSE-KMS (a key known only after apply is still a key)
         return
-    if resource.get("sqs_managed_sse_enabled") is False:
+    if terraform_bool(resource.get("sqs_managed_sse_enabled")) is False:
         yield Hit("sqs_managed_sse_enabled", "the SQS queue has neither a KMS key nor SQS-managed encryption", False)
 
 

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    if resource.get("map_public_ip_on_launch") is True:
+    if terraform_bool(resource.get("map_public_ip_on_launch")) is True:
         yield Hit("map_public_ip_on_launch", "instances launched in the subnet get a public IP address", True)
 
 

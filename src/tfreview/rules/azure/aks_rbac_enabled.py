@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 # azurerm >= 2.99 (v3, v4) and the older nested block
 _PATHS = ("role_based_access_control_enabled", "role_based_access_control.0.enabled")
@@ -13,7 +14,7 @@ _PATHS = ("role_based_access_control_enabled", "role_based_access_control.0.enab
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for path in _PATHS:
-        if resource.get(path) is False:
+        if terraform_bool(resource.get(path)) is False:
             yield Hit(path, f"`{path} = false`: Kubernetes RBAC is disabled on this cluster", False)
             return
 

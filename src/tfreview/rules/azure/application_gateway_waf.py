@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 
 _POLICY = "azurerm_web_application_firewall_policy"
 _WAF_TIERS = ("waf", "waf_v2")
@@ -25,10 +25,10 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     policy_id = resource.get("firewall_policy_id")
     if resource.setting_of("firewall_policy_id", policy_id) is not Setting.UNSET:
         for policy in snapshot.targets(resource, _POLICY, "firewall_policy_id"):
-            if policy.get("policy_settings.0.enabled") is False:
+            if terraform_bool(policy.get("policy_settings.0.enabled")) is False:
                 yield Hit("", f"its WAF policy {policy.address} is switched off (`policy_settings.enabled = false`)")
         return  # a WAF policy is attached (or one known only after apply)
-    enabled = resource.get("waf_configuration.0.enabled")
+    enabled = terraform_bool(resource.get("waf_configuration.0.enabled"))
     if enabled is UNKNOWN or enabled is True:
         return
     if enabled is False:

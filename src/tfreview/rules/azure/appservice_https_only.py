@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 _TYPES = tuple(
     f"azurerm_{kind}{slot}"
@@ -22,7 +23,7 @@ _TYPES = tuple(
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    value = resource.get("https_only")
+    value = terraform_bool(resource.get("https_only"))
     if value is False or value is None:
         yield Hit("https_only", "https_only is not true: the app also serves plain HTTP", value)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 _SINGLE = "public_network_access_enabled"  # azurerm_mysql_server: a boolean, default true
 _FLEXIBLE = "public_network_access"  # azurerm_mysql_flexible_server (azurerm 4.x): "Enabled" | "Disabled"
@@ -14,7 +15,7 @@ _FLEXIBLE = "public_network_access"  # azurerm_mysql_flexible_server (azurerm 4.
 def _single(resource: Resource) -> Iterator[Hit]:
     value = resource.get(_SINGLE)
     setting = resource.setting_of(_SINGLE, value)
-    if setting is Setting.SET and value is True:
+    if setting is Setting.SET and terraform_bool(value) is True:
         yield Hit(_SINGLE, "the MySQL server's public endpoint is enabled", value)
     elif setting is Setting.UNSET:
         yield Hit(

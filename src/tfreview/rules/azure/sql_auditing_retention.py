@@ -7,6 +7,7 @@ from typing import Any
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 from tfreview.rules.azure.sql_server_auditing import check as auditing_missing
 
 _POLICY = "azurerm_mssql_server_extended_auditing_policy"
@@ -36,7 +37,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
 
 def _short(policy: Mapping[str, Any]) -> int | None:
     """The retention in days when auditing is on and keeps logs for a limited time under the minimum."""
-    if policy.get("enabled") is False:
+    if terraform_bool(policy.get("enabled")) is False:
         return None  # auditing off: TFR-AZU-234's finding
     days = policy.get("retention_in_days")
     if isinstance(days, bool) or not isinstance(days, (int, float, str)):

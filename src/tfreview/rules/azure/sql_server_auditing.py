@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 
 _POLICY = "azurerm_mssql_server_extended_auditing_policy"
 _SERVERS = ("azurerm_mssql_server", "azurerm_sql_server")
@@ -19,12 +19,12 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         return  # written, but not known (a `dynamic` block we cannot expand)
     blocks = resource.blocks("extended_auditing_policy") if setting is Setting.SET else []
     if blocks:
-        if all(block.get("enabled") is False for block in blocks):
+        if all(terraform_bool(block.get("enabled")) is False for block in blocks):
             yield Hit("extended_auditing_policy.0.enabled", "server auditing is switched off (`enabled = false`)")
         return
     policies = snapshot.linked(resource, _POLICY, "server_id")
     if policies:
-        if all(policy.get("enabled") is False for policy in policies):
+        if all(terraform_bool(policy.get("enabled")) is False for policy in policies):
             names = ", ".join(policy.address for policy in policies)
             yield Hit("", f"its auditing policy ({names}) is switched off (`enabled = false`)")
         return

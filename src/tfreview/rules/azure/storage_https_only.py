@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 from tfreview.rules.support.renamed import first_set
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     path, value = first_set(resource, "enable_https_traffic_only", "https_traffic_only_enabled")
-    if value is False:
+    if terraform_bool(value) is False:
         yield Hit(path, f"`{path} = false`: the storage account accepts plain-HTTP requests", value)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 
 _MESSAGE = "default_action = Allow: the storage endpoints accept traffic from every network"
 
@@ -16,7 +16,8 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         if str(resource.get("default_action")).lower() == "allow":
             yield Hit("default_action", _MESSAGE, "Allow")
         return
-    if resource.get("public_network_access_enabled") is False or resource.get("network_rules") is UNKNOWN:
+    public = terraform_bool(resource.get("public_network_access_enabled"))
+    if public is False or resource.get("network_rules") is UNKNOWN:
         return
     blocks = resource.blocks("network_rules")
     if blocks:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 from tfreview.rules.support.renamed import first_set
 
 _ACCOUNT_FLAGS = ("allow_blob_public_access", "allow_nested_items_to_be_public")  # azurerm v2, v3/v4
@@ -18,7 +19,7 @@ def _account_forbids(container: Resource, snapshot: Snapshot) -> bool:
     if not accounts:
         return False
     first = min(accounts, key=snapshot.position)
-    return first_set(first, *_ACCOUNT_FLAGS)[1] is False
+    return terraform_bool(first_set(first, *_ACCOUNT_FLAGS)[1]) is False
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
@@ -28,6 +29,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
             yield Hit("container_access_type", f'container_access_type = "{access}": anyone can read its blobs', access)
         return
     path, value = first_set(resource, *_ACCOUNT_FLAGS)
+    value = terraform_bool(value)
     if value is True:
         yield Hit(path, f"`{path} = true`: containers in this account may be made public", value)
     elif value is None:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 
 _POLICY = "google_compute_security_policy"
 _RULE = "google_compute_security_policy_rule"
@@ -17,7 +17,7 @@ def _judge(action: object, preview: object) -> str | None:
     """Why a rule matching `cve-canary` does not block; "" when it blocks; None when it cannot be told."""
     if action is UNKNOWN or preview is UNKNOWN:
         return None
-    if preview is True:
+    if terraform_bool(preview) is True:
         return "its `cve-canary` rule is in preview mode (it only logs)"
     if not (isinstance(action, str) and action.startswith("deny")):
         return f"its `cve-canary` rule's action is `{action}`, not a deny"

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 
 _CONFIG = "master_authorized_networks_config"
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    private = resource.get("private_cluster_config.0.enable_private_endpoint")
+    private = terraform_bool(resource.get("private_cluster_config.0.enable_private_endpoint"))
     if private is True or private is UNKNOWN or resource.get(_CONFIG) is UNKNOWN:
         return
     if not resource.blocks(_CONFIG):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 
 _CLUSTER = "google_container_cluster"
 _MODE = "node_config.workload_metadata_config.mode"
@@ -41,7 +41,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
 
 def _identity(cluster: Resource) -> bool | None:
     """Whether the cluster's nodes get the GKE metadata server by default: Workload Identity or Autopilot."""
-    autopilot = cluster.get("enable_autopilot")
+    autopilot = terraform_bool(cluster.get("enable_autopilot"))
     pool = cluster.get("workload_identity_config.workload_pool")
     if autopilot is True or (pool is not None and pool is not UNKNOWN and pool != ""):
         return True

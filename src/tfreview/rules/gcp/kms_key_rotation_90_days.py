@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 MAX_SECONDS = 90 * 24 * 60 * 60
 
@@ -18,7 +19,7 @@ def _seconds(text: str) -> float | None:
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    if resource.get("purpose") not in (None, "ENCRYPT_DECRYPT") or resource.get("import_only") is True:
+    if resource.get("purpose") not in (None, "ENCRYPT_DECRYPT") or terraform_bool(resource.get("import_only")) is True:
         return  # asymmetric, MAC and import-only keys cannot rotate automatically
     period = resource.get("rotation_period")
     if period is None:

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 
 IP_CONFIG = "settings.0.ip_configuration.0"
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    if resource.get(f"{IP_CONFIG}.ipv4_enabled") is False:
+    if terraform_bool(resource.get(f"{IP_CONFIG}.ipv4_enabled")) is False:
         return  # no public IP: authorized networks have no effect
     for index in range(len(resource.blocks(f"{IP_CONFIG}.authorized_networks"))):
         path = f"{IP_CONFIG}.authorized_networks.{index}.value"

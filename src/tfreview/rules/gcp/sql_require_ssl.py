@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, not_a_bool, terraform_bool
 
 IP_CONFIG = "settings.0.ip_configuration.0"
 
@@ -19,8 +19,8 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
         if mode == "ALLOW_UNENCRYPTED_AND_ENCRYPTED":
             yield Hit(f"{IP_CONFIG}.ssl_mode", f"ssl_mode = {mode}: clients may connect without TLS", mode)
         return
-    require = resource.get(f"{IP_CONFIG}.require_ssl")
-    if require is not True:
+    require = terraform_bool(resource.get(f"{IP_CONFIG}.require_ssl"))
+    if require is not True and not not_a_bool(require):
         message = "require_ssl = false" if require is False else "neither ssl_mode nor require_ssl is set"
         yield Hit(f"{IP_CONFIG}.require_ssl", f"{message}: clients may connect without TLS", require)
 

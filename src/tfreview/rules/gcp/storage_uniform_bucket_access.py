@@ -6,14 +6,15 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, not_a_bool, terraform_bool
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     for path in ("uniform_bucket_level_access", "bucket_policy_only"):  # the second is the pre-3.x name
-        if resource.get(path) in (True, UNKNOWN):
+        value = terraform_bool(resource.get(path))
+        if value is True or value is UNKNOWN or not_a_bool(value):
             return
-    value = resource.get("uniform_bucket_level_access")
+    value = terraform_bool(resource.get("uniform_bucket_level_access"))
     detail = "is false" if value is False else "is not set (defaults to false)"
     yield Hit("uniform_bucket_level_access", f"uniform_bucket_level_access {detail}: object ACLs stay in force", value)
 

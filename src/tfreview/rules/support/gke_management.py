@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, Resource, Setting, Snapshot
+from tfreview.core.values import terraform_bool
 from tfreview.rules.support.provider_versions import capped_below
 
 DEFAULT_CHANGED_IN = 5
@@ -18,7 +19,7 @@ def management_hits(resource: Resource, snapshot: Snapshot, attribute: str, mess
     path = f"management.{attribute}"
     value = resource.get(path)
     setting = resource.setting_of(path, value)
-    if setting is Setting.SET and value is False:
+    if setting is Setting.SET and terraform_bool(value) is False:
         yield Hit(path, message, value)
     elif setting is Setting.UNSET:
         constraint = capped_below(snapshot, "google", DEFAULT_CHANGED_IN)
