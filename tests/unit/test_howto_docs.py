@@ -1,0 +1,180 @@
+"""What the how-to guides cite exists as written: a newcomer copies it literally.
+
+The runbooks are checked against the real thing by tests/ops/test_runbook_commands.py; the how-tos (docs/howto/*.md)
+name the same kinds of things in prose and in fenced blocks. Here, from both:
+
+- every `tfreview …` command line: each subcommand exists, each option exists for the command it is given to,
+  and a literal value of an option with choices (`--scope write`, `-o sarif`) is one of them;
+- every `TFREVIEW_…` variable is a setting, or one of the few other variables tfreview reads (the same check the
+  service makes at start, `tfreview.setting_variables`);
+- every metric name (`tfreview_…`) is in the metric catalogue (a histogram's series by their family);
+- every alert id named as one (`the \\`queue-backlog\\` alert`) is in the alert table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from tfreview.cli import build_parser
+from tfreview.ops.alert_table import load_alert_table
+from tfreview.ops.metric_catalogue import BY_NAME
+from tfreview.ops.settings import SloSettings
+from tfreview.ops.slo import service_levels
+from tfreview.setting_variables import unknown_variables
+
+ROOT = Path(__file__).resolve().parents[2]
+HOWTOS = sorted((ROOT / "docs" / "howto").glob("*.md"))
+FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
+# a command as written: after optional `VAR=value` assignments and a path (`.venv/bin/tfreview`)
+COMMAND = re.compile(r"(?:[A-Z_][A-Z0-9_]*=\S+\s+)*(?:\S*/)?tfreview\s+([a-z-].*)")
+SHELL_END = {">", ">>", "&", "|", "||", "&&", ";", "2>&1", "<"}
+# an operator's placeholder for a value or a command name: NAME, FILE.md, <source>, …, $URL
+PLACEHOLDER = re.compile(r"^(?:[A-Z][A-Z0-9_.-]*|<[^>]*>|…|\.\.\.|\$\S+)$")
+# what tfreview prints, quoted in a guide: not a command
+QUOTED_OUTPUT = ("tfreview serving on ",)
+HISTOGRAM_SUFFIXES = ("_bucket", "_count", "_sum")
+
+
+def command_lines(text: str) -> list[str]:
+    """The words after `tfreview` of every command line in `text`: each line of a fenced block (a trailing `\\`
+    joins the next; a `#` comment dropped; `&&`, `;` and `|` separate commands) and each inline code span."""
+    lines: list[str] = []
+    for block in FENCE.findall(text):
+        lines += re.sub(r"\s*\\\n\s*", " ", block).splitlines()
+    prose = " ".join(FENCE.sub("", text).split())
+    lines += re.findall(r"`([^`]+)`", prose)
+    found = []
+    for line in lines:
+        line = re.sub(r"(?:^|\s)#\s.*$", "", line)
+        for part in re.split(r"\s(?:&&|\|\||;|\|)\s", line):
+            part = part.strip()
+            if part.startswith(QUOTED_OUTPUT):
+                continue
+            match = COMMAND.fullmatch(re.sub(r"^(?:-|\$|run:)\s+", "", part))
+            if match:
+                found.append(match.group(1))
+    return found
+
+
+parser = functools.cache(build_parser)
+
+
+def subcommands(at: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser] | None:
+    actions = [a for a in at._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(actions[0].choices) if actions else None
+
+
+def command_error(line: str) -> str | None:
+    """What is untrue in `tfreview LINE`: an unknown subcommand or option, or a value outside an option's choices.
+    Optional parts written `[--flag VALUE]` are read as given; the command may leave out required arguments."""
+    try:
+        words = shlex.split(line.replace("[", " ").replace("]", " "))
+    except ValueError:
+        words = line.replace("[", " ").replace("]", " ").split()
+    at: argparse.ArgumentParser = parser()
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if word in SHELL_END or word.startswith((">", "2>")):
+            break
+        if word.startswith("-") and word not in ("-", "--"):
+            name, _, inline = word.partition("=")
+            action = at._option_string_actions.get(name)
+            if action is None:
+                return f"{at.prog} has no option {name}"
+            if action.nargs == 0:
+                continue
+            value = inline
+            if not inline:
+                if index >= len(words):
+                    continue  # named in prose: "`--scope`"
+                value = words[index]
+                index += 1
+            if action.choices is not None and not PLACEHOLDER.match(value) and value not in action.choices:
+                return f"{at.prog} {name}: {value!r} is not one of {sorted(map(str, action.choices))}"
+            continue
+        commands = subcommands(at)
+        if commands is None:
+            continue  # a positional argument
+        if PLACEHOLDER.match(word):
+            return None  # `tfreview drill NAME`: any of them
+        if word not in commands:
+            return f"{at.prog} has no subcommand {word!r} (it has {', '.join(commands)})"
+        at = commands[word]
+    return None
+
+
+def test_the_command_check_catches_what_it_should() -> None:
+    assert command_error("tokens create --tenant spacelift:acme --scope write --name hook") is None
+    assert command_error("scan plan.json -o sarif --output-file results.sarif -o text") is None
+    assert command_error("audit-log [--action token.create] [--limit 50] [-o json]") is None
+    assert command_error("drill NAME --embedded") is None
+    assert command_error("completion bash > ~/.local/share/bash-completion/completions/tfreview") is None
+    assert command_error("blocks") == f"tfreview has no subcommand 'blocks' (it has {', '.join(subcommands(parser()) or {})})"
+    assert command_error("tokens mint") is not None
+    assert command_error("reconcile --github-delivery") == "tfreview reconcile has no option --github-delivery"
+    assert command_error("tokens create --scope owner") is not None
+    assert command_lines("run `.venv/bin/tfreview scan .`\n```sh\nTFREVIEW_X=1 tfreview slo  # why\n```\n") == [
+        "slo",
+        "scan .",
+    ]
+    assert command_lines("```sh\ntfreview scan a \\\n  -o text && tfreview rules list\n```\n") == [
+        "scan a -o text",
+        "rules list",
+    ]
+
+
+@pytest.mark.parametrize("howto", HOWTOS, ids=lambda p: p.name)
+def test_every_tfreview_command_in_the_howto_exists(howto: Path) -> None:
+    wrong = [f"`tfreview {line}`: {error}" for line in command_lines(howto.read_text()) if (error := command_error(line))]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_howtos_name_commands() -> None:
+    assert sum(len(command_lines(p.read_text())) for p in HOWTOS) > 100
+
+
+def test_every_tfreview_variable_in_the_howtos_is_read() -> None:
+    named: dict[str, str] = {}
+    for howto in HOWTOS:
+        for name in re.findall(r"\bTFREVIEW_[A-Z0-9_]*[A-Z0-9]", howto.read_text()):
+            named.setdefault(name, howto.name)
+    assert len(named) > 80
+    unknown = unknown_variables(dict.fromkeys(named, ""))
+    assert not unknown, "\n".join(f"{named[u.name]}: {u}" for u in unknown)
+
+
+def test_every_metric_in_the_howtos_is_in_the_catalogue() -> None:
+    wrong = []
+    count = 0
+    for howto in HOWTOS:
+        # not a database's name (`…/tfreview_new`, `tfreview_verify_<random>`)
+        for name in set(re.findall(r"(?<![/\w])tfreview_[a-z0-9_]*[a-z0-9](?![\w<])", howto.read_text())):
+            count += 1
+            family = next((name.removesuffix(s) for s in HISTOGRAM_SUFFIXES if name.removesuffix(s) in BY_NAME), name)
+            if family not in BY_NAME:
+                wrong.append(f"{howto.name}: {name}")
+    assert count > 10
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_alert_the_howtos_name_is_in_the_alert_table() -> None:
+    alerts = {rule.id for rule in load_alert_table()} | {slo.alert_id for slo in service_levels(SloSettings())}
+    wrong = []
+    count = 0
+    for howto in HOWTOS:
+        prose = " ".join(howto.read_text().split())
+        for name in re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)` alert\b(?! action)|\balerts? `([a-z0-9]+(?:-[a-z0-9]+)+)`", prose):
+            count += 1
+            alert = name[0] or name[1]
+            if alert not in alerts:
+                wrong.append(f"{howto.name}: {alert}")
+    assert count > 5
+    assert not wrong, "\n".join(wrong)
