@@ -8,19 +8,25 @@ name the same kinds of things in prose and in fenced blocks. Here, from both:
 - every `TFREVIEW_…` variable is a setting, or one of the few other variables tfreview reads (the same check the
   service makes at start, `tfreview.setting_variables`);
 - every metric name (`tfreview_…`) is in the metric catalogue (a histogram's series by their family);
-- every alert id named as one (`the \\`queue-backlog\\` alert`) is in the alert table.
+- every alert id named as one (`the \\`queue-backlog\\` alert`) is in the alert table;
+- every API call written `METHOD /path?query` is a route of the service with that method and those query
+  parameters.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import importlib
+import pkgutil
 import re
 import shlex
 from pathlib import Path
 
 import pytest
+from fastapi.routing import APIRoute
 
+import tfreview.web
 from tfreview.cli import build_parser
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.metric_catalogue import BY_NAME
@@ -51,12 +57,11 @@ def command_lines(text: str) -> list[str]:
     lines += re.findall(r"`([^`]+)`", prose)
     found = []
     for line in lines:
-        line = re.sub(r"(?:^|\s)#\s.*$", "", line)
-        for part in re.split(r"\s(?:&&|\|\||;|\|)\s", line):
-            part = part.strip()
-            if part.startswith(QUOTED_OUTPUT):
+        for part in re.split(r"\s(?:&&|\|\||;|\|)\s", re.sub(r"(?:^|\s)#\s.*$", "", line)):
+            command = re.sub(r"^(?:-|\$|run:)\s+", "", part.strip())
+            if command.startswith(QUOTED_OUTPUT):
                 continue
-            match = COMMAND.fullmatch(re.sub(r"^(?:-|\$|run:)\s+", "", part))
+            match = COMMAND.fullmatch(command)
             if match:
                 found.append(match.group(1))
     return found
@@ -117,7 +122,10 @@ def test_the_command_check_catches_what_it_should() -> None:
     assert command_error("audit-log [--action token.create] [--limit 50] [-o json]") is None
     assert command_error("drill NAME --embedded") is None
     assert command_error("completion bash > ~/.local/share/bash-completion/completions/tfreview") is None
-    assert command_error("blocks") == f"tfreview has no subcommand 'blocks' (it has {', '.join(subcommands(parser()) or {})})"
+    assert (
+        command_error("blocks")
+        == f"tfreview has no subcommand 'blocks' (it has {', '.join(subcommands(parser()) or {})})"
+    )
     assert command_error("tokens mint") is not None
     assert command_error("reconcile --github-delivery") == "tfreview reconcile has no option --github-delivery"
     assert command_error("tokens create --scope owner") is not None
@@ -133,7 +141,9 @@ def test_the_command_check_catches_what_it_should() -> None:
 
 @pytest.mark.parametrize("howto", HOWTOS, ids=lambda p: p.name)
 def test_every_tfreview_command_in_the_howto_exists(howto: Path) -> None:
-    wrong = [f"`tfreview {line}`: {error}" for line in command_lines(howto.read_text()) if (error := command_error(line))]
+    wrong = [
+        f"`tfreview {line}`: {error}" for line in command_lines(howto.read_text()) if (error := command_error(line))
+    ]
     assert not wrong, "\n".join(wrong)
 
 
@@ -171,10 +181,74 @@ def test_every_alert_the_howtos_name_is_in_the_alert_table() -> None:
     count = 0
     for howto in HOWTOS:
         prose = " ".join(howto.read_text().split())
-        for name in re.findall(r"`([a-z0-9]+(?:-[a-z0-9]+)+)` alert\b(?! action)|\balerts? `([a-z0-9]+(?:-[a-z0-9]+)+)`", prose):
+        for name in re.findall(
+            r"`([a-z0-9]+(?:-[a-z0-9]+)+)` alert\b(?! action)|\balerts? `([a-z0-9]+(?:-[a-z0-9]+)+)`", prose
+        ):
             count += 1
             alert = name[0] or name[1]
             if alert not in alerts:
                 wrong.append(f"{howto.name}: {alert}")
     assert count > 5
+    assert not wrong, "\n".join(wrong)
+
+
+@functools.cache
+def api_routes() -> list[APIRoute]:
+    """The routes of the service's routers (the modules of `tfreview.web` with a `router`)."""
+    found = []
+    for module in pkgutil.iter_modules(tfreview.web.__path__):
+        router = getattr(importlib.import_module(f"tfreview.web.{module.name}"), "router", None)
+        found += [route for route in getattr(router, "routes", []) if isinstance(route, APIRoute)]
+    return found
+
+
+def routes() -> dict[str, set[str]]:
+    """Each path template, its methods."""
+    found: dict[str, set[str]] = {}
+    for route in api_routes():
+        found.setdefault(route.path, set()).update(route.methods)
+    return found
+
+
+def query_parameters(path: str, method: str) -> set[str]:
+    return {
+        parameter.alias
+        for route in api_routes()
+        if route.path == path and method in route.methods
+        for parameter in route.dependant.query_params
+    }
+
+
+def route_of(path: str, templates: dict[str, set[str]]) -> str | None:
+    """The template `path` is an instance of: a `{…}`, `ID` or `…` stands for any one segment."""
+    parts = path.strip("/").split("/")
+    for template in templates:
+        pattern = template.strip("/").split("/")
+        if len(pattern) == len(parts) and all(
+            p == t or (t.startswith("{") and (p.startswith("{") or PLACEHOLDER.match(p) is not None))
+            for p, t in zip(parts, pattern, strict=True)
+        ):
+            return template
+    return None
+
+
+def test_every_api_call_in_the_howtos_is_a_route() -> None:
+    templates = routes()
+    assert route_of("/api/v1/reviews/{id}/retry", templates) == "/api/v1/reviews/{review_id}/retry"
+    assert route_of("/api/v1/review/ID", templates) is None
+    calls = []
+    for howto in HOWTOS:
+        for method, target in re.findall(r"\b(GET|POST|PUT|PATCH|DELETE) (/[^\s`\"')]+)", howto.read_text()):
+            calls.append((howto.name, method, target))
+    assert len(calls) > 8
+    wrong = []
+    for name, method, target in calls:
+        path, _, query = target.partition("?")
+        template = route_of(path, templates)
+        if template is None or method not in templates[template]:
+            wrong.append(f"{name}: {method} {path} is no route")
+            continue
+        for parameter in (pair.split("=", 1)[0] for pair in query.split("&") if pair):
+            if parameter not in query_parameters(template, method):
+                wrong.append(f"{name}: {method} {path} has no query parameter {parameter!r}")
     assert not wrong, "\n".join(wrong)
