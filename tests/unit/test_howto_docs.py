@@ -45,6 +45,11 @@ PLACEHOLDER = re.compile(r"^(?:[A-Z][A-Z0-9_.-]*|<[^>]*>|…|\.\.\.|\$\S+)$")
 # what tfreview prints, quoted in a guide: not a command
 QUOTED_OUTPUT = ("tfreview serving on ",)
 HISTOGRAM_SUFFIXES = ("_bucket", "_count", "_sum")
+# the service's address as the guides write it, then the path asked of it
+SERVICE_URL = re.compile(
+    r"(?:\$\{?(?:URL|TFREVIEW_URL)\}?|https?://(?:127\.0\.0\.1:\d+|[\w.-]*tfreview[\w.-]*|…))"
+    r"(/(?:api|webhooks|healthz|readyz|metrics)[^\s`\"')|]*)"
+)
 
 
 def command_lines(text: str) -> list[str]:
@@ -175,11 +180,11 @@ def test_every_metric_in_the_howtos_is_in_the_catalogue() -> None:
     assert not wrong, "\n".join(wrong)
 
 
-def test_every_alert_the_howtos_name_is_in_the_alert_table() -> None:
+def test_every_alert_the_howtos_and_runbooks_name_is_in_the_alert_table() -> None:
     alerts = {rule.id for rule in load_alert_table()} | {slo.alert_id for slo in service_levels(SloSettings())}
     wrong = []
     count = 0
-    for howto in HOWTOS:
+    for howto in [*HOWTOS, *sorted((ROOT / "docs" / "runbooks").glob("*.md"))]:
         prose = " ".join(howto.read_text().split())
         for name in re.findall(
             r"`([a-z0-9]+(?:-[a-z0-9]+)+)` alert\b(?! action)|\balerts? `([a-z0-9]+(?:-[a-z0-9]+)+)`", prose
@@ -211,10 +216,11 @@ def routes() -> dict[str, set[str]]:
 
 
 def query_parameters(path: str, method: str) -> set[str]:
+    """The query parameters of the route (of any of its methods for "any")."""
     return {
         parameter.alias
         for route in api_routes()
-        if route.path == path and method in route.methods
+        if route.path == path and (method == "any" or method in route.methods)
         for parameter in route.dependant.query_params
     }
 
@@ -236,16 +242,20 @@ def test_every_api_call_in_the_howtos_is_a_route() -> None:
     templates = routes()
     assert route_of("/api/v1/reviews/{id}/retry", templates) == "/api/v1/reviews/{review_id}/retry"
     assert route_of("/api/v1/review/ID", templates) is None
-    calls = []
+    calls = set()
     for howto in HOWTOS:
-        for method, target in re.findall(r"\b(GET|POST|PUT|PATCH|DELETE) (/[^\s`\"')]+)", howto.read_text()):
-            calls.append((howto.name, method, target))
-    assert len(calls) > 8
+        for line in howto.read_text().splitlines():
+            for method, target in re.findall(r"\b(GET|POST|PUT|PATCH|DELETE) (/[^\s`\"')]+)", line):
+                calls.add((howto.name, method, target))
+            for target in SERVICE_URL.findall(line):  # a curl's, or an address to configure: any method
+                method = (re.findall(r"-X\s*([A-Z]+)", line) or ["any"])[0]
+                calls.add((howto.name, method, target))
+    assert len(calls) > 12
     wrong = []
-    for name, method, target in calls:
+    for name, method, target in sorted(calls):
         path, _, query = target.partition("?")
         template = route_of(path, templates)
-        if template is None or method not in templates[template]:
+        if template is None or not (method == "any" or method in templates[template]):
             wrong.append(f"{name}: {method} {path} is no route")
             continue
         for parameter in (pair.split("=", 1)[0] for pair in query.split("&") if pair):
