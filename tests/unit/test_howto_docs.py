@@ -32,6 +32,7 @@ from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.metric_catalogue import BY_NAME
 from tfreview.ops.settings import SloSettings
 from tfreview.ops.slo import service_levels
+from tfreview.ops_cli.drill_scenarios import SCENARIOS
 from tfreview.setting_variables import unknown_variables
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,3 +263,18 @@ def test_every_api_call_in_the_howtos_is_a_route() -> None:
             if parameter not in query_parameters(template, method):
                 wrong.append(f"{name}: {method} {path} has no query parameter {parameter!r}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_drill_table_names_each_scenario_its_alert_and_target() -> None:
+    """run-a-drill.md's table: every scenario of `tfreview drill`, with the alert it drills and that row's target."""
+    rules = {rule.id: rule for rule in load_alert_table()}
+    text = (ROOT / "docs" / "howto" / "run-a-drill.md").read_text()
+    rows = {
+        name: (alert, int(minutes))
+        for name, alert, minutes in re.findall(r"^\| `([a-z-]+)` \|.*\| `([a-z-]+)` \| (\d+) min \|$", text, re.M)
+    }
+    assert set(rows) == set(SCENARIOS)
+    for name, scenario in SCENARIOS.items():
+        assert rows[name] == (scenario.alert_id, rules[scenario.alert_id].response_minutes), name
+        row = text.split(f"| `{name}` |", 1)[1].split("\n", 1)[0]
+        assert scenario.embedded_only == ("`--embedded` only" in row), name
