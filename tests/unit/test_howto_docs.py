@@ -9,6 +9,7 @@ name the same kinds of things in prose and in fenced blocks. Here, from both:
   service makes at start, `tfreview.setting_variables`);
 - every metric name (`tfreview_…`) is in the metric catalogue (a histogram's series by their family);
 - every alert id named as one (`the \\`queue-backlog\\` alert`) is in the alert table;
+- every `TFREVIEW_X=value` given loads (the settings model accepts it; no misspelt key in a JSON value);
 - every API call written `METHOD /path?query` is a route of the service with that method and those query
   parameters.
 """
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
+import os
 import pkgutil
 import re
 import shlex
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.routing import APIRoute
+from pydantic import ValidationError
 
 import tfreview.web
 from tfreview.cli import build_parser
@@ -34,6 +37,7 @@ from tfreview.ops.settings import SloSettings
 from tfreview.ops.slo import service_levels
 from tfreview.ops_cli.drill_scenarios import SCENARIOS
 from tfreview.setting_variables import unknown_variables
+from tfreview.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 HOWTOS = sorted((ROOT / "docs" / "howto").glob("*.md"))
@@ -278,3 +282,36 @@ def test_the_drill_table_names_each_scenario_its_alert_and_target() -> None:
         assert rows[name] == (scenario.alert_id, rules[scenario.alert_id].response_minutes), name
         row = text.split(f"| `{name}` |", 1)[1].split("\n", 1)[0]
         assert scenario.embedded_only == ("`--embedded` only" in row), name
+
+
+def given_values() -> list[tuple[str, str, str]]:
+    """(how-to, variable, value) of every `TFREVIEW_X=value` the guides give, in fenced blocks and inline code; a
+    value with a placeholder (`…`, `<secret>`, `$VAR`) or naming a file (`file:/run/secrets/…`) is left out."""
+    found = []
+    assignment = re.compile(r"(?:^|\s)(TFREVIEW_[A-Z0-9_]+)=('[^']*'|\"(?:[^\"\\]|\\.)*\"|[^\s'\"]+)")
+    for howto in HOWTOS:
+        text = howto.read_text()
+        for chunk in FENCE.findall(text) + re.findall(r"`([^`]+)`", FENCE.sub("", text)):
+            for name, raw in assignment.findall(chunk):
+                value = shlex.split(raw)[0] if raw not in ("''", '""') else ""
+                if not re.search(r"…|<|\$|file:", value):
+                    found.append((howto.name, name, value))
+    return found
+
+
+def test_the_setting_values_the_howtos_give_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    given = given_values()
+    assert len(given) > 50
+    for key in list(os.environ):
+        if key.startswith("TFREVIEW_"):
+            monkeypatch.delenv(key)
+    wrong = []
+    for howto, name, value in given:
+        monkeypatch.setenv(name, value)
+        try:
+            Settings()
+        except ValidationError as exc:
+            wrong.append(f"{howto}: {name}={value} is refused: {exc.errors()[0]['msg']}")
+        wrong += [f"{howto}: {name}={value}: {unknown}" for unknown in unknown_variables({name: value})]
+        monkeypatch.delenv(name)
+    assert not wrong, "\n".join(wrong)
