@@ -1,4 +1,4 @@
-"""What the how-to guides cite exists as written: a newcomer copies it literally.
+"""What the README and the how-to guides cite exists as written: a newcomer copies it literally.
 
 The runbooks are checked against the real thing by tests/ops/test_runbook_commands.py; the how-tos (docs/howto/*.md)
 name the same kinds of things in prose and in fenced blocks. Here, from both:
@@ -40,7 +40,7 @@ from tfreview.setting_variables import unknown_variables
 from tfreview.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-HOWTOS = sorted((ROOT / "docs" / "howto").glob("*.md"))
+HOWTOS = [ROOT / "README.md", *sorted((ROOT / "docs" / "howto").glob("*.md"))]  # the README: the newcomer's first page
 FENCE = re.compile(r"```[^\n]*\n(.*?)```", re.S)
 # a command as written: after optional `VAR=value` assignments and a path (`.venv/bin/tfreview`)
 COMMAND = re.compile(r"(?:[A-Z_][A-Z0-9_]*=\S+\s+)*(?:\S*/)?tfreview\s+([a-z-].*)")
