@@ -8,10 +8,12 @@ name the same kinds of things in prose and in fenced blocks. Here, from both:
 - every `TFREVIEW_…` variable is a setting, or one of the few other variables tfreview reads (the same check the
   service makes at start, `tfreview.setting_variables`);
 - every metric name (`tfreview_…`) is in the metric catalogue (a histogram's series by their family);
-- every alert id named as one (`the \\`queue-backlog\\` alert`) is in the alert table;
+- every alert id named as one ("the `queue-backlog` alert", "alert `revoked-token-used`"; in the runbooks too) is
+  in the alert table;
 - every `TFREVIEW_X=value` given loads (the settings model accepts it; no misspelt key in a JSON value);
-- every API call written `METHOD /path?query` is a route of the service with that method and those query
-  parameters.
+- every API call written `METHOD /path?query`, and every URL of the service (`$URL/…`, `http://127.0.0.1:8080/…`),
+  is a route of the service with that method and those query parameters;
+- run-a-drill.md's table gives each scenario of `tfreview drill` its alert and that alert's response target.
 """
 
 from __future__ import annotations
