@@ -13,6 +13,7 @@ name the same kinds of things in prose and in fenced blocks. Here, from both:
 - every `TFREVIEW_X=value` given loads (the settings model accepts it; no misspelt key in a JSON value);
 - every API call written `METHOD /path?query`, and every URL of the service (`$URL/…`, `http://127.0.0.1:8080/…`),
   is a route of the service with that method and those query parameters;
+- every Prometheus alert name (`TfreviewQueueBacklog`, in the runbooks too) is one `tfreview alerts export` writes;
 - run-a-drill.md's table gives each scenario of `tfreview drill` its alert and that alert's response target.
 """
 
@@ -35,6 +36,7 @@ import tfreview.web
 from tfreview.cli import build_parser
 from tfreview.ops.alert_table import load_alert_table
 from tfreview.ops.metric_catalogue import BY_NAME
+from tfreview.ops.prometheus_alerts import slo_alerts, table_alerts
 from tfreview.ops.settings import SloSettings
 from tfreview.ops.slo import service_levels
 from tfreview.ops_cli.drill_scenarios import SCENARIOS
@@ -316,4 +318,24 @@ def test_the_setting_values_the_howtos_give_load(monkeypatch: pytest.MonkeyPatch
             wrong.append(f"{howto}: {name}={value} is refused: {exc.errors()[0]['msg']}")
         wrong += [f"{howto}: {name}={value}: {unknown}" for unknown in unknown_variables({name: value})]
         monkeypatch.delenv(name)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_prometheus_alert_name_in_the_docs_is_exported() -> None:
+    """The name Alertmanager shows (a runbook's "Alert `TfreviewQueueBacklog`") is one `alerts export` writes."""
+    exported = {
+        alert.alert
+        for alert in [
+            *table_alerts(load_alert_table(), "x"),
+            *slo_alerts(service_levels(SloSettings()), "x"),
+        ]
+    }
+    documents = [*HOWTOS, *sorted((ROOT / "docs" / "runbooks").glob("*.md")), ROOT / "docs" / "reference" / "alerts.md"]
+    named = {
+        (document.name, name)
+        for document in documents
+        for name in re.findall(r"`(Tfreview[A-Z][A-Za-z0-9]*)`", document.read_text())
+    }
+    assert len(named) > 40
+    wrong = [f"{document}: {name}" for document, name in sorted(named) if name not in exported]
     assert not wrong, "\n".join(wrong)
