@@ -1,4 +1,4 @@
-"""Bool arguments written as strings in rules ADR 0716 did not convert (review22c; ADR 0724).
+"""Bool arguments written as strings in rules ADR 0716 did not convert (review22c; ADR 0725).
 
 ADR 0716 converted every rule that compared a bool argument with `is True`/`is False`, but four places compared
 with `is not True` and so still read `"true"` as "not true": TFR-AWS-044 (`access_logs.enabled`), TFR-AWS-011

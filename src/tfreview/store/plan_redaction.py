@@ -124,7 +124,45 @@ def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
         # `value` of aws_ssm_parameter or azurerm_key_vault_secret is masked in the change, plain here
         # (its addresses, names and references are structure, as in the changes: never masked, ADR 0462)
         redacted["configuration"] = _masked_configuration(redacted["configuration"], secrets)
+    for key in redacted.keys() - _MASKED_ABOVE - _HEADER_KEYS:
+        # `checks` (an author's `error_message` may interpolate any value), Terraform 1.2's `condition_results`, a
+        # section this release does not know: a copy of a sensitive value there is masked too (ADR 0724); an
+        # `address` (the checks' notes read it) is structure, kept
+        redacted[key] = _masked_keeping(redacted[key], secrets, _STRUCTURE_NAMES)
     return redacted
+
+
+# the top-level keys masked above, or reduced to what holds no value (`_redact_document`)
+_MASKED_ABOVE: Final = frozenset(
+    {
+        "resource_changes",
+        "resource_drift",
+        "deferred_changes",
+        "action_invocations",
+        "deferred_action_invocations",
+        "output_changes",
+        "configuration",
+        "variables",
+        "prior_state",
+        "planned_values",
+    }
+)
+# the top-level keys that describe the plan, and `relevant_attributes` (resource addresses and attribute paths)
+_HEADER_KEYS: Final = frozenset(
+    {"format_version", "terraform_version", "timestamp", "applyable", "complete", "errored", "relevant_attributes"}
+)
+_STRUCTURE_NAMES: Final = frozenset({"address"})
+
+
+def _masked_keeping(value: Any, secrets: SecretSearch, names: AbstractSet[str]) -> Any:
+    """`_masked`, the subtrees under a key of `names` kept as they are (addresses: structure, never masked)."""
+    if isinstance(value, Mapping):
+        return {
+            key: child if key in names else _masked_keeping(child, secrets, names) for key, child in value.items()
+        }
+    if isinstance(value, list):
+        return [_masked_keeping(child, secrets, names) for child in value]
+    return _masked(value, secrets)
 
 
 # the configuration's strings that name things rather than hold values: masking a sensitive value inside them
