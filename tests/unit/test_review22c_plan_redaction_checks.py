@@ -66,7 +66,8 @@ def test_a_sensitive_value_copied_into_checks_or_an_unknown_section_is_not_store
     assert CANARY in secrets
     assert CANARY.encode() not in stored
     document = json.loads(stored)
-    assert document["checks"][0]["instances"][0]["problems"][0]["message"] == "the password (sensitive value) is too short"
+    (problem,) = document["checks"][0]["instances"][0]["problems"]
+    assert problem["message"] == "the password (sensitive value) is too short"
     assert document["checks"][0]["address"] == _plan()["checks"][0]["address"]  # structure: kept as written
     assert document["a_future_section"] == {"note": "copied: (sensitive value)"}
 

@@ -157,9 +157,7 @@ _STRUCTURE_NAMES: Final = frozenset({"address"})
 def _masked_keeping(value: Any, secrets: SecretSearch, names: AbstractSet[str]) -> Any:
     """`_masked`, the subtrees under a key of `names` kept as they are (addresses: structure, never masked)."""
     if isinstance(value, Mapping):
-        return {
-            key: child if key in names else _masked_keeping(child, secrets, names) for key, child in value.items()
-        }
+        return {key: child if key in names else _masked_keeping(child, secrets, names) for key, child in value.items()}
     if isinstance(value, list):
         return [_masked_keeping(child, secrets, names) for child in value]
     return _masked(value, secrets)
