@@ -67,7 +67,8 @@ def test_a_sensitive_value_in_checks_reaches_no_stored_byte_log_or_review_proces
         )
         assert created
         stored = services.reviews.get(review_id, TENANT)
-        assert stored is not None and stored.plan_id is not None
+        assert stored is not None
+        assert stored.plan_id is not None
         plan = services.plans.get(stored.plan_id)
         assert plan is not None
         assert CANARY.encode() not in plan[0]  # what the worker hands the review process through the pipe
