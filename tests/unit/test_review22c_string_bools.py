@@ -87,3 +87,72 @@ def test_a_false_string_is_still_reported(text: str, rule_id: str, address: str,
 @pytest.mark.parametrize(("text", "rule_id", "address"), CASES)
 def test_true_is_not_reported(text: str, rule_id: str, address: str) -> None:
     assert _flagged(text.replace("VALUE", "true"), rule_id) == []
+
+
+# --- three more places, which compared with `in (True, None)`, `in (False, None)` or `not in (None, False)` ---
+
+FIREWALL = """
+resource "google_compute_firewall" "ssh" {
+  name          = "ssh"
+  network       = "default"
+  source_ranges = ["0.0.0.0/0"]
+  disabled      = VALUE
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+"""
+
+BLOCKS_NOTHING = """
+resource "aws_s3_bucket" "data" {
+  bucket = "data"
+}
+resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = VALUE
+  block_public_policy     = VALUE
+  ignore_public_acls      = VALUE
+  restrict_public_buckets = VALUE
+}
+"""
+
+EBS = """
+resource "aws_ebs_encryption_by_default" "on" {
+  enabled = VALUE
+}
+resource "aws_ebs_volume" "data" {
+  availability_zone = "eu-west-1a"
+  size              = 10
+}
+"""
+
+
+@pytest.mark.parametrize("value", ["false", '"false"', '"0"'])
+def test_a_firewall_rule_disabled_false_as_a_string_is_judged(value: str) -> None:
+    assert _flagged(FIREWALL.replace("VALUE", value), "TFR-GCP-001") == ["google_compute_firewall.ssh"]
+
+
+@pytest.mark.parametrize("value", ["true", '"true"', '"1"'])
+def test_a_disabled_firewall_rule_is_not_reported(value: str) -> None:
+    assert _flagged(FIREWALL.replace("VALUE", value), "TFR-GCP-001") == []
+
+
+@pytest.mark.parametrize("value", ["false", '"false"', '"0"'])
+def test_a_public_access_block_of_false_strings_blocks_nothing(value: str) -> None:
+    assert _flagged(BLOCKS_NOTHING.replace("VALUE", value), "TFR-AWS-007") == ["aws_s3_bucket.data"]
+
+
+@pytest.mark.parametrize("value", ["true", '"true"', '"1"', '"yes"'])
+def test_a_public_access_block_of_true_or_refused_strings_is_not_called_empty(value: str) -> None:
+    assert _flagged(BLOCKS_NOTHING.replace("VALUE", value), "TFR-AWS-007") == []
+
+
+@pytest.mark.parametrize("value", ["true", '"true"', '"1"'])
+def test_encryption_by_default_on_as_a_string_covers_the_volume(value: str) -> None:
+    assert _flagged(EBS.replace("VALUE", value), "TFR-AWS-018") == []
+
+
+@pytest.mark.parametrize("value", ["false", '"false"', '"0"'])
+def test_encryption_by_default_off_as_a_string_does_not(value: str) -> None:
+    assert _flagged(EBS.replace("VALUE", value), "TFR-AWS-018") == ["aws_ebs_volume.data"]
