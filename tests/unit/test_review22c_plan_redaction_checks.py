@@ -77,3 +77,21 @@ def test_the_stored_plan_still_notes_its_failed_check_by_address() -> None:
 
     notes = load_plan(stored).coverage.notes
     assert any("aws_db_instance.db (fail)" in note for note in notes), notes
+
+
+def test_a_sensitive_value_copied_into_an_imports_generated_config_is_not_stored() -> None:
+    plan = _plan()
+    generated = f'resource "aws_ssm_parameter" "p" {{\n  description = "copied {CANARY}"\n}}\n'
+    change = {"actions": ["no-op"], "before": {}, "after": {}, "after_unknown": {}, "before_sensitive": {}}
+    change |= {"after_sensitive": {}, "importing": {"id": "p"}, "generated_config": generated}
+    imported = {"address": "aws_ssm_parameter.p", "mode": "managed", "type": "aws_ssm_parameter", "name": "p"}
+    plan["resource_changes"].append(
+        {**imported, "provider_name": "registry.terraform.io/hashicorp/aws", "change": change}
+    )
+
+    stored, _ = redact_upload_and_secrets(json.dumps(plan).encode(), "plan_json")
+
+    assert CANARY.encode() not in stored
+    kept = json.loads(stored)["resource_changes"][1]["change"]
+    assert kept["generated_config"] == generated.replace(CANARY, "(sensitive value)")
+    assert kept["importing"] == {"id": "p"}

@@ -189,7 +189,8 @@ def _names(value: Any) -> bool:
 
 
 def _mask_sides(change: dict[str, Any], secrets: SecretSearch) -> None:
-    for side in ("before", "after"):
+    # `generated_config` (Terraform 1.5+, an import's `-generate-config-out`) is HCL text of the resource's values
+    for side in ("before", "after", "generated_config"):
         if side in change:
             change[side] = _masked(change[side], secrets)
 
