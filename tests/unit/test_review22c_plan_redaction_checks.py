@@ -95,3 +95,15 @@ def test_a_sensitive_value_copied_into_an_imports_generated_config_is_not_stored
     kept = json.loads(stored)["resource_changes"][1]["change"]
     assert kept["generated_config"] == generated.replace(CANARY, "(sensitive value)")
     assert kept["importing"] == {"id": "p"}
+
+
+def test_a_sensitive_value_that_is_a_checks_status_word_leaves_the_status_alone() -> None:
+    plan = _plan()
+    plan["resource_changes"][0]["change"]["after"]["engine"] = "fail"
+    plan["resource_changes"][0]["change"]["after_sensitive"]["engine"] = True
+
+    stored, secrets = redact_upload_and_secrets(json.dumps(plan).encode(), "plan_json")
+
+    assert "fail" in secrets
+    assert json.loads(stored)["checks"][0]["status"] == "fail"
+    assert any("aws_db_instance.db (fail)" in note for note in load_plan(stored).coverage.notes)

@@ -127,7 +127,7 @@ def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
     for key in redacted.keys() - _MASKED_ABOVE - _HEADER_KEYS:
         # `checks` (an author's `error_message` may interpolate any value), Terraform 1.2's `condition_results`, a
         # section this release does not know: a copy of a sensitive value there is masked too (ADR 0724); an
-        # `address` (the checks' notes read it) is structure, kept
+        # `address` and a `status` (the checks' notes read them) are structure, kept
         redacted[key] = _masked_keeping(redacted[key], secrets, _STRUCTURE_NAMES)
     return redacted
 
@@ -151,7 +151,7 @@ _MASKED_ABOVE: Final = frozenset(
 _HEADER_KEYS: Final = frozenset(
     {"format_version", "terraform_version", "timestamp", "applyable", "complete", "errored", "relevant_attributes"}
 )
-_STRUCTURE_NAMES: Final = frozenset({"address"})
+_STRUCTURE_NAMES: Final = frozenset({"address", "status"})  # a check's status: `fail` is a word, never masked
 
 
 def _masked_keeping(value: Any, secrets: SecretSearch, names: AbstractSet[str]) -> Any:
