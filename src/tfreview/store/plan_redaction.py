@@ -124,7 +124,43 @@ def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
         # `value` of aws_ssm_parameter or azurerm_key_vault_secret is masked in the change, plain here
         # (its addresses, names and references are structure, as in the changes: never masked, ADR 0462)
         redacted["configuration"] = _masked_configuration(redacted["configuration"], secrets)
+    for key in redacted.keys() - _MASKED_ABOVE - _HEADER_KEYS:
+        # `checks` (an author's `error_message` may interpolate any value), Terraform 1.2's `condition_results`, a
+        # section this release does not know: a copy of a sensitive value there is masked too (ADR 0724); an
+        # `address` and a `status` (the checks' notes read them) are structure, kept
+        redacted[key] = _masked_keeping(redacted[key], secrets, _STRUCTURE_NAMES)
     return redacted
+
+
+# the top-level keys masked above, or reduced to what holds no value (`_redact_document`)
+_MASKED_ABOVE: Final = frozenset(
+    {
+        "resource_changes",
+        "resource_drift",
+        "deferred_changes",
+        "action_invocations",
+        "deferred_action_invocations",
+        "output_changes",
+        "configuration",
+        "variables",
+        "prior_state",
+        "planned_values",
+    }
+)
+# the top-level keys that describe the plan, and `relevant_attributes` (resource addresses and attribute paths)
+_HEADER_KEYS: Final = frozenset(
+    {"format_version", "terraform_version", "timestamp", "applyable", "complete", "errored", "relevant_attributes"}
+)
+_STRUCTURE_NAMES: Final = frozenset({"address", "status"})  # a check's status: `fail` is a word, never masked
+
+
+def _masked_keeping(value: Any, secrets: SecretSearch, names: AbstractSet[str]) -> Any:
+    """`_masked`, the subtrees under a key of `names` kept as they are (addresses: structure, never masked)."""
+    if isinstance(value, Mapping):
+        return {key: child if key in names else _masked_keeping(child, secrets, names) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_masked_keeping(child, secrets, names) for child in value]
+    return _masked(value, secrets)
 
 
 # the configuration's strings that name things rather than hold values: masking a sensitive value inside them
@@ -153,7 +189,8 @@ def _names(value: Any) -> bool:
 
 
 def _mask_sides(change: dict[str, Any], secrets: SecretSearch) -> None:
-    for side in ("before", "after"):
+    # `generated_config` (Terraform 1.5+, an import's `-generate-config-out`) is HCL text of the resource's values
+    for side in ("before", "after", "generated_config"):
         if side in change:
             change[side] = _masked(change[side], secrets)
 

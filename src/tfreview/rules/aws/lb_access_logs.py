@@ -6,14 +6,15 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, not_a_bool, terraform_bool
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     kind = resource.get("load_balancer_type")
     if kind is UNKNOWN or kind == "gateway":  # gateway load balancers have no access logs
         return
-    if resource.get("access_logs.0.enabled") is not True:
+    enabled = terraform_bool(resource.get("access_logs.0.enabled"))
+    if enabled is not True and not not_a_bool(enabled):
         yield Hit("access_logs.0.enabled", "access logs are not enabled on the load balancer")
 
 

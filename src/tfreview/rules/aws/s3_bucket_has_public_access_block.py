@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
+from tfreview.core.values import terraform_bool
 from tfreview.rules.support.s3_buckets import BUCKET, configurations
 
 _SETTINGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
@@ -22,7 +23,7 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
 
 def _blocks_nothing(block: Resource) -> bool:
     """Every setting false, written or unset (each defaults to false): the same as having no block."""
-    return all(block.get(setting) in (False, None) for setting in _SETTINGS)
+    return all(terraform_bool(block.get(setting)) in (False, None) for setting in _SETTINGS)
 
 
 RULE = Rule(

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, not_a_bool, terraform_bool
 from tfreview.rules.support.s3_buckets import BUCKET, configurations, inline
 
 VERSIONING = "aws_s3_bucket_versioning"
@@ -22,8 +22,8 @@ def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
     if configurations(resource, snapshot, VERSIONING) != []:
         return  # configured by its own resource, checked there (or perhaps by one whose link is unknown)
     block = inline(resource, "versioning")
-    enabled = UNKNOWN if block is UNKNOWN else resource.get("versioning.0.enabled") if block else None
-    if enabled is not True and enabled is not UNKNOWN:
+    enabled = UNKNOWN if block is UNKNOWN else terraform_bool(resource.get("versioning.0.enabled")) if block else None
+    if enabled is not True and enabled is not UNKNOWN and not not_a_bool(enabled):
         shown = "no inline `versioning` enables it" if enabled is None else f"inline `enabled` is {enabled!r}"
         yield Hit("", f"versioning is off: no aws_s3_bucket_versioning refers to this bucket and {shown}", enabled)
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.core.values import UNKNOWN, terraform_bool
+from tfreview.core.values import UNKNOWN, not_a_bool, terraform_bool
 
 _CLUSTER = "google_container_cluster"
 _MODE = "node_config.workload_metadata_config.mode"
@@ -55,8 +55,8 @@ def _cluster(cluster: Resource, written: bool) -> Iterator[Hit]:
     if identity is not False:
         return
     if not written:  # no node_config: the default node pool, unless the cluster removes it
-        removed = cluster.get("remove_default_node_pool")
-        if removed is True or removed is UNKNOWN:
+        removed = terraform_bool(cluster.get("remove_default_node_pool"))
+        if removed is True or removed is UNKNOWN or not_a_bool(removed):
             return
     yield Hit(
         _MODE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tfreview.core.rules import Resource
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 from tfreview.rules.support.port_ranges import range_covers
 
 FIREWALL_TYPES = ("google_compute_firewall",)
@@ -24,7 +24,8 @@ def _empty(value: Any) -> bool:
 
 def world_sources(resource: Resource) -> tuple[str, ...] | None:
     """The source ranges when an enabled ingress rule admits the whole internet (`()` if implicitly), else None."""
-    if resource.get("direction") not in (None, UNKNOWN, "INGRESS") or resource.get("disabled") not in (None, False):
+    disabled = terraform_bool(resource.get("disabled"))  # `"false"` from a 0.11-era module is false (ADR 0725)
+    if resource.get("direction") not in (None, UNKNOWN, "INGRESS") or disabled not in (None, False):
         return None
     ranges = resource.get("source_ranges")
     if ranges is UNKNOWN or not all(isinstance(r, str) for r in ranges or ()):

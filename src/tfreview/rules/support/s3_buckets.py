@@ -18,7 +18,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from tfreview.core.rules import Hit, Resource, Snapshot
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, not_a_bool, terraform_bool
 
 BUCKET = "aws_s3_bucket"
 PUBLIC_GROUPS = (
@@ -97,8 +97,8 @@ PUBLIC_ACCESS_BLOCKS = ("aws_s3_bucket_public_access_block", "aws_s3_account_pub
 
 def access_block_flag(resource: Resource, flag: str, effect: str) -> Iterator[Hit]:
     """A public access block setting that is false or left out (it defaults to false)."""
-    value = resource.get(flag)
-    if value is not True and value is not UNKNOWN:
+    value = terraform_bool(resource.get(flag))
+    if value is not True and value is not UNKNOWN and not not_a_bool(value):
         scope = "account" if resource.type == PUBLIC_ACCESS_BLOCKS[1] else "bucket"
         shown = "left out (defaults to false)" if value is None else f"set to {value!r}"
         yield Hit(flag, f"`{flag}` is {shown}, so the {scope} does not {effect}", value)
