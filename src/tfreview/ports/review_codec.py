@@ -36,6 +36,7 @@ READS = (0, 1)  # the versions `decode` reads
 __all__ = [
     "READS",
     "VERSION",
+    "EncodedDocument",
     "FindingKey",
     "decode",
     "encode",
@@ -126,6 +127,25 @@ class FindingKey:
     status: str
     address: str
     fingerprint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedDocument:
+    """A stored-review document already spelled as a store keeps it (`canonical_json`): what a review process sends
+    back (ADR 0722) — one string to unpickle, not ~1 MB of dicts and lists — so the worker's thread neither
+    re-encodes nor parses it. `save_result` stores `text` as is: the same bytes, the same content hash."""
+
+    text: str
+
+    @classmethod
+    def of(cls, document: Mapping[str, Any]) -> EncodedDocument:
+        return cls(canonical_json(document))
+
+    def document(self) -> dict[str, Any]:
+        """The document decoded (what `save_result` of the dict would have stored and read back)."""
+        decoded = json.loads(self.text)
+        assert isinstance(decoded, dict)  # `of` encodes a mapping
+        return decoded
 
 
 def keys_of(findings: Sequence[Finding]) -> list[FindingKey]:
