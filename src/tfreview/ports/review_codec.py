@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -118,9 +118,10 @@ def _rendered(document: Mapping[str, Any]) -> dict[str, Any]:
     return review_document(decode(document), tool_version=str(document.get("tool") or tfreview.__version__))
 
 
-@dataclass(frozen=True, slots=True)
-class FindingKey:
-    """What a store indexes of one counted finding (the `findings` table, the listing's finding filter)."""
+class FindingKey(NamedTuple):
+    """What a store indexes of one counted finding (the `findings` table, the listing's finding filter). A named
+    tuple: a review process sends ~1,300 of them with a 1,000-resource plan's document, and a tuple unpickles in a
+    fifth of a frozen dataclass's time on the worker's interpreter lock (ADR 0722)."""
 
     rule_id: str
     severity: str
