@@ -17,6 +17,7 @@ Run it with another source tree's tfreview first on PYTHONPATH to measure that t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -176,6 +177,10 @@ def memory() -> None:
             service.close()
 
 
+def _commented(service: Service, reviews: int) -> bool:
+    return service.comments() >= reviews
+
+
 def replaced(pulls: int, bound: str | None) -> None:
     from intake_busy import tree_files
 
@@ -189,7 +194,7 @@ def replaced(pulls: int, bound: str | None) -> None:
                 service.open(number, "vpc")
             for number in service.pulls:
                 service.deliver(number)
-                wait(lambda n=number: service.comments() >= n, f"review {number}")  # type: ignore[misc]
+                wait(functools.partial(_commented, service, number), f"review {number}")
                 print(f"after review {number}: {service.review_processes()} MiB", flush=True)
         finally:
             service.close()
