@@ -7,12 +7,17 @@ GitHub App pointed at the test suite's fake GitHub (tests/fakes/github.py, in th
     python benchmarks/review_process_probe.py memory                 one small pull request, then one of 8 files
         and 5.1 MB (24,000 resources): the review process's resident memory after each, and while it waits idle
         (ADR 0714)
+    python benchmarks/review_process_probe.py replaced [PULLS [MIB]] PULLS (8) pull requests of intake.py's
+        `tfr-busy` tree (terraform-aws-vpc's root module), one after another, `worker.concurrency` 1: the review
+        processes started, and the "holds N MiB after its review" lines of `worker.review_process_max_rss_mib`
+        (ADR 0703, 0723); MIB sets that bound (32, the least, logs every figure)
 
 Run it with another source tree's tfreview first on PYTHONPATH to measure that tree (`git archive REV src`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -32,6 +37,8 @@ if str(ROOT) not in sys.path:  # the fake lives in the test suite: reused, not c
     sys.path.insert(0, str(ROOT))
 
 from tests.fakes.github import FakeGitHub  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "benchmarks"))  # intake_busy: the tfr-busy tree
 
 PAYLOAD = ROOT / "tests" / "integration" / "data" / "github.pull_request.opened.payload.json"
 REPO = "octo/infra"
@@ -170,10 +177,41 @@ def memory() -> None:
             service.close()
 
 
+def _commented(service: Service, reviews: int) -> bool:
+    return service.comments() >= reviews
+
+
+def replaced(pulls: int, bound: str | None) -> None:
+    from intake_busy import tree_files
+
+    with tempfile.TemporaryDirectory(prefix="tfreview-probe-") as folder:
+        bounded = {"TFREVIEW_WORKER__REVIEW_PROCESS_MAX_RSS_MIB": bound} if bound else {}
+        service = Service(Path(folder), 0, TFREVIEW_WORKER__CONCURRENCY="1", **bounded)
+        try:
+            service.fake.add_commit(REPO, "vpc", tree_files(), base="main")
+            for number in range(1, pulls + 1):
+                service.pulls.append(number)
+                service.open(number, "vpc")
+            for number in service.pulls:
+                service.deliver(number)
+                wait(functools.partial(_commented, service, number), f"review {number}")
+                print(f"after review {number}: {service.review_processes()} MiB", flush=True)
+        finally:
+            service.close()
+            log = (Path(folder) / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()
+            started = [line for line in log if "review process" in line and "started" in line]
+            held = [line for line in log if "after its review" in line]
+            print(f"{pulls} reviews: {len(started)} review processes started, {len(held)} replaced over the bound")
+            for line in held[:3]:
+                print("  " + line[-200:])
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["tokens"]:
         tokens(sys.argv[2] if len(sys.argv) > 2 else "4")
     elif sys.argv[1:2] == ["memory"]:
         memory()
+    elif sys.argv[1:2] == ["replaced"]:
+        replaced(int(sys.argv[2]) if len(sys.argv) > 2 else 8, sys.argv[3] if len(sys.argv) > 3 else None)
     else:
         raise SystemExit(__doc__)

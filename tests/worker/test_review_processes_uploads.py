@@ -6,7 +6,6 @@ The real worker runner over the memory store and real, spawned review processes,
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
@@ -20,10 +19,9 @@ import pytest
 from tfreview.advisor.builtin import BuiltinAdvisor
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
-from tfreview.plumbing.hashing import canonical_json
 from tfreview.ports.job_types import JobKind
 from tfreview.ports.records import ReviewStatus, SourceInfo
-from tfreview.ports.review_codec import encode, finding_keys
+from tfreview.ports.review_codec import EncodedDocument, encode, finding_keys
 from tfreview.ports.review_processes import Finish, FinishedReview, RulesReviewed
 from tfreview.rules import load_rules_for
 from tfreview.service.assessment import advise_on
@@ -152,10 +150,10 @@ def test_without_a_model_advisor_only_the_finished_document_comes_back(services:
         rules_here = review(change_set, load_rules_for(change_set.resource_types()), Policy())
         assessed = advise_on(change_set, rules_here, 0.0, BuiltinAdvisor() if advised else None, tenant_id=TENANT)
         here = with_kept_findings(assessed.review, kept, Policy())
-        assert finished.document == encode(here)  # what the worker thread would have stored
+        assert finished.document == EncodedDocument.of(encode(here))  # what the worker thread would have stored
         assert (finished.verdict, finished.counts) == (here.verdict.value, dict(here.counts))
         assert (here.advice is not None) == advised
-        assert list(finished.keys) == finding_keys(json.loads(canonical_json(finished.document)))  # as read back
+        assert list(finished.keys) == finding_keys(finished.document.document())  # as read back
         assert not finished.ai_unavailable
         assert len(here.findings) == len(rules.review.findings) + 1  # the kept one merged, in the review process
 

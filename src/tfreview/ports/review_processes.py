@@ -25,7 +25,7 @@ from tfreview.core.findings import Review
 from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
 from tfreview.ports.records import StoredReview
-from tfreview.ports.review_codec import FindingKey
+from tfreview.ports.review_codec import EncodedDocument, FindingKey
 from tfreview.ports.service import Fetched
 
 
@@ -58,7 +58,7 @@ class FinishedReview:
     counts, the rules' seconds, what the advice said of itself (unavailable; worth running again later) and the keys
     of its counted findings (the store need not decode the document to index them)."""
 
-    document: dict[str, Any]
+    document: EncodedDocument  # its canonical text: one string to unpickle, stored as is (ADR 0722)
     verdict: str
     counts: dict[str, Any]
     seconds: float

@@ -30,7 +30,7 @@ from tfreview.ports.records import (
 # Every method is synchronous and short; the web layer calls them from a thread pool.
 
 if TYPE_CHECKING:  # the codec renders; this port module stays import-light
-    from tfreview.ports.review_codec import FindingKey
+    from tfreview.ports.review_codec import EncodedDocument, FindingKey
 
 
 class JobQueue(Protocol):
@@ -152,7 +152,7 @@ class ReviewStore(Protocol):
         self,
         review_id: str,
         status: ReviewStatus,
-        report: dict[str, object],
+        report: dict[str, object] | EncodedDocument,
         verdict: str,
         counts: dict[str, object],
         *,
@@ -161,7 +161,9 @@ class ReviewStore(Protocol):
     ) -> StoredReview:
         """Store the finished review (report + findings rows + content hash) in one transaction; `attempt` as in
         set_status, checked in that same transaction. `keys`: the counted findings' keys when the caller holds the
-        review it encoded (`review_codec.keys_of`) — a store indexing findings then does not decode the report."""
+        review it encoded (`review_codec.keys_of`) — a store indexing findings then does not decode the report.
+        `report` given encoded (`EncodedDocument`, ADR 0722) is stored as its text, byte for byte as the dict it
+        spells; with `keys` as well, a store need not decode it, and the record returned may carry no report."""
         ...
 
     def list(

@@ -22,11 +22,11 @@ from typing import Any
 from tfreview.advisor.builtin import BuiltinAdvisor
 from tfreview.core.errors import ConfigError, InputError, NotConfigured
 from tfreview.core.policy import Policy
-from tfreview.plumbing.hashing import report_hash
+from tfreview.plumbing.hashing import report_hash, sha256_hex
 from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
-from tfreview.ports.review_codec import FindingKey, encode, keys_of
+from tfreview.ports.review_codec import EncodedDocument, FindingKey, encode, keys_of
 from tfreview.ports.review_processes import Finish, FinishedReview, PreparesInput, ReviewStopped, RulesReviewed
 from tfreview.ports.service import Fetched
 from tfreview.rules import load_rules_for
@@ -118,7 +118,10 @@ def run_review(
         took = max(0.0, (datetime.now(UTC) - created).total_seconds())
         services.metrics.count("tfreview_reviews_finished_total", status=status.value)
         services.metrics.observe("tfreview_review_latency_seconds", took, status=status.value)
-    _queue_publish(services, saved.tenant_id, saved.id, saved.content_hash or report_hash(document))
+    content_hash = saved.content_hash or (
+        sha256_hex(document.text.encode()) if isinstance(document, EncodedDocument) else report_hash(document)
+    )
+    _queue_publish(services, saved.tenant_id, saved.id, content_hash)
     if finished.retry_ai_later:
         _rerun_ai_later(services, job)
 
@@ -147,7 +150,7 @@ class Finished:
     """A review ready to store: its document, verdict, counts and status, the rules' seconds, the keys of its
     counted findings, whether the AI part is worth running again later."""
 
-    document: dict[str, Any]
+    document: dict[str, Any] | EncodedDocument  # a review process's already spelled (ADR 0722)
     verdict: str
     counts: dict[str, Any]
     status: ReviewStatus

@@ -31,7 +31,7 @@ from tfreview.ports.records import (
     StoredReview,
     Tenant,
 )
-from tfreview.ports.review_codec import FindingKey
+from tfreview.ports.review_codec import EncodedDocument, FindingKey
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
 from tfreview.store.plan_records import prepare_plan
@@ -136,13 +136,15 @@ class MemoryReviewStore:
         self,
         review_id: str,
         status: ReviewStatus,
-        report: dict[str, object],
+        report: dict[str, object] | EncodedDocument,
         verdict: str,
         counts: dict[str, object],
         *,
         attempt: AttemptFence | None = None,
         keys: Sequence[FindingKey] | None = None,
     ) -> StoredReview:
+        if isinstance(report, EncodedDocument):
+            report = report.document()
         with fenced_write(self._jobs, self.lock, attempt):
             review = self._require(review_id)
             saved = dataclasses.replace(

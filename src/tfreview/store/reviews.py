@@ -17,7 +17,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
-from tfreview.ports.review_codec import FindingKey, finding_keys
+from tfreview.ports.review_codec import EncodedDocument, FindingKey, finding_keys
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.database import Database
 from tfreview.store.review_deadlines import OPEN_STATUSES
@@ -200,17 +200,19 @@ class SqlReviewStore:
         self,
         review_id: str,
         status: ReviewStatus,
-        report: dict[str, object],
+        report: dict[str, object] | EncodedDocument,
         verdict: str,
         counts: dict[str, object],
         *,
         attempt: AttemptFence | None = None,
         keys: Sequence[FindingKey] | None = None,
     ) -> StoredReview:
-        text = canonical_json(report)
-        document = json.loads(text)  # the document as it will be read back: its rows, and the record returned
+        text = report.text if isinstance(report, EncodedDocument) else canonical_json(report)
+        # the document as it will be read back: its rows, and the record returned — not decoded for a review process's
+        # text with its keys (ADR 0722: ~1 MB parsed on the worker's interpreter lock for nothing)
+        document = None if isinstance(report, EncodedDocument) and keys is not None else json.loads(text)
         # the caller's keys of the review it encoded, or the document decoded for them (~0.1 s for 2,000 findings)
-        findings = finding_rows(review_id, finding_keys(document) if keys is None else keys)
+        findings = finding_rows(review_id, keys if keys is not None else finding_keys(document))
         with self.database.transaction() as session:
             self._fence(session, attempt)
             row = self._require(session, review_id)

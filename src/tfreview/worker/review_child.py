@@ -214,7 +214,7 @@ def _returned(borrower: AdoptsCredentials | None, lent: object) -> object | None
 def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> FinishedReview:
     """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings."""
     from tfreview.advisor.builtin import BuiltinAdvisor
-    from tfreview.ports.review_codec import encode, keys_of
+    from tfreview.ports.review_codec import EncodedDocument, encode, keys_of
     from tfreview.service.assessment import Assessment, advise_on
     from tfreview.service.kept_findings import with_kept_findings
 
@@ -230,7 +230,7 @@ def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> 
         )
     finished = with_kept_findings(assessment.review, finish.kept, fetched.policy)
     return FinishedReview(
-        encode(finished),
+        EncodedDocument.of(encode(finished)),  # spelled here, off the worker's interpreter lock (ADR 0722)
         finished.verdict.value,
         dict(finished.counts),
         took,

@@ -17,7 +17,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
-from tfreview.ports.review_codec import FindingKey
+from tfreview.ports.review_codec import EncodedDocument, FindingKey
 from tfreview.store.aws.job_items import JOB_SK, job_pk
 from tfreview.store.aws.table import Table, instant, parse_instant
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
@@ -195,7 +195,7 @@ class DynamoReviewStore:
         self,
         review_id: str,
         status: ReviewStatus,
-        report: dict[str, object],
+        report: dict[str, object] | EncodedDocument,
         verdict: str,
         counts: dict[str, object],
         *,
@@ -206,7 +206,7 @@ class DynamoReviewStore:
         old = self.table.get(pk, REVIEW_SK)
         if old is None:
             raise NotFound(f"review {review_id} not found")
-        text = canonical_json(dict(report))
+        text = report.text if isinstance(report, EncodedDocument) else canonical_json(dict(report))
         blob, chunks = self.table.blob_items(pk, text.encode())
         fields: dict[str, Any] = {
             "status": status.value,
