@@ -42,7 +42,9 @@ from tfreview.plumbing.secret_references import SecretSource
 from tfreview.store.memory_incidents import MemoryIncidents
 from tfreview.submit import submit_plan
 
-TIMEOUT = 1.0
+TIMEOUT = 1.0  # a failing call's deadline: a dribbling proxy is cut at it, well before the fake's byte ceiling
+PATIENT = 20.0  # a call expected to succeed: a loaded machine's pauses (CI with helpers, load 7) must not fail it
+_deadline = [TIMEOUT]  # what the upstreams' calls use now (_succeeds raises it for its call)
 PROXY_USER = "egress"
 PROXY_SECRET = "CANARYpr0xyPassw0rd0000000000"
 PROXY_BASIC = base64.b64encode(f"{PROXY_USER}:{PROXY_SECRET}".encode()).decode()
@@ -98,7 +100,7 @@ def _github() -> Serving:
         def call(tmp_path: Path, base: str) -> object:
             settings = github.app_settings(tmp_path)
             settings = settings.model_copy(update={"api_url": settings.api_url.replace(github.base_url, base)})
-            settings = settings.model_copy(update={"request_timeout_seconds": TIMEOUT})
+            settings = settings.model_copy(update={"request_timeout_seconds": _deadline[0]})
             with default_http_client(settings) as http:
                 client = build_github_client(settings, http, installation_id=42, sleep=lambda _s: None)
                 return client.get_file(REPO, "main.tf", sha)
@@ -112,7 +114,7 @@ def _spacelift() -> Serving:
         spacelift.add_run("network-prod", "01RUN", state="FINISHED", type="PROPOSED")
 
         def call(tmp_path: Path, base: str) -> object:
-            settings = spacelift.api_settings(secret_env="KEY", api_url=f"{base}/graphql", timeout_seconds=TIMEOUT)
+            settings = spacelift.api_settings(secret_env="KEY", api_url=f"{base}/graphql", timeout_seconds=_deadline[0])
             source = SecretSource.from_env("KEY", environ={"KEY": spacelift.key_secret})
             with outbound_client(timeout=settings.timeout_seconds) as http:  # as wiring's `_outbound_http` does
                 return SpaceliftClient(http, settings, _now, secret=source).run("network-prod", "01RUN").id
@@ -130,7 +132,7 @@ def _openai() -> Serving:
         def call(tmp_path: Path, base: str) -> object:
             key = _secret(tmp_path, "openai-key", "sk-proxy-test-key")
             with OpenAIClient(f"{base}/v1", key, "gpt-4o-mini") as client:  # its own default client
-                return client.complete(PROMPT, timeout=TIMEOUT).text
+                return client.complete(PROMPT, timeout=_deadline[0]).text
 
         yield model.url, call
 
@@ -139,7 +141,7 @@ def _slack() -> Serving:
     with FakeSlack() as slack:
 
         def call(tmp_path: Path, base: str) -> object:
-            with outbound_client(timeout=TIMEOUT) as http:  # as wiring's notifier client
+            with outbound_client(timeout=_deadline[0]) as http:  # as wiring's notifier client
                 url = slack.webhook_url.replace(slack.url, base)
                 SlackNotifier(http, url, channels=frozenset({"chat"}), levels=frozenset({1, 2, 3, 4})).send(
                     _notification()
@@ -161,9 +163,11 @@ NAMES = [upstream.name for upstream in UPSTREAMS]
 def _succeeds(upstream: Upstream, tmp_path: Path) -> tuple[str, object]:
     serving = upstream.serve()
     url, call = next(serving)
+    _deadline[0] = PATIENT
     try:
         return url, call(tmp_path, url)
     finally:
+        _deadline[0] = TIMEOUT
         serving.close()
 
 
@@ -212,7 +216,7 @@ def test_an_https_endpoint_is_reached_through_a_connect_tunnel(tmp_path: Path, m
             monkeypatch.setenv("HTTPS_PROXY", proxy.url_with(PROXY_USER, PROXY_SECRET))
             key = _secret(tmp_path, "openai-key", "sk-proxy-test-key")
             with OpenAIClient(f"{front.url}/v1", key, "gpt-4o-mini") as client:
-                completion = client.complete(PROMPT, timeout=TIMEOUT)
+                completion = client.complete(PROMPT, timeout=PATIENT)
         assert model.request_count == 1
     assert completion.text
     assert proxy.seen == [Passed("CONNECT", f"127.0.0.1:{front.port}", f"Basic {PROXY_BASIC}")]
