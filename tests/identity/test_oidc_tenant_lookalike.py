@@ -24,6 +24,10 @@ LOOKALIKES = [
     "spacelift:stra\u00dfe",  # ß
     "github:owner:\u212aube",  # KELVIN SIGN: Python's lower() makes it an ASCII k
     "ｇｉｔｈｕｂ:owner:octo",  # the kind itself in full-width letters: read as a GitHub tenant, was another kind
+    " github:7 ",  # spaces around (review22b: was a tenant of its own, empty, shown as github:7)
+    "\tspacelift:acme",  # a tab before the kind
+    "\u200bgithub:owner:octo",  # a zero-width space before the kind
+    "github:\u200b7",  # and inside the name
 ]
 
 

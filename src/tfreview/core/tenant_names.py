@@ -11,6 +11,8 @@ SQLite's lower() folds those alone, and a tenant a token names is ASCII (`tokens
 'team:Platform'
 >>> is_lookalike("github:owner:ｏｃｔｏ"), is_lookalike("ｇｉｔｈｕｂ:1"), is_lookalike("team:Straße")
 (True, True, False)
+>>> is_lookalike(" github:7 "), is_lookalike("\u200bspacelift:acme"), is_lookalike("team: platform")
+(True, True, False)
 """
 
 from __future__ import annotations
@@ -38,4 +40,8 @@ def is_lookalike(tenant_id: str) -> bool:
     `tokens create` refuses it (ADR 0605)."""
     if all("!" <= c <= "~" for c in tenant_id):
         return False
-    return unicodedata.normalize("NFKC", tenant_id).casefold().startswith(CASE_FOLDED_KINDS)
+    normal = unicodedata.normalize("NFKC", tenant_id).casefold()
+    # a space, a zero-width or control character around or inside (`" github:7 "`, `"github:\u200b7"`) is invisible
+    # where a tenant is shown: read without them
+    seen = "".join(c for c in normal if unicodedata.category(c)[0] not in "ZC")
+    return seen.startswith(CASE_FOLDED_KINDS)
