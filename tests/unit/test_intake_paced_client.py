@@ -59,10 +59,23 @@ def server_port() -> Iterator[int]:
     try:
         yield int(server.sockets[0].getsockname()[1])
     finally:
+        asyncio.run_coroutine_threadsafe(_shut(server), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
-        server.close()
+        loop.run_until_complete(asyncio.sleep(0))  # the closed transports' last callbacks
         loop.close()
+
+
+async def _shut(server: asyncio.Server) -> None:
+    """Stop listening and end every connection's handler while the loop still runs: a handler left suspended was
+    collected after the loop closed, its `writer.close()` raising into whichever test ran next (a fresh-clone CI
+    failed test_json_documents with this test's "Event loop is closed")."""
+    server.close()
+    await server.wait_closed()
+    handlers = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    for task in handlers:
+        task.cancel()
+    await asyncio.gather(*handlers, return_exceptions=True)
 
 
 def test_a_paced_run_does_not_reuse_a_connection_its_server_ended(server_port: int) -> None:
