@@ -1,0 +1,52 @@
+"""A review process stopped while its answer is half written (review23, from outside: real spawned processes, real
+signals). The worker thread had begun to read the answer — `recv` waits for its last byte, and the attempt's
+`stopped()` was asked only before the first byte came — so when the attempt timed out the process was never killed:
+it stayed, stopped, and the handler thread stayed blocked on it, until the server's shutdown. Now the process is
+killed once the attempt stops, whatever part of the answer came; the job is retried and completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from pathlib import Path
+
+from tfreview.ports.records import ReviewStatus
+from tfreview.worker.runner import Outcome
+
+from .stalling_input import StoppingSource
+from .test_review_processes import WAIT_SECONDS, gone, wait_until
+from .test_review_processes_uploads import PLANS, TENANT, _services, pool_of, review_once, upload
+
+
+def test_a_review_process_stopped_mid_answer_is_killed_when_the_attempt_times_out(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    for services in _services(processes=True):
+        upload(services, PLANS[1])
+        assert review_once(services, job_timeout_seconds=WAIT_SECONDS).result == "succeeded"  # the process started
+        real = services.sources["api"]
+        services.sources["api"] = StoppingSource(real, started)  # type: ignore[index]
+        review_id = upload(services, PLANS[0])
+        outcomes: list[Outcome] = []
+        worker = threading.Thread(target=lambda: outcomes.append(review_once(services, job_timeout_seconds=5.0)))
+        worker.start()
+        wait_until(started.exists, "the review process to begin its answer")
+        (child,) = pool_of(services).pids()
+        try:
+            worker.join(WAIT_SECONDS)
+            (outcome,) = outcomes
+            assert outcome.result == "retrying", outcome
+            assert outcome.reason == "timed out after 5 s"
+            wait_until(lambda: gone(child), "the review process stopped mid-answer to be killed")
+            stored = services.reviews.get(review_id, TENANT)
+            assert stored is not None
+            assert not stored.report  # nothing half-written
+            services.sources["api"] = real  # type: ignore[index]
+            services.clock.advance(60)  # type: ignore[attr-defined]  # past the retry's backoff
+            assert review_once(services).result == "succeeded"
+            done = services.reviews.get(review_id, TENANT)
+            assert done is not None
+            assert done.status == ReviewStatus.COMPLETED
+        finally:
+            if not gone(child):  # before the fix: the test ends it, not the worker
+                os.kill(child, signal.SIGKILL)
