@@ -90,8 +90,8 @@ class SqlOutbox:
                     entries.append(_entry(row))
                 except Exception as exc:  # a newer release's event, a hand edit: passed over, not every page stopped
                     failed.append((row.id, exc))
-        for entry_id, exc in failed:
-            self.later(entry_id, UNREADABLE_SECONDS, unreadable(entry_id, exc))  # looked at again later (ADR 0737)
+        for entry_id, error in failed:
+            self.later(entry_id, UNREADABLE_SECONDS, unreadable(entry_id, error))  # looked at again later (ADR 0737)
         return entries
 
     def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:
