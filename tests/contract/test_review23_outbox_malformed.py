@@ -47,9 +47,9 @@ def _dynamo(request: pytest.FixtureRequest, clock: ManualClock) -> Backend:
     table: Table = fresh_table(request)
     outbox = DynamoOutbox(table, clock=clock)
 
-    def spoil(incident_id: int, **values: object) -> None:
+    def spoil(incident_id: int, *removed: str, **values: object) -> None:
         number = entry_id(incident_id, 1)
-        table.update(f"NOTIFY#{number >> 16:020d}", f"OUT#{number:020d}", set_=dict(values))
+        table.update(f"NOTIFY#{number >> 16:020d}", f"OUT#{number:020d}", set_=dict(values), remove=removed)
 
     return Backend(
         clock,
@@ -60,6 +60,7 @@ def _dynamo(request: pytest.FixtureRequest, clock: ManualClock) -> Backend:
             "details not JSON": lambda i: spoil(i, details=f"{{{CANARY}"),
             "channels not a list": lambda i: spoil(i, channels="7"),
             "created_at garbled": lambda i: spoil(i, created_at=CANARY, due_at=CANARY),
+            "instants and event removed": lambda i: spoil(i, "created_at", "due_at", "event", "details"),
         },
     )
 

@@ -148,7 +148,7 @@ class DynamoOutbox:
             if not left and not listed:  # all sent, and the index says so too: no need to read it any more
                 with self._lock:
                     self._recent.discard(incident_id)
-        return sorted(found.values(), key=lambda i: (str(i["created_at"]), int(i["id"])))
+        return sorted(found.values(), key=lambda i: (str(i.get("created_at", "")), int(i["id"])))
 
     @staticmethod
     def _firsts(items: list[dict[str, Any]]) -> dict[int, int]:
