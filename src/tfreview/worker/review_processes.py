@@ -12,7 +12,8 @@ started) is stopped when next taken, and a new one started with the settings of 
                                again here (`review_errors.unpack`: the same class and attributes)
     the process ends first     ReviewProcessEnded ("… (signal 9) …"): retriable; the next review starts another
     `stopped()` says so        the process is killed (it may be stuck) and ReviewStopped raised: the attempt
-                               timed out, lost its lease or was released at a shutdown, as it would in-process
+                               timed out, lost its lease or was released at a shutdown, as it would in-process —
+                               also while the pipe still carries its request or answer (stopped mid-write, ADR 0738)
     `close()`                  idle processes are told to end, then every one still running is killed
     it holds more than         it is told to end after its answer (`worker.review_process_max_rss_mib`, ADR 0703):
     the bound after a review   the peak of a huge review is not kept while it idles; the next review starts another
