@@ -13,6 +13,8 @@ SQLite's lower() folds those alone, and a tenant a token names is ASCII (`tokens
 (True, True, False)
 >>> is_lookalike(" github:7 "), is_lookalike("\u200bspacelift:acme"), is_lookalike("team: platform")
 (True, True, False)
+>>> is_lookalike("git\u034fhub:7"), is_lookalike("\u3164github:7"), is_lookalike("team:caf\u0065\u0301")
+(True, True, False)
 """
 
 from __future__ import annotations
@@ -35,13 +37,18 @@ def folded_tenant(tenant_id: str) -> str:
 
 
 def is_lookalike(tenant_id: str) -> bool:
-    """A tenant that reads as a GitHub or Spacelift one (full-width letters, a space, `İ`, `ß`, the Kelvin sign: its
-    NFKC form, case-folded, starts as theirs) but is not printable ASCII: the webhooks never name such a tenant, and
-    `tokens create` refuses it (ADR 0605)."""
+    """A tenant that reads as a GitHub or Spacelift one (full-width letters, a space, `İ`, `ß`, the Kelvin sign, a mark
+    or a blank: its NFKD form, case-folded, read without marks and blanks, starts as theirs) but is not printable
+    ASCII: the webhooks never name such a tenant, and `tokens create` refuses it (ADR 0605)."""
     if all("!" <= c <= "~" for c in tenant_id):
         return False
-    normal = unicodedata.normalize("NFKC", tenant_id).casefold()
+    normal = unicodedata.normalize("NFKD", tenant_id).casefold()  # decomposed: a letter with a mark is the letter
     # a space, a zero-width or control character around or inside (`" github:7 "`, `"github:\u200b7"`) is invisible
-    # where a tenant is shown: read without them
-    seen = "".join(c for c in normal if unicodedata.category(c)[0] not in "ZC")
+    # where a tenant is shown, and so are a combining mark (a grapheme joiner, a variation selector: a mark over a
+    # letter leaves it that letter to a reader) and the blank fillers: read without them (review23)
+    seen = "".join(c for c in normal if unicodedata.category(c)[0] not in "ZCM" and c not in _BLANKS)
     return seen.startswith(CASE_FOLDED_KINDS)
+
+
+# letters and symbols that print as nothing: the Hangul fillers, the braille blank
+_BLANKS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800")

@@ -152,15 +152,24 @@ _HEADER_KEYS: Final = frozenset(
     {"format_version", "terraform_version", "timestamp", "applyable", "complete", "errored", "relevant_attributes"}
 )
 _STRUCTURE_NAMES: Final = frozenset({"address", "status"})  # a check's status: `fail` is a word, never masked
+_CHECK_STATUSES: Final = frozenset({"pass", "fail", "error", "unknown"})  # Terraform's; anything else is a value
 
 
 def _masked_keeping(value: Any, secrets: SecretSearch, names: AbstractSet[str]) -> Any:
-    """`_masked`, the subtrees under a key of `names` kept as they are (addresses: structure, never masked)."""
+    """`_masked`, the subtrees under a key of `names` kept as they are (addresses: structure, never masked) — a
+    `status` only when it is one of a check's statuses (ADR 0739)."""
     if isinstance(value, Mapping):
-        return {key: child if key in names else _masked_keeping(child, secrets, names) for key, child in value.items()}
+        return {
+            key: child if key in names and _structure(key, child) else _masked_keeping(child, secrets, names)
+            for key, child in value.items()
+        }
     if isinstance(value, list):
         return [_masked_keeping(child, secrets, names) for child in value]
     return _masked(value, secrets)
+
+
+def _structure(key: str, child: Any) -> bool:
+    return key != "status" or (isinstance(child, str) and child in _CHECK_STATUSES)
 
 
 # the configuration's strings that name things rather than hold values: masking a sensitive value inside them

@@ -12,7 +12,8 @@ started) is stopped when next taken, and a new one started with the settings of 
                                again here (`review_errors.unpack`: the same class and attributes)
     the process ends first     ReviewProcessEnded ("… (signal 9) …"): retriable; the next review starts another
     `stopped()` says so        the process is killed (it may be stuck) and ReviewStopped raised: the attempt
-                               timed out, lost its lease or was released at a shutdown, as it would in-process
+                               timed out, lost its lease or was released at a shutdown, as it would in-process —
+                               also while the pipe still carries its request or answer (stopped mid-write, ADR 0738)
     `close()`                  idle processes are told to end, then every one still running is killed
     it holds more than         it is told to end after its answer (`worker.review_process_max_rss_mib`, ADR 0703):
     the bound after a review   the peak of a huge review is not kept while it idles; the next review starts another
@@ -97,17 +98,29 @@ class ReviewProcess:
         return None
 
     def ask(self, request: tuple[object, ...], stopped: Callable[[], bool]) -> review_child.Answer:
+        # `send` of a large request and `recv` of an answer already begun block until their last byte: a process
+        # stopped or frozen meanwhile (SIGSTOP, a frozen cgroup) is killed by a watcher once `stopped()` says so
+        # (review23); the poll loop between them asks it itself
+        watched = _Watched(self, stopped)
         try:
-            self.connection.send(request)
+            with watched:
+                self.connection.send(request)
             while not self.connection.poll(POLL_SECONDS):
                 if stopped():
                     self.kill()
-                    raise ReviewStopped("the attempt stopped while its review process worked: the process was killed")
-            answer = self.connection.recv()
+                    raise ReviewStopped(_STOPPED)
+            with watched:
+                answer = self.connection.recv()
         except (EOFError, OSError) as exc:  # its end of the pipe closed: it ended
+            if watched.killed:
+                self.kill()
+                raise ReviewStopped(_STOPPED) from None
             raise ReviewProcessEnded(
                 f"the review process ended ({self._how()}) before the review did: a new one reviews the next attempt"
             ) from exc
+        if watched.killed:  # the answer came as the watcher killed the process: the attempt stopped all the same
+            self.kill()
+            raise ReviewStopped(_STOPPED)
         if not isinstance(answer, (review_child.Reviewed, review_child.Failed)):
             self.kill()
             raise ReviewProcessEnded(f"the review process answered {type(answer).__name__}: it was stopped")
@@ -136,6 +149,39 @@ class ReviewProcess:
             self.process.kill()
         self.process.join(STOP_SECONDS)
         self.connection.close()
+
+
+_STOPPED = "the attempt stopped while its review process worked: the process was killed"
+
+
+class _Watched:
+    """While its block runs (a `send` or `recv` on the pipe, which wait for their last byte), a thread asks `stopped()`
+    every POLL_SECONDS and kills the process once it says so: the pipe's other end closes, the block ends with EOF or
+    a broken pipe, and `killed` says why. Only the process is killed here: the pipe is closed by the thread using it."""
+
+    def __init__(self, child: ReviewProcess, stopped: Callable[[], bool]) -> None:
+        self._child = child
+        self._stopped = stopped
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.killed = False
+
+    def __enter__(self) -> None:
+        self._done.clear()
+        self._thread = threading.Thread(target=self._watch, name="tfreview-review-pipe", daemon=True)
+        self._thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._done.wait(POLL_SECONDS):
+            if self._stopped():
+                self.killed = True
+                self._child.process.kill()  # SIGKILL ends a stopped process too
+                return
 
 
 class ReviewProcessPool:

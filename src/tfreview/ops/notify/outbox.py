@@ -17,6 +17,7 @@ Entries past their retention are deleted by the watchdog (`Dispatcher.sweep`, `O
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,10 @@ from typing import Any, Protocol
 
 from tfreview.ops.notify.message import NotifyEvent
 
+logger = logging.getLogger("tfreview.notify")
+
 CLAIM_SECONDS = 120.0  # an entry stays with its sender this long (a send is bounded by the notifiers' retries)
+UNREADABLE_SECONDS = 300.0  # an entry this release cannot read is looked at again this much later (ADR 0737)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +47,9 @@ class OutboxEntry:
 class NotifyOutbox(Protocol):
     def due(self, limit: int = 50) -> list[OutboxEntry]:
         """Entries not done, not claimed by a live sender and due, oldest first; none behind an older entry of its
-        incident that is not done (an incident's notifications go out in order, across senders: ADR 0637)."""
+        incident that is not done (an incident's notifications go out in order, across senders: ADR 0637). One this
+        release cannot read is left out and made due again UNREADABLE_SECONDS later (`later`), logged by its id only
+        (ADR 0737): it holds back its own incident's later entries, never another incident's."""
         ...
 
     def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:
@@ -100,6 +106,17 @@ class OutboxRetention:
 
     def cutoffs(self, now: datetime) -> tuple[datetime, datetime]:
         return now - timedelta(days=self.sent_days), now - timedelta(days=self.unsent_days)
+
+
+def unreadable(entry_id: int, error: Exception) -> str:
+    """What is logged and kept (`last_error`) of an entry this release cannot read: its id and the error's class, never
+    its content (ADR 0737)."""
+    reason = f"unreadable by this release ({type(error).__name__})"
+    logger.warning(
+        "notification outbox: entry %s is %s; its incident's notifications wait, the others go; read again in %g s",
+        entry_id, reason, UNREADABLE_SECONDS,
+    )  # fmt: skip
+    return reason
 
 
 def dead_owner(owner: str, here: str, alive: Callable[[int], bool]) -> bool:

@@ -16,6 +16,9 @@ incident's partition found no older entry not done (ADR 0637: an incident's noti
 The g2 index is eventually consistent (GSIs have no consistent reads): an entry this process's store just wrote may
 not be listed yet, so the incidents it wrote for (`written`) are also read from their partitions, consistently,
 until they have nothing left to send — the container that wrote a page sends it at once, not a schedule later.
+
+An entry this release cannot read (edited by hand, a newer release's event) is passed over and looked at again
+UNREADABLE_SECONDS later: its incident's later entries wait behind it, every other incident's go (ADR 0737).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any, Final
 
 from tfreview.ops.incidents import IncidentStatus
 from tfreview.ops.notify.message import NotifyEvent
-from tfreview.ops.notify.outbox import CLAIM_SECONDS, OutboxEntry, Swept
+from tfreview.ops.notify.outbox import CLAIM_SECONDS, UNREADABLE_SECONDS, OutboxEntry, Swept, unreadable
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.store.aws.table import Table, fixed_id, instant, parse_instant
 
@@ -99,6 +102,14 @@ def _entry(item: dict[str, Any]) -> OutboxEntry:
     )
 
 
+def _sortable(text: object) -> str:
+    """An item's instant as `instant` writes it; "" (older than any) for one that does not read (ADR 0737)."""
+    try:
+        return instant(parse_instant(text) or datetime.min)
+    except (ValueError, TypeError, OverflowError):
+        return ""
+
+
 def _live_claim(item: dict[str, Any], now: datetime) -> datetime | None:
     until = parse_instant(item.get("claimed_until"))
     return until if until is not None and until > now else None
@@ -137,7 +148,7 @@ class DynamoOutbox:
             if not left and not listed:  # all sent, and the index says so too: no need to read it any more
                 with self._lock:
                     self._recent.discard(incident_id)
-        return sorted(found.values(), key=lambda i: (str(i["created_at"]), int(i["id"])))
+        return sorted(found.values(), key=lambda i: (str(i.get("created_at", "")), int(i["id"])))
 
     @staticmethod
     def _firsts(items: list[dict[str, Any]]) -> dict[int, int]:
@@ -151,13 +162,18 @@ class DynamoOutbox:
         now = self.clock()
         items = self._pending()
         firsts = self._firsts(items)
-        free = [
-            _entry(i)
-            for i in items
-            if firsts[int(i["incident_id"])] == int(i["id"])
-            and str(i["due_at"]) <= instant(now)
-            and _live_claim(i, now) is None
-        ]
+        free: list[OutboxEntry] = []
+        for item in items:
+            number = int(item["id"])
+            if firsts[int(item["incident_id"])] != number:
+                continue
+            try:
+                due = parse_instant(item["due_at"])
+                if due is None or due > now or _live_claim(item, now) is not None:
+                    continue
+                free.append(_entry(item))
+            except Exception as exc:  # edited by hand, written by a newer release: passed over, not every page stopped
+                self.later(number, UNREADABLE_SECONDS, unreadable(number, exc))
         return free[:limit]
 
     def pending(self) -> int:
@@ -171,12 +187,14 @@ class DynamoOutbox:
         firsts = self._firsts(items)
         times: list[datetime] = []
         for item in items:
-            claim = _live_claim(item, now)
+            try:
+                claim = _live_claim(item, now)
+                due = parse_instant(item["due_at"]) if firsts[int(item["incident_id"])] == int(item["id"]) else None
+            except Exception:  # an instant that does not read: due now, for `due` to look at it (ADR 0737)
+                return 0.0
             if claim is not None:
                 times.append(claim)
-            elif firsts[int(item["incident_id"])] == int(item["id"]):
-                due = parse_instant(item["due_at"])
-                assert due is not None
+            elif due is not None:
                 times.append(due)
         return max(0.0, (min(times) - now).total_seconds()) if times else 0.0
 
@@ -242,7 +260,7 @@ class DynamoOutbox:
         unsent = 0
         over: dict[int, bool] = {}
         for item in self._pending():
-            created = str(item["created_at"])
+            created = _sortable(item.get("created_at"))
             incident_id = int(item["incident_id"])
             if created >= instant(sent_before):
                 continue
