@@ -212,11 +212,11 @@ def _returned(borrower: AdoptsCredentials | None, lent: object) -> object | None
 
 
 def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> FinishedReview:
-    """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings."""
+    """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings, the
+    document spelled here, off the worker's interpreter lock (ADR 0722) — by the same function (ADR 0727)."""
     from tfreview.advisor.builtin import BuiltinAdvisor
-    from tfreview.ports.review_codec import EncodedDocument, encode, keys_of
     from tfreview.service.assessment import Assessment, advise_on
-    from tfreview.service.kept_findings import with_kept_findings
+    from tfreview.service.finished_reviews import finished_review
 
     assessment = Assessment(result, None, took)
     if finish.builtin_advice:
@@ -228,16 +228,7 @@ def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> 
             ai_can_fail=finish.ai_can_fail,
             tenant_id=finish.tenant_id,
         )
-    finished = with_kept_findings(assessment.review, finish.kept, fetched.policy)
-    return FinishedReview(
-        EncodedDocument.of(encode(finished)),  # spelled here, off the worker's interpreter lock (ADR 0722)
-        finished.verdict.value,
-        dict(finished.counts),
-        took,
-        assessment.ai_unavailable,
-        assessment.retry_ai_later,
-        tuple(keys_of(finished.findings)),
-    )
+    return finished_review(assessment, finish.kept, fetched.policy)
 
 
 @runtime_checkable
