@@ -99,7 +99,14 @@ def run_review(
     status = ReviewStatus.COMPLETED_WITHOUT_AI if finished.ai_unavailable else ReviewStatus.COMPLETED
     fence()
     saved = services.reviews.save_result(
-        review_id, status, document, finished.verdict, finished.counts, attempt=attempt, keys=finished.keys
+        review_id,
+        status,
+        document,
+        finished.verdict,
+        finished.counts,
+        attempt=attempt,
+        keys=finished.keys,
+        rows=finished.rows,
     )
     services.metrics.observe("tfreview_review_rules_duration_seconds", finished.seconds)
     if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
