@@ -6,6 +6,7 @@ it is handed (`trusted`) and executes one prebuilt statement with the finding ro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any, Final
 
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
@@ -77,6 +78,6 @@ def trusted(rows: ResultRows | None, review_id: str, written: Mapping[str, Any])
     review's; else None (the store works them out itself)."""
     if rows is None or rows.content_hash != written.get("content_hash") or rows.hashed != hashed_columns(written):
         return None
-    if any(values[0] != review_id for values in rows.findings):
+    if rows.findings and set(map(itemgetter(0), rows.findings)) != {review_id}:
         return None
     return rows
