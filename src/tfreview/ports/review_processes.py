@@ -25,6 +25,7 @@ from tfreview.core.findings import Review
 from tfreview.core.plan import ChangeSet
 from tfreview.core.policy import Policy
 from tfreview.ports.records import StoredReview
+from tfreview.ports.result_rows import ResultRows
 from tfreview.ports.review_codec import EncodedDocument, FindingKey
 from tfreview.ports.service import Fetched
 
@@ -56,7 +57,7 @@ class Finish:
 class FinishedReview:
     """What a review process sends back for a `Finish`: the document the store keeps (encoded), its verdict and
     counts, the rules' seconds, what the advice said of itself (unavailable; worth running again later) and the keys
-    of its counted findings (the store need not decode the document to index them)."""
+    of its counted findings (the store need not decode the document to index them), and the SQL store's rows for it."""
 
     document: EncodedDocument  # its canonical text: one string to unpickle, stored as is (ADR 0722)
     verdict: str
@@ -65,6 +66,7 @@ class FinishedReview:
     ai_unavailable: bool = False
     retry_ai_later: bool = False
     keys: tuple[FindingKey, ...] = ()  # what the store indexes of its counted findings (review_codec.keys_of)
+    rows: ResultRows | None = None  # the SQL store's row hashes and finding rows, worked out here (ADR 0728)
 
 
 class PreparedInput(Protocol):

@@ -30,6 +30,7 @@ from tfreview.ports.records import (
 # Every method is synchronous and short; the web layer calls them from a thread pool.
 
 if TYPE_CHECKING:  # the codec renders; this port module stays import-light
+    from tfreview.ports.result_rows import ResultRows
     from tfreview.ports.review_codec import EncodedDocument, FindingKey
 
 
@@ -158,12 +159,16 @@ class ReviewStore(Protocol):
         *,
         attempt: AttemptFence | None = None,
         keys: Sequence[FindingKey] | None = None,
+        rows: ResultRows | None = None,
     ) -> StoredReview:
         """Store the finished review (report + findings rows + content hash) in one transaction; `attempt` as in
         set_status, checked in that same transaction. `keys`: the counted findings' keys when the caller holds the
         review it encoded (`review_codec.keys_of`) — a store indexing findings then does not decode the report.
         `report` given encoded (`EncodedDocument`, ADR 0722) is stored as its text, byte for byte as the dict it
-        spells; with `keys` as well, a store need not decode it, and the record returned may carry no report."""
+        spells; with `keys` as well, a store need not decode it, and the record returned may carry no report.
+        `rows`: its row hashes and finding rows, worked out where it was finished (ADR 0728) — a store writing such
+        rows takes them when they are this row's (`store.result_rows.trusted`), else works them out; others ignore
+        them."""
         ...
 
     def list(

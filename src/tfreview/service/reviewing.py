@@ -15,24 +15,21 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tfreview.advisor.builtin import BuiltinAdvisor
 from tfreview.core.errors import ConfigError, InputError, NotConfigured
-from tfreview.core.policy import Policy
 from tfreview.plumbing.hashing import report_hash, sha256_hex
 from tfreview.ports.job_types import PublishJob, ReviewJob, SourceKind
 from tfreview.ports.jobs import AttemptFence
 from tfreview.ports.records import ReviewStatus
-from tfreview.ports.review_codec import EncodedDocument, FindingKey, encode, keys_of
 from tfreview.ports.review_processes import Finish, FinishedReview, PreparesInput, ReviewStopped, RulesReviewed
 from tfreview.ports.service import Fetched
 from tfreview.rules import load_rules_for
 from tfreview.service.assessment import Assessment, advise_on, assess
 from tfreview.service.container import Services
-from tfreview.service.kept_findings import with_kept_findings
+from tfreview.service.finished_reviews import finished_review
 
 Fence = Callable[[], None]
 
@@ -91,36 +88,33 @@ def run_review(
             fence()  # the attempt stopped: StaleAttempt, as its next write would have raised in-process
             raise
         if isinstance(answer, FinishedReview):
-            status = ReviewStatus.COMPLETED_WITHOUT_AI if answer.ai_unavailable else ReviewStatus.COMPLETED
-            finished = Finished(
-                answer.document,
-                answer.verdict,
-                answer.counts,
-                status,
-                answer.seconds,
-                answer.keys,
-                answer.retry_ai_later,
-            )
+            finished = answer
         else:
-            finished = _finished(_advised(services, job, answer, time_left), kept, answer.policy)
+            finished = finished_review(_advised(services, job, answer, time_left), kept, answer.policy)
     else:
         fetched = source.fetch(stored, payload)  # GitHub: policy of the .tfreview.toml at head
         kept = _kept(services, kind, plan_id)
-        finished = _finished(_assessed(services, job, fetched, time_left), kept, fetched.policy)
-    document, status, counts = finished.document, finished.status, finished.counts
+        finished = finished_review(_assessed(services, job, fetched, time_left), kept, fetched.policy)
+    document = finished.document
+    status = ReviewStatus.COMPLETED_WITHOUT_AI if finished.ai_unavailable else ReviewStatus.COMPLETED
     fence()
     saved = services.reviews.save_result(
-        review_id, status, document, finished.verdict, counts, attempt=attempt, keys=finished.keys
+        review_id,
+        status,
+        document,
+        finished.verdict,
+        finished.counts,
+        attempt=attempt,
+        keys=finished.keys,
+        rows=finished.rows,
     )
-    services.metrics.observe("tfreview_review_rules_duration_seconds", finished.rules_seconds)
+    services.metrics.observe("tfreview_review_rules_duration_seconds", finished.seconds)
     if not job.ai_rerun:  # a re-run for the AI part is the same review finishing again
         created = stored.created_at if stored.created_at.tzinfo else stored.created_at.replace(tzinfo=UTC)
         took = max(0.0, (datetime.now(UTC) - created).total_seconds())
         services.metrics.count("tfreview_reviews_finished_total", status=status.value)
         services.metrics.observe("tfreview_review_latency_seconds", took, status=status.value)
-    content_hash = saved.content_hash or (
-        sha256_hex(document.text.encode()) if isinstance(document, EncodedDocument) else report_hash(document)
-    )
+    content_hash = saved.content_hash or sha256_hex(document.text.encode())
     _queue_publish(services, saved.tenant_id, saved.id, content_hash)
     if finished.retry_ai_later:
         _rerun_ai_later(services, job)
@@ -143,34 +137,6 @@ def _finish(services: Services, job: ReviewJob, kept: Sequence[Mapping[str, Any]
 def _kept(services: Services, kind: str, plan_id: str | None) -> Sequence[Mapping[str, Any]]:
     """The findings kept with an uploaded plan at upload (none for another source)."""
     return (services.plans.findings(plan_id) or []) if kind == SourceKind.API.value and plan_id else []
-
-
-@dataclass(frozen=True, slots=True)
-class Finished:
-    """A review ready to store: its document, verdict, counts and status, the rules' seconds, the keys of its
-    counted findings, whether the AI part is worth running again later."""
-
-    document: dict[str, Any] | EncodedDocument  # a review process's already spelled (ADR 0722)
-    verdict: str
-    counts: dict[str, Any]
-    status: ReviewStatus
-    rules_seconds: float
-    keys: Sequence[FindingKey]
-    retry_ai_later: bool = False
-
-
-def _finished(assessment: Assessment, kept: Sequence[Mapping[str, Any]], policy: Policy) -> Finished:
-    result = with_kept_findings(assessment.review, kept, policy)
-    status = ReviewStatus.COMPLETED_WITHOUT_AI if assessment.ai_unavailable else ReviewStatus.COMPLETED
-    return Finished(
-        encode(result),
-        result.verdict.value,
-        dict(result.counts),
-        status,
-        assessment.rules_seconds,
-        keys_of(result.findings),
-        assessment.retry_ai_later,
-    )
 
 
 def _advised(

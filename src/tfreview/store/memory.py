@@ -31,6 +31,7 @@ from tfreview.ports.records import (
     StoredReview,
     Tenant,
 )
+from tfreview.ports.result_rows import ResultRows
 from tfreview.ports.review_codec import EncodedDocument, FindingKey
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.memory_queue import MemoryJobQueue, fenced_write
@@ -142,6 +143,7 @@ class MemoryReviewStore:
         *,
         attempt: AttemptFence | None = None,
         keys: Sequence[FindingKey] | None = None,
+        rows: ResultRows | None = None,
     ) -> StoredReview:
         if isinstance(report, EncodedDocument):
             report = report.document()

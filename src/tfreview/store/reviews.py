@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from tfreview.core.errors import IntegrityError, NotFound
@@ -17,9 +17,11 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
+from tfreview.ports.result_rows import FindingValues, ResultRows
 from tfreview.ports.review_codec import EncodedDocument, FindingKey, finding_keys
 from tfreview.store.cursor import check_limit, decode_time_cursor, time_page
 from tfreview.store.database import Database
+from tfreview.store.result_rows import FINDING_COLUMNS, finding_values, trusted
 from tfreview.store.review_deadlines import OPEN_STATUSES
 from tfreview.store.review_filters import ReviewFilters, parse_review_filters, searched
 from tfreview.store.row_hashes import REVIEW_COLUMNS, attributes, review_hash
@@ -100,21 +102,13 @@ def new_review_values(
     return values
 
 
-def finding_rows(review_id: str, keys: Sequence[FindingKey]) -> list[dict[str, Any]]:
-    """One row per counted finding of a stored review document (its `keys`: ports.review_codec.finding_keys): the
-    values of a `FindingRow`, inserted in one statement — not ORM instances, whose unit of work cost a 2,000-finding
-    review ~0.1 s of the worker's interpreter lock (ADR 0704)."""
-    return [
-        {
-            "review_id": review_id,
-            "rule_id": f.rule_id[:100],
-            "severity": f.severity[:16],
-            "status": f.status[:16],
-            "address": searched(f.address),  # the searched form: the report keeps the address as written (ADR 0596)
-            "fingerprint": f.fingerprint[:128] if f.fingerprint else None,
-        }
-        for f in keys
-    ]
+def finding_insert(database: Database) -> str:
+    """The finding rows' INSERT in the driver's own spelling, executed with `finding_values`' tuples as they are: no
+    SQL expression compiled nor parameters built per row on the worker's interpreter lock (ADR 0728)."""
+    paramstyle = database.engine.dialect.paramstyle
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}[paramstyle]
+    columns = ", ".join(FINDING_COLUMNS)
+    return f"INSERT INTO {FindingRow.__tablename__} ({columns}) VALUES ({', '.join([marker] * len(FINDING_COLUMNS))})"
 
 
 def check_review(row: ReviewRow) -> None:
@@ -130,6 +124,7 @@ class SqlReviewStore:
     def __init__(self, database: Database, *, clock: Clock = utcnow) -> None:
         self.database = database
         self.clock = clock
+        self._insert_findings = finding_insert(database)
 
     def create(
         self, tenant_id: str, source: SourceInfo, *, plan_id: str | None = None, deadline_at: datetime | None = None
@@ -206,13 +201,16 @@ class SqlReviewStore:
         *,
         attempt: AttemptFence | None = None,
         keys: Sequence[FindingKey] | None = None,
+        rows: ResultRows | None = None,
     ) -> StoredReview:
         text = report.text if isinstance(report, EncodedDocument) else canonical_json(report)
         # the document as it will be read back: its rows, and the record returned — not decoded for a review process's
         # text with its keys (ADR 0722: ~1 MB parsed on the worker's interpreter lock for nothing)
         document = None if isinstance(report, EncodedDocument) and keys is not None else json.loads(text)
-        # the caller's keys of the review it encoded, or the document decoded for them (~0.1 s for 2,000 findings)
-        findings = finding_rows(review_id, keys if keys is not None else finding_keys(document))
+        content_hash = sha256_hex(text.encode())  # hashlib lets go of the interpreter lock over the text
+        # the caller's keys of the review it encoded, or the document decoded for them (~0.1 s for 2,000 findings);
+        # given rows, worked out in the transaction only if they turn out not to be this row's
+        findings = None if rows is not None else self._findings(review_id, keys, document)
         with self.database.transaction() as session:
             self._fence(session, attempt)
             row = self._require(session, review_id)
@@ -220,15 +218,25 @@ class SqlReviewStore:
             row.status_reason = None
             row.verdict = verdict
             row.report = text
-            row.content_hash = sha256_hex(text.encode())
+            row.content_hash = content_hash
             row.counts = canonical_json(counts)
-            row.integrity_hash = review_hash(attributes(row, REVIEW_COLUMNS))
+            written = attributes(row, REVIEW_COLUMNS)
+            taken = trusted(rows, review_id, written)  # worked out for this row where the review was finished
+            row.integrity_hash = taken.integrity_hash if taken else review_hash(written)
             row.updated_at = self.clock()
             session.execute(delete(FindingRow).where(FindingRow.review_id == review_id))
-            if findings:
-                session.connection().execute(insert(FindingRow), findings)  # Core: no ORM bulk bookkeeping
+            if taken is not None:
+                findings = taken.findings
+            elif findings is None:
+                findings = self._findings(review_id, keys, document)
+            if findings:  # one prebuilt statement, its values as they are (ADR 0728)
+                session.connection().exec_driver_sql(self._insert_findings, list(findings))
             session.flush()
             return replace(review_record(row, with_report=False), report=document)
+
+    @staticmethod
+    def _findings(review_id: str, keys: Sequence[FindingKey] | None, document: object) -> Sequence[FindingValues]:
+        return finding_values(review_id, keys if keys is not None else finding_keys(document))
 
     def list(
         self,

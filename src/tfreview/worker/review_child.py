@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from tfreview.core.findings import Review
 from tfreview.ops.log_context import bound
@@ -36,6 +36,9 @@ from tfreview.ops.recorder import Call, CallRecorder
 from tfreview.ports.review_processes import Finish, FinishedReview, PreparedInput, RulesReviewed
 from tfreview.ports.service import Fetched, PlanSource
 from tfreview.worker.review_errors import PackedError, pack
+
+if TYPE_CHECKING:
+    from tfreview.ports.records import StoredReview
 
 logger = logging.getLogger("tfreview.worker")
 NICENESS = 10  # added to the review process's niceness: the server's threads are scheduled first
@@ -193,7 +196,7 @@ def review_one(
             if finish is None:  # a model advisor follows, in the worker: its prompt reads the change set
                 reviewed = RulesReviewed(result, took, fetched.policy, change_set)
                 return Reviewed(reviewed, recorder.take(), _returned(borrower, lent))
-            done = _finished(fetched, result, took, finish)
+            done = _finished(stored, fetched, result, took, finish)
         except Exception as exc:  # every error goes back to the worker, which classifies it
             return Failed(pack(exc), recorder.take(), _returned(borrower, lent))
     return Reviewed(done, recorder.take(), _returned(borrower, lent))
@@ -211,12 +214,13 @@ def _returned(borrower: AdoptsCredentials | None, lent: object) -> object | None
         return None
 
 
-def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> FinishedReview:
-    """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings."""
+def _finished(stored: StoredReview, fetched: Fetched, result: Review, took: float, finish: Finish) -> FinishedReview:
+    """The review as `service.reviewing` finishes it without a model: the built-in advice, the kept findings, the
+    document spelled here, off the worker's interpreter lock (ADR 0722), by the same function (ADR 0727) — and the
+    SQL store's rows for it (ADR 0728)."""
     from tfreview.advisor.builtin import BuiltinAdvisor
-    from tfreview.ports.review_codec import EncodedDocument, encode, keys_of
     from tfreview.service.assessment import Assessment, advise_on
-    from tfreview.service.kept_findings import with_kept_findings
+    from tfreview.service.finished_reviews import finished_review
 
     assessment = Assessment(result, None, took)
     if finish.builtin_advice:
@@ -228,16 +232,7 @@ def _finished(fetched: Fetched, result: Review, took: float, finish: Finish) -> 
             ai_can_fail=finish.ai_can_fail,
             tenant_id=finish.tenant_id,
         )
-    finished = with_kept_findings(assessment.review, finish.kept, fetched.policy)
-    return FinishedReview(
-        EncodedDocument.of(encode(finished)),  # spelled here, off the worker's interpreter lock (ADR 0722)
-        finished.verdict.value,
-        dict(finished.counts),
-        took,
-        assessment.ai_unavailable,
-        assessment.retry_ai_later,
-        tuple(keys_of(finished.findings)),
-    )
+    return finished_review(assessment, finish.kept, fetched.policy, rows_for=stored)
 
 
 @runtime_checkable

@@ -17,6 +17,7 @@ from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.plumbing.hashing import canonical_json, sha256_hex
 from tfreview.ports.jobs import AttemptFence, JobState, StaleAttempt
 from tfreview.ports.records import Page, ReviewStatus, SourceInfo, StoredReview
+from tfreview.ports.result_rows import ResultRows
 from tfreview.ports.review_codec import EncodedDocument, FindingKey
 from tfreview.store.aws.job_items import JOB_SK, job_pk
 from tfreview.store.aws.table import Table, instant, parse_instant
@@ -201,6 +202,7 @@ class DynamoReviewStore:
         *,
         attempt: AttemptFence | None = None,
         keys: Sequence[FindingKey] | None = None,
+        rows: ResultRows | None = None,
     ) -> StoredReview:
         pk = review_pk(review_id)
         old = self.table.get(pk, REVIEW_SK)
