@@ -2,7 +2,8 @@
 fetches GitHub pull requests, reads uploaded plans, and runs the rules on them, so the server's interpreter lock
 stays with the intake.
 
-Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets) and the parent's pid;
+Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets), the parent's pid and
+the environment variables it reads (it is executed with a minimal environment: `review_spawn`, ADR 0740);
 it lowers its priority (the intake wins the CPU), offers itself first to the kernel's OOM killer (ADR 0698) and
 answers each request — (stored review, payload, log ids, lent token, prepared input, with change set) — with
 `Reviewed` or `Failed`, each carrying the metric calls recorded meanwhile for the parent to replay. A request with
@@ -66,9 +67,10 @@ def main(connection: Connection) -> None:
         signal.signal(parents_signal, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})  # blocked by the spawn: one pending is dropped now
     try:
-        settings_bytes, parent = pickle.loads(connection.recv_bytes())
+        settings_bytes, parent, environment = pickle.loads(connection.recv_bytes())
     except (EOFError, OSError):  # the parent went before it said anything
         return
+    os.environ.update(environment)  # executed with a minimal environment: what it reads comes here (ADR 0740)
     _watch_parent(parent)
     os.nice(NICENESS)
     _first_for_the_oom_killer()
