@@ -30,9 +30,7 @@ def _admits_nobody(resource: Resource, snapshot: Snapshot) -> bool:
         return False
     for rule in snapshot.present_with(resource, kind):
         server = rule.get("server_name")
-        known = isinstance(server, str) or any(
-            ref.startswith(f"{resource.type}.") for ref in rule.refs("server_name")
-        )
+        known = isinstance(server, str) or any(ref.startswith(f"{resource.type}.") for ref in rule.refs("server_name"))
         if not known:  # a variable, a value known after apply: it may be this server's
             return False
     return True
