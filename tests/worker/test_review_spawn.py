@@ -18,6 +18,7 @@ SERVER = {
     "GH_APP_KEY": "-----BEGIN PRIVATE KEY-----canary",
     "HTTPS_PROXY": "http://proxyuser:proxy-canary@proxy:3128",
     "no_proxy": "localhost",
+    "all_proxy": "socks5://proxy:1080",
     "AWS_SECRET_ACCESS_KEY": "aws-canary",
     "AWS_REGION": "eu-west-1",
 }
@@ -40,6 +41,7 @@ def test_it_is_handed_the_variables_its_references_name_and_the_proxies() -> Non
         "GH_APP_KEY": "-----BEGIN PRIVATE KEY-----canary",
         "HTTPS_PROXY": "http://proxyuser:proxy-canary@proxy:3128",
         "no_proxy": "localhost",
+        "all_proxy": "socks5://proxy:1080",
     }
 
 

@@ -47,10 +47,9 @@ KEPT: frozenset[str] = frozenset(
     }
 )
 KEPT_PREFIXES: tuple[str, ...] = ("LC_", "PYTHON", "COV_CORE_")
-# the proxy variables httpx reads (trust_env): handed over through the pipe, a proxy URL may hold a password
-PROXIES: frozenset[str] = frozenset(
-    name for base in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY") for name in (base, base.lower())
-)
+# the proxy variables (`*_proxy`, any case: what urllib's `getproxies`, and so httpx and `plumbing.proxies`, read):
+# handed over through the pipe, a proxy URL may hold a password
+PROXY_SUFFIX = "_proxy"
 AWS_PREFIX = "AWS_"  # the credential chain boto3 reads for an `aws-sm:` reference
 
 
@@ -68,7 +67,7 @@ def handed_over(environ: Mapping[str, str], references: Iterable[SecretSource]) 
     return {
         name: value
         for name, value in environ.items()
-        if name in wanted or name in PROXIES or (aws and name.startswith(AWS_PREFIX))
+        if name in wanted or name.lower().endswith(PROXY_SUFFIX) or (aws and name.startswith(AWS_PREFIX))
     }
 
 
