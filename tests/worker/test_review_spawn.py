@@ -12,6 +12,8 @@ SERVER = {
     "LC_ALL": "C.UTF-8",
     "PYTHONPATH": "/srv/tfreview/src",
     "SSL_CERT_FILE": "/etc/ssl/corp.pem",
+    "LD_LIBRARY_PATH": "/opt/python/lib",
+    "MALLOC_ARENA_MAX": "2",
     "TFREVIEW_GITHUB__WEBHOOK_SECRETS": '[{"value": "whsec-canary"}]',
     "TFREVIEW_DATABASE_URL": "postgresql://tfreview:db-canary@db/tfreview",
     "OPENAI_API_KEY": "sk-canary",
@@ -32,6 +34,8 @@ def test_a_review_process_is_executed_with_what_a_python_process_needs_and_no_cr
         "LC_ALL": "C.UTF-8",
         "PYTHONPATH": "/srv/tfreview/src",
         "SSL_CERT_FILE": "/etc/ssl/corp.pem",
+        "LD_LIBRARY_PATH": "/opt/python/lib",
+        "MALLOC_ARENA_MAX": "2",
     }
 
 

@@ -8,10 +8,11 @@ for as long as the review process lives. So:
 
 - the process is executed with `exec_environment`: only the variables a Python process and its locale need, named
   one by one below (`PATH`, `HOME`, `LANG`/`LC_*`, `TZ`, temporary directories, `PYTHON*`, `VIRTUAL_ENV`, the CA
-  bundle's `SSL_CERT_FILE`/`SSL_CERT_DIR`, a coverage run's own variables) — no `TFREVIEW_*`, no credential;
+  bundle's `SSL_CERT_FILE`/`SSL_CERT_DIR`, the loader's and the allocator's settings, a coverage run's own
+  variables) — no `TFREVIEW_*`, no credential;
 - what it does read from an environment, it gets through its pipe with its settings (`handed_over`) and sets in its
   own `os.environ` (which never rewrites `/proc/<pid>/environ`): the variables the GitHub App's `env:` references
-  name, the proxy variables its GitHub client honours (a proxy's URL may carry a password), and the AWS credential
+  name, every `*_proxy` variable its GitHub client honours (a proxy's URL may carry a password), and the AWS credential
   chain's variables when one of those references is `aws-sm:`.
 """
 
@@ -44,9 +45,12 @@ KEPT: frozenset[str] = frozenset(
         "SSL_CERT_DIR",
         "COVERAGE_PROCESS_START",  # the test suite's coverage of child processes
         "COVERAGE_RCFILE",
+        "LD_LIBRARY_PATH",  # an interpreter built against libraries outside the loader's paths does not start without
+        "LD_PRELOAD",  # an allocator the operator chose (jemalloc) for every process of the service
+        "GLIBC_TUNABLES",  # glibc's allocator limits set for the container
     }
 )
-KEPT_PREFIXES: tuple[str, ...] = ("LC_", "PYTHON", "COV_CORE_")
+KEPT_PREFIXES: tuple[str, ...] = ("LC_", "PYTHON", "COV_CORE_", "MALLOC_")  # MALLOC_ARENA_MAX and its kin
 # the proxy variables (`*_proxy`, any case: what urllib's `getproxies`, and so httpx and `plumbing.proxies`, read):
 # handed over through the pipe, a proxy URL may hold a password
 PROXY_SUFFIX = "_proxy"
