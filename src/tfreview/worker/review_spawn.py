@@ -19,6 +19,7 @@ for as long as the review process lives. So:
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from multiprocessing import popen_spawn_posix, reduction, spawn, util
@@ -26,6 +27,8 @@ from multiprocessing.context import SpawnProcess, set_spawning_popen
 from typing import Any, cast
 
 from tfreview.plumbing.secret_references import SecretSource
+
+logger = logging.getLogger("tfreview.worker")
 
 # the variables a review process is executed with, when the server has them (none is a credential)
 KEPT: frozenset[str] = frozenset(
@@ -127,6 +130,12 @@ def _spawnv_passfds(path: str, args: list[str], passfds: list[int], environment:
             cast(Any, subprocess)._USE_VFORK,  # private, read as multiprocessing.util reads it
         )  # fmt: skip
         return int(pid)
+    except TypeError:  # another CPython's primitive (its arguments are checked before any fork): the stock spawn
+        logger.warning(
+            "review processes start with the server's whole environment: this Python's spawn primitive differs"
+            " from CPython 3.11-3.13's (ADR 0740)"
+        )
+        return int(util.spawnv_passfds(os.fsencode(path), args, passfds))
     finally:
         os.close(errpipe_read)
         os.close(errpipe_write)
