@@ -79,7 +79,7 @@ def handed_over(environ: Mapping[str, str], references: Iterable[SecretSource]) 
 
 
 class _Popen(popen_spawn_posix.Popen):
-    """The stock spawn's launch (CPython 3.11–3.13 `popen_spawn_posix.Popen._launch`), the environment aside."""
+    """The stock spawn's launch (CPython 3.11's `popen_spawn_posix.Popen._launch`), the environment aside."""
 
     def _launch(self, process_obj: Any) -> None:
         from multiprocessing import resource_tracker
