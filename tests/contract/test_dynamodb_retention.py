@@ -88,3 +88,49 @@ def test_a_delivery_its_key_and_its_payload_chunks_carry_the_ttl(dynamo: Stores)
     assert _item(dynamo, pk, "CHUNK#0000")["expires_at"] == expected
     assert _item(dynamo, "JOBKEY#ttl-3", "JOBKEY")["expires_at"] == expected
     assert dynamo.intake.payload(stored.id) == payload
+
+
+def _outbox_item(aws: Any, entry: int) -> dict[str, Any]:
+    from tfreview.store.aws.notify_outbox import ENTRY_BITS
+
+    item = aws.table.get(f"NOTIFY#{fixed_id(entry >> ENTRY_BITS)}", f"OUT#{fixed_id(entry)}")
+    assert item is not None
+    return dict(item)
+
+
+def _owed_entry(aws: Any) -> int:
+    from tests.contract.test_incidents_contract import new_incident
+
+    incident, _ = aws.incidents.open(new_incident(), {"value": 3})
+    (entry,) = aws.outbox.due()
+    assert entry.incident_id == incident.id
+    return int(entry.id)
+
+
+def test_a_sent_outbox_entry_carries_the_ttl_a_day_after_the_sweep_would_delete_it(dynamo: Stores) -> None:
+    """r23-mend item 4 (ADR 0742): the sweep deletes a sent entry `notify.outbox_retention_days` after it was sent;
+    the TTL is the backstop for a sweep that never runs (the watchdog off, failing, its lease held by a dead one)."""
+    aws: Any = dynamo.extras["aws"]
+    entry = _owed_entry(aws)
+    assert "expires_at" not in _outbox_item(aws, entry)  # owed: never expires on its own
+    assert aws.outbox.claim(entry, "a:1")
+    aws.outbox.later(entry, 30, "503 from PagerDuty")
+    assert "expires_at" not in _outbox_item(aws, entry)  # still owed after a failed send
+    dynamo.clock.advance(31)
+    assert aws.outbox.claim(entry, "a:1")
+    aws.outbox.done(entry)
+    assert _outbox_item(aws, entry)["expires_at"] == _epoch(dynamo, 7 + 1)  # the default retention, a day later
+
+
+def test_the_outbox_ttl_follows_the_configured_retention(request: pytest.FixtureRequest) -> None:
+    from tests.contract.conftest import worker_settings
+    from tfreview.store.aws.stores import aws_stores
+
+    clock = ManualClock()
+    aws = aws_stores(
+        request.getfixturevalue("moto_server").fresh_target(), worker_settings(), clock=clock, outbox_sent_days=90
+    )
+    entry = _owed_entry(aws)
+    assert aws.outbox.claim(entry, "a:1")
+    aws.outbox.done(entry)
+    assert _outbox_item(aws, entry)["expires_at"] == math.ceil(clock().timestamp()) + (90 + 1) * DAY

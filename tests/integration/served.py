@@ -66,8 +66,11 @@ class Served:
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Served]:
-    """`tfreview serve --port 0`; yields once the URL is printed; SIGTERM at the end (this PID only)."""
+def serving(
+    data_dir: Path, *extra: str, env: dict[str, str] | None = None, own_session: bool = False
+) -> Iterator[Served]:
+    """`tfreview serve --port 0`; yields once the URL is printed; SIGTERM at the end (this PID only). `own_session`:
+    started as a service manager starts it (its own session and process group), not in the test's group."""
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir.parent / f"{data_dir.name}-serve.log"
     with log_path.open("w") as log:
@@ -77,6 +80,7 @@ def serving(data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> I
             stdout=subprocess.PIPE,
             stderr=log,
             text=True,
+            start_new_session=own_session,
         )
     try:
         assert process.stdout is not None

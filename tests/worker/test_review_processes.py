@@ -419,3 +419,29 @@ def test_a_sighup_while_a_review_process_starts_does_not_end_it(stack: Stack) ->
         assert child.alive()
     finally:
         child.stop()
+
+
+def test_a_review_process_outlives_the_thread_that_started_it(stack: Stack) -> None:
+    """ADR 0740: a review process asks Linux for a signal at its parent's death (PR_SET_PDEATHSIG), which also comes
+    when the *thread* that spawned it ends — a worker thread of a pool that outlives it. The signal is SIGCONT: the
+    process goes on, and answers the next review asked from another thread."""
+    review_id = pull_request_review(stack.services, stack.github)
+    stored = stack.services.reviews.get(review_id, TENANT)
+    assert stored is not None
+    started: list[ReviewProcess] = []
+
+    def spawn_and_ask() -> None:
+        child = ReviewProcess(pickle.dumps(Settings()))
+        started.append(child)
+        assert isinstance(child.ask((stored, {}, {}), lambda: False), Failed)  # past its start: the signal is asked
+
+    spawner = threading.Thread(target=spawn_and_ask)
+    spawner.start()
+    spawner.join(WAIT_SECONDS)
+    (child,) = started
+    try:
+        answer = child.ask((stored, {}, {}), lambda: False)  # its spawning thread has ended: it still answers
+        assert isinstance(answer, Failed)  # (Settings without a GitHub App: refused, as above)
+        assert child.alive()
+    finally:
+        child.stop()

@@ -135,6 +135,12 @@ class SecretSource:
         return "env" if self._env is not None else "file" if self._path is not None else "aws-sm"
 
     @property
+    def variable(self) -> str | None:
+        """The environment variable an `env:NAME` reference reads (None for a file or AWS): a review process gets
+        it through its pipe, not its environment (ADR 0740)."""
+        return self._env
+
+    @property
     def origin(self) -> str:
         """Where the value comes from, fit for a message: `env OPENAI_API_KEY`, `file /run/secrets/key`."""
         if self._env is not None:

@@ -68,7 +68,7 @@ def build_aws_services(
     if loopback_only:
         target = dataclasses.replace(target, loopback_only=True)
     now = clock or utcnow
-    stores = aws_stores(target, settings.worker, clock=now)
+    stores = aws_stores(target, settings.worker, clock=now, outbox_sent_days=settings.notify.outbox_retention_days)
     prometheus = build_prometheus(settings)
     controls = stores.controls
     closers: list[Callable[[], None]] = []

@@ -2,14 +2,16 @@
 fetches GitHub pull requests, reads uploaded plans, and runs the rules on them, so the server's interpreter lock
 stays with the intake.
 
-Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets) and the parent's pid;
+Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets), the parent's pid and
+the environment variables it reads (it is executed with a minimal environment: `review_spawn`, ADR 0740);
 it lowers its priority (the intake wins the CPU), offers itself first to the kernel's OOM killer (ADR 0698) and
 answers each request — (stored review, payload, log ids, lent token, prepared input, with change set) — with
 `Reviewed` or `Failed`, each carrying the metric calls recorded meanwhile for the parent to replay. A request with
 a prepared input (an uploaded plan's bytes, Spacelift's changes of its run: `ports.review_processes.PreparedInput`)
 is read from it: this process opens no database. One without is a pull request's: the GitHub plan source alone
 (`wiring.integrations.github_review_source`: no database, no publisher) is built for the first, and kept.
-EOF on the pipe (the parent closed it, or died) ends it; so does its parent's death while it reviews (`_orphaned`).
+EOF on the pipe (the parent closed it, or died) ends it; so does its parent's death while it reviews (`_watch_parent`),
+and while it is stopped: Linux continues it then (`_continued_when_the_parent_dies`, ADR 0740).
 SIGINT and SIGTERM are ignored: a Ctrl-C or a container runtime's SIGTERM to the process group stops the parent,
 which stops its review processes within its own shutdown. SIGHUP too (ADR 0698): a reload sent to every process of
 the service (`kill -HUP` of each, `systemctl kill -s HUP`) is its parent's to do — it replaces a review process
@@ -18,11 +20,13 @@ whose settings are stale — and its default action would end the review in flig
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import logging
 import os
 import pickle
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +48,7 @@ logger = logging.getLogger("tfreview.worker")
 NICENESS = 10  # added to the review process's niceness: the server's threads are scheduled first
 OOM_SCORE_ADJ = "1000"  # the most: the kernel's OOM killer ends a review process before its server (ADR 0698)
 ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its parent is still there
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +74,12 @@ def main(connection: Connection) -> None:
         signal.signal(parents_signal, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})  # blocked by the spawn: one pending is dropped now
     try:
-        settings_bytes, parent = pickle.loads(connection.recv_bytes())
+        settings_bytes, parent, environment = pickle.loads(connection.recv_bytes())
     except (EOFError, OSError):  # the parent went before it said anything
         return
-    _watch_parent(parent)
+    os.environ.update(environment)  # executed with a minimal environment: what it reads comes here (ADR 0740)
+    _continued_when_the_parent_dies()
+    _watch_parent(parent)  # after: a parent already gone is seen at once
     os.nice(NICENESS)
     _first_for_the_oom_killer()
     from tfreview.ops.log_format import apply_log_format
@@ -243,6 +250,21 @@ class AdoptsCredentials(Protocol):
     def adopt_token(self, lent: Any) -> None: ...
 
     def returned_token(self, lent: Any) -> Any | None: ...
+
+
+def _continued_when_the_parent_dies() -> None:
+    """Have Linux send this process SIGCONT when its parent ends (ADR 0740). A review process stopped (SIGSTOP, a
+    debugger, a cgroup freezer) when its server is SIGKILLed would otherwise stay stopped for ever: a stopped process
+    runs nothing, not `_watch_parent`, and a server that leads its own session (systemd, a container's init) leaves
+    a group the kernel already counts as orphaned, so no SIGHUP and SIGCONT come at its death. Continued, it sees
+    its parent gone and ends. SIGCONT ends nothing: PR_SET_PDEATHSIG fires when the spawning *thread* ends too, and
+    then it costs a no-op where SIGKILL would end a live review (why ADR 0689 did not use it). Elsewhere: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGCONT), 0, 0, 0)
+    except (OSError, AttributeError):  # no libc prctl to call: as before
+        return
 
 
 def _watch_parent(parent: int) -> None:

@@ -53,6 +53,7 @@ from tfreview.settings import Settings
 from tfreview.worker import review_child
 from tfreview.worker.errors import ReviewProcessEnded
 from tfreview.worker.review_errors import unpack
+from tfreview.worker.review_spawn import ReviewSpawnProcess, handed_over
 
 logger = logging.getLogger("tfreview.worker")
 POLL_SECONDS = 0.1  # how often a waiting worker thread asks whether its attempt stopped
@@ -62,12 +63,13 @@ STOP_SECONDS = 2.0  # how long an idle review process has to end once told to, b
 class ReviewProcess:
     """One review process and the worker's end of its pipe."""
 
-    def __init__(self, settings_bytes: bytes) -> None:
+    def __init__(self, settings_bytes: bytes, environment: Mapping[str, str] | None = None) -> None:
         context = multiprocessing.get_context("spawn")  # a fork would copy the server's threads and locks
         ours, theirs = context.Pipe()
         self.settings_bytes = settings_bytes
         self.connection: Connection = ours
-        self.process: BaseProcess = context.Process(
+        # executed with a minimal environment: the server's secrets are not in /proc/<pid>/environ (ADR 0740)
+        self.process: BaseProcess = ReviewSpawnProcess(
             target=review_child.main, args=(theirs,), name="tfreview-review", daemon=True
         )
         # SIGHUP blocked while it is spawned (the mask outlives the exec): a reload sent to every process of the
@@ -78,8 +80,9 @@ class ReviewProcess:
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         theirs.close()
-        # the settings through the pipe: never in argv or the environment, where secrets would show
-        ours.send_bytes(pickle.dumps((settings_bytes, os.getpid())))
+        # the settings through the pipe: never in argv or the environment, where secrets would show; so are the
+        # variables it reads from an environment (its GitHub App's `env:` references, proxies: ADR 0740)
+        ours.send_bytes(pickle.dumps((settings_bytes, os.getpid(), dict(environment or {}))))
 
     @property
     def pid(self) -> int | None:
@@ -259,7 +262,7 @@ class ReviewProcessPool:
             child.stop()
         if taken is not None:
             return taken
-        child = ReviewProcess(wanted)
+        child = ReviewProcess(wanted, _handed_over(self._settings()))
         logger.info("review process %s started (ADR 0689)", child.pid)
         with self._lock:
             closed = self._closed
@@ -301,6 +304,13 @@ class ReviewProcessPool:
         with self._lock:
             self._all.discard(child)
         child.kill()
+
+
+def _handed_over(settings: Settings) -> dict[str, str]:
+    """The environment variables a review process reads after its start (ADR 0740): its GitHub App's references."""
+    app = settings.github_app
+    references = [*app.private_key_sources(), app.token_source(), app.marker_secret_source()]
+    return handed_over(os.environ, (source for source in references if source is not None))
 
 
 def with_review_processes(services: Services, on_close: Callable[[Callable[[], None]], None] | None) -> Services:

@@ -1,8 +1,14 @@
-"""Azure Database for MySQL servers (single and flexible) must not be reachable from the public internet."""
+"""Azure Database for MySQL servers (single and flexible) must not be reachable from the public internet.
+
+A public endpoint admits no address until a firewall rule does (Azure: "By default, no IP addresses are allowed"):
+with no firewall rule of the server in the configuration the hit is MEDIUM, HIGH once one admits addresses or a
+rule's server cannot be told (r23-mend).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Setting, Snapshot
 from tfreview.core.severity import Severity
@@ -10,6 +16,30 @@ from tfreview.core.values import terraform_bool
 
 _SINGLE = "public_network_access_enabled"  # azurerm_mysql_server: a boolean, default true
 _FLEXIBLE = "public_network_access"  # azurerm_mysql_flexible_server (azurerm 4.x): "Enabled" | "Disabled"
+_FIREWALL_RULES = {
+    "azurerm_mysql_server": "azurerm_mysql_firewall_rule",
+    "azurerm_mysql_flexible_server": "azurerm_mysql_flexible_server_firewall_rule",
+}
+_NOBODY = " — no firewall rule of this configuration admits an address yet, so nothing reaches it until one is added"
+
+
+def _admits_nobody(resource: Resource, snapshot: Snapshot) -> bool:
+    """No firewall rule of the configuration admits addresses to `resource`, and none may (its server unknown)."""
+    kind = _FIREWALL_RULES[resource.type]
+    if snapshot.linked(resource, kind, "server_name", ("name",)):
+        return False
+    for rule in snapshot.present_with(resource, kind):
+        server = rule.get("server_name")
+        known = isinstance(server, str) or any(ref.startswith(f"{resource.type}.") for ref in rule.refs("server_name"))
+        if not known:  # a variable, a value known after apply: it may be this server's
+            return False
+    return True
+
+
+def _graded(hit: Hit, resource: Resource, snapshot: Snapshot) -> Hit:
+    if not _admits_nobody(resource, snapshot):
+        return hit
+    return replace(hit, message=f"{hit.message}{_NOBODY}", severity=Severity.MEDIUM)
 
 
 def _single(resource: Resource) -> Iterator[Hit]:
@@ -52,10 +82,9 @@ def _flexible(resource: Resource) -> Iterator[Hit]:
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterator[Hit]:
-    if resource.type == "azurerm_mysql_flexible_server":
-        yield from _flexible(resource)
-    else:
-        yield from _single(resource)
+    hits = _flexible(resource) if resource.type == "azurerm_mysql_flexible_server" else _single(resource)
+    for hit in hits:
+        yield _graded(hit, resource, snapshot)
 
 
 RULE = Rule(
@@ -78,7 +107,12 @@ RULE = Rule(
     '"Enabled" by default and "Disabled" required with VNet integration. A flexible server is flagged when it '
     'has no `delegated_subnet_id` and `public_network_access` is not "Disabled". Checkov\'s CKV_AZURE_53 reads only '
     "`public_network_access_enabled`, which a flexible server cannot set on azurerm 3.x, so it also fails "
-    "VNet-integrated and `Disabled` flexible servers; this rule passes them.",
+    "VNet-integrated and `Disabled` flexible servers; this rule passes them. A public endpoint admits no address "
+    'until a firewall rule does (Azure: "By default, no IP addresses are allowed"): with no firewall rule of the '
+    "server in the configuration (`azurerm_mysql_flexible_server_firewall_rule`, `azurerm_mysql_firewall_rule`, by "
+    "reference or by its `server_name`) the finding is Medium — nothing reaches the server yet, but a rule added "
+    "here, in another configuration or in the portal opens it; High when a rule of the configuration admits "
+    'addresses ("Allow Azure services", 0.0.0.0, included) or a rule\'s server is not known at plan time.',
     defaults=(
         (_SINGLE, "true (azurerm_mysql_server)"),
         (_FLEXIBLE, '"Enabled" (azurerm_mysql_flexible_server without `delegated_subnet_id`)'),

@@ -5,6 +5,8 @@ a container without a close, and the next one (the watchdog's schedule, any disp
 Items (docs: tfreview.store.aws.definitions):
 - entry   NOTIFY#<incident id> / OUT#<entry id>;  g2 NOTIFY#PENDING, <created>#<entry id> while not done (a sparse
           index: the few entries still to send);  g3 NOTIFY#DONE, <done>#<entry id> once done (what the sweep deletes)
+          and, once done, the table's TTL attribute `expires_at` a day after the sweep would delete it: the backstop
+          of a sweep that never runs (ADR 0742); an entry still owed never expires on its own
 
 An entry is written by the incident change that causes it, in the same TransactWriteItems (`entry_put`,
 tfreview.store.aws.incidents), whose Update of the incident item moves its `outbox_n` on by one under the condition
@@ -24,13 +26,21 @@ UNREADABLE_SECONDS later: its incident's later entries wait behind it, every oth
 from __future__ import annotations
 
 import json
+import math
 import threading
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from tfreview.ops.incidents import IncidentStatus
 from tfreview.ops.notify.message import NotifyEvent
-from tfreview.ops.notify.outbox import CLAIM_SECONDS, UNREADABLE_SECONDS, OutboxEntry, Swept, unreadable
+from tfreview.ops.notify.outbox import (
+    CLAIM_SECONDS,
+    UNREADABLE_SECONDS,
+    OutboxEntry,
+    OutboxRetention,
+    Swept,
+    unreadable,
+)
 from tfreview.plumbing.clock import Clock, utcnow
 from tfreview.store.aws.table import Table, fixed_id, instant, parse_instant
 
@@ -39,6 +49,8 @@ DONE: Final = "NOTIFY#DONE"
 ENTRY_BITS: Final = 16  # an incident's entries: at most 65 535 (it is triggered, escalated, acknowledged, resolved)
 MAX_INCIDENT_ID: Final = 2**35 - 1  # entry ids below 2**51
 MAX_ERROR: Final = 400
+SENT_DAYS: Final = OutboxRetention().sent_days  # notify.outbox_retention_days' default
+TTL_MARGIN: Final = timedelta(days=1)  # a sent entry's TTL: this long after the sweep's cutoff (ADR 0742)
 
 
 def entry_id(incident_id: int, n: int) -> int:
@@ -116,9 +128,11 @@ def _live_claim(item: dict[str, Any], now: datetime) -> datetime | None:
 
 
 class DynamoOutbox:
-    def __init__(self, table: Table, *, clock: Clock = utcnow) -> None:
+    def __init__(self, table: Table, *, clock: Clock = utcnow, sent_days: float = SENT_DAYS) -> None:
+        """`sent_days`: `notify.outbox_retention_days`, the sweep's retention of a sent entry (its TTL backstop)."""
         self.table = table
         self.clock = clock
+        self.sent_days = sent_days
         self._lock = threading.Lock()
         self._recent: set[int] = set()  # incidents this process wrote entries for, not yet seen all sent
 
@@ -232,6 +246,7 @@ class DynamoOutbox:
                 "done_at": instant(now),
                 "g3pk": DONE,
                 "g3sk": f"{instant(now)}#{fixed_id(entry_id)}",
+                "expires_at": math.ceil((now + timedelta(days=self.sent_days) + TTL_MARGIN).timestamp()),
                 "claimed_until": None,
                 "g2pk": None,
                 "g2sk": None,

@@ -12,7 +12,7 @@ from tfreview.store.aws.controls import DynamoControls
 from tfreview.store.aws.incidents import DynamoIncidents, DynamoLeases
 from tfreview.store.aws.intake import DynamoIntake
 from tfreview.store.aws.messages import JobMessages
-from tfreview.store.aws.notify_outbox import DynamoOutbox
+from tfreview.store.aws.notify_outbox import SENT_DAYS, DynamoOutbox
 from tfreview.store.aws.publish_locks import DynamoPublishLocks
 from tfreview.store.aws.queue import SqsJobQueue
 from tfreview.store.aws.records import DynamoPlanStore, DynamoTenants, DynamoTokens
@@ -39,11 +39,19 @@ class AwsStores:
     audit: DynamoAuditTrail
 
 
-def aws_stores(target: AwsTarget, settings: WorkerSettings | None = None, *, clock: Clock = utcnow) -> AwsStores:
+def aws_stores(
+    target: AwsTarget,
+    settings: WorkerSettings | None = None,
+    *,
+    clock: Clock = utcnow,
+    outbox_sent_days: float = SENT_DAYS,
+) -> AwsStores:
+    """`outbox_sent_days`: `notify.outbox_retention_days`, which a sent outbox entry's TTL follows (ADR 0742)."""
     table = Table(AwsClients(target))
     queue = SqsJobQueue(table, JobMessages(table.clients), settings, clock=clock)
     tenants = DynamoTenants(table, clock=clock)  # one tenant cache: the intake writes new tenants
-    outbox = DynamoOutbox(table, clock=clock)  # told what the incidents write, so this process sends it at once
+    # told what the incidents write, so this process sends it at once
+    outbox = DynamoOutbox(table, clock=clock, sent_days=outbox_sent_days)
     return AwsStores(
         table=table,
         queue=queue,
