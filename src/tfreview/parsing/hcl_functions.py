@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfreview.core.values import UNKNOWN, UNKNOWN_TEXT, PartlyKnownJson, contains_unknown, partly_known_json
+from tfreview.core.values import (
+    UNKNOWN,
+    UNKNOWN_TEXT,
+    PartlyKnownJson,
+    contains_unknown,
+    partly_known_json,
+    terraform_bool,
+)
 
 
 class FunctionError(Exception):
@@ -344,6 +352,7 @@ def index_value(value: Any, key: Any) -> Any:
 
 def short_circuit(operator: str, left: Any, right: Any) -> bool | None:
     """`false && x` and `true || x` whatever x is (unknown too); None when both sides are needed."""
+    left, right = terraform_bool(left), terraform_bool(right)  # "true"/"1", "false"/"0" convert (ADR 0735)
     if not all(v is UNKNOWN or isinstance(v, bool) for v in (left, right)):
         return None
     decisive = operator == "||"
@@ -374,18 +383,41 @@ def same_value(left: Any, right: Any) -> bool:
     return True
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
+def operand_number(value: Any) -> Any:
+    """`value` as an arithmetic or `<`/`>` operand: a number as it is, a string as go-cty converts it to a number
+    (decimal text: `"5"`, `"-1.5"`, `"2e3"`; ADR 0735); None where Terraform refuses it (a bool, any other
+    string — blanks, hex, `inf` — null, a collection)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if not isinstance(value, str) or _NUMBER_TEXT.fullmatch(value) is None:
+        return None
+    if _WHOLE_TEXT.fullmatch(value):
+        magnitude = number_literal(value.lstrip("+-"))
+        return -magnitude if value.startswith("-") else magnitude
+    number = float(value)
+    return None if math.isinf(number) else normalise_number(number)
+
+
 def operate(operator: str, left: Any, right: Any) -> Any:
-    """A binary operator on two known values; UNKNOWN for anything Terraform would reject."""
+    """A binary operator on two known values, its operands converted to the type it takes as Terraform converts
+    them (ADR 0735); UNKNOWN for anything Terraform would reject."""
     if operator == "==":
         return same_value(left, right)
     if operator == "!=":
         return not same_value(left, right)
     if operator in ("&&", "||"):
+        left, right = terraform_bool(left), terraform_bool(right)
         if not isinstance(left, bool) or not isinstance(right, bool):
             return UNKNOWN
         return (left and right) if operator == "&&" else (left or right)
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
-    if not numbers:
+    left, right = operand_number(left), operand_number(right)
+    if left is None or right is None:
         return UNKNOWN
     try:
         result: Any = {

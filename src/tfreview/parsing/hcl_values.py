@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfreview.core.plan import strip_index
-from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.core.values import UNKNOWN, contains_unknown, terraform_bool
 from tfreview.parsing.hcl_dynamic import (
     BlockValues,
     GatedBlock,
@@ -37,6 +37,7 @@ from tfreview.parsing.hcl_functions import (
     index_value,
     normalise_number,
     number_literal,
+    operand_number,
     operate,
     oversized,
     short_circuit,
@@ -295,6 +296,14 @@ class Evaluator:
         return self.evaluate(inner)
 
     def _string(self, node: Any) -> Any:
+        if len(node.string_parts) == 1 and node.string_parts[0].content.lark_name() == "interpolation":
+            # `"${expr}"` alone is the value of `expr`, not its text (HCL: template interpolation unwrapping):
+            # `"${1}" == 1`. Kept to numbers and bools; null and collections stay as before (ADR 0735).
+            value = self.evaluate(node.string_parts[0].content.expression)
+            if isinstance(value, (bool, int, float)):
+                return value
+            text = to_template_string(value)
+            return UNKNOWN if text is UNKNOWN or len(text) > MAX_VALUE_SIZE else text
         parts: list[Any] = []
         for part in node.string_parts:
             content = part.content
@@ -382,9 +391,9 @@ class Evaluator:
     def _unary(self, node: Any) -> Any:
         operand = self.evaluate(node.expr_term)
         operator = node.operator.strip()
-        if operator == "-" and isinstance(operand, (int, float)) and not isinstance(operand, bool):
-            return -operand
-        if operator == "!" and isinstance(operand, bool):
+        if operator == "-" and (number := operand_number(operand)) is not None:
+            return -number
+        if operator == "!" and isinstance(operand := terraform_bool(operand), bool):
             return not operand
         return UNKNOWN
 
