@@ -313,6 +313,53 @@ def _range(*bounds: Any) -> list[Any]:
     return out
 
 
+_PYTHON_ONLY_SYNTAX = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-references: RE2 refuses them
+
+
+def _replace(text: str, search: str, replacement: str) -> Any:
+    """Terraform's `replace`: every occurrence of `search`, a regular expression (RE2) when wrapped in slashes.
+    A regex replacement holding `$` (group references) or `\\`, or a pattern RE2 refuses but Python accepts,
+    is not evaluated (ADR 0735)."""
+    if not all(type(v) is str for v in (text, search, replacement)):
+        raise TypeError("replace takes three strings")
+    if len(search) > 1 and search[0] == "/" and search[-1] == "/":
+        pattern = search[1:-1]
+        if _PYTHON_ONLY_SYNTAX.search(pattern) or "$" in replacement or "\\" in replacement:
+            return UNKNOWN
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ValueError("replace: not a regular expression") from exc
+        result = compiled.sub(lambda _match: replacement, text)
+    else:
+        result = text.replace(search, replacement)
+    if len(result) > MAX_VALUE_SIZE:
+        raise ValueError("replace: too long a string")
+    return result
+
+
+def _word_separator(character: str) -> bool:
+    """Go's `strings.Title` word separator: ASCII other than letters, digits and `_`; beyond ASCII, blanks."""
+    if ord(character) <= 0x7F:
+        return not (character.isascii() and (character.isalnum() or character == "_"))
+    if character.isalpha() or character.isdecimal():
+        return False
+    return character.isspace()
+
+
+def _title(text: str) -> str:
+    """Terraform's `title`: the first letter of each word in title case, every other character as written."""
+    if type(text) is not str:
+        raise TypeError("title takes a string")
+    out: list[str] = []
+    previous = " "
+    for character in text:
+        titled = character.title() if _word_separator(previous) else character
+        out.append(titled if len(titled) == 1 else character)
+        previous = character
+    return "".join(out)
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": _length,
     "max": _max,
@@ -337,6 +384,8 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "lower": str.lower,
     "upper": str.upper,
     "trimspace": str.strip,
+    "replace": _replace,
+    "title": _title,
 }
 
 
