@@ -50,7 +50,7 @@ def _flagged(local: str, count: str) -> list[str]:
         # a numeric string is converted for arithmetic
         ('"0"', "1 - local.n", ["aws_sqs_queue.q[0]"]),
         ('"2"', "local.n * 1", ["aws_sqs_queue.q[0]", "aws_sqs_queue.q[1]"]),
-        ('"1.5"', 'local.n > 1 ? 1 : 0', ["aws_sqs_queue.q[0]"]),
+        ('"1.5"', "local.n > 1 ? 1 : 0", ["aws_sqs_queue.q[0]"]),
         # equality compares values: the unwrapped template is the number 1, a quoted "1" is a string
         ('"${1}"', "local.n == 1 ? 1 : 0", ["aws_sqs_queue.q[0]"]),
         ('"1"', "local.n == 1 ? 1 : 0", []),
