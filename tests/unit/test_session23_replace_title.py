@@ -48,6 +48,7 @@ def test_title_upper_cases_the_first_letter_of_each_word(text: str, expected: st
         (["athena_StartQueryExecution_SyncAthena", "/[^0-9A-Za-z]*/", ""], "athenaStartQueryExecutionSyncAthena"),
         (["a1b22c", "/[0-9]+/", "#"], "a#b#c"),
         (["/", "/", "x"], "x"),  # a lone slash is text, not an empty pattern
+        (["a\u0663b", "/\\d/", "#"], "a\u0663b"),  # RE2's \d is ASCII: an Arabic-Indic digit is no match
     ],
 )
 def test_replace_as_terraform_does(args: list[str], expected: str) -> None:
@@ -60,6 +61,7 @@ def test_replace_as_terraform_does(args: list[str], expected: str) -> None:
         ["abc", "/(b)/", "$1$1"],  # a group reference in the replacement: not evaluated
         ["abc", "/b(?=c)/", "x"],  # look-ahead: RE2 refuses it, Python would not
         ["abab", "/(a)b\\1/", "x"],  # a back-reference: same
+        ["ab\n", "/b$/", "x"],  # Python's `$` also matches before a final newline, RE2's does not
     ],
 )
 def test_replace_left_unknown_where_python_and_re2_could_differ(args: list[str]) -> None:

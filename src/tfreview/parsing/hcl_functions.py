@@ -326,8 +326,10 @@ def _replace(text: str, search: str, replacement: str) -> Any:
         pattern = search[1:-1]
         if _PYTHON_ONLY_SYNTAX.search(pattern) or "$" in replacement or "\\" in replacement:
             return UNKNOWN
+        if "$" in pattern and text.endswith("\n"):
+            return UNKNOWN  # Python's `$` also matches before a final newline, RE2's only at the end
         try:
-            compiled = re.compile(pattern)
+            compiled = re.compile(pattern, re.ASCII)  # RE2's \d, \w, \s, \b are ASCII
         except re.error as exc:
             raise ValueError("replace: not a regular expression") from exc
         result = compiled.sub(lambda _match: replacement, text)
