@@ -7,10 +7,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfreview.core.values import UNKNOWN, UNKNOWN_TEXT, PartlyKnownJson, contains_unknown, partly_known_json
+from tfreview.core.values import (
+    UNKNOWN,
+    UNKNOWN_TEXT,
+    PartlyKnownJson,
+    contains_unknown,
+    partly_known_json,
+    terraform_bool,
+)
 
 
 class FunctionError(Exception):
@@ -305,6 +313,55 @@ def _range(*bounds: Any) -> list[Any]:
     return out
 
 
+_PYTHON_ONLY_SYNTAX = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-references: RE2 refuses them
+
+
+def _replace(text: str, search: str, replacement: str) -> Any:
+    """Terraform's `replace`: every occurrence of `search`, a regular expression (RE2) when wrapped in slashes.
+    A regex replacement holding `$` (group references) or `\\`, or a pattern RE2 refuses but Python accepts,
+    is not evaluated (ADR 0735)."""
+    if not all(type(v) is str for v in (text, search, replacement)):
+        raise TypeError("replace takes three strings")
+    if len(search) > 1 and search[0] == "/" and search[-1] == "/":
+        pattern = search[1:-1]
+        if _PYTHON_ONLY_SYNTAX.search(pattern) or "$" in replacement or "\\" in replacement:
+            return UNKNOWN
+        if "$" in pattern and text.endswith("\n"):
+            return UNKNOWN  # Python's `$` also matches before a final newline, RE2's only at the end
+        try:
+            compiled = re.compile(pattern, re.ASCII)  # RE2's \d, \w, \s, \b are ASCII
+        except re.error as exc:
+            raise ValueError("replace: not a regular expression") from exc
+        result = compiled.sub(lambda _match: replacement, text)
+    else:
+        result = text.replace(search, replacement)
+    if len(result) > MAX_VALUE_SIZE:
+        raise ValueError("replace: too long a string")
+    return result
+
+
+def _word_separator(character: str) -> bool:
+    """Go's `strings.Title` word separator: ASCII other than letters, digits and `_`; beyond ASCII, blanks."""
+    if ord(character) <= 0x7F:
+        return not (character.isascii() and (character.isalnum() or character == "_"))
+    if character.isalpha() or character.isdecimal():
+        return False
+    return character.isspace()
+
+
+def _title(text: str) -> str:
+    """Terraform's `title`: the first letter of each word in title case, every other character as written."""
+    if type(text) is not str:
+        raise TypeError("title takes a string")
+    out: list[str] = []
+    previous = " "
+    for character in text:
+        titled = character.title() if _word_separator(previous) else character
+        out.append(titled if len(titled) == 1 else character)
+        previous = character
+    return "".join(out)
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "length": _length,
     "max": _max,
@@ -329,6 +386,8 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "lower": str.lower,
     "upper": str.upper,
     "trimspace": str.strip,
+    "replace": _replace,
+    "title": _title,
 }
 
 
@@ -344,6 +403,7 @@ def index_value(value: Any, key: Any) -> Any:
 
 def short_circuit(operator: str, left: Any, right: Any) -> bool | None:
     """`false && x` and `true || x` whatever x is (unknown too); None when both sides are needed."""
+    left, right = terraform_bool(left), terraform_bool(right)  # "true"/"1", "false"/"0" convert (ADR 0735)
     if not all(v is UNKNOWN or isinstance(v, bool) for v in (left, right)):
         return None
     decisive = operator == "||"
@@ -374,18 +434,41 @@ def same_value(left: Any, right: Any) -> bool:
     return True
 
 
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]+")
+
+
+def operand_number(value: Any) -> Any:
+    """`value` as an arithmetic or `<`/`>` operand: a number as it is, a string as go-cty converts it to a number
+    (decimal text: `"5"`, `"-1.5"`, `"2e3"`; ADR 0735); None where Terraform refuses it (a bool, any other
+    string — blanks, hex, `inf` — null, a collection)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if not isinstance(value, str) or _NUMBER_TEXT.fullmatch(value) is None:
+        return None
+    if _WHOLE_TEXT.fullmatch(value):
+        magnitude = number_literal(value.lstrip("+-"))
+        return -magnitude if value.startswith("-") else magnitude
+    number = float(value)
+    return None if math.isinf(number) else normalise_number(number)
+
+
 def operate(operator: str, left: Any, right: Any) -> Any:
-    """A binary operator on two known values; UNKNOWN for anything Terraform would reject."""
+    """A binary operator on two known values, its operands converted to the type it takes as Terraform converts
+    them (ADR 0735); UNKNOWN for anything Terraform would reject."""
     if operator == "==":
         return same_value(left, right)
     if operator == "!=":
         return not same_value(left, right)
     if operator in ("&&", "||"):
+        left, right = terraform_bool(left), terraform_bool(right)
         if not isinstance(left, bool) or not isinstance(right, bool):
             return UNKNOWN
         return (left and right) if operator == "&&" else (left or right)
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
-    if not numbers:
+    left, right = operand_number(left), operand_number(right)
+    if left is None or right is None:
         return UNKNOWN
     try:
         result: Any = {

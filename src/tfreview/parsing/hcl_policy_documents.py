@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any, Final
 
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing.hcl_instances import expand
 from tfreview.parsing.hcl_syntax import Block
-from tfreview.parsing.hcl_values import Evaluator, Input, Scope
+from tfreview.parsing.hcl_values import NO_KEY, Evaluator, Input, Scope
 from tfreview.plumbing.json_documents import read_written_json
 
 TYPE: Final = "aws_iam_policy_document"
@@ -38,26 +40,46 @@ class PolicyDocuments:
     def __init__(self, scope: Scope, blocks: Iterable[Block]) -> None:
         self.scope = scope
         self.blocks = {b.labels[1]: b for b in blocks if b.kind == "data" and b.labels[:1] == (TYPE,) and b.labels[1:]}
-        self.rendered: dict[str, Input] = {}
-        self.rendering: set[str] = set()
+        self.rendered: dict[tuple[str, str], Input] = {}
+        self.rendering: set[tuple[str, str]] = set()
 
-    def attribute(self, data_type: str, name: str, attribute: str) -> Input | None:
-        """`data.<type>.<name>.<attribute>` when this reader knows it (`json` of a document), else None."""
+    def attribute(self, data_type: str, name: str, attribute: str, key: Any = NO_KEY) -> Input | None:
+        """`data.<type>.<name>.<attribute>` (or `data.<type>.<name>[key].<attribute>`) when this reader knows it
+        (`json` of a document), else None."""
         if data_type != TYPE or attribute not in ("json", "minified_json") or name not in self.blocks:
             return None
-        if name not in self.rendered:
-            if name in self.rendering:
+        if key is not NO_KEY and (isinstance(key, bool) or not isinstance(key, (str, int))):
+            return Input(UNKNOWN)
+        cached = (name, "" if key is NO_KEY else json.dumps(key))
+        if cached not in self.rendered:
+            if cached in self.rendering:
                 return Input(UNKNOWN)  # a document that includes itself: Terraform refuses the cycle
-            self.rendering.add(name)
-            evaluator = Evaluator(self.scope)
-            values = evaluator.body(self.blocks[name].body, top_level=True)
-            references = tuple(dict.fromkeys(r for found in values.references.values() for r in found))
-            self.rendered[name] = Input(render(values.values), references)
-            self.rendering.discard(name)
-        found = self.rendered[name]
+            self.rendering.add(cached)
+            self.rendered[cached] = self._render(self.blocks[name], key)
+            self.rendering.discard(cached)
+        found = self.rendered[cached]
         if attribute == "minified_json" and isinstance(found.value, str):
             return Input(json.dumps(read_written_json(found.value), separators=(",", ":")), found.references)
         return found
+
+    def _render(self, block: Block, key: Any) -> Input:
+        scope = self.scope
+        if key is not NO_KEY:  # one instance of a document with `count`/`for_each`, its own `count`/`each` bound
+            expansion = expand(block, scope)
+            instance = next((i for i in expansion.instances if _bound_key(i.bindings) == key), None)
+            if expansion.unknown is not None or instance is None:
+                return Input(UNKNOWN)  # instances known only at plan time, or a key it does not have
+            scope = replace(scope, instance=instance.bindings, instance_defaults=expansion.defaults)
+        values = Evaluator(scope).body(block.body, top_level=True)
+        references = tuple(dict.fromkeys(r for found in values.references.values() for r in found))
+        return Input(render(values.values), references)
+
+
+def _bound_key(bindings: Mapping[str, Any]) -> Any:
+    """The key an instance is read by: `count.index`, or `each.key`."""
+    if "count" in bindings:
+        return bindings["count"]["index"]
+    return bindings["each"]["key"] if "each" in bindings else NO_KEY
 
 
 def render(values: Mapping[str, Any]) -> Any:

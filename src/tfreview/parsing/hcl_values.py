@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfreview.core.plan import strip_index
-from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.core.values import UNKNOWN, contains_unknown, terraform_bool
 from tfreview.parsing.hcl_dynamic import (
     BlockValues,
     GatedBlock,
@@ -37,6 +37,7 @@ from tfreview.parsing.hcl_functions import (
     index_value,
     normalise_number,
     number_literal,
+    operand_number,
     operate,
     oversized,
     short_circuit,
@@ -53,6 +54,8 @@ from tfreview.parsing.hcl_syntax import (
 from tfreview.parsing.hcl_templates import evaluate_template, heredoc_body, unescape
 from tfreview.parsing.hcl_try import evaluate_try, holds
 from tfreview.parsing.plan_configuration import reference_address
+
+NO_KEY: Any = object()  # a data source read without an instance key (`data_attribute`)
 
 # What evaluating an expression Terraform accepts may still raise here: a chain of locals deeper than Python's
 # stack (RecursionError), a value of a shape no handler expected. Caught per attribute: that attribute is
@@ -95,7 +98,7 @@ class Scope:
     # local name -> why its value was too large to hold (ADR 0411): it reads as unknown
     oversized_locals: dict[str, str] = field(default_factory=dict)
     # `data.<type>.<name>.<attribute>` known from source (policy documents: hcl_policy_documents), else None
-    data_attribute: Callable[[str, str, str], Input | None] | None = None
+    data_attribute: Callable[..., Input | None] | None = None  # (type, name, attribute[, instance key])
 
     def opened(self, only: AbstractSet[str] | None = None) -> Scope | None:
         """This scope with every variable that holds (or is built from) a root variable's declared default made
@@ -266,6 +269,13 @@ class Evaluator:
             if known is not None:
                 self.references.append(f"{strip_index(self.scope.prefix)}data.{steps[0][1]}.{steps[1][1]}")
                 return self._walk(known.value, steps[3:])
+        if root == "data" and self.scope.data_attribute is not None and _keyed_attrs(steps[:4]):
+            # `data.<type>.<name>[key].<attribute>`: one instance of a data source with count/for_each (ADR 0735)
+            key = self.evaluate(steps[2][1])
+            known = self.scope.data_attribute(str(steps[0][1]), str(steps[1][1]), str(steps[3][1]), key)
+            if known is not None:
+                self.references.append(f"{strip_index(self.scope.prefix)}data.{steps[0][1]}.{steps[1][1]}")
+                return self._walk(known.value, steps[4:])
         names = [root] + [str(value) for kind, value in steps if kind == "attr"]
         address = reference_address(".".join(names))
         if address is not None and root not in self.bound and ("_" in root or root == "data"):
@@ -295,6 +305,14 @@ class Evaluator:
         return self.evaluate(inner)
 
     def _string(self, node: Any) -> Any:
+        if len(node.string_parts) == 1 and node.string_parts[0].content.lark_name() == "interpolation":
+            # `"${expr}"` alone is the value of `expr`, not its text (HCL: template interpolation unwrapping):
+            # `"${1}" == 1`. Kept to numbers and bools; null and collections stay as before (ADR 0735).
+            value = self.evaluate(node.string_parts[0].content.expression)
+            if isinstance(value, (bool, int, float)):
+                return value
+            text = to_template_string(value)
+            return UNKNOWN if text is UNKNOWN or len(text) > MAX_VALUE_SIZE else text
         parts: list[Any] = []
         for part in node.string_parts:
             content = part.content
@@ -382,9 +400,9 @@ class Evaluator:
     def _unary(self, node: Any) -> Any:
         operand = self.evaluate(node.expr_term)
         operator = node.operator.strip()
-        if operator == "-" and isinstance(operand, (int, float)) and not isinstance(operand, bool):
-            return -operand
-        if operator == "!" and isinstance(operand, bool):
+        if operator == "-" and (number := operand_number(operand)) is not None:
+            return -number
+        if operator == "!" and isinstance(operand := terraform_bool(operand), bool):
             return not operand
         return UNKNOWN
 
@@ -507,6 +525,10 @@ class Evaluator:
 
 def _attrs(steps: list[tuple[str, Any]]) -> bool:
     return len(steps) == 3 and all(kind == "attr" for kind, _ in steps)
+
+
+def _keyed_attrs(steps: list[tuple[str, Any]]) -> bool:
+    return len(steps) == 4 and [kind for kind, _ in steps] == ["attr", "attr", "index", "attr"]
 
 
 def _iterators(node: Any) -> frozenset[str]:

@@ -1,0 +1,4 @@
+variable "bypass_ip_cidr" {
+  type    = string
+  default = null
+}
