@@ -49,8 +49,14 @@ def item_of(path: str) -> str:
 
 
 def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
-    """Drop, in place, the hits that a subsuming rule's hit on the same item covers, and name them in it."""
-    for rule_id in list(found):
+    """Drop, in place, the hits that a subsuming rule's hit on the same item covers, and name them in it.
+
+    A subsumed hit with an `apart` entry for the subsuming rule is about several parts of the item (a policy's
+    statements), of which the subsuming hit covers some: only its words about those become a facet, and what remains
+    of it stays a hit of its own (ADR 0730). Rules that no other rule subsumes go first, so that the leading rule
+    takes its part of every hit before a rule it subsumes takes what remains."""
+    led = {other for rule_id in found for other in rules[rule_id].subsumes}
+    for rule_id in sorted(found, key=lambda name: name in led):
         others = rules[rule_id].subsumes
         hits = found[rule_id]
         if not others or not hits:
@@ -60,19 +66,32 @@ def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
                 continue  # a hit blaming another resource is not about an item of this one
             item = item_of(hit.path)
             facets: list[str] = []
-            also: list[str] = []
+            also: list[str] = list(hit.also)
             for other_id in others:
                 theirs = found.get(other_id)
                 if not theirs:
                     continue
                 kept: list[Hit] = []
                 for other in theirs:
-                    if other.address is None and item_of(other.path) == item:
-                        facets.append(f"{other_id}: {other.message or rules[other_id].title}")
-                        also.extend(rules[other_id].references)
-                    else:
+                    if other.address is not None or item_of(other.path) != item:
                         kept.append(other)
+                        continue
+                    words, rest = _part_for(rule_id, other)
+                    if words is not None:
+                        facets.append(f"{other_id}: {words or rules[other_id].title}")
+                        also.extend((*rules[other_id].references, *other.also))
+                    if rest is not None:
+                        kept.append(rest)
                 found[other_id] = kept
             if facets:
                 message = f"{hit.message or rules[rule_id].title} — also {'; '.join(dict.fromkeys(facets))}"
                 hits[index] = replace(hit, message=message, also=tuple(dict.fromkeys(also)))
+
+
+def _part_for(rule_id: str, other: Hit) -> tuple[str | None, Hit | None]:
+    """What of `other` a hit of `rule_id` on the same item takes as a facet (its words, None: nothing) and what of
+    it remains a hit of its own (None: nothing): all of it and nothing, unless `other` says otherwise (`Hit.apart`)."""
+    for leader, words, rest in other.apart:
+        if leader == rule_id:
+            return words, rest
+    return other.message or "", None

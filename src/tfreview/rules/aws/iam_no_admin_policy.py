@@ -60,5 +60,16 @@ RULE = Rule(
     "counts as Allow. A policy whose text is known only after apply is not judged.",
     references=References(checkov=("CKV_AWS_62",), trivy=("AVD-AWS-0057",)),
     check=check,
-    subsumes=("TFR-AWS-253",),  # every action includes every IAM action: one cause, one finding
+    # every action on every resource is every other IAM rule's cause too: one statement, one finding (ADR 0730);
+    # the others' words on its statements become facets, their words on other statements stay their own findings
+    subsumes=(
+        "TFR-AWS-253",
+        "TFR-AWS-031",
+        "TFR-AWS-244",
+        "TFR-AWS-245",
+        "TFR-AWS-032",
+        "TFR-AWS-243",
+        "TFR-AWS-246",
+        "TFR-AWS-247",
+    ),
 )

@@ -17,7 +17,8 @@ from tfreview.rules.support.policy_documents import (
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    return identity_hits(resource, _said, snapshot=snapshot)  # judged once per distinct document (ADR 0449)
+    # judged once per distinct document (ADR 0449); an administrator statement is TFR-AWS-030's finding (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, folds_into_admin=True)
 
 
 def _said(document: PolicyDocument) -> str | None:

@@ -422,8 +422,20 @@ def offending_hits(
     `s3:*` (`NotAction`)`). The hit's path is the document's; the first offending statement is the one the
     message names first. `unless_narrowed`: statements whose condition narrows them (`narrowed`) are not
     offending. The message is made once per distinct document (ADR 0449): `offends` and `leaves` must be
-    module-level functions, not lambdas made per call. `snapshot`: see `identity_hits`."""
-    return identity_hits(resource, _offending_message, what, offends, leaves, limit, unless_narrowed, snapshot=snapshot)
+    module-level functions, not lambdas made per call. `snapshot`: see `identity_hits`. What the hit says of the
+    statements that allow every action on every resource is also kept apart: TFR-AWS-030's finding takes it as a facet
+    (ADR 0730)."""
+    return identity_hits(
+        resource,
+        _offending_message,
+        what,
+        offends,
+        leaves,
+        limit,
+        unless_narrowed,
+        snapshot=snapshot,
+        folds_into_admin=True,  # an administrator statement is TFR-AWS-030's finding (ADR 0730)
+    )
 
 
 def _offending_message(

@@ -104,6 +104,8 @@ class PolicyDocument:
     # the Allow statements on `"*"` resources (or with NotResource), in document order
     unconstrained: tuple[Statement, ...]
     _hits: dict[tuple[Hashable, ...], Hit | None] = field(default_factory=dict, repr=False)
+    # (the administrator statements, the others) as documents of their own, made when first asked (`apart`)
+    _split: tuple[PolicyDocument, PolicyDocument] | None = field(default=None, repr=False)
 
     def hit(self, path: str, judge: Callable[..., str | None], *args: Hashable) -> Hit | None:
         """`Hit(path, judge(self, *args))`, or None when the judge says nothing: judged once per document and path,
@@ -118,6 +120,47 @@ class PolicyDocument:
         return found
 
 
+    def administrator(self) -> tuple[Statement, ...]:
+        """The statements TFR-AWS-030 reports: an Allow on every resource (`"*"` or `NotResource`) of every action
+        (`"*"`, `"*:*"`) or of every action but those a `NotAction` names, unless they name every action."""
+        return tuple(s for s in self.unconstrained if s.any_action and not _allows_nothing(s))
+
+    def split(self) -> tuple[PolicyDocument, PolicyDocument]:
+        """(the administrator statements, the others), each a document of its own keeping the statements' indexes:
+        what a rule says of each is its facet of TFR-AWS-030's finding and its own finding (ADR 0730)."""
+        if self._split is None:
+            admin = self.administrator()
+            rest = tuple(s for s in self.statements if s not in admin)
+            self._split = (
+                PolicyDocument(admin, admin),
+                PolicyDocument(rest, tuple(s for s in self.unconstrained if s not in admin)),
+            )
+        return self._split
+
+    def hit_apart(self, path: str, judge: Callable[..., str | None], *args: Hashable) -> Hit | None:
+        """`hit`, and when the document has administrator statements, the hit's `apart` entry for TFR-AWS-030: what
+        `judge` says of those statements (a facet of TFR-AWS-030's finding) and of the others (a finding of its own):
+        one statement that allows everything is one finding, other statements keep theirs (ADR 0730)."""
+        key = (_APART, judge, path, *args)
+        found = self._hits.get(key, _UNJUDGED)
+        if found is _UNJUDGED:
+            found = self.hit(path, judge, *args)
+            if found is not None and self.administrator():
+                admin, rest = self.split()
+                remains = judge(rest, *args)
+                entry = (ADMIN_RULE, judge(admin, *args), None if remains is None else Hit(path, remains))
+                found = Hit(path, found.message, apart=(entry,))
+            self._hits[key] = found
+        return found
+
+
+def _allows_nothing(statement: Statement) -> bool:
+    """A `NotAction` statement whose patterns cover every action (`NotAction = "*"`) allows nothing (ADR 0527)."""
+    return bool(statement.not_actions) and not statement.actions and any(map(every_action, statement.not_actions))
+
+
+ADMIN_RULE: Final = "TFR-AWS-030"  # the rule whose finding the other IAM rules' words on an admin statement join
+_APART: Final = "apart"  # a memo key's mark: the hit with its `apart` entry
 _UNJUDGED: Final = Hit("unjudged")  # a marker: `PolicyDocument.hit` has not judged that key yet
 
 
@@ -323,12 +366,17 @@ def identity_documents(resource: Resource) -> list[tuple[str, PolicyDocument]]:
 
 
 def identity_hits(
-    resource: Resource, judge: Callable[..., str | None], *args: Hashable, snapshot: Snapshot | None = None
+    resource: Resource,
+    judge: Callable[..., str | None],
+    *args: Hashable,
+    snapshot: Snapshot | None = None,
+    folds_into_admin: bool = False,
 ) -> list[Hit]:
     """The hit `judge(document, *args)` makes of each identity policy document of `resource` (see
     `PolicyDocument.hit`), in the order of `identity_policies`: what every IAM rule on identity policies returns.
     With the `snapshot` the rule runs in, the resource's documents are looked up once for all the IAM rules that
-    judge it (`Snapshot.of_resource`, ADR 0471)."""
+    judge it (`Snapshot.of_resource`, ADR 0471). `folds_into_admin`: a rule TFR-AWS-030 subsumes; its hits say what
+    they say of the administrator statements apart (`PolicyDocument.hit_apart`, ADR 0730)."""
     documents = (
         _identity_documents(resource)
         if snapshot is None
@@ -336,7 +384,7 @@ def identity_hits(
     )
     hits = []
     for path, found in documents:
-        hit = found.hit(path, judge, *args)
+        hit = found.hit_apart(path, judge, *args) if folds_into_admin else found.hit(path, judge, *args)
         if hit is not None:
             hits.append(hit)
     return hits
