@@ -181,7 +181,8 @@ def test_suppressing_a_facet_keeps_the_finding_and_suppressing_the_leader_silenc
     _assert_one_admin_finding(_iam(facet.findings, "aws_iam_policy.deploy"))
     assert not _iam(facet.suppressed, "aws_iam_policy.deploy")
     inline = text.replace(
-        'resource "aws_iam_policy" "deploy" {', '# tfreview:ignore TFR-AWS-031 reason\nresource "aws_iam_policy" "deploy" {'
+        'resource "aws_iam_policy" "deploy" {',
+        '# tfreview:ignore TFR-AWS-031 reason\nresource "aws_iam_policy" "deploy" {',
     )
     _assert_one_admin_finding(_iam(_hcl(inline).findings, "aws_iam_policy.deploy"))
     leader = _hcl(text, Policy(suppressions=(Suppression(rule="TFR-AWS-030", reason="break-glass role"),)))
@@ -208,3 +209,58 @@ def test_sarif_has_one_result_for_the_statement_with_the_folded_rules_ids() -> N
     assert [r["ruleId"] for r in results] == ["TFR-AWS-030"]
     assert results[0]["properties"]["related_rules"] == sorted(FACETS)
     assert set(FACETS.values()) <= set(results[0]["properties"]["references"])
+
+
+FULL_IAM = """
+resource "aws_iam_role_policy" "iam" {
+  name = "iam"
+  role = "r"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = ["IAM:*", "iam:PassRole"], Resource = "*" },
+      { Effect = "Allow", Action = "sts:AssumeRole", Resource = "*" },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy" "iam_and_s3" {
+  name = "iam-and-s3"
+  role = "r"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Action = ["iam:*", "s3:*"], Resource = "*" }] })
+}
+"""
+
+
+def test_a_statement_of_every_iam_action_on_every_resource_is_one_full_iam_finding() -> None:
+    findings = _hcl(FULL_IAM).findings
+    by_rule = {f.rule_id: f for f in _iam(findings, "aws_iam_role_policy.iam")}
+    # statement 1 (credentials on "*") keeps its own findings; statement 0's are facets of TFR-AWS-253
+    assert set(by_rule) == {"TFR-AWS-253", "TFR-AWS-032", "TFR-AWS-243", "TFR-AWS-246"}
+    full = by_rule["TFR-AWS-253"]
+    assert full.message.startswith('statement 0 allows every IAM action ("IAM:*") — also ')
+    for rule_id in ("TFR-AWS-244", "TFR-AWS-245", "TFR-AWS-246", "TFR-AWS-032"):
+        assert f"{rule_id}: " in full.message, rule_id
+        assert FACETS[rule_id] in full.references
+    assert 'TFR-AWS-032: statement 0 allows IAM:*, iam:PassRole on "*"' in full.message
+    assert by_rule["TFR-AWS-032"].message == 'statement 1 allows sts:AssumeRole on "*"'
+    assert by_rule["TFR-AWS-246"].message.startswith("statement 1 allows")
+    # IAM and S3 in one statement: two causes, no fold
+    mixed = {f.rule_id for f in _iam(findings, "aws_iam_role_policy.iam_and_s3")}
+    assert {"TFR-AWS-253", "TFR-AWS-244", "TFR-AWS-247", "TFR-AWS-032"} <= mixed
+    assert all(" — also " not in f.message for f in _iam(findings, "aws_iam_role_policy.iam_and_s3"))
+
+
+def test_every_leader_of_an_iam_rule_subsumes_it() -> None:
+    """The statements a rule keeps apart are those of rules that subsume it, and of no other (ADR 0730)."""
+    from tfreview.rules.support import iam_access
+
+    by_id = {rule.id: rule for rule in load_rules()}
+    led = {
+        "TFR-AWS-031": iam_access.LED_BY_ADMIN,
+        "TFR-AWS-253": iam_access.LED_BY_ADMIN_AND_STAR,
+        **dict.fromkeys(("TFR-AWS-032", "TFR-AWS-243", "TFR-AWS-244"), iam_access.LED_BY_ADMIN_AND_FULL_IAM),
+        **dict.fromkeys(("TFR-AWS-245", "TFR-AWS-246"), iam_access.LED_BY_ADMIN_AND_FULL_IAM),
+    }
+    for rule_id, leaders in led.items():
+        assert {leader for leader, _ in leaders} == {r.id for r in by_id.values() if rule_id in r.subsumes}, rule_id

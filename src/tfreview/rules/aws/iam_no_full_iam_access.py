@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import wildcard_match
+from tfreview.rules.support.iam_access import LED_BY_ADMIN_AND_STAR, wildcard_match
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
@@ -18,8 +18,8 @@ from tfreview.rules.support.policy_documents import (
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    # judged once per distinct document (ADR 0449); an administrator statement is TFR-AWS-030's finding (ADR 0730)
-    return identity_hits(resource, _said, snapshot=snapshot, folds_into_admin=True)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN_AND_STAR)
 
 
 def _said(document: PolicyDocument) -> str | None:
@@ -83,4 +83,6 @@ RULE = Rule(
     "(ADR 0368). A policy whose text is known only after apply is not judged.",
     references=References(checkov=("CKV2_AWS_40",)),
     check=check,
+    # a statement of IAM actions only, `iam:*` among them, on "*": the other rules' words on it are facets (ADR 0730)
+    subsumes=("TFR-AWS-244", "TFR-AWS-245", "TFR-AWS-246", "TFR-AWS-032", "TFR-AWS-243"),
 )

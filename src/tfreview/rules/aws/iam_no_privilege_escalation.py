@@ -6,13 +6,13 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import escalation_methods
+from tfreview.rules.support.iam_access import LED_BY_ADMIN_AND_FULL_IAM, escalation_methods
 from tfreview.rules.support.policy_documents import PolicyDocument, identity_hits
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    # judged once per distinct document (ADR 0449); an administrator statement is TFR-AWS-030's finding (ADR 0730)
-    return identity_hits(resource, _said, snapshot=snapshot, folds_into_admin=True)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN_AND_FULL_IAM)
 
 
 def _said(document: PolicyDocument) -> str | None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import excludes_everything
+from tfreview.rules.support.iam_access import LED_BY_ADMIN, excludes_everything
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
@@ -17,8 +17,8 @@ from tfreview.rules.support.policy_documents import (
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    # judged once per distinct document (ADR 0449); an administrator statement is TFR-AWS-030's finding (ADR 0730)
-    return identity_hits(resource, _said, snapshot=snapshot, folds_into_admin=True)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN)
 
 
 def _said(document: PolicyDocument) -> str | None:

@@ -6,7 +6,11 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import excludes_everything, only_on_any_resource_at_any_level
+from tfreview.rules.support.iam_access import (
+    LED_BY_ADMIN_AND_FULL_IAM,
+    excludes_everything,
+    only_on_any_resource_at_any_level,
+)
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     UNRESTRICTABLE_ACTIONS,
@@ -19,8 +23,8 @@ from tfreview.rules.support.policy_documents import (
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    # judged once per distinct document (ADR 0449); an administrator statement is TFR-AWS-030's finding (ADR 0730)
-    return identity_hits(resource, _said, snapshot=snapshot, folds_into_admin=True)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN_AND_FULL_IAM)
 
 
 def _said(document: PolicyDocument) -> str | None:
