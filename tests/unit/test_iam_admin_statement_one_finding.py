@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tfreview.cli import main
 from tfreview.core.findings import Finding, Status
 from tfreview.core.policy import Policy, Suppression
 from tfreview.core.review import Review, review
@@ -264,3 +265,13 @@ def test_every_leader_of_an_iam_rule_subsumes_it() -> None:
     }
     for rule_id, leaders in led.items():
         assert {leader for leader, _ in leaders} == {r.id for r in by_id.values() if rule_id in r.subsumes}, rule_id
+
+
+def test_the_demo_summary_counts_the_statement_once(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo's `aws_iam_policy.deploy` gave eight introduced findings (one critical, three high, four medium) of
+    the 20 the README's demo command reported: now one critical of 13."""
+    demo = ROOT / "examples/demo"
+    assert main(["scan", str(demo / "plan.json"), "--source", str(demo), "--soft-fail"]) == 0
+    out = capsys.readouterr().out
+    assert "Summary: 13 introduced (2 critical, 2 high, 2 medium, 6 low, 1 info), 13 existing" in out
+    assert out.count("aws_iam_policy.deploy") == 1
