@@ -8,6 +8,9 @@ Two steps, per resource and per side of a change:
   facets of its own ("every port is open … — also TFR-AWS-012: SSH (port 22) is open …"). A security
   group rule open to the world on every port is then one critical finding, not five. The finding's
   `references` name the subsumed rules' Checkov and Trivy ids too: it is also what those tools report.
+  A hit about several parts of its item (a policy document's statements) says apart what it says of the parts the
+  subsuming rule reports (`Hit.apart`): only those words become a facet, the rest stays a finding of its own (a
+  policy's `"*"` on `"*"` statement is one TFR-AWS-030 finding; its other statements keep theirs, ADR 0730).
 * **fold** — hits of one rule on one resource whose paths differ only by list indexes
   (`ingress.0.description`, `ingress.3.description`) are one finding (its fingerprint ignores indexes),
   the first one as evidence; the message names every offending item, not only the first.

@@ -51,7 +51,9 @@ RULE = Rule(
     "MEDIUM. Wildcards count (`s3:*`, `s3:Get*`, `*`). An `Allow` statement with `NotAction` allows every action "
     "but those its patterns cover (wildcards, any case): it is reported when they leave one of these five "
     'actions in (`NotAction = ["s3:*"]` still allows `secretsmanager:GetSecretValue`), named by what it allows; '
-    "a `Deny` with `NotAction` allows nothing.",
+    "a `Deny` with `NotAction` allows nothing."
+    " On a statement that allows every action on every resource its words are a facet of TFR-AWS-030's "
+    "finding, which carries its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_288",), trivy=()),
     check=check,
 )

@@ -80,7 +80,10 @@ RULE = Rule(
     "`inline_policy` blocks of `aws_iam_role` and IAM Identity Center permission sets; a statement without "
     "`Effect` counts as Allow. A statement that allows every action on every resource is TFR-AWS-030's "
     '(critical) finding and any `"*"` statement is TFR-AWS-031\'s (high); those findings include this one '
-    "(ADR 0368). A policy whose text is known only after apply is not judged.",
+    '(ADR 0368). A statement of IAM actions only, one of them every IAM action (`iam:*`, `IAM:*`), on `"*"` is '
+    "this rule's finding: what TFR-AWS-244, 245, 246, 032 and 243 say of it is named in it, with their Checkov ids "
+    '(ADR 0730); a statement with actions of another service too (`["iam:*", "s3:*"]`) keeps their findings. '
+    "A policy whose text is known only after apply is not judged.",
     references=References(checkov=("CKV2_AWS_40",)),
     check=check,
     # a statement of IAM actions only, `iam:*` among them, on "*": the other rules' words on it are facets (ADR 0730)

@@ -49,7 +49,9 @@ RULE = Rule(
     'on `"*"`, let a principal make itself administrator: `iam:CreatePolicyVersion`, `iam:AttachUserPolicy`, '
     "`iam:PassRole` with `ec2:RunInstances` or `lambda:CreateFunction` and `lambda:InvokeFunction`… The actions "
     "may come from several statements of the same document; wildcards count (`iam:*` alone is several methods). "
-    "HIGH: it is administrator access by another name. The table is in `rules/support/iam_access.py`.",
+    "HIGH: it is administrator access by another name. The table is in `rules/support/iam_access.py`."
+    " On a statement that allows every action on every resource (TFR-AWS-030's), or IAM actions only with `iam:*` "
+    "on `\"*\"` (TFR-AWS-253's), its words are a facet of that rule's finding, with its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_286",), trivy=()),
     check=check,
 )

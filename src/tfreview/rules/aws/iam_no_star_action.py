@@ -51,7 +51,8 @@ RULE = Rule(
     description='`"Action": "*"` (or an Allow with `NotAction`) grants every action of every service, today '
     "and every one AWS adds later, on whatever resources the statement names: HIGH, because even a narrow "
     "resource list usually includes IAM or KMS permissions that escalate. The full `*` on `*` case is "
-    "TFR-AWS-030 (CRITICAL) and is reported by both rules, as Checkov does.",
+    "TFR-AWS-030's (CRITICAL) finding, which names this rule's words on the statement and carries its ids "
+    "(CKV_AWS_63): one statement, one finding (ADR 0730).",
     references=References(checkov=("CKV_AWS_63",), trivy=("AVD-AWS-0057",)),
     check=check,
     subsumes=("TFR-AWS-253",),  # every action includes every IAM action: one cause, one finding

@@ -66,7 +66,9 @@ RULE = Rule(
     "(the AWS Service Authorization Reference names no resource type for them: `sts:GetCallerIdentity`, "
     "`s3:ListAllMyBuckets`, `ec2:DescribeInstances`, `xray:GetSamplingStatisticSummaries`; a generated table over "
     "every access level, ADR 0570) are not flagged; a wildcard pattern is flagged when it reaches one action that "
-    "can be restricted (`ec2:Describe*` reaches `ec2:DescribeInstanceAttribute`).",
+    "can be restricted (`ec2:Describe*` reaches `ec2:DescribeInstanceAttribute`)."
+    " On a statement that allows every action on every resource (TFR-AWS-030's), or IAM actions only with `iam:*` "
+    "on `\"*\"` (TFR-AWS-253's), its words are a facet of that rule's finding, with its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_355",), trivy=("AVD-AWS-0057",)),
     check=check,
 )
