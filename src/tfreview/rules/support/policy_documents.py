@@ -128,11 +128,15 @@ class PolicyDocument:
         if found is None:
             led = tuple(s for s in self.statements if reports(s))
             found = self._parts[reports] = (
-                PolicyDocument(led, tuple(s for s in self.unconstrained if s in led)),
-                PolicyDocument(
-                    tuple(s for s in self.statements if s not in led),
-                    tuple(s for s in self.unconstrained if s not in led),
-                ),
+                (
+                    PolicyDocument(led, tuple(s for s in self.unconstrained if s in led)),
+                    PolicyDocument(
+                        tuple(s for s in self.statements if s not in led),
+                        tuple(s for s in self.unconstrained if s not in led),
+                    ),
+                )
+                if led
+                else (_NO_STATEMENT, self)  # most documents: no new one
             )
         return found
 
@@ -170,6 +174,7 @@ class PolicyDocument:
 # are a facet of its finding (`PolicyDocument.hit_apart`, ADR 0730); module-level tests, as they key memos
 Leaders = tuple[tuple[str, Callable[[Statement], bool]], ...]
 _APART: Final = "apart"  # a memo key's mark: the hit with its `apart` entries
+_NO_STATEMENT: Final = PolicyDocument((), ())  # what `parted` finds for a leader reporting no statement
 _UNJUDGED: Final = Hit("unjudged")  # a marker: `PolicyDocument.hit` has not judged that key yet
 
 
