@@ -210,6 +210,10 @@ def test_sarif_has_one_result_for_the_statement_with_the_folded_rules_ids() -> N
     assert [r["ruleId"] for r in results] == ["TFR-AWS-030"]
     assert results[0]["properties"]["related_rules"] == sorted(FACETS)
     assert set(FACETS.values()) <= set(results[0]["properties"]["references"])
+    # a finding that stands for no other rule's is written as before
+    others = [r for r in log["runs"][0]["results"] if r["ruleId"] == "TFR-AWS-001"]
+    assert others
+    assert all("related_rules" not in r["properties"] and "references" not in r["properties"] for r in others)
 
 
 FULL_IAM = """
