@@ -58,10 +58,13 @@ def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
     statements), of which the subsuming hit covers some: only its words about those become a facet, and what remains
     of it stays a hit of its own (ADR 0730). Rules that no other rule subsumes go first, so that the leading rule
     takes its part of every hit before a rule it subsumes takes what remains."""
-    for rule_id in sorted(found, key=lambda name: _depth(name, found, rules)):
+    leading = [rule_id for rule_id in found if rules[rule_id].subsumes]
+    if len(leading) > 1:  # a leader before the rules it leads (most resources have one subsuming rule)
+        leading.sort(key=lambda name: _depth(name, leading, rules))
+    for rule_id in leading:
         others = rules[rule_id].subsumes
         hits = found[rule_id]
-        if not others or not hits:
+        if not hits:
             continue
         for index, hit in enumerate(hits):
             if hit.address is not None:
@@ -90,13 +93,13 @@ def subsume(found: dict[str, list[Hit]], rules: Mapping[str, Rule]) -> None:
                 hits[index] = replace(hit, message=message, also=tuple(dict.fromkeys(also)))
 
 
-def _depth(
-    rule_id: str, found: Mapping[str, object], rules: Mapping[str, Rule], seen: frozenset[str] = frozenset()
-) -> int:
-    """How many rules with hits here lead, one through another, to `rule_id` (0: none subsumes it): a leader takes
-    its part of a hit before the rule it leads takes its own (TFR-AWS-030, then TFR-AWS-031, then TFR-AWS-253)."""
-    leaders = [other for other in found if other not in seen and other != rule_id and rule_id in rules[other].subsumes]
-    return 1 + max(_depth(other, found, rules, seen | {rule_id}) for other in leaders) if leaders else 0
+def _depth(rule_id: str, leading: list[str], rules: Mapping[str, Rule], seen: frozenset[str] = frozenset()) -> int:
+    """How many of the subsuming rules with hits here lead, one through another, to `rule_id` (0: none subsumes it):
+    a leader takes its part of a hit before the rule it leads takes its own (TFR-AWS-030, TFR-AWS-031, TFR-AWS-253)."""
+    leaders = [
+        other for other in leading if other not in seen and other != rule_id and rule_id in rules[other].subsumes
+    ]
+    return 1 + max(_depth(other, leading, rules, seen | {rule_id}) for other in leaders) if leaders else 0
 
 
 def _part_for(rule_id: str, other: Hit) -> tuple[str | None, Hit | None]:
