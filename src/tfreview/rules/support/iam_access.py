@@ -414,6 +414,7 @@ def offending_hits(
     leaves: Callable[[tuple[str, ...]], bool],
     unless_narrowed: bool = False,
     snapshot: Snapshot | None = None,
+    leaders: Leaders | None = None,
 ) -> list[Hit]:
     """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
     `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
@@ -424,7 +425,8 @@ def offending_hits(
     message names first. `unless_narrowed`: statements whose condition narrows them (`narrowed`) are not
     offending. The message is made once per distinct document (ADR 0449): `offends` and `leaves` must be
     module-level functions, not lambdas made per call. `snapshot`: see `identity_hits`. What the hit says of the
-    statements TFR-AWS-030 or TFR-AWS-253 reports is kept apart: their findings take it as a facet (ADR 0730)."""
+    statements the rules that subsume the caller report is kept apart: their findings take it as a facet (ADR 0730);
+    `leaders` names them, TFR-AWS-030 and TFR-AWS-253 unless given."""
     return identity_hits(
         resource,
         _offending_message,
@@ -434,7 +436,7 @@ def offending_hits(
         limit,
         unless_narrowed,
         snapshot=snapshot,
-        leaders=LED_BY_ADMIN_AND_FULL_IAM,  # their statements are their findings (ADR 0730)
+        leaders=LED_BY_ADMIN_AND_FULL_IAM if leaders is None else leaders,  # their statements, their findings
     )
 
 
