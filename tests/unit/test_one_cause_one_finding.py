@@ -237,8 +237,7 @@ resource "aws_iam_policy" "narrow" {
     rules = [r for r in load_rules() if r.id in {"TFR-AWS-030", "TFR-AWS-031", "TFR-AWS-253"}]
     findings = review(changeset_from_sources({"main.tf": text}), rules, Policy()).findings
     assert sorted((f.address, f.rule_id) for f in findings) == [
-        ("aws_iam_policy.admin", "TFR-AWS-030"),
-        ("aws_iam_policy.admin", "TFR-AWS-031"),  # both, as Checkov reports CKV_AWS_62 and CKV_AWS_63
+        ("aws_iam_policy.admin", "TFR-AWS-030"),  # TFR-AWS-031 a facet of it, with CKV_AWS_63 (ADR 0730)
         ("aws_iam_policy.iam", "TFR-AWS-253"),
         ("aws_iam_policy.narrow", "TFR-AWS-031"),
     ]
@@ -246,6 +245,8 @@ resource "aws_iam_policy" "narrow" {
     for key in (("aws_iam_policy.admin", "TFR-AWS-030"), ("aws_iam_policy.narrow", "TFR-AWS-031")):
         assert "CKV2_AWS_40" in by_key[key].references
         assert "TFR-AWS-253: statement 0 allows every IAM action" in by_key[key].message
+    assert 'TFR-AWS-031: statement 0 allows "*"' in by_key[("aws_iam_policy.admin", "TFR-AWS-030")].message
+    assert "CKV_AWS_63" in by_key[("aws_iam_policy.admin", "TFR-AWS-030")].references
 
 
 EVERY_STATEMENT = """
@@ -256,11 +257,11 @@ resource "aws_iam_policy" "ops" {
     Statement = [
       { Effect = "Allow", Action = ["ec2:*"], Resource = "*" },
       { Effect = "Allow", Action = ["s3:GetObject"], Resource = "arn:aws:s3:::logs/*" },
-      { Effect = "Allow", Action = ["iam:PassRole", "iam:*"], Resource = "*" },
+      { Effect = "Allow", Action = ["iam:PassRole", "iam:*", "s3:GetObject"], Resource = "*" },
     ]
   })
 }
-"""
+"""  # statement 2 is not IAM alone: not TFR-AWS-253's finding only (ADR 0730)
 
 
 def test_an_iam_finding_names_every_offending_statement_wildcards_first() -> None:
@@ -332,7 +333,10 @@ def test_policy_findings_name_every_offending_statement() -> None:
         for (address, _), m in messages.items()
         if address == "aws_iam_policy.everything" and m.startswith("statement")
     ]
-    assert 'statements 0 and 2 allow "*"; statement 1 uses NotAction, allowing every other action' in star
+    # every statement allows every action on every resource: TFR-AWS-031's words are a facet (ADR 0730)
+    assert any(
+        'TFR-AWS-031: statements 0 and 2 allow "*"; statement 1 uses NotAction, allowing every' in m for m in star
+    )
     # NotAction allows every action but those it lists: statement 1 is an admin statement too, said as such
     assert any(
         m.startswith(

@@ -39,7 +39,7 @@ class Hit:
     """One problem a rule found on a resource.
 
     Built by `__new__` with plain stores into a `_HitDraft` (the same layout), then given its class: the frozen
-    dataclass `__init__`'s seven `object.__setattr__` calls cost about three times as much, on thousands of hits a
+    dataclass `__init__`'s eight `object.__setattr__` calls cost about three times as much, on thousands of hits a
     review (ADR 0464). Equal, hashing, frozen and `replace`-able as the dataclass it is."""
 
     path: str = ""  # attribute path, dotted: `ingress.0.cidr_blocks`
@@ -49,6 +49,11 @@ class Hit:
     severity: Severity | None = None  # overrides the rule's severity for this hit (a policy override wins)
     unset: bool = False  # the hit judges the provider default of an attribute the user did not write
     also: tuple[str, ...] = ()  # other names (Checkov/Trivy ids) of the subsumed rules this hit stands for
+    # a hit about several parts of its item (a policy document's statements), of which a subsuming rule's hit covers
+    # only some: per subsuming rule id, the words of this hit about those parts (None: it says nothing of them) and
+    # this hit without them (None: nothing remains). The subsuming hit takes the words as a facet and the rest stays
+    # a finding of its own (core/folding.py, ADR 0730); without an entry the whole hit is subsumed.
+    apart: tuple[tuple[str, str | None, Hit | None], ...] = ()
 
     def __new__(
         cls,
@@ -59,6 +64,7 @@ class Hit:
         severity: Severity | None = None,
         unset: bool = False,
         also: tuple[str, ...] = (),
+        apart: tuple[tuple[str, str | None, Hit | None], ...] = (),
     ) -> Hit:
         hit: Any = _object_new(_HitDraft)  # Any: mypy sees the frozen fields, not the stores
         hit.path = path
@@ -68,6 +74,7 @@ class Hit:
         hit.severity = severity
         hit.unset = unset
         hit.also = also
+        hit.apart = apart
         hit.__class__ = cls
         made: Hit = hit
         return made

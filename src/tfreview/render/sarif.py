@@ -70,7 +70,7 @@ def render_sarif_bytes(
     fallback = plan_path or review.label or "plan.json"
     levels = {severity: _level(severity, review.fail_on) for severity in Severity}
     artifacts: dict[str, dict[str, Any]] = {}  # one per file: most findings share a handful of files
-    results = [_result(f, index[f.rule_id], levels, fallback, artifacts) for f in shown]
+    results = [_result(f, index[f.rule_id], levels, fallback, artifacts, _related(f, known)) for f in shown]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -151,6 +151,7 @@ def _result(
     levels: Mapping[Severity, str],
     fallback: str,
     artifacts: dict[str, dict[str, Any]],
+    related: list[str],
 ) -> dict[str, Any]:
     text = f"{finding.address}: {finding.message}"
     evidence = evidence_text(finding)
@@ -175,6 +176,9 @@ def _result(
             "evidence_value": finding.evidence.value,
         },
     }
+    if related:  # one cause, one finding: the rules whose findings this one stands for, and every id it is known by
+        result["properties"]["related_rules"] = related
+        result["properties"]["references"] = list(finding.references)
     why = finding.suppressed
     if why is not None:
         result["suppressions"] = [
@@ -186,6 +190,22 @@ def _result(
             }
         ]
     return result
+
+
+def _related(finding: Finding, known: Mapping[str, Rule]) -> list[str]:
+    """The rules a finding subsumed (their facets are in its message, ADR 0281 and 0730): those of its rule's
+    `subsumes` whose other ids the finding carries among its references. Empty for most findings."""
+    rule = known.get(finding.rule_id)
+    if rule is None or not rule.subsumes or len(finding.references) <= len(rule.references):
+        return []
+    own, carried = set(rule.references), set(finding.references)
+    related = []
+    for other_id in rule.subsumes:
+        other = known.get(other_id)
+        names = set(other.references) - own if other is not None else set()
+        if names and names <= carried:
+            related.append(other_id)
+    return sorted(related)
 
 
 def _location(finding: Finding, fallback: str, artifacts: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -57,8 +57,22 @@ RULE = Rule(
     "`NotResource`) lets its holder do anything in the account, including granting itself more and erasing "
     "its tracks: CRITICAL. Checked on `aws_iam_policy`, `aws_iam_role_policy`, `aws_iam_user_policy`, "
     "`aws_iam_group_policy` and the `inline_policy` blocks of `aws_iam_role`; a statement without `Effect` "
-    "counts as Allow. A policy whose text is known only after apply is not judged.",
+    "counts as Allow. What the other IAM rules say of such a statement (TFR-AWS-031, 032, 243 to 247, 253) is "
+    "named in this finding, which carries their Checkov ids: one statement, one finding; their words on the "
+    "policy's other statements stay findings of their own (ADR 0730). A policy whose text is known only after "
+    "apply is not judged.",
     references=References(checkov=("CKV_AWS_62",), trivy=("AVD-AWS-0057",)),
     check=check,
-    subsumes=("TFR-AWS-253",),  # every action includes every IAM action: one cause, one finding
+    # every action on every resource is every other IAM rule's cause too: one statement, one finding (ADR 0730);
+    # the others' words on its statements become facets, their words on other statements stay their own findings
+    subsumes=(
+        "TFR-AWS-253",
+        "TFR-AWS-031",
+        "TFR-AWS-244",
+        "TFR-AWS-245",
+        "TFR-AWS-032",
+        "TFR-AWS-243",
+        "TFR-AWS-246",
+        "TFR-AWS-247",
+    ),
 )

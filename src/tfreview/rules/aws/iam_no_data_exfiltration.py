@@ -7,13 +7,24 @@ from functools import lru_cache
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import DATA_EXFILTRATION, leaves_any, matches, offending_hits
+from tfreview.rules.support.iam_access import (
+    DATA_EXFILTRATION,
+    LED_BY_ADMIN,
+    leaves_any,
+    matches,
+    offending_hits,
+)
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
     # one finding per policy document naming every offending statement, not only the first (issue 12 §3)
     return offending_hits(
-        resource, "reading every object, parameter or secret", _reads_out, leaves=_leaves_reading, snapshot=snapshot
+        resource,
+        "reading every object, parameter or secret",
+        _reads_out,
+        leaves=_leaves_reading,
+        snapshot=snapshot,
+        leaders=LED_BY_ADMIN,  # TFR-AWS-030 subsumes it; an `iam:*`-only statement reads no data (ADR 0730)
     )
 
 
@@ -51,7 +62,9 @@ RULE = Rule(
     "MEDIUM. Wildcards count (`s3:*`, `s3:Get*`, `*`). An `Allow` statement with `NotAction` allows every action "
     "but those its patterns cover (wildcards, any case): it is reported when they leave one of these five "
     'actions in (`NotAction = ["s3:*"]` still allows `secretsmanager:GetSecretValue`), named by what it allows; '
-    "a `Deny` with `NotAction` allows nothing.",
+    "a `Deny` with `NotAction` allows nothing."
+    " On a statement that allows every action on every resource its words are a facet of TFR-AWS-030's "
+    "finding, which carries its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_288",), trivy=()),
     check=check,
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import wildcard_match
+from tfreview.rules.support.iam_access import LED_BY_ADMIN_AND_STAR, wildcard_match
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
@@ -18,7 +18,8 @@ from tfreview.rules.support.policy_documents import (
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    return identity_hits(resource, _said, snapshot=snapshot)  # judged once per distinct document (ADR 0449)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN_AND_STAR)
 
 
 def _said(document: PolicyDocument) -> str | None:
@@ -79,7 +80,12 @@ RULE = Rule(
     "`inline_policy` blocks of `aws_iam_role` and IAM Identity Center permission sets; a statement without "
     "`Effect` counts as Allow. A statement that allows every action on every resource is TFR-AWS-030's "
     '(critical) finding and any `"*"` statement is TFR-AWS-031\'s (high); those findings include this one '
-    "(ADR 0368). A policy whose text is known only after apply is not judged.",
+    '(ADR 0368). A statement of IAM actions only, one of them every IAM action (`iam:*`, `IAM:*`), on `"*"` is '
+    "this rule's finding: what TFR-AWS-244, 245, 246, 032 and 243 say of it is named in it, with their Checkov ids "
+    '(ADR 0730); a statement with actions of another service too (`["iam:*", "s3:*"]`) keeps their findings. '
+    "A policy whose text is known only after apply is not judged.",
     references=References(checkov=("CKV2_AWS_40",)),
     check=check,
+    # a statement of IAM actions only, `iam:*` among them, on "*": the other rules' words on it are facets (ADR 0730)
+    subsumes=("TFR-AWS-244", "TFR-AWS-245", "TFR-AWS-246", "TFR-AWS-032", "TFR-AWS-243"),
 )

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import escalation_methods
+from tfreview.rules.support.iam_access import LED_BY_ADMIN_AND_FULL_IAM, escalation_methods
 from tfreview.rules.support.policy_documents import PolicyDocument, identity_hits
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    return identity_hits(resource, _said, snapshot=snapshot)  # judged once per distinct document (ADR 0449)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN_AND_FULL_IAM)
 
 
 def _said(document: PolicyDocument) -> str | None:
@@ -48,7 +49,9 @@ RULE = Rule(
     'on `"*"`, let a principal make itself administrator: `iam:CreatePolicyVersion`, `iam:AttachUserPolicy`, '
     "`iam:PassRole` with `ec2:RunInstances` or `lambda:CreateFunction` and `lambda:InvokeFunction`… The actions "
     "may come from several statements of the same document; wildcards count (`iam:*` alone is several methods). "
-    "HIGH: it is administrator access by another name. The table is in `rules/support/iam_access.py`.",
+    "HIGH: it is administrator access by another name. The table is in `rules/support/iam_access.py`."
+    " On a statement that allows every action on every resource (TFR-AWS-030's), or IAM actions only with `iam:*` "
+    "on `\"*\"` (TFR-AWS-253's), its words are a facet of that rule's finding, with its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_286",), trivy=()),
     check=check,
 )

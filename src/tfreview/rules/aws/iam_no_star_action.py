@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import excludes_everything
+from tfreview.rules.support.iam_access import LED_BY_ADMIN, excludes_everything
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     PolicyDocument,
@@ -17,7 +17,8 @@ from tfreview.rules.support.policy_documents import (
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    return identity_hits(resource, _said, snapshot=snapshot)  # judged once per distinct document (ADR 0449)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN)
 
 
 def _said(document: PolicyDocument) -> str | None:
@@ -50,7 +51,8 @@ RULE = Rule(
     description='`"Action": "*"` (or an Allow with `NotAction`) grants every action of every service, today '
     "and every one AWS adds later, on whatever resources the statement names: HIGH, because even a narrow "
     "resource list usually includes IAM or KMS permissions that escalate. The full `*` on `*` case is "
-    "TFR-AWS-030 (CRITICAL) and is reported by both rules, as Checkov does.",
+    "TFR-AWS-030's (CRITICAL) finding, which names this rule's words on the statement and carries its ids "
+    "(CKV_AWS_63): one statement, one finding (ADR 0730).",
     references=References(checkov=("CKV_AWS_63",), trivy=("AVD-AWS-0057",)),
     check=check,
     subsumes=("TFR-AWS-253",),  # every action includes every IAM action: one cause, one finding

@@ -6,7 +6,11 @@ from collections.abc import Iterable
 
 from tfreview.core.rules import Hit, References, Resource, Rule, Snapshot
 from tfreview.core.severity import Severity
-from tfreview.rules.support.iam_access import excludes_everything, only_on_any_resource_at_any_level
+from tfreview.rules.support.iam_access import (
+    LED_BY_ADMIN_AND_FULL_IAM,
+    excludes_everything,
+    only_on_any_resource_at_any_level,
+)
 from tfreview.rules.support.policy_documents import (
     IDENTITY_POLICY_TYPES,
     UNRESTRICTABLE_ACTIONS,
@@ -19,7 +23,8 @@ from tfreview.rules.support.policy_documents import (
 
 
 def check(resource: Resource, snapshot: Snapshot) -> Iterable[Hit]:
-    return identity_hits(resource, _said, snapshot=snapshot)  # judged once per distinct document (ADR 0449)
+    # judged once per distinct document (ADR 0449); a leading rule's statements are its finding's (ADR 0730)
+    return identity_hits(resource, _said, snapshot=snapshot, leaders=LED_BY_ADMIN_AND_FULL_IAM)
 
 
 def _said(document: PolicyDocument) -> str | None:
@@ -61,7 +66,9 @@ RULE = Rule(
     "(the AWS Service Authorization Reference names no resource type for them: `sts:GetCallerIdentity`, "
     "`s3:ListAllMyBuckets`, `ec2:DescribeInstances`, `xray:GetSamplingStatisticSummaries`; a generated table over "
     "every access level, ADR 0570) are not flagged; a wildcard pattern is flagged when it reaches one action that "
-    "can be restricted (`ec2:Describe*` reaches `ec2:DescribeInstanceAttribute`).",
+    "can be restricted (`ec2:Describe*` reaches `ec2:DescribeInstanceAttribute`)."
+    " On a statement that allows every action on every resource (TFR-AWS-030's), or IAM actions only with `iam:*` "
+    "on `\"*\"` (TFR-AWS-253's), its words are a facet of that rule's finding, with its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_355",), trivy=("AVD-AWS-0057",)),
     check=check,
 )

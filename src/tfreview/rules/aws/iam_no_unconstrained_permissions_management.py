@@ -72,7 +72,9 @@ RULE = Rule(
     "address, region, account) are still reported, where Checkov passes any `Condition`. An `Allow` statement "
     "with `NotAction` allows every action but those its patterns cover (wildcards, any case): it is reported when "
     'they leave one of the tables\' restrictable permissions-management actions in (`NotAction = ["iam:*"]` '
-    "still allows `s3:PutBucketPolicy`), named by what it allows; a `Deny` with `NotAction` allows nothing.",
+    "still allows `s3:PutBucketPolicy`), named by what it allows; a `Deny` with `NotAction` allows nothing."
+    " On a statement that allows every action on every resource (TFR-AWS-030's), or IAM actions only with `iam:*` "
+    "on `\"*\"` (TFR-AWS-253's), its words are a facet of that rule's finding, with its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_289",), trivy=()),
     check=check,
 )

@@ -67,7 +67,9 @@ RULE = Rule(
     "passes a statement with any `Condition`. An `Allow` statement with `NotAction` allows every action but those "
     "its patterns cover (wildcards, any case, as IAM matches them): every service has writes, so it is reported "
     "unless one pattern excludes every action (`*`), and named by what it allows (every action except `s3:*` "
-    "(`NotAction`)); a `Deny` with `NotAction` allows nothing.",
+    "(`NotAction`)); a `Deny` with `NotAction` allows nothing."
+    " On a statement that allows every action on every resource (TFR-AWS-030's), or IAM actions only with `iam:*` "
+    "on `\"*\"` (TFR-AWS-253's), its words are a facet of that rule's finding, with its Checkov id (ADR 0730).",
     references=References(checkov=("CKV_AWS_290",), trivy=()),
     check=check,
 )

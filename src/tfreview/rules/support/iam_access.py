@@ -39,6 +39,7 @@ from tfreview.rules.support.iam_permissions_table import PERMISSIONS_MANAGEMENT
 from tfreview.rules.support.iam_unrestrictable_any_level_table import UNRESTRICTABLE_ANY_LEVEL_PREFIXES
 from tfreview.rules.support.iam_unrestrictable_table import UNRESTRICTABLE_PREFIXES
 from tfreview.rules.support.policy_documents import (
+    Leaders,
     PolicyDocument,
     Statement,
     every_action,
@@ -413,6 +414,7 @@ def offending_hits(
     leaves: Callable[[tuple[str, ...]], bool],
     unless_narrowed: bool = False,
     snapshot: Snapshot | None = None,
+    leaders: Leaders | None = None,
 ) -> list[Hit]:
     """One hit per policy document of `resource` naming every Allow statement on `"*"` with actions that
     `offends` (given a lower-cased action or pattern) and those actions: wildcards first, in the user's
@@ -422,8 +424,20 @@ def offending_hits(
     `s3:*` (`NotAction`)`). The hit's path is the document's; the first offending statement is the one the
     message names first. `unless_narrowed`: statements whose condition narrows them (`narrowed`) are not
     offending. The message is made once per distinct document (ADR 0449): `offends` and `leaves` must be
-    module-level functions, not lambdas made per call. `snapshot`: see `identity_hits`."""
-    return identity_hits(resource, _offending_message, what, offends, leaves, limit, unless_narrowed, snapshot=snapshot)
+    module-level functions, not lambdas made per call. `snapshot`: see `identity_hits`. What the hit says of the
+    statements the rules that subsume the caller report is kept apart: their findings take it as a facet (ADR 0730);
+    `leaders` names them, TFR-AWS-030 and TFR-AWS-253 unless given."""
+    return identity_hits(
+        resource,
+        _offending_message,
+        what,
+        offends,
+        leaves,
+        limit,
+        unless_narrowed,
+        snapshot=snapshot,
+        leaders=LED_BY_ADMIN_AND_FULL_IAM if leaders is None else leaders,  # their statements, their findings
+    )
 
 
 def _offending_message(
@@ -458,3 +472,43 @@ def offending_message(offending: list[tuple[Statement, list[str]]], what: str, l
     verb = "allows" if len({statement.index for statement, _ in offending}) == 1 else "allow"
     subject = numbered(statement.index for statement, _ in offending)
     return f'{subject} {verb} {what} on "*": {listed([*dict.fromkeys(excepting), *named], limit)}'
+
+
+def reports_administrator(statement: Statement) -> bool:
+    """TFR-AWS-030's statements: an Allow on every resource (`"*"` or `NotResource`) of every action (`"*"`,
+    `"*:*"`), or of every action but those a `NotAction` names, unless they name every action."""
+    return statement.allows and statement.any_resource and _allows_some_of_everything(statement)
+
+
+def reports_star_action(statement: Statement) -> bool:
+    """TFR-AWS-031's statements: an Allow of every action (or of every action but a `NotAction`'s), on any resource."""
+    return statement.allows and _allows_some_of_everything(statement)
+
+
+def reports_full_iam(statement: Statement) -> bool:
+    """TFR-AWS-253's statements that are nothing else: an Allow on every resource whose actions are all IAM actions,
+    one of them every IAM action (`iam:*`, `IAM:*`, `iam:**`). A statement with actions of another service too
+    (`["iam:*", "s3:*"]`) has another cause as well, and `i?m:*` may reach another service: not these (ADR 0730)."""
+    if not (statement.allows and statement.any_resource and statement.actions) or statement.not_actions:
+        return False
+    split = [action.partition(":") for action in statement.actions]
+    return all(service == "iam" and colon for service, colon, _ in split) and any(
+        set(name) == {"*"} for _, _, name in split
+    )
+
+
+def _allows_some_of_everything(statement: Statement) -> bool:
+    """`"*"` among the actions, or a `NotAction` that does not exclude every action (ADR 0527)."""
+    if statement.not_actions and not statement.actions:
+        return not excludes_everything(statement.not_actions)
+    return statement.any_action
+
+
+# the rules that subsume another IAM rule, with the statements each reports: the other rule's words on those
+# statements become a facet of the leader's finding, its words on the others stay its own finding (ADR 0730)
+ADMINISTRATOR: Final = ("TFR-AWS-030", reports_administrator)
+STAR_ACTION: Final = ("TFR-AWS-031", reports_star_action)
+FULL_IAM: Final = ("TFR-AWS-253", reports_full_iam)
+LED_BY_ADMIN: Final[Leaders] = (ADMINISTRATOR,)  # TFR-AWS-031
+LED_BY_ADMIN_AND_STAR: Final[Leaders] = (ADMINISTRATOR, STAR_ACTION)  # TFR-AWS-253
+LED_BY_ADMIN_AND_FULL_IAM: Final[Leaders] = (ADMINISTRATOR, FULL_IAM)  # TFR-AWS-032, 243 to 247

@@ -104,6 +104,10 @@ class PolicyDocument:
     # the Allow statements on `"*"` resources (or with NotResource), in document order
     unconstrained: tuple[Statement, ...]
     _hits: dict[tuple[Hashable, ...], Hit | None] = field(default_factory=dict, repr=False)
+    # (the statements a leading rule reports, the others) as documents of their own, by the rule's test (`parted`)
+    _parts: dict[Callable[[Statement], bool], tuple[PolicyDocument, PolicyDocument]] = field(
+        default_factory=dict, repr=False
+    )
 
     def hit(self, path: str, judge: Callable[..., str | None], *args: Hashable) -> Hit | None:
         """`Hit(path, judge(self, *args))`, or None when the judge says nothing: judged once per document and path,
@@ -117,7 +121,60 @@ class PolicyDocument:
             found = self._hits[key] = None if message is None else Hit(path, message)
         return found
 
+    def parted(self, reports: Callable[[Statement], bool]) -> tuple[PolicyDocument, PolicyDocument]:
+        """(the statements `reports` holds true of, the others), each a document of its own keeping the statements'
+        indexes, made once per test (`reports` must be a module-level function)."""
+        found = self._parts.get(reports)
+        if found is None:
+            led = tuple(s for s in self.statements if reports(s))
+            found = self._parts[reports] = (
+                (
+                    PolicyDocument(led, tuple(s for s in self.unconstrained if s in led)),
+                    PolicyDocument(
+                        tuple(s for s in self.statements if s not in led),
+                        tuple(s for s in self.unconstrained if s not in led),
+                    ),
+                )
+                if led
+                else (_NO_STATEMENT, self)  # most documents: no new one
+            )
+        return found
 
+    def hit_apart(self, path: str, judge: Callable[..., str | None], leaders: Leaders, *args: Hashable) -> Hit | None:
+        """`hit`, with an `apart` entry (core/rules.py) for each of the `leaders` that reports some statement of the
+        document: what `judge` says of those statements (a facet of the leader's finding) and, judged the same way,
+        of the others (a finding of its own). One statement, one finding; other statements keep theirs (ADR 0730)."""
+        key = (_APART, leaders, judge, path, *args)
+        found = self._hits.get(key, _UNJUDGED)
+        if found is _UNJUDGED:
+            found = self.hit(path, judge, *args)
+            if found is not None and found.message is not None:
+                found = self._apart(path, judge, leaders, found.message, args)
+            self._hits[key] = found
+        return found
+
+    def _apart(
+        self, path: str, judge: Callable[..., str | None], leaders: Leaders, message: str, args: tuple[Hashable, ...]
+    ) -> Hit:
+        """The hit saying `message`, with an entry for every leader: one that reports none of the statements takes
+        nothing, and what remains for the leaders after it keeps their entries (a hit without an entry for a rule
+        that subsumes it would be taken whole, core/folding.py)."""
+        entries: list[tuple[str, str | None, Hit | None]] = []
+        for index, (leader, reports) in enumerate(leaders):
+            led, rest = self.parted(reports)
+            if led.statements:
+                entries.append((leader, judge(led, *args), rest.hit_apart(path, judge, leaders, *args)))
+            else:
+                others = leaders[:index] + leaders[index + 1 :]
+                entries.append((leader, None, self._apart(path, judge, others, message, args)))
+        return Hit(path, message, apart=tuple(entries))
+
+
+# leading rules, each with the test of the statements its finding reports: another rule's words on those statements
+# are a facet of its finding (`PolicyDocument.hit_apart`, ADR 0730); module-level tests, as they key memos
+Leaders = tuple[tuple[str, Callable[[Statement], bool]], ...]
+_APART: Final = "apart"  # a memo key's mark: the hit with its `apart` entries
+_NO_STATEMENT: Final = PolicyDocument((), ())  # what `parted` finds for a leader reporting no statement
 _UNJUDGED: Final = Hit("unjudged")  # a marker: `PolicyDocument.hit` has not judged that key yet
 
 
@@ -323,12 +380,17 @@ def identity_documents(resource: Resource) -> list[tuple[str, PolicyDocument]]:
 
 
 def identity_hits(
-    resource: Resource, judge: Callable[..., str | None], *args: Hashable, snapshot: Snapshot | None = None
+    resource: Resource,
+    judge: Callable[..., str | None],
+    *args: Hashable,
+    snapshot: Snapshot | None = None,
+    leaders: Leaders = (),
 ) -> list[Hit]:
     """The hit `judge(document, *args)` makes of each identity policy document of `resource` (see
     `PolicyDocument.hit`), in the order of `identity_policies`: what every IAM rule on identity policies returns.
     With the `snapshot` the rule runs in, the resource's documents are looked up once for all the IAM rules that
-    judge it (`Snapshot.of_resource`, ADR 0471)."""
+    judge it (`Snapshot.of_resource`, ADR 0471). `leaders`: the rules that subsume this one, with the statements each
+    reports; the hits say what they say of those statements apart (`PolicyDocument.hit_apart`, ADR 0730)."""
     documents = (
         _identity_documents(resource)
         if snapshot is None
@@ -336,7 +398,7 @@ def identity_hits(
     )
     hits = []
     for path, found in documents:
-        hit = found.hit(path, judge, *args)
+        hit = found.hit_apart(path, judge, leaders, *args) if leaders else found.hit(path, judge, *args)
         if hit is not None:
             hits.append(hit)
     return hits
