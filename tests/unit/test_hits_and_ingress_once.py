@@ -48,9 +48,19 @@ def test_a_hit_is_the_frozen_dataclass_it_was() -> None:
     assert copy.copy(hit) == hit
     assert copy.deepcopy(hit) == hit
     assert pickle.loads(pickle.dumps(hit)) == hit
-    assert [f.name for f in fields(Hit)] == ["path", "message", "value", "address", "severity", "unset", "also"]
+    # `apart` (ADR 0730): a hit's words about the statements a leading rule reports, for one cause, one finding
+    assert [f.name for f in fields(Hit)] == [
+        "path",
+        "message",
+        "value",
+        "address",
+        "severity",
+        "unset",
+        "also",
+        "apart",
+    ]
     assert repr(Hit("p")) == (
-        "Hit(path='p', message=None, value=None, address=None, severity=None, unset=False, also=())"
+        "Hit(path='p', message=None, value=None, address=None, severity=None, unset=False, also=(), apart=())"
     )
 
 
