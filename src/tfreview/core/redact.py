@@ -267,6 +267,11 @@ def hunted(value: str, *, shortest: int = _SHORTEST_MASKED) -> bool:
     return len(value) >= shortest and value.lower() not in _NOT_A_SECRET
 
 
+def prints_as(value: Any, texts: AbstractSet[str]) -> bool:
+    """Whether `value` is a number (not a boolean) that prints as one of `texts` (ADR 0495, 0736)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and not _number_texts(value).isdisjoint(texts)
+
+
 def _number_texts(number: float) -> set[str]:
     """How a number prints: Python's way and Terraform's (a whole float without its `.0`)."""
     texts = {str(number)}
@@ -284,7 +289,7 @@ def mask_of(value: Any, secrets: AbstractSet[str]) -> Any:
     if isinstance(value, str):
         return True if any(secret in value for secret in secrets) else None
     if isinstance(value, int | float) and not isinstance(value, bool):  # a sensitive number's copy (ADR 0495)
-        return True if not _number_texts(value).isdisjoint(secrets) else None
+        return True if prints_as(value, secrets) else None
     if isinstance(value, Mapping):
         marks = {key: mark for key, child in value.items() if (mark := mask_of(child, secrets))}
         return marks or None

@@ -24,6 +24,7 @@ from tfreview.core.redact import (
     REDACTED,
     SENSITIVE,
     is_secret_name,
+    prints_as,
     redact_value,
     sensitive_strings,
     sensitive_variable_values,
@@ -96,6 +97,12 @@ def mask_values(value: Any, secrets: AbstractSet[str] | SecretSearch) -> Any:
 def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
     found = plan_secrets(document)
     redacted = _redact_document(document)
+    if "configuration" in redacted:
+        # Terraform repeats a sensitive number's literal there too (`constant_value`, a variable's `default`): it
+        # is masked there, where it is that attribute's literal; elsewhere an equal number is kept (ADR 0736)
+        numbers = plan_secrets(document, numbers=True)  # strings too: a number printing as one is masked
+        if numbers:
+            redacted["configuration"] = _masked_numbers(redacted["configuration"], numbers)
     if not found:
         return redacted
     secrets = SecretSearch(found)  # grouped once: each string is searched for all of them at once (ADR 0606)
@@ -182,6 +189,15 @@ def _masked_configuration(value: Any, secrets: SecretSearch) -> Any:
     return _masked(value, secrets)
 
 
+def _masked_numbers(value: Any, numbers: AbstractSet[str]) -> Any:
+    """`value` with every number that prints as one of `numbers` replaced by "(sensitive value)"."""
+    if isinstance(value, Mapping):
+        return {key: _masked_numbers(child, numbers) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_masked_numbers(child, numbers) for child in value]
+    return SENSITIVE if prints_as(value, numbers) else value
+
+
 def _names(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
 
@@ -193,9 +209,10 @@ def _mask_sides(change: dict[str, Any], secrets: SecretSearch) -> None:
             change[side] = _masked(change[side], secrets)
 
 
-def plan_secrets(document: Mapping[str, Any]) -> set[str]:
+def plan_secrets(document: Mapping[str, Any], *, numbers: bool = False) -> set[str]:
     """Every string value the plan marks sensitive, wherever it is (changes, drift, outputs), and the values of its
-    `sensitive = true` root variables (the plan's `variables` holds them in clear; a copy may be unmarked)."""
+    `sensitive = true` root variables (the plan's `variables` holds them in clear; a copy may be unmarked); with
+    `numbers`, the marked numbers too, as they print."""
     found: set[str] = sensitive_variable_values(document)
     holders = _changes(document)
     outputs = document.get("output_changes")
@@ -204,10 +221,12 @@ def plan_secrets(document: Mapping[str, Any]) -> set[str]:
     for change in holders:
         if isinstance(change, Mapping):
             for side in ("before", "after"):
-                found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"))
+                found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"), numbers=numbers)
     for invocation in _invocations(document):
         if isinstance(invocation, Mapping):
-            found |= sensitive_strings(invocation.get("config_values"), invocation.get("config_sensitive"))
+            found |= sensitive_strings(
+                invocation.get("config_values"), invocation.get("config_sensitive"), numbers=numbers
+            )
     return found
 
 
