@@ -9,7 +9,8 @@ original, knowing every sensitive value of the plan (issue 9.22; deferred change
 invocations, Terraform 1.9+/1.14, under their own masks too): a value masked in one resource and
 copied into another, unmasked, resource (a tag, a name, an output) is "(sensitive value)" there too, and
 so is the literal the configuration section repeats as `constant_value` (Terraform writes it whatever
-the attribute's sensitivity) — in the stored plan, so in everything built from it (the prompt, the report).
+the attribute's sensitivity), a sensitive number's literal there too (ADR 0736) — in the stored plan, so in
+everything built from it (the prompt, the report).
 A tarball of Terraform sources is redacted by `store/tarball_redaction.py`.
 """
 
