@@ -23,7 +23,7 @@ from tfreview.core.ports import AdviceContext
 from tfreview.core.review import review
 from tfreview.parsing.hcl import load_directory
 from tfreview.rules import load_rules
-from tfreview.store.plan_redaction import redact_tarball
+from tfreview.store.tarball_redaction import redact_tarball
 
 DEFAULT_CANARY = "canary-default-7f3a9c"
 TFVARS_CANARY = "canary-tfvars-51bd02"

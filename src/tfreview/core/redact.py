@@ -34,22 +34,26 @@ _NOT_SECRET_NAME = re.compile(
 # Each shape with literals every match of it holds: a text holding none of them is matched by no shape, which a
 # few substring tests tell far faster than the shapes' union (tried at every position: ~65 µs on a 110-character
 # message, paid for every distinct message of a review). tests/unit/test_scrub_needles.py keeps them honest.
+# where a token may begin: not inside a word (`\b`), but right after a URL escape too (`%20tfr_…`, `token%3Dghp_…`,
+# twice encoded `%253D`), whose last character is a letter or digit (review23, ADR 0736)
+_ESCAPED: Final = r"(?<=%[0-9A-Fa-f]{2})|(?<=%25[0-9A-Fa-f]{2})"
+_START: Final = r"(?:(?<![A-Za-z0-9_])|" + _ESCAPED + ")"
 _SHAPES: Final = [
     (
-        r"(?<![A-Z0-9])(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])",
+        r"(?:(?<![A-Z0-9])|" + _ESCAPED + r")(AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}(?![A-Z0-9])",
         ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA"),
     ),
     (
         r"-----BEGIN [A-Z ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY( BLOCK)?-----|$)",
         ("-----BEGIN ",),
     ),
-    (r"\b(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
-    (r"\bgithub_pat_[A-Za-z0-9_]{20,}\b", ("github_pat_",)),
-    (r"\btfr_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", ("tfr_",)),  # tfreview's own API token (store/token_secrets.py)
-    (r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b", ("xox",)),
-    (r"\bsk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b", ("sk-",)),
-    (r"\bAIza[0-9A-Za-z_-]{35}\b", ("AIza",)),
-    (r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b", ("eyJ",)),
+    (_START + r"(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}\b", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    (_START + r"github_pat_[A-Za-z0-9_]{20,}\b", ("github_pat_",)),
+    (_START + r"tfr_[0-9a-f]{16}_[A-Za-z0-9_-]{20,}", ("tfr_",)),  # tfreview's own API token (store/token_secrets.py)
+    (_START + r"xox[abposr]-[A-Za-z0-9-]{10,}\b", ("xox",)),
+    (_START + r"sk-(ant-|proj-)?[A-Za-z0-9_-]{20,}\b", ("sk-",)),
+    (_START + r"AIza[0-9A-Za-z_-]{35}\b", ("AIza",)),
+    (_START + r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b", ("eyJ",)),
     (r"(?<=://)[^/\s:@]+:[^/\s@]+(?=@)", ("://",)),  # user:password@ in a URL
     (r"(?i:\b(AccountKey|SharedAccessKey|sig|password|pwd)=[^;&\s\"']{6,})", ("=",)),
     (  # an HTTP Authorization header's credential (Basic's is `user:password` in base64), in a script or JSON;
@@ -267,6 +271,11 @@ def hunted(value: str, *, shortest: int = _SHORTEST_MASKED) -> bool:
     return len(value) >= shortest and value.lower() not in _NOT_A_SECRET
 
 
+def prints_as(value: Any, texts: AbstractSet[str]) -> bool:
+    """Whether `value` is a number (not a boolean) that prints as one of `texts` (ADR 0495, 0736)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and not _number_texts(value).isdisjoint(texts)
+
+
 def _number_texts(number: float) -> set[str]:
     """How a number prints: Python's way and Terraform's (a whole float without its `.0`)."""
     texts = {str(number)}
@@ -284,7 +293,7 @@ def mask_of(value: Any, secrets: AbstractSet[str]) -> Any:
     if isinstance(value, str):
         return True if any(secret in value for secret in secrets) else None
     if isinstance(value, int | float) and not isinstance(value, bool):  # a sensitive number's copy (ADR 0495)
-        return True if not _number_texts(value).isdisjoint(secrets) else None
+        return True if prints_as(value, secrets) else None
     if isinstance(value, Mapping):
         marks = {key: mark for key, child in value.items() if (mark := mask_of(child, secrets))}
         return marks or None

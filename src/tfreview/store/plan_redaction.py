@@ -9,19 +9,13 @@ original, knowing every sensitive value of the plan (issue 9.22; deferred change
 invocations, Terraform 1.9+/1.14, under their own masks too): a value masked in one resource and
 copied into another, unmasked, resource (a tag, a name, an output) is "(sensitive value)" there too, and
 so is the literal the configuration section repeats as `constant_value` (Terraform writes it whatever
-the attribute's sensitivity) — in the stored plan, so in everything built from it (the prompt, the report).
-A tarball of Terraform sources: every text member is scrubbed of secret-shaped strings, of values
-assigned to secret-named attributes and of the values its Terraform calls sensitive (`sensitive =
-true` variables and outputs); links, devices and binary members are dropped.
+the attribute's sensitivity), a sensitive number's literal there too (ADR 0736) — in the stored plan, so in
+everything built from it (the prompt, the report).
+A tarball of Terraform sources is redacted by `store/tarball_redaction.py`.
 """
 
 from __future__ import annotations
 
-import gzip
-import io
-import posixpath
-import re
-import tarfile
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from typing import Any, Final
@@ -31,8 +25,8 @@ from tfreview.core.redact import (
     REDACTED,
     SENSITIVE,
     is_secret_name,
+    prints_as,
     redact_value,
-    scrub_text,
     sensitive_strings,
     sensitive_variable_values,
 )
@@ -41,7 +35,7 @@ from tfreview.parsing.plan_json import parse_json
 from tfreview.parsing.plan_numbers import dump_json
 from tfreview.store.plan_nesting import check_nesting
 from tfreview.store.plan_outlines import planned_outline, state_outline
-from tfreview.store.source_masking import mask_source, sensitive_values_of_tree
+from tfreview.store.tarball_redaction import tarball_and_secrets
 
 PLAN_JSON: Final = "plan_json"
 SOURCE_TARBALL: Final = "tarball"
@@ -55,9 +49,6 @@ _KIND_ALIASES: Final = {
     "tgz": SOURCE_TARBALL,
 }
 _CHANGE_LISTS: Final = ("resource_changes", "resource_drift")
-_MAX_MEMBER_BYTES: Final = 16 * 1024 * 1024
-# `password = "…"` / `"password": "…"` in HCL, tfvars or JSON sources
-_ASSIGNMENT = re.compile(r'(?P<name>[A-Za-z_][A-Za-z0-9_-]*)(?P<quote>"?)(?P<op>\s*[=:]\s*)"(?P<value>[^"\n]*)"')
 
 
 def plan_kind(kind: str) -> str:
@@ -79,7 +70,7 @@ def redact_upload_and_secrets(content: bytes, kind: str) -> tuple[bytes, frozens
     if plan_kind(kind) == PLAN_JSON:
         document = _plan_document(content)
         return redact_plan_json(content, document), frozenset(plan_secrets(document))
-    return _redact_tarball(content)
+    return tarball_and_secrets(content)
 
 
 def _plan_document(content: bytes) -> dict[str, Any]:
@@ -107,6 +98,12 @@ def mask_values(value: Any, secrets: AbstractSet[str] | SecretSearch) -> Any:
 def redact_plan_document(document: Mapping[str, Any]) -> dict[str, Any]:
     found = plan_secrets(document)
     redacted = _redact_document(document)
+    if "configuration" in redacted:
+        # Terraform repeats a sensitive number's literal there too (`constant_value`, a variable's `default`): it
+        # is masked there, where it is that attribute's literal; elsewhere an equal number is kept (ADR 0736)
+        numbers = plan_secrets(document, numbers=True)  # strings too: a number printing as one is masked
+        if numbers:
+            redacted["configuration"] = _masked_numbers(redacted["configuration"], numbers)
     if not found:
         return redacted
     secrets = SecretSearch(found)  # grouped once: each string is searched for all of them at once (ADR 0606)
@@ -193,6 +190,15 @@ def _masked_configuration(value: Any, secrets: SecretSearch) -> Any:
     return _masked(value, secrets)
 
 
+def _masked_numbers(value: Any, numbers: AbstractSet[str]) -> Any:
+    """`value` with every number that prints as one of `numbers` replaced by "(sensitive value)"."""
+    if isinstance(value, Mapping):
+        return {key: _masked_numbers(child, numbers) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_masked_numbers(child, numbers) for child in value]
+    return SENSITIVE if prints_as(value, numbers) else value
+
+
 def _names(value: Any) -> bool:
     return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
 
@@ -204,9 +210,10 @@ def _mask_sides(change: dict[str, Any], secrets: SecretSearch) -> None:
             change[side] = _masked(change[side], secrets)
 
 
-def plan_secrets(document: Mapping[str, Any]) -> set[str]:
+def plan_secrets(document: Mapping[str, Any], *, numbers: bool = False) -> set[str]:
     """Every string value the plan marks sensitive, wherever it is (changes, drift, outputs), and the values of its
-    `sensitive = true` root variables (the plan's `variables` holds them in clear; a copy may be unmarked)."""
+    `sensitive = true` root variables (the plan's `variables` holds them in clear; a copy may be unmarked); with
+    `numbers`, the marked numbers too, as they print."""
     found: set[str] = sensitive_variable_values(document)
     holders = _changes(document)
     outputs = document.get("output_changes")
@@ -215,10 +222,12 @@ def plan_secrets(document: Mapping[str, Any]) -> set[str]:
     for change in holders:
         if isinstance(change, Mapping):
             for side in ("before", "after"):
-                found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"))
+                found |= sensitive_strings(change.get(side), change.get(f"{side}_sensitive"), numbers=numbers)
     for invocation in _invocations(document):
         if isinstance(invocation, Mapping):
-            found |= sensitive_strings(invocation.get("config_values"), invocation.get("config_sensitive"))
+            found |= sensitive_strings(
+                invocation.get("config_values"), invocation.get("config_sensitive"), numbers=numbers
+            )
     return found
 
 
@@ -337,72 +346,3 @@ def _redact_configuration(value: Any, name: str) -> Any:
     if isinstance(value, list):
         return [_redact_configuration(child, name) for child in value]
     return redact_value(value, name=name)
-
-
-def scrub_source(text: str) -> str:
-    """Terraform source text with secret-named assignments and secret-shaped strings redacted."""
-
-    def replace(match: re.Match[str]) -> str:
-        value = match.group("value")
-        if not value or value.startswith("${") or not is_secret_name(match.group("name")):
-            return match.group(0)
-        return f'{match.group("name")}{match.group("quote")}{match.group("op")}"{REDACTED}"'
-
-    return scrub_text(_ASSIGNMENT.sub(replace, text))
-
-
-def redact_tarball(content: bytes) -> bytes:
-    """The tarball as it may be stored: text members scrubbed, and every value its Terraform calls sensitive
-    masked in every member (`sensitive = true` variables and outputs, provider-sensitive and secret-named
-    arguments, evaluated: ADR 0472), their names and references kept."""
-    return _redact_tarball(content)[0]
-
-
-def _redact_tarball(content: bytes) -> tuple[bytes, frozenset[str]]:
-    members: list[tuple[tarfile.TarInfo, str | None]] = []
-    try:
-        with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as source:
-            for member in source:
-                if member.isdir():
-                    members.append((member, None))
-                    continue
-                if not member.isfile() or member.size > _MAX_MEMBER_BYTES:
-                    continue
-                stream = source.extractfile(member)
-                if stream is None:
-                    continue
-                try:
-                    members.append((member, stream.read().decode("utf-8")))
-                except UnicodeDecodeError:
-                    continue  # not a text file: not something a review reads
-    except (tarfile.TarError, EOFError, OSError, gzip.BadGzipFile) as exc:
-        raise InputError(f"the upload is not a readable tar archive: {exc}") from None
-    tree = sensitive_values_of_tree({m.name: text for m, text in members if text is not None})
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w:gz") as target:
-        for member, text in members:
-            info = _clean_info(member)
-            if text is None:
-                target.addfile(info)
-                continue
-            name = posixpath.normpath(member.name)
-            masked = mask_source(
-                member.name,
-                text,
-                tree.values,
-                unread=name in tree.unread,
-                spans=tree.spans.get(name, ()),
-                composed=tree.composed,
-            )
-            data = scrub_source(masked).encode()
-            info.size = len(data)
-            target.addfile(info, io.BytesIO(data))
-    return out.getvalue(), tree.values
-
-
-def _clean_info(member: tarfile.TarInfo) -> tarfile.TarInfo:
-    info = tarfile.TarInfo(member.name)
-    info.type = member.type
-    info.mode = member.mode & 0o755
-    info.mtime = member.mtime
-    return info
