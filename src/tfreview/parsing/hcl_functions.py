@@ -314,6 +314,24 @@ def _range(*bounds: Any) -> list[Any]:
 
 
 _PYTHON_ONLY_SYNTAX = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-references: RE2 refuses them
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_QUANTIFIER = re.compile(r"[*+?]|\{[0-9]")
+_QUANTIFIED_GROUP = re.compile(r"\)(?:[*+?]|\{[0-9])")
+# Python's `re` backtracks where RE2 is linear: a match may try every way to split the text among the pattern's
+# quantifiers. Bounded as (characters + 1) ^ (quantifiers + 1) x pattern length; past it, `replace` is not evaluated.
+_REGEX_WORK = 10**7
+
+
+def _backtracking_bounded(pattern: str, text: str) -> bool:
+    """Whether Python's `re` matches `pattern` all over `text` in bounded time: no quantified group (`(a+)+b`
+    is exponential in the text), and few enough ways to split the text among the quantifiers (review23b)."""
+    plain = _ESCAPE.sub("x", pattern)  # `\(`, `\+` are characters, not syntax
+    if _QUANTIFIED_GROUP.search(plain):
+        return False
+    quantifiers = len(_QUANTIFIER.findall(plain))
+    # in logarithms: a pattern of many thousand quantifiers makes no integer of as many digits
+    work = (quantifiers + 1) * math.log(len(text) + 1) + math.log(len(pattern) + 1)
+    return work <= math.log(_REGEX_WORK)
 
 
 def _replace(text: str, search: str, replacement: str) -> Any:
@@ -328,6 +346,8 @@ def _replace(text: str, search: str, replacement: str) -> Any:
             return UNKNOWN
         if "$" in pattern and text.endswith("\n"):
             return UNKNOWN  # Python's `$` also matches before a final newline, RE2's only at the end
+        if not _backtracking_bounded(pattern, text):
+            return UNKNOWN  # RE2 would be quick; Python's `re` could run for minutes (review23b)
         try:
             compiled = re.compile(pattern, re.ASCII)  # RE2's \d, \w, \s, \b are ASCII
         except re.error as exc:
