@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import threading
 from collections.abc import Iterable, Mapping
 from multiprocessing import popen_spawn_posix, reduction, spawn, util
 from multiprocessing.context import SpawnProcess, set_spawning_popen
@@ -58,6 +59,8 @@ KEPT_PREFIXES: tuple[str, ...] = ("LC_", "PYTHON", "COV_CORE_", "MALLOC_")  # MA
 # handed over through the pipe, a proxy URL may hold a password
 PROXY_SUFFIX = "_proxy"
 AWS_PREFIX = "AWS_"  # the credential chain boto3 reads for an `aws-sm:` reference
+# set once this Python's spawn primitive refused the call `_spawnv_passfds` makes and the stock spawn was used
+FALLBACK_WARNED = threading.Event()
 
 
 def exec_environment(environ: Mapping[str, str]) -> dict[str, str]:
@@ -131,10 +134,12 @@ def _spawnv_passfds(path: str, args: list[str], passfds: list[int], environment:
         )  # fmt: skip
         return int(pid)
     except TypeError:  # another CPython's primitive (its arguments are checked before any fork): the stock spawn
-        logger.warning(
-            "review processes start with the server's whole environment: this Python's spawn primitive differs"
-            " from CPython 3.11-3.13's (ADR 0740)"
-        )
+        if not FALLBACK_WARNED.is_set():  # once per server, not once per review (review23b)
+            FALLBACK_WARNED.set()
+            logger.warning(
+                "review processes start with the server's whole environment: this Python's spawn primitive differs"
+                " from CPython 3.11-3.13's (ADR 0740)"
+            )
         return int(util.spawnv_passfds(os.fsencode(path), args, passfds))
     finally:
         os.close(errpipe_read)
