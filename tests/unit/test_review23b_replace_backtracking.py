@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tfreview.core.values import UNKNOWN
-from tfreview.parsing.hcl_functions import call
+from tfreview.parsing.hcl_functions import attempt, call
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,20 @@ def test_replace_with_short_work_is_still_evaluated(args: list[str], expected: s
 
 def test_a_pattern_of_many_quantifiers_is_judged_without_a_huge_number() -> None:
     assert call("replace", ["a" * 1000, "/" + "a*" * 100_000 + "/", ""]) is UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["my-name", "/[^[:alnum:]]/", ""],  # RE2's POSIX class; to Python a set of `[:alnum` then a `]`
+        ["a{,2}", "/a{,2}/", "x"],  # RE2 reads `{,2}` as text, Python as a repetition
+        ["été", "/\\pL/", ""],  # RE2's Unicode classes, which Python's `re` refuses
+        ["a.b", "/\\Qa.b\\E/", "x"],  # RE2's quoted text
+        ["ab", "/b\\z/", ""],  # RE2's end of text
+        ["aa", "/(?U)a+/", "x"],  # RE2's ungreedy flag
+    ],
+)
+def test_replace_with_re2_syntax_python_reads_otherwise_or_refuses_is_left_unknown(args: list[str]) -> None:
+    """A pattern Terraform accepts is never an error here (`can(replace(…))` was false, `try` took its fallback),
+    nor a value Terraform would not compute."""
+    assert attempt("replace", args) is UNKNOWN
