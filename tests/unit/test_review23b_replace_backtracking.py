@@ -18,6 +18,8 @@ from tfreview.parsing.hcl_functions import attempt, call
         ["aaa!", "/(a+)+b/", ""],  # nested quantifiers: exponential in Python's `re` (harmless text here)
         ["abab", "/(?:ab)*c/", ""],  # any quantified group, capturing or not
         ["ab", "/(a|ab){2,}c/", ""],  # a counted repetition of a group
+        ["aaaa", "/(a|a){4}b/", ""],  # a group counted more than once
+        ["ab", "/(a|b)+?/", ""],  # lazily repeated
         ["-" * 5000 + "x", "/-+$/", ""],  # one quantifier, a long text: quadratic
         ["a" * 400 + "!", "/a*a*a*b/", ""],  # several quantifiers on a middling text
     ],
@@ -33,6 +35,8 @@ def test_replace_whose_backtracking_could_run_long_is_left_unknown(args: list[st
         (["--my-name--", "/^-+|-+$/", ""], "my-name"),
         (["a(b)+c", "/\\(b\\)/", ""], "a+c"),  # an escaped parenthesis is no group
         (["x" * 1000, "/y+/", "z"], "x" * 1000),  # one quantifier on a name-sized text is still evaluated
+        (["t3.micro", "/^t(2|3|3a|4g){1}\\..*$/", "1"], "1"),  # a group taken once (terraform-aws-modules/ec2)
+        (["https://x.example/a", "/^(https?://)?/", ""], "x.example/a"),  # an optional group
     ],
 )
 def test_replace_with_short_work_is_still_evaluated(args: list[str], expected: str) -> None:

@@ -321,7 +321,9 @@ _READ_OTHERWISE = re.compile(r"\[:|\{,")
 _RE2_ONLY = ("bad escape", "unknown extension", "unknown flag", "missing -, : or )")
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
 _QUANTIFIER = re.compile(r"[*+?]|\{[0-9]")
-_QUANTIFIED_GROUP = re.compile(r"\)(?:[*+?]|\{[0-9])")
+# a group repeated (`)*`, `)+`, `){2,}`): its ways to split a text multiply. `)?`, `){1}` and `){0,1}` take it once at
+# most, as terraform-aws-modules' `/^t(2|3|3a|4g){1}\\..*$/` does
+_QUANTIFIED_GROUP = re.compile(r"\)(?:[*+]|\{(?!1\}|0,1\})[0-9])")
 # Python's `re` backtracks where RE2 is linear: a match may try every way to split the text among the pattern's
 # quantifiers. Bounded as (characters + 1) ^ (quantifiers + 1) x pattern length; past it, `replace` is not evaluated.
 _REGEX_WORK = 10**7
