@@ -184,7 +184,7 @@ def test_suppressing_a_facet_keeps_the_finding_and_suppressing_the_leader_silenc
     assert not _iam(facet.suppressed, "aws_iam_policy.deploy")
     inline = text.replace(
         'resource "aws_iam_policy" "deploy" {',
-        '# tfreview:ignore TFR-AWS-031 reason\nresource "aws_iam_policy" "deploy" {',
+        '# tfreview:ignore=TFR-AWS-031 reason\nresource "aws_iam_policy" "deploy" {',  # `=`: a space is no syntax
     )
     _assert_one_admin_finding(_iam(_hcl(inline).findings, "aws_iam_policy.deploy"))
     leader = _hcl(text, Policy(suppressions=(Suppression(rule="TFR-AWS-030", reason="break-glass role"),)))

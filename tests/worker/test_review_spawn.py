@@ -56,3 +56,19 @@ def test_the_aws_chain_is_handed_over_only_for_an_aws_secrets_manager_reference(
     assert handed["AWS_SECRET_ACCESS_KEY"] == "aws-canary"
     assert handed["AWS_REGION"] == "eu-west-1"
     assert "OPENAI_API_KEY" not in handed
+
+
+def test_a_variable_merely_named_like_pythons_own_is_not_kept() -> None:
+    """review23b: `PYTHON` as a prefix kept `PYTHON_REGISTRY_TOKEN` too; CPython's own variables are `PYTHON` and
+    capitals (`PYTHONPATH`) or, since 3.13, a few `PYTHON_` names, listed."""
+    server = {
+        "PYTHONPATH": "/srv/src",
+        "PYTHONHASHSEED": "0",
+        "PYTHON_GIL": "0",
+        "PYTHON_REGISTRY_TOKEN": "pypi-canary",
+        "PYTHONANYWHERE_API_TOKEN": "pa-canary",
+        "PYTHON_KEYRING_PASSWORD": "keyring-canary",
+    }
+    kept = exec_environment(server)
+    assert kept == {"PYTHONPATH": "/srv/src", "PYTHONHASHSEED": "0", "PYTHON_GIL": "0"}
+    assert "canary" not in repr(kept)

@@ -314,6 +314,31 @@ def _range(*bounds: Any) -> list[Any]:
 
 
 _PYTHON_ONLY_SYNTAX = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-references: RE2 refuses them
+# RE2 syntax Python's `re` reads otherwise: a POSIX class `[[:alnum:]]` (to Python a set, then a `]`), `{,n}` (text
+# to RE2, a repetition to Python) — left unknown (review23b)
+_READ_OTHERWISE = re.compile(r"\[:|\{,")
+# what Python's `re` refuses of RE2's syntax (`\pL`, `\Q…\E`, `\z`, `(?<name>…)`, `(?U)`): unknown, not an error
+_RE2_ONLY = ("bad escape", "unknown extension", "unknown flag", "missing -, : or )")
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_QUANTIFIER = re.compile(r"[*+?]|\{[0-9]")
+# a group repeated (`)*`, `)+`, `){2,}`): its ways to split a text multiply. `)?`, `){1}` and `){0,1}` take it once at
+# most, as terraform-aws-modules' `/^t(2|3|3a|4g){1}\\..*$/` does
+_QUANTIFIED_GROUP = re.compile(r"\)(?:[*+]|\{(?!1\}|0,1\})[0-9])")
+# Python's `re` backtracks where RE2 is linear: a match may try every way to split the text among the pattern's
+# quantifiers. Bounded as (characters + 1) ^ (quantifiers + 1) x pattern length; past it, `replace` is not evaluated.
+_REGEX_WORK = 10**7
+
+
+def _backtracking_bounded(pattern: str, text: str) -> bool:
+    """Whether Python's `re` matches `pattern` all over `text` in bounded time: no quantified group (`(a+)+b`
+    is exponential in the text), and few enough ways to split the text among the quantifiers (review23b)."""
+    plain = _ESCAPE.sub("x", pattern)  # `\(`, `\+` are characters, not syntax
+    if _QUANTIFIED_GROUP.search(plain):
+        return False
+    quantifiers = len(_QUANTIFIER.findall(plain))
+    # in logarithms: a pattern of many thousand quantifiers makes no integer of as many digits
+    work = (quantifiers + 1) * math.log(len(text) + 1) + math.log(len(pattern) + 1)
+    return work <= math.log(_REGEX_WORK)
 
 
 def _replace(text: str, search: str, replacement: str) -> Any:
@@ -328,9 +353,15 @@ def _replace(text: str, search: str, replacement: str) -> Any:
             return UNKNOWN
         if "$" in pattern and text.endswith("\n"):
             return UNKNOWN  # Python's `$` also matches before a final newline, RE2's only at the end
+        if _READ_OTHERWISE.search(_ESCAPE.sub("x", pattern)):
+            return UNKNOWN
+        if not _backtracking_bounded(pattern, text):
+            return UNKNOWN  # RE2 would be quick; Python's `re` could run for minutes (review23b)
         try:
             compiled = re.compile(pattern, re.ASCII)  # RE2's \d, \w, \s, \b are ASCII
         except re.error as exc:
+            if str(exc.msg).startswith(_RE2_ONLY):
+                return UNKNOWN  # RE2 may accept it: Terraform's value is not known here, nor is it an error
             raise ValueError("replace: not a regular expression") from exc
         result = compiled.sub(lambda _match: replacement, text)
     else:

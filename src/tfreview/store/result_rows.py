@@ -30,7 +30,9 @@ def finding_values(review_id: str, keys: Sequence[FindingKey]) -> list[FindingVa
             f.rule_id[:100],
             f.severity[:16],
             f.status[:16],
-            searched(f.address),  # the searched form: the report keeps the address as written (ADR 0596)
+            # the searched form: the report keeps the address as written (ADR 0596); a NUL (a for_each key may hold
+            # one) as U+FFFD, which PostgreSQL's text can hold — no filter searches for a NUL (review23b)
+            searched(f.address).replace("\x00", "\ufffd"),
             f.fingerprint[:128] if f.fingerprint else None,
         )
         for f in keys

@@ -7,8 +7,8 @@ API key, a database URL with its password — readable in `/proc/<pid>/environ` 
 for as long as the review process lives. So:
 
 - the process is executed with `exec_environment`: only the variables a Python process and its locale need, named
-  one by one below (`PATH`, `HOME`, `LANG`/`LC_*`, `TZ`, temporary directories, `PYTHON*`, `VIRTUAL_ENV`, the CA
-  bundle's `SSL_CERT_FILE`/`SSL_CERT_DIR`, the loader's and the allocator's settings, a coverage run's own
+  one by one below (`PATH`, `HOME`, `LANG`/`LC_*`, `TZ`, temporary directories, CPython's `PYTHON…`, `VIRTUAL_ENV`,
+  the CA bundle's `SSL_CERT_FILE`/`SSL_CERT_DIR`, the loader's and the allocator's settings, a coverage run's own
   variables) — no `TFREVIEW_*`, no credential;
 - what it does read from an environment, it gets through its pipe with its settings (`handed_over`) and sets in its
   own `os.environ` (which never rewrites `/proc/<pid>/environ`): the variables the GitHub App's `env:` references
@@ -21,6 +21,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
+import threading
 from collections.abc import Iterable, Mapping
 from multiprocessing import popen_spawn_posix, reduction, spawn, util
 from multiprocessing.context import SpawnProcess, set_spawning_popen
@@ -53,16 +55,39 @@ KEPT: frozenset[str] = frozenset(
         "GLIBC_TUNABLES",  # glibc's allocator limits set for the container
     }
 )
-KEPT_PREFIXES: tuple[str, ...] = ("LC_", "PYTHON", "COV_CORE_", "MALLOC_")  # MALLOC_ARENA_MAX and its kin
+KEPT_PREFIXES: tuple[str, ...] = ("LC_", "COV_CORE_", "MALLOC_")  # MALLOC_ARENA_MAX and its kin
+# CPython's own variables: `PYTHON` and capitals (`PYTHONPATH`, `PYTHONHASHSEED`), and 3.13's `PYTHON_` names — not
+# any name that begins with PYTHON (`PYTHON_REGISTRY_TOKEN`, `PYTHONANYWHERE_API_TOKEN`: review23b)
+PYTHONS_OWN = re.compile(r"PYTHON[A-Z0-9]+")
+PYTHON_UNDERSCORED: frozenset[str] = frozenset(
+    {
+        "PYTHON_GIL",
+        "PYTHON_CPU_COUNT",
+        "PYTHON_FROZEN_MODULES",
+        "PYTHON_COLORS",
+        "PYTHON_BASIC_REPL",
+        "PYTHON_HISTORY",
+        "PYTHON_PERF_JIT_SUPPORT",
+        "PYTHON_JIT",
+    }
+)
 # the proxy variables (`*_proxy`, any case: what urllib's `getproxies`, and so httpx and `plumbing.proxies`, read):
 # handed over through the pipe, a proxy URL may hold a password
 PROXY_SUFFIX = "_proxy"
 AWS_PREFIX = "AWS_"  # the credential chain boto3 reads for an `aws-sm:` reference
+# set once this Python's spawn primitive refused the call `_spawnv_passfds` makes and the stock spawn was used
+FALLBACK_WARNED = threading.Event()
 
 
 def exec_environment(environ: Mapping[str, str]) -> dict[str, str]:
     """The environment a review process is executed with: the `KEPT` variables of `environ`, nothing else."""
-    return {name: value for name, value in environ.items() if name in KEPT or name.startswith(KEPT_PREFIXES)}
+    return {name: value for name, value in environ.items() if _kept(name)}
+
+
+def _kept(name: str) -> bool:
+    if name in KEPT or name in PYTHON_UNDERSCORED or name.startswith(KEPT_PREFIXES):
+        return True
+    return PYTHONS_OWN.fullmatch(name) is not None
 
 
 def handed_over(environ: Mapping[str, str], references: Iterable[SecretSource]) -> dict[str, str]:
@@ -131,10 +156,12 @@ def _spawnv_passfds(path: str, args: list[str], passfds: list[int], environment:
         )  # fmt: skip
         return int(pid)
     except TypeError:  # another CPython's primitive (its arguments are checked before any fork): the stock spawn
-        logger.warning(
-            "review processes start with the server's whole environment: this Python's spawn primitive differs"
-            " from CPython 3.11-3.13's (ADR 0740)"
-        )
+        if not FALLBACK_WARNED.is_set():  # once per server, not once per review (review23b)
+            FALLBACK_WARNED.set()
+            logger.warning(
+                "review processes start with the server's whole environment: this Python's spawn primitive differs"
+                " from CPython 3.11-3.13's (ADR 0740)"
+            )
         return int(util.spawnv_passfds(os.fsencode(path), args, passfds))
     finally:
         os.close(errpipe_read)
