@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -225,6 +226,35 @@ def test_close_ends_a_review_process_reading_an_upload(blocking: tuple[WiredServ
     pool_of(services).close()
     wait_until(lambda: gone(child), "the busy review process to be killed")
     worker.join(WAIT_SECONDS)
+
+
+def test_close_leaves_a_busy_review_process_pipe_to_the_thread_using_it(
+    blocking: tuple[WiredServices, Path, Path],
+) -> None:
+    """CI at 1635bf7e: `close` closed a busy process's pipe while its worker thread, woken by the kill, closed it too
+    (EBADF, or the close of whatever file had just taken the number). The descriptor is closed once, by that thread."""
+    services, started, _go = blocking
+    upload(services, PLANS[0])
+    worker = threading.Thread(target=lambda: review_once(services), daemon=True)
+    worker.start()
+    wait_until(started.exists, "the review process to read the upload")
+    pool = pool_of(services)
+    (busy,) = pool._all  # the process whose pipe is watched
+    closes: list[str] = []
+    real_close = busy.connection._close  # type: ignore[attr-defined]
+
+    def slow_close() -> None:  # a wide window: a second closer in it closes the same number twice
+        closes.append(threading.current_thread().name)
+        time.sleep(0.3)
+        real_close()
+
+    busy.connection._close = slow_close  # type: ignore[attr-defined]
+    pool.close()
+    worker.join(WAIT_SECONDS)
+    assert not worker.is_alive()
+    assert busy.connection.closed
+    assert len(closes) == 1, closes
+    assert closes != [threading.current_thread().name]  # the thread that reviewed, not `close`'s
 
 
 def _bounded(mib: int) -> Iterator[WiredServices]:

@@ -68,6 +68,7 @@ class ReviewProcess:
         ours, theirs = context.Pipe()
         self.settings_bytes = settings_bytes
         self.connection: Connection = ours
+        self._closing = threading.Lock()
         # executed with a minimal environment: the server's secrets are not in /proc/<pid>/environ (ADR 0740)
         self.process: BaseProcess = ReviewSpawnProcess(
             target=review_child.main, args=(theirs,), name="tfreview-review", daemon=True
@@ -142,16 +143,25 @@ class ReviewProcess:
 
     def stop(self) -> None:
         """Tell it to end (EOF on its pipe), then kill it if it has not within STOP_SECONDS."""
-        self.connection.close()
+        self._close_pipe()
         self.process.join(STOP_SECONDS)
         if self.process.is_alive():
             self.kill()
 
     def kill(self) -> None:
+        self.end_process()
+        self.process.join(STOP_SECONDS)
+        self._close_pipe()
+
+    def end_process(self) -> None:
+        """SIGKILL only: the pipe stays open for the thread using it, which closes it. Closing it from another thread
+        raced that thread's own close (EBADF, or the close of whatever file had just taken the number)."""
         if self.process.is_alive():
             self.process.kill()
-        self.process.join(STOP_SECONDS)
-        self.connection.close()
+
+    def _close_pipe(self) -> None:
+        with self._closing:  # `Connection.close` checks, then closes: two threads could both close the descriptor
+            self.connection.close()
 
 
 _STOPPED = "the attempt stopped while its review process worked: the process was killed"
@@ -239,8 +249,8 @@ class ReviewProcessPool:
             idle, self._idle = self._idle, []
             busy = [child for child in self._all if child not in idle]
             self._all.clear()
-        for child in busy:  # its attempt is abandoned or released by now; what it would write is refused
-            child.kill()
+        for child in busy:  # its attempt is abandoned or released by now; what it would write is refused. Its thread,
+            child.end_process()  # woken by the pipe's end, drops it and closes the pipe (`_drop`)
         for child in idle:
             child.stop()
 
