@@ -5,6 +5,7 @@ from __future__ import annotations
 import _posixsubprocess
 import logging
 import pickle
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,3 +129,22 @@ def test_a_review_process_is_executed_without_the_servers_secrets_whatever_the_p
     finally:
         child.stop()
     assert not [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING]
+
+
+def test_a_review_process_runs_with_the_servers_interpreter_options() -> None:
+    """What `multiprocessing`'s spawn repeated (ADR 0743): a server run as `python -I -OO -B -W…` (isolated: no
+    user site, no environment's PYTHON… variables) has its review processes executed with the same options."""
+    flags = "(sys.flags.isolated, sys.flags.ignore_environment, sys.flags.no_user_site, sys.flags.optimize,"
+    flags += " sys.flags.dont_write_bytecode, sys.flags.safe_path, sys.warnoptions)"
+    server = (
+        "import subprocess, sys\n"
+        "from tfreview.worker.review_spawn import interpreter_options\n"
+        f"print(repr({flags}))\n"
+        f"child = [sys.executable, *interpreter_options(), '-P', '-c', 'import sys; print(repr({flags}))']\n"
+        "print(subprocess.run(child, capture_output=True, text=True, check=True).stdout, end='')\n"
+    )
+    command = [sys.executable, "-I", "-OO", "-B", "-W", "error::DeprecationWarning", "-c", server]
+    ran = subprocess.run(command, capture_output=True, text=True, check=True)
+    own, childs = ran.stdout.splitlines()
+    assert childs == own
+    assert own == "(1, 1, 1, 2, 1, True, ['error::DeprecationWarning'])"
