@@ -23,7 +23,7 @@ import pytest
 from tests.chaos.conftest import delivery_request, open_pulls, stack_env
 from tests.fakes.github import FakeGitHub
 from tests.integration.served import GITHUB_SECRET, Served, raw_request, serving, status_of
-from tfreview.worker.review_spawn import exec_environment
+from tfreview.worker.review_spawn import ENTRY, exec_environment
 
 WAIT_SECONDS = 60.0
 ORPHAN_SECONDS = 5.0  # a review process notices its parent's death within 0.5 s (review_child.ORPHAN_CHECK_SECONDS)
@@ -43,7 +43,7 @@ def gone(pid: int) -> bool:
 
 
 def review_processes(parent: int) -> list[int]:
-    """The server's review processes: its children spawned by multiprocessing, not its resource tracker."""
+    """The server's review processes: its children running `review_spawn.ENTRY` (ADR 0743)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -55,7 +55,7 @@ def review_processes(parent: int) -> list[int]:
             command = (entry / "cmdline").read_bytes()
         except (FileNotFoundError, ProcessLookupError):
             continue
-        if b"spawn_main" in command and b"resource_tracker" not in command:
+        if ENTRY.encode() in command.split(b"\0"):
             found.append(int(entry.name))
     return found
 

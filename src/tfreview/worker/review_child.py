@@ -1,4 +1,4 @@
-"""A review process (ADR 0689, 0702): started by `worker.review_processes` with `multiprocessing`'s spawn, it
+"""A review process (ADR 0689, 0702): started by `worker.review_processes` (`review_spawn`, `review_entry`), it
 fetches GitHub pull requests, reads uploaded plans, and runs the rules on them, so the server's interpreter lock
 stays with the intake.
 
@@ -69,7 +69,7 @@ Answer = Reviewed | Failed
 
 
 def main(connection: Connection) -> None:
-    """The review process's life (the target `multiprocessing` runs)."""
+    """The review process's life (what `review_entry` runs)."""
     for parents_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(parents_signal, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGHUP})  # blocked by the spawn: one pending is dropped now

@@ -26,15 +26,13 @@ from __future__ import annotations
 
 import atexit
 import logging
-import multiprocessing
 import os
 import pickle
 import signal
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
+from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 
 from tfreview.ops.log_context import current
@@ -53,7 +51,7 @@ from tfreview.settings import Settings
 from tfreview.worker import review_child
 from tfreview.worker.errors import ReviewProcessEnded
 from tfreview.worker.review_errors import unpack
-from tfreview.worker.review_spawn import ReviewSpawnProcess, handed_over
+from tfreview.worker.review_spawn import SpawnedProcess, handed_over, spawn
 
 logger = logging.getLogger("tfreview.worker")
 POLL_SECONDS = 0.1  # how often a waiting worker thread asks whether its attempt stopped
@@ -64,29 +62,24 @@ class ReviewProcess:
     """One review process and the worker's end of its pipe."""
 
     def __init__(self, settings_bytes: bytes, environment: Mapping[str, str] | None = None) -> None:
-        context = multiprocessing.get_context("spawn")  # a fork would copy the server's threads and locks
-        ours, theirs = context.Pipe()
+        ours, theirs = Pipe()
         self.settings_bytes = settings_bytes
         self.connection: Connection = ours
         self._closing = threading.Lock()
-        # executed with a minimal environment: the server's secrets are not in /proc/<pid>/environ (ADR 0740)
-        self.process: BaseProcess = ReviewSpawnProcess(
-            target=review_child.main, args=(theirs,), name="tfreview-review", daemon=True
-        )
         # SIGHUP blocked while it is spawned (the mask outlives the exec): a reload sent to every process of the
-        # service before `review_child.main` ignores it waits, then is dropped there — not its end (ADR 0698)
+        # service before `review_child.main` ignores it waits, then is dropped there — not its end (ADR 0698).
+        # Executed with a minimal environment: the server's secrets are not in /proc/<pid>/environ (ADR 0740, 0743)
         mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
         try:
-            self.process.start()
+            self.process: SpawnedProcess = spawn(ours, theirs)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        theirs.close()
         # the settings through the pipe: never in argv or the environment, where secrets would show; so are the
         # variables it reads from an environment (its GitHub App's `env:` references, proxies: ADR 0740)
         ours.send_bytes(pickle.dumps((settings_bytes, os.getpid(), dict(environment or {}))))
 
     @property
-    def pid(self) -> int | None:
+    def pid(self) -> int:
         return self.process.pid
 
     def resident_mib(self) -> int | None:
@@ -241,7 +234,7 @@ class ReviewProcessPool:
     def pids(self) -> list[int]:
         """The review processes running now (tests, logs)."""
         with self._lock:
-            return sorted(child.pid for child in self._all if child.pid is not None and child.alive())
+            return sorted(child.pid for child in self._all if child.alive())
 
     def close(self) -> None:
         with self._lock:

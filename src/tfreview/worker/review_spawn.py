@@ -1,4 +1,5 @@
-"""How a review process is started (ADR 0740): `multiprocessing`'s spawn, with a minimal environment.
+"""How a review process is started (ADR 0740, 0743): `subprocess.Popen` runs `python -P -m tfreview.worker.review_entry
+FD` with a minimal environment, FD its end of the pipe.
 
 A review process needs none of the server's secrets from its environment: its settings come through its pipe
 (`review_processes.ReviewProcess`), it opens no store, and the only network it calls is GitHub's API. Yet the stock
@@ -14,23 +15,26 @@ for as long as the review process lives. So:
   own `os.environ` (which never rewrites `/proc/<pid>/environ`): the variables the GitHub App's `env:` references
   name, every `*_proxy` variable its GitHub client honours (a proxy's URL may carry a password), and the AWS credential
   chain's variables when one of those references is `aws-sm:`.
+
+The start is the standard library's public one (ADR 0743): no copy of `multiprocessing`'s launch, no call of the
+private primitive under it, whose arguments change between CPython versions — a Python where that call was refused
+started review processes with the whole environment again. What `multiprocessing`'s spawn gave the new interpreter
+is given here too: the parent's `sys.path` (the first message on the pipe, read by `review_entry`: what a request's
+pickles name imports there as here), the interpreter's options that change what it runs or trusts (`-I`, `-E`, `-s`,
+`-O`, `-B`, `-W`, `-X dev`: `interpreter_options`), stdin from /dev/null; and `-P`: the server's working directory
+is not where its modules come from. `SpawnedProcess` gives the `Popen` the meanings `multiprocessing.Process` had.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import os
 import re
-import threading
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
-from multiprocessing import popen_spawn_posix, reduction, spawn, util
-from multiprocessing.context import SpawnProcess, set_spawning_popen
-from typing import Any, cast
+from multiprocessing.connection import Connection
 
 from tfreview.plumbing.secret_references import SecretSource
-
-logger = logging.getLogger("tfreview.worker")
 
 # the variables a review process is executed with, when the server has them (none is a credential)
 KEPT: frozenset[str] = frozenset(
@@ -75,8 +79,7 @@ PYTHON_UNDERSCORED: frozenset[str] = frozenset(
 # handed over through the pipe, a proxy URL may hold a password
 PROXY_SUFFIX = "_proxy"
 AWS_PREFIX = "AWS_"  # the credential chain boto3 reads for an `aws-sm:` reference
-# set once this Python's spawn primitive refused the call `_spawnv_passfds` makes and the stock spawn was used
-FALLBACK_WARNED = threading.Event()
+ENTRY = "tfreview.worker.review_entry"  # the module a review process runs (`python -P -m ENTRY FD`)
 
 
 def exec_environment(environ: Mapping[str, str]) -> dict[str, str]:
@@ -103,74 +106,70 @@ def handed_over(environ: Mapping[str, str], references: Iterable[SecretSource]) 
     }
 
 
-class _Popen(popen_spawn_posix.Popen):
-    """The stock spawn's launch (CPython 3.11's `popen_spawn_posix.Popen._launch`), the environment aside."""
+def interpreter_options() -> list[str]:
+    """This interpreter's command-line options a review process is executed with too: those that change what it
+    imports, trusts or runs (its `PYTHON…` variables are kept by `exec_environment`)."""
+    flags = sys.flags
+    options: list[str] = []
+    if flags.isolated:
+        options.append("-I")  # -E, -s and -P together
+    else:
+        if flags.ignore_environment:
+            options.append("-E")
+        if flags.no_user_site:
+            options.append("-s")
+    if flags.optimize:
+        options.append("-" + "O" * flags.optimize)
+    if flags.dont_write_bytecode:
+        options.append("-B")
+    if flags.dev_mode:
+        options += ["-X", "dev"]
+    options += [f"-W{warning}" for warning in sys.warnoptions]
+    return options
 
-    def _launch(self, process_obj: Any) -> None:
-        from multiprocessing import resource_tracker
 
-        passed: list[int] = cast(Any, self)._fds  # the stock Popen's list (typeshed does not declare it)
-        tracker_fd: int = cast(Any, resource_tracker).getfd()  # an fd once the tracker runs (typeshed: int | None)
-        passed.append(tracker_fd)
-        prep_data = spawn.get_preparation_data(process_obj._name)
-        fp = io.BytesIO()
-        set_spawning_popen(self)
+class SpawnedProcess:
+    """A review process as `subprocess.Popen` runs it, with the meanings of `multiprocessing.Process` that the
+    review processes use: `exitcode` None while it runs, negative after a signal ("-9": SIGKILL); `join` waits at
+    most `timeout`; `kill` sends SIGKILL unless it has been reaped (never to a pid since reused)."""
+
+    def __init__(self, popen: subprocess.Popen[bytes]) -> None:
+        self._popen = popen
+
+    @property
+    def pid(self) -> int:
+        return self._popen.pid
+
+    @property
+    def exitcode(self) -> int | None:
+        return self._popen.poll()
+
+    def is_alive(self) -> bool:
+        return self._popen.poll() is None
+
+    def join(self, timeout: float) -> None:
         try:
-            reduction.dump(prep_data, fp)
-            reduction.dump(process_obj, fp)
-        finally:
-            set_spawning_popen(None)
-        parent_r = child_w = child_r = parent_w = None
-        try:
-            parent_r, child_w = os.pipe()
-            child_r, parent_w = os.pipe()
-            cmd = spawn.get_command_line(tracker_fd=tracker_fd, pipe_handle=child_r)
-            passed.extend([child_r, child_w])
-            self.pid = _spawnv_passfds(spawn.get_executable(), cmd, passed, exec_environment(os.environ))
-            self.sentinel = parent_r
-            with open(parent_w, "wb", closefd=False) as f:
-                f.write(fp.getbuffer())
-        finally:
-            opened = [fd for fd in (parent_r, parent_w) if fd is not None]
-            self.finalizer = util.Finalize(self, cast(Any, util).close_fds, opened)  # typeshed lacks close_fds
-            for fd in (child_r, child_w):
-                if fd is not None:
-                    os.close(fd)
+            self._popen.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return
+
+    def kill(self) -> None:
+        self._popen.kill()
 
 
-def _spawnv_passfds(path: str, args: list[str], passfds: list[int], environment: Mapping[str, str]) -> int:
-    """`multiprocessing.util.spawnv_passfds` with an environment: the same call of the same primitive."""
-    import _posixsubprocess
-    import subprocess
-
-    fds = tuple(sorted(map(int, passfds)))
-    envp = [os.fsencode(name) + b"=" + os.fsencode(value) for name, value in environment.items()]
-    errpipe_read, errpipe_write = os.pipe()
+def spawn(ours: Connection, theirs: Connection) -> SpawnedProcess:
+    """Execute a review process (`ENTRY`) with `exec_environment`, `theirs` as its end of the pipe (closed here), and
+    send it through `ours` what its entry reads first: this interpreter's `sys.path`. No `preexec_fn`: the server
+    has threads. The caller's signal mask is the child's (ADR 0698: SIGHUP blocked while it starts)."""
     try:
-        fork_exec: Any = _posixsubprocess.fork_exec  # Any: the stdlib's own call, whose stub differs by version
-        pid = fork_exec(
-            args, [path], True, fds, None, envp,
-            -1, -1, -1, -1, -1, -1, errpipe_read, errpipe_write,
-            False, False, -1, None, None, None, -1, None,
-            cast(Any, subprocess)._USE_VFORK,  # private, read as multiprocessing.util reads it
-        )  # fmt: skip
-        return int(pid)
-    except TypeError:  # another CPython's primitive (its arguments are checked before any fork): the stock spawn
-        if not FALLBACK_WARNED.is_set():  # once per server, not once per review (review23b)
-            FALLBACK_WARNED.set()
-            logger.warning(
-                "review processes start with the server's whole environment: this Python's spawn primitive differs"
-                " from CPython 3.11-3.13's (ADR 0740)"
-            )
-        return int(util.spawnv_passfds(os.fsencode(path), args, passfds))
+        popen = subprocess.Popen(
+            [sys.executable, *interpreter_options(), "-P", "-m", ENTRY, str(theirs.fileno())],
+            env=exec_environment(os.environ),
+            pass_fds=(theirs.fileno(),),
+            close_fds=True,
+            stdin=subprocess.DEVNULL,
+        )
     finally:
-        os.close(errpipe_read)
-        os.close(errpipe_write)
-
-
-class ReviewSpawnProcess(SpawnProcess):
-    """A spawned process executed with `exec_environment` (see the module docstring)."""
-
-    @staticmethod
-    def _Popen(process_obj: Any) -> Any:  # multiprocessing's name
-        return _Popen(process_obj)
+        theirs.close()
+    ours.send(list(sys.path))
+    return SpawnedProcess(popen)
