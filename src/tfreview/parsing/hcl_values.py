@@ -309,9 +309,10 @@ class Evaluator:
     def _string(self, node: Any) -> Any:
         if len(node.string_parts) == 1 and node.string_parts[0].content.lark_name() == "interpolation":
             # `"${expr}"` alone is the value of `expr`, not its text (HCL: template interpolation unwrapping):
-            # `"${1}" == 1`. Kept to numbers and bools; null and collections stay as before (ADR 0735).
+            # `"${1}" == 1` (ADR 0735), and `"${null}"` is null — an argument set to it is unset, its provider
+            # default applies. Kept to numbers, bools and null; collections stay as before.
             value = self.evaluate(node.string_parts[0].content.expression)
-            if isinstance(value, (bool, int, float)):
+            if value is None or isinstance(value, (bool, int, float)):
                 return value
             text = to_template_string(value)
             return UNKNOWN if text is UNKNOWN or len(text) > MAX_VALUE_SIZE else text
