@@ -7,10 +7,11 @@ The dispatcher drains the due entries (`Dispatcher.pump`), at least once: an ent
 with the entry's id, and the entry is marked done after every notifier had its turn. A sender that dies
 mid-entry leaves it claimed until the claim expires; the next sender skips the notifiers whose outcome is
 recorded and sends to the others again (a sender on this host and in this pid namespace whose process is gone,
-or whose pid another process now has, is known dead at once: its claims are released without waiting, ADR 0747) — a duplicate is harmless because every notification of an
-incident carries the same dedup key (PagerDuty `dedup_key`, the webhook's `dedup_key`) and its own stable
-key (`Notification.key`: e-mail's Message-ID, so mail clients drop the resend); Slack cannot deduplicate,
-so an entry claimed again after an unfinished claim is sent marked as a repeat (ADR 0260).
+or whose pid another process now has, is known dead at once: its claims are released without waiting, ADR 0747)
+— a duplicate is harmless because every notification of an incident carries the same dedup key (PagerDuty
+`dedup_key`, the webhook's `dedup_key`) and its own stable key (`Notification.key`: e-mail's Message-ID, so mail
+clients drop the resend); Slack cannot deduplicate, so an entry claimed again after an unfinished claim is sent
+marked as a repeat (ADR 0260).
 
 Entries past their retention are deleted by the watchdog (`Dispatcher.sweep`, `OutboxRetention`).
 """
