@@ -14,9 +14,11 @@ from tfreview.core.values import UNKNOWN
 from tfreview.parsing.hcl import changeset_from_sources
 
 
-def out(expression: str) -> Any:
+def out(expression: str, variables: str = "") -> Any:
     """The value of `expression` as a resource's argument."""
-    text = f'locals {{\n  out = {expression}\n}}\nresource "terraform_data" "x" {{\n  input = local.out\n}}\n'
+    text = (
+        f'{variables}\nlocals {{\n  out = {expression}\n}}\nresource "terraform_data" "x" {{\n  input = local.out\n}}\n'
+    )
     [change] = [c for c in changeset_from_sources({"main.tf": text}).changes if c.address == "terraform_data.x"]
     if change.after_unknown.get("input") is True:
         return UNKNOWN
@@ -84,3 +86,17 @@ def test_what_converts_is_no_error() -> None:
     assert out('can("1" ? 1 : 2)') is True
     assert out('try(!"0", "fallback")') is True
     assert out('try([for x in ["a"] : x if "true"], "fallback")') == ["a"]
+
+
+BOOL_VARIABLE = 'variable "on" {\n  type    = bool\n  default = "VALUE"\n}'
+
+
+@pytest.mark.parametrize(("text", "value"), [("1", True), ("0", False), ("true", True), ("false", False)])
+def test_tobool_and_a_bool_variable_convert_the_same_strings(text: str, value: bool) -> None:
+    assert out(f'tobool("{text}")') is value
+    assert out('[var.on ? "on" : "off"]', BOOL_VARIABLE.replace("VALUE", text)) == ["on" if value else "off"]
+
+
+def test_tobool_refuses_what_go_cty_refuses() -> None:
+    assert out('can(tobool("TRUE"))') is False
+    assert out("can(tobool(1))") is False

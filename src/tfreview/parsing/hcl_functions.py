@@ -195,8 +195,7 @@ def _tonumber(value: Any) -> Any:
 
 
 def _tobool(value: Any) -> Any:
-    if value in ("true", "false"):
-        return value == "true"
+    value = terraform_bool(value)  # "true"/"1", "false"/"0", as go-cty converts a string
     if not isinstance(value, (bool, type(None))):
         raise TypeError("not a bool")
     return value
