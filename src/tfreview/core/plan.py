@@ -75,6 +75,11 @@ class InlineSuppression:
     location: Location
     expires: str | None = None  # ISO date
     attribute: str | None = None  # set when the comment sits on an attribute line
+    # whose syntax it was written in: "tfreview", "checkov", "tfsec" or "trivy" — or "unread" for a comment that
+    # looks like one but that no syntax accepts (`tfreview:ignore TFR-AWS-001`, `rule` then holds its text): it
+    # suppresses nothing and the review says so in a notice (ADR 0746). Not part of the equality: the id and the
+    # place say which suppression it is.
+    syntax: str = field(default="tfreview", compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from tfreview.core.plan import ChangeKind, ChangeSet, Coverage, OpenBlock, Resou
 from tfreview.core.policy import Policy, verdict
 from tfreview.core.rules import Hit, Resource, Rule, Setting, Snapshot, StateCheck, resource_of
 from tfreview.core.severity import Severity
-from tfreview.core.suppressing import apply_suppressions
+from tfreview.core.suppressing import apply_suppressions, suppression_notices
 from tfreview.core.values import UNKNOWN, holds_unknown, lookup, mask_under
 
 if TYPE_CHECKING:  # the ports (and the service records they name) are imported only with an advisor
@@ -90,6 +90,7 @@ def review(
 
     notices: list[str] = []
     counted, suppressed = apply_suppressions(findings, rules_by_id, by_address, policy, notices)
+    notices.extend(suppression_notices(by_address.values(), rules))
     counted.sort(key=_sort_key)
     suppressed.sort(key=_sort_key)
 

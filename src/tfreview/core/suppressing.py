@@ -1,16 +1,19 @@
 """Suppressions: inline comments, `.tfreview.toml` entries and the baseline, with their expiry.
 
 A suppressed finding is kept apart with the reason it was suppressed; an expired suppression no
-longer applies and says so once in the review's notices.
+longer applies and says so once in the review's notices. So does an inline comment that suppresses nothing
+whatever the findings: one no syntax reads (`tfreview:ignore TFR-AWS-001`), or one naming an id that no rule
+of the review answers to (ADR 0746).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from operator import attrgetter
 
 from tfreview.core.findings import Finding, Suppressed
-from tfreview.core.plan import ResourceChange
+from tfreview.core.plan import InlineSuppression, ResourceChange
 from tfreview.core.policy import Policy
 from tfreview.core.rules import Rule
 
@@ -40,7 +43,7 @@ def apply_suppressions(
         names = names_of[finding.rule_id]
         reason: Suppressed | None = None
         for inline in inline_here:
-            if inline.rule not in names:
+            if inline.rule not in names or inline.syntax == UNREAD:
                 continue
             if inline.attribute and finding.evidence.path and not _under(finding.evidence.path, inline.attribute):
                 continue
@@ -91,3 +94,64 @@ def _expired(notices: list[str], seen: set[str], text: str) -> None:
     if text not in seen:
         seen.add(text)
         notices.append(text)
+
+
+UNREAD = "unread"  # the syntax of a comment that looks like a suppression but that no syntax reads
+_WRITTEN = {  # how each tool's suppression is written, for a notice about one it cannot read
+    "tfreview": "tfreview:ignore=ID reason",
+    "checkov": "checkov:skip=ID:reason",
+    "bridgecrew": "checkov:skip=ID:reason",
+    "cortex": "checkov:skip=ID:reason",
+    "tfsec": "tfsec:ignore:ID",
+    "trivy": "trivy:ignore:ID",
+}
+_PEERS_SHOWN = 5  # peer ids a notice names before "and N more"
+
+
+def suppression_notices(changes: Iterable[ResourceChange], rules: Sequence[Rule]) -> list[str]:
+    """Notices for the inline comments that suppress nothing whatever the findings (ADR 0746): each one no syntax
+    reads, each tfreview id no rule of the review has (`rules`: those of the change's resource types, selected or
+    not), and in one notice the Checkov, tfsec and Trivy ids that none of them maps."""
+    written = sorted((s for change in changes for s in change.suppressions), key=_place)
+    if not written:
+        return []
+    names: set[str] = set()
+    for rule in rules:
+        names.update(rule.names())
+    notices: list[str] = []
+    peers: dict[str, InlineSuppression] = {}
+    seen: set[tuple[str, str]] = set()  # (rule, place): the instances of a resource share its comments
+    for inline in written:
+        key = (inline.rule, str(inline.location))
+        if key in seen or inline.rule in names:
+            continue
+        seen.add(key)
+        if inline.syntax == UNREAD:
+            folded = inline.rule.casefold()
+            form = next((form for tool, form in _WRITTEN.items() if folded.startswith(tool)), _WRITTEN["tfreview"])
+            notices.append(
+                f"the comment at {inline.location} looks like a suppression but is not one tfreview reads "
+                f'("{inline.rule}"): it suppresses nothing; write "{form}"'
+            )
+        elif inline.syntax == "tfreview":
+            near = sorted(n for n in names if n.casefold() == inline.rule.casefold())
+            hint = f" (did you mean {near[0]}?)" if near else " (a typo, or a removed rule?)"
+            notices.append(
+                f"inline suppression of {inline.rule} at {inline.location} names no rule of this review{hint}: "
+                "it suppresses nothing"
+            )
+        else:
+            peers.setdefault(inline.rule, inline)
+    if peers:
+        shown = [f"{rule} ({inline.location})" for rule, inline in list(peers.items())[:_PEERS_SHOWN]]
+        more = f" and {len(peers) - _PEERS_SHOWN} more" if len(peers) > _PEERS_SHOWN else ""
+        notices.append(
+            "inline suppressions of Checkov, tfsec or Trivy ids that no rule of this review maps suppress nothing: "
+            + ", ".join(shown)
+            + more
+        )
+    return notices
+
+
+def _place(inline: InlineSuppression) -> tuple[str, int]:
+    return (inline.location.file, inline.location.line)

@@ -4,7 +4,8 @@
     { for k, v in var.policies : k => v if var.on }  → the map, or {} when var.on is false
     { for s in var.users : s.team => s.name... }     → names grouped by team
 
-An unknown collection, an unknown condition or an unknown object key makes the whole result unknown
+An unknown collection, an unknown condition or an unknown object key makes the whole result unknown; the `if`
+is converted to bool as a conditional's condition ("true"/"1", "false"/"0"), anything else an error `try` skips.
 (Terraform cannot know which elements there are); unknown element values stay unknown inside it.
 Object keys come out sorted, maps are walked in key order, lists and sets in order.
 """
@@ -16,7 +17,7 @@ from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
 from tfreview.parsing import evaluation_budget
-from tfreview.parsing.hcl_functions import normalise_number
+from tfreview.parsing.hcl_functions import NOT_A_BOOL, as_bool, normalise_number
 from tfreview.parsing.hcl_syntax import token_text
 
 MAX_ELEMENTS = 10_000  # a larger collection is left unknown: evaluation is per element
@@ -25,6 +26,7 @@ MAX_ELEMENTS = 10_000  # a larger collection is left unknown: evaluation is per 
 class ForEvaluator(Protocol):
     references: list[str]
     defaults: list[str]
+    failures: int
 
     def evaluate(self, node: Any) -> Any: ...
 
@@ -60,10 +62,12 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
         inner = evaluator.binding({first: key, second: value} if second is not None else {first: value})
         try:
             if node.condition is not None:
-                condition = inner.evaluate(node.condition.condition_expr)
+                condition = as_bool(inner.evaluate(node.condition.condition_expr))  # converted as Terraform does
                 if condition is False:
                     continue
                 if condition is not True:
+                    if condition is NOT_A_BOOL or condition is None:
+                        evaluator.failures += 1  # "Invalid 'for' condition": an error `try` skips
                     return UNKNOWN
             if not is_object:
                 items.append(inner.evaluate(node.value_expr))

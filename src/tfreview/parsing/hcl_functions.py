@@ -195,8 +195,7 @@ def _tonumber(value: Any) -> Any:
 
 
 def _tobool(value: Any) -> Any:
-    if value in ("true", "false"):
-        return value == "true"
+    value = terraform_bool(value)  # "true"/"1", "false"/"0", as go-cty converts a string
     if not isinstance(value, (bool, type(None))):
         raise TypeError("not a bool")
     return value
@@ -432,13 +431,32 @@ def index_value(value: Any, key: Any) -> Any:
     return UNKNOWN
 
 
-def short_circuit(operator: str, left: Any, right: Any) -> bool | None:
-    """`false && x` and `true || x` whatever x is (unknown too); None when both sides are needed."""
-    left, right = terraform_bool(left), terraform_bool(right)  # "true"/"1", "false"/"0" convert (ADR 0735)
-    if not all(v is UNKNOWN or isinstance(v, bool) for v in (left, right)):
-        return None
+NOT_A_BOOL = object()  # what `as_bool` gives for a value Terraform cannot convert to a bool
+
+
+def as_bool(value: Any) -> Any:
+    """`value` converted to bool as HCL converts a condition, a `for` expression's `if` and an operand of `!`, `&&`,
+    `||` (go-cty `convert`: exactly "true"/"1" and "false"/"0" among strings; ADR 0735): True or False, UNKNOWN
+    while unknown, None for null, and NOT_A_BOOL for what Terraform refuses ("TRUE", "yes", a number, a collection)."""
+    if value is UNKNOWN or value is None:
+        return value
+    value = terraform_bool(value)
+    return value if isinstance(value, bool) else NOT_A_BOOL
+
+
+def logical(operator: str, left: Any, right: Any) -> tuple[Any, bool]:
+    """`left && right` or `left || right` as HCL evaluates it, and whether Terraform fails on it. Both operands are
+    converted first (one that does not convert is an error whatever the other is); then a known false decides `&&`
+    and a known true `||`, whatever the other side is (unknown too, as Terraform has it). Null is read as unknown."""
+    left, right = as_bool(left), as_bool(right)
+    if left is NOT_A_BOOL or right is NOT_A_BOOL:
+        return UNKNOWN, True
     decisive = operator == "||"
-    return decisive if any(v is decisive for v in (left, right)) else None
+    if left is decisive or right is decisive:
+        return decisive, False
+    if isinstance(left, bool) and isinstance(right, bool):
+        return not decisive, False
+    return UNKNOWN, False
 
 
 def same_value(left: Any, right: Any) -> bool:
@@ -494,10 +512,7 @@ def operate(operator: str, left: Any, right: Any) -> Any:
     if operator == "!=":
         return not same_value(left, right)
     if operator in ("&&", "||"):
-        left, right = terraform_bool(left), terraform_bool(right)
-        if not isinstance(left, bool) or not isinstance(right, bool):
-            return UNKNOWN
-        return (left and right) if operator == "&&" else (left or right)
+        return logical(operator, left, right)[0]
     left, right = operand_number(left), operand_number(right)
     if left is None or right is None:
         return UNKNOWN

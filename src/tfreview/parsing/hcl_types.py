@@ -6,7 +6,7 @@ variable's type before anything reads it. What matters for review is what that c
 * an `object({...})` attribute declared `optional(T)` that the value leaves out (or sets to null) is
   null, and with `optional(T, default)` it is that default, itself converted to `T`;
 * attributes an object type does not declare are dropped;
-* primitives convert as Terraform converts them (`"true"` to a bool, `"5"` to a number, 5 to `"5"`).
+* primitives convert as Terraform converts them (`"true"` and `"1"` to a bool, `"5"` to a number, 5 to `"5"`).
 
 So `var.node_config.shielded_instance_config` is null, not a missing key, when the default omits it,
 and `lookup(each.value, "mode", …)` over an `optional(string, "GKE_METADATA")` attribute reads the
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tfreview.core.values import UNKNOWN
+from tfreview.core.values import UNKNOWN, terraform_bool
 from tfreview.parsing.hcl_functions import normalise_number
 from tfreview.parsing.hcl_syntax import token_text
 
@@ -152,8 +152,8 @@ def _primitive(value: Any, kind: str) -> Any:
         if isinstance(value, (int, float)):
             return str(normalise_number(value))
         return value
-    if kind == "bool" and isinstance(value, str) and value in ("true", "false"):
-        return value == "true"
+    if kind == "bool":
+        return terraform_bool(value)  # "true"/"1", "false"/"0" (go-cty); any other string is left for no rule to judge
     if kind == "number" and isinstance(value, str):
         try:
             return normalise_number(float(value)) if any(c in value for c in ".eE") else int(value)

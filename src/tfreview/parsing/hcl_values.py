@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tfreview.core.plan import strip_index
-from tfreview.core.values import UNKNOWN, contains_unknown, terraform_bool
+from tfreview.core.values import UNKNOWN, contains_unknown
 from tfreview.parsing.hcl_dynamic import (
     BlockValues,
     GatedBlock,
@@ -32,15 +32,17 @@ from tfreview.parsing.hcl_dynamic import (
 from tfreview.parsing.hcl_for import evaluate_for
 from tfreview.parsing.hcl_functions import (
     MAX_VALUE_SIZE,
+    NOT_A_BOOL,
     FunctionError,
+    as_bool,
     attempt,
     index_value,
+    logical,
     normalise_number,
     number_literal,
     operand_number,
     operate,
     oversized,
-    short_circuit,
     to_template_string,
 )
 from tfreview.parsing.hcl_syntax import (
@@ -307,9 +309,10 @@ class Evaluator:
     def _string(self, node: Any) -> Any:
         if len(node.string_parts) == 1 and node.string_parts[0].content.lark_name() == "interpolation":
             # `"${expr}"` alone is the value of `expr`, not its text (HCL: template interpolation unwrapping):
-            # `"${1}" == 1`. Kept to numbers and bools; null and collections stay as before (ADR 0735).
+            # `"${1}" == 1` (ADR 0735), and `"${null}"` is null — an argument set to it is unset, its provider
+            # default applies. Kept to numbers, bools and null; collections stay as before.
             value = self.evaluate(node.string_parts[0].content.expression)
-            if isinstance(value, (bool, int, float)):
+            if value is None or isinstance(value, (bool, int, float)):
                 return value
             text = to_template_string(value)
             return UNKNOWN if text is UNKNOWN or len(text) > MAX_VALUE_SIZE else text
@@ -382,9 +385,7 @@ class Evaluator:
             return UNKNOWN
 
     def _conditional(self, node: Any) -> Any:
-        condition = self.evaluate(node.condition)
-        if condition in ("true", "false"):
-            condition = condition == "true"  # Terraform converts a string condition to bool
+        condition = self.condition(self.evaluate(node.condition))
         before = self.failures
         if_true = self.evaluate(node.if_true)
         after_true = self.failures
@@ -397,21 +398,33 @@ class Evaluator:
             return if_false
         return UNKNOWN
 
+    def condition(self, value: Any) -> Any:
+        """`value` as a condition: True, False or UNKNOWN. One Terraform cannot convert to a bool, or null, is an
+        error there ("Incorrect condition type", "Null condition"): UNKNOWN here, and a failure (`try` skips it)."""
+        converted = as_bool(value)
+        if converted is NOT_A_BOOL or converted is None:
+            self.failures += 1
+            return UNKNOWN
+        return converted
+
     def _unary(self, node: Any) -> Any:
         operand = self.evaluate(node.expr_term)
         operator = node.operator.strip()
         if operator == "-" and (number := operand_number(operand)) is not None:
             return -number
-        if operator == "!" and isinstance(operand := terraform_bool(operand), bool):
-            return not operand
+        if operator == "!":
+            operand = self.condition(operand)  # `!` takes a bool as a condition does; null is an error too
+            return not operand if isinstance(operand, bool) else UNKNOWN
         return UNKNOWN
 
     def _binary(self, node: Any) -> Any:
         left = self.evaluate(node.expr_term)
         operator = str(node.binary_term.binary_operator.token.value).strip()
         right = self.evaluate(node.binary_term.expr_term)
-        if operator in ("&&", "||") and (decided := short_circuit(operator, left, right)) is not None:
-            return decided  # `false && unknown` is false, as Terraform has it
+        if operator in ("&&", "||"):
+            value, failed = logical(operator, left, right)  # `false && unknown` is false, as Terraform has it
+            self.failures += failed
+            return value
         if contains_unknown(left) or contains_unknown(right):
             return UNKNOWN
         if operator in ("==", "!=") and self._kinds_differ(node.expr_term, node.binary_term.expr_term):

@@ -24,8 +24,16 @@ _TFREVIEW = re.compile(r"tfreview:ignore[=:]\s*(?P<ids>" + _IDS + r")" + _EXPIRY
 _CHECKOV = re.compile(  # Checkov reads all three prefixes (bridgecrew: and cortex: are its platforms' names)
     r"(?:checkov|bridgecrew|cortex):skip=\s*(?P<ids>[A-Za-z0-9_]+(?:,[A-Za-z0-9_]+)*)(?::(?P<reason>[^\n]*))?"
 )
-_MARKERS = ("tfreview:", "checkov:", "bridgecrew:", "cortex:", "tfsec:", "trivy:")
-_PEER = re.compile(r"(?:tfsec|trivy):ignore:(?P<ids>[A-Za-z0-9_*\-]+(?:,[A-Za-z0-9_*\-]+)*)(?:\[[^\]]*\])?" + _EXPIRY)
+_TOOLS = ("tfreview", "checkov", "bridgecrew", "cortex", "tfsec", "trivy")
+_PEER = re.compile(
+    r"(?P<tool>tfsec|trivy):ignore:(?P<ids>[A-Za-z0-9_*\-]+(?:,[A-Za-z0-9_*\-]+)*)(?:\[[^\]]*\])?" + _EXPIRY
+)
+# what looks like a suppression to its writer: a tool's name, then a verb, in any case and with any separator. One
+# that no syntax above accepts at the same place suppresses nothing, and the review says so (ADR 0746).
+_LOOKALIKE = re.compile(
+    r"\b(?:" + "|".join(_TOOLS) + r")[\s:=_-]*(?:ignore|skip|disable|suppress|nocheck)\b", re.IGNORECASE
+)
+_SHOWN = 60  # characters of an unread comment a notice quotes
 
 
 def suppressions_in(
@@ -42,7 +50,10 @@ def suppressions_in(
         first -= 1
     for number in range(first, min(end, len(text_lines)) + 1):
         comment = _comment_of(text_lines[number - 1])
-        if comment is None or not any(marker in comment for marker in _MARKERS):
+        if comment is None:
+            continue
+        folded = comment.casefold()
+        if not any(tool in folded for tool in _TOOLS):
             continue
         attribute = None
         if start < number < end:
@@ -54,24 +65,33 @@ def suppressions_in(
 
 def _parse(comment: str, location: Location, attribute: str | None) -> list[InlineSuppression]:
     out: list[InlineSuppression] = []
+    read: set[int] = set()  # where the syntaxes' matches start
     for match in _TFREVIEW.finditer(comment):
+        read.add(match.start())
         reason = _clean(match.group("reason"))
         out.extend(
             InlineSuppression(rule, reason, location, match.group("expires"), attribute)
             for rule in _split(match.group("ids"))
         )
     for match in _CHECKOV.finditer(comment):
+        read.add(match.start())
         reason = _clean(match.group("reason") or "")
         # Checkov skips the whole resource wherever the comment sits in it.
-        out.extend(InlineSuppression(rule, reason, location) for rule in _split(match.group("ids")))
+        out.extend(InlineSuppression(rule, reason, location, syntax="checkov") for rule in _split(match.group("ids")))
     peers = list(_PEER.finditer(comment))
     for number, match in enumerate(peers):
+        read.add(match.start())
         following = peers[number + 1].start() if number + 1 < len(peers) else len(comment)
         reason = _clean(comment[match.end() : following])
         out.extend(
-            InlineSuppression(rule, reason, location, match.group("expires"), attribute)
+            InlineSuppression(rule, reason, location, match.group("expires"), attribute, syntax=match.group("tool"))
             for rule in _split(match.group("ids"))
         )
+    for match in _LOOKALIKE.finditer(comment):
+        if match.start() not in read:
+            text = _clean_end(comment[match.start() :])
+            shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+            out.append(InlineSuppression(shown, "", location, attribute=attribute, syntax="unread"))
     return out
 
 
@@ -80,10 +100,14 @@ def _split(ids: str) -> list[str]:
 
 
 def _clean(reason: str) -> str:
-    reason = reason.strip()
-    if reason.endswith("*/"):
-        reason = reason[:-2].rstrip()
-    return reason.lstrip(":-— ").strip()
+    return _clean_end(reason).lstrip(":-— ").strip()
+
+
+def _clean_end(text: str) -> str:
+    text = text.strip()
+    if text.endswith("*/"):
+        text = text[:-2].rstrip()
+    return text
 
 
 def _is_comment_line(line: str) -> bool:

@@ -144,11 +144,15 @@ def wire_ops(
 
 
 def sender_name(host: str) -> str:
-    """The dispatcher's name on its outbox claims, "host:pid": a sender of this host whose pid is gone is known dead
-    (its claims released at once). In a Lambda container the host is the container's log stream too: containers may
-    share a host name and a pid, and one must never take a live container's claim for a dead process's (ADR 0711)."""
+    """The dispatcher's name on its outbox claims, "host:pid;pidns=…;start=…": a sender of this host, in this pid
+    namespace, whose pid is gone or reused is known dead (its claims released at once); one of another namespace — a
+    container with the same host name — is not (ADR 0747). In a Lambda container the host is the container's log stream
+    too: containers may share a host name and a pid, and one must never take a live container's claim for a dead
+    process's (ADR 0711)."""
+    from tfreview.ops.notify.outbox import local_pid_space, owner_name
+
     stream = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "").strip()
-    return f"{host}/{stream}:{os.getpid()}" if stream else f"{host}:{os.getpid()}"
+    return owner_name(f"{host}/{stream}" if stream else host, os.getpid(), local_pid_space())
 
 
 def ai_pause_suppressions(controls: Controls, ttl_seconds: float, clock: Clock) -> dict[str, Callable[[], str | None]]:

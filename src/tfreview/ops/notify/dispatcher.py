@@ -297,7 +297,8 @@ class Dispatcher:
         return min(max(ahead, SHORTEST_WAIT), self._poll_seconds)
 
     def _release_dead(self, outbox: NotifyOutbox) -> None:
-        """A sender of this host killed mid-send (SIGKILL, OOM): its entries are due again at once."""
+        """A sender of this host and pid namespace killed mid-send (SIGKILL, OOM): its entries are due again at once
+        (`dead_owner`; one of another container with the same host name is left to its claim's expiry, ADR 0747)."""
         here = self._owner.rpartition(":")[0]
         for entry_id, owner in outbox.claimed_by_others(self._owner):
             if dead_owner(owner, here, process_alive):

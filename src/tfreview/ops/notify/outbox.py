@@ -6,17 +6,19 @@ The dispatcher drains the due entries (`Dispatcher.pump`), at least once: an ent
 (one sender at a time across processes), each notifier's outcome is recorded in the incident's timeline
 with the entry's id, and the entry is marked done after every notifier had its turn. A sender that dies
 mid-entry leaves it claimed until the claim expires; the next sender skips the notifiers whose outcome is
-recorded and sends to the others again (a sender on this host whose process is gone is known dead at
-once: its claims are released without waiting) — a duplicate is harmless because every notification of an
-incident carries the same dedup key (PagerDuty `dedup_key`, the webhook's `dedup_key`) and its own stable
-key (`Notification.key`: e-mail's Message-ID, so mail clients drop the resend); Slack cannot deduplicate,
-so an entry claimed again after an unfinished claim is sent marked as a repeat (ADR 0260).
+recorded and sends to the others again (a sender on this host and in this pid namespace whose process is gone,
+or whose pid another process now has, is known dead at once: its claims are released without waiting, ADR 0747)
+— a duplicate is harmless because every notification of an incident carries the same dedup key (PagerDuty
+`dedup_key`, the webhook's `dedup_key`) and its own stable key (`Notification.key`: e-mail's Message-ID, so mail
+clients drop the resend); Slack cannot deduplicate, so an entry claimed again after an unfinished claim is sent
+marked as a repeat (ADR 0260).
 
 Entries past their retention are deleted by the watchdog (`Dispatcher.sweep`, `OutboxRetention`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -119,12 +121,90 @@ def unreadable(entry_id: int, error: Exception) -> str:
     return reason
 
 
-def dead_owner(owner: str, here: str, alive: Callable[[int], bool]) -> bool:
-    """Whether `owner` ("host:pid") is a process of this host (`here`) that no longer runs."""
-    host, _, pid = owner.rpartition(":")
-    if host != here or not pid.isdigit():
+OWNER_LENGTH = 200  # the SQL stores' `claimed_by` column: a longer owner would not read back as written
+
+
+@dataclass(frozen=True, slots=True)
+class PidSpace:
+    """What tells this process's pids from another's on a shared host name (ADR 0747): `id`, a digest of the kernel's
+    boot id and the pid namespace (`/proc/self/ns/pid`) — None where /proc does not say — and `started`, a pid's start
+    time in clock ticks since boot (`/proc/<pid>/stat`), None when there is no such process here."""
+
+    id: str | None
+    started: Callable[[int], str | None]
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii", errors="replace") as file:
+            return file.read()
+    except OSError:
+        return None
+
+
+def process_started(pid: int) -> str | None:
+    """Field 22 of `/proc/<pid>/stat` (after the name in parentheses, which may hold spaces and parentheses)."""
+    stat = _read(f"/proc/{pid}/stat")
+    if stat is None:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return fields[19] if len(fields) > 19 and fields[19].isdigit() else None
+
+
+def pid_space_id() -> str | None:
+    """This process's pid namespace on this boot of this kernel, as 16 hex digits; None off Linux. The namespace's
+    number alone is not enough: the host's is the same constant on every machine, and containers' are reused from
+    machine to machine."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return None
+    boot = _read("/proc/sys/kernel/random/boot_id")
+    if boot is None or not boot.strip():
+        return None
+    return hashlib.sha256(f"{boot.strip()}/{namespace}".encode()).hexdigest()[:16]
+
+
+def local_pid_space() -> PidSpace:
+    return PidSpace(pid_space_id(), process_started)
+
+
+def owner_name(host: str, pid: int, space: PidSpace) -> str:
+    """A sender's name on its claims: "host:pid", then `;pidns=…;start=…` where /proc tells them (ADR 0747). A
+    release before it reads the longer name as not a pid of its host: it waits for the claim to expire (never a
+    duplicate). Kept within OWNER_LENGTH: a longer host is replaced by its digest."""
+    marks = ""
+    started = space.started(pid) if space.id is not None else None
+    if space.id is not None and started is not None:
+        marks = f";pidns={space.id};start={started}"
+    name = f"{host}:{pid}{marks}"
+    if len(name) > OWNER_LENGTH:
+        name = f"host-{hashlib.sha256(host.encode()).hexdigest()[:32]}:{pid}{marks}"
+    return name
+
+
+def dead_owner(owner: str, here: str, alive: Callable[[int], bool], space: PidSpace | None = None) -> bool:
+    """Whether `owner` is a process of this host (`here`) that no longer runs. An owner that names its pid namespace
+    (ADR 0747) is dead only in this process's namespace (`space`), when its pid is gone or now belongs to a process
+    started at another time (the pid was reused); in another namespace — a container with the same host name — it
+    cannot be told, and is not taken for dead. An owner written as "host:pid" (a release before) is read as before:
+    dead when that pid does not run here."""
+    host, _, tail = owner.rpartition(":")
+    pid_text, *fields = tail.split(";")
+    if host != here or not pid_text.isdigit():
         return False
-    return not alive(int(pid))
+    pid = int(pid_text)
+    marks = dict(field.partition("=")[::2] for field in fields)
+    written_space, written_start = marks.get("pidns"), marks.get("start")
+    if written_space is None:
+        return not alive(pid)
+    space = space if space is not None else local_pid_space()
+    if space.id is None or written_space != space.id:
+        return False
+    if not alive(pid):
+        return True
+    now = space.started(pid)
+    return written_start is not None and now is not None and now != written_start
 
 
 def process_alive(pid: int) -> bool:
