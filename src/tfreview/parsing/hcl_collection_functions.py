@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tfreview.core.values import UNKNOWN, terraform_bool
+from tfreview.core.values import UNKNOWN, PartlyKnownJson, terraform_bool
 
 # Pick elements, or gather them, without looking into them: a list of known length whose elements are known only
 # after apply is enough (`coalescelist([aws_iam_role.x.arn], ["*"])` is the one-element list).
@@ -35,6 +35,15 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
     raise TypeError("not a string")
+
+
+def _partly_known(*values: Any) -> bool:
+    """True when a string argument (or a list's string element) is JSON text holding values known only after apply
+    (ADR 0635): its text is known only in part, so what these functions find in it is not known."""
+    return any(
+        isinstance(v, PartlyKnownJson) or (isinstance(v, list) and any(isinstance(e, PartlyKnownJson) for e in v))
+        for v in values
+    )
 
 
 def _sequence(value: Any) -> list[Any]:
@@ -67,8 +76,10 @@ def _coalescelist(*lists: Any) -> list[Any]:
     raise ValueError("coalescelist: no non-empty list")
 
 
-def _compact(items: Any) -> list[str]:
+def _compact(items: Any) -> Any:
     """The list of strings less its null and empty-string elements (numbers and bools convert to strings)."""
+    if _partly_known(items):
+        return UNKNOWN
     return [text for text in (None if v is None else _text(v) for v in _sequence(items)) if text]
 
 
@@ -128,9 +139,11 @@ def _slice(items: Any, start: Any, end: Any) -> list[Any]:
     return values[first:last]
 
 
-def _split(separator: Any, text: Any) -> list[str]:
+def _split(separator: Any, text: Any) -> Any:
     """Go's `strings.Split`, as Terraform calls it: an empty separator splits after each character, and an
     empty string split by an empty separator is the empty list."""
+    if _partly_known(separator, text):
+        return UNKNOWN
     sep, whole = _text(separator), _text(text)
     if sep == "":
         return list(whole)
@@ -165,15 +178,21 @@ def _anytrue(items: Any) -> bool:
     return any(v is True for v in _booleans(items))
 
 
-def _strcontains(text: Any, part: Any) -> bool:
+def _strcontains(text: Any, part: Any) -> Any:
+    if _partly_known(text, part):
+        return UNKNOWN
     return _text(part) in _text(text)
 
 
-def _startswith(text: Any, prefix: Any) -> bool:
+def _startswith(text: Any, prefix: Any) -> Any:
+    if _partly_known(text, prefix):
+        return UNKNOWN
     return _text(text).startswith(_text(prefix))
 
 
-def _endswith(text: Any, suffix: Any) -> bool:
+def _endswith(text: Any, suffix: Any) -> Any:
+    if _partly_known(text, suffix):
+        return UNKNOWN
     return _text(text).endswith(_text(suffix))
 
 
