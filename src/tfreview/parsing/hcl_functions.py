@@ -19,6 +19,7 @@ from tfreview.core.values import (
     partly_known_json,
     terraform_bool,
 )
+from tfreview.parsing.hcl_collection_functions import COLLECTION_FUNCTIONS, STRUCTURAL_COLLECTION
 
 
 class FunctionError(Exception):
@@ -40,7 +41,7 @@ def attempt(name: str, args: list[Any]) -> Any:
         return UNKNOWN
     if name in _SHAPE_ONLY and len(args) == 1 and isinstance(args[0], (list, Mapping)):
         return function(*args)  # known however unknown its elements
-    if name in _STRUCTURAL:
+    if name in _STRUCTURAL or name in STRUCTURAL_COLLECTION:
         # known collections with unknown elements: the result holds the same unknowns where they land
         if any(arg is UNKNOWN for arg in args) or (name == "lookup" and len(args) > 1 and contains_unknown(args[1])):
             return UNKNOWN
@@ -49,7 +50,8 @@ def attempt(name: str, args: list[Any]) -> Any:
     elif any(contains_unknown(arg) for arg in args):
         return UNKNOWN
     try:
-        return function(*args)
+        result = function(*args)
+        return _bounded(result) if name == "split" else result  # split("", text): one element per character
     except (TypeError, ValueError, KeyError, IndexError) as exc:
         raise FunctionError(name) from exc
 
@@ -418,6 +420,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "trimspace": str.strip,
     "replace": _replace,
     "title": _title,
+    **COLLECTION_FUNCTIONS,  # lists and strings (ADR 0748)
 }
 
 
