@@ -75,6 +75,12 @@ _READ_VERBS: Final = (
     "generate",
 )
 _TAGGING_VERBS: Final = ("tag", "untag")
+# reads whose names begin with no read verb, as AWS's own read-only managed policies grant them
+# (CloudWatchLogsReadOnlyAccess v8: Logs Insights queries, log filtering, live tails)
+_READS_BY_NAME: Final = frozenset(
+    {"logs:startquery", "logs:stopquery", "logs:testmetricfilter", "logs:filterlogevents", "logs:startlivetail",
+     "logs:stoplivetail"}
+)  # fmt: skip
 
 CREDENTIALS_EXPOSURE: Final = frozenset(
     a.lower()
@@ -252,9 +258,9 @@ def _literal(name: str) -> str:
 def _exact_level(service: str, name: str) -> str:
     if name.startswith(_TAGGING_VERBS):
         return "tagging"
-    if name.startswith(_READ_VERBS):
-        return "read"
     action = f"{service}:{name}"
+    if name.startswith(_READ_VERBS) or action in _READS_BY_NAME:
+        return "read"
     if service == "iam" or action in _ALL_PERMISSIONS or _policy_setter().match(action):
         return "permissions"
     return "write"
