@@ -15,6 +15,7 @@ from operator import attrgetter
 from tfreview.core.findings import Finding, Suppressed
 from tfreview.core.plan import InlineSuppression, ResourceChange
 from tfreview.core.policy import Policy
+from tfreview.core.redact import scrub_text
 from tfreview.core.rules import Rule
 
 
@@ -136,14 +137,15 @@ def suppression_notices(changes: Iterable[ResourceChange], rules: Sequence[Rule]
         elif inline.syntax == "tfreview":
             near = sorted(n for n in names if n.casefold() == inline.rule.casefold())
             hint = f" (did you mean {near[0]}?)" if near else " (a typo, or a removed rule?)"
-            notices.append(
-                f"inline suppression of {inline.rule} at {inline.location} names no rule of this review{hint}: "
+            notices.append(  # an id that names no rule may be anything, a token pasted by mistake too (review24b)
+                f"inline suppression of {scrub_text(inline.rule)} at {inline.location} names no rule of this review"
+                f"{hint}: "
                 "it suppresses nothing"
             )
         else:
             peers.setdefault(inline.rule, inline)
     if peers:
-        shown = [f"{rule} ({inline.location})" for rule, inline in list(peers.items())[:_PEERS_SHOWN]]
+        shown = [f"{scrub_text(rule)} ({inline.location})" for rule, inline in list(peers.items())[:_PEERS_SHOWN]]
         more = f" and {len(peers) - _PEERS_SHOWN} more" if len(peers) > _PEERS_SHOWN else ""
         notices.append(
             "inline suppressions of Checkov, tfsec or Trivy ids that no rule of this review maps suppress nothing: "

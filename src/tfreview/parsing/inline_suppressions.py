@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from tfreview.core.plan import InlineSuppression, Location
+from tfreview.core.redact import mask_assignments, scrub_text
 
 _IDS = r"[A-Za-z0-9_.*\-]+(?:\s*,\s*[A-Za-z0-9_.*\-]+)*"
 _EXPIRY = r"(?::exp:(?P<expires>\d{4}-\d{2}-\d{2}))?"
@@ -89,7 +90,8 @@ def _parse(comment: str, location: Location, attribute: str | None) -> list[Inli
         )
     for match in _LOOKALIKE.finditer(comment):
         if match.start() not in read:
-            text = _clean_end(comment[match.start() :])
+            # scrubbed before it is cut: a token cut short would no longer have its shape (review24b)
+            text = _scrubbed(_clean_end(comment[match.start() :]))
             shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
             out.append(InlineSuppression(shown, "", location, attribute=attribute, syntax="unread"))
     return out
@@ -100,7 +102,13 @@ def _split(ids: str) -> list[str]:
 
 
 def _clean(reason: str) -> str:
-    return _clean_end(reason).lstrip(":-— ").strip()
+    return _scrubbed(_clean_end(reason).lstrip(":-— ").strip())
+
+
+def _scrubbed(text: str) -> str:
+    """A comment's text as a report may show it (a notice's quote, a suppression's reason): every report, the PR
+    comment, SARIF and the stored review among them, shows it, so a secret in it is scrubbed as in a finding."""
+    return scrub_text(mask_assignments(text))
 
 
 def _clean_end(text: str) -> str:
