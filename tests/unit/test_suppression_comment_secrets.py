@@ -76,3 +76,29 @@ def test_no_canary_from_a_suppression_comment_reaches_a_report(tree: Path, fmt: 
     assert "main.tf:7" in output
     assert "main.tf:11" in output
     assert "redacted" in output
+
+
+def test_a_block_of_many_suppression_comments_is_read_in_linear_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each comment of a run of suppression comments inside a block used to walk the rest of the run to find the item
+    it names: 10,000 comment lines took ~50 million line tests (minutes of a review process, from a hostile tree).
+    Counted, not timed: the lines tested grow with the block, not with its square."""
+    from tfreview.parsing import inline_suppressions
+    from tfreview.parsing.hcl import changeset_from_sources
+
+    tested = 0
+    is_comment_line = inline_suppressions._is_comment_line
+
+    def counting(line: str) -> bool:
+        nonlocal tested
+        tested += 1
+        return is_comment_line(line)
+
+    monkeypatch.setattr(inline_suppressions, "_is_comment_line", counting)
+    comments = 2_000
+    lines = [f"  # tfreview ignore number {n}" for n in range(comments)]
+    text = 'resource "aws_s3_bucket" "b" {\n' + "\n".join(lines) + '\n  bucket = "x" # tfreview:ignore=TFR-AWS-007\n}\n'
+    [change] = changeset_from_sources({"main.tf": text}).changes
+    unread = [s for s in change.suppressions if s.syntax == "unread"]
+    assert len(unread) == comments
+    assert {s.attribute for s in change.suppressions} == {"bucket"}  # each names the item after the run
+    assert tested <= 4 * comments

@@ -49,6 +49,8 @@ def suppressions_in(
     first = start
     while first - 2 >= 0 and _is_comment_line(text_lines[first - 2]):
         first -= 1
+    code_after = 0  # the first line after the comment run last walked that is not a comment (or `end`)
+    named: dict[int, str] | None = None  # each line of a top-level item: the item's name
     for number in range(first, min(end, len(text_lines)) + 1):
         comment = _comment_of(text_lines[number - 1])
         if comment is None:
@@ -58,7 +60,21 @@ def suppressions_in(
             continue
         attribute = None
         if start < number < end:
-            attribute = _attribute_for(text_lines, number, end, attributes)
+            # each comment run walked once, each item's lines listed once: a block of thousands of suppression
+            # comments (a hostile tree) is read in linear time, not one walk per comment (review24b)
+            target = number
+            if _is_comment_line(text_lines[number - 1]):
+                if number >= code_after:
+                    code_after = number + 1
+                    while code_after < end and _is_comment_line(text_lines[code_after - 1]):
+                        code_after += 1
+                target = code_after
+            if named is None:
+                named = {}
+                for name, top, last in attributes:
+                    for line in range(top, last + 1):
+                        named.setdefault(line, name)  # the first item holding the line, as a walk would find it
+            attribute = named.get(target)
         location = Location(file, number)
         found.extend(_parse(comment, location, attribute))
     return tuple(found)
@@ -143,18 +159,3 @@ def _comment_of(line: str) -> str | None:
         index += 1
     stripped = line.strip()
     return stripped if stripped.startswith("*") else None
-
-
-def _attribute_for(
-    text_lines: Sequence[str], number: int, end: int, attributes: Sequence[tuple[str, int, int]]
-) -> str | None:
-    """The top-level item the comment on line `number` belongs to: the one on that line, or the next one."""
-    target = number
-    if _is_comment_line(text_lines[number - 1]):
-        target = number + 1
-        while target < end and _is_comment_line(text_lines[target - 1]):
-            target += 1
-    for name, first, last in attributes:
-        if first <= target <= last:
-            return name
-    return None
