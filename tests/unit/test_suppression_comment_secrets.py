@@ -4,6 +4,7 @@ with canary tokens, in every output format."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,28 @@ def test_a_block_of_many_suppression_comments_is_read_in_linear_steps(monkeypatc
     assert len(unread) == comments
     assert {s.attribute for s in change.suppressions} == {"bucket"}  # each names the item after the run
     assert tested <= 4 * comments
+
+
+def test_a_tree_of_many_comments_that_suppress_nothing_gives_a_bounded_list_of_notices(tmp_path: Path) -> None:
+    """Thousands of look-alikes or unknown ids made as many notices, each stored with the review and listed whole in
+    the JSON and SARIF reports and on the dashboard's page: the first 50 are listed, the rest counted."""
+    shown = 50  # core.suppressing.NOTICES_SHOWN
+    blocks = []
+    for n in range(300):
+        blocks.append(
+            f'resource "aws_s3_bucket" "b{n}" {{\n  # tfreview ignore number {n}\n'
+            f'  # tfreview:ignore=TFR-NOPE-{n}\n  bucket = "b{n}"\n}}\n'
+        )
+    (tmp_path / "main.tf").write_text("".join(blocks))
+    result = subprocess.run(
+        [sys.executable, "-m", "tfreview", "scan", str(tmp_path), "-o", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr
+    notices = json.loads(result.stdout)["notices"]
+    assert len(notices) == shown + 1
+    assert notices[0].startswith("the comment at main.tf:2 looks like a suppression")
+    assert notices[1].startswith("inline suppression of TFR-NOPE-0 at main.tf:3 names no rule")
+    assert notices[-1].startswith(f"and {600 - shown} more inline comments")
