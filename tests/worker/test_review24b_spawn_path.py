@@ -7,6 +7,7 @@ process ended at its start (ModuleNotFoundError), each review retried without en
 from __future__ import annotations
 
 import subprocess
+import sys
 import sysconfig
 import venv
 from pathlib import Path
@@ -53,3 +54,30 @@ def test_a_server_whose_tfreview_is_its_working_directorys_starts_review_process
     assert "ModuleNotFoundError" not in ran.stderr
     assert "Traceback" not in ran.stderr
     assert ran.stdout.split() == ["0"], ran.stderr
+
+
+def test_a_review_process_runs_with_the_servers_site_bytes_utf8_and_digits_options() -> None:
+    """What `multiprocessing`'s spawn repeated and `interpreter_options` did not: `-S` (no `site`: no
+    `sitecustomize`, no `.pth` file runs in a review process of a server started without them), `-b`, `-X utf8` (the
+    encoding of every file opened without one) and `-X int_max_str_digits` (the longest integer a plan's JSON may
+    hold). The server here finds tfreview through PYTHONPATH, `site` being off."""
+    import os
+
+    flags = "(sys.flags.no_site, sys.flags.bytes_warning, sys.flags.utf8_mode, sys.flags.int_max_str_digits)"
+    server = (
+        "import subprocess, sys\n"
+        "from tfreview.worker.review_spawn import interpreter_options\n"
+        f"print(repr({flags}))\n"
+        f"child = [sys.executable, *interpreter_options(), '-P', '-c', 'import sys; print(repr({flags}))']\n"
+        "print(subprocess.run(child, capture_output=True, text=True, check=True).stdout, end='')\n"
+    )
+    path = os.pathsep.join([str(Path(tfreview.__file__).parents[1]), sysconfig.get_paths()["purelib"]])
+    command = [sys.executable, "-S", "-b", "-X", "utf8", "-X", "int_max_str_digits=0", "-c", server]
+    environment = {**os.environ, "PYTHONPATH": path}
+    environment.pop("PYTHONINTMAXSTRDIGITS", None)
+    environment.pop("PYTHONUTF8", None)
+    ran = subprocess.run(command, capture_output=True, text=True, check=False, env=environment)
+    assert ran.returncode == 0, ran.stderr
+    own, childs = ran.stdout.splitlines()
+    assert own == "(1, 1, 1, 0)"
+    assert childs == own

@@ -21,9 +21,10 @@ private primitive under it, whose arguments change between CPython versions — 
 started review processes with the whole environment again. What `multiprocessing`'s spawn gave the new interpreter
 is given here too: the parent's `sys.path` (the first message on the pipe, read by `BOOTSTRAP` before it imports
 anything of tfreview: tfreview itself, and what a request's pickles name, import there as here; ADR 0751), the
-interpreter's options that change what it runs or trusts (`-I`, `-E`, `-s`, `-O`, `-B`, `-W`, `-X dev`:
-`interpreter_options`), stdin from /dev/null; and `-P`: the server's working directory is not where its modules come
-from. `SpawnedProcess` gives the `Popen` the meanings `multiprocessing.Process` had.
+interpreter's options that change what it runs or trusts (`-I`, `-E`, `-s`, `-S`, `-O`, `-B`, `-b`, `-W`, `-X dev`,
+`-X utf8`, `-X int_max_str_digits`: `interpreter_options`), stdin from /dev/null; and `-P`: the server's working
+directory is not where its modules come from. `SpawnedProcess` gives the `Popen` the meanings
+`multiprocessing.Process` had.
 """
 
 from __future__ import annotations
@@ -137,8 +138,16 @@ def interpreter_options() -> list[str]:
         options.append("-" + "O" * flags.optimize)
     if flags.dont_write_bytecode:
         options.append("-B")
+    if flags.no_site:
+        options.append("-S")  # no `site`: no sitecustomize, no .pth file runs there either (review24b)
+    if flags.bytes_warning:
+        options.append("-" + "b" * flags.bytes_warning)
     if flags.dev_mode:
         options += ["-X", "dev"]
+    if flags.utf8_mode:
+        options += ["-X", "utf8"]  # the encoding of a file opened without one
+    if flags.int_max_str_digits != -1:
+        options += ["-X", f"int_max_str_digits={flags.int_max_str_digits}"]  # the longest integer a plan may hold
     options += [f"-W{warning}" for warning in sys.warnoptions]
     return options
 
