@@ -15,6 +15,7 @@ from operator import attrgetter
 from tfreview.core.findings import Finding, Suppressed
 from tfreview.core.plan import InlineSuppression, ResourceChange
 from tfreview.core.policy import Policy
+from tfreview.core.redact import scrub_text
 from tfreview.core.rules import Rule
 
 
@@ -106,6 +107,9 @@ _WRITTEN = {  # how each tool's suppression is written, for a notice about one i
     "trivy": "trivy:ignore:ID",
 }
 _PEERS_SHOWN = 5  # peer ids a notice names before "and N more"
+# comments a review has a notice of each for; the rest are counted in one more (review24b): a tree of thousands made
+# as many notices, each in the stored review, the JSON and SARIF reports and the dashboard's page (which lists all)
+NOTICES_SHOWN = 50
 
 
 def suppression_notices(changes: Iterable[ResourceChange], rules: Sequence[Rule]) -> list[str]:
@@ -121,11 +125,18 @@ def suppression_notices(changes: Iterable[ResourceChange], rules: Sequence[Rule]
     notices: list[str] = []
     peers: dict[str, InlineSuppression] = {}
     seen: set[tuple[str, str]] = set()  # (rule, place): the instances of a resource share its comments
+    hidden = 0
     for inline in written:
         key = (inline.rule, str(inline.location))
         if key in seen or inline.rule in names:
             continue
         seen.add(key)
+        if inline.syntax not in (UNREAD, "tfreview"):  # a peer tool's id: one notice names them all
+            peers.setdefault(inline.rule, inline)
+            continue
+        if len(notices) >= NOTICES_SHOWN:
+            hidden += 1
+            continue
         if inline.syntax == UNREAD:
             folded = inline.rule.casefold()
             form = next((form for tool, form in _WRITTEN.items() if folded.startswith(tool)), _WRITTEN["tfreview"])
@@ -133,17 +144,20 @@ def suppression_notices(changes: Iterable[ResourceChange], rules: Sequence[Rule]
                 f"the comment at {inline.location} looks like a suppression but is not one tfreview reads "
                 f'("{inline.rule}"): it suppresses nothing; write "{form}"'
             )
-        elif inline.syntax == "tfreview":
+        else:
             near = sorted(n for n in names if n.casefold() == inline.rule.casefold())
             hint = f" (did you mean {near[0]}?)" if near else " (a typo, or a removed rule?)"
-            notices.append(
-                f"inline suppression of {inline.rule} at {inline.location} names no rule of this review{hint}: "
-                "it suppresses nothing"
+            notices.append(  # an id that names no rule may be anything, a token pasted by mistake too (review24b)
+                f"inline suppression of {scrub_text(inline.rule)} at {inline.location} names no rule of this review"
+                f"{hint}: it suppresses nothing"
             )
-        else:
-            peers.setdefault(inline.rule, inline)
+    if hidden:
+        notices.append(
+            f"and {hidden:,} more inline comments that look like suppressions or name no rule of this review: they "
+            "suppress nothing (not listed)"
+        )
     if peers:
-        shown = [f"{rule} ({inline.location})" for rule, inline in list(peers.items())[:_PEERS_SHOWN]]
+        shown = [f"{scrub_text(rule)} ({inline.location})" for rule, inline in list(peers.items())[:_PEERS_SHOWN]]
         more = f" and {len(peers) - _PEERS_SHOWN} more" if len(peers) > _PEERS_SHOWN else ""
         notices.append(
             "inline suppressions of Checkov, tfsec or Trivy ids that no rule of this review maps suppress nothing: "

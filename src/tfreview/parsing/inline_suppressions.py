@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 
 from tfreview.core.plan import InlineSuppression, Location
+from tfreview.core.redact import mask_assignments, scrub_text
 
 _IDS = r"[A-Za-z0-9_.*\-]+(?:\s*,\s*[A-Za-z0-9_.*\-]+)*"
 _EXPIRY = r"(?::exp:(?P<expires>\d{4}-\d{2}-\d{2}))?"
@@ -48,6 +49,8 @@ def suppressions_in(
     first = start
     while first - 2 >= 0 and _is_comment_line(text_lines[first - 2]):
         first -= 1
+    code_after = 0  # the first line after the comment run last walked that is not a comment (or `end`)
+    named: dict[int, str] | None = None  # each line of a top-level item: the item's name
     for number in range(first, min(end, len(text_lines)) + 1):
         comment = _comment_of(text_lines[number - 1])
         if comment is None:
@@ -57,7 +60,21 @@ def suppressions_in(
             continue
         attribute = None
         if start < number < end:
-            attribute = _attribute_for(text_lines, number, end, attributes)
+            # each comment run walked once, each item's lines listed once: a block of thousands of suppression
+            # comments (a hostile tree) is read in linear time, not one walk per comment (review24b)
+            target = number
+            if _is_comment_line(text_lines[number - 1]):
+                if number >= code_after:
+                    code_after = number + 1
+                    while code_after < end and _is_comment_line(text_lines[code_after - 1]):
+                        code_after += 1
+                target = code_after
+            if named is None:
+                named = {}
+                for name, top, last in attributes:
+                    for line in range(top, last + 1):
+                        named.setdefault(line, name)  # the first item holding the line, as a walk would find it
+            attribute = named.get(target)
         location = Location(file, number)
         found.extend(_parse(comment, location, attribute))
     return tuple(found)
@@ -89,7 +106,8 @@ def _parse(comment: str, location: Location, attribute: str | None) -> list[Inli
         )
     for match in _LOOKALIKE.finditer(comment):
         if match.start() not in read:
-            text = _clean_end(comment[match.start() :])
+            # scrubbed before it is cut: a token cut short would no longer have its shape (review24b)
+            text = _scrubbed(_clean_end(comment[match.start() :]))
             shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
             out.append(InlineSuppression(shown, "", location, attribute=attribute, syntax="unread"))
     return out
@@ -100,7 +118,13 @@ def _split(ids: str) -> list[str]:
 
 
 def _clean(reason: str) -> str:
-    return _clean_end(reason).lstrip(":-— ").strip()
+    return _scrubbed(_clean_end(reason).lstrip(":-— ").strip())
+
+
+def _scrubbed(text: str) -> str:
+    """A comment's text as a report may show it (a notice's quote, a suppression's reason): every report, the PR
+    comment, SARIF and the stored review among them, shows it, so a secret in it is scrubbed as in a finding."""
+    return scrub_text(mask_assignments(text))
 
 
 def _clean_end(text: str) -> str:
@@ -135,18 +159,3 @@ def _comment_of(line: str) -> str | None:
         index += 1
     stripped = line.strip()
     return stripped if stripped.startswith("*") else None
-
-
-def _attribute_for(
-    text_lines: Sequence[str], number: int, end: int, attributes: Sequence[tuple[str, int, int]]
-) -> str | None:
-    """The top-level item the comment on line `number` belongs to: the one on that line, or the next one."""
-    target = number
-    if _is_comment_line(text_lines[number - 1]):
-        target = number + 1
-        while target < end and _is_comment_line(text_lines[target - 1]):
-            target += 1
-    for name, first, last in attributes:
-        if first <= target <= last:
-            return name
-    return None

@@ -1,5 +1,5 @@
-"""How a review process is started (ADR 0740, 0743): `subprocess.Popen` runs `python -P -m tfreview.worker.review_entry
-FD` with a minimal environment, FD its end of the pipe.
+"""How a review process is started (ADR 0740, 0743): `subprocess.Popen` runs `python -P -c BOOTSTRAP
+tfreview.worker.review_entry FD` with a minimal environment, FD its end of the pipe.
 
 A review process needs none of the server's secrets from its environment: its settings come through its pipe
 (`review_processes.ReviewProcess`), it opens no store, and the only network it calls is GitHub's API. Yet the stock
@@ -19,10 +19,12 @@ for as long as the review process lives. So:
 The start is the standard library's public one (ADR 0743): no copy of `multiprocessing`'s launch, no call of the
 private primitive under it, whose arguments change between CPython versions — a Python where that call was refused
 started review processes with the whole environment again. What `multiprocessing`'s spawn gave the new interpreter
-is given here too: the parent's `sys.path` (the first message on the pipe, read by `review_entry`: what a request's
-pickles name imports there as here), the interpreter's options that change what it runs or trusts (`-I`, `-E`, `-s`,
-`-O`, `-B`, `-W`, `-X dev`: `interpreter_options`), stdin from /dev/null; and `-P`: the server's working directory
-is not where its modules come from. `SpawnedProcess` gives the `Popen` the meanings `multiprocessing.Process` had.
+is given here too: the parent's `sys.path` (the first message on the pipe, read by `BOOTSTRAP` before it imports
+anything of tfreview: tfreview itself, and what a request's pickles name, import there as here; ADR 0751), the
+interpreter's options that change what it runs or trusts (`-I`, `-E`, `-s`, `-S`, `-O`, `-B`, `-b`, `-W`, `-X dev`,
+`-X utf8`, `-X int_max_str_digits`: `interpreter_options`), stdin from /dev/null; and `-P`: the server's working
+directory is not where its modules come from. `SpawnedProcess` gives the `Popen` the meanings
+`multiprocessing.Process` had.
 """
 
 from __future__ import annotations
@@ -79,7 +81,21 @@ PYTHON_UNDERSCORED: frozenset[str] = frozenset(
 # handed over through the pipe, a proxy URL may hold a password
 PROXY_SUFFIX = "_proxy"
 AWS_PREFIX = "AWS_"  # the credential chain boto3 reads for an `aws-sm:` reference
-ENTRY = "tfreview.worker.review_entry"  # the module a review process runs (`python -P -m ENTRY FD`)
+ENTRY = "tfreview.worker.review_entry"  # the module a review process runs (`python -P -c BOOTSTRAP ENTRY FD`)
+# What the new interpreter runs first: the standard library only, until its parent's `sys.path` is read; then ENTRY,
+# found where the server found tfreview. `-m ENTRY` looked it up in the interpreter's own path first: a server whose
+# tfreview is on its `sys.path` only (its working directory's, a wrapper's directory, a zipapp) had every review
+# process end at its start, ModuleNotFoundError (review24b). A parent gone before it said anything: a quiet end.
+BOOTSTRAP = """\
+import sys
+from multiprocessing.connection import Connection
+connection = Connection(int(sys.argv[2]))
+try:
+    sys.path[:] = connection.recv()
+except (EOFError, OSError):
+    raise SystemExit(0) from None
+__import__(sys.argv[1], fromlist=["serve"]).serve(connection)
+"""
 
 
 def exec_environment(environ: Mapping[str, str]) -> dict[str, str]:
@@ -122,8 +138,16 @@ def interpreter_options() -> list[str]:
         options.append("-" + "O" * flags.optimize)
     if flags.dont_write_bytecode:
         options.append("-B")
+    if flags.no_site:
+        options.append("-S")  # no `site`: no sitecustomize, no .pth file runs there either (review24b)
+    if flags.bytes_warning:
+        options.append("-" + "b" * flags.bytes_warning)
     if flags.dev_mode:
         options += ["-X", "dev"]
+    if flags.utf8_mode:
+        options += ["-X", "utf8"]  # the encoding of a file opened without one
+    if flags.int_max_str_digits != -1:
+        options += ["-X", f"int_max_str_digits={flags.int_max_str_digits}"]  # the longest integer a plan may hold
     options += [f"-W{warning}" for warning in sys.warnoptions]
     return options
 
@@ -163,7 +187,7 @@ def spawn(ours: Connection, theirs: Connection) -> SpawnedProcess:
     has threads. The caller's signal mask is the child's (ADR 0698: SIGHUP blocked while it starts)."""
     try:
         popen = subprocess.Popen(
-            [sys.executable, *interpreter_options(), "-P", "-m", ENTRY, str(theirs.fileno())],
+            [sys.executable, *interpreter_options(), "-P", "-c", BOOTSTRAP, ENTRY, str(theirs.fileno())],
             env=exec_environment(os.environ),
             pass_fds=(theirs.fileno(),),
             close_fds=True,

@@ -172,15 +172,21 @@ def local_pid_space() -> PidSpace:
 def owner_name(host: str, pid: int, space: PidSpace) -> str:
     """A sender's name on its claims: "host:pid", then `;pidns=…;start=…` where /proc tells them (ADR 0747). A
     release before it reads the longer name as not a pid of its host: it waits for the claim to expire (never a
-    duplicate). Kept within OWNER_LENGTH: a longer host is replaced by its digest."""
+    duplicate). Kept within OWNER_LENGTH: a host too long for the longest tail is replaced by its digest."""
     marks = ""
     started = space.started(pid) if space.id is not None else None
     if space.id is not None and started is not None:
         marks = f";pidns={space.id};start={started}"
-    name = f"{host}:{pid}{marks}"
-    if len(name) > OWNER_LENGTH:
-        name = f"host-{hashlib.sha256(host.encode()).hexdigest()[:32]}:{pid}{marks}"
-    return name
+    if len(host) > OWNER_LENGTH - _LONGEST_TAIL:  # by the host's length alone: every sender of a host names it alike
+        host = f"host-{hashlib.sha256(host.encode()).hexdigest()[:32]}"
+    return f"{host}:{pid}{marks}"
+
+
+# ":pid;pidns=…;start=…" at its longest: a pid up to Linux's pid_max (4194304), a start in clock ticks up to 2**64.
+# A host is shortened when the longest tail would not fit after it, not when this sender's does not: two senders of
+# one host (a pid of 5 digits, another of 7; a start a day after boot, another a year) named it differently, and
+# neither knew the other's claims for its host's (review24b).
+_LONGEST_TAIL = len(":4194304;pidns=0123456789abcdef;start=18446744073709551615")
 
 
 def dead_owner(owner: str, here: str, alive: Callable[[int], bool], space: PidSpace | None = None) -> bool:
