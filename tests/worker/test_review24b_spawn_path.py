@@ -21,7 +21,8 @@ assert tfreview.__file__.startswith(sys.argv[1]), tfreview.__file__  # the serve
 from tfreview.settings import Settings
 from tfreview.worker.review_processes import ReviewProcess
 child = ReviewProcess(pickle.dumps(Settings()))
-child.stop()  # EOF on its pipe: a review process that started ends with 0
+child.connection.close()  # EOF on its pipe: a review process that started ends with 0; waited for, not `stop()`'s
+child.process.join(120)  # 2 s before a kill, which a loaded machine's interpreter start can outlast (-9, not 0)
 print(child.process.exitcode)
 """
 
