@@ -124,6 +124,23 @@ def oversized(value: Any) -> str | None:
     return None
 
 
+def measured(value: Any, limit: int) -> int:
+    """`value`'s size as `oversized` counts it (elements plus string characters, a shared element wherever it is),
+    walked no further than past `limit`: a `for` expression adds up its elements' as it builds them (review24)."""
+    if isinstance(value, str):
+        return len(value)
+    size = 0
+    stack = [value]
+    while stack and size <= limit:
+        current = stack.pop()
+        if isinstance(current, str):
+            size += len(current)
+        elif isinstance(current, (list, Mapping)):
+            size += len(current)
+            stack.extend(current.values() if isinstance(current, Mapping) else current)
+    return size
+
+
 def _bounded(value: Any) -> Any:
     """`value` when it is within the bounds; ValueError (the call fails: unknown) when it is not."""
     reason = oversized(value)
@@ -401,26 +418,23 @@ def _replace_all(compiled: re.Pattern[str], text: str, replacement: str) -> str:
     return "".join(pieces)
 
 
-def _word_separator(character: str) -> bool:
-    """Go's `strings.Title` word separator: ASCII other than letters, digits and `_`; beyond ASCII, blanks."""
-    if ord(character) <= 0x7F:
-        return not (character.isascii() and (character.isalnum() or character == "_"))
-    if character.isalpha() or character.isdecimal():
-        return False
-    return character.isspace()
+# Go's `strings.Title` word separator: ASCII other than letters, digits and `_`; beyond ASCII, blanks (a letter or a
+# digit never is one). A word's first character is one after a separator, or the text's first.
+_WORD_START = re.compile(r"(?:^|(?<=[\x00-/:-@\[-^`{-\x7f\s]))[^\x00-/:-@\[-^`{-\x7f\s]")
+
+
+def _titled(match: re.Match[str]) -> str:
+    character = match.group()
+    titled = character.title()
+    return titled if len(titled) == 1 else character  # Go maps one rune to one rune: "ß" stays
 
 
 def _title(text: str) -> str:
-    """Terraform's `title`: the first letter of each word in title case, every other character as written."""
+    """Terraform's `title`: the first letter of each word in title case, every other character as written. Only the
+    words' first characters are visited (a character at a time in Python was 0.2 µs each; review24)."""
     if type(text) is not str:
         raise TypeError("title takes a string")
-    out: list[str] = []
-    previous = " "
-    for character in text:
-        titled = character.title() if _word_separator(previous) else character
-        out.append(titled if len(titled) == 1 else character)
-        previous = character
-    return "".join(out)
+    return _WORD_START.sub(_titled, text)
 
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
