@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
 from tfreview.parsing import evaluation_budget
-from tfreview.parsing.hcl_functions import normalise_number
+from tfreview.parsing.hcl_functions import MAX_VALUE_SIZE, measured, normalise_number
 from tfreview.parsing.hcl_syntax import token_text
 
 MAX_ELEMENTS = 10_000  # a larger collection is left unknown: evaluation is per element
@@ -56,6 +56,7 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
     grouped = is_object and node.ellipsis is not None
     items: list[Any] = []
     entries: dict[str, Any] = {}
+    size = 0  # of what is built so far: past MAX_VALUE_SIZE it is unknown before it fills the memory (review24)
     for key, value in pairs:
         inner = evaluator.binding({first: key, second: value} if second is not None else {first: value})
         try:
@@ -66,7 +67,11 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
                 if condition is not True:
                     return UNKNOWN
             if not is_object:
-                items.append(inner.evaluate(node.value_expr))
+                element = inner.evaluate(node.value_expr)
+                size += 1 + measured(element, MAX_VALUE_SIZE - size)
+                if size > MAX_VALUE_SIZE:
+                    return UNKNOWN  # 1,000 copies of a 1 MB text in each of 8 `for`s: 8 GB (review24)
+                items.append(element)
                 continue
             name = inner.evaluate(node.key_expr)
             if isinstance(name, (int, float)) and not isinstance(name, bool):
@@ -74,6 +79,9 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
             if not isinstance(name, str):
                 return UNKNOWN
             element = inner.evaluate(node.value_expr)
+            size += 1 + len(name) + measured(element, MAX_VALUE_SIZE - size)
+            if size > MAX_VALUE_SIZE:
+                return UNKNOWN
             if grouped:
                 entries.setdefault(name, []).append(element)
             else:

@@ -17,6 +17,7 @@ from typing import Any
 
 from tfreview.core.plan import strip_index
 from tfreview.core.values import UNKNOWN, contains_unknown, terraform_bool
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_dynamic import (
     BlockValues,
     GatedBlock,
@@ -375,6 +376,9 @@ class Evaluator:
         values = [self.evaluate(a) for a in arguments.arguments] if arguments is not None else []
         if arguments is not None and arguments.has_ellipsis:
             return UNKNOWN
+        text = sum(len(v) for v in values if type(v) is str)
+        if text and not evaluation_budget.take_text(text):
+            return UNKNOWN  # a read's functions take in so much text at most (review24)
         try:
             return attempt(name, values)
         except FunctionError:

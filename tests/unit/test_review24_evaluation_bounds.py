@@ -1,0 +1,73 @@
+"""review24: what one `for` expression builds, and the text one read's function calls take in, are bounded.
+
+- A `for` expression's value was measured against MAX_VALUE_SIZE only once built, where a local or an attribute
+  took it: 1,000 copies of a 1 MB text in each of 8 nested `for`s is 8 GB, held before "too large" was said (a
+  1 MB file; past the memory there was, "internal error: MemoryError", exit 3). It is added up as it is built now,
+  and past the bound the `for` is unknown.
+- `title()` and `replace()` (session 23, ADR 0735) walk their text a character or a match at a time: a `for` of a
+  `for` calling `title` on 2,000 characters (a 2 KB file) ran three minutes. A read's function calls take in at most
+  `MAX_FUNCTION_TEXT` characters of text; a call past it is unknown, and the scan says so.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+from tfreview.parsing.hcl import changeset_from_sources
+
+_ENV = {**os.environ, "TFREVIEW_LOG_FORMAT": "text", "NO_COLOR": "1"}
+_ADDRESS_SPACE = 2 * 1024**3
+_PUBLIC = 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n  acl    = "public-read"\n  tags   = { g = GROWN }\n}\n'
+
+
+def _limited() -> None:  # in the scan's process: past this much memory, an allocation fails (MemoryError)
+    resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE, _ADDRESS_SPACE))
+
+
+def _scan(tree: Path) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "tfreview", "scan", "-o", "text", str(tree)],
+        capture_output=True,
+        timeout=600,
+        check=False,
+        env=_ENV,
+        preexec_fn=_limited,  # a resource limit for the scan's process only
+    )
+
+
+def test_nested_for_copies_of_a_large_text_are_unknown_not_gigabytes(tmp_path: Path) -> None:
+    text = "a" * 1_000_000
+    (tmp_path / "main.tf").write_text(
+        f'locals {{\n  text  = "{text}"\n'
+        '  grown = [for i in range(3) : [for j in range(1000) : "${local.text}!"]]\n}\n'
+        + _PUBLIC.replace("GROWN", "local.grown[0][0]")
+    )
+    done = _scan(tmp_path)
+    err = done.stderr.decode()
+    assert "internal error" not in err, err
+    assert done.returncode == 1, err
+    assert "TFR-AWS-001 aws_s3_bucket.b" in done.stdout.decode()
+
+
+def test_function_calls_past_the_text_budget_are_unknown_and_said(tmp_path: Path) -> None:
+    text = "a" * 2000
+    (tmp_path / "main.tf").write_text(
+        f'locals {{\n  text  = "{text}"\n'
+        "  grown = [for i in range(64) : [for j in range(1000) : title(local.text)]]\n}\n"
+        + _PUBLIC.replace("GROWN", "local.grown[0][0]")
+    )
+    done = _scan(tmp_path)
+    out = done.stdout.decode()
+    assert done.returncode == 1, done.stderr.decode()
+    assert "TFR-AWS-001 aws_s3_bucket.b" in out
+    assert "take in at most 16,777,216 characters of text" in " ".join(out.split())  # MAX_FUNCTION_TEXT
+
+
+def test_calls_within_the_budget_are_evaluated() -> None:
+    source = 'resource "aws_s3_bucket" "b" {\n  bucket = title(replace("my_bucket", "_", " "))\n}\n'
+    changes = changeset_from_sources({"main.tf": source})
+    assert changes.changes[0].after["bucket"] == "My Bucket"
