@@ -71,3 +71,37 @@ def test_calls_within_the_budget_are_evaluated() -> None:
     source = 'resource "aws_s3_bucket" "b" {\n  bucket = title(replace("my_bucket", "_", " "))\n}\n'
     changes = changeset_from_sources({"main.tf": source})
     assert changes.changes[0].after["bucket"] == "My Bucket"
+
+
+def test_arithmetic_terraform_refuses_as_not_a_number_is_unknown_not_a_zero() -> None:
+    """`inf - inf` (and `0 * inf`, `inf / inf`) is an error in Terraform (its numbers have no NaN), as is
+    `tonumber("nan")`; here each was NaN, which TFR-AWS-024 read as backups turned off."""
+    from tfreview.core.policy import Policy
+    from tfreview.core.review import review
+    from tfreview.rules import load_rules
+
+    for expression in (
+        "local.big - local.big",
+        "0 * local.big",
+        "local.big / local.big",
+        "local.big % 2",
+        'tonumber("nan")',  # Python's float() reads it; Terraform's number parsing does not
+        'tonumber("NaN") + 1',
+    ):
+        source = (
+            f"locals {{\n  big = 1e308 * 10\n}}\n"
+            'resource "aws_db_instance" "d" {\n  engine = "mysql"\n  instance_class = "db.t3.micro"\n'
+            f"  backup_retention_period = {expression}\n}}\n"
+        )
+        findings = review(changeset_from_sources({"main.tf": source}), load_rules(), Policy()).findings
+        assert "TFR-AWS-024" not in {f.rule_id for f in findings}, expression
+
+
+def test_tonumber_reads_the_text_terraform_reads() -> None:
+    from tfreview.core.values import UNKNOWN
+    from tfreview.parsing.hcl_functions import call
+
+    assert call("tonumber", ["5"]) == 5
+    assert call("tonumber", ["-1.5e1"]) == -15
+    for refused in ("nan", " 5", "1_0", "\u0663", "0x10", ""):
+        assert call("tonumber", [refused]) is UNKNOWN, refused  # an error in Terraform: no value here

@@ -204,10 +204,17 @@ def _tostring(value: Any) -> Any:
 
 
 def _tonumber(value: Any) -> Any:
+    """Terraform's `tonumber`: a string read as go-cty reads one (`operand_number`); Python's `float()` also read
+    "nan", " 5", "1_0" and other scripts' digits, which Terraform refuses (review24)."""
     if isinstance(value, bool):
         raise TypeError("bool")
     if isinstance(value, str):
-        return normalise_number(float(value))
+        number = operand_number(value)
+        if number is not None:
+            return number
+        if value.lstrip("+-") in ("Inf", "inf") or _NUMBER_TEXT.fullmatch(value):
+            return UNKNOWN  # infinite, or past the float range: a number to Terraform, not one here
+        raise ValueError("tonumber: not a number")
     return value
 
 
@@ -559,4 +566,6 @@ def operate(operator: str, left: Any, right: Any) -> Any:
         }[operator]()
     except (KeyError, ZeroDivisionError):
         return UNKNOWN
+    if isinstance(result, float) and math.isnan(result):
+        return UNKNOWN  # `inf - inf`, `0 * inf`: an error in Terraform, whose numbers have no NaN (review24)
     return normalise_number(bounded_number(result))
