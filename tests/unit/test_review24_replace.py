@@ -92,3 +92,20 @@ def test_a_replace_past_the_bound_is_refused_as_before(args: list[str]) -> None:
 )
 def test_replace_with_a_pattern_that_matches_nothing_as_terraform_does(args: list[str], expected: str) -> None:
     assert call("replace", args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ÉCOLE", "/(?i)é/", "x"],  # Terraform 1.11.4: xCOLE (RE2 folds case in every script; Python's re.ASCII not)
+        ["\u212a", "/(?i)k/", "x"],  # the Kelvin sign: x
+        ["ſ", "/(?is)s/", "x"],  # a long s: x
+        ["ÉCOLE", "/(?i:é)/", "x"],
+    ],
+)
+def test_a_case_insensitive_pattern_on_text_beyond_ascii_is_unknown(args: list[str]) -> None:
+    assert call("replace", args) is UNKNOWN
+
+
+def test_a_case_insensitive_pattern_on_ascii_is_still_evaluated() -> None:
+    assert call("replace", ["ECOLE-ecole", "/(?i)e/", "x"]) == "xCOLx-xcolx"

@@ -344,6 +344,7 @@ _READ_OTHERWISE = re.compile(r"\[:|\{,")
 # what Python's `re` refuses of RE2's syntax (`\pL`, `\Q…\E`, `\z`, `(?<name>…)`, `(?U)`): unknown, not an error
 _RE2_ONLY = ("bad escape", "unknown extension", "unknown flag", "missing -, : or )")
 _ESCAPE = re.compile(r"\\.", re.DOTALL)
+_CASELESS = re.compile(r"\(\?[a-zA-Z]*i")  # a flag group turning case-insensitive matching on: `(?i)`, `(?si:…)`
 _QUANTIFIER = re.compile(r"[*+?]|\{[0-9]")
 # a group repeated (`)*`, `)+`, `){2,}`): its ways to split a text multiply. `)?`, `){1}` and `){0,1}` take it once at
 # most, as terraform-aws-modules' `/^t(2|3|3a|4g){1}\\..*$/` does
@@ -379,6 +380,8 @@ def _replace(text: str, search: str, replacement: str) -> Any:
             return UNKNOWN  # Python's `$` also matches before a final newline, RE2's only at the end
         if _READ_OTHERWISE.search(_ESCAPE.sub("x", pattern)):
             return UNKNOWN
+        if _CASELESS.search(_ESCAPE.sub("x", pattern)) and not (text.isascii() and pattern.isascii()):
+            return UNKNOWN  # RE2's `(?i)` folds case in every script (`é` is `É`, `k` the Kelvin sign); re.ASCII's not
         if not _backtracking_bounded(pattern, text):
             return UNKNOWN  # RE2 would be quick; Python's `re` could run for minutes (review23b)
         try:
