@@ -20,7 +20,7 @@ from tfreview.parsing.hcl import load_directory
 def _read(root: Path) -> None:
     try:
         load_directory(root)
-    except Exception:  # noqa: BLE001 - a root that does not read is not what is measured
+    except Exception:  # a root that does not read is not what is measured
         return
 
 
