@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tfreview.parsing.hcl import changeset_from_sources
 
 _ENV = {**os.environ, "TFREVIEW_LOG_FORMAT": "text", "NO_COLOR": "1"}
@@ -105,3 +107,27 @@ def test_tonumber_reads_the_text_terraform_reads() -> None:
     assert call("tonumber", ["-1.5e1"]) == -15
     for refused in ("nan", " 5", "1_0", "\u0663", "0x10", ""):
         assert call("tonumber", [refused]) is UNKNOWN, refused  # an error in Terraform: no value here
+
+
+_COUNTED = 'resource "aws_sqs_queue" "q{n}" {{\n  count = 1000\n  name  = "${{local.text}}!"\n}}\n'
+_DYNAMIC = (
+    'resource "aws_security_group" "g{n}" {{\n  name = "g"\n  dynamic "ingress" {{\n    for_each = range(1000)\n'
+    '    content {{\n      description = "${{local.text}}!"\n      from_port   = 22\n      to_port     = 22\n'
+    '      protocol    = "tcp"\n      cidr_blocks = ["10.0.0.0/8"]\n    }}\n  }}\n}}\n'
+)
+
+
+@pytest.mark.parametrize("shape", [_COUNTED, _DYNAMIC], ids=["count", "dynamic"])
+def test_instances_each_building_a_large_text_are_bounded_and_said(tmp_path: Path, shape: str) -> None:
+    """Each instance, and each `dynamic` block, builds its own copy of a template's text: four resources of 1,000
+    copies of a 1 MB text were 4 GB ("internal error: MemoryError" under this limit). A read's templates build at
+    most MAX_BUILT_TEXT characters; a known beginning of one left unknown is kept to 4,096 characters."""
+    (tmp_path / "text.tf").write_text(f'locals {{\n  text = "{"a" * 1_000_000}"\n}}\n')
+    (tmp_path / "main.tf").write_text("".join(shape.format(n=n) for n in range(4)) + _PUBLIC.replace("GROWN", '"x"'))
+    done = _scan(tmp_path)
+    err = done.stderr.decode()
+    assert "internal error" not in err, err
+    assert done.returncode == 1, err
+    out = " ".join(done.stdout.decode().split())
+    assert "TFR-AWS-001 aws_s3_bucket.b" in out
+    assert "build at most 67,108,864 characters of text" in out  # MAX_BUILT_TEXT

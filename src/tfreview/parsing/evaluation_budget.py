@@ -32,6 +32,10 @@ MAX_OUTCOMES = 128
 # `replace` with a pattern a match at a time, and a `for` of a `for` repeats them 250,000 times (`title` of 2,000
 # characters in each: three minutes); the other string functions copy their text (`upper` of 1 MB, 250,000 times)
 MAX_FUNCTION_TEXT = 16 * 1024 * 1024
+# characters of text one read's templates build (`"${local.text}!"`, a heredoc): each is a new string, and a resource's
+# instances or `dynamic` blocks each build their own (1,000 instances of four resources with a 1 MB text: 4 GB;
+# review24). The held-out trees' templates build at most 7,679 characters in a read.
+MAX_BUILT_TEXT = 64 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -47,6 +51,9 @@ class Spent:
     text_limit: int = MAX_FUNCTION_TEXT
     text: int = 0  # characters the function calls took in
     text_refused: int = 0  # function calls read as unknown for want of it
+    built_limit: int = MAX_BUILT_TEXT
+    built: int = 0  # characters the templates built
+    built_refused: int = 0  # templates read as unknown for want of it
 
 
 # a context variable: each thread (the service's workers review at once) and each read has its own
@@ -103,6 +110,19 @@ def take_text(characters: int) -> bool:
         spent.text_refused += 1
         return False
     spent.text += characters
+    return True
+
+
+def take_built(characters: int) -> bool:
+    """Pay for a template building `characters` of text: False (and counted as refused) when the current read
+    cannot."""
+    spent = _current.get()
+    if spent is None:
+        return True
+    if spent.built + characters > spent.built_limit:
+        spent.built_refused += 1
+        return False
+    spent.built += characters
     return True
 
 

@@ -327,8 +327,13 @@ class Evaluator:
             else:  # %{ if } / %{ for } directives
                 self.collect(content)
                 parts.append(UNKNOWN)
-        if any(p is UNKNOWN for p in parts) or sum(len(p) for p in parts) > MAX_VALUE_SIZE:
+        if any(p is UNKNOWN for p in parts):
+            return UNKNOWN
+        size = sum(len(p) for p in parts)
+        if size > MAX_VALUE_SIZE:
             return UNKNOWN  # too long: a string doubled through locals filled the memory (ADR 0411)
+        if len(parts) > 1 and not evaluation_budget.take_built(size):
+            return UNKNOWN  # a new string each time: a read's templates build so much at most (review24)
         return "".join(parts)
 
     def _heredoc(self, node: Any) -> Any:
