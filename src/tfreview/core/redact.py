@@ -35,8 +35,12 @@ _NOT_SECRET_NAME = re.compile(
 # few substring tests tell far faster than the shapes' union (tried at every position: ~65 µs on a 110-character
 # message, paid for every distinct message of a review). tests/unit/test_scrub_needles.py keeps them honest.
 # where a token may begin: not inside a word (`\b`), but right after a URL escape too (`%20tfr_…`, `token%3Dghp_…`,
-# twice encoded `%253D`), whose last character is a letter or digit (review23, ADR 0736)
-_ESCAPED: Final = r"(?<=%[0-9A-Fa-f]{2})|(?<=%25[0-9A-Fa-f]{2})"
+# twice encoded `%253D`), whose last character is a letter or digit (review23, ADR 0736), and right after a backslash
+# escape of JSON or HCL string source kept as written (`"#!/bin/sh\nghp_…"`, `\x3d`, `\u003d`; review24)
+_ESCAPED: Final = (
+    r"(?<=%[0-9A-Fa-f]{2})|(?<=%25[0-9A-Fa-f]{2})"
+    r"|(?<=\\[abefnrtv0])|(?<=\\x[0-9A-Fa-f]{2})|(?<=\\u[0-9A-Fa-f]{4})|(?<=\\U[0-9A-Fa-f]{8})"
+)
 _START: Final = r"(?:(?<![A-Za-z0-9_])|" + _ESCAPED + ")"
 _SHAPES: Final = [
     (

@@ -10,6 +10,8 @@ Outside a read (a lone evaluation) nothing is counted.
     >>> with budget(5, block_limit=2) as spent:
     ...     take(3), take(3), take(2, blocks=True), exhausted(blocks=True), spent.refused
     (True, False, True, True, 2)
+
+The text function calls take in is bounded too (`take_text`): a call that cannot pay for its text reads as unknown.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ MAX_DYNAMIC_BLOCKS = 10_000
 # outcomes one body's `dynamic` blocks add, each a copy of the body checked on its own: an open or gated `dynamic`
 # inside each of 1,000 expanded blocks was 1,000 copies of 1,000 blocks (22 s of CPU, 843 MB for 16 lines)
 MAX_OUTCOMES = 128
+# characters of text one read's function calls take in (review24): `title` walks its text a character at a time and
+# `replace` with a pattern a match at a time, and a `for` of a `for` repeats them 250,000 times (`title` of 2,000
+# characters in each: three minutes); the other string functions copy their text (`upper` of 1 MB, 250,000 times)
+MAX_FUNCTION_TEXT = 16 * 1024 * 1024
+# characters of text one read's templates build (`"${local.text}!"`, a heredoc): each is a new string, and a resource's
+# instances or `dynamic` blocks each build their own (1,000 instances of four resources with a 1 MB text: 4 GB;
+# review24). The held-out trees' templates build at most 7,679 characters in a read.
+MAX_BUILT_TEXT = 64 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -38,6 +48,12 @@ class Spent:
     blocks: int = 0
     refused: int = 0  # `for` expressions and `dynamic` blocks read as unknown for want of budget
     outcomes_left_out: int = 0  # open or gated `dynamic` blocks past MAX_OUTCOMES in a body, not checked apart
+    text_limit: int = MAX_FUNCTION_TEXT
+    text: int = 0  # characters the function calls took in
+    text_refused: int = 0  # function calls read as unknown for want of it
+    built_limit: int = MAX_BUILT_TEXT
+    built: int = 0  # characters the templates built
+    built_refused: int = 0  # templates read as unknown for want of it
 
 
 # a context variable: each thread (the service's workers review at once) and each read has its own
@@ -81,6 +97,32 @@ def take(count: int, *, blocks: bool = False) -> bool:
         spent.refused += 1
         return False
     spent.used += count
+    return True
+
+
+def take_text(characters: int) -> bool:
+    """Pay for a function call taking in `characters` of text: False (and counted as refused) when the current read
+    cannot."""
+    spent = _current.get()
+    if spent is None:
+        return True
+    if spent.text + characters > spent.text_limit:
+        spent.text_refused += 1
+        return False
+    spent.text += characters
+    return True
+
+
+def take_built(characters: int) -> bool:
+    """Pay for a template building `characters` of text: False (and counted as refused) when the current read
+    cannot."""
+    spent = _current.get()
+    if spent is None:
+        return True
+    if spent.built + characters > spent.built_limit:
+        spent.built_refused += 1
+        return False
+    spent.built += characters
     return True
 
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from tfreview.core.values import UNKNOWN
 from tfreview.parsing import evaluation_budget
-from tfreview.parsing.hcl_functions import NOT_A_BOOL, as_bool, normalise_number
+from tfreview.parsing.hcl_functions import MAX_VALUE_SIZE, NOT_A_BOOL, as_bool, measured, normalise_number
 from tfreview.parsing.hcl_syntax import token_text
 
 MAX_ELEMENTS = 10_000  # a larger collection is left unknown: evaluation is per element
@@ -58,6 +58,7 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
     grouped = is_object and node.ellipsis is not None
     items: list[Any] = []
     entries: dict[str, Any] = {}
+    size = 0  # of what is built so far: past MAX_VALUE_SIZE it is unknown before it fills the memory (review24)
     for key, value in pairs:
         inner = evaluator.binding({first: key, second: value} if second is not None else {first: value})
         try:
@@ -70,7 +71,11 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
                         evaluator.failures += 1  # "Invalid 'for' condition": an error `try` skips
                     return UNKNOWN
             if not is_object:
-                items.append(inner.evaluate(node.value_expr))
+                element = inner.evaluate(node.value_expr)
+                size += 1 + measured(element, MAX_VALUE_SIZE - size)
+                if size > MAX_VALUE_SIZE:
+                    return UNKNOWN  # 1,000 copies of a 1 MB text in each of 8 `for`s: 8 GB (review24)
+                items.append(element)
                 continue
             name = inner.evaluate(node.key_expr)
             if isinstance(name, (int, float)) and not isinstance(name, bool):
@@ -78,6 +83,9 @@ def evaluate_for(evaluator: ForEvaluator, node: Any) -> Any:
             if not isinstance(name, str):
                 return UNKNOWN
             element = inner.evaluate(node.value_expr)
+            size += 1 + len(name) + measured(element, MAX_VALUE_SIZE - size)
+            if size > MAX_VALUE_SIZE:
+                return UNKNOWN
             if grouped:
                 entries.setdefault(name, []).append(element)
             else:

@@ -27,10 +27,15 @@ from tfreview.parsing.hcl_syntax import token_text
 from tfreview.parsing.hcl_templates import unescape
 from tfreview.parsing.hcl_values import Evaluator
 
+# a known beginning is kept to this many characters (what follows is as known, and no rule reads that far): a
+# template left unknown for its size was built here again in full, for each instance (4 GB; review24)
+LONGEST_PREFIX = 4096
+
 
 def known_prefix(evaluator: Evaluator, node: Any) -> str | None:
-    """The text every value of the unknown string `node` starts with; None when none is known."""
-    found = _prefix(evaluator, node)
+    """The text every value of the unknown string `node` starts with (its first LONGEST_PREFIX characters at most);
+    None when none is known."""
+    found = _prefix(evaluator, node)[:LONGEST_PREFIX]
     return found or None
 
 
@@ -51,7 +56,7 @@ def _prefix(evaluator: Evaluator, node: Any) -> str:
 def _shared_beginning(left: str, right: str) -> str:
     """The characters both strings start with (a text, not a path)."""
     length = 0
-    while length < min(len(left), len(right)) and left[length] == right[length]:
+    while length < min(len(left), len(right), LONGEST_PREFIX) and left[length] == right[length]:
         length += 1
     return left[:length]
 
@@ -66,16 +71,19 @@ def _text_or_prefix(evaluator: Evaluator, node: Any) -> str:
 def _template(evaluator: Evaluator, node: Any) -> str:
     text: list[str] = []
     for part in node.string_parts:
+        if sum(map(len, text)) >= LONGEST_PREFIX:
+            break  # as long a beginning as is kept
         content = part.content
         kind = content.lark_name()
+        # each part cut to the length kept: the join never copies a whole 1 MB text for each instance
         if kind == "STRING_CHARS":
-            text.append(unescape(str(content.value)))
+            text.append(unescape(str(content.value))[:LONGEST_PREFIX])
         elif kind in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-            text.append(unescape(str(content.value)[1:]))
+            text.append(unescape(str(content.value)[1:])[:LONGEST_PREFIX])
         elif kind == "interpolation":
             value = to_template_string(evaluator.evaluate(content.expression))
             if isinstance(value, str):
-                text.append(value)
+                text.append(value[:LONGEST_PREFIX])
                 continue
             text.append(_prefix(evaluator, content.expression) if value is UNKNOWN else "")
             break

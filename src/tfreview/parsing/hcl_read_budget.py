@@ -81,6 +81,18 @@ class LeftOut:
                 f"{spent.limit} `for` elements and expands at most {spent.block_limit} `dynamic` blocks, nested ones "
                 "multiplying; what they build is not reviewed"
             )
+        if spent.text_refused:
+            notes.append(
+                f"{spent.text_refused} function call{'s' if spent.text_refused > 1 else ''} read as unknown: the "
+                f"function calls of one review take in at most {spent.text_limit:,} characters of text; what they "
+                "return is not reviewed"
+            )
+        if spent.built_refused:
+            notes.append(
+                f"{spent.built_refused} template{'s' if spent.built_refused > 1 else ''} read as unknown: the "
+                f"templates of one review build at most {spent.built_limit:,} characters of text; what they build is "
+                "not reviewed"
+            )
         if self.not_followed:
             count = len(self.not_followed)
             span = self.not_followed[0] if count == 1 else f"{self.not_followed[0]} to {self.not_followed[-1]}"

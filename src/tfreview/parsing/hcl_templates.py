@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from tfreview.core.unicode_text import scrub
 from tfreview.core.values import UNKNOWN
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_functions import MAX_VALUE_SIZE, to_template_string
 from tfreview.parsing.hcl_syntax import Attribute, HclSyntaxError, body_items, parse_blocks
 
@@ -123,8 +124,11 @@ def evaluate_template(evaluator: TemplateEvaluator, text: str) -> Any:
             out.append(to_template_string(value))
         else:
             out.append(UNKNOWN)
-    if any(part is UNKNOWN for part in out) or sum(len(part) for part in out) > MAX_VALUE_SIZE:
-        return UNKNOWN  # too long to hold (ADR 0411)
+    if any(part is UNKNOWN for part in out):
+        return UNKNOWN
+    size = sum(len(part) for part in out)
+    if size > MAX_VALUE_SIZE or not evaluation_budget.take_built(size):
+        return UNKNOWN  # too long to hold (ADR 0411), or past what a read's templates build (review24)
     return "".join(out)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from tfreview.core.plan import strip_index
 from tfreview.core.values import UNKNOWN, contains_unknown
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_dynamic import (
     BlockValues,
     GatedBlock,
@@ -329,8 +330,13 @@ class Evaluator:
             else:  # %{ if } / %{ for } directives
                 self.collect(content)
                 parts.append(UNKNOWN)
-        if any(p is UNKNOWN for p in parts) or sum(len(p) for p in parts) > MAX_VALUE_SIZE:
+        if any(p is UNKNOWN for p in parts):
+            return UNKNOWN
+        size = sum(len(p) for p in parts)
+        if size > MAX_VALUE_SIZE:
             return UNKNOWN  # too long: a string doubled through locals filled the memory (ADR 0411)
+        if len(parts) > 1 and not evaluation_budget.take_built(size):
+            return UNKNOWN  # a new string each time: a read's templates build so much at most (review24)
         return "".join(parts)
 
     def _heredoc(self, node: Any) -> Any:
@@ -378,6 +384,9 @@ class Evaluator:
         values = [self.evaluate(a) for a in arguments.arguments] if arguments is not None else []
         if arguments is not None and arguments.has_ellipsis:
             return UNKNOWN
+        text = sum(len(v) for v in values if type(v) is str)
+        if text and not evaluation_budget.take_text(text):
+            return UNKNOWN  # a read's functions take in so much text at most (review24)
         try:
             return attempt(name, values)
         except FunctionError:

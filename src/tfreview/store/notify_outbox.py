@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,7 +70,7 @@ class SqlOutbox:
         self.database = database
         self.clock = clock
 
-    def due(self, limit: int = 50) -> list[OutboxEntry]:
+    def due(self, limit: int = 50, *, passed_over: Callable[[int], None] | None = None) -> list[OutboxEntry]:
         now = self.clock()
         query = (
             select(NotifyOutboxRow)
@@ -92,6 +93,8 @@ class SqlOutbox:
                     failed.append((row.id, exc))
         for entry_id, error in failed:
             self.later(entry_id, UNREADABLE_SECONDS, unreadable(entry_id, error))  # looked at again later (ADR 0737)
+            if passed_over is not None:
+                passed_over(entry_id)
         return entries
 
     def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:

@@ -226,7 +226,7 @@ class Dispatcher:
             return 0
         try:
             self._release_dead(outbox)
-            entries = outbox.due()
+            entries = outbox.due(passed_over=self._passed_over)
         except Exception as exc:  # the store is down: the next pump tries again
             logger.warning("notification outbox unreadable (%s)", type(exc).__name__)
             return 0
@@ -256,6 +256,14 @@ class Dispatcher:
                 except Exception:  # still down: the claim expires by itself
                     logger.debug("notification %s: claim left to expire", entry.id)
         return handled
+
+    def _passed_over(self, entry_id: int) -> None:
+        """An entry this release cannot read (ADR 0737) is a notification not sent, whoever it was for: a failure of
+        every notifier each time it is looked at (every UNREADABLE_SECONDS), so that the notifier-failures alert fires
+        while it stays, not only a warning in a log (review24)."""
+        del entry_id  # the warning named it
+        for notifier in self.notifiers:
+            self._on_outcome(notifier.name, "unreadable", False)
 
     def sweep(self, now: datetime) -> Swept | None:
         """Delete the outbox entries past their retention, at most every `retention.every_seconds` (the

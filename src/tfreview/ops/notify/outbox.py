@@ -47,11 +47,12 @@ class OutboxEntry:
 
 
 class NotifyOutbox(Protocol):
-    def due(self, limit: int = 50) -> list[OutboxEntry]:
+    def due(self, limit: int = 50, *, passed_over: Callable[[int], None] | None = None) -> list[OutboxEntry]:
         """Entries not done, not claimed by a live sender and due, oldest first; none behind an older entry of its
         incident that is not done (an incident's notifications go out in order, across senders: ADR 0637). One this
         release cannot read is left out and made due again UNREADABLE_SECONDS later (`later`), logged by its id only
-        (ADR 0737): it holds back its own incident's later entries, never another incident's."""
+        (ADR 0737), and its id given to `passed_over` (the sender counts it as a failure, review24): it holds back its
+        own incident's later entries, never another incident's."""
         ...
 
     def claim(self, entry_id: int, owner: str, seconds: float = CLAIM_SECONDS) -> bool:

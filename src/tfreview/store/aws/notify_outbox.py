@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -172,7 +173,7 @@ class DynamoOutbox:
             firsts[incident] = min(firsts.get(incident, int(item["id"])), int(item["id"]))
         return firsts
 
-    def due(self, limit: int = 50) -> list[OutboxEntry]:
+    def due(self, limit: int = 50, *, passed_over: Callable[[int], None] | None = None) -> list[OutboxEntry]:
         now = self.clock()
         items = self._pending()
         firsts = self._firsts(items)
@@ -188,6 +189,8 @@ class DynamoOutbox:
                 free.append(_entry(item))
             except Exception as exc:  # edited by hand, written by a newer release: passed over, not every page stopped
                 self.later(number, UNREADABLE_SECONDS, unreadable(number, exc))
+                if passed_over is not None:
+                    passed_over(number)
         return free[:limit]
 
     def pending(self) -> int:
