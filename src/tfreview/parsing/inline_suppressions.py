@@ -53,10 +53,10 @@ def suppressions_in(
     code_after = 0  # the first line after the comment run last walked that is not a comment (or `end`)
     named: dict[int, str] | None = None  # each line of a top-level item: the item's name
     for number in range(first, min(end, len(text_lines)) + 1):
-        line = text_lines[number - 1]
-        if _TOOL_NAME.search(line) is None:
+        text = text_lines[number - 1]
+        if _TOOL_NAME.search(text) is None:
             continue  # no tool named on it, wherever its comment begins (a 1 MB string line: one C search)
-        comment = _comment_of(line)
+        comment = _comment_of(text)
         if comment is None or _TOOL_NAME.search(comment) is None:
             continue
         attribute = None
