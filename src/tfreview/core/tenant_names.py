@@ -47,8 +47,32 @@ def is_lookalike(tenant_id: str) -> bool:
     # where a tenant is shown, and so are a combining mark (a grapheme joiner, a variation selector: a mark over a
     # letter leaves it that letter to a reader) and the blank fillers: read without them (review23)
     seen = "".join(c for c in normal if unicodedata.category(c)[0] not in "ZCM" and c not in _BLANKS)
-    return seen.startswith(CASE_FOLDED_KINDS)
+    # and letters of another script drawn as the kinds' own (Cyrillic `і`, `ѕ`, `р`; dotless `ı`; a ratio sign for
+    # the colon: review24), read as the letters they show
+    return seen.translate(_CONFUSABLE).startswith(CASE_FOLDED_KINDS)
 
+
+# the lower-case letters and signs Unicode's confusables data (UTS #39) draws as the letters and the colon of
+# `github:` and `spacelift:` (after NFKD and case folding, which already turn full-width and mathematical letters, the
+# Kelvin sign and `ſ` into theirs)
+_CONFUSABLE: Final = str.maketrans(
+    {
+        **dict.fromkeys("\u0430\u0251\u03b1\u237a", "a"),
+        **dict.fromkeys("\u044c\u0185\u1472\u15af", "b"),
+        **dict.fromkeys("\u0441\u03f2\u1d04", "c"),
+        **dict.fromkeys("\u0435\u04bd\u212e\uab32", "e"),
+        **dict.fromkeys("\u0584\u1e9d", "f"),
+        **dict.fromkeys("\u0261\u0581\u018d\u1d83", "g"),
+        **dict.fromkeys("\u04bb\u0570\u13c2", "h"),
+        **dict.fromkeys("\u0456\u0131\u0269\u03b9\u2373\u13a5", "i"),
+        **dict.fromkeys("\u04cf\u01c0\u05c0\u2223", "l"),
+        **dict.fromkeys("\u0440\u03c1\u03f1\u2374", "p"),
+        **dict.fromkeys("\u0455\ua731\u01bd", "s"),
+        **dict.fromkeys("\u1d1b\u03c4", "t"),
+        **dict.fromkeys("\u03c5\u057d\u1d1c\u028b", "u"),
+        **dict.fromkeys("\u02d0\u2236\ua789\u0589\u05c3\ua4fd\u16ec", ":"),
+    }
+)
 
 # letters and symbols that print as nothing: the Hangul fillers, the braille blank
 _BLANKS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800")
