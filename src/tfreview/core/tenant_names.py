@@ -47,8 +47,8 @@ def is_lookalike(tenant_id: str) -> bool:
     # where a tenant is shown, and so are a combining mark (a grapheme joiner, a variation selector: a mark over a
     # letter leaves it that letter to a reader) and the blank fillers: read without them (review23)
     seen = "".join(c for c in normal if unicodedata.category(c)[0] not in "ZCM" and c not in _BLANKS)
-    # and letters of another script drawn as the kinds' own (Cyrillic `і`, `ѕ`, `р`; dotless `ı`; a ratio sign for
-    # the colon: review24), read as the letters they show
+    # and letters of another script drawn as the kinds' own (Cyrillic i, dze, er; the dotless i; a ratio sign for the
+    # colon: review24), read as the letters they show
     return seen.translate(_CONFUSABLE).startswith(CASE_FOLDED_KINDS)
 
 
