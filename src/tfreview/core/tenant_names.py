@@ -54,7 +54,7 @@ def is_lookalike(tenant_id: str) -> bool:
 
 # the lower-case letters and signs Unicode's confusables data (UTS #39) draws as the letters and the colon of
 # `github:` and `spacelift:` (after NFKD and case folding, which already turn full-width and mathematical letters, the
-# Kelvin sign and `ſ` into theirs)
+# Kelvin sign and the long s into theirs)
 _CONFUSABLE: Final = str.maketrans(
     {
         **dict.fromkeys("\u0430\u0251\u03b1\u237a", "a"),
