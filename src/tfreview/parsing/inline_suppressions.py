@@ -84,8 +84,10 @@ def suppressions_in(
 def _parse(comment: str, location: Location, attribute: str | None) -> list[InlineSuppression]:
     out: list[InlineSuppression] = []
     read: set[int] = set()  # where the syntaxes' matches start
+    spans: list[tuple[int, int]] = []  # what the read suppressions took, reasons included
     for match in _TFREVIEW.finditer(comment):
         read.add(match.start())
+        spans.append((match.start(), match.end()))
         reason = _clean(match.group("reason"))
         out.extend(
             InlineSuppression(rule, reason, location, match.group("expires"), attribute)
@@ -93,6 +95,7 @@ def _parse(comment: str, location: Location, attribute: str | None) -> list[Inli
         )
     for match in _CHECKOV.finditer(comment):
         read.add(match.start())
+        spans.append((match.start(), match.end()))
         reason = _clean(match.group("reason") or "")
         # Checkov skips the whole resource wherever the comment sits in it.
         out.extend(InlineSuppression(rule, reason, location, syntax="checkov") for rule in _split(match.group("ids")))
@@ -100,13 +103,15 @@ def _parse(comment: str, location: Location, attribute: str | None) -> list[Inli
     for number, match in enumerate(peers):
         read.add(match.start())
         following = peers[number + 1].start() if number + 1 < len(peers) else len(comment)
+        spans.append((match.start(), following))
         reason = _clean(comment[match.end() : following])
         out.extend(
             InlineSuppression(rule, reason, location, match.group("expires"), attribute, syntax=match.group("tool"))
             for rule in _split(match.group("ids"))
         )
     for match in _LOOKALIKE.finditer(comment):
-        if match.start() not in read:
+        # one inside a read suppression's reason ("… the old checkov skip") is its words, not a suppression
+        if match.start() not in read and not any(begin < match.start() < end for begin, end in spans):
             # scrubbed before it is cut: a token cut short would no longer have its shape (review24b)
             text = _scrubbed(_clean_end(comment[match.start() :]))
             shown = text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
