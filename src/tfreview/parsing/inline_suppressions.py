@@ -103,7 +103,7 @@ def _parse(comment: str, location: Location, attribute: str | None) -> list[Inli
     for number, match in enumerate(peers):
         read.add(match.start())
         following = peers[number + 1].start() if number + 1 < len(peers) else len(comment)
-        spans.append((match.start(), following))
+        spans.append((match.start(), match.end()))  # not its reason: peers' ignores follow one another on a line
         reason = _clean(comment[match.end() : following])
         out.extend(
             InlineSuppression(rule, reason, location, match.group("expires"), attribute, syntax=match.group("tool"))
