@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tfreview.core.module_calls import MODULE_CALL_TYPE, is_registry_source, module_call_address, shown_source
-from tfreview.core.plan import Location, strip_index
+from tfreview.core.plan import InlineSuppression, Location, strip_index
 from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl_configured import Configuration, ConfiguredResource
 from tfreview.parsing.hcl_dynamic import GatedBlock
@@ -65,6 +65,18 @@ class _ConfigurationReader:
         self.left_out = LeftOut()  # what the budget left out, noted once at the end (ADR 0414, 0677)
         self.named: dict[int, Named] = {}  # what each syntax node walked for the graph names (hcl_graph)
         self.source_characters = 0  # of the texts parsed so far (ADR 0684)
+        # each block's suppression comments, read once for all its instances and module calls (a 1 MB line in a
+        # block of `count = 1000` was read a thousand times: minutes of scan)
+        self.suppressions: dict[tuple[str, int, int], tuple[InlineSuppression, ...]] = {}
+
+    def _suppressions(
+        self, file: _File, block: Block, items: list[tuple[str, int, int]]
+    ) -> tuple[InlineSuppression, ...]:
+        key = (file.path, block.line, block.end_line)
+        found = self.suppressions.get(key)
+        if found is None:
+            found = self.suppressions[key] = suppressions_in(file.lines, file.path, block.line, block.end_line, items)
+        return found
 
     def read(self) -> Configuration:
         with evaluation_budget.budget(self.budget.evaluation_limit, self.budget.block_limit) as spent:
@@ -289,7 +301,7 @@ class _ConfigurationReader:
             references=body.references,
             location=Location(file.path, block.line, block.end_line),
             prevent_destroy=prevent_destroy(block),
-            suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
+            suppressions=self._suppressions(file, block, items),
             unknown_sources=unknown_sources(block, body.values),
             known_prefixes=known_prefixes(block, body.values, scope),
             condition=condition,
@@ -427,7 +439,7 @@ class _ConfigurationReader:
             references={},
             location=Location(file.path, block.line, block.end_line),
             prevent_destroy=False,
-            suppressions=suppressions_in(file.lines, file.path, block.line, block.end_line, items),
+            suppressions=self._suppressions(file, block, items),
             unknown_sources=(),
         )
 
