@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tfreview.core.rules import Rule
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+PATH_SHOWN = 200  # characters of a refused path an error line shows (a name too long is what it says)
 _SCAN_COMMANDS = frozenset({"scan", "baseline", "rules", "completion", None})  # the others: service commands
 _PROGRESS_THRESHOLD = 5_000  # resources; below this the review is instant
 # What a scan run as its own process keeps until it leaves with os._exit (ADR 0315): the plan's document, the
@@ -234,6 +235,10 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:
         if args.debug:
             raise
+        refused = _refused_path(exc)
+        if refused is not None:
+            print(f"tfreview: error: {refused}", file=sys.stderr)
+            return EXIT_USAGE
         print(
             # the first line only: a failed query's text goes on with its SQL and parameters (a token's hash, a
             # stored payload), which are for --debug, not for a log that keeps stderr
@@ -259,6 +264,20 @@ def _dispatch(args: argparse.Namespace) -> int:
     from tfreview.service_commands import run_service_command
 
     return run_service_command(args)
+
+
+def _refused_path(exc: BaseException) -> str | None:
+    """`<file>: <why>` for an OSError the system raised about a file it names (`[Errno 36] File name too long`, a
+    loop of links, a folder it may not enter: the path given for PATH, --base, --source, --config or --output-file,
+    or one found under it): the command's input, exit 2 — it was an internal error, exit 3 (review25). None for any
+    other error, a connection's included."""
+    if not isinstance(exc, OSError) or isinstance(exc, ConnectionError) or exc.filename is None:
+        return None
+    from tfreview.render.digest import clean
+
+    name = clean(os.fsdecode(exc.filename))
+    shown = name if len(name) <= PATH_SHOWN else name[: PATH_SHOWN - 1] + "…"
+    return f"{shown}: {exc.strerror or type(exc).__name__}"
 
 
 def _printable(exc: BaseException) -> str:

@@ -188,9 +188,18 @@ _BODY_FRAMING = ("content-encoding", "content-length", "transfer-encoding")  # t
 
 
 def _plans_url(base_url: str) -> str:
+    """The plans endpoint of `base_url`; ConfigError (exit 2) for a value no HTTP client can call, which never shows
+    it: `https://user:password@host` is how a service behind basic auth is named (ADR 0761)."""
+    from tfreview.plumbing.web_urls import is_web_url
+
     base = base_url.strip().rstrip("/")
     if not base.startswith(("http://", "https://")):
-        raise ConfigError(f"--url must start with http:// or https://, got {base_url!r}")
+        raise ConfigError("--url must start with http:// or https://")
+    if not is_web_url(base):
+        raise ConfigError(
+            "--url is not a URL an HTTP client can call: a host that is a valid domain name, a port from 1 to"
+            " 65535, no blank or control character"
+        )
     return base + PLANS_PATH
 
 

@@ -3,6 +3,8 @@
 With trusted proxies, X-Forwarded-For is read from the right: each hop a trusted proxy appended is
 skipped, and the first address that is not a trusted proxy is the client (a client cannot forge its way
 past the proxies by sending its own header: what it wrote stands left of what the proxies appended).
+A hop may carry its port (Azure Application Gateway appends `client:port`): read as its address. Read as garbled,
+every client was its proxy, and one client's signature failures blocked the proxy — every caller (ADR 0763).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import ipaddress
+import re
 from collections.abc import Iterable, Sequence
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -20,10 +23,19 @@ def networks(texts: Iterable[str]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(text, strict=False) for text in texts)
 
 
+# a hop with its port, as Azure Application Gateway writes it (`203.0.113.9:5678`, `[2001:db8::1]:443`; ADR 0763)
+_WITH_PORT = re.compile(r"(?P<v4>[0-9.]+):[0-9]{1,5}|\[(?P<v6>[0-9A-Fa-f:.]+(?:%[^\]]+)?)\]:[0-9]{1,5}")
+
+
 @functools.lru_cache(maxsize=8192)  # the same clients come back: parsing is the hot path's main cost
 def parse_address(text: str) -> Address | None:
+    """The address of a peer or an X-Forwarded-For hop, with or without brackets and port; None when it is none."""
+    text = text.strip()
+    ported = _WITH_PORT.fullmatch(text)
+    if ported is not None:
+        text = ported["v4"] or ported["v6"]
     try:
-        return ipaddress.ip_address(text.strip().strip("[]"))
+        return ipaddress.ip_address(text.strip("[]"))
     except ValueError:
         return None
 

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from tfreview.settings import Settings
 
 EXIT_OK, EXIT_DEGRADED, EXIT_USAGE, EXIT_DOWN = 0, 1, 2, 3
+PROBE_URL_REFUSED = (
+    "the URL is not one an HTTP client can call: a host that is a valid domain name, a port from 1 to 65535,"
+    " no blank or control character"
+)
 
 
 def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
@@ -144,9 +148,13 @@ def _user() -> str:
 def run_probe(args: argparse.Namespace) -> int:
     import httpx
 
+    from tfreview.plumbing.web_urls import is_web_url
+
     base = str(args.url).rstrip("/")
     if not base.startswith(("http://", "https://")) or len(base) > 2000:
         raise ConfigError("the URL must start with http:// or https://")
+    if not is_web_url(base):  # never shown: a password may be in it (ADR 0761)
+        raise ConfigError(PROBE_URL_REFUSED)
     if not 0 < args.timeout <= 300:
         raise ConfigError("--timeout must be between 0 and 300 seconds")
     shown = _without_userinfo(base)  # a service behind basic auth: its password is never printed

@@ -23,7 +23,14 @@ from typing import Final
 
 from starlette.requests import ClientDisconnect, Request
 
-from tfreview.web.problems import BadRequest, Busy, ClientClosed, PayloadTooLarge, UnsupportedMediaType
+from tfreview.web.problems import (
+    BadRequest,
+    Busy,
+    ClientClosed,
+    PayloadTooLarge,
+    UnsupportedEncoding,
+    UnsupportedMediaType,
+)
 
 UNBUDGETED_BYTES: Final = 256 * 1024  # a body's first bytes, never refused for the budget (ADR 0552)
 
@@ -73,6 +80,7 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The raw body, at most `limit` bytes; raises PayloadTooLarge (413) without reading further, and
     ClientClosed (499, one log line) when the client hangs up — or sent a body the server could not parse —
     before the end."""
+    refuse_encoded(request)
     declared = declared_length(request)
     if declared is not None and declared > limit:
         raise PayloadTooLarge(limit)
@@ -99,6 +107,16 @@ async def read_body(request: Request, limit: int) -> bytes:
     finally:
         budget.give(held)
     return b"".join(chunks)
+
+
+def refuse_encoded(request: Request) -> None:
+    """UnsupportedEncoding (415) for a body sent with a content coding, before a byte of it is read: a gzip-encoded
+    delivery was verified and parsed as it came — 401 for a signature over the plain text, 422 "not valid JSON" or
+    "not valid UTF-8 (byte 1)" for an upload — and one whose header lied was taken as plain (ADR 0764)."""
+    codings = [c.strip().lower() for value in request.headers.getlist("content-encoding") for c in value.split(",")]
+    coded = [c for c in codings if c and c != "identity"]
+    if coded:
+        raise UnsupportedEncoding(", ".join(coded))
 
 
 def media_type(request: Request) -> str | None:

@@ -14,6 +14,7 @@ from tfreview.plumbing.clock import Clock
 from tfreview.ports.records import Principal, Scope
 from tfreview.service.container import Services
 from tfreview.web.door_keeper import note_failure, note_overreach, shed_for_tenant
+from tfreview.web.repeated_headers import repeats
 from tfreview.web.request_audit import record_refusal
 
 # Declares the scheme in the OpenAPI document; the header itself goes to services.authenticator as is.
@@ -40,6 +41,7 @@ def _needs(scope: Scope) -> Callable[..., Principal]:
         authorization = request.headers.get("authorization")
         method = credential_method(authorization)
         try:
+            sole_authorization(request)
             who = services.authenticator.authenticate(authorization)
         except AuthError as exc:
             services.metrics.count("tfreview_auth_attempts_total", method=method, outcome=exc.reason)
@@ -69,6 +71,15 @@ Reader = Annotated[Principal, Depends(_needs(Scope.READ))]
 Writer = Annotated[Principal, Depends(_needs(Scope.WRITE))]
 Admin = Annotated[Principal, Depends(_needs(Scope.ADMIN))]
 ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+def sole_authorization(request: Request) -> None:
+    """AuthError (401) when the Authorization header was sent more than once: which credential is the caller's?
+    Serve took the first and answered as its holder; API Gateway joins the values with commas, so the Lambda
+    function refused them; a proxy in front may have judged the last (review25, ADR 0762; ADR 0534's rule)."""
+    repeat = repeats("Authorization", request.headers.getlist("authorization"))
+    if repeat is not None:
+        raise AuthError(f"{repeat}: a request carries one credential (does a proxy add its own?)")
 
 
 def credential_method(authorization: str | None) -> str:

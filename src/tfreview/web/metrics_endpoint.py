@@ -25,6 +25,8 @@ def metrics(request: Request, services: ServicesDep) -> Response:
     token = services.settings.metrics.token
     if services.exposition is None or token is None or not token.get_secret_value():
         raise NotFound("metrics are not exposed: set TFREVIEW_METRICS__TOKEN to scrape /metrics")
+    if len(request.headers.getlist("authorization")) > 1:  # which is the scraper's? (ADR 0762; a token may hold ",")
+        raise AuthError("the Authorization header was sent more than once: a request carries one credential")
     presented = request.headers.get("authorization", "")
     expected = f"Bearer {token.get_secret_value()}"
     if not hmac.compare_digest(presented.encode(), expected.encode()):

@@ -50,6 +50,18 @@ class UnsupportedMediaType(WebProblem):
         )
 
 
+class UnsupportedEncoding(WebProblem):
+    """A body sent with a content coding (`Content-Encoding: gzip`): no route here decodes one (ADR 0764)."""
+
+    def __init__(self, got: str) -> None:
+        shown = got if len(got) <= 40 else got[:39] + "…"
+        super().__init__(
+            415,
+            f"content encoding {shown!r} is not accepted here; send the body without one (Content-Encoding: identity)"
+            " — a compressed upload is sent as a tarball, application/gzip",
+        )
+
+
 class BadRequest(WebProblem):
     def __init__(self, message: str) -> None:
         super().__init__(400, message)
@@ -201,6 +213,8 @@ def problem_for(error: BaseException, instance: str, request_id: str) -> Problem
         )
     if kind.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="tfreview"'
+    if isinstance(error, UnsupportedEncoding):
+        headers["Accept-Encoding"] = "identity"  # RFC 9110 15.5.16: the codings that would have been accepted
     return Problem(kind.status, problem(kind.status, kind.slug, kind.title, detail, instance, extra=extra), headers)
 
 
