@@ -200,6 +200,8 @@ def _plans_url(base_url: str) -> str:
             "--url is not a URL an HTTP client can call: a host that is a valid domain name, a port from 1 to"
             " 65535, no blank or control character"
         )
+    if "?" in base or "#" in base:  # the plans path would follow the query: a request to another path
+        raise ConfigError("--url is the service's base URL: no query (?…) or fragment (#…)")
     return base + PLANS_PATH
 
 

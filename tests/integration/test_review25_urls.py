@@ -76,3 +76,12 @@ def test_serve_refuses_at_its_start_a_notifier_url_its_client_could_never_call(
     line = _usage_error(_run("serve", "--port", "0", "--data-dir", str(tmp_path / "data"), **extra))
     refused = f"tfreview: error: invalid settings: {variable}: Value error, not an http(s) URL with a host"
     assert line.startswith(refused)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://tfreview.example.com/?x=1", "https://tfreview.example.com/base#top"], ids=["query", "fragment"]
+)
+def test_submit_to_a_base_url_with_a_query_or_fragment_is_a_usage_error(url: str) -> None:
+    # the plans path was added after the query (`/?x=1/api/v1/plans`): a request to the wrong path
+    line = _usage_error(_run("submit", str(PLAN), "--url", url, TFREVIEW_TOKEN="tfr_" + "a" * 40))
+    assert line == "tfreview: error: --url is the service's base URL: no query (?…) or fragment (#…)"
