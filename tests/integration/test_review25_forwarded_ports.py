@@ -46,3 +46,17 @@ def test_one_clients_failures_behind_a_port_writing_proxy_block_that_client_only
         assert _delivery(served.port, body, f"{ATTACKER}:6000", signed=True) == 429
         assert _delivery(served.port, body, f"{NEIGHBOUR}:4444", signed=True) == 202
         assert _delivery(served.port, body, f"[2001:db8::7]:443, {NEIGHBOUR}:4445", signed=True) == 202
+
+
+def test_failures_behind_a_proxy_hop_no_parser_reads_never_block_the_proxy(tmp_path: Path) -> None:
+    """A trusted proxy writing `unknown` for a client it cannot name: the client was taken for the proxy, so its
+    failures blocked the proxy's address — every caller behind it. Now it is an unknown client, which a block cannot
+    name (as a peer with no address): its failures stay 401, the proxy and its other clients are served (ADR 0765)."""
+    body = json.dumps(json.loads(PAYLOAD.read_bytes())).encode()
+    env = child_env(TFREVIEW_DOOR__TRUSTED_PROXIES='["127.0.0.0/8"]', TFREVIEW_DOOR__BLOCK_FAILURES="3")
+    with serving(tmp_path / "data", env=env) as served:
+        answers = [_delivery(served.port, body, "unknown", signed=False) for _ in range(6)]
+        assert answers == [401] * 6
+        assert _delivery(served.port, body, f"{NEIGHBOUR}:4446", signed=True) == 202
+        assert _delivery(served.port, body, "127.0.0.1", signed=True) == 202
+        assert _delivery(served.port, body, "unknown", signed=True) == 202

@@ -5,6 +5,8 @@ skipped, and the first address that is not a trusted proxy is the client (a clie
 past the proxies by sending its own header: what it wrote stands left of what the proxies appended).
 A hop may carry its port (Azure Application Gateway appends `client:port`): read as its address. Read as garbled,
 every client was its proxy, and one client's signature failures blocked the proxy — every caller (ADR 0763).
+A hop no parser reads (`unknown`, an obfuscated name) is an "unknown" client — never blocked, as a peer with no
+address is not — and never the proxy, whose block would be every caller's (ADR 0765).
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequ
     hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
     for hop in reversed(hops):
         found = parse_address(hop)
-        if found is None:
-            return str(address)  # a garbled hop: believe nothing further left
+        if found is None:  # a hop a trusted proxy wrote but no parser reads (`unknown`, an obfuscated name)
+            return "unknown"  # believe nothing further left, and never take the proxy for it (ADR 0765)
         if not within(found, trusted):
             return str(found)
         address = found

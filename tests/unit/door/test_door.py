@@ -45,7 +45,8 @@ class Clock:
         ("10.0.0.2", ["198.51.100.1"], "198.51.100.1"),  # one trusted proxy
         ("10.0.0.2", ["6.6.6.6, 198.51.100.1, 10.0.0.3"], "198.51.100.1"),  # forged left part, two proxies
         ("10.0.0.2", ["198.51.100.1", "10.0.0.3"], "198.51.100.1"),  # the header given twice
-        ("10.0.0.2", ["not-an-address"], "10.0.0.2"),  # garbled: believe nothing further left
+        ("10.0.0.2", ["not-an-address"], "unknown"),  # garbled: believe nothing further left, and it is not the proxy
+        ("10.0.0.2", ["198.51.100.1, unknown"], "unknown"),
         ("10.0.0.2", [], "10.0.0.2"),
         (None, [], "unknown"),
         ("2001:db8::1", ["198.51.100.1"], "2001:db8::1"),
