@@ -24,9 +24,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
-import contextlib
 import math
 import os
+import pickle
 import signal
 import statistics
 import subprocess
@@ -231,8 +231,8 @@ def split(found: Round, begin: float, end: float) -> list[float]:
             gc_other += overlap(float(event[2]), float(event[3]))
         elif event[0] == "answer":
             answers[event[2]] = float(event[1])
-        elif event[0] == "handler" and event[1] == "review" and event[6] in answers:  # after its process answered
-            share_ms += overlap(answers.pop(event[6]), float(event[3]))
+        elif event[0] == "handler" and event[1] == "review" and event[5] in answers:  # after its process answered
+            share_ms += overlap(answers.pop(event[5]), float(event[3]))
         elif event[0] == "handler" and event[1] == "publish":
             publish_ms += overlap(float(event[2]), float(event[3]))
     return [
@@ -298,18 +298,18 @@ def report(rounds: list[Round]) -> None:
             for event in found.events:
                 if event[0] == "answer":
                     answered[event[2]] = float(event[1])
-                elif event[0] == "handler" and event[6] in answered:
-                    shares.append((float(event[3]) - answered.pop(event[6])) * 1000)
+                elif event[0] == "handler" and event[5] in answered:
+                    shares.append((float(event[3]) - answered.pop(event[5])) * 1000)
         cpu = {
             kind: _median([float(e[4]) for f in mine for e in f.events if e[0] == "handler" and e[1] == kind])
             for kind in ("review", "publish")
         }
-        gcs = [float(e[3]) - float(e[2]) for f in mine for e in f.events if e[0] == "gc" and e[1] == "2"]
+        gcs = [(float(e[3]) - float(e[2]), e[4]) for f in mine for e in f.events if e[0] == "gc" and e[1] == "2"]
         print(
             f"{label}: handler thread CPU ms, median: review {cpu['review']:.1f}, publish {cpu['publish']:.1f}; "
             f"a review's answer to its handler's end, median {_median(shares):.1f} ms (max "
             f"{max(shares, default=float('nan')):.1f}); full GC passes {len(gcs)}, ms "
-            f"{', '.join(f'{g * 1000:.0f}' for g in gcs[:8])}"
+            f"{', '.join(f'{g * 1000:.0f} ({name})' for g, name in gcs[:8])}"
         )
         print(
             f"{label}: p99 by round {', '.join(f'{p:.1f}' for p in p99s)} ms; reviews done during the round "
@@ -331,7 +331,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--paced-seconds", type=float, default=10.0)
     parser.add_argument("--every-ms", type=float, default=1.0, help="the sampler's period")
+    parser.add_argument("--keep", help="write the raw rounds (pickled) to this file")
+    parser.add_argument("--report", help="only report the rounds a --keep file holds")
     args = parser.parse_args()
+    if args.report:
+        report(pickle.loads(Path(args.report).read_bytes()))
+        return
     trees = [tuple(spec.split("=", 1)) for spec in args.src] or [("worktree", "")]
     load_before = os.getloadavg()
     rounds: list[Round] = []
@@ -342,8 +347,9 @@ def main() -> None:
                     rounds.append(one_round(label, src or None, args, Path(folder)))
         except KeyboardInterrupt:
             print("interrupted: the rounds so far", file=sys.stderr)
-        with contextlib.suppress(ValueError):
-            report(rounds)
+        if args.keep:  # the raw rounds, for `--report` again
+            Path(args.keep).write_bytes(pickle.dumps(rounds))
+        report(rounds)
     print(f"\nload average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs")
 
 
