@@ -22,6 +22,7 @@ process on 127.0.0.1 with the same uvicorn settings (see intake_servers.py):
              review is; tfr-busy-plans-threads: the same with `worker.review_process` off (ADR 0702's A/B);
              tfr-busy-plans-base: tfr-busy-plans run from `--base-src` (only with it).
   tfr-busy-pg  `tfr-busy` on a fresh PostgreSQL database (as tfr-pg's), the embedded workers reviewing.
+  tfr-busy-base  `tfr-busy` run from `--base-src` (only with it): the A/B of a change to the reviewing side.
 Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries, each sent once
 (`--seconds` at most, `--connections` in flight): throughput of 202s and the server's CPU per delivery
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
@@ -76,6 +77,7 @@ TARGETS = (
     "tfr-base",
     "tfr-nowork",
     "tfr-pg",
+    "tfr-busy-base",
     "tfr-busy",
     "tfr-busy-apart",
     "tfr-busy-threads",
@@ -87,6 +89,7 @@ TARGETS = (
 )
 # run only when named in --only (the default run stays what it was)
 OPT_IN = (
+    "tfr-busy-base",
     "tfr-busy",
     "tfr-busy-apart",
     "tfr-busy-threads",
@@ -144,6 +147,7 @@ def _servers(
     if base_src:
         base = {"PYTHONPATH": str(Path(base_src).resolve())}
         servers["tfr-base"] = lambda: tfreview_server(SECRET, worker=True, postgres=None, extra=base, data_root=root)
+        servers["tfr-busy-base"] = lambda: busy_running(SECRET, *counts, data_root=root, extra=base)
         if backlog is not None:
             servers["tfr-busy-plans-base"] = lambda: plans_running(SECRET, backlog(), data_root=root, extra=base)
     if postgres:

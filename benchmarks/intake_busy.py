@@ -152,12 +152,14 @@ def busy_server(
     apart: bool = False,
     review_process: bool = True,
     postgres: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> Iterator[tuple[Running, BusyGitHub, Path, Path, int | None]]:
     """A fresh fake GitHub seeded for `flat + paced` deliveries, their signed request files (flat-out, paced),
     and `tfreview serve` (SQLite, embedded workers) with a GitHub App against the fake — or, `apart`,
     `tfreview serve --no-worker` and a `tfreview worker` process on the same database (its pid comes last).
     `review_process` false: the reviews' fetch and rules on the worker threads (`*-threads`, ADR 0689); `postgres`:
-    an admin URL, the server on a fresh PostgreSQL database of its server (`tfr-busy-pg`) rather than SQLite."""
+    an admin URL, the server on a fresh PostgreSQL database of its server (`tfr-busy-pg`) rather than SQLite;
+    `extra`: more environment for the server (`tfr-busy-base`: another tree's `PYTHONPATH`)."""
     with tempfile.TemporaryDirectory(prefix="tfreview-bench-busy-") as folder:
         key = Path(folder) / "github-app.pem"
         github = BusyGitHub(flat + paced, key)
@@ -174,6 +176,7 @@ def busy_server(
                 "TFREVIEW_GITHUB_APP__MARKER_SECRET": f"file:{marker}",
                 "TFREVIEW_WORKER__REVIEW_PROCESS": "true" if review_process else "false",
             }
+            app.update(extra or {})
             with tfreview_server(secret, worker=not apart, postgres=postgres, extra=app, data_root=data_root) as server:
                 if not apart:
                     yield server, github, flat_file, paced_file, None
@@ -251,9 +254,17 @@ def busy_running(
     apart: bool = False,
     review_process: bool = True,
     postgres: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> Iterator[BusyRunning]:
     with busy_server(
-        secret, flat, paced, data_root=data_root, apart=apart, review_process=review_process, postgres=postgres
+        secret,
+        flat,
+        paced,
+        data_root=data_root,
+        apart=apart,
+        review_process=review_process,
+        postgres=postgres,
+        extra=extra,
     ) as (
         server,
         github,

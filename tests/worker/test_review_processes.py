@@ -380,6 +380,24 @@ def test_the_kernels_oom_killer_picks_a_review_process_before_its_server(stack: 
     assert Path(f"/proc/{os.getpid()}/oom_score_adj").read_text().strip() != "1000"  # the server's own is untouched
 
 
+def test_a_review_process_runs_under_sched_idle_so_the_intake_never_waits_for_its_cpu(stack: Stack) -> None:
+    """Niced by 10, a review process still held a CPU the server's woken event loop had to wait for (r25-tail: the
+    slowest 1 % of paced deliveries spent most of their time runnable, not running). Under SCHED_IDLE (ADR 0755) any
+    thread of the server, woken, takes the CPU from it at once. Read from the outside: the policy the kernel holds
+    for the real process, and for the thread of it that did the review's work (the one with the most CPU)."""
+    pull_request_review(stack.services, stack.github)
+    assert review_once(stack.services).result == "succeeded"
+    (child,) = stack.pool.pids()
+    assert os.sched_getscheduler(child) == os.SCHED_IDLE
+    threads = {}
+    for tid in os.listdir(f"/proc/{child}/task"):
+        fields = Path(f"/proc/{child}/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+        threads[int(tid)] = (int(fields[11]) + int(fields[12]), int(fields[38]))  # utime + stime, policy (field 41)
+    busiest = max(threads, key=lambda tid: threads[tid][0])
+    assert threads[busiest][1] == os.SCHED_IDLE
+    assert os.sched_getscheduler(os.getpid()) == os.SCHED_OTHER  # the server's own policy is untouched
+
+
 def test_a_sighup_to_every_process_of_the_service_reloads_and_loses_no_review(stack: Stack) -> None:
     """The runbooks say `kill -HUP <pid of every tfreview process>` (docs/howto/respond-to-compromise.md), and a
     `systemctl kill -s HUP` reaches the whole cgroup: a review process reached too must go on reviewing — its

@@ -4,7 +4,8 @@ stays with the intake.
 
 Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets), the parent's pid and
 the environment variables it reads (it is executed with a minimal environment: `review_spawn`, ADR 0740);
-it lowers its priority (the intake wins the CPU), offers itself first to the kernel's OOM killer (ADR 0698) and
+it lowers its priority — niced, and under SCHED_IDLE where the kernel has it: a server thread woken takes the CPU
+from it at once (ADR 0755) —, offers itself first to the kernel's OOM killer (ADR 0698) and
 answers each request — (stored review, payload, log ids, lent token, prepared input, with change set) — with
 `Reviewed` or `Failed`, each carrying the metric calls recorded meanwhile for the parent to replay. A request with
 a prepared input (an uploaded plan's bytes, Spacelift's changes of its run: `ports.review_processes.PreparedInput`)
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     from tfreview.ports.records import StoredReview
 
 logger = logging.getLogger("tfreview.worker")
-NICENESS = 10  # added to the review process's niceness: the server's threads are scheduled first
+NICENESS = 10  # added to the review process's niceness (and SCHED_IDLE besides, ADR 0755): the server's threads first
 OOM_SCORE_ADJ = "1000"  # the most: the kernel's OOM killer ends a review process before its server (ADR 0698)
 ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its parent is still there
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -81,6 +82,7 @@ def main(connection: Connection) -> None:
     _continued_when_the_parent_dies()
     _watch_parent(parent)  # after: a parent already gone is seen at once
     os.nice(NICENESS)
+    _idle_scheduling()
     _first_for_the_oom_killer()
     from tfreview.ops.log_format import apply_log_format
     from tfreview.plumbing.log_lines import configure_logging
@@ -127,6 +129,25 @@ class _GitHub:
 
 def _nothing() -> None:
     return None
+
+
+def _idle_scheduling() -> None:
+    """Run this thread — the one that reviews, and any it starts — under SCHED_IDLE (ADR 0755). Niced by 10, a review
+    process still held a CPU that the server's woken event loop then waited for, a time slice or more (r25-tail: the
+    slowest 1 % of deliveries at 100/s spent most of their time runnable, not running); a SCHED_IDLE thread gives the
+    CPU up to any other thread the moment it wakes, and the kernel counts its CPU as free when it places one. It is
+    not starved for ever: it keeps a weight of 3 against a nice-0 thread's 1024, and the whole of a CPU no one else
+    wants. Its attempt's lease is the worker thread's to keep (its heartbeats run in the server, not here); a review
+    slowed past `worker.review_deadline_seconds` fails retriably like any. Lowering one's own policy needs no
+    privilege; a kernel or a sandbox without it (not Linux, a seccomp filter) keeps the nice alone. The orphan
+    watcher, started before, stays as it was: it must still see its parent gone on a busy machine."""
+    policy = getattr(os, "SCHED_IDLE", None)
+    if policy is None:
+        return
+    try:
+        os.sched_setscheduler(0, policy, os.sched_param(0))
+    except OSError:
+        return
 
 
 def _first_for_the_oom_killer() -> None:
