@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -27,7 +27,9 @@ from tfreview.core.values import UNKNOWN, PartlyKnownJson, contains_unknown, ter
 
 MAX_RESULT = 1024 * 1024  # characters: hcl_functions.MAX_VALUE_SIZE, the bound of any one value
 
-_VERB = re.compile(r"%(?P<flags>[0#+ -]*)(?P<width>[1-9][0-9]*)?(?P<precision>\.[0-9]*)?(?:\[(?P<index>[1-9][0-9]*)\])?")
+_VERB = re.compile(
+    r"%(?P<flags>[0#+ -]*)(?P<width>[1-9][0-9]*)?(?P<precision>\.[0-9]*)?(?:\[(?P<index>[1-9][0-9]*)\])?"
+)
 _MODES = frozenset("vtbdoxXeEfgGsq")
 _LONGEST_COUNT = 9  # digits of a width, precision or index: past it, no result fits the bound anyway
 
@@ -202,7 +204,11 @@ def _number(value: Any) -> int | float:
         return value  # type: ignore[no-any-return]  # narrowed by _is_number
     if isinstance(value, str):
         try:
-            number = Decimal(value) if re.fullmatch(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", value) else None
+            number = (
+                Decimal(value)
+                if re.fullmatch(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", value)
+                else None
+            )
         except ArithmeticError:
             number = None
         if number is None:
@@ -262,7 +268,13 @@ def json_text(value: Any) -> str:
     """go-cty's JSON of a value (`jsonencode`, `%#v`, `%q`): compact, keys sorted, numbers without exponent,
     `<`, `>`, `&`, U+2028 and U+2029 escaped as Go's encoder escapes them."""
     text = json.dumps(_json_ready(value), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for character, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(character, escape)
     return text
 
@@ -327,4 +339,4 @@ def formatlist(spec: Any, *args: Any) -> Any:
     return out
 
 
-FORMAT_FUNCTIONS = {"format": format_function, "formatlist": formatlist}
+FORMAT_FUNCTIONS: Mapping[str, Callable[..., Any]] = {"format": format_function, "formatlist": formatlist}

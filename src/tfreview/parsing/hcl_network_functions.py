@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tfreview.core.values import UNKNOWN
@@ -135,13 +136,19 @@ def _cidrsubnets(prefix: Any, *newbits: Any) -> Any:
             if following >= top or not start <= following <= end:
                 raise ValueError(f"cidrsubnets: not enough remaining address space for a subnet of {length} bits")
             current, size = following, length
-            out.append(_text(ipaddress.ip_network((following, length)) if bits == 128 else ipaddress.IPv4Network((following, length))))
+            out.append(
+                _text(
+                    ipaddress.ip_network((following, length))
+                    if bits == 128
+                    else ipaddress.IPv4Network((following, length))
+                )
+            )
         return out
     except _Unsure:
         return UNKNOWN
 
 
-NETWORK_FUNCTIONS = {
+NETWORK_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "cidrsubnet": _cidrsubnet,
     "cidrhost": _cidrhost,
     "cidrnetmask": _cidrnetmask,

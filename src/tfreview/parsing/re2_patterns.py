@@ -56,7 +56,9 @@ class NotRe2(ValueError):
 def compiled_as_re2(pattern: str, text: str) -> re.Pattern[str] | None:
     """`pattern` compiled by Python's `re` where it matches `text` as RE2 would, quickly; None where the result is
     not known here; NotRe2 for syntax RE2 refuses."""
-    plain = ESCAPE.sub(lambda m: "x" if m.group() not in ("\\Z",) and not m.group()[1].isdigit() else m.group(), pattern)
+    plain = ESCAPE.sub(
+        lambda m: "x" if m.group() not in ("\\Z",) and not m.group()[1].isdigit() else m.group(), pattern
+    )
     if PYTHON_ONLY_SYNTAX.search(pattern) or _PYTHON_ONLY_MORE.search(plain):
         raise NotRe2("not RE2 syntax: a look-around, back-reference, possessive quantifier or \\Z")
     for start in (m.start() for m in re.finditer(r"\(\?", plain)):
@@ -91,7 +93,7 @@ def all_matches(compiled: re.Pattern[str], text: str) -> Iterator[re.Match[str]]
             return
         start, end = match.span()
         accept = True
-        if end == position or (start == end):
+        if start == end:  # an empty match
             if start == previous_end:
                 accept = False
             position = end + 1
