@@ -22,6 +22,7 @@ import pytest
 from tfreview.core.policy import Policy
 from tfreview.core.review import review
 from tfreview.core.values import UNKNOWN
+from tfreview.parsing import evaluation_budget
 from tfreview.parsing.hcl import changeset_from_sources
 from tfreview.parsing.hcl_functions import FunctionError, attempt, call
 from tfreview.rules import load_rules
@@ -192,6 +193,15 @@ def test_a_hostile_call_is_unknown_without_building_it(name: str, args: list[Any
 def test_a_hostile_cidrsubnet_is_an_error_without_building_it() -> None:
     with pytest.raises(FunctionError):
         attempt("cidrsubnet", ["::/0", 100_000_000, 1])
+
+
+def test_what_format_builds_is_paid_from_the_reads_budget() -> None:
+    # each call is within the bound, but a `for` of them would build gigabytes: the read's template budget pays
+    with evaluation_budget.budget() as spent:
+        padded = [call("format", ["%1000000s", "x"]) for _ in range(100)]
+    assert padded[0] == " " * 999_999 + "x"
+    assert padded[-1] is UNKNOWN
+    assert spent.built_refused > 0
 
 
 def _evaluated(expression: str) -> tuple[Any, bool]:

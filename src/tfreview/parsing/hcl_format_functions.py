@@ -10,7 +10,8 @@ Width and precision count grapheme clusters in go-cty; a padded or truncated str
 it is ASCII without a CR LF pair (where clusters are characters), and is unknown otherwise. `%e %E %f` format whole
 numbers only (a fraction's rounding is the one of a 512-bit number in Terraform), `%g %G` and precision with an
 integer verb are unknown. The result is sized before it is built: past MAX_VALUE_SIZE the call is unknown, as
-`format("%10000000s", "")` would otherwise build ten million characters.
+`format("%10000000s", "")` would otherwise build ten million characters; and what one read's calls build is paid
+from the budget templates pay from (`evaluation_budget.take_built`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from tfreview.core.values import UNKNOWN, PartlyKnownJson, contains_unknown, terraform_bool
+from tfreview.parsing import evaluation_budget
 
 MAX_RESULT = 1024 * 1024  # characters: hcl_functions.MAX_VALUE_SIZE, the bound of any one value
 
@@ -304,9 +306,11 @@ def format_function(spec: Any, *args: Any) -> Any:
     if not _known(list(args)):
         return UNKNOWN
     try:
-        return render(parse(spec), list(args))
+        text = render(parse(spec), list(args))
     except (Oversized, Unsure):
         return UNKNOWN
+    # a new string each call, as a template builds one: a `for` of calls padding to a megabyte is paid for (ADR 0744)
+    return text if evaluation_budget.take_built(len(text)) else UNKNOWN
 
 
 def formatlist(spec: Any, *args: Any) -> Any:
@@ -336,7 +340,7 @@ def formatlist(spec: Any, *args: Any) -> Any:
             out.append(text)
     except (Oversized, Unsure):
         return UNKNOWN
-    return out
+    return out if evaluation_budget.take_built(size) else UNKNOWN
 
 
 FORMAT_FUNCTIONS: Mapping[str, Callable[..., Any]] = {"format": format_function, "formatlist": formatlist}
