@@ -593,3 +593,7 @@ def operated(operator: str, left: Any, right: Any) -> tuple[Any, bool]:
     if isinstance(result, float) and math.isnan(result):
         return UNKNOWN, True  # `inf - inf`, `0 * inf`: an error in Terraform, whose numbers have no NaN (review24)
     return normalise_number(bounded_number(result)), False
+
+
+# what HCL mode evaluates (benchmarks/function_calls.py counts the calls to the rest)
+EVALUATED = frozenset(_FUNCTIONS) | {"try", "can"}
