@@ -96,6 +96,7 @@ from tfreview.rules import load_rules
         ("regex", [r"(\d\d\d\d)-(\d\d)-(\d\d)", "2019-02-01"], ["2019", "02", "01"]),
         ("regex", [r"(?P<year>\d\d\d\d)-(?P<month>\d\d)", "2019-02"], {"year": "2019", "month": "02"}),
         ("regex", ["a(b)?c", "ac"], [None]),  # a group that did not match is null
+        ("regex", ["[a-z&&]+", "a&&b"], "a&&b"),  # `&&` is literal to both (Python warns of a future meaning)
         ("regexall", ["[a-z]+", "1234abcd5678efgh9"], ["abcd", "efgh"]),
         ("regexall", ["[a-z]+", "123456789"], []),
         ("regexall", ["x*", "abxd"], ["", "", "x", ""]),  # Go's FindAll: no empty match right after a match
@@ -142,6 +143,7 @@ def test_as_the_documentation_gives_it(name: str, args: list[Any], expected: Any
         ("regex", ["a*+", "aa"]),  # a possessive quantifier: not RE2
         ("regex", ["(?x) a", "a"]),  # a verbose flag: not RE2
         ("regex", ["(?P<a>x)(y)", "xy"]),  # named and unnamed groups together
+        ("regex", ["x{1001}", "x"]),  # RE2 counts a repetition to 1000
         ("sort", [["a", None]]),
     ],
 )
@@ -163,6 +165,7 @@ def test_a_call_terraform_rejects_is_an_error(name: str, args: list[Any]) -> Non
         ("jsondecode", ['{"a": 1, "a": 2}']),  # a repeated key
         ("jsondecode", ["1e400"]),  # finite to Terraform, not to a float
         ("regex", ["[[:alpha:]]+", "abc"]),  # a POSIX class: a set to Python
+        ("regex", ["a(?i)b", "aB"]),  # a flag group mid-pattern: RE2 takes it, Python 3.11 refuses it
         ("substr", ["héllo", 0, 2]),  # grapheme clusters
         ("sort", [["a", UNKNOWN]]),
     ],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Iterator
 
 PYTHON_ONLY_SYNTAX = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-references: RE2 refuses them
@@ -18,7 +19,14 @@ PYTHON_ONLY_SYNTAX = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-refe
 # to RE2, a repetition to Python) — left unknown (review23b)
 READ_OTHERWISE = re.compile(r"\[:|\{,")
 # what Python's `re` refuses of RE2's syntax (`\pL`, `\Q…\E`, `\z`, `(?<name>…)`, `(?U)`): unknown, not an error
-RE2_ONLY = ("bad escape", "unknown extension", "unknown flag", "missing -, : or )")
+# a flag group in the middle (`a(?i)b`): RE2 takes it, Python 3.11 refuses it
+RE2_ONLY = (
+    "bad escape",
+    "unknown extension",
+    "unknown flag",
+    "missing -, : or )",
+    "global flags not at the start",
+)
 ESCAPE = re.compile(r"\\.", re.DOTALL)
 CASELESS = re.compile(r"\(\?[a-zA-Z]*i")  # a flag group turning case-insensitive matching on: `(?i)`, `(?si:…)`
 QUANTIFIER = re.compile(r"[*+?]|\{[0-9]")
@@ -46,6 +54,7 @@ def backtracking_bounded(pattern: str, text: str) -> bool:
 _RE2_GROUP = re.compile(r"\(\?(?::|P<|<[A-Za-z_]|[imsU]*(?:-[imsU]*)?[:)])")
 # what only Python reads: possessive quantifiers (`a*+`, `a{2}+`) and `\Z`; RE2 refuses them ("bad repetition
 # operator", "invalid escape sequence")
+_REPEAT_COUNT = re.compile(r"\{([0-9]+)(?:,([0-9]*))?\}")  # RE2 refuses a count past 1000 ("invalid repeat count")
 _PYTHON_ONLY_MORE = re.compile(r"(?:[*+?]|\{[0-9]+(?:,[0-9]*)?\})\+|\\Z")
 
 
@@ -64,6 +73,8 @@ def compiled_as_re2(pattern: str, text: str) -> re.Pattern[str] | None:
     for start in (m.start() for m in re.finditer(r"\(\?", plain)):
         if not _RE2_GROUP.match(plain, start):
             raise NotRe2("not RE2 syntax: a group RE2 does not have")
+    if any(int(n) > 1000 for m in _REPEAT_COUNT.finditer(plain) for n in m.groups() if n):
+        raise NotRe2("not RE2 syntax: a repeat count past 1000")
     if READ_OTHERWISE.search(plain):
         return None
     if "$" in plain and text.endswith("\n"):
@@ -75,7 +86,9 @@ def compiled_as_re2(pattern: str, text: str) -> re.Pattern[str] | None:
     if not backtracking_bounded(pattern, text):
         return None
     try:
-        return re.compile(pattern, re.ASCII)  # RE2's \d, \w, \s, \b are ASCII
+        with warnings.catch_warnings():  # `[a-z&&b]`: "possible set intersection", a literal `&` to both
+            warnings.simplefilter("ignore", FutureWarning)
+            return re.compile(pattern, re.ASCII)  # RE2's \d, \w, \s, \b are ASCII
     except re.error as exc:
         if str(exc.msg).startswith(RE2_ONLY):
             return None
