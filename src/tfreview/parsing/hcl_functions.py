@@ -20,6 +20,17 @@ from tfreview.core.values import (
     terraform_bool,
 )
 from tfreview.parsing.hcl_collection_functions import COLLECTION_FUNCTIONS, STRUCTURAL_COLLECTION
+from tfreview.parsing.hcl_format_functions import FORMAT_FUNCTIONS
+from tfreview.parsing.hcl_network_functions import NETWORK_FUNCTIONS
+from tfreview.parsing.hcl_text_functions import TEXT_FUNCTIONS
+from tfreview.parsing.re2_patterns import (
+    CASELESS,
+    ESCAPE,
+    PYTHON_ONLY_SYNTAX,
+    RE2_ONLY,
+    READ_OTHERWISE,
+    backtracking_bounded,
+)
 
 
 class FunctionError(Exception):
@@ -41,7 +52,7 @@ def attempt(name: str, args: list[Any]) -> Any:
         return UNKNOWN
     if name in _SHAPE_ONLY and len(args) == 1 and isinstance(args[0], (list, Mapping)):
         return function(*args)  # known however unknown its elements
-    if name in _STRUCTURAL or name in STRUCTURAL_COLLECTION:
+    if name in _STRUCTURAL or name in STRUCTURAL_COLLECTION or name == "formatlist":
         # known collections with unknown elements: the result holds the same unknowns where they land
         if any(arg is UNKNOWN for arg in args) or (name == "lookup" and len(args) > 1 and contains_unknown(args[1])):
             return UNKNOWN
@@ -338,35 +349,6 @@ def _range(*bounds: Any) -> list[Any]:
     return out
 
 
-_PYTHON_ONLY_SYNTAX = re.compile(r"\(\?<?[=!]|\\[1-9]")  # look-around, back-references: RE2 refuses them
-# RE2 syntax Python's `re` reads otherwise: a POSIX class `[[:alnum:]]` (to Python a set, then a `]`), `{,n}` (text
-# to RE2, a repetition to Python) — left unknown (review23b)
-_READ_OTHERWISE = re.compile(r"\[:|\{,")
-# what Python's `re` refuses of RE2's syntax (`\pL`, `\Q…\E`, `\z`, `(?<name>…)`, `(?U)`): unknown, not an error
-_RE2_ONLY = ("bad escape", "unknown extension", "unknown flag", "missing -, : or )")
-_ESCAPE = re.compile(r"\\.", re.DOTALL)
-_CASELESS = re.compile(r"\(\?[a-zA-Z]*i")  # a flag group turning case-insensitive matching on: `(?i)`, `(?si:…)`
-_QUANTIFIER = re.compile(r"[*+?]|\{[0-9]")
-# a group repeated (`)*`, `)+`, `){2,}`): its ways to split a text multiply. `)?`, `){1}` and `){0,1}` take it once at
-# most, as terraform-aws-modules' `/^t(2|3|3a|4g){1}\\..*$/` does
-_QUANTIFIED_GROUP = re.compile(r"\)(?:[*+]|\{(?!1\}|0,1\})[0-9])")
-# Python's `re` backtracks where RE2 is linear: a match may try every way to split the text among the pattern's
-# quantifiers. Bounded as (characters + 1) ^ (quantifiers + 1) x pattern length; past it, `replace` is not evaluated.
-_REGEX_WORK = 10**7
-
-
-def _backtracking_bounded(pattern: str, text: str) -> bool:
-    """Whether Python's `re` matches `pattern` all over `text` in bounded time: no quantified group (`(a+)+b`
-    is exponential in the text), and few enough ways to split the text among the quantifiers (review23b)."""
-    plain = _ESCAPE.sub("x", pattern)  # `\(`, `\+` are characters, not syntax
-    if _QUANTIFIED_GROUP.search(plain):
-        return False
-    quantifiers = len(_QUANTIFIER.findall(plain))
-    # in logarithms: a pattern of many thousand quantifiers makes no integer of as many digits
-    work = (quantifiers + 1) * math.log(len(text) + 1) + math.log(len(pattern) + 1)
-    return work <= math.log(_REGEX_WORK)
-
-
 def _replace(text: str, search: str, replacement: str) -> Any:
     """Terraform's `replace`: every occurrence of `search`, a regular expression (RE2) when wrapped in slashes.
     A regex replacement holding `$` (group references) or `\\`, or a pattern RE2 refuses but Python accepts,
@@ -375,20 +357,20 @@ def _replace(text: str, search: str, replacement: str) -> Any:
         raise TypeError("replace takes three strings")
     if len(search) > 1 and search[0] == "/" and search[-1] == "/":
         pattern = search[1:-1]
-        if _PYTHON_ONLY_SYNTAX.search(pattern) or "$" in replacement or "\\" in replacement:
+        if PYTHON_ONLY_SYNTAX.search(pattern) or "$" in replacement or "\\" in replacement:
             return UNKNOWN
         if "$" in pattern and text.endswith("\n"):
             return UNKNOWN  # Python's `$` also matches before a final newline, RE2's only at the end
-        if _READ_OTHERWISE.search(_ESCAPE.sub("x", pattern)):
+        if READ_OTHERWISE.search(ESCAPE.sub("x", pattern)):
             return UNKNOWN
-        if _CASELESS.search(_ESCAPE.sub("x", pattern)) and not (text.isascii() and pattern.isascii()):
+        if CASELESS.search(ESCAPE.sub("x", pattern)) and not (text.isascii() and pattern.isascii()):
             return UNKNOWN  # RE2's `(?i)` folds case in every script (`é` is `É`, `k` the Kelvin sign); re.ASCII's not
-        if not _backtracking_bounded(pattern, text):
+        if not backtracking_bounded(pattern, text):
             return UNKNOWN  # RE2 would be quick; Python's `re` could run for minutes (review23b)
         try:
             compiled = re.compile(pattern, re.ASCII)  # RE2's \d, \w, \s, \b are ASCII
         except re.error as exc:
-            if str(exc.msg).startswith(_RE2_ONLY):
+            if str(exc.msg).startswith(RE2_ONLY):
                 return UNKNOWN  # RE2 may accept it: Terraform's value is not known here, nor is it an error
             raise ValueError("replace: not a regular expression") from exc
         return _replace_all(compiled, text, replacement)
@@ -475,6 +457,9 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "replace": _replace,
     "title": _title,
     **COLLECTION_FUNCTIONS,  # lists and strings (ADR 0748)
+    **FORMAT_FUNCTIONS,  # format, formatlist (ADR 0758)
+    **NETWORK_FUNCTIONS,  # cidrsubnet, cidrhost, cidrnetmask, cidrsubnets (ADR 0758)
+    **TEXT_FUNCTIONS,  # jsondecode, regex, regexall, sort, substr, trimprefix, trimsuffix (ADR 0758)
 }
 
 
@@ -564,29 +549,51 @@ def operand_number(value: Any) -> Any:
 def operate(operator: str, left: Any, right: Any) -> Any:
     """A binary operator on two known values, its operands converted to the type it takes as Terraform converts
     them (ADR 0735); UNKNOWN for anything Terraform would reject."""
+    return operated(operator, left, right)[0]
+
+
+def operated(operator: str, left: Any, right: Any) -> tuple[Any, bool]:
+    """As `operate`, and whether Terraform fails on it (what `try` falls back from and `can` is false for; ADR 0758):
+    an operand that does not convert to a number (null, a bool, text that is no number, a collection), `0 / 0`, and
+    a result that is no number (`inf - inf`, `0 * inf`). `1 / 0` is an infinity to Terraform (unknown here, not an
+    error); `x % 0` is `x` (go-cty's `Modulo`), and a remainder takes the dividend's sign, as Go's does."""
     if operator == "==":
-        return same_value(left, right)
+        return same_value(left, right), False
     if operator == "!=":
-        return not same_value(left, right)
+        return not same_value(left, right), False
     if operator in ("&&", "||"):
-        return logical(operator, left, right)[0]
+        return logical(operator, left, right)
     left, right = operand_number(left), operand_number(right)
     if left is None or right is None:
-        return UNKNOWN
+        return UNKNOWN, True
+    if operator == "/" and right == 0:
+        return UNKNOWN, left == 0 or (isinstance(left, float) and math.isnan(left))  # 0/0: no number; x/0: ±inf
+    if operator == "%":
+        if right == 0:
+            return normalise_number(left), False
+        if isinstance(left, float) or isinstance(right, float):
+            if math.isinf(left) or math.isinf(right):
+                return UNKNOWN, False  # go-cty multiplies: an infinity, or an error for 0 and inf
+            return normalise_number(math.fmod(left, right)), False
+        remainder = abs(left) % abs(right)
+        return (-remainder if left < 0 else remainder), False
     try:
         result: Any = {
             "+": lambda: left + right,
             "-": lambda: left - right,
             "*": lambda: left * right,
             "/": lambda: left / right,
-            "%": lambda: left % right,
             "<": lambda: left < right,
             ">": lambda: left > right,
             "<=": lambda: left <= right,
             ">=": lambda: left >= right,
         }[operator]()
-    except (KeyError, ZeroDivisionError):
-        return UNKNOWN
+    except KeyError:
+        return UNKNOWN, False
     if isinstance(result, float) and math.isnan(result):
-        return UNKNOWN  # `inf - inf`, `0 * inf`: an error in Terraform, whose numbers have no NaN (review24)
-    return normalise_number(bounded_number(result))
+        return UNKNOWN, True  # `inf - inf`, `0 * inf`: an error in Terraform, whose numbers have no NaN (review24)
+    return normalise_number(bounded_number(result)), False
+
+
+# what HCL mode evaluates (benchmarks/function_calls.py counts the calls to the rest)
+EVALUATED = frozenset(_FUNCTIONS) | {"try", "can"}

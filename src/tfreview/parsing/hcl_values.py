@@ -42,7 +42,7 @@ from tfreview.parsing.hcl_functions import (
     normalise_number,
     number_literal,
     operand_number,
-    operate,
+    operated,
     oversized,
     to_template_string,
 )
@@ -311,9 +311,10 @@ class Evaluator:
         if len(node.string_parts) == 1 and node.string_parts[0].content.lark_name() == "interpolation":
             # `"${expr}"` alone is the value of `expr`, not its text (HCL: template interpolation unwrapping):
             # `"${1}" == 1` (ADR 0735), and `"${null}"` is null — an argument set to it is unset, its provider
-            # default applies. Kept to numbers, bools and null; collections stay as before.
+            # default applies. A list or an object is the collection itself (`"${[…]}"`, `"${{…}}"`, `"${var.list}"`
+            # as Terraform 0.11 wrote it; ADR 0758).
             value = self.evaluate(node.string_parts[0].content.expression)
-            if value is None or isinstance(value, (bool, int, float)):
+            if value is None or isinstance(value, (bool, int, float, list, Mapping)):
                 return value
             text = to_template_string(value)
             return UNKNOWN if text is UNKNOWN or len(text) > MAX_VALUE_SIZE else text
@@ -421,6 +422,9 @@ class Evaluator:
         operator = node.operator.strip()
         if operator == "-" and (number := operand_number(operand)) is not None:
             return -number
+        if operator == "-" and not contains_unknown(operand):
+            self.failures += 1  # `-"a"`, `-null`: Terraform needs a number (ADR 0758)
+            return UNKNOWN
         if operator == "!":
             operand = self.condition(operand)  # `!` takes a bool as a condition does; null is an error too
             return not operand if isinstance(operand, bool) else UNKNOWN
@@ -438,7 +442,9 @@ class Evaluator:
             return UNKNOWN
         if operator in ("==", "!=") and self._kinds_differ(node.expr_term, node.binary_term.expr_term):
             return operator == "!="
-        return operate(operator, left, right)
+        value, failed = operated(operator, left, right)  # `0 / 0`, `"a" + 1`: errors `try` falls back from (ADR 0758)
+        self.failures += failed
+        return value
 
     def _kinds_differ(self, left: Any, right: Any) -> bool:
         """One side a list, set or map (a variable of that `type`, a `tolist`/`toset`/`tomap` call), the other a
