@@ -102,6 +102,9 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
     service = next((a for a in arguments if not a.startswith("-")), None) not in _SCAN_COMMANDS
     if service:  # no collector pass over the start-up's imports and services: on once built (ADR 0752)
         start_collection.pause()
+        from tfreview.plumbing.httpx_cli import leave_out
+
+        leave_out()  # httpx without its command-line client's click, rich and pygments (ADR 0753)
     try:
         # the records' methods compiled once per install, not in every process (ADR 0468); a service command's
         # own cache holds the service's records too (ADR 0668)
