@@ -1,5 +1,5 @@
 """`cli.main` in a caller's process (a wrapper, a test) leaves the cyclic collector as it found it, whatever the
-command did with it while it started (ADR 0752); the processes themselves: tests/integration/test_start_collection.py."""
+command did with it while it started (ADR 0752); the processes: tests/integration/test_start_collection.py."""
 
 from __future__ import annotations
 
