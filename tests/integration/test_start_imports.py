@@ -77,6 +77,7 @@ def test_settings_are_read_without_the_github_client(tmp_path: Path) -> None:
     assert "tfreview.integrations.github.settings" in modules
     assert {"tfreview.integrations.github.auth", "tfreview.integrations.github.client"}.isdisjoint(modules)
     assert {"httpx", "jwt", "cryptography", "alembic"}.isdisjoint(_top(modules))
+    assert "limits" not in _top(modules)  # the rate parser only for a rate set in the environment (ADR 0753)
     assert not (tmp_path / "tfreview.db").exists()
 
 
