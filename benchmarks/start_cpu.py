@@ -6,7 +6,8 @@ processes run with the environment's PYTHONDONTWRITEBYTECODE (the suite's). Each
 alternating the trees run by run (so load drifts hit both alike); the figure is
 the median of the process's user+system CPU (a one-shot command: its rusage; `serve`: /proc/PID/stat at the first
 200 of /healthz, then SIGTERM). `--instructions CASES` adds one run of those one-shot commands under valgrind's
-callgrind (instruction counts: the same whatever the load). Base tree: `git archive main src | tar -x -C /tmp/base`.
+callgrind (instruction counts: the same whatever the load); for "serve to /healthz", `serve --no-worker`'s count
+until it prints its URL (`callgrind_control --dump`). Base tree: `git archive main src | tar -x -C /tmp/base`.
 
     .venv/bin/python benchmarks/start_cpu.py --before /tmp/r20-cli-base/src --repeat 7 \
         --instructions "db upgrade (at head),tokens list,settings error"
@@ -108,6 +109,40 @@ def instructions(tree: str, data_dir: Path, case: str, out: Path) -> int:
     return int(found.group(1))
 
 
+def serve_instructions(tree: str, data_dir: Path, out: Path) -> int:
+    """Instructions of `serve --no-worker --port 0` until it prints its URL (callgrind_control dumps the counts then;
+    without the worker: its polling under valgrind's slowness would add a count that depends on the wait)."""
+    target = out / "callgrind.serve"
+    valgrind = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={target}"]
+    process = subprocess.Popen(
+        [*valgrind, sys.executable, "-m", "tfreview", "serve", "--no-worker", "--port", "0"],
+        env=_env(tree, data_dir, "serve"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if "serving on " not in line:
+            raise SystemExit(f"serve did not start under valgrind: {line!r}")
+        subprocess.run(["callgrind_control", "--dump=listening", str(process.pid)], check=True, capture_output=True)
+        dumps = sorted(out.glob("callgrind.serve.*"))
+        if not dumps:
+            raise SystemExit(f"no callgrind dump in {out}")
+        found = re.search(r"^(?:totals|summary):\s+(\d+)", dumps[0].read_text(), re.MULTILINE)
+        if found is None:
+            raise SystemExit(f"no totals line in {dumps[0]}")
+        return int(found.group(1))
+    finally:
+        process.terminate()
+        process.wait(600)
+        if process.stdout is not None:
+            process.stdout.close()
+        for leftover in out.glob("callgrind.serve*"):
+            leftover.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--before", required=True, help="the source tree to compare with (main's src)")
@@ -151,6 +186,8 @@ def main() -> None:
             counts = ["", ""]
             if case in args.instructions.split(",") and case != "serve to /healthz":
                 counts = [f"{instructions(t, dirs[n], case, Path(tmp)) / 1e6:,.0f} M" for n, t in trees.items()]
+            elif case in args.instructions.split(","):  # to its URL, without the worker (serve_instructions)
+                counts = [f"{serve_instructions(t, dirs[n], Path(tmp)) / 1e6:,.0f} M" for n, t in trees.items()]
             ratio = medians["this checkout"] / medians["before"]
             print(
                 f"| {case} | {medians['before']:.2f} | {medians['this checkout']:.2f} | {ratio:.2f}× | "

@@ -97,19 +97,33 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
         except BrokenPipeError:
             pass
         return EXIT_OK
+    from tfreview.plumbing import start_collection
     from tfreview.plumbing.record_code import install  # here: `--version` above reads and defines nothing
 
-    # the records' methods compiled once per install, not in every process (ADR 0468); a service command's own
-    # cache holds the service's records too (ADR 0668)
-    install(service=next((a for a in arguments if not a.startswith("-")), None) not in _SCAN_COMMANDS)
+    service = next((a for a in arguments if not a.startswith("-")), None) not in _SCAN_COMMANDS
+    if service:  # no collector pass over the start-up's imports and services: on once built (ADR 0752)
+        start_collection.pause()
+        from tfreview.plumbing.httpx_cli import leave_out
+
+        leave_out()  # httpx without its command-line client's click, rich and pygments (ADR 0753)
+    try:
+        # the records' methods compiled once per install, not in every process (ADR 0468); a service command's
+        # own cache holds the service's records too (ADR 0668)
+        install(service=service)
+        return _command(arguments, leave=leave)
+    finally:
+        start_collection.resume()  # a one-shot command's, or a usage error's (argparse's SystemExit)
+
+
+def _command(arguments: list[str], *, leave: bool) -> int:
     args = parse_scan(arguments) or build_parser().parse_args(arguments)
     if args.command in ("serve", "worker"):
         from tfreview.plumbing.held_hangup import hold
 
         hold()  # a SIGHUP (reload secrets) while it starts is remembered, not fatal (ADR 0640)
     args.hold = leave and args.command == "scan"
-    collecting = gc.isenabled()
-    if collecting and args.command in ("scan", "baseline"):
+    scanning = gc.isenabled() and args.command in ("scan", "baseline")  # off already: `python -m tfreview`'s pause
+    if scanning:
         # A review builds millions of small acyclic objects (the plan's values, then findings), freed by
         # reference counting; cyclic collection passes over them only cost time — more than parsing the
         # plan at 50k resources. Collection is switched back on when the command returns.
@@ -122,7 +136,7 @@ def main(argv: Sequence[str] | None = None, *, leave: bool = False) -> int:
             code = _leave(code)  # returns only when the process cannot leave at once
     finally:
         sys.stdout = original
-        if collecting:
+        if scanning:
             gc.enable()
     return code
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from tfreview.core.errors import ConfigError, InputError, UpstreamError
 from tfreview.ops.log_format import apply_log_format
 from tfreview.ops_cli.actor import cli_actor
+from tfreview.plumbing import start_collection
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.secret_references import check_resolvable
 from tfreview.setting_variables import not_json, refuse_unknown_variables
@@ -87,6 +88,7 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
         print(f"database schema is up to date ({redacted_url(settings.database.url)})")
         return EXIT_OK
     if args.command == "reconcile":
+        start_collection.resume()  # its work grows with the open pull requests and jobs (ADR 0752)
         return _reconcile(args, settings)
     if args.command in ("alerts", "slo"):
         from tfreview.ops_cli.commands import run_ops_command
@@ -99,6 +101,7 @@ def _run_command(args: argparse.Namespace, settings: Settings) -> int:
     if args.command in ("backup", "audit", "audit-log", "drill"):
         from tfreview.ops_cli.data_commands import run_data_command
 
+        start_collection.resume()  # its work grows with the database (ADR 0752)
         return run_data_command(args, settings)
     if args.command == "incidents":
         from tfreview.ops_cli.incident_commands import run_incidents

@@ -22,6 +22,7 @@ from types import FrameType
 from typing import Any
 
 from tfreview.core.errors import ConfigError, TfreviewError
+from tfreview.plumbing import start_collection
 from tfreview.plumbing.shutdown_deadline import SHUTDOWN_OVERRUN_EXIT, exit_at_deadline
 from tfreview.settings import Settings
 
@@ -205,9 +206,11 @@ def _exit_at_deadline(stop: threading.Event, finished: threading.Event, seconds:
 def _started(url: str, mode: str) -> None:
     """Listening, everything of the start-up built: its ~180,000 objects (modules, rules, settings, the app) live as
     long as the process, so the cyclic collector stops walking them (ADR 0450) — a full pass under load took ~0.1 s
-    of CPU with the GIL held, each one; what is allocated from now on is collected as before."""
+    of CPU with the GIL held, each one; what is allocated from now on is collected as before — collection, off while
+    the process started (`tfreview serve`: ADR 0752), is switched on here."""
     gc.collect()  # garbage left by the start-up would be frozen with it and never freed (ADR 0474)
     gc.freeze()
+    start_collection.resume()
     _announce(url, mode)
 
 

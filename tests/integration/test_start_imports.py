@@ -1,13 +1,14 @@
 """What a service command imports to start: a database already at the schema head is recognised without Alembic
 (ADR 0666), the settings model without the GitHub client, httpx or PyJWT, the services without PyJWT where OIDC
-is not configured (ADR 0667). Run as real processes with `python -X importtime`, whose stderr names every module
-imported."""
+is not configured (ADR 0667), `serve` without what only a sign-in or an upload uses (ADR 0753). Run as real
+processes with `python -X importtime`, whose stderr names every module imported."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.live import fresh_postgres_database
-from tests.integration.served import child_env
+from tests.integration.served import START_SECONDS, child_env, stop
 
 POSTGRES_ENV = "TFREVIEW_TEST_POSTGRES_URL"
 
@@ -76,6 +77,7 @@ def test_settings_are_read_without_the_github_client(tmp_path: Path) -> None:
     assert "tfreview.integrations.github.settings" in modules
     assert {"tfreview.integrations.github.auth", "tfreview.integrations.github.client"}.isdisjoint(modules)
     assert {"httpx", "jwt", "cryptography", "alembic"}.isdisjoint(_top(modules))
+    assert "limits" not in _top(modules)  # the rate parser only for a rate set in the environment (ADR 0753)
     assert not (tmp_path / "tfreview.db").exists()
 
 
@@ -151,3 +153,50 @@ def test_revoking_tokens_is_not_held_up_by_a_part_it_does_not_use(tmp_path: Path
     )
     assert served.returncode == 2, served.stderr[-2000:]
     assert "no anthropic model is configured" in served.stderr
+
+
+def _started(argv: list[str], ready: str, tmp_path: Path) -> set[str]:
+    """The modules a long-running command imported by the time it printed `ready` (stdout for serve, its log for
+    worker); then SIGTERM, exit 0."""
+    data = ["--data-dir", str(tmp_path / "data")]
+    made = subprocess.run([sys.executable, "-m", "tfreview", "db", "upgrade", *data], env=child_env(), check=False)
+    assert made.returncode == 0  # a database at the head: a restart's start (a new one imports Alembic)
+    log = tmp_path / "importtime.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-X", "importtime", "-m", "tfreview", *argv, *data],
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    try:
+        assert process.stdout is not None
+        if ready == "stdout":
+            assert "serving on" in process.stdout.readline(), log.read_text()[-2000:]
+        else:
+            deadline = time.monotonic() + START_SECONDS  # a bound for a loaded machine, not a threshold
+            while ready not in log.read_text():
+                assert time.monotonic() < deadline, log.read_text()[-2000:]
+                time.sleep(0.05)
+    finally:
+        stop(process)
+    assert process.returncode == 0, log.read_text()[-2000:]
+    text = log.read_text()
+    return {line.rsplit("|", 1)[1].strip() for line in text.splitlines() if line.startswith("import time:")}
+
+
+def test_serve_starts_without_what_only_a_sign_in_or_an_upload_uses(tmp_path: Path) -> None:
+    # ADR 0753: PyJWT and cryptography at the first sign-in, the plan and HCL parsers at the first upload or review;
+    # httpx without its command-line client (click, rich and pygments where they are installed: the suite's venv)
+    modules = _started(["serve", "--port", "0"], "stdout", tmp_path)
+    assert "tfreview.web.dashboard.sign_in_pages" in modules  # what was compared with
+    assert "httpx" in modules
+    assert {"jwt", "cryptography", "rich", "pygments"}.isdisjoint(_top(modules))
+    assert {"tfreview.service.uploads", "tfreview.parsing.hcl"}.isdisjoint(modules)
+
+
+def test_a_worker_starts_without_httpxs_command_line_client(tmp_path: Path) -> None:
+    modules = _started(["worker"], "thread(s) and the reaper started", tmp_path)
+    assert "httpx" in modules
+    assert {"click", "rich", "pygments"}.isdisjoint(_top(modules))  # what httpx's command-line client imports

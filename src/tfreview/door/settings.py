@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from limits import parse
 from pydantic import BaseModel, Field, field_validator
 
 from tfreview.plumbing.secret_setting import SecretSetting
@@ -61,6 +60,8 @@ class DoorSettings(BaseModel):
     @field_validator("per_ip", "per_token", "per_tenant")
     @classmethod
     def _rate(cls, value: str) -> str:
+        from limits import parse  # here: only a rate set in the environment is read with it (ADR 0753)
+
         try:
             parse(value)
         except ValueError:

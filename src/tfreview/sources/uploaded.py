@@ -23,8 +23,6 @@ from pathlib import Path, PurePosixPath
 
 from tfreview.core.errors import InputError
 from tfreview.core.plan import ChangeSet
-from tfreview.parsing.hcl import changeset_from_sources, load_directory
-from tfreview.parsing.plan_json import load_plan
 from tfreview.parsing.source_tree import (
     DirectoryFiles,
     DirectoryReader,
@@ -84,6 +82,8 @@ class UploadedInput:
         content, kind, label = self.content, self.kind, self.label
         if kind in TARBALL_KINDS or (kind not in PLAN_JSON_KINDS and _looks_like_tar(content)):
             return Fetched(change_set_from_tarball(content, label=label))
+        from tfreview.parsing.plan_json import load_plan  # the parsers at the first review, not at the start (ADR 0753)
+
         return Fetched(replace(load_plan(content, path=f"upload {self.plan_id}"), label=label))
 
 
@@ -111,6 +111,8 @@ def change_set_in_memory(content: bytes, *, label: str) -> ChangeSet:
         raise InputError(f"not a plan JSON nor a readable tarball of .tf files ({exc})", path=label) from None
     prefix = _root_prefix(texts, tops, label, unread)
     inside = {path[len(prefix) :]: text for path, text in texts.items() if path.startswith(prefix)}
+    from tfreview.parsing.hcl import changeset_from_sources  # at the first review, not at the start (ADR 0753)
+
     return changeset_from_sources(inside, label=label)
 
 
@@ -129,6 +131,8 @@ def _root_prefix(texts: dict[str, str], tops: set[str], label: str, unread: Sequ
 
 def change_set_from_tarball(content: bytes, *, label: str) -> ChangeSet:
     """Unpack a tarball of Terraform source safely and review every resource in it (as creates)."""
+    from tfreview.parsing.hcl import load_directory  # at the first review, not at the start (ADR 0753)
+
     with tempfile.TemporaryDirectory(prefix="tfreview-upload-") as scratch:
         root = Path(scratch)
         _extract(content, root, label)

@@ -7,7 +7,7 @@ The upload is idempotent: the same bytes with the same metadata answer 200 with 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -15,14 +15,17 @@ from starlette.concurrency import run_in_threadpool
 
 from tfreview.core.errors import InputError
 from tfreview.core.links import review_api_path, review_page_path
-from tfreview.parsing.plan_json import load_plan
 from tfreview.ports.records import Principal, SourceInfo
-from tfreview.service.uploads import accept_upload
 from tfreview.web.bodies import read_body, require_media_type
 from tfreview.web.context import Writer, clock_of, services_of
 from tfreview.web.models import ProblemOut, UploadAnswer
 from tfreview.web.request_audit import record_action
 from tfreview.web.tarballs import check_tarball
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from tfreview.service.container import Services
 
 router = APIRouter(tags=["plans"])
 
@@ -82,7 +85,7 @@ async def upload_plan(
         account=account,
     )
     review_id, created = await run_in_threadpool(
-        accept_upload, services, tenant_id, body, kind, metadata, info, clock_of(request)()
+        accept, services, tenant_id, body, kind, metadata, info, clock_of(request)()
     )
     if created:  # a repeat changed nothing
         detail = {"tenant": tenant_id, "kind": kind, "source": source}
@@ -107,6 +110,24 @@ def _tenant_of(principal: Principal) -> str:
 def check_upload(body: bytes, kind: str, limit: int) -> None:
     """InputError unless `body` is a plan JSON (`kind` "plan") or a tarball of .tf files ("tarball")."""
     if kind == "plan":
+        from tfreview.parsing.plan_json import load_plan  # at the first upload, on its thread (ADR 0753)
+
         load_plan(body, "upload")
     else:
         check_tarball(body, limit)
+
+
+def accept(
+    services: Services,
+    tenant_id: str,
+    body: bytes,
+    kind: str,
+    metadata: dict[str, Any],
+    info: SourceInfo,
+    received_at: datetime,
+) -> tuple[str, bool]:
+    """`service.uploads.accept_upload`, imported at the first upload on the thread that runs it, not at every start:
+    the plan and HCL parsers, the rule index and the report renderer it brings are an upload's alone (ADR 0753)."""
+    from tfreview.service.uploads import accept_upload
+
+    return accept_upload(services, tenant_id, body, kind, metadata, info, received_at)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from types import FrameType
 
 from tfreview.ops.log_format import apply_log_format
+from tfreview.plumbing import start_collection
 from tfreview.plumbing.log_lines import configure_logging
 from tfreview.plumbing.shutdown_deadline import SHUTDOWN_OVERRUN_EXIT, exit_at_deadline
 from tfreview.service.container import Services
@@ -124,6 +125,7 @@ def run_worker_process(
             watchdog = services.ops.start_watchdog(stop) if services.ops is not None else None
             if watchdog is not None:
                 threads.append(watchdog)
+            start_collection.settle()  # built: collection, off while `tfreview worker` started, on (ADR 0752)
             while not stop.wait(1.0):
                 pass
             logger.info(

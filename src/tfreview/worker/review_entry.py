@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from multiprocessing.connection import Connection
 
-from tfreview.worker import review_child
+from tfreview.plumbing.httpx_cli import leave_out
+
+leave_out()  # before review_child's imports: httpx without its command-line client (ADR 0753)
+
+from tfreview.worker import review_child  # noqa: E402  # after leave_out
 
 
 def serve(connection: Connection) -> None:

@@ -6,7 +6,6 @@ import hmac
 import secrets
 from typing import Annotated, Any
 
-import jwt
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -160,6 +159,8 @@ def _flight_ok(flight: dict[str, Any] | None, state: str | None, now: float) -> 
 
 def _expiry(token: str) -> float | None:
     """The `exp` of a token that the authenticator has just verified (read again, not re-verified)."""
+    import jwt  # here: PyJWT and cryptography only once someone signs in, not at every start (ADR 0753)
+
     try:
         exp = jwt.decode(token, options={"verify_signature": False}).get("exp")
     except jwt.PyJWTError:

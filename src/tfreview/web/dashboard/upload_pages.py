@@ -13,10 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from tfreview.core.errors import InputError
 from tfreview.core.links import review_page_path
 from tfreview.ports.records import Scope, SourceInfo
-from tfreview.service.uploads import accept_upload
 from tfreview.web.dashboard.pages import PageError, check_csrf, dashboard_of, redirect, render, signed_in
 from tfreview.web.request_audit import record_action
-from tfreview.web.uploads import check_upload
+from tfreview.web.uploads import accept, check_upload
 
 router = APIRouter(include_in_schema=False)
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields around the file
@@ -52,7 +51,7 @@ async def upload(
     try:
         await run_in_threadpool(check_upload, body, kind, limit)
         review_id, created = await run_in_threadpool(
-            accept_upload,
+            accept,
             services,
             principal.tenant_id,
             body,
