@@ -37,6 +37,12 @@ class WorkerSettings(BaseModel):
         " processes, one per concurrency slot, started at the first review; false: on the worker threads, holding the"
         " server's GIL (ADR 0689, 0702)",
     )
+    review_process_idle_scheduling: bool = Field(
+        default=False,
+        description="review processes run under Linux's SCHED_IDLE besides nice 10: a woken server thread takes the"
+        " CPU from them at once (a shorter intake tail while reviews run), but they get almost no CPU while any other"
+        " process of the host is busy — for a host that runs tfreview alone (ADR 0755)",
+    )
     review_process_max_rss_mib: int = Field(
         default=128,
         ge=32,

@@ -4,8 +4,9 @@ stays with the intake.
 
 Its pipe first brings the pickled Settings (never argv or the environment: they hold secrets), the parent's pid and
 the environment variables it reads (it is executed with a minimal environment: `review_spawn`, ADR 0740);
-it lowers its priority — niced, and under SCHED_IDLE where the kernel has it: a server thread woken takes the CPU
-from it at once (ADR 0755) —, offers itself first to the kernel's OOM killer (ADR 0698) and
+it lowers its priority — niced, and under SCHED_IDLE where the operator asks for it
+(`worker.review_process_idle_scheduling`): a server thread woken takes the CPU from it at once (ADR 0755) —, offers
+itself first to the kernel's OOM killer (ADR 0698) and
 answers each request — (stored review, payload, log ids, lent token, prepared input, with change set) — with
 `Reviewed` or `Failed`, each carrying the metric calls recorded meanwhile for the parent to replay. A request with
 a prepared input (an uploaded plan's bytes, Spacelift's changes of its run: `ports.review_processes.PreparedInput`)
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from tfreview.ports.records import StoredReview
 
 logger = logging.getLogger("tfreview.worker")
-NICENESS = 10  # added to the review process's niceness (and SCHED_IDLE besides, ADR 0755): the server's threads first
+NICENESS = 10  # added to the review process's niceness (SCHED_IDLE besides when asked, ADR 0755): the server first
 OOM_SCORE_ADJ = "1000"  # the most: the kernel's OOM killer ends a review process before its server (ADR 0698)
 ORPHAN_CHECK_SECONDS = 0.5  # how often a review process looks whether its parent is still there
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
@@ -82,12 +83,13 @@ def main(connection: Connection) -> None:
     _continued_when_the_parent_dies()
     _watch_parent(parent)  # after: a parent already gone is seen at once
     os.nice(NICENESS)
-    _idle_scheduling()
     _first_for_the_oom_killer()
     from tfreview.ops.log_format import apply_log_format
     from tfreview.plumbing.log_lines import configure_logging
 
     settings = pickle.loads(settings_bytes)
+    if settings.worker.review_process_idle_scheduling:
+        _idle_scheduling()
     configure_logging(settings.log_level)
     apply_log_format(settings.log_format, settings.log_level)
     recorder = CallRecorder()
@@ -132,7 +134,8 @@ def _nothing() -> None:
 
 
 def _idle_scheduling() -> None:
-    """Run this thread — the one that reviews, and any it starts — under SCHED_IDLE (ADR 0755). Niced by 10, a review
+    """Run this thread — the one that reviews, and any it starts — under SCHED_IDLE (ADR 0755; opt-in: on a host
+    shared with other busy processes — a database, another service — a SCHED_IDLE review starves). Niced by 10, a review
     process still held a CPU that the server's woken event loop then waited for, a time slice or more (r25-tail: the
     slowest 1 % of deliveries at 100/s spent most of their time runnable, not running); a SCHED_IDLE thread gives the
     CPU up to any other thread the moment it wakes, and the kernel counts its CPU as free when it places one. It is
