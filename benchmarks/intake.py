@@ -23,6 +23,8 @@ process on 127.0.0.1 with the same uvicorn settings (see intake_servers.py):
              tfr-busy-plans-base: tfr-busy-plans run from `--base-src` (only with it).
   tfr-busy-pg  `tfr-busy` on a fresh PostgreSQL database (as tfr-pg's), the embedded workers reviewing.
   tfr-busy-base  `tfr-busy` run from `--base-src` (only with it): the A/B of a change to the reviewing side.
+  tfr-busy-idle  `tfr-busy` with `worker.review_process_idle_scheduling` on (review processes under SCHED_IDLE,
+             ADR 0755): the A/B of that setting.
 Each server gets (1) wrk flat out with pre-signed 28 KB pull_request deliveries, each sent once
 (`--seconds` at most, `--connections` in flight): throughput of 202s and the server's CPU per delivery
 (user + system of its process tree, /proc/<pid>/stat); then (2) a constant `--rate` for `--paced-seconds`
@@ -79,6 +81,7 @@ TARGETS = (
     "tfr-pg",
     "tfr-busy-base",
     "tfr-busy",
+    "tfr-busy-idle",
     "tfr-busy-apart",
     "tfr-busy-threads",
     "tfr-busy-apart-threads",
@@ -87,10 +90,12 @@ TARGETS = (
     "tfr-busy-plans-threads",
     "tfr-busy-pg",
 )
+IDLE_SCHEDULING = {"TFREVIEW_WORKER__REVIEW_PROCESS_IDLE_SCHEDULING": "true"}  # tfr-busy-idle (ADR 0755)
 # run only when named in --only (the default run stays what it was)
 OPT_IN = (
     "tfr-busy-base",
     "tfr-busy",
+    "tfr-busy-idle",
     "tfr-busy-apart",
     "tfr-busy-threads",
     "tfr-busy-apart-threads",
@@ -133,6 +138,7 @@ def _servers(
         "tfr": lambda: tfreview_server(SECRET, worker=True, postgres=None, data_root=root),
         "tfr-nowork": lambda: tfreview_server(SECRET, worker=False, postgres=None, data_root=root),
         "tfr-busy": lambda: busy_running(SECRET, *counts, data_root=root),
+        "tfr-busy-idle": lambda: busy_running(SECRET, *counts, data_root=root, extra=IDLE_SCHEDULING),
         "tfr-busy-apart": lambda: busy_running(SECRET, *counts, data_root=root, apart=True),
         "tfr-busy-threads": lambda: busy_running(SECRET, *counts, data_root=root, review_process=False),
         "tfr-busy-apart-threads": lambda: busy_running(
